@@ -1,0 +1,107 @@
+// Fleet benchmark: `npm run bench -- --clusters N [--json] [--no-validation]`.
+//
+// Builds a fleet of N AKS clusters in the CAPZ aks-aso shape (CAPI Cluster, AzureASOManagedCluster
+// with a ResourceGroup, AzureASOManagedControlPlane with a ManagedCluster, 2 MachinePools + 2
+// AzureASOManagedMachinePools with their agent pools, plus 2 Flux Kustomizations per cluster), one
+// folder per cluster, validation on, and synthesizes it with GitOpsApp. Then, in the same process,
+// it measures the floor: `yaml` stringify + write of the very same objects into the same files.
+// Not a test: run it by hand and record the figures in README.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { aksAsoCluster } from '../examples/management-cluster/aks-aso-l1';
+import { GitOpsApp, Repo, toYaml } from '../lib';
+
+interface Options {
+  clusters: number;
+  json: boolean;
+  validation: boolean;
+  keep: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { clusters: 1000, json: false, validation: true, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--clusters') opts.clusters = Number(argv[++i]);
+    else if (a.startsWith('--clusters=')) opts.clusters = Number(a.slice('--clusters='.length));
+    else if (a === '--json') opts.json = true;
+    else if (a === '--no-validation') opts.validation = false;
+    else if (a === '--keep') opts.keep = true;
+    else throw new Error(`unknown argument "${a}" (usage: --clusters N [--json] [--no-validation] [--keep])`);
+  }
+  if (!Number.isInteger(opts.clusters) || opts.clusters < 1) throw new Error('--clusters must be a positive integer');
+  return opts;
+}
+
+function buildApp(outdir: string, clusters: number, validation: boolean): GitOpsApp {
+  const app = new GitOpsApp({ outdir, validation });
+  const repo = new Repo(app, 'mgmt');
+  const width = String(clusters - 1).length;
+  for (let i = 0; i < clusters; i++) {
+    const name = `aks-${String(i).padStart(width, '0')}`;
+    const folder = repo.folder(`clusters/${name}`);
+    aksAsoCluster(folder, {
+      name,
+      namespace: 'fleet',
+      location: ['westeurope', 'northeurope', 'eastus2'][i % 3],
+      kubernetesVersion: 'v1.33.2',
+      credentialSecret: 'aso-credential',
+      vmSize: 'Standard_D4s_v5',
+      sourceName: 'fleet',
+    });
+  }
+  return app;
+}
+
+function main(): void {
+  const opts = parseArgs(process.argv.slice(2));
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-platform-bench-'));
+  try {
+    const t0 = performance.now();
+    const app = buildApp(path.join(root, 'lib'), opts.clusters, opts.validation);
+    const result = app.synthesize();
+    const libMs = performance.now() - t0;
+    const files = result.repos[0].changes.created.length;
+
+    // Floor: the very same objects, stringified with `yaml` and written to the same file paths.
+    const objects = buildApp(path.join(root, 'unused'), opts.clusters, false).placedObjects();
+    const floorRoot = path.join(root, 'floor');
+    const t1 = performance.now();
+    const made = new Set<string>();
+    for (const p of objects) {
+      const file = path.join(floorRoot, p.file);
+      const dir = path.dirname(file);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      fs.writeFileSync(file, toYaml(p.obj));
+    }
+    const floorMs = performance.now() - t1;
+    const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+    const ratio = libMs / floorMs;
+    const report = {
+      clusters: opts.clusters,
+      libMs: Math.round(libMs),
+      floorMs: Math.round(floorMs),
+      ratio: Math.round(ratio * 100) / 100,
+      peakRssMB,
+    };
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+    } else {
+      process.stdout.write(
+        `clusters: ${report.clusters} (${objects.length} objects, ${files} files, validation ${opts.validation ? 'on' : 'off'})\n` +
+          `library synth: ${report.libMs} ms\nfloor (yaml stringify + write, same options): ${report.floorMs} ms\n` +
+          `ratio: ${report.ratio}\npeak RSS: ${report.peakRssMB} MB\n` +
+          `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`,
+      );
+    }
+  } finally {
+    if (!opts.keep) fs.rmSync(root, { recursive: true, force: true });
+    else process.stderr.write(`kept ${root}\n`);
+  }
+}
+
+main();

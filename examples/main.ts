@@ -1,0 +1,13 @@
+// The bundled example platform, synthesized by `npx cdk8s synth` (see cdk8s.yaml) into dist/.
+import { GitOpsApp } from '../lib';
+import { managementCluster } from './management-cluster/app';
+
+export function buildExamples(outdir?: string): GitOpsApp {
+  const app = new GitOpsApp({ outdir });
+  managementCluster(app);
+  return app;
+}
+
+if (require.main === module) {
+  buildExamples().synth();
+}

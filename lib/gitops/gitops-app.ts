@@ -1,0 +1,306 @@
+import * as path from 'path';
+import { ApiObject, App } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Folder } from './folder';
+import { canonicalize, fileNames, KubeObject, kustomizationYaml, toYaml } from './layout';
+import { Repo } from './repo';
+import { TreeChanges, TreeWriter } from './writer';
+import { YamlFilePool } from './yaml-pool';
+import { apiGroup, isClusterScoped } from '../core/kinds';
+
+/** Props of a {@link GitOpsApp}. */
+export interface GitOpsAppProps {
+  /**
+   * Directory that relative repo dirs are written under.
+   * @default - `$CDK8S_OUTDIR` when set (as `cdk8s synth` does), else `dist`
+   */
+  readonly outdir?: string;
+
+  /**
+   * Validate every object against the bundled CRD schemas (strict, with CEL rules) before
+   * anything is written. Turn off only to debug a schema problem.
+   * @default true
+   */
+  readonly validation?: boolean;
+}
+
+/** One object placed in the tree. */
+export interface PlacedObject {
+  /** Canonical JSON of the object, as written. */
+  readonly obj: KubeObject;
+  /** Construct path of the ApiObject that produced it. */
+  readonly constructPath: string;
+  /** Repo it is written to. */
+  readonly repo: Repo;
+  /** Folder it is written to. */
+  readonly folder: Folder;
+  /** Path of its file, relative to the repo root. */
+  readonly file: string;
+}
+
+/** Receives the rendered files of one repo. */
+interface RepoSink {
+  /** An object, serialized as YAML by the sink. */
+  addObject(rel: string, obj: KubeObject): void;
+  /** A file with ready content. */
+  add(rel: string, content: string): void;
+}
+
+/** The outcome of a synth, per repo directory. */
+export interface SynthResult {
+  readonly repos: Array<{ readonly repo: Repo; readonly dir: string; readonly changes: TreeChanges }>;
+}
+
+/** All problems found during synth, reported at once. */
+export class SynthError extends Error {
+  public constructor(public readonly problems: readonly string[]) {
+    super(`synth failed with ${problems.length} problem(s); nothing was written:\n  ${problems.join('\n  ')}`);
+    this.name = 'SynthError';
+  }
+}
+
+const APP_SYMBOL = Symbol.for('cdk8s-platform.GitOpsApp');
+
+/**
+ * The root of a cdk8s-platform app: holds one or more {@link Repo}s and writes them all in one
+ * pass. Unlike `cdk8s.App`, synth cost is linear in the number of objects (construct validation,
+ * rendering and schema validation each visit every construct once), the output is a GitOps repo
+ * layout (a directory per folder, one file per object, a `kustomization.yaml` per folder), the
+ * bytes are deterministic, and writing is atomic and never touches files this library did not
+ * write (see {@link TreeWriter}).
+ *
+ * Works with `cdk8s synth` (writes under `$CDK8S_OUTDIR`) and with repos pointing at existing
+ * checkouts (`new Repo(app, 'platform', { dir: '/path/to/checkout' })`).
+ *
+ * @example
+ * const app = new GitOpsApp();
+ * const platform = new Repo(app, 'platform');
+ * const folder = platform.folder('clusters/mgmt');
+ * // ... constructs in `folder`
+ * app.synth();
+ */
+export class GitOpsApp extends App {
+  /** Whether `x` is a GitOpsApp. */
+  public static isGitOpsApp(x: unknown): x is GitOpsApp {
+    return typeof x === 'object' && x !== null && APP_SYMBOL in x;
+  }
+
+  /** The GitOpsApp a construct belongs to. */
+  public static of(construct: IConstruct): GitOpsApp {
+    const root = construct.node.root;
+    if (!GitOpsApp.isGitOpsApp(root)) throw new Error(`${construct.node.path}: is not part of a GitOpsApp`);
+    return root;
+  }
+
+  /** Whether objects are validated against their schemas at synth. */
+  public readonly validation: boolean;
+
+  public constructor(props: GitOpsAppProps = {}) {
+    super({ outdir: props.outdir });
+    Object.defineProperty(this, APP_SYMBOL, { value: true });
+    this.validation = props.validation ?? true;
+  }
+
+  /** All repos of the app, sorted by directory. */
+  public get repos(): Repo[] {
+    return this.node.children.filter(Repo.isRepo).sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  }
+
+  /** Where a repo is written. */
+  public repoDir(repo: Repo): string {
+    return path.resolve(this.outdir, repo.dir);
+  }
+
+  /**
+   * Renders, validates and writes every repo. Throws a {@link SynthError} listing every problem
+   * (construct validation, duplicate objects, schema and CEL violations) before anything is
+   * written; a failure while writing rolls the tree back.
+   */
+  public synth(): void {
+    this.synthesize();
+  }
+
+  /** Like {@link synth}, returning what changed in each repo directory. */
+  public synthesize(): SynthResult {
+    const { placed, problems } = this.collect();
+    const pool = new YamlFilePool(YamlFilePool.threadsFor(placed.length));
+    const writers = new Map(this.repos.map((repo) => [repo, new TreeWriter(this.repoDir(repo), pool)]));
+    try {
+      // Objects go to the YAML pool first, so worker threads serialize and write them while
+      // this thread validates.
+      this.emit(placed, (repo) => writers.get(repo)!);
+      problems.push(...this.validate(placed));
+      pool.finish();
+      if (problems.length > 0) throw new SynthError(problems);
+    } catch (e) {
+      pool.terminate();
+      for (const w of writers.values()) w.abort();
+      throw e;
+    }
+    return { repos: [...writers].map(([repo, w]) => ({ repo, dir: w.targetDir, changes: w.commit() })) };
+  }
+
+  /** Renders every repo in memory: repo dir → (file path → content). Nothing is written. */
+  public renderToMemory(): Map<string, Map<string, string>> {
+    const placed = this.placedObjects();
+    const out = new Map<string, Map<string, string>>();
+    this.emit(placed, (repo) => {
+      let files = out.get(repo.dir);
+      if (!files) out.set(repo.dir, (files = new Map()));
+      const add = (rel: string, content: string) => files!.set(rel, content);
+      return { add, addObject: (rel, obj) => add(rel, toYaml(obj)) };
+    });
+    return out;
+  }
+
+  /**
+   * Every object of the app with its placement, validated (throws a {@link SynthError} listing
+   * every problem). This is the single pass every output is built from.
+   */
+  public placedObjects(): PlacedObject[] {
+    const { placed, problems } = this.collect();
+    problems.push(...this.validate(placed));
+    if (problems.length > 0) throw new SynthError(problems);
+    return placed;
+  }
+
+  /**
+   * Runs construct validations, renders every ApiObject once and places it in its repo and
+   * folder. Construct problems stop here; duplicate objects are returned with the placed objects
+   * so that they are reported together with schema problems.
+   */
+  private collect(): { placed: PlacedObject[]; problems: string[] } {
+    const problems: string[] = [];
+    const constructs = this.node.findAll();
+    for (const c of constructs) {
+      for (const error of c.node.validate()) problems.push(`${c.node.path}: ${error}`);
+    }
+
+    const byFolder = new Map<Folder, ApiObject[]>();
+    for (const c of constructs) {
+      if (!(c instanceof ApiObject)) continue;
+      let folder: Folder | undefined;
+      for (let s: IConstruct | undefined = c.node.scope; s; s = s.node.scope) {
+        if (Folder.isFolder(s)) {
+          folder = s;
+          break;
+        }
+      }
+      if (!folder) {
+        problems.push(`${c.node.path}: ${c.kind} "${c.name}" is not inside a Folder; create it in a Folder of a Repo`);
+        continue;
+      }
+      const list = byFolder.get(folder);
+      if (list) list.push(c);
+      else byFolder.set(folder, [c]);
+    }
+    if (problems.length > 0) throw new SynthError(problems);
+
+    const placed: PlacedObject[] = [];
+    const seen = new Map<string, string>();
+    for (const repo of this.repos) {
+      const folderPaths = new Map<string, Folder>();
+      const clusters = clustersOf(repo.folders);
+      for (const folder of repo.folders) {
+        const other = folderPaths.get(folder.path);
+        if (other) {
+          problems.push(`${folder.node.path}: folder path "${folder.path}" is already used by ${other.node.path}`);
+          continue;
+        }
+        folderPaths.set(folder.path, folder);
+        const pathOf = new Map<KubeObject, string>();
+        const objects = (byFolder.get(folder) ?? []).map((apiObject) => {
+          const json = apiObject.toJson() as KubeObject;
+          const obj = canonicalize(json, isClusterScoped(json.apiVersion, json.kind));
+          pathOf.set(obj, apiObject.node.path);
+          return obj;
+        });
+        for (const { file, obj } of fileNames(objects)) {
+          const constructPath = pathOf.get(obj)!;
+          const ns = obj.metadata.namespace ?? '';
+          const cluster = clusters.get(folder)!;
+          const key = `${cluster}\u0000${apiGroup(obj.apiVersion)}\u0000${obj.kind}\u0000${ns}\u0000${obj.metadata.name}`;
+          const first = seen.get(key);
+          if (first) {
+            const where = cluster ? `for cluster "${cluster}" in repo "${repo.dir}"` : `in repo "${repo.dir}"`;
+            problems.push(`${constructPath}: ${obj.kind}/${ns}/${obj.metadata.name} is defined twice ${where} (also by ${first})`);
+            continue;
+          }
+          seen.set(key, constructPath);
+          placed.push({ obj, constructPath, repo, folder, file: `${folder.path}/${file}` });
+        }
+      }
+      seen.clear();
+    }
+    return { placed, problems };
+  }
+
+  /** Schema + CEL validation of all placed objects (none when validation is off). */
+  private validate(placed: readonly PlacedObject[]): string[] {
+    if (!this.validation) return [];
+    // Loaded on first use: apps that switch validation off never pay for ajv and CEL.
+    const { validateObjects } = require('../core/validation') as typeof import('../core/validation');
+    return validateObjects(placed.map((p) => ({ obj: p.obj, path: p.constructPath })));
+  }
+
+  /** Sends every object and kustomization.yaml of each repo to its sink. */
+  private emit(placed: readonly PlacedObject[], sinkFor: (repo: Repo) => RepoSink): void {
+    const byFolder = new Map<Folder, PlacedObject[]>();
+    for (const p of placed) {
+      const list = byFolder.get(p.folder);
+      if (list) list.push(p);
+      else byFolder.set(p.folder, [p]);
+    }
+    for (const repo of this.repos) {
+      const sink = sinkFor(repo);
+      const folders = repo.folders;
+      const children = subfolders(folders);
+      for (const folder of folders) {
+        const resources: string[] = [];
+        for (const p of byFolder.get(folder) ?? []) {
+          sink.addObject(p.file, p.obj);
+          resources.push(p.file.slice(folder.path.length + 1));
+        }
+        if (folder.kustomization) {
+          if (folder.includeSubfolders) resources.push(...(children.get(folder) ?? []));
+          resources.push(...folder.additionalResources);
+          sink.add(`${folder.path}/kustomization.yaml`, kustomizationYaml(resources));
+        }
+      }
+    }
+  }
+}
+
+/** For each folder, the cluster its objects are applied to ('' = the repo's own). */
+function clustersOf(sorted: readonly Folder[]): Map<Folder, string> {
+  const byPath = new Map<string, string>();
+  const result = new Map<Folder, string>();
+  for (const folder of sorted) {
+    let cluster = folder.cluster;
+    const segments = folder.path.split('/');
+    for (let i = segments.length - 1; cluster === undefined && i > 0; i--) cluster = byPath.get(segments.slice(0, i).join('/'));
+    byPath.set(folder.path, cluster ?? '');
+    result.set(folder, cluster ?? '');
+  }
+  return result;
+}
+
+/** For each folder, the relative paths of its direct sub-folders (nearest folder below it). */
+function subfolders(sorted: readonly Folder[]): Map<Folder, string[]> {
+  const result = new Map<Folder, string[]>();
+  const byPath = new Map(sorted.map((f) => [f.path, f]));
+  for (const folder of sorted) {
+    if (!folder.kustomization) continue;
+    const segments = folder.path.split('/');
+    for (let i = segments.length - 1; i > 0; i--) {
+      const parent = byPath.get(segments.slice(0, i).join('/'));
+      if (parent) {
+        const list = result.get(parent) ?? [];
+        list.push(folder.path.slice(parent.path.length + 1));
+        result.set(parent, list);
+        break;
+      }
+    }
+  }
+  return result;
+}

@@ -1,0 +1,5 @@
+export * from './folder';
+export * from './repo';
+export * from './gitops-app';
+export * from './layout';
+export * from './writer';

@@ -1,0 +1,88 @@
+import * as YAML from 'yaml';
+
+/** A Kubernetes object as plain JSON. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name?: string; namespace?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+const TOP_LEVEL_ORDER = ['apiVersion', 'kind', 'metadata', 'spec'];
+const METADATA_ORDER = ['name', 'generateName', 'namespace', 'labels', 'annotations'];
+
+function reorder<T extends Record<string, unknown>>(obj: T, first: string[]): T {
+  const out: Record<string, unknown> = {};
+  for (const k of first) if (k in obj) out[k] = obj[k];
+  for (const k of Object.keys(obj).sort()) if (!(k in out)) out[k] = obj[k];
+  return out as T;
+}
+
+/**
+ * Puts an object in the canonical form written to disk: top-level keys `apiVersion`, `kind`,
+ * `metadata`, `spec`, then the rest alphabetically; metadata keys `name`, `namespace`, `labels`,
+ * `annotations`, then the rest; no namespace on cluster-scoped kinds. (Nested keys are already
+ * sorted by cdk8s.)
+ */
+export function canonicalize(obj: KubeObject, clusterScoped: boolean): KubeObject {
+  const metadata = { ...obj.metadata };
+  if (clusterScoped) delete metadata.namespace;
+  return reorder({ ...obj, metadata: reorder(metadata, METADATA_ORDER) }, TOP_LEVEL_ORDER);
+}
+
+/**
+ * Options every YAML file is written with: no line folding, and YAML 1.1 quoting so strings such
+ * as `yes`, `on` or `1.20` stay strings for Kubernetes' YAML 1.1 parser.
+ */
+export const YAML_OPTIONS = { lineWidth: 0, version: '1.1' } as const;
+
+/** Serializes one object as a YAML document with {@link YAML_OPTIONS}. */
+export function toYaml(obj: unknown): string {
+  return YAML.stringify(obj, YAML_OPTIONS);
+}
+
+/** Kinds listed first in a folder (kustomize and Flux apply them before the rest). */
+const KIND_RANK: Record<string, number> = { Namespace: 0, CustomResourceDefinition: 1 };
+
+function rank(kind: string): number {
+  return KIND_RANK[kind] ?? 2;
+}
+
+function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
+}
+
+function group(apiVersion: string): string {
+  const i = apiVersion.lastIndexOf('/');
+  return i < 0 ? 'core' : apiVersion.slice(0, i);
+}
+
+/**
+ * File names for the objects of one folder: `<kind>-<name>.yaml`, lowercase. Objects that would
+ * share a file name (same kind and name in different namespaces or API groups) get
+ * `<kind>.<group>-<namespace>-<name>.yaml` instead. The result is in write order: Namespaces, then
+ * CustomResourceDefinitions, then everything else by file name; it does not depend on the order
+ * in which the objects were created.
+ */
+export function fileNames(objects: readonly KubeObject[]): Array<{ file: string; obj: KubeObject }> {
+  const base = objects.map((obj) => `${slug(obj.kind)}-${slug(obj.metadata.name ?? '')}.yaml`);
+  const count = new Map<string, number>();
+  for (const b of base) count.set(b, (count.get(b) ?? 0) + 1);
+  const named = objects.map((obj, i) => {
+    let file = base[i];
+    if ((count.get(file) ?? 0) > 1) {
+      file = `${slug(obj.kind)}.${slug(group(obj.apiVersion))}-${slug(obj.metadata.namespace ?? '_')}-${slug(obj.metadata.name ?? '')}.yaml`;
+    }
+    return { file, obj };
+  });
+  return named.sort((a, b) => rank(a.obj.kind) - rank(b.obj.kind) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** The `kustomization.yaml` of a folder listing `resources` in the given order. */
+export function kustomizationYaml(resources: readonly string[]): string {
+  return toYaml({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: [...resources],
+  });
+}

@@ -1,0 +1,127 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
+import { toYaml, YAML_OPTIONS } from './layout';
+
+/**
+ * Serializes objects to YAML files, on worker threads when the output is large.
+ *
+ * Turning objects into YAML text is the largest single cost of a synth. For large trees the
+ * objects are handed (as JSON text, which is cheap to pass) to worker threads that stringify them
+ * with the very same `yaml` options and write the files, while the main thread carries on
+ * (rendering the next folders, validating). {@link finish} blocks until every file is written,
+ * so the library's `synth()` stays synchronous like cdk8s'. Small outputs are written inline.
+ */
+export class YamlFilePool {
+  private readonly workers: Array<{ worker: Worker; port: MessageChannel['port1']; done: Int32Array }> = [];
+  private batches: Array<Array<[string, string]>> = [];
+  private next = 0;
+  private readonly madeDirs = new Set<string>();
+
+  /**
+   * @param threads worker threads to use; 0 writes inline.
+   */
+  public constructor(threads: number) {
+    for (let i = 0; i < threads; i++) {
+      const { port1, port2 } = new MessageChannel();
+      const done = new Int32Array(new SharedArrayBuffer(4));
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { port: port2, done, yamlPath: require.resolve('yaml'), options: YAML_OPTIONS },
+        transferList: [port2],
+      });
+      worker.unref();
+      this.workers.push({ worker, port: port1, done });
+      this.batches.push([]);
+    }
+  }
+
+  /** Threads worth using for `files` files on this machine (0 = inline). */
+  public static threadsFor(files: number): number {
+    const env = process.env.CDK8S_PLATFORM_THREADS;
+    if (env !== undefined && env !== '') return Math.max(0, Math.floor(Number(env)) || 0);
+    if (files < 2000) return 0;
+    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    return Math.min(Math.max(cores - 1, 1), 4);
+  }
+
+  /** Writes `obj` as YAML to the absolute path `file` (now or on a worker). */
+  public write(file: string, obj: unknown): void {
+    if (this.workers.length === 0) {
+      this.mkdir(path.dirname(file));
+      fs.writeFileSync(file, toYaml(obj));
+      return;
+    }
+    const batch = this.batches[this.next];
+    batch.push([file, JSON.stringify(obj)]);
+    if (batch.length >= 256) this.flush(this.next);
+  }
+
+  /** Blocks until every file is written; throws the first write error. Ends the workers. */
+  public finish(): void {
+    if (this.workers.length === 0) return;
+    this.workers.forEach((_, i) => this.flush(i));
+    const errors: string[] = [];
+    for (const w of this.workers) {
+      w.port.postMessage({ end: true });
+      Atomics.wait(w.done, 0, 0);
+      const msg = receiveMessageOnPort(w.port)?.message as { error?: string } | undefined;
+      if (!msg || msg.error) errors.push(msg?.error ?? 'worker ended without reporting');
+    }
+    this.terminate();
+    if (errors.length > 0) throw new Error(`writing files failed: ${errors[0]}`);
+  }
+
+  /** Stops the workers without waiting for pending files. */
+  public terminate(): void {
+    for (const w of this.workers) {
+      w.port.close();
+      void w.worker.terminate();
+    }
+    this.workers.length = 0;
+  }
+
+  private flush(i: number): void {
+    const batch = this.batches[i];
+    if (batch.length === 0) return;
+    this.workers[i].port.postMessage(batch);
+    this.batches[i] = [];
+    this.next = (this.next + 1) % this.workers.length;
+  }
+
+  private mkdir(dir: string): void {
+    if (this.madeDirs.has(dir)) return;
+    fs.mkdirSync(dir, { recursive: true });
+    this.madeDirs.add(dir);
+  }
+}
+
+// Plain JavaScript run by each worker: parse, stringify with the shared options, write.
+const WORKER_SOURCE = `
+const { workerData } = require('worker_threads');
+const fs = require('fs');
+const path = require('path');
+const YAML = require(workerData.yamlPath);
+const { port, done, options } = workerData;
+const made = new Set();
+let error;
+port.on('message', (msg) => {
+  if (msg && msg.end) {
+    port.postMessage(error ? { error } : { ok: true });
+    Atomics.store(done, 0, 1);
+    Atomics.notify(done, 0);
+    return;
+  }
+  if (error) return;
+  try {
+    for (const [file, json] of msg) {
+      const dir = path.dirname(file);
+      if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
+      fs.writeFileSync(file, YAML.stringify(JSON.parse(json), options));
+    }
+  } catch (e) {
+    error = String(e && e.message || e);
+  }
+});
+`;

@@ -1,0 +1,139 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { MANIFEST_FILE, readManifest, TreeWriter } from '../../lib/gitops/writer';
+
+// renameSync can be made to fail on demand, to test the writer's rollback.
+let mockFailRename: ((from: string, to: string) => boolean) | undefined;
+jest.mock('fs', () => {
+  const real = jest.requireActual('fs');
+  return {
+    ...real,
+    renameSync: (from: string, to: string) => {
+      if (mockFailRename?.(String(from), String(to))) throw new Error('disk full');
+      return real.renameSync(from, to);
+    },
+  };
+});
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'writer-'));
+}
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function write(target: string, files: Record<string, string>) {
+  const w = new TreeWriter(target);
+  for (const [rel, content] of Object.entries(files)) w.add(rel, content);
+  return w.commit();
+}
+
+describe('TreeWriter', () => {
+  test('a new target is written with an ownership manifest, and no staging dir is left', () => {
+    const root = tmp();
+    const target = path.join(root, 'repo');
+    const changes = write(target, { 'a/x.yaml': 'x\n', 'b.yaml': 'b\n' });
+    expect(changes.created).toEqual(['a/x.yaml', 'b.yaml']);
+    expect(tree(target)).toEqual({
+      'a/x.yaml': 'x\n',
+      'b.yaml': 'b\n',
+      [MANIFEST_FILE]: '{\n  "generator": "cdk8s-platform",\n  "files": [\n    "a/x.yaml",\n    "b.yaml"\n  ]\n}\n',
+    });
+    expect(fs.readdirSync(root)).toEqual(['repo']);
+  });
+
+  test('hand-written files survive; owned files no longer produced are deleted with their empty dirs', () => {
+    const target = path.join(tmp(), 'repo');
+    write(target, { 'apps/old/x.yaml': 'x\n', 'apps/keep.yaml': 'k\n' });
+    fs.writeFileSync(path.join(target, 'README.md'), 'mine\n');
+    fs.writeFileSync(path.join(target, 'apps', 'notes.txt'), 'mine too\n');
+    const changes = write(target, { 'apps/keep.yaml': 'k2\n', 'apps/new.yaml': 'n\n' });
+    expect(changes).toEqual({ created: ['apps/new.yaml'], updated: ['apps/keep.yaml'], deleted: ['apps/old/x.yaml'], conflicts: [] });
+    expect(tree(target)).toEqual({
+      'README.md': 'mine\n',
+      'apps/notes.txt': 'mine too\n',
+      'apps/keep.yaml': 'k2\n',
+      'apps/new.yaml': 'n\n',
+      [MANIFEST_FILE]: expect.any(String),
+    });
+    expect(fs.existsSync(path.join(target, 'apps', 'old'))).toBe(false);
+    expect(readManifest(target).files).toEqual(['apps/keep.yaml', 'apps/new.yaml']);
+  });
+
+  test('an existing file it did not write is never overwritten', () => {
+    const target = path.join(tmp(), 'repo');
+    fs.mkdirSync(path.join(target, 'apps'), { recursive: true });
+    fs.writeFileSync(path.join(target, 'apps', 'x.yaml'), 'hand-written\n');
+    const w = new TreeWriter(target);
+    w.add('apps/x.yaml', 'generated\n');
+    w.add('apps/y.yaml', 'y\n');
+    expect(() => w.commit()).toThrow(
+      `refusing to overwrite files in ${target} that were not written by cdk8s-platform (move them away or remove the objects that produce them):\n  apps/x.yaml`,
+    );
+    expect(tree(target)).toEqual({ 'apps/x.yaml': 'hand-written\n' });
+    expect(fs.readdirSync(path.dirname(target))).toEqual(['repo']);
+  });
+
+  test('an identical existing file is adopted', () => {
+    const target = path.join(tmp(), 'repo');
+    fs.mkdirSync(target, { recursive: true });
+    fs.writeFileSync(path.join(target, 'x.yaml'), 'same\n');
+    const changes = write(target, { 'x.yaml': 'same\n' });
+    expect(changes.conflicts).toEqual([]);
+    expect(readManifest(target).files).toEqual(['x.yaml']);
+  });
+
+  test('abort leaves the previous tree exactly as it was', () => {
+    const target = path.join(tmp(), 'repo');
+    write(target, { 'x.yaml': 'x\n' });
+    const before = tree(target);
+    const w = new TreeWriter(target);
+    w.add('x.yaml', 'changed\n');
+    w.abort();
+    expect(tree(target)).toEqual(before);
+    expect(fs.readdirSync(path.dirname(target))).toEqual(['repo']);
+  });
+
+  test('a failure while moving files in rolls every change back', () => {
+    const target = path.join(tmp(), 'repo');
+    write(target, { 'a.yaml': 'a\n', 'gone.yaml': 'g\n' });
+    const before = tree(target);
+    const w = new TreeWriter(target);
+    w.add('a.yaml', 'a2\n');
+    w.add('b.yaml', 'b\n');
+    mockFailRename = (from, to) => to.endsWith('b.yaml') && from.includes('.staging-');
+    try {
+      expect(() => w.commit()).toThrow(/writing .* failed and was rolled back: disk full/);
+    } finally {
+      mockFailRename = undefined;
+    }
+    expect(tree(target)).toEqual(before);
+    expect(fs.readdirSync(path.dirname(target))).toEqual(['repo']);
+  });
+
+  test('rejects paths outside the repo and the manifest name', () => {
+    const w = new TreeWriter(path.join(tmp(), 'repo'));
+    expect(() => w.add('../x.yaml', '')).toThrow('invalid output path "../x.yaml": must be a relative path inside the repo');
+    expect(() => w.add('/abs.yaml', '')).toThrow('invalid output path "/abs.yaml": must be a relative path inside the repo');
+    expect(() => w.add(MANIFEST_FILE, '')).toThrow(`invalid output path "${MANIFEST_FILE}": reserved for the ownership manifest`);
+    w.abort();
+  });
+
+  test('a corrupt manifest is an error, not a silent takeover', () => {
+    const target = path.join(tmp(), 'repo');
+    fs.mkdirSync(target, { recursive: true });
+    fs.writeFileSync(path.join(target, MANIFEST_FILE), '{"files": 3}');
+    expect(() => readManifest(target)).toThrow(/not a valid ownership manifest/);
+  });
+});
