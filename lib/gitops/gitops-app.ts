@@ -128,7 +128,7 @@ export class GitOpsApp extends App {
     try {
       // Objects go to the YAML pool first, so worker threads serialize and write them while
       // this thread validates.
-      this.emit(placed, (repo) => writers.get(repo)!);
+      if (problems.length === 0) this.emit(placed, (repo) => writers.get(repo)!);
       problems.push(...this.validate(placed));
       pool.finish();
       if (problems.length > 0) throw new SynthError(problems);

@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Folder, GitOpsApp, Repo, SynthError } from '../../lib';
 
 function tmp(): string {
@@ -85,7 +85,7 @@ describe('GitOpsApp layout', () => {
     const app = new GitOpsApp({ outdir: tmp() });
     configMap(new Repo(app, 'r').folder('f'), 'c', 'c', { on: 'yes', v: '1.20', n: 'no' });
     const files = app.renderToMemory().get('r')!;
-    expect(files.get('f/configmap-c.yaml')).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  n: "no"\n  "on": "yes"\n  v: "1.20"\n');
+    expect(files.get('f/configmap-c.yaml')).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  "n": "no"\n  "on": "yes"\n  v: "1.20"\n');
   });
 
   test('every folder builds with kubectl kustomize (when kubectl is installed)', () => {
@@ -127,9 +127,9 @@ describe('GitOpsApp errors', () => {
 
   test('an object outside any folder is an error', () => {
     const app = new GitOpsApp({ outdir: tmp(), validation: false });
-    const repo = new Repo(app, 'r');
-    new ApiObject(repo, 'stray', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray' } });
-    expect(() => app.synth()).toThrow('r/stray: ConfigMap "stray" is not inside a Folder; create it in a Folder of a Repo');
+    const chart = new Chart(new Repo(app, 'r'), 'plain-chart');
+    new ApiObject(chart, 'stray', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray' } });
+    expect(() => app.synth()).toThrow('r/plain-chart/stray: ConfigMap "stray" is not inside a Folder; create it in a Folder of a Repo');
   });
 
   test('invalid folder and repo paths', () => {

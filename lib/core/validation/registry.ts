@@ -1,0 +1,283 @@
+/**
+ * SchemaRegistry: where the validator finds the openAPIV3Schema of an apiVersion/kind.
+ *
+ * Two sources, which can be layered (later additions override earlier ones for the same key):
+ *  - the compact schema directory written by the import script (`imports/schemas/`): an `index.json`
+ *    mapping `<group>/<version>/<Kind>` to `{file, scope}`, each file being minified JSON
+ *    `{apiVersion, kind, scope, schema}`. Files are read lazily, on first use of the kind;
+ *  - CustomResourceDefinition documents (`fromCrds`, `addCrd`, `addCrdPath`), e.g. upstream CRD YAML.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+
+export type Scope = 'Namespaced' | 'Cluster';
+
+/** The schema of one apiVersion/kind. `schema` is the CRD's openAPIV3Schema (descriptions optional). */
+export interface KindSchema {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly scope: Scope;
+  readonly schema: Record<string, unknown>;
+  /** Where it came from (file path or a label), for diagnostics. */
+  readonly source: string;
+}
+
+interface LazyEntry {
+  readonly scope: Scope;
+  readonly source: string;
+  loaded?: KindSchema;
+  readonly load: () => KindSchema;
+}
+
+/** Key used by the registry and by imports/schemas/index.json: `<apiVersion>/<Kind>`. */
+export function schemaKey(apiVersion: string, kind: string): string {
+  return `${apiVersion}/${kind}`;
+}
+
+/** Directory of this package (the nearest parent of this file containing a package.json). */
+export function packageRoot(start: string = __dirname): string {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json found above ${start}`);
+    dir = parent;
+  }
+}
+
+/** `<package root>/imports/schemas`, the default schema directory. */
+export function defaultSchemaDir(): string {
+  return path.join(packageRoot(), 'imports', 'schemas');
+}
+
+let defaultRegistry: SchemaRegistry | undefined;
+
+export class SchemaRegistry {
+  /** An empty registry (every object gets metadata rules only). */
+  static empty(): SchemaRegistry {
+    return new SchemaRegistry();
+  }
+
+  /**
+   * The compact schema directory (`imports/schemas` layout). Throws if `<dir>/index.json` is missing or
+   * malformed; schema files themselves are read on first use.
+   */
+  static fromDirectory(dir: string): SchemaRegistry {
+    return new SchemaRegistry().addDirectory(dir);
+  }
+
+  /**
+   * The package's own `imports/schemas` directory, loaded once per process. Throws when it is
+   * missing (a broken install): validation never degrades silently.
+   */
+  static default(): SchemaRegistry {
+    if (defaultRegistry) return defaultRegistry;
+    const dir = defaultSchemaDir();
+    if (!fs.existsSync(path.join(dir, 'index.json'))) {
+      throw new Error(`cdk8s-platform: bundled schemas missing (${path.join(dir, 'index.json')}); reinstall the package or run "npm run import"`);
+    }
+    return (defaultRegistry = SchemaRegistry.fromDirectory(dir));
+  }
+
+  /** A registry built from CRD documents (non-CRD documents are ignored). */
+  static fromCrds(docs: Iterable<unknown>, source = 'crds'): SchemaRegistry {
+    const r = new SchemaRegistry();
+    for (const d of docs) {
+      if (isCrd(d)) r.addCrd(d, source);
+    }
+    return r;
+  }
+
+  private readonly entries = new Map<string, LazyEntry>();
+  private readonly sourceList: string[] = [];
+
+  /** Number of apiVersion/kind schemas known. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Directories / files / labels the schemas came from, in the order they were added. */
+  get sources(): readonly string[] {
+    return this.sourceList;
+  }
+
+  /** All keys (`<apiVersion>/<Kind>`), sorted. */
+  keys(): string[] {
+    return [...this.entries.keys()].sort();
+  }
+
+  has(apiVersion: string, kind: string): boolean {
+    return this.entries.has(schemaKey(apiVersion, kind));
+  }
+
+  /** Scope of a kind without loading its schema; undefined when the kind is unknown. */
+  scopeOf(apiVersion: string, kind: string): Scope | undefined {
+    return this.entries.get(schemaKey(apiVersion, kind))?.scope;
+  }
+
+  /** The schema for apiVersion/kind (loaded on first access), or undefined. Throws if the file is unreadable. */
+  get(apiVersion: string, kind: string): KindSchema | undefined {
+    const e = this.entries.get(schemaKey(apiVersion, kind));
+    if (!e) return undefined;
+    if (!e.loaded) e.loaded = e.load();
+    return e.loaded;
+  }
+
+  /** Adds (or overrides) one schema. */
+  addSchema(s: KindSchema): this {
+    this.entries.set(schemaKey(s.apiVersion, s.kind), { scope: s.scope, source: s.source, loaded: s, load: () => s });
+    return this;
+  }
+
+  /** Adds a compact schema directory (`index.json` + per-kind files). */
+  addDirectory(dir: string): this {
+    const indexFile = path.join(dir, 'index.json');
+    let index: unknown;
+    try {
+      index = JSON.parse(fs.readFileSync(indexFile, 'utf8'));
+    } catch (e) {
+      throw new Error(`cannot read schema index ${indexFile}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!isObject(index)) throw new Error(`schema index ${indexFile} is not a JSON object`);
+    for (const [key, value] of Object.entries(index)) {
+      if (!isObject(value) || typeof value.file !== 'string') {
+        throw new Error(`schema index ${indexFile}: entry ${JSON.stringify(key)} has no "file"`);
+      }
+      const file = path.join(dir, value.file);
+      const scope: Scope = value.scope === 'Cluster' ? 'Cluster' : 'Namespaced';
+      const slash = key.lastIndexOf('/');
+      const apiVersion = key.slice(0, slash);
+      const kind = key.slice(slash + 1);
+      this.entries.set(key, {
+        scope,
+        source: file,
+        load: () => loadCompactSchema(file, apiVersion, kind, scope),
+      });
+    }
+    this.sourceList.push(dir);
+    return this;
+  }
+
+  /**
+   * Adds every version of a CustomResourceDefinition (apiextensions.k8s.io/v1, or v1beta1 with a
+   * top-level `spec.validation`) that is served and has a schema. Returns the keys added.
+   * Throws if `crd` is not a CRD.
+   */
+  addCrd(crd: unknown, source = 'crd'): string[] {
+    if (!isCrd(crd)) throw new Error(`${source}: not a CustomResourceDefinition`);
+    const spec = crd.spec as Record<string, any>;
+    const group = spec.group;
+    const kind = spec.names?.kind;
+    if (typeof group !== 'string' || typeof kind !== 'string') {
+      throw new Error(`${source}: CustomResourceDefinition without spec.group / spec.names.kind`);
+    }
+    const scope: Scope = spec.scope === 'Cluster' ? 'Cluster' : 'Namespaced';
+    const versions: any[] = Array.isArray(spec.versions) ? spec.versions : spec.version ? [{ name: spec.version }] : [];
+    const added: string[] = [];
+    for (const v of versions) {
+      if (!isObject(v) || typeof v.name !== 'string' || v.served === false) continue;
+      const schema = (v.schema as any)?.openAPIV3Schema ?? spec.validation?.openAPIV3Schema;
+      if (!isObject(schema)) continue;
+      const apiVersion = `${group}/${v.name}`;
+      this.addSchema({ apiVersion, kind, scope, schema, source });
+      added.push(schemaKey(apiVersion, kind));
+    }
+    return added;
+  }
+
+  /** Adds every CRD found in the given documents (others are skipped). Returns the number of CRDs. */
+  addCrds(docs: Iterable<unknown>, source = 'crds'): number {
+    let n = 0;
+    for (const d of docs) {
+      if (isCrd(d)) {
+        this.addCrd(d, source);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Adds the CRDs in a YAML/JSON file, or in every *.yaml / *.yml / *.json file under a directory
+   * (recursively; node_modules and dot-directories skipped). Non-CRD documents are ignored.
+   * Returns the number of CRDs added. Throws on unreadable paths and YAML syntax errors.
+   */
+  addCrdPath(p: string): number {
+    const st = fs.statSync(p);
+    let n = 0;
+    if (st.isDirectory()) {
+      for (const f of listFiles(p, /\.(ya?ml|json)$/i)) n += this.addCrdFile(f);
+    } else {
+      n += this.addCrdFile(p);
+    }
+    this.sourceList.push(p);
+    return n;
+  }
+
+  private addCrdFile(file: string): number {
+    const text = fs.readFileSync(file, 'utf8');
+    // Cheap pre-filter: most files in a mixed tree are not CRDs.
+    if (!text.includes('CustomResourceDefinition')) return 0;
+    let n = 0;
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
+      const js = doc.toJS({ maxAliasCount: -1 });
+      if (isCrd(js)) {
+        this.addCrd(js, file);
+        n++;
+      }
+    }
+    return n;
+  }
+}
+
+function loadCompactSchema(file: string, apiVersion: string, kind: string, scope: Scope): KindSchema {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read schema file ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!isObject(doc) || !isObject(doc.schema)) throw new Error(`schema file ${file} has no "schema" object`);
+  return {
+    apiVersion: typeof doc.apiVersion === 'string' ? doc.apiVersion : apiVersion,
+    kind: typeof doc.kind === 'string' ? doc.kind : kind,
+    scope: doc.scope === 'Cluster' || doc.scope === 'Namespaced' ? doc.scope : scope,
+    schema: doc.schema,
+    source: file,
+  };
+}
+
+function isCrd(d: unknown): d is Record<string, unknown> & { spec: Record<string, unknown> } {
+  return (
+    isObject(d) &&
+    d.kind === 'CustomResourceDefinition' &&
+    typeof d.apiVersion === 'string' &&
+    d.apiVersion.startsWith('apiextensions.k8s.io/') &&
+    isObject(d.spec)
+  );
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Files under dir matching re, sorted, skipping node_modules and dot-directories. */
+export function listFiles(dir: string, re: RegExp): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    const entries = fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+        walk(p);
+      } else if (e.isFile() && re.test(e.name)) {
+        out.push(p);
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}

@@ -1,0 +1,260 @@
+/**
+ * Validator: `kubectl --validate=strict`-like checks of manifests, plus CEL (x-kubernetes-validations),
+ * without a cluster.
+ *
+ * Per object:
+ *  1. apiVersion and kind must be non-empty strings;
+ *  2. ObjectMeta rules (metadata.ts) — for every object, schema or not;
+ *  3. if the registry has a schema for apiVersion/kind: strict JSON Schema validation (schema.ts) and
+ *     CEL rules (cel.ts). Kinds without a schema (core Kubernetes kinds, unknown CRDs) get only step 2;
+ *  4. embedded objects (embedded.ts) are validated the same way, issues reported on the outer object.
+ *
+ * `status` is accepted and never validated (controllers own it; the API server ignores it on create
+ * for CRDs with a status subresource). Compilation (JSON Schema + CEL) happens lazily, once per
+ * apiVersion/kind schema, and is shared by all Validator instances.
+ */
+import type { ValidateFunction } from 'ajv';
+import { buildCelTree, countRules, evaluateCel, type CelFinding, type CelNode } from './cel';
+import { DEFAULT_EMBEDDINGS, resolveEmbeddingPath, type EmbeddingLocation } from './embedded';
+import { fieldJoin } from './field-path';
+import { builtinScope, checkMetadata, groupOf, jsonType } from './metadata';
+import { SchemaRegistry, type KindSchema, type Scope } from './registry';
+import { compileJsonSchema, mapAjvErrors, toJsonSchema } from './schema';
+import { ValidationError, type ValidationInput, type ValidationIssue } from './types';
+
+export interface ValidatorOptions {
+  /** Switch validation off: `validate` returns [] and `assertValid` never throws. Default true. */
+  readonly enabled?: boolean;
+  /** Where schemas come from. Default: `SchemaRegistry.default()` (the package's imports/schemas). */
+  readonly registry?: SchemaRegistry;
+  /** Evaluate x-kubernetes-validations. Default true. */
+  readonly cel?: boolean;
+  /** Embedding locations. Default DEFAULT_EMBEDDINGS. */
+  readonly embeddings?: readonly EmbeddingLocation[];
+}
+
+/** Compilation result of one apiVersion/kind schema. */
+interface CompiledKind {
+  readonly validate?: ValidateFunction;
+  readonly error?: string;
+  readonly cel?: CelNode;
+  readonly rules: number;
+  readonly ms: number;
+}
+
+const compiled = new WeakMap<KindSchema, CompiledKind>();
+
+function compileKind(ks: KindSchema): CompiledKind {
+  let c = compiled.get(ks);
+  if (c) return c;
+  const t0 = performance.now();
+  let validate: ValidateFunction | undefined;
+  let error: string | undefined;
+  let cel: CelNode | undefined;
+  try {
+    validate = compileJsonSchema(toJsonSchema(ks.schema, { root: true }));
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  }
+  try {
+    cel = buildCelTree(ks.schema);
+  } catch (e) {
+    error = error ?? (e instanceof Error ? e.message : String(e));
+  }
+  c = { validate, error, cel, rules: countRules(cel), ms: performance.now() - t0 };
+  compiled.set(ks, c);
+  return c;
+}
+
+/** Compile statistics of one kind (see Validator.stats). */
+export interface CompiledKindStats {
+  readonly key: string;
+  readonly ms: number;
+  readonly rules: number;
+}
+
+interface Finding {
+  readonly field: string;
+  readonly reason: string;
+  readonly rule?: string;
+  readonly celReason?: string;
+}
+
+interface ObjectMode {
+  readonly partial: boolean;
+  readonly requireName: boolean;
+}
+
+const TOP_LEVEL: ObjectMode = { partial: false, requireName: true };
+
+function isObj(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export class Validator {
+  readonly enabled: boolean;
+  readonly registry: SchemaRegistry;
+  private readonly cel: boolean;
+  private readonly embeddings: ReadonlyMap<string, readonly EmbeddingLocation[]>;
+  private readonly used = new Map<string, KindSchema>();
+
+  constructor(opts: ValidatorOptions = {}) {
+    this.enabled = opts.enabled !== false;
+    this.registry = opts.registry ?? (this.enabled ? SchemaRegistry.default() : SchemaRegistry.empty());
+    this.cel = opts.cel !== false;
+    const emb = new Map<string, EmbeddingLocation[]>();
+    for (const e of opts.embeddings ?? DEFAULT_EMBEDDINGS) {
+      for (const k of e.kinds) {
+        const key = `${e.group}/${k}`;
+        emb.set(key, [...(emb.get(key) ?? []), e]);
+      }
+    }
+    this.embeddings = emb;
+  }
+
+  /** Validates all objects; returns every issue, sorted (source, object, field, reason). */
+  validate(objects: Iterable<ValidationInput>): ValidationIssue[] {
+    if (!this.enabled) return [];
+    const issues: ValidationIssue[] = [];
+    let idx = 0;
+    for (const input of objects) {
+      const source = input.path ?? (input.file !== undefined ? `${input.file}#${input.docIndex ?? 0}` : `#${idx}`);
+      idx++;
+      const obj = input.obj;
+      const findings: Finding[] = [];
+      this.validateObject(obj, '', TOP_LEVEL, findings);
+      if (findings.length === 0) continue;
+      const md = isObj(obj) && isObj(obj.metadata) ? obj.metadata : {};
+      const apiVersion = isObj(obj) && typeof obj.apiVersion === 'string' ? obj.apiVersion : undefined;
+      const kind = isObj(obj) && typeof obj.kind === 'string' && obj.kind !== '' ? obj.kind : undefined;
+      const namespace = typeof md.namespace === 'string' && md.namespace !== '' ? md.namespace : undefined;
+      const name = typeof md.name === 'string' && md.name !== '' ? md.name : undefined;
+      const object = [kind ?? '<unknown kind>', ...(namespace ? [namespace] : []), name ?? '<unnamed>'].join('/');
+      const seen = new Set<string>();
+      for (const f of findings) {
+        const message = `${source}: ${object}: ${f.field || '<root>'}: ${f.reason}`;
+        if (seen.has(message)) continue;
+        seen.add(message);
+        issues.push({ source, object, apiVersion, kind, namespace, name, field: f.field, reason: f.reason, rule: f.rule, celReason: f.celReason, message });
+      }
+    }
+    return issues.sort(compareIssues);
+  }
+
+  /** Validates and throws a ValidationError carrying every issue, if there is any. */
+  assertValid(objects: Iterable<ValidationInput>): void {
+    const issues = this.validate(objects);
+    if (issues.length > 0) throw new ValidationError(issues);
+  }
+
+  /** Compile statistics of the kinds this validator has used so far. */
+  stats(): CompiledKindStats[] {
+    return [...this.used.entries()]
+      .map(([key, ks]) => {
+        const c = compileKind(ks);
+        return { key, ms: c.ms, rules: c.rules };
+      })
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  private validateObject(obj: unknown, prefix: string, mode: ObjectMode, out: Finding[]): void {
+    const at = (field: string) => fieldJoin(prefix, field);
+    if (!isObj(obj)) {
+      out.push({ field: prefix, reason: `must be of type object, got ${jsonType(obj)}` });
+      return;
+    }
+    let ok = true;
+    for (const k of ['apiVersion', 'kind'] as const) {
+      const v = obj[k];
+      if (v === undefined || v === '') {
+        out.push({ field: at(k), reason: `required field missing: ${JSON.stringify(k)}` });
+        ok = false;
+      } else if (typeof v !== 'string') {
+        out.push({ field: at(k), reason: `must be of type string, got ${jsonType(v)}` });
+        ok = false;
+      }
+    }
+    const apiVersion: string = ok ? obj.apiVersion : '';
+    const kind: string = ok ? obj.kind : '';
+
+    let ks: KindSchema | undefined;
+    if (ok) {
+      try {
+        ks = this.registry.get(apiVersion, kind);
+      } catch (e) {
+        out.push({ field: prefix, reason: `schema for ${apiVersion}/${kind} could not be loaded: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
+    const scope: Scope | undefined = ks?.scope ?? (ok ? this.registry.scopeOf(apiVersion, kind) ?? builtinScope(apiVersion, kind) : undefined);
+
+    for (const f of checkMetadata(obj, apiVersion, kind, { scope, requireName: mode.requireName })) {
+      out.push({ field: at(f.field), reason: f.reason });
+    }
+
+    if (ks) {
+      this.used.set(`${apiVersion}/${kind}`, ks);
+      const c = compileKind(ks);
+      if (c.error !== undefined || !c.validate) {
+        out.push({ field: prefix, reason: `schema for ${apiVersion}/${kind} could not be compiled: ${c.error}` });
+      }
+      // Objects already reported for a missing required field: a rule reading that field cannot be
+      // evaluated ("no such key"); that follow-up error is noise and is not reported.
+      const missingAt = new Set<string>();
+      if (c.validate && !c.validate(obj)) {
+        for (const f of mapAjvErrors(c.validate.errors ?? [], obj)) {
+          if (f.keyword === 'required') missingAt.add(f.at);
+          if (mode.partial && f.keyword === 'required') continue;
+          out.push({ field: at(f.field), reason: f.reason });
+        }
+      }
+      if (this.cel && c.cel && !mode.partial) {
+        const cf: CelFinding[] = [];
+        evaluateCel(c.cel, obj, '', cf);
+        for (const f of cf) {
+          if (f.outcome === 'error' && missingAt.has(f.at)) continue;
+          out.push({ field: at(f.field), reason: f.reason, rule: f.rule, celReason: f.celReason });
+        }
+      }
+    }
+
+    if (ok) {
+      const locs = this.embeddings.get(`${groupOf(apiVersion)}/${kind}`);
+      if (locs) {
+        for (const loc of locs) {
+          const partial = loc.partial === true;
+          const sub: ObjectMode = { partial, requireName: loc.requireName ?? !partial };
+          for (const { value, field } of resolveEmbeddingPath(obj, loc.path)) {
+            // Non-objects at an embedding location are the outer schema's business (type errors).
+            if (isObj(value)) this.validateObject(value, at(field), sub, out);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Compares strings with digit runs compared numerically (`#2` < `#10`), otherwise by code point. */
+export function naturalCompare(a: string, b: string): number {
+  const re = /(\d+)|(\D+)/g;
+  const pa = a.match(re) ?? [];
+  const pb = b.match(re) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === y) continue;
+    const dx = /^\d/.test(x);
+    const dy = /^\d/.test(y);
+    if (dx && dy) {
+      const nx = BigInt(x);
+      const ny = BigInt(y);
+      if (nx !== ny) return nx < ny ? -1 : 1;
+      return x.length - y.length;
+    }
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
+
+function compareIssues(a: ValidationIssue, b: ValidationIssue): number {
+  return naturalCompare(a.source, b.source) || naturalCompare(a.object, b.object) || naturalCompare(a.field, b.field) || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0);
+}

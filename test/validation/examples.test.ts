@@ -1,0 +1,108 @@
+// Real upstream example manifests (from the CRD mirror) validate without issues.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Validator } from '../../lib/core/validation';
+import { asInputs, crdMirror, exampleDocs, messages, registryFromCrds, TEMPLATE_VARS } from './helpers';
+
+function crdFiles(...dirs: string[]): string[] {
+  const root = crdMirror();
+  return dirs.flatMap((d) =>
+    fs
+      .readdirSync(path.join(root, d))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => `${d}/${f}`),
+  );
+}
+
+function exampleFiles(dir: string): string[] {
+  const root = crdMirror();
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const r = `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(r);
+      else if (/\.ya?ml$/.test(e.name) && e.name !== 'kustomization.yaml') out.push(r);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+describe('upstream examples are valid', () => {
+  test('Flux examples (controllers samples and flux2-kustomize-helm-example)', () => {
+    const v = new Validator({ registry: registryFromCrds(...crdFiles('flux')) });
+    const files = exampleFiles('flux/examples');
+    expect(files.length).toBeGreaterThan(20);
+    for (const f of files) {
+      expect({ f, issues: messages(v.validate(asInputs(exampleDocs(f), f))) }).toEqual({ f, issues: [] });
+    }
+    // Every Flux kind in the examples has a schema: this is schema validation, not just metadata.
+    expect(v.stats().map((s) => s.key)).toEqual(
+      expect.arrayContaining(['helm.toolkit.fluxcd.io/v2/HelmRelease', 'kustomize.toolkit.fluxcd.io/v1/Kustomization', 'source.toolkit.fluxcd.io/v1/GitRepository']),
+    );
+  });
+
+  describe('CAPI, CAPZ and ASO', () => {
+    let v: Validator;
+    beforeAll(() => {
+      v = new Validator({ registry: registryFromCrds(...crdFiles('capi', 'capz', 'aso', 'aso/derived')) });
+    });
+
+    test.each([
+      'capz/examples/cluster-api-provider-azure/templates/cluster-template-aks-aso.yaml',
+      'capz/examples/cluster-api-provider-azure/templates/cluster-template-aks-aso-clusterclass.yaml',
+      'capz/examples/cluster-api-provider-azure/templates/cluster-template-aks.yaml',
+      'capz/examples/cluster-api-provider-azure/templates/cluster-template.yaml',
+      'capz/examples/cluster-api-provider-azure/templates/cluster-template-topology.yaml',
+      'capi/examples/cluster-api/test/infrastructure/docker/templates/cluster-template-development.yaml',
+      'capi/examples/cluster-api/test/infrastructure/docker/templates/clusterclass-quick-start.yaml',
+    ])('%s (after ${VAR} substitution)', (f) => {
+      expect(messages(v.validate(asInputs(exampleDocs(f, TEMPLATE_VARS), path.basename(f))))).toEqual([]);
+    });
+
+    test('the AKS ASO template really validates the embedded ASO resources', () => {
+      const f = 'capz/examples/cluster-api-provider-azure/templates/cluster-template-aks-aso.yaml';
+      v.validate(asInputs(exampleDocs(f, TEMPLATE_VARS), f));
+      expect(v.stats().map((s) => s.key)).toEqual(
+        expect.arrayContaining([
+          'infrastructure.cluster.x-k8s.io/v1beta1/AzureASOManagedControlPlane',
+          'containerservice.azure.com/v1api20240901/ManagedCluster',
+          'containerservice.azure.com/v1api20240901/ManagedClustersAgentPool',
+          'resources.azure.com/v1api20200601/ResourceGroup',
+        ]),
+      );
+    });
+
+    test('ASO v2.18.0 samples', () => {
+      const files = exampleFiles('aso/examples').filter((f) => !f.endsWith('_userassignedidentity.yaml'));
+      expect(files.length).toBeGreaterThan(15);
+      for (const f of files) {
+        expect({ f, issues: messages(v.validate(asInputs(exampleDocs(f), path.basename(f)))) }).toEqual({ f, issues: [] });
+      }
+    });
+
+    test('the UserAssignedIdentity sample uses a field newer than the mid-2025 derived schema (strict mode notices)', () => {
+      const f = 'aso/examples/azure-service-operator/v2/samples/managedidentity/v1api20230131/v1api20230131_userassignedidentity.yaml';
+      expect(messages(v.validate(asInputs(exampleDocs(f), 'uai.yaml')))).toEqual([
+        'uai.yaml#0: UserAssignedIdentity/default/sampleuserassignedidentity: spec.operatorSpec.secrets.subscriptionId: unknown field "subscriptionId"',
+      ]);
+    });
+  });
+
+  test('Crossplane compositions, XRDs and function-patch-and-transform inputs', () => {
+    const v = new Validator({ registry: registryFromCrds(...crdFiles('crossplane')) });
+    const files = [
+      'crossplane/examples/function-patch-and-transform/example/composition.yaml',
+      'crossplane/examples/function-patch-and-transform/example/functions.yaml',
+      'crossplane/examples/docs/content/v2.3/manifests/get-started/composition/fn-patch-and-transform.yaml',
+      'crossplane/examples/docs/content/v2.3/manifests/get-started/composition/xrd.yaml',
+      'crossplane/examples/crossplane/test/e2e/manifests/apiextensions/composition/basic-namespaced/setup/composition.yaml',
+      'crossplane/examples/crossplane/test/e2e/manifests/apiextensions/composition/basic-namespaced/setup/definition.yaml',
+      'crossplane/examples/provider-upjet-azure/examples/azure/namespaced/v1beta1/providerconfig.yaml',
+    ];
+    for (const f of files) {
+      expect({ f, issues: messages(v.validate(asInputs(exampleDocs(f), path.basename(f)))) }).toEqual({ f, issues: [] });
+    }
+    expect(v.stats().map((s) => s.key)).toEqual(expect.arrayContaining(['apiextensions.crossplane.io/v1/Composition', 'pt.fn.crossplane.io/v1beta1/Resources']));
+  });
+});

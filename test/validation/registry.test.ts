@@ -1,0 +1,66 @@
+// SchemaRegistry sources: the compact imports/schemas layout, CRD documents, CRD paths.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { defaultSchemaDir, packageRoot, SchemaRegistry, Validator } from '../../lib/core/validation';
+import { FIXTURES, messages, parseYaml, PROJECT_ROOT } from './helpers';
+
+const widgetCrd = parseYaml(fs.readFileSync(path.join(FIXTURES, 'widgets.example.com.yaml'), 'utf8'))[0] as any;
+
+describe('SchemaRegistry', () => {
+  test('the default schema directory is imports/schemas under the package root', () => {
+    expect(packageRoot()).toBe(PROJECT_ROOT);
+    expect(defaultSchemaDir()).toBe(path.join(PROJECT_ROOT, 'imports', 'schemas'));
+  });
+
+  test('fromCrds / addCrd: every served version with a schema, keyed <group>/<version>/<Kind>', () => {
+    const crd = JSON.parse(JSON.stringify(widgetCrd));
+    crd.spec.versions.push({ ...crd.spec.versions[0], name: 'v2', storage: false });
+    crd.spec.versions.push({ ...crd.spec.versions[0], name: 'v0', served: false, storage: false });
+    const reg = SchemaRegistry.fromCrds([crd, { apiVersion: 'v1', kind: 'ConfigMap' }]);
+    expect(reg.keys()).toEqual(['example.com/v1/Widget', 'example.com/v2/Widget']);
+    expect(reg.scopeOf('example.com/v1', 'Widget')).toBe('Namespaced');
+    expect(() => reg.addCrd({ kind: 'ConfigMap' })).toThrow(/not a CustomResourceDefinition/);
+  });
+
+  test('fromDirectory: compact schema files are read lazily, on first use', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-platform-schemas-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'example.com'));
+      const schema = widgetCrd.spec.versions[0].schema.openAPIV3Schema;
+      fs.writeFileSync(
+        path.join(dir, 'example.com', 'widget_v1.json'),
+        JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', scope: 'Namespaced', schema }),
+      );
+      fs.writeFileSync(
+        path.join(dir, 'index.json'),
+        JSON.stringify({
+          'example.com/v1/Widget': { file: 'example.com/widget_v1.json', scope: 'Namespaced' },
+          'example.com/v1/Missing': { file: 'example.com/missing_v1.json', scope: 'Cluster' },
+        }),
+      );
+      const reg = SchemaRegistry.fromDirectory(dir);
+      expect(reg.size).toBe(2);
+      expect(reg.scopeOf('example.com/v1', 'Missing')).toBe('Cluster'); // from the index, file not read
+      const v = new Validator({ registry: reg });
+      const obj = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w-1' }, spec: { size: 'tiny', minReplicas: 1 } };
+      expect(messages(v.validate([{ obj, path: 'p' }]))).toEqual(['p: Widget/w-1: spec.size: must be one of: "small", "medium", "large"']);
+      // An unreadable schema file is an issue, not a crash.
+      expect(messages(v.validate([{ obj: { apiVersion: 'example.com/v1', kind: 'Missing', metadata: { name: 'm' } }, path: 'p' }]))[0]).toMatch(
+        /^p: Missing\/m: <root>: schema for example\.com\/v1\/Missing could not be loaded: cannot read schema file .*missing_v1\.json/,
+      );
+      // CRDs layered on top override the directory's entry.
+      reg.addCrd({ ...widgetCrd, spec: { ...widgetCrd.spec, scope: 'Cluster' } });
+      expect(reg.scopeOf('example.com/v1', 'Widget')).toBe('Cluster');
+      expect(() => SchemaRegistry.fromDirectory(path.join(dir, 'nope'))).toThrow(/cannot read schema index/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('addCrdPath loads CRDs from files and directories, skipping other documents', () => {
+    const reg = SchemaRegistry.empty();
+    expect(reg.addCrdPath(FIXTURES)).toBe(1);
+    expect(reg.has('example.com/v1', 'Widget')).toBe(true);
+  });
+});
