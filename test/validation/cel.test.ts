@@ -1,10 +1,9 @@
-// CEL and structural-schema semantics on a hand-made CRD (test/fixtures/validation/widgets.example.com.yaml).
-import * as fs from 'fs';
-import * as path from 'path';
+// CEL and structural-schema semantics on a hand-made CRD (test/fixtures/validation/widget-crd.ts).
 import { SchemaRegistry, Validator } from '../../lib/core/validation';
-import { FIXTURES, messages, parseYaml } from './helpers';
+import { messages, parseYaml } from './helpers';
+import { WIDGET_CRD_YAML } from '../fixtures/validation/widget-crd';
 
-const registry = SchemaRegistry.fromCrds(parseYaml(fs.readFileSync(path.join(FIXTURES, 'widgets.example.com.yaml'), 'utf8')));
+const registry = SchemaRegistry.fromCrds(parseYaml(WIDGET_CRD_YAML));
 const v = new Validator({ registry });
 
 function widget(spec: Record<string, unknown>, extra: Record<string, unknown> = {}): unknown {

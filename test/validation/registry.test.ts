@@ -3,9 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { defaultSchemaDir, packageRoot, SchemaRegistry, Validator } from '../../lib/core/validation';
-import { FIXTURES, messages, parseYaml, PROJECT_ROOT } from './helpers';
+import { messages, parseYaml, PROJECT_ROOT } from './helpers';
+import { WIDGET_CRD_YAML } from '../fixtures/validation/widget-crd';
 
-const widgetCrd = parseYaml(fs.readFileSync(path.join(FIXTURES, 'widgets.example.com.yaml'), 'utf8'))[0] as any;
+const widgetCrd = parseYaml(WIDGET_CRD_YAML)[0] as any;
 
 describe('SchemaRegistry', () => {
   test('the default schema directory is imports/schemas under the package root', () => {
@@ -59,8 +60,12 @@ describe('SchemaRegistry', () => {
   });
 
   test('addCrdPath loads CRDs from files and directories, skipping other documents', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crds-'));
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub', 'widgets.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-a-crd\n---\n${WIDGET_CRD_YAML}`);
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'ignored');
     const reg = SchemaRegistry.empty();
-    expect(reg.addCrdPath(FIXTURES)).toBe(1);
+    expect(reg.addCrdPath(dir)).toBe(1);
     expect(reg.has('example.com/v1', 'Widget')).toBe(true);
   });
 });
