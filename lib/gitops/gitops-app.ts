@@ -122,14 +122,13 @@ export class GitOpsApp extends App {
 
   /** Like {@link synth}, returning what changed in each repo directory. */
   public synthesize(): SynthResult {
-    const { placed, problems } = this.collect();
-    const pool = new YamlFilePool(YamlFilePool.threadsFor(placed.length));
+    const groups = this.group();
+    const pool = new YamlFilePool(YamlFilePool.threadsFor(groups.objectCount));
     const writers = new Map(this.repos.map((repo) => [repo, new TreeWriter(this.repoDir(repo), pool)]));
     try {
-      // Objects go to the YAML pool first, so worker threads serialize and write them while
-      // this thread validates.
-      if (problems.length === 0) this.emit(placed, (repo) => writers.get(repo)!);
-      problems.push(...this.validate(placed));
+      // Each folder's objects go to the YAML pool as soon as they are rendered, so worker threads
+      // serialize and write them while this thread renders and validates the next folders.
+      const problems = this.walk(groups, (repo, folder, entries) => emitFolder(writers.get(repo)!, folder, entries, groups.children));
       pool.finish();
       if (problems.length > 0) throw new SynthError(problems);
     } catch (e) {
@@ -142,42 +141,39 @@ export class GitOpsApp extends App {
 
   /** Renders every repo in memory: repo dir → (file path → content). Nothing is written. */
   public renderToMemory(): Map<string, Map<string, string>> {
-    const placed = this.placedObjects();
+    const groups = this.group();
     const out = new Map<string, Map<string, string>>();
-    this.emit(placed, (repo) => {
+    const problems = this.walk(groups, (repo, folder, entries) => {
       let files = out.get(repo.dir);
       if (!files) out.set(repo.dir, (files = new Map()));
       const add = (rel: string, content: string) => files!.set(rel, content);
-      return { add, addObject: (rel, obj) => add(rel, toYaml(obj)) };
+      emitFolder({ add, addObject: (rel, obj) => add(rel, toYaml(obj)) }, folder, entries, groups.children);
     });
+    if (problems.length > 0) throw new SynthError(problems);
     return out;
   }
 
   /**
    * Every object of the app with its placement, validated (throws a {@link SynthError} listing
-   * every problem). This is the single pass every output is built from.
+   * every problem).
    */
   public placedObjects(): PlacedObject[] {
-    const { placed, problems } = this.collect();
-    problems.push(...this.validate(placed));
+    const placed: PlacedObject[] = [];
+    const problems = this.walk(this.group(), (_repo, _folder, entries) => placed.push(...entries));
     if (problems.length > 0) throw new SynthError(problems);
     return placed;
   }
 
   /**
-   * Runs construct validations, renders every ApiObject once and places it in its repo and
-   * folder. Construct problems stop here; duplicate objects are returned with the placed objects
-   * so that they are reported together with schema problems.
+   * Runs every construct validation and groups the ApiObjects by folder. Problems found here
+   * (construct validations, objects outside folders) stop the synth before anything renders.
    */
-  private collect(): { placed: PlacedObject[]; problems: string[] } {
+  private group(): FolderGroups {
     const problems: string[] = [];
     const constructs = this.node.findAll();
-    for (const c of constructs) {
-      for (const error of c.node.validate()) problems.push(`${c.node.path}: ${error}`);
-    }
-
     const byFolder = new Map<Folder, ApiObject[]>();
     for (const c of constructs) {
+      for (const error of c.node.validate()) problems.push(`${c.node.path}: ${error}`);
       if (!(c instanceof ApiObject)) continue;
       let folder: Folder | undefined;
       for (let s: IConstruct | undefined = c.node.scope; s; s = s.node.scope) {
@@ -195,13 +191,28 @@ export class GitOpsApp extends App {
       else byFolder.set(folder, [c]);
     }
     if (problems.length > 0) throw new SynthError(problems);
+    let objectCount = 0;
+    for (const list of byFolder.values()) objectCount += list.length;
+    const children = new Map<Folder, string[]>();
+    for (const repo of this.repos) for (const [f, list] of subfolders(repo.folders)) children.set(f, list);
+    return { byFolder, objectCount, children };
+  }
 
-    const placed: PlacedObject[] = [];
-    const seen = new Map<string, string>();
+  /**
+   * The single pass every output is built from: for each repo and folder (sorted), renders each
+   * ApiObject once, names its file, checks for duplicates, hands the folder to `visit`, and
+   * validates it. Returns every problem found (duplicates, schema and CEL violations).
+   */
+  private walk(groups: FolderGroups, visit: (repo: Repo, folder: Folder, entries: PlacedObject[]) => void): string[] {
+    const problems: string[] = [];
+    // Loaded on first use: apps that switch validation off never pay for ajv and CEL.
+    const validate = this.validation ? (require('../core/validation') as typeof import('../core/validation')).validateObjects : undefined;
     for (const repo of this.repos) {
+      const seen = new Map<string, string>();
       const folderPaths = new Map<string, Folder>();
-      const clusters = clustersOf(repo.folders);
-      for (const folder of repo.folders) {
+      const folders = repo.folders;
+      const clusters = clustersOf(folders);
+      for (const folder of folders) {
         const other = folderPaths.get(folder.path);
         if (other) {
           problems.push(`${folder.node.path}: folder path "${folder.path}" is already used by ${other.node.path}`);
@@ -209,16 +220,17 @@ export class GitOpsApp extends App {
         }
         folderPaths.set(folder.path, folder);
         const pathOf = new Map<KubeObject, string>();
-        const objects = (byFolder.get(folder) ?? []).map((apiObject) => {
+        const objects = (groups.byFolder.get(folder) ?? []).map((apiObject) => {
           const json = apiObject.toJson() as KubeObject;
           const obj = canonicalize(json, isClusterScoped(json.apiVersion, json.kind));
           pathOf.set(obj, apiObject.node.path);
           return obj;
         });
+        const cluster = clusters.get(folder)!;
+        const entries: PlacedObject[] = [];
         for (const { file, obj } of fileNames(objects)) {
           const constructPath = pathOf.get(obj)!;
           const ns = obj.metadata.namespace ?? '';
-          const cluster = clusters.get(folder)!;
           const key = `${cluster}\u0000${apiGroup(obj.apiVersion)}\u0000${obj.kind}\u0000${ns}\u0000${obj.metadata.name}`;
           const first = seen.get(key);
           if (first) {
@@ -227,47 +239,34 @@ export class GitOpsApp extends App {
             continue;
           }
           seen.set(key, constructPath);
-          placed.push({ obj, constructPath, repo, folder, file: `${folder.path}/${file}` });
+          entries.push({ obj, constructPath, repo, folder, file: `${folder.path}/${file}` });
         }
-      }
-      seen.clear();
-    }
-    return { placed, problems };
-  }
-
-  /** Schema + CEL validation of all placed objects (none when validation is off). */
-  private validate(placed: readonly PlacedObject[]): string[] {
-    if (!this.validation) return [];
-    // Loaded on first use: apps that switch validation off never pay for ajv and CEL.
-    const { validateObjects } = require('../core/validation') as typeof import('../core/validation');
-    return validateObjects(placed.map((p) => ({ obj: p.obj, path: p.constructPath })));
-  }
-
-  /** Sends every object and kustomization.yaml of each repo to its sink. */
-  private emit(placed: readonly PlacedObject[], sinkFor: (repo: Repo) => RepoSink): void {
-    const byFolder = new Map<Folder, PlacedObject[]>();
-    for (const p of placed) {
-      const list = byFolder.get(p.folder);
-      if (list) list.push(p);
-      else byFolder.set(p.folder, [p]);
-    }
-    for (const repo of this.repos) {
-      const sink = sinkFor(repo);
-      const folders = repo.folders;
-      const children = subfolders(folders);
-      for (const folder of folders) {
-        const resources: string[] = [];
-        for (const p of byFolder.get(folder) ?? []) {
-          sink.addObject(p.file, p.obj);
-          resources.push(p.file.slice(folder.path.length + 1));
-        }
-        if (folder.kustomization) {
-          if (folder.includeSubfolders) resources.push(...(children.get(folder) ?? []));
-          resources.push(...folder.additionalResources);
-          sink.add(`${folder.path}/kustomization.yaml`, kustomizationYaml(resources));
-        }
+        visit(repo, folder, entries);
+        if (validate) problems.push(...validate(entries.map((p) => ({ obj: p.obj, path: p.constructPath }))));
       }
     }
+    return problems;
+  }
+}
+
+/** ApiObjects grouped by folder, and each folder's direct sub-folders. */
+interface FolderGroups {
+  readonly byFolder: Map<Folder, ApiObject[]>;
+  readonly objectCount: number;
+  readonly children: Map<Folder, string[]>;
+}
+
+/** Sends a folder's objects and its kustomization.yaml to a sink. */
+function emitFolder(sink: RepoSink, folder: Folder, entries: readonly PlacedObject[], children: Map<Folder, string[]>): void {
+  const resources: string[] = [];
+  for (const p of entries) {
+    sink.addObject(p.file, p.obj);
+    resources.push(p.file.slice(folder.path.length + 1));
+  }
+  if (folder.kustomization) {
+    if (folder.includeSubfolders) resources.push(...(children.get(folder) ?? []));
+    resources.push(...folder.additionalResources);
+    sink.add(`${folder.path}/kustomization.yaml`, kustomizationYaml(resources));
   }
 }
 

@@ -25,7 +25,8 @@ export class YamlFilePool {
   public constructor(threads: number) {
     for (let i = 0; i < threads; i++) {
       const { port1, port2 } = new MessageChannel();
-      const done = new Int32Array(new SharedArrayBuffer(4));
+      // [0]: set to 1 when the worker has finished; [1]: batches posted but not yet written.
+      const done = new Int32Array(new SharedArrayBuffer(8));
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: { port: port2, done, yamlPath: require.resolve('yaml'), options: YAML_OPTIONS },
@@ -85,7 +86,14 @@ export class YamlFilePool {
   private flush(i: number): void {
     const batch = this.batches[i];
     if (batch.length === 0) return;
-    this.workers[i].port.postMessage(batch);
+    const { port, done } = this.workers[i];
+    // Backpressure: never queue more than a few batches per worker, so memory stays bounded
+    // when rendering is faster than writing.
+    for (let queued = Atomics.load(done, 1); queued >= MAX_QUEUED_BATCHES; queued = Atomics.load(done, 1)) {
+      Atomics.wait(done, 1, queued, 1000);
+    }
+    Atomics.add(done, 1, 1);
+    port.postMessage(batch);
     this.batches[i] = [];
     this.next = (this.next + 1) % this.workers.length;
   }
@@ -96,6 +104,8 @@ export class YamlFilePool {
     this.madeDirs.add(dir);
   }
 }
+
+const MAX_QUEUED_BATCHES = 4;
 
 // Plain JavaScript run by each worker: parse, stringify with the shared options, write.
 const WORKER_SOURCE = `
@@ -113,15 +123,18 @@ port.on('message', (msg) => {
     Atomics.notify(done, 0);
     return;
   }
-  if (error) return;
   try {
-    for (const [file, json] of msg) {
-      const dir = path.dirname(file);
-      if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
-      fs.writeFileSync(file, YAML.stringify(JSON.parse(json), options));
+    if (!error) {
+      for (const [file, json] of msg) {
+        const dir = path.dirname(file);
+        if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
+        fs.writeFileSync(file, YAML.stringify(JSON.parse(json), options));
+      }
     }
   } catch (e) {
     error = String(e && e.message || e);
   }
+  Atomics.sub(done, 1, 1);
+  Atomics.notify(done, 1);
 });
 `;
