@@ -7,9 +7,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { CliError, processIO, type CliContext, type CliIO, type CommandRegistrar } from './context';
+import { registerSynth } from './synth';
 import { registerValidate } from './validate';
 
-export const COMMANDS: CommandRegistrar[] = [registerValidate];
+export const COMMANDS: CommandRegistrar[] = [registerSynth, registerValidate];
 
 /** Runs the CLI. `argv` is process.argv-shaped: [node, script, ...args]. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
