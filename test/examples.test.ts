@@ -8,19 +8,8 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ValidationInput, Validator } from '../lib';
 import { buildExamples } from '../examples/main';
+import { tree } from './support/tree';
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const out1 = fs.mkdtempSync(path.join(os.tmpdir(), 'examples-'));
 const out2 = fs.mkdtempSync(path.join(os.tmpdir(), 'examples-'));

@@ -4,23 +4,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Folder, GitOpsApp, Repo, SynthError } from '../../lib';
+import { tree } from '../support/tree';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-app-'));
 }
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function configMap(scope: Folder, id: string, name?: string, data: Record<string, string> = { a: '1' }) {
   return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: name ? { name } : {}, data } as any);

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MANIFEST_FILE, readManifest, TreeWriter } from '../../lib/gitops/writer';
+import { tree } from '../support/tree';
 
 // renameSync can be made to fail on demand, to test the writer's rollback.
 let mockFailRename: ((from: string, to: string) => boolean) | undefined;
@@ -20,18 +21,6 @@ function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'writer-'));
 }
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function write(target: string, files: Record<string, string>) {
   const w = new TreeWriter(target);
