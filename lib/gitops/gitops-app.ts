@@ -136,7 +136,16 @@ export class GitOpsApp extends App {
       for (const w of writers.values()) w.abort();
       throw e;
     }
-    return { repos: [...writers].map(([repo, w]) => ({ repo, dir: w.targetDir, changes: w.commit() })) };
+    // Check every repo for conflicts before changing any of them.
+    const planned = [...writers].map(([repo, w]) => ({ repo, w, changes: w.changes() }));
+    const conflicts = planned.flatMap(({ w, changes }) => changes.conflicts.map((f) => path.join(w.targetDir, f)));
+    if (conflicts.length > 0) {
+      for (const w of writers.values()) w.abort();
+      throw new SynthError([
+        `refusing to overwrite files that were not written by cdk8s-platform (move them away or remove the objects that produce them): ${conflicts.join(', ')}`,
+      ]);
+    }
+    return { repos: planned.map(({ repo, w, changes }) => ({ repo, dir: w.targetDir, changes: w.commit(changes) })) };
   }
 
   /** Renders every repo in memory: repo dir → (file path → content). Nothing is written. */
@@ -189,6 +198,12 @@ export class GitOpsApp extends App {
       const list = byFolder.get(folder);
       if (list) list.push(c);
       else byFolder.set(folder, [c]);
+    }
+    const dirs = new Map<string, Repo>();
+    for (const repo of this.repos) {
+      const other = dirs.get(this.repoDir(repo));
+      if (other) problems.push(`${repo.node.path}: writes to ${this.repoDir(repo)}, like ${other.node.path}; give each repo its own "dir"`);
+      dirs.set(this.repoDir(repo), repo);
     }
     if (problems.length > 0) throw new SynthError(problems);
     let objectCount = 0;

@@ -150,8 +150,11 @@ export class TreeWriter {
     fs.rmSync(this.staging, { recursive: true, force: true });
   }
 
-  /** Moves the staged tree into place (see class docs). Returns what changed. */
-  public commit(): TreeChanges {
+  /**
+   * Moves the staged tree into place (see class docs). Returns what changed.
+   * @param planned the result of {@link changes}, when the caller already computed it
+   */
+  public commit(planned?: TreeChanges): TreeChanges {
     if (this.done) throw new Error('TreeWriter: already committed or aborted');
     const manifest = `${JSON.stringify({ generator: 'cdk8s-platform', files: this.fileList }, undefined, 2)}\n`;
     try {
@@ -161,7 +164,7 @@ export class TreeWriter {
         this.done = true;
         return { created: this.fileList, updated: [], deleted: [], conflicts: [] };
       }
-      const changes = this.changes();
+      const changes = planned ?? this.changes();
       if (changes.conflicts.length > 0) {
         throw new Error(
           `refusing to overwrite files in ${this.targetDir} that were not written by cdk8s-platform ` +

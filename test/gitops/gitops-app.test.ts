@@ -204,3 +204,24 @@ describe('GitOpsApp writing into an existing tree', () => {
     expect(Object.keys(tree(checkout)).sort()).toEqual(['.cdk8s-platform.json', '.git/HEAD', 'apps/configmap-c.yaml', 'apps/kustomization.yaml']);
   });
 });
+
+describe('GitOpsApp with several repos', () => {
+  test('two repos writing to the same directory are an error', () => {
+    const app = new GitOpsApp({ outdir: tmp(), validation: false });
+    new Repo(app, 'a', { dir: 'same' });
+    new Repo(app, 'b', { dir: 'same' });
+    expect(() => app.synth()).toThrow(/b: writes to .*\/same, like a; give each repo its own "dir"/);
+  });
+
+  test('a conflict in one repo leaves every repo unchanged', () => {
+    const out = tmp();
+    sampleApp(out).synth();
+    const before = tree(out);
+    fs.writeFileSync(path.join(out, 'team-a', 'apps', 'configmap-new.yaml'), 'hand-written\n');
+    const app = sampleApp(out);
+    configMap((app.node.findChild('platform') as Repo).folder('infrastructure'), 'more', 'more');
+    configMap((app.node.findChild('team-a') as Repo).folder('apps'), 'new', 'new');
+    expect(() => app.synth()).toThrow(/refusing to overwrite files that were not written by cdk8s-platform .*team-a\/apps\/configmap-new\.yaml/);
+    expect(tree(out)).toEqual({ ...before, 'team-a/apps/configmap-new.yaml': 'hand-written\n' });
+  });
+});
