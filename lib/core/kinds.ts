@@ -8,6 +8,3 @@ import { SchemaRegistry } from './validation/registry';
 export function isClusterScoped(apiVersion: string, kind: string): boolean {
   return (SchemaRegistry.default().scopeOf(apiVersion, kind) ?? builtinScope(apiVersion, kind)) === 'Cluster';
 }
-
-/** The API group of an apiVersion (`''` for the core group's `v1`). */
-export { groupOf as apiGroup } from './validation/metadata';

@@ -4,9 +4,10 @@ import { IConstruct } from 'constructs';
 import { Folder } from './folder';
 import { canonicalize, fileNames, KubeObject, kustomizationYaml, toYaml } from './layout';
 import { Repo } from './repo';
-import { TreeChanges, TreeWriter } from './writer';
+import { conflictMessage, TreeChanges, TreeWriter } from './writer';
 import { YamlFilePool } from './yaml-pool';
-import { apiGroup, isClusterScoped } from '../core/kinds';
+import { isClusterScoped } from '../core/kinds';
+import { groupOf } from '../core/validation/metadata';
 
 /** Props of a {@link GitOpsApp}. */
 export interface GitOpsAppProps {
@@ -141,9 +142,7 @@ export class GitOpsApp extends App {
     const conflicts = planned.flatMap(({ w, changes }) => changes.conflicts.map((f) => path.join(w.targetDir, f)));
     if (conflicts.length > 0) {
       for (const w of writers.values()) w.abort();
-      throw new SynthError([
-        `refusing to overwrite files that were not written by cdk8s-platform (move them away or remove the objects that produce them): ${conflicts.join(', ')}`,
-      ]);
+      throw new SynthError([conflictMessage(conflicts)]);
     }
     return { repos: planned.map(({ repo, w, changes }) => ({ repo, dir: w.targetDir, changes: w.commit(changes) })) };
   }
@@ -174,8 +173,9 @@ export class GitOpsApp extends App {
   }
 
   /**
-   * Runs every construct validation and groups the ApiObjects by folder. Problems found here
-   * (construct validations, objects outside folders) stop the synth before anything renders.
+   * Runs every construct validation, groups the ApiObjects by folder and works out the folder
+   * tree. Problems found here (construct validations, objects outside folders, two repos in one
+   * directory, two folders with one path) stop the synth before anything renders.
    */
   private group(): FolderGroups {
     const problems: string[] = [];
@@ -200,53 +200,60 @@ export class GitOpsApp extends App {
       else byFolder.set(folder, [c]);
     }
     const dirs = new Map<string, Repo>();
-    for (const repo of this.repos) {
+    const repos = this.repos.map((repo) => {
       const other = dirs.get(this.repoDir(repo));
       if (other) problems.push(`${repo.node.path}: writes to ${this.repoDir(repo)}, like ${other.node.path}; give each repo its own "dir"`);
       dirs.set(this.repoDir(repo), repo);
-    }
+      const folders = repo.folders;
+      const byPath = new Map<string, Folder>();
+      for (const folder of folders) {
+        const first = byPath.get(folder.path);
+        if (first) problems.push(`${folder.node.path}: folder path "${folder.path}" is already used by ${first.node.path}`);
+        byPath.set(folder.path, first ?? folder);
+      }
+      return { repo, folders };
+    });
     if (problems.length > 0) throw new SynthError(problems);
+
     let objectCount = 0;
     for (const list of byFolder.values()) objectCount += list.length;
     const children = new Map<Folder, string[]>();
-    for (const repo of this.repos) for (const [f, list] of subfolders(repo.folders)) children.set(f, list);
-    return { byFolder, objectCount, children };
+    const clusters = new Map<Folder, string>();
+    for (const { folders } of repos) {
+      // Folders are sorted by path, so a parent's cluster is known before its children's.
+      for (const [folder, parent] of parentFolders(folders)) {
+        clusters.set(folder, folder.cluster ?? (parent ? clusters.get(parent)! : ''));
+        if (parent && folder.kustomization) {
+          const list = children.get(parent) ?? [];
+          list.push(folder.path.slice(parent.path.length + 1));
+          children.set(parent, list);
+        }
+      }
+    }
+    return { repos, byFolder, objectCount, children, clusters };
   }
 
   /**
    * The single pass every output is built from: for each repo and folder (sorted), renders each
-   * ApiObject once, names its file, checks for duplicates, hands the folder to `visit`, and
-   * validates it. Returns every problem found (duplicates, schema and CEL violations).
+   * ApiObject once, names its file, checks for duplicate objects, hands the folder to `visit`, and
+   * validates it. Returns every problem found (duplicate objects, schema and CEL violations).
    */
   private walk(groups: FolderGroups, visit: (repo: Repo, folder: Folder, entries: PlacedObject[]) => void): string[] {
     const problems: string[] = [];
     // Loaded on first use: apps that switch validation off never pay for ajv and CEL.
     const validate = this.validation ? (require('../core/validation') as typeof import('../core/validation')).validateObjects : undefined;
-    for (const repo of this.repos) {
+    for (const { repo, folders } of groups.repos) {
       const seen = new Map<string, string>();
-      const folderPaths = new Map<string, Folder>();
-      const folders = repo.folders;
-      const clusters = clustersOf(folders);
       for (const folder of folders) {
-        const other = folderPaths.get(folder.path);
-        if (other) {
-          problems.push(`${folder.node.path}: folder path "${folder.path}" is already used by ${other.node.path}`);
-          continue;
-        }
-        folderPaths.set(folder.path, folder);
-        const pathOf = new Map<KubeObject, string>();
-        const objects = (groups.byFolder.get(folder) ?? []).map((apiObject) => {
+        const cluster = groups.clusters.get(folder)!;
+        const rendered = (groups.byFolder.get(folder) ?? []).map((apiObject) => {
           const json = apiObject.toJson() as KubeObject;
-          const obj = canonicalize(json, isClusterScoped(json.apiVersion, json.kind));
-          pathOf.set(obj, apiObject.node.path);
-          return obj;
+          return { obj: canonicalize(json, isClusterScoped(json.apiVersion, json.kind)), constructPath: apiObject.node.path };
         });
-        const cluster = clusters.get(folder)!;
         const entries: PlacedObject[] = [];
-        for (const { file, obj } of fileNames(objects)) {
-          const constructPath = pathOf.get(obj)!;
+        for (const { file, obj, constructPath } of fileNames(rendered)) {
           const ns = obj.metadata.namespace ?? '';
-          const key = `${cluster}\u0000${apiGroup(obj.apiVersion)}\u0000${obj.kind}\u0000${ns}\u0000${obj.metadata.name}`;
+          const key = `${cluster}\u0000${groupOf(obj.apiVersion)}\u0000${obj.kind}\u0000${ns}\u0000${obj.metadata.name}`;
           const first = seen.get(key);
           if (first) {
             const where = cluster ? `for cluster "${cluster}" in repo "${repo.dir}"` : `in repo "${repo.dir}"`;
@@ -264,11 +271,16 @@ export class GitOpsApp extends App {
   }
 }
 
-/** ApiObjects grouped by folder, and each folder's direct sub-folders. */
+/** The app's structure, worked out once per synth. */
 interface FolderGroups {
+  /** Repos sorted by dir, each with its folders sorted by path. */
+  readonly repos: ReadonlyArray<{ readonly repo: Repo; readonly folders: readonly Folder[] }>;
   readonly byFolder: Map<Folder, ApiObject[]>;
   readonly objectCount: number;
+  /** Each folder's direct sub-folders (that write a kustomization.yaml), relative paths. */
   readonly children: Map<Folder, string[]>;
+  /** The cluster each folder's objects are applied to ('' = the repo's own). */
+  readonly clusters: Map<Folder, string>;
 }
 
 /** Sends a folder's objects and its kustomization.yaml to a sink. */
@@ -285,36 +297,15 @@ function emitFolder(sink: RepoSink, folder: Folder, entries: readonly PlacedObje
   }
 }
 
-/** For each folder, the cluster its objects are applied to ('' = the repo's own). */
-function clustersOf(sorted: readonly Folder[]): Map<Folder, string> {
-  const byPath = new Map<string, string>();
-  const result = new Map<Folder, string>();
-  for (const folder of sorted) {
-    let cluster = folder.cluster;
-    const segments = folder.path.split('/');
-    for (let i = segments.length - 1; cluster === undefined && i > 0; i--) cluster = byPath.get(segments.slice(0, i).join('/'));
-    byPath.set(folder.path, cluster ?? '');
-    result.set(folder, cluster ?? '');
-  }
-  return result;
-}
-
-/** For each folder, the relative paths of its direct sub-folders (nearest folder below it). */
-function subfolders(sorted: readonly Folder[]): Map<Folder, string[]> {
-  const result = new Map<Folder, string[]>();
+/** Each folder (in the given order) with its nearest parent folder by path, if any. */
+function parentFolders(sorted: readonly Folder[]): Array<[Folder, Folder | undefined]> {
   const byPath = new Map(sorted.map((f) => [f.path, f]));
-  for (const folder of sorted) {
-    if (!folder.kustomization) continue;
+  return sorted.map((folder) => {
     const segments = folder.path.split('/');
     for (let i = segments.length - 1; i > 0; i--) {
       const parent = byPath.get(segments.slice(0, i).join('/'));
-      if (parent) {
-        const list = result.get(parent) ?? [];
-        list.push(folder.path.slice(parent.path.length + 1));
-        result.set(parent, list);
-        break;
-      }
+      if (parent) return [folder, parent];
     }
-  }
-  return result;
+    return [folder, undefined];
+  });
 }

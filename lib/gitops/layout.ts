@@ -1,4 +1,5 @@
 import * as YAML from 'yaml';
+import { groupOf } from '../core/validation/metadata';
 
 /** A Kubernetes object as plain JSON. */
 export interface KubeObject {
@@ -52,28 +53,24 @@ function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
 }
 
-function group(apiVersion: string): string {
-  const i = apiVersion.lastIndexOf('/');
-  return i < 0 ? 'core' : apiVersion.slice(0, i);
-}
-
 /**
  * File names for the objects of one folder: `<kind>-<name>.yaml`, lowercase. Objects that would
  * share a file name (same kind and name in different namespaces or API groups) get
  * `<kind>.<group>-<namespace>-<name>.yaml` instead. The result is in write order: Namespaces, then
  * CustomResourceDefinitions, then everything else by file name; it does not depend on the order
- * in which the objects were created.
+ * in which the objects were created. Each item comes back with its `file` added.
  */
-export function fileNames(objects: readonly KubeObject[]): Array<{ file: string; obj: KubeObject }> {
-  const base = objects.map((obj) => `${slug(obj.kind)}-${slug(obj.metadata.name ?? '')}.yaml`);
+export function fileNames<T extends { readonly obj: KubeObject }>(items: readonly T[]): Array<T & { file: string }> {
+  const base = items.map(({ obj }) => `${slug(obj.kind)}-${slug(obj.metadata.name ?? '')}.yaml`);
   const count = new Map<string, number>();
   for (const b of base) count.set(b, (count.get(b) ?? 0) + 1);
-  const named = objects.map((obj, i) => {
+  const named = items.map((item, i) => {
+    const { obj } = item;
     let file = base[i];
     if ((count.get(file) ?? 0) > 1) {
-      file = `${slug(obj.kind)}.${slug(group(obj.apiVersion))}-${slug(obj.metadata.namespace ?? '_')}-${slug(obj.metadata.name ?? '')}.yaml`;
+      file = `${slug(obj.kind)}.${slug(groupOf(obj.apiVersion) || 'core')}-${slug(obj.metadata.namespace ?? '_')}-${slug(obj.metadata.name ?? '')}.yaml`;
     }
-    return { file, obj };
+    return { ...item, file };
   });
   return named.sort((a, b) => rank(a.obj.kind) - rank(b.obj.kind) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

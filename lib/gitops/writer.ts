@@ -40,6 +40,14 @@ export interface TreeChanges {
   readonly conflicts: string[];
 }
 
+/** The error for files that exist, were not written by this library and would be overwritten. */
+export function conflictMessage(files: readonly string[]): string {
+  return (
+    'refusing to overwrite files that were not written by cdk8s-platform ' +
+    `(move them away or remove the objects that produce them):\n  ${files.join('\n  ')}`
+  );
+}
+
 function checkRelative(rel: string): void {
   if (!rel || rel.startsWith('/') || rel.split('/').some((s) => s === '' || s === '.' || s === '..')) {
     throw new Error(`invalid output path "${rel}": must be a relative path inside the repo`);
@@ -59,7 +67,6 @@ function checkRelative(rel: string): void {
 export class TreeWriter {
   private readonly staging: string;
   private readonly files = new Set<string>();
-  private readonly madeDirs = new Set<string>();
   private done = false;
 
   /**
@@ -88,12 +95,7 @@ export class TreeWriter {
   /** Adds a file (path relative to the repo root, `/`-separated). */
   public add(rel: string, content: string): void {
     this.reserve(rel);
-    const dir = path.posix.dirname(rel);
-    if (dir !== '.' && !this.madeDirs.has(dir)) {
-      fs.mkdirSync(path.join(this.staging, dir), { recursive: true });
-      this.madeDirs.add(dir);
-    }
-    fs.writeFileSync(path.join(this.staging, rel), content);
+    this.pool.writeText(path.join(this.staging, rel), content);
   }
 
   private reserve(rel: string): void {
@@ -166,10 +168,7 @@ export class TreeWriter {
       }
       const changes = planned ?? this.changes();
       if (changes.conflicts.length > 0) {
-        throw new Error(
-          `refusing to overwrite files in ${this.targetDir} that were not written by cdk8s-platform ` +
-            `(move them away or remove the objects that produce them):\n  ${changes.conflicts.join('\n  ')}`,
-        );
+        throw new Error(conflictMessage(changes.conflicts.map((f) => path.join(this.targetDir, f))));
       }
       this.apply(changes, manifest);
       return changes;

@@ -47,11 +47,16 @@ export class YamlFilePool {
     return Math.min(Math.max(cores - 1, 1), 4);
   }
 
+  /** Writes ready text to the absolute path `file`, now, on this thread. */
+  public writeText(file: string, content: string): void {
+    this.mkdir(path.dirname(file));
+    fs.writeFileSync(file, content);
+  }
+
   /** Writes `obj` as YAML to the absolute path `file` (now or on a worker). */
   public write(file: string, obj: unknown): void {
     if (this.workers.length === 0) {
-      this.mkdir(path.dirname(file));
-      fs.writeFileSync(file, toYaml(obj));
+      this.writeText(file, toYaml(obj));
       return;
     }
     const batch = this.batches[this.next];

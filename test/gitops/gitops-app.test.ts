@@ -221,7 +221,7 @@ describe('GitOpsApp with several repos', () => {
     const app = sampleApp(out);
     configMap((app.node.findChild('platform') as Repo).folder('infrastructure'), 'more', 'more');
     configMap((app.node.findChild('team-a') as Repo).folder('apps'), 'new', 'new');
-    expect(() => app.synth()).toThrow(/refusing to overwrite files that were not written by cdk8s-platform .*team-a\/apps\/configmap-new\.yaml/);
+    expect(() => app.synth()).toThrow(/refusing to overwrite files that were not written by cdk8s-platform [^\n]*:\n {2}\S*team-a\/apps\/configmap-new\.yaml/);
     expect(tree(out)).toEqual({ ...before, 'team-a/apps/configmap-new.yaml': 'hand-written\n' });
   });
 });

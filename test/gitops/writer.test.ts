@@ -68,7 +68,7 @@ describe('TreeWriter', () => {
     w.add('apps/x.yaml', 'generated\n');
     w.add('apps/y.yaml', 'y\n');
     expect(() => w.commit()).toThrow(
-      `refusing to overwrite files in ${target} that were not written by cdk8s-platform (move them away or remove the objects that produce them):\n  apps/x.yaml`,
+      `refusing to overwrite files that were not written by cdk8s-platform (move them away or remove the objects that produce them):\n  ${target}/apps/x.yaml`,
     );
     expect(tree(target)).toEqual({ 'apps/x.yaml': 'hand-written\n' });
     expect(fs.readdirSync(path.dirname(target))).toEqual(['repo']);
