@@ -1,4 +1,4 @@
 // Public API of cdk8s-platform.
 export * from './gitops';
-export * from './core/kinds';
+export * from './core';
 export * from './core/validation';

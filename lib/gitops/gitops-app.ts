@@ -7,6 +7,7 @@ import { Repo } from './repo';
 import { conflictMessage, TreeChanges, TreeWriter } from './writer';
 import { YamlFilePool } from './yaml-pool';
 import { isClusterScoped } from '../core/kinds';
+import { describeRef, ObjectRef, providedBy, referencesOf, refKey } from '../core/references';
 import { groupOf } from '../core/validation/metadata';
 
 /** Props of a {@link GitOpsApp}. */
@@ -181,16 +182,28 @@ export class GitOpsApp extends App {
     const problems: string[] = [];
     const constructs = this.node.findAll();
     const byFolder = new Map<Folder, ApiObject[]>();
+    const references: FolderGroups['references'] = [];
+    const provided: FolderGroups['provided'] = [];
     for (const c of constructs) {
       for (const error of c.node.validate()) problems.push(`${c.node.path}: ${error}`);
-      if (!(c instanceof ApiObject)) continue;
+      const refs = referencesOf(c);
+      const provides = providedBy(c);
+      if (!(c instanceof ApiObject) && refs.length === 0 && provides.length === 0) continue;
       let folder: Folder | undefined;
-      for (let s: IConstruct | undefined = c.node.scope; s; s = s.node.scope) {
+      // An ApiObject belongs to the folder above it; references declared on a Folder itself, to it.
+      for (let s: IConstruct | undefined = c instanceof ApiObject ? c.node.scope : c; s; s = s.node.scope) {
         if (Folder.isFolder(s)) {
           folder = s;
           break;
         }
       }
+      if (folder) {
+        for (const r of refs) references.push({ path: c.node.path, folder, prop: r.prop, target: r.target });
+        for (const target of provides) provided.push({ folder, target });
+      } else if (refs.length > 0 || provides.length > 0) {
+        problems.push(`${c.node.path}: is not inside a Folder, so the cluster its references point into is unknown; create it in a Folder of a Repo`);
+      }
+      if (!(c instanceof ApiObject)) continue;
       if (!folder) {
         problems.push(`${c.node.path}: ${c.kind} "${c.name}" is not inside a Folder; create it in a Folder of a Repo`);
         continue;
@@ -230,7 +243,7 @@ export class GitOpsApp extends App {
         }
       }
     }
-    return { repos, byFolder, objectCount, children, clusters };
+    return { repos, byFolder, objectCount, children, clusters, references, provided };
   }
 
   /**
@@ -242,6 +255,7 @@ export class GitOpsApp extends App {
     const problems: string[] = [];
     // Loaded on first use: apps that switch validation off never pay for ajv and CEL.
     const validate = this.validation ? (require('../core/validation') as typeof import('../core/validation')).validateObjects : undefined;
+    const present = new Set<string>();
     for (const { repo, folders } of groups.repos) {
       const seen = new Map<string, string>();
       for (const folder of folders) {
@@ -261,13 +275,49 @@ export class GitOpsApp extends App {
             continue;
           }
           seen.set(key, constructPath);
+          present.add(key);
           entries.push({ obj, constructPath, repo, folder, file: `${folder.path}/${file}` });
         }
         visit(repo, folder, entries);
         if (validate) problems.push(...validate(entries.map((p) => ({ obj: p.obj, path: p.constructPath }))));
       }
     }
+    problems.push(...this.unresolvedReferences(groups, present));
     return problems;
+  }
+
+  /**
+   * Every recorded reference (see `addReference`) that points at no object of the app on the same
+   * cluster and at nothing declared with `addProvided`.
+   */
+  private unresolvedReferences(groups: FolderGroups, present: Set<string>): string[] {
+    const problems: string[] = [];
+    const clusterOf = (folder: Folder) => groups.clusters.get(folder) ?? folder.cluster ?? '';
+    const tryRef = (where: string, f: () => ObjectRef): ObjectRef | undefined => {
+      try {
+        return f();
+      } catch (e) {
+        problems.push(`${where}: ${(e as Error).message}`);
+        return undefined;
+      }
+    };
+    const available = new Set(present);
+    for (const { folder, target } of groups.provided) {
+      const ref = tryRef(folder.node.path, target);
+      if (ref) available.add(refKey(clusterOf(folder), ref));
+    }
+    for (const { path: where, folder, prop, target } of groups.references) {
+      const ref = tryRef(where, target);
+      if (!ref) continue;
+      const cluster = clusterOf(folder);
+      if (available.has(refKey(cluster, ref))) continue;
+      const on = cluster ? ` applied to cluster "${cluster}"` : '';
+      problems.push(
+        `${where}: prop "${prop}": refers to ${describeRef(ref)}, which is not an object of the app${on}; ` +
+          'create it, or declare an existing one with the kind\'s fromName(...) import',
+      );
+    }
+    return problems.sort();
   }
 }
 
@@ -281,6 +331,10 @@ interface FolderGroups {
   readonly children: Map<Folder, string[]>;
   /** The cluster each folder's objects are applied to ('' = the repo's own). */
   readonly clusters: Map<Folder, string>;
+  /** References recorded by constructs, with the folder they sit in. */
+  readonly references: Array<{ path: string; folder: Folder; prop: string; target: () => ObjectRef }>;
+  /** Objects declared as existing outside the output, with the folder they were declared in. */
+  readonly provided: Array<{ folder: Folder; target: () => ObjectRef }>;
 }
 
 /** Sends a folder's objects and its kustomization.yaml to a sink. */

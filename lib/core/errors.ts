@@ -1,0 +1,59 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * An invalid prop, found when a construct is created (or in a late validation). The message
+ * always has the form `<construct path>: prop "<prop>": <rule>`, so a user can find the line of
+ * their app that caused it.
+ */
+export class PropError extends Error {
+  public constructor(
+    /** Path of the construct the prop was given to. */
+    public readonly constructPath: string,
+    /** The prop, with a dotted path for nested props (`nodePools[1].name`). */
+    public readonly prop: string,
+    /** What is wrong, and how to fix it. */
+    public readonly rule: string,
+  ) {
+    super(`${constructPath}: prop "${prop}": ${rule}`);
+    this.name = 'PropError';
+  }
+}
+
+/** Builds a {@link PropError} for `scope` (with its construct path). */
+export function propError(scope: IConstruct, prop: string, rule: string): PropError {
+  return new PropError(scope.node.path, prop, rule);
+}
+
+/** Rules for a string prop, checked by {@link checkString}. */
+export interface StringRule {
+  /** Minimum length. @default 0 */
+  readonly min?: number;
+  /** Maximum length. @default - no limit */
+  readonly max?: number;
+  /** Pattern the whole value must match. @default - any */
+  readonly pattern?: RegExp;
+  /** The rule in words, used in the message (e.g. "3-24 lowercase letters and digits"). */
+  readonly description: string;
+}
+
+/** Throws a {@link PropError} unless `value` satisfies `rule`. Returns the value. */
+export function checkString(scope: IConstruct, prop: string, value: string, rule: StringRule): string {
+  if (typeof value !== 'string') throw propError(scope, prop, `must be a string (${rule.description})`);
+  const ok = value.length >= (rule.min ?? 0) && (rule.max === undefined || value.length <= rule.max) && (!rule.pattern || rule.pattern.test(value));
+  if (!ok) throw propError(scope, prop, `"${value}" is invalid: must be ${rule.description}`);
+  return value;
+}
+
+/** A Kubernetes object name (RFC 1123 subdomain: lowercase alphanumerics, '-' and '.', at most 253). */
+export const DNS_SUBDOMAIN: StringRule = {
+  max: 253,
+  pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+  description: 'a DNS subdomain (lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters)',
+};
+
+/** A Kubernetes namespace or label-like name (RFC 1123 label, at most 63). */
+export const DNS_LABEL: StringRule = {
+  max: 63,
+  pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+  description: 'a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)',
+};

@@ -1,0 +1,116 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { groupOf } from './validation/metadata';
+
+/**
+ * What happens to the real thing (the Azure resource, the cluster, the database) when its object
+ * is removed from the app, so its file disappears from Git and Flux prunes it. One policy for
+ * every family; each construct documents its default. Stateful things default to `RETAIN`.
+ *
+ * | policy  | Flux                                         | ASO `serviceoperator.azure.com/reconcile-policy` | Crossplane `managementPolicies` |
+ * |---------|----------------------------------------------|--------------------------------------------------|---------------------------------|
+ * | RETAIN  | `kustomize.toolkit.fluxcd.io/prune: disabled` | `detach-on-delete`                               | `[Observe, Create, Update, LateInitialize]` (no Delete) |
+ * | DESTROY | (pruned)                                     | `manage`                                         | `['*']`                         |
+ * | SKIP    | (pruned)                                     | `skip` (adopt: never change or delete)           | `[Observe]`                     |
+ */
+export enum RemovalPolicy {
+  /** Keep the real resource when the object is removed: Flux does not prune it, ASO detaches, Crossplane orphans. */
+  RETAIN = 'retain',
+  /** Removing the object deletes the real resource. */
+  DESTROY = 'destroy',
+  /** Adopt an existing resource read-only: the controller observes it and never changes or deletes it. */
+  SKIP = 'skip',
+}
+
+/** Flux's per-object prune switch. */
+export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
+/** ASO's per-resource reconcile policy (case-sensitive; unknown values mean `manage`). */
+export const ASO_RECONCILE_POLICY_ANNOTATION = 'serviceoperator.azure.com/reconcile-policy';
+
+/** The ASO reconcile-policy value of each removal policy. */
+export const ASO_RECONCILE_POLICY: Readonly<Record<RemovalPolicy, 'detach-on-delete' | 'manage' | 'skip'>> = {
+  [RemovalPolicy.RETAIN]: 'detach-on-delete',
+  [RemovalPolicy.DESTROY]: 'manage',
+  [RemovalPolicy.SKIP]: 'skip',
+};
+
+/** The Crossplane v2 `managementPolicies` of each removal policy. */
+export const CROSSPLANE_MANAGEMENT_POLICIES: Readonly<Record<RemovalPolicy, readonly string[]>> = {
+  [RemovalPolicy.RETAIN]: ['Observe', 'Create', 'Update', 'LateInitialize'],
+  [RemovalPolicy.DESTROY]: ['*'],
+  [RemovalPolicy.SKIP]: ['Observe'],
+};
+
+/** Whether an API group is Azure Service Operator's (`*.azure.com`). */
+export function isAsoGroup(group: string): boolean {
+  return group.endsWith('.azure.com');
+}
+
+/** Whether an API group is an upjet-azure (Crossplane managed resource) group (`*.upbound.io`). */
+export function isCrossplaneManagedGroup(group: string): boolean {
+  return group.endsWith('.upbound.io');
+}
+
+/**
+ * The annotations that carry `policy` for an object of the given API group: Flux's prune switch
+ * for `RETAIN`, plus ASO's reconcile policy for `*.azure.com` objects. Use it when building
+ * objects that are not ApiObjects (for example the ASO resources CAPZ embeds).
+ */
+export function removalPolicyAnnotations(policy: RemovalPolicy, apiVersion: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (policy === RemovalPolicy.RETAIN) out[FLUX_PRUNE_ANNOTATION] = 'disabled';
+  if (isAsoGroup(groupOf(apiVersion))) out[ASO_RECONCILE_POLICY_ANNOTATION] = ASO_RECONCILE_POLICY[policy];
+  return out;
+}
+
+const POLICY_SYMBOL = Symbol.for('cdk8s-platform.RemovalPolicy');
+
+/**
+ * Applies a removal policy to an ApiObject: the annotations of {@link removalPolicyAnnotations}
+ * and, for Crossplane managed resources (`*.upbound.io`), `spec.managementPolicies`. The policy is
+ * remembered on the object ({@link removalPolicyOf}).
+ */
+export function applyRemovalPolicy(obj: ApiObject, policy: RemovalPolicy): void {
+  if (!Object.values(RemovalPolicy).includes(policy)) {
+    throw new Error(`${obj.node.path}: prop "removalPolicy": "${String(policy)}" is not a RemovalPolicy (RETAIN, DESTROY or SKIP)`);
+  }
+  for (const [k, v] of Object.entries(removalPolicyAnnotations(policy, obj.apiVersion))) obj.metadata.addAnnotation(k, v);
+  if (isCrossplaneManagedGroup(groupOf(obj.apiVersion))) {
+    obj.addJsonPatch(JsonPatch.add('/spec/managementPolicies', [...CROSSPLANE_MANAGEMENT_POLICIES[policy]]));
+  }
+  Object.defineProperty(obj, POLICY_SYMBOL, { value: policy, configurable: true });
+}
+
+/** The removal policy applied to a construct with {@link applyRemovalPolicy}, if any. */
+export function removalPolicyOf(obj: IConstruct): RemovalPolicy | undefined {
+  return (obj as unknown as Record<symbol, RemovalPolicy | undefined>)[POLICY_SYMBOL];
+}
+
+/**
+ * Kinds whose removal destroys state (`<group>/<Kind>`): clusters, resource groups, databases,
+ * storage accounts, key vaults, in each family. They get `RETAIN` by default and the plan refuses
+ * to delete them unless allowed.
+ */
+export const STATEFUL_KINDS: ReadonlySet<string> = new Set([
+  'cluster.x-k8s.io/Cluster',
+  'resources.azure.com/ResourceGroup',
+  'containerservice.azure.com/ManagedCluster',
+  'dbforpostgresql.azure.com/FlexibleServer',
+  'storage.azure.com/StorageAccount',
+  'keyvault.azure.com/Vault',
+  'azure.upbound.io/ResourceGroup',
+  'azure.m.upbound.io/ResourceGroup',
+  'containerservice.azure.upbound.io/KubernetesCluster',
+  'containerservice.azure.m.upbound.io/KubernetesCluster',
+  'dbforpostgresql.azure.upbound.io/FlexibleServer',
+  'dbforpostgresql.azure.m.upbound.io/FlexibleServer',
+  'storage.azure.upbound.io/Account',
+  'storage.azure.m.upbound.io/Account',
+  'keyvault.azure.upbound.io/Vault',
+  'keyvault.azure.m.upbound.io/Vault',
+]);
+
+/** Whether `<group>/<kind>` of an apiVersion/kind pair is in {@link STATEFUL_KINDS}. */
+export function isStatefulKind(apiVersion: string, kind: string): boolean {
+  return STATEFUL_KINDS.has(`${groupOf(apiVersion)}/${kind}`);
+}
