@@ -5,3 +5,4 @@ export * from './errors';
 export * from './kinds';
 export * from './references';
 export * from './removal-policy';
+export * from './exported-value';

@@ -142,3 +142,23 @@ describe('secure-baseline opt-outs', () => {
     ]);
   });
 });
+
+describe('ExportedValue', () => {
+  test('envValue switches the export on, reads the exact Secret key and records a reference', () => {
+    const { ExportedValue } = require('../../lib') as typeof import('../../lib');
+    const kplus = require('cdk8s-plus-28') as typeof import('cdk8s-plus-28');
+    const app = new GitOpsApp({ outdir: '/nonexistent', validation: false });
+    const apps = new Repo(app, 'apps').folder('web', { namespace: 'web' });
+    let used = 0;
+    const fqdn = new ExportedValue(() => ({ kind: 'Secret', name: 'db-secrets', namespace: 'web', key: 'fqdn' }), () => used++);
+    const dep = new kplus.Deployment(apps, 'web', { metadata: { name: 'web' }, containers: [{ image: 'nginx', securityContext: { ensureNonRoot: false } }] });
+    dep.containers[0].env.addVariable('DB_HOST', fqdn.envValue(dep));
+    expect(used).toBe(1);
+    expect(() => app.placedObjects()).toThrow(
+      'apps/web/web: prop "env": refers to Secret/web/db-secrets, which is not an object of the app; create it, or declare an existing one',
+    );
+    addProvided(apps, fqdn.ref());
+    const env = (app.placedObjects().find((p) => p.obj.kind === 'Deployment')!.obj as any).spec.template.spec.containers[0].env;
+    expect(env).toEqual([{ name: 'DB_HOST', valueFrom: { secretKeyRef: { key: 'fqdn', name: 'db-secrets' } } }]);
+  });
+});
