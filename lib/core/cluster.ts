@@ -31,3 +31,18 @@ export interface KubeconfigSecretRef {
 export function capiKubeconfigSecret(clusterName: string, namespace: string): KubeconfigSecretRef {
   return { name: `${clusterName}-kubeconfig`, namespace, key: 'value' };
 }
+
+/**
+ * Something with an OIDC issuer that can federate Kubernetes ServiceAccounts to Entra ID (an AKS
+ * cluster with the OIDC issuer on). Consumed by workload-identity constructs (ASO
+ * `FederatedIdentityCredential`).
+ */
+export interface IOidcIssuer {
+  /**
+   * The issuer URL as exported by the controller (a ConfigMap key, e.g. ASO's
+   * `operatorSpec.configMaps.oidcIssuerProfile`), when it is exported.
+   */
+  readonly oidcIssuerExport?: import('./exported-value').ExportedValue;
+  /** The issuer URL, when known at synth (e.g. given by the user for an existing cluster). */
+  readonly oidcIssuerUrl?: string;
+}
