@@ -1,10 +1,12 @@
 // The bundled example platform, synthesized by `npx cdk8s synth` (see cdk8s.yaml) into dist/.
 import { GitOpsApp } from '../lib';
 import { managementCluster } from './management-cluster/app';
+import { platformGitops } from './platform-gitops/app';
 
 export function buildExamples(outdir?: string): GitOpsApp {
   const app = new GitOpsApp({ outdir });
   managementCluster(app);
+  platformGitops(app);
   return app;
 }
 

@@ -2,3 +2,4 @@
 export * from './gitops';
 export * from './core';
 export * from './core/validation';
+export * from './flux';

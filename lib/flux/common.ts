@@ -1,0 +1,161 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { goDuration } from '../core/duration';
+import { ObjectRef } from '../core/references';
+import { Folder } from '../gitops/folder';
+
+/** API group of Flux sources. */
+export const SOURCE_GROUP = 'source.toolkit.fluxcd.io';
+/** API group of Flux Kustomizations. */
+export const KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
+/** API group of Flux HelmReleases. */
+export const HELM_GROUP = 'helm.toolkit.fluxcd.io';
+/** API group of Flux notifications (Provider, Alert). */
+export const NOTIFICATION_GROUP = 'notification.toolkit.fluxcd.io';
+
+/**
+ * The label Flux controllers started with `--watch-label-selector=sharding.fluxcd.io/key=<shard>`
+ * select their objects by (horizontal sharding of the Flux controllers).
+ */
+export const SHARD_LABEL = 'sharding.fluxcd.io/key';
+
+/** The namespace Flux objects go to when neither the prop nor the folder sets one (as the flux CLI does). */
+export const DEFAULT_FLUX_NAMESPACE = 'flux-system';
+
+/**
+ * Any Flux object another construct can point at (a source, a Kustomization, a HelmRelease, a
+ * notification Provider): what a `sourceRef`, `dependsOn`, `providerRef` or an Alert's
+ * `eventSources` entry renders.
+ */
+export interface IFluxObject {
+  /** The kind, e.g. `GitRepository`, `Kustomization`. */
+  readonly kind: string;
+  /** The API group, e.g. `source.toolkit.fluxcd.io`. */
+  readonly apiGroup: string;
+  /** `metadata.name`. */
+  readonly name: string;
+  /** `metadata.namespace`. */
+  readonly namespace: string;
+}
+
+/** The kinds of Flux sources a Kustomization can apply (`spec.sourceRef.kind`). */
+export type SourceKind = 'GitRepository' | 'OCIRepository' | 'Bucket' | 'ExternalArtifact';
+
+/**
+ * A Flux source a Kustomization can apply: a {@link GitRepository} or {@link OCIRepository} of
+ * the app, or an existing one imported with `GitRepository.fromName(...)` /
+ * `OCIRepository.fromName(...)`.
+ */
+export interface ISource extends IFluxObject {
+  /** The source kind. */
+  readonly kind: SourceKind;
+}
+
+/** Props shared by every Flux construct of this library. */
+export interface FluxObjectProps {
+  /** `metadata.name` (a DNS subdomain; Flux objects used as references are best kept to a DNS label). */
+  readonly name: string;
+
+  /**
+   * `metadata.namespace`.
+   * @default - the folder's namespace, else `flux-system` (as the flux CLI)
+   */
+  readonly namespace?: string;
+
+  /**
+   * Shard key: labels the object `sharding.fluxcd.io/key: <shardKey>` so only the Flux controller
+   * shard started with `--watch-label-selector=sharding.fluxcd.io/key=<shardKey>` reconciles it.
+   * @default - no shard label (the main controllers reconcile it)
+   */
+  readonly shardKey?: string;
+
+  /**
+   * Extra labels on the object.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/** The ObjectRef of a Flux object. */
+export function fluxRef(o: IFluxObject): ObjectRef {
+  return { apiGroup: o.apiGroup, kind: o.kind, name: o.name, namespace: o.namespace };
+}
+
+/** Validates name/namespace/shardKey and works out the namespace (prop, folder, flux-system). */
+export function resolveIdentity(scope: IConstruct, props: FluxObjectProps): { name: string; namespace: string } {
+  checkString(scope, 'name', props.name, DNS_SUBDOMAIN);
+  if (props.namespace !== undefined) checkString(scope, 'namespace', props.namespace, DNS_LABEL);
+  if (props.shardKey !== undefined) {
+    checkString(scope, 'shardKey', props.shardKey, {
+      max: 63,
+      pattern: /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+      description: 'a label value (letters, digits, "-", "_" and ".", starting and ending with a letter or digit, at most 63 characters)',
+    });
+  }
+  return { name: props.name, namespace: props.namespace ?? folderNamespace(scope) ?? DEFAULT_FLUX_NAMESPACE };
+}
+
+/** The namespace of the folder `scope` is in, if it sets one. */
+export function folderNamespace(scope: IConstruct): string | undefined {
+  try {
+    return Folder.of(scope).namespace;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The metadata every Flux construct renders. */
+export function fluxMetadata(props: FluxObjectProps, namespace: string): { name: string; namespace: string; labels?: Record<string, string> } {
+  const labels = { ...(props.labels ?? {}), ...(props.shardKey ? { [SHARD_LABEL]: props.shardKey } : {}) };
+  return { name: props.name, namespace, ...(Object.keys(labels).length > 0 ? { labels } : {}) };
+}
+
+/** A duration prop: a cdk8s `Duration` or a Go duration string (`30s`, `5m`, `1h30m`). */
+export type FluxDuration = Duration | string;
+
+/** Renders an optional duration prop with `goDuration`, or the default. */
+export function optDuration(scope: IConstruct, prop: string, d: FluxDuration | undefined, fallback?: string): string | undefined {
+  return d === undefined ? fallback : goDuration(scope, prop, d);
+}
+
+/**
+ * A reference to an existing object given by kind/name (when the object is not a construct of the
+ * app): a health check target, a Secret, a ConfigMap.
+ */
+export interface ObjectReference {
+  /** apiVersion (e.g. `apps/v1`). */
+  readonly apiVersion: string;
+  /** Kind (e.g. `Deployment`). */
+  readonly kind: string;
+  /** Name. */
+  readonly name: string;
+  /** Namespace. @default - the referring object's namespace (for namespaced kinds) */
+  readonly namespace?: string;
+}
+
+/** A health-check (or other) target: an ApiObject of the app, or a reference by kind and name. */
+export type ObjectTarget = ApiObject | ObjectReference;
+
+/** Renders an {@link ObjectTarget} to `{ apiVersion, kind, name, namespace }`. */
+export function targetOf(t: ObjectTarget): { apiVersion: string; kind: string; name: string; namespace?: string } {
+  if (t instanceof ApiObject) return { apiVersion: t.apiVersion, kind: t.kind, name: t.name, namespace: t.metadata.namespace };
+  return { apiVersion: t.apiVersion, kind: t.kind, name: t.name, namespace: t.namespace };
+}
+
+/** Throws unless exactly one of the given keys has a value. */
+export function exactlyOne(scope: IConstruct, prop: string, obj: Record<string, unknown> | undefined, keys: readonly string[]): string {
+  const set = keys.filter((k) => obj?.[k] !== undefined);
+  if (set.length !== 1) {
+    throw propError(scope, prop, `set exactly one of ${keys.join(', ')} (got ${set.length === 0 ? 'none' : set.join(', ')})`);
+  }
+  return set[0];
+}
+
+/** Ensures a `./`-relative path. */
+export function checkRelativePath(scope: IConstruct, prop: string, path: string): string {
+  if (typeof path !== 'string' || !path.startsWith('./') || path.split('/').includes('..')) {
+    throw propError(scope, prop, `"${path}" must be a path relative to the source root starting with "./" (e.g. "./clusters/prod"), without ".." segments`);
+  }
+  return path;
+}

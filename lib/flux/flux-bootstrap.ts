@@ -1,0 +1,86 @@
+import { Construct } from 'constructs';
+import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { addProvided } from '../core/references';
+import { Folder } from '../gitops/folder';
+import { Repo } from '../gitops/repo';
+import { FluxDuration } from './common';
+import { Environment } from './environment';
+import { GitRepository } from './git-repository';
+import { Kustomization } from './kustomization';
+
+/** Props of a {@link FluxBootstrap}. */
+export interface FluxBootstrapProps {
+  /** The repo the cluster syncs from (its `url` is required unless `url` is given). */
+  readonly repo: Repo;
+  /** The cluster's entry folder (e.g. `clusters/mgmt`); the `flux-system` Kustomization applies it. */
+  readonly entry: Folder;
+  /**
+   * The environment the cluster tracks: the source follows its branch (branch-per-env). Its
+   * patches and variables (overlay-per-env) belong on the Kustomizations that build the shared
+   * base (`environment.kustomizationProps()`), not on the bootstrap sync.
+   * @default - the repo's branch
+   */
+  readonly environment?: Environment;
+  /** Clone URL. @default - the repo's url */
+  readonly url?: string;
+  /**
+   * Secret with the deploy key or token (created by `flux bootstrap`, so declared as provided).
+   * @default 'flux-system'
+   */
+  readonly secretRef?: string;
+  /** Source fetch interval. @default '1m' */
+  readonly sourceInterval?: FluxDuration;
+  /** Sync interval. @default '10m' */
+  readonly interval?: FluxDuration;
+  /** Namespace of Flux. @default 'flux-system' */
+  readonly namespace?: string;
+  /** Name of the GitRepository and Kustomization. @default 'flux-system' */
+  readonly name?: string;
+}
+
+/**
+ * What `flux bootstrap` commits as `flux-system/gotk-sync.yaml`: the `flux-system` GitRepository
+ * (the cluster's repo and branch) and the `flux-system` Kustomization applying the cluster's entry
+ * folder with prune. Create it in the cluster's `flux-system` folder (a sub-folder of the entry
+ * folder, so the sync manages itself). The bootstrap Secret is created by `flux bootstrap` and is
+ * declared as provided. `gotk-components.yaml` (the controllers) is not written: add it with
+ * `folder.addResource('gotk-components.yaml')` when you commit it yourself.
+ *
+ * @example
+ * const entry = repo.folder('clusters/mgmt');
+ * new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry });
+ */
+export class FluxBootstrap extends Construct {
+  /** The `flux-system` GitRepository. */
+  public readonly source: GitRepository;
+  /** The `flux-system` Kustomization. */
+  public readonly sync: Kustomization;
+
+  public constructor(scope: Construct, id: string, props: FluxBootstrapProps) {
+    super(scope, id);
+    const namespace = props.namespace ?? 'flux-system';
+    const name = props.name ?? 'flux-system';
+    const secretRef = props.secretRef ?? 'flux-system';
+    checkString(this, 'secretRef', secretRef, DNS_SUBDOMAIN);
+    if (!(props.url ?? props.repo.url)) throw propError(this, 'url', `is required: repo "${props.repo.node.id}" has no url`);
+    if (Repo.of(props.entry) !== props.repo) throw propError(this, 'entry', `folder "${props.entry.path}" is not in repo "${props.repo.node.id}"`);
+    addProvided(this, { apiGroup: '', kind: 'Secret', name: secretRef, namespace });
+    const env = props.environment;
+    this.source = new GitRepository(this, 'source', {
+      name,
+      namespace,
+      repo: props.repo,
+      url: props.url,
+      ref: { branch: env?.branch ?? props.repo.branch },
+      secretRef,
+      interval: props.sourceInterval ?? '1m',
+    });
+    this.sync = Kustomization.forFolder(this, 'sync', props.entry, {
+      name,
+      namespace,
+      source: this.source,
+      prune: true,
+      interval: props.interval ?? '10m',
+    });
+  }
+}

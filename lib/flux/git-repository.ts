@@ -1,0 +1,202 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as l1 from '../../imports/flux/source.toolkit.fluxcd.io';
+import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { addProvided, addReference } from '../core/references';
+import { Repo } from '../gitops/repo';
+import { exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, ISource, optDuration, resolveIdentity, SOURCE_GROUP } from './common';
+
+/** Which revision of a Git repository to fetch: exactly one of the fields. */
+export interface GitRef {
+  /** A branch (e.g. `main`). */
+  readonly branch?: string;
+  /** A tag (e.g. `v1.2.0`). */
+  readonly tag?: string;
+  /** A semver range over the tags (e.g. `>=1.0.0 <2.0.0`). */
+  readonly semver?: string;
+  /** A commit SHA (40 hex digits). */
+  readonly commit?: string;
+}
+
+/** Another GitRepository whose content is copied into this one (`spec.include`). */
+export interface GitInclude {
+  /** The included repository. */
+  readonly repository: GitRepository | ISource;
+  /** Path in the included repo to copy. @default - the root */
+  readonly fromPath?: string;
+  /** Path in this repo's artifact to copy to. @default - the included repo's name */
+  readonly toPath?: string;
+}
+
+/** Props of a {@link GitRepository}. */
+export interface GitRepositoryProps extends FluxObjectProps {
+  /**
+   * Clone URL; `http://`, `https://` or `ssh://` (Flux does not take scp-like `git@host:path`).
+   * @default - the url of `repo`
+   */
+  readonly url?: string;
+
+  /**
+   * The {@link Repo} of this app the source fetches: gives the default `url` and `ref.branch`,
+   * and lets `Kustomization.forFolder` check that a folder belongs to this source.
+   * @default - none (set `url`)
+   */
+  readonly repo?: Repo;
+
+  /**
+   * The revision to fetch: exactly one of branch, tag, semver, commit.
+   * @default - `{ branch: repo.branch }` when `repo` is set, else `{ branch: 'main' }`
+   */
+  readonly ref?: GitRef;
+
+  /**
+   * Name of a Secret (same namespace) with the credentials of a private repo (`username`/`password`,
+   * or `identity`/`known_hosts` for SSH). Never inline credentials.
+   * @default - none (public repo)
+   */
+  readonly secretRef?: string;
+
+  /**
+   * How often the repo is fetched.
+   * @default '1m'
+   */
+  readonly interval?: FluxDuration;
+
+  /**
+   * Timeout of Git operations.
+   * @default - Flux's default (60s)
+   */
+  readonly timeout?: FluxDuration;
+
+  /**
+   * `.gitignore`-style patterns of files left out of the artifact (replacing Flux's defaults).
+   * @default - Flux's defaults (`.git/`, CI files, ...)
+   */
+  readonly ignore?: string;
+
+  /**
+   * Other GitRepositories whose content is included in the artifact.
+   * @default - none
+   */
+  readonly include?: GitInclude[];
+
+  /**
+   * Whether the source is suspended.
+   * @default false
+   */
+  readonly suspend?: boolean;
+}
+
+const GIT_URL = /^(http|https|ssh):\/\/.+$/;
+const COMMIT = /^[0-9a-f]{7,40}$/;
+
+/**
+ * A Flux `GitRepository` (source.toolkit.fluxcd.io/v1): a Git repo Flux fetches and serves to
+ * Kustomizations (and HelmReleases building charts from Git).
+ *
+ * @example
+ * const source = new GitRepository(folder, 'source', { name: 'podinfo', url: 'https://github.com/stefanprodan/podinfo', ref: { branch: 'master' } });
+ */
+export class GitRepository extends Construct implements ISource {
+  /** Imports an existing GitRepository (declared with `addProvided`, so references to it resolve). */
+  public static fromName(scope: Construct, id: string, name: string, namespace: string): ISource {
+    return importSource(scope, id, 'GitRepository', name, namespace);
+  }
+
+  public readonly kind = 'GitRepository' as const;
+  public readonly apiGroup = SOURCE_GROUP;
+  public readonly name: string;
+  public readonly namespace: string;
+  /** The URL fetched. */
+  public readonly url: string;
+  /** The app repo fetched, when given. */
+  public readonly repo?: Repo;
+  /** The revision fetched. */
+  public readonly ref: GitRef;
+  /** The L1 object. */
+  public readonly resource: l1.GitRepository;
+  private readonly includes: GitInclude[] = [];
+
+  public constructor(scope: Construct, id: string, props: GitRepositoryProps) {
+    super(scope, id);
+    const { name, namespace } = resolveIdentity(this, props);
+    this.name = name;
+    this.namespace = namespace;
+    this.repo = props.repo;
+    const url = props.url ?? props.repo?.url;
+    if (url === undefined) throw propError(this, 'url', 'is required (or pass a repo with a url)');
+    if (!GIT_URL.test(url)) {
+      throw propError(this, 'url', `"${url}" must start with http://, https:// or ssh:// (write git@host:org/repo as ssh://git@host/org/repo)`);
+    }
+    this.url = url;
+    const ref = props.ref ?? { branch: props.repo?.branch ?? 'main' };
+    const which = exactlyOne(this, 'ref', ref as Record<string, unknown>, ['branch', 'tag', 'semver', 'commit']);
+    const value = (ref as Record<string, string>)[which];
+    if (typeof value !== 'string' || value.length === 0) throw propError(this, `ref.${which}`, 'must be a non-empty string');
+    if (which === 'commit' && !COMMIT.test(value)) throw propError(this, 'ref.commit', `"${value}" must be a commit SHA (7-40 lowercase hex digits)`);
+    this.ref = ref;
+    if (props.secretRef !== undefined) {
+      checkString(this, 'secretRef', props.secretRef, DNS_SUBDOMAIN);
+      addReference(this, 'secretRef', { apiGroup: '', kind: 'Secret', name: props.secretRef, namespace });
+    }
+    const interval = optDuration(this, 'interval', props.interval, '1m')!;
+    const timeout = optDuration(this, 'timeout', props.timeout);
+    for (const inc of props.include ?? []) this.addInclude(inc);
+
+    this.resource = new l1.GitRepository(this, 'Resource', {
+      metadata: fluxMetadata(props, namespace),
+      spec: Lazy.any({
+        produce: (): l1.GitRepositorySpec => ({
+          url,
+          interval,
+          ref,
+          ...(props.secretRef ? { secretRef: { name: props.secretRef } } : {}),
+          ...(timeout ? { timeout } : {}),
+          ...(props.ignore !== undefined ? { ignore: props.ignore } : {}),
+          ...(props.suspend ? { suspend: true } : {}),
+          ...(this.includes.length > 0
+            ? {
+              include: this.includes.map((i) => ({
+                repository: { name: i.repository.name },
+                ...(i.fromPath ? { fromPath: i.fromPath } : {}),
+                ...(i.toPath ? { toPath: i.toPath } : {}),
+              })),
+            }
+            : {}),
+        }),
+      }),
+    });
+  }
+
+  /** Includes another GitRepository (same namespace) in this one's artifact. */
+  public addInclude(include: GitInclude): void {
+    const i = this.includes.length;
+    if (include.repository.kind !== 'GitRepository') throw propError(this, `include[${i}].repository`, `must be a GitRepository (got ${include.repository.kind})`);
+    if (include.repository.namespace !== this.namespace) {
+      throw propError(this, `include[${i}].repository`, `must be in namespace "${this.namespace}" (got "${include.repository.namespace}")`);
+    }
+    addReference(this, `include[${i}]`, fluxRef(include.repository));
+    this.includes.push(include);
+  }
+}
+
+class ImportedSource extends Construct implements ISource {
+  public constructor(
+    scope: Construct,
+    id: string,
+    public readonly kind: ISource['kind'],
+    public readonly name: string,
+    public readonly namespace: string,
+  ) {
+    super(scope, id);
+  }
+  public readonly apiGroup = SOURCE_GROUP;
+}
+
+/** An imported source of the given kind, declared as provided. */
+export function importSource(scope: Construct, id: string, kind: ISource['kind'], name: string, namespace: string): ISource {
+  const src = new ImportedSource(scope, id, kind, name, namespace);
+  checkString(src, 'name', name, DNS_SUBDOMAIN);
+  addProvided(src, fluxRef(src));
+  return src;
+}

@@ -1,0 +1,82 @@
+import { Construct } from 'constructs';
+import * as l1 from '../../imports/flux/source.toolkit.fluxcd.io';
+import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { addProvided, addReference } from '../core/references';
+import { FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, IFluxObject, optDuration, resolveIdentity, SOURCE_GROUP } from './common';
+
+/** A Helm repository charts can come from (a {@link HelmRepository} or an import). */
+export interface IHelmRepository extends IFluxObject {
+  /** Always `HelmRepository`. */
+  readonly kind: 'HelmRepository';
+}
+
+/** Props of a {@link HelmRepository}. */
+export interface HelmRepositoryProps extends FluxObjectProps {
+  /** Repository URL: `https://...` (an index.yaml repo) or `oci://...` (with `type: 'oci'`). */
+  readonly url: string;
+  /**
+   * `default` (HTTP/S index) or `oci` (an OCI registry). For OCI charts prefer an
+   * {@link OCIRepository} with a HelmRelease `chartRef` (digests, signature verification).
+   * @default - 'oci' when the url starts with oci://, else 'default'
+   */
+  readonly type?: 'default' | 'oci';
+  /**
+   * Secret with the repository credentials (`username`/`password`).
+   * @default - none (public repository)
+   */
+  readonly secretRef?: string;
+  /** How often the index is fetched. @default '1h' */
+  readonly interval?: FluxDuration;
+}
+
+const HELM_URL = /^(http|https|oci):\/\/.+$/;
+
+/** A Flux `HelmRepository` (source.toolkit.fluxcd.io/v1). */
+export class HelmRepository extends Construct implements IHelmRepository {
+  /** Imports an existing HelmRepository (declared with `addProvided`). */
+  public static fromName(scope: Construct, id: string, name: string, namespace: string): IHelmRepository {
+    const c = new (class extends Construct implements IHelmRepository {
+      public readonly kind = 'HelmRepository' as const;
+      public readonly apiGroup = SOURCE_GROUP;
+      public readonly name = name;
+      public readonly namespace = namespace;
+    })(scope, id);
+    checkString(c, 'name', name, DNS_SUBDOMAIN);
+    addProvided(c, fluxRef(c));
+    return c;
+  }
+
+  public readonly kind = 'HelmRepository' as const;
+  public readonly apiGroup = SOURCE_GROUP;
+  public readonly name: string;
+  public readonly namespace: string;
+  /** `default` or `oci`. */
+  public readonly type: 'default' | 'oci';
+  /** The L1 object. */
+  public readonly resource: l1.HelmRepository;
+
+  public constructor(scope: Construct, id: string, props: HelmRepositoryProps) {
+    super(scope, id);
+    const { name, namespace } = resolveIdentity(this, props);
+    this.name = name;
+    this.namespace = namespace;
+    if (!HELM_URL.test(props.url ?? '')) throw propError(this, 'url', `"${props.url}" must start with http://, https:// or oci://`);
+    const isOci = props.url.startsWith('oci://');
+    const type = props.type ?? (isOci ? 'oci' : 'default');
+    if ((type === 'oci') !== isOci) throw propError(this, 'type', `"${type}" does not match the url "${props.url}" (oci:// urls need type "oci", others "default")`);
+    this.type = type;
+    if (props.secretRef !== undefined) {
+      checkString(this, 'secretRef', props.secretRef, DNS_SUBDOMAIN);
+      addReference(this, 'secretRef', { apiGroup: '', kind: 'Secret', name: props.secretRef, namespace });
+    }
+    this.resource = new l1.HelmRepository(this, 'Resource', {
+      metadata: fluxMetadata(props, namespace),
+      spec: {
+        url: props.url,
+        interval: optDuration(this, 'interval', props.interval, '1h'),
+        ...(type === 'oci' ? { type: l1.HelmRepositorySpecType.OCI } : {}),
+        ...(props.secretRef ? { secretRef: { name: props.secretRef } } : {}),
+      },
+    });
+  }
+}

@@ -1,0 +1,13 @@
+// Flux: typed sources, Kustomizations, HelmReleases, notifications, and GitOps patterns.
+export * from './common';
+export * from './git-repository';
+export * from './oci-repository';
+export * from './helm-repository';
+export * from './kustomization';
+export * from './remote-cluster-hydration';
+export * from './helm-release';
+export * from './notification';
+export * from './environment';
+export * from './flux-bootstrap';
+export * from './tenant';
+export * from './systems-sync';

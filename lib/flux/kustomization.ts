@@ -1,0 +1,423 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import * as l1 from '../../imports/flux/kustomize.toolkit.fluxcd.io';
+import { IKubeconfigCluster, KubeconfigSecretRef } from '../core/cluster';
+import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { addProvided, addReference } from '../core/references';
+import { Folder } from '../gitops/folder';
+import { Repo } from '../gitops/repo';
+import {
+  checkRelativePath,
+  FluxDuration,
+  fluxMetadata,
+  FluxObjectProps,
+  fluxRef,
+  IFluxObject,
+  ISource,
+  KUSTOMIZE_GROUP,
+  ObjectReference,
+  optDuration,
+  resolveIdentity,
+  targetOf,
+} from './common';
+import { GitRepository } from './git-repository';
+
+/** A Flux Kustomization another object can depend on (a {@link Kustomization} or an import). */
+export interface IKustomization extends IFluxObject {
+  /** Always `Kustomization`. */
+  readonly kind: 'Kustomization';
+}
+
+/** The apiVersion of each Flux kind, to render health checks of Flux objects. */
+const FLUX_API_VERSIONS: Record<string, string> = {
+  'kustomize.toolkit.fluxcd.io': 'kustomize.toolkit.fluxcd.io/v1',
+  'helm.toolkit.fluxcd.io': 'helm.toolkit.fluxcd.io/v2',
+  'source.toolkit.fluxcd.io': 'source.toolkit.fluxcd.io/v1',
+  'notification.toolkit.fluxcd.io': 'notification.toolkit.fluxcd.io/v1beta3',
+};
+
+/**
+ * An object whose readiness the Kustomization waits for: an ApiObject of the app, a Flux construct
+ * (HelmRelease, Kustomization, ...) or a reference by apiVersion/kind/name.
+ */
+export type HealthCheckTarget = ApiObject | IFluxObject | ObjectReference;
+
+/** Target of a patch (`spec.patches[].target`); every field narrows the selection. */
+export interface PatchTarget {
+  /** API group. @default - any */
+  readonly group?: string;
+  /** API version. @default - any */
+  readonly version?: string;
+  /** Kind. @default - any */
+  readonly kind?: string;
+  /** Name (regular expression). @default - any */
+  readonly name?: string;
+  /** Namespace (regular expression). @default - any */
+  readonly namespace?: string;
+  /** Label selector. @default - any */
+  readonly labelSelector?: string;
+  /** Annotation selector. @default - any */
+  readonly annotationSelector?: string;
+}
+
+/** One JSON 6902 operation. */
+export interface JsonPatchOperation {
+  /** `add`, `remove`, `replace`, `copy`, `move` or `test`. */
+  readonly op: 'add' | 'remove' | 'replace' | 'copy' | 'move' | 'test';
+  /** JSON pointer. */
+  readonly path: string;
+  /** Value for add/replace/test. @default - none */
+  readonly value?: unknown;
+  /** Source pointer for copy/move. @default - none */
+  readonly from?: string;
+}
+
+/**
+ * A patch applied by kustomize-controller after building the path (`spec.patches`): a strategic
+ * merge patch (an object with apiVersion/kind/metadata), or JSON 6902 operations with a target.
+ */
+export interface KustomizationPatch {
+  /** The patch: a strategic-merge object, a list of JSON 6902 operations, or the YAML text. */
+  readonly patch: Record<string, unknown> | JsonPatchOperation[] | string;
+  /** What it applies to (required for JSON 6902 operations). @default - the object named in a strategic-merge patch */
+  readonly target?: PatchTarget;
+}
+
+/** Ready-made patches for per-environment overlays. */
+export class Patches {
+  /** Sets `spec.replicas` of the workloads of a kind (and optionally name). */
+  public static replicas(kind: string, name: string | undefined, replicas: number): KustomizationPatch {
+    return { patch: [{ op: 'replace', path: '/spec/replicas', value: replicas }], target: { kind, ...(name ? { name } : {}) } };
+  }
+
+  /** Sets the chart version of a HelmRelease (`spec.chart.spec.version`). */
+  public static helmChartVersion(releaseName: string, version: string): KustomizationPatch {
+    return { patch: [{ op: 'replace', path: '/spec/chart/spec/version', value: version }], target: { kind: 'HelmRelease', name: releaseName } };
+  }
+
+  /** Merges values into a HelmRelease's `spec.values` (strategic merge). */
+  public static helmValues(releaseName: string, namespace: string, values: Record<string, unknown>): KustomizationPatch {
+    return {
+      patch: { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: releaseName, namespace }, spec: { values } },
+      target: { kind: 'HelmRelease', name: releaseName, namespace },
+    };
+  }
+}
+
+/** A ConfigMap or Secret variables are substituted from (`spec.postBuild.substituteFrom`). */
+export interface SubstituteFrom {
+  /** `ConfigMap` or `Secret`. */
+  readonly kind: 'ConfigMap' | 'Secret';
+  /** Its name (in the Kustomization's namespace). */
+  readonly name: string;
+  /** Do not fail when it does not exist (no reference is checked then). @default false */
+  readonly optional?: boolean;
+}
+
+/** SOPS decryption of encrypted files (`spec.decryption`). */
+export interface Decryption {
+  /** Only `sops` exists. */
+  readonly provider: 'sops';
+  /** Secret holding the age/PGP private keys. @default - cloud KMS through the controller's identity */
+  readonly secretRef?: string;
+}
+
+/** Props of a {@link Kustomization}. */
+export interface KustomizationProps extends FluxObjectProps {
+  /** The source whose artifact is built (a GitRepository or OCIRepository construct, or an import). */
+  readonly source: ISource;
+
+  /**
+   * Path inside the source, starting with `./` (`./clusters/prod`). Prefer
+   * {@link Kustomization.forFolder}, which derives it from a {@link Folder}.
+   */
+  readonly path: string;
+
+  /**
+   * Whether objects removed from the source are deleted from the cluster. Required: there is no
+   * silent default (Flux defaults to `false`, `flux bootstrap` uses `true`).
+   */
+  readonly prune: boolean;
+
+  /** Reconcile interval. @default '10m' */
+  readonly interval?: FluxDuration;
+  /** Retry interval after a failure. @default - the interval (Flux's default) */
+  readonly retryInterval?: FluxDuration;
+  /** Timeout of build, apply and health checks. @default - the interval (Flux's default) */
+  readonly timeout?: FluxDuration;
+  /** Wait for every applied object to become ready (health checks of all of them). @default false */
+  readonly wait?: boolean;
+  /** Kustomizations that must be ready first. Cycles are errors. @default - none */
+  readonly dependsOn?: IKustomization[];
+  /** Objects to health-check (when not waiting for all). @default - none */
+  readonly healthChecks?: HealthCheckTarget[];
+  /** Variables substituted in the built manifests (`${VAR}`). @default - none */
+  readonly substitute?: Record<string, string>;
+  /** ConfigMaps/Secrets variables are substituted from. @default - none */
+  readonly substituteFrom?: SubstituteFrom[];
+  /**
+   * ServiceAccount (in the Kustomization's namespace, on the target cluster) impersonated to apply
+   * the manifests. Multi-tenancy: tenants' Kustomizations always set it.
+   * @default - the controller's own account (cluster-admin on its cluster, or the kubeconfig's user)
+   */
+  readonly serviceAccountName?: string;
+  /** Namespace set on every namespaced object applied. @default - the objects keep their namespaces */
+  readonly targetNamespace?: string;
+  /**
+   * Apply to a remote cluster: a Cluster API cluster (its `<cluster>-kubeconfig` Secret, key
+   * `value`) or a kubeconfig Secret. The Kustomization must live in the Secret's namespace.
+   * @default - the cluster the Kustomization runs on
+   */
+  readonly kubeConfig?: IKubeconfigCluster | KubeconfigSecretRef;
+  /** SOPS decryption. @default - none */
+  readonly decryption?: Decryption;
+  /** What happens to applied objects when the Kustomization is deleted. @default - 'MirrorPrune' (Flux: follow `prune`) */
+  readonly deletionPolicy?: 'MirrorPrune' | 'Delete' | 'WaitForTermination' | 'Orphan';
+  /** Patches applied after the build. @default - none */
+  readonly patches?: KustomizationPatch[];
+  /** Kustomize components, relative to `path`. @default - none */
+  readonly components?: string[];
+  /** Recreate objects whose immutable fields changed. @default false */
+  readonly force?: boolean;
+  /** Suspend reconciliation. @default false */
+  readonly suspend?: boolean;
+}
+
+/** Props of {@link Kustomization.forFolder}: a Kustomization without `path`. */
+export type KustomizationForFolderProps = Omit<KustomizationProps, 'path'>;
+
+const KUSTOMIZATION_SYMBOL = Symbol.for('cdk8s-platform.flux.Kustomization');
+
+/**
+ * A Flux `Kustomization` (kustomize.toolkit.fluxcd.io/v1): builds a path of a source with
+ * kustomize and applies it, in dependency order, optionally as a ServiceAccount or to a remote
+ * cluster.
+ *
+ * @example
+ * const infra = Kustomization.forFolder(clusterFolder, 'infra', repo.folder('infrastructure'), { name: 'infra', source, prune: true, wait: true });
+ */
+export class Kustomization extends Construct implements IKustomization {
+  /** Whether `x` is a Kustomization construct of this library. */
+  public static isKustomization(x: unknown): x is Kustomization {
+    return typeof x === 'object' && x !== null && KUSTOMIZATION_SYMBOL in x;
+  }
+
+  /**
+   * A Kustomization applying a {@link Folder} of the source's repo: `path` is `./<folder.path>`.
+   * When the source is a {@link GitRepository} of an app {@link Repo}, the folder must be in it.
+   */
+  public static forFolder(scope: Construct, id: string, folder: Folder, props: KustomizationForFolderProps): Kustomization {
+    const source = props.source as Partial<GitRepository>;
+    if (source && source.repo && Repo.of(folder) !== source.repo) {
+      throw propError(scope, 'folder', `folder "${folder.path}" is in repo "${Repo.of(folder).node.id}", not in repo "${source.repo.node.id}" fetched by source ${props.source.name}`);
+    }
+    return new Kustomization(scope, id, { ...props, path: `./${folder.path}` });
+  }
+
+  /** Imports an existing Kustomization (declared with `addProvided`) to depend on it. */
+  public static fromName(scope: Construct, id: string, name: string, namespace: string): IKustomization {
+    const c = new (class extends Construct implements IKustomization {
+      public readonly kind = 'Kustomization' as const;
+      public readonly apiGroup = KUSTOMIZE_GROUP;
+      public readonly name = name;
+      public readonly namespace = namespace;
+    })(scope, id);
+    checkString(c, 'name', name, DNS_SUBDOMAIN);
+    addProvided(c, fluxRef(c));
+    return c;
+  }
+
+  public readonly kind = 'Kustomization' as const;
+  public readonly apiGroup = KUSTOMIZE_GROUP;
+  public readonly name: string;
+  public readonly namespace: string;
+  /** The source applied. */
+  public readonly source: ISource;
+  /** `spec.path`. */
+  public readonly path: string;
+  /** The ServiceAccount impersonated, if any. */
+  public readonly serviceAccountName?: string;
+  /** The kubeconfig Secret of the remote cluster, if any. */
+  public readonly kubeConfig?: KubeconfigSecretRef;
+  /** The L1 object. */
+  public readonly resource: l1.Kustomization;
+  private readonly deps: IKustomization[] = [];
+  private readonly checks: HealthCheckTarget[] = [];
+  private readonly patchList: KustomizationPatch[] = [];
+  private readonly substitutions: Record<string, string> = {};
+  private readonly substituteFromList: SubstituteFrom[] = [];
+
+  public constructor(scope: Construct, id: string, props: KustomizationProps) {
+    super(scope, id);
+    Object.defineProperty(this, KUSTOMIZATION_SYMBOL, { value: true });
+    const { name, namespace } = resolveIdentity(this, props);
+    this.name = name;
+    this.namespace = namespace;
+    if (!props.source) throw propError(this, 'source', 'is required (a GitRepository or OCIRepository)');
+    this.source = props.source;
+    addReference(this, 'sourceRef', fluxRef(props.source));
+    this.path = checkRelativePath(this, 'path', props.path);
+    if (typeof props.prune !== 'boolean') throw propError(this, 'prune', 'is required: say whether objects removed from the source are deleted (true) or left (false)');
+
+    const interval = optDuration(this, 'interval', props.interval, '10m')!;
+    const retryInterval = optDuration(this, 'retryInterval', props.retryInterval);
+    const timeout = optDuration(this, 'timeout', props.timeout);
+
+    if (props.kubeConfig) {
+      const secret = 'clusterName' in props.kubeConfig ? props.kubeConfig.kubeconfigSecret : props.kubeConfig;
+      if (secret.namespace !== namespace) {
+        throw propError(this, 'kubeConfig', `the kubeconfig Secret ${secret.namespace}/${secret.name} must be in the Kustomization's namespace "${namespace}"`);
+      }
+      this.kubeConfig = secret;
+      addReference(this, 'kubeConfig', { apiGroup: '', kind: 'Secret', name: secret.name, namespace: secret.namespace });
+    }
+    if (props.serviceAccountName !== undefined) {
+      checkString(this, 'serviceAccountName', props.serviceAccountName, DNS_SUBDOMAIN);
+      this.serviceAccountName = props.serviceAccountName;
+      // With a kubeConfig, the account is impersonated on the remote cluster: not an object of this one.
+      if (!this.kubeConfig) addReference(this, 'serviceAccountName', { apiGroup: '', kind: 'ServiceAccount', name: props.serviceAccountName, namespace });
+    }
+    if (props.targetNamespace !== undefined) checkString(this, 'targetNamespace', props.targetNamespace, DNS_LABEL);
+    if (props.decryption) {
+      if (props.decryption.provider !== 'sops') throw propError(this, 'decryption.provider', `"${props.decryption.provider}" must be "sops"`);
+      if (props.decryption.secretRef) {
+        checkString(this, 'decryption.secretRef', props.decryption.secretRef, DNS_SUBDOMAIN);
+        addReference(this, 'decryption.secretRef', { apiGroup: '', kind: 'Secret', name: props.decryption.secretRef, namespace });
+      }
+    }
+    for (const c of props.components ?? []) {
+      if (c.startsWith('/')) throw propError(this, 'components', `"${c}" must be relative to the path`);
+    }
+    for (const d of props.dependsOn ?? []) this.addDependsOn(d);
+    for (const h of props.healthChecks ?? []) this.addHealthCheck(h);
+    for (const p of props.patches ?? []) this.addPatch(p);
+    for (const [k, v] of Object.entries(props.substitute ?? {})) this.addSubstitute(k, v);
+    for (const s of props.substituteFrom ?? []) this.addSubstituteFrom(s);
+
+    const sameNs = (ns: string | undefined) => (ns === undefined || ns === namespace ? {} : { namespace: ns });
+    this.resource = new l1.Kustomization(this, 'Resource', {
+      metadata: fluxMetadata(props, namespace),
+      spec: Lazy.any({
+        produce: (): l1.KustomizationSpec => ({
+          interval,
+          path: this.path,
+          prune: props.prune,
+          sourceRef: { kind: props.source.kind as l1.KustomizationSpecSourceRefKind, name: props.source.name, ...sameNs(props.source.namespace) },
+          ...(retryInterval ? { retryInterval } : {}),
+          ...(timeout ? { timeout } : {}),
+          ...(props.wait !== undefined ? { wait: props.wait } : {}),
+          ...(this.deps.length ? { dependsOn: this.deps.map((d) => ({ name: d.name, ...sameNs(d.namespace) })) } : {}),
+          ...(this.checks.length ? { healthChecks: this.checks.map((h) => this.renderHealthCheck(h)) } : {}),
+          ...(this.serviceAccountName ? { serviceAccountName: this.serviceAccountName } : {}),
+          ...(props.targetNamespace ? { targetNamespace: props.targetNamespace } : {}),
+          ...(this.kubeConfig ? { kubeConfig: { secretRef: { name: this.kubeConfig.name, key: this.kubeConfig.key } } } : {}),
+          ...(props.decryption
+            ? { decryption: { provider: l1.KustomizationSpecDecryptionProvider.SOPS, ...(props.decryption.secretRef ? { secretRef: { name: props.decryption.secretRef } } : {}) } }
+            : {}),
+          ...(props.deletionPolicy ? { deletionPolicy: props.deletionPolicy as l1.KustomizationSpecDeletionPolicy } : {}),
+          ...(this.patchList.length ? { patches: this.patchList.map(renderPatch) } : {}),
+          ...(props.components?.length ? { components: [...props.components] } : {}),
+          ...(Object.keys(this.substitutions).length || this.substituteFromList.length
+            ? {
+              postBuild: {
+                ...(Object.keys(this.substitutions).length ? { substitute: sortKeys(this.substitutions) } : {}),
+                ...(this.substituteFromList.length
+                  ? {
+                    substituteFrom: this.substituteFromList.map((s) => ({
+                      kind: s.kind as l1.KustomizationSpecPostBuildSubstituteFromKind,
+                      name: s.name,
+                      ...(s.optional ? { optional: true } : {}),
+                    })),
+                  }
+                  : {}),
+              },
+            }
+            : {}),
+          ...(props.force ? { force: true } : {}),
+          ...(props.suspend ? { suspend: true } : {}),
+        }),
+      }),
+    });
+  }
+
+  /** The Kustomizations this one depends on. */
+  public get dependencies(): readonly IKustomization[] {
+    return [...this.deps];
+  }
+
+  /** Makes this Kustomization wait for `other` to be ready. A dependency cycle throws. */
+  public addDependsOn(other: IKustomization): void {
+    const prop = `dependsOn[${this.deps.length}]`;
+    if (!other || other.kind !== 'Kustomization') throw propError(this, prop, 'must be a Kustomization');
+    if (this.deps.some((d) => d.name === other.name && d.namespace === other.namespace)) return;
+    const cycle = findPath(other, this);
+    if (cycle) {
+      const names = [this, ...cycle].map((k) => `${k.namespace}/${k.name}`);
+      throw propError(this, 'dependsOn', `dependency cycle: ${names.join(' -> ')}`);
+    }
+    addReference(this, prop, fluxRef(other));
+    this.deps.push(other);
+  }
+
+  /** Adds an object to health-check. */
+  public addHealthCheck(target: HealthCheckTarget): void {
+    const prop = `healthChecks[${this.checks.length}]`;
+    if (!target || !target.kind || !target.name) throw propError(this, prop, 'must be an ApiObject, a Flux construct or { apiVersion, kind, name }');
+    this.checks.push(target);
+  }
+
+  /** Adds a patch. */
+  public addPatch(patch: KustomizationPatch): void {
+    if (Array.isArray(patch.patch) && !patch.target) {
+      throw propError(this, `patches[${this.patchList.length}].target`, 'is required for JSON 6902 operations');
+    }
+    this.patchList.push(patch);
+  }
+
+  /** Adds a post-build variable (`${name}` in the manifests). */
+  public addSubstitute(name: string, value: string): void {
+    if (!/^[_a-zA-Z][_a-zA-Z0-9]*$/.test(name)) throw propError(this, `substitute.${name}`, 'variable names must be letters, digits and "_", not starting with a digit');
+    this.substitutions[name] = value;
+  }
+
+  /** Adds a ConfigMap or Secret to substitute variables from. */
+  public addSubstituteFrom(from: SubstituteFrom): void {
+    const prop = `substituteFrom[${this.substituteFromList.length}]`;
+    if (from.kind !== 'ConfigMap' && from.kind !== 'Secret') throw propError(this, `${prop}.kind`, `"${from.kind}" must be ConfigMap or Secret`);
+    checkString(this, `${prop}.name`, from.name, DNS_SUBDOMAIN);
+    if (!from.optional) addReference(this, prop, { apiGroup: '', kind: from.kind, name: from.name, namespace: this.namespace });
+    this.substituteFromList.push(from);
+  }
+
+  private renderHealthCheck(h: HealthCheckTarget): l1.KustomizationSpecHealthChecks {
+    let t: { apiVersion?: string; kind: string; name: string; namespace?: string };
+    if ('apiGroup' in h && !(h instanceof ApiObject)) {
+      t = { apiVersion: FLUX_API_VERSIONS[h.apiGroup], kind: h.kind, name: h.name, namespace: h.namespace };
+    } else {
+      t = targetOf(h as ApiObject | ObjectReference);
+    }
+    return { ...(t.apiVersion ? { apiVersion: t.apiVersion } : {}), kind: t.kind, name: t.name, ...(t.namespace ? { namespace: t.namespace } : {}) };
+  }
+}
+
+/** A dependency path from `from` to `to` (following dependsOn of Kustomization constructs), if any. */
+function findPath(from: IKustomization, to: Kustomization, seen = new Set<IKustomization>()): IKustomization[] | undefined {
+  if (from === to) return [to];
+  if (seen.has(from) || !Kustomization.isKustomization(from)) return undefined;
+  seen.add(from);
+  for (const d of from.dependencies) {
+    const rest = findPath(d, to, seen);
+    if (rest) return [from, ...rest];
+  }
+  return undefined;
+}
+
+function renderPatch(p: KustomizationPatch): l1.KustomizationSpecPatches {
+  const text = typeof p.patch === 'string' ? p.patch : stringify(p.patch);
+  return { patch: text, ...(p.target ? { target: { ...p.target } } : {}) };
+}
+
+function sortKeys(o: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

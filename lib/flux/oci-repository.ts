@@ -1,0 +1,131 @@
+import { Construct } from 'constructs';
+import * as l1 from '../../imports/flux/source.toolkit.fluxcd.io';
+import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { addReference } from '../core/references';
+import { exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, ISource, optDuration, resolveIdentity, SOURCE_GROUP } from './common';
+import { importSource } from './git-repository';
+
+/** Which artifact of an OCI repository to pull: exactly one of the fields. */
+export interface OciRef {
+  /** A tag (e.g. `6.9.2`). */
+  readonly tag?: string;
+  /** A semver range over the tags (e.g. `1.x`). */
+  readonly semver?: string;
+  /** A digest (`sha256:<64 hex>`), the most reproducible choice. */
+  readonly digest?: string;
+}
+
+/** Signature verification of OCI artifacts (`spec.verify`). */
+export interface OciVerification {
+  /** `cosign` or `notation`. */
+  readonly provider: 'cosign' | 'notation';
+  /**
+   * Secret with the public keys (cosign) or the trust policy and CA certificates (notation).
+   * @default - cosign keyless verification (requires `matchOidcIdentity`); notation requires it
+   */
+  readonly secretRef?: string;
+  /**
+   * Keyless (cosign) identities the signature must match (issuer and subject regular expressions).
+   * @default - none
+   */
+  readonly matchOidcIdentity?: Array<{ readonly issuer: string; readonly subject: string }>;
+}
+
+/** Props of an {@link OCIRepository}. */
+export interface OCIRepositoryProps extends FluxObjectProps {
+  /** Artifact URL, `oci://<registry>/<repository>`. */
+  readonly url: string;
+  /** The artifact to pull: exactly one of tag, semver, digest (required: no implicit `latest`). */
+  readonly ref: OciRef;
+  /**
+   * Verify the artifact's signature.
+   * @default - not verified
+   */
+  readonly verify?: OciVerification;
+  /**
+   * Secret (docker-registry type) with pull credentials for a private registry.
+   * @default - none (public, or `provider` credentials)
+   */
+  readonly secretRef?: string;
+  /**
+   * Cloud provider whose workload identity authenticates to the registry (e.g. `azure` for ACR).
+   * @default 'generic' (no cloud identity)
+   */
+  readonly provider?: 'generic' | 'aws' | 'azure' | 'gcp';
+  /**
+   * Selects the layer to use: for Helm charts use `{ mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' }`.
+   * @default - the first layer, extracted
+   */
+  readonly layerSelector?: { readonly mediaType?: string; readonly operation?: 'extract' | 'copy' };
+  /** How often the registry is checked. @default '5m' */
+  readonly interval?: FluxDuration;
+  /** `.gitignore`-style patterns of files left out. @default - none */
+  readonly ignore?: string;
+}
+
+const OCI_URL = /^oci:\/\/.+$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * A Flux `OCIRepository` (source.toolkit.fluxcd.io/v1): manifests or a Helm chart pulled from an
+ * OCI registry, optionally verified with cosign or notation. Use it as a Kustomization source or
+ * as a HelmRelease `chartRef`.
+ */
+export class OCIRepository extends Construct implements ISource {
+  /** Imports an existing OCIRepository (declared with `addProvided`). */
+  public static fromName(scope: Construct, id: string, name: string, namespace: string): ISource {
+    return importSource(scope, id, 'OCIRepository', name, namespace);
+  }
+
+  public readonly kind = 'OCIRepository' as const;
+  public readonly apiGroup = SOURCE_GROUP;
+  public readonly name: string;
+  public readonly namespace: string;
+  /** The L1 object. */
+  public readonly resource: l1.OciRepository;
+
+  public constructor(scope: Construct, id: string, props: OCIRepositoryProps) {
+    super(scope, id);
+    const { name, namespace } = resolveIdentity(this, props);
+    this.name = name;
+    this.namespace = namespace;
+    if (!OCI_URL.test(props.url ?? '')) throw propError(this, 'url', `"${props.url}" must start with oci://`);
+    const which = exactlyOne(this, 'ref', props.ref as unknown as Record<string, unknown>, ['tag', 'semver', 'digest']);
+    if (which === 'digest' && !DIGEST.test(props.ref.digest!)) throw propError(this, 'ref.digest', `"${props.ref.digest}" must be sha256:<64 lowercase hex digits>`);
+    const secret = (prop: string, n: string) => {
+      checkString(this, prop, n, DNS_SUBDOMAIN);
+      addReference(this, prop, { apiGroup: '', kind: 'Secret', name: n, namespace });
+      return { name: n };
+    };
+    let verify: l1.OciRepositorySpecVerify | undefined;
+    if (props.verify) {
+      const v = props.verify;
+      if (v.provider !== 'cosign' && v.provider !== 'notation') throw propError(this, 'verify.provider', `"${v.provider}" must be cosign or notation`);
+      if (v.provider === 'notation' && !v.secretRef) throw propError(this, 'verify.secretRef', 'is required with notation (the trust policy and CA certificates)');
+      if (v.provider === 'cosign' && !v.secretRef && !(v.matchOidcIdentity?.length)) {
+        throw propError(this, 'verify', 'cosign keyless verification needs matchOidcIdentity (or a secretRef with public keys)');
+      }
+      verify = {
+        provider: v.provider as l1.OciRepositorySpecVerifyProvider,
+        ...(v.secretRef ? { secretRef: secret('verify.secretRef', v.secretRef) } : {}),
+        ...(v.matchOidcIdentity?.length ? { matchOidcIdentity: v.matchOidcIdentity.map((m) => ({ issuer: m.issuer, subject: m.subject })) } : {}),
+      };
+    }
+    const spec: l1.OciRepositorySpec = {
+      url: props.url,
+      interval: optDuration(this, 'interval', props.interval, '5m')!,
+      ref: { [which]: (props.ref as Record<string, string>)[which] },
+      ...(verify ? { verify } : {}),
+      ...(props.secretRef ? { secretRef: secret('secretRef', props.secretRef) } : {}),
+      ...(props.provider ? { provider: props.provider as l1.OciRepositorySpecProvider } : {}),
+      ...(props.layerSelector
+        ? { layerSelector: { mediaType: props.layerSelector.mediaType, operation: props.layerSelector.operation as l1.OciRepositorySpecLayerSelectorOperation | undefined } }
+        : {}),
+      ...(props.ignore !== undefined ? { ignore: props.ignore } : {}),
+    };
+    this.resource = new l1.OciRepository(this, 'Resource', { metadata: fluxMetadata(props, namespace), spec });
+  }
+}
+
+/** The layer selector for Helm charts stored as OCI artifacts. */
+export const HELM_CHART_LAYER = { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' } as const;

@@ -1,0 +1,106 @@
+import { Construct } from 'constructs';
+import { IKubeconfigCluster } from '../core/cluster';
+import { checkString, DNS_LABEL, propError } from '../core/errors';
+import { Folder } from '../gitops/folder';
+import { FluxDuration, ISource } from './common';
+import { HealthCheckTarget, Kustomization, KustomizationPatch } from './kustomization';
+
+/** One stage of a remote cluster's hydration (e.g. `infrastructure`, then `apps`). */
+export interface HydrationStage {
+  /** Stage name; the Kustomization is named `<clusterName>-<name>`. */
+  readonly name: string;
+  /** Folder of the same repo as the source (or a `./path` string) applied to the remote cluster. */
+  readonly folder: Folder | string;
+  /** Prune objects removed from the folder. @default true */
+  readonly prune?: boolean;
+  /** Depend on the previous stage (so stages apply in order). Ignored for the first stage. @default true */
+  readonly dependsOnPrevious?: boolean;
+  /** Wait for every applied object to be ready. @default true */
+  readonly wait?: boolean;
+  /** Objects (on the remote cluster) to health-check. @default - none */
+  readonly healthChecks?: HealthCheckTarget[];
+  /** Timeout of apply and health checks. @default '5m' */
+  readonly timeout?: FluxDuration;
+  /** Patches (per-cluster overlay). @default - none */
+  readonly patches?: KustomizationPatch[];
+  /** Post-build variables. @default - none */
+  readonly substitute?: Record<string, string>;
+  /**
+   * ServiceAccount impersonated on the remote cluster.
+   * @default - the kubeconfig's user (cluster-admin for CAPI kubeconfigs)
+   */
+  readonly serviceAccountName?: string;
+}
+
+/** Props of a {@link RemoteClusterHydration}. */
+export interface RemoteClusterHydrationProps {
+  /** The workload cluster (a Cluster API construct, or any {@link IKubeconfigCluster}). */
+  readonly cluster: IKubeconfigCluster;
+  /** The source the stage folders are in (a GitRepository or OCIRepository, or an import). */
+  readonly source: ISource;
+  /** Stages, applied in order. At least one. */
+  readonly stages: HydrationStage[];
+  /**
+   * Namespace of the Kustomizations.
+   * @default - the kubeconfig Secret's namespace (Flux reads the Secret from the Kustomization's namespace)
+   */
+  readonly namespace?: string;
+  /** Reconcile interval. @default '10m' */
+  readonly interval?: FluxDuration;
+  /** Shard key (`sharding.fluxcd.io/key`) of the Kustomizations. @default - none */
+  readonly shardKey?: string;
+}
+
+/**
+ * Hydrates a remote (workload) cluster from the management cluster: one Flux Kustomization per
+ * stage, named `<clusterName>-<stage>`, applying the stage's folder through the cluster's
+ * kubeconfig Secret (`spec.kubeConfig.secretRef`, the `<cluster>-kubeconfig` Secret Cluster API
+ * writes, key `value`), each depending on the previous stage (infrastructure, then apps).
+ * Create it in a folder reconciled by the management cluster.
+ *
+ * @example
+ * new RemoteClusterHydration(mgmtFolder, 'aks-dev-hydration', {
+ *   cluster: aksDev, source,
+ *   stages: [{ name: 'infrastructure', folder: repo.folder('infrastructure/aks-dev') }, { name: 'apps', folder: repo.folder('apps/aks-dev') }],
+ * });
+ */
+export class RemoteClusterHydration extends Construct {
+  /** The Kustomizations, one per stage, in order. */
+  public readonly kustomizations: Kustomization[] = [];
+
+  public constructor(scope: Construct, id: string, props: RemoteClusterHydrationProps) {
+    super(scope, id);
+    if (!props.stages || props.stages.length === 0) throw propError(this, 'stages', 'needs at least one stage');
+    const secret = props.cluster.kubeconfigSecret;
+    const namespace = props.namespace ?? secret.namespace;
+    if (namespace !== secret.namespace) {
+      throw propError(this, 'namespace', `"${namespace}" must be the namespace of the kubeconfig Secret ${secret.namespace}/${secret.name} (Flux reads it from the Kustomization's namespace)`);
+    }
+    const seen = new Set<string>();
+    props.stages.forEach((stage, i) => {
+      checkString(this, `stages[${i}].name`, stage.name, DNS_LABEL);
+      if (seen.has(stage.name)) throw propError(this, `stages[${i}].name`, `"${stage.name}" is used by another stage`);
+      seen.add(stage.name);
+      const common = {
+        name: `${props.cluster.clusterName}-${stage.name}`,
+        namespace,
+        source: props.source,
+        prune: stage.prune ?? true,
+        wait: stage.wait ?? true,
+        timeout: stage.timeout ?? '5m',
+        interval: props.interval,
+        shardKey: props.shardKey,
+        kubeConfig: props.cluster,
+        healthChecks: stage.healthChecks,
+        patches: stage.patches,
+        substitute: stage.substitute,
+        serviceAccountName: stage.serviceAccountName,
+        dependsOn: i > 0 && (stage.dependsOnPrevious ?? true) ? [this.kustomizations[i - 1]] : undefined,
+      };
+      const k = typeof stage.folder === 'string'
+        ? new Kustomization(this, stage.name, { ...common, path: stage.folder })
+        : Kustomization.forFolder(this, stage.name, stage.folder, common);
+      this.kustomizations.push(k);
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import { Construct } from 'constructs';
+import { propError } from '../core/errors';
+import { Tenant, TENANT_CLUSTER_ROLE, TenantClusterRole, TenantProps } from './tenant';
+
+/** One team of a {@link SystemsSync}: a tenant without the shared settings. */
+export type TeamSpec = Omit<TenantProps, 'defineClusterRole' | 'clusterRole'> & {
+  /** ClusterRole for this team. @default - the SystemsSync's clusterRole */
+  readonly clusterRole?: string;
+};
+
+/** Props of a {@link SystemsSync}. */
+export interface SystemsSyncProps {
+  /** The teams, each synced from its own repo as its own ServiceAccount. */
+  readonly teams: TeamSpec[];
+  /**
+   * ClusterRole every team is bound to in its namespace.
+   * @default 'cdk8s-platform-tenant' (emitted once by this construct)
+   */
+  readonly clusterRole?: string;
+  /**
+   * Emit the default {@link TenantClusterRole}. Set false when another folder of the same cluster
+   * emits it.
+   * @default true when `clusterRole` is not set
+   */
+  readonly defineClusterRole?: boolean;
+  /** Let tenants write Services (see {@link tenantRoleRules}). @default false */
+  readonly allowServices?: boolean;
+}
+
+/**
+ * The platform repo's systems sync: for each team, a {@link Tenant} (namespace, ServiceAccount,
+ * RoleBinding to the platform's tenant ClusterRole, the team's GitRepository and a Kustomization
+ * running as the team's ServiceAccount, alerts to the team's channel), plus the tenant ClusterRole
+ * once.
+ */
+export class SystemsSync extends Construct {
+  /** The tenants, in the order of `teams`. */
+  public readonly tenants: Tenant[] = [];
+  /** The ClusterRole emitted, if any. */
+  public readonly clusterRole?: TenantClusterRole;
+
+  public constructor(scope: Construct, id: string, props: SystemsSyncProps) {
+    super(scope, id);
+    if (!props.teams || props.teams.length === 0) throw propError(this, 'teams', 'needs at least one team');
+    const role = props.clusterRole ?? TENANT_CLUSTER_ROLE;
+    if (props.defineClusterRole ?? props.clusterRole === undefined) {
+      this.clusterRole = new TenantClusterRole(this, 'ClusterRole', { name: role, allowServices: props.allowServices });
+    }
+    const names = new Set<string>();
+    props.teams.forEach((team, i) => {
+      if (names.has(team.name)) throw propError(this, `teams[${i}].name`, `"${team.name}" is used by another team`);
+      names.add(team.name);
+      this.tenants.push(new Tenant(this, team.name, { ...team, clusterRole: team.clusterRole ?? role, defineClusterRole: false }));
+    });
+  }
+}

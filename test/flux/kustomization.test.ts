@@ -1,0 +1,159 @@
+import { ApiObject } from 'cdk8s';
+import { addProvided, capiKubeconfigSecret, Repo } from '../../lib';
+import { GitRepository, HelmRelease, HelmRepository, Kustomization, Patches, RemoteClusterHydration } from '../../lib/flux';
+import { fixture, problems, render } from './helpers';
+
+describe('Kustomization', () => {
+  test('renders every field', () => {
+    const { app, repo, folder } = fixture();
+    addProvided(folder, { apiGroup: '', kind: 'Secret', name: 'sops-age', namespace: 'flux-system' });
+    addProvided(folder, { apiGroup: '', kind: 'ConfigMap', name: 'cluster-vars', namespace: 'flux-system' });
+    addProvided(folder, { apiGroup: '', kind: 'ServiceAccount', name: 'deployer', namespace: 'flux-system' });
+    const source = new GitRepository(folder, 'src', { name: 'platform', repo });
+    const infra = Kustomization.forFolder(folder, 'infra', repo.folder('infrastructure'), { name: 'infra', source, prune: true, wait: true });
+    const hrRepo = new HelmRepository(folder, 'hrepo', { name: 'podinfo', url: 'https://stefanprodan.github.io/podinfo' });
+    const hr = new HelmRelease(folder, 'hr', { name: 'podinfo', chart: { repository: hrRepo, chart: 'podinfo' } });
+    const deployment = new ApiObject(folder, 'dep', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'apps' } });
+    void deployment;
+    const apps = Kustomization.forFolder(folder, 'apps', repo.folder('apps'), {
+      name: 'apps', source, prune: false, interval: '1h', retryInterval: '2m', timeout: '5m',
+      dependsOn: [infra], healthChecks: [hr, { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'apps' }],
+      substitute: { cluster_name: 'mgmt', env: 'prod' }, substituteFrom: [{ kind: 'ConfigMap', name: 'cluster-vars' }, { kind: 'Secret', name: 'maybe', optional: true }],
+      serviceAccountName: 'deployer', targetNamespace: 'apps', decryption: { provider: 'sops', secretRef: 'sops-age' },
+      deletionPolicy: 'Orphan', patches: [Patches.replicas('Deployment', 'web', 3)], components: ['../components/ha'], force: true, shardKey: 's1',
+    });
+    apps.addSubstitute('region', 'westeurope');
+    const out = render(app);
+    expect(out['platform/clusters/mgmt/kustomization-apps.yaml']).toEqual({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'apps', namespace: 'flux-system', labels: { 'sharding.fluxcd.io/key': 's1' } },
+      spec: {
+        interval: '1h', path: './apps', prune: false, retryInterval: '2m', timeout: '5m',
+        sourceRef: { kind: 'GitRepository', name: 'platform' },
+        dependsOn: [{ name: 'infra' }],
+        healthChecks: [
+          { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'podinfo', namespace: 'flux-system' },
+          { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'apps' },
+        ],
+        postBuild: {
+          substitute: { cluster_name: 'mgmt', env: 'prod', region: 'westeurope' },
+          substituteFrom: [{ kind: 'ConfigMap', name: 'cluster-vars' }, { kind: 'Secret', name: 'maybe', optional: true }],
+        },
+        serviceAccountName: 'deployer', targetNamespace: 'apps',
+        decryption: { provider: 'sops', secretRef: { name: 'sops-age' } },
+        deletionPolicy: 'Orphan',
+        patches: [{ patch: '- op: replace\n  path: /spec/replicas\n  value: 3\n', target: { kind: 'Deployment', name: 'web' } }],
+        components: ['../components/ha'],
+        force: true,
+      },
+    });
+    expect(out['platform/clusters/mgmt/kustomization-infra.yaml'].spec).toEqual({
+      interval: '10m', path: './infrastructure', prune: true, wait: true, sourceRef: { kind: 'GitRepository', name: 'platform' },
+    });
+  });
+
+  test('renders sourceRef/dependsOn namespaces only across namespaces', () => {
+    const { app, repo, folder } = fixture();
+    const source = new GitRepository(folder, 'src', { name: 'platform', repo });
+    const other = Kustomization.forFolder(folder, 'other', repo.folder('x'), { name: 'other', namespace: 'apps', source, prune: true });
+    const k = new Kustomization(folder, 'k', { name: 'k', namespace: 'apps', source, path: './y', prune: true, dependsOn: [other] });
+    void k;
+    const spec = render(app)['platform/clusters/mgmt/kustomization-k.yaml'].spec;
+    expect(spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'platform', namespace: 'flux-system' });
+    expect(spec.dependsOn).toEqual([{ name: 'other' }]);
+  });
+
+  test('validation errors', () => {
+    const { repo, folder } = fixture();
+    const source = new GitRepository(folder, 'src', { name: 'platform', repo });
+    expect(() => new Kustomization(folder, 'a', { name: 'a', source, path: 'clusters/prod', prune: true })).toThrow(
+      'platform/clusters--mgmt/a: prop "path": "clusters/prod" must be a path relative to the source root starting with "./" (e.g. "./clusters/prod"), without ".." segments',
+    );
+    expect(() => new Kustomization(folder, 'b', { name: 'b', source, path: './x' } as never)).toThrow(
+      'platform/clusters--mgmt/b: prop "prune": is required: say whether objects removed from the source are deleted (true) or left (false)',
+    );
+    const otherRepo = new Repo(repo.node.scope!, 'other', { url: 'https://e.com/o' });
+    expect(() => Kustomization.forFolder(folder, 'c', otherRepo.folder('apps'), { name: 'c', source, prune: true })).toThrow(
+      'platform/clusters--mgmt: prop "folder": folder "apps" is in repo "other", not in repo "platform" fetched by source platform',
+    );
+    const cluster = { clusterName: 'aks-dev', kubeconfigSecret: capiKubeconfigSecret('aks-dev', 'fleet') };
+    expect(() => new Kustomization(folder, 'd', { name: 'd', source, path: './x', prune: true, kubeConfig: cluster })).toThrow(
+      'platform/clusters--mgmt/d: prop "kubeConfig": the kubeconfig Secret fleet/aks-dev-kubeconfig must be in the Kustomization\'s namespace "flux-system"',
+    );
+    expect(() => new Kustomization(folder, 'e', { name: 'e', source, path: './x', prune: true, patches: [{ patch: [{ op: 'remove', path: '/a' }] }] })).toThrow(
+      'platform/clusters--mgmt/e: prop "patches[0].target": is required for JSON 6902 operations',
+    );
+  });
+
+  test('dependency cycles are errors', () => {
+    const { repo, folder } = fixture();
+    const source = new GitRepository(folder, 'src', { name: 'platform', repo });
+    const a = new Kustomization(folder, 'a', { name: 'a', source, path: './a', prune: true });
+    const b = new Kustomization(folder, 'b', { name: 'b', source, path: './b', prune: true, dependsOn: [a] });
+    const c = new Kustomization(folder, 'c', { name: 'c', source, path: './c', prune: true, dependsOn: [b] });
+    expect(() => a.addDependsOn(c)).toThrow('platform/clusters--mgmt/a: prop "dependsOn": dependency cycle: flux-system/a -> flux-system/c -> flux-system/b -> flux-system/a');
+    expect(() => a.addDependsOn(a)).toThrow('platform/clusters--mgmt/a: prop "dependsOn": dependency cycle: flux-system/a -> flux-system/a');
+  });
+
+  test('references: unresolved source, dependsOn and service account are synth errors', () => {
+    const { app, folder } = fixture();
+    const source = GitRepository.fromName(folder, 'ext', 'shared', 'flux-system');
+    const missingSrc = { kind: 'GitRepository' as const, apiGroup: 'source.toolkit.fluxcd.io', name: 'nope', namespace: 'flux-system' };
+    const dep = { kind: 'Kustomization' as const, apiGroup: 'kustomize.toolkit.fluxcd.io', name: 'ghost', namespace: 'flux-system' };
+    new Kustomization(folder, 'k', { name: 'k', source: missingSrc, path: './x', prune: true, dependsOn: [dep], serviceAccountName: 'nobody' });
+    new Kustomization(folder, 'ok', { name: 'ok', source, path: './x', prune: true, dependsOn: [Kustomization.fromName(folder, 'imp', 'infra', 'flux-system')] });
+    const msg = (prop: string, what: string) => `platform/clusters--mgmt/k: prop "${prop}": refers to ${what}, which is not an object of the app; create it, or declare an existing one with the kind's fromName(...) import`;
+    expect(problems(app)).toEqual([
+      msg('dependsOn[0]', 'Kustomization/flux-system/ghost (kustomize.toolkit.fluxcd.io)'),
+      msg('serviceAccountName', 'ServiceAccount/flux-system/nobody'),
+      msg('sourceRef', 'GitRepository/flux-system/nope (source.toolkit.fluxcd.io)'),
+    ]);
+  });
+});
+
+describe('RemoteClusterHydration', () => {
+  test('one Kustomization per stage, through the CAPI kubeconfig Secret, in order', () => {
+    const { app, repo } = fixture();
+    const mgmt = repo.folder('clusters/fleet', { namespace: 'fleet' });
+    const source = new GitRepository(mgmt, 'src', { name: 'platform', repo });
+    const cluster = { clusterName: 'aks-dev', kubeconfigSecret: capiKubeconfigSecret('aks-dev', 'fleet') };
+    addProvided(mgmt, { apiGroup: '', kind: 'Secret', name: 'aks-dev-kubeconfig', namespace: 'fleet' });
+    const h = new RemoteClusterHydration(mgmt, 'aks-dev', {
+      cluster, source, shardKey: 'fleet',
+      stages: [
+        { name: 'infrastructure', folder: repo.folder('infrastructure/aks-dev', { cluster: 'aks-dev' }) },
+        { name: 'apps', folder: './apps/aks-dev', healthChecks: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo', namespace: 'podinfo' }] },
+      ],
+    });
+    expect(h.kustomizations.map((k) => k.name)).toEqual(['aks-dev-infrastructure', 'aks-dev-apps']);
+    const out = render(app);
+    expect(out['platform/clusters/fleet/kustomization-aks-dev-apps.yaml']).toEqual({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'aks-dev-apps', namespace: 'fleet', labels: { 'sharding.fluxcd.io/key': 'fleet' } },
+      spec: {
+        dependsOn: [{ name: 'aks-dev-infrastructure' }],
+        healthChecks: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo', namespace: 'podinfo' }],
+        interval: '10m', kubeConfig: { secretRef: { key: 'value', name: 'aks-dev-kubeconfig' } }, path: './apps/aks-dev', prune: true,
+        sourceRef: { kind: 'GitRepository', name: 'platform' }, timeout: '5m', wait: true,
+      },
+    });
+    expect(out['platform/clusters/fleet/kustomization-aks-dev-infrastructure.yaml'].spec.dependsOn).toBeUndefined();
+  });
+
+  test('the kubeconfig Secret must resolve; namespace must be the Secret\'s; stages are required', () => {
+    const { app, repo } = fixture();
+    const mgmt = repo.folder('clusters/fleet', { namespace: 'fleet' });
+    const source = new GitRepository(mgmt, 'src', { name: 'platform', repo });
+    const cluster = { clusterName: 'aks-dev', kubeconfigSecret: capiKubeconfigSecret('aks-dev', 'fleet') };
+    new RemoteClusterHydration(mgmt, 'h', { cluster, source, stages: [{ name: 'apps', folder: './apps' }] });
+    expect(problems(app)).toEqual([
+      'platform/clusters--fleet/h/apps: prop "kubeConfig": refers to Secret/fleet/aks-dev-kubeconfig, which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',
+    ]);
+    expect(() => new RemoteClusterHydration(mgmt, 'h2', { cluster, source, namespace: 'flux-system', stages: [{ name: 'apps', folder: './apps' }] })).toThrow(
+      'platform/clusters--fleet/h2: prop "namespace": "flux-system" must be the namespace of the kubeconfig Secret fleet/aks-dev-kubeconfig (Flux reads it from the Kustomization\'s namespace)',
+    );
+    expect(() => new RemoteClusterHydration(mgmt, 'h3', { cluster, source, stages: [] })).toThrow('platform/clusters--fleet/h3: prop "stages": needs at least one stage');
+  });
+});
