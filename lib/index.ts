@@ -3,3 +3,4 @@ export * from './gitops';
 export * from './core';
 export * from './core/validation';
 export * from './flux';
+export * from './safety';

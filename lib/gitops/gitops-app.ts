@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
@@ -9,6 +10,12 @@ import { YamlFilePool } from './yaml-pool';
 import { isClusterScoped } from '../core/kinds';
 import { describeRef, ObjectRef, providedBy, referencesOf, refKey } from '../core/references';
 import { groupOf } from '../core/validation/metadata';
+import { BaselineEntry, collectOptOuts, formatBaselineReport } from '../safety/baseline-report';
+import { destroyGuard } from '../safety/guard';
+import { blockedMessage, combinePlans, Plan, planTrees, TreeObject } from '../safety/plan';
+import { allowDestroyFromEnv, checkAllowDestroy, protectionReasons } from '../safety/protection';
+import { plaintextSecretAllowance, secretProblems } from '../safety/secrets';
+import { readTree, readTreeAtRef } from '../safety/tree';
 
 /** Props of a {@link GitOpsApp}. */
 export interface GitOpsAppProps {
@@ -24,6 +31,45 @@ export interface GitOpsAppProps {
    * @default true
    */
   readonly validation?: boolean;
+
+  /**
+   * Protected objects (see `protectionReasons`: stateful kinds, objects with a RETAIN marker,
+   * Namespaces holding them) whose deletion or rename is allowed in the next synth into an
+   * existing tree. Each entry is `Kind/namespace/name` (or `Kind/name` for cluster-scoped kinds,
+   * or `Kind.group/...` to be specific), e.g. `['Cluster/fleet/aks-dev']`. Ids in
+   * `$CDK8S_PLATFORM_ALLOW_DESTROY` (set by `cdk8s-platform synth|plan --allow-destroy`) are
+   * allowed too. Remove the entry once the deletion is committed.
+   * @default - no protected object may be deleted or renamed
+   */
+  readonly allowDestroy?: readonly string[];
+
+  /**
+   * Print the secure-baseline report (every opt-out of a secure default, see
+   * {@link GitOpsApp.secureBaselineReport}) to stderr in {@link GitOpsApp.synth}.
+   * @default true
+   */
+  readonly printBaselineReport?: boolean;
+}
+
+/** Options of {@link GitOpsApp.plan}. */
+export interface GitOpsAppPlanOptions {
+  /**
+   * Compare with the files committed at this git revision (branch, tag, commit) of the git
+   * repository each repo directory is in, instead of the files on disk.
+   * @default - the files on disk
+   */
+  readonly ref?: string;
+  /**
+   * Directory relative repo dirs are read from.
+   * @default - the app's outdir
+   */
+  readonly baseDir?: string;
+  /**
+   * Extra ids allowed to be deleted or renamed (added to the `allowDestroy` prop and
+   * `$CDK8S_PLATFORM_ALLOW_DESTROY`).
+   * @default []
+   */
+  readonly allowDestroy?: readonly string[];
 }
 
 /** One object placed in the tree. */
@@ -42,15 +88,20 @@ export interface PlacedObject {
 
 /** Receives the rendered files of one repo. */
 interface RepoSink {
-  /** An object, serialized as YAML by the sink. */
-  addObject(rel: string, obj: KubeObject): void;
+  /** An object, serialized as YAML by the sink; `constructPath` is the ApiObject's. */
+  addObject(rel: string, obj: KubeObject, constructPath: string): void;
   /** A file with ready content. */
   add(rel: string, content: string): void;
 }
 
 /** The outcome of a synth, per repo directory. */
 export interface SynthResult {
+  /** What changed in each repo directory (empty in plan mode, where nothing is written). */
   readonly repos: Array<{ readonly repo: Repo; readonly dir: string; readonly changes: TreeChanges }>;
+  /** The secure-baseline report: every opt-out of a secure default, with its reason. */
+  readonly optOuts: BaselineEntry[];
+  /** The plan, when run in plan mode (`$CDK8S_PLATFORM_PLAN`, set by `cdk8s-platform plan`). */
+  readonly plan?: Plan;
 }
 
 /** All problems found during synth, reported at once. */
@@ -96,11 +147,44 @@ export class GitOpsApp extends App {
 
   /** Whether objects are validated against their schemas at synth. */
   public readonly validation: boolean;
+  /** Ids of protected objects whose deletion or rename is allowed (prop `allowDestroy`). */
+  public readonly allowDestroy: readonly string[];
+  private readonly printBaselineReport: boolean;
 
   public constructor(props: GitOpsAppProps = {}) {
     super({ outdir: props.outdir });
     Object.defineProperty(this, APP_SYMBOL, { value: true });
     this.validation = props.validation ?? true;
+    this.allowDestroy = checkAllowDestroy('GitOpsApp: prop "allowDestroy"', props.allowDestroy ?? []);
+    this.printBaselineReport = props.printBaselineReport ?? true;
+  }
+
+  /**
+   * The secure-baseline report: every secure default a construct of the app was told to turn off
+   * (`recordOptOut`, including `allowPlaintextSecret`), with its construct path and the reason given
+   * (or "no reason given"), sorted by construct path.
+   */
+  public secureBaselineReport(): BaselineEntry[] {
+    return collectOptOuts(this);
+  }
+
+  /**
+   * What a synth would change, without writing anything: for each repo, the objects created,
+   * updated (with a field diff), deleted and renamed compared with the files on disk (or at the
+   * git revision `options.ref`), and which deletions of protected objects are not allowed
+   * (`plan.blocked`). Throws a {@link SynthError} when the app itself has problems.
+   */
+  public plan(options: GitOpsAppPlanOptions = {}): Plan {
+    const allow = [...this.allowDestroy, ...allowDestroyFromEnv(), ...checkAllowDestroy('plan: option "allowDestroy"', options.allowDestroy ?? [])];
+    const rendered = this.renderRepos();
+    return combinePlans(
+      this.repos.map((repo) => {
+        const dir = options.baseDir !== undefined ? path.resolve(options.baseDir, repo.dir) : this.repoDir(repo);
+        const old = options.ref !== undefined ? readTreeAtRef(dir, options.ref) : readTree(dir);
+        const next = rendered.get(repo) ?? { files: new Map<string, string>(), constructPaths: {} };
+        return planTrees(old, next, { dir: repo.dir, allowDestroy: allow });
+      }),
+    );
   }
 
   /** All repos of the app, sorted by directory. */
@@ -116,21 +200,48 @@ export class GitOpsApp extends App {
   /**
    * Renders, validates and writes every repo. Throws a {@link SynthError} listing every problem
    * (construct validation, duplicate objects, schema and CEL violations) before anything is
-   * written; a failure while writing rolls the tree back.
+   * written; a failure while writing rolls the tree back. Also refused before anything is
+   * written: plaintext Secrets and credential-looking values (see `secretProblems`,
+   * `allowPlaintextSecret`), and deleting or renaming a protected object of an existing tree that
+   * is not in `allowDestroy`. Prints the secure-baseline report to stderr (prop
+   * `printBaselineReport`).
    */
   public synth(): void {
-    this.synthesize();
+    const result = this.synthesize();
+    if (this.printBaselineReport) {
+      const report = formatBaselineReport(result.optOuts);
+      if (report) process.stderr.write(report);
+    }
   }
 
-  /** Like {@link synth}, returning what changed in each repo directory. */
+  /**
+   * Like {@link synth}, returning what changed in each repo directory and the secure-baseline
+   * report. When writing into an existing tree, refuses (with a {@link SynthError} naming each
+   * object, before anything is written) to delete or rename a protected object that is not in
+   * `allowDestroy`. In plan mode (`$CDK8S_PLATFORM_PLAN` names a file, as `cdk8s-platform plan`
+   * does) nothing is written: the plan is computed against `$CDK8S_PLATFORM_PLAN_BASE` (or the
+   * outdir), at `$CDK8S_PLATFORM_PLAN_REF` if set, and appended to that file as JSON.
+   */
   public synthesize(): SynthResult {
+    const planFile = process.env.CDK8S_PLATFORM_PLAN;
+    if (planFile) return this.synthesizePlan(planFile);
+    const allow = [...this.allowDestroy, ...allowDestroyFromEnv()];
     const groups = this.group();
     const pool = new YamlFilePool(YamlFilePool.threadsFor(groups.objectCount));
     const writers = new Map(this.repos.map((repo) => [repo, new TreeWriter(this.repoDir(repo), pool)]));
+    const written = new Map<Repo, TreeObject[]>();
     try {
       // Each folder's objects go to the YAML pool as soon as they are rendered, so worker threads
       // serialize and write them while this thread renders and validates the next folders.
-      const problems = this.walk(groups, (repo, folder, entries) => emitFolder(writers.get(repo)!, folder, entries, groups.children));
+      const problems = this.walk(groups, (repo, folder, entries) => {
+        emitFolder(writers.get(repo)!, folder, entries, groups.children);
+        let list = written.get(repo);
+        if (!list) written.set(repo, (list = []));
+        for (const p of entries) {
+          const { apiVersion, kind, metadata } = p.obj;
+          list.push({ file: p.file, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath: p.constructPath, isProtected: protectionReasons(p.obj).length > 0 });
+        }
+      });
       pool.finish();
       if (problems.length > 0) throw new SynthError(problems);
     } catch (e) {
@@ -145,21 +256,58 @@ export class GitOpsApp extends App {
       for (const w of writers.values()) w.abort();
       throw new SynthError([conflictMessage(conflicts)]);
     }
-    return { repos: planned.map(({ repo, w, changes }) => ({ repo, dir: w.targetDir, changes: w.commit(changes) })) };
+    // Refuse protected deletions and renames in any repo before changing any of them.
+    let blocked: string[];
+    try {
+      blocked = planned.flatMap(({ repo, w, changes }) =>
+        destroyGuard(w.targetDir, changes, written.get(repo) ?? [], allow)
+          .filter((c) => c.blocked)
+          .map((c) => blockedMessage(c, repo.dir)),
+      );
+    } catch (e) {
+      for (const w of writers.values()) w.abort();
+      throw e;
+    }
+    if (blocked.length > 0) {
+      for (const w of writers.values()) w.abort();
+      throw new SynthError(blocked);
+    }
+    const optOuts = this.secureBaselineReport();
+    return { repos: planned.map(({ repo, w, changes }) => ({ repo, dir: w.targetDir, changes: w.commit(changes) })), optOuts };
+  }
+
+  /** Plan mode of {@link synthesize}: computes the plan and appends it to `file` as JSON. */
+  private synthesizePlan(file: string): SynthResult {
+    const env = process.env;
+    const plan = this.plan({ baseDir: env.CDK8S_PLATFORM_PLAN_BASE || undefined, ref: env.CDK8S_PLATFORM_PLAN_REF || undefined });
+    let previous: Plan | undefined;
+    if (fs.existsSync(file)) previous = JSON.parse(fs.readFileSync(file, 'utf8')) as Plan;
+    const all = previous ? combinePlans([...previous.repos, ...plan.repos]) : plan;
+    fs.writeFileSync(file, `${JSON.stringify(all, undefined, 2)}\n`);
+    return { repos: [], optOuts: this.secureBaselineReport(), plan };
+  }
+
+  /** Every repo rendered in memory, with the construct path of each object file. */
+  private renderRepos(): Map<Repo, { files: Map<string, string>; constructPaths: Record<string, string> }> {
+    const groups = this.group();
+    const out = new Map<Repo, { files: Map<string, string>; constructPaths: Record<string, string> }>();
+    const problems = this.walk(groups, (repo, folder, entries) => {
+      let tree = out.get(repo);
+      if (!tree) out.set(repo, (tree = { files: new Map(), constructPaths: {} }));
+      const t = tree;
+      const add = (rel: string, content: string) => t.files.set(rel, content);
+      emitFolder({ add, addObject: (rel, obj, constructPath) => {
+        add(rel, toYaml(obj));
+        t.constructPaths[rel] = constructPath;
+      } }, folder, entries, groups.children);
+    });
+    if (problems.length > 0) throw new SynthError(problems);
+    return out;
   }
 
   /** Renders every repo in memory: repo dir → (file path → content). Nothing is written. */
   public renderToMemory(): Map<string, Map<string, string>> {
-    const groups = this.group();
-    const out = new Map<string, Map<string, string>>();
-    const problems = this.walk(groups, (repo, folder, entries) => {
-      let files = out.get(repo.dir);
-      if (!files) out.set(repo.dir, (files = new Map()));
-      const add = (rel: string, content: string) => files!.set(rel, content);
-      emitFolder({ add, addObject: (rel, obj) => add(rel, toYaml(obj)) }, folder, entries, groups.children);
-    });
-    if (problems.length > 0) throw new SynthError(problems);
-    return out;
+    return new Map([...this.renderRepos()].map(([repo, tree]) => [repo.dir, tree.files]));
   }
 
   /**
@@ -262,7 +410,10 @@ export class GitOpsApp extends App {
         const cluster = groups.clusters.get(folder)!;
         const rendered = (groups.byFolder.get(folder) ?? []).map((apiObject) => {
           const json = apiObject.toJson() as KubeObject;
-          return { obj: canonicalize(json, isClusterScoped(json.apiVersion, json.kind)), constructPath: apiObject.node.path };
+          const obj = canonicalize(json, isClusterScoped(json.apiVersion, json.kind));
+          // Secret hygiene: no plaintext Secret, no credential-looking value, unless allowed.
+          problems.push(...secretProblems(obj, apiObject.node.path, plaintextSecretAllowance(apiObject)));
+          return { obj, constructPath: apiObject.node.path };
         });
         const entries: PlacedObject[] = [];
         for (const { file, obj, constructPath } of fileNames(rendered)) {
@@ -341,7 +492,7 @@ interface FolderGroups {
 function emitFolder(sink: RepoSink, folder: Folder, entries: readonly PlacedObject[], children: Map<Folder, string[]>): void {
   const resources: string[] = [];
   for (const p of entries) {
-    sink.addObject(p.file, p.obj);
+    sink.addObject(p.file, p.obj, p.constructPath);
     resources.push(p.file.slice(folder.path.length + 1));
   }
   if (folder.kustomization) {

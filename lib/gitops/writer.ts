@@ -5,27 +5,41 @@ import { YamlFilePool } from './yaml-pool';
 /** Name of the ownership manifest written at the root of every repo tree. */
 export const MANIFEST_FILE = '.cdk8s-platform.json';
 
-/** Content of the ownership manifest: the files this library wrote, sorted. */
+/**
+ * Content of the ownership manifest: the files this library wrote, sorted, and the construct path
+ * of the ApiObject behind each object file (so the next run can tell a rename from a deletion;
+ * see `planTrees`). `constructPaths` is left out when no file has one; manifests written before it
+ * existed are read as having none.
+ */
 export interface OwnershipManifest {
   readonly generator: 'cdk8s-platform';
   readonly files: string[];
+  /** Object file → construct path of the ApiObject that produced it. */
+  readonly constructPaths?: Record<string, string>;
 }
 
 /** Reads the ownership manifest of a tree; an empty list when there is none. */
 export function readManifest(targetDir: string): OwnershipManifest {
   const file = path.join(targetDir, MANIFEST_FILE);
   if (!fs.existsSync(file)) return { generator: 'cdk8s-platform', files: [] };
+  return parseManifest(file, fs.readFileSync(file, 'utf8'));
+}
+
+/** Parses the text of an ownership manifest; `source` names it in errors. */
+export function parseManifest(source: string, text: string): OwnershipManifest {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not a valid ownership manifest (${(e as Error).message}); fix or delete it`);
+    throw new Error(`${source}: not a valid ownership manifest (${(e as Error).message}); fix or delete it`);
   }
   const m = parsed as Partial<OwnershipManifest>;
-  if (m.generator !== 'cdk8s-platform' || !Array.isArray(m.files) || m.files.some((f) => typeof f !== 'string')) {
-    throw new Error(`${file}: not a valid ownership manifest (expected {"generator":"cdk8s-platform","files":[...]})`);
+  const paths = m.constructPaths;
+  const pathsOk = paths === undefined || (typeof paths === 'object' && paths !== null && !Array.isArray(paths) && Object.values(paths).every((v) => typeof v === 'string'));
+  if (m.generator !== 'cdk8s-platform' || !Array.isArray(m.files) || m.files.some((f) => typeof f !== 'string') || !pathsOk) {
+    throw new Error(`${source}: not a valid ownership manifest (expected {"generator":"cdk8s-platform","files":[...]})`);
   }
-  return { generator: 'cdk8s-platform', files: m.files };
+  return paths ? { generator: 'cdk8s-platform', files: m.files, constructPaths: paths } : { generator: 'cdk8s-platform', files: m.files };
 }
 
 /** What committing a tree would do to the target directory. */
@@ -67,6 +81,7 @@ function checkRelative(rel: string): void {
 export class TreeWriter {
   private readonly staging: string;
   private readonly files = new Set<string>();
+  private readonly constructPaths = new Map<string, string>();
   private done = false;
 
   /**
@@ -86,9 +101,11 @@ export class TreeWriter {
   /**
    * Adds an object, written as YAML through the writer's pool (possibly on a worker thread: the
    * file exists once the pool has finished).
+   * @param constructPath the construct path of the ApiObject, recorded in the ownership manifest
    */
-  public addObject(rel: string, obj: unknown): void {
+  public addObject(rel: string, obj: unknown, constructPath?: string): void {
     this.reserve(rel);
+    if (constructPath !== undefined) this.constructPaths.set(rel, constructPath);
     this.pool.write(path.join(this.staging, rel), obj);
   }
 
@@ -158,7 +175,7 @@ export class TreeWriter {
    */
   public commit(planned?: TreeChanges): TreeChanges {
     if (this.done) throw new Error('TreeWriter: already committed or aborted');
-    const manifest = `${JSON.stringify({ generator: 'cdk8s-platform', files: this.fileList }, undefined, 2)}\n`;
+    const manifest = this.manifestText();
     try {
       if (!fs.existsSync(this.targetDir)) {
         fs.writeFileSync(path.join(this.staging, MANIFEST_FILE), manifest);
@@ -176,6 +193,14 @@ export class TreeWriter {
       this.done = true;
       fs.rmSync(this.staging, { recursive: true, force: true });
     }
+  }
+
+  /** The ownership manifest of the staged tree, as written. */
+  private manifestText(): string {
+    const content: OwnershipManifest = { generator: 'cdk8s-platform', files: this.fileList };
+    const paths = [...this.constructPaths].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const full = paths.length > 0 ? { ...content, constructPaths: Object.fromEntries(paths) } : content;
+    return `${JSON.stringify(full, undefined, 2)}\n`;
   }
 
   private apply(changes: TreeChanges, manifest: string): void {

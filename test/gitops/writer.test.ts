@@ -119,6 +119,23 @@ describe('TreeWriter', () => {
     w.abort();
   });
 
+  test('the manifest records the construct path of each object file; manifests without it are still read', () => {
+    const target = path.join(tmp(), 'repo');
+    const w = new TreeWriter(target);
+    w.addObject('b/configmap-x.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, 'platform/b/x');
+    w.addObject('a/namespace-a.yaml', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } }, 'platform/a/ns');
+    w.add('a/kustomization.yaml', 'resources: []\n');
+    w.commit();
+    expect(fs.readFileSync(path.join(target, MANIFEST_FILE), 'utf8')).toBe(
+      '{\n  "generator": "cdk8s-platform",\n  "files": [\n    "a/kustomization.yaml",\n    "a/namespace-a.yaml",\n    "b/configmap-x.yaml"\n  ],\n' +
+        '  "constructPaths": {\n    "a/namespace-a.yaml": "platform/a/ns",\n    "b/configmap-x.yaml": "platform/b/x"\n  }\n}\n',
+    );
+    fs.writeFileSync(path.join(target, MANIFEST_FILE), '{"generator":"cdk8s-platform","files":["a/namespace-a.yaml"]}');
+    expect(readManifest(target)).toEqual({ generator: 'cdk8s-platform', files: ['a/namespace-a.yaml'] });
+    fs.writeFileSync(path.join(target, MANIFEST_FILE), '{"generator":"cdk8s-platform","files":[],"constructPaths":{"a":1}}');
+    expect(() => readManifest(target)).toThrow(/not a valid ownership manifest/);
+  });
+
   test('a corrupt manifest is an error, not a silent takeover', () => {
     const target = path.join(tmp(), 'repo');
     fs.mkdirSync(target, { recursive: true });

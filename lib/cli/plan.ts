@@ -1,0 +1,111 @@
+/**
+ * `cdk8s-platform plan [--out <dir>] [--ref <gitref>] [--app <command>] [--allow-destroy <id>...] [--json]`:
+ * what a synth would change, without writing anything. Runs the app (by default the `app` of
+ * ./cdk8s.yaml) in plan mode: CDK8S_OUTDIR is a temporary directory and CDK8S_PLATFORM_PLAN names the
+ * file the GitOpsApp writes its plan to instead of writing any repo; each repo is compared with its
+ * owned files under `--out` (default: cdk8s.yaml `output`, else `dist`), or as committed at `--ref`
+ * in the git repository holding them.
+ *
+ * Output, per repo: objects created (+), updated (~, with a field diff), deleted (-) and renamed (>),
+ * and the deletions or renames of protected objects (stateful kinds, RETAIN markers, Namespaces
+ * holding them) that are not allowed. `--json` prints the plan as JSON (the `Plan` type). The app's
+ * own output goes to stderr.
+ *
+ * Exit codes (like `flux diff`): 0 no change, 1 changes, 2 usage / I/O error or the app failed,
+ * 3 changes that delete or rename a protected object without `--allow-destroy` (synth would refuse).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import type { Command } from 'commander';
+import { CliError, type CliContext, type CliIO } from './context';
+import { readConfig } from './synth';
+import { formatPlan, type Plan } from '../safety/plan';
+import { checkAllowDestroy } from '../safety/protection';
+
+/** Options of {@link runPlan}. */
+export interface PlanCommandOptions {
+  /** Directory the repos are compared with (relative to the working directory). Default: cdk8s.yaml `output`, else `dist`. */
+  readonly out?: string;
+  /** Compare with the files committed at this git revision instead of the files on disk. */
+  readonly ref?: string;
+  /** Command that runs the app. Default: cdk8s.yaml `app`. */
+  readonly app?: string;
+  /** Protected objects (`Kind/namespace/name`) whose deletion or rename is allowed. */
+  readonly allowDestroy?: readonly string[];
+  /** Print the plan as JSON. */
+  readonly json?: boolean;
+}
+
+/** Exit code of a plan with protected deletions or renames that are not allowed. */
+export const EXIT_BLOCKED = 3;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Adds the `plan` command. */
+export function registerPlan(program: Command, ctx: CliContext): void {
+  program
+    .command('plan')
+    .description('show what synth would create, change, delete and rename; refuse protected deletions (exit 0 none, 1 changes, 3 blocked)')
+    .option('--out <dir>', 'directory holding the current repos (default: cdk8s.yaml output, else dist)')
+    .option('--ref <gitref>', 'compare with the files committed at this git revision instead of the files on disk')
+    .option('--app <command>', 'command that runs the app (default: cdk8s.yaml app)')
+    .option('--allow-destroy <Kind/ns/name>', 'allow deleting or renaming this protected object (repeatable)', collect, [])
+    .option('--json', 'print the plan as JSON')
+    .action((opts: PlanCommandOptions) => {
+      ctx.exitCode = runPlan(opts, ctx.io);
+    });
+}
+
+/** The command itself, without commander. */
+export function runPlan(opts: PlanCommandOptions, io: CliIO): number {
+  const config = readConfig(io.cwd);
+  const app = opts.app ?? config.app;
+  if (!app) throw new CliError('no app to run: pass --app "<command>" or run in a directory with a cdk8s.yaml that sets "app"');
+  let allow: string[];
+  try {
+    allow = checkAllowDestroy('--allow-destroy', opts.allowDestroy ?? []);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const out = path.resolve(io.cwd, opts.out ?? config.output ?? 'dist');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-platform-plan-'));
+  try {
+    const planFile = path.join(tmp, 'plan.json');
+    const result = spawnSync(app, {
+      cwd: io.cwd,
+      shell: true,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        CDK8S_CHECK_UPGRADE: 'false',
+        CDK8S_OUTDIR: path.join(tmp, 'out'),
+        CDK8S_PLATFORM_PLAN: planFile,
+        CDK8S_PLATFORM_PLAN_BASE: out,
+        CDK8S_PLATFORM_PLAN_REF: opts.ref ?? '',
+        CDK8S_PLATFORM_ALLOW_DESTROY: allow.join(','),
+      },
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    if (result.error) throw new CliError(`could not run "${app}": ${result.error.message}`);
+    // The app's own output goes to stderr, so that stdout is only the plan.
+    if (result.stdout) io.stderr(result.stdout);
+    if (result.stderr) io.stderr(result.stderr);
+    if (result.status !== 0) {
+      io.stderr(`cdk8s-platform: plan failed ("${app}" exited with ${result.status ?? result.signal})\n`);
+      return 2;
+    }
+    if (!fs.existsSync(planFile)) {
+      throw new CliError(`"${app}" produced no plan: the app must synthesize a GitOpsApp of cdk8s-platform (app.synth())`);
+    }
+    const plan = JSON.parse(fs.readFileSync(planFile, 'utf8')) as Plan;
+    io.stdout(opts.json ? `${JSON.stringify(plan, undefined, 2)}\n` : formatPlan(plan));
+    if (plan.blocked.length > 0) return EXIT_BLOCKED;
+    return plan.changed ? 1 : 0;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,417 @@
+import { objectId, namespaceReason, PlainObject, protectionReasons } from './protection';
+import { EMPTY_TREE, objectsOfFile, readTree, TreeSnapshot } from './tree';
+import { groupOf } from '../core/validation/metadata';
+
+/** An object in a plan: where it is and what produced it. */
+export interface ObjectInfo {
+  /** `Kind/namespace/name`, or `Kind/name` without a namespace (see `objectId`). */
+  readonly id: string;
+  /** apiVersion. */
+  readonly apiVersion: string;
+  /** Kind. */
+  readonly kind: string;
+  /** Namespace, if any. */
+  readonly namespace?: string;
+  /** Name. */
+  readonly name: string;
+  /** Its file, relative to the repo root. */
+  readonly file: string;
+  /** Construct path of the ApiObject that produced it, when known. */
+  readonly constructPath?: string;
+}
+
+/** One field that differs between the old and the new version of an object. */
+export interface FieldChange {
+  /** Field path, e.g. `spec.interval` or `spec.containers[0].image`. */
+  readonly path: string;
+  /** `add`: only in the new object; `remove`: only in the old one; `change`: in both, different. */
+  readonly op: 'add' | 'remove' | 'change';
+  /** The old value (remove, change). */
+  readonly old?: unknown;
+  /** The new value (add, change). */
+  readonly new?: unknown;
+}
+
+/** What happens to one object. */
+export interface ObjectChange {
+  /**
+   * `create`: a new object; `update`: the object changes (its fields, or its file); `delete`: the
+   * object is no longer produced, so Flux prunes it; `rename`: the same construct produces an
+   * object of the same kind under another name or namespace (the old one is deleted).
+   */
+  readonly action: 'create' | 'update' | 'delete' | 'rename';
+  /** The object after the change (the old object for `delete`). */
+  readonly object: ObjectInfo;
+  /** The object before the change (`update`, `rename`). */
+  readonly previous?: ObjectInfo;
+  /** Fields that differ (`update`, `rename`). Values of Secret `data`/`stringData` are masked. */
+  readonly diff?: FieldChange[];
+  /** Why deleting the old object is dangerous (`delete`, `rename`); absent when it is not protected. */
+  readonly protection?: string[];
+  /** True when the old object is protected and its deletion is not allowed: synth refuses it. */
+  readonly blocked?: boolean;
+}
+
+/** The plan of one repo tree. */
+export interface RepoPlan {
+  /** The repo directory, as declared (relative to the output directory, or absolute). */
+  readonly dir: string;
+  /** Object changes, sorted by file. */
+  readonly changes: ObjectChange[];
+  /** File-level changes (object files and `kustomization.yaml` files). */
+  readonly files: { readonly created: string[]; readonly updated: string[]; readonly deleted: string[] };
+}
+
+/** What a synth would change, per repo. */
+export interface Plan {
+  /** Every repo of the app, sorted by directory. */
+  readonly repos: RepoPlan[];
+  /** Whether any file would change. */
+  readonly changed: boolean;
+  /** Protected deletions and renames that are not allowed, with their repo directory. */
+  readonly blocked: Array<ObjectChange & { readonly dir: string }>;
+}
+
+/** Options of {@link planTrees}. */
+export interface PlanTreesOptions {
+  /** The repo directory, as shown in the plan and messages. @default '.' */
+  readonly dir?: string;
+  /** Ids (`Kind/namespace/name`) whose deletion or rename is allowed although protected. @default [] */
+  readonly allowDestroy?: readonly string[];
+}
+
+/** An object of a tree, for matching old and new. */
+export interface TreeObject {
+  /** Its file, relative to the repo root. */
+  readonly file: string;
+  /** apiVersion. */
+  readonly apiVersion: string;
+  /** Kind. */
+  readonly kind: string;
+  /** Namespace, if any. */
+  readonly namespace?: string;
+  /** Name. */
+  readonly name: string;
+  /** Construct path of the ApiObject that produced it, when known. */
+  readonly constructPath?: string;
+  /** The full object (needed for old objects that may be deleted, and for diffs). */
+  readonly obj?: PlainObject;
+  /** For new objects without `obj`: whether the object itself is protected. */
+  readonly isProtected?: boolean;
+}
+
+/** A {@link TreeObject} for a plain object found in `file`. */
+export function treeObject(file: string, obj: PlainObject, constructPath?: string): TreeObject {
+  return {
+    file,
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    namespace: obj.metadata?.namespace,
+    name: obj.metadata?.name ?? '',
+    constructPath,
+    obj,
+  };
+}
+
+function identity(o: TreeObject): string {
+  return `${groupOf(o.apiVersion)}\u0000${o.kind}\u0000${o.namespace ?? ''}\u0000${o.name}`;
+}
+
+function info(o: TreeObject): ObjectInfo {
+  return {
+    id: objectId({ kind: o.kind, metadata: { name: o.name, namespace: o.namespace } }),
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    ...(o.namespace ? { namespace: o.namespace } : {}),
+    name: o.name,
+    file: o.file,
+    ...(o.constructPath ? { constructPath: o.constructPath } : {}),
+  };
+}
+
+/** The outcome of matching the objects of an old and a new tree. */
+export interface Matched {
+  /** The same object before and after (same identity; possibly in another file). */
+  readonly same: Array<[TreeObject, TreeObject]>;
+  /** Same construct path and kind, different name or namespace. */
+  readonly renamed: Array<[TreeObject, TreeObject]>;
+  /** Old objects with no counterpart. */
+  readonly deleted: TreeObject[];
+  /** New objects with no counterpart. */
+  readonly created: TreeObject[];
+}
+
+/**
+ * Pairs old and new objects: first the same object in the same file, then the same object
+ * (API group, kind, namespace, name) anywhere in the repo (a move), then the same construct path
+ * and kind (a rename); the rest are deletions and creations.
+ */
+export function matchObjects(old: readonly TreeObject[], next: readonly TreeObject[]): Matched {
+  const same: Array<[TreeObject, TreeObject]> = [];
+  const renamed: Array<[TreeObject, TreeObject]> = [];
+  const used = new Set<TreeObject>();
+  const take = (index: Map<string, TreeObject[]>, key: string): TreeObject | undefined => {
+    const list = index.get(key);
+    while (list && list.length > 0) {
+      const n = list.shift()!;
+      if (!used.has(n)) {
+        used.add(n);
+        return n;
+      }
+    }
+    return undefined;
+  };
+  const indexBy = (f: (o: TreeObject) => string | undefined) => {
+    const index = new Map<string, TreeObject[]>();
+    for (const n of next) {
+      const k = f(n);
+      if (k === undefined) continue;
+      const list = index.get(k);
+      if (list) list.push(n);
+      else index.set(k, [n]);
+    }
+    return index;
+  };
+  let rest: TreeObject[] = [];
+  const byFile = indexBy((n) => `${n.file}\u0000${identity(n)}`);
+  for (const o of old) {
+    const n = take(byFile, `${o.file}\u0000${identity(o)}`);
+    if (n) same.push([o, n]);
+    else rest.push(o);
+  }
+  const byId = indexBy(identity);
+  const left: TreeObject[] = [];
+  for (const o of rest) {
+    const n = take(byId, identity(o));
+    if (n) same.push([o, n]);
+    else left.push(o);
+  }
+  rest = [];
+  const kindPath = (o: TreeObject) => (o.constructPath ? `${groupOf(o.apiVersion)}\u0000${o.kind}\u0000${o.constructPath}` : undefined);
+  const byPath = indexBy(kindPath);
+  for (const o of left) {
+    const k = kindPath(o);
+    const n = k === undefined ? undefined : take(byPath, k);
+    if (n) renamed.push([o, n]);
+    else rest.push(o);
+  }
+  return { same, renamed, deleted: rest, created: next.filter((n) => !used.has(n)) };
+}
+
+/** Whether `id` (of an object of `apiVersion`) is in an allow-destroy list (`Kind/ns/name` or `Kind.group/ns/name`). */
+export function isAllowed(allow: readonly string[], o: ObjectInfo): boolean {
+  const group = groupOf(o.apiVersion);
+  const qualified = group ? o.id.replace(/^[^/]+/, `${o.kind}.${group}`) : o.id;
+  return allow.includes(o.id) || allow.includes(qualified);
+}
+
+/**
+ * The deletions and renames among matched objects, with their protection (see
+ * `protectionReasons`; a Namespace is protected when `held` lists protected objects in it) and
+ * whether each is blocked (protected and not in `allow`). `held` is only called when a Namespace
+ * goes away.
+ */
+export function removals(
+  matched: Matched,
+  allow: readonly string[],
+  held: () => Map<string, string[]>,
+): ObjectChange[] {
+  const out: ObjectChange[] = [];
+  let heldCache: Map<string, string[]> | undefined;
+  const protection = (o: TreeObject): string[] => {
+    const reasons = o.obj ? protectionReasons(o.obj) : [];
+    if (o.kind === 'Namespace' && groupOf(o.apiVersion) === '') {
+      heldCache ??= held();
+      const inside = heldCache.get(o.name);
+      if (inside && inside.length > 0) reasons.push(namespaceReason(inside));
+    }
+    return reasons;
+  };
+  const entry = (o: TreeObject, change: Omit<ObjectChange, 'protection' | 'blocked'>): ObjectChange => {
+    const reasons = protection(o);
+    if (reasons.length === 0) return change;
+    return { ...change, protection: reasons, blocked: !isAllowed(allow, info(o)) };
+  };
+  for (const o of matched.deleted) out.push(entry(o, { action: 'delete', object: info(o) }));
+  for (const [o, n] of matched.renamed) {
+    const diff = o.obj && n.obj ? diffObjects(o.obj, n.obj) : undefined;
+    out.push(entry(o, { action: 'rename', object: info(n), previous: info(o), ...(diff ? { diff } : {}) }));
+  }
+  return out;
+}
+
+/** Protected objects by namespace (ids), among objects that are parsed or flagged. */
+export function protectedByNamespace(objects: Iterable<TreeObject>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const o of objects) {
+    if (!o.namespace) continue;
+    const isProtected = o.obj ? protectionReasons(o.obj).length > 0 : o.isProtected === true;
+    if (!isProtected) continue;
+    const list = out.get(o.namespace) ?? [];
+    list.push(info(o).id);
+    out.set(o.namespace, list);
+  }
+  return out;
+}
+
+/** The objects of a tree snapshot (kustomize configuration excluded), with construct paths. */
+export function objectsOfTree(tree: TreeSnapshot): TreeObject[] {
+  const out: TreeObject[] = [];
+  for (const [file, text] of tree.files) {
+    const objs = objectsOfFile(file, text);
+    for (const obj of objs) out.push(treeObject(file, obj, objs.length === 1 ? tree.constructPaths[file] : undefined));
+  }
+  return out;
+}
+
+/**
+ * Plans the change from an old repo tree (a directory, read with `readTree`, or a snapshot) to a
+ * new one: objects created, updated (with a field diff), deleted and renamed, file changes, and
+ * which deletions are protected and blocked (see {@link removals}).
+ *
+ * @example
+ * const plan = planTrees('dist/platform', { files: newFiles, constructPaths: {} }, { allowDestroy: ['Cluster/fleet/aks-dev'] });
+ */
+export function planTrees(old: TreeSnapshot | string | undefined, next: TreeSnapshot, options: PlanTreesOptions = {}): RepoPlan {
+  const before = typeof old === 'string' ? readTree(old) : old ?? EMPTY_TREE;
+  const oldObjects = objectsOfTree(before);
+  const newObjects = objectsOfTree(next);
+  const matched = matchObjects(oldObjects, newObjects);
+  const changes: ObjectChange[] = [];
+  for (const n of matched.created) changes.push({ action: 'create', object: info(n) });
+  for (const [o, n] of matched.same) {
+    if (o.file === n.file && before.files.get(o.file) === next.files.get(n.file)) continue;
+    const diff = diffObjects(o.obj!, n.obj!);
+    if (diff.length === 0 && o.file === n.file) continue;
+    changes.push({ action: 'update', object: info(n), previous: info(o), diff });
+  }
+  changes.push(
+    ...removals(matched, options.allowDestroy ?? [], () => protectedByNamespace([...oldObjects, ...newObjects])),
+  );
+  changes.sort((a, b) => cmp(a.object.file, b.object.file) || cmp(a.action, b.action) || cmp(a.object.id, b.object.id));
+  const created: string[] = [];
+  const updated: string[] = [];
+  for (const [file, text] of next.files) {
+    const was = before.files.get(file);
+    if (was === undefined) created.push(file);
+    else if (was !== text) updated.push(file);
+  }
+  const deleted = [...before.files.keys()].filter((f) => !next.files.has(f));
+  return { dir: options.dir ?? '.', changes, files: { created: created.sort(), updated: updated.sort(), deleted: deleted.sort() } };
+}
+
+/** Combines repo plans into a {@link Plan}. */
+export function combinePlans(repos: readonly RepoPlan[]): Plan {
+  const sorted = [...repos].sort((a, b) => cmp(a.dir, b.dir));
+  return {
+    repos: sorted,
+    changed: sorted.some((r) => r.files.created.length + r.files.updated.length + r.files.deleted.length > 0),
+    blocked: sorted.flatMap((r) => r.changes.filter((c) => c.blocked).map((c) => ({ ...c, dir: r.dir }))),
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const SENSITIVE = (obj: PlainObject, path: string) =>
+  obj.kind === 'Secret' && groupOf(obj.apiVersion) === '' && /^(data|stringData)(\.|\[|$)/.test(path);
+
+function fieldPath(base: string, key: string): string {
+  if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key)) return base ? `${base}.${key}` : key;
+  return `${base}[${JSON.stringify(key)}]`;
+}
+
+/**
+ * The fields that differ between two versions of an object: maps key by key, lists index by
+ * index. Values of a Secret's `data` and `stringData` are replaced by `(sensitive)`.
+ */
+export function diffObjects(a: PlainObject, b: PlainObject): FieldChange[] {
+  const out: FieldChange[] = [];
+  const mask = (p: string, v: unknown) => (SENSITIVE(a, p) || SENSITIVE(b, p) ? '(sensitive)' : v);
+  const walk = (x: unknown, y: unknown, p: string) => {
+    if (x === undefined && y === undefined) return;
+    if (x === undefined) return void out.push({ path: p, op: 'add', new: mask(p, y) });
+    if (y === undefined) return void out.push({ path: p, op: 'remove', old: mask(p, x) });
+    const xo = x !== null && typeof x === 'object';
+    const yo = y !== null && typeof y === 'object';
+    if (xo && yo && Array.isArray(x) === Array.isArray(y)) {
+      if (Array.isArray(x)) {
+        const ya = y as unknown[];
+        for (let i = 0; i < Math.max(x.length, ya.length); i++) walk(x[i], ya[i], `${p}[${i}]`);
+      } else {
+        const xr = x as Record<string, unknown>;
+        const yr = y as Record<string, unknown>;
+        for (const k of [...new Set([...Object.keys(xr), ...Object.keys(yr)])].sort()) walk(xr[k], yr[k], fieldPath(p, k));
+      }
+      return;
+    }
+    if (x !== y) out.push({ path: p, op: 'change', old: mask(p, x), new: mask(p, y) });
+  };
+  walk(a, b, '');
+  return out;
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v) ?? 'undefined';
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/**
+ * The message for a blocked deletion or rename: names the construct path (when known), the file,
+ * the object, why it is protected and how to allow it. `repoDir` prefixes the file.
+ */
+export function blockedMessage(change: ObjectChange, repoDir: string): string {
+  const old = change.action === 'rename' ? change.previous! : change.object;
+  const file = repoDir && repoDir !== '.' ? `${repoDir.replace(/\/+$/, '')}/${old.file}` : old.file;
+  const where = old.constructPath ? `${old.constructPath} (${file})` : file;
+  const what = change.action === 'rename' ? `would be renamed to ${change.object.id} (the old object is deleted)` : 'would be deleted';
+  return (
+    `${where}: ${old.id} ${what}, but it is protected: ${(change.protection ?? []).join('; ')}. ` +
+    `To allow it, add '${old.id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${old.id}`
+  );
+}
+
+const SIGN: Record<ObjectChange['action'], string> = { create: '+', update: '~', delete: '-', rename: '>' };
+
+/** The plan as text for people: per repo, one line per object change with its field diff, then a summary. */
+export function formatPlan(plan: Plan): string {
+  const lines: string[] = [];
+  let counts = { create: 0, update: 0, delete: 0, rename: 0 };
+  for (const repo of plan.repos) {
+    const other = [
+      ...repo.files.created.map((f) => `+ ${f}`),
+      ...repo.files.updated.map((f) => `~ ${f}`),
+      ...repo.files.deleted.map((f) => `- ${f}`),
+    ].filter((l) => /(^|\/)kustomization\.ya?ml$/.test(l));
+    if (repo.changes.length === 0 && other.length === 0) {
+      lines.push(`${repo.dir}: no changes`);
+      continue;
+    }
+    lines.push(`${repo.dir}:`);
+    for (const c of repo.changes) {
+      counts = { ...counts, [c.action]: counts[c.action] + 1 };
+      const o = c.object;
+      let head = `  ${SIGN[c.action]} ${c.action === 'rename' ? `${c.previous!.id} -> ${o.id}` : o.id}  ${o.file}`;
+      if (c.action === 'update' && c.previous && c.previous.file !== o.file) head += ` (moved from ${c.previous.file})`;
+      if (c.action === 'rename' && c.previous!.file !== o.file) head += ` (was ${c.previous!.file})`;
+      if (o.constructPath) head += `  [${o.constructPath}]`;
+      lines.push(head);
+      if (c.protection) {
+        lines.push(`      ${c.blocked ? 'BLOCKED' : 'allowed'}: protected: ${c.protection.join('; ')}`);
+      }
+      for (const d of c.diff ?? []) {
+        if (d.op === 'add') lines.push(`      + ${d.path}: ${show(d.new)}`);
+        else if (d.op === 'remove') lines.push(`      - ${d.path}: ${show(d.old)}`);
+        else lines.push(`      ~ ${d.path}: ${show(d.old)} -> ${show(d.new)}`);
+      }
+    }
+    for (const l of other) lines.push(`  ${l}`);
+  }
+  const summary =
+    `plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.rename} to rename` +
+    (plan.blocked.length > 0 ? `; ${plan.blocked.length} protected deletion(s) not allowed` : '');
+  lines.push(summary);
+  for (const b of plan.blocked) lines.push(`error: ${blockedMessage(b, b.dir)}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,190 @@
+// The destroy guard of synth: writing into an existing tree refuses to delete or rename protected
+// objects (stateful kinds, RETAIN markers, Namespaces holding them) unless allowed.
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject } from 'cdk8s';
+import { GitOpsApp, MANIFEST_FILE, readManifest, Repo, SynthError } from '../../lib';
+import { checkAllowDestroy, protectionReasons, retainMarkers } from '../../lib/safety';
+import { tree } from '../support/tree';
+import { fleetApp, tmp } from './helpers';
+
+const F = 'platform/clusters/fleet';
+const allowHint = (id: string) => `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}`;
+
+describe('synth into an existing tree', () => {
+  test('removing a RETAIN object fails naming it, leaves the tree unchanged, and succeeds once allowed', () => {
+    const out = tmp();
+    fleetApp(out, { cluster: 'dev-1' }).synth();
+    const before = tree(out);
+    const message =
+      `platform/clusters--fleet/retained (${F}/configmap-retained.yaml): ConfigMap/fleet/retained would be deleted, but it is protected: ` +
+      `retained (kustomize.toolkit.fluxcd.io/prune: disabled). ${allowHint('ConfigMap/fleet/retained')}`;
+    expect(() => fleetApp(out, { cluster: 'dev-1', retained: false }).synth()).toThrow(new SynthError([message]));
+    expect(tree(out)).toEqual(before);
+    expect(fs.readdirSync(out)).toEqual(['platform']);
+
+    const result = fleetApp(out, { cluster: 'dev-1', retained: false, allowDestroy: ['ConfigMap/fleet/retained'] }).synthesize();
+    expect(result.repos[0].changes.deleted).toEqual(['clusters/fleet/configmap-retained.yaml']);
+    expect(fs.existsSync(path.join(out, F, 'configmap-retained.yaml'))).toBe(false);
+  });
+
+  test('removing a non-protected object succeeds and deletes only its file', () => {
+    const out = tmp();
+    fleetApp(out, { cluster: 'dev-1' }).synth();
+    const before = tree(out);
+    const result = fleetApp(out, { cluster: 'dev-1', plain: false }).synthesize();
+    expect(result.repos[0].changes).toEqual({
+      created: [],
+      updated: ['clusters/fleet/kustomization.yaml'],
+      deleted: ['clusters/fleet/configmap-plain.yaml'],
+      conflicts: [],
+    });
+    const after = tree(out);
+    const changed = Object.keys({ ...before, ...after }).filter((f) => before[f] !== after[f]).sort();
+    expect(changed).toEqual(['platform/.cdk8s-platform.json', `${F}/configmap-plain.yaml`, `${F}/kustomization.yaml`]);
+  });
+
+  test('deleting a stateful kind (CAPI Cluster) is refused', () => {
+    const out = tmp();
+    fleetApp(out, { cluster: 'dev-1' }).synth();
+    expect(() => fleetApp(out, {}).synth()).toThrow(
+      new SynthError([
+        `platform/clusters--fleet/dev (${F}/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be deleted, but it is protected: ` +
+          `stateful kind cluster.x-k8s.io/Cluster. ${allowHint('Cluster/fleet/dev-1')}`,
+      ]),
+    );
+  });
+
+  test('a rename (same construct path and kind, new name) is detected and refused for protected objects', () => {
+    const out = tmp();
+    fleetApp(out, { cluster: 'dev-1' }).synth();
+    expect(() => fleetApp(out, { cluster: 'dev-2' }).synth()).toThrow(
+      new SynthError([
+        `platform/clusters--fleet/dev (${F}/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be renamed to Cluster/fleet/dev-2 ` +
+          `(the old object is deleted), but it is protected: stateful kind cluster.x-k8s.io/Cluster. ${allowHint('Cluster/fleet/dev-1')}`,
+      ]),
+    );
+    // The group-qualified id works too.
+    fleetApp(out, { cluster: 'dev-2', allowDestroy: ['Cluster.cluster.x-k8s.io/fleet/dev-1'] }).synth();
+    expect(readManifest(path.join(out, 'platform')).constructPaths!['clusters/fleet/cluster-dev-2.yaml']).toBe('platform/clusters--fleet/dev');
+  });
+
+  test('a Namespace holding protected objects is protected', () => {
+    const out = tmp();
+    fleetApp(out, { cluster: 'dev-1' }).synth();
+    expect(() => fleetApp(out, { cluster: 'dev-1', namespace: false }).synth()).toThrow(
+      new SynthError([
+        `platform/clusters--fleet/ns (${F}/namespace-fleet.yaml): Namespace/fleet would be deleted, but it is protected: ` +
+          'holds protected objects (deleting a Namespace deletes everything in it): Cluster/fleet/dev-1, ConfigMap/fleet/retained. ' +
+          allowHint('Namespace/fleet'),
+      ]),
+    );
+    // A Namespace that holds nothing protected may go.
+    const out2 = tmp();
+    fleetApp(out2, { retained: false }).synth();
+    expect(fleetApp(out2, { retained: false, namespace: false }).synthesize().repos[0].changes.deleted).toEqual(['clusters/fleet/namespace-fleet.yaml']);
+  });
+
+  test('every blocked object of every repo is reported at once; CDK8S_PLATFORM_ALLOW_DESTROY allows', () => {
+    const out = tmp();
+    fleetApp(out, { cluster: 'dev-1' }).synth();
+    let error: SynthError | undefined;
+    try {
+      fleetApp(out, { namespace: false, retained: false }).synth();
+    } catch (e) {
+      error = e as SynthError;
+    }
+    expect(error!.problems.map((p) => p.split(' would')[0])).toEqual([
+      `platform/clusters--fleet/dev (${F}/cluster-dev-1.yaml): Cluster/fleet/dev-1`,
+      `platform/clusters--fleet/retained (${F}/configmap-retained.yaml): ConfigMap/fleet/retained`,
+      `platform/clusters--fleet/ns (${F}/namespace-fleet.yaml): Namespace/fleet`,
+    ]);
+    process.env.CDK8S_PLATFORM_ALLOW_DESTROY = 'Cluster/fleet/dev-1, ConfigMap/fleet/retained';
+    try {
+      fleetApp(out, { namespace: false, retained: false, allowDestroy: ['Namespace/fleet'] }).synth();
+    } finally {
+      delete process.env.CDK8S_PLATFORM_ALLOW_DESTROY;
+    }
+    expect(Object.keys(tree(path.join(out, 'platform')))).toEqual([MANIFEST_FILE, 'clusters/fleet/configmap-plain.yaml', 'clusters/fleet/kustomization.yaml']);
+  });
+
+  test('moving an object to another folder is not a deletion', () => {
+    const out = tmp();
+    fleetApp(out, { cluster: 'dev-1' }).synth();
+    const app = fleetApp(out, { namespace: true, retained: false, plain: true });
+    const other = (app.node.findChild('platform') as Repo).folder('clusters/other', { namespace: 'fleet' });
+    new ApiObject(other, 'dev', { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'dev-1' }, spec: {} });
+    new ApiObject(other, 'retained', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'retained', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } } });
+    expect(app.synthesize().repos[0].changes.deleted).toEqual(['clusters/fleet/cluster-dev-1.yaml', 'clusters/fleet/configmap-retained.yaml']);
+  });
+
+  test('a protected object moved to another namespace in the same file is a rename', () => {
+    const out = tmp();
+    const build = (ns: string) => {
+      const app = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false });
+      new ApiObject(new Repo(app, 'platform').folder('dbs', { namespace: ns }), 'db', {
+        apiVersion: 'dbforpostgresql.azure.com/v1api20240801',
+        kind: 'FlexibleServer',
+        metadata: { name: 'orders' },
+        spec: {},
+      });
+      return app;
+    };
+    build('team-a').synth();
+    expect(() => build('team-b').synth()).toThrow(
+      'platform/dbs/db (platform/dbs/flexibleserver-orders.yaml): FlexibleServer/team-a/orders would be renamed to FlexibleServer/team-b/orders',
+    );
+  });
+
+  test('a tree written before construct paths were recorded still works: a rename is a deletion', () => {
+    const out = tmp();
+    fleetApp(out, { cluster: 'dev-1' }).synth();
+    const file = path.join(out, 'platform', MANIFEST_FILE);
+    const { generator, files } = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ generator, files }));
+    expect(() => fleetApp(out, { cluster: 'dev-2' }).synth()).toThrow(
+      new SynthError([
+        `${F}/cluster-dev-1.yaml: Cluster/fleet/dev-1 would be deleted, but it is protected: stateful kind cluster.x-k8s.io/Cluster. ${allowHint('Cluster/fleet/dev-1')}`,
+      ]),
+    );
+  });
+
+  test('a RETAIN marker added by hand to the committed file protects the object', () => {
+    const out = tmp();
+    fleetApp(out).synth();
+    const file = path.join(out, F, 'configmap-plain.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('  namespace: fleet\n', '  namespace: fleet\n  annotations:\n    serviceoperator.azure.com/reconcile-policy: detach-on-delete\n'));
+    expect(() => fleetApp(out, { plain: false }).synth()).toThrow(
+      'ConfigMap/fleet/plain would be deleted, but it is protected: retained (serviceoperator.azure.com/reconcile-policy: detach-on-delete)',
+    );
+  });
+
+  test('a malformed allowDestroy entry is an error', () => {
+    expect(() => fleetApp(tmp(), { allowDestroy: ['dev-1'] })).toThrow(
+      'GitOpsApp: prop "allowDestroy": "dev-1" is not an object id: use Kind/namespace/name, or Kind/name for objects without a namespace (e.g. Cluster/fleet/aks-dev)',
+    );
+    expect(checkAllowDestroy('x', ['Namespace/fleet', 'Cluster/fleet/dev-1', 'Cluster.cluster.x-k8s.io/fleet/dev-1'])).toHaveLength(3);
+  });
+});
+
+describe('protection', () => {
+  test('stateful kinds, embedded stateful objects and each RETAIN marker', () => {
+    expect(protectionReasons({ apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name: 'rg' } })).toEqual([
+      'stateful kind resources.azure.com/ResourceGroup',
+    ]);
+    expect(
+      protectionReasons({
+        apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1',
+        kind: 'AzureASOManagedControlPlane',
+        metadata: { name: 'aks' },
+        spec: { resources: [{ apiVersion: 'containerservice.azure.com/v1api20250801', kind: 'ManagedCluster', metadata: { name: 'aks' } }] },
+      }),
+    ).toEqual(['embeds stateful ManagedCluster/aks (containerservice.azure.com) in spec.resources']);
+    expect(retainMarkers({ apiVersion: 'azure.m.upbound.io/v1beta1', kind: 'ResourceGroup', spec: { managementPolicies: ['Observe', 'Create', 'Update', 'LateInitialize'] } })).toEqual([
+      'spec.managementPolicies [Observe, Create, Update, LateInitialize] without Delete',
+    ]);
+    expect(retainMarkers({ apiVersion: 'azure.m.upbound.io/v1beta1', kind: 'ResourceGroup', spec: { managementPolicies: ['*'] } })).toEqual([]);
+    expect(retainMarkers({ apiVersion: 'storage.azure.com/v1api20230101', kind: 'StorageAccount', metadata: { annotations: { 'serviceoperator.azure.com/reconcile-policy': 'manage' } } })).toEqual([]);
+    expect(protectionReasons({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })).toEqual([]);
+  });
+});

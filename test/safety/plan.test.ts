@@ -1,0 +1,135 @@
+// The plan: objects created, updated (field diff), deleted and renamed, against the files on disk
+// or at a git revision.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject } from 'cdk8s';
+import { GitOpsApp, Repo } from '../../lib';
+import { diffObjects, formatPlan, planTrees, readTree, readTreeAtRef, TreeSnapshot } from '../../lib/safety';
+import { fleetApp, tmp } from './helpers';
+
+const snapshot = (files: Record<string, string>, constructPaths: Record<string, string> = {}): TreeSnapshot => ({ files: new Map(Object.entries(files)), constructPaths });
+const cm = (name: string, data: Record<string, string>, ns = 'apps') =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${ns}\ndata:\n${Object.entries(data).map(([k, v]) => `  ${k}: "${v}"\n`).join('')}`;
+
+describe('planTrees', () => {
+  test('created, updated with a field diff, deleted, renamed; unchanged objects are left out', () => {
+    const old = snapshot(
+      {
+        'apps/configmap-same.yaml': cm('same', { a: '1' }),
+        'apps/configmap-changed.yaml': cm('changed', { a: '1', gone: 'x' }),
+        'apps/configmap-old.yaml': cm('old', { a: '1' }),
+        'apps/configmap-before.yaml': cm('before', { a: '1' }),
+        'apps/kustomization.yaml': 'resources: []\n',
+      },
+      { 'apps/configmap-before.yaml': 'platform/apps/renamed' },
+    );
+    const next = snapshot(
+      {
+        'apps/configmap-same.yaml': cm('same', { a: '1' }),
+        'apps/configmap-changed.yaml': cm('changed', { a: '2', added: 'y' }),
+        'apps/configmap-new.yaml': cm('new', { a: '1' }),
+        'apps/configmap-after.yaml': cm('after', { a: '1' }),
+        'apps/kustomization.yaml': 'resources: [x]\n',
+      },
+      { 'apps/configmap-after.yaml': 'platform/apps/renamed', 'apps/configmap-new.yaml': 'platform/apps/new' },
+    );
+    const plan = planTrees(old, next, { dir: 'platform' });
+    expect(plan.files).toEqual({
+      created: ['apps/configmap-after.yaml', 'apps/configmap-new.yaml'],
+      updated: ['apps/configmap-changed.yaml', 'apps/kustomization.yaml'],
+      deleted: ['apps/configmap-before.yaml', 'apps/configmap-old.yaml'],
+    });
+    expect(plan.changes.map((c) => [c.action, c.previous?.id, c.object.id, c.object.file])).toEqual([
+      ['rename', 'ConfigMap/apps/before', 'ConfigMap/apps/after', 'apps/configmap-after.yaml'],
+      ['update', 'ConfigMap/apps/changed', 'ConfigMap/apps/changed', 'apps/configmap-changed.yaml'],
+      ['create', undefined, 'ConfigMap/apps/new', 'apps/configmap-new.yaml'],
+      ['delete', undefined, 'ConfigMap/apps/old', 'apps/configmap-old.yaml'],
+    ]);
+    expect(plan.changes[1].diff).toEqual([
+      { path: 'data.a', op: 'change', old: '1', new: '2' },
+      { path: 'data.added', op: 'add', new: 'y' },
+      { path: 'data.gone', op: 'remove', old: 'x' },
+    ]);
+    expect(plan.changes.every((c) => c.protection === undefined && c.blocked === undefined)).toBe(true);
+  });
+
+  test('diffs index lists, quote odd keys, and never show Secret values', () => {
+    expect(
+      diffObjects(
+        { apiVersion: 'v1', kind: 'Secret', metadata: { annotations: { 'a/b': 'x' } }, data: { k: 'b2xk' }, spec: { l: [1, 2] } },
+        { apiVersion: 'v1', kind: 'Secret', metadata: { annotations: { 'a/b': 'y' } }, data: { k: 'bmV3' }, spec: { l: [1, 3, 4] } },
+      ),
+    ).toEqual([
+      { path: 'data.k', op: 'change', old: '(sensitive)', new: '(sensitive)' },
+      { path: 'metadata.annotations["a/b"]', op: 'change', old: 'x', new: 'y' },
+      { path: 'spec.l[1]', op: 'change', old: 2, new: 3 },
+      { path: 'spec.l[2]', op: 'add', new: 4 },
+    ]);
+  });
+});
+
+describe('GitOpsApp.plan', () => {
+  test('compares with the tree on disk; human output names each change and each blocked object', () => {
+    const out = tmp();
+    fleetApp(out, { cluster: 'dev-1' }).synth();
+    expect(fleetApp(out, { cluster: 'dev-1' }).plan()).toEqual({
+      repos: [{ dir: 'platform', changes: [], files: { created: [], updated: [], deleted: [] } }],
+      changed: false,
+      blocked: [],
+    });
+    const plan = fleetApp(out, { cluster: 'dev-2', retained: false, value: '2', allowDestroy: ['ConfigMap/fleet/retained'] }).plan();
+    expect(plan.changed).toBe(true);
+    expect(plan.blocked.map((b) => [b.dir, b.action, b.previous?.id])).toEqual([['platform', 'rename', 'Cluster/fleet/dev-1']]);
+    expect(formatPlan(plan)).toBe(
+      [
+        'platform:',
+        '  > Cluster/fleet/dev-1 -> Cluster/fleet/dev-2  clusters/fleet/cluster-dev-2.yaml (was clusters/fleet/cluster-dev-1.yaml)  [platform/clusters--fleet/dev]',
+        '      BLOCKED: protected: stateful kind cluster.x-k8s.io/Cluster',
+        '      ~ metadata.name: "dev-1" -> "dev-2"',
+        '  ~ ConfigMap/fleet/plain  clusters/fleet/configmap-plain.yaml  [platform/clusters--fleet/plain]',
+        '      ~ data.a: "1" -> "2"',
+        '  - ConfigMap/fleet/retained  clusters/fleet/configmap-retained.yaml  [platform/clusters--fleet/retained]',
+        '      allowed: protected: retained (kustomize.toolkit.fluxcd.io/prune: disabled)',
+        '  ~ clusters/fleet/kustomization.yaml',
+        'plan: 0 to create, 1 to update, 1 to delete, 1 to rename; 1 protected deletion(s) not allowed',
+        'error: platform/clusters--fleet/dev (platform/clusters/fleet/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be renamed to ' +
+          'Cluster/fleet/dev-2 (the old object is deleted), but it is protected: stateful kind cluster.x-k8s.io/Cluster. ' +
+          "To allow it, add 'Cluster/fleet/dev-1' to the GitOpsApp prop allowDestroy or pass --allow-destroy Cluster/fleet/dev-1",
+        '',
+      ].join('\n'),
+    );
+    // Nothing was written.
+    expect(fs.readFileSync(path.join(out, 'platform/clusters/fleet/configmap-plain.yaml'), 'utf8')).toContain('a: "1"');
+  });
+
+  test('a repo that was never written: everything is created', () => {
+    const app = new GitOpsApp({ outdir: tmp(), printBaselineReport: false });
+    new ApiObject(new Repo(app, 'r').folder('f'), 'c', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } });
+    const plan = app.plan();
+    expect(plan.repos[0].changes).toEqual([
+      { action: 'create', object: { id: 'ConfigMap/c', apiVersion: 'v1', kind: 'ConfigMap', name: 'c', file: 'f/configmap-c.yaml', constructPath: 'r/f/c' } },
+    ]);
+    expect(plan.repos[0].files.created).toEqual(['f/configmap-c.yaml', 'f/kustomization.yaml']);
+  });
+
+  test('--ref: compares with the files committed at a git revision', () => {
+    const out = tmp();
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: out, encoding: 'utf8' });
+    git('init', '-q');
+    fleetApp(out, { cluster: 'dev-1' }).synth();
+    git('add', '-A');
+    git('commit', '-q', '-m', 'v1');
+    fleetApp(out, { cluster: 'dev-1', value: '2' }).synth();
+    // On disk the change is written already; at HEAD it is not.
+    expect(fleetApp(out, { cluster: 'dev-1', value: '2' }).plan().changed).toBe(false);
+    const atHead = fleetApp(out, { cluster: 'dev-1', value: '2' }).plan({ ref: 'HEAD' });
+    expect(atHead.repos[0].changes.map((c) => [c.action, c.object.id, c.diff])).toEqual([
+      ['update', 'ConfigMap/fleet/plain', [{ path: 'data.a', op: 'change', old: '1', new: '2' }]],
+    ]);
+    expect(readTreeAtRef(path.join(out, 'platform'), 'HEAD').constructPaths).toEqual(readTree(path.join(out, 'platform')).constructPaths);
+    // A repo dir that is not in the revision has no owned files; a bad revision is an error.
+    expect(readTreeAtRef(path.join(out, 'nothing-here'), 'HEAD').files.size).toBe(0);
+    expect(() => readTreeAtRef(path.join(out, 'platform'), 'no-such-ref')).toThrow(/git rev-parse --verify --quiet no-such-ref\^\{commit\} \(in .*\) failed/);
+  });
+});
