@@ -2,11 +2,13 @@
 import { GitOpsApp } from '../lib';
 import { managementCluster } from './management-cluster/app';
 import { platformGitops } from './platform-gitops/app';
+import { referenceAppAso } from './reference-app/aso';
 
 export function buildExamples(outdir?: string): GitOpsApp {
   const app = new GitOpsApp({ outdir });
   managementCluster(app);
   platformGitops(app);
+  referenceAppAso(app);
   return app;
 }
 

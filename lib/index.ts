@@ -1,6 +1,11 @@
 // Public API of cdk8s-platform.
+// The engine, core building blocks, validation and safety are exported flat; each family is a
+// namespace (`import { flux, aso } from 'cdk8s-platform'`) and a sub-path
+// (`import { Kustomization } from 'cdk8s-platform/flux'`), because families share kind names
+// (ASO and Crossplane both have a `ResourceGroup`).
 export * from './gitops';
 export * from './core';
 export * from './core/validation';
-export * from './flux';
 export * from './safety';
+export * as flux from './flux';
+export * as aso from './aso';

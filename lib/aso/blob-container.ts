@@ -1,0 +1,58 @@
+import { Construct } from 'constructs';
+import { StorageAccountsBlobServicesContainer } from '../../imports/aso/storage.azure.com';
+import { checkString } from '../core/errors';
+import { RemovalPolicy } from '../core/removal-policy';
+import { AsoResource, AsoResourceProps, IAsoResource } from './aso-resource';
+import { AzureNames, childKubernetesName, NO_ARM_ID } from './naming';
+
+/** Options of a container added with `StorageAccount.container()`. */
+export interface BlobContainerOptions extends AsoResourceProps {
+  /**
+   * Container metadata (name/value pairs).
+   * @default - none
+   */
+  readonly metadata?: Record<string, string>;
+  /**
+   * `metadata.name` of the ASO object.
+   * @default - `<account kubernetes name>-<name>`
+   */
+  readonly kubernetesName?: string;
+  /**
+   * Removal policy. A container holds the application's blobs, so it is retained by default like
+   * its account (ASO detaches; Flux does not prune it).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Props of a {@link BlobContainer}. */
+export interface BlobContainerProps extends BlobContainerOptions {
+  /** The account's blob service (`StorageAccount.blobService`). */
+  readonly blobService: IAsoResource;
+  /** Container name: 3-63 lowercase letters, digits and hyphens. */
+  readonly name: string;
+}
+
+/**
+ * A blob container (ASO `StorageAccountsBlobServicesContainer`); anonymous (public) access is
+ * always `None`.
+ *
+ * Removal: `RETAIN` by default (a container holds data).
+ */
+export class BlobContainer extends AsoResource {
+  public readonly azureName: string;
+  /** The ASO object. */
+  public readonly resource: StorageAccountsBlobServicesContainer;
+
+  public constructor(scope: Construct, id: string, props: BlobContainerProps) {
+    super(scope, id, props);
+    this.azureName = checkString(this, 'name', props.name, AzureNames.blobContainer);
+    const owner = this.ownerOf('blobService', props.blobService, 'a BlobService', NO_ARM_ID);
+    const account = props.blobService.resourceName.replace(/-blob$/, '');
+    this.resource = new StorageAccountsBlobServicesContainer(this, 'Resource', {
+      metadata: { name: props.kubernetesName ?? childKubernetesName(account, this.azureName), namespace: this.namespace },
+      spec: { azureName: this.azureName, owner, publicAccess: 'None' as any, metadata: props.metadata },
+    });
+    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
+  }
+}

@@ -1,0 +1,55 @@
+import { IConstruct } from 'constructs';
+import { propError } from '../core/errors';
+
+/** A parsed IPv4 CIDR block. */
+export interface CidrBlock {
+  /** The text as given. */
+  readonly text: string;
+  /** First address, as an unsigned 32-bit integer. */
+  readonly first: number;
+  /** Last address, as an unsigned 32-bit integer. */
+  readonly last: number;
+  /** Prefix length. */
+  readonly prefix: number;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** An IPv4 address as an unsigned 32-bit integer, or undefined when `ip` is not one. */
+export function ipv4ToNumber(ip: string): number | undefined {
+  if (typeof ip !== 'string' || !IPV4.test(ip)) return undefined;
+  return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+}
+
+/**
+ * Parses an IPv4 CIDR block (`10.0.0.0/16`) with a prefix between `minPrefix` and `maxPrefix`;
+ * the address must be the network address (no host bits set). Throws a prop error otherwise.
+ */
+export function parseCidr(scope: IConstruct, prop: string, text: string, minPrefix = 8, maxPrefix = 29): CidrBlock {
+  const m = typeof text === 'string' ? /^([^/]+)\/(\d{1,2})$/.exec(text) : null;
+  const ip = m ? ipv4ToNumber(m[1]) : undefined;
+  const prefix = m ? Number(m[2]) : NaN;
+  if (!m || ip === undefined || prefix > 32) throw propError(scope, prop, `"${text}" is not an IPv4 CIDR block such as "10.0.0.0/16"`);
+  if (prefix < minPrefix || prefix > maxPrefix) throw propError(scope, prop, `"${text}": the prefix length must be between /${minPrefix} and /${maxPrefix}`);
+  const size = 2 ** (32 - prefix);
+  if (ip % size !== 0) {
+    const network = ip - (ip % size);
+    throw propError(scope, prop, `"${text}" has host bits set; the network address is ${numberToIpv4(network)}/${prefix}`);
+  }
+  return { text, first: ip, last: ip + size - 1, prefix };
+}
+
+/** Dotted-quad form of an unsigned 32-bit integer. */
+export function numberToIpv4(n: number): string {
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+}
+
+/** Whether two blocks share an address. */
+export function overlaps(a: CidrBlock, b: CidrBlock): boolean {
+  return a.first <= b.last && b.first <= a.last;
+}
+
+/** Whether `inner` lies entirely inside `outer`. */
+export function contains(outer: CidrBlock, inner: CidrBlock): boolean {
+  return outer.first <= inner.first && inner.last <= outer.last;
+}

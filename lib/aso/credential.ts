@@ -1,0 +1,97 @@
+import { Construct } from 'constructs';
+import { checkString, DNS_LABEL, propError } from '../core/errors';
+import { setScopeDefaults } from './context';
+import { ExistingSecret, ISecretSource, SealedSecretSource } from './secret-source';
+
+/** The keys every ASO credential Secret holds. */
+export const ASO_CREDENTIAL_KEYS = ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID'] as const;
+
+/** One of these keys says how ASO authenticates (client secret, certificate, or workload identity). */
+export const ASO_CREDENTIAL_AUTH_KEYS = ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE', 'USE_WORKLOAD_IDENTITY_AUTH'] as const;
+
+/** Props of an {@link AsoCredential}. */
+export interface AsoCredentialProps {
+  /**
+   * Name of the Secret. Naming it `aso-credential` makes it ASO's default credential for every
+   * resource of its namespace; any other name is used through `credentialFrom`.
+   * @default 'aso-credential'
+   */
+  readonly name?: string;
+  /**
+   * Namespace.
+   * @default - the folder's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * kubeseal ciphertext of `AZURE_SUBSCRIPTION_ID`, `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and one
+   * of `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE` (+ optional
+   * `AZURE_CLIENT_CERTIFICATE_PASSWORD`) or `USE_WORKLOAD_IDENTITY_AUTH`.
+   */
+  readonly encryptedData: Record<string, string>;
+}
+
+/**
+ * An ASO credential: the Secret ASO reads to act in a subscription (a service principal or a
+ * workload identity), produced by a SealedSecret so that only ciphertext is in Git. Use it as
+ * `credentialFrom` of a resource or as the credential of an {@link AsoCredentialScope}: one
+ * management cluster then serves several subscriptions and teams. A Secret managed elsewhere is
+ * referenced with {@link AsoCredential.fromName} instead.
+ */
+export class AsoCredential extends SealedSecretSource {
+  /** An existing credential Secret (managed outside the app). */
+  public static fromName(scope: Construct, id: string, name: string, namespace?: string): ISecretSource {
+    return ExistingSecret.fromName(scope, id, { name, namespace });
+  }
+
+  public constructor(scope: Construct, id: string, props: AsoCredentialProps) {
+    super(scope, id, { name: props.name ?? 'aso-credential', namespace: props.namespace, encryptedData: props.encryptedData });
+    const keys = Object.keys(props.encryptedData);
+    const missing = ASO_CREDENTIAL_KEYS.filter((k) => !keys.includes(k));
+    if (missing.length > 0) throw propError(this, 'encryptedData', `is missing ${missing.join(', ')} (an ASO credential needs ${ASO_CREDENTIAL_KEYS.join(', ')})`);
+    if (!ASO_CREDENTIAL_AUTH_KEYS.some((k) => keys.includes(k))) {
+      throw propError(this, 'encryptedData', `needs one of ${ASO_CREDENTIAL_AUTH_KEYS.join(', ')} (how ASO authenticates)`);
+    }
+  }
+}
+
+/** Props of an {@link AsoCredentialScope}. */
+export interface AsoCredentialScopeProps {
+  /** Namespace of every ASO resource created under the scope (unless a construct sets its own). */
+  readonly namespace: string;
+  /**
+   * Credential Secret of every ASO resource created under the scope (unless a construct sets its
+   * own `credentialFrom`): an {@link AsoCredential}, an `AsoCredential.fromName(...)` import, or
+   * the name of an existing Secret in `namespace`.
+   * @default - none: ASO uses the namespace's `aso-credential` Secret, else its global credential
+   */
+  readonly credential?: ISecretSource | string;
+}
+
+/**
+ * A tenancy boundary for ASO resources: constructs created under it (anywhere below it in the
+ * construct tree) default to its namespace and credential, so each team's or subscription's
+ * resources are reconciled with that team's credential (`serviceoperator.azure.com/credential-from`).
+ *
+ * @example
+ * const team = new AsoCredentialScope(folder, 'team-a', { namespace: 'team-a', credential });
+ * const rg = new ResourceGroup(team, 'rg', { name: 'rg-team-a', location: 'westeurope' });
+ */
+export class AsoCredentialScope extends Construct {
+  public readonly namespace: string;
+  public readonly credential?: ISecretSource | string;
+
+  public constructor(scope: Construct, id: string, props: AsoCredentialScopeProps) {
+    super(scope, id);
+    this.namespace = checkString(this, 'namespace', props.namespace, DNS_LABEL);
+    if (props.credential !== undefined && typeof props.credential !== 'string' && props.credential.secretNamespace !== this.namespace) {
+      throw propError(
+        this,
+        'credential',
+        `Secret "${props.credential.secretName}" (${props.credential.node.path}) is in namespace "${props.credential.secretNamespace}", ` +
+          `but ASO reads credentials from the resource's namespace ("${this.namespace}")`,
+      );
+    }
+    this.credential = props.credential;
+    setScopeDefaults(this, { namespace: this.namespace, credential: props.credential });
+  }
+}

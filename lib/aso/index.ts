@@ -1,0 +1,21 @@
+// Azure Service Operator v2 L2 constructs.
+export * from './aso-resource';
+export * from './blob-container';
+export * from './blob-service';
+export type { CidrBlock } from './cidr';
+export * from './context';
+export * from './credential';
+export * from './federated-identity-credential';
+export * from './key-vault';
+export * from './naming';
+export * from './postgres-configuration';
+export * from './postgres-database';
+export * from './postgres-firewall-rule';
+export * from './postgres-flexible-server';
+export * from './resource-group';
+export * from './secret-source';
+export * from './storage-account';
+export * from './subnet';
+export * from './user-assigned-identity';
+export * from './virtual-network';
+export * from './aks';

@@ -1,0 +1,118 @@
+import { Construct } from 'constructs';
+import { ResourceGroup as ResourceGroupL1 } from '../../imports/aso/resources.azure.com';
+import { checkString, DNS_SUBDOMAIN } from '../core/errors';
+import { addProvided } from '../core/references';
+import { RemovalPolicy } from '../core/removal-policy';
+import { AsoResource, AsoResourceProps, checkTags, IAsoResource } from './aso-resource';
+import { namespaceOf } from './context';
+import { AZURE_LOCATION, AzureNames, kubernetesNameFor } from './naming';
+
+/** A resource group: the owner of most Azure resources. */
+export interface IResourceGroup extends IAsoResource {}
+
+/** Props of a {@link ResourceGroup}. */
+export interface ResourceGroupProps extends AsoResourceProps {
+  /**
+   * Name of the resource group in Azure: 1-90 letters, digits, underscores, hyphens, periods and
+   * parentheses, not ending with a period.
+   */
+  readonly name: string;
+  /**
+   * `metadata.name` of the ASO object.
+   * @default - `name`, which must then be a valid Kubernetes name
+   */
+  readonly kubernetesName?: string;
+  /** Azure region, e.g. `westeurope`. Resources owned by the group default to it. */
+  readonly location: string;
+  /**
+   * Azure tags.
+   * @default - none
+   */
+  readonly tags?: Record<string, string>;
+  /**
+   * What happens to the resource group (and everything in it) when this object is removed:
+   * `RETAIN` (ASO detaches, Flux does not prune), `DESTROY` (deleted in Azure), `SKIP` (adopt an
+   * existing group read-only).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Props of {@link ResourceGroup.fromName}. */
+export interface ResourceGroupAttributes {
+  /** `metadata.name` of the existing ASO ResourceGroup object. */
+  readonly kubernetesName: string;
+  /**
+   * Its Azure name.
+   * @default - `kubernetesName`
+   */
+  readonly name?: string;
+  /**
+   * Its namespace.
+   * @default - the folder's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Its region (resources owned by it default to it).
+   * @default - none: owned resources must set `location`
+   */
+  readonly location?: string;
+}
+
+/**
+ * An Azure resource group (ASO `resources.azure.com` `ResourceGroup`).
+ *
+ * Removal: `RETAIN` by default — removing the object detaches it (ASO `detach-on-delete`, Flux
+ * prune disabled), the group and its resources stay in Azure.
+ *
+ * @example
+ * const rg = new ResourceGroup(folder, 'rg', { name: 'rg-files-prod', location: 'westeurope' });
+ */
+export class ResourceGroup extends AsoResource implements IResourceGroup {
+  /**
+   * An ASO ResourceGroup object that exists on the cluster but is not created by this app (for
+   * example one from another repo). Declared with `addProvided`, so owner references resolve.
+   */
+  public static fromName(scope: Construct, id: string, attrs: ResourceGroupAttributes): IResourceGroup {
+    return new ImportedResourceGroup(scope, id, attrs);
+  }
+
+  public readonly azureName: string;
+  public readonly location: string;
+  /** The ASO object. */
+  public readonly resource: ResourceGroupL1;
+
+  public constructor(scope: Construct, id: string, props: ResourceGroupProps) {
+    super(scope, id, props);
+    this.azureName = checkString(this, 'name', props.name, AzureNames.resourceGroup);
+    const name = kubernetesNameFor(this, this.azureName, props.kubernetesName);
+    this.location = checkString(this, 'location', props.location, AZURE_LOCATION);
+    this.resource = new ResourceGroupL1(this, 'Resource', {
+      metadata: { name, namespace: this.namespace },
+      spec: {
+        azureName: name === this.azureName ? undefined : this.azureName,
+        location: this.location,
+        tags: checkTags(this, props.tags),
+      },
+    });
+    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
+  }
+}
+
+class ImportedResourceGroup extends Construct implements IResourceGroup {
+  public readonly apiGroup = 'resources.azure.com';
+  public readonly kind = 'ResourceGroup';
+  public readonly resourceName: string;
+  public readonly namespace: string;
+  public readonly azureName: string;
+  public readonly location?: string;
+
+  public constructor(scope: Construct, id: string, attrs: ResourceGroupAttributes) {
+    super(scope, id);
+    this.resourceName = checkString(this, 'kubernetesName', attrs.kubernetesName, DNS_SUBDOMAIN);
+    this.azureName = checkString(this, 'name', attrs.name ?? attrs.kubernetesName, AzureNames.resourceGroup);
+    this.namespace = namespaceOf(this, 'namespace', attrs.namespace);
+    this.location = attrs.location;
+    addProvided(this, { apiGroup: this.apiGroup, kind: this.kind, name: this.resourceName, namespace: this.namespace });
+  }
+}

@@ -1,0 +1,218 @@
+import { Construct } from 'constructs';
+import { StorageAccount as StorageAccountL1 } from '../../imports/aso/storage.azure.com';
+import { recordOptOut } from '../core/baseline';
+import { checkString, propError } from '../core/errors';
+import { ExportedValue } from '../core/exported-value';
+import { RemovalPolicy } from '../core/removal-policy';
+import { AsoResource, AsoResourceProps, checkTags } from './aso-resource';
+import { BlobContainer, BlobContainerOptions } from './blob-container';
+import { BlobService, BlobServiceOptions } from './blob-service';
+import { AzureNames, kubernetesNameFor, RESOURCE_GROUP_ARM_ID } from './naming';
+import { IResourceGroup } from './resource-group';
+
+/** Storage account kinds. */
+export enum StorageAccountKind {
+  STORAGE_V2 = 'StorageV2',
+  BLOCK_BLOB_STORAGE = 'BlockBlobStorage',
+  FILE_STORAGE = 'FileStorage',
+  BLOB_STORAGE = 'BlobStorage',
+  STORAGE = 'Storage',
+}
+
+/** Storage account SKUs (redundancy). */
+export enum StorageAccountSku {
+  STANDARD_LRS = 'Standard_LRS',
+  STANDARD_ZRS = 'Standard_ZRS',
+  STANDARD_GRS = 'Standard_GRS',
+  STANDARD_GZRS = 'Standard_GZRS',
+  STANDARD_RAGRS = 'Standard_RAGRS',
+  STANDARD_RAGZRS = 'Standard_RAGZRS',
+  PREMIUM_LRS = 'Premium_LRS',
+  PREMIUM_ZRS = 'Premium_ZRS',
+}
+
+/** Blob access tiers. */
+export enum StorageAccessTier {
+  HOT = 'Hot',
+  COOL = 'Cool',
+  PREMIUM = 'Premium',
+}
+
+/** Props of a {@link StorageAccount}. */
+export interface StorageAccountProps extends AsoResourceProps {
+  /** Account name in Azure (globally unique, part of its endpoints): 3-24 lowercase letters and digits. */
+  readonly name: string;
+  /**
+   * `metadata.name` of the ASO object.
+   * @default - `name`
+   */
+  readonly kubernetesName?: string;
+  /** The resource group (a construct in the same namespace) or its ARM resource ID. */
+  readonly resourceGroup: IResourceGroup | string;
+  /**
+   * Azure region.
+   * @default - the resource group's location
+   */
+  readonly location?: string;
+  /**
+   * Account kind.
+   * @default StorageAccountKind.STORAGE_V2
+   */
+  readonly kind?: StorageAccountKind;
+  /**
+   * SKU (redundancy).
+   * @default StorageAccountSku.STANDARD_LRS
+   */
+  readonly sku?: StorageAccountSku;
+  /**
+   * Default access tier of blobs (StorageV2 and BlobStorage accounts).
+   * @default StorageAccessTier.HOT
+   */
+  readonly accessTier?: StorageAccessTier;
+  /**
+   * Allow Shared Key (account key) authorization. Off by default: clients use Entra ID
+   * (workload identity). Turning it on is recorded as a secure-baseline opt-out, and is required
+   * to use `exports.key1`/`key2`.
+   * @default false
+   */
+  readonly allowSharedKeyAccess?: boolean;
+  /**
+   * Allow access from public networks.
+   * @default true
+   */
+  readonly publicNetworkAccess?: boolean;
+  /**
+   * Hierarchical namespace (Data Lake Storage Gen2).
+   * @default false
+   */
+  readonly hierarchicalNamespace?: boolean;
+  /**
+   * Options of the blob service (created with the first container, or by {@link StorageAccount.blobService}).
+   * @default - see BlobServiceOptions
+   */
+  readonly blobServiceOptions?: BlobServiceOptions;
+  /**
+   * Azure tags.
+   * @default - none
+   */
+  readonly tags?: Record<string, string>;
+  /**
+   * Removal policy: `RETAIN` detaches the account (it and its data stay in Azure), `DESTROY`
+   * deletes it, `SKIP` adopts an existing account read-only.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Values a storage account exports. Endpoints go to the ConfigMap `<name>-config`, account keys
+ * to the Secret `<name>-secrets`; keys are named after the ASO properties.
+ */
+export interface StorageAccountExports {
+  /** `https://<name>.blob.core.windows.net/` (ConfigMap key `blobEndpoint`). */
+  readonly blobEndpoint: ExportedValue;
+  /** Queue endpoint (ConfigMap key `queueEndpoint`). */
+  readonly queueEndpoint: ExportedValue;
+  /** Table endpoint (ConfigMap key `tableEndpoint`). */
+  readonly tableEndpoint: ExportedValue;
+  /** File endpoint (ConfigMap key `fileEndpoint`). */
+  readonly fileEndpoint: ExportedValue;
+  /** Data Lake endpoint (ConfigMap key `dfsEndpoint`). */
+  readonly dfsEndpoint: ExportedValue;
+  /** Static website endpoint (ConfigMap key `webEndpoint`). */
+  readonly webEndpoint: ExportedValue;
+  /** Primary account key (Secret key `key1`); needs `allowSharedKeyAccess: true`. */
+  readonly key1: ExportedValue;
+  /** Secondary account key (Secret key `key2`); needs `allowSharedKeyAccess: true`. */
+  readonly key2: ExportedValue;
+}
+
+/**
+ * An Azure storage account (ASO `storage.azure.com` `StorageAccount`), with its blob service and
+ * {@link container}s.
+ *
+ * Security defaults (not switchable): HTTPS only, minimum TLS 1.2, no anonymous blob access, no
+ * cross-tenant replication. Shared Key access is off unless `allowSharedKeyAccess` (recorded as
+ * an opt-out); Entra ID (OAuth) is the default authorization in the portal.
+ * Removal: `RETAIN` by default.
+ */
+export class StorageAccount extends AsoResource {
+  public readonly azureName: string;
+  public readonly location: string;
+  /** Whether Shared Key access is allowed. */
+  public readonly allowSharedKeyAccess: boolean;
+  /** Exported values. */
+  public readonly exports: StorageAccountExports;
+  /** The ASO object. */
+  public readonly resource: StorageAccountL1;
+  private readonly blobServiceOptions?: BlobServiceOptions;
+  private _blobService?: BlobService;
+
+  public constructor(scope: Construct, id: string, props: StorageAccountProps) {
+    super(scope, id, props);
+    this.azureName = checkString(this, 'name', props.name, AzureNames.storageAccount);
+    const name = kubernetesNameFor(this, this.azureName, props.kubernetesName);
+    const owner = this.ownerOf('resourceGroup', props.resourceGroup, 'a ResourceGroup', RESOURCE_GROUP_ARM_ID);
+    this.location = this.locationOf(props.location, props.resourceGroup);
+    const kind = props.kind ?? StorageAccountKind.STORAGE_V2;
+    if (!Object.values(StorageAccountKind).includes(kind)) throw propError(this, 'kind', `"${kind}" is not a StorageAccountKind`);
+    const sku = props.sku ?? StorageAccountSku.STANDARD_LRS;
+    if (!Object.values(StorageAccountSku).includes(sku)) throw propError(this, 'sku', `"${sku}" is not a StorageAccountSku`);
+    const premiumKind = kind === StorageAccountKind.BLOCK_BLOB_STORAGE || kind === StorageAccountKind.FILE_STORAGE;
+    if (premiumKind !== sku.startsWith('Premium')) {
+      throw propError(this, 'sku', `${sku} cannot be used with kind ${kind} (${premiumKind ? 'it needs a Premium SKU' : 'Premium SKUs need BlockBlobStorage or FileStorage'})`);
+    }
+    const accessTier = props.accessTier ?? (premiumKind ? undefined : StorageAccessTier.HOT);
+    if (accessTier !== undefined && !Object.values(StorageAccessTier).includes(accessTier)) throw propError(this, 'accessTier', `"${accessTier}" is not a StorageAccessTier`);
+    this.allowSharedKeyAccess = props.allowSharedKeyAccess ?? false;
+    if (this.allowSharedKeyAccess) recordOptOut(this, 'storage.allowSharedKeyAccess', 'true');
+    this.blobServiceOptions = props.blobServiceOptions;
+
+    this.resource = new StorageAccountL1(this, 'Resource', {
+      metadata: { name, namespace: this.namespace },
+      spec: {
+        azureName: name === this.azureName ? undefined : this.azureName,
+        owner,
+        location: this.location,
+        kind: kind as any,
+        sku: { name: sku as any },
+        accessTier: accessTier as any,
+        supportsHttpsTrafficOnly: true,
+        minimumTlsVersion: 'TLS1_2' as any,
+        allowBlobPublicAccess: false,
+        allowCrossTenantReplication: false,
+        allowSharedKeyAccess: this.allowSharedKeyAccess,
+        defaultToOAuthAuthentication: !this.allowSharedKeyAccess,
+        publicNetworkAccess: ((props.publicNetworkAccess ?? true) ? 'Enabled' : 'Disabled') as any,
+        isHnsEnabled: props.hierarchicalNamespace,
+        operatorSpec: this.lazyOperatorSpec(),
+        tags: checkTags(this, props.tags),
+      },
+    });
+    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
+    const keyGuard = (key: string) => () => {
+      if (!this.allowSharedKeyAccess) throw propError(this, 'allowSharedKeyAccess', `exports.${key} is used, but Shared Key access is off; set allowSharedKeyAccess: true or use Entra ID (workload identity)`);
+    };
+    this.exports = {
+      blobEndpoint: this.exportValue('ConfigMap', 'blobEndpoint'),
+      queueEndpoint: this.exportValue('ConfigMap', 'queueEndpoint'),
+      tableEndpoint: this.exportValue('ConfigMap', 'tableEndpoint'),
+      fileEndpoint: this.exportValue('ConfigMap', 'fileEndpoint'),
+      dfsEndpoint: this.exportValue('ConfigMap', 'dfsEndpoint'),
+      webEndpoint: this.exportValue('ConfigMap', 'webEndpoint'),
+      key1: this.exportValue('Secret', 'key1', undefined, keyGuard('key1')),
+      key2: this.exportValue('Secret', 'key2', undefined, keyGuard('key2')),
+    };
+  }
+
+  /** The account's blob service (created on first use, construct id `BlobService`). */
+  public get blobService(): BlobService {
+    this._blobService ??= new BlobService(this, 'BlobService', { ...this.blobServiceOptions, storageAccount: this });
+    return this._blobService;
+  }
+
+  /** Adds a blob container (construct id `Container-<name>`); anonymous access is always off. */
+  public container(name: string, options: BlobContainerOptions = {}): BlobContainer {
+    return new BlobContainer(this, `Container-${name}`, { ...options, name, blobService: this.blobService });
+  }
+}

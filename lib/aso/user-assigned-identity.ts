@@ -1,0 +1,99 @@
+import { Construct } from 'constructs';
+import { UserAssignedIdentity as UserAssignedIdentityL1 } from '../../imports/aso/managedidentity.azure.com';
+import { checkString } from '../core/errors';
+import { ExportedValue } from '../core/exported-value';
+import { RemovalPolicy } from '../core/removal-policy';
+import { AsoResource, AsoResourceProps, checkTags } from './aso-resource';
+import { FederatedIdentityCredential, FederatedIdentityCredentialOptions } from './federated-identity-credential';
+import { AzureNames, kubernetesNameFor, RESOURCE_GROUP_ARM_ID } from './naming';
+import { IResourceGroup } from './resource-group';
+
+/** Props of a {@link UserAssignedIdentity}. */
+export interface UserAssignedIdentityProps extends AsoResourceProps {
+  /** Identity name in Azure: 3-128 letters, digits, hyphens and underscores. */
+  readonly name: string;
+  /**
+   * `metadata.name` of the ASO object.
+   * @default - `name`, which must then be a valid Kubernetes name
+   */
+  readonly kubernetesName?: string;
+  /** The resource group (a construct in the same namespace) or its ARM resource ID. */
+  readonly resourceGroup: IResourceGroup | string;
+  /**
+   * Azure region.
+   * @default - the resource group's location
+   */
+  readonly location?: string;
+  /**
+   * Azure tags.
+   * @default - none
+   */
+  readonly tags?: Record<string, string>;
+  /**
+   * Removal policy. An identity holds no data, but role assignments made to it are lost when it
+   * is deleted; it is deleted with the app by default.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Values an identity exports, all to the ConfigMap `<name>-config` (they are identifiers, not
+ * secrets), keys named after the ASO properties.
+ */
+export interface UserAssignedIdentityExports {
+  /** Client (application) ID, key `clientId`: what `AZURE_CLIENT_ID` of a workload should be. */
+  readonly clientId: ExportedValue;
+  /** Principal (object) ID, key `principalId`: what role assignments refer to. */
+  readonly principalId: ExportedValue;
+  /** Tenant ID, key `tenantId`. */
+  readonly tenantId: ExportedValue;
+}
+
+/**
+ * A user-assigned managed identity (ASO `managedidentity.azure.com` `UserAssignedIdentity`): the
+ * Azure identity of a workload. Bind it to a Kubernetes ServiceAccount with {@link federate}
+ * (workload identity) and give the workload `exports.clientId` as `AZURE_CLIENT_ID`.
+ *
+ * Removal: `DESTROY` by default.
+ */
+export class UserAssignedIdentity extends AsoResource {
+  public readonly azureName: string;
+  public readonly location: string;
+  /** Exported values. */
+  public readonly exports: UserAssignedIdentityExports;
+  /** The ASO object. */
+  public readonly resource: UserAssignedIdentityL1;
+
+  public constructor(scope: Construct, id: string, props: UserAssignedIdentityProps) {
+    super(scope, id, props);
+    this.azureName = checkString(this, 'name', props.name, AzureNames.userAssignedIdentity);
+    const name = kubernetesNameFor(this, this.azureName, props.kubernetesName);
+    const owner = this.ownerOf('resourceGroup', props.resourceGroup, 'a ResourceGroup', RESOURCE_GROUP_ARM_ID);
+    this.location = this.locationOf(props.location, props.resourceGroup);
+    this.resource = new UserAssignedIdentityL1(this, 'Resource', {
+      metadata: { name, namespace: this.namespace },
+      spec: {
+        azureName: name === this.azureName ? undefined : this.azureName,
+        owner,
+        location: this.location,
+        operatorSpec: this.lazyOperatorSpec(),
+        tags: checkTags(this, props.tags),
+      },
+    });
+    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.exports = {
+      clientId: this.exportValue('ConfigMap', 'clientId'),
+      principalId: this.exportValue('ConfigMap', 'principalId'),
+      tenantId: this.exportValue('ConfigMap', 'tenantId'),
+    };
+  }
+
+  /**
+   * Federates a Kubernetes ServiceAccount with this identity (construct id `Federation-<name>`):
+   * pods running as the ServiceAccount get Entra tokens for the identity.
+   */
+  public federate(name: string, options: FederatedIdentityCredentialOptions): FederatedIdentityCredential {
+    return new FederatedIdentityCredential(this, `Federation-${name}`, { ...options, name, identity: this });
+  }
+}
