@@ -3,12 +3,16 @@ import { GitOpsApp } from '../lib';
 import { managementCluster } from './management-cluster/app';
 import { platformGitops } from './platform-gitops/app';
 import { referenceAppAso } from './reference-app/aso';
+import { referenceAppCrossplane } from './reference-app/crossplane';
+import { crossplaneAks } from './crossplane-aks/app';
 
 export function buildExamples(outdir?: string): GitOpsApp {
   const app = new GitOpsApp({ outdir });
   managementCluster(app);
   platformGitops(app);
   referenceAppAso(app);
+  referenceAppCrossplane(app);
+  crossplaneAks(app);
   return app;
 }
 

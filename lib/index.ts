@@ -9,3 +9,4 @@ export * from './core/validation';
 export * from './safety';
 export * as flux from './flux';
 export * as aso from './aso';
+export * as crossplane from './crossplane';

@@ -1,0 +1,156 @@
+// Example: a platform API for AKS clusters built with Crossplane v2. The platform team publishes
+// `XAksCluster` (namespaced, apiextensions.crossplane.io/v2) composed of an Azure resource group
+// and an AKS cluster with the Azure Policy add-on; app teams get one instance per environment
+// through per-env folders. The management cluster's Crossplane runtime is in the same repo:
+// upjet-azure providers and functions, workload identity for the providers, the ProviderConfig and
+// the activation policy Crossplane v2 providers need.
+import * as kplus from 'cdk8s-plus-28';
+import { KubernetesCluster } from '../../imports/crossplane/containerservice.azure.m.upbound.io';
+import { ResourceGroup } from '../../imports/crossplane/azure.m.upbound.io';
+import { GitOpsApp, Repo } from '../../lib';
+import {
+  AzureClusterProviderConfig,
+  AzureCredentials,
+  CompositeResource,
+  CompositeResourceDefinition,
+  Composition,
+  CrossplaneFunction,
+  CrossplaneProvider,
+  DeploymentRuntimeConfig,
+  ManagedResourceActivationPolicy,
+  Patches,
+  Schema,
+  Transforms,
+} from '../../lib/crossplane';
+
+export const CROSSPLANE_AKS_REPO_URL = 'https://github.com/contoso/crossplane-aks';
+/** Placeholder IDs (not secrets): the management cluster's subscription, tenant and provider identity. */
+export const AZURE_SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000001';
+export const AZURE_TENANT_ID = '00000000-0000-0000-0000-000000000002';
+export const PROVIDER_IDENTITY_CLIENT_ID = '00000000-0000-0000-0000-000000000003';
+
+/** The spec of the XAksCluster API. */
+export const aksClusterSpec = Schema.object({
+  environment: Schema.string({ required: true, enum: ['dev', 'stage', 'prod'], description: 'Environment, tagged on every Azure resource.' }),
+  location: Schema.string({ required: true, enum: ['westeurope', 'northeurope', 'swedencentral'], description: 'Azure region.' }),
+  kubernetesVersion: Schema.string({ pattern: '^1\\.[0-9]+(\\.[0-9]+)?$', default: '1.33', description: 'Kubernetes version (minor or patch).' }),
+  nodeCount: Schema.integer({ minimum: 1, maximum: 20, default: 3, description: 'Nodes of the system pool.' }),
+  vmSize: Schema.string({ default: 'Standard_D4s_v5', description: 'VM size of the system pool.' }),
+});
+
+/** What the example builds, for tests. */
+export interface CrossplaneAks {
+  readonly repo: Repo;
+  readonly xrd: CompositeResourceDefinition<typeof aksClusterSpec>;
+  readonly composition: Composition;
+  readonly instances: Record<string, CompositeResource<typeof aksClusterSpec>>;
+}
+
+export function crossplaneAks(app: GitOpsApp): void {
+  buildCrossplaneAks(app);
+}
+
+export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
+  const repo = new Repo(app, 'crossplane-aks', { url: CROSSPLANE_AKS_REPO_URL });
+
+  // --- Crossplane runtime on the management cluster -------------------------------------------
+  const system = repo.folder('crossplane/system');
+  const runtime = new DeploymentRuntimeConfig(system, 'workload-identity', {
+    name: 'azure-workload-identity',
+    serviceAccountName: 'provider-azure',
+    workloadIdentity: { clientId: PROVIDER_IDENTITY_CLIENT_ID, tenantId: AZURE_TENANT_ID },
+  });
+  for (const service of ['family', 'containerservice']) {
+    CrossplaneProvider.upjetAzure(system, `provider-${service}`, { service, runtimeConfig: runtime });
+  }
+  CrossplaneFunction.patchAndTransform(system, 'fn-pt', { version: 'v0.10.8' });
+  CrossplaneFunction.autoReady(system, 'fn-auto-ready', { version: 'v0.6.1' });
+  new AzureClusterProviderConfig(system, 'provider-config', {
+    credentials: AzureCredentials.oidcTokenFile(PROVIDER_IDENTITY_CLIENT_ID),
+    subscriptionId: AZURE_SUBSCRIPTION_ID,
+    tenantId: AZURE_TENANT_ID,
+  });
+  const activation = new ManagedResourceActivationPolicy(system, 'activation', { name: 'aks-platform' });
+
+  // --- The XAksCluster API --------------------------------------------------------------------
+  const apis = repo.folder('crossplane/apis/aks');
+  const xrd = new CompositeResourceDefinition(apis, 'xrd', {
+    group: 'platform.contoso.com',
+    kind: 'XAksCluster',
+    plural: 'xaksclusters',
+    version: 'v1alpha1',
+    spec: aksClusterSpec,
+    status: Schema.object({
+      fqdn: Schema.string({ description: 'API server FQDN.' }),
+      oidcIssuerUrl: Schema.string({ description: 'OIDC issuer URL (for workload identity federation).' }),
+    }),
+    printerColumns: [{ name: 'Location', jsonPath: '.spec.location' }, { name: 'FQDN', jsonPath: '.status.fqdn' }],
+  });
+  const composition = new Composition(apis, 'composition', { xrd, labels: { 'platform.contoso.com/provider': 'azure' } });
+  composition.addPatchAndTransform({
+    patchSets: {
+      common: [
+        Patches.fromComposite('spec.location', 'spec.forProvider.location'),
+        Patches.fromComposite('spec.environment', 'spec.forProvider.tags[environment]'),
+        Patches.fromComposite('metadata.name', 'spec.forProvider.tags[platform.contoso.com/cluster]'),
+      ],
+    },
+    resources: [
+      {
+        name: 'resource-group',
+        base: (scope) => new ResourceGroup(scope, 'rg', { spec: { forProvider: { location: 'westeurope' } } }),
+        patches: [
+          Patches.patchSet('common'),
+          Patches.fromComposite('metadata.name', 'metadata.annotations[crossplane.io/external-name]', { transforms: [Transforms.format('rg-%s')] }),
+        ],
+      },
+      {
+        name: 'cluster',
+        base: (scope) => new KubernetesCluster(scope, 'aks', {
+          spec: {
+            forProvider: {
+              location: 'westeurope',
+              resourceGroupNameSelector: { matchControllerRef: true },
+              identity: { type: 'SystemAssigned' },
+              azurePolicyEnabled: true,
+              oidcIssuerEnabled: true,
+              workloadIdentityEnabled: true,
+              roleBasedAccessControlEnabled: true,
+              automaticUpgradeChannel: 'patch',
+              skuTier: 'Standard',
+              defaultNodePool: { name: 'system', vmSize: 'Standard_D4s_v5', nodeCount: 3, onlyCriticalAddonsEnabled: true },
+            },
+          },
+        }),
+        patches: [
+          Patches.patchSet('common'),
+          Patches.fromComposite('metadata.name', 'metadata.annotations[crossplane.io/external-name]'),
+          Patches.fromComposite('metadata.name', 'spec.forProvider.dnsPrefix'),
+          Patches.fromComposite('spec.kubernetesVersion', 'spec.forProvider.kubernetesVersion'),
+          Patches.fromComposite('spec.nodeCount', 'spec.forProvider.defaultNodePool.nodeCount'),
+          Patches.fromComposite('spec.vmSize', 'spec.forProvider.defaultNodePool.vmSize'),
+          Patches.fromComposite('spec.environment', 'spec.forProvider.skuTier', { transforms: [Transforms.map({ dev: 'Free', stage: 'Standard', prod: 'Standard' })] }),
+          Patches.toComposite('status.atProvider.fqdn', 'status.fqdn'),
+          Patches.toComposite('status.atProvider.oidcIssuerUrl', 'status.oidcIssuerUrl'),
+        ],
+      },
+    ],
+  });
+  composition.addAutoReady();
+  activation.activateFor(composition);
+
+  // --- Instances, one folder per environment ----------------------------------------------------
+  const instances: Record<string, CompositeResource<typeof aksClusterSpec>> = {};
+  for (const [env, location, nodeCount] of [['dev', 'westeurope', 2], ['stage', 'northeurope', 3]] as const) {
+    const ns = `aks-${env}`;
+    const folder = repo.folder(`clusters/${env}`, { namespace: ns });
+    new kplus.Namespace(folder, 'namespace', { metadata: { name: ns } });
+    instances[env] = new CompositeResource(folder, 'cluster', {
+      xrd,
+      composition,
+      name: `aks-${env}`,
+      spec: { environment: env, location, nodeCount },
+    });
+  }
+  return { repo, xrd, composition, instances };
+}

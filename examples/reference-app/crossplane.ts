@@ -1,0 +1,208 @@
+// The reference app on Crossplane v2: the platform publishes `XApp` (a namespaced composite of a
+// PostgreSQL flexible server + database and a storage account + blob container); the app team
+// creates one instance and the Flask frontend reads its connection details from the Secret the
+// composition composes (Crossplane v2 composites have no Crossplane-written connection secret:
+// function-patch-and-transform composes `<xr name>-connection` in the XR's namespace).
+import * as kplus from 'cdk8s-plus-28';
+import { ResourceGroup } from '../../imports/crossplane/azure.m.upbound.io';
+import { FlexibleServer, FlexibleServerDatabase } from '../../imports/crossplane/dbforpostgresql.azure.m.upbound.io';
+import { Account, Container } from '../../imports/crossplane/storage.azure.m.upbound.io';
+import { GitOpsApp, RemovalPolicy, Repo } from '../../lib';
+import {
+  AzureClusterProviderConfig,
+  AzureCredentials,
+  CompositeResource,
+  CompositeResourceDefinition,
+  Composition,
+  ConnectionDetails,
+  CrossplaneFunction,
+  CrossplaneProvider,
+  DeploymentRuntimeConfig,
+  ManagedResourceActivationPolicy,
+  Patches,
+  Schema,
+  Transforms,
+} from '../../lib/crossplane';
+import { flaskFrontend } from './flask';
+
+export const REFERENCE_APP_CROSSPLANE_REPO_URL = 'https://github.com/contoso/reference-app-crossplane';
+const SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000001';
+const TENANT_ID = '00000000-0000-0000-0000-000000000002';
+const PROVIDER_CLIENT_ID = '00000000-0000-0000-0000-000000000003';
+const APP_CLIENT_ID = '00000000-0000-0000-0000-000000000004';
+
+/** The spec of the XApp API. */
+export const appSpec = Schema.object({
+  location: Schema.string({ required: true, enum: ['westeurope', 'northeurope', 'swedencentral'], description: 'Azure region.' }),
+  storageAccountName: Schema.string({ required: true, pattern: '^[a-z0-9]{3,24}$', description: 'Globally unique storage account name.' }),
+  databaseName: Schema.string({ pattern: '^[a-z][a-z0-9_]{0,62}$', default: 'app', description: 'PostgreSQL database name.' }),
+  containerName: Schema.string({ pattern: '^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$', default: 'uploads', description: 'Blob container name.' }),
+  postgres: Schema.object({
+    version: Schema.string({ enum: ['15', '16', '17'], default: '16' }),
+    skuName: Schema.string({ default: 'B_Standard_B1ms' }),
+    storageGb: Schema.integer({ minimum: 32, maximum: 16384, default: 32 }),
+  }, { default: {} }),
+});
+
+/** The connection details the XApp composition publishes. */
+export const XAPP_CONNECTION_KEYS = ['blobEndpoint', 'container', 'database', 'host', 'password', 'username'] as const;
+
+export interface ReferenceAppCrossplane {
+  readonly repo: Repo;
+  readonly xrd: CompositeResourceDefinition<typeof appSpec>;
+  readonly composition: Composition;
+  readonly instance: CompositeResource<typeof appSpec>;
+}
+
+export function referenceAppCrossplane(app: GitOpsApp): void {
+  buildReferenceAppCrossplane(app);
+}
+
+export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrossplane {
+  const repo = new Repo(app, 'reference-app-crossplane', { url: REFERENCE_APP_CROSSPLANE_REPO_URL });
+
+  // Crossplane runtime: providers (with workload identity), functions, credentials, activation.
+  const system = repo.folder('platform/crossplane');
+  const runtime = new DeploymentRuntimeConfig(system, 'runtime', {
+    name: 'azure-workload-identity',
+    serviceAccountName: 'provider-azure',
+    workloadIdentity: { clientId: PROVIDER_CLIENT_ID },
+  });
+  for (const service of ['family', 'dbforpostgresql', 'storage']) {
+    CrossplaneProvider.upjetAzure(system, `provider-${service}`, { service, runtimeConfig: runtime });
+  }
+  CrossplaneFunction.patchAndTransform(system, 'fn-pt', { version: 'v0.10.8' });
+  CrossplaneFunction.autoReady(system, 'fn-auto-ready', { version: 'v0.6.1' });
+  new AzureClusterProviderConfig(system, 'provider-config', {
+    credentials: AzureCredentials.oidcTokenFile(PROVIDER_CLIENT_ID),
+    subscriptionId: SUBSCRIPTION_ID,
+    tenantId: TENANT_ID,
+  });
+  const activation = new ManagedResourceActivationPolicy(system, 'activation', { name: 'reference-app' });
+
+  // The XApp API.
+  const apis = repo.folder('platform/apis');
+  const xrd = new CompositeResourceDefinition(apis, 'xrd', {
+    group: 'apps.contoso.com',
+    kind: 'XApp',
+    plural: 'xapps',
+    version: 'v1alpha1',
+    spec: appSpec,
+    status: Schema.object({ databaseHost: Schema.string(), blobEndpoint: Schema.string() }),
+  });
+  const composition = new Composition(apis, 'composition', { xrd });
+  composition.addPatchAndTransform({
+    patchSets: {
+      located: [Patches.fromComposite('spec.location', 'spec.forProvider.location')],
+    },
+    resources: [
+      {
+        name: 'resource-group',
+        base: (s) => new ResourceGroup(s, 'rg', { spec: { forProvider: { location: 'westeurope' } } }),
+        patches: [
+          Patches.patchSet('located'),
+          Patches.combineFromComposite(['metadata.namespace', 'metadata.name'], 'rg-%s-%s', 'metadata.annotations[crossplane.io/external-name]'),
+        ],
+      },
+      {
+        name: 'postgres',
+        base: (s) => new FlexibleServer(s, 'pg', {
+          spec: {
+            forProvider: {
+              location: 'westeurope',
+              resourceGroupNameSelector: { matchControllerRef: true },
+              administratorLogin: 'pgadmin',
+              autoGeneratePassword: true,
+              administratorPasswordSecretRef: { name: 'set-by-patch', key: 'password' },
+              publicNetworkAccessEnabled: false,
+              geoRedundantBackupEnabled: false,
+              backupRetentionDays: 14,
+            },
+            writeConnectionSecretToRef: { name: 'set-by-patch' },
+          },
+        }),
+        patches: [
+          Patches.patchSet('located'),
+          Patches.fromComposite('metadata.name', 'spec.forProvider.administratorPasswordSecretRef.name', { transforms: [Transforms.format('%s-pg-admin')] }),
+          Patches.fromComposite('metadata.name', 'spec.writeConnectionSecretToRef.name', { transforms: [Transforms.format('%s-pg')] }),
+          Patches.fromComposite('spec.postgres.version', 'spec.forProvider.version'),
+          Patches.fromComposite('spec.postgres.skuName', 'spec.forProvider.skuName'),
+          Patches.fromComposite('spec.postgres.storageGb', 'spec.forProvider.storageMb', { transforms: [Transforms.multiply(1024)] }),
+          Patches.toComposite('status.atProvider.fqdn', 'status.databaseHost'),
+        ],
+        connectionDetails: [
+          ConnectionDetails.fromFieldPath('host', 'status.atProvider.fqdn'),
+          ConnectionDetails.fromFieldPath('username', 'spec.forProvider.administratorLogin'),
+          ConnectionDetails.fromConnectionSecretKey('password', 'attribute.administrator_password'),
+        ],
+      },
+      {
+        name: 'database',
+        base: (s) => new FlexibleServerDatabase(s, 'db', {
+          spec: { forProvider: { serverIdSelector: { matchControllerRef: true }, charset: 'UTF8', collation: 'en_US.utf8' } },
+        }),
+        removalPolicy: RemovalPolicy.RETAIN,
+        patches: [Patches.fromComposite('spec.databaseName', 'metadata.annotations[crossplane.io/external-name]')],
+        connectionDetails: [ConnectionDetails.fromFieldPath('database', 'metadata.annotations[crossplane.io/external-name]')],
+      },
+      {
+        name: 'storage',
+        base: (s) => new Account(s, 'sa', {
+          spec: {
+            forProvider: {
+              location: 'westeurope',
+              resourceGroupNameSelector: { matchControllerRef: true },
+              accountTier: 'Standard',
+              accountReplicationType: 'ZRS',
+              minTlsVersion: 'TLS1_2',
+              sharedAccessKeyEnabled: false,
+              allowNestedItemsToBePublic: false,
+              defaultToOauthAuthentication: true,
+              httpsTrafficOnlyEnabled: true,
+            },
+          },
+        }),
+        patches: [
+          Patches.patchSet('located'),
+          Patches.fromComposite('spec.storageAccountName', 'metadata.annotations[crossplane.io/external-name]'),
+          Patches.toComposite('status.atProvider.primaryBlobEndpoint', 'status.blobEndpoint'),
+        ],
+        connectionDetails: [ConnectionDetails.fromFieldPath('blobEndpoint', 'status.atProvider.primaryBlobEndpoint')],
+      },
+      {
+        name: 'container',
+        base: (s) => new Container(s, 'c', {
+          spec: { forProvider: { storageAccountIdSelector: { matchControllerRef: true }, containerAccessType: 'private' } },
+        }),
+        removalPolicy: RemovalPolicy.RETAIN,
+        patches: [Patches.fromComposite('spec.containerName', 'metadata.annotations[crossplane.io/external-name]')],
+        connectionDetails: [ConnectionDetails.fromFieldPath('container', 'metadata.annotations[crossplane.io/external-name]')],
+      },
+    ],
+  });
+  composition.addAutoReady();
+  activation.activateFor(composition);
+
+  // The app team's folder: the XApp instance and the Flask frontend reading its connection Secret.
+  const ns = 'reference-app';
+  const apps = repo.folder('apps/reference-app', { namespace: ns });
+  new kplus.Namespace(apps, 'namespace', { metadata: { name: ns } });
+  const instance = new CompositeResource(apps, 'xapp', {
+    xrd,
+    composition,
+    name: 'reference-app',
+    spec: { location: 'westeurope', storageAccountName: 'contosorefapp01', databaseName: 'refapp' },
+  });
+  const serviceAccount = new kplus.ServiceAccount(apps, 'sa', {
+    metadata: { name: 'reference-app', annotations: { 'azure.workload.identity/client-id': APP_CLIENT_ID } },
+    automountToken: false,
+  });
+  const env: Record<string, kplus.EnvValue> = {};
+  const vars: Record<string, (typeof XAPP_CONNECTION_KEYS)[number]> = {
+    DB_HOST: 'host', DB_NAME: 'database', DB_USER: 'username', DB_PASSWORD: 'password', STORAGE_BLOB_ENDPOINT: 'blobEndpoint', STORAGE_CONTAINER: 'container',
+  };
+  for (const [name, key] of Object.entries(vars)) env[name] = instance.connectionDetail(key).envValue(apps, `env.${name}`);
+  env.AZURE_CLIENT_ID = kplus.EnvValue.fromValue(APP_CLIENT_ID);
+  flaskFrontend(apps, { name: 'reference-app', namespace: ns, serviceAccount, env, host: 'reference-app.contoso.com' });
+  return { repo, xrd, composition, instance };
+}

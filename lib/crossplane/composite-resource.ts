@@ -1,0 +1,205 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { ExportedValue } from '../core/exported-value';
+import { addProvided, addReference } from '../core/references';
+import { Composition } from './composition';
+import { InferSchema, ObjectField } from './schema';
+import { validateWithSchema } from './schema-validation';
+import { CompositeResourceDefinition, XrdScope } from './xrd';
+
+/** How an instance picks its composition. */
+export interface CompositionChoice {
+  /**
+   * The composition to use (`compositionRef`).
+   * @default - Crossplane selects by `compositionSelector`, the XRD's default, or the only composition of the type
+   */
+  readonly composition?: Composition;
+  /** Labels of the composition to select (`compositionSelector.matchLabels`). @default - none */
+  readonly compositionSelector?: Record<string, string>;
+  /** Whether new composition revisions are picked up automatically. @default 'Automatic' */
+  readonly compositionUpdatePolicy?: 'Automatic' | 'Manual';
+}
+
+/** Props of a {@link CompositeResource}. */
+export interface CompositeResourceProps<S extends ObjectField<any, any>> extends CompositionChoice {
+  /** The XRD (a v2 one, or a legacy one for cluster-scoped legacy composites). */
+  readonly xrd: CompositeResourceDefinition<S>;
+  /** Name of the composite (a DNS subdomain; composed resources are named after it). */
+  readonly name: string;
+  /**
+   * Namespace (namespaced XRDs only).
+   * @default - the folder's namespace
+   */
+  readonly namespace?: string;
+  /** The spec, typed from the XRD's schema and validated against it. */
+  readonly spec: InferSchema<S>;
+  /** Labels. @default - none */
+  readonly labels?: Record<string, string>;
+  /**
+   * Name of the connection Secret the composition writes (v2: function-patch-and-transform's
+   * default is `<name>-connection` in the composite's namespace).
+   * @default `<name>-connection`
+   */
+  readonly connectionSecretName?: string;
+}
+
+/**
+ * An instance of a composite resource (XR) of an XRD defined in the app: `spec` is typed from the
+ * XRD's schema builder and validated against the XRD's openAPIV3Schema (strict, with CEL rules)
+ * when constructed. The XRD, the chosen composition and the namespaced ProviderConfigs its bases
+ * use must be objects of the app on the same cluster.
+ *
+ * @example
+ * new CompositeResource(devFolder, 'cluster', { xrd, name: 'aks-dev', spec: { location: 'westeurope' } });
+ */
+export class CompositeResource<S extends ObjectField<any, any> = ObjectField<any, any>> extends Construct {
+  public readonly name: string;
+  public readonly namespace?: string;
+  public readonly apiObject: ApiObject;
+  public readonly xrd: CompositeResourceDefinition<S>;
+  /** Name of the connection Secret (v2 composites). */
+  public readonly connectionSecretName: string;
+  private readonly composition?: Composition;
+  private secretProvided = false;
+
+  public constructor(scope: Construct, id: string, props: CompositeResourceProps<S>) {
+    super(scope, id);
+    this.xrd = props.xrd;
+    this.name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
+    if (props.namespace !== undefined) {
+      if (props.xrd.scope !== XrdScope.NAMESPACED) throw propError(this, 'namespace', `${props.xrd.kind} is cluster-scoped (scope ${props.xrd.scope}): leave namespace out`);
+      checkString(this, 'namespace', props.namespace, DNS_LABEL);
+    }
+    this.composition = props.composition;
+    const choice = compositionFields(this, props, props.xrd);
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: props.xrd.apiVersion,
+      kind: props.xrd.kind,
+      metadata: { name: this.name, namespace: props.namespace, labels: props.labels },
+      spec: { ...(props.spec as object), ...(props.xrd.legacy ? choice : Object.keys(choice).length ? { crossplane: choice } : {}) },
+    } as any);
+    this.namespace = props.xrd.scope === XrdScope.NAMESPACED ? this.apiObject.metadata.namespace : undefined;
+    if (props.xrd.scope === XrdScope.NAMESPACED && !this.namespace) {
+      throw propError(this, 'namespace', `${props.xrd.kind} is namespaced: set namespace, or create the composite in a folder with a namespace`);
+    }
+    this.connectionSecretName = checkString(this, 'connectionSecretName', props.connectionSecretName ?? `${this.name}-connection`, DNS_SUBDOMAIN);
+    const issues = validateWithSchema(props.xrd.compositeSchema(), props.xrd.apiVersion, props.xrd.kind, props.xrd.scope === XrdScope.NAMESPACED ? 'Namespaced' : 'Cluster', this.apiObject.toJson());
+    if (issues.length > 0) throw propError(this, 'spec', `does not match the schema of ${props.xrd.kind} (${props.xrd.apiVersion}): ${issues.join('; ')}`);
+
+    addReference(this, 'xrd', { apiGroup: 'apiextensions.crossplane.io', kind: 'CompositeResourceDefinition', name: props.xrd.name });
+    if (props.composition) {
+      for (const ref of props.composition.providerConfigRefs) {
+        if (!this.namespace) continue;
+        addReference(this, `composition.${ref.resource}.providerConfigRef`, { apiGroup: ref.apiGroup, kind: 'ProviderConfig', name: ref.name, namespace: this.namespace });
+      }
+    }
+  }
+
+  /**
+   * A key of the composite's connection Secret, which the composition composes (v2 composites;
+   * legacy ones use a {@link Claim}'s secret). Checked against the composition's connection
+   * details when a composition was given; using it declares the Secret as provided.
+   */
+  public connectionDetail(key: string): ExportedValue {
+    if (this.xrd.legacy) throw propError(this, 'connectionDetail', 'legacy composites write their connection secret through a Claim (Claim.connectionDetail)');
+    if (this.composition) {
+      const keys = this.composition.connectionDetailNames();
+      if (!keys.includes(key)) throw propError(this, 'connectionDetail', `"${key}" is not a connection detail of composition ${this.composition.name} (${keys.join(', ') || 'none'})`);
+    }
+    const namespace = this.namespace!;
+    return new ExportedValue(
+      () => ({ kind: 'Secret', name: this.connectionSecretName, namespace, key }),
+      () => {
+        if (this.secretProvided) return;
+        this.secretProvided = true;
+        addProvided(this, { apiGroup: '', kind: 'Secret', name: this.connectionSecretName, namespace });
+      },
+    );
+  }
+}
+
+/** Props of a {@link Claim}. */
+export interface ClaimProps<S extends ObjectField<any, any>> extends CompositionChoice {
+  /** The legacy XRD offering the claim (`claimNames`). */
+  readonly xrd: CompositeResourceDefinition<S>;
+  /** Name of the claim. */
+  readonly name: string;
+  /** Namespace. @default - the folder's namespace */
+  readonly namespace?: string;
+  /** The spec, typed from the XRD's schema. */
+  readonly spec: InferSchema<S>;
+  /** Labels. @default - none */
+  readonly labels?: Record<string, string>;
+  /** Secret (in the claim's namespace) Crossplane writes the connection details to. @default - no connection secret */
+  readonly connectionSecretName?: string;
+  /** Delete the composite in the foreground (wait for composed resources). @default 'Background' */
+  readonly compositeDeletePolicy?: 'Background' | 'Foreground';
+}
+
+/**
+ * A claim of a legacy (v1, `XrdScope.LEGACY_CLUSTER`) XRD: a namespaced handle to a cluster-scoped
+ * composite. Crossplane v2 APIs use namespaced {@link CompositeResource}s instead.
+ */
+export class Claim<S extends ObjectField<any, any> = ObjectField<any, any>> extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly apiObject: ApiObject;
+  private readonly connectionSecretName?: string;
+  private secretProvided = false;
+
+  public constructor(scope: Construct, id: string, props: ClaimProps<S>) {
+    super(scope, id);
+    if (!props.xrd.claim) throw propError(this, 'xrd', `${props.xrd.kind} offers no claims (claimNames of a XrdScope.LEGACY_CLUSTER XRD)`);
+    this.name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
+    if (props.namespace !== undefined) checkString(this, 'namespace', props.namespace, DNS_LABEL);
+    if (props.connectionSecretName !== undefined) checkString(this, 'connectionSecretName', props.connectionSecretName, DNS_SUBDOMAIN);
+    this.connectionSecretName = props.connectionSecretName;
+    const choice = compositionFields(this, props, props.xrd);
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: props.xrd.claim.apiVersion,
+      kind: props.xrd.claim.kind,
+      metadata: { name: this.name, namespace: props.namespace, labels: props.labels },
+      spec: {
+        ...(props.spec as object),
+        ...choice,
+        ...(props.compositeDeletePolicy ? { compositeDeletePolicy: props.compositeDeletePolicy } : {}),
+        ...(props.connectionSecretName ? { writeConnectionSecretToRef: { name: props.connectionSecretName } } : {}),
+      },
+    } as any);
+    const ns = this.apiObject.metadata.namespace;
+    if (!ns) throw propError(this, 'namespace', 'claims are namespaced: set namespace, or create the claim in a folder with a namespace');
+    this.namespace = ns;
+    const issues = validateWithSchema(props.xrd.claimSchema()!, props.xrd.claim.apiVersion, props.xrd.claim.kind, 'Namespaced', this.apiObject.toJson());
+    if (issues.length > 0) throw propError(this, 'spec', `does not match the schema of ${props.xrd.claim.kind} (${props.xrd.claim.apiVersion}): ${issues.join('; ')}`);
+    addReference(this, 'xrd', { apiGroup: 'apiextensions.crossplane.io', kind: 'CompositeResourceDefinition', name: props.xrd.name });
+  }
+
+  /** A key of the claim's connection Secret (needs `connectionSecretName`). */
+  public connectionDetail(key: string): ExportedValue {
+    const name = this.connectionSecretName;
+    if (!name) throw propError(this, 'connectionSecretName', 'is required to read connection details');
+    return new ExportedValue(
+      () => ({ kind: 'Secret', name, namespace: this.namespace, key }),
+      () => {
+        if (this.secretProvided) return;
+        this.secretProvided = true;
+        addProvided(this, { apiGroup: '', kind: 'Secret', name, namespace: this.namespace });
+      },
+    );
+  }
+}
+
+function compositionFields(scope: Construct, props: CompositionChoice, xrd: CompositeResourceDefinition<any>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (props.composition) {
+    if (props.composition.xrd.name !== xrd.name) {
+      throw propError(scope, 'composition', `composition ${props.composition.name} composes ${props.composition.xrd.kind}, not ${xrd.kind}`);
+    }
+    out.compositionRef = { name: props.composition.name };
+    addReference(scope, 'composition', { apiGroup: 'apiextensions.crossplane.io', kind: 'Composition', name: props.composition.name });
+  }
+  if (props.compositionSelector) out.compositionSelector = { matchLabels: { ...props.compositionSelector } };
+  if (props.compositionUpdatePolicy) out.compositionUpdatePolicy = props.compositionUpdatePolicy;
+  return out;
+}

@@ -1,0 +1,509 @@
+import { ApiObject, App, Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Composition as CompositionL1, CompositionSpecMode } from '../../imports/crossplane/apiextensions.crossplane.io';
+import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { addReference, ObjectRef } from '../core/references';
+import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, removalPolicyAnnotations, FLUX_PRUNE_ANNOTATION } from '../core/removal-policy';
+import { SchemaRegistry } from '../core/validation';
+import { groupOf } from '../core/validation/metadata';
+import { checkFieldPath } from './field-path';
+import { ConnectionDetail, Patch, ReadinessCheck } from './patches';
+import { ObservedResource, PT_INPUT_API_VERSION, renderComposition, RenderResult } from './render';
+import { applyDefaults, validateWithSchema } from './schema-validation';
+import { ICompositeResourceDefinition, XrdScope } from './xrd';
+
+/** A composition function, by object or by name. */
+export type FunctionRef = { readonly name: string } | string;
+
+/**
+ * The base of a composed resource: any L1 object (upjet-azure, ASO or core kinds), given as
+ * - a factory `(scope) => new KubernetesCluster(scope, 'x', {...})` (created outside the app's
+ *   tree: it never becomes a file),
+ * - an ApiObject already created (it is removed from the tree), or
+ * - a plain manifest (e.g. `KubernetesCluster.manifest({...})`).
+ */
+export type ComposedBase = ((scope: Construct) => ApiObject) | ApiObject | { readonly apiVersion: string; readonly kind: string; readonly [key: string]: unknown };
+
+/** A resource composed by function-patch-and-transform. */
+export interface ComposedResourceProps {
+  /** Name of the resource in the composition (unique per step; Crossplane tracks the resource by it). */
+  readonly name: string;
+  /** The base object (see {@link ComposedBase}); `metadata.name` is left to Crossplane unless set explicitly. */
+  readonly base: ComposedBase;
+  /** Patches, in order. Paths are checked against the XRD and the base kind's schema. @default - none */
+  readonly patches?: Patch[];
+  /** Readiness checks. @default - function-patch-and-transform's default (`Ready=True`) */
+  readonly readinessChecks?: ReadinessCheck[];
+  /** Connection details the resource contributes to the composite's connection Secret. @default - none */
+  readonly connectionDetails?: ConnectionDetail[];
+  /**
+   * What happens to the real resource when the composite is deleted: for Crossplane managed
+   * resources (`*.upbound.io`) the base gets the matching `spec.managementPolicies`; for ASO
+   * resources, ASO's reconcile-policy annotation.
+   * @default RemovalPolicy.RETAIN for stateful kinds (`isStatefulKind`), else RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Where a v2 composite's connection Secret is written (function-patch-and-transform composes it). */
+export interface ConnectionSecretProps {
+  /** Name. @default `<composite name>-connection` */
+  readonly name?: string;
+  /** Namespace. @default - the composite's namespace */
+  readonly namespace?: string;
+  /** Patches from the composite to `name` / `namespace` (FromCompositeFieldPath, CombineFromComposite). @default - none */
+  readonly patches?: Patch[];
+}
+
+/** A function-patch-and-transform step. */
+export interface PatchAndTransformStepProps {
+  /** Step name. @default 'patch-and-transform' */
+  readonly step?: string;
+  /** The function. @default 'function-patch-and-transform' */
+  readonly function?: FunctionRef;
+  /** Composed resources (more with `step.addResource()`). @default - none */
+  readonly resources?: ComposedResourceProps[];
+  /** Named patch sets, used with `Patches.patchSet(name)`. @default - none */
+  readonly patchSets?: Record<string, Patch[]>;
+  /** Patches between the composite and the pipeline environment. @default - none */
+  readonly environmentPatches?: Patch[];
+  /** The connection Secret of a v2 composite. @default - `<composite name>-connection` in the composite's namespace, when there are connection details */
+  readonly connectionSecret?: ConnectionSecretProps;
+}
+
+/** A function-auto-ready step. */
+export interface AutoReadyStepProps {
+  /** Step name. @default 'automatically-detect-ready-composed-resources' */
+  readonly step?: string;
+  /** The function. @default 'function-auto-ready' */
+  readonly function?: FunctionRef;
+}
+
+/** A step of any other function (go-templating, KCL, ...), with its input as data. */
+export interface FunctionStepProps {
+  /** Step name. */
+  readonly step: string;
+  /** The function. */
+  readonly function: FunctionRef;
+  /** The function's input (an object with apiVersion and kind). @default - none */
+  readonly input?: Record<string, unknown>;
+  /** Secrets passed to the function as credentials (name → Secret). @default - none */
+  readonly credentials?: Array<{ readonly name: string; readonly secretName: string; readonly secretNamespace: string }>;
+}
+
+/** Props of a {@link Composition}. */
+export interface CompositionProps {
+  /** The XRD whose composite resources this composition composes. */
+  readonly xrd: ICompositeResourceDefinition;
+  /** Name. @default - the XRD's name (`<plural>.<group>`) */
+  readonly name?: string;
+  /** Labels (for `compositionSelector`s). @default - none */
+  readonly labels?: Record<string, string>;
+  /**
+   * Namespace for connection secrets of legacy (v1) composites.
+   * @default - none (only allowed for XrdScope.LEGACY_CLUSTER XRDs)
+   */
+  readonly writeConnectionSecretsToNamespace?: string;
+}
+
+/** Options of {@link Composition.render}. */
+export interface CompositionRenderOptions {
+  /** Name of the example composite. @default 'example' */
+  readonly name?: string;
+  /** Namespace of the example composite (namespaced XRDs). @default 'default' */
+  readonly namespace?: string;
+  /** Observed composed resources, by resource name. @default - none */
+  readonly observed?: Record<string, ObservedResource>;
+  /** The pipeline environment. @default {} */
+  readonly environment?: Record<string, unknown>;
+}
+
+interface Step {
+  readonly index: number;
+  render(): Record<string, unknown>;
+}
+
+/** A reference from a composed base to a namespaced ProviderConfig (resolved per instance namespace). */
+export interface NamespacedProviderConfigRef {
+  readonly resource: string;
+  readonly apiGroup: string;
+  readonly name: string;
+}
+
+const UNNAMED = 'cdk8s-platform-unnamed-base';
+
+class BaseChart extends Chart {
+  public generateObjectName(): string {
+    return UNNAMED;
+  }
+}
+
+/**
+ * A function-patch-and-transform step of a {@link Composition}. Add resources with
+ * {@link addResource}; each patch path is checked when added.
+ */
+export class PatchAndTransformStep implements Step {
+  public readonly step: string;
+  private readonly resources: Array<{ name: string; base: Record<string, unknown>; props: ComposedResourceProps }> = [];
+  private readonly patchSets: Record<string, Patch[]>;
+
+  /** @internal */
+  public constructor(private readonly composition: Composition, public readonly index: number, private readonly props: PatchAndTransformStepProps) {
+    this.step = props.step ?? 'patch-and-transform';
+    this.patchSets = { ...(props.patchSets ?? {}) };
+    for (const [name, patches] of Object.entries(this.patchSets)) {
+      patches.forEach((p, i) => {
+        if (p.type === 'PatchSet') throw propError(composition, `pipeline[${index}].patchSets.${name}[${i}]`, 'a patch in a patch set cannot be of type PatchSet');
+      });
+    }
+    const prop = `pipeline[${index}]`;
+    for (const [i, p] of (props.environmentPatches ?? []).entries()) {
+      if (['FromCompositeFieldPath', 'CombineFromComposite', 'ToEnvironmentFieldPath'].includes(p.type)) {
+        for (const from of sourcePaths(p)) composition.checkCompositePath(`${prop}.environment.patches[${i}]`, `step "${this.step}": environment patch ${i}`, 'fromFieldPath', from);
+      } else if (['ToCompositeFieldPath', 'FromEnvironmentFieldPath', 'CombineToComposite'].includes(p.type)) {
+        composition.checkCompositePath(`${prop}.environment.patches[${i}]`, `step "${this.step}": environment patch ${i}`, 'toFieldPath', String(p.json.toFieldPath));
+      } else {
+        throw propError(composition, `${prop}.environment.patches[${i}]`, `patch type ${p.type} is not allowed in environment patches`);
+      }
+    }
+    for (const [i, p] of (props.connectionSecret?.patches ?? []).entries()) {
+      if (p.type !== 'FromCompositeFieldPath' && p.type !== 'CombineFromComposite') {
+        throw propError(composition, `${prop}.connectionSecret.patches[${i}]`, `patch type ${p.type} is not supported (FromCompositeFieldPath or CombineFromComposite)`);
+      }
+      for (const from of sourcePaths(p)) composition.checkCompositePath(`${prop}.connectionSecret.patches[${i}]`, `step "${this.step}": connection secret patch ${i}`, 'fromFieldPath', from);
+      if (p.json.toFieldPath !== 'name' && p.json.toFieldPath !== 'namespace') {
+        throw propError(composition, `${prop}.connectionSecret.patches[${i}]`, `toFieldPath must be "name" or "namespace", got "${String(p.json.toFieldPath)}"`);
+      }
+    }
+    if (props.connectionSecret && composition.xrd.legacy) {
+      throw propError(composition, `${prop}.connectionSecret`, 'legacy (v1) composites write their connection secret through Crossplane: use writeConnectionSecretsToNamespace');
+    }
+    for (const r of props.resources ?? []) this.addResource(r);
+  }
+
+  /** Names of the resources added so far. */
+  public get resourceNames(): string[] {
+    return this.resources.map((r) => r.name);
+  }
+
+  /** Names of the connection details the resources contribute. */
+  public get connectionDetailNames(): string[] {
+    return this.resources.flatMap((r) => (r.props.connectionDetails ?? []).map((d) => String(d.json.name)));
+  }
+
+  /** Adds a composed resource. Throws when a patch, readiness or connection path is not in the schemas. */
+  public addResource(props: ComposedResourceProps): void {
+    const c = this.composition;
+    const i = this.resources.length;
+    const prop = `pipeline[${this.index}].resources[${i}]`;
+    if (!props.name || !/^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/.test(props.name)) {
+      throw propError(c, `${prop}.name`, `"${props.name}" is invalid: must be letters, digits, "-", "_" and "." (starting and ending with a letter or digit)`);
+    }
+    if (c.allResourceNames().includes(props.name)) throw propError(c, `${prop}.name`, `resource "${props.name}" is already composed by this composition`);
+    const base = resolveBase(c, `${prop}.base`, props.base);
+    const apiVersion = String(base.apiVersion);
+    const kind = String(base.kind);
+    const policy = props.removalPolicy ?? (isStatefulKind(apiVersion, kind) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+    if (!Object.values(RemovalPolicy).includes(policy)) throw propError(c, `${prop}.removalPolicy`, `"${String(policy)}" is not a RemovalPolicy`);
+    applyBasePolicy(base, policy);
+
+    const kindSchema = SchemaRegistry.default().get(apiVersion, kind)?.schema;
+    const where = `step "${this.step}": resource "${props.name}"`;
+    const checkBase = (p: string, field: string, path: string, w = where) => {
+      if (!kindSchema) return;
+      const why = checkFieldPath(kindSchema, path);
+      if (why) throw propError(c, p, `${w}: ${field} "${path}" is not in the schema of ${kind} (${apiVersion}): ${why}`);
+    };
+    const patches: Patch[] = [];
+    for (const [j, p] of (props.patches ?? []).entries()) {
+      if (p.type === 'PatchSet') {
+        const set = this.patchSets[String(p.json.patchSetName)];
+        if (!set) throw propError(c, `${prop}.patches[${j}]`, `${where}: patch set "${String(p.json.patchSetName)}" is not defined in this step (defined: ${Object.keys(this.patchSets).sort().join(', ') || 'none'})`);
+        patches.push(...set.map((sp) => ({ ...sp, from: `patch set "${String(p.json.patchSetName)}"` } as Patch)));
+      } else patches.push(p);
+    }
+    patches.forEach((p, j) => {
+      const pp = `${prop}.patches[${j}]`;
+      const w = (p as any).from ? `${where}: ${(p as any).from}` : where;
+      const compositeCheck = (field: string, path: string) => c.checkCompositePath(pp, w, field, path);
+      switch (p.type) {
+        case 'FromCompositeFieldPath':
+        case 'CombineFromComposite':
+          for (const from of sourcePaths(p)) compositeCheck('fromFieldPath', from);
+          checkBase(pp, 'toFieldPath', String(p.json.toFieldPath), w);
+          break;
+        case 'FromEnvironmentFieldPath':
+          checkBase(pp, 'toFieldPath', String(p.json.toFieldPath), w);
+          break;
+        case 'ToCompositeFieldPath':
+        case 'CombineToComposite':
+          for (const from of sourcePaths(p)) checkBase(pp, 'fromFieldPath', from, w);
+          compositeCheck('toFieldPath', String(p.json.toFieldPath));
+          break;
+        case 'ToEnvironmentFieldPath':
+          for (const from of sourcePaths(p)) checkBase(pp, 'fromFieldPath', from, w);
+          break;
+        default:
+          throw propError(c, pp, `${where}: unknown patch type ${p.type}`);
+      }
+    });
+    for (const [j, r] of (props.readinessChecks ?? []).entries()) {
+      if (typeof r.json.fieldPath === 'string') checkBase(`${prop}.readinessChecks[${j}]`, 'fieldPath', r.json.fieldPath);
+    }
+    for (const [j, d] of (props.connectionDetails ?? []).entries()) {
+      if (typeof d.json.fromFieldPath === 'string') checkBase(`${prop}.connectionDetails[${j}]`, 'fromFieldPath', d.json.fromFieldPath);
+      if (d.json.type === 'FromConnectionSecretKey' && kindSchema && !hasWriteConnectionSecret(base, props.patches ?? [])) {
+        throw propError(c, `${prop}.connectionDetails[${j}]`, `${where}: FromConnectionSecretKey needs the base to write a connection secret: set spec.writeConnectionSecretToRef.name in the base or patch it`);
+      }
+    }
+    c.recordProviderConfigRef(`${prop}.base.spec.providerConfigRef`, props.name, base, kindSchema);
+    this.resources.push({ name: props.name, base, props });
+  }
+
+  /** @internal */
+  public render(): Record<string, unknown> {
+    const input: Record<string, unknown> = { apiVersion: PT_INPUT_API_VERSION, kind: 'Resources' };
+    const sets = Object.keys(this.patchSets).sort();
+    if (sets.length > 0) input.patchSets = sets.map((name) => ({ name, patches: this.patchSets[name].map((p) => p.json) }));
+    if (this.props.environmentPatches?.length) input.environment = { patches: this.props.environmentPatches.map((p) => p.json) };
+    input.resources = this.resources.map(({ name, base, props }) => {
+      const r: Record<string, unknown> = { name, base };
+      if (props.patches?.length) r.patches = props.patches.map((p) => p.json);
+      if (props.readinessChecks?.length) r.readinessChecks = props.readinessChecks.map((x) => x.json);
+      if (props.connectionDetails?.length) r.connectionDetails = props.connectionDetails.map((x) => x.json);
+      return r;
+    });
+    const cs = this.props.connectionSecret;
+    if (cs) {
+      const w: Record<string, unknown> = {};
+      if (cs.name) w.name = cs.name;
+      if (cs.namespace) w.namespace = cs.namespace;
+      if (cs.patches?.length) w.patches = cs.patches.map((p) => p.json);
+      input.writeConnectionSecretToRef = w;
+    }
+    return { step: this.step, functionRef: { name: this.composition.functionName(this.props.function ?? 'function-patch-and-transform') }, input };
+  }
+}
+
+/**
+ * A Crossplane Composition in `Pipeline` mode, with typed steps:
+ * {@link addPatchAndTransform} (function-patch-and-transform; every patch path is checked against
+ * the XRD and the base kind's schema), {@link addAutoReady} and {@link addFunctionStep} (any other
+ * function, input as data). {@link render} applies the patch-and-transform steps to an example
+ * composite offline, like `crossplane render` without Docker.
+ *
+ * References: the XRD (`compositeTypeRef`), each step's Function and each base's
+ * (Cluster)ProviderConfig must be objects of the app (or declared with `addProvided`).
+ */
+export class Composition extends Construct {
+  public readonly name: string;
+  public readonly xrd: ICompositeResourceDefinition;
+  public readonly apiObject: CompositionL1;
+  private readonly steps: Step[] = [];
+  private readonly namespacedProviderConfigs: NamespacedProviderConfigRef[] = [];
+
+  public constructor(scope: Construct, id: string, props: CompositionProps) {
+    super(scope, id);
+    if (!props.xrd) throw propError(this, 'xrd', 'is required');
+    this.xrd = props.xrd;
+    this.name = checkString(this, 'name', props.name ?? props.xrd.name, DNS_SUBDOMAIN);
+    if (props.writeConnectionSecretsToNamespace !== undefined && !props.xrd.legacy) {
+      throw propError(this, 'writeConnectionSecretsToNamespace', 'only legacy (XrdScope.LEGACY_CLUSTER) composites have Crossplane-written connection secrets; a v2 composition composes the Secret (connectionSecret of the patch-and-transform step)');
+    }
+    this.apiObject = new CompositionL1(this, 'Resource', {
+      metadata: { name: this.name, labels: props.labels },
+      spec: {
+        compositeTypeRef: { apiVersion: props.xrd.apiVersion, kind: props.xrd.kind },
+        mode: CompositionSpecMode.PIPELINE,
+        pipeline: Lazy.any({ produce: () => this.steps.map((s) => s.render()) }),
+        writeConnectionSecretsToNamespace: props.writeConnectionSecretsToNamespace,
+      },
+    });
+    addReference(this, 'compositeTypeRef', { apiGroup: 'apiextensions.crossplane.io', kind: 'CompositeResourceDefinition', name: props.xrd.name });
+    this.node.addValidation({ validate: () => (this.steps.length === 0 ? ['prop "pipeline": a composition needs at least one step (addPatchAndTransform, addFunctionStep)'] : []) });
+  }
+
+  /** Adds a function-patch-and-transform step. */
+  public addPatchAndTransform(props: PatchAndTransformStepProps = {}): PatchAndTransformStep {
+    const step = new PatchAndTransformStep(this, this.steps.length, props);
+    this.addStep(step, step.step);
+    this.functionName(props.function ?? 'function-patch-and-transform', `pipeline[${step.index}].functionRef`);
+    return step;
+  }
+
+  /** Adds a function-auto-ready step (marks the composite ready when every composed resource is). */
+  public addAutoReady(props: AutoReadyStepProps = {}): void {
+    const index = this.steps.length;
+    const name = props.step ?? 'automatically-detect-ready-composed-resources';
+    const fn = this.functionName(props.function ?? 'function-auto-ready', `pipeline[${index}].functionRef`);
+    this.addStep({ index, render: () => ({ step: name, functionRef: { name: fn } }) }, name);
+  }
+
+  /** Adds a step of any other function (go-templating, KCL, ...), with its input as data. */
+  public addFunctionStep(props: FunctionStepProps): void {
+    const index = this.steps.length;
+    checkString(this, `pipeline[${index}].step`, props.step, { min: 1, max: 63, pattern: /^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/, description: 'a step name (letters, digits, "-", "_", ".")' });
+    if (props.input !== undefined && (typeof props.input.apiVersion !== 'string' || typeof props.input.kind !== 'string')) {
+      throw propError(this, `pipeline[${index}].input`, 'must be an object with apiVersion and kind (the function\'s input type)');
+    }
+    const fn = this.functionName(props.function, `pipeline[${index}].functionRef`);
+    const credentials = props.credentials?.map((c, i) => {
+      addReference(this, `pipeline[${index}].credentials[${i}].secretRef`, { apiGroup: '', kind: 'Secret', name: c.secretName, namespace: c.secretNamespace });
+      return { name: c.name, source: 'Secret', secretRef: { name: c.secretName, namespace: c.secretNamespace } };
+    });
+    const input = props.input ? JSON.parse(JSON.stringify(props.input)) : undefined;
+    this.addStep({
+      index,
+      render: () => ({ step: props.step, functionRef: { name: fn }, ...(input ? { input } : {}), ...(credentials ? { credentials } : {}) }),
+    }, props.step);
+  }
+
+  /** Step names, in order. */
+  public get stepNames(): string[] {
+    return this.stepNameList.slice();
+  }
+
+  private readonly stepNameList: string[] = [];
+
+  private addStep(step: Step, name: string): void {
+    if (this.stepNameList.includes(name)) throw propError(this, `pipeline[${step.index}].step`, `step "${name}" is already defined`);
+    this.stepNameList.push(name);
+    this.steps.push(step);
+  }
+
+  /** Every resource name composed by patch-and-transform steps. */
+  public allResourceNames(): string[] {
+    return this.steps.flatMap((s) => (s instanceof PatchAndTransformStep ? s.resourceNames : []));
+  }
+
+  /** Names of the connection details of every patch-and-transform step, sorted. */
+  public connectionDetailNames(): string[] {
+    return [...new Set(this.steps.flatMap((s) => (s instanceof PatchAndTransformStep ? s.connectionDetailNames : [])))].sort();
+  }
+
+  /** Namespaced ProviderConfigs the bases refer to; composites check them in their namespace. */
+  public get providerConfigRefs(): readonly NamespacedProviderConfigRef[] {
+    return this.namespacedProviderConfigs;
+  }
+
+  /** The Composition as JSON (what is written). */
+  public toJson(): Record<string, any> {
+    return this.apiObject.toJson();
+  }
+
+  /**
+   * Renders the patch-and-transform steps for an example composite with the given spec (schema
+   * defaults applied, validated against the XRD), returning the composed resources validated
+   * against their schemas (`issues`, empty when valid). Throws when a patch cannot be applied.
+   */
+  public render(spec: Record<string, unknown>, options: CompositionRenderOptions = {}): RenderResult {
+    const xr = this.exampleComposite(spec, options);
+    const schema = this.xrd.compositeSchema();
+    const xrIssues = validateWithSchema(schema, this.xrd.apiVersion, this.xrd.kind, this.xrd.scope === XrdScope.NAMESPACED ? 'Namespaced' : 'Cluster', xr)
+      .map((i) => `composite: ${i}`);
+    const result = renderComposition(this.toJson(), xr, { observed: options.observed, environment: options.environment });
+    return { ...result, issues: [...xrIssues, ...result.issues] };
+  }
+
+  private exampleComposite(spec: Record<string, unknown>, options: CompositionRenderOptions): Record<string, unknown> {
+    const schema = this.xrd.compositeSchema();
+    const specSchema = (schema.properties as Record<string, any>).spec;
+    const defaulted = applyDefaults(specSchema, JSON.parse(JSON.stringify(spec ?? {}))) as Record<string, unknown>;
+    const metadata: Record<string, string> = { name: options.name ?? 'example' };
+    if (this.xrd.scope === XrdScope.NAMESPACED) metadata.namespace = options.namespace ?? 'default';
+    const crossplane = { compositionRef: { name: this.name } };
+    return {
+      apiVersion: this.xrd.apiVersion,
+      kind: this.xrd.kind,
+      metadata,
+      spec: this.xrd.legacy ? { ...defaulted, ...crossplane } : { ...defaulted, crossplane },
+    };
+  }
+
+  /** @internal Checks a path against the composite's schema (declared status only). */
+  public checkCompositePath(prop: string, where: string, field: string, path: string): void {
+    const why = checkFieldPath(this.xrd.compositeSchema(true), path);
+    if (why) throw propError(this, prop, `${where}: ${field} "${path}" is not in the schema of ${this.xrd.kind} (${this.xrd.apiVersion}): ${why}`);
+  }
+
+  /** @internal The name of a function, recording the reference. */
+  public functionName(fn: FunctionRef, prop?: string): string {
+    const name = typeof fn === 'string' ? fn : fn.name;
+    if (prop) {
+      checkString(this, prop, name, DNS_SUBDOMAIN);
+      addReference(this, prop, { apiGroup: 'pkg.crossplane.io', kind: 'Function', name });
+    }
+    return name;
+  }
+
+  /** @internal Records the (Cluster)ProviderConfig a managed-resource base uses. */
+  public recordProviderConfigRef(prop: string, resource: string, base: Record<string, any>, kindSchema: Record<string, any> | undefined): void {
+    const group = groupOf(String(base.apiVersion));
+    if (!isCrossplaneManagedGroup(group) || !kindSchema) return;
+    const refSchema = kindSchema.properties?.spec?.properties?.providerConfigRef;
+    const ref: { name?: string; kind?: string } | undefined = base.spec?.providerConfigRef ?? refSchema?.default;
+    if (!ref?.name) return;
+    const family = providerFamilyGroup(group);
+    const namespacedMr = group.endsWith('.m.upbound.io');
+    const kind = ref.kind ?? 'ProviderConfig';
+    if (namespacedMr && kind === 'ProviderConfig') {
+      this.namespacedProviderConfigs.push({ resource, apiGroup: family, name: ref.name });
+      return;
+    }
+    const target: ObjectRef = { apiGroup: family, kind, name: ref.name };
+    addReference(this, prop, target);
+  }
+}
+
+/** The provider family's config group of a managed-resource group (`containerservice.azure.m.upbound.io` → `azure.m.upbound.io`). */
+export function providerFamilyGroup(group: string): string {
+  const parts = group.split('.');
+  return parts.slice(group.endsWith('.m.upbound.io') ? -4 : -3).join('.');
+}
+
+function sourcePaths(p: Patch): string[] {
+  const combine = p.json.combine as { variables?: Array<{ fromFieldPath: string }> } | undefined;
+  if (combine) return (combine.variables ?? []).map((v) => v.fromFieldPath);
+  return typeof p.json.fromFieldPath === 'string' ? [p.json.fromFieldPath] : [];
+}
+
+function hasWriteConnectionSecret(base: Record<string, any>, patches: Patch[]): boolean {
+  if (base.spec?.writeConnectionSecretToRef?.name) return true;
+  return patches.some((p) => typeof p.json.toFieldPath === 'string' && String(p.json.toFieldPath).startsWith('spec.writeConnectionSecretToRef'));
+}
+
+function resolveBase(scope: Composition, prop: string, base: ComposedBase): Record<string, any> {
+  let json: Record<string, any>;
+  if (typeof base === 'function') {
+    const chart = new BaseChart(new App({ outdir: '/nonexistent' }), 'Base');
+    const obj = base(chart);
+    if (!(obj instanceof ApiObject)) throw propError(scope, prop, 'the factory must return an ApiObject (an L1 object created in the given scope)');
+    json = obj.toJson();
+    if (json.metadata?.name === UNNAMED) delete json.metadata.name;
+  } else if (base instanceof ApiObject) {
+    const chart = Chart.of(base);
+    const generated = chart.generateObjectName(base);
+    json = base.toJson();
+    if (json.metadata?.name === generated) delete json.metadata.name;
+    if (chart.namespace && json.metadata?.namespace === chart.namespace) delete json.metadata.namespace;
+    base.node.scope?.node.tryRemoveChild(base.node.id);
+  } else if (typeof base === 'object' && base !== null && typeof base.apiVersion === 'string' && typeof base.kind === 'string') {
+    json = JSON.parse(JSON.stringify(base));
+  } else {
+    throw propError(scope, prop, 'must be an ApiObject, a (scope) => ApiObject factory or a manifest with apiVersion and kind');
+  }
+  if (json.metadata && Object.keys(json.metadata).length === 0) delete json.metadata;
+  return json;
+}
+
+function applyBasePolicy(base: Record<string, any>, policy: RemovalPolicy): void {
+  const apiVersion = String(base.apiVersion);
+  if (isCrossplaneManagedGroup(groupOf(apiVersion))) {
+    base.spec = { ...(base.spec ?? {}), managementPolicies: [...CROSSPLANE_MANAGEMENT_POLICIES[policy]] };
+  }
+  const annotations = removalPolicyAnnotations(policy, apiVersion);
+  delete annotations[FLUX_PRUNE_ANNOTATION]; // composed objects are not Flux's
+  if (Object.keys(annotations).length > 0) {
+    base.metadata = { ...(base.metadata ?? {}), annotations: { ...(base.metadata?.annotations ?? {}), ...annotations } };
+  }
+}

@@ -1,0 +1,15 @@
+export * from './schema';
+export * from './field-path';
+export * from './patches';
+export * from './xrd';
+export * from './composition';
+export * from './composite-resource';
+export * from './render';
+export * from './package-common';
+export * from './provider';
+export * from './function';
+export * from './runtime-config';
+export * from './provider-config';
+export * from './activation-policy';
+export * from './usage';
+export { applyDefaults, validateWithSchema } from './schema-validation';

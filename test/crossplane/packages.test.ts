@@ -1,0 +1,54 @@
+import { GitOpsApp, Repo } from '../../lib';
+import {
+  AzureClusterProviderConfig, AzureCredentials, AzureProviderConfig, CrossplaneFunction, CrossplaneProvider, DeploymentRuntimeConfig,
+  ManagedResourceActivationPolicy, pluralOf, Usage,
+} from '../../lib/crossplane';
+
+const SUB = '00000000-0000-0000-0000-000000000001';
+const TENANT = '00000000-0000-0000-0000-000000000002';
+const CLIENT = '00000000-0000-0000-0000-000000000003';
+
+function setup() {
+  const app = new GitOpsApp({ outdir: '/tmp/cdk8s-platform-test-crossplane' });
+  return { app, folder: new Repo(app, 'r').folder('system') };
+}
+
+test('providers, functions and runtime config', () => {
+  const { folder } = setup();
+  const rc = new DeploymentRuntimeConfig(folder, 'rc', { name: 'wi', workloadIdentity: { clientId: CLIENT } });
+  const p = CrossplaneProvider.upjetAzure(folder, 'p', { service: 'storage', runtimeConfig: rc });
+  expect(p.apiObject.toJson()).toEqual({ apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', metadata: { name: 'provider-azure-storage' }, spec: { package: 'xpkg.crossplane.io/crossplane-contrib/provider-azure-storage:v2.7.0', runtimeConfigRef: { name: 'wi' } } });
+  expect(CrossplaneProvider.upjetAzure(folder, 'f', { service: 'family' }).package).toBe('xpkg.crossplane.io/crossplane-contrib/provider-family-azure:v2.7.0');
+  expect(CrossplaneFunction.autoReady(folder, 'ar', { version: 'v0.6.1' }).apiObject.toJson().spec).toEqual({ package: 'xpkg.crossplane.io/crossplane-contrib/function-auto-ready:v0.6.1' });
+  expect(rc.apiObject.toJson().spec.serviceAccountTemplate).toEqual({ metadata: { annotations: { 'azure.workload.identity/client-id': CLIENT }, labels: { 'azure.workload.identity/use': 'true' } } });
+  expect(() => CrossplaneProvider.upjetAzure(folder, 'bad', { service: 'Storage' })).toThrow('r/system/bad: prop "service": "Storage" is invalid: must be an upjet-azure service name (lowercase letters and digits, e.g. "containerservice") or "family"');
+  expect(() => new CrossplaneFunction(folder, 'latest', { name: 'fn', package: 'xpkg.crossplane.io/x/fn:latest' })).toThrow('r/system/latest: prop "package": "xpkg.crossplane.io/x/fn:latest" uses the "latest" tag: pin a version or digest');
+  expect(() => new CrossplaneFunction(folder, 'short', { name: 'fn', package: 'function-auto-ready' })).toThrow('r/system/short: prop "package": "function-auto-ready" is invalid: must be a fully qualified package reference');
+  expect(() => new DeploymentRuntimeConfig(folder, 'bad-rc', { name: 'x', workloadIdentity: { clientId: 'abc' } })).toThrow('r/system/bad-rc: prop "workloadIdentity.clientId": "abc" is invalid: must be a client ID (a UUID)');
+});
+
+test('provider configs take credentials from identities or Secret references only', () => {
+  const { folder, app } = setup();
+  const c = new AzureClusterProviderConfig(folder, 'c', { credentials: AzureCredentials.oidcTokenFile(CLIENT), subscriptionId: SUB, tenantId: TENANT });
+  expect(c.apiObject.toJson()).toEqual({ apiVersion: 'azure.m.upbound.io/v1beta1', kind: 'ClusterProviderConfig', metadata: { name: 'default' }, spec: { credentials: { source: 'OIDCTokenFile' }, clientID: CLIENT, subscriptionID: SUB, tenantID: TENANT } });
+  const n = new AzureProviderConfig(folder, 'n', { name: 'team', namespace: 'crossplane-system', credentials: AzureCredentials.fromSecret({ name: 'azure-creds', namespace: 'crossplane-system', key: 'creds' }), subscriptionId: SUB, tenantId: TENANT });
+  expect(n.apiObject.toJson().spec.credentials).toEqual({ source: 'Secret', secretRef: { name: 'azure-creds', namespace: 'crossplane-system', key: 'creds' } });
+  expect(n.apiObject.toJson().metadata.namespace).toBe('crossplane-system');
+  new AzureProviderConfig(folder, 'mi', { name: 'mi', namespace: 'team-a', credentials: AzureCredentials.userAssignedManagedIdentity(CLIENT), subscriptionId: SUB, tenantId: TENANT });
+  expect(() => app.placedObjects()).toThrow('r/system/n: prop "credentials.secretRef": refers to Secret/crossplane-system/azure-creds, which is not an object of the app');
+  expect(() => new AzureClusterProviderConfig(folder, 'bad', { credentials: AzureCredentials.oidcTokenFile(CLIENT), subscriptionId: 'x', tenantId: TENANT }))
+    .toThrow('r/system/bad: prop "subscriptionId": "x" is invalid: must be a subscription ID (a UUID)');
+});
+
+test('activation policy, usage and plurals', () => {
+  const { folder, app } = setup();
+  const mrap = new ManagedResourceActivationPolicy(folder, 'm', { name: 'mrap', activate: ['*.azure.m.upbound.io'] });
+  expect(mrap.apiObject.toJson().spec).toEqual({ activate: ['*.azure.m.upbound.io'] });
+  expect(() => mrap.activate('Bad Name')).toThrow('r/system/m: prop "activate": "Bad Name" is invalid');
+  expect([pluralOf('KubernetesCluster'), pluralOf('Policy'), pluralOf('Class'), pluralOf('Account')]).toEqual(['kubernetesclusters', 'policies', 'classes', 'accounts']);
+  const fn = CrossplaneFunction.patchAndTransform(folder, 'pt', { version: 'v0.10.8' });
+  const u = new Usage(folder, 'u', { name: 'protect-fn', of: fn.apiObject, reason: 'compositions use it' });
+  expect(u.apiObject.toJson().spec).toEqual({ of: { apiVersion: 'pkg.crossplane.io/v1', kind: 'Function', resourceRef: { name: 'function-patch-and-transform' } }, reason: 'compositions use it' });
+  expect(() => new Usage(folder, 'u2', { name: 'x', of: fn.apiObject })).toThrow('r/system/u2: prop "reason": is required when there is no "by" resource');
+  expect(() => app.placedObjects()).not.toThrow();
+});
