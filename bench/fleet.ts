@@ -13,6 +13,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { aksAsoCluster } from '../examples/management-cluster/aks-aso-l1';
 import { GitOpsApp, Repo, toYaml } from '../lib';
+import { AksNodePoolMode } from '../lib/aso/aks';
+import { AksClusterClass, Fleet } from '../lib/capi';
+import { GitRepository } from '../lib/flux';
 
 interface Options {
   clusters: number;
@@ -20,13 +23,14 @@ interface Options {
   validation: boolean;
   keep: boolean;
   dir: string;
+  l2: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
   // Default to a RAM-backed directory when there is one: on a throttled virtual disk, writeback
   // stalls dominate and vary run to run; both phases write to the same place either way.
   const shm = '/dev/shm';
-  const opts: Options = { clusters: 1000, json: false, validation: true, keep: false, dir: fs.existsSync(shm) ? shm : os.tmpdir() };
+  const opts: Options = { clusters: 1000, json: false, validation: true, keep: false, l2: false, dir: fs.existsSync(shm) ? shm : os.tmpdir() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--clusters') opts.clusters = Number(argv[++i]);
@@ -34,14 +38,45 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--json') opts.json = true;
     else if (a === '--no-validation') opts.validation = false;
     else if (a === '--keep') opts.keep = true;
+    else if (a === '--l2') opts.l2 = true;
     else if (a === '--dir') opts.dir = argv[++i];
-    else throw new Error(`unknown argument "${a}" (usage: --clusters N [--json] [--no-validation] [--keep] [--dir DIR])`);
+    else throw new Error(`unknown argument "${a}" (usage: --clusters N [--json] [--no-validation] [--keep] [--dir DIR] [--l2])`);
   }
   if (!Number.isInteger(opts.clusters) || opts.clusters < 1) throw new Error('--clusters must be a positive integer');
   return opts;
 }
 
-function buildApp(outdir: string, clusters: number, validation: boolean): GitOpsApp {
+/**
+ * `--l2`: the scale path with the L2/L3 constructs: one AksClusterClass and a `Fleet` of N
+ * topology clusters (per cluster: a management folder with the Cluster and its two hydration
+ * Kustomizations, plus its infrastructure/ and apps/ folders).
+ */
+function buildL2App(outdir: string, clusters: number, validation: boolean): GitOpsApp {
+  const app = new GitOpsApp({ outdir, validation });
+  const repo = new Repo(app, 'mgmt');
+  const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
+  const source = GitRepository.fromName(mgmt, 'source', 'fleet', 'flux-system');
+  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
+    name: 'aks', namespace: 'fleet', location: 'westeurope', credentialSecretName: 'aso-credential',
+    apiServerAccess: { privateCluster: true },
+    machinePoolClasses: [
+      { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } },
+      { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5' } },
+    ],
+  });
+  const width = String(clusters - 1).length;
+  new Fleet(mgmt, 'fleet', {
+    repo, clusterClass: cls, source,
+    defaults: { kubernetesVersion: 'v1.33.2' },
+    environments: { weu: { location: 'westeurope' }, neu: { location: 'northeurope' }, eus: { location: 'eastus2' } },
+    managementPath: 'clusters/fleet',
+    clusters: Array.from({ length: clusters }, (_, i) => ({ name: `aks-${String(i).padStart(width, '0')}`, environment: ['weu', 'neu', 'eus'][i % 3] })),
+  });
+  return app;
+}
+
+function buildApp(outdir: string, clusters: number, validation: boolean, l2 = false): GitOpsApp {
+  if (l2) return buildL2App(outdir, clusters, validation);
   const app = new GitOpsApp({ outdir, validation });
   const repo = new Repo(app, 'mgmt');
   const width = String(clusters - 1).length;
@@ -64,7 +99,7 @@ function buildApp(outdir: string, clusters: number, validation: boolean): GitOps
 /** Builds and synthesizes the fleet; the app is garbage once this returns. */
 function libraryPhase(outdir: string, opts: Options): { libMs: number; files: number } {
   const t0 = performance.now();
-  const app = buildApp(outdir, opts.clusters, opts.validation);
+  const app = buildApp(outdir, opts.clusters, opts.validation, opts.l2);
   const result = app.synthesize();
   return { libMs: performance.now() - t0, files: result.repos[0].changes.created.length };
 }
@@ -90,7 +125,7 @@ function main(): void {
     // Floor: the very same objects, stringified with `yaml` and written to the same file paths.
     // Only the objects and their paths are kept (not the construct tree): a big live heap slows
     // `yaml` down several-fold, which would flatter the library.
-    const objects = buildApp(path.join(root, 'unused'), opts.clusters, false)
+    const objects = buildApp(path.join(root, 'unused'), opts.clusters, false, opts.l2)
       .placedObjects()
       .map((p) => ({ file: p.file, obj: p.obj }));
     (globalThis as { gc?: () => void }).gc?.();

@@ -10,3 +10,4 @@ export * from './safety';
 export * as flux from './flux';
 export * as aso from './aso';
 export * as crossplane from './crossplane';
+export * as capi from './capi';

@@ -1,7 +1,8 @@
 // An AKS cluster in the shape of CAPZ's `aks-aso` clusterctl flavor, built from the generated L1
 // classes (CAPI v1beta2 + CAPZ AzureASOManaged* embedding ASO resources), plus the two Flux
-// Kustomizations that hydrate it from the management cluster. Used by the bundled example and by
-// the fleet benchmark until the AksCluster L2 construct lands.
+// Kustomizations that hydrate it from the management cluster. Kept for the fleet benchmark's L1 mode
+// (`npm run bench`; `--l2` builds the same shape with AksCluster) and test/newcomer; the bundled
+// example uses the L2 constructs (app.ts).
 import { Construct } from 'constructs';
 import { Cluster, MachinePool } from '../../imports/capi/cluster.x-k8s.io';
 import {

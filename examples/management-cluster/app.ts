@@ -1,53 +1,172 @@
-// Example: the Git repo of an AKS management cluster that provisions three workload AKS clusters
-// with Cluster API + CAPZ (AzureASOManaged* embedding ASO resources) and hydrates each of them
-// through Flux. Built from the generated L1 classes; the typed L2 constructs (AksCluster, Fleet,
-// FluxBootstrap) replace these objects as they land.
+// Example: the Git repo of an AKS management cluster running Cluster API + CAPZ + Flux. It
+// provisions three workload AKS clusters (dev, test, prod) with the typed `AksCluster` construct,
+// one self-managed cluster on Azure VMs, and a fleet of 20 AKS clusters from one ClusterClass; Flux
+// on the management cluster hydrates every workload cluster through its `<cluster>-kubeconfig`.
 import * as kplus from 'cdk8s-plus-28';
-import { GitRepository } from '../../imports/flux/source.toolkit.fluxcd.io';
-import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/flux/kustomize.toolkit.fluxcd.io';
 import { GitOpsApp, Repo } from '../../lib';
-import { aksAsoCluster } from './aks-aso-l1';
+import { AksNodePoolMode, AksSkuTier } from '../../lib/aso/aks';
+import {
+  AksCluster,
+  AksClusterClass,
+  AzureClusterIdentity,
+  ClusterResourceSet,
+  Fleet,
+  ICapiCluster,
+  MachineHealthCheck,
+  SelfManagedAzureCluster,
+} from '../../lib/capi';
+import { FluxBootstrap, HelmRelease, HelmRepository, ISource, RemoteClusterHydration } from '../../lib/flux';
 
 export const REPO_URL = 'https://github.com/contoso/platform';
+const NAMESPACE = 'fleet';
+const VERSION = 'v1.33.2';
+const ADMINS = ['8f3c2a1e-0b7d-4c55-9a6e-2d1f0e9b7c31'];
+const SUBSCRIPTION = '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c';
+const TENANT = '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d';
 
 export function managementCluster(app: GitOpsApp): Repo {
   const repo = new Repo(app, 'platform', { url: REPO_URL });
 
-  // flux-system: what `flux bootstrap` commits (gotk-sync): the repo and the entry Kustomization.
-  const fluxSystem = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
-  new GitRepository(fluxSystem, 'source', {
-    metadata: { name: 'flux-system' },
-    spec: { interval: '1m0s', ref: { branch: 'main' }, url: REPO_URL, secretRef: { name: 'flux-system' } },
+  // flux-system: what `flux bootstrap` commits, syncing ./clusters/mgmt.
+  const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', {
+    repo,
+    entry: repo.folder('clusters/mgmt'),
   });
-  new Kustomization(fluxSystem, 'sync', {
-    metadata: { name: 'flux-system' },
-    spec: { interval: '10m0s', path: './clusters/mgmt', prune: true, sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: 'flux-system' } },
+  const source: ISource = flux.source;
+
+  const mgmt = repo.folder('clusters/mgmt');
+  new kplus.Namespace(mgmt, 'fleet-namespace', { metadata: { name: NAMESPACE } });
+  const charts = new HelmRepository(repo.folder('clusters/mgmt/sources', { namespace: NAMESPACE }), 'jetstack', {
+    name: 'jetstack',
+    url: 'https://charts.jetstack.io',
   });
 
-  // The workload clusters: one folder each, reconciled by the management cluster's Flux.
-  const mgmt = repo.folder('clusters/mgmt');
-  new kplus.Namespace(mgmt, 'fleet-namespace', { metadata: { name: 'fleet' } });
-  for (const [env, location] of [['dev', 'westeurope'], ['test', 'westeurope'], ['prod', 'northeurope']]) {
+  // Three workload AKS clusters with the secure defaults; prod adds an autoscaled, zonal user pool.
+  const environments = [
+    { env: 'dev', location: 'westeurope', tier: AksSkuTier.FREE },
+    { env: 'test', location: 'westeurope', tier: AksSkuTier.STANDARD },
+    { env: 'prod', location: 'northeurope', tier: AksSkuTier.STANDARD },
+  ];
+  for (const { env, location, tier } of environments) {
     const name = `aks-${env}`;
-    aksAsoCluster(repo.folder(`clusters/mgmt/${name}`), {
+    const folder = repo.folder(`clusters/mgmt/${name}`);
+    const aks = new AksCluster(folder, 'cluster', {
       name,
-      namespace: 'fleet',
+      namespace: NAMESPACE,
       location,
-      kubernetesVersion: 'v1.33.2',
-      credentialSecret: 'aso-credential',
-      vmSize: 'Standard_D4s_v5',
-      sourceName: 'flux-system',
+      kubernetesVersion: VERSION,
+      credentialSecretName: 'aso-credential',
+      skuTier: tier,
+      adminGroupObjectIds: ADMINS,
+      apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
+      network: { podCidr: '10.244.0.0/16', serviceCidr: '10.0.0.0/16', dnsServiceIp: '10.0.0.10' },
+      labels: { environment: env },
+      environment: env,
+      nodePools: [{ name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5', count: env === 'prod' ? 3 : 2 }],
     });
-    // What Flux applies to each workload cluster: its infrastructure and apps folders.
-    const infra = repo.folder(`infrastructure/${name}`, { cluster: name });
-    new kplus.Namespace(infra, 'monitoring', { metadata: { name: 'monitoring' } });
-    const apps = repo.folder(`apps/${name}`, { cluster: name, namespace: 'podinfo' });
-    new kplus.Namespace(apps, 'ns', { metadata: { name: 'podinfo' } });
-    new kplus.Deployment(apps, 'podinfo', {
-      metadata: { name: 'podinfo' },
-      replicas: env === 'prod' ? 3 : 1,
-      containers: [{ image: 'ghcr.io/stefanprodan/podinfo:6.9.2', portNumber: 9898, securityContext: { user: 1000, group: 1000 } }],
-    });
+    if (env === 'prod') {
+      aks.addNodePool({
+        name: 'user',
+        vmSize: 'Standard_D8s_v5',
+        autoscaling: { min: 3, max: 10 },
+        zones: ['1', '2', '3'],
+        labels: { workload: 'general' },
+      });
+    }
+    hydrate(repo, folder, aks, source, charts, env === 'prod' ? 3 : 1);
+  }
+
+  // One self-managed cluster on Azure VMs (kubeadm), with a MachineHealthCheck.
+  const capz = repo.folder('clusters/mgmt/capz-vm');
+  const identity = new AzureClusterIdentity(capz, 'identity', {
+    name: 'cluster-identity',
+    namespace: NAMESPACE,
+    clientId: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a',
+    tenantId: TENANT,
+  });
+  const vm = new SelfManagedAzureCluster(capz, 'cluster', {
+    name: 'capz-vm',
+    namespace: NAMESPACE,
+    location: 'westeurope',
+    kubernetesVersion: VERSION,
+    subscriptionId: SUBSCRIPTION,
+    identity,
+    labels: { environment: 'test', cni: 'calico' },
+    controlPlane: { count: 3, vmSize: 'Standard_D4s_v5' },
+    machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5', count: 3 }],
+  });
+  new MachineHealthCheck(capz, 'health', { cluster: vm });
+  hydrate(repo, capz, vm, source, charts, 1);
+
+  // Addons for clusters labelled cni=calico (the self-managed one brings no CNI of its own).
+  const addons = new ClusterResourceSet(repo.folder('clusters/mgmt/addons'), 'calico', {
+    name: 'calico',
+    namespace: NAMESPACE,
+    clusterSelector: { cni: 'calico' },
+  });
+  addons.addManifests('calico-namespace', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'calico-system' } }]);
+
+  // A fleet of 20 AKS clusters from one ClusterClass: each cluster is one small Cluster object.
+  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'aks-class', {
+    name: 'aks-standard',
+    namespace: NAMESPACE,
+    location: 'westeurope',
+    credentialSecretName: 'aso-credential',
+    adminGroupObjectIds: ADMINS,
+    apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
+    machinePoolClasses: [
+      { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } },
+      { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5' } },
+    ],
+  });
+  const fleet = new Fleet(mgmt, 'fleet', {
+    repo,
+    clusterClass: cls,
+    source,
+    defaults: { kubernetesVersion: VERSION, machinePools: [{ class: 'system', name: 'system', replicas: 2 }, { class: 'worker', name: 'worker', replicas: 2 }] },
+    environments: {
+      dev: { location: 'westeurope', machinePools: [{ class: 'system', name: 'system', replicas: 1 }] },
+      prod: { location: 'northeurope' },
+    },
+    managementPath: 'clusters/mgmt/fleet',
+    clusters: Array.from({ length: 20 }, (_, i) => ({ name: `store-${String(i + 1).padStart(2, '0')}`, environment: i < 5 ? 'dev' : 'prod' })),
+  });
+  for (const member of fleet.members) {
+    new kplus.Namespace(member.stageFolders.infrastructure, 'monitoring', { metadata: { name: 'monitoring' } });
+    new kplus.Namespace(member.stageFolders.apps, 'store', { metadata: { name: 'store' } });
   }
   return repo;
+}
+
+/**
+ * Hydrates a workload cluster from the management cluster: `infrastructure/<name>` then
+ * `apps/<name>` through its kubeconfig, plus cert-manager installed remotely by the management
+ * cluster's helm-controller.
+ */
+function hydrate(repo: Repo, mgmtFolder: ReturnType<Repo['folder']>, cluster: ICapiCluster, source: ISource, charts: HelmRepository, replicas: number): void {
+  const name = cluster.clusterName;
+  const infra = repo.folder(`infrastructure/${name}`, { cluster: name });
+  new kplus.Namespace(infra, 'monitoring', { metadata: { name: 'monitoring' } });
+  const apps = repo.folder(`apps/${name}`, { cluster: name, namespace: 'podinfo' });
+  new kplus.Namespace(apps, 'ns', { metadata: { name: 'podinfo' } });
+  new kplus.Deployment(apps, 'podinfo', {
+    metadata: { name: 'podinfo' },
+    replicas,
+    containers: [{ image: 'ghcr.io/stefanprodan/podinfo:6.9.2', portNumber: 9898, securityContext: { user: 1000, group: 1000 } }],
+  });
+  new RemoteClusterHydration(mgmtFolder, 'hydration', {
+    cluster,
+    source,
+    stages: [{ name: 'infrastructure', folder: infra }, { name: 'apps', folder: apps }],
+  });
+  new HelmRelease(mgmtFolder, 'cert-manager', {
+    name: `${name}-cert-manager`,
+    namespace: cluster.namespace,
+    chart: { repository: charts, chart: 'cert-manager', version: 'v1.18.2' },
+    releaseName: 'cert-manager',
+    targetNamespace: 'cert-manager',
+    createNamespace: true,
+    values: { crds: { enabled: true } },
+    kubeConfig: cluster,
+  });
 }

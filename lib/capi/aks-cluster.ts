@@ -1,0 +1,310 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ManagedCluster as AsoManagedCluster, ManagedClustersAgentPool, ManagedClusterSpecOperatorSpec } from '../../imports/aso/containerservice.azure.com';
+import { ResourceGroup as AsoResourceGroup } from '../../imports/aso/resources.azure.com';
+import { Cluster, MachinePool } from '../../imports/capi/cluster.x-k8s.io';
+import {
+  AzureAsoManagedCluster,
+  AzureAsoManagedControlPlane,
+  AzureAsoManagedMachinePool,
+} from '../../imports/capz/infrastructure.cluster.x-k8s.io';
+import { embeddedAsoAnnotations } from '../aso/aks/embedded';
+import { checkKubernetesVersion, managedClusterSpec, ResolvedAksNetwork, validateAksSettings } from '../aso/aks/managed-cluster-spec';
+import { agentPoolSpec, AksNodePoolProps, validateNodePool, validateNodePools } from '../aso/aks/node-pool';
+import { JsonOverrides } from '../aso/aks/overrides';
+import { AksClusterSettings } from '../aso/aks/settings';
+import { capiKubeconfigSecret, IOidcIssuer, KubeconfigSecretRef } from '../core/cluster';
+import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { ExportedValue } from '../core/exported-value';
+import { addProvided, addReference, ObjectRef, refOf } from '../core/references';
+import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
+import { capiClusterRef, checkClusterName, ICapiCluster, resolveNamespace } from './capi-cluster';
+import { INFRA_GROUP, REPLICAS_MANAGED_BY_AKS, REPLICAS_MANAGED_BY_ANNOTATION } from './constants';
+
+/** The Azure resource group of an {@link AksCluster}. */
+export interface AksResourceGroupProps {
+  /**
+   * Azure name of the resource group.
+   * @default - the cluster name
+   */
+  readonly name?: string;
+  /**
+   * The resource group exists already and is not managed by this cluster: it is embedded with the
+   * ASO reconcile policy `skip` (observed, never changed or deleted).
+   * @default false (CAPZ creates it, and the cluster's removal policy applies)
+   */
+  readonly existing?: boolean;
+}
+
+/** Props of an {@link AksCluster}. */
+export interface AksClusterProps extends AksClusterSettings {
+  /** Cluster name: the CAPI Cluster, the CAPZ objects and the AKS cluster in Azure (a DNS label). */
+  readonly name: string;
+  /**
+   * Namespace of every object of the cluster (and of its kubeconfig Secret).
+   * @default - the folder's namespace, else `default`
+   */
+  readonly namespace?: string;
+  /** Kubernetes version, `v<major>.<minor>.<patch>` (the control plane's and the pools'). */
+  readonly kubernetesVersion: string;
+  /**
+   * Secret (in the cluster's namespace) holding the ASO credential of the target subscription,
+   * set as `serviceoperator.azure.com/credential-from` on every embedded ASO resource.
+   * @default - ASO's namespace-scoped or global credential
+   */
+  readonly credentialSecretName?: string;
+  /**
+   * The resource group.
+   * @default - a new resource group named after the cluster
+   */
+  readonly resourceGroup?: AksResourceGroupProps;
+  /** Node pools: at least one System pool. More with {@link AksCluster.addNodePool}. */
+  readonly nodePools: AksNodePoolProps[];
+  /**
+   * What happens to the AKS cluster and its resource group when the cluster is removed from the
+   * app. `RETAIN`: Flux does not prune the CAPI Cluster, AzureASOManagedCluster and
+   * AzureASOManagedControlPlane, and the embedded ResourceGroup and ManagedCluster carry ASO's
+   * `detach-on-delete`, so even a deleted CAPI cluster leaves AKS running.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Labels of the CAPI Cluster (e.g. for `ClusterResourceSet` selectors).
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * The environment the cluster belongs to (dev, test, prod...).
+   * @default - none
+   */
+  readonly environment?: string;
+}
+
+/**
+ * An AKS cluster provisioned by Cluster API + CAPZ with the `AzureASOManaged*` API (CAPZ's
+ * `aks-aso` flavor): a CAPI v1beta2 `Cluster`, an `AzureASOManagedCluster` embedding the ASO
+ * `ResourceGroup`, an `AzureASOManagedControlPlane` embedding a typed ASO `ManagedCluster`, and per
+ * node pool a `MachinePool` + `AzureASOManagedMachinePool` embedding a `ManagedClustersAgentPool`.
+ *
+ * Secure defaults (each overridable, opt-outs recorded): Entra ID with Azure RBAC, local accounts
+ * disabled (so ASO exports the user kubeconfig to `<name>-user-kubeconfig`, CAPZ writes the CAPI
+ * `<name>-kubeconfig` with an Entra token), OIDC issuer + workload identity, auto-upgrade `patch` and
+ * node OS `NodeImage`, Azure Policy, Azure CNI overlay + Cilium, retained on removal.
+ *
+ * Escape hatch for ManagedCluster fields the model does not cover:
+ * `aks.addManagedClusterOverride('spec.networkProfile.loadBalancerSku', 'standard')`.
+ */
+export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
+  /** The cluster name. */
+  public readonly clusterName: string;
+  /** The namespace of the cluster's objects. */
+  public readonly namespace: string;
+  /** The `<name>-kubeconfig` Secret (key `value`) CAPZ writes on the management cluster. */
+  public readonly kubeconfigSecret: KubeconfigSecretRef;
+  /** The environment, if given. */
+  public readonly environment?: string;
+  /** The CAPI Cluster. */
+  public readonly cluster: ApiObject;
+  /** The AzureASOManagedControlPlane (embeds the ManagedCluster). */
+  public readonly controlPlane: ApiObject;
+  /** The AzureASOManagedCluster (embeds the ResourceGroup). */
+  public readonly infrastructure: ApiObject;
+  /** The Azure resource group's name. */
+  public readonly resourceGroupName: string;
+  /**
+   * The OIDC issuer URL, exported by ASO to the ConfigMap `<name>-oidc` (key `issuer`) in the
+   * cluster's namespace once used. Undefined when the OIDC issuer is off.
+   */
+  public readonly oidcIssuerExport?: ExportedValue;
+
+  private readonly props: AksClusterProps;
+  private readonly network: ResolvedAksNetwork;
+  private readonly pools: AksNodePoolProps[] = [];
+  private readonly overrides = new JsonOverrides();
+  private readonly removalPolicy: RemovalPolicy;
+  private exportOidc = false;
+
+  public constructor(scope: Construct, id: string, props: AksClusterProps) {
+    super(scope, id);
+    this.props = props;
+    this.clusterName = checkClusterName(this, props.name);
+    this.namespace = resolveNamespace(this, props.namespace);
+    checkKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion);
+    this.network = validateAksSettings(this, props);
+    validateNodePools(this, 'nodePools', props.nodePools);
+    if (props.credentialSecretName !== undefined) checkString(this, 'credentialSecretName', props.credentialSecretName, DNS_SUBDOMAIN);
+    this.resourceGroupName = props.resourceGroup?.name ?? this.clusterName;
+    if (!/^[-\w._()]{1,90}$/.test(this.resourceGroupName) || this.resourceGroupName.endsWith('.')) {
+      throw propError(this, 'resourceGroup.name', `"${this.resourceGroupName}" is invalid: must be 1-90 letters, digits, "-", "_", ".", "(" or ")", not ending with "."`);
+    }
+    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.environment = props.environment;
+    this.kubeconfigSecret = capiKubeconfigSecret(this.clusterName, this.namespace);
+    const { name, namespace } = { name: this.clusterName, namespace: this.namespace };
+
+    this.cluster = new Cluster(this, 'Cluster', {
+      metadata: { name, namespace, labels: props.labels },
+      spec: {
+        clusterNetwork: clusterNetwork(props),
+        controlPlaneRef: { apiGroup: INFRA_GROUP, kind: 'AzureASOManagedControlPlane', name },
+        infrastructureRef: { apiGroup: INFRA_GROUP, kind: 'AzureASOManagedCluster', name },
+      },
+    });
+    this.infrastructure = new AzureAsoManagedCluster(this, 'Infrastructure', {
+      metadata: { name, namespace },
+      spec: { resources: [this.renderResourceGroup()] },
+    });
+    this.controlPlane = new AzureAsoManagedControlPlane(this, 'ControlPlane', {
+      metadata: { name, namespace },
+      spec: {
+        version: props.kubernetesVersion,
+        resources: Lazy.any({ produce: () => [this.renderManagedCluster()] }) as unknown as unknown[],
+      },
+    });
+    for (const obj of [this.cluster, this.infrastructure, this.controlPlane]) applyRemovalPolicy(obj, this.removalPolicy);
+    addReference(this, 'controlPlaneRef', refOf(this.controlPlane));
+    addReference(this, 'infrastructureRef', refOf(this.infrastructure));
+
+    addProvided(this, { apiGroup: '', kind: 'Secret', name: this.kubeconfigSecret.name, namespace });
+    if (this.disableLocalAccounts) addProvided(this, { apiGroup: '', kind: 'Secret', name: this.userKubeconfigSecretName, namespace });
+    if (props.oidcIssuer ?? true) {
+      const cm = `${name}-oidc`;
+      this.oidcIssuerExport = new ExportedValue(
+        () => ({ kind: 'ConfigMap', name: cm, namespace, key: 'issuer' }),
+        () => { this.exportOidc = true; },
+      );
+      addProvided(this, { apiGroup: '', kind: 'ConfigMap', name: cm, namespace });
+    }
+    for (const pool of props.nodePools) this.createNodePool(pool);
+  }
+
+  /** The CAPI Cluster as an {@link ObjectRef}. */
+  public get clusterRef(): ObjectRef {
+    return capiClusterRef(this.clusterName, this.namespace);
+  }
+
+  /** Node pools of the cluster (props and added ones). */
+  public get nodePools(): readonly AksNodePoolProps[] {
+    return [...this.pools];
+  }
+
+  /**
+   * Name of the Secret ASO writes the Entra ID user kubeconfig to when local accounts are
+   * disabled (`<name>-user-kubeconfig`; CAPZ derives the CAPI `<name>-kubeconfig` from it).
+   */
+  public get userKubeconfigSecretName(): string {
+    return `${this.clusterName}-user-kubeconfig`;
+  }
+
+  /** Adds a node pool (MachinePool + AzureASOManagedMachinePool). */
+  public addNodePool(pool: AksNodePoolProps): void {
+    const prop = `nodePools[${this.pools.length}]`;
+    validateNodePool(this, prop, pool);
+    if (this.pools.some((p) => p.name === pool.name)) throw propError(this, `${prop}.name`, `"${pool.name}" is used by another node pool`);
+    this.createNodePool(pool);
+  }
+
+  /**
+   * Sets (or with `undefined` deletes) a field of the embedded ASO ManagedCluster, for fields the
+   * typed model does not cover: `addManagedClusterOverride('spec.networkProfile.loadBalancerSku', 'standard')`.
+   * The result is still validated against the ManagedCluster schema at synth.
+   */
+  public addManagedClusterOverride(path: string, value: unknown): void {
+    this.overrides.addOverride(path, value);
+  }
+
+  private get disableLocalAccounts(): boolean {
+    return (this.props.entraId ?? true) && (this.props.disableLocalAccounts ?? true);
+  }
+
+  private createNodePool(pool: AksNodePoolProps): void {
+    const index = this.pools.length;
+    this.pools.push(pool);
+    const poolName = `${this.clusterName}-${pool.name}`;
+    const { clusterName: name, namespace } = this;
+    const agentPool = AsoManagedClusterAgentPoolManifest(agentPoolSpec(pool, {
+      ownerName: name,
+      includeCount: false,
+      defaultSubnetId: this.props.network?.vnetSubnetId,
+    }), poolName, this.props.credentialSecretName);
+    const infra = new AzureAsoManagedMachinePool(this, `Pool-${pool.name}`, {
+      metadata: { name: poolName, namespace },
+      spec: { resources: [agentPool] },
+    });
+    new MachinePool(this, `MachinePool-${pool.name}`, {
+      metadata: {
+        name: poolName,
+        namespace,
+        annotations: pool.autoscaling ? { [REPLICAS_MANAGED_BY_ANNOTATION]: REPLICAS_MANAGED_BY_AKS } : undefined,
+      },
+      spec: {
+        clusterName: name,
+        // Autoscaled pools: the minimum seeds the first count (AKS requires min <= count <= max);
+        // CAPZ then lets AKS own the count (replicas-managed-by: aks).
+        replicas: pool.autoscaling ? pool.autoscaling.min : (pool.count ?? 3),
+        template: {
+          spec: {
+            bootstrap: { dataSecretName: '' },
+            clusterName: name,
+            infrastructureRef: { apiGroup: INFRA_GROUP, kind: 'AzureASOManagedMachinePool', name: poolName },
+            version: this.props.kubernetesVersion,
+          },
+        },
+      },
+    });
+    addReference(this, `nodePools[${index}].clusterName`, this.clusterRef);
+    addReference(this, `nodePools[${index}].infrastructureRef`, refOf(infra));
+  }
+
+  private renderResourceGroup(): Record<string, unknown> {
+    const existing = this.props.resourceGroup?.existing ?? false;
+    const apiVersion = AsoResourceGroup.GVK.apiVersion;
+    const annotations = embeddedAsoAnnotations(apiVersion, this.props.credentialSecretName, existing ? RemovalPolicy.SKIP : this.removalPolicy);
+    // Kubernetes name = cluster name (as in CAPZ's flavor); the Azure name only when it differs.
+    return AsoResourceGroup.manifest({
+      metadata: { name: this.clusterName, ...(annotations ? { annotations } : {}) },
+      spec: {
+        location: this.props.location,
+        azureName: this.resourceGroupName !== this.clusterName ? this.resourceGroupName : undefined,
+      },
+    });
+  }
+
+  private renderManagedCluster(): Record<string, unknown> {
+    const apiVersion = AsoManagedCluster.GVK.apiVersion;
+    const annotations = embeddedAsoAnnotations(apiVersion, this.props.credentialSecretName, this.removalPolicy);
+    const operatorSpec: ManagedClusterSpecOperatorSpec | undefined =
+      this.disableLocalAccounts || this.exportOidc
+        ? {
+          secrets: this.disableLocalAccounts ? { userCredentials: { name: this.userKubeconfigSecretName, key: 'value' } } : undefined,
+          configMaps: this.exportOidc ? { oidcIssuerProfile: { name: `${this.clusterName}-oidc`, key: 'issuer' } } : undefined,
+        }
+        : undefined;
+    const spec = managedClusterSpec(this.props, {
+      name: this.clusterName,
+      resourceGroupName: this.clusterName,
+      network: this.network,
+      operatorSpec,
+    });
+    const obj = AsoManagedCluster.manifest({
+      metadata: { name: this.clusterName, ...(annotations ? { annotations } : {}) },
+      spec,
+    });
+    return this.overrides.applyTo(obj);
+  }
+}
+
+function AsoManagedClusterAgentPoolManifest(spec: ReturnType<typeof agentPoolSpec>, name: string, credential?: string): Record<string, unknown> {
+  const annotations = embeddedAsoAnnotations(ManagedClustersAgentPool.GVK.apiVersion, credential);
+  return ManagedClustersAgentPool.manifest({ metadata: { name, ...(annotations ? { annotations } : {}) }, spec });
+}
+
+function clusterNetwork(props: AksClusterProps) {
+  const pods = props.network?.podCidr;
+  const services = props.network?.serviceCidr;
+  if (!pods && !services) return undefined;
+  return {
+    pods: pods ? { cidrBlocks: [pods] } : undefined,
+    services: services ? { cidrBlocks: [services] } : undefined,
+  };
+}

@@ -1,0 +1,135 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AzureClusterIdentity as L1AzureClusterIdentity, AzureClusterIdentitySpecType } from '../../imports/capz/infrastructure.cluster.x-k8s.io';
+import { recordOptOut } from '../core/baseline';
+import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { addReference, ObjectRef } from '../core/references';
+import { resolveNamespace } from './capi-cluster';
+import { INFRA_GROUP, MOVE_HIERARCHY_LABEL } from './constants';
+
+/** How CAPZ authenticates to Azure for the clusters using an {@link AzureClusterIdentity}. */
+export enum AzureClusterIdentityType {
+  /** Federated workload identity (no secret; the secure default). */
+  WORKLOAD_IDENTITY = 'WorkloadIdentity',
+  /** Service principal with a client secret read from a Secret. */
+  SERVICE_PRINCIPAL = 'ServicePrincipal',
+}
+
+/** A Secret holding a service principal's client secret (key `clientSecret`). */
+export interface SecretReference {
+  /** Secret name. */
+  readonly name: string;
+  /**
+   * Secret namespace.
+   * @default - the identity's namespace
+   */
+  readonly namespace?: string;
+}
+
+/** Which namespaces' clusters may use an identity. */
+export interface AllowedNamespaces {
+  /**
+   * Every namespace (`allowedNamespaces: {}`).
+   * @default false
+   */
+  readonly all?: boolean;
+  /**
+   * These namespaces.
+   * @default - none
+   */
+  readonly list?: string[];
+  /**
+   * Namespaces with these labels.
+   * @default - none
+   */
+  readonly matchLabels?: Record<string, string>;
+}
+
+/** Props of an {@link AzureClusterIdentity}. */
+export interface AzureClusterIdentityProps {
+  /** Name (a DNS subdomain). */
+  readonly name: string;
+  /**
+   * Namespace.
+   * @default - the folder's namespace, else `default`
+   */
+  readonly namespace?: string;
+  /**
+   * Identity type.
+   * @default AzureClusterIdentityType.WORKLOAD_IDENTITY
+   */
+  readonly type?: AzureClusterIdentityType;
+  /** Client ID of the managed identity / app registration (a GUID). */
+  readonly clientId: string;
+  /** Entra ID tenant ID (a GUID). */
+  readonly tenantId: string;
+  /**
+   * The Secret with the client secret (ServicePrincipal only; never inline a secret). The Secret
+   * must be an object of the app or declared with `addProvided`.
+   * @default - none (required for ServicePrincipal)
+   */
+  readonly clientSecret?: SecretReference;
+  /**
+   * Namespaces whose clusters may use this identity.
+   * @default - only the identity's own namespace
+   */
+  readonly allowedNamespaces?: AllowedNamespaces;
+}
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/**
+ * A CAPZ `AzureClusterIdentity`: the Azure credential shared by many self-managed clusters
+ * (`identityRef`). Workload identity by default; a service principal's secret is only ever
+ * referenced. Usable from its own namespace only unless `allowedNamespaces` says otherwise.
+ */
+export class AzureClusterIdentity extends Construct {
+  /** Name. */
+  public readonly name: string;
+  /** Namespace. */
+  public readonly namespace: string;
+  /** The generated object. */
+  public readonly resource: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: AzureClusterIdentityProps) {
+    super(scope, id);
+    this.name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
+    this.namespace = resolveNamespace(this, props.namespace);
+    const type = props.type ?? AzureClusterIdentityType.WORKLOAD_IDENTITY;
+    if (!GUID.test(props.clientId ?? '')) throw propError(this, 'clientId', `"${props.clientId}" is invalid: must be a GUID`);
+    if (!GUID.test(props.tenantId ?? '')) throw propError(this, 'tenantId', `"${props.tenantId}" is invalid: must be a GUID`);
+    if (type === AzureClusterIdentityType.SERVICE_PRINCIPAL && !props.clientSecret) {
+      throw propError(this, 'clientSecret', 'a ServicePrincipal identity needs a reference to the Secret holding its client secret');
+    }
+    if (type !== AzureClusterIdentityType.SERVICE_PRINCIPAL && props.clientSecret) {
+      throw propError(this, 'clientSecret', `only used with type ${AzureClusterIdentityType.SERVICE_PRINCIPAL}`);
+    }
+    if (type === AzureClusterIdentityType.SERVICE_PRINCIPAL) recordOptOut(this, 'capz.identity.type', 'ServicePrincipal (a long-lived client secret instead of workload identity)');
+    const allowed = props.allowedNamespaces;
+    if (allowed?.all && (allowed.list?.length || allowed.matchLabels)) throw propError(this, 'allowedNamespaces', 'set either all, or list / matchLabels');
+    (allowed?.list ?? []).forEach((ns, i) => checkString(this, `allowedNamespaces.list[${i}]`, ns, DNS_LABEL));
+    if (allowed?.all) recordOptOut(this, 'capz.identity.allowedNamespaces', 'all namespaces');
+    const secret = props.clientSecret ? { name: checkString(this, 'clientSecret.name', props.clientSecret.name, DNS_SUBDOMAIN), namespace: props.clientSecret.namespace ?? this.namespace } : undefined;
+
+    this.resource = new L1AzureClusterIdentity(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace, labels: { [MOVE_HIERARCHY_LABEL]: 'true' } },
+      spec: {
+        type: type as unknown as AzureClusterIdentitySpecType,
+        clientId: props.clientId,
+        tenantId: props.tenantId,
+        clientSecret: secret,
+        allowedNamespaces: allowed
+          ? allowed.all
+            ? {}
+            : { list: allowed.list?.length ? [...allowed.list] : undefined, selector: allowed.matchLabels ? { matchLabels: { ...allowed.matchLabels } } : undefined }
+          : undefined,
+      },
+    });
+    if (secret) addReference(this, 'clientSecret', { apiGroup: '', kind: 'Secret', ...secret });
+  }
+
+  /** The identity as an {@link ObjectRef}. */
+  public get ref(): ObjectRef {
+    return { apiGroup: INFRA_GROUP, kind: 'AzureClusterIdentity', name: this.name, namespace: this.namespace };
+  }
+}

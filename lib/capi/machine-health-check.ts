@@ -1,0 +1,93 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  MachineHealthCheck as L1MachineHealthCheck,
+  MachineHealthCheckSpecRemediationTriggerIfUnhealthyLessThanOrEqualTo,
+} from '../../imports/capi/cluster.x-k8s.io';
+import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { addReference } from '../core/references';
+import { ICapiCluster } from './capi-cluster';
+import { CLUSTER_NAME_LABEL } from './constants';
+
+/** A Node condition that makes a machine unhealthy after a timeout. */
+export interface UnhealthyNodeCondition {
+  /** Condition type, e.g. `Ready`. */
+  readonly type: string;
+  /** Condition status: `True`, `False` or `Unknown`. */
+  readonly status: 'True' | 'False' | 'Unknown';
+  /** How long the condition must hold. */
+  readonly timeout: Duration;
+}
+
+/** Props of a {@link MachineHealthCheck}. */
+export interface MachineHealthCheckProps {
+  /** The cluster whose machines are checked. */
+  readonly cluster: ICapiCluster;
+  /**
+   * Name.
+   * @default `<cluster>-mhc`
+   */
+  readonly name?: string;
+  /**
+   * Labels selecting the machines (e.g. `cluster.x-k8s.io/deployment-name`).
+   * @default - every machine of the cluster (`cluster.x-k8s.io/cluster-name: <cluster>`)
+   */
+  readonly matchLabels?: Record<string, string>;
+  /**
+   * Node conditions that mark a machine unhealthy.
+   * @default - Ready False or Unknown for 5 minutes
+   */
+  readonly unhealthyNodeConditions?: UnhealthyNodeCondition[];
+  /**
+   * How long a machine may take to join as a Node.
+   * @default Duration.minutes(20)
+   */
+  readonly nodeStartupTimeout?: Duration;
+  /**
+   * Remediate only while at most this many machines are unhealthy (a number or a percentage such
+   * as `40%`), so a network partition does not replace the whole pool.
+   * @default '40%'
+   */
+  readonly maxUnhealthy?: number | string;
+}
+
+/**
+ * A CAPI `MachineHealthCheck`: replaces machines whose Node stays unhealthy (v1beta2 `checks` and
+ * `remediation.triggerIf`). For Machine-based pools (self-managed clusters); AKS heals its nodes itself.
+ */
+export class MachineHealthCheck extends Construct {
+  /** The generated object. */
+  public readonly resource: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: MachineHealthCheckProps) {
+    super(scope, id);
+    const name = checkString(this, 'name', props.name ?? `${props.cluster.clusterName}-mhc`, DNS_SUBDOMAIN);
+    const conditions = props.unhealthyNodeConditions ?? [
+      { type: 'Ready', status: 'False', timeout: Duration.minutes(5) },
+      { type: 'Ready', status: 'Unknown', timeout: Duration.minutes(5) },
+    ];
+    const max = props.maxUnhealthy ?? '40%';
+    if (typeof max === 'number' ? !Number.isInteger(max) || max < 0 : !/^(100|[1-9]?[0-9])%$/.test(max)) {
+      throw propError(this, 'maxUnhealthy', `"${max}" is invalid: must be a non-negative integer or a percentage from 0% to 100%`);
+    }
+    this.resource = new L1MachineHealthCheck(this, 'Resource', {
+      metadata: { name, namespace: props.cluster.namespace },
+      spec: {
+        clusterName: props.cluster.clusterName,
+        selector: { matchLabels: props.matchLabels ?? { [CLUSTER_NAME_LABEL]: props.cluster.clusterName } },
+        checks: {
+          nodeStartupTimeoutSeconds: (props.nodeStartupTimeout ?? Duration.minutes(20)).toSeconds(),
+          unhealthyNodeConditions: conditions.map((c) => ({ type: c.type, status: c.status, timeoutSeconds: c.timeout.toSeconds() })),
+        },
+        remediation: {
+          triggerIf: {
+            unhealthyLessThanOrEqualTo: typeof max === 'number'
+              ? MachineHealthCheckSpecRemediationTriggerIfUnhealthyLessThanOrEqualTo.fromNumber(max)
+              : MachineHealthCheckSpecRemediationTriggerIfUnhealthyLessThanOrEqualTo.fromString(max),
+          },
+        },
+      },
+    });
+    addReference(this, 'cluster', props.cluster.clusterRef);
+  }
+}

@@ -1,0 +1,309 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { KubeadmConfigTemplate } from '../../imports/capi/bootstrap.cluster.x-k8s.io';
+import { Cluster, MachineDeployment } from '../../imports/capi/cluster.x-k8s.io';
+import { KubeadmControlPlane } from '../../imports/capi/controlplane.cluster.x-k8s.io';
+import { AzureCluster, AzureMachineTemplate } from '../../imports/capz/infrastructure.cluster.x-k8s.io';
+import { parseIpv4Cidr } from '../aso/aks/cidr';
+import { checkKubernetesVersion } from '../aso/aks/managed-cluster-spec';
+import { capiKubeconfigSecret, KubeconfigSecretRef } from '../core/cluster';
+import { checkString, DNS_LABEL, propError } from '../core/errors';
+import { addProvided, addReference, ObjectRef } from '../core/references';
+import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
+import { AzureClusterIdentity } from './azure-cluster-identity';
+import { capiClusterRef, checkClusterName, ICapiCluster, resolveNamespace } from './capi-cluster';
+import { BOOTSTRAP_GROUP, CLUSTER_NAME_LABEL, CONTROLPLANE_GROUP, INFRA_GROUP } from './constants';
+
+/** The kubeadm control plane of a {@link SelfManagedAzureCluster}. */
+export interface SelfManagedControlPlaneProps {
+  /**
+   * Number of control-plane machines: odd (etcd quorum).
+   * @default 3
+   */
+  readonly count?: number;
+  /** VM size, e.g. `Standard_D4s_v5`. */
+  readonly vmSize: string;
+  /**
+   * OS disk size in GB.
+   * @default 128
+   */
+  readonly osDiskSizeGb?: number;
+  /**
+   * Size of the etcd data disk in GB.
+   * @default 256
+   */
+  readonly etcdDiskSizeGb?: number;
+  /**
+   * Provider ID of the user-assigned identity the cloud provider runs as
+   * (`azure:///subscriptions/.../userAssignedIdentities/<name>`).
+   * @default - none (the VMs get no user-assigned identity)
+   */
+  readonly userAssignedIdentityProviderId?: string;
+}
+
+/** A group of worker machines (a MachineDeployment). */
+export interface SelfManagedMachineDeploymentProps {
+  /** Name suffix (the MachineDeployment is `<cluster>-<name>`), a DNS label, e.g. `md-0`. */
+  readonly name: string;
+  /** VM size. */
+  readonly vmSize: string;
+  /**
+   * Number of machines.
+   * @default 2
+   */
+  readonly count?: number;
+  /**
+   * OS disk size in GB.
+   * @default 128
+   */
+  readonly osDiskSizeGb?: number;
+}
+
+/** Props of a {@link SelfManagedAzureCluster}. */
+export interface SelfManagedAzureClusterProps {
+  /** Cluster name (a DNS label). */
+  readonly name: string;
+  /**
+   * Namespace of the cluster's objects.
+   * @default - the folder's namespace, else `default`
+   */
+  readonly namespace?: string;
+  /** Azure region. */
+  readonly location: string;
+  /** Kubernetes version, `v<major>.<minor>.<patch>`. */
+  readonly kubernetesVersion: string;
+  /** Azure subscription ID (a GUID). */
+  readonly subscriptionId: string;
+  /** The identity CAPZ uses for this cluster (`identityRef`). */
+  readonly identity: AzureClusterIdentity;
+  /**
+   * Resource group.
+   * @default - the cluster name
+   */
+  readonly resourceGroup?: string;
+  /**
+   * VNet name.
+   * @default `<cluster>-vnet`
+   */
+  readonly vnetName?: string;
+  /**
+   * Pod CIDR.
+   * @default '192.168.0.0/16'
+   */
+  readonly podCidr?: string;
+  /** The control plane. */
+  readonly controlPlane: SelfManagedControlPlaneProps;
+  /** Worker MachineDeployments (at least one). */
+  readonly machineDeployments: SelfManagedMachineDeploymentProps[];
+  /**
+   * Base64 SSH public key for the machines.
+   * @default '' (none)
+   */
+  readonly sshPublicKey?: string;
+  /**
+   * Service account issuer of the API server.
+   * @default 'https://kubernetes.default.svc.cluster.local'
+   */
+  readonly serviceAccountIssuer?: string;
+  /**
+   * What happens to the cluster when removed from the app (Flux prune of the Cluster, AzureCluster
+   * and KubeadmControlPlane).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Labels of the CAPI Cluster.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Environment (dev, test, prod...).
+   * @default - none
+   */
+  readonly environment?: string;
+}
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const LOCAL_HOSTNAME = '{{ ds.meta_data["local_hostname"] }}';
+
+/**
+ * A self-managed Kubernetes cluster on Azure VMs (CAPZ's default flavor): a CAPI v1beta2 `Cluster`,
+ * an `AzureCluster`, a `KubeadmControlPlane` with its `AzureMachineTemplate` (etcd on a data disk),
+ * and per worker group a `MachineDeployment` + `AzureMachineTemplate` + `KubeadmConfigTemplate`.
+ */
+export class SelfManagedAzureCluster extends Construct implements ICapiCluster {
+  /** Cluster name. */
+  public readonly clusterName: string;
+  /** Namespace. */
+  public readonly namespace: string;
+  /** The `<name>-kubeconfig` Secret. */
+  public readonly kubeconfigSecret: KubeconfigSecretRef;
+  /** Environment, if given. */
+  public readonly environment?: string;
+  /** The CAPI Cluster. */
+  public readonly cluster: ApiObject;
+  /** The KubeadmControlPlane. */
+  public readonly controlPlane: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: SelfManagedAzureClusterProps) {
+    super(scope, id);
+    const name = (this.clusterName = checkClusterName(this, props.name));
+    const namespace = (this.namespace = resolveNamespace(this, props.namespace));
+    const version = checkKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion);
+    if (!/^[a-z][a-z0-9]*$/.test(props.location ?? '')) throw propError(this, 'location', `"${props.location}" is invalid: must be an Azure region name such as westeurope`);
+    if (!GUID.test(props.subscriptionId ?? '')) throw propError(this, 'subscriptionId', `"${props.subscriptionId}" is invalid: must be a GUID`);
+    const cpCount = props.controlPlane.count ?? 3;
+    if (!Number.isInteger(cpCount) || cpCount < 1 || cpCount % 2 === 0) {
+      throw propError(this, 'controlPlane.count', `${cpCount} is invalid: must be an odd number (1, 3, 5...) so etcd keeps quorum`);
+    }
+    const podCidr = props.podCidr ?? '192.168.0.0/16';
+    if (!parseIpv4Cidr(podCidr)) throw propError(this, 'podCidr', `"${podCidr}" is invalid: must be an IPv4 CIDR without host bits`);
+    if (!props.machineDeployments || props.machineDeployments.length === 0) throw propError(this, 'machineDeployments', 'must list at least one worker MachineDeployment');
+    props.machineDeployments.forEach((md, i) => {
+      checkString(this, `machineDeployments[${i}].name`, md.name, DNS_LABEL);
+      if (md.count !== undefined && (!Number.isInteger(md.count) || md.count < 0)) throw propError(this, `machineDeployments[${i}].count`, `${md.count} is invalid: must be a non-negative integer`);
+    });
+    this.environment = props.environment;
+    this.kubeconfigSecret = capiKubeconfigSecret(name, namespace);
+    const sshPublicKey = props.sshPublicKey ?? '';
+    const cpName = `${name}-control-plane`;
+
+    this.cluster = new Cluster(this, 'Cluster', {
+      metadata: { name, namespace, labels: props.labels },
+      spec: {
+        clusterNetwork: { pods: { cidrBlocks: [podCidr] } },
+        controlPlaneRef: { apiGroup: CONTROLPLANE_GROUP, kind: 'KubeadmControlPlane', name: cpName },
+        infrastructureRef: { apiGroup: INFRA_GROUP, kind: 'AzureCluster', name },
+      },
+    });
+    const azureCluster = new AzureCluster(this, 'AzureCluster', {
+      metadata: { name, namespace },
+      spec: {
+        identityRef: { apiVersion: `${INFRA_GROUP}/v1beta1`, kind: 'AzureClusterIdentity', name: props.identity.name, namespace: props.identity.namespace !== namespace ? props.identity.namespace : undefined },
+        location: props.location,
+        networkSpec: {
+          subnets: [
+            { name: 'control-plane-subnet', role: 'control-plane' as never },
+            { name: 'node-subnet', role: 'node' as never },
+          ],
+          vnet: { name: props.vnetName ?? `${name}-vnet` },
+        },
+        resourceGroup: props.resourceGroup ?? name,
+        subscriptionId: props.subscriptionId,
+      },
+    });
+    const cpTemplate = new AzureMachineTemplate(this, 'ControlPlaneTemplate', {
+      metadata: { name: cpName, namespace },
+      spec: {
+        template: {
+          spec: {
+            dataDisks: [{ diskSizeGb: props.controlPlane.etcdDiskSizeGb ?? 256, lun: 0, nameSuffix: 'etcddisk' }],
+            identity: props.controlPlane.userAssignedIdentityProviderId ? ('UserAssigned' as never) : undefined,
+            osDisk: { diskSizeGb: props.controlPlane.osDiskSizeGb ?? 128, osType: 'Linux' },
+            sshPublicKey,
+            userAssignedIdentities: props.controlPlane.userAssignedIdentityProviderId ? [{ providerId: props.controlPlane.userAssignedIdentityProviderId }] : undefined,
+            vmSize: props.controlPlane.vmSize,
+          },
+        },
+      },
+    });
+    const externalCloud = [{ name: 'cloud-provider', value: 'external' }];
+    this.controlPlane = new KubeadmControlPlane(this, 'ControlPlane', {
+      metadata: { name: cpName, namespace },
+      spec: {
+        kubeadmConfigSpec: {
+          clusterConfiguration: {
+            apiServer: { extraArgs: [{ name: 'service-account-issuer', value: props.serviceAccountIssuer ?? 'https://kubernetes.default.svc.cluster.local' }] },
+            controllerManager: {
+              extraArgs: [
+                { name: 'allocate-node-cidrs', value: 'false' },
+                { name: 'cloud-provider', value: 'external' },
+                { name: 'cluster-name', value: name },
+              ],
+            },
+            etcd: { local: { dataDir: '/var/lib/etcddisk/etcd', extraArgs: [{ name: 'quota-backend-bytes', value: '8589934592' }] } },
+          },
+          diskSetup: {
+            filesystems: [
+              { device: '/dev/disk/azure/scsi1/lun0', extraOpts: ['-E', 'lazy_itable_init=1,lazy_journal_init=1'], filesystem: 'ext4', label: 'etcd_disk' },
+              { device: 'ephemeral0.1', filesystem: 'ext4', label: 'ephemeral0', replaceFs: 'ntfs' },
+            ],
+            partitions: [{ device: '/dev/disk/azure/scsi1/lun0', layout: true, overwrite: false, tableType: 'gpt' as never }],
+          },
+          files: [{
+            contentFrom: { secret: { key: 'control-plane-azure.json', name: `${cpName}-azure-json` } },
+            owner: 'root:root',
+            path: '/etc/kubernetes/azure.json',
+            permissions: '0644',
+          }],
+          initConfiguration: {
+            nodeRegistration: { kubeletExtraArgs: externalCloud, name: LOCAL_HOSTNAME },
+            timeouts: { controlPlaneComponentHealthCheckSeconds: 1200 },
+          },
+          joinConfiguration: { nodeRegistration: { kubeletExtraArgs: externalCloud, name: LOCAL_HOSTNAME } },
+          mounts: [['LABEL=etcd_disk', '/var/lib/etcddisk']],
+          verbosity: 10,
+        },
+        machineTemplate: { spec: { infrastructureRef: { apiGroup: INFRA_GROUP, kind: 'AzureMachineTemplate', name: cpName } } },
+        replicas: cpCount,
+        version,
+      },
+    });
+    for (const obj of [this.cluster, azureCluster, this.controlPlane]) applyRemovalPolicy(obj, props.removalPolicy ?? RemovalPolicy.RETAIN);
+    addReference(this, 'controlPlaneRef', { apiGroup: CONTROLPLANE_GROUP, kind: 'KubeadmControlPlane', name: cpName, namespace });
+    addReference(this, 'infrastructureRef', { apiGroup: INFRA_GROUP, kind: 'AzureCluster', name, namespace });
+    addReference(this, 'identity', props.identity.ref);
+    addReference(this, 'controlPlane.machineTemplate', { apiGroup: INFRA_GROUP, kind: 'AzureMachineTemplate', name: cpTemplate.name, namespace });
+    addProvided(this, { apiGroup: '', kind: 'Secret', name: this.kubeconfigSecret.name, namespace });
+
+    props.machineDeployments.forEach((md, i) => {
+      const mdName = `${name}-${md.name}`;
+      new AzureMachineTemplate(this, `MachineTemplate-${md.name}`, {
+        metadata: { name: mdName, namespace },
+        spec: { template: { spec: { osDisk: { diskSizeGb: md.osDiskSizeGb ?? 128, osType: 'Linux' }, sshPublicKey, vmSize: md.vmSize } } },
+      });
+      new KubeadmConfigTemplate(this, `KubeadmConfigTemplate-${md.name}`, {
+        metadata: { name: mdName, namespace },
+        spec: {
+          template: {
+            spec: {
+              files: [{
+                contentFrom: { secret: { key: 'worker-node-azure.json', name: `${mdName}-azure-json` } },
+                owner: 'root:root',
+                path: '/etc/kubernetes/azure.json',
+                permissions: '0644',
+              }],
+              joinConfiguration: { nodeRegistration: { kubeletExtraArgs: externalCloud, name: LOCAL_HOSTNAME } },
+            },
+          },
+        },
+      });
+      const labels = { [CLUSTER_NAME_LABEL]: name, 'cluster.x-k8s.io/deployment-name': mdName };
+      new MachineDeployment(this, `MachineDeployment-${md.name}`, {
+        metadata: { name: mdName, namespace },
+        spec: {
+          clusterName: name,
+          replicas: md.count ?? 2,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: {
+              bootstrap: { configRef: { apiGroup: BOOTSTRAP_GROUP, kind: 'KubeadmConfigTemplate', name: mdName } },
+              clusterName: name,
+              infrastructureRef: { apiGroup: INFRA_GROUP, kind: 'AzureMachineTemplate', name: mdName },
+              version,
+            },
+          },
+        },
+      });
+      addReference(this, `machineDeployments[${i}].clusterName`, this.clusterRef);
+      addReference(this, `machineDeployments[${i}].bootstrap`, { apiGroup: BOOTSTRAP_GROUP, kind: 'KubeadmConfigTemplate', name: mdName, namespace });
+      addReference(this, `machineDeployments[${i}].infrastructureRef`, { apiGroup: INFRA_GROUP, kind: 'AzureMachineTemplate', name: mdName, namespace });
+    });
+  }
+
+  /** The CAPI Cluster as an {@link ObjectRef}. */
+  public get clusterRef(): ObjectRef {
+    return capiClusterRef(this.clusterName, this.namespace);
+  }
+}

@@ -1,0 +1,145 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Cluster } from '../../imports/capi/cluster.x-k8s.io';
+import { checkKubernetesVersion } from '../aso/aks/managed-cluster-spec';
+import { capiKubeconfigSecret, KubeconfigSecretRef } from '../core/cluster';
+import { checkString, DNS_LABEL, propError } from '../core/errors';
+import { addProvided, addReference, ObjectRef } from '../core/references';
+import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
+import { AksClusterClass } from './aks-cluster-class';
+import { capiClusterRef, checkClusterName, ICapiCluster, resolveNamespace } from './capi-cluster';
+import { CAPI_GROUP } from './constants';
+
+/** A machine pool of a topology cluster. */
+export interface TopologyMachinePool {
+  /** Machine pool class of the ClusterClass. */
+  readonly class: string;
+  /** Name of the pool in the topology (a DNS label, e.g. `mp-0`). */
+  readonly name: string;
+  /**
+   * Number of nodes.
+   * @default 1
+   */
+  readonly replicas?: number;
+}
+
+/** A ClusterClass referenced by name (one managed elsewhere). */
+export interface ClusterClassReference {
+  /** ClusterClass name. */
+  readonly name: string;
+  /**
+   * Its namespace.
+   * @default - the cluster's namespace
+   */
+  readonly namespace?: string;
+}
+
+/** Props of a {@link TopologyCluster}. */
+export interface TopologyClusterProps {
+  /** Cluster name (a DNS label). */
+  readonly name: string;
+  /**
+   * Namespace.
+   * @default - the class's namespace for an AksClusterClass, else the folder's namespace, else `default`
+   */
+  readonly namespace?: string;
+  /** The ClusterClass: an {@link AksClusterClass} of the app, or a reference. */
+  readonly clusterClass: AksClusterClass | ClusterClassReference;
+  /** Kubernetes version, `v<major>.<minor>.<patch>`. */
+  readonly kubernetesVersion: string;
+  /**
+   * Values of the class's variables (e.g. `{ location: 'westeurope' }`).
+   * @default - none
+   */
+  readonly variables?: Record<string, unknown>;
+  /**
+   * Machine pools.
+   * @default - for an AksClusterClass, one pool per machine pool class (`mp-0`, `mp-1`...) with 1 replica
+   */
+  readonly machinePools?: TopologyMachinePool[];
+  /**
+   * Labels of the Cluster (e.g. for ClusterResourceSets).
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Removal policy of the CAPI Cluster (Flux prune).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Environment (dev, test, prod...).
+   * @default - none
+   */
+  readonly environment?: string;
+}
+
+/**
+ * A CAPI v1beta2 `Cluster` with `spec.topology`: one small object per cluster, expanded by the
+ * topology controller from its ClusterClass (the scale path for fleets).
+ */
+export class TopologyCluster extends Construct implements ICapiCluster {
+  /** Cluster name. */
+  public readonly clusterName: string;
+  /** Namespace. */
+  public readonly namespace: string;
+  /** The `<name>-kubeconfig` Secret. */
+  public readonly kubeconfigSecret: KubeconfigSecretRef;
+  /** Environment, if given. */
+  public readonly environment?: string;
+  /** The Cluster object. */
+  public readonly resource: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: TopologyClusterProps) {
+    super(scope, id);
+    const name = (this.clusterName = checkClusterName(this, props.name));
+    const cls = props.clusterClass;
+    const aksClass = cls instanceof AksClusterClass ? cls : undefined;
+    const namespace = (this.namespace = resolveNamespace(this, props.namespace ?? aksClass?.namespace));
+    const version = checkKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion);
+    const className = aksClass ? aksClass.name : checkString(this, 'clusterClass.name', cls.name, DNS_LABEL);
+    const classNamespace = aksClass ? aksClass.namespace : (cls.namespace ?? namespace);
+    const pools: TopologyMachinePool[] | undefined = props.machinePools ?? aksClass?.machinePoolClassNames.map((c, i) => ({ class: c, name: `mp-${i}` }));
+    if (!pools || pools.length === 0) throw propError(this, 'machinePools', 'must list at least one machine pool');
+    const seen = new Set<string>();
+    pools.forEach((p, i) => {
+      checkString(this, `machinePools[${i}].name`, p.name, DNS_LABEL);
+      if (seen.has(p.name)) throw propError(this, `machinePools[${i}].name`, `"${p.name}" is used by another machine pool`);
+      seen.add(p.name);
+      if (aksClass && !aksClass.machinePoolClassNames.includes(p.class)) {
+        throw propError(this, `machinePools[${i}].class`, `"${p.class}" is not a machine pool class of ClusterClass ${aksClass.name} (${aksClass.machinePoolClassNames.join(', ')})`);
+      }
+      if (p.replicas !== undefined && (!Number.isInteger(p.replicas) || p.replicas < 0)) throw propError(this, `machinePools[${i}].replicas`, `${p.replicas} is invalid: must be a non-negative integer`);
+    });
+    if (aksClass?.requiresLocation && props.variables?.location === undefined) {
+      throw propError(this, 'variables.location', `ClusterClass ${aksClass.name} has no default location: set variables.location`);
+    }
+    const location = props.variables?.location;
+    if (location !== undefined && (typeof location !== 'string' || !/^[a-z][a-z0-9]*$/.test(location))) {
+      throw propError(this, 'variables.location', `"${String(location)}" is invalid: must be an Azure region name such as westeurope`);
+    }
+    this.environment = props.environment;
+    this.kubeconfigSecret = capiKubeconfigSecret(name, namespace);
+    const variables = Object.entries(props.variables ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, value]) => ({ name: k, value }));
+
+    this.resource = new Cluster(this, 'Resource', {
+      metadata: { name, namespace, labels: props.labels },
+      spec: {
+        topology: {
+          classRef: { name: className, namespace: classNamespace !== namespace ? classNamespace : undefined },
+          version,
+          variables: variables.length > 0 ? variables : undefined,
+          workers: { machinePools: pools.map((p) => ({ class: p.class, name: p.name, replicas: p.replicas ?? 1 })) },
+        },
+      },
+    });
+    applyRemovalPolicy(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
+    addReference(this, 'clusterClass', { apiGroup: CAPI_GROUP, kind: 'ClusterClass', name: className, namespace: classNamespace });
+    addProvided(this, { apiGroup: '', kind: 'Secret', name: this.kubeconfigSecret.name, namespace });
+  }
+
+  /** The CAPI Cluster as an {@link ObjectRef}. */
+  public get clusterRef(): ObjectRef {
+    return capiClusterRef(this.clusterName, this.namespace);
+  }
+}

@@ -1,0 +1,266 @@
+import { optOutsOf } from '../../lib/core/baseline';
+import { SynthError } from '../../lib/gitops/gitops-app';
+import { AksNetworkDataplane, AksNetworkPlugin, AksNetworkPolicy, AksNodeOsUpgradeChannel, AksNodePoolMode, AksOsType, AksSkuTier, AksUpgradeChannel } from '../../lib/aso/aks';
+import { AksCluster, AksClusterProps } from '../../lib/capi';
+import { RemovalPolicy } from '../../lib/core/removal-policy';
+import { errorOf, find, objects, setup, SYSTEM_POOL } from './helpers';
+
+const BASE: AksClusterProps = {
+  name: 'aks-dev',
+  location: 'westeurope',
+  kubernetesVersion: 'v1.33.2',
+  credentialSecretName: 'aso-credential',
+  nodePools: [SYSTEM_POOL],
+};
+
+function build(props: Partial<AksClusterProps> = {}) {
+  const { app, folder } = setup();
+  const aks = new AksCluster(folder, 'aks', { ...BASE, ...props });
+  return { app, folder, aks };
+}
+
+function managedCluster(objs: ReturnType<typeof objects>) {
+  return find(objs, 'AzureASOManagedControlPlane', 'aks-dev').spec.resources[0];
+}
+
+describe('AksCluster', () => {
+  test('emits the CAPI v1beta2 Cluster referencing the CAPZ AzureASOManaged* objects', () => {
+    const { app } = build();
+    const objs = objects(app);
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'AzureASOManagedCluster/aks-dev',
+      'AzureASOManagedControlPlane/aks-dev',
+      'AzureASOManagedMachinePool/aks-dev-system',
+      'Cluster/aks-dev',
+      'MachinePool/aks-dev-system',
+    ]);
+    const cluster = find(objs, 'Cluster', 'aks-dev');
+    expect(cluster.apiVersion).toBe('cluster.x-k8s.io/v1beta2');
+    expect(cluster.metadata.namespace).toBe('fleet');
+    expect(cluster.spec).toEqual({
+      controlPlaneRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'AzureASOManagedControlPlane', name: 'aks-dev' },
+      infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'AzureASOManagedCluster', name: 'aks-dev' },
+    });
+  });
+
+  test('control plane: spec.version with v, the embedded ManagedCluster without kubernetesVersion, secure defaults', () => {
+    const { app } = build({ adminGroupObjectIds: ['11111111-2222-3333-4444-555555555555'] });
+    const objs = objects(app);
+    const cp = find(objs, 'AzureASOManagedControlPlane', 'aks-dev');
+    expect(cp.spec.version).toBe('v1.33.2');
+    const mc = managedCluster(objs);
+    expect(mc.apiVersion).toBe('containerservice.azure.com/v1api20250801');
+    expect(mc.metadata).toEqual({
+      name: 'aks-dev',
+      annotations: {
+        'serviceoperator.azure.com/credential-from': 'aso-credential',
+        'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete',
+      },
+    });
+    expect(mc.spec.kubernetesVersion).toBeUndefined();
+    expect(mc.spec.agentPoolProfiles).toBeUndefined();
+    expect(mc.spec).toEqual({
+      owner: { name: 'aks-dev' },
+      location: 'westeurope',
+      dnsPrefix: 'aks-dev',
+      identity: { type: 'SystemAssigned' },
+      servicePrincipalProfile: { clientId: 'msi' },
+      networkProfile: { networkPlugin: 'azure', networkPluginMode: 'overlay', networkDataplane: 'cilium', networkPolicy: 'cilium' },
+      aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: ['11111111-2222-3333-4444-555555555555'] },
+      disableLocalAccounts: true,
+      oidcIssuerProfile: { enabled: true },
+      securityProfile: { workloadIdentity: { enabled: true } },
+      autoUpgradeProfile: { upgradeChannel: 'patch', nodeOSUpgradeChannel: 'NodeImage' },
+      addonProfiles: { azurepolicy: { enabled: true } },
+      operatorSpec: { secrets: { userCredentials: { name: 'aks-dev-user-kubeconfig', key: 'value' } } },
+    });
+  });
+
+  test('resource group: embedded, named after the cluster, retained; or an existing one adopted read-only', () => {
+    let objs = objects(build().app);
+    expect(find(objs, 'AzureASOManagedCluster', 'aks-dev').spec.resources).toEqual([{
+      apiVersion: 'resources.azure.com/v1api20200601',
+      kind: 'ResourceGroup',
+      metadata: { name: 'aks-dev', annotations: { 'serviceoperator.azure.com/credential-from': 'aso-credential', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' } },
+      spec: { location: 'westeurope' },
+    }]);
+    objs = objects(build({ resourceGroup: { name: 'Shared_RG', existing: true } }).app);
+    const rg = find(objs, 'AzureASOManagedCluster', 'aks-dev').spec.resources[0];
+    expect(rg.metadata.annotations['serviceoperator.azure.com/reconcile-policy']).toBe('skip');
+    expect(rg.spec).toEqual({ location: 'westeurope', azureName: 'Shared_RG' });
+    expect(managedCluster(objs).spec.owner).toEqual({ name: 'aks-dev' });
+  });
+
+  test('removal policy: RETAIN by default (Flux prune off on Cluster, infra, control plane); DESTROY drops both', () => {
+    let objs = objects(build().app);
+    for (const kind of ['Cluster', 'AzureASOManagedCluster', 'AzureASOManagedControlPlane']) {
+      expect(find(objs, kind, 'aks-dev').metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    }
+    expect(find(objs, 'MachinePool', 'aks-dev-system').metadata.annotations).toBeUndefined();
+    objs = objects(build({ removalPolicy: RemovalPolicy.DESTROY }).app);
+    expect(find(objs, 'Cluster', 'aks-dev').metadata.annotations).toBeUndefined();
+    expect(managedCluster(objs).metadata.annotations).toEqual({ 'serviceoperator.azure.com/credential-from': 'aso-credential' });
+  });
+
+  test('node pools: fixed count → MachinePool replicas; autoscaling → min/max, replicas-managed-by annotation, zones, labels, taints', () => {
+    const { app, aks } = build();
+    aks.addNodePool({
+      name: 'user', vmSize: 'Standard_D8s_v5', autoscaling: { min: 3, max: 10 }, zones: ['1', '2', '3'],
+      labels: { workload: 'general' }, taints: ['dedicated=batch:NoSchedule'], osDiskSizeGb: 128, maxPods: 110,
+    });
+    const objs = objects(app);
+    expect(find(objs, 'MachinePool', 'aks-dev-system').spec).toEqual({
+      clusterName: 'aks-dev',
+      replicas: 3,
+      template: { spec: {
+        bootstrap: { dataSecretName: '' },
+        clusterName: 'aks-dev',
+        infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'AzureASOManagedMachinePool', name: 'aks-dev-system' },
+        version: 'v1.33.2',
+      } },
+    });
+    const user = find(objs, 'MachinePool', 'aks-dev-user');
+    expect(user.metadata.annotations).toEqual({ 'cluster.x-k8s.io/replicas-managed-by': 'aks' });
+    expect(user.spec.replicas).toBe(3);
+    expect(find(objs, 'AzureASOManagedMachinePool', 'aks-dev-user').spec.resources[0]).toEqual({
+      apiVersion: 'containerservice.azure.com/v1api20250801',
+      kind: 'ManagedClustersAgentPool',
+      metadata: { name: 'aks-dev-user', annotations: { 'serviceoperator.azure.com/credential-from': 'aso-credential' } },
+      spec: {
+        azureName: 'user', owner: { name: 'aks-dev' }, mode: 'User', type: 'VirtualMachineScaleSets', vmSize: 'Standard_D8s_v5',
+        enableAutoScaling: true, minCount: 3, maxCount: 10, availabilityZones: ['1', '2', '3'], osDiskSizeGB: 128, maxPods: 110,
+        nodeLabels: { workload: 'general' }, nodeTaints: ['dedicated=batch:NoSchedule'],
+      },
+    });
+    expect(aks.nodePools.map((p) => p.name)).toEqual(['system', 'user']);
+  });
+
+  test('network: CIDRs go to the ManagedCluster and the CAPI clusterNetwork; existing subnet; kubenet', () => {
+    const subnet = '/subscriptions/0000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub/subnets/aks';
+    let objs = objects(build({ network: { podCidr: '10.244.0.0/16', serviceCidr: '10.0.0.0/16', dnsServiceIp: '10.0.0.10', vnetSubnetId: subnet } }).app);
+    expect(find(objs, 'Cluster', 'aks-dev').spec.clusterNetwork).toEqual({ pods: { cidrBlocks: ['10.244.0.0/16'] }, services: { cidrBlocks: ['10.0.0.0/16'] } });
+    expect(managedCluster(objs).spec.networkProfile).toEqual({
+      networkPlugin: 'azure', networkPluginMode: 'overlay', networkDataplane: 'cilium', networkPolicy: 'cilium',
+      podCidr: '10.244.0.0/16', serviceCidr: '10.0.0.0/16', dnsServiceIP: '10.0.0.10',
+    });
+    expect(find(objs, 'AzureASOManagedMachinePool', 'aks-dev-system').spec.resources[0].spec.vnetSubnetReference).toEqual({ armId: subnet });
+    objs = objects(build({ network: { plugin: AksNetworkPlugin.KUBENET } }).app);
+    expect(managedCluster(objs).spec.networkProfile).toEqual({ networkPlugin: 'kubenet' });
+    objs = objects(build({ network: { dataplane: AksNetworkDataplane.AZURE, policy: AksNetworkPolicy.CALICO } }).app);
+    expect(managedCluster(objs).spec.networkProfile).toEqual({ networkPlugin: 'azure', networkPluginMode: 'overlay', networkDataplane: 'azure', networkPolicy: 'calico' });
+  });
+
+  test('secure defaults can each be turned off, and every opt-out is recorded', () => {
+    const { app, aks } = build({
+      azureRbac: false, disableLocalAccounts: false, workloadIdentity: false, oidcIssuer: false,
+      upgradeChannel: AksUpgradeChannel.NONE, nodeOsUpgradeChannel: AksNodeOsUpgradeChannel.NONE, azurePolicy: false,
+      skuTier: AksSkuTier.STANDARD, apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] }, tags: { team: 'a' },
+    });
+    const mc = managedCluster(objects(app));
+    expect(mc.spec.aadProfile).toEqual({ managed: true, enableAzureRBAC: false });
+    expect(mc.spec.disableLocalAccounts).toBeUndefined();
+    expect(mc.spec.oidcIssuerProfile).toBeUndefined();
+    expect(mc.spec.securityProfile).toBeUndefined();
+    expect(mc.spec.operatorSpec).toBeUndefined();
+    expect(mc.spec.addonProfiles).toBeUndefined();
+    expect(mc.spec.autoUpgradeProfile).toEqual({ upgradeChannel: 'none', nodeOSUpgradeChannel: 'None' });
+    expect(mc.spec.sku).toEqual({ tier: 'Standard' });
+    expect(mc.spec.apiServerAccessProfile).toEqual({ authorizedIPRanges: ['203.0.113.0/24'] });
+    expect(mc.spec.tags).toEqual({ team: 'a' });
+    expect(aks.oidcIssuerExport).toBeUndefined();
+    expect(optOutsOf(aks).map((o) => `${o.setting}=${o.value}`)).toEqual([
+      'aks.aadProfile.enableAzureRBAC=false',
+      'aks.disableLocalAccounts=false',
+      'aks.oidcIssuerProfile.enabled=false',
+      'aks.securityProfile.workloadIdentity.enabled=false',
+      'aks.autoUpgradeProfile.upgradeChannel=none',
+      'aks.autoUpgradeProfile.nodeOsUpgradeChannel=None',
+      'aks.addonProfiles.azurepolicy.enabled=false',
+    ]);
+    expect(optOutsOf(build().aks).map((o) => o.setting)).toEqual(['aks.apiServerAccessProfile']);
+    expect(optOutsOf(build({ apiServerAccess: { privateCluster: true } }).aks)).toEqual([]);
+  });
+
+  test('private cluster', () => {
+    const mc = managedCluster(objects(build({ apiServerAccess: { privateCluster: true } }).app));
+    expect(mc.spec.apiServerAccessProfile).toEqual({ enablePrivateCluster: true });
+  });
+
+  test('IKubeconfigCluster and the OIDC issuer export (switched on when used)', () => {
+    const { app, folder, aks } = build({ environment: 'dev' });
+    expect(aks.clusterName).toBe('aks-dev');
+    expect(aks.environment).toBe('dev');
+    expect(aks.kubeconfigSecret).toEqual({ name: 'aks-dev-kubeconfig', namespace: 'fleet', key: 'value' });
+    expect(aks.clusterRef).toEqual({ apiGroup: 'cluster.x-k8s.io', kind: 'Cluster', name: 'aks-dev', namespace: 'fleet' });
+    expect(managedCluster(objects(app)).spec.operatorSpec.configMaps).toBeUndefined();
+    const loc = aks.oidcIssuerExport!.use(folder, 'issuer');
+    expect(loc).toEqual({ kind: 'ConfigMap', name: 'aks-dev-oidc', namespace: 'fleet', key: 'issuer' });
+    expect(managedCluster(objects(app)).spec.operatorSpec.configMaps).toEqual({ oidcIssuerProfile: { name: 'aks-dev-oidc', key: 'issuer' } });
+  });
+
+  test('escape hatch: overrides on the embedded ManagedCluster, still schema-validated', () => {
+    const { app, aks } = build();
+    aks.addManagedClusterOverride('spec.networkProfile.loadBalancerSku', 'standard');
+    aks.addManagedClusterOverride('spec.addonProfiles', undefined);
+    const mc = managedCluster(objects(app));
+    expect(mc.spec.networkProfile.loadBalancerSku).toBe('standard');
+    expect(mc.spec.addonProfiles).toBeUndefined();
+    aks.addManagedClusterOverride('spec.networkProfile.loadBalancerSkuu', 'standard');
+    expect(() => objects(app)).toThrow(SynthError);
+    try {
+      objects(app);
+    } catch (e) {
+      expect((e as SynthError).problems).toEqual([
+        'platform/clusters--mgmt/aks/ControlPlane: AzureASOManagedControlPlane/fleet/aks-dev: spec.resources[0].spec.networkProfile.loadBalancerSkuu: unknown field "loadBalancerSkuu"',
+      ]);
+    }
+  });
+
+  test('references resolve: the kubeconfig Secret is provided, a hydration reading it resolves', () => {
+    const { app, folder, aks } = build();
+    const { addReference } = require('../../lib/core/references');
+    addReference(folder, 'kubeConfig', { apiGroup: '', kind: 'Secret', ...aks.kubeconfigSecret });
+    expect(() => objects(app)).not.toThrow();
+    addReference(folder, 'kubeConfig', { apiGroup: '', kind: 'Secret', name: 'aks-other-kubeconfig', namespace: 'fleet' });
+    expect(() => objects(app)).toThrow(/prop "kubeConfig": refers to Secret\/fleet\/aks-other-kubeconfig/);
+  });
+});
+
+describe('AksCluster validation (exact messages with construct path and prop)', () => {
+  const P = 'platform/clusters--mgmt/aks';
+  test.each<[string, Partial<AksClusterProps>, string]>([
+    ['bad version', { kubernetesVersion: '1.33' }, `${P}: prop "kubernetesVersion": "1.33" is invalid: must be v<major>.<minor>.<patch>, e.g. v1.33.2`],
+    ['pool name SystemPool1', { nodePools: [{ ...SYSTEM_POOL, name: 'SystemPool1' }] }, `${P}: prop "nodePools[0].name": "SystemPool1" is invalid: must be 1-12 lowercase letters and digits, starting with a letter (Linux pool)`],
+    ['Windows pool name too long', { nodePools: [SYSTEM_POOL, { name: 'windows1', osType: AksOsType.WINDOWS, vmSize: 'Standard_D4s_v5' }] }, `${P}: prop "nodePools[1].name": "windows1" is invalid: must be 1-6 lowercase letters and digits, starting with a letter (Windows pool)`],
+    ['no system pool', { nodePools: [{ name: 'user', vmSize: 'Standard_D4s_v5' }] }, `${P}: prop "nodePools": must contain at least one System pool (mode: AksNodePoolMode.SYSTEM): AKS needs one for system pods`],
+    ['no pools', { nodePools: [] }, `${P}: prop "nodePools": must list at least one node pool, and one of them must be a System pool (mode: AksNodePoolMode.SYSTEM)`],
+    ['overlapping CIDRs', { network: { podCidr: '10.0.0.0/8', serviceCidr: '10.1.0.0/16', dnsServiceIp: '10.1.0.10' } }, `${P}: prop "network.serviceCidr": "10.1.0.0/16" overlaps podCidr "10.0.0.0/8"`],
+    ['dns IP outside service CIDR', { network: { serviceCidr: '10.1.0.0/16', dnsServiceIp: '10.2.0.10' } }, `${P}: prop "network.dnsServiceIp": "10.2.0.10" must be inside serviceCidr "10.1.0.0/16" and not its first address`],
+    ['CIDR with host bits', { network: { podCidr: '10.244.1.0/16' } }, `${P}: prop "network.podCidr": "10.244.1.0/16" is invalid: must be an IPv4 CIDR without host bits, e.g. 10.244.0.0/16`],
+    ['service CIDR without DNS IP', { network: { serviceCidr: '10.1.0.0/16' } }, `${P}: prop "network.dnsServiceIp": serviceCidr and dnsServiceIp must be given together`],
+    ['cilium policy without cilium dataplane', { network: { dataplane: AksNetworkDataplane.AZURE, policy: AksNetworkPolicy.CILIUM } }, `${P}: prop "network.policy": Cilium network policy requires the Cilium dataplane`],
+    ['count and autoscaling', { nodePools: [{ ...SYSTEM_POOL, count: 3, autoscaling: { min: 1, max: 3 } }] }, `${P}: prop "nodePools[0].count": set either count or autoscaling, not both`],
+    ['autoscaling max < min', { nodePools: [{ ...SYSTEM_POOL, autoscaling: { min: 5, max: 3 } }] }, `${P}: prop "nodePools[0].autoscaling.max": 3 is invalid: must be an integer from 5 to 1000`],
+    ['system pool of 0', { nodePools: [{ ...SYSTEM_POOL, count: 0 }] }, `${P}: prop "nodePools[0].count": 0 is invalid: must be an integer from 1 to 1000`],
+    ['bad zone', { nodePools: [{ ...SYSTEM_POOL, zones: ['4'] }] }, `${P}: prop "nodePools[0].zones[0]": "4" is invalid: must be "1", "2" or "3"`],
+    ['bad taint', { nodePools: [{ ...SYSTEM_POOL, taints: ['nope'] }] }, `${P}: prop "nodePools[0].taints[0]": "nope" is invalid: must be key=value:Effect (Effect: NoSchedule, PreferNoSchedule or NoExecute)`],
+    ['Windows system pool', { nodePools: [{ ...SYSTEM_POOL, name: 'win', osType: AksOsType.WINDOWS }] }, `${P}: prop "nodePools[0].mode": a System pool must run Linux (Windows pools can only be User pools)`],
+    ['duplicate pool', { nodePools: [SYSTEM_POOL, { ...SYSTEM_POOL }] }, `${P}: prop "nodePools[1].name": "system" is used by another node pool`],
+    ['bad location', { location: 'West Europe' }, `${P}: prop "location": "West Europe" is invalid: must be an Azure region name such as westeurope (lowercase letters and digits)`],
+    ['bad admin group', { adminGroupObjectIds: ['admins'] }, `${P}: prop "adminGroupObjectIds[0]": "admins" is invalid: must be an Entra ID group object ID (a GUID)`],
+    ['local accounts off without Entra ID', { entraId: false, disableLocalAccounts: true }, `${P}: prop "disableLocalAccounts": disabling local accounts requires entraId: true (nobody could sign in)`],
+    ['workload identity without OIDC', { oidcIssuer: false, workloadIdentity: true }, `${P}: prop "workloadIdentity": workload identity requires oidcIssuer: true`],
+    ['private cluster with IP ranges', { apiServerAccess: { privateCluster: true, authorizedIpRanges: ['1.2.3.0/24'] } }, `${P}: prop "apiServerAccess": set either authorizedIpRanges or privateCluster, not both (a private API server has no public endpoint to restrict)`],
+    ['bad name', { name: 'AKS_Dev' }, `${P}: prop "name": "AKS_Dev" is invalid: must be a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)`],
+  ])('%s', (_what, props, message) => {
+    expect(errorOf(() => build(props))).toBe(message);
+  });
+
+  test('addNodePool validates too', () => {
+    const { aks } = build();
+    expect(errorOf(() => aks.addNodePool({ name: 'Pool_2', vmSize: 'Standard_D4s_v5' }))).toBe(
+      `${P}: prop "nodePools[1].name": "Pool_2" is invalid: must be 1-12 lowercase letters and digits, starting with a letter (Linux pool)`,
+    );
+    expect(errorOf(() => aks.addNodePool({ ...SYSTEM_POOL, mode: AksNodePoolMode.USER }))).toBe(`${P}: prop "nodePools[1].name": "system" is used by another node pool`);
+  });
+});

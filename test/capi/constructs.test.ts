@@ -1,0 +1,243 @@
+import { Duration } from 'cdk8s';
+import { optOutsOf } from '../../lib/core/baseline';
+import { AgentPool, AksNodePoolMode, ManagedCluster } from '../../lib/aso/aks';
+import {
+  AksClusterClass,
+  AzureClusterIdentity,
+  AzureClusterIdentityType,
+  ClusterResourceSet,
+  Fleet,
+  MachineHealthCheck,
+  SelfManagedAzureCluster,
+  SelfManagedAzureClusterProps,
+  TopologyCluster,
+} from '../../lib/capi';
+import { addProvided } from '../../lib/core/references';
+import { GitRepository } from '../../lib/flux';
+import { errorOf, find, objects, setup, SYSTEM_POOL } from './helpers';
+
+const GUID = '33333333-3333-3333-3333-333333333333';
+
+function selfManaged(props: Partial<SelfManagedAzureClusterProps> = {}) {
+  const s = setup();
+  const identity = new AzureClusterIdentity(s.folder, 'identity', { name: 'cluster-identity', clientId: GUID, tenantId: GUID });
+  const cluster = new SelfManagedAzureCluster(s.folder, 'vm', {
+    name: 'vm-1', location: 'westeurope', kubernetesVersion: 'v1.33.1', subscriptionId: GUID, identity,
+    controlPlane: { vmSize: 'Standard_D4s_v5' }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }], ...props,
+  });
+  return { ...s, identity, cluster };
+}
+
+function aksClass(folder: ReturnType<typeof setup>['folder'], location?: string) {
+  return new AksClusterClass(folder, 'class', {
+    name: 'aks', location,
+    apiServerAccess: { privateCluster: true },
+    machinePoolClasses: [
+      { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } },
+      { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5', autoscaling: { min: 1, max: 5 } } },
+    ],
+  });
+}
+
+describe('SelfManagedAzureCluster', () => {
+  test('kubeadm control plane (3 replicas by default), MachineDeployment wiring, identityRef', () => {
+    const { app, cluster } = selfManaged();
+    const objs = objects(app);
+    expect(find(objs, 'KubeadmControlPlane', 'vm-1-control-plane').spec.replicas).toBe(3);
+    expect(find(objs, 'AzureCluster', 'vm-1').spec.identityRef).toEqual({ apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureClusterIdentity', name: 'cluster-identity' });
+    expect(find(objs, 'MachineDeployment', 'vm-1-md-0').spec.template.spec.bootstrap).toEqual({
+      configRef: { apiGroup: 'bootstrap.cluster.x-k8s.io', kind: 'KubeadmConfigTemplate', name: 'vm-1-md-0' },
+    });
+    expect(cluster.kubeconfigSecret).toEqual({ name: 'vm-1-kubeconfig', namespace: 'fleet', key: 'value' });
+  });
+
+  test.each([
+    [{ controlPlane: { vmSize: 'Standard_D4s_v5', count: 2 } }, 'platform/clusters--mgmt/vm: prop "controlPlane.count": 2 is invalid: must be an odd number (1, 3, 5...) so etcd keeps quorum'],
+    [{ kubernetesVersion: 'latest' }, 'platform/clusters--mgmt/vm: prop "kubernetesVersion": "latest" is invalid: must be v<major>.<minor>.<patch>, e.g. v1.33.2'],
+    [{ machineDeployments: [] }, 'platform/clusters--mgmt/vm: prop "machineDeployments": must list at least one worker MachineDeployment'],
+    [{ subscriptionId: 'sub' }, 'platform/clusters--mgmt/vm: prop "subscriptionId": "sub" is invalid: must be a GUID'],
+  ])('validation %#', (props, message) => {
+    expect(errorOf(() => selfManaged(props as Partial<SelfManagedAzureClusterProps>))).toBe(message);
+  });
+});
+
+describe('AzureClusterIdentity', () => {
+  test('workload identity by default, own namespace only', () => {
+    const { app, folder } = setup();
+    const id = new AzureClusterIdentity(folder, 'id', { name: 'wi', clientId: GUID, tenantId: GUID });
+    expect(find(objects(app), 'AzureClusterIdentity', 'wi').spec).toEqual({ type: 'WorkloadIdentity', clientID: GUID, tenantID: GUID });
+    expect(optOutsOf(id)).toEqual([]);
+  });
+
+  test('service principal: secret by reference (checked at synth), allowed namespaces', () => {
+    const { app, folder } = setup();
+    const id = new AzureClusterIdentity(folder, 'id', {
+      name: 'sp', type: AzureClusterIdentityType.SERVICE_PRINCIPAL, clientId: GUID, tenantId: GUID,
+      clientSecret: { name: 'sp-secret' }, allowedNamespaces: { list: ['team-a'] },
+    });
+    expect(() => objects(app)).toThrow(/prop "clientSecret": refers to Secret\/fleet\/sp-secret/);
+    addProvided(folder, { apiGroup: '', kind: 'Secret', name: 'sp-secret', namespace: 'fleet' });
+    expect(find(objects(app), 'AzureClusterIdentity', 'sp').spec).toEqual({
+      type: 'ServicePrincipal', clientID: GUID, tenantID: GUID, clientSecret: { name: 'sp-secret', namespace: 'fleet' }, allowedNamespaces: { list: ['team-a'] },
+    });
+    expect(optOutsOf(id).map((o) => o.setting)).toEqual(['capz.identity.type']);
+  });
+
+  test('a service principal needs a secret reference', () => {
+    const { folder } = setup();
+    expect(errorOf(() => new AzureClusterIdentity(folder, 'id', { name: 'sp', type: AzureClusterIdentityType.SERVICE_PRINCIPAL, clientId: GUID, tenantId: GUID }))).toBe(
+      'platform/clusters--mgmt/id: prop "clientSecret": a ServicePrincipal identity needs a reference to the Secret holding its client secret',
+    );
+  });
+});
+
+describe('MachineHealthCheck and ClusterResourceSet', () => {
+  test('MachineHealthCheck v1beta2 checks and remediation', () => {
+    const { app, folder, cluster } = selfManaged();
+    new MachineHealthCheck(folder, 'mhc', { cluster, maxUnhealthy: 2, nodeStartupTimeout: Duration.minutes(10) });
+    expect(find(objects(app), 'MachineHealthCheck', 'vm-1-mhc').spec).toEqual({
+      clusterName: 'vm-1',
+      selector: { matchLabels: { 'cluster.x-k8s.io/cluster-name': 'vm-1' } },
+      checks: {
+        nodeStartupTimeoutSeconds: 600,
+        unhealthyNodeConditions: [{ type: 'Ready', status: 'False', timeoutSeconds: 300 }, { type: 'Ready', status: 'Unknown', timeoutSeconds: 300 }],
+      },
+      remediation: { triggerIf: { unhealthyLessThanOrEqualTo: 2 } },
+    });
+    expect(errorOf(() => new MachineHealthCheck(folder, 'bad', { cluster, maxUnhealthy: '140%' }))).toBe(
+      'platform/clusters--mgmt/bad: prop "maxUnhealthy": "140%" is invalid: must be a non-negative integer or a percentage from 0% to 100%',
+    );
+  });
+
+  test('ClusterResourceSet with manifests in a ConfigMap; needs a resource', () => {
+    const { app, folder } = setup();
+    const crs = new ClusterResourceSet(folder, 'crs', { name: 'cni', clusterSelector: { cni: 'calico' } });
+    expect(() => objects(app)).toThrow('platform/clusters--mgmt/crs: prop "resources": a ClusterResourceSet needs at least one resource (props.resources or addManifests())');
+    crs.addManifests('cni-ns', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'calico-system' } }]);
+    const objs = objects(app);
+    expect(find(objs, 'ClusterResourceSet', 'cni').spec).toEqual({ clusterSelector: { matchLabels: { cni: 'calico' } }, resources: [{ kind: 'ConfigMap', name: 'cni-ns' }], strategy: 'Reconcile' });
+    expect(find(objs, 'ConfigMap', 'cni-ns').data['resources.yaml']).toBe('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: calico-system\n');
+    expect(errorOf(() => new ClusterResourceSet(folder, 'x', { name: 'x', clusterSelector: {} }))).toBe(
+      'platform/clusters--mgmt/x: prop "clusterSelector": must have at least one label (an empty selector would match no cluster)',
+    );
+  });
+});
+
+describe('AksClusterClass, TopologyCluster, Fleet', () => {
+  test('topology cluster: defaults one pool per class, classRef resolves, location required without a class default', () => {
+    const { app, folder } = setup();
+    const cls = aksClass(folder);
+    expect(cls.requiresLocation).toBe(true);
+    const t = new TopologyCluster(folder, 't', { name: 'c1', clusterClass: cls, kubernetesVersion: 'v1.33.2', variables: { location: 'westeurope' } });
+    expect(find(objects(app), 'Cluster', 'c1').spec.topology).toEqual({
+      classRef: { name: 'aks' }, version: 'v1.33.2', variables: [{ name: 'location', value: 'westeurope' }],
+      workers: { machinePools: [{ class: 'system', name: 'mp-0', replicas: 1 }, { class: 'worker', name: 'mp-1', replicas: 1 }] },
+    });
+    expect(t.kubeconfigSecret.name).toBe('c1-kubeconfig');
+    expect(errorOf(() => new TopologyCluster(folder, 't2', { name: 'c2', clusterClass: cls, kubernetesVersion: 'v1.33.2' }))).toBe(
+      'platform/clusters--mgmt/t2: prop "variables.location": ClusterClass aks has no default location: set variables.location',
+    );
+    expect(errorOf(() => new TopologyCluster(folder, 't3', { name: 'c3', clusterClass: cls, kubernetesVersion: 'v1.33.2', variables: { location: 'westeurope' }, machinePools: [{ class: 'gpu', name: 'gpu' }] }))).toBe(
+      'platform/clusters--mgmt/t3: prop "machinePools[0].class": "gpu" is not a machine pool class of ClusterClass aks (system, worker)',
+    );
+    new TopologyCluster(folder, 't4', { name: 'c4', clusterClass: { name: 'missing' }, kubernetesVersion: 'v1.33.2', machinePools: [{ class: 'system', name: 'system' }] });
+    expect(() => objects(app)).toThrow(/prop "clusterClass": refers to ClusterClass\/fleet\/missing/);
+  });
+
+  test('class validation: at least one System pool class', () => {
+    const { folder } = setup();
+    expect(errorOf(() => new AksClusterClass(folder, 'c', { name: 'c', machinePoolClasses: [{ class: 'w', pool: { name: 'w', vmSize: 'Standard_D4s_v5' } }] }))).toBe(
+      'platform/clusters--mgmt/c: prop "machinePoolClasses": must contain at least one System pool (mode: AksNodePoolMode.SYSTEM): AKS needs one for system pods',
+    );
+  });
+
+  test('Fleet: defaults, environment overrides, one folder per cluster, hydration infra → apps via the kubeconfig', () => {
+    const { app, repo, folder } = setup();
+    const cls = aksClass(repo.folder('clusters/mgmt/classes', { namespace: 'fleet' }), 'westeurope');
+    const source = GitRepository.fromName(folder, 'src', 'flux-system', 'flux-system');
+    const fleet = new Fleet(folder, 'fleet', {
+      repo, clusterClass: cls, source,
+      defaults: { kubernetesVersion: 'v1.33.2', labels: { team: 'shop' } },
+      environments: { prod: { location: 'northeurope', kubernetesVersion: 'v1.32.6' } },
+      clusters: [{ name: 'shop-dev' }, { name: 'shop-prod', environment: 'prod', labels: { tier: 'gold' } }],
+    });
+    const placed = app.placedObjects();
+    const files = placed.map((p) => p.file).sort();
+    expect(files).toEqual(expect.arrayContaining([
+      'clusters/mgmt/fleet/shop-dev/cluster-shop-dev.yaml',
+      'clusters/mgmt/fleet/shop-dev/kustomization-shop-dev-apps.yaml',
+      'clusters/mgmt/fleet/shop-dev/kustomization-shop-dev-infrastructure.yaml',
+      'clusters/mgmt/fleet/shop-prod/cluster-shop-prod.yaml',
+    ]));
+    const objs = placed.map((p) => p.obj as any);
+    const prod = find(objs, 'Cluster', 'shop-prod');
+    expect(prod.metadata.labels).toEqual({ team: 'shop', environment: 'prod', tier: 'gold' });
+    expect(prod.spec.topology.version).toBe('v1.32.6');
+    expect(prod.spec.topology.variables).toEqual([{ name: 'location', value: 'northeurope' }]);
+    expect(find(objs, 'Cluster', 'shop-dev').spec.topology.variables).toBeUndefined();
+    const apps = find(objs, 'Kustomization', 'shop-prod-apps');
+    expect(apps.spec).toMatchObject({
+      dependsOn: [{ name: 'shop-prod-infrastructure' }], path: './apps/shop-prod',
+      kubeConfig: { secretRef: { name: 'shop-prod-kubeconfig', key: 'value' } },
+    });
+    expect(fleet.members.map((m) => [m.cluster.clusterName, m.stageFolders.apps.path, m.stageFolders.apps.cluster])).toEqual([
+      ['shop-dev', 'apps/shop-dev', 'shop-dev'], ['shop-prod', 'apps/shop-prod', 'shop-prod'],
+    ]);
+    expect(errorOf(() => new Fleet(folder, 'f2', { repo, clusterClass: cls, source, defaults: {}, clusters: [{ name: 'x', environment: 'qa' }] }))).toBe(
+      'platform/clusters--mgmt/f2: prop "clusters[0].environment": "qa" is not an environment of the fleet (none defined)',
+    );
+  });
+
+  test('Fleet of 2,000 clusters builds and renders in linear time', () => {
+    const build = (n: number) => {
+      const { app, repo, folder } = setup();
+      const cls = aksClass(repo.folder('clusters/mgmt/classes', { namespace: 'fleet' }), 'westeurope');
+      const source = GitRepository.fromName(folder, 'src', 'flux-system', 'flux-system');
+      const t0 = performance.now();
+      new Fleet(folder, 'fleet', { repo, clusterClass: cls, source, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: Array.from({ length: n }, (_, i) => ({ name: `c-${i}` })) });
+      const count = app.placedObjects().length;
+      return { count, ms: performance.now() - t0 };
+    };
+    build(100); // warm up (schema compilation)
+    const small = build(500);
+    const large = build(2000);
+    expect(large.count).toBe(3 * 2000 + 7); // Cluster + 2 Kustomizations per cluster, 7 class objects
+    expect(large.ms / small.ms).toBeLessThan(8); // 4x the clusters; quadratic would be ~16x
+  });
+});
+
+describe('standalone ASO ManagedCluster and AgentPool (same typed model)', () => {
+  test('ManagedCluster: secure defaults, agentPoolProfiles, kubernetesVersion without v, retained, owner checked', () => {
+    const { app, folder } = setup();
+    const mc = new ManagedCluster(folder, 'mc', {
+      name: 'aks-solo', location: 'westeurope', resourceGroupName: 'rg-solo', kubernetesVersion: 'v1.33.2',
+      apiServerAccess: { privateCluster: true }, nodePools: [{ ...SYSTEM_POOL, count: 2 }],
+    });
+    new AgentPool(folder, 'user', { cluster: mc, name: 'user', vmSize: 'Standard_D8s_v5', autoscaling: { min: 1, max: 4 } });
+    expect(() => objects(app)).toThrow(/prop "resourceGroupName": refers to ResourceGroup\/fleet\/rg-solo \(resources.azure.com\)/);
+    addProvided(folder, { apiGroup: 'resources.azure.com', kind: 'ResourceGroup', name: 'rg-solo', namespace: 'fleet' });
+    const objs = objects(app);
+    const obj = find(objs, 'ManagedCluster', 'aks-solo');
+    expect(obj.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' });
+    expect(obj.spec).toMatchObject({
+      kubernetesVersion: '1.33.2', owner: { name: 'rg-solo' }, disableLocalAccounts: true,
+      aadProfile: { managed: true, enableAzureRBAC: true }, apiServerAccessProfile: { enablePrivateCluster: true },
+      agentPoolProfiles: [{ name: 'system', mode: 'System', count: 2, vmSize: 'Standard_D4s_v5', type: 'VirtualMachineScaleSets', orchestratorVersion: '1.33.2' }],
+    });
+    expect(obj.spec.operatorSpec).toBeUndefined();
+    expect(find(objs, 'ManagedClustersAgentPool', 'aks-solo-user').spec).toEqual({
+      azureName: 'user', owner: { name: 'aks-solo' }, mode: 'User', type: 'VirtualMachineScaleSets', vmSize: 'Standard_D8s_v5',
+      count: 1, enableAutoScaling: true, minCount: 1, maxCount: 4,
+    });
+    mc.oidcIssuerExport!.use(folder, 'issuer');
+    expect(find(objects(app), 'ManagedCluster', 'aks-solo').spec.operatorSpec).toEqual({ configMaps: { oidcIssuerProfile: { name: 'aks-solo-oidc', key: 'issuer' } } });
+  });
+
+  test('AgentPool validation names the prop', () => {
+    const { folder } = setup();
+    const mc = new ManagedCluster(folder, 'mc', { name: 'aks-solo', location: 'westeurope', resourceGroupName: 'rg', nodePools: [SYSTEM_POOL] });
+    expect(errorOf(() => new AgentPool(folder, 'p', { cluster: mc, name: 'SystemPool1', vmSize: 'Standard_D4s_v5' }))).toBe(
+      'platform/clusters--mgmt/p: prop "name": "SystemPool1" is invalid: must be 1-12 lowercase letters and digits, starting with a letter (Linux pool)',
+    );
+  });
+});
