@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { aksAsoCluster } from '../examples/management-cluster/aks-aso-l1';
+import * as YAML from 'yaml';
 import { GitOpsApp, Repo, toYaml } from '../lib';
 import { AksNodePoolMode } from '../lib/aso/aks';
 import { AksClusterClass, Fleet } from '../lib/capi';
@@ -125,9 +126,12 @@ function main(): void {
     // Floor: the very same objects, stringified with `yaml` and written to the same file paths.
     // Only the objects and their paths are kept (not the construct tree): a big live heap slows
     // `yaml` down several-fold, which would flatter the library.
-    const objects = buildApp(path.join(root, 'unused'), opts.clusters, false, opts.l2)
-      .placedObjects()
-      .map((p) => ({ file: p.file, obj: p.obj }));
+    const floorApp = buildApp(path.join(root, 'unused'), opts.clusters, false, opts.l2);
+    const objects: Array<{ file: string; obj: unknown }> = floorApp.placedObjects().map((p) => ({ file: p.file, obj: p.obj }));
+    // ... and every kustomization.yaml the library writes, as data to stringify the same way.
+    for (const files of floorApp.renderToMemory().values()) {
+      for (const [file, text] of files) if (file.endsWith('kustomization.yaml')) objects.push({ file, obj: YAML.parse(text) });
+    }
     (globalThis as { gc?: () => void }).gc?.();
     const floorRoot = path.join(root, 'floor');
     syncDisk();
@@ -155,7 +159,7 @@ function main(): void {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     } else {
       process.stdout.write(
-        `clusters: ${report.clusters} (${objects.length} objects, ${files} files, validation ${opts.validation ? 'on' : 'off'})\n` +
+        `clusters: ${report.clusters} (${objects.length} files written by the floor, ${files} files, validation ${opts.validation ? 'on' : 'off'})\n` +
           `library synth: ${report.libMs} ms\nfloor (yaml stringify + write, same options): ${report.floorMs} ms\n` +
           `ratio: ${report.ratio}\npeak RSS: ${report.peakRssMB} MB\n` +
           `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, output in ${opts.dir}\n`,
