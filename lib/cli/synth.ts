@@ -1,22 +1,49 @@
 /**
- * `cdk8s-platform synth [--out <dir>] [--app <command>]`: runs the cdk8s app (by default the `app`
- * of ./cdk8s.yaml) with CDK8S_OUTDIR set to `--out`. Unlike `cdk8s synth`, it never empties the
+ * `cdk8s-platform synth [--out <dir>] [--app <command>] [--check]`: runs the cdk8s app (by default the
+ * `app` of ./cdk8s.yaml) with CDK8S_OUTDIR set to `--out`. Unlike `cdk8s synth`, it never empties the
  * output directory first: the app's GitOpsApp writes each repo atomically and only touches the files
  * it owns, so `--out` can be an existing GitOps checkout. Exit 0 on success, 1 when the app fails
  * (its output, e.g. every validation problem, is passed through), 2 on usage errors.
+ *
+ * `--check` (the stale-output gate for pull requests) synthesizes into a temporary directory instead
+ * and compares it with the committed tree in `--out`: exit 1 listing every file that is missing,
+ * changed, or stale (owned by the library but no longer produced); nothing is written to `--out`.
+ * (Repos whose `dir` is an absolute path are written there even then: use relative repo dirs.)
+ *
+ * While the app runs, a progress line (elapsed time) is kept on stderr when stderr is a terminal.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { CliError, type CliContext, type CliIO } from './context';
+import { checkAllowDestroy } from '../safety/protection';
 
 export interface SynthCommandOptions {
   /** Output directory (relative to the working directory). Default: cdk8s.yaml `output`, else `dist`. */
   readonly out?: string;
   /** Command that runs the app. Default: cdk8s.yaml `app`. */
   readonly app?: string;
+  /** Compare with the committed tree in `out` instead of writing it. */
+  readonly check?: boolean;
+  /** Show a progress line on stderr. Default: when stderr is a TTY. */
+  readonly progress?: boolean;
+  /**
+   * Protected objects (`Kind/namespace/name`) the app may delete or rename (passed to the app as
+   * CDK8S_PLATFORM_ALLOW_DESTROY; the GitOpsApp refuses other protected deletions).
+   */
+  readonly allowDestroy?: readonly string[];
+}
+
+/** The environment that passes `--allow-destroy` to the app's GitOpsApp. */
+function allowDestroyEnv(opts: SynthCommandOptions): Record<string, string> {
+  try {
+    return { CDK8S_PLATFORM_ALLOW_DESTROY: checkAllowDestroy('--allow-destroy', opts.allowDestroy ?? []).join(',') };
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
 }
 
 export function registerSynth(program: Command, ctx: CliContext): void {
@@ -25,13 +52,18 @@ export function registerSynth(program: Command, ctx: CliContext): void {
     .description('synthesize the app into --out without deleting files it does not own (unlike `cdk8s synth`)')
     .option('--out <dir>', 'output directory, e.g. an existing GitOps checkout (default: cdk8s.yaml output, else dist)')
     .option('--app <command>', 'command that runs the app (default: cdk8s.yaml app)')
-    .action((opts: SynthCommandOptions) => {
-      ctx.exitCode = runSynth(opts, ctx.io);
+    .option('--check', 'do not write: exit 1 listing the files in --out that differ from what the app produces')
+    .option('--no-progress', 'no progress line on stderr (default: shown when stderr is a terminal)')
+    .option('--allow-destroy <Kind/ns/name>', 'allow deleting or renaming this protected object (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+    .action(async (raw: SynthCommandOptions) => {
+      // commander sets progress: true unless --no-progress; undefined means "when stderr is a TTY".
+      const opts = { ...raw, progress: raw.progress === false ? false : undefined };
+      ctx.exitCode = opts.check ? await runSynthCheck(opts, ctx.io) : await runSynthStreaming(opts, ctx.io);
     });
 }
 
 /** Reads ./cdk8s.yaml, if there is one. */
-function readConfig(cwd: string): { app?: string; output?: string } {
+export function readConfig(cwd: string): { app?: string; output?: string } {
   const file = path.join(cwd, 'cdk8s.yaml');
   if (!fs.existsSync(file)) return {};
   const config = parse(fs.readFileSync(file, 'utf8')) as { app?: unknown; output?: unknown } | null;
@@ -51,7 +83,7 @@ export function runSynth(opts: SynthCommandOptions, io: CliIO): number {
     cwd: io.cwd,
     shell: true,
     encoding: 'utf8',
-    env: { ...process.env, CDK8S_OUTDIR: out, CDK8S_CHECK_UPGRADE: 'false' },
+    env: { ...process.env, CDK8S_OUTDIR: out, CDK8S_CHECK_UPGRADE: 'false', ...allowDestroyEnv(opts) },
     maxBuffer: 256 * 1024 * 1024,
   });
   if (result.stdout) io.stdout(result.stdout);
@@ -63,4 +95,160 @@ export function runSynth(opts: SynthCommandOptions, io: CliIO): number {
   }
   io.stdout(`synth: wrote ${out}\n`);
   return 0;
+}
+
+function resolveApp(opts: SynthCommandOptions, io: CliIO): { app: string; out: string } {
+  const config = readConfig(io.cwd);
+  const app = opts.app ?? config.app;
+  if (!app) throw new CliError('no app to run: pass --app "<command>" or run in a directory with a cdk8s.yaml that sets "app"');
+  return { app, out: path.resolve(io.cwd, opts.out ?? config.output ?? 'dist') };
+}
+
+/**
+ * Runs the app with CDK8S_OUTDIR=`outdir`, passing its output through as it comes. With `progress`,
+ * keeps a `synth: running … (12s)` line on stderr (redrawn in place) from the second second on.
+ * Resolves to the exit status (null when killed by a signal).
+ */
+function runApp(app: string, outdir: string, io: CliIO, progress: boolean, extraEnv: Record<string, string> = {}): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(app, {
+      cwd: io.cwd,
+      shell: true,
+      env: { ...process.env, CDK8S_OUTDIR: outdir, CDK8S_CHECK_UPGRADE: 'false', ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const started = Date.now();
+    let shown = false;
+    const clear = () => {
+      if (shown) io.stderr('\r\x1b[K');
+      shown = false;
+    };
+    const timer = progress
+      ? setInterval(() => {
+          const s = Math.floor((Date.now() - started) / 1000);
+          if (s < 2) return;
+          io.stderr(`\r\x1b[Ksynth: running "${app}" (${s}s)`);
+          shown = true;
+        }, 1000)
+      : undefined;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      clear();
+      io.stdout(d);
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      clear();
+      io.stderr(d);
+    });
+    child.on('error', (e) => {
+      if (timer) clearInterval(timer);
+      clear();
+      reject(new CliError(`could not run "${app}": ${e.message}`));
+    });
+    child.on('close', (code) => {
+      if (timer) clearInterval(timer);
+      clear();
+      resolve(code);
+    });
+  });
+}
+
+function wantsProgress(opts: SynthCommandOptions): boolean {
+  return opts.progress ?? Boolean(process.stderr.isTTY);
+}
+
+/** `synth` as the command runs it: like {@link runSynth}, with output streamed and a progress line. */
+export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): Promise<number> {
+  const { app, out } = resolveApp(opts, io);
+  const status = await runApp(app, out, io, wantsProgress(opts), allowDestroyEnv(opts));
+  if (status !== 0) {
+    io.stderr(`cdk8s-platform: synth failed ("${app}" exited with ${status ?? 'a signal'}); ${out} is unchanged\n`);
+    return 1;
+  }
+  io.stdout(`synth: wrote ${out}\n`);
+  return 0;
+}
+
+/** One difference between the committed tree and what the app produces. */
+export interface StaleFile {
+  /** Path relative to the output directory, `/`-separated. */
+  readonly file: string;
+  /** missing: produced but not committed; changed: different content; stale: committed (owned) but no longer produced. */
+  readonly status: 'missing' | 'changed' | 'stale';
+}
+
+/** Compares a freshly synthesized output directory with the committed one (owned files only). */
+export function compareTrees(produced: string, committed: string): StaleFile[] {
+  const diffs: StaleFile[] = [];
+  const producedRepos = findRepos(produced);
+  const committedRepos = fs.existsSync(committed) ? findRepos(committed) : [];
+  for (const repo of [...new Set([...producedRepos, ...committedRepos])].sort()) {
+    const newFiles = producedRepos.includes(repo) ? ownedFiles(path.join(produced, repo)) : [];
+    const oldFiles = committedRepos.includes(repo) ? ownedFiles(path.join(committed, repo)) : [];
+    const rel = (f: string) => (repo === '.' ? f : `${repo}/${f}`);
+    for (const f of newFiles) {
+      const target = path.join(committed, repo, f);
+      if (!fs.existsSync(target)) diffs.push({ file: rel(f), status: 'missing' });
+      else if (!fs.readFileSync(target).equals(fs.readFileSync(path.join(produced, repo, f)))) diffs.push({ file: rel(f), status: 'changed' });
+    }
+    const produced_ = new Set(newFiles);
+    for (const f of oldFiles) if (!produced_.has(f)) diffs.push({ file: rel(f), status: 'stale' });
+  }
+  return diffs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+const MANIFEST = '.cdk8s-platform.json';
+
+/** Repo directories (relative, `/`-separated) holding an ownership manifest, not below another repo. */
+function findRepos(root: string): string[] {
+  if (fs.existsSync(path.join(root, MANIFEST))) return ['.'];
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const sub = path.join(d, e.name);
+      if (fs.existsSync(path.join(sub, MANIFEST))) found.push(path.relative(root, sub).split(path.sep).join('/'));
+      else walk(sub);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+function ownedFiles(repoDir: string): string[] {
+  const file = path.join(repoDir, MANIFEST);
+  let files: unknown;
+  try {
+    files = (JSON.parse(fs.readFileSync(file, 'utf8')) as { files?: unknown }).files;
+  } catch (e) {
+    throw new CliError(`${file}: not a valid ownership manifest (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!Array.isArray(files) || files.some((f) => typeof f !== 'string')) throw new CliError(`${file}: not a valid ownership manifest`);
+  return [...(files as string[]), MANIFEST];
+}
+
+/** `synth --check`: synthesizes into a temporary directory and compares with the committed tree. */
+export async function runSynthCheck(opts: SynthCommandOptions, io: CliIO): Promise<number> {
+  const { app, out } = resolveApp(opts, io);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-platform-check-'));
+  try {
+    const status = await runApp(app, tmp, io, wantsProgress(opts), allowDestroyEnv(opts));
+    if (status !== 0) {
+      io.stderr(`cdk8s-platform: synth --check failed ("${app}" exited with ${status ?? 'a signal'})\n`);
+      return 1;
+    }
+    const diffs = compareTrees(tmp, out);
+    const shown = path.relative(io.cwd, out) || '.';
+    if (diffs.length === 0) {
+      io.stdout(`synth --check: ${shown} is up to date\n`);
+      return 0;
+    }
+    io.stdout(
+      `synth --check: ${diffs.length} file${diffs.length === 1 ? '' : 's'} in ${shown} differ${diffs.length === 1 ? 's' : ''} from what the app produces:\n` +
+        diffs.map((d) => `  ${d.status.padEnd(8)} ${d.file}\n`).join('') +
+        `run "cdk8s-platform synth${opts.out ? ` --out ${opts.out}` : ''}" and commit the result\n`,
+    );
+    return 1;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }

@@ -1,0 +1,278 @@
+/**
+ * The platform graph of one repo tree: clusters (CAPI Cluster with control plane, infrastructure and
+ * node pools), Flux Kustomization / HelmRelease chains (dependsOn, sourceRef, kubeConfig → target
+ * cluster, serviceAccountName → tenant), tenants (a Namespace with a ServiceAccount bound by a
+ * RoleBinding), ASO owner trees (`spec.owner.name`) and Crossplane APIs (XRD ← Composition → composed
+ * resources, composite resources → XRD). Edges point from the object holding the reference to the
+ * object referred to and are labelled with the field (`A -->|dependsOn| B`: A depends on B).
+ * Built from plain objects, so it works on any YAML tree.
+ */
+import { environmentOf } from './environment';
+import { groupOf, type RepoTree, type TreeObject } from './tree';
+
+export type NodeCategory =
+  | 'cluster'
+  | 'controlPlane'
+  | 'infrastructure'
+  | 'nodePool'
+  | 'kustomization'
+  | 'helmRelease'
+  | 'source'
+  | 'tenant'
+  | 'azure'
+  | 'xrd'
+  | 'composition'
+  | 'composed'
+  | 'composite'
+  | 'external';
+
+export interface GraphNode {
+  /** Stable key (`<group>|<Kind>|<namespace>|<name>` for objects). */
+  readonly key: string;
+  readonly category: NodeCategory;
+  /** Label lines. */
+  readonly lines: string[];
+  /** Environment (see environment.ts), undefined when unspecified. */
+  readonly environment?: string;
+  /** Key of the CAPI Cluster node this node belongs to (control plane, infrastructure, pools). */
+  readonly cluster?: string;
+}
+
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  /** The field holding the reference (`dependsOn`, `sourceRef`, `kubeConfig`, `owner`, ...). */
+  readonly label: string;
+}
+
+export interface PlatformGraph {
+  /** Repo name (directory). */
+  readonly repo: string;
+  /** Objects read. */
+  readonly objectCount: number;
+  /** Nodes, sorted by key. */
+  readonly nodes: GraphNode[];
+  /** Edges, sorted. */
+  readonly edges: GraphEdge[];
+}
+
+const CAPI = 'cluster.x-k8s.io';
+const FLUX_KUSTOMIZE = 'kustomize.toolkit.fluxcd.io';
+const FLUX_HELM = 'helm.toolkit.fluxcd.io';
+const FLUX_SOURCE = 'source.toolkit.fluxcd.io';
+const CROSSPLANE = 'apiextensions.crossplane.io';
+const RBAC = 'rbac.authorization.k8s.io';
+
+function keyOf(group: string, kind: string, namespace: string, name: string): string {
+  return `${group}|${kind}|${namespace}|${name}`;
+}
+
+function objKey(o: TreeObject): string {
+  return keyOf(groupOf(o.apiVersion), o.kind, o.namespace, o.name);
+}
+
+function qualified(o: { namespace: string; name: string }): string {
+  return o.namespace ? `${o.namespace}/${o.name}` : o.name;
+}
+
+/** `{ apiGroup | apiVersion, kind, name }` (CAPI v1beta2 / v1beta1 references). */
+function refGroup(ref: Record<string, any>): string {
+  if (typeof ref.apiGroup === 'string') return ref.apiGroup;
+  if (typeof ref.apiVersion === 'string') return groupOf(ref.apiVersion);
+  return '';
+}
+
+/** ASO resources embedded in a CAPZ AzureASOManaged* object (`spec.resources`). */
+function embeddedLines(o: TreeObject): string[] {
+  const resources = o.obj.spec?.resources;
+  if (!Array.isArray(resources)) return [];
+  return resources
+    .filter((r) => r && typeof r === 'object' && typeof r.kind === 'string')
+    .map((r) => `${r.kind} ${r.metadata?.name ?? ''}`.trim());
+}
+
+/** Builds the graph of one repo tree. */
+export function buildGraph(tree: RepoTree): PlatformGraph {
+  const nodes = new Map<string, GraphNode>();
+  const edges = new Map<string, GraphEdge>();
+  const byKey = new Map<string, TreeObject>();
+  for (const o of tree.objects) if (!byKey.has(objKey(o))) byKey.set(objKey(o), o);
+
+  const envOf = (o: TreeObject) => environmentOf(o.labels, o.file);
+  const addNode = (n: GraphNode): string => {
+    if (!nodes.has(n.key)) nodes.set(n.key, n);
+    return n.key;
+  };
+  const addEdge = (from: string, to: string, label: string) => {
+    edges.set(`${from}\n${to}\n${label}`, { from, to, label });
+  };
+  /** A node for something referred to but not in the tree. */
+  const external = (key: string, line: string): string => addNode({ key, category: 'external', lines: [line, '(not in this repo)'] });
+
+  // --- Clusters (CAPI) ---------------------------------------------------------------------------------
+  const clusters = tree.objects.filter((o) => groupOf(o.apiVersion) === CAPI && o.kind === 'Cluster');
+  const clusterByName = new Map<string, string>(); // `${ns}/${name}` → key
+  for (const c of clusters) {
+    const key = objKey(c);
+    const env = envOf(c);
+    clusterByName.set(`${c.namespace}/${c.name}`, key);
+    addNode({ key, category: 'cluster', lines: [`Cluster ${qualified(c)}`, ...(c.obj.spec?.topology?.class ? [`class ${c.obj.spec.topology.class}`] : [])], environment: env, cluster: key });
+    for (const [field, category] of [['controlPlaneRef', 'controlPlane'], ['infrastructureRef', 'infrastructure']] as const) {
+      const ref = c.obj.spec?.[field];
+      if (!ref || typeof ref.name !== 'string') continue;
+      const target = byKey.get(keyOf(refGroup(ref), ref.kind, c.namespace, ref.name));
+      if (!target) continue;
+      const k = addNode({ key: objKey(target), category, lines: [`${target.kind} ${target.name}`, ...embeddedLines(target)], environment: env, cluster: key });
+      addEdge(key, k, field);
+    }
+  }
+
+  // Node pools: MachinePool / MachineDeployment with their infrastructure (e.g. AzureASOManagedMachinePool).
+  for (const p of tree.objects) {
+    if (groupOf(p.apiVersion) !== CAPI || (p.kind !== 'MachinePool' && p.kind !== 'MachineDeployment')) continue;
+    const cluster = clusterByName.get(`${p.namespace}/${p.obj.spec?.clusterName}`);
+    const lines = [`${p.kind} ${p.name}${typeof p.obj.spec?.replicas === 'number' ? ` ×${p.obj.spec.replicas}` : ''}`];
+    const infraRef = p.obj.spec?.template?.spec?.infrastructureRef;
+    const infra = infraRef && typeof infraRef.name === 'string' ? byKey.get(keyOf(refGroup(infraRef), infraRef.kind, p.namespace, infraRef.name)) : undefined;
+    if (infra) {
+      lines.push(`${infra.kind} ${infra.name}`, ...embeddedLines(infra));
+      nodes.delete(objKey(infra));
+    }
+    const key = addNode({ key: objKey(p), category: 'nodePool', lines, environment: envOf(p), cluster });
+    if (cluster) addEdge(key, cluster, 'clusterName');
+    else if (p.obj.spec?.clusterName) addEdge(key, external(keyOf(CAPI, 'Cluster', p.namespace, p.obj.spec.clusterName), `Cluster ${p.namespace}/${p.obj.spec.clusterName}`), 'clusterName');
+  }
+
+  // --- Tenants: a Namespace whose ServiceAccount a RoleBinding/ClusterRoleBinding binds --------------
+  const tenantOfSa = new Map<string, string>(); // `${ns}/${sa}` → tenant key
+  for (const b of tree.objects) {
+    if (groupOf(b.apiVersion) !== RBAC || (b.kind !== 'RoleBinding' && b.kind !== 'ClusterRoleBinding')) continue;
+    for (const s of Array.isArray(b.obj.subjects) ? b.obj.subjects : []) {
+      if (s?.kind !== 'ServiceAccount' || typeof s.name !== 'string') continue;
+      const ns = s.namespace ?? b.namespace;
+      const sa = byKey.get(keyOf('', 'ServiceAccount', ns, s.name));
+      const namespace = byKey.get(keyOf('', 'Namespace', '', ns));
+      if (!sa || !namespace) continue;
+      const key = `tenant|${ns}`;
+      const existing = nodes.get(key);
+      const line = `ServiceAccount ${s.name} · ${b.kind} ${b.name}`;
+      if (existing) {
+        if (!existing.lines.includes(line)) existing.lines.push(line);
+      } else {
+        addNode({ key, category: 'tenant', lines: [`Tenant ${ns}`, line], environment: envOf(namespace) });
+      }
+      tenantOfSa.set(`${ns}/${s.name}`, key);
+    }
+  }
+
+  // --- Flux ------------------------------------------------------------------------------------------
+  const fluxKinds = new Map<string, 'kustomization' | 'helmRelease'>([[`${FLUX_KUSTOMIZE}|Kustomization`, 'kustomization'], [`${FLUX_HELM}|HelmRelease`, 'helmRelease']] as const);
+  const sourceNode = (kind: string, namespace: string, name: string): string => {
+    const o = byKey.get(keyOf(FLUX_SOURCE, kind, namespace, name));
+    const line = `${kind} ${namespace}/${name}`;
+    if (!o) return external(keyOf(FLUX_SOURCE, kind, namespace, name), line);
+    const url = o.obj.spec?.url;
+    return addNode({ key: objKey(o), category: 'source', lines: typeof url === 'string' ? [line, url] : [line], environment: envOf(o) });
+  };
+  for (const f of tree.objects) {
+    const category = fluxKinds.get(`${groupOf(f.apiVersion)}|${f.kind}`);
+    if (!category) continue;
+    const spec = f.obj.spec ?? {};
+    const detail = category === 'kustomization'
+      ? (typeof spec.path === 'string' ? `path ${spec.path}` : undefined)
+      : (typeof spec.chart?.spec?.chart === 'string' ? `chart ${spec.chart.spec.chart}${spec.chart.spec.version ? ` ${spec.chart.spec.version}` : ''}` : undefined);
+    const key = addNode({ key: objKey(f), category, lines: detail ? [`${f.kind} ${qualified(f)}`, detail] : [`${f.kind} ${qualified(f)}`], environment: envOf(f) });
+    for (const d of Array.isArray(spec.dependsOn) ? spec.dependsOn : []) {
+      if (typeof d?.name !== 'string') continue;
+      const target = keyOf(groupOf(f.apiVersion), f.kind, d.namespace ?? f.namespace, d.name);
+      addEdge(key, byKey.has(target) ? target : external(target, `${f.kind} ${d.namespace ?? f.namespace}/${d.name}`), 'dependsOn');
+    }
+    const srcRef = category === 'kustomization' ? spec.sourceRef : spec.chart?.spec?.sourceRef ?? spec.chartRef;
+    if (srcRef && typeof srcRef.name === 'string' && typeof srcRef.kind === 'string') {
+      addEdge(key, sourceNode(srcRef.kind, srcRef.namespace ?? f.namespace, srcRef.name), category === 'kustomization' || !spec.chartRef ? 'sourceRef' : 'chartRef');
+    }
+    const secret = spec.kubeConfig?.secretRef?.name;
+    if (typeof secret === 'string') {
+      const clusterName = secret.endsWith('-kubeconfig') ? secret.slice(0, -'-kubeconfig'.length) : undefined;
+      const cluster = clusterName !== undefined ? clusterByName.get(`${f.namespace}/${clusterName}`) : undefined;
+      addEdge(key, cluster ?? external(keyOf('', 'Secret', f.namespace, secret), `kubeconfig Secret ${f.namespace}/${secret}`), 'kubeConfig');
+    }
+    if (typeof spec.serviceAccountName === 'string') {
+      const tenant = tenantOfSa.get(`${f.namespace}/${spec.serviceAccountName}`);
+      if (tenant) addEdge(key, tenant, 'serviceAccountName');
+    }
+  }
+
+  // --- ASO owner trees -------------------------------------------------------------------------------
+  const aso = tree.objects.filter((o) => groupOf(o.apiVersion).endsWith('.azure.com') && o.obj.spec && typeof o.obj.spec === 'object');
+  for (const a of aso) {
+    const azureName = a.obj.spec.azureName;
+    addNode({ key: objKey(a), category: 'azure', lines: typeof azureName === 'string' && azureName !== a.name ? [`${a.kind} ${qualified(a)}`, `azureName ${azureName}`] : [`${a.kind} ${qualified(a)}`], environment: envOf(a) });
+  }
+  for (const a of aso) {
+    const owner = a.obj.spec.owner;
+    if (!owner || typeof owner !== 'object') continue;
+    if (typeof owner.name === 'string') {
+      const candidates = aso.filter((o) => o !== a && o.name === owner.name && o.namespace === a.namespace);
+      const parent =
+        candidates.find((o) => a.kind.startsWith(o.kind)) ??
+        candidates.find((o) => o.kind === 'ResourceGroup') ??
+        candidates.find((o) => owner.kind === undefined || owner.kind === o.kind);
+      addEdge(objKey(a), parent ? objKey(parent) : external(`aso-owner|${a.namespace}|${owner.name}`, `owner ${qualified({ namespace: a.namespace, name: owner.name })}`), 'owner');
+    } else if (typeof owner.armId === 'string') {
+      addEdge(objKey(a), external(`armId|${owner.armId}`, `ARM ${owner.armId}`), 'owner');
+    }
+  }
+
+  // --- Crossplane ------------------------------------------------------------------------------------
+  const xrdByType = new Map<string, string>(); // `${group}|${kind}` → key
+  for (const x of tree.objects) {
+    if (groupOf(x.apiVersion) !== CROSSPLANE || !x.kind.startsWith('CompositeResourceDefinition')) continue;
+    const group = x.obj.spec?.group;
+    const kind = x.obj.spec?.names?.kind;
+    if (typeof group !== 'string' || typeof kind !== 'string') continue;
+    const key = addNode({ key: objKey(x), category: 'xrd', lines: [`XRD ${kind}`, group], environment: envOf(x) });
+    xrdByType.set(`${group}|${kind}`, key);
+    const claim = x.obj.spec?.claimNames?.kind;
+    if (typeof claim === 'string') xrdByType.set(`${group}|${claim}`, key);
+  }
+  for (const c of tree.objects) {
+    if (groupOf(c.apiVersion) !== CROSSPLANE || c.kind !== 'Composition') continue;
+    const key = addNode({ key: objKey(c), category: 'composition', lines: [`Composition ${c.name}`], environment: envOf(c) });
+    const type = c.obj.spec?.compositeTypeRef;
+    if (type && typeof type.apiVersion === 'string' && typeof type.kind === 'string') {
+      const target = xrdByType.get(`${groupOf(type.apiVersion)}|${type.kind}`) ?? external(`xr|${type.apiVersion}|${type.kind}`, `composite ${type.kind} (${groupOf(type.apiVersion)})`);
+      addEdge(key, target, 'compositeTypeRef');
+    }
+    const composed: Array<{ name?: string; base?: Record<string, any> }> = [];
+    for (const step of Array.isArray(c.obj.spec?.pipeline) ? c.obj.spec.pipeline : []) {
+      for (const r of Array.isArray(step?.input?.resources) ? step.input.resources : []) composed.push(r);
+    }
+    for (const r of Array.isArray(c.obj.spec?.resources) ? c.obj.spec.resources : []) composed.push(r);
+    for (const r of composed) {
+      const base = r?.base;
+      if (!base || typeof base.kind !== 'string') continue;
+      const k = addNode({
+        key: `composed|${c.name}|${base.apiVersion ?? ''}|${base.kind}|${r.name ?? ''}`,
+        category: 'composed',
+        lines: [`${base.kind}${r.name ? ` ${r.name}` : ''}`, groupOf(String(base.apiVersion ?? ''))].filter((l) => l !== ''),
+        environment: envOf(c),
+      });
+      addEdge(key, k, 'composes');
+    }
+  }
+  // Composite resources (XR instances) and claims of the XRDs above.
+  for (const o of tree.objects) {
+    const xrd = xrdByType.get(`${groupOf(o.apiVersion)}|${o.kind}`);
+    if (!xrd) continue;
+    const key = addNode({ key: objKey(o), category: 'composite', lines: [`${o.kind} ${qualified(o)}`], environment: envOf(o) });
+    addEdge(key, xrd, 'kind');
+  }
+
+  const sortedNodes = [...nodes.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const present = new Set(nodes.keys());
+  const sortedEdges = [...edges.values()]
+    .filter((e) => present.has(e.from) && present.has(e.to))
+    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  return { repo: tree.name, objectCount: tree.objects.length, nodes: sortedNodes, edges: sortedEdges };
+}

@@ -1,0 +1,98 @@
+/**
+ * Reading a synthesized GitOps tree (plain YAML files) for `cdk8s-platform graph`. The graph works on
+ * any output — this library's or hand-written manifests — so it reads files, not constructs.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { naturalCompare } from '../core/validation';
+import { listFiles } from '../core/validation/registry';
+
+/** Name of the ownership manifest the output engine writes at the root of every repo tree. */
+const MANIFEST_FILE = '.cdk8s-platform.json';
+
+/** One Kubernetes object read from a tree. */
+export interface TreeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  /** `''` for cluster-scoped objects and objects without a namespace. */
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** File the object was read from, relative to the repo root, `/`-separated. */
+  readonly file: string;
+  /** The whole object. */
+  readonly obj: Record<string, any>;
+}
+
+/** A repo tree: a directory with the objects of its YAML files. */
+export interface RepoTree {
+  /** Directory name relative to the directory given to {@link readTrees} (`.` for that directory itself). */
+  readonly name: string;
+  /** Absolute directory. */
+  readonly dir: string;
+  /** Objects, sorted by file then document order. */
+  readonly objects: TreeObject[];
+}
+
+/** The `apiVersion` group (`''` for core). */
+export function groupOf(apiVersion: string): string {
+  const i = apiVersion.lastIndexOf('/');
+  return i < 0 ? '' : apiVersion.slice(0, i);
+}
+
+/**
+ * Finds the repo trees under `dir`: `dir` itself when it holds a `.cdk8s-platform.json` ownership
+ * manifest; else every sub-directory (at any depth, not below another repo) that holds one; else `dir`
+ * as a single tree.
+ */
+export function findRepoDirs(dir: string): Array<{ name: string; dir: string }> {
+  const root = path.resolve(dir);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new Error(`not a directory: ${dir}`);
+  if (fs.existsSync(path.join(root, MANIFEST_FILE))) return [{ name: '.', dir: root }];
+  const found: Array<{ name: string; dir: string }> = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => naturalCompare(a.name, b.name))) {
+      if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const sub = path.join(d, e.name);
+      if (fs.existsSync(path.join(sub, MANIFEST_FILE))) found.push({ name: path.relative(root, sub).split(path.sep).join('/'), dir: sub });
+      else walk(sub);
+    }
+  };
+  walk(root);
+  return found.length > 0 ? found : [{ name: '.', dir: root }];
+}
+
+/** Reads every object of every *.yaml / *.yml file of one tree (Kustomize's own kustomization files skipped). */
+export function readTree(name: string, dir: string): RepoTree {
+  const objects: TreeObject[] = [];
+  const files = listFiles(dir, /\.ya?ml$/i)
+    .map((f) => path.relative(dir, f).split(path.sep).join('/'))
+    .filter((f) => !f.split('/').some((s) => s.startsWith('.') || s === 'node_modules'))
+    .sort(naturalCompare);
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length > 0) throw new Error(`${path.join(dir, file)}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+      const obj = doc.toJS() as Record<string, any> | null;
+      if (!obj || typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') continue;
+      if (groupOf(obj.apiVersion) === 'kustomize.config.k8s.io') continue;
+      const meta = (obj.metadata ?? {}) as Record<string, any>;
+      objects.push({
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: typeof meta.name === 'string' ? meta.name : '',
+        namespace: typeof meta.namespace === 'string' ? meta.namespace : '',
+        labels: meta.labels && typeof meta.labels === 'object' ? meta.labels : {},
+        file,
+        obj,
+      });
+    }
+  }
+  return { name, dir, objects };
+}
+
+/** {@link findRepoDirs} + {@link readTree}. */
+export function readTrees(dir: string): RepoTree[] {
+  return findRepoDirs(dir).map((r) => readTree(r.name, r.dir));
+}

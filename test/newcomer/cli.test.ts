@@ -1,0 +1,60 @@
+// The CLI's surface: every command has --help, errors are one line without a stack trace unless
+// --verbose, `init` usage errors.
+import * as fs from 'fs';
+import * as path from 'path';
+import { packageSpec } from '../../lib/cli/init';
+import { ROOT, cli, workDir } from './helpers';
+
+test('--help lists the commands, and each command has its own --help', () => {
+  const top = cli(['--help'], ROOT);
+  expect(top.status).toBe(0);
+  for (const c of ['init', 'synth', 'validate', 'plan', 'render', 'graph']) {
+    expect(top.stdout).toMatch(new RegExp(`\\n  ${c} `));
+    const r = cli([c, '--help'], ROOT);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`Usage: cdk8s-platform ${c} `);
+  }
+  const version = cli(['--version'], ROOT);
+  expect(version.stdout).toBe(`${JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}\n`);
+});
+
+test('errors are one line; --verbose adds the stack trace', () => {
+  const work = workDir('cli-errors');
+  const r = cli(['graph', 'missing', '--format', 'svg'], work);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toBe('cdk8s-platform: --format: "svg" is not one of md, mermaid\n');
+  const v = cli(['graph', 'missing', '--format', 'svg', '--verbose'], work);
+  expect(v.stderr).toMatch(/^cdk8s-platform: --format: "svg" is not one of md, mermaid\nCliError: --format[^\n]*\n\s+at /);
+  const unknown = cli(['nope'], work);
+  expect(unknown.status).toBe(2);
+  expect(unknown.stderr).toContain("error: unknown command 'nope'");
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('init: package spec, names and usage errors', () => {
+  const work = workDir('cli-init');
+  expect(packageSpec(undefined, '1.2.3', work)).toBe('^1.2.3');
+  expect(packageSpec('2.0.0', '1.2.3', work)).toBe('2.0.0');
+  expect(packageSpec('file:pkg.tgz', '1.2.3', work)).toBe(`file:${path.join(work, 'pkg.tgz')}`);
+  expect(() => packageSpec('./missing.tgz', '1.2.3', work)).toThrow('--package: ./missing.tgz does not exist');
+
+  const bad = cli(['init', 'app', '--name', 'Bad Name'], work);
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toBe('cdk8s-platform: "Bad Name" is not a valid npm package name (pass --name)\n');
+  expect(fs.existsSync(path.join(work, 'app'))).toBe(false);
+  // A directory name is made into a package name.
+  expect(cli(['init', 'My Platform!'], work).status).toBe(0);
+  expect(JSON.parse(fs.readFileSync(path.join(work, 'My Platform!', 'package.json'), 'utf8')).name).toBe('my-platform-');
+
+  const r = cli(['init', 'app', '--name', '@contoso/platform', '--package', '0.9.0'], work);
+  expect(r.status).toBe(0);
+  const pkg = JSON.parse(fs.readFileSync(path.join(work, 'app', 'package.json'), 'utf8'));
+  expect(pkg.name).toBe('@contoso/platform');
+  expect(pkg.dependencies['cdk8s-platform']).toBe('0.9.0');
+  expect(fs.readFileSync(path.join(work, 'app', '.gitignore'), 'utf8')).toBe('node_modules/\n*.log\n');
+  expect(fs.readFileSync(path.join(work, 'app', 'README.md'), 'utf8').split('\n')[0]).toBe('# @contoso/platform');
+  fs.writeFileSync(path.join(work, 'app', 'main.ts'), '// mine\n');
+  expect(cli(['init', 'app', '--force'], work).status).toBe(0);
+  expect(fs.readFileSync(path.join(work, 'app', 'main.ts'), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'templates', 'app', 'main.ts'), 'utf8'));
+  fs.rmSync(work, { recursive: true, force: true });
+});

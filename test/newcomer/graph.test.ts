@@ -1,0 +1,245 @@
+// `cdk8s-platform graph`: the platform picture of a synthesized tree, checked edge by edge and by
+// mermaid's own parser; summarized by environment at fleet scale; `--write` keeps a README section.
+import * as fs from 'fs';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { buildExamples } from '../../examples/main';
+import { BEGIN_MARKER, END_MARKER, buildGraph, describeEdges, environmentOf, isSummarized, readTrees, toMermaid, updateReadme } from '../../lib/graph';
+import { cli, mermaidParse, workDir, writeFiles } from './helpers';
+
+function yamlFile(objects: object[]): string {
+  return objects.map((o) => stringify(o)).join('---\n');
+}
+
+/** The objects of one AKS cluster in CAPZ's aks-aso shape, hydrated by two Flux Kustomizations. */
+function aksCluster(name: string): object[] {
+  const ns = 'fleet';
+  const aso = (kind: string, apiVersion: string, n: string, spec: object) => ({ apiVersion, kind, metadata: { name: n }, spec });
+  const pool = (i: number) => [
+    { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'MachinePool', metadata: { name: `${name}-pool${i}`, namespace: ns },
+      spec: { clusterName: name, replicas: 2, template: { spec: { clusterName: name, bootstrap: { dataSecretName: '' },
+        infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'AzureASOManagedMachinePool', name: `${name}-pool${i}` } } } } },
+    { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureASOManagedMachinePool', metadata: { name: `${name}-pool${i}`, namespace: ns },
+      spec: { resources: [aso('ManagedClustersAgentPool', 'containerservice.azure.com/v1api20250801', `${name}-pool${i}`, { owner: { name } })] } },
+  ];
+  const ks = (suffix: string, extra: object) => ({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: `${name}-${suffix}`, namespace: ns },
+    spec: { interval: '10m', path: `./${suffix}/${name}`, prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' },
+      kubeConfig: { secretRef: { name: `${name}-kubeconfig`, key: 'value' } }, ...extra },
+  });
+  return [
+    { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name, namespace: ns },
+      spec: { controlPlaneRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'AzureASOManagedControlPlane', name },
+        infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'AzureASOManagedCluster', name } } },
+    { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureASOManagedControlPlane', metadata: { name, namespace: ns },
+      spec: { version: 'v1.33.2', resources: [aso('ManagedCluster', 'containerservice.azure.com/v1api20250801', name, { owner: { name } })] } },
+    { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureASOManagedCluster', metadata: { name, namespace: ns },
+      spec: { resources: [aso('ResourceGroup', 'resources.azure.com/v1api20200601', name, { location: 'westeurope' })] } },
+    ...pool(0),
+    ...pool(1),
+    ks('infrastructure', {}),
+    ks('apps', { dependsOn: [{ name: `${name}-infrastructure` }] }),
+  ];
+}
+
+const FLUX_SYSTEM = yamlFile([
+  { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'flux-system', namespace: 'flux-system' },
+    spec: { interval: '1m', url: 'https://github.com/contoso/platform', ref: { branch: 'main' } } },
+  { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'flux-system', namespace: 'flux-system' },
+    spec: { interval: '10m', path: './clusters/mgmt', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } } },
+]);
+
+describe('a management cluster with 3 workload clusters', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = workDir('graph-three');
+    const files: Record<string, string> = {
+      'platform/.cdk8s-platform.json': '{"generator":"cdk8s-platform","files":[]}\n',
+      'platform/clusters/mgmt/flux-system/all.yaml': FLUX_SYSTEM,
+    };
+    for (const env of ['dev', 'test', 'prod']) files[`platform/clusters/mgmt/aks-${env}/all.yaml`] = yamlFile(aksCluster(`aks-${env}`));
+    writeFiles(dir, files);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('clusters, node pools, control planes and Flux chains to their target clusters', () => {
+    const [tree] = readTrees(dir);
+    expect(tree.name).toBe('platform');
+    const graph = buildGraph(tree);
+    const edges = describeEdges(graph);
+    expect(edges).toEqual(expect.arrayContaining([
+      'Cluster fleet/aks-dev --controlPlaneRef--> AzureASOManagedControlPlane aks-dev',
+      'Cluster fleet/aks-dev --infrastructureRef--> AzureASOManagedCluster aks-dev',
+      'MachinePool aks-dev-pool0 ×2 --clusterName--> Cluster fleet/aks-dev',
+      'Kustomization fleet/aks-dev-apps --dependsOn--> Kustomization fleet/aks-dev-infrastructure',
+      'Kustomization fleet/aks-dev-apps --kubeConfig--> Cluster fleet/aks-dev',
+      'Kustomization fleet/aks-prod-infrastructure --kubeConfig--> Cluster fleet/aks-prod',
+      'Kustomization fleet/aks-test-apps --sourceRef--> GitRepository flux-system/flux-system',
+      'Kustomization flux-system/flux-system --sourceRef--> GitRepository flux-system/flux-system',
+    ]));
+    expect(edges).toHaveLength(3 * 9 + 1);
+    expect(edges.filter((e) => e.includes('--kubeConfig-->'))).toHaveLength(6);
+    expect(graph.nodes.filter((n) => n.category === 'cluster').map((n) => [n.lines[0], n.environment])).toEqual([
+      ['Cluster fleet/aks-dev', 'dev'],
+      ['Cluster fleet/aks-prod', 'prod'],
+      ['Cluster fleet/aks-test', 'test'],
+    ]);
+    // The pool node carries its CAPZ machine pool and the embedded ASO agent pool; the control plane its ManagedCluster.
+    expect(graph.nodes.find((n) => n.key === 'cluster.x-k8s.io|MachinePool|fleet|aks-prod-pool1')!.lines).toEqual([
+      'MachinePool aks-prod-pool1 ×2',
+      'AzureASOManagedMachinePool aks-prod-pool1',
+      'ManagedClustersAgentPool aks-prod-pool1',
+    ]);
+    expect(graph.nodes.find((n) => n.category === 'controlPlane')!.lines).toEqual(['AzureASOManagedControlPlane aks-dev', 'ManagedCluster aks-dev']);
+
+    const mermaid = toMermaid(graph);
+    expect(isSummarized(graph)).toBe(false);
+    expect(mermaid).toContain('  subgraph c1["cluster fleet/aks-dev · dev"]\n    direction TB\n    n1[["Cluster fleet/aks-dev"]]\n');
+    expect(mermaid).toMatch(/n\d+ -\.->\|dependsOn\| n\d+/);
+    expect(mermaidParse([mermaid])).toEqual([{ ok: true, type: 'flowchart-v2' }]);
+    // Deterministic.
+    expect(toMermaid(buildGraph(readTrees(dir)[0]))).toBe(mermaid);
+  });
+
+  test('graph --write keeps a section of each repo README.md up to date, leaving the rest alone', () => {
+    const readme = path.join(dir, 'platform', 'README.md');
+    fs.writeFileSync(readme, '# Platform repo\n\nHand-written intro.\n');
+    const first = cli(['graph', dir, '--write'], dir);
+    expect(first.status).toBe(0);
+    expect(first.stderr).toBe(`graph: wrote ${path.join('platform', 'README.md')}\n`);
+    const text = fs.readFileSync(readme, 'utf8');
+    expect(text.startsWith('# Platform repo\n\nHand-written intro.\n\n' + BEGIN_MARKER + '\n## Platform\n\n29 objects, 3 clusters, 7 Flux Kustomizations/HelmReleases.')).toBe(true);
+    expect(text).toContain('```mermaid\nflowchart LR\n');
+    expect(text.endsWith(`${END_MARKER}\n`)).toBe(true);
+    const second = cli(['graph', dir, '--write'], dir);
+    expect(second.stderr).toBe(`graph: unchanged ${path.join('platform', 'README.md')}\n`);
+    expect(fs.readFileSync(readme, 'utf8')).toBe(text);
+    // The diagram of the README parses.
+    const block = text.slice(text.indexOf('```mermaid\n') + 11, text.lastIndexOf('```'));
+    expect(mermaidParse([block])[0].ok).toBe(true);
+  });
+});
+
+test('the bundled example draws and parses', () => {
+  const dir = workDir('graph-example');
+  buildExamples(dir).synth();
+  const r = cli(['graph', dir, '--format', 'md'], dir);
+  expect(r.status).toBe(0);
+  const diagrams = [...r.stdout.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]);
+  expect(diagrams.length).toBe(readTrees(dir).length);
+  expect(mermaidParse(diagrams).every((d) => d.ok)).toBe(true);
+  expect(r.stdout.match(/^# /gm)).toHaveLength(diagrams.length);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('updateReadme replaces the section in place', () => {
+  const section = `${BEGIN_MARKER}\nnew\n${END_MARKER}\n`;
+  expect(updateReadme(undefined, section)).toBe(section);
+  expect(updateReadme(`# A\n${BEGIN_MARKER}\nold\n${END_MARKER}\n## After\n`, section)).toBe(`# A\n${section}## After\n`);
+});
+
+test('tenants, ASO owner trees and Crossplane APIs', () => {
+  const dir = workDir('graph-kinds');
+  writeFiles(dir, {
+    'tenants/team-a/all.yaml': yamlFile([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'team-a', namespace: 'team-a' } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'team-a-reconciler', namespace: 'team-a' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }, subjects: [{ kind: 'ServiceAccount', name: 'team-a', namespace: 'team-a' }] },
+      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'team-a', namespace: 'team-a' }, spec: { url: 'https://example.com/team-a', interval: '1m' } },
+      { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'team-a', namespace: 'team-a' },
+        spec: { serviceAccountName: 'team-a', sourceRef: { kind: 'GitRepository', name: 'team-a' }, path: './', interval: '5m', prune: true } },
+      { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'redis', namespace: 'team-a' },
+        spec: { interval: '5m', chart: { spec: { chart: 'redis', version: '20.1.0', sourceRef: { kind: 'HelmRepository', name: 'bitnami', namespace: 'flux-system' } } }, dependsOn: [{ name: 'cert-manager', namespace: 'infra' }] } },
+    ]),
+    'azure/prod/db.yaml': yamlFile([
+      { apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name: 'data', namespace: 'azure' }, spec: { location: 'westeurope' } },
+      { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServer', metadata: { name: 'orders', namespace: 'azure' }, spec: { owner: { name: 'data' } } },
+      { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServersDatabase', metadata: { name: 'orders', namespace: 'azure' }, spec: { owner: { name: 'orders' }, azureName: 'orders_db' } },
+    ]),
+    'apis/xdb.yaml': yamlFile([
+      { apiVersion: 'apiextensions.crossplane.io/v2', kind: 'CompositeResourceDefinition', metadata: { name: 'xdatabases.platform.example.com' },
+        spec: { group: 'platform.example.com', names: { kind: 'XDatabase', plural: 'xdatabases' }, scope: 'Namespaced', versions: [] } },
+      { apiVersion: 'apiextensions.crossplane.io/v1', kind: 'Composition', metadata: { name: 'xdatabases-azure' },
+        spec: { compositeTypeRef: { apiVersion: 'platform.example.com/v1alpha1', kind: 'XDatabase' }, mode: 'Pipeline', pipeline: [
+          { step: 'patch', functionRef: { name: 'function-patch-and-transform' }, input: { apiVersion: 'pt.fn.crossplane.io/v1beta1', kind: 'Resources', resources: [
+            { name: 'server', base: { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServer' } },
+            { name: 'rg', base: { apiVersion: 'azure.m.upbound.io/v1beta1', kind: 'ResourceGroup' } },
+          ] } },
+        ] } },
+      { apiVersion: 'platform.example.com/v1alpha1', kind: 'XDatabase', metadata: { name: 'orders', namespace: 'team-a' }, spec: {} },
+    ]),
+  });
+  const trees = readTrees(dir);
+  expect(trees.map((t) => t.name)).toEqual(['.']);
+  const graph = buildGraph(trees[0]);
+  expect(describeEdges(graph).sort()).toEqual([
+    'Composition xdatabases-azure --composes--> FlexibleServer server',
+    'Composition xdatabases-azure --composes--> ResourceGroup rg',
+    'Composition xdatabases-azure --compositeTypeRef--> XRD XDatabase',
+    'FlexibleServer azure/orders --owner--> ResourceGroup azure/data',
+    'FlexibleServersDatabase azure/orders --owner--> FlexibleServer azure/orders',
+    'HelmRelease team-a/redis --dependsOn--> HelmRelease infra/cert-manager',
+    'HelmRelease team-a/redis --sourceRef--> HelmRepository flux-system/bitnami',
+    'Kustomization team-a/team-a --serviceAccountName--> Tenant team-a',
+    'Kustomization team-a/team-a --sourceRef--> GitRepository team-a/team-a',
+    'XDatabase team-a/orders --kind--> XRD XDatabase',
+  ]);
+  const tenant = graph.nodes.find((n) => n.category === 'tenant')!;
+  expect(tenant.lines).toEqual(['Tenant team-a', 'ServiceAccount team-a · RoleBinding team-a-reconciler']);
+  expect(graph.nodes.find((n) => n.key === 'dbforpostgresql.azure.com|FlexibleServersDatabase|azure|orders')!).toMatchObject({
+    lines: ['FlexibleServersDatabase azure/orders', 'azureName orders_db'],
+    environment: 'prod',
+  });
+  const mermaid = toMermaid(graph);
+  expect(mermaid).toContain('subgraph g1["Azure resources (ASO)"]');
+  expect(mermaid).toContain('subgraph g2["Crossplane"]');
+  expect(mermaid).toContain('(not in this repo)');
+  expect(mermaidParse([mermaid])).toEqual([{ ok: true, type: 'flowchart-v2' }]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('environment: the label first, else the first environment-looking folder segment', () => {
+  expect(environmentOf({ 'platform.cdk8s.io/environment': 'staging' }, 'clusters/prod/x.yaml')).toBe('staging');
+  expect(environmentOf({}, 'clusters/mgmt/aks-dev/cluster.yaml')).toBe('dev');
+  expect(environmentOf({}, 'envs/production/eu/x.yaml')).toBe('production');
+  expect(environmentOf({}, 'clusters/mgmt/x.yaml')).toBeUndefined();
+  // Only folders count, not the file name.
+  expect(environmentOf({}, 'clusters/cluster-prod.yaml')).toBeUndefined();
+});
+
+test('1,000 clusters: summarized by environment, with counts, and parseable', () => {
+  const dir = workDir('graph-fleet');
+  const files: Record<string, string> = { 'fleet/.cdk8s-platform.json': '{"generator":"cdk8s-platform","files":[]}\n' };
+  for (let i = 0; i < 1000; i++) {
+    const env = ['dev', 'test', 'prod'][i % 3];
+    const name = `aks-${String(i).padStart(3, '0')}`;
+    files[`fleet/clusters/${env}/${name}/all.yaml`] = yamlFile(aksCluster(name));
+  }
+  writeFiles(dir, files);
+  const graph = buildGraph(readTrees(dir)[0]);
+  expect(graph.nodes.filter((n) => n.category === 'cluster')).toHaveLength(1000);
+  expect(isSummarized(graph)).toBe(true);
+  const mermaid = toMermaid(graph);
+  expect(mermaid.split('\n').length).toBeLessThan(40);
+  // 334 dev clusters (i % 3 == 0), each with 2 pools and 2 Kustomizations.
+  expect(mermaid).toContain(
+    '  subgraph ge1["environment: dev"]\n    e1["334 clusters<br/>334 control planes<br/>334 infrastructure clusters<br/>668 node pools<br/>' +
+      '668 Flux Kustomizations<br/>668 × clusterName<br/>334 × controlPlaneRef<br/>334 × dependsOn<br/>334 × infrastructureRef<br/>668 × kubeConfig"]\n  end\n',
+  );
+  expect(mermaid).toContain('e3["333 clusters<br/>333 control planes<br/>333 infrastructure clusters<br/>666 node pools<br/>666 Flux Kustomizations<br/>');
+  expect(mermaid).not.toContain('unspecified');
+  // Every Kustomization refers to the GitRepository flux-system (not in this repo): one counted edge per environment.
+  expect(mermaid).toContain('  s1["GitRepository flux-system/flux-system<br/>(not in this repo)"]\n');
+  expect(mermaid).toContain('  e1 -->|"668 × sourceRef"| s1\n');
+  expect(mermaidParse([mermaid])).toEqual([{ ok: true, type: 'flowchart-v2' }]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('graph without a tree is a usage error', () => {
+  const dir = workDir('graph-none');
+  const r = cli(['graph', 'nowhere'], dir);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toBe(`cdk8s-platform: no synthesized tree at ${path.join(dir, 'nowhere')} (run "cdk8s-platform synth" first, or pass a directory)\n`);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
