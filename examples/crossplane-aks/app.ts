@@ -9,15 +9,10 @@ import { KubernetesCluster } from '../../imports/crossplane/containerservice.azu
 import { ResourceGroup } from '../../imports/crossplane/azure.m.upbound.io';
 import { GitOpsApp, Repo } from '../../lib';
 import {
-  AzureClusterProviderConfig,
-  AzureCredentials,
   CompositeResource,
+  CrossplaneAzureRuntime,
   CompositeResourceDefinition,
   Composition,
-  CrossplaneFunction,
-  CrossplaneProvider,
-  DeploymentRuntimeConfig,
-  ManagedResourceActivationPolicy,
   Patches,
   Schema,
   Transforms,
@@ -55,22 +50,14 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
 
   // --- Crossplane runtime on the management cluster -------------------------------------------
   const system = repo.folder('crossplane/system');
-  const runtime = new DeploymentRuntimeConfig(system, 'workload-identity', {
-    name: 'azure-workload-identity',
-    serviceAccountName: 'provider-azure',
-    workloadIdentity: { clientId: PROVIDER_IDENTITY_CLIENT_ID, tenantId: AZURE_TENANT_ID },
-  });
-  for (const service of ['family', 'containerservice']) {
-    CrossplaneProvider.upjetAzure(system, `provider-${service}`, { service, runtimeConfig: runtime });
-  }
-  CrossplaneFunction.patchAndTransform(system, 'fn-pt', { version: 'v0.10.8' });
-  CrossplaneFunction.autoReady(system, 'fn-auto-ready', { version: 'v0.6.1' });
-  new AzureClusterProviderConfig(system, 'provider-config', {
-    credentials: AzureCredentials.oidcTokenFile(PROVIDER_IDENTITY_CLIENT_ID),
-    subscriptionId: AZURE_SUBSCRIPTION_ID,
+  const { activation } = new CrossplaneAzureRuntime(system, 'runtime', {
+    services: ['containerservice'],
+    clientId: PROVIDER_IDENTITY_CLIENT_ID,
     tenantId: AZURE_TENANT_ID,
+    subscriptionId: AZURE_SUBSCRIPTION_ID,
+    activationPolicyName: 'aks-platform',
+    annotateTenant: true,
   });
-  const activation = new ManagedResourceActivationPolicy(system, 'activation', { name: 'aks-platform' });
 
   // --- The XAksCluster API --------------------------------------------------------------------
   const apis = repo.folder('crossplane/apis/aks');

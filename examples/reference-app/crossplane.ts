@@ -9,16 +9,11 @@ import { FlexibleServer, FlexibleServerDatabase } from '../../imports/crossplane
 import { Account, Container } from '../../imports/crossplane/storage.azure.m.upbound.io';
 import { GitOpsApp, RemovalPolicy, Repo } from '../../lib';
 import {
-  AzureClusterProviderConfig,
-  AzureCredentials,
   CompositeResource,
+  CrossplaneAzureRuntime,
   CompositeResourceDefinition,
   Composition,
   ConnectionDetails,
-  CrossplaneFunction,
-  CrossplaneProvider,
-  DeploymentRuntimeConfig,
-  ManagedResourceActivationPolicy,
   Patches,
   Schema,
   Transforms,
@@ -63,22 +58,13 @@ export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrosspl
 
   // Crossplane runtime: providers (with workload identity), functions, credentials, activation.
   const system = repo.folder('platform/crossplane');
-  const runtime = new DeploymentRuntimeConfig(system, 'runtime', {
-    name: 'azure-workload-identity',
-    serviceAccountName: 'provider-azure',
-    workloadIdentity: { clientId: PROVIDER_CLIENT_ID },
-  });
-  for (const service of ['family', 'dbforpostgresql', 'storage']) {
-    CrossplaneProvider.upjetAzure(system, `provider-${service}`, { service, runtimeConfig: runtime });
-  }
-  CrossplaneFunction.patchAndTransform(system, 'fn-pt', { version: 'v0.10.8' });
-  CrossplaneFunction.autoReady(system, 'fn-auto-ready', { version: 'v0.6.1' });
-  new AzureClusterProviderConfig(system, 'provider-config', {
-    credentials: AzureCredentials.oidcTokenFile(PROVIDER_CLIENT_ID),
-    subscriptionId: SUBSCRIPTION_ID,
+  const { activation } = new CrossplaneAzureRuntime(system, 'runtime', {
+    services: ['dbforpostgresql', 'storage'],
+    clientId: PROVIDER_CLIENT_ID,
     tenantId: TENANT_ID,
+    subscriptionId: SUBSCRIPTION_ID,
+    activationPolicyName: 'reference-app',
   });
-  const activation = new ManagedResourceActivationPolicy(system, 'activation', { name: 'reference-app' });
 
   // The XApp API.
   const apis = repo.folder('platform/apis');

@@ -13,3 +13,4 @@ export * from './provider-config';
 export * from './activation-policy';
 export * from './usage';
 export { applyDefaults, validateWithSchema } from './schema-validation';
+export * from './azure-runtime';
