@@ -39,6 +39,12 @@ export interface AgentPoolProps extends AksNodePoolProps {
 /**
  * An additional node pool of an ASO {@link ManagedCluster} (`ManagedClustersAgentPool`), with the
  * same validation as `AksCluster` node pools (name rules, count or autoscaling, zones, taints).
+ *
+ * @example
+ * new AgentPool(folder, 'gpu', {
+ *   cluster: aks, name: 'gpu', vmSize: 'Standard_NC6s_v3',
+ *   autoscaling: { min: 0, max: 3 }, taints: ['sku=gpu:NoSchedule'],
+ * });
  */
 export class AgentPool extends Construct {
   /** The ManagedClustersAgentPool's Kubernetes name. */

@@ -66,6 +66,13 @@ interface ExportEntry {
  * a ConfigMap `<resource-name>-config` in the resource's namespace, one key per value, named
  * after the ASO property (`fullyQualifiedDomainName`, `blobEndpoint`, `clientId`, ...). Only the
  * values whose handle is used are exported (`operatorSpec` is rendered lazily).
+ *
+ * @example
+ * // Every ASO construct extends AsoResource and takes its props (namespace, credentialFrom, removalPolicy):
+ * const rg = new ResourceGroup(folder, 'rg', { name: 'rg-files', location: 'westeurope', credentialFrom: 'aso-credential-files' });
+ * const account = new StorageAccount(folder, 'st', { name: 'stfiles', resourceGroup: rg, removalPolicy: RemovalPolicy.RETAIN });
+ * // Using an export handle switches the export on (ConfigMap `stfiles-config`, key `blobEndpoint`):
+ * const blobEndpoint = account.exports.blobEndpoint.envValue(workload);
  */
 export abstract class AsoResource extends Construct implements IAsoResource {
   public readonly namespace: string;

@@ -38,6 +38,11 @@ export interface BlobContainerProps extends BlobContainerOptions {
  * always `None`.
  *
  * Removal: `RETAIN` by default (a container holds data).
+ *
+ * @example
+ * const account = new StorageAccount(folder, 'st', { name: 'stfiles', resourceGroup: rg });
+ * const uploads = account.container('uploads');
+ * new BlobContainer(account, 'archive', { name: 'archive', blobService: account.blobService, metadata: { purpose: 'archive' } });
  */
 export class BlobContainer extends AsoResource {
   public readonly azureName: string;

@@ -37,6 +37,13 @@ export interface BlobServiceProps extends BlobServiceOptions, Omit<AsoResourcePr
  *
  * Removal: the blob service cannot be deleted on its own in Azure, so it always carries ASO
  * `reconcile-policy: detach-on-delete` (as ASO's sample does); no `removalPolicy` prop.
+ *
+ * @example
+ * const account = new StorageAccount(folder, 'st', {
+ *   name: 'stfiles', resourceGroup: rg,
+ *   blobServiceOptions: { deleteRetentionDays: 30, containerDeleteRetentionDays: 30, versioning: true },
+ * });
+ * const blobService = account.blobService; // created on first use (also by account.container())
  */
 export class BlobService extends AsoResource {
   public readonly azureName = 'default';

@@ -36,6 +36,12 @@ export interface AsoCredentialProps {
  * `credentialFrom` of a resource or as the credential of an {@link AsoCredentialScope}: one
  * management cluster then serves several subscriptions and teams. A Secret managed elsewhere is
  * referenced with {@link AsoCredential.fromName} instead.
+ *
+ * @example
+ * // sealedCredential: kubeseal ciphertext of AZURE_SUBSCRIPTION_ID, AZURE_TENANT_ID, AZURE_CLIENT_ID
+ * // and USE_WORKLOAD_IDENTITY_AUTH (never plaintext)
+ * const credential = new AsoCredential(folder, 'credential', { name: 'aso-credential-team-a', namespace: 'team-a', encryptedData: sealedCredential });
+ * new ResourceGroup(folder, 'rg', { name: 'rg-team-a', location: 'westeurope', namespace: 'team-a', credentialFrom: credential });
  */
 export class AsoCredential extends SealedSecretSource {
   /** An existing credential Secret (managed outside the app). */

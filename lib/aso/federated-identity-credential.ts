@@ -63,6 +63,14 @@ export interface FederatedIdentityCredentialProps extends FederatedIdentityCrede
  * ServiceAccount's tokens from a cluster's OIDC issuer: workload identity for apps.
  *
  * Removal: `DESTROY` by default.
+ *
+ * @example
+ * const identity = new UserAssignedIdentity(folder, 'id', { name: 'id-files-web', resourceGroup: rg });
+ * new FederatedIdentityCredential(folder, 'files-web', {
+ *   identity, name: 'files-web', issuer: aks,
+ *   serviceAccount: { name: 'files-web', namespace: 'files' },
+ * });
+ * // the same, shorter: identity.federate('files-web', { issuer: aks, serviceAccount })
  */
 export class FederatedIdentityCredential extends AsoResource {
   public readonly azureName: string;

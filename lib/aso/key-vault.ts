@@ -82,6 +82,14 @@ export interface KeyVaultExports {
  * soft-deleted vault recovers it.
  *
  * Removal: `RETAIN` by default.
+ *
+ * @example
+ * const identity = new UserAssignedIdentity(folder, 'id', { name: 'id-files', resourceGroup: rg });
+ * const vault = new KeyVault(folder, 'kv', {
+ *   name: 'kv-files-prod', resourceGroup: rg,
+ *   tenantId: identity.exports.tenantId, publicNetworkAccess: false,
+ * });
+ * const vaultUri = vault.exports.vaultUri.envValue(workload);
  */
 export class KeyVault extends AsoResource {
   public readonly azureName: string;

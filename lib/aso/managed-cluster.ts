@@ -59,6 +59,14 @@ export interface ManagedClusterProps extends AksClusterSettings {
  * NodeImage OS channel, Azure Policy, Azure CNI overlay + Cilium. Retained by default.
  *
  * Escape hatch: `cluster.resource.addJsonPatch(JsonPatch.add('/spec/...', value))`.
+ *
+ * @example
+ * const rg = new ResourceGroup(folder, 'rg', { name: 'rg-aks-dev', location: 'westeurope' });
+ * const aks = new ManagedCluster(folder, 'aks', {
+ *   name: 'aks-dev', location: 'westeurope', resourceGroupName: rg.resourceName, kubernetesVersion: 'v1.33.2',
+ *   nodePools: [{ name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5', count: 3 }],
+ * });
+ * new AgentPool(folder, 'apps', { cluster: aks, name: 'apps', vmSize: 'Standard_D8s_v5', autoscaling: { min: 1, max: 10 } });
  */
 export class ManagedCluster extends Construct implements IOidcIssuer {
   /** The ManagedCluster's Kubernetes (and Azure) name. */

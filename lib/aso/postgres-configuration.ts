@@ -26,6 +26,12 @@ export interface PostgresConfigurationProps extends Omit<AsoResourceProps, 'remo
  * Removal: a parameter cannot be deleted in Azure, only reset or deleted with its server, so the
  * object always carries ASO `reconcile-policy: detach-on-delete` (as ASO's sample does) and is
  * pruned by Flux normally; there is no `removalPolicy` prop.
+ *
+ * @example
+ * // Through the server:
+ * server.configuration('azure.extensions', 'PGCRYPTO,UUID-OSSP');
+ * // or directly:
+ * new PostgresConfiguration(server, 'pgaudit', { server, name: 'pgaudit.log', value: 'ddl' });
  */
 export class PostgresConfiguration extends AsoResource {
   public readonly azureName: string;

@@ -42,6 +42,12 @@ export interface PostgresDatabaseProps extends PostgresDatabaseOptions {
  * A database of a PostgreSQL flexible server (ASO `FlexibleServersDatabase`).
  *
  * Removal: `RETAIN` by default (a database is stateful even though it is a child resource).
+ *
+ * @example
+ * // Through the server (retained by default, like the server):
+ * const files = server.database('files');
+ * // or directly:
+ * new PostgresDatabase(server, 'orders', { server, name: 'orders', collation: 'en_US.utf8' });
  */
 export class PostgresDatabase extends AsoResource {
   public readonly azureName: string;

@@ -41,6 +41,12 @@ export interface PostgresFirewallRuleProps extends PostgresFirewallRuleOptions {
  * one switches the server's public network access on.
  *
  * Removal: `DESTROY` by default (no data).
+ *
+ * @example
+ * // Through the server (switches its public network access on):
+ * server.firewallRule('aks-egress', { startIpAddress: '20.50.10.10' });
+ * // or directly, for a range:
+ * new PostgresFirewallRule(server, 'office', { server, name: 'office', startIpAddress: '203.0.113.0', endIpAddress: '203.0.113.255' });
  */
 export class PostgresFirewallRule extends AsoResource {
   public readonly azureName: string;

@@ -80,6 +80,14 @@ export interface ExistingSecretProps {
 /**
  * A Secret managed outside this app (created by hand, by External Secrets, by SOPS-decrypting
  * Flux, ...). Declared with `addProvided`, so references to it resolve.
+ *
+ * @example
+ * // A Secret managed outside the app (External Secrets, SOPS, ...): declared, never written to Git.
+ * const dbAdmin = ExistingSecret.fromName(folder, 'db-admin', { name: 'files-db-admin' });
+ * new PostgresFlexibleServer(folder, 'pg', {
+ *   name: 'files-pg', resourceGroup: rg,
+ *   administratorLogin: 'filesadmin', administratorPassword: { secret: dbAdmin, key: 'password' },
+ * });
  */
 export class ExistingSecret extends Construct implements ISecretSource {
   /** Declares an existing Secret. */
@@ -131,6 +139,15 @@ const CIPHERTEXT = /^[A-Za-z0-9+/]{64,}={0,2}$/;
  * A Secret produced by a Bitnami SealedSecret (`bitnami.com/v1alpha1`): only ciphertext is
  * written to Git; the sealed-secrets controller decrypts it into a Secret of the same name in
  * the same namespace (strict scope). The produced Secret is declared with `addProvided`.
+ *
+ * @example
+ * // sealedPassword: kubeseal output (ciphertext), e.g.
+ * // echo -n <password> | kubeseal --raw --namespace files --name files-db-admin --from-file=/dev/stdin
+ * const dbAdmin = new SealedSecretSource(folder, 'db-admin', { name: 'files-db-admin', encryptedData: { password: sealedPassword } });
+ * new PostgresFlexibleServer(folder, 'pg', {
+ *   name: 'files-pg', resourceGroup: rg,
+ *   administratorLogin: 'filesadmin', administratorPassword: { secret: dbAdmin, key: 'password' },
+ * });
  */
 export class SealedSecretSource extends Construct implements ISecretSource {
   public readonly secretName: string;

@@ -135,6 +135,12 @@ export interface StorageAccountExports {
  * cross-tenant replication. Shared Key access is off unless `allowSharedKeyAccess` (recorded as
  * an opt-out); Entra ID (OAuth) is the default authorization in the portal.
  * Removal: `RETAIN` by default.
+ *
+ * @example
+ * const account = new StorageAccount(folder, 'st', { name: 'stfilesprod', resourceGroup: rg, sku: StorageAccountSku.STANDARD_ZRS });
+ * const uploads = account.container('uploads');
+ * // ConfigMap `stfilesprod-config`, key `blobEndpoint`; the app authenticates with workload identity
+ * const blobEndpoint = account.exports.blobEndpoint.envValue(workload);
  */
 export class StorageAccount extends AsoResource {
   public readonly azureName: string;

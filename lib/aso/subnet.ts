@@ -52,6 +52,13 @@ export interface SubnetProps extends SubnetOptions {
  * network's address space and not overlap the network's other subnets (checked when created).
  *
  * Removal: `DESTROY` by default.
+ *
+ * @example
+ * const aksSubnet = vnet.subnet('aks', { addressPrefix: '10.20.0.0/22' });
+ * new Subnet(vnet, 'pg', {
+ *   virtualNetwork: vnet, name: 'snet-pg', addressPrefix: '10.20.4.0/24',
+ *   delegations: ['Microsoft.DBforPostgreSQL/flexibleServers'],
+ * });
  */
 export class Subnet extends AsoResource implements ISubnet {
   public readonly azureName: string;

@@ -56,6 +56,11 @@ export interface UserAssignedIdentityExports {
  * (workload identity) and give the workload `exports.clientId` as `AZURE_CLIENT_ID`.
  *
  * Removal: `DESTROY` by default.
+ *
+ * @example
+ * const identity = new UserAssignedIdentity(folder, 'id', { name: 'id-files-web', resourceGroup: rg });
+ * identity.federate('files-web', { issuer: aks, serviceAccount: { name: 'files-web', namespace: 'files' } });
+ * const clientId = identity.exports.clientId.envValue(workload); // the workload's AZURE_CLIENT_ID
  */
 export class UserAssignedIdentity extends AsoResource {
   public readonly azureName: string;

@@ -54,6 +54,11 @@ export interface VirtualNetworkProps extends AsoResourceProps {
  * {@link subnet}; their prefixes are checked to lie in the address space and not to overlap.
  *
  * Removal: `DESTROY` by default (no data; Azure refuses to delete a network in use).
+ *
+ * @example
+ * const vnet = new VirtualNetwork(folder, 'vnet', { name: 'vnet-files', resourceGroup: rg, addressSpace: ['10.20.0.0/16'] });
+ * vnet.subnet('aks', { addressPrefix: '10.20.0.0/22' });
+ * vnet.subnet('pg', { addressPrefix: '10.20.4.0/24', delegations: ['Microsoft.DBforPostgreSQL/flexibleServers'] });
  */
 export class VirtualNetwork extends AsoResource implements IVirtualNetwork {
   public readonly azureName: string;

@@ -66,6 +66,16 @@ const LOCATION_VAR = 'location';
  * one small `TopologyCluster` object: the scale path for fleets.
  *
  * Variables: `location` (string; defaults to `props.location` when given).
+ *
+ * @example
+ * const cls = new AksClusterClass(folder, 'aks-class', {
+ *   name: 'aks-standard', location: 'westeurope', credentialSecretName: 'aso-credential',
+ *   machinePoolClasses: [
+ *     { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } },
+ *     { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5', autoscaling: { min: 1, max: 5 } } },
+ *   ],
+ * });
+ * new TopologyCluster(folder, 'shop-dev', { name: 'shop-dev', clusterClass: cls, kubernetesVersion: 'v1.33.2' });
  */
 export class AksClusterClass extends Construct {
   /** Class name. */

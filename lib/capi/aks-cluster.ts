@@ -93,6 +93,13 @@ export interface AksClusterProps extends AksClusterSettings {
  *
  * Escape hatch for ManagedCluster fields the model does not cover:
  * `aks.addManagedClusterOverride('spec.networkProfile.loadBalancerSku', 'standard')`.
+ *
+ * @example
+ * const aks = new AksCluster(folder, 'aks-dev', {
+ *   name: 'aks-dev', location: 'westeurope', kubernetesVersion: 'v1.33.2', credentialSecretName: 'aso-credential',
+ *   nodePools: [{ name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5', count: 3 }],
+ * });
+ * aks.addNodePool({ name: 'user', vmSize: 'Standard_D8s_v5', autoscaling: { min: 1, max: 10 }, zones: ['1', '2', '3'] });
  */
 export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
   /** The cluster name. */

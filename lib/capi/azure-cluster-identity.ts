@@ -82,6 +82,14 @@ const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  * A CAPZ `AzureClusterIdentity`: the Azure credential shared by many self-managed clusters
  * (`identityRef`). Workload identity by default; a service principal's secret is only ever
  * referenced. Usable from its own namespace only unless `allowedNamespaces` says otherwise.
+ *
+ * @example
+ * // Workload identity (no secret); clusters of namespace team-a may use it too
+ * const identity = new AzureClusterIdentity(folder, 'identity', {
+ *   name: 'cluster-identity',
+ *   clientId: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a', tenantId: '11111111-2222-3333-4444-555555555555',
+ *   allowedNamespaces: { list: ['team-a'] },
+ * });
  */
 export class AzureClusterIdentity extends Construct {
   /** Name. */

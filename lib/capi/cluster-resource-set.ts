@@ -54,6 +54,11 @@ export interface ClusterResourceSetProps {
  * A CAPI `ClusterResourceSet`: applies addon manifests (from ConfigMaps / Secrets) to every cluster
  * whose labels match. `addManifests(name, objects)` writes them into a ConfigMap for you (only
  * non-secret manifests: reference Secrets instead).
+ *
+ * @example
+ * // Applies the manifests to every CAPI Cluster of the namespace labelled cni=calico
+ * const calico = new ClusterResourceSet(folder, 'calico', { name: 'calico', clusterSelector: { cni: 'calico' } });
+ * calico.addManifests('calico-namespace', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'calico-system' } }]);
  */
 export class ClusterResourceSet extends Construct {
   /** The generated object. */

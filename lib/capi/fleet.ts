@@ -100,6 +100,14 @@ function merged<T>(...maps: Array<Record<string, T> | undefined>): Record<string
  * `<managementPath>/<cluster>` with its `TopologyCluster` (one small object) and a
  * `RemoteClusterHydration` applying its stage folders (`infrastructure/<cluster>`, then
  * `apps/<cluster>`) through `<cluster>-kubeconfig`. Cost is linear in the number of clusters.
+ *
+ * @example
+ * const fleet = new Fleet(folder, 'fleet', {
+ *   repo, clusterClass: cls, source,
+ *   defaults: { kubernetesVersion: 'v1.33.2', labels: { team: 'shop' } },
+ *   environments: { prod: { location: 'northeurope' } },
+ *   clusters: [{ name: 'shop-dev' }, { name: 'shop-prod', environment: 'prod' }],
+ * });
  */
 export class Fleet extends Construct {
   /** The clusters, in input order. */

@@ -54,6 +54,12 @@ export interface MachineHealthCheckProps {
 /**
  * A CAPI `MachineHealthCheck`: replaces machines whose Node stays unhealthy (v1beta2 `checks` and
  * `remediation.triggerIf`). For Machine-based pools (self-managed clusters); AKS heals its nodes itself.
+ *
+ * @example
+ * // Replace machines whose Node is not Ready for 5 minutes, at most 40% of them at a time
+ * new MachineHealthCheck(folder, 'health', {
+ *   cluster: vm, maxUnhealthy: '40%', nodeStartupTimeout: Duration.minutes(15),
+ * });
  */
 export class MachineHealthCheck extends Construct {
   /** The generated object. */

@@ -130,6 +130,14 @@ const LOCAL_HOSTNAME = '{{ ds.meta_data["local_hostname"] }}';
  * A self-managed Kubernetes cluster on Azure VMs (CAPZ's default flavor): a CAPI v1beta2 `Cluster`,
  * an `AzureCluster`, a `KubeadmControlPlane` with its `AzureMachineTemplate` (etcd on a data disk),
  * and per worker group a `MachineDeployment` + `AzureMachineTemplate` + `KubeadmConfigTemplate`.
+ *
+ * @example
+ * const vm = new SelfManagedAzureCluster(folder, 'capz-vm', {
+ *   name: 'capz-vm', location: 'westeurope', kubernetesVersion: 'v1.33.2',
+ *   subscriptionId: '00000000-0000-0000-0000-000000000001', identity,
+ *   controlPlane: { count: 3, vmSize: 'Standard_D4s_v5' },
+ *   machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5', count: 3 }],
+ * });
  */
 export class SelfManagedAzureCluster extends Construct implements ICapiCluster {
   /** Cluster name. */

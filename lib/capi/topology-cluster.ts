@@ -77,6 +77,13 @@ export interface TopologyClusterProps {
 /**
  * A CAPI v1beta2 `Cluster` with `spec.topology`: one small object per cluster, expanded by the
  * topology controller from its ClusterClass (the scale path for fleets).
+ *
+ * @example
+ * new TopologyCluster(folder, 'shop-dev', {
+ *   name: 'shop-dev', clusterClass: cls, kubernetesVersion: 'v1.33.2',
+ *   variables: { location: 'westeurope' },
+ *   machinePools: [{ class: 'system', name: 'system', replicas: 2 }, { class: 'worker', name: 'worker', replicas: 3 }],
+ * });
  */
 export class TopologyCluster extends Construct implements ICapiCluster {
   /** Cluster name. */

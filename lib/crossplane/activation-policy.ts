@@ -34,6 +34,11 @@ export function pluralOf(kind: string): string {
  * providers install their managed resource definitions inactive ("safe start") and only serve
  * the kinds an activation policy names. {@link activateFor} activates exactly the managed
  * resource kinds a composition composes.
+ *
+ * @example
+ * const activation = new ManagedResourceActivationPolicy(folder, 'activation', { name: 'aks-platform' });
+ * activation.activateFor(composition); // exactly the managed resource kinds the composition composes
+ * activation.activate('resourcegroups.azure.m.upbound.io');
  */
 export class ManagedResourceActivationPolicy extends Construct {
   public readonly name: string;

@@ -140,6 +140,14 @@ export interface ClaimProps<S extends ObjectField<any, any>> extends Composition
 /**
  * A claim of a legacy (v1, `XrdScope.LEGACY_CLUSTER`) XRD: a namespaced handle to a cluster-scoped
  * composite. Crossplane v2 APIs use namespaced {@link CompositeResource}s instead.
+ *
+ * @example
+ * const xrd = new CompositeResourceDefinition(folder, 'XDatabase', {
+ *   group: 'platform.contoso.com', kind: 'XDatabase', plural: 'xdatabases', version: 'v1alpha1',
+ *   scope: XrdScope.LEGACY_CLUSTER, claimNames: { kind: 'Database', plural: 'databases' },
+ *   spec: Schema.object({ size: Schema.string({ required: true, enum: ['small', 'large'] }) }),
+ * });
+ * const db = new Claim(teamFolder, 'orders-db', { xrd, name: 'orders-db', spec: { size: 'small' }, connectionSecretName: 'orders-db-conn' });
  */
 export class Claim<S extends ObjectField<any, any> = ObjectField<any, any>> extends Construct {
   public readonly name: string;

@@ -294,6 +294,18 @@ export class PatchAndTransformStep implements Step {
  *
  * References: the XRD (`compositeTypeRef`), each step's Function and each base's
  * (Cluster)ProviderConfig must be objects of the app (or declared with `addProvided`).
+ *
+ * @example
+ * // ResourceGroup here is the upjet-azure L1 (imports/crossplane/azure.m.upbound.io)
+ * const composition = new Composition(folder, 'composition', { xrd });
+ * composition.addPatchAndTransform({
+ *   resources: [{
+ *     name: 'resource-group',
+ *     base: (scope) => new ResourceGroup(scope, 'rg', { spec: { forProvider: { location: 'westeurope' } } }),
+ *     patches: [Patches.fromComposite('spec.location', 'spec.forProvider.location')],
+ *   }],
+ * });
+ * composition.addAutoReady();
  */
 export class Composition extends Construct {
   public readonly name: string;

@@ -14,6 +14,11 @@ export interface KnownFunctionProps extends Omit<PackageProps, 'name' | 'package
  * A composition function package (`pkg.crossplane.io/v1` Function). Compositions refer to it by
  * name (`functionRef`), so the default names of {@link patchAndTransform} and {@link autoReady}
  * match the defaults of `Composition.addPatchAndTransform()` / `addAutoReady()`.
+ *
+ * @example
+ * CrossplaneFunction.patchAndTransform(folder, 'patch-and-transform', { version: 'v0.10.8' });
+ * CrossplaneFunction.autoReady(folder, 'auto-ready', { version: 'v0.6.1' });
+ * new CrossplaneFunction(folder, 'kcl', { name: 'function-kcl', package: 'xpkg.crossplane.io/crossplane-contrib/function-kcl:v0.11.2' });
  */
 export class CrossplaneFunction extends Construct {
   /** function-patch-and-transform, named `function-patch-and-transform`. */

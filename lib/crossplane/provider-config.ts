@@ -87,6 +87,13 @@ function spec(scope: Construct, props: AzureProviderConfigProps): Record<string,
  * An upjet-azure `ClusterProviderConfig` (`azure.m.upbound.io/v1beta1`, cluster-scoped): the
  * credentials namespaced managed resources use by default (`providerConfigRef` defaults to
  * `ClusterProviderConfig/default`).
+ *
+ * @example
+ * // Workload identity: the provider pods get a federated token (see DeploymentRuntimeConfig)
+ * new AzureClusterProviderConfig(folder, 'default', {
+ *   credentials: AzureCredentials.oidcTokenFile('00000000-0000-0000-0000-000000000003'),
+ *   subscriptionId: '00000000-0000-0000-0000-000000000001', tenantId: '00000000-0000-0000-0000-000000000002',
+ * });
  */
 export class AzureClusterProviderConfig extends Construct {
   public readonly name: string;
@@ -107,6 +114,14 @@ export class AzureClusterProviderConfig extends Construct {
 /**
  * An upjet-azure `ProviderConfig` (`azure.m.upbound.io/v1beta1`, namespaced): credentials for the
  * managed resources of one namespace that set `providerConfigRef: {kind: ProviderConfig, name}`.
+ *
+ * @example
+ * // Team-a's own credentials: a key of a Secret produced by a SealedSecret (never inline)
+ * new AzureProviderConfig(folder, 'team-a', {
+ *   name: 'team-a', namespace: 'team-a',
+ *   credentials: AzureCredentials.fromSecret({ name: 'azure-sp', namespace: 'team-a', key: 'credentials' }),
+ *   subscriptionId: '00000000-0000-0000-0000-000000000001', tenantId: '00000000-0000-0000-0000-000000000002',
+ * });
  */
 export class AzureProviderConfig extends Construct {
   public readonly name: string;

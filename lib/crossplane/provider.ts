@@ -27,6 +27,11 @@ export interface UpjetAzureProviderProps extends Omit<PackageProps, 'name' | 'pa
 /**
  * A Crossplane provider package (`pkg.crossplane.io/v1` Provider). Use
  * {@link CrossplaneProvider.upjetAzure} for the upjet-azure family and service providers.
+ *
+ * @example
+ * CrossplaneProvider.upjetAzure(folder, 'family', { service: 'family', runtimeConfig: runtime });
+ * CrossplaneProvider.upjetAzure(folder, 'containerservice', { service: 'containerservice', runtimeConfig: runtime });
+ * new CrossplaneProvider(folder, 'helm', { name: 'provider-helm', package: 'xpkg.crossplane.io/crossplane-contrib/provider-helm:v0.21.0' });
  */
 export class CrossplaneProvider extends Construct {
   /**

@@ -41,6 +41,13 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  * A DeploymentRuntimeConfig (`pkg.crossplane.io/v1beta1`): how Crossplane runs a provider's or
  * function's pods — ServiceAccount annotations/labels and pod labels, e.g. for Azure Workload
  * Identity.
+ *
+ * @example
+ * const runtime = new DeploymentRuntimeConfig(folder, 'azure-wi', {
+ *   name: 'azure-workload-identity', serviceAccountName: 'provider-azure',
+ *   workloadIdentity: { clientId: '00000000-0000-0000-0000-000000000003' },
+ * });
+ * CrossplaneProvider.upjetAzure(folder, 'containerservice', { service: 'containerservice', runtimeConfig: runtime });
  */
 export class DeploymentRuntimeConfig extends Construct {
   public readonly name: string;

@@ -29,6 +29,15 @@ export interface UsageProps {
  * A Crossplane Usage (`protection.crossplane.io/v1beta1`): blocks the deletion of a resource while
  * another one uses it (e.g. a database while the app's composite exists), or with a reason only.
  * Both resources must be objects of the app (or declared provided).
+ *
+ * @example
+ * // Keep the function while compositions use it (a reason, no `by`)
+ * new Usage(folder, 'fn-in-use', { name: 'patch-and-transform-in-use', of: patchAndTransform.apiObject, reason: 'compositions use it' });
+ * // Block deleting the database composite while the app's composite exists
+ * new Usage(folder, 'db-in-use', {
+ *   name: 'orders-db-in-use', of: { apiVersion: 'platform.contoso.com/v1alpha1', kind: 'XDatabase', name: 'orders-db' },
+ *   by: webApp.apiObject, replayDeletion: true,
+ * });
  */
 export class Usage extends Construct {
   public readonly name: string;

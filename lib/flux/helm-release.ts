@@ -109,6 +109,13 @@ const RELEASE_SYMBOL = Symbol.for('cdk8s-platform.flux.HelmRelease');
 /**
  * A Flux `HelmRelease` (helm.toolkit.fluxcd.io/v2): a Helm chart from a HelmRepository or an
  * OCIRepository, with values, remediation and dependency order.
+ *
+ * @example
+ * const jetstack = new HelmRepository(folder, 'jetstack', { name: 'jetstack', url: 'https://charts.jetstack.io' });
+ * new HelmRelease(folder, 'cert-manager', {
+ *   name: 'cert-manager', chart: { repository: jetstack, chart: 'cert-manager', version: 'v1.18.2' },
+ *   targetNamespace: 'cert-manager', createNamespace: true, values: { crds: { enabled: true } },
+ * });
  */
 export class HelmRelease extends Construct implements IHelmRelease {
   /** Whether `x` is a HelmRelease construct of this library. */

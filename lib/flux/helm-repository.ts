@@ -31,7 +31,15 @@ export interface HelmRepositoryProps extends FluxObjectProps {
 
 const HELM_URL = /^(http|https|oci):\/\/.+$/;
 
-/** A Flux `HelmRepository` (source.toolkit.fluxcd.io/v1). */
+/**
+ * A Flux `HelmRepository` (source.toolkit.fluxcd.io/v1).
+ *
+ * @example
+ * const ingressNginx = new HelmRepository(folder, 'ingress-nginx', {
+ *   name: 'ingress-nginx', url: 'https://kubernetes.github.io/ingress-nginx', interval: '12h',
+ * });
+ * new HelmRelease(folder, 'ingress', { name: 'ingress-nginx', chart: { repository: ingressNginx, chart: 'ingress-nginx', version: '4.x' } });
+ */
 export class HelmRepository extends Construct implements IHelmRepository {
   /** Imports an existing HelmRepository (declared with `addProvided`). */
   public static fromName(scope: Construct, id: string, name: string, namespace: string): IHelmRepository {

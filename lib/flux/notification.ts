@@ -40,7 +40,14 @@ export interface NotificationProviderProps extends FluxObjectProps {
 
 const TOKEN_TYPES = ['github', 'gitlab', 'gitea', 'bitbucket', 'bitbucketserver', 'azuredevops', 'githubdispatch', 'githubpullrequestcomment', 'gitlabmergerequestcomment', 'giteapullrequestcomment'];
 
-/** A Flux notification `Provider` (notification.toolkit.fluxcd.io/v1beta3). */
+/**
+ * A Flux notification `Provider` (notification.toolkit.fluxcd.io/v1beta3).
+ *
+ * @example
+ * // Webhook URLs and tokens are credentials: they come from Secrets (e.g. SealedSecrets), never inline
+ * new NotificationProvider(folder, 'slack', { name: 'slack', type: 'slack', channel: 'platform-alerts', secretRef: 'slack-webhook' });
+ * new NotificationProvider(folder, 'github', { name: 'github-status', type: 'github', address: 'https://github.com/contoso/platform', secretRef: 'github-token' });
+ */
 export class NotificationProvider extends Construct implements INotificationProvider {
   /** Imports an existing Provider (declared with `addProvided`). */
   public static fromName(scope: Construct, id: string, name: string, namespace: string): INotificationProvider {
@@ -130,7 +137,17 @@ export interface AlertProps extends FluxObjectProps {
 
 const EVENT_KINDS = ['Bucket', 'GitRepository', 'Kustomization', 'HelmRelease', 'HelmChart', 'HelmRepository', 'ImageRepository', 'ImagePolicy', 'ImageUpdateAutomation', 'OCIRepository', 'ArtifactGenerator', 'ExternalArtifact'];
 
-/** A Flux notification `Alert` (notification.toolkit.fluxcd.io/v1beta3). */
+/**
+ * A Flux notification `Alert` (notification.toolkit.fluxcd.io/v1beta3).
+ *
+ * @example
+ * // Secret `msteams-webhook` (key `address`, e.g. from a SealedSecret) holds the webhook URL
+ * const teams = new NotificationProvider(folder, 'teams', { name: 'platform-teams', type: 'msteams', secretRef: 'msteams-webhook' });
+ * new Alert(folder, 'alert', {
+ *   name: 'platform', provider: teams, eventSeverity: 'error',
+ *   eventSources: [{ kind: 'Kustomization', name: '*' }, { kind: 'HelmRelease', name: '*' }],
+ * });
+ */
 export class Alert extends Construct {
   public readonly name: string;
   public readonly namespace: string;

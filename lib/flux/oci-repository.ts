@@ -70,6 +70,13 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
  * A Flux `OCIRepository` (source.toolkit.fluxcd.io/v1): manifests or a Helm chart pulled from an
  * OCI registry, optionally verified with cosign or notation. Use it as a Kustomization source or
  * as a HelmRelease `chartRef`.
+ *
+ * @example
+ * const chart = new OCIRepository(folder, 'podinfo-chart', {
+ *   name: 'podinfo', url: 'oci://ghcr.io/stefanprodan/charts/podinfo', ref: { semver: '6.x' }, layerSelector: HELM_CHART_LAYER,
+ *   verify: { provider: 'cosign', matchOidcIdentity: [{ issuer: '^https://token.actions.githubusercontent.com$', subject: '^https://github.com/stefanprodan/podinfo.*$' }] },
+ * });
+ * new HelmRelease(folder, 'podinfo', { name: 'podinfo', chartRef: chart });
  */
 export class OCIRepository extends Construct implements ISource {
   /** Imports an existing OCIRepository (declared with `addProvided`). */

@@ -32,6 +32,14 @@ export interface SystemsSyncProps {
  * RoleBinding to the platform's tenant ClusterRole, the team's GitRepository and a Kustomization
  * running as the team's ServiceAccount, alerts to the team's channel), plus the tenant ClusterRole
  * once.
+ *
+ * @example
+ * new SystemsSync(repo.folder('clusters/prod/tenants'), 'systems', {
+ *   teams: [
+ *     { name: 'team-alpha', repository: { url: 'https://github.com/contoso/team-alpha', secretRef: 'git-credentials' }, path: './deploy' },
+ *     { name: 'team-beta', repository: { url: 'https://github.com/contoso/team-beta', secretRef: 'git-credentials' }, alert: { secretRef: 'msteams-webhook' } },
+ *   ],
+ * });
  */
 export class SystemsSync extends Construct {
   /** The tenants, in the order of `teams`. */

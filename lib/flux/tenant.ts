@@ -62,6 +62,11 @@ export interface TenantClusterRoleProps {
  * The restricted ClusterRole tenants are bound to in their namespace (see {@link tenantRoleRules}
  * for what it allows and why Services are left out). Emit it once per cluster: {@link SystemsSync}
  * does, and {@link Tenant} does in its folder unless told otherwise.
+ *
+ * @example
+ * // Once per cluster; tenants in other folders then skip their own copy
+ * new TenantClusterRole(repo.folder('clusters/prod/rbac'), 'tenant-role');
+ * new Tenant(folder, 'team-alpha', { name: 'team-alpha', repository: { url: 'https://github.com/contoso/team-alpha' }, defineClusterRole: false });
  */
 export class TenantClusterRole extends Construct {
   public readonly name: string;
@@ -145,6 +150,14 @@ export interface TenantProps {
  * Kustomization that applies it **as the ServiceAccount** with `targetNamespace` set, and
  * optionally a notification Provider and Alert. Everything lives in the tenant namespace, so the
  * Flux controllers can run with `--no-cross-namespace-refs`.
+ *
+ * @example
+ * new Tenant(folder, 'team-alpha', {
+ *   name: 'team-alpha',
+ *   repository: { url: 'https://github.com/contoso/team-alpha', ref: { branch: 'main' }, secretRef: 'git-credentials' },
+ *   path: './deploy',
+ *   alert: { type: 'slack', secretRef: 'slack-webhook', eventSeverity: 'error' },
+ * });
  */
 export class Tenant extends Construct {
   public readonly name: string;
