@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { isClusterScoped } from './kinds';
 import { groupOf } from './validation/metadata';
 
 /** Identifies a Kubernetes object: API group, kind, namespace (for namespaced kinds) and name. */
@@ -74,9 +75,13 @@ export function providedBy(c: IConstruct): ReadonlyArray<() => ObjectRef> {
   return (c as unknown as Record<symbol, RefState | undefined>)[STATE]?.provided ?? [];
 }
 
-/** The {@link ObjectRef} of an ApiObject (its namespace as set on the object or its chart). */
+/**
+ * The {@link ObjectRef} of an ApiObject: its namespace as set on the object or its chart, none for
+ * cluster-scoped kinds (which never get one in the output).
+ */
 export function refOf(obj: ApiObject): ObjectRef {
-  return { apiGroup: groupOf(obj.apiVersion), kind: obj.kind, name: obj.name, namespace: obj.metadata.namespace };
+  const namespace = isClusterScoped(obj.apiVersion, obj.kind) ? undefined : obj.metadata.namespace;
+  return { apiGroup: groupOf(obj.apiVersion), kind: obj.kind, name: obj.name, namespace };
 }
 
 /** `Kind/namespace/name` (or `Kind/name`) with the group when it is not core, for messages. */

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Usage as UsageL1 } from '../../imports/crossplane/protection.crossplane.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
@@ -42,11 +42,15 @@ export interface UsageProps {
 export class Usage extends Construct {
   public readonly name: string;
   public readonly apiObject: UsageL1;
+  /** The Usage's namespace (from props, else its folder's). */
+  public readonly namespace?: string;
 
   public constructor(scope: Construct, id: string, props: UsageProps) {
     super(scope, id);
     this.name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
     if (!props.by && !props.reason) throw propError(this, 'reason', 'is required when there is no "by" resource');
+    // Known before the L1 exists: the targets are rendered relative to it.
+    this.namespace = props.namespace ?? Chart.of(this).namespace;
     this.apiObject = new UsageL1(this, 'Resource', {
       metadata: { name: this.name, namespace: props.namespace },
       spec: {
@@ -61,7 +65,7 @@ export class Usage extends Construct {
   private target(prop: string, t: UsageTarget, allowNamespace: boolean): any {
     const j = t instanceof ApiObject ? { apiVersion: t.apiVersion, kind: t.kind, name: t.name, namespace: t.metadata.namespace } : t;
     if (!j || typeof j.apiVersion !== 'string' || typeof j.kind !== 'string' || typeof j.name !== 'string') throw propError(this, prop, 'must be an ApiObject or { apiVersion, kind, name }');
-    const usageNs = () => this.apiObject.metadata.namespace;
+    const usageNs = () => this.namespace;
     const clusterScoped = isClusterScoped(j.apiVersion, j.kind);
     addReference(this, prop, () => (t instanceof ApiObject ? refOf(t) : { apiGroup: groupOf(j.apiVersion), kind: j.kind, name: j.name, namespace: clusterScoped ? undefined : j.namespace ?? usageNs() }));
     const ns = !clusterScoped && allowNamespace && j.namespace && j.namespace !== usageNs() ? j.namespace : undefined;

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { GitOpsApp, Repo } from '../../lib';
 import {
   AzureClusterProviderConfig, AzureCredentials, AzureProviderConfig, CrossplaneFunction, CrossplaneProvider, DeploymentRuntimeConfig,
@@ -50,5 +51,22 @@ test('activation policy, usage and plurals', () => {
   const u = new Usage(folder, 'u', { name: 'protect-fn', of: fn.apiObject, reason: 'compositions use it' });
   expect(u.apiObject.toJson().spec).toEqual({ of: { apiVersion: 'pkg.crossplane.io/v1', kind: 'Function', resourceRef: { name: 'function-patch-and-transform' } }, reason: 'compositions use it' });
   expect(() => new Usage(folder, 'u2', { name: 'x', of: fn.apiObject })).toThrow('r/system/u2: prop "reason": is required when there is no "by" resource');
+  expect(() => app.placedObjects()).not.toThrow();
+});
+
+test('usage of a namespaced object, and of a cluster-scoped one from a namespaced folder', () => {
+  const app = new GitOpsApp({ outdir: '/nonexistent' });
+  const folder = new Repo(app, 'r').folder('apps', { namespace: 'team-a' });
+  const fn = CrossplaneFunction.autoReady(folder, 'ar', { version: 'v0.6.1' });
+  const db = new ApiObject(folder, 'db', { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServer', metadata: { name: 'db' }, spec: { forProvider: { location: 'westeurope' } } });
+  const app1 = new ApiObject(folder, 'web', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web' } });
+  const u = new Usage(folder, 'u', { name: 'web-uses-db', of: db, by: app1 });
+  expect(u.namespace).toBe('team-a');
+  expect(u.apiObject.toJson().spec).toEqual({
+    of: { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServer', resourceRef: { name: 'db' } },
+    by: { apiVersion: 'v1', kind: 'ConfigMap', resourceRef: { name: 'web' } },
+  });
+  new Usage(folder, 'fn-in-use', { name: 'fn-in-use', of: fn.apiObject, reason: 'compositions use it' });
+  // The Function is cluster-scoped: its reference carries no namespace and resolves.
   expect(() => app.placedObjects()).not.toThrow();
 });
