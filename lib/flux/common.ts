@@ -1,8 +1,8 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { goDuration } from '../core/duration';
-import { ObjectRef } from '../core/references';
+import { addProvided, addReference, ObjectRef } from '../core/references';
 import { Folder } from '../gitops/folder';
 
 /** API group of Flux sources. */
@@ -158,4 +158,58 @@ export function checkRelativePath(scope: IConstruct, prop: string, path: string)
     throw propError(scope, prop, `"${path}" must be a path relative to the source root starting with "./" (e.g. "./clusters/prod"), without ".." segments`);
   }
   return path;
+}
+
+/** An existing Flux object, imported by name. */
+class ImportedFluxObject extends Construct implements IFluxObject {
+  public constructor(
+    scope: Construct,
+    id: string,
+    public readonly kind: string,
+    public readonly apiGroup: string,
+    public readonly name: string,
+    public readonly namespace: string,
+  ) {
+    super(scope, id);
+  }
+}
+
+/**
+ * Imports an existing Flux object (managed elsewhere) so constructs can refer to it: its name and
+ * namespace are checked, and it is declared with `addProvided`, so references to it resolve. The
+ * `fromName(...)` of every Flux construct.
+ */
+export function importFluxObject<T extends IFluxObject>(scope: Construct, id: string, kind: T['kind'], apiGroup: string, name: string, namespace: string): T {
+  const c = new ImportedFluxObject(scope, id, kind, apiGroup, name, namespace);
+  checkString(c, 'name', name, DNS_SUBDOMAIN);
+  checkString(c, 'namespace', namespace, DNS_LABEL);
+  addProvided(c, fluxRef(c));
+  return c as unknown as T;
+}
+
+/**
+ * Adds `other` to the `dependsOn` list `deps` of `self` (a Kustomization or HelmRelease): checks
+ * its kind, ignores a repeat, refuses a dependency cycle (naming it), and records the reference.
+ */
+export function addFluxDependency<T extends IFluxObject>(self: Construct & IFluxObject, deps: T[], other: T, kind: T['kind']): void {
+  const prop = `dependsOn[${deps.length}]`;
+  if (!other || other.kind !== kind) throw propError(self, prop, `must be a ${kind}`);
+  if (deps.some((d) => d.name === other.name && d.namespace === other.namespace)) return;
+  const cycle = dependencyPath(other, self);
+  if (cycle) throw propError(self, 'dependsOn', `dependency cycle: ${[self, ...cycle].map((k) => `${k.namespace}/${k.name}`).join(' -> ')}`);
+  addReference(self, prop, fluxRef(other));
+  deps.push(other);
+}
+
+/** The dependsOn chain from `from` to `to`, if there is one (objects expose `dependencies`). */
+function dependencyPath(from: IFluxObject, to: IFluxObject, seen = new Set<IFluxObject>()): IFluxObject[] | undefined {
+  if (from === to) return [to];
+  const deps = (from as { readonly dependencies?: readonly IFluxObject[] }).dependencies;
+  if (seen.has(from) || !deps) return undefined;
+  seen.add(from);
+  for (const d of deps) {
+    const rest = dependencyPath(d, to, seen);
+    if (rest) return [from, ...rest];
+  }
+  return undefined;
 }

@@ -2,9 +2,9 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/flux/source.toolkit.fluxcd.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
-import { addProvided, addReference } from '../core/references';
+import { addReference } from '../core/references';
 import { Repo } from '../gitops/repo';
-import { exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, ISource, optDuration, resolveIdentity, SOURCE_GROUP } from './common';
+import { exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, importFluxObject, ISource, optDuration, resolveIdentity, SOURCE_GROUP } from './common';
 
 /** Which revision of a Git repository to fetch: exactly one of the fields. */
 export interface GitRef {
@@ -180,23 +180,7 @@ export class GitRepository extends Construct implements ISource {
   }
 }
 
-class ImportedSource extends Construct implements ISource {
-  public constructor(
-    scope: Construct,
-    id: string,
-    public readonly kind: ISource['kind'],
-    public readonly name: string,
-    public readonly namespace: string,
-  ) {
-    super(scope, id);
-  }
-  public readonly apiGroup = SOURCE_GROUP;
-}
-
 /** An imported source of the given kind, declared as provided. */
 export function importSource(scope: Construct, id: string, kind: ISource['kind'], name: string, namespace: string): ISource {
-  const src = new ImportedSource(scope, id, kind, name, namespace);
-  checkString(src, 'name', name, DNS_SUBDOMAIN);
-  addProvided(src, fluxRef(src));
-  return src;
+  return importFluxObject<ISource>(scope, id, kind, SOURCE_GROUP, name, namespace);
 }

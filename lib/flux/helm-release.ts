@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import * as l1 from '../../imports/flux/helm.toolkit.fluxcd.io';
 import { IKubeconfigCluster, KubeconfigSecretRef } from '../core/cluster';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
-import { addProvided, addReference } from '../core/references';
-import { exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, HELM_GROUP, IFluxObject, ISource, optDuration, resolveIdentity } from './common';
+import { addReference } from '../core/references';
+import { addFluxDependency, exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, HELM_GROUP, IFluxObject, importFluxObject, ISource, optDuration, resolveIdentity } from './common';
 import { IHelmRepository } from './helm-repository';
 
 /** A HelmRelease another can depend on (a {@link HelmRelease} or an import). */
@@ -125,15 +125,7 @@ export class HelmRelease extends Construct implements IHelmRelease {
 
   /** Imports an existing HelmRelease (declared with `addProvided`) to depend on it. */
   public static fromName(scope: Construct, id: string, name: string, namespace: string): IHelmRelease {
-    const c = new (class extends Construct implements IHelmRelease {
-      public readonly kind = 'HelmRelease' as const;
-      public readonly apiGroup = HELM_GROUP;
-      public readonly name = name;
-      public readonly namespace = namespace;
-    })(scope, id);
-    checkString(c, 'name', name, DNS_SUBDOMAIN);
-    addProvided(c, fluxRef(c));
-    return c;
+    return importFluxObject<IHelmRelease>(scope, id, 'HelmRelease', HELM_GROUP, name, namespace);
   }
 
   public readonly kind = 'HelmRelease' as const;
@@ -264,12 +256,7 @@ export class HelmRelease extends Construct implements IHelmRelease {
 
   /** Makes this release wait for `other`. A dependency cycle throws. */
   public addDependsOn(other: IHelmRelease): void {
-    const prop = `dependsOn[${this.deps.length}]`;
-    if (!other || other.kind !== 'HelmRelease') throw propError(this, prop, 'must be a HelmRelease');
-    const cycle = findPath(other, this);
-    if (cycle) throw propError(this, 'dependsOn', `dependency cycle: ${[this, ...cycle].map((r) => `${r.namespace}/${r.name}`).join(' -> ')}`);
-    addReference(this, prop, fluxRef(other));
-    this.deps.push(other);
+    addFluxDependency<IHelmRelease>(this, this.deps, other, 'HelmRelease');
   }
 
   /** Adds values from a ConfigMap or Secret. */
@@ -283,13 +270,3 @@ export class HelmRelease extends Construct implements IHelmRelease {
   }
 }
 
-function findPath(from: IHelmRelease, to: HelmRelease, seen = new Set<IHelmRelease>()): IHelmRelease[] | undefined {
-  if (from === to) return [to];
-  if (seen.has(from) || !HelmRelease.isHelmRelease(from)) return undefined;
-  seen.add(from);
-  for (const d of from.dependencies) {
-    const rest = findPath(d, to, seen);
-    if (rest) return [from, ...rest];
-  }
-  return undefined;
-}

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/flux/source.toolkit.fluxcd.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
-import { addProvided, addReference } from '../core/references';
-import { FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, IFluxObject, optDuration, resolveIdentity, SOURCE_GROUP } from './common';
+import { addReference } from '../core/references';
+import { FluxDuration, fluxMetadata, FluxObjectProps, IFluxObject, importFluxObject, optDuration, resolveIdentity, SOURCE_GROUP } from './common';
 
 /** A Helm repository charts can come from (a {@link HelmRepository} or an import). */
 export interface IHelmRepository extends IFluxObject {
@@ -43,15 +43,7 @@ const HELM_URL = /^(http|https|oci):\/\/.+$/;
 export class HelmRepository extends Construct implements IHelmRepository {
   /** Imports an existing HelmRepository (declared with `addProvided`). */
   public static fromName(scope: Construct, id: string, name: string, namespace: string): IHelmRepository {
-    const c = new (class extends Construct implements IHelmRepository {
-      public readonly kind = 'HelmRepository' as const;
-      public readonly apiGroup = SOURCE_GROUP;
-      public readonly name = name;
-      public readonly namespace = namespace;
-    })(scope, id);
-    checkString(c, 'name', name, DNS_SUBDOMAIN);
-    addProvided(c, fluxRef(c));
-    return c;
+    return importFluxObject<IHelmRepository>(scope, id, 'HelmRepository', SOURCE_GROUP, name, namespace);
   }
 
   public readonly kind = 'HelmRepository' as const;

@@ -4,23 +4,10 @@ import { stringify } from 'yaml';
 import * as l1 from '../../imports/flux/kustomize.toolkit.fluxcd.io';
 import { IKubeconfigCluster, KubeconfigSecretRef } from '../core/cluster';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
-import { addProvided, addReference } from '../core/references';
+import { addReference } from '../core/references';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
-import {
-  checkRelativePath,
-  FluxDuration,
-  fluxMetadata,
-  FluxObjectProps,
-  fluxRef,
-  IFluxObject,
-  ISource,
-  KUSTOMIZE_GROUP,
-  ObjectReference,
-  optDuration,
-  resolveIdentity,
-  targetOf,
-} from './common';
+import { addFluxDependency, checkRelativePath, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, IFluxObject, importFluxObject, ISource, KUSTOMIZE_GROUP, ObjectReference, optDuration, resolveIdentity, targetOf } from './common';
 import { GitRepository } from './git-repository';
 
 /** A Flux Kustomization another object can depend on (a {@link Kustomization} or an import). */
@@ -217,15 +204,7 @@ export class Kustomization extends Construct implements IKustomization {
 
   /** Imports an existing Kustomization (declared with `addProvided`) to depend on it. */
   public static fromName(scope: Construct, id: string, name: string, namespace: string): IKustomization {
-    const c = new (class extends Construct implements IKustomization {
-      public readonly kind = 'Kustomization' as const;
-      public readonly apiGroup = KUSTOMIZE_GROUP;
-      public readonly name = name;
-      public readonly namespace = namespace;
-    })(scope, id);
-    checkString(c, 'name', name, DNS_SUBDOMAIN);
-    addProvided(c, fluxRef(c));
-    return c;
+    return importFluxObject<IKustomization>(scope, id, 'Kustomization', KUSTOMIZE_GROUP, name, namespace);
   }
 
   public readonly kind = 'Kustomization' as const;
@@ -348,16 +327,7 @@ export class Kustomization extends Construct implements IKustomization {
 
   /** Makes this Kustomization wait for `other` to be ready. A dependency cycle throws. */
   public addDependsOn(other: IKustomization): void {
-    const prop = `dependsOn[${this.deps.length}]`;
-    if (!other || other.kind !== 'Kustomization') throw propError(this, prop, 'must be a Kustomization');
-    if (this.deps.some((d) => d.name === other.name && d.namespace === other.namespace)) return;
-    const cycle = findPath(other, this);
-    if (cycle) {
-      const names = [this, ...cycle].map((k) => `${k.namespace}/${k.name}`);
-      throw propError(this, 'dependsOn', `dependency cycle: ${names.join(' -> ')}`);
-    }
-    addReference(this, prop, fluxRef(other));
-    this.deps.push(other);
+    addFluxDependency<IKustomization>(this, this.deps, other, 'Kustomization');
   }
 
   /** Adds an object to health-check. */
@@ -402,16 +372,6 @@ export class Kustomization extends Construct implements IKustomization {
 }
 
 /** A dependency path from `from` to `to` (following dependsOn of Kustomization constructs), if any. */
-function findPath(from: IKustomization, to: Kustomization, seen = new Set<IKustomization>()): IKustomization[] | undefined {
-  if (from === to) return [to];
-  if (seen.has(from) || !Kustomization.isKustomization(from)) return undefined;
-  seen.add(from);
-  for (const d of from.dependencies) {
-    const rest = findPath(d, to, seen);
-    if (rest) return [from, ...rest];
-  }
-  return undefined;
-}
 
 function renderPatch(p: KustomizationPatch): l1.KustomizationSpecPatches {
   const text = typeof p.patch === 'string' ? p.patch : stringify(p.patch);

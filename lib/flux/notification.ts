@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/flux/notification.toolkit.fluxcd.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
-import { addProvided, addReference } from '../core/references';
-import { FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, IFluxObject, NOTIFICATION_GROUP, optDuration, resolveIdentity } from './common';
+import { addReference } from '../core/references';
+import { FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, IFluxObject, importFluxObject, NOTIFICATION_GROUP, optDuration, resolveIdentity } from './common';
 
 /** A notification Provider an Alert sends to (a {@link NotificationProvider} or an import). */
 export interface INotificationProvider extends IFluxObject {
@@ -51,15 +51,7 @@ const TOKEN_TYPES = ['github', 'gitlab', 'gitea', 'bitbucket', 'bitbucketserver'
 export class NotificationProvider extends Construct implements INotificationProvider {
   /** Imports an existing Provider (declared with `addProvided`). */
   public static fromName(scope: Construct, id: string, name: string, namespace: string): INotificationProvider {
-    const c = new (class extends Construct implements INotificationProvider {
-      public readonly kind = 'Provider' as const;
-      public readonly apiGroup = NOTIFICATION_GROUP;
-      public readonly name = name;
-      public readonly namespace = namespace;
-    })(scope, id);
-    checkString(c, 'name', name, DNS_SUBDOMAIN);
-    addProvided(c, fluxRef(c));
-    return c;
+    return importFluxObject<INotificationProvider>(scope, id, 'Provider', NOTIFICATION_GROUP, name, namespace);
   }
 
   public readonly kind = 'Provider' as const;
