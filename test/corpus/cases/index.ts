@@ -1,0 +1,18 @@
+import { CorpusCase } from '../harness';
+import { ASO_CASES } from './aso';
+import { CAPI_CASES } from './capi';
+import { CROSSPLANE_CASES } from './crossplane';
+import { ENGINE_CASES } from './engine';
+import { FLUX_CASES } from './flux';
+
+/** The corpus, per family. */
+export const CASES_BY_FAMILY: Record<string, readonly CorpusCase[]> = {
+  engine: ENGINE_CASES,
+  flux: FLUX_CASES,
+  aso: ASO_CASES,
+  capi: CAPI_CASES,
+  crossplane: CROSSPLANE_CASES,
+};
+
+/** Every case. */
+export const ALL_CASES: readonly CorpusCase[] = Object.values(CASES_BY_FAMILY).flat();
