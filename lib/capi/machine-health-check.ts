@@ -4,6 +4,7 @@ import {
   MachineHealthCheck as L1MachineHealthCheck,
   MachineHealthCheckSpecRemediationTriggerIfUnhealthyLessThanOrEqualTo,
 } from '../../imports/capi/cluster.x-k8s.io';
+import { wholeSeconds } from '../core/duration';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
 import { ICapiCluster } from './capi-cluster';
@@ -82,8 +83,8 @@ export class MachineHealthCheck extends Construct {
         clusterName: props.cluster.clusterName,
         selector: { matchLabels: props.matchLabels ?? { [CLUSTER_NAME_LABEL]: props.cluster.clusterName } },
         checks: {
-          nodeStartupTimeoutSeconds: (props.nodeStartupTimeout ?? Duration.minutes(20)).toSeconds(),
-          unhealthyNodeConditions: conditions.map((c) => ({ type: c.type, status: c.status, timeoutSeconds: c.timeout.toSeconds() })),
+          nodeStartupTimeoutSeconds: wholeSeconds(this, 'nodeStartupTimeout', props.nodeStartupTimeout ?? Duration.minutes(20)),
+          unhealthyNodeConditions: conditions.map((c, i) => ({ type: c.type, status: c.status, timeoutSeconds: wholeSeconds(this, `unhealthyNodeConditions[${i}].timeout`, c.timeout) })),
         },
         remediation: {
           triggerIf: {

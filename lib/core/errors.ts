@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { labelProblems } from './validation/metadata';
 
 /**
  * An invalid prop, found when a construct is created (or in a late validation). The message
@@ -57,3 +58,14 @@ export const DNS_LABEL: StringRule = {
   pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
   description: 'a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)',
 };
+
+/**
+ * Throws a {@link PropError} for the first invalid label of `labels` (keys are qualified names,
+ * values at most 63 alphanumerics, '-', '_' or '.'), naming the prop and key (`labels.team`).
+ * Returns the labels.
+ */
+export function checkLabels<T extends Record<string, string> | undefined>(scope: IConstruct, prop: string, labels: T): T {
+  const [first] = labelProblems(labels, prop);
+  if (first) throw propError(scope, first.field, first.reason);
+  return labels;
+}

@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
-import { goDuration } from '../core/duration';
+import { goDuration, GoDurationOptions } from '../core/duration';
 import { addProvided, addReference, ObjectRef } from '../core/references';
 import { Folder } from '../gitops/folder';
 
@@ -115,8 +115,8 @@ export function fluxMetadata(props: FluxObjectProps, namespace: string): { name:
 export type FluxDuration = Duration | string;
 
 /** Renders an optional duration prop with `goDuration`, or the default. */
-export function optDuration(scope: IConstruct, prop: string, d: FluxDuration | undefined, fallback?: string): string | undefined {
-  return d === undefined ? fallback : goDuration(scope, prop, d);
+export function optDuration(scope: IConstruct, prop: string, d: FluxDuration | undefined, fallback?: string, options?: GoDurationOptions): string | undefined {
+  return d === undefined ? fallback : goDuration(scope, prop, d, options);
 }
 
 /**

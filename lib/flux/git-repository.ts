@@ -140,7 +140,7 @@ export class GitRepository extends Construct implements ISource {
       addReference(this, 'secretRef', { apiGroup: '', kind: 'Secret', name: props.secretRef, namespace });
     }
     const interval = optDuration(this, 'interval', props.interval, '1m')!;
-    const timeout = optDuration(this, 'timeout', props.timeout);
+    const timeout = optDuration(this, 'timeout', props.timeout, undefined, { maxUnit: 'm' }); // the CRD allows ms, s, m
     for (const inc of props.include ?? []) this.addInclude(inc);
 
     this.resource = new l1.GitRepository(this, 'Resource', {

@@ -82,7 +82,7 @@ export class NotificationProvider extends Construct implements INotificationProv
       checkString(this, 'secretRef', props.secretRef, DNS_SUBDOMAIN);
       addReference(this, 'secretRef', { apiGroup: '', kind: 'Secret', name: props.secretRef, namespace });
     }
-    const timeout = optDuration(this, 'timeout', props.timeout);
+    const timeout = optDuration(this, 'timeout', props.timeout, undefined, { maxUnit: 'm' }); // the CRD allows ms, s, m
     this.resource = new l1.Provider(this, 'Resource', {
       metadata: fluxMetadata(props, namespace),
       spec: {

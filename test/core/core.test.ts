@@ -4,6 +4,7 @@ import {
   addProvided,
   addReference,
   applyRemovalPolicy,
+  checkLabels,
   checkString,
   DNS_LABEL,
   Folder,
@@ -18,6 +19,7 @@ import {
   removalPolicyOf,
   Repo,
   SynthError,
+  wholeSeconds,
 } from '../../lib';
 
 function folder(): Folder {
@@ -45,10 +47,35 @@ describe('goDuration', () => {
       'platform/clusters--mgmt: prop "interval": "10 minutes" is not a Go duration such as "30s", "5m" or "1h30m"',
     );
     expect(() => goDuration(f, 'timeout', Duration.millis(0))).toThrow('prop "timeout": must be a positive whole number of milliseconds (got 0 ms)');
+    expect(() => goDuration(f, 'interval', Duration.millis(1.5))).toThrow(
+      'platform/clusters--mgmt: prop "interval": must be a positive whole number of milliseconds (got 1.5 ms)',
+    );
+  });
+
+  test('fields without hours: Durations render in minutes, strings with hours are refused', () => {
+    expect(goDuration(f, 'timeout', Duration.minutes(90), { maxUnit: 'm' })).toBe('90m');
+    expect(() => goDuration(f, 'timeout', '1h', { maxUnit: 'm' })).toThrow(
+      'platform/clusters--mgmt: prop "timeout": "1h" is not allowed: this field takes ms, s and m only (e.g. "90m")',
+    );
+  });
+
+  test('wholeSeconds', () => {
+    expect(wholeSeconds(f, 'nodeStartupTimeout', Duration.minutes(20))).toBe(1200);
+    expect(() => wholeSeconds(f, 'nodeStartupTimeout', Duration.seconds(0.5))).toThrow(
+      'platform/clusters--mgmt: prop "nodeStartupTimeout": must be a positive whole number of seconds (got 0.5 s)',
+    );
   });
 });
 
 describe('checkString', () => {
+  test('labels are checked like the API server does, naming the key', () => {
+    const f = folder();
+    expect(checkLabels(f, 'labels', { team: 'a' })).toEqual({ team: 'a' });
+    expect(() => checkLabels(f, 'labels', { team: ':' })).toThrow(
+      'platform/clusters--mgmt: prop "labels.team": invalid label value ":": must be empty or consist of alphanumerics',
+    );
+  });
+
   test('passes valid values and names construct, prop and rule otherwise', () => {
     const f = folder();
     expect(checkString(f, 'name', 'team-a', DNS_LABEL)).toBe('team-a');

@@ -5,28 +5,6 @@ import { KnownFinding } from './harness';
 
 export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
-    id: 'duration-fractional',
-    targets: ['*'],
-    description:
-      'lib/core/duration.ts goDuration: a cdk8s Duration of fractional milliseconds (Duration.millis(1.5)) makes cdk8s ' +
-      'Duration.toMilliseconds() throw a plain Error "1.5 must be a whole number of millis." without construct path or prop; ' +
-      'goDuration\'s own integer check comes after that call and is never reached. Fix: call d.toMilliseconds({ integral: false }). ' +
-      'Same in MachineHealthCheck (nodeStartupTimeout / unhealthyNodeConditions[].timeout: Duration.seconds(0.5) → ' +
-      '"0.5 must be a whole number of seconds." from toSeconds()).',
-    counterexample: { target: 'GitRepository', spec: { name: 'podinfo', url: 'https://github.com/stefanprodan/podinfo', provideSecret: false, interval: { millis: 1.5 } } },
-    message: /^[0-9.e+-]+ must be a whole number of (millis|seconds)\.$/,
-  },
-  {
-    id: 'timeout-hours',
-    targets: ['NotificationProvider', 'GitRepository', 'Tenant', 'FluxBootstrap'],
-    description:
-      'NotificationProvider and GitRepository: prop "timeout" accepts durations of an hour or more (Duration.minutes(60) → "1h", or the string "1h"), but ' +
-      'the Provider (notification v1beta3) and GitRepository (source v1) CRDs only allow ^([0-9]+(\\.[0-9]+)?(ms|s|m))+$ for spec.timeout: synth fails ' +
-      'with a schema violation instead of a prop error. Fix: reject (or convert to minutes) durations with hours in these props.',
-    counterexample: { target: 'NotificationProvider', spec: { name: 'a', type: 'slack', secretRef: 'a', timeout: { minutes: 60 }, provideSecret: true } },
-    message: /(Provider|GitRepository)\/\S+: spec\.timeout: does not match pattern/,
-  },
-  {
     id: 'labels-unchecked',
     targets: ['GitRepository', 'OCIRepository', 'HelmRepository', 'Kustomization', 'HelmRelease', 'NotificationProvider', 'Alert',
       'AksCluster', 'SelfManagedAzureCluster', 'AksClusterClass+TopologyCluster', 'Fleet'],

@@ -237,6 +237,16 @@ export function checkMetadata(obj: Record<string, unknown>, apiVersion: string, 
   return out;
 }
 
+/**
+ * Problems with a label map (keys are qualified names, values at most 63 characters of
+ * alphanumerics, '-', '_', '.'), as the API server checks them; `field` prefixes each finding.
+ */
+export function labelProblems(labels: unknown, field: string): MetadataFinding[] {
+  const out: MetadataFinding[] = [];
+  checkStringMap(labels, field, true, out);
+  return out;
+}
+
 function checkStringMap(v: unknown, field: string, labels: boolean, out: MetadataFinding[]): void {
   if (v === undefined || v === null) return;
   if (typeof v !== 'object' || Array.isArray(v)) {
