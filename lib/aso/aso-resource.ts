@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { checkString, DNS_SUBDOMAIN, propError, StringRule } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { addProvided, addReference, ObjectRef } from '../core/references';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
@@ -199,6 +199,19 @@ export abstract class AsoResource extends Construct implements IAsoResource {
         this.exportsUsed.set(id, { kind, property, expression });
       },
     );
+  }
+
+  /**
+   * The construct id `<prefix>-<name>` of a child a helper method (`container()`, `subnet()`...)
+   * is about to create, after checking `name` against the child's Azure naming `rule` and that no
+   * other child has it: so a bad or repeated name is a prop error of this construct (prop
+   * `name`), never a construct path holding an invalid name or a constructs-library error.
+   */
+  protected childId(prefix: string, what: string, name: string, rule: StringRule): string {
+    checkString(this, 'name', name, { ...rule, description: `a ${what} name: ${rule.description}` });
+    const id = `${prefix}-${name}`;
+    if (this.node.tryFindChild(id)) throw propError(this, 'name', `"${name}" is used by another ${what}`);
+    return id;
   }
 
   /** `spec.operatorSpec`, rendered at synth from the exports in use (undefined when none). */

@@ -26,7 +26,8 @@ export function ipv4ToNumber(ip: string): number | undefined {
  * the address must be the network address (no host bits set). Throws a prop error otherwise.
  */
 export function parseCidr(scope: IConstruct, prop: string, text: string, minPrefix = 8, maxPrefix = 29): CidrBlock {
-  const m = typeof text === 'string' ? /^([^/]+)\/(\d{1,2})$/.exec(text) : null;
+  // No leading zero in the prefix length ("/08"): Azure's CIDR patterns reject it.
+  const m = typeof text === 'string' ? /^([^/]+)\/(0|[1-9]\d?)$/.exec(text) : null;
   const ip = m ? ipv4ToNumber(m[1]) : undefined;
   const prefix = m ? Number(m[2]) : NaN;
   if (!m || ip === undefined || prefix > 32) throw propError(scope, prop, `"${text}" is not an IPv4 CIDR block such as "10.0.0.0/16"`);

@@ -50,6 +50,13 @@ export const AzureNames = {
     pattern: /^[-\w]+$/,
     description: '1-128 letters, digits, hyphens and underscores',
   },
+  /** Microsoft.DBforPostgreSQL/flexibleServers/configurations (server parameters). */
+  postgresConfiguration: {
+    min: 1,
+    max: 128,
+    pattern: /^[a-z_][a-z0-9_.]*$/,
+    description: 'a server parameter name such as "pgaudit.log"',
+  },
   /** Microsoft.ManagedIdentity/userAssignedIdentities. */
   userAssignedIdentity: {
     min: 3,
@@ -106,12 +113,14 @@ export function kubernetesNameFor(scope: IConstruct, azureName: string, kubernet
 
 /**
  * A Kubernetes object name for a child resource: `<parent>-<child>` lowercased, characters other
- * than letters, digits, "-" and "." replaced by "-" (e.g. database `files_db` of server
- * `files-pg` → `files-pg-files-db`).
+ * than letters, digits, "-" and "." replaced by "-", and runs of "-" and "." that are not a single
+ * "." or only "-" (".-", "-.", "..") replaced by "-", so the result is an RFC 1123 subdomain
+ * (e.g. database `files_db` of server `files-pg` → `files-pg-files-db`; subnet `0.-a` of network
+ * `vnet` → `vnet-0-a`; parameter `pgaudit._x` → `<server>-pgaudit-x`).
  */
 export function childKubernetesName(parent: string, child: string): string {
   const c = child.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
-  return `${parent}-${c}`.slice(0, 253).replace(/[-.]+$/, '');
+  return `${parent}-${c}`.replace(/[-.]{2,}/g, (run) => (run.includes('.') ? '-' : run)).slice(0, 253).replace(/[-.]+$/, '');
 }
 
 /** An ARM resource ID of a resource group: `/subscriptions/<guid>/resourceGroups/<name>`. */

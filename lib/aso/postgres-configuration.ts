@@ -3,7 +3,7 @@ import { FlexibleServersConfiguration } from '../../imports/aso/dbforpostgresql.
 import { checkString } from '../core/errors';
 import { ASO_RECONCILE_POLICY_ANNOTATION } from '../core/removal-policy';
 import { AsoResource, AsoResourceProps, IAsoResource } from './aso-resource';
-import { childKubernetesName, NO_ARM_ID } from './naming';
+import { AzureNames, childKubernetesName, NO_ARM_ID } from './naming';
 
 /** Props of a {@link PostgresConfiguration}. */
 export interface PostgresConfigurationProps extends Omit<AsoResourceProps, 'removalPolicy'> {
@@ -40,7 +40,7 @@ export class PostgresConfiguration extends AsoResource {
 
   public constructor(scope: Construct, id: string, props: PostgresConfigurationProps) {
     super(scope, id, props);
-    this.azureName = checkString(this, 'name', props.name, { min: 1, max: 128, pattern: /^[a-z_][a-z0-9_.]*$/, description: 'a server parameter name such as "pgaudit.log"' });
+    this.azureName = checkString(this, 'name', props.name, AzureNames.postgresConfiguration);
     const owner = this.ownerOf('server', props.server, 'a PostgresFlexibleServer', NO_ARM_ID);
     this.resource = new FlexibleServersConfiguration(this, 'Resource', {
       metadata: { name: props.kubernetesName ?? childKubernetesName(props.server.resourceName, this.azureName), namespace: this.namespace },

@@ -318,22 +318,31 @@ export class PostgresFlexibleServer extends AsoResource {
     return !this.delegated && this.firewallRules.length > 0 ? 'Enabled' : 'Disabled';
   }
 
-  /** Adds a database (construct id `Database-<name>`). */
+  /**
+   * Adds a database (construct id `Database-<name>`), in the server's namespace unless
+   * `options.namespace` is given.
+   */
   public database(name: string, options: PostgresDatabaseOptions = {}): PostgresDatabase {
-    return new PostgresDatabase(this, `Database-${name}`, { ...options, name, server: this });
+    const id = this.childId('Database', 'database', name, AzureNames.postgresDatabase);
+    return new PostgresDatabase(this, id, { ...options, namespace: options.namespace ?? this.namespace, name, server: this });
   }
 
   /**
-   * Adds a firewall rule (construct id `FirewallRule-<name>`) allowing an IPv4 range; switches
-   * public network access on.
+   * Adds a firewall rule (construct id `FirewallRule-<name>`, in the server's namespace unless
+   * `options.namespace` is given) allowing an IPv4 range; switches public network access on.
    */
   public firewallRule(name: string, options: PostgresFirewallRuleOptions): PostgresFirewallRule {
-    return new PostgresFirewallRule(this, `FirewallRule-${name}`, { ...options, name, server: this });
+    const id = this.childId('FirewallRule', 'firewall rule', name, AzureNames.postgresFirewallRule);
+    return new PostgresFirewallRule(this, id, { ...options, namespace: options.namespace ?? this.namespace, name, server: this });
   }
 
-  /** Sets a server parameter (construct id `Configuration-<name>`), e.g. `configuration('pgaudit.log', 'READ')`. */
+  /**
+   * Sets a server parameter (construct id `Configuration-<name>`, in the server's namespace),
+   * e.g. `configuration('pgaudit.log', 'READ')`.
+   */
   public configuration(name: string, value: string): PostgresConfiguration {
-    return new PostgresConfiguration(this, `Configuration-${name}`, { name, value, server: this });
+    const id = this.childId('Configuration', 'server parameter', name, AzureNames.postgresConfiguration);
+    return new PostgresConfiguration(this, id, { name, value, server: this, namespace: this.namespace });
   }
 
   /** @internal */

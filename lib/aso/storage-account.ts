@@ -10,6 +10,9 @@ import { BlobService, BlobServiceOptions } from './blob-service';
 import { AzureNames, kubernetesNameFor, RESOURCE_GROUP_ARM_ID } from './naming';
 import { IResourceGroup } from './resource-group';
 
+/** Longest `metadata.name` of an account: its blob service is `<name>-blob` (at most 253 characters). */
+const MAX_KUBERNETES_NAME = 248;
+
 /** Storage account kinds. */
 export enum StorageAccountKind {
   STORAGE_V2 = 'StorageV2',
@@ -43,7 +46,8 @@ export interface StorageAccountProps extends AsoResourceProps {
   /** Account name in Azure (globally unique, part of its endpoints): 3-24 lowercase letters and digits. */
   readonly name: string;
   /**
-   * `metadata.name` of the ASO object.
+   * `metadata.name` of the ASO object (a DNS subdomain of at most 248 characters: the blob
+   * service is named `<kubernetesName>-blob`).
    * @default - `name`
    */
   readonly kubernetesName?: string;
@@ -158,6 +162,9 @@ export class StorageAccount extends AsoResource {
     super(scope, id, props);
     this.azureName = checkString(this, 'name', props.name, AzureNames.storageAccount);
     const name = kubernetesNameFor(this, this.azureName, props.kubernetesName);
+    if (name.length > MAX_KUBERNETES_NAME) {
+      throw propError(this, 'kubernetesName', `is ${name.length} characters long: must be at most ${MAX_KUBERNETES_NAME} (the blob service is named "<kubernetesName>-blob", at most 253 characters)`);
+    }
     const owner = this.ownerOf('resourceGroup', props.resourceGroup, 'a ResourceGroup', RESOURCE_GROUP_ARM_ID);
     this.location = this.locationOf(props.location, props.resourceGroup);
     const kind = props.kind ?? StorageAccountKind.STORAGE_V2;
@@ -211,14 +218,18 @@ export class StorageAccount extends AsoResource {
     };
   }
 
-  /** The account's blob service (created on first use, construct id `BlobService`). */
+  /** The account's blob service (created on first use, construct id `BlobService`, in the account's namespace). */
   public get blobService(): BlobService {
-    this._blobService ??= new BlobService(this, 'BlobService', { ...this.blobServiceOptions, storageAccount: this });
+    this._blobService ??= new BlobService(this, 'BlobService', { ...this.blobServiceOptions, storageAccount: this, namespace: this.namespace });
     return this._blobService;
   }
 
-  /** Adds a blob container (construct id `Container-<name>`); anonymous access is always off. */
+  /**
+   * Adds a blob container (construct id `Container-<name>`, in the account's namespace unless
+   * `options.namespace` is given); anonymous access is always off.
+   */
   public container(name: string, options: BlobContainerOptions = {}): BlobContainer {
-    return new BlobContainer(this, `Container-${name}`, { ...options, name, blobService: this.blobService });
+    const id = this.childId('Container', 'container', name, AzureNames.blobContainer);
+    return new BlobContainer(this, id, { ...options, namespace: options.namespace ?? this.namespace, name, blobService: this.blobService });
   }
 }

@@ -95,10 +95,12 @@ export class UserAssignedIdentity extends AsoResource {
   }
 
   /**
-   * Federates a Kubernetes ServiceAccount with this identity (construct id `Federation-<name>`):
-   * pods running as the ServiceAccount get Entra tokens for the identity.
+   * Federates a Kubernetes ServiceAccount with this identity (construct id `Federation-<name>`, in
+   * the identity's namespace unless `options.namespace` is given): pods running as the
+   * ServiceAccount get Entra tokens for the identity.
    */
   public federate(name: string, options: FederatedIdentityCredentialOptions): FederatedIdentityCredential {
-    return new FederatedIdentityCredential(this, `Federation-${name}`, { ...options, name, identity: this });
+    const id = this.childId('Federation', 'federated credential', name, AzureNames.federatedIdentityCredential);
+    return new FederatedIdentityCredential(this, id, { ...options, namespace: options.namespace ?? this.namespace, name, identity: this });
   }
 }

@@ -101,9 +101,10 @@ export class VirtualNetwork extends AsoResource implements IVirtualNetwork {
     return [...this._subnets];
   }
 
-  /** Adds a subnet (construct id `Subnet-<name>`). */
+  /** Adds a subnet (construct id `Subnet-<name>`, in the network's namespace unless `options.namespace` is given). */
   public subnet(name: string, options: SubnetOptions): Subnet {
-    return new Subnet(this, `Subnet-${name}`, { ...options, name, virtualNetwork: this });
+    const id = this.childId('Subnet', 'subnet', name, AzureNames.subnet);
+    return new Subnet(this, id, { ...options, namespace: options.namespace ?? this.namespace, name, virtualNetwork: this });
   }
 
   /** @internal called by Subnet: checks the new subnet against the existing ones. */

@@ -95,7 +95,7 @@ export class AksClusterClass extends Construct {
     const namespace = (this.namespace = resolveNamespace(this, props.namespace));
     const network = validateAksSettings(this, { ...props, location: props.location ?? 'westeurope' });
     if (!props.machinePoolClasses || props.machinePoolClasses.length === 0) throw propError(this, 'machinePoolClasses', 'must list at least one machine pool class, one of them a System pool');
-    validateNodePools(this, 'machinePoolClasses', props.machinePoolClasses.map((c) => c.pool));
+    validateNodePools(this, 'machinePoolClasses', props.machinePoolClasses.map((c) => c.pool), (i) => `machinePoolClasses[${i}].pool`);
     const classes = new Set<string>();
     props.machinePoolClasses.forEach((c, i) => {
       checkString(this, `machinePoolClasses[${i}].class`, c.class, DNS_LABEL);

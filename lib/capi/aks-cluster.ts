@@ -14,7 +14,7 @@ import { agentPoolSpec, AksNodePoolProps, validateNodePool, validateNodePools } 
 import { JsonOverrides } from '../aso/aks/overrides';
 import { AksClusterSettings } from '../aso/aks/settings';
 import { capiKubeconfigSecret, IOidcIssuer, KubeconfigSecretRef } from '../core/cluster';
-import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { checkLabels, checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { addProvided, addReference, ObjectRef, refOf } from '../core/references';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
@@ -144,6 +144,7 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
     if (!/^[-\w._()]{1,90}$/.test(this.resourceGroupName) || this.resourceGroupName.endsWith('.')) {
       throw propError(this, 'resourceGroup.name', `"${this.resourceGroupName}" is invalid: must be 1-90 letters, digits, "-", "_", ".", "(" or ")", not ending with "."`);
     }
+    checkLabels(this, 'labels', props.labels);
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.environment = props.environment;
     this.kubeconfigSecret = capiKubeconfigSecret(this.clusterName, this.namespace);
@@ -217,6 +218,9 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
    * The result is still validated against the ManagedCluster schema at synth.
    */
   public addManagedClusterOverride(path: string, value: unknown): void {
+    if (!JsonOverrides.parsePath(path)) {
+      throw propError(this, 'addManagedClusterOverride.path', `"${path}" is invalid: must be a dot-separated path of non-empty keys such as "spec.networkProfile.loadBalancerSku" (escape a literal dot as "\\.")`);
+    }
     this.overrides.addOverride(path, value);
   }
 

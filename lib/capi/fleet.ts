@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkString, DNS_LABEL, propError } from '../core/errors';
+import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
 import { ISource } from '../flux/common';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { Folder } from '../gitops/folder';
@@ -70,7 +70,8 @@ export interface FleetProps {
    */
   readonly managementPath?: string;
   /**
-   * Hydration stages: each cluster gets a folder `<stage>/<cluster>` applied to it, in order.
+   * Hydration stages (distinct DNS labels, none equal to `managementPath`): each cluster gets a
+   * folder `<stage>/<cluster>` applied to it, in order; the fleet creates these folders.
    * @default ['infrastructure', 'apps']
    */
   readonly stages?: string[];
@@ -87,6 +88,19 @@ export interface FleetMember {
   /** The Flux hydration (Kustomizations `<cluster>-<stage>`). */
   readonly hydration: RemoteClusterHydration;
 }
+
+/** A folder path (the rule of `Folder`): "/"-separated segments of lowercase letters, digits, ".", "_" and "-". */
+const FOLDER_PATH = {
+  pattern: /^[a-z0-9][a-z0-9._-]{0,62}(\/[a-z0-9][a-z0-9._-]{0,62})*$/,
+  description: 'a relative folder path: "/"-separated segments of lowercase letters, digits, ".", "_" and "-" (e.g. "clusters/mgmt/fleet")',
+};
+
+/** An environment name: it becomes the value of the Cluster's `environment` label. */
+const ENVIRONMENT_LABEL = {
+  max: 63,
+  pattern: /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/,
+  description: 'a label value (the Cluster\'s "environment" label): at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+};
 
 function merged<T>(...maps: Array<Record<string, T> | undefined>): Record<string, T> | undefined {
   const out: Record<string, T> = {};
@@ -115,18 +129,36 @@ export class Fleet extends Construct {
 
   public constructor(scope: Construct, id: string, props: FleetProps) {
     super(scope, id);
-    const base = props.managementPath ?? 'clusters/mgmt/fleet';
+    // Folder paths (management path, stages, cluster names) are checked before repo.folder() is called.
+    const base = checkString(this, 'managementPath', props.managementPath ?? 'clusters/mgmt/fleet', FOLDER_PATH);
     const stages = props.stages ?? ['infrastructure', 'apps'];
     if (stages.length === 0) throw propError(this, 'stages', 'needs at least one stage');
-    stages.forEach((s, i) => checkString(this, `stages[${i}]`, s, DNS_LABEL));
+    stages.forEach((s, i) => {
+      checkString(this, `stages[${i}]`, s, DNS_LABEL);
+      if (stages.indexOf(s) !== i) throw propError(this, `stages[${i}]`, `"${s}" is used by another stage`);
+    });
+    if (stages.includes(base)) {
+      throw propError(this, 'managementPath', `"${base}" is also a stage: the management folder and the stage folder of a cluster would be one folder`);
+    }
     if (!props.clusters || props.clusters.length === 0) throw propError(this, 'clusters', 'must list at least one cluster');
+    checkLabels(this, 'defaults.labels', props.defaults.labels);
+    for (const [name, env] of Object.entries(props.environments ?? {})) checkLabels(this, `environments.${name}.labels`, env.labels);
     const names = new Set<string>();
     props.clusters.forEach((spec, i) => {
+      checkString(this, `clusters[${i}].name`, spec.name, DNS_LABEL);
       if (names.has(spec.name)) throw propError(this, `clusters[${i}].name`, `"${spec.name}" is used by another cluster of the fleet`);
       names.add(spec.name);
+      checkLabels(this, `clusters[${i}].labels`, spec.labels);
       const env = spec.environment !== undefined ? props.environments?.[spec.environment] : undefined;
       if (spec.environment !== undefined && !env) {
         throw propError(this, `clusters[${i}].environment`, `"${spec.environment}" is not an environment of the fleet (${Object.keys(props.environments ?? {}).join(', ') || 'none defined'})`);
+      }
+      if (spec.environment !== undefined) checkString(this, `clusters[${i}].environment`, spec.environment, ENVIRONMENT_LABEL);
+      for (const stage of stages) {
+        const path = `${stage}/${spec.name}`;
+        if (props.repo.node.tryFindChild(path.replace(/\//g, '--'))) {
+          throw propError(this, `clusters[${i}].name`, `the stage folder "${path}" of cluster "${spec.name}" already exists in repo ${props.repo.node.path}; the fleet creates it`);
+        }
       }
       const version = spec.kubernetesVersion ?? env?.kubernetesVersion ?? props.defaults.kubernetesVersion;
       if (version === undefined) throw propError(this, `clusters[${i}].kubernetesVersion`, 'no Kubernetes version in the cluster, its environment or the fleet defaults');

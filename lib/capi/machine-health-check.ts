@@ -35,7 +35,7 @@ export interface MachineHealthCheckProps {
    */
   readonly matchLabels?: Record<string, string>;
   /**
-   * Node conditions that mark a machine unhealthy.
+   * Node conditions that mark a machine unhealthy (1-100).
    * @default - Ready False or Unknown for 5 minutes
    */
   readonly unhealthyNodeConditions?: UnhealthyNodeCondition[];
@@ -73,6 +73,15 @@ export class MachineHealthCheck extends Construct {
       { type: 'Ready', status: 'False', timeout: Duration.minutes(5) },
       { type: 'Ready', status: 'Unknown', timeout: Duration.minutes(5) },
     ];
+    if (!Array.isArray(conditions) || conditions.length === 0 || conditions.length > 100) {
+      throw propError(this, 'unhealthyNodeConditions', 'must list 1 to 100 conditions (leave it out for the default: Ready False or Unknown for 5 minutes)');
+    }
+    conditions.forEach((c, i) => {
+      checkString(this, `unhealthyNodeConditions[${i}].type`, c.type, { min: 1, description: 'a non-empty Node condition type such as "Ready"' });
+      if (!['True', 'False', 'Unknown'].includes(c.status)) {
+        throw propError(this, `unhealthyNodeConditions[${i}].status`, `"${c.status}" is invalid: must be "True", "False" or "Unknown"`);
+      }
+    });
     const max = props.maxUnhealthy ?? '40%';
     if (typeof max === 'number' ? !Number.isInteger(max) || max < 0 : !/^(100|[1-9]?[0-9])%$/.test(max)) {
       throw propError(this, 'maxUnhealthy', `"${max}" is invalid: must be a non-negative integer or a percentage from 0% to 100%`);

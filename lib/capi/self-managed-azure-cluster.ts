@@ -7,7 +7,7 @@ import { AzureCluster, AzureMachineTemplate } from '../../imports/capz/infrastru
 import { parseIpv4Cidr } from '../aso/aks/cidr';
 import { checkKubernetesVersion } from '../aso/aks/managed-cluster-spec';
 import { capiKubeconfigSecret, KubeconfigSecretRef } from '../core/cluster';
-import { checkString, DNS_LABEL, propError } from '../core/errors';
+import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
 import { addProvided, addReference, ObjectRef } from '../core/references';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
 import { AzureClusterIdentity } from './azure-cluster-identity';
@@ -24,12 +24,12 @@ export interface SelfManagedControlPlaneProps {
   /** VM size, e.g. `Standard_D4s_v5`. */
   readonly vmSize: string;
   /**
-   * OS disk size in GB.
+   * OS disk size in GB (1-4095).
    * @default 128
    */
   readonly osDiskSizeGb?: number;
   /**
-   * Size of the etcd data disk in GB.
+   * Size of the etcd data disk in GB (1-32767).
    * @default 256
    */
   readonly etcdDiskSizeGb?: number;
@@ -43,7 +43,7 @@ export interface SelfManagedControlPlaneProps {
 
 /** A group of worker machines (a MachineDeployment). */
 export interface SelfManagedMachineDeploymentProps {
-  /** Name suffix (the MachineDeployment is `<cluster>-<name>`), a DNS label, e.g. `md-0`. */
+  /** Name suffix (the MachineDeployment is `<cluster>-<name>`), a DNS label unique in the cluster, e.g. `md-0`. */
   readonly name: string;
   /** VM size. */
   readonly vmSize: string;
@@ -53,7 +53,7 @@ export interface SelfManagedMachineDeploymentProps {
    */
   readonly count?: number;
   /**
-   * OS disk size in GB.
+   * OS disk size in GB (1-4095).
    * @default 128
    */
   readonly osDiskSizeGb?: number;
@@ -123,6 +123,15 @@ export interface SelfManagedAzureClusterProps {
   readonly environment?: string;
 }
 
+/** Azure's largest OS disk and data disk (Standard/Premium SSD), in GB. */
+const MAX_OS_DISK_GB = 4095;
+const MAX_DATA_DISK_GB = 32767;
+
+/** Checks an optional disk size in GB: an integer from 1 to `max`. */
+function checkDiskSize(scope: Construct, prop: string, gb: number | undefined, max: number): void {
+  if (gb !== undefined && (!Number.isInteger(gb) || gb < 1 || gb > max)) throw propError(scope, prop, `${gb} is invalid: must be an integer from 1 to ${max} (GB)`);
+}
+
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const LOCAL_HOSTNAME = '{{ ds.meta_data["local_hostname"] }}';
 
@@ -164,13 +173,20 @@ export class SelfManagedAzureCluster extends Construct implements ICapiCluster {
     if (!Number.isInteger(cpCount) || cpCount < 1 || cpCount % 2 === 0) {
       throw propError(this, 'controlPlane.count', `${cpCount} is invalid: must be an odd number (1, 3, 5...) so etcd keeps quorum`);
     }
+    checkDiskSize(this, 'controlPlane.osDiskSizeGb', props.controlPlane.osDiskSizeGb, MAX_OS_DISK_GB);
+    checkDiskSize(this, 'controlPlane.etcdDiskSizeGb', props.controlPlane.etcdDiskSizeGb, MAX_DATA_DISK_GB);
     const podCidr = props.podCidr ?? '192.168.0.0/16';
     if (!parseIpv4Cidr(podCidr)) throw propError(this, 'podCidr', `"${podCidr}" is invalid: must be an IPv4 CIDR without host bits`);
     if (!props.machineDeployments || props.machineDeployments.length === 0) throw propError(this, 'machineDeployments', 'must list at least one worker MachineDeployment');
+    const mdNames = new Set<string>();
     props.machineDeployments.forEach((md, i) => {
       checkString(this, `machineDeployments[${i}].name`, md.name, DNS_LABEL);
+      if (mdNames.has(md.name)) throw propError(this, `machineDeployments[${i}].name`, `"${md.name}" is used by another machine deployment`);
+      mdNames.add(md.name);
+      checkDiskSize(this, `machineDeployments[${i}].osDiskSizeGb`, md.osDiskSizeGb, MAX_OS_DISK_GB);
       if (md.count !== undefined && (!Number.isInteger(md.count) || md.count < 0)) throw propError(this, `machineDeployments[${i}].count`, `${md.count} is invalid: must be a non-negative integer`);
     });
+    checkLabels(this, 'labels', props.labels);
     this.environment = props.environment;
     this.kubeconfigSecret = capiKubeconfigSecret(name, namespace);
     const sshPublicKey = props.sshPublicKey ?? '';

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Cluster } from '../../imports/capi/cluster.x-k8s.io';
 import { checkKubernetesVersion } from '../aso/aks/managed-cluster-spec';
 import { capiKubeconfigSecret, KubeconfigSecretRef } from '../core/cluster';
-import { checkString, DNS_LABEL, propError } from '../core/errors';
+import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
 import { addProvided, addReference, ObjectRef } from '../core/references';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
 import { AksClusterClass } from './aks-cluster-class';
@@ -48,7 +48,8 @@ export interface TopologyClusterProps {
   /** Kubernetes version, `v<major>.<minor>.<patch>`. */
   readonly kubernetesVersion: string;
   /**
-   * Values of the class's variables (e.g. `{ location: 'westeurope' }`).
+   * Values of the class's variables (e.g. `{ location: 'westeurope' }`); `undefined` and `null`
+   * values are rejected (leave the variable out instead).
    * @default - none
    */
   readonly variables?: Record<string, unknown>;
@@ -113,6 +114,7 @@ export class TopologyCluster extends Construct implements ICapiCluster {
       checkString(this, `machinePools[${i}].name`, p.name, DNS_LABEL);
       if (seen.has(p.name)) throw propError(this, `machinePools[${i}].name`, `"${p.name}" is used by another machine pool`);
       seen.add(p.name);
+      checkString(this, `machinePools[${i}].class`, p.class, { min: 1, max: 256, description: 'a machine pool class of the ClusterClass (1-256 characters)' });
       if (aksClass && !aksClass.machinePoolClassNames.includes(p.class)) {
         throw propError(this, `machinePools[${i}].class`, `"${p.class}" is not a machine pool class of ClusterClass ${aksClass.name} (${aksClass.machinePoolClassNames.join(', ')})`);
       }
@@ -125,6 +127,11 @@ export class TopologyCluster extends Construct implements ICapiCluster {
     if (location !== undefined && (typeof location !== 'string' || !/^[a-z][a-z0-9]*$/.test(location))) {
       throw propError(this, 'variables.location', `"${String(location)}" is invalid: must be an Azure region name such as westeurope`);
     }
+    for (const [k, value] of Object.entries(props.variables ?? {})) {
+      if (k.length === 0 || k.length > 256) throw propError(this, 'variables', `"${k}" is not a variable name: must be 1-256 characters`);
+      if (value === undefined || value === null) throw propError(this, `variables.${k}`, 'has no value: give one, or leave the variable out (the ClusterClass default applies)');
+    }
+    checkLabels(this, 'labels', props.labels);
     this.environment = props.environment;
     this.kubeconfigSecret = capiKubeconfigSecret(name, namespace);
     const variables = Object.entries(props.variables ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, value]) => ({ name: k, value }));

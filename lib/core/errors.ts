@@ -66,6 +66,7 @@ export const DNS_LABEL: StringRule = {
  */
 export function checkLabels<T extends Record<string, string> | undefined>(scope: IConstruct, prop: string, labels: T): T {
   const [first] = labelProblems(labels, prop);
-  if (first) throw propError(scope, first.field, first.reason);
+  // Odd keys come back as labels["a b"]: single quotes keep the prop readable inside the message.
+  if (first) throw propError(scope, first.field.replace(/"/g, "'"), first.reason);
   return labels;
 }

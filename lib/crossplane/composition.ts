@@ -199,7 +199,8 @@ export class PatchAndTransformStep implements Step {
     if (!props.name || !/^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/.test(props.name)) {
       throw propError(c, `${prop}.name`, `"${props.name}" is invalid: must be letters, digits, "-", "_" and "." (starting and ending with a letter or digit)`);
     }
-    if (c.allResourceNames().includes(props.name)) throw propError(c, `${prop}.name`, `resource "${props.name}" is already composed by this composition`);
+    // The step's own resources are not in allResourceNames() until the step is added.
+    if (this.resourceNames.includes(props.name) || c.allResourceNames().includes(props.name)) throw propError(c, `${prop}.name`, `resource "${props.name}" is already composed by this composition`);
     const base = resolveBase(c, `${prop}.base`, props.base);
     const apiVersion = String(base.apiVersion);
     const kind = String(base.kind);

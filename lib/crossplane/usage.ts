@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Usage as UsageL1 } from '../../imports/crossplane/protection.crossplane.io';
-import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { isClusterScoped } from '../core/kinds';
 import { addReference, refOf } from '../core/references';
 import { groupOf } from '../core/validation/metadata';
@@ -48,6 +48,7 @@ export class Usage extends Construct {
   public constructor(scope: Construct, id: string, props: UsageProps) {
     super(scope, id);
     this.name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
+    if (props.namespace !== undefined) checkString(this, 'namespace', props.namespace, DNS_LABEL);
     if (!props.by && !props.reason) throw propError(this, 'reason', 'is required when there is no "by" resource');
     // Known before the L1 exists: the targets are rendered relative to it.
     this.namespace = props.namespace ?? Chart.of(this).namespace;

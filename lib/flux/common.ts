@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { goDuration, GoDurationOptions } from '../core/duration';
 import { addProvided, addReference, ObjectRef } from '../core/references';
 import { Folder } from '../gitops/folder';
@@ -82,7 +82,7 @@ export function fluxRef(o: IFluxObject): ObjectRef {
   return { apiGroup: o.apiGroup, kind: o.kind, name: o.name, namespace: o.namespace };
 }
 
-/** Validates name/namespace/shardKey and works out the namespace (prop, folder, flux-system). */
+/** Validates name/namespace/shardKey/labels and works out the namespace (prop, folder, flux-system). */
 export function resolveIdentity(scope: IConstruct, props: FluxObjectProps): { name: string; namespace: string } {
   checkString(scope, 'name', props.name, DNS_SUBDOMAIN);
   if (props.namespace !== undefined) checkString(scope, 'namespace', props.namespace, DNS_LABEL);
@@ -93,6 +93,7 @@ export function resolveIdentity(scope: IConstruct, props: FluxObjectProps): { na
       description: 'a label value (letters, digits, "-", "_" and ".", starting and ending with a letter or digit, at most 63 characters)',
     });
   }
+  checkLabels(scope, 'labels', props.labels);
   return { name: props.name, namespace: props.namespace ?? folderNamespace(scope) ?? DEFAULT_FLUX_NAMESPACE };
 }
 

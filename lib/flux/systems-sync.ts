@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { propError } from '../core/errors';
+import { checkString, DNS_LABEL, propError } from '../core/errors';
 import { Tenant, TENANT_CLUSTER_ROLE, TenantClusterRole, TenantProps } from './tenant';
 
 /** One team of a {@link SystemsSync}: a tenant without the shared settings. */
@@ -56,6 +56,8 @@ export class SystemsSync extends Construct {
     }
     const names = new Set<string>();
     props.teams.forEach((team, i) => {
+      // Checked here: the name is the Tenant's construct id.
+      checkString(this, `teams[${i}].name`, team.name, DNS_LABEL);
       if (names.has(team.name)) throw propError(this, `teams[${i}].name`, `"${team.name}" is used by another team`);
       names.add(team.name);
       this.tenants.push(new Tenant(this, team.name, { ...team, clusterRole: team.clusterRole ?? role, defineClusterRole: false }));

@@ -119,7 +119,8 @@ export interface TenantProps {
   readonly namespace?: string;
   /**
    * ClusterRole the tenant's ServiceAccount is bound to, in its namespace. Passing
-   * `cluster-admin` is possible but recorded as an opt-out of the secure baseline.
+   * `cluster-admin` is possible but recorded as an opt-out of the secure baseline. A role this
+   * construct emits (`defineClusterRole`) must be a DNS subdomain; an existing one may contain ":".
    * @default 'cdk8s-platform-tenant' (see {@link tenantRoleRules})
    */
   readonly clusterRole?: string;
@@ -197,6 +198,8 @@ export class Tenant extends Construct {
     void sa;
     const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole };
     if (props.defineClusterRole ?? props.clusterRole === undefined) {
+      // Checked here: the name is part of the TenantClusterRole's construct id.
+      checkString(this, 'clusterRole', this.clusterRole, DNS_SUBDOMAIN);
       const folder = Folder.of(this);
       const id = `TenantClusterRole-${this.clusterRole}`;
       if (!folder.node.tryFindChild(id)) new TenantClusterRole(folder, id, { name: this.clusterRole });

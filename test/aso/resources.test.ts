@@ -202,6 +202,38 @@ describe('PostgresFlexibleServer', () => {
     );
     expect(() => server.database('postgres')).toThrow('platform/azure/pg/Database-postgres: prop "name": "postgres" is a system database');
   });
+
+  test('child names are checked on the server before the child is created, and must be unique', () => {
+    const { folder, rg, pw } = baseline();
+    const server = new PostgresFlexibleServer(folder, 'pg', { name: 'app-pg', resourceGroup: rg, administratorLogin: 'appadmin', administratorPassword: { secret: pw, key: 'password' } });
+    server.database('app_db');
+    server.firewallRule('office', { startIpAddress: '203.0.113.7' });
+    server.configuration('pgaudit.log', 'READ');
+    expect(() => server.database('app_db')).toThrow('platform/azure/pg: prop "name": "app_db" is used by another database');
+    expect(() => server.firewallRule('office', { startIpAddress: '203.0.113.8' })).toThrow('platform/azure/pg: prop "name": "office" is used by another firewall rule');
+    expect(() => server.configuration('pgaudit.log', 'DDL')).toThrow('platform/azure/pg: prop "name": "pgaudit.log" is used by another server parameter');
+    expect(() => server.database('a:b')).toThrow(`platform/azure/pg: prop "name": "a:b" is invalid: must be a database name: ${AzureNames.postgresDatabase.description}`);
+    expect(() => server.firewallRule('a:b', { startIpAddress: '203.0.113.8' })).toThrow(
+      `platform/azure/pg: prop "name": "a:b" is invalid: must be a firewall rule name: ${AzureNames.postgresFirewallRule.description}`,
+    );
+    expect(() => server.configuration('a:b', 'x')).toThrow(`platform/azure/pg: prop "name": "a:b" is invalid: must be a server parameter name: ${AzureNames.postgresConfiguration.description}`);
+  });
+
+  test('children get valid Kubernetes names and the server\'s explicit namespace', () => {
+    const { app, folder } = baseline();
+    const rg = new ResourceGroup(folder, 'rg-data', { name: 'rg-data', location: 'westeurope', namespace: 'data' });
+    const server = new PostgresFlexibleServer(folder, 'pg', {
+      name: 'data-pg', namespace: 'data', resourceGroup: rg, administratorLogin: 'appadmin', administratorPassword: { secret: 'pg-admin', key: 'password' },
+    });
+    server.database('app_db');
+    server.firewallRule('office', { startIpAddress: '203.0.113.7' });
+    server.configuration('pgaudit._x', 'on');
+    const objs = render(app);
+    expect(find(objs, 'FlexibleServersDatabase', 'data-pg-app-db').metadata.namespace).toBe('data');
+    expect(find(objs, 'FlexibleServersFirewallRule', 'data-pg-office').metadata.namespace).toBe('data');
+    // "pgaudit._x" → "pgaudit.-x", not an RFC 1123 subdomain: the ".-" run becomes "-".
+    expect(find(objs, 'FlexibleServersConfiguration', 'data-pg-pgaudit-x').metadata.namespace).toBe('data');
+  });
 });
 
 describe('owners', () => {
@@ -349,7 +381,29 @@ describe('StorageAccount', () => {
   test('container names', () => {
     const { folder, rg } = baseline();
     const st = new StorageAccount(folder, 'st', { name: 'stapp', resourceGroup: rg });
-    expect(() => st.container('Up--loads')).toThrow(`platform/azure/st/Container-Up--loads: prop "name": "Up--loads" is invalid: must be ${AzureNames.blobContainer.description}`);
+    expect(() => st.container('Up--loads')).toThrow(`platform/azure/st: prop "name": "Up--loads" is invalid: must be a container name: ${AzureNames.blobContainer.description}`);
+    // A name that cannot be part of a construct path is checked before the container is created.
+    expect(() => st.container(':')).toThrow(`platform/azure/st: prop "name": ":" is invalid: must be a container name: ${AzureNames.blobContainer.description}`);
+    st.container('uploads');
+    expect(() => st.container('uploads')).toThrow('platform/azure/st: prop "name": "uploads" is used by another container');
+  });
+
+  test('kubernetesName leaves room for the blob service name', () => {
+    const { folder, rg } = baseline();
+    expect(() => new StorageAccount(folder, 'st', { name: 'stapp', kubernetesName: 'a'.repeat(249), resourceGroup: rg })).toThrow(
+      'platform/azure/st: prop "kubernetesName": is 249 characters long: must be at most 248 (the blob service is named "<kubernetesName>-blob", at most 253 characters)',
+    );
+  });
+
+  test('the blob service and containers inherit an explicit namespace of the account', () => {
+    const { app, folder } = baseline();
+    const rg = new ResourceGroup(folder, 'rg-data', { name: 'rg-data', location: 'westeurope', namespace: 'data' });
+    const st = new StorageAccount(folder, 'st', { name: 'stdata', namespace: 'data', resourceGroup: rg });
+    const c = st.container('uploads');
+    expect([st.blobService.namespace, c.namespace]).toEqual(['data', 'data']);
+    const objects = render(app);
+    expect(find(objects, 'StorageAccountsBlobService', 'stdata-blob').metadata.namespace).toBe('data');
+    expect(find(objects, 'StorageAccountsBlobServicesContainer', 'stdata-uploads').metadata.namespace).toBe('data');
   });
 });
 
@@ -388,6 +442,21 @@ describe('UserAssignedIdentity and FederatedIdentityCredential', () => {
     expect(find(objs, 'FederatedIdentityCredential', 'id-app-fed-a').spec.issuerFromConfig).toEqual({ name: 'aks-config', key: 'oidcIssuerProfile' });
     expect(find(objs, 'FederatedIdentityCredential', 'id-app-fed-b').spec.issuer).toBe('https://oidc.example.com/aks2/');
   });
+
+  test('federate(): name checked on the identity, unique, and the identity\'s explicit namespace', () => {
+    const { app, folder } = baseline();
+    const rg = new ResourceGroup(folder, 'rg-id', { name: 'rg-id', location: 'westeurope', namespace: 'identity' });
+    const id = new UserAssignedIdentity(folder, 'id', { name: 'id-app', namespace: 'identity', resourceGroup: rg });
+    const fic = id.federate('web', { issuer: 'https://oidc.example.com/abc/', serviceAccount: { name: 'web', namespace: 'web' } });
+    expect(fic.namespace).toBe('identity');
+    expect(() => id.federate('web', { issuer: 'https://oidc.example.com/abc/', serviceAccount: { name: 'api', namespace: 'web' } })).toThrow(
+      'platform/azure/id: prop "name": "web" is used by another federated credential',
+    );
+    expect(() => id.federate('a:b', { issuer: 'https://oidc.example.com/abc/', serviceAccount: { name: 'api', namespace: 'web' } })).toThrow(
+      `platform/azure/id: prop "name": "a:b" is invalid: must be a federated credential name: ${AzureNames.federatedIdentityCredential.description}`,
+    );
+    expect(find(render(app), 'FederatedIdentityCredential', 'id-app-web').metadata.namespace).toBe('identity');
+  });
 });
 
 describe('VirtualNetwork and Subnet', () => {
@@ -424,6 +493,29 @@ describe('VirtualNetwork and Subnet', () => {
     expect(() => new Subnet(folder, 'ext', { name: 'ext', virtualNetwork: RG_ID, addressPrefix: '10.0.0.0/24' })).toThrow(
       `platform/azure/ext: prop "virtualNetwork": "${RG_ID}" is neither a VirtualNetwork construct nor its ARM resource ID`,
     );
+    expect(() => new VirtualNetwork(folder, 'v4', { name: 'v4', resourceGroup: rg, addressSpace: ['10.0.0.0/08'] })).toThrow(
+      'platform/azure/v4: prop "addressSpace[0]": "10.0.0.0/08" is not an IPv4 CIDR block such as "10.0.0.0/16"',
+    );
+  });
+
+  test('subnet names: checked on the network before the subnet is created, unique, and turned into valid Kubernetes names', () => {
+    const { app, folder, rg } = baseline();
+    const vnet = new VirtualNetwork(folder, 'vnet', { name: 'vnet-app', resourceGroup: rg, addressSpace: ['10.20.0.0/16'] });
+    vnet.subnet('0.-a', { addressPrefix: '10.20.0.0/24' });
+    vnet.subnet('b..c', { addressPrefix: '10.20.1.0/24' });
+    expect(() => vnet.subnet('0.-a', { addressPrefix: '10.20.2.0/24' })).toThrow('platform/azure/vnet: prop "name": "0.-a" is used by another subnet');
+    expect(() => vnet.subnet('a:b', { addressPrefix: '10.20.2.0/24' })).toThrow(`platform/azure/vnet: prop "name": "a:b" is invalid: must be a subnet name: ${AzureNames.subnet.description}`);
+    const objs = render(app);
+    expect(find(objs, 'VirtualNetworksSubnet', 'vnet-app-0-a').spec.azureName).toBe('0.-a');
+    expect(find(objs, 'VirtualNetworksSubnet', 'vnet-app-b-c').spec.azureName).toBe('b..c');
+  });
+
+  test('a subnet added with subnet() is in the network\'s explicit namespace', () => {
+    const { app, folder } = baseline();
+    const rg = new ResourceGroup(folder, 'rg-net', { name: 'rg-net', location: 'westeurope', namespace: 'network' });
+    const vnet = new VirtualNetwork(folder, 'vnet', { name: 'vnet-net', namespace: 'network', resourceGroup: rg, addressSpace: ['10.20.0.0/16'] });
+    expect(vnet.subnet('nodes', { addressPrefix: '10.20.0.0/22' }).namespace).toBe('network');
+    expect(find(render(app), 'VirtualNetworksSubnet', 'vnet-net-nodes').metadata.namespace).toBe('network');
   });
 });
 

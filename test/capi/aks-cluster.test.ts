@@ -252,6 +252,9 @@ describe('AksCluster validation (exact messages with construct path and prop)', 
     ['workload identity without OIDC', { oidcIssuer: false, workloadIdentity: true }, `${P}: prop "workloadIdentity": workload identity requires oidcIssuer: true`],
     ['private cluster with IP ranges', { apiServerAccess: { privateCluster: true, authorizedIpRanges: ['1.2.3.0/24'] } }, `${P}: prop "apiServerAccess": set either authorizedIpRanges or privateCluster, not both (a private API server has no public endpoint to restrict)`],
     ['bad name', { name: 'AKS_Dev' }, `${P}: prop "name": "AKS_Dev" is invalid: must be a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)`],
+    ['invalid label', { labels: { team: ':' } }, `${P}: prop "labels.team": invalid label value ":": must be empty or consist of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`],
+    ['CIDR prefix with a leading zero', { network: { serviceCidr: '10.0.0.0/08', dnsServiceIp: '10.0.0.10' } }, `${P}: prop "network.serviceCidr": "10.0.0.0/08" is invalid: must be an IPv4 CIDR without host bits, e.g. 10.0.0.0/16`],
+    ['authorized range prefix with a leading zero', { apiServerAccess: { authorizedIpRanges: ['1.2.3.0/024'] } }, `${P}: prop "apiServerAccess.authorizedIpRanges[0]": "1.2.3.0/024" is invalid: must be an IPv4 address or CIDR without host bits`],
   ])('%s', (_what, props, message) => {
     expect(errorOf(() => build(props))).toBe(message);
   });
@@ -262,5 +265,12 @@ describe('AksCluster validation (exact messages with construct path and prop)', 
       `${P}: prop "nodePools[1].name": "Pool_2" is invalid: must be 1-12 lowercase letters and digits, starting with a letter (Linux pool)`,
     );
     expect(errorOf(() => aks.addNodePool({ ...SYSTEM_POOL, mode: AksNodePoolMode.USER }))).toBe(`${P}: prop "nodePools[1].name": "system" is used by another node pool`);
+  });
+
+  test('addManagedClusterOverride rejects a path with an empty key', () => {
+    const { aks } = build();
+    const rule = 'is invalid: must be a dot-separated path of non-empty keys such as "spec.networkProfile.loadBalancerSku" (escape a literal dot as "\\.")';
+    expect(errorOf(() => aks.addManagedClusterOverride('spec..x', 'Standard'))).toBe(`${P}: prop "addManagedClusterOverride.path": "spec..x" ${rule}`);
+    expect(errorOf(() => aks.addManagedClusterOverride('', 'Standard'))).toBe(`${P}: prop "addManagedClusterOverride.path": "" ${rule}`);
   });
 });

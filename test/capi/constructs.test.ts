@@ -56,6 +56,11 @@ describe('SelfManagedAzureCluster', () => {
     [{ kubernetesVersion: 'latest' }, 'platform/clusters--mgmt/vm: prop "kubernetesVersion": "latest" is invalid: must be v<major>.<minor>.<patch>, e.g. v1.33.2'],
     [{ machineDeployments: [] }, 'platform/clusters--mgmt/vm: prop "machineDeployments": must list at least one worker MachineDeployment'],
     [{ subscriptionId: 'sub' }, 'platform/clusters--mgmt/vm: prop "subscriptionId": "sub" is invalid: must be a GUID'],
+    [{ labels: { team: ':' } }, 'platform/clusters--mgmt/vm: prop "labels.team": invalid label value ":": must be empty or consist of alphanumerics, \'-\', \'_\' or \'.\', starting and ending with an alphanumeric'],
+    [{ controlPlane: { vmSize: 'Standard_D4s_v5', etcdDiskSizeGb: 1.5 } }, 'platform/clusters--mgmt/vm: prop "controlPlane.etcdDiskSizeGb": 1.5 is invalid: must be an integer from 1 to 32767 (GB)'],
+    [{ controlPlane: { vmSize: 'Standard_D4s_v5', osDiskSizeGb: 0 } }, 'platform/clusters--mgmt/vm: prop "controlPlane.osDiskSizeGb": 0 is invalid: must be an integer from 1 to 4095 (GB)'],
+    [{ machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5', osDiskSizeGb: 5000 }] }, 'platform/clusters--mgmt/vm: prop "machineDeployments[0].osDiskSizeGb": 5000 is invalid: must be an integer from 1 to 4095 (GB)'],
+    [{ machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }, { name: 'md-0', vmSize: 'Standard_D8s_v5' }] }, 'platform/clusters--mgmt/vm: prop "machineDeployments[1].name": "md-0" is used by another machine deployment'],
   ])('validation %#', (props, message) => {
     expect(errorOf(() => selfManaged(props as Partial<SelfManagedAzureClusterProps>))).toBe(message);
   });
@@ -107,6 +112,12 @@ describe('MachineHealthCheck and ClusterResourceSet', () => {
     expect(errorOf(() => new MachineHealthCheck(folder, 'bad', { cluster, maxUnhealthy: '140%' }))).toBe(
       'platform/clusters--mgmt/bad: prop "maxUnhealthy": "140%" is invalid: must be a non-negative integer or a percentage from 0% to 100%',
     );
+    expect(errorOf(() => new MachineHealthCheck(folder, 'none', { cluster, unhealthyNodeConditions: [] }))).toBe(
+      'platform/clusters--mgmt/none: prop "unhealthyNodeConditions": must list 1 to 100 conditions (leave it out for the default: Ready False or Unknown for 5 minutes)',
+    );
+    expect(errorOf(() => new MachineHealthCheck(folder, 'empty', { cluster, unhealthyNodeConditions: [{ type: '', status: 'False', timeout: Duration.minutes(5) }] }))).toBe(
+      'platform/clusters--mgmt/empty: prop "unhealthyNodeConditions[0].type": "" is invalid: must be a non-empty Node condition type such as "Ready"',
+    );
   });
 
   test('ClusterResourceSet with manifests in a ConfigMap; needs a resource', () => {
@@ -148,6 +159,61 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
     const { folder } = setup();
     expect(errorOf(() => new AksClusterClass(folder, 'c', { name: 'c', machinePoolClasses: [{ class: 'w', pool: { name: 'w', vmSize: 'Standard_D4s_v5' } }] }))).toBe(
       'platform/clusters--mgmt/c: prop "machinePoolClasses": must contain at least one System pool (mode: AksNodePoolMode.SYSTEM): AKS needs one for system pods',
+    );
+  });
+
+  test('class validation: pool errors name machinePoolClasses[i].pool', () => {
+    const { folder } = setup();
+    const system = { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } };
+    expect(errorOf(() => new AksClusterClass(folder, 'c1', { name: 'c1', machinePoolClasses: [system, { class: 'w', pool: { name: 'Worker', vmSize: 'Standard_D4s_v5' } }] }))).toBe(
+      'platform/clusters--mgmt/c1: prop "machinePoolClasses[1].pool.name": "Worker" is invalid: must be 1-12 lowercase letters and digits, starting with a letter (Linux pool)',
+    );
+    expect(errorOf(() => new AksClusterClass(folder, 'c2', { name: 'c2', machinePoolClasses: [system, { class: 'w', pool: { ...system.pool, mode: undefined } }] }))).toBe(
+      'platform/clusters--mgmt/c2: prop "machinePoolClasses[1].pool.name": "system" is used by another node pool',
+    );
+  });
+
+  test('topology cluster: labels, variable values and machine pool classes are checked', () => {
+    const { folder } = setup();
+    const cls = aksClass(folder, 'westeurope');
+    const base = { clusterClass: cls, kubernetesVersion: 'v1.33.2' };
+    expect(errorOf(() => new TopologyCluster(folder, 't1', { ...base, name: 'c1', labels: { team: ':' } }))).toBe(
+      'platform/clusters--mgmt/t1: prop "labels.team": invalid label value ":": must be empty or consist of alphanumerics, \'-\', \'_\' or \'.\', starting and ending with an alphanumeric',
+    );
+    expect(errorOf(() => new TopologyCluster(folder, 't2', { ...base, name: 'c2', variables: { location: undefined } }))).toBe(
+      'platform/clusters--mgmt/t2: prop "variables.location": has no value: give one, or leave the variable out (the ClusterClass default applies)',
+    );
+    expect(errorOf(() => new TopologyCluster(folder, 't3', { name: 'c3', clusterClass: { name: 'aks' }, kubernetesVersion: 'v1.33.2', machinePools: [{ class: '', name: 'a' }] }))).toBe(
+      'platform/clusters--mgmt/t3: prop "machinePools[0].class": "" is invalid: must be a machine pool class of the ClusterClass (1-256 characters)',
+    );
+  });
+
+  test('Fleet: folder paths, stages and labels are checked before any folder is created', () => {
+    const { repo, folder } = setup();
+    const cls = aksClass(repo.folder('clusters/mgmt/classes', { namespace: 'fleet' }), 'westeurope');
+    const source = GitRepository.fromName(folder, 'src', 'flux-system', 'flux-system');
+    const base = { repo, clusterClass: cls, source, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'a' }] };
+    const P = 'platform/clusters--mgmt';
+    expect(errorOf(() => new Fleet(folder, 'f1', { ...base, managementPath: 'Fleet/X' }))).toBe(
+      `${P}/f1: prop "managementPath": "Fleet/X" is invalid: must be a relative folder path: "/"-separated segments of lowercase letters, digits, ".", "_" and "-" (e.g. "clusters/mgmt/fleet")`,
+    );
+    expect(errorOf(() => new Fleet(folder, 'f2', { ...base, stages: ['infrastructure', 'infrastructure'] }))).toBe(`${P}/f2: prop "stages[1]": "infrastructure" is used by another stage`);
+    expect(errorOf(() => new Fleet(folder, 'f3', { ...base, managementPath: 'apps' }))).toBe(
+      `${P}/f3: prop "managementPath": "apps" is also a stage: the management folder and the stage folder of a cluster would be one folder`,
+    );
+    expect(errorOf(() => new Fleet(folder, 'f4', { ...base, clusters: [{ name: 'A' }] }))).toBe(
+      `${P}/f4: prop "clusters[0].name": "A" is invalid: must be a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)`,
+    );
+    expect(errorOf(() => new Fleet(folder, 'f5', { ...base, clusters: [{ name: 'a', labels: { team: ':' } }] }))).toBe(
+      `${P}/f5: prop "clusters[0].labels.team": invalid label value ":": must be empty or consist of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`,
+    );
+    expect(errorOf(() => new Fleet(folder, 'f6', { ...base, defaults: { kubernetesVersion: 'v1.33.2', labels: { 'a b': 'x' } } }))).toBe(
+      `${P}/f6: prop "defaults.labels['a b']": invalid label key "a b": name part must consist of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`,
+    );
+    expect(repo.folders.map((f) => f.path)).toEqual(['clusters/mgmt', 'clusters/mgmt/classes']);
+    repo.folder('apps/b', { namespace: 'apps' });
+    expect(errorOf(() => new Fleet(folder, 'f7', { ...base, clusters: [{ name: 'b' }] }))).toBe(
+      `${P}/f7: prop "clusters[0].name": the stage folder "apps/b" of cluster "b" already exists in repo platform; the fleet creates it`,
     );
   });
 

@@ -152,6 +152,9 @@ describe('Composition', () => {
     const { composition, xrd, folder } = setup();
     composition.addPatchAndTransform({ resources: [{ name: 'a', base: aksBase }] });
     expect(() => composition.addPatchAndTransform({ step: 'other', resources: [{ name: 'a', base: aksBase }] })).toThrow('r/apis/comp: prop "pipeline[1].resources[0].name": resource "a" is already composed by this composition');
+    expect(() => composition.addPatchAndTransform({ step: 'twice', resources: [{ name: 'b', base: aksBase }, { name: 'b', base: aksBase }] }))
+      .toThrow('r/apis/comp: prop "pipeline[1].resources[1].name": resource "b" is already composed by this composition');
+    expect(composition.stepNames).toEqual(['patch-and-transform']);
     expect(() => composition.addAutoReady({ step: 'patch-and-transform' })).toThrow('r/apis/comp: prop "pipeline[1].step": step "patch-and-transform" is already defined');
     expect(() => new Composition(folder, 'c2', { xrd, name: 'other', writeConnectionSecretsToNamespace: 'x' })).toThrow('r/apis/c2: prop "writeConnectionSecretsToNamespace": only legacy');
   });

@@ -51,6 +51,9 @@ test('activation policy, usage and plurals', () => {
   const u = new Usage(folder, 'u', { name: 'protect-fn', of: fn.apiObject, reason: 'compositions use it' });
   expect(u.apiObject.toJson().spec).toEqual({ of: { apiVersion: 'pkg.crossplane.io/v1', kind: 'Function', resourceRef: { name: 'function-patch-and-transform' } }, reason: 'compositions use it' });
   expect(() => new Usage(folder, 'u2', { name: 'x', of: fn.apiObject })).toThrow('r/system/u2: prop "reason": is required when there is no "by" resource');
+  expect(() => new Usage(folder, 'u3', { name: 'x', namespace: '-a', of: fn.apiObject, reason: 'r' })).toThrow(
+    'r/system/u3: prop "namespace": "-a" is invalid: must be a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)',
+  );
   expect(() => app.placedObjects()).not.toThrow();
 });
 

@@ -94,6 +94,18 @@ describe('Tenant', () => {
     );
   });
 
+  test('a ClusterRole the tenant defines must be a DNS subdomain (checked before it is a construct id); an existing one may have ":"', () => {
+    const { app, folder } = fixture({});
+    expect(() => new Tenant(folder, 'a', { name: 'a', clusterRole: 'a:', defineClusterRole: true, repository: { url: 'https://e.com/a' } })).toThrow(
+      'platform/clusters--mgmt/a: prop "clusterRole": "a:" is invalid: must be a DNS subdomain (lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters)',
+    );
+    const t = new Tenant(folder, 'b', { name: 'b', clusterRole: 'system:aggregate-to-view', repository: { url: 'https://e.com/b' } });
+    expect(t.clusterRole).toBe('system:aggregate-to-view');
+    expect(problems(app)).toEqual([
+      'platform/clusters--mgmt/b/RoleBinding: prop "clusterRole": refers to ClusterRole/system:aggregate-to-view (rbac.authorization.k8s.io), which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',
+    ]);
+  });
+
   test('a custom ClusterRole that is not in the app is an unresolved reference', () => {
     const { app, folder } = fixture({});
     new Tenant(folder, 'c', { name: 'c', clusterRole: 'team-role', repository: { url: 'https://e.com/c' } });
@@ -119,5 +131,13 @@ describe('SystemsSync', () => {
     expect(() => new SystemsSync(folder, 'dup', { teams: [{ name: 'x', repository: { url: 'https://e.com/x' } }, { name: 'x', repository: { url: 'https://e.com/x' } }] })).toThrow(
       'platform/clusters--mgmt/dup: prop "teams[1].name": "x" is used by another team',
     );
+  });
+
+  test('team names are checked before they become construct ids', () => {
+    const { folder } = fixture({});
+    const team = (name: string) => ({ name, repository: { url: `https://e.com/${name}` } });
+    const rule = 'is invalid: must be a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)';
+    expect(() => new SystemsSync(folder, 'colon', { teams: [team('a'), team('a:b')] })).toThrow(`platform/clusters--mgmt/colon: prop "teams[1].name": "a:b" ${rule}`);
+    expect(() => new SystemsSync(folder, 'empty', { teams: [team('')] })).toThrow(`platform/clusters--mgmt/empty: prop "teams[0].name": "" ${rule}`);
   });
 });

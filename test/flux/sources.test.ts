@@ -48,6 +48,12 @@ describe('GitRepository', () => {
     );
     expect(() => new GitRepository(folder, 'e', { name: 'e' })).toThrow('platform/clusters--mgmt/e: prop "url": is required (or pass a repo with a url)');
     expect(() => new GitRepository(folder, 'f', { name: 'F', url: 'https://e.com/f' })).toThrow('platform/clusters--mgmt/f: prop "name": "F" is invalid: must be a DNS subdomain');
+    expect(() => new GitRepository(folder, 'l', { name: 'l', url: 'https://e.com/l', labels: { team: ':' } })).toThrow(
+      'platform/clusters--mgmt/l: prop "labels.team": invalid label value ":": must be empty or consist of alphanumerics, \'-\', \'_\' or \'.\', starting and ending with an alphanumeric',
+    );
+    expect(() => new OCIRepository(folder, 'l2', { name: 'l2', url: 'oci://ghcr.io/x', ref: { tag: 'v1' }, labels: { team: 'a'.repeat(64) } })).toThrow(
+      'platform/clusters--mgmt/l2: prop "labels.team": label value must be no more than 63 characters (is 64)',
+    );
     expect(() => new GitRepository(folder, 'g', { name: 'g', url: 'https://e.com/g', interval: '5 minutes' })).toThrow(
       'platform/clusters--mgmt/g: prop "interval": "5 minutes" is not a Go duration such as "30s", "5m" or "1h30m"',
     );

@@ -37,13 +37,16 @@ describe('fuzz: every case is valid output or a clear error', () => {
 });
 
 describe('KNOWN_FINDINGS: each counterexample still fails exactly as recorded (fixed? delete the entry)', () => {
-  test.each(KNOWN_FINDINGS.map((f) => [f.id, f] as const))('%s', (_id, f: KnownFinding) => {
-    const t = TARGETS.find((x) => x.name === f.counterexample.target);
-    expect(t?.name).toBe(f.counterexample.target);
-    const v = evaluate(t!, f.counterexample.spec);
-    expect(v.kind).toBe('failure');
-    expect(knownFindingOf([f], t!.name, v)?.id).toBe(f.id);
-  });
+  // A loop, not test.each: jest's test.each rejects an empty table, and the list is empty once every finding is fixed.
+  for (const f of KNOWN_FINDINGS as readonly KnownFinding[]) {
+    test(f.id, () => {
+      const t = TARGETS.find((x) => x.name === f.counterexample.target);
+      expect(t?.name).toBe(f.counterexample.target);
+      const v = evaluate(t!, f.counterexample.spec);
+      expect(v.kind).toBe('failure');
+      expect(knownFindingOf([f], t!.name, v)?.id).toBe(f.id);
+    });
+  }
 });
 
 describe('the fuzz classifier', () => {

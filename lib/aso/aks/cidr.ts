@@ -25,7 +25,8 @@ export function parseIpv4(ip: string): number | undefined {
  */
 export function parseIpv4Cidr(cidr: string): Ipv4Cidr | undefined {
   const [ip, len, ...rest] = cidr.split('/');
-  if (rest.length > 0 || len === undefined || !/^[0-9]{1,2}$/.test(len)) return undefined;
+  // No leading zero ("/08"): Azure's CIDR patterns reject it.
+  if (rest.length > 0 || len === undefined || !/^(0|[1-9][0-9]?)$/.test(len)) return undefined;
   const prefix = Number(len);
   const addr = parseIpv4(ip);
   if (addr === undefined || prefix > 32) return undefined;

@@ -186,17 +186,23 @@ export function validateNodePool(scope: IConstruct, prop: string, pool: AksNodeP
 
 /**
  * Validates the node pools of a cluster: at least one, at least one System pool, unique names.
- * `prop` is the list's prop name (`nodePools`).
+ * `prop` is the list's prop name (`nodePools`); `poolProp(i)` the prop path of pool `i`
+ * (default `<prop>[i]`; `machinePoolClasses[i].pool` for a ClusterClass).
  */
-export function validateNodePools(scope: IConstruct, prop: string, pools: readonly AksNodePoolProps[] | undefined): void {
+export function validateNodePools(
+  scope: IConstruct,
+  prop: string,
+  pools: readonly AksNodePoolProps[] | undefined,
+  poolProp: (i: number) => string = (i) => `${prop}[${i}]`,
+): void {
   if (!pools || pools.length === 0) throw propError(scope, prop, 'must list at least one node pool, and one of them must be a System pool (mode: AksNodePoolMode.SYSTEM)');
-  pools.forEach((p, i) => validateNodePool(scope, `${prop}[${i}]`, p));
+  pools.forEach((p, i) => validateNodePool(scope, poolProp(i), p));
   if (!pools.some((p) => p.mode === AksNodePoolMode.SYSTEM)) {
     throw propError(scope, prop, 'must contain at least one System pool (mode: AksNodePoolMode.SYSTEM): AKS needs one for system pods');
   }
   const seen = new Set<string>();
   pools.forEach((p, i) => {
-    if (seen.has(p.name)) throw propError(scope, `${prop}[${i}].name`, `"${p.name}" is used by another node pool`);
+    if (seen.has(p.name)) throw propError(scope, `${poolProp(i)}.name`, `"${p.name}" is used by another node pool`);
     seen.add(p.name);
   });
 }

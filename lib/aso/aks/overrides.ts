@@ -9,10 +9,23 @@
 export class JsonOverrides {
   private readonly overrides: Array<{ path: string[]; value: unknown }> = [];
 
-  /** Sets (or, with `undefined`, deletes) the field at `path`. */
-  public addOverride(path: string, value: unknown): void {
+  /**
+   * The keys of an override path (`a.b\\.c` → `['a', 'b.c']`), or undefined when it is not a
+   * string or has an empty key (`''`, `a..b`, `.a`).
+   */
+  public static parsePath(path: string): string[] | undefined {
+    if (typeof path !== 'string') return undefined;
     const parts = path.split(/(?<!\\)\./).map((p) => p.replace(/\\\./g, '.'));
-    if (parts.some((p) => p.length === 0)) throw new Error(`addOverride: invalid path "${path}"`);
+    return parts.some((p) => p.length === 0) ? undefined : parts;
+  }
+
+  /**
+   * Sets (or, with `undefined`, deletes) the field at `path`. Callers check the path with
+   * {@link JsonOverrides.parsePath} first, to report an invalid one as a prop error.
+   */
+  public addOverride(path: string, value: unknown): void {
+    const parts = JsonOverrides.parsePath(path);
+    if (!parts) throw new Error(`addOverride: invalid path "${path}"`);
     this.overrides.push({ path: parts, value: value === undefined ? undefined : JSON.parse(JSON.stringify(value)) });
   }
 

@@ -98,8 +98,8 @@ export const ASO_CASES: CorpusCase[] = [
   },
   {
     id: 'aso-blob-container-uppercase', title: 'blob container name with uppercase letters', category: 'azure-naming', stage: 'construct',
-    path: 'platform/apps/st/Container-Uploads', prop: 'name',
-    rule: '"Uploads" is invalid: must be 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit, without consecutive hyphens',
+    path: 'platform/apps/st', prop: 'name',
+    rule: '"Uploads" is invalid: must be a container name: 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit, without consecutive hyphens',
     build: (ctx) => new StorageAccount(ctx.folder, 'st', { name: 'stfiles', resourceGroup: rg(ctx) }).container('Uploads'),
   },
   {
@@ -291,8 +291,8 @@ export const ASO_CASES: CorpusCase[] = [
     build: (ctx) => {
       const netRg = new ResourceGroup(ctx.folder, 'net-rg', { name: 'rg-net', location: 'westeurope', namespace: 'network' });
       const vnet = new VirtualNetwork(ctx.folder, 'vnet', { name: 'vnet-apps', namespace: 'network', resourceGroup: netRg, addressSpace: ['10.0.0.0/16'] });
-      // (vnet.subnet() does not inherit the VNet's namespace: pass it, see the report)
-      pg(ctx, { delegatedSubnet: vnet.subnet('pg', { namespace: 'network', addressPrefix: '10.0.1.0/24', delegations: ['Microsoft.DBforPostgreSQL/flexibleServers'] }) });
+      // (vnet.subnet() puts the subnet in the VNet's namespace)
+      pg(ctx, { delegatedSubnet: vnet.subnet('pg', { addressPrefix: '10.0.1.0/24', delegations: ['Microsoft.DBforPostgreSQL/flexibleServers'] }) });
     },
   },
   {
