@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/flux/notification.toolkit.fluxcd.io';
-import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
 import { FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, IFluxObject, importFluxObject, NOTIFICATION_GROUP, optDuration, resolveIdentity } from './common';
 
@@ -162,8 +162,9 @@ export class Alert extends Construct {
       if (s.name !== '*') {
         addReference(this, `eventSources[${i}]`, fluxRef(s as IFluxObject));
       }
+      if (s.name === '*' && s.namespace !== undefined) checkString(this, `eventSources[${i}].namespace`, s.namespace, DNS_LABEL);
       const ns = s.namespace ?? namespace;
-      const labels = 'matchLabels' in s ? s.matchLabels : undefined;
+      const labels = 'matchLabels' in s ? checkLabels(this, `eventSources[${i}].matchLabels`, s.matchLabels) : undefined;
       return {
         kind: s.kind as l1.AlertSpecEventSourcesKind,
         name: s.name,

@@ -113,5 +113,11 @@ describe('NotificationProvider and Alert', () => {
     expect(() => new Alert(folder, 'g', { name: 'g', namespace: 'apps', provider: p, eventSources: [{ kind: 'Kustomization', name: '*' }] })).toThrow(
       'platform/clusters--mgmt/g: prop "provider": must be in the Alert\'s namespace "apps" (got "flux-system")',
     );
+    expect(() => new Alert(folder, 'h', { name: 'h', provider: p, eventSources: [{ kind: 'GitRepository', name: '*', namespace: '' }] })).toThrow(
+      'platform/clusters--mgmt/h: prop "eventSources[0].namespace": "" is invalid: must be a DNS label',
+    );
+    expect(() => new Alert(folder, 'i', { name: 'i', provider: p, eventSources: [{ kind: 'GitRepository', name: '*', matchLabels: { team: ':' } }] })).toThrow(
+      'platform/clusters--mgmt/i: prop "eventSources[0].matchLabels.team": invalid label value ":"',
+    );
   });
 });
