@@ -84,8 +84,13 @@ test('a fresh cdk8s app installs the tarball and synthesizes the README quicksta
     sourceRef: { kind: 'GitRepository', name: 'flux-system' },
   });
 
-  // The schemas are found from the compiled layout: validation rejects an interval Flux would reject.
-  fs.writeFileSync(path.join(app, 'bad.ts'), code.replace("interval: '1m', url", "interval: '1 minute', url"));
+  // The schemas are found from the compiled layout: validation rejects an interval Flux would reject
+  // (forced in with an escape-hatch JSON patch, past the construct's own checks).
+  const badCode = code
+    .replace("import { ApiObject } from 'cdk8s';", "import { ApiObject, JsonPatch } from 'cdk8s';")
+    .replace('  return app;\n}', "  flux.source.resource.addJsonPatch(JsonPatch.replace('/spec/interval', '1 minute'));\n  return app;\n}");
+  expect(badCode).toContain('1 minute');
+  fs.writeFileSync(path.join(app, 'bad.ts'), badCode);
   const bad = run('npx', ['tsx', 'bad.ts'], app, { CDK8S_OUTDIR: path.join(app, 'bad-out') });
   expect(bad.status).not.toBe(0);
   expect(bad.stderr).toContain('GitRepository/flux-system/flux-system: spec.interval: does not match pattern "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"');
