@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { ValidationInput, Validator } from '../lib';
+import { isStatefulKind, retainMarkers, ValidationInput, Validator } from '../lib';
 import { buildExamples } from '../examples/main';
 import { tree } from './support/tree';
 
@@ -61,6 +61,41 @@ describe('bundled examples', () => {
       timeout: '5m',
       wait: true,
     });
+  });
+
+  test('no example emits a Secret with data; every stateful object carries its retain markers', () => {
+    const stateful: string[] = [];
+    const unprotected: string[] = [];
+    const check = (where: string, obj: any, embedded: boolean) => {
+      if (typeof obj?.apiVersion !== 'string' || !isStatefulKind(obj.apiVersion, obj.kind)) return;
+      const id = `${where}: ${obj.kind}/${obj.metadata?.name}`;
+      stateful.push(id);
+      const annotations = obj.metadata?.annotations ?? {};
+      const group = obj.apiVersion.split('/')[0];
+      const policies: string[] | undefined = obj.spec?.managementPolicies;
+      const ok = group.endsWith('.azure.com')
+        ? // ASO: detach on delete, or adopted read-only (skip); Flux never prunes what it applies.
+          ['detach-on-delete', 'skip'].includes(annotations['serviceoperator.azure.com/reconcile-policy']) &&
+          (embedded || annotations['kustomize.toolkit.fluxcd.io/prune'] === 'disabled')
+        : group.endsWith('.upbound.io')
+          ? Array.isArray(policies) && !policies.includes('Delete') && !policies.includes('*')
+          : retainMarkers(obj).length > 0;
+      if (!ok) unprotected.push(id);
+    };
+    for (const [file, text] of Object.entries(tree(out1))) {
+      if (!file.endsWith('.yaml') || file.endsWith('kustomization.yaml')) continue;
+      for (const obj of parseAllDocuments(text).map((d) => d.toJS())) {
+        if (obj.apiVersion === 'v1' && obj.kind === 'Secret') expect([file, obj.data, obj.stringData]).toEqual([file, undefined, undefined]);
+        check(file, obj, false);
+        // CAPZ embeds ASO resources; Crossplane compositions hold managed-resource bases.
+        for (const r of Array.isArray(obj.spec?.resources) ? obj.spec.resources : []) check(`${file} spec.resources`, r, true);
+        for (const step of Array.isArray(obj.spec?.pipeline) ? obj.spec.pipeline : []) {
+          for (const r of step.input?.resources ?? []) if (r.base) check(`${file} ${step.step}/${r.name}`, r.base, true);
+        }
+      }
+    }
+    expect(stateful.length).toBeGreaterThan(20);
+    expect(unprotected).toEqual([]);
   });
 
   test('every folder builds with kubectl kustomize (when kubectl is installed)', () => {
