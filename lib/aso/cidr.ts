@@ -21,23 +21,43 @@ export function ipv4ToNumber(ip: string): number | undefined {
   return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 }
 
+/** Address and prefix length of `a.b.c.d/n`, or undefined when `text` is not of that form. */
+function splitCidr(text: string): { ip: number; prefix: number } | undefined {
+  // No leading zero in the prefix length ("/08"): Azure's CIDR patterns reject it.
+  const m = typeof text === 'string' ? /^([^/]+)\/(0|[1-9]\d?)$/.exec(text) : null;
+  const ip = m ? ipv4ToNumber(m[1]) : undefined;
+  const prefix = m ? Number(m[2]) : NaN;
+  return m && ip !== undefined && prefix <= 32 ? { ip, prefix } : undefined;
+}
+
+function block(text: string, ip: number, prefix: number): CidrBlock {
+  return { text, first: ip, last: ip + 2 ** (32 - prefix) - 1, prefix };
+}
+
+/**
+ * An IPv4 CIDR block (`10.244.0.0/16`, any prefix length) whose address is the network address,
+ * or undefined (host bits set, `/08`, not a CIDR): what Azure accepts.
+ */
+export function tryParseCidr(text: string): CidrBlock | undefined {
+  const c = splitCidr(text);
+  return c && c.ip % 2 ** (32 - c.prefix) === 0 ? block(text, c.ip, c.prefix) : undefined;
+}
+
 /**
  * Parses an IPv4 CIDR block (`10.0.0.0/16`) with a prefix between `minPrefix` and `maxPrefix`;
  * the address must be the network address (no host bits set). Throws a prop error otherwise.
  */
 export function parseCidr(scope: IConstruct, prop: string, text: string, minPrefix = 8, maxPrefix = 29): CidrBlock {
-  // No leading zero in the prefix length ("/08"): Azure's CIDR patterns reject it.
-  const m = typeof text === 'string' ? /^([^/]+)\/(0|[1-9]\d?)$/.exec(text) : null;
-  const ip = m ? ipv4ToNumber(m[1]) : undefined;
-  const prefix = m ? Number(m[2]) : NaN;
-  if (!m || ip === undefined || prefix > 32) throw propError(scope, prop, `"${text}" is not an IPv4 CIDR block such as "10.0.0.0/16"`);
+  const c = splitCidr(text);
+  if (!c) throw propError(scope, prop, `"${text}" is not an IPv4 CIDR block such as "10.0.0.0/16"`);
+  const { ip, prefix } = c;
   if (prefix < minPrefix || prefix > maxPrefix) throw propError(scope, prop, `"${text}": the prefix length must be between /${minPrefix} and /${maxPrefix}`);
   const size = 2 ** (32 - prefix);
   if (ip % size !== 0) {
     const network = ip - (ip % size);
     throw propError(scope, prop, `"${text}" has host bits set; the network address is ${numberToIpv4(network)}/${prefix}`);
   }
-  return { text, first: ip, last: ip + size - 1, prefix };
+  return block(text, ip, prefix);
 }
 
 /** Dotted-quad form of an unsigned 32-bit integer. */
@@ -53,4 +73,9 @@ export function overlaps(a: CidrBlock, b: CidrBlock): boolean {
 /** Whether `inner` lies entirely inside `outer`. */
 export function contains(outer: CidrBlock, inner: CidrBlock): boolean {
   return outer.first <= inner.first && inner.last <= outer.last;
+}
+
+/** Whether an address (see {@link ipv4ToNumber}) lies inside a block. */
+export function containsAddress(outer: CidrBlock, ip: number): boolean {
+  return outer.first <= ip && ip <= outer.last;
 }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
 import { ISource } from '../flux/common';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
-import { Folder } from '../gitops/folder';
+import { Folder, FOLDER_PATH } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { AksClusterClass } from './aks-cluster-class';
 import { TopologyCluster, TopologyMachinePool } from './topology-cluster';
@@ -88,12 +88,6 @@ export interface FleetMember {
   /** The Flux hydration (Kustomizations `<cluster>-<stage>`). */
   readonly hydration: RemoteClusterHydration;
 }
-
-/** A folder path (the rule of `Folder`): "/"-separated segments of lowercase letters, digits, ".", "_" and "-". */
-const FOLDER_PATH = {
-  pattern: /^[a-z0-9][a-z0-9._-]{0,62}(\/[a-z0-9][a-z0-9._-]{0,62})*$/,
-  description: 'a relative folder path: "/"-separated segments of lowercase letters, digits, ".", "_" and "-" (e.g. "clusters/mgmt/fleet")',
-};
 
 /** An environment name: it becomes the value of the Cluster's `environment` label. */
 const ENVIRONMENT_LABEL = {

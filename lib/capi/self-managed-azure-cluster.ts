@@ -4,7 +4,7 @@ import { KubeadmConfigTemplate } from '../../imports/capi/bootstrap.cluster.x-k8
 import { Cluster, MachineDeployment } from '../../imports/capi/cluster.x-k8s.io';
 import { KubeadmControlPlane } from '../../imports/capi/controlplane.cluster.x-k8s.io';
 import { AzureCluster, AzureMachineTemplate } from '../../imports/capz/infrastructure.cluster.x-k8s.io';
-import { parseIpv4Cidr } from '../aso/aks/cidr';
+import { tryParseCidr } from '../aso/cidr';
 import { checkKubernetesVersion } from '../aso/aks/managed-cluster-spec';
 import { capiKubeconfigSecret, KubeconfigSecretRef } from '../core/cluster';
 import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
@@ -176,7 +176,7 @@ export class SelfManagedAzureCluster extends Construct implements ICapiCluster {
     checkDiskSize(this, 'controlPlane.osDiskSizeGb', props.controlPlane.osDiskSizeGb, MAX_OS_DISK_GB);
     checkDiskSize(this, 'controlPlane.etcdDiskSizeGb', props.controlPlane.etcdDiskSizeGb, MAX_DATA_DISK_GB);
     const podCidr = props.podCidr ?? '192.168.0.0/16';
-    if (!parseIpv4Cidr(podCidr)) throw propError(this, 'podCidr', `"${podCidr}" is invalid: must be an IPv4 CIDR without host bits`);
+    if (!tryParseCidr(podCidr)) throw propError(this, 'podCidr', `"${podCidr}" is invalid: must be an IPv4 CIDR without host bits`);
     if (!props.machineDeployments || props.machineDeployments.length === 0) throw propError(this, 'machineDeployments', 'must list at least one worker MachineDeployment');
     const mdNames = new Set<string>();
     props.machineDeployments.forEach((md, i) => {

@@ -49,7 +49,15 @@ export interface FolderProps {
   readonly includeSubfolders?: boolean;
 }
 
-const SEGMENT = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+/**
+ * The rule of a folder path: relative, "/"-separated segments of 1-63 lowercase letters, digits,
+ * ".", "_" and "-", each starting with a letter or digit. Constructs that create folders from
+ * their props check them with it first (`checkString(this, 'path', p, FOLDER_PATH)`).
+ */
+export const FOLDER_PATH = {
+  pattern: /^[a-z0-9][a-z0-9._-]{0,62}(\/[a-z0-9][a-z0-9._-]{0,62})*$/,
+  description: 'a relative folder path: "/"-separated segments of lowercase letters, digits, ".", "_" and "-" (e.g. "clusters/mgmt")',
+} as const;
 const FOLDER_SYMBOL = Symbol.for('cdk8s-platform.Folder');
 
 /**
@@ -97,8 +105,7 @@ export class Folder extends Chart {
     super(scope, id, { namespace: props.namespace, labels: props.labels, disableResourceNameHashes: true });
     Object.defineProperty(this, FOLDER_SYMBOL, { value: true });
     const path = props.path ?? id;
-    const segments = path.split('/');
-    if (path.length === 0 || segments.some((s) => !SEGMENT.test(s) || s === '.' || s === '..')) {
+    if (!FOLDER_PATH.pattern.test(path)) {
       throw new Error(
         `${this.node.path}: prop "path": "${path}" is not a valid folder path: use relative, "/"-separated ` +
           'segments of lowercase letters, digits, ".", "_" and "-" (e.g. "clusters/mgmt")',

@@ -195,7 +195,7 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
     const base = { repo, clusterClass: cls, source, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'a' }] };
     const P = 'platform/clusters--mgmt';
     expect(errorOf(() => new Fleet(folder, 'f1', { ...base, managementPath: 'Fleet/X' }))).toBe(
-      `${P}/f1: prop "managementPath": "Fleet/X" is invalid: must be a relative folder path: "/"-separated segments of lowercase letters, digits, ".", "_" and "-" (e.g. "clusters/mgmt/fleet")`,
+      `${P}/f1: prop "managementPath": "Fleet/X" is invalid: must be a relative folder path: "/"-separated segments of lowercase letters, digits, ".", "_" and "-" (e.g. "clusters/mgmt")`,
     );
     expect(errorOf(() => new Fleet(folder, 'f2', { ...base, stages: ['infrastructure', 'infrastructure'] }))).toBe(`${P}/f2: prop "stages[1]": "infrastructure" is used by another stage`);
     expect(errorOf(() => new Fleet(folder, 'f3', { ...base, managementPath: 'apps' }))).toBe(

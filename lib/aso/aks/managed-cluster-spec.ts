@@ -16,7 +16,7 @@ import {
 } from '../../../imports/aso/containerservice.azure.com';
 import { recordOptOut } from '../../core/baseline';
 import { propError } from '../../core/errors';
-import { cidrContains, cidrsOverlap, parseIpv4, parseIpv4Cidr } from './cidr';
+import { containsAddress, ipv4ToNumber, overlaps, tryParseCidr } from '../cidr';
 import { checkSubnetId } from './node-pool';
 import {
   AksClusterSettings,
@@ -88,7 +88,7 @@ export function validateAksSettings(scope: IConstruct, s: AksClusterSettings): R
 
   const access = s.apiServerAccess;
   for (const [i, r] of (access?.authorizedIpRanges ?? []).entries()) {
-    const ok = parseIpv4Cidr(r) !== undefined || parseIpv4(r) !== undefined;
+    const ok = tryParseCidr(r) !== undefined || ipv4ToNumber(r) !== undefined;
     if (!ok) throw propError(scope, `apiServerAccess.authorizedIpRanges[${i}]`, `"${r}" is invalid: must be an IPv4 address or CIDR without host bits`);
   }
   if (access?.privateCluster && access.authorizedIpRanges?.length) {
@@ -120,19 +120,19 @@ function validateNetwork(scope: IConstruct, s: AksClusterSettings): ResolvedAksN
   const policy = n.policy ?? (dataplane === AksNetworkDataplane.CILIUM ? AksNetworkPolicy.CILIUM : undefined);
   if (policy === AksNetworkPolicy.NONE) recordOptOut(scope, 'aks.networkProfile.networkPolicy', 'none');
 
-  const pod = n.podCidr !== undefined ? parseIpv4Cidr(n.podCidr) : undefined;
+  const pod = n.podCidr !== undefined ? tryParseCidr(n.podCidr) : undefined;
   if (n.podCidr !== undefined && !pod) throw propError(scope, 'network.podCidr', `"${n.podCidr}" is invalid: must be an IPv4 CIDR without host bits, e.g. 10.244.0.0/16`);
   if (n.podCidr !== undefined && azure && !overlay) throw propError(scope, 'network.podCidr', 'only used with overlay or kubenet networking (flat Azure CNI takes pod IPs from the subnet)');
-  const svc = n.serviceCidr !== undefined ? parseIpv4Cidr(n.serviceCidr) : undefined;
+  const svc = n.serviceCidr !== undefined ? tryParseCidr(n.serviceCidr) : undefined;
   if (n.serviceCidr !== undefined && !svc) throw propError(scope, 'network.serviceCidr', `"${n.serviceCidr}" is invalid: must be an IPv4 CIDR without host bits, e.g. 10.0.0.0/16`);
   if ((n.serviceCidr === undefined) !== (n.dnsServiceIp === undefined)) {
     throw propError(scope, n.serviceCidr === undefined ? 'network.serviceCidr' : 'network.dnsServiceIp', 'serviceCidr and dnsServiceIp must be given together');
   }
-  if (pod && svc && cidrsOverlap(pod, svc)) throw propError(scope, 'network.serviceCidr', `"${n.serviceCidr}" overlaps podCidr "${n.podCidr}"`);
+  if (pod && svc && overlaps(pod, svc)) throw propError(scope, 'network.serviceCidr', `"${n.serviceCidr}" overlaps podCidr "${n.podCidr}"`);
   if (svc && n.dnsServiceIp !== undefined) {
-    const ip = parseIpv4(n.dnsServiceIp);
+    const ip = ipv4ToNumber(n.dnsServiceIp);
     if (ip === undefined) throw propError(scope, 'network.dnsServiceIp', `"${n.dnsServiceIp}" is invalid: must be an IPv4 address`);
-    if (!cidrContains(svc, ip) || ip === svc.start) {
+    if (!containsAddress(svc, ip) || ip === svc.first) {
       throw propError(scope, 'network.dnsServiceIp', `"${n.dnsServiceIp}" must be inside serviceCidr "${n.serviceCidr}" and not its first address`);
     }
   }
