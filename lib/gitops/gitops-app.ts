@@ -10,7 +10,7 @@ import { YamlFilePool } from './yaml-pool';
 import { isClusterScoped } from '../core/kinds';
 import { describeRef, ObjectRef, providedBy, referencesOf, refKey } from '../core/references';
 import { groupOf } from '../core/validation/metadata';
-import { BaselineEntry, collectOptOuts, formatBaselineReport } from '../safety/baseline-report';
+import { BaselineEntry, baselineEntries, collectOptOuts, formatBaselineReport } from '../safety/baseline-report';
 import { destroyGuard } from '../safety/guard';
 import { blockedMessage, combinePlans, Plan, planTrees, TreeObject } from '../safety/plan';
 import { allowDestroyFromEnv, checkAllowDestroy, protectionReasons } from '../safety/protection';
@@ -272,8 +272,7 @@ export class GitOpsApp extends App {
       for (const w of writers.values()) w.abort();
       throw new SynthError(blocked);
     }
-    const optOuts = this.secureBaselineReport();
-    return { repos: planned.map(({ repo, w, changes }) => ({ repo, dir: w.targetDir, changes: w.commit(changes) })), optOuts };
+    return { repos: planned.map(({ repo, w, changes }) => ({ repo, dir: w.targetDir, changes: w.commit(changes) })), optOuts: groups.optOuts };
   }
 
   /** Plan mode of {@link synthesize}: computes the plan and appends it to `file` as JSON. */
@@ -391,7 +390,7 @@ export class GitOpsApp extends App {
         }
       }
     }
-    return { repos, byFolder, objectCount, children, clusters, references, provided };
+    return { repos, byFolder, objectCount, children, clusters, references, provided, optOuts: baselineEntries(constructs) };
   }
 
   /**
@@ -486,6 +485,8 @@ interface FolderGroups {
   readonly references: Array<{ path: string; folder: Folder; prop: string; target: () => ObjectRef }>;
   /** Objects declared as existing outside the output, with the folder they were declared in. */
   readonly provided: Array<{ folder: Folder; target: () => ObjectRef }>;
+  /** The secure-baseline report, from the same walk of the tree. */
+  readonly optOuts: BaselineEntry[];
 }
 
 /** Sends a folder's objects and its kustomization.yaml to a sink. */

@@ -16,8 +16,13 @@ export interface BaselineEntry extends OptOut {
  * props) or {@link NO_REASON}.
  */
 export function collectOptOuts(root: IConstruct): BaselineEntry[] {
+  return baselineEntries(root.node.findAll());
+}
+
+/** {@link collectOptOuts} of constructs already listed (synth walks the tree once). */
+export function baselineEntries(constructs: readonly IConstruct[]): BaselineEntry[] {
   const out: BaselineEntry[] = [];
-  for (const c of root.node.findAll()) {
+  for (const c of constructs) {
     for (const o of optOutsOf(c)) out.push({ ...o, reason: o.reason && o.reason.trim() ? o.reason : NO_REASON });
   }
   return out.sort((a, b) => cmp(a.path, b.path) || cmp(a.setting, b.setting));
