@@ -11,7 +11,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SealedSecret } from '../../imports/extras/bitnami.com';
-import { addProvided, addReference, GitOpsApp, Repo } from '../../lib';
+import { addProvided, ExportedValue, GitOpsApp, Repo } from '../../lib';
 import {
   Environment,
   FluxBootstrap,
@@ -189,9 +189,8 @@ export function platformGitops(app: GitOpsApp): void {
     ApiObject.of(deployment).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
     if (team === 'alpha') {
       sealedSecret(deploy, 'db', 'alpha-db', 'team-alpha', ['password']);
-      const secret = kplus.Secret.fromSecretName(deployment, 'db-secret', 'alpha-db');
-      deployment.containers[0].env.addVariable('DB_PASSWORD', kplus.EnvValue.fromSecretValue({ secret, key: 'password' }));
-      addReference(deployment, 'env.DB_PASSWORD', { apiGroup: '', kind: 'Secret', name: 'alpha-db', namespace: 'team-alpha' });
+      const password = new ExportedValue(() => ({ kind: 'Secret', name: 'alpha-db', namespace: 'team-alpha', key: 'password' }));
+      deployment.containers[0].env.addVariable('DB_PASSWORD', password.envValue(deployment, 'env.DB_PASSWORD'));
     }
   }
 }

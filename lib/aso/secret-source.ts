@@ -1,4 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
+import { ExportedValue } from '../core/exported-value';
 import { Construct, IConstruct } from 'constructs';
 import { SealedSecret } from '../../imports/extras/bitnami.com';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
@@ -60,10 +61,7 @@ export function resolveSecretKeyRef(consumer: IConstruct, prop: string, ref: Sec
  * that the Secret is produced by an object of the app or declared.
  */
 export function secretEnvValue(consumer: Construct, secret: ISecretSource, key: string, prop = 'env'): kplus.EnvValue {
-  addReference(consumer, prop, { apiGroup: '', kind: 'Secret', name: secret.secretName, namespace: secret.secretNamespace });
-  const id = `Import-Secret-${secret.secretName}-${key}`;
-  const imported = (consumer.node.tryFindChild(id) as kplus.ISecret | undefined) ?? kplus.Secret.fromSecretName(consumer, id, secret.secretName);
-  return kplus.EnvValue.fromSecretValue({ secret: imported, key });
+  return new ExportedValue(() => ({ kind: 'Secret', name: secret.secretName, namespace: secret.secretNamespace, key })).envValue(consumer, prop);
 }
 
 /** Props of {@link ExistingSecret.fromName}. */
