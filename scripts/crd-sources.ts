@@ -52,6 +52,8 @@ const FLUX_NOTIFICATION = `${GH}/fluxcd/notification-controller/v1.9.3/config/cr
 const XP = `${GH}/crossplane/crossplane/v2.3.4/cluster/crds`;
 const XP_PT = `${GH}/crossplane-contrib/function-patch-and-transform/v0.10.8/package/input`;
 const UPJET = `${GH}/crossplane-contrib/provider-upjet-azure/v2.7.0/package/crds`;
+const ARGOCD = `${GH}/argoproj/argo-cd/v3.5.1/manifests/crds`;
+const KRO = `${GH}/kubernetes-sigs/kro/v0.9.3/helm/crds`;
 const SEALED_SECRETS = `${GH}/bitnami-labs/sealed-secrets/v0.36.6/helm/sealed-secrets/crds`;
 
 export const CRD_SOURCES: readonly CrdSource[] = [
@@ -95,6 +97,11 @@ export const CRD_SOURCES: readonly CrdSource[] = [
   { module: 'aso', mirrorPath: 'aso/derived/managedidentity.azure.com_userassignedidentities.yaml', url: `${CATALOG}/managedidentity.azure.com/userassignedidentity_v1api20230131.json`, versions: ['v1api20230131'], derived: { group: 'managedidentity.azure.com', kind: 'UserAssignedIdentity', plural: 'userassignedidentities' } },
   { module: 'aso', mirrorPath: 'aso/derived/managedidentity.azure.com_federatedidentitycredentials.yaml', url: `${CATALOG}/managedidentity.azure.com/federatedidentitycredential_v1api20230131.json`, versions: ['v1api20230131'], derived: { group: 'managedidentity.azure.com', kind: 'FederatedIdentityCredential', plural: 'federatedidentitycredentials' } },
   { module: 'aso', mirrorPath: 'aso/derived/keyvault.azure.com_vaults.yaml', url: `${CATALOG}/keyvault.azure.com/vault_v1api20230701.json`, versions: ['v1api20230701'], derived: { group: 'keyvault.azure.com', kind: 'Vault', plural: 'vaults' } },
+  { module: 'aso', mirrorPath: 'aso/derived/authorization.azure.com_roleassignments.yaml', url: `${CATALOG}/authorization.azure.com/roleassignment_v1api20220401.json`, versions: ['v1api20220401'], derived: { group: 'authorization.azure.com', kind: 'RoleAssignment', plural: 'roleassignments' } },
+  { module: 'aso', mirrorPath: 'aso/derived/network.azure.com_privateendpoints.yaml', url: `${CATALOG}/network.azure.com/privateendpoint_v1api20240301.json`, versions: ['v1api20240301'], derived: { group: 'network.azure.com', kind: 'PrivateEndpoint', plural: 'privateendpoints' } },
+  { module: 'aso', mirrorPath: 'aso/derived/network.azure.com_privateendpointsprivatednszonegroups.yaml', url: `${CATALOG}/network.azure.com/privateendpointsprivatednszonegroup_v1api20240301.json`, versions: ['v1api20240301'], derived: { group: 'network.azure.com', kind: 'PrivateEndpointsPrivateDnsZoneGroup', plural: 'privateendpointsprivatednszonegroups' } },
+  { module: 'aso', mirrorPath: 'aso/derived/network.azure.com_privatednszones.yaml', url: `${CATALOG}/network.azure.com/privatednszone_v1api20240601.json`, versions: ['v1api20240601'], derived: { group: 'network.azure.com', kind: 'PrivateDnsZone', plural: 'privatednszones' } },
+  { module: 'aso', mirrorPath: 'aso/derived/network.azure.com_privatednszonesvirtualnetworklinks.yaml', url: `${CATALOG}/network.azure.com/privatednszonesvirtualnetworklink_v1api20240601.json`, versions: ['v1api20240601'], derived: { group: 'network.azure.com', kind: 'PrivateDnsZonesVirtualNetworkLink', plural: 'privatednszonesvirtualnetworklinks' } },
 
   // ---- flux ----
   { module: 'flux', mirrorPath: 'flux/source.toolkit.fluxcd.io_gitrepositories.yaml', url: `${FLUX_SOURCE}/source.toolkit.fluxcd.io_gitrepositories.yaml`, versions: ['v1'] },
@@ -134,6 +141,9 @@ export const CRD_SOURCES: readonly CrdSource[] = [
   { module: 'crossplane', mirrorPath: 'crossplane/network.azure.m.upbound.io_subnets.yaml', url: `${UPJET}/network.azure.m.upbound.io_subnets.yaml`, versions: ['v1beta1'] },
   { module: 'crossplane', mirrorPath: 'crossplane/storage.azure.m.upbound.io_accounts.yaml', url: `${UPJET}/storage.azure.m.upbound.io_accounts.yaml`, versions: ['v1beta1'] },
   { module: 'crossplane', mirrorPath: 'crossplane/storage.azure.m.upbound.io_containers.yaml', url: `${UPJET}/storage.azure.m.upbound.io_containers.yaml`, versions: ['v1beta1'] },
+  { module: 'crossplane', mirrorPath: 'crossplane/authorization.azure.m.upbound.io_roleassignments.yaml', url: `${UPJET}/authorization.azure.m.upbound.io_roleassignments.yaml`, versions: ['v1beta1'] },
+  { module: 'crossplane', mirrorPath: 'crossplane/authorization.azure.m.upbound.io_policydefinitions.yaml', url: `${UPJET}/authorization.azure.m.upbound.io_policydefinitions.yaml`, versions: ['v1beta1'] },
+  { module: 'crossplane', mirrorPath: 'crossplane/authorization.azure.m.upbound.io_resourcegrouppolicyassignments.yaml', url: `${UPJET}/authorization.azure.m.upbound.io_resourcegrouppolicyassignments.yaml`, versions: ['v1beta1'] },
   // provider-upjet-azure v2.7.0: managed resources, cluster-scoped *.azure.upbound.io (storage version: v1beta2 where served)
   { module: 'crossplane', mirrorPath: 'crossplane/azure.upbound.io_resourcegroups.yaml', url: `${UPJET}/azure.upbound.io_resourcegroups.yaml`, versions: ['v1beta1'] },
   { module: 'crossplane', mirrorPath: 'crossplane/containerservice.azure.upbound.io_kubernetesclusters.yaml', url: `${UPJET}/containerservice.azure.upbound.io_kubernetesclusters.yaml`, versions: ['v1beta2'] },
@@ -146,7 +156,15 @@ export const CRD_SOURCES: readonly CrdSource[] = [
   { module: 'crossplane', mirrorPath: 'crossplane/network.azure.upbound.io_subnets.yaml', url: `${UPJET}/network.azure.upbound.io_subnets.yaml`, versions: ['v1beta2'] },
   { module: 'crossplane', mirrorPath: 'crossplane/storage.azure.upbound.io_accounts.yaml', url: `${UPJET}/storage.azure.upbound.io_accounts.yaml`, versions: ['v1beta2'] },
   { module: 'crossplane', mirrorPath: 'crossplane/storage.azure.upbound.io_containers.yaml', url: `${UPJET}/storage.azure.upbound.io_containers.yaml`, versions: ['v1beta1'] },
+  { module: 'crossplane', mirrorPath: 'crossplane/authorization.azure.upbound.io_roleassignments.yaml', url: `${UPJET}/authorization.azure.upbound.io_roleassignments.yaml`, versions: ['v1beta1'] },
+  { module: 'crossplane', mirrorPath: 'crossplane/authorization.azure.upbound.io_policydefinitions.yaml', url: `${UPJET}/authorization.azure.upbound.io_policydefinitions.yaml`, versions: ['v1beta1'] },
+  { module: 'crossplane', mirrorPath: 'crossplane/authorization.azure.upbound.io_resourcegrouppolicyassignments.yaml', url: `${UPJET}/authorization.azure.upbound.io_resourcegrouppolicyassignments.yaml`, versions: ['v1beta2'] },
 
   // ---- extras ----
   { module: 'extras', mirrorPath: 'extras/bitnami.com_sealedsecrets.yaml', url: `${SEALED_SECRETS}/bitnami.com_sealedsecrets.yaml`, versions: ['v1alpha1'] },
+  // Argo CD v3.5.1 (manifests/crds) and kro v0.9.3 (helm/crds)
+  { module: 'extras', mirrorPath: 'extras/argoproj.io_applications.yaml', url: `${ARGOCD}/application-crd.yaml`, versions: ['v1alpha1'] },
+  { module: 'extras', mirrorPath: 'extras/argoproj.io_applicationsets.yaml', url: `${ARGOCD}/applicationset-crd.yaml`, versions: ['v1alpha1'] },
+  { module: 'extras', mirrorPath: 'extras/argoproj.io_appprojects.yaml', url: `${ARGOCD}/appproject-crd.yaml`, versions: ['v1alpha1'] },
+  { module: 'extras', mirrorPath: 'extras/kro.run_resourcegraphdefinitions.yaml', url: `${KRO}/kro.run_resourcegraphdefinitions.yaml`, versions: ['v1alpha1'] },
 ];

@@ -6,6 +6,1804 @@ import { Construct } from 'constructs';
 /**
  *
  *
+ * @schema PrivateDnsZone
+ */
+export class PrivateDnsZone extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "PrivateDnsZone"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'network.azure.com/v1api20240601',
+    kind: 'PrivateDnsZone',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "PrivateDnsZone".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: PrivateDnsZoneProps = {}): any {
+    return {
+      ...PrivateDnsZone.GVK,
+      ...toJson_PrivateDnsZoneProps(props),
+    };
+  }
+
+  /**
+   * Defines a "PrivateDnsZone" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: PrivateDnsZoneProps = {}) {
+    super(scope, id, {
+      ...PrivateDnsZone.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...PrivateDnsZone.GVK,
+      ...toJson_PrivateDnsZoneProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema PrivateDnsZone
+ */
+export interface PrivateDnsZoneProps {
+  /**
+   * @schema PrivateDnsZone#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * @schema PrivateDnsZone#spec
+   */
+  readonly spec?: PrivateDnsZoneSpec;
+}
+
+/**
+ * Converts an object of type 'PrivateDnsZoneProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateDnsZoneProps(obj: PrivateDnsZoneProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_PrivateDnsZoneSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateDnsZoneSpec
+ */
+export interface PrivateDnsZoneSpec {
+  /**
+   * @schema PrivateDnsZoneSpec#azureName
+   */
+  readonly azureName?: string;
+
+  /**
+   * @schema PrivateDnsZoneSpec#etag
+   */
+  readonly etag?: string;
+
+  /**
+   * @schema PrivateDnsZoneSpec#location
+   */
+  readonly location?: string;
+
+  /**
+   * @schema PrivateDnsZoneSpec#operatorSpec
+   */
+  readonly operatorSpec?: PrivateDnsZoneSpecOperatorSpec;
+
+  /**
+   * @schema PrivateDnsZoneSpec#owner
+   */
+  readonly owner: PrivateDnsZoneSpecOwner;
+
+  /**
+   * @schema PrivateDnsZoneSpec#tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'PrivateDnsZoneSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateDnsZoneSpec(obj: PrivateDnsZoneSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'azureName': obj.azureName,
+    'etag': obj.etag,
+    'location': obj.location,
+    'operatorSpec': toJson_PrivateDnsZoneSpecOperatorSpec(obj.operatorSpec),
+    'owner': toJson_PrivateDnsZoneSpecOwner(obj.owner),
+    'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateDnsZoneSpecOperatorSpec
+ */
+export interface PrivateDnsZoneSpecOperatorSpec {
+  /**
+   * @schema PrivateDnsZoneSpecOperatorSpec#configMapExpressions
+   */
+  readonly configMapExpressions?: PrivateDnsZoneSpecOperatorSpecConfigMapExpressions[];
+
+  /**
+   * @schema PrivateDnsZoneSpecOperatorSpec#secretExpressions
+   */
+  readonly secretExpressions?: PrivateDnsZoneSpecOperatorSpecSecretExpressions[];
+}
+
+/**
+ * Converts an object of type 'PrivateDnsZoneSpecOperatorSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateDnsZoneSpecOperatorSpec(obj: PrivateDnsZoneSpecOperatorSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMapExpressions': obj.configMapExpressions?.map(y => toJson_PrivateDnsZoneSpecOperatorSpecConfigMapExpressions(y)),
+    'secretExpressions': obj.secretExpressions?.map(y => toJson_PrivateDnsZoneSpecOperatorSpecSecretExpressions(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateDnsZoneSpecOwner
+ */
+export interface PrivateDnsZoneSpecOwner {
+  /**
+   * @schema PrivateDnsZoneSpecOwner#armId
+   */
+  readonly armId?: string;
+
+  /**
+   * @schema PrivateDnsZoneSpecOwner#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateDnsZoneSpecOwner' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateDnsZoneSpecOwner(obj: PrivateDnsZoneSpecOwner | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'armId': obj.armId,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateDnsZoneSpecOperatorSpecConfigMapExpressions
+ */
+export interface PrivateDnsZoneSpecOperatorSpecConfigMapExpressions {
+  /**
+   * @schema PrivateDnsZoneSpecOperatorSpecConfigMapExpressions#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema PrivateDnsZoneSpecOperatorSpecConfigMapExpressions#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema PrivateDnsZoneSpecOperatorSpecConfigMapExpressions#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'PrivateDnsZoneSpecOperatorSpecConfigMapExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateDnsZoneSpecOperatorSpecConfigMapExpressions(obj: PrivateDnsZoneSpecOperatorSpecConfigMapExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateDnsZoneSpecOperatorSpecSecretExpressions
+ */
+export interface PrivateDnsZoneSpecOperatorSpecSecretExpressions {
+  /**
+   * @schema PrivateDnsZoneSpecOperatorSpecSecretExpressions#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema PrivateDnsZoneSpecOperatorSpecSecretExpressions#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema PrivateDnsZoneSpecOperatorSpecSecretExpressions#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'PrivateDnsZoneSpecOperatorSpecSecretExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateDnsZoneSpecOperatorSpecSecretExpressions(obj: PrivateDnsZoneSpecOperatorSpecSecretExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
+ * @schema PrivateDnsZonesVirtualNetworkLink
+ */
+export class PrivateDnsZonesVirtualNetworkLink extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "PrivateDnsZonesVirtualNetworkLink"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'network.azure.com/v1api20240601',
+    kind: 'PrivateDnsZonesVirtualNetworkLink',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "PrivateDnsZonesVirtualNetworkLink".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: PrivateDnsZonesVirtualNetworkLinkProps = {}): any {
+    return {
+      ...PrivateDnsZonesVirtualNetworkLink.GVK,
+      ...toJson_PrivateDnsZonesVirtualNetworkLinkProps(props),
+    };
+  }
+
+  /**
+   * Defines a "PrivateDnsZonesVirtualNetworkLink" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: PrivateDnsZonesVirtualNetworkLinkProps = {}) {
+    super(scope, id, {
+      ...PrivateDnsZonesVirtualNetworkLink.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...PrivateDnsZonesVirtualNetworkLink.GVK,
+      ...toJson_PrivateDnsZonesVirtualNetworkLinkProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema PrivateDnsZonesVirtualNetworkLink
+ */
+export interface PrivateDnsZonesVirtualNetworkLinkProps {
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLink#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLink#spec
+   */
+  readonly spec?: PrivateDnsZonesVirtualNetworkLinkSpec;
+}
+
+/**
+ * Converts an object of type 'PrivateDnsZonesVirtualNetworkLinkProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateDnsZonesVirtualNetworkLinkProps(obj: PrivateDnsZonesVirtualNetworkLinkProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_PrivateDnsZonesVirtualNetworkLinkSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateDnsZonesVirtualNetworkLinkSpec
+ */
+export interface PrivateDnsZonesVirtualNetworkLinkSpec {
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpec#azureName
+   */
+  readonly azureName?: string;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpec#etag
+   */
+  readonly etag?: string;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpec#location
+   */
+  readonly location?: string;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpec#operatorSpec
+   */
+  readonly operatorSpec?: PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpec;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpec#owner
+   */
+  readonly owner: PrivateDnsZonesVirtualNetworkLinkSpecOwner;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpec#registrationEnabled
+   */
+  readonly registrationEnabled?: boolean;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpec#resolutionPolicy
+   */
+  readonly resolutionPolicy?: PrivateDnsZonesVirtualNetworkLinkSpecResolutionPolicy;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpec#tags
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpec#virtualNetwork
+   */
+  readonly virtualNetwork?: PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetwork;
+}
+
+/**
+ * Converts an object of type 'PrivateDnsZonesVirtualNetworkLinkSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateDnsZonesVirtualNetworkLinkSpec(obj: PrivateDnsZonesVirtualNetworkLinkSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'azureName': obj.azureName,
+    'etag': obj.etag,
+    'location': obj.location,
+    'operatorSpec': toJson_PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpec(obj.operatorSpec),
+    'owner': toJson_PrivateDnsZonesVirtualNetworkLinkSpecOwner(obj.owner),
+    'registrationEnabled': obj.registrationEnabled,
+    'resolutionPolicy': obj.resolutionPolicy,
+    'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'virtualNetwork': toJson_PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetwork(obj.virtualNetwork),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpec
+ */
+export interface PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpec {
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpec#configMapExpressions
+   */
+  readonly configMapExpressions?: PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecConfigMapExpressions[];
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpec#secretExpressions
+   */
+  readonly secretExpressions?: PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecSecretExpressions[];
+}
+
+/**
+ * Converts an object of type 'PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpec(obj: PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMapExpressions': obj.configMapExpressions?.map(y => toJson_PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecConfigMapExpressions(y)),
+    'secretExpressions': obj.secretExpressions?.map(y => toJson_PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecSecretExpressions(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateDnsZonesVirtualNetworkLinkSpecOwner
+ */
+export interface PrivateDnsZonesVirtualNetworkLinkSpecOwner {
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecOwner#armId
+   */
+  readonly armId?: string;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecOwner#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateDnsZonesVirtualNetworkLinkSpecOwner' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateDnsZonesVirtualNetworkLinkSpecOwner(obj: PrivateDnsZonesVirtualNetworkLinkSpecOwner | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'armId': obj.armId,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateDnsZonesVirtualNetworkLinkSpecResolutionPolicy
+ */
+export enum PrivateDnsZonesVirtualNetworkLinkSpecResolutionPolicy {
+  /** Default */
+  DEFAULT = "Default",
+  /** NxDomainRedirect */
+  NX_DOMAIN_REDIRECT = "NxDomainRedirect",
+}
+
+/**
+ * @schema PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetwork
+ */
+export interface PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetwork {
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetwork#reference
+   */
+  readonly reference?: PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetworkReference;
+}
+
+/**
+ * Converts an object of type 'PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetwork' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetwork(obj: PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetwork | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'reference': toJson_PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetworkReference(obj.reference),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecConfigMapExpressions
+ */
+export interface PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecConfigMapExpressions {
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecConfigMapExpressions#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecConfigMapExpressions#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecConfigMapExpressions#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecConfigMapExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecConfigMapExpressions(obj: PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecConfigMapExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecSecretExpressions
+ */
+export interface PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecSecretExpressions {
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecSecretExpressions#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecSecretExpressions#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecSecretExpressions#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecSecretExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecSecretExpressions(obj: PrivateDnsZonesVirtualNetworkLinkSpecOperatorSpecSecretExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetworkReference
+ */
+export interface PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetworkReference {
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetworkReference#armId
+   */
+  readonly armId?: string;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetworkReference#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetworkReference#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * @schema PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetworkReference#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetworkReference' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetworkReference(obj: PrivateDnsZonesVirtualNetworkLinkSpecVirtualNetworkReference | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'armId': obj.armId,
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
+ * @schema PrivateEndpoint
+ */
+export class PrivateEndpoint extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "PrivateEndpoint"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'network.azure.com/v1api20240301',
+    kind: 'PrivateEndpoint',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "PrivateEndpoint".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: PrivateEndpointProps = {}): any {
+    return {
+      ...PrivateEndpoint.GVK,
+      ...toJson_PrivateEndpointProps(props),
+    };
+  }
+
+  /**
+   * Defines a "PrivateEndpoint" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: PrivateEndpointProps = {}) {
+    super(scope, id, {
+      ...PrivateEndpoint.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...PrivateEndpoint.GVK,
+      ...toJson_PrivateEndpointProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema PrivateEndpoint
+ */
+export interface PrivateEndpointProps {
+  /**
+   * @schema PrivateEndpoint#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * @schema PrivateEndpoint#spec
+   */
+  readonly spec?: PrivateEndpointSpec;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointProps(obj: PrivateEndpointProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_PrivateEndpointSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpec
+ */
+export interface PrivateEndpointSpec {
+  /**
+   * @schema PrivateEndpointSpec#applicationSecurityGroups
+   */
+  readonly applicationSecurityGroups?: PrivateEndpointSpecApplicationSecurityGroups[];
+
+  /**
+   * @schema PrivateEndpointSpec#azureName
+   */
+  readonly azureName?: string;
+
+  /**
+   * @schema PrivateEndpointSpec#customNetworkInterfaceName
+   */
+  readonly customNetworkInterfaceName?: string;
+
+  /**
+   * @schema PrivateEndpointSpec#extendedLocation
+   */
+  readonly extendedLocation?: PrivateEndpointSpecExtendedLocation;
+
+  /**
+   * @schema PrivateEndpointSpec#ipConfigurations
+   */
+  readonly ipConfigurations?: PrivateEndpointSpecIpConfigurations[];
+
+  /**
+   * @schema PrivateEndpointSpec#location
+   */
+  readonly location?: string;
+
+  /**
+   * @schema PrivateEndpointSpec#manualPrivateLinkServiceConnections
+   */
+  readonly manualPrivateLinkServiceConnections?: PrivateEndpointSpecManualPrivateLinkServiceConnections[];
+
+  /**
+   * @schema PrivateEndpointSpec#operatorSpec
+   */
+  readonly operatorSpec?: PrivateEndpointSpecOperatorSpec;
+
+  /**
+   * @schema PrivateEndpointSpec#owner
+   */
+  readonly owner: PrivateEndpointSpecOwner;
+
+  /**
+   * @schema PrivateEndpointSpec#privateLinkServiceConnections
+   */
+  readonly privateLinkServiceConnections?: PrivateEndpointSpecPrivateLinkServiceConnections[];
+
+  /**
+   * @schema PrivateEndpointSpec#subnet
+   */
+  readonly subnet?: PrivateEndpointSpecSubnet;
+
+  /**
+   * @schema PrivateEndpointSpec#tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpec(obj: PrivateEndpointSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'applicationSecurityGroups': obj.applicationSecurityGroups?.map(y => toJson_PrivateEndpointSpecApplicationSecurityGroups(y)),
+    'azureName': obj.azureName,
+    'customNetworkInterfaceName': obj.customNetworkInterfaceName,
+    'extendedLocation': toJson_PrivateEndpointSpecExtendedLocation(obj.extendedLocation),
+    'ipConfigurations': obj.ipConfigurations?.map(y => toJson_PrivateEndpointSpecIpConfigurations(y)),
+    'location': obj.location,
+    'manualPrivateLinkServiceConnections': obj.manualPrivateLinkServiceConnections?.map(y => toJson_PrivateEndpointSpecManualPrivateLinkServiceConnections(y)),
+    'operatorSpec': toJson_PrivateEndpointSpecOperatorSpec(obj.operatorSpec),
+    'owner': toJson_PrivateEndpointSpecOwner(obj.owner),
+    'privateLinkServiceConnections': obj.privateLinkServiceConnections?.map(y => toJson_PrivateEndpointSpecPrivateLinkServiceConnections(y)),
+    'subnet': toJson_PrivateEndpointSpecSubnet(obj.subnet),
+    'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecApplicationSecurityGroups
+ */
+export interface PrivateEndpointSpecApplicationSecurityGroups {
+  /**
+   * @schema PrivateEndpointSpecApplicationSecurityGroups#reference
+   */
+  readonly reference?: PrivateEndpointSpecApplicationSecurityGroupsReference;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecApplicationSecurityGroups' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecApplicationSecurityGroups(obj: PrivateEndpointSpecApplicationSecurityGroups | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'reference': toJson_PrivateEndpointSpecApplicationSecurityGroupsReference(obj.reference),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecExtendedLocation
+ */
+export interface PrivateEndpointSpecExtendedLocation {
+  /**
+   * @schema PrivateEndpointSpecExtendedLocation#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema PrivateEndpointSpecExtendedLocation#type
+   */
+  readonly type?: PrivateEndpointSpecExtendedLocationType;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecExtendedLocation' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecExtendedLocation(obj: PrivateEndpointSpecExtendedLocation | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecIpConfigurations
+ */
+export interface PrivateEndpointSpecIpConfigurations {
+  /**
+   * @schema PrivateEndpointSpecIpConfigurations#groupId
+   */
+  readonly groupId?: string;
+
+  /**
+   * @schema PrivateEndpointSpecIpConfigurations#memberName
+   */
+  readonly memberName?: string;
+
+  /**
+   * @schema PrivateEndpointSpecIpConfigurations#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema PrivateEndpointSpecIpConfigurations#privateIPAddress
+   */
+  readonly privateIpAddress?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecIpConfigurations' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecIpConfigurations(obj: PrivateEndpointSpecIpConfigurations | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'groupId': obj.groupId,
+    'memberName': obj.memberName,
+    'name': obj.name,
+    'privateIPAddress': obj.privateIpAddress,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecManualPrivateLinkServiceConnections
+ */
+export interface PrivateEndpointSpecManualPrivateLinkServiceConnections {
+  /**
+   * @schema PrivateEndpointSpecManualPrivateLinkServiceConnections#groupIds
+   */
+  readonly groupIds?: string[];
+
+  /**
+   * @schema PrivateEndpointSpecManualPrivateLinkServiceConnections#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema PrivateEndpointSpecManualPrivateLinkServiceConnections#privateLinkServiceConnectionState
+   */
+  readonly privateLinkServiceConnectionState?: PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState;
+
+  /**
+   * @schema PrivateEndpointSpecManualPrivateLinkServiceConnections#privateLinkServiceReference
+   */
+  readonly privateLinkServiceReference?: PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceReference;
+
+  /**
+   * @schema PrivateEndpointSpecManualPrivateLinkServiceConnections#requestMessage
+   */
+  readonly requestMessage?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecManualPrivateLinkServiceConnections' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecManualPrivateLinkServiceConnections(obj: PrivateEndpointSpecManualPrivateLinkServiceConnections | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'groupIds': obj.groupIds?.map(y => y),
+    'name': obj.name,
+    'privateLinkServiceConnectionState': toJson_PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState(obj.privateLinkServiceConnectionState),
+    'privateLinkServiceReference': toJson_PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceReference(obj.privateLinkServiceReference),
+    'requestMessage': obj.requestMessage,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecOperatorSpec
+ */
+export interface PrivateEndpointSpecOperatorSpec {
+  /**
+   * @schema PrivateEndpointSpecOperatorSpec#configMapExpressions
+   */
+  readonly configMapExpressions?: PrivateEndpointSpecOperatorSpecConfigMapExpressions[];
+
+  /**
+   * @schema PrivateEndpointSpecOperatorSpec#configMaps
+   */
+  readonly configMaps?: PrivateEndpointSpecOperatorSpecConfigMaps;
+
+  /**
+   * @schema PrivateEndpointSpecOperatorSpec#secretExpressions
+   */
+  readonly secretExpressions?: PrivateEndpointSpecOperatorSpecSecretExpressions[];
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecOperatorSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecOperatorSpec(obj: PrivateEndpointSpecOperatorSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMapExpressions': obj.configMapExpressions?.map(y => toJson_PrivateEndpointSpecOperatorSpecConfigMapExpressions(y)),
+    'configMaps': toJson_PrivateEndpointSpecOperatorSpecConfigMaps(obj.configMaps),
+    'secretExpressions': obj.secretExpressions?.map(y => toJson_PrivateEndpointSpecOperatorSpecSecretExpressions(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecOwner
+ */
+export interface PrivateEndpointSpecOwner {
+  /**
+   * @schema PrivateEndpointSpecOwner#armId
+   */
+  readonly armId?: string;
+
+  /**
+   * @schema PrivateEndpointSpecOwner#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecOwner' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecOwner(obj: PrivateEndpointSpecOwner | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'armId': obj.armId,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecPrivateLinkServiceConnections
+ */
+export interface PrivateEndpointSpecPrivateLinkServiceConnections {
+  /**
+   * @schema PrivateEndpointSpecPrivateLinkServiceConnections#groupIds
+   */
+  readonly groupIds?: string[];
+
+  /**
+   * @schema PrivateEndpointSpecPrivateLinkServiceConnections#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema PrivateEndpointSpecPrivateLinkServiceConnections#privateLinkServiceConnectionState
+   */
+  readonly privateLinkServiceConnectionState?: PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState;
+
+  /**
+   * @schema PrivateEndpointSpecPrivateLinkServiceConnections#privateLinkServiceReference
+   */
+  readonly privateLinkServiceReference?: PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceReference;
+
+  /**
+   * @schema PrivateEndpointSpecPrivateLinkServiceConnections#requestMessage
+   */
+  readonly requestMessage?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecPrivateLinkServiceConnections' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecPrivateLinkServiceConnections(obj: PrivateEndpointSpecPrivateLinkServiceConnections | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'groupIds': obj.groupIds?.map(y => y),
+    'name': obj.name,
+    'privateLinkServiceConnectionState': toJson_PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState(obj.privateLinkServiceConnectionState),
+    'privateLinkServiceReference': toJson_PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceReference(obj.privateLinkServiceReference),
+    'requestMessage': obj.requestMessage,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecSubnet
+ */
+export interface PrivateEndpointSpecSubnet {
+  /**
+   * @schema PrivateEndpointSpecSubnet#reference
+   */
+  readonly reference?: PrivateEndpointSpecSubnetReference;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecSubnet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecSubnet(obj: PrivateEndpointSpecSubnet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'reference': toJson_PrivateEndpointSpecSubnetReference(obj.reference),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecApplicationSecurityGroupsReference
+ */
+export interface PrivateEndpointSpecApplicationSecurityGroupsReference {
+  /**
+   * @schema PrivateEndpointSpecApplicationSecurityGroupsReference#armId
+   */
+  readonly armId?: string;
+
+  /**
+   * @schema PrivateEndpointSpecApplicationSecurityGroupsReference#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema PrivateEndpointSpecApplicationSecurityGroupsReference#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * @schema PrivateEndpointSpecApplicationSecurityGroupsReference#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecApplicationSecurityGroupsReference' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecApplicationSecurityGroupsReference(obj: PrivateEndpointSpecApplicationSecurityGroupsReference | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'armId': obj.armId,
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecExtendedLocationType
+ */
+export enum PrivateEndpointSpecExtendedLocationType {
+  /** EdgeZone */
+  EDGE_ZONE = "EdgeZone",
+}
+
+/**
+ * @schema PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState
+ */
+export interface PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState {
+  /**
+   * @schema PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState#actionsRequired
+   */
+  readonly actionsRequired?: string;
+
+  /**
+   * @schema PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState#description
+   */
+  readonly description?: string;
+
+  /**
+   * @schema PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState#status
+   */
+  readonly status?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState(obj: PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'actionsRequired': obj.actionsRequired,
+    'description': obj.description,
+    'status': obj.status,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceReference
+ */
+export interface PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceReference {
+  /**
+   * @schema PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceReference#armId
+   */
+  readonly armId?: string;
+
+  /**
+   * @schema PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceReference#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceReference#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * @schema PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceReference#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceReference' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceReference(obj: PrivateEndpointSpecManualPrivateLinkServiceConnectionsPrivateLinkServiceReference | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'armId': obj.armId,
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecOperatorSpecConfigMapExpressions
+ */
+export interface PrivateEndpointSpecOperatorSpecConfigMapExpressions {
+  /**
+   * @schema PrivateEndpointSpecOperatorSpecConfigMapExpressions#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema PrivateEndpointSpecOperatorSpecConfigMapExpressions#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema PrivateEndpointSpecOperatorSpecConfigMapExpressions#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecOperatorSpecConfigMapExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecOperatorSpecConfigMapExpressions(obj: PrivateEndpointSpecOperatorSpecConfigMapExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecOperatorSpecConfigMaps
+ */
+export interface PrivateEndpointSpecOperatorSpecConfigMaps {
+  /**
+   * @schema PrivateEndpointSpecOperatorSpecConfigMaps#primaryNicPrivateIpAddress
+   */
+  readonly primaryNicPrivateIpAddress?: PrivateEndpointSpecOperatorSpecConfigMapsPrimaryNicPrivateIpAddress;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecOperatorSpecConfigMaps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecOperatorSpecConfigMaps(obj: PrivateEndpointSpecOperatorSpecConfigMaps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'primaryNicPrivateIpAddress': toJson_PrivateEndpointSpecOperatorSpecConfigMapsPrimaryNicPrivateIpAddress(obj.primaryNicPrivateIpAddress),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecOperatorSpecSecretExpressions
+ */
+export interface PrivateEndpointSpecOperatorSpecSecretExpressions {
+  /**
+   * @schema PrivateEndpointSpecOperatorSpecSecretExpressions#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema PrivateEndpointSpecOperatorSpecSecretExpressions#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema PrivateEndpointSpecOperatorSpecSecretExpressions#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecOperatorSpecSecretExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecOperatorSpecSecretExpressions(obj: PrivateEndpointSpecOperatorSpecSecretExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState
+ */
+export interface PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState {
+  /**
+   * @schema PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState#actionsRequired
+   */
+  readonly actionsRequired?: string;
+
+  /**
+   * @schema PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState#description
+   */
+  readonly description?: string;
+
+  /**
+   * @schema PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState#status
+   */
+  readonly status?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState(obj: PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceConnectionState | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'actionsRequired': obj.actionsRequired,
+    'description': obj.description,
+    'status': obj.status,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceReference
+ */
+export interface PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceReference {
+  /**
+   * @schema PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceReference#armId
+   */
+  readonly armId?: string;
+
+  /**
+   * @schema PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceReference#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceReference#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * @schema PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceReference#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceReference' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceReference(obj: PrivateEndpointSpecPrivateLinkServiceConnectionsPrivateLinkServiceReference | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'armId': obj.armId,
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecSubnetReference
+ */
+export interface PrivateEndpointSpecSubnetReference {
+  /**
+   * @schema PrivateEndpointSpecSubnetReference#armId
+   */
+  readonly armId?: string;
+
+  /**
+   * @schema PrivateEndpointSpecSubnetReference#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema PrivateEndpointSpecSubnetReference#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * @schema PrivateEndpointSpecSubnetReference#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecSubnetReference' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecSubnetReference(obj: PrivateEndpointSpecSubnetReference | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'armId': obj.armId,
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointSpecOperatorSpecConfigMapsPrimaryNicPrivateIpAddress
+ */
+export interface PrivateEndpointSpecOperatorSpecConfigMapsPrimaryNicPrivateIpAddress {
+  /**
+   * @schema PrivateEndpointSpecOperatorSpecConfigMapsPrimaryNicPrivateIpAddress#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema PrivateEndpointSpecOperatorSpecConfigMapsPrimaryNicPrivateIpAddress#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointSpecOperatorSpecConfigMapsPrimaryNicPrivateIpAddress' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointSpecOperatorSpecConfigMapsPrimaryNicPrivateIpAddress(obj: PrivateEndpointSpecOperatorSpecConfigMapsPrimaryNicPrivateIpAddress | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
+ * @schema PrivateEndpointsPrivateDnsZoneGroup
+ */
+export class PrivateEndpointsPrivateDnsZoneGroup extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "PrivateEndpointsPrivateDnsZoneGroup"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'network.azure.com/v1api20240301',
+    kind: 'PrivateEndpointsPrivateDnsZoneGroup',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "PrivateEndpointsPrivateDnsZoneGroup".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: PrivateEndpointsPrivateDnsZoneGroupProps = {}): any {
+    return {
+      ...PrivateEndpointsPrivateDnsZoneGroup.GVK,
+      ...toJson_PrivateEndpointsPrivateDnsZoneGroupProps(props),
+    };
+  }
+
+  /**
+   * Defines a "PrivateEndpointsPrivateDnsZoneGroup" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: PrivateEndpointsPrivateDnsZoneGroupProps = {}) {
+    super(scope, id, {
+      ...PrivateEndpointsPrivateDnsZoneGroup.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...PrivateEndpointsPrivateDnsZoneGroup.GVK,
+      ...toJson_PrivateEndpointsPrivateDnsZoneGroupProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema PrivateEndpointsPrivateDnsZoneGroup
+ */
+export interface PrivateEndpointsPrivateDnsZoneGroupProps {
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroup#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroup#spec
+   */
+  readonly spec?: PrivateEndpointsPrivateDnsZoneGroupSpec;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointsPrivateDnsZoneGroupProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointsPrivateDnsZoneGroupProps(obj: PrivateEndpointsPrivateDnsZoneGroupProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_PrivateEndpointsPrivateDnsZoneGroupSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointsPrivateDnsZoneGroupSpec
+ */
+export interface PrivateEndpointsPrivateDnsZoneGroupSpec {
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpec#azureName
+   */
+  readonly azureName?: string;
+
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpec#operatorSpec
+   */
+  readonly operatorSpec?: PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpec;
+
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpec#owner
+   */
+  readonly owner: PrivateEndpointsPrivateDnsZoneGroupSpecOwner;
+
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpec#privateDnsZoneConfigs
+   */
+  readonly privateDnsZoneConfigs?: PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigs[];
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointsPrivateDnsZoneGroupSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointsPrivateDnsZoneGroupSpec(obj: PrivateEndpointsPrivateDnsZoneGroupSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'azureName': obj.azureName,
+    'operatorSpec': toJson_PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpec(obj.operatorSpec),
+    'owner': toJson_PrivateEndpointsPrivateDnsZoneGroupSpecOwner(obj.owner),
+    'privateDnsZoneConfigs': obj.privateDnsZoneConfigs?.map(y => toJson_PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigs(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpec
+ */
+export interface PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpec {
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpec#configMapExpressions
+   */
+  readonly configMapExpressions?: PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecConfigMapExpressions[];
+
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpec#secretExpressions
+   */
+  readonly secretExpressions?: PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecSecretExpressions[];
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpec(obj: PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMapExpressions': obj.configMapExpressions?.map(y => toJson_PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecConfigMapExpressions(y)),
+    'secretExpressions': obj.secretExpressions?.map(y => toJson_PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecSecretExpressions(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointsPrivateDnsZoneGroupSpecOwner
+ */
+export interface PrivateEndpointsPrivateDnsZoneGroupSpecOwner {
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecOwner#armId
+   */
+  readonly armId?: string;
+
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecOwner#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointsPrivateDnsZoneGroupSpecOwner' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointsPrivateDnsZoneGroupSpecOwner(obj: PrivateEndpointsPrivateDnsZoneGroupSpecOwner | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'armId': obj.armId,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigs
+ */
+export interface PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigs {
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigs#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigs#privateDnsZoneReference
+   */
+  readonly privateDnsZoneReference?: PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigsPrivateDnsZoneReference;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigs(obj: PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'privateDnsZoneReference': toJson_PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigsPrivateDnsZoneReference(obj.privateDnsZoneReference),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecConfigMapExpressions
+ */
+export interface PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecConfigMapExpressions {
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecConfigMapExpressions#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecConfigMapExpressions#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecConfigMapExpressions#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecConfigMapExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecConfigMapExpressions(obj: PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecConfigMapExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecSecretExpressions
+ */
+export interface PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecSecretExpressions {
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecSecretExpressions#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecSecretExpressions#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecSecretExpressions#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecSecretExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecSecretExpressions(obj: PrivateEndpointsPrivateDnsZoneGroupSpecOperatorSpecSecretExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigsPrivateDnsZoneReference
+ */
+export interface PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigsPrivateDnsZoneReference {
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigsPrivateDnsZoneReference#armId
+   */
+  readonly armId?: string;
+
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigsPrivateDnsZoneReference#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigsPrivateDnsZoneReference#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * @schema PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigsPrivateDnsZoneReference#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigsPrivateDnsZoneReference' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigsPrivateDnsZoneReference(obj: PrivateEndpointsPrivateDnsZoneGroupSpecPrivateDnsZoneConfigsPrivateDnsZoneReference | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'armId': obj.armId,
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
  * @schema VirtualNetwork
  */
 export class VirtualNetwork extends ApiObject {
