@@ -6,3 +6,4 @@ export * from './kinds';
 export * from './references';
 export * from './removal-policy';
 export * from './exported-value';
+export * from './azure-roles';
