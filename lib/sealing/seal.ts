@@ -17,6 +17,7 @@
  */
 import { parseAllDocuments, stringify } from 'yaml';
 import { validateObjects } from '../core/validation';
+import { checkMetadata } from '../core/validation/metadata';
 import {
   encryptionLabel,
   hybridEncrypt,
@@ -205,6 +206,10 @@ export function sealSecret(secret: PlaintextSecret, options: SealOptions): Seale
     if (!Array.isArray(meta.finalizers) || meta.finalizers.some((f) => typeof f !== 'string')) fail('metadata.finalizers', 'must be a list of strings');
     finalizers = meta.finalizers as string[];
   }
+  // The API server's metadata rules (label and annotation keys, label values, finalizers).
+  const carried = Object.fromEntries(CARRIED_METADATA.filter((k) => meta[k] !== undefined && meta[k] !== null).map((k) => [k, meta[k]]));
+  const [finding] = checkMetadata({ metadata: carried }, 'v1', 'Secret', { scope: 'Namespaced', requireName: true });
+  if (finding) fail(finding.field, finding.reason);
   if (input.type !== undefined && input.type !== null && typeof input.type !== 'string') fail('type', 'must be a string (e.g. Opaque)');
   if (input.immutable !== undefined && input.immutable !== null && typeof input.immutable !== 'boolean') fail('immutable', 'must be true or false');
 
