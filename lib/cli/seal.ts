@@ -48,7 +48,7 @@ export function registerSeal(program: Command, ctx: CliContext, stdin: () => Pro
   program
     .command('seal')
     .description('seal plaintext Secrets offline with the sealed-secrets controller certificate (like kubeseal --cert), printing SealedSecret YAML')
-    .argument('[file]', 'YAML/JSON file with the Secret(s) (default: stdin); must be outside the output tree')
+    .argument('[file]', 'YAML/JSON file with the Secret(s) (default, or "-": stdin); must be outside the output tree')
     .option('--in <file>', 'same as [file]')
     .option('--cert <file>', "the controller's certificate (kubeseal --fetch-cert > cert.pem)")
     .option('--scope <scope>', `${SEALING_SCOPES.join(', ')} (default: the input's sealedsecrets.bitnami.com/* annotations, else strict)`)
@@ -110,7 +110,7 @@ export async function runSeal(opts: SealCommandOptions, io: CliIO, stdin: () => 
 
   let text: string;
   let source: string;
-  if (opts.in !== undefined) {
+  if (opts.in !== undefined && opts.in !== '-') {
     source = opts.in;
     const abs = path.resolve(io.cwd, opts.in);
     for (const dir of outputDirs(io.cwd)) {

@@ -59,7 +59,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test('stdin in, SealedSecret YAML out: it decrypts with the controller key and is valid against the pinned CRD schema', () => {
-  const r = seal(['--cert', kp.certFile], dir, SECRET);
+  const r = seal(['--cert', kp.certFile, '-'], dir, SECRET);
   expect(r.stderr).toBe('seal: files/db-admin: password, username sealed (strict scope)\n');
   expect(r.status).toBe(0);
   expect(r.stdout.startsWith('---\napiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n')).toBe(true);
