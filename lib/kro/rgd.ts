@@ -2,8 +2,10 @@ import { ApiObject, App, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ResourceGraphDefinition as RgdL1 } from '../../imports/extras/kro.run';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { referencesOf } from '../core/references';
 import { FLUX_PRUNE_ANNOTATION, isStatefulKind, RemovalPolicy } from '../core/removal-policy';
 import { registerKindSchema, SchemaRegistry } from '../core/validation';
+import { groupOf } from '../core/validation/metadata';
 import { applyBasePolicy, ComposedBase, resolveBase } from '../crossplane/composition';
 import { parseFieldPath, setFieldPath } from '../crossplane/field-path';
 import { analyzeExpression, findExpressions, resolvePath, Selection, typeFits, typeName } from './expressions';
@@ -186,7 +188,8 @@ export class ResourceGraphDefinition<S extends ObjectField<any, any> = ObjectFie
     for (const [k, v] of Object.entries(props.status ?? {})) this.addStatus(k, v);
 
     this.apiObject = new RgdL1(this, 'Resource', {
-      metadata: { name: this.name },
+      // Flux post-build substitution would rewrite kro's ${...} expressions: opt this object out.
+      metadata: { name: this.name, annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' } },
       spec: {
         schema: {
           apiVersion: this.version,
@@ -262,10 +265,11 @@ export class ResourceGraphDefinition<S extends ObjectField<any, any> = ObjectFie
     if (isL2) t.node.scope?.node.tryRemoveChild(t.node.id);
     if (template.metadata?.namespace === TEMPLATE_NAMESPACE) delete template.metadata.namespace;
     const originalName = template.metadata?.name;
-    // Owners between templates: an ASO owner naming another template's object becomes an expression.
+    // Owners between templates: an ASO owner that is another template's object becomes an expression.
     const ownerName = template.spec?.owner?.name;
-    if (typeof ownerName === 'string' && !ownerName.includes('${')) {
-      const owner = this.resources.find((r) => r.originalName === ownerName);
+    if (isL2 && typeof ownerName === 'string' && !ownerName.includes('${')) {
+      const targets = referencesOf(t).map((r) => r.target()).filter((r) => r.name === ownerName);
+      const owner = this.resources.find((r) => r.originalName === ownerName && targets.some((x) => x.kind === r.template.kind && x.apiGroup === groupOf(String(r.template.apiVersion))));
       if (owner) template.spec.owner.name = `\${${owner.props.id}.metadata.name}`;
     }
     if (props.removalPolicy !== undefined || !isL2) {
