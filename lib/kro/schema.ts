@@ -77,15 +77,17 @@ function typeString(s: JsonSchema, at: string): string {
       return 'float';
     case 'array': {
       const items = (s.items ?? {}) as JsonSchema;
+      const inner = typeString(items, `${at}[]`);
       checkNoMarkers(items, `${at}[]`);
-      return `[]${typeString(items, `${at}[]`)}`;
+      return `[]${inner}`;
     }
     case 'object': {
       if (s.properties) throw new Error(`${at}: objects inside arrays or maps need a kro custom type, which this builder does not write; use a map of scalars or flatten the object`);
       const values = s.additionalProperties;
       if (values && typeof values === 'object') {
+        const inner = typeString(values as JsonSchema, `${at}{}`);
         checkNoMarkers(values as JsonSchema, `${at}{}`);
-        return `map[string]${typeString(values as JsonSchema, `${at}{}`)}`;
+        return `map[string]${inner}`;
       }
       return 'object';
     }
@@ -125,7 +127,7 @@ function fieldToSimple(s: JsonSchema, at: string, required: boolean): string {
 
 /** A marker value as kro's marker parser reads it back: quoted (with `\` and `"` escaped) unless plain. */
 function quoteMarker(v: string): string {
-  if (/^[A-Za-z0-9_.:/+-]+$/.test(v)) return v;
+  if (/^[A-Za-z0-9_.,:/+-]+$/.test(v)) return v;
   return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
