@@ -4,6 +4,7 @@ import { managementCluster } from './management-cluster/app';
 import { platformGitops } from './platform-gitops/app';
 import { referenceAppAso } from './reference-app/aso';
 import { referenceAppCrossplane } from './reference-app/crossplane';
+import { referenceAppKro } from './reference-app/kro';
 import { crossplaneAks } from './crossplane-aks/app';
 
 export function buildExamples(outdir?: string): GitOpsApp {
@@ -12,6 +13,7 @@ export function buildExamples(outdir?: string): GitOpsApp {
   platformGitops(app);
   referenceAppAso(app);
   referenceAppCrossplane(app);
+  referenceAppKro(app);
   crossplaneAks(app);
   return app;
 }

@@ -12,3 +12,4 @@ export * as aso from './aso';
 export * as crossplane from './crossplane';
 export * as capi from './capi';
 export * as sealing from './sealing';
+export * as kro from './kro';

@@ -485,7 +485,11 @@ function hasWriteConnectionSecret(base: Record<string, any>, patches: Patch[]): 
   return patches.some((p) => typeof p.json.toFieldPath === 'string' && String(p.json.toFieldPath).startsWith('spec.writeConnectionSecretToRef'));
 }
 
-function resolveBase(scope: Composition, prop: string, base: ComposedBase): Record<string, any> {
+/**
+ * The JSON of a {@link ComposedBase} (factory objects are built in a throwaway app; an ApiObject of
+ * the app is removed from its tree), so it never becomes a file. Also used for kro RGD templates.
+ */
+export function resolveBase(scope: Construct, prop: string, base: ComposedBase): Record<string, any> {
   let json: Record<string, any>;
   if (typeof base === 'function') {
     const chart = new BaseChart(new App({ outdir: '/nonexistent' }), 'Base');
@@ -509,7 +513,8 @@ function resolveBase(scope: Composition, prop: string, base: ComposedBase): Reco
   return json;
 }
 
-function applyBasePolicy(base: Record<string, any>, policy: RemovalPolicy): void {
+/** Applies a removal policy to a composed object's JSON (management policies, ASO reconcile policy; no Flux prune). */
+export function applyBasePolicy(base: Record<string, any>, policy: RemovalPolicy): void {
   const apiVersion = String(base.apiVersion);
   if (isCrossplaneManagedGroup(groupOf(apiVersion))) {
     base.spec = { ...(base.spec ?? {}), managementPolicies: [...CROSSPLANE_MANAGEMENT_POLICIES[policy]] };
