@@ -91,20 +91,10 @@ export interface TenantServiceRequest {
   readonly username: string;
 }
 
-/**
- * Evaluates {@link TENANT_SERVICE_VALIDATION} against one Service with the CEL evaluator of the
- * schema validation, binding the variables a ValidatingAdmissionPolicy sees on the create Flux's
- * server-side apply turns into: `object` (the Service), `oldObject` (null: a create),
- * `request` (operation CREATE, kind, resource, name, namespace, userInfo.username, dryRun false),
- * `namespaceObject` (the tenant Namespace) and `params` (null: the policy has no paramKind).
- * `variables` (none declared) and `authorizer` (needs the cluster) are not bound.
- * Returns undefined when the Service is allowed, else the refusal message.
- */
-export function checkTenantService(req: TenantServiceRequest): string | undefined {
-  // Loaded on first use, like the app's validation: apps without tenants never load CEL.
-  const { evaluateCelExpression } = require('../core/validation/cel') as typeof import('../core/validation/cel');
+/** The CEL variables synth binds for one Service (see {@link checkTenantService}). */
+export function tenantServiceVariables(req: TenantServiceRequest): Record<string, unknown> {
   const meta = req.object.metadata ?? {};
-  const vars = {
+  return {
     object: req.object,
     oldObject: null,
     params: null,
@@ -119,6 +109,21 @@ export function checkTenantService(req: TenantServiceRequest): string | undefine
       dryRun: false,
     },
   };
+}
+
+/**
+ * Evaluates {@link TENANT_SERVICE_VALIDATION} against one Service with the CEL evaluator of the
+ * schema validation, binding the variables a ValidatingAdmissionPolicy sees on the create Flux's
+ * server-side apply turns into: `object` (the Service), `oldObject` (null: a create),
+ * `request` (operation CREATE, kind, resource, name, namespace, userInfo.username, dryRun false),
+ * `namespaceObject` (the tenant Namespace) and `params` (null: the policy has no paramKind).
+ * `variables` (none declared) and `authorizer` (needs the cluster) are not bound.
+ * Returns undefined when the Service is allowed, else the refusal message.
+ */
+export function checkTenantService(req: TenantServiceRequest): string | undefined {
+  // Loaded on first use, like the app's validation: apps without tenants never load CEL.
+  const { evaluateCelExpression } = require('../core/validation/cel') as typeof import('../core/validation/cel');
+  const vars = tenantServiceVariables(req);
   const res = evaluateCelExpression(TENANT_SERVICE_VALIDATION.expression, vars);
   if ('error' in res) return `the policy's expression could not be evaluated: ${res.error}`;
   if (typeof res.value !== 'boolean') return 'the policy\'s expression did not evaluate to a bool';
