@@ -376,15 +376,16 @@ export class Tenant extends Construct {
     if (props.defineClusterRole ?? props.clusterRole === undefined) {
       // Checked here: the name is part of the TenantClusterRole's construct id.
       checkString(this, 'clusterRole', this.clusterRole, DNS_SUBDOMAIN);
+      // Once per folder: reuse one of that name emitted there already (by another Tenant or a SystemsSync).
       const folder = Folder.of(this);
-      const id = `TenantClusterRole-${this.clusterRole}`;
-      if (!folder.node.tryFindChild(id)) new TenantClusterRole(folder, id, { name: this.clusterRole });
+      const exists = folder.node.findAll().some((c) => c instanceof TenantClusterRole && c.name === this.clusterRole);
+      if (!exists) new TenantClusterRole(folder, `TenantClusterRole-${this.clusterRole}`, { name: this.clusterRole });
     }
     if (!BUILT_IN_ROLES.has(this.clusterRole)) addReference(binding, 'clusterRole', roleRef);
     if (this.servicePolicy && (props.defineServicePolicy ?? true)) {
+      // Once per folder: reuse one emitted there already (by another Tenant or a SystemsSync).
       const folder = Folder.of(this);
-      const id = `TenantServicePolicy-${TENANT_SERVICE_POLICY}`;
-      if (!folder.node.tryFindChild(id)) new TenantServicePolicy(folder, id);
+      if (!folder.node.findAll().some((c) => c instanceof TenantServicePolicy)) new TenantServicePolicy(folder, `TenantServicePolicy-${TENANT_SERVICE_POLICY}`);
     }
 
     if ('kind' in props.repository) {

@@ -277,6 +277,9 @@ describe('Tenant Services at synth', () => {
     expect(Object.values(out).filter((o) => o.kind === 'ValidatingAdmissionPolicy').map((o) => o.metadata.name)).toEqual(['cdk8s-platform-tenant-services']);
     expect(Object.values(out).filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding').map((o) => o.metadata.name)).toEqual(['cdk8s-platform-tenant-services']);
     expect(Object.values(out).filter((o) => o.kind === 'ResourceQuota').map((o) => o.metadata.namespace)).toEqual(['team-a', 'team-b', 'team-c']);
+    // A Tenant added to the same folder reuses the SystemsSync's policy and ClusterRole.
+    new Tenant(folder, 'team-d', { name: 'team-d', repository: { url: 'https://github.com/contoso/team-d' } });
+    expect(Object.values(render(app)).filter((o) => ['ValidatingAdmissionPolicy', 'ClusterRole'].includes(o.kind)).map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ValidatingAdmissionPolicy']);
     const none = fixture({});
     new SystemsSync(none.folder, 'systems', { defineServicePolicy: false, teams: [{ name: 'x', repository: { url: 'https://e.com/x' } }] });
     expect(Object.values(render(none.app)).filter((o) => o.kind === 'ValidatingAdmissionPolicy')).toEqual([]);
