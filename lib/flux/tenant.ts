@@ -7,7 +7,7 @@ import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { checkRelativePath, FluxDuration, ISource } from './common';
 import { GitRef, GitRepository } from './git-repository';
-import { Kustomization } from './kustomization';
+import { Decryption, Kustomization } from './kustomization';
 import { Alert, NotificationProvider } from './notification';
 import { addTenantGuardrails, TenantLimitRange, TenantNetworkPolicy, TenantResourceQuota } from './tenant-guardrails';
 import { checkTenantService, TENANT_POLICY_LABEL, TENANT_POLICY_VALUE, TENANT_SERVICE_POLICY, TenantServicePolicy } from './tenant-policy';
@@ -186,6 +186,13 @@ export interface TenantProps {
    * @default - none
    */
   readonly secretNames?: string[];
+  /**
+   * SOPS decryption of the tenant's encrypted Secrets (`spec.decryption` of its Kustomization); the
+   * key Secret sits in the tenant namespace and is read by kustomize-controller itself, so the
+   * tenant's role needs no access to it.
+   * @default - none
+   */
+  readonly decryption?: Decryption;
   /**
    * Label the namespace `platform.cdk8s.io/tenant-policy: restricted`, so the
    * {@link TenantServicePolicy} refuses LoadBalancer and NodePort Services in it (and synth
@@ -410,6 +417,7 @@ export class Tenant extends Construct {
       serviceAccountName: this.name,
       targetNamespace: ns,
       shardKey: props.shardKey,
+      decryption: props.decryption,
     });
     if (props.alert) {
       const provider = new NotificationProvider(this, 'Provider', {

@@ -2,7 +2,7 @@
 // the team's Entra ID group, quota / limit range / default-deny network policy, and Secrets the
 // tenant identity cannot read.
 import { ApiObject } from 'cdk8s';
-import { optOutsOf, Repo } from '../../lib';
+import { addProvided, optOutsOf, Repo } from '../../lib';
 import { evaluateCelExpression } from '../../lib/core/validation/cel';
 import {
   checkTenantService,
@@ -355,6 +355,14 @@ describe('Tenant Secrets', () => {
         { kind: 'ServiceAccount', name: 'team-a', namespace: 'team-a' },
       ],
     });
+  });
+
+  test('SOPS: the decryption key Secret is read by kustomize-controller itself, not declared', () => {
+    const { app, folder } = teamFixture({ secretNames: ['db'], decryption: { provider: 'sops', secretRef: 'sops-age' } });
+    addProvided(folder, { apiGroup: '', kind: 'Secret', name: 'sops-age', namespace: 'team-a' });
+    const out = render(app);
+    expect(out[`${P}kustomization-team-a.yaml`].spec.decryption).toEqual({ provider: 'sops', secretRef: { name: 'sops-age' } });
+    expect(out[`${P}role-team-a-secrets.yaml`].rules[0].resourceNames).toEqual(['db']);
   });
 
   test('a Secret the tenant applies but did not declare fails synth', () => {
