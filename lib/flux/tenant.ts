@@ -34,9 +34,10 @@ const RO = ['get', 'list', 'watch'];
  *   tenant that ships Secrets in its repo (SOPS) names them in `secretNames`: its own Role then
  *   grants get/create/update/patch/delete on exactly those names, all that Flux's server-side
  *   apply needs. Secrets from SealedSecrets are written by the sealed-secrets controller.
- * - No RBAC objects (Roles, RoleBindings: privilege escalation), ResourceQuotas, LimitRanges,
- *   Namespaces or any cluster-scoped kind; no Flux objects (nested Kustomizations would run with
- *   the controller's identity unless kustomize-controller runs with `--default-service-account`).
+ * - No RBAC objects (Roles, RoleBindings: privilege escalation); ResourceQuotas and LimitRanges
+ *   read-only (a team sees why a pod is refused); no Namespaces or any cluster-scoped kind; no Flux
+ *   objects (nested Kustomizations would run with the controller's identity unless
+ *   kustomize-controller runs with `--default-service-account`).
  * - Workloads, config, Services, autoscaling, disruption budgets, network policies (additive: a
  *   team can open its own pods, never another namespace's), Ingresses (through the shared ingress
  *   controller), SealedSecrets, KEDA scalers and Prometheus monitors.
@@ -45,7 +46,7 @@ export function tenantRoleRules(options: { readonly allowServices?: boolean } = 
   const services = options.allowServices ?? true;
   return [
     { apiGroups: [''], resources: ['configmaps', 'persistentvolumeclaims', 'serviceaccounts', ...(services ? ['services'] : [])], verbs: RW },
-    { apiGroups: [''], resources: ['events', 'pods', 'pods/log', ...(services ? [] : ['services'])], verbs: RO },
+    { apiGroups: [''], resources: ['events', 'limitranges', 'pods', 'pods/log', 'resourcequotas', ...(services ? [] : ['services'])], verbs: RO },
     { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: RW },
     { apiGroups: ['apps'], resources: ['replicasets'], verbs: RO },
     { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: RW },

@@ -334,6 +334,25 @@ describe('Tenant Secrets', () => {
     expect(Object.values(out).filter((o) => o.kind === 'RoleBinding').map((o) => o.roleRef.name)).toEqual(['cdk8s-platform-tenant', 'cdk8s-platform-tenant']);
   });
 
+  test('the tenant role reads but cannot write its quota and limit range', () => {
+    const can = (resource: string, verb: string) => tenantRoleRules().some((r) => r.apiGroups.includes('') && r.resources.includes(resource) && r.verbs.includes(verb));
+    for (const resource of ['resourcequotas', 'limitranges']) {
+      expect([can(resource, 'get'), can(resource, 'list'), can(resource, 'update'), can(resource, 'delete')]).toEqual([true, true, false, false]);
+    }
+  });
+
+  test('a tenant source that is a GitRepository of an app Repo: that repo is checked', () => {
+    const { app, folder } = fixture({});
+    const teamRepo = new Repo(app, 'team-a', { url: 'https://github.com/contoso/team-a' });
+    const { GitRepository } = require('../../lib/flux');
+    const source = new GitRepository(folder, 'src', { name: 'team-a', namespace: 'team-a', repo: teamRepo });
+    new Tenant(folder, 'team-a', { name: 'team-a', repository: source, path: './apps' });
+    service(teamRepo.folder('apps', { namespace: 'team-a' }), 'web', 'NodePort');
+    expect(problems(app)).toEqual([
+      'platform/clusters--mgmt/team-a: team-a/apps/web: Service/team-a/web: spec.type: refused by ValidatingAdmissionPolicy "cdk8s-platform-tenant-services": Service type NodePort is not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller',
+    ]);
+  });
+
   test('declared Secrets: a Role limited by resourceNames to what server-side apply needs, bound to the reconciler only', () => {
     const { app, deploy } = teamFixture({ secretNames: ['db', 'api-keys'], entraGroupObjectId: GROUP });
     new ApiObject(deploy, 'db', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, type: 'Opaque' });
