@@ -66,7 +66,7 @@ export function tenantRoleRules(options: { readonly allowServices?: boolean } = 
  * when an apply creates it, so `resourceNames` covers creation), and prunes it (delete). No
  * list/watch: those cannot be limited by name.
  */
-export const TENANT_SECRET_VERBS = ['get', 'create', 'update', 'patch', 'delete'];
+export const TENANT_SECRET_VERBS: readonly string[] = ['get', 'create', 'update', 'patch', 'delete'];
 
 /** Props of a {@link TenantClusterRole}. */
 export interface TenantClusterRoleProps {
@@ -283,9 +283,11 @@ export class Tenant extends Construct {
   public readonly secretNames: readonly string[];
   /** Whether the namespace carries the Service policy label. */
   public readonly servicePolicy: boolean;
-  /** The namespace's ResourceQuota, LimitRange and NetworkPolicy (those not switched off). */
+  /** The namespace's ResourceQuota, unless switched off. */
   public readonly resourceQuota?: ApiObject;
+  /** The namespace's LimitRange, unless switched off. */
   public readonly limitRange?: ApiObject;
+  /** The namespace's default-deny NetworkPolicy, unless switched off. */
   public readonly networkPolicy?: ApiObject;
   private readonly namespaceObject: ApiObject;
   private readonly allowAsoCredential: boolean;
@@ -330,16 +332,15 @@ export class Tenant extends Construct {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'Role',
         metadata: { name: `${this.name}-secrets`, namespace: ns, labels },
-        rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [...this.secretNames].sort(), verbs: TENANT_SECRET_VERBS }],
+        rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [...this.secretNames].sort(), verbs: [...TENANT_SECRET_VERBS] }],
       });
-      const secretsBinding = new ApiObject(this, 'SecretsRoleBinding', {
+      new ApiObject(this, 'SecretsRoleBinding', {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
         metadata: { name: `${this.name}-secrets`, namespace: ns, labels },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
         subjects: reconciler,
       });
-      addReference(secretsBinding, 'secretNames', { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name, namespace: ns });
     }
 
     // The team's people, through their Entra ID group.
