@@ -13,6 +13,7 @@ export * from './postgres-database';
 export * from './postgres-firewall-rule';
 export * from './postgres-flexible-server';
 export * from './resource-group';
+export * from './role-assignment';
 export * from './secret-source';
 export * from './storage-account';
 export * from './subnet';

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Vault } from '../../imports/aso/keyvault.azure.com';
+import { AzureBuiltInRole } from '../core/azure-roles';
 import { recordOptOut } from '../core/baseline';
 import { checkString, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
@@ -7,6 +8,7 @@ import { RemovalPolicy } from '../core/removal-policy';
 import { AsoResource, AsoResourceProps, checkTags } from './aso-resource';
 import { AzureNames, GUID, kubernetesNameFor, RESOURCE_GROUP_ARM_ID } from './naming';
 import { IResourceGroup } from './resource-group';
+import { GrantOptions, grantRole, IPrincipal, RoleAssignment } from './role-assignment';
 
 /** Key Vault SKUs. */
 export enum KeyVaultSku {
@@ -150,5 +152,21 @@ export class KeyVault extends AsoResource {
     });
     this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
     this.exports = { vaultUri: this.exportValue('ConfigMap', 'vaultUri', 'self.status.properties.vaultUri') };
+  }
+
+  /**
+   * Grants `principal` the role `role` ({@link AzureBuiltInRole} or a custom role's GUID) on this
+   * vault: a {@link RoleAssignment} child, see {@link grantRole}.
+   */
+  public grant(principal: IPrincipal, role: string, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, role, options);
+  }
+
+  /**
+   * Lets `principal` read secret contents (`KEY_VAULT_SECRETS_USER`) of this vault: the role a
+   * workload reading its secrets needs (the vault uses Azure RBAC, not access policies).
+   */
+  public grantSecretsUser(principal: IPrincipal, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, AzureBuiltInRole.KEY_VAULT_SECRETS_USER, options);
   }
 }

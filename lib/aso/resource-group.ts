@@ -6,6 +6,7 @@ import { RemovalPolicy } from '../core/removal-policy';
 import { AsoResource, AsoResourceProps, checkTags, IAsoResource } from './aso-resource';
 import { namespaceOf } from './context';
 import { AZURE_LOCATION, AzureNames, kubernetesNameFor } from './naming';
+import { GrantOptions, grantRole, IPrincipal, RoleAssignment } from './role-assignment';
 
 /** A resource group: the owner of most Azure resources. */
 export interface IResourceGroup extends IAsoResource {}
@@ -96,6 +97,14 @@ export class ResourceGroup extends AsoResource implements IResourceGroup {
       },
     });
     this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
+  }
+
+  /**
+   * Grants `principal` the role `role` ({@link AzureBuiltInRole} or a custom role's GUID) on this
+   * resource group: a {@link RoleAssignment} child, see {@link grantRole}.
+   */
+  public grant(principal: IPrincipal, role: string, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, role, options);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { StorageAccount as StorageAccountL1 } from '../../imports/aso/storage.azure.com';
+import { AzureBuiltInRole } from '../core/azure-roles';
 import { recordOptOut } from '../core/baseline';
 import { checkString, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
@@ -9,6 +10,7 @@ import { BlobContainer, BlobContainerOptions } from './blob-container';
 import { BlobService, BlobServiceOptions } from './blob-service';
 import { AzureNames, kubernetesNameFor, RESOURCE_GROUP_ARM_ID } from './naming';
 import { IResourceGroup } from './resource-group';
+import { GrantOptions, grantRole, IPrincipal, RoleAssignment } from './role-assignment';
 
 /** Longest `metadata.name` of an account: its blob service is `<name>-blob` (at most 253 characters). */
 const MAX_KUBERNETES_NAME = 248;
@@ -231,5 +233,27 @@ export class StorageAccount extends AsoResource {
   public container(name: string, options: BlobContainerOptions = {}): BlobContainer {
     const id = this.childId('Container', 'container', name, AzureNames.blobContainer);
     return new BlobContainer(this, id, { ...options, namespace: options.namespace ?? this.namespace, name, blobService: this.blobService });
+  }
+
+  /**
+   * Grants `principal` the role `role` ({@link AzureBuiltInRole} or a custom role's GUID) on this
+   * account: a {@link RoleAssignment} child, see {@link grantRole}.
+   */
+  public grant(principal: IPrincipal, role: string, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, role, options);
+  }
+
+  /**
+   * Lets `principal` read, write and delete the blobs of every container of this account
+   * (`STORAGE_BLOB_DATA_CONTRIBUTOR`), with Entra ID: no account key. Prefer granting on a
+   * container (`container.grantBlobDataContributor`) when the principal needs only one.
+   */
+  public grantBlobDataContributor(principal: IPrincipal, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, AzureBuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR, options);
+  }
+
+  /** Lets `principal` read the blobs of every container of this account (`STORAGE_BLOB_DATA_READER`). */
+  public grantBlobDataReader(principal: IPrincipal, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, AzureBuiltInRole.STORAGE_BLOB_DATA_READER, options);
   }
 }
