@@ -193,6 +193,29 @@ export abstract class AsoResource extends Construct implements IAsoResource {
     return { name: owner.resourceName };
   }
 
+  /**
+   * A reference (not an owner) to another resource, as ASO's `ResourceReference`:
+   * `{ group, kind, name }` of an ASO object in the same namespace (a reference is recorded), or
+   * `{ armId }` of an existing Azure resource matching `armId`.
+   */
+  protected referenceTo(prop: string, target: IAsoResource | string, accepts: string, armId: RegExp): { armId?: string; group?: string; kind?: string; name?: string } {
+    if (typeof target === 'string') {
+      checkString(this, prop, target, { pattern: armId, description: `${accepts} construct or its ARM resource ID` });
+      return { armId: target };
+    }
+    if (target === null || typeof target !== 'object' || typeof target.resourceName !== 'string') throw propError(this, prop, `must be ${accepts} construct or its ARM resource ID`);
+    if (target.namespace !== this.namespace) {
+      throw propError(
+        this,
+        prop,
+        `${target.kind} "${target.resourceName}" (${target.node.path}) is in namespace "${target.namespace}", but ASO resolves references in the resource's ` +
+          `namespace ("${this.namespace}"): create both in one namespace, or pass its ARM resource ID`,
+      );
+    }
+    addReference(this, prop, () => ({ apiGroup: target.apiGroup, kind: target.kind, name: target.resourceName, namespace: target.namespace }));
+    return { group: target.apiGroup, kind: target.kind, name: target.resourceName };
+  }
+
   /** The Azure region: `explicit`, else the owner's. */
   protected locationOf(explicit: string | undefined, owner: IAsoResource | string): string {
     const loc = explicit ?? (typeof owner === 'string' ? undefined : owner.location);

@@ -12,6 +12,8 @@ export * from './postgres-configuration';
 export * from './postgres-database';
 export * from './postgres-firewall-rule';
 export * from './postgres-flexible-server';
+export * from './private-dns-zone';
+export * from './private-endpoint';
 export * from './resource-group';
 export * from './role-assignment';
 export * from './secret-source';
