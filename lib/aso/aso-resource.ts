@@ -279,6 +279,20 @@ export abstract class AsoResource extends Construct implements IAsoResource {
   }
 }
 
+/**
+ * Runs `create` (which makes the child `id` of `parent`); when it throws, removes the half-made
+ * child again, so a helper method (`addPrivateEndpoint()`, `grant()`) called again after a bad
+ * call reports the real problem instead of a duplicate.
+ */
+export function constructOrRemove<T>(parent: IConstruct, id: string, create: () => T): T {
+  try {
+    return create();
+  } catch (e) {
+    parent.node.tryRemoveChild(id);
+    throw e;
+  }
+}
+
 /** The subscription GUID of an ARM resource ID (`/subscriptions/<guid>/...`), lowercased; undefined when it has none. */
 export function subscriptionOfArmId(armId: string): string | undefined {
   return /^\/subscriptions\/([0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})(\/|$)/.exec(armId)?.[1].toLowerCase();

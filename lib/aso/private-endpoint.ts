@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { PrivateEndpoint as PrivateEndpointL1, PrivateEndpointsPrivateDnsZoneGroup } from '../../imports/aso/network.azure.com';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { RemovalPolicy } from '../core/removal-policy';
-import { AsoResource, AsoResourceProps, checkTags, IAsoResource } from './aso-resource';
+import { AsoResource, AsoResourceProps, checkTags, constructOrRemove, IAsoResource } from './aso-resource';
 import { ARM_RESOURCE_ID, AZURE_LOCATION, AzureNames, kubernetesNameFor, NO_ARM_ID, RESOURCE_GROUP_ARM_ID } from './naming';
 import { IPrivateDnsZone, PRIVATE_DNS_ZONE_ARM_ID, privateDnsZoneName } from './private-dns-zone';
 import { IResourceGroup } from './resource-group';
@@ -248,7 +248,7 @@ export function addPrivateEndpointTo(target: AsoResource & PrivateEndpointTarget
   const id = `PrivateEndpoint-${groupId}`;
   if (target.node.tryFindChild(id)) throw propError(target, 'privateEndpoint', `already has a private endpoint for "${groupId}"`);
   const name = options.name ?? `pe-${target.azureName}-${groupId.toLowerCase()}`.slice(0, 64).replace(/[-.]+$/, '');
-  return new PrivateEndpoint(target, id, {
+  return constructOrRemove(target, id, () => new PrivateEndpoint(target, id, {
     namespace: target.namespace,
     credentialFrom: target.credential,
     ...options,
@@ -257,5 +257,5 @@ export function addPrivateEndpointTo(target: AsoResource & PrivateEndpointTarget
     resourceGroup: options.resourceGroup ?? target.resourceGroup,
     target,
     groupId,
-  });
+  }));
 }

@@ -8,7 +8,7 @@ import { builtInRoleName, roleDefinitionArmId } from '../core/azure-roles';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { RemovalPolicy } from '../core/removal-policy';
-import { AsoResource, AsoResourceProps, IAsoResource, subscriptionOfArmId } from './aso-resource';
+import { AsoResource, AsoResourceProps, constructOrRemove, IAsoResource, subscriptionOfArmId } from './aso-resource';
 import { childKubernetesName, GUID } from './naming';
 
 /** The kinds of Entra principals a role can be assigned to. */
@@ -260,5 +260,5 @@ export function grantRole(resource: AsoResource, principal: IPrincipal, role: st
   const id = `RoleAssignment-${label}-${String(role).split('/').pop()!.toLowerCase()}`;
   const existing = resource.node.tryFindChild(id);
   if (existing instanceof RoleAssignment) return existing;
-  return new RoleAssignment(resource, id, { ...options, namespace: resource.namespace, credentialFrom: resource.credential, scope: resource, principal, role });
+  return constructOrRemove(resource, id, () => new RoleAssignment(resource, id, { ...options, namespace: resource.namespace, credentialFrom: resource.credential, scope: resource, principal, role }));
 }

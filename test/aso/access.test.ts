@@ -149,7 +149,7 @@ describe('RoleAssignment', () => {
 
   test('the ASO sample, with the role as an ARM ID (the pinned schema has no wellKnownName)', () => {
     const { app, folder } = setup('default');
-    const sample = exampleDocs('aso/examples/azure-service-operator/v2/samples/authorization/v1api20220401/v1api20220401_roleassignment.yaml')[0];
+    const sample = exampleDocs('aso/examples/azure-service-operator/v2/samples/authorization/v1api20220401/v1api20220401_roleassignment.yaml')[0] as any;
     const rg = new ResourceGroup(folder, 'rg', { name: sample.spec.owner.name, location: 'westcentralus' });
     const principal = Principal.fromExportedValue(
       new UserAssignedIdentity(folder, 'id', { name: 'identity', resourceGroup: rg }).exports.principalId, PrincipalType.SERVICE_PRINCIPAL, 'identity');
