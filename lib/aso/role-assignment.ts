@@ -115,6 +115,11 @@ export interface RoleAssignmentProps extends AsoResourceProps, GrantOptions {
    */
   readonly role: string;
   /**
+   * Removal policy (an assignment holds no data; removing it revokes the access).
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
    * Azure name of the assignment (a GUID), to adopt an existing assignment.
    * @default - derived by ASO (a stable GUID from the owner, namespace and `metadata.name`)
    */
