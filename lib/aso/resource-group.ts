@@ -4,8 +4,8 @@ import { checkString, DNS_SUBDOMAIN } from '../core/errors';
 import { addProvided } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
 import { AsoResource, AsoResourceProps, checkTags, IAsoResource } from './aso-resource';
-import { namespaceOf } from './context';
-import { AZURE_LOCATION, AzureNames, kubernetesNameFor } from './naming';
+import { namespaceOf, scopeDefaults } from './context';
+import { AZURE_LOCATION, AzureNames, GUID, kubernetesNameFor } from './naming';
 import { GrantOptions, grantRole, IPrincipal, RoleAssignment } from './role-assignment';
 
 /** A resource group: the owner of most Azure resources. */
@@ -58,6 +58,11 @@ export interface ResourceGroupAttributes {
    * @default - none: owned resources must set `location`
    */
   readonly location?: string;
+  /**
+   * Its subscription (role assignments on resources of the group need it).
+   * @default - unknown (then the `subscriptionId` of the AsoCredentialScope, if any)
+   */
+  readonly subscriptionId?: string;
 }
 
 /**
@@ -115,6 +120,7 @@ class ImportedResourceGroup extends Construct implements IResourceGroup {
   public readonly namespace: string;
   public readonly azureName: string;
   public readonly location?: string;
+  public readonly subscriptionId?: string;
 
   public constructor(scope: Construct, id: string, attrs: ResourceGroupAttributes) {
     super(scope, id);
@@ -122,6 +128,9 @@ class ImportedResourceGroup extends Construct implements IResourceGroup {
     this.azureName = checkString(this, 'name', attrs.name ?? attrs.kubernetesName, AzureNames.resourceGroup);
     this.namespace = namespaceOf(this, 'namespace', attrs.namespace);
     this.location = attrs.location;
+    this.subscriptionId = attrs.subscriptionId === undefined
+      ? scopeDefaults(this)?.subscriptionId
+      : checkString(this, 'subscriptionId', attrs.subscriptionId, { pattern: GUID, description: 'a subscription ID (GUID)' }).toLowerCase();
     addProvided(this, { apiGroup: this.apiGroup, kind: this.kind, name: this.resourceName, namespace: this.namespace });
   }
 }

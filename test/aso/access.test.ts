@@ -228,3 +228,15 @@ describe('RoleAssignment', () => {
     });
   });
 });
+
+test('an imported resource group gives its subscription to what it owns', () => {
+  const { app, folder } = setup();
+  const rg = ResourceGroup.fromName(folder, 'rg', { kubernetesName: 'rg-shared', location: 'westeurope', subscriptionId: OTHER_SUB });
+  expect(rg.subscriptionId).toBe(OTHER_SUB);
+  const account = new StorageAccount(folder, 'st', { name: 'stshared', resourceGroup: rg });
+  expect(account.grantBlobDataReader(Principal.group(GROUP_ID)).roleDefinitionId).toBe(roleArm(AzureBuiltInRole.STORAGE_BLOB_DATA_READER, OTHER_SUB));
+  render(app);
+  expect(() => ResourceGroup.fromName(folder, 'bad', { kubernetesName: 'rg-bad', subscriptionId: 'prod' })).toThrow(
+    'platform/azure/bad: prop "subscriptionId": "prod" is invalid: must be a subscription ID (GUID)',
+  );
+});
