@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
 import { setScopeDefaults } from './context';
-import { GUID } from './naming';
+import { checkSubscriptionId } from './naming';
 import { ExistingSecret, ISecretSource, SealedSecretSource } from './secret-source';
 
 /** The keys every ASO credential Secret holds. */
@@ -71,11 +71,6 @@ export class AsoCredential extends SealedSecretSource {
     }
     this.subscriptionId = checkSubscriptionId(this, props.subscriptionId);
   }
-}
-
-/** Checks an optional subscription ID prop (a GUID); returns it lowercased. */
-function checkSubscriptionId(scope: Construct, id: string | undefined): string | undefined {
-  return id === undefined ? undefined : checkString(scope, 'subscriptionId', id, { pattern: GUID, description: 'a subscription ID (GUID)' }).toLowerCase();
 }
 
 /** Props of an {@link AsoCredentialScope}. */

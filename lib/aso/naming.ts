@@ -153,6 +153,11 @@ export const ARM_RESOURCE_ID = /^\/subscriptions\/[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}
 /** A GUID (tenant, subscription, client IDs). */
 export const GUID = /^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/;
 
+/** Checks an optional `subscriptionId` prop (a GUID); returns it lowercased. */
+export function checkSubscriptionId(scope: IConstruct, id: string | undefined): string | undefined {
+  return id === undefined ? undefined : checkString(scope, 'subscriptionId', id, { pattern: GUID, description: 'a subscription ID (GUID)' }).toLowerCase();
+}
+
 /** An Azure region name such as `westeurope`. */
 export const AZURE_LOCATION: StringRule = {
   min: 1,

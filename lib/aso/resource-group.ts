@@ -5,7 +5,7 @@ import { addProvided } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
 import { AsoResource, AsoResourceProps, checkTags, IAsoResource } from './aso-resource';
 import { namespaceOf, scopeDefaults } from './context';
-import { AZURE_LOCATION, AzureNames, GUID, kubernetesNameFor } from './naming';
+import { AZURE_LOCATION, AzureNames, checkSubscriptionId, kubernetesNameFor } from './naming';
 import { GrantOptions, grantRole, IPrincipal, RoleAssignment } from './role-assignment';
 
 /** A resource group: the owner of most Azure resources. */
@@ -128,9 +128,7 @@ class ImportedResourceGroup extends Construct implements IResourceGroup {
     this.azureName = checkString(this, 'name', attrs.name ?? attrs.kubernetesName, AzureNames.resourceGroup);
     this.namespace = namespaceOf(this, 'namespace', attrs.namespace);
     this.location = attrs.location;
-    this.subscriptionId = attrs.subscriptionId === undefined
-      ? scopeDefaults(this)?.subscriptionId
-      : checkString(this, 'subscriptionId', attrs.subscriptionId, { pattern: GUID, description: 'a subscription ID (GUID)' }).toLowerCase();
+    this.subscriptionId = checkSubscriptionId(this, attrs.subscriptionId) ?? scopeDefaults(this)?.subscriptionId;
     addProvided(this, { apiGroup: this.apiGroup, kind: this.kind, name: this.resourceName, namespace: this.namespace });
   }
 }

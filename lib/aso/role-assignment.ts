@@ -9,7 +9,7 @@ import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { RemovalPolicy } from '../core/removal-policy';
 import { AsoResource, AsoResourceProps, constructOrRemove, IAsoResource, subscriptionOfArmId } from './aso-resource';
-import { childKubernetesName, GUID } from './naming';
+import { checkSubscriptionId, childKubernetesName, GUID } from './naming';
 
 /** The kinds of Entra principals a role can be assigned to. */
 export enum PrincipalType {
@@ -200,9 +200,7 @@ export class RoleAssignment extends AsoResource {
       throw propError(this, 'role', `"${String(props.role)}" is not a role definition GUID (see AzureBuiltInRole) or a role definition ARM ID (/subscriptions/<id>/providers/Microsoft.Authorization/roleDefinitions/<guid>)`);
     }
     this.roleId = (roleArm ? roleArm[2] : role).toLowerCase();
-    const explicit = props.subscriptionId === undefined
-      ? undefined
-      : checkString(this, 'subscriptionId', props.subscriptionId, { pattern: GUID, description: 'a subscription ID (GUID)' }).toLowerCase();
+    const explicit = checkSubscriptionId(this, props.subscriptionId);
     const known = typeof target === 'string' ? subscriptionOfArmId(target) : target.subscriptionId;
     if (explicit && known && explicit !== known) {
       throw propError(this, 'subscriptionId', `"${explicit}" is not the subscription of the scope (${known})`);
