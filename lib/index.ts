@@ -11,3 +11,4 @@ export * as flux from './flux';
 export * as aso from './aso';
 export * as crossplane from './crossplane';
 export * as capi from './capi';
+export * as argocd from './argocd';
