@@ -5,6 +5,7 @@ import { platformGitops } from './platform-gitops/app';
 import { referenceAppAso } from './reference-app/aso';
 import { referenceAppCrossplane } from './reference-app/crossplane';
 import { crossplaneAks } from './crossplane-aks/app';
+import { argocdPlatform } from './argocd-platform/app';
 
 export function buildExamples(outdir?: string): GitOpsApp {
   const app = new GitOpsApp({ outdir });
@@ -13,6 +14,7 @@ export function buildExamples(outdir?: string): GitOpsApp {
   referenceAppAso(app);
   referenceAppCrossplane(app);
   crossplaneAks(app);
+  argocdPlatform(app);
   return app;
 }
 

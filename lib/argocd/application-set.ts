@@ -231,8 +231,9 @@ export class ApplicationSet extends Construct {
     this.folders = folders;
     const probe = renderSource(this, 'template.repo', folders[0], undefined, name);
     const annotations = subscriptionAnnotations(this, 'subscriptions', props.subscriptions);
-    const deployed = [...new Set(folders.flatMap((f) => deployedFolders(f)))];
-    this.node.addValidation({ validate: () => (deployed.forEach((f) => applySyncWaves(f)), []) });
+    // Worked out late: sub-folders and objects may be added after the ApplicationSet.
+    const deployed = () => [...new Set(folders.flatMap((f) => deployedFolders(f)))];
+    this.node.addValidation({ validate: () => (deployed().forEach((f) => applySyncWaves(f)), []) });
     const automated = t.automated ?? true;
     (t.syncOptions ?? []).forEach((o, i) => {
       if (!/^[A-Za-z]+=[A-Za-z0-9.-]+$/.test(o)) throw propError(this, `template.syncOptions[${i}]`, `"${o}" must be Name=value (e.g. "CreateNamespace=true")`);
@@ -264,7 +265,7 @@ export class ApplicationSet extends Construct {
               ...(automated || t.syncOptions?.length
                 ? {
                   syncPolicy: {
-                    ...(automated ? { automated: { prune: t.prune ?? protectedObjects(deployed).length === 0, selfHeal: t.selfHeal ?? true } } : {}),
+                    ...(automated ? { automated: { prune: t.prune ?? protectedObjects(deployed()).length === 0, selfHeal: t.selfHeal ?? true } } : {}),
                     ...(t.syncOptions?.length ? { syncOptions: [...t.syncOptions] } : {}),
                   },
                 }

@@ -166,11 +166,12 @@ export class Application extends Construct {
       ...subscriptionAnnotations(this, 'subscriptions', props.subscriptions),
       ...(props.syncWave !== undefined ? { [SYNC_WAVE_ANNOTATION]: String(props.syncWave) } : {}),
     };
-    const folders = this.folder ? deployedFolders(this.folder) : [];
+    // Worked out late: folders and objects may be added after the Application.
+    const folders = () => (this.folder ? deployedFolders(this.folder) : []);
     let installs = false;
     if (this.folder && (props.syncWaves ?? true)) {
       // Run when the app is validated (before anything renders), so late objects get their wave.
-      this.node.addValidation({ validate: () => ((installs = folders.map((f) => applySyncWaves(f)).some((x) => x)), []) });
+      this.node.addValidation({ validate: () => ((installs = folders().map((f) => applySyncWaves(f)).some((x) => x)), []) });
     }
     const automated = props.automated ?? true;
 
@@ -186,7 +187,7 @@ export class Application extends Construct {
         produce: (): l1.ApplicationSpec => {
           const options = [...this.options, ...(installs ? ['SkipDryRunOnMissingResource=true'] : [])];
           const syncPolicy: l1.ApplicationSpecSyncPolicy = {
-            ...(automated ? { automated: { prune: props.prune ?? protectedObjects(folders).length === 0, selfHeal: props.selfHeal ?? true } } : {}),
+            ...(automated ? { automated: { prune: props.prune ?? protectedObjects(folders()).length === 0, selfHeal: props.selfHeal ?? true } } : {}),
             ...(options.length ? { syncOptions: [...new Set(options)] } : {}),
             ...(retry ? { retry } : {}),
           };

@@ -73,11 +73,15 @@ export function objectsOf(folder: Folder): ApiObject[] {
   return folder.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Folder.of(c) === folder);
 }
 
-/** Ids (`Kind/namespace/name`) of the protected objects (`protectionReasons`) of the folders. */
+/**
+ * Ids (`Kind/namespace/name`) of the protected objects (`protectionReasons`) of the folders.
+ * Argo CD's own objects are skipped (they are never protected, and an app of apps deploys itself).
+ */
 export function protectedObjects(folders: readonly Folder[]): string[] {
   const out: string[] = [];
   for (const f of folders) {
     for (const o of objectsOf(f)) {
+      if (groupOf(o.apiVersion) === 'argoproj.io') continue;
       if (protectionReasons(o.toJson()).length > 0) out.push(o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.name}` : `${o.kind}/${o.name}`);
     }
   }
