@@ -39,7 +39,7 @@ describe('ResourceGroup', () => {
       metadata: {
         name: 'rg-app',
         namespace: 'apps',
-        annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' },
+        annotations: { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' },
       },
       spec: { location: 'westeurope' },
     });
@@ -88,7 +88,7 @@ describe('PostgresFlexibleServer', () => {
     const { app, rg, pw } = baseline();
     const server = new PostgresFlexibleServer(rg.node.scope!, 'pg', { name: 'app-pg', resourceGroup: rg, administratorLogin: 'appadmin', administratorPassword: { secret: pw, key: 'password' } });
     const obj = find(render(app), 'FlexibleServer', 'app-pg');
-    expect(obj.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' });
+    expect(obj.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' });
     expect(obj.spec).toEqual({
       owner: { name: 'rg-app' },
       location: 'westeurope',
