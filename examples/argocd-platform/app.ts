@@ -111,7 +111,8 @@ export function argocdPlatform(app: GitOpsApp): Repo {
         project: platform,
         repo,
         path: `${stage}/${CLUSTER_NAME}`,
-        destination: { server: '{{.server}}' },
+        // The Argo CD cluster name (the project's destinations name the clusters too).
+        destination: { name: '{{.name}}' },
       },
     });
   }

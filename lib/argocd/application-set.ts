@@ -138,7 +138,11 @@ export interface ApplicationSetTemplate {
    * render it to a folder of the repo.
    */
   readonly path: string;
-  /** Destination cluster: `{ server: '{{.server}}' }` for cluster generators, or `{ name }`. */
+  /**
+   * Destination cluster (Go templates): `{ name: '{{.name}}' }` or `{ server: '{{.server}}' }`
+   * for cluster generators. AppProjects match destinations by name or server as written: name
+   * the clusters the same way in both.
+   */
   readonly destination: { readonly name?: string; readonly server?: string; readonly namespace?: string };
   /** Automated sync. @default true */
   readonly automated?: boolean;
@@ -230,6 +234,7 @@ export class ApplicationSet extends Construct {
     const folders = this.resolveFolders(props.generators, t);
     this.folders = folders;
     const probe = renderSource(this, 'template.repo', folders[0], undefined, name);
+    // Notifications are sent for Applications: subscriptions go on the generated ones.
     const annotations = subscriptionAnnotations(this, 'subscriptions', props.subscriptions);
     // Worked out late: sub-folders and objects may be added after the ApplicationSet.
     const deployed = () => [...new Set(folders.flatMap((f) => deployedFolders(f)))];
@@ -244,7 +249,6 @@ export class ApplicationSet extends Construct {
         name,
         namespace,
         ...(props.labels ? { labels: props.labels } : {}),
-        ...(Object.keys(annotations).length ? { annotations } : {}),
       },
       spec: Lazy.any({
         produce: (): l1.ApplicationSetSpec => ({
@@ -256,6 +260,7 @@ export class ApplicationSet extends Construct {
             metadata: {
               name: t.name,
               ...(t.labels ? { labels: t.labels } : {}),
+              ...(Object.keys(annotations).length ? { annotations } : {}),
               ...((t.cascadeDelete ?? true) ? { finalizers: [ARGOCD_CASCADE_FINALIZER] } : {}),
             },
             spec: {

@@ -102,16 +102,18 @@ export function deletedWithApplication(obj: PlainObject): boolean {
 
 /** The reason a cascading Argo CD Application is protected: the protected objects it would delete (ids, sorted). */
 export function applicationReason(held: readonly string[]): string {
-  const list = [...new Set(held)].sort();
-  const shown = list.slice(0, 5).join(', ') + (list.length > 5 ? `, and ${list.length - 5} more` : '');
-  return `Argo CD Application with ${ARGOCD_CASCADE_FINALIZER}: deleting it deletes the protected objects it deployed (without Delete=false): ${shown}`;
+  return `Argo CD Application with ${ARGOCD_CASCADE_FINALIZER}: deleting it deletes the protected objects it deployed (without Delete=false): ${shownIds(held)}`;
 }
 
 /** The reason a Namespace is protected: the protected objects it holds (ids, sorted). */
 export function namespaceReason(held: readonly string[]): string {
+  return `holds protected objects (deleting a Namespace deletes everything in it): ${shownIds(held)}`;
+}
+
+/** Object ids, deduplicated and sorted, the first five shown and the rest counted. */
+function shownIds(held: readonly string[]): string {
   const list = [...new Set(held)].sort();
-  const shown = list.slice(0, 5).join(', ') + (list.length > 5 ? `, and ${list.length - 5} more` : '');
-  return `holds protected objects (deleting a Namespace deletes everything in it): ${shown}`;
+  return list.slice(0, 5).join(', ') + (list.length > 5 ? `, and ${list.length - 5} more` : '');
 }
 
 /** `KIND/NS/NAME` or `KIND/NAME`, with an optional `.group` after the kind. */
