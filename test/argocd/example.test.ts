@@ -68,7 +68,7 @@ describe('examples/argocd-platform', () => {
       ...of('ApplicationSet').map((s) => ({ project: s.obj.spec.template.spec.project, dest: undefined, repo: s.obj.spec.template.spec.source.repoURL })),
     ];
     for (const r of refs) {
-      const p = projects.get(r.project);
+      const p = projects.get(r.project)!;
       expect([r.project, p !== undefined]).toEqual([r.project, true]);
       expect(p.spec.sourceRepos).toContain(r.repo);
       if (r.dest?.name) expect(p.spec.destinations.some((d: any) => d.name === r.dest.name && (d.namespace === '*' || d.namespace === r.dest.namespace))).toBe(true);
