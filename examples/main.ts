@@ -6,6 +6,7 @@ import { referenceAppAso } from './reference-app/aso';
 import { referenceAppCrossplane } from './reference-app/crossplane';
 import { referenceAppKro } from './reference-app/kro';
 import { crossplaneAks } from './crossplane-aks/app';
+import { argocdPlatform } from './argocd-platform/app';
 
 export function buildExamples(outdir?: string): GitOpsApp {
   const app = new GitOpsApp({ outdir });
@@ -15,6 +16,7 @@ export function buildExamples(outdir?: string): GitOpsApp {
   referenceAppCrossplane(app);
   referenceAppKro(app);
   crossplaneAks(app);
+  argocdPlatform(app);
   return app;
 }
 

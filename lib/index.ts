@@ -13,3 +13,4 @@ export * as crossplane from './crossplane';
 export * as capi from './capi';
 export * as sealing from './sealing';
 export * as kro from './kro';
+export * as argocd from './argocd';

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Composition as CompositionL1, CompositionSpecMode } from '../../imports/crossplane/apiextensions.crossplane.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference, ObjectRef } from '../core/references';
-import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, removalPolicyAnnotations, FLUX_PRUNE_ANNOTATION } from '../core/removal-policy';
+import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, removalPolicyAnnotations, FLUX_PRUNE_ANNOTATION, ARGOCD_SYNC_OPTIONS_ANNOTATION } from '../core/removal-policy';
 import { SchemaRegistry } from '../core/validation';
 import { groupOf } from '../core/validation/metadata';
 import { checkFieldPath } from './field-path';
@@ -521,6 +521,7 @@ export function applyBasePolicy(base: Record<string, any>, policy: RemovalPolicy
   }
   const annotations = removalPolicyAnnotations(policy, apiVersion);
   delete annotations[FLUX_PRUNE_ANNOTATION]; // composed objects are not Flux's
+  delete annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION]; // nor Argo CD's
   if (Object.keys(annotations).length > 0) {
     base.metadata = { ...(base.metadata ?? {}), annotations: { ...(base.metadata?.annotations ?? {}), ...annotations } };
   }

@@ -39,7 +39,7 @@ describe('ResourceGroup', () => {
       metadata: {
         name: 'rg-app',
         namespace: 'apps',
-        annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' },
+        annotations: { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' },
       },
       spec: { location: 'westeurope' },
     });
@@ -91,7 +91,7 @@ describe('PostgresFlexibleServer', () => {
     expect(synthProblems(app)).toEqual([UNREACHABLE_PG('platform/azure/pg')]);
     server.addPrivateEndpoint({ subnet: `${RG_ID}/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/endpoints`, dnsManagedElsewhere: true });
     const obj = find(render(app), 'FlexibleServer', 'app-pg');
-    expect(obj.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' });
+    expect(obj.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' });
     expect(obj.spec).toEqual({
       owner: { name: 'rg-app' },
       location: 'westeurope',
