@@ -134,7 +134,16 @@ export class KustomizePatch {
    */
   public applyTo(obj: KubeObject): KubeObject | undefined {
     if (this.type === 'delete') return undefined;
-    if (this.type === 'json6902') return JsonPatch.apply(JSON.parse(JSON.stringify(obj)), ...this.operations) as KubeObject;
+    if (this.type === 'json6902') {
+      let doc: unknown = JSON.parse(JSON.stringify(obj));
+      this.operations.forEach((o, i) => {
+        const op = o._toJson() as { op: string; path: string; from?: string; value?: unknown };
+        const problem = pointerProblem(doc, op);
+        if (problem) throw new Error(`operation ${i} (${op.op} ${op.path}): ${problem}`);
+        doc = JsonPatch.apply(doc, o);
+      });
+      return doc as KubeObject;
+    }
     const byName = !SchemaRegistry.default().has(obj.apiVersion, obj.kind);
     return mergePatch(obj, this.fields, byName) as KubeObject;
   }
@@ -145,6 +154,40 @@ export class KustomizePatch {
     const obj = this.targetObject;
     return `${what} of ${obj.kind} "${obj.name}" (${obj.node.path})`;
   }
+}
+
+/** Decodes a JSON pointer (RFC 6901) into its tokens. */
+function tokens(pointer: string): string[] {
+  return pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Whether `pointer` names an existing value of `doc`; else what is missing. */
+function missing(doc: unknown, pointer: string, parentOnly: boolean): string | undefined {
+  if (pointer !== '' && !pointer.startsWith('/')) return `"${pointer}" is not a JSON pointer (it must start with "/")`;
+  const parts = tokens(pointer);
+  let cur: unknown = doc;
+  const upto = parentOnly ? parts.length - 1 : parts.length;
+  for (let i = 0; i < upto; i++) {
+    const t = parts[i];
+    const at = `/${parts.slice(0, i).join('/')}`;
+    if (Array.isArray(cur)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(t) || Number(t) >= cur.length) return `the list at "${at}" has no element "${t}" (it has ${cur.length})`;
+      cur = cur[Number(t)];
+    } else if (isMap(cur) && t in cur) {
+      cur = cur[t];
+    } else {
+      return `the object has no field "${t}" at "${at}"`;
+    }
+  }
+  if (parentOnly && parts.length > 0 && !Array.isArray(cur) && !isMap(cur)) return `"/${parts.slice(0, -1).join('/')}" is not an object or a list`;
+  return undefined;
+}
+
+/** Why a JSON 6902 operation cannot apply to `doc`, if it cannot. */
+function pointerProblem(doc: unknown, op: { op: string; path: string; from?: string }): string | undefined {
+  if (op.op === 'add') return missing(doc, op.path, true);
+  if (op.op === 'copy' || op.op === 'move') return missing(doc, op.from ?? '', false) ?? missing(doc, op.path, true);
+  return missing(doc, op.path, false);
 }
 
 /** Name (and namespace, for namespaced kinds) of an ApiObject as written. */

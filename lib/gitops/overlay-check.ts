@@ -103,7 +103,7 @@ export function overlayProblems(input: OverlayCheckInput): string[] {
           patched.set(target, { obj: patch.applyTo(current.obj), by: [...current.by, `${label}${prop}`] });
         } catch (e) {
           const message = (e as Error).message.split('\n')[0];
-          problems.push(`${where}: ${patch.describe()} does not apply: ${message}; fix the operation's path or value (the object as the base builds it is ${target.node.path})`);
+          problems.push(`${where}: ${patch.describe()} does not apply: ${message}; fix the operation`);
         }
       });
       problems.push(...imageProblems(layer, overlay, scope, input.rendered));
