@@ -10,6 +10,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { addReference, Folder, GitOpsApp, KustomizePatch, Repo, SynthError } from '../../lib';
 import { HelmRelease, HelmRepository } from '../../lib/flux';
+import { platformGitops } from '../../examples/platform-gitops/app';
 import { tree } from '../support/tree';
 
 const dirs: string[] = [];
@@ -476,5 +477,40 @@ describe('overlays and the rest of the library', () => {
       'platform/overlays/dev/kustomization.yaml',
       'platform/overlays/prod/kustomization.yaml',
     ]);
+  });
+});
+
+describe('examples/platform-gitops: per-environment platform components', () => {
+  const out = tmp();
+  beforeAll(() => {
+    const app = new GitOpsApp({ outdir: out, printBaselineReport: false });
+    platformGitops(app);
+    app.synth();
+  });
+
+  test('each environment\'s Flux Kustomization applies its overlay after the infrastructure controllers', () => {
+    const files = tree(path.join(out, 'platform-gitops'));
+    for (const env of ['dev', 'test', 'prod']) {
+      const ks = parseAllDocuments(files[`clusters/${env}/kustomization-platform-components.yaml`])[0].toJS();
+      expect([ks.spec.path, ks.spec.dependsOn]).toEqual([`./platform/overlays/${env}`, [{ name: 'infra-controllers' }]]);
+    }
+    expect(files['platform/overlays/dev/kustomization.yaml'].split('\n').slice(0, 8)).toEqual([
+      'apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', '  - ../../base', 'labels:', '  - pairs:', '      platform.contoso.com/environment: dev', 'patches:',
+    ]);
+  });
+
+  (kubectl ? test : test.skip)('kubectl kustomize shows each environment\'s values', () => {
+    const overlay = (env: string) => build(path.join(out, 'platform-gitops', 'platform', 'overlays', env));
+    const dev = overlay('dev');
+    const prod = overlay('prod');
+    const testEnv = overlay('test');
+    expect(dev['HelmRelease/external-dns'].spec.values).toMatchObject({ domainFilters: ['dev.contoso.internal'], txtOwnerId: 'dev', policy: 'upsert-only' });
+    expect(prod['HelmRelease/external-dns'].spec.values).toMatchObject({ domainFilters: ['prod.contoso.internal'], txtOwnerId: 'prod', policy: 'sync' });
+    expect(dev['ClusterIssuer/letsencrypt'].spec.acme.server).toBe('https://acme-staging-v02.api.letsencrypt.org/directory');
+    expect(prod['ClusterIssuer/letsencrypt'].spec.acme.server).toBe('https://acme-v02.api.letsencrypt.org/directory');
+    expect([dev['Deployment/blackbox-exporter'].spec.replicas, testEnv['Deployment/blackbox-exporter'].spec.replicas, prod['Deployment/blackbox-exporter'].spec.replicas]).toEqual([1, 2, 2]);
+    expect([dev['PodDisruptionBudget/blackbox-exporter'], testEnv['PodDisruptionBudget/blackbox-exporter']?.spec.minAvailable]).toEqual([undefined, 1]);
+    expect(prod['Deployment/blackbox-exporter'].spec.template.spec.containers[0].image).toBe('contosoplatform.azurecr.io/prometheus/blackbox-exporter:v0.25.0');
+    expect(testEnv['Deployment/blackbox-exporter'].spec.template.spec.containers[0].image).toBe('quay.io/prometheus/blackbox-exporter:v0.25.0');
   });
 });
