@@ -256,6 +256,27 @@ describe('overlays: rendered kustomization.yaml', () => {
   });
 });
 
+(kubectl ? describe : describe.skip)('overlays: the in-memory patched object (what synth validates) is what kustomize builds', () => {
+  test('strategic merge on a built-in kind merges containers by name; on a custom resource lists are replaced; JSON 6902 and null', () => {
+    const out = tmp();
+    const p = platform(out);
+    const patches = [
+      KustomizePatch.strategicMerge(p.web, { spec: { template: { spec: { containers: [{ name: 'sidecar', image: 'busybox:1.37' }, { name: 'extra', image: 'nginx:1.27.2' }] } } } }),
+      KustomizePatch.strategicMerge(p.ingress, { spec: { values: { controller: { service: null, extraArgs: ['--v=2'] } } } }),
+      KustomizePatch.json6902(p.settings, JsonPatch.add('/data/mode', 'strict'), JsonPatch.remove('/data/level')),
+    ];
+    p.repo.overlay('platform/overlays/x', { base: p.base, patches });
+    p.app.synth();
+    const built = build(path.join(out, 'platform', 'platform', 'overlays', 'x'));
+    const rendered = (o: ApiObject) => parseAllDocuments(fs.readFileSync(path.join(out, 'platform', 'platform', 'base', `${o.kind.toLowerCase()}-${o.name}.yaml`), 'utf8'))[0].toJS();
+    const byName = (containers: Array<{ name: string }>) => [...containers].sort((a, b) => a.name.localeCompare(b.name));
+    const web = patches[0].applyTo(rendered(p.web)) as any;
+    expect(byName(web.spec.template.spec.containers)).toEqual(byName(built['Deployment/web'].spec.template.spec.containers));
+    expect(patches[1].applyTo(rendered(p.ingress))!.spec).toEqual(built['HelmRelease/ingress-nginx'].spec);
+    expect(patches[2].applyTo(rendered(p.settings))).toEqual(built['ConfigMap/settings']);
+  });
+});
+
 describe('overlays: errors', () => {
   test('a patch of an object outside the base is refused when added', () => {
     const p = platform();
