@@ -101,6 +101,7 @@ export function platformComponents(repo: Repo, env: string, entry: Folder, sourc
   const prod = env === 'prod';
   const overlay = repo.overlay(`platform/overlays/${env}`, {
     base,
+    cluster: env,
     labels: { 'platform.contoso.com/environment': env },
     components: env === 'dev' ? [] : [ha],
     patches: [

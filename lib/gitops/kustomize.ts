@@ -77,8 +77,8 @@ export class KustomizePatch {
     return targetApiObject(this.target);
   }
 
-  /** Checks the patch as a prop of `scope` (throws a PropError). */
-  public check(scope: IConstruct, prop: string): void {
+  /** Checks the patch as a prop of `scope` (throws a PropError). @internal */
+  public _check(scope: IConstruct, prop: string): void {
     let obj: ApiObject;
     try {
       obj = this.targetObject;
@@ -322,7 +322,7 @@ abstract class KustomizeLayer extends Folder {
   public addPatch(patch: KustomizePatch): void {
     const prop = `patches[${this.patchList.length}]`;
     if (!(patch instanceof KustomizePatch)) throw propError(this, prop, 'must be a KustomizePatch (KustomizePatch.strategicMerge/json6902/delete)');
-    patch.check(this, prop);
+    patch._check(this, prop);
     this.checkPatchTarget(patch, prop);
     this.patchList.push(patch);
   }
