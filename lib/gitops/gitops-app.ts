@@ -4,7 +4,7 @@ import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Folder } from './folder';
 import { canonicalize, fileNames, KubeObject, kustomizationFileYaml, toYaml } from './layout';
-import { overlayProblems, unlistedFolders } from './overlay-check';
+import { needsOverlayCheck, overlayProblems, unlistedFolders } from './overlay-check';
 import { Repo } from './repo';
 import { conflictMessage, TreeChanges, TreeWriter } from './writer';
 import { YamlFilePool } from './yaml-pool';
@@ -390,7 +390,9 @@ export class GitOpsApp extends App {
           const list = children.get(parent) ?? [];
           list.push(folder.path.slice(parent.path.length + 1));
           children.set(parent, list);
-          childFolders.set(parent, [...(childFolders.get(parent) ?? []), folder]);
+          const sub = childFolders.get(parent);
+          if (sub) sub.push(folder);
+          else childFolders.set(parent, [folder]);
         }
       }
     }
@@ -409,6 +411,8 @@ export class GitOpsApp extends App {
     const present = new Set<string>();
     for (const { repo, folders } of groups.repos) {
       const seen = new Map<string, string>();
+      // Kept only for repos with overlays, components or addResource targets (checked below).
+      const check = needsOverlayCheck(folders);
       const renderedByApi = new Map<ApiObject, KubeObject>();
       const written = new Set<string>();
       for (const folder of folders) {
@@ -418,7 +422,7 @@ export class GitOpsApp extends App {
           const obj = canonicalize(json, isClusterScoped(json.apiVersion, json.kind));
           // Secret hygiene: no plaintext Secret, no credential-looking value, unless allowed.
           problems.push(...secretProblems(obj, apiObject.node.path, plaintextSecretAllowance(apiObject)));
-          renderedByApi.set(apiObject, obj);
+          if (check) renderedByApi.set(apiObject, obj);
           return { obj, constructPath: apiObject.node.path };
         });
         const entries: PlacedObject[] = [];
@@ -434,14 +438,14 @@ export class GitOpsApp extends App {
           seen.set(key, constructPath);
           present.add(key);
           entries.push({ obj, constructPath, repo, folder, file: `${folder.path}/${file}` });
-          written.add(`${folder.path}/${file}`);
+          if (check) written.add(`${folder.path}/${file}`);
         }
         visit(repo, folder, entries);
         if (validate) problems.push(...validate(entries.map((p) => ({ obj: p.obj, path: p.constructPath }))));
       }
       // Overlays, components and addResource targets: checked once the whole repo is rendered.
       const clusterOf = (f: Folder) => groups.clusters.get(f) ?? '';
-      problems.push(...overlayProblems({ repo, folders, byFolder: groups.byFolder, childFolders: groups.childFolders, rendered: renderedByApi, written, clusterOf, present, validate }));
+      if (check) problems.push(...overlayProblems({ repo, folders, byFolder: groups.byFolder, childFolders: groups.childFolders, rendered: renderedByApi, written, clusterOf, present, validate }));
     }
     problems.push(...this.unresolvedReferences(groups, present));
     return problems;

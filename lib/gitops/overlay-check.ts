@@ -29,6 +29,11 @@ export function unlistedFolders(folders: readonly Folder[]): Set<Folder> {
   return out;
 }
 
+/** Whether a repo has anything {@link overlayProblems} checks (overlays, components, addResource). */
+export function needsOverlayCheck(folders: readonly Folder[]): boolean {
+  return folders.some((f) => Overlay.isOverlay(f) || KustomizeComponent.isComponent(f) || f.additionalResourceTargets.length > 0);
+}
+
 /** What {@link overlayProblems} needs from the synth pass of one repo. */
 export interface OverlayCheckInput {
   readonly repo: Repo;
