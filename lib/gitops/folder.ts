@@ -157,7 +157,9 @@ export class Folder extends Chart {
     const where = `${this.node.path}: addResource(${shown})`;
     if (typeof target !== 'string') {
       if (!Folder.isFolder(target)) throw new Error(`${where}: must be a path or a Folder`);
-      if (target.node.scope !== this.node.scope) throw new Error(`${where}: the folder is in another repo; list only folders of this folder's repo`);
+      // Required here: repo.ts imports this module.
+      const { Repo } = require('./repo') as typeof import('./repo');
+      if (Repo.of(target) !== Repo.of(this)) throw new Error(`${where}: the folder is in another repo; list only folders of this folder's repo`);
       if (target === this) throw new Error(`${where}: a folder cannot list itself`);
       if (this.path.startsWith(`${target.path}/`)) {
         throw new Error(`${where}: "${target.path}" contains this folder, so kustomize would build it in a cycle`);

@@ -3,6 +3,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Folder, FolderProps } from './folder';
 import { KubeObject } from './layout';
+import { Repo } from './repo';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
 import { isClusterScoped } from '../core/kinds';
 import { SchemaRegistry } from '../core/validation/registry';
@@ -307,8 +308,11 @@ export interface KustomizeLayerProps extends FolderProps {
   readonly images?: ImageOverride[];
 }
 
-/** Patches and images of an overlay or component, with their rendering. */
-abstract class KustomizeLayer extends Folder {
+/**
+ * A folder whose `kustomization.yaml` changes the objects it builds: the common part of
+ * {@link Overlay} and {@link KustomizeComponent} (patches and image overrides).
+ */
+export abstract class KustomizeLayer extends Folder {
   private readonly patchList: KustomizePatch[] = [];
   private readonly imageList: Array<Record<string, string>> = [];
 
@@ -435,7 +439,7 @@ export class Overlay extends KustomizeLayer {
     Object.defineProperty(this, OVERLAY_SYMBOL, { value: true });
     if (props.kustomization === false) throw propError(this, 'kustomization', 'an overlay is its kustomization.yaml; it cannot be turned off');
     if (!props.base || !Folder.isFolder(props.base)) throw propError(this, 'base', 'must be a Folder of the same repo');
-    if (props.base.node.scope !== this.node.scope) throw propError(this, 'base', `folder "${props.base.path}" is not in the overlay's repo`);
+    if (!sameRepo(props.base, this)) throw propError(this, 'base', `folder "${props.base.path}" is not in the overlay's repo`);
     if (props.base === this) throw propError(this, 'base', 'an overlay cannot be its own base');
     if (Overlay.isOverlay(props.base) || KustomizeComponent.isComponent(props.base)) {
       throw propError(this, 'base', `folder "${props.base.path}" is an overlay or a component; use a plain folder as the base of every overlay`);
@@ -444,6 +448,7 @@ export class Overlay extends KustomizeLayer {
     if (props.namespace !== undefined) checkString(this, 'namespace', props.namespace, DNS_LABEL);
     if (props.namePrefix !== undefined) checkString(this, 'namePrefix', props.namePrefix, AFFIX);
     if (props.nameSuffix !== undefined) checkString(this, 'nameSuffix', props.nameSuffix, AFFIX);
+    if (!props.base.kustomization) throw propError(this, 'base', `folder "${props.base.path}" writes no kustomization.yaml (kustomization: false), so kustomize cannot build it`);
     this.base = props.base;
     this.namePrefix = props.namePrefix || undefined;
     this.nameSuffix = props.nameSuffix || undefined;
@@ -461,7 +466,7 @@ export class Overlay extends KustomizeLayer {
     } catch {
       folder = undefined;
     }
-    const inRepo = folder !== undefined && folder.node.scope === this.node.scope;
+    const inRepo = folder !== undefined && sameRepo(folder, this);
     const ok = inRepo && (isBelow(folder!.path, this.base.path) || folder === this || KustomizeComponent.isComponent(folder));
     if (!ok) {
       throw propError(this, prop, `targets ${obj.kind} "${obj.name}" (${obj.node.path}), which is not an object of base folder "${this.base.path}"; patch an object created in the base`);
@@ -472,7 +477,7 @@ export class Overlay extends KustomizeLayer {
   public addComponent(component: KustomizeComponent): void {
     const prop = `components[${this.componentList.length}]`;
     if (!KustomizeComponent.isComponent(component)) throw propError(this, prop, 'must be a KustomizeComponent (repo.component(...))');
-    if (component.node.scope !== this.node.scope) throw propError(this, prop, `component "${component.path}" is not in the overlay's repo`);
+    if (!sameRepo(component, this)) throw propError(this, prop, `component "${component.path}" is not in the overlay's repo`);
     if (!this.componentList.includes(component)) this.componentList.push(component);
   }
 
@@ -541,6 +546,13 @@ export class KustomizeComponent extends KustomizeLayer {
   public _kustomizationKind(): { apiVersion: string; kind: string } {
     return { apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component' };
   }
+}
+
+/** Whether two constructs are in the same {@link Repo}. */
+function sameRepo(a: IConstruct, b: IConstruct): boolean {
+  const repoOf = (c: IConstruct) => c.node.scopes.slice().reverse().find((s) => Repo.isRepo(s));
+  const ra = repoOf(a);
+  return ra !== undefined && ra === repoOf(b);
 }
 
 /** Whether folder path `p` is `ancestor` or below it. */

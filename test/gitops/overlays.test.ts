@@ -385,6 +385,7 @@ describe('overlays: errors', () => {
       'platform/o8: prop "patches[0].metadata.name": is taken from the target ConfigMap "settings"; rename objects with the overlay\'s namePrefix/nameSuffix/namespace',
     );
     expectError(() => p.repo.overlay('o9', { base: p.base, patches: [KustomizePatch.strategicMerge(p.settings, { kind: 'Secret' })] }), 'platform/o9: prop "patches[0].kind": is taken from the target ConfigMap "settings"; leave it out');
+    expectError(() => p.repo.overlay('o12', { base: p.repo.folder('flat', { kustomization: false }) }), 'platform/o12: prop "base": folder "flat" writes no kustomization.yaml (kustomization: false), so kustomize cannot build it');
     expectError(() => p.repo.overlay('o10', { base: p.base, patches: [KustomizePatch.json6902(p.settings)] }), 'platform/o10: prop "patches[0]": has no JSON 6902 operations');
     expectError(() => p.repo.overlay('o11', { base: p.base, patches: [KustomizePatch.strategicMerge(p.base, { data: {} })] }), 'platform/o11: prop "patches[0]": platform/platform--base: holds 4 Kubernetes objects, so it cannot be a patch target; pass one of its ApiObjects');
   });
