@@ -2,7 +2,7 @@ import * as posix from 'path/posix';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Folder, FolderProps } from './folder';
-import { KubeObject } from './layout';
+import { KubeObject, toYaml } from './layout';
 import { Repo } from './repo';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
 import { isClusterScoped } from '../core/kinds';
@@ -118,7 +118,7 @@ export class KustomizePatch {
     const group = groupOf(obj.apiVersion);
     const version = obj.apiVersion.slice(obj.apiVersion.lastIndexOf('/') + 1);
     return {
-      patch: toPatchYaml(patch),
+      patch: toYaml(patch),
       target: {
         ...(group ? { group } : {}),
         version,
@@ -199,12 +199,6 @@ export function identityOf(obj: ApiObject): { name: string; namespace?: string }
 
 function escapeRegex(name: string): string {
   return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function toPatchYaml(patch: unknown): string {
-  // Required lazily: layout.ts pulls in the YAML options every file of the tree is written with.
-  const { toYaml } = require('./layout') as typeof import('./layout');
-  return toYaml(patch);
 }
 
 function isMap(x: unknown): x is Record<string, unknown> {
