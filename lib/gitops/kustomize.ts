@@ -305,6 +305,11 @@ export interface KustomizeLayerProps extends FolderProps {
 /**
  * A folder whose `kustomization.yaml` changes the objects it builds: the common part of
  * {@link Overlay} and {@link KustomizeComponent} (patches and image overrides).
+ *
+ * @example
+ * const prod = repo.overlay('platform/overlays/prod', { base });
+ * prod.addPatch(KustomizePatch.json6902(web, JsonPatch.replace('/spec/replicas', 3)));
+ * prod.addImage({ name: 'nginx', newTag: '1.27.2' });
  */
 export abstract class KustomizeLayer extends Folder {
   private readonly patchList: KustomizePatch[] = [];
