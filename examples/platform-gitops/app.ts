@@ -28,6 +28,7 @@ import {
   Patches,
   SystemsSync,
 } from '../../lib/flux';
+import { platformComponents } from './components';
 
 export const PLATFORM_GITOPS_URL = 'https://github.com/contoso/platform-gitops';
 export const TEAMS = ['alpha', 'beta', 'gamma'] as const;
@@ -181,6 +182,7 @@ export function platformGitops(app: GitOpsApp): void {
       dependsOn: [infraControllers],
       substitute: { environment: env.name },
     });
+    platformComponents(repo, env.name, entry, source, [infraControllers]);
     Kustomization.forFolder(entry, 'tenants', tenants, {
       name: 'tenants', source, prune: true, interval: '1h', timeout: '5m',
       dependsOn: [infraConfigs],

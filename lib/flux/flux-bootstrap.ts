@@ -44,7 +44,7 @@ export interface FluxBootstrapProps {
  * folder with prune. Create it in the cluster's `flux-system` folder (a sub-folder of the entry
  * folder, so the sync manages itself). The bootstrap Secret is created by `flux bootstrap` and is
  * declared as provided. `gotk-components.yaml` (the controllers) is not written: add it with
- * `folder.addResource('gotk-components.yaml')` when you commit it yourself.
+ * `folder.addResource('gotk-components.yaml', { userOwned: true })` when you commit it yourself.
  *
  * @example
  * const entry = repo.folder('clusters/mgmt');

@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import * as posix from 'path/posix';
 import { Construct, IConstruct } from 'constructs';
 
 /** Props of a {@link Folder}. */
@@ -58,6 +59,28 @@ export const FOLDER_PATH = {
   pattern: /^[a-z0-9][a-z0-9._-]{0,62}(\/[a-z0-9][a-z0-9._-]{0,62})*$/,
   description: 'a relative folder path: "/"-separated segments of lowercase letters, digits, ".", "_" and "-" (e.g. "clusters/mgmt")',
 } as const;
+/** Options of {@link Folder.addResource}. */
+export interface AddResourceOptions {
+  /**
+   * The path is a file (or folder) you keep in the repo yourself: synth does not require the app
+   * to write it, and never writes nor deletes it.
+   * @default false - the app must write the file or folder
+   */
+  readonly userOwned?: boolean;
+}
+
+/** A resource listed with {@link Folder.addResource}. */
+export interface AdditionalResource {
+  /** The entry of `resources:` (relative to the folder). */
+  readonly entry: string;
+  /** The path relative to the repo root. */
+  readonly resolved: string;
+  /** Declared user-owned. */
+  readonly userOwned: boolean;
+  /** The folder, when given as one. */
+  readonly folder?: Folder;
+}
+
 const FOLDER_SYMBOL = Symbol.for('cdk8s-platform.Folder');
 
 /**
@@ -99,7 +122,7 @@ export class Folder extends Chart {
   public readonly kustomization: boolean;
   /** Whether direct sub-folders are listed in the `kustomization.yaml`. */
   public readonly includeSubfolders: boolean;
-  private readonly extraResources: string[] = [];
+  private readonly extraResources: AdditionalResource[] = [];
 
   public constructor(scope: Construct, id: string, props: FolderProps = {}) {
     super(scope, id, { namespace: props.namespace, labels: props.labels, disableResourceNameHashes: true });
@@ -118,19 +141,70 @@ export class Folder extends Chart {
   }
 
   /**
-   * Lists a file that is not produced by this library (for example a hand-written file kept in
-   * the folder) in the folder's `kustomization.yaml`. The path is relative to the folder.
+   * Lists another resource in the folder's `kustomization.yaml`: a file or folder of the same
+   * repo, given as a {@link Folder} or as a path relative to this folder (`hand-written.yaml`,
+   * `../shared/monitoring`). Paths leaving the repo (or absolute paths, URLs) are refused. At
+   * synth the target must be a file or folder the app writes in this repo, unless it is declared
+   * user-owned (`{ userOwned: true }`: a file you keep in the repo yourself, which this library
+   * never writes nor deletes).
+   *
+   * @example
+   * folder.addResource('gotk-components.yaml', { userOwned: true });
+   * cluster.addResource(repo.folder('platform/overlays/prod'));
    */
-  public addResource(relativePath: string): void {
-    if (relativePath.startsWith('/') || relativePath.split('/').includes('..')) {
-      throw new Error(`${this.node.path}: addResource("${relativePath}"): must be a path inside the folder`);
+  public addResource(target: Folder | string, options: AddResourceOptions = {}): void {
+    const shown = typeof target === 'string' ? `"${target}"` : `folder "${target.path}"`;
+    const where = `${this.node.path}: addResource(${shown})`;
+    if (typeof target !== 'string') {
+      if (!Folder.isFolder(target)) throw new Error(`${where}: must be a path or a Folder`);
+      // Required here: repo.ts imports this module.
+      const { Repo } = require('./repo') as typeof import('./repo');
+      if (Repo.of(target) !== Repo.of(this)) throw new Error(`${where}: the folder is in another repo; list only folders of this folder's repo`);
+      if (target === this) throw new Error(`${where}: a folder cannot list itself`);
+      if (this.path.startsWith(`${target.path}/`)) {
+        throw new Error(`${where}: "${target.path}" contains this folder, so kustomize would build it in a cycle`);
+      }
+      this.extraResources.push({ entry: posix.relative(this.path, target.path), resolved: target.path, userOwned: false, folder: target });
+      return;
     }
-    this.extraResources.push(relativePath);
+    if (!target || target.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(target) || target.includes('\\')) {
+      throw new Error(`${where}: must be a "/"-separated path relative to the folder (no absolute paths or URLs)`);
+    }
+    const resolved = posix.normalize(posix.join(this.path, target));
+    if (resolved === '..' || resolved.startsWith('../') || resolved === '.') {
+      throw new Error(`${where}: resolves to "${resolved}", outside the repo; list only files and folders inside the repo`);
+    }
+    if (resolved === this.path) throw new Error(`${where}: a folder cannot list itself`);
+    const entry = posix.relative(this.path, resolved);
+    this.extraResources.push({ entry, resolved, userOwned: options.userOwned ?? false });
   }
 
-  /** Files added with {@link addResource}, sorted. */
+  /** Resources added with {@link addResource}: paths relative to the folder, sorted. */
   public get additionalResources(): readonly string[] {
-    return [...new Set(this.extraResources)].sort();
+    return [...new Set(this.extraResources.map((r) => r.entry))].sort();
+  }
+
+  /** Resources added with {@link addResource}, with their repo-relative paths (for synth checks). */
+  public get additionalResourceTargets(): readonly AdditionalResource[] {
+    return [...this.extraResources];
+  }
+
+  /**
+   * Entries of the `kustomization.yaml` listed before the folder's own files (an overlay's base).
+   * @internal
+   */
+  public _resourcesBefore(): string[] {
+    return [];
+  }
+
+  /** Fields of the `kustomization.yaml` after `resources` (an overlay's patches, ...). @internal */
+  public _kustomizationFields(): Record<string, unknown> {
+    return {};
+  }
+
+  /** apiVersion and kind of the folder's `kustomization.yaml`. @internal */
+  public _kustomizationKind(): { apiVersion: string; kind: string } {
+    return { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
   }
 
   /**

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Folder } from './folder';
-import { canonicalize, fileNames, KubeObject, kustomizationYaml, toYaml } from './layout';
+import { canonicalize, fileNames, KubeObject, kustomizationFileYaml, toYaml } from './layout';
+import { needsOverlayCheck, overlayProblems, unlistedFolders } from './overlay-check';
 import { Repo } from './repo';
 import { conflictMessage, TreeChanges, TreeWriter } from './writer';
 import { YamlFilePool } from './yaml-pool';
@@ -378,19 +379,24 @@ export class GitOpsApp extends App {
     let objectCount = 0;
     for (const list of byFolder.values()) objectCount += list.length;
     const children = new Map<Folder, string[]>();
+    const childFolders = new Map<Folder, Folder[]>();
     const clusters = new Map<Folder, string>();
     for (const { folders } of repos) {
       // Folders are sorted by path, so a parent's cluster is known before its children's.
+      const unlisted = unlistedFolders(folders);
       for (const [folder, parent] of parentFolders(folders)) {
         clusters.set(folder, folder.cluster ?? (parent ? clusters.get(parent)! : ''));
-        if (parent && folder.kustomization) {
+        if (parent && folder.kustomization && !unlisted.has(folder)) {
           const list = children.get(parent) ?? [];
           list.push(folder.path.slice(parent.path.length + 1));
           children.set(parent, list);
+          const sub = childFolders.get(parent);
+          if (sub) sub.push(folder);
+          else childFolders.set(parent, [folder]);
         }
       }
     }
-    return { repos, byFolder, objectCount, children, clusters, references, provided, optOuts: baselineEntries(constructs) };
+    return { repos, byFolder, objectCount, children, childFolders, clusters, references, provided, optOuts: baselineEntries(constructs) };
   }
 
   /**
@@ -405,6 +411,10 @@ export class GitOpsApp extends App {
     const present = new Set<string>();
     for (const { repo, folders } of groups.repos) {
       const seen = new Map<string, string>();
+      // Kept only for repos with overlays, components or addResource targets (checked below).
+      const check = needsOverlayCheck(folders);
+      const renderedByApi = new Map<ApiObject, KubeObject>();
+      const written = new Set<string>();
       for (const folder of folders) {
         const cluster = groups.clusters.get(folder)!;
         const rendered = (groups.byFolder.get(folder) ?? []).map((apiObject) => {
@@ -412,6 +422,7 @@ export class GitOpsApp extends App {
           const obj = canonicalize(json, isClusterScoped(json.apiVersion, json.kind));
           // Secret hygiene: no plaintext Secret, no credential-looking value, unless allowed.
           problems.push(...secretProblems(obj, apiObject.node.path, plaintextSecretAllowance(apiObject)));
+          if (check) renderedByApi.set(apiObject, obj);
           return { obj, constructPath: apiObject.node.path };
         });
         const entries: PlacedObject[] = [];
@@ -427,10 +438,14 @@ export class GitOpsApp extends App {
           seen.set(key, constructPath);
           present.add(key);
           entries.push({ obj, constructPath, repo, folder, file: `${folder.path}/${file}` });
+          if (check) written.add(`${folder.path}/${file}`);
         }
         visit(repo, folder, entries);
         if (validate) problems.push(...validate(entries.map((p) => ({ obj: p.obj, path: p.constructPath }))));
       }
+      // Overlays, components and addResource targets: checked once the whole repo is rendered.
+      const clusterOf = (f: Folder) => groups.clusters.get(f) ?? '';
+      if (check) problems.push(...overlayProblems({ repo, folders, byFolder: groups.byFolder, childFolders: groups.childFolders, rendered: renderedByApi, written, clusterOf, present, validate }));
     }
     problems.push(...this.unresolvedReferences(groups, present));
     return problems;
@@ -479,6 +494,8 @@ interface FolderGroups {
   readonly objectCount: number;
   /** Each folder's direct sub-folders (that write a kustomization.yaml), relative paths. */
   readonly children: Map<Folder, string[]>;
+  /** The same sub-folders, as folders. */
+  readonly childFolders: Map<Folder, Folder[]>;
   /** The cluster each folder's objects are applied to ('' = the repo's own). */
   readonly clusters: Map<Folder, string>;
   /** References recorded by constructs, with the folder they sit in. */
@@ -491,7 +508,7 @@ interface FolderGroups {
 
 /** Sends a folder's objects and its kustomization.yaml to a sink. */
 function emitFolder(sink: RepoSink, folder: Folder, entries: readonly PlacedObject[], children: Map<Folder, string[]>): void {
-  const resources: string[] = [];
+  const resources: string[] = [...folder._resourcesBefore()];
   for (const p of entries) {
     sink.addObject(p.file, p.obj, p.constructPath);
     resources.push(p.file.slice(folder.path.length + 1));
@@ -499,7 +516,7 @@ function emitFolder(sink: RepoSink, folder: Folder, entries: readonly PlacedObje
   if (folder.kustomization) {
     if (folder.includeSubfolders) resources.push(...(children.get(folder) ?? []));
     resources.push(...folder.additionalResources);
-    sink.add(`${folder.path}/kustomization.yaml`, kustomizationYaml(resources));
+    sink.add(`${folder.path}/kustomization.yaml`, kustomizationFileYaml(folder._kustomizationKind(), resources, folder._kustomizationFields()));
   }
 }
 

@@ -77,9 +77,13 @@ export function fileNames<T extends { readonly obj: KubeObject }>(items: readonl
 
 /** The `kustomization.yaml` of a folder listing `resources` in the given order. */
 export function kustomizationYaml(resources: readonly string[]): string {
-  return toYaml({
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    resources: [...resources],
-  });
+  return kustomizationFileYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' }, resources, {});
+}
+
+/**
+ * A `kustomization.yaml` (a Kustomization, or a kustomize Component) with `resources` in the
+ * given order, then `fields` (components, namespace, patches, images, ...) in their order.
+ */
+export function kustomizationFileYaml(head: { apiVersion: string; kind: string }, resources: readonly string[], fields: Record<string, unknown>): string {
+  return toYaml({ apiVersion: head.apiVersion, kind: head.kind, resources: [...resources], ...fields });
 }

@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { Folder, FolderProps } from './folder';
+import { KustomizeComponent, KustomizeComponentProps, Overlay, OverlayProps } from './kustomize';
 
 /** Props of a {@link Repo}. */
 export interface RepoProps {
@@ -83,6 +84,22 @@ export class Repo extends Construct {
       return existing;
     }
     return new Folder(this, id.replace(/\//g, '--'), { ...props, path });
+  }
+
+  /**
+   * A kustomize overlay at `path` building `props.base` with per-environment patches, images,
+   * components, namespace, labels and name prefix/suffix (see {@link Overlay}).
+   *
+   * @example
+   * const prod = repo.overlay('platform/overlays/prod', { base, patches: [KustomizePatch.strategicMerge(ingress, { spec: { suspend: false } })] });
+   */
+  public overlay(path: string, props: Omit<OverlayProps, 'path'>): Overlay {
+    return new Overlay(this, path.replace(/\//g, '--'), { ...props, path });
+  }
+
+  /** A kustomize component at `path` (see {@link KustomizeComponent}). */
+  public component(path: string, props: Omit<KustomizeComponentProps, 'path'> = {}): KustomizeComponent {
+    return new KustomizeComponent(this, path.replace(/\//g, '--'), { ...props, path });
   }
 
   /** All folders of this repo, sorted by path. */

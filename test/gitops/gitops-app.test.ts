@@ -161,7 +161,7 @@ describe('GitOpsApp writing into an existing tree', () => {
     const mgmt = platform.folder('clusters/mgmt', { namespace: 'flux-system' });
     new ApiObject(mgmt, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
     const infra = platform.folder('infrastructure');
-    infra.addResource('hand-written.yaml');
+    infra.addResource('hand-written.yaml', { userOwned: true });
     configMap(infra, 'Defaults');
     new Repo(app, 'team-a').folder('apps');
     const result = app.synthesize();

@@ -1,0 +1,121 @@
+// Per-environment platform components as kustomize bases and overlays:
+// - `platform/base`: the shared definition (external-dns for the clusters' private DNS zone, the
+//   cert-manager ClusterIssuer, a blackbox exporter probing the platform's endpoints);
+// - `platform/components/ha`: a kustomize Component (PodDisruptionBudget + 2 replicas) that the
+//   test and prod overlays opt into;
+// - `platform/overlays/<env>`: one overlay per environment (DNS domain, ACME server, registry mirror),
+//   applied by the environment's own Flux Kustomization after the infrastructure controllers.
+// Hooked into app.ts with one line in its per-environment loop.
+// Every patch names its target by construct, so kinds and names are never typed by hand.
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Folder, KustomizeComponent, KustomizePatch, Overlay, Repo } from '../../lib';
+import { HelmRelease, HelmRepository, IKustomization, ISource, Kustomization } from '../../lib/flux';
+
+interface PlatformBase {
+  readonly base: Folder;
+  readonly ha: KustomizeComponent;
+  readonly externalDns: HelmRelease;
+  readonly issuer: ApiObject;
+}
+
+const bases = new WeakMap<Repo, PlatformBase>();
+
+const EXPORTER_LABELS = { 'app.kubernetes.io/name': 'blackbox-exporter', 'app.kubernetes.io/part-of': 'platform' };
+
+/** The base and the HA component, created once per repo. */
+function platformBase(repo: Repo): PlatformBase {
+  const existing = bases.get(repo);
+  if (existing) return existing;
+  const base = repo.folder('platform/base');
+  const dnsRepo = new HelmRepository(base, 'external-dns-repo', { name: 'external-dns', namespace: 'flux-system', url: 'https://kubernetes-sigs.github.io/external-dns' });
+  const externalDns = new HelmRelease(base, 'external-dns', {
+    name: 'external-dns',
+    namespace: 'flux-system',
+    chart: { repository: dnsRepo, chart: 'external-dns', version: '1.x' },
+    targetNamespace: 'external-dns',
+    createNamespace: true,
+    values: {
+      provider: { name: 'azure-private-dns' },
+      policy: 'upsert-only',
+      domainFilters: ['dev.contoso.internal'],
+      txtOwnerId: 'dev',
+    },
+  });
+  const issuer = new ApiObject(base, 'letsencrypt', {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'ClusterIssuer',
+    metadata: { name: 'letsencrypt' },
+    spec: {
+      acme: {
+        email: 'platform@contoso.com',
+        server: 'https://acme-staging-v02.api.letsencrypt.org/directory',
+        privateKeySecretRef: { name: 'letsencrypt-account-key' },
+        solvers: [{ http01: { ingress: { ingressClassName: 'nginx' } } }],
+      },
+    },
+  });
+  const blackbox = new ApiObject(base, 'blackbox-exporter', {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'blackbox-exporter', namespace: 'monitoring', labels: EXPORTER_LABELS },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: EXPORTER_LABELS },
+      template: {
+        metadata: { labels: EXPORTER_LABELS },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{
+            name: 'blackbox-exporter',
+            image: 'quay.io/prometheus/blackbox-exporter:v0.25.0',
+            ports: [{ name: 'http', containerPort: 9115 }],
+            resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+          }],
+        },
+      },
+    },
+  });
+  // High availability, opted into per environment.
+  const ha = repo.component('platform/components/ha', {
+    patches: [KustomizePatch.json6902(blackbox, JsonPatch.replace('/spec/replicas', 2))],
+  });
+  new ApiObject(ha, 'blackbox-exporter-pdb', {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: 'blackbox-exporter', namespace: 'monitoring' },
+    spec: { minAvailable: 1, selector: { matchLabels: EXPORTER_LABELS } },
+  });
+  const made = { base, ha, externalDns, issuer };
+  bases.set(repo, made);
+  return made;
+}
+
+/**
+ * The platform components overlay of one environment, and the Flux Kustomization in the
+ * environment's cluster folder (`entry`) that applies it after `dependsOn`.
+ */
+export function platformComponents(repo: Repo, env: string, entry: Folder, source: ISource, dependsOn: IKustomization[]): Overlay {
+  const { base, ha, externalDns, issuer } = platformBase(repo);
+  const prod = env === 'prod';
+  const overlay = repo.overlay(`platform/overlays/${env}`, {
+    base,
+    cluster: env,
+    labels: { 'platform.contoso.com/environment': env },
+    components: env === 'dev' ? [] : [ha],
+    patches: [
+      KustomizePatch.strategicMerge(externalDns, {
+        spec: { values: { domainFilters: [`${env}.contoso.internal`], txtOwnerId: env, ...(prod ? { policy: 'sync' } : {}) } },
+      }),
+      ...(prod ? [KustomizePatch.json6902(issuer, JsonPatch.replace('/spec/acme/server', 'https://acme-v02.api.letsencrypt.org/directory'))] : []),
+    ],
+    // Prod pulls the exporter from the platform's registry mirror (same tag).
+    images: prod ? [{ name: 'quay.io/prometheus/blackbox-exporter', newName: 'contosoplatform.azurecr.io/prometheus/blackbox-exporter' }] : [],
+  });
+  Kustomization.forFolder(entry, 'platform-components', overlay, {
+    name: 'platform-components', source, prune: true, wait: true, interval: '1h', retryInterval: '2m', timeout: '5m',
+    dependsOn,
+  });
+  return overlay;
+}
