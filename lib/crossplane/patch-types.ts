@@ -129,10 +129,15 @@ export function typeAfterTransforms(input: JsonTypes, transforms: readonly Obj[]
   return { types };
 }
 
-/** Whether a value of one of `from` always fits a field of `to` (undefined: any). */
+/**
+ * Whether a value of one of `from` fits a field of `to` (undefined: any). Integers fit numbers;
+ * numbers are accepted into integers too: upjet declares every Terraform number `number`, also
+ * counts and sizes, whose values are integral.
+ */
 export function fits(from: JsonTypes, to: JsonTypes): boolean {
   if (from === undefined || to === undefined) return true;
-  return from.every((f) => to.includes(f) || (f === 'integer' && to.includes('number')));
+  const numeric = (t: JsonType) => t === 'integer' || t === 'number';
+  return from.every((f) => to.includes(f) || (numeric(f) && to.some(numeric)));
 }
 
 /** The fix for a value of `from` patched into a field of `to`, in words (with the transform to add). */
@@ -140,6 +145,6 @@ export function typeFix(from: readonly JsonType[], to: readonly JsonType[]): str
   const scalar = (ts: readonly JsonType[]) => ts.every((x) => x !== 'object' && x !== 'array');
   if (!scalar(from) && scalar(to)) return 'patch one of its fields instead';
   if (scalar(from) && !scalar(to)) return `patch into a field of it instead${from.includes('string') ? " (or parse JSON with Transforms.convert('" + to[0] + "', 'json'))" : ''}`;
-  const target = to.includes('string') ? 'string' : to.includes('integer') ? 'int64' : to.includes('number') ? 'float64' : to.includes('boolean') ? 'bool' : to[0];
+  const target = to.includes('string') ? 'string' : to.includes('integer') || to.includes('number') ? 'int64' : to.includes('boolean') ? 'bool' : to[0];
   return `add Transforms.convert('${target}')`;
 }
