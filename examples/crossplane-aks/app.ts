@@ -1,6 +1,7 @@
 // Example: a platform API for AKS clusters built with Crossplane v2. The platform team publishes
 // `XAksCluster` (namespaced, apiextensions.crossplane.io/v2) composed of an Azure resource group
-// and an AKS cluster with the Azure Policy add-on; app teams get one instance per environment
+// (with the built-in "Allowed locations" policy assigned to it, so nothing in it leaves the
+// platform's regions) and an AKS cluster with the Azure Policy add-on; app teams get one instance per environment
 // through per-env folders. The management cluster's Crossplane runtime is in the same repo:
 // upjet-azure providers and functions, workload identity for the providers, the ProviderConfig and
 // the activation policy Crossplane v2 providers need.
@@ -13,7 +14,10 @@ import {
   CrossplaneAzureRuntime,
   CompositeResourceDefinition,
   Composition,
+  AzureResourceGroupRef,
+  BuiltInPolicy,
   Patches,
+  ResourceGroupPolicyAssignment,
   Schema,
   Transforms,
 } from '../../lib/crossplane';
@@ -24,10 +28,13 @@ export const AZURE_SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000001';
 export const AZURE_TENANT_ID = '00000000-0000-0000-0000-000000000002';
 export const PROVIDER_IDENTITY_CLIENT_ID = '00000000-0000-0000-0000-000000000003';
 
+/** The Azure regions the platform offers (the XRD's enum and the policy's allowed locations). */
+export const PLATFORM_LOCATIONS = ['westeurope', 'northeurope', 'swedencentral'] as const;
+
 /** The spec of the XAksCluster API. */
 export const aksClusterSpec = Schema.object({
   environment: Schema.string({ required: true, enum: ['dev', 'stage', 'prod'], description: 'Environment, tagged on every Azure resource.' }),
-  location: Schema.string({ required: true, enum: ['westeurope', 'northeurope', 'swedencentral'], description: 'Azure region.' }),
+  location: Schema.string({ required: true, enum: PLATFORM_LOCATIONS, description: 'Azure region.' }),
   kubernetesVersion: Schema.string({ pattern: '^1\\.[0-9]+(\\.[0-9]+)?$', default: '1.33', description: 'Kubernetes version (minor or patch).' }),
   nodeCount: Schema.integer({ minimum: 1, maximum: 20, default: 3, description: 'Nodes of the system pool.' }),
   vmSize: Schema.string({ default: 'Standard_D4s_v5', description: 'VM size of the system pool.' }),
@@ -51,7 +58,7 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
   // --- Crossplane runtime on the management cluster -------------------------------------------
   const system = repo.folder('crossplane/system');
   const { activation } = new CrossplaneAzureRuntime(system, 'runtime', {
-    services: ['containerservice'],
+    services: ['containerservice', 'authorization'],
     clientId: PROVIDER_IDENTITY_CLIENT_ID,
     tenantId: AZURE_TENANT_ID,
     subscriptionId: AZURE_SUBSCRIPTION_ID,
@@ -90,6 +97,18 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
           Patches.patchSet('common'),
           Patches.fromComposite('metadata.name', 'metadata.annotations[crossplane.io/external-name]', { transforms: [Transforms.format('rg-%s')] }),
         ],
+      },
+      {
+        // Nothing in the cluster's resource group (the AKS cluster included) may leave the
+        // platform's regions; the assignment follows the group (selector: same composite).
+        name: 'allowed-locations',
+        base: (scope) => new ResourceGroupPolicyAssignment(scope, 'allowed-locations', {
+          policyDefinition: BuiltInPolicy.ALLOWED_LOCATIONS,
+          parameters: { listOfAllowedLocations: [...PLATFORM_LOCATIONS] },
+          resourceGroup: AzureResourceGroupRef.matchControllerRef(),
+          nonComplianceMessage: `Resources of the AKS platform must be in ${PLATFORM_LOCATIONS.join(', ')}.`,
+        }),
+        patches: [Patches.fromComposite('metadata.name', 'metadata.annotations[crossplane.io/external-name]', { transforms: [Transforms.format('allowed-locations-%s')] })],
       },
       {
         name: 'cluster',

@@ -19,11 +19,12 @@ export type FunctionRef = { readonly name: string } | string;
 /**
  * The base of a composed resource: any L1 object (upjet-azure, ASO or core kinds), given as
  * - a factory `(scope) => new KubernetesCluster(scope, 'x', {...})` (created outside the app's
- *   tree: it never becomes a file),
+ *   tree: it never becomes a file); the factory may also return a construct with an `apiObject`
+ *   (e.g. `(scope) => new RoleAssignment(scope, 'x', {...})`),
  * - an ApiObject already created (it is removed from the tree), or
  * - a plain manifest (e.g. `KubernetesCluster.manifest({...})`).
  */
-export type ComposedBase = ((scope: Construct) => ApiObject) | ApiObject | { readonly apiVersion: string; readonly kind: string; readonly [key: string]: unknown };
+export type ComposedBase = ((scope: Construct) => ApiObject | { readonly apiObject: ApiObject }) | ApiObject | { readonly apiVersion: string; readonly kind: string; readonly [key: string]: unknown };
 
 /** A resource composed by function-patch-and-transform. */
 export interface ComposedResourceProps {
@@ -612,8 +613,9 @@ function resolveBase(scope: Composition, prop: string, base: ComposedBase): Reco
   let json: Record<string, any>;
   if (typeof base === 'function') {
     const chart = new BaseChart(new App({ outdir: '/nonexistent' }), 'Base');
-    const obj = base(chart);
-    if (!(obj instanceof ApiObject)) throw propError(scope, prop, 'the factory must return an ApiObject (an L1 object created in the given scope)');
+    const made = base(chart);
+    const obj = made instanceof ApiObject ? made : (made as { apiObject?: unknown } | undefined)?.apiObject;
+    if (!(obj instanceof ApiObject)) throw propError(scope, prop, 'the factory must return an ApiObject (an L1 object created in the given scope) or a construct with an apiObject');
     json = obj.toJson();
     if (json.metadata?.name === UNNAMED) delete json.metadata.name;
   } else if (base instanceof ApiObject) {

@@ -36,9 +36,10 @@ describe('crossplane-aks example', () => {
       'crossplane/system/clusterproviderconfig-default.yaml', 'crossplane/system/deploymentruntimeconfig-azure-workload-identity.yaml',
       'crossplane/system/function-function-auto-ready.yaml', 'crossplane/system/function-function-patch-and-transform.yaml',
       'crossplane/system/kustomization.yaml', 'crossplane/system/managedresourceactivationpolicy-aks-platform.yaml',
-      'crossplane/system/provider-provider-azure-containerservice.yaml', 'crossplane/system/provider-provider-family-azure.yaml',
+      'crossplane/system/provider-provider-azure-authorization.yaml', 'crossplane/system/provider-provider-azure-containerservice.yaml', 'crossplane/system/provider-provider-family-azure.yaml',
     ]);
-    expect(files.get('crossplane/system/managedresourceactivationpolicy-aks-platform.yaml')).toContain('activate:\n    - kubernetesclusters.containerservice.azure.m.upbound.io\n    - resourcegroups.azure.m.upbound.io\n');
+    expect(files.get('crossplane/system/managedresourceactivationpolicy-aks-platform.yaml')).toContain('activate:\n    - kubernetesclusters.containerservice.azure.m.upbound.io\n    - resourcegrouppolicyassignments.authorization.azure.m.upbound.io\n    - resourcegroups.azure.m.upbound.io\n');
+    expect(files.get('crossplane/system/provider-provider-azure-authorization.yaml')).toContain('package: xpkg.crossplane.io/crossplane-contrib/provider-azure-authorization:v2.7.0\n');
     expect(files.get('crossplane/system/provider-provider-azure-containerservice.yaml')).toContain('package: xpkg.crossplane.io/crossplane-contrib/provider-azure-containerservice:v2.7.0\n  runtimeConfigRef:\n    name: azure-workload-identity');
     expect(files.get('clusters/dev/xakscluster-aks-dev.yaml')).toBe([
       'apiVersion: platform.contoso.com/v1alpha1', 'kind: XAksCluster', 'metadata:', '  name: aks-dev', '  namespace: aks-dev', 'spec:',
@@ -53,8 +54,30 @@ describe('crossplane-aks example', () => {
       const xr = ex.instances[env].apiObject.toJson();
       const r = ex.composition.render(xr.spec, { name: xr.metadata.name, namespace: xr.metadata.namespace });
       expect(r.issues).toEqual([]);
-      expect(r.resources.map((x) => [x.name, (x.object as any).kind])).toEqual([['resource-group', 'ResourceGroup'], ['cluster', 'KubernetesCluster']]);
-      const aks = r.resources[1].object as any;
+      expect(r.resources.map((x) => [x.name, (x.object as any).kind])).toEqual([['resource-group', 'ResourceGroup'], ['allowed-locations', 'ResourceGroupPolicyAssignment'], ['cluster', 'KubernetesCluster']]);
+      // The built-in "Allowed locations" policy, assigned to the resource group of the same composite.
+      expect(r.resources[1].object).toEqual({
+        apiVersion: 'authorization.azure.m.upbound.io/v1beta1',
+        kind: 'ResourceGroupPolicyAssignment',
+        metadata: {
+          generateName: `aks-${env}-`,
+          namespace: `aks-${env}`,
+          annotations: { 'crossplane.io/composition-resource-name': 'allowed-locations', 'crossplane.io/external-name': `allowed-locations-aks-${env}` },
+          labels: { 'crossplane.io/composite': `aks-${env}` },
+        },
+        spec: {
+          forProvider: {
+            displayName: 'Allowed locations',
+            enforce: true,
+            nonComplianceMessage: [{ content: 'Resources of the AKS platform must be in westeurope, northeurope, swedencentral.' }],
+            parameters: '{"listOfAllowedLocations":{"value":["westeurope","northeurope","swedencentral"]}}',
+            policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c',
+            resourceGroupIdSelector: { matchControllerRef: true },
+          },
+          managementPolicies: ['*'],
+        },
+      });
+      const aks = r.resources[2].object as any;
       expect(aks.spec.forProvider.azurePolicyEnabled).toBe(true);
       expect(aks.spec.forProvider.location).toBe(xr.spec.location);
       expect(aks.spec.forProvider.kubernetesVersion).toBe('1.33');
