@@ -6,8 +6,9 @@ import { stringify } from 'yaml';
 import { GitOpsApp } from '../../lib';
 import { runRender } from '../../lib/cli/render';
 import { buildCrossplaneAks } from '../../examples/crossplane-aks/app';
-import { buildReferenceAppCrossplane, XAPP_CONNECTION_KEYS } from '../../examples/reference-app/crossplane';
-import { Patches } from '../../lib/crossplane';
+import { APP_PRINCIPAL_ID, buildReferenceAppCrossplane, XAPP_CONNECTION_KEYS } from '../../examples/reference-app/crossplane';
+import { AzureBuiltInRole } from '../../lib/core/azure-roles';
+import { Patches, renderComposition } from '../../lib/crossplane';
 
 function kustomizeEachFolder(files: Map<string, string>): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-kustomize-'));
@@ -46,6 +47,9 @@ describe('crossplane-aks example', () => {
       '  crossplane:', '    compositionRef:', '      name: xaksclusters.platform.contoso.com', '  environment: dev', '  location: westeurope', '  nodeCount: 2', '',
     ].join('\n'));
     expect(files.get('crossplane/system/clusterproviderconfig-default.yaml')).toContain('spec:\n  clientID: 00000000-0000-0000-0000-000000000003\n  credentials:\n    source: OIDCTokenFile\n  subscriptionID: 00000000-0000-0000-0000-000000000001\n  tenantID: 00000000-0000-0000-0000-000000000002\n');
+    const composition = files.get('crossplane/apis/aks/composition-xaksclusters.platform.contoso.com.yaml')!;
+    expect(composition).toContain('kind: ResourceGroupPolicyAssignment');
+    expect(composition).toContain('policyDefinitionId: /providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c');
     kustomizeEachFolder(files);
   });
 
@@ -102,6 +106,10 @@ describe('reference-app-crossplane example', () => {
     const files = app.renderToMemory().get('reference-app-crossplane')!;
     const deployment = files.get('apps/reference-app/deployment-reference-app.yaml')!;
     for (const key of XAPP_CONNECTION_KEYS) expect(deployment).toContain(`key: ${key}\n                  name: reference-app-connection`);
+    const composition = files.get('platform/apis/composition-xapps.apps.contoso.com.yaml')!;
+    expect(composition).toContain('kind: RoleAssignment');
+    expect(composition).toContain(`roleDefinitionId: /subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR}`);
+    expect(files.get('platform/crossplane/managedresourceactivationpolicy-reference-app.yaml')).toContain('- roleassignments.authorization.azure.m.upbound.io\n');
     kustomizeEachFolder(files);
   });
 
@@ -127,6 +135,32 @@ describe('reference-app-crossplane example', () => {
     expect(Buffer.from(secret.data.host, 'base64').toString()).toBe('pg.postgres.database.azure.com');
   });
 
+  test('the app identity gets Storage Blob Data Contributor on the container once the account exists', () => {
+    const xr = ex.instance.apiObject.toJson();
+    const id = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-reference-app-reference-app/providers/Microsoft.Storage/storageAccounts/contosorefapp01';
+    // First reconcile: the account id is unknown, the assignment is not created (Required).
+    const first = ex.composition.render(xr.spec, { name: 'reference-app', namespace: 'reference-app', observed: { storage: { resource: { status: { atProvider: { id } } } } } });
+    expect(first.skippedResources.map((x) => x.name)).toEqual(['blob-access']);
+    expect((first.composite as any).status.storageAccountId).toBe(id);
+    // Next reconcile: the composite's status has it.
+    const next = renderComposition(ex.composition.toJson(), { ...first.composite, status: { storageAccountId: id } });
+    expect(next.issues).toEqual([]);
+    expect(next.skippedResources).toEqual([]);
+    const ra = next.resources.find((x) => x.name === 'blob-access')!.object as any;
+    expect(ra.apiVersion).toBe('authorization.azure.m.upbound.io/v1beta1');
+    expect(ra.kind).toBe('RoleAssignment');
+    expect(ra.metadata.namespace).toBe('reference-app');
+    expect(ra.spec).toEqual({
+      forProvider: {
+        principalId: APP_PRINCIPAL_ID,
+        principalType: 'ServicePrincipal',
+        roleDefinitionId: `/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR}`,
+        scope: `${id}/blobServices/default/containers/uploads`,
+      },
+      managementPolicies: ['*'],
+    });
+  });
+
   test('the CLI renders the synthesized Composition for an XR file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-render-'));
     const files = app.renderToMemory().get('reference-app-crossplane')!;
@@ -139,7 +173,11 @@ describe('reference-app-crossplane example', () => {
     const err: string[] = [];
     const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), cwd: dir };
     expect(runRender('repo/platform', 'xr.yaml', {}, io)).toBe(0);
-    expect(err.join('')).toBe('render: xapps.apps.contoso.com: 5 composed resources, no issues\n');
+    expect(err.join('')).toBe([
+      'render: step "patch-and-transform": resource "blob-access" skipped (the composite is not ready until it is composed): not adding new composed resource "blob-access" to desired state because "CombineFromComposite" patch at index 1 has \'policy.fromFieldPath: Required\': status.storageAccountId: no such field',
+      'render: xapps.apps.contoso.com: 5 composed resources, 1 skipped, no issues',
+      '',
+    ].join('\n'));
     expect(out.join('')).toContain('kind: FlexibleServer');
     expect(out.join('')).toContain('storageMb: 32768');
     // an invalid XR is reported against the XRD schema
