@@ -13,6 +13,10 @@
  * - `--observed <file>`: observed composed resources (YAML documents annotated with
  *   `crossplane.io/composition-resource-name`), for ToCompositeFieldPath patches and connection details.
  *
+ * Composed resources function-patch-and-transform would leave out on this reconcile (a patch with
+ * `policy.fromFieldPath: Required` whose source is absent, for a resource not in `--observed`) are
+ * listed on stderr as skipped.
+ *
  * Exit 0 when the render is valid, 1 when there are validation issues or a patch fails, 2 on
  * usage / I/O errors.
  */

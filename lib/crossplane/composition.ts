@@ -364,7 +364,9 @@ export class PatchAndTransformStep implements Step {
 /**
  * A Crossplane Composition in `Pipeline` mode, with typed steps:
  * {@link addPatchAndTransform} (function-patch-and-transform; every patch path is checked against
- * the XRD and the base kind's schema), {@link addAutoReady} and {@link addFunctionStep} (any other
+ * the XRD and the base kind's schema, and at synth the type at each patch's source, after its
+ * transforms, against the type at its destination; a base kind without a schema is a synth error
+ * unless its CRD is registered in `SchemaRegistry.default()`), {@link addAutoReady} and {@link addFunctionStep} (any other
  * function, input as data). {@link render} applies the patch-and-transform steps to an example
  * composite offline, like `crossplane render` without Docker.
  *
@@ -485,7 +487,8 @@ export class Composition extends Construct {
   /**
    * Renders the patch-and-transform steps for an example composite with the given spec (schema
    * defaults applied, validated against the XRD), returning the composed resources validated
-   * against their schemas (`issues`, empty when valid). Throws when a patch cannot be applied.
+   * against their schemas (`issues`, empty when valid), and the resources left out because a
+   * `Required` patch source is absent (`skippedResources`). Throws when a patch cannot be applied.
    */
   public render(spec: Record<string, unknown>, options: CompositionRenderOptions = {}): RenderResult {
     const xr = this.exampleComposite(spec, options);

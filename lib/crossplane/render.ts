@@ -106,8 +106,11 @@ function clone<T>(v: T): T {
 
 /**
  * Renders the function-patch-and-transform steps of a Composition (plain JSON) for an XR (plain
- * JSON). Throws {@link RenderError} when a patch cannot be applied (a `Required` source missing,
- * a transform failing); validation problems of the result are returned in `issues`.
+ * JSON). Throws {@link RenderError} when a patch cannot be applied (a transform failing, a
+ * `Required` source of an environment patch missing); validation problems of the result are
+ * returned in `issues`. Like function-patch-and-transform v0.10.8, a composed resource that does
+ * not exist yet (not in `observed`) and has a `Required` patch whose source is absent is left out
+ * (`skippedResources`); for an existing one the patch is skipped with a warning (`warnings`).
  */
 export function renderComposition(composition: Obj, xr: Obj, options: RenderOptions = {}): RenderResult {
   if (composition?.kind !== 'Composition') throw new RenderError('not a Composition');
