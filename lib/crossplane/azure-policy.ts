@@ -11,9 +11,9 @@ import {
 import { checkLabels, checkString, propError } from '../core/errors';
 import { addReference, refOf } from '../core/references';
 import { groupOf } from '../core/validation/metadata';
+import { GUID } from './azure-ids';
 import { AzureManagedResource, AzureManagedResourceProps, ManagedResourceFlavour, stableJson } from './managed-resource';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `/subscriptions/<guid>/resourceGroups/<name>` (ARM resource group names: 1-90 of letters, digits, `._-()`, not ending in `.`). */
 const RESOURCE_GROUP_ID = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w._()]{0,89}[-\w_()]$/i;
 

@@ -3,9 +3,9 @@ import { RoleAssignment as RoleAssignmentClusterL1 } from '../../imports/crosspl
 import { RoleAssignment as RoleAssignmentL1 } from '../../imports/crossplane/authorization.azure.m.upbound.io';
 import { AzureBuiltInRole, builtInRoleName, roleDefinitionArmId } from '../core/azure-roles';
 import { checkString, propError, PropError } from '../core/errors';
+import { GUID } from './azure-ids';
 import { AzureManagedResource, AzureManagedResourceProps } from './managed-resource';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLE_DEFINITION_ID = /^(\/subscriptions\/[0-9a-f-]{36})?\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SCOPE = /^\/(subscriptions\/[0-9a-f-]{36}(\/.*)?|providers\/Microsoft\.Management\/managementGroups\/[^/]+)$/i;
 const STORAGE_ACCOUNT_ID = /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}$/i;

@@ -1,5 +1,6 @@
 // upjet-azure authorization L2s: policy definitions and resource-group assignments (built-in
 // policies with typed parameters) and role assignments, in both flavours.
+import { parse } from 'yaml';
 import { ResourceGroup as ClusterResourceGroup } from '../../imports/crossplane/azure.upbound.io';
 import { ResourceGroup } from '../../imports/crossplane/azure.m.upbound.io';
 import { addProvided, GitOpsApp, Repo, SynthError } from '../../lib';
@@ -26,7 +27,6 @@ function setup() {
 
 /** The synthesized objects of a folder, by file name. */
 function objects(app: GitOpsApp, folder = 'team-a'): Record<string, any> {
-  const { parse } = require('yaml');
   const out: Record<string, any> = {};
   for (const [f, c] of app.renderToMemory().get('platform')!) if (f.startsWith(`${folder}/`) && !f.endsWith('kustomization.yaml')) out[f.slice(folder.length + 1)] = parse(c);
   return out;
