@@ -319,7 +319,9 @@ export class PatchAndTransformStep implements Step {
       if (!kindSchema) {
         out.push({
           prop: `${e.prop}.base`,
-          rule: `${e.where}: kind ${e.kind} (${e.apiVersion}) has no schema, so its patches cannot be checked: register its CRD (SchemaRegistry.default().addCrd(crd)) before synth`,
+          rule: `${e.where}: kind ${e.kind} (${e.apiVersion}) has no schema, so its patches cannot be checked: ${groupOf(e.apiVersion).includes('.')
+            ? 'register its CRD (SchemaRegistry.default().addCrd(crd))'
+            : 'register its OpenAPI schema (SchemaRegistry.default().addSchema({ apiVersion, kind, scope, schema, source }))'} before synth`,
         });
         continue;
       }

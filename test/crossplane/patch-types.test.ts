@@ -155,7 +155,7 @@ describe('bases of kinds without a schema', () => {
   test('core kinds too (the bundled schemas are CRDs only)', () => {
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', data: { a: 'b' } };
     expect(problems([], cm)).toEqual([
-      'r/apis/comp: prop "pipeline[0].resources[0].base": step "patch-and-transform": resource "cluster": kind ConfigMap (v1) has no schema, so its patches cannot be checked: register its CRD (SchemaRegistry.default().addCrd(crd)) before synth',
+      'r/apis/comp: prop "pipeline[0].resources[0].base": step "patch-and-transform": resource "cluster": kind ConfigMap (v1) has no schema, so its patches cannot be checked: register its OpenAPI schema (SchemaRegistry.default().addSchema({ apiVersion, kind, scope, schema, source })) before synth',
     ]);
   });
 });

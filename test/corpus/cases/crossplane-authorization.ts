@@ -3,7 +3,7 @@
 import { KubernetesCluster } from '../../../imports/crossplane/containerservice.azure.m.upbound.io';
 import { AzureBuiltInRole } from '../../../lib/core/azure-roles';
 import {
-  AzureClusterProviderConfig, AzureCredentials, AzureResourceGroupRef, BuiltInPolicy, CompositeResourceDefinition, Composition, CrossplaneFunction,
+  AzureClusterProviderConfig, AzureCredentials, ComposedBase, AzureResourceGroupRef, BuiltInPolicy, CompositeResourceDefinition, Composition, CrossplaneFunction,
   Patches, ResourceGroupPolicyAssignment, RoleAssignment, Schema, Transforms,
 } from '../../../lib/crossplane';
 import { CorpusCase, CorpusContext } from '../harness';
@@ -17,18 +17,14 @@ const spec = Schema.object({
   pool: Schema.object({ name: Schema.string() }),
 });
 
-/** A composition with everything it refers to (function, provider config), composing one AKS cluster patched with `patches`. */
-function composition(ctx: CorpusContext, patches: ReturnType<typeof Patches.fromComposite>[]): void {
+const aksBase = (scope: any) => new KubernetesCluster(scope, 'aks', { spec: { forProvider: { location: 'westeurope', identity: { type: 'SystemAssigned' }, defaultNodePool: { name: 'system', vmSize: 'Standard_D4s_v5' } } } });
+
+/** A composition with everything it refers to (function, provider config), composing one resource `cluster` patched with `patches`. */
+function composition(ctx: CorpusContext, patches: ReturnType<typeof Patches.fromComposite>[], base: ComposedBase = aksBase): void {
   CrossplaneFunction.patchAndTransform(ctx.folder, 'fn-pt', { version: 'v0.10.8' });
   new AzureClusterProviderConfig(ctx.folder, 'pc', { credentials: AzureCredentials.oidcTokenFile(GUID), subscriptionId: GUID, tenantId: GUID });
   const xrd = new CompositeResourceDefinition(ctx.folder, 'xrd', { group: 'platform.contoso.com', kind: 'XCluster', plural: 'xclusters', version: 'v1alpha1', spec });
-  new Composition(ctx.folder, 'comp', { xrd }).addPatchAndTransform({
-    resources: [{
-      name: 'cluster',
-      base: (scope) => new KubernetesCluster(scope, 'aks', { spec: { forProvider: { location: 'westeurope', identity: { type: 'SystemAssigned' }, defaultNodePool: { name: 'system', vmSize: 'Standard_D4s_v5' } } } }),
-      patches,
-    }],
-  });
+  new Composition(ctx.folder, 'comp', { xrd }).addPatchAndTransform({ resources: [{ name: 'cluster', base, patches }] });
 }
 
 export const CROSSPLANE_AUTHORIZATION_CASES: CorpusCase[] = [
@@ -75,5 +71,11 @@ export const CROSSPLANE_AUTHORIZATION_CASES: CorpusCase[] = [
     path: 'platform/apps/comp', prop: 'pipeline[0].resources[0].patches[0]',
     rule: 'step "patch-and-transform": resource "cluster": patch 0 (FromCompositeFieldPath): transform 0 (math): a math transform needs integer or number input, got string',
     build: (ctx) => composition(ctx, [Patches.fromComposite('spec.location', 'spec.forProvider.defaultNodePool.maxCount', { transforms: [Transforms.multiply(2)] })]),
+  },
+  {
+    id: 'crossplane-base-without-schema', title: 'composed base of a kind with no schema (not registered)', category: 'missing-references', stage: 'synth',
+    path: 'platform/apps/comp', prop: 'pipeline[0].resources[0].base',
+    rule: 'step "patch-and-transform": resource "cluster": kind Bucket (s3.aws.m.upbound.io/v1beta1) has no schema, so its patches cannot be checked: register its CRD (SchemaRegistry.default().addCrd(crd)) before synth',
+    build: (ctx) => composition(ctx, [Patches.fromComposite('spec.location', 'spec.forProvider.region')], { apiVersion: 's3.aws.m.upbound.io/v1beta1', kind: 'Bucket', spec: { forProvider: {} } }),
   },
 ];
