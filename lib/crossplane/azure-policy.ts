@@ -15,6 +15,8 @@ import { GUID } from './azure-ids';
 import { AzureManagedResource, AzureManagedResourceProps, ManagedResourceFlavour, stableJson } from './managed-resource';
 
 /** `/subscriptions/<guid>/resourceGroups/<name>` (ARM resource group names: 1-90 of letters, digits, `._-()`, not ending in `.`). */
+/** `[/subscriptions/<id> | /providers/Microsoft.Management/managementGroups/<id>]/providers/Microsoft.Authorization/policyDefinitions/<name>`. */
+const POLICY_DEFINITION_ID = /^(\/subscriptions\/[0-9a-f-]{36}|\/providers\/Microsoft\.Management\/managementGroups\/[^/]+)?\/providers\/Microsoft\.Authorization\/policyDefinitions\/[^/]+$/i;
 const RESOURCE_GROUP_ID = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w._()]{0,89}[-\w_()]$/i;
 
 /**
@@ -31,22 +33,38 @@ export interface IPolicyDefinition<P = Record<string, unknown>> {
 }
 
 /**
- * A built-in Azure Policy definition, by its tenant-independent id
- * (`/providers/Microsoft.Authorization/policyDefinitions/<guid>`, the same in every tenant).
+ * A policy definition that exists in Azure outside the app (a custom definition of a management
+ * group or subscription), by ARM id: assignments render `policyDefinitionId`. Create one with
+ * {@link PolicyDefinition.fromArmId}; built-in definitions are {@link BuiltInPolicyDefinition}s.
  */
-export class BuiltInPolicyDefinition<P = Record<string, unknown>> implements IPolicyDefinition<P> {
-  /** The definition's ARM id. */
-  public readonly id: string;
+export class ExistingPolicyDefinition<P = Record<string, unknown>> implements IPolicyDefinition<P> {
   public declare readonly __parameters?: P;
 
   public constructor(
-    /** The definition's GUID (its `name`). */
-    public readonly guid: string,
+    /** The definition's ARM id. */
+    public readonly id: string,
     public readonly displayName: string,
     public readonly requiredParameters: readonly string[] = [],
   ) {
+    if (!POLICY_DEFINITION_ID.test(id)) {
+      throw new Error(`policy definition id "${id}" is invalid: must be an ARM id ending in /providers/Microsoft.Authorization/policyDefinitions/<name>`);
+    }
+  }
+}
+
+/**
+ * A built-in Azure Policy definition, by its tenant-independent id
+ * (`/providers/Microsoft.Authorization/policyDefinitions/<guid>`, the same in every tenant).
+ */
+export class BuiltInPolicyDefinition<P = Record<string, unknown>> extends ExistingPolicyDefinition<P> {
+  public constructor(
+    /** The definition's GUID (its `name`). */
+    public readonly guid: string,
+    displayName: string,
+    requiredParameters: readonly string[] = [],
+  ) {
     if (!GUID.test(guid)) throw new Error(`built-in policy definition id "${guid}" is not a GUID`);
-    this.id = `/providers/Microsoft.Authorization/policyDefinitions/${guid.toLowerCase()}`;
+    super(`/providers/Microsoft.Authorization/policyDefinitions/${guid.toLowerCase()}`, displayName, requiredParameters);
   }
 }
 
@@ -110,6 +128,14 @@ export interface PolicyDefinitionProps<P = Record<string, unknown>> extends Azur
  * });
  */
 export class PolicyDefinition<P = Record<string, unknown>> extends AzureManagedResource implements IPolicyDefinition<P> {
+  /**
+   * A definition that exists in Azure and is not managed by this app (e.g. a custom definition of
+   * a management group), by ARM id. List the parameters it requires, so assignments are checked.
+   */
+  public static fromArmId<P = Record<string, unknown>>(id: string, displayName: string, requiredParameters: ReadonlyArray<keyof P & string> = []): ExistingPolicyDefinition<P> {
+    return new ExistingPolicyDefinition<P>(id, displayName, requiredParameters);
+  }
+
   public readonly displayName: string;
   public readonly requiredParameters: readonly string[];
   public declare readonly __parameters?: P;
@@ -178,7 +204,7 @@ export class AzureResourceGroupRef {
 
 /** Props of a {@link ResourceGroupPolicyAssignment}. */
 export interface ResourceGroupPolicyAssignmentProps<P> extends AzureManagedResourceProps {
-  /** The definition: a {@link BuiltInPolicy} or a {@link PolicyDefinition} of the app (same flavour). */
+  /** The definition: a {@link BuiltInPolicy}, a {@link PolicyDefinition} of the app (same flavour), or {@link PolicyDefinition.fromArmId}. */
   readonly policyDefinition: IPolicyDefinition<P>;
   /** The resource group assigned to. */
   readonly resourceGroup: AzureResourceGroupRef;
@@ -228,7 +254,7 @@ export class ResourceGroupPolicyAssignment<P = Record<string, unknown>> extends 
     this.notScopes = state.notScopes;
     const namespaced = this.flavour === ManagedResourceFlavour.NAMESPACED;
     const def = props.policyDefinition as IPolicyDefinition<P> | undefined;
-    if (def instanceof BuiltInPolicyDefinition) {
+    if (def instanceof ExistingPolicyDefinition) {
       state.definition = { policyDefinitionId: def.id };
     } else if (def instanceof PolicyDefinition) {
       if (def.flavour !== this.flavour) throw propError(this, 'policyDefinition', `PolicyDefinition "${def.node.path}" is ${def.flavour}, the assignment ${this.flavour}: use the same ManagedResourceFlavour`);
@@ -236,7 +262,7 @@ export class ResourceGroupPolicyAssignment<P = Record<string, unknown>> extends 
       const ns = def.namespace;
       state.definition = { policyDefinitionIdRef: namespaced && ns && ns !== this.namespace ? { name: def.name, namespace: ns } : { name: def.name } };
     } else {
-      throw propError(this, 'policyDefinition', 'must be a BuiltInPolicy (e.g. BuiltInPolicy.ALLOWED_LOCATIONS) or a PolicyDefinition');
+      throw propError(this, 'policyDefinition', 'must be a BuiltInPolicy (e.g. BuiltInPolicy.ALLOWED_LOCATIONS), a PolicyDefinition or PolicyDefinition.fromArmId(...)');
     }
     if (!(props.resourceGroup instanceof AzureResourceGroupRef)) throw propError(this, 'resourceGroup', 'must be an AzureResourceGroupRef (fromArmId, fromResourceGroup, matchControllerRef or matchLabels)');
     state.resourceGroup = props.resourceGroup._render(this, 'resourceGroup', namespaced, () => this.namespace);

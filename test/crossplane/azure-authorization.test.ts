@@ -122,6 +122,20 @@ describe('ResourceGroupPolicyAssignment', () => {
     expect((error as SynthError).problems).toEqual(['platform/team-a/tag: prop "providerConfig": refers to ClusterProviderConfig/other (azure.m.upbound.io), which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import']);
   });
 
+  test('a definition outside the app by ARM id (management group), its required parameters checked', () => {
+    const { app, folder } = setup();
+    const mgDef = PolicyDefinition.fromArmId<{ costCentre: string }>('/providers/Microsoft.Management/managementGroups/contoso/providers/Microsoft.Authorization/policyDefinitions/require-cost-centre', 'Require a cost centre', ['costCentre']);
+    new ResourceGroupPolicyAssignment(folder, 'cc', { name: 'cost-centre', policyDefinition: mgDef, parameters: { costCentre: '4711' }, resourceGroup: AzureResourceGroupRef.fromArmId(RG_ID) });
+    expect(objects(app)['resourcegrouppolicyassignment-cost-centre.yaml'].spec.forProvider).toEqual({
+      displayName: 'Require a cost centre', enforce: true, parameters: '{"costCentre":{"value":"4711"}}',
+      policyDefinitionId: '/providers/Microsoft.Management/managementGroups/contoso/providers/Microsoft.Authorization/policyDefinitions/require-cost-centre',
+      resourceGroupId: RG_ID,
+    });
+    expect(() => new ResourceGroupPolicyAssignment(folder, 'cc2', { policyDefinition: mgDef, resourceGroup: AzureResourceGroupRef.fromArmId(RG_ID) }))
+      .toThrow('platform/team-a/cc2: prop "parameters.costCentre": is required by the policy definition "Require a cost centre"');
+    expect(() => PolicyDefinition.fromArmId('require-cost-centre', 'x')).toThrow('policy definition id "require-cost-centre" is invalid: must be an ARM id ending in /providers/Microsoft.Authorization/policyDefinitions/<name>');
+  });
+
   test('encodeParameters sorts keys and wraps values', () => {
     expect(encodeParameters({ b: [1], a: { y: 1, x: 2 } })).toBe('{"a":{"value":{"x":2,"y":1}},"b":{"value":[1]}}');
   });
