@@ -1,7 +1,8 @@
 // Example: a platform API for AKS clusters built with Crossplane v2. The platform team publishes
 // `XAksCluster` (namespaced, apiextensions.crossplane.io/v2) composed of an Azure resource group
 // (with the built-in "Allowed locations" policy assigned to it, so nothing in it leaves the
-// platform's regions) and an AKS cluster with the Azure Policy add-on; app teams get one instance per environment
+// platform's regions) and an AKS cluster with the Azure Policy add-on, whose user credentials the
+// platform team's Entra group may list (a role assignment); app teams get one instance per environment
 // through per-env folders. The management cluster's Crossplane runtime is in the same repo:
 // upjet-azure providers and functions, workload identity for the providers, the ProviderConfig and
 // the activation policy Crossplane v2 providers need.
@@ -9,6 +10,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { KubernetesCluster } from '../../imports/crossplane/containerservice.azure.m.upbound.io';
 import { ResourceGroup } from '../../imports/crossplane/azure.m.upbound.io';
 import { GitOpsApp, Repo } from '../../lib';
+import { AzureBuiltInRole } from '../../lib/core/azure-roles';
 import {
   CompositeResource,
   CrossplaneAzureRuntime,
@@ -18,6 +20,7 @@ import {
   BuiltInPolicy,
   Patches,
   ResourceGroupPolicyAssignment,
+  RoleAssignment,
   Schema,
   Transforms,
 } from '../../lib/crossplane';
@@ -27,6 +30,8 @@ export const CROSSPLANE_AKS_REPO_URL = 'https://github.com/contoso/crossplane-ak
 export const AZURE_SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000001';
 export const AZURE_TENANT_ID = '00000000-0000-0000-0000-000000000002';
 export const PROVIDER_IDENTITY_CLIENT_ID = '00000000-0000-0000-0000-000000000003';
+/** Placeholder (not a secret): object id of the platform team's Entra group. */
+export const PLATFORM_TEAM_GROUP_ID = '00000000-0000-0000-0000-000000000006';
 
 /** The Azure regions the platform offers (the XRD's enum and the policy's allowed locations). */
 export const PLATFORM_LOCATIONS = ['westeurope', 'northeurope', 'swedencentral'] as const;
@@ -77,6 +82,7 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
     status: Schema.object({
       fqdn: Schema.string({ description: 'API server FQDN.' }),
       oidcIssuerUrl: Schema.string({ description: 'OIDC issuer URL (for workload identity federation).' }),
+      clusterId: Schema.string({ description: 'ARM id of the AKS cluster.' }),
     }),
     printerColumns: [{ name: 'Location', jsonPath: '.spec.location' }, { name: 'FQDN', jsonPath: '.status.fqdn' }],
   });
@@ -138,7 +144,21 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
           Patches.fromComposite('spec.environment', 'spec.forProvider.skuTier', { transforms: [Transforms.map({ dev: 'Free', stage: 'Standard', prod: 'Standard' })] }),
           Patches.toComposite('status.atProvider.fqdn', 'status.fqdn'),
           Patches.toComposite('status.atProvider.oidcIssuerUrl', 'status.oidcIssuerUrl'),
+          Patches.toComposite('status.atProvider.id', 'status.clusterId'),
         ],
+      },
+      {
+        // The platform team may fetch the cluster's user kubeconfig (az aks get-credentials). The
+        // cluster's ARM id is known once it exists: Required keeps the assignment out until then.
+        name: 'platform-team-cluster-user',
+        base: (scope) => new RoleAssignment(scope, 'cluster-user', {
+          role: AzureBuiltInRole.AKS_CLUSTER_USER,
+          subscriptionId: AZURE_SUBSCRIPTION_ID,
+          principalId: PLATFORM_TEAM_GROUP_ID,
+          principalType: 'Group',
+          description: 'Platform team: list the cluster user credential',
+        }),
+        patches: [Patches.fromComposite('status.clusterId', 'spec.forProvider.scope', { fromFieldPath: 'Required' })],
       },
     ],
   });

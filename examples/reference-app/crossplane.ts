@@ -11,12 +11,15 @@ import { FlexibleServer, FlexibleServerDatabase } from '../../imports/crossplane
 import { Account, Container } from '../../imports/crossplane/storage.azure.m.upbound.io';
 import { GitOpsApp, RemovalPolicy, Repo } from '../../lib';
 import {
+  AzureResourceGroupRef,
+  BuiltInPolicy,
   CompositeResource,
   CrossplaneAzureRuntime,
   CompositeResourceDefinition,
   Composition,
   ConnectionDetails,
   Patches,
+  ResourceGroupPolicyAssignment,
   RoleAssignment,
   Schema,
   Transforms,
@@ -32,9 +35,12 @@ const APP_CLIENT_ID = '00000000-0000-0000-0000-000000000004';
 export const APP_PRINCIPAL_ID = '00000000-0000-0000-0000-000000000005';
 export { SUBSCRIPTION_ID as REFERENCE_APP_SUBSCRIPTION_ID };
 
+/** The regions the app may run in (the XRD's enum and the resource group's policy). */
+const APP_LOCATIONS = ['westeurope', 'northeurope', 'swedencentral'] as const;
+
 /** The spec of the XApp API. */
 export const appSpec = Schema.object({
-  location: Schema.string({ required: true, enum: ['westeurope', 'northeurope', 'swedencentral'], description: 'Azure region.' }),
+  location: Schema.string({ required: true, enum: APP_LOCATIONS, description: 'Azure region.' }),
   storageAccountName: Schema.string({ required: true, pattern: '^[a-z0-9]{3,24}$', description: 'Globally unique storage account name.' }),
   databaseName: Schema.string({ pattern: '^[a-z][a-z0-9_]{0,62}$', default: 'app', description: 'PostgreSQL database name.' }),
   containerName: Schema.string({ pattern: '^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$', default: 'uploads', description: 'Blob container name.' }),
@@ -100,6 +106,15 @@ export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrosspl
           Patches.patchSet('located'),
           Patches.combineFromComposite(['metadata.namespace', 'metadata.name'], 'rg-%s-%s', 'metadata.annotations[crossplane.io/external-name]'),
         ],
+      },
+      {
+        // The app's resource group only takes resources in the regions the API offers.
+        name: 'allowed-locations',
+        base: (s) => new ResourceGroupPolicyAssignment(s, 'allowed-locations', {
+          policyDefinition: BuiltInPolicy.ALLOWED_LOCATIONS,
+          parameters: { listOfAllowedLocations: [...APP_LOCATIONS] },
+          resourceGroup: AzureResourceGroupRef.matchControllerRef(),
+        }),
       },
       {
         name: 'postgres',

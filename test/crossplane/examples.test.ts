@@ -5,7 +5,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { GitOpsApp } from '../../lib';
 import { runRender } from '../../lib/cli/render';
-import { buildCrossplaneAks } from '../../examples/crossplane-aks/app';
+import { buildCrossplaneAks, PLATFORM_TEAM_GROUP_ID } from '../../examples/crossplane-aks/app';
 import { APP_PRINCIPAL_ID, buildReferenceAppCrossplane, XAPP_CONNECTION_KEYS } from '../../examples/reference-app/crossplane';
 import { AzureBuiltInRole } from '../../lib/core/azure-roles';
 import { Patches, renderComposition } from '../../lib/crossplane';
@@ -39,7 +39,7 @@ describe('crossplane-aks example', () => {
       'crossplane/system/kustomization.yaml', 'crossplane/system/managedresourceactivationpolicy-aks-platform.yaml',
       'crossplane/system/provider-provider-azure-authorization.yaml', 'crossplane/system/provider-provider-azure-containerservice.yaml', 'crossplane/system/provider-provider-family-azure.yaml',
     ]);
-    expect(files.get('crossplane/system/managedresourceactivationpolicy-aks-platform.yaml')).toContain('activate:\n    - kubernetesclusters.containerservice.azure.m.upbound.io\n    - resourcegrouppolicyassignments.authorization.azure.m.upbound.io\n    - resourcegroups.azure.m.upbound.io\n');
+    expect(files.get('crossplane/system/managedresourceactivationpolicy-aks-platform.yaml')).toContain('activate:\n    - kubernetesclusters.containerservice.azure.m.upbound.io\n    - resourcegrouppolicyassignments.authorization.azure.m.upbound.io\n    - resourcegroups.azure.m.upbound.io\n    - roleassignments.authorization.azure.m.upbound.io\n');
     expect(files.get('crossplane/system/provider-provider-azure-authorization.yaml')).toContain('package: xpkg.crossplane.io/crossplane-contrib/provider-azure-authorization:v2.7.0\n');
     expect(files.get('crossplane/system/provider-provider-azure-containerservice.yaml')).toContain('package: xpkg.crossplane.io/crossplane-contrib/provider-azure-containerservice:v2.7.0\n  runtimeConfigRef:\n    name: azure-workload-identity');
     expect(files.get('clusters/dev/xakscluster-aks-dev.yaml')).toBe([
@@ -50,6 +50,7 @@ describe('crossplane-aks example', () => {
     const composition = files.get('crossplane/apis/aks/composition-xaksclusters.platform.contoso.com.yaml')!;
     expect(composition).toContain('kind: ResourceGroupPolicyAssignment');
     expect(composition).toContain('policyDefinitionId: /providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c');
+    expect(composition).toContain('kind: RoleAssignment');
     kustomizeEachFolder(files);
   });
 
@@ -88,8 +89,27 @@ describe('crossplane-aks example', () => {
       expect(aks.spec.forProvider.skuTier).toBe(env === 'dev' ? 'Free' : 'Standard');
       expect(aks.spec.forProvider.tags).toEqual({ environment: env, 'platform.contoso.com/cluster': `aks-${env}` });
       expect(aks.spec.managementPolicies).toEqual(['Observe', 'Create', 'Update', 'LateInitialize']);
+      // The platform team's role assignment waits for the cluster's ARM id.
+      expect(r.skippedResources.map((x) => x.name)).toEqual(['platform-team-cluster-user']);
       expect((r.resources[0].object as any).metadata.annotations['crossplane.io/external-name']).toBe(`rg-aks-${env}`);
     }
+  });
+
+  test('once the cluster exists, the platform team may list its user credential', () => {
+    const xr = ex.instances.dev.apiObject.toJson();
+    const clusterId = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-aks-dev/providers/Microsoft.ContainerService/managedClusters/aks-dev';
+    const first = ex.composition.render(xr.spec, { name: 'aks-dev', namespace: 'aks-dev', observed: { cluster: { resource: { status: { atProvider: { id: clusterId } } } } } });
+    expect((first.composite as any).status.clusterId).toBe(clusterId);
+    const next = renderComposition(ex.composition.toJson(), { ...first.composite, status: { clusterId } });
+    expect(next.issues).toEqual([]);
+    expect(next.skippedResources).toEqual([]);
+    expect((next.resources.find((x) => x.name === 'platform-team-cluster-user')!.object as any).spec.forProvider).toEqual({
+      description: 'Platform team: list the cluster user credential',
+      principalId: PLATFORM_TEAM_GROUP_ID,
+      principalType: 'Group',
+      roleDefinitionId: `/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRole.AKS_CLUSTER_USER}`,
+      scope: clusterId,
+    });
   });
 
   test('a misspelt patch path fails with composition, resource and path', () => {
@@ -108,6 +128,7 @@ describe('reference-app-crossplane example', () => {
     for (const key of XAPP_CONNECTION_KEYS) expect(deployment).toContain(`key: ${key}\n                  name: reference-app-connection`);
     const composition = files.get('platform/apis/composition-xapps.apps.contoso.com.yaml')!;
     expect(composition).toContain('kind: RoleAssignment');
+    expect(composition).toContain('kind: ResourceGroupPolicyAssignment');
     expect(composition).toContain(`roleDefinitionId: /subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR}`);
     expect(files.get('platform/crossplane/managedresourceactivationpolicy-reference-app.yaml')).toContain('- roleassignments.authorization.azure.m.upbound.io\n');
     kustomizeEachFolder(files);
@@ -125,11 +146,17 @@ describe('reference-app-crossplane example', () => {
       },
     });
     expect(r.issues).toEqual([]);
-    expect(r.resources.map((x) => x.name)).toEqual(['resource-group', 'postgres', 'database', 'storage', 'container', 'connection-secret']);
-    const pg = r.resources[1].object as any;
+    expect(r.resources.map((x) => x.name)).toEqual(['resource-group', 'allowed-locations', 'postgres', 'database', 'storage', 'container', 'connection-secret']);
+    expect((r.resources[1].object as any).spec.forProvider).toEqual({
+      displayName: 'Allowed locations', enforce: true,
+      parameters: '{"listOfAllowedLocations":{"value":["westeurope","northeurope","swedencentral"]}}',
+      policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c',
+      resourceGroupIdSelector: { matchControllerRef: true },
+    });
+    const pg = r.resources[2].object as any;
     expect(pg.spec.forProvider).toMatchObject({ version: '16', skuName: 'B_Standard_B1ms', storageMb: 32768, publicNetworkAccessEnabled: false, administratorPasswordSecretRef: { name: 'reference-app-pg-admin', key: 'password' } });
-    expect((r.resources[3].object as any).spec.forProvider.sharedAccessKeyEnabled).toBe(false);
-    const secret = r.resources[5].object as any;
+    expect((r.resources[4].object as any).spec.forProvider.sharedAccessKeyEnabled).toBe(false);
+    const secret = r.resources[6].object as any;
     expect(secret.metadata).toEqual({ name: 'reference-app-connection', namespace: 'reference-app' });
     expect(Object.keys(secret.data).sort()).toEqual([...XAPP_CONNECTION_KEYS]);
     expect(Buffer.from(secret.data.host, 'base64').toString()).toBe('pg.postgres.database.azure.com');
@@ -175,7 +202,7 @@ describe('reference-app-crossplane example', () => {
     expect(runRender('repo/platform', 'xr.yaml', {}, io)).toBe(0);
     expect(err.join('')).toBe([
       'render: step "patch-and-transform": resource "blob-access" skipped (the composite is not ready until it is composed): not adding new composed resource "blob-access" to desired state because "CombineFromComposite" patch at index 1 has \'policy.fromFieldPath: Required\': status.storageAccountId: no such field',
-      'render: xapps.apps.contoso.com: 5 composed resources, 1 skipped, no issues',
+      'render: xapps.apps.contoso.com: 6 composed resources, 1 skipped, no issues',
       '',
     ].join('\n'));
     expect(out.join('')).toContain('kind: FlexibleServer');
