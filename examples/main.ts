@@ -4,7 +4,9 @@ import { managementCluster } from './management-cluster/app';
 import { platformGitops } from './platform-gitops/app';
 import { referenceAppAso } from './reference-app/aso';
 import { referenceAppCrossplane } from './reference-app/crossplane';
+import { referenceAppKro } from './reference-app/kro';
 import { crossplaneAks } from './crossplane-aks/app';
+import { argocdPlatform } from './argocd-platform/app';
 
 export function buildExamples(outdir?: string): GitOpsApp {
   const app = new GitOpsApp({ outdir });
@@ -12,7 +14,9 @@ export function buildExamples(outdir?: string): GitOpsApp {
   platformGitops(app);
   referenceAppAso(app);
   referenceAppCrossplane(app);
+  referenceAppKro(app);
   crossplaneAks(app);
+  argocdPlatform(app);
   return app;
 }
 

@@ -11,3 +11,6 @@ export * as flux from './flux';
 export * as aso from './aso';
 export * as crossplane from './crossplane';
 export * as capi from './capi';
+export * as sealing from './sealing';
+export * as kro from './kro';
+export * as argocd from './argocd';

@@ -4,9 +4,14 @@
 // - platform components (cert-manager, ingress-nginx, Linkerd, kube-prometheus-stack, KEDA) from
 //   HelmRepositories / OCIRepositories, applied in order: infra controllers -> configs -> tenants;
 // - a systems sync: three teams, each with its own repo applied as the team's ServiceAccount
-//   (bound to the restricted tenant ClusterRole, never cluster-admin) and alerts to its MS Teams
-//   channel (webhook URL from a SealedSecret);
-// - the teams' own repos; team alpha's Deployment reads a SealedSecret.
+//   (bound to the restricted tenant ClusterRole, never cluster-admin, no verbs on Secrets), its
+//   Entra ID group bound to the same role in its namespace, a ResourceQuota, a LimitRange and a
+//   default-deny NetworkPolicy (open to the ingress controller and Prometheus), alerts to its MS
+//   Teams channel (webhook URL from a SealedSecret), and one ValidatingAdmissionPolicy + binding
+//   refusing LoadBalancer and NodePort Services in every team namespace (also checked at synth
+//   against the teams' repos below);
+// - the teams' own repos: a Deployment and a ClusterIP Service each; team alpha's Deployment
+//   reads a SealedSecret.
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -26,6 +31,12 @@ import {
 
 export const PLATFORM_GITOPS_URL = 'https://github.com/contoso/platform-gitops';
 export const TEAMS = ['alpha', 'beta', 'gamma'] as const;
+/** Object ids of the teams' Entra ID groups (placeholders). */
+export const TEAM_GROUPS: Record<(typeof TEAMS)[number], string> = {
+  alpha: '0b6f8a52-6c1e-4f4e-9a55-2f7c1d9e0a01',
+  beta: '1c7a9b63-7d2f-4a5f-8b66-3a8d2eaf1b02',
+  gamma: '2d8bac74-8e3a-4b6a-9c77-4b9e3fb02c03',
+};
 
 /** Placeholder ciphertext: a real repo holds `kubeseal` output (never plaintext). */
 const SEALED = 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq';
@@ -136,6 +147,10 @@ export function platformGitops(app: GitOpsApp): void {
       repository: { url: `https://github.com/contoso/team-${team}`, ref: { branch: 'main' }, secretRef: 'git-credentials' },
       path: './deploy',
       alert: { type: 'msteams' as const, secretRef: 'msteams-webhook', exclusionList: ['.*no changes.*'] },
+      entraGroupObjectId: TEAM_GROUPS[team],
+      networkPolicy: { ingressFromNamespaces: ['ingress-nginx', 'monitoring'] },
+      // Gamma runs batch jobs: a larger quota than the default.
+      ...(team === 'gamma' ? { resourceQuota: { hard: { 'requests.cpu': '8', 'limits.cpu': '16', 'count/jobs.batch': '20' } } } : {}),
     })),
   });
   for (const team of TEAMS) {
@@ -185,6 +200,13 @@ export function platformGitops(app: GitOpsApp): void {
       containers: [{ name: 'api', image: 'ghcr.io/stefanprodan/podinfo:6.9.2', portNumber: 9898, securityContext: { user: 1000, group: 1000 } }],
     });
     deployment.select(kplus.LabelSelector.of({ labels }));
+    // ClusterIP: the tenant Service policy refuses LoadBalancer and NodePort (synth checks it too).
+    const svc = new kplus.Service(deploy, 'api-service', {
+      metadata: { name: `${team}-api`, labels },
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: [{ port: 80, targetPort: 9898 }],
+    });
+    for (const [k, v] of Object.entries(labels)) svc.selectLabel(k, v);
     // cdk8s-plus labels pod templates with the construct address; drop it so only our labels remain.
     ApiObject.of(deployment).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
     if (team === 'alpha') {

@@ -1,24 +1,33 @@
 // The reference app, Azure Service Operator variant: a Flask frontend that stores file metadata in
-// Azure Database for PostgreSQL and the files in Blob storage. Everything lives in one repo
-// ("reference-app") applied by Flux to the app's cluster, where ASO runs:
+// Azure Database for PostgreSQL and the files in Blob storage, and reads its own secrets from a key
+// vault. Everything lives in one repo ("reference-app") applied by Flux to the app's cluster, where
+// ASO runs:
 //
 //   apps/files/         Namespace "files"
 //   apps/files/azure/   ASO credential (SealedSecret), resource group, PostgreSQL server + database,
-//                       storage account + container, user-assigned identity federated to the app's
-//                       ServiceAccount, the DB admin password (SealedSecret)
+//                       storage account + container, key vault, user-assigned identity federated to
+//                       the app's ServiceAccount, the DB admin password (SealedSecret), the private
+//                       path (private DNS zones linked to the cluster's virtual network, private
+//                       endpoints of the server, the account and the vault) and the identity's role
+//                       assignments
 //   apps/files/web/     ServiceAccount, Deployment, Service, Ingress
 //
-// The Deployment's environment comes from what ASO exports (server FQDN, blob endpoint, identity
-// client ID) and from the SealedSecret-produced password Secret: no secret value is in Git.
-// Granting the identity "Storage Blob Data Contributor" on the account needs an ASO RoleAssignment
-// (authorization.azure.com), whose CRD this project does not bundle yet: the platform team grants it.
+// Data paths are private: PostgreSQL, the storage account and the vault have public network access
+// disabled and are reached through private endpoints in the cluster's virtual network. Access is by
+// reference, without keys: the identity gets "Storage Blob Data Contributor" on the container and
+// "Key Vault Secrets User" on the vault (ASO RoleAssignments; Shared Key stays disabled).
+// The Deployment's environment comes from what ASO exports (server FQDN, blob endpoint, vault URI,
+// identity client ID) and from the SealedSecret-produced password Secret: no secret value is in Git.
 import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   AsoCredential,
   AsoCredentialScope,
+  KeyVault,
   PostgresFlexibleServer,
+  PrivateDnsZone,
+  PrivateDnsZoneNames,
   ResourceGroup,
   SealedSecretSource,
   secretEnvValue,
@@ -32,6 +41,12 @@ export const REFERENCE_APP_REPO_URL = 'https://github.com/contoso/reference-app'
 const NAMESPACE = 'files';
 /** The OIDC issuer of the cluster the app runs on (`az aks show --query oidcIssuerProfile.issuerUrl`). */
 const OIDC_ISSUER = 'https://westeurope.oic.prod-aks.azure.com/11111111-2222-3333-4444-555555555555/66666666-7777-8888-9999-000000000000/';
+/** The subscription the team's ASO credential acts in (its AZURE_SUBSCRIPTION_ID; an identifier, not a secret). */
+export const REFERENCE_APP_SUBSCRIPTION_ID = '3f2b8c1e-5d47-4a9e-9c61-2b7e0d4f8a90';
+/** The virtual network the app's cluster runs in (owned by the platform team). */
+const CLUSTER_VNET_ID = `/subscriptions/${REFERENCE_APP_SUBSCRIPTION_ID}/resourceGroups/rg-aks-prod-weu/providers/Microsoft.Network/virtualNetworks/vnet-aks-prod-weu`;
+/** The subnet of that network the platform team set aside for private endpoints. */
+const ENDPOINTS_SUBNET_ID = `${CLUSTER_VNET_ID}/subnets/snet-private-endpoints`;
 
 /**
  * Stand-in for kubeseal output (deterministic base64 of the right length). Replace each value by
@@ -56,6 +71,10 @@ export function referenceAppAso(app: GitOpsApp): void {
     encryptedData: Object.fromEntries(
       ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'USE_WORKLOAD_IDENTITY_AUTH'].map((k) => [k, placeholderCiphertext(`aso-credential-files/${k}`)]),
     ),
+    // Role assignments name role definitions by ARM ID, which contains the subscription. (The
+    // credential's identity needs Microsoft.Authorization/roleAssignments/write on the resource
+    // group, e.g. "Role Based Access Control Administrator", to create them.)
+    subscriptionId: REFERENCE_APP_SUBSCRIPTION_ID,
   });
   const team = new AsoCredentialScope(azure, 'Files', { namespace: NAMESPACE, credential });
 
@@ -69,6 +88,18 @@ export function referenceAppAso(app: GitOpsApp): void {
     name: 'files-db-admin',
     encryptedData: { password: placeholderCiphertext('files-db-admin/password') },
   });
+  // --- Private path: one private DNS zone per service, linked to the cluster's virtual network --
+  // (Azure links one zone of a given name per virtual network: on a cluster shared by several
+  // apps, the platform team owns these zones and apps pass their ARM resource IDs instead.)
+  const zone = (id: string, name: string) => {
+    const z = new PrivateDnsZone(team, id, { name, resourceGroup: rg });
+    z.linkVirtualNetwork('vnet-aks-prod-weu', { virtualNetwork: CLUSTER_VNET_ID });
+    return z;
+  };
+  const postgresZone = zone('PostgresZone', PrivateDnsZoneNames.POSTGRES);
+  const blobZone = zone('BlobZone', PrivateDnsZoneNames.BLOB);
+  const vaultZone = zone('VaultZone', PrivateDnsZoneNames.KEY_VAULT);
+
   const server = new PostgresFlexibleServer(team, 'Postgres', {
     name: 'files-pg-prod-weu',
     resourceGroup: rg,
@@ -80,13 +111,26 @@ export function referenceAppAso(app: GitOpsApp): void {
     authentication: { password: true, entraId: true },
   });
   const database = server.database('files');
-  // The cluster's egress IP (its NAT gateway / load balancer outbound IP); turns public access on.
-  server.firewallRule('aks-egress', { startIpAddress: '20.50.10.10' });
+  // No firewall rule: public network access stays disabled, the cluster reaches the server here.
+  server.addPrivateEndpoint({ subnet: ENDPOINTS_SUBNET_ID, privateDnsZone: postgresZone });
 
-  const storage = new StorageAccount(team, 'Storage', { name: 'stfilesprodweu', resourceGroup: rg });
+  const storage = new StorageAccount(team, 'Storage', { name: 'stfilesprodweu', resourceGroup: rg, publicNetworkAccess: false });
+  storage.addPrivateEndpoint({ subnet: ENDPOINTS_SUBNET_ID, privateDnsZone: blobZone });
   const container = storage.container('uploads');
 
   const identity = new UserAssignedIdentity(team, 'Identity', { name: 'id-files-web', resourceGroup: rg });
+
+  const vault = new KeyVault(team, 'Vault', {
+    name: 'kv-files-prod-weu',
+    resourceGroup: rg,
+    tenantId: identity.exports.tenantId,
+    publicNetworkAccess: false,
+  });
+  vault.addPrivateEndpoint({ subnet: ENDPOINTS_SUBNET_ID, privateDnsZone: vaultZone });
+
+  // --- Access by reference: the identity, never a key --------------------------------------------
+  container.grantBlobDataContributor(identity); // only the "uploads" container
+  vault.grantSecretsUser(identity);
 
   // --- The web frontend --------------------------------------------------------------------------
   const web = repo.folder('apps/files/web', { namespace: NAMESPACE });
@@ -110,6 +154,7 @@ export function referenceAppAso(app: GitOpsApp): void {
       DB_SSLMODE: kplus.EnvValue.fromValue('require'),
       STORAGE_BLOB_ENDPOINT: storage.exports.blobEndpoint.envValue(frontend),
       STORAGE_CONTAINER: kplus.EnvValue.fromValue(container.azureName),
+      KEY_VAULT_URI: vault.exports.vaultUri.envValue(frontend),
       AZURE_CLIENT_ID: identity.exports.clientId.envValue(frontend),
       AZURE_TENANT_ID: identity.exports.tenantId.envValue(frontend),
     },

@@ -26,6 +26,11 @@ export interface IAsoResource extends IConstruct {
   readonly azureName: string;
   /** Azure region, when known (children default to it). */
   readonly location?: string;
+  /**
+   * The Azure subscription the resource is in, when the app knows it (from an owner given as an
+   * ARM resource ID, or the `subscriptionId` of its credential or {@link AsoCredentialScope}).
+   */
+  readonly subscriptionId?: string;
 }
 
 /** Props every ASO construct takes. */
@@ -79,6 +84,7 @@ export abstract class AsoResource extends Construct implements IAsoResource {
   /** The credential Secret this resource uses, if one was set or inherited. */
   public readonly credential?: ISecretSource | string;
   private _apiObject?: ApiObject;
+  private _owner?: IAsoResource | string;
   private readonly exportsUsed = new Map<string, ExportEntry>();
 
   protected constructor(scope: Construct, id: string, props: AsoResourceProps) {
@@ -106,6 +112,18 @@ export abstract class AsoResource extends Construct implements IAsoResource {
   }
 
   public abstract get azureName(): string;
+
+  /**
+   * The Azure subscription of the resource, when the app knows it: the one in its owner's ARM
+   * resource ID, else its owner's, else the `subscriptionId` of its {@link AsoCredential}, else
+   * that of the enclosing {@link AsoCredentialScope}.
+   */
+  public get subscriptionId(): string | undefined {
+    const owner = this._owner;
+    if (typeof owner === 'string') return subscriptionOfArmId(owner);
+    const cred = this.credential as { subscriptionId?: string } | string | undefined;
+    return owner?.subscriptionId ?? (typeof cred === 'object' ? cred.subscriptionId : undefined) ?? scopeDefaults(this)?.subscriptionId;
+  }
 
   /** The name of the Secret ASO writes this resource's secret exports into: `<resource-name>-secrets`. */
   public get exportSecretName(): string {
@@ -155,6 +173,7 @@ export abstract class AsoResource extends Construct implements IAsoResource {
    * is recorded), or `{ armId }` of an existing Azure resource.
    */
   protected ownerOf(prop: string, owner: IAsoResource | string, accepts: string, armId: RegExp): { name?: string; armId?: string } {
+    this._owner = owner;
     if (typeof owner === 'string') {
       if (!armId.test(owner)) throw propError(this, prop, `"${owner}" is neither ${accepts} construct nor its ARM resource ID (${armId.source})`);
       return { armId: owner };
@@ -172,6 +191,29 @@ export abstract class AsoResource extends Construct implements IAsoResource {
     }
     addReference(this, prop, () => ({ apiGroup: owner.apiGroup, kind: owner.kind, name: owner.resourceName, namespace: owner.namespace }));
     return { name: owner.resourceName };
+  }
+
+  /**
+   * A reference (not an owner) to another resource, as ASO's `ResourceReference`:
+   * `{ group, kind, name }` of an ASO object in the same namespace (a reference is recorded), or
+   * `{ armId }` of an existing Azure resource matching `armId`.
+   */
+  protected referenceTo(prop: string, target: IAsoResource | string, accepts: string, armId: RegExp): { armId?: string; group?: string; kind?: string; name?: string } {
+    if (typeof target === 'string') {
+      checkString(this, prop, target, { pattern: armId, description: `${accepts} construct or its ARM resource ID` });
+      return { armId: target };
+    }
+    if (target === null || typeof target !== 'object' || typeof target.resourceName !== 'string') throw propError(this, prop, `must be ${accepts} construct or its ARM resource ID`);
+    if (target.namespace !== this.namespace) {
+      throw propError(
+        this,
+        prop,
+        `${target.kind} "${target.resourceName}" (${target.node.path}) is in namespace "${target.namespace}", but ASO resolves references in the resource's ` +
+          `namespace ("${this.namespace}"): create both in one namespace, or pass its ARM resource ID`,
+      );
+    }
+    addReference(this, prop, () => ({ apiGroup: target.apiGroup, kind: target.kind, name: target.resourceName, namespace: target.namespace }));
+    return { group: target.apiGroup, kind: target.kind, name: target.resourceName };
   }
 
   /** The Azure region: `explicit`, else the owner's. */
@@ -235,6 +277,25 @@ export abstract class AsoResource extends Construct implements IAsoResource {
     }
     return out;
   }
+}
+
+/**
+ * Runs `create` (which makes the child `id` of `parent`); when it throws, removes the half-made
+ * child again, so a helper method (`addPrivateEndpoint()`, `grant()`) called again after a bad
+ * call reports the real problem instead of a duplicate.
+ */
+export function constructOrRemove<T>(parent: IConstruct, id: string, create: () => T): T {
+  try {
+    return create();
+  } catch (e) {
+    parent.node.tryRemoveChild(id);
+    throw e;
+  }
+}
+
+/** The subscription GUID of an ARM resource ID (`/subscriptions/<guid>/...`), lowercased; undefined when it has none. */
+export function subscriptionOfArmId(armId: string): string | undefined {
+  return /^\/subscriptions\/([0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})(\/|$)/.exec(armId)?.[1].toLowerCase();
 }
 
 /** Validates Azure tags (at most 50; keys up to 512 characters without `<>%&\?/`, values up to 256). */

@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
 import { StorageAccountsBlobServicesContainer } from '../../imports/aso/storage.azure.com';
+import { AzureBuiltInRole } from '../core/azure-roles';
 import { checkString } from '../core/errors';
 import { RemovalPolicy } from '../core/removal-policy';
 import { AsoResource, AsoResourceProps, IAsoResource } from './aso-resource';
 import { AzureNames, childKubernetesName, NO_ARM_ID } from './naming';
+import { GrantOptions, grantRole, IPrincipal, RoleAssignment } from './role-assignment';
 
 /** Options of a container added with `StorageAccount.container()`. */
 export interface BlobContainerOptions extends AsoResourceProps {
@@ -59,5 +61,26 @@ export class BlobContainer extends AsoResource {
       spec: { azureName: this.azureName, owner, publicAccess: 'None' as any, metadata: props.metadata },
     });
     this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
+  }
+
+  /**
+   * Grants `principal` the role `role` ({@link AzureBuiltInRole} or a custom role's GUID) on this
+   * container: a {@link RoleAssignment} child, see {@link grantRole}.
+   */
+  public grant(principal: IPrincipal, role: string, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, role, options);
+  }
+
+  /**
+   * Lets `principal` read, write and delete the blobs of this container only
+   * (`STORAGE_BLOB_DATA_CONTRIBUTOR` scoped to the container), with Entra ID: no account key.
+   */
+  public grantBlobDataContributor(principal: IPrincipal, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, AzureBuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR, options);
+  }
+
+  /** Lets `principal` read the blobs of this container only (`STORAGE_BLOB_DATA_READER`). */
+  public grantBlobDataReader(principal: IPrincipal, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, AzureBuiltInRole.STORAGE_BLOB_DATA_READER, options);
   }
 }

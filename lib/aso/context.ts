@@ -9,6 +9,8 @@ export interface AsoScopeDefaults {
   readonly namespace: string;
   /** Credential Secret (`serviceoperator.azure.com/credential-from`) of the ASO resources under the scope. */
   readonly credential?: ISecretSource | string;
+  /** The subscription the credential acts in, when known (role definition ARM ids need it). */
+  readonly subscriptionId?: string;
 }
 
 const SCOPE = Symbol.for('cdk8s-platform.AsoScopeDefaults');

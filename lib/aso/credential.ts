@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
 import { setScopeDefaults } from './context';
+import { checkSubscriptionId } from './naming';
 import { ExistingSecret, ISecretSource, SealedSecretSource } from './secret-source';
 
 /** The keys every ASO credential Secret holds. */
@@ -28,6 +29,14 @@ export interface AsoCredentialProps {
    * `AZURE_CLIENT_CERTIFICATE_PASSWORD`) or `USE_WORKLOAD_IDENTITY_AUTH`.
    */
   readonly encryptedData: Record<string, string>;
+  /**
+   * The subscription the credential acts in (the plaintext of its `AZURE_SUBSCRIPTION_ID`: an
+   * identifier, not a secret). Not rendered; resources using the credential know their
+   * subscription from it, which role assignments need for the role definition's ARM ID
+   * (`/subscriptions/<id>/providers/Microsoft.Authorization/roleDefinitions/<role>`).
+   * @default - unknown: role assignments then need `subscriptionId` elsewhere
+   */
+  readonly subscriptionId?: string;
 }
 
 /**
@@ -44,6 +53,9 @@ export interface AsoCredentialProps {
  * new ResourceGroup(folder, 'rg', { name: 'rg-team-a', location: 'westeurope', namespace: 'team-a', credentialFrom: credential });
  */
 export class AsoCredential extends SealedSecretSource {
+  /** The subscription the credential acts in, when given. */
+  public readonly subscriptionId?: string;
+
   /** An existing credential Secret (managed outside the app). */
   public static fromName(scope: Construct, id: string, name: string, namespace?: string): ISecretSource {
     return ExistingSecret.fromName(scope, id, { name, namespace });
@@ -57,6 +69,7 @@ export class AsoCredential extends SealedSecretSource {
     if (!ASO_CREDENTIAL_AUTH_KEYS.some((k) => keys.includes(k))) {
       throw propError(this, 'encryptedData', `needs one of ${ASO_CREDENTIAL_AUTH_KEYS.join(', ')} (how ASO authenticates)`);
     }
+    this.subscriptionId = checkSubscriptionId(this, props.subscriptionId);
   }
 }
 
@@ -71,6 +84,12 @@ export interface AsoCredentialScopeProps {
    * @default - none: ASO uses the namespace's `aso-credential` Secret, else its global credential
    */
   readonly credential?: ISecretSource | string;
+  /**
+   * The subscription the credential acts in (its `AZURE_SUBSCRIPTION_ID`, not a secret), for
+   * role assignments created under the scope (role definition ARM IDs need it).
+   * @default - the credential's `subscriptionId` when it is an {@link AsoCredential} that has one
+   */
+  readonly subscriptionId?: string;
 }
 
 /**
@@ -85,6 +104,8 @@ export interface AsoCredentialScopeProps {
 export class AsoCredentialScope extends Construct {
   public readonly namespace: string;
   public readonly credential?: ISecretSource | string;
+  /** The subscription the scope's credential acts in, when known. */
+  public readonly subscriptionId?: string;
 
   public constructor(scope: Construct, id: string, props: AsoCredentialScopeProps) {
     super(scope, id);
@@ -98,6 +119,11 @@ export class AsoCredentialScope extends Construct {
       );
     }
     this.credential = props.credential;
-    setScopeDefaults(this, { namespace: this.namespace, credential: props.credential });
+    const fromCredential = props.credential instanceof AsoCredential ? props.credential.subscriptionId : undefined;
+    this.subscriptionId = checkSubscriptionId(this, props.subscriptionId) ?? fromCredential;
+    if (this.subscriptionId && fromCredential && this.subscriptionId !== fromCredential) {
+      throw propError(this, 'subscriptionId', `"${this.subscriptionId}" differs from the subscriptionId of credential ${(props.credential as AsoCredential).node.path} ("${fromCredential}")`);
+    }
+    setScopeDefaults(this, { namespace: this.namespace, credential: props.credential, subscriptionId: this.subscriptionId });
   }
 }

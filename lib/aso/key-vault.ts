@@ -1,12 +1,15 @@
 import { Construct } from 'constructs';
 import { Vault } from '../../imports/aso/keyvault.azure.com';
+import { AzureBuiltInRole } from '../core/azure-roles';
 import { recordOptOut } from '../core/baseline';
 import { checkString, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { RemovalPolicy } from '../core/removal-policy';
 import { AsoResource, AsoResourceProps, checkTags } from './aso-resource';
 import { AzureNames, GUID, kubernetesNameFor, RESOURCE_GROUP_ARM_ID } from './naming';
+import { addPrivateEndpointTo, PrivateEndpoint, PrivateEndpointOptions, PrivateEndpointTarget } from './private-endpoint';
 import { IResourceGroup } from './resource-group';
+import { GrantOptions, grantRole, IPrincipal, RoleAssignment } from './role-assignment';
 
 /** Key Vault SKUs. */
 export enum KeyVaultSku {
@@ -91,9 +94,11 @@ export interface KeyVaultExports {
  * });
  * const vaultUri = vault.exports.vaultUri.envValue(workload);
  */
-export class KeyVault extends AsoResource {
+export class KeyVault extends AsoResource implements PrivateEndpointTarget {
   public readonly azureName: string;
   public readonly location: string;
+  /** The resource group (construct or ARM resource ID). */
+  public readonly resourceGroup: IResourceGroup | string;
   /** Exported values. */
   public readonly exports: KeyVaultExports;
   /** The ASO object. */
@@ -104,6 +109,7 @@ export class KeyVault extends AsoResource {
     this.azureName = checkString(this, 'name', props.name, AzureNames.keyVault);
     const name = kubernetesNameFor(this, this.azureName, props.kubernetesName);
     const owner = this.ownerOf('resourceGroup', props.resourceGroup, 'a ResourceGroup', RESOURCE_GROUP_ARM_ID);
+    this.resourceGroup = props.resourceGroup;
     this.location = this.locationOf(props.location, props.resourceGroup);
     let tenantId: string | undefined;
     let tenantIdFromConfig: { name: string; key: string } | undefined;
@@ -150,5 +156,30 @@ export class KeyVault extends AsoResource {
     });
     this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
     this.exports = { vaultUri: this.exportValue('ConfigMap', 'vaultUri', 'self.status.properties.vaultUri') };
+  }
+
+  /**
+   * Grants `principal` the role `role` ({@link AzureBuiltInRole} or a custom role's GUID) on this
+   * vault: a {@link RoleAssignment} child, see {@link grantRole}.
+   */
+  public grant(principal: IPrincipal, role: string, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, role, options);
+  }
+
+  /**
+   * Adds a private endpoint (Private Link group `vault`, construct id `PrivateEndpoint-vault`):
+   * clients in the virtual networks linked to the zone (`privatelink.vaultcore.azure.net`) reach
+   * `<name>.vault.azure.net` on a private IP while public access is disabled.
+   */
+  public addPrivateEndpoint(options: PrivateEndpointOptions): PrivateEndpoint {
+    return addPrivateEndpointTo(this, 'vault', options);
+  }
+
+  /**
+   * Lets `principal` read secret contents (`KEY_VAULT_SECRETS_USER`) of this vault: the role a
+   * workload reading its secrets needs (the vault uses Azure RBAC, not access policies).
+   */
+  public grantSecretsUser(principal: IPrincipal, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, AzureBuiltInRole.KEY_VAULT_SECRETS_USER, options);
   }
 }

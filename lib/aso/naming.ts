@@ -92,6 +92,27 @@ export const AzureNames = {
     pattern: /^[a-zA-Z0-9]([-\w.]*\w)?$/,
     description: '1-80 letters, digits, underscores, periods and hyphens, starting with a letter or digit and ending with a letter, digit or underscore',
   },
+  /** Microsoft.Network/privateDnsZones (a DNS name of at least two labels, lowercase here). */
+  privateDnsZone: {
+    min: 3,
+    max: 253,
+    pattern: /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    description: 'a DNS zone name such as "privatelink.blob.core.windows.net" (lowercase labels of letters, digits and hyphens, separated by ".")',
+  },
+  /** Microsoft.Network/privateDnsZones/virtualNetworkLinks. */
+  privateDnsZoneLink: {
+    min: 1,
+    max: 80,
+    pattern: /^[a-zA-Z0-9]([-\w.]*\w)?$/,
+    description: '1-80 letters, digits, underscores, periods and hyphens, starting with a letter or digit and ending with a letter, digit or underscore',
+  },
+  /** Microsoft.Network/privateEndpoints. */
+  privateEndpoint: {
+    min: 2,
+    max: 64,
+    pattern: /^[a-zA-Z0-9]([-\w.]*\w)?$/,
+    description: '2-64 letters, digits, underscores, periods and hyphens, starting with a letter or digit and ending with a letter, digit or underscore',
+  },
 } satisfies Record<string, StringRule>;
 
 /**
@@ -131,6 +152,11 @@ export const ARM_RESOURCE_ID = /^\/subscriptions\/[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}
 
 /** A GUID (tenant, subscription, client IDs). */
 export const GUID = /^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/;
+
+/** Checks an optional `subscriptionId` prop (a GUID); returns it lowercased. */
+export function checkSubscriptionId(scope: IConstruct, id: string | undefined): string | undefined {
+  return id === undefined ? undefined : checkString(scope, 'subscriptionId', id, { pattern: GUID, description: 'a subscription ID (GUID)' }).toLowerCase();
+}
 
 /** An Azure region name such as `westeurope`. */
 export const AZURE_LOCATION: StringRule = {

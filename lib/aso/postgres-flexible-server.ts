@@ -10,6 +10,8 @@ import { ARM_RESOURCE_ID, AzureNames, GUID, kubernetesNameFor, RESOURCE_GROUP_AR
 import { PostgresConfiguration } from './postgres-configuration';
 import { PostgresDatabase, PostgresDatabaseOptions } from './postgres-database';
 import { PostgresFirewallRule, PostgresFirewallRuleOptions } from './postgres-firewall-rule';
+import { IPrivateDnsZone, PRIVATE_DNS_ZONE_ARM_ID, privateDnsZoneName } from './private-dns-zone';
+import { addPrivateEndpointTo, PrivateEndpoint, PrivateEndpointOptions, PrivateEndpointTarget } from './private-endpoint';
 import { IResourceGroup } from './resource-group';
 import { resolveSecretKeyRef, SecretKeyRef } from './secret-source';
 import { ISubnet } from './subnet';
@@ -138,8 +140,16 @@ export interface PostgresFlexibleServerProps extends AsoResourceProps {
    */
   readonly delegatedSubnet?: ISubnet | string;
   /**
-   * ARM resource ID of the private DNS zone (`*.postgres.database.azure.com`) for a server in a
-   * delegated subnet.
+   * The private DNS zone (its name ending in `.postgres.database.azure.com`, e.g.
+   * `files.private.postgres.database.azure.com`) Azure writes the server's record into, for a
+   * server in a delegated subnet: a {@link PrivateDnsZone} construct in the same namespace
+   * (linked to the clients' virtual networks) or its ARM resource ID.
+   * @default - none
+   */
+  readonly privateDnsZone?: IPrivateDnsZone | string;
+  /**
+   * ARM resource ID of the private DNS zone for a server in a delegated subnet.
+   * @deprecated use `privateDnsZone`, which also takes a PrivateDnsZone construct
    * @default - none
    */
   readonly privateDnsZoneArmId?: string;
@@ -172,7 +182,9 @@ const STORAGE_SIZES = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 327
  *
  * Security defaults: the administrator password only from an existing Secret; public network
  * access `Disabled` unless firewall rules are added (or, with a delegated subnet, always
- * disabled). Removal: `RETAIN` by default (detach; the server and its data stay).
+ * disabled). A server must be reachable: with neither firewall rules, a private endpoint
+ * ({@link addPrivateEndpoint}) nor a delegated subnet it is a synth error.
+ * Removal: `RETAIN` by default (detach; the server and its data stay).
  *
  * @example
  * const server = new PostgresFlexibleServer(scope, 'db', {
@@ -180,11 +192,14 @@ const STORAGE_SIZES = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 327
  *   administratorLogin: 'filesadmin', administratorPassword: { secret: adminSecret, key: 'password' },
  * });
  * server.database('files');
+ * server.addPrivateEndpoint({ subnet: endpointsSubnet, privateDnsZone: postgresZone });
  * env: { DB_HOST: server.exports.fqdn.envValue(workload) }
  */
-export class PostgresFlexibleServer extends AsoResource {
+export class PostgresFlexibleServer extends AsoResource implements PrivateEndpointTarget {
   public readonly azureName: string;
   public readonly location: string;
+  /** The resource group (construct or ARM resource ID). */
+  public readonly resourceGroup: IResourceGroup | string;
   /** PostgreSQL major version. */
   public readonly version: PostgresVersion;
   /** Administrator login, when password authentication is on. */
@@ -195,6 +210,7 @@ export class PostgresFlexibleServer extends AsoResource {
   public readonly resource: FlexibleServer;
   private readonly firewallRules: PostgresFirewallRule[] = [];
   private readonly delegated: boolean;
+  private readonly _privateEndpoints: PrivateEndpoint[] = [];
 
   public constructor(scope: Construct, id: string, props: PostgresFlexibleServerProps) {
     super(scope, id, props);
@@ -202,6 +218,7 @@ export class PostgresFlexibleServer extends AsoResource {
     this.azureName = checkString(this, 'name', props.name, AzureNames.postgresServer);
     const name = kubernetesNameFor(this, this.azureName, props.kubernetesName);
     const owner = this.ownerOf('resourceGroup', props.resourceGroup, 'a ResourceGroup', RESOURCE_GROUP_ARM_ID);
+    this.resourceGroup = props.resourceGroup;
     this.location = this.locationOf(props.location, props.resourceGroup);
     this.version = props.version ?? '16';
     if (!['11', '12', '13', '14', '15', '16'].includes(this.version)) {
@@ -268,6 +285,19 @@ export class PostgresFlexibleServer extends AsoResource {
     if (props.privateDnsZoneArmId !== undefined) {
       checkString(this, 'privateDnsZoneArmId', props.privateDnsZoneArmId, { pattern: ARM_RESOURCE_ID, description: 'the ARM resource ID of a private DNS zone' });
       if (subnet === undefined) throw propError(this, 'privateDnsZoneArmId', 'is only used with delegatedSubnet');
+      if (props.privateDnsZone !== undefined) throw propError(this, 'privateDnsZoneArmId', 'is replaced by privateDnsZone: set only privateDnsZone');
+    }
+    let privateDnsZoneArmResourceReference: { armId?: string; group?: string; kind?: string; name?: string } | undefined =
+      props.privateDnsZoneArmId !== undefined ? { armId: props.privateDnsZoneArmId } : undefined;
+    if (props.privateDnsZone !== undefined) {
+      if (subnet === undefined) {
+        throw propError(this, 'privateDnsZone', 'is only used with delegatedSubnet (VNet integration); for a private endpoint pass the zone to addPrivateEndpoint()');
+      }
+      privateDnsZoneArmResourceReference = this.referenceTo('privateDnsZone', props.privateDnsZone, 'a PrivateDnsZone', PRIVATE_DNS_ZONE_ARM_ID);
+      const zoneName = privateDnsZoneName(props.privateDnsZone);
+      if (!/\.postgres\.database\./.test(zoneName)) {
+        throw propError(this, 'privateDnsZone', `zone "${zoneName}" must be named "<label>.postgres.database.azure.com" (e.g. "${this.azureName}.private.postgres.database.azure.com") for a server in a delegated subnet`);
+      }
     }
     this.delegated = subnet !== undefined;
 
@@ -293,7 +323,7 @@ export class PostgresFlexibleServer extends AsoResource {
         network: Lazy.any({
           produce: () => ({
             delegatedSubnetResourceReference,
-            privateDnsZoneArmResourceReference: props.privateDnsZoneArmId ? { armId: props.privateDnsZoneArmId } : undefined,
+            privateDnsZoneArmResourceReference,
             publicNetworkAccess: this.publicNetworkAccess,
           }),
         }),
@@ -304,10 +334,41 @@ export class PostgresFlexibleServer extends AsoResource {
     this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
     this.exports = { fqdn: this.exportValue('ConfigMap', 'fullyQualifiedDomainName') };
     this.node.addValidation({
-      validate: () => (this.delegated && this.firewallRules.length > 0
-        ? ['prop "delegatedSubnet": a server in a delegated subnet (private access) cannot have firewall rules; remove them or the subnet']
-        : []),
+      validate: () => {
+        if (this.delegated && this.firewallRules.length > 0) {
+          return ['prop "delegatedSubnet": a server in a delegated subnet (private access) cannot have firewall rules; remove them or the subnet'];
+        }
+        if (!this.delegated && this.firewallRules.length === 0 && this._privateEndpoints.length === 0) {
+          return [
+            'prop "network": the server would be unreachable: public network access is disabled (it has no firewall rules) and it has no private path; ' +
+              'add a private endpoint with server.addPrivateEndpoint({ subnet, privateDnsZone }), put it in a subnet delegated to ' +
+              'Microsoft.DBforPostgreSQL/flexibleServers (delegatedSubnet + privateDnsZone), or allow clients with server.firewallRule(...) (public access)',
+          ];
+        }
+        return [];
+      },
     });
+  }
+
+  /** Private endpoints added with {@link addPrivateEndpoint}. */
+  public get privateEndpoints(): readonly PrivateEndpoint[] {
+    return [...this._privateEndpoints];
+  }
+
+  /**
+   * Adds a private endpoint (Private Link group `postgresqlServer`, construct id
+   * `PrivateEndpoint-postgresqlServer`): clients in the virtual networks linked to the zone
+   * (`privatelink.postgres.database.azure.com`) reach `<name>.postgres.database.azure.com` on a
+   * private IP while public access stays disabled. Only for servers in public access mode (no
+   * `delegatedSubnet`).
+   */
+  public addPrivateEndpoint(options: PrivateEndpointOptions): PrivateEndpoint {
+    if (this.delegated) {
+      throw propError(this, 'delegatedSubnet', 'a server in a delegated subnet (VNet integration) cannot have private endpoints: Azure supports them in public access mode only; remove delegatedSubnet or the endpoint');
+    }
+    const endpoint = addPrivateEndpointTo(this, 'postgresqlServer', options);
+    this._privateEndpoints.push(endpoint);
+    return endpoint;
   }
 
   /**

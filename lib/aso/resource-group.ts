@@ -4,8 +4,9 @@ import { checkString, DNS_SUBDOMAIN } from '../core/errors';
 import { addProvided } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
 import { AsoResource, AsoResourceProps, checkTags, IAsoResource } from './aso-resource';
-import { namespaceOf } from './context';
-import { AZURE_LOCATION, AzureNames, kubernetesNameFor } from './naming';
+import { namespaceOf, scopeDefaults } from './context';
+import { AZURE_LOCATION, AzureNames, checkSubscriptionId, kubernetesNameFor } from './naming';
+import { GrantOptions, grantRole, IPrincipal, RoleAssignment } from './role-assignment';
 
 /** A resource group: the owner of most Azure resources. */
 export interface IResourceGroup extends IAsoResource {}
@@ -57,6 +58,11 @@ export interface ResourceGroupAttributes {
    * @default - none: owned resources must set `location`
    */
   readonly location?: string;
+  /**
+   * Its subscription (role assignments on resources of the group need it).
+   * @default - unknown (then the `subscriptionId` of the AsoCredentialScope, if any)
+   */
+  readonly subscriptionId?: string;
 }
 
 /**
@@ -97,6 +103,14 @@ export class ResourceGroup extends AsoResource implements IResourceGroup {
     });
     this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
   }
+
+  /**
+   * Grants `principal` the role `role` ({@link AzureBuiltInRole} or a custom role's GUID) on this
+   * resource group: a {@link RoleAssignment} child, see {@link grantRole}.
+   */
+  public grant(principal: IPrincipal, role: string, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, role, options);
+  }
 }
 
 class ImportedResourceGroup extends Construct implements IResourceGroup {
@@ -106,6 +120,7 @@ class ImportedResourceGroup extends Construct implements IResourceGroup {
   public readonly namespace: string;
   public readonly azureName: string;
   public readonly location?: string;
+  public readonly subscriptionId?: string;
 
   public constructor(scope: Construct, id: string, attrs: ResourceGroupAttributes) {
     super(scope, id);
@@ -113,6 +128,7 @@ class ImportedResourceGroup extends Construct implements IResourceGroup {
     this.azureName = checkString(this, 'name', attrs.name ?? attrs.kubernetesName, AzureNames.resourceGroup);
     this.namespace = namespaceOf(this, 'namespace', attrs.namespace);
     this.location = attrs.location;
+    this.subscriptionId = checkSubscriptionId(this, attrs.subscriptionId) ?? scopeDefaults(this)?.subscriptionId;
     addProvided(this, { apiGroup: this.apiGroup, kind: this.kind, name: this.resourceName, namespace: this.namespace });
   }
 }

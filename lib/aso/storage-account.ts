@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { StorageAccount as StorageAccountL1 } from '../../imports/aso/storage.azure.com';
+import { AzureBuiltInRole } from '../core/azure-roles';
 import { recordOptOut } from '../core/baseline';
 import { checkString, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
@@ -8,7 +9,9 @@ import { AsoResource, AsoResourceProps, checkTags } from './aso-resource';
 import { BlobContainer, BlobContainerOptions } from './blob-container';
 import { BlobService, BlobServiceOptions } from './blob-service';
 import { AzureNames, kubernetesNameFor, RESOURCE_GROUP_ARM_ID } from './naming';
+import { addPrivateEndpointTo, PrivateEndpoint, PrivateEndpointOptions, PrivateEndpointTarget } from './private-endpoint';
 import { IResourceGroup } from './resource-group';
+import { GrantOptions, grantRole, IPrincipal, RoleAssignment } from './role-assignment';
 
 /** Longest `metadata.name` of an account: its blob service is `<name>-blob` (at most 253 characters). */
 const MAX_KUBERNETES_NAME = 248;
@@ -39,6 +42,26 @@ export enum StorageAccessTier {
   HOT = 'Hot',
   COOL = 'Cool',
   PREMIUM = 'Premium',
+}
+
+/** Storage services a private endpoint can reach (Private Link group IDs). */
+export enum StorageService {
+  BLOB = 'blob',
+  FILE = 'file',
+  QUEUE = 'queue',
+  TABLE = 'table',
+  DFS = 'dfs',
+  WEB = 'web',
+}
+
+/** Options of `StorageAccount.addPrivateEndpoint()`. */
+export interface StoragePrivateEndpointOptions extends PrivateEndpointOptions {
+  /**
+   * The storage service reached through the endpoint (its DNS zone is
+   * `privatelink.<service>.core.windows.net`).
+   * @default StorageService.BLOB
+   */
+  readonly service?: StorageService;
 }
 
 /** Props of a {@link StorageAccount}. */
@@ -81,7 +104,8 @@ export interface StorageAccountProps extends AsoResourceProps {
    */
   readonly allowSharedKeyAccess?: boolean;
   /**
-   * Allow access from public networks.
+   * Allow access from public networks. With `false`, the account needs a private endpoint
+   * ({@link StorageAccount.addPrivateEndpoint}): without one it is a synth error.
    * @default true
    */
   readonly publicNetworkAccess?: boolean;
@@ -146,17 +170,22 @@ export interface StorageAccountExports {
  * // ConfigMap `stfilesprod-config`, key `blobEndpoint`; the app authenticates with workload identity
  * const blobEndpoint = account.exports.blobEndpoint.envValue(workload);
  */
-export class StorageAccount extends AsoResource {
+export class StorageAccount extends AsoResource implements PrivateEndpointTarget {
   public readonly azureName: string;
   public readonly location: string;
+  /** The resource group (construct or ARM resource ID). */
+  public readonly resourceGroup: IResourceGroup | string;
   /** Whether Shared Key access is allowed. */
   public readonly allowSharedKeyAccess: boolean;
+  /** Whether public network access is enabled. */
+  public readonly publicNetworkAccess: boolean;
   /** Exported values. */
   public readonly exports: StorageAccountExports;
   /** The ASO object. */
   public readonly resource: StorageAccountL1;
   private readonly blobServiceOptions?: BlobServiceOptions;
   private _blobService?: BlobService;
+  private readonly _privateEndpoints: PrivateEndpoint[] = [];
 
   public constructor(scope: Construct, id: string, props: StorageAccountProps) {
     super(scope, id, props);
@@ -166,7 +195,9 @@ export class StorageAccount extends AsoResource {
       throw propError(this, 'kubernetesName', `is ${name.length} characters long: must be at most ${MAX_KUBERNETES_NAME} (the blob service is named "<kubernetesName>-blob", at most 253 characters)`);
     }
     const owner = this.ownerOf('resourceGroup', props.resourceGroup, 'a ResourceGroup', RESOURCE_GROUP_ARM_ID);
+    this.resourceGroup = props.resourceGroup;
     this.location = this.locationOf(props.location, props.resourceGroup);
+    this.publicNetworkAccess = props.publicNetworkAccess ?? true;
     const kind = props.kind ?? StorageAccountKind.STORAGE_V2;
     if (!Object.values(StorageAccountKind).includes(kind)) throw propError(this, 'kind', `"${kind}" is not a StorageAccountKind`);
     const sku = props.sku ?? StorageAccountSku.STANDARD_LRS;
@@ -196,7 +227,7 @@ export class StorageAccount extends AsoResource {
         allowCrossTenantReplication: false,
         allowSharedKeyAccess: this.allowSharedKeyAccess,
         defaultToOAuthAuthentication: !this.allowSharedKeyAccess,
-        publicNetworkAccess: ((props.publicNetworkAccess ?? true) ? 'Enabled' : 'Disabled') as any,
+        publicNetworkAccess: (this.publicNetworkAccess ? 'Enabled' : 'Disabled') as any,
         isHnsEnabled: props.hierarchicalNamespace,
         operatorSpec: this.lazyOperatorSpec(),
         tags: checkTags(this, props.tags),
@@ -216,6 +247,31 @@ export class StorageAccount extends AsoResource {
       key1: this.exportValue('Secret', 'key1', undefined, keyGuard('key1')),
       key2: this.exportValue('Secret', 'key2', undefined, keyGuard('key2')),
     };
+    this.node.addValidation({
+      validate: () => (!this.publicNetworkAccess && this._privateEndpoints.length === 0
+        ? ['prop "publicNetworkAccess": the account would be unreachable: public network access is disabled and it has no private endpoint; ' +
+          'add one with account.addPrivateEndpoint({ subnet, privateDnsZone }), or enable public access']
+        : []),
+    });
+  }
+
+  /** Private endpoints added with {@link addPrivateEndpoint}. */
+  public get privateEndpoints(): readonly PrivateEndpoint[] {
+    return [...this._privateEndpoints];
+  }
+
+  /**
+   * Adds a private endpoint for one storage service (`blob` by default; construct id
+   * `PrivateEndpoint-<service>`): clients in the linked virtual networks reach
+   * `<name>.<service>.core.windows.net` on a private IP, also when public access is disabled.
+   */
+  public addPrivateEndpoint(options: StoragePrivateEndpointOptions): PrivateEndpoint {
+    const service = options.service ?? StorageService.BLOB;
+    if (!Object.values(StorageService).includes(service)) throw propError(this, 'service', `"${String(service)}" is not a StorageService`);
+    const { service: _, ...rest } = options;
+    const endpoint = addPrivateEndpointTo(this, service, rest);
+    this._privateEndpoints.push(endpoint);
+    return endpoint;
   }
 
   /** The account's blob service (created on first use, construct id `BlobService`, in the account's namespace). */
@@ -231,5 +287,27 @@ export class StorageAccount extends AsoResource {
   public container(name: string, options: BlobContainerOptions = {}): BlobContainer {
     const id = this.childId('Container', 'container', name, AzureNames.blobContainer);
     return new BlobContainer(this, id, { ...options, namespace: options.namespace ?? this.namespace, name, blobService: this.blobService });
+  }
+
+  /**
+   * Grants `principal` the role `role` ({@link AzureBuiltInRole} or a custom role's GUID) on this
+   * account: a {@link RoleAssignment} child, see {@link grantRole}.
+   */
+  public grant(principal: IPrincipal, role: string, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, role, options);
+  }
+
+  /**
+   * Lets `principal` read, write and delete the blobs of every container of this account
+   * (`STORAGE_BLOB_DATA_CONTRIBUTOR`), with Entra ID: no account key. Prefer granting on a
+   * container (`container.grantBlobDataContributor`) when the principal needs only one.
+   */
+  public grantBlobDataContributor(principal: IPrincipal, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, AzureBuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR, options);
+  }
+
+  /** Lets `principal` read the blobs of every container of this account (`STORAGE_BLOB_DATA_READER`). */
+  public grantBlobDataReader(principal: IPrincipal, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, AzureBuiltInRole.STORAGE_BLOB_DATA_READER, options);
   }
 }

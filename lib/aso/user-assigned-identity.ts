@@ -7,6 +7,7 @@ import { AsoResource, AsoResourceProps, checkTags } from './aso-resource';
 import { FederatedIdentityCredential, FederatedIdentityCredentialOptions } from './federated-identity-credential';
 import { AzureNames, kubernetesNameFor, RESOURCE_GROUP_ARM_ID } from './naming';
 import { IResourceGroup } from './resource-group';
+import { GrantOptions, grantRole, IPrincipal, PrincipalType, RoleAssignment } from './role-assignment';
 
 /** Props of a {@link UserAssignedIdentity}. */
 export interface UserAssignedIdentityProps extends AsoResourceProps {
@@ -61,8 +62,9 @@ export interface UserAssignedIdentityExports {
  * const identity = new UserAssignedIdentity(folder, 'id', { name: 'id-files-web', resourceGroup: rg });
  * identity.federate('files-web', { issuer: aks, serviceAccount: { name: 'files-web', namespace: 'files' } });
  * const clientId = identity.exports.clientId.envValue(workload); // the workload's AZURE_CLIENT_ID
+ * account.grantBlobDataContributor(identity); // role assignments take the identity as principal
  */
-export class UserAssignedIdentity extends AsoResource {
+export class UserAssignedIdentity extends AsoResource implements IPrincipal {
   public readonly azureName: string;
   public readonly location: string;
   /** Exported values. */
@@ -95,6 +97,24 @@ export class UserAssignedIdentity extends AsoResource {
   }
 
   /**
+   * As a principal of role assignments: the principal ID ASO exports (ConfigMap `<name>-config`,
+   * key `principalId`, read through `principalIdFromConfig`).
+   */
+  public get principalId(): ExportedValue {
+    return this.exports.principalId;
+  }
+
+  /** A managed identity is a service principal. */
+  public get principalType(): PrincipalType {
+    return PrincipalType.SERVICE_PRINCIPAL;
+  }
+
+  /** Its `metadata.name`, in the names of role assignments made to it. */
+  public get principalName(): string {
+    return this.resourceName;
+  }
+
+  /**
    * Federates a Kubernetes ServiceAccount with this identity (construct id `Federation-<name>`, in
    * the identity's namespace unless `options.namespace` is given): pods running as the
    * ServiceAccount get Entra tokens for the identity.
@@ -102,5 +122,13 @@ export class UserAssignedIdentity extends AsoResource {
   public federate(name: string, options: FederatedIdentityCredentialOptions): FederatedIdentityCredential {
     const id = this.childId('Federation', 'federated credential', name, AzureNames.federatedIdentityCredential);
     return new FederatedIdentityCredential(this, id, { ...options, namespace: options.namespace ?? this.namespace, name, identity: this });
+  }
+
+  /**
+   * Grants `principal` the role `role` ({@link AzureBuiltInRole} or a custom role's GUID) on this
+   * identity (e.g. `MANAGED_IDENTITY_OPERATOR`): a {@link RoleAssignment} child, see {@link grantRole}.
+   */
+  public grant(principal: IPrincipal, role: string, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, role, options);
   }
 }

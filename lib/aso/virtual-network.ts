@@ -6,6 +6,7 @@ import { AsoResource, AsoResourceProps, checkTags, IAsoResource } from './aso-re
 import { CidrBlock, overlaps, parseCidr } from './cidr';
 import { AzureNames, kubernetesNameFor, RESOURCE_GROUP_ARM_ID } from './naming';
 import { IResourceGroup } from './resource-group';
+import { GrantOptions, grantRole, IPrincipal, RoleAssignment } from './role-assignment';
 import { Subnet, SubnetOptions } from './subnet';
 
 /** A virtual network. */
@@ -115,5 +116,13 @@ export class VirtualNetwork extends AsoResource implements IVirtualNetwork {
       }
     }
     this._subnets.push(subnet);
+  }
+
+  /**
+   * Grants `principal` the role `role` ({@link AzureBuiltInRole} or a custom role's GUID) on this
+   * virtual network: a {@link RoleAssignment} child, see {@link grantRole}.
+   */
+  public grant(principal: IPrincipal, role: string, options?: GrantOptions): RoleAssignment {
+    return grantRole(this, principal, role, options);
   }
 }

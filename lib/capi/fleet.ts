@@ -53,8 +53,12 @@ export interface FleetProps {
   readonly repo: Repo;
   /** The ClusterClass every cluster is built from. */
   readonly clusterClass: AksClusterClass;
-  /** The Flux source (of `repo`) the hydration Kustomizations read. */
-  readonly source: ISource;
+  /**
+   * The Flux source (of `repo`) the hydration Kustomizations read.
+   * @default - none: no Flux hydration is written (hydrate the clusters with Argo CD instead,
+   *   see `argocd.ClusterGenerator.registered`)
+   */
+  readonly source?: ISource;
   /** Defaults of every cluster; `kubernetesVersion` is required somewhere in the chain. */
   readonly defaults: FleetClusterSettings;
   /**
@@ -85,8 +89,8 @@ export interface FleetMember {
   readonly managementFolder: Folder;
   /** The stage folders applied to the cluster, by stage name. */
   readonly stageFolders: Readonly<Record<string, Folder>>;
-  /** The Flux hydration (Kustomizations `<cluster>-<stage>`). */
-  readonly hydration: RemoteClusterHydration;
+  /** The Flux hydration (Kustomizations `<cluster>-<stage>`), when the fleet has a Flux `source`. */
+  readonly hydration?: RemoteClusterHydration;
 }
 
 /** An environment name: it becomes the value of the Cluster's `environment` label. */
@@ -172,11 +176,13 @@ export class Fleet extends Construct {
       });
       const stageFolders: Record<string, Folder> = {};
       for (const stage of stages) stageFolders[stage] = props.repo.folder(`${stage}/${spec.name}`, { cluster: spec.name });
-      const hydration = new RemoteClusterHydration(managementFolder, 'Hydration', {
-        cluster,
-        source: props.source,
-        stages: stages.map((stage) => ({ name: stage, folder: stageFolders[stage] })),
-      });
+      const hydration = props.source
+        ? new RemoteClusterHydration(managementFolder, 'Hydration', {
+          cluster,
+          source: props.source,
+          stages: stages.map((stage) => ({ name: stage, folder: stageFolders[stage] })),
+        })
+        : undefined;
       this.members.push({ cluster, managementFolder, stageFolders, hydration });
     });
   }

@@ -12,6 +12,7 @@ import { registerGraph } from './graph';
 import { registerInit } from './init';
 import { registerPlan } from './plan';
 import { registerRender } from './render';
+import { registerSeal } from './seal';
 import { registerSynth } from './synth';
 import { registerValidate } from './validate';
 
@@ -23,6 +24,7 @@ export const COMMANDS: CommandRegistrar[] = [
   registerPlan,
   registerRender,
   registerGraph,
+  registerSeal,
 ];
 
 /** The package version (from package.json), for --version. */

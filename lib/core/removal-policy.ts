@@ -7,14 +7,17 @@ import { groupOf } from './validation/metadata';
  * is removed from the app, so its file disappears from Git and Flux prunes it. One policy for
  * every family; each construct documents its default. Stateful things default to `RETAIN`.
  *
- * | policy  | Flux                                         | ASO `serviceoperator.azure.com/reconcile-policy` | Crossplane `managementPolicies` |
- * |---------|----------------------------------------------|--------------------------------------------------|---------------------------------|
- * | RETAIN  | `kustomize.toolkit.fluxcd.io/prune: disabled` | `detach-on-delete`                               | `[Observe, Create, Update, LateInitialize]` (no Delete) |
- * | DESTROY | (pruned)                                     | `manage`                                         | `['*']`                         |
- * | SKIP    | (pruned)                                     | `skip` (adopt: never change or delete)           | `[Observe]`                     |
+ * | policy  | Flux                                         | Argo CD `argocd.argoproj.io/sync-options` | ASO `serviceoperator.azure.com/reconcile-policy` | Crossplane `managementPolicies` |
+ * |---------|----------------------------------------------|-------------------------------------------|--------------------------------------------------|---------------------------------|
+ * | RETAIN  | `kustomize.toolkit.fluxcd.io/prune: disabled` | `Delete=false,Prune=false`                | `detach-on-delete`                               | `[Observe, Create, Update, LateInitialize]` (no Delete) |
+ * | DESTROY | (pruned)                                     | (pruned)                                  | `manage`                                         | `['*']`                         |
+ * | SKIP    | (pruned)                                     | (pruned)                                  | `skip` (adopt: never change or delete)           | `[Observe]`                     |
+ *
+ * Argo CD's `Prune=false` keeps the object when its file leaves Git; `Delete=false` keeps it when
+ * the Application itself is deleted with the cascading `resources-finalizer.argocd.argoproj.io`.
  */
 export enum RemovalPolicy {
-  /** Keep the real resource when the object is removed: Flux does not prune it, ASO detaches, Crossplane orphans. */
+  /** Keep the real resource when the object is removed: Flux and Argo CD do not prune it, ASO detaches, Crossplane orphans. */
   RETAIN = 'retain',
   /** Removing the object deletes the real resource. */
   DESTROY = 'destroy',
@@ -24,6 +27,10 @@ export enum RemovalPolicy {
 
 /** Flux's per-object prune switch. */
 export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
+/** Argo CD's per-object sync options (comma-separated `Option=value` pairs). */
+export const ARGOCD_SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
+/** The Argo CD sync options `RETAIN` writes: never pruned, never deleted with its Application. */
+export const ARGOCD_RETAIN_SYNC_OPTIONS = 'Delete=false,Prune=false';
 /** ASO's per-resource reconcile policy (case-sensitive; unknown values mean `manage`). */
 export const ASO_RECONCILE_POLICY_ANNOTATION = 'serviceoperator.azure.com/reconcile-policy';
 
@@ -53,12 +60,15 @@ export function isCrossplaneManagedGroup(group: string): boolean {
 
 /**
  * The annotations that carry `policy` for an object of the given API group: Flux's prune switch
- * for `RETAIN`, plus ASO's reconcile policy for `*.azure.com` objects. Use it when building
+ * and Argo CD's `Delete=false,Prune=false` sync options for `RETAIN`, plus ASO's reconcile policy for `*.azure.com` objects. Use it when building
  * objects that are not ApiObjects (for example the ASO resources CAPZ embeds).
  */
 export function removalPolicyAnnotations(policy: RemovalPolicy, apiVersion: string): Record<string, string> {
   const out: Record<string, string> = {};
-  if (policy === RemovalPolicy.RETAIN) out[FLUX_PRUNE_ANNOTATION] = 'disabled';
+  if (policy === RemovalPolicy.RETAIN) {
+    out[FLUX_PRUNE_ANNOTATION] = 'disabled';
+    out[ARGOCD_SYNC_OPTIONS_ANNOTATION] = ARGOCD_RETAIN_SYNC_OPTIONS;
+  }
   if (isAsoGroup(groupOf(apiVersion))) out[ASO_RECONCILE_POLICY_ANNOTATION] = ASO_RECONCILE_POLICY[policy];
   return out;
 }

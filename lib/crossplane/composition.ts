@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Composition as CompositionL1, CompositionSpecMode } from '../../imports/crossplane/apiextensions.crossplane.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference, ObjectRef } from '../core/references';
-import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, removalPolicyAnnotations, FLUX_PRUNE_ANNOTATION } from '../core/removal-policy';
+import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, removalPolicyAnnotations, FLUX_PRUNE_ANNOTATION, ARGOCD_SYNC_OPTIONS_ANNOTATION } from '../core/removal-policy';
 import { SchemaRegistry } from '../core/validation';
 import { groupOf } from '../core/validation/metadata';
 import { checkFieldPath } from './field-path';
@@ -614,7 +614,11 @@ function hasWriteConnectionSecret(base: Record<string, any>, patches: Patch[]): 
   return patches.some((p) => typeof p.json.toFieldPath === 'string' && String(p.json.toFieldPath).startsWith('spec.writeConnectionSecretToRef'));
 }
 
-function resolveBase(scope: Composition, prop: string, base: ComposedBase): Record<string, any> {
+/**
+ * The JSON of a {@link ComposedBase} (factory objects are built in a throwaway app; an ApiObject of
+ * the app is removed from its tree), so it never becomes a file. Also used for kro RGD templates.
+ */
+export function resolveBase(scope: Construct, prop: string, base: ComposedBase): Record<string, any> {
   let json: Record<string, any>;
   if (typeof base === 'function') {
     const chart = new BaseChart(new App({ outdir: '/nonexistent' }), 'Base');
@@ -639,13 +643,15 @@ function resolveBase(scope: Composition, prop: string, base: ComposedBase): Reco
   return json;
 }
 
-function applyBasePolicy(base: Record<string, any>, policy: RemovalPolicy): void {
+/** Applies a removal policy to a composed object's JSON (management policies, ASO reconcile policy; no Flux prune). */
+export function applyBasePolicy(base: Record<string, any>, policy: RemovalPolicy): void {
   const apiVersion = String(base.apiVersion);
   if (isCrossplaneManagedGroup(groupOf(apiVersion))) {
     base.spec = { ...(base.spec ?? {}), managementPolicies: [...CROSSPLANE_MANAGEMENT_POLICIES[policy]] };
   }
   const annotations = removalPolicyAnnotations(policy, apiVersion);
   delete annotations[FLUX_PRUNE_ANNOTATION]; // composed objects are not Flux's
+  delete annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION]; // nor Argo CD's
   if (Object.keys(annotations).length > 0) {
     base.metadata = { ...(base.metadata ?? {}), annotations: { ...(base.metadata?.annotations ?? {}), ...annotations } };
   }

@@ -10,4 +10,6 @@ export * from './notification';
 export * from './environment';
 export * from './flux-bootstrap';
 export * from './tenant';
+export * from './tenant-policy';
+export * from './tenant-guardrails';
 export * from './systems-sync';

@@ -1,13 +1,16 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { recordOptOut } from '../core/baseline';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
 import { Folder } from '../gitops/folder';
+import { Repo } from '../gitops/repo';
 import { checkRelativePath, FluxDuration, ISource } from './common';
 import { GitRef, GitRepository } from './git-repository';
-import { Kustomization } from './kustomization';
+import { Decryption, Kustomization } from './kustomization';
 import { Alert, NotificationProvider } from './notification';
+import { addTenantGuardrails, TenantLimitRange, TenantNetworkPolicy, TenantResourceQuota } from './tenant-guardrails';
+import { checkTenantService, TENANT_POLICY_LABEL, TENANT_POLICY_VALUE, TENANT_SERVICE_POLICY, TenantServicePolicy } from './tenant-policy';
 
 /** The restricted ClusterRole tenants are bound to (in their namespace) by default. */
 export const TENANT_CLUSTER_ROLE = 'cdk8s-platform-tenant';
@@ -15,29 +18,35 @@ export const TENANT_CLUSTER_ROLE = 'cdk8s-platform-tenant';
 export const TENANT_LABEL = 'toolkit.fluxcd.io/tenant';
 
 const RW = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+/** Kubernetes' default user-facing ClusterRoles (always there: never an unresolved reference). */
+const BUILT_IN_ROLES = new Set(['cluster-admin', 'admin', 'edit', 'view']);
 const RO = ['get', 'list', 'watch'];
 
 /**
  * The rules of the default tenant ClusterRole. Bound with a RoleBinding, they only ever apply in
  * the tenant's namespace. What RBAC can and cannot express:
- * - RBAC grants verbs on resources (kinds); it cannot look at field values. So it cannot allow a
- *   `Service` of type ClusterIP while refusing type LoadBalancer or NodePort. The default role
- *   therefore grants **no write access to Services** at all: a team whose repo contains a Service
- *   (LoadBalancer by mistake, or not) gets a permission error from Flux instead of an Azure load
- *   balancer. Platforms that let teams write Services pass `allowServices` and must add an
- *   admission policy (ValidatingAdmissionPolicy, Kyverno, Gatekeeper) refusing LoadBalancer and
- *   NodePort types.
- * - No RBAC objects (Roles, RoleBindings: privilege escalation), ResourceQuotas, LimitRanges,
- *   Namespaces or any cluster-scoped kind; no Flux objects (nested Kustomizations would run with
- *   the controller's identity unless kustomize-controller runs with `--default-service-account`).
- * - Workloads, config, Secrets (SOPS-decrypted or sealed), autoscaling, disruption budgets,
- *   network policies, Ingresses (through the shared ingress controller), SealedSecrets, KEDA
- *   scalers and Prometheus monitors.
+ * - RBAC grants verbs on resources (kinds); it cannot look at field values. Services are writable
+ *   (a team needs ClusterIP Services); the {@link TenantServicePolicy} (a ValidatingAdmissionPolicy)
+ *   refuses types LoadBalancer and NodePort in tenant namespaces, and the tenant ResourceQuota
+ *   allows none of them either.
+ * - **No verbs on Secrets.** RBAC cannot exclude a Secret by name (the ASO credential, the Git
+ *   credentials of the tenant's source), and `list`/`watch` always return every Secret's data. A
+ *   tenant that ships Secrets in its repo (SOPS) names them in `secretNames`: its own Role then
+ *   grants get/create/update/patch/delete on exactly those names, all that Flux's server-side
+ *   apply needs. Secrets from SealedSecrets are written by the sealed-secrets controller.
+ * - No RBAC objects (Roles, RoleBindings: privilege escalation); ResourceQuotas and LimitRanges
+ *   read-only (a team sees why a pod is refused); no Namespaces or any cluster-scoped kind; no Flux
+ *   objects (nested Kustomizations would run with the controller's identity unless
+ *   kustomize-controller runs with `--default-service-account`).
+ * - Workloads, config, Services, autoscaling, disruption budgets, network policies (additive: a
+ *   team can open its own pods, never another namespace's), Ingresses (through the shared ingress
+ *   controller), SealedSecrets, KEDA scalers and Prometheus monitors.
  */
 export function tenantRoleRules(options: { readonly allowServices?: boolean } = {}): Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> {
+  const services = options.allowServices ?? true;
   return [
-    { apiGroups: [''], resources: ['configmaps', 'persistentvolumeclaims', 'secrets', 'serviceaccounts', ...(options.allowServices ? ['services'] : [])], verbs: RW },
-    { apiGroups: [''], resources: ['events', 'pods', 'pods/log', ...(options.allowServices ? [] : ['services'])], verbs: RO },
+    { apiGroups: [''], resources: ['configmaps', 'persistentvolumeclaims', 'serviceaccounts', ...(services ? ['services'] : [])], verbs: RW },
+    { apiGroups: [''], resources: ['events', 'limitranges', 'pods', 'pods/log', 'resourcequotas', ...(services ? [] : ['services'])], verbs: RO },
     { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: RW },
     { apiGroups: ['apps'], resources: ['replicasets'], verbs: RO },
     { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: RW },
@@ -50,17 +59,30 @@ export function tenantRoleRules(options: { readonly allowServices?: boolean } = 
   ];
 }
 
+/**
+ * The verbs on the Secrets a tenant declares (`secretNames`): what kustomize-controller needs to
+ * server-side apply and prune them as the tenant's ServiceAccount. It reads the live object (get),
+ * dry-runs and applies it (patch; the API server also checks `create` **with the object's name**
+ * when an apply creates it, so `resourceNames` covers creation), and prunes it (delete). No
+ * list/watch: those cannot be limited by name.
+ */
+export const TENANT_SECRET_VERBS: readonly string[] = ['get', 'create', 'update', 'patch', 'delete'];
+
 /** Props of a {@link TenantClusterRole}. */
 export interface TenantClusterRoleProps {
   /** Name of the ClusterRole. @default 'cdk8s-platform-tenant' */
   readonly name?: string;
-  /** Let tenants write Services (RBAC cannot restrict their type: see {@link tenantRoleRules}). @default false */
+  /**
+   * Let tenants write Services. Their type is checked by the {@link TenantServicePolicy}, not by
+   * RBAC (see {@link tenantRoleRules}); false leaves Services read-only.
+   * @default true
+   */
   readonly allowServices?: boolean;
 }
 
 /**
  * The restricted ClusterRole tenants are bound to in their namespace (see {@link tenantRoleRules}
- * for what it allows and why Services are left out). Emit it once per cluster: {@link SystemsSync}
+ * for what it allows, and why it has no verbs on Secrets). Emit it once per cluster: {@link SystemsSync}
  * does, and {@link Tenant} does in its folder unless told otherwise.
  *
  * @example
@@ -77,7 +99,6 @@ export class TenantClusterRole extends Construct {
     super(scope, id);
     this.name = props.name ?? TENANT_CLUSTER_ROLE;
     checkString(this, 'name', this.name, DNS_SUBDOMAIN);
-    if (props.allowServices) recordOptOut(this, 'tenant.allowServices', 'true', 'RBAC cannot restrict Service types: add an admission policy against LoadBalancer/NodePort');
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
@@ -142,22 +163,107 @@ export interface TenantProps {
   readonly alert?: TenantAlert;
   /** Shard key of the tenant's Flux objects. @default - none */
   readonly shardKey?: string;
+  /**
+   * Object id (lowercase GUID) of the team's Entra ID group. Bound to `groupClusterRole` in the
+   * tenant namespace with a RoleBinding whose subject is `kind: Group, name: <object id>`: what
+   * AKS with Entra ID integration and Kubernetes RBAC puts in a user's groups.
+   * @default - no binding for people (only Flux acts in the namespace)
+   */
+  readonly entraGroupObjectId?: string;
+  /**
+   * ClusterRole the team's Entra ID group is bound to in the namespace. The default is the same
+   * admin-controlled role Flux applies with: people can do by hand what their repo can do, and no
+   * more; in particular they cannot read Secrets. `view` is read-only (and also hides Secrets);
+   * `edit` and `admin` read every Secret of the namespace (ASO and Git credentials) and are
+   * recorded as opt-outs of the secure baseline.
+   * @default - the tenant's `clusterRole`
+   */
+  readonly groupClusterRole?: string;
+  /**
+   * Names of the Secrets the tenant's repo applies itself (SOPS-encrypted in Git). The tenant
+   * role has no verbs on Secrets; a Role of the tenant grants get/create/update/patch/delete
+   * (what Flux's server-side apply and prune need) on exactly these names. Secrets produced by
+   * SealedSecrets need no entry. Synth refuses a Secret in the tenant's folders that is not listed.
+   * @default - none
+   */
+  readonly secretNames?: string[];
+  /**
+   * SOPS decryption of the tenant's encrypted Secrets (`spec.decryption` of its Kustomization); the
+   * key Secret sits in the tenant namespace and is read by kustomize-controller itself, so the
+   * tenant's role needs no access to it.
+   * @default - none
+   */
+  readonly decryption?: Decryption;
+  /**
+   * Label the namespace `platform.cdk8s.io/tenant-policy: restricted`, so the
+   * {@link TenantServicePolicy} refuses LoadBalancer and NodePort Services in it (and synth
+   * evaluates the policy against the tenant's Services when its repo is in the app). Turning it
+   * off is recorded as an opt-out of the secure baseline.
+   * @default true
+   */
+  readonly servicePolicy?: boolean;
+  /**
+   * Emit the {@link TenantServicePolicy} in this folder (once per folder). Set false when another
+   * folder of the same cluster already emits it.
+   * @default true when `servicePolicy` is on
+   */
+  readonly defineServicePolicy?: boolean;
+  /**
+   * The namespace's ResourceQuota, or false for none (recorded as an opt-out).
+   * @default - DEFAULT_TENANT_QUOTA
+   */
+  readonly resourceQuota?: TenantResourceQuota | false;
+  /**
+   * The namespace's LimitRange (container defaults, so pods fit the quota), or false for none
+   * (recorded as an opt-out).
+   * @default - requests 100m / 128Mi, limits 500m / 512Mi, at most 2 CPU / 4Gi per container
+   */
+  readonly limitRange?: TenantLimitRange | false;
+  /**
+   * The namespace's default-deny NetworkPolicy (ingress and egress; allowed: the namespace itself
+   * and DNS to kube-system's kube-dns on UDP and TCP 53), or false for none (recorded as an opt-out).
+   * @default - default deny with those allowances only
+   */
+  readonly networkPolicy?: TenantNetworkPolicy | false;
+  /**
+   * Accept an ASO credential in the tenant namespace (a Secret or SealedSecret named
+   * `aso-credential`, or an object using `serviceoperator.azure.com/credential-from`). RBAC
+   * hides it from the tenant role, but any Pod the tenant runs there can mount it and act in Azure
+   * as its identity; synth refuses it unless this is set (recorded as an opt-out).
+   * @default false
+   */
+  readonly allowAsoCredential?: boolean;
 }
 
+const GUID = { pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, description: 'an Entra ID object id: a lowercase GUID' } as const;
+const ASO_CREDENTIAL_SECRET = 'aso-credential';
+const ASO_CREDENTIAL_FROM = 'serviceoperator.azure.com/credential-from';
+/** Roles that read every Secret of a namespace. */
+const SECRET_READING_ROLES = new Set(['cluster-admin', 'admin', 'edit']);
+
 /**
- * A tenant, as `flux create tenant` plus its sync, locked down: a Namespace, a ServiceAccount, a
- * RoleBinding of that account to a ClusterRole the platform chooses (by default the restricted
- * {@link TENANT_CLUSTER_ROLE}, never cluster-admin), the tenant's GitRepository and a
- * Kustomization that applies it **as the ServiceAccount** with `targetNamespace` set, and
- * optionally a notification Provider and Alert. Everything lives in the tenant namespace, so the
- * Flux controllers can run with `--no-cross-namespace-refs`.
+ * A tenant, as `flux create tenant` plus its sync, locked down: a Namespace (labelled for the
+ * {@link TenantServicePolicy}), a ServiceAccount, a RoleBinding of that account to a ClusterRole
+ * the platform chooses (by default the restricted {@link TENANT_CLUSTER_ROLE}, never
+ * cluster-admin, with no verbs on Secrets), a Role for the Secrets the tenant declares, the team's
+ * Entra ID group bound in the namespace, a ResourceQuota, a LimitRange and a default-deny
+ * NetworkPolicy, the tenant's GitRepository and a Kustomization that applies it **as the
+ * ServiceAccount** with `targetNamespace` set, and optionally a notification Provider and Alert.
+ * Everything lives in the tenant namespace, so the Flux controllers can run with
+ * `--no-cross-namespace-refs`.
+ *
+ * When the tenant's repo is a {@link Repo} of the app (same URL), synth checks the objects of the
+ * folder its Kustomization applies as the cluster would: the Service policy's CEL against each
+ * Service, and each plain Secret against `secretNames`.
  *
  * @example
  * new Tenant(folder, 'team-alpha', {
  *   name: 'team-alpha',
  *   repository: { url: 'https://github.com/contoso/team-alpha', ref: { branch: 'main' }, secretRef: 'git-credentials' },
  *   path: './deploy',
- *   alert: { type: 'slack', secretRef: 'slack-webhook', eventSeverity: 'error' },
+ *   entraGroupObjectId: '5f1c8a9e-3b2d-4c6e-9f0a-1b2c3d4e5f60',
+ *   networkPolicy: { ingressFromNamespaces: ['ingress-nginx'] },
+ *   alert: { type: 'msteams', secretRef: 'msteams-webhook', eventSeverity: 'error' },
  * });
  */
 export class Tenant extends Construct {
@@ -171,6 +277,20 @@ export class Tenant extends Construct {
   public readonly kustomization: Kustomization;
   /** The Alert, when `alert` is set. */
   public readonly alert?: Alert;
+  /** The RoleBinding of the team's Entra ID group, when `entraGroupObjectId` is set. */
+  public readonly groupBinding?: ApiObject;
+  /** The Secrets the tenant may write (`secretNames`). */
+  public readonly secretNames: readonly string[];
+  /** Whether the namespace carries the Service policy label. */
+  public readonly servicePolicy: boolean;
+  /** The namespace's ResourceQuota, unless switched off. */
+  public readonly resourceQuota?: ApiObject;
+  /** The namespace's LimitRange, unless switched off. */
+  public readonly limitRange?: ApiObject;
+  /** The namespace's default-deny NetworkPolicy, unless switched off. */
+  public readonly networkPolicy?: ApiObject;
+  private readonly namespaceObject: ApiObject;
+  private readonly allowAsoCredential: boolean;
 
   public constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
@@ -181,31 +301,100 @@ export class Tenant extends Construct {
     checkString(this, 'clusterRole', this.clusterRole, { pattern: /^[a-z0-9][a-z0-9:._-]*$/, max: 253, description: 'a ClusterRole name' });
     if (this.clusterRole === 'cluster-admin') recordOptOut(this, 'tenant.clusterRole', 'cluster-admin');
     const labels = { [TENANT_LABEL]: this.name };
+    this.servicePolicy = props.servicePolicy ?? true;
+    if (!this.servicePolicy) recordOptOut(this, 'tenant.servicePolicy', 'false', 'LoadBalancer and NodePort Services are not refused in the namespace');
 
-    const namespaceObj = new ApiObject(this, 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } });
-    const sa = new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: this.name, namespace: ns, labels } });
+    this.namespaceObject = new ApiObject(this, 'Namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns, labels: { ...labels, ...(this.servicePolicy ? { [TENANT_POLICY_LABEL]: TENANT_POLICY_VALUE } : {}) } },
+    });
+    new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: this.name, namespace: ns, labels } });
+    const reconciler = [
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: `gotk:${ns}:reconciler` },
+      { kind: 'ServiceAccount', name: this.name, namespace: ns },
+    ];
     const binding = new ApiObject(this, 'RoleBinding', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
       metadata: { name: `${this.name}-reconciler`, namespace: ns, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole },
-      subjects: [
-        { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: `gotk:${ns}:reconciler` },
-        { kind: 'ServiceAccount', name: this.name, namespace: ns },
-      ],
+      subjects: reconciler,
     });
-    void namespaceObj;
-    void sa;
+
+    // Secrets: none in the shared role; the declared names only, for the reconciler.
+    this.secretNames = [...(props.secretNames ?? [])];
+    this.secretNames.forEach((n, i) => checkString(this, `secretNames[${i}]`, n, DNS_SUBDOMAIN));
+    const dup = this.secretNames.find((n, i) => this.secretNames.indexOf(n) !== i);
+    if (dup !== undefined) throw propError(this, 'secretNames', `"${dup}" is listed twice`);
+    if (this.secretNames.length > 0) {
+      const role = new ApiObject(this, 'SecretsRole', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: `${this.name}-secrets`, namespace: ns, labels },
+        rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [...this.secretNames].sort(), verbs: [...TENANT_SECRET_VERBS] }],
+      });
+      new ApiObject(this, 'SecretsRoleBinding', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: `${this.name}-secrets`, namespace: ns, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+        subjects: reconciler,
+      });
+    }
+
+    // The team's people, through their Entra ID group.
+    if (props.entraGroupObjectId !== undefined) {
+      const group = checkString(this, 'entraGroupObjectId', props.entraGroupObjectId, GUID);
+      const groupRole = props.groupClusterRole ?? this.clusterRole;
+      checkString(this, 'groupClusterRole', groupRole, { pattern: /^[a-z0-9][a-z0-9:._-]*$/, max: 253, description: 'a ClusterRole name' });
+      if (SECRET_READING_ROLES.has(groupRole)) recordOptOut(this, 'tenant.groupClusterRole', groupRole, 'the team\'s people can read every Secret of the namespace');
+      this.groupBinding = new ApiObject(this, 'GroupRoleBinding', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: `${this.name}-members`, namespace: ns, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: groupRole },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }],
+      });
+      if (!BUILT_IN_ROLES.has(groupRole)) {
+        addReference(this.groupBinding, 'groupClusterRole', { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: groupRole });
+      }
+    } else if (props.groupClusterRole !== undefined) {
+      throw propError(this, 'groupClusterRole', 'is set without entraGroupObjectId (the group to bind)');
+    }
+
+    // Quota, limits, default-deny network policy.
+    for (const [prop, value] of [['resourceQuota', props.resourceQuota], ['limitRange', props.limitRange], ['networkPolicy', props.networkPolicy]] as const) {
+      if (value === false) recordOptOut(this, `tenant.${prop}`, 'false');
+    }
+    const guardrails = addTenantGuardrails(this, {
+      name: this.name,
+      namespace: ns,
+      labels,
+      resourceQuota: props.resourceQuota === false ? false : props.resourceQuota ?? {},
+      limitRange: props.limitRange === false ? false : props.limitRange ?? {},
+      networkPolicy: props.networkPolicy === false ? false : props.networkPolicy ?? {},
+    });
+    this.resourceQuota = guardrails.resourceQuota;
+    this.limitRange = guardrails.limitRange;
+    this.networkPolicy = guardrails.networkPolicy;
+
+    this.allowAsoCredential = props.allowAsoCredential ?? false;
+    if (this.allowAsoCredential) recordOptOut(this, 'tenant.allowAsoCredential', 'true', 'Pods of the tenant can mount the ASO credential of its namespace');
     const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole };
     if (props.defineClusterRole ?? props.clusterRole === undefined) {
       // Checked here: the name is part of the TenantClusterRole's construct id.
       checkString(this, 'clusterRole', this.clusterRole, DNS_SUBDOMAIN);
+      // Once per folder: reuse one of that name emitted there already (by another Tenant or a SystemsSync).
       const folder = Folder.of(this);
-      const id = `TenantClusterRole-${this.clusterRole}`;
-      if (!folder.node.tryFindChild(id)) new TenantClusterRole(folder, id, { name: this.clusterRole });
+      const exists = folder.node.findAll().some((c) => c instanceof TenantClusterRole && c.name === this.clusterRole);
+      if (!exists) new TenantClusterRole(folder, `TenantClusterRole-${this.clusterRole}`, { name: this.clusterRole });
     }
-    if (this.clusterRole !== 'cluster-admin' && this.clusterRole !== 'admin' && this.clusterRole !== 'edit' && this.clusterRole !== 'view') {
-      addReference(binding, 'clusterRole', roleRef);
+    if (!BUILT_IN_ROLES.has(this.clusterRole)) addReference(binding, 'clusterRole', roleRef);
+    if (this.servicePolicy && (props.defineServicePolicy ?? true)) {
+      // Once per folder: reuse one emitted there already (by another Tenant or a SystemsSync).
+      const folder = Folder.of(this);
+      if (!folder.node.findAll().some((c) => c instanceof TenantServicePolicy)) new TenantServicePolicy(folder, `TenantServicePolicy-${TENANT_SERVICE_POLICY}`);
     }
 
     if ('kind' in props.repository) {
@@ -230,6 +419,7 @@ export class Tenant extends Construct {
       serviceAccountName: this.name,
       targetNamespace: ns,
       shardKey: props.shardKey,
+      decryption: props.decryption,
     });
     if (props.alert) {
       const provider = new NotificationProvider(this, 'Provider', {
@@ -245,5 +435,97 @@ export class Tenant extends Construct {
         exclusionList: props.alert.exclusionList,
       });
     }
+    this.node.addValidation({ validate: () => this.checkObjects() });
+  }
+
+  /**
+   * The folders of the app the tenant's Kustomization applies: the folder at its path in the
+   * {@link Repo} its source fetches (same URL), with the sub-folders its `kustomization.yaml`
+   * lists; every folder below the path when no folder sits exactly there (Flux then generates a
+   * kustomization of all manifests below it). Empty when the repo is not part of the app.
+   */
+  public appliedFolders(): Folder[] {
+    const repo = this.sourceRepo();
+    if (!repo) return [];
+    const path = this.kustomization.path.replace(/^\.\/?/, '').replace(/\/+$/, '');
+    const below = (f: Folder) => path === '' || f.path === path || f.path.startsWith(`${path}/`);
+    const folders = repo.folders.filter(below);
+    const exact = folders.find((f) => f.path === path);
+    if (!exact) return folders;
+    // Follow the kustomization.yaml files: a folder lists its direct sub-folders when it includes them.
+    const included = new Set<Folder>([exact]);
+    const byPath = new Map(folders.map((f) => [f.path, f]));
+    for (const f of folders) {
+      if (f === exact || !f.kustomization) continue;
+      const segments = f.path.split('/');
+      for (let i = segments.length - 1; i > 0; i--) {
+        const parent = byPath.get(segments.slice(0, i).join('/'));
+        if (!parent) continue;
+        if (included.has(parent) && parent.includeSubfolders && parent.kustomization) included.add(f);
+        break;
+      }
+    }
+    return folders.filter((f) => included.has(f));
+  }
+
+  /** The app Repo the tenant's source fetches, if any. */
+  private sourceRepo(): Repo | undefined {
+    const src = this.source as Partial<GitRepository>;
+    if (src.repo) return src.repo;
+    if (typeof src.url !== 'string') return undefined;
+    const norm = (u: string) => u.replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
+    const url = norm(src.url);
+    return this.node.root.node.children.find((c): c is Repo => Repo.isRepo(c) && c.url !== undefined && norm(c.url) === url);
+  }
+
+  /**
+   * Synth-time checks, as the cluster would refuse them: the Service policy's CEL against the
+   * tenant's Services, Secrets the tenant may not write, and ASO credentials in the namespace.
+   */
+  private checkObjects(): string[] {
+    const errors: string[] = [];
+    const ns = this.namespace;
+    const seen = new Set<IConstruct>();
+    let namespaceObject: Record<string, any> | undefined;
+    for (const folder of this.appliedFolders()) {
+      for (const c of folder.node.findAll()) {
+        if (!(c instanceof ApiObject) || seen.has(c) || c.apiVersion !== 'v1') continue;
+        seen.add(c);
+        if (c.kind === 'Service' && this.servicePolicy) {
+          const json = c.toJson();
+          // Flux's targetNamespace puts every object of the tenant in its namespace.
+          const object = { ...json, metadata: { ...json.metadata, namespace: ns } };
+          namespaceObject ??= this.namespaceObject.toJson();
+          const refusal = checkTenantService({ object, namespaceObject: namespaceObject!, username: `system:serviceaccount:${ns}:${this.name}` });
+          if (refusal) errors.push(`${c.node.path}: Service/${ns}/${c.name}: spec.type: refused by ValidatingAdmissionPolicy "${TENANT_SERVICE_POLICY}": ${refusal}`);
+        } else if (c.kind === 'Secret' && !this.secretNames.includes(c.name)) {
+          errors.push(
+            `${c.node.path}: Secret/${ns}/${c.name}: metadata.name: Flux applies the tenant's objects as ServiceAccount ${ns}/${this.name}, ` +
+              `which may only write the Secrets named in "secretNames" (${this.secretNames.length > 0 ? this.secretNames.join(', ') : 'none'}); add "${c.name}" to secretNames, or ship it as a SealedSecret`,
+          );
+        }
+      }
+    }
+    if (!this.allowAsoCredential) errors.push(...this.asoCredentialsInNamespace());
+    return errors;
+  }
+
+  /** Objects of the app that put an ASO credential in the tenant namespace. */
+  private asoCredentialsInNamespace(): string[] {
+    const errors: string[] = [];
+    const ns = this.namespace;
+    const fix = `any Pod of the tenant can mount it and act in Azure as its identity; keep ASO resources and their credential in a platform namespace (or use ASO's global credential in the operator namespace), or set allowAsoCredential on ${this.node.path}`;
+    for (const c of this.node.root.node.findAll()) {
+      if (!(c instanceof ApiObject) || c.metadata.namespace !== ns) continue;
+      if ((c.kind === 'Secret' || c.kind === 'SealedSecret') && c.name === ASO_CREDENTIAL_SECRET) {
+        errors.push(`${c.node.path}: ${c.kind}/${ns}/${c.name}: metadata.name: the namespace-scoped ASO credential is in tenant namespace "${ns}": ${fix}`);
+        continue;
+      }
+      const from = (c.metadata.toJson().annotations ?? {})[ASO_CREDENTIAL_FROM];
+      if (from !== undefined) {
+        errors.push(`${c.node.path}: ${c.kind}/${ns}/${c.name}: metadata.annotations["${ASO_CREDENTIAL_FROM}"]: uses the ASO credential Secret "${from}" of tenant namespace "${ns}": ${fix}`);
+      }
+    }
+    return errors;
   }
 }

@@ -17,7 +17,7 @@ export interface PendingChanges {
  * The protected deletions and renames a synth into the existing tree `targetDir` would make
  * (blocked or allowed; see `removals`), found without reading more of the old tree than needed:
  * only deleted files, and updated files whose object changed identity, are parsed (the rest of
- * the old tree only when a Namespace goes away). `next` are the objects the synth writes, with
+ * the old tree only when a Namespace or a cascading Argo CD Application goes away). `next` are the objects the synth writes, with
  * their construct paths and whether each is protected.
  */
 export function destroyGuard(targetDir: string, pending: PendingChanges, next: readonly TreeObject[], allow: readonly string[]): ObjectChange[] {
@@ -41,5 +41,7 @@ export function destroyGuard(targetDir: string, pending: PendingChanges, next: r
   }
   if (old.length === 0) return [];
   const matched = matchObjects(old, next);
-  return removals(matched, allow, () => protectedByNamespace([...objectsOfTree(readTree(targetDir)), ...next]));
+  let tree: TreeObject[] | undefined;
+  const oldTree = () => (tree ??= objectsOfTree(readTree(targetDir)));
+  return removals(matched, allow, () => protectedByNamespace([...oldTree(), ...next]), oldTree);
 }

@@ -1,4 +1,4 @@
-import { objectId, namespaceReason, PlainObject, protectionReasons } from './protection';
+import { applicationReason, cascadingApplicationPaths, deletedWithApplication, objectId, namespaceReason, PlainObject, protectionReasons } from './protection';
 import { EMPTY_TREE, objectsOfFile, readTree, TreeSnapshot } from './tree';
 import { groupOf } from '../core/validation/metadata';
 
@@ -207,23 +207,34 @@ export function isAllowed(allow: readonly string[], o: ObjectInfo): boolean {
 
 /**
  * The deletions and renames among matched objects, with their protection (see
- * `protectionReasons`; a Namespace is protected when `held` lists protected objects in it) and
+ * `protectionReasons`; a Namespace is protected when `held` lists protected objects in it; an
+ * Argo CD Application with the cascading finalizer is protected when the `deployed` objects of
+ * the old tree under its source path include protected objects without `Delete=false`) and
  * whether each is blocked (protected and not in `allow`). `held` is only called when a Namespace
- * goes away.
+ * goes away, `deployed` only when a cascading Application does.
  */
 export function removals(
   matched: Matched,
   allow: readonly string[],
   held: () => Map<string, string[]>,
+  deployed: () => readonly TreeObject[] = () => [],
 ): ObjectChange[] {
   const out: ObjectChange[] = [];
   let heldCache: Map<string, string[]> | undefined;
+  let deployedCache: readonly TreeObject[] | undefined;
   const protection = (o: TreeObject): string[] => {
     const reasons = o.obj ? protectionReasons(o.obj) : [];
     if (o.kind === 'Namespace' && groupOf(o.apiVersion) === '') {
       heldCache ??= held();
       const inside = heldCache.get(o.name);
       if (inside && inside.length > 0) reasons.push(namespaceReason(inside));
+    }
+    const paths = o.obj ? cascadingApplicationPaths(o.obj) : [];
+    if (paths.length > 0) {
+      deployedCache ??= deployed();
+      const under = (file: string) => paths.some((p) => p === '' || file.startsWith(`${p}/`));
+      const doomed = deployedCache.filter((d) => d.obj && under(d.file) && deletedWithApplication(d.obj)).map((d) => info(d).id);
+      if (doomed.length > 0) reasons.push(applicationReason(doomed));
     }
     return reasons;
   };
@@ -286,7 +297,7 @@ export function planTrees(old: TreeSnapshot | string | undefined, next: TreeSnap
     changes.push({ action: 'update', object: info(n), previous: info(o), diff });
   }
   changes.push(
-    ...removals(matched, options.allowDestroy ?? [], () => protectedByNamespace([...oldObjects, ...newObjects])),
+    ...removals(matched, options.allowDestroy ?? [], () => protectedByNamespace([...oldObjects, ...newObjects]), () => oldObjects),
   );
   changes.sort((a, b) => cmp(a.object.file, b.object.file) || cmp(a.action, b.action) || cmp(a.object.id, b.object.id));
   const created: string[] = [];

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { Folder, GitOpsApp, Repo } from '../../lib';
+import { Folder, GitOpsApp, Repo, SynthError } from '../../lib';
 import { ExportedValue, IOidcIssuer } from '../../lib/core';
 
 /** A fresh app with one repo and a folder `azure` (namespace `apps` unless given; `null` for none). */
@@ -44,3 +44,20 @@ export function fakeCluster(name: string, namespace: string, url?: string): IOid
 
 /** A string that passes the SealedSecret ciphertext check. */
 export const CIPHER = 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq'.repeat(4);
+
+/** The problems of the SynthError `app` fails with (none: it synthesizes). */
+export function synthProblems(app: { renderToMemory(): unknown }): readonly string[] {
+  try {
+    app.renderToMemory();
+  } catch (e) {
+    if (e instanceof SynthError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+/** The synth error of a server without firewall rules, private endpoint or delegated subnet. */
+export const UNREACHABLE_PG = (path: string): string =>
+  `${path}: prop "network": the server would be unreachable: public network access is disabled (it has no firewall rules) and it has no private path; ` +
+  'add a private endpoint with server.addPrivateEndpoint({ subnet, privateDnsZone }), put it in a subnet delegated to ' +
+  'Microsoft.DBforPostgreSQL/flexibleServers (delegatedSubnet + privateDnsZone), or allow clients with server.firewallRule(...) (public access)';

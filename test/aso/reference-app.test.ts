@@ -57,15 +57,29 @@ describe('reference app (ASO)', () => {
       'apps/files/azure/federatedidentitycredential-id-files-web-files-web.yaml',
       'apps/files/azure/flexibleserver-files-pg-prod-weu.yaml',
       'apps/files/azure/flexibleserversdatabase-files-pg-prod-weu-files.yaml',
-      'apps/files/azure/flexibleserversfirewallrule-files-pg-prod-weu-aks-egress.yaml',
       'apps/files/azure/kustomization.yaml',
+      'apps/files/azure/privatednszone-privatelink.blob.core.windows.net.yaml',
+      'apps/files/azure/privatednszone-privatelink.postgres.database.azure.com.yaml',
+      'apps/files/azure/privatednszone-privatelink.vaultcore.azure.net.yaml',
+      'apps/files/azure/privatednszonesvirtualnetworklink-privatelink.blob.core.windows.net-vnet-aks-prod-weu.yaml',
+      'apps/files/azure/privatednszonesvirtualnetworklink-privatelink.postgres.database.azure.com-vnet-aks-prod-weu.yaml',
+      'apps/files/azure/privatednszonesvirtualnetworklink-privatelink.vaultcore.azure.net-vnet-aks-prod-weu.yaml',
+      'apps/files/azure/privateendpoint-pe-files-pg-prod-weu-postgresqlserver.yaml',
+      'apps/files/azure/privateendpoint-pe-kv-files-prod-weu-vault.yaml',
+      'apps/files/azure/privateendpoint-pe-stfilesprodweu-blob.yaml',
+      'apps/files/azure/privateendpointsprivatednszonegroup-pe-files-pg-prod-weu-postgresqlserver-dns.yaml',
+      'apps/files/azure/privateendpointsprivatednszonegroup-pe-kv-files-prod-weu-vault-dns.yaml',
+      'apps/files/azure/privateendpointsprivatednszonegroup-pe-stfilesprodweu-blob-dns.yaml',
       'apps/files/azure/resourcegroup-rg-files-prod-weu.yaml',
+      'apps/files/azure/roleassignment-kv-files-prod-weu-id-files-web-key-vault-secrets-user.yaml',
+      'apps/files/azure/roleassignment-stfilesprodweu-uploads-id-files-web-storage-blob-data-contributor.yaml',
       'apps/files/azure/sealedsecret-aso-credential-files.yaml',
       'apps/files/azure/sealedsecret-files-db-admin.yaml',
       'apps/files/azure/storageaccount-stfilesprodweu.yaml',
       'apps/files/azure/storageaccountsblobservice-stfilesprodweu-blob.yaml',
       'apps/files/azure/storageaccountsblobservicescontainer-stfilesprodweu-uploads.yaml',
       'apps/files/azure/userassignedidentity-id-files-web.yaml',
+      'apps/files/azure/vault-kv-files-prod-weu.yaml',
       'apps/files/kustomization.yaml',
       'apps/files/namespace-files.yaml',
       'apps/files/web/deployment-files-web.yaml',
@@ -112,6 +126,7 @@ describe('reference app (ASO)', () => {
       'ConfigMap/files/files-pg-prod-weu-config#fullyQualifiedDomainName',
       'ConfigMap/files/id-files-web-config#clientId',
       'ConfigMap/files/id-files-web-config#tenantId',
+      'ConfigMap/files/kv-files-prod-weu-config#vaultUri',
       'ConfigMap/files/stfilesprodweu-config#blobEndpoint',
       'Secret/files/files-db-admin#password',
     ]);
@@ -124,7 +139,7 @@ describe('reference app (ASO)', () => {
       expect(o.metadata.namespace).toBe('files');
       expect(o.metadata.annotations['serviceoperator.azure.com/credential-from']).toBe('aso-credential-files');
     }
-    for (const kind of ['ResourceGroup', 'FlexibleServer', 'StorageAccount']) {
+    for (const kind of ['ResourceGroup', 'FlexibleServer', 'StorageAccount', 'Vault']) {
       expect(by(kind)[0].metadata.annotations['serviceoperator.azure.com/reconcile-policy']).toBe('detach-on-delete');
       expect(by(kind)[0].metadata.annotations['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
     }
@@ -136,7 +151,85 @@ describe('reference app (ASO)', () => {
     expect(dep.spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
     expect(dep.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/component': 'frontend', 'app.kubernetes.io/name': 'files-web' });
     expect(JSON.stringify(dep)).not.toContain('cdk8s.io/metadata.addr');
-    expect(by('FlexibleServer')[0].spec.network.publicNetworkAccess).toBe('Enabled'); // it has a firewall rule
+    // Not data: deleted with the app (access grants revoked, private path removed).
+    for (const kind of ['RoleAssignment', 'PrivateEndpoint', 'PrivateEndpointsPrivateDnsZoneGroup', 'PrivateDnsZone', 'PrivateDnsZonesVirtualNetworkLink']) {
+      for (const o of by(kind)) expect(o.metadata.annotations).toEqual({ 'serviceoperator.azure.com/credential-from': 'aso-credential-files', 'serviceoperator.azure.com/reconcile-policy': 'manage' });
+    }
+  });
+
+  test('private data paths: public access disabled, one private endpoint per service, its record in a zone linked to the cluster network', () => {
+    const by = (kind: string) => objects.filter((o) => o.kind === kind);
+    const one = (kind: string, name: string) => by(kind).find((o) => o.metadata.name === name);
+    expect(by('FlexibleServer')[0].spec.network).toEqual({ publicNetworkAccess: 'Disabled' });
+    expect(by('FlexibleServersFirewallRule')).toEqual([]);
+    expect(by('StorageAccount')[0].spec).toMatchObject({ publicNetworkAccess: 'Disabled', allowSharedKeyAccess: false, defaultToOAuthAuthentication: true });
+    expect(by('Vault')[0].spec.properties).toMatchObject({ publicNetworkAccess: 'Disabled', enableRbacAuthorization: true });
+    const vnet = '/subscriptions/3f2b8c1e-5d47-4a9e-9c61-2b7e0d4f8a90/resourceGroups/rg-aks-prod-weu/providers/Microsoft.Network/virtualNetworks/vnet-aks-prod-weu';
+    const paths = by('PrivateEndpoint').map((pe) => {
+      const [conn] = pe.spec.privateLinkServiceConnections;
+      expect(pe.spec.subnet).toEqual({ reference: { armId: `${vnet}/subnets/snet-private-endpoints` } });
+      expect(pe.spec.location).toBe('westeurope');
+      const target = one(conn.privateLinkServiceReference.kind, conn.privateLinkServiceReference.name);
+      expect(target.apiVersion.split('/')[0]).toBe(conn.privateLinkServiceReference.group);
+      const group = by('PrivateEndpointsPrivateDnsZoneGroup').find((g) => g.spec.owner.name === pe.metadata.name);
+      const zone = one('PrivateDnsZone', group.spec.privateDnsZoneConfigs[0].privateDnsZoneReference.name);
+      const links = by('PrivateDnsZonesVirtualNetworkLink').filter((l) => l.spec.owner.name === zone.metadata.name);
+      expect(links.map((l) => l.spec.virtualNetwork)).toEqual([{ reference: { armId: vnet } }]);
+      expect(links[0].spec.registrationEnabled).toBe(false);
+      return `${target.kind}/${target.metadata.name} ${conn.groupIds.join(',')} -> ${zone.metadata.name}`;
+    });
+    expect(paths.sort()).toEqual([
+      'FlexibleServer/files-pg-prod-weu postgresqlServer -> privatelink.postgres.database.azure.com',
+      'StorageAccount/stfilesprodweu blob -> privatelink.blob.core.windows.net',
+      'Vault/kv-files-prod-weu vault -> privatelink.vaultcore.azure.net',
+    ]);
+  });
+
+  test('access by reference: the identity gets blob data on the container and vault secrets, no key anywhere', () => {
+    const assignments = objects.filter((o) => o.kind === 'RoleAssignment');
+    const sub = '3f2b8c1e-5d47-4a9e-9c61-2b7e0d4f8a90';
+    expect(assignments.map((o) => ({ name: o.metadata.name, spec: o.spec }))).toEqual([
+      {
+        name: 'kv-files-prod-weu-id-files-web-key-vault-secrets-user',
+        spec: {
+          operatorSpec: { namingConvention: 'stable' },
+          owner: { group: 'keyvault.azure.com', kind: 'Vault', name: 'kv-files-prod-weu' },
+          principalIdFromConfig: { name: 'id-files-web-config', key: 'principalId' },
+          principalType: 'ServicePrincipal',
+          roleDefinitionReference: { armId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6` },
+        },
+      },
+      {
+        name: 'stfilesprodweu-uploads-id-files-web-storage-blob-data-contributor',
+        spec: {
+          operatorSpec: { namingConvention: 'stable' },
+          owner: { group: 'storage.azure.com', kind: 'StorageAccountsBlobServicesContainer', name: 'stfilesprodweu-uploads' },
+          principalIdFromConfig: { name: 'id-files-web-config', key: 'principalId' },
+          principalType: 'ServicePrincipal',
+          roleDefinitionReference: { armId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe` },
+        },
+      },
+    ]);
+    // The ConfigMap key each assignment reads is exported by the identity.
+    const produced = producedKeys(objects);
+    for (const a of assignments) expect(produced).toContain(`ConfigMap/files/${a.spec.principalIdFromConfig.name}#${a.spec.principalIdFromConfig.key}`);
+    // No account key is exported or read.
+    expect(JSON.stringify(objects)).not.toMatch(/"key[12]"/);
+  });
+
+  test('every owner and reference names an object of the output in the same namespace (as ASO resolves them)', () => {
+    const azure = objects.filter((o) => o.apiVersion.includes('.azure.com/'));
+    const exists = (ns: string, name: string, group?: string, kind?: string) =>
+      azure.some((o) => o.metadata.namespace === ns && o.metadata.name === name && (!kind || o.kind === kind) && (!group || o.apiVersion.startsWith(`${group}/`)));
+    const missing: string[] = [];
+    const walk = (v: unknown, at: string, ns: string) => {
+      if (v === null || typeof v !== 'object') return;
+      const r = v as Record<string, any>;
+      if ((at.endsWith('.owner') || /Reference$|\.reference$/.test(at)) && typeof r.name === 'string' && !exists(ns, r.name, r.group, r.kind)) missing.push(`${at}: ${r.kind ?? ''} ${r.name}`);
+      for (const [k, x] of Object.entries(r)) walk(x, `${at}.${k}`, ns);
+    };
+    for (const o of azure) walk(o.spec, `${o.kind}/${o.metadata.name}.spec`, o.metadata.namespace);
+    expect(missing).toEqual([]);
   });
 
   test('deterministic', () => {
@@ -155,7 +248,7 @@ describe('reference app (ASO)', () => {
         const out = execFileSync('kubectl', ['kustomize', path.join(root, f)], { encoding: 'utf8' });
         counts[f] = parseAllDocuments(out).length;
       }
-      expect(counts).toEqual({ 'apps/files': objects.length, 'apps/files/azure': 11, 'apps/files/web': 4 });
+      expect(counts).toEqual({ 'apps/files': objects.length, 'apps/files/azure': 25, 'apps/files/web': 4 });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -17,7 +17,7 @@ import {
   VirtualNetwork,
 } from '../../lib/aso';
 import { addProvided, optOutsOf, RemovalPolicy, removalPolicyOf, SynthError } from '../../lib';
-import { CIPHER, fakeCluster, find, render, setup } from './helpers';
+import { CIPHER, fakeCluster, find, render, setup, synthProblems, UNREACHABLE_PG } from './helpers';
 
 const SUB = '00000000-0000-0000-0000-000000000001';
 const RG_ID = `/subscriptions/${SUB}/resourceGroups/rg-existing`;
@@ -39,7 +39,7 @@ describe('ResourceGroup', () => {
       metadata: {
         name: 'rg-app',
         namespace: 'apps',
-        annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' },
+        annotations: { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' },
       },
       spec: { location: 'westeurope' },
     });
@@ -87,8 +87,11 @@ describe('PostgresFlexibleServer', () => {
   test('defaults: version 16, Burstable B1ms, 32 GB, 7-day backups, password auth from the Secret, public access disabled, RETAIN', () => {
     const { app, rg, pw } = baseline();
     const server = new PostgresFlexibleServer(rg.node.scope!, 'pg', { name: 'app-pg', resourceGroup: rg, administratorLogin: 'appadmin', administratorPassword: { secret: pw, key: 'password' } });
+    // Public access disabled and no private path: unreachable, a synth error.
+    expect(synthProblems(app)).toEqual([UNREACHABLE_PG('platform/azure/pg')]);
+    server.addPrivateEndpoint({ subnet: `${RG_ID}/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/endpoints`, dnsManagedElsewhere: true });
     const obj = find(render(app), 'FlexibleServer', 'app-pg');
-    expect(obj.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' });
+    expect(obj.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' });
     expect(obj.spec).toEqual({
       owner: { name: 'rg-app' },
       location: 'westeurope',
@@ -147,8 +150,10 @@ describe('PostgresFlexibleServer', () => {
 
   test('Entra-only servers need no password; a string secret names an existing Secret', () => {
     const { app, folder, rg } = baseline();
-    new PostgresFlexibleServer(folder, 'entra', { name: 'entra-pg', resourceGroup: rg, authentication: { password: false, entraId: true } });
-    new PostgresFlexibleServer(folder, 'existing', { name: 'existing-pg', resourceGroup: rg, administratorLogin: 'appadmin', administratorPassword: { secret: 'managed-elsewhere', key: 'pw' } });
+    new PostgresFlexibleServer(folder, 'entra', { name: 'entra-pg', resourceGroup: rg, authentication: { password: false, entraId: true } })
+      .firewallRule('office', { startIpAddress: '203.0.113.10' });
+    new PostgresFlexibleServer(folder, 'existing', { name: 'existing-pg', resourceGroup: rg, administratorLogin: 'appadmin', administratorPassword: { secret: 'managed-elsewhere', key: 'pw' } })
+      .firewallRule('office', { startIpAddress: '203.0.113.10' });
     const objs = render(app);
     const entra = find(objs, 'FlexibleServer', 'entra-pg').spec;
     expect(entra.authConfig).toEqual({ passwordAuth: 'Disabled', activeDirectoryAuth: 'Enabled' });
@@ -568,6 +573,7 @@ describe('exports wiring', () => {
   test('an env var reads exactly the ConfigMap and key the ASO object exports, and the export is declared', () => {
     const { app, folder, rg, pw } = baseline();
     const server = new PostgresFlexibleServer(folder, 'pg', { name: 'app-pg', resourceGroup: rg, administratorLogin: 'appadmin', administratorPassword: { secret: pw, key: 'password' } });
+    server.firewallRule('office', { startIpAddress: '203.0.113.10' });
     const dep = new kplus.Deployment(folder, 'web', { metadata: { name: 'web' }, containers: [{ image: 'nginx', envVariables: { DB_HOST: server.exports.fqdn.envValue(folder) } }] });
     void dep;
     const objs = render(app);
@@ -586,6 +592,7 @@ describe('exports wiring', () => {
   test('reading an export of a resource on another cluster fails the reference check', () => {
     const { app, folder, rg, repo } = baseline();
     const server = new PostgresFlexibleServer(folder, 'pg', { name: 'app-pg', resourceGroup: rg, authentication: { password: false, entraId: true } });
+    server.firewallRule('office', { startIpAddress: '203.0.113.10' });
     const remote = repo.folder('remote', { namespace: 'apps', cluster: 'workload' });
     server.exports.fqdn.use(remote, 'env.DB_HOST');
     let err: unknown;

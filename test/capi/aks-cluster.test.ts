@@ -94,7 +94,7 @@ describe('AksCluster', () => {
   test('removal policy: RETAIN by default (Flux prune off on Cluster, infra, control plane); DESTROY drops both', () => {
     let objs = objects(build().app);
     for (const kind of ['Cluster', 'AzureASOManagedCluster', 'AzureASOManagedControlPlane']) {
-      expect(find(objs, kind, 'aks-dev').metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+      expect(find(objs, kind, 'aks-dev').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     }
     expect(find(objs, 'MachinePool', 'aks-dev-system').metadata.annotations).toBeUndefined();
     objs = objects(build({ removalPolicy: RemovalPolicy.DESTROY }).app);

@@ -284,7 +284,7 @@ describe('standalone ASO ManagedCluster and AgentPool (same typed model)', () =>
     addProvided(folder, { apiGroup: 'resources.azure.com', kind: 'ResourceGroup', name: 'rg-solo', namespace: 'fleet' });
     const objs = objects(app);
     const obj = find(objs, 'ManagedCluster', 'aks-solo');
-    expect(obj.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' });
+    expect(obj.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' });
     expect(obj.spec).toMatchObject({
       kubernetesVersion: '1.33.2', owner: { name: 'rg-solo' }, disableLocalAccounts: true,
       aadProfile: { managed: true, enableAzureRBAC: true }, apiServerAccessProfile: { enablePrivateCluster: true },

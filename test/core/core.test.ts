@@ -92,17 +92,17 @@ describe('RemovalPolicy', () => {
     return o.toJson();
   };
 
-  test('RETAIN: Flux prune disabled; ASO detach-on-delete; Crossplane without Delete', () => {
+  test('RETAIN: Flux prune disabled; Argo CD Delete=false,Prune=false; ASO detach-on-delete; Crossplane without Delete', () => {
     expect(obj('cluster.x-k8s.io/v1beta2', 'Cluster', RemovalPolicy.RETAIN).metadata.annotations).toEqual({
-      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+      'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled',
     });
     expect(obj('dbforpostgresql.azure.com/v1api20240801', 'FlexibleServer', RemovalPolicy.RETAIN).metadata.annotations).toEqual({
-      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+      'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled',
       'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete',
     });
     const xp = obj('azure.m.upbound.io/v1beta1', 'ResourceGroup', RemovalPolicy.RETAIN);
     expect(xp.spec.managementPolicies).toEqual(['Observe', 'Create', 'Update', 'LateInitialize']);
-    expect(xp.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(xp.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
   });
 
   test('DESTROY and SKIP', () => {

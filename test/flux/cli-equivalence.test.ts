@@ -98,7 +98,7 @@ spec:
     expect(normalize({ ...ours, spec })).toEqual(normalize({ ...cli, spec: { ...cli.spec, chart: { spec: cliChartSpec } } }));
   });
 
-  test('flux create tenant dev-team --with-namespace=apps: same objects, but never bound to cluster-admin', () => {
+  test('flux create tenant dev-team --with-namespace=apps: same objects, but never bound to cluster-admin, namespace labelled for the Service policy', () => {
     const cli = docs(`
 ---
 apiVersion: v1
@@ -139,7 +139,10 @@ subjects:
     new Tenant(folder, 't', { name: 'dev-team', namespace: 'apps', repository: { url: 'https://github.com/contoso/dev-team' } });
     const out = render(app);
     const p = 'platform/clusters/mgmt/';
-    expect(out[`${p}namespace-apps.yaml`]).toEqual(cli[0]);
+    // A deliberate difference: the label the tenant Service policy selects namespaces by.
+    const { 'platform.cdk8s.io/tenant-policy': policyLabel, ...labels } = out[`${p}namespace-apps.yaml`].metadata.labels;
+    expect(policyLabel).toBe('restricted');
+    expect({ ...out[`${p}namespace-apps.yaml`], metadata: { ...out[`${p}namespace-apps.yaml`].metadata, labels } }).toEqual(cli[0]);
     expect(out[`${p}serviceaccount-dev-team.yaml`]).toEqual(cli[1]);
     const binding = out[`${p}rolebinding-dev-team-reconciler.yaml`];
     // The deliberate difference: the restricted tenant role instead of cluster-admin.

@@ -57,7 +57,9 @@ describe('Tenant', () => {
     expect(t.clusterRole).toBe(TENANT_CLUSTER_ROLE);
     const out = render(app);
     const p = 'platform/clusters/mgmt/';
-    expect(out[`${p}namespace-team-a.yaml`]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'toolkit.fluxcd.io/tenant': 'team-a' } } });
+    expect(out[`${p}namespace-team-a.yaml`]).toEqual({
+      apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'toolkit.fluxcd.io/tenant': 'team-a', 'platform.cdk8s.io/tenant-policy': 'restricted' } },
+    });
     expect(out[`${p}rolebinding-team-a-reconciler.yaml`].roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cdk8s-platform-tenant' });
     expect(out[`${p}clusterrole-cdk8s-platform-tenant.yaml`].rules).toEqual(tenantRoleRules());
     const ks = out[`${p}kustomization-team-a.yaml`];
@@ -70,16 +72,17 @@ describe('Tenant', () => {
     expect(out[`${p}alert-team-a.yaml`].spec.eventSources).toEqual([{ kind: 'Kustomization', name: 'team-a' }, { kind: 'GitRepository', name: 'team-a' }]);
   });
 
-  test('the default role cannot write Services (RBAC cannot restrict their type) nor RBAC objects', () => {
+  test('the default role writes Services (their type is left to the admission policy), not RBAC objects, and has no verbs on Secrets', () => {
     const writes = (rules: ReturnType<typeof tenantRoleRules>, group: string, resource: string) =>
       rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes('create'));
-    expect(writes(tenantRoleRules(), '', 'services')).toBe(false);
+    expect(writes(tenantRoleRules(), '', 'services')).toBe(true);
     expect(writes(tenantRoleRules(), 'rbac.authorization.k8s.io', 'rolebindings')).toBe(false);
     expect(writes(tenantRoleRules(), 'apps', 'deployments')).toBe(true);
-    expect(writes(tenantRoleRules({ allowServices: true }), '', 'services')).toBe(true);
+    expect(writes(tenantRoleRules({ allowServices: false }), '', 'services')).toBe(false);
+    expect(tenantRoleRules().filter((r) => r.resources.includes('secrets'))).toEqual([]);
     const { folder } = fixture({});
-    const role = new TenantClusterRole(folder, 'r', { allowServices: true });
-    expect(optOutsOf(role).map((o) => o.setting)).toEqual(['tenant.allowServices']);
+    const role = new TenantClusterRole(folder, 'r', { allowServices: false });
+    expect(optOutsOf(role)).toEqual([]);
   });
 
   test('cluster-admin only when passed explicitly, recorded as an opt-out; sources must be in the tenant namespace', () => {

@@ -18,7 +18,7 @@ describe('synth into an existing tree', () => {
     const before = tree(out);
     const message =
       `platform/clusters--fleet/retained (${F}/configmap-retained.yaml): ConfigMap/fleet/retained would be deleted, but it is protected: ` +
-      `retained (kustomize.toolkit.fluxcd.io/prune: disabled). ${allowHint('ConfigMap/fleet/retained')}`;
+      `retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ${allowHint('ConfigMap/fleet/retained')}`;
     expect(() => fleetApp(out, { cluster: 'dev-1', retained: false }).synth()).toThrow(new SynthError([message]));
     expect(tree(out)).toEqual(before);
     expect(fs.readdirSync(out)).toEqual(['platform']);

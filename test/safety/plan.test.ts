@@ -90,7 +90,7 @@ describe('GitOpsApp.plan', () => {
         '  ~ ConfigMap/fleet/plain  clusters/fleet/configmap-plain.yaml  [platform/clusters--fleet/plain]',
         '      ~ data.a: "1" -> "2"',
         '  - ConfigMap/fleet/retained  clusters/fleet/configmap-retained.yaml  [platform/clusters--fleet/retained]',
-        '      allowed: protected: retained (kustomize.toolkit.fluxcd.io/prune: disabled)',
+        '      allowed: protected: retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false)',
         '  ~ clusters/fleet/kustomization.yaml',
         'plan: 0 to create, 1 to update, 1 to delete, 1 to rename; 1 protected deletion(s) not allowed',
         'error: platform/clusters--fleet/dev (platform/clusters/fleet/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be renamed to ' +

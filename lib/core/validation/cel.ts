@@ -344,3 +344,26 @@ function ruleMessage(r: CompiledRule, self: CelInput): string {
   }
   return r.message ?? r.rule;
 }
+
+/** The outcome of {@link evaluateCelExpression}: the value, or why it could not be computed. */
+export type CelExpressionResult = { readonly value: unknown } | { readonly error: string };
+
+/**
+ * Evaluates one CEL expression (outside a CRD schema: a ValidatingAdmissionPolicy validation, say)
+ * with the given variables. JSON values are converted generically (objects → maps, whole numbers →
+ * int); `undefined` and `null` bind CEL null. Programs are compiled once per expression text.
+ */
+export function evaluateCelExpression(expression: string, vars: Record<string, unknown>): CelExpressionResult {
+  const c = compileExpression(expression);
+  if (!c.program) return { error: `invalid expression ${JSON.stringify(expression)}: ${c.error}` };
+  const ctx: Record<string, CelInput> = {};
+  for (const [k, v] of Object.entries(vars)) ctx[k] = v === undefined ? null : genericToCel(v);
+  let res: CelResult;
+  try {
+    res = c.program(ctx);
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+  if (isCelError(res)) return { error: (res as { message: string }).message };
+  return { value: res };
+}

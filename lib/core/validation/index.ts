@@ -4,7 +4,7 @@
  */
 export { Validator, naturalCompare, type ValidatorOptions, type CompiledKindStats } from './validator';
 export { ValidationError, formatIssues, type ValidationInput, type ValidationIssue } from './types';
-export { SchemaRegistry, schemaKey, packageRoot, defaultSchemaDir, type KindSchema, type Scope } from './registry';
+export { SchemaRegistry, registerKindSchema, schemaKey, packageRoot, defaultSchemaDir, type KindSchema, type Scope } from './registry';
 export { DEFAULT_EMBEDDINGS, type EmbeddingLocation } from './embedded';
 export {
   NAME_RULES,

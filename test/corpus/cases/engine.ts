@@ -51,7 +51,7 @@ export const ENGINE_CASES: CorpusCase[] = [
     id: 'engine-protected-deletion', title: 'resource group removed from the app (its file would be deleted)', category: 'protected-deletions', stage: 'synth',
     path: 'platform/apps/rg/Resource', prop: 'ResourceGroup/apps/rg-files', rule: 'would be deleted, but it is protected',
     message: 'platform/apps/rg/Resource (platform/apps/resourcegroup-rg-files.yaml): ResourceGroup/apps/rg-files would be deleted, but it is protected: ' +
-      'stateful kind resources.azure.com/ResourceGroup; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (serviceoperator.azure.com/reconcile-policy: detach-on-delete). ' +
+      'stateful kind resources.azure.com/ResourceGroup; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); retained (serviceoperator.azure.com/reconcile-policy: detach-on-delete). ' +
       'To allow it, add \'ResourceGroup/apps/rg-files\' to the GitOpsApp prop allowDestroy or pass --allow-destroy ResourceGroup/apps/rg-files',
     before: (ctx) => new ResourceGroup(ctx.folder, 'rg', { name: 'rg-files', location: 'westeurope' }),
     build: (ctx) => new ApiObject(ctx.folder, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } }),
@@ -60,7 +60,7 @@ export const ENGINE_CASES: CorpusCase[] = [
     id: 'engine-protected-rename', title: 'storage account renamed (the old account would be deleted)', category: 'protected-deletions', stage: 'synth',
     path: 'platform/apps/st/Resource', prop: 'StorageAccount/apps/stfiles', rule: 'would be renamed to StorageAccount/apps/stfiles2 (the old object is deleted), but it is protected',
     message: 'platform/apps/st/Resource (platform/apps/storageaccount-stfiles.yaml): StorageAccount/apps/stfiles would be renamed to StorageAccount/apps/stfiles2 (the old object is deleted), ' +
-      'but it is protected: stateful kind storage.azure.com/StorageAccount; retained (kustomize.toolkit.fluxcd.io/prune: disabled); ' +
+      'but it is protected: stateful kind storage.azure.com/StorageAccount; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); ' +
       'retained (serviceoperator.azure.com/reconcile-policy: detach-on-delete). To allow it, add \'StorageAccount/apps/stfiles\' to the GitOpsApp prop allowDestroy ' +
       'or pass --allow-destroy StorageAccount/apps/stfiles',
     before: (ctx) => new StorageAccount(ctx.folder, 'st', { name: 'stfiles', resourceGroup: new ResourceGroup(ctx.folder, 'rg', { name: 'rg-files', location: 'westeurope' }) }),

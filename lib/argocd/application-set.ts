@@ -1,0 +1,323 @@
+import { Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import * as l1 from '../../imports/extras/argoproj.io';
+import { checkLabels, checkString, propError } from '../core/errors';
+import { addReference } from '../core/references';
+import { Folder } from '../gitops/folder';
+import { Repo } from '../gitops/repo';
+import { ARGOCD_CASCADE_FINALIZER } from '../safety/protection';
+import { IAppProject } from './app-project';
+import { renderSource } from './application';
+import { ArgoObjectProps, argoIdentity, ARGOCD_GROUP, subscriptionAnnotations } from './common';
+import { CAPI2ARGO_OWNED_LABEL, CapiClusterRegistration, CLUSTER_NAME_LABEL } from './registration';
+import { applySyncWaves, deployedFolders, protectedObjects } from './sync-waves';
+
+/**
+ * Template expression of the registered cluster's name (the {@link CLUSTER_NAME_LABEL} label
+ * carried to its Argo CD cluster Secret), for cluster generators over a
+ * {@link CapiClusterRegistration}: e.g. `apps/${CLUSTER_NAME}` is the `apps/<cluster>` folder of a Fleet.
+ */
+export const CLUSTER_NAME = `{{index .metadata.labels "${CLUSTER_NAME_LABEL}"}}`;
+
+/** One parameter set of a generator (Go-template values). */
+export type GeneratorParams = Record<string, unknown>;
+
+/** A generator of an {@link ApplicationSet}. */
+export interface IGenerator {
+  /** Renders `spec.generators[i]`. */
+  render(): l1.ApplicationSetSpecGenerators;
+  /** The parameter sets the generator will produce, when known at synth (to check templated folders). */
+  params(): GeneratorParams[] | undefined;
+}
+
+/** A list generator: one Application per element. */
+export class ListGenerator implements IGenerator {
+  /** Generates one Application per element (flat string values). */
+  public static of(elements: Array<Record<string, string>>): ListGenerator {
+    return new ListGenerator(elements);
+  }
+
+  private constructor(private readonly elements: Array<Record<string, string>>) {}
+
+  public render(): l1.ApplicationSetSpecGenerators {
+    return { list: { elements: this.elements.map((e) => ({ ...e })) } };
+  }
+
+  public params(): GeneratorParams[] {
+    return this.elements.map((e) => ({ ...e }));
+  }
+}
+
+/** Options of {@link ClusterGenerator.registered}. */
+export interface RegisteredClustersOptions {
+  /** Only the clusters whose carried labels match (e.g. `{ environment: 'prod' }`). @default - every registered cluster */
+  readonly matchLabels?: Record<string, string>;
+}
+
+/** A cluster generator: one Application per Argo CD cluster Secret matching a selector. */
+export class ClusterGenerator implements IGenerator {
+  /**
+   * The clusters of a {@link CapiClusterRegistration} (for example a Fleet's): selects their
+   * Argo CD cluster Secrets by the registration's labels (and `matchLabels`); templates can use
+   * {@link CLUSTER_NAME} and `{{.server}}`. The folders a template names are checked for each
+   * registered cluster.
+   */
+  public static registered(registration: CapiClusterRegistration, options: RegisteredClustersOptions = {}): ClusterGenerator {
+    checkLabels(registration, 'matchLabels', options.matchLabels);
+    for (const k of Object.keys(options.matchLabels ?? {})) {
+      if (!registration.carriedLabels.includes(k)) {
+        throw propError(registration, `matchLabels.${k}`, `is not carried to the Argo CD cluster Secrets (carried: ${registration.carriedLabels.join(', ')})`);
+      }
+    }
+    const matchLabels = { [CAPI2ARGO_OWNED_LABEL]: 'true', ...registration.labels, ...(options.matchLabels ?? {}) };
+    const params = registration.clusters
+      .map((c) => ({ cluster: c, labels: { ...registration.secretLabels(c), [CAPI2ARGO_OWNED_LABEL]: 'true' } as Record<string, string> }))
+      .filter(({ labels }) => Object.entries(matchLabels).every(([k, v]) => labels[k] === v))
+      .map(({ cluster, labels }) => ({ name: cluster.clusterName, nameNormalized: cluster.clusterName, metadata: { labels } }));
+    return new ClusterGenerator(matchLabels, params);
+  }
+
+  /** Any Argo CD cluster Secret with these labels (folders cannot be checked: use static paths). */
+  public static selector(matchLabels: Record<string, string>): ClusterGenerator {
+    return new ClusterGenerator({ ...matchLabels }, undefined);
+  }
+
+  private constructor(private readonly matchLabels: Record<string, string>, private readonly known: GeneratorParams[] | undefined) {}
+
+  public render(): l1.ApplicationSetSpecGenerators {
+    const sorted = Object.fromEntries(Object.entries(this.matchLabels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    return { clusters: { selector: { matchLabels: sorted } } };
+  }
+
+  public params(): GeneratorParams[] | undefined {
+    return this.known?.map((p) => ({ ...p }));
+  }
+}
+
+/** A git directory generator over folders of a synthesized repo. */
+export class GitGenerator implements IGenerator {
+  /**
+   * One Application per folder (all of one {@link Repo} with a url): parameters `{{.path.path}}`,
+   * `{{.path.basename}}`.
+   */
+  public static directories(folders: Folder[]): GitGenerator {
+    if (!folders || folders.length === 0) throw new Error('GitGenerator.directories: list at least one folder');
+    const repo = Repo.of(folders[0]);
+    for (const f of folders) {
+      if (Repo.of(f) !== repo) throw new Error(`GitGenerator.directories: folder "${f.path}" is not in repo "${repo.node.id}" like "${folders[0].path}"`);
+    }
+    if (!repo.url) throw new Error(`GitGenerator.directories: repo "${repo.node.id}" has no url`);
+    return new GitGenerator(repo, [...folders]);
+  }
+
+  private constructor(private readonly repo: Repo, private readonly folders: Folder[]) {}
+
+  public render(): l1.ApplicationSetSpecGenerators {
+    return { git: { repoUrl: this.repo.url!, revision: this.repo.branch, directories: this.folders.map((f) => ({ path: f.path })).sort((a, b) => (a.path < b.path ? -1 : 1)) } };
+  }
+
+  public params(): GeneratorParams[] {
+    return this.folders.map((f) => {
+      const segments = f.path.split('/');
+      const basename = segments[segments.length - 1];
+      return { path: { path: f.path, basename, basenameNormalized: basename, segments } };
+    });
+  }
+}
+
+/** The Application every parameter set produces. */
+export interface ApplicationSetTemplate {
+  /** Application name (Go template, e.g. `${CLUSTER_NAME}-apps`). */
+  readonly name: string;
+  /** The project of the Applications. */
+  readonly project: IAppProject;
+  /** The repo the Applications deploy from (its url and branch). */
+  readonly repo: Repo;
+  /**
+   * Folder path in `repo` (Go template, e.g. `apps/${CLUSTER_NAME}`). Each parameter set must
+   * render it to a folder of the repo.
+   */
+  readonly path: string;
+  /**
+   * Destination cluster (Go templates): `{ name: '{{.name}}' }` or `{ server: '{{.server}}' }`
+   * for cluster generators. AppProjects match destinations by name or server as written: name
+   * the clusters the same way in both.
+   */
+  readonly destination: { readonly name?: string; readonly server?: string; readonly namespace?: string };
+  /** Automated sync. @default true */
+  readonly automated?: boolean;
+  /** Prune. @default - true unless a generated folder holds protected objects */
+  readonly prune?: boolean;
+  /** Self-heal. @default true */
+  readonly selfHeal?: boolean;
+  /** Sync options. @default - none */
+  readonly syncOptions?: string[];
+  /** Delete what a generated Application deployed when it is deleted. @default true */
+  readonly cascadeDelete?: boolean;
+  /** Labels of the generated Applications. @default - none */
+  readonly labels?: Record<string, string>;
+}
+
+/** Props of an {@link ApplicationSet}. */
+export interface ApplicationSetProps extends ArgoObjectProps {
+  /** Generators (their parameter sets are combined: each produces its own Applications). */
+  readonly generators: IGenerator[];
+  /** The Application template. */
+  readonly template: ApplicationSetTemplate;
+  /**
+   * Keep the resources of generated Applications when the ApplicationSet (or an Application it
+   * generated) is deleted (`syncPolicy.preserveResourcesOnDeletion`).
+   * @default true
+   */
+  readonly preserveResourcesOnDeletion?: boolean;
+}
+
+/** Thrown by {@link renderTemplate} for expressions it cannot evaluate at synth. */
+class TemplateError extends Error {}
+
+/**
+ * Renders the Go-template expressions this library can evaluate at synth: `{{.a.b}}` and
+ * `{{index .a.b "key"}}`. Throws for a missing value or another expression.
+ */
+export function renderTemplate(template: string, params: GeneratorParams): string {
+  return template.replace(/\{\{-?\s*(.*?)\s*-?\}\}/g, (_m, expr: string) => {
+    const lookup = (path: string): unknown => path.split('.').slice(1).reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), params);
+    let v: unknown;
+    const index = /^index\s+(\.[\w.]+)\s+"([^"]+)"$/.exec(expr);
+    if (index) {
+      const m = lookup(index[1]);
+      v = m && typeof m === 'object' ? (m as Record<string, unknown>)[index[2]] : undefined;
+    } else if (/^\.[\w.]+$/.test(expr)) {
+      v = lookup(expr);
+    } else {
+      throw new TemplateError(`{{${expr}}} cannot be evaluated at synth (use {{.key}} or {{index .map "key"}})`);
+    }
+    if (v === undefined || v === null || typeof v === 'object') throw new TemplateError(`{{${expr}}} has no value for parameters ${JSON.stringify(params)}`);
+    return String(v);
+  });
+}
+
+/**
+ * An Argo CD `ApplicationSet`: Applications generated from list, cluster and git generators
+ * (Go templates with `missingkey=error`). Every folder the template names is checked at synth
+ * against the parameter sets of the generators: each must be a folder of the template's repo.
+ * The resources of generated Applications are preserved when the ApplicationSet is deleted.
+ *
+ * @example
+ * new ApplicationSet(mgmt, 'fleet-apps', {
+ *   name: 'fleet-apps',
+ *   generators: [ClusterGenerator.registered(registration)],
+ *   template: { name: `${CLUSTER_NAME}-apps`, project, repo, path: `apps/${CLUSTER_NAME}`, destination: { server: '{{.server}}' } },
+ * });
+ */
+export class ApplicationSet extends Construct {
+  /** `metadata.name`. */
+  public readonly name: string;
+  /** `metadata.namespace`. */
+  public readonly namespace: string;
+  /** The L1 object. */
+  public readonly resource: l1.ApplicationSet;
+  /** The folders the generated Applications deploy (one per parameter set). */
+  public readonly folders: readonly Folder[];
+
+  public constructor(scope: Construct, id: string, props: ApplicationSetProps) {
+    super(scope, id);
+    const { name, namespace } = argoIdentity(this, props);
+    this.name = name;
+    this.namespace = namespace;
+    if (!props.generators || props.generators.length === 0) throw propError(this, 'generators', 'must list at least one generator');
+    const t = props.template;
+    addReference(this, 'template.project', { apiGroup: ARGOCD_GROUP, kind: 'AppProject', name: t.project.projectName, namespace: t.project.namespace });
+    checkString(this, 'template.name', t.name, { min: 1, max: 253, description: 'an Application name template' });
+    checkLabels(this, 'template.labels', t.labels);
+    if (!Repo.isRepo(t.repo)) throw propError(this, 'template.repo', 'must be a Repo of the app');
+    const folders = this.resolveFolders(props.generators, t);
+    this.folders = folders;
+    const probe = renderSource(this, 'template.repo', folders[0], undefined, name);
+    // Notifications are sent for Applications: subscriptions go on the generated ones.
+    const annotations = subscriptionAnnotations(this, 'subscriptions', props.subscriptions);
+    // Worked out late: sub-folders and objects may be added after the ApplicationSet.
+    const deployed = () => [...new Set(folders.flatMap((f) => deployedFolders(f)))];
+    this.node.addValidation({ validate: () => (deployed().forEach((f) => applySyncWaves(f)), []) });
+    const automated = t.automated ?? true;
+    (t.syncOptions ?? []).forEach((o, i) => {
+      if (!/^[A-Za-z]+=[A-Za-z0-9.-]+$/.test(o)) throw propError(this, `template.syncOptions[${i}]`, `"${o}" must be Name=value (e.g. "CreateNamespace=true")`);
+    });
+
+    this.resource = new l1.ApplicationSet(this, 'Resource', {
+      metadata: {
+        name,
+        namespace,
+        ...(props.labels ? { labels: props.labels } : {}),
+      },
+      spec: Lazy.any({
+        produce: (): l1.ApplicationSetSpec => ({
+          goTemplate: true,
+          goTemplateOptions: ['missingkey=error'],
+          generators: props.generators.map((g) => g.render()),
+          syncPolicy: { preserveResourcesOnDeletion: props.preserveResourcesOnDeletion ?? true },
+          template: {
+            metadata: {
+              name: t.name,
+              ...(t.labels ? { labels: t.labels } : {}),
+              ...(Object.keys(annotations).length ? { annotations } : {}),
+              ...((t.cascadeDelete ?? true) ? { finalizers: [ARGOCD_CASCADE_FINALIZER] } : {}),
+            },
+            spec: {
+              project: t.project.projectName,
+              source: { repoUrl: probe.repoUrl, targetRevision: probe.targetRevision, path: t.path },
+              destination: { ...t.destination },
+              ...(automated || t.syncOptions?.length
+                ? {
+                  syncPolicy: {
+                    ...(automated ? { automated: { prune: t.prune ?? protectedObjects(deployed()).length === 0, selfHeal: t.selfHeal ?? true } } : {}),
+                    ...(t.syncOptions?.length ? { syncOptions: [...t.syncOptions] } : {}),
+                  },
+                }
+                : {}),
+            },
+          },
+        }),
+      }),
+    });
+  }
+
+  private resolveFolders(generators: readonly IGenerator[], t: ApplicationSetTemplate): Folder[] {
+    const repo = t.repo;
+    const byPath = new Map(repo.folders.map((f) => [f.path, f]));
+    const out: Folder[] = [];
+    generators.forEach((g, i) => {
+      const params = g.params();
+      if (params === undefined) {
+        if (/\{\{/.test(t.path)) {
+          throw propError(this, 'template.path', `"${t.path}" is templated, but generators[${i}] has no parameters known at synth to check it against: use ClusterGenerator.registered(...) or a path without {{ }}`);
+        }
+        out.push(this.folderAt(byPath, repo, t.path, 'template.path'));
+        return;
+      }
+      if (params.length === 0) throw propError(this, `generators[${i}]`, 'generates no Application (no element, cluster or folder matches)');
+      for (const p of params) {
+        let path: string;
+        try {
+          path = renderTemplate(t.path, p);
+        } catch (e) {
+          if (e instanceof TemplateError) throw propError(this, 'template.path', `"${t.path}": ${e.message}`);
+          throw e;
+        }
+        out.push(this.folderAt(byPath, repo, path, 'template.path'));
+      }
+    });
+    return [...new Set(out)];
+  }
+
+  private folderAt(byPath: Map<string, Folder>, repo: Repo, path: string, prop: string): Folder {
+    const f = byPath.get(path);
+    if (!f) throw propError(this, prop, `"${path}" is not a folder of repo "${repo.node.id}": create it (repo.folder("${path}")) or fix the template`);
+    return f;
+  }
+}
+
+/** Whether a construct is an ApplicationSet (for tests and tools). */
+export function isApplicationSet(x: IConstruct): x is ApplicationSet {
+  return x instanceof ApplicationSet;
+}

@@ -1,0 +1,252 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as l1 from '../../imports/extras/argoproj.io';
+import { goDuration } from '../core/duration';
+import { checkString, DNS_LABEL, propError } from '../core/errors';
+import { addReference } from '../core/references';
+import { Folder } from '../gitops/folder';
+import { Repo } from '../gitops/repo';
+import { ARGOCD_CASCADE_FINALIZER } from '../safety/protection';
+import { FluxDuration } from '../flux/common';
+import { IAppProject } from './app-project';
+import { ArgoObjectProps, argoIdentity, ARGOCD_GROUP, ClusterTarget, isKubeconfigCluster, renderCluster, subscriptionAnnotations, SYNC_WAVE_ANNOTATION } from './common';
+import { isRegistered } from './registration';
+import { applySyncWaves, deployedFolders, protectedObjects } from './sync-waves';
+
+/** A Helm chart from a chart repository (`spec.source.chart`). */
+export interface HelmChartSource {
+  /** Chart repository URL (`https://...`, or `oci://...` registry). */
+  readonly repoUrl: string;
+  /** Chart name. */
+  readonly chart: string;
+  /** Exact chart version (pinned: no ranges). */
+  readonly version: string;
+  /** Release name. @default - the Application name */
+  readonly releaseName?: string;
+  /** Values (`helm.valuesObject`); never secrets. @default - the chart's */
+  readonly values?: Record<string, unknown>;
+}
+
+/** Where an Application deploys. */
+export interface ApplicationDestination {
+  /** The cluster: a registered cluster construct, `{ name }` or `{ server }`. @default - in-cluster */
+  readonly cluster?: ClusterTarget;
+  /** Namespace given to namespaced objects that have none. @default - none (objects keep theirs) */
+  readonly namespace?: string;
+}
+
+/** Retries of a failed sync (`syncPolicy.retry`). */
+export interface SyncRetry {
+  /** Attempts (a negative number: unlimited). @default 5 */
+  readonly limit?: number;
+  /** First backoff. @default '5s' */
+  readonly backoff?: FluxDuration;
+  /** Factor the backoff grows by. @default 2 */
+  readonly factor?: number;
+  /** Longest backoff. @default '3m' */
+  readonly maxBackoff?: FluxDuration;
+}
+
+/** Props of an {@link Application}. */
+export interface ApplicationProps extends ArgoObjectProps {
+  /** The project the Application belongs to (an {@link AppProject} of the app, or an import). */
+  readonly project: IAppProject;
+  /**
+   * What to deploy: a {@link Folder} of a synthesized {@link Repo} (repo URL from the Repo, path
+   * from the folder, never typed), or a Helm chart.
+   */
+  readonly source: Folder | HelmChartSource;
+  /** Revision of the repo. @default - the Repo's branch (folders); the chart version (charts) */
+  readonly targetRevision?: string;
+  /** Where to deploy. @default - in-cluster, no namespace */
+  readonly destination?: ApplicationDestination;
+  /**
+   * Sync automatically when Git changes (`syncPolicy.automated`).
+   * @default true
+   */
+  readonly automated?: boolean;
+  /**
+   * Delete objects removed from Git (automated sync only).
+   * @default - true, except for folders holding protected objects (stateful kinds, RETAIN): false
+   */
+  readonly prune?: boolean;
+  /**
+   * Revert changes made on the cluster outside Git (automated sync only).
+   * @default true
+   */
+  readonly selfHeal?: boolean;
+  /** Extra sync options (`Name=value`, e.g. `ServerSideApply=true`). @default - none */
+  readonly syncOptions?: string[];
+  /** Create the destination namespace (`CreateNamespace=true`). @default false */
+  readonly createNamespace?: boolean;
+  /**
+   * The Application's own sync wave (`argocd.argoproj.io/sync-wave`), when an app of apps
+   * deploys it.
+   * @default - none (wave 0)
+   */
+  readonly syncWave?: number;
+  /**
+   * Give the objects of the deployed folders the sync waves of `syncWaveOf` (establishers
+   * before their kinds), and skip the dry run of kinds installed during the sync.
+   * @default true
+   */
+  readonly syncWaves?: boolean;
+  /** Retries of failed syncs; `false` for none. @default { limit: 5, backoff: '5s', factor: 2, maxBackoff: '3m' } */
+  readonly retry?: SyncRetry | false;
+  /**
+   * Delete what the Application deployed when it is deleted (finalizer
+   * `resources-finalizer.argocd.argoproj.io`). Objects with `RemovalPolicy.RETAIN` carry
+   * `Delete=false` and are kept; the synth's destroy guard refuses to delete an Application that
+   * would delete other protected objects.
+   * @default true
+   */
+  readonly cascadeDelete?: boolean;
+}
+
+const SYNC_OPTION = /^[A-Za-z]+=[A-Za-z0-9.-]+$/;
+const CHART_REPO = /^(https:\/\/|oci:\/\/)\S+$/;
+const GIT_URL = /^(https?:\/\/|ssh:\/\/|git@)\S+$/;
+
+/**
+ * An Argo CD `Application`: deploys a folder of a synthesized repo (or a Helm chart) to a
+ * cluster, within a project. Safe by default: objects removed from Git are pruned only when the
+ * deployed folders hold no protected object, establishers get earlier sync waves than the kinds
+ * they install, failed syncs are retried, and the project and destination cluster must exist in
+ * the app.
+ *
+ * @example
+ * new Application(mgmt, 'team-alpha', {
+ *   name: 'team-alpha',
+ *   project,
+ *   source: teamRepo.folder('deploy'),
+ *   destination: { cluster: aksDev, namespace: 'team-alpha' },
+ *   subscriptions: [{ trigger: 'on-sync-failed', recipients: ['team-alpha'] }],
+ * });
+ */
+export class Application extends Construct {
+  /** `metadata.name`. */
+  public readonly name: string;
+  /** `metadata.namespace`. */
+  public readonly namespace: string;
+  /** The project. */
+  public readonly project: IAppProject;
+  /** The folder deployed (folder sources). */
+  public readonly folder?: Folder;
+  /** The L1 object. */
+  public readonly resource: l1.Application;
+  private readonly options: string[] = [];
+
+  public constructor(scope: Construct, id: string, props: ApplicationProps) {
+    super(scope, id);
+    const { name, namespace } = argoIdentity(this, props);
+    this.name = name;
+    this.namespace = namespace;
+    if (!props.project || typeof props.project.projectName !== 'string') throw propError(this, 'project', 'must be an AppProject (or AppProject.fromName(...))');
+    this.project = props.project;
+    addReference(this, 'project', { apiGroup: ARGOCD_GROUP, kind: 'AppProject', name: props.project.projectName, namespace: props.project.namespace });
+    const source = renderSource(this, 'source', props.source, props.targetRevision, name);
+    this.folder = Folder.isFolder(props.source) ? props.source : undefined;
+    const destination = {
+      ...renderCluster(this, 'destination.cluster', props.destination?.cluster),
+      ...(props.destination?.namespace !== undefined ? { namespace: checkString(this, 'destination.namespace', props.destination.namespace, DNS_LABEL) } : {}),
+    };
+    const cluster = props.destination?.cluster;
+    if (isKubeconfigCluster(cluster)) {
+      this.node.addValidation({
+        validate: () => (isRegistered(cluster) ? [] : [
+          `prop "destination.cluster": cluster "${cluster.clusterName}" is not registered with Argo CD: add it to a CapiClusterRegistration (or pass { name } for a cluster registered elsewhere)`,
+        ]),
+      });
+    }
+    for (const o of props.syncOptions ?? []) this.addSyncOption(o);
+    if (props.createNamespace) this.addSyncOption('CreateNamespace=true');
+    if (props.syncWave !== undefined && !Number.isInteger(props.syncWave)) throw propError(this, 'syncWave', `${props.syncWave} must be an integer`);
+    const retry = props.retry === false ? undefined : renderRetry(this, props.retry ?? {});
+    const annotations = {
+      ...subscriptionAnnotations(this, 'subscriptions', props.subscriptions),
+      ...(props.syncWave !== undefined ? { [SYNC_WAVE_ANNOTATION]: String(props.syncWave) } : {}),
+    };
+    // Worked out late: folders and objects may be added after the Application.
+    const folders = () => (this.folder ? deployedFolders(this.folder) : []);
+    let installs = false;
+    if (this.folder && (props.syncWaves ?? true)) {
+      // Run when the app is validated (before anything renders), so late objects get their wave.
+      this.node.addValidation({ validate: () => ((installs = folders().map((f) => applySyncWaves(f)).some((x) => x)), []) });
+    }
+    const automated = props.automated ?? true;
+
+    this.resource = new l1.Application(this, 'Resource', {
+      metadata: {
+        name,
+        namespace,
+        ...(props.labels ? { labels: props.labels } : {}),
+        ...(Object.keys(annotations).length ? { annotations: Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : 1))) } : {}),
+        ...((props.cascadeDelete ?? true) ? { finalizers: [ARGOCD_CASCADE_FINALIZER] } : {}),
+      },
+      spec: Lazy.any({
+        produce: (): l1.ApplicationSpec => {
+          const options = [...this.options, ...(installs ? ['SkipDryRunOnMissingResource=true'] : [])];
+          const syncPolicy: l1.ApplicationSpecSyncPolicy = {
+            ...(automated ? { automated: { prune: props.prune ?? protectedObjects(folders()).length === 0, selfHeal: props.selfHeal ?? true } } : {}),
+            ...(options.length ? { syncOptions: [...new Set(options)] } : {}),
+            ...(retry ? { retry } : {}),
+          };
+          return {
+            project: props.project.projectName,
+            source,
+            destination,
+            ...(Object.keys(syncPolicy).length ? { syncPolicy } : {}),
+          };
+        },
+      }),
+    });
+  }
+
+  /** The protected objects (ids) in the folders this Application deploys. */
+  public get protectedObjects(): string[] {
+    return this.folder ? protectedObjects(deployedFolders(this.folder)) : [];
+  }
+
+  /** Adds a sync option (`Name=value`). */
+  public addSyncOption(option: string): void {
+    if (typeof option !== 'string' || !SYNC_OPTION.test(option)) throw propError(this, `syncOptions[${this.options.length}]`, `"${String(option)}" must be Name=value (e.g. "ServerSideApply=true")`);
+    this.options.push(option);
+  }
+}
+
+/** Renders a folder or chart source (shared with ApplicationSet templates). */
+export function renderSource(scope: Construct, prop: string, src: Folder | HelmChartSource, targetRevision: string | undefined, releaseName: string): l1.ApplicationSpecSource {
+  if (Folder.isFolder(src)) {
+    const repo = Repo.of(src);
+    if (!repo.url) throw propError(scope, prop, `folder "${src.path}" is in repo "${repo.node.id}", which has no url: give the Repo a url`);
+    if (!GIT_URL.test(repo.url)) throw propError(scope, prop, `repo "${repo.node.id}" url "${repo.url}" must be an https://, ssh:// or git@ URL`);
+    if (!src.kustomization) throw propError(scope, prop, `folder "${src.path}" writes no kustomization.yaml: Argo CD would apply only its own files as a directory; keep kustomization on`);
+    return { repoUrl: repo.url, path: src.path, targetRevision: targetRevision ?? repo.branch };
+  }
+  if (!src || typeof src.chart !== 'string') throw propError(scope, prop, 'must be a Folder of a Repo or a Helm chart { repoUrl, chart, version }');
+  if (!CHART_REPO.test(src.repoUrl ?? '')) throw propError(scope, `${prop}.repoUrl`, `"${String(src.repoUrl)}" must be an https:// chart repository or an oci:// registry`);
+  checkString(scope, `${prop}.chart`, src.chart, { min: 1, max: 253, pattern: /^[a-z0-9][a-z0-9._-]*$/, description: 'a chart name' });
+  checkString(scope, `${prop}.version`, src.version, { pattern: /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/, description: 'an exact chart version (e.g. "1.2.3"), not a range' });
+  if (targetRevision !== undefined && targetRevision !== src.version) throw propError(scope, 'targetRevision', `"${targetRevision}" differs from the chart version "${src.version}": set only the version`);
+  return {
+    repoUrl: src.repoUrl,
+    chart: src.chart,
+    targetRevision: src.version,
+    helm: { releaseName: src.releaseName ?? releaseName, ...(src.values ? { valuesObject: src.values } : {}) },
+  };
+}
+
+function renderRetry(scope: Construct, r: SyncRetry): l1.ApplicationSpecSyncPolicyRetry {
+  const limit = r.limit ?? 5;
+  if (!Number.isInteger(limit)) throw propError(scope, 'retry.limit', `${limit} must be an integer`);
+  const factor = r.factor ?? 2;
+  if (!Number.isInteger(factor) || factor < 1) throw propError(scope, 'retry.factor', `${factor} must be an integer of at least 1`);
+  return {
+    limit,
+    backoff: {
+      duration: goDuration(scope, 'retry.backoff', r.backoff ?? '5s'),
+      factor,
+      maxDuration: goDuration(scope, 'retry.maxBackoff', r.maxBackoff ?? '3m'),
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { groupOf } from '../core/validation/metadata';
+import { Folder } from '../gitops/folder';
+import { Repo } from '../gitops/repo';
+import { protectionReasons } from '../safety/protection';
+import { SYNC_WAVE_ANNOTATION } from './common';
+
+/**
+ * The sync wave of objects that install kinds (Argo CD applies lower waves first and waits for
+ * them to be healthy): CRDs and what makes controllers install CRDs at run time — Crossplane
+ * packages (Provider, Function, Configuration) and their runtime configs,
+ * CompositeResourceDefinitions and kro ResourceGraphDefinitions.
+ */
+export const ESTABLISHER_WAVE = -2;
+/**
+ * The sync wave of objects that configure an installed controller before the objects using it:
+ * ProviderConfigs (of any provider group) and Crossplane Compositions.
+ */
+export const CONFIGURATION_WAVE = -1;
+
+const ESTABLISHERS = new Set([
+  'apiextensions.k8s.io/CustomResourceDefinition',
+  'pkg.crossplane.io/Provider',
+  'pkg.crossplane.io/Function',
+  'pkg.crossplane.io/Configuration',
+  'pkg.crossplane.io/DeploymentRuntimeConfig',
+  'pkg.crossplane.io/ImageConfig',
+  'apiextensions.crossplane.io/CompositeResourceDefinition',
+  'kro.run/ResourceGraphDefinition',
+]);
+
+/**
+ * The wave this library gives an object of `apiVersion`/`kind` in what Argo CD syncs:
+ * {@link ESTABLISHER_WAVE} for kinds that install kinds, {@link CONFIGURATION_WAVE} for
+ * ProviderConfigs and Compositions, undefined (Argo CD's wave 0) for everything else, so
+ * establishers are healthy before the objects of the kinds they install are applied.
+ */
+export function syncWaveOf(apiVersion: string, kind: string): number | undefined {
+  const group = groupOf(apiVersion);
+  if (ESTABLISHERS.has(`${group}/${kind}`)) return ESTABLISHER_WAVE;
+  if (kind === 'ProviderConfig' || kind === 'ClusterProviderConfig') return CONFIGURATION_WAVE;
+  if (group === 'apiextensions.crossplane.io' && kind === 'Composition') return CONFIGURATION_WAVE;
+  return undefined;
+}
+
+/** Whether objects of the kind install kinds at run time (not a CRD, which Argo CD handles in the same sync). */
+export function installsKindsAtRuntime(apiVersion: string, kind: string): boolean {
+  return syncWaveOf(apiVersion, kind) === ESTABLISHER_WAVE && kind !== 'CustomResourceDefinition';
+}
+
+/**
+ * The folders an Application of `folder` deploys: the folder and, when its `kustomization.yaml`
+ * lists sub-folders, those sub-folders (recursively, as kustomize builds them).
+ */
+export function deployedFolders(folder: Folder): Folder[] {
+  const repo = Repo.of(folder);
+  const included = new Set<Folder>([folder]);
+  if (!folder.kustomization) return [folder];
+  const byPath = new Map(repo.folders.map((f) => [f.path, f]));
+  for (const f of repo.folders) {
+    if (!f.path.startsWith(`${folder.path}/`) || !f.kustomization) continue;
+    const segments = f.path.split('/');
+    let parent: Folder | undefined;
+    for (let i = segments.length - 1; i > 0 && !parent; i--) parent = byPath.get(segments.slice(0, i).join('/'));
+    if (parent && included.has(parent) && parent.includeSubfolders) included.add(f);
+  }
+  return [...included];
+}
+
+/** The ApiObjects placed in `folder` itself (not in folders nested below it). */
+export function objectsOf(folder: Folder): ApiObject[] {
+  return folder.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Folder.of(c) === folder);
+}
+
+/**
+ * Ids (`Kind/namespace/name`) of the protected objects (`protectionReasons`) of the folders.
+ * Argo CD's own objects are skipped (they are never protected, and an app of apps deploys itself).
+ */
+export function protectedObjects(folders: readonly Folder[]): string[] {
+  const out: string[] = [];
+  for (const f of folders) {
+    for (const o of objectsOf(f)) {
+      if (groupOf(o.apiVersion) === 'argoproj.io') continue;
+      if (protectionReasons(o.toJson()).length > 0) out.push(o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.name}` : `${o.kind}/${o.name}`);
+    }
+  }
+  return out.sort();
+}
+
+/**
+ * Gives every ApiObject below `scope` the sync wave of {@link syncWaveOf} (annotation
+ * `argocd.argoproj.io/sync-wave`), unless it has one already. Applications do this for the
+ * folders they deploy when the app is validated (the first step of synth), so objects added after
+ * the Application are covered; call it yourself for folders Argo CD deploys through other means.
+ * Returns whether any object below `scope` installs kinds at run time.
+ */
+export function applySyncWaves(scope: IConstruct): boolean {
+  let installs = false;
+  for (const c of scope.node.findAll()) {
+    if (!(c instanceof ApiObject)) continue;
+    if (installsKindsAtRuntime(c.apiVersion, c.kind)) installs = true;
+    const wave = syncWaveOf(c.apiVersion, c.kind);
+    if (wave !== undefined && c.metadata.toJson().annotations?.[SYNC_WAVE_ANNOTATION] === undefined) c.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(wave));
+  }
+  return installs;
+}

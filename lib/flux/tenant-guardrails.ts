@@ -1,0 +1,150 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkString, DNS_LABEL, propError } from '../core/errors';
+
+/**
+ * Default hard limits of a tenant namespace's ResourceQuota: room for a few services of a team,
+ * and **no** LoadBalancer or NodePort Services (`services.loadbalancers` / `services.nodeports`
+ * 0: a second line behind the {@link TenantServicePolicy}).
+ */
+export const DEFAULT_TENANT_QUOTA: Readonly<Record<string, string>> = {
+  'requests.cpu': '4',
+  'requests.memory': '8Gi',
+  'limits.cpu': '8',
+  'limits.memory': '16Gi',
+  'pods': '50',
+  'services': '20',
+  'services.loadbalancers': '0',
+  'services.nodeports': '0',
+  'persistentvolumeclaims': '10',
+  'requests.storage': '100Gi',
+};
+
+/** A tenant namespace's ResourceQuota. */
+export interface TenantResourceQuota {
+  /**
+   * Hard limits, merged over the defaults (a key set here replaces the default of that key).
+   * @default DEFAULT_TENANT_QUOTA (4 CPU / 8Gi requested, 8 CPU / 16Gi limits, 50 pods, 20 Services, no LoadBalancer or NodePort Services, 10 PVCs / 100Gi)
+   */
+  readonly hard?: Record<string, string>;
+}
+
+/** A tenant namespace's LimitRange (per container). */
+export interface TenantLimitRange {
+  /** Requests of containers that set none (needed: the quota limits requests). @default { cpu: '100m', memory: '128Mi' } */
+  readonly defaultRequest?: Record<string, string>;
+  /** Limits of containers that set none (needed: the quota limits limits). @default { cpu: '500m', memory: '512Mi' } */
+  readonly defaultLimit?: Record<string, string>;
+  /** Largest limits a container may set. @default { cpu: '2', memory: '4Gi' } */
+  readonly max?: Record<string, string>;
+}
+
+/** A tenant namespace's default-deny NetworkPolicy and its allowances. */
+export interface TenantNetworkPolicy {
+  /**
+   * Namespaces whose pods may reach the tenant's pods (the shared ingress controller, Prometheus),
+   * selected by their `kubernetes.io/metadata.name` label.
+   * @default - none (only pods of the tenant namespace)
+   */
+  readonly ingressFromNamespaces?: string[];
+  /**
+   * More egress rules (`networking.k8s.io/v1` NetworkPolicyEgressRule objects), e.g. to a
+   * database subnet `{ to: [{ ipBlock: { cidr: '10.20.0.0/24' } }], ports: [{ protocol: 'TCP', port: 5432 }] }`.
+   * @default - none (only the tenant namespace and DNS)
+   */
+  readonly egress?: Array<Record<string, unknown>>;
+  /** Namespace of the cluster DNS. @default 'kube-system' */
+  readonly dnsNamespace?: string;
+  /** Labels of the cluster DNS pods (CoreDNS on AKS is labelled `k8s-app: kube-dns`). @default { 'k8s-app': 'kube-dns' } */
+  readonly dnsPodLabels?: Record<string, string>;
+}
+
+const NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** What {@link addTenantGuardrails} emits in one namespace; each piece `false` to leave it out. */
+export interface TenantGuardrailsProps {
+  /** Tenant name (object names are `<name>-quota`, `<name>-limits`, `<name>-default-deny`). */
+  readonly name: string;
+  /** The tenant namespace. */
+  readonly namespace: string;
+  /** Labels of every object. */
+  readonly labels: Record<string, string>;
+  /** The ResourceQuota, or false for none. */
+  readonly resourceQuota: TenantResourceQuota | false;
+  /** The LimitRange, or false for none. */
+  readonly limitRange: TenantLimitRange | false;
+  /** The NetworkPolicy, or false for none. */
+  readonly networkPolicy: TenantNetworkPolicy | false;
+}
+
+/** The guardrail objects emitted in one tenant namespace. */
+export interface TenantGuardrailObjects {
+  readonly resourceQuota?: ApiObject;
+  readonly limitRange?: ApiObject;
+  readonly networkPolicy?: ApiObject;
+}
+
+/**
+ * The per-namespace guardrails of a {@link Tenant}, created in `scope`: a ResourceQuota, a
+ * LimitRange and a default-deny NetworkPolicy (ingress and egress) that allows traffic within the
+ * namespace and DNS to the cluster DNS (UDP and TCP 53). Tenants cannot write ResourceQuotas or
+ * LimitRanges (the tenant role has no verbs on them); NetworkPolicies are additive, so a tenant
+ * can open its own pods further, never another namespace's.
+ */
+export function addTenantGuardrails(scope: Construct, props: TenantGuardrailsProps): TenantGuardrailObjects {
+  const { name, namespace, labels } = props;
+  const meta = (suffix: string) => ({ name: `${name}-${suffix}`, namespace, labels });
+  let resourceQuota: ApiObject | undefined;
+  let limitRange: ApiObject | undefined;
+  let networkPolicy: ApiObject | undefined;
+  if (props.resourceQuota) {
+    const hard = { ...DEFAULT_TENANT_QUOTA, ...props.resourceQuota.hard };
+    resourceQuota = new ApiObject(scope, 'ResourceQuota', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta('quota'), spec: { hard } });
+  }
+  if (props.limitRange) {
+    const l = props.limitRange;
+    limitRange = new ApiObject(scope, 'LimitRange', {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: meta('limits'),
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: l.defaultRequest ?? { cpu: '100m', memory: '128Mi' },
+          default: l.defaultLimit ?? { cpu: '500m', memory: '512Mi' },
+          max: l.max ?? { cpu: '2', memory: '4Gi' },
+        }],
+      },
+    });
+  }
+  if (props.networkPolicy) {
+    const n = props.networkPolicy;
+    const from = (n.ingressFromNamespaces ?? []).map((ns, i) => ({
+      namespaceSelector: { matchLabels: { [NAME_LABEL]: checkString(scope, `networkPolicy.ingressFromNamespaces[${i}]`, ns, DNS_LABEL) } },
+    }));
+    const dnsNamespace = checkString(scope, 'networkPolicy.dnsNamespace', n.dnsNamespace ?? 'kube-system', DNS_LABEL);
+    const dnsPodLabels = n.dnsPodLabels ?? { 'k8s-app': 'kube-dns' };
+    if (Object.keys(dnsPodLabels).length === 0) {
+      throw propError(scope, 'networkPolicy.dnsPodLabels', 'must select the DNS pods (an empty selector would allow port 53 to every pod of the DNS namespace)');
+    }
+    networkPolicy = new ApiObject(scope, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('default-deny'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [{ podSelector: {} }, ...from] }],
+        egress: [
+          { to: [{ podSelector: {} }] },
+          {
+            to: [{ namespaceSelector: { matchLabels: { [NAME_LABEL]: dnsNamespace } }, podSelector: { matchLabels: { ...dnsPodLabels } } }],
+            ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+          },
+          ...(n.egress ?? []),
+        ],
+      },
+    });
+  }
+  return { resourceQuota, limitRange, networkPolicy };
+}

@@ -1,0 +1,133 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkString, DNS_SUBDOMAIN } from '../core/errors';
+import { addReference } from '../core/references';
+
+/**
+ * The label {@link Tenant} writes on its namespace (value {@link TENANT_POLICY_VALUE}) and the
+ * {@link TenantServicePolicy} binding selects namespaces by. Tenants cannot write Namespaces, so
+ * they cannot remove it.
+ */
+export const TENANT_POLICY_LABEL = 'platform.cdk8s.io/tenant-policy';
+/** The value of {@link TENANT_POLICY_LABEL} on tenant namespaces. */
+export const TENANT_POLICY_VALUE = 'restricted';
+/** Name of the ValidatingAdmissionPolicy (and its binding) refusing exposed Services in tenant namespaces. */
+export const TENANT_SERVICE_POLICY = 'cdk8s-platform-tenant-services';
+
+/** The Service types tenants may not create: each one opens a port on every node or an Azure load balancer. */
+export const REFUSED_SERVICE_TYPES = ['LoadBalancer', 'NodePort'] as const;
+
+/** The CEL validation of the {@link TenantServicePolicy}: evaluated by the API server, and by synth. */
+export const TENANT_SERVICE_VALIDATION = {
+  expression: `!has(object.spec) || !has(object.spec.type) || !(object.spec.type in [${REFUSED_SERVICE_TYPES.map((t) => `'${t}'`).join(', ')}])`,
+  message: 'Services of type LoadBalancer or NodePort are not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller',
+  messageExpression: "'Service type ' + object.spec.type + ' is not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller'",
+  reason: 'Forbidden',
+} as const;
+
+/** Props of a {@link TenantServicePolicy}. */
+export interface TenantServicePolicyProps {
+  /** Name of the ValidatingAdmissionPolicy and of its binding. @default 'cdk8s-platform-tenant-services' */
+  readonly name?: string;
+}
+
+/**
+ * A ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, CEL) and its binding refusing
+ * Services of type LoadBalancer and NodePort in every namespace labelled
+ * `platform.cdk8s.io/tenant-policy: restricted` (what {@link Tenant} writes), with
+ * `validationActions: [Deny]`. RBAC cannot look at a Service's type; this policy can, so tenants
+ * may write Services. A refused apply fails the tenant's Flux Kustomization with the policy's
+ * message, which its Alert sends to the team's channel. Emit it once per cluster:
+ * {@link SystemsSync} does, and {@link Tenant} does in its folder unless told otherwise.
+ *
+ * @example
+ * // Once per cluster; tenants in other folders then skip their own copy
+ * new TenantServicePolicy(repo.folder('clusters/prod/policies'), 'tenant-services');
+ * new Tenant(folder, 'team-alpha', { name: 'team-alpha', repository: { url: 'https://github.com/contoso/team-alpha' }, defineServicePolicy: false });
+ */
+export class TenantServicePolicy extends Construct {
+  public readonly name: string;
+  /** The ValidatingAdmissionPolicy. */
+  public readonly policy: ApiObject;
+  /** The ValidatingAdmissionPolicyBinding. */
+  public readonly binding: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: TenantServicePolicyProps = {}) {
+    super(scope, id);
+    this.name = checkString(this, 'name', props.name ?? TENANT_SERVICE_POLICY, DNS_SUBDOMAIN);
+    this.policy = new ApiObject(this, 'Policy', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: this.name },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services'] }],
+        },
+        validations: [{ ...TENANT_SERVICE_VALIDATION }],
+      },
+    });
+    this.binding = new ApiObject(this, 'Binding', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: this.name },
+      spec: {
+        policyName: this.name,
+        validationActions: ['Deny'],
+        matchResources: { namespaceSelector: { matchLabels: { [TENANT_POLICY_LABEL]: TENANT_POLICY_VALUE } } },
+      },
+    });
+    addReference(this.binding, 'policyName', { apiGroup: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy', name: this.name });
+  }
+}
+
+/** What synth binds when it evaluates the policy's CEL against a tenant's Service (see {@link checkTenantService}). */
+export interface TenantServiceRequest {
+  /** The Service as applied (namespace set to the tenant namespace, as Flux's `targetNamespace` does). */
+  readonly object: Record<string, any>;
+  /** The tenant's Namespace object. */
+  readonly namespaceObject: Record<string, any>;
+  /** The user Flux applies as: `system:serviceaccount:<namespace>:<account>`. */
+  readonly username: string;
+}
+
+/** The CEL variables synth binds for one Service (see {@link checkTenantService}). */
+export function tenantServiceVariables(req: TenantServiceRequest): Record<string, unknown> {
+  const meta = req.object.metadata ?? {};
+  return {
+    object: req.object,
+    oldObject: null,
+    params: null,
+    namespaceObject: req.namespaceObject,
+    request: {
+      operation: 'CREATE',
+      kind: { group: '', version: 'v1', kind: 'Service' },
+      resource: { group: '', version: 'v1', resource: 'services' },
+      name: meta.name,
+      namespace: meta.namespace,
+      userInfo: { username: req.username },
+      dryRun: false,
+    },
+  };
+}
+
+/**
+ * Evaluates {@link TENANT_SERVICE_VALIDATION} against one Service with the CEL evaluator of the
+ * schema validation, binding the variables a ValidatingAdmissionPolicy sees on the create Flux's
+ * server-side apply turns into: `object` (the Service), `oldObject` (null: a create),
+ * `request` (operation CREATE, kind, resource, name, namespace, userInfo.username, dryRun false),
+ * `namespaceObject` (the tenant Namespace) and `params` (null: the policy has no paramKind).
+ * `variables` (none declared) and `authorizer` (needs the cluster) are not bound.
+ * Returns undefined when the Service is allowed, else the refusal message.
+ */
+export function checkTenantService(req: TenantServiceRequest): string | undefined {
+  // Loaded on first use, like the app's validation: apps without tenants never load CEL.
+  const { evaluateCelExpression } = require('../core/validation/cel') as typeof import('../core/validation/cel');
+  const vars = tenantServiceVariables(req);
+  const res = evaluateCelExpression(TENANT_SERVICE_VALIDATION.expression, vars);
+  if ('error' in res) return `the policy's expression could not be evaluated: ${res.error}`;
+  if (typeof res.value !== 'boolean') return 'the policy\'s expression did not evaluate to a bool';
+  if (res.value) return undefined;
+  const msg = evaluateCelExpression(TENANT_SERVICE_VALIDATION.messageExpression, vars);
+  return 'value' in msg && typeof msg.value === 'string' ? msg.value : TENANT_SERVICE_VALIDATION.message;
+}

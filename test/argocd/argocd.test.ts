@@ -1,0 +1,465 @@
+// Argo CD L2: field-level output, exact errors, comparison with the upstream examples, and the
+// safety integration (RETAIN markers, sync waves, prune defaults, the destroy guard).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject } from 'cdk8s';
+import { parse } from 'yaml';
+import { GitOpsApp, planTrees, Repo, RemovalPolicy, applyRemovalPolicy, retainMarkers, protectionReasons } from '../../lib';
+import {
+  AppProject,
+  Application,
+  ApplicationSet,
+  ArgoCdBootstrap,
+  CapiClusterRegistration,
+  CLUSTER_NAME,
+  ClusterGenerator,
+  GitGenerator,
+  ListGenerator,
+  renderTemplate,
+  syncWaveOf,
+  TeamProject,
+  teamsServiceConfig,
+} from '../../lib/argocd';
+import { AksClusterClass, Fleet } from '../../lib/capi';
+import { AksNodePoolMode } from '../../lib/aso/aks';
+import { problems, render } from '../flux/helpers';
+
+const UPSTREAM = path.join(__dirname, '../../../shared/crds/extras/examples/argo-cd/docs/operator-manual');
+const GROUP = '3d0c6a8e-51b2-4c9f-8e7a-6b5c4d3e2f1a';
+
+function fixture() {
+  const app = new GitOpsApp({ outdir: '/nonexistent' });
+  const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+  const mgmt = repo.folder('clusters/mgmt');
+  const project = new AppProject(mgmt, 'project', { name: 'apps', sourceRepos: [repo], destinations: [{ namespace: 'apps' }] });
+  return { app, repo, mgmt, project };
+}
+
+function fleetFixture() {
+  const { app, repo, mgmt, project } = fixture();
+  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'cls', {
+    name: 'aks', namespace: 'fleet', location: 'westeurope', credentialSecretName: 'aso-credential',
+    machinePoolClasses: [{ class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } }],
+  });
+  const fleet = new Fleet(mgmt, 'fleet', {
+    repo, clusterClass: cls, defaults: { kubernetesVersion: 'v1.33.2' },
+    environments: { dev: {}, prod: {} },
+    clusters: [{ name: 'c-dev', environment: 'dev' }, { name: 'c-prod', environment: 'prod' }],
+  });
+  return { app, repo, mgmt, project, fleet };
+}
+
+/** Builds a throwing construct call and returns its message. */
+function errorOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return '(no error)';
+}
+
+describe('AppProject', () => {
+  test('renders repos from Repos, destinations, an empty cluster whitelist and roles', () => {
+    const { app, mgmt, repo } = fixture();
+    new AppProject(mgmt, 'alpha', {
+      name: 'team-alpha',
+      sourceRepos: [repo, 'https://github.com/contoso/charts'],
+      destinations: [{ namespace: 'team-alpha' }, { cluster: { name: 'aks-dev' }, namespace: 'team-alpha' }],
+      namespaceResourceBlacklist: [{ group: '', kind: 'ResourceQuota' }],
+      roles: [{ name: 'team', groups: [GROUP], access: 'sync' }],
+      subscriptions: [{ trigger: 'on-sync-failed', recipients: ['team-alpha'] }],
+    });
+    const obj = render(app)['platform/clusters/mgmt/appproject-team-alpha.yaml'];
+    expect(obj.metadata).toEqual({
+      name: 'team-alpha', namespace: 'argocd',
+      annotations: { 'notifications.argoproj.io/subscribe.on-sync-failed.teams': 'team-alpha' },
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    });
+    expect(obj.spec).toEqual({
+      clusterResourceWhitelist: [],
+      destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'team-alpha' }, { name: 'aks-dev', namespace: 'team-alpha' }],
+      namespaceResourceBlacklist: [{ group: '', kind: 'ResourceQuota' }],
+      roles: [{ name: 'team', groups: [GROUP], policies: ['p, proj:team-alpha:team, applications, get, team-alpha/*, allow', 'p, proj:team-alpha:team, applications, sync, team-alpha/*, allow'] }],
+      sourceRepos: ['https://github.com/contoso/charts', 'https://github.com/contoso/platform'],
+    });
+  });
+
+  test('exact errors', () => {
+    const { mgmt, repo } = fixture();
+    const noUrl = new Repo(mgmt.node.root as GitOpsApp, 'nourl');
+    expect(errorOf(() => new AppProject(mgmt, 'a', { name: 'A', sourceRepos: [repo], destinations: [{ namespace: 'x' }] })))
+      .toBe('platform/clusters--mgmt/a: prop "name": "A" is invalid: must be a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)');
+    expect(errorOf(() => new AppProject(mgmt, 'b', { name: 'b', sourceRepos: [], destinations: [{ namespace: 'x' }] })))
+      .toBe('platform/clusters--mgmt/b: prop "sourceRepos": must list at least one repository (a Repo or a URL)');
+    expect(errorOf(() => new AppProject(mgmt, 'c', { name: 'c', sourceRepos: [noUrl], destinations: [{ namespace: 'x' }] })))
+      .toBe('platform/clusters--mgmt/c: prop "sourceRepos[0]": repo "nourl" has no url: give the Repo a url');
+    expect(errorOf(() => new AppProject(mgmt, 'd', { name: 'd', sourceRepos: [repo], destinations: [] })))
+      .toBe('platform/clusters--mgmt/d: prop "destinations": must list at least one destination');
+    expect(errorOf(() => new AppProject(mgmt, 'e', { name: 'e', sourceRepos: [repo], destinations: [{ namespace: 'x', cluster: { server: 'http://k' } }] })))
+      .toBe('platform/clusters--mgmt/e: prop "destinations[0].cluster.server": "http://k" must be an https:// API server URL');
+    expect(errorOf(() => new AppProject(mgmt, 'f', { name: 'f', sourceRepos: [repo], destinations: [{ namespace: 'x' }], roles: [{ name: 'r', groups: [] }] })))
+      .toBe('platform/clusters--mgmt/f: prop "roles[0].groups": must list at least one SSO group');
+    expect(errorOf(() => new AppProject(mgmt, 'g', { name: 'g', sourceRepos: [repo], destinations: [{ namespace: 'x' }], clusterResourceWhitelist: [{ group: '', kind: 'namespace' }] })))
+      .toBe('platform/clusters--mgmt/g: prop "clusterResourceWhitelist[0].kind": "namespace" must be a Kind (e.g. Deployment) or "*"');
+  });
+
+  test('wildcards are recorded as opt-outs of the secure baseline', () => {
+    const { app, mgmt } = fixture();
+    new AppProject(mgmt, 'open', { name: 'open', sourceRepos: ['*'], destinations: [{ namespace: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] });
+    expect(app.secureBaselineReport().filter((e) => e.path.includes('/open')).map((e) => e.setting).sort()).toEqual(['clusterResourceWhitelist', 'destinations[0].namespace', 'sourceRepos']);
+  });
+
+  test('compared with upstream project.yaml: same field names; differences listed', () => {
+    const upstream = parse(fs.readFileSync(path.join(UPSTREAM, 'project.yaml'), 'utf8'));
+    const { app, mgmt } = fixture();
+    new AppProject(mgmt, 'my', {
+      name: 'my-project',
+      description: 'Example Project',
+      sourceRepos: ['*'],
+      destinations: [{ namespace: 'guestbook' }, { namespace: 'guestbook-*' }],
+      clusterResourceWhitelist: [{ group: '', kind: 'Namespace', name: '' }],
+      clusterResourceBlacklist: [{ group: '', kind: 'Namespace', name: 'kube-*' }],
+      namespaceResourceBlacklist: [{ group: '', kind: 'ResourceQuota' }, { group: '', kind: 'LimitRange' }, { group: '', kind: 'NetworkPolicy' }],
+      namespaceResourceWhitelist: [{ group: 'apps', kind: 'Deployment' }, { group: 'apps', kind: 'StatefulSet' }],
+      roles: [{ name: 'read-only', description: 'Read-only privileges to my-project', groups: ['my-oidc-group'] }],
+      sourceNamespaces: ['argocd-apps-*'],
+    });
+    const ours = render(app)['platform/clusters/mgmt/appproject-my-project.yaml'];
+    expect(ours.metadata.finalizers).toEqual(upstream.metadata.finalizers);
+    for (const k of ['description', 'sourceRepos', 'clusterResourceWhitelist', 'clusterResourceBlacklist', 'namespaceResourceBlacklist', 'namespaceResourceWhitelist', 'sourceNamespaces']) {
+      expect([k, ours.spec[k]]).toEqual([k, upstream.spec[k]]);
+    }
+    expect(ours.spec.roles[0]).toEqual({ ...upstream.spec.roles[0] });
+    // Differences: destinations name the cluster by server only (upstream sets server and name);
+    // orphanedResources, syncWindows, permitOnlyProjectScopedClusters, sourceIntegrity and JWT
+    // roles are not modelled.
+    expect(ours.spec.destinations).toEqual(upstream.spec.destinations.map((d: any) => ({ namespace: d.namespace, server: d.server })));
+    const notModelled = Object.keys(upstream.spec).filter((k) => !(k in ours.spec)).sort();
+    expect(notModelled).toEqual(['orphanedResources', 'permitOnlyProjectScopedClusters', 'sourceIntegrity', 'syncWindows']);
+  });
+});
+
+describe('Application', () => {
+  test('source from a Folder of a Repo: url, path and branch are never typed', () => {
+    const { app, repo, mgmt, project } = fixture();
+    const apps = repo.folder('apps/web', { namespace: 'apps' });
+    new ApiObject(apps, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
+    new Application(mgmt, 'web', { name: 'web', project, source: apps, destination: { namespace: 'apps' }, syncWave: 2, syncOptions: ['ServerSideApply=true'] });
+    const obj = render(app)['platform/clusters/mgmt/application-web.yaml'];
+    expect(obj.metadata).toEqual({ name: 'web', namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': '2' }, finalizers: ['resources-finalizer.argocd.argoproj.io'] });
+    expect(obj.spec).toEqual({
+      project: 'apps',
+      source: { repoURL: 'https://github.com/contoso/platform', path: 'apps/web', targetRevision: 'main' },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'apps' },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        syncOptions: ['ServerSideApply=true'],
+        retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+      },
+    });
+  });
+
+  test('prune is off by default for folders holding protected objects (and their sub-folders)', () => {
+    const { app, repo, mgmt, project } = fixture();
+    const data = repo.folder('data');
+    const db = new ApiObject(repo.folder('data/db'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept', namespace: 'apps' } });
+    applyRemovalPolicy(db, RemovalPolicy.RETAIN);
+    const a = new Application(mgmt, 'data', { name: 'data', project, source: data });
+    const out = render(app);
+    expect(out['platform/clusters/mgmt/application-data.yaml'].spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
+    expect(a.protectedObjects).toEqual(['ConfigMap/apps/kept']);
+    // The explicit choice wins.
+    const b = fixture();
+    const kept = new ApiObject(b.repo.folder('data'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept', namespace: 'apps' } });
+    applyRemovalPolicy(kept, RemovalPolicy.RETAIN);
+    new Application(b.mgmt, 'data', { name: 'data', project: b.project, source: b.repo.folder('data'), prune: true });
+    expect(render(b.app)['platform/clusters/mgmt/application-data.yaml'].spec.syncPolicy.automated.prune).toBe(true);
+  });
+
+  test('every project referenced exists: a missing project fails the synth', () => {
+    const { app, repo, mgmt } = fixture();
+    new Application(mgmt, 'x', { name: 'x', project: { projectName: 'ghost', namespace: 'argocd' }, source: repo.folder('apps') });
+    expect(problems(app)).toEqual([
+      'platform/clusters--mgmt/x: prop "project": refers to AppProject/argocd/ghost (argoproj.io), which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',
+    ]);
+    const ok = fixture();
+    new Application(ok.mgmt, 'x', { name: 'x', project: AppProject.default(ok.mgmt, 'default'), source: ok.repo.folder('apps') });
+    expect(problems(ok.app)).toEqual([]);
+  });
+
+  test('a cluster construct destination must be registered', () => {
+    const { app, mgmt, project, repo, fleet } = fleetFixture();
+    new Application(mgmt, 'x', { name: 'x', project, source: repo.folder('apps/c-dev'), destination: { cluster: fleet.members[0].cluster } });
+    expect(problems(app)).toEqual([
+      'platform/clusters--mgmt/x: prop "destination.cluster": cluster "c-dev" is not registered with Argo CD: add it to a CapiClusterRegistration (or pass { name } for a cluster registered elsewhere)',
+    ]);
+  });
+
+  test('exact errors', () => {
+    const { mgmt, project, repo } = fixture();
+    const noUrl = new Repo(mgmt.node.root as GitOpsApp, 'nourl');
+    expect(errorOf(() => new Application(mgmt, 'a', { name: 'a', project, source: noUrl.folder('x') })))
+      .toBe('platform/clusters--mgmt/a: prop "source": folder "x" is in repo "nourl", which has no url: give the Repo a url');
+    expect(errorOf(() => new Application(mgmt, 'b', { name: 'b', project, source: repo.folder('y'), syncOptions: ['Prune'] })))
+      .toBe('platform/clusters--mgmt/b: prop "syncOptions[0]": "Prune" must be Name=value (e.g. "ServerSideApply=true")');
+    expect(errorOf(() => new Application(mgmt, 'c', { name: 'c', project, source: { repoUrl: 'https://charts.example.com', chart: 'x', version: '^1.0' } })))
+      .toBe('platform/clusters--mgmt/c: prop "source.version": "^1.0" is invalid: must be an exact chart version (e.g. "1.2.3"), not a range');
+    expect(errorOf(() => new Application(mgmt, 'd', { name: 'd', project, source: repo.folder('z'), destination: { cluster: { name: 'a', server: 'https://b' } as any } })))
+      .toBe('platform/clusters--mgmt/d: prop "destination.cluster": set exactly one of name, server (or pass a cluster construct); got name, server');
+    expect(errorOf(() => new Application(mgmt, 'e', { name: 'e', project, source: repo.folder('w'), retry: { backoff: '5 seconds' } })))
+      .toBe('platform/clusters--mgmt/e: prop "retry.backoff": "5 seconds" is not a Go duration such as "30s", "5m" or "1h30m"');
+    expect(errorOf(() => new Application(mgmt, 'f', { name: 'f', project, source: repo.folder('v'), subscriptions: [{ trigger: 'on-sync-failed', recipients: ['https://outlook.office.com/webhook/x'] }] })))
+      .toBe('platform/clusters--mgmt/f: prop "subscriptions[0].recipients[0]": "https://outlook.office.com/webhook/x" is invalid: must be a recipient name (letters, digits, ".", "_" and "-"): the channel name configured in argocd-notifications-cm, not a URL');
+  });
+
+  test('Helm chart source, compared with upstream application.yaml (differences listed)', () => {
+    const upstream = parse(fs.readFileSync(path.join(UPSTREAM, 'application.yaml'), 'utf8'));
+    const { app, mgmt, project } = fixture();
+    new Application(mgmt, 'g', { name: 'guestbook', project, source: { repoUrl: 'https://charts.example.com', chart: 'chart-name', version: '1.2.3', values: { replicas: 2 } }, destination: { namespace: 'guestbook' } });
+    const ours = render(app)['platform/clusters/mgmt/application-guestbook.yaml'];
+    expect(ours.metadata.finalizers).toEqual(upstream.metadata.finalizers);
+    expect(ours.spec.destination).toEqual(upstream.spec.destination);
+    expect(ours.spec.source).toEqual({ repoURL: 'https://charts.example.com', chart: upstream.spec.source.chart, targetRevision: '1.2.3', helm: { releaseName: upstream.spec.source.helm.releaseName, valuesObject: { replicas: 2 } } });
+    expect(ours.spec.syncPolicy.retry).toEqual({ limit: upstream.spec.syncPolicy.retry.limit, backoff: upstream.spec.syncPolicy.retry.backoff });
+    expect(ours.spec.syncPolicy.automated).toEqual({ prune: upstream.spec.syncPolicy.automated.prune, selfHeal: upstream.spec.syncPolicy.automated.selfHeal });
+    // Differences: upstream also shows enabled/allowEmpty (Argo CD defaults), kustomize/directory/
+    // plugin source options, multiple sources, ignoreDifferences, info, sourceHydrator and
+    // revisionHistoryLimit, which are not modelled.
+    expect(Object.keys(upstream.spec).filter((k) => !(k in ours.spec)).sort()).toEqual(['ignoreDifferences', 'info', 'revisionHistoryLimit', 'sourceHydrator', 'sources']);
+  });
+});
+
+describe('sync waves', () => {
+  test('establishers before their kinds; SkipDryRunOnMissingResource when kinds are installed during the sync', () => {
+    expect(syncWaveOf('apiextensions.k8s.io/v1', 'CustomResourceDefinition')).toBe(-2);
+    expect(syncWaveOf('pkg.crossplane.io/v1', 'Provider')).toBe(-2);
+    expect(syncWaveOf('azure.m.upbound.io/v1beta1', 'ClusterProviderConfig')).toBe(-1);
+    expect(syncWaveOf('apps/v1', 'Deployment')).toBeUndefined();
+    const { app, repo, mgmt, project } = fixture();
+    const xp = repo.folder('crossplane');
+    new Application(mgmt, 'xp', { name: 'xp', project, source: xp });
+    // Added after the Application: still covered.
+    new ApiObject(xp, 'provider', { apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', metadata: { name: 'provider-family-azure' }, spec: { package: 'xpkg.crossplane.io/crossplane-contrib/provider-family-azure:v2.7.0' } });
+    new ApiObject(xp, 'pc', { apiVersion: 'azure.m.upbound.io/v1beta1', kind: 'ClusterProviderConfig', metadata: { name: 'default' }, spec: { credentials: { source: 'UserAssignedManagedIdentity' } } });
+    const out = render(app);
+    expect(out['platform/crossplane/provider-provider-family-azure.yaml'].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-2' });
+    expect(out['platform/crossplane/clusterproviderconfig-default.yaml'].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-1' });
+    expect(out['platform/clusters/mgmt/application-xp.yaml'].spec.syncPolicy.syncOptions).toEqual(['SkipDryRunOnMissingResource=true']);
+  });
+});
+
+describe('RemovalPolicy on Argo CD', () => {
+  test('RETAIN renders Delete=false,Prune=false next to the Flux marker; retainMarkers reports it', () => {
+    const { repo } = fixture();
+    const o = new ApiObject(repo.folder('x'), 'o', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'o' } });
+    applyRemovalPolicy(o, RemovalPolicy.RETAIN);
+    expect(o.toJson().metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(retainMarkers({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false' } } }))
+      .toEqual(['argocd.argoproj.io/sync-options: Prune=false']);
+    const d = new ApiObject(repo.folder('y'), 'd', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'd' } });
+    applyRemovalPolicy(d, RemovalPolicy.DESTROY);
+    expect(d.toJson().metadata.annotations).toBeUndefined();
+  });
+
+  test('deleting a cascading Application that would delete protected objects is a protected deletion', () => {
+    const app = (destroy: boolean) => ({
+      'apps/db/cluster-db.yaml': `apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: db\n  namespace: fleet\n${destroy ? '' : '  annotations:\n    argocd.argoproj.io/sync-options: Delete=false,Prune=false\n'}`,
+      'clusters/mgmt/application-db.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: db\n  namespace: argocd\n  finalizers:\n    - resources-finalizer.argocd.argoproj.io\nspec:\n  project: p\n  source:\n    repoURL: https://x\n    path: apps/db\n  destination:\n    server: https://kubernetes.default.svc\n',
+    });
+    const next = (files: Record<string, string>) => ({ files: new Map(Object.entries(files).filter(([f]) => f !== 'clusters/mgmt/application-db.yaml')), constructPaths: {} });
+    const old1 = app(true);
+    const plan = planTrees({ files: new Map(Object.entries(old1)), constructPaths: {} }, next(old1));
+    expect(plan.changes).toEqual([{
+      action: 'delete',
+      object: { id: 'Application/argocd/db', apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'db', file: 'clusters/mgmt/application-db.yaml' },
+      protection: ['Argo CD Application with resources-finalizer.argocd.argoproj.io: deleting it deletes the protected objects it deployed (without Delete=false): Cluster/fleet/db'],
+      blocked: true,
+    }]);
+    // RETAIN objects carry Delete=false: Argo CD keeps them, so the Application is not protected.
+    const old2 = app(false);
+    expect(planTrees({ files: new Map(Object.entries(old2)), constructPaths: {} }, next(old2)).changes.map((c) => c.protection)).toEqual([undefined]);
+    expect(protectionReasons(parse(old2['apps/db/cluster-db.yaml']))).toEqual([
+      'stateful kind cluster.x-k8s.io/Cluster',
+      'retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false)',
+    ]);
+  });
+
+  test('the synth refuses to delete such an Application from an existing tree', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'argocd-guard-'));
+    try {
+      const build = (withApp: boolean) => {
+        const app = new GitOpsApp({ outdir: dir, printBaselineReport: false, validation: false });
+        const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+        const mgmt = repo.folder('clusters/mgmt');
+        const project = new AppProject(mgmt, 'p', { name: 'p', sourceRepos: [repo], destinations: [{ namespace: 'fleet' }] });
+        const db = repo.folder('apps/db');
+        new ApiObject(db, 'cluster', { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'db', namespace: 'fleet' } });
+        if (withApp) new Application(mgmt, 'db', { name: 'db', project, source: db });
+        return app;
+      };
+      build(true).synth();
+      expect(() => build(false).synth()).toThrow(
+        'platform/clusters--mgmt/db/Resource (platform/clusters/mgmt/application-db.yaml): Application/argocd/db would be deleted, but it is protected: ' +
+          'Argo CD Application with resources-finalizer.argocd.argoproj.io: deleting it deletes the protected objects it deployed (without Delete=false): Cluster/fleet/db. ' +
+          "To allow it, add 'Application/argocd/db' to the GitOpsApp prop allowDestroy or pass --allow-destroy Application/argocd/db",
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ApplicationSet', () => {
+  test('cluster generator over a registered Fleet: selector, template, every path a real folder', () => {
+    const { app, mgmt, project, repo, fleet } = fleetFixture();
+    const reg = new CapiClusterRegistration(mgmt, 'reg', { clusters: fleet.members.map((m) => m.cluster), labels: { 'platform.cdk8s.io/fleet': 'shop' } });
+    const set = new ApplicationSet(mgmt, 'apps', {
+      name: 'fleet-apps',
+      generators: [ClusterGenerator.registered(reg, { matchLabels: { environment: 'prod' } })],
+      template: { name: `${CLUSTER_NAME}-apps`, project, repo, path: `apps/${CLUSTER_NAME}`, destination: { server: '{{.server}}' } },
+    });
+    expect(set.folders.map((f) => f.path)).toEqual(['apps/c-prod']);
+    const out = render(app);
+    const obj = out['platform/clusters/mgmt/applicationset-fleet-apps.yaml'];
+    expect(obj.spec.generators).toEqual([{ clusters: { selector: { matchLabels: { 'capi-to-argocd/owned': 'true', environment: 'prod', 'platform.cdk8s.io/fleet': 'shop' } } } }]);
+    expect(obj.spec.goTemplateOptions).toEqual(['missingkey=error']);
+    expect(obj.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
+    expect(obj.spec.template.spec.source).toEqual({ repoURL: 'https://github.com/contoso/platform', targetRevision: 'main', path: 'apps/{{index .metadata.labels "platform.cdk8s.io/cluster-name"}}' });
+    // The CAPI Clusters carry the labels (and capi2argo take-along markers) the selector needs.
+    expect(out['platform/clusters/mgmt/fleet/c-prod/cluster-c-prod.yaml'].metadata.labels).toEqual({
+      environment: 'prod',
+      'platform.cdk8s.io/cluster-name': 'c-prod',
+      'platform.cdk8s.io/fleet': 'shop',
+      'take-along-label.capi-to-argocd.environment': '',
+      'take-along-label.capi-to-argocd.platform.cdk8s.io/cluster-name': '',
+      'take-along-label.capi-to-argocd.platform.cdk8s.io/fleet': '',
+    });
+  });
+
+  test('exact errors: a templated path that is not a folder, an unverifiable template, unknown label', () => {
+    const { mgmt, project, repo, fleet } = fleetFixture();
+    const reg = new CapiClusterRegistration(mgmt, 'reg', { clusters: fleet.members.map((m) => m.cluster) });
+    expect(errorOf(() => new ApplicationSet(mgmt, 'a', { name: 'a', generators: [ClusterGenerator.registered(reg)], template: { name: 'x', project, repo, path: `addons/${CLUSTER_NAME}`, destination: { server: '{{.server}}' } } })))
+      .toBe('platform/clusters--mgmt/a: prop "template.path": "addons/c-dev" is not a folder of repo "platform": create it (repo.folder("addons/c-dev")) or fix the template');
+    expect(errorOf(() => new ApplicationSet(mgmt, 'b', { name: 'b', generators: [ClusterGenerator.selector({ env: 'x' })], template: { name: 'x', project, repo, path: 'apps/{{.name}}', destination: { server: '{{.server}}' } } })))
+      .toBe('platform/clusters--mgmt/b: prop "template.path": "apps/{{.name}}" is templated, but generators[0] has no parameters known at synth to check it against: use ClusterGenerator.registered(...) or a path without {{ }}');
+    expect(errorOf(() => new ApplicationSet(mgmt, 'c', { name: 'c', generators: [ListGenerator.of([{ cluster: 'c-dev' }])], template: { name: 'x', project, repo, path: 'apps/{{.env}}', destination: { name: '{{.cluster}}' } } })))
+      .toBe('platform/clusters--mgmt/c: prop "template.path": "apps/{{.env}}": {{.env}} has no value for parameters {"cluster":"c-dev"}');
+    expect(errorOf(() => ClusterGenerator.registered(reg, { matchLabels: { team: 'a' } })))
+      .toBe('platform/clusters--mgmt/reg: prop "matchLabels.team": is not carried to the Argo CD cluster Secrets (carried: environment, platform.cdk8s.io/cluster-name)');
+  });
+
+  test('list and git generators, compared with upstream applicationset.yaml (differences listed)', () => {
+    const upstream = parse(fs.readFileSync(path.join(UPSTREAM, 'applicationset.yaml'), 'utf8'));
+    const { app, mgmt, project, repo } = fixture();
+    repo.folder('guestbook/engineering-dev');
+    repo.folder('guestbook/engineering-prod');
+    new ApplicationSet(mgmt, 'list', {
+      name: 'list',
+      generators: [ListGenerator.of(upstream.spec.generators[0].list.elements)],
+      template: { name: '{{.cluster}}-guestbook', project, repo, path: 'guestbook/{{.cluster}}', destination: { server: '{{.url}}', namespace: 'dev-team-one' } },
+    });
+    new ApplicationSet(mgmt, 'git', {
+      name: 'git',
+      generators: [GitGenerator.directories([repo.folder('guestbook/engineering-dev'), repo.folder('guestbook/engineering-prod')])],
+      template: { name: '{{.path.basename}}', project, repo, path: '{{.path.path}}', destination: { name: 'in-cluster' } },
+    });
+    const out = render(app);
+    const list = out['platform/clusters/mgmt/applicationset-list.yaml'];
+    expect(list.spec.generators[0].list.elements).toEqual(upstream.spec.generators[0].list.elements);
+    expect(list.spec.goTemplate).toBe(upstream.spec.goTemplate);
+    expect(list.spec.goTemplateOptions).toEqual(upstream.spec.goTemplateOptions);
+    expect(list.spec.template.spec.destination.namespace).toBe(upstream.spec.template.spec.destination.namespace);
+    const git = out['platform/clusters/mgmt/applicationset-git.yaml'];
+    expect(Object.keys(git.spec.generators[0].git).sort()).toEqual(['directories', 'repoURL', 'revision']);
+    expect(git.spec.generators[0].git.directories).toEqual([{ path: 'guestbook/engineering-dev' }, { path: 'guestbook/engineering-prod' }]);
+    // Differences from upstream: preserveResourcesOnDeletion is on by default (upstream shows it as
+    // an option, with applicationsSync: create-only); per-generator templates, selectors,
+    // files/exclude of the git generator, scm/pull-request/matrix/merge/plugin generators,
+    // strategy, preservedFields and ignoreApplicationDifferences are not modelled.
+    expect(list.spec.syncPolicy.preserveResourcesOnDeletion).toBe(upstream.spec.syncPolicy.preserveResourcesOnDeletion);
+    expect(Object.keys(upstream.spec).filter((k) => !(k in list.spec)).sort()).toEqual(['ignoreApplicationDifferences', 'preservedFields', 'strategy']);
+  });
+
+  test('renderTemplate evaluates the expressions it supports, and refuses the others', () => {
+    expect(renderTemplate('apps/{{ .path.basename }}/{{index .metadata.labels "a/b"}}', { path: { basename: 'x' }, metadata: { labels: { 'a/b': 'y' } } })).toBe('apps/x/y');
+    expect(() => renderTemplate('{{ upper .name }}', { name: 'x' })).toThrow('{{upper .name}} cannot be evaluated at synth (use {{.key}} or {{index .map "key"}})');
+  });
+});
+
+describe('CapiClusterRegistration', () => {
+  test('exact errors', () => {
+    const { mgmt, fleet } = fleetFixture();
+    const c = fleet.members[0].cluster;
+    expect(errorOf(() => new CapiClusterRegistration(mgmt, 'a', { clusters: [] }))).toBe('platform/clusters--mgmt/a: prop "clusters": must list at least one cluster');
+    expect(errorOf(() => new CapiClusterRegistration(mgmt, 'b', { clusters: [c, c] }))).toBe('platform/clusters--mgmt/b: prop "clusters[1]": cluster "c-dev" is listed twice');
+    expect(errorOf(() => new CapiClusterRegistration(mgmt, 'c', { clusters: [{ clusterName: 'ext', kubeconfigSecret: { name: 'ext-kubeconfig', namespace: 'x', key: 'value' } }] })))
+      .toBe('platform/clusters--mgmt/c: prop "clusters[0]": "ext" has no CAPI Cluster object in the app: register clusters created elsewhere by writing their Argo CD cluster Secret outside Git, and pass { name } as destination');
+  });
+});
+
+describe('TeamProject', () => {
+  test('one repo, one namespace, one Entra group, one project; Teams alerts by channel name', () => {
+    const { app, mgmt, fleet } = fleetFixture();
+    new CapiClusterRegistration(mgmt, 'reg', { clusters: fleet.members.map((m) => m.cluster) });
+    const teamRepo = new Repo(app, 'team-alpha', { url: 'https://github.com/contoso/team-alpha' });
+    const deploy = teamRepo.folder('deploy', { namespace: 'team-alpha' });
+    new ApiObject(deploy, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
+    new TeamProject(mgmt, 'alpha', {
+      name: 'team-alpha', source: deploy, entraGroupId: GROUP, teamsChannel: 'team-alpha',
+      clusters: [{ cluster: fleet.members[0].cluster, namespaceFolder: fleet.members[0].stageFolders.infrastructure }],
+    });
+    const out = render(app);
+    const proj = out['platform/clusters/mgmt/appproject-team-alpha.yaml'];
+    expect(proj.spec.sourceRepos).toEqual(['https://github.com/contoso/team-alpha']);
+    expect(proj.spec.destinations).toEqual([{ name: 'c-dev', namespace: 'team-alpha' }]);
+    expect(proj.spec.clusterResourceWhitelist).toEqual([]);
+    expect(proj.spec.roles).toEqual([{ name: 'team', description: `Members of Entra group ${GROUP}`, groups: [GROUP], policies: ['p, proj:team-alpha:team, applications, get, team-alpha/*, allow', 'p, proj:team-alpha:team, applications, sync, team-alpha/*, allow'] }]);
+    expect(proj.spec.namespaceResourceWhitelist).not.toContainEqual({ group: '', kind: 'Service' });
+    const appObj = out['platform/clusters/mgmt/application-team-alpha.yaml'];
+    expect(appObj.metadata.annotations).toEqual({
+      'notifications.argoproj.io/subscribe.on-health-degraded.teams': 'team-alpha',
+      'notifications.argoproj.io/subscribe.on-sync-failed.teams': 'team-alpha',
+    });
+    expect(appObj.spec.destination).toEqual({ name: 'c-dev', namespace: 'team-alpha' });
+    expect(appObj.spec.source).toEqual({ repoURL: 'https://github.com/contoso/team-alpha', path: 'deploy', targetRevision: 'main' });
+    expect(out['platform/infrastructure/c-dev/namespace-team-alpha.yaml']).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-alpha', labels: { 'platform.cdk8s.io/team': 'team-alpha' } } });
+    // The webhook URL is referenced from argocd-notifications-secret, never written.
+    expect(teamsServiceConfig(['team-alpha'])).toEqual({ 'service.teams': 'recipientUrls:\n  team-alpha: $team-alpha-teams-url\n' });
+  });
+
+  test('without a namespace folder, the Application creates the namespace and the project may create only that one', () => {
+    const { app, repo, mgmt } = fixture();
+    new TeamProject(mgmt, 'beta', { name: 'team-beta', source: repo.folder('teams/beta'), entraGroupId: GROUP });
+    const out = render(app);
+    expect(out['platform/clusters/mgmt/appproject-team-beta.yaml'].spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'team-beta' }]);
+    expect(out['platform/clusters/mgmt/application-team-beta.yaml'].spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true']);
+  });
+
+  test('exact errors', () => {
+    const { repo, mgmt } = fixture();
+    expect(errorOf(() => new TeamProject(mgmt, 'x', { name: 'x', source: repo.folder('t'), entraGroupId: 'Team Alpha' })))
+      .toBe('platform/clusters--mgmt/x: prop "entraGroupId": "Team Alpha" must be the Entra ID group\'s object id (a lowercase GUID such as 5f1c8f0e-3c4b-4f7a-9d2e-1a2b3c4d5e6f)');
+  });
+});
+
+describe('ArgoCdBootstrap', () => {
+  test('the root Application deploys the entry folder (and itself) with the platform project', () => {
+    const app = new GitOpsApp({ outdir: '/nonexistent' });
+    const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+    const entry = repo.folder('clusters/mgmt');
+    new ArgoCdBootstrap(entry, 'boot', { entry });
+    const out = render(app);
+    expect(out['platform/clusters/mgmt/application-root.yaml'].spec).toEqual({
+      project: 'platform',
+      source: { repoURL: 'https://github.com/contoso/platform', path: 'clusters/mgmt', targetRevision: 'main' },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } } },
+    });
+    expect(out['platform/clusters/mgmt/appproject-platform.yaml'].spec.sourceRepos).toEqual(['https://github.com/contoso/platform']);
+    expect(errorOf(() => new ArgoCdBootstrap(repo.folder('other'), 'b', { entry })))
+      .toBe('platform/other/b: prop "entry": the bootstrap must be created in its entry folder "clusters/mgmt" (so the root Application manages itself)');
+  });
+});

@@ -1,0 +1,419 @@
+// Tenants as real teams run them: the Service admission policy (emitted once, evaluated at synth),
+// the team's Entra ID group, quota / limit range / default-deny network policy, and Secrets the
+// tenant identity cannot read.
+import { ApiObject } from 'cdk8s';
+import { addProvided, optOutsOf, Repo } from '../../lib';
+import { evaluateCelExpression } from '../../lib/core/validation/cel';
+import {
+  checkTenantService,
+  DEFAULT_TENANT_QUOTA,
+  SystemsSync,
+  Tenant,
+  TENANT_SECRET_VERBS,
+  TENANT_SERVICE_VALIDATION,
+  TenantServicePolicy,
+  tenantRoleRules,
+  tenantServiceVariables,
+} from '../../lib/flux';
+import { fixture, problems, render } from './helpers';
+
+const GROUP = '5f1c8a9e-3b2d-4c6e-9f0a-1b2c3d4e5f60';
+const P = 'platform/clusters/mgmt/';
+const LABELS = { 'toolkit.fluxcd.io/tenant': 'team-a' };
+
+/** A tenant `team-a` in the platform repo and the team's own repo (same URL) with a `deploy` folder. */
+function teamFixture(tenantProps: Partial<ConstructorParameters<typeof Tenant>[2]> = {}) {
+  const f = fixture({});
+  const tenant = new Tenant(f.folder, 'team-a', { name: 'team-a', repository: { url: 'https://github.com/contoso/team-a' }, path: './deploy', ...tenantProps });
+  const teamRepo = new Repo(f.app, 'team-a', { url: 'https://github.com/contoso/team-a.git' });
+  const deploy = teamRepo.folder('deploy', { namespace: 'team-a' });
+  return { ...f, tenant, teamRepo, deploy };
+}
+
+function service(scope: ApiObject['node']['scope'] & object, name: string, type?: string): ApiObject {
+  return new ApiObject(scope as any, name, { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ...(type ? { type } : {}), ports: [{ port: 80 }] } });
+}
+
+describe('TenantServicePolicy', () => {
+  test('a ValidatingAdmissionPolicy on Service create/update and a Deny binding selecting labelled namespaces', () => {
+    const { app, folder } = fixture({});
+    new TenantServicePolicy(folder, 'services');
+    const out = render(app);
+    expect(out[`${P}validatingadmissionpolicy-cdk8s-platform-tenant-services.yaml`]).toEqual({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'cdk8s-platform-tenant-services' },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services'] }] },
+        validations: [{
+          expression: "!has(object.spec) || !has(object.spec.type) || !(object.spec.type in ['LoadBalancer', 'NodePort'])",
+          message: 'Services of type LoadBalancer or NodePort are not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller',
+          messageExpression: "'Service type ' + object.spec.type + ' is not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller'",
+          reason: 'Forbidden',
+        }],
+      },
+    });
+    expect(out[`${P}validatingadmissionpolicybinding-cdk8s-platform-tenant-services.yaml`]).toEqual({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'cdk8s-platform-tenant-services' },
+      spec: {
+        policyName: 'cdk8s-platform-tenant-services',
+        validationActions: ['Deny'],
+        matchResources: { namespaceSelector: { matchLabels: { 'platform.cdk8s.io/tenant-policy': 'restricted' } } },
+      },
+    });
+  });
+
+  test('the CEL expression: LoadBalancer and NodePort refused, ClusterIP, ExternalName and no type allowed', () => {
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } };
+    const check = (spec?: Record<string, unknown>) =>
+      checkTenantService({ object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'a' }, ...(spec ? { spec } : {}) }, namespaceObject: ns, username: 'system:serviceaccount:a:a' });
+    expect(check({ type: 'LoadBalancer' })).toBe('Service type LoadBalancer is not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller');
+    expect(check({ type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] })).toBe('Service type NodePort is not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller');
+    expect(check({ type: 'ClusterIP', ports: [{ port: 80 }] })).toBeUndefined();
+    expect(check({ type: 'ExternalName', externalName: 'db.example.com' })).toBeUndefined();
+    expect(check({ ports: [{ port: 80 }] })).toBeUndefined();
+    expect(check()).toBeUndefined();
+  });
+
+  test('synth binds object, oldObject (null), request, namespaceObject and params (null)', () => {
+    const vars = tenantServiceVariables({
+      object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'team-a' }, spec: { type: 'ClusterIP' } },
+      namespaceObject: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'platform.cdk8s.io/tenant-policy': 'restricted' } } },
+      username: 'system:serviceaccount:team-a:team-a',
+    });
+    const expr = [
+      "request.operation == 'CREATE'",
+      "request.kind.kind == 'Service'",
+      "request.resource.resource == 'services'",
+      "request.name == 'web'",
+      "request.namespace == 'team-a'",
+      "request.userInfo.username == 'system:serviceaccount:team-a:team-a'",
+      'oldObject == null',
+      'params == null',
+      "namespaceObject.metadata.labels['platform.cdk8s.io/tenant-policy'] == 'restricted'",
+      'object.spec.type == "ClusterIP"',
+    ].join(' && ');
+    expect(evaluateCelExpression(expr, vars)).toEqual({ value: true });
+    // Not bound: `authorizer` (needs the cluster) and `variables` (the policy declares none).
+    expect(evaluateCelExpression('authorizer', vars)).toEqual({ error: 'unresolved attribute' });
+    expect(evaluateCelExpression('variables.x', vars)).toEqual({ error: 'unresolved attribute' });
+    expect(evaluateCelExpression(TENANT_SERVICE_VALIDATION.expression, vars)).toEqual({ value: true });
+  });
+});
+
+describe('Tenant guardrails', () => {
+  test('defaults: labelled namespace, quota, limit range, default-deny network policy, the policy in the folder', () => {
+    const { app, tenant } = teamFixture();
+    const out = render(app);
+    expect(out[`${P}namespace-team-a.yaml`].metadata.labels).toEqual({ ...LABELS, 'platform.cdk8s.io/tenant-policy': 'restricted' });
+    expect(out[`${P}resourcequota-team-a-quota.yaml`]).toEqual({
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'team-a-quota', namespace: 'team-a', labels: LABELS },
+      spec: {
+        hard: {
+          'requests.cpu': '4', 'requests.memory': '8Gi', 'limits.cpu': '8', 'limits.memory': '16Gi', 'pods': '50', 'services': '20',
+          'services.loadbalancers': '0', 'services.nodeports': '0', 'persistentvolumeclaims': '10', 'requests.storage': '100Gi',
+        },
+      },
+    });
+    expect(out[`${P}limitrange-team-a-limits.yaml`]).toEqual({
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: 'team-a-limits', namespace: 'team-a', labels: LABELS },
+      spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { cpu: '500m', memory: '512Mi' }, max: { cpu: '2', memory: '4Gi' } }] },
+    });
+    expect(out[`${P}networkpolicy-team-a-default-deny.yaml`]).toEqual({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'team-a-default-deny', namespace: 'team-a', labels: LABELS },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [{ podSelector: {} }] }],
+        egress: [
+          { to: [{ podSelector: {} }] },
+          {
+            to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+            ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+          },
+        ],
+      },
+    });
+    expect(out[`${P}validatingadmissionpolicy-cdk8s-platform-tenant-services.yaml`].spec.validations[0].expression).toBe(TENANT_SERVICE_VALIDATION.expression);
+    expect(out[`${P}validatingadmissionpolicybinding-cdk8s-platform-tenant-services.yaml`].spec.validationActions).toEqual(['Deny']);
+    expect(Object.keys(out).filter((f) => /rolebinding-team-a-(members|secrets)|role-team-a-secrets/.test(f))).toEqual([]);
+    expect(optOutsOf(tenant)).toEqual([]);
+  });
+
+  test('overrides: quota merged over the defaults, limit range, ingress namespaces, extra egress, DNS selector', () => {
+    const { app } = teamFixture({
+      resourceQuota: { hard: { 'requests.cpu': '16', 'count/jobs.batch': '5' } },
+      limitRange: { defaultRequest: { cpu: '50m', memory: '64Mi' }, defaultLimit: { cpu: '1', memory: '1Gi' }, max: { cpu: '4', memory: '8Gi' } },
+      networkPolicy: {
+        ingressFromNamespaces: ['ingress-nginx', 'monitoring'],
+        egress: [{ to: [{ ipBlock: { cidr: '10.20.0.0/24' } }], ports: [{ protocol: 'TCP', port: 5432 }] }],
+        dnsNamespace: 'dns',
+        dnsPodLabels: { 'app.kubernetes.io/name': 'coredns' },
+      },
+    });
+    const out = render(app);
+    expect(out[`${P}resourcequota-team-a-quota.yaml`].spec.hard).toEqual({ ...DEFAULT_TENANT_QUOTA, 'requests.cpu': '16', 'count/jobs.batch': '5' });
+    expect(out[`${P}limitrange-team-a-limits.yaml`].spec.limits).toEqual([
+      { type: 'Container', defaultRequest: { cpu: '50m', memory: '64Mi' }, default: { cpu: '1', memory: '1Gi' }, max: { cpu: '4', memory: '8Gi' } },
+    ]);
+    const np = out[`${P}networkpolicy-team-a-default-deny.yaml`].spec;
+    expect(np.ingress).toEqual([{
+      from: [
+        { podSelector: {} },
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+      ],
+    }]);
+    expect(np.egress).toEqual([
+      { to: [{ podSelector: {} }] },
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'coredns' } } }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      },
+      { to: [{ ipBlock: { cidr: '10.20.0.0/24' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+    ]);
+  });
+
+  test('each piece can be switched off, recorded as an opt-out of the secure baseline', () => {
+    const { app, tenant } = teamFixture({ resourceQuota: false, limitRange: false, networkPolicy: false, servicePolicy: false });
+    const out = render(app);
+    expect(Object.values(out).filter((o) => ['ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(o.kind))).toEqual([]);
+    expect(out[`${P}namespace-team-a.yaml`].metadata.labels).toEqual(LABELS);
+    expect(optOutsOf(tenant)).toEqual([
+      { path: 'platform/clusters--mgmt/team-a', setting: 'tenant.servicePolicy', value: 'false', reason: 'LoadBalancer and NodePort Services are not refused in the namespace' },
+      { path: 'platform/clusters--mgmt/team-a', setting: 'tenant.resourceQuota', value: 'false', reason: undefined },
+      { path: 'platform/clusters--mgmt/team-a', setting: 'tenant.limitRange', value: 'false', reason: undefined },
+      { path: 'platform/clusters--mgmt/team-a', setting: 'tenant.networkPolicy', value: 'false', reason: undefined },
+    ]);
+    expect(app.secureBaselineReport().map((e) => e.setting)).toEqual(expect.arrayContaining(['tenant.servicePolicy', 'tenant.resourceQuota', 'tenant.limitRange', 'tenant.networkPolicy']));
+  });
+
+  test('network policy props are checked', () => {
+    const { folder } = fixture({});
+    const t = (name: string, networkPolicy: object) => () => new Tenant(folder, name, { name, repository: { url: 'https://e.com/x' }, networkPolicy });
+    expect(t('a', { ingressFromNamespaces: ['Ingress'] })).toThrow(
+      'platform/clusters--mgmt/a: prop "networkPolicy.ingressFromNamespaces[0]": "Ingress" is invalid: must be a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)',
+    );
+    expect(t('b', { dnsPodLabels: {} })).toThrow(
+      'platform/clusters--mgmt/b: prop "networkPolicy.dnsPodLabels": must select the DNS pods (an empty selector would allow port 53 to every pod of the DNS namespace)',
+    );
+  });
+});
+
+describe('Tenant Services at synth', () => {
+  const refusal = (type: string) =>
+    `platform/clusters--mgmt/team-a: team-a/deploy/web: Service/team-a/web: spec.type: refused by ValidatingAdmissionPolicy "cdk8s-platform-tenant-services": Service type ${type} is not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller`;
+
+  test('a LoadBalancer or NodePort Service in the folder the tenant applies fails synth; ClusterIP passes', () => {
+    for (const type of ['LoadBalancer', 'NodePort']) {
+      const { app, deploy } = teamFixture();
+      service(deploy, 'web', type);
+      expect(problems(app)).toEqual([refusal(type)]);
+    }
+    const { app, deploy } = teamFixture();
+    service(deploy, 'web', 'ClusterIP');
+    service(deploy, 'api');
+    expect(problems(app)).toEqual([]);
+  });
+
+  test('sub-folders listed by the applied folder are checked; other folders and repos are not', () => {
+    const { app, teamRepo, deploy } = teamFixture();
+    void deploy;
+    service(teamRepo.folder('deploy/edge', { namespace: 'team-a' }), 'web', 'LoadBalancer');
+    service(teamRepo.folder('deploy-old', { namespace: 'team-a' }), 'legacy', 'LoadBalancer');
+    const other = new Repo(app, 'other', { url: 'https://github.com/contoso/other' });
+    service(other.folder('deploy', { namespace: 'team-a' }), 'lb', 'LoadBalancer');
+    expect(problems(app)).toEqual([refusal('LoadBalancer').replace('team-a/deploy/web', 'team-a/deploy--edge/web')]);
+  });
+
+  test('a sub-folder left out of the kustomization.yaml is not applied', () => {
+    const f = fixture({});
+    new Tenant(f.folder, 'team-a', { name: 'team-a', repository: { url: 'https://github.com/contoso/team-a' }, path: './deploy' });
+    const teamRepo = new Repo(f.app, 'team-a', { url: 'https://github.com/contoso/team-a' });
+    teamRepo.folder('deploy', { namespace: 'team-a', includeSubfolders: false });
+    service(teamRepo.folder('deploy/edge', { namespace: 'team-a' }), 'web', 'LoadBalancer');
+    expect(problems(f.app)).toEqual([]);
+  });
+
+  test('path "./" with no root folder: every folder of the repo', () => {
+    const { app, folder } = fixture({});
+    new Tenant(folder, 'team-a', { name: 'team-a', repository: { url: 'https://github.com/contoso/team-a' } });
+    const teamRepo = new Repo(app, 'team-a', { url: 'https://github.com/contoso/team-a' });
+    service(teamRepo.folder('apps/web', { namespace: 'team-a' }), 'web', 'NodePort');
+    expect(problems(app)).toEqual([refusal('NodePort').replace('team-a/deploy/web', 'team-a/apps--web/web')]);
+  });
+
+  test('no check without the policy label, or when the repo is not in the app', () => {
+    const off = teamFixture({ servicePolicy: false });
+    service(off.deploy, 'web', 'LoadBalancer');
+    expect(problems(off.app)).toEqual([]);
+    const { app, folder } = fixture({});
+    new Tenant(folder, 'team-b', { name: 'team-b', repository: { url: 'https://github.com/contoso/team-b' } });
+    expect(problems(app)).toEqual([]);
+  });
+
+  test('SystemsSync: the policy once for every team, every team checked', () => {
+    const { app, folder } = fixture({});
+    const sync = new SystemsSync(folder, 'systems', {
+      teams: ['a', 'b', 'c'].map((n) => ({ name: `team-${n}`, repository: { url: `https://github.com/contoso/team-${n}` } })),
+    });
+    expect(sync.servicePolicy?.name).toBe('cdk8s-platform-tenant-services');
+    const b = new Repo(app, 'team-b', { url: 'https://github.com/contoso/team-b' });
+    service(b.folder('apps', { namespace: 'team-b' }), 'web', 'LoadBalancer');
+    expect(problems(app)).toEqual([
+      'platform/clusters--mgmt/systems/team-b: team-b/apps/web: Service/team-b/web: spec.type: refused by ValidatingAdmissionPolicy "cdk8s-platform-tenant-services": Service type LoadBalancer is not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller',
+    ]);
+    b.node.tryRemoveChild('apps');
+    const out = render(app);
+    expect(Object.values(out).filter((o) => o.kind === 'ValidatingAdmissionPolicy').map((o) => o.metadata.name)).toEqual(['cdk8s-platform-tenant-services']);
+    expect(Object.values(out).filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding').map((o) => o.metadata.name)).toEqual(['cdk8s-platform-tenant-services']);
+    expect(Object.values(out).filter((o) => o.kind === 'ResourceQuota').map((o) => o.metadata.namespace)).toEqual(['team-a', 'team-b', 'team-c']);
+    // A Tenant added to the same folder reuses the SystemsSync's policy and ClusterRole.
+    new Tenant(folder, 'team-d', { name: 'team-d', repository: { url: 'https://github.com/contoso/team-d' } });
+    expect(Object.values(render(app)).filter((o) => ['ValidatingAdmissionPolicy', 'ClusterRole'].includes(o.kind)).map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ValidatingAdmissionPolicy']);
+    const none = fixture({});
+    new SystemsSync(none.folder, 'systems', { defineServicePolicy: false, teams: [{ name: 'x', repository: { url: 'https://e.com/x' } }] });
+    expect(Object.values(render(none.app)).filter((o) => o.kind === 'ValidatingAdmissionPolicy')).toEqual([]);
+  });
+});
+
+describe('Tenant Entra ID group', () => {
+  test('the group bound to the tenant role in the namespace by object id', () => {
+    const { app, tenant } = teamFixture({ entraGroupObjectId: GROUP });
+    const out = render(app);
+    expect(out[`${P}rolebinding-team-a-members.yaml`]).toEqual({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'team-a-members', namespace: 'team-a', labels: LABELS },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cdk8s-platform-tenant' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: GROUP }],
+    });
+    expect(tenant.groupBinding).toBeDefined();
+    expect(optOutsOf(tenant)).toEqual([]);
+  });
+
+  test('view is accepted as is; edit and admin read Secrets and are recorded as opt-outs', () => {
+    const view = teamFixture({ entraGroupObjectId: GROUP, groupClusterRole: 'view' });
+    expect(render(view.app)[`${P}rolebinding-team-a-members.yaml`].roleRef.name).toBe('view');
+    expect(optOutsOf(view.tenant)).toEqual([]);
+    const edit = teamFixture({ entraGroupObjectId: GROUP, groupClusterRole: 'edit' });
+    expect(optOutsOf(edit.tenant)).toEqual([
+      { path: 'platform/clusters--mgmt/team-a', setting: 'tenant.groupClusterRole', value: 'edit', reason: 'the team\'s people can read every Secret of the namespace' },
+    ]);
+    expect(problems(edit.app)).toEqual([]);
+  });
+
+  test('errors', () => {
+    const { folder } = fixture({});
+    const t = (name: string, props: object) => () => new Tenant(folder, name, { name, repository: { url: 'https://e.com/x' }, ...props });
+    expect(t('a', { entraGroupObjectId: 'team-a-devs' })).toThrow('platform/clusters--mgmt/a: prop "entraGroupObjectId": "team-a-devs" is invalid: must be an Entra ID object id: a lowercase GUID');
+    expect(t('b', { entraGroupObjectId: GROUP.toUpperCase() })).toThrow(
+      `platform/clusters--mgmt/b: prop "entraGroupObjectId": "${GROUP.toUpperCase()}" is invalid: must be an Entra ID object id: a lowercase GUID`,
+    );
+    expect(t('c', { groupClusterRole: 'view' })).toThrow('platform/clusters--mgmt/c: prop "groupClusterRole": is set without entraGroupObjectId (the group to bind)');
+  });
+});
+
+describe('Tenant Secrets', () => {
+  test('the default tenant role has no get/list/watch (no verb at all) on Secrets', () => {
+    const secretRules = tenantRoleRules().filter((r) => r.apiGroups.includes('') && (r.resources.includes('secrets') || r.resources.includes('*')));
+    expect(secretRules).toEqual([]);
+    const { app } = teamFixture({ entraGroupObjectId: GROUP });
+    const out = render(app);
+    // Neither the reconciler nor the group gets any other role.
+    expect(Object.values(out).filter((o) => o.kind === 'Role')).toEqual([]);
+    expect(Object.values(out).filter((o) => o.kind === 'RoleBinding').map((o) => o.roleRef.name)).toEqual(['cdk8s-platform-tenant', 'cdk8s-platform-tenant']);
+  });
+
+  test('the tenant role reads but cannot write its quota and limit range', () => {
+    const can = (resource: string, verb: string) => tenantRoleRules().some((r) => r.apiGroups.includes('') && r.resources.includes(resource) && r.verbs.includes(verb));
+    for (const resource of ['resourcequotas', 'limitranges']) {
+      expect([can(resource, 'get'), can(resource, 'list'), can(resource, 'update'), can(resource, 'delete')]).toEqual([true, true, false, false]);
+    }
+  });
+
+  test('a tenant source that is a GitRepository of an app Repo: that repo is checked', () => {
+    const { app, folder } = fixture({});
+    const teamRepo = new Repo(app, 'team-a', { url: 'https://github.com/contoso/team-a' });
+    const { GitRepository } = require('../../lib/flux');
+    const source = new GitRepository(folder, 'src', { name: 'team-a', namespace: 'team-a', repo: teamRepo });
+    new Tenant(folder, 'team-a', { name: 'team-a', repository: source, path: './apps' });
+    service(teamRepo.folder('apps', { namespace: 'team-a' }), 'web', 'NodePort');
+    expect(problems(app)).toEqual([
+      'platform/clusters--mgmt/team-a: team-a/apps/web: Service/team-a/web: spec.type: refused by ValidatingAdmissionPolicy "cdk8s-platform-tenant-services": Service type NodePort is not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller',
+    ]);
+  });
+
+  test('declared Secrets: a Role limited by resourceNames to what server-side apply needs, bound to the reconciler only', () => {
+    const { app, deploy } = teamFixture({ secretNames: ['db', 'api-keys'], entraGroupObjectId: GROUP });
+    new ApiObject(deploy, 'db', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, type: 'Opaque' });
+    const out = render(app);
+    expect(TENANT_SECRET_VERBS).toEqual(['get', 'create', 'update', 'patch', 'delete']);
+    expect(out[`${P}role-team-a-secrets.yaml`]).toEqual({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'team-a-secrets', namespace: 'team-a', labels: LABELS },
+      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['api-keys', 'db'], verbs: ['get', 'create', 'update', 'patch', 'delete'] }],
+    });
+    expect(out[`${P}rolebinding-team-a-secrets.yaml`]).toEqual({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'team-a-secrets', namespace: 'team-a', labels: LABELS },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'team-a-secrets' },
+      subjects: [
+        { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'gotk:team-a:reconciler' },
+        { kind: 'ServiceAccount', name: 'team-a', namespace: 'team-a' },
+      ],
+    });
+  });
+
+  test('SOPS: the decryption key Secret is read by kustomize-controller itself, not declared', () => {
+    const { app, folder } = teamFixture({ secretNames: ['db'], decryption: { provider: 'sops', secretRef: 'sops-age' } });
+    addProvided(folder, { apiGroup: '', kind: 'Secret', name: 'sops-age', namespace: 'team-a' });
+    const out = render(app);
+    expect(out[`${P}kustomization-team-a.yaml`].spec.decryption).toEqual({ provider: 'sops', secretRef: { name: 'sops-age' } });
+    expect(out[`${P}role-team-a-secrets.yaml`].rules[0].resourceNames).toEqual(['db']);
+  });
+
+  test('a Secret the tenant applies but did not declare fails synth', () => {
+    const { app, deploy } = teamFixture({ secretNames: ['db'] });
+    new ApiObject(deploy, 'cache', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cache' }, type: 'Opaque' });
+    expect(problems(app)).toEqual([
+      'platform/clusters--mgmt/team-a: team-a/deploy/cache: Secret/team-a/cache: metadata.name: Flux applies the tenant\'s objects as ServiceAccount team-a/team-a, which may only write the Secrets named in "secretNames" (db); add "cache" to secretNames, or ship it as a SealedSecret',
+    ]);
+    const { folder } = fixture({});
+    expect(() => new Tenant(folder, 'x', { name: 'x', repository: { url: 'https://e.com/x' }, secretNames: ['a', 'a'] })).toThrow('platform/clusters--mgmt/x: prop "secretNames": "a" is listed twice');
+    expect(() => new Tenant(folder, 'y', { name: 'y', repository: { url: 'https://e.com/y' }, secretNames: ['A'] })).toThrow(
+      'platform/clusters--mgmt/y: prop "secretNames[0]": "A" is invalid: must be a DNS subdomain (lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters)',
+    );
+  });
+
+  test('an ASO credential in the tenant namespace fails synth unless allowed (an opt-out)', () => {
+    const fix = 'any Pod of the tenant can mount it and act in Azure as its identity; keep ASO resources and their credential in a platform namespace (or use ASO\'s global credential in the operator namespace), or set allowAsoCredential on platform/clusters--mgmt/team-a';
+    const { app, folder } = teamFixture();
+    new ApiObject(folder, 'cred', { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'aso-credential', namespace: 'team-a' }, spec: { encryptedData: { AZURE_CLIENT_ID: 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq' } } });
+    new ApiObject(folder, 'rg', {
+      apiVersion: 'resources.azure.com/v1api20200601',
+      kind: 'ResourceGroup',
+      metadata: { name: 'rg-team-a', namespace: 'team-a', annotations: { 'serviceoperator.azure.com/credential-from': 'team-a-sp' } },
+      spec: { location: 'westeurope' },
+    });
+    expect(problems(app).filter((p) => p.startsWith('platform/clusters--mgmt/team-a: '))).toEqual([
+      `platform/clusters--mgmt/team-a: platform/clusters--mgmt/cred: SealedSecret/team-a/aso-credential: metadata.name: the namespace-scoped ASO credential is in tenant namespace "team-a": ${fix}`,
+      `platform/clusters--mgmt/team-a: platform/clusters--mgmt/rg: ResourceGroup/team-a/rg-team-a: metadata.annotations["serviceoperator.azure.com/credential-from"]: uses the ASO credential Secret "team-a-sp" of tenant namespace "team-a": ${fix}`,
+    ]);
+    const allowed = teamFixture({ allowAsoCredential: true });
+    new ApiObject(allowed.folder, 'cred', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aso-credential', namespace: 'team-a' } });
+    expect(problems(allowed.app).filter((p) => p.startsWith('platform/clusters--mgmt/team-a: '))).toEqual([]);
+    expect(optOutsOf(allowed.tenant).map((o) => o.setting)).toEqual(['tenant.allowAsoCredential']);
+  });
+});
