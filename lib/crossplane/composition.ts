@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Composition as CompositionL1, CompositionSpecMode } from '../../imports/crossplane/apiextensions.crossplane.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference, ObjectRef } from '../core/references';
-import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, removalPolicyAnnotations, FLUX_PRUNE_ANNOTATION, ARGOCD_SYNC_OPTIONS_ANNOTATION } from '../core/removal-policy';
+import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, removalPolicyAnnotations, removalPolicyOf, FLUX_PRUNE_ANNOTATION, ARGOCD_SYNC_OPTIONS_ANNOTATION } from '../core/removal-policy';
 import { SchemaRegistry } from '../core/validation';
 import { groupOf } from '../core/validation/metadata';
 import { checkFieldPath } from './field-path';
@@ -42,7 +42,7 @@ export interface ComposedResourceProps {
    * What happens to the real resource when the composite is deleted: for Crossplane managed
    * resources (`*.upbound.io`) the base gets the matching `spec.managementPolicies`; for ASO
    * resources, ASO's reconcile-policy annotation.
-   * @default RemovalPolicy.RETAIN for stateful kinds (`isStatefulKind`), else RemovalPolicy.DESTROY
+   * @default - the `removalPolicy` of a base construct that has one (e.g. a `RoleAssignment`), else RemovalPolicy.RETAIN for stateful kinds (`isStatefulKind`), else RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -228,10 +228,11 @@ export class PatchAndTransformStep implements Step {
     }
     // The step's own resources are not in allResourceNames() until the step is added.
     if (this.resourceNames.includes(props.name) || c.allResourceNames().includes(props.name)) throw propError(c, `${prop}.name`, `resource "${props.name}" is already composed by this composition`);
-    const base = resolveBase(c, `${prop}.base`, props.base);
+    const fromBase: { removalPolicy?: RemovalPolicy } = {};
+    const base = resolveBase(c, `${prop}.base`, props.base, fromBase);
     const apiVersion = String(base.apiVersion);
     const kind = String(base.kind);
-    const policy = props.removalPolicy ?? (isStatefulKind(apiVersion, kind) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+    const policy = props.removalPolicy ?? fromBase.removalPolicy ?? (isStatefulKind(apiVersion, kind) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
     if (!Object.values(RemovalPolicy).includes(policy)) throw propError(c, `${prop}.removalPolicy`, `"${String(policy)}" is not a RemovalPolicy`);
     applyBasePolicy(base, policy);
 
@@ -618,7 +619,7 @@ function hasWriteConnectionSecret(base: Record<string, any>, patches: Patch[]): 
  * The JSON of a {@link ComposedBase} (factory objects are built in a throwaway app; an ApiObject of
  * the app is removed from its tree), so it never becomes a file. Also used for kro RGD templates.
  */
-export function resolveBase(scope: Construct, prop: string, base: ComposedBase): Record<string, any> {
+export function resolveBase(scope: Construct, prop: string, base: ComposedBase, out: { removalPolicy?: RemovalPolicy } = {}): Record<string, any> {
   let json: Record<string, any>;
   if (typeof base === 'function') {
     const chart = new BaseChart(new App({ outdir: '/nonexistent' }), 'Base');
@@ -627,6 +628,14 @@ export function resolveBase(scope: Construct, prop: string, base: ComposedBase):
     if (!(obj instanceof ApiObject)) throw propError(scope, prop, 'the factory must return an ApiObject (an L1 object created in the given scope) or a construct with an apiObject');
     json = obj.toJson();
     if (json.metadata?.name === UNNAMED) delete json.metadata.name;
+    // An L2 with its own removal policy: the composition applies it (composed objects are neither
+    // Flux's nor Argo CD's, so their annotations are dropped).
+    out.removalPolicy = removalPolicyOf(obj);
+    if (out.removalPolicy !== undefined && json.metadata?.annotations) {
+      delete json.metadata.annotations[FLUX_PRUNE_ANNOTATION];
+      delete json.metadata.annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION];
+      if (Object.keys(json.metadata.annotations).length === 0) delete json.metadata.annotations;
+    }
   } else if (base instanceof ApiObject) {
     const chart = Chart.of(base);
     const generated = chart.generateObjectName(base);

@@ -88,7 +88,7 @@ describe('ResourceGroupPolicyAssignment', () => {
     });
     expect(o['resourcegrouppolicyassignment-deny-public-ip.yaml']).toEqual({
       apiVersion: 'authorization.azure.upbound.io/v1beta2', kind: 'ResourceGroupPolicyAssignment',
-      metadata: { name: 'deny-public-ip', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } },
+      metadata: { name: 'deny-public-ip', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false' } },
       spec: {
         forProvider: { displayName: 'Deny public IPs', enforce: false, parameters: '{"effect":{"value":"Audit"}}', policyDefinitionIdRef: { name: 'deny-public-ip' }, resourceGroupId: RG_ID },
         providerConfigRef: { name: 'legacy' },
@@ -218,6 +218,18 @@ describe('RoleAssignment', () => {
       spec: { forProvider: { principalType: 'ServicePrincipal', roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe` }, managementPolicies: ['*'] },
     });
     expect(composition.render({ principalId: PRINCIPAL }).skippedResources.map((r) => r.name)).toEqual(['access']);
+  });
+
+  test('as a composition base, the construct\'s removalPolicy applies (no Flux or Argo CD annotations); the resource\'s own wins', () => {
+    const { folder } = setup();
+    const xrd = new CompositeResourceDefinition(folder, 'xrd', { group: 'platform.contoso.com', kind: 'XApp', plural: 'xapps', version: 'v1alpha1', spec: Schema.object({ a: Schema.string() }) });
+    const composition = new Composition(folder, 'comp', { xrd });
+    const grant = (s: any) => new RoleAssignment(s, 'ra', { role: AzureBuiltInRole.READER, principalId: PRINCIPAL, scope: RG_ID, removalPolicy: RemovalPolicy.RETAIN });
+    composition.addPatchAndTransform({ resources: [{ name: 'kept', base: grant }, { name: 'destroyed', base: grant, removalPolicy: RemovalPolicy.DESTROY }] });
+    const [kept, destroyed] = composition.toJson().spec.pipeline[0].input.resources.map((r: any) => r.base);
+    expect(kept.metadata).toBeUndefined();
+    expect(kept.spec.managementPolicies).toEqual(['Observe', 'Create', 'Update', 'LateInitialize']);
+    expect(destroyed.spec.managementPolicies).toEqual(['*']);
   });
 
   describe('bad input: exact messages', () => {
