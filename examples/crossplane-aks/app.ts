@@ -1,6 +1,8 @@
 // Example: a platform API for AKS clusters built with Crossplane v2. The platform team publishes
 // `XAksCluster` (namespaced, apiextensions.crossplane.io/v2) composed of an Azure resource group
-// and an AKS cluster with the Azure Policy add-on; app teams get one instance per environment
+// (with the built-in "Allowed locations" policy assigned to it, so nothing in it leaves the
+// platform's regions) and an AKS cluster with the Azure Policy add-on, whose user credentials the
+// platform team's Entra group may list (a role assignment); app teams get one instance per environment
 // through per-env folders. The management cluster's Crossplane runtime is in the same repo:
 // upjet-azure providers and functions, workload identity for the providers, the ProviderConfig and
 // the activation policy Crossplane v2 providers need.
@@ -8,12 +10,17 @@ import * as kplus from 'cdk8s-plus-28';
 import { KubernetesCluster } from '../../imports/crossplane/containerservice.azure.m.upbound.io';
 import { ResourceGroup } from '../../imports/crossplane/azure.m.upbound.io';
 import { GitOpsApp, Repo } from '../../lib';
+import { AzureBuiltInRole } from '../../lib/core/azure-roles';
 import {
   CompositeResource,
   CrossplaneAzureRuntime,
   CompositeResourceDefinition,
   Composition,
+  AzureResourceGroupRef,
+  BuiltInPolicy,
   Patches,
+  ResourceGroupPolicyAssignment,
+  RoleAssignment,
   Schema,
   Transforms,
 } from '../../lib/crossplane';
@@ -23,11 +30,16 @@ export const CROSSPLANE_AKS_REPO_URL = 'https://github.com/contoso/crossplane-ak
 export const AZURE_SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000001';
 export const AZURE_TENANT_ID = '00000000-0000-0000-0000-000000000002';
 export const PROVIDER_IDENTITY_CLIENT_ID = '00000000-0000-0000-0000-000000000003';
+/** Placeholder (not a secret): object id of the platform team's Entra group. */
+export const PLATFORM_TEAM_GROUP_ID = '00000000-0000-0000-0000-000000000006';
+
+/** The Azure regions the platform offers (the XRD's enum and the policy's allowed locations). */
+export const PLATFORM_LOCATIONS = ['westeurope', 'northeurope', 'swedencentral'] as const;
 
 /** The spec of the XAksCluster API. */
 export const aksClusterSpec = Schema.object({
   environment: Schema.string({ required: true, enum: ['dev', 'stage', 'prod'], description: 'Environment, tagged on every Azure resource.' }),
-  location: Schema.string({ required: true, enum: ['westeurope', 'northeurope', 'swedencentral'], description: 'Azure region.' }),
+  location: Schema.string({ required: true, enum: PLATFORM_LOCATIONS, description: 'Azure region.' }),
   kubernetesVersion: Schema.string({ pattern: '^1\\.[0-9]+(\\.[0-9]+)?$', default: '1.33', description: 'Kubernetes version (minor or patch).' }),
   nodeCount: Schema.integer({ minimum: 1, maximum: 20, default: 3, description: 'Nodes of the system pool.' }),
   vmSize: Schema.string({ default: 'Standard_D4s_v5', description: 'VM size of the system pool.' }),
@@ -51,7 +63,7 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
   // --- Crossplane runtime on the management cluster -------------------------------------------
   const system = repo.folder('crossplane/system');
   const { activation } = new CrossplaneAzureRuntime(system, 'runtime', {
-    services: ['containerservice'],
+    services: ['containerservice', 'authorization'],
     clientId: PROVIDER_IDENTITY_CLIENT_ID,
     tenantId: AZURE_TENANT_ID,
     subscriptionId: AZURE_SUBSCRIPTION_ID,
@@ -70,6 +82,7 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
     status: Schema.object({
       fqdn: Schema.string({ description: 'API server FQDN.' }),
       oidcIssuerUrl: Schema.string({ description: 'OIDC issuer URL (for workload identity federation).' }),
+      clusterId: Schema.string({ description: 'ARM id of the AKS cluster.' }),
     }),
     printerColumns: [{ name: 'Location', jsonPath: '.spec.location' }, { name: 'FQDN', jsonPath: '.status.fqdn' }],
   });
@@ -90,6 +103,18 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
           Patches.patchSet('common'),
           Patches.fromComposite('metadata.name', 'metadata.annotations[crossplane.io/external-name]', { transforms: [Transforms.format('rg-%s')] }),
         ],
+      },
+      {
+        // Nothing in the cluster's resource group (the AKS cluster included) may leave the
+        // platform's regions; the assignment follows the group (selector: same composite).
+        name: 'allowed-locations',
+        base: (scope) => new ResourceGroupPolicyAssignment(scope, 'allowed-locations', {
+          policyDefinition: BuiltInPolicy.ALLOWED_LOCATIONS,
+          parameters: { listOfAllowedLocations: [...PLATFORM_LOCATIONS] },
+          resourceGroup: AzureResourceGroupRef.matchControllerRef(),
+          nonComplianceMessage: `Resources of the AKS platform must be in ${PLATFORM_LOCATIONS.join(', ')}.`,
+        }),
+        patches: [Patches.fromComposite('metadata.name', 'metadata.annotations[crossplane.io/external-name]', { transforms: [Transforms.format('allowed-locations-%s')] })],
       },
       {
         name: 'cluster',
@@ -119,7 +144,21 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
           Patches.fromComposite('spec.environment', 'spec.forProvider.skuTier', { transforms: [Transforms.map({ dev: 'Free', stage: 'Standard', prod: 'Standard' })] }),
           Patches.toComposite('status.atProvider.fqdn', 'status.fqdn'),
           Patches.toComposite('status.atProvider.oidcIssuerUrl', 'status.oidcIssuerUrl'),
+          Patches.toComposite('status.atProvider.id', 'status.clusterId'),
         ],
+      },
+      {
+        // The platform team may fetch the cluster's user kubeconfig (az aks get-credentials). The
+        // cluster's ARM id is known once it exists: Required keeps the assignment out until then.
+        name: 'platform-team-cluster-user',
+        base: (scope) => new RoleAssignment(scope, 'cluster-user', {
+          role: AzureBuiltInRole.AKS_CLUSTER_USER,
+          subscriptionId: AZURE_SUBSCRIPTION_ID,
+          principalId: PLATFORM_TEAM_GROUP_ID,
+          principalType: 'Group',
+          description: 'Platform team: list the cluster user credential',
+        }),
+        patches: [Patches.fromComposite('status.clusterId', 'spec.forProvider.scope', { fromFieldPath: 'Required' })],
       },
     ],
   });

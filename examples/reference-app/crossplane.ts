@@ -1,5 +1,7 @@
 // The reference app on Crossplane v2: the platform publishes `XApp` (a namespaced composite of a
-// PostgreSQL flexible server + database and a storage account + blob container); the app team
+// PostgreSQL flexible server + database, a storage account + blob container, and a role assignment
+// giving the app's managed identity Storage Blob Data Contributor on the container, so the app
+// reads and writes blobs with its workload identity, without account keys); the app team
 // creates one instance and the Flask frontend reads its connection details from the Secret the
 // composition composes (Crossplane v2 composites have no Crossplane-written connection secret:
 // function-patch-and-transform composes `<xr name>-connection` in the XR's namespace).
@@ -9,12 +11,16 @@ import { FlexibleServer, FlexibleServerDatabase } from '../../imports/crossplane
 import { Account, Container } from '../../imports/crossplane/storage.azure.m.upbound.io';
 import { GitOpsApp, RemovalPolicy, Repo } from '../../lib';
 import {
+  AzureResourceGroupRef,
+  BuiltInPolicy,
   CompositeResource,
   CrossplaneAzureRuntime,
   CompositeResourceDefinition,
   Composition,
   ConnectionDetails,
   Patches,
+  ResourceGroupPolicyAssignment,
+  RoleAssignment,
   Schema,
   Transforms,
 } from '../../lib/crossplane';
@@ -25,13 +31,24 @@ const SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000001';
 const TENANT_ID = '00000000-0000-0000-0000-000000000002';
 const PROVIDER_CLIENT_ID = '00000000-0000-0000-0000-000000000003';
 const APP_CLIENT_ID = '00000000-0000-0000-0000-000000000004';
+/** Placeholder (not a secret): the object (principal) id of the app's managed identity. */
+export const APP_PRINCIPAL_ID = '00000000-0000-0000-0000-000000000005';
+export { SUBSCRIPTION_ID as REFERENCE_APP_SUBSCRIPTION_ID };
+
+/** The regions the app may run in (the XRD's enum and the resource group's policy). */
+const APP_LOCATIONS = ['westeurope', 'northeurope', 'swedencentral'] as const;
 
 /** The spec of the XApp API. */
 export const appSpec = Schema.object({
-  location: Schema.string({ required: true, enum: ['westeurope', 'northeurope', 'swedencentral'], description: 'Azure region.' }),
+  location: Schema.string({ required: true, enum: APP_LOCATIONS, description: 'Azure region.' }),
   storageAccountName: Schema.string({ required: true, pattern: '^[a-z0-9]{3,24}$', description: 'Globally unique storage account name.' }),
   databaseName: Schema.string({ pattern: '^[a-z][a-z0-9_]{0,62}$', default: 'app', description: 'PostgreSQL database name.' }),
   containerName: Schema.string({ pattern: '^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$', default: 'uploads', description: 'Blob container name.' }),
+  identityPrincipalId: Schema.string({
+    required: true,
+    pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+    description: 'Object (principal) id of the app\'s managed identity: it gets Storage Blob Data Contributor on the blob container.',
+  }),
   postgres: Schema.object({
     version: Schema.string({ enum: ['15', '16', '17'], default: '16' }),
     skuName: Schema.string({ default: 'B_Standard_B1ms' }),
@@ -59,7 +76,7 @@ export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrosspl
   // Crossplane runtime: providers (with workload identity), functions, credentials, activation.
   const system = repo.folder('platform/crossplane');
   const { activation } = new CrossplaneAzureRuntime(system, 'runtime', {
-    services: ['dbforpostgresql', 'storage'],
+    services: ['dbforpostgresql', 'storage', 'authorization'],
     clientId: PROVIDER_CLIENT_ID,
     tenantId: TENANT_ID,
     subscriptionId: SUBSCRIPTION_ID,
@@ -74,7 +91,7 @@ export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrosspl
     plural: 'xapps',
     version: 'v1alpha1',
     spec: appSpec,
-    status: Schema.object({ databaseHost: Schema.string(), blobEndpoint: Schema.string() }),
+    status: Schema.object({ databaseHost: Schema.string(), blobEndpoint: Schema.string(), storageAccountId: Schema.string({ description: 'ARM id of the storage account.' }) }),
   });
   const composition = new Composition(apis, 'composition', { xrd });
   composition.addPatchAndTransform({
@@ -89,6 +106,15 @@ export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrosspl
           Patches.patchSet('located'),
           Patches.combineFromComposite(['metadata.namespace', 'metadata.name'], 'rg-%s-%s', 'metadata.annotations[crossplane.io/external-name]'),
         ],
+      },
+      {
+        // The app's resource group only takes resources in the regions the API offers.
+        name: 'allowed-locations',
+        base: (s) => new ResourceGroupPolicyAssignment(s, 'allowed-locations', {
+          policyDefinition: BuiltInPolicy.ALLOWED_LOCATIONS,
+          parameters: { listOfAllowedLocations: [...APP_LOCATIONS] },
+          resourceGroup: AzureResourceGroupRef.matchControllerRef(),
+        }),
       },
       {
         name: 'postgres',
@@ -152,6 +178,7 @@ export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrosspl
           Patches.patchSet('located'),
           Patches.fromComposite('spec.storageAccountName', 'metadata.annotations[crossplane.io/external-name]'),
           Patches.toComposite('status.atProvider.primaryBlobEndpoint', 'status.blobEndpoint'),
+          Patches.toComposite('status.atProvider.id', 'status.storageAccountId'),
         ],
         connectionDetails: [ConnectionDetails.fromFieldPath('blobEndpoint', 'status.atProvider.primaryBlobEndpoint')],
       },
@@ -163,6 +190,17 @@ export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrosspl
         removalPolicy: RemovalPolicy.RETAIN,
         patches: [Patches.fromComposite('spec.containerName', 'metadata.annotations[crossplane.io/external-name]')],
         connectionDetails: [ConnectionDetails.fromFieldPath('container', 'metadata.annotations[crossplane.io/external-name]')],
+      },
+      {
+        // The app's identity reads and writes the container's blobs (no account keys: they are
+        // disabled). The container's ARM id is only known once the storage account exists: the
+        // Required policy keeps the assignment out until the composite's status has the account id.
+        name: 'blob-access',
+        base: (s) => RoleAssignment.grantStorageBlobDataContributor(s, 'blob-access', { subscriptionId: SUBSCRIPTION_ID }),
+        patches: [
+          Patches.fromComposite('spec.identityPrincipalId', 'spec.forProvider.principalId'),
+          Patches.combineFromComposite(['status.storageAccountId', 'spec.containerName'], '%s/blobServices/default/containers/%s', 'spec.forProvider.scope', { fromFieldPath: 'Required' }),
+        ],
       },
     ],
   });
@@ -177,7 +215,7 @@ export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrosspl
     xrd,
     composition,
     name: 'reference-app',
-    spec: { location: 'westeurope', storageAccountName: 'contosorefapp01', databaseName: 'refapp' },
+    spec: { location: 'westeurope', storageAccountName: 'contosorefapp01', databaseName: 'refapp', identityPrincipalId: APP_PRINCIPAL_ID },
   });
   const serviceAccount = new kplus.ServiceAccount(apps, 'sa', {
     metadata: { name: 'reference-app', annotations: { 'azure.workload.identity/client-id': APP_CLIENT_ID } },

@@ -13,6 +13,10 @@
  * - `--observed <file>`: observed composed resources (YAML documents annotated with
  *   `crossplane.io/composition-resource-name`), for ToCompositeFieldPath patches and connection details.
  *
+ * Composed resources function-patch-and-transform would leave out on this reconcile (a patch with
+ * `policy.fromFieldPath: Required` whose source is absent, for a resource not in `--observed`) are
+ * listed on stderr as skipped.
+ *
  * Exit 0 when the render is valid, 1 when there are validation issues or a patch fails, 2 on
  * usage / I/O errors.
  */
@@ -140,7 +144,9 @@ export function runRender(compositionPath: string, xrPath: string, opts: RenderC
   io.stdout(out.map((o) => `---\n${stringify(o, { version: '1.1' })}`).join(''));
   lines.push(...result.issues);
   for (const s of result.skippedSteps) io.stderr(`render: step "${s}" skipped (only function-patch-and-transform steps are rendered offline)\n`);
+  for (const r of result.skippedResources) io.stderr(`render: step "${r.step}": resource "${r.name}" skipped (the composite is not ready until it is composed): ${r.reason}\n`);
+  for (const w of result.warnings) io.stderr(`render: warning: ${w}\n`);
   for (const l of lines) io.stderr(`${l}\n`);
-  io.stderr(`render: ${composition.metadata?.name}: ${result.resources.length} composed resource${result.resources.length === 1 ? '' : 's'}, ${lines.length === 0 ? 'no issues' : `${lines.length} issue${lines.length === 1 ? '' : 's'}`}\n`);
+  io.stderr(`render: ${composition.metadata?.name}: ${result.resources.length} composed resource${result.resources.length === 1 ? '' : 's'}, ${result.skippedResources.length > 0 ? `${result.skippedResources.length} skipped, ` : ''}${lines.length === 0 ? 'no issues' : `${lines.length} issue${lines.length === 1 ? '' : 's'}`}\n`);
   return lines.length === 0 ? 0 : 1;
 }

@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import { Composition as CompositionL1, CompositionSpecMode } from '../../imports/crossplane/apiextensions.crossplane.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference, ObjectRef } from '../core/references';
-import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, removalPolicyAnnotations, FLUX_PRUNE_ANNOTATION, ARGOCD_SYNC_OPTIONS_ANNOTATION } from '../core/removal-policy';
+import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, removalPolicyAnnotations, removalPolicyOf, FLUX_PRUNE_ANNOTATION, ARGOCD_SYNC_OPTIONS_ANNOTATION } from '../core/removal-policy';
 import { SchemaRegistry } from '../core/validation';
 import { groupOf } from '../core/validation/metadata';
 import { checkFieldPath } from './field-path';
+import { describeTypes, fits, JsonTypes, typeAfterTransforms, typeFix, typesAt } from './patch-types';
 import { ConnectionDetail, Patch, ReadinessCheck } from './patches';
 import { ObservedResource, PT_INPUT_API_VERSION, renderComposition, RenderResult } from './render';
 import { applyDefaults, validateWithSchema } from './schema-validation';
@@ -18,11 +19,12 @@ export type FunctionRef = { readonly name: string } | string;
 /**
  * The base of a composed resource: any L1 object (upjet-azure, ASO or core kinds), given as
  * - a factory `(scope) => new KubernetesCluster(scope, 'x', {...})` (created outside the app's
- *   tree: it never becomes a file),
+ *   tree: it never becomes a file); the factory may also return a construct with an `apiObject`
+ *   (e.g. `(scope) => new RoleAssignment(scope, 'x', {...})`),
  * - an ApiObject already created (it is removed from the tree), or
  * - a plain manifest (e.g. `KubernetesCluster.manifest({...})`).
  */
-export type ComposedBase = ((scope: Construct) => ApiObject) | ApiObject | { readonly apiVersion: string; readonly kind: string; readonly [key: string]: unknown };
+export type ComposedBase = ((scope: Construct) => ApiObject | { readonly apiObject: ApiObject }) | ApiObject | { readonly apiVersion: string; readonly kind: string; readonly [key: string]: unknown };
 
 /** A resource composed by function-patch-and-transform. */
 export interface ComposedResourceProps {
@@ -40,7 +42,7 @@ export interface ComposedResourceProps {
    * What happens to the real resource when the composite is deleted: for Crossplane managed
    * resources (`*.upbound.io`) the base gets the matching `spec.managementPolicies`; for ASO
    * resources, ASO's reconcile-policy annotation.
-   * @default RemovalPolicy.RETAIN for stateful kinds (`isStatefulKind`), else RemovalPolicy.DESTROY
+   * @default - the `removalPolicy` of a base construct that has one (e.g. a `RoleAssignment`), else RemovalPolicy.RETAIN for stateful kinds (`isStatefulKind`), else RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -132,6 +134,27 @@ export interface NamespacedProviderConfigRef {
 
 const UNNAMED = 'cdk8s-platform-unnamed-base';
 
+/** A problem found by a late check: the prop (relative to the composition) and the rule. */
+interface Problem {
+  readonly prop: string;
+  readonly rule: string;
+}
+
+/** A composed resource as the step keeps it. */
+interface ComposedEntry {
+  readonly name: string;
+  readonly base: Record<string, any>;
+  readonly props: ComposedResourceProps;
+  /** `pipeline[i].resources[j]`. */
+  readonly prop: string;
+  /** `step "s": resource "r"`, for messages. */
+  readonly where: string;
+  /** The patches with patch sets expanded (`from` names the set). */
+  readonly patches: ReadonlyArray<Patch & { readonly from?: string }>;
+  readonly apiVersion: string;
+  readonly kind: string;
+}
+
 class BaseChart extends Chart {
   public generateObjectName(): string {
     return UNNAMED;
@@ -144,7 +167,7 @@ class BaseChart extends Chart {
  */
 export class PatchAndTransformStep implements Step {
   public readonly step: string;
-  private readonly resources: Array<{ name: string; base: Record<string, unknown>; props: ComposedResourceProps }> = [];
+  private readonly resources: ComposedEntry[] = [];
   private readonly patchSets: Record<string, Patch[]>;
 
   /** @internal */
@@ -191,7 +214,11 @@ export class PatchAndTransformStep implements Step {
     return this.resources.flatMap((r) => (r.props.connectionDetails ?? []).map((d) => String(d.json.name)));
   }
 
-  /** Adds a composed resource. Throws when a patch, readiness or connection path is not in the schemas. */
+  /**
+   * Adds a composed resource. Throws when a patch, readiness or connection path is not in the
+   * schemas. Patch types (source type after transforms against destination type) are checked at
+   * synth, like bases whose kind has no schema (an error unless its schema is registered by then).
+   */
   public addResource(props: ComposedResourceProps): void {
     const c = this.composition;
     const i = this.resources.length;
@@ -201,32 +228,53 @@ export class PatchAndTransformStep implements Step {
     }
     // The step's own resources are not in allResourceNames() until the step is added.
     if (this.resourceNames.includes(props.name) || c.allResourceNames().includes(props.name)) throw propError(c, `${prop}.name`, `resource "${props.name}" is already composed by this composition`);
-    const base = resolveBase(c, `${prop}.base`, props.base);
+    const fromBase: { removalPolicy?: RemovalPolicy } = {};
+    const base = resolveBase(c, `${prop}.base`, props.base, fromBase);
     const apiVersion = String(base.apiVersion);
     const kind = String(base.kind);
-    const policy = props.removalPolicy ?? (isStatefulKind(apiVersion, kind) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+    const policy = props.removalPolicy ?? fromBase.removalPolicy ?? (isStatefulKind(apiVersion, kind) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
     if (!Object.values(RemovalPolicy).includes(policy)) throw propError(c, `${prop}.removalPolicy`, `"${String(policy)}" is not a RemovalPolicy`);
     applyBasePolicy(base, policy);
 
-    const kindSchema = SchemaRegistry.default().get(apiVersion, kind)?.schema;
     const where = `step "${this.step}": resource "${props.name}"`;
-    const checkBase = (p: string, field: string, path: string, w = where) => {
-      if (!kindSchema) return;
-      const why = checkFieldPath(kindSchema, path);
-      if (why) throw propError(c, p, `${w}: ${field} "${path}" is not in the schema of ${kind} (${apiVersion}): ${why}`);
-    };
-    const patches: Patch[] = [];
+    const patches: Array<Patch & { from?: string }> = [];
     for (const [j, p] of (props.patches ?? []).entries()) {
       if (p.type === 'PatchSet') {
         const set = this.patchSets[String(p.json.patchSetName)];
         if (!set) throw propError(c, `${prop}.patches[${j}]`, `${where}: patch set "${String(p.json.patchSetName)}" is not defined in this step (defined: ${Object.keys(this.patchSets).sort().join(', ') || 'none'})`);
-        patches.push(...set.map((sp) => ({ ...sp, from: `patch set "${String(p.json.patchSetName)}"` } as Patch)));
+        patches.push(...set.map((sp) => ({ ...sp, from: `patch set "${String(p.json.patchSetName)}"` })));
       } else patches.push(p);
     }
-    patches.forEach((p, j) => {
-      const pp = `${prop}.patches[${j}]`;
-      const w = (p as any).from ? `${where}: ${(p as any).from}` : where;
-      const compositeCheck = (field: string, path: string) => c.checkCompositePath(pp, w, field, path);
+    const entry: ComposedEntry = { name: props.name, base, props, prop, where, patches, apiVersion, kind };
+    const kindSchema = SchemaRegistry.default().get(apiVersion, kind)?.schema;
+    if (kindSchema) {
+      const [first] = this.pathProblems(entry, kindSchema);
+      if (first) throw propError(c, first.prop, first.rule);
+    } else {
+      // Composite-side paths do not depend on the base's schema: check them now.
+      const [first] = this.pathProblems(entry, undefined);
+      if (first) throw propError(c, first.prop, first.rule);
+    }
+    c.recordProviderConfigRef(`${prop}.base.spec.providerConfigRef`, props.name, base, kindSchema);
+    this.resources.push(entry);
+  }
+
+  /** Path problems of a resource: composite paths always, base paths when `kindSchema` is given. */
+  private pathProblems(e: ComposedEntry, kindSchema: Record<string, unknown> | undefined): Problem[] {
+    const c = this.composition;
+    const out: Problem[] = [];
+    const checkBase = (p: string, field: string, path: string, w = e.where) => {
+      if (!kindSchema) return;
+      const why = checkFieldPath(kindSchema, path);
+      if (why) out.push({ prop: p, rule: `${w}: ${field} "${path}" is not in the schema of ${e.kind} (${e.apiVersion}): ${why}` });
+    };
+    e.patches.forEach((p, j) => {
+      const pp = `${e.prop}.patches[${j}]`;
+      const w = p.from ? `${e.where}: ${p.from}` : e.where;
+      const compositeCheck = (field: string, path: string) => {
+        const why = c.compositePathProblem(path);
+        if (why) out.push({ prop: pp, rule: `${w}: ${field} "${path}" is not in the schema of ${c.xrd.kind} (${c.xrd.apiVersion}): ${why}` });
+      };
       switch (p.type) {
         case 'FromCompositeFieldPath':
         case 'CombineFromComposite':
@@ -245,20 +293,50 @@ export class PatchAndTransformStep implements Step {
           for (const from of sourcePaths(p)) checkBase(pp, 'fromFieldPath', from, w);
           break;
         default:
-          throw propError(c, pp, `${where}: unknown patch type ${p.type}`);
+          out.push({ prop: pp, rule: `${e.where}: unknown patch type ${p.type}` });
       }
     });
-    for (const [j, r] of (props.readinessChecks ?? []).entries()) {
-      if (typeof r.json.fieldPath === 'string') checkBase(`${prop}.readinessChecks[${j}]`, 'fieldPath', r.json.fieldPath);
+    for (const [j, r] of (e.props.readinessChecks ?? []).entries()) {
+      if (typeof r.json.fieldPath === 'string') checkBase(`${e.prop}.readinessChecks[${j}]`, 'fieldPath', r.json.fieldPath);
     }
-    for (const [j, d] of (props.connectionDetails ?? []).entries()) {
-      if (typeof d.json.fromFieldPath === 'string') checkBase(`${prop}.connectionDetails[${j}]`, 'fromFieldPath', d.json.fromFieldPath);
-      if (d.json.type === 'FromConnectionSecretKey' && kindSchema && !hasWriteConnectionSecret(base, props.patches ?? [])) {
-        throw propError(c, `${prop}.connectionDetails[${j}]`, `${where}: FromConnectionSecretKey needs the base to write a connection secret: set spec.writeConnectionSecretToRef.name in the base or patch it`);
+    for (const [j, d] of (e.props.connectionDetails ?? []).entries()) {
+      if (typeof d.json.fromFieldPath === 'string') checkBase(`${e.prop}.connectionDetails[${j}]`, 'fromFieldPath', d.json.fromFieldPath);
+      if (d.json.type === 'FromConnectionSecretKey' && kindSchema && !hasWriteConnectionSecret(e.base, e.props.patches ?? [])) {
+        out.push({ prop: `${e.prop}.connectionDetails[${j}]`, rule: `${e.where}: FromConnectionSecretKey needs the base to write a connection secret: set spec.writeConnectionSecretToRef.name in the base or patch it` });
       }
     }
-    c.recordProviderConfigRef(`${prop}.base.spec.providerConfigRef`, props.name, base, kindSchema);
-    this.resources.push({ name: props.name, base, props });
+    return out;
+  }
+
+  /**
+   * @internal Late checks (at synth): every base kind has a schema (bundled or registered in
+   * `SchemaRegistry.default()`), paths of bases registered after `addResource`, and patch types.
+   */
+  public validate(): Problem[] {
+    const c = this.composition;
+    const out: Problem[] = [];
+    for (const e of this.resources) {
+      const kindSchema = SchemaRegistry.default().get(e.apiVersion, e.kind)?.schema;
+      if (!kindSchema) {
+        out.push({
+          prop: `${e.prop}.base`,
+          rule: `${e.where}: kind ${e.kind} (${e.apiVersion}) has no schema, so its patches cannot be checked: ${groupOf(e.apiVersion).includes('.')
+            ? 'register its CRD (SchemaRegistry.default().addCrd(crd))'
+            : 'register its OpenAPI schema (SchemaRegistry.default().addSchema({ apiVersion, kind, scope, schema, source }))'} before synth`,
+        });
+        continue;
+      }
+      const paths = this.pathProblems(e, kindSchema);
+      if (paths.length > 0) {
+        out.push(...paths);
+        continue;
+      }
+      e.patches.forEach((p, j) => {
+        const problem = patchTypeProblem(p, c.xrd, e, kindSchema);
+        if (problem) out.push({ prop: `${e.prop}.patches[${j}]`, rule: `${p.from ? `${e.where}: ${p.from}` : e.where}: patch ${j} (${p.type}): ${problem}` });
+      });
+    }
+    return out;
   }
 
   /** @internal */
@@ -289,7 +367,9 @@ export class PatchAndTransformStep implements Step {
 /**
  * A Crossplane Composition in `Pipeline` mode, with typed steps:
  * {@link addPatchAndTransform} (function-patch-and-transform; every patch path is checked against
- * the XRD and the base kind's schema), {@link addAutoReady} and {@link addFunctionStep} (any other
+ * the XRD and the base kind's schema, and at synth the type at each patch's source, after its
+ * transforms, against the type at its destination; a base kind without a schema is a synth error
+ * unless its CRD is registered in `SchemaRegistry.default()`), {@link addAutoReady} and {@link addFunctionStep} (any other
  * function, input as data). {@link render} applies the patch-and-transform steps to an example
  * composite offline, like `crossplane render` without Docker.
  *
@@ -334,6 +414,9 @@ export class Composition extends Construct {
     });
     addReference(this, 'compositeTypeRef', { apiGroup: 'apiextensions.crossplane.io', kind: 'CompositeResourceDefinition', name: props.xrd.name });
     this.node.addValidation({ validate: () => (this.steps.length === 0 ? ['prop "pipeline": a composition needs at least one step (addPatchAndTransform, addFunctionStep)'] : []) });
+    this.node.addValidation({
+      validate: () => this.steps.flatMap((s) => (s instanceof PatchAndTransformStep ? s.validate() : [])).map((p) => `prop "${p.prop}": ${p.rule}`),
+    });
   }
 
   /** Adds a function-patch-and-transform step. */
@@ -407,7 +490,8 @@ export class Composition extends Construct {
   /**
    * Renders the patch-and-transform steps for an example composite with the given spec (schema
    * defaults applied, validated against the XRD), returning the composed resources validated
-   * against their schemas (`issues`, empty when valid). Throws when a patch cannot be applied.
+   * against their schemas (`issues`, empty when valid), and the resources left out because a
+   * `Required` patch source is absent (`skippedResources`). Throws when a patch cannot be applied.
    */
   public render(spec: Record<string, unknown>, options: CompositionRenderOptions = {}): RenderResult {
     const xr = this.exampleComposite(spec, options);
@@ -435,8 +519,13 @@ export class Composition extends Construct {
 
   /** @internal Checks a path against the composite's schema (declared status only). */
   public checkCompositePath(prop: string, where: string, field: string, path: string): void {
-    const why = checkFieldPath(this.xrd.compositeSchema(true), path);
+    const why = this.compositePathProblem(path);
     if (why) throw propError(this, prop, `${where}: ${field} "${path}" is not in the schema of ${this.xrd.kind} (${this.xrd.apiVersion}): ${why}`);
+  }
+
+  /** @internal Why a path is not in the composite's schema (declared status only), or undefined. */
+  public compositePathProblem(path: string): string | undefined {
+    return checkFieldPath(this.xrd.compositeSchema(true), path);
   }
 
   /** @internal The name of a function, recording the reference. */
@@ -474,6 +563,47 @@ export function providerFamilyGroup(group: string): string {
   return parts.slice(group.endsWith('.m.upbound.io') ? -4 : -3).join('.');
 }
 
+/**
+ * Why the value a patch writes does not fit its destination (types after transforms), or
+ * undefined. Only patches between the composite and the composed resource are typed (the
+ * environment has no schema).
+ */
+function patchTypeProblem(p: Patch, xrd: ICompositeResourceDefinition, e: ComposedEntry, kindSchema: Record<string, unknown>): string | undefined {
+  const xrSchema = xrd.compositeSchema(true);
+  let src: { schema: Record<string, unknown>; kind: string } | undefined;
+  let dst: { schema: Record<string, unknown>; kind: string };
+  switch (p.type) {
+    case 'FromCompositeFieldPath':
+    case 'CombineFromComposite':
+      src = { schema: xrSchema, kind: xrd.kind };
+      dst = { schema: kindSchema, kind: e.kind };
+      break;
+    case 'FromEnvironmentFieldPath':
+      src = undefined;
+      dst = { schema: kindSchema, kind: e.kind };
+      break;
+    case 'ToCompositeFieldPath':
+    case 'CombineToComposite':
+      src = { schema: kindSchema, kind: e.kind };
+      dst = { schema: xrSchema, kind: xrd.kind };
+      break;
+    default:
+      return undefined;
+  }
+  const combine = p.json.combine !== undefined;
+  const from = combine ? undefined : String(p.json.fromFieldPath);
+  const input: JsonTypes = combine ? ['string'] : src ? typesAt(src.schema, from!) : undefined;
+  const transforms = (p.json.transforms as Array<Record<string, unknown>> | undefined) ?? [];
+  const r = typeAfterTransforms(input, transforms);
+  if (r.error) return `transform ${r.index} (${String(transforms[r.index!].type)}): ${r.error}`;
+  const to = String(p.json.toFieldPath ?? from);
+  const toTypes = typesAt(dst.schema, to);
+  if (fits(r.types, toTypes)) return undefined;
+  const source = combine ? 'the combined value' : src ? `fromFieldPath "${from}" of ${src.kind}` : `fromFieldPath "${from}"`;
+  const after = transforms.length > 0 ? ` after ${transforms.length === 1 ? 'its transform' : `its ${transforms.length} transforms`}` : '';
+  return `${source} is ${describeTypes(r.types)}${after} but toFieldPath "${to}" of ${dst.kind} is ${describeTypes(toTypes)}: ${typeFix(r.types!, toTypes!)}`;
+}
+
 function sourcePaths(p: Patch): string[] {
   const combine = p.json.combine as { variables?: Array<{ fromFieldPath: string }> } | undefined;
   if (combine) return (combine.variables ?? []).map((v) => v.fromFieldPath);
@@ -489,14 +619,23 @@ function hasWriteConnectionSecret(base: Record<string, any>, patches: Patch[]): 
  * The JSON of a {@link ComposedBase} (factory objects are built in a throwaway app; an ApiObject of
  * the app is removed from its tree), so it never becomes a file. Also used for kro RGD templates.
  */
-export function resolveBase(scope: Construct, prop: string, base: ComposedBase): Record<string, any> {
+export function resolveBase(scope: Construct, prop: string, base: ComposedBase, out: { removalPolicy?: RemovalPolicy } = {}): Record<string, any> {
   let json: Record<string, any>;
   if (typeof base === 'function') {
     const chart = new BaseChart(new App({ outdir: '/nonexistent' }), 'Base');
-    const obj = base(chart);
-    if (!(obj instanceof ApiObject)) throw propError(scope, prop, 'the factory must return an ApiObject (an L1 object created in the given scope)');
+    const made = base(chart);
+    const obj = made instanceof ApiObject ? made : (made as { apiObject?: unknown } | undefined)?.apiObject;
+    if (!(obj instanceof ApiObject)) throw propError(scope, prop, 'the factory must return an ApiObject (an L1 object created in the given scope) or a construct with an apiObject');
     json = obj.toJson();
     if (json.metadata?.name === UNNAMED) delete json.metadata.name;
+    // An L2 with its own removal policy: the composition applies it (composed objects are neither
+    // Flux's nor Argo CD's, so their annotations are dropped).
+    out.removalPolicy = removalPolicyOf(obj);
+    if (out.removalPolicy !== undefined && json.metadata?.annotations) {
+      delete json.metadata.annotations[FLUX_PRUNE_ANNOTATION];
+      delete json.metadata.annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION];
+      if (Object.keys(json.metadata.annotations).length === 0) delete json.metadata.annotations;
+    }
   } else if (base instanceof ApiObject) {
     const chart = Chart.of(base);
     const generated = chart.generateObjectName(base);

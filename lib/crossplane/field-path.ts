@@ -191,3 +191,45 @@ function checkMetadataPath(segs: FieldPathSegment[]): string | undefined {
   if (first.field === 'ownerReferences' || first.field === 'finalizers') return undefined;
   return `metadata.${first.field} has no field ${formatFieldPath(segs.slice(1))}`;
 }
+
+const STRING_SCHEMA: Record<string, unknown> = { type: 'string' };
+const STRING_MAP_SCHEMA: Record<string, unknown> = { type: 'object', additionalProperties: STRING_SCHEMA };
+
+/**
+ * The schema node at `path` in the openAPIV3Schema of a kind, or undefined when the path is below
+ * a node that accepts anything (`x-kubernetes-preserve-unknown-fields`, `additionalProperties:
+ * true`, ObjectMeta fields other than names, labels and annotations) or is not in the schema
+ * (check that with {@link checkFieldPath} first).
+ */
+export function schemaAtFieldPath(schema: Record<string, unknown>, path: string): Record<string, unknown> | undefined {
+  let segs: FieldPathSegment[];
+  try {
+    segs = parseFieldPath(path);
+  } catch {
+    return undefined;
+  }
+  if (segs.length > 0 && 'field' in segs[0] && segs[0].field === 'metadata') {
+    const rest = segs.slice(1);
+    if (rest.length === 0) return undefined;
+    const f = 'field' in rest[0] ? rest[0].field : '';
+    if (['name', 'namespace', 'generateName', 'uid'].includes(f) && rest.length === 1) return STRING_SCHEMA;
+    if (f === 'labels' || f === 'annotations') return rest.length === 1 ? STRING_MAP_SCHEMA : rest.length === 2 ? STRING_SCHEMA : undefined;
+    return undefined;
+  }
+  let cur: Record<string, unknown> | undefined = schema;
+  for (const s of segs) {
+    if (!cur) return undefined;
+    if ('field' in s) {
+      const props = cur.properties as Record<string, Record<string, unknown>> | undefined;
+      if (props && props[s.field]) {
+        cur = props[s.field];
+        continue;
+      }
+      const ap: unknown = cur.additionalProperties;
+      cur = isObj(ap) ? ap : undefined;
+      continue;
+    }
+    cur = cur.type === 'array' && isObj(cur.items) ? cur.items : undefined;
+  }
+  return cur;
+}

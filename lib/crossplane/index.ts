@@ -14,3 +14,7 @@ export * from './activation-policy';
 export * from './usage';
 export { applyDefaults, validateWithSchema } from './schema-validation';
 export * from './azure-runtime';
+export * from './managed-resource';
+export * from './azure-policy';
+export * from './azure-role-assignment';
+export * from './patch-types';

@@ -108,15 +108,19 @@ export class Patches {
   public static toComposite(fromFieldPath: string, toFieldPath: string, options?: PatchOptions): Patch {
     return patch('ToCompositeFieldPath', { fromFieldPath, toFieldPath }, options);
   }
-  /** Combines several XR fields with a format string (`fmt.Sprintf`) into one field of the composed resource. */
-  public static combineFromComposite(variables: string[], fmt: string, toFieldPath: string, options?: Omit<PatchOptions, 'fromFieldPath'>): Patch {
+  /**
+   * Combines several XR fields with a format string (`fmt.Sprintf`) into one field of the composed
+   * resource. When a variable is absent the patch is skipped; with `fromFieldPath: 'Required'` a
+   * composed resource that does not exist yet is not created until every variable is set.
+   */
+  public static combineFromComposite(variables: string[], fmt: string, toFieldPath: string, options?: PatchOptions): Patch {
     return patch('CombineFromComposite', {
       combine: { strategy: 'string', variables: variables.map((v) => ({ fromFieldPath: v })), string: { fmt } },
       toFieldPath,
     }, options);
   }
   /** Combines several fields of the composed resource into one XR field. */
-  public static combineToComposite(variables: string[], fmt: string, toFieldPath: string, options?: Omit<PatchOptions, 'fromFieldPath'>): Patch {
+  public static combineToComposite(variables: string[], fmt: string, toFieldPath: string, options?: PatchOptions): Patch {
     return patch('CombineToComposite', {
       combine: { strategy: 'string', variables: variables.map((v) => ({ fromFieldPath: v })), string: { fmt } },
       toFieldPath,

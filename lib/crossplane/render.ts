@@ -50,6 +50,20 @@ export interface RenderedResource {
   readonly object: Record<string, unknown>;
 }
 
+/**
+ * A composed resource function-patch-and-transform did not add to the desired state: a patch to
+ * it with `policy.fromFieldPath: Required` found its source field absent and the resource does
+ * not exist yet (function-patch-and-transform v0.10.8, fn.go). The composite is not ready.
+ */
+export interface SkippedResource {
+  /** Its name in the composition. */
+  readonly name: string;
+  /** The step. */
+  readonly step: string;
+  /** Why (the function's warning). */
+  readonly reason: string;
+}
+
 /** The outcome of {@link renderComposition}. */
 export interface RenderResult {
   /** The desired composite resource (with `ToCompositeFieldPath` patches applied). */
@@ -60,6 +74,14 @@ export interface RenderResult {
   readonly connectionDetails: Record<string, string>;
   /** Pipeline steps that were not rendered (functions other than patch-and-transform and auto-ready). */
   readonly skippedSteps: string[];
+  /**
+   * Composed resources left out of the desired state because a `Required` source is absent (they
+   * are created on a later reconcile, once the field is set). When any is skipped the function
+   * marks the composite not ready.
+   */
+  readonly skippedResources: SkippedResource[];
+  /** Warnings the function would return (a `Required` source absent for an existing resource). */
+  readonly warnings: string[];
   /** Validation problems of the composed resources (`<resource name>: <Kind>/<name>: <field>: <reason>`). */
   readonly issues: string[];
 }
@@ -84,8 +106,11 @@ function clone<T>(v: T): T {
 
 /**
  * Renders the function-patch-and-transform steps of a Composition (plain JSON) for an XR (plain
- * JSON). Throws {@link RenderError} when a patch cannot be applied (a `Required` source missing,
- * a transform failing); validation problems of the result are returned in `issues`.
+ * JSON). Throws {@link RenderError} when a patch cannot be applied (a transform failing, a
+ * `Required` source of an environment patch missing); validation problems of the result are
+ * returned in `issues`. Like function-patch-and-transform v0.10.8, a composed resource that does
+ * not exist yet (not in `observed`) and has a `Required` patch whose source is absent is left out
+ * (`skippedResources`); for an existing one the patch is skipped with a warning (`warnings`).
  */
 export function renderComposition(composition: Obj, xr: Obj, options: RenderOptions = {}): RenderResult {
   if (composition?.kind !== 'Composition') throw new RenderError('not a Composition');
@@ -101,6 +126,8 @@ export function renderComposition(composition: Obj, xr: Obj, options: RenderOpti
   const resources: RenderedResource[] = [];
   const details: Record<string, string> = {};
   const skipped: string[] = [];
+  const skippedResources: SkippedResource[] = [];
+  const warnings: string[] = [];
   const xrName = String(oxr.metadata?.name ?? '');
   const xrNamespace = oxr.metadata?.namespace as string | undefined;
 
@@ -120,10 +147,13 @@ export function renderComposition(composition: Obj, xr: Obj, options: RenderOpti
     for (const [i, p] of (input.environment?.patches ?? []).entries()) {
       const t = p.type ?? 'FromCompositeFieldPath';
       const label = where(`environment.patches[${i}]`);
-      if (t === 'FromCompositeFieldPath' || t === 'ToEnvironmentFieldPath') applyFromField(label, p, oxr, env);
-      else if (t === 'CombineFromComposite') applyCombine(label, p, oxr, env);
-      else if (t === 'ToCompositeFieldPath' || t === 'FromEnvironmentFieldPath') applyFromField(label, p, env, dxr);
-      else if (t === 'CombineToComposite') applyCombine(label, p, env, dxr);
+      let missing: string | undefined;
+      if (t === 'FromCompositeFieldPath' || t === 'ToEnvironmentFieldPath') missing = applyFromField(label, p, oxr, env);
+      else if (t === 'CombineFromComposite') missing = applyCombine(label, p, oxr, env);
+      else if (t === 'ToCompositeFieldPath' || t === 'FromEnvironmentFieldPath') missing = applyFromField(label, p, env, dxr);
+      else if (t === 'CombineToComposite') missing = applyCombine(label, p, env, dxr);
+      // Only Optional environment patches may miss their source (fn.go: anything else is fatal).
+      if (missing && policyOf(p).from === 'Required') throw new RenderError(`${label}: required field "${missing}" is not set`);
     }
     let stepDetails = false;
     for (const r of input.resources ?? []) {
@@ -139,20 +169,34 @@ export function renderComposition(composition: Obj, xr: Obj, options: RenderOpti
           patches.push(...set);
         } else patches.push(p);
       }
+      let skip: string | undefined;
       for (const [i, p] of patches.entries()) {
         const t = p.type ?? 'FromCompositeFieldPath';
         const pl = label(`patches[${i}] (${t})`);
+        let missing: string | undefined;
         switch (t) {
-          case 'FromCompositeFieldPath': applyFromField(pl, p, oxr, desired); break;
-          case 'CombineFromComposite': applyCombine(pl, p, oxr, desired); break;
-          case 'FromEnvironmentFieldPath': applyFromField(pl, p, env, desired); break;
-          case 'CombineFromEnvironment': applyCombine(pl, p, env, desired); break;
-          case 'ToCompositeFieldPath': if (observed?.resource) applyFromField(pl, p, observed.resource, dxr); break;
-          case 'CombineToComposite': if (observed?.resource) applyCombine(pl, p, observed.resource, dxr); break;
-          case 'ToEnvironmentFieldPath': if (observed?.resource) applyFromField(pl, p, observed.resource, env); break;
-          case 'CombineToEnvironment': if (observed?.resource) applyCombine(pl, p, observed.resource, env); break;
+          case 'FromCompositeFieldPath': missing = applyFromField(pl, p, oxr, desired); break;
+          case 'CombineFromComposite': missing = applyCombine(pl, p, oxr, desired); break;
+          case 'FromEnvironmentFieldPath': missing = applyFromField(pl, p, env, desired); break;
+          case 'CombineFromEnvironment': missing = applyCombine(pl, p, env, desired); break;
+          case 'ToCompositeFieldPath': if (observed?.resource) missing = applyFromField(pl, p, observed.resource, dxr); break;
+          case 'CombineToComposite': if (observed?.resource) missing = applyCombine(pl, p, observed.resource, dxr); break;
+          case 'ToEnvironmentFieldPath': if (observed?.resource) missing = applyFromField(pl, p, observed.resource, env); break;
+          case 'CombineToEnvironment': if (observed?.resource) missing = applyCombine(pl, p, observed.resource, env); break;
           default: throw new RenderError(`${pl}: unknown patch type`);
         }
+        if (!missing || policyOf(p).from !== 'Required') continue; // an Optional source: the patch is skipped
+        // function-patch-and-transform v0.10.8 (fn.go): a Required source that is absent blocks the
+        // creation of a composed resource that does not exist yet; for an existing one it is a warning.
+        if (TO_COMPOSED.has(t) && !observed?.resource) {
+          skip = `not adding new composed resource "${name}" to desired state because "${t}" patch at index ${i} has 'policy.fromFieldPath: Required': ${missing}: no such field`;
+          break;
+        }
+        warnings.push(where(`cannot render composed resource "${name}" "${t}" patch at index ${i}: ignoring 'policy.fromFieldPath: Required' because 'to' resource already exists: ${missing}: no such field`));
+      }
+      if (skip) {
+        skippedResources.push({ name, step: String(step.step), reason: skip });
+        continue;
       }
       // What Crossplane adds to every composed resource.
       const meta: Obj = (desired.metadata = isObj(desired.metadata) ? desired.metadata : {});
@@ -186,8 +230,15 @@ export function renderComposition(composition: Obj, xr: Obj, options: RenderOpti
       for (const [i, p] of (wcs.patches ?? []).entries()) {
         const t = p.type ?? 'FromCompositeFieldPath';
         const pl = where(`writeConnectionSecretToRef.patches[${i}] (${t})`);
-        if (t === 'FromCompositeFieldPath') applyFromField(pl, p, oxr, secretRef);
-        else if (t === 'CombineFromComposite') applyCombine(pl, p, oxr, secretRef);
+        // connection.go: an absent source fails the render unless the patch is Optional; a combine
+        // with an absent variable always fails.
+        if (t === 'FromCompositeFieldPath') {
+          const missing = applyFromField(pl, p, oxr, secretRef);
+          if (missing && policyOf(p).from === 'Required') throw new RenderError(`${pl}: required field "${missing}" is not set`);
+        } else if (t === 'CombineFromComposite') {
+          const missing = applyCombine(pl, p, oxr, secretRef);
+          if (missing) throw new RenderError(`${pl}: field "${missing}" is not set`);
+        }
         else throw new RenderError(`${pl}: unsupported patch type`);
       }
       const data: Record<string, string> = {};
@@ -203,7 +254,7 @@ export function renderComposition(composition: Obj, xr: Obj, options: RenderOpti
     const validator = options.registry ? new Validator({ registry: options.registry }) : defaultValidator();
     issues = validator.validate(resources.map((r) => ({ obj: r.object, path: r.name }))).map((i) => i.message);
   }
-  return { composite: dxr, resources, connectionDetails: details, skippedSteps: skipped, issues };
+  return { composite: dxr, resources, connectionDetails: details, skippedSteps: skipped, skippedResources, warnings, issues };
 }
 
 let validatorInstance: Validator | undefined;
@@ -217,29 +268,29 @@ function policyOf(p: Obj): { from: 'Optional' | 'Required'; to: MergePolicy } {
   return { from: p.policy?.fromFieldPath === 'Required' ? 'Required' : 'Optional', to: merge };
 }
 
-function applyFromField(label: string, p: Obj, from: Obj, to: Obj): void {
-  const policy = policyOf(p);
+/** Patch types that write to the desired composed resource (patches.go `ToComposedResource`). */
+const TO_COMPOSED = new Set(['FromCompositeFieldPath', 'CombineFromComposite', 'FromEnvironmentFieldPath', 'CombineFromEnvironment']);
+
+/** Applies a field patch; returns the source path when it is absent (the patch is not applied). */
+function applyFromField(label: string, p: Obj, from: Obj, to: Obj): string | undefined {
   const value = getFieldPath(from, p.fromFieldPath);
-  if (value === undefined) {
-    if (policy.from === 'Required') throw new RenderError(`${label}: required field "${p.fromFieldPath}" is not set`);
-    return;
-  }
-  write(label, to, p.toFieldPath ?? p.fromFieldPath, applyTransforms(label, p.transforms ?? [], value), policy.to);
+  if (value === undefined) return String(p.fromFieldPath);
+  write(label, to, p.toFieldPath ?? p.fromFieldPath, applyTransforms(label, p.transforms ?? [], value), policyOf(p).to);
+  return undefined;
 }
 
-function applyCombine(label: string, p: Obj, from: Obj, to: Obj): void {
+/** Applies a combine patch; returns the first absent variable's path (the patch is not applied). */
+function applyCombine(label: string, p: Obj, from: Obj, to: Obj): string | undefined {
   const c = p.combine ?? {};
   const vars: unknown[] = [];
   for (const v of c.variables ?? []) {
     const value = getFieldPath(from, v.fromFieldPath);
-    if (value === undefined) {
-      if (policyOf(p).from === 'Required') throw new RenderError(`${label}: required field "${v.fromFieldPath}" is not set`);
-      return; // a missing variable skips the patch
-    }
+    if (value === undefined) return String(v.fromFieldPath); // a missing variable skips the patch
     vars.push(value);
   }
   if (c.strategy !== 'string' || !c.string) throw new RenderError(`${label}: combine strategy ${c.strategy} is not supported`);
   write(label, to, p.toFieldPath, applyTransforms(label, p.transforms ?? [], sprintf(c.string.fmt, vars)), policyOf(p).to);
+  return undefined;
 }
 
 function write(label: string, to: Obj, path: string, value: unknown, policy: MergePolicy): void {

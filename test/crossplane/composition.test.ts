@@ -210,13 +210,15 @@ describe('render', () => {
     ]);
   });
 
-  test('a failing transform and a missing required field throw naming step, resource and patch', () => {
+  test('a failing transform throws naming step, resource and patch; a missing Required source skips the resource', () => {
     const { composition } = setup();
     composition.addPatchAndTransform({ resources: [{ name: 'cluster', base: aksBase, patches: [Patches.fromComposite('spec.location', 'spec.forProvider.location', { transforms: [Transforms.map({ westeurope: 'West Europe' })] })] }] });
     expect(() => composition.render({ location: 'northeurope' })).toThrow('step "patch-and-transform": resource "cluster": patches[0] (FromCompositeFieldPath): transform at index 0 (map) failed: key northeurope is not found in map');
     const { composition: c2 } = setup();
     c2.addPatchAndTransform({ resources: [{ name: 'cluster', base: aksBase, patches: [Patches.fromComposite('status.fqdn', 'spec.forProvider.dnsPrefix', { fromFieldPath: 'Required' })] }] });
-    expect(() => c2.render({ location: 'westeurope' })).toThrow('step "patch-and-transform": resource "cluster": patches[0] (FromCompositeFieldPath): required field "status.fqdn" is not set');
+    const r = c2.render({ location: 'westeurope' });
+    expect(r.resources).toEqual([]);
+    expect(r.skippedResources).toEqual([{ name: 'cluster', step: 'patch-and-transform', reason: 'not adding new composed resource "cluster" to desired state because "FromCompositeFieldPath" patch at index 0 has \'policy.fromFieldPath: Required\': status.fqdn: no such field' }]);
   });
 
   test('sprintf follows Go', () => {

@@ -5,9 +5,10 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { GitOpsApp } from '../../lib';
 import { runRender } from '../../lib/cli/render';
-import { buildCrossplaneAks } from '../../examples/crossplane-aks/app';
-import { buildReferenceAppCrossplane, XAPP_CONNECTION_KEYS } from '../../examples/reference-app/crossplane';
-import { Patches } from '../../lib/crossplane';
+import { buildCrossplaneAks, PLATFORM_TEAM_GROUP_ID } from '../../examples/crossplane-aks/app';
+import { APP_PRINCIPAL_ID, buildReferenceAppCrossplane, XAPP_CONNECTION_KEYS } from '../../examples/reference-app/crossplane';
+import { AzureBuiltInRole } from '../../lib/core/azure-roles';
+import { Patches, renderComposition } from '../../lib/crossplane';
 
 function kustomizeEachFolder(files: Map<string, string>): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-kustomize-'));
@@ -36,15 +37,20 @@ describe('crossplane-aks example', () => {
       'crossplane/system/clusterproviderconfig-default.yaml', 'crossplane/system/deploymentruntimeconfig-azure-workload-identity.yaml',
       'crossplane/system/function-function-auto-ready.yaml', 'crossplane/system/function-function-patch-and-transform.yaml',
       'crossplane/system/kustomization.yaml', 'crossplane/system/managedresourceactivationpolicy-aks-platform.yaml',
-      'crossplane/system/provider-provider-azure-containerservice.yaml', 'crossplane/system/provider-provider-family-azure.yaml',
+      'crossplane/system/provider-provider-azure-authorization.yaml', 'crossplane/system/provider-provider-azure-containerservice.yaml', 'crossplane/system/provider-provider-family-azure.yaml',
     ]);
-    expect(files.get('crossplane/system/managedresourceactivationpolicy-aks-platform.yaml')).toContain('activate:\n    - kubernetesclusters.containerservice.azure.m.upbound.io\n    - resourcegroups.azure.m.upbound.io\n');
+    expect(files.get('crossplane/system/managedresourceactivationpolicy-aks-platform.yaml')).toContain('activate:\n    - kubernetesclusters.containerservice.azure.m.upbound.io\n    - resourcegrouppolicyassignments.authorization.azure.m.upbound.io\n    - resourcegroups.azure.m.upbound.io\n    - roleassignments.authorization.azure.m.upbound.io\n');
+    expect(files.get('crossplane/system/provider-provider-azure-authorization.yaml')).toContain('package: xpkg.crossplane.io/crossplane-contrib/provider-azure-authorization:v2.7.0\n');
     expect(files.get('crossplane/system/provider-provider-azure-containerservice.yaml')).toContain('package: xpkg.crossplane.io/crossplane-contrib/provider-azure-containerservice:v2.7.0\n  runtimeConfigRef:\n    name: azure-workload-identity');
     expect(files.get('clusters/dev/xakscluster-aks-dev.yaml')).toBe([
       'apiVersion: platform.contoso.com/v1alpha1', 'kind: XAksCluster', 'metadata:', '  name: aks-dev', '  namespace: aks-dev', 'spec:',
       '  crossplane:', '    compositionRef:', '      name: xaksclusters.platform.contoso.com', '  environment: dev', '  location: westeurope', '  nodeCount: 2', '',
     ].join('\n'));
     expect(files.get('crossplane/system/clusterproviderconfig-default.yaml')).toContain('spec:\n  clientID: 00000000-0000-0000-0000-000000000003\n  credentials:\n    source: OIDCTokenFile\n  subscriptionID: 00000000-0000-0000-0000-000000000001\n  tenantID: 00000000-0000-0000-0000-000000000002\n');
+    const composition = files.get('crossplane/apis/aks/composition-xaksclusters.platform.contoso.com.yaml')!;
+    expect(composition).toContain('kind: ResourceGroupPolicyAssignment');
+    expect(composition).toContain('policyDefinitionId: /providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c');
+    expect(composition).toContain('kind: RoleAssignment');
     kustomizeEachFolder(files);
   });
 
@@ -53,16 +59,57 @@ describe('crossplane-aks example', () => {
       const xr = ex.instances[env].apiObject.toJson();
       const r = ex.composition.render(xr.spec, { name: xr.metadata.name, namespace: xr.metadata.namespace });
       expect(r.issues).toEqual([]);
-      expect(r.resources.map((x) => [x.name, (x.object as any).kind])).toEqual([['resource-group', 'ResourceGroup'], ['cluster', 'KubernetesCluster']]);
-      const aks = r.resources[1].object as any;
+      expect(r.resources.map((x) => [x.name, (x.object as any).kind])).toEqual([['resource-group', 'ResourceGroup'], ['allowed-locations', 'ResourceGroupPolicyAssignment'], ['cluster', 'KubernetesCluster']]);
+      // The built-in "Allowed locations" policy, assigned to the resource group of the same composite.
+      expect(r.resources[1].object).toEqual({
+        apiVersion: 'authorization.azure.m.upbound.io/v1beta1',
+        kind: 'ResourceGroupPolicyAssignment',
+        metadata: {
+          generateName: `aks-${env}-`,
+          namespace: `aks-${env}`,
+          annotations: { 'crossplane.io/composition-resource-name': 'allowed-locations', 'crossplane.io/external-name': `allowed-locations-aks-${env}` },
+          labels: { 'crossplane.io/composite': `aks-${env}` },
+        },
+        spec: {
+          forProvider: {
+            displayName: 'Allowed locations',
+            enforce: true,
+            nonComplianceMessage: [{ content: 'Resources of the AKS platform must be in westeurope, northeurope, swedencentral.' }],
+            parameters: '{"listOfAllowedLocations":{"value":["westeurope","northeurope","swedencentral"]}}',
+            policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c',
+            resourceGroupIdSelector: { matchControllerRef: true },
+          },
+          managementPolicies: ['*'],
+        },
+      });
+      const aks = r.resources[2].object as any;
       expect(aks.spec.forProvider.azurePolicyEnabled).toBe(true);
       expect(aks.spec.forProvider.location).toBe(xr.spec.location);
       expect(aks.spec.forProvider.kubernetesVersion).toBe('1.33');
       expect(aks.spec.forProvider.skuTier).toBe(env === 'dev' ? 'Free' : 'Standard');
       expect(aks.spec.forProvider.tags).toEqual({ environment: env, 'platform.contoso.com/cluster': `aks-${env}` });
       expect(aks.spec.managementPolicies).toEqual(['Observe', 'Create', 'Update', 'LateInitialize']);
+      // The platform team's role assignment waits for the cluster's ARM id.
+      expect(r.skippedResources.map((x) => x.name)).toEqual(['platform-team-cluster-user']);
       expect((r.resources[0].object as any).metadata.annotations['crossplane.io/external-name']).toBe(`rg-aks-${env}`);
     }
+  });
+
+  test('once the cluster exists, the platform team may list its user credential', () => {
+    const xr = ex.instances.dev.apiObject.toJson();
+    const clusterId = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-aks-dev/providers/Microsoft.ContainerService/managedClusters/aks-dev';
+    const first = ex.composition.render(xr.spec, { name: 'aks-dev', namespace: 'aks-dev', observed: { cluster: { resource: { status: { atProvider: { id: clusterId } } } } } });
+    expect((first.composite as any).status.clusterId).toBe(clusterId);
+    const next = renderComposition(ex.composition.toJson(), { ...first.composite, status: { clusterId } });
+    expect(next.issues).toEqual([]);
+    expect(next.skippedResources).toEqual([]);
+    expect((next.resources.find((x) => x.name === 'platform-team-cluster-user')!.object as any).spec.forProvider).toEqual({
+      description: 'Platform team: list the cluster user credential',
+      principalId: PLATFORM_TEAM_GROUP_ID,
+      principalType: 'Group',
+      roleDefinitionId: `/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRole.AKS_CLUSTER_USER}`,
+      scope: clusterId,
+    });
   });
 
   test('a misspelt patch path fails with composition, resource and path', () => {
@@ -79,6 +126,11 @@ describe('reference-app-crossplane example', () => {
     const files = app.renderToMemory().get('reference-app-crossplane')!;
     const deployment = files.get('apps/reference-app/deployment-reference-app.yaml')!;
     for (const key of XAPP_CONNECTION_KEYS) expect(deployment).toContain(`key: ${key}\n                  name: reference-app-connection`);
+    const composition = files.get('platform/apis/composition-xapps.apps.contoso.com.yaml')!;
+    expect(composition).toContain('kind: RoleAssignment');
+    expect(composition).toContain('kind: ResourceGroupPolicyAssignment');
+    expect(composition).toContain(`roleDefinitionId: /subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR}`);
+    expect(files.get('platform/crossplane/managedresourceactivationpolicy-reference-app.yaml')).toContain('- roleassignments.authorization.azure.m.upbound.io\n');
     kustomizeEachFolder(files);
   });
 
@@ -94,14 +146,46 @@ describe('reference-app-crossplane example', () => {
       },
     });
     expect(r.issues).toEqual([]);
-    expect(r.resources.map((x) => x.name)).toEqual(['resource-group', 'postgres', 'database', 'storage', 'container', 'connection-secret']);
-    const pg = r.resources[1].object as any;
+    expect(r.resources.map((x) => x.name)).toEqual(['resource-group', 'allowed-locations', 'postgres', 'database', 'storage', 'container', 'connection-secret']);
+    expect((r.resources[1].object as any).spec.forProvider).toEqual({
+      displayName: 'Allowed locations', enforce: true,
+      parameters: '{"listOfAllowedLocations":{"value":["westeurope","northeurope","swedencentral"]}}',
+      policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c',
+      resourceGroupIdSelector: { matchControllerRef: true },
+    });
+    const pg = r.resources[2].object as any;
     expect(pg.spec.forProvider).toMatchObject({ version: '16', skuName: 'B_Standard_B1ms', storageMb: 32768, publicNetworkAccessEnabled: false, administratorPasswordSecretRef: { name: 'reference-app-pg-admin', key: 'password' } });
-    expect((r.resources[3].object as any).spec.forProvider.sharedAccessKeyEnabled).toBe(false);
-    const secret = r.resources[5].object as any;
+    expect((r.resources[4].object as any).spec.forProvider.sharedAccessKeyEnabled).toBe(false);
+    const secret = r.resources[6].object as any;
     expect(secret.metadata).toEqual({ name: 'reference-app-connection', namespace: 'reference-app' });
     expect(Object.keys(secret.data).sort()).toEqual([...XAPP_CONNECTION_KEYS]);
     expect(Buffer.from(secret.data.host, 'base64').toString()).toBe('pg.postgres.database.azure.com');
+  });
+
+  test('the app identity gets Storage Blob Data Contributor on the container once the account exists', () => {
+    const xr = ex.instance.apiObject.toJson();
+    const id = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-reference-app-reference-app/providers/Microsoft.Storage/storageAccounts/contosorefapp01';
+    // First reconcile: the account id is unknown, the assignment is not created (Required).
+    const first = ex.composition.render(xr.spec, { name: 'reference-app', namespace: 'reference-app', observed: { storage: { resource: { status: { atProvider: { id } } } } } });
+    expect(first.skippedResources.map((x) => x.name)).toEqual(['blob-access']);
+    expect((first.composite as any).status.storageAccountId).toBe(id);
+    // Next reconcile: the composite's status has it.
+    const next = renderComposition(ex.composition.toJson(), { ...first.composite, status: { storageAccountId: id } });
+    expect(next.issues).toEqual([]);
+    expect(next.skippedResources).toEqual([]);
+    const ra = next.resources.find((x) => x.name === 'blob-access')!.object as any;
+    expect(ra.apiVersion).toBe('authorization.azure.m.upbound.io/v1beta1');
+    expect(ra.kind).toBe('RoleAssignment');
+    expect(ra.metadata.namespace).toBe('reference-app');
+    expect(ra.spec).toEqual({
+      forProvider: {
+        principalId: APP_PRINCIPAL_ID,
+        principalType: 'ServicePrincipal',
+        roleDefinitionId: `/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR}`,
+        scope: `${id}/blobServices/default/containers/uploads`,
+      },
+      managementPolicies: ['*'],
+    });
   });
 
   test('the CLI renders the synthesized Composition for an XR file', () => {
@@ -116,7 +200,11 @@ describe('reference-app-crossplane example', () => {
     const err: string[] = [];
     const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), cwd: dir };
     expect(runRender('repo/platform', 'xr.yaml', {}, io)).toBe(0);
-    expect(err.join('')).toBe('render: xapps.apps.contoso.com: 5 composed resources, no issues\n');
+    expect(err.join('')).toBe([
+      'render: step "patch-and-transform": resource "blob-access" skipped (the composite is not ready until it is composed): not adding new composed resource "blob-access" to desired state because "CombineFromComposite" patch at index 1 has \'policy.fromFieldPath: Required\': status.storageAccountId: no such field',
+      'render: xapps.apps.contoso.com: 6 composed resources, 1 skipped, no issues',
+      '',
+    ].join('\n'));
     expect(out.join('')).toContain('kind: FlexibleServer');
     expect(out.join('')).toContain('storageMb: 32768');
     // an invalid XR is reported against the XRD schema

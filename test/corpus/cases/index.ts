@@ -2,6 +2,7 @@ import { CorpusCase } from '../harness';
 import { ASO_CASES } from './aso';
 import { CAPI_CASES } from './capi';
 import { CROSSPLANE_CASES } from './crossplane';
+import { CROSSPLANE_AUTHORIZATION_CASES } from './crossplane-authorization';
 import { ENGINE_CASES } from './engine';
 import { FLUX_CASES } from './flux';
 
@@ -12,6 +13,7 @@ export const CASES_BY_FAMILY: Record<string, readonly CorpusCase[]> = {
   aso: ASO_CASES,
   capi: CAPI_CASES,
   crossplane: CROSSPLANE_CASES,
+  'crossplane-authorization': CROSSPLANE_AUTHORIZATION_CASES,
 };
 
 /** Every case. */
