@@ -31,6 +31,17 @@ export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
 export const ARGOCD_SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 /** The Argo CD sync options `RETAIN` writes: never pruned, never deleted with its Application. */
 export const ARGOCD_RETAIN_SYNC_OPTIONS = 'Delete=false,Prune=false';
+/** The retain markers of the GitOps engines (Flux, Argo CD), meaningless on objects another controller applies. */
+export const GITOPS_ENGINE_ANNOTATIONS: readonly string[] = [FLUX_PRUNE_ANNOTATION, ARGOCD_SYNC_OPTIONS_ANNOTATION];
+
+/**
+ * Removes the GitOps engines' retain markers from an annotation map (in place): objects composed by
+ * Crossplane or kro are applied by that controller, not by Flux or Argo CD.
+ */
+export function dropGitOpsEngineAnnotations(annotations: Record<string, string>): void {
+  for (const key of GITOPS_ENGINE_ANNOTATIONS) delete annotations[key];
+}
+
 /** ASO's per-resource reconcile policy (case-sensitive; unknown values mean `manage`). */
 export const ASO_RECONCILE_POLICY_ANNOTATION = 'serviceoperator.azure.com/reconcile-policy';
 

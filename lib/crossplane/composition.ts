@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Composition as CompositionL1, CompositionSpecMode } from '../../imports/crossplane/apiextensions.crossplane.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference, ObjectRef } from '../core/references';
-import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, removalPolicyAnnotations, removalPolicyOf, FLUX_PRUNE_ANNOTATION, ARGOCD_SYNC_OPTIONS_ANNOTATION } from '../core/removal-policy';
+import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, removalPolicyAnnotations, removalPolicyOf, dropGitOpsEngineAnnotations } from '../core/removal-policy';
 import { SchemaRegistry } from '../core/validation';
 import { groupOf } from '../core/validation/metadata';
 import { checkFieldPath } from './field-path';
@@ -632,8 +632,7 @@ export function resolveBase(scope: Construct, prop: string, base: ComposedBase, 
     // Flux's nor Argo CD's, so their annotations are dropped).
     out.removalPolicy = removalPolicyOf(obj);
     if (out.removalPolicy !== undefined && json.metadata?.annotations) {
-      delete json.metadata.annotations[FLUX_PRUNE_ANNOTATION];
-      delete json.metadata.annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION];
+      dropGitOpsEngineAnnotations(json.metadata.annotations);
       if (Object.keys(json.metadata.annotations).length === 0) delete json.metadata.annotations;
     }
   } else if (base instanceof ApiObject) {
@@ -659,8 +658,7 @@ export function applyBasePolicy(base: Record<string, any>, policy: RemovalPolicy
     base.spec = { ...(base.spec ?? {}), managementPolicies: [...CROSSPLANE_MANAGEMENT_POLICIES[policy]] };
   }
   const annotations = removalPolicyAnnotations(policy, apiVersion);
-  delete annotations[FLUX_PRUNE_ANNOTATION]; // composed objects are not Flux's
-  delete annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION]; // nor Argo CD's
+  dropGitOpsEngineAnnotations(annotations); // composed objects are neither Flux's nor Argo CD's
   if (Object.keys(annotations).length > 0) {
     base.metadata = { ...(base.metadata ?? {}), annotations: { ...(base.metadata?.annotations ?? {}), ...annotations } };
   }

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ResourceGraphDefinition as RgdL1 } from '../../imports/extras/kro.run';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { referencesOf } from '../core/references';
-import { FLUX_PRUNE_ANNOTATION, isStatefulKind, RemovalPolicy } from '../core/removal-policy';
+import { dropGitOpsEngineAnnotations, isStatefulKind, RemovalPolicy } from '../core/removal-policy';
 import { registerKindSchema, SchemaRegistry } from '../core/validation';
 import { groupOf } from '../core/validation/metadata';
 import { applyBasePolicy, ComposedBase, resolveBase } from '../crossplane/composition';
@@ -279,7 +279,7 @@ export class ResourceGraphDefinition<S extends ObjectField<any, any> = ObjectFie
     }
     const annotations = template.metadata?.annotations;
     if (annotations) {
-      delete annotations[FLUX_PRUNE_ANNOTATION]; // kro owns these objects, not Flux
+      dropGitOpsEngineAnnotations(annotations); // kro owns these objects, not Flux or Argo CD
       if (Object.keys(annotations).length === 0) delete template.metadata.annotations;
     }
     for (const [path, value] of Object.entries(props.set ?? {})) {

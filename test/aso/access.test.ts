@@ -105,6 +105,7 @@ describe('RoleAssignment', () => {
       operatorSpec: { namingConvention: 'stable' },
     });
     expect(ops.metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
       'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/credential-from': 'aso-credential-apps', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete',
     });
     expect(find(objs, 'RoleAssignment', 'rg-app-22222222-2222-2222-2222-222222222222-reader').spec.principalType).toBe('User');

@@ -49,7 +49,8 @@ test('fromFile: the sealed file rendered as is (validated at synth), still decry
   const s = SealedSecret.fromFile(folder, 'db-admin', file);
   expect([s.secretName, s.secretNamespace]).toEqual(['db-admin', 'files']);
   const rg = new ResourceGroup(folder, 'rg', { name: 'rg-files', location: 'westeurope' });
-  new PostgresFlexibleServer(folder, 'pg', { name: 'files-pg', resourceGroup: rg, administratorLogin: 'filesadmin', administratorPassword: { secret: s, key: 'password' } });
+  const server = new PostgresFlexibleServer(folder, 'pg', { name: 'files-pg', resourceGroup: rg, administratorLogin: 'filesadmin', administratorPassword: { secret: s, key: 'password' } });
+  server.firewallRule('office', { startIpAddress: '203.0.113.10', endIpAddress: '203.0.113.10' }); // a server needs a network path
 
   const objects = render(app);
   const out = objects.find((o) => o.kind === 'SealedSecret');
