@@ -119,7 +119,10 @@ describe('Argo CD and KRO (#18)', () => {
   test('KRO: a ResourceGraphDefinition over ASO resources and an instance of its kind', () => {
     const rgds = of('kro.run/', 'ResourceGraphDefinition');
     expect(rgds.length).toBeGreaterThan(0);
-    const kinds = rgds.map((r) => r.obj.spec.schema.kind);
-    expect(objects.some((f) => f.at === '' && kinds.includes(f.obj.kind) && f.obj.apiVersion.startsWith('kro.run/'))).toBe(true);
+    // kro serves the instance kind as <spec.schema.group (default kro.run)>/<spec.schema.apiVersion>.
+    const instanceTypes = rgds.map((r) => `${r.obj.spec.schema.group ?? 'kro.run'}/${r.obj.spec.schema.apiVersion}/${r.obj.spec.schema.kind}`);
+    expect(objects.some((f) => f.at === '' && instanceTypes.includes(`${f.obj.apiVersion}/${f.obj.kind}`))).toBe(true);
+    const templateGroups = rgds.flatMap((r) => r.obj.spec.resources.map((x: any) => String(x.template.apiVersion).split('/')[0]));
+    expect(templateGroups).toEqual(expect.arrayContaining(['resources.azure.com', 'dbforpostgresql.azure.com', 'storage.azure.com']));
   });
 });
