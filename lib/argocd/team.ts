@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
+import { TENANT_POLICY_LABEL, TENANT_POLICY_VALUE } from '../flux/tenant-policy';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { AppProject, ProjectAccess } from './app-project';
@@ -12,13 +13,16 @@ export const TEAM_LABEL = 'platform.cdk8s.io/team';
 
 /**
  * The namespaced kinds a team project may deploy by default: the kinds the Flux tenant role lets
- * a tenant write (`tenantRoleRules`), so both engines give teams the same power. No RBAC,
- * quotas, limit ranges or Argo CD objects; Services only with `allowServices` (RBAC and Argo CD
- * cannot restrict their type: add an admission policy against LoadBalancer and NodePort).
+ * a tenant write (`tenantRoleRules`), so both engines give teams the same power. No core Secrets
+ * (a team ships secrets as SealedSecrets; a Secret in the team's repo could overwrite a platform
+ * Secret of the namespace, such as the ASO credential), no RBAC, quotas, limit ranges or Argo CD
+ * objects; Services only with `allowServices` (RBAC and Argo CD cannot restrict their type: the
+ * team's Namespace carries the `TenantServicePolicy` label, so put a `flux.TenantServicePolicy`
+ * on the cluster, e.g. in the `namespaceFolder`, to refuse LoadBalancer and NodePort).
  */
 export function teamNamespaceResources(options: { readonly allowServices?: boolean } = {}): GroupKind[] {
   const kinds: Array<[string, string]> = [
-    ['', 'ConfigMap'], ['', 'PersistentVolumeClaim'], ['', 'Secret'], ['', 'ServiceAccount'],
+    ['', 'ConfigMap'], ['', 'PersistentVolumeClaim'], ['', 'ServiceAccount'],
     ...(options.allowServices ? ([['', 'Service']] as Array<[string, string]>) : []),
     ['apps', 'Deployment'], ['apps', 'StatefulSet'],
     ['batch', 'CronJob'], ['batch', 'Job'],
@@ -136,7 +140,7 @@ export class TeamProject extends Construct {
       if (c.namespaceFolder) {
         const id = `TeamNamespace-${ns}`;
         if (!c.namespaceFolder.node.tryFindChild(id)) {
-          new ApiObject(c.namespaceFolder, id, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { [TEAM_LABEL]: this.name } } });
+          new ApiObject(c.namespaceFolder, id, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { [TEAM_LABEL]: this.name, [TENANT_POLICY_LABEL]: TENANT_POLICY_VALUE } } });
         }
       }
       this.applications.push(new Application(this, `App-${clusterName}`, {

@@ -418,6 +418,9 @@ describe('TeamProject', () => {
     expect(proj.spec.clusterResourceWhitelist).toEqual([]);
     expect(proj.spec.roles).toEqual([{ name: 'team', description: `Members of Entra group ${GROUP}`, groups: [GROUP], policies: ['p, proj:team-alpha:team, applications, get, team-alpha/*, allow', 'p, proj:team-alpha:team, applications, sync, team-alpha/*, allow'] }]);
     expect(proj.spec.namespaceResourceWhitelist).not.toContainEqual({ group: '', kind: 'Service' });
+    // Like the Flux tenant role: no core Secrets (SealedSecrets only).
+    expect(proj.spec.namespaceResourceWhitelist).not.toContainEqual({ group: '', kind: 'Secret' });
+    expect(proj.spec.namespaceResourceWhitelist).toContainEqual({ group: 'bitnami.com', kind: 'SealedSecret' });
     const appObj = out['platform/clusters/mgmt/application-team-alpha.yaml'];
     expect(appObj.metadata.annotations).toEqual({
       'notifications.argoproj.io/subscribe.on-health-degraded.teams': 'team-alpha',
@@ -425,7 +428,7 @@ describe('TeamProject', () => {
     });
     expect(appObj.spec.destination).toEqual({ name: 'c-dev', namespace: 'team-alpha' });
     expect(appObj.spec.source).toEqual({ repoURL: 'https://github.com/contoso/team-alpha', path: 'deploy', targetRevision: 'main' });
-    expect(out['platform/infrastructure/c-dev/namespace-team-alpha.yaml']).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-alpha', labels: { 'platform.cdk8s.io/team': 'team-alpha' } } });
+    expect(out['platform/infrastructure/c-dev/namespace-team-alpha.yaml']).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-alpha', labels: { 'platform.cdk8s.io/team': 'team-alpha', 'platform.cdk8s.io/tenant-policy': 'restricted' } } });
     // The webhook URL is referenced from argocd-notifications-secret, never written.
     expect(teamsServiceConfig(['team-alpha'])).toEqual({ 'service.teams': 'recipientUrls:\n  team-alpha: $team-alpha-teams-url\n' });
   });
