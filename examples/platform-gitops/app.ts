@@ -16,7 +16,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SealedSecret } from '../../imports/extras/bitnami.com';
-import { addProvided, ExportedValue, GitOpsApp, Repo } from '../../lib';
+import { addProvided, declarePreinstalled, ExportedValue, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import {
   Environment,
   FluxBootstrap,
@@ -171,6 +171,7 @@ export function platformGitops(app: GitOpsApp): void {
   ];
   for (const env of environments) {
     const entry = repo.folder(`clusters/${env.name}`, { cluster: env.name, namespace: 'flux-system' });
+    declarePreinstalled(entry, Preinstalled.SEALED_SECRETS);
     const { source } = new FluxBootstrap(repo.folder(`clusters/${env.name}/flux-system`), 'flux', { repo, entry, environment: env });
     const infraControllers = Kustomization.forFolder(entry, 'infra-controllers', controllers, {
       name: 'infra-controllers', source, prune: true, wait: true, interval: '1h', retryInterval: '2m', timeout: '10m',

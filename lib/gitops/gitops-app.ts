@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { appApplyOrderProblems } from './apply-order';
 import { Folder } from './folder';
 import { canonicalize, fileNames, KubeObject, kustomizationYaml, toYaml } from './layout';
 import { Repo } from './repo';
@@ -403,6 +404,8 @@ export class GitOpsApp extends App {
     // Loaded on first use: apps that switch validation off never pay for ajv and CEL.
     const validate = this.validation ? (require('../core/validation') as typeof import('../core/validation')).validateObjects : undefined;
     const present = new Set<string>();
+    const placedAll: PlacedObject[] = [];
+    const kustomizations = new Map<Repo, Map<string, string[]>>();
     for (const { repo, folders } of groups.repos) {
       const seen = new Map<string, string>();
       for (const folder of folders) {
@@ -429,10 +432,17 @@ export class GitOpsApp extends App {
           entries.push({ obj, constructPath, repo, folder, file: `${folder.path}/${file}` });
         }
         visit(repo, folder, entries);
+        placedAll.push(...entries);
+        if (folder.kustomization) {
+          if (!kustomizations.has(repo)) kustomizations.set(repo, new Map());
+          kustomizations.get(repo)!.set(folder.path, folderResources(folder, entries, groups.children));
+        }
         if (validate) problems.push(...validate(entries.map((p) => ({ obj: p.obj, path: p.constructPath }))));
       }
     }
     problems.push(...this.unresolvedReferences(groups, present));
+    // Apply order: every object of every Flux Kustomization's build can be applied (lib/gitops/apply-order.ts).
+    if (problems.length === 0) problems.push(...appApplyOrderProblems(this, groups.repos, placedAll, kustomizations, groups.clusters));
     return problems;
   }
 
@@ -491,16 +501,16 @@ interface FolderGroups {
 
 /** Sends a folder's objects and its kustomization.yaml to a sink. */
 function emitFolder(sink: RepoSink, folder: Folder, entries: readonly PlacedObject[], children: Map<Folder, string[]>): void {
-  const resources: string[] = [];
-  for (const p of entries) {
-    sink.addObject(p.file, p.obj, p.constructPath);
-    resources.push(p.file.slice(folder.path.length + 1));
-  }
-  if (folder.kustomization) {
-    if (folder.includeSubfolders) resources.push(...(children.get(folder) ?? []));
-    resources.push(...folder.additionalResources);
-    sink.add(`${folder.path}/kustomization.yaml`, kustomizationYaml(resources));
-  }
+  for (const p of entries) sink.addObject(p.file, p.obj, p.constructPath);
+  if (folder.kustomization) sink.add(`${folder.path}/kustomization.yaml`, kustomizationYaml(folderResources(folder, entries, children)));
+}
+
+/** The resources listed in a folder's `kustomization.yaml`: its files, sub-folders and added files. */
+function folderResources(folder: Folder, entries: readonly PlacedObject[], children: Map<Folder, string[]>): string[] {
+  const resources = entries.map((p) => p.file.slice(folder.path.length + 1));
+  if (folder.includeSubfolders) resources.push(...(children.get(folder) ?? []));
+  resources.push(...folder.additionalResources);
+  return resources;
 }
 
 /** Each folder (in the given order) with its nearest parent folder by path, if any. */

@@ -3,3 +3,4 @@ export * from './repo';
 export * from './gitops-app';
 export * from './layout';
 export * from './writer';
+export * from './apply-order';
