@@ -1,4 +1,5 @@
 import { CorpusCase } from '../harness';
+import { APPLY_ORDER_CASES } from './apply-order';
 import { ASO_CASES } from './aso';
 import { CAPI_CASES } from './capi';
 import { CROSSPLANE_CASES } from './crossplane';
@@ -12,6 +13,7 @@ export const CASES_BY_FAMILY: Record<string, readonly CorpusCase[]> = {
   aso: ASO_CASES,
   capi: CAPI_CASES,
   crossplane: CROSSPLANE_CASES,
+  'apply-order': APPLY_ORDER_CASES,
 };
 
 /** Every case. */
