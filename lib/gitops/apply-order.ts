@@ -299,7 +299,9 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const ns = ref.namespace ?? o.obj.metadata.namespace;
     const sources = all.filter((x) => isKind(x.o.obj, 'source.toolkit.fluxcd.io', 'GitRepository') && x.o.obj.metadata.name === ref.name && x.o.obj.metadata.namespace === ns);
     const src = sources.find((x) => (x.o.cluster ?? '') === (o.cluster ?? '')) ?? sources[0];
-    const url = src ? str((src.o.obj.spec as Record<string, unknown> | undefined)?.url) : undefined;
+    // A source that is not in the trees fetches a repo we cannot see: its builds are not checked.
+    if (!src) continue;
+    const url = str((src.o.obj.spec as Record<string, unknown> | undefined)?.url);
     let repos = url ? input.repos.filter((r) => (r.urls ?? []).some((u) => normUrl(u) === normUrl(url))) : [];
     if (repos.length === 0) repos = input.repos.filter((r) => (r.urls ?? []).length === 0);
     const found = repos.map((r) => buildOf(r, byFile.get(r)!, str(spec.path) ?? '.')).filter((b): b is ApplyOrderObject[] => b !== undefined);
