@@ -291,13 +291,15 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
 
   // Every Flux Kustomization object, with the repo its GitRepository fetches and its build.
   const ksObjects = all.filter(({ o }) => isKind(o.obj, 'kustomize.toolkit.fluxcd.io', 'Kustomization')).map(({ o }) => o);
+  const ksSet = new Set(ksObjects);
+  const gitRepos = all.filter((x) => isKind(x.o.obj, 'source.toolkit.fluxcd.io', 'GitRepository'));
   const builds = new Map<ApplyOrderObject, ApplyOrderObject[] | undefined>();
   for (const o of ksObjects) {
     const spec = (o.obj.spec ?? {}) as Record<string, any>;
     const ref = spec.sourceRef ?? {};
     if (ref.kind !== 'GitRepository') continue;
     const ns = ref.namespace ?? o.obj.metadata.namespace;
-    const sources = all.filter((x) => isKind(x.o.obj, 'source.toolkit.fluxcd.io', 'GitRepository') && x.o.obj.metadata.name === ref.name && x.o.obj.metadata.namespace === ns);
+    const sources = gitRepos.filter((x) => x.o.obj.metadata.name === ref.name && x.o.obj.metadata.namespace === ns);
     const src = sources.find((x) => (x.o.cluster ?? '') === (o.cluster ?? '')) ?? sources[0];
     // A source that is not in the trees fetches a repo we cannot see: its builds are not checked.
     if (!src) continue;
@@ -310,20 +312,21 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // A Kustomization is applied to the cluster of the Kustomization whose build holds it (once per
   // such cluster); those in no other build live where their folder says ('' = the repo's cluster).
   const kss: FluxKs[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<ApplyOrderObject, Set<string>>();
   const add = (o: ApplyOrderObject, home: string) => {
-    const key = `${ksObjects.indexOf(o)}\u0000${home}`;
-    if (seen.has(key)) return;
-    seen.add(key);
+    const homes = seen.get(o) ?? new Set<string>();
+    if (homes.has(home)) return;
+    homes.add(home);
+    seen.set(o, homes);
     const spec = (o.obj.spec ?? {}) as Record<string, any>;
     const secret = str(spec.kubeConfig?.secretRef?.name);
     const k: FluxKs = { o, id: `${o.obj.metadata.namespace ?? ''}/${o.obj.metadata.name}`, home, cluster: secret ? secret.replace(/-kubeconfig$/, '') : home, spec, build: builds.get(o) };
     kss.push(k);
-    for (const c of k.build ?? []) if (c !== o && ksObjects.includes(c)) add(c, k.cluster);
+    for (const c of k.build ?? []) if (c !== o && ksSet.has(c)) add(c, k.cluster);
   };
-  for (const o of ksObjects) {
-    if (![...builds].some(([other, b]) => other !== o && b?.includes(o))) add(o, o.cluster ?? '');
-  }
+  const inOtherBuild = new Set<ApplyOrderObject>();
+  for (const [owner, b] of builds) for (const c of b ?? []) if (c !== owner && ksSet.has(c)) inOtherBuild.add(c);
+  for (const o of ksObjects) if (!inOtherBuild.has(o)) add(o, o.cluster ?? '');
 
   const byId = new Map<string, FluxKs[]>();
   for (const k of kss) byId.set(k.id, [...(byId.get(k.id) ?? []), k]);
@@ -445,7 +448,8 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       );
     }
   }
-  return problems.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  const unique = [...new Map(problems.map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
+  return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
 /** A folder of an app, as the app adapter needs it. */
