@@ -71,12 +71,12 @@ export const CROSSPLANE_HEALTH_CHECK_EXPRS = [
   ...['Provider', 'Function', 'Configuration'].map((kind) => ({
     apiVersion: 'pkg.crossplane.io/v1',
     kind,
-    current: "has(status.conditions) && status.conditions.exists(e, e.type == 'Installed' && e.status == 'True') && status.conditions.exists(e, e.type == 'Healthy' && e.status == 'True')",
+    current: "status.conditions.exists(e, e.type == 'Installed' && e.status == 'True') && status.conditions.exists(e, e.type == 'Healthy' && e.status == 'True')",
   })),
   ...['v1', 'v2'].map((v) => ({
     apiVersion: `apiextensions.crossplane.io/${v}`,
     kind: 'CompositeResourceDefinition',
-    current: "has(status.conditions) && status.conditions.exists(e, e.type == 'Established' && e.status == 'True')",
+    current: "status.conditions.exists(e, e.type == 'Established' && e.status == 'True')",
   })),
 ];
 
