@@ -4,7 +4,7 @@ import * as l1 from '../../imports/flux/helm.toolkit.fluxcd.io';
 import { IKubeconfigCluster, KubeconfigSecretRef } from '../core/cluster';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
-import { INSTALLS_CRDS_ANNOTATION } from '../gitops/apply-order';
+import { INSTALLS_CRDS_ANNOTATION, KIND_PATTERN } from '../gitops/apply-order';
 import { addFluxDependency, exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, HELM_GROUP, IFluxObject, importFluxObject, ISource, optDuration, resolveIdentity } from './common';
 import { IHelmRepository } from './helm-repository';
 
@@ -258,7 +258,7 @@ export class HelmRelease extends Construct implements IHelmRelease {
     });
     if (props.installsCrds?.length) {
       props.installsCrds.forEach((k, i) => {
-        if (!/^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(\/[A-Za-z][A-Za-z0-9]*)?$/.test(k)) throw propError(this, `installsCrds[${i}]`, `"${k}" must be an API group, "*.<group suffix>" or "<group>/<Kind>"`);
+        if (!KIND_PATTERN.test(k)) throw propError(this, `installsCrds[${i}]`, `"${k}" must be an API group, "*.<group suffix>" or "<group>/<Kind>"`);
       });
       this.resource.metadata.addAnnotation(INSTALLS_CRDS_ANNOTATION, props.installsCrds.join(','));
     }

@@ -36,6 +36,9 @@ export interface PreinstalledSet {
   readonly namespaces?: readonly string[];
 }
 
+/** An API group, `*.<group suffix>` or `<group>/<Kind>` (pre-installed sets, `installsCrds`). */
+export const KIND_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(\/[A-Za-z][A-Za-z0-9]*)?$/;
+
 /**
  * Named presets of what bootstrap installs on a cluster, for {@link declarePreinstalled} and
  * `cdk8s-platform validate --preinstalled <name>`.
@@ -77,7 +80,6 @@ export class Preinstalled {
   }
 }
 
-const KIND_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(\/[A-Za-z][A-Za-z0-9]*)?$/;
 const PREINSTALLED_SYMBOL = Symbol.for('cdk8s-platform.preinstalled');
 
 /**
