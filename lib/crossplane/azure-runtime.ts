@@ -99,13 +99,8 @@ export function addCrossplaneHealthChecks(kustomization: Kustomization): void {
  * With `flux`, the runtime also writes the Kustomizations: `<prefix>-packages` (waiting for every
  * package to be healthy) and `<prefix>-provider-configs` depending on it. Put XRDs and managed
  * resources in a Kustomization that depends on {@link lastStage}, and XR instances in one that
- * depends on the XRDs' Kustomization (with `wait: true`).
- *
- * In short: the
- * upjet-azure family provider plus the given service providers, all running with workload identity
- * (a DeploymentRuntimeConfig), function-patch-and-transform and function-auto-ready, the `default`
- * ClusterProviderConfig authenticating with the OIDC token file (no secret), and a
- * ManagedResourceActivationPolicy.
+ * depends on the XRDs' Kustomization (with `wait: true`). Create the runtime in a folder whose own
+ * `kustomization.yaml` nobody applies as a whole (it lists both stages).
  *
  * @example
  * const runtime = new CrossplaneAzureRuntime(repo.folder('crossplane/system'), 'runtime', {
