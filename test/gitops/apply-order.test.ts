@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { buildExamples } from '../../examples/main';
-import { declarePreinstalled, Folder, GitOpsApp, Preinstalled, Repo, SynthError, upjetAzureApiGroups } from '../../lib';
+import { addProvided, declarePreinstalled, Folder, GitOpsApp, Preinstalled, Repo, SynthError, upjetAzureApiGroups } from '../../lib';
 import { runValidate } from '../../lib/cli/validate';
 import { AzureClusterProviderConfig, AzureCredentials, CrossplaneAzureRuntime, CrossplaneProvider } from '../../lib/crossplane';
 import { GitRepository, HelmRelease, HelmRepository, Kustomization, KustomizationForFolderProps } from '../../lib/flux';
@@ -29,6 +29,10 @@ function problems(app: GitOpsApp): string[] {
     throw e;
   }
   return [];
+}
+
+function addProvidedSecret(folder: Folder): void {
+  addProvided(folder, { apiGroup: '', kind: 'Secret', name: 'dev-kubeconfig', namespace: 'flux-system' });
 }
 
 function raw(folder: Folder, id: string, apiVersion: string, kind: string, name: string, extra: Record<string, unknown> = {}): ApiObject {
@@ -146,6 +150,23 @@ describe('apply order at synth', () => {
         'add Kustomization flux-system/namespaces to the dependsOn of Kustomization flux-system/apps',
     ]);
     a.addDependsOn(Kustomization.fromName(a, 'dep', 'namespaces', 'flux-system'));
+    expect(problems(app)).toEqual([]);
+  });
+
+  test('a remote Kustomization applies to the cluster named by its kubeconfig Secret: declarations are per cluster', () => {
+    const { app, repo, entry, ks } = setup(false);
+    const infra = repo.folder('infrastructure/dev', { cluster: 'dev', namespace: 'flux-system' });
+    raw(infra, 'hr', 'helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'podinfo', { metadata: { name: 'podinfo', namespace: 'flux-system' } });
+    addProvidedSecret(entry);
+    ks('dev', infra, { kubeConfig: { name: 'dev-kubeconfig', namespace: 'flux-system', key: 'value' } });
+    // Flux's kinds are implicit only where a Kustomization runs, not on the remote cluster.
+    expect(problems(app)).toEqual([
+      'mgmt/infrastructure--dev/hr: HelmRelease flux-system/podinfo in Kustomization flux-system/dev: its kind HelmRelease (helm.toolkit.fluxcd.io) is not built in, not defined by a CRD in the build, ' +
+        'not established by any Kustomization applied to cluster "dev", and not declared pre-installed there; add what installs it, or declare it with declarePreinstalled(folder, Preinstalled.<preset> | Preinstalled.of(...))',
+    ]);
+    declarePreinstalled(entry, Preinstalled.FLUX); // the management cluster: not "dev"
+    expect(problems(app)).toHaveLength(1);
+    declarePreinstalled(infra, Preinstalled.FLUX);
     expect(problems(app)).toEqual([]);
   });
 
