@@ -9,9 +9,11 @@
 import * as kplus from 'cdk8s-plus-28';
 import { KubernetesCluster } from '../../imports/crossplane/containerservice.azure.m.upbound.io';
 import { ResourceGroup } from '../../imports/crossplane/azure.m.upbound.io';
-import { GitOpsApp, Repo } from '../../lib';
+import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { AzureBuiltInRole } from '../../lib/core/azure-roles';
+import { GitRepository, Kustomization } from '../../lib/flux';
 import {
+  addCrossplaneHealthChecks,
   CompositeResource,
   CrossplaneAzureRuntime,
   CompositeResourceDefinition,
@@ -60,9 +62,17 @@ export function crossplaneAks(app: GitOpsApp): void {
 export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
   const repo = new Repo(app, 'crossplane-aks', { url: CROSSPLANE_AKS_REPO_URL });
 
+  // --- Flux entry of the management cluster: one Kustomization per stage, in apply order -------
+  // (packages -> provider configs -> the XAksCluster API -> instances); Crossplane core is
+  // installed by bootstrap.
+  const entry = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
+  declarePreinstalled(entry, Preinstalled.CROSSPLANE);
+  const source = new GitRepository(entry, 'source', { name: 'crossplane-aks', repo });
+
   // --- Crossplane runtime on the management cluster -------------------------------------------
   const system = repo.folder('crossplane/system');
-  const { activation } = new CrossplaneAzureRuntime(system, 'runtime', {
+  const runtime = new CrossplaneAzureRuntime(system, 'runtime', {
+    flux: { source, folder: entry },
     services: ['containerservice', 'authorization'],
     clientId: PROVIDER_IDENTITY_CLIENT_ID,
     tenantId: AZURE_TENANT_ID,
@@ -70,6 +80,7 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
     activationPolicyName: 'aks-platform',
     annotateTenant: true,
   });
+  const { activation } = runtime;
 
   // --- The XAksCluster API --------------------------------------------------------------------
   const apis = repo.folder('crossplane/apis/aks');
@@ -164,12 +175,15 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
   });
   composition.addAutoReady();
   activation.activateFor(composition);
+  const apisSync = Kustomization.forFolder(entry, 'apis', apis, { name: 'crossplane-apis', source, prune: true, wait: true, timeout: '5m', dependsOn: [runtime.lastStage!] });
+  addCrossplaneHealthChecks(apisSync);
 
   // --- Instances, one folder per environment ----------------------------------------------------
   const instances: Record<string, CompositeResource<typeof aksClusterSpec>> = {};
   for (const [env, location, nodeCount] of [['dev', 'westeurope', 2], ['stage', 'northeurope', 3]] as const) {
     const ns = `aks-${env}`;
     const folder = repo.folder(`clusters/${env}`, { namespace: ns });
+    Kustomization.forFolder(entry, `instances-${env}`, folder, { name: `aks-${env}`, source, prune: true, wait: true, timeout: '30m', dependsOn: [apisSync] });
     new kplus.Namespace(folder, 'namespace', { metadata: { name: ns } });
     instances[env] = new CompositeResource(folder, 'cluster', {
       xrd,

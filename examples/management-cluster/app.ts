@@ -3,7 +3,7 @@
 // one self-managed cluster on Azure VMs, and a fleet of 20 AKS clusters from one ClusterClass; Flux
 // on the management cluster hydrates every workload cluster through its `<cluster>-kubeconfig`.
 import * as kplus from 'cdk8s-plus-28';
-import { GitOpsApp, Repo } from '../../lib';
+import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { AksNodePoolMode, AksSkuTier } from '../../lib/aso/aks';
 import {
   AksCluster,
@@ -35,6 +35,8 @@ export function managementCluster(app: GitOpsApp): Repo {
   const source: ISource = flux.source;
 
   const mgmt = repo.folder('clusters/mgmt');
+  // `clusterctl init --infrastructure azure` installs Cluster API and CAPZ before Flux applies anything.
+  declarePreinstalled(mgmt, Preinstalled.CAPI, Preinstalled.CAPZ);
   new kplus.Namespace(mgmt, 'fleet-namespace', { metadata: { name: NAMESPACE } });
   const charts = new HelmRepository(repo.folder('clusters/mgmt/sources', { namespace: NAMESPACE }), 'jetstack', {
     name: 'jetstack',

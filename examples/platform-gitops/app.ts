@@ -16,7 +16,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SealedSecret } from '../../imports/extras/bitnami.com';
-import { addProvided, ExportedValue, GitOpsApp, Repo } from '../../lib';
+import { addProvided, declarePreinstalled, ExportedValue, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import {
   Environment,
   FluxBootstrap,
@@ -73,6 +73,7 @@ export function platformGitops(app: GitOpsApp): void {
     targetNamespace: 'cert-manager',
     createNamespace: true,
     values: { crds: { enabled: true, keep: true } },
+    installsCrds: ['cert-manager.io', 'acme.cert-manager.io'], // the apply-order check: ClusterIssuers wait for it
     driftDetection: 'enabled',
   });
   const ingressRepo = new HelmRepository(controllers, 'ingress-nginx-repo', { name: 'ingress-nginx', url: 'https://kubernetes.github.io/ingress-nginx' });
@@ -121,6 +122,7 @@ export function platformGitops(app: GitOpsApp): void {
     createNamespace: true,
     install: { crds: 'Create' },
     upgrade: { crds: 'CreateReplace' },
+    installsCrds: ['monitoring.coreos.com'],
     values: { prometheus: { prometheusSpec: { retention: '7d' } }, grafana: { enabled: true } },
   });
   const kedaRepo = new HelmRepository(controllers, 'keda-repo', { name: 'kedacore', url: 'https://kedacore.github.io/charts' });
@@ -172,6 +174,7 @@ export function platformGitops(app: GitOpsApp): void {
   ];
   for (const env of environments) {
     const entry = repo.folder(`clusters/${env.name}`, { cluster: env.name, namespace: 'flux-system' });
+    declarePreinstalled(entry, Preinstalled.SEALED_SECRETS);
     const { source } = new FluxBootstrap(repo.folder(`clusters/${env.name}/flux-system`), 'flux', { repo, entry, environment: env });
     const infraControllers = Kustomization.forFolder(entry, 'infra-controllers', controllers, {
       name: 'infra-controllers', source, prune: true, wait: true, interval: '1h', retryInterval: '2m', timeout: '10m',

@@ -9,10 +9,12 @@ import * as kplus from 'cdk8s-plus-28';
 import { ResourceGroup } from '../../imports/crossplane/azure.m.upbound.io';
 import { FlexibleServer, FlexibleServerDatabase } from '../../imports/crossplane/dbforpostgresql.azure.m.upbound.io';
 import { Account, Container } from '../../imports/crossplane/storage.azure.m.upbound.io';
-import { GitOpsApp, RemovalPolicy, Repo } from '../../lib';
+import { declarePreinstalled, GitOpsApp, Preinstalled, RemovalPolicy, Repo } from '../../lib';
+import { GitRepository, Kustomization } from '../../lib/flux';
 import {
   AzureResourceGroupRef,
   BuiltInPolicy,
+  addCrossplaneHealthChecks,
   CompositeResource,
   CrossplaneAzureRuntime,
   CompositeResourceDefinition,
@@ -73,15 +75,24 @@ export function referenceAppCrossplane(app: GitOpsApp): void {
 export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrossplane {
   const repo = new Repo(app, 'reference-app-crossplane', { url: REFERENCE_APP_CROSSPLANE_REPO_URL });
 
+  // Flux entry of the management cluster: the source and one Kustomization per stage, in apply
+  // order (packages -> provider configs -> XRD and composition -> the app). Crossplane itself is
+  // installed by bootstrap.
+  const entry = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
+  declarePreinstalled(entry, Preinstalled.CROSSPLANE);
+  const source = new GitRepository(entry, 'source', { name: 'reference-app-crossplane', repo });
+
   // Crossplane runtime: providers (with workload identity), functions, credentials, activation.
   const system = repo.folder('platform/crossplane');
-  const { activation } = new CrossplaneAzureRuntime(system, 'runtime', {
+  const runtime = new CrossplaneAzureRuntime(system, 'runtime', {
+    flux: { source, folder: entry },
     services: ['dbforpostgresql', 'storage', 'authorization'],
     clientId: PROVIDER_CLIENT_ID,
     tenantId: TENANT_ID,
     subscriptionId: SUBSCRIPTION_ID,
     activationPolicyName: 'reference-app',
   });
+  const { activation } = runtime;
 
   // The XApp API.
   const apis = repo.folder('platform/apis');
@@ -206,10 +217,13 @@ export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrosspl
   });
   composition.addAutoReady();
   activation.activateFor(composition);
+  const apisSync = Kustomization.forFolder(entry, 'apis', apis, { name: 'platform-apis', source, prune: true, wait: true, timeout: '5m', dependsOn: [runtime.lastStage!] });
+  addCrossplaneHealthChecks(apisSync);
 
   // The app team's folder: the XApp instance and the Flask frontend reading its connection Secret.
   const ns = 'reference-app';
   const apps = repo.folder('apps/reference-app', { namespace: ns });
+  Kustomization.forFolder(entry, 'app', apps, { name: 'reference-app', source, prune: true, wait: true, timeout: '10m', dependsOn: [apisSync] });
   new kplus.Namespace(apps, 'namespace', { metadata: { name: ns } });
   const instance = new CompositeResource(apps, 'xapp', {
     xrd,

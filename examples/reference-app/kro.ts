@@ -17,7 +17,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AsoCredential, ExistingSecret, PostgresFlexibleServer, ResourceGroup, SealedSecretSource, secretEnvValue, StorageAccount, UserAssignedIdentity } from '../../lib/aso';
-import { GitOpsApp, Repo } from '../../lib';
+import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { GitRepository, Kustomization } from '../../lib/flux';
 import { ResourceGraphDefinition, RgdInstance, Schema } from '../../lib/kro';
 import { placeholderCiphertext } from './aso';
@@ -191,6 +191,7 @@ export function buildReferenceAppKro(app: GitOpsApp): ReferenceAppKro {
 
   // --- Flux: one Kustomization per folder, in apply order ----------------------------------------
   const entry = repo.folder('clusters/app', { namespace: 'flux-system' });
+  declarePreinstalled(entry, Preinstalled.KRO, Preinstalled.SEALED_SECRETS);
   const source = new GitRepository(entry, 'source', { name: 'reference-app-kro', repo });
   const kroApis = Kustomization.forFolder(entry, 'kro-apis', apis, {
     name: 'kro-apis', source, prune: true, interval: '1h', timeout: '5m',

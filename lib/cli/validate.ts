@@ -14,6 +14,7 @@ import { parseAllDocuments } from 'yaml';
 import { SchemaRegistry, Validator, defaultSchemaDir, naturalCompare, type ValidationInput } from '../core/validation';
 import { listFiles } from '../core/validation/registry';
 import { CliError, type CliContext, type CliIO } from './context';
+import { applyOrderLines } from './validate-apply-order';
 
 export interface ValidateCommandOptions {
   /** Extra CRD files / directories. */
@@ -22,6 +23,8 @@ export interface ValidateCommandOptions {
   readonly schemas?: string | false;
   /** Evaluate CEL rules (default true). */
   readonly cel?: boolean;
+  /** Apply order: what the clusters have pre-installed (preset names or API groups). */
+  readonly preinstalled?: readonly string[];
 }
 
 const SKIPPED_FILES = new Set(['kustomization.yaml', 'kustomization.yml']);
@@ -39,9 +42,10 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .option('--schemas <dir>', 'compact schema directory (default: the bundled imports/schemas)')
     .option('--no-schemas', 'do not use the bundled schemas (only --crds and metadata rules)')
     .option('--no-cel', 'do not evaluate x-kubernetes-validations rules')
-    .action(async (paths: string[], opts: { crds: string[]; schemas?: string | boolean; cel: boolean }) => {
+    .option('--preinstalled <name>', 'apply order: a preset (flux, crossplane, capi, capz, aso, kro, sealed-secrets, cert-manager) or API group the clusters have before Flux applies anything (repeatable)', collect, [])
+    .action(async (paths: string[], opts: { crds: string[]; schemas?: string | boolean; cel: boolean; preinstalled: string[] }) => {
       const schemas = opts.schemas === false ? false : typeof opts.schemas === 'string' ? opts.schemas : undefined;
-      ctx.exitCode = await runValidate(paths, { crds: opts.crds, schemas, cel: opts.cel }, ctx.io);
+      ctx.exitCode = await runValidate(paths, { crds: opts.crds, schemas, cel: opts.cel, preinstalled: opts.preinstalled }, ctx.io);
     });
 }
 
@@ -95,6 +99,9 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
 
   const validator = new Validator({ registry, cel: opts.cel !== false });
   for (const issue of validator.validate(inputs)) lines.push({ source: issue.source, message: issue.message });
+  // --- apply order of the Flux Kustomizations in directory arguments (lib/cli/validate-apply-order.ts) ---
+  lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve));
+  // --- end apply order ---
   lines.sort((a, b) => naturalCompare(a.source, b.source) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 
   for (const l of lines) io.stdout(`${l.message}\n`);

@@ -1,4 +1,9 @@
+import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkString, DNS_SUBDOMAIN } from '../core/errors';
+import { FluxDuration, ISource } from '../flux/common';
+import { IKustomization, Kustomization } from '../flux/kustomization';
+import { Folder } from '../gitops/folder';
 import { ManagedResourceActivationPolicy } from './activation-policy';
 import { CrossplaneFunction } from './function';
 import { CrossplaneProvider } from './provider';
@@ -33,19 +38,75 @@ export interface CrossplaneAzureRuntimeProps {
   readonly patchAndTransformVersion?: string;
   /** function-auto-ready version. @default 'v0.6.1' */
   readonly autoReadyVersion?: string;
+  /**
+   * Apply the stages with Flux: one Kustomization per stage, each depending on the one before and
+   * waiting for what it applies.
+   * @default - no Kustomizations (wire the stage folders yourself, in order)
+   */
+  readonly flux?: CrossplaneRuntimeFlux;
+}
+
+/** How {@link CrossplaneAzureRuntime} applies its stages with Flux. */
+export interface CrossplaneRuntimeFlux {
+  /** The GitRepository (or OCIRepository) of the repo the runtime is written to. */
+  readonly source: ISource;
+  /** Folder the Kustomizations are written to (the cluster's entry folder, applied by Flux). */
+  readonly folder: Folder;
+  /** Prefix of the Kustomization names (`<prefix>-packages`, `<prefix>-provider-configs`). @default 'crossplane' */
+  readonly namePrefix?: string;
+  /** Kustomizations that must be ready first (e.g. the one installing Crossplane itself). @default - none */
+  readonly dependsOn?: IKustomization[];
+  /** Reconcile interval. @default '10m' */
+  readonly interval?: FluxDuration;
+  /** Timeout of apply and health checks (provider packages take minutes to install). @default '10m' */
+  readonly timeout?: FluxDuration;
 }
 
 /**
- * What a management cluster needs to run Crossplane compositions of Azure resources: the
- * upjet-azure family provider plus the given service providers, all running with workload identity
- * (a DeploymentRuntimeConfig), function-patch-and-transform and function-auto-ready, the `default`
- * ClusterProviderConfig authenticating with the OIDC token file (no secret), and a
- * ManagedResourceActivationPolicy.
+ * CEL health checks (Kustomization `healthCheckExprs`) for Crossplane packages and XRDs: kstatus
+ * knows neither a package's `Installed`/`Healthy` conditions nor an XRD's `Established`, so
+ * `wait: true` alone would report them ready before their kinds exist.
+ */
+export const CROSSPLANE_HEALTH_CHECK_EXPRS = [
+  ...['Provider', 'Function', 'Configuration'].map((kind) => ({
+    apiVersion: 'pkg.crossplane.io/v1',
+    kind,
+    current: "status.conditions.exists(e, e.type == 'Installed' && e.status == 'True') && status.conditions.exists(e, e.type == 'Healthy' && e.status == 'True')",
+  })),
+  ...['v1', 'v2'].map((v) => ({
+    apiVersion: `apiextensions.crossplane.io/${v}`,
+    kind: 'CompositeResourceDefinition',
+    current: "status.conditions.exists(e, e.type == 'Established' && e.status == 'True')",
+  })),
+];
+
+/** Adds {@link CROSSPLANE_HEALTH_CHECK_EXPRS} to a Kustomization (`spec.healthCheckExprs`). */
+export function addCrossplaneHealthChecks(kustomization: Kustomization): void {
+  kustomization.resource.addJsonPatch(JsonPatch.add('/spec/healthCheckExprs', CROSSPLANE_HEALTH_CHECK_EXPRS));
+}
+
+/**
+ * What a management cluster needs to run Crossplane compositions of Azure resources, in two
+ * stages that Flux must apply in order (a provider's kinds exist only once Crossplane has
+ * installed the package, and Flux dry-runs a whole Kustomization before applying any of it):
+ *
+ * 1. `<folder>/packages`: the upjet-azure family provider plus the given service providers, all
+ *    running with workload identity (a DeploymentRuntimeConfig), function-patch-and-transform,
+ *    function-auto-ready and the ManagedResourceActivationPolicy;
+ * 2. `<folder>/provider-configs`: the `default` ClusterProviderConfig authenticating with the OIDC
+ *    token file (no secret); its kind comes from provider-family-azure.
+ *
+ * With `flux`, the runtime also writes the Kustomizations: `<prefix>-packages` (waiting for every
+ * package to be healthy) and `<prefix>-provider-configs` depending on it. Put XRDs and managed
+ * resources in a Kustomization that depends on {@link lastStage}, and XR instances in one that
+ * depends on the XRDs' Kustomization (with `wait: true`). Create the runtime in a folder whose own
+ * `kustomization.yaml` nobody applies as a whole (it lists both stages).
  *
  * @example
  * const runtime = new CrossplaneAzureRuntime(repo.folder('crossplane/system'), 'runtime', {
  *   services: ['containerservice'], clientId: '<identity client id>', tenantId: '<tenant id>',
  *   subscriptionId: '<subscription id>', activationPolicyName: 'platform',
+ *   flux: { source, folder: repo.folder('clusters/mgmt') },
  * });
  * runtime.activation.activateFor(composition);
  */
@@ -60,26 +121,51 @@ export class CrossplaneAzureRuntime extends Construct {
   public readonly providerConfig: AzureClusterProviderConfig;
   /** The activation policy. */
   public readonly activation: ManagedResourceActivationPolicy;
+  /** The stage folders, in apply order. */
+  public readonly stages: { readonly packages: Folder; readonly providerConfigs: Folder };
+  /** The Kustomizations of the stages (with the `flux` prop). */
+  public readonly kustomizations?: { readonly packages: Kustomization; readonly providerConfigs: Kustomization };
 
   public constructor(scope: Construct, id: string, props: CrossplaneAzureRuntimeProps) {
     super(scope, id);
-    this.runtimeConfig = new DeploymentRuntimeConfig(this, 'runtime-config', {
+    const base = Folder.of(scope).path;
+    const packages = new Folder(this, 'packages', { path: `${base}/packages` });
+    const configs = new Folder(this, 'provider-configs', { path: `${base}/provider-configs` });
+    this.stages = { packages, providerConfigs: configs };
+    this.runtimeConfig = new DeploymentRuntimeConfig(packages, 'runtime-config', {
       name: props.runtimeConfigName ?? 'azure-workload-identity',
       serviceAccountName: props.serviceAccountName ?? 'provider-azure',
       workloadIdentity: { clientId: props.clientId, tenantId: props.annotateTenant ? props.tenantId : undefined },
     });
     this.providers = ['family', ...props.services.filter((s) => s !== 'family')].map((service) =>
-      CrossplaneProvider.upjetAzure(this, `provider-${service}`, { service, runtimeConfig: this.runtimeConfig }),
+      CrossplaneProvider.upjetAzure(packages, `provider-${service}`, { service, runtimeConfig: this.runtimeConfig }),
     );
     this.functions = [
-      CrossplaneFunction.patchAndTransform(this, 'fn-pt', { version: props.patchAndTransformVersion ?? 'v0.10.8' }),
-      CrossplaneFunction.autoReady(this, 'fn-auto-ready', { version: props.autoReadyVersion ?? 'v0.6.1' }),
+      CrossplaneFunction.patchAndTransform(packages, 'fn-pt', { version: props.patchAndTransformVersion ?? 'v0.10.8' }),
+      CrossplaneFunction.autoReady(packages, 'fn-auto-ready', { version: props.autoReadyVersion ?? 'v0.6.1' }),
     ];
-    this.providerConfig = new AzureClusterProviderConfig(this, 'provider-config', {
+    this.providerConfig = new AzureClusterProviderConfig(configs, 'provider-config', {
       credentials: AzureCredentials.oidcTokenFile(props.clientId),
       subscriptionId: props.subscriptionId,
       tenantId: props.tenantId,
     });
-    this.activation = new ManagedResourceActivationPolicy(this, 'activation', { name: props.activationPolicyName });
+    this.activation = new ManagedResourceActivationPolicy(packages, 'activation', { name: props.activationPolicyName });
+    if (props.flux) {
+      const f = props.flux;
+      const prefix = checkString(this, 'flux.namePrefix', f.namePrefix ?? 'crossplane', DNS_SUBDOMAIN);
+      const common = { source: f.source, prune: true, interval: f.interval ?? '10m', timeout: f.timeout ?? '10m', wait: true };
+      const pk = Kustomization.forFolder(f.folder, `${id}-packages`, packages, { ...common, name: `${prefix}-packages`, dependsOn: f.dependsOn });
+      addCrossplaneHealthChecks(pk);
+      const pc = Kustomization.forFolder(f.folder, `${id}-provider-configs`, configs, { ...common, name: `${prefix}-provider-configs`, dependsOn: [pk] });
+      this.kustomizations = { packages: pk, providerConfigs: pc };
+    }
+  }
+
+  /**
+   * The Kustomization of the last stage (the provider configs): Kustomizations applying managed
+   * resources or XRDs depend on it. Undefined without the `flux` prop.
+   */
+  public get lastStage(): Kustomization | undefined {
+    return this.kustomizations?.providerConfigs;
   }
 }

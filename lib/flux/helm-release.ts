@@ -4,6 +4,7 @@ import * as l1 from '../../imports/flux/helm.toolkit.fluxcd.io';
 import { IKubeconfigCluster, KubeconfigSecretRef } from '../core/cluster';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
+import { INSTALLS_CRDS_ANNOTATION, KIND_PATTERN } from '../gitops/apply-order';
 import { addFluxDependency, exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, HELM_GROUP, IFluxObject, importFluxObject, ISource, optDuration, resolveIdentity } from './common';
 import { IHelmRepository } from './helm-repository';
 
@@ -102,6 +103,14 @@ export interface HelmReleaseProps extends FluxObjectProps {
   readonly kubeConfig?: IKubeconfigCluster | KubeconfigSecretRef;
   /** Suspend reconciliation. @default false */
   readonly suspend?: boolean;
+  /**
+   * The kinds the chart installs CRDs for: API groups (`cert-manager.io`), `*.<suffix>` patterns or
+   * `group/Kind`s. The apply-order check (lib/gitops/apply-order.ts) then requires objects of these
+   * kinds to be in another Kustomization that depends on this release's and waits for it. Written
+   * as the `platform.cdk8s.io/installs-crds` annotation.
+   * @default - none declared
+   */
+  readonly installsCrds?: string[];
 }
 
 const RELEASE_SYMBOL = Symbol.for('cdk8s-platform.flux.HelmRelease');
@@ -247,6 +256,12 @@ export class HelmRelease extends Construct implements IHelmRelease {
         }),
       }),
     });
+    if (props.installsCrds?.length) {
+      props.installsCrds.forEach((k, i) => {
+        if (!KIND_PATTERN.test(k)) throw propError(this, `installsCrds[${i}]`, `"${k}" must be an API group, "*.<group suffix>" or "<group>/<Kind>"`);
+      });
+      this.resource.metadata.addAnnotation(INSTALLS_CRDS_ANNOTATION, props.installsCrds.join(','));
+    }
   }
 
   /** The HelmReleases this one depends on. */

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { appApplyOrderProblems } from './apply-order';
 import { Folder } from './folder';
 import { canonicalize, fileNames, KubeObject, kustomizationFileYaml, toYaml } from './layout';
 import { needsOverlayCheck, overlayProblems, unlistedFolders } from './overlay-check';
@@ -409,6 +410,8 @@ export class GitOpsApp extends App {
     // Loaded on first use: apps that switch validation off never pay for ajv and CEL.
     const validate = this.validation ? (require('../core/validation') as typeof import('../core/validation')).validateObjects : undefined;
     const present = new Set<string>();
+    const placedAll: PlacedObject[] = [];
+    const kustomizations = new Map<Repo, Map<string, string[]>>();
     for (const { repo, folders } of groups.repos) {
       const seen = new Map<string, string>();
       // Kept only for repos with overlays, components or addResource targets (checked below).
@@ -441,6 +444,11 @@ export class GitOpsApp extends App {
           if (check) written.add(`${folder.path}/${file}`);
         }
         visit(repo, folder, entries);
+        placedAll.push(...entries);
+        if (folder.kustomization) {
+          if (!kustomizations.has(repo)) kustomizations.set(repo, new Map());
+          kustomizations.get(repo)!.set(folder.path, folderResources(folder, entries, groups.children));
+        }
         if (validate) problems.push(...validate(entries.map((p) => ({ obj: p.obj, path: p.constructPath }))));
       }
       // Overlays, components and addResource targets: checked once the whole repo is rendered.
@@ -448,6 +456,8 @@ export class GitOpsApp extends App {
       if (check) problems.push(...overlayProblems({ repo, folders, byFolder: groups.byFolder, childFolders: groups.childFolders, rendered: renderedByApi, written, clusterOf, present, validate }));
     }
     problems.push(...this.unresolvedReferences(groups, present));
+    // Apply order: every object of every Flux Kustomization's build can be applied (lib/gitops/apply-order.ts).
+    if (problems.length === 0) problems.push(...appApplyOrderProblems(this, groups.repos, placedAll, kustomizations, groups.clusters));
     return problems;
   }
 
@@ -508,16 +518,22 @@ interface FolderGroups {
 
 /** Sends a folder's objects and its kustomization.yaml to a sink. */
 function emitFolder(sink: RepoSink, folder: Folder, entries: readonly PlacedObject[], children: Map<Folder, string[]>): void {
-  const resources: string[] = [...folder._resourcesBefore()];
-  for (const p of entries) {
-    sink.addObject(p.file, p.obj, p.constructPath);
-    resources.push(p.file.slice(folder.path.length + 1));
-  }
+  for (const p of entries) sink.addObject(p.file, p.obj, p.constructPath);
   if (folder.kustomization) {
-    if (folder.includeSubfolders) resources.push(...(children.get(folder) ?? []));
-    resources.push(...folder.additionalResources);
-    sink.add(`${folder.path}/kustomization.yaml`, kustomizationFileYaml(folder._kustomizationKind(), resources, folder._kustomizationFields()));
+    sink.add(`${folder.path}/kustomization.yaml`, kustomizationFileYaml(folder._kustomizationKind(), folderResources(folder, entries, children), folder._kustomizationFields()));
   }
+}
+
+/**
+ * The resources listed in a folder's `kustomization.yaml`: an overlay's base (and other resources
+ * that come first), its files, sub-folders and added files.
+ */
+function folderResources(folder: Folder, entries: readonly PlacedObject[], children: Map<Folder, string[]>): string[] {
+  const resources: string[] = [...folder._resourcesBefore()];
+  resources.push(...entries.map((p) => p.file.slice(folder.path.length + 1)));
+  if (folder.includeSubfolders) resources.push(...(children.get(folder) ?? []));
+  resources.push(...folder.additionalResources);
+  return resources;
 }
 
 /** Each folder (in the given order) with its nearest parent folder by path, if any. */

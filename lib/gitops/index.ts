@@ -5,3 +5,4 @@ export { KustomizeComponent, KustomizeLayer, KustomizePatch, Overlay } from './k
 export type { ImageOverride, KustomizeComponentProps, KustomizeLayerProps, KustomizePatchType, OverlayProps, PatchTargetConstruct } from './kustomize';
 export * from './layout';
 export * from './writer';
+export * from './apply-order';

@@ -34,6 +34,7 @@ export type CorpusCategory =
   | 'inline-secrets'
   | 'missing-references'
   | 'protected-deletions'
+  | 'apply-order'
   | 'combinations';
 
 /** One bad input. */

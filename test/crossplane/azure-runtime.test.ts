@@ -12,7 +12,7 @@ test('providers (family first) with workload identity, both functions, the defau
   const rt = new CrossplaneAzureRuntime(system, 'runtime', {
     services: ['storage', 'family'], clientId: CLIENT, tenantId: TENANT, subscriptionId: SUB, activationPolicyName: 'platform', annotateTenant: true,
   });
-  expect(() => app.placedObjects()).toThrow('mgmt/crossplane--system/runtime/activation: prop "activate": activates nothing (add names or compositions)');
+  expect(() => app.placedObjects()).toThrow('mgmt/crossplane--system/runtime/packages/activation: prop "activate": activates nothing (add names or compositions)');
   rt.activation.activate('accounts.storage.azure.m.upbound.io');
   expect(rt.providers.map((p) => p.node.id)).toEqual(['provider-family', 'provider-storage']);
   const objs = app.placedObjects().map((p) => p.obj as any);

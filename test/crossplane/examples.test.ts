@@ -32,21 +32,26 @@ describe('crossplane-aks example', () => {
     const files = app.renderToMemory().get('crossplane-aks')!;
     expect([...files.keys()].sort()).toEqual([
       'clusters/dev/kustomization.yaml', 'clusters/dev/namespace-aks-dev.yaml', 'clusters/dev/xakscluster-aks-dev.yaml',
+      'clusters/mgmt/gitrepository-crossplane-aks.yaml', 'clusters/mgmt/kustomization-aks-dev.yaml', 'clusters/mgmt/kustomization-aks-stage.yaml',
+      'clusters/mgmt/kustomization-crossplane-apis.yaml', 'clusters/mgmt/kustomization-crossplane-packages.yaml', 'clusters/mgmt/kustomization-crossplane-provider-configs.yaml',
+      'clusters/mgmt/kustomization.yaml',
       'clusters/stage/kustomization.yaml', 'clusters/stage/namespace-aks-stage.yaml', 'clusters/stage/xakscluster-aks-stage.yaml',
       'crossplane/apis/aks/compositeresourcedefinition-xaksclusters.platform.contoso.com.yaml', 'crossplane/apis/aks/composition-xaksclusters.platform.contoso.com.yaml', 'crossplane/apis/aks/kustomization.yaml',
-      'crossplane/system/clusterproviderconfig-default.yaml', 'crossplane/system/deploymentruntimeconfig-azure-workload-identity.yaml',
-      'crossplane/system/function-function-auto-ready.yaml', 'crossplane/system/function-function-patch-and-transform.yaml',
-      'crossplane/system/kustomization.yaml', 'crossplane/system/managedresourceactivationpolicy-aks-platform.yaml',
-      'crossplane/system/provider-provider-azure-authorization.yaml', 'crossplane/system/provider-provider-azure-containerservice.yaml', 'crossplane/system/provider-provider-family-azure.yaml',
+      'crossplane/system/kustomization.yaml',
+      'crossplane/system/packages/deploymentruntimeconfig-azure-workload-identity.yaml',
+      'crossplane/system/packages/function-function-auto-ready.yaml', 'crossplane/system/packages/function-function-patch-and-transform.yaml',
+      'crossplane/system/packages/kustomization.yaml', 'crossplane/system/packages/managedresourceactivationpolicy-aks-platform.yaml',
+      'crossplane/system/packages/provider-provider-azure-authorization.yaml', 'crossplane/system/packages/provider-provider-azure-containerservice.yaml', 'crossplane/system/packages/provider-provider-family-azure.yaml',
+      'crossplane/system/provider-configs/clusterproviderconfig-default.yaml', 'crossplane/system/provider-configs/kustomization.yaml',
     ]);
-    expect(files.get('crossplane/system/managedresourceactivationpolicy-aks-platform.yaml')).toContain('activate:\n    - kubernetesclusters.containerservice.azure.m.upbound.io\n    - resourcegrouppolicyassignments.authorization.azure.m.upbound.io\n    - resourcegroups.azure.m.upbound.io\n    - roleassignments.authorization.azure.m.upbound.io\n');
-    expect(files.get('crossplane/system/provider-provider-azure-authorization.yaml')).toContain('package: xpkg.crossplane.io/crossplane-contrib/provider-azure-authorization:v2.7.0\n');
-    expect(files.get('crossplane/system/provider-provider-azure-containerservice.yaml')).toContain('package: xpkg.crossplane.io/crossplane-contrib/provider-azure-containerservice:v2.7.0\n  runtimeConfigRef:\n    name: azure-workload-identity');
+    expect(files.get('crossplane/system/packages/managedresourceactivationpolicy-aks-platform.yaml')).toContain('activate:\n    - kubernetesclusters.containerservice.azure.m.upbound.io\n    - resourcegrouppolicyassignments.authorization.azure.m.upbound.io\n    - resourcegroups.azure.m.upbound.io\n    - roleassignments.authorization.azure.m.upbound.io\n');
+    expect(files.get('crossplane/system/packages/provider-provider-azure-authorization.yaml')).toContain('package: xpkg.crossplane.io/crossplane-contrib/provider-azure-authorization:v2.7.0\n');
+    expect(files.get('crossplane/system/packages/provider-provider-azure-containerservice.yaml')).toContain('package: xpkg.crossplane.io/crossplane-contrib/provider-azure-containerservice:v2.7.0\n  runtimeConfigRef:\n    name: azure-workload-identity');
     expect(files.get('clusters/dev/xakscluster-aks-dev.yaml')).toBe([
       'apiVersion: platform.contoso.com/v1alpha1', 'kind: XAksCluster', 'metadata:', '  name: aks-dev', '  namespace: aks-dev', 'spec:',
       '  crossplane:', '    compositionRef:', '      name: xaksclusters.platform.contoso.com', '  environment: dev', '  location: westeurope', '  nodeCount: 2', '',
     ].join('\n'));
-    expect(files.get('crossplane/system/clusterproviderconfig-default.yaml')).toContain('spec:\n  clientID: 00000000-0000-0000-0000-000000000003\n  credentials:\n    source: OIDCTokenFile\n  subscriptionID: 00000000-0000-0000-0000-000000000001\n  tenantID: 00000000-0000-0000-0000-000000000002\n');
+    expect(files.get('crossplane/system/provider-configs/clusterproviderconfig-default.yaml')).toContain('spec:\n  clientID: 00000000-0000-0000-0000-000000000003\n  credentials:\n    source: OIDCTokenFile\n  subscriptionID: 00000000-0000-0000-0000-000000000001\n  tenantID: 00000000-0000-0000-0000-000000000002\n');
     const composition = files.get('crossplane/apis/aks/composition-xaksclusters.platform.contoso.com.yaml')!;
     expect(composition).toContain('kind: ResourceGroupPolicyAssignment');
     expect(composition).toContain('policyDefinitionId: /providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c');
@@ -130,7 +135,7 @@ describe('reference-app-crossplane example', () => {
     expect(composition).toContain('kind: RoleAssignment');
     expect(composition).toContain('kind: ResourceGroupPolicyAssignment');
     expect(composition).toContain(`roleDefinitionId: /subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR}`);
-    expect(files.get('platform/crossplane/managedresourceactivationpolicy-reference-app.yaml')).toContain('- roleassignments.authorization.azure.m.upbound.io\n');
+    expect(files.get('platform/crossplane/packages/managedresourceactivationpolicy-reference-app.yaml')).toContain('- roleassignments.authorization.azure.m.upbound.io\n');
     kustomizeEachFolder(files);
   });
 

@@ -1,4 +1,5 @@
 import { CorpusCase } from '../harness';
+import { APPLY_ORDER_CASES } from './apply-order';
 import { ASO_CASES } from './aso';
 import { CAPI_CASES } from './capi';
 import { CROSSPLANE_CASES } from './crossplane';
@@ -14,6 +15,7 @@ export const CASES_BY_FAMILY: Record<string, readonly CorpusCase[]> = {
   capi: CAPI_CASES,
   crossplane: CROSSPLANE_CASES,
   'crossplane-authorization': CROSSPLANE_AUTHORIZATION_CASES,
+  'apply-order': APPLY_ORDER_CASES,
 };
 
 /** Every case. */

@@ -1,0 +1,54 @@
+/**
+ * The apply-order part of `cdk8s-platform validate` (lib/gitops/apply-order.ts): every directory
+ * argument is read as one repo tree (its YAML files and `kustomization.yaml` files), and every Flux
+ * Kustomization in the trees is checked. Lines are `<file>#<docIndex>: <message>`.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { CliError } from './context';
+import { listFiles } from '../core/validation/registry';
+import { ApplyOrderObject, applyOrderProblems, ApplyOrderRepo, Preinstalled, PreinstalledSet } from '../gitops/apply-order';
+import type { KubeObject } from '../gitops/layout';
+
+/** `--preinstalled` values: preset names (`flux`, `crossplane`, ...) or API group patterns. */
+export function preinstalledSets(values: readonly string[]): PreinstalledSet[] {
+  const presets = Preinstalled.presets();
+  return values.map((v) => {
+    if (presets[v]) return presets[v];
+    try {
+      return Preinstalled.of(v, [v]);
+    } catch {
+      throw new CliError(`--preinstalled ${v}: not a preset (${Object.keys(presets).join(', ')}), an API group, "*.<suffix>" or "<group>/<Kind>"`);
+    }
+  });
+}
+
+/** The apply-order problems of the directories among `paths`, as validate output lines. */
+export function applyOrderLines(paths: readonly string[], preinstalled: readonly string[], resolve: (p: string) => string): Array<{ source: string; message: string }> {
+  const repos: ApplyOrderRepo[] = [];
+  for (const p of paths) {
+    const dir = resolve(p);
+    if (!fs.statSync(dir).isDirectory()) continue;
+    const objects: ApplyOrderObject[] = [];
+    const kustomizations = new Map<string, string[]>();
+    for (const f of listFiles(dir, /\.ya?ml$/i)) {
+      const rel = path.relative(dir, f).split(path.sep).join('/');
+      const shown = path.join(p, rel);
+      parseAllDocuments(fs.readFileSync(f, 'utf8')).forEach((doc, i) => {
+        if (doc.errors.length > 0) return; // reported by the schema validation
+        const obj = doc.toJS() as KubeObject | null;
+        if (!obj || typeof obj !== 'object' || typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string') return;
+        if (obj.apiVersion.startsWith('kustomize.config.k8s.io/')) {
+          const resources = (obj as { resources?: unknown }).resources;
+          kustomizations.set(path.posix.dirname(rel), Array.isArray(resources) ? resources.filter((r): r is string => typeof r === 'string') : []);
+          return;
+        }
+        objects.push({ file: rel, obj: { ...obj, metadata: obj.metadata ?? {} }, where: `${shown}#${i}` });
+      });
+    }
+    repos.push({ name: p, objects, kustomizations });
+  }
+  const sets = preinstalledSets(preinstalled);
+  return applyOrderProblems({ repos, preinstalled: sets.map((set) => ({ cluster: '*', set })) }).map((x) => ({ source: x.where, message: `${x.where}: ${x.message}` }));
+}

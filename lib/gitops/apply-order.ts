@@ -1,0 +1,519 @@
+/**
+ * The apply-order model: checks, for every Flux Kustomization of a set of repo trees, that every
+ * object of its build can be applied when Flux applies it.
+ *
+ * kustomize-controller builds the Kustomization's path, runs one server-side dry-run of the whole
+ * build and applies it in stages: CustomResourceDefinitions and Namespaces first, then the rest
+ * (fluxcd/kustomize-controller docs, "Controlling the apply order of manifests"). When any object's
+ * kind is unknown to the API server the dry-run fails and nothing of the build is applied
+ * (fluxcd/kustomize-controller#1194: there is no option to skip the dry-run). A kind established
+ * asynchronously (a Crossplane Provider package, an XRD, a kro ResourceGraphDefinition, a
+ * HelmRelease whose chart installs CRDs) therefore can never sit in the same build as an object of
+ * that kind: the establisher would never be applied. It must be in another Kustomization this one
+ * `dependsOn` (transitively), and that Kustomization must wait for it (`wait: true` or a health
+ * check of the establisher).
+ *
+ * Input: the objects of each repo tree with their files and the `kustomization.yaml` resources of
+ * each folder, from an app in memory ({@link GitOpsApp}) or a tree on disk
+ * (`cdk8s-platform validate`). Output: one problem per object that would not apply.
+ */
+import * as posix from 'path/posix';
+import { IConstruct } from 'constructs';
+import type { KubeObject } from './layout';
+import { isClusterScoped } from '../core/kinds';
+import { groupOf } from '../core/validation/metadata';
+
+/** A set of API groups (and Namespaces) a cluster has before any Kustomization applies. */
+export interface PreinstalledSet {
+  /** Name shown in messages (e.g. `flux`). */
+  readonly name: string;
+  /**
+   * The API kinds: an API group (`cluster.x-k8s.io`), a group suffix pattern
+   * (`*.toolkit.fluxcd.io`) or one kind of a group (`kro.run/ResourceGraphDefinition`).
+   */
+  readonly kinds: readonly string[];
+  /** Namespaces that exist. @default - none */
+  readonly namespaces?: readonly string[];
+}
+
+/** An API group, `*.<group suffix>` or `<group>/<Kind>` (pre-installed sets, `installsCrds`). */
+export const KIND_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(\/[A-Za-z][A-Za-z0-9]*)?$/;
+
+/**
+ * Named presets of what bootstrap installs on a cluster, for {@link declarePreinstalled} and
+ * `cdk8s-platform validate --preinstalled <name>`.
+ */
+export class Preinstalled {
+  /** Flux controllers (`flux bootstrap`): every `*.toolkit.fluxcd.io` kind, namespace `flux-system`. */
+  public static readonly FLUX: PreinstalledSet = { name: 'flux', kinds: ['*.toolkit.fluxcd.io'], namespaces: ['flux-system'] };
+  /** Crossplane core (its Helm chart): packages, XRDs, compositions, operations, usages. */
+  public static readonly CROSSPLANE: PreinstalledSet = {
+    name: 'crossplane',
+    kinds: ['apiextensions.crossplane.io', 'pkg.crossplane.io', 'ops.crossplane.io', 'protection.crossplane.io'],
+    namespaces: ['crossplane-system'],
+  };
+  /** Cluster API core, kubeadm bootstrap/control plane and addons (`clusterctl init`). */
+  public static readonly CAPI: PreinstalledSet = { name: 'capi', kinds: ['cluster.x-k8s.io', '*.cluster.x-k8s.io'], namespaces: ['capi-system'] };
+  /** Cluster API Provider Azure (`clusterctl init --infrastructure azure`), with the ASO it bundles. */
+  public static readonly CAPZ: PreinstalledSet = { name: 'capz', kinds: ['infrastructure.cluster.x-k8s.io', '*.azure.com'], namespaces: ['capz-system'] };
+  /** Azure Service Operator v2 (every `*.azure.com` kind). */
+  public static readonly ASO: PreinstalledSet = { name: 'aso', kinds: ['*.azure.com'], namespaces: ['azureserviceoperator-system'] };
+  /** kro (its Helm chart): the ResourceGraphDefinition kind (instance kinds come from each RGD). */
+  public static readonly KRO: PreinstalledSet = { name: 'kro', kinds: ['kro.run/ResourceGraphDefinition'], namespaces: ['kro-system'] };
+  /** The sealed-secrets controller (bitnami.com SealedSecret). */
+  public static readonly SEALED_SECRETS: PreinstalledSet = { name: 'sealed-secrets', kinds: ['bitnami.com'], namespaces: [] };
+  /** cert-manager. */
+  public static readonly CERT_MANAGER: PreinstalledSet = { name: 'cert-manager', kinds: ['cert-manager.io', 'acme.cert-manager.io'], namespaces: ['cert-manager'] };
+
+  /** Every named preset, by name. */
+  public static presets(): Record<string, PreinstalledSet> {
+    const all = [Preinstalled.FLUX, Preinstalled.CROSSPLANE, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.ASO, Preinstalled.KRO, Preinstalled.SEALED_SECRETS, Preinstalled.CERT_MANAGER];
+    return Object.fromEntries(all.map((s) => [s.name, s]));
+  }
+
+  /** A custom set: API groups / patterns / `group/Kind`s and Namespaces. */
+  public static of(name: string, kinds: readonly string[], namespaces: readonly string[] = []): PreinstalledSet {
+    for (const k of kinds) {
+      if (!KIND_PATTERN.test(k)) throw new Error(`Preinstalled.of("${name}"): "${k}" must be an API group, "*.<group suffix>" or "<group>/<Kind>"`);
+    }
+    return { name, kinds: [...kinds], namespaces: [...namespaces] };
+  }
+}
+
+const PREINSTALLED_SYMBOL = Symbol.for('cdk8s-platform.preinstalled');
+
+/**
+ * Declares what a cluster has before Flux applies anything (installed by bootstrap or by hand):
+ * objects of these kinds and in these Namespaces need no establisher in the app. `scope` is a
+ * {@link Folder} (its cluster: the folder's `cluster`, else the repo's own cluster) or the app /
+ * a Repo (every cluster). Flux's own kinds and `flux-system` need no declaration on a cluster a
+ * Kustomization is reconciled on.
+ *
+ * @example
+ * declarePreinstalled(repo.folder('clusters/mgmt'), Preinstalled.CROSSPLANE, Preinstalled.CAPI);
+ */
+export function declarePreinstalled(scope: IConstruct, ...sets: PreinstalledSet[]): void {
+  const holder = scope as unknown as { [PREINSTALLED_SYMBOL]?: PreinstalledSet[] };
+  if (!holder[PREINSTALLED_SYMBOL]) Object.defineProperty(holder, PREINSTALLED_SYMBOL, { value: [] });
+  for (const s of sets) {
+    if (!s || !Array.isArray(s.kinds)) throw new Error(`${scope.node.path}: declarePreinstalled: expected Preinstalled sets (e.g. Preinstalled.CROSSPLANE)`);
+    holder[PREINSTALLED_SYMBOL]!.push(s);
+  }
+}
+
+/** The sets declared on a construct itself with {@link declarePreinstalled}. */
+export function preinstalledOn(scope: IConstruct): readonly PreinstalledSet[] {
+  return (scope as unknown as { [PREINSTALLED_SYMBOL]?: PreinstalledSet[] })[PREINSTALLED_SYMBOL] ?? [];
+}
+
+/**
+ * Annotation on a HelmRelease listing the kinds its chart installs CRDs for (comma-separated API
+ * groups, `*.<suffix>` patterns or `group/Kind`s); set by the HelmRelease prop `installsCrds`.
+ */
+export const INSTALLS_CRDS_ANNOTATION = 'platform.cdk8s.io/installs-crds';
+
+/** One object of a repo tree. */
+export interface ApplyOrderObject {
+  /** Its file, relative to the repo root (`/`-separated). */
+  readonly file: string;
+  /** The object. */
+  readonly obj: KubeObject;
+  /** Where to point the user: a construct path, or `file#doc`. */
+  readonly where: string;
+  /** The cluster it is applied to, when known (the app's folder cluster; '' = the repo's own). */
+  readonly cluster?: string;
+}
+
+/** One repo tree. */
+export interface ApplyOrderRepo {
+  /** Name shown in messages (the repo dir). */
+  readonly name: string;
+  /** Clone URLs a GitRepository may fetch it from. @default - none */
+  readonly urls?: readonly string[];
+  /** Every object of the tree. */
+  readonly objects: readonly ApplyOrderObject[];
+  /** Each folder's `kustomization.yaml` resources (folder path relative to the repo root, `.` for the root). */
+  readonly kustomizations: ReadonlyMap<string, readonly string[]>;
+}
+
+/** What the model checks. */
+export interface ApplyOrderInput {
+  readonly repos: readonly ApplyOrderRepo[];
+  /** Pre-installed sets per cluster name (`*`: every cluster). */
+  readonly preinstalled?: ReadonlyArray<{ readonly cluster: string; readonly set: PreinstalledSet }>;
+}
+
+/** One object that would not apply. */
+export interface ApplyOrderProblem {
+  /** The object's construct path or file. */
+  readonly where: string;
+  /** What is wrong and the fix. */
+  readonly message: string;
+}
+
+/** Groups served by the API server itself (not CRDs). */
+const BUILTIN_GROUPS = new Set([
+  '', 'apps', 'batch', 'policy', 'autoscaling', 'rbac.authorization.k8s.io', 'networking.k8s.io', 'storage.k8s.io',
+  'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io',
+  'node.k8s.io', 'discovery.k8s.io', 'certificates.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'resource.k8s.io',
+  'authentication.k8s.io', 'authorization.k8s.io', 'storagemigration.k8s.io', 'internal.apiserver.k8s.io',
+]);
+const BUILTIN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const FLUX_KINDS = '*.toolkit.fluxcd.io';
+
+/** Whether `group`/`kind` matches a pattern of a {@link PreinstalledSet} (or of `installsCrds`). */
+export function matchesKind(pattern: string, group: string, kind: string): boolean {
+  const [g, k] = pattern.split('/');
+  if (k !== undefined && k !== kind) return false;
+  return g.startsWith('*.') ? group.endsWith(g.slice(1)) : g === group;
+}
+
+/**
+ * The API groups an upjet-azure provider package establishes (crossplane-contrib/provider-upjet-azure:
+ * the `config` sub-package is provider-family-azure and owns the `azure` groups — ProviderConfigs,
+ * ResourceGroup, ... — every other sub-package `provider-azure-<service>` owns
+ * `<service>.azure.upbound.io` (cluster-scoped) and `<service>.azure.m.upbound.io` (namespaced);
+ * the monolith `provider-azure` owns all of them). Undefined for another package.
+ */
+export function upjetAzureApiGroups(pkg: string): string[] | undefined {
+  const repo = pkg.replace(/[:@].*$/, '').split('/').pop() ?? '';
+  if (repo === 'provider-family-azure') return ['azure.upbound.io', 'azure.m.upbound.io'];
+  if (repo === 'provider-azure') return ['azure.upbound.io', 'azure.m.upbound.io', '*.azure.upbound.io', '*.azure.m.upbound.io'];
+  const m = /^provider-azure-([a-z0-9]+)$/.exec(repo);
+  return m ? [`${m[1]}.azure.upbound.io`, `${m[1]}.azure.m.upbound.io`] : undefined;
+}
+
+/** A Flux Kustomization found in the trees. */
+interface FluxKs {
+  readonly o: ApplyOrderObject;
+  readonly id: string; // namespace/name
+  readonly cluster: string; // the cluster it applies to
+  readonly home: string; // the cluster it lives on
+  readonly spec: Record<string, any>;
+  readonly build?: ApplyOrderObject[];
+}
+
+/** Something that makes a kind exist. */
+interface Establisher {
+  readonly o: ApplyOrderObject;
+  readonly kinds: readonly string[]; // patterns
+  /** Whether the kind exists as soon as the object is applied (a CRD). */
+  readonly sync: boolean;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The kinds an object establishes, if it is an establisher. */
+function establishes(obj: KubeObject): Establisher['kinds'] | undefined {
+  const group = groupOf(obj.apiVersion);
+  const spec = (obj.spec ?? {}) as Record<string, any>;
+  if (group === 'apiextensions.k8s.io' && obj.kind === 'CustomResourceDefinition') {
+    return spec.group && spec.names?.kind ? [`${spec.group}/${spec.names.kind}`] : undefined;
+  }
+  if (group === 'pkg.crossplane.io' && obj.kind === 'Provider') return str(spec.package) ? upjetAzureApiGroups(spec.package) : undefined;
+  if (group === 'apiextensions.crossplane.io' && obj.kind === 'CompositeResourceDefinition') {
+    const out = spec.group && spec.names?.kind ? [`${spec.group}/${spec.names.kind}`] : [];
+    if (spec.group && spec.claimNames?.kind) out.push(`${spec.group}/${spec.claimNames.kind}`);
+    return out;
+  }
+  if (group === 'kro.run' && obj.kind === 'ResourceGraphDefinition') {
+    const schema = spec.schema ?? {};
+    return schema.kind ? [`${schema.group ?? 'kro.run'}/${schema.kind}`] : undefined;
+  }
+  if (group === 'helm.toolkit.fluxcd.io' && obj.kind === 'HelmRelease') {
+    const a = (obj.metadata.annotations as Record<string, string> | undefined)?.[INSTALLS_CRDS_ANNOTATION];
+    return a ? a.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : undefined;
+  }
+  return undefined;
+}
+
+function describe(o: KubeObject): string {
+  const ns = o.metadata.namespace;
+  return `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata.name ?? ''}`;
+}
+
+function norm(p: string): string {
+  const n = posix.normalize(p.replace(/^\.\//, '')).replace(/\/+$/, '');
+  return n === '' ? '.' : n;
+}
+
+function normUrl(u: string): string {
+  return u.replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
+}
+
+/** The objects of the build of `path` in `repo` (its kustomization.yaml, recursively). */
+function buildOf(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>, path: string): ApplyOrderObject[] | undefined {
+  const out: ApplyOrderObject[] = [];
+  const seen = new Set<string>();
+  const visit = (dir: string): boolean => {
+    if (seen.has(dir)) return true;
+    seen.add(dir);
+    const resources = repo.kustomizations.get(dir);
+    if (!resources) {
+      // No kustomization.yaml: kustomize-controller generates one with every manifest below the path.
+      const prefix = dir === '.' ? '' : `${dir}/`;
+      let found = false;
+      for (const [file, objs] of byFile) {
+        if (file.startsWith(prefix)) {
+          out.push(...objs);
+          found = true;
+        }
+      }
+      return found;
+    }
+    for (const r of resources) {
+      const p = norm(posix.join(dir, r));
+      if (repo.kustomizations.has(p)) visit(p);
+      else if (byFile.has(p)) out.push(...byFile.get(p)!);
+    }
+    return true;
+  };
+  return visit(norm(path)) ? out : undefined;
+}
+
+/**
+ * Checks the apply order of every Flux Kustomization of the input (see the module comment).
+ * Problems are sorted by `where`, then message.
+ */
+export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] {
+  const byFile = new Map<ApplyOrderRepo, Map<string, ApplyOrderObject[]>>();
+  for (const repo of input.repos) {
+    const m = new Map<string, ApplyOrderObject[]>();
+    for (const o of repo.objects) {
+      const list = m.get(o.file);
+      if (list) list.push(o);
+      else m.set(o.file, [o]);
+    }
+    byFile.set(repo, m);
+  }
+  const all = input.repos.flatMap((r) => r.objects.map((o) => ({ repo: r, o })));
+  const isKind = (o: KubeObject, group: string, kind: string) => o.kind === kind && groupOf(o.apiVersion) === group;
+
+  // Every Flux Kustomization object, with the repo its GitRepository fetches and its build.
+  const ksObjects = all.filter(({ o }) => isKind(o.obj, 'kustomize.toolkit.fluxcd.io', 'Kustomization')).map(({ o }) => o);
+  const ksSet = new Set(ksObjects);
+  const gitRepos = all.filter((x) => isKind(x.o.obj, 'source.toolkit.fluxcd.io', 'GitRepository'));
+  const builds = new Map<ApplyOrderObject, ApplyOrderObject[] | undefined>();
+  for (const o of ksObjects) {
+    const spec = (o.obj.spec ?? {}) as Record<string, any>;
+    const ref = spec.sourceRef ?? {};
+    if (ref.kind !== 'GitRepository') continue;
+    const ns = ref.namespace ?? o.obj.metadata.namespace;
+    const sources = gitRepos.filter((x) => x.o.obj.metadata.name === ref.name && x.o.obj.metadata.namespace === ns);
+    const src = sources.find((x) => (x.o.cluster ?? '') === (o.cluster ?? '')) ?? sources[0];
+    // A source that is not in the trees fetches a repo we cannot see: its builds are not checked.
+    if (!src) continue;
+    const url = str((src.o.obj.spec as Record<string, unknown> | undefined)?.url);
+    let repos = url ? input.repos.filter((r) => (r.urls ?? []).some((u) => normUrl(u) === normUrl(url))) : [];
+    if (repos.length === 0) repos = input.repos.filter((r) => (r.urls ?? []).length === 0);
+    const found = repos.map((r) => buildOf(r, byFile.get(r)!, str(spec.path) ?? '.')).filter((b): b is ApplyOrderObject[] => b !== undefined);
+    if (found.length === 1) builds.set(o, found[0]);
+  }
+  // A Kustomization is applied to the cluster of the Kustomization whose build holds it (once per
+  // such cluster); those in no other build live where their folder says ('' = the repo's cluster).
+  const kss: FluxKs[] = [];
+  const seen = new Map<ApplyOrderObject, Set<string>>();
+  const add = (o: ApplyOrderObject, home: string) => {
+    const homes = seen.get(o) ?? new Set<string>();
+    if (homes.has(home)) return;
+    homes.add(home);
+    seen.set(o, homes);
+    const spec = (o.obj.spec ?? {}) as Record<string, any>;
+    const secret = str(spec.kubeConfig?.secretRef?.name);
+    const k: FluxKs = { o, id: `${o.obj.metadata.namespace ?? ''}/${o.obj.metadata.name}`, home, cluster: secret ? secret.replace(/-kubeconfig$/, '') : home, spec, build: builds.get(o) };
+    kss.push(k);
+    for (const c of k.build ?? []) if (c !== o && ksSet.has(c)) add(c, k.cluster);
+  };
+  const inOtherBuild = new Set<ApplyOrderObject>();
+  for (const [owner, b] of builds) for (const c of b ?? []) if (c !== owner && ksSet.has(c)) inOtherBuild.add(c);
+  for (const o of ksObjects) if (!inOtherBuild.has(o)) add(o, o.cluster ?? '');
+
+  const byId = new Map<string, FluxKs[]>();
+  for (const k of kss) byId.set(k.id, [...(byId.get(k.id) ?? []), k]);
+  const depsOf = (k: FluxKs): FluxKs[] =>
+    ((k.spec.dependsOn ?? []) as Array<{ name: string; namespace?: string }>).flatMap((d) => {
+      const cands = byId.get(`${d.namespace ?? k.o.obj.metadata.namespace}/${d.name}`) ?? [];
+      const same = cands.filter((c) => c.home === k.home);
+      return same.length > 0 ? same : cands;
+    });
+  const closure = new Map<FluxKs, Set<FluxKs>>();
+  const dependsOn = (k: FluxKs): Set<FluxKs> => {
+    let set = closure.get(k);
+    if (set) return set;
+    set = new Set();
+    closure.set(k, set);
+    const stack = depsOf(k);
+    while (stack.length > 0) {
+      const d = stack.pop()!;
+      if (set.has(d)) continue;
+      set.add(d);
+      stack.push(...depsOf(d));
+    }
+    return set;
+  };
+  const waitsFor = (e: FluxKs, o: KubeObject): boolean =>
+    e.spec.wait === true ||
+    ((e.spec.healthChecks ?? []) as Array<{ kind: string; name: string; namespace?: string }>).some(
+      (h) => h.kind === o.kind && h.name === o.metadata.name && (h.namespace ?? e.o.obj.metadata.namespace) === (o.metadata.namespace ?? e.o.obj.metadata.namespace),
+    );
+
+  // Establishers and Namespaces of each build.
+  const estOf = new Map<FluxKs, Establisher[]>();
+  const nsOf = new Map<FluxKs, Set<string>>();
+  // Namespaces a HelmRelease of the build creates (`install.createNamespace`): they exist only once
+  // helm-controller has installed the release, like the kinds of a chart's CRDs.
+  const helmNsOf = new Map<FluxKs, Map<string, KubeObject>>();
+  for (const k of kss) {
+    const ests: Establisher[] = [];
+    const nss = new Set<string>();
+    const helmNss = new Map<string, KubeObject>();
+    for (const o of k.build ?? []) {
+      const kinds = establishes(o.obj);
+      if (kinds && kinds.length > 0) ests.push({ o, kinds, sync: o.obj.kind === 'CustomResourceDefinition' });
+      if (isKind(o.obj, '', 'Namespace') && o.obj.metadata.name) nss.add(o.obj.metadata.name);
+      const spec = (o.obj.spec ?? {}) as Record<string, any>;
+      if (isKind(o.obj, 'helm.toolkit.fluxcd.io', 'HelmRelease') && spec.install?.createNamespace === true) {
+        const target = str(spec.targetNamespace) ?? o.obj.metadata.namespace;
+        if (target) helmNss.set(target, o.obj);
+      }
+    }
+    estOf.set(k, ests);
+    nsOf.set(k, nss);
+    helmNsOf.set(k, helmNss);
+  }
+  const preinstalled = (cluster: string) => (input.preinstalled ?? []).filter((p) => p.cluster === '*' || p.cluster === cluster).map((p) => p.set);
+  const onCluster = (cluster: string) => kss.filter((k) => k.cluster === cluster && k.build);
+  const fluxRuns = (k: FluxKs) => k.cluster === k.home;
+
+  const problems: ApplyOrderProblem[] = [];
+  for (const k of kss) {
+    if (!k.build) continue;
+    const kName = `Kustomization ${k.id}`;
+    const clusterText = k.cluster ? `cluster "${k.cluster}"` : "the repo's cluster";
+    const sets = preinstalled(k.cluster);
+    const own = estOf.get(k)!;
+    const others = onCluster(k.cluster).filter((e) => e !== k);
+    const deps = dependsOn(k);
+    for (const o of k.build) {
+      const group = groupOf(o.obj.apiVersion);
+      const kind = o.obj.kind;
+      const what = `${describe(o.obj)} in ${kName}`;
+      const kindText = `${kind} (${group})`;
+      const problem = (message: string) => problems.push({ where: o.where, message });
+      // The kind.
+      let kindOk = BUILTIN_GROUPS.has(group);
+      if (!kindOk) {
+        const same = own.filter((e) => e.o !== o && e.kinds.some((p) => matchesKind(p, group, kind)));
+        if (same.some((e) => e.sync)) kindOk = true;
+        else if (same.length > 0) {
+          const e = same[0];
+          problem(
+            `${what} would never apply: its kind ${kindText} is established by ${describe(e.o.obj)} in the same build, and Flux dry-runs the whole build ` +
+              `before applying any of it; move ${describe(e.o.obj)} to another Kustomization that ${kName} dependsOn, with wait: true`,
+          );
+          continue;
+        }
+      }
+      if (!kindOk && (sets.some((s) => s.kinds.some((p) => matchesKind(p, group, kind))) || (fluxRuns(k) && matchesKind(FLUX_KINDS, group, kind)))) kindOk = true;
+      if (!kindOk) {
+        const found = others.flatMap((e) => estOf.get(e)!.filter((x) => x.kinds.some((p) => matchesKind(p, group, kind))).map((x) => ({ e, x })));
+        if (found.length > 0) {
+          const good = found.find(({ e, x }) => deps.has(e) && (x.sync || waitsFor(e, x.o.obj)));
+          if (!good) {
+            const dep = found.find(({ e }) => deps.has(e));
+            if (dep) {
+              problem(
+                `${what} needs ${kindText}, established by ${describe(dep.x.o.obj)} in Kustomization ${dep.e.id}, which does not wait for it; ` +
+                  `set wait: true on Kustomization ${dep.e.id} or health-check ${describe(dep.x.o.obj)}`,
+              );
+            } else {
+              const { e, x } = found[0];
+              problem(
+                `${what} needs ${kindText}, established by ${describe(x.o.obj)} in Kustomization ${e.id}, but ${kName} does not depend on it; ` +
+                  `add Kustomization ${e.id} to the dependsOn of ${kName}${x.sync || waitsFor(e, x.o.obj) ? '' : ` and set wait: true on Kustomization ${e.id}`}`,
+              );
+            }
+          }
+          continue;
+        }
+        problem(
+          `${what}: its kind ${kindText} is not built in, not defined by a CRD in the build, not established by any Kustomization applied to ${clusterText}, ` +
+            `and not declared pre-installed there; add what installs it, or declare it with declarePreinstalled(folder, Preinstalled.<preset> | Preinstalled.of(...))`,
+        );
+        continue;
+      }
+      // The namespace.
+      const target = str(k.spec.targetNamespace);
+      const ns = target && !isClusterScoped(o.obj.apiVersion, kind) ? target : o.obj.metadata.namespace;
+      if (!ns || (isKind(o.obj, '', 'Namespace'))) continue;
+      if (nsOf.get(k)!.has(ns) || BUILTIN_NAMESPACES.includes(ns)) continue;
+      if (sets.some((s) => (s.namespaces ?? []).includes(ns)) || (fluxRuns(k) && (ns === 'flux-system' || ns === k.o.obj.metadata.namespace))) continue;
+      if ([...deps].some((d) => d.cluster === k.cluster && nsOf.get(d)?.has(ns))) continue;
+      const ownRelease = helmNsOf.get(k)!.get(ns);
+      if (ownRelease && ownRelease !== o.obj) {
+        problem(
+          `${what} would never apply: its Namespace "${ns}" is created by ${describe(ownRelease)} (install.createNamespace) in the same build, and Flux dry-runs the whole build ` +
+            `before applying any of it; move ${describe(ownRelease)} to another Kustomization that ${kName} dependsOn, with wait: true, or add the Namespace to the build`,
+        );
+        continue;
+      }
+      const releaseDeps = [...deps].filter((d) => d.cluster === k.cluster && helmNsOf.get(d)?.has(ns));
+      if (releaseDeps.some((d) => waitsFor(d, helmNsOf.get(d)!.get(ns)!))) continue;
+      if (releaseDeps.length > 0) {
+        const d = releaseDeps[0];
+        const release = helmNsOf.get(d)!.get(ns)!;
+        problem(
+          `${what}: its Namespace "${ns}" is created by ${describe(release)} in Kustomization ${d.id}, which does not wait for it; ` +
+            `set wait: true on Kustomization ${d.id} or health-check ${describe(release)}`,
+        );
+        continue;
+      }
+      const holder = others.find((e) => nsOf.get(e)!.has(ns));
+      problem(
+        holder
+          ? `${what}: its Namespace "${ns}" is applied by Kustomization ${holder.id}, but ${kName} does not depend on it; add Kustomization ${holder.id} to the dependsOn of ${kName}`
+          : `${what}: its Namespace "${ns}" is not applied by this or any Kustomization it depends on, and not declared pre-installed on ${clusterText}; ` +
+            `add the Namespace to the build, or declare it with declarePreinstalled(folder, Preinstalled.of(...))`,
+      );
+    }
+  }
+  const unique = [...new Map(problems.map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
+  return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+}
+
+/** A folder of an app, as the app adapter needs it. */
+interface AppFolder extends IConstruct {
+  readonly path: string;
+}
+
+/**
+ * The apply-order problems of an app's repos (the synth check stage): `placed` are the app's
+ * objects, `kustomizations` each repo's folders' `kustomization.yaml` resources, `clusters` the
+ * cluster of each folder. Pre-installed sets come from {@link declarePreinstalled} on the app, its
+ * repos (every cluster) and its folders (their cluster). Returns `<construct path>: <message>` lines.
+ */
+export function appApplyOrderProblems(
+  app: IConstruct,
+  repos: ReadonlyArray<{ readonly repo: IConstruct & { readonly dir: string; readonly url?: string }; readonly folders: readonly AppFolder[] }>,
+  placed: ReadonlyArray<{ readonly obj: KubeObject; readonly constructPath: string; readonly repo: IConstruct; readonly folder: AppFolder; readonly file: string }>,
+  kustomizations: ReadonlyMap<IConstruct, ReadonlyMap<string, readonly string[]>>,
+  clusters: ReadonlyMap<AppFolder, string>,
+): string[] {
+  const pre: Array<{ cluster: string; set: PreinstalledSet }> = preinstalledOn(app).map((set) => ({ cluster: '*', set }));
+  for (const { repo, folders } of repos) {
+    for (const set of preinstalledOn(repo)) pre.push({ cluster: '*', set });
+    for (const f of folders) for (const set of preinstalledOn(f)) pre.push({ cluster: clusters.get(f) ?? '', set });
+  }
+  const input: ApplyOrderInput = {
+    preinstalled: pre,
+    repos: repos.map(({ repo }) => ({
+      name: repo.dir,
+      urls: repo.url ? [repo.url] : [],
+      kustomizations: kustomizations.get(repo) ?? new Map(),
+      objects: placed.filter((p) => p.repo === repo).map((p) => ({ file: p.file, obj: p.obj, where: p.constructPath, cluster: clusters.get(p.folder) ?? '' })),
+    })),
+  };
+  return applyOrderProblems(input).map((p) => `${p.where}: ${p.message}`);
+}

@@ -1,0 +1,246 @@
+// The apply-order model (lib/gitops/apply-order.ts): at synth and in `cdk8s-platform validate`.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject } from 'cdk8s';
+import { buildExamples } from '../../examples/main';
+import { addProvided, declarePreinstalled, Folder, GitOpsApp, Preinstalled, Repo, SynthError, upjetAzureApiGroups } from '../../lib';
+import { runValidate } from '../../lib/cli/validate';
+import { AzureClusterProviderConfig, AzureCredentials, CrossplaneAzureRuntime, CrossplaneProvider } from '../../lib/crossplane';
+import { GitRepository, HelmRelease, HelmRepository, Kustomization, KustomizationForFolderProps } from '../../lib/flux';
+
+const ID = '00000000-0000-0000-0000-00000000000a';
+
+/** An app with one repo, an entry folder holding the GitRepository, and a helper for Kustomizations. */
+function setup(validation = true) {
+  const app = new GitOpsApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'ao-')), validation, printBaselineReport: false });
+  const repo = new Repo(app, 'mgmt', { url: 'https://example.com/mgmt' });
+  const entry = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
+  const source = new GitRepository(entry, 'source', { name: 'mgmt', repo });
+  const ks = (id: string, folder: Folder, props: Partial<KustomizationForFolderProps> = {}) => Kustomization.forFolder(entry, id, folder, { name: id, source, prune: true, ...props });
+  return { app, repo, entry, source, ks };
+}
+
+function problems(app: GitOpsApp): string[] {
+  try {
+    app.placedObjects();
+  } catch (e) {
+    if (e instanceof SynthError) return [...e.problems];
+    throw e;
+  }
+  return [];
+}
+
+function addProvidedSecret(folder: Folder): void {
+  addProvided(folder, { apiGroup: '', kind: 'Secret', name: 'dev-kubeconfig', namespace: 'flux-system' });
+}
+
+function raw(folder: Folder, id: string, apiVersion: string, kind: string, name: string, extra: Record<string, unknown> = {}): ApiObject {
+  return new ApiObject(folder, id, { apiVersion, kind, metadata: { name }, ...extra });
+}
+
+describe('upjet-azure provider → API groups', () => {
+  test.each([
+    ['xpkg.crossplane.io/crossplane-contrib/provider-family-azure:v2.7.0', ['azure.upbound.io', 'azure.m.upbound.io']],
+    ['xpkg.crossplane.io/crossplane-contrib/provider-azure-storage:v2.7.0', ['storage.azure.upbound.io', 'storage.azure.m.upbound.io']],
+    ['xpkg.upbound.io/upbound/provider-azure-containerservice@sha256:abc', ['containerservice.azure.upbound.io', 'containerservice.azure.m.upbound.io']],
+    ['xpkg.upbound.io/upbound/provider-azure:v1.0.0', ['azure.upbound.io', 'azure.m.upbound.io', '*.azure.upbound.io', '*.azure.m.upbound.io']],
+    ['xpkg.crossplane.io/crossplane-contrib/provider-helm:v0.21.0', undefined],
+  ])('%s', (pkg, groups) => expect(upjetAzureApiGroups(pkg)).toEqual(groups));
+});
+
+describe('apply order at synth', () => {
+  test('same build: Provider + ProviderConfig would never apply', () => {
+    const { app, repo, entry, ks } = setup();
+    declarePreinstalled(entry, Preinstalled.CROSSPLANE);
+    const system = repo.folder('crossplane/system');
+    CrossplaneProvider.upjetAzure(system, 'family', { service: 'family' });
+    new AzureClusterProviderConfig(system, 'pc', { credentials: AzureCredentials.oidcTokenFile(ID), subscriptionId: ID, tenantId: ID });
+    ks('crossplane', system, { wait: true });
+    expect(problems(app)).toEqual([
+      'mgmt/crossplane--system/pc/Resource: ClusterProviderConfig default in Kustomization flux-system/crossplane would never apply: its kind ClusterProviderConfig (azure.m.upbound.io) ' +
+        'is established by Provider provider-family-azure in the same build, and Flux dry-runs the whole build before applying any of it; ' +
+        'move Provider provider-family-azure to another Kustomization that Kustomization flux-system/crossplane dependsOn, with wait: true',
+    ]);
+  });
+
+  test('same build: XRD + XR instance', () => {
+    const { app, repo, entry, ks } = setup(false);
+    declarePreinstalled(entry, Preinstalled.CROSSPLANE);
+    const apis = repo.folder('apis');
+    raw(apis, 'xrd', 'apiextensions.crossplane.io/v2', 'CompositeResourceDefinition', 'xapps.contoso.com', { spec: { group: 'contoso.com', names: { kind: 'XApp', plural: 'xapps' } } });
+    raw(apis, 'xr', 'contoso.com/v1', 'XApp', 'one', { metadata: { name: 'one', namespace: 'default' } });
+    ks('apis', apis, { wait: true });
+    expect(problems(app)).toEqual([
+      'mgmt/apis/xr: XApp default/one in Kustomization flux-system/apis would never apply: its kind XApp (contoso.com) is established by CompositeResourceDefinition xapps.contoso.com in the same build, ' +
+        'and Flux dry-runs the whole build before applying any of it; move CompositeResourceDefinition xapps.contoso.com to another Kustomization that Kustomization flux-system/apis dependsOn, with wait: true',
+    ]);
+  });
+
+  test('same build: HelmRelease-installed CRD + CR', () => {
+    const { app, repo, ks } = setup();
+    const infra = repo.folder('infra', { namespace: 'flux-system' });
+    const charts = new HelmRepository(infra, 'jetstack', { name: 'jetstack', url: 'https://charts.jetstack.io' });
+    new HelmRelease(infra, 'cert-manager', { name: 'cert-manager', chart: { repository: charts, chart: 'cert-manager', version: '1.16.1' }, installsCrds: ['cert-manager.io'] });
+    raw(infra, 'issuer', 'cert-manager.io/v1', 'ClusterIssuer', 'selfsigned', { spec: { selfSigned: {} } });
+    ks('infra', infra, { wait: true });
+    const p = problems(app);
+    expect(p).toEqual([
+      'mgmt/infra/issuer: ClusterIssuer flux-system/selfsigned in Kustomization flux-system/infra would never apply: its kind ClusterIssuer (cert-manager.io) is established by HelmRelease flux-system/cert-manager in the same build, ' +
+        'and Flux dry-runs the whole build before applying any of it; move HelmRelease flux-system/cert-manager to another Kustomization that Kustomization flux-system/infra dependsOn, with wait: true',
+    ]);
+  });
+
+  test('missing dependsOn', () => {
+    const { app, repo, entry, ks } = setup();
+    declarePreinstalled(entry, Preinstalled.CROSSPLANE);
+    const pkgs = repo.folder('crossplane/packages');
+    const cfg = repo.folder('crossplane/config');
+    CrossplaneProvider.upjetAzure(pkgs, 'family', { service: 'family' });
+    new AzureClusterProviderConfig(cfg, 'pc', { credentials: AzureCredentials.oidcTokenFile(ID), subscriptionId: ID, tenantId: ID });
+    ks('packages', pkgs, { wait: true });
+    ks('config', cfg);
+    expect(problems(app)).toEqual([
+      'mgmt/crossplane--config/pc/Resource: ClusterProviderConfig default in Kustomization flux-system/config needs ClusterProviderConfig (azure.m.upbound.io), established by Provider provider-family-azure ' +
+        'in Kustomization flux-system/packages, but Kustomization flux-system/config does not depend on it; add Kustomization flux-system/packages to the dependsOn of Kustomization flux-system/config',
+    ]);
+  });
+
+  test('missing wait or health check', () => {
+    const { app, repo, entry, ks } = setup();
+    declarePreinstalled(entry, Preinstalled.CROSSPLANE);
+    const pkgs = repo.folder('crossplane/packages');
+    const cfg = repo.folder('crossplane/config');
+    CrossplaneProvider.upjetAzure(pkgs, 'family', { service: 'family' });
+    new AzureClusterProviderConfig(cfg, 'pc', { credentials: AzureCredentials.oidcTokenFile(ID), subscriptionId: ID, tenantId: ID });
+    const p = ks('packages', pkgs);
+    ks('config', cfg, { dependsOn: [p] });
+    expect(problems(app)).toEqual([
+      'mgmt/crossplane--config/pc/Resource: ClusterProviderConfig default in Kustomization flux-system/config needs ClusterProviderConfig (azure.m.upbound.io), established by Provider provider-family-azure ' +
+        'in Kustomization flux-system/packages, which does not wait for it; set wait: true on Kustomization flux-system/packages or health-check Provider provider-family-azure',
+    ]);
+    // A health check of the provider is enough.
+    p.addHealthCheck({ apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', name: 'provider-family-azure' });
+    expect(problems(app)).toEqual([]);
+  });
+
+  test('undeclared pre-installed kind, then declared', () => {
+    const { app, repo, entry, ks } = setup(false);
+    const apps = repo.folder('apps');
+    raw(apps, 'cluster', 'cluster.x-k8s.io/v1beta2', 'Cluster', 'c1', { metadata: { name: 'c1', namespace: 'default' } });
+    ks('apps', apps);
+    expect(problems(app)).toEqual([
+      'mgmt/apps/cluster: Cluster default/c1 in Kustomization flux-system/apps: its kind Cluster (cluster.x-k8s.io) is not built in, not defined by a CRD in the build, not established by any Kustomization ' +
+        "applied to the repo's cluster, and not declared pre-installed there; add what installs it, or declare it with declarePreinstalled(folder, Preinstalled.<preset> | Preinstalled.of(...))",
+    ]);
+    declarePreinstalled(entry, Preinstalled.CAPI);
+    expect(problems(app)).toEqual([]);
+  });
+
+  test('Namespace applied by a Kustomization this one does not depend on', () => {
+    const { app, repo, ks } = setup();
+    const ns = repo.folder('namespaces');
+    raw(ns, 'ns', 'v1', 'Namespace', 'team');
+    const apps = repo.folder('apps', { namespace: 'team' });
+    raw(apps, 'cm', 'v1', 'ConfigMap', 'settings', { data: { a: 'b' } });
+    ks('namespaces', ns);
+    const a = ks('apps', apps);
+    expect(problems(app)).toEqual([
+      'mgmt/apps/cm: ConfigMap team/settings in Kustomization flux-system/apps: its Namespace "team" is applied by Kustomization flux-system/namespaces, but Kustomization flux-system/apps does not depend on it; ' +
+        'add Kustomization flux-system/namespaces to the dependsOn of Kustomization flux-system/apps',
+    ]);
+    a.addDependsOn(Kustomization.fromName(a, 'dep', 'namespaces', 'flux-system'));
+    expect(problems(app)).toEqual([]);
+  });
+
+  test('a remote Kustomization applies to the cluster named by its kubeconfig Secret: declarations are per cluster', () => {
+    const { app, repo, entry, ks } = setup(false);
+    const infra = repo.folder('infrastructure/dev', { cluster: 'dev', namespace: 'flux-system' });
+    raw(infra, 'hr', 'helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'podinfo', { metadata: { name: 'podinfo', namespace: 'flux-system' } });
+    addProvidedSecret(entry);
+    ks('dev', infra, { kubeConfig: { name: 'dev-kubeconfig', namespace: 'flux-system', key: 'value' } });
+    // Flux's kinds are implicit only where a Kustomization runs, not on the remote cluster.
+    expect(problems(app)).toEqual([
+      'mgmt/infrastructure--dev/hr: HelmRelease flux-system/podinfo in Kustomization flux-system/dev: its kind HelmRelease (helm.toolkit.fluxcd.io) is not built in, not defined by a CRD in the build, ' +
+        'not established by any Kustomization applied to cluster "dev", and not declared pre-installed there; add what installs it, or declare it with declarePreinstalled(folder, Preinstalled.<preset> | Preinstalled.of(...))',
+    ]);
+    declarePreinstalled(entry, Preinstalled.FLUX); // the management cluster: not "dev"
+    expect(problems(app)).toHaveLength(1);
+    declarePreinstalled(infra, Preinstalled.FLUX);
+    expect(problems(app)).toEqual([]);
+  });
+
+  test('a CRD in the same build is fine (Flux applies CRDs first)', () => {
+    const { app, repo, ks } = setup(false);
+    const f = repo.folder('crd');
+    raw(f, 'crd', 'apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'widgets.contoso.com', { spec: { group: 'contoso.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Cluster', versions: [] } });
+    raw(f, 'w', 'contoso.com/v1', 'Widget', 'w1');
+    ks('crd', f);
+    expect(problems(app)).toEqual([]);
+  });
+});
+
+describe('CrossplaneAzureRuntime stages', () => {
+  test('packages -> provider-configs, each waiting, the second depending on the first', () => {
+    const { app, repo, entry, source } = setup();
+    declarePreinstalled(entry, Preinstalled.CROSSPLANE);
+    const rt = new CrossplaneAzureRuntime(repo.folder('crossplane/system'), 'runtime', {
+      services: ['storage'], clientId: ID, tenantId: ID, subscriptionId: ID, activationPolicyName: 'p', flux: { source, folder: entry },
+    });
+    rt.activation.activate('accounts.storage.azure.m.upbound.io');
+    const placed = app.placedObjects();
+    const folderOf = (kind: string) => [...new Set(placed.filter((p) => p.obj.kind === kind).map((p) => p.folder.path))];
+    expect(folderOf('Provider')).toEqual(['crossplane/system/packages']);
+    expect(folderOf('Function')).toEqual(['crossplane/system/packages']);
+    expect(folderOf('DeploymentRuntimeConfig')).toEqual(['crossplane/system/packages']);
+    expect(folderOf('ClusterProviderConfig')).toEqual(['crossplane/system/provider-configs']);
+    const ks = placed.filter((p) => p.obj.kind === 'Kustomization').map((p) => p.obj as any);
+    expect(ks.map((k) => [k.metadata.name, k.spec.path, k.spec.wait, k.spec.dependsOn])).toEqual([
+      ['crossplane-packages', './crossplane/system/packages', true, undefined],
+      ['crossplane-provider-configs', './crossplane/system/provider-configs', true, [{ name: 'crossplane-packages' }]],
+    ]);
+    expect(ks[0].spec.healthCheckExprs.map((h: any) => h.kind)).toEqual(['Provider', 'Function', 'Configuration', 'CompositeResourceDefinition', 'CompositeResourceDefinition']);
+    expect(rt.lastStage).toBe(rt.kustomizations!.providerConfigs);
+  });
+});
+
+describe('bundled examples and validate', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-examples-'));
+  beforeAll(() => buildExamples(out).synth());
+
+  test('the examples have no apply-order problem (synth passed) and validate agrees', async () => {
+    const io = { cwd: out, stdout: jest.fn(), stderr: jest.fn() } as any;
+    const pre = ['crossplane', 'kro', 'sealed-secrets', 'capi', 'capz'];
+    for (const dir of ['crossplane-aks', 'reference-app-crossplane', 'reference-app-kro', 'platform-gitops', 'platform']) {
+      io.stdout.mockClear();
+      const code = await runValidate([dir], { preinstalled: pre }, io);
+      expect([dir, code, io.stdout.mock.calls.map((c: string[]) => c[0]).join('')]).toEqual([dir, 0, expect.stringContaining(': no issues')]);
+    }
+  });
+
+  test('validate on a tree reports the same problem as synth', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-tree-'));
+    const write = (f: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), text);
+    };
+    write('clusters/mgmt/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - sync.yaml\n');
+    write('clusters/mgmt/sync.yaml', [
+      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/mgmt\n  ref:\n    branch: main\n',
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: crossplane\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./crossplane/system\n  prune: true\n  wait: true\n  sourceRef:\n    kind: GitRepository\n    name: mgmt\n',
+    ].join('---\n'));
+    write('crossplane/system/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\n  - config.yaml\n');
+    write('crossplane/base/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - provider.yaml\n');
+    write('crossplane/base/provider.yaml', 'apiVersion: pkg.crossplane.io/v1\nkind: Provider\nmetadata:\n  name: provider-family-azure\nspec:\n  package: xpkg.crossplane.io/crossplane-contrib/provider-family-azure:v2.7.0\n');
+    write('crossplane/system/config.yaml', `apiVersion: azure.m.upbound.io/v1beta1\nkind: ClusterProviderConfig\nmetadata:\n  name: default\nspec:\n  clientID: ${ID}\n  credentials:\n    source: OIDCTokenFile\n  subscriptionID: ${ID}\n  tenantID: ${ID}\n`);
+    const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
+    expect(await runValidate(['.'], { preinstalled: ['crossplane'] }, io)).toBe(1);
+    const text = io.stdout.mock.calls.map((c: string[]) => c[0]).join('');
+    expect(text).toContain(
+      'crossplane/system/config.yaml#0: ClusterProviderConfig default in Kustomization flux-system/crossplane would never apply: its kind ClusterProviderConfig (azure.m.upbound.io) ' +
+        'is established by Provider provider-family-azure in the same build, and Flux dry-runs the whole build before applying any of it; ' +
+        'move Provider provider-family-azure to another Kustomization that Kustomization flux-system/crossplane dependsOn, with wait: true\n',
+    );
+    expect(text).toContain(': 1 issue\n');
+  });
+});
