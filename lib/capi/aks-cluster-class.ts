@@ -102,7 +102,11 @@ export class AksClusterClass extends Construct {
     const name = (this.name = checkString(this, 'name', props.name, DNS_LABEL));
     const namespace = (this.namespace = resolveNamespace(this, props.namespace));
     // The topology pins the version (spec.topology.version → the control plane's spec.version).
-    const owner: VersionOwnership = { pinnedVersion: 'spec.topology.version', pinnedBy: 'the Cluster topology (spec.topology.version, copied to spec.version by CAPZ)' };
+    const owner: VersionOwnership = {
+      pinnedVersion: 'the topology version',
+      pinnedBy: 'CAPZ (spec.version, from each Cluster\'s spec.topology.version)',
+      versionProp: 'the TopologyCluster\'s kubernetesVersion',
+    };
     const network = validateAksSettings(this, { ...props, location: props.location ?? 'westeurope' }, owner);
     if (!props.machinePoolClasses || props.machinePoolClasses.length === 0) throw propError(this, 'machinePoolClasses', 'must list at least one machine pool class, one of them a System pool');
     validateNodePools(this, 'machinePoolClasses', props.machinePoolClasses.map((c) => c.pool), (i) => `machinePoolClasses[${i}].pool`);

@@ -192,6 +192,7 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
       pinnedVersion: props.kubernetesVersion,
       pinnedBy: 'CAPZ (AzureASOManagedControlPlane spec.version)',
       versionProp: 'kubernetesVersion',
+      canUnpin: true,
     };
     this.network = validateAksSettings(this, props, this.versionOwner);
     validateNodePools(this, 'nodePools', props.nodePools);

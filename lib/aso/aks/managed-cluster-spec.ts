@@ -65,6 +65,8 @@ export interface VersionOwnership {
   readonly pinnedBy?: string;
   /** The prop that pins it, named in the fix (e.g. `kubernetesVersion`). */
   readonly versionProp?: string;
+  /** Whether the version may be left unset (so AKS owns it), offered as a fix. @default false */
+  readonly canUnpin?: boolean;
 }
 
 /** Upgrade channels that change the Kubernetes version. */
@@ -83,7 +85,7 @@ export function resolveUpgradeChannel(scope: IConstruct, s: AksClusterSettings, 
     const prop = owner?.versionProp ?? 'kubernetesVersion';
     throw propError(scope, 'upgradeChannel',
       `"${s.upgradeChannel}" lets AKS upgrade Kubernetes while ${owner?.pinnedBy ?? 'CAPZ'} pins ${pinned}: the two fight (ASO writes ${pinned} back, a downgrade AKS refuses, and the cluster stops reconciling); ` +
-      `leave upgradeChannel unset (Git owns the version: bump ${prop}) or use node-image${owner?.versionProp ? `, or leave ${prop} unset so AKS owns the version` : ''}`);
+      `leave upgradeChannel unset (Git owns the version: bump ${prop}) or use node-image${owner?.canUnpin ? `, or leave ${prop} unset so AKS owns the version` : ''}`);
   }
   return s.upgradeChannel ?? AksUpgradeChannel.NONE;
 }
