@@ -7,6 +7,7 @@ import { FluxDuration } from './common';
 import { Environment } from './environment';
 import { GitRepository } from './git-repository';
 import { Kustomization } from './kustomization';
+import { FLUX_LOCKDOWN_PATCHES, FLUX_SYSTEM_SERVICE_ACCOUNT, layoutProblems, lockdownProblems } from './lockdown';
 
 /** Props of a {@link FluxBootstrap}. */
 export interface FluxBootstrapProps {
@@ -36,6 +37,20 @@ export interface FluxBootstrapProps {
   readonly namespace?: string;
   /** Name of the GitRepository and Kustomization. @default 'flux-system' */
   readonly name?: string;
+  /**
+   * Lock Flux down for multi-tenancy, as documented in "Flux multi-tenancy"
+   * (fluxcd.io/flux/installation/configuration/multitenancy/): the flux-system Kustomization runs
+   * as `kustomize-controller` (cluster-admin) and patches the controllers it applies (your
+   * committed `gotk-components.yaml`) with `--no-cross-namespace-refs=true`,
+   * `--no-remote-bases=true` and `--default-service-account=default` ({@link FLUX_LOCKDOWN_PATCHES}).
+   * Synth then checks everything this cluster's Flux applies (the entry folder and, through its
+   * Kustomizations, every folder they apply) and fails, one line per object, on a cross-namespace
+   * `sourceRef`, chart source, `dependsOn`, `providerRef` or event source, and on a Kustomization or
+   * HelmRelease without `serviceAccountName` (it would run as its namespace's `default` account)
+   * unless it targets a remote cluster through `kubeConfig`.
+   * @default false
+   */
+  readonly lockdown?: boolean;
 }
 
 /**
@@ -55,6 +70,8 @@ export class FluxBootstrap extends Construct {
   public readonly source: GitRepository;
   /** The `flux-system` Kustomization. */
   public readonly sync: Kustomization;
+  /** Whether the multi-tenancy lockdown is declared (see {@link FluxBootstrapProps.lockdown}). */
+  public readonly lockdown: boolean;
 
   public constructor(scope: Construct, id: string, props: FluxBootstrapProps) {
     super(scope, id);
@@ -65,6 +82,11 @@ export class FluxBootstrap extends Construct {
     if (!(props.url ?? props.repo.url)) throw propError(this, 'url', `is required: repo "${props.repo.node.id}" has no url`);
     if (Repo.of(props.entry) !== props.repo) throw propError(this, 'entry', `folder "${props.entry.path}" is not in repo "${props.repo.node.id}"`);
     addProvided(this, { apiGroup: '', kind: 'Secret', name: secretRef, namespace });
+    this.lockdown = props.lockdown ?? false;
+    if (this.lockdown) {
+      // The controllers' ServiceAccounts come with gotk-components.yaml (flux bootstrap / flux install).
+      for (const sa of ['kustomize-controller', 'helm-controller']) addProvided(this, { apiGroup: '', kind: 'ServiceAccount', name: sa, namespace });
+    }
     const env = props.environment;
     this.source = new GitRepository(this, 'source', {
       name,
@@ -81,6 +103,20 @@ export class FluxBootstrap extends Construct {
       source: this.source,
       prune: true,
       interval: props.interval ?? '10m',
+      ...(this.lockdown ? { serviceAccountName: FLUX_SYSTEM_SERVICE_ACCOUNT, patches: [...FLUX_LOCKDOWN_PATCHES] } : {}),
+    });
+
+    // Layout: the entry lists only its own files and this folder; sub-folders get their own Kustomization.
+    const own = Folder.of(this);
+    const entry = props.entry;
+    if (!entry.includeSubfolders && entry.kustomization && Repo.of(own) === props.repo && own.path.startsWith(`${entry.path}/`)) {
+      entry.addResource(own.path.slice(entry.path.length + 1));
+    }
+    this.node.addValidation({
+      validate: () => [
+        ...layoutProblems(entry, own),
+        ...(this.lockdown ? lockdownProblems(entry, [this.sync.resource]).map((p) => `lockdown: ${p}`) : []),
+      ],
     });
   }
 }

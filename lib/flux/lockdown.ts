@@ -1,0 +1,154 @@
+// Flux multi-tenancy lockdown and the bootstrap layout: what a cluster's Flux applies, and the
+// synth-time checks FluxBootstrap runs over it.
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Folder } from '../gitops/folder';
+import { Repo } from '../gitops/repo';
+import { HELM_GROUP, KUSTOMIZE_GROUP, NOTIFICATION_GROUP } from './common';
+import { GitRepository } from './git-repository';
+import { Kustomization, KustomizationPatch } from './kustomization';
+
+/** One `--flag=value` added to the controllers matching `deployments` (a regular expression). */
+function addArg(deployments: string, arg: string): KustomizationPatch {
+  return {
+    patch: [{ op: 'add', path: '/spec/template/spec/containers/0/args/-', value: arg }],
+    target: { kind: 'Deployment', name: deployments },
+  };
+}
+
+/**
+ * The multi-tenancy lockdown patches of the Flux controllers, as documented in "Flux
+ * multi-tenancy" (fluxcd.io/flux/installation/configuration/multitenancy/):
+ * `--no-cross-namespace-refs=true` on kustomize-, helm-, notification-, image-reflector- and
+ * image-automation-controller, `--no-remote-bases=true` on kustomize-controller and
+ * `--default-service-account=default` on kustomize- and helm-controller. The fourth documented
+ * patch (the flux-system Kustomization runs as `kustomize-controller`) is rendered by
+ * {@link FluxBootstrap} itself.
+ */
+export const FLUX_LOCKDOWN_PATCHES: readonly KustomizationPatch[] = [
+  addArg('(kustomize-controller|helm-controller|notification-controller|image-reflector-controller|image-automation-controller)', '--no-cross-namespace-refs=true'),
+  addArg('kustomize-controller', '--no-remote-bases=true'),
+  addArg('(kustomize-controller|helm-controller)', '--default-service-account=default'),
+];
+
+/** The ServiceAccount the flux-system Kustomization runs as under the lockdown (cluster-admin). */
+export const FLUX_SYSTEM_SERVICE_ACCOUNT = 'kustomize-controller';
+
+const FLUX_GROUPS = [KUSTOMIZE_GROUP, HELM_GROUP, NOTIFICATION_GROUP];
+
+/** Each folder of the repo with its nearest parent folder by path (the one whose kustomization.yaml lists it). */
+function parentOf(folder: Folder, byPath: Map<string, Folder>): Folder | undefined {
+  const segments = folder.path.split('/');
+  for (let i = segments.length - 1; i > 0; i--) {
+    const parent = byPath.get(segments.slice(0, i).join('/'));
+    if (parent) return parent;
+  }
+  return undefined;
+}
+
+/**
+ * The sub-folders a folder's build includes: with the library's kustomization.yaml, its direct
+ * sub-folders that write one (when `includeSubfolders`); without one, Flux generates a
+ * kustomization of the whole directory tree, so every folder below it.
+ */
+export function includedSubfolders(folder: Folder): Folder[] {
+  const folders = Repo.of(folder).folders;
+  const byPath = new Map(folders.map((f) => [f.path, f]));
+  if (!folder.kustomization) return folders.filter((f) => f.path.startsWith(`${folder.path}/`));
+  if (!folder.includeSubfolders) return [];
+  return folders.filter((f) => f.kustomization && parentOf(f, byPath) === folder);
+}
+
+/** The folders a Flux Kustomization applying `path` of `repo` builds (the folder and what it includes). */
+function foldersAt(repo: Repo, path: string): Folder[] {
+  const p = path.replace(/^\.\//, '').replace(/\/+$/, '');
+  const exact = repo.folders.find((f) => f.path === p);
+  if (exact) return [exact];
+  // No folder there: Flux generates a kustomization of everything below the path.
+  return repo.folders.filter((f) => p === '' || p === '.' || f.path.startsWith(`${p}/`));
+}
+
+/**
+ * Every folder the Flux of a cluster applies, starting from its entry folder: the folders each
+ * build includes, and the folders applied by the (local, not `kubeConfig`) Kustomizations found
+ * in them whose source is a GitRepository of an app {@link Repo}.
+ */
+export function appliedFolders(entry: Folder): Folder[] {
+  const seen = new Set<Folder>();
+  const queue: Folder[] = [entry];
+  while (queue.length > 0) {
+    const f = queue.shift()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    queue.push(...includedSubfolders(f));
+    for (const c of f.node.findAll()) {
+      if (!Kustomization.isKustomization(c) || c.kubeConfig) continue;
+      const repo = (c.source as Partial<GitRepository>).repo;
+      if (repo) queue.push(...foldersAt(repo, c.path));
+    }
+  }
+  return [...seen];
+}
+
+/** Flux objects (Kustomization, HelmRelease, Alert, ...) placed in a folder, with their rendered form. */
+function fluxObjectsIn(folder: Folder): Array<{ obj: ApiObject; json: Record<string, any> }> {
+  return folder.node.findAll()
+    .filter((c: IConstruct): c is ApiObject => ApiObject.isApiObject(c) && FLUX_GROUPS.includes(c.apiVersion.split('/')[0]))
+    .map((obj) => ({ obj, json: obj.toJson() }));
+}
+
+/**
+ * The problems a locked-down Flux (`--no-cross-namespace-refs=true`,
+ * `--default-service-account=default`) would report for the objects it applies, one line each,
+ * naming the object, the field and the fix. `exempt` objects (the flux-system sync) are skipped.
+ */
+export function lockdownProblems(entry: Folder, exempt: readonly ApiObject[] = []): string[] {
+  const problems: string[] = [];
+  for (const folder of appliedFolders(entry)) {
+    for (const { obj, json } of fluxObjectsIn(folder)) {
+      if (exempt.includes(obj)) continue;
+      const ns: string = json.metadata?.namespace ?? 'default';
+      const where = `${obj.node.path}: ${obj.kind} ${ns}/${json.metadata?.name}`;
+      const spec = json.spec ?? {};
+      const cross = (field: string, ref: { name?: string; namespace?: string } | undefined, fix: string) => {
+        if (ref?.namespace !== undefined && ref.namespace !== ns) {
+          problems.push(`${where}: ${field}: refers to ${ref.namespace}/${ref.name}, in another namespace, which --no-cross-namespace-refs=true refuses; ${fix}`);
+        }
+      };
+      const sourceFix = `create the source in namespace "${ns}" (with its own secretRef there) and use it`;
+      cross('spec.sourceRef', spec.sourceRef, sourceFix);
+      cross('spec.chart.spec.sourceRef', spec.chart?.spec?.sourceRef, sourceFix);
+      cross('spec.chartRef', spec.chartRef, sourceFix);
+      (spec.dependsOn ?? []).forEach((d: { name: string; namespace?: string }, i: number) =>
+        cross(`spec.dependsOn[${i}]`, d, `move ${obj.kind === 'HelmRelease' ? 'the HelmReleases' : 'the Kustomizations'} into one namespace, or drop the dependency`));
+      cross('spec.providerRef', spec.providerRef, `create the Provider in namespace "${ns}"`);
+      (spec.eventSources ?? []).forEach((e: { name: string; namespace?: string }, i: number) =>
+        cross(`spec.eventSources[${i}]`, e, `create an Alert in namespace "${e.namespace}" for its objects`));
+      if ((obj.kind === 'Kustomization' || obj.kind === 'HelmRelease') && !spec.serviceAccountName && !spec.kubeConfig) {
+        const controller = obj.kind === 'Kustomization' ? 'kustomize-controller' : 'helm-controller';
+        problems.push(
+          `${where}: spec.serviceAccountName: is not set, so with --default-service-account=default it runs as ${ns}/default, which has no permissions; ` +
+            `set serviceAccountName (a platform object in flux-system: "${controller}"; a tenant's: the tenant's ServiceAccount)`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * The bootstrap layout rule: the entry folder's kustomization.yaml lists only its own files (the
+ * Kustomizations of the cluster, namespaces, sources) and the bootstrap's own folder; every other
+ * sub-folder is applied by its own Kustomization. A sub-folder the entry lists is applied by
+ * flux-system itself on the first sync, before the Kustomizations installing its CRDs and
+ * controllers are ready, so one unknown kind (a CAPI Cluster, a HelmRelease before Flux's CRDs are
+ * served...) fails the whole flux-system sync, including Flux's own updates.
+ */
+export function layoutProblems(entry: Folder, bootstrapFolder: Folder): string[] {
+  return includedSubfolders(entry)
+    .filter((f) => f !== bootstrapFolder)
+    .map((f) =>
+      `entry: folder "${f.path}" is listed by the entry folder "${entry.path}", so flux-system applies it in its first sync, before the Kustomizations installing ` +
+        `its CRDs are ready (one unknown kind fails the whole sync, Flux's own updates included); create the entry folder with includeSubfolders: false and ` +
+        `apply "${f.path}" with its own Kustomization (Kustomization.forFolder(entry, ...), dependsOn the one installing its controllers)`);
+}
