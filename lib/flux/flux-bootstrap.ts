@@ -115,7 +115,7 @@ export class FluxBootstrap extends Construct {
     this.node.addValidation({
       validate: () => [
         ...layoutProblems(entry, own),
-        ...(this.lockdown ? lockdownProblems(entry, [this.sync.resource]).map((p) => `lockdown: ${p}`) : []),
+        ...(this.lockdown ? lockdownProblems(entry, namespace, [this.sync.resource]).map((p) => `lockdown: ${p}`) : []),
       ],
     });
   }

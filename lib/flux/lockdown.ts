@@ -102,13 +102,14 @@ function fluxObjectsIn(folder: Folder): Array<{ obj: ApiObject; json: Record<str
  * `--default-service-account=default`) would report for the objects it applies, one line each,
  * naming the object, the field and the fix. `exempt` objects (the flux-system sync) are skipped.
  */
-export function lockdownProblems(entry: Folder, exempt: readonly ApiObject[] = []): string[] {
+export function lockdownProblems(entry: Folder, fluxNamespace: string, exempt: readonly ApiObject[] = []): string[] {
   const problems: string[] = [];
   for (const folder of appliedFolders(entry)) {
     for (const { obj, json } of fluxObjectsIn(folder)) {
       if (exempt.includes(obj)) continue;
       const ns: string = json.metadata?.namespace ?? 'default';
-      const where = `${obj.node.path}: ${obj.kind} ${ns}/${json.metadata?.name}`;
+      // Name the L2 construct (its L1 is its `Resource` child).
+      const where = `${obj.node.path.replace(/\/Resource$/, '')}: ${obj.kind} ${ns}/${json.metadata?.name}`;
       const spec = json.spec ?? {};
       const cross = (field: string, ref: { name?: string; namespace?: string } | undefined, fix: string) => {
         if (ref?.namespace !== undefined && ref.namespace !== ns) {
@@ -126,10 +127,10 @@ export function lockdownProblems(entry: Folder, exempt: readonly ApiObject[] = [
         cross(`spec.eventSources[${i}]`, e, `create an Alert in namespace "${e.namespace}" for its objects`));
       if ((obj.kind === 'Kustomization' || obj.kind === 'HelmRelease') && !spec.serviceAccountName && !spec.kubeConfig) {
         const controller = obj.kind === 'Kustomization' ? 'kustomize-controller' : 'helm-controller';
-        problems.push(
-          `${where}: spec.serviceAccountName: is not set, so with --default-service-account=default it runs as ${ns}/default, which has no permissions; ` +
-            `set serviceAccountName (a platform object in flux-system: "${controller}"; a tenant's: the tenant's ServiceAccount)`,
-        );
+        const fix = ns === fluxNamespace
+          ? `set serviceAccountName: "${controller}" (the controller's cluster-admin account) for a platform object`
+          : `set serviceAccountName to a ServiceAccount of namespace "${ns}" bound to the roles it needs (a Tenant's, or one you create)`;
+        problems.push(`${where}: spec.serviceAccountName: is not set, so with --default-service-account=default it runs as ${ns}/default, which has no permissions; ${fix}`);
       }
     }
   }
