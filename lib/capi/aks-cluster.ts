@@ -137,8 +137,14 @@ export interface AksClusterProps extends AksClusterSettings {
  *
  * Secure defaults (each overridable, opt-outs recorded): Entra ID with Azure RBAC, local accounts
  * disabled (so ASO exports the user kubeconfig to `<name>-user-kubeconfig`, CAPZ writes the CAPI
- * `<name>-kubeconfig` with an Entra token), OIDC issuer + workload identity, auto-upgrade `patch` and
- * node OS `NodeImage`, Azure Policy, Azure CNI overlay + Cilium, retained on removal.
+ * `<name>-kubeconfig` with an Entra token of the ASO credential's identity, which needs an AKS
+ * data-plane role: {@link AksCluster.grantKubeconfigAccess}), OIDC issuer + workload identity, node
+ * OS `NodeImage`, Azure Policy, Azure CNI overlay + Cilium, retained on removal.
+ *
+ * Controllers that would fight are kept apart: with `kubernetesVersion` CAPZ owns the version and
+ * AKS's Kubernetes auto-upgrade is off (`upgradeChannel` `none`; `patch`/`stable`/`rapid` are
+ * errors); without it AKS owns the version (auto-upgrade `patch`). Autoscaled pools leave
+ * `spec.replicas` unset so AKS's autoscaler owns the count.
  *
  * Escape hatch for ManagedCluster fields the model does not cover:
  * `aks.addManagedClusterOverride('spec.networkProfile.loadBalancerSku', 'standard')`.

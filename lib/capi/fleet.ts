@@ -53,7 +53,10 @@ export interface FleetProps {
   readonly repo: Repo;
   /** The ClusterClass every cluster is built from. */
   readonly clusterClass: AksClusterClass;
-  /** The Flux source (of `repo`) the hydration Kustomizations read. */
+  /**
+   * The Flux source (of `repo`) the hydration Kustomizations read. Under a Flux lockdown it must
+   * be in the clusters' namespace (see `RemoteClusterHydration`).
+   */
   readonly source: ISource;
   /** Defaults of every cluster; `kubernetesVersion` is required somewhere in the chain. */
   readonly defaults: FleetClusterSettings;

@@ -61,9 +61,16 @@ export interface FluxBootstrapProps {
  * declared as provided. `gotk-components.yaml` (the controllers) is not written: add it with
  * `folder.addResource('gotk-components.yaml')` when you commit it yourself.
  *
+ * Layout rule (checked at synth): the entry folder's kustomization.yaml lists only its own files
+ * (the cluster's Kustomizations, namespaces, sources) and this bootstrap's folder; any other
+ * sub-folder of the entry is applied by its own Kustomization. Create the entry folder with
+ * `includeSubfolders: false` (this construct then lists its own folder in it); a sub-folder the
+ * entry lists would be applied by flux-system in its first sync, before its CRDs exist.
+ *
  * @example
- * const entry = repo.folder('clusters/mgmt');
- * new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry });
+ * const entry = repo.folder('clusters/mgmt', { includeSubfolders: false });
+ * const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry, lockdown: true });
+ * Kustomization.forFolder(entry, 'infra', repo.folder('clusters/mgmt/infra'), { name: 'infra', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller' });
  */
 export class FluxBootstrap extends Construct {
   /** The `flux-system` GitRepository. */
