@@ -104,7 +104,12 @@ function fluxObjectsIn(folder: Folder): Array<{ obj: ApiObject; json: Record<str
  */
 export function lockdownProblems(entry: Folder, fluxNamespace: string, exempt: readonly ApiObject[] = []): string[] {
   const problems: string[] = [];
+  const remote = /^([a-z][a-z0-9+.-]*:\/\/|(github\.com|gitlab\.com|bitbucket\.org)\/)/i;
+  const remoteFix = 'which --no-remote-bases=true refuses; vendor the files into the repo (or an OCIRepository) and refer to them by path';
   for (const folder of appliedFolders(entry)) {
+    for (const r of folder.additionalResources.filter((x) => remote.test(x))) {
+      problems.push(`${folder.node.path}: folder "${folder.path}": kustomization.yaml resource "${r}" is a remote base, ${remoteFix}`);
+    }
     for (const { obj, json } of fluxObjectsIn(folder)) {
       if (exempt.includes(obj)) continue;
       const ns: string = json.metadata?.namespace ?? 'default';
@@ -123,6 +128,9 @@ export function lockdownProblems(entry: Folder, fluxNamespace: string, exempt: r
       (spec.dependsOn ?? []).forEach((d: { name: string; namespace?: string }, i: number) =>
         cross(`spec.dependsOn[${i}]`, d, `move ${obj.kind === 'HelmRelease' ? 'the HelmReleases' : 'the Kustomizations'} into one namespace, or drop the dependency`));
       cross('spec.providerRef', spec.providerRef, `create the Provider in namespace "${ns}"`);
+      (spec.components ?? []).forEach((c: string, i: number) => {
+        if (remote.test(c)) problems.push(`${where}: spec.components[${i}]: "${c}" is a remote base, ${remoteFix}`);
+      });
       (spec.eventSources ?? []).forEach((e: { name: string; namespace?: string }, i: number) =>
         cross(`spec.eventSources[${i}]`, e, `create an Alert in namespace "${e.namespace}" for its objects`));
       if ((obj.kind === 'Kustomization' || obj.kind === 'HelmRelease') && !spec.serviceAccountName && !spec.kubeConfig) {

@@ -130,6 +130,21 @@ describe('FluxBootstrap lockdown', () => {
   });
 });
 
+test('remote bases (a folder resource or a Kustomization component by URL) are reported under the lockdown', () => {
+  const { app, repo, entry, flux } = platform(true);
+  const infra = repo.folder('infrastructure');
+  infra.addResource('https://github.com/contoso/bases/raw/main/ingress.yaml');
+  Kustomization.forFolder(entry, 'infra', infra, {
+    name: 'infra', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller', components: ['github.com/contoso/components/monitoring'],
+  });
+  expect(problems(app)).toEqual([
+    `${BOOT}: lockdown: platform/clusters--mgmt/infra: Kustomization flux-system/infra: spec.components[0]: "github.com/contoso/components/monitoring" is a remote base, ` +
+      'which --no-remote-bases=true refuses; vendor the files into the repo (or an OCIRepository) and refer to them by path',
+    `${BOOT}: lockdown: platform/infrastructure: folder "infrastructure": kustomization.yaml resource "https://github.com/contoso/bases/raw/main/ingress.yaml" is a remote base, ` +
+      'which --no-remote-bases=true refuses; vendor the files into the repo (or an OCIRepository) and refer to them by path',
+  ]);
+});
+
 describe('bootstrap layout', () => {
   test('a sub-folder listed by the entry folder fails synth with the rule and the fix', () => {
     const app = new GitOpsApp({ outdir: '/nonexistent' });
