@@ -51,21 +51,36 @@ function parentOf(folder: Folder, byPath: Map<string, Folder>): Folder | undefin
  * sub-folders that write one (when `includeSubfolders`); without one, Flux generates a
  * kustomization of the whole directory tree, so every folder below it.
  */
-export function includedSubfolders(folder: Folder): Folder[] {
-  const folders = Repo.of(folder).folders;
-  const byPath = new Map(folders.map((f) => [f.path, f]));
+function includedSubfolders(folder: Folder, index: RepoIndex = new RepoIndex()): Folder[] {
+  const { folders, byPath } = index.of(Repo.of(folder));
   if (!folder.kustomization) return folders.filter((f) => f.path.startsWith(`${folder.path}/`));
   if (!folder.includeSubfolders) return [];
   return folders.filter((f) => f.kustomization && parentOf(f, byPath) === folder);
 }
 
+/** The folders of each repo, worked out once per check. */
+class RepoIndex {
+  private readonly repos = new Map<Repo, { folders: Folder[]; byPath: Map<string, Folder> }>();
+
+  public of(repo: Repo): { folders: Folder[]; byPath: Map<string, Folder> } {
+    let entry = this.repos.get(repo);
+    if (!entry) {
+      const folders = repo.folders;
+      entry = { folders, byPath: new Map(folders.map((f) => [f.path, f])) };
+      this.repos.set(repo, entry);
+    }
+    return entry;
+  }
+}
+
 /** The folders a Flux Kustomization applying `path` of `repo` builds (the folder and what it includes). */
-function foldersAt(repo: Repo, path: string): Folder[] {
+function foldersAt(repo: Repo, path: string, index: RepoIndex): Folder[] {
   const p = path.replace(/^\.\//, '').replace(/\/+$/, '');
-  const exact = repo.folders.find((f) => f.path === p);
+  const { folders, byPath } = index.of(repo);
+  const exact = byPath.get(p);
   if (exact) return [exact];
   // No folder there: Flux generates a kustomization of everything below the path.
-  return repo.folders.filter((f) => p === '' || p === '.' || f.path.startsWith(`${p}/`));
+  return folders.filter((f) => p === '' || p === '.' || f.path.startsWith(`${p}/`));
 }
 
 /**
@@ -74,17 +89,18 @@ function foldersAt(repo: Repo, path: string): Folder[] {
  * in them whose source is a GitRepository of an app {@link Repo}.
  */
 export function appliedFolders(entry: Folder): Folder[] {
+  const index = new RepoIndex();
   const seen = new Set<Folder>();
   const queue: Folder[] = [entry];
   while (queue.length > 0) {
     const f = queue.shift()!;
     if (seen.has(f)) continue;
     seen.add(f);
-    queue.push(...includedSubfolders(f));
+    queue.push(...includedSubfolders(f, index));
     for (const c of f.node.findAll()) {
       if (!Kustomization.isKustomization(c) || c.kubeConfig) continue;
       const repo = (c.source as Partial<GitRepository>).repo;
-      if (repo) queue.push(...foldersAt(repo, c.path));
+      if (repo) queue.push(...foldersAt(repo, c.path, index));
     }
   }
   return [...seen];
