@@ -170,8 +170,13 @@ export function lockdownProblems(entry: Folder, fluxNamespace: string, exempt: r
  * served...) fails the whole flux-system sync, including Flux's own updates.
  */
 export function layoutProblems(entry: Folder, bootstrapFolder: Folder): string[] {
-  return includedSubfolders(entry)
-    .filter((f) => f !== bootstrapFolder)
+  const others = includedSubfolders(entry).filter((f) => f !== bootstrapFolder);
+  if (!entry.kustomization) {
+    return others.length === 0 ? [] : [`entry: folder "${entry.path}" writes no kustomization.yaml (kustomization: false), so Flux applies its whole directory tree ` +
+      `(${others.map((f) => `"${f.path}"`).join(', ')}) in the first sync; create the entry folder with the kustomization.yaml on and includeSubfolders: false, ` +
+      'and apply its sub-folders with their own Kustomizations'];
+  }
+  return others
     .map((f) =>
       `entry: folder "${f.path}" is listed by the entry folder "${entry.path}", so flux-system applies it in its first sync, before the Kustomizations installing ` +
         `its CRDs are ready (one unknown kind fails the whole sync, Flux's own updates included); create the entry folder with includeSubfolders: false and ` +

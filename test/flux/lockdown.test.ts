@@ -159,6 +159,19 @@ describe('bootstrap layout', () => {
     ]);
   });
 
+  test('an entry folder without kustomization.yaml is refused (Flux would apply its whole tree)', () => {
+    const app = new GitOpsApp({ outdir: '/nonexistent' });
+    const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+    const entry = repo.folder('clusters/mgmt', { kustomization: false });
+    new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry });
+    expect(problems(app)).toEqual([]); // flux-system alone below it: nothing else is applied
+    repo.folder('clusters/mgmt/aks-dev').addResource('cluster.yaml');
+    expect(problems(app)).toEqual([
+      `${BOOT}: entry: folder "clusters/mgmt" writes no kustomization.yaml (kustomization: false), so Flux applies its whole directory tree ("clusters/mgmt/aks-dev") in the first sync; ` +
+        'create the entry folder with the kustomization.yaml on and includeSubfolders: false, and apply its sub-folders with their own Kustomizations',
+    ]);
+  });
+
   test('with includeSubfolders: false the entry lists its own files and flux-system only; sub-folders come from their own Kustomization', () => {
     const { app, repo, entry, flux } = platform(false);
     const cluster = repo.folder('clusters/mgmt/aks-dev', { namespace: 'fleet' });
