@@ -4,7 +4,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
-import { HELM_GROUP, KUSTOMIZE_GROUP, NOTIFICATION_GROUP } from './common';
+import { HELM_GROUP, ISource, KUSTOMIZE_GROUP, NOTIFICATION_GROUP } from './common';
 import { GitRepository } from './git-repository';
 import { Kustomization, KustomizationPatch } from './kustomization';
 
@@ -53,13 +53,43 @@ function parentOf(folder: Folder, byPath: Map<string, Folder>): Folder | undefin
  */
 function includedSubfolders(folder: Folder, index: RepoIndex = new RepoIndex()): Folder[] {
   const { folders, byPath } = index.of(Repo.of(folder));
-  if (!folder.kustomization) return folders.filter((f) => f.path.startsWith(`${folder.path}/`));
+  // Without a kustomization.yaml Flux generates one walking the directory: every folder below
+  // (one with its own kustomization.yaml is added as a directory and follows its own list).
+  if (!folder.kustomization) return folders.filter((f) => parentOf(f, byPath) === folder);
   if (!folder.includeSubfolders) return [];
   return folders.filter((f) => f.kustomization && parentOf(f, byPath) === folder);
 }
 
+/** The app {@link Repo} a Flux source fetches: its `repo`, else the Repo of the app with the same URL. */
+export function sourceRepo(source: ISource, scope: IConstruct): Repo | undefined {
+  const src = source as Partial<GitRepository>;
+  if (src.repo) return src.repo;
+  if (typeof src.url !== 'string') return undefined;
+  const norm = (u: string) => u.replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
+  const url = norm(src.url);
+  return scope.node.root.node.children.find((c): c is Repo => Repo.isRepo(c) && c.url !== undefined && norm(c.url) === url);
+}
+
+/**
+ * The folders of `repo` a Flux Kustomization applying `path` builds: the folder at the path and
+ * the sub-folders its kustomization.yaml lists, transitively; every folder below the path when no
+ * folder sits exactly there (Flux then generates a kustomization of all manifests below it).
+ * Sorted by path.
+ */
+export function foldersBuiltAt(repo: Repo, path: string, index: RepoIndex = new RepoIndex()): Folder[] {
+  const seen = new Set<Folder>();
+  const queue = foldersAt(repo, path, index);
+  while (queue.length > 0) {
+    const f = queue.shift()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    queue.push(...includedSubfolders(f, index));
+  }
+  return [...seen].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 /** The folders of each repo, worked out once per check. */
-class RepoIndex {
+export class RepoIndex {
   private readonly repos = new Map<Repo, { folders: Folder[]; byPath: Map<string, Folder> }>();
 
   public of(repo: Repo): { folders: Folder[]; byPath: Map<string, Folder> } {
@@ -75,7 +105,7 @@ class RepoIndex {
 
 /** The folders a Flux Kustomization applying `path` of `repo` builds (the folder and what it includes). */
 function foldersAt(repo: Repo, path: string, index: RepoIndex): Folder[] {
-  const p = path.replace(/^\.\//, '').replace(/\/+$/, '');
+  const p = path.replace(/^\.\/?/, '').replace(/\/+$/, '');
   const { folders, byPath } = index.of(repo);
   const exact = byPath.get(p);
   if (exact) return [exact];
@@ -99,7 +129,7 @@ export function appliedFolders(entry: Folder): Folder[] {
     queue.push(...includedSubfolders(f, index));
     for (const c of f.node.findAll()) {
       if (!Kustomization.isKustomization(c) || c.kubeConfig) continue;
-      const repo = (c.source as Partial<GitRepository>).repo;
+      const repo = sourceRepo(c.source, c);
       if (repo) queue.push(...foldersAt(repo, c.path, index));
     }
   }
