@@ -145,6 +145,22 @@ test('remote bases (a folder resource or a Kustomization component by URL) are r
   ]);
 });
 
+test('a team repo of the app (same URL as the tenant source) is checked too', () => {
+  const { app, repo, entry, flux } = platform(true);
+  const tenants = repo.folder('tenants');
+  new SystemsSync(tenants, 'teams', { teams: [{ name: 'team-a', repository: { url: 'https://github.com/contoso/team-a' } }] });
+  Kustomization.forFolder(entry, 'tenants', tenants, { name: 'tenants', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller' });
+  const team = new Repo(app, 'team-a', { url: 'https://github.com/contoso/team-a.git' });
+  const shared = HelmRepository.fromName(entry, 'shared', 'shared-charts', 'flux-system');
+  new HelmRelease(team.folder('deploy', { namespace: 'team-a' }), 'api', {
+    name: 'api', chart: { repository: shared, chart: 'api', version: '1.0.0' }, serviceAccountName: 'team-a',
+  });
+  expect(problems(app)).toEqual([
+    `${BOOT}: lockdown: team-a/deploy/api: HelmRelease team-a/api: spec.chart.spec.sourceRef: refers to flux-system/shared-charts, in another namespace, ` +
+      'which --no-cross-namespace-refs=true refuses; create the source in namespace "team-a" (with its own secretRef there) and use it',
+  ]);
+});
+
 describe('bootstrap layout', () => {
   test('a sub-folder listed by the entry folder fails synth with the rule and the fix', () => {
     const app = new GitOpsApp({ outdir: '/nonexistent' });
