@@ -10,7 +10,7 @@ import {
   AzureAsoManagedMachinePool,
 } from '../../imports/capz/infrastructure.cluster.x-k8s.io';
 import { embeddedAsoAnnotations } from '../aso/aks/embedded';
-import { checkKubernetesVersion, managedClusterSpec, ResolvedAksNetwork, resolveUpgradeChannel, validateAksSettings, VersionOwnership } from '../aso/aks/managed-cluster-spec';
+import { AZURE_GUID, checkKubernetesVersion, managedClusterSpec, ResolvedAksNetwork, resolveUpgradeChannel, validateAksSettings, VersionOwnership } from '../aso/aks/managed-cluster-spec';
 import { agentPoolSpec, AksNodePoolProps, DEFAULT_NODE_COUNT, validateNodePool, validateNodePools } from '../aso/aks/node-pool';
 import { JsonOverrides } from '../aso/aks/overrides';
 import { AksClusterSettings } from '../aso/aks/settings';
@@ -273,7 +273,7 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
     if ((this.props.azureRbac ?? true) === false) {
       throw propError(this, prop, 'cannot authorize Kubernetes calls: Azure RBAC is off (azureRbac: false), so add a group containing the identity to adminGroupObjectIds instead');
     }
-    const guid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+    const guid = AZURE_GUID;
     if (!guid.test(access.principalId ?? '')) throw propError(this, `${prop}.principalId`, `"${access.principalId}" is invalid: must be the object id (a GUID) of the ASO credential's identity`);
     if (!guid.test(access.subscriptionId ?? '')) throw propError(this, `${prop}.subscriptionId`, `"${access.subscriptionId}" is invalid: must be a subscription id (a GUID)`);
     const role = access.roleDefinitionId ?? AzureBuiltInRole.AKS_RBAC_CLUSTER_ADMIN;

@@ -40,7 +40,9 @@ export function checkKubernetesVersion(scope: IConstruct, prop: string, version:
 
 const LOCATION = /^[a-z][a-z0-9]*$/;
 const DNS_PREFIX = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,52}[a-zA-Z0-9])?$/;
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** An Azure / Entra ID GUID (object, tenant, subscription or role definition id), any case. */
+export const AZURE_GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const GUID = AZURE_GUID;
 
 /** The network settings after defaults. */
 export interface ResolvedAksNetwork {
