@@ -23,6 +23,8 @@ const VERSION = 'v1.33.2';
 const ADMINS = ['8f3c2a1e-0b7d-4c55-9a6e-2d1f0e9b7c31'];
 const SUBSCRIPTION = '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c';
 const TENANT = '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d';
+/** Object id of the identity behind the `aso-credential` Secret (placeholder). */
+const ASO_IDENTITY = '3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a98';
 
 export function managementCluster(app: GitOpsApp): Repo {
   const repo = new Repo(app, 'platform', { url: REPO_URL });
@@ -63,6 +65,9 @@ export function managementCluster(app: GitOpsApp): Repo {
       labels: { environment: env },
       environment: env,
       nodePools: [{ name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5', count: env === 'prod' ? 3 : 2 }],
+      // Local accounts are disabled: CAPZ's <name>-kubeconfig carries a token of aso-credential's
+      // identity, given AKS RBAC Cluster Admin on the cluster (an ASO RoleAssignment).
+      kubeconfigAccess: { principalId: ASO_IDENTITY, subscriptionId: SUBSCRIPTION },
     });
     if (env === 'prod') {
       aks.addNodePool({
