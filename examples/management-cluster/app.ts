@@ -15,7 +15,7 @@ import {
   MachineHealthCheck,
   SelfManagedAzureCluster,
 } from '../../lib/capi';
-import { FluxBootstrap, HelmRelease, HelmRepository, ISource, RemoteClusterHydration } from '../../lib/flux';
+import { FluxBootstrap, HelmRelease, HelmRepository, ISource, Kustomization, RemoteClusterHydration } from '../../lib/flux';
 
 export const REPO_URL = 'https://github.com/contoso/platform';
 const NAMESPACE = 'fleet';
@@ -23,18 +23,20 @@ const VERSION = 'v1.33.2';
 const ADMINS = ['8f3c2a1e-0b7d-4c55-9a6e-2d1f0e9b7c31'];
 const SUBSCRIPTION = '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c';
 const TENANT = '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d';
+/** Object id of the identity behind the `aso-credential` Secret (placeholder). */
+const ASO_IDENTITY = '3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a98';
 
 export function managementCluster(app: GitOpsApp): Repo {
   const repo = new Repo(app, 'platform', { url: REPO_URL });
 
-  // flux-system: what `flux bootstrap` commits, syncing ./clusters/mgmt.
-  const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', {
-    repo,
-    entry: repo.folder('clusters/mgmt'),
-  });
+  // flux-system: what `flux bootstrap` commits, syncing ./clusters/mgmt. The entry folder lists
+  // only its own files and flux-system/ (includeSubfolders: false): each sub-folder below is applied
+  // by its own Kustomization, so a folder whose CRDs are not served yet fails alone, never the
+  // flux-system sync itself.
+  const mgmt = repo.folder('clusters/mgmt', { includeSubfolders: false });
+  const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry: mgmt });
   const source: ISource = flux.source;
 
-  const mgmt = repo.folder('clusters/mgmt');
   // `clusterctl init --infrastructure azure` installs Cluster API and CAPZ before Flux applies anything.
   declarePreinstalled(mgmt, Preinstalled.CAPI, Preinstalled.CAPZ);
   new kplus.Namespace(mgmt, 'fleet-namespace', { metadata: { name: NAMESPACE } });
@@ -65,6 +67,9 @@ export function managementCluster(app: GitOpsApp): Repo {
       labels: { environment: env },
       environment: env,
       nodePools: [{ name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5', count: env === 'prod' ? 3 : 2 }],
+      // Local accounts are disabled: CAPZ's <name>-kubeconfig carries a token of aso-credential's
+      // identity, given AKS RBAC Cluster Admin on the cluster (an ASO RoleAssignment).
+      kubeconfigAccess: { principalId: ASO_IDENTITY, subscriptionId: SUBSCRIPTION },
     });
     if (env === 'prod') {
       aks.addNodePool({
@@ -121,6 +126,7 @@ export function managementCluster(app: GitOpsApp): Repo {
       { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5' } },
     ],
   });
+  repo.folder('clusters/mgmt/fleet'); // lists the fleet's cluster folders, applied by one Kustomization
   const fleet = new Fleet(mgmt, 'fleet', {
     repo,
     clusterClass: cls,
@@ -137,6 +143,16 @@ export function managementCluster(app: GitOpsApp): Repo {
     new kplus.Namespace(member.stageFolders.infrastructure, 'monitoring', { metadata: { name: 'monitoring' } });
     new kplus.Namespace(member.stageFolders.apps, 'store', { metadata: { name: 'store' } });
   }
+
+  // The sub-folders of the entry, each applied by its own Kustomization (Cluster API, CAPZ and ASO
+  // are installed by `clusterctl init`): sources first, the ClusterClass before the fleet.
+  const sub = (name: string, dependsOn: Kustomization[] = []) =>
+    Kustomization.forFolder(mgmt, `mgmt-${name}`, repo.folder(`clusters/mgmt/${name}`), { name: `mgmt-${name}`, source, prune: true, dependsOn });
+  const sources = sub('sources');
+  const classes = sub('classes');
+  sub('addons');
+  for (const name of ['aks-dev', 'aks-test', 'aks-prod', 'capz-vm']) sub(name, [sources]);
+  sub('fleet', [classes, sources]);
   return repo;
 }
 

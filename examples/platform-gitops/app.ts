@@ -3,6 +3,9 @@
 //   environment branch (dev, test, main: promotion by fast-forward PR), prod with overlay patches;
 // - platform components (cert-manager, ingress-nginx, Linkerd, kube-prometheus-stack, KEDA) from
 //   HelmRepositories / OCIRepositories, applied in order: infra controllers -> configs -> tenants;
+// - Flux locked down for multi-tenancy on every cluster (`lockdown: true`: no cross-namespace
+//   references, no remote bases, `default` ServiceAccount by default); the platform's
+//   Kustomizations run as kustomize-controller and its HelmReleases as helm-controller;
 // - a systems sync: three teams, each with its own repo applied as the team's ServiceAccount
 //   (bound to the restricted tenant ClusterRole, never cluster-admin, no verbs on Secrets), its
 //   Entra ID group bound to the same role in its namespace, a ResourceQuota, a LimitRange and a
@@ -39,6 +42,9 @@ export const TEAM_GROUPS: Record<(typeof TEAMS)[number], string> = {
   gamma: '2d8bac74-8e3a-4b6a-9c77-4b9e3fb02c03',
 };
 
+/** The ServiceAccount platform HelmReleases run as under the Flux lockdown. */
+const HELM_ADMIN = 'helm-controller';
+
 /** Placeholder ciphertext: a real repo holds `kubeseal` output (never plaintext). */
 const SEALED = 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq';
 
@@ -60,6 +66,9 @@ export function platformGitops(app: GitOpsApp): void {
 
   // --- Platform components (shared base, applied by every cluster) ---------------------------
   const controllers = repo.folder('infrastructure/controllers', { namespace: 'flux-system' });
+  // Flux is locked down (see the clusters below): platform HelmReleases run as helm-controller,
+  // the controller's own ServiceAccount, created with Flux (gotk-components.yaml).
+  addProvided(controllers, { apiGroup: '', kind: 'ServiceAccount', name: HELM_ADMIN, namespace: 'flux-system' });
   const certManagerChart = new OCIRepository(controllers, 'cert-manager-chart', {
     name: 'cert-manager',
     url: 'oci://quay.io/jetstack/charts/cert-manager',
@@ -69,6 +78,7 @@ export function platformGitops(app: GitOpsApp): void {
   });
   const certManager = new HelmRelease(controllers, 'cert-manager', {
     name: 'cert-manager',
+    serviceAccountName: HELM_ADMIN,
     chartRef: certManagerChart,
     targetNamespace: 'cert-manager',
     createNamespace: true,
@@ -79,6 +89,7 @@ export function platformGitops(app: GitOpsApp): void {
   const ingressRepo = new HelmRepository(controllers, 'ingress-nginx-repo', { name: 'ingress-nginx', url: 'https://kubernetes.github.io/ingress-nginx' });
   new HelmRelease(controllers, 'ingress-nginx', {
     name: 'ingress-nginx',
+    serviceAccountName: HELM_ADMIN,
     chart: { repository: ingressRepo, chart: 'ingress-nginx', version: '4.x' },
     targetNamespace: 'ingress-nginx',
     createNamespace: true,
@@ -87,6 +98,7 @@ export function platformGitops(app: GitOpsApp): void {
   const linkerdRepo = new HelmRepository(controllers, 'linkerd-repo', { name: 'linkerd', url: 'https://helm.linkerd.io/edge' });
   const linkerdCrds = new HelmRelease(controllers, 'linkerd-crds', {
     name: 'linkerd-crds',
+    serviceAccountName: HELM_ADMIN,
     chart: { repository: linkerdRepo, chart: 'linkerd-crds', version: '2025.x' },
     targetNamespace: 'linkerd',
     createNamespace: true,
@@ -101,6 +113,7 @@ export function platformGitops(app: GitOpsApp): void {
   sealedSecret(controllers, 'linkerd-identity-issuer', 'linkerd-identity-issuer', 'flux-system', ['values.yaml']);
   new HelmRelease(controllers, 'linkerd-control-plane', {
     name: 'linkerd-control-plane',
+    serviceAccountName: HELM_ADMIN,
     chart: { repository: linkerdRepo, chart: 'linkerd-control-plane', version: '2025.x' },
     targetNamespace: 'linkerd',
     dependsOn: [linkerdCrds, certManager],
@@ -117,6 +130,7 @@ export function platformGitops(app: GitOpsApp): void {
   });
   new HelmRelease(controllers, 'kube-prometheus-stack', {
     name: 'kube-prometheus-stack',
+    serviceAccountName: HELM_ADMIN,
     chartRef: promChart,
     targetNamespace: 'monitoring',
     createNamespace: true,
@@ -128,6 +142,7 @@ export function platformGitops(app: GitOpsApp): void {
   const kedaRepo = new HelmRepository(controllers, 'keda-repo', { name: 'kedacore', url: 'https://kedacore.github.io/charts' });
   new HelmRelease(controllers, 'keda', {
     name: 'keda',
+    serviceAccountName: HELM_ADMIN,
     chart: { repository: kedaRepo, chart: 'keda', version: '2.x' },
     targetNamespace: 'keda',
     createNamespace: true,
@@ -175,19 +190,22 @@ export function platformGitops(app: GitOpsApp): void {
   for (const env of environments) {
     const entry = repo.folder(`clusters/${env.name}`, { cluster: env.name, namespace: 'flux-system' });
     declarePreinstalled(entry, Preinstalled.SEALED_SECRETS);
-    const { source } = new FluxBootstrap(repo.folder(`clusters/${env.name}/flux-system`), 'flux', { repo, entry, environment: env });
+    // Multi-tenant clusters: Flux locked down (no cross-namespace refs, no remote bases, default
+    // ServiceAccount `default`); the platform's own Kustomizations run as kustomize-controller.
+    const { source } = new FluxBootstrap(repo.folder(`clusters/${env.name}/flux-system`), 'flux', { repo, entry, environment: env, lockdown: true });
+    const admin = 'kustomize-controller';
     const infraControllers = Kustomization.forFolder(entry, 'infra-controllers', controllers, {
-      name: 'infra-controllers', source, prune: true, wait: true, interval: '1h', retryInterval: '2m', timeout: '10m',
+      name: 'infra-controllers', source, prune: true, wait: true, interval: '1h', retryInterval: '2m', timeout: '10m', serviceAccountName: admin,
       ...env.kustomizationProps(),
     });
     const infraConfigs = Kustomization.forFolder(entry, 'infra-configs', configs, {
-      name: 'infra-configs', source, prune: true, interval: '1h', retryInterval: '2m', timeout: '5m',
+      name: 'infra-configs', source, prune: true, interval: '1h', retryInterval: '2m', timeout: '5m', serviceAccountName: admin,
       dependsOn: [infraControllers],
       substitute: { environment: env.name },
     });
     platformComponents(repo, env.name, entry, source, [infraControllers]);
     Kustomization.forFolder(entry, 'tenants', tenants, {
-      name: 'tenants', source, prune: true, interval: '1h', timeout: '5m',
+      name: 'tenants', source, prune: true, interval: '1h', timeout: '5m', serviceAccountName: admin,
       dependsOn: [infraConfigs],
     });
   }

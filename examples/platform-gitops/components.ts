@@ -34,6 +34,7 @@ function platformBase(repo: Repo): PlatformBase {
     chart: { repository: dnsRepo, chart: 'external-dns', version: '1.x' },
     targetNamespace: 'external-dns',
     createNamespace: true,
+    serviceAccountName: 'helm-controller', // Flux is locked down: platform HelmReleases run as helm-controller
     values: {
       provider: { name: 'azure-private-dns' },
       policy: 'upsert-only',
@@ -115,6 +116,7 @@ export function platformComponents(repo: Repo, env: string, entry: Folder, sourc
   });
   Kustomization.forFolder(entry, 'platform-components', overlay, {
     name: 'platform-components', source, prune: true, wait: true, interval: '1h', retryInterval: '2m', timeout: '5m',
+    serviceAccountName: 'kustomize-controller', // Flux is locked down: platform Kustomizations run as kustomize-controller
     dependsOn,
   });
   return overlay;

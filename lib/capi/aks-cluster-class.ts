@@ -10,7 +10,7 @@ import {
   AzureAsoManagedMachinePoolTemplate,
 } from '../../imports/capz/infrastructure.cluster.x-k8s.io';
 import { embeddedAsoAnnotations } from '../aso/aks/embedded';
-import { managedClusterSpec, validateAksSettings } from '../aso/aks/managed-cluster-spec';
+import { managedClusterSpec, resolveUpgradeChannel, validateAksSettings, VersionOwnership } from '../aso/aks/managed-cluster-spec';
 import { agentPoolSpec, AksNodePoolProps, validateNodePools } from '../aso/aks/node-pool';
 import { AksClusterSettings } from '../aso/aks/settings';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
@@ -18,13 +18,16 @@ import { addReference, ObjectRef } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
 import { toYaml } from '../gitops/layout';
 import { resolveNamespace } from './capi-cluster';
-import { BOOTSTRAP_GROUP, CAPI_GROUP, INFRA_GROUP } from './constants';
+import { autoscaledPoolAnnotations, BOOTSTRAP_GROUP, CAPI_GROUP, INFRA_GROUP } from './constants';
 
 /** A machine pool class of an {@link AksClusterClass}: a node pool shape clusters instantiate. */
 export interface AksMachinePoolClass {
   /** Class name used by topology clusters (`workers.machinePools[].class`), e.g. `default-system`. */
   readonly class: string;
-  /** The node pool (its `count` is ignored: the topology's `replicas` sets it). */
+  /**
+   * The node pool (its `count` is ignored: the topology's `replicas` sets it). With `autoscaling`,
+   * topologies leave `replicas` unset and AKS's autoscaler owns the count.
+   */
   readonly pool: AksNodePoolProps;
 }
 
@@ -84,6 +87,11 @@ export class AksClusterClass extends Construct {
   public readonly namespace: string;
   /** The machine pool class names. */
   public readonly machinePoolClassNames: readonly string[];
+  /**
+   * The machine pool classes whose pool is autoscaled by AKS: topology clusters leave their
+   * `replicas` unset (the autoscaler owns the count).
+   */
+  public readonly autoscaledPoolClasses: readonly string[];
   /** Whether clusters must set the `location` variable. */
   public readonly requiresLocation: boolean;
   /** The ClusterClass object. */
@@ -93,7 +101,13 @@ export class AksClusterClass extends Construct {
     super(scope, id);
     const name = (this.name = checkString(this, 'name', props.name, DNS_LABEL));
     const namespace = (this.namespace = resolveNamespace(this, props.namespace));
-    const network = validateAksSettings(this, { ...props, location: props.location ?? 'westeurope' });
+    // The topology pins the version (spec.topology.version → the control plane's spec.version).
+    const owner: VersionOwnership = {
+      pinnedVersion: 'the topology version',
+      pinnedBy: 'CAPZ (spec.version, from each Cluster\'s spec.topology.version)',
+      versionProp: 'the TopologyCluster\'s kubernetesVersion',
+    };
+    const network = validateAksSettings(this, { ...props, location: props.location ?? 'westeurope' }, owner);
     if (!props.machinePoolClasses || props.machinePoolClasses.length === 0) throw propError(this, 'machinePoolClasses', 'must list at least one machine pool class, one of them a System pool');
     validateNodePools(this, 'machinePoolClasses', props.machinePoolClasses.map((c) => c.pool), (i) => `machinePoolClasses[${i}].pool`);
     const classes = new Set<string>();
@@ -104,6 +118,7 @@ export class AksClusterClass extends Construct {
     });
     if (props.credentialSecretName !== undefined) checkString(this, 'credentialSecretName', props.credentialSecretName, DNS_SUBDOMAIN);
     this.machinePoolClassNames = [...classes];
+    this.autoscaledPoolClasses = props.machinePoolClasses.filter((c) => c.pool.autoscaling).map((c) => c.class);
     this.requiresLocation = props.location === undefined;
     const policy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const credential = props.credentialSecretName;
@@ -124,6 +139,7 @@ export class AksClusterClass extends Construct {
         resourceGroupName: BUILTIN_NAME,
         network,
         operatorSpec: disableLocal ? { secrets: { userCredentials: { name: `${BUILTIN_NAME}-user-kubeconfig`, key: 'value' } } } : undefined,
+        upgradeChannel: resolveUpgradeChannel(this, props as AksClusterSettings, owner),
       }),
     });
 
@@ -175,6 +191,9 @@ export class AksClusterClass extends Construct {
       });
       return {
         class: c.class,
+        // Autoscaled classes: the pools' MachinePools carry the autoscaler bounds, so topologies
+        // leave replicas unset (see TopologyCluster) and AKS's autoscaler owns the count.
+        ...(c.pool.autoscaling ? { metadata: { annotations: autoscaledPoolAnnotations(c.pool.autoscaling) } } : {}),
         bootstrap: { templateRef: { apiVersion: KubeadmConfigTemplate.GVK.apiVersion, kind: 'KubeadmConfigTemplate', name: templateName } },
         infrastructure: { templateRef: { apiVersion: infraApi, kind: 'AzureASOManagedMachinePoolTemplate', name: templateName } },
       };

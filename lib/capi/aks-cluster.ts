@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ManagedCluster as AsoManagedCluster, ManagedClustersAgentPool, ManagedClusterSpecOperatorSpec } from '../../imports/aso/containerservice.azure.com';
+import { RoleAssignment as AsoRoleAssignment, RoleAssignmentSpecPrincipalType } from '../../imports/aso/authorization.azure.com';
 import { ResourceGroup as AsoResourceGroup } from '../../imports/aso/resources.azure.com';
 import { Cluster, MachinePool } from '../../imports/capi/cluster.x-k8s.io';
 import {
@@ -9,17 +10,18 @@ import {
   AzureAsoManagedMachinePool,
 } from '../../imports/capz/infrastructure.cluster.x-k8s.io';
 import { embeddedAsoAnnotations } from '../aso/aks/embedded';
-import { checkKubernetesVersion, managedClusterSpec, ResolvedAksNetwork, validateAksSettings } from '../aso/aks/managed-cluster-spec';
-import { agentPoolSpec, AksNodePoolProps, validateNodePool, validateNodePools } from '../aso/aks/node-pool';
+import { AZURE_GUID, checkKubernetesVersion, managedClusterSpec, ResolvedAksNetwork, resolveUpgradeChannel, validateAksSettings, VersionOwnership } from '../aso/aks/managed-cluster-spec';
+import { agentPoolSpec, AksNodePoolProps, DEFAULT_NODE_COUNT, validateNodePool, validateNodePools } from '../aso/aks/node-pool';
 import { JsonOverrides } from '../aso/aks/overrides';
 import { AksClusterSettings } from '../aso/aks/settings';
+import { AzureBuiltInRole, roleDefinitionArmId } from '../core/azure-roles';
 import { capiKubeconfigSecret, IOidcIssuer, KubeconfigSecretRef } from '../core/cluster';
 import { checkLabels, checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { addProvided, addReference, ObjectRef, refOf } from '../core/references';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
 import { capiClusterRef, checkClusterName, ICapiCluster, resolveNamespace } from './capi-cluster';
-import { INFRA_GROUP, REPLICAS_MANAGED_BY_AKS, REPLICAS_MANAGED_BY_ANNOTATION } from './constants';
+import { autoscaledPoolAnnotations, INFRA_GROUP } from './constants';
 
 /** The Azure resource group of an {@link AksCluster}. */
 export interface AksResourceGroupProps {
@@ -36,6 +38,39 @@ export interface AksResourceGroupProps {
   readonly existing?: boolean;
 }
 
+/**
+ * The Azure role that lets the identity of the cluster's ASO credential use the `<name>-kubeconfig`
+ * CAPZ writes when local accounts are disabled (see {@link AksCluster.grantKubeconfigAccess}).
+ */
+export interface AksKubeconfigAccessProps {
+  /**
+   * Object id of the identity of the ASO credential the cluster's resources use
+   * (`credentialSecretName`, else ASO's namespace or global credential): CAPZ requests the
+   * Entra ID token it puts in `<name>-kubeconfig` with that credential.
+   */
+  readonly principalId: string;
+  /** Subscription of the cluster (the role definition's ARM id is under it). */
+  readonly subscriptionId: string;
+  /**
+   * Kind of principal.
+   * @default 'ServicePrincipal' (a managed identity or app registration)
+   */
+  readonly principalType?: 'ServicePrincipal' | 'Group' | 'User';
+  /**
+   * The role assigned on the AKS cluster. Cluster API (nodes, MachinePool status) and Flux
+   * hydration through `<name>-kubeconfig` act as this identity on the workload cluster.
+   * @default AzureBuiltInRole.AKS_RBAC_CLUSTER_ADMIN ("Azure Kubernetes Service RBAC Cluster Admin")
+   */
+  readonly roleDefinitionId?: string;
+  /**
+   * Secret with the ASO credential that creates the role assignment: it needs
+   * `Microsoft.Authorization/roleAssignments/write` on the cluster (Owner, User Access
+   * Administrator or Role Based Access Control Administrator), which CAPZ's own identity usually lacks.
+   * @default - the cluster's `credentialSecretName`
+   */
+  readonly credentialSecretName?: string;
+}
+
 /** Props of an {@link AksCluster}. */
 export interface AksClusterProps extends AksClusterSettings {
   /** Cluster name: the CAPI Cluster, the CAPZ objects and the AKS cluster in Azure (a DNS label). */
@@ -45,8 +80,16 @@ export interface AksClusterProps extends AksClusterSettings {
    * @default - the folder's namespace, else `default`
    */
   readonly namespace?: string;
-  /** Kubernetes version, `v<major>.<minor>.<patch>` (the control plane's and the pools'). */
-  readonly kubernetesVersion: string;
+  /**
+   * Kubernetes version, `v<major>.<minor>.<patch>` (the control plane's and the pools'). One owner
+   * of the version: when set, CAPZ owns it (it copies `spec.version` into the ManagedCluster and
+   * `spec.template.spec.version` into each agent pool), so AKS's Kubernetes auto-upgrade is off by
+   * default (`upgradeChannel: none`; `node-image` allowed) and `patch`/`stable`/`rapid` are errors.
+   * Leave it unset to let AKS own the version through `upgradeChannel` (default `patch`): no
+   * `spec.version` is written, AKS picks its default version at creation.
+   * @default - none: AKS owns the version
+   */
+  readonly kubernetesVersion?: string;
   /**
    * Secret (in the cluster's namespace) holding the ASO credential of the target subscription,
    * set as `serviceoperator.azure.com/credential-from` on every embedded ASO resource.
@@ -78,6 +121,12 @@ export interface AksClusterProps extends AksClusterSettings {
    * @default - none
    */
   readonly environment?: string;
+  /**
+   * Grant the identity of the cluster's ASO credential the AKS data-plane role it needs when local
+   * accounts are disabled (see {@link AksCluster.grantKubeconfigAccess}).
+   * @default - no role assignment: give that identity access yourself (e.g. its group in `adminGroupObjectIds`)
+   */
+  readonly kubeconfigAccess?: AksKubeconfigAccessProps;
 }
 
 /**
@@ -88,8 +137,14 @@ export interface AksClusterProps extends AksClusterSettings {
  *
  * Secure defaults (each overridable, opt-outs recorded): Entra ID with Azure RBAC, local accounts
  * disabled (so ASO exports the user kubeconfig to `<name>-user-kubeconfig`, CAPZ writes the CAPI
- * `<name>-kubeconfig` with an Entra token), OIDC issuer + workload identity, auto-upgrade `patch` and
- * node OS `NodeImage`, Azure Policy, Azure CNI overlay + Cilium, retained on removal.
+ * `<name>-kubeconfig` with an Entra token of the ASO credential's identity, which needs an AKS
+ * data-plane role: {@link AksCluster.grantKubeconfigAccess}), OIDC issuer + workload identity, node
+ * OS `NodeImage`, Azure Policy, Azure CNI overlay + Cilium, retained on removal.
+ *
+ * Controllers that would fight are kept apart: with `kubernetesVersion` CAPZ owns the version and
+ * AKS's Kubernetes auto-upgrade is off (`upgradeChannel` `none`; `patch`/`stable`/`rapid` are
+ * errors); without it AKS owns the version (auto-upgrade `patch`). Autoscaled pools leave
+ * `spec.replicas` unset so AKS's autoscaler owns the count.
  *
  * Escape hatch for ManagedCluster fields the model does not cover:
  * `aks.addManagedClusterOverride('spec.networkProfile.loadBalancerSku', 'standard')`.
@@ -129,6 +184,8 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
   private readonly pools: AksNodePoolProps[] = [];
   private readonly overrides = new JsonOverrides();
   private readonly removalPolicy: RemovalPolicy;
+  private readonly versionOwner: VersionOwnership;
+  private grant?: AsoRoleAssignment;
   private exportOidc = false;
 
   public constructor(scope: Construct, id: string, props: AksClusterProps) {
@@ -136,8 +193,14 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
     this.props = props;
     this.clusterName = checkClusterName(this, props.name);
     this.namespace = resolveNamespace(this, props.namespace);
-    checkKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion);
-    this.network = validateAksSettings(this, props);
+    if (props.kubernetesVersion !== undefined) checkKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion);
+    this.versionOwner = {
+      pinnedVersion: props.kubernetesVersion,
+      pinnedBy: 'CAPZ (AzureASOManagedControlPlane spec.version)',
+      versionProp: 'kubernetesVersion',
+      canUnpin: true,
+    };
+    this.network = validateAksSettings(this, props, this.versionOwner);
     validateNodePools(this, 'nodePools', props.nodePools);
     if (props.credentialSecretName !== undefined) checkString(this, 'credentialSecretName', props.credentialSecretName, DNS_SUBDOMAIN);
     this.resourceGroupName = props.resourceGroup?.name ?? this.clusterName;
@@ -165,7 +228,7 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
     this.controlPlane = new AzureAsoManagedControlPlane(this, 'ControlPlane', {
       metadata: { name, namespace },
       spec: {
-        version: props.kubernetesVersion,
+        ...(props.kubernetesVersion ? { version: props.kubernetesVersion } : {}),
         resources: Lazy.any({ produce: () => [this.renderManagedCluster()] }) as unknown as unknown[],
       },
     });
@@ -184,6 +247,52 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
       addProvided(this, { apiGroup: '', kind: 'ConfigMap', name: cm, namespace });
     }
     for (const pool of props.nodePools) this.createNodePool(pool);
+    if (props.kubeconfigAccess) this.grantKubeconfigAccess(props.kubeconfigAccess);
+  }
+
+  /**
+   * With local accounts disabled (the default) there is no admin kubeconfig: ASO exports the Entra
+   * ID user kubeconfig (`listClusterUserCredential`, which Contributor allows) and CAPZ replaces its
+   * exec plugin with a token it requests with the cluster's ASO credential (CAPZ
+   * `AzureASOManagedControlPlaneReconciler.reconcileKubeconfig`). Everything that uses
+   * `<name>-kubeconfig` — Cluster API itself, Flux hydration, remote HelmReleases — then acts on
+   * the workload cluster as that identity, which under Azure RBAC has no rights until it is given a
+   * data-plane role. This renders an ASO `RoleAssignment` (authorization.azure.com) of
+   * "Azure Kubernetes Service RBAC Cluster Admin" (by default) on the ManagedCluster to that identity.
+   *
+   * Throws when local accounts are enabled (CAPZ uses the admin credential) or Azure RBAC is off
+   * (Azure role assignments do not authorize Kubernetes calls: put the identity's group in
+   * `adminGroupObjectIds`).
+   */
+  public grantKubeconfigAccess(access: AksKubeconfigAccessProps): AsoRoleAssignment {
+    const prop = 'kubeconfigAccess';
+    if (this.grant) throw propError(this, prop, 'is already granted');
+    if (!this.disableLocalAccounts) {
+      throw propError(this, prop, 'is not needed: local accounts are enabled, so CAPZ writes the admin kubeconfig (set disableLocalAccounts: true, the secure default, to use Entra ID)');
+    }
+    if ((this.props.azureRbac ?? true) === false) {
+      throw propError(this, prop, 'cannot authorize Kubernetes calls: Azure RBAC is off (azureRbac: false), so add a group containing the identity to adminGroupObjectIds instead');
+    }
+    const guid = AZURE_GUID;
+    if (!guid.test(access.principalId ?? '')) throw propError(this, `${prop}.principalId`, `"${access.principalId}" is invalid: must be the object id (a GUID) of the ASO credential's identity`);
+    if (!guid.test(access.subscriptionId ?? '')) throw propError(this, `${prop}.subscriptionId`, `"${access.subscriptionId}" is invalid: must be a subscription id (a GUID)`);
+    const role = access.roleDefinitionId ?? AzureBuiltInRole.AKS_RBAC_CLUSTER_ADMIN;
+    if (!guid.test(role)) throw propError(this, `${prop}.roleDefinitionId`, `"${role}" is invalid: must be a role definition GUID (see AzureBuiltInRole)`);
+    const credential = access.credentialSecretName ?? this.props.credentialSecretName;
+    if (access.credentialSecretName !== undefined) checkString(this, `${prop}.credentialSecretName`, access.credentialSecretName, DNS_SUBDOMAIN);
+    const annotations = embeddedAsoAnnotations(AsoRoleAssignment.GVK.apiVersion, credential);
+    this.grant = new AsoRoleAssignment(this, 'KubeconfigAccess', {
+      metadata: { name: `${this.clusterName}-capz-kubeconfig-access`, namespace: this.namespace, ...(annotations ? { annotations } : {}) },
+      spec: {
+        // ASO derives a stable UUID azureName from the owner and the object name.
+        owner: { group: 'containerservice.azure.com', kind: 'ManagedCluster', name: this.clusterName },
+        principalId: access.principalId.toLowerCase(),
+        principalType: (access.principalType ?? 'ServicePrincipal') as RoleAssignmentSpecPrincipalType,
+        roleDefinitionReference: { armId: roleDefinitionArmId(access.subscriptionId, role) },
+      },
+    });
+    applyRemovalPolicy(this.grant, this.removalPolicy);
+    return this.grant;
   }
 
   /** The CAPI Cluster as an {@link ObjectRef}. */
@@ -246,19 +355,20 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
       metadata: {
         name: poolName,
         namespace,
-        annotations: pool.autoscaling ? { [REPLICAS_MANAGED_BY_ANNOTATION]: REPLICAS_MANAGED_BY_AKS } : undefined,
+        annotations: pool.autoscaling ? autoscaledPoolAnnotations(pool.autoscaling) : undefined,
       },
       spec: {
         clusterName: name,
-        // Autoscaled pools: the minimum seeds the first count (AKS requires min <= count <= max);
-        // CAPZ then lets AKS own the count (replicas-managed-by: aks).
-        replicas: pool.autoscaling ? pool.autoscaling.min : (pool.count ?? 3),
+        // Autoscaled pools: no spec.replicas, so Flux never owns the count AKS's autoscaler sets
+        // (CAPZ copies it back into spec.replicas). CAPI's webhook seeds a new pool with the
+        // autoscaler min-size annotation (AKS requires min <= count <= max) and keeps the live count.
+        replicas: pool.autoscaling ? undefined : (pool.count ?? DEFAULT_NODE_COUNT),
         template: {
           spec: {
             bootstrap: { dataSecretName: '' },
             clusterName: name,
             infrastructureRef: { apiGroup: INFRA_GROUP, kind: 'AzureASOManagedMachinePool', name: poolName },
-            version: this.props.kubernetesVersion,
+            ...(this.props.kubernetesVersion ? { version: this.props.kubernetesVersion } : {}),
           },
         },
       },
@@ -296,6 +406,7 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
       resourceGroupName: this.clusterName,
       network: this.network,
       operatorSpec,
+      upgradeChannel: resolveUpgradeChannel(this, this.props, this.versionOwner),
     });
     const obj = AsoManagedCluster.manifest({
       metadata: { name: this.clusterName, ...(annotations ? { annotations } : {}) },

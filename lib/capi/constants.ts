@@ -16,6 +16,28 @@ export const CLUSTER_NAME_LABEL = 'cluster.x-k8s.io/cluster-name';
 export const REPLICAS_MANAGED_BY_ANNOTATION = 'cluster.x-k8s.io/replicas-managed-by';
 /** The value CAPZ uses for AKS-autoscaled pools. */
 export const REPLICAS_MANAGED_BY_AKS = 'aks';
+/**
+ * CAPI's autoscaler bounds on a MachinePool / MachineDeployment. With them and no `spec.replicas`,
+ * CAPI's defaulting webhook seeds a new pool with the minimum and keeps the live count on updates
+ * (cluster-api `calculateMachinePoolReplicas`), so the count stays with the autoscaler.
+ */
+export const AUTOSCALER_MIN_SIZE_ANNOTATION = 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size';
+/** See {@link AUTOSCALER_MIN_SIZE_ANNOTATION}. */
+export const AUTOSCALER_MAX_SIZE_ANNOTATION = 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size';
+
+/**
+ * The annotations of the MachinePool of an AKS-autoscaled node pool: `replicas-managed-by: aks`
+ * (what CAPZ sets itself when the agent pool has `enableAutoScaling`; any other value makes CAPZ
+ * refuse the pool) and the autoscaler bounds, so `spec.replicas` can stay unset in Git.
+ */
+export function autoscaledPoolAnnotations(autoscaling: { readonly min: number; readonly max: number }): Record<string, string> {
+  return {
+    [AUTOSCALER_MAX_SIZE_ANNOTATION]: String(autoscaling.max),
+    [AUTOSCALER_MIN_SIZE_ANNOTATION]: String(autoscaling.min),
+    [REPLICAS_MANAGED_BY_ANNOTATION]: REPLICAS_MANAGED_BY_AKS,
+  };
+}
+
 /** clusterctl label moving an object with its cluster (`clusterctl move`). */
 export const MOVE_HIERARCHY_LABEL = 'clusterctl.cluster.x-k8s.io/move-hierarchy';
 

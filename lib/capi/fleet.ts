@@ -54,7 +54,8 @@ export interface FleetProps {
   /** The ClusterClass every cluster is built from. */
   readonly clusterClass: AksClusterClass;
   /**
-   * The Flux source (of `repo`) the hydration Kustomizations read.
+   * The Flux source (of `repo`) the hydration Kustomizations read. Under a Flux lockdown it must
+   * be in the clusters' namespace (see `RemoteClusterHydration`).
    * @default - none: no Flux hydration is written (hydrate the clusters with Argo CD instead,
    *   see `argocd.ClusterGenerator.registered`)
    */

@@ -17,8 +17,10 @@ export interface TopologyMachinePool {
   /** Name of the pool in the topology (a DNS label, e.g. `mp-0`). */
   readonly name: string;
   /**
-   * Number of nodes.
-   * @default 1
+   * Number of nodes. Leave it unset for a class whose pool is autoscaled by AKS (see
+   * {@link AksClusterClass.autoscaledPoolClasses}): the topology controller would reset the count
+   * the autoscaler sets; setting it there is an error.
+   * @default 1, or unset (owned by the autoscaler) for an autoscaled class
    */
   readonly replicas?: number;
 }
@@ -119,7 +121,12 @@ export class TopologyCluster extends Construct implements ICapiCluster {
         throw propError(this, `machinePools[${i}].class`, `"${p.class}" is not a machine pool class of ClusterClass ${aksClass.name} (${aksClass.machinePoolClassNames.join(', ')})`);
       }
       if (p.replicas !== undefined && (!Number.isInteger(p.replicas) || p.replicas < 0)) throw propError(this, `machinePools[${i}].replicas`, `${p.replicas} is invalid: must be a non-negative integer`);
+      if (p.replicas !== undefined && aksClass?.autoscaledPoolClasses.includes(p.class)) {
+        throw propError(this, `machinePools[${i}].replicas`,
+          `class "${p.class}" of ClusterClass ${aksClass.name} is autoscaled by AKS: leave replicas unset (the topology controller would reset the node count the autoscaler sets)`);
+      }
     });
+    const autoscaled = (p: TopologyMachinePool) => aksClass?.autoscaledPoolClasses.includes(p.class) ?? false;
     if (aksClass?.requiresLocation && props.variables?.location === undefined) {
       throw propError(this, 'variables.location', `ClusterClass ${aksClass.name} has no default location: set variables.location`);
     }
@@ -143,7 +150,7 @@ export class TopologyCluster extends Construct implements ICapiCluster {
           classRef: { name: className, namespace: classNamespace !== namespace ? classNamespace : undefined },
           version,
           variables: variables.length > 0 ? variables : undefined,
-          workers: { machinePools: pools.map((p) => ({ class: p.class, name: p.name, replicas: p.replicas ?? 1 })) },
+          workers: { machinePools: pools.map((p) => ({ class: p.class, name: p.name, replicas: autoscaled(p) ? undefined : (p.replicas ?? 1) })) },
         },
       },
     });

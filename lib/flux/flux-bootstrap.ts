@@ -7,6 +7,7 @@ import { FluxDuration } from './common';
 import { Environment } from './environment';
 import { GitRepository } from './git-repository';
 import { Kustomization } from './kustomization';
+import { FLUX_LOCKDOWN_PATCHES, FLUX_SYSTEM_SERVICE_ACCOUNT, layoutProblems, lockdownProblems } from './lockdown';
 
 /** Props of a {@link FluxBootstrap}. */
 export interface FluxBootstrapProps {
@@ -36,6 +37,20 @@ export interface FluxBootstrapProps {
   readonly namespace?: string;
   /** Name of the GitRepository and Kustomization. @default 'flux-system' */
   readonly name?: string;
+  /**
+   * Lock Flux down for multi-tenancy, as documented in "Flux multi-tenancy"
+   * (fluxcd.io/flux/installation/configuration/multitenancy/): the flux-system Kustomization runs
+   * as `kustomize-controller` (cluster-admin) and patches the controllers it applies (your
+   * committed `gotk-components.yaml`) with `--no-cross-namespace-refs=true`,
+   * `--no-remote-bases=true` and `--default-service-account=default` ({@link FLUX_LOCKDOWN_PATCHES}).
+   * Synth then checks everything this cluster's Flux applies (the entry folder and, through its
+   * Kustomizations, every folder they apply) and fails, one line per object, on a cross-namespace
+   * `sourceRef`, chart source, `dependsOn`, `providerRef` or event source, and on a Kustomization or
+   * HelmRelease without `serviceAccountName` (it would run as its namespace's `default` account)
+   * unless it targets a remote cluster through `kubeConfig`.
+   * @default false
+   */
+  readonly lockdown?: boolean;
 }
 
 /**
@@ -46,15 +61,24 @@ export interface FluxBootstrapProps {
  * declared as provided. `gotk-components.yaml` (the controllers) is not written: add it with
  * `folder.addResource('gotk-components.yaml', { userOwned: true })` when you commit it yourself.
  *
+ * Layout rule (checked at synth): the entry folder's kustomization.yaml lists only its own files
+ * (the cluster's Kustomizations, namespaces, sources) and this bootstrap's folder; any other
+ * sub-folder of the entry is applied by its own Kustomization. Create the entry folder with
+ * `includeSubfolders: false` (this construct then lists its own folder in it); a sub-folder the
+ * entry lists would be applied by flux-system in its first sync, before its CRDs exist.
+ *
  * @example
- * const entry = repo.folder('clusters/mgmt');
- * new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry });
+ * const entry = repo.folder('clusters/mgmt', { includeSubfolders: false });
+ * const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry, lockdown: true });
+ * Kustomization.forFolder(entry, 'infra', repo.folder('clusters/mgmt/infra'), { name: 'infra', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller' });
  */
 export class FluxBootstrap extends Construct {
   /** The `flux-system` GitRepository. */
   public readonly source: GitRepository;
   /** The `flux-system` Kustomization. */
   public readonly sync: Kustomization;
+  /** Whether the multi-tenancy lockdown is declared (see {@link FluxBootstrapProps.lockdown}). */
+  public readonly lockdown: boolean;
 
   public constructor(scope: Construct, id: string, props: FluxBootstrapProps) {
     super(scope, id);
@@ -65,6 +89,11 @@ export class FluxBootstrap extends Construct {
     if (!(props.url ?? props.repo.url)) throw propError(this, 'url', `is required: repo "${props.repo.node.id}" has no url`);
     if (Repo.of(props.entry) !== props.repo) throw propError(this, 'entry', `folder "${props.entry.path}" is not in repo "${props.repo.node.id}"`);
     addProvided(this, { apiGroup: '', kind: 'Secret', name: secretRef, namespace });
+    this.lockdown = props.lockdown ?? false;
+    if (this.lockdown) {
+      // The controllers' ServiceAccounts come with gotk-components.yaml (flux bootstrap / flux install).
+      for (const sa of ['kustomize-controller', 'helm-controller']) addProvided(this, { apiGroup: '', kind: 'ServiceAccount', name: sa, namespace });
+    }
     const env = props.environment;
     this.source = new GitRepository(this, 'source', {
       name,
@@ -81,6 +110,20 @@ export class FluxBootstrap extends Construct {
       source: this.source,
       prune: true,
       interval: props.interval ?? '10m',
+      ...(this.lockdown ? { serviceAccountName: FLUX_SYSTEM_SERVICE_ACCOUNT, patches: [...FLUX_LOCKDOWN_PATCHES] } : {}),
+    });
+
+    // Layout: the entry lists only its own files and this folder; sub-folders get their own Kustomization.
+    const own = Folder.of(this);
+    const entry = props.entry;
+    if (!entry.includeSubfolders && entry.kustomization && Repo.of(own) === props.repo && own.path.startsWith(`${entry.path}/`)) {
+      entry.addResource(own.path.slice(entry.path.length + 1));
+    }
+    this.node.addValidation({
+      validate: () => [
+        ...layoutProblems(entry, own),
+        ...(this.lockdown ? lockdownProblems(entry, namespace, [this.sync.resource]).map((p) => `lockdown: ${p}`) : []),
+      ],
     });
   }
 }

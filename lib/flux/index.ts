@@ -9,6 +9,7 @@ export * from './helm-release';
 export * from './notification';
 export * from './environment';
 export * from './flux-bootstrap';
+export * from './lockdown';
 export * from './tenant';
 export * from './tenant-policy';
 export * from './tenant-guardrails';

@@ -36,7 +36,12 @@ export interface HydrationStage {
 export interface RemoteClusterHydrationProps {
   /** The workload cluster (a Cluster API construct, or any {@link IKubeconfigCluster}). */
   readonly cluster: IKubeconfigCluster;
-  /** The source the stage folders are in (a GitRepository or OCIRepository, or an import). */
+  /**
+   * The source the stage folders are in (a GitRepository or OCIRepository, or an import). Under a
+   * Flux lockdown (`FluxBootstrap({ lockdown: true })`, `--no-cross-namespace-refs=true`) it must
+   * be in the Kustomizations' namespace (the kubeconfig Secret's): flux-system's own GitRepository
+   * is refused there, so define one in that namespace with its own `secretRef`.
+   */
   readonly source: ISource;
   /** Stages, applied in order. At least one. */
   readonly stages: HydrationStage[];

@@ -8,6 +8,7 @@ import { Repo } from '../gitops/repo';
 import { checkRelativePath, FluxDuration, ISource } from './common';
 import { GitRef, GitRepository } from './git-repository';
 import { Decryption, Kustomization } from './kustomization';
+import { foldersBuiltAt, sourceRepo } from './lockdown';
 import { Alert, NotificationProvider } from './notification';
 import { addTenantGuardrails, TenantLimitRange, TenantNetworkPolicy, TenantResourceQuota } from './tenant-guardrails';
 import { checkTenantService, TENANT_POLICY_LABEL, TENANT_POLICY_VALUE, TENANT_SERVICE_POLICY, TenantServicePolicy } from './tenant-policy';
@@ -445,37 +446,8 @@ export class Tenant extends Construct {
    * kustomization of all manifests below it). Empty when the repo is not part of the app.
    */
   public appliedFolders(): Folder[] {
-    const repo = this.sourceRepo();
-    if (!repo) return [];
-    const path = this.kustomization.path.replace(/^\.\/?/, '').replace(/\/+$/, '');
-    const below = (f: Folder) => path === '' || f.path === path || f.path.startsWith(`${path}/`);
-    const folders = repo.folders.filter(below);
-    const exact = folders.find((f) => f.path === path);
-    if (!exact) return folders;
-    // Follow the kustomization.yaml files: a folder lists its direct sub-folders when it includes them.
-    const included = new Set<Folder>([exact]);
-    const byPath = new Map(folders.map((f) => [f.path, f]));
-    for (const f of folders) {
-      if (f === exact || !f.kustomization) continue;
-      const segments = f.path.split('/');
-      for (let i = segments.length - 1; i > 0; i--) {
-        const parent = byPath.get(segments.slice(0, i).join('/'));
-        if (!parent) continue;
-        if (included.has(parent) && parent.includeSubfolders && parent.kustomization) included.add(f);
-        break;
-      }
-    }
-    return folders.filter((f) => included.has(f));
-  }
-
-  /** The app Repo the tenant's source fetches, if any. */
-  private sourceRepo(): Repo | undefined {
-    const src = this.source as Partial<GitRepository>;
-    if (src.repo) return src.repo;
-    if (typeof src.url !== 'string') return undefined;
-    const norm = (u: string) => u.replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
-    const url = norm(src.url);
-    return this.node.root.node.children.find((c): c is Repo => Repo.isRepo(c) && c.url !== undefined && norm(c.url) === url);
+    const repo = sourceRepo(this.source, this);
+    return repo ? foldersBuiltAt(repo, this.kustomization.path) : [];
   }
 
   /**

@@ -386,6 +386,18 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   const preinstalled = (cluster: string) => (input.preinstalled ?? []).filter((p) => p.cluster === '*' || p.cluster === cluster).map((p) => p.set);
   const onCluster = (cluster: string) => kss.filter((k) => k.cluster === cluster && k.build);
   const fluxRuns = (k: FluxKs) => k.cluster === k.home;
+  // The Kustomizations whose build holds a Kustomization object, up the chain: the child exists only
+  // once its parent has applied its build, and Flux applies the Namespaces and CRDs of a build
+  // before the rest of it (fluxcd/pkg ssa ApplyAllStaged), so the parents' Namespaces and CRDs are
+  // there when the child reconciles. Not their asynchronous establishers: the child starts while the
+  // parent still waits for its health checks.
+  const parentOf = new Map<KubeObject, FluxKs>();
+  for (const p of kss) for (const o of p.build ?? []) parentOf.set(o.obj, p);
+  const ancestors = (k: FluxKs): FluxKs[] => {
+    const out: FluxKs[] = [];
+    for (let p = parentOf.get(k.o.obj); p && !out.includes(p) && p !== k; p = parentOf.get(p.o.obj)) out.push(p);
+    return out;
+  };
 
   const problems: ApplyOrderProblem[] = [];
   for (const k of kss) {
@@ -396,6 +408,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const own = estOf.get(k)!;
     const others = onCluster(k.cluster).filter((e) => e !== k);
     const deps = dependsOn(k);
+    const parents = ancestors(k).filter((p) => p.cluster === k.cluster);
     for (const o of k.build) {
       const group = groupOf(o.obj.apiVersion);
       const kind = o.obj.kind;
@@ -420,7 +433,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       if (!kindOk) {
         const found = others.flatMap((e) => estOf.get(e)!.filter((x) => x.kinds.some((p) => matchesKind(p, group, kind))).map((x) => ({ e, x })));
         if (found.length > 0) {
-          const good = found.find(({ e, x }) => deps.has(e) && (x.sync || waitsFor(e, x.o.obj)));
+          const good = found.find(({ e, x }) => (deps.has(e) && (x.sync || waitsFor(e, x.o.obj))) || (parents.includes(e) && x.sync));
           if (!good) {
             const dep = found.find(({ e }) => deps.has(e));
             if (dep) {
@@ -451,6 +464,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       if (nsOf.get(k)!.has(ns) || BUILTIN_NAMESPACES.includes(ns)) continue;
       if (sets.some((s) => (s.namespaces ?? []).includes(ns)) || (fluxRuns(k) && (ns === 'flux-system' || ns === k.o.obj.metadata.namespace))) continue;
       if ([...deps].some((d) => d.cluster === k.cluster && nsOf.get(d)?.has(ns))) continue;
+      if (parents.some((p) => nsOf.get(p)?.has(ns))) continue;
       const ownRelease = helmNsOf.get(k)!.get(ns);
       if (ownRelease && ownRelease !== o.obj) {
         problem(

@@ -70,7 +70,8 @@ describe('AksCluster', () => {
       disableLocalAccounts: true,
       oidcIssuerProfile: { enabled: true },
       securityProfile: { workloadIdentity: { enabled: true } },
-      autoUpgradeProfile: { upgradeChannel: 'patch', nodeOSUpgradeChannel: 'NodeImage' },
+      // CAPZ pins spec.version: Git owns the Kubernetes version, AKS keeps node images current.
+      autoUpgradeProfile: { upgradeChannel: 'none', nodeOSUpgradeChannel: 'NodeImage' },
       addonProfiles: { azurepolicy: { enabled: true } },
       operatorSpec: { secrets: { userCredentials: { name: 'aks-dev-user-kubeconfig', key: 'value' } } },
     });
@@ -120,8 +121,13 @@ describe('AksCluster', () => {
       } },
     });
     const user = find(objs, 'MachinePool', 'aks-dev-user');
-    expect(user.metadata.annotations).toEqual({ 'cluster.x-k8s.io/replicas-managed-by': 'aks' });
-    expect(user.spec.replicas).toBe(3);
+    // Autoscaled: no spec.replicas (AKS's autoscaler owns the count); CAPI's webhook seeds it from min-size.
+    expect(user.metadata.annotations).toEqual({
+      'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '10',
+      'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '3',
+      'cluster.x-k8s.io/replicas-managed-by': 'aks',
+    });
+    expect('replicas' in user.spec).toBe(false);
     expect(find(objs, 'AzureASOManagedMachinePool', 'aks-dev-user').spec.resources[0]).toEqual({
       apiVersion: 'containerservice.azure.com/v1api20250801',
       kind: 'ManagedClustersAgentPool',
@@ -173,7 +179,7 @@ describe('AksCluster', () => {
       'aks.disableLocalAccounts=false',
       'aks.oidcIssuerProfile.enabled=false',
       'aks.securityProfile.workloadIdentity.enabled=false',
-      'aks.autoUpgradeProfile.upgradeChannel=none',
+      // upgradeChannel none is not an opt-out here: CAPZ pins the version, Git owns upgrades.
       'aks.autoUpgradeProfile.nodeOsUpgradeChannel=None',
       'aks.addonProfiles.azurepolicy.enabled=false',
     ]);

@@ -142,7 +142,8 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
     const t = new TopologyCluster(folder, 't', { name: 'c1', clusterClass: cls, kubernetesVersion: 'v1.33.2', variables: { location: 'westeurope' } });
     expect(find(objects(app), 'Cluster', 'c1').spec.topology).toEqual({
       classRef: { name: 'aks' }, version: 'v1.33.2', variables: [{ name: 'location', value: 'westeurope' }],
-      workers: { machinePools: [{ class: 'system', name: 'mp-0', replicas: 1 }, { class: 'worker', name: 'mp-1', replicas: 1 }] },
+      // mp-1's class is autoscaled: no replicas, so the topology controller leaves the count to AKS.
+      workers: { machinePools: [{ class: 'system', name: 'mp-0', replicas: 1 }, { class: 'worker', name: 'mp-1' }] },
     });
     expect(t.kubeconfigSecret.name).toBe('c1-kubeconfig');
     expect(errorOf(() => new TopologyCluster(folder, 't2', { name: 'c2', clusterClass: cls, kubernetesVersion: 'v1.33.2' }))).toBe(

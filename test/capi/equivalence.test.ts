@@ -260,7 +260,7 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
     const result = compare(flavor('cluster-template-aks-aso.yaml').map(upgradeToV1beta2), objects(app), [
       { path: 'AzureASOManagedControlPlane/dev-aks:spec.resources[0].apiVersion', kind: 'changed', reason: ASO_VERSION },
       { path: /^AzureASOManagedMachinePool\/dev-aks-pool[01]:spec\.resources\[0\]\.apiVersion$/, kind: 'changed', reason: ASO_VERSION },
-      { path: 'AzureASOManagedControlPlane/dev-aks:spec.resources[0].spec.autoUpgradeProfile', kind: 'added', reason: 'upgrade channels stay on unless set to none' },
+      { path: 'AzureASOManagedControlPlane/dev-aks:spec.resources[0].spec.autoUpgradeProfile', kind: 'added', reason: 'node OS upgrades on (NodeImage); Kubernetes auto-upgrade none because CAPZ pins spec.version (one owner of the version)' },
       ...['networkDataplane', 'networkPolicy'].map((f) => ({
         path: `AzureASOManagedControlPlane/dev-aks:spec.resources[0].spec.networkProfile.${f}`, kind: 'added' as const, reason: 'Cilium is the default dataplane with the azure plugin',
       })),

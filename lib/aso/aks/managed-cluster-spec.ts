@@ -40,7 +40,9 @@ export function checkKubernetesVersion(scope: IConstruct, prop: string, version:
 
 const LOCATION = /^[a-z][a-z0-9]*$/;
 const DNS_PREFIX = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,52}[a-zA-Z0-9])?$/;
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** An Azure / Entra ID GUID (object, tenant, subscription or role definition id), any case. */
+export const AZURE_GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const GUID = AZURE_GUID;
 
 /** The network settings after defaults. */
 export interface ResolvedAksNetwork {
@@ -51,10 +53,51 @@ export interface ResolvedAksNetwork {
 }
 
 /**
- * Validates the cluster-wide settings (eagerly, in the constructor) and records the secure defaults
- * that were turned off. `prefix` is prepended to prop names (e.g. `''`).
+ * Who owns the Kubernetes version of an AKS cluster. When a controller pins it (CAPZ copies
+ * `AzureASOManagedControlPlane.spec.version` into the ManagedCluster's `kubernetesVersion`; a
+ * ClusterClass topology sets `spec.version` from `spec.topology.version`), AKS's Kubernetes
+ * auto-upgrade (`patch`, `stable`, `rapid`) must be off: AKS would upgrade the cluster, then ASO
+ * would PUT the pinned (older) version back, a downgrade AKS refuses, and the ManagedCluster stops
+ * reconciling. One owner: Git (bump the pinned version) or AKS (no pinned version).
  */
-export function validateAksSettings(scope: IConstruct, s: AksClusterSettings): ResolvedAksNetwork {
+export interface VersionOwnership {
+  /** The pinned version (`v1.33.2`), or a description of it for a template (`spec.topology.version`). */
+  readonly pinnedVersion?: string;
+  /** What pins it, for messages (e.g. `CAPZ (AzureASOManagedControlPlane spec.version)`). */
+  readonly pinnedBy?: string;
+  /** The prop that pins it, named in the fix (e.g. `kubernetesVersion`). */
+  readonly versionProp?: string;
+  /** Whether the version may be left unset (so AKS owns it), offered as a fix. @default false */
+  readonly canUnpin?: boolean;
+}
+
+/** Upgrade channels that change the Kubernetes version. */
+const VERSION_CHANNELS: readonly AksUpgradeChannel[] = [AksUpgradeChannel.PATCH, AksUpgradeChannel.STABLE, AksUpgradeChannel.RAPID];
+
+/**
+ * The Kubernetes auto-upgrade channel after defaults, checked against the version's owner (see
+ * {@link VersionOwnership}): with a pinned version the default is `none` (Git owns the version;
+ * `node-image` is allowed, it does not change the Kubernetes version) and a version-changing
+ * channel is an error; without one the default is `patch` (AKS owns the version).
+ */
+export function resolveUpgradeChannel(scope: IConstruct, s: AksClusterSettings, owner?: VersionOwnership): AksUpgradeChannel {
+  const pinned = owner?.pinnedVersion;
+  if (pinned === undefined) return s.upgradeChannel ?? AksUpgradeChannel.PATCH;
+  if (s.upgradeChannel !== undefined && VERSION_CHANNELS.includes(s.upgradeChannel)) {
+    const prop = owner?.versionProp ?? 'kubernetesVersion';
+    throw propError(scope, 'upgradeChannel',
+      `"${s.upgradeChannel}" lets AKS upgrade Kubernetes while ${owner?.pinnedBy ?? 'CAPZ'} pins ${pinned}: the two fight (ASO writes ${pinned} back, a downgrade AKS refuses, and the cluster stops reconciling); ` +
+      `leave upgradeChannel unset (Git owns the version: bump ${prop}) or use node-image${owner?.canUnpin ? `, or leave ${prop} unset so AKS owns the version` : ''}`);
+  }
+  return s.upgradeChannel ?? AksUpgradeChannel.NONE;
+}
+
+/**
+ * Validates the cluster-wide settings (eagerly, in the constructor) and records the secure defaults
+ * that were turned off. With `owner.pinnedVersion`, Kubernetes auto-upgrade is off by default and
+ * `none` is not an opt-out (Git owns the version, see {@link resolveUpgradeChannel}).
+ */
+export function validateAksSettings(scope: IConstruct, s: AksClusterSettings, owner?: VersionOwnership): ResolvedAksNetwork {
   if (typeof s.location !== 'string' || !LOCATION.test(s.location)) {
     throw propError(scope, 'location', `"${s.location}" is invalid: must be an Azure region name such as westeurope (lowercase letters and digits)`);
   }
@@ -80,7 +123,8 @@ export function validateAksSettings(scope: IConstruct, s: AksClusterSettings): R
   if (!disableLocalAccounts(entraId, disableLocal)) recordOptOut(scope, 'aks.disableLocalAccounts', 'false');
   if (!oidc) recordOptOut(scope, 'aks.oidcIssuerProfile.enabled', 'false');
   if (!(oidc && wi)) recordOptOut(scope, 'aks.securityProfile.workloadIdentity.enabled', 'false');
-  if (s.upgradeChannel === AksUpgradeChannel.NONE) recordOptOut(scope, 'aks.autoUpgradeProfile.upgradeChannel', 'none');
+  const channel = resolveUpgradeChannel(scope, s, owner);
+  if (channel === AksUpgradeChannel.NONE && owner?.pinnedVersion === undefined) recordOptOut(scope, 'aks.autoUpgradeProfile.upgradeChannel', 'none');
   if (s.nodeOsUpgradeChannel === AksNodeOsUpgradeChannel.NONE || s.nodeOsUpgradeChannel === AksNodeOsUpgradeChannel.UNMANAGED) {
     recordOptOut(scope, 'aks.autoUpgradeProfile.nodeOsUpgradeChannel', s.nodeOsUpgradeChannel);
   }
@@ -152,6 +196,8 @@ export interface ManagedClusterSpecOptions {
   readonly kubernetesVersion?: string;
   /** ASO operatorSpec (exports). */
   readonly operatorSpec?: ManagedClusterSpecOperatorSpec;
+  /** The upgrade channel from {@link resolveUpgradeChannel}. @default - `upgradeChannel`, else `patch` */
+  readonly upgradeChannel?: AksUpgradeChannel;
 }
 
 /**
@@ -197,7 +243,7 @@ export function managedClusterSpec(s: AksClusterSettings, opts: ManagedClusterSp
     oidcIssuerProfile: oidc ? { enabled: true } : undefined,
     securityProfile: wi ? { workloadIdentity: { enabled: true } } : undefined,
     autoUpgradeProfile: {
-      upgradeChannel: (s.upgradeChannel ?? AksUpgradeChannel.PATCH) as unknown as ManagedClusterSpecAutoUpgradeProfileUpgradeChannel,
+      upgradeChannel: (opts.upgradeChannel ?? s.upgradeChannel ?? AksUpgradeChannel.PATCH) as unknown as ManagedClusterSpecAutoUpgradeProfileUpgradeChannel,
       nodeOsUpgradeChannel: (s.nodeOsUpgradeChannel ?? AksNodeOsUpgradeChannel.NODE_IMAGE) as unknown as ManagedClusterSpecAutoUpgradeProfileNodeOsUpgradeChannel,
     },
     addonProfiles: (s.azurePolicy ?? true) ? { azurepolicy: { enabled: true } } : undefined,

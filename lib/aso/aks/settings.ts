@@ -203,8 +203,11 @@ export interface AksClusterSettings {
    */
   readonly workloadIdentity?: boolean;
   /**
-   * Kubernetes auto-upgrade channel.
-   * @default AksUpgradeChannel.PATCH
+   * Kubernetes auto-upgrade channel. One owner of the Kubernetes version: when a controller pins
+   * the version (CAPZ `AksCluster` with `kubernetesVersion`, every `AksClusterClass` topology), a
+   * version-changing channel (`patch`, `stable`, `rapid`) is an error, because AKS and CAPZ/ASO
+   * would fight over `kubernetesVersion`; Git owns the version then (bump it in a pull request).
+   * @default AksUpgradeChannel.NONE when the version is pinned by CAPZ (not an opt-out: Git owns the version), else AksUpgradeChannel.PATCH
    */
   readonly upgradeChannel?: AksUpgradeChannel;
   /**

@@ -1,0 +1,214 @@
+// Flux multi-tenancy lockdown and the bootstrap layout: what a cluster's Flux applies, and the
+// synth-time checks FluxBootstrap runs over it.
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Folder } from '../gitops/folder';
+import { Repo } from '../gitops/repo';
+import { HELM_GROUP, ISource, KUSTOMIZE_GROUP, NOTIFICATION_GROUP } from './common';
+import { GitRepository } from './git-repository';
+import { Kustomization, KustomizationPatch } from './kustomization';
+
+/** One `--flag=value` added to the controllers matching `deployments` (a regular expression). */
+function addArg(deployments: string, arg: string): KustomizationPatch {
+  return {
+    patch: [{ op: 'add', path: '/spec/template/spec/containers/0/args/-', value: arg }],
+    target: { kind: 'Deployment', name: deployments },
+  };
+}
+
+/**
+ * The multi-tenancy lockdown patches of the Flux controllers, as documented in "Flux
+ * multi-tenancy" (fluxcd.io/flux/installation/configuration/multitenancy/):
+ * `--no-cross-namespace-refs=true` on kustomize-, helm-, notification-, image-reflector- and
+ * image-automation-controller, `--no-remote-bases=true` on kustomize-controller and
+ * `--default-service-account=default` on kustomize- and helm-controller. The fourth documented
+ * patch (the flux-system Kustomization runs as `kustomize-controller`) is rendered by
+ * {@link FluxBootstrap} itself.
+ */
+export const FLUX_LOCKDOWN_PATCHES: readonly KustomizationPatch[] = [
+  addArg('(kustomize-controller|helm-controller|notification-controller|image-reflector-controller|image-automation-controller)', '--no-cross-namespace-refs=true'),
+  addArg('kustomize-controller', '--no-remote-bases=true'),
+  addArg('(kustomize-controller|helm-controller)', '--default-service-account=default'),
+];
+
+/** The ServiceAccount the flux-system Kustomization runs as under the lockdown (cluster-admin). */
+export const FLUX_SYSTEM_SERVICE_ACCOUNT = 'kustomize-controller';
+
+const FLUX_GROUPS = [KUSTOMIZE_GROUP, HELM_GROUP, NOTIFICATION_GROUP];
+
+/** Each folder of the repo with its nearest parent folder by path (the one whose kustomization.yaml lists it). */
+function parentOf(folder: Folder, byPath: Map<string, Folder>): Folder | undefined {
+  const segments = folder.path.split('/');
+  for (let i = segments.length - 1; i > 0; i--) {
+    const parent = byPath.get(segments.slice(0, i).join('/'));
+    if (parent) return parent;
+  }
+  return undefined;
+}
+
+/**
+ * The sub-folders a folder's build includes: with the library's kustomization.yaml, its direct
+ * sub-folders that write one (when `includeSubfolders`); without one, Flux generates a
+ * kustomization of the whole directory tree, so every folder below it.
+ */
+function includedSubfolders(folder: Folder, index: RepoIndex = new RepoIndex()): Folder[] {
+  const { folders, byPath } = index.of(Repo.of(folder));
+  // Without a kustomization.yaml Flux generates one walking the directory: every folder below
+  // (one with its own kustomization.yaml is added as a directory and follows its own list).
+  if (!folder.kustomization) return folders.filter((f) => parentOf(f, byPath) === folder);
+  if (!folder.includeSubfolders) return [];
+  return folders.filter((f) => f.kustomization && parentOf(f, byPath) === folder);
+}
+
+/** The app {@link Repo} a Flux source fetches: its `repo`, else the Repo of the app with the same URL. */
+export function sourceRepo(source: ISource, scope: IConstruct): Repo | undefined {
+  const src = source as Partial<GitRepository>;
+  if (src.repo) return src.repo;
+  if (typeof src.url !== 'string') return undefined;
+  const norm = (u: string) => u.replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
+  const url = norm(src.url);
+  return scope.node.root.node.children.find((c): c is Repo => Repo.isRepo(c) && c.url !== undefined && norm(c.url) === url);
+}
+
+/**
+ * The folders of `repo` a Flux Kustomization applying `path` builds: the folder at the path and
+ * the sub-folders its kustomization.yaml lists, transitively; every folder below the path when no
+ * folder sits exactly there (Flux then generates a kustomization of all manifests below it).
+ * Sorted by path.
+ */
+export function foldersBuiltAt(repo: Repo, path: string, index: RepoIndex = new RepoIndex()): Folder[] {
+  const seen = new Set<Folder>();
+  const queue = foldersAt(repo, path, index);
+  while (queue.length > 0) {
+    const f = queue.shift()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    queue.push(...includedSubfolders(f, index));
+  }
+  return [...seen].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The folders of each repo, worked out once per check. */
+export class RepoIndex {
+  private readonly repos = new Map<Repo, { folders: Folder[]; byPath: Map<string, Folder> }>();
+
+  public of(repo: Repo): { folders: Folder[]; byPath: Map<string, Folder> } {
+    let entry = this.repos.get(repo);
+    if (!entry) {
+      const folders = repo.folders;
+      entry = { folders, byPath: new Map(folders.map((f) => [f.path, f])) };
+      this.repos.set(repo, entry);
+    }
+    return entry;
+  }
+}
+
+/** The folders a Flux Kustomization applying `path` of `repo` builds (the folder and what it includes). */
+function foldersAt(repo: Repo, path: string, index: RepoIndex): Folder[] {
+  const p = path.replace(/^\.\/?/, '').replace(/\/+$/, '');
+  const { folders, byPath } = index.of(repo);
+  const exact = byPath.get(p);
+  if (exact) return [exact];
+  // No folder there: Flux generates a kustomization of everything below the path.
+  return folders.filter((f) => p === '' || p === '.' || f.path.startsWith(`${p}/`));
+}
+
+/**
+ * Every folder the Flux of a cluster applies, starting from its entry folder: the folders each
+ * build includes, and the folders applied by the (local, not `kubeConfig`) Kustomizations found
+ * in them whose source is a GitRepository of an app {@link Repo}.
+ */
+export function appliedFolders(entry: Folder): Folder[] {
+  const index = new RepoIndex();
+  const seen = new Set<Folder>();
+  const queue: Folder[] = [entry];
+  while (queue.length > 0) {
+    const f = queue.shift()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    queue.push(...includedSubfolders(f, index));
+    for (const c of f.node.findAll()) {
+      if (!Kustomization.isKustomization(c) || c.kubeConfig) continue;
+      const repo = sourceRepo(c.source, c);
+      if (repo) queue.push(...foldersAt(repo, c.path, index));
+    }
+  }
+  return [...seen];
+}
+
+/** Flux objects (Kustomization, HelmRelease, Alert, ...) placed in a folder, with their rendered form. */
+function fluxObjectsIn(folder: Folder): Array<{ obj: ApiObject; json: Record<string, any> }> {
+  return folder.node.findAll()
+    .filter((c: IConstruct): c is ApiObject => ApiObject.isApiObject(c) && FLUX_GROUPS.includes(c.apiVersion.split('/')[0]))
+    .map((obj) => ({ obj, json: obj.toJson() }));
+}
+
+/**
+ * The problems a locked-down Flux (`--no-cross-namespace-refs=true`,
+ * `--default-service-account=default`) would report for the objects it applies, one line each,
+ * naming the object, the field and the fix. `exempt` objects (the flux-system sync) are skipped.
+ */
+export function lockdownProblems(entry: Folder, fluxNamespace: string, exempt: readonly ApiObject[] = []): string[] {
+  const problems: string[] = [];
+  const remote = /^([a-z][a-z0-9+.-]*:\/\/|(github\.com|gitlab\.com|bitbucket\.org)\/)/i;
+  const remoteFix = 'which --no-remote-bases=true refuses; vendor the files into the repo (or an OCIRepository) and refer to them by path';
+  for (const folder of appliedFolders(entry)) {
+    for (const r of folder.additionalResources.filter((x) => remote.test(x))) {
+      problems.push(`${folder.node.path}: folder "${folder.path}": kustomization.yaml resource "${r}" is a remote base, ${remoteFix}`);
+    }
+    for (const { obj, json } of fluxObjectsIn(folder)) {
+      if (exempt.includes(obj)) continue;
+      const ns: string = json.metadata?.namespace ?? 'default';
+      // Name the L2 construct (its L1 is its `Resource` child).
+      const where = `${obj.node.path.replace(/\/Resource$/, '')}: ${obj.kind} ${ns}/${json.metadata?.name}`;
+      const spec = json.spec ?? {};
+      const cross = (field: string, ref: { name?: string; namespace?: string } | undefined, fix: string) => {
+        if (ref?.namespace !== undefined && ref.namespace !== ns) {
+          problems.push(`${where}: ${field}: refers to ${ref.namespace}/${ref.name}, in another namespace, which --no-cross-namespace-refs=true refuses; ${fix}`);
+        }
+      };
+      const sourceFix = `create the source in namespace "${ns}" (with its own secretRef there) and use it`;
+      cross('spec.sourceRef', spec.sourceRef, sourceFix);
+      cross('spec.chart.spec.sourceRef', spec.chart?.spec?.sourceRef, sourceFix);
+      cross('spec.chartRef', spec.chartRef, sourceFix);
+      (spec.dependsOn ?? []).forEach((d: { name: string; namespace?: string }, i: number) =>
+        cross(`spec.dependsOn[${i}]`, d, `move ${obj.kind === 'HelmRelease' ? 'the HelmReleases' : 'the Kustomizations'} into one namespace, or drop the dependency`));
+      cross('spec.providerRef', spec.providerRef, `create the Provider in namespace "${ns}"`);
+      (spec.components ?? []).forEach((c: string, i: number) => {
+        if (remote.test(c)) problems.push(`${where}: spec.components[${i}]: "${c}" is a remote base, ${remoteFix}`);
+      });
+      (spec.eventSources ?? []).forEach((e: { name: string; namespace?: string }, i: number) =>
+        cross(`spec.eventSources[${i}]`, e, `create an Alert in namespace "${e.namespace}" for its objects`));
+      if ((obj.kind === 'Kustomization' || obj.kind === 'HelmRelease') && !spec.serviceAccountName && !spec.kubeConfig) {
+        const controller = obj.kind === 'Kustomization' ? 'kustomize-controller' : 'helm-controller';
+        const fix = ns === fluxNamespace
+          ? `set serviceAccountName: "${controller}" (the controller's cluster-admin account) for a platform object`
+          : `set serviceAccountName to a ServiceAccount of namespace "${ns}" bound to the roles it needs (a Tenant's, or one you create)`;
+        problems.push(`${where}: spec.serviceAccountName: is not set, so with --default-service-account=default it runs as ${ns}/default, which has no permissions; ${fix}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * The bootstrap layout rule: the entry folder's kustomization.yaml lists only its own files (the
+ * Kustomizations of the cluster, namespaces, sources) and the bootstrap's own folder; every other
+ * sub-folder is applied by its own Kustomization. A sub-folder the entry lists is applied by
+ * flux-system itself on the first sync, before the Kustomizations installing its CRDs and
+ * controllers are ready, so one unknown kind (a CAPI Cluster, a HelmRelease before Flux's CRDs are
+ * served...) fails the whole flux-system sync, including Flux's own updates.
+ */
+export function layoutProblems(entry: Folder, bootstrapFolder: Folder): string[] {
+  const others = includedSubfolders(entry).filter((f) => f !== bootstrapFolder);
+  if (!entry.kustomization) {
+    return others.length === 0 ? [] : [`entry: folder "${entry.path}" writes no kustomization.yaml (kustomization: false), so Flux applies its whole directory tree ` +
+      `(${others.map((f) => `"${f.path}"`).join(', ')}) in the first sync; create the entry folder with the kustomization.yaml on and includeSubfolders: false, ` +
+      'and apply its sub-folders with their own Kustomizations'];
+  }
+  return others
+    .map((f) =>
+      `entry: folder "${f.path}" is listed by the entry folder "${entry.path}", so flux-system applies it in its first sync, before the Kustomizations installing ` +
+        `its CRDs are ready (one unknown kind fails the whole sync, Flux's own updates included); create the entry folder with includeSubfolders: false and ` +
+        `apply "${f.path}" with its own Kustomization (Kustomization.forFolder(entry, ...), dependsOn the one installing its controllers)`);
+}
