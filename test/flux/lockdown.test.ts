@@ -1,6 +1,6 @@
 // Reconciles on a real management cluster (issue 16, parts 3 and 4): the Flux multi-tenancy lockdown
 // and the bootstrap layout rule, checked at synth by FluxBootstrap.
-import { addProvided, GitOpsApp, Repo } from '../../lib';
+import { addProvided, declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { KubeconfigSecretRef } from '../../lib/core/cluster';
 import {
   Alert,
@@ -25,6 +25,8 @@ function platform(lockdown: boolean) {
   const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
   const entry = repo.folder('clusters/mgmt', { includeSubfolders: false });
   const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry, lockdown });
+  // The fixtures' namespaces exist on the cluster (the apply-order check would otherwise ask for them).
+  declarePreinstalled(app, Preinstalled.of('fixture-namespaces', [], ['fleet', 'infra']));
   return { app, repo, entry, flux };
 }
 
@@ -130,17 +132,17 @@ describe('FluxBootstrap lockdown', () => {
   });
 });
 
-test('remote bases (a folder resource or a Kustomization component by URL) are reported under the lockdown', () => {
+test('remote bases (a Kustomization component by URL) are reported under the lockdown; a folder resource by URL is refused when added', () => {
   const { app, repo, entry, flux } = platform(true);
   const infra = repo.folder('infrastructure');
-  infra.addResource('https://github.com/contoso/bases/raw/main/ingress.yaml');
+  expect(() => infra.addResource('https://github.com/contoso/bases/raw/main/ingress.yaml')).toThrow(
+    'platform/infrastructure: addResource("https://github.com/contoso/bases/raw/main/ingress.yaml"): must be a "/"-separated path relative to the folder (no absolute paths or URLs)',
+  );
   Kustomization.forFolder(entry, 'infra', infra, {
     name: 'infra', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller', components: ['github.com/contoso/components/monitoring'],
   });
   expect(problems(app)).toEqual([
     `${BOOT}: lockdown: platform/clusters--mgmt/infra: Kustomization flux-system/infra: spec.components[0]: "github.com/contoso/components/monitoring" is a remote base, ` +
-      'which --no-remote-bases=true refuses; vendor the files into the repo (or an OCIRepository) and refer to them by path',
-    `${BOOT}: lockdown: platform/infrastructure: folder "infrastructure": kustomization.yaml resource "https://github.com/contoso/bases/raw/main/ingress.yaml" is a remote base, ` +
       'which --no-remote-bases=true refuses; vendor the files into the repo (or an OCIRepository) and refer to them by path',
   ]);
 });
@@ -167,7 +169,7 @@ describe('bootstrap layout', () => {
     const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
     const entry = repo.folder('clusters/mgmt'); // includeSubfolders: true (the default)
     new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry });
-    repo.folder('clusters/mgmt/aks-dev', { namespace: 'fleet' }).addResource('cluster.yaml');
+    repo.folder('clusters/mgmt/aks-dev', { namespace: 'fleet' }).addResource('cluster.yaml', { userOwned: true });
     expect(problems(app)).toEqual([
       `${BOOT}: entry: folder "clusters/mgmt/aks-dev" is listed by the entry folder "clusters/mgmt", so flux-system applies it in its first sync, before the Kustomizations ` +
         'installing its CRDs are ready (one unknown kind fails the whole sync, Flux\'s own updates included); create the entry folder with includeSubfolders: false and ' +
@@ -181,7 +183,7 @@ describe('bootstrap layout', () => {
     const entry = repo.folder('clusters/mgmt', { kustomization: false });
     new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry });
     expect(problems(app)).toEqual([]); // flux-system alone below it: nothing else is applied
-    repo.folder('clusters/mgmt/aks-dev').addResource('cluster.yaml');
+    repo.folder('clusters/mgmt/aks-dev').addResource('cluster.yaml', { userOwned: true });
     expect(problems(app)).toEqual([
       `${BOOT}: entry: folder "clusters/mgmt" writes no kustomization.yaml (kustomization: false), so Flux applies its whole directory tree ("clusters/mgmt/aks-dev") in the first sync; ` +
         'create the entry folder with the kustomization.yaml on and includeSubfolders: false, and apply its sub-folders with their own Kustomizations',
@@ -191,7 +193,7 @@ describe('bootstrap layout', () => {
   test('with includeSubfolders: false the entry lists its own files and flux-system only; sub-folders come from their own Kustomization', () => {
     const { app, repo, entry, flux } = platform(false);
     const cluster = repo.folder('clusters/mgmt/aks-dev', { namespace: 'fleet' });
-    cluster.addResource('cluster.yaml');
+    cluster.addResource('cluster.yaml', { userOwned: true });
     Kustomization.forFolder(entry, 'aks-dev', cluster, { name: 'aks-dev', source: flux.source, prune: true });
     const files = [...app.renderToMemory().get('platform')!.keys()];
     const kustomization = app.renderToMemory().get('platform')!.get('clusters/mgmt/kustomization.yaml');
