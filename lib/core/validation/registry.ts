@@ -21,10 +21,21 @@ export interface KindSchema {
   readonly schema: Record<string, unknown>;
   /** Where it came from (file path or a label), for diagnostics. */
   readonly source: string;
+  /**
+   * What kind of schema it is, for coverage counts: `crd` (bundled CRD schema), `core` (bundled
+   * built-in Kubernetes kind), `registered` (added by the user: `crds`, `--crds`, cdk8s.yaml imports,
+   * {@link SchemaRegistry.register}).
+   * @default 'registered'
+   */
+  readonly origin?: SchemaOrigin;
 }
+
+/** What kind of schema validated an object (see KindSchema.origin). */
+export type SchemaOrigin = 'crd' | 'core' | 'registered';
 
 interface LazyEntry {
   readonly scope: Scope;
+  readonly origin: SchemaOrigin;
   readonly source: string;
   loaded?: KindSchema;
   readonly load: () => KindSchema;
@@ -91,10 +102,25 @@ export class SchemaRegistry {
 
   private readonly entries = new Map<string, LazyEntry>();
   private readonly sourceList: string[] = [];
+  private readonly parent?: SchemaRegistry;
 
-  /** Number of apiVersion/kind schemas known. */
+  /** A registry; with `parent`, kinds not found here are looked up there (see {@link extend}). */
+  constructor(parent?: SchemaRegistry) {
+    this.parent = parent;
+  }
+
+  /**
+   * A new registry layered on this one: schemas added to it override or extend this one's, which
+   * stays unchanged (the per-app registry of a GitOpsApp extends the bundled default). Compiled
+   * validators are shared, since the schema objects are.
+   */
+  extend(): SchemaRegistry {
+    return new SchemaRegistry(this);
+  }
+
+  /** Number of apiVersion/kind schemas known (including the parent's). */
   get size(): number {
-    return this.entries.size;
+    return this.keys().length;
   }
 
   /** Directories / files / labels the schemas came from, in the order they were added. */
@@ -102,23 +128,34 @@ export class SchemaRegistry {
     return this.sourceList;
   }
 
-  /** All keys (`<apiVersion>/<Kind>`), sorted. */
+  /** All keys (`<apiVersion>/<Kind>`), sorted (including the parent's). */
   keys(): string[] {
-    return [...this.entries.keys()].sort();
+    const all = new Set(this.parent ? this.parent.keys() : []);
+    for (const k of this.entries.keys()) all.add(k);
+    return [...all].sort();
   }
 
   has(apiVersion: string, kind: string): boolean {
-    return this.entries.has(schemaKey(apiVersion, kind));
+    return this.entry(apiVersion, kind) !== undefined;
+  }
+
+  private entry(apiVersion: string, kind: string): LazyEntry | undefined {
+    return this.entries.get(schemaKey(apiVersion, kind)) ?? (this.parent as SchemaRegistry | undefined)?.entry(apiVersion, kind);
   }
 
   /** Scope of a kind without loading its schema; undefined when the kind is unknown. */
   scopeOf(apiVersion: string, kind: string): Scope | undefined {
-    return this.entries.get(schemaKey(apiVersion, kind))?.scope;
+    return this.entry(apiVersion, kind)?.scope;
+  }
+
+  /** Origin of a kind's schema without loading it; undefined when the kind is unknown. */
+  originOf(apiVersion: string, kind: string): SchemaOrigin | undefined {
+    return this.entry(apiVersion, kind)?.origin;
   }
 
   /** The schema for apiVersion/kind (loaded on first access), or undefined. Throws if the file is unreadable. */
   get(apiVersion: string, kind: string): KindSchema | undefined {
-    const e = this.entries.get(schemaKey(apiVersion, kind));
+    const e = this.entry(apiVersion, kind);
     if (!e) return undefined;
     if (!e.loaded) e.loaded = e.load();
     return e.loaded;
@@ -126,12 +163,30 @@ export class SchemaRegistry {
 
   /** Adds (or overrides) one schema. */
   addSchema(s: KindSchema): this {
-    this.entries.set(schemaKey(s.apiVersion, s.kind), { scope: s.scope, source: s.source, loaded: s, load: () => s });
+    this.entries.set(schemaKey(s.apiVersion, s.kind), { scope: s.scope, origin: s.origin ?? 'registered', source: s.source, loaded: s, load: () => s });
     return this;
   }
 
-  /** Adds a compact schema directory (`index.json` + per-kind files). */
-  addDirectory(dir: string): this {
+  /**
+   * Registers the schema of a kind that has no CRD file, e.g. the instance kinds a kro
+   * ResourceGraphDefinition of the app defines: objects of `apiVersion`/`kind` are then validated
+   * (strictly, with CEL rules) against `schema`, a structural openAPIV3Schema of the whole object
+   * (`{type: object, properties: {spec: …}}`; `apiVersion`, `kind`, `metadata` and `status` are
+   * handled by the validator). Overrides an earlier schema of the same kind.
+   *
+   * @example
+   * GitOpsApp.of(this).schemas.register({ apiVersion: 'kro.run/v1alpha1', kind: 'WebApp', scope: 'Namespaced',
+   *   schema: { type: 'object', properties: { spec: { type: 'object', properties: { image: { type: 'string' } } } } } });
+   */
+  register(def: { readonly apiVersion: string; readonly kind: string; readonly schema: Record<string, unknown>; readonly scope?: Scope; readonly source?: string }): this {
+    return this.addSchema({ apiVersion: def.apiVersion, kind: def.kind, scope: def.scope ?? 'Namespaced', schema: def.schema, source: def.source ?? 'registered', origin: 'registered' });
+  }
+
+  /**
+   * Adds a compact schema directory (`index.json` + per-kind files). `origins`: the origin of every
+   * schema of the directory; default: `core` for files under `core/`, else `crd` (the bundled layout).
+   */
+  addDirectory(dir: string, origins?: SchemaOrigin): this {
     const indexFile = path.join(dir, 'index.json');
     let index: unknown;
     try {
@@ -146,13 +201,15 @@ export class SchemaRegistry {
       }
       const file = path.join(dir, value.file);
       const scope: Scope = value.scope === 'Cluster' ? 'Cluster' : 'Namespaced';
+      const origin: SchemaOrigin = origins ?? (value.file.startsWith('core/') ? 'core' : 'crd');
       const slash = key.lastIndexOf('/');
       const apiVersion = key.slice(0, slash);
       const kind = key.slice(slash + 1);
       this.entries.set(key, {
         scope,
+        origin,
         source: file,
-        load: () => loadCompactSchema(file, apiVersion, kind, scope),
+        load: () => loadCompactSchema(file, apiVersion, kind, scope, origin),
       });
     }
     this.sourceList.push(dir);
@@ -232,7 +289,7 @@ export class SchemaRegistry {
   }
 }
 
-function loadCompactSchema(file: string, apiVersion: string, kind: string, scope: Scope): KindSchema {
+function loadCompactSchema(file: string, apiVersion: string, kind: string, scope: Scope, origin: SchemaOrigin): KindSchema {
   let doc: unknown;
   try {
     doc = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -246,6 +303,7 @@ function loadCompactSchema(file: string, apiVersion: string, kind: string, scope
     scope: doc.scope === 'Cluster' || doc.scope === 'Namespaced' ? doc.scope : scope,
     schema: doc.schema,
     source: file,
+    origin,
   };
 }
 

@@ -19,6 +19,7 @@ import { DEFAULT_EMBEDDINGS, resolveEmbeddingPath, type EmbeddingLocation } from
 import { fieldJoin } from './field-path';
 import { builtinScope, checkMetadata, groupOf, jsonType } from './metadata';
 import { SchemaRegistry, type KindSchema, type Scope } from './registry';
+import { suggestKind } from './suggest';
 import { compileJsonSchema, mapAjvErrors, toJsonSchema } from './schema';
 import { ValidationError, type ValidationInput, type ValidationIssue } from './types';
 
@@ -31,6 +32,32 @@ export interface ValidatorOptions {
   readonly cel?: boolean;
   /** Embedding locations. Default DEFAULT_EMBEDDINGS. */
   readonly embeddings?: readonly EmbeddingLocation[];
+  /**
+   * What happens to a (top-level) object whose apiVersion/kind has no schema in the registry:
+   * `error` (an issue on `kind` or `apiVersion`, with a "did you mean" when a known kind is close)
+   * or `ignore` (metadata rules only). Default `error`: nothing passes unvalidated silently.
+   */
+  readonly unknownKinds?: 'error' | 'ignore';
+  /**
+   * Kinds accepted without a schema (metadata rules only), as `<group>/<Kind>` (any version; core
+   * group: `v1/<Kind>`) or `<apiVersion>/<Kind>`, e.g. `monitoring.coreos.com/Prometheus`.
+   * @default []
+   */
+  readonly allowUnvalidated?: readonly string[];
+}
+
+/** How many objects were validated by which kind of schema (see Validator.validateWithCoverage). */
+export interface ValidationCoverage {
+  /** By a bundled CRD schema. */
+  crd: number;
+  /** By a bundled built-in Kubernetes schema. */
+  core: number;
+  /** By a schema the user registered (CRD files, cdk8s.yaml imports, SchemaRegistry.register). */
+  registered: number;
+  /** Not validated against any schema (allowed with allowUnvalidated, or reported as an issue). */
+  unvalidated: number;
+  /** The `<apiVersion>/<Kind>` keys of the objects not validated, sorted, unique. */
+  unvalidatedKinds: string[];
 }
 
 /** Compilation result of one apiVersion/kind schema. */
@@ -97,9 +124,15 @@ export class Validator {
   private readonly cel: boolean;
   private readonly embeddings: ReadonlyMap<string, readonly EmbeddingLocation[]>;
   private readonly used = new Map<string, KindSchema>();
+  private readonly unknownKinds: 'error' | 'ignore';
+  private readonly allowed: ReadonlySet<string>;
+  private coverage?: ValidationCoverage;
+  private keysCache?: string[];
 
   constructor(opts: ValidatorOptions = {}) {
     this.enabled = opts.enabled !== false;
+    this.unknownKinds = opts.unknownKinds ?? 'error';
+    this.allowed = new Set(opts.allowUnvalidated ?? []);
     this.registry = opts.registry ?? (this.enabled ? SchemaRegistry.default() : SchemaRegistry.empty());
     this.cel = opts.cel !== false;
     const emb = new Map<string, EmbeddingLocation[]>();
@@ -114,7 +147,30 @@ export class Validator {
 
   /** Validates all objects; returns every issue, sorted (source, object, field, reason). */
   validate(objects: Iterable<ValidationInput>): ValidationIssue[] {
-    if (!this.enabled) return [];
+    return this.validateWithCoverage(objects).issues;
+  }
+
+  /** Like {@link validate}, also counting how many objects each kind of schema covered. */
+  validateWithCoverage(objects: Iterable<ValidationInput>): { issues: ValidationIssue[]; coverage: ValidationCoverage } {
+    const coverage: ValidationCoverage = { crd: 0, core: 0, registered: 0, unvalidated: 0, unvalidatedKinds: [] };
+    if (!this.enabled) return { issues: [], coverage };
+    this.coverage = coverage;
+    try {
+      const issues = this.run(objects);
+      coverage.unvalidatedKinds = [...new Set(coverage.unvalidatedKinds)].sort();
+      return { issues, coverage };
+    } finally {
+      this.coverage = undefined;
+    }
+  }
+
+  /** Whether `apiVersion`/`kind` is listed in allowUnvalidated. */
+  isAllowedUnvalidated(apiVersion: string, kind: string): boolean {
+    const group = groupOf(apiVersion);
+    return this.allowed.has(`${apiVersion}/${kind}`) || (group !== '' && this.allowed.has(`${group}/${kind}`));
+  }
+
+  private run(objects: Iterable<ValidationInput>): ValidationIssue[] {
     const issues: ValidationIssue[] = [];
     let idx = 0;
     for (const input of objects) {
@@ -157,6 +213,22 @@ export class Validator {
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  private unknownKindFinding(apiVersion: string, kind: string, prefix: string): Finding {
+    this.keysCache ??= this.registry.keys();
+    const sug = suggestKind(apiVersion, kind, this.keysCache);
+    const group = groupOf(apiVersion);
+    const allowId = group === '' ? `${apiVersion}/${kind}` : `${group}/${kind}`;
+    let hint = '';
+    if (sug?.field === 'apiVersion') hint = ` (did you mean apiVersion ${JSON.stringify(sug.apiVersion)}?)`;
+    else if (sug) hint = ` (did you mean kind ${JSON.stringify(sug.kind)}${sug.apiVersion === apiVersion ? '' : ` of ${sug.apiVersion}`}?)`;
+    return {
+      field: fieldJoin(prefix, sug?.field ?? 'kind'),
+      reason:
+        `no schema for ${apiVersion} ${kind}, so it cannot be validated${hint}. ` +
+        `Register its CRD (GitOpsApp prop "crds", cdk8s.yaml "imports", validate --crds) or accept it unvalidated with allowUnvalidated: [${JSON.stringify(allowId)}]`,
+    };
+  }
+
   private validateObject(obj: unknown, prefix: string, mode: ObjectMode, out: Finding[]): void {
     const at = (field: string) => fieldJoin(prefix, field);
     if (!isObj(obj)) {
@@ -186,8 +258,18 @@ export class Validator {
       }
     }
     const scope: Scope | undefined = ks?.scope ?? (ok ? this.registry.scopeOf(apiVersion, kind) ?? builtinScope(apiVersion, kind) : undefined);
+    if (ok && mode === TOP_LEVEL && this.coverage) {
+      if (ks) this.coverage[ks.origin ?? 'registered']++;
+      else {
+        this.coverage.unvalidated++;
+        this.coverage.unvalidatedKinds.push(`${apiVersion}/${kind}`);
+      }
+    }
+    if (ok && !ks && mode === TOP_LEVEL && this.unknownKinds === 'error' && !this.isAllowedUnvalidated(apiVersion, kind)) {
+      out.push(this.unknownKindFinding(apiVersion, kind, prefix));
+    }
 
-    for (const f of checkMetadata(obj, apiVersion, kind, { scope, requireName: mode.requireName })) {
+    for (const f of checkMetadata(obj, apiVersion, kind, { scope, requireName: mode.requireName, allowGenerateName: mode !== TOP_LEVEL })) {
       out.push({ field: at(f.field), reason: f.reason });
     }
 
@@ -200,8 +282,10 @@ export class Validator {
       // Objects already reported for a missing required field: a rule reading that field cannot be
       // evaluated ("no such key"); that follow-up error is noise and is not reported.
       const missingAt = new Set<string>();
-      if (c.validate && !c.validate(obj)) {
-        for (const f of mapAjvErrors(c.validate.errors ?? [], obj)) {
+      // Like the API server: null values of non-nullable fields are dropped before validation.
+      const data = hasNull(obj) ? pruneNulls(obj, ks.schema, true) : obj;
+      if (c.validate && !c.validate(data)) {
+        for (const f of mapAjvErrors(c.validate.errors ?? [], data)) {
           if (f.keyword === 'required') missingAt.add(f.at);
           if (mode.partial && f.keyword === 'required') continue;
           out.push({ field: at(f.field), reason: f.reason });
@@ -209,7 +293,7 @@ export class Validator {
       }
       if (this.cel && c.cel && !mode.partial) {
         const cf: CelFinding[] = [];
-        evaluateCel(c.cel, obj, '', cf);
+        evaluateCel(c.cel, data, '', cf);
         for (const f of cf) {
           if (f.outcome === 'error' && missingAt.has(f.at)) continue;
           out.push({ field: at(f.field), reason: f.reason, rule: f.rule, celReason: f.celReason });
@@ -231,6 +315,40 @@ export class Validator {
       }
     }
   }
+}
+
+/** Whether a JSON value contains a null anywhere. */
+function hasNull(v: unknown): boolean {
+  if (v === null) return true;
+  if (typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some(hasNull);
+  for (const k in v as Record<string, unknown>) if (hasNull((v as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
+/**
+ * A copy of `v` without the null values of object fields whose schema is not `nullable` (what the
+ * API server's pruning does before validation: `{format: null}` is `{}`). Array items stay (a null
+ * item is a type error). Fields without a schema (preserve-unknown-fields) keep their nulls.
+ */
+export function pruneNulls(v: unknown, s: unknown, root = false): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  const schema = isObj(s) ? s : {};
+  if (Array.isArray(v)) return isObj(schema.items) ? v.map((x) => pruneNulls(x, schema.items)) : v;
+  const props = isObj(schema.properties) ? schema.properties : undefined;
+  const extra = isObj(schema.additionalProperties) ? schema.additionalProperties : undefined;
+  if (!props && !extra) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (root && (k === 'metadata' || k === 'status')) {
+      out[k] = x;
+      continue;
+    }
+    const ps = props?.[k] ?? extra;
+    if (x === null && ps !== undefined && !(isObj(ps) && ps.nullable === true)) continue;
+    out[k] = ps === undefined ? x : pruneNulls(x, ps);
+  }
+  return out;
 }
 
 /** Compares strings with digit runs compared numerically (`#2` < `#10`), otherwise by code point. */
