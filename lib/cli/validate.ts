@@ -3,8 +3,13 @@
  * given files and directories (kustomization.yaml and node_modules / dot-directories skipped) with the
  * library validator (lib/core/validation): strict schema, CEL rules, ObjectMeta rules, embedded objects.
  *
+ * Every object needs a schema: bundled (CRDs of the supported controllers, built-in Kubernetes 1.34
+ * kinds), `--crds`, or a CRD / Crossplane XRD among the validated documents; objects of other kinds
+ * are issues ("no schema … did you mean …") unless `--allow-unvalidated <group/Kind>`.
+ *
  * Output: one line per issue, `<file>#<docIndex>: <Kind>/<namespace>/<name>: <field>: <reason>`
- * (docIndex 0-based; YAML syntax errors are issues too), then a summary line. Exit 0 when clean, 1 when
+ * (docIndex 0-based; YAML syntax errors are issues too), then a summary line with the coverage counts
+ * (validated by CRD schema / core schema / registered schema, not validated). Exit 0 when clean, 1 when
  * there are issues, 2 on usage / I/O errors.
  */
 import * as fs from 'fs';
@@ -22,6 +27,8 @@ export interface ValidateCommandOptions {
   readonly schemas?: string | false;
   /** Evaluate CEL rules (default true). */
   readonly cel?: boolean;
+  /** Kinds accepted without a schema (`<group>/<Kind>`, core group `v1/<Kind>`), counted as not validated. */
+  readonly allowUnvalidated?: readonly string[];
 }
 
 const SKIPPED_FILES = new Set(['kustomization.yaml', 'kustomization.yml']);
@@ -37,11 +44,12 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .argument('<paths...>', 'YAML files or directories (searched recursively for *.yaml / *.yml)')
     .option('--crds <path>', 'additional CRD file or directory (repeatable)', collect, [])
     .option('--schemas <dir>', 'compact schema directory (default: the bundled imports/schemas)')
-    .option('--no-schemas', 'do not use the bundled schemas (only --crds and metadata rules)')
+    .option('--no-schemas', 'do not use the bundled CRD schemas (built-in Kubernetes kinds, --crds and the CRDs/XRDs in the tree still apply)')
     .option('--no-cel', 'do not evaluate x-kubernetes-validations rules')
-    .action(async (paths: string[], opts: { crds: string[]; schemas?: string | boolean; cel: boolean }) => {
+    .option('--allow-unvalidated <group/Kind>', 'accept objects of this kind without a schema (repeatable; counted as not validated)', collect, [])
+    .action(async (paths: string[], opts: { crds: string[]; schemas?: string | boolean; cel: boolean; allowUnvalidated: string[] }) => {
       const schemas = opts.schemas === false ? false : typeof opts.schemas === 'string' ? opts.schemas : undefined;
-      ctx.exitCode = await runValidate(paths, { crds: opts.crds, schemas, cel: opts.cel }, ctx.io);
+      ctx.exitCode = await runValidate(paths, { crds: opts.crds, schemas, cel: opts.cel, allowUnvalidated: opts.allowUnvalidated }, ctx.io);
     });
 }
 
@@ -93,24 +101,28 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
     });
   }
 
-  const validator = new Validator({ registry, cel: opts.cel !== false });
-  for (const issue of validator.validate(inputs)) lines.push({ source: issue.source, message: issue.message });
+  const validator = new Validator({ registry, cel: opts.cel !== false, allowUnvalidated: opts.allowUnvalidated ?? [] });
+  const { issues, coverage } = validator.validateWithCoverage(inputs);
+  for (const issue of issues) lines.push({ source: issue.source, message: issue.message });
   lines.sort((a, b) => naturalCompare(a.source, b.source) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 
   for (const l of lines) io.stdout(`${l.message}\n`);
   const docs = `${documents} document${documents === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}`;
+  const counts =
+    `validated by CRD schema: ${coverage.crd}, by core schema: ${coverage.core}, by registered schema: ${coverage.registered}; ` +
+    `not validated: ${coverage.unvalidated}${coverage.unvalidatedKinds.length > 0 ? ` (${coverage.unvalidatedKinds.join(', ')})` : ''}`;
   if (lines.length === 0) {
-    io.stdout(`validate: ${docs}: no issues\n`);
+    io.stdout(`validate: ${docs}: no issues (${counts})\n`);
     return 0;
   }
-  io.stdout(`validate: ${docs}: ${lines.length} issue${lines.length === 1 ? '' : 's'}\n`);
+  io.stdout(`validate: ${docs}: ${lines.length} issue${lines.length === 1 ? '' : 's'} (${counts})\n`);
   return 1;
 }
 
 function loadRegistry(opts: ValidateCommandOptions, resolve: (p: string) => string): SchemaRegistry {
   let registry: SchemaRegistry;
   if (opts.schemas === false) {
-    registry = SchemaRegistry.empty();
+    registry = SchemaRegistry.builtinKinds();
   } else if (typeof opts.schemas === 'string') {
     try {
       registry = SchemaRegistry.fromDirectory(resolve(opts.schemas));

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
+import * as YAML from 'yaml';
 import { IConstruct } from 'constructs';
 import { Folder } from './folder';
 import { canonicalize, fileNames, KubeObject, kustomizationYaml, toYaml } from './layout';
@@ -9,7 +10,11 @@ import { conflictMessage, TreeChanges, TreeWriter } from './writer';
 import { YamlFilePool } from './yaml-pool';
 import { isClusterScoped } from '../core/kinds';
 import { describeRef, ObjectRef, providedBy, referencesOf, refKey } from '../core/references';
+import { recordOptOut } from '../core/baseline';
 import { groupOf } from '../core/validation/metadata';
+import { SchemaRegistry } from '../core/validation/registry';
+import type { ValidationInput } from '../core/validation/types';
+import type { Validator } from '../core/validation/validator';
 import { BaselineEntry, baselineEntries, collectOptOuts, formatBaselineReport } from '../safety/baseline-report';
 import { destroyGuard } from '../safety/guard';
 import { blockedMessage, combinePlans, Plan, planTrees, TreeObject } from '../safety/plan';
@@ -42,6 +47,34 @@ export interface GitOpsAppProps {
    * @default - no protected object may be deleted or renamed
    */
   readonly allowDestroy?: readonly string[];
+
+  /**
+   * CustomResourceDefinition files or folders (searched recursively for *.yaml / *.yml / *.json;
+   * non-CRD documents are ignored) whose kinds the app's objects may use: objects of those kinds
+   * are validated against them. Relative paths are resolved against the current directory. An
+   * object whose apiVersion/kind has no schema (bundled, listed here, in cdk8s.yaml `imports`, or
+   * registered with `schemas.register(...)`) fails the synth, unless listed in `allowUnvalidated`.
+   * @default []
+   */
+  readonly crds?: readonly string[];
+
+  /**
+   * Kinds whose objects are written without schema validation (metadata rules only), as
+   * `<group>/<Kind>` (any version; core group: `v1/<Kind>`), e.g. `['monitoring.coreos.com/Prometheus']`.
+   * An opt-out of the secure baseline: each entry is listed in the secure-baseline report (setting
+   * `validation.allowUnvalidated`; give the reason with `justifyOptOut(app, 'validation.allowUnvalidated', reason)`).
+   * Prefer `crds`.
+   * @default [] - every object must have a schema
+   */
+  readonly allowUnvalidated?: readonly string[];
+
+  /**
+   * The cdk8s config file whose `imports:` are registered like `crds` (local CRD files and folders,
+   * with or without a `name:=` prefix; `k8s`, URLs and `github:` imports are skipped: list their CRD
+   * files in `crds`). `false`: do not read it.
+   * @default - `cdk8s.yaml` in the current directory, when it exists
+   */
+  readonly cdk8sConfig?: string | false;
 
   /**
    * Print the secure-baseline report (every opt-out of a secure default, see
@@ -114,6 +147,9 @@ export class SynthError extends Error {
 
 const APP_SYMBOL = Symbol.for('cdk8s-platform.GitOpsApp');
 
+/** Longest file name (bytes) ext4, XFS, btrfs, APFS and NTFS accept. */
+const MAX_FILE_NAME_BYTES = 255;
+
 /**
  * The root of a cdk8s-platform app: holds one or more {@link Repo}s and writes them all in one
  * pass. Unlike `cdk8s.App`, synth cost is linear in the number of objects (construct validation,
@@ -149,14 +185,51 @@ export class GitOpsApp extends App {
   public readonly validation: boolean;
   /** Ids of protected objects whose deletion or rename is allowed (prop `allowDestroy`). */
   public readonly allowDestroy: readonly string[];
+  /** Kinds accepted without a schema (prop `allowUnvalidated`). */
+  public readonly allowUnvalidated: readonly string[];
   private readonly printBaselineReport: boolean;
+  private readonly crdPaths: readonly string[];
+  private readonly cdk8sConfig: string | false;
+  private schemaRegistry?: SchemaRegistry;
+  private validator?: Validator;
 
   public constructor(props: GitOpsAppProps = {}) {
     super({ outdir: props.outdir });
     Object.defineProperty(this, APP_SYMBOL, { value: true });
     this.validation = props.validation ?? true;
+    this.crdPaths = checkStringList('GitOpsApp: prop "crds"', props.crds ?? []);
+    for (const p of this.crdPaths) {
+      if (!fs.existsSync(path.resolve(p))) throw new Error(`GitOpsApp: prop "crds": ${JSON.stringify(p)} does not exist (resolved to ${path.resolve(p)}); give CRD files or folders`);
+    }
+    this.allowUnvalidated = checkStringList('GitOpsApp: prop "allowUnvalidated"', props.allowUnvalidated ?? []);
+    for (const id of this.allowUnvalidated) {
+      if (!/^[^/\s]+(\/[^/\s]+)?\/[A-Z][A-Za-z0-9]*$/.test(id)) {
+        throw new Error(`GitOpsApp: prop "allowUnvalidated": ${JSON.stringify(id)} is not "<group>/<Kind>" (e.g. "monitoring.coreos.com/Prometheus", or "v1/<Kind>" for the core group)`);
+      }
+      recordOptOut(this, 'validation.allowUnvalidated', id);
+    }
+    this.cdk8sConfig = props.cdk8sConfig ?? 'cdk8s.yaml';
     this.allowDestroy = checkAllowDestroy('GitOpsApp: prop "allowDestroy"', props.allowDestroy ?? []);
     this.printBaselineReport = props.printBaselineReport ?? true;
+  }
+
+  /**
+   * The schemas objects of this app are validated against: the bundled ones (CRDs of the supported
+   * controllers and the built-in Kubernetes 1.34 kinds), the `crds` prop, the cdk8s.yaml imports,
+   * and anything registered with `schemas.register(...)` (e.g. the instance kinds of a kro
+   * ResourceGraphDefinition). Created on first use.
+   */
+  public get schemas(): SchemaRegistry {
+    if (this.schemaRegistry) return this.schemaRegistry;
+    const registry = SchemaRegistry.default().extend();
+    for (const p of [...this.crdPaths, ...cdk8sConfigImports(this.cdk8sConfig)]) {
+      try {
+        registry.addCrdPath(path.resolve(p));
+      } catch (e) {
+        throw new Error(`GitOpsApp: cannot load CRDs from ${p}: ${(e as Error).message}`);
+      }
+    }
+    return (this.schemaRegistry = registry);
   }
 
   /**
@@ -321,6 +394,21 @@ export class GitOpsApp extends App {
   }
 
   /**
+   * Registers the kinds the app itself defines: its CustomResourceDefinitions and Crossplane
+   * CompositeResourceDefinitions (composite and claim kinds), so their objects are validated.
+   */
+  private registerDefinitions(constructs: readonly IConstruct[]): void {
+    for (const c of constructs) {
+      if (!(c instanceof ApiObject)) continue;
+      if (c.kind === 'CustomResourceDefinition' && c.apiVersion.startsWith('apiextensions.k8s.io/')) {
+        this.schemas.addCrd(c.toJson(), c.node.path);
+      } else if (c.kind === 'CompositeResourceDefinition' && c.apiVersion.startsWith('apiextensions.crossplane.io/')) {
+        this.schemas.addXrd(c.toJson(), c.node.path);
+      }
+    }
+  }
+
+  /**
    * Runs every construct validation, groups the ApiObjects by folder and works out the folder
    * tree. Problems found here (construct validations, objects outside folders, two repos in one
    * directory, two folders with one path) stop the synth before anything renders.
@@ -359,6 +447,7 @@ export class GitOpsApp extends App {
       if (list) list.push(c);
       else byFolder.set(folder, [c]);
     }
+    if (this.validation) this.registerDefinitions(constructs);
     const dirs = new Map<string, Repo>();
     const repos = this.repos.map((repo) => {
       const other = dirs.get(this.repoDir(repo));
@@ -401,7 +490,8 @@ export class GitOpsApp extends App {
   private walk(groups: FolderGroups, visit: (repo: Repo, folder: Folder, entries: PlacedObject[]) => void): string[] {
     const problems: string[] = [];
     // Loaded on first use: apps that switch validation off never pay for ajv and CEL.
-    const validate = this.validation ? (require('../core/validation') as typeof import('../core/validation')).validateObjects : undefined;
+    const validator = this.validation ? (this.validator ??= new (require('../core/validation/validator') as typeof import('../core/validation/validator')).Validator({ registry: this.schemas, allowUnvalidated: this.allowUnvalidated })) : undefined;
+    const validate = validator ? (objects: ValidationInput[]) => validator.validate(objects).map((i) => i.message) : undefined;
     const present = new Set<string>();
     for (const { repo, folders } of groups.repos) {
       const seen = new Map<string, string>();
@@ -422,6 +512,14 @@ export class GitOpsApp extends App {
           if (first) {
             const where = cluster ? `for cluster "${cluster}" in repo "${repo.dir}"` : `in repo "${repo.dir}"`;
             problems.push(`${constructPath}: ${obj.kind}/${ns}/${obj.metadata.name} is defined twice ${where} (also by ${first})`);
+            continue;
+          }
+          const bytes = Buffer.byteLength(file);
+          if (bytes > MAX_FILE_NAME_BYTES) {
+            problems.push(
+              `${constructPath}: ${obj.kind}/${ns ? `${ns}/` : ''}${obj.metadata.name}: metadata.name: the file name would be ${bytes} bytes ("${file.slice(0, 40)}…"), ` +
+                `over the ${MAX_FILE_NAME_BYTES}-byte limit of file systems; shorten metadata.name to at most ${Math.max(1, MAX_FILE_NAME_BYTES - (bytes - (obj.metadata.name ?? '').length))} characters`,
+            );
             continue;
           }
           seen.set(key, constructPath);
@@ -469,6 +567,38 @@ export class GitOpsApp extends App {
     }
     return problems.sort();
   }
+}
+
+function checkStringList(what: string, list: readonly string[]): readonly string[] {
+  if (!Array.isArray(list) || list.some((x) => typeof x !== 'string' || x === '')) throw new Error(`${what}: must be a list of non-empty strings`);
+  return [...list];
+}
+
+/**
+ * The local CRD files / folders listed in a cdk8s config's `imports:` (`path`, or `name:=path`);
+ * `k8s`, URLs and `github:` / `helm:` imports are skipped (nothing local to read).
+ */
+export function cdk8sConfigImports(configFile: string | false): string[] {
+  if (configFile === false) return [];
+  const file = path.resolve(configFile);
+  if (!fs.existsSync(file)) return [];
+  let doc: unknown;
+  try {
+    doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`GitOpsApp: cannot read ${file}: ${(e as Error).message}`);
+  }
+  const imports = typeof doc === 'object' && doc !== null ? (doc as { imports?: unknown }).imports : undefined;
+  if (!Array.isArray(imports)) return [];
+  const out: string[] = [];
+  for (const entry of imports) {
+    if (typeof entry !== 'string') continue;
+    const spec = entry.includes(':=') ? entry.slice(entry.indexOf(':=') + 2) : entry;
+    if (/^(k8s|k8s@.*|[a-z]+:\/\/.*|github:.*|helm:.*)$/.test(spec)) continue;
+    const p = path.resolve(path.dirname(file), spec);
+    if (fs.existsSync(p)) out.push(p);
+  }
+  return out;
 }
 
 /** The app's structure, worked out once per synth. */

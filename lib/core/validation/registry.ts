@@ -91,6 +91,16 @@ export class SchemaRegistry {
     return (defaultRegistry = SchemaRegistry.fromDirectory(dir));
   }
 
+  /**
+   * Only the bundled built-in Kubernetes kinds (imports/schemas/core: core/v1, apps, batch,
+   * autoscaling/v2, rbac, networking, admissionregistration, policy of Kubernetes 1.34), without the
+   * bundled CRDs. A new registry each call (add CRDs to it freely).
+   */
+  static builtinKinds(): SchemaRegistry {
+    SchemaRegistry.default(); // same "bundled schemas missing" error
+    return new SchemaRegistry().addDirectory(defaultSchemaDir(), undefined, (file) => file.startsWith('core/'));
+  }
+
   /** A registry built from CRD documents (non-CRD documents are ignored). */
   static fromCrds(docs: Iterable<unknown>, source = 'crds'): SchemaRegistry {
     const r = new SchemaRegistry();
@@ -186,7 +196,7 @@ export class SchemaRegistry {
    * Adds a compact schema directory (`index.json` + per-kind files). `origins`: the origin of every
    * schema of the directory; default: `core` for files under `core/`, else `crd` (the bundled layout).
    */
-  addDirectory(dir: string, origins?: SchemaOrigin): this {
+  addDirectory(dir: string, origins?: SchemaOrigin, filter?: (file: string) => boolean): this {
     const indexFile = path.join(dir, 'index.json');
     let index: unknown;
     try {
@@ -199,6 +209,7 @@ export class SchemaRegistry {
       if (!isObject(value) || typeof value.file !== 'string') {
         throw new Error(`schema index ${indexFile}: entry ${JSON.stringify(key)} has no "file"`);
       }
+      if (filter && !filter(value.file)) continue;
       const file = path.join(dir, value.file);
       const scope: Scope = value.scope === 'Cluster' ? 'Cluster' : 'Namespaced';
       const origin: SchemaOrigin = origins ?? (value.file.startsWith('core/') ? 'core' : 'crd');
@@ -241,6 +252,51 @@ export class SchemaRegistry {
       added.push(schemaKey(apiVersion, kind));
     }
     return added;
+  }
+
+  /**
+   * Adds the composite resource (and claim) kinds a Crossplane CompositeResourceDefinition
+   * (`apiextensions.crossplane.io/v1` or `v2`) defines, from its served versions' schemas. The fields
+   * Crossplane adds to every composite's and claim's `spec` (`crossplane`, `compositionRef`,
+   * `compositionSelector`, `resourceRefs`, `writeConnectionSecretToRef`, …) are accepted unchecked
+   * unless the XRD declares them. Scope: v2 `spec.scope` (default Namespaced; LegacyCluster →
+   * Cluster), v1 Cluster; claims Namespaced. Returns the keys added; [] when `xrd` is not an XRD.
+   */
+  addXrd(xrd: unknown, source = 'xrd'): string[] {
+    if (!isObject(xrd) || xrd.kind !== 'CompositeResourceDefinition' || typeof xrd.apiVersion !== 'string' || !xrd.apiVersion.startsWith('apiextensions.crossplane.io/')) return [];
+    const spec = isObject(xrd.spec) ? xrd.spec : {};
+    const group = spec.group;
+    if (typeof group !== 'string' || !isObject(spec.names) || typeof spec.names.kind !== 'string') return [];
+    const v1 = xrd.apiVersion === 'apiextensions.crossplane.io/v1';
+    const scope: Scope = v1 || spec.scope === 'Cluster' || spec.scope === 'LegacyCluster' ? 'Cluster' : 'Namespaced';
+    const kinds: Array<{ kind: string; scope: Scope }> = [{ kind: spec.names.kind, scope }];
+    if (isObject(spec.claimNames) && typeof spec.claimNames.kind === 'string') kinds.push({ kind: spec.claimNames.kind, scope: 'Namespaced' });
+    const added: string[] = [];
+    for (const v of Array.isArray(spec.versions) ? spec.versions : []) {
+      if (!isObject(v) || typeof v.name !== 'string' || v.served === false) continue;
+      const schema = isObject(v.schema) && isObject(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : { type: 'object' };
+      const withCrossplaneFields = addCrossplaneSpecFields(schema);
+      for (const k of kinds) {
+        this.addSchema({ apiVersion: `${group}/${v.name}`, kind: k.kind, scope: k.scope, schema: withCrossplaneFields, source, origin: 'registered' });
+        added.push(schemaKey(`${group}/${v.name}`, k.kind));
+      }
+    }
+    return added;
+  }
+
+  /**
+   * Adds the kinds defined by the CustomResourceDefinitions and Crossplane
+   * CompositeResourceDefinitions among `docs` (others are skipped). Returns the number of definitions.
+   */
+  addDefinitions(docs: Iterable<unknown>, source = 'definitions'): number {
+    let n = 0;
+    for (const d of docs) {
+      if (isCrd(d)) {
+        this.addCrd(d, source);
+        n++;
+      } else if (this.addXrd(d, source).length > 0) n++;
+    }
+    return n;
   }
 
   /** Adds every CRD found in the given documents (others are skipped). Returns the number of CRDs. */
@@ -307,6 +363,31 @@ function loadCompactSchema(file: string, apiVersion: string, kind: string, scope
   };
 }
 
+/** Fields Crossplane adds to the spec of composites and claims (v1 and v2 XRDs). */
+const CROSSPLANE_SPEC_FIELDS = [
+  'crossplane',
+  'compositionRef',
+  'compositionSelector',
+  'compositionRevisionRef',
+  'compositionRevisionSelector',
+  'compositionUpdatePolicy',
+  'compositeDeletePolicy',
+  'claimRef',
+  'environmentConfigRefs',
+  'resourceRef',
+  'resourceRefs',
+  'publishConnectionDetailsTo',
+  'writeConnectionSecretToRef',
+];
+
+function addCrossplaneSpecFields(schema: Record<string, any>): Record<string, any> {
+  const props = isObject(schema.properties) ? schema.properties : {};
+  const spec = isObject(props.spec) ? props.spec : { type: 'object' };
+  const specProps: Record<string, unknown> = { ...(isObject(spec.properties) ? spec.properties : {}) };
+  for (const f of CROSSPLANE_SPEC_FIELDS) if (!(f in specProps)) specProps[f] = { 'x-kubernetes-preserve-unknown-fields': true };
+  return { ...schema, type: 'object', properties: { ...props, spec: { ...spec, type: 'object', properties: specProps } } };
+}
+
 function isCrd(d: unknown): d is Record<string, unknown> & { spec: Record<string, unknown> } {
   return (
     isObject(d) &&
@@ -322,6 +403,11 @@ function isObject(v: unknown): v is Record<string, any> {
 }
 
 /** Files under dir matching re, sorted, skipping node_modules and dot-directories. */
+/** Whether a document is a CustomResourceDefinition or a Crossplane CompositeResourceDefinition. */
+export function isDefinition(d: unknown): boolean {
+  return isCrd(d) || (isObject(d) && d.kind === 'CompositeResourceDefinition' && typeof d.apiVersion === 'string' && d.apiVersion.startsWith('apiextensions.crossplane.io/'));
+}
+
 export function listFiles(dir: string, re: RegExp): string[] {
   const out: string[] = [];
   const walk = (d: string) => {

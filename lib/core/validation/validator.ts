@@ -18,7 +18,7 @@ import { buildCelTree, countRules, evaluateCel, type CelFinding, type CelNode } 
 import { DEFAULT_EMBEDDINGS, resolveEmbeddingPath, type EmbeddingLocation } from './embedded';
 import { fieldJoin } from './field-path';
 import { builtinScope, checkMetadata, groupOf, jsonType } from './metadata';
-import { SchemaRegistry, type KindSchema, type Scope } from './registry';
+import { isDefinition, SchemaRegistry, type KindSchema, type Scope } from './registry';
 import { suggestKind } from './suggest';
 import { compileJsonSchema, mapAjvErrors, toJsonSchema } from './schema';
 import { ValidationError, type ValidationInput, type ValidationIssue } from './types';
@@ -127,6 +127,7 @@ export class Validator {
   private readonly unknownKinds: 'error' | 'ignore';
   private readonly allowed: ReadonlySet<string>;
   private coverage?: ValidationCoverage;
+  private active: SchemaRegistry;
   private keysCache?: string[];
 
   constructor(opts: ValidatorOptions = {}) {
@@ -134,6 +135,7 @@ export class Validator {
     this.unknownKinds = opts.unknownKinds ?? 'error';
     this.allowed = new Set(opts.allowUnvalidated ?? []);
     this.registry = opts.registry ?? (this.enabled ? SchemaRegistry.default() : SchemaRegistry.empty());
+    this.active = this.registry;
     this.cel = opts.cel !== false;
     const emb = new Map<string, EmbeddingLocation[]>();
     for (const e of opts.embeddings ?? DEFAULT_EMBEDDINGS) {
@@ -170,7 +172,27 @@ export class Validator {
     return this.allowed.has(`${apiVersion}/${kind}`) || (group !== '' && this.allowed.has(`${group}/${kind}`));
   }
 
-  private run(objects: Iterable<ValidationInput>): ValidationIssue[] {
+  private run(objectsIn: Iterable<ValidationInput>): ValidationIssue[] {
+    const objects = [...objectsIn];
+    // A manifest set is self-describing: the CRDs and Crossplane XRDs among the objects define kinds
+    // for the others (kustomize and Flux apply definitions first).
+    const defs = objects.filter((o) => isDefinition(o.obj)).map((o) => o.obj);
+    if (defs.length > 0) {
+      const local = this.registry.extend();
+      try {
+        local.addDefinitions(defs, 'manifests');
+        this.active = local;
+        this.keysCache = undefined;
+        return this.runWith(objects);
+      } finally {
+        this.active = this.registry;
+        this.keysCache = undefined;
+      }
+    }
+    return this.runWith(objects);
+  }
+
+  private runWith(objects: readonly ValidationInput[]): ValidationIssue[] {
     const issues: ValidationIssue[] = [];
     let idx = 0;
     for (const input of objects) {
@@ -214,7 +236,7 @@ export class Validator {
   }
 
   private unknownKindFinding(apiVersion: string, kind: string, prefix: string): Finding {
-    this.keysCache ??= this.registry.keys();
+    this.keysCache ??= this.active.keys();
     const sug = suggestKind(apiVersion, kind, this.keysCache);
     const group = groupOf(apiVersion);
     const allowId = group === '' ? `${apiVersion}/${kind}` : `${group}/${kind}`;
@@ -252,12 +274,12 @@ export class Validator {
     let ks: KindSchema | undefined;
     if (ok) {
       try {
-        ks = this.registry.get(apiVersion, kind);
+        ks = this.active.get(apiVersion, kind);
       } catch (e) {
         out.push({ field: prefix, reason: `schema for ${apiVersion}/${kind} could not be loaded: ${e instanceof Error ? e.message : String(e)}` });
       }
     }
-    const scope: Scope | undefined = ks?.scope ?? (ok ? this.registry.scopeOf(apiVersion, kind) ?? builtinScope(apiVersion, kind) : undefined);
+    const scope: Scope | undefined = ks?.scope ?? (ok ? this.active.scopeOf(apiVersion, kind) ?? builtinScope(apiVersion, kind) : undefined);
     if (ok && mode === TOP_LEVEL && this.coverage) {
       if (ks) this.coverage[ks.origin ?? 'registered']++;
       else {
