@@ -493,6 +493,7 @@ export class GitOpsApp extends App {
     const validator = this.validation ? (this.validator ??= new (require('../core/validation/validator') as typeof import('../core/validation/validator')).Validator({ registry: this.schemas, allowUnvalidated: this.allowUnvalidated })) : undefined;
     const validate = validator ? (objects: ValidationInput[]) => validator.validate(objects).map((i) => i.message) : undefined;
     const present = new Set<string>();
+    const workloadRefs: PlacedWorkloadRef[] = [];
     for (const { repo, folders } of groups.repos) {
       const seen = new Map<string, string>();
       for (const folder of folders) {
@@ -524,13 +525,14 @@ export class GitOpsApp extends App {
           }
           seen.set(key, constructPath);
           present.add(key);
+          for (const r of workloadReferences(obj)) workloadRefs.push({ ...r, path: constructPath, cluster, object: `${obj.kind}/${ns ? `${ns}/` : ''}${obj.metadata.name}` });
           entries.push({ obj, constructPath, repo, folder, file: `${folder.path}/${file}` });
         }
         visit(repo, folder, entries);
         if (validate) problems.push(...validate(entries.map((p) => ({ obj: p.obj, path: p.constructPath }))));
       }
     }
-    problems.push(...this.unresolvedReferences(groups, present));
+    problems.push(...this.unresolvedReferences(groups, present, workloadRefs));
     return problems;
   }
 
@@ -538,7 +540,7 @@ export class GitOpsApp extends App {
    * Every recorded reference (see `addReference`) that points at no object of the app on the same
    * cluster and at nothing declared with `addProvided`.
    */
-  private unresolvedReferences(groups: FolderGroups, present: Set<string>): string[] {
+  private unresolvedReferences(groups: FolderGroups, present: Set<string>, workloadRefs: readonly PlacedWorkloadRef[] = []): string[] {
     const problems: string[] = [];
     const clusterOf = (folder: Folder) => groups.clusters.get(folder) ?? folder.cluster ?? '';
     const tryRef = (where: string, f: () => ObjectRef): ObjectRef | undefined => {
@@ -565,8 +567,106 @@ export class GitOpsApp extends App {
           'create it, or declare an existing one with the kind\'s fromName(...) import',
       );
     }
+    // Secrets, ConfigMaps and ServiceAccounts a workload's pods read: same namespace, same cluster.
+    const elsewhere = new Map<string, string[]>();
+    for (const k of available) {
+      const [cluster, group, kind, ns, name] = k.split('\u0000');
+      if (group !== '' || !WORKLOAD_REF_KINDS.has(kind)) continue;
+      const id = `${cluster}\u0000${kind}\u0000${name}`;
+      elsewhere.set(id, [...(elsewhere.get(id) ?? []), ns]);
+    }
+    for (const r of workloadRefs) {
+      const ref: ObjectRef = { apiGroup: '', kind: r.kind, name: r.name, namespace: r.namespace };
+      if (available.has(refKey(r.cluster, ref))) continue;
+      const on = r.cluster ? ` applied to cluster "${r.cluster}"` : '';
+      const other = (elsewhere.get(`${r.cluster}\u0000${r.kind}\u0000${r.name}`) ?? []).filter((n) => n !== (r.namespace ?? ''));
+      const hint = other.length > 0
+        ? `; ${r.kind}/${other[0]}/${r.name} exists in namespace "${other[0]}", but pods read ${r.kind}s from their own namespace "${r.namespace ?? ''}": create or export it there`
+        : `; create it, export it from a controller (ASO operatorSpec, Crossplane connection secret, SealedSecret), declare an existing one with fromName(...), or mark the reference optional: true`;
+      problems.push(`${r.path}: ${r.object}: ${r.field}: refers to ${describeRef(ref)}, which is not an object of the app${on}${hint}`);
+    }
     return problems.sort();
   }
+}
+
+/** A Secret / ConfigMap / ServiceAccount a workload's pods need, found in its pod template. */
+interface WorkloadRef {
+  readonly kind: 'Secret' | 'ConfigMap' | 'ServiceAccount';
+  readonly name: string;
+  readonly namespace?: string;
+  /** Field path in the object, e.g. `spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef.name`. */
+  readonly field: string;
+}
+
+/** A WorkloadRef with where it was found. */
+interface PlacedWorkloadRef extends WorkloadRef {
+  readonly path: string;
+  readonly cluster: string;
+  readonly object: string;
+}
+
+const WORKLOAD_REF_KINDS = new Set(['Secret', 'ConfigMap', 'ServiceAccount']);
+
+/** Where the pod spec sits in each workload kind (apps/v1, batch/v1, v1). */
+const POD_SPEC_PATHS: Record<string, readonly string[]> = {
+  'v1/Pod': ['spec'],
+  'v1/PodTemplate': ['template', 'spec'],
+  'v1/ReplicationController': ['spec', 'template', 'spec'],
+  'apps/v1/Deployment': ['spec', 'template', 'spec'],
+  'apps/v1/StatefulSet': ['spec', 'template', 'spec'],
+  'apps/v1/DaemonSet': ['spec', 'template', 'spec'],
+  'apps/v1/ReplicaSet': ['spec', 'template', 'spec'],
+  'batch/v1/Job': ['spec', 'template', 'spec'],
+  'batch/v1/CronJob': ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/**
+ * The non-optional Secrets, ConfigMaps and ServiceAccounts a workload's pod template reads:
+ * `env[].valueFrom.secretKeyRef` / `configMapKeyRef`, `envFrom[]`, `secret` / `configMap` volumes and
+ * `projected` volume sources, `imagePullSecrets`, `serviceAccountName` (except `default`), of
+ * containers, init containers and ephemeral containers. `optional: true` references are skipped.
+ */
+export function workloadReferences(obj: KubeObject): WorkloadRef[] {
+  const at = POD_SPEC_PATHS[`${obj.apiVersion}/${obj.kind}`];
+  if (!at) return [];
+  let spec: any = obj;
+  for (const k of at) spec = spec && typeof spec === 'object' ? spec[k] : undefined;
+  if (!spec || typeof spec !== 'object') return [];
+  const base = at.join('.');
+  const namespace = obj.metadata.namespace;
+  const out: WorkloadRef[] = [];
+  const add = (kind: WorkloadRef['kind'], ref: any, field: string, nameKey = 'name') => {
+    if (!ref || typeof ref !== 'object' || ref.optional === true || typeof ref[nameKey] !== 'string' || ref[nameKey] === '') return;
+    out.push({ kind, name: ref[nameKey], namespace, field: `${field}.${nameKey}` });
+  };
+  const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+  if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== '' && spec.serviceAccountName !== 'default') {
+    out.push({ kind: 'ServiceAccount', name: spec.serviceAccountName, namespace, field: `${base}.serviceAccountName` });
+  }
+  list(spec.imagePullSecrets).forEach((s, i) => add('Secret', s, `${base}.imagePullSecrets[${i}]`));
+  for (const group of ['initContainers', 'containers', 'ephemeralContainers']) {
+    list(spec[group]).forEach((c, i) => {
+      const cf = `${base}.${group}[${i}]`;
+      list(c?.env).forEach((e, j) => {
+        add('Secret', e?.valueFrom?.secretKeyRef, `${cf}.env[${j}].valueFrom.secretKeyRef`);
+        add('ConfigMap', e?.valueFrom?.configMapKeyRef, `${cf}.env[${j}].valueFrom.configMapKeyRef`);
+      });
+      list(c?.envFrom).forEach((e, j) => {
+        add('Secret', e?.secretRef, `${cf}.envFrom[${j}].secretRef`);
+        add('ConfigMap', e?.configMapRef, `${cf}.envFrom[${j}].configMapRef`);
+      });
+    });
+  }
+  list(spec.volumes).forEach((v, i) => {
+    const vf = `${base}.volumes[${i}]`;
+    add('Secret', v?.secret, `${vf}.secret`, 'secretName');
+    add('ConfigMap', v?.configMap, `${vf}.configMap`);
+    list(v?.projected?.sources).forEach((src, j) => {
+      add('Secret', src?.secret, `${vf}.projected.sources[${j}].secret`);
+      add('ConfigMap', src?.configMap, `${vf}.projected.sources[${j}].configMap`);
+    });
+  });
+  return out;
 }
 
 function checkStringList(what: string, list: readonly string[]): readonly string[] {
