@@ -204,6 +204,10 @@ export function checkMetadata(obj: Record<string, unknown>, apiVersion: string, 
     const r = checkName(nameRule, name);
     if (r) out.push({ field: 'metadata.name', reason: r });
   }
+  if (typeof generateName === 'string' && generateName !== '' && typeof name === 'string' && name !== '' && opts.requireName && !opts.allowGenerateName) {
+    // With a name the server ignores generateName; in a cdk8s app the name is the one cdk8s made up.
+    out.push({ field: 'metadata.generateName', reason: `generateName cannot be applied (Flux, Argo CD and server-side apply identify objects by name; the object is named ${JSON.stringify(name)}): remove generateName and set metadata.name` });
+  }
   if (generateName !== undefined) {
     if (typeof generateName !== 'string') {
       out.push({ field: 'metadata.generateName', reason: `must be of type string, got ${jsonType(generateName)}` });
