@@ -270,6 +270,9 @@ export class Validator {
     }
     const apiVersion: string = ok ? obj.apiVersion : '';
     const kind: string = ok ? obj.kind : '';
+    // A SOPS-encrypted manifest (Flux kustomize-controller decrypts it before applying): validate the
+    // shape it decrypts to, without the `sops` block and with each ENC[…] value as a value of its type.
+    if (mode === TOP_LEVEL && isObj(obj.sops)) return this.validateObject(sopsShape(obj), prefix, mode, out);
 
     let ks: KindSchema | undefined;
     if (ok) {
@@ -337,6 +340,26 @@ export class Validator {
       }
     }
   }
+}
+
+/**
+ * The shape of a SOPS-encrypted object once decrypted: no top-level `sops`, and every
+ * `ENC[AES256_GCM,data:…,type:<t>]` string replaced by an empty value of type `<t>` (str → "",
+ * int / float → 0, bool → false), which any schema of that type accepts for format checks.
+ */
+export function sopsShape(obj: Record<string, unknown>): Record<string, unknown> {
+  const conv = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const m = /^ENC\[[A-Z0-9_]+,data:.*,type:(str|int|float|bool|bytes)\]$/.exec(v);
+      if (!m) return v;
+      return m[1] === 'int' || m[1] === 'float' ? 0 : m[1] === 'bool' ? false : '';
+    }
+    if (Array.isArray(v)) return v.map(conv);
+    if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, conv(x)]));
+    return v;
+  };
+  const { sops: _sops, ...rest } = obj;
+  return conv(rest) as Record<string, unknown>;
 }
 
 /** Whether a JSON value contains a null anywhere. */
