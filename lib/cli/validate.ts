@@ -101,7 +101,7 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
     });
   }
 
-  const validator = new Validator({ registry, cel: opts.cel !== false, allowUnvalidated: opts.allowUnvalidated ?? [] });
+  const validator = new Validator({ registry, cel: opts.cel !== false, allowUnvalidated: opts.allowUnvalidated ?? [], generateName: 'refuse' });
   const { issues, coverage } = validator.validateWithCoverage(inputs);
   for (const issue of issues) lines.push({ source: issue.source, message: issue.message });
   lines.sort((a, b) => naturalCompare(a.source, b.source) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));

@@ -490,7 +490,7 @@ export class GitOpsApp extends App {
   private walk(groups: FolderGroups, visit: (repo: Repo, folder: Folder, entries: PlacedObject[]) => void): string[] {
     const problems: string[] = [];
     // Loaded on first use: apps that switch validation off never pay for ajv and CEL.
-    const validator = this.validation ? (this.validator ??= new (require('../core/validation/validator') as typeof import('../core/validation/validator')).Validator({ registry: this.schemas, allowUnvalidated: this.allowUnvalidated })) : undefined;
+    const validator = this.validation ? (this.validator ??= new (require('../core/validation/validator') as typeof import('../core/validation/validator')).Validator({ registry: this.schemas, allowUnvalidated: this.allowUnvalidated, generateName: 'refuse' })) : undefined;
     const validate = validator ? (objects: ValidationInput[]) => validator.validate(objects).map((i) => i.message) : undefined;
     const present = new Set<string>();
     const workloadRefs: PlacedWorkloadRef[] = [];

@@ -71,6 +71,18 @@ describe('nothing passes silently', () => {
     expect(r.coverage.registered).toBe(1);
   });
 
+  test('generateName: allowed by default (API server semantics), refused for GitOps manifests', () => {
+    const cm = (metadata: Record<string, unknown>) => [{ obj: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'a', ...metadata } }, path: 'p' }];
+    expect(messages(v.validate(cm({ generateName: 'x-' })))).toEqual([]);
+    const gitops = new Validator({ generateName: 'refuse' });
+    expect(messages(gitops.validate(cm({ generateName: 'x-' })))).toEqual([
+      'p: ConfigMap/a/<unnamed>: metadata.name: required field missing: "name": generateName alone cannot be applied (Flux, Argo CD and server-side apply need a name); set metadata.name',
+    ]);
+    expect(messages(gitops.validate(cm({ name: 'x', generateName: 'x-' })))).toEqual([
+      'p: ConfigMap/a/x: metadata.generateName: generateName cannot be applied (Flux, Argo CD and server-side apply identify objects by name; the object is named "x"): remove generateName and set metadata.name',
+    ]);
+  });
+
   test('nulls are dropped before structural checks ({format: null} does not satisfy minProperties)', () => {
     const reg = SchemaRegistry.empty().register({
       apiVersion: 'example.org/v1', kind: 'Log',

@@ -16,7 +16,7 @@ describe('metadata rules', () => {
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app.config-1', namespace: 'team-a', labels: { 'app.kubernetes.io/name': 'app', tier: '' } }, data: { x: 'y' } },
         { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', annotations: { 'Example.COM/Owner': 'Team A', note: 'any text' } } },
         { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:aggregate-to-view' } },
-        { apiVersion: 'example.org/v1', kind: 'Gadget', metadata: { name: 'gadget', namespace: 'x', finalizers: ['example.org/cleanup'] }, spec: { anything: 1 } },
+        { apiVersion: 'example.org/v1', kind: 'Gadget', metadata: { generateName: 'gadget-', namespace: 'x', finalizers: ['example.org/cleanup'] }, spec: { anything: 1 } },
         {
           apiVersion: 'apps/v1',
           kind: 'Deployment',

@@ -44,6 +44,14 @@ export interface ValidatorOptions {
    * @default []
    */
   readonly allowUnvalidated?: readonly string[];
+  /**
+   * Top-level objects with `metadata.generateName`: `allow` (what the API server accepts on create:
+   * a generated name) or `refuse` (GitOps manifests: Flux, Argo CD, kubectl apply and server-side
+   * apply identify objects by name, so generateName is refused, with or without a name). GitOpsApp
+   * and `cdk8s-platform validate` use `refuse`.
+   * @default 'allow'
+   */
+  readonly generateName?: 'allow' | 'refuse';
 }
 
 /** How many objects were validated by which kind of schema (see Validator.validateWithCoverage). */
@@ -125,6 +133,7 @@ export class Validator {
   private readonly embeddings: ReadonlyMap<string, readonly EmbeddingLocation[]>;
   private readonly used = new Map<string, KindSchema>();
   private readonly unknownKinds: 'error' | 'ignore';
+  private readonly refuseGenerateName: boolean;
   private readonly allowed: ReadonlySet<string>;
   private coverage?: ValidationCoverage;
   private active: SchemaRegistry;
@@ -133,6 +142,7 @@ export class Validator {
   constructor(opts: ValidatorOptions = {}) {
     this.enabled = opts.enabled !== false;
     this.unknownKinds = opts.unknownKinds ?? 'error';
+    this.refuseGenerateName = opts.generateName === 'refuse';
     this.allowed = new Set(opts.allowUnvalidated ?? []);
     this.registry = opts.registry ?? (this.enabled ? SchemaRegistry.default() : SchemaRegistry.empty());
     this.active = this.registry;
@@ -294,7 +304,7 @@ export class Validator {
       out.push(this.unknownKindFinding(apiVersion, kind, prefix));
     }
 
-    for (const f of checkMetadata(obj, apiVersion, kind, { scope, requireName: mode.requireName, allowGenerateName: mode !== TOP_LEVEL })) {
+    for (const f of checkMetadata(obj, apiVersion, kind, { scope, requireName: mode.requireName, allowGenerateName: mode !== TOP_LEVEL || !this.refuseGenerateName })) {
       out.push({ field: at(f.field), reason: f.reason });
     }
 
