@@ -422,8 +422,9 @@ export class GitOpsApp extends App {
     for (const c of constructs) {
       for (const error of c.node.validate()) problems.push(`${c.node.path}: ${error}`);
       const refs = referencesOf(c);
+      const imported = importedPlusObject(c);
       const provides = providedBy(c);
-      if (!(c instanceof ApiObject) && refs.length === 0 && provides.length === 0) continue;
+      if (!(c instanceof ApiObject) && refs.length === 0 && provides.length === 0 && !imported) continue;
       let folder: Folder | undefined;
       // An ApiObject belongs to the folder above it; references declared on a Folder itself, to it.
       for (let s: IConstruct | undefined = c instanceof ApiObject ? c.node.scope : c; s; s = s.node.scope) {
@@ -435,6 +436,7 @@ export class GitOpsApp extends App {
       if (folder) {
         for (const r of refs) references.push({ path: c.node.path, folder, prop: r.prop, target: r.target });
         for (const target of provides) provided.push({ folder, target });
+        if (imported) provided.push({ folder, target: () => imported });
       } else if (refs.length > 0 || provides.length > 0) {
         problems.push(`${c.node.path}: is not inside a Folder, so the cluster its references point into is unknown; create it in a Folder of a Repo`);
       }
@@ -577,7 +579,7 @@ export class GitOpsApp extends App {
     }
     for (const r of workloadRefs) {
       const ref: ObjectRef = { apiGroup: '', kind: r.kind, name: r.name, namespace: r.namespace };
-      if (available.has(refKey(r.cluster, ref))) continue;
+      if (available.has(refKey(r.cluster, ref)) || available.has(refKey(r.cluster, { ...ref, namespace: ANY_NAMESPACE }))) continue;
       const on = r.cluster ? ` applied to cluster "${r.cluster}"` : '';
       const other = (elsewhere.get(`${r.cluster}\u0000${r.kind}\u0000${r.name}`) ?? []).filter((n) => n !== (r.namespace ?? ''));
       const hint = other.length > 0
@@ -667,6 +669,21 @@ export function workloadReferences(obj: KubeObject): WorkloadRef[] {
     });
   });
   return out;
+}
+
+/** Namespace of objects imported by name whose namespace is not known (they match any namespace). */
+const ANY_NAMESPACE = '\u0001any';
+
+/**
+ * The ObjectRef of a cdk8s-plus object imported by name (`Secret.fromSecretName`,
+ * `ConfigMap.fromConfigMapName`, `ServiceAccount.fromServiceAccountName`): an existing object the app
+ * declares it uses, in the namespace of whatever reads it.
+ */
+function importedPlusObject(c: IConstruct): ObjectRef | undefined {
+  const x = c as unknown as { resourceType?: unknown; name?: unknown; apiObject?: unknown; kind?: unknown };
+  if (c instanceof ApiObject || x.apiObject !== undefined || typeof x.name !== 'string') return undefined;
+  const kind = x.resourceType === 'secrets' ? 'Secret' : x.resourceType === 'configmaps' ? 'ConfigMap' : x.resourceType === 'serviceaccounts' ? 'ServiceAccount' : undefined;
+  return kind ? { apiGroup: '', kind, name: x.name, namespace: ANY_NAMESPACE } : undefined;
 }
 
 function checkStringList(what: string, list: readonly string[]): readonly string[] {

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { GitOpsApp, Repo, SynthError } from '../../lib';
 import { runValidate } from '../../lib/cli/validate';
 import type { CliIO } from '../../lib/cli/context';
@@ -174,6 +175,18 @@ describe('GitOpsApp: crds, cdk8s.yaml imports, allowUnvalidated, workload refere
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
       spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { ...extra, containers: [{ name: 'c', image: 'x', env }] } } },
     });
+
+  test('cdk8s-plus workloads: a Secret nothing produces is an error; one imported by name resolves', () => {
+    const plus = (f: ReturnType<Repo['folder']>, secret: kplus.ISecret) => {
+      const d = new kplus.Deployment(f, 'api', { containers: [{ image: 'ghcr.io/contoso/api:1.0.0', portNumber: 8080, securityContext: { user: 1000, group: 1000 } }] });
+      d.containers[0].env.addVariable('TOKEN', kplus.EnvValue.fromSecretValue({ secret, key: 'token' }));
+    };
+    const problems = app({}, (f) => plus(f, kplus.Secret.fromSecretName(f, 'token', 'api-token')));
+    expect(problems).toEqual([]);
+    const missing = app({}, (f) => plus(f, { name: 'api-token', apiVersion: 'v1', apiGroup: '', kind: 'Secret', resourceType: 'secrets', resourceName: 'api-token', env: {} } as unknown as kplus.ISecret));
+    expect(missing).toHaveLength(1);
+    expect(missing[0]).toMatch(/^platform\/apps\/api\/Resource: Deployment\/apps\/\S+: spec\.template\.spec\.containers\[0\]\.env\[0\]\.valueFrom\.secretKeyRef\.name: refers to Secret\/apps\/api-token, which is not an object of the app; /);
+  });
 
   test('workload references: optional ones are fine; another namespace is named', () => {
     expect(app({}, (f) => web(f, [{ name: 'A', valueFrom: { secretKeyRef: { name: 'nope', key: 'k', optional: true } } }]))).toEqual([]);
