@@ -31,6 +31,17 @@ describe('built-in kinds (Kubernetes 1.34 OpenAPI), strict', () => {
     ]);
   });
 
+  test('ValidatingAdmissionPolicy: CEL expressions must parse', () => {
+    const vap = (expression: string) => ({
+      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'replicas' },
+      spec: { matchConstraints: { resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['deployments'] }] }, validations: [{ expression }] },
+    });
+    expect(check(vap('object.spec.replicas <= 5'))).toEqual([]);
+    const bad = check(vap('object.spec.replicas <= '));
+    expect(bad).toHaveLength(1);
+    expect(bad[0]).toMatch(/^p0: ValidatingAdmissionPolicy\/replicas: spec\.validations\[0\]\.expression: invalid CEL expression "object\.spec\.replicas <= ": /);
+  });
+
   test('every bundled built-in kind has its scope from the OpenAPI paths', () => {
     const reg = SchemaRegistry.builtinKinds();
     expect(reg.scopeOf('v1', 'Namespace')).toBe('Cluster');

@@ -94,6 +94,16 @@ function compileExpression(expr: string): { program?: Program; error?: string; t
   return c;
 }
 
+/** The parse error of a CEL expression, or undefined when it parses (syntax only, no type check). */
+export function celSyntaxError(expr: string): string | undefined {
+  try {
+    parse(expr);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
 /** True if the parsed expression mentions identifier `name` (walks the protobuf AST generically). */
 function referencesIdent(node: unknown, name: string): boolean {
   if (node === null || typeof node !== 'object') return false;

@@ -14,7 +14,7 @@
  * apiVersion/kind schema, and is shared by all Validator instances.
  */
 import type { ValidateFunction } from 'ajv';
-import { buildCelTree, countRules, evaluateCel, type CelFinding, type CelNode } from './cel';
+import { buildCelTree, celSyntaxError, countRules, evaluateCel, type CelFinding, type CelNode } from './cel';
 import { DEFAULT_EMBEDDINGS, resolveEmbeddingPath, type EmbeddingLocation } from './embedded';
 import { fieldJoin } from './field-path';
 import { builtinScope, checkMetadata, groupOf, jsonType } from './metadata';
@@ -336,6 +336,10 @@ export class Validator {
       }
     }
 
+    if (ok && groupOf(apiVersion) === 'admissionregistration.k8s.io' && (kind === 'ValidatingAdmissionPolicy' || kind === 'MutatingAdmissionPolicy')) {
+      for (const f of admissionPolicyExpressionFindings(obj)) out.push({ field: at(f.field), reason: f.reason });
+    }
+
     if (ok) {
       const locs = this.embeddings.get(`${groupOf(apiVersion)}/${kind}`);
       if (locs) {
@@ -370,6 +374,35 @@ export function sopsShape(obj: Record<string, unknown>): Record<string, unknown>
   };
   const { sops: _sops, ...rest } = obj;
   return conv(rest) as Record<string, unknown>;
+}
+
+/**
+ * CEL syntax errors in the expressions of a (Validating|Mutating)AdmissionPolicy: the API server
+ * compiles them on create (k8s.io/apiserver/pkg/admission/plugin/policy/validating). Syntax only:
+ * the variables (`object`, `params`, `request`, …) are not type-checked here.
+ */
+function admissionPolicyExpressionFindings(obj: Record<string, any>): Array<{ field: string; reason: string }> {
+  const out: Array<{ field: string; reason: string }> = [];
+  const spec = isObj(obj.spec) ? obj.spec : {};
+  const lists: Array<[string, string[]]> = [
+    ['validations', ['expression', 'messageExpression']],
+    ['matchConditions', ['expression']],
+    ['variables', ['expression']],
+    ['auditAnnotations', ['valueExpression']],
+    ['mutations', []],
+  ];
+  for (const [list, keys] of lists) {
+    if (!Array.isArray(spec[list])) continue;
+    spec[list].forEach((item: unknown, i: number) => {
+      if (!isObj(item)) return;
+      for (const k of keys) {
+        if (typeof item[k] !== 'string') continue;
+        const err = celSyntaxError(item[k]);
+        if (err) out.push({ field: `spec.${list}[${i}].${k}`, reason: `invalid CEL expression ${JSON.stringify(item[k])}: ${err.split('\n')[0]}` });
+      }
+    });
+  }
+  return out;
 }
 
 /** Whether a JSON value contains a null anywhere. */
