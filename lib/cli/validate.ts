@@ -17,6 +17,7 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { SchemaRegistry, Validator, defaultSchemaDir, naturalCompare, type ValidationInput } from '../core/validation';
+import { unresolvedWorkloadReferences, type ManifestObject } from '../core/references';
 import { listFiles } from '../core/validation/registry';
 import { CliError, type CliContext, type CliIO } from './context';
 
@@ -104,6 +105,19 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   const validator = new Validator({ registry, cel: opts.cel !== false, allowUnvalidated: opts.allowUnvalidated ?? [], generateName: 'refuse' });
   const { issues, coverage } = validator.validateWithCoverage(inputs);
   for (const issue of issues) lines.push({ source: issue.source, message: issue.message });
+  // Workloads' Secrets / ConfigMaps / ServiceAccounts: in the tree, or written by a controller for an object of it.
+  const manifests = inputs.filter((i) => isManifest(i.obj));
+  for (const r of unresolvedWorkloadReferences(manifests.map((i) => i.obj as ManifestObject))) {
+    const input = manifests[r.index];
+    const o = input.obj as ManifestObject;
+    const source = `${input.file}#${input.docIndex ?? 0}`;
+    const object = `${o.kind}/${r.namespace ? `${r.namespace}/` : ''}${o.metadata?.name ?? '<unnamed>'}`;
+    const target = `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+    const hint = r.elsewhere
+      ? `${r.kind}/${r.elsewhere}/${r.name} exists in namespace "${r.elsewhere}", but pods read ${r.kind}s from their own namespace`
+      : 'add it to the tree (or the object a controller writes it for), or mark the reference optional: true';
+    lines.push({ source, message: `${source}: ${object}: ${r.field}: refers to ${target}, which is not in the validated files; ${hint}` });
+  }
   lines.sort((a, b) => naturalCompare(a.source, b.source) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 
   for (const l of lines) io.stdout(`${l.message}\n`);
@@ -117,6 +131,10 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   }
   io.stdout(`validate: ${docs}: ${lines.length} issue${lines.length === 1 ? '' : 's'} (${counts})\n`);
   return 1;
+}
+
+function isManifest(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && typeof (v as ManifestObject).apiVersion === 'string' && typeof (v as ManifestObject).kind === 'string';
 }
 
 function loadRegistry(opts: ValidateCommandOptions, resolve: (p: string) => string): SchemaRegistry {

@@ -9,7 +9,7 @@ import { Repo } from './repo';
 import { conflictMessage, TreeChanges, TreeWriter } from './writer';
 import { YamlFilePool } from './yaml-pool';
 import { isClusterScoped } from '../core/kinds';
-import { describeRef, ObjectRef, providedBy, referencesOf, refKey } from '../core/references';
+import { controllerProvided, describeRef, ObjectRef, providedBy, referencesOf, refKey, WORKLOAD_REF_KINDS, workloadReferences, type WorkloadRef } from '../core/references';
 import { recordOptOut } from '../core/baseline';
 import { groupOf } from '../core/validation/metadata';
 import { SchemaRegistry } from '../core/validation/registry';
@@ -527,6 +527,9 @@ export class GitOpsApp extends App {
           }
           seen.set(key, constructPath);
           present.add(key);
+          // Secrets / ConfigMaps controllers write for this object (ASO operatorSpec, Crossplane
+          // connection secrets, CAPI kubeconfigs, SealedSecrets), also when it is a raw ApiObject.
+          for (const p of controllerProvided(obj)) present.add(refKey(cluster, p));
           for (const r of workloadReferences(obj)) workloadRefs.push({ ...r, path: constructPath, cluster, object: `${obj.kind}/${ns ? `${ns}/` : ''}${obj.metadata.name}` });
           entries.push({ obj, constructPath, repo, folder, file: `${folder.path}/${file}` });
         }
@@ -591,84 +594,11 @@ export class GitOpsApp extends App {
   }
 }
 
-/** A Secret / ConfigMap / ServiceAccount a workload's pods need, found in its pod template. */
-interface WorkloadRef {
-  readonly kind: 'Secret' | 'ConfigMap' | 'ServiceAccount';
-  readonly name: string;
-  readonly namespace?: string;
-  /** Field path in the object, e.g. `spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef.name`. */
-  readonly field: string;
-}
-
 /** A WorkloadRef with where it was found. */
 interface PlacedWorkloadRef extends WorkloadRef {
   readonly path: string;
   readonly cluster: string;
   readonly object: string;
-}
-
-const WORKLOAD_REF_KINDS = new Set(['Secret', 'ConfigMap', 'ServiceAccount']);
-
-/** Where the pod spec sits in each workload kind (apps/v1, batch/v1, v1). */
-const POD_SPEC_PATHS: Record<string, readonly string[]> = {
-  'v1/Pod': ['spec'],
-  'v1/PodTemplate': ['template', 'spec'],
-  'v1/ReplicationController': ['spec', 'template', 'spec'],
-  'apps/v1/Deployment': ['spec', 'template', 'spec'],
-  'apps/v1/StatefulSet': ['spec', 'template', 'spec'],
-  'apps/v1/DaemonSet': ['spec', 'template', 'spec'],
-  'apps/v1/ReplicaSet': ['spec', 'template', 'spec'],
-  'batch/v1/Job': ['spec', 'template', 'spec'],
-  'batch/v1/CronJob': ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
-
-/**
- * The non-optional Secrets, ConfigMaps and ServiceAccounts a workload's pod template reads:
- * `env[].valueFrom.secretKeyRef` / `configMapKeyRef`, `envFrom[]`, `secret` / `configMap` volumes and
- * `projected` volume sources, `imagePullSecrets`, `serviceAccountName` (except `default`), of
- * containers, init containers and ephemeral containers. `optional: true` references are skipped.
- */
-export function workloadReferences(obj: KubeObject): WorkloadRef[] {
-  const at = POD_SPEC_PATHS[`${obj.apiVersion}/${obj.kind}`];
-  if (!at) return [];
-  let spec: any = obj;
-  for (const k of at) spec = spec && typeof spec === 'object' ? spec[k] : undefined;
-  if (!spec || typeof spec !== 'object') return [];
-  const base = at.join('.');
-  const namespace = obj.metadata.namespace;
-  const out: WorkloadRef[] = [];
-  const add = (kind: WorkloadRef['kind'], ref: any, field: string, nameKey = 'name') => {
-    if (!ref || typeof ref !== 'object' || ref.optional === true || typeof ref[nameKey] !== 'string' || ref[nameKey] === '') return;
-    out.push({ kind, name: ref[nameKey], namespace, field: `${field}.${nameKey}` });
-  };
-  const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
-  if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== '' && spec.serviceAccountName !== 'default') {
-    out.push({ kind: 'ServiceAccount', name: spec.serviceAccountName, namespace, field: `${base}.serviceAccountName` });
-  }
-  list(spec.imagePullSecrets).forEach((s, i) => add('Secret', s, `${base}.imagePullSecrets[${i}]`));
-  for (const group of ['initContainers', 'containers', 'ephemeralContainers']) {
-    list(spec[group]).forEach((c, i) => {
-      const cf = `${base}.${group}[${i}]`;
-      list(c?.env).forEach((e, j) => {
-        add('Secret', e?.valueFrom?.secretKeyRef, `${cf}.env[${j}].valueFrom.secretKeyRef`);
-        add('ConfigMap', e?.valueFrom?.configMapKeyRef, `${cf}.env[${j}].valueFrom.configMapKeyRef`);
-      });
-      list(c?.envFrom).forEach((e, j) => {
-        add('Secret', e?.secretRef, `${cf}.envFrom[${j}].secretRef`);
-        add('ConfigMap', e?.configMapRef, `${cf}.envFrom[${j}].configMapRef`);
-      });
-    });
-  }
-  list(spec.volumes).forEach((v, i) => {
-    const vf = `${base}.volumes[${i}]`;
-    add('Secret', v?.secret, `${vf}.secret`, 'secretName');
-    add('ConfigMap', v?.configMap, `${vf}.configMap`);
-    list(v?.projected?.sources).forEach((src, j) => {
-      add('Secret', src?.secret, `${vf}.projected.sources[${j}].secret`);
-      add('ConfigMap', src?.configMap, `${vf}.projected.sources[${j}].configMap`);
-    });
-  });
-  return out;
 }
 
 /** Namespace of objects imported by name whose namespace is not known (they match any namespace). */

@@ -137,6 +137,35 @@ describe('cdk8s-platform validate: coverage', () => {
   });
 });
 
+describe('cdk8s-platform validate: workload references', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'validate-refs-'));
+    // a PostgreSQL server exporting its FQDN into a ConfigMap of namespace "data"; the app reads it from "web"
+    fs.writeFileSync(path.join(dir, 'db.yaml'), [
+      'apiVersion: dbforpostgresql.azure.com/v1api20240801\nkind: FlexibleServer\nmetadata:\n  name: pg\n  namespace: data\nspec:\n  location: westeurope\n  owner:\n    name: rg\n  operatorSpec:\n    configMaps:\n      fullyQualifiedDomainName:\n        name: pg-endpoint\n        key: host\n',
+    ].join(''));
+    fs.writeFileSync(path.join(dir, 'web.yaml'), [
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n',
+      '      containers:\n        - name: web\n          image: ghcr.io/contoso/web:1.0.0\n          env:\n            - name: DB_HOST\n              valueFrom:\n                configMapKeyRef:\n                  name: pg-endpoint\n                  key: host\n',
+      '            - name: OPTIONAL\n              valueFrom:\n                secretKeyRef:\n                  name: maybe\n                  key: k\n                  optional: true\n',
+    ].join(''));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('an ASO export read from another namespace names both ends', async () => {
+    const out: string[] = [];
+    const io: CliIO = { cwd: dir, stdout: (t) => void out.push(t), stderr: () => undefined };
+    const code = await runValidate(['.'], { allowUnvalidated: [] }, io);
+    expect(out.join('').split('\n').filter(Boolean)).toEqual([
+      'web.yaml#0: Deployment/web/web: spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef.name: refers to ConfigMap/web/pg-endpoint, which is not in the validated files; ' +
+        'ConfigMap/data/pg-endpoint exists in namespace "data", but pods read ConfigMaps from their own namespace',
+      'validate: 2 documents in 2 files: 1 issue (validated by CRD schema: 1, by core schema: 1, by registered schema: 0; not validated: 0)',
+    ]);
+    expect(code).toBe(1);
+  });
+});
+
 describe('GitOpsApp: crds, cdk8s.yaml imports, allowUnvalidated, workload references', () => {
   let dir: string;
   const crd = {
