@@ -167,6 +167,7 @@ export class Validator {
     const coverage: ValidationCoverage = { crd: 0, core: 0, registered: 0, unvalidated: 0, unvalidatedKinds: [] };
     if (!this.enabled) return { issues: [], coverage };
     this.coverage = coverage;
+    this.keysCache = undefined; // kinds may have been registered since the last call
     try {
       const issues = this.run(objects);
       coverage.unvalidatedKinds = [...new Set(coverage.unvalidatedKinds)].sort();
