@@ -610,10 +610,12 @@ const ANY_NAMESPACE = '\u0001any';
  * declares it uses, in the namespace of whatever reads it.
  */
 function importedPlusObject(c: IConstruct): ObjectRef | undefined {
-  const x = c as unknown as { resourceType?: unknown; name?: unknown; apiObject?: unknown; kind?: unknown };
-  if (c instanceof ApiObject || x.apiObject !== undefined || typeof x.name !== 'string') return undefined;
-  const kind = x.resourceType === 'secrets' ? 'Secret' : x.resourceType === 'configmaps' ? 'ConfigMap' : x.resourceType === 'serviceaccounts' ? 'ServiceAccount' : undefined;
-  return kind ? { apiGroup: '', kind, name: x.name, namespace: ANY_NAMESPACE } : undefined;
+  // Only plain own properties are read: getters of other constructs may throw (half-built constructs).
+  const rt = Object.getOwnPropertyDescriptor(c, 'resourceType')?.value;
+  const kind = rt === 'secrets' ? 'Secret' : rt === 'configmaps' ? 'ConfigMap' : rt === 'serviceaccounts' ? 'ServiceAccount' : undefined;
+  if (!kind || c instanceof ApiObject || 'apiObject' in c) return undefined;
+  const name = Object.getOwnPropertyDescriptor(c, '_name')?.value;
+  return typeof name === 'string' && name !== '' ? { apiGroup: '', kind, name, namespace: ANY_NAMESPACE } : undefined;
 }
 
 function checkStringList(what: string, list: readonly string[]): readonly string[] {
