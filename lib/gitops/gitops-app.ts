@@ -397,15 +397,21 @@ export class GitOpsApp extends App {
    * Registers the kinds the app itself defines: its CustomResourceDefinitions and Crossplane
    * CompositeResourceDefinitions (composite and claim kinds), so their objects are validated.
    */
-  private registerDefinitions(constructs: readonly IConstruct[]): void {
+  private registerDefinitions(constructs: readonly IConstruct[]): string[] {
+    const problems: string[] = [];
     for (const c of constructs) {
       if (!(c instanceof ApiObject)) continue;
-      if (c.kind === 'CustomResourceDefinition' && c.apiVersion.startsWith('apiextensions.k8s.io/')) {
-        this.schemas.addCrd(c.toJson(), c.node.path);
-      } else if (c.kind === 'CompositeResourceDefinition' && c.apiVersion.startsWith('apiextensions.crossplane.io/')) {
-        this.schemas.addXrd(c.toJson(), c.node.path);
+      try {
+        if (c.kind === 'CustomResourceDefinition' && c.apiVersion.startsWith('apiextensions.k8s.io/')) {
+          this.schemas.addCrd(c.toJson(), c.node.path);
+        } else if (c.kind === 'CompositeResourceDefinition' && c.apiVersion.startsWith('apiextensions.crossplane.io/')) {
+          this.schemas.addXrd(c.toJson(), c.node.path);
+        }
+      } catch (e) {
+        problems.push(`${c.node.path}: ${c.kind} "${c.name}": ${(e as Error).message.replace(`${c.node.path}: `, '')}`);
       }
     }
+    return problems;
   }
 
   /**
@@ -449,7 +455,7 @@ export class GitOpsApp extends App {
       if (list) list.push(c);
       else byFolder.set(folder, [c]);
     }
-    if (this.validation) this.registerDefinitions(constructs);
+    if (this.validation) problems.push(...this.registerDefinitions(constructs));
     const dirs = new Map<string, Repo>();
     const repos = this.repos.map((repo) => {
       const other = dirs.get(this.repoDir(repo));
