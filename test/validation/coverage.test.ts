@@ -61,6 +61,13 @@ describe('nothing passes silently', () => {
     expect(suggestKind('example.org/v1', 'Zebra', keys)).toBeUndefined();
   });
 
+  test('a built-in group that is not bundled says so', () => {
+    expect(check({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, provisioner: 'disk.csi.azure.com' })).toEqual([
+      'p0: StorageClass/fast: kind: no schema for storage.k8s.io/v1 StorageClass, so it cannot be validated (a Kubernetes API group whose schema is not bundled: only core v1, apps/v1, batch/v1, autoscaling/v2, rbac, networking, admissionregistration and policy are). ' +
+        'Register its CRD (GitOpsApp prop "crds", cdk8s.yaml "imports", validate --crds) or accept it unvalidated with allowUnvalidated: ["storage.k8s.io/StorageClass"]',
+    ]);
+  });
+
   test('allowUnvalidated accepts a kind, counted as not validated', () => {
     const allow = new Validator({ allowUnvalidated: ['monitoring.coreos.com/Prometheus'] });
     const { issues, coverage } = allow.validateWithCoverage([

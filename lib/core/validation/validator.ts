@@ -254,6 +254,9 @@ export class Validator {
     let hint = '';
     if (sug?.field === 'apiVersion') hint = ` (did you mean apiVersion ${JSON.stringify(sug.apiVersion)}?)`;
     else if (sug) hint = ` (did you mean kind ${JSON.stringify(sug.kind)}${sug.apiVersion === apiVersion ? '' : ` of ${sug.apiVersion}`}?)`;
+    // Built-in groups outside the bundled Kubernetes OpenAPI documents (apiextensions, storage, …).
+    const builtinGroup = !sug && (group === '' || group.endsWith('.k8s.io') || !group.includes('.'));
+    if (builtinGroup) hint = ' (a Kubernetes API group whose schema is not bundled: only core v1, apps/v1, batch/v1, autoscaling/v2, rbac, networking, admissionregistration and policy are)';
     return {
       field: fieldJoin(prefix, sug?.field ?? 'kind'),
       reason:
