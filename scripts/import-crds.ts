@@ -19,6 +19,7 @@ import type * as Cdk8sBase from 'cdk8s-cli/lib/import/base';
 import type * as Cdk8sCrd from 'cdk8s-cli/lib/import/crd';
 import { parseAllDocuments, stringify } from 'yaml';
 import { CRD_SOURCES, CrdSource, ModuleName } from './crd-sources';
+import { coreSchemaFile, loadCoreSchemas } from './import-core';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 export const MIRROR_ENV = 'CDK8S_PLATFORM_CRD_MIRROR';
@@ -66,6 +67,8 @@ export interface ImportOptions {
   readonly quiet?: boolean;
   /** Only these sources (default: CRD_SOURCES). */
   readonly sources?: readonly CrdSource[];
+  /** Also write the built-in Kubernetes kinds (scripts/import-core.ts) to schemas/core/. Default true. */
+  readonly core?: boolean;
 }
 
 export interface GeneratedClass {
@@ -82,6 +85,8 @@ export interface ImportSummary {
   readonly tsFiles: readonly { path: string; bytes: number }[];
   readonly schemaFiles: number;
   readonly schemaBytes: number;
+  /** Schemas of built-in Kubernetes kinds (schemas/core/), not counted in schemaFiles. */
+  readonly coreSchemaFiles: number;
   /** Things removed from the codegen copy that are worth knowing about (dropped keys, dropped enums). */
   readonly notes: readonly string[];
 }
@@ -413,6 +418,10 @@ function renderReadme(classes: readonly GeneratedClass[], notes: readonly string
     '  with the original schema (only `description` keywords removed: patterns, enums, formats,',
     '  x-kubernetes-* markers and x-kubernetes-validations CEL rules are kept).',
     '  `schemas/index.json` maps `<group>/<version>/<Kind>` to `{"file","scope"}`.',
+    '- `schemas/core/<group>/<kind>_<version>.json` (`core/core/` for the core group, key `v1/<Kind>`): built-in',
+    '  Kubernetes 1.34 kinds, same format, converted by scripts/import-core.ts from the OpenAPI v3 documents',
+    '  (`$ref`s inlined, descriptions dropped, IntOrString as `x-kubernetes-int-or-string`, Quantity checked',
+    '  as `format: quantity`). No classes are generated for them (use cdk8s-plus or `ApiObject`).',
     '',
     'Offline by default: reads the mirror `$CDK8S_PLATFORM_CRD_MIRROR` (default `../shared/crds`, relative',
     'to the project root). `npm run import -- --online` fetches the pinned upstream urls instead.',
@@ -480,6 +489,7 @@ export async function importCrds(options: ImportOptions = {}): Promise<ImportSum
   try {
     // 1. validation schemas
     const index: Record<string, { file: string; scope: string }> = {};
+    const coreIndex: Record<string, { file: string; scope: string }> = {};
     let schemaBytes = 0;
     sources.forEach((src, i) => {
       const crd = crds[i];
@@ -501,7 +511,24 @@ export async function importCrds(options: ImportOptions = {}): Promise<ImportSum
         schemaBytes += Buffer.byteLength(body);
       }
     });
-    const sortedIndex = Object.fromEntries(Object.keys(index).sort().map(k => [k, index[k]]));
+    // 1b. built-in Kubernetes kinds (OpenAPI v3 documents of 1.34), same file format
+    let coreSchemaFiles = 0;
+    if (options.core !== false) {
+      const core = await loadCoreSchemas(mirror, options.online ? (options.fetchText ?? defaultFetchText) : undefined);
+      for (const c of core) {
+        const key = `${c.apiVersion}/${c.kind}`;
+        if (key in index) throw new Error(`${key}: built-in kind also listed in crd-sources.ts`);
+        const file = coreSchemaFile(c);
+        coreIndex[key] = { file, scope: c.scope };
+        const body = JSON.stringify({ apiVersion: c.apiVersion, kind: c.kind, scope: c.scope, schema: c.schema }) + '\n';
+        fs.mkdirSync(path.join(staging, 'schemas', path.dirname(file)), { recursive: true });
+        fs.writeFileSync(path.join(staging, 'schemas', file), body);
+        schemaBytes += Buffer.byteLength(body);
+        coreSchemaFiles++;
+      }
+    }
+    const allIndex = { ...index, ...coreIndex };
+    const sortedIndex = Object.fromEntries(Object.keys(allIndex).sort().map(k => [k, allIndex[k]]));
     fs.writeFileSync(path.join(staging, 'schemas', 'index.json'), JSON.stringify(sortedIndex, null, 2) + '\n');
 
     // 2. cdk8s classes, one combined multi-document YAML per module
@@ -545,7 +572,7 @@ export async function importCrds(options: ImportOptions = {}): Promise<ImportSum
     fs.rmSync(outDir, { recursive: true, force: true });
     fs.renameSync(staging, outDir);
 
-    return { outDir, classes, tsFiles, schemaFiles: Object.keys(index).length, schemaBytes, notes };
+    return { outDir, classes, tsFiles, schemaFiles: Object.keys(index).length, schemaBytes, coreSchemaFiles, notes };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
     fs.rmSync(staging, { recursive: true, force: true });
@@ -565,7 +592,7 @@ export function formatSummary(s: ImportSummary, seconds?: number): string {
     lines.push(`  ${mod.padEnd(11)} ${String(files.length).padStart(2)} files ${String(classes.length).padStart(3)} classes ${kb(files.reduce((a, f) => a + f.bytes, 0)).padStart(10)}  ${classes.map(c => c.className).join(', ')}`);
   }
   const tsBytes = s.tsFiles.reduce((a, f) => a + f.bytes, 0);
-  lines.push(`  total: ${s.tsFiles.length} .ts files, ${s.classes.length} classes, ${kb(tsBytes)}; ${s.schemaFiles} schemas, ${kb(s.schemaBytes)}`);
+  lines.push(`  total: ${s.tsFiles.length} .ts files, ${s.classes.length} classes, ${kb(tsBytes)}; ${s.schemaFiles} CRD + ${s.coreSchemaFiles} built-in schemas, ${kb(s.schemaBytes)}`);
   if (s.notes.length > 0) lines.push(`  removed from the codegen copy (see imports/README.md): ${s.notes.length} item(s)`);
   return lines.join('\n');
 }

@@ -3,8 +3,13 @@
  * given files and directories (kustomization.yaml and node_modules / dot-directories skipped) with the
  * library validator (lib/core/validation): strict schema, CEL rules, ObjectMeta rules, embedded objects.
  *
+ * Every object needs a schema: bundled (CRDs of the supported controllers, built-in Kubernetes 1.34
+ * kinds), `--crds`, or a CRD / Crossplane XRD among the validated documents; objects of other kinds
+ * are issues ("no schema … did you mean …") unless `--allow-unvalidated <group/Kind>`.
+ *
  * Output: one line per issue, `<file>#<docIndex>: <Kind>/<namespace>/<name>: <field>: <reason>`
- * (docIndex 0-based; YAML syntax errors are issues too), then a summary line. Exit 0 when clean, 1 when
+ * (docIndex 0-based; YAML syntax errors are issues too), then a summary line with the coverage counts
+ * (validated by CRD schema / core schema / registered schema, not validated). Exit 0 when clean, 1 when
  * there are issues, 2 on usage / I/O errors.
  */
 import * as fs from 'fs';
@@ -12,6 +17,7 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { SchemaRegistry, Validator, defaultSchemaDir, naturalCompare, type ValidationInput } from '../core/validation';
+import { unresolvedWorkloadReferences, type ManifestObject } from '../core/references';
 import { listFiles } from '../core/validation/registry';
 import { CliError, type CliContext, type CliIO } from './context';
 import { applyOrderLines } from './validate-apply-order';
@@ -25,6 +31,8 @@ export interface ValidateCommandOptions {
   readonly cel?: boolean;
   /** Apply order: what the clusters have pre-installed (preset names or API groups). */
   readonly preinstalled?: readonly string[];
+  /** Kinds accepted without a schema (`<group>/<Kind>`, core group `v1/<Kind>`), counted as not validated. */
+  readonly allowUnvalidated?: readonly string[];
 }
 
 const SKIPPED_FILES = new Set(['kustomization.yaml', 'kustomization.yml']);
@@ -40,12 +48,13 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .argument('<paths...>', 'YAML files or directories (searched recursively for *.yaml / *.yml)')
     .option('--crds <path>', 'additional CRD file or directory (repeatable)', collect, [])
     .option('--schemas <dir>', 'compact schema directory (default: the bundled imports/schemas)')
-    .option('--no-schemas', 'do not use the bundled schemas (only --crds and metadata rules)')
+    .option('--no-schemas', 'do not use the bundled CRD schemas (built-in Kubernetes kinds, --crds and the CRDs/XRDs in the tree still apply)')
     .option('--no-cel', 'do not evaluate x-kubernetes-validations rules')
     .option('--preinstalled <name>', 'apply order: a preset (flux, crossplane, capi, capz, aso, kro, sealed-secrets, cert-manager) or API group the clusters have before Flux applies anything (repeatable)', collect, [])
-    .action(async (paths: string[], opts: { crds: string[]; schemas?: string | boolean; cel: boolean; preinstalled: string[] }) => {
+    .option('--allow-unvalidated <group/Kind>', 'accept objects of this kind without a schema (repeatable; counted as not validated)', collect, [])
+    .action(async (paths: string[], opts: { crds: string[]; schemas?: string | boolean; cel: boolean; preinstalled: string[]; allowUnvalidated: string[] }) => {
       const schemas = opts.schemas === false ? false : typeof opts.schemas === 'string' ? opts.schemas : undefined;
-      ctx.exitCode = await runValidate(paths, { crds: opts.crds, schemas, cel: opts.cel, preinstalled: opts.preinstalled }, ctx.io);
+      ctx.exitCode = await runValidate(paths, { crds: opts.crds, schemas, cel: opts.cel, preinstalled: opts.preinstalled, allowUnvalidated: opts.allowUnvalidated }, ctx.io);
     });
 }
 
@@ -97,8 +106,22 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
     });
   }
 
-  const validator = new Validator({ registry, cel: opts.cel !== false });
-  for (const issue of validator.validate(inputs)) lines.push({ source: issue.source, message: issue.message });
+  const validator = new Validator({ registry, cel: opts.cel !== false, allowUnvalidated: opts.allowUnvalidated ?? [], generateName: 'refuse' });
+  const { issues, coverage } = validator.validateWithCoverage(inputs);
+  for (const issue of issues) lines.push({ source: issue.source, message: issue.message });
+  // Workloads' Secrets / ConfigMaps / ServiceAccounts: in the tree, or written by a controller for an object of it.
+  const manifests = inputs.filter((i) => isManifest(i.obj));
+  for (const r of unresolvedWorkloadReferences(manifests.map((i) => i.obj as ManifestObject))) {
+    const input = manifests[r.index];
+    const o = input.obj as ManifestObject;
+    const source = `${input.file}#${input.docIndex ?? 0}`;
+    const object = `${o.kind}/${r.namespace ? `${r.namespace}/` : ''}${o.metadata?.name ?? '<unnamed>'}`;
+    const target = `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+    const hint = r.elsewhere
+      ? `${r.kind}/${r.elsewhere}/${r.name} exists in namespace "${r.elsewhere}", but pods read ${r.kind}s from their own namespace`
+      : 'add it to the tree (or the object a controller writes it for), or mark the reference optional: true';
+    lines.push({ source, message: `${source}: ${object}: ${r.field}: refers to ${target}, which is not in the validated files; ${hint}` });
+  }
   // --- apply order of the Flux Kustomizations in directory arguments (lib/cli/validate-apply-order.ts) ---
   lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve));
   // --- end apply order ---
@@ -106,18 +129,25 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
 
   for (const l of lines) io.stdout(`${l.message}\n`);
   const docs = `${documents} document${documents === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}`;
+  const counts =
+    `validated by CRD schema: ${coverage.crd}, by core schema: ${coverage.core}, by registered schema: ${coverage.registered}; ` +
+    `not validated: ${coverage.unvalidated}${coverage.unvalidatedKinds.length > 0 ? ` (${coverage.unvalidatedKinds.join(', ')})` : ''}`;
   if (lines.length === 0) {
-    io.stdout(`validate: ${docs}: no issues\n`);
+    io.stdout(`validate: ${docs}: no issues (${counts})\n`);
     return 0;
   }
-  io.stdout(`validate: ${docs}: ${lines.length} issue${lines.length === 1 ? '' : 's'}\n`);
+  io.stdout(`validate: ${docs}: ${lines.length} issue${lines.length === 1 ? '' : 's'} (${counts})\n`);
   return 1;
+}
+
+function isManifest(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && typeof (v as ManifestObject).apiVersion === 'string' && typeof (v as ManifestObject).kind === 'string';
 }
 
 function loadRegistry(opts: ValidateCommandOptions, resolve: (p: string) => string): SchemaRegistry {
   let registry: SchemaRegistry;
   if (opts.schemas === false) {
-    registry = SchemaRegistry.empty();
+    registry = SchemaRegistry.builtinKinds();
   } else if (typeof opts.schemas === 'string') {
     try {
       registry = SchemaRegistry.fromDirectory(resolve(opts.schemas));

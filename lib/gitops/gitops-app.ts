@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
+import * as YAML from 'yaml';
 import { IConstruct } from 'constructs';
 import { appApplyOrderProblems } from './apply-order';
 import { Folder } from './folder';
@@ -10,8 +11,12 @@ import { Repo } from './repo';
 import { conflictMessage, TreeChanges, TreeWriter } from './writer';
 import { YamlFilePool } from './yaml-pool';
 import { isClusterScoped } from '../core/kinds';
-import { describeRef, ObjectRef, providedBy, referencesOf, refKey } from '../core/references';
+import { controllerProvided, describeRef, ObjectRef, providedBy, referencesOf, refKey, WORKLOAD_REF_KINDS, workloadReferences, type WorkloadRef } from '../core/references';
+import { recordOptOut } from '../core/baseline';
 import { groupOf } from '../core/validation/metadata';
+import { SchemaRegistry } from '../core/validation/registry';
+import type { ValidationInput } from '../core/validation/types';
+import type { Validator } from '../core/validation/validator';
 import { BaselineEntry, baselineEntries, collectOptOuts, formatBaselineReport } from '../safety/baseline-report';
 import { destroyGuard } from '../safety/guard';
 import { blockedMessage, combinePlans, Plan, planTrees, TreeObject } from '../safety/plan';
@@ -44,6 +49,34 @@ export interface GitOpsAppProps {
    * @default - no protected object may be deleted or renamed
    */
   readonly allowDestroy?: readonly string[];
+
+  /**
+   * CustomResourceDefinition files or folders (searched recursively for *.yaml / *.yml / *.json;
+   * non-CRD documents are ignored) whose kinds the app's objects may use: objects of those kinds
+   * are validated against them. Relative paths are resolved against the current directory. An
+   * object whose apiVersion/kind has no schema (bundled, listed here, in cdk8s.yaml `imports`, or
+   * registered with `schemas.register(...)`) fails the synth, unless listed in `allowUnvalidated`.
+   * @default []
+   */
+  readonly crds?: readonly string[];
+
+  /**
+   * Kinds whose objects are written without schema validation (metadata rules only), as
+   * `<group>/<Kind>` (any version; core group: `v1/<Kind>`), e.g. `['monitoring.coreos.com/Prometheus']`.
+   * An opt-out of the secure baseline: each entry is listed in the secure-baseline report (setting
+   * `validation.allowUnvalidated`; give the reason with `justifyOptOut(app, 'validation.allowUnvalidated', reason)`).
+   * Prefer `crds`.
+   * @default [] - every object must have a schema
+   */
+  readonly allowUnvalidated?: readonly string[];
+
+  /**
+   * The cdk8s config file whose `imports:` are registered like `crds` (local CRD files and folders,
+   * with or without a `name:=` prefix; `k8s`, URLs and `github:` imports are skipped: list their CRD
+   * files in `crds`). `false`: do not read it.
+   * @default - `cdk8s.yaml` in the current directory, when it exists
+   */
+  readonly cdk8sConfig?: string | false;
 
   /**
    * Print the secure-baseline report (every opt-out of a secure default, see
@@ -116,6 +149,9 @@ export class SynthError extends Error {
 
 const APP_SYMBOL = Symbol.for('cdk8s-platform.GitOpsApp');
 
+/** Longest file name (bytes) ext4, XFS, btrfs, APFS and NTFS accept. */
+const MAX_FILE_NAME_BYTES = 255;
+
 /**
  * The root of a cdk8s-platform app: holds one or more {@link Repo}s and writes them all in one
  * pass. Unlike `cdk8s.App`, synth cost is linear in the number of objects (construct validation,
@@ -151,14 +187,51 @@ export class GitOpsApp extends App {
   public readonly validation: boolean;
   /** Ids of protected objects whose deletion or rename is allowed (prop `allowDestroy`). */
   public readonly allowDestroy: readonly string[];
+  /** Kinds accepted without a schema (prop `allowUnvalidated`). */
+  public readonly allowUnvalidated: readonly string[];
   private readonly printBaselineReport: boolean;
+  private readonly crdPaths: readonly string[];
+  private readonly cdk8sConfig: string | false;
+  private schemaRegistry?: SchemaRegistry;
+  private validator?: Validator;
 
   public constructor(props: GitOpsAppProps = {}) {
     super({ outdir: props.outdir });
     Object.defineProperty(this, APP_SYMBOL, { value: true });
     this.validation = props.validation ?? true;
+    this.crdPaths = checkStringList('GitOpsApp: prop "crds"', props.crds ?? []);
+    for (const p of this.crdPaths) {
+      if (!fs.existsSync(path.resolve(p))) throw new Error(`GitOpsApp: prop "crds": ${JSON.stringify(p)} does not exist (resolved to ${path.resolve(p)}); give CRD files or folders`);
+    }
+    this.allowUnvalidated = checkStringList('GitOpsApp: prop "allowUnvalidated"', props.allowUnvalidated ?? []);
+    for (const id of this.allowUnvalidated) {
+      if (!/^[^/\s]+(\/[^/\s]+)?\/[A-Z][A-Za-z0-9]*$/.test(id)) {
+        throw new Error(`GitOpsApp: prop "allowUnvalidated": ${JSON.stringify(id)} is not "<group>/<Kind>" (e.g. "monitoring.coreos.com/Prometheus", or "v1/<Kind>" for the core group)`);
+      }
+      recordOptOut(this, 'validation.allowUnvalidated', id);
+    }
+    this.cdk8sConfig = props.cdk8sConfig ?? 'cdk8s.yaml';
     this.allowDestroy = checkAllowDestroy('GitOpsApp: prop "allowDestroy"', props.allowDestroy ?? []);
     this.printBaselineReport = props.printBaselineReport ?? true;
+  }
+
+  /**
+   * The schemas objects of this app are validated against: the bundled ones (CRDs of the supported
+   * controllers and the built-in Kubernetes 1.34 kinds), the `crds` prop, the cdk8s.yaml imports,
+   * and anything registered with `schemas.register(...)` (e.g. the instance kinds of a kro
+   * ResourceGraphDefinition). Created on first use.
+   */
+  public get schemas(): SchemaRegistry {
+    if (this.schemaRegistry) return this.schemaRegistry;
+    const registry = SchemaRegistry.default().extend();
+    for (const p of [...this.crdPaths, ...cdk8sConfigImports(this.cdk8sConfig)]) {
+      try {
+        registry.addCrdPath(path.resolve(p));
+      } catch (e) {
+        throw new Error(`GitOpsApp: cannot load CRDs from ${p}: ${(e as Error).message}`);
+      }
+    }
+    return (this.schemaRegistry = registry);
   }
 
   /**
@@ -323,6 +396,27 @@ export class GitOpsApp extends App {
   }
 
   /**
+   * Registers the kinds the app itself defines: its CustomResourceDefinitions and Crossplane
+   * CompositeResourceDefinitions (composite and claim kinds), so their objects are validated.
+   */
+  private registerDefinitions(constructs: readonly IConstruct[]): string[] {
+    const problems: string[] = [];
+    for (const c of constructs) {
+      if (!(c instanceof ApiObject)) continue;
+      try {
+        if (c.kind === 'CustomResourceDefinition' && c.apiVersion.startsWith('apiextensions.k8s.io/')) {
+          this.schemas.addCrd(c.toJson(), c.node.path);
+        } else if (c.kind === 'CompositeResourceDefinition' && c.apiVersion.startsWith('apiextensions.crossplane.io/')) {
+          this.schemas.addXrd(c.toJson(), c.node.path);
+        }
+      } catch (e) {
+        problems.push(`${c.node.path}: ${c.kind} "${c.name}": ${(e as Error).message.replace(`${c.node.path}: `, '')}`);
+      }
+    }
+    return problems;
+  }
+
+  /**
    * Runs every construct validation, groups the ApiObjects by folder and works out the folder
    * tree. Problems found here (construct validations, objects outside folders, two repos in one
    * directory, two folders with one path) stop the synth before anything renders.
@@ -336,8 +430,9 @@ export class GitOpsApp extends App {
     for (const c of constructs) {
       for (const error of c.node.validate()) problems.push(`${c.node.path}: ${error}`);
       const refs = referencesOf(c);
+      const imported = importedPlusObject(c);
       const provides = providedBy(c);
-      if (!(c instanceof ApiObject) && refs.length === 0 && provides.length === 0) continue;
+      if (!(c instanceof ApiObject) && refs.length === 0 && provides.length === 0 && !imported) continue;
       let folder: Folder | undefined;
       // An ApiObject belongs to the folder above it; references declared on a Folder itself, to it.
       for (let s: IConstruct | undefined = c instanceof ApiObject ? c.node.scope : c; s; s = s.node.scope) {
@@ -349,6 +444,7 @@ export class GitOpsApp extends App {
       if (folder) {
         for (const r of refs) references.push({ path: c.node.path, folder, prop: r.prop, target: r.target });
         for (const target of provides) provided.push({ folder, target });
+        if (imported) provided.push({ folder, target: () => imported });
       } else if (refs.length > 0 || provides.length > 0) {
         problems.push(`${c.node.path}: is not inside a Folder, so the cluster its references point into is unknown; create it in a Folder of a Repo`);
       }
@@ -361,6 +457,7 @@ export class GitOpsApp extends App {
       if (list) list.push(c);
       else byFolder.set(folder, [c]);
     }
+    if (this.validation) problems.push(...this.registerDefinitions(constructs));
     const dirs = new Map<string, Repo>();
     const repos = this.repos.map((repo) => {
       const other = dirs.get(this.repoDir(repo));
@@ -408,10 +505,12 @@ export class GitOpsApp extends App {
   private walk(groups: FolderGroups, visit: (repo: Repo, folder: Folder, entries: PlacedObject[]) => void): string[] {
     const problems: string[] = [];
     // Loaded on first use: apps that switch validation off never pay for ajv and CEL.
-    const validate = this.validation ? (require('../core/validation') as typeof import('../core/validation')).validateObjects : undefined;
+    const validator = this.validation ? (this.validator ??= new (require('../core/validation/validator') as typeof import('../core/validation/validator')).Validator({ registry: this.schemas, allowUnvalidated: this.allowUnvalidated, generateName: 'refuse' })) : undefined;
+    const validate = validator ? (objects: Iterable<ValidationInput>) => validator.validate(objects).map((i) => i.message) : undefined;
     const present = new Set<string>();
     const placedAll: PlacedObject[] = [];
     const kustomizations = new Map<Repo, Map<string, string[]>>();
+    const workloadRefs: PlacedWorkloadRef[] = [];
     for (const { repo, folders } of groups.repos) {
       const seen = new Map<string, string>();
       // Kept only for repos with overlays, components or addResource targets (checked below).
@@ -438,8 +537,20 @@ export class GitOpsApp extends App {
             problems.push(`${constructPath}: ${obj.kind}/${ns}/${obj.metadata.name} is defined twice ${where} (also by ${first})`);
             continue;
           }
+          const bytes = Buffer.byteLength(file);
+          if (bytes > MAX_FILE_NAME_BYTES) {
+            problems.push(
+              `${constructPath}: ${obj.kind}/${ns ? `${ns}/` : ''}${obj.metadata.name}: metadata.name: the file name would be ${bytes} bytes ("${file.slice(0, 40)}…"), ` +
+                `over the ${MAX_FILE_NAME_BYTES}-byte limit of file systems; shorten metadata.name to at most ${Math.max(1, MAX_FILE_NAME_BYTES - (bytes - (obj.metadata.name ?? '').length))} characters`,
+            );
+            continue;
+          }
           seen.set(key, constructPath);
           present.add(key);
+          // Secrets / ConfigMaps controllers write for this object (ASO operatorSpec, Crossplane
+          // connection secrets, CAPI kubeconfigs, SealedSecrets), also when it is a raw ApiObject.
+          for (const p of controllerProvided(obj)) present.add(refKey(cluster, p));
+          for (const r of workloadReferences(obj)) workloadRefs.push({ ...r, path: constructPath, cluster, object: `${obj.kind}/${ns ? `${ns}/` : ''}${obj.metadata.name}` });
           entries.push({ obj, constructPath, repo, folder, file: `${folder.path}/${file}` });
           if (check) written.add(`${folder.path}/${file}`);
         }
@@ -455,7 +566,7 @@ export class GitOpsApp extends App {
       const clusterOf = (f: Folder) => groups.clusters.get(f) ?? '';
       if (check) problems.push(...overlayProblems({ repo, folders, byFolder: groups.byFolder, childFolders: groups.childFolders, rendered: renderedByApi, written, clusterOf, present, validate }));
     }
-    problems.push(...this.unresolvedReferences(groups, present));
+    problems.push(...this.unresolvedReferences(groups, present, workloadRefs));
     // Apply order: every object of every Flux Kustomization's build can be applied (lib/gitops/apply-order.ts).
     if (problems.length === 0) problems.push(...appApplyOrderProblems(this, groups.repos, placedAll, kustomizations, groups.clusters));
     return problems;
@@ -465,7 +576,7 @@ export class GitOpsApp extends App {
    * Every recorded reference (see `addReference`) that points at no object of the app on the same
    * cluster and at nothing declared with `addProvided`.
    */
-  private unresolvedReferences(groups: FolderGroups, present: Set<string>): string[] {
+  private unresolvedReferences(groups: FolderGroups, present: Set<string>, workloadRefs: readonly PlacedWorkloadRef[] = []): string[] {
     const problems: string[] = [];
     const clusterOf = (folder: Folder) => groups.clusters.get(folder) ?? folder.cluster ?? '';
     const tryRef = (where: string, f: () => ObjectRef): ObjectRef | undefined => {
@@ -492,8 +603,82 @@ export class GitOpsApp extends App {
           'create it, or declare an existing one with the kind\'s fromName(...) import',
       );
     }
+    // Secrets, ConfigMaps and ServiceAccounts a workload's pods read: same namespace, same cluster.
+    const elsewhere = new Map<string, string[]>();
+    for (const k of available) {
+      const [cluster, group, kind, ns, name] = k.split('\u0000');
+      if (group !== '' || !WORKLOAD_REF_KINDS.has(kind)) continue;
+      const id = `${cluster}\u0000${kind}\u0000${name}`;
+      elsewhere.set(id, [...(elsewhere.get(id) ?? []), ns]);
+    }
+    for (const r of workloadRefs) {
+      const ref: ObjectRef = { apiGroup: '', kind: r.kind, name: r.name, namespace: r.namespace };
+      if (available.has(refKey(r.cluster, ref)) || available.has(refKey(r.cluster, { ...ref, namespace: ANY_NAMESPACE }))) continue;
+      const on = r.cluster ? ` applied to cluster "${r.cluster}"` : '';
+      const other = (elsewhere.get(`${r.cluster}\u0000${r.kind}\u0000${r.name}`) ?? []).filter((n) => n !== (r.namespace ?? ''));
+      const hint = other.length > 0
+        ? `; ${r.kind}/${other[0]}/${r.name} exists in namespace "${other[0]}", but pods read ${r.kind}s from their own namespace "${r.namespace ?? ''}": create or export it there`
+        : `; create it, export it from a controller (ASO operatorSpec, Crossplane connection secret, SealedSecret), declare an existing one with fromName(...), or mark the reference optional: true`;
+      problems.push(`${r.path}: ${r.object}: ${r.field}: refers to ${describeRef(ref)}, which is not an object of the app${on}${hint}`);
+    }
     return problems.sort();
   }
+}
+
+/** A WorkloadRef with where it was found. */
+interface PlacedWorkloadRef extends WorkloadRef {
+  readonly path: string;
+  readonly cluster: string;
+  readonly object: string;
+}
+
+/** Namespace of objects imported by name whose namespace is not known (they match any namespace). */
+const ANY_NAMESPACE = '\u0001any';
+
+/**
+ * The ObjectRef of a cdk8s-plus object imported by name (`Secret.fromSecretName`,
+ * `ConfigMap.fromConfigMapName`, `ServiceAccount.fromServiceAccountName`): an existing object the app
+ * declares it uses, in the namespace of whatever reads it.
+ */
+function importedPlusObject(c: IConstruct): ObjectRef | undefined {
+  // Only plain own properties are read: getters of other constructs may throw (half-built constructs).
+  const rt = Object.getOwnPropertyDescriptor(c, 'resourceType')?.value;
+  const kind = rt === 'secrets' ? 'Secret' : rt === 'configmaps' ? 'ConfigMap' : rt === 'serviceaccounts' ? 'ServiceAccount' : undefined;
+  if (!kind || c instanceof ApiObject || 'apiObject' in c) return undefined;
+  const name = Object.getOwnPropertyDescriptor(c, '_name')?.value;
+  return typeof name === 'string' && name !== '' ? { apiGroup: '', kind, name, namespace: ANY_NAMESPACE } : undefined;
+}
+
+function checkStringList(what: string, list: readonly string[]): readonly string[] {
+  if (!Array.isArray(list) || list.some((x) => typeof x !== 'string' || x === '')) throw new Error(`${what}: must be a list of non-empty strings`);
+  return [...list];
+}
+
+/**
+ * The local CRD files / folders listed in a cdk8s config's `imports:` (`path`, or `name:=path`);
+ * `k8s`, URLs and `github:` / `helm:` imports are skipped (nothing local to read).
+ */
+export function cdk8sConfigImports(configFile: string | false): string[] {
+  if (configFile === false) return [];
+  const file = path.resolve(configFile);
+  if (!fs.existsSync(file)) return [];
+  let doc: unknown;
+  try {
+    doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`GitOpsApp: cannot read ${file}: ${(e as Error).message}`);
+  }
+  const imports = typeof doc === 'object' && doc !== null ? (doc as { imports?: unknown }).imports : undefined;
+  if (!Array.isArray(imports)) return [];
+  const out: string[] = [];
+  for (const entry of imports) {
+    if (typeof entry !== 'string') continue;
+    const spec = entry.includes(':=') ? entry.slice(entry.indexOf(':=') + 2) : entry;
+    if (/^(k8s|k8s@.*|[a-z]+:\/\/.*|github:.*|helm:.*)$/.test(spec)) continue;
+    const p = path.resolve(path.dirname(file), spec);
+    if (fs.existsSync(p)) out.push(p);
+  }
+  return out;
 }
 
 /** The app's structure, worked out once per synth. */

@@ -90,6 +90,8 @@ export function unclearProblem(problem: string, paths: Set<string>): string | un
   }
   if (/^[A-Za-z]+\/\S+ is defined twice /.test(rest)) return undefined;
   if (/^[A-Za-z]+\/\S+: plaintext Secret in Git \(/.test(rest)) return undefined;
+  // An engine limit the construct cannot know (its file name in the folder): clear, names the fix.
+  if (/^[A-Za-z]+\/\S+: metadata\.name: the file name would be \d+ bytes .*; shorten metadata\.name to at most \d+ characters$/.test(rest)) return undefined;
   if (/^[A-Za-z]+\/\S+: \S+: looks like /.test(rest)) return undefined;
   if (/^[A-Za-z<][^:]*: .+?: /.test(rest)) return 'schema/CEL violation: the construct accepted props whose output is invalid';
   return 'unrecognized problem';

@@ -104,7 +104,7 @@ test('a fresh cdk8s app installs the tarball and synthesizes the README quicksta
 
   // The packed CLI runs compiled JS (the installed package has no lib/*.ts for tsx to run).
   const validate = run(path.join(app, 'node_modules', '.bin', 'cdk8s-platform'), ['validate', 'dist'], app);
-  expect(validate.stdout).toBe('validate: 5 documents in 5 files: no issues\n');
+  expect(validate.stdout).toBe('validate: 5 documents in 5 files: no issues (validated by CRD schema: 3, by core schema: 2, by registered schema: 0; not validated: 0)\n');
   expect(validate.status).toBe(0);
 });
 

@@ -57,7 +57,11 @@ describe('upstream examples are valid', () => {
       'capi/examples/cluster-api/test/infrastructure/docker/templates/cluster-template-development.yaml',
       'capi/examples/cluster-api/test/infrastructure/docker/templates/clusterclass-quick-start.yaml',
     ])('%s (after ${VAR} substitution)', (f) => {
-      expect(messages(v.validate(asInputs(exampleDocs(f, TEMPLATE_VARS), path.basename(f))))).toEqual([]);
+      // CAPD's Dev* kinds are not bundled: those objects are "no schema" issues, never silently valid.
+      const noSchema = (m: string) => /: kind: no schema for infrastructure\.cluster\.x-k8s\.io\/v1beta2 Dev\w+Template, so it cannot be validated\./.test(m);
+      const issues = messages(v.validate(asInputs(exampleDocs(f, TEMPLATE_VARS), path.basename(f))));
+      expect(issues.filter((m) => !noSchema(m))).toEqual([]);
+      expect(issues.filter(noSchema).length).toBe(f.endsWith('clusterclass-quick-start.yaml') ? 4 : 0);
     });
 
     test('the AKS ASO template really validates the embedded ASO resources', () => {
@@ -76,9 +80,15 @@ describe('upstream examples are valid', () => {
     test('ASO v2.18.0 samples', () => {
       const files = exampleFiles('aso/examples').filter((f) => !f.endsWith('_userassignedidentity.yaml') && !f.endsWith('_roleassignment.yaml'));
       expect(files.length).toBeGreaterThan(15);
+      const unbundled: string[] = [];
       for (const f of files) {
-        expect({ f, issues: messages(v.validate(asInputs(exampleDocs(f), path.basename(f)))) }).toEqual({ f, issues: [] });
+        const issues = messages(v.validate(asInputs(exampleDocs(f), path.basename(f))));
+        // Samples of API versions the library does not bundle are reported as not validated.
+        const other = issues.filter((m) => !/: (apiVersion|kind): no schema for \S+ \w+, so it cannot be validated( \(did you mean apiVersion "[^"]+"\?\))?\./.test(m));
+        if (other.length < issues.length) unbundled.push(f);
+        expect({ f, issues: other }).toEqual({ f, issues: [] });
       }
+      expect(unbundled.length).toBeLessThan(files.length / 2);
     });
 
     test('the UserAssignedIdentity sample uses a field newer than the mid-2025 derived schema (strict mode notices)', () => {
@@ -108,8 +118,10 @@ describe('upstream examples are valid', () => {
       'crossplane/examples/crossplane/test/e2e/manifests/apiextensions/composition/basic-namespaced/setup/definition.yaml',
       'crossplane/examples/provider-upjet-azure/examples/azure/namespaced/v1beta1/providerconfig.yaml',
     ];
+    // The provider-upjet-azure sample Secret holds a placeholder, not base64 (the API server refuses it too).
+    const placeholder = 'providerconfig.yaml#0: Secret/upbound-system/example-azure-creds: data.creds: must be a valid byte';
     for (const f of files) {
-      expect({ f, issues: messages(v.validate(asInputs(exampleDocs(f), path.basename(f)))) }).toEqual({ f, issues: [] });
+      expect({ f, issues: messages(v.validate(asInputs(exampleDocs(f), path.basename(f)))).filter((m) => m !== placeholder) }).toEqual({ f, issues: [] });
     }
     expect(v.stats().map((s) => s.key)).toEqual(expect.arrayContaining(['apiextensions.crossplane.io/v1/Composition', 'pt.fn.crossplane.io/v1beta1/Resources']));
   });

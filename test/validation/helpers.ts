@@ -38,9 +38,12 @@ export function parseYaml(text: string): unknown[] {
 
 const crdDocCache = new Map<string, unknown[]>();
 
-/** A registry with the given CRD files (paths relative to the mirror, or absolute). */
+/**
+ * A registry with the given CRD files (paths relative to the mirror, or absolute), layered on the
+ * bundled built-in Kubernetes kinds (objects of other kinds are "no schema" errors).
+ */
 export function registryFromCrds(...files: string[]): SchemaRegistry {
-  const reg = SchemaRegistry.empty();
+  const reg = SchemaRegistry.builtinKinds();
   for (const f of files) {
     const abs = path.isAbsolute(f) ? f : path.join(crdMirror(), f);
     let docs = crdDocCache.get(abs);

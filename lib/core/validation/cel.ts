@@ -17,12 +17,14 @@
  *  - a rule that does not parse, or fails to evaluate (e.g. `no such key`), is reported as an issue.
  *
  * Available functions: the CEL standard library (incl. `duration()`, `matches()` on Go RE2 via re2.ts,
- * `size`, `has`, `all`/`exists`/`exists_one`/`filter`/`map` macros) and the strings extension
- * (`lowerAscii`, `upperAscii`, `split`, `join`, `replace`, `substring`, `trim`, `indexOf`, …).
+ * `size`, `has`, `all`/`exists`/`exists_one`/`filter`/`map` macros), the strings extension
+ * (`lowerAscii`, `upperAscii`, `split`, `join`, `replace`, `substring`, `trim`, `indexOf`, …) and the
+ * Kubernetes libraries (lists, regex, URL, IP, CIDR, quantity, semver, format: cel-k8s.ts).
  */
 import { celEnv, isCelError, parse, plan, type CelEnv, type CelInput, type CelResult } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { KUBERNETES_CEL_FUNCS } from './cel-k8s';
 import { celFieldPathToField, fieldIndex, fieldKey, fieldJoin } from './field-path';
 import { compileRe2 } from './re2';
 
@@ -69,7 +71,7 @@ let env: CelEnv | undefined;
 
 function celEnvironment(): CelEnv {
   env ??= celEnv({
-    funcs: strings,
+    funcs: [...strings, ...KUBERNETES_CEL_FUNCS],
     re2: { compile: (p: string) => compileRe2(p) },
   });
   return env;
@@ -90,6 +92,16 @@ function compileExpression(expr: string): { program?: Program; error?: string; t
     programCache.set(expr, c);
   }
   return c;
+}
+
+/** The parse error of a CEL expression, or undefined when it parses (syntax only, no type check). */
+export function celSyntaxError(expr: string): string | undefined {
+  try {
+    parse(expr);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 /** True if the parsed expression mentions identifier `name` (walks the protobuf AST generically). */

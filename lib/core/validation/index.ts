@@ -2,9 +2,10 @@
  * Manifest validation: strict OpenAPI schema (unknown fields, enums, RE2 patterns, formats, …),
  * CEL x-kubernetes-validations, ObjectMeta rules and embedded objects. See validator.ts.
  */
-export { Validator, naturalCompare, type ValidatorOptions, type CompiledKindStats } from './validator';
+export { Validator, naturalCompare, pruneNulls, type ValidatorOptions, type CompiledKindStats, type ValidationCoverage } from './validator';
+export { suggestKind, editDistance, type KindSuggestion } from './suggest';
 export { ValidationError, formatIssues, type ValidationInput, type ValidationIssue } from './types';
-export { SchemaRegistry, registerKindSchema, schemaKey, packageRoot, defaultSchemaDir, type KindSchema, type Scope } from './registry';
+export { SchemaRegistry, registerKindSchema, schemaKey, packageRoot, defaultSchemaDir, type KindSchema, type Scope, type SchemaOrigin } from './registry';
 export { DEFAULT_EMBEDDINGS, type EmbeddingLocation } from './embedded';
 export {
   NAME_RULES,
@@ -12,6 +13,7 @@ export {
   ALLOWED_METADATA_FIELDS,
   checkMetadata,
   checkDns1123Label,
+  checkDns1035Label,
   checkDns1123Subdomain,
   checkQualifiedName,
   type NameRule,

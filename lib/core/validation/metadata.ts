@@ -6,7 +6,7 @@ import { fieldKey as keyPath } from './field-path';
 import type { Scope } from './registry';
 
 /** How metadata.name is validated for a kind. */
-export type NameRule = 'dns1123-subdomain' | 'dns1123-label' | 'path-segment';
+export type NameRule = 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label' | 'path-segment';
 
 /**
  * Kinds whose names are not DNS-1123 subdomains, keyed by `<group>/<Kind>` (core group: `/<Kind>`,
@@ -14,7 +14,9 @@ export type NameRule = 'dns1123-subdomain' | 'dns1123-label' | 'path-segment';
  */
 export const NAME_RULES: Readonly<Record<string, NameRule>> = {
   '/Namespace': 'dns1123-label',
-  '/Service': 'dns1123-label',
+  // k8s pkg/apis/core/validation: ValidateServiceName = NameIsDNS1035Label (the 1.34 alpha gate
+  // RelaxedServiceNameValidation, off by default, would relax it to a DNS-1123 label).
+  '/Service': 'dns1035-label',
   'rbac.authorization.k8s.io/Role': 'path-segment',
   'rbac.authorization.k8s.io/ClusterRole': 'path-segment',
   'rbac.authorization.k8s.io/RoleBinding': 'path-segment',
@@ -80,6 +82,7 @@ export const ALLOWED_METADATA_FIELDS: readonly string[] = [
 const ALLOWED = new Set(ALLOWED_METADATA_FIELDS);
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -89,6 +92,15 @@ export function checkDns1123Label(v: string): string | undefined {
   if (v.length > 63) return `must be no more than 63 characters (is ${v.length})`;
   if (!DNS1123_LABEL.test(v)) {
     return `must be a lowercase RFC 1123 label: lowercase alphanumerics and '-', starting and ending with an alphanumeric (got ${JSON.stringify(v)})`;
+  }
+  return undefined;
+}
+
+/** Returns a reason when `v` is not a DNS-1035 label (≤ 63, starts with a letter), else undefined. */
+export function checkDns1035Label(v: string): string | undefined {
+  if (v.length > 63) return `must be no more than 63 characters (is ${v.length})`;
+  if (!DNS1035_LABEL.test(v)) {
+    return `must be a lowercase RFC 1035 label: lowercase alphanumerics and '-', starting with a letter and ending with an alphanumeric (got ${JSON.stringify(v)})`;
   }
   return undefined;
 }
@@ -112,6 +124,8 @@ function checkName(rule: NameRule, v: string): string | undefined {
   switch (rule) {
     case 'dns1123-label':
       return checkDns1123Label(v);
+    case 'dns1035-label':
+      return checkDns1035Label(v);
     case 'path-segment':
       return checkPathSegment(v);
     default:
@@ -151,6 +165,8 @@ export interface MetadataCheckOptions {
   readonly scope: Scope | undefined;
   /** Whether metadata.name (or generateName) is required. False for partial embedded objects. */
   readonly requireName: boolean;
+  /** Whether generateName alone stands for a name (embedded templates). Default false: a name is required. */
+  readonly allowGenerateName?: boolean;
 }
 
 
@@ -177,12 +193,20 @@ export function checkMetadata(obj: Record<string, unknown>, apiVersion: string, 
   if (name === undefined || name === '') {
     if (opts.requireName && (generateName === undefined || generateName === '')) {
       out.push({ field: 'metadata.name', reason: 'required field missing: "name" (or "generateName")' });
+    } else if (opts.requireName && !opts.allowGenerateName) {
+      // kubectl apply, server-side apply and Flux/Argo CD identify objects by name: a manifest
+      // with only generateName is created anew on every apply (or refused).
+      out.push({ field: 'metadata.name', reason: 'required field missing: "name": generateName alone cannot be applied (Flux, Argo CD and server-side apply need a name); set metadata.name' });
     }
   } else if (typeof name !== 'string') {
     out.push({ field: 'metadata.name', reason: `must be of type string, got ${jsonType(name)}` });
   } else {
     const r = checkName(nameRule, name);
     if (r) out.push({ field: 'metadata.name', reason: r });
+  }
+  if (typeof generateName === 'string' && generateName !== '' && typeof name === 'string' && name !== '' && opts.requireName && !opts.allowGenerateName) {
+    // With a name the server ignores generateName; in a cdk8s app the name is the one cdk8s made up.
+    out.push({ field: 'metadata.generateName', reason: `generateName cannot be applied (Flux, Argo CD and server-side apply identify objects by name; the object is named ${JSON.stringify(name)}): remove generateName and set metadata.name` });
   }
   if (generateName !== undefined) {
     if (typeof generateName !== 'string') {

@@ -21,10 +21,21 @@ export interface KindSchema {
   readonly schema: Record<string, unknown>;
   /** Where it came from (file path or a label), for diagnostics. */
   readonly source: string;
+  /**
+   * What kind of schema it is, for coverage counts: `crd` (bundled CRD schema), `core` (bundled
+   * built-in Kubernetes kind), `registered` (added by the user: `crds`, `--crds`, cdk8s.yaml imports,
+   * {@link SchemaRegistry.register}).
+   * @default 'registered'
+   */
+  readonly origin?: SchemaOrigin;
 }
+
+/** What kind of schema validated an object (see KindSchema.origin). */
+export type SchemaOrigin = 'crd' | 'core' | 'registered';
 
 interface LazyEntry {
   readonly scope: Scope;
+  readonly origin: SchemaOrigin;
   readonly source: string;
   loaded?: KindSchema;
   readonly load: () => KindSchema;
@@ -80,6 +91,16 @@ export class SchemaRegistry {
     return (defaultRegistry = SchemaRegistry.fromDirectory(dir));
   }
 
+  /**
+   * Only the bundled built-in Kubernetes kinds (imports/schemas/core: core/v1, apps, batch,
+   * autoscaling/v2, rbac, networking, admissionregistration, policy of Kubernetes 1.34), without the
+   * bundled CRDs. A new registry each call (add CRDs to it freely).
+   */
+  static builtinKinds(): SchemaRegistry {
+    SchemaRegistry.default(); // same "bundled schemas missing" error
+    return new SchemaRegistry().addDirectory(defaultSchemaDir(), undefined, (file) => file.startsWith('core/'));
+  }
+
   /** A registry built from CRD documents (non-CRD documents are ignored). */
   static fromCrds(docs: Iterable<unknown>, source = 'crds'): SchemaRegistry {
     const r = new SchemaRegistry();
@@ -91,10 +112,25 @@ export class SchemaRegistry {
 
   private readonly entries = new Map<string, LazyEntry>();
   private readonly sourceList: string[] = [];
+  private readonly parent?: SchemaRegistry;
 
-  /** Number of apiVersion/kind schemas known. */
+  /** A registry; with `parent`, kinds not found here are looked up there (see {@link extend}). */
+  constructor(parent?: SchemaRegistry) {
+    this.parent = parent;
+  }
+
+  /**
+   * A new registry layered on this one: schemas added to it override or extend this one's, which
+   * stays unchanged (the per-app registry of a GitOpsApp extends the bundled default). Compiled
+   * validators are shared, since the schema objects are.
+   */
+  extend(): SchemaRegistry {
+    return new SchemaRegistry(this);
+  }
+
+  /** Number of apiVersion/kind schemas known (including the parent's). */
   get size(): number {
-    return this.entries.size;
+    return this.keys().length;
   }
 
   /** Directories / files / labels the schemas came from, in the order they were added. */
@@ -102,23 +138,34 @@ export class SchemaRegistry {
     return this.sourceList;
   }
 
-  /** All keys (`<apiVersion>/<Kind>`), sorted. */
+  /** All keys (`<apiVersion>/<Kind>`), sorted (including the parent's). */
   keys(): string[] {
-    return [...this.entries.keys()].sort();
+    const all = new Set(this.parent ? this.parent.keys() : []);
+    for (const k of this.entries.keys()) all.add(k);
+    return [...all].sort();
   }
 
   has(apiVersion: string, kind: string): boolean {
-    return this.entries.has(schemaKey(apiVersion, kind));
+    return this.entry(apiVersion, kind) !== undefined;
+  }
+
+  private entry(apiVersion: string, kind: string): LazyEntry | undefined {
+    return this.entries.get(schemaKey(apiVersion, kind)) ?? (this.parent as SchemaRegistry | undefined)?.entry(apiVersion, kind);
   }
 
   /** Scope of a kind without loading its schema; undefined when the kind is unknown. */
   scopeOf(apiVersion: string, kind: string): Scope | undefined {
-    return this.entries.get(schemaKey(apiVersion, kind))?.scope;
+    return this.entry(apiVersion, kind)?.scope;
+  }
+
+  /** Origin of a kind's schema without loading it; undefined when the kind is unknown. */
+  originOf(apiVersion: string, kind: string): SchemaOrigin | undefined {
+    return this.entry(apiVersion, kind)?.origin;
   }
 
   /** The schema for apiVersion/kind (loaded on first access), or undefined. Throws if the file is unreadable. */
   get(apiVersion: string, kind: string): KindSchema | undefined {
-    const e = this.entries.get(schemaKey(apiVersion, kind));
+    const e = this.entry(apiVersion, kind);
     if (!e) return undefined;
     if (!e.loaded) e.loaded = e.load();
     return e.loaded;
@@ -126,12 +173,30 @@ export class SchemaRegistry {
 
   /** Adds (or overrides) one schema. */
   addSchema(s: KindSchema): this {
-    this.entries.set(schemaKey(s.apiVersion, s.kind), { scope: s.scope, source: s.source, loaded: s, load: () => s });
+    this.entries.set(schemaKey(s.apiVersion, s.kind), { scope: s.scope, origin: s.origin ?? 'registered', source: s.source, loaded: s, load: () => s });
     return this;
   }
 
-  /** Adds a compact schema directory (`index.json` + per-kind files). */
-  addDirectory(dir: string): this {
+  /**
+   * Registers the schema of a kind that has no CRD file, e.g. the instance kinds a kro
+   * ResourceGraphDefinition of the app defines: objects of `apiVersion`/`kind` are then validated
+   * (strictly, with CEL rules) against `schema`, a structural openAPIV3Schema of the whole object
+   * (`{type: object, properties: {spec: …}}`; `apiVersion`, `kind`, `metadata` and `status` are
+   * handled by the validator). Overrides an earlier schema of the same kind.
+   *
+   * @example
+   * GitOpsApp.of(this).schemas.register({ apiVersion: 'kro.run/v1alpha1', kind: 'WebApp', scope: 'Namespaced',
+   *   schema: { type: 'object', properties: { spec: { type: 'object', properties: { image: { type: 'string' } } } } } });
+   */
+  register(def: { readonly apiVersion: string; readonly kind: string; readonly schema: Record<string, unknown>; readonly scope?: Scope; readonly source?: string }): this {
+    return this.addSchema({ apiVersion: def.apiVersion, kind: def.kind, scope: def.scope ?? 'Namespaced', schema: def.schema, source: def.source ?? 'registered', origin: 'registered' });
+  }
+
+  /**
+   * Adds a compact schema directory (`index.json` + per-kind files). `origins`: the origin of every
+   * schema of the directory; default: `core` for files under `core/`, else `crd` (the bundled layout).
+   */
+  addDirectory(dir: string, origins?: SchemaOrigin, filter?: (file: string) => boolean): this {
     const indexFile = path.join(dir, 'index.json');
     let index: unknown;
     try {
@@ -144,15 +209,18 @@ export class SchemaRegistry {
       if (!isObject(value) || typeof value.file !== 'string') {
         throw new Error(`schema index ${indexFile}: entry ${JSON.stringify(key)} has no "file"`);
       }
+      if (filter && !filter(value.file)) continue;
       const file = path.join(dir, value.file);
       const scope: Scope = value.scope === 'Cluster' ? 'Cluster' : 'Namespaced';
+      const origin: SchemaOrigin = origins ?? (value.file.startsWith('core/') ? 'core' : 'crd');
       const slash = key.lastIndexOf('/');
       const apiVersion = key.slice(0, slash);
       const kind = key.slice(slash + 1);
       this.entries.set(key, {
         scope,
+        origin,
         source: file,
-        load: () => loadCompactSchema(file, apiVersion, kind, scope),
+        load: () => loadCompactSchema(file, apiVersion, kind, scope, origin),
       });
     }
     this.sourceList.push(dir);
@@ -184,6 +252,51 @@ export class SchemaRegistry {
       added.push(schemaKey(apiVersion, kind));
     }
     return added;
+  }
+
+  /**
+   * Adds the composite resource (and claim) kinds a Crossplane CompositeResourceDefinition
+   * (`apiextensions.crossplane.io/v1` or `v2`) defines, from its served versions' schemas. The fields
+   * Crossplane adds to every composite's and claim's `spec` (`crossplane`, `compositionRef`,
+   * `compositionSelector`, `resourceRefs`, `writeConnectionSecretToRef`, …) are accepted unchecked
+   * unless the XRD declares them. Scope: v2 `spec.scope` (default Namespaced; LegacyCluster →
+   * Cluster), v1 Cluster; claims Namespaced. Returns the keys added; [] when `xrd` is not an XRD.
+   */
+  addXrd(xrd: unknown, source = 'xrd'): string[] {
+    if (!isObject(xrd) || xrd.kind !== 'CompositeResourceDefinition' || typeof xrd.apiVersion !== 'string' || !xrd.apiVersion.startsWith('apiextensions.crossplane.io/')) return [];
+    const spec = isObject(xrd.spec) ? xrd.spec : {};
+    const group = spec.group;
+    if (typeof group !== 'string' || !isObject(spec.names) || typeof spec.names.kind !== 'string') return [];
+    const v1 = xrd.apiVersion === 'apiextensions.crossplane.io/v1';
+    const scope: Scope = v1 || spec.scope === 'Cluster' || spec.scope === 'LegacyCluster' ? 'Cluster' : 'Namespaced';
+    const kinds: Array<{ kind: string; scope: Scope }> = [{ kind: spec.names.kind, scope }];
+    if (isObject(spec.claimNames) && typeof spec.claimNames.kind === 'string') kinds.push({ kind: spec.claimNames.kind, scope: 'Namespaced' });
+    const added: string[] = [];
+    for (const v of Array.isArray(spec.versions) ? spec.versions : []) {
+      if (!isObject(v) || typeof v.name !== 'string' || v.served === false) continue;
+      const schema = isObject(v.schema) && isObject(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : { type: 'object' };
+      const withCrossplaneFields = addCrossplaneSpecFields(schema);
+      for (const k of kinds) {
+        this.addSchema({ apiVersion: `${group}/${v.name}`, kind: k.kind, scope: k.scope, schema: withCrossplaneFields, source, origin: 'registered' });
+        added.push(schemaKey(`${group}/${v.name}`, k.kind));
+      }
+    }
+    return added;
+  }
+
+  /**
+   * Adds the kinds defined by the CustomResourceDefinitions and Crossplane
+   * CompositeResourceDefinitions among `docs` (others are skipped). Returns the number of definitions.
+   */
+  addDefinitions(docs: Iterable<unknown>, source = 'definitions'): number {
+    let n = 0;
+    for (const d of docs) {
+      if (isCrd(d)) {
+        this.addCrd(d, source);
+        n++;
+      } else if (this.addXrd(d, source).length > 0) n++;
+    }
+    return n;
   }
 
   /** Adds every CRD found in the given documents (others are skipped). Returns the number of CRDs. */
@@ -242,7 +355,7 @@ export function registerKindSchema(s: KindSchema): void {
   SchemaRegistry.default().addSchema(s);
 }
 
-function loadCompactSchema(file: string, apiVersion: string, kind: string, scope: Scope): KindSchema {
+function loadCompactSchema(file: string, apiVersion: string, kind: string, scope: Scope, origin: SchemaOrigin): KindSchema {
   let doc: unknown;
   try {
     doc = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -256,7 +369,33 @@ function loadCompactSchema(file: string, apiVersion: string, kind: string, scope
     scope: doc.scope === 'Cluster' || doc.scope === 'Namespaced' ? doc.scope : scope,
     schema: doc.schema,
     source: file,
+    origin,
   };
+}
+
+/** Fields Crossplane adds to the spec of composites and claims (v1 and v2 XRDs). */
+const CROSSPLANE_SPEC_FIELDS = [
+  'crossplane',
+  'compositionRef',
+  'compositionSelector',
+  'compositionRevisionRef',
+  'compositionRevisionSelector',
+  'compositionUpdatePolicy',
+  'compositeDeletePolicy',
+  'claimRef',
+  'environmentConfigRefs',
+  'resourceRef',
+  'resourceRefs',
+  'publishConnectionDetailsTo',
+  'writeConnectionSecretToRef',
+];
+
+function addCrossplaneSpecFields(schema: Record<string, any>): Record<string, any> {
+  const props = isObject(schema.properties) ? schema.properties : {};
+  const spec = isObject(props.spec) ? props.spec : { type: 'object' };
+  const specProps: Record<string, unknown> = { ...(isObject(spec.properties) ? spec.properties : {}) };
+  for (const f of CROSSPLANE_SPEC_FIELDS) if (!(f in specProps)) specProps[f] = { 'x-kubernetes-preserve-unknown-fields': true };
+  return { ...schema, type: 'object', properties: { ...props, spec: { ...spec, type: 'object', properties: specProps } } };
 }
 
 function isCrd(d: unknown): d is Record<string, unknown> & { spec: Record<string, unknown> } {
@@ -274,6 +413,11 @@ function isObject(v: unknown): v is Record<string, any> {
 }
 
 /** Files under dir matching re, sorted, skipping node_modules and dot-directories. */
+/** Whether a document is a CustomResourceDefinition or a Crossplane CompositeResourceDefinition. */
+export function isDefinition(d: unknown): boolean {
+  return isCrd(d) || (isObject(d) && d.kind === 'CompositeResourceDefinition' && typeof d.apiVersion === 'string' && d.apiVersion.startsWith('apiextensions.crossplane.io/'));
+}
+
 export function listFiles(dir: string, re: RegExp): string[] {
   const out: string[] = [];
   const walk = (d: string) => {

@@ -45,8 +45,12 @@ const FORMATS: Record<string, (s: string) => boolean> = {
     return (isIPv4(m[1]) && bits <= 32) || (isIPv6(m[1]) && bits <= 128);
   },
   mac: (s) => /^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i.test(s) || /^([0-9a-f]{2}[:-]){7}[0-9a-f]{2}$/i.test(s),
+  // resource.Quantity (k8s.io/apimachinery/pkg/api/resource), the pattern controller-gen emits for Quantity fields.
+  quantity: (s) => QUANTITY.test(s),
   hostname: (s) => s.length <= 255 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\.?$/i.test(s),
 };
+
+const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
 
 function isIPv4(s: string): boolean {
   const p = s.split('.');
@@ -173,8 +177,11 @@ export function toJsonSchema(s: unknown, opts: { root?: boolean; junctor?: boole
   const nullable = s.nullable === true;
 
   let types: string[] | undefined;
+  // `oneOf`/`anyOf` of bare types (Quantity in the built-in OpenAPI: string | number) is a type union.
+  const typeUnion = typeUnionOf(s);
   if (intOrString) types = ['integer', 'string'];
   else if (typeof s.type === 'string') types = [s.type];
+  else if (typeUnion) types = [...typeUnion];
   // A null object field is pruned by the API server when not nullable, kept when nullable: valid either way.
   const nullOk = nullable || opts.field === true;
   if (types && nullOk) types.push('null');
@@ -259,10 +266,22 @@ export function toJsonSchema(s: unknown, opts: { root?: boolean; junctor?: boole
     if (!Array.isArray(s[j])) continue;
     // The int-or-string anyOf twin ({type: integer} | {type: string}) is represented by `type` above.
     if (j === 'anyOf' && intOrString && s.anyOf.every((x: unknown) => isObj(x) && Object.keys(x).every((k) => k === 'type'))) continue;
+    if (j !== 'allOf' && typeUnion && !intOrString && s.type === undefined) continue;
     out[j] = s[j].map((x: unknown) => toJsonSchema(x, jopts));
   }
   if (isObj(s.not)) out.not = toJsonSchema(s.not, jopts);
   return out;
+}
+
+/** The types of a node whose only junctor is a `oneOf`/`anyOf` of `{type}`-only branches, else undefined. */
+function typeUnionOf(s: Json): string[] | undefined {
+  for (const j of ['oneOf', 'anyOf']) {
+    const list = s[j];
+    if (!Array.isArray(list) || list.length === 0) continue;
+    if (!list.every((x) => isObj(x) && typeof x.type === 'string' && Object.keys(x).length === 1)) return undefined;
+    return list.map((x) => x.type as string);
+  }
+  return undefined;
 }
 
 /** Compiles the JSON Schema of a kind. Throws ajv's error if the schema cannot be compiled. */

@@ -14,11 +14,12 @@
  * apiVersion/kind schema, and is shared by all Validator instances.
  */
 import type { ValidateFunction } from 'ajv';
-import { buildCelTree, countRules, evaluateCel, type CelFinding, type CelNode } from './cel';
+import { buildCelTree, celSyntaxError, countRules, evaluateCel, type CelFinding, type CelNode } from './cel';
 import { DEFAULT_EMBEDDINGS, resolveEmbeddingPath, type EmbeddingLocation } from './embedded';
 import { fieldJoin } from './field-path';
 import { builtinScope, checkMetadata, groupOf, jsonType } from './metadata';
-import { SchemaRegistry, type KindSchema, type Scope } from './registry';
+import { isDefinition, SchemaRegistry, type KindSchema, type Scope } from './registry';
+import { suggestKind } from './suggest';
 import { compileJsonSchema, mapAjvErrors, toJsonSchema } from './schema';
 import { ValidationError, type ValidationInput, type ValidationIssue } from './types';
 
@@ -31,6 +32,40 @@ export interface ValidatorOptions {
   readonly cel?: boolean;
   /** Embedding locations. Default DEFAULT_EMBEDDINGS. */
   readonly embeddings?: readonly EmbeddingLocation[];
+  /**
+   * What happens to a (top-level) object whose apiVersion/kind has no schema in the registry:
+   * `error` (an issue on `kind` or `apiVersion`, with a "did you mean" when a known kind is close)
+   * or `ignore` (metadata rules only). Default `error`: nothing passes unvalidated silently.
+   */
+  readonly unknownKinds?: 'error' | 'ignore';
+  /**
+   * Kinds accepted without a schema (metadata rules only), as `<group>/<Kind>` (any version; core
+   * group: `v1/<Kind>`) or `<apiVersion>/<Kind>`, e.g. `monitoring.coreos.com/Prometheus`.
+   * @default []
+   */
+  readonly allowUnvalidated?: readonly string[];
+  /**
+   * Top-level objects with `metadata.generateName`: `allow` (what the API server accepts on create:
+   * a generated name) or `refuse` (GitOps manifests: Flux, Argo CD, kubectl apply and server-side
+   * apply identify objects by name, so generateName is refused, with or without a name). GitOpsApp
+   * and `cdk8s-platform validate` use `refuse`.
+   * @default 'allow'
+   */
+  readonly generateName?: 'allow' | 'refuse';
+}
+
+/** How many objects were validated by which kind of schema (see Validator.validateWithCoverage). */
+export interface ValidationCoverage {
+  /** By a bundled CRD schema. */
+  crd: number;
+  /** By a bundled built-in Kubernetes schema. */
+  core: number;
+  /** By a schema the user registered (CRD files, cdk8s.yaml imports, SchemaRegistry.register). */
+  registered: number;
+  /** Not validated against any schema (allowed with allowUnvalidated, or reported as an issue). */
+  unvalidated: number;
+  /** The `<apiVersion>/<Kind>` keys of the objects not validated, sorted, unique. */
+  unvalidatedKinds: string[];
 }
 
 /** Compilation result of one apiVersion/kind schema. */
@@ -97,10 +132,20 @@ export class Validator {
   private readonly cel: boolean;
   private readonly embeddings: ReadonlyMap<string, readonly EmbeddingLocation[]>;
   private readonly used = new Map<string, KindSchema>();
+  private readonly unknownKinds: 'error' | 'ignore';
+  private readonly refuseGenerateName: boolean;
+  private readonly allowed: ReadonlySet<string>;
+  private coverage?: ValidationCoverage;
+  private active: SchemaRegistry;
+  private keysCache?: string[];
 
   constructor(opts: ValidatorOptions = {}) {
     this.enabled = opts.enabled !== false;
+    this.unknownKinds = opts.unknownKinds ?? 'error';
+    this.refuseGenerateName = opts.generateName === 'refuse';
+    this.allowed = new Set(opts.allowUnvalidated ?? []);
     this.registry = opts.registry ?? (this.enabled ? SchemaRegistry.default() : SchemaRegistry.empty());
+    this.active = this.registry;
     this.cel = opts.cel !== false;
     const emb = new Map<string, EmbeddingLocation[]>();
     for (const e of opts.embeddings ?? DEFAULT_EMBEDDINGS) {
@@ -114,7 +159,51 @@ export class Validator {
 
   /** Validates all objects; returns every issue, sorted (source, object, field, reason). */
   validate(objects: Iterable<ValidationInput>): ValidationIssue[] {
-    if (!this.enabled) return [];
+    return this.validateWithCoverage(objects).issues;
+  }
+
+  /** Like {@link validate}, also counting how many objects each kind of schema covered. */
+  validateWithCoverage(objects: Iterable<ValidationInput>): { issues: ValidationIssue[]; coverage: ValidationCoverage } {
+    const coverage: ValidationCoverage = { crd: 0, core: 0, registered: 0, unvalidated: 0, unvalidatedKinds: [] };
+    if (!this.enabled) return { issues: [], coverage };
+    this.coverage = coverage;
+    this.keysCache = undefined; // kinds may have been registered since the last call
+    try {
+      const issues = this.run(objects);
+      coverage.unvalidatedKinds = [...new Set(coverage.unvalidatedKinds)].sort();
+      return { issues, coverage };
+    } finally {
+      this.coverage = undefined;
+    }
+  }
+
+  /** Whether `apiVersion`/`kind` is listed in allowUnvalidated. */
+  isAllowedUnvalidated(apiVersion: string, kind: string): boolean {
+    const group = groupOf(apiVersion);
+    return this.allowed.has(`${apiVersion}/${kind}`) || (group !== '' && this.allowed.has(`${group}/${kind}`));
+  }
+
+  private run(objectsIn: Iterable<ValidationInput>): ValidationIssue[] {
+    const objects = [...objectsIn];
+    // A manifest set is self-describing: the CRDs and Crossplane XRDs among the objects define kinds
+    // for the others (kustomize and Flux apply definitions first).
+    const defs = objects.filter((o) => isDefinition(o.obj)).map((o) => o.obj);
+    if (defs.length > 0) {
+      const local = this.registry.extend();
+      try {
+        local.addDefinitions(defs, 'manifests');
+        this.active = local;
+        this.keysCache = undefined;
+        return this.runWith(objects);
+      } finally {
+        this.active = this.registry;
+        this.keysCache = undefined;
+      }
+    }
+    return this.runWith(objects);
+  }
+
+  private runWith(objects: readonly ValidationInput[]): ValidationIssue[] {
     const issues: ValidationIssue[] = [];
     let idx = 0;
     for (const input of objects) {
@@ -157,6 +246,25 @@ export class Validator {
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  private unknownKindFinding(apiVersion: string, kind: string, prefix: string): Finding {
+    this.keysCache ??= this.active.keys();
+    const sug = suggestKind(apiVersion, kind, this.keysCache);
+    const group = groupOf(apiVersion);
+    const allowId = group === '' ? `${apiVersion}/${kind}` : `${group}/${kind}`;
+    let hint = '';
+    if (sug?.field === 'apiVersion') hint = ` (did you mean apiVersion ${JSON.stringify(sug.apiVersion)}?)`;
+    else if (sug) hint = ` (did you mean kind ${JSON.stringify(sug.kind)}${sug.apiVersion === apiVersion ? '' : ` of ${sug.apiVersion}`}?)`;
+    // Built-in groups outside the bundled Kubernetes OpenAPI documents (apiextensions, storage, …).
+    const builtinGroup = !sug && (group === '' || group.endsWith('.k8s.io') || !group.includes('.'));
+    if (builtinGroup) hint = ' (a Kubernetes API group whose schema is not bundled: only core v1, apps/v1, batch/v1, autoscaling/v2, rbac, networking, admissionregistration and policy are)';
+    return {
+      field: fieldJoin(prefix, sug?.field ?? 'kind'),
+      reason:
+        `no schema for ${apiVersion} ${kind}, so it cannot be validated${hint}. ` +
+        `Register its CRD (GitOpsApp prop "crds", cdk8s.yaml "imports", validate --crds) or accept it unvalidated with allowUnvalidated: [${JSON.stringify(allowId)}]`,
+    };
+  }
+
   private validateObject(obj: unknown, prefix: string, mode: ObjectMode, out: Finding[]): void {
     const at = (field: string) => fieldJoin(prefix, field);
     if (!isObj(obj)) {
@@ -176,18 +284,31 @@ export class Validator {
     }
     const apiVersion: string = ok ? obj.apiVersion : '';
     const kind: string = ok ? obj.kind : '';
+    // A SOPS-encrypted manifest (Flux kustomize-controller decrypts it before applying): validate the
+    // shape it decrypts to, without the `sops` block and with each ENC[…] value as a value of its type.
+    if (mode === TOP_LEVEL && isObj(obj.sops)) return this.validateObject(sopsShape(obj), prefix, mode, out);
 
     let ks: KindSchema | undefined;
     if (ok) {
       try {
-        ks = this.registry.get(apiVersion, kind);
+        ks = this.active.get(apiVersion, kind);
       } catch (e) {
         out.push({ field: prefix, reason: `schema for ${apiVersion}/${kind} could not be loaded: ${e instanceof Error ? e.message : String(e)}` });
       }
     }
-    const scope: Scope | undefined = ks?.scope ?? (ok ? this.registry.scopeOf(apiVersion, kind) ?? builtinScope(apiVersion, kind) : undefined);
+    const scope: Scope | undefined = ks?.scope ?? (ok ? this.active.scopeOf(apiVersion, kind) ?? builtinScope(apiVersion, kind) : undefined);
+    if (ok && mode === TOP_LEVEL && this.coverage) {
+      if (ks) this.coverage[ks.origin ?? 'registered']++;
+      else {
+        this.coverage.unvalidated++;
+        this.coverage.unvalidatedKinds.push(`${apiVersion}/${kind}`);
+      }
+    }
+    if (ok && !ks && mode === TOP_LEVEL && this.unknownKinds === 'error' && !this.isAllowedUnvalidated(apiVersion, kind)) {
+      out.push(this.unknownKindFinding(apiVersion, kind, prefix));
+    }
 
-    for (const f of checkMetadata(obj, apiVersion, kind, { scope, requireName: mode.requireName })) {
+    for (const f of checkMetadata(obj, apiVersion, kind, { scope, requireName: mode.requireName, allowGenerateName: mode !== TOP_LEVEL || !this.refuseGenerateName })) {
       out.push({ field: at(f.field), reason: f.reason });
     }
 
@@ -200,8 +321,10 @@ export class Validator {
       // Objects already reported for a missing required field: a rule reading that field cannot be
       // evaluated ("no such key"); that follow-up error is noise and is not reported.
       const missingAt = new Set<string>();
-      if (c.validate && !c.validate(obj)) {
-        for (const f of mapAjvErrors(c.validate.errors ?? [], obj)) {
+      // Like the API server: null values of non-nullable fields are dropped before validation.
+      const data = hasNull(obj) ? pruneNulls(obj, ks.schema, true) : obj;
+      if (c.validate && !c.validate(data)) {
+        for (const f of mapAjvErrors(c.validate.errors ?? [], data)) {
           if (f.keyword === 'required') missingAt.add(f.at);
           if (mode.partial && f.keyword === 'required') continue;
           out.push({ field: at(f.field), reason: f.reason });
@@ -209,12 +332,16 @@ export class Validator {
       }
       if (this.cel && c.cel && !mode.partial) {
         const cf: CelFinding[] = [];
-        evaluateCel(c.cel, obj, '', cf);
+        evaluateCel(c.cel, data, '', cf);
         for (const f of cf) {
           if (f.outcome === 'error' && missingAt.has(f.at)) continue;
           out.push({ field: at(f.field), reason: f.reason, rule: f.rule, celReason: f.celReason });
         }
       }
+    }
+
+    if (ok && groupOf(apiVersion) === 'admissionregistration.k8s.io' && (kind === 'ValidatingAdmissionPolicy' || kind === 'MutatingAdmissionPolicy')) {
+      for (const f of admissionPolicyExpressionFindings(obj)) out.push({ field: at(f.field), reason: f.reason });
     }
 
     if (ok) {
@@ -231,6 +358,89 @@ export class Validator {
       }
     }
   }
+}
+
+/**
+ * The shape of a SOPS-encrypted object once decrypted: no top-level `sops`, and every
+ * `ENC[AES256_GCM,data:…,type:<t>]` string replaced by an empty value of type `<t>` (str → "",
+ * int / float → 0, bool → false), which any schema of that type accepts for format checks.
+ */
+export function sopsShape(obj: Record<string, unknown>): Record<string, unknown> {
+  const conv = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const m = /^ENC\[[A-Z0-9_]+,data:.*,type:(str|int|float|bool|bytes)\]$/.exec(v);
+      if (!m) return v;
+      return m[1] === 'int' || m[1] === 'float' ? 0 : m[1] === 'bool' ? false : '';
+    }
+    if (Array.isArray(v)) return v.map(conv);
+    if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, conv(x)]));
+    return v;
+  };
+  const { sops: _sops, ...rest } = obj;
+  return conv(rest) as Record<string, unknown>;
+}
+
+/**
+ * CEL syntax errors in the expressions of a (Validating|Mutating)AdmissionPolicy: the API server
+ * compiles them on create (k8s.io/apiserver/pkg/admission/plugin/policy/validating). Syntax only:
+ * the variables (`object`, `params`, `request`, …) are not type-checked here.
+ */
+function admissionPolicyExpressionFindings(obj: Record<string, any>): Array<{ field: string; reason: string }> {
+  const out: Array<{ field: string; reason: string }> = [];
+  const spec = isObj(obj.spec) ? obj.spec : {};
+  const lists: Array<[string, string[]]> = [
+    ['validations', ['expression', 'messageExpression']],
+    ['matchConditions', ['expression']],
+    ['variables', ['expression']],
+    ['auditAnnotations', ['valueExpression']],
+    ['mutations', []],
+  ];
+  for (const [list, keys] of lists) {
+    if (!Array.isArray(spec[list])) continue;
+    spec[list].forEach((item: unknown, i: number) => {
+      if (!isObj(item)) return;
+      for (const k of keys) {
+        if (typeof item[k] !== 'string') continue;
+        const err = celSyntaxError(item[k]);
+        if (err) out.push({ field: `spec.${list}[${i}].${k}`, reason: `invalid CEL expression ${JSON.stringify(item[k])}: ${err.split('\n')[0]}` });
+      }
+    });
+  }
+  return out;
+}
+
+/** Whether a JSON value contains a null anywhere. */
+function hasNull(v: unknown): boolean {
+  if (v === null) return true;
+  if (typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some(hasNull);
+  for (const k in v as Record<string, unknown>) if (hasNull((v as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
+/**
+ * A copy of `v` without the null values of object fields whose schema is not `nullable` (what the
+ * API server's pruning does before validation: `{format: null}` is `{}`). Array items stay (a null
+ * item is a type error). Fields without a schema (preserve-unknown-fields) keep their nulls.
+ */
+export function pruneNulls(v: unknown, s: unknown, root = false): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  const schema = isObj(s) ? s : {};
+  if (Array.isArray(v)) return isObj(schema.items) ? v.map((x) => pruneNulls(x, schema.items)) : v;
+  const props = isObj(schema.properties) ? schema.properties : undefined;
+  const extra = isObj(schema.additionalProperties) ? schema.additionalProperties : undefined;
+  if (!props && !extra) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (root && (k === 'metadata' || k === 'status')) {
+      out[k] = x;
+      continue;
+    }
+    const ps = props?.[k] ?? extra;
+    if (x === null && ps !== undefined && !(isObj(ps) && ps.nullable === true)) continue;
+    out[k] = ps === undefined ? x : pruneNulls(x, ps);
+  }
+  return out;
 }
 
 /** Compares strings with digit runs compared numerically (`#2` < `#10`), otherwise by code point. */

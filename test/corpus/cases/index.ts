@@ -6,6 +6,7 @@ import { CROSSPLANE_CASES } from './crossplane';
 import { CROSSPLANE_AUTHORIZATION_CASES } from './crossplane-authorization';
 import { ENGINE_CASES } from './engine';
 import { FLUX_CASES } from './flux';
+import { VALIDATION_CASES } from './validation';
 
 /** The corpus, per family. */
 export const CASES_BY_FAMILY: Record<string, readonly CorpusCase[]> = {
@@ -16,6 +17,7 @@ export const CASES_BY_FAMILY: Record<string, readonly CorpusCase[]> = {
   crossplane: CROSSPLANE_CASES,
   'crossplane-authorization': CROSSPLANE_AUTHORIZATION_CASES,
   'apply-order': APPLY_ORDER_CASES,
+  validation: VALIDATION_CASES,
 };
 
 /** Every case. */
