@@ -11,11 +11,11 @@ import { isClusterScoped } from '../core/kinds';
 import { describeRef, ObjectRef, providedBy, referencesOf, refKey } from '../core/references';
 import { groupOf } from '../core/validation/metadata';
 import { BaselineEntry, baselineEntries, collectOptOuts, formatBaselineReport } from '../safety/baseline-report';
-import { destroyGuard } from '../safety/guard';
+import { GuardNextTree, GuardRepo, guardApp, nextTreeOfSnapshot } from '../safety/guard';
 import { blockedMessage, combinePlans, Plan, planTrees, TreeObject } from '../safety/plan';
-import { allowDestroyFromEnv, checkAllowDestroy, protectionReasons } from '../safety/protection';
+import { allowDestroyFromEnv, checkAllowDestroy } from '../safety/protection';
 import { plaintextSecretAllowance, secretProblems } from '../safety/secrets';
-import { readTree, readTreeAtRef } from '../safety/tree';
+import { Baseline, baselineStateFile, isKustomizeConfig, readBaseline, readTreeAtRef, saveBaseline, TreeSnapshot } from '../safety/tree';
 
 /** Props of a {@link GitOpsApp}. */
 export interface GitOpsAppProps {
@@ -176,15 +176,28 @@ export class GitOpsApp extends App {
    */
   public plan(options: GitOpsAppPlanOptions = {}): Plan {
     const allow = [...this.allowDestroy, ...allowDestroyFromEnv(), ...checkAllowDestroy('plan: option "allowDestroy"', options.allowDestroy ?? [])];
-    const rendered = this.renderRepos();
-    return combinePlans(
-      this.repos.map((repo) => {
-        const dir = options.baseDir !== undefined ? path.resolve(options.baseDir, repo.dir) : this.repoDir(repo);
-        const old = options.ref !== undefined ? readTreeAtRef(dir, options.ref) : readTree(dir);
-        const next = rendered.get(repo) ?? { files: new Map<string, string>(), constructPaths: {} };
-        return planTrees(old, next, { dir: repo.dir, allowDestroy: allow });
-      }),
-    );
+    const groups = this.group();
+    const rendered = this.renderRepos(groups);
+    const base = options.baseDir !== undefined ? path.resolve(options.baseDir) : this.outdir;
+    const trees = this.repos.map((repo) => {
+      const dir = path.resolve(base, repo.dir);
+      const old = options.ref !== undefined ? readTreeAtRef(dir, options.ref) : readBaseline(dir, baselineStateFile(base, dir)).tree;
+      const next = rendered.get(repo) ?? { files: new Map<string, string>(), constructPaths: {} };
+      return { repo, old, next };
+    });
+    const guard = guardApp(trees.map(({ repo, old, next }) => this.guardRepo(repo, groups, old, nextTreeOfSnapshot(next))), allow);
+    if (guard.problems.length > 0) throw new SynthError(guard.problems);
+    return combinePlans(trees.map(({ repo, old, next }) => planTrees(old, next, { dir: repo.dir, removals: guard.changes.get(repo.node.id) })));
+  }
+
+  /** A repo as the destroy guard sees it: its name, URL, baseline, new output and clusters. */
+  private guardRepo(repo: Repo, groups: FolderGroups, old: TreeSnapshot, next: GuardNextTree): GuardRepo {
+    const folders = [...(groups.repos.find((r) => r.repo === repo)?.folders ?? [])].sort((a, b) => b.path.length - a.path.length);
+    const clusterOf = (file: string): string => {
+      const folder = folders.find((f) => file.startsWith(`${f.path}/`));
+      return folder ? groups.clusters.get(folder) ?? '' : '';
+    };
+    return { name: repo.node.id, dir: repo.dir, url: repo.url, old, next, clusterOf };
   }
 
   /** All repos of the app, sorted by directory. */
@@ -230,16 +243,24 @@ export class GitOpsApp extends App {
     const pool = new YamlFilePool(YamlFilePool.threadsFor(groups.objectCount));
     const writers = new Map(this.repos.map((repo) => [repo, new TreeWriter(this.repoDir(repo), pool)]));
     const written = new Map<Repo, TreeObject[]>();
+    const kustomizeFiles = new Map<Repo, Map<string, string>>();
     try {
       // Each folder's objects go to the YAML pool as soon as they are rendered, so worker threads
       // serialize and write them while this thread renders and validates the next folders.
       const problems = this.walk(groups, (repo, folder, entries) => {
-        emitFolder(writers.get(repo)!, folder, entries, groups.children);
+        const w = writers.get(repo)!;
+        let kfiles = kustomizeFiles.get(repo);
+        if (!kfiles) kustomizeFiles.set(repo, (kfiles = new Map()));
+        const k = kfiles;
+        emitFolder({ addObject: (rel, obj, cp) => w.addObject(rel, obj, cp), add: (rel, content) => {
+          if (isKustomizeConfig(rel)) k.set(rel, content);
+          w.add(rel, content);
+        } }, folder, entries, groups.children);
         let list = written.get(repo);
         if (!list) written.set(repo, (list = []));
         for (const p of entries) {
           const { apiVersion, kind, metadata } = p.obj;
-          list.push({ file: p.file, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath: p.constructPath, isProtected: protectionReasons(p.obj).length > 0 });
+          list.push({ file: p.file, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath: p.constructPath, obj: p.obj });
         }
       });
       pool.finish();
@@ -256,14 +277,21 @@ export class GitOpsApp extends App {
       for (const w of writers.values()) w.abort();
       throw new SynthError([conflictMessage(conflicts)]);
     }
-    // Refuse protected deletions and renames in any repo before changing any of them.
+    // Refuse protected deletions, renames and Flux prunes in any repo before changing any of them,
+    // comparing with what is committed (git HEAD, else the tree on disk, else the copy kept by the
+    // last synth outside the output directory, which `cdk8s synth` empties first).
     let blocked: string[];
+    const baselines = new Map<Repo, Baseline & { stateFile: string }>();
     try {
-      blocked = planned.flatMap(({ repo, w, changes }) =>
-        destroyGuard(w.targetDir, changes, written.get(repo) ?? [], allow)
-          .filter((c) => c.blocked)
-          .map((c) => blockedMessage(c, repo.dir)),
+      for (const { repo, w } of planned) {
+        const stateFile = baselineStateFile(this.outdir, w.targetDir);
+        baselines.set(repo, { ...readBaseline(w.targetDir, stateFile), stateFile });
+      }
+      const guard = guardApp(
+        planned.map(({ repo }) => this.guardRepo(repo, groups, baselines.get(repo)!.tree, { objects: written.get(repo) ?? [], kustomizeFiles: kustomizeFiles.get(repo) ?? new Map() })),
+        allow,
       );
+      blocked = [...guard.problems, ...planned.flatMap(({ repo }) => (guard.changes.get(repo.node.id) ?? []).filter((c) => c.blocked).map((c) => blockedMessage(c, repo.dir)))];
     } catch (e) {
       for (const w of writers.values()) w.abort();
       throw e;
@@ -272,7 +300,12 @@ export class GitOpsApp extends App {
       for (const w of writers.values()) w.abort();
       throw new SynthError(blocked);
     }
-    return { repos: planned.map(({ repo, w, changes }) => ({ repo, dir: w.targetDir, changes: w.commit(changes) })), optOuts: groups.optOuts };
+    const repos = planned.map(({ repo, w, changes }) => ({ repo, dir: w.targetDir, changes: w.commit(changes) }));
+    for (const { repo, w } of planned) {
+      const b = baselines.get(repo)!;
+      if (b.source !== 'git') saveBaseline(b.stateFile, w.targetDir);
+    }
+    return { repos, optOuts: groups.optOuts };
   }
 
   /** Plan mode of {@link synthesize}: computes the plan and appends it to `file` as JSON. */
@@ -287,8 +320,7 @@ export class GitOpsApp extends App {
   }
 
   /** Every repo rendered in memory, with the construct path of each object file. */
-  private renderRepos(): Map<Repo, { files: Map<string, string>; constructPaths: Record<string, string> }> {
-    const groups = this.group();
+  private renderRepos(groups: FolderGroups = this.group()): Map<Repo, { files: Map<string, string>; constructPaths: Record<string, string> }> {
     const out = new Map<Repo, { files: Map<string, string>; constructPaths: Record<string, string> }>();
     const problems = this.walk(groups, (repo, folder, entries) => {
       let tree = out.get(repo);
