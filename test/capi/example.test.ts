@@ -34,7 +34,7 @@ describe('examples/management-cluster', () => {
     const pool = parse(files.get('clusters/mgmt/aks-prod/azureasomanagedmachinepool-aks-prod-user.yaml')!);
     expect(pool.spec.resources[0].spec).toMatchObject({ enableAutoScaling: true, minCount: 3, maxCount: 10, availabilityZones: ['1', '2', '3'] });
     const mp = parse(files.get('clusters/mgmt/aks-prod/machinepool-aks-prod-user.yaml')!);
-    expect(mp.metadata.annotations).toEqual({ 'cluster.x-k8s.io/replicas-managed-by': 'aks' });
+    expect(mp.metadata.annotations).toEqual({ 'cluster.x-k8s.io/replicas-managed-by': 'aks', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
   });
 
   test('every folder builds with kubectl kustomize', () => {
