@@ -193,9 +193,11 @@ export class GitOpsApp extends App {
   /** A repo as the destroy guard sees it: its name, URL, baseline, new output and clusters. */
   private guardRepo(repo: Repo, groups: FolderGroups, old: TreeSnapshot, next: GuardNextTree): GuardRepo {
     const folders = [...(groups.repos.find((r) => r.repo === repo)?.folders ?? [])].sort((a, b) => b.path.length - a.path.length);
+    // A file of a folder that is no longer in the app: its cluster is unknown, so its folder path
+    // stands for it (allow ids stay unambiguous).
     const clusterOf = (file: string): string => {
       const folder = folders.find((f) => file.startsWith(`${f.path}/`));
-      return folder ? groups.clusters.get(folder) ?? '' : '';
+      return folder ? groups.clusters.get(folder) ?? '' : file.replace(/\/[^/]*$/, '');
     };
     return { name: repo.node.id, dir: repo.dir, url: repo.url, old, next, clusterOf };
   }

@@ -3,6 +3,7 @@ import { matchObjects, ObjectChange, ObjectInfo, objectInfo, protectedByNamespac
 import { AllowId, FLUX_KUSTOMIZE_GROUP, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
 import { isKustomizeConfig, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { isClusterScoped } from '../core/kinds';
+import { isStatefulKind } from '../core/removal-policy';
 import { groupOf } from '../core/validation/metadata';
 
 /**
@@ -151,14 +152,16 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
 
   const changes = new Map<string, ObjectChange[]>();
   const kustomizationReasons = fluxRemovalReasons(repos, olds);
+  const composite = compositeReasons(repos, olds);
   for (const r of repos) {
     const old = oldObjects(olds.get(r)!, r.next.objects);
     const matched = matchObjects(old, r.next.objects);
     const scope = (o: TreeObject) => ({ repo: r.name, cluster: scopeOf.get(r)!(o.file) });
-    const list = removals(matched, allowIds, heldAll, scope, (o) => kustomizationReasons.get(r)?.get(o.file) ?? []);
+    const extra = (o: TreeObject) => [...(kustomizationReasons.get(r)?.get(o.file) ?? []), ...(o.obj ? composite(o.obj) : [])];
+    const list = removals(matched, allowIds, heldAll, scope, extra);
     changes.set(r.name, list);
   }
-  for (const p of fluxPrunes(repos, olds, heldAll, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
+  for (const p of fluxPrunes(repos, olds, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
   return { changes, problems };
 }
 
@@ -427,6 +430,7 @@ function fluxPrunes(
   held: () => Map<string, string[]>,
   allow: readonly AllowId[],
   scopeOf: Map<GuardRepo, (file: string) => string>,
+  composite: (obj: PlainObject) => string[],
 ): Array<{ repo: string; change: ObjectChange }> {
   const s = sides(repos, olds);
   const oldKs = kustomizationsOf(repos, s.old);
@@ -449,7 +453,7 @@ function fluxPrunes(
       if (!obj) continue;
       if (((obj.metadata?.annotations ?? {}) as Record<string, unknown>)['kustomize.toolkit.fluxcd.io/prune'] === 'disabled') continue;
       const t = treeObject(v.file, { ...obj, metadata: { ...obj.metadata, namespace: v.ident.namespace } }, olds.get(v.repo)!.snapshot.constructPaths[v.file]);
-      const reasons = protectionReasons(t.obj!);
+      const reasons = [...protectionReasons(t.obj!), ...composite(t.obj!)];
       if (t.kind === 'Namespace' && groupOf(t.apiVersion) === '') {
         const inside = held().get(t.name);
         if (inside && inside.length > 0) reasons.push(namespaceReason(inside));
@@ -469,3 +473,63 @@ function fluxPrunes(
   return out;
 }
 
+
+const CROSSPLANE_GROUP = 'apiextensions.crossplane.io';
+
+/**
+ * Why deleting a Crossplane composite resource (XR) is dangerous: the Compositions of the app
+ * (old or new, any repo) for its type — the one its `compositionRef` names, else every one for
+ * the type (selector or default) — compose stateful kinds, and Crossplane deletes what an XR
+ * composed when the XR is deleted (a composed resource whose `managementPolicies` omit `Delete`
+ * is orphaned instead, but the XR's deletion still takes it out of management).
+ */
+function compositeReasons(repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>): (obj: PlainObject) => string[] {
+  const byType = new Map<string, Array<{ name: string; stateful: string[] }>>();
+  const seen = new Set<string>();
+  const addComposition = (c: PlainObject) => {
+    if (c.kind !== 'Composition' || groupOf(c.apiVersion) !== CROSSPLANE_GROUP) return;
+    const spec = (c.spec ?? {}) as { compositeTypeRef?: { apiVersion?: string; kind?: string }; pipeline?: unknown; resources?: unknown };
+    const type = spec.compositeTypeRef;
+    if (!type?.apiVersion || !type.kind) return;
+    const name = c.metadata?.name ?? '';
+    const key = `${groupOf(type.apiVersion)}/${type.kind}`;
+    if (seen.has(`${key}\u0000${name}`)) return;
+    seen.add(`${key}\u0000${name}`);
+    const bases: unknown[] = [];
+    if (Array.isArray(spec.resources)) for (const r of spec.resources) bases.push((r as { base?: unknown })?.base);
+    if (Array.isArray(spec.pipeline)) {
+      for (const step of spec.pipeline) {
+        const resources = (step as { input?: { resources?: unknown } })?.input?.resources;
+        if (Array.isArray(resources)) for (const r of resources) bases.push((r as { base?: unknown })?.base);
+      }
+    }
+    const stateful = new Set<string>();
+    for (const b of bases) {
+      const base = b as { apiVersion?: unknown; kind?: unknown } | undefined;
+      if (typeof base?.apiVersion === 'string' && typeof base.kind === 'string' && isStatefulKind(base.apiVersion, base.kind)) stateful.add(`${groupOf(base.apiVersion)}/${base.kind}`);
+    }
+    const list = byType.get(key) ?? [];
+    list.push({ name, stateful: [...stateful].sort() });
+    byType.set(key, list);
+  };
+  for (const r of repos) {
+    for (const n of r.next.objects) if (n.obj) addComposition(n.obj);
+    const old = olds.get(r)!;
+    for (const [file, ids] of old.ids()) {
+      if (ids.some((i) => i.kind === 'Composition' && groupOf(i.apiVersion) === CROSSPLANE_GROUP)) for (const c of old.objects(file)) addComposition(c);
+    }
+  }
+  if (byType.size === 0) return () => [];
+  return (obj) => {
+    const compositions = byType.get(`${groupOf(obj.apiVersion)}/${obj.kind}`);
+    if (!compositions) return [];
+    const spec = (obj.spec ?? {}) as { crossplane?: { compositionRef?: { name?: string } }; compositionRef?: { name?: string } };
+    const ref = spec.crossplane?.compositionRef?.name ?? spec.compositionRef?.name;
+    const out: string[] = [];
+    for (const c of compositions) {
+      if ((ref !== undefined && c.name !== ref) || c.stateful.length === 0) continue;
+      out.push(`composite resource of Composition ${c.name}: deleting it deletes what the composition created, including stateful ${c.stateful.join(', ')}`);
+    }
+    return out;
+  };
+}

@@ -76,13 +76,17 @@ export const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
 
 /** `KIND/NS/NAME` or `KIND/NAME`, with an optional `.group` after the kind. */
 const OBJECT_ID = '[A-Za-z][A-Za-z0-9]*(\\.[a-z0-9.-]+)?\\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?';
-/** An optional `<repo>:<cluster>:` scope before the object id (the cluster may be empty: the repo's own). */
-const ALLOW_ID = new RegExp(`^(?:([A-Za-z0-9][-A-Za-z0-9_.]*):([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?:)?(${OBJECT_ID})$`);
+/**
+ * An optional `<repo>:<cluster>:` scope before the object id (the cluster may be empty: the repo's
+ * own; for a file of a folder no longer in the app, the folder's path stands for the cluster).
+ */
+const ALLOW_ID = new RegExp(`^(?:([A-Za-z0-9][-A-Za-z0-9_.]*):([a-z0-9]([-a-z0-9./_]*[a-z0-9])?)?:)?(${OBJECT_ID})$`);
 
 /**
  * The scoped id of an object: `<repo>:<cluster>:Kind/namespace/name`, where `repo` is the id of the
  * Repo construct and `cluster` the cluster of its folder (empty for the repo's own cluster, e.g.
- * `platform::Cluster/fleet/aks-dev`, `platform:aks-dev:ResourceGroup/team/rg-team`).
+ * `platform::Cluster/fleet/aks-dev`, `platform:aks-dev:ResourceGroup/team/rg-team`; when the
+ * folder is no longer in the app, its path: `platform:clusters/aks-dev:ResourceGroup/team/rg-team`).
  */
 export function scopedId(repo: string, cluster: string, id: string): string {
   return `${repo}:${cluster}:${id}`;

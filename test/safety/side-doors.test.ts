@@ -1,0 +1,249 @@
+// Issue 15: no side door around the destroy guard. Scoped allow ids, Namespaces checked across
+// repos, Flux Kustomizations that would prune protected objects (removed, re-pointed, narrowed,
+// objects moved between them, remote-cluster hydration), Crossplane composite resources.
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { GitOpsApp, Repo, SynthError } from '../../lib';
+import { GitRepository, Kustomization, RemoteClusterHydration } from '../../lib/flux';
+import { tmp } from './helpers';
+
+const hint = (id: string) => `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}`;
+const SERVER = { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServer', metadata: { name: 'orders' }, spec: {} };
+const RG = (name: string) => ({ apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name }, spec: { location: 'westeurope' } });
+
+function newApp(out: string, allowDestroy?: string[]): GitOpsApp {
+  return new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false, allowDestroy });
+}
+
+function problems(f: () => void): string[] {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof SynthError) return [...e.problems];
+    throw e;
+  }
+  throw new Error('no SynthError');
+}
+
+describe('scoped allow ids', () => {
+  /** One repo, the same ResourceGroup team/rg-team in clusters aks-dev and aks-prod. */
+  const build = (out: string, o: { dev?: boolean; prod?: boolean; allow?: string[] }) => {
+    const app = newApp(out, o.allow);
+    const repo = new Repo(app, 'platform');
+    const dev = repo.folder('clusters/aks-dev', { cluster: 'aks-dev', namespace: 'team' });
+    const prod = repo.folder('clusters/aks-prod', { cluster: 'aks-prod', namespace: 'team' });
+    for (const [f, keep] of [[dev, o.dev ?? true], [prod, o.prod ?? true]] as const) {
+      new ApiObject(f, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } } as any);
+      if (keep) new ApiObject(f, 'rg', RG('rg-team'));
+    }
+    return app;
+  };
+
+  test('an unscoped id that names objects in two clusters is an error listing the candidates', () => {
+    const out = tmp();
+    build(out, {}).synth();
+    expect(problems(() => build(out, { dev: false, allow: ['ResourceGroup/team/rg-team'] }).synth())).toEqual([
+      'allowDestroy: "ResourceGroup/team/rg-team" is ambiguous: it names 2 objects (platform:aks-dev:ResourceGroup/team/rg-team, platform:aks-prod:ResourceGroup/team/rg-team); ' +
+        'allow one of them by its scoped id <repo>:<cluster>:Kind/namespace/name',
+    ]);
+  });
+
+  test('a scoped id allows the deletion in its repo and cluster only', () => {
+    const out = tmp();
+    build(out, {}).synth();
+    // Allowed for aks-dev; the aks-prod one stays blocked.
+    expect(problems(() => build(out, { dev: false, prod: false, allow: ['platform:aks-dev:ResourceGroup/team/rg-team'] }).synth())).toEqual([
+      'platform/clusters--aks-prod/rg (platform/clusters/aks-prod/resourcegroup-rg-team.yaml): ResourceGroup/team/rg-team would be deleted, but it is protected: ' +
+        `stateful kind resources.azure.com/ResourceGroup. ${hint('platform:aks-prod:ResourceGroup/team/rg-team')}`,
+    ]);
+    const result = build(out, { dev: false, allow: ['platform:aks-dev:ResourceGroup.resources.azure.com/team/rg-team'] }).synthesize();
+    expect(result.repos[0].changes.deleted).toEqual(['clusters/aks-dev/resourcegroup-rg-team.yaml']);
+  });
+
+  test('a folder no longer in the app: its path stands for the unknown cluster in the scoped id', () => {
+    const out = tmp();
+    build(out, {}).synth();
+    const app = newApp(out);
+    new ApiObject(new Repo(app, 'platform').folder('clusters/aks-prod', { cluster: 'aks-prod', namespace: 'team' }), 'rg', RG('rg-team'));
+    expect(problems(() => app.synth())).toEqual([
+      'platform/clusters--aks-dev/rg (platform/clusters/aks-dev/resourcegroup-rg-team.yaml): ResourceGroup/team/rg-team would be deleted, but it is protected: ' +
+        `stateful kind resources.azure.com/ResourceGroup. ${hint('platform:clusters/aks-dev:ResourceGroup/team/rg-team')}`,
+    ]);
+  });
+});
+
+describe('Namespaces are checked against every repo of the app', () => {
+  test('deleting a Namespace whose protected objects live in another repo is refused', () => {
+    const out = tmp();
+    const build = (ns: boolean) => {
+      const app = newApp(out);
+      const namespaces = new Repo(app, 'platform').folder('namespaces');
+      if (ns) new ApiObject(namespaces, 'team', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+      new ApiObject(new Repo(app, 'team-a').folder('dbs', { namespace: 'team' }), 'db', SERVER);
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'platform/namespaces/team (platform/namespaces/namespace-team.yaml): Namespace/team would be deleted, but it is protected: ' +
+        `holds protected objects (deleting a Namespace deletes everything in it): FlexibleServer/team/orders. ${hint('platform::Namespace/team')}`,
+    ]);
+  });
+});
+
+/**
+ * A platform repo: the management cluster's folder holds Flux Kustomizations `apps` (folder apps,
+ * with sub-folder apps/db holding a PostgreSQL server) and `infra` (folder infra).
+ */
+interface FluxOptions {
+  /** Keep the Kustomization apps. @default true */
+  readonly appsK?: boolean;
+  /** Folder the apps Kustomization applies. @default 'apps' */
+  readonly appsPath?: string;
+  /** includeSubfolders of folder apps. @default true */
+  readonly includeSubfolders?: boolean;
+  /** Folder of the server. @default 'apps/db' */
+  readonly dbFolder?: string;
+  /** Annotations of the server. */
+  readonly dbAnnotations?: Record<string, string>;
+  readonly allow?: string[];
+}
+
+function fluxApp(out: string, o: FluxOptions = {}): GitOpsApp {
+  const app = newApp(out, o.allow);
+  const repo = new Repo(app, 'platform');
+  const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
+  const source = GitRepository.fromName(mgmt, 'source', 'flux-system', 'flux-system');
+  const apps = repo.folder('apps', { namespace: 'team', includeSubfolders: o.includeSubfolders });
+  new ApiObject(apps, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } } as any);
+  const other = repo.folder('other', { namespace: 'team' });
+  new ApiObject(other, 'other', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' }, data: { a: '1' } } as any);
+  const infra = repo.folder('infra', { namespace: 'team' });
+  new ApiObject(infra, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'infra' }, data: { a: '1' } } as any);
+  const db = repo.folder(o.dbFolder ?? 'apps/db', { namespace: 'team' });
+  new ApiObject(db, 'db', { ...SERVER, metadata: { ...SERVER.metadata, annotations: o.dbAnnotations } });
+  const folders: Record<string, typeof apps> = { apps, other, infra };
+  if (o.appsK ?? true) Kustomization.forFolder(mgmt, 'apps', folders[o.appsPath ?? 'apps'], { name: 'apps', source, prune: true });
+  Kustomization.forFolder(mgmt, 'infra', infra, { name: 'infra', source, prune: true });
+  return app;
+}
+
+const pruned = (file: string, by: string) =>
+  `platform/${file.replace(/\/[^/]+$/, '').replace(/\//g, '--')}/db (platform/${file}): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ${by}, ` +
+  `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('platform::FlexibleServer/team/orders')}`;
+const K_APPS = 'Kustomization/flux-system/apps (platform/clusters/mgmt/kustomization-apps.yaml)';
+
+describe('Flux-aware protection', () => {
+  test('removing the Kustomization that applies a protected object is refused; allowed by its scoped id', () => {
+    const out = tmp();
+    fluxApp(out).synth();
+    expect(problems(() => fluxApp(out, { appsK: false }).synth())).toEqual([pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} is removed`)]);
+    fluxApp(out, { appsK: false, allow: ['platform::FlexibleServer/team/orders'] }).synth();
+  });
+
+  test('re-pointing a Kustomization (spec.path) away from a protected object is refused', () => {
+    const out = tmp();
+    fluxApp(out).synth();
+    expect(problems(() => fluxApp(out, { appsPath: 'other' }).synth())).toEqual([
+      pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it (its build of ./other lacks it)`),
+    ]);
+  });
+
+  test('narrowing a Kustomization (includeSubfolders: false) is refused', () => {
+    const out = tmp();
+    fluxApp(out).synth();
+    expect(problems(() => fluxApp(out, { includeSubfolders: false }).synth())).toEqual([
+      pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it (its build of ./apps lacks it)`),
+    ]);
+  });
+
+  test('moving a protected object to a folder applied by another Kustomization is refused', () => {
+    const out = tmp();
+    fluxApp(out).synth();
+    expect(problems(() => fluxApp(out, { dbFolder: 'infra/db' }).synth())).toEqual([
+      pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it (its build of ./apps lacks it)`),
+    ]);
+    // Within the same Kustomization, a move is not a prune.
+    const out2 = tmp();
+    fluxApp(out2).synth();
+    fluxApp(out2, { dbFolder: 'apps/postgres' }).synth();
+  });
+
+  test('objects Flux does not prune (kustomize.toolkit.fluxcd.io/prune: disabled) are not reported', () => {
+    const out = tmp();
+    const retain = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+    fluxApp(out, { dbAnnotations: retain }).synth();
+    fluxApp(out, { dbAnnotations: retain, appsK: false }).synth();
+  });
+
+  test('removing the hydration Kustomizations of a remote cluster is a protected deletion of what they applied', () => {
+    const out = tmp();
+    const build = (hydrate: boolean, allow?: string[]) => {
+      const app = newApp(out, allow);
+      const repo = new Repo(app, 'platform');
+      const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
+      new ApiObject(mgmt, 'kubeconfig', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aks-dev-kubeconfig' } });
+      const workloads = repo.folder('workloads/aks-dev', { cluster: 'aks-dev', namespace: 'podinfo' });
+      new ApiObject(workloads, 'deploy', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo' }, spec: {} });
+      if (hydrate) {
+        new RemoteClusterHydration(mgmt, 'aks-dev', {
+          cluster: { clusterName: 'aks-dev', kubeconfigSecret: { name: 'aks-dev-kubeconfig', namespace: 'fleet', key: 'value' } },
+          source: GitRepository.fromName(mgmt as Construct, 'source', 'flux-system', 'fleet'),
+          stages: [{ name: 'apps', folder: workloads }],
+        });
+      }
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'platform/clusters--mgmt/aks-dev/apps/Resource (platform/clusters/mgmt/kustomization-aks-dev-apps.yaml): Kustomization/fleet/aks-dev-apps would be deleted, but it is protected: ' +
+        'hydrates the remote cluster of kubeConfig Secret aks-dev-kubeconfig: removing it prunes the 1 object(s) it applied there: Deployment/podinfo/podinfo. ' +
+        hint('platform::Kustomization/fleet/aks-dev-apps'),
+    ]);
+    build(false, ['platform::Kustomization/fleet/aks-dev-apps']).synth();
+  });
+});
+
+describe('Crossplane composite resources', () => {
+  test('deleting an XR whose Composition composes stateful resources is refused', () => {
+    const out = tmp();
+    const build = (xr: boolean) => {
+      const app = newApp(out);
+      const repo = new Repo(app, 'platform');
+      new ApiObject(repo.folder('crossplane'), 'composition', {
+        apiVersion: 'apiextensions.crossplane.io/v1',
+        kind: 'Composition',
+        metadata: { name: 'xpostgres' },
+        spec: {
+          compositeTypeRef: { apiVersion: 'platform.example.com/v1alpha1', kind: 'Postgres' },
+          mode: 'Pipeline',
+          pipeline: [{
+            step: 'resources',
+            functionRef: { name: 'function-patch-and-transform' },
+            input: {
+              apiVersion: 'pt.fn.crossplane.io/v1beta1',
+              kind: 'Resources',
+              resources: [
+                { name: 'server', base: { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServer', spec: {} } },
+                { name: 'db', base: { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServerDatabase', spec: {} } },
+                { name: 'rule', base: { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServerFirewallRule', spec: {} } },
+              ],
+            },
+          }],
+        },
+      });
+      if (xr) {
+        new ApiObject(repo.folder('teams/a', { namespace: 'team-a' }), 'db', {
+          apiVersion: 'platform.example.com/v1alpha1', kind: 'Postgres', metadata: { name: 'orders' }, spec: { crossplane: { compositionRef: { name: 'xpostgres' } } },
+        });
+      } else repo.folder('teams/a', { namespace: 'team-a' });
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'platform/teams--a/db (platform/teams/a/postgres-orders.yaml): Postgres/team-a/orders would be deleted, but it is protected: ' +
+        'composite resource of Composition xpostgres: deleting it deletes what the composition created, including stateful ' +
+        'dbforpostgresql.azure.m.upbound.io/FlexibleServer, dbforpostgresql.azure.m.upbound.io/FlexibleServerDatabase. ' +
+        hint('platform::Postgres/team-a/orders'),
+    ]);
+  });
+});
