@@ -4,6 +4,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GitOpsApp, Repo, SynthError } from '../../lib';
+import { AksNodePoolMode } from '../../lib/aso/aks';
+import { AksCluster } from '../../lib/capi';
+import { CompositeResourceDefinition, Composition, Schema } from '../../lib/crossplane';
 import { GitRepository, Kustomization, RemoteClusterHydration } from '../../lib/flux';
 import { tmp } from './helpers';
 
@@ -244,6 +247,49 @@ describe('Crossplane composite resources', () => {
         'composite resource of Composition xpostgres: deleting it deletes what the composition created, including stateful ' +
         'dbforpostgresql.azure.m.upbound.io/FlexibleServer, dbforpostgresql.azure.m.upbound.io/FlexibleServerDatabase. ' +
         hint('platform::Postgres/team-a/orders'),
+    ]);
+  });
+});
+
+describe('consistent RemovalPolicy', () => {
+  test('a composition retains every stateful composed kind by default: database and container like their server and account', () => {
+    const app = newApp(tmp());
+    const folder = new Repo(app, 'r').folder('apis');
+    const xrd = new CompositeResourceDefinition(folder, 'xrd', {
+      group: 'platform.contoso.com', kind: 'XData', plural: 'xdatas', version: 'v1alpha1', spec: Schema.object({ location: Schema.string() }),
+    });
+    const composition = new Composition(folder, 'comp', { xrd });
+    const step = composition.addPatchAndTransform();
+    const base = (apiVersion: string, kind: string) => ({ apiVersion, kind, spec: { forProvider: {} } });
+    step.addResource({ name: 'server', base: base('dbforpostgresql.azure.m.upbound.io/v1beta1', 'FlexibleServer') });
+    step.addResource({ name: 'db', base: base('dbforpostgresql.azure.m.upbound.io/v1beta1', 'FlexibleServerDatabase') });
+    step.addResource({ name: 'account', base: base('storage.azure.m.upbound.io/v1beta1', 'Account') });
+    step.addResource({ name: 'container', base: base('storage.azure.m.upbound.io/v1beta1', 'Container') });
+    step.addResource({ name: 'rule', base: base('dbforpostgresql.azure.m.upbound.io/v1beta1', 'FlexibleServerFirewallRule') });
+    const comp = composition.toJson() as any;
+    const policies = Object.fromEntries(comp.spec.pipeline[0].input.resources.map((r: any) => [r.name, r.base.spec.managementPolicies]));
+    const retain = ['Observe', 'Create', 'Update', 'LateInitialize'];
+    expect(policies).toEqual({ server: retain, db: retain, account: retain, container: retain, rule: ['*'] });
+  });
+});
+
+describe('CAPZ node pools of a retained cluster', () => {
+  test('removing a node pool of a RETAIN AksCluster is a protected deletion of its MachinePool and AzureASOManagedMachinePool', () => {
+    const out = tmp();
+    const build = (pools: string[]) => {
+      const app = newApp(out);
+      new AksCluster(new Repo(app, 'platform').folder('clusters/mgmt/aks-dev', { namespace: 'fleet' }), 'aks', {
+        name: 'aks-dev', namespace: 'fleet', location: 'westeurope', kubernetesVersion: 'v1.33.2',
+        nodePools: pools.map((name, i) => ({ name, mode: i === 0 ? AksNodePoolMode.SYSTEM : AksNodePoolMode.USER, vmSize: 'Standard_D4s_v5', count: 2 })),
+      });
+      return app;
+    };
+    build(['system', 'user']).synth();
+    expect(problems(() => build(['system']).synth()).map((p) => p.replace(/ To allow it.*/, ''))).toEqual([
+      'platform/clusters--mgmt--aks-dev/aks/Pool-user (platform/clusters/mgmt/aks-dev/azureasomanagedmachinepool-aks-dev-user.yaml): AzureASOManagedMachinePool/fleet/aks-dev-user would be deleted, but it is protected: ' +
+        'retained (kustomize.toolkit.fluxcd.io/prune: disabled).',
+      'platform/clusters--mgmt--aks-dev/aks/MachinePool-user (platform/clusters/mgmt/aks-dev/machinepool-aks-dev-user.yaml): MachinePool/fleet/aks-dev-user would be deleted, but it is protected: ' +
+        'retained (kustomize.toolkit.fluxcd.io/prune: disabled).',
     ]);
   });
 });
