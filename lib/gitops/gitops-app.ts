@@ -34,11 +34,15 @@ export interface GitOpsAppProps {
 
   /**
    * Protected objects (see `protectionReasons`: stateful kinds, objects with a RETAIN marker,
-   * Namespaces holding them) whose deletion or rename is allowed in the next synth into an
-   * existing tree. Each entry is `Kind/namespace/name` (or `Kind/name` for cluster-scoped kinds,
-   * or `Kind.group/...` to be specific), e.g. `['Cluster/fleet/aks-dev']`. Ids in
-   * `$CDK8S_PLATFORM_ALLOW_DESTROY` (set by `cdk8s-platform synth|plan --allow-destroy`) are
-   * allowed too. Remove the entry once the deletion is committed.
+   * Namespaces holding them in any repo, composite resources of compositions with stateful
+   * resources, Kustomizations hydrating a remote cluster) whose deletion, rename or pruning by Flux
+   * is allowed in the next synth. Each entry is scoped to one repo and cluster:
+   * `<repo>:<cluster>:Kind/namespace/name` (`repo` the Repo's id, `cluster` its folder's cluster,
+   * empty for the repo's own: `platform::Cluster/fleet/aks-dev`), or `Kind/namespace/name` (or
+   * `Kind/name`, `Kind.group/...`) when only one repo and cluster of the app has that object (else
+   * synth fails listing the candidates). Ids in `$CDK8S_PLATFORM_ALLOW_DESTROY` (set by
+   * `cdk8s-platform synth|plan --allow-destroy`) are allowed too. Remove the entry once the
+   * deletion is committed: the guard compares with git HEAD.
    * @default - no protected object may be deleted or renamed
    */
   readonly allowDestroy?: readonly string[];
@@ -55,8 +59,9 @@ export interface GitOpsAppProps {
 export interface GitOpsAppPlanOptions {
   /**
    * Compare with the files committed at this git revision (branch, tag, commit) of the git
-   * repository each repo directory is in, instead of the files on disk.
-   * @default - the files on disk
+   * repository each repo directory is in.
+   * @default - git HEAD when the repo directory is committed in a git checkout, else the files on
+   * disk, else the copy kept by the last synth (see `readBaseline`)
    */
   readonly ref?: string;
   /**
@@ -170,9 +175,11 @@ export class GitOpsApp extends App {
 
   /**
    * What a synth would change, without writing anything: for each repo, the objects created,
-   * updated (with a field diff), deleted and renamed compared with the files on disk (or at the
-   * git revision `options.ref`), and which deletions of protected objects are not allowed
-   * (`plan.blocked`). Throws a {@link SynthError} when the app itself has problems.
+   * updated (with a field diff), deleted, renamed and pruned by Flux compared with what is
+   * committed (see `readBaseline`: git HEAD in a git checkout, else the files on disk, else the
+   * copy kept by the last synth; or the git revision `options.ref`), and which deletions of
+   * protected objects are not allowed (`plan.blocked`). Throws a {@link SynthError} when the app
+   * itself has problems (or an allow id is ambiguous).
    */
   public plan(options: GitOpsAppPlanOptions = {}): Plan {
     const allow = [...this.allowDestroy, ...allowDestroyFromEnv(), ...checkAllowDestroy('plan: option "allowDestroy"', options.allowDestroy ?? [])];
@@ -217,8 +224,8 @@ export class GitOpsApp extends App {
    * (construct validation, duplicate objects, schema and CEL violations) before anything is
    * written; a failure while writing rolls the tree back. Also refused before anything is
    * written: plaintext Secrets and credential-looking values (see `secretProblems`,
-   * `allowPlaintextSecret`), and deleting or renaming a protected object of an existing tree that
-   * is not in `allowDestroy`. Prints the secure-baseline report to stderr (prop
+   * `allowPlaintextSecret`), and deleting, renaming or letting Flux prune a protected object of
+   * what is committed (see `readBaseline`) that is not in `allowDestroy`. Prints the secure-baseline report to stderr (prop
    * `printBaselineReport`).
    */
   public synth(): void {
@@ -231,9 +238,11 @@ export class GitOpsApp extends App {
 
   /**
    * Like {@link synth}, returning what changed in each repo directory and the secure-baseline
-   * report. When writing into an existing tree, refuses (with a {@link SynthError} naming each
-   * object, before anything is written) to delete or rename a protected object that is not in
-   * `allowDestroy`. In plan mode (`$CDK8S_PLATFORM_PLAN` names a file, as `cdk8s-platform plan`
+   * report. Refuses (with a {@link SynthError} naming each object, before anything is written) to
+   * delete, rename or let Flux prune a protected object that is not in `allowDestroy`, compared
+   * with what is committed: git HEAD when each repo directory is committed in a git checkout, else
+   * its files on disk, else the copy the last synth kept outside the output directory (which
+   * `cdk8s synth` empties before running the app); see `guardApp`. In plan mode (`$CDK8S_PLATFORM_PLAN` names a file, as `cdk8s-platform plan`
    * does) nothing is written: the plan is computed against `$CDK8S_PLATFORM_PLAN_BASE` (or the
    * outdir), at `$CDK8S_PLATFORM_PLAN_REF` if set, and appended to that file as JSON.
    */
@@ -303,9 +312,16 @@ export class GitOpsApp extends App {
       throw new SynthError(blocked);
     }
     const repos = planned.map(({ repo, w, changes }) => ({ repo, dir: w.targetDir, changes: w.commit(changes) }));
+    // Keep a copy of each uncommitted repo under the output directory beside it, for the next
+    // synth after `cdk8s synth` empties the output directory. Not fatal: the tree is written.
     for (const { repo, w } of planned) {
       const b = baselines.get(repo)!;
-      if (b.source !== 'git') saveBaseline(b.stateFile, w.targetDir);
+      if (b.source === 'git' || path.relative(this.outdir, w.targetDir).startsWith('..')) continue;
+      try {
+        saveBaseline(b.stateFile, w.targetDir);
+      } catch (e) {
+        process.stderr.write(`cdk8s-platform: warning: could not keep the baseline of ${w.targetDir} in ${b.stateFile} (${(e as Error).message}); a later \`cdk8s synth\` cannot see its deletions\n`);
+      }
     }
     return { repos, optOuts: groups.optOuts };
   }

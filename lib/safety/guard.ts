@@ -321,6 +321,23 @@ function folderOfPath(p: unknown): string {
   return parts.join('/');
 }
 
+const KUSTOMIZATIONS = new Map<string, { resources?: unknown; components?: unknown } | null>();
+
+/** A parsed kustomization.yaml (memoized by content: builds of many Kustomizations share folders). */
+function parseKustomization(text: string): { resources?: unknown; components?: unknown } | null {
+  let doc = KUSTOMIZATIONS.get(text);
+  if (doc === undefined) {
+    try {
+      doc = (parse(text) as typeof doc) ?? null;
+    } catch {
+      doc = null;
+    }
+    if (KUSTOMIZATIONS.size > 10_000) KUSTOMIZATIONS.clear();
+    KUSTOMIZATIONS.set(text, doc);
+  }
+  return doc;
+}
+
 /** An object of a build: its file, its identity as applied (targetNamespace) and as written. */
 interface Built {
   readonly file: string;
@@ -350,12 +367,7 @@ function build(r: GuardRepo, side: Side, dir: string, targetNamespace: string | 
       for (const file of ids.keys()) if (file.startsWith(prefix)) add(file);
       return;
     }
-    let doc: { resources?: unknown; components?: unknown } | null;
-    try {
-      doc = parse(kfiles.get(kfile)!) as typeof doc;
-    } catch {
-      return;
-    }
+    const doc = parseKustomization(kfiles.get(kfile)!);
     const entries = [...(Array.isArray(doc?.resources) ? doc!.resources : []), ...(Array.isArray(doc?.components) ? doc!.components : [])];
     for (const e of entries) {
       if (typeof e !== 'string' || e.includes('://') || e.startsWith('/')) continue;
