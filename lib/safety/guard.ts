@@ -463,7 +463,9 @@ function fluxPrunes(
       if (after.has(ikey) || !present.has(identKey(v.raw))) continue;
       const obj = olds.get(v.repo)!.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name);
       if (!obj) continue;
-      if (((obj.metadata?.annotations ?? {}) as Record<string, unknown>)['kustomize.toolkit.fluxcd.io/prune'] === 'disabled') continue;
+      // kustomize-controller's prune excludes objects annotated prune: disabled or reconcile: disabled.
+      const annotations = (obj.metadata?.annotations ?? {}) as Record<string, unknown>;
+      if (annotations[`${FLUX_KUSTOMIZE_GROUP}/prune`] === 'disabled' || annotations[`${FLUX_KUSTOMIZE_GROUP}/reconcile`] === 'disabled') continue;
       const t = treeObject(v.file, { ...obj, metadata: { ...obj.metadata, namespace: v.ident.namespace } }, olds.get(v.repo)!.snapshot.constructPaths[v.file]);
       const reasons = [...protectionReasons(t.obj!), ...composite(t.obj!)];
       if (t.kind === 'Namespace' && groupOf(t.apiVersion) === '') {

@@ -8,6 +8,7 @@ import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksCluster } from '../../lib/capi';
 import { CompositeResourceDefinition, Composition, Schema } from '../../lib/crossplane';
 import { GitRepository, Kustomization, RemoteClusterHydration } from '../../lib/flux';
+import { formatPlan } from '../../lib/safety';
 import { tmp } from './helpers';
 
 const hint = (id: string) => `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}`;
@@ -143,6 +144,20 @@ describe('Flux-aware protection', () => {
     fluxApp(out, { appsK: false, allow: ['platform::FlexibleServer/team/orders'] }).synth();
   });
 
+  test('plan shows the prune (!) and blocks it', () => {
+    const out = tmp();
+    fluxApp(out).synth();
+    const plan = fluxApp(out, { appsK: false }).plan();
+    expect(plan.blocked.map((b) => [b.action, b.object.id, b.object.repo, b.object.cluster, b.prunedBy])).toEqual([
+      ['prune', 'FlexibleServer/team/orders', 'platform', '', `${K_APPS} is removed`],
+    ]);
+    expect(formatPlan(plan)).toContain(
+      `  ! FlexibleServer/team/orders  apps/db/flexibleserver-orders.yaml (pruned by Flux: ${K_APPS} is removed)  [platform/apps--db/db]\n` +
+        '      BLOCKED: protected: stateful kind dbforpostgresql.azure.com/FlexibleServer\n',
+    );
+    expect(formatPlan(plan)).toContain('plan: 0 to create, 0 to update, 1 to delete, 0 to rename, 1 pruned by Flux; 1 protected deletion(s) not allowed\n');
+  });
+
   test('re-pointing a Kustomization (spec.path) away from a protected object is refused', () => {
     const out = tmp();
     fluxApp(out).synth();
@@ -169,6 +184,29 @@ describe('Flux-aware protection', () => {
     const out2 = tmp();
     fluxApp(out2).synth();
     fluxApp(out2, { dbFolder: 'apps/postgres' }).synth();
+  });
+
+  test("a Kustomization's sourceRef is followed to another repo of the app (GitRepository url = Repo url)", () => {
+    const out = tmp();
+    const build = (k: boolean) => {
+      const app = newApp(out);
+      const platform = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+      const team = new Repo(app, 'team', { url: 'https://github.com/contoso/team' });
+      const mgmt = platform.folder('clusters/mgmt', { namespace: 'flux-system' });
+      new ApiObject(mgmt, 'git', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'team' }, spec: { url: 'https://github.com/contoso/team.git', interval: '1m' } });
+      // The same path exists in the platform repo, without the server: only the team repo's build has it.
+      new ApiObject(platform.folder('apps', { namespace: 'team' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: '1' } } as any);
+      const apps = team.folder('apps', { namespace: 'team' });
+      new ApiObject(apps, 'db', SERVER);
+      if (k) Kustomization.forFolder(mgmt, 'team', apps, { name: 'team', source: GitRepository.fromName(mgmt, 'source', 'team', 'flux-system'), prune: true });
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'team/apps/db (team/apps/flexibleserver-orders.yaml): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ' +
+        'Kustomization/flux-system/team (platform/clusters/mgmt/kustomization-team.yaml) is removed, but it is protected: ' +
+        `stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('team::FlexibleServer/team/orders')}`,
+    ]);
   });
 
   test('objects Flux does not prune (kustomize.toolkit.fluxcd.io/prune: disabled) are not reported', () => {
