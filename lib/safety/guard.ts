@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { matchObjects, ObjectChange, ObjectInfo, objectInfo, protectedByNamespace, removals, TreeObject, treeObject } from './plan';
+import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectedByNamespace, removals, TreeObject, treeObject } from './plan';
 import { AllowId, FLUX_KUSTOMIZE_GROUP, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
 import { isKustomizeConfig, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { isClusterScoped } from '../core/kinds';
@@ -37,14 +37,9 @@ export interface GuardRepo {
  * Builds a {@link GuardNextTree} from a rendered snapshot (file → content), as `plan` has it.
  */
 export function nextTreeOfSnapshot(tree: TreeSnapshot): GuardNextTree {
-  const objects: TreeObject[] = [];
   const kustomizeFiles = new Map<string, string>();
-  for (const [file, text] of tree.files) {
-    if (isKustomizeConfig(file)) kustomizeFiles.set(file, text);
-    const objs = objectsOfFile(file, text);
-    for (const obj of objs) objects.push(treeObject(file, obj, objs.length === 1 ? tree.constructPaths[file] : undefined));
-  }
-  return { objects, kustomizeFiles };
+  for (const [file, text] of tree.files) if (isKustomizeConfig(file)) kustomizeFiles.set(file, text);
+  return { objects: objectsOfTree(tree), kustomizeFiles };
 }
 
 /** An identity of an object in a tree: group, kind, namespace, name. */
@@ -88,12 +83,13 @@ class OldTree {
 
   /** Every object, parsed, as TreeObjects. */
   public all(): TreeObject[] {
-    const out: TreeObject[] = [];
-    for (const file of this.ids().keys()) {
-      const objs = this.objects(file);
-      for (const obj of objs) out.push(treeObject(file, obj, objs.length === 1 ? this.snapshot.constructPaths[file] : undefined));
-    }
-    return out;
+    return [...this.ids().keys()].flatMap((file) => this.treeObjects(file));
+  }
+
+  /** The objects of one file as TreeObjects (construct path when the file holds one object). */
+  public treeObjects(file: string): TreeObject[] {
+    const objs = this.objects(file);
+    return objs.map((obj) => treeObject(file, obj, objs.length === 1 ? this.snapshot.constructPaths[file] : undefined));
   }
 
   public kustomizeFiles(): Map<string, string> {
@@ -180,8 +176,7 @@ function oldObjects(old: OldTree, next: readonly TreeObject[]): TreeObject[] {
       out.push({ file, apiVersion: ids[0].apiVersion, kind: ids[0].kind, name: ids[0].name, namespace: ids[0].namespace, constructPath: cp });
       continue;
     }
-    const objs = old.objects(file);
-    for (const obj of objs) out.push(treeObject(file, obj, objs.length === 1 ? cp : undefined));
+    out.push(...old.treeObjects(file));
   }
   return out;
 }
