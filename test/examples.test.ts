@@ -45,7 +45,8 @@ describe('bundled examples', () => {
       docs.forEach((obj, docIndex) => inputs.push({ obj, file, docIndex }));
     }
     expect(inputs.length).toBeGreaterThan(30);
-    expect(new Validator().validate(inputs).map((i) => i.message)).toEqual([]);
+    // As the examples app does (examples/main.ts): cert-manager's CRDs are not bundled.
+    expect(new Validator({ allowUnvalidated: ['cert-manager.io/ClusterIssuer'] }).validate(inputs).map((i) => i.message)).toEqual([]);
   });
 
   test('the management cluster hydrates each workload cluster through its kubeconfig secret', () => {

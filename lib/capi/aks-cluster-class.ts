@@ -165,7 +165,7 @@ export class AksClusterClass extends Construct {
         }],
       },
       ...props.machinePoolClasses.map((c) => {
-        const poolAnnotations = embeddedAsoAnnotations(ManagedClustersAgentPool.GVK.apiVersion, credential);
+        const poolAnnotations = embeddedAsoAnnotations(ManagedClustersAgentPool.GVK.apiVersion, credential, policy);
         const pool = ManagedClustersAgentPool.manifest({
           metadata: { name: `${BUILTIN_NAME}-${c.pool.name}`, ...(poolAnnotations ? { annotations: poolAnnotations } : {}) },
           spec: agentPoolSpec(c.pool, { ownerName: BUILTIN_NAME, includeCount: false, defaultSubnetId: props.network?.vnetSubnetId }),

@@ -105,9 +105,10 @@ export interface AksClusterProps extends AksClusterSettings {
   readonly nodePools: AksNodePoolProps[];
   /**
    * What happens to the AKS cluster and its resource group when the cluster is removed from the
-   * app. `RETAIN`: Flux does not prune the CAPI Cluster, AzureASOManagedCluster and
-   * AzureASOManagedControlPlane, and the embedded ResourceGroup and ManagedCluster carry ASO's
-   * `detach-on-delete`, so even a deleted CAPI cluster leaves AKS running.
+   * app. `RETAIN`: Flux does not prune the CAPI Cluster, AzureASOManagedCluster,
+   * AzureASOManagedControlPlane, nor the MachinePools and AzureASOManagedMachinePools of its node
+   * pools, and the embedded ResourceGroup, ManagedCluster and agent pools carry ASO's
+   * `detach-on-delete`, so even a deleted CAPI cluster leaves AKS and its node pools running.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -346,12 +347,12 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
       ownerName: name,
       includeCount: false,
       defaultSubnetId: this.props.network?.vnetSubnetId,
-    }), poolName, this.props.credentialSecretName);
+    }), poolName, this.props.credentialSecretName, this.removalPolicy);
     const infra = new AzureAsoManagedMachinePool(this, `Pool-${pool.name}`, {
       metadata: { name: poolName, namespace },
       spec: { resources: [agentPool] },
     });
-    new MachinePool(this, `MachinePool-${pool.name}`, {
+    const machinePool = new MachinePool(this, `MachinePool-${pool.name}`, {
       metadata: {
         name: poolName,
         namespace,
@@ -373,6 +374,8 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
         },
       },
     });
+    // The cluster's removal policy covers its pools: a retained cluster keeps its node pools too.
+    for (const obj of [machinePool, infra]) applyRemovalPolicy(obj, this.removalPolicy);
     addReference(this, `nodePools[${index}].clusterName`, this.clusterRef);
     addReference(this, `nodePools[${index}].infrastructureRef`, refOf(infra));
   }
@@ -416,8 +419,8 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
   }
 }
 
-function AsoManagedClusterAgentPoolManifest(spec: ReturnType<typeof agentPoolSpec>, name: string, credential?: string): Record<string, unknown> {
-  const annotations = embeddedAsoAnnotations(ManagedClustersAgentPool.GVK.apiVersion, credential);
+function AsoManagedClusterAgentPoolManifest(spec: ReturnType<typeof agentPoolSpec>, name: string, credential?: string, policy?: RemovalPolicy): Record<string, unknown> {
+  const annotations = embeddedAsoAnnotations(ManagedClustersAgentPool.GVK.apiVersion, credential, policy);
   return ManagedClustersAgentPool.manifest({ metadata: { name, ...(annotations ? { annotations } : {}) }, spec });
 }
 

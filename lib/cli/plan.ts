@@ -2,13 +2,16 @@
  * `cdk8s-platform plan [--out <dir>] [--ref <gitref>] [--app <command>] [--allow-destroy <id>...] [--json]`:
  * what a synth would change, without writing anything. Runs the app (by default the `app` of
  * ./cdk8s.yaml) in plan mode: CDK8S_OUTDIR is a temporary directory and CDK8S_PLATFORM_PLAN names the
- * file the GitOpsApp writes its plan to instead of writing any repo; each repo is compared with its
- * owned files under `--out` (default: cdk8s.yaml `output`, else `dist`), or as committed at `--ref`
- * in the git repository holding them.
+ * file the GitOpsApp writes its plan to instead of writing any repo; each repo under `--out`
+ * (default: cdk8s.yaml `output`, else `dist`) is compared with what is committed: as committed at
+ * `--ref` in the git repository holding it; else at git HEAD when it is in a git checkout that has
+ * it committed; else its owned files on disk; else the copy the last synth kept beside the output
+ * directory (`cdk8s synth` empties it). The same baseline the synth's destroy guard uses.
  *
  * Output, per repo: objects created (+), updated (~, with a field diff), deleted (-) and renamed (>),
- * and the deletions or renames of protected objects (stateful kinds, RETAIN markers, Namespaces
- * holding them) that are not allowed. `--json` prints the plan as JSON (the `Plan` type). The app's
+ * protected objects Flux would prune although their file stays (!), and the deletions, renames
+ * and prunes of protected objects (stateful kinds, RETAIN markers, Namespaces holding them,
+ * composite resources of stateful compositions, remote-cluster hydration) that are not allowed. `--json` prints the plan as JSON (the `Plan` type). The app's
  * own output goes to stderr.
  *
  * Exit codes (like `flux diff`): 0 no change, 1 changes, 2 usage / I/O error or the app failed,
@@ -28,11 +31,11 @@ import { checkAllowDestroy } from '../safety/protection';
 export interface PlanCommandOptions {
   /** Directory the repos are compared with (relative to the working directory). Default: cdk8s.yaml `output`, else `dist`. */
   readonly out?: string;
-  /** Compare with the files committed at this git revision instead of the files on disk. */
+  /** Compare with the files committed at this git revision (default: HEAD inside a git checkout, else the files on disk). */
   readonly ref?: string;
   /** Command that runs the app. Default: cdk8s.yaml `app`. */
   readonly app?: string;
-  /** Protected objects (`Kind/namespace/name`) whose deletion or rename is allowed. */
+  /** Protected objects (`<repo>:<cluster>:Kind/namespace/name`, or unambiguous `Kind/namespace/name`) whose deletion, rename or prune is allowed. */
   readonly allowDestroy?: readonly string[];
   /** Print the plan as JSON. */
   readonly json?: boolean;
@@ -51,9 +54,9 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .command('plan')
     .description('show what synth would create, change, delete and rename; refuse protected deletions (exit 0 none, 1 changes, 3 blocked)')
     .option('--out <dir>', 'directory holding the current repos (default: cdk8s.yaml output, else dist)')
-    .option('--ref <gitref>', 'compare with the files committed at this git revision instead of the files on disk')
+    .option('--ref <gitref>', 'compare with the files committed at this git revision (default: HEAD in a git checkout, else the files on disk)')
     .option('--app <command>', 'command that runs the app (default: cdk8s.yaml app)')
-    .option('--allow-destroy <Kind/ns/name>', 'allow deleting or renaming this protected object (repeatable)', collect, [])
+    .option('--allow-destroy <repo:cluster:Kind/ns/name>', 'allow deleting, renaming or pruning this protected object (repeatable; Kind/ns/name when only one repo and cluster has it)', collect, [])
     .option('--json', 'print the plan as JSON')
     .action((opts: PlanCommandOptions) => {
       ctx.exitCode = runPlan(opts, ctx.io);

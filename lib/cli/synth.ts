@@ -31,7 +31,8 @@ export interface SynthCommandOptions {
   /** Show a progress line on stderr. Default: when stderr is a TTY. */
   readonly progress?: boolean;
   /**
-   * Protected objects (`Kind/namespace/name`) the app may delete or rename (passed to the app as
+   * Protected objects (`<repo>:<cluster>:Kind/namespace/name`, or `Kind/namespace/name` when only
+   * one repo and cluster has it) the app may delete, rename or let Flux prune (passed to the app as
    * CDK8S_PLATFORM_ALLOW_DESTROY; the GitOpsApp refuses other protected deletions).
    */
   readonly allowDestroy?: readonly string[];
@@ -54,7 +55,7 @@ export function registerSynth(program: Command, ctx: CliContext): void {
     .option('--app <command>', 'command that runs the app (default: cdk8s.yaml app)')
     .option('--check', 'do not write: exit 1 listing the files in --out that differ from what the app produces')
     .option('--no-progress', 'no progress line on stderr (default: shown when stderr is a terminal)')
-    .option('--allow-destroy <Kind/ns/name>', 'allow deleting or renaming this protected object (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+    .option('--allow-destroy <repo:cluster:Kind/ns/name>', 'allow deleting, renaming or pruning this protected object (repeatable; Kind/ns/name when only one repo and cluster has it)', (v: string, prev: string[]) => [...prev, v], [])
     .action(async (raw: SynthCommandOptions) => {
       // commander sets progress: true unless --no-progress; undefined means "when stderr is a TTY".
       const opts = { ...raw, progress: raw.progress === false ? false : undefined };

@@ -108,8 +108,8 @@ export function removalPolicyOf(obj: IConstruct): RemovalPolicy | undefined {
 }
 
 /**
- * Kinds whose removal destroys state (`<group>/<Kind>`): clusters, resource groups, databases,
- * storage accounts, key vaults, in each family. They get `RETAIN` by default and the plan refuses
+ * Kinds whose removal destroys state (`<group>/<Kind>`): clusters, resource groups, database
+ * servers and databases, storage accounts and blob containers, key vaults, in each family. They get `RETAIN` by default and the plan refuses
  * to delete them unless allowed.
  */
 export const STATEFUL_KINDS: ReadonlySet<string> = new Set([
@@ -117,7 +117,9 @@ export const STATEFUL_KINDS: ReadonlySet<string> = new Set([
   'resources.azure.com/ResourceGroup',
   'containerservice.azure.com/ManagedCluster',
   'dbforpostgresql.azure.com/FlexibleServer',
+  'dbforpostgresql.azure.com/FlexibleServersDatabase',
   'storage.azure.com/StorageAccount',
+  'storage.azure.com/StorageAccountsBlobServicesContainer',
   'keyvault.azure.com/Vault',
   'azure.upbound.io/ResourceGroup',
   'azure.m.upbound.io/ResourceGroup',
@@ -125,8 +127,12 @@ export const STATEFUL_KINDS: ReadonlySet<string> = new Set([
   'containerservice.azure.m.upbound.io/KubernetesCluster',
   'dbforpostgresql.azure.upbound.io/FlexibleServer',
   'dbforpostgresql.azure.m.upbound.io/FlexibleServer',
+  'dbforpostgresql.azure.upbound.io/FlexibleServerDatabase',
+  'dbforpostgresql.azure.m.upbound.io/FlexibleServerDatabase',
   'storage.azure.upbound.io/Account',
   'storage.azure.m.upbound.io/Account',
+  'storage.azure.upbound.io/Container',
+  'storage.azure.m.upbound.io/Container',
   'keyvault.azure.upbound.io/Vault',
   'keyvault.azure.m.upbound.io/Vault',
 ]);

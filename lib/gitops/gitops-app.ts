@@ -18,11 +18,11 @@ import { SchemaRegistry } from '../core/validation/registry';
 import type { ValidationInput } from '../core/validation/types';
 import type { Validator } from '../core/validation/validator';
 import { BaselineEntry, baselineEntries, collectOptOuts, formatBaselineReport } from '../safety/baseline-report';
-import { destroyGuard } from '../safety/guard';
+import { GuardNextTree, GuardRepo, guardApp, nextTreeOfSnapshot } from '../safety/guard';
 import { blockedMessage, combinePlans, Plan, planTrees, TreeObject } from '../safety/plan';
-import { allowDestroyFromEnv, checkAllowDestroy, protectionReasons } from '../safety/protection';
+import { allowDestroyFromEnv, checkAllowDestroy } from '../safety/protection';
 import { plaintextSecretAllowance, secretProblems } from '../safety/secrets';
-import { readTree, readTreeAtRef } from '../safety/tree';
+import { Baseline, baselineStateFile, isKustomizeConfig, readBaseline, readTreeAtRef, saveBaseline, TreeSnapshot } from '../safety/tree';
 
 /** Props of a {@link GitOpsApp}. */
 export interface GitOpsAppProps {
@@ -41,11 +41,15 @@ export interface GitOpsAppProps {
 
   /**
    * Protected objects (see `protectionReasons`: stateful kinds, objects with a RETAIN marker,
-   * Namespaces holding them) whose deletion or rename is allowed in the next synth into an
-   * existing tree. Each entry is `Kind/namespace/name` (or `Kind/name` for cluster-scoped kinds,
-   * or `Kind.group/...` to be specific), e.g. `['Cluster/fleet/aks-dev']`. Ids in
-   * `$CDK8S_PLATFORM_ALLOW_DESTROY` (set by `cdk8s-platform synth|plan --allow-destroy`) are
-   * allowed too. Remove the entry once the deletion is committed.
+   * Namespaces holding them in any repo, composite resources of compositions with stateful
+   * resources, Kustomizations hydrating a remote cluster) whose deletion, rename or pruning by Flux
+   * is allowed in the next synth. Each entry is scoped to one repo and cluster:
+   * `<repo>:<cluster>:Kind/namespace/name` (`repo` the Repo's id, `cluster` its folder's cluster,
+   * empty for the repo's own: `platform::Cluster/fleet/aks-dev`), or `Kind/namespace/name` (or
+   * `Kind/name`, `Kind.group/...`) when only one repo and cluster of the app has that object (else
+   * synth fails listing the candidates). Ids in `$CDK8S_PLATFORM_ALLOW_DESTROY` (set by
+   * `cdk8s-platform synth|plan --allow-destroy`) are allowed too. Remove the entry once the
+   * deletion is committed: the guard compares with git HEAD.
    * @default - no protected object may be deleted or renamed
    */
   readonly allowDestroy?: readonly string[];
@@ -90,8 +94,9 @@ export interface GitOpsAppProps {
 export interface GitOpsAppPlanOptions {
   /**
    * Compare with the files committed at this git revision (branch, tag, commit) of the git
-   * repository each repo directory is in, instead of the files on disk.
-   * @default - the files on disk
+   * repository each repo directory is in.
+   * @default - git HEAD when the repo directory is committed in a git checkout, else the files on
+   * disk, else the copy kept by the last synth (see `readBaseline`)
    */
   readonly ref?: string;
   /**
@@ -245,21 +250,38 @@ export class GitOpsApp extends App {
 
   /**
    * What a synth would change, without writing anything: for each repo, the objects created,
-   * updated (with a field diff), deleted and renamed compared with the files on disk (or at the
-   * git revision `options.ref`), and which deletions of protected objects are not allowed
-   * (`plan.blocked`). Throws a {@link SynthError} when the app itself has problems.
+   * updated (with a field diff), deleted, renamed and pruned by Flux compared with what is
+   * committed (see `readBaseline`: git HEAD in a git checkout, else the files on disk, else the
+   * copy kept by the last synth; or the git revision `options.ref`), and which deletions of
+   * protected objects are not allowed (`plan.blocked`). Throws a {@link SynthError} when the app
+   * itself has problems (or an allow id is ambiguous).
    */
   public plan(options: GitOpsAppPlanOptions = {}): Plan {
     const allow = [...this.allowDestroy, ...allowDestroyFromEnv(), ...checkAllowDestroy('plan: option "allowDestroy"', options.allowDestroy ?? [])];
-    const rendered = this.renderRepos();
-    return combinePlans(
-      this.repos.map((repo) => {
-        const dir = options.baseDir !== undefined ? path.resolve(options.baseDir, repo.dir) : this.repoDir(repo);
-        const old = options.ref !== undefined ? readTreeAtRef(dir, options.ref) : readTree(dir);
-        const next = rendered.get(repo) ?? { files: new Map<string, string>(), constructPaths: {} };
-        return planTrees(old, next, { dir: repo.dir, allowDestroy: allow });
-      }),
-    );
+    const groups = this.group();
+    const rendered = this.renderRepos(groups);
+    const base = options.baseDir !== undefined ? path.resolve(options.baseDir) : this.outdir;
+    const trees = this.repos.map((repo) => {
+      const dir = path.resolve(base, repo.dir);
+      const old = options.ref !== undefined ? readTreeAtRef(dir, options.ref) : readBaseline(dir, baselineStateFile(base, dir)).tree;
+      const next = rendered.get(repo) ?? { files: new Map<string, string>(), constructPaths: {} };
+      return { repo, old, next };
+    });
+    const guard = guardApp(trees.map(({ repo, old, next }) => this.guardRepo(repo, groups, old, nextTreeOfSnapshot(next))), allow);
+    if (guard.problems.length > 0) throw new SynthError(guard.problems);
+    return combinePlans(trees.map(({ repo, old, next }) => planTrees(old, next, { dir: repo.dir, removals: guard.changes.get(repo.node.id) })));
+  }
+
+  /** A repo as the destroy guard sees it: its name, URL, baseline, new output and clusters. */
+  private guardRepo(repo: Repo, groups: FolderGroups, old: TreeSnapshot, next: GuardNextTree): GuardRepo {
+    const folders = [...(groups.repos.find((r) => r.repo === repo)?.folders ?? [])].sort((a, b) => b.path.length - a.path.length);
+    // A file of a folder that is no longer in the app: its cluster is unknown, so its folder path
+    // stands for it (allow ids stay unambiguous).
+    const clusterOf = (file: string): string => {
+      const folder = folders.find((f) => file.startsWith(`${f.path}/`));
+      return folder ? groups.clusters.get(folder) ?? '' : file.replace(/\/[^/]*$/, '');
+    };
+    return { name: repo.node.id, dir: repo.dir, url: repo.url, old, next, clusterOf };
   }
 
   /** All repos of the app, sorted by directory. */
@@ -277,8 +299,8 @@ export class GitOpsApp extends App {
    * (construct validation, duplicate objects, schema and CEL violations) before anything is
    * written; a failure while writing rolls the tree back. Also refused before anything is
    * written: plaintext Secrets and credential-looking values (see `secretProblems`,
-   * `allowPlaintextSecret`), and deleting or renaming a protected object of an existing tree that
-   * is not in `allowDestroy`. Prints the secure-baseline report to stderr (prop
+   * `allowPlaintextSecret`), and deleting, renaming or letting Flux prune a protected object of
+   * what is committed (see `readBaseline`) that is not in `allowDestroy`. Prints the secure-baseline report to stderr (prop
    * `printBaselineReport`).
    */
   public synth(): void {
@@ -291,9 +313,11 @@ export class GitOpsApp extends App {
 
   /**
    * Like {@link synth}, returning what changed in each repo directory and the secure-baseline
-   * report. When writing into an existing tree, refuses (with a {@link SynthError} naming each
-   * object, before anything is written) to delete or rename a protected object that is not in
-   * `allowDestroy`. In plan mode (`$CDK8S_PLATFORM_PLAN` names a file, as `cdk8s-platform plan`
+   * report. Refuses (with a {@link SynthError} naming each object, before anything is written) to
+   * delete, rename or let Flux prune a protected object that is not in `allowDestroy`, compared
+   * with what is committed: git HEAD when each repo directory is committed in a git checkout, else
+   * its files on disk, else the copy the last synth kept outside the output directory (which
+   * `cdk8s synth` empties before running the app); see `guardApp`. In plan mode (`$CDK8S_PLATFORM_PLAN` names a file, as `cdk8s-platform plan`
    * does) nothing is written: the plan is computed against `$CDK8S_PLATFORM_PLAN_BASE` (or the
    * outdir), at `$CDK8S_PLATFORM_PLAN_REF` if set, and appended to that file as JSON.
    */
@@ -305,16 +329,24 @@ export class GitOpsApp extends App {
     const pool = new YamlFilePool(YamlFilePool.threadsFor(groups.objectCount));
     const writers = new Map(this.repos.map((repo) => [repo, new TreeWriter(this.repoDir(repo), pool)]));
     const written = new Map<Repo, TreeObject[]>();
+    const kustomizeFiles = new Map<Repo, Map<string, string>>();
     try {
       // Each folder's objects go to the YAML pool as soon as they are rendered, so worker threads
       // serialize and write them while this thread renders and validates the next folders.
       const problems = this.walk(groups, (repo, folder, entries) => {
-        emitFolder(writers.get(repo)!, folder, entries, groups.children);
+        const w = writers.get(repo)!;
+        let kfiles = kustomizeFiles.get(repo);
+        if (!kfiles) kustomizeFiles.set(repo, (kfiles = new Map()));
+        const k = kfiles;
+        emitFolder({ addObject: (rel, obj, cp) => w.addObject(rel, obj, cp), add: (rel, content) => {
+          if (isKustomizeConfig(rel)) k.set(rel, content);
+          w.add(rel, content);
+        } }, folder, entries, groups.children);
         let list = written.get(repo);
         if (!list) written.set(repo, (list = []));
         for (const p of entries) {
           const { apiVersion, kind, metadata } = p.obj;
-          list.push({ file: p.file, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath: p.constructPath, isProtected: protectionReasons(p.obj).length > 0 });
+          list.push({ file: p.file, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath: p.constructPath, obj: p.obj });
         }
       });
       pool.finish();
@@ -331,14 +363,21 @@ export class GitOpsApp extends App {
       for (const w of writers.values()) w.abort();
       throw new SynthError([conflictMessage(conflicts)]);
     }
-    // Refuse protected deletions and renames in any repo before changing any of them.
+    // Refuse protected deletions, renames and Flux prunes in any repo before changing any of them,
+    // comparing with what is committed (git HEAD, else the tree on disk, else the copy kept by the
+    // last synth outside the output directory, which `cdk8s synth` empties first).
     let blocked: string[];
+    const baselines = new Map<Repo, Baseline & { stateFile: string }>();
     try {
-      blocked = planned.flatMap(({ repo, w, changes }) =>
-        destroyGuard(w.targetDir, changes, written.get(repo) ?? [], allow)
-          .filter((c) => c.blocked)
-          .map((c) => blockedMessage(c, repo.dir)),
+      for (const { repo, w } of planned) {
+        const stateFile = baselineStateFile(this.outdir, w.targetDir);
+        baselines.set(repo, { ...readBaseline(w.targetDir, stateFile), stateFile });
+      }
+      const guard = guardApp(
+        planned.map(({ repo }) => this.guardRepo(repo, groups, baselines.get(repo)!.tree, { objects: written.get(repo) ?? [], kustomizeFiles: kustomizeFiles.get(repo) ?? new Map() })),
+        allow,
       );
+      blocked = [...guard.problems, ...planned.flatMap(({ repo }) => (guard.changes.get(repo.node.id) ?? []).filter((c) => c.blocked).map((c) => blockedMessage(c, repo.dir)))];
     } catch (e) {
       for (const w of writers.values()) w.abort();
       throw e;
@@ -347,7 +386,19 @@ export class GitOpsApp extends App {
       for (const w of writers.values()) w.abort();
       throw new SynthError(blocked);
     }
-    return { repos: planned.map(({ repo, w, changes }) => ({ repo, dir: w.targetDir, changes: w.commit(changes) })), optOuts: groups.optOuts };
+    const repos = planned.map(({ repo, w, changes }) => ({ repo, dir: w.targetDir, changes: w.commit(changes) }));
+    // Keep a copy of each uncommitted repo under the output directory beside it, for the next
+    // synth after `cdk8s synth` empties the output directory. Not fatal: the tree is written.
+    for (const { repo, w } of planned) {
+      const b = baselines.get(repo)!;
+      if (b.source === 'git' || path.relative(this.outdir, w.targetDir).startsWith('..')) continue;
+      try {
+        saveBaseline(b.stateFile, w.targetDir);
+      } catch (e) {
+        process.stderr.write(`cdk8s-platform: warning: could not keep the baseline of ${w.targetDir} in ${b.stateFile} (${(e as Error).message}); a later \`cdk8s synth\` cannot see its deletions\n`);
+      }
+    }
+    return { repos, optOuts: groups.optOuts };
   }
 
   /** Plan mode of {@link synthesize}: computes the plan and appends it to `file` as JSON. */
@@ -362,8 +413,7 @@ export class GitOpsApp extends App {
   }
 
   /** Every repo rendered in memory, with the construct path of each object file. */
-  private renderRepos(): Map<Repo, { files: Map<string, string>; constructPaths: Record<string, string> }> {
-    const groups = this.group();
+  private renderRepos(groups: FolderGroups = this.group()): Map<Repo, { files: Map<string, string>; constructPaths: Record<string, string> }> {
     const out = new Map<Repo, { files: Map<string, string>; constructPaths: Record<string, string> }>();
     const problems = this.walk(groups, (repo, folder, entries) => {
       let tree = out.get(repo);

@@ -1,47 +1,545 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { matchObjects, ObjectChange, objectsOfTree, protectedByNamespace, removals, TreeObject, treeObject } from './plan';
+import { parse } from 'yaml';
+import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectedByNamespace, removals, TreeObject, treeObject } from './plan';
+import { AllowId, FLUX_KUSTOMIZE_GROUP, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
+import { isKustomizeConfig, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
+import { isClusterScoped } from '../core/kinds';
+import { isStatefulKind } from '../core/removal-policy';
 import { groupOf } from '../core/validation/metadata';
-import { readManifest } from '../gitops/writer';
-import { objectsOfFile, quickIdentity, readTree } from './tree';
 
-/** The files a synth is about to change in one repo tree (from `TreeWriter.changes()`). */
-export interface PendingChanges {
-  /** Owned files whose content changes. */
-  readonly updated: readonly string[];
-  /** Owned files that are no longer produced. */
-  readonly deleted: readonly string[];
+/**
+ * The new output of one repo, as the guard sees it: every object with its file (and, when known,
+ * the object itself) and the kustomize configuration files (`kustomization.yaml`) by path.
+ */
+export interface GuardNextTree {
+  /** Objects the synth writes (with `obj`, or `isProtected`). */
+  readonly objects: readonly TreeObject[];
+  /** `kustomization.yaml` files and their content. */
+  readonly kustomizeFiles: ReadonlyMap<string, string>;
+}
+
+/** One repo of an app, for {@link guardApp}. */
+export interface GuardRepo {
+  /** The repo's name in scoped ids (the Repo construct's id, e.g. `platform`). */
+  readonly name: string;
+  /** The repo directory as shown in messages. */
+  readonly dir: string;
+  /** The repo's Git URL, to resolve Flux `sourceRef`s to it. @default - none */
+  readonly url?: string;
+  /** What is committed (the baseline: see `readBaseline`). */
+  readonly old: TreeSnapshot;
+  /** What the synth writes. */
+  readonly next: GuardNextTree;
+  /** The cluster the objects of a file are applied to ('' = the repo's own), from the app's folders. */
+  clusterOf(file: string): string;
 }
 
 /**
- * The protected deletions and renames a synth into the existing tree `targetDir` would make
- * (blocked or allowed; see `removals`), found without reading more of the old tree than needed:
- * only deleted files, and updated files whose object changed identity, are parsed (the rest of
- * the old tree only when a Namespace or a cascading Argo CD Application goes away). `next` are the objects the synth writes, with
- * their construct paths and whether each is protected.
+ * Builds a {@link GuardNextTree} from a rendered snapshot (file → content), as `plan` has it.
  */
-export function destroyGuard(targetDir: string, pending: PendingChanges, next: readonly TreeObject[], allow: readonly string[]): ObjectChange[] {
-  if (pending.deleted.length === 0 && pending.updated.length === 0) return [];
-  const constructPaths = readManifest(targetDir).constructPaths ?? {};
-  const byFile = new Map<string, TreeObject>();
-  for (const n of next) byFile.set(n.file, n);
-  const old: TreeObject[] = [];
-  const parse = (file: string, text: string) => {
-    const objs = objectsOfFile(path.join(targetDir, file), text);
-    for (const obj of objs) old.push(treeObject(file, obj, objs.length === 1 ? constructPaths[file] : undefined));
-  };
-  for (const file of pending.deleted) parse(file, fs.readFileSync(path.join(targetDir, file), 'utf8'));
-  for (const file of pending.updated) {
-    const n = byFile.get(file);
-    if (!n) continue; // kustomization.yaml and other non-object files
-    const text = fs.readFileSync(path.join(targetDir, file), 'utf8');
-    const id = quickIdentity(text);
-    if (id && groupOf(id.apiVersion) === groupOf(n.apiVersion) && id.kind === n.kind && id.name === n.name && (id.namespace ?? '') === (n.namespace ?? '')) continue;
-    parse(file, text);
+export function nextTreeOfSnapshot(tree: TreeSnapshot): GuardNextTree {
+  const kustomizeFiles = new Map<string, string>();
+  for (const [file, text] of tree.files) if (isKustomizeConfig(file)) kustomizeFiles.set(file, text);
+  return { objects: objectsOfTree(tree), kustomizeFiles };
+}
+
+/** An identity of an object in a tree: group, kind, namespace, name. */
+interface Ident {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+function identKey(o: Ident): string {
+  return `${groupOf(o.apiVersion)}\u0000${o.kind}\u0000${o.namespace ?? ''}\u0000${o.name}`;
+}
+
+/** The old tree of one repo, parsed only where needed. */
+class OldTree {
+  private readonly parsed = new Map<string, PlainObject[]>();
+  private idsCache?: Map<string, Ident[]>;
+  public constructor(public readonly snapshot: TreeSnapshot) {}
+
+  public objects(file: string): PlainObject[] {
+    let objs = this.parsed.get(file);
+    if (!objs) {
+      objs = objectsOfFile(file, this.snapshot.files.get(file) ?? '');
+      this.parsed.set(file, objs);
+    }
+    return objs;
   }
-  if (old.length === 0) return [];
-  const matched = matchObjects(old, next);
-  let tree: TreeObject[] | undefined;
-  const oldTree = () => (tree ??= objectsOfTree(readTree(targetDir)));
-  return removals(matched, allow, () => protectedByNamespace([...oldTree(), ...next]), oldTree);
+
+  /** Identities of every object file (from the canonical head of each file when possible). */
+  public ids(): Map<string, Ident[]> {
+    if (this.idsCache) return this.idsCache;
+    const out = new Map<string, Ident[]>();
+    for (const [file, text] of this.snapshot.files) {
+      if (isKustomizeConfig(file)) continue;
+      const q = quickIdentity(text);
+      out.set(file, q ? [q] : this.objects(file).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata?.name ?? '', namespace: o.metadata?.namespace })));
+    }
+    return (this.idsCache = out);
+  }
+
+  /** Every object, parsed, as TreeObjects. */
+  public all(): TreeObject[] {
+    return [...this.ids().keys()].flatMap((file) => this.treeObjects(file));
+  }
+
+  /** The objects of one file as TreeObjects (construct path when the file holds one object). */
+  public treeObjects(file: string): TreeObject[] {
+    const objs = this.objects(file);
+    return objs.map((obj) => treeObject(file, obj, objs.length === 1 ? this.snapshot.constructPaths[file] : undefined));
+  }
+
+  public kustomizeFiles(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [file, text] of this.snapshot.files) if (isKustomizeConfig(file)) out.set(file, text);
+    return out;
+  }
+}
+
+/** The result of {@link guardApp}: the removals of each repo (by repo name), blocked or allowed. */
+export interface GuardResult {
+  /** Deletions, renames and Flux prunes of each repo, with their protection. */
+  readonly changes: Map<string, ObjectChange[]>;
+  /** Problems with the allow list itself (ambiguous unscoped ids). */
+  readonly problems: string[];
+}
+
+/**
+ * The destroy guard of a whole app: compares what is committed in every repo (`old`) with what the
+ * synth writes (`next`) and returns, per repo, the deletions and renames of objects, and the objects
+ * Flux would prune although their file stays in Git, each with why it is protected and whether it
+ * is blocked (protected and not allowed by `allow`). It sees:
+ *
+ * - objects removed or renamed in a repo (protected: `protectionReasons`);
+ * - Namespaces removed in one repo while protected objects in them live in any repo of the app;
+ * - Flux Kustomizations removed, re-pointed (`spec.path`, `sourceRef`), narrowed (a sub-folder no
+ *   longer listed in a `kustomization.yaml`, e.g. `includeSubfolders: false`) or objects moved to a
+ *   folder applied by another Kustomization: kustomize-controller deletes every object of its
+ *   inventory that the new build lacks (when `spec.prune` is true, or on deletion per
+ *   `spec.deletionPolicy`), unless the object is annotated `kustomize.toolkit.fluxcd.io/prune: disabled`;
+ * - removing a Kustomization with a `kubeConfig` (the hydration of a remote cluster by
+ *   `RemoteClusterHydration` / `Fleet`) while it applies objects: a protected deletion of everything
+ *   it applied.
+ *
+ * `allow` entries are `Kind/ns/name` (only when exactly one repo and cluster of the app has that
+ * object; otherwise a problem listing the candidates) or scoped `<repo>:<cluster>:Kind/ns/name`.
+ */
+export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]): GuardResult {
+  const allowIds = parseAllowIds(allow);
+  const olds = new Map(repos.map((r) => [r, new OldTree(r.old)]));
+  const scopeOf = new Map<GuardRepo, (file: string) => string>();
+  for (const r of repos) {
+    const cache = new Map<string, string>();
+    scopeOf.set(r, (file) => {
+      let c = cache.get(file);
+      if (c === undefined) cache.set(file, (c = r.clusterOf(file)));
+      return c;
+    });
+  }
+  const problems = ambiguousAllowIds(allowIds, repos, olds, scopeOf);
+
+  // Namespaces: protected objects in them in any repo of the app (old or new).
+  let held: Map<string, string[]> | undefined;
+  const heldAll = () =>
+    (held ??= protectedByNamespace(repos.flatMap((r) => [...olds.get(r)!.all(), ...r.next.objects])));
+
+  const changes = new Map<string, ObjectChange[]>();
+  const kustomizationReasons = fluxRemovalReasons(repos, olds);
+  const composite = compositeReasons(repos, olds);
+  for (const r of repos) {
+    const old = oldObjects(olds.get(r)!, r.next.objects);
+    const matched = matchObjects(old, r.next.objects);
+    const scope = (o: TreeObject) => ({ repo: r.name, cluster: scopeOf.get(r)!(o.file) });
+    const extra = (o: TreeObject) => [...(kustomizationReasons.get(r)?.get(o.file) ?? []), ...(o.obj ? composite(o.obj) : [])];
+    // Argo CD: a cascading Application deletes what it deployed from the old tree (see `removals`).
+    const list = removals(matched, allowIds, heldAll, scope, extra, () => olds.get(r)!.all());
+    changes.set(r.name, list);
+  }
+  for (const p of fluxPrunes(repos, olds, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
+  return { changes, problems };
+}
+
+/**
+ * Old objects for matching: files whose head names the same object the new tree has in that file
+ * are not parsed (their object is unchanged in identity); the others are.
+ */
+function oldObjects(old: OldTree, next: readonly TreeObject[]): TreeObject[] {
+  const nextByFile = new Map<string, TreeObject>();
+  for (const n of next) nextByFile.set(n.file, n);
+  const out: TreeObject[] = [];
+  for (const [file, ids] of old.ids()) {
+    const n = nextByFile.get(file);
+    const cp = old.snapshot.constructPaths[file];
+    if (ids.length === 1 && n && identKey(ids[0]) === identKey(n)) {
+      out.push({ file, apiVersion: ids[0].apiVersion, kind: ids[0].kind, name: ids[0].name, namespace: ids[0].namespace, constructPath: cp });
+      continue;
+    }
+    out.push(...old.treeObjects(file));
+  }
+  return out;
+}
+
+/** Unscoped allow ids that name objects in more than one repo or cluster (old or new). */
+function ambiguousAllowIds(allow: readonly AllowId[], repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>, scopeOf: Map<GuardRepo, (file: string) => string>): string[] {
+  const unscoped = allow.filter((a) => a.repo === undefined);
+  if (unscoped.length === 0) return [];
+  const candidates = new Map<AllowId, Set<string>>(unscoped.map((a) => [a, new Set<string>()]));
+  const visit = (r: GuardRepo, file: string, o: Ident) => {
+    const info = objectInfo({ file, ...o });
+    for (const a of unscoped) {
+      if (a.matches(info)) candidates.get(a)!.add(scopedId(r.name, scopeOf.get(r)!(file), info.id));
+    }
+  };
+  for (const r of repos) {
+    for (const [file, ids] of olds.get(r)!.ids()) for (const o of ids) visit(r, file, o);
+    for (const n of r.next.objects) visit(r, n.file, n);
+  }
+  const problems: string[] = [];
+  for (const [a, set] of candidates) {
+    if (set.size < 2) continue;
+    const list = [...set].sort();
+    problems.push(`allowDestroy: "${a.text}" is ambiguous: it names ${list.length} objects (${list.join(', ')}); allow one of them by its scoped id <repo>:<cluster>:Kind/namespace/name`);
+  }
+  return problems;
+}
+
+/** A Flux Kustomization of one side (old or new) and what it applies. */
+interface FluxKustomization {
+  readonly repo: GuardRepo;
+  readonly file: string;
+  readonly obj: PlainObject;
+  readonly key: string;
+  readonly id: string;
+}
+
+interface Side {
+  readonly kind: 'old' | 'new';
+  /** Object identities per file, per repo. */
+  ids(r: GuardRepo): Map<string, Ident[]>;
+  /** kustomization.yaml files per repo. */
+  kfiles(r: GuardRepo): ReadonlyMap<string, string>;
+  /** The parsed objects of a file. */
+  objects(r: GuardRepo, file: string): PlainObject[];
+}
+
+function sides(repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>): { old: Side; next: Side } {
+  const nextIds = new Map<GuardRepo, Map<string, Ident[]>>();
+  const nextObjs = new Map<GuardRepo, Map<string, PlainObject[]>>();
+  for (const r of repos) {
+    const ids = new Map<string, Ident[]>();
+    const objs = new Map<string, PlainObject[]>();
+    for (const n of r.next.objects) {
+      ids.set(n.file, [...(ids.get(n.file) ?? []), n]);
+      if (n.obj) objs.set(n.file, [...(objs.get(n.file) ?? []), n.obj]);
+    }
+    nextIds.set(r, ids);
+    nextObjs.set(r, objs);
+  }
+  const oldK = new Map<GuardRepo, Map<string, string>>();
+  return {
+    old: {
+      kind: 'old',
+      ids: (r) => olds.get(r)!.ids(),
+      kfiles: (r) => {
+        let k = oldK.get(r);
+        if (!k) oldK.set(r, (k = olds.get(r)!.kustomizeFiles()));
+        return k;
+      },
+      objects: (r, file) => olds.get(r)!.objects(file),
+    },
+    next: {
+      kind: 'new',
+      ids: (r) => nextIds.get(r)!,
+      kfiles: (r) => r.next.kustomizeFiles,
+      objects: (r, file) => nextObjs.get(r)!.get(file) ?? [],
+    },
+  };
+}
+
+function isFluxKustomization(o: { apiVersion: string; kind: string }): boolean {
+  return o.kind === 'Kustomization' && groupOf(o.apiVersion) === FLUX_KUSTOMIZE_GROUP;
+}
+
+/** The Flux Kustomizations of one side, keyed by repo, namespace, name and target cluster (kubeConfig). */
+function kustomizationsOf(repos: readonly GuardRepo[], side: Side): Map<string, FluxKustomization> {
+  const out = new Map<string, FluxKustomization>();
+  for (const r of repos) {
+    for (const [file, ids] of side.ids(r)) {
+      if (!ids.some(isFluxKustomization)) continue;
+      for (const obj of side.objects(r, file)) {
+        if (!isFluxKustomization(obj)) continue;
+        const spec = (obj.spec ?? {}) as { kubeConfig?: { secretRef?: { name?: string } } };
+        const base = `${r.name}\u0000${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}\u0000${spec.kubeConfig?.secretRef?.name ?? ''}`;
+        // Two with the same name for different clusters of one repo: told apart by their folder.
+        const key = out.has(base) ? `${base}\u0000${file.replace(/\/[^/]*$/, '')}` : base;
+        out.set(key, { repo: r, file, obj, key: base, id: `Kustomization/${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}` });
+      }
+    }
+  }
+  return out;
+}
+
+function normalizeUrl(url: string): string {
+  return url.trim().replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
+}
+
+/** The repo a Kustomization's `sourceRef` (a GitRepository of the app) points at; else its own repo. */
+function sourceRepo(k: FluxKustomization, repos: readonly GuardRepo[], side: Side): GuardRepo | undefined {
+  const spec = (k.obj.spec ?? {}) as { sourceRef?: { kind?: string; name?: string; namespace?: string } };
+  const ref = spec.sourceRef ?? {};
+  const ns = ref.namespace ?? k.obj.metadata?.namespace;
+  if ((ref.kind ?? 'GitRepository') === 'GitRepository') {
+    for (const r of [k.repo, ...repos.filter((x) => x !== k.repo)]) {
+      for (const [file, ids] of side.ids(r)) {
+        if (!ids.some((i) => i.kind === 'GitRepository' && i.name === ref.name && i.namespace === ns)) continue;
+        const git = side.objects(r, file).find((o) => o.kind === 'GitRepository' && o.metadata?.name === ref.name);
+        const url = (git?.spec as { url?: unknown } | undefined)?.url;
+        if (typeof url !== 'string') continue;
+        const target = repos.find((x) => x.url !== undefined && normalizeUrl(x.url) === normalizeUrl(url));
+        if (target) return target;
+      }
+    }
+  }
+  return k.repo;
+}
+
+/** A repo-relative folder of a Flux `spec.path` (`./apps/` → `apps`, `./` → ''). */
+function folderOfPath(p: unknown): string {
+  const parts: string[] = [];
+  for (const s of String(p ?? '').split('/')) {
+    if (s === '' || s === '.') continue;
+    if (s === '..') parts.pop();
+    else parts.push(s);
+  }
+  return parts.join('/');
+}
+
+const KUSTOMIZATIONS = new Map<string, { resources?: unknown; components?: unknown } | null>();
+
+/** A parsed kustomization.yaml (memoized by content: builds of many Kustomizations share folders). */
+function parseKustomization(text: string): { resources?: unknown; components?: unknown } | null {
+  let doc = KUSTOMIZATIONS.get(text);
+  if (doc === undefined) {
+    try {
+      doc = (parse(text) as typeof doc) ?? null;
+    } catch {
+      doc = null;
+    }
+    if (KUSTOMIZATIONS.size > 10_000) KUSTOMIZATIONS.clear();
+    KUSTOMIZATIONS.set(text, doc);
+  }
+  return doc;
+}
+
+/** An object of a build: its file, its identity as applied (targetNamespace) and as written. */
+interface Built {
+  readonly file: string;
+  readonly ident: Ident;
+  readonly raw: Ident;
+}
+
+/** What `kustomize build` of `dir` in a repo yields, as identity key → file (no remote resources). */
+function build(r: GuardRepo, side: Side, dir: string, targetNamespace: string | undefined): Map<string, Built> {
+  const out = new Map<string, Built>();
+  const ids = side.ids(r);
+  const kfiles = side.kfiles(r);
+  const add = (file: string) => {
+    for (const i of ids.get(file) ?? []) {
+      const ident = targetNamespace && !isClusterScoped(i.apiVersion, i.kind) ? { ...i, namespace: targetNamespace } : i;
+      out.set(identKey(ident), { file, ident, raw: i });
+    }
+  };
+  const join = (a: string, b: string) => folderOfPath(a ? `${a}/${b}` : b);
+  const visit = (d: string, seen: Set<string>) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    const kfile = [join(d, 'kustomization.yaml'), join(d, 'kustomization.yml')].find((f) => kfiles.has(f));
+    if (kfile === undefined) {
+      // Flux generates a kustomization.yaml listing every manifest under the path.
+      const prefix = d ? `${d}/` : '';
+      for (const file of ids.keys()) if (file.startsWith(prefix)) add(file);
+      return;
+    }
+    const doc = parseKustomization(kfiles.get(kfile)!);
+    const entries = [...(Array.isArray(doc?.resources) ? doc!.resources : []), ...(Array.isArray(doc?.components) ? doc!.components : [])];
+    for (const e of entries) {
+      if (typeof e !== 'string' || e.includes('://') || e.startsWith('/')) continue;
+      const target = join(d, e);
+      if (ids.has(target)) add(target);
+      else visit(target, seen);
+    }
+  };
+  visit(folderOfPath(dir), new Set());
+  return out;
+}
+
+/** What a Kustomization applies: its source repo's build of `spec.path`. */
+function applied(k: FluxKustomization, repos: readonly GuardRepo[], side: Side): Map<string, Built & { repo: GuardRepo }> {
+  const spec = (k.obj.spec ?? {}) as { path?: string; targetNamespace?: string };
+  const src = sourceRepo(k, repos, side);
+  const out = new Map<string, Built & { repo: GuardRepo }>();
+  if (!src) return out;
+  for (const [key, v] of build(src, side, spec.path ?? './', spec.targetNamespace)) out.set(key, { ...v, repo: src });
+  return out;
+}
+
+function kPrunes(obj: PlainObject, removed: boolean): boolean {
+  const spec = (obj.spec ?? {}) as { prune?: unknown; deletionPolicy?: unknown; suspend?: unknown };
+  if (removed) {
+    if (spec.deletionPolicy === 'Delete' || spec.deletionPolicy === 'WaitForTermination') return true;
+    if (spec.deletionPolicy === 'Orphan') return false;
+  }
+  return spec.prune === true;
+}
+
+/** Where a Kustomization is, for messages: `Kustomization/ns/name (repo/file)`. */
+function describeK(k: FluxKustomization): string {
+  const dir = k.repo.dir && k.repo.dir !== '.' ? `${k.repo.dir.replace(/\/+$/, '')}/` : '';
+  return `${k.id} (${dir}${k.file})`;
+}
+
+/**
+ * Extra protection of removed Flux Kustomizations that hydrate a remote cluster (`kubeConfig`):
+ * removing one prunes everything it applied there. Per repo, file → reasons.
+ */
+function fluxRemovalReasons(repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>): Map<GuardRepo, Map<string, string[]>> {
+  const out = new Map<GuardRepo, Map<string, string[]>>();
+  const s = sides(repos, olds);
+  // Only old files with a Kustomization head are looked at, so apps without Flux pay nothing.
+  const oldKs = kustomizationsOf(repos, s.old);
+  if (oldKs.size === 0) return out;
+  const newKs = kustomizationsOf(repos, s.next);
+  for (const [key, k] of oldKs) {
+    if (newKs.has(key)) continue;
+    const spec = (k.obj.spec ?? {}) as { kubeConfig?: { secretRef?: { name?: string } } };
+    if (!spec.kubeConfig?.secretRef?.name || !kPrunes(k.obj, true)) continue;
+    const ids = [...applied(k, repos, s.old).values()].map((v) => objectInfo({ file: v.file, ...v.ident }).id);
+    if (ids.length === 0) continue;
+    const list = [...new Set(ids)].sort();
+    const shown = list.slice(0, 5).join(', ') + (list.length > 5 ? `, and ${list.length - 5} more` : '');
+    const map = out.get(k.repo) ?? new Map<string, string[]>();
+    map.set(k.file, [...(map.get(k.file) ?? []), `hydrates the remote cluster of kubeConfig Secret ${spec.kubeConfig.secretRef.name}: removing it prunes the ${list.length} object(s) it applied there: ${shown}`]);
+    out.set(k.repo, map);
+  }
+  return out;
+}
+
+/**
+ * The objects Flux would prune from a cluster although their file stays in Git (their
+ * Kustomization is removed, re-pointed or narrowed, or they moved to another Kustomization's
+ * folder), that are protected and not annotated `kustomize.toolkit.fluxcd.io/prune: disabled`.
+ */
+function fluxPrunes(
+  repos: readonly GuardRepo[],
+  olds: Map<GuardRepo, OldTree>,
+  held: () => Map<string, string[]>,
+  allow: readonly AllowId[],
+  scopeOf: Map<GuardRepo, (file: string) => string>,
+  composite: (obj: PlainObject) => string[],
+): Array<{ repo: string; change: ObjectChange }> {
+  const s = sides(repos, olds);
+  const oldKs = kustomizationsOf(repos, s.old);
+  if (oldKs.size === 0) return [];
+  const newKs = kustomizationsOf(repos, s.next);
+  // Objects still produced anywhere in the app: only those can be pruned while their file stays.
+  const present = new Set<string>();
+  for (const r of repos) for (const n of r.next.objects) present.add(identKey(n));
+  const out: Array<{ repo: string; change: ObjectChange }> = [];
+  const reported = new Set<string>();
+  for (const [key, k] of oldKs) {
+    const kNew = newKs.get(key);
+    if (!kPrunes(kNew?.obj ?? k.obj, kNew === undefined)) continue;
+    const before = applied(k, repos, s.old);
+    if (before.size === 0) continue;
+    const after = kNew ? applied(kNew, repos, s.next) : new Map();
+    for (const [ikey, v] of before) {
+      if (after.has(ikey) || !present.has(identKey(v.raw))) continue;
+      const obj = olds.get(v.repo)!.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name);
+      if (!obj) continue;
+      // kustomize-controller's prune excludes objects annotated prune: disabled or reconcile: disabled.
+      const annotations = (obj.metadata?.annotations ?? {}) as Record<string, unknown>;
+      if (annotations[`${FLUX_KUSTOMIZE_GROUP}/prune`] === 'disabled' || annotations[`${FLUX_KUSTOMIZE_GROUP}/reconcile`] === 'disabled') continue;
+      const t = treeObject(v.file, { ...obj, metadata: { ...obj.metadata, namespace: v.ident.namespace } }, olds.get(v.repo)!.snapshot.constructPaths[v.file]);
+      const reasons = [...protectionReasons(t.obj!), ...composite(t.obj!)];
+      if (t.kind === 'Namespace' && groupOf(t.apiVersion) === '') {
+        const inside = held().get(t.name);
+        if (inside && inside.length > 0) reasons.push(namespaceReason(inside));
+      }
+      if (reasons.length === 0) continue;
+      const dedupe = `${v.repo.name}\u0000${ikey}`;
+      if (reported.has(dedupe)) continue;
+      reported.add(dedupe);
+      const info: ObjectInfo = { ...objectInfo(t), repo: v.repo.name, cluster: scopeOf.get(v.repo)!(v.file) };
+      const why = kNew === undefined ? `${describeK(k)} is removed` : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
+      out.push({
+        repo: v.repo.name,
+        change: { action: 'prune', object: info, prunedBy: why, protection: reasons, blocked: !allow.some((a) => a.matches(info)) },
+      });
+    }
+  }
+  return out;
+}
+
+
+const CROSSPLANE_GROUP = 'apiextensions.crossplane.io';
+
+/**
+ * Why deleting a Crossplane composite resource (XR) is dangerous: the Compositions of the app
+ * (old or new, any repo) for its type — the one its `compositionRef` names, else every one for
+ * the type (selector or default) — compose stateful kinds, and Crossplane deletes what an XR
+ * composed when the XR is deleted (a composed resource whose `managementPolicies` omit `Delete`
+ * is orphaned instead, but the XR's deletion still takes it out of management).
+ */
+function compositeReasons(repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>): (obj: PlainObject) => string[] {
+  const byType = new Map<string, Array<{ name: string; stateful: string[] }>>();
+  const seen = new Set<string>();
+  const addComposition = (c: PlainObject) => {
+    if (c.kind !== 'Composition' || groupOf(c.apiVersion) !== CROSSPLANE_GROUP) return;
+    const spec = (c.spec ?? {}) as { compositeTypeRef?: { apiVersion?: string; kind?: string }; pipeline?: unknown; resources?: unknown };
+    const type = spec.compositeTypeRef;
+    if (!type?.apiVersion || !type.kind) return;
+    const name = c.metadata?.name ?? '';
+    const key = `${groupOf(type.apiVersion)}/${type.kind}`;
+    if (seen.has(`${key}\u0000${name}`)) return;
+    seen.add(`${key}\u0000${name}`);
+    const bases: unknown[] = [];
+    if (Array.isArray(spec.resources)) for (const r of spec.resources) bases.push((r as { base?: unknown })?.base);
+    if (Array.isArray(spec.pipeline)) {
+      for (const step of spec.pipeline) {
+        const resources = (step as { input?: { resources?: unknown } })?.input?.resources;
+        if (Array.isArray(resources)) for (const r of resources) bases.push((r as { base?: unknown })?.base);
+      }
+    }
+    const stateful = new Set<string>();
+    for (const b of bases) {
+      const base = b as { apiVersion?: unknown; kind?: unknown } | undefined;
+      if (typeof base?.apiVersion === 'string' && typeof base.kind === 'string' && isStatefulKind(base.apiVersion, base.kind)) stateful.add(`${groupOf(base.apiVersion)}/${base.kind}`);
+    }
+    const list = byType.get(key) ?? [];
+    list.push({ name, stateful: [...stateful].sort() });
+    byType.set(key, list);
+  };
+  for (const r of repos) {
+    for (const n of r.next.objects) if (n.obj) addComposition(n.obj);
+    const old = olds.get(r)!;
+    for (const [file, ids] of old.ids()) {
+      if (ids.some((i) => i.kind === 'Composition' && groupOf(i.apiVersion) === CROSSPLANE_GROUP)) for (const c of old.objects(file)) addComposition(c);
+    }
+  }
+  if (byType.size === 0) return () => [];
+  return (obj) => {
+    const compositions = byType.get(`${groupOf(obj.apiVersion)}/${obj.kind}`);
+    if (!compositions) return [];
+    const spec = (obj.spec ?? {}) as { crossplane?: { compositionRef?: { name?: string } }; compositionRef?: { name?: string } };
+    const ref = spec.crossplane?.compositionRef?.name ?? spec.compositionRef?.name;
+    const out: string[] = [];
+    for (const c of compositions) {
+      if ((ref !== undefined && c.name !== ref) || c.stateful.length === 0) continue;
+      out.push(`composite resource of Composition ${c.name}: deleting it deletes what the composition created, including stateful ${c.stateful.join(', ')}`);
+    }
+    return out;
+  };
 }

@@ -1,4 +1,4 @@
-import { applicationReason, cascadingApplicationPaths, deletedWithApplication, objectId, namespaceReason, PlainObject, protectionReasons } from './protection';
+import { AllowId, applicationReason, cascadingApplicationPaths, deletedWithApplication, objectId, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
 import { EMPTY_TREE, objectsOfFile, readTree, TreeSnapshot } from './tree';
 import { groupOf } from '../core/validation/metadata';
 
@@ -18,6 +18,10 @@ export interface ObjectInfo {
   readonly file: string;
   /** Construct path of the ApiObject that produced it, when known. */
   readonly constructPath?: string;
+  /** The repo it is in (the Repo construct's id), when known: the scope of allow ids. */
+  readonly repo?: string;
+  /** The cluster its folder is applied to ('' = the repo's own), when known. */
+  readonly cluster?: string;
 }
 
 /** One field that differs between the old and the new version of an object. */
@@ -37,9 +41,14 @@ export interface ObjectChange {
   /**
    * `create`: a new object; `update`: the object changes (its fields, or its file); `delete`: the
    * object is no longer produced, so Flux prunes it; `rename`: the same construct produces an
-   * object of the same kind under another name or namespace (the old one is deleted).
+   * object of the same kind under another name or namespace (the old one is deleted); `prune`:
+   * the object's file stays in Git, but the Flux Kustomization that applied it no longer does
+   * (removed, re-pointed, narrowed, or the object moved to another Kustomization's folder), so
+   * kustomize-controller deletes it from the cluster.
    */
-  readonly action: 'create' | 'update' | 'delete' | 'rename';
+  readonly action: 'create' | 'update' | 'delete' | 'rename' | 'prune';
+  /** For `prune`: which Kustomization prunes it and why. */
+  readonly prunedBy?: string;
   /** The object after the change (the old object for `delete`). */
   readonly object: ObjectInfo;
   /** The object before the change (`update`, `rename`). */
@@ -78,6 +87,12 @@ export interface PlanTreesOptions {
   readonly dir?: string;
   /** Ids (`Kind/namespace/name`) whose deletion or rename is allowed although protected. @default [] */
   readonly allowDestroy?: readonly string[];
+  /**
+   * The deletions, renames and prunes, as worked out for the whole app (see `guardApp`), instead
+   * of this tree's own deletions and renames.
+   * @default - computed from the two trees
+   */
+  readonly removals?: readonly ObjectChange[];
 }
 
 /** An object of a tree, for matching old and new. */
@@ -117,7 +132,8 @@ function identity(o: TreeObject): string {
   return `${groupOf(o.apiVersion)}\u0000${o.kind}\u0000${o.namespace ?? ''}\u0000${o.name}`;
 }
 
-function info(o: TreeObject): ObjectInfo {
+/** The {@link ObjectInfo} of a tree object. */
+export function objectInfo(o: Omit<TreeObject, 'obj' | 'isProtected'>): ObjectInfo {
   return {
     id: objectId({ kind: o.kind, metadata: { name: o.name, namespace: o.namespace } }),
     apiVersion: o.apiVersion,
@@ -198,25 +214,28 @@ export function matchObjects(old: readonly TreeObject[], next: readonly TreeObje
   return { same, renamed, deleted: rest, created: next.filter((n) => !used.has(n)) };
 }
 
-/** Whether `id` (of an object of `apiVersion`) is in an allow-destroy list (`Kind/ns/name` or `Kind.group/ns/name`). */
-export function isAllowed(allow: readonly string[], o: ObjectInfo): boolean {
-  const group = groupOf(o.apiVersion);
-  const qualified = group ? o.id.replace(/^[^/]+/, `${o.kind}.${group}`) : o.id;
-  return allow.includes(o.id) || allow.includes(qualified);
+/** Whether an object is in an allow-destroy list (`Kind/ns/name`, `Kind.group/ns/name`, or scoped `<repo>:<cluster>:...`). */
+export function isAllowed(allow: readonly string[] | readonly AllowId[], o: ObjectInfo): boolean {
+  const ids = allow.length > 0 && typeof allow[0] === 'string' ? parseAllowIds(allow as string[]) : (allow as AllowId[]);
+  return ids.some((a) => a.matches(o));
 }
 
 /**
  * The deletions and renames among matched objects, with their protection (see
  * `protectionReasons`; a Namespace is protected when `held` lists protected objects in it; an
  * Argo CD Application with the cascading finalizer is protected when the `deployed` objects of
- * the old tree under its source path include protected objects without `Delete=false`) and
- * whether each is blocked (protected and not in `allow`). `held` is only called when a Namespace
- * goes away, `deployed` only when a cascading Application does.
+ * the old tree under its source path include protected objects without `Delete=false`; `extra`
+ * adds reasons, e.g. for Kustomizations hydrating a remote cluster) and whether each is blocked
+ * (protected and not in `allow`). `held` is only called when a Namespace goes away, `deployed`
+ * only when a cascading Application does. `scope` gives the repo and cluster of an old object
+ * (for scoped allow ids).
  */
 export function removals(
   matched: Matched,
-  allow: readonly string[],
+  allow: readonly string[] | readonly AllowId[],
   held: () => Map<string, string[]>,
+  scope: (o: TreeObject) => { repo?: string; cluster?: string } = () => ({}),
+  extra: (o: TreeObject) => string[] = () => [],
   deployed: () => readonly TreeObject[] = () => [],
 ): ObjectChange[] {
   const out: ObjectChange[] = [];
@@ -233,20 +252,22 @@ export function removals(
     if (paths.length > 0) {
       deployedCache ??= deployed();
       const under = (file: string) => paths.some((p) => p === '' || file.startsWith(`${p}/`));
-      const doomed = deployedCache.filter((d) => d.obj && under(d.file) && deletedWithApplication(d.obj)).map((d) => info(d).id);
+      const doomed = deployedCache.filter((d) => d.obj && under(d.file) && deletedWithApplication(d.obj)).map((d) => objectInfo(d).id);
       if (doomed.length > 0) reasons.push(applicationReason(doomed));
     }
+    reasons.push(...extra(o));
     return reasons;
   };
+  const scoped = (o: TreeObject): ObjectInfo => ({ ...objectInfo(o), ...scope(o) });
   const entry = (o: TreeObject, change: Omit<ObjectChange, 'protection' | 'blocked'>): ObjectChange => {
     const reasons = protection(o);
     if (reasons.length === 0) return change;
-    return { ...change, protection: reasons, blocked: !isAllowed(allow, info(o)) };
+    return { ...change, protection: reasons, blocked: !isAllowed(allow, scoped(o)) };
   };
-  for (const o of matched.deleted) out.push(entry(o, { action: 'delete', object: info(o) }));
+  for (const o of matched.deleted) out.push(entry(o, { action: 'delete', object: scoped(o) }));
   for (const [o, n] of matched.renamed) {
     const diff = o.obj && n.obj ? diffObjects(o.obj, n.obj) : undefined;
-    out.push(entry(o, { action: 'rename', object: info(n), previous: info(o), ...(diff ? { diff } : {}) }));
+    out.push(entry(o, { action: 'rename', object: { ...objectInfo(n), ...scope(n) }, previous: scoped(o), ...(diff ? { diff } : {}) }));
   }
   return out;
 }
@@ -259,7 +280,7 @@ export function protectedByNamespace(objects: Iterable<TreeObject>): Map<string,
     const isProtected = o.obj ? protectionReasons(o.obj).length > 0 : o.isProtected === true;
     if (!isProtected) continue;
     const list = out.get(o.namespace) ?? [];
-    list.push(info(o).id);
+    list.push(objectInfo(o).id);
     out.set(o.namespace, list);
   }
   return out;
@@ -289,15 +310,15 @@ export function planTrees(old: TreeSnapshot | string | undefined, next: TreeSnap
   const newObjects = objectsOfTree(next);
   const matched = matchObjects(oldObjects, newObjects);
   const changes: ObjectChange[] = [];
-  for (const n of matched.created) changes.push({ action: 'create', object: info(n) });
+  for (const n of matched.created) changes.push({ action: 'create', object: objectInfo(n) });
   for (const [o, n] of matched.same) {
     if (o.file === n.file && before.files.get(o.file) === next.files.get(n.file)) continue;
     const diff = diffObjects(o.obj!, n.obj!);
     if (diff.length === 0 && o.file === n.file) continue;
-    changes.push({ action: 'update', object: info(n), previous: info(o), diff });
+    changes.push({ action: 'update', object: objectInfo(n), previous: objectInfo(o), diff });
   }
   changes.push(
-    ...removals(matched, options.allowDestroy ?? [], () => protectedByNamespace([...oldObjects, ...newObjects]), () => oldObjects),
+    ...(options.removals ?? removals(matched, options.allowDestroy ?? [], () => protectedByNamespace([...oldObjects, ...newObjects]), undefined, undefined, () => oldObjects)),
   );
   changes.sort((a, b) => cmp(a.object.file, b.object.file) || cmp(a.action, b.action) || cmp(a.object.id, b.object.id));
   const created: string[] = [];
@@ -376,19 +397,25 @@ export function blockedMessage(change: ObjectChange, repoDir: string): string {
   const old = change.action === 'rename' ? change.previous! : change.object;
   const file = repoDir && repoDir !== '.' ? `${repoDir.replace(/\/+$/, '')}/${old.file}` : old.file;
   const where = old.constructPath ? `${old.constructPath} (${file})` : file;
-  const what = change.action === 'rename' ? `would be renamed to ${change.object.id} (the old object is deleted)` : 'would be deleted';
+  const what =
+    change.action === 'rename'
+      ? `would be renamed to ${change.object.id} (the old object is deleted)`
+      : change.action === 'prune'
+        ? `would be pruned by Flux although its file stays in Git: ${change.prunedBy}`
+        : 'would be deleted';
+  const id = old.repo !== undefined ? scopedId(old.repo, old.cluster ?? '', old.id) : old.id;
   return (
     `${where}: ${old.id} ${what}, but it is protected: ${(change.protection ?? []).join('; ')}. ` +
-    `To allow it, add '${old.id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${old.id}`
+    `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}`
   );
 }
 
-const SIGN: Record<ObjectChange['action'], string> = { create: '+', update: '~', delete: '-', rename: '>' };
+const SIGN: Record<ObjectChange['action'], string> = { create: '+', update: '~', delete: '-', rename: '>', prune: '!' };
 
 /** The plan as text for people: per repo, one line per object change with its field diff, then a summary. */
 export function formatPlan(plan: Plan): string {
   const lines: string[] = [];
-  let counts = { create: 0, update: 0, delete: 0, rename: 0 };
+  let counts = { create: 0, update: 0, delete: 0, rename: 0, prune: 0 };
   for (const repo of plan.repos) {
     const other = [
       ...repo.files.created.map((f) => `+ ${f}`),
@@ -406,6 +433,7 @@ export function formatPlan(plan: Plan): string {
       let head = `  ${SIGN[c.action]} ${c.action === 'rename' ? `${c.previous!.id} -> ${o.id}` : o.id}  ${o.file}`;
       if (c.action === 'update' && c.previous && c.previous.file !== o.file) head += ` (moved from ${c.previous.file})`;
       if (c.action === 'rename' && c.previous!.file !== o.file) head += ` (was ${c.previous!.file})`;
+      if (c.action === 'prune') head += ` (pruned by Flux: ${c.prunedBy})`;
       if (o.constructPath) head += `  [${o.constructPath}]`;
       lines.push(head);
       if (c.protection) {
@@ -421,6 +449,7 @@ export function formatPlan(plan: Plan): string {
   }
   const summary =
     `plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.rename} to rename` +
+    (counts.prune > 0 ? `, ${counts.prune} pruned by Flux` : '') +
     (plan.blocked.length > 0 ? `; ${plan.blocked.length} protected deletion(s) not allowed` : '');
   lines.push(summary);
   for (const b of plan.blocked) lines.push(`error: ${blockedMessage(b, b.dir)}`);

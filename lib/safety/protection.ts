@@ -116,18 +116,74 @@ function shownIds(held: readonly string[]): string {
   return list.slice(0, 5).join(', ') + (list.length > 5 ? `, and ${list.length - 5} more` : '');
 }
 
+/** The API group of Flux Kustomizations. */
+export const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
+
 /** `KIND/NS/NAME` or `KIND/NAME`, with an optional `.group` after the kind. */
-const ALLOW_ID = /^[A-Za-z][A-Za-z0-9]*(\.[a-z0-9.-]+)?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/;
+const OBJECT_ID = '[A-Za-z][A-Za-z0-9]*(\\.[a-z0-9.-]+)?\\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?';
+/**
+ * An optional `<repo>:<cluster>:` scope before the object id (the cluster may be empty: the repo's
+ * own; for a file of a folder no longer in the app, the folder's path stands for the cluster).
+ */
+const ALLOW_ID = new RegExp(`^(?:([A-Za-z0-9][-A-Za-z0-9_.]*):([a-z0-9]([-a-z0-9./_]*[a-z0-9])?)?:)?(${OBJECT_ID})$`);
 
 /**
- * Checks an allow-destroy list (`['Cluster/fleet/aks-dev', 'Namespace/fleet']`). Each entry is
- * `Kind/namespace/name`, or `Kind/name` for objects without a namespace. Throws naming `where`
+ * The scoped id of an object: `<repo>:<cluster>:Kind/namespace/name`, where `repo` is the id of the
+ * Repo construct and `cluster` the cluster of its folder (empty for the repo's own cluster, e.g.
+ * `platform::Cluster/fleet/aks-dev`, `platform:aks-dev:ResourceGroup/team/rg-team`; when the
+ * folder is no longer in the app, its path: `platform:clusters/aks-dev:ResourceGroup/team/rg-team`).
+ */
+export function scopedId(repo: string, cluster: string, id: string): string {
+  return `${repo}:${cluster}:${id}`;
+}
+
+/** One parsed allow-destroy entry. */
+export interface AllowId {
+  /** The entry as written. */
+  readonly text: string;
+  /** Repo scope (scoped ids only). */
+  readonly repo?: string;
+  /** Cluster scope (scoped ids only; '' = the repo's own). */
+  readonly cluster?: string;
+  /** Whether it allows removing `o` (an object of `o.repo`, applied to `o.cluster`). */
+  matches(o: { readonly id: string; readonly apiVersion: string; readonly kind: string; readonly repo?: string; readonly cluster?: string }): boolean;
+}
+
+/** Parses checked allow-destroy entries (see {@link checkAllowDestroy}). */
+export function parseAllowIds(ids: readonly string[]): AllowId[] {
+  return ids.map((text) => {
+    const m = ALLOW_ID.exec(text);
+    const repo = m?.[1];
+    const cluster = repo === undefined ? undefined : m?.[2] ?? '';
+    const id = m ? m[4] : text;
+    return {
+      text,
+      repo,
+      cluster,
+      matches: (o) => {
+        if (repo !== undefined && (o.repo !== repo || (o.cluster ?? '') !== cluster)) return false;
+        const group = groupOf(o.apiVersion);
+        return id === o.id || (group !== '' && id === o.id.replace(/^[^/]+/, `${o.kind}.${group}`));
+      },
+    };
+  });
+}
+
+/**
+ * Checks an allow-destroy list (`['platform:aks-dev:Cluster/fleet/aks-dev', 'Namespace/fleet']`).
+ * Each entry is `Kind/namespace/name` (or `Kind/name` for objects without a namespace, or
+ * `Kind.group/...`), optionally scoped to one repo and cluster of the app:
+ * `<repo>:<cluster>:Kind/namespace/name` (cluster empty for the repo's own). An unscoped id is
+ * refused at synth when it names objects in more than one repo or cluster. Throws naming `where`
  * and the entry when one is malformed.
  */
 export function checkAllowDestroy(where: string, ids: readonly string[]): string[] {
   for (const id of ids) {
     if (!ALLOW_ID.test(id)) {
-      throw new Error(`${where}: "${id}" is not an object id: use Kind/namespace/name, or Kind/name for objects without a namespace (e.g. Cluster/fleet/aks-dev)`);
+      throw new Error(
+        `${where}: "${id}" is not an object id: use <repo>:<cluster>:Kind/namespace/name (cluster empty for the repo's own, e.g. platform:aks-dev:Cluster/fleet/aks-dev), ` +
+          'or Kind/namespace/name (Kind/name for objects without a namespace) when only one repo and cluster has it',
+      );
     }
   }
   return [...ids];

@@ -303,7 +303,7 @@ describe('RemovalPolicy on Argo CD', () => {
       expect(() => build(false).synth()).toThrow(
         'platform/clusters--mgmt/db/Resource (platform/clusters/mgmt/application-db.yaml): Application/argocd/db would be deleted, but it is protected: ' +
           'Argo CD Application with resources-finalizer.argocd.argoproj.io: deleting it deletes the protected objects it deployed (without Delete=false): Cluster/fleet/db. ' +
-          "To allow it, add 'Application/argocd/db' to the GitOpsApp prop allowDestroy or pass --allow-destroy Application/argocd/db",
+          "To allow it, add 'platform::Application/argocd/db' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::Application/argocd/db",
       );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -97,9 +97,19 @@ describe('AksCluster', () => {
     for (const kind of ['Cluster', 'AzureASOManagedCluster', 'AzureASOManagedControlPlane']) {
       expect(find(objs, kind, 'aks-dev').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     }
-    expect(find(objs, 'MachinePool', 'aks-dev-system').metadata.annotations).toBeUndefined();
+    // The node pools are retained with the cluster (issue 15): Flux does not prune them, ASO detaches the agent pool.
+    for (const kind of ['MachinePool', 'AzureASOManagedMachinePool']) {
+      expect(find(objs, kind, 'aks-dev-system').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    }
+    expect(find(objs, 'AzureASOManagedMachinePool', 'aks-dev-system').spec.resources[0].metadata.annotations).toEqual({
+      'serviceoperator.azure.com/credential-from': 'aso-credential',
+      'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete',
+    });
     objs = objects(build({ removalPolicy: RemovalPolicy.DESTROY }).app);
     expect(find(objs, 'Cluster', 'aks-dev').metadata.annotations).toBeUndefined();
+    expect(find(objs, 'MachinePool', 'aks-dev-system').metadata.annotations).toBeUndefined();
+    expect(find(objs, 'AzureASOManagedMachinePool', 'aks-dev-system').metadata.annotations).toBeUndefined();
+    expect(find(objs, 'AzureASOManagedMachinePool', 'aks-dev-system').spec.resources[0].metadata.annotations).toEqual({ 'serviceoperator.azure.com/credential-from': 'aso-credential' });
     expect(managedCluster(objs).metadata.annotations).toEqual({ 'serviceoperator.azure.com/credential-from': 'aso-credential' });
   });
 
@@ -123,15 +133,17 @@ describe('AksCluster', () => {
     const user = find(objs, 'MachinePool', 'aks-dev-user');
     // Autoscaled: no spec.replicas (AKS's autoscaler owns the count); CAPI's webhook seeds it from min-size.
     expect(user.metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
       'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '10',
       'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '3',
       'cluster.x-k8s.io/replicas-managed-by': 'aks',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
     });
     expect('replicas' in user.spec).toBe(false);
     expect(find(objs, 'AzureASOManagedMachinePool', 'aks-dev-user').spec.resources[0]).toEqual({
       apiVersion: 'containerservice.azure.com/v1api20250801',
       kind: 'ManagedClustersAgentPool',
-      metadata: { name: 'aks-dev-user', annotations: { 'serviceoperator.azure.com/credential-from': 'aso-credential' } },
+      metadata: { name: 'aks-dev-user', annotations: { 'serviceoperator.azure.com/credential-from': 'aso-credential', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' } },
       spec: {
         azureName: 'user', owner: { name: 'aks-dev' }, mode: 'User', type: 'VirtualMachineScaleSets', vmSize: 'Standard_D8s_v5',
         enableAutoScaling: true, minCount: 3, maxCount: 10, availabilityZones: ['1', '2', '3'], osDiskSizeGB: 128, maxPods: 110,

@@ -188,6 +188,7 @@ function compare(expectedObjs: KObj[], actualObjs: KObj[], allowed: Allowed[]) {
 
 const RETAIN = 'RemovalPolicy.RETAIN (default): Flux does not prune the objects whose deletion deletes the cluster';
 const ASO_RETAIN = 'RemovalPolicy.RETAIN (default): ASO reconcile-policy detach-on-delete on the embedded ResourceGroup/ManagedCluster (CAPZ applies embedded annotations as written)';
+const POOL_RETAIN = 'RemovalPolicy.RETAIN (default) covers the node pools: Flux does not prune MachinePool/AzureASOManagedMachinePool, the embedded agent pool detaches on delete';
 const ASO_VERSION = 'ASO ManagedCluster/ManagedClustersAgentPool are pinned to v1api20250801 (the flavor uses v1api20240901; same fields)';
 const SECURE = 'documented secure default of the typed AKS model';
 
@@ -240,6 +241,8 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
       })),
       { path: 'AzureASOManagedControlPlane/dev-aks:spec.resources[0].apiVersion', kind: 'changed', reason: ASO_VERSION },
       { path: /^AzureASOManagedMachinePool\/dev-aks-pool[01]:spec\.resources\[0\]\.apiVersion$/, kind: 'changed', reason: ASO_VERSION },
+      { path: /^(MachinePool|AzureASOManagedMachinePool)\/dev-aks-pool[01]:metadata\.annotations$/, kind: 'added', reason: POOL_RETAIN },
+      { path: /^AzureASOManagedMachinePool\/dev-aks-pool[01]:spec\.resources\[0\]\.metadata\.annotations\.serviceoperator\.azure\.com\/reconcile-policy$/, kind: 'added', reason: POOL_RETAIN },
       ...AKS_SECURE_DEFAULTS,
     ]);
     expect(result).toEqual({ unexpected: [], unused: [] });
@@ -344,9 +347,9 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
       { path: /^KubeadmConfigTemplate\/aks-class-pool[01]:spec\.template\.spec\.format$/, kind: 'added', reason: 'v1beta2: a KubeadmConfigTemplate spec must not be empty (cloud-config is the default format)' },
       { path: `${mc(0)}.apiVersion`, kind: 'changed', reason: ASO_VERSION },
       { path: /^ClusterClass\/aks-class:spec\.patches\[[23]\]\.definitions\[0\]\.jsonPatches\[0\]\.valueFrom\.template\.resources\[0\]\.apiVersion$/, kind: 'changed', reason: ASO_VERSION },
-      ...[0, 1].map((i) => ({
+      ...[0, 1, 2, 3].map((i) => ({
         path: `ClusterClass/aks-class:spec.patches[${i}].definitions[0].jsonPatches[0].valueFrom.template.resources[0].metadata.annotations.serviceoperator.azure.com/reconcile-policy`,
-        kind: 'added' as const, reason: ASO_RETAIN,
+        kind: 'added' as const, reason: i < 2 ? ASO_RETAIN : POOL_RETAIN,
       })),
       ...AKS_SECURE_DEFAULTS.map((a) => ({ ...a, path: (a.path as string).replace('AzureASOManagedControlPlane/dev-aks:spec.resources[0]', mc(0)) })),
     ]);

@@ -35,9 +35,11 @@ describe('examples/management-cluster', () => {
     expect(pool.spec.resources[0].spec).toMatchObject({ enableAutoScaling: true, minCount: 3, maxCount: 10, availabilityZones: ['1', '2', '3'] });
     const mp = parse(files.get('clusters/mgmt/aks-prod/machinepool-aks-prod-user.yaml')!);
     expect(mp.metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
       'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '10',
       'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '3',
       'cluster.x-k8s.io/replicas-managed-by': 'aks',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
     });
     expect(mp.spec.replicas).toBeUndefined();
   });

@@ -90,9 +90,11 @@ describe('autoscaled pools leave replicas to the autoscaler', () => {
     const user = find(objs, 'MachinePool', 'aks-dev-user');
     expect(user.spec.replicas).toBeUndefined();
     expect(user.metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
       'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '6',
       'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '2',
       'cluster.x-k8s.io/replicas-managed-by': 'aks',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled', // retained with the cluster (RETAIN by default)
     });
     // The agent pool carries the bounds and no count (CAPZ seeds it from the MachinePool).
     const pool = find(objs, 'AzureASOManagedMachinePool', 'aks-dev-user').spec.resources[0].spec;

@@ -51,7 +51,7 @@ test('init: package spec, names and usage errors', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(work, 'app', 'package.json'), 'utf8'));
   expect(pkg.name).toBe('@contoso/platform');
   expect(pkg.dependencies['cdk8s-platform']).toBe('0.9.0');
-  expect(fs.readFileSync(path.join(work, 'app', '.gitignore'), 'utf8')).toBe('node_modules/\n*.log\n');
+  expect(fs.readFileSync(path.join(work, 'app', '.gitignore'), 'utf8')).toBe('node_modules/\n*.log\n.cdk8s-platform-state/\n');
   expect(fs.readFileSync(path.join(work, 'app', 'README.md'), 'utf8').split('\n')[0]).toBe('# @contoso/platform');
   fs.writeFileSync(path.join(work, 'app', 'main.ts'), '// mine\n');
   expect(cli(['init', 'app', '--force'], work).status).toBe(0);

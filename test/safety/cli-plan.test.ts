@@ -88,7 +88,7 @@ test('plan: exit 0 without changes, 1 with changes, 3 when a protected object wo
   const blocked = await plan(['--out', out, '--app', gone], work);
   expect(blocked.status).toBe(EXIT_BLOCKED);
   const message =
-    "platform/fleet/dev (platform/fleet/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be deleted, but it is protected: stateful kind cluster.x-k8s.io/Cluster. To allow it, add 'Cluster/fleet/dev-1' to the GitOpsApp prop allowDestroy or pass --allow-destroy Cluster/fleet/dev-1";
+    "platform/fleet/dev (platform/fleet/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be deleted, but it is protected: stateful kind cluster.x-k8s.io/Cluster. To allow it, add 'platform::Cluster/fleet/dev-1' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::Cluster/fleet/dev-1";
   expect(blocked.stdout).toContain(`  - Cluster/fleet/dev-1  fleet/cluster-dev-1.yaml  [platform/fleet/dev]\n      BLOCKED: protected: stateful kind cluster.x-k8s.io/Cluster\n`);
   expect(blocked.stdout).toContain(`plan: 0 to create, 0 to update, 1 to delete, 0 to rename; 1 protected deletion(s) not allowed\nerror: ${message}\n`);
   const allowed = await plan(['--out', out, '--app', gone, '--allow-destroy', 'Cluster/fleet/dev-1'], work);
@@ -116,10 +116,13 @@ test('plan --ref compares with the committed files; usage errors exit 2', async 
   const v2 = writeApp(work, 'r2', { cluster: 'dev-2', value: '1' });
   expect(synth(out, v2, work, 'Cluster/fleet/dev-1').status).toBe(0);
 
-  expect((await plan(['--out', out, '--app', v2], work)).status).toBe(0);
+  // Inside a git checkout, plan compares with HEAD by default (the rename is not committed yet).
+  const byDefault = await plan(['--out', out, '--app', v2], work);
+  expect(byDefault.status).toBe(EXIT_BLOCKED);
   const atHead = await plan(['--out', out, '--app', v2, '--ref', 'HEAD'], work);
   expect(atHead.status).toBe(EXIT_BLOCKED);
   expect(atHead.stdout).toContain('  > Cluster/fleet/dev-1 -> Cluster/fleet/dev-2  fleet/cluster-dev-2.yaml (was fleet/cluster-dev-1.yaml)  [platform/fleet/dev]\n');
+  expect(byDefault.stdout).toBe(atHead.stdout);
 
   const badRef = await plan(['--out', out, '--app', v2, '--ref', 'nope'], work);
   expect(badRef.status).toBe(2);
@@ -128,7 +131,9 @@ test('plan --ref compares with the committed files; usage errors exit 2', async 
   expect(badId).toEqual({
     status: 2,
     stdout: '',
-    stderr: '--allow-destroy: "dev-1" is not an object id: use Kind/namespace/name, or Kind/name for objects without a namespace (e.g. Cluster/fleet/aks-dev)',
+    stderr:
+      '--allow-destroy: "dev-1" is not an object id: use <repo>:<cluster>:Kind/namespace/name (cluster empty for the repo\'s own, e.g. platform:aks-dev:Cluster/fleet/aks-dev), ' +
+      'or Kind/namespace/name (Kind/name for objects without a namespace) when only one repo and cluster has it',
   });
   const noApp = await plan([], fs.mkdtempSync(path.join(work, 'empty-')));
   expect(noApp.stderr).toBe('no app to run: pass --app "<command>" or run in a directory with a cdk8s.yaml that sets "app"');

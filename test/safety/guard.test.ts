@@ -9,7 +9,8 @@ import { tree } from '../support/tree';
 import { fleetApp, tmp } from './helpers';
 
 const F = 'platform/clusters/fleet';
-const allowHint = (id: string) => `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}`;
+// The hint names the scoped id <repo>:<cluster>:Kind/ns/name (cluster empty: the repo's own).
+const allowHint = (id: string) => `To allow it, add 'platform::${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::${id}`;
 
 describe('synth into an existing tree', () => {
   test('removing a RETAIN object fails naming it, leaves the tree unchanged, and succeeds once allowed', () => {
@@ -161,9 +162,11 @@ describe('synth into an existing tree', () => {
 
   test('a malformed allowDestroy entry is an error', () => {
     expect(() => fleetApp(tmp(), { allowDestroy: ['dev-1'] })).toThrow(
-      'GitOpsApp: prop "allowDestroy": "dev-1" is not an object id: use Kind/namespace/name, or Kind/name for objects without a namespace (e.g. Cluster/fleet/aks-dev)',
+      'GitOpsApp: prop "allowDestroy": "dev-1" is not an object id: use <repo>:<cluster>:Kind/namespace/name (cluster empty for the repo\'s own, e.g. platform:aks-dev:Cluster/fleet/aks-dev), ' +
+        'or Kind/namespace/name (Kind/name for objects without a namespace) when only one repo and cluster has it',
     );
-    expect(checkAllowDestroy('x', ['Namespace/fleet', 'Cluster/fleet/dev-1', 'Cluster.cluster.x-k8s.io/fleet/dev-1'])).toHaveLength(3);
+    expect(checkAllowDestroy('x', ['Namespace/fleet', 'Cluster/fleet/dev-1', 'Cluster.cluster.x-k8s.io/fleet/dev-1', 'platform::Namespace/fleet', 'team-a:aks-dev:Cluster.cluster.x-k8s.io/fleet/dev-1'])).toHaveLength(5);
+    expect(() => checkAllowDestroy('x', ['platform:Namespace/fleet'])).toThrow('x: "platform:Namespace/fleet" is not an object id');
   });
 });
 

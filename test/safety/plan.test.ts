@@ -95,7 +95,7 @@ describe('GitOpsApp.plan', () => {
         'plan: 0 to create, 1 to update, 1 to delete, 1 to rename; 1 protected deletion(s) not allowed',
         'error: platform/clusters--fleet/dev (platform/clusters/fleet/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be renamed to ' +
           'Cluster/fleet/dev-2 (the old object is deleted), but it is protected: stateful kind cluster.x-k8s.io/Cluster. ' +
-          "To allow it, add 'Cluster/fleet/dev-1' to the GitOpsApp prop allowDestroy or pass --allow-destroy Cluster/fleet/dev-1",
+          "To allow it, add 'platform::Cluster/fleet/dev-1' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::Cluster/fleet/dev-1",
         '',
       ].join('\n'),
     );
@@ -121,8 +121,9 @@ describe('GitOpsApp.plan', () => {
     git('add', '-A');
     git('commit', '-q', '-m', 'v1');
     fleetApp(out, { cluster: 'dev-1', value: '2' }).synth();
-    // On disk the change is written already; at HEAD it is not.
-    expect(fleetApp(out, { cluster: 'dev-1', value: '2' }).plan().changed).toBe(false);
+    // On disk the change is written already; at HEAD it is not. Inside a git checkout, plan compares
+    // with HEAD by default.
+    expect(fleetApp(out, { cluster: 'dev-1', value: '2' }).plan().changed).toBe(true);
     const atHead = fleetApp(out, { cluster: 'dev-1', value: '2' }).plan({ ref: 'HEAD' });
     expect(atHead.repos[0].changes.map((c) => [c.action, c.object.id, c.diff])).toEqual([
       ['update', 'ConfigMap/fleet/plain', [{ path: 'data.a', op: 'change', old: '1', new: '2' }]],

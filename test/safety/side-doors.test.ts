@@ -1,0 +1,336 @@
+// Issue 15: no side door around the destroy guard. Scoped allow ids, Namespaces checked across
+// repos, Flux Kustomizations that would prune protected objects (removed, re-pointed, narrowed,
+// objects moved between them, remote-cluster hydration), Crossplane composite resources.
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { declarePreinstalled, GitOpsApp, Preinstalled, Repo, SynthError } from '../../lib';
+import { AksNodePoolMode } from '../../lib/aso/aks';
+import { AksCluster } from '../../lib/capi';
+import { CompositeResourceDefinition, Composition, Schema } from '../../lib/crossplane';
+import { GitRepository, Kustomization, RemoteClusterHydration } from '../../lib/flux';
+import { formatPlan } from '../../lib/safety';
+import { tmp } from './helpers';
+
+const hint = (id: string) => `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}`;
+const SERVER = { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServer', metadata: { name: 'orders' }, spec: {} };
+const RG = (name: string) => ({ apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name }, spec: { location: 'westeurope' } });
+
+function newApp(out: string, allowDestroy?: string[]): GitOpsApp {
+  const app = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false, allowDestroy });
+  // The guard is under test, not the apply order: the fixtures' controllers and namespaces are there.
+  declarePreinstalled(app, Preinstalled.ASO, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.CROSSPLANE, Preinstalled.of('fixtures', ['platform.contoso.com'], ['team', 'fleet', 'apps', 'data']));
+  return app;
+}
+
+function problems(f: () => void): string[] {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof SynthError) return [...e.problems];
+    throw e;
+  }
+  throw new Error('no SynthError');
+}
+
+describe('scoped allow ids', () => {
+  /** One repo, the same ResourceGroup team/rg-team in clusters aks-dev and aks-prod. */
+  const build = (out: string, o: { dev?: boolean; prod?: boolean; allow?: string[] }) => {
+    const app = newApp(out, o.allow);
+    const repo = new Repo(app, 'platform');
+    const dev = repo.folder('clusters/aks-dev', { cluster: 'aks-dev', namespace: 'team' });
+    const prod = repo.folder('clusters/aks-prod', { cluster: 'aks-prod', namespace: 'team' });
+    for (const [f, keep] of [[dev, o.dev ?? true], [prod, o.prod ?? true]] as const) {
+      new ApiObject(f, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } } as any);
+      if (keep) new ApiObject(f, 'rg', RG('rg-team'));
+    }
+    return app;
+  };
+
+  test('an unscoped id that names objects in two clusters is an error listing the candidates', () => {
+    const out = tmp();
+    build(out, {}).synth();
+    expect(problems(() => build(out, { dev: false, allow: ['ResourceGroup/team/rg-team'] }).synth())).toEqual([
+      'allowDestroy: "ResourceGroup/team/rg-team" is ambiguous: it names 2 objects (platform:aks-dev:ResourceGroup/team/rg-team, platform:aks-prod:ResourceGroup/team/rg-team); ' +
+        'allow one of them by its scoped id <repo>:<cluster>:Kind/namespace/name',
+    ]);
+  });
+
+  test('a scoped id allows the deletion in its repo and cluster only', () => {
+    const out = tmp();
+    build(out, {}).synth();
+    // Allowed for aks-dev; the aks-prod one stays blocked.
+    expect(problems(() => build(out, { dev: false, prod: false, allow: ['platform:aks-dev:ResourceGroup/team/rg-team'] }).synth())).toEqual([
+      'platform/clusters--aks-prod/rg (platform/clusters/aks-prod/resourcegroup-rg-team.yaml): ResourceGroup/team/rg-team would be deleted, but it is protected: ' +
+        `stateful kind resources.azure.com/ResourceGroup. ${hint('platform:aks-prod:ResourceGroup/team/rg-team')}`,
+    ]);
+    const result = build(out, { dev: false, allow: ['platform:aks-dev:ResourceGroup.resources.azure.com/team/rg-team'] }).synthesize();
+    expect(result.repos[0].changes.deleted).toEqual(['clusters/aks-dev/resourcegroup-rg-team.yaml']);
+  });
+
+  test('a folder no longer in the app: its path stands for the unknown cluster in the scoped id', () => {
+    const out = tmp();
+    build(out, {}).synth();
+    const app = newApp(out);
+    new ApiObject(new Repo(app, 'platform').folder('clusters/aks-prod', { cluster: 'aks-prod', namespace: 'team' }), 'rg', RG('rg-team'));
+    expect(problems(() => app.synth())).toEqual([
+      'platform/clusters--aks-dev/rg (platform/clusters/aks-dev/resourcegroup-rg-team.yaml): ResourceGroup/team/rg-team would be deleted, but it is protected: ' +
+        `stateful kind resources.azure.com/ResourceGroup. ${hint('platform:clusters/aks-dev:ResourceGroup/team/rg-team')}`,
+    ]);
+  });
+});
+
+describe('Namespaces are checked against every repo of the app', () => {
+  test('deleting a Namespace whose protected objects live in another repo is refused', () => {
+    const out = tmp();
+    const build = (ns: boolean) => {
+      const app = newApp(out);
+      const namespaces = new Repo(app, 'platform').folder('namespaces');
+      if (ns) new ApiObject(namespaces, 'team', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+      new ApiObject(new Repo(app, 'team-a').folder('dbs', { namespace: 'team' }), 'db', SERVER);
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'platform/namespaces/team (platform/namespaces/namespace-team.yaml): Namespace/team would be deleted, but it is protected: ' +
+        `holds protected objects (deleting a Namespace deletes everything in it): FlexibleServer/team/orders. ${hint('platform::Namespace/team')}`,
+    ]);
+  });
+});
+
+/**
+ * A platform repo: the management cluster's folder holds Flux Kustomizations `apps` (folder apps,
+ * with sub-folder apps/db holding a PostgreSQL server) and `infra` (folder infra).
+ */
+interface FluxOptions {
+  /** Keep the Kustomization apps. @default true */
+  readonly appsK?: boolean;
+  /** Folder the apps Kustomization applies. @default 'apps' */
+  readonly appsPath?: string;
+  /** includeSubfolders of folder apps. @default true */
+  readonly includeSubfolders?: boolean;
+  /** Folder of the server. @default 'apps/db' */
+  readonly dbFolder?: string;
+  /** Annotations of the server. */
+  readonly dbAnnotations?: Record<string, string>;
+  readonly allow?: string[];
+}
+
+function fluxApp(out: string, o: FluxOptions = {}): GitOpsApp {
+  const app = newApp(out, o.allow);
+  const repo = new Repo(app, 'platform');
+  const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
+  const source = GitRepository.fromName(mgmt, 'source', 'flux-system', 'flux-system');
+  const apps = repo.folder('apps', { namespace: 'team', includeSubfolders: o.includeSubfolders });
+  new ApiObject(apps, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } } as any);
+  const other = repo.folder('other', { namespace: 'team' });
+  new ApiObject(other, 'other', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' }, data: { a: '1' } } as any);
+  const infra = repo.folder('infra', { namespace: 'team' });
+  new ApiObject(infra, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'infra' }, data: { a: '1' } } as any);
+  const db = repo.folder(o.dbFolder ?? 'apps/db', { namespace: 'team' });
+  new ApiObject(db, 'db', { ...SERVER, metadata: { ...SERVER.metadata, annotations: o.dbAnnotations } });
+  const folders: Record<string, typeof apps> = { apps, other, infra };
+  if (o.appsK ?? true) Kustomization.forFolder(mgmt, 'apps', folders[o.appsPath ?? 'apps'], { name: 'apps', source, prune: true });
+  Kustomization.forFolder(mgmt, 'infra', infra, { name: 'infra', source, prune: true });
+  return app;
+}
+
+const pruned = (file: string, by: string) =>
+  `platform/${file.replace(/\/[^/]+$/, '').replace(/\//g, '--')}/db (platform/${file}): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ${by}, ` +
+  `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('platform::FlexibleServer/team/orders')}`;
+const K_APPS = 'Kustomization/flux-system/apps (platform/clusters/mgmt/kustomization-apps.yaml)';
+
+describe('Flux-aware protection', () => {
+  test('removing the Kustomization that applies a protected object is refused; allowed by its scoped id', () => {
+    const out = tmp();
+    fluxApp(out).synth();
+    expect(problems(() => fluxApp(out, { appsK: false }).synth())).toEqual([pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} is removed`)]);
+    fluxApp(out, { appsK: false, allow: ['platform::FlexibleServer/team/orders'] }).synth();
+  });
+
+  test('plan shows the prune (!) and blocks it', () => {
+    const out = tmp();
+    fluxApp(out).synth();
+    const plan = fluxApp(out, { appsK: false }).plan();
+    expect(plan.blocked.map((b) => [b.action, b.object.id, b.object.repo, b.object.cluster, b.prunedBy])).toEqual([
+      ['prune', 'FlexibleServer/team/orders', 'platform', '', `${K_APPS} is removed`],
+    ]);
+    expect(formatPlan(plan)).toContain(
+      `  ! FlexibleServer/team/orders  apps/db/flexibleserver-orders.yaml (pruned by Flux: ${K_APPS} is removed)  [platform/apps--db/db]\n` +
+        '      BLOCKED: protected: stateful kind dbforpostgresql.azure.com/FlexibleServer\n',
+    );
+    expect(formatPlan(plan)).toContain('plan: 0 to create, 0 to update, 1 to delete, 0 to rename, 1 pruned by Flux; 1 protected deletion(s) not allowed\n');
+  });
+
+  test('re-pointing a Kustomization (spec.path) away from a protected object is refused', () => {
+    const out = tmp();
+    fluxApp(out).synth();
+    expect(problems(() => fluxApp(out, { appsPath: 'other' }).synth())).toEqual([
+      pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it (its build of ./other lacks it)`),
+    ]);
+  });
+
+  test('narrowing a Kustomization (includeSubfolders: false) is refused', () => {
+    const out = tmp();
+    fluxApp(out).synth();
+    expect(problems(() => fluxApp(out, { includeSubfolders: false }).synth())).toEqual([
+      pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it (its build of ./apps lacks it)`),
+    ]);
+  });
+
+  test('moving a protected object to a folder applied by another Kustomization is refused', () => {
+    const out = tmp();
+    fluxApp(out).synth();
+    expect(problems(() => fluxApp(out, { dbFolder: 'infra/db' }).synth())).toEqual([
+      pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it (its build of ./apps lacks it)`),
+    ]);
+    // Within the same Kustomization, a move is not a prune.
+    const out2 = tmp();
+    fluxApp(out2).synth();
+    fluxApp(out2, { dbFolder: 'apps/postgres' }).synth();
+  });
+
+  test("a Kustomization's sourceRef is followed to another repo of the app (GitRepository url = Repo url)", () => {
+    const out = tmp();
+    const build = (k: boolean) => {
+      const app = newApp(out);
+      const platform = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+      const team = new Repo(app, 'team', { url: 'https://github.com/contoso/team' });
+      const mgmt = platform.folder('clusters/mgmt', { namespace: 'flux-system' });
+      new ApiObject(mgmt, 'git', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'team' }, spec: { url: 'https://github.com/contoso/team.git', interval: '1m' } });
+      // The same path exists in the platform repo, without the server: only the team repo's build has it.
+      new ApiObject(platform.folder('apps', { namespace: 'team' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: '1' } } as any);
+      const apps = team.folder('apps', { namespace: 'team' });
+      new ApiObject(apps, 'db', SERVER);
+      if (k) Kustomization.forFolder(mgmt, 'team', apps, { name: 'team', source: GitRepository.fromName(mgmt, 'source', 'team', 'flux-system'), prune: true });
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'team/apps/db (team/apps/flexibleserver-orders.yaml): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ' +
+        'Kustomization/flux-system/team (platform/clusters/mgmt/kustomization-team.yaml) is removed, but it is protected: ' +
+        `stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('team::FlexibleServer/team/orders')}`,
+    ]);
+  });
+
+  test('objects Flux does not prune (kustomize.toolkit.fluxcd.io/prune: disabled) are not reported', () => {
+    const out = tmp();
+    const retain = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+    fluxApp(out, { dbAnnotations: retain }).synth();
+    fluxApp(out, { dbAnnotations: retain, appsK: false }).synth();
+  });
+
+  test('removing the hydration Kustomizations of a remote cluster is a protected deletion of what they applied', () => {
+    const out = tmp();
+    const build = (hydrate: boolean, allow?: string[]) => {
+      const app = newApp(out, allow);
+      const repo = new Repo(app, 'platform');
+      const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
+      new ApiObject(mgmt, 'kubeconfig', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aks-dev-kubeconfig' } });
+      const workloads = repo.folder('workloads/aks-dev', { cluster: 'aks-dev', namespace: 'podinfo' });
+      new ApiObject(workloads, 'deploy', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo' }, spec: {} });
+      if (hydrate) {
+        new RemoteClusterHydration(mgmt, 'aks-dev', {
+          cluster: { clusterName: 'aks-dev', kubeconfigSecret: { name: 'aks-dev-kubeconfig', namespace: 'fleet', key: 'value' } },
+          source: GitRepository.fromName(mgmt as Construct, 'source', 'flux-system', 'fleet'),
+          stages: [{ name: 'apps', folder: workloads }],
+        });
+      }
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'platform/clusters--mgmt/aks-dev/apps/Resource (platform/clusters/mgmt/kustomization-aks-dev-apps.yaml): Kustomization/fleet/aks-dev-apps would be deleted, but it is protected: ' +
+        'hydrates the remote cluster of kubeConfig Secret aks-dev-kubeconfig: removing it prunes the 1 object(s) it applied there: Deployment/podinfo/podinfo. ' +
+        hint('platform::Kustomization/fleet/aks-dev-apps'),
+    ]);
+    build(false, ['platform::Kustomization/fleet/aks-dev-apps']).synth();
+  });
+});
+
+describe('Crossplane composite resources', () => {
+  test('deleting an XR whose Composition composes stateful resources is refused', () => {
+    const out = tmp();
+    const build = (xr: boolean) => {
+      const app = newApp(out);
+      const repo = new Repo(app, 'platform');
+      new ApiObject(repo.folder('crossplane'), 'composition', {
+        apiVersion: 'apiextensions.crossplane.io/v1',
+        kind: 'Composition',
+        metadata: { name: 'xpostgres' },
+        spec: {
+          compositeTypeRef: { apiVersion: 'platform.example.com/v1alpha1', kind: 'Postgres' },
+          mode: 'Pipeline',
+          pipeline: [{
+            step: 'resources',
+            functionRef: { name: 'function-patch-and-transform' },
+            input: {
+              apiVersion: 'pt.fn.crossplane.io/v1beta1',
+              kind: 'Resources',
+              resources: [
+                { name: 'server', base: { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServer', spec: {} } },
+                { name: 'db', base: { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServerDatabase', spec: {} } },
+                { name: 'rule', base: { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServerFirewallRule', spec: {} } },
+              ],
+            },
+          }],
+        },
+      });
+      if (xr) {
+        new ApiObject(repo.folder('teams/a', { namespace: 'team-a' }), 'db', {
+          apiVersion: 'platform.example.com/v1alpha1', kind: 'Postgres', metadata: { name: 'orders' }, spec: { crossplane: { compositionRef: { name: 'xpostgres' } } },
+        });
+      } else repo.folder('teams/a', { namespace: 'team-a' });
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'platform/teams--a/db (platform/teams/a/postgres-orders.yaml): Postgres/team-a/orders would be deleted, but it is protected: ' +
+        'composite resource of Composition xpostgres: deleting it deletes what the composition created, including stateful ' +
+        'dbforpostgresql.azure.m.upbound.io/FlexibleServer, dbforpostgresql.azure.m.upbound.io/FlexibleServerDatabase. ' +
+        hint('platform::Postgres/team-a/orders'),
+    ]);
+  });
+});
+
+describe('consistent RemovalPolicy', () => {
+  test('a composition retains every stateful composed kind by default: database and container like their server and account', () => {
+    const app = newApp(tmp());
+    const folder = new Repo(app, 'r').folder('apis');
+    const xrd = new CompositeResourceDefinition(folder, 'xrd', {
+      group: 'platform.contoso.com', kind: 'XData', plural: 'xdatas', version: 'v1alpha1', spec: Schema.object({ location: Schema.string() }),
+    });
+    const composition = new Composition(folder, 'comp', { xrd });
+    const step = composition.addPatchAndTransform();
+    const base = (apiVersion: string, kind: string) => ({ apiVersion, kind, spec: { forProvider: {} } });
+    step.addResource({ name: 'server', base: base('dbforpostgresql.azure.m.upbound.io/v1beta1', 'FlexibleServer') });
+    step.addResource({ name: 'db', base: base('dbforpostgresql.azure.m.upbound.io/v1beta1', 'FlexibleServerDatabase') });
+    step.addResource({ name: 'account', base: base('storage.azure.m.upbound.io/v1beta1', 'Account') });
+    step.addResource({ name: 'container', base: base('storage.azure.m.upbound.io/v1beta1', 'Container') });
+    step.addResource({ name: 'rule', base: base('dbforpostgresql.azure.m.upbound.io/v1beta1', 'FlexibleServerFirewallRule') });
+    const comp = composition.toJson() as any;
+    const policies = Object.fromEntries(comp.spec.pipeline[0].input.resources.map((r: any) => [r.name, r.base.spec.managementPolicies]));
+    const retain = ['Observe', 'Create', 'Update', 'LateInitialize'];
+    expect(policies).toEqual({ server: retain, db: retain, account: retain, container: retain, rule: ['*'] });
+  });
+});
+
+describe('CAPZ node pools of a retained cluster', () => {
+  test('removing a node pool of a RETAIN AksCluster is a protected deletion of its MachinePool and AzureASOManagedMachinePool', () => {
+    const out = tmp();
+    const build = (pools: string[]) => {
+      const app = newApp(out);
+      new AksCluster(new Repo(app, 'platform').folder('clusters/mgmt/aks-dev', { namespace: 'fleet' }), 'aks', {
+        name: 'aks-dev', namespace: 'fleet', location: 'westeurope', kubernetesVersion: 'v1.33.2',
+        nodePools: pools.map((name, i) => ({ name, mode: i === 0 ? AksNodePoolMode.SYSTEM : AksNodePoolMode.USER, vmSize: 'Standard_D4s_v5', count: 2 })),
+      });
+      return app;
+    };
+    build(['system', 'user']).synth();
+    expect(problems(() => build(['system']).synth()).map((p) => p.replace(/ To allow it.*/, ''))).toEqual([
+      'platform/clusters--mgmt--aks-dev/aks/Pool-user (platform/clusters/mgmt/aks-dev/azureasomanagedmachinepool-aks-dev-user.yaml): AzureASOManagedMachinePool/fleet/aks-dev-user would be deleted, but it is protected: ' +
+        'retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false).',
+      'platform/clusters--mgmt--aks-dev/aks/MachinePool-user (platform/clusters/mgmt/aks-dev/machinepool-aks-dev-user.yaml): MachinePool/fleet/aks-dev-user would be deleted, but it is protected: ' +
+        'retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false).',
+    ]);
+  });
+});
