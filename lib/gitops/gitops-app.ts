@@ -228,7 +228,14 @@ export class GitOpsApp extends App {
     const allow = [...this.allowDestroy, ...allowDestroyFromEnv()];
     const groups = this.group();
     const pool = new YamlFilePool(YamlFilePool.threadsFor(groups.objectCount));
-    const writers = new Map(this.repos.map((repo) => [repo, new TreeWriter(this.repoDir(repo), pool)]));
+    const writers = new Map<Repo, TreeWriter>();
+    try {
+      for (const repo of this.repos) writers.set(repo, new TreeWriter(this.repoDir(repo), pool));
+    } catch (e) {
+      pool.terminate();
+      for (const w of writers.values()) w.abort();
+      throw e;
+    }
     const written = new Map<Repo, TreeObject[]>();
     try {
       // Each folder's objects go to the YAML pool as soon as they are rendered, so worker threads
@@ -247,10 +254,18 @@ export class GitOpsApp extends App {
     } catch (e) {
       pool.terminate();
       for (const w of writers.values()) w.abort();
-      throw e;
+      // A system error while staging (ENOSPC, ENAMETOOLONG...): one line naming the repo file.
+      const owner = (e as NodeJS.ErrnoException).code ? [...writers.values()].find((w) => w.owns(e)) : undefined;
+      throw owner ? new Error(owner.describeError(e)) : e;
     }
-    // Check every repo for conflicts before changing any of them.
-    const planned = [...writers].map(([repo, w]) => ({ repo, w, changes: w.changes() }));
+    // Check every repo for conflicts (and links, special files) before changing any of them.
+    let planned: Array<{ repo: Repo; w: TreeWriter; changes: TreeChanges }>;
+    try {
+      planned = [...writers].map(([repo, w]) => ({ repo, w, changes: w.changes() }));
+    } catch (e) {
+      for (const w of writers.values()) w.abort();
+      throw new SynthError([(e as Error).message]);
+    }
     const conflicts = planned.flatMap(({ w, changes }) => changes.conflicts.map((f) => path.join(w.targetDir, f)));
     if (conflicts.length > 0) {
       for (const w of writers.values()) w.abort();
@@ -272,7 +287,13 @@ export class GitOpsApp extends App {
       for (const w of writers.values()) w.abort();
       throw new SynthError(blocked);
     }
-    return { repos: planned.map(({ repo, w, changes }) => ({ repo, dir: w.targetDir, changes: w.commit(changes) })), optOuts: groups.optOuts };
+    const repos: SynthResult['repos'] = [];
+    try {
+      for (const { repo, w, changes } of planned) repos.push({ repo, dir: w.targetDir, changes: w.commit(changes) });
+    } finally {
+      for (const w of writers.values()) w.abort(); // releases the locks of repos not committed after a failure
+    }
+    return { repos, optOuts: groups.optOuts };
   }
 
   /** Plan mode of {@link synthesize}: computes the plan and appends it to `file` as JSON. */
@@ -364,6 +385,13 @@ export class GitOpsApp extends App {
       const other = dirs.get(this.repoDir(repo));
       if (other) problems.push(`${repo.node.path}: writes to ${this.repoDir(repo)}, like ${other.node.path}; give each repo its own "dir"`);
       dirs.set(this.repoDir(repo), repo);
+      for (const [dir, outer] of dirs) {
+        const inner = this.repoDir(repo);
+        if (inner !== dir && (inner.startsWith(dir + path.sep) || dir.startsWith(inner + path.sep))) {
+          const [a, b] = inner.startsWith(dir + path.sep) ? [repo, outer] : [outer, repo];
+          problems.push(`${a.node.path}: writes to ${this.repoDir(a)}, inside the repo ${b.node.path} (${this.repoDir(b)}); repos cannot be nested: give them sibling "dir"s`);
+        }
+      }
       const folders = repo.folders;
       const byPath = new Map<string, Folder>();
       for (const folder of folders) {
