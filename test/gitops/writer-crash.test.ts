@@ -58,11 +58,15 @@ test('30 random kills (SIGKILL, SIGTERM) during the commit leave the previous or
   expect((await runChild(target, 0)).code).toBe(0);
   expect(sameTree(tree(target), expectedTree(0))).toBe(true);
   let current = 0;
-  const outcomes = { previous: 0, next: 0 };
+  const outcomes = { previous: 0, next: 0, killedMidCommit: 0, killedCommitted: 0 };
   for (let i = 0; i < 30; i++) {
     const next = 1 - current;
     const signal: NodeJS.Signals = i % 2 === 0 ? 'SIGKILL' : 'SIGTERM';
-    await runChild(target, next, { signal, delayMs: Math.floor(Math.random() * 40) });
+    await runChild(target, next, { signal, delayMs: Math.floor(Math.random() * (i % 4 < 2 ? 40 : 300)) });
+    if (fs.existsSync(path.join(stateDirOf(target), 'journal.json'))) {
+      const j = JSON.parse(fs.readFileSync(path.join(stateDirOf(target), 'journal.json'), 'utf8'));
+      outcomes[j.phase === 'committed' ? 'killedCommitted' : 'killedMidCommit']++;
+    }
     // The next run takes over the dead child's lock and completes or rolls back its commit.
     new TreeWriter(target).abort();
     expect(fs.readdirSync(root).sort()).toEqual(['repo']);
@@ -75,6 +79,7 @@ test('30 random kills (SIGKILL, SIGTERM) during the commit leave the previous or
   }
   // Both outcomes happen (kills land before and after the journal is marked committed).
   expect(outcomes.previous + outcomes.next).toBe(30);
+  process.stderr.write(`kill outcomes: ${JSON.stringify(outcomes)}\n`);
 }, 120_000);
 
 describe('lock', () => {
