@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { Folder } from './folder';
 import { canonicalize, fileNames, KubeObject, kustomizationYaml, toYaml } from './layout';
 import { Repo } from './repo';
+import { renderApiObject } from './safe-keys';
 import { conflictMessage, TreeChanges, TreeWriter } from './writer';
 import { YamlFilePool } from './yaml-pool';
 import { isClusterScoped } from '../core/kinds';
@@ -435,12 +436,16 @@ export class GitOpsApp extends App {
       const seen = new Map<string, string>();
       for (const folder of folders) {
         const cluster = groups.clusters.get(folder)!;
-        const rendered = (groups.byFolder.get(folder) ?? []).map((apiObject) => {
-          const json = apiObject.toJson() as KubeObject;
+        const rendered = (groups.byFolder.get(folder) ?? []).flatMap((apiObject) => {
+          // Keys named __proto__ / constructor in user values: refused with their field, never a crash.
+          const r = renderApiObject(apiObject);
+          problems.push(...r.problems);
+          if (r.json === undefined) return [];
+          const json = r.json as KubeObject;
           const obj = canonicalize(json, isClusterScoped(json.apiVersion, json.kind));
           // Secret hygiene: no plaintext Secret, no credential-looking value, unless allowed.
           problems.push(...secretProblems(obj, apiObject.node.path, plaintextSecretAllowance(apiObject)));
-          return { obj, constructPath: apiObject.node.path };
+          return [{ obj, constructPath: apiObject.node.path }];
         });
         const entries: PlacedObject[] = [];
         for (const { file, obj, constructPath } of fileNames(rendered)) {

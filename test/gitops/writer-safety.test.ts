@@ -170,3 +170,45 @@ describe('GitOpsApp', () => {
     expect(fs.readdirSync(outdir)).toEqual(['platform']);
   });
 });
+
+describe('prototype keys in user values', () => {
+  const HINT = 'rename the key, or pass the data as a file (a ConfigMap generator, HelmRelease valuesFrom)';
+  test('__proto__ and constructor are refused with their field, never a crash; prototype is data', () => {
+    const outdir = tmp();
+    const app = new GitOpsApp({ outdir, printBaselineReport: false });
+    const f = new Repo(app, 'platform').folder('apps', { namespace: 'team-a' });
+    new ApiObject(f, 'cm', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cm', labels: JSON.parse('{"constructor":"a"}') },
+      data: JSON.parse('{"constructor":"x","__proto__":"p"}'),
+    });
+    new ApiObject(f, 'hr', {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: 'hr' },
+      spec: { interval: '10m', chart: { spec: { chart: 'x', sourceRef: { kind: 'HelmRepository', name: 'r' } } }, values: JSON.parse('{"db":{"__proto__":{"polluted":"yes"}}}') },
+    });
+    expect(() => app.synth()).toThrow(
+      new SynthError([
+        `platform/apps/cm: ConfigMap "cm": metadata.labels.constructor: a key named "constructor" cannot be rendered (cdk8s drops "__proto__" and fails on "constructor"); ${HINT}`,
+        `platform/apps/cm: ConfigMap "cm": data.constructor: a key named "constructor" cannot be rendered (cdk8s drops "__proto__" and fails on "constructor"); ${HINT}`,
+        `platform/apps/cm: ConfigMap "cm": data.__proto__: a key named "__proto__" cannot be rendered (cdk8s drops "__proto__" and fails on "constructor"); ${HINT}`,
+        `platform/apps/hr: HelmRelease "hr": spec.values.db.__proto__: a key named "__proto__" cannot be rendered (cdk8s drops "__proto__" and fails on "constructor"); ${HINT}`,
+      ]),
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('a key named prototype is written as data', () => {
+    const outdir = tmp();
+    const app = new GitOpsApp({ outdir, printBaselineReport: false });
+    const f = new Repo(app, 'platform').folder('apps', { namespace: 'team-a' });
+    new ApiObject(f, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: JSON.parse('{"prototype":"x","toString":"y"}') });
+    app.synth();
+    expect(fs.readFileSync(path.join(outdir, 'platform/apps/configmap-cm.yaml'), 'utf8')).toBe(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: team-a\ndata:\n  prototype: x\n  toString: \"y\"\n',
+    );
+  });
+});

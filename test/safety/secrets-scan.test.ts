@@ -3,24 +3,25 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { toYaml } from '../../lib/gitops/layout';
+import { PlainObject } from '../../lib/safety/protection';
 import { isCredentialName, scanCredentials, secretProblems } from '../../lib/safety/secrets';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const ACCOUNT_KEY = `${'Zm9vYmFyYmF6cXV4'.repeat(5)}${'AbCdEf'}==`; // 88 characters, like a storage account key
-const cm = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' }, data });
-const deploy = (container: Record<string, unknown>) => ({
+const cm = (data: Record<string, string>): PlainObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' }, data });
+const deploy = (container: Record<string, unknown>): PlainObject => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'api', namespace: 'ns' },
   spec: { template: { spec: { containers: [{ name: 'api', image: 'api:1', ...container }] } } },
 });
-const helm = (values: unknown) => ({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'db', namespace: 'ns' }, spec: { values } });
-const ks = (substitute: Record<string, string>) => ({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'apps', namespace: 'flux-system' }, spec: { postBuild: { substitute } } });
+const helm = (values: unknown): PlainObject => ({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'db', namespace: 'ns' }, spec: { values } });
+const ks = (substitute: Record<string, string>): PlainObject => ({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'apps', namespace: 'flux-system' }, spec: { postBuild: { substitute } } });
 const HINT = 'keep credentials out of Git: reference a Secret (SealedSecret, SOPS) instead, or call allowPlaintextSecret(obj, reason) if it is not a real credential';
 const SECRET_HINT = 'anyone who can read the repo can read it; use a SealedSecret or a SOPS-encrypted Secret, or reference a Secret created outside Git; if this is deliberate, call allowPlaintextSecret(secret, reason)';
 
 /** Objects that carry a credential: [name, object, expected problems]. */
-const POSITIVES: Array<[string, Record<string, unknown>, string[]]> = [
+const POSITIVES: Array<[string, PlainObject, string[]]> = [
   ['nested Helm values, camelCase', helm({ db: { auth: { dbPassword: 'hunter2' } } }), [`p: HelmRelease/ns/db: spec.values.db.auth.dbPassword: looks like a literal value of the credential-named field dbPassword; ${HINT}`]],
   ['kebab-case key', cm({ 'db-password': 'hunter2' }), [`p: ConfigMap/ns/c: data.db-password: looks like a literal value of the credential-named field db-password; ${HINT}`]],
   ['Flux postBuild.substitute', ks({ DB_PASSWORD: 'hunter2' }), [`p: Kustomization/flux-system/apps: spec.postBuild.substitute.DB_PASSWORD: looks like a literal value of the credential-named field DB_PASSWORD; ${HINT}`]],
@@ -49,7 +50,7 @@ const POSITIVES: Array<[string, Record<string, unknown>, string[]]> = [
 ];
 
 /** Harmless objects the scan used to refuse, or must keep accepting. */
-const NEGATIVES: Array<[string, Record<string, unknown>]> = [
+const NEGATIVES: Array<[string, PlainObject]> = [
   ['REQUIRE_PASSWORD=true env var', deploy({ env: [{ name: 'REQUIRE_PASSWORD', value: 'true' }] })],
   ['--require-password=true flag', deploy({ args: ['--require-password=true'] })],
   ['a password file path', helm({ auth: { passwordFile: '/run/secrets/db', password: '/run/secrets/db-password' } })],
@@ -91,7 +92,7 @@ test('comparison with secretlint (preset-recommend 13.1.0) on the same corpus: t
     'postgres://app:hunter2@db.example.com:5432/orders',
     'AKIAIOSFODNN7EXAMPLE',
     'DefaultEndpointsProtocol=https;AccountName=logs;AccountKey=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4==;EndpointSuffix=core.windows.net',
-  ].map((v) => ['classic', cm({ value: v }), []] as [string, Record<string, unknown>, string[]]);
+  ].map((v) => ['classic', cm({ value: v }), []] as [string, PlainObject, string[]]);
   const positives = [...POSITIVES, ...classic];
   const docs = [...positives.map(([, o]) => o), ...NEGATIVES.map(([, o]) => o)].map((o) => toYaml(o));
   const runner = path.join(__dirname, 'secretlint-runner.mjs');

@@ -1,0 +1,63 @@
+import { ApiObject } from 'cdk8s';
+
+/**
+ * Keys cdk8s cannot render: its `toJson` copies user objects into plain `{}` objects, where an own
+ * `__proto__` key is silently dropped (or replaces the copy's prototype) and a `constructor` key
+ * makes it throw "can't render non-simple object". (`prototype` is an ordinary key and is written.)
+ */
+const UNRENDERABLE = new Set(['__proto__', 'constructor']);
+
+/** Field paths (e.g. `spec.values.db.constructor`) of the keys of `value` cdk8s cannot render. */
+export function unrenderableKeys(value: unknown, base = ''): string[] {
+  const out: string[] = [];
+  const seen = new Set<unknown>();
+  const walk = (v: unknown, p: string) => {
+    if (!v || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${p}[${i}]`));
+    for (const k of Object.keys(v)) {
+      const next = /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(k) ? (p ? `${p}.${k}` : k) : `${p}[${JSON.stringify(k)}]`;
+      if (UNRENDERABLE.has(k)) out.push(next);
+      else walk((v as Record<string, unknown>)[k], next);
+    }
+  };
+  walk(value, base);
+  return out;
+}
+
+/**
+ * Renders an ApiObject like `apiObject.toJson()`, but returns one problem per field instead of
+ * crashing (or silently dropping data) on a key named `__proto__` or `constructor` in user values
+ * (HelmRelease values, ConfigMap data, labels, XR specs...), and the construct path on any other
+ * rendering error.
+ */
+export function renderApiObject(apiObject: ApiObject): { json?: unknown; problems: string[] } {
+  const where = `${apiObject.node.path}: ${apiObject.kind} "${apiObject.name}"`;
+  const props = (apiObject as unknown as { props?: unknown }).props;
+  // Labels and annotations may be in the props' metadata, added later with addLabel, or both.
+  const bad = [
+    ...new Set([
+      ...unrenderableKeys({ labels: readMeta(apiObject, 'labels'), annotations: readMeta(apiObject, 'annotations') }, 'metadata'),
+      ...unrenderableKeys(props),
+    ]),
+  ];
+  if (bad.length > 0) {
+    return {
+      problems: bad.map(
+        (f) =>
+          `${where}: ${f}: a key named "${f.replace(/^.*[.[]"?|"?\]$/g, '')}" cannot be rendered (cdk8s drops "__proto__" and fails on "constructor"); ` +
+          'rename the key, or pass the data as a file (a ConfigMap generator, HelmRelease valuesFrom)',
+      ),
+    };
+  }
+  try {
+    return { json: apiObject.toJson(), problems: [] };
+  } catch (e) {
+    return { problems: [`${where}: cannot be rendered: ${((e as Error).message ?? String(e)).split('\n')[0]}`] };
+  }
+}
+
+function readMeta(apiObject: ApiObject, field: 'labels' | 'annotations'): unknown {
+  const meta = apiObject.metadata as unknown as Record<string, unknown>;
+  return meta[field];
+}
