@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 
 /**
  * Keys cdk8s cannot render: its `toJson` copies user objects into plain `{}` objects, where an own
@@ -14,6 +14,8 @@ export function unrenderableKeys(value: unknown, base = ''): string[] {
   const walk = (v: unknown, p: string) => {
     if (!v || typeof v !== 'object' || seen.has(v)) return;
     seen.add(v);
+    // L2 constructs render their spec lazily (Lazy.any): look at what it produces.
+    if (v instanceof Lazy) return walk(v.produce(), p);
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${p}[${i}]`));
     for (const k of Object.keys(v)) {
       const next = /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(k) ? (p ? `${p}.${k}` : k) : `${p}[${JSON.stringify(k)}]`;

@@ -104,7 +104,9 @@ const SECRET_LAST = new Set(['password', 'passwd', 'pwd', 'passphrase', 'secret'
 /** Last two words that do. */
 const SECRET_PAIRS = new Set(['api key', 'access key', 'secret key', 'private key', 'account key', 'client secret', 'shared key', 'master key', 'auth key', 'signing key', 'encryption key', 'connection string', 'sas token']);
 /** Words that make the value a name of, or setting about, a credential rather than the credential. */
-const NOT_SECRET = new Set(['existing', 'ref', 'name', 'file', 'path', 'enabled', 'required', 'require', 'policy', 'length', 'type', 'id', 'url', 'endpoint', 'key']);
+const NOT_SECRET = new Set(['existing', 'ref', 'name', 'file', 'path', 'enabled', 'required', 'require', 'policy', 'length', 'type', 'id', 'url', 'endpoint', 'key', 'from']);
+/** Words before a final `secret` that make it a Secret's name (`adminPasswordSecret`), not a credential. */
+const SECRET_HOLDER = new Set(['password', 'passwd', 'pwd', 'credential', 'credentials', 'token', 'key', 'keys', 'tls', 'cert', 'certificate', 'kubeconfig', 'connection', 'auth', 'basic', 'ssh', 'git', 'registry', 'pull', 'image', 'env', 'config']);
 
 /**
  * Whether a key or variable name holds a credential when given a literal value, matched on its
@@ -119,7 +121,10 @@ export function isCredentialName(name: string, standalone = true): boolean {
   const pair = words.slice(-2).join(' ');
   if (!SECRET_LAST.has(last) && !SECRET_PAIRS.has(pair)) return false;
   if (!standalone && words.length === 1 && last === 'secret') return false;
-  return !words.slice(0, SECRET_PAIRS.has(pair) ? -2 : -1).some((w) => NOT_SECRET.has(w));
+  const before = words.slice(0, SECRET_PAIRS.has(pair) ? -2 : -1);
+  // `adminPasswordSecret`, `credentialSecret`, `tlsSecret`: the name of a Secret holding one.
+  if (last === 'secret' && !SECRET_PAIRS.has(pair) && before.some((w) => SECRET_HOLDER.has(w))) return false;
+  return !before.some((w) => NOT_SECRET.has(w));
 }
 
 /** Values that cannot be a credential: placeholders, booleans, numbers, paths, `$VAR` references. */

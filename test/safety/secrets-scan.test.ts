@@ -77,10 +77,10 @@ describe('credential scan: no false positives', () => {
 });
 
 test('key names match case-, separator- and camelCase-insensitively', () => {
-  for (const n of ['password', 'dbPassword', 'DB_PASSWORD', 'db-password', 'db.password', 'clientSecret', 'CLIENT_SECRET', 'apiKey', 'api-key', 'storageAccountKey', '.dockerconfigjson', 'GITHUB_TOKEN', 'sasToken']) {
+  for (const n of ['password', 'dbPassword', 'DB_PASSWORD', 'db-password', 'db.password', 'clientSecret', 'CLIENT_SECRET', 'apiKey', 'api-key', 'storageAccountKey', '.dockerconfigjson', 'GITHUB_TOKEN', 'sasToken', 'webhookSecret']) {
     expect([n, isCredentialName(n)]).toEqual([n, true]);
   }
-  for (const n of ['secretName', 'existingSecret', 'passwordFile', 'tokenUrl', 'REQUIRE_PASSWORD_LENGTH', 'passwordPolicy', 'key', 'keyId', 'monkey']) {
+  for (const n of ['secretName', 'existingSecret', 'adminPasswordSecret', 'credentialSecret', 'fromConnectionSecretKey', 'tlsSecret', 'passwordFile', 'tokenUrl', 'REQUIRE_PASSWORD_LENGTH', 'passwordPolicy', 'key', 'keyId', 'monkey']) {
     expect([n, isCredentialName(n)]).toEqual([n, false]);
   }
 });

@@ -4,6 +4,7 @@ import { CAPI_CASES } from './capi';
 import { CROSSPLANE_CASES } from './crossplane';
 import { ENGINE_CASES } from './engine';
 import { FLUX_CASES } from './flux';
+import { SECRET_CASES } from './secrets';
 
 /** The corpus, per family. */
 export const CASES_BY_FAMILY: Record<string, readonly CorpusCase[]> = {
@@ -12,6 +13,7 @@ export const CASES_BY_FAMILY: Record<string, readonly CorpusCase[]> = {
   aso: ASO_CASES,
   capi: CAPI_CASES,
   crossplane: CROSSPLANE_CASES,
+  secrets: SECRET_CASES,
 };
 
 /** Every case. */
