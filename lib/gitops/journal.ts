@@ -267,3 +267,55 @@ export function fsErrorMessage(e: unknown, file: string, action: string): string
   if (!code) return `${action} ${file} failed: ${err?.message ?? String(e)}`;
   return `${action} ${file} failed (${code}): ${HINTS[code] ?? (err.message.split('\n')[0] || code)}`;
 }
+
+/**
+ * Repos under `root` (down to `depth` directory levels, links not followed) that a killed synth
+ * left mid-commit: the directories whose hidden state directory exists.
+ */
+export function findInterrupted(root: string, depth = 6): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, level: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const m = /^\.(.+)\.cdk8s-platform$/.exec(e.name);
+      if (m) found.push(path.join(dir, m[1]));
+      else if (level < depth && e.name !== '.git' && e.name !== 'node_modules') walk(path.join(dir, e.name), level + 1);
+    }
+  };
+  walk(path.resolve(root), 0);
+  return found.sort();
+}
+
+/**
+ * Completes or rolls back what a killed synth left in the repos under `root` (see
+ * {@link findInterrupted}, {@link recover}); one line per repo. Repos whose lock is still held by
+ * a running synth are left alone.
+ */
+export function recoverInterrupted(root: string): string[] {
+  const lines: string[] = [];
+  for (const target of findInterrupted(root)) {
+    let lock: string;
+    try {
+      lock = acquireLock(target);
+    } catch (e) {
+      lines.push((e as Error).message);
+      continue;
+    }
+    try {
+      const outcome = recover(target);
+      if (outcome === 'rolled back') lines.push(`${target}: the interrupted write was rolled back (the previous files are in place)`);
+      else if (outcome === 'completed') lines.push(`${target}: the interrupted write was completed (the new files are in place)`);
+    } catch (e) {
+      lines.push((e as Error).message);
+    } finally {
+      releaseLock(lock);
+    }
+  }
+  return lines;
+}

@@ -1,5 +1,5 @@
 // Crash safety of the TreeWriter: random kills during the commit, the lock, and recovery.
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -115,3 +115,26 @@ describe('lock', () => {
     expect(fs.readdirSync(root)).toEqual(['repo']);
   });
 });
+
+test('cdk8s-platform synth finishes or rolls back the write of an app killed mid-commit', async () => {
+  const out = tmp();
+  const target = path.join(out, 'platform');
+  expect((await runChild(target, 0)).code).toBe(0);
+  // Kill a writer until one dies with its journal written (mid-commit).
+  for (let i = 0; i < 20 && !fs.existsSync(path.join(stateDirOf(target), 'journal.json')); i++) {
+    await runChild(target, 1, { signal: 'SIGKILL', delayMs: i % 5 });
+    if (!fs.existsSync(path.join(stateDirOf(target), 'journal.json'))) new TreeWriter(target).abort();
+  }
+  const journal = JSON.parse(fs.readFileSync(path.join(stateDirOf(target), 'journal.json'), 'utf8'));
+  // The "app" of this synth is killed at once: the CLI recovers what the previous kill left.
+  const bin = path.resolve(__dirname, '..', '..', 'bin', 'cdk8s-platform.js');
+  const app = `${JSON.stringify(process.execPath)} -e "process.kill(process.pid, 'SIGKILL')"`;
+  const r = spawnSync(process.execPath, [bin, 'synth', '--out', out, '--app', app, '--no-progress'], { cwd: out, encoding: 'utf8' });
+  expect(r.status).toBe(1);
+  const outcome = journal.phase === 'committed' ? 'completed (the new files are in place)' : 'rolled back (the previous files are in place)';
+  // (the shell running the app reports the kill as "Killed", exit 137)
+  expect(r.stderr).toContain(`cdk8s-platform: ${target}: the interrupted write was ${outcome}\n`);
+  expect(r.stderr).toContain(`cdk8s-platform: synth failed ("${app}" exited with 137); each repo holds its previous or its new files, never a mix\n`);
+  expect(sameTree(tree(target), expectedTree(journal.phase === 'committed' ? 1 : 0))).toBe(true);
+  expect(fs.readdirSync(out)).toEqual(['platform']);
+}, 120_000);
