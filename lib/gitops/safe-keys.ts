@@ -36,10 +36,13 @@ export function unrenderableKeys(value: unknown, base = ''): string[] {
 export function renderApiObject(apiObject: ApiObject): { json?: unknown; problems: string[] } {
   const where = `${apiObject.node.path}: ${apiObject.kind} "${apiObject.name}"`;
   const props = (apiObject as unknown as { props?: unknown }).props;
+  const meta = { labels: readMeta(apiObject, 'labels'), annotations: readMeta(apiObject, 'annotations') };
+  // The common case costs one walk without building field paths.
+  if (!hasUnrenderableKey(props, 0) && !hasUnrenderableKey(meta, 0)) return renderChecked(apiObject, where);
   // Labels and annotations may be in the props' metadata, added later with addLabel, or both.
   const bad = [
     ...new Set([
-      ...unrenderableKeys({ labels: readMeta(apiObject, 'labels'), annotations: readMeta(apiObject, 'annotations') }, 'metadata'),
+      ...unrenderableKeys(meta, 'metadata'),
       ...unrenderableKeys(props),
     ]),
   ];
@@ -52,11 +55,30 @@ export function renderApiObject(apiObject: ApiObject): { json?: unknown; problem
       ),
     };
   }
+  return renderChecked(apiObject, where);
+}
+
+function renderChecked(apiObject: ApiObject, where: string): { json?: unknown; problems: string[] } {
   try {
     return { json: apiObject.toJson(), problems: [] };
   } catch (e) {
     return { problems: [`${where}: cannot be rendered: ${((e as Error).message ?? String(e)).split('\n')[0]}`] };
   }
+}
+
+/** Whether `v` has a key cdk8s cannot render, at any depth (no field paths: the fast path). */
+function hasUnrenderableKey(v: unknown, depth: number): boolean {
+  if (!v || typeof v !== 'object' || depth > 200) return false;
+  if (v instanceof Lazy) return hasUnrenderableKey(v.produce(), depth + 1);
+  if (Array.isArray(v)) {
+    for (const x of v) if (hasUnrenderableKey(x, depth + 1)) return true;
+    return false;
+  }
+  const keys = Object.keys(v);
+  for (const k of keys) {
+    if (UNRENDERABLE.has(k) || hasUnrenderableKey((v as Record<string, unknown>)[k], depth + 1)) return true;
+  }
+  return false;
 }
 
 function readMeta(apiObject: ApiObject, field: 'labels' | 'annotations'): unknown {

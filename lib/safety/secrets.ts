@@ -115,6 +115,21 @@ const SECRET_HOLDER = new Set(['password', 'passwd', 'pwd', 'credential', 'crede
  * `standalone` says whether a bare `secret` counts (env vars: yes; object keys often name a Secret).
  */
 export function isCredentialName(name: string, standalone = true): boolean {
+  // Memoized: the same few hundred keys (name, namespace, image...) come back in every object.
+  const memo = standalone ? MEMO_STANDALONE : MEMO_KEY;
+  let r = memo.get(name);
+  if (r === undefined) {
+    r = credentialName(name, standalone);
+    if (memo.size > 50_000) memo.clear();
+    memo.set(name, r);
+  }
+  return r;
+}
+
+const MEMO_STANDALONE = new Map<string, boolean>();
+const MEMO_KEY = new Map<string, boolean>();
+
+function credentialName(name: string, standalone: boolean): boolean {
   const words = nameWords(name);
   if (words.length === 0) return false;
   const last = words[words.length - 1];
@@ -199,11 +214,10 @@ export function scanCredentials(obj: PlainObject): CredentialFinding[] {
       if (v.length === 0 || PLACEHOLDER.test(v)) return;
       const what = detect(v);
       if (what) return void out.push({ path: p, what });
-      if (harmless(v)) return;
       const envName = key === 'value' && parent && typeof (parent as { name?: unknown }).name === 'string' ? (parent as { name: string }).name : undefined;
       if (envName !== undefined) {
-        if (isCredentialName(envName)) out.push({ path: p, what: `a literal value of the credential-named variable ${envName}` });
-      } else if (key !== '' && isCredentialName(key, false)) out.push({ path: p, what: `a literal value of the credential-named field ${key}` });
+        if (isCredentialName(envName) && !harmless(v)) out.push({ path: p, what: `a literal value of the credential-named variable ${envName}` });
+      } else if (key !== '' && isCredentialName(key, false) && !harmless(v)) out.push({ path: p, what: `a literal value of the credential-named field ${key}` });
       return;
     }
     if (Array.isArray(v)) {
@@ -250,20 +264,37 @@ function isCoreSecret(o: PlainObject): boolean {
  */
 function plaintextSecretFields(obj: PlainObject): string[] {
   const fields: string[] = [];
-  const visit = (o: unknown, p: string) => {
-    if (Array.isArray(o)) return o.forEach((x, i) => visit(x, `${p}[${i}]`));
+  // Field paths are built only for Secrets found (the walk visits every object of every file).
+  const segs: Array<string | number> = [];
+  const pathOf = (extra: string[]) =>
+    [...segs, ...extra].reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : fieldPath(acc, s)), '');
+  const visit = (o: unknown) => {
+    if (Array.isArray(o)) {
+      for (let i = 0; i < o.length; i++) {
+        segs.push(i);
+        visit(o[i]);
+        segs.pop();
+      }
+      return;
+    }
     if (!o || typeof o !== 'object') return;
     const rec = o as PlainObject;
-    const sops = 'sops' in rec && rec.sops !== null && typeof rec.sops === 'object';
-    if (isCoreSecret(rec) && !sops) {
+    if (isCoreSecret(rec) && !('sops' in rec && rec.sops !== null && typeof rec.sops === 'object')) {
       for (const f of ['data', 'stringData']) {
         const v = rec[f];
-        if (v && typeof v === 'object') for (const k of Object.keys(v).sort()) fields.push(fieldPath(p ? fieldPath(p, f) : f, k));
+        if (v && typeof v === 'object') for (const k of Object.keys(v).sort()) fields.push(pathOf([f, k]));
       }
     }
-    for (const [k, x] of Object.entries(rec)) if (x && typeof x === 'object' && !(p === '' && k === 'sops')) visit(x, fieldPath(p, k));
+    for (const k of Object.keys(rec)) {
+      const x = rec[k];
+      // A Secret is an object with a kind: only objects are worth visiting.
+      if (x === null || typeof x !== 'object' || (segs.length === 0 && k === 'sops')) continue;
+      segs.push(k);
+      visit(x);
+      segs.pop();
+    }
   };
-  visit(obj, '');
+  visit(obj);
   return fields;
 }
 
