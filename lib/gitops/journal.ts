@@ -63,7 +63,10 @@ export function acquireLock(targetDir: string): string {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') throw new Error(fsErrorMessage(e, file, 'locking'));
       const other = readOwner(file);
-      if (other === undefined || (other.hostname === owner.hostname && other.pid !== process.pid && !alive(other.pid))) {
+      // Same host: stale when its process is gone, or when it has our pid but we do not hold it
+      // (a container restarted with the same hostname and pid).
+      const stale = other === undefined || (other.hostname === owner.hostname && (other.pid === process.pid ? !held.has(file) : !alive(other.pid)));
+      if (stale) {
         // Left behind by a killed synth (or half-written by one killed while taking it).
         fs.rmSync(file, { force: true });
         continue;

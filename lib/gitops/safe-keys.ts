@@ -1,4 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
+import { fieldPath } from '../safety/secrets';
 
 /**
  * Keys cdk8s cannot render: its `toJson` copies user objects into plain `{}` objects, where an own
@@ -18,7 +19,7 @@ export function unrenderableKeys(value: unknown, base = ''): string[] {
     if (v instanceof Lazy) return walk(v.produce(), p);
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${p}[${i}]`));
     for (const k of Object.keys(v)) {
-      const next = /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(k) ? (p ? `${p}.${k}` : k) : `${p}[${JSON.stringify(k)}]`;
+      const next = fieldPath(p, k);
       if (UNRENDERABLE.has(k)) out.push(next);
       else walk((v as Record<string, unknown>)[k], next);
     }

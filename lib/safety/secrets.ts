@@ -157,7 +157,8 @@ function harmless(v: string): boolean {
 /** An argument that is a flag: `--password`, `-token` (its name is matched with {@link isCredentialName}). */
 const FLAG = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/;
 
-function fieldPath(base: string, key: string): string {
+/** `base.key`, or `base["key"]` when the key is not an identifier. */
+export function fieldPath(base: string, key: string): string {
   if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key)) return base ? `${base}.${key}` : key;
   return `${base}[${JSON.stringify(key)}]`;
 }
