@@ -341,9 +341,13 @@ export class TreeWriter {
   private apply(changes: TreeChanges, manifest: string): void {
     const backup = path.join(this.state, 'backup');
     const journalFile = path.join(this.state, 'journal.json');
-    const hadManifest = entryAt(path.join(this.targetDir, MANIFEST_FILE)) === 'file';
+    const manifestPath = path.join(this.targetDir, MANIFEST_FILE);
+    const hadManifest = entryAt(manifestPath) === 'file';
+    // Like every file, the manifest is only rewritten when its content changes.
+    const sameManifest = hadManifest && fs.readFileSync(manifestPath, 'utf8') === manifest;
     const created = [...changes.created, ...(hadManifest ? [] : [MANIFEST_FILE])];
-    const updated = [...changes.updated, ...(hadManifest ? [MANIFEST_FILE] : [])];
+    const updated = [...changes.updated, ...(hadManifest && !sameManifest ? [MANIFEST_FILE] : [])];
+    if (created.length === 0 && updated.length === 0 && changes.deleted.length === 0) return;
     const newDirs = new Set<string>();
     for (const rel of created) {
       const parts = rel.split('/');

@@ -161,13 +161,16 @@ describe('GitOpsApp', () => {
     expect(changes).toEqual({ created: [], updated: ['clusters/c7/configmap-cm0.yaml'], deleted: [], conflicts: [] });
     const after = tree(dir);
     for (const rel of Object.keys(before)) {
-      const changed = rel === 'clusters/c7/configmap-cm0.yaml' || rel === MANIFEST_FILE;
+      const changed = rel === 'clusters/c7/configmap-cm0.yaml';
       if (!changed) {
         expect(after[rel]).toBe(before[rel]);
         expect(fs.statSync(path.join(dir, rel)).mtime).toEqual(old);
       }
     }
     expect(fs.readdirSync(outdir)).toEqual(['platform']);
+    // A synth without changes touches nothing, not even the manifest.
+    expect(build('2')).toEqual({ created: [], updated: [], deleted: [], conflicts: [] });
+    expect(fs.statSync(path.join(dir, MANIFEST_FILE)).mtime).toEqual(old);
   });
 });
 
