@@ -19,6 +19,7 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { CliError, type CliContext, type CliIO } from './context';
+import { recoverInterrupted } from '../gitops/journal';
 import { checkAllowDestroy } from '../safety/protection';
 
 export interface SynthCommandOptions {
@@ -145,7 +146,11 @@ function runApp(app: string, outdir: string, io: CliIO, progress: boolean, extra
       clear();
       reject(new CliError(`could not run "${app}": ${e.message}`));
     });
+    // Ctrl-C / SIGTERM: stop the app, then (in runSynthStreaming) finish or roll back its write.
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward).on('SIGTERM', forward);
     child.on('close', (code) => {
+      process.off('SIGINT', forward).off('SIGTERM', forward);
       if (timer) clearInterval(timer);
       clear();
       resolve(code);
@@ -162,7 +167,11 @@ export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): P
   const { app, out } = resolveApp(opts, io);
   const status = await runApp(app, out, io, wantsProgress(opts), allowDestroyEnv(opts));
   if (status !== 0) {
-    io.stderr(`cdk8s-platform: synth failed ("${app}" exited with ${status ?? 'a signal'}); ${out} is unchanged\n`);
+    // A killed app may have stopped in the middle of moving files in: complete or roll back now.
+    const recovered = recoverInterrupted(out);
+    for (const line of recovered) io.stderr(`cdk8s-platform: ${line}\n`);
+    const state = recovered.length > 0 ? 'each repo holds its previous or its new files, never a mix' : `${out} is unchanged`;
+    io.stderr(`cdk8s-platform: synth failed ("${app}" exited with ${status ?? 'a signal'}); ${state}\n`);
     return 1;
   }
   io.stdout(`synth: wrote ${out}\n`);

@@ -8,6 +8,7 @@ import { Folder } from './folder';
 import { canonicalize, fileNames, KubeObject, kustomizationFileYaml, toYaml } from './layout';
 import { needsOverlayCheck, overlayProblems, unlistedFolders } from './overlay-check';
 import { Repo } from './repo';
+import { renderApiObject } from './safe-keys';
 import { conflictMessage, TreeChanges, TreeWriter } from './writer';
 import { YamlFilePool } from './yaml-pool';
 import { isClusterScoped } from '../core/kinds';
@@ -327,7 +328,14 @@ export class GitOpsApp extends App {
     const allow = [...this.allowDestroy, ...allowDestroyFromEnv()];
     const groups = this.group();
     const pool = new YamlFilePool(YamlFilePool.threadsFor(groups.objectCount));
-    const writers = new Map(this.repos.map((repo) => [repo, new TreeWriter(this.repoDir(repo), pool)]));
+    const writers = new Map<Repo, TreeWriter>();
+    try {
+      for (const repo of this.repos) writers.set(repo, new TreeWriter(this.repoDir(repo), pool));
+    } catch (e) {
+      pool.terminate();
+      for (const w of writers.values()) w.abort();
+      throw e;
+    }
     const written = new Map<Repo, TreeObject[]>();
     const kustomizeFiles = new Map<Repo, Map<string, string>>();
     try {
@@ -354,10 +362,18 @@ export class GitOpsApp extends App {
     } catch (e) {
       pool.terminate();
       for (const w of writers.values()) w.abort();
-      throw e;
+      // A system error while staging (ENOSPC, ENAMETOOLONG...): one line naming the repo file.
+      const owner = (e as NodeJS.ErrnoException).code ? [...writers.values()].find((w) => w.owns(e)) : undefined;
+      throw owner ? new Error(owner.describeError(e)) : e;
     }
-    // Check every repo for conflicts before changing any of them.
-    const planned = [...writers].map(([repo, w]) => ({ repo, w, changes: w.changes() }));
+    // Check every repo for conflicts (and links, special files) before changing any of them.
+    let planned: Array<{ repo: Repo; w: TreeWriter; changes: TreeChanges }>;
+    try {
+      planned = [...writers].map(([repo, w]) => ({ repo, w, changes: w.changes() }));
+    } catch (e) {
+      for (const w of writers.values()) w.abort();
+      throw new SynthError([(e as Error).message]);
+    }
     const conflicts = planned.flatMap(({ w, changes }) => changes.conflicts.map((f) => path.join(w.targetDir, f)));
     if (conflicts.length > 0) {
       for (const w of writers.values()) w.abort();
@@ -386,7 +402,12 @@ export class GitOpsApp extends App {
       for (const w of writers.values()) w.abort();
       throw new SynthError(blocked);
     }
-    const repos = planned.map(({ repo, w, changes }) => ({ repo, dir: w.targetDir, changes: w.commit(changes) }));
+    const repos: SynthResult['repos'] = [];
+    try {
+      for (const { repo, w, changes } of planned) repos.push({ repo, dir: w.targetDir, changes: w.commit(changes) });
+    } finally {
+      for (const w of writers.values()) w.abort(); // releases the locks of repos not committed after a failure
+    }
     // Keep a copy of each uncommitted repo under the output directory beside it, for the next
     // synth after `cdk8s synth` empties the output directory. Not fatal: the tree is written.
     for (const { repo, w } of planned) {
@@ -513,6 +534,13 @@ export class GitOpsApp extends App {
       const other = dirs.get(this.repoDir(repo));
       if (other) problems.push(`${repo.node.path}: writes to ${this.repoDir(repo)}, like ${other.node.path}; give each repo its own "dir"`);
       dirs.set(this.repoDir(repo), repo);
+      for (const [dir, outer] of dirs) {
+        const inner = this.repoDir(repo);
+        if (inner !== dir && (inner.startsWith(dir + path.sep) || dir.startsWith(inner + path.sep))) {
+          const [a, b] = inner.startsWith(dir + path.sep) ? [repo, outer] : [outer, repo];
+          problems.push(`${a.node.path}: writes to ${this.repoDir(a)}, inside the repo ${b.node.path} (${this.repoDir(b)}); repos cannot be nested: give them sibling "dir"s`);
+        }
+      }
       const folders = repo.folders;
       const byPath = new Map<string, Folder>();
       for (const folder of folders) {
@@ -569,13 +597,17 @@ export class GitOpsApp extends App {
       const written = new Set<string>();
       for (const folder of folders) {
         const cluster = groups.clusters.get(folder)!;
-        const rendered = (groups.byFolder.get(folder) ?? []).map((apiObject) => {
-          const json = apiObject.toJson() as KubeObject;
+        const rendered = (groups.byFolder.get(folder) ?? []).flatMap((apiObject) => {
+          // Keys named __proto__ / constructor in user values: refused with their field, never a crash.
+          const r = renderApiObject(apiObject);
+          problems.push(...r.problems);
+          if (r.json === undefined) return [];
+          const json = r.json as KubeObject;
           const obj = canonicalize(json, isClusterScoped(json.apiVersion, json.kind));
           // Secret hygiene: no plaintext Secret, no credential-looking value, unless allowed.
           problems.push(...secretProblems(obj, apiObject.node.path, plaintextSecretAllowance(apiObject)));
           if (check) renderedByApi.set(apiObject, obj);
-          return { obj, constructPath: apiObject.node.path };
+          return [{ obj, constructPath: apiObject.node.path }];
         });
         const entries: PlacedObject[] = [];
         for (const { file, obj, constructPath } of fileNames(rendered)) {

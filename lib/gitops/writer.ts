@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { acquireLock, finishCommit, fsErrorMessage, fsyncDir, Journal, recover, releaseLock, rollBack, stateDirOf, writeDurable } from './journal';
 import { YamlFilePool } from './yaml-pool';
 
 /** Name of the ownership manifest written at the root of every repo tree. */
@@ -21,7 +22,14 @@ export interface OwnershipManifest {
 /** Reads the ownership manifest of a tree; an empty list when there is none. */
 export function readManifest(targetDir: string): OwnershipManifest {
   const file = path.join(targetDir, MANIFEST_FILE);
-  if (!fs.existsSync(file)) return { generator: 'cdk8s-platform', files: [] };
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    return { generator: 'cdk8s-platform', files: [] };
+  }
+  // Never follow a link or block on a FIFO planted in place of the manifest.
+  if (!st.isFile()) throw new Error(`${file}: the ownership manifest is not a regular file; replace it with the file from Git or delete it`);
   return parseManifest(file, fs.readFileSync(file, 'utf8'));
 }
 
@@ -63,26 +71,53 @@ export function conflictMessage(files: readonly string[]): string {
 }
 
 function checkRelative(rel: string): void {
-  if (!rel || rel.startsWith('/') || rel.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+  if (!isRelativeInside(rel)) {
     throw new Error(`invalid output path "${rel}": must be a relative path inside the repo`);
   }
   if (rel === MANIFEST_FILE) throw new Error(`invalid output path "${rel}": reserved for the ownership manifest`);
 }
 
+function isRelativeInside(rel: string): boolean {
+  return !!rel && !rel.startsWith('/') && !rel.includes('\\') && !rel.includes('\u0000') && !rel.split('/').some((s) => s === '' || s === '.' || s === '..');
+}
+
+/** What is at a path of the repo, without following symbolic links. */
+type Entry = 'missing' | 'file' | 'dir' | 'symlink' | 'other';
+
+function entryAt(p: string): Entry {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+    throw new Error(fsErrorMessage(e, p, 'reading'));
+  }
+  return st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+}
+
 /**
  * Writes one repo tree atomically and without touching files it does not own.
  *
- * Files are first written to a staging directory next to the target. {@link commit} then
- * either renames the staging directory into place (new target) or moves each changed file in,
- * deletes owned files that are no longer produced and rewrites the ownership manifest; any
- * error while doing so rolls every change back. {@link abort} discards the staging directory and
- * leaves the target exactly as it was.
+ * Takes the repo's lock (a second synth into the same directory is refused), finishes or rolls
+ * back a commit a killed run left behind, and writes the files to a staging directory in the
+ * repo's hidden state directory next to it (`.<name>.cdk8s-platform/`, see `journal.ts`).
+ * {@link commit} then either renames the staging directory into place (new target) or, under a
+ * write-ahead journal, moves each changed file in (unchanged files keep their bytes and mtime),
+ * deletes owned files that are no longer produced and rewrites the ownership manifest; an error or
+ * a kill at any moment leaves the previous or the new tree, never a mix. Symbolic links inside the
+ * repo are never followed. {@link abort} discards the staging directory and leaves the target
+ * exactly as it was.
  */
 export class TreeWriter {
+  private readonly state: string;
   private readonly staging: string;
+  private readonly lock: string;
   private readonly files = new Set<string>();
   private readonly constructPaths = new Map<string, string>();
   private done = false;
+  /** Set when a failed roll-back leaves the journal for the next run. */
+  private keepState = false;
 
   /**
    * @param targetDir the repo directory to write
@@ -92,10 +127,26 @@ export class TreeWriter {
     public readonly targetDir: string,
     private readonly pool: YamlFilePool = new YamlFilePool(0),
   ) {
-    this.targetDir = path.resolve(targetDir);
-    const parent = path.dirname(this.targetDir);
-    fs.mkdirSync(parent, { recursive: true });
-    this.staging = fs.mkdtempSync(path.join(parent, `.${path.basename(this.targetDir)}.staging-`));
+    let target = path.resolve(targetDir);
+    // A symlinked repo root is written where it points (so renames stay on one file system).
+    if (entryAt(target) === 'symlink') target = fs.realpathSync(target);
+    this.targetDir = target;
+    const parent = path.dirname(target);
+    try {
+      fs.mkdirSync(parent, { recursive: true });
+    } catch (e) {
+      throw new Error(fsErrorMessage(e, parent, 'creating'));
+    }
+    this.lock = acquireLock(target);
+    try {
+      recover(target);
+      this.state = stateDirOf(target);
+      this.staging = path.join(this.state, 'staging');
+      fs.mkdirSync(this.staging, { recursive: true });
+    } catch (e) {
+      releaseLock(this.lock);
+      throw (e as NodeJS.ErrnoException).code ? new Error(fsErrorMessage(e, stateDirOf(target), 'creating')) : e;
+    }
   }
 
   /**
@@ -106,13 +157,38 @@ export class TreeWriter {
   public addObject(rel: string, obj: unknown, constructPath?: string): void {
     this.reserve(rel);
     if (constructPath !== undefined) this.constructPaths.set(rel, constructPath);
-    this.pool.write(path.join(this.staging, rel), obj);
+    try {
+      this.pool.write(path.join(this.staging, rel), obj);
+    } catch (e) {
+      throw new Error(this.describeError(e));
+    }
   }
 
   /** Adds a file (path relative to the repo root, `/`-separated). */
   public add(rel: string, content: string): void {
     this.reserve(rel);
-    this.pool.writeText(path.join(this.staging, rel), content);
+    try {
+      this.pool.writeText(path.join(this.staging, rel), content);
+    } catch (e) {
+      throw new Error(this.describeError(e));
+    }
+  }
+
+  /**
+   * One line for a system error raised while staging this writer's files (by it or its pool):
+   * names the repo file, not the staging copy. Undefined when the error is not about this writer.
+   */
+  public describeError(e: unknown): string {
+    const err = e as NodeJS.ErrnoException;
+    const p = typeof err?.path === 'string' ? err.path : undefined;
+    const file = p && p.startsWith(this.staging + path.sep) ? path.join(this.targetDir, path.relative(this.staging, p)) : p ?? this.targetDir;
+    return fsErrorMessage(e, file, 'writing');
+  }
+
+  /** Whether a system error is about a file this writer stages. */
+  public owns(e: unknown): boolean {
+    const p = (e as NodeJS.ErrnoException)?.path;
+    return typeof p === 'string' && p.startsWith(this.staging + path.sep);
   }
 
   private reserve(rel: string): void {
@@ -127,46 +203,99 @@ export class TreeWriter {
     return [...this.files].sort();
   }
 
-  /** Compares the staged tree with the target. */
+  /**
+   * Compares the staged tree with the target (content before writing: unchanged files are
+   * neither created nor updated). Throws, naming each path, when the write would go through a
+   * symbolic link or a special file of the repo, or the ownership manifest lists a path outside
+   * the repo or something that is not a regular file.
+   */
   public changes(): TreeChanges {
     const created: string[] = [];
     const updated: string[] = [];
     const conflicts: string[] = [];
-    if (!fs.existsSync(this.targetDir)) {
+    if (entryAt(this.targetDir) === 'missing') {
       return { created: this.fileList, updated, deleted: [], conflicts };
     }
-    const owned = new Set(readManifest(this.targetDir).files);
-    for (const rel of this.fileList) {
-      const target = path.join(this.targetDir, rel);
-      let existing: Buffer | undefined;
-      try {
-        existing = fs.readFileSync(target);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') {
-          if (blockedByFile(this.targetDir, rel)) conflicts.push(rel);
-          else created.push(rel);
-          continue;
-        }
-        if (code === 'EISDIR') {
-          conflicts.push(rel);
-          continue;
-        }
-        throw e;
-      }
-      const staged = fs.readFileSync(path.join(this.staging, rel));
-      if (existing.equals(staged)) continue;
-      if (owned.has(rel)) updated.push(rel);
-      else conflicts.push(rel);
+    const problems: string[] = [];
+    const manifestFile = path.join(this.targetDir, MANIFEST_FILE);
+    const owned = new Set<string>();
+    for (const rel of readManifest(this.targetDir).files) {
+      if (isRelativeInside(rel) && rel !== MANIFEST_FILE) owned.add(rel);
+      else problems.push(`${manifestFile}: lists "${rel}", which is not a path inside the repo; remove the entry (the file is not touched)`);
     }
-    const deleted = [...owned].filter((f) => !this.files.has(f) && fs.existsSync(path.join(this.targetDir, f))).sort();
+    // Directories of the repo already checked: relative dir → what is there.
+    const dirs = new Map<string, Entry>([['', 'dir']]);
+    /** The first parent of `rel` that is not a directory, or undefined. */
+    const blockingParent = (rel: string): { dir: string; entry: Entry } | undefined => {
+      const parts = rel.split('/');
+      let d = '';
+      for (const part of parts.slice(0, -1)) {
+        d = d ? `${d}/${part}` : part;
+        let e = dirs.get(d);
+        if (e === undefined) dirs.set(d, (e = entryAt(path.join(this.targetDir, d))));
+        if (e !== 'dir') return { dir: d, entry: e };
+      }
+      return undefined;
+    };
+    const symlinkProblem = (rel: string) =>
+      `${path.join(this.targetDir, rel)}: is a symbolic link; synth never writes or deletes through links (they may point out of the repo): replace it with a real directory or file, or change the folder path`;
+    for (const rel of this.fileList) {
+      const parent = blockingParent(rel);
+      if (parent?.entry === 'symlink') {
+        problems.push(symlinkProblem(parent.dir));
+        continue;
+      }
+      if (parent?.entry === 'missing') {
+        created.push(rel);
+        continue;
+      }
+      if (parent) {
+        conflicts.push(rel);
+        continue;
+      }
+      const target = path.join(this.targetDir, rel);
+      const entry = entryAt(target);
+      if (entry === 'missing') created.push(rel);
+      else if (entry === 'symlink') problems.push(symlinkProblem(rel));
+      else if (entry !== 'file') conflicts.push(rel);
+      else {
+        let same: boolean;
+        try {
+          same = fs.readFileSync(target).equals(fs.readFileSync(path.join(this.staging, rel)));
+        } catch (e) {
+          throw new Error(fsErrorMessage(e, target, 'reading'));
+        }
+        if (same) continue;
+        if (owned.has(rel)) updated.push(rel);
+        else conflicts.push(rel);
+      }
+    }
+    const deleted: string[] = [];
+    for (const rel of [...owned].sort()) {
+      if (this.files.has(rel)) continue;
+      const parent = blockingParent(rel);
+      if (parent?.entry === 'symlink') {
+        problems.push(`${manifestFile}: lists "${rel}", which is behind the symbolic link ${path.join(this.targetDir, parent.dir)}; synth does not delete through links: remove the entry or the link`);
+        continue;
+      }
+      if (parent) continue; // gone
+      const entry = entryAt(path.join(this.targetDir, rel));
+      if (entry === 'file') deleted.push(rel);
+      else if (entry !== 'missing') {
+        const what = entry === 'symlink' ? 'a symbolic link' : entry === 'dir' ? 'a directory' : 'not a regular file (a FIFO, socket or device)';
+        problems.push(`${manifestFile}: lists "${rel}", which is ${what}; synth only deletes regular files it wrote: remove the entry from the manifest`);
+      }
+    }
+    if (problems.length > 0) throw new Error(problems.join('\n  '));
     return { created, updated, deleted, conflicts };
   }
 
-  /** Discards the staged files; the target is untouched. */
+  /** Discards the staged files and releases the lock; the target is untouched. */
   public abort(): void {
+    if (this.done) return;
     this.done = true;
-    fs.rmSync(this.staging, { recursive: true, force: true });
+    fs.rmSync(this.state, { recursive: true, force: true });
+    releaseLock(this.lock);
   }
 
   /**
@@ -177,10 +306,14 @@ export class TreeWriter {
     if (this.done) throw new Error('TreeWriter: already committed or aborted');
     const manifest = this.manifestText();
     try {
-      if (!fs.existsSync(this.targetDir)) {
-        fs.writeFileSync(path.join(this.staging, MANIFEST_FILE), manifest);
-        fs.renameSync(this.staging, this.targetDir);
-        this.done = true;
+      if (entryAt(this.targetDir) === 'missing') {
+        try {
+          writeDurable(path.join(this.staging, MANIFEST_FILE), manifest);
+          fs.renameSync(this.staging, this.targetDir);
+          fsyncDir(path.dirname(this.targetDir));
+        } catch (e) {
+          throw new Error(fsErrorMessage(e, this.targetDir, 'writing'));
+        }
         return { created: this.fileList, updated: [], deleted: [], conflicts: [] };
       }
       const changes = planned ?? this.changes();
@@ -191,7 +324,8 @@ export class TreeWriter {
       return changes;
     } finally {
       this.done = true;
-      fs.rmSync(this.staging, { recursive: true, force: true });
+      if (!this.keepState) fs.rmSync(this.state, { recursive: true, force: true });
+      releaseLock(this.lock);
     }
   }
 
@@ -203,84 +337,64 @@ export class TreeWriter {
     return `${JSON.stringify(full, undefined, 2)}\n`;
   }
 
+  /** The journaled commit into an existing repo (see `journal.ts`). */
   private apply(changes: TreeChanges, manifest: string): void {
-    const backup = fs.mkdtempSync(path.join(path.dirname(this.targetDir), `.${path.basename(this.targetDir)}.backup-`));
-    // Journal of what was done, undone in reverse order on failure.
-    const undo: Array<() => void> = [];
-    const moveToBackup = (rel: string) => {
-      const from = path.join(this.targetDir, rel);
-      const to = path.join(backup, rel);
-      fs.mkdirSync(path.dirname(to), { recursive: true });
-      fs.renameSync(from, to);
-      undo.push(() => fs.renameSync(to, from));
-    };
-    const updated = new Set(changes.updated);
-    try {
-      for (const rel of [...changes.created, ...changes.updated]) {
-        const to = path.join(this.targetDir, rel);
-        if (updated.has(rel)) moveToBackup(rel);
-        const createdDirs = mkdirTracked(path.dirname(to));
-        undo.push(() => createdDirs.reverse().forEach((d) => fs.rmdirSync(d)));
-        fs.renameSync(path.join(this.staging, rel), to);
-        undo.push(() => fs.rmSync(to));
+    const backup = path.join(this.state, 'backup');
+    const journalFile = path.join(this.state, 'journal.json');
+    const manifestPath = path.join(this.targetDir, MANIFEST_FILE);
+    const hadManifest = entryAt(manifestPath) === 'file';
+    // Like every file, the manifest is only rewritten when its content changes.
+    const sameManifest = hadManifest && fs.readFileSync(manifestPath, 'utf8') === manifest;
+    const created = [...changes.created, ...(hadManifest ? [] : [MANIFEST_FILE])];
+    const updated = [...changes.updated, ...(hadManifest && !sameManifest ? [MANIFEST_FILE] : [])];
+    if (created.length === 0 && updated.length === 0 && changes.deleted.length === 0) return;
+    const newDirs = new Set<string>();
+    for (const rel of created) {
+      const parts = rel.split('/');
+      for (let i = 1; i < parts.length; i++) {
+        const d = parts.slice(0, i).join('/');
+        if (!newDirs.has(d) && entryAt(path.join(this.targetDir, d)) === 'missing') newDirs.add(d);
       }
-      for (const rel of changes.deleted) moveToBackup(rel);
-      const manifestPath = path.join(this.targetDir, MANIFEST_FILE);
-      if (fs.existsSync(manifestPath)) moveToBackup(MANIFEST_FILE);
-      fs.writeFileSync(`${manifestPath}.tmp`, manifest);
-      fs.renameSync(`${manifestPath}.tmp`, manifestPath);
-      undo.push(() => fs.rmSync(manifestPath));
-    } catch (e) {
-      let clean = true;
-      for (const step of undo.reverse()) {
-        try {
-          step();
-        } catch {
-          clean = false; // keep undoing the rest; the backup directory is kept for manual recovery
-        }
-      }
-      if (clean) {
-        fs.rmSync(backup, { recursive: true, force: true });
-        throw new Error(`writing ${this.targetDir} failed and was rolled back: ${(e as Error).message}`);
-      }
-      throw new Error(`writing ${this.targetDir} failed and could not be fully rolled back: ${(e as Error).message}; previous files are in ${backup}`);
     }
-    for (const rel of changes.deleted) removeEmptyParents(this.targetDir, path.dirname(path.join(this.targetDir, rel)));
-    fs.rmSync(backup, { recursive: true, force: true });
-  }
-}
-
-/** True when a path component of `rel` exists in `root` as a file (so the file cannot be created). */
-function blockedByFile(root: string, rel: string): boolean {
-  const parts = rel.split('/');
-  let p = root;
-  for (const part of parts.slice(0, -1)) {
-    p = path.join(p, part);
-    if (!fs.existsSync(p)) return false;
-    if (!fs.statSync(p).isDirectory()) return true;
-  }
-  return false;
-}
-
-function mkdirTracked(dir: string): string[] {
-  const created: string[] = [];
-  let p = dir;
-  const missing: string[] = [];
-  while (!fs.existsSync(p)) {
-    missing.push(p);
-    p = path.dirname(p);
-  }
-  for (const d of missing.reverse()) {
-    fs.mkdirSync(d);
-    created.push(d);
-  }
-  return created;
-}
-
-function removeEmptyParents(root: string, dir: string): void {
-  let d = dir;
-  while (d.startsWith(root + path.sep) && fs.existsSync(d) && fs.readdirSync(d).length === 0) {
-    fs.rmdirSync(d);
-    d = path.dirname(d);
+    const journal: Journal = { generator: 'cdk8s-platform', target: this.targetDir, phase: 'prepared', created, updated, deleted: changes.deleted, dirs: [...newDirs].sort() };
+    let current = this.targetDir;
+    try {
+      current = path.join(this.staging, MANIFEST_FILE);
+      fs.writeFileSync(current, manifest);
+      // Staged files are not fsynced one by one (a second per thousand files on ext4): a kill
+      // never loses written data, and the journal (fsynced) is what recovery relies on.
+      current = journalFile;
+      writeDurable(journalFile, JSON.stringify(journal));
+      for (const rel of [...updated, ...changes.deleted]) {
+        current = path.join(this.targetDir, rel);
+        const to = path.join(backup, rel);
+        fs.mkdirSync(path.dirname(to), { recursive: true });
+        fs.renameSync(current, to);
+      }
+      for (const d of journal.dirs) fs.mkdirSync((current = path.join(this.targetDir, d)));
+      const touched = new Set<string>();
+      for (const rel of [...created, ...updated]) {
+        current = path.join(this.targetDir, rel);
+        fs.renameSync(path.join(this.staging, rel), current);
+        touched.add(path.dirname(current));
+      }
+      touched.forEach(fsyncDir);
+      current = journalFile;
+      journal.phase = 'committed';
+      writeDurable(journalFile, JSON.stringify(journal));
+    } catch (e) {
+      const detail = fsErrorMessage(e, current, 'moving');
+      try {
+        rollBack(this.state, journal);
+      } catch (e2) {
+        this.keepState = true;
+        throw new Error(
+          `writing ${this.targetDir} failed and could not be fully rolled back: ${detail}; ${fsErrorMessage(e2, this.targetDir, 'rolling back')}; ` +
+            `the next synth into it completes the roll-back (previous files are in ${backup})`,
+        );
+      }
+      throw new Error(`writing ${this.targetDir} failed and was rolled back: ${detail}`);
+    }
+    finishCommit(journal);
   }
 }

@@ -68,15 +68,16 @@ export class YamlFilePool {
   public finish(): void {
     if (this.workers.length === 0) return;
     this.workers.forEach((_, i) => this.flush(i));
-    const errors: string[] = [];
+    const errors: Error[] = [];
     for (const w of this.workers) {
       w.port.postMessage({ end: true });
       Atomics.wait(w.done, 0, 0);
-      const msg = receiveMessageOnPort(w.port)?.message as { error?: string } | undefined;
-      if (!msg || msg.error) errors.push(msg?.error ?? 'worker ended without reporting');
+      const msg = receiveMessageOnPort(w.port)?.message as { error?: string; code?: string; path?: string } | undefined;
+      if (!msg || msg.error) errors.push(Object.assign(new Error(`writing files failed: ${msg?.error ?? 'worker ended without reporting'}`), { code: msg?.code, path: msg?.path }));
     }
     this.terminate();
-    if (errors.length > 0) throw new Error(`writing files failed: ${errors[0]}`);
+    // Carries the system error's code and path, so the writer can name the file and the fix.
+    if (errors.length > 0) throw errors[0];
   }
 
   /** Stops the workers without waiting for pending files. */
@@ -123,7 +124,7 @@ const made = new Set();
 let error;
 port.on('message', (msg) => {
   if (msg && msg.end) {
-    port.postMessage(error ? { error } : { ok: true });
+    port.postMessage(error ? error : { ok: true });
     Atomics.store(done, 0, 1);
     Atomics.notify(done, 0);
     return;
@@ -137,7 +138,7 @@ port.on('message', (msg) => {
       }
     }
   } catch (e) {
-    error = String(e && e.message || e);
+    error = { error: String(e && e.message || e), code: e && e.code, path: e && e.path };
   }
   Atomics.sub(done, 1, 1);
   Atomics.notify(done, 1);

@@ -101,9 +101,9 @@ describe('TreeWriter', () => {
     const w = new TreeWriter(target);
     w.add('a.yaml', 'a2\n');
     w.add('b.yaml', 'b\n');
-    mockFailRename = (from, to) => to.endsWith('b.yaml') && from.includes('.staging-');
+    mockFailRename = (from, to) => to.endsWith('b.yaml') && from.includes('staging');
     try {
-      expect(() => w.commit()).toThrow(/writing .* failed and was rolled back: disk full/);
+      expect(() => w.commit()).toThrow(`writing ${target} failed and was rolled back: moving ${target}/b.yaml failed: disk full`);
     } finally {
       mockFailRename = undefined;
     }

@@ -7,6 +7,7 @@ import { CROSSPLANE_AUTHORIZATION_CASES } from './crossplane-authorization';
 import { ENGINE_CASES } from './engine';
 import { FLUX_CASES } from './flux';
 import { VALIDATION_CASES } from './validation';
+import { SECRET_CASES } from './secrets';
 
 /** The corpus, per family. */
 export const CASES_BY_FAMILY: Record<string, readonly CorpusCase[]> = {
@@ -18,6 +19,7 @@ export const CASES_BY_FAMILY: Record<string, readonly CorpusCase[]> = {
   'crossplane-authorization': CROSSPLANE_AUTHORIZATION_CASES,
   'apply-order': APPLY_ORDER_CASES,
   validation: VALIDATION_CASES,
+  secrets: SECRET_CASES,
 };
 
 /** Every case. */
