@@ -1,10 +1,13 @@
 import { Construct } from 'constructs';
-import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
+import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
+import { Kustomization } from '../flux/kustomization';
 import { ISource } from '../flux/common';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { Folder, FOLDER_PATH } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { AksClusterClass } from './aks-cluster-class';
+import { DEFAULT_MAX_OBJECTS_PER_BUILD, kustomizationBuildProblems, stableHash } from './fleet-layout';
 import { TopologyCluster, TopologyMachinePool } from './topology-cluster';
 
 /** Settings a fleet cluster inherits: fleet defaults, then its environment's, then its own. */
@@ -34,6 +37,33 @@ export interface FleetClusterSettings {
    * @default - inherited
    */
   readonly labels?: Record<string, string>;
+  /**
+   * Namespace of the Cluster (and its hydration Kustomizations, which must sit beside its kubeconfig Secret).
+   * @default - inherited, else the class's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * ASO credential Secret (in the cluster's namespace) for the cluster's Azure resources, i.e. its
+   * subscription and identity; needs a class with `perClusterCredential`.
+   * @default - inherited, else the class's `credentialSecretName`
+   */
+  readonly credentialSecretName?: string;
+  /**
+   * Azure subscription ID of the cluster (its credential must point at it): recorded as the
+   * Cluster label `azure-subscription`, and counted against the 980 resource groups a subscription allows.
+   * @default - inherited, else none
+   */
+  readonly subscriptionId?: string;
+  /**
+   * Tier (label `tier`), e.g. `gold`.
+   * @default - inherited, else none
+   */
+  readonly tier?: string;
+  /**
+   * Removal policy of the Cluster and of its hydration Kustomizations (RETAIN keeps both when the row is removed).
+   * @default - inherited, else RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /** One cluster of a {@link Fleet}. */
@@ -45,6 +75,11 @@ export interface FleetClusterSpec extends FleetClusterSettings {
    * @default - none (fleet defaults only)
    */
   readonly environment?: string;
+  /**
+   * Flux shard key (`sharding.fluxcd.io/key`) of the cluster's Flux objects.
+   * @default - `shard<hash(name) % shards>` when the fleet has `shards`, else none (the main controllers)
+   */
+  readonly shard?: string;
 }
 
 /** Props of a {@link Fleet}. */
@@ -79,6 +114,26 @@ export interface FleetProps {
    * @default ['infrastructure', 'apps']
    */
   readonly stages?: string[];
+  /**
+   * Number of Flux controller shards (`shard0`...`shard<N-1>`, see `FluxBootstrap`'s `shards`):
+   * each cluster whose row sets no `shard` gets `shard<hash(name) % N>`, a key that does not
+   * change when other rows are added or removed.
+   * @default - no sharding (unless rows set `shard`)
+   */
+  readonly shards?: number;
+  /**
+   * Number of buckets the clusters' management folders are spread over (by a hash of the cluster
+   * name, per shard): each bucket is one Flux Kustomization, so no build grows with the fleet
+   * beyond `clusters / buckets`. Changing it moves clusters between Kustomizations: choose it
+   * once, for the fleet's final size (about `clusters × 3 / 500`).
+   * @default 32
+   */
+  readonly buckets?: number;
+  /**
+   * The bound checked at synth on the objects any Flux Kustomization of the repo builds.
+   * @default 1000
+   */
+  readonly maxObjectsPerBuild?: number;
 }
 
 /** One cluster of a fleet with its folders. */
@@ -91,6 +146,10 @@ export interface FleetMember {
   readonly stageFolders: Readonly<Record<string, Folder>>;
   /** The Flux hydration (Kustomizations `<cluster>-<stage>`), when the fleet has a Flux `source`. */
   readonly hydration?: RemoteClusterHydration;
+  /** The Flux shard key of the cluster's Flux objects, if any. */
+  readonly shard?: string;
+  /** The bucket (management Kustomization) of the cluster, when the fleet has a Flux `source`. */
+  readonly bucket?: string;
 }
 
 /** An environment name: it becomes the value of the Cluster's `environment` label. */
@@ -124,6 +183,8 @@ function merged<T>(...maps: Array<Record<string, T> | undefined>): Record<string
 export class Fleet extends Construct {
   /** The clusters, in input order. */
   public readonly members: FleetMember[] = [];
+  /** The bucket Kustomizations (one per bucket holding clusters), when the fleet has a Flux `source`. */
+  public readonly bucketKustomizations: Kustomization[] = [];
 
   public constructor(scope: Construct, id: string, props: FleetProps) {
     super(scope, id);
@@ -139,51 +200,133 @@ export class Fleet extends Construct {
       throw propError(this, 'managementPath', `"${base}" is also a stage: the management folder and the stage folder of a cluster would be one folder`);
     }
     if (!props.clusters || props.clusters.length === 0) throw propError(this, 'clusters', 'must list at least one cluster');
+    const shards = checkCount(this, 'shards', props.shards, 1000);
+    const buckets = checkCount(this, 'buckets', props.buckets, 10000) ?? 32;
+    const maxObjects = checkCount(this, 'maxObjectsPerBuild', props.maxObjectsPerBuild, Number.MAX_SAFE_INTEGER) ?? DEFAULT_MAX_OBJECTS_PER_BUILD;
     checkLabels(this, 'defaults.labels', props.defaults.labels);
     for (const [name, env] of Object.entries(props.environments ?? {})) checkLabels(this, `environments.${name}.labels`, env.labels);
+    const cls = props.clusterClass;
+    const source = props.source;
+    // The management folder holds the bucket Kustomizations only; created with the first cluster (after its checks).
+    const existing = props.repo.node.tryFindChild(base.replace(/\//g, '--'));
+    if (source && existing && Folder.isFolder(existing) && existing.includeSubfolders) {
+      throw propError(this, 'managementPath', `folder "${base}" already exists and lists its sub-folders; let the fleet create it (with includeSubfolders: false: each bucket is applied by its own Kustomization)`);
+    }
+    let baseFolder: Folder | undefined;
+    const managementBase = () => (baseFolder ??= existing && Folder.isFolder(existing) ? existing : props.repo.folder(base, { includeSubfolders: false }));
+    const baseName = base.split('/').pop()!;
+    const width = String(buckets - 1).length;
+    const bucketKs = new Map<string, Kustomization>();
+    const perSubscription = new Map<string, number>();
     const names = new Set<string>();
     props.clusters.forEach((spec, i) => {
-      checkString(this, `clusters[${i}].name`, spec.name, DNS_LABEL);
-      if (names.has(spec.name)) throw propError(this, `clusters[${i}].name`, `"${spec.name}" is used by another cluster of the fleet`);
+      const row = `clusters[${i}]`;
+      checkString(this, `${row}.name`, spec.name, DNS_LABEL);
+      if (names.has(spec.name)) throw propError(this, `${row}.name`, `"${spec.name}" is used by another cluster of the fleet`);
       names.add(spec.name);
-      checkLabels(this, `clusters[${i}].labels`, spec.labels);
+      checkLabels(this, `${row}.labels`, spec.labels);
       const env = spec.environment !== undefined ? props.environments?.[spec.environment] : undefined;
       if (spec.environment !== undefined && !env) {
-        throw propError(this, `clusters[${i}].environment`, `"${spec.environment}" is not an environment of the fleet (${Object.keys(props.environments ?? {}).join(', ') || 'none defined'})`);
+        throw propError(this, `${row}.environment`, `"${spec.environment}" is not an environment of the fleet (${Object.keys(props.environments ?? {}).join(', ') || 'none defined'})`);
       }
-      if (spec.environment !== undefined) checkString(this, `clusters[${i}].environment`, spec.environment, ENVIRONMENT_LABEL);
+      if (spec.environment !== undefined) checkString(this, `${row}.environment`, spec.environment, ENVIRONMENT_LABEL);
       for (const stage of stages) {
         const path = `${stage}/${spec.name}`;
         if (props.repo.node.tryFindChild(path.replace(/\//g, '--'))) {
-          throw propError(this, `clusters[${i}].name`, `the stage folder "${path}" of cluster "${spec.name}" already exists in repo ${props.repo.node.path}; the fleet creates it`);
+          throw propError(this, `${row}.name`, `the stage folder "${path}" of cluster "${spec.name}" already exists in repo ${props.repo.node.path}; the fleet creates it`);
         }
       }
-      const version = spec.kubernetesVersion ?? env?.kubernetesVersion ?? props.defaults.kubernetesVersion;
-      if (version === undefined) throw propError(this, `clusters[${i}].kubernetesVersion`, 'no Kubernetes version in the cluster, its environment or the fleet defaults');
-      const location = spec.location ?? env?.location ?? props.defaults.location;
-      const variables = merged(props.defaults.variables, env?.variables, spec.variables, location !== undefined ? { location } : undefined);
-      const labels = merged(props.defaults.labels, env?.labels, spec.environment ? { environment: spec.environment } : undefined, spec.labels);
+      const pick = <K extends keyof FleetClusterSettings>(k: K): FleetClusterSettings[K] => spec[k] ?? env?.[k] ?? props.defaults[k];
+      const version = pick('kubernetesVersion');
+      if (version === undefined) throw propError(this, `${row}.kubernetesVersion`, 'no Kubernetes version in the cluster, its environment or the fleet defaults');
+      const namespace = pick('namespace');
+      if (namespace !== undefined) checkString(this, `${row}.namespace`, namespace, DNS_LABEL);
+      const credential = pick('credentialSecretName');
+      if (credential !== undefined) {
+        checkString(this, `${row}.credentialSecretName`, credential, DNS_SUBDOMAIN);
+        if (!cls.perClusterCredential) throw propError(this, `${row}.credentialSecretName`, `ClusterClass ${cls.name} has no per-cluster credential: create it with perClusterCredential: true`);
+      }
+      const subscription = pick('subscriptionId');
+      if (subscription !== undefined) {
+        checkString(this, `${row}.subscriptionId`, subscription, SUBSCRIPTION_ID);
+        const n = (perSubscription.get(subscription) ?? 0) + 1;
+        perSubscription.set(subscription, n);
+        if (n > MAX_RESOURCE_GROUPS) {
+          throw propError(this, `${row}.subscriptionId`, `subscription ${subscription} would hold ${n} resource groups (one per cluster); Azure allows ${MAX_RESOURCE_GROUPS} per subscription: put the cluster in another subscription`);
+        }
+      }
+      const tier = pick('tier');
+      if (tier !== undefined) checkLabels(this, `${row}.tier`, { tier });
+      const shard = spec.shard ?? (shards !== undefined ? `shard${stableHash(spec.name) % shards}` : undefined);
+      if (shard !== undefined) checkString(this, `${row}.shard`, shard, { ...DNS_LABEL, description: 'a shard key: a DNS label such as "shard1" (it names the bucket folders and Kustomizations)' });
+      const location = pick('location');
+      const variables = merged(props.defaults.variables, env?.variables, spec.variables, location !== undefined ? { location } : undefined, credential !== undefined ? { credentialSecretName: credential } : undefined);
+      for (const problem of cls.validateVariables(variables ?? {})) {
+        const at = problem.indexOf(': ');
+        throw propError(this, `${row}.${problem.slice(0, at)}`, `${problem.slice(at + 2)} (cluster "${spec.name}")`);
+      }
+      const labels = merged(
+        props.defaults.labels, env?.labels,
+        spec.environment ? { environment: spec.environment } : undefined,
+        tier !== undefined ? { tier } : undefined,
+        subscription !== undefined ? { 'azure-subscription': subscription } : undefined,
+        spec.labels,
+      );
+      const removalPolicy = pick('removalPolicy') ?? RemovalPolicy.RETAIN;
+      const bucket = source ? `${shard !== undefined ? `${shard}-` : ''}b${String(stableHash(spec.name) % buckets).padStart(width, '0')}` : undefined;
 
-      const managementFolder = props.repo.folder(`${base}/${spec.name}`);
+      const managementFolder = props.repo.folder(bucket ? `${base}/${bucket}/${spec.name}` : `${base}/${spec.name}`);
       const cluster = new TopologyCluster(managementFolder, 'Cluster', {
         name: spec.name,
-        clusterClass: props.clusterClass,
+        namespace,
+        clusterClass: cls,
         kubernetesVersion: version,
         variables,
-        machinePools: spec.machinePools ?? env?.machinePools ?? props.defaults.machinePools,
+        machinePools: pick('machinePools'),
         labels,
         environment: spec.environment,
+        removalPolicy,
       });
       const stageFolders: Record<string, Folder> = {};
       for (const stage of stages) stageFolders[stage] = props.repo.folder(`${stage}/${spec.name}`, { cluster: spec.name });
-      const hydration = props.source
+      const hydration = source
         ? new RemoteClusterHydration(managementFolder, 'Hydration', {
           cluster,
-          source: props.source,
+          source,
+          shardKey: shard,
           stages: stages.map((stage) => ({ name: stage, folder: stageFolders[stage] })),
         })
         : undefined;
-      this.members.push({ cluster, managementFolder, stageFolders, hydration });
+      for (const k of hydration?.kustomizations ?? []) applyRemovalPolicy(k.resource, removalPolicy);
+      if (bucket && source && !bucketKs.has(bucket)) {
+        const k = Kustomization.forFolder(managementBase(), bucket, props.repo.folder(`${base}/${bucket}`), {
+          name: `${baseName}-${bucket}`,
+          source,
+          prune: true,
+          shardKey: shard,
+        });
+        bucketKs.set(bucket, k);
+        this.bucketKustomizations.push(k);
+      }
+      this.members.push({ cluster, managementFolder, stageFolders, hydration, shard, bucket });
     });
+    // One bound check per repo, however many fleets it holds.
+    if (!CHECKED_REPOS.has(props.repo)) {
+      CHECKED_REPOS.add(props.repo);
+      this.node.addValidation({ validate: () => kustomizationBuildProblems(props.repo, maxObjects) });
+    }
   }
+}
+
+const CHECKED_REPOS = new WeakSet<Repo>();
+/** Azure allows 980 resource groups per subscription; each fleet cluster has one. */
+const MAX_RESOURCE_GROUPS = 980;
+const SUBSCRIPTION_ID = {
+  pattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+  description: 'an Azure subscription ID (a GUID)',
+};
+
+function checkCount(scope: Construct, prop: string, value: number | undefined, max: number): number | undefined {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > max)) throw propError(scope, prop, `${value} is invalid: must be an integer from 1 to ${max}`);
+  return value;
 }
