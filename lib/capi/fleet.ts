@@ -273,7 +273,7 @@ export class Fleet extends Construct {
         spec.labels,
       );
       const removalPolicy = pick('removalPolicy') ?? RemovalPolicy.RETAIN;
-      const bucket = source ? `${shard !== undefined ? `${shard}-` : ''}b${String(stableHash(spec.name) % buckets).padStart(width, '0')}` : undefined;
+      const bucket = source ? `${shard !== undefined ? `${shard}-` : ''}b${String(stableHash(`bucket:${spec.name}`) % buckets).padStart(width, '0')}` : undefined;
 
       const managementFolder = props.repo.folder(bucket ? `${base}/${bucket}/${spec.name}` : `${base}/${spec.name}`);
       const cluster = new TopologyCluster(managementFolder, 'Cluster', {

@@ -1,0 +1,70 @@
+// Example: a fleet of 12 AKS clusters from a table (fleet.csv): per-row namespace, subscription
+// and ASO credential (two subscriptions), region, Kubernetes version, tier, labels, node pools,
+// ClusterClass variables (typed, validated against the class's schemas), Flux shard and removal
+// policy. The management cluster's Flux runs two controller shards; the fleet's management folders
+// are spread over bucket Kustomizations so no Flux build grows with the fleet.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as kplus from 'cdk8s-plus-28';
+import { GitOpsApp, Repo } from '../../lib';
+import { AksNodePoolMode } from '../../lib/aso/aks';
+import { AksClusterClass, Fleet, fleetClustersFromCsv } from '../../lib/capi';
+import { FluxBootstrap } from '../../lib/flux';
+
+const ADMINS = ['8f3c2a1e-0b7d-4c55-9a6e-2d1f0e9b7c31'];
+const POOL_TEMPLATE = { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureASOManagedMachinePoolTemplate', matchResources: { machinePoolClass: { names: ['worker'] } } };
+
+export function fleetTable(app: GitOpsApp): Repo {
+  const repo = new Repo(app, 'fleet-table', { url: 'https://github.com/contoso/fleet' });
+  const mgmt = repo.folder('clusters/mgmt');
+  // Flux with two controller shards; the fleet's clusters are spread over them.
+  const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', {
+    repo,
+    entry: mgmt,
+    shards: ['shard0', 'shard1'],
+  });
+  // One namespace per subscription; each holds that subscription's ASO credential Secret.
+  for (const ns of ['fleet', 'fleet-a', 'fleet-b']) new kplus.Namespace(mgmt, `ns-${ns}`, { metadata: { name: ns } });
+
+  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
+    name: 'aks-fleet',
+    namespace: 'fleet',
+    location: 'westeurope',
+    perClusterCredential: true,
+    adminGroupObjectIds: ADMINS,
+    apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
+    machinePoolClasses: [
+      { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5', zones: ['1', '2', '3'] } },
+      { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5', autoscaling: { min: 1, max: 10 }, zones: ['1', '2', '3'] } },
+    ],
+  });
+  // Escape hatch: two more variables, set by the worker pool's patches.
+  cls.addVariable({ name: 'workerVmSize', schema: { type: 'string', enum: ['Standard_D4s_v5', 'Standard_D8s_v5', 'Standard_D16s_v5'] } });
+  cls.addVariable({ name: 'workerMaxCount', schema: { type: 'integer', minimum: 1, maximum: 100 } });
+  cls.addPatch({
+    name: 'worker-vm-size',
+    enabledIf: '{{ if .workerVmSize }}true{{ end }}',
+    definitions: [{ selector: POOL_TEMPLATE, jsonPatches: [{ op: 'replace', path: '/spec/template/spec/resources/0/spec/vmSize', valueFrom: { variable: 'workerVmSize' } }] }],
+  });
+  cls.addPatch({
+    name: 'worker-max-count',
+    enabledIf: '{{ if .workerMaxCount }}true{{ end }}',
+    definitions: [{ selector: POOL_TEMPLATE, jsonPatches: [{ op: 'replace', path: '/spec/template/spec/resources/0/spec/maxCount', valueFrom: { variable: 'workerMaxCount' } }] }],
+  });
+
+  const fleet = new Fleet(mgmt, 'fleet', {
+    repo,
+    clusterClass: cls,
+    source: flux.source,
+    shards: 2,
+    buckets: 4,
+    defaults: { kubernetesVersion: 'v1.33.2', labels: { platform: 'contoso' } },
+    environments: { dev: {}, prod: {} },
+    clusters: fleetClustersFromCsv(fs.readFileSync(path.join(__dirname, 'fleet.csv'), 'utf8'), { clusterClass: cls }),
+  });
+  for (const member of fleet.members) {
+    new kplus.Namespace(member.stageFolders.infrastructure, 'monitoring', { metadata: { name: 'monitoring' } });
+    new kplus.Namespace(member.stageFolders.apps, 'shop', { metadata: { name: 'apps' } });
+  }
+  return repo;
+}
