@@ -82,6 +82,27 @@ export interface FleetClusterSpec extends FleetClusterSettings {
   readonly shard?: string;
 }
 
+/**
+ * A hydration stage whose folder the fleet does not create: a path of another source, such as a
+ * shared platform repo's per-environment overlay (`overlays/<environment>`), applied to each cluster.
+ */
+export interface FleetStage {
+  /** Stage name (a DNS label); the Kustomizations are `<cluster>-<name>`. */
+  readonly name: string;
+  /** The path (starting with `./`) applied to a cluster, e.g. `(c) => \`./overlays/${c.environment}\``. */
+  readonly path: (cluster: FleetClusterSpec) => string;
+  /**
+   * The Flux source holding the path (e.g. a GitRepository of the shared platform repo).
+   * @default - the fleet's `source`
+   */
+  readonly source?: ISource;
+  /**
+   * Post-build variables of each cluster's Kustomization (so one shared overlay serves every cluster).
+   * @default - `{ CLUSTER_NAME: <name> }`, plus `CLUSTER_ENVIRONMENT` when the cluster has an environment
+   */
+  readonly substitute?: (cluster: FleetClusterSpec) => Record<string, string>;
+}
+
 /** Props of a {@link Fleet}. */
 export interface FleetProps {
   /** The repo holding the management folders and each cluster's stage folders. */
@@ -113,7 +134,7 @@ export interface FleetProps {
    * folder `<stage>/<cluster>` applied to it, in order; the fleet creates these folders.
    * @default ['infrastructure', 'apps']
    */
-  readonly stages?: string[];
+  readonly stages?: Array<string | FleetStage>;
   /**
    * Number of Flux controller shards (`shard0`...`shard<N-1>`, see `FluxBootstrap`'s `shards`):
    * each cluster whose row sets no `shard` gets `shard<hash(name) % N>`, a key that does not
@@ -144,8 +165,10 @@ export interface FleetMember {
   readonly managementFolder: Folder;
   /** The stage folders applied to the cluster, by stage name. */
   readonly stageFolders: Readonly<Record<string, Folder>>;
-  /** The Flux hydration (Kustomizations `<cluster>-<stage>`), when the fleet has a Flux `source`. */
+  /** The Flux hydration (Kustomizations `<cluster>-<stage>`), when the fleet has a Flux `source` and no stage given by path (see `kustomizations`). */
   readonly hydration?: RemoteClusterHydration;
+  /** The cluster's hydration Kustomizations (`<cluster>-<stage>`), in stage order (empty without a Flux source). */
+  readonly kustomizations: readonly Kustomization[];
   /** The Flux shard key of the cluster's Flux objects, if any. */
   readonly shard?: string;
   /** The bucket (management Kustomization) of the cluster, when the fleet has a Flux `source`. */
@@ -190,12 +213,19 @@ export class Fleet extends Construct {
     super(scope, id);
     // Folder paths (management path, stages, cluster names) are checked before repo.folder() is called.
     const base = checkString(this, 'managementPath', props.managementPath ?? 'clusters/mgmt/fleet', FOLDER_PATH);
-    const stages = props.stages ?? ['infrastructure', 'apps'];
-    if (stages.length === 0) throw propError(this, 'stages', 'needs at least one stage');
-    stages.forEach((s, i) => {
-      checkString(this, `stages[${i}]`, s, DNS_LABEL);
-      if (stages.indexOf(s) !== i) throw propError(this, `stages[${i}]`, `"${s}" is used by another stage`);
+    const stageList = props.stages ?? ['infrastructure', 'apps'];
+    if (stageList.length === 0) throw propError(this, 'stages', 'needs at least one stage');
+    const allStages = stageList.map((s) => (typeof s === 'string' ? s : s.name));
+    allStages.forEach((s, i) => {
+      checkString(this, `stages[${i}]${typeof stageList[i] === 'string' ? '' : '.name'}`, s, DNS_LABEL);
+      if (allStages.indexOf(s) !== i) throw propError(this, `stages[${i}]`, `"${s}" is used by another stage`);
     });
+    // Stages whose folders the fleet creates (`<stage>/<cluster>`); the others are paths of a source.
+    const stages = stageList.filter((s): s is string => typeof s === 'string');
+    const external = stageList.filter((s): s is FleetStage => typeof s !== 'string');
+    if (external.length > 0 && !props.source && external.some((s) => !s.source)) {
+      throw propError(this, 'stages', 'a stage given by path needs a Flux source: set the stage\'s source or the fleet\'s');
+    }
     if (stages.includes(base)) {
       throw propError(this, 'managementPath', `"${base}" is also a stage: the management folder and the stage folder of a cluster would be one folder`);
     }
@@ -289,7 +319,7 @@ export class Fleet extends Construct {
       });
       const stageFolders: Record<string, Folder> = {};
       for (const stage of stages) stageFolders[stage] = props.repo.folder(`${stage}/${spec.name}`, { cluster: spec.name });
-      const hydration = source
+      const hydration = source && external.length === 0
         ? new RemoteClusterHydration(managementFolder, 'Hydration', {
           cluster,
           source,
@@ -297,7 +327,24 @@ export class Fleet extends Construct {
           stages: stages.map((stage) => ({ name: stage, folder: stageFolders[stage] })),
         })
         : undefined;
-      for (const k of hydration?.kustomizations ?? []) applyRemovalPolicy(k.resource, removalPolicy);
+      const kustomizations = [...(hydration?.kustomizations ?? [])];
+      if (external.length > 0) {
+        // Stages from several sources: one hydration per stage, chained in order.
+        stageList.forEach((stage, j) => {
+          const ext = typeof stage === 'string' ? undefined : stage;
+          const h = new RemoteClusterHydration(managementFolder, j === 0 ? 'Hydration' : `Hydration-${allStages[j]}`, {
+            cluster,
+            source: ext?.source ?? source!,
+            shardKey: shard,
+            stages: [ext
+              ? { name: ext.name, folder: ext.path(spec), substitute: ext.substitute ? ext.substitute(spec) : { CLUSTER_NAME: spec.name, ...(spec.environment ? { CLUSTER_ENVIRONMENT: spec.environment } : {}) } }
+              : { name: stage as string, folder: stageFolders[stage as string] }],
+          });
+          if (j > 0) h.kustomizations[0].addDependsOn(kustomizations[j - 1]);
+          kustomizations.push(h.kustomizations[0]);
+        });
+      }
+      for (const k of kustomizations) applyRemovalPolicy(k.resource, removalPolicy);
       if (bucket && source && !bucketKs.has(bucket)) {
         const k = Kustomization.forFolder(managementBase(), bucket, props.repo.folder(`${base}/${bucket}`), {
           name: `${baseName}-${bucket}`,
@@ -308,7 +355,7 @@ export class Fleet extends Construct {
         bucketKs.set(bucket, k);
         this.bucketKustomizations.push(k);
       }
-      this.members.push({ cluster, managementFolder, stageFolders, hydration, shard, bucket });
+      this.members.push({ cluster, managementFolder, stageFolders, hydration, kustomizations, shard, bucket });
     });
     // One bound check per repo, however many fleets it holds.
     if (!CHECKED_REPOS.has(props.repo)) {

@@ -230,9 +230,9 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
     const placed = app.placedObjects();
     const files = placed.map((p) => p.file).sort();
     expect(files).toEqual(expect.arrayContaining([
-      'clusters/mgmt/fleet/b03/shop-dev/cluster-shop-dev.yaml',
-      'clusters/mgmt/fleet/b03/shop-dev/kustomization-shop-dev-apps.yaml',
-      'clusters/mgmt/fleet/b03/shop-dev/kustomization-shop-dev-infrastructure.yaml',
+      `clusters/mgmt/fleet/${fleet.members[0].bucket}/shop-dev/cluster-shop-dev.yaml`,
+      `clusters/mgmt/fleet/${fleet.members[0].bucket}/shop-dev/kustomization-shop-dev-apps.yaml`,
+      `clusters/mgmt/fleet/${fleet.members[0].bucket}/shop-dev/kustomization-shop-dev-infrastructure.yaml`,
       `clusters/mgmt/fleet/${fleet.members[1].bucket}/shop-prod/cluster-shop-prod.yaml`,
     ]));
     const objs = placed.map((p) => p.obj as any);

@@ -234,6 +234,29 @@ describe('Fleet rows', () => {
   });
 });
 
+test('a stage from another repo (shared per-environment overlays) before the cluster\'s own folder', () => {
+  const { app, repo, folder } = setup();
+  const c = cls(repo.folder('clusters/mgmt/classes'));
+  const source = GitRepository.fromName(folder, 'src', 'flux-system', 'flux-system');
+  const shared = GitRepository.fromName(folder, 'shared', 'platform-shared', 'flux-system');
+  const stage = { name: 'platform', path: (r: FleetClusterSpec) => `./overlays/${r.environment}`, source: shared };
+  const fleet = new Fleet(folder, 'fleet', {
+    repo, clusterClass: c, source, stages: [stage, 'apps'],
+    defaults: { kubernetesVersion: 'v1.33.2' }, environments: { prod: {} }, clusters: [{ name: 'c1', environment: 'prod' }],
+  });
+  expect(Object.keys(fleet.members[0].stageFolders)).toEqual(['apps']);
+  expect(fleet.members[0].kustomizations.map((k) => k.name)).toEqual(['c1-platform', 'c1-apps']);
+  const objs = objects(app);
+  expect(find(objs, 'Kustomization', 'c1-platform').spec).toMatchObject({
+    path: './overlays/prod', sourceRef: { kind: 'GitRepository', name: 'platform-shared', namespace: 'flux-system' },
+    postBuild: { substitute: { CLUSTER_NAME: 'c1', CLUSTER_ENVIRONMENT: 'prod' } },
+  });
+  expect(find(objs, 'Kustomization', 'c1-apps').spec.dependsOn).toEqual([{ name: 'c1-platform' }]);
+  expect(errorOf(() => new Fleet(folder, 'f2', { repo, clusterClass: c, stages: [{ name: 'platform', path: () => './x' }], defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'c2' }] }))).toBe(
+    `${P}/f2: prop "stages": a stage given by path needs a Flux source: set the stage's source or the fleet's`,
+  );
+});
+
 describe('AksClusterClass escape hatch', () => {
   test('addVariable / addPatch render into the ClusterClass, names checked', () => {
     const { app, repo } = setup();
