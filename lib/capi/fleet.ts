@@ -189,18 +189,29 @@ function merged<T>(...maps: Array<Record<string, T> | undefined>): Record<string
 }
 
 /**
- * A fleet of AKS clusters from one {@link AksClusterClass}: a table of cluster specs with shared
- * defaults and per-environment overrides. Each cluster gets a management folder
- * `<managementPath>/<cluster>` with its `TopologyCluster` (one small object) and a
- * `RemoteClusterHydration` applying its stage folders (`infrastructure/<cluster>`, then
- * `apps/<cluster>`) through `<cluster>-kubeconfig`. Cost is linear in the number of clusters.
+ * A fleet of AKS clusters from one {@link AksClusterClass}: a table of cluster rows (in code, or
+ * from CSV with `fleetClustersFromCsv`) with shared defaults and per-environment overrides. Each
+ * row may set its namespace, ASO credential (subscription), subscription ID, region, Kubernetes
+ * version, machine pools, tier, labels, ClusterClass variables (validated against the class's
+ * schemas), Flux shard and removal policy. Each cluster gets a management folder with its
+ * `TopologyCluster` (one small object) and a `RemoteClusterHydration` applying its stages
+ * (`infrastructure/<cluster>`, then `apps/<cluster>`, or paths of another source) through
+ * `<cluster>-kubeconfig`.
+ *
+ * Management layout (with a Flux `source`): a tree of Kustomizations whose builds stay bounded
+ * whatever the fleet size. `<managementPath>` lists only one Kustomization per bucket
+ * (`<base>-[<shard>-]b<N>`); each applies `<managementPath>/[<shard>-]b<N>/`, holding the
+ * folders of the clusters hashed into it. Clusters never move between buckets when rows are
+ * added or removed. At synth every Flux Kustomization of the repo is checked to build at most
+ * `maxObjectsPerBuild` objects. Without a `source` (Argo CD), cluster folders are
+ * `<managementPath>/<cluster>`, listed by the parent folder.
  *
  * @example
  * const fleet = new Fleet(folder, 'fleet', {
- *   repo, clusterClass: cls, source,
+ *   repo, clusterClass: cls, source, shards: 2,
  *   defaults: { kubernetesVersion: 'v1.33.2', labels: { team: 'shop' } },
  *   environments: { prod: { location: 'northeurope' } },
- *   clusters: [{ name: 'shop-dev' }, { name: 'shop-prod', environment: 'prod' }],
+ *   clusters: [{ name: 'shop-dev' }, { name: 'shop-prod', environment: 'prod', tier: 'gold' }],
  * });
  */
 export class Fleet extends Construct {
