@@ -1,6 +1,6 @@
 // Example: a fleet of 12 AKS clusters from a table (fleet.csv): per-row namespace, subscription
-// and ASO credential (two subscriptions), region, Kubernetes version, tier, labels, node pools,
-// ClusterClass variables (typed, validated against the class's schemas), Flux shard and removal
+// and ASO credential (two subscriptions), region, Kubernetes version, tier, labels,
+// node pools (VM size, autoscaler bounds, zones), ClusterClass variables (typed, validated against the class's schemas), Flux shard and removal
 // policy; a first stage from a shared platform repo (per-environment overlays). The management cluster's Flux runs two controller shards; the fleet's management folders
 // are spread over bucket Kustomizations so no Flux build grows with the fleet.
 import * as fs from 'fs';
@@ -12,7 +12,6 @@ import { AksClusterClass, Fleet, fleetClustersFromCsv } from '../../lib/capi';
 import { FluxBootstrap, GitRepository } from '../../lib/flux';
 
 const ADMINS = ['8f3c2a1e-0b7d-4c55-9a6e-2d1f0e9b7c31'];
-const POOL_TEMPLATE = { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureASOManagedMachinePoolTemplate', matchResources: { machinePoolClass: { names: ['worker'] } } };
 
 export function fleetTable(app: GitOpsApp): Repo {
   const repo = new Repo(app, 'fleet-table', { url: 'https://github.com/contoso/fleet' });
@@ -31,6 +30,7 @@ export function fleetTable(app: GitOpsApp): Repo {
     namespace: 'fleet',
     location: 'westeurope',
     perClusterCredential: true,
+    nodePoolVariables: true,
     adminGroupObjectIds: ADMINS,
     apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
     machinePoolClasses: [
@@ -38,18 +38,15 @@ export function fleetTable(app: GitOpsApp): Repo {
       { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5', autoscaling: { min: 1, max: 10 }, zones: ['1', '2', '3'] } },
     ],
   });
-  // Escape hatch: two more variables, set by the worker pool's patches.
-  cls.addVariable({ name: 'workerVmSize', schema: { type: 'string', enum: ['Standard_D4s_v5', 'Standard_D8s_v5', 'Standard_D16s_v5'] } });
-  cls.addVariable({ name: 'workerMaxCount', schema: { type: 'integer', minimum: 1, maximum: 100 } });
+  // Escape hatch: a variable of our own (the AKS pricing tier) and the patch that uses it.
+  cls.addVariable({ name: 'aksSkuTier', schema: { type: 'string', enum: ['Free', 'Standard', 'Premium'] } });
   cls.addPatch({
-    name: 'worker-vm-size',
-    enabledIf: '{{ if .workerVmSize }}true{{ end }}',
-    definitions: [{ selector: POOL_TEMPLATE, jsonPatches: [{ op: 'replace', path: '/spec/template/spec/resources/0/spec/vmSize', valueFrom: { variable: 'workerVmSize' } }] }],
-  });
-  cls.addPatch({
-    name: 'worker-max-count',
-    enabledIf: '{{ if .workerMaxCount }}true{{ end }}',
-    definitions: [{ selector: POOL_TEMPLATE, jsonPatches: [{ op: 'replace', path: '/spec/template/spec/resources/0/spec/maxCount', valueFrom: { variable: 'workerMaxCount' } }] }],
+    name: 'aks-sku-tier',
+    enabledIf: '{{ if .aksSkuTier }}true{{ end }}',
+    definitions: [{
+      selector: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureASOManagedControlPlaneTemplate', matchResources: { controlPlane: true } },
+      jsonPatches: [{ op: 'add', path: '/spec/template/spec/resources/0/spec/sku', valueFrom: { template: 'name: Base\ntier: {{ .aksSkuTier }}' } }],
+    }],
   });
 
   // A shared platform repo with one overlay per environment, applied to every cluster first

@@ -64,6 +64,25 @@ export interface AksClusterClassProps extends Omit<AksClusterSettings, 'location
    * @default false
    */
   readonly perClusterCredential?: boolean;
+  /**
+   * Declare the `nodePool` variable, set per machine pool (a topology machine pool override, e.g.
+   * a Fleet row's `nodePools`): `vmSize`, and for pool classes with autoscaling `minCount` and
+   * `maxCount`, for pool classes with zones `zones`. Unset fields keep the class's pool settings.
+   * @default false
+   */
+  readonly nodePoolVariables?: boolean;
+}
+
+/** Per machine pool settings of a cluster (the `nodePool` variable of an {@link AksClusterClass} with `nodePoolVariables`). */
+export interface AksNodePoolOverride {
+  /** VM size, e.g. `Standard_D8s_v5`. @default - the class's pool VM size */
+  readonly vmSize?: string;
+  /** Autoscaler minimum (pool classes with autoscaling only). @default - the class's */
+  readonly minCount?: number;
+  /** Autoscaler maximum (pool classes with autoscaling only). @default - the class's */
+  readonly maxCount?: number;
+  /** Availability zones (pool classes with zones only). @default - the class's */
+  readonly zones?: string[];
 }
 
 /** A variable of an {@link AksClusterClass} (`spec.variables[]`), declared with {@link AksClusterClass.addVariable}. */
@@ -95,6 +114,7 @@ export interface AksClusterClassPatch {
 const BUILTIN_NAME = '{{ .builtin.cluster.name }}';
 const LOCATION_VAR = 'location';
 const CREDENTIAL_VAR = 'credentialSecretName';
+const NODE_POOL_VAR = 'nodePool';
 
 /**
  * A Cluster API `ClusterClass` for AKS (CAPZ's `aks-aso-clusterclass` shape, v1beta2): the
@@ -125,6 +145,10 @@ export class AksClusterClass extends Construct {
   public readonly requiresLocation: boolean;
   /** The ClusterClass object. */
   public readonly resource: ApiObject;
+  /** Machine pool classes with autoscaling / zones (what a `nodePool` override may set). */
+  public readonly machinePoolFeatures: Readonly<Record<string, { readonly autoscaling: boolean; readonly zones: boolean }>>;
+  /** Whether the class declares the `nodePool` variable ({@link AksClusterClassProps.nodePoolVariables}). */
+  public readonly nodePoolVariables: boolean;
   /** Whether the class declares the `credentialSecretName` variable ({@link AksClusterClassProps.perClusterCredential}). */
   public readonly perClusterCredential: boolean;
   private readonly variableList: Array<Record<string, any>> = [];
@@ -266,6 +290,41 @@ export class AksClusterClass extends Construct {
         ],
       });
     }
+    this.machinePoolFeatures = Object.fromEntries(props.machinePoolClasses.map((c) => [c.class, { autoscaling: !!c.pool.autoscaling, zones: (c.pool.zones ?? []).length > 0 }]));
+    this.nodePoolVariables = props.nodePoolVariables ?? false;
+    if (this.nodePoolVariables) {
+      this.addVariable({
+        name: NODE_POOL_VAR,
+        schema: {
+          type: 'object',
+          description: 'Settings of one machine pool (set as a machine pool override); unset fields keep the class\'s',
+          default: {},
+          properties: {
+            vmSize: { type: 'string', pattern: '^Standard_[A-Za-z0-9_]+$', maxLength: 64 },
+            minCount: { type: 'integer', minimum: 0, maximum: 1000 },
+            maxCount: { type: 'integer', minimum: 1, maximum: 1000 },
+            zones: { type: 'array', items: { type: 'string', enum: ['1', '2', '3'] }, minItems: 1, maxItems: 3 },
+          },
+        },
+      });
+      // enabledIf only sees cluster-level values, so the per-pool values are read with templates
+      // (sprig's dig, defaulting to the class's settings) instead.
+      for (const c of props.machinePoolClasses) {
+        const set = (field: string, value: string) => ({ op: ClusterClassSpecPatchesDefinitionsJsonPatchesOp.ADD, path: `/spec/template/spec/resources/0/spec/${field}`, valueFrom: { template: value } });
+        const dig = (key: string, fallback: string) => `{{ dig "${key}" ${fallback} .${NODE_POOL_VAR} | toJson }}`;
+        this.addPatch({
+          name: `node-pool-${c.pool.name}`,
+          definitions: [{
+            selector: { apiVersion: infraApi, kind: 'AzureASOManagedMachinePoolTemplate', matchResources: { machinePoolClass: { names: [c.class] } } },
+            jsonPatches: [
+              set('vmSize', dig('vmSize', JSON.stringify(c.pool.vmSize))),
+              ...(c.pool.autoscaling ? [set('minCount', dig('minCount', String(c.pool.autoscaling.min))), set('maxCount', dig('maxCount', String(c.pool.autoscaling.max)))] : []),
+              ...((c.pool.zones ?? []).length > 0 ? [set('availabilityZones', dig('zones', `(list ${c.pool.zones!.map((z) => JSON.stringify(z)).join(' ')})`))] : []),
+            ],
+          }],
+        });
+      }
+    }
     this.resource = new ClusterClass(this, 'Resource', {
       metadata: { name, namespace },
       spec: {
@@ -337,7 +396,10 @@ export class AksClusterClass extends Construct {
       }
       if (validate(value)) continue;
       for (const f of mapAjvErrors(validate.errors ?? [], value)) {
-        problems.push(`variables.${name}${f.field ? `.${f.field}` : ''}: ${JSON.stringify(value)} ${f.reason}`);
+        // The failing value: the variable's, or the field's inside it (`zones[0]`, `a.b`).
+        const at = (f.field.match(/[^.[\]]+/g) ?? []).reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], value);
+        const shown = at === undefined ? '' : `${JSON.stringify(at)} `;
+        problems.push(`variables.${name}${f.field ? (f.field.startsWith('[') ? f.field : `.${f.field}`) : ''}: ${shown}${f.reason}`);
       }
     }
     return problems;

@@ -106,7 +106,7 @@ export interface FleetTableOptions {
 
 const COLUMNS = [
   'name', 'environment', 'namespace', 'credentialSecretName', 'subscriptionId', 'location', 'kubernetesVersion',
-  'tier', 'shard', 'removalPolicy', 'labels', 'machinePools',
+  'tier', 'shard', 'removalPolicy', 'labels', 'machinePools', 'nodePools',
 ];
 
 /**
@@ -114,7 +114,8 @@ const COLUMNS = [
  * cell inherits from the environment and fleet defaults): `name`, `environment`, `namespace`,
  * `credentialSecretName`, `subscriptionId`, `location`, `kubernetesVersion`, `tier`, `shard`,
  * `removalPolicy` (`retain`, `destroy`), `labels` (`key=value;key=value`), `machinePools`
- * (`class:name:replicas;...`), and `var.<name>` for ClusterClass variables. Unknown columns are
+ * (`class:name:replicas;...`), `nodePools` (JSON: `{"worker":{"vmSize":"Standard_D8s_v5","maxCount":20}}`),
+ * and `var.<name>` for ClusterClass variables. Unknown columns are
  * errors, naming the column; bad cells name the record and column.
  *
  * @example
@@ -173,6 +174,7 @@ export function fleetClustersFromCsv(text: string, options: FleetTableOptions = 
       removalPolicy: policy as RemovalPolicy | undefined,
       labels: Object.keys(labels).length > 0 ? labels : undefined,
       machinePools: pools,
+      nodePools: cell('nodePools') !== undefined ? typed(cell('nodePools')!, 'object', () => where('nodePools')) : undefined,
       variables: Object.keys(variables).length > 0 ? variables : undefined,
     };
     for (const k of Object.keys(spec)) if (spec[k] === undefined) delete spec[k];

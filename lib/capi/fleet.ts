@@ -1,3 +1,4 @@
+import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
@@ -6,7 +7,7 @@ import { ISource } from '../flux/common';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { Folder, FOLDER_PATH } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
-import { AksClusterClass } from './aks-cluster-class';
+import { AksClusterClass, AksNodePoolOverride } from './aks-cluster-class';
 import { DEFAULT_MAX_OBJECTS_PER_BUILD, kustomizationBuildProblems, stableHash } from './fleet-layout';
 import { TopologyCluster, TopologyMachinePool } from './topology-cluster';
 
@@ -32,6 +33,12 @@ export interface FleetClusterSettings {
    * @default - inherited, else one per machine pool class with 1 replica
    */
   readonly machinePools?: TopologyMachinePool[];
+  /**
+   * Per machine pool settings by topology pool name (VM size, autoscaler min/max, zones), set as
+   * the pool's `nodePool` variable override; needs a class with `nodePoolVariables` (merged pool by pool).
+   * @default - inherited, else the class's pool settings
+   */
+  readonly nodePools?: Record<string, AksNodePoolOverride>;
   /**
    * Labels of the CAPI Cluster (merged key by key).
    * @default - inherited
@@ -219,6 +226,7 @@ export class Fleet extends Construct {
   public readonly members: FleetMember[] = [];
   /** The bucket Kustomizations (one per bucket holding clusters), when the fleet has a Flux `source`. */
   public readonly bucketKustomizations: Kustomization[] = [];
+  private readonly cls: AksClusterClass;
 
   public constructor(scope: Construct, id: string, props: FleetProps) {
     super(scope, id);
@@ -246,7 +254,7 @@ export class Fleet extends Construct {
     const maxObjects = checkCount(this, 'maxObjectsPerBuild', props.maxObjectsPerBuild, Number.MAX_SAFE_INTEGER) ?? DEFAULT_MAX_OBJECTS_PER_BUILD;
     checkLabels(this, 'defaults.labels', props.defaults.labels);
     for (const [name, env] of Object.entries(props.environments ?? {})) checkLabels(this, `environments.${name}.labels`, env.labels);
-    const cls = props.clusterClass;
+    const cls = (this.cls = props.clusterClass);
     const source = props.source;
     // The management folder holds the bucket Kustomizations only; created with the first cluster (after its checks).
     const existing = props.repo.node.tryFindChild(base.replace(/\//g, '--'));
@@ -316,6 +324,10 @@ export class Fleet extends Construct {
       const removalPolicy = pick('removalPolicy') ?? RemovalPolicy.RETAIN;
       const bucket = source ? `${shard !== undefined ? `${shard}-` : ''}b${String(stableHash(`bucket:${spec.name}`) % buckets).padStart(width, '0')}` : undefined;
 
+      const nodePools = merged(props.defaults.nodePools, env?.nodePools, spec.nodePools);
+      const setNodePools = nodePools
+        ? this.checkNodePools(row, spec.name, nodePools, pick('machinePools') ?? cls.machinePoolClassNames.map((c, j) => ({ class: c, name: `mp-${j}` })))
+        : () => undefined;
       const managementFolder = props.repo.folder(bucket ? `${base}/${bucket}/${spec.name}` : `${base}/${spec.name}`);
       const cluster = new TopologyCluster(managementFolder, 'Cluster', {
         name: spec.name,
@@ -328,6 +340,7 @@ export class Fleet extends Construct {
         environment: spec.environment,
         removalPolicy,
       });
+      setNodePools(cluster);
       const stageFolders: Record<string, Folder> = {};
       for (const stage of stages) stageFolders[stage] = props.repo.folder(`${stage}/${spec.name}`, { cluster: spec.name });
       const hydration = source && external.length === 0
@@ -373,6 +386,36 @@ export class Fleet extends Construct {
       CHECKED_REPOS.add(props.repo);
       this.node.addValidation({ validate: () => kustomizationBuildProblems(props.repo, maxObjects) });
     }
+  }
+
+  /** Validates a row's node pool settings; returns what sets them as the pools' `nodePool` variable overrides. */
+  private checkNodePools(row: string, name: string, nodePools: Record<string, AksNodePoolOverride>, pools: TopologyMachinePool[]): (cluster: TopologyCluster) => void {
+    const cls = this.cls;
+    if (!cls.nodePoolVariables) throw propError(this, `${row}.nodePools`, `ClusterClass ${cls.name} has no nodePool variable: create it with nodePoolVariables: true`);
+    const overrides: Array<[number, AksNodePoolOverride]> = [];
+    for (const [poolName, value] of Object.entries(nodePools)) {
+      const prop = `${row}.nodePools.${poolName}`;
+      const index = pools.findIndex((p) => p.name === poolName);
+      if (index < 0) throw propError(this, prop, `"${poolName}" is not a machine pool of cluster "${name}" (${pools.map((p) => p.name).join(', ')})`);
+      for (const problem of cls.validateVariables({ nodePool: value })) {
+        const at = problem.indexOf(': ');
+        throw propError(this, `${prop}${problem.slice('variables.nodePool'.length, at)}`, `${problem.slice(at + 2)} (cluster "${name}")`);
+      }
+      const features = cls.machinePoolFeatures[pools[index].class];
+      if ((value.minCount !== undefined || value.maxCount !== undefined) && !features.autoscaling) {
+        throw propError(this, prop, `machine pool class "${pools[index].class}" has no autoscaling: minCount and maxCount cannot be set (cluster "${name}")`);
+      }
+      if (value.zones !== undefined && !features.zones) throw propError(this, `${prop}.zones`, `machine pool class "${pools[index].class}" has no zones to override (cluster "${name}")`);
+      if (value.minCount !== undefined && value.maxCount !== undefined && value.minCount > value.maxCount) {
+        throw propError(this, prop, `minCount ${value.minCount} is greater than maxCount ${value.maxCount} (cluster "${name}")`);
+      }
+      overrides.push([index, value]);
+    }
+    return (cluster) => {
+      for (const [index, value] of overrides) {
+        cluster.resource.addJsonPatch(JsonPatch.add(`/spec/topology/workers/machinePools/${index}/variables`, { overrides: [{ name: 'nodePool', value }] }));
+      }
+    };
   }
 }
 

@@ -68,7 +68,7 @@ describe('fleetClustersFromCsv', () => {
   });
   test('errors name the record and column', () => {
     expect(errorOf(() => fleetClustersFromCsv('name,region\nc1,x\n'))).toBe(
-      'CSV column "region" is not a fleet column (name, environment, namespace, credentialSecretName, subscriptionId, location, kubernetesVersion, tier, shard, removalPolicy, labels, machinePools, var.<variable>)',
+      'CSV column "region" is not a fleet column (name, environment, namespace, credentialSecretName, subscriptionId, location, kubernetesVersion, tier, shard, removalPolicy, labels, machinePools, nodePools, var.<variable>)',
     );
     expect(errorOf(() => fleetClustersFromCsv('name,labels\nc1,team\n'))).toBe('CSV record 1 (c1), column "labels": "team" is not key=value');
     expect(errorOf(() => fleetClustersFromCsv('name,machinePools\nc1,system:system:x\n'))).toBe('CSV record 1 (c1), column "machinePools": "system:system:x" is not class:name[:replicas]');
@@ -254,6 +254,45 @@ test('a stage from another repo (shared per-environment overlays) before the clu
   expect(find(objs, 'Kustomization', 'c1-apps').spec.dependsOn).toEqual([{ name: 'c1-platform' }]);
   expect(errorOf(() => new Fleet(folder, 'f2', { repo, clusterClass: c, stages: [{ name: 'platform', path: () => './x' }], defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'c2' }] }))).toBe(
     `${P}/f2: prop "stages": a stage given by path needs a Flux source: set the stage's source or the fleet's`,
+  );
+});
+
+test('node pools per row: the nodePool variable override of the pool, checked against the class', () => {
+  const { app, repo, folder } = setup();
+  const c = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
+    name: 'aks', namespace: 'fleet', location: 'westeurope', nodePoolVariables: true,
+    machinePoolClasses: [
+      { class: 'system', pool: SYSTEM_POOL },
+      { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5', autoscaling: { min: 1, max: 5 }, zones: ['1', '2', '3'] } },
+    ],
+  });
+  const pools = [{ class: 'system', name: 'sys' }, { class: 'worker', name: 'wrk', replicas: 2 }];
+  new Fleet(folder, 'fleet', {
+    repo, clusterClass: c, defaults: { kubernetesVersion: 'v1.33.2', machinePools: pools, nodePools: { wrk: { vmSize: 'Standard_D8s_v5' } } },
+    clusters: [{ name: 'c1', nodePools: { wrk: { vmSize: 'Standard_D16s_v5', minCount: 2, maxCount: 30, zones: ['1'] } } }, { name: 'c2' }],
+  });
+  const objs = objects(app);
+  const mps = (n: string) => find(objs, 'Cluster', n).spec.topology.workers.machinePools;
+  expect(mps('c1')[0].variables).toBeUndefined();
+  expect(mps('c1')[1].variables).toEqual({ overrides: [{ name: 'nodePool', value: { vmSize: 'Standard_D16s_v5', minCount: 2, maxCount: 30, zones: ['1'] } }] });
+  expect(mps('c2')[1].variables).toEqual({ overrides: [{ name: 'nodePool', value: { vmSize: 'Standard_D8s_v5' } }] });
+  const worker = find(objs, 'ClusterClass', 'aks').spec.patches.find((p: any) => p.name === 'node-pool-worker');
+  expect(worker.definitions[0].jsonPatches.map((j: any) => [j.path.split('/').pop(), j.valueFrom.template])).toEqual([
+    ['vmSize', '{{ dig "vmSize" "Standard_D4s_v5" .nodePool | toJson }}'],
+    ['minCount', '{{ dig "minCount" 1 .nodePool | toJson }}'],
+    ['maxCount', '{{ dig "maxCount" 5 .nodePool | toJson }}'],
+    ['availabilityZones', '{{ dig "zones" (list "1" "2" "3") .nodePool | toJson }}'],
+  ]);
+  const base = { repo, clusterClass: c, defaults: { kubernetesVersion: 'v1.33.2', machinePools: pools } };
+  const err = (id: string, nodePools: Record<string, any>) => errorOf(() => new Fleet(folder, id, { ...base, clusters: [{ name: 'x', nodePools }] }));
+  expect(err('e1', { other: {} })).toBe(`${P}/e1: prop "clusters[0].nodePools.other": "other" is not a machine pool of cluster "x" (sys, wrk)`);
+  expect(err('e2', { sys: { maxCount: 3 } })).toBe(`${P}/e2: prop "clusters[0].nodePools.sys": machine pool class "system" has no autoscaling: minCount and maxCount cannot be set (cluster "x")`);
+  expect(err('e3', { wrk: { minCount: 9, maxCount: 3 } })).toBe(`${P}/e3: prop "clusters[0].nodePools.wrk": minCount 9 is greater than maxCount 3 (cluster "x")`);
+  expect(err('e4', { wrk: { zones: ['4'] } })).toBe(`${P}/e4: prop "clusters[0].nodePools.wrk.zones[0]": "4" must be one of: "1", "2", "3" (cluster "x")`);
+  expect(err('e5', { wrk: { vmSize: 'D8s' } })).toBe(`${P}/e5: prop "clusters[0].nodePools.wrk.vmSize": "D8s" does not match pattern "^Standard_[A-Za-z0-9_]+$" (cluster "x")`);
+  const plain = cls(repo.folder('clusters/mgmt/classes2'), { name: 'aks2' });
+  expect(errorOf(() => new Fleet(folder, 'e6', { repo, clusterClass: plain, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'y', nodePools: { 'mp-1': { vmSize: 'Standard_D8s_v5' } } }] }))).toBe(
+    `${P}/e6: prop "clusters[0].nodePools": ClusterClass aks2 has no nodePool variable: create it with nodePoolVariables: true`,
   );
 });
 
