@@ -1,7 +1,8 @@
 // The fleet table: RFC 4180 CSV parsing, CSV rows to fleet clusters, per-row settings, variables
 // validated against the ClusterClass's schemas, shards, buckets and the build bound.
 import * as kplus from 'cdk8s-plus-28';
-import { RemovalPolicy } from '../../lib';
+import { fleetTable } from '../../examples/fleet-table/app';
+import { GitOpsApp, RemovalPolicy } from '../../lib';
 import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksClusterClass, csvRecords, Fleet, FleetClusterSpec, fleetClustersFromCsv, kustomizationBuildSizes, parseCsv, stableHash } from '../../lib/capi';
 import { GitRepository, Kustomization } from '../../lib/flux';
@@ -316,3 +317,17 @@ describe('AksClusterClass escape hatch', () => {
 });
 
 test('AksNodePoolMode import is used', () => expect(AksNodePoolMode.SYSTEM).toBeDefined());
+
+test('examples/fleet-table: 12 rows from fleet.csv, two subscriptions, two shards, bounded builds', () => {
+  const app = new GitOpsApp({ outdir: '/tmp/fleet-table-unused' });
+  const repo = fleetTable(app);
+  const objs = objects(app);
+  const clusters = objs.filter((o) => o.kind === 'Cluster');
+  expect(clusters.length).toBe(12);
+  expect(new Set(clusters.map((c) => c.metadata.labels!['azure-subscription'])).size).toBe(2);
+  expect(new Set(clusters.map((c) => c.metadata.namespace))).toEqual(new Set(['fleet-a', 'fleet-b']));
+  const shards = objs.filter((o) => o.kind === 'Kustomization' && o.metadata.namespace !== 'flux-system').map((o) => o.metadata.labels?.['sharding.fluxcd.io/key']);
+  expect(new Set(shards)).toEqual(new Set(['shard0', 'shard1']));
+  expect(find(objs, 'Cluster', 'pay-weu-prod-1').spec.topology.variables).toContainEqual({ name: 'aksSkuTier', value: 'Premium' });
+  expect(Math.max(...kustomizationBuildSizes(repo).map((b) => b.objects))).toBeLessThan(100);
+});
