@@ -79,7 +79,7 @@ export function kustomizationBuildSizes(repo: Repo): KustomizationBuildSize[] {
   };
   const out: KustomizationBuildSize[] = [];
   for (const k of kustomizations) {
-    const sourceRepo = (k.source as { readonly repo?: Repo }).repo ?? repoOf(k);
+    const sourceRepo = (k.source as { readonly repo?: Repo }).repo ?? Repo.of(k);
     if (sourceRepo !== repo) continue;
     const folder = byPath.get(k.path.replace(/^\.\//, '').replace(/\/+$/, ''));
     if (folder) out.push({ kustomization: k, folder, objects: sizeOf(folder) });
@@ -103,10 +103,5 @@ export function kustomizationBuildProblems(repo: Repo, max: number): string[] {
 
 function nearestFolder(c: IConstruct): Folder | undefined {
   for (let s: IConstruct | undefined = c.node.scope; s; s = s.node.scope) if (Folder.isFolder(s)) return s;
-  return undefined;
-}
-
-function repoOf(c: IConstruct): Repo | undefined {
-  for (let s: IConstruct | undefined = c; s; s = s.node.scope) if (Repo.isRepo(s)) return s;
   return undefined;
 }

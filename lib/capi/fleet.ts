@@ -158,7 +158,8 @@ export interface FleetProps {
    */
   readonly buckets?: number;
   /**
-   * The bound checked at synth on the objects any Flux Kustomization of the repo builds.
+   * The bound checked at synth on the objects any Flux Kustomization of the repo builds (the
+   * repo's first Fleet sets it for the repo).
    * @default 1000
    */
   readonly maxObjectsPerBuild?: number;
