@@ -7,6 +7,7 @@ import { referenceAppCrossplane } from './reference-app/crossplane';
 import { referenceAppKro } from './reference-app/kro';
 import { crossplaneAks } from './crossplane-aks/app';
 import { argocdPlatform } from './argocd-platform/app';
+import { fleetTable } from './fleet-table/app';
 
 export function buildExamples(outdir?: string): GitOpsApp {
   const app = new GitOpsApp({
@@ -23,6 +24,7 @@ export function buildExamples(outdir?: string): GitOpsApp {
   referenceAppKro(app);
   crossplaneAks(app);
   argocdPlatform(app);
+  fleetTable(app);
   return app;
 }
 

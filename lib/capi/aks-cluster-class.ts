@@ -1,3 +1,4 @@
+import type { ValidateFunction } from 'ajv';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ManagedCluster as AsoManagedCluster, ManagedClustersAgentPool } from '../../imports/aso/containerservice.azure.com';
@@ -16,6 +17,7 @@ import { AksClusterSettings } from '../aso/aks/settings';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference, ObjectRef } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
+import { compileJsonSchema, mapAjvErrors, toJsonSchema } from '../core/validation/schema';
 import { toYaml } from '../gitops/layout';
 import { resolveNamespace } from './capi-cluster';
 import { autoscaledPoolAnnotations, BOOTSTRAP_GROUP, CAPI_GROUP, INFRA_GROUP } from './constants';
@@ -57,10 +59,65 @@ export interface AksClusterClassProps extends Omit<AksClusterSettings, 'location
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Declare the `credentialSecretName` variable: each cluster may name its own ASO credential
+   * Secret (`serviceoperator.azure.com/credential-from` on its ResourceGroup, ManagedCluster and
+   * agent pools), e.g. one per Azure subscription, so one class serves a fleet spanning
+   * subscriptions. The value defaults to `credentialSecretName`.
+   * @default false
+   */
+  readonly perClusterCredential?: boolean;
+  /**
+   * Declare the `nodePool` variable, set per machine pool (a topology machine pool override, e.g.
+   * a Fleet row's `nodePools`): `vmSize`, and for pool classes with autoscaling `minCount` and
+   * `maxCount`, for pool classes with zones `zones`. Unset fields keep the class's pool settings.
+   * @default false
+   */
+  readonly nodePoolVariables?: boolean;
+}
+
+/** Per machine pool settings of a cluster (the `nodePool` variable of an {@link AksClusterClass} with `nodePoolVariables`). */
+export interface AksNodePoolOverride {
+  /** VM size, e.g. `Standard_D8s_v5`. @default - the class's pool VM size */
+  readonly vmSize?: string;
+  /** Autoscaler minimum (pool classes with autoscaling only). @default - the class's */
+  readonly minCount?: number;
+  /** Autoscaler maximum (pool classes with autoscaling only). @default - the class's */
+  readonly maxCount?: number;
+  /** Availability zones (pool classes with zones only). @default - the class's */
+  readonly zones?: string[];
+}
+
+/** A variable of an {@link AksClusterClass} (`spec.variables[]`), declared with {@link AksClusterClass.addVariable}. */
+export interface AksClusterClassVariable {
+  /** Variable name (as used in patches: `{{ .<name> }}`). */
+  readonly name: string;
+  /** Whether every cluster must set it. @default false */
+  readonly required?: boolean;
+  /**
+   * Its OpenAPI v3 schema (`schema.openAPIV3Schema`), e.g. `{ type: 'string', enum: ['Standard_D4s_v5'] }`.
+   * Cluster values are validated against it at synth (by `TopologyCluster` users such as `Fleet`).
+   */
+  readonly schema: Record<string, unknown>;
+}
+
+/**
+ * A ClusterClass patch (`spec.patches[]`), as Cluster API defines it: JSON patches applied to the
+ * templates a selector matches, with values from variables (`valueFrom.variable`/`valueFrom.template`).
+ */
+export interface AksClusterClassPatch {
+  /** Patch name (unique in the class). */
+  readonly name: string;
+  /** Go template; the patch applies when it renders `true`. @default - always */
+  readonly enabledIf?: string;
+  /** The definitions (selector + jsonPatches), as in the ClusterClass API. */
+  readonly definitions: Array<Record<string, unknown>>;
 }
 
 const BUILTIN_NAME = '{{ .builtin.cluster.name }}';
 const LOCATION_VAR = 'location';
+const CREDENTIAL_VAR = 'credentialSecretName';
+const NODE_POOL_VAR = 'nodePool';
 
 /**
  * A Cluster API `ClusterClass` for AKS (CAPZ's `aks-aso-clusterclass` shape, v1beta2): the
@@ -96,6 +153,14 @@ export class AksClusterClass extends Construct {
   public readonly requiresLocation: boolean;
   /** The ClusterClass object. */
   public readonly resource: ApiObject;
+  /** Machine pool classes with autoscaling / zones (what a `nodePool` override may set). */
+  public readonly machinePoolFeatures: Readonly<Record<string, { readonly autoscaling: boolean; readonly zones: boolean }>>;
+  /** Whether the class declares the `nodePool` variable ({@link AksClusterClassProps.nodePoolVariables}). */
+  public readonly nodePoolVariables: boolean;
+  /** Whether the class declares the `credentialSecretName` variable ({@link AksClusterClassProps.perClusterCredential}). */
+  public readonly perClusterCredential: boolean;
+  private readonly variableList: Array<Record<string, any>> = [];
+  private readonly patchList: Array<Record<string, any>> = [];
 
   public constructor(scope: Construct, id: string, props: AksClusterClassProps) {
     super(scope, id);
@@ -149,7 +214,8 @@ export class AksClusterClass extends Construct {
       path: '/spec/template/spec',
       valueFrom: { template: toYaml(template) },
     }];
-    const patches = [
+    const patches: Array<Record<string, any>> = this.patchList;
+    patches.push(
       {
         name: 'azureasomanagedcluster-spec',
         definitions: [{
@@ -178,7 +244,7 @@ export class AksClusterClass extends Construct {
           }],
         };
       }),
-    ];
+    );
 
     const workers = props.machinePoolClasses.map((c) => {
       const templateName = `${name}-${c.pool.name}`;
@@ -205,27 +271,157 @@ export class AksClusterClass extends Construct {
       this.refTemplate(`machinePoolClasses[${i}].bootstrap`, 'KubeadmConfigTemplate', w.bootstrap.templateRef.name);
       this.refTemplate(`machinePoolClasses[${i}].infrastructure`, 'AzureASOManagedMachinePoolTemplate', w.infrastructure.templateRef.name);
     });
+    this.perClusterCredential = props.perClusterCredential ?? false;
+    this.addVariable({
+      name: LOCATION_VAR,
+      required: props.location === undefined,
+      schema: {
+        type: ClusterClassSpecVariablesSchemaOpenApiv3SchemaType.STRING,
+        description: 'Azure region of the cluster',
+        ...(props.location !== undefined ? { default: props.location } : {}),
+        pattern: '^[a-z][a-z0-9]*$',
+      },
+    });
+    if (this.perClusterCredential) {
+      this.addVariable({
+        name: CREDENTIAL_VAR,
+        schema: {
+          type: 'string',
+          description: 'ASO credential Secret (in the cluster\'s namespace) of the cluster\'s Azure resources: its subscription',
+          ...(credential !== undefined ? { default: credential } : {}),
+          pattern: DNS_SUBDOMAIN.pattern!.source,
+          maxLength: 253,
+        },
+      });
+      const annotation = (i: number) => ({
+        op: ClusterClassSpecPatchesDefinitionsJsonPatchesOp.ADD,
+        path: `/spec/template/spec/resources/${i}/metadata/annotations/serviceoperator.azure.com~1credential-from`,
+        valueFrom: { variable: CREDENTIAL_VAR },
+      });
+      const ensure = (has: unknown) => (has ? [] : [{ op: ClusterClassSpecPatchesDefinitionsJsonPatchesOp.ADD, path: '/spec/template/spec/resources/0/metadata/annotations', valueFrom: { template: '{}' } }]);
+      this.addPatch({
+        name: 'credential-from',
+        enabledIf: `{{ if .${CREDENTIAL_VAR} }}true{{ end }}`,
+        definitions: [
+          { selector: { apiVersion: infraApi, kind: 'AzureASOManagedClusterTemplate', matchResources: { infrastructureCluster: true } }, jsonPatches: [...ensure(rgAnnotations), annotation(0)] },
+          { selector: { apiVersion: infraApi, kind: 'AzureASOManagedControlPlaneTemplate', matchResources: { controlPlane: true } }, jsonPatches: [...ensure(mcAnnotations), annotation(0)] },
+          { selector: { apiVersion: infraApi, kind: 'AzureASOManagedMachinePoolTemplate', matchResources: { machinePoolClass: { names: [...classes] } } }, jsonPatches: [...ensure(credential), annotation(0)] },
+        ],
+      });
+    }
+    this.machinePoolFeatures = Object.fromEntries(props.machinePoolClasses.map((c) => [c.class, { autoscaling: !!c.pool.autoscaling, zones: (c.pool.zones ?? []).length > 0 }]));
+    this.nodePoolVariables = props.nodePoolVariables ?? false;
+    if (this.nodePoolVariables) {
+      this.addVariable({
+        name: NODE_POOL_VAR,
+        schema: {
+          type: 'object',
+          description: 'Settings of one machine pool (set as a machine pool override); unset fields keep the class\'s',
+          default: {},
+          properties: {
+            vmSize: { type: 'string', pattern: '^Standard_[A-Za-z0-9_]+$', maxLength: 64 },
+            minCount: { type: 'integer', minimum: 0, maximum: 1000 },
+            maxCount: { type: 'integer', minimum: 1, maximum: 1000 },
+            zones: { type: 'array', items: { type: 'string', enum: ['1', '2', '3'] }, minItems: 1, maxItems: 3 },
+          },
+        },
+      });
+      // enabledIf only sees cluster-level values, so the per-pool values are read with templates
+      // (sprig's dig, defaulting to the class's settings) instead.
+      for (const c of props.machinePoolClasses) {
+        const set = (field: string, value: string) => ({ op: ClusterClassSpecPatchesDefinitionsJsonPatchesOp.ADD, path: `/spec/template/spec/resources/0/spec/${field}`, valueFrom: { template: value } });
+        const dig = (key: string, fallback: string) => `{{ dig "${key}" ${fallback} .${NODE_POOL_VAR} | toJson }}`;
+        this.addPatch({
+          name: `node-pool-${c.pool.name}`,
+          definitions: [{
+            selector: { apiVersion: infraApi, kind: 'AzureASOManagedMachinePoolTemplate', matchResources: { machinePoolClass: { names: [c.class] } } },
+            jsonPatches: [
+              set('vmSize', dig('vmSize', JSON.stringify(c.pool.vmSize))),
+              ...(c.pool.autoscaling ? [set('minCount', dig('minCount', String(c.pool.autoscaling.min))), set('maxCount', dig('maxCount', String(c.pool.autoscaling.max)))] : []),
+              ...((c.pool.zones ?? []).length > 0 ? [set('availabilityZones', dig('zones', `(list ${c.pool.zones!.map((z) => JSON.stringify(z)).join(' ')})`))] : []),
+            ],
+          }],
+        });
+      }
+    }
     this.resource = new ClusterClass(this, 'Resource', {
       metadata: { name, namespace },
       spec: {
         controlPlane: { templateRef: { apiVersion: infraApi, kind: 'AzureASOManagedControlPlaneTemplate', name: cpTemplate } },
         infrastructure: { templateRef: { apiVersion: infraApi, kind: 'AzureASOManagedClusterTemplate', name } },
-        variables: [{
-          name: LOCATION_VAR,
-          required: props.location === undefined,
-          schema: {
-            openApiv3Schema: {
-              type: ClusterClassSpecVariablesSchemaOpenApiv3SchemaType.STRING,
-              description: 'Azure region of the cluster',
-              default: props.location,
-              pattern: '^[a-z][a-z0-9]*$',
-            },
-          },
-        }],
-        patches,
+        variables: this.variableList as any,
+        patches: patches as any,
         workers: { machinePools: workers },
       },
     });
+  }
+
+  /**
+   * Escape hatch: declares a ClusterClass variable (`spec.variables[]`) for values the typed
+   * props do not cover; use it from a patch added with {@link addPatch}. Cluster values are
+   * validated against `schema` by {@link validateVariables}.
+   */
+  public addVariable(variable: AksClusterClassVariable): void {
+    checkString(this, 'addVariable.name', variable.name, { min: 1, max: 256, pattern: /^[A-Za-z][A-Za-z0-9_]*$/, description: 'a variable name (a letter, then letters, digits and "_")' });
+    if (variable.name === 'builtin' || this.variableList.some((v) => v.name === variable.name)) {
+      throw propError(this, 'addVariable.name', `"${variable.name}" is already a variable of ClusterClass ${this.name}`);
+    }
+    if (typeof variable.schema !== 'object' || variable.schema === null) throw propError(this, `addVariable(${variable.name}).schema`, 'must be an OpenAPI v3 schema object');
+    this.variableList.push({ name: variable.name, required: variable.required ?? false, schema: { openApiv3Schema: variable.schema } });
+    this.validators.delete(variable.name);
+  }
+
+  /**
+   * Escape hatch: adds a ClusterClass patch (`spec.patches[]`), applied after the class's own
+   * patches, e.g. to set a ManagedCluster field from a variable:
+   * `{ name: 'sku', definitions: [{ selector: {...controlPlane: true}, jsonPatches: [{ op: 'add', path: '/spec/template/spec/resources/0/spec/sku', valueFrom: { variable: 'sku' } }] }] }`.
+   * The ClusterClass is still validated against its schema at synth.
+   */
+  public addPatch(patch: AksClusterClassPatch): void {
+    checkString(this, 'addPatch.name', patch.name, DNS_LABEL);
+    if (this.patchList.some((p) => p.name === patch.name)) throw propError(this, 'addPatch.name', `"${patch.name}" is already a patch of ClusterClass ${this.name}`);
+    if (!Array.isArray(patch.definitions) || patch.definitions.length === 0) throw propError(this, `addPatch(${patch.name}).definitions`, 'must list at least one definition');
+    this.patchList.push({ name: patch.name, ...(patch.enabledIf !== undefined ? { enabledIf: patch.enabledIf } : {}), definitions: patch.definitions });
+  }
+
+  /** The declared variables: name → `{ required, schema }` (the openAPIV3Schema). */
+  public get variables(): Readonly<Record<string, { readonly required: boolean; readonly schema: Record<string, unknown> }>> {
+    return Object.fromEntries(this.variableList.map((v) => [v.name as string, { required: v.required as boolean, schema: v.schema.openApiv3Schema }]));
+  }
+
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  /**
+   * Checks a cluster's variable values against the class's declared variables: unknown names,
+   * missing required variables, and values not matching their openAPIV3Schema (with ajv, as the
+   * app validates objects). Returns one message per problem, `variables.<name>: <reason>`.
+   */
+  public validateVariables(values: Record<string, unknown>): string[] {
+    const problems: string[] = [];
+    const declared = this.variables;
+    for (const [name, v] of Object.entries(declared)) {
+      if (v.required && values[name] === undefined && v.schema.default === undefined) problems.push(`variables.${name}: is required by ClusterClass ${this.name}`);
+    }
+    for (const [name, value] of Object.entries(values)) {
+      const v = declared[name];
+      if (!v) {
+        problems.push(`variables.${name}: is not a variable of ClusterClass ${this.name} (${Object.keys(declared).join(', ')})`);
+        continue;
+      }
+      let validate = this.validators.get(name);
+      if (!validate) {
+        validate = compileJsonSchema(toJsonSchema(v.schema, { root: true }));
+        this.validators.set(name, validate);
+      }
+      if (validate(value)) continue;
+      for (const f of mapAjvErrors(validate.errors ?? [], value)) {
+        // The failing value: the variable's, or the field's inside it (`zones[0]`, `a.b`).
+        const at = (f.field.match(/[^.[\]]+/g) ?? []).reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], value);
+        const shown = at === undefined ? '' : `${JSON.stringify(at)} `;
+        problems.push(`variables.${name}${f.field ? (f.field.startsWith('[') ? f.field : `.${f.field}`) : ''}: ${shown}${f.reason}`);
+      }
+    }
+    return problems;
   }
 
   private refTemplate(prop: string, kind: string, name: string): void {

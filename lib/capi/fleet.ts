@@ -1,10 +1,14 @@
+import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
+import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
+import { Kustomization } from '../flux/kustomization';
 import { ISource } from '../flux/common';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { Folder, FOLDER_PATH } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
-import { AksClusterClass } from './aks-cluster-class';
+import { AksClusterClass, AksNodePoolOverride } from './aks-cluster-class';
+import { DEFAULT_MAX_OBJECTS_PER_BUILD, kustomizationBuildProblems, stableHash } from './fleet-layout';
 import { TopologyCluster, TopologyMachinePool } from './topology-cluster';
 
 /** Settings a fleet cluster inherits: fleet defaults, then its environment's, then its own. */
@@ -30,10 +34,43 @@ export interface FleetClusterSettings {
    */
   readonly machinePools?: TopologyMachinePool[];
   /**
+   * Per machine pool settings by topology pool name (VM size, autoscaler min/max, zones), set as
+   * the pool's `nodePool` variable override; needs a class with `nodePoolVariables` (merged pool by pool).
+   * @default - inherited, else the class's pool settings
+   */
+  readonly nodePools?: Record<string, AksNodePoolOverride>;
+  /**
    * Labels of the CAPI Cluster (merged key by key).
    * @default - inherited
    */
   readonly labels?: Record<string, string>;
+  /**
+   * Namespace of the Cluster (and its hydration Kustomizations, which must sit beside its kubeconfig Secret).
+   * @default - inherited, else the class's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * ASO credential Secret (in the cluster's namespace) for the cluster's Azure resources, i.e. its
+   * subscription and identity; needs a class with `perClusterCredential`.
+   * @default - inherited, else the class's `credentialSecretName`
+   */
+  readonly credentialSecretName?: string;
+  /**
+   * Azure subscription ID of the cluster (its credential must point at it): recorded as the
+   * Cluster label `azure-subscription`, and counted against the 980 resource groups a subscription allows.
+   * @default - inherited, else none
+   */
+  readonly subscriptionId?: string;
+  /**
+   * Tier (label `tier`), e.g. `gold`.
+   * @default - inherited, else none
+   */
+  readonly tier?: string;
+  /**
+   * Removal policy of the Cluster and of its hydration Kustomizations (RETAIN keeps both when the row is removed).
+   * @default - inherited, else RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /** One cluster of a {@link Fleet}. */
@@ -45,6 +82,32 @@ export interface FleetClusterSpec extends FleetClusterSettings {
    * @default - none (fleet defaults only)
    */
   readonly environment?: string;
+  /**
+   * Flux shard key (`sharding.fluxcd.io/key`) of the cluster's Flux objects.
+   * @default - `shard<hash(name) % shards>` when the fleet has `shards`, else none (the main controllers)
+   */
+  readonly shard?: string;
+}
+
+/**
+ * A hydration stage whose folder the fleet does not create: a path of another source, such as a
+ * shared platform repo's per-environment overlay (`overlays/<environment>`), applied to each cluster.
+ */
+export interface FleetStage {
+  /** Stage name (a DNS label); the Kustomizations are `<cluster>-<name>`. */
+  readonly name: string;
+  /** The path (starting with `./`) applied to a cluster, e.g. `(c) => \`./overlays/${c.environment}\``. */
+  readonly path: (cluster: FleetClusterSpec) => string;
+  /**
+   * The Flux source holding the path (e.g. a GitRepository of the shared platform repo).
+   * @default - the fleet's `source`
+   */
+  readonly source?: ISource;
+  /**
+   * Post-build variables of each cluster's Kustomization (so one shared overlay serves every cluster).
+   * @default - `{ CLUSTER_NAME: <name> }`, plus `CLUSTER_ENVIRONMENT` when the cluster has an environment
+   */
+  readonly substitute?: (cluster: FleetClusterSpec) => Record<string, string>;
 }
 
 /** Props of a {@link Fleet}. */
@@ -79,7 +142,28 @@ export interface FleetProps {
    * folder `<stage>/<cluster>` applied to it, in order; the fleet creates these folders.
    * @default ['infrastructure', 'apps']
    */
-  readonly stages?: string[];
+  readonly stages?: Array<string | FleetStage>;
+  /**
+   * Number of Flux controller shards (`shard0`...`shard<N-1>`, see `FluxBootstrap`'s `shards`):
+   * each cluster whose row sets no `shard` gets `shard<hash(name) % N>`, a key that does not
+   * change when other rows are added or removed.
+   * @default - no sharding (unless rows set `shard`)
+   */
+  readonly shards?: number;
+  /**
+   * Number of buckets the clusters' management folders are spread over (by a hash of the cluster
+   * name, per shard): each bucket is one Flux Kustomization, so no build grows with the fleet
+   * beyond `clusters / buckets`. Changing it moves clusters between Kustomizations: choose it
+   * once, for the fleet's final size (about `clusters × 3 / 500`).
+   * @default 32
+   */
+  readonly buckets?: number;
+  /**
+   * The bound checked at synth on the objects any Flux Kustomization of the repo builds (the
+   * repo's first Fleet sets it for the repo).
+   * @default 1000
+   */
+  readonly maxObjectsPerBuild?: number;
 }
 
 /** One cluster of a fleet with its folders. */
@@ -90,8 +174,14 @@ export interface FleetMember {
   readonly managementFolder: Folder;
   /** The stage folders applied to the cluster, by stage name. */
   readonly stageFolders: Readonly<Record<string, Folder>>;
-  /** The Flux hydration (Kustomizations `<cluster>-<stage>`), when the fleet has a Flux `source`. */
+  /** The Flux hydration (Kustomizations `<cluster>-<stage>`), when the fleet has a Flux `source` and no stage given by path (see `kustomizations`). */
   readonly hydration?: RemoteClusterHydration;
+  /** The cluster's hydration Kustomizations (`<cluster>-<stage>`), in stage order (empty without a Flux source). */
+  readonly kustomizations: readonly Kustomization[];
+  /** The Flux shard key of the cluster's Flux objects, if any. */
+  readonly shard?: string;
+  /** The bucket (management Kustomization) of the cluster, when the fleet has a Flux `source`. */
+  readonly bucket?: string;
 }
 
 /** An environment name: it becomes the value of the Cluster's `environment` label. */
@@ -108,83 +198,238 @@ function merged<T>(...maps: Array<Record<string, T> | undefined>): Record<string
 }
 
 /**
- * A fleet of AKS clusters from one {@link AksClusterClass}: a table of cluster specs with shared
- * defaults and per-environment overrides. Each cluster gets a management folder
- * `<managementPath>/<cluster>` with its `TopologyCluster` (one small object) and a
- * `RemoteClusterHydration` applying its stage folders (`infrastructure/<cluster>`, then
- * `apps/<cluster>`) through `<cluster>-kubeconfig`. Cost is linear in the number of clusters.
+ * A fleet of AKS clusters from one {@link AksClusterClass}: a table of cluster rows (in code, or
+ * from CSV with `fleetClustersFromCsv`) with shared defaults and per-environment overrides. Each
+ * row may set its namespace, ASO credential (subscription), subscription ID, region, Kubernetes
+ * version, machine pools, tier, labels, ClusterClass variables (validated against the class's
+ * schemas), Flux shard and removal policy. Each cluster gets a management folder with its
+ * `TopologyCluster` (one small object) and a `RemoteClusterHydration` applying its stages
+ * (`infrastructure/<cluster>`, then `apps/<cluster>`, or paths of another source) through
+ * `<cluster>-kubeconfig`.
+ *
+ * Management layout (with a Flux `source`): a tree of Kustomizations whose builds stay bounded
+ * whatever the fleet size. `<managementPath>` lists only one Kustomization per bucket
+ * (`<base>-[<shard>-]b<N>`); each applies `<managementPath>/[<shard>-]b<N>/`, holding the
+ * folders of the clusters hashed into it. Clusters never move between buckets when rows are
+ * added or removed. At synth every Flux Kustomization of the repo is checked to build at most
+ * `maxObjectsPerBuild` objects. Without a `source` (Argo CD), cluster folders are
+ * `<managementPath>/<cluster>`, listed by the parent folder.
  *
  * @example
  * const fleet = new Fleet(folder, 'fleet', {
- *   repo, clusterClass: cls, source,
+ *   repo, clusterClass: cls, source, shards: 2,
  *   defaults: { kubernetesVersion: 'v1.33.2', labels: { team: 'shop' } },
  *   environments: { prod: { location: 'northeurope' } },
- *   clusters: [{ name: 'shop-dev' }, { name: 'shop-prod', environment: 'prod' }],
+ *   clusters: [{ name: 'shop-dev' }, { name: 'shop-prod', environment: 'prod', tier: 'gold' }],
  * });
  */
 export class Fleet extends Construct {
   /** The clusters, in input order. */
   public readonly members: FleetMember[] = [];
+  /** The bucket Kustomizations (one per bucket holding clusters), when the fleet has a Flux `source`. */
+  public readonly bucketKustomizations: Kustomization[] = [];
+  private readonly cls: AksClusterClass;
 
   public constructor(scope: Construct, id: string, props: FleetProps) {
     super(scope, id);
     // Folder paths (management path, stages, cluster names) are checked before repo.folder() is called.
     const base = checkString(this, 'managementPath', props.managementPath ?? 'clusters/mgmt/fleet', FOLDER_PATH);
-    const stages = props.stages ?? ['infrastructure', 'apps'];
-    if (stages.length === 0) throw propError(this, 'stages', 'needs at least one stage');
-    stages.forEach((s, i) => {
-      checkString(this, `stages[${i}]`, s, DNS_LABEL);
-      if (stages.indexOf(s) !== i) throw propError(this, `stages[${i}]`, `"${s}" is used by another stage`);
+    const stageList = props.stages ?? ['infrastructure', 'apps'];
+    if (stageList.length === 0) throw propError(this, 'stages', 'needs at least one stage');
+    const allStages = stageList.map((s) => (typeof s === 'string' ? s : s.name));
+    allStages.forEach((s, i) => {
+      checkString(this, `stages[${i}]${typeof stageList[i] === 'string' ? '' : '.name'}`, s, DNS_LABEL);
+      if (allStages.indexOf(s) !== i) throw propError(this, `stages[${i}]`, `"${s}" is used by another stage`);
     });
+    // Stages whose folders the fleet creates (`<stage>/<cluster>`); the others are paths of a source.
+    const stages = stageList.filter((s): s is string => typeof s === 'string');
+    const external = stageList.filter((s): s is FleetStage => typeof s !== 'string');
+    if (external.length > 0 && !props.source && external.some((s) => !s.source)) {
+      throw propError(this, 'stages', 'a stage given by path needs a Flux source: set the stage\'s source or the fleet\'s');
+    }
     if (stages.includes(base)) {
       throw propError(this, 'managementPath', `"${base}" is also a stage: the management folder and the stage folder of a cluster would be one folder`);
     }
     if (!props.clusters || props.clusters.length === 0) throw propError(this, 'clusters', 'must list at least one cluster');
+    const shards = checkCount(this, 'shards', props.shards, 1000);
+    const buckets = checkCount(this, 'buckets', props.buckets, 10000) ?? 32;
+    const maxObjects = checkCount(this, 'maxObjectsPerBuild', props.maxObjectsPerBuild, Number.MAX_SAFE_INTEGER) ?? DEFAULT_MAX_OBJECTS_PER_BUILD;
     checkLabels(this, 'defaults.labels', props.defaults.labels);
     for (const [name, env] of Object.entries(props.environments ?? {})) checkLabels(this, `environments.${name}.labels`, env.labels);
+    const cls = (this.cls = props.clusterClass);
+    const source = props.source;
+    // The management folder holds the bucket Kustomizations only; created with the first cluster (after its checks).
+    const existing = props.repo.node.tryFindChild(base.replace(/\//g, '--'));
+    if (source && existing && Folder.isFolder(existing) && existing.includeSubfolders) {
+      throw propError(this, 'managementPath', `folder "${base}" already exists and lists its sub-folders; let the fleet create it (with includeSubfolders: false: each bucket is applied by its own Kustomization)`);
+    }
+    let baseFolder: Folder | undefined;
+    const managementBase = () => (baseFolder ??= existing && Folder.isFolder(existing) ? existing : props.repo.folder(base, { includeSubfolders: false }));
+    const baseName = base.split('/').pop()!;
+    const width = String(buckets - 1).length;
+    const bucketKs = new Map<string, Kustomization>();
+    const perSubscription = new Map<string, number>();
     const names = new Set<string>();
     props.clusters.forEach((spec, i) => {
-      checkString(this, `clusters[${i}].name`, spec.name, DNS_LABEL);
-      if (names.has(spec.name)) throw propError(this, `clusters[${i}].name`, `"${spec.name}" is used by another cluster of the fleet`);
+      const row = `clusters[${i}]`;
+      checkString(this, `${row}.name`, spec.name, DNS_LABEL);
+      if (names.has(spec.name)) throw propError(this, `${row}.name`, `"${spec.name}" is used by another cluster of the fleet`);
       names.add(spec.name);
-      checkLabels(this, `clusters[${i}].labels`, spec.labels);
+      checkLabels(this, `${row}.labels`, spec.labels);
       const env = spec.environment !== undefined ? props.environments?.[spec.environment] : undefined;
       if (spec.environment !== undefined && !env) {
-        throw propError(this, `clusters[${i}].environment`, `"${spec.environment}" is not an environment of the fleet (${Object.keys(props.environments ?? {}).join(', ') || 'none defined'})`);
+        throw propError(this, `${row}.environment`, `"${spec.environment}" is not an environment of the fleet (${Object.keys(props.environments ?? {}).join(', ') || 'none defined'})`);
       }
-      if (spec.environment !== undefined) checkString(this, `clusters[${i}].environment`, spec.environment, ENVIRONMENT_LABEL);
+      if (spec.environment !== undefined) checkString(this, `${row}.environment`, spec.environment, ENVIRONMENT_LABEL);
       for (const stage of stages) {
         const path = `${stage}/${spec.name}`;
         if (props.repo.node.tryFindChild(path.replace(/\//g, '--'))) {
-          throw propError(this, `clusters[${i}].name`, `the stage folder "${path}" of cluster "${spec.name}" already exists in repo ${props.repo.node.path}; the fleet creates it`);
+          throw propError(this, `${row}.name`, `the stage folder "${path}" of cluster "${spec.name}" already exists in repo ${props.repo.node.path}; the fleet creates it`);
         }
       }
-      const version = spec.kubernetesVersion ?? env?.kubernetesVersion ?? props.defaults.kubernetesVersion;
-      if (version === undefined) throw propError(this, `clusters[${i}].kubernetesVersion`, 'no Kubernetes version in the cluster, its environment or the fleet defaults');
-      const location = spec.location ?? env?.location ?? props.defaults.location;
-      const variables = merged(props.defaults.variables, env?.variables, spec.variables, location !== undefined ? { location } : undefined);
-      const labels = merged(props.defaults.labels, env?.labels, spec.environment ? { environment: spec.environment } : undefined, spec.labels);
+      const pick = <K extends keyof FleetClusterSettings>(k: K): FleetClusterSettings[K] => spec[k] ?? env?.[k] ?? props.defaults[k];
+      const version = pick('kubernetesVersion');
+      if (version === undefined) throw propError(this, `${row}.kubernetesVersion`, 'no Kubernetes version in the cluster, its environment or the fleet defaults');
+      const namespace = pick('namespace');
+      if (namespace !== undefined) checkString(this, `${row}.namespace`, namespace, DNS_LABEL);
+      const credential = pick('credentialSecretName');
+      if (credential !== undefined) {
+        checkString(this, `${row}.credentialSecretName`, credential, DNS_SUBDOMAIN);
+        if (!cls.perClusterCredential) throw propError(this, `${row}.credentialSecretName`, `ClusterClass ${cls.name} has no per-cluster credential: create it with perClusterCredential: true`);
+      }
+      const subscription = pick('subscriptionId');
+      if (subscription !== undefined) {
+        checkString(this, `${row}.subscriptionId`, subscription, SUBSCRIPTION_ID);
+        const n = (perSubscription.get(subscription) ?? 0) + 1;
+        perSubscription.set(subscription, n);
+        if (n > MAX_RESOURCE_GROUPS) {
+          throw propError(this, `${row}.subscriptionId`, `subscription ${subscription} would hold ${n} resource groups (one per cluster); Azure allows ${MAX_RESOURCE_GROUPS} per subscription: put the cluster in another subscription`);
+        }
+      }
+      const tier = pick('tier');
+      if (tier !== undefined) checkLabels(this, `${row}.tier`, { tier });
+      const shard = spec.shard ?? (shards !== undefined ? `shard${stableHash(spec.name) % shards}` : undefined);
+      if (shard !== undefined) checkString(this, `${row}.shard`, shard, { ...DNS_LABEL, description: 'a shard key: a DNS label such as "shard1" (it names the bucket folders and Kustomizations)' });
+      const location = pick('location');
+      const variables = merged(props.defaults.variables, env?.variables, spec.variables, location !== undefined ? { location } : undefined, credential !== undefined ? { credentialSecretName: credential } : undefined);
+      for (const problem of cls.validateVariables(variables ?? {})) {
+        const at = problem.indexOf(': ');
+        throw propError(this, `${row}.${problem.slice(0, at)}`, `${problem.slice(at + 2)} (cluster "${spec.name}")`);
+      }
+      const labels = merged(
+        props.defaults.labels, env?.labels,
+        spec.environment ? { environment: spec.environment } : undefined,
+        tier !== undefined ? { tier } : undefined,
+        subscription !== undefined ? { 'azure-subscription': subscription } : undefined,
+        spec.labels,
+      );
+      const removalPolicy = pick('removalPolicy') ?? RemovalPolicy.RETAIN;
+      const bucket = source ? `${shard !== undefined ? `${shard}-` : ''}b${String(stableHash(`bucket:${spec.name}`) % buckets).padStart(width, '0')}` : undefined;
 
-      const managementFolder = props.repo.folder(`${base}/${spec.name}`);
+      const nodePools = merged(props.defaults.nodePools, env?.nodePools, spec.nodePools);
+      const setNodePools = nodePools
+        ? this.checkNodePools(row, spec.name, nodePools, pick('machinePools') ?? cls.machinePoolClassNames.map((c, j) => ({ class: c, name: `mp-${j}` })))
+        : () => undefined;
+      const managementFolder = props.repo.folder(bucket ? `${base}/${bucket}/${spec.name}` : `${base}/${spec.name}`);
       const cluster = new TopologyCluster(managementFolder, 'Cluster', {
         name: spec.name,
-        clusterClass: props.clusterClass,
+        namespace,
+        clusterClass: cls,
         kubernetesVersion: version,
         variables,
-        machinePools: spec.machinePools ?? env?.machinePools ?? props.defaults.machinePools,
+        machinePools: pick('machinePools'),
         labels,
         environment: spec.environment,
+        removalPolicy,
       });
+      setNodePools(cluster);
       const stageFolders: Record<string, Folder> = {};
       for (const stage of stages) stageFolders[stage] = props.repo.folder(`${stage}/${spec.name}`, { cluster: spec.name });
-      const hydration = props.source
+      const hydration = source && external.length === 0
         ? new RemoteClusterHydration(managementFolder, 'Hydration', {
           cluster,
-          source: props.source,
+          source,
+          shardKey: shard,
           stages: stages.map((stage) => ({ name: stage, folder: stageFolders[stage] })),
         })
         : undefined;
-      this.members.push({ cluster, managementFolder, stageFolders, hydration });
+      const kustomizations = [...(hydration?.kustomizations ?? [])];
+      if (external.length > 0) {
+        // Stages from several sources: one hydration per stage, chained in order.
+        stageList.forEach((stage, j) => {
+          const ext = typeof stage === 'string' ? undefined : stage;
+          const h = new RemoteClusterHydration(managementFolder, j === 0 ? 'Hydration' : `Hydration-${allStages[j]}`, {
+            cluster,
+            source: ext?.source ?? source!,
+            shardKey: shard,
+            stages: [ext
+              ? { name: ext.name, folder: ext.path(spec), substitute: ext.substitute ? ext.substitute(spec) : { CLUSTER_NAME: spec.name, ...(spec.environment ? { CLUSTER_ENVIRONMENT: spec.environment } : {}) } }
+              : { name: stage as string, folder: stageFolders[stage as string] }],
+          });
+          if (j > 0) h.kustomizations[0].addDependsOn(kustomizations[j - 1]);
+          kustomizations.push(h.kustomizations[0]);
+        });
+      }
+      for (const k of kustomizations) applyRemovalPolicy(k.resource, removalPolicy);
+      if (bucket && source && !bucketKs.has(bucket)) {
+        const k = Kustomization.forFolder(managementBase(), bucket, props.repo.folder(`${base}/${bucket}`), {
+          name: `${baseName}-${bucket}`,
+          source,
+          prune: true,
+          shardKey: shard,
+        });
+        bucketKs.set(bucket, k);
+        this.bucketKustomizations.push(k);
+      }
+      this.members.push({ cluster, managementFolder, stageFolders, hydration, kustomizations, shard, bucket });
     });
+    // One bound check per repo, however many fleets it holds.
+    if (!CHECKED_REPOS.has(props.repo)) {
+      CHECKED_REPOS.add(props.repo);
+      this.node.addValidation({ validate: () => kustomizationBuildProblems(props.repo, maxObjects) });
+    }
   }
+
+  /** Validates a row's node pool settings; returns what sets them as the pools' `nodePool` variable overrides. */
+  private checkNodePools(row: string, name: string, nodePools: Record<string, AksNodePoolOverride>, pools: TopologyMachinePool[]): (cluster: TopologyCluster) => void {
+    const cls = this.cls;
+    if (!cls.nodePoolVariables) throw propError(this, `${row}.nodePools`, `ClusterClass ${cls.name} has no nodePool variable: create it with nodePoolVariables: true`);
+    const overrides: Array<[number, AksNodePoolOverride]> = [];
+    for (const [poolName, value] of Object.entries(nodePools)) {
+      const prop = `${row}.nodePools.${poolName}`;
+      const index = pools.findIndex((p) => p.name === poolName);
+      if (index < 0) throw propError(this, prop, `"${poolName}" is not a machine pool of cluster "${name}" (${pools.map((p) => p.name).join(', ')})`);
+      for (const problem of cls.validateVariables({ nodePool: value })) {
+        const at = problem.indexOf(': ');
+        throw propError(this, `${prop}${problem.slice('variables.nodePool'.length, at)}`, `${problem.slice(at + 2)} (cluster "${name}")`);
+      }
+      const features = cls.machinePoolFeatures[pools[index].class];
+      if ((value.minCount !== undefined || value.maxCount !== undefined) && !features.autoscaling) {
+        throw propError(this, prop, `machine pool class "${pools[index].class}" has no autoscaling: minCount and maxCount cannot be set (cluster "${name}")`);
+      }
+      if (value.zones !== undefined && !features.zones) throw propError(this, `${prop}.zones`, `machine pool class "${pools[index].class}" has no zones to override (cluster "${name}")`);
+      if (value.minCount !== undefined && value.maxCount !== undefined && value.minCount > value.maxCount) {
+        throw propError(this, prop, `minCount ${value.minCount} is greater than maxCount ${value.maxCount} (cluster "${name}")`);
+      }
+      overrides.push([index, value]);
+    }
+    return (cluster) => {
+      for (const [index, value] of overrides) {
+        cluster.resource.addJsonPatch(JsonPatch.add(`/spec/topology/workers/machinePools/${index}/variables`, { overrides: [{ name: 'nodePool', value }] }));
+      }
+    };
+  }
+}
+
+const CHECKED_REPOS = new WeakSet<Repo>();
+/** Azure allows 980 resource groups per subscription; each fleet cluster has one. */
+const MAX_RESOURCE_GROUPS = 980;
+const SUBSCRIPTION_ID = {
+  pattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+  description: 'an Azure subscription ID (a GUID)',
+};
+
+function checkCount(scope: Construct, prop: string, value: number | undefined, max: number): number | undefined {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > max)) throw propError(scope, prop, `${value} is invalid: must be an integer from 1 to ${max}`);
+  return value;
 }

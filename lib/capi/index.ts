@@ -9,3 +9,5 @@ export * from './self-managed-azure-cluster';
 export * from './aks-cluster-class';
 export * from './topology-cluster';
 export * from './fleet';
+export * from './fleet-layout';
+export * from './fleet-table';

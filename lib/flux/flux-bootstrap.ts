@@ -1,9 +1,10 @@
+import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addProvided } from '../core/references';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
-import { FluxDuration } from './common';
+import { FluxDuration, SHARD_LABEL } from './common';
 import { Environment } from './environment';
 import { GitRepository } from './git-repository';
 import { Kustomization } from './kustomization';
@@ -51,6 +52,21 @@ export interface FluxBootstrapProps {
    * @default false
    */
   readonly lockdown?: boolean;
+  // --- Flux controller sharding (fleet task) ---
+  /**
+   * Flux controller shards (e.g. `['shard0', 'shard1']`), as Flux documents
+   * (fluxcd.io/flux/installation/configuration/sharding): per shard, a Kustomization
+   * `<name>-<shard>` builds this folder's `gotk-components.yaml` into `source-controller-<shard>`,
+   * `kustomize-controller-<shard>` and `helm-controller-<shard>` started with
+   * `--watch-label-selector=sharding.fluxcd.io/key=<shard>`, and the sync patches the main
+   * controllers with `--watch-label-selector=!sharding.fluxcd.io/key`. Objects labelled
+   * `sharding.fluxcd.io/key: <shard>` (the `shardKey` prop; a Fleet's `shards`) are then reconciled
+   * by their shard only. The shard controllers are built from this folder's `gotk-components.yaml`
+   * (which `flux bootstrap` commits): list it with `folder.addResource('gotk-components.yaml')`.
+   * @default - no shards
+   */
+  readonly shards?: string[];
+  // --- end Flux controller sharding ---
 }
 
 /**
@@ -125,5 +141,65 @@ export class FluxBootstrap extends Construct {
         ...(this.lockdown ? lockdownProblems(entry, namespace, [this.sync.resource]).map((p) => `lockdown: ${p}`) : []),
       ],
     });
+    // --- Flux controller sharding (fleet task) ---
+    this.shardKustomizations = props.shards ? fluxShards(this, props.shards, this.sync, this.source) : [];
+    // --- end Flux controller sharding ---
   }
+
+  // --- Flux controller sharding (fleet task) ---
+  /** The Kustomizations deploying the shard controllers, one per shard. */
+  public readonly shardKustomizations: Kustomization[];
+  // --- end Flux controller sharding ---
 }
+
+// --- Flux controller sharding (fleet task) ---
+const SHARD_CONTROLLERS = ['source-controller', 'kustomize-controller', 'helm-controller'];
+const DELETE_ALL = 'apiVersion: v1\nkind: all\nmetadata:\n  name: all\n$patch: delete\n';
+
+/** The shard Kustomizations and the main controllers' patch of Flux's sharding guide. */
+function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization, source: GitRepository): Kustomization[] {
+  if (shards.length === 0) throw propError(scope, 'shards', 'must list at least one shard key, or be left out');
+  shards.forEach((s, i) => {
+    checkString(scope, `shards[${i}]`, s, { ...DNS_LABEL, description: 'a shard key: a DNS label such as "shard1"' });
+    if (shards.indexOf(s) !== i) throw propError(scope, `shards[${i}]`, `"${s}" is listed twice`);
+  });
+  const folder = Folder.of(scope);
+  sync.addPatch({
+    target: { kind: 'Deployment', name: `(${SHARD_CONTROLLERS.join('|')})`, annotationSelector: '!sharding.fluxcd.io/role' },
+    patch: [{ op: 'add', path: '/spec/template/spec/containers/0/args/0', value: `--watch-label-selector=!${SHARD_LABEL}` }],
+  });
+  return shards.map((shard) => {
+    const k = Kustomization.forFolder(scope, `shard-${shard}`, folder, {
+      name: `${sync.name}-${shard}`,
+      namespace: sync.namespace,
+      source,
+      prune: true,
+      interval: '10m',
+      patches: [
+        // Keep only the three controllers (and source-controller's Service) of gotk-components.yaml.
+        { target: { kind: '(Namespace|CustomResourceDefinition|ClusterRole|ClusterRoleBinding|ServiceAccount|NetworkPolicy|ResourceQuota)', labelSelector: 'app.kubernetes.io/part-of=flux' }, patch: DELETE_ALL },
+        { target: { labelSelector: 'app.kubernetes.io/component=notification-controller' }, patch: DELETE_ALL },
+        { target: { kind: 'Deployment', name: '(image-reflector-controller|image-automation-controller)' }, patch: DELETE_ALL },
+        // The folder's own Flux objects (the sync, the shard Kustomizations) are not the shard's.
+        { target: { group: '(source|kustomize|helm|notification|image).toolkit.fluxcd.io' }, patch: DELETE_ALL },
+        { target: { kind: 'Service', name: 'source-controller' }, patch: [{ op: 'replace', path: '/spec/selector/app', value: `source-controller-${shard}` }] },
+        ...SHARD_CONTROLLERS.map((c) => ({
+          target: { kind: 'Deployment', name: c },
+          patch: [
+            { op: 'replace' as const, path: '/spec/selector/matchLabels/app', value: `${c}-${shard}` },
+            { op: 'replace' as const, path: '/spec/template/metadata/labels/app', value: `${c}-${shard}` },
+            ...(c === 'source-controller' ? [{ op: 'replace' as const, path: '/spec/template/spec/containers/0/args/6', value: `--storage-adv-addr=source-controller-${shard}.$(RUNTIME_NAMESPACE).svc.cluster.local.` }] : []),
+          ],
+        })),
+        {
+          target: { kind: 'Deployment', name: `(${SHARD_CONTROLLERS.join('|')})` },
+          patch: [{ op: 'add', path: '/spec/template/spec/containers/0/args/-', value: `--watch-label-selector=${SHARD_LABEL}=${shard}` }],
+        },
+      ],
+    });
+    k.resource.addJsonPatch(JsonPatch.add('/spec/nameSuffix', `-${shard}`));
+    k.resource.addJsonPatch(JsonPatch.add('/spec/commonMetadata', { annotations: { 'sharding.fluxcd.io/role': 'shard' } }));
+    return k;
+  });
+}
+// --- end Flux controller sharding ---

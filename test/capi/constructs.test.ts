@@ -231,10 +231,10 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
     const placed = app.placedObjects();
     const files = placed.map((p) => p.file).sort();
     expect(files).toEqual(expect.arrayContaining([
-      'clusters/mgmt/fleet/shop-dev/cluster-shop-dev.yaml',
-      'clusters/mgmt/fleet/shop-dev/kustomization-shop-dev-apps.yaml',
-      'clusters/mgmt/fleet/shop-dev/kustomization-shop-dev-infrastructure.yaml',
-      'clusters/mgmt/fleet/shop-prod/cluster-shop-prod.yaml',
+      `clusters/mgmt/fleet/${fleet.members[0].bucket}/shop-dev/cluster-shop-dev.yaml`,
+      `clusters/mgmt/fleet/${fleet.members[0].bucket}/shop-dev/kustomization-shop-dev-apps.yaml`,
+      `clusters/mgmt/fleet/${fleet.members[0].bucket}/shop-dev/kustomization-shop-dev-infrastructure.yaml`,
+      `clusters/mgmt/fleet/${fleet.members[1].bucket}/shop-prod/cluster-shop-prod.yaml`,
     ]));
     const objs = placed.map((p) => p.obj as any);
     const prod = find(objs, 'Cluster', 'shop-prod');
@@ -268,7 +268,7 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
     build(100); // warm up (schema compilation)
     const small = build(500);
     const large = build(2000);
-    expect(large.count).toBe(3 * 2000 + 7); // Cluster + 2 Kustomizations per cluster, 7 class objects
+    expect(large.count).toBe(3 * 2000 + 7 + 32); // Cluster + 2 Kustomizations per cluster, 7 class objects, 32 bucket Kustomizations
     expect(large.ms / small.ms).toBeLessThan(8); // 4x the clusters; quadratic would be ~16x
   });
 });

@@ -1,0 +1,79 @@
+// Example: a fleet of 12 AKS clusters from a table (fleet.csv): per-row namespace, subscription
+// and ASO credential (two subscriptions), region, Kubernetes version, tier, labels,
+// node pools (VM size, autoscaler bounds, zones), ClusterClass variables (typed, validated against the class's schemas), Flux shard and removal
+// policy; a first stage from a shared platform repo (per-environment overlays). The management cluster's Flux runs two controller shards; the fleet's management folders
+// are spread over bucket Kustomizations so no Flux build grows with the fleet.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as kplus from 'cdk8s-plus-28';
+import { GitOpsApp, Repo } from '../../lib';
+import { AksNodePoolMode } from '../../lib/aso/aks';
+import { AksClusterClass, Fleet, fleetClustersFromCsv } from '../../lib/capi';
+import { FluxBootstrap, GitRepository } from '../../lib/flux';
+
+const ADMINS = ['8f3c2a1e-0b7d-4c55-9a6e-2d1f0e9b7c31'];
+
+export function fleetTable(app: GitOpsApp): Repo {
+  const repo = new Repo(app, 'fleet-table', { url: 'https://github.com/contoso/fleet' });
+  const mgmt = repo.folder('clusters/mgmt');
+  // Flux with two controller shards; the fleet's clusters are spread over them.
+  const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', {
+    repo,
+    entry: mgmt,
+    shards: ['shard0', 'shard1'],
+  });
+  // One namespace per subscription; each holds that subscription's ASO credential Secret.
+  for (const ns of ['fleet', 'fleet-a', 'fleet-b']) new kplus.Namespace(mgmt, `ns-${ns}`, { metadata: { name: ns } });
+
+  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
+    name: 'aks-fleet',
+    namespace: 'fleet',
+    location: 'westeurope',
+    perClusterCredential: true,
+    nodePoolVariables: true,
+    adminGroupObjectIds: ADMINS,
+    apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
+    machinePoolClasses: [
+      { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5', zones: ['1', '2', '3'] } },
+      { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5', autoscaling: { min: 1, max: 10 }, zones: ['1', '2', '3'] } },
+    ],
+  });
+  // Escape hatch: a variable of our own (the AKS pricing tier) and the patch that uses it.
+  cls.addVariable({ name: 'aksSkuTier', schema: { type: 'string', enum: ['Free', 'Standard', 'Premium'] } });
+  cls.addPatch({
+    name: 'aks-sku-tier',
+    enabledIf: '{{ if .aksSkuTier }}true{{ end }}',
+    definitions: [{
+      selector: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureASOManagedControlPlaneTemplate', matchResources: { controlPlane: true } },
+      jsonPatches: [{ op: 'add', path: '/spec/template/spec/resources/0/spec/sku', valueFrom: { template: 'name: Base\ntier: {{ .aksSkuTier }}' } }],
+    }],
+  });
+
+  // A shared platform repo with one overlay per environment, applied to every cluster first
+  // (the cluster's name comes in as ${CLUSTER_NAME}); then each cluster's own apps folder.
+  const platform = new Repo(app, 'fleet-platform', { url: 'https://github.com/contoso/fleet-platform' });
+  for (const env of ['dev', 'prod']) {
+    // Each overlay goes to other clusters than the other overlays: say so, so the same names may repeat.
+    const overlay = platform.folder(`overlays/${env}`, { cluster: `${env}-clusters` });
+    new kplus.Namespace(overlay, 'monitoring', { metadata: { name: 'monitoring', labels: { 'contoso.com/environment': env }, annotations: { 'contoso.com/cluster': '${CLUSTER_NAME}' } } });
+  }
+  const platformSource = new GitRepository(repo.folder('clusters/mgmt/sources', { namespace: 'flux-system' }), 'platform', {
+    name: 'fleet-platform',
+    repo: platform,
+    ref: { branch: 'main' },
+  });
+
+  const fleet = new Fleet(mgmt, 'fleet', {
+    repo,
+    clusterClass: cls,
+    source: flux.source,
+    shards: 2,
+    buckets: 4,
+    stages: [{ name: 'platform', path: (c) => `./overlays/${c.environment}`, source: platformSource }, 'apps'],
+    defaults: { kubernetesVersion: 'v1.33.2', labels: { platform: 'contoso' } },
+    environments: { dev: {}, prod: {} },
+    clusters: fleetClustersFromCsv(fs.readFileSync(path.join(__dirname, 'fleet.csv'), 'utf8'), { clusterClass: cls }),
+  });
+  for (const member of fleet.members) new kplus.Namespace(member.stageFolders.apps, 'apps', { metadata: { name: 'apps' } });
+  return repo;
+}

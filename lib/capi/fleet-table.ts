@@ -1,0 +1,206 @@
+import { RemovalPolicy } from '../core/removal-policy';
+import { AksClusterClass } from './aks-cluster-class';
+import { FleetClusterSpec } from './fleet';
+import { TopologyMachinePool } from './topology-cluster';
+
+/**
+ * Parses CSV text (RFC 4180): comma-separated fields, records ended by CRLF or LF, fields in
+ * double quotes may hold commas, line breaks and `""` (one quote). A final line break is
+ * optional; a UTF-8 byte-order mark is dropped. Throws on a quote inside an unquoted field, text
+ * after a closing quote, or an unterminated quoted field, naming the line.
+ *
+ * @example
+ * parseCsv('name,location\nshop-1,westeurope\n'); // [['name', 'location'], ['shop-1', 'westeurope']]
+ */
+export function parseCsv(text: string): string[][] {
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let line = 1;
+  let i = 0;
+  let quotedStart = 0;
+  // state: 0 = start of field, 1 = unquoted field, 2 = inside quotes, 3 = after closing quote
+  let state = 0;
+  const endRecord = () => {
+    row.push(field);
+    rows.push(row);
+    row = [];
+    field = '';
+    state = 0;
+  };
+  while (i < src.length) {
+    const c = src[i];
+    if (state === 2) {
+      if (c === '"') {
+        if (src[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        state = 3;
+      } else {
+        if (c === '\n') line++;
+        field += c;
+      }
+      i++;
+      continue;
+    }
+    if (c === ',') {
+      row.push(field);
+      field = '';
+      state = 0;
+    } else if (c === '\r' && src[i + 1] === '\n') {
+      endRecord();
+      line++;
+      i++;
+    } else if (c === '\n') {
+      endRecord();
+      line++;
+    } else if (c === '"') {
+      if (state !== 0) throw new Error(`CSV line ${line}: a quote inside an unquoted field; quote the whole field and write a quote as ""`);
+      state = 2;
+      quotedStart = line;
+    } else {
+      if (state === 3) throw new Error(`CSV line ${line}: text after the closing quote of a field`);
+      state = 1;
+      field += c;
+    }
+    i++;
+  }
+  if (state === 2) throw new Error(`CSV line ${quotedStart}: quoted field is not closed`);
+  if (state !== 0 || field !== '' || row.length > 0) endRecord();
+  return rows;
+}
+
+/**
+ * The records of a CSV table with a header row, as objects keyed by the header's column names.
+ * Blank lines are skipped; every record must have as many fields as the header (error names the line).
+ */
+export function csvRecords(text: string): Array<Record<string, string>> {
+  const rows = parseCsv(text);
+  if (rows.length === 0) throw new Error('CSV: no header row');
+  const header = rows[0].map((h) => h.trim());
+  header.forEach((h, i) => {
+    if (h === '') throw new Error(`CSV header: column ${i + 1} has no name`);
+    if (header.indexOf(h) !== i) throw new Error(`CSV header: column "${h}" appears twice`);
+  });
+  const out: Array<Record<string, string>> = [];
+  rows.slice(1).forEach((r, i) => {
+    if (r.length === 1 && r[0] === '') return;
+    if (r.length !== header.length) throw new Error(`CSV record ${i + 1} (after the header): has ${r.length} fields, the header has ${header.length}`);
+    out.push(Object.fromEntries(header.map((h, j) => [h, r[j]])));
+  });
+  return out;
+}
+
+/** Options of {@link fleetClustersFromCsv}. */
+export interface FleetTableOptions {
+  /**
+   * The class the clusters use: `var.<name>` columns are converted to the type its variable
+   * schema declares (number, integer, boolean; object and array cells are JSON).
+   * @default - variable cells stay strings
+   */
+  readonly clusterClass?: AksClusterClass;
+}
+
+const COLUMNS = [
+  'name', 'environment', 'namespace', 'credentialSecretName', 'subscriptionId', 'location', 'kubernetesVersion',
+  'tier', 'shard', 'removalPolicy', 'labels', 'machinePools', 'nodePools',
+];
+
+/**
+ * Fleet rows from a CSV table (see {@link csvRecords}). Columns (all but `name` optional; an empty
+ * cell inherits from the environment and fleet defaults): `name`, `environment`, `namespace`,
+ * `credentialSecretName`, `subscriptionId`, `location`, `kubernetesVersion`, `tier`, `shard`,
+ * `removalPolicy` (`retain`, `destroy`), `labels` (`key=value;key=value`), `machinePools`
+ * (`class:name:replicas;...`), `nodePools` (JSON: `{"worker":{"vmSize":"Standard_D8s_v5","maxCount":20}}`),
+ * and `var.<name>` for ClusterClass variables. Unknown columns are
+ * errors, naming the column; bad cells name the record and column.
+ *
+ * @example
+ * const clusters = fleetClustersFromCsv(fs.readFileSync('fleet.csv', 'utf8'), { clusterClass: cls });
+ * new Fleet(folder, 'fleet', { repo, clusterClass: cls, source, defaults, clusters });
+ */
+export function fleetClustersFromCsv(text: string, options: FleetTableOptions = {}): FleetClusterSpec[] {
+  const records = csvRecords(text);
+  if (records.length === 0) return [];
+  for (const col of Object.keys(records[0])) {
+    if (!COLUMNS.includes(col) && !col.startsWith('var.')) {
+      throw new Error(`CSV column "${col}" is not a fleet column (${COLUMNS.join(', ')}, var.<variable>)`);
+    }
+  }
+  const schemas = options.clusterClass?.variables ?? {};
+  return records.map((rec, i) => {
+    const where = (col: string) => `CSV record ${i + 1} (${rec.name || 'no name'}), column "${col}"`;
+    const cell = (col: string): string | undefined => {
+      const v = rec[col]?.trim();
+      return v === undefined || v === '' ? undefined : v;
+    };
+    const variables: Record<string, unknown> = {};
+    for (const col of Object.keys(rec)) {
+      const v = cell(col);
+      if (!col.startsWith('var.') || v === undefined) continue;
+      const name = col.slice(4);
+      variables[name] = typed(v, (schemas[name]?.schema as { type?: string } | undefined)?.type, () => where(col));
+    }
+    const labels: Record<string, string> = {};
+    for (const pair of (cell('labels') ?? '').split(';').filter((p) => p.trim() !== '')) {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new Error(`${where('labels')}: "${pair}" is not key=value`);
+      labels[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+    }
+    const pools = cell('machinePools')?.split(';').filter((p) => p.trim() !== '').map((p): TopologyMachinePool => {
+      const [cls, name, replicas, ...rest] = p.split(':').map((s) => s.trim());
+      if (!cls || !name || rest.length > 0 || (replicas !== undefined && !/^\d+$/.test(replicas))) {
+        throw new Error(`${where('machinePools')}: "${p}" is not class:name[:replicas]`);
+      }
+      return { class: cls, name, ...(replicas !== undefined ? { replicas: Number(replicas) } : {}) };
+    });
+    const policy = cell('removalPolicy');
+    if (policy !== undefined && !(Object.values(RemovalPolicy) as string[]).includes(policy)) {
+      throw new Error(`${where('removalPolicy')}: "${policy}" is not one of ${Object.values(RemovalPolicy).join(', ')}`);
+    }
+    const spec: Record<string, unknown> = {
+      name: rec.name ?? '',
+      environment: cell('environment'),
+      namespace: cell('namespace'),
+      credentialSecretName: cell('credentialSecretName'),
+      subscriptionId: cell('subscriptionId'),
+      location: cell('location'),
+      kubernetesVersion: cell('kubernetesVersion'),
+      tier: cell('tier'),
+      shard: cell('shard'),
+      removalPolicy: policy as RemovalPolicy | undefined,
+      labels: Object.keys(labels).length > 0 ? labels : undefined,
+      machinePools: pools,
+      nodePools: cell('nodePools') !== undefined ? typed(cell('nodePools')!, 'object', () => where('nodePools')) : undefined,
+      variables: Object.keys(variables).length > 0 ? variables : undefined,
+    };
+    for (const k of Object.keys(spec)) if (spec[k] === undefined) delete spec[k];
+    return spec as unknown as FleetClusterSpec;
+  });
+}
+
+function typed(value: string, type: string | undefined, where: () => string): unknown {
+  switch (type) {
+    case 'integer':
+    case 'number': {
+      const n = Number(value);
+      if (!Number.isFinite(n)) throw new Error(`${where()}: "${value}" is not a number`);
+      return n;
+    }
+    case 'boolean':
+      if (value !== 'true' && value !== 'false') throw new Error(`${where()}: "${value}" is not true or false`);
+      return value === 'true';
+    case 'object':
+    case 'array':
+      try {
+        return JSON.parse(value);
+      } catch {
+        throw new Error(`${where()}: "${value}" is not JSON (the variable is an ${type})`);
+      }
+    default:
+      return value;
+  }
+}
