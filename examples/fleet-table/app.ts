@@ -6,16 +6,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
-import { GitOpsApp, Repo } from '../../lib';
+import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksClusterClass, Fleet, fleetClustersFromCsv } from '../../lib/capi';
-import { FluxBootstrap, GitRepository } from '../../lib/flux';
+import { FluxBootstrap, GitRepository, Kustomization } from '../../lib/flux';
 
 const ADMINS = ['8f3c2a1e-0b7d-4c55-9a6e-2d1f0e9b7c31'];
 
 export function fleetTable(app: GitOpsApp): Repo {
   const repo = new Repo(app, 'fleet-table', { url: 'https://github.com/contoso/fleet' });
-  const mgmt = repo.folder('clusters/mgmt');
+  // The entry lists only its own files and flux-system/; each sub-folder has its own Kustomization.
+  const mgmt = repo.folder('clusters/mgmt', { includeSubfolders: false });
+  // `clusterctl init --infrastructure azure` installs Cluster API, CAPZ and ASO before Flux applies anything.
+  declarePreinstalled(mgmt, Preinstalled.CAPI, Preinstalled.CAPZ);
   // Flux with two controller shards; the fleet's clusters are spread over them.
   const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', {
     repo,
@@ -75,5 +78,12 @@ export function fleetTable(app: GitOpsApp): Repo {
     clusters: fleetClustersFromCsv(fs.readFileSync(path.join(__dirname, 'fleet.csv'), 'utf8'), { clusterClass: cls }),
   });
   for (const member of fleet.members) new kplus.Namespace(member.stageFolders.apps, 'apps', { metadata: { name: 'apps' } });
+
+  // Sub-folders of the entry, in order: sources and the ClusterClass before the fleet's buckets.
+  const sub = (name: string, dependsOn: Kustomization[] = []) =>
+    Kustomization.forFolder(mgmt, `mgmt-${name}`, repo.folder(`clusters/mgmt/${name}`), { name: `mgmt-${name}`, source: flux.source, prune: true, dependsOn });
+  const sources = sub('sources');
+  const classes = sub('classes');
+  sub('fleet', [sources, classes]);
   return repo;
 }

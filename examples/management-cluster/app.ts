@@ -126,7 +126,6 @@ export function managementCluster(app: GitOpsApp): Repo {
       { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5' } },
     ],
   });
-  repo.folder('clusters/mgmt/fleet'); // lists the fleet's cluster folders, applied by one Kustomization
   const fleet = new Fleet(mgmt, 'fleet', {
     repo,
     clusterClass: cls,

@@ -295,6 +295,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   const ksObjects = all.filter(({ o }) => isKind(o.obj, 'kustomize.toolkit.fluxcd.io', 'Kustomization')).map(({ o }) => o);
   const ksSet = new Set(ksObjects);
   const gitRepos = all.filter((x) => isKind(x.o.obj, 'source.toolkit.fluxcd.io', 'GitRepository'));
+  const repoOf = new Map(all.map(({ repo, o }) => [o, repo]));
   const builds = new Map<ApplyOrderObject, ApplyOrderObject[] | undefined>();
   for (const o of ksObjects) {
     const spec = (o.obj.spec ?? {}) as Record<string, any>;
@@ -302,7 +303,11 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     if (ref.kind !== 'GitRepository') continue;
     const ns = ref.namespace ?? o.obj.metadata.namespace;
     const sources = gitRepos.filter((x) => x.o.obj.metadata.name === ref.name && x.o.obj.metadata.namespace === ns);
-    const src = sources.find((x) => (x.o.cluster ?? '') === (o.cluster ?? '')) ?? sources[0];
+    // Several repos of an app may each have a flux-system GitRepository (one per management
+    // cluster): the Kustomization's own repo's source first, then one on its cluster.
+    const own = repoOf.get(o);
+    const sameCluster = (x: { o: ApplyOrderObject }) => (x.o.cluster ?? '') === (o.cluster ?? '');
+    const src = sources.find((x) => x.repo === own && sameCluster(x)) ?? sources.find((x) => x.repo === own) ?? sources.find(sameCluster) ?? sources[0];
     // A source that is not in the trees fetches a repo we cannot see: its builds are not checked.
     if (!src) continue;
     const url = str((src.o.obj.spec as Record<string, unknown> | undefined)?.url);
