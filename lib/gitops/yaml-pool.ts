@@ -2,14 +2,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
-import { toYaml, YAML_OPTIONS } from './layout';
+import { FAST_YAML, toYaml, YAML_OPTIONS } from './layout';
+import { createYamlEmitter } from './yaml-emit';
 
 /**
  * Serializes objects to YAML files, on worker threads when the output is large.
  *
  * Turning objects into YAML text is the largest single cost of a synth. For large trees the
  * objects are handed (as JSON text, which is cheap to pass) to worker threads that stringify them
- * with the very same `yaml` options and write the files, while the main thread carries on
+ * with the same emitter as the main thread (`yaml-emit.ts`, rebuilt in the worker from its source
+ * text; `yaml` itself with the same options if that fails) and write the files, while the main thread carries on
  * (rendering the next folders, validating). {@link finish} blocks until every file is written,
  * so the library's `synth()` stays synchronous like cdk8s'. Small outputs are written inline.
  */
@@ -29,7 +31,7 @@ export class YamlFilePool {
       const done = new Int32Array(new SharedArrayBuffer(8));
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { port: port2, done, yamlPath: require.resolve('yaml'), options: YAML_OPTIONS },
+        workerData: { port: port2, done, yamlPath: require.resolve('yaml'), options: YAML_OPTIONS, emitter: FAST_YAML ? createYamlEmitter.toString() : undefined },
         transferList: [port2],
       });
       worker.unref();
@@ -112,13 +114,31 @@ export class YamlFilePool {
 
 const MAX_QUEUED_BATCHES = 4;
 
-// Plain JavaScript run by each worker: parse, stringify with the shared options, write.
+// Plain JavaScript run by each worker: parse, stringify (the fast emitter, rebuilt from its source
+// text; any failure of it falls back to \`yaml\` for that document), write.
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
 const fs = require('fs');
 const path = require('path');
 const YAML = require(workerData.yamlPath);
 const { port, done, options } = workerData;
+let emit;
+try {
+  // __name: a helper some TypeScript transpilers (esbuild keepNames) call inside function bodies.
+  if (workerData.emitter) emit = new Function('YAML', '__name', 'return (' + workerData.emitter + ')(YAML);')(YAML, (f) => f);
+} catch {
+  emit = undefined;
+}
+const toYaml = (obj) => {
+  if (emit) {
+    try {
+      return emit(obj);
+    } catch {
+      emit = undefined;
+    }
+  }
+  return YAML.stringify(obj, options);
+};
 const made = new Set();
 let error;
 port.on('message', (msg) => {
@@ -133,7 +153,7 @@ port.on('message', (msg) => {
       for (const [file, json] of msg) {
         const dir = path.dirname(file);
         if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
-        fs.writeFileSync(file, YAML.stringify(JSON.parse(json), options));
+        fs.writeFileSync(file, toYaml(JSON.parse(json)));
       }
     }
   } catch (e) {
