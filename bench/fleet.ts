@@ -23,7 +23,8 @@ import * as YAML from 'yaml';
 import { buildApp, parseShape, Shape } from './apps';
 import { YAML_OPTIONS } from '../lib';
 import { runValidate } from '../lib/cli/validate';
-import { runSynthCheck } from '../lib/cli/synth';
+import { compareTrees, runSynthCheck } from '../lib/cli/synth';
+import { execFileSync } from 'child_process';
 
 const PHASES = ['lib', 'floor', 'plan', 'check', 'validate', 'split'] as const;
 type Phase = (typeof PHASES)[number];
@@ -141,6 +142,28 @@ function floorPhase(root: string, opts: Options): { floorMs: number; writeFloorM
   return { floorMs, writeFloorMs, objects: (opts as Options & { objectCount: number }).objectCount };
 }
 
+/**
+ * Where `synth --check`'s time goes: the app run as a child process writing into a temporary
+ * directory (`checkAppMs`: node + tsx start-up, construction, synth), node + tsx loading the
+ * library (`checkStartupMs`), and the comparison of the two trees (`checkCompareMs`).
+ */
+function checkSplit(libDir: string, opts: Options): Record<string, number> {
+  const [node, ...args] = appCommand(opts);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-platform-bench-check-'));
+  try {
+    const t0 = performance.now();
+    execFileSync(node, args, { env: { ...process.env, CDK8S_OUTDIR: tmp }, stdio: 'ignore' });
+    const t1 = performance.now();
+    compareTrees(tmp, libDir);
+    const t2 = performance.now();
+    execFileSync(node, ['--import', 'tsx', '-e', 'require("./lib")'], { cwd: path.resolve(__dirname, '..'), stdio: 'ignore' });
+    const t3 = performance.now();
+    return { checkAppMs: Math.round(t1 - t0), checkCompareMs: Math.round(t2 - t1), checkStartupMs: Math.round(t3 - t2) };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /** A fresh app planned against the kept output: construction + `app.plan()`. */
 function planPhase(outdir: string, opts: Options): { ms: number; changed: boolean; peakRssMB: number } {
   const t0 = performance.now();
@@ -155,12 +178,14 @@ const quiet = (cwd: string) => {
   return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), cwd }, out };
 };
 
+function appCommand(opts: Options): string[] {
+  const tsx = require.resolve('tsx/cli');
+  return [process.execPath, tsx, path.join(__dirname, 'fleet-app.ts'), '--shape', opts.shape, '--clusters', String(opts.clusters), ...(opts.validation ? [] : ['--no-validation'])];
+}
+
 async function checkPhase(outdir: string, opts: Options): Promise<{ ms: number; status: number; output: string }> {
   const repoRoot = path.resolve(__dirname, '..');
-  const tsx = require.resolve('tsx/cli');
-  const app = [process.execPath, tsx, path.join(__dirname, 'fleet-app.ts'), '--shape', opts.shape, '--clusters', String(opts.clusters), ...(opts.validation ? [] : ['--no-validation'])]
-    .map((a) => JSON.stringify(a))
-    .join(' ');
+  const app = appCommand(opts).map((a) => JSON.stringify(a)).join(' ');
   const { io, out } = quiet(repoRoot);
   const t0 = performance.now();
   const status = await runSynthCheck({ app, out: outdir, progress: false }, io);
@@ -219,6 +244,7 @@ async function main(): Promise<void> {
       const noVal = libraryPhase(path.join(root, 'lib-novalidation'), opts, false);
       report.libNoValidationMs = Math.round(noVal.ms);
       report.synthValidationMs = Math.round(lib.ms - noVal.ms);
+      Object.assign(report, checkSplit(libDir, opts));
       fs.rmSync(path.join(root, 'lib-novalidation'), { recursive: true, force: true });
     }
     if (opts.json) {
