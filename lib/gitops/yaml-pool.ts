@@ -17,7 +17,7 @@ import { createYamlEmitter } from './yaml-emit';
  */
 export class YamlFilePool {
   private readonly workers: Array<{ worker: Worker; port: MessageChannel['port1']; done: Int32Array }> = [];
-  private batches: Array<Array<[string, string]>> = [];
+  private batches: Array<Array<[string, string] | [string, string, 1]>> = [];
   private next = 0;
   private readonly madeDirs = new Set<string>();
 
@@ -49,20 +49,33 @@ export class YamlFilePool {
     return Math.min(Math.max(cores - 1, 1), 4);
   }
 
-  /** Writes ready text to the absolute path `file`, now, on this thread. */
+  /** Writes ready text to the absolute path `file` (now, or on a worker when there are workers). */
   public writeText(file: string, content: string): void {
-    this.mkdir(path.dirname(file));
-    fs.writeFileSync(file, content);
+    if (this.workers.length === 0) {
+      this.writeNow(file, content);
+      return;
+    }
+    this.enqueue([file, content, 1]);
   }
 
   /** Writes `obj` as YAML to the absolute path `file` (now or on a worker). */
   public write(file: string, obj: unknown): void {
     if (this.workers.length === 0) {
-      this.writeText(file, toYaml(obj));
+      this.writeNow(file, toYaml(obj));
       return;
     }
+    this.enqueue([file, JSON.stringify(obj)]);
+  }
+
+  private writeNow(file: string, content: string): void {
+    this.mkdir(path.dirname(file));
+    fs.writeFileSync(file, content);
+  }
+
+  // [file, JSON of the object] or [file, ready text, 1].
+  private enqueue(item: [string, string] | [string, string, 1]): void {
     const batch = this.batches[this.next];
-    batch.push([file, JSON.stringify(obj)]);
+    batch.push(item);
     if (batch.length >= 256) this.flush(this.next);
   }
 
@@ -150,10 +163,10 @@ port.on('message', (msg) => {
   }
   try {
     if (!error) {
-      for (const [file, json] of msg) {
+      for (const [file, data, ready] of msg) {
         const dir = path.dirname(file);
         if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
-        fs.writeFileSync(file, toYaml(JSON.parse(json)));
+        fs.writeFileSync(file, ready ? data : toYaml(JSON.parse(data)));
       }
     }
   } catch (e) {
