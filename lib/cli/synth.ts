@@ -232,7 +232,7 @@ function ownedFiles(repoDir: string): string[] {
  * it dominates the check); else the OS temporary directory.
  */
 export function checkTmpRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.TMPDIR) return os.tmpdir();
+  if (env.TMPDIR) return env.TMPDIR.length > 1 ? env.TMPDIR.replace(/\/+$/, '') : env.TMPDIR;
   const shm = '/dev/shm';
   try {
     const st = fs.statfsSync(shm);
