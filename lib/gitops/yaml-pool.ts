@@ -8,11 +8,11 @@ import { createYamlEmitter } from './yaml-emit';
 /**
  * Serializes objects to YAML files, on worker threads when the output is large.
  *
- * Turning objects into YAML text is the largest single cost of a synth. For large trees the
- * objects are handed (as JSON text, which is cheap to pass) to worker threads that stringify them
- * with the same emitter as the main thread (`yaml-emit.ts`, rebuilt in the worker from its source
- * text; `yaml` itself with the same options if that fails) and write the files, while the main thread carries on
- * (rendering the next folders, validating). {@link finish} blocks until every file is written,
+ * For large trees the objects are handed (as JSON text, which is cheap to pass) to worker threads
+ * that stringify them with the same emitter as the main thread (`yaml-emit.ts`, rebuilt in the
+ * worker from its source text; `yaml` itself with the same options if that fails) and write the
+ * files, ready text (kustomization files) included, while the main thread carries on (rendering
+ * the next folders, validating). {@link finish} blocks until every file is written,
  * so the library's `synth()` stays synchronous like cdk8s'. Small outputs are written inline.
  */
 export class YamlFilePool {
@@ -128,7 +128,7 @@ export class YamlFilePool {
 const MAX_QUEUED_BATCHES = 4;
 
 // Plain JavaScript run by each worker: parse, stringify (the fast emitter, rebuilt from its source
-// text; any failure of it falls back to \`yaml\` for that document), write.
+// text; any failure of it falls back to `yaml` for that document), write.
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
 const fs = require('fs');
