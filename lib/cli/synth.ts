@@ -186,9 +186,15 @@ export function compareTrees(produced: string, committed: string): StaleFile[] {
     const oldFiles = committedRepos.includes(repo) ? ownedFiles(path.join(committed, repo)) : [];
     const rel = (f: string) => (repo === '.' ? f : `${repo}/${f}`);
     for (const f of newFiles) {
-      const target = path.join(committed, repo, f);
-      if (!fs.existsSync(target)) diffs.push({ file: rel(f), status: 'missing' });
-      else if (!fs.readFileSync(target).equals(fs.readFileSync(path.join(produced, repo, f)))) diffs.push({ file: rel(f), status: 'changed' });
+      // One read per side (no exists check first): a committed file that cannot be read is missing.
+      let was: Buffer;
+      try {
+        was = fs.readFileSync(path.join(committed, repo, f));
+      } catch {
+        diffs.push({ file: rel(f), status: 'missing' });
+        continue;
+      }
+      if (!was.equals(fs.readFileSync(path.join(produced, repo, f)))) diffs.push({ file: rel(f), status: 'changed' });
     }
     const produced_ = new Set(newFiles);
     for (const f of oldFiles) if (!produced_.has(f)) diffs.push({ file: rel(f), status: 'stale' });
