@@ -1,22 +1,33 @@
-// Fleet benchmark: `npm run bench -- --clusters N [--json] [--no-validation]`.
+// Fleet benchmark: `npm run bench -- [--shape l1|l2|aks-cluster] [--clusters N] [--json] [--keep]
+// [--no-validation] [--dir DIR] [--phases lib,floor,plan,check,validate,split]`.
 //
-// Builds a fleet of N AKS clusters in the CAPZ aks-aso shape (CAPI Cluster, AzureASOManagedCluster
-// with a ResourceGroup, AzureASOManagedControlPlane with a ManagedCluster, 2 MachinePools + 2
-// AzureASOManagedMachinePools with their agent pools, plus 2 Flux Kustomizations per cluster), one
-// folder per cluster, validation on, and synthesizes it with GitOpsApp. Then, in the same process,
-// it measures the floor: `yaml` stringify + write of the very same objects into the same files.
-// Not a test: run it by hand and record the figures in README. `npm run bench` runs node with
-// --expose-gc so that each phase starts from a collected heap.
-import { execFileSync } from 'child_process';
+// Builds a fleet of N AKS clusters (shapes: bench/apps.ts; `--l2` = `--shape l2`), validation on,
+// and synthesizes it with GitOpsApp into `<root>/lib`. Then, in the same process:
+// - floor: `yaml` stringify + write of the very same objects (and kustomization.yaml files) into
+//   the same relative paths (`floorMs`), the same with the library's emitter (`floorEmitMs`), and writing those bytes again, pre-rendered
+//   (`writeFloorMs`: the physical floor of this machine);
+// - plan: a fresh app (same shape) planned against its kept output, which must be unchanged
+//   (`planMs`: construction + `app.plan()`);
+// - check: `cdk8s-platform synth --check` of the app (`bench/fleet-app.ts` run by tsx in a child
+//   process) against the kept output (`checkMs`, includes the child's start-up);
+// - validate: `cdk8s-platform validate <root>/lib` in-process (`validateMs`);
+// - split (not in the default phases): the library phase again with validation off
+//   (`libNoValidationMs`), so `libMs - libNoValidationMs` is synth's own validation time.
+// `--keep` keeps the output (prints `kept <root>` on stderr; the library's output is `<root>/lib`).
+// Not a test: run it by hand. `npm run bench` runs node with --expose-gc so that each phase starts
+// from a collected heap.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { aksAsoCluster } from '../examples/management-cluster/aks-aso-l1';
 import * as YAML from 'yaml';
-import { GitOpsApp, Repo, toYaml } from '../lib';
-import { AksNodePoolMode } from '../lib/aso/aks';
-import { AksClusterClass, Fleet } from '../lib/capi';
-import { GitRepository } from '../lib/flux';
+import { buildApp, parseShape, Shape } from './apps';
+import { toYaml, YAML_OPTIONS } from '../lib';
+import { runValidate } from '../lib/cli/validate';
+import { compareTrees, runSynthCheck } from '../lib/cli/synth';
+import { execFileSync } from 'child_process';
+
+const PHASES = ['lib', 'floor', 'plan', 'check', 'validate', 'split'] as const;
+type Phase = (typeof PHASES)[number];
 
 interface Options {
   clusters: number;
@@ -24,151 +35,247 @@ interface Options {
   validation: boolean;
   keep: boolean;
   dir: string;
-  l2: boolean;
+  shape: Shape;
+  phases: Set<Phase>;
 }
 
 function parseArgs(argv: string[]): Options {
   // Default to a RAM-backed directory when there is one: on a throttled virtual disk, writeback
-  // stalls dominate and vary run to run; both phases write to the same place either way.
+  // stalls dominate and vary run to run; every phase writes to the same place either way.
   const shm = '/dev/shm';
-  const opts: Options = { clusters: 1000, json: false, validation: true, keep: false, l2: false, dir: fs.existsSync(shm) ? shm : os.tmpdir() };
+  const opts: Options = {
+    clusters: 1000, json: false, validation: true, keep: false, shape: 'l1',
+    dir: fs.existsSync(shm) ? shm : os.tmpdir(), phases: new Set<Phase>(['lib', 'floor', 'plan', 'check', 'validate']),
+  };
+  const value = (a: string, i: number): [string, number] => (a.includes('=') ? [a.slice(a.indexOf('=') + 1), i] : [argv[i + 1], i + 1]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--clusters') opts.clusters = Number(argv[++i]);
-    else if (a.startsWith('--clusters=')) opts.clusters = Number(a.slice('--clusters='.length));
-    else if (a === '--json') opts.json = true;
+    const flag = a.split('=')[0];
+    let v: string;
+    if (flag === '--clusters') [v, i] = value(a, i), (opts.clusters = Number(v));
+    else if (flag === '--shape') [v, i] = value(a, i), (opts.shape = parseShape(v));
+    else if (flag === '--dir') [v, i] = value(a, i), (opts.dir = v);
+    else if (flag === '--phases') {
+      [v, i] = value(a, i);
+      const list = v.split(',').filter(Boolean);
+      for (const p of list) if (!(PHASES as readonly string[]).includes(p)) throw new Error(`unknown phase "${p}" (phases: ${PHASES.join(',')})`);
+      opts.phases = new Set(['lib', ...list] as Phase[]);
+    } else if (a === '--json') opts.json = true;
     else if (a === '--no-validation') opts.validation = false;
     else if (a === '--keep') opts.keep = true;
-    else if (a === '--l2') opts.l2 = true;
-    else if (a === '--dir') opts.dir = argv[++i];
-    else throw new Error(`unknown argument "${a}" (usage: --clusters N [--json] [--no-validation] [--keep] [--dir DIR] [--l2])`);
+    else if (a === '--l2') opts.shape = 'l2';
+    else throw new Error(`unknown argument "${a}" (usage: [--shape l1|l2|aks-cluster] [--clusters N] [--json] [--no-validation] [--keep] [--dir DIR] [--phases ${PHASES.join(',')}])`);
   }
   if (!Number.isInteger(opts.clusters) || opts.clusters < 1) throw new Error('--clusters must be a positive integer');
   return opts;
 }
 
-/**
- * `--l2`: the scale path with the L2/L3 constructs: one AksClusterClass and a `Fleet` of N
- * topology clusters (per cluster: a management folder with the Cluster and its two hydration
- * Kustomizations, plus its infrastructure/ and apps/ folders).
- */
-function buildL2App(outdir: string, clusters: number, validation: boolean): GitOpsApp {
-  const app = new GitOpsApp({ outdir, validation });
-  const repo = new Repo(app, 'mgmt');
-  const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
-  const source = GitRepository.fromName(mgmt, 'source', 'fleet', 'flux-system');
-  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
-    name: 'aks', namespace: 'fleet', location: 'westeurope', credentialSecretName: 'aso-credential',
-    apiServerAccess: { privateCluster: true },
-    machinePoolClasses: [
-      { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } },
-      { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5' } },
-    ],
-  });
-  const width = String(clusters - 1).length;
-  new Fleet(mgmt, 'fleet', {
-    repo, clusterClass: cls, source,
-    defaults: { kubernetesVersion: 'v1.33.2' },
-    environments: { weu: { location: 'westeurope' }, neu: { location: 'northeurope' }, eus: { location: 'eastus2' } },
-    managementPath: 'clusters/fleet',
-    clusters: Array.from({ length: clusters }, (_, i) => ({ name: `aks-${String(i).padStart(width, '0')}`, environment: ['weu', 'neu', 'eus'][i % 3] })),
-  });
-  return app;
-}
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+const rssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-function buildApp(outdir: string, clusters: number, validation: boolean, l2 = false): GitOpsApp {
-  if (l2) return buildL2App(outdir, clusters, validation);
-  const app = new GitOpsApp({ outdir, validation });
-  const repo = new Repo(app, 'mgmt');
-  const width = String(clusters - 1).length;
-  for (let i = 0; i < clusters; i++) {
-    const name = `aks-${String(i).padStart(width, '0')}`;
-    const folder = repo.folder(`clusters/${name}`);
-    aksAsoCluster(folder, {
-      name,
-      namespace: 'fleet',
-      location: ['westeurope', 'northeurope', 'eastus2'][i % 3],
-      kubernetesVersion: 'v1.33.2',
-      credentialSecret: 'aso-credential',
-      vmSize: 'Standard_D4s_v5',
-      sourceName: 'fleet',
-    });
-  }
-  return app;
+function countFiles(dir: string): number {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n++;
+  return n;
 }
 
 /** Builds and synthesizes the fleet; the app is garbage once this returns. */
-function libraryPhase(outdir: string, opts: Options): { libMs: number; files: number } {
+function libraryPhase(outdir: string, opts: Options, validation: boolean): { ms: number } {
   const t0 = performance.now();
-  const app = buildApp(outdir, opts.clusters, opts.validation, opts.l2);
-  const result = app.synthesize();
-  return { libMs: performance.now() - t0, files: result.repos[0].changes.created.length };
+  const app = buildApp(opts.shape, opts.clusters, { outdir, validation });
+  app.synthesize();
+  return { ms: performance.now() - t0 };
 }
 
-function syncDisk(): void {
-  try {
-    execFileSync('sync');
-  } catch {
-    // no sync(1): measure without flushing
+/** Writes `files` (relative path → content) under `root`, creating directories as needed. */
+function writeAll(root: string, files: Array<{ file: string; text: string }>): void {
+  const made = new Set<string>();
+  for (const f of files) {
+    const file = path.join(root, f.file);
+    const dir = path.dirname(file);
+    if (!made.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    fs.writeFileSync(file, f.text);
   }
 }
 
-function main(): void {
+/**
+ * Floors: the very same objects stringified with `yaml` and written to the same relative paths,
+ * then the same bytes written again, pre-rendered. Only the objects and their paths are kept
+ * (not the construct tree): a big live heap slows `yaml` down several-fold, which would flatter
+ * the library.
+ */
+function floorPhase(root: string, opts: Options): { floorMs: number; floorEmitMs: number; writeFloorMs: number; objects: number } {
+  let objects: Array<{ file: string; obj: unknown }>;
+  {
+    const app = buildApp(opts.shape, opts.clusters, { outdir: path.join(root, 'unused'), validation: false });
+    objects = app.placedObjects().map((p) => ({ file: p.file, obj: p.obj }));
+    const count = objects.length;
+    for (const files of app.renderToMemory().values()) {
+      for (const [file, text] of files) if (file.endsWith('kustomization.yaml')) objects.push({ file, obj: YAML.parse(text, { version: '1.1' }) });
+    }
+    Object.assign(opts, { objectCount: count });
+  }
+  gc();
+  const t1 = performance.now();
+  const made = new Set<string>();
+  const rendered: Array<{ file: string; text: string }> = [];
+  for (const p of objects) {
+    const file = path.join(root, 'floor', p.file);
+    const dir = path.dirname(file);
+    if (!made.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    const text = YAML.stringify(p.obj, YAML_OPTIONS);
+    fs.writeFileSync(file, text);
+    rendered.push({ file: p.file, text });
+  }
+  const floorMs = performance.now() - t1;
+  // The same with the library's emitter, into another tree (same process, same objects).
+  gc();
+  const t3 = performance.now();
+  made.clear();
+  for (const p of objects) {
+    const file = path.join(root, 'floor-emit', p.file);
+    const dir = path.dirname(file);
+    if (!made.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    fs.writeFileSync(file, toYaml(p.obj));
+  }
+  const floorEmitMs = performance.now() - t3;
+  objects = [];
+  gc();
+  const t2 = performance.now();
+  writeAll(path.join(root, 'write-floor'), rendered);
+  const writeFloorMs = performance.now() - t2;
+  return { floorMs, floorEmitMs, writeFloorMs, objects: (opts as Options & { objectCount: number }).objectCount };
+}
+
+/**
+ * Where `synth --check`'s time goes: the app run as a child process writing into a temporary
+ * directory (`checkAppMs`: node + tsx start-up, construction, synth), node + tsx loading the
+ * library (`checkStartupMs`), and the comparison of the two trees (`checkCompareMs`).
+ */
+function checkSplit(libDir: string, opts: Options): Record<string, number> {
+  const [node, ...args] = appCommand(opts);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-platform-bench-check-'));
+  try {
+    const t0 = performance.now();
+    execFileSync(node, args, { env: { ...process.env, CDK8S_OUTDIR: tmp }, stdio: 'ignore' });
+    const t1 = performance.now();
+    compareTrees(tmp, libDir);
+    const t2 = performance.now();
+    execFileSync(node, ['--import', 'tsx', '-e', 'require("./lib")'], { cwd: path.resolve(__dirname, '..'), stdio: 'ignore' });
+    const t3 = performance.now();
+    return { checkAppMs: Math.round(t1 - t0), checkCompareMs: Math.round(t2 - t1), checkStartupMs: Math.round(t3 - t2) };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** A fresh app planned against the kept output: construction + `app.plan()`. */
+function planPhase(outdir: string, opts: Options): { ms: number; changed: boolean; peakRssMB: number } {
+  const t0 = performance.now();
+  const app = buildApp(opts.shape, opts.clusters, { outdir, validation: opts.validation });
+  const plan = app.plan();
+  const ms = performance.now() - t0;
+  return { ms, changed: plan.changed, peakRssMB: rssMB() };
+}
+
+const quiet = (cwd: string) => {
+  const out: string[] = [];
+  return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), cwd }, out };
+};
+
+function appCommand(opts: Options): string[] {
+  const tsx = require.resolve('tsx/cli');
+  return [process.execPath, tsx, path.join(__dirname, 'fleet-app.ts'), '--shape', opts.shape, '--clusters', String(opts.clusters), ...(opts.validation ? [] : ['--no-validation'])];
+}
+
+async function checkPhase(outdir: string, opts: Options): Promise<{ ms: number; status: number; output: string }> {
+  const repoRoot = path.resolve(__dirname, '..');
+  const app = appCommand(opts).map((a) => JSON.stringify(a)).join(' ');
+  const { io, out } = quiet(repoRoot);
+  const t0 = performance.now();
+  const status = await runSynthCheck({ app, out: outdir, progress: false }, io);
+  return { ms: performance.now() - t0, status, output: out.join('') };
+}
+
+async function validatePhase(outdir: string): Promise<{ ms: number; status: number; output: string }> {
+  const { io, out } = quiet(outdir);
+  const t0 = performance.now();
+  const status = await runValidate([outdir], {}, io);
+  return { ms: performance.now() - t0, status, output: out.join('') };
+}
+
+async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const root = fs.mkdtempSync(path.join(opts.dir, 'cdk8s-platform-bench-'));
+  const libDir = path.join(root, 'lib');
+  const report: Record<string, unknown> = { shape: opts.shape, clusters: opts.clusters, validation: opts.validation };
+  const notes: string[] = [];
   try {
-    // Each timed phase starts with the page cache flushed, so neither pays for the other's writeback.
-    syncDisk();
-    const { libMs, files } = libraryPhase(path.join(root, 'lib'), opts);
-    const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024); // of the library phase
-    (globalThis as { gc?: () => void }).gc?.();
-
-    // Floor: the very same objects, stringified with `yaml` and written to the same file paths.
-    // Only the objects and their paths are kept (not the construct tree): a big live heap slows
-    // `yaml` down several-fold, which would flatter the library.
-    const floorApp = buildApp(path.join(root, 'unused'), opts.clusters, false, opts.l2);
-    const objects: Array<{ file: string; obj: unknown }> = floorApp.placedObjects().map((p) => ({ file: p.file, obj: p.obj }));
-    // ... and every kustomization.yaml the library writes, as data to stringify the same way.
-    for (const files of floorApp.renderToMemory().values()) {
-      for (const [file, text] of files) if (file.endsWith('kustomization.yaml')) objects.push({ file, obj: YAML.parse(text) });
+    gc();
+    const lib = libraryPhase(libDir, opts, opts.validation);
+    if (!opts.json) process.stderr.write(`lib: ${Math.round(lib.ms)} ms\n`);
+    report.libMs = Math.round(lib.ms);
+    report.peakRssMB = rssMB(); // of the library phase (the process' peak so far)
+    report.files = countFiles(libDir);
+    gc();
+    if (opts.phases.has('floor')) {
+      const floor = floorPhase(root, opts);
+      Object.assign(report, { floorMs: Math.round(floor.floorMs), floorEmitMs: Math.round(floor.floorEmitMs), writeFloorMs: Math.round(floor.writeFloorMs), objects: floor.objects });
+      report.libOverWriteFloor = Math.round((lib.ms / floor.writeFloorMs) * 100) / 100;
+      report.libOverFloor = Math.round((lib.ms / floor.floorMs) * 100) / 100;
+      fs.rmSync(path.join(root, 'floor'), { recursive: true, force: true });
+      fs.rmSync(path.join(root, 'write-floor'), { recursive: true, force: true });
+      fs.rmSync(path.join(root, 'floor-emit'), { recursive: true, force: true });
+      fs.rmSync(path.join(root, 'unused'), { recursive: true, force: true });
+      gc();
     }
-    (globalThis as { gc?: () => void }).gc?.();
-    const floorRoot = path.join(root, 'floor');
-    syncDisk();
-    const t1 = performance.now();
-    const made = new Set<string>();
-    for (const p of objects) {
-      const file = path.join(floorRoot, p.file);
-      const dir = path.dirname(file);
-      if (!made.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      fs.writeFileSync(file, toYaml(p.obj));
+    if (opts.phases.has('plan')) {
+      const plan = planPhase(libDir, opts);
+      Object.assign(report, { planMs: Math.round(plan.ms), planChanged: plan.changed, planPeakRssMB: plan.peakRssMB });
+      if (plan.changed) notes.push('plan of the unchanged app reports changes');
+      gc();
     }
-    const floorMs = performance.now() - t1;
-    const ratio = libMs / floorMs;
-    const report = {
-      clusters: opts.clusters,
-      libMs: Math.round(libMs),
-      floorMs: Math.round(floorMs),
-      ratio: Math.round(ratio * 100) / 100,
-      peakRssMB,
-    };
+    if (opts.phases.has('check')) {
+      const check = await checkPhase(libDir, opts);
+      Object.assign(report, { checkMs: Math.round(check.ms), checkStatus: check.status });
+      if (check.status !== 0) notes.push(`synth --check exited ${check.status}: ${check.output.slice(0, 2000)}`);
+    }
+    if (opts.phases.has('validate')) {
+      const v = await validatePhase(libDir);
+      Object.assign(report, { validateMs: Math.round(v.ms), validateStatus: v.status });
+      if (v.status !== 0) notes.push(`validate exited ${v.status}: ${v.output.slice(0, 2000)}`);
+      gc();
+    }
+    if (opts.phases.has('split')) {
+      const noVal = libraryPhase(path.join(root, 'lib-novalidation'), opts, false);
+      report.libNoValidationMs = Math.round(noVal.ms);
+      report.synthValidationMs = Math.round(lib.ms - noVal.ms);
+      Object.assign(report, checkSplit(libDir, opts));
+      fs.rmSync(path.join(root, 'lib-novalidation'), { recursive: true, force: true });
+    }
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     } else {
-      process.stdout.write(
-        `clusters: ${report.clusters} (${objects.length} files written by the floor, ${files} files, validation ${opts.validation ? 'on' : 'off'})\n` +
-          `library synth: ${report.libMs} ms\nfloor (yaml stringify + write, same options): ${report.floorMs} ms\n` +
-          `ratio: ${report.ratio}\npeak RSS: ${report.peakRssMB} MB\n` +
-          `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, output in ${opts.dir}\n`,
-      );
+      for (const [k, v] of Object.entries(report)) process.stdout.write(`${k}: ${v}\n`);
+      process.stdout.write(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, output in ${opts.dir}\n`);
     }
+    for (const n of notes) process.stderr.write(`bench: ${n}\n`);
   } finally {
     if (!opts.keep) fs.rmSync(root, { recursive: true, force: true });
     else process.stderr.write(`kept ${root}\n`);
   }
 }
 
-main();
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

@@ -196,9 +196,15 @@ export function compareTrees(produced: string, committed: string): StaleFile[] {
     const oldFiles = committedRepos.includes(repo) ? ownedFiles(path.join(committed, repo)) : [];
     const rel = (f: string) => (repo === '.' ? f : `${repo}/${f}`);
     for (const f of newFiles) {
-      const target = path.join(committed, repo, f);
-      if (!fs.existsSync(target)) diffs.push({ file: rel(f), status: 'missing' });
-      else if (!fs.readFileSync(target).equals(fs.readFileSync(path.join(produced, repo, f)))) diffs.push({ file: rel(f), status: 'changed' });
+      // One read per side (no exists check first): a committed file that cannot be read is missing.
+      let was: Buffer;
+      try {
+        was = fs.readFileSync(path.join(committed, repo, f));
+      } catch {
+        diffs.push({ file: rel(f), status: 'missing' });
+        continue;
+      }
+      if (!was.equals(fs.readFileSync(path.join(produced, repo, f)))) diffs.push({ file: rel(f), status: 'changed' });
     }
     const produced_ = new Set(newFiles);
     for (const f of oldFiles) if (!produced_.has(f)) diffs.push({ file: rel(f), status: 'stale' });
@@ -236,10 +242,28 @@ function ownedFiles(repoDir: string): string[] {
   return [...(files as string[]), MANIFEST];
 }
 
+/**
+ * Where `synth --check` synthesizes: `$TMPDIR` when set; else a RAM-backed `/dev/shm` with at
+ * least 2 GiB free, if there is one (on a throttled disk, writing the whole tree just to compare
+ * it dominates the check); else the OS temporary directory.
+ */
+export function checkTmpRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TMPDIR) return env.TMPDIR.length > 1 ? env.TMPDIR.replace(/\/+$/, '') : env.TMPDIR;
+  const shm = '/dev/shm';
+  try {
+    const st = fs.statfsSync(shm);
+    fs.accessSync(shm, fs.constants.W_OK);
+    if (st.bavail * st.bsize >= 2 * 1024 ** 3) return shm;
+  } catch {
+    // no usable /dev/shm
+  }
+  return os.tmpdir();
+}
+
 /** `synth --check`: synthesizes into a temporary directory and compares with the committed tree. */
 export async function runSynthCheck(opts: SynthCommandOptions, io: CliIO): Promise<number> {
   const { app, out } = resolveApp(opts, io);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-platform-check-'));
+  const tmp = fs.mkdtempSync(path.join(checkTmpRoot(), 'cdk8s-platform-check-'));
   try {
     const status = await runApp(app, tmp, io, wantsProgress(opts), allowDestroyEnv(opts));
     if (status !== 0) {

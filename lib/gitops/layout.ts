@@ -1,5 +1,6 @@
 import * as YAML from 'yaml';
 import { groupOf } from '../core/validation/metadata';
+import { emitYaml } from './yaml-emit';
 
 /** A Kubernetes object as plain JSON. */
 export interface KubeObject {
@@ -37,9 +38,19 @@ export function canonicalize(obj: KubeObject, clusterScoped: boolean): KubeObjec
  */
 export const YAML_OPTIONS = { lineWidth: 0, version: '1.1' } as const;
 
-/** Serializes one object as a YAML document with {@link YAML_OPTIONS}. */
+/**
+ * Whether to serialize with the fast emitter (byte-identical to `yaml` with {@link YAML_OPTIONS});
+ * `CDK8S_PLATFORM_YAML=yaml` (read once, at load) uses `yaml` itself, to compare the two.
+ */
+export const FAST_YAML = process.env.CDK8S_PLATFORM_YAML !== 'yaml';
+
+/**
+ * Serializes one object as a YAML document with {@link YAML_OPTIONS}: the bytes of
+ * `YAML.stringify(obj, YAML_OPTIONS)`, produced by the specialised emitter of `yaml-emit.ts`
+ * (which hands anything it does not handle exactly to `yaml`).
+ */
 export function toYaml(obj: unknown): string {
-  return YAML.stringify(obj, YAML_OPTIONS);
+  return FAST_YAML ? emitYaml(obj) : YAML.stringify(obj, YAML_OPTIONS);
 }
 
 /** Kinds listed first in a folder (kustomize and Flux apply them before the rest). */

@@ -2,20 +2,22 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
-import { toYaml, YAML_OPTIONS } from './layout';
+import { FAST_YAML, toYaml, YAML_OPTIONS } from './layout';
+import { createYamlEmitter } from './yaml-emit';
 
 /**
  * Serializes objects to YAML files, on worker threads when the output is large.
  *
- * Turning objects into YAML text is the largest single cost of a synth. For large trees the
- * objects are handed (as JSON text, which is cheap to pass) to worker threads that stringify them
- * with the very same `yaml` options and write the files, while the main thread carries on
- * (rendering the next folders, validating). {@link finish} blocks until every file is written,
+ * For large trees the objects are handed (as JSON text, which is cheap to pass) to worker threads
+ * that stringify them with the same emitter as the main thread (`yaml-emit.ts`, rebuilt in the
+ * worker from its source text; `yaml` itself with the same options if that fails) and write the
+ * files, ready text (kustomization files) included, while the main thread carries on (rendering
+ * the next folders, validating). {@link finish} blocks until every file is written,
  * so the library's `synth()` stays synchronous like cdk8s'. Small outputs are written inline.
  */
 export class YamlFilePool {
   private readonly workers: Array<{ worker: Worker; port: MessageChannel['port1']; done: Int32Array }> = [];
-  private batches: Array<Array<[string, string]>> = [];
+  private batches: Array<Array<[string, string] | [string, string, 1]>> = [];
   private next = 0;
   private readonly madeDirs = new Set<string>();
 
@@ -29,7 +31,7 @@ export class YamlFilePool {
       const done = new Int32Array(new SharedArrayBuffer(8));
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { port: port2, done, yamlPath: require.resolve('yaml'), options: YAML_OPTIONS },
+        workerData: { port: port2, done, yamlPath: require.resolve('yaml'), options: YAML_OPTIONS, emitter: FAST_YAML ? createYamlEmitter.toString() : undefined },
         transferList: [port2],
       });
       worker.unref();
@@ -47,20 +49,33 @@ export class YamlFilePool {
     return Math.min(Math.max(cores - 1, 1), 4);
   }
 
-  /** Writes ready text to the absolute path `file`, now, on this thread. */
+  /** Writes ready text to the absolute path `file` (now, or on a worker when there are workers). */
   public writeText(file: string, content: string): void {
-    this.mkdir(path.dirname(file));
-    fs.writeFileSync(file, content);
+    if (this.workers.length === 0) {
+      this.writeNow(file, content);
+      return;
+    }
+    this.enqueue([file, content, 1]);
   }
 
   /** Writes `obj` as YAML to the absolute path `file` (now or on a worker). */
   public write(file: string, obj: unknown): void {
     if (this.workers.length === 0) {
-      this.writeText(file, toYaml(obj));
+      this.writeNow(file, toYaml(obj));
       return;
     }
+    this.enqueue([file, JSON.stringify(obj)]);
+  }
+
+  private writeNow(file: string, content: string): void {
+    this.mkdir(path.dirname(file));
+    fs.writeFileSync(file, content);
+  }
+
+  // [file, JSON of the object] or [file, ready text, 1].
+  private enqueue(item: [string, string] | [string, string, 1]): void {
     const batch = this.batches[this.next];
-    batch.push([file, JSON.stringify(obj)]);
+    batch.push(item);
     if (batch.length >= 256) this.flush(this.next);
   }
 
@@ -113,13 +128,31 @@ export class YamlFilePool {
 
 const MAX_QUEUED_BATCHES = 4;
 
-// Plain JavaScript run by each worker: parse, stringify with the shared options, write.
+// Plain JavaScript run by each worker: parse, stringify (the fast emitter, rebuilt from its source
+// text; any failure of it falls back to `yaml` for that document), write.
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
 const fs = require('fs');
 const path = require('path');
 const YAML = require(workerData.yamlPath);
 const { port, done, options } = workerData;
+let emit;
+try {
+  // __name: a helper some TypeScript transpilers (esbuild keepNames) call inside function bodies.
+  if (workerData.emitter) emit = new Function('YAML', '__name', 'return (' + workerData.emitter + ')(YAML);')(YAML, (f) => f);
+} catch {
+  emit = undefined;
+}
+const toYaml = (obj) => {
+  if (emit) {
+    try {
+      return emit(obj);
+    } catch {
+      emit = undefined;
+    }
+  }
+  return YAML.stringify(obj, options);
+};
 const made = new Set();
 let error;
 port.on('message', (msg) => {
@@ -131,10 +164,10 @@ port.on('message', (msg) => {
   }
   try {
     if (!error) {
-      for (const [file, json] of msg) {
+      for (const [file, data, ready] of msg) {
         const dir = path.dirname(file);
         if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
-        fs.writeFileSync(file, YAML.stringify(JSON.parse(json), options));
+        fs.writeFileSync(file, ready ? data : toYaml(JSON.parse(data)));
       }
     }
   } catch (e) {

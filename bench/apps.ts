@@ -1,0 +1,74 @@
+// The fleet shapes the benchmarks build (shared by bench/fleet.ts, bench/fleet-app.ts and
+// bench/yaml-emit.ts).
+import { aksAsoCluster } from '../examples/management-cluster/aks-aso-l1';
+import { GitOpsApp, Repo } from '../lib';
+import { AksNodePoolMode } from '../lib/aso/aks';
+import { AksCluster, AksClusterClass, Fleet } from '../lib/capi';
+import { GitRepository } from '../lib/flux';
+
+/**
+ * - `l1`: per cluster, the CAPZ aks-aso shape from L1 classes (CAPI Cluster, AzureASOManagedCluster
+ *   with a ResourceGroup, AzureASOManagedControlPlane with a ManagedCluster, 2 MachinePools + 2
+ *   AzureASOManagedMachinePools with their agent pools, 2 Flux Kustomizations), one folder each;
+ * - `l2`: one AksClusterClass and a `Fleet` of N topology clusters (per cluster: a management
+ *   folder with the Cluster and its two hydration Kustomizations, plus infrastructure/ and apps/);
+ * - `aks-cluster`: one `AksCluster` L2 per cluster folder (system + worker node pools).
+ */
+export type Shape = 'l1' | 'l2' | 'aks-cluster';
+export const SHAPES: readonly Shape[] = ['l1', 'l2', 'aks-cluster'];
+
+const LOCATIONS = ['westeurope', 'northeurope', 'eastus2'];
+
+function names(clusters: number): string[] {
+  const width = String(clusters - 1).length;
+  return Array.from({ length: clusters }, (_, i) => `aks-${String(i).padStart(width, '0')}`);
+}
+
+/** The benchmark app of `shape` with `clusters` clusters (outdir: `$CDK8S_OUTDIR` when not given). */
+export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string; validation?: boolean } = {}): GitOpsApp {
+  const app = new GitOpsApp({ outdir: opts.outdir, validation: opts.validation ?? true });
+  const repo = new Repo(app, 'mgmt');
+  if (shape === 'l2') {
+    const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
+    const source = GitRepository.fromName(mgmt, 'source', 'fleet', 'flux-system');
+    const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
+      name: 'aks', namespace: 'fleet', location: 'westeurope', credentialSecretName: 'aso-credential',
+      apiServerAccess: { privateCluster: true },
+      machinePoolClasses: [
+        { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } },
+        { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5' } },
+      ],
+    });
+    new Fleet(mgmt, 'fleet', {
+      repo, clusterClass: cls, source,
+      defaults: { kubernetesVersion: 'v1.33.2' },
+      environments: { weu: { location: 'westeurope' }, neu: { location: 'northeurope' }, eus: { location: 'eastus2' } },
+      managementPath: 'clusters/fleet',
+      clusters: names(clusters).map((name, i) => ({ name, environment: ['weu', 'neu', 'eus'][i % 3] })),
+    });
+    return app;
+  }
+  names(clusters).forEach((name, i) => {
+    const folder = repo.folder(`clusters/${name}`);
+    if (shape === 'aks-cluster') {
+      new AksCluster(folder, 'cluster', {
+        name, namespace: 'fleet', location: LOCATIONS[i % 3], kubernetesVersion: 'v1.33.2', credentialSecretName: 'aso-credential',
+        nodePools: [
+          { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' },
+          { name: 'worker', vmSize: 'Standard_D4s_v5' },
+        ],
+      });
+    } else {
+      aksAsoCluster(folder, {
+        name, namespace: 'fleet', location: LOCATIONS[i % 3], kubernetesVersion: 'v1.33.2',
+        credentialSecret: 'aso-credential', vmSize: 'Standard_D4s_v5', sourceName: 'fleet',
+      });
+    }
+  });
+  return app;
+}
+
+export function parseShape(s: string): Shape {
+  if (!(SHAPES as readonly string[]).includes(s)) throw new Error(`unknown shape "${s}" (one of ${SHAPES.join(', ')})`);
+  return s as Shape;
+}
