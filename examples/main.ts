@@ -10,13 +10,7 @@ import { argocdPlatform } from './argocd-platform/app';
 import { fleetTable } from './fleet-table/app';
 
 export function buildExamples(outdir?: string): GitOpsApp {
-  const app = new GitOpsApp({
-    outdir,
-    // cert-manager's CRDs are not bundled: the platform components' ClusterIssuer is accepted
-    // unvalidated (listed in the secure-baseline report); an app that imports cert-manager's CRDs
-    // into cdk8s.yaml `imports:` (or passes them as `crds`) gets it validated instead.
-    allowUnvalidated: ['cert-manager.io/ClusterIssuer'],
-  });
+  const app = new GitOpsApp({ outdir });
   managementCluster(app);
   platformGitops(app);
   referenceAppAso(app);

@@ -8,7 +8,7 @@
 // Hooked into app.ts with one line in its per-environment loop.
 // Every patch names its target by construct, so kinds and names are never typed by hand.
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { Folder, KustomizeComponent, KustomizePatch, Overlay, Repo } from '../../lib';
+import { Folder, GitOpsApp, KustomizeComponent, KustomizePatch, Overlay, Repo } from '../../lib';
 import { HelmRelease, HelmRepository, IKustomization, ISource, Kustomization } from '../../lib/flux';
 
 interface PlatformBase {
@@ -42,6 +42,10 @@ function platformBase(repo: Repo): PlatformBase {
       txtOwnerId: 'dev',
     },
   });
+  // cert-manager's CRDs are not bundled with the library: its ClusterIssuer is accepted
+  // unvalidated (listed in the secure-baseline report with this reason). An app that imports
+  // cert-manager's CRDs (cdk8s.yaml `imports:` or the GitOpsApp prop `crds`) gets it validated.
+  GitOpsApp.of(base).addUnvalidatedKind('cert-manager.io/ClusterIssuer', "cert-manager's CRDs are not bundled");
   const issuer = new ApiObject(base, 'letsencrypt', {
     apiVersion: 'cert-manager.io/v1',
     kind: 'ClusterIssuer',

@@ -193,8 +193,12 @@ export class GitOpsApp extends App {
   public readonly validation: boolean;
   /** Ids of protected objects whose deletion or rename is allowed (prop `allowDestroy`). */
   public readonly allowDestroy: readonly string[];
-  /** Kinds accepted without a schema (prop `allowUnvalidated`). */
-  public readonly allowUnvalidated: readonly string[];
+  /** Kinds accepted without a schema (prop `allowUnvalidated` and {@link addUnvalidatedKind}). */
+  public get allowUnvalidated(): readonly string[] {
+    return [...this.unvalidatedKinds];
+  }
+
+  private readonly unvalidatedKinds: string[] = [];
   private readonly printBaselineReport: boolean;
   private readonly crdPaths: readonly string[];
   private readonly cdk8sConfig: string | false;
@@ -209,16 +213,26 @@ export class GitOpsApp extends App {
     for (const p of this.crdPaths) {
       if (!fs.existsSync(path.resolve(p))) throw new Error(`GitOpsApp: prop "crds": ${JSON.stringify(p)} does not exist (resolved to ${path.resolve(p)}); give CRD files or folders`);
     }
-    this.allowUnvalidated = checkStringList('GitOpsApp: prop "allowUnvalidated"', props.allowUnvalidated ?? []);
-    for (const id of this.allowUnvalidated) {
-      if (!/^[^/\s]+(\/[^/\s]+)?\/[A-Z][A-Za-z0-9]*$/.test(id)) {
-        throw new Error(`GitOpsApp: prop "allowUnvalidated": ${JSON.stringify(id)} is not "<group>/<Kind>" (e.g. "monitoring.coreos.com/Prometheus", or "v1/<Kind>" for the core group)`);
-      }
-      recordOptOut(this, 'validation.allowUnvalidated', id);
-    }
+    for (const id of checkStringList('GitOpsApp: prop "allowUnvalidated"', props.allowUnvalidated ?? [])) this.addUnvalidatedKind(id, undefined, 'GitOpsApp: prop "allowUnvalidated"');
     this.cdk8sConfig = props.cdk8sConfig ?? 'cdk8s.yaml';
     this.allowDestroy = checkAllowDestroy('GitOpsApp: prop "allowDestroy"', props.allowDestroy ?? []);
     this.printBaselineReport = props.printBaselineReport ?? true;
+  }
+
+  /**
+   * Accepts objects of a kind that has no schema (`<group>/<Kind>`, `v1/<Kind>` for the core group)
+   * without validating them, like the `allowUnvalidated` prop, from the code that emits them (e.g.
+   * a construct writing a CR whose CRD the library does not bundle). Listed in the secure-baseline
+   * report, with `reason`. Call it before synth.
+   */
+  public addUnvalidatedKind(id: string, reason?: string, where = 'GitOpsApp.addUnvalidatedKind'): void {
+    if (!/^[^/\s]+(\/[^/\s]+)?\/[A-Z][A-Za-z0-9]*$/.test(id)) {
+      throw new Error(`${where}: ${JSON.stringify(id)} is not "<group>/<Kind>" (e.g. "monitoring.coreos.com/Prometheus", or "v1/<Kind>" for the core group)`);
+    }
+    if (this.validator) throw new Error(`${where}: ${JSON.stringify(id)}: too late, the app is already validating; call it before synth`);
+    if (this.unvalidatedKinds.includes(id)) return;
+    this.unvalidatedKinds.push(id);
+    recordOptOut(this, 'validation.allowUnvalidated', id, reason);
   }
 
   /**

@@ -145,7 +145,10 @@ export class KustomizePatch {
       });
       return doc as KubeObject;
     }
-    const byName = !SchemaRegistry.default().has(obj.apiVersion, obj.kind);
+    // Built-in kinds (their schema comes from the Kubernetes OpenAPI, or none is bundled) merge
+    // lists by name; custom resources (a CRD schema) have their lists replaced, as kustomize does.
+    const registry = SchemaRegistry.default();
+    const byName = registry.originOf(obj.apiVersion, obj.kind) === 'core' || !registry.has(obj.apiVersion, obj.kind);
     return mergePatch(obj, this.fields, byName) as KubeObject;
   }
 
