@@ -1,3 +1,4 @@
+import { posix } from 'path';
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Kustomization } from '../flux/kustomization';
@@ -48,8 +49,12 @@ export function kustomizationBuildSizes(repo: Repo): KustomizationBuildSize[] {
   const byPath = new Map(folders.map((f) => [f.path, f]));
   const own = new Map<Folder, number>();
   const children = new Map<Folder, Folder[]>();
+  // Resources added by path: a folder of the app counts with its build, a file as one object.
+  const listed = new Map<Folder, Folder[]>();
   for (const folder of folders) {
-    own.set(folder, folder.additionalResources.length);
+    const targets = folder.additionalResources.map((r) => byPath.get(posix.normalize(posix.join(folder.path, r))));
+    listed.set(folder, targets.filter((t): t is Folder => t !== undefined && t !== folder));
+    own.set(folder, targets.filter((t) => t === undefined).length);
     const segments = folder.path.split('/');
     for (let i = segments.length - 1; i > 0; i--) {
       const parent = byPath.get(segments.slice(0, i).join('/'));
@@ -72,7 +77,8 @@ export function kustomizationBuildSizes(repo: Repo): KustomizationBuildSize[] {
   const sizeOf = (f: Folder): number => {
     let n = size.get(f);
     if (n === undefined) {
-      n = own.get(f)! + (f.includeSubfolders ? (children.get(f) ?? []).reduce((sum, c) => sum + sizeOf(c), 0) : 0);
+      size.set(f, 0); // a cycle counts once
+      n = own.get(f)! + (f.includeSubfolders ? (children.get(f) ?? []).reduce((sum, c) => sum + sizeOf(c), 0) : 0) + (listed.get(f) ?? []).reduce((sum, c) => sum + sizeOf(c), 0);
       size.set(f, n);
     }
     return n;

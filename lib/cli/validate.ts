@@ -19,6 +19,7 @@ import { parseAllDocuments } from 'yaml';
 import { SchemaRegistry, Validator, defaultSchemaDir, naturalCompare, type ValidationInput } from '../core/validation';
 import { unresolvedWorkloadReferences, type ManifestObject } from '../core/references';
 import { listFiles } from '../core/validation/registry';
+import { rgdInstanceKindSchema, rgdProducedObjects } from '../kro/schema';
 import { CliError, type CliContext, type CliIO } from './context';
 import { applyOrderLines } from './validate-apply-order';
 
@@ -106,12 +107,33 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
     });
   }
 
+  // kro: the instance kinds the ResourceGraphDefinitions of the tree define (kro generates their
+  // CRDs on the cluster, so no CRD file exists) are registered from their SimpleSchema.
+  const isRgd = (o: any) => o?.kind === 'ResourceGraphDefinition' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('kro.run/');
+  const rgds = inputs.filter((i) => isRgd(i.obj));
+  const rgdOfType = new Map<string, any>();
+  for (const r of rgds) {
+    try {
+      const k = rgdInstanceKindSchema(r.obj as any);
+      registry.addSchema({ ...k, origin: 'registered' });
+      rgdOfType.set(`${k.apiVersion}/${k.kind}`, r.obj);
+    } catch (e) {
+      const source = `${r.file}#${r.docIndex ?? 0}`;
+      lines.push({ source, message: `${source}: ${(e as Error).message}` });
+    }
+  }
   const validator = new Validator({ registry, cel: opts.cel !== false, allowUnvalidated: opts.allowUnvalidated ?? [], generateName: 'refuse' });
   const { issues, coverage } = validator.validateWithCoverage(inputs);
   for (const issue of issues) lines.push({ source: issue.source, message: issue.message });
   // Workloads' Secrets / ConfigMaps / ServiceAccounts: in the tree, or written by a controller for an object of it.
   const manifests = inputs.filter((i) => isManifest(i.obj));
-  for (const r of unresolvedWorkloadReferences(manifests.map((i) => i.obj as ManifestObject))) {
+  // ConfigMaps and Secrets kro creates for the instances of those RGDs count as present (appended
+  // after the tree's manifests, so the indexes of the references below stay the tree's).
+  const produced = manifests.flatMap((i) => {
+    const rgd = rgdOfType.get(`${(i.obj as any).apiVersion}/${(i.obj as any).kind}`);
+    return rgd ? rgdProducedObjects(rgd, i.obj as any) : [];
+  });
+  for (const r of unresolvedWorkloadReferences([...manifests.map((i) => i.obj as ManifestObject), ...(produced as ManifestObject[])])) {
     const input = manifests[r.index];
     const o = input.obj as ManifestObject;
     const source = `${input.file}#${input.docIndex ?? 0}`;

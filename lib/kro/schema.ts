@@ -176,3 +176,162 @@ export const KRO_INSTANCE_STATUS: JsonSchema = {
     },
   },
 };
+
+/**
+ * The openAPIV3Schema kro generates for an instance `spec` from a SimpleSchema as written in a
+ * ResourceGraphDefinition (the reverse of {@link toSimpleSchema}, for RGDs read from a tree by
+ * `cdk8s-platform validate`): `type | marker=value ...` strings (`string`, `integer`, `boolean`,
+ * `float`/`number`, `object`, `[]T`, `map[string]T`; markers `required`, `default`, `description`,
+ * `enum`, `minimum`, `maximum`, `minLength`, `maxLength`, `pattern`, `minItems`, `maxItems`,
+ * `uniqueItems`) and nested maps for objects, with kro's implicit `default: {}` on objects whose
+ * fields have defaults. Throws `<where>.<field>: <reason>` for what it cannot read (custom types).
+ */
+export function simpleSchemaToJsonSchema(simple: unknown, where = 'spec'): JsonSchema {
+  if (typeof simple !== 'object' || simple === null || Array.isArray(simple)) throw new Error(`${where}: must be a map of fields`);
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  for (const [name, v] of Object.entries(simple as Record<string, unknown>)) {
+    const at = `${where}.${name}`;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      properties[name] = simpleSchemaToJsonSchema(v, at);
+      continue;
+    }
+    if (typeof v !== 'string') throw new Error(`${at}: must be a SimpleSchema string ("type | markers") or a map of fields`);
+    const bar = v.indexOf('|');
+    const type = (bar < 0 ? v : v.slice(0, bar)).trim();
+    const s = simpleType(type, at);
+    const markers = parseMarkers(bar < 0 ? '' : v.slice(bar + 1), at);
+    for (const [k, raw] of Object.entries(markers)) {
+      switch (k) {
+        case 'required':
+          if (raw === 'true') required.push(name);
+          break;
+        case 'default':
+          s.default = typedValue(raw, s, at);
+          break;
+        case 'description':
+          s.description = raw;
+          break;
+        case 'enum':
+          s.enum = raw.split(',').map((x) => typedValue(x, s, at));
+          break;
+        case 'uniqueItems':
+          if (raw === 'true') s['x-kubernetes-list-type'] = 'set';
+          break;
+        case 'pattern':
+          s.pattern = raw;
+          break;
+        default:
+          if (!(MARKERS as readonly string[]).includes(k)) throw new Error(`${at}: unknown marker "${k}"`);
+          s[k] = Number(raw);
+      }
+    }
+    properties[name] = s;
+  }
+  const out: JsonSchema = { type: 'object', properties, ...(required.length > 0 ? { required: required.sort() } : {}) };
+  if (kroObjectDefault(out)) out.default = {};
+  return out;
+}
+
+function simpleType(type: string, at: string): JsonSchema {
+  if (type.startsWith('[]')) return { type: 'array', items: simpleType(type.slice(2), `${at}[]`) };
+  const map = /^map\[string\](.+)$/.exec(type);
+  if (map) return { type: 'object', additionalProperties: simpleType(map[1], `${at}{}`) };
+  switch (type) {
+    case 'string':
+    case 'integer':
+    case 'boolean':
+      return { type };
+    case 'float':
+    case 'number':
+      return { type: 'number' };
+    case 'object':
+      return { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+    default:
+      throw new Error(`${at}: type "${type}" is not a SimpleSchema type this library reads (custom types are not supported)`);
+  }
+}
+
+/** `key=value` pairs, values plain or double-quoted (with `\"` and `\\` escapes). */
+function parseMarkers(text: string, at: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /\s*([A-Za-z]+)=("((?:[^"\\]|\\.)*)"|\S+)/gy;
+  let rest = text.trim();
+  let m: RegExpExecArray | null;
+  re.lastIndex = 0;
+  while (rest.length > 0 && (m = re.exec(rest)) !== null) {
+    out[m[1]] = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[2];
+    if (re.lastIndex >= rest.length) break;
+  }
+  if (rest.length > 0 && re.lastIndex < rest.length && rest.slice(re.lastIndex).trim() !== '') throw new Error(`${at}: cannot read the markers "${text.trim()}"`);
+  return out;
+}
+
+function typedValue(raw: string, s: JsonSchema, at: string): unknown {
+  if (s.type === 'integer' || s.type === 'number') {
+    const n = Number(raw);
+    if (!Number.isFinite(n)) throw new Error(`${at}: "${raw}" is not a number`);
+    return n;
+  }
+  if (s.type === 'boolean') return raw === 'true';
+  if (s.type === 'array' || (s.type === 'object' && !s['x-kubernetes-preserve-unknown-fields'])) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw new Error(`${at}: default "${raw}" is not JSON`);
+    }
+  }
+  return raw;
+}
+
+/** A ResourceGraphDefinition as read from a tree (the fields used here). */
+interface RgdManifest {
+  readonly metadata?: { readonly name?: string };
+  readonly spec?: { readonly schema?: { readonly apiVersion?: string; readonly kind?: string; readonly group?: string; readonly scope?: string; readonly spec?: unknown }; readonly resources?: ReadonlyArray<{ readonly template?: any }> };
+}
+
+/**
+ * The schema of the instance kind a ResourceGraphDefinition read from a tree defines (what kro's
+ * generated CRD validates: `spec` from the SimpleSchema, `status` open), for registering it with the
+ * validator of `cdk8s-platform validate`. Throws with the RGD's name for what it cannot read.
+ */
+export function rgdInstanceKindSchema(rgd: RgdManifest): { apiVersion: string; kind: string; scope: 'Namespaced' | 'Cluster'; schema: JsonSchema; source: string } {
+  const s = rgd.spec?.schema;
+  const name = rgd.metadata?.name ?? '<unnamed>';
+  if (!s?.kind || !s.apiVersion) throw new Error(`ResourceGraphDefinition ${name}: spec.schema needs kind and apiVersion`);
+  return {
+    apiVersion: `${s.group ?? 'kro.run'}/${s.apiVersion}`,
+    kind: s.kind,
+    scope: s.scope === 'Cluster' ? 'Cluster' : 'Namespaced',
+    schema: {
+      type: 'object',
+      properties: {
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        metadata: { type: 'object' },
+        spec: simpleSchemaToJsonSchema(s.spec ?? {}, `ResourceGraphDefinition ${name}: spec.schema.spec`),
+        status: { type: 'object', properties: KRO_INSTANCE_STATUS, 'x-kubernetes-preserve-unknown-fields': true },
+      },
+    },
+    source: `ResourceGraphDefinition ${name}`,
+  };
+}
+
+/**
+ * The core ConfigMaps and Secrets kro creates for one instance of a ResourceGraphDefinition read
+ * from a tree: templates whose name is fixed or depends only on `${schema.metadata.name}`, in the
+ * instance's namespace (for the workload-reference check of `cdk8s-platform validate`).
+ */
+export function rgdProducedObjects(rgd: RgdManifest, instance: { metadata?: { name?: string; namespace?: string } }): Array<{ apiVersion: 'v1'; kind: string; metadata: { name: string; namespace?: string } }> {
+  const out: Array<{ apiVersion: 'v1'; kind: string; metadata: { name: string; namespace?: string } }> = [];
+  const iname = instance.metadata?.name;
+  if (!iname) return out;
+  for (const r of rgd.spec?.resources ?? []) {
+    const t = r.template;
+    if (t?.apiVersion !== 'v1' || (t.kind !== 'ConfigMap' && t.kind !== 'Secret') || typeof t.metadata?.name !== 'string') continue;
+    const name = (t.metadata.name as string).split('${schema.metadata.name}').join(iname);
+    if (name.includes('${')) continue;
+    out.push({ apiVersion: 'v1', kind: t.kind, metadata: { name, ...(instance.metadata?.namespace ? { namespace: instance.metadata.namespace } : {}) } });
+  }
+  return out;
+}

@@ -4,10 +4,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { GitOpsApp, Repo } from '../../lib';
+import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksClusterClass, Fleet, kustomizationBuildSizes } from '../../lib/capi';
-import { FluxBootstrap } from '../../lib/flux';
+import { FluxBootstrap, Kustomization } from '../../lib/flux';
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-scale-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -17,7 +17,10 @@ test('a 2,000-cluster Fleet: largest build within 1,000 objects, kustomize build
   // Schema validation of 6,000 objects is covered by the smaller fleet tests; here it only slows the run.
   const app = new GitOpsApp({ outdir: out, validation: false });
   const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
-  const entry = repo.folder('clusters/mgmt');
+  // The bootstrap layout: the entry lists only its own files and flux-system/; the class and the
+  // fleet's management folder have their own Kustomizations.
+  const entry = repo.folder('clusters/mgmt', { includeSubfolders: false });
+  declarePreinstalled(entry, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.of('fleet-namespace', [], ['fleet']));
   const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry, shards: ['shard0', 'shard1', 'shard2', 'shard3'] });
   const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
     name: 'aks', namespace: 'fleet', location: 'westeurope', credentialSecretName: 'aso-credential',
@@ -28,6 +31,8 @@ test('a 2,000-cluster Fleet: largest build within 1,000 objects, kustomize build
     defaults: { kubernetesVersion: 'v1.33.2' },
     clusters: Array.from({ length: 2000 }, (_, i) => ({ name: `c-${String(i).padStart(4, '0')}` })),
   });
+  const classes = Kustomization.forFolder(entry, 'classes', repo.folder('clusters/mgmt/classes'), { name: 'mgmt-classes', source: flux.source, prune: true });
+  Kustomization.forFolder(entry, 'fleet-buckets', repo.folder('clusters/mgmt/fleet'), { name: 'mgmt-fleet', source: flux.source, prune: true, dependsOn: [classes] });
   const sizes = kustomizationBuildSizes(repo);
   const largest = Math.max(...sizes.map((s) => s.objects));
   expect(largest).toBeLessThanOrEqual(1000);

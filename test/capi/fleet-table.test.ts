@@ -267,7 +267,7 @@ test('node pools per row: the nodePool variable override of the pool, checked ag
       { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5', autoscaling: { min: 1, max: 5 }, zones: ['1', '2', '3'] } },
     ],
   });
-  const pools = [{ class: 'system', name: 'sys' }, { class: 'worker', name: 'wrk', replicas: 2 }];
+  const pools = [{ class: 'system', name: 'sys' }, { class: 'worker', name: 'wrk' }]; // autoscaled: no replicas (AKS owns the count)
   new Fleet(folder, 'fleet', {
     repo, clusterClass: c, defaults: { kubernetesVersion: 'v1.33.2', machinePools: pools, nodePools: { wrk: { vmSize: 'Standard_D8s_v5' } } },
     clusters: [{ name: 'c1', nodePools: { wrk: { vmSize: 'Standard_D16s_v5', minCount: 2, maxCount: 30, zones: ['1'] } } }, { name: 'c2' }],
