@@ -52,7 +52,7 @@ export const ENGINE_CASES: CorpusCase[] = [
     path: 'platform/apps/rg/Resource', prop: 'ResourceGroup/apps/rg-files', rule: 'would be deleted, but it is protected',
     message: 'platform/apps/rg/Resource (platform/apps/resourcegroup-rg-files.yaml): ResourceGroup/apps/rg-files would be deleted, but it is protected: ' +
       'stateful kind resources.azure.com/ResourceGroup; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); retained (serviceoperator.azure.com/reconcile-policy: detach-on-delete). ' +
-      'To allow it, add \'ResourceGroup/apps/rg-files\' to the GitOpsApp prop allowDestroy or pass --allow-destroy ResourceGroup/apps/rg-files',
+      'To allow it, add \'platform::ResourceGroup/apps/rg-files\' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::ResourceGroup/apps/rg-files',
     before: (ctx) => new ResourceGroup(ctx.folder, 'rg', { name: 'rg-files', location: 'westeurope' }),
     build: (ctx) => new ApiObject(ctx.folder, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } }),
   },
@@ -61,8 +61,8 @@ export const ENGINE_CASES: CorpusCase[] = [
     path: 'platform/apps/st/Resource', prop: 'StorageAccount/apps/stfiles', rule: 'would be renamed to StorageAccount/apps/stfiles2 (the old object is deleted), but it is protected',
     message: 'platform/apps/st/Resource (platform/apps/storageaccount-stfiles.yaml): StorageAccount/apps/stfiles would be renamed to StorageAccount/apps/stfiles2 (the old object is deleted), ' +
       'but it is protected: stateful kind storage.azure.com/StorageAccount; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); ' +
-      'retained (serviceoperator.azure.com/reconcile-policy: detach-on-delete). To allow it, add \'StorageAccount/apps/stfiles\' to the GitOpsApp prop allowDestroy ' +
-      'or pass --allow-destroy StorageAccount/apps/stfiles',
+      'retained (serviceoperator.azure.com/reconcile-policy: detach-on-delete). To allow it, add \'platform::StorageAccount/apps/stfiles\' to the GitOpsApp prop allowDestroy ' +
+      'or pass --allow-destroy platform::StorageAccount/apps/stfiles',
     before: (ctx) => new StorageAccount(ctx.folder, 'st', { name: 'stfiles', resourceGroup: new ResourceGroup(ctx.folder, 'rg', { name: 'rg-files', location: 'westeurope' }) }),
     build: (ctx) => new StorageAccount(ctx.folder, 'st', { name: 'stfiles2', resourceGroup: new ResourceGroup(ctx.folder, 'rg', { name: 'rg-files', location: 'westeurope' }) }),
   },
@@ -71,7 +71,7 @@ export const ENGINE_CASES: CorpusCase[] = [
     path: 'platform/apps/ns', prop: 'Namespace/apps', rule: 'would be deleted, but it is protected: holds protected objects',
     message: 'platform/apps/ns (platform/apps/namespace-apps.yaml): Namespace/apps would be deleted, but it is protected: ' +
       'holds protected objects (deleting a Namespace deletes everything in it): ResourceGroup/apps/rg-files. ' +
-      'To allow it, add \'Namespace/apps\' to the GitOpsApp prop allowDestroy or pass --allow-destroy Namespace/apps',
+      'To allow it, add \'platform::Namespace/apps\' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::Namespace/apps',
     before: (ctx) => {
       new ApiObject(ctx.folder, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
       new ResourceGroup(ctx.folder, 'rg', { name: 'rg-files', location: 'westeurope' });
