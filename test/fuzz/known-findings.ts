@@ -4,4 +4,20 @@
 import { KnownFinding } from './harness';
 
 export const KNOWN_FINDINGS: readonly KnownFinding[] = [
+  {
+    id: 'argocd-git-generator-plain-error',
+    targets: ['ApplicationSet'],
+    description:
+      'GitGenerator.directories (a static factory without a scope) throws a plain Error without construct path or prop for an empty ' +
+      'list, folders of two repos, or a repo without url; the ApplicationSet using it should report `prop "generators[i]"` instead',
+    counterexample: {
+      target: 'ApplicationSet',
+      spec: {
+        name: 'a', namespace: undefined, labels: undefined, subscriptions: undefined, generators: [{ kind: 'git', envs: [] }],
+        path: 'apps/dev', templateName: 'static', destination: { server: 'https://kubernetes.default.svc', namespace: 'apps' },
+        automated: undefined, prune: undefined, selfHeal: undefined, syncOptions: undefined, cascadeDelete: undefined, templateLabels: undefined, preserveResourcesOnDeletion: undefined,
+      },
+    },
+    message: /^GitGenerator\.directories: /,
+  },
 ];
