@@ -13,7 +13,8 @@
 //   factory such as `CrossplaneProvider.upjetAzure(scope, id)` was about to create); or a `SynthError`
 //   whose every problem starts with the path of a construct of the app and is a construct's own
 //   problem (`<path>: prop "<prop>": <rule>`: late validations and unresolved references), a
-//   duplicate object, or a secret-hygiene finding (plaintext Secret, credential-looking value).
+//   duplicate object, a secret-hygiene finding (plaintext Secret, credential-looking value), or a
+//   kro graph problem (`<path>: ResourceGraphDefinition "<name>": resource "<id>": ...`).
 //
 // Anything else is a **failure**: a TypeError or other exception, a message without a construct
 // path (or naming a construct that does not exist), a rule reading "undefined", "NaN" or
@@ -91,6 +92,8 @@ export function unclearProblem(problem: string, paths: Set<string>): string | un
   if (/^[A-Za-z]+\/\S+ is defined twice /.test(rest)) return undefined;
   if (/^[A-Za-z]+\/\S+: plaintext Secret in Git \(/.test(rest)) return undefined;
   if (/^[A-Za-z]+\/\S+: \S+: looks like /.test(rest)) return undefined;
+  // The late check of a kro graph's expressions and dependencies (ResourceGraphDefinition.check()).
+  if (/^ResourceGraphDefinition "[^"]+": (resource "[^"]+"|status field "[^"]+"|resources depend on each other)/.test(rest) && !UNCLEAR_WORDS.test(rest)) return undefined;
   if (/^[A-Za-z<][^:]*: .+?: /.test(rest)) return 'schema/CEL violation: the construct accepted props whose output is invalid';
   return 'unrecognized problem';
 }
@@ -210,6 +213,7 @@ function clearKey(message: string): string {
   if (prop) return `${message.startsWith('synth failed') ? 'synth ' : ''}${prop.replace(/\[\d+\]/g, '[]')}`;
   if (/ is defined twice /.test(first)) return 'synth duplicate object';
   if (/plaintext Secret|: looks like /.test(first)) return 'synth secret hygiene';
+  if (/: ResourceGraphDefinition "[^"]+": /.test(first)) return 'synth kro expression';
   return 'other';
 }
 
