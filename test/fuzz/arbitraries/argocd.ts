@@ -18,7 +18,7 @@ import {
 import { AksNodePoolMode } from '../../../lib/aso';
 import { AksCluster } from '../../../lib/capi';
 import { FuzzContext, FuzzTarget, target } from '../harness';
-import { dnsLabel, duration, DurationSpec, guid, k8sName, mostly, oddString, opt, optDuration, smallInt, stringMap } from './common';
+import { dnsLabel, duration, DurationSpec, guid, k8sName, chance, oddString, opt, optDuration, smallInt, stringMap } from './common';
 
 const namespace = () => opt(fc.oneof({ weight: 6, arbitrary: fc.constantFrom('argocd', 'apps') }, { weight: 1, arbitrary: k8sName() }), 4);
 const labels = () => opt(fc.oneof({ weight: 4, arbitrary: stringMap(fc.constantFrom('team', 'env'), dnsLabel) }, { weight: 1, arbitrary: stringMap(fc.constantFrom('team', 'a b', 'x/'), oddString) }), 4);
@@ -116,7 +116,7 @@ const applicationSpec = fc.record({
   name: k8sName(), namespace: namespace(), labels: labels(),
   project: fc.constantFrom('construct', 'fromName', 'default'),
   source: fc.oneof(
-    { weight: 5, arbitrary: fc.record({ kind: fc.constant('folder' as const), kustomization: mostly(90), repoUrl: fc.oneof({ weight: 10, arbitrary: fc.constant('https://github.com/contoso/platform') }, { weight: 1, arbitrary: fc.constantFrom('none', 'ftp://x') }) }) },
+    { weight: 5, arbitrary: fc.record({ kind: fc.constant('folder' as const), kustomization: chance(90), repoUrl: fc.oneof({ weight: 10, arbitrary: fc.constant('https://github.com/contoso/platform') }, { weight: 1, arbitrary: fc.constantFrom('none', 'ftp://x') }) }) },
     {
       weight: 3, arbitrary: fc.record({
         kind: fc.constant('chart' as const),
@@ -129,12 +129,12 @@ const applicationSpec = fc.record({
     },
   ),
   targetRevision: opt(fc.constantFrom('main', 'v1.0.0', '6.7.0', ''), 4),
-  destination: opt(fc.record({ cluster: fc.oneof({ weight: 5, arbitrary: clusterSpec() }, { weight: 1, arbitrary: fc.record({ kind: fc.constant('aks' as const), register: mostly(70) }) }), namespace: opt(k8sName(), 2) }), 4),
+  destination: opt(fc.record({ cluster: fc.oneof({ weight: 5, arbitrary: clusterSpec() }, { weight: 1, arbitrary: fc.record({ kind: fc.constant('aks' as const), register: chance(70) }) }), namespace: opt(k8sName(), 2) }), 4),
   automated: opt(fc.boolean(), 3), prune: opt(fc.boolean(), 3), selfHeal: opt(fc.boolean(), 3),
   syncOptions: opt(fc.array(fc.oneof(fc.constantFrom('ServerSideApply=true', 'PruneLast=true', 'CreateNamespace=true'), fc.constantFrom('ServerSideApply', '=true', 'A=b c', '')), { maxLength: 2 }), 3),
   createNamespace: opt(fc.boolean(), 3), syncWave: opt(fc.oneof(smallInt(-5, 5), fc.constant(1.5)), 3), syncWaves: opt(fc.boolean(), 4),
   retry: retrySpec(), cascadeDelete: opt(fc.boolean(), 3), subscriptions: subscriptions(),
-  protectedObject: mostly(15),
+  protectedObject: chance(15),
 });
 
 const applicationSetSpec = fc.record({
@@ -155,7 +155,7 @@ const applicationSetSpec = fc.record({
 
 const teamSpec = fc.record({
   name: k8sName(), namespace: opt(k8sName(), 4), teamRepoUrl: fc.oneof({ weight: 8, arbitrary: fc.constant('https://github.com/contoso/team-alpha') }, { weight: 1, arbitrary: fc.constant('none') }),
-  clusters: opt(fc.array(fc.record({ cluster: clusterSpec(), namespaceFolder: mostly(40) }), { maxLength: 3 }), 3),
+  clusters: opt(fc.array(fc.record({ cluster: clusterSpec(), namespaceFolder: chance(40) }), { maxLength: 3 }), 3),
   entraGroupId: fc.oneof({ weight: 6, arbitrary: fc.uuid() }, { weight: 1, arbitrary: fc.constantFrom('5F1C8F0E-3C4B-4F7A-9D2E-1A2B3C4D5E6F', 'team-alpha', '') }),
   access: opt(fc.constantFrom('admin', 'sync', 'read-only', 'owner') as fc.Arbitrary<'admin'>, 3),
   teamsChannel: opt(fc.oneof({ weight: 5, arbitrary: fc.constantFrom('team-alpha', 'alpha_alerts') }, { weight: 1, arbitrary: fc.constantFrom('https://x', 'a b') }), 2),
@@ -233,7 +233,7 @@ export const ARGOCD_TARGETS: FuzzTarget[] = [
   }),
   target({
     name: 'ArgoCdBootstrap', family: 'argocd',
-    arbitrary: fc.record({ name: opt(k8sName(), 3), namespace: opt(k8sName(), 3), inEntry: mostly(90), ownProject: mostly(20), entryNamespace: opt(fc.constantFrom('argocd', 'apps'), 2), repoUrl: mostly(90) }),
+    arbitrary: fc.record({ name: opt(k8sName(), 3), namespace: opt(k8sName(), 3), inEntry: chance(90), ownProject: chance(20), entryNamespace: opt(fc.constantFrom('argocd', 'apps'), 2), repoUrl: chance(90) }),
     build: (ctx, s) => {
       const repo = s.repoUrl ? ctx.repo : new Repo(ctx.app, 'nourl');
       const entry = repo.folder('clusters/mgmt/argocd', { namespace: s.entryNamespace });

@@ -4,7 +4,7 @@ import { RemovalPolicy } from '../../../lib/core/removal-policy';
 import { ResourceGroup, StorageAccount } from '../../../lib/aso';
 import { InstanceScope, ResourceGraphDefinition, RgdInstance, Schema } from '../../../lib/kro';
 import { FuzzContext, FuzzTarget, target } from '../harness';
-import { dnsLabel, k8sName, mostly, oddString, opt, smallInt, stringMap } from './common';
+import { dnsLabel, k8sName, chance, oddString, opt, smallInt, stringMap } from './common';
 
 /** The instance spec schema: bounds, enums and defaults that may contradict each other; options SimpleSchema cannot express. */
 const schemaSpec = fc.record({
@@ -12,7 +12,7 @@ const schemaSpec = fc.record({
   locations: opt(fc.array(fc.oneof(fc.constantFrom('westeurope', 'northeurope'), oddString), { maxLength: 3 }), 2),
   locationDefault: opt(fc.constantFrom('westeurope', 'mars', ''), 3), pattern: opt(fc.constantFrom('^[a-z]+$', '[', 'a|b'), 5),
   format: opt(fc.constantFrom('date-time', 'uri'), 8), description: opt(fc.constantFrom('The "name".', 'a | b', 'x=y'), 4),
-  arrayOfObjects: mostly(3),
+  arrayOfObjects: chance(3),
 });
 type SchemaSpec = typeof schemaSpec extends fc.Arbitrary<infer T> ? T : never;
 
@@ -81,7 +81,7 @@ function buildRgd(ctx: FuzzContext, s: RgdSpec): ResourceGraphDefinition {
 }
 
 const instanceSpec = fc.record({
-  cluster: mostly(10),
+  cluster: chance(10),
   name: k8sName(), namespace: opt(k8sName(), 4), labels: opt(stringMap(), 4),
   spec: fc.record({
     name: fc.oneof({ weight: 10, arbitrary: dnsLabel }, { weight: 1, arbitrary: oddString }, { weight: 1, arbitrary: fc.constant(undefined) }),
