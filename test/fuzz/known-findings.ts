@@ -20,4 +20,15 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     },
     message: /^GitGenerator\.directories: /,
   },
+  {
+    id: 'crossplane-managed-resource-without-name',
+    targets: ['PolicyDefinition', 'ResourceGroupPolicyAssignment', 'AzureRoleAssignment'],
+    description:
+      'An upjet-azure managed resource (AzureManagedResource: PolicyDefinition, ResourceGroupPolicyAssignment, RoleAssignment) created in a folder ' +
+      'without `name` renders no metadata.name, although `name` is documented "@default - generated from the construct path": the base passes ' +
+      '`metadata: { name: props.name }` to ApiObject, and the explicit `name: undefined` overrides the name cdk8s generated, so synth fails with ' +
+      'a schema error instead (lib/crossplane/managed-resource.ts; in a composition base the name must stay unset)',
+    counterexample: { target: 'PolicyDefinition', spec: { managed: {}, displayName: 'Allowed locations (team)', rule: 0 } },
+    message: /: metadata\.name: required field missing: "name"/,
+  },
 ];
