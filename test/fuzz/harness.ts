@@ -14,7 +14,8 @@
 //   whose every problem starts with the path of a construct of the app and is a construct's own
 //   problem (`<path>: prop "<prop>": <rule>`: late validations and unresolved references), a
 //   duplicate object, a secret-hygiene finding (plaintext Secret, credential-looking value), or a
-//   kro graph problem (`<path>: ResourceGraphDefinition "<name>": resource "<id>": ...`).
+//   kro graph problem (`<path>: ResourceGraphDefinition "<name>": resource "<id>": ...`), or a
+//   construct's check of another object of the app (`<path>: <object path>: <Kind>/<ns>/<name>: <field>: ...`).
 //
 // Anything else is a **failure**: a TypeError or other exception, a message without a construct
 // path (or naming a construct that does not exist), a rule reading "undefined", "NaN" or
@@ -92,6 +93,10 @@ export function unclearProblem(problem: string, paths: Set<string>): string | un
   if (/^[A-Za-z]+\/\S+ is defined twice /.test(rest)) return undefined;
   if (/^[A-Za-z]+\/\S+: plaintext Secret in Git \(/.test(rest)) return undefined;
   if (/^[A-Za-z]+\/\S+: \S+: looks like /.test(rest)) return undefined;
+  // A construct's late check of another object of the app (a Tenant checking the objects its repo
+  // applies): `<path>: <object's construct path>: <Kind>/<ns>/<name>: <field>: <rule>`.
+  const inner = /^([^:\s]+): [A-Za-z]+\/\S+: [^:]+: /.exec(rest);
+  if (inner && paths.has(inner[1]) && !UNCLEAR_WORDS.test(rest)) return undefined;
   // The late check of a kro graph's expressions and dependencies (ResourceGraphDefinition.check()).
   if (/^ResourceGraphDefinition "[^"]+": (resource "[^"]+"|status field "[^"]+"|resources depend on each other)/.test(rest) && !UNCLEAR_WORDS.test(rest)) return undefined;
   if (/^[A-Za-z<][^:]*: .+?: /.test(rest)) return 'schema/CEL violation: the construct accepted props whose output is invalid';
@@ -214,6 +219,7 @@ function clearKey(message: string): string {
   if (/ is defined twice /.test(first)) return 'synth duplicate object';
   if (/plaintext Secret|: looks like /.test(first)) return 'synth secret hygiene';
   if (/: ResourceGraphDefinition "[^"]+": /.test(first)) return 'synth kro expression';
+  if (/^[^:\s]+: [^:\s]+: [A-Za-z]+\/\S+: /.test(first)) return 'synth check of another object';
   return 'other';
 }
 
