@@ -64,8 +64,11 @@ export function newFuzzContext(): FuzzContext {
   return { app, repo, folder };
 }
 
-/** A PropError message: `<construct path>: prop "<prop>": <rule>`. */
-export const PROP_ERROR_FORMAT = /^[^:]+: prop "[^"]+": .+/s;
+/**
+ * A PropError message: `<construct path>: prop "<prop>": <rule>`. A component's patch checked
+ * against an overlay that includes it names that overlay: `prop "<prop>" (in overlay "<path>"): <rule>`.
+ */
+export const PROP_ERROR_FORMAT = /^[^:]+: prop "[^"]+"(?: \(in overlay "[^"]+"\))?: .+/s;
 /** Words that make a rule unclear: values that were never meant to be shown. */
 const UNCLEAR_WORDS = /\bundefined\b|\bNaN\b|\[object Object\]/;
 
@@ -214,7 +217,7 @@ export function knownFindingOf(findings: readonly KnownFinding[], targetName: st
 /** What a clear error is about: its prop, or the kind of synth problem. */
 function clearKey(message: string): string {
   const first = message.startsWith('synth failed') ? message.split('\n')[1]?.trim() ?? '' : message;
-  const prop = /: prop "([^"]+)": /.exec(first)?.[1];
+  const prop = /: prop "([^"]+)"(?: \(in overlay "[^"]+"\))?: /.exec(first)?.[1];
   if (prop) return `${message.startsWith('synth failed') ? 'synth ' : ''}${prop.replace(/\[\d+\]/g, '[]')}`;
   if (/ is defined twice /.test(first)) return 'synth duplicate object';
   if (/plaintext Secret|: looks like /.test(first)) return 'synth secret hygiene';

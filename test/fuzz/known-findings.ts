@@ -31,4 +31,14 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     counterexample: { target: 'PolicyDefinition', spec: { managed: {}, displayName: 'Allowed locations (team)', rule: 0 } },
     message: /: metadata\.name: required field missing: "name"/,
   },
+  {
+    id: 'gitops-overlay-path-taken',
+    targets: ['Overlay'],
+    description:
+      'repo.overlay(path) (and repo.component(path)) at a path that already has a folder throws the constructs library\'s plain Error ' +
+      '"There is already a Construct with name ..." instead of a PropError naming the repo and the path, as repo.folder() does ' +
+      '(lib/gitops/repo.ts)',
+    counterexample: { target: 'Overlay', spec: { base: 'self', patches: [], images: [], overlayObject: false } },
+    message: /^There is already a Construct with name '[^']+' in Repo /,
+  },
 ];
