@@ -6,6 +6,7 @@ import { CROSSPLANE_TARGETS } from './arbitraries/crossplane';
 import { FLUX_TARGETS } from './arbitraries/flux';
 import { GITOPS_TARGETS } from './arbitraries/gitops';
 import { KRO_TARGETS } from './arbitraries/kro';
+import { SEALING_TARGETS } from './arbitraries/sealing';
 import { FuzzTarget } from './harness';
 
-export const TARGETS: readonly FuzzTarget[] = [...FLUX_TARGETS, ...ASO_TARGETS, ...CAPI_TARGETS, ...CROSSPLANE_TARGETS, ...ARGOCD_TARGETS, ...KRO_TARGETS, ...GITOPS_TARGETS];
+export const TARGETS: readonly FuzzTarget[] = [...FLUX_TARGETS, ...ASO_TARGETS, ...CAPI_TARGETS, ...CROSSPLANE_TARGETS, ...ARGOCD_TARGETS, ...KRO_TARGETS, ...GITOPS_TARGETS, ...SEALING_TARGETS];
