@@ -37,7 +37,7 @@ export interface FuzzContext {
 export interface FuzzTarget<S = any> {
   /** The construct (and the scenario, when a construct has several). */
   readonly name: string;
-  /** Its family (`flux`, `aso`, `capi`, `crossplane`). */
+  /** Its family (`flux`, `aso`, `capi`, `crossplane`, `argocd`, `kro`, `gitops`, `sealing`). */
   readonly family: string;
   /** Random specs: plain data (printable counterexamples). */
   readonly arbitrary: fc.Arbitrary<S>;
