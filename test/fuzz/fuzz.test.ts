@@ -3,6 +3,7 @@
 // "valid" and "a clear error" mean.
 import { ApiObject } from 'cdk8s';
 import { GitOpsApp, Overlay, PropError, Repo, SynthError } from '../../lib';
+import { PrivateDnsZone, PrivateDnsZoneNames, ResourceGroup, StorageAccount, VirtualNetwork } from '../../lib/aso';
 import { Tenant } from '../../lib/flux';
 import { ResourceGraphDefinition, Schema } from '../../lib/kro';
 import { classifyError, evaluate, fuzzTarget, KnownFinding, knownFindingOf, newFuzzContext, target, TargetStats } from './harness';
@@ -136,6 +137,18 @@ describe('findings of the fuzz, fixed in the constructs (exact messages)', () =>
     expect(err({ networkPolicy: { egress: [{ ports: [{ protocol: 'TCP', port: 70000 }] }] } })).toBe('prop "networkPolicy.egress[0].ports[0].port": 70000 must be a port number 1-65535 (or a named port)');
     expect(err({ networkPolicy: { egress: [{ ports: [{ protocol: 'ICMP', port: 1 }] }] } })).toBe('prop "networkPolicy.egress[0].ports[0].protocol": "ICMP" must be TCP, UDP or SCTP');
     expect(err({ resourceQuota: { hard: { 'requests.cpu': '500m', 'count/deployments.apps': '10', 'example.com/gpu': '1', 'requests.memory': '1.5Gi' } }, limitRange: { max: { cpu: '2', memory: '4Gi' } } })).toBe('(no error)');
+  });
+
+  test('PrivateEndpoint: a kubernetesName too long for its DNS zone group ("<name>-dns") is a PropError (was a schema error at synth)', () => {
+    const { folder } = setup();
+    const rg = new ResourceGroup(folder, 'rg', { name: 'rg-app', location: 'westeurope' });
+    const subnet = new VirtualNetwork(folder, 'vnet', { name: 'vnet-app', resourceGroup: rg, addressSpace: ['10.0.0.0/16'] }).subnet('pe', { addressPrefix: '10.0.1.0/24' });
+    const privateDnsZone = new PrivateDnsZone(folder, 'zone', { name: PrivateDnsZoneNames.BLOB, resourceGroup: rg });
+    const account = new StorageAccount(folder, 'st', { name: 'stapp', resourceGroup: rg, publicNetworkAccess: false });
+    const long = 'a'.repeat(250);
+    expect(() => account.addPrivateEndpoint({ subnet, privateDnsZone, kubernetesName: long }))
+      .toThrow(new PropError('platform/fuzz/st/PrivateEndpoint-blob', 'kubernetesName', `"${long}" is too long: the DNS zone group is named "<kubernetesName>-dns", which must be at most 253 characters; use at most 249`));
+    expect(account.addPrivateEndpoint({ subnet, privateDnsZone, kubernetesName: 'a'.repeat(249) }).dnsZoneGroup?.resource.name).toBe(`${'a'.repeat(249)}-dns`);
   });
 
   test('Overlay: invalid labels are a PropError (were applied to every object and failed the schema at synth)', () => {

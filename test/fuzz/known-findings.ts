@@ -41,4 +41,18 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
     counterexample: { target: 'Overlay', spec: { base: 'self', patches: [], images: [], overlayObject: false } },
     message: /^There is already a Construct with name '[^']+' in Repo /,
   },
+  {
+    id: 'crossplane-storage-grant-without-account',
+    targets: ['AzureRoleAssignment'],
+    description:
+      'RoleAssignment.grantStorageBlobData*() without storageAccountId (documented "@default - none: patched in a composition") ' +
+      'creates a standalone RoleAssignment in a folder with no scope, which fails the CRD\'s CEL rule at synth ' +
+      '("spec.forProvider.scope is a required parameter") instead of a prop error; only a composition base may leave it out ' +
+      '(the same holds for RoleAssignment without scope or principalId)',
+    counterexample: {
+      target: 'AzureRoleAssignment',
+      spec: { managed: { name: 'a' }, role: { role: 'x' }, subscriptionId: '3f2b8c1e-5d47-4a9e-9c61-2b7e0d4f8a90', principalId: '00000000-0000-1000-8000-000000000000', storageGrant: { reader: false } },
+    },
+    message: /: spec: failed rule: spec\.forProvider\.(scope|principalId) is a required parameter/,
+  },
 ];

@@ -361,7 +361,9 @@ export const FLUX_TARGETS: FuzzTarget[] = [
       if (secretInRepo) {
         // The tenant's repo is in the app: synth checks its Secrets against secretNames.
         const repo = new Repo(ctx.app, 'tenant-repo', { url: tenant.url });
-        const folder = repo.folder(tenant.path && tenant.path !== './' ? tenant.path.replace(/^\.\//, '') : 'deploy', { namespace: ns });
+        // The tenant path, when it is a folder path the layout accepts (odd paths are the Tenant's to refuse, not the repo's).
+        const path = (tenant.path ?? '').replace(/^\.\/?/, '').replace(/\/+$/, '');
+        const folder = repo.folder(/^[a-z0-9._-]+(\/[a-z0-9._-]+)*$/.test(path) ? path : 'deploy', { namespace: ns });
         new ApiObject(folder, 'secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: secretInRepo === 'listed' ? (guard.secretNames?.[0] ?? 'app-secrets') : 'unlisted-secret' }, stringData: { x: 'ENC[AES256_GCM,data:abc,type:str]' } });
       }
     },
