@@ -71,9 +71,13 @@ export const SEALING_TARGETS: FuzzTarget[] = [
         if (shown !== undefined) throw new Error(`SealError shows a secret value: ${e.message}`);
         throw new PropError(`${ctx.folder.node.path}/sealed`, 'secret', e.message);
       }
-      // What the controller would decrypt: exactly the values given (stringData wins on a shared key).
-      const expected: Record<string, string> = { ...Object.fromEntries(Object.entries(s.data ?? {}).map(([k, [v]]) => [k, v])), ...(s.stringData ?? {}) };
-      const got = Object.fromEntries(Object.entries(unseal(sealed, keys.privateKey)).map(([k, v]) => [k, v.toString('utf8')]));
+      // What the controller would decrypt: exactly the values given (stringData wins on a shared key;
+      // a data value given as is was accepted as base64, so it stands for its decoded bytes).
+      const expected: Record<string, string> = {
+        ...Object.fromEntries(Object.entries(s.data ?? {}).map(([k, [v, base64]]) => [k, base64 ? Buffer.from(v).toString('base64') : Buffer.from(v, 'base64').toString('base64')])),
+        ...Object.fromEntries(Object.entries(s.stringData ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      };
+      const got = Object.fromEntries(Object.entries(unseal(sealed, keys.privateKey)).map(([k, v]) => [k, v.toString('base64')]));
       if (JSON.stringify(Object.entries(got).sort()) !== JSON.stringify(Object.entries(expected).sort())) throw new Error(`unsealing does not give the values sealed (keys ${Object.keys(got).join(', ')})`);
       new SealedSecret(ctx.folder, 'sealed', { sealed, namespace: s.constructNamespace });
     },
