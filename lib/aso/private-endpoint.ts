@@ -149,6 +149,9 @@ export class PrivateEndpoint extends AsoResource {
       );
     }
     if (zone !== undefined && props.dnsManagedElsewhere) throw propError(this, 'dnsManagedElsewhere', 'is true, but privateDnsZone is given: choose one');
+    if (zone !== undefined && name.length > 249) {
+      throw propError(this, 'kubernetesName', `"${name}" is too long: the DNS zone group is named "<kubernetesName>-dns", which must be at most 253 characters; use at most 249`);
+    }
     if (zone !== undefined) {
       const zoneName = typeof zone === 'string'
         ? privateDnsZoneName(checkString(this, 'privateDnsZone', zone, { pattern: PRIVATE_DNS_ZONE_ARM_ID, description: 'a PrivateDnsZone construct or the ARM resource ID of a private DNS zone' }))

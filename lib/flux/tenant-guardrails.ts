@@ -98,11 +98,15 @@ export function addTenantGuardrails(scope: Construct, props: TenantGuardrailsPro
   let limitRange: ApiObject | undefined;
   let networkPolicy: ApiObject | undefined;
   if (props.resourceQuota) {
+    checkQuantities(scope, 'resourceQuota.hard', props.resourceQuota.hard);
     const hard = { ...DEFAULT_TENANT_QUOTA, ...props.resourceQuota.hard };
     resourceQuota = new ApiObject(scope, 'ResourceQuota', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta('quota'), spec: { hard } });
   }
   if (props.limitRange) {
     const l = props.limitRange;
+    checkQuantities(scope, 'limitRange.defaultRequest', l.defaultRequest);
+    checkQuantities(scope, 'limitRange.defaultLimit', l.defaultLimit);
+    checkQuantities(scope, 'limitRange.max', l.max);
     limitRange = new ApiObject(scope, 'LimitRange', {
       apiVersion: 'v1',
       kind: 'LimitRange',
@@ -127,6 +131,7 @@ export function addTenantGuardrails(scope: Construct, props: TenantGuardrailsPro
     if (Object.keys(dnsPodLabels).length === 0) {
       throw propError(scope, 'networkPolicy.dnsPodLabels', 'must select the DNS pods (an empty selector would allow port 53 to every pod of the DNS namespace)');
     }
+    (n.egress ?? []).forEach((rule, i) => checkEgressRule(scope, `networkPolicy.egress[${i}]`, rule));
     networkPolicy = new ApiObject(scope, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -147,4 +152,33 @@ export function addTenantGuardrails(scope: Construct, props: TenantGuardrailsPro
     });
   }
   return { resourceQuota, limitRange, networkPolicy };
+}
+
+/** A resource name of a quota or limit (`cpu`, `requests.memory`, `count/deployments.apps`, `example.com/gpu`). */
+const RESOURCE_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/i;
+/** A non-negative Kubernetes quantity (`4`, `500m`, `8Gi`, `1.5`, `1e3`). */
+const QUANTITY = /^\+?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
+
+/** Checks the resource names and quantities of a quota or limit map (the API server refuses the object otherwise). */
+function checkQuantities(scope: Construct, prop: string, m: Record<string, string> | undefined): void {
+  for (const [k, v] of Object.entries(m ?? {})) {
+    if (!RESOURCE_NAME.test(k) || k.length > 253) throw propError(scope, `${prop}['${k}']`, 'is not a resource name (e.g. "cpu", "requests.memory" or "count/deployments.apps")');
+    if (typeof v !== 'string' || !QUANTITY.test(v)) throw propError(scope, `${prop}['${k}']`, `"${String(v)}" is not a non-negative quantity (e.g. "4", "500m" or "8Gi")`);
+  }
+}
+
+/** Checks an extra egress rule: only `to` and `ports`, ports 1-65535 over TCP, UDP or SCTP. */
+function checkEgressRule(scope: Construct, prop: string, rule: Record<string, unknown>): void {
+  const unknown = Object.keys(rule ?? {}).filter((k) => k !== 'to' && k !== 'ports');
+  if (unknown.length > 0) throw propError(scope, prop, `"${unknown[0]}" is not a field of a NetworkPolicyEgressRule (only "to" and "ports")`);
+  const ports = rule.ports;
+  if (ports === undefined) return;
+  if (!Array.isArray(ports)) throw propError(scope, `${prop}.ports`, 'must be a list of { protocol, port }');
+  ports.forEach((p: Record<string, unknown>, j) => {
+    if (p.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(p.protocol as string)) throw propError(scope, `${prop}.ports[${j}].protocol`, `"${String(p.protocol)}" must be TCP, UDP or SCTP`);
+    const port = p.port;
+    if (port !== undefined && typeof port !== 'string' && !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)) {
+      throw propError(scope, `${prop}.ports[${j}].port`, `${String(port)} must be a port number 1-65535 (or a named port)`);
+    }
+  });
 }

@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Folder, FolderProps } from './folder';
 import { KubeObject, toYaml } from './layout';
 import { Repo } from './repo';
-import { checkString, DNS_LABEL, propError } from '../core/errors';
+import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
 import { isClusterScoped } from '../core/kinds';
 import { SchemaRegistry } from '../core/validation/registry';
 import { groupOf } from '../core/validation/metadata';
@@ -450,6 +450,7 @@ export class Overlay extends KustomizeLayer {
     if (props.namespace !== undefined) checkString(this, 'namespace', props.namespace, DNS_LABEL);
     if (props.namePrefix !== undefined) checkString(this, 'namePrefix', props.namePrefix, AFFIX);
     if (props.nameSuffix !== undefined) checkString(this, 'nameSuffix', props.nameSuffix, AFFIX);
+    checkLabels(this, 'labels', props.labels);
     if (!props.base.kustomization) throw propError(this, 'base', `folder "${props.base.path}" writes no kustomization.yaml (kustomization: false), so kustomize cannot build it`);
     this.base = props.base;
     this.namePrefix = props.namePrefix || undefined;

@@ -300,7 +300,13 @@ export class ResourceGraphDefinition<S extends ObjectField<any, any> = ObjectFie
       for (const [k, v] of Object.entries(expression)) this.addStatus(`${path}.${k}`, v);
       return;
     }
-    if (typeof expression !== 'string' || findExpressions(expression).length === 0) {
+    let expressions: unknown[] = [];
+    try {
+      if (typeof expression === 'string') expressions = findExpressions(expression);
+    } catch (e) {
+      throw propError(this, `status.${path}`, (e as Error).message);
+    }
+    if (typeof expression !== 'string' || expressions.length === 0) {
       throw propError(this, `status.${path}`, 'must be a ${...} expression (kro does not support status fields without expressions)');
     }
     if (path === 'state' || path === 'conditions' || path.startsWith('conditions.')) throw propError(this, `status.${path}`, 'is set by kro itself');

@@ -13,7 +13,9 @@
 //   factory such as `CrossplaneProvider.upjetAzure(scope, id)` was about to create); or a `SynthError`
 //   whose every problem starts with the path of a construct of the app and is a construct's own
 //   problem (`<path>: prop "<prop>": <rule>`: late validations and unresolved references), a
-//   duplicate object, or a secret-hygiene finding (plaintext Secret, credential-looking value).
+//   duplicate object, a secret-hygiene finding (plaintext Secret, credential-looking value), or a
+//   kro graph problem (`<path>: ResourceGraphDefinition "<name>": resource "<id>": ...`), or a
+//   construct's check of another object of the app (`<path>: <object path>: <Kind>/<ns>/<name>: <field>: ...`).
 //
 // Anything else is a **failure**: a TypeError or other exception, a message without a construct
 // path (or naming a construct that does not exist), a rule reading "undefined", "NaN" or
@@ -35,7 +37,7 @@ export interface FuzzContext {
 export interface FuzzTarget<S = any> {
   /** The construct (and the scenario, when a construct has several). */
   readonly name: string;
-  /** Its family (`flux`, `aso`, `capi`, `crossplane`). */
+  /** Its family (`flux`, `aso`, `capi`, `crossplane`, `argocd`, `kro`, `gitops`, `sealing`). */
   readonly family: string;
   /** Random specs: plain data (printable counterexamples). */
   readonly arbitrary: fc.Arbitrary<S>;
@@ -62,8 +64,11 @@ export function newFuzzContext(): FuzzContext {
   return { app, repo, folder };
 }
 
-/** A PropError message: `<construct path>: prop "<prop>": <rule>`. */
-export const PROP_ERROR_FORMAT = /^[^:]+: prop "[^"]+": .+/s;
+/**
+ * A PropError message: `<construct path>: prop "<prop>": <rule>`. A component's patch checked
+ * against an overlay that includes it names that overlay: `prop "<prop>" (in overlay "<path>"): <rule>`.
+ */
+export const PROP_ERROR_FORMAT = /^[^:]+: prop "[^"]+"(?: \(in overlay "[^"]+"\))?: .+/s;
 /** Words that make a rule unclear: values that were never meant to be shown. */
 const UNCLEAR_WORDS = /\bundefined\b|\bNaN\b|\[object Object\]/;
 
@@ -93,6 +98,12 @@ export function unclearProblem(problem: string, paths: Set<string>): string | un
   // An engine limit the construct cannot know (its file name in the folder): clear, names the fix.
   if (/^[A-Za-z]+\/\S+: metadata\.name: the file name would be \d+ bytes .*; shorten metadata\.name to at most \d+ characters$/.test(rest)) return undefined;
   if (/^[A-Za-z]+\/\S+: \S+: looks like /.test(rest)) return undefined;
+  // A construct's late check of another object of the app (a Tenant checking the objects its repo
+  // applies): `<path>: <object's construct path>: <Kind>/<ns>/<name>: <field>: <rule>`.
+  const inner = /^([^:\s]+): [A-Za-z]+\/\S+: [^:]+: /.exec(rest);
+  if (inner && paths.has(inner[1]) && !UNCLEAR_WORDS.test(rest)) return undefined;
+  // The late check of a kro graph's expressions and dependencies (ResourceGraphDefinition.check()).
+  if (/^ResourceGraphDefinition "[^"]+": (resource "[^"]+"|status field "[^"]+"|resources depend on each other)/.test(rest) && !UNCLEAR_WORDS.test(rest)) return undefined;
   if (/^[A-Za-z<][^:]*: .+?: /.test(rest)) return 'schema/CEL violation: the construct accepted props whose output is invalid';
   return 'unrecognized problem';
 }
@@ -208,10 +219,12 @@ export function knownFindingOf(findings: readonly KnownFinding[], targetName: st
 /** What a clear error is about: its prop, or the kind of synth problem. */
 function clearKey(message: string): string {
   const first = message.startsWith('synth failed') ? message.split('\n')[1]?.trim() ?? '' : message;
-  const prop = /: prop "([^"]+)": /.exec(first)?.[1];
+  const prop = /: prop "([^"]+)"(?: \(in overlay "[^"]+"\))?: /.exec(first)?.[1];
   if (prop) return `${message.startsWith('synth failed') ? 'synth ' : ''}${prop.replace(/\[\d+\]/g, '[]')}`;
   if (/ is defined twice /.test(first)) return 'synth duplicate object';
   if (/plaintext Secret|: looks like /.test(first)) return 'synth secret hygiene';
+  if (/: ResourceGraphDefinition "[^"]+": /.test(first)) return 'synth kro expression';
+  if (/^[^:\s]+: [^:\s]+: [A-Za-z]+\/\S+: /.test(first)) return 'synth check of another object';
   return 'other';
 }
 

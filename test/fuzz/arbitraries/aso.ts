@@ -1,6 +1,7 @@
 // Fuzz targets of the Azure Service Operator constructs (including the AKS ManagedCluster/AgentPool).
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
+import { AzureBuiltInRole } from '../../../lib/core/azure-roles';
 import { addProvided } from '../../../lib/core/references';
 import { RemovalPolicy } from '../../../lib/core/removal-policy';
 import {
@@ -18,6 +19,7 @@ import {
   AksSkuTier,
   AksUpgradeChannel,
   AsoCredential,
+  AsoCredentialScope,
   IResourceGroup,
   KeyVault,
   KeyVaultSku,
@@ -26,19 +28,27 @@ import {
   PostgresHighAvailability,
   PostgresTier,
   PostgresVersion,
+  Principal,
+  PrincipalType,
+  PrivateDnsZone,
+  PrivateDnsZoneNames,
+  PrivateEndpoint,
   ResourceGroup,
+  RoleAssignment,
   StorageAccessTier,
   StorageAccount,
   StorageAccountKind,
   StorageAccountSku,
+  StorageService,
   UserAssignedIdentity,
   VirtualNetwork,
 } from '../../../lib/aso';
 import { FuzzContext, FuzzTarget, target } from '../harness';
-import { cidr, dnsLabel, guid, ipv4, k8sName, location, mostly, oddString, opt, smallInt, stringMap } from './common';
+import { chance, cidr, dnsLabel, guid, ipv4, k8sName, location, mostly, oddString, opt, smallInt, stringMap } from './common';
 
 const CIPHER = 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq'.repeat(4);
 const SUB = '00000000-0000-0000-0000-000000000000';
+const GUID_A = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
 const enumOf = <T extends string>(e: Record<string, T>) => fc.constantFrom(...Object.values(e));
 const namespace = () => opt(fc.oneof({ weight: 6, arbitrary: fc.constantFrom('apps', 'data') }, { weight: 1, arbitrary: k8sName() }), 4);
@@ -184,6 +194,82 @@ const clusterSpec = fc.record({
   useOidc: mostly(30),
 });
 
+
+const TEAM_SUB = '3f2b8c1e-5d47-4a9e-9c61-2b7e0d4f8a90';
+
+/** A team scope (namespace apps, credential by name) with a resource group, storage account (+ container), key vault and identity. */
+function accessFixture(ctx: FuzzContext, subscriptionId: string | undefined) {
+  const scope = new AsoCredentialScope(ctx.folder, 'team', { namespace: 'apps', credential: 'aso-credential-apps', subscriptionId });
+  const rg = new ResourceGroup(scope, 'rg', { name: 'rg-app', location: 'westeurope' });
+  const account = new StorageAccount(scope, 'st', { name: 'stapp', resourceGroup: rg });
+  const container = account.container('uploads');
+  const vault = new KeyVault(scope, 'kv', { name: 'kv-app', resourceGroup: rg, tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' });
+  const identity = new UserAssignedIdentity(scope, 'id', { name: 'id-app', resourceGroup: rg });
+  return { scope, rg, account, container, vault, identity };
+}
+
+const roleSpec = fc.record({
+  scopeSubscription: fc.oneof({ weight: 12, arbitrary: fc.constantFrom(TEAM_SUB, '3F2B8C1E-5D47-4A9E-9C61-2B7E0D4F8A90') }, { weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant('not-a-sub') }),
+  target: fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom('rg', 'account', 'container', 'vault', 'identity') },
+    { weight: 2, arbitrary: fc.constantFrom(`/subscriptions/${TEAM_SUB}`, `/subscriptions/${TEAM_SUB}/resourceGroups/rg-x`, `/subscriptions/${TEAM_SUB}/resourceGroups/rg-x/providers/Microsoft.Storage/storageAccounts/st`) },
+    { weight: 1, arbitrary: fc.constantFrom('/subscriptions/x/resourceGroups/rg', 'rg-x', '', `/subscriptions/${TEAM_SUB}/resourceGroups`) },
+  ),
+  principal: fc.oneof(
+    { weight: 5, arbitrary: fc.constant('identity') },
+    { weight: 1, arbitrary: fc.constant('identityOtherNamespace') },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constantFrom('servicePrincipal', 'group', 'user') as fc.Arbitrary<'group'>, id: guid() }) },
+    { weight: 1, arbitrary: fc.constantFrom('badType', 'noId') },
+  ),
+  role: fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...Object.values(AzureBuiltInRole)) },
+    { weight: 2, arbitrary: fc.constantFrom(`/subscriptions/${TEAM_SUB}/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRole.READER}`, 'ACDD72A7-3385-48EF-BD42-F606FBA81AE7', '11111111-2222-3333-4444-555555555555') },
+    { weight: 1, arbitrary: fc.constantFrom('Reader', '', '/providers/Microsoft.Authorization/roleDefinitions/x') },
+  ),
+  via: fc.constantFrom('construct', 'grant', 'grant', 'grantNamed'),
+  twice: chance(10),
+  subscriptionId: opt(fc.constantFrom(TEAM_SUB, '00000000-0000-0000-0000-000000000002', 'sub'), 4),
+  kubernetesName: opt(k8sName(), 4), description: opt(fc.oneof(fc.constant('access for the app'), oddString), 4),
+  removalPolicy: removalPolicy(), azureName: opt(guid(), 5),
+});
+
+const endpointSpec = fc.record({
+  host: fc.constantFrom('storage', 'vault', 'direct'),
+  subnet: fc.oneof(
+    { weight: 6, arbitrary: fc.constant('construct') },
+    { weight: 2, arbitrary: fc.constantFrom(`/subscriptions/${TEAM_SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe`, 'delegated') },
+    { weight: 1, arbitrary: fc.constantFrom('subnet-pe', '', `/subscriptions/${TEAM_SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet`) },
+  ),
+  zone: fc.oneof(
+    { weight: 6, arbitrary: fc.constant('matching') },
+    { weight: 2, arbitrary: fc.constantFrom('none', 'elsewhere', 'armId', 'both') },
+    { weight: 1, arbitrary: fc.constantFrom('wrong', 'badArmId') },
+  ),
+  service: opt(fc.constantFrom(...Object.values(StorageService)), 3),
+  groupId: fc.oneof({ weight: 5, arbitrary: fc.constantFrom('blob', 'vault', 'sqlServer') }, { weight: 1, arbitrary: fc.constantFrom('', 'blob storage', '1x') }),
+  name: opt(azureName(fc.stringMatching(/^[a-z][-a-z0-9]{1,20}[a-z0-9]$/)), 3), kubernetesName: opt(k8sName(), 5),
+  location: opt(location(), 4), tags: tags(), removalPolicy: removalPolicy(), otherNamespace: chance(8),
+});
+
+const dnsZoneSpec = fc.record({
+  name: fc.oneof(
+    { weight: 14, arbitrary: fc.constantFrom(...Object.values(PrivateDnsZoneNames), 'contoso.internal') },
+    { weight: 1, arbitrary: fc.constantFrom('a', 'localhost', 'x..y', '-a.com', 'A.B.COM', `${'a'.repeat(64)}.com`, 'under_score.com') },
+    { weight: 1, arbitrary: oddString },
+  ),
+  kubernetesName: opt(k8sName(), 4), owner: ownerSpec(), tags: tags(), removalPolicy: removalPolicy(),
+  links: fc.array(fc.record({
+    name: azureName(fc.stringMatching(/^[a-z][-a-z0-9]{0,10}[a-z0-9]$/), fc.stringMatching(/^[A-Za-z0-9][-\w.]{0,10}\w$/)),
+    virtualNetwork: fc.oneof(
+      { weight: 4, arbitrary: fc.constant('construct') },
+      { weight: 2, arbitrary: fc.constantFrom(`/subscriptions/${TEAM_SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub`, 'otherNamespace') },
+      { weight: 1, arbitrary: fc.constantFrom('vnet-hub', '') },
+    ),
+    registrationEnabled: opt(fc.boolean(), 3), resolutionPolicy: opt(fc.constantFrom('Default', 'NxDomainRedirect', 'Fallback') as fc.Arbitrary<'Default'>, 3),
+    kubernetesName: opt(k8sName(), 6), tags: tags(),
+  }), { maxLength: 3 }),
+});
+
 export type PoolSpec = typeof poolSpec extends fc.Arbitrary<infer T> ? T : never;
 const pool = (p: PoolSpec): AksNodePoolProps => p;
 
@@ -249,6 +335,73 @@ export const ASO_TARGETS: FuzzTarget[] = [
     build: (ctx, s) => {
       const vnet = new VirtualNetwork(ctx.folder, 'vnet', { ...s, resourceGroup: owner(ctx, s.owner, s.namespace) });
       for (const sub of s.subnets) vnet.subnet(sub.name, { ...sub, namespace: s.namespace });
+    },
+  }),
+  target({
+    name: 'RoleAssignment', family: 'aso', arbitrary: roleSpec,
+    build: (ctx, s) => {
+      const f = accessFixture(ctx, s.scopeSubscription);
+      const other = new UserAssignedIdentity(ctx.folder, 'other-id', { name: 'id-other', namespace: 'data', resourceGroup: `/subscriptions/${TEAM_SUB}/resourceGroups/rg-data`, location: 'westeurope' });
+      const p = s.principal;
+      const principal: any = p === 'identity' ? f.identity : p === 'identityOtherNamespace' ? other
+        : p === 'badType' ? { principalId: GUID_A, principalType: 'Robot', principalName: 'robot' } : p === 'noId' ? { principalType: PrincipalType.USER, principalName: 'x' }
+          : Principal[p.kind](p.id);
+      const options = { subscriptionId: s.subscriptionId, kubernetesName: s.kubernetesName, description: s.description, removalPolicy: s.removalPolicy };
+      const resource = typeof s.target === 'string' && s.target in f ? (f as any)[s.target] : undefined;
+      const times = s.twice ? 2 : 1;
+      for (let i = 0; i < times; i++) {
+        if (s.via === 'construct' || !resource) {
+          new RoleAssignment(f.scope, `ra${i}`, { ...options, scope: resource ?? s.target, principal, role: s.role, azureName: s.azureName });
+        } else if (s.via === 'grantNamed' && (s.target === 'account' || s.target === 'container')) {
+          resource.grantBlobDataReader(principal, options);
+        } else if (s.via === 'grantNamed' && s.target === 'vault') {
+          resource.grantSecretsUser(principal, options);
+        } else {
+          resource.grant(principal, s.role, options);
+        }
+      }
+    },
+  }),
+  target({
+    name: 'PrivateEndpoint', family: 'aso', arbitrary: endpointSpec,
+    build: (ctx, s) => {
+      const rg = new ResourceGroup(ctx.folder, 'rg', { name: 'rg-app', location: 'westeurope' });
+      const vnet = new VirtualNetwork(ctx.folder, 'vnet', { name: 'vnet-app', resourceGroup: s.otherNamespace ? `/subscriptions/${TEAM_SUB}/resourceGroups/rg-net` : rg, location: 'westeurope', addressSpace: ['10.0.0.0/16'], namespace: s.otherNamespace ? 'data' : undefined });
+      const subnet = s.subnet === 'construct' ? vnet.subnet('endpoints', { addressPrefix: '10.0.1.0/24', namespace: s.otherNamespace ? 'data' : undefined })
+        : s.subnet === 'delegated' ? vnet.subnet('pg', { addressPrefix: '10.0.2.0/24', delegations: ['Microsoft.DBforPostgreSQL/flexibleServers'] }) : s.subnet;
+      const zoneName = s.host === 'vault' || (s.host === 'direct' && s.groupId === 'vault') ? PrivateDnsZoneNames.KEY_VAULT
+        : `privatelink.${s.host === 'storage' ? (s.service ?? 'blob') : s.groupId}.core.windows.net`;
+      const zoneOf = (name: string) => new PrivateDnsZone(ctx.folder, 'zone', { name, resourceGroup: rg });
+      const privateDnsZone = s.zone === 'matching' || s.zone === 'both' ? zoneOf(zoneName) : s.zone === 'wrong' ? zoneOf('contoso.internal')
+        : s.zone === 'armId' ? `/subscriptions/${TEAM_SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${zoneName}` : s.zone === 'badArmId' ? zoneName : undefined;
+      const dnsManagedElsewhere = s.zone === 'elsewhere' || s.zone === 'both' ? true : undefined;
+      const options = { subnet, privateDnsZone, dnsManagedElsewhere, name: s.name, kubernetesName: s.kubernetesName, location: s.location, tags: s.tags, removalPolicy: s.removalPolicy };
+      if (s.host === 'storage') {
+        const account = new StorageAccount(ctx.folder, 'st', { name: 'stapp', resourceGroup: rg, publicNetworkAccess: false });
+        account.addPrivateEndpoint({ ...options, service: s.service });
+      } else if (s.host === 'vault') {
+        const vault = new KeyVault(ctx.folder, 'kv', { name: 'kv-app', resourceGroup: rg, tenantId: GUID_A, publicNetworkAccess: false });
+        vault.addPrivateEndpoint(options);
+      } else {
+        new PrivateEndpoint(ctx.folder, 'pe', {
+          ...options, name: s.name ?? 'pe-sql', resourceGroup: rg, groupId: s.groupId,
+          target: `/subscriptions/${TEAM_SUB}/resourceGroups/rg-sql/providers/Microsoft.Sql/servers/sql-app`,
+        });
+      }
+    },
+  }),
+  target({
+    name: 'PrivateDnsZone', family: 'aso', arbitrary: dnsZoneSpec,
+    build: (ctx, s) => {
+      const resourceGroup = owner(ctx, s.owner);
+      const zone = new PrivateDnsZone(ctx.folder, 'zone', { name: s.name, kubernetesName: s.kubernetesName, resourceGroup, tags: s.tags, removalPolicy: s.removalPolicy });
+      const ns = typeof resourceGroup === 'string' ? undefined : (s.owner as { namespace?: string }).namespace;
+      const vnet = new VirtualNetwork(ctx.folder, 'vnet', { name: 'vnet-app', namespace: ns, resourceGroup: `/subscriptions/${TEAM_SUB}/resourceGroups/rg-net`, location: 'westeurope', addressSpace: ['10.0.0.0/16'] });
+      const otherVnet = new VirtualNetwork(ctx.folder, 'vnet-other', { name: 'vnet-other', namespace: 'data', resourceGroup: `/subscriptions/${TEAM_SUB}/resourceGroups/rg-net`, location: 'westeurope', addressSpace: ['10.1.0.0/16'] });
+      for (const l of s.links) {
+        const { virtualNetwork, name, ...rest } = l;
+        zone.linkVirtualNetwork(name, { ...rest, virtualNetwork: virtualNetwork === 'construct' ? vnet : virtualNetwork === 'otherNamespace' ? otherVnet : virtualNetwork });
+      }
     },
   }),
   target({

@@ -25,7 +25,12 @@ export function opt<T>(a: fc.Arbitrary<T>, oneIn = 2): fc.Arbitrary<T | undefine
   return fc.oneof({ weight: oneIn - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: a });
 }
 
-/** true in `pct` percent of the cases. */
+/** true in `pct` percent of the cases, without fast-check's bias towards small integers (which {@link mostly} has). */
+export function chance(pct: number): fc.Arbitrary<boolean> {
+  return fc.noBias(fc.integer({ min: 0, max: 99 })).map((n) => n < pct);
+}
+
+/** true in `pct` percent of the cases (biased: small draws come more often, so rare cases are not that rare). */
 export function mostly(pct: number): fc.Arbitrary<boolean> {
   return fc.integer({ min: 0, max: 99 }).map((n) => n < pct);
 }

@@ -1,21 +1,30 @@
 // Fuzz targets of the Crossplane constructs.
 import * as fc from 'fast-check';
+import { ResourceGroup as UpjetResourceGroup } from '../../../imports/crossplane/azure.m.upbound.io';
+import { ResourceGroup as LegacyResourceGroup } from '../../../imports/crossplane/azure.upbound.io';
 import { KubernetesCluster } from '../../../imports/crossplane/containerservice.azure.m.upbound.io';
+import { AzureBuiltInRole } from '../../../lib/core/azure-roles';
 import { addProvided } from '../../../lib/core/references';
 import { RemovalPolicy } from '../../../lib/core/removal-policy';
 import {
   AzureClusterProviderConfig,
   AzureCredentials,
   AzureProviderConfig,
+  AzureResourceGroupRef,
+  BuiltInPolicy,
   CompositeResource,
   CompositeResourceDefinition,
   Composition,
   ConnectionDetails,
   CrossplaneProvider,
   DeploymentRuntimeConfig,
+  ManagedResourceFlavour,
   Patch,
   Patches,
+  PolicyDefinition,
   ReadinessChecks,
+  ResourceGroupPolicyAssignment,
+  RoleAssignment as AzureRoleAssignment,
   Schema,
   Transforms,
   Usage,
@@ -125,6 +134,84 @@ const compositeSpec = fc.record({
   nodeCount: opt(fc.oneof(smallInt(1, 10), fc.constant(1.5)), 2), tags: opt(stringMap(), 3), connectionSecretName: opt(k8sName(), 4),
   withComposition: mostly(50), compositionUpdatePolicy: opt(fc.constantFrom('Automatic', 'Manual') as fc.Arbitrary<'Automatic'>, 3),
   legacy: mostly(15), compositionSelector: opt(stringMap(fc.constantFrom('provider', 'a b'), dnsLabel), 4),
+});
+
+
+const XSUB = '3f2b8c1e-5d47-4a9e-9c61-2b7e0d4f8a90';
+const flavour = () => opt(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...Object.values(ManagedResourceFlavour)) }, { weight: 1, arbitrary: fc.constant('global' as ManagedResourceFlavour) }), 3);
+/** Props every upjet-azure managed resource takes. */
+const managedProps = () => fc.record({
+  name: fc.oneof({ weight: 16, arbitrary: k8sName() }, { weight: 1, arbitrary: fc.constant('a'.repeat(65)) }, { weight: 2, arbitrary: fc.constant(undefined) }), namespace: opt(k8sName(), 5), flavour: flavour(),
+  removalPolicy: opt(enumOf(RemovalPolicy), 3), labels: opt(fc.oneof({ weight: 6, arbitrary: stringMap(fc.constantFrom('team', 'env'), dnsLabel) }, { weight: 1, arbitrary: stringMap() }), 4), externalName: opt(fc.oneof(fc.constantFrom('allowed-locations', 'a'.repeat(65), ''), oddString), 5),
+  providerConfig: opt(fc.constantFrom('ClusterProviderConfig', 'ProviderConfig'), 4),
+});
+type ManagedSpec = typeof managedProps extends () => fc.Arbitrary<infer T> ? T : never;
+
+function managed(ctx: FuzzContext, m: ManagedSpec) {
+  const cluster = m.flavour === ManagedResourceFlavour.CLUSTER;
+  addProvided(ctx.folder, cluster ? { apiGroup: 'azure.upbound.io', kind: 'ProviderConfig', name: 'default' } : { apiGroup: 'azure.m.upbound.io', kind: 'ClusterProviderConfig', name: 'default' });
+  if (m.providerConfig) addProvided(ctx.folder, { apiGroup: cluster ? 'azure.upbound.io' : 'azure.m.upbound.io', kind: m.providerConfig, name: 'azure', namespace: m.providerConfig === 'ProviderConfig' && !cluster ? (m.namespace ?? 'apps') : undefined });
+  const { providerConfig, ...rest } = m;
+  return { ...rest, providerConfig: providerConfig ? { kind: providerConfig as 'ProviderConfig', name: 'azure' } : undefined };
+}
+
+const POLICY_RULES = [
+  { if: { field: 'location', notIn: '[parameters(\'listOfAllowedLocations\')]' }, then: { effect: 'deny' } },
+  { if: { field: 'type', equals: 'Microsoft.Storage/storageAccounts' }, then: { effect: 'audit' } },
+  { if: { field: 'location', equals: 'mars' } },
+  {},
+];
+const policyDefinitionSpec = fc.record({
+  managed: managedProps(),
+  displayName: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('Allowed locations (team)', 'Audit storage') }, { weight: 1, arbitrary: fc.constantFrom('', 'x'.repeat(129)) }),
+  rule: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(0, 1) }, { weight: 1, arbitrary: fc.constantFrom(2, 3) }),
+  parameters: opt(fc.dictionary(fc.constantFrom('listOfAllowedLocations', 'effect', 'tagName'), fc.record({
+    type: fc.constantFrom('String', 'Array', 'Object', 'Boolean', 'Integer', 'Float', 'DateTime') as fc.Arbitrary<'String'>,
+    defaultValue: opt(fc.oneof(fc.constant('deny'), fc.constant(['westeurope']), fc.integer(), fc.boolean()), 3),
+    allowedValues: opt(fc.array(fc.constantFrom('deny', 'audit'), { maxLength: 2 }), 4),
+    metadata: opt(fc.record({ displayName: opt(fc.constant('Allowed locations')), strongType: opt(fc.constant('location')) }), 3),
+  }), { maxKeys: 2 }), 2),
+  mode: opt(fc.constantFrom('All', 'Indexed', 'Microsoft.KubernetesData', 'Microsoft.KeyVault.Data', 'Microsoft.Network.Data', 'Some') as fc.Arbitrary<'All'>, 3),
+  description: opt(fc.string({ maxLength: 10 }), 3), metadata: opt(fc.constant({ category: 'General' }), 3),
+  managementGroupId: opt(fc.constantFrom('/providers/Microsoft.Management/managementGroups/contoso', 'contoso', ''), 5),
+});
+
+const assignmentSpec = fc.record({
+  managed: managedProps(),
+  definition: fc.oneof({ weight: 8, arbitrary: fc.constantFrom('builtin-locations', 'builtin-tag', 'custom', 'armId') }, { weight: 1, arbitrary: fc.constantFrom('custom-other-flavour', 'notADefinition') }),
+  resourceGroup: fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom('construct', 'controllerRef') },
+    { weight: 1, arbitrary: fc.constant('construct-other-namespace') },
+    { weight: 2, arbitrary: fc.record({ armId: fc.constantFrom(`/subscriptions/${XSUB}/resourceGroups/rg-app`, '/subscriptions/x/resourceGroups/rg', `/subscriptions/${XSUB}/resourceGroups/rg.`, 'rg-app') }) },
+    { weight: 2, arbitrary: fc.record({ labels: fc.oneof({ weight: 5, arbitrary: stringMap(fc.constant('team'), dnsLabel) }, { weight: 1, arbitrary: stringMap(fc.constantFrom('team', 'a b'), dnsLabel) }) }) },
+    { weight: 1, arbitrary: fc.constant('legacy-construct') },
+  ),
+  parameters: fc.oneof({ weight: 8, arbitrary: fc.record({
+    listOfAllowedLocations: fc.oneof({ weight: 6, arbitrary: fc.array(fc.constantFrom('westeurope', 'northeurope'), { maxLength: 2 }) }, { weight: 1, arbitrary: fc.constant(undefined) }),
+    tagName: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('cost-center', '') }, { weight: 1, arbitrary: fc.constant(undefined) }),
+    effect: opt(fc.constantFrom('deny', 'audit'), 3),
+  }) }, { weight: 1, arbitrary: fc.constant(undefined) }),
+  displayName: opt(fc.oneof(fc.constant('Team locations'), fc.constantFrom('', 'x'.repeat(129))), 3), description: opt(fc.string({ maxLength: 10 }), 4),
+  enforce: opt(fc.boolean(), 3), nonComplianceMessage: opt(fc.constantFrom('Use West Europe', ''), 3),
+  notScopes: opt(fc.array(fc.constantFrom(`/subscriptions/${XSUB}/resourceGroups/rg-app/providers/Microsoft.Storage/storageAccounts/st`, `/subscriptions/${XSUB}/resourceGroups/rg-app/providers/Microsoft.Storage/storageAccounts/st`, '/x', ''), { maxLength: 2 }), 4),
+});
+
+const azureRoleSpec = fc.record({
+  managed: managedProps(),
+  role: fc.oneof(
+    { weight: 6, arbitrary: fc.record({ role: fc.constantFrom(...Object.values(AzureBuiltInRole)) }) },
+    { weight: 2, arbitrary: fc.record({ role: fc.constantFrom(`/subscriptions/${XSUB}/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRole.READER}`, `/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRole.READER}`) }) },
+    { weight: 2, arbitrary: fc.record({ roleDefinitionName: fc.constantFrom('Reader', 'Storage Blob Data Reader', '') }) },
+    { weight: 1, arbitrary: fc.constantFrom({}, { role: 'Reader' }, { role: AzureBuiltInRole.READER, roleDefinitionName: 'Reader' }) },
+  ),
+  subscriptionId: opt(fc.oneof(fc.constant(XSUB), fc.constantFrom('sub', '')), 4),
+  principalId: opt(guid(), 1), principalType: opt(fc.constantFrom('ServicePrincipal', 'User', 'Group', 'Robot') as fc.Arbitrary<'User'>, 3),
+  scope: opt(fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(`/subscriptions/${XSUB}`, `/subscriptions/${XSUB}/resourceGroups/rg-app`, `/subscriptions/${XSUB}/resourceGroups/rg-app/providers/Microsoft.Storage/storageAccounts/st`, '/providers/Microsoft.Management/managementGroups/contoso') },
+    { weight: 1, arbitrary: fc.constantFrom('rg-app', '/subscriptions/x', '', '/subscriptions/') },
+  ), 1),
+  description: opt(fc.string({ maxLength: 10 }), 4),
+  storageGrant: opt(fc.record({ reader: fc.boolean(), storageAccountId: fc.oneof({ weight: 6, arbitrary: fc.constant(`/subscriptions/${XSUB}/resourceGroups/rg-app/providers/Microsoft.Storage/storageAccounts/st`) }, { weight: 1, arbitrary: fc.constantFrom('st', undefined) }), containerName: opt(fc.constantFrom('uploads', 'Uploads', 'a--b', 'ab'), 3) }), 5),
 });
 
 export const CROSSPLANE_TARGETS: FuzzTarget[] = [
@@ -244,5 +331,60 @@ export const CROSSPLANE_TARGETS: FuzzTarget[] = [
       serviceAccountLabels: opt(stringMap(), 4), podLabels: opt(stringMap(), 4), workloadIdentity: opt(fc.record({ clientId: guid(), tenantId: opt(guid()) }), 2),
     }),
     build: (ctx, s) => void new DeploymentRuntimeConfig(ctx.folder, 'rc', s),
+  }),
+  target({
+    name: 'PolicyDefinition', family: 'crossplane', arbitrary: policyDefinitionSpec,
+    build: (ctx, s) => {
+      new PolicyDefinition(ctx.folder, 'policy', {
+        ...managed(ctx, s.managed), displayName: s.displayName, policyRule: POLICY_RULES[s.rule], parameters: s.parameters as never, mode: s.mode,
+        description: s.description, metadata: s.metadata, managementGroupId: s.managementGroupId,
+      });
+    },
+  }),
+  target({
+    name: 'ResourceGroupPolicyAssignment', family: 'crossplane', arbitrary: assignmentSpec,
+    build: (ctx, s) => {
+      const props = managed(ctx, s.managed);
+      const cluster = s.managed.flavour === ManagedResourceFlavour.CLUSTER;
+      const definition: any = s.definition === 'builtin-locations' ? BuiltInPolicy.ALLOWED_LOCATIONS
+        : s.definition === 'builtin-tag' ? BuiltInPolicy.REQUIRE_TAG_ON_RESOURCE_GROUPS
+          : s.definition === 'armId' ? PolicyDefinition.fromArmId(`/subscriptions/${XSUB}/providers/Microsoft.Authorization/policyDefinitions/team-locations`, 'Team locations', ['listOfAllowedLocations'])
+            : s.definition === 'notADefinition' ? { displayName: 'x', requiredParameters: [] }
+              : new PolicyDefinition(ctx.folder, 'definition', {
+                displayName: 'Team locations', policyRule: POLICY_RULES[0], parameters: { listOfAllowedLocations: { type: 'Array' } },
+                flavour: (s.definition === 'custom') === cluster ? ManagedResourceFlavour.CLUSTER : ManagedResourceFlavour.NAMESPACED,
+                namespace: s.managed.namespace,
+              });
+      const rg = s.resourceGroup;
+      let resourceGroup: AzureResourceGroupRef;
+      if (rg === 'controllerRef') resourceGroup = AzureResourceGroupRef.matchControllerRef();
+      else if (rg === 'construct' || rg === 'construct-other-namespace') {
+        const obj = cluster
+          ? new LegacyResourceGroup(ctx.folder, 'rg', { metadata: { name: 'rg-app' }, spec: { forProvider: { location: 'westeurope' } } })
+          : new UpjetResourceGroup(ctx.folder, 'rg', { metadata: { name: 'rg-app', namespace: rg === 'construct' ? (s.managed.namespace ?? 'apps') : 'data' }, spec: { forProvider: { location: 'westeurope' } } });
+        resourceGroup = AzureResourceGroupRef.fromResourceGroup(obj);
+      } else if (rg === 'legacy-construct') {
+        resourceGroup = AzureResourceGroupRef.fromResourceGroup(new LegacyResourceGroup(ctx.folder, 'rg', { metadata: { name: 'rg-app' }, spec: { forProvider: { location: 'westeurope' } } }));
+      } else if ('armId' in rg) resourceGroup = AzureResourceGroupRef.fromArmId(rg.armId);
+      else resourceGroup = AzureResourceGroupRef.matchLabels(rg.labels);
+      new ResourceGroupPolicyAssignment(ctx.folder, 'assignment', {
+        ...props, policyDefinition: definition, resourceGroup, parameters: s.parameters as never, displayName: s.displayName, description: s.description,
+        enforce: s.enforce, nonComplianceMessage: s.nonComplianceMessage, notScopes: s.notScopes,
+      });
+    },
+  }),
+  target({
+    name: 'AzureRoleAssignment', family: 'crossplane', arbitrary: azureRoleSpec,
+    build: (ctx, s) => {
+      const props = { ...managed(ctx, s.managed), subscriptionId: s.subscriptionId, principalId: s.principalId, principalType: s.principalType, description: s.description };
+      if (s.storageGrant) {
+        const g = s.storageGrant;
+        const grant = { ...props, storageAccountId: g.storageAccountId, containerName: g.containerName };
+        if (g.reader) AzureRoleAssignment.grantStorageBlobDataReader(ctx.folder, 'grant', grant);
+        else AzureRoleAssignment.grantStorageBlobDataContributor(ctx.folder, 'grant', grant);
+      } else {
+        new AzureRoleAssignment(ctx.folder, 'role', { ...props, ...s.role, scope: s.scope });
+      }
+    },
   }),
 ];

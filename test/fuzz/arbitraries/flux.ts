@@ -1,4 +1,5 @@
 // Fuzz targets of the Flux constructs.
+import { ApiObject } from 'cdk8s';
 import * as fc from 'fast-check';
 import { ProviderSpecType } from '../../../imports/flux/notification.toolkit.fluxcd.io';
 import { Repo } from '../../../lib';
@@ -18,9 +19,10 @@ import {
   SystemsSync,
   Tenant,
   TenantClusterRole,
+  TenantServicePolicy,
 } from '../../../lib/flux';
 import { FuzzContext, FuzzTarget, target } from '../harness';
-import { dnsLabel, duration, k8sName, mostly, oddString, opt, optDuration, smallInt, stringMap } from './common';
+import { chance, dnsLabel, duration, k8sName, mostly, oddString, opt, optDuration, smallInt, stringMap } from './common';
 
 /** Declares Secrets (or other objects) as existing, so references to them resolve. */
 function provide(ctx: FuzzContext, kind: string, name: string, namespace: string): void {
@@ -240,6 +242,46 @@ function tenantProps(ctx: FuzzContext, s: TenantSpec) {
   };
 }
 
+
+/** The props Tenant gained with its guardrails: Entra group, quota, limits, network policy, Secret names, Service policy. */
+const qty = () => fc.oneof({ weight: 8, arbitrary: fc.constantFrom('4', '500m', '8Gi', '100Gi', '0', '1.5') }, { weight: 1, arbitrary: fc.constantFrom('2x', '', '-1') });
+const TEAM_ALPHA: TenantSpec = { name: 'team-alpha', url: 'https://github.com/contoso/team-alpha', provideAll: true } as TenantSpec;
+const tenantGuardSpec = fc.record({
+  tenant: fc.oneof({ weight: 5, arbitrary: fc.constant(TEAM_ALPHA) }, { weight: 1, arbitrary: tenantSpec }),
+  entraGroupObjectId: opt(fc.oneof({ weight: 6, arbitrary: fc.uuid() }, { weight: 1, arbitrary: fc.constantFrom('5F1C8F0E-3C4B-4F7A-9D2E-1A2B3C4D5E6F', 'team-alpha', '') }), 2),
+  groupClusterRole: opt(fc.oneof({ weight: 6, arbitrary: fc.constantFrom('view', 'edit', 'admin', 'cluster-admin') }, { weight: 1, arbitrary: oddString }), 4),
+  secretNames: opt(fc.array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom('app-secrets', 'db-credentials', 'aso-credential') }, { weight: 1, arbitrary: k8sName() }), { maxLength: 3 }), 3),
+  secretInRepo: opt(fc.constantFrom('listed', 'unlisted'), 4),
+  decryption: opt(fc.record({ secretRef: opt(fc.oneof(fc.constant('sops-age'), k8sName()), 2) }), 4),
+  servicePolicy: opt(fc.boolean(), 3), defineServicePolicy: opt(fc.boolean(), 4), secondTenant: chance(10),
+  resourceQuota: opt(fc.oneof(
+    { weight: 1, arbitrary: fc.constant(false as const) },
+    { weight: 4, arbitrary: fc.record({ hard: opt(fc.dictionary(fc.oneof({ weight: 8, arbitrary: fc.constantFrom('requests.cpu', 'limits.memory', 'pods', 'services.loadbalancers') }, { weight: 1, arbitrary: fc.constantFrom('Bad Key', '') }), qty(), { maxKeys: 3 }), 1) }) },
+  ), 2),
+  limitRange: opt(fc.oneof(
+    { weight: 1, arbitrary: fc.constant(false as const) },
+    { weight: 4, arbitrary: fc.record({
+      defaultRequest: opt(fc.dictionary(fc.constantFrom('cpu', 'memory', 'gpu'), qty(), { maxKeys: 2 }), 2),
+      defaultLimit: opt(fc.dictionary(fc.constantFrom('cpu', 'memory'), qty(), { maxKeys: 2 }), 2),
+      max: opt(fc.dictionary(fc.constantFrom('cpu', 'memory'), qty(), { maxKeys: 2 }), 2),
+    }) },
+  ), 2),
+  networkPolicy: opt(fc.oneof(
+    { weight: 1, arbitrary: fc.constant(false as const) },
+    { weight: 4, arbitrary: fc.record({
+      ingressFromNamespaces: opt(fc.array(fc.oneof(fc.constantFrom('ingress-nginx', 'monitoring'), k8sName()), { maxLength: 2 }), 2),
+      egress: opt(fc.array(fc.constantFrom<Record<string, unknown>>(
+        { to: [{ ipBlock: { cidr: '10.20.0.0/24' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+        { to: [{ ipBlock: { cidr: '10.20.0.0' } }] },
+        { ports: [{ protocol: 'SCTP', port: 70000 }] },
+        { toFqdn: 'db.example.com' },
+      ), { maxLength: 2 }), 3),
+      dnsNamespace: opt(k8sName(), 4), dnsPodLabels: opt(stringMap(fc.constantFrom('k8s-app', 'a b'), dnsLabel), 4),
+    }) },
+  ), 2),
+  allowAsoCredential: opt(fc.boolean(), 4),
+});
+
 const hydrationSpec = fc.record({
   clusterName: k8sName(), secretNamespace: fc.oneof(fc.constantFrom('apps', 'fleet'), k8sName()), namespace: namespace(6),
   stages: fc.array(fc.record({
@@ -304,6 +346,35 @@ export const FLUX_TARGETS: FuzzTarget[] = [
       });
       if (s.defineClusterRole === false && s.clusterRole) addProvided(ctx.folder, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: s.clusterRole });
       new SystemsSync(ctx.folder, 'teams', { teams, clusterRole: s.clusterRole, defineClusterRole: s.defineClusterRole, allowServices: s.allowServices });
+    },
+  }),
+  target({
+    name: 'TenantGuardrails', family: 'flux', arbitrary: tenantGuardSpec,
+    build: (ctx, s) => {
+      const { tenant, secondTenant, secretInRepo, decryption, ...guard } = s;
+      const props = tenantProps(ctx, tenant);
+      const ns = tenant.namespace ?? tenant.name;
+      if (decryption?.secretRef && tenant.provideAll) provide(ctx, 'Secret', decryption.secretRef, ns);
+      const t = new Tenant(ctx.folder, 'tenant', { ...props, ...guard, decryption: decryption ? { provider: 'sops', secretRef: decryption.secretRef } : undefined });
+      void t;
+      if (secondTenant) new Tenant(ctx.folder, 'tenant2', { name: 'team-beta', repository: { url: 'https://github.com/contoso/team-beta' }, servicePolicy: guard.servicePolicy });
+      if (secretInRepo) {
+        // The tenant's repo is in the app: synth checks its Secrets against secretNames.
+        const repo = new Repo(ctx.app, 'tenant-repo', { url: tenant.url });
+        // The tenant path, when it is a folder path the layout accepts (odd paths are the Tenant's to refuse, not the repo's).
+        const path = (tenant.path ?? '').replace(/^\.\/?/, '').replace(/\/+$/, '');
+        const folder = repo.folder(/^[a-z0-9._-]+(\/[a-z0-9._-]+)*$/.test(path) ? path : 'deploy', { namespace: ns });
+        new ApiObject(folder, 'secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: secretInRepo === 'listed' ? (guard.secretNames?.[0] ?? 'app-secrets') : 'unlisted-secret' }, stringData: { x: 'ENC[AES256_GCM,data:abc,type:str]' } });
+      }
+    },
+  }),
+  target({
+    name: 'TenantServicePolicy', family: 'flux',
+    arbitrary: fc.record({ name: opt(k8sName(), 2), twice: chance(10), withTenant: chance(40) }),
+    build: (ctx, s) => {
+      new TenantServicePolicy(ctx.folder, 'policy', { name: s.name });
+      if (s.twice) new TenantServicePolicy(ctx.repo.folder('other'), 'policy', { name: s.name });
+      if (s.withTenant) new Tenant(ctx.folder, 'tenant', { name: 'team-alpha', repository: { url: 'https://github.com/contoso/team-alpha' }, defineServicePolicy: false });
     },
   }),
   target({
