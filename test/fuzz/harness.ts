@@ -104,6 +104,9 @@ export function unclearProblem(problem: string, paths: Set<string>): string | un
   if (inner && paths.has(inner[1]) && !UNCLEAR_WORDS.test(rest)) return undefined;
   // The late check of a kro graph's expressions and dependencies (ResourceGraphDefinition.check()).
   if (/^ResourceGraphDefinition "[^"]+": (resource "[^"]+"|status field "[^"]+"|resources depend on each other)/.test(rest) && !UNCLEAR_WORDS.test(rest)) return undefined;
+  // An overlay's patched object, validated at synth (patch fields are user data checked against the
+  // target's schema once merged): `<overlay> (patches[i] of <target>): <Kind>/<ns>/<name>: <field>: <rule>`.
+  if (/^[^:()]+? \([^)]*patches\[\d+\] of [^)]+\): [A-Za-z]+\/\S+: [^:]+: /.test(problem) && !UNCLEAR_WORDS.test(rest)) return undefined;
   if (/^[A-Za-z<][^:]*: .+?: /.test(rest)) return 'schema/CEL violation: the construct accepted props whose output is invalid';
   return 'unrecognized problem';
 }
