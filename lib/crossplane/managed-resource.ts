@@ -70,6 +70,16 @@ export interface ManagedResourceKinds {
  * reference (recorded so synth checks it resolves), the removal policy and the external name.
  * Use the construct directly in a folder, or as a composition base:
  * `base: (scope) => new RoleAssignment(scope, 'ra', {...})`.
+ *
+ * @example
+ * // Subclasses (PolicyDefinition, ResourceGroupPolicyAssignment, RoleAssignment) share its props:
+ * new ResourceGroupPolicyAssignment(folder, 'allowed-locations', {
+ *   name: 'allowed-locations',
+ *   policyDefinition: BuiltInPolicy.ALLOWED_LOCATIONS,
+ *   parameters: { listOfAllowedLocations: ['westeurope'] },
+ *   resourceGroup: AzureResourceGroupRef.fromArmId('/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-app'),
+ *   flavour: ManagedResourceFlavour.CLUSTER,
+ * });
  */
 export abstract class AzureManagedResource extends Construct {
   /** The flavour. */
