@@ -245,3 +245,77 @@ describe('bundled examples and validate', () => {
     expect(text).toContain(': 1 issue (');
   });
 });
+
+describe('Namespaces created by HelmReleases, and a parent Kustomization', () => {
+  const release = (folder: Folder) => {
+    const charts = new HelmRepository(folder, 'charts', { name: 'charts', url: 'https://charts.example.com' });
+    new HelmRelease(folder, 'tools', { name: 'tools', chart: { repository: charts, chart: 'tools', version: '1.0.0' }, targetNamespace: 'tools', createNamespace: true });
+  };
+  const configMap = (folder: Folder) => raw(folder, 'cm', 'v1', 'ConfigMap', 'settings', { metadata: { name: 'settings', namespace: 'tools' }, data: { a: 'b' } });
+
+  test('same build: an object in the Namespace a HelmRelease creates would never apply', () => {
+    const { app, repo, ks } = setup();
+    const infra = repo.folder('infra', { namespace: 'flux-system' });
+    release(infra);
+    configMap(infra);
+    ks('infra', infra, { wait: true });
+    expect(problems(app)).toEqual([
+      'mgmt/infra/cm: ConfigMap tools/settings in Kustomization flux-system/infra would never apply: its Namespace "tools" is created by HelmRelease flux-system/tools (install.createNamespace) in the same build, ' +
+        'and Flux dry-runs the whole build before applying any of it; move HelmRelease flux-system/tools to another Kustomization that Kustomization flux-system/infra dependsOn, with wait: true, or add the Namespace to the build',
+    ]);
+  });
+
+  test('in a dependency: it must wait for the release', () => {
+    const build = (wait: boolean) => {
+      const { app, repo, ks } = setup();
+      const controllers = repo.folder('controllers', { namespace: 'flux-system' });
+      release(controllers);
+      const configs = repo.folder('configs');
+      configMap(configs);
+      const c = ks('controllers', controllers, { wait });
+      ks('configs', configs, { dependsOn: [c] });
+      return app;
+    };
+    expect(problems(build(false))).toEqual([
+      'mgmt/configs/cm: ConfigMap tools/settings in Kustomization flux-system/configs: its Namespace "tools" is created by HelmRelease flux-system/tools in Kustomization flux-system/controllers, which does not wait for it; ' +
+        'set wait: true on Kustomization flux-system/controllers or health-check HelmRelease flux-system/tools',
+    ]);
+    expect(problems(build(true))).toEqual([]);
+  });
+
+  test("a parent Kustomization's Namespaces precede the Kustomizations it applies (no dependsOn needed)", () => {
+    const { app, repo, ks } = setup();
+    const parent = repo.folder('parent', { namespace: 'flux-system' });
+    raw(parent, 'ns', 'v1', 'Namespace', 'tools');
+    const child = repo.folder('child');
+    configMap(child);
+    ks('parent', parent);
+    Kustomization.forFolder(parent, 'child', child, { name: 'child', source: GitRepository.fromName(parent, 'src', 'mgmt', 'flux-system'), prune: true });
+    expect(problems(app)).toEqual([]);
+  });
+});
+
+describe('validate: kro instance kinds come from the RGDs of the tree', () => {
+  test('an instance is validated against its RGD SimpleSchema; the ConfigMap kro creates for it counts as present', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-kro-'));
+    fs.writeFileSync(path.join(dir, 'rgd.yaml'), [
+      'apiVersion: kro.run/v1alpha1', 'kind: ResourceGraphDefinition', 'metadata:', '  name: apps.example.com', 'spec:', '  schema:',
+      '    apiVersion: v1alpha1', '    kind: App', '    group: example.com', '    spec:', '      size: integer | required=true minimum=1',
+      '  resources:', '    - id: config', '      template:', '        apiVersion: v1', '        kind: ConfigMap', '        metadata:',
+      '          name: ${schema.metadata.name}-exports', '        data:', '          SIZE: ${string(schema.spec.size)}', '',
+    ].join('\n'));
+    const instance = (size: string) => ['apiVersion: example.com/v1alpha1', 'kind: App', 'metadata:', '  name: shop', '  namespace: apps', 'spec:', `  size: ${size}`, ''].join('\n');
+    fs.writeFileSync(path.join(dir, 'app.yaml'), instance('2'));
+    fs.writeFileSync(path.join(dir, 'web.yaml'), [
+      'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: web', '  namespace: apps', 'spec:', '  containers:', '    - name: web', '      image: nginx:1.27',
+      '      envFrom:', '        - configMapRef:', '            name: shop-exports', '',
+    ].join('\n'));
+    const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
+    expect(await runValidate(['.'], {}, io)).toBe(0);
+    expect(io.stdout.mock.calls.map((c: string[]) => c[0]).join('')).toContain('by registered schema: 1');
+    fs.writeFileSync(path.join(dir, 'app.yaml'), instance('0'));
+    io.stdout.mockClear();
+    expect(await runValidate(['.'], {}, io)).toBe(1);
+    expect(io.stdout.mock.calls.map((c: string[]) => c[0]).join('')).toContain('App/apps/shop: spec.size: must be >= 1');
+  });
+});

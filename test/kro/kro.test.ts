@@ -6,7 +6,7 @@ import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { GitOpsApp, Repo, SchemaRegistry, validateObjects } from '../../lib';
 import { ResourceGroup, StorageAccount } from '../../lib/aso';
-import { findExpressions, ResourceGraphDefinition, RgdInstance, Schema } from '../../lib/kro';
+import { findExpressions, instanceSpecSchema, ResourceGraphDefinition, RgdInstance, Schema, simpleSchemaToJsonSchema, toSimpleSchema } from '../../lib/kro';
 import { buildReferenceAppKro } from '../../examples/reference-app/kro';
 
 const UPSTREAM = path.join(__dirname, '../../../shared/crds/extras/examples/kro/examples/azure');
@@ -271,5 +271,21 @@ describe('reference app on kro', () => {
     expect(stateful.map((r: any) => r.template.metadata.annotations['serviceoperator.azure.com/reconcile-policy'])).toEqual(Array(5).fill('detach-on-delete'));
     expect(() => instance.exportedValue('DB_PASSWORD')).toThrow('prop "exportedValue": "DB_PASSWORD" is not exported by ResourceGraphDefinition filesapp.platform.contoso.com');
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('SimpleSchema read back (what validate does with an RGD of a tree)', () => {
+  test('simpleSchemaToJsonSchema(toSimpleSchema(x)) is the instance schema kro generates', () => {
+    const spec = Schema.object({
+      name: Schema.string({ required: true, pattern: '^[a-z]+$', description: 'A "quoted" name' }),
+      size: Schema.integer({ default: 3, minimum: 1, maximum: 9 }),
+      tier: Schema.string({ enum: ['a', 'b'], default: 'a' }),
+      on: Schema.boolean({ default: true }),
+      tags: Schema.array(Schema.string()),
+      labels: Schema.map(Schema.string()),
+      net: Schema.object({ cidr: Schema.string({ default: '10.0.0.0/16' }), ratio: Schema.number() }),
+    });
+    expect(simpleSchemaToJsonSchema(toSimpleSchema(spec))).toEqual(instanceSpecSchema(spec));
+    expect(() => simpleSchemaToJsonSchema({ x: 'Custom | required=true' })).toThrow('spec.x: type "Custom" is not a SimpleSchema type this library reads (custom types are not supported)');
   });
 });
