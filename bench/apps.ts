@@ -44,6 +44,9 @@ export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string
       defaults: { kubernetesVersion: 'v1.33.2' },
       environments: { weu: { location: 'westeurope' }, neu: { location: 'northeurope' }, eus: { location: 'eastus2' } },
       managementPath: 'clusters/fleet',
+      // Buckets are picked for the final fleet size (re-bucketing moves clusters between Flux
+      // Kustomizations): ~3 objects per cluster, so at most ~500 objects per bucket build.
+      buckets: Math.max(32, Math.ceil((clusters * 3) / 500)),
       clusters: names(clusters).map((name, i) => ({ name, environment: ['weu', 'neu', 'eus'][i % 3] })),
     });
     return app;

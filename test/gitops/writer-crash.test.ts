@@ -10,7 +10,16 @@ import { versionFiles } from './writer-child';
 
 // tmpfs when there is one: the point is the kill timing, not the disk.
 const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
-const tmp = () => fs.mkdtempSync(path.join(base, 'writer-crash-'));
+const created: string[] = [];
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(base, 'writer-crash-'));
+  created.push(d);
+  return d;
+};
+// tmpfs is memory: leave nothing behind (each run writes a few thousand files per test).
+afterAll(() => {
+  for (const d of created) fs.rmSync(d, { recursive: true, force: true });
+});
 let child = '';
 
 beforeAll(() => {
