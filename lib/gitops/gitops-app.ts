@@ -651,7 +651,9 @@ export class GitOpsApp extends App {
           if (check) written.add(`${folder.path}/${file}`);
         }
         visit(repo, folder, entries);
-        placedAll.push(...entries);
+        // The apply-order check reads the specs of Flux objects and establishers only: keep the
+        // identity of every other object, so synth stays streaming (objects dropped once written).
+        for (const e of entries) placedAll.push(APPLY_ORDER_KINDS.has(e.obj.kind) ? e : { ...e, obj: slimObject(e.obj) });
         if (folder.kustomization) {
           if (!kustomizations.has(repo)) kustomizations.set(repo, new Map());
           kustomizations.get(repo)!.set(folder.path, folderResources(folder, entries, groups.children));
@@ -795,6 +797,15 @@ interface FolderGroups {
   readonly provided: Array<{ folder: Folder; target: () => ObjectRef }>;
   /** The secure-baseline report, from the same walk of the tree. */
   readonly optOuts: BaselineEntry[];
+}
+
+/** Kinds whose whole object the apply-order model reads (Flux objects and establishers). */
+const APPLY_ORDER_KINDS = new Set(['Kustomization', 'GitRepository', 'OCIRepository', 'HelmRelease', 'CustomResourceDefinition', 'Provider', 'Configuration', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Namespace']);
+
+/** An object's identity only (apiVersion, kind, name, namespace). */
+function slimObject(obj: KubeObject): KubeObject {
+  const { name, namespace } = obj.metadata;
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}) } } as KubeObject;
 }
 
 /** Sends a folder's objects and its kustomization.yaml to a sink. */
