@@ -1,3 +1,4 @@
+import { ENTRA_OBJECT_ID } from '../core/azure-roles';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
@@ -78,7 +79,6 @@ export interface TeamProjectProps {
   readonly argoCdNamespace?: string;
 }
 
-const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * One team on Argo CD — one repo, one namespace, one Entra group, one project: an

@@ -48,6 +48,15 @@ export const AzureBuiltInRole = {
   AKS_CLUSTER_USER: '4abbcc35-e782-43d8-92c5-2d3f1bd2253f',
 } as const;
 
+/** An Azure GUID (subscription, tenant, principal, role or policy definition id), any case. */
+export const AZURE_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An Entra ID object id as Kubernetes RBAC compares it: a lowercase GUID (AKS puts group object
+ * ids, lowercase, in a user's groups, and RBAC subjects match case-sensitively).
+ */
+export const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** One of the {@link AzureBuiltInRole} GUIDs. */
 export type AzureBuiltInRoleId = (typeof AzureBuiltInRole)[keyof typeof AzureBuiltInRole];
 
@@ -64,7 +73,7 @@ export function builtInRoleName(id: string): string | undefined {
  * subscription the assignment's scope belongs to.
  */
 export function roleDefinitionArmId(subscriptionId: string, roleId: string): string {
-  const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const guid = AZURE_GUID;
   if (!guid.test(subscriptionId)) throw new Error(`subscription id "${subscriptionId}" is not a GUID`);
   if (!guid.test(roleId)) throw new Error(`role definition id "${roleId}" is not a GUID`);
   return `/subscriptions/${subscriptionId.toLowerCase()}/providers/Microsoft.Authorization/roleDefinitions/${roleId.toLowerCase()}`;

@@ -7,3 +7,4 @@ export * from './references';
 export * from './removal-policy';
 export * from './exported-value';
 export * from './azure-roles';
+export * from './repo-url';

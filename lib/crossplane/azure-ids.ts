@@ -1,4 +1,4 @@
 /** Azure id patterns shared by the upjet-azure constructs (internal: not exported from the index). */
 
-/** A GUID (subscription, tenant, principal, role or policy definition id). */
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A GUID (subscription, tenant, principal, role or policy definition id): the core rule. */
+export { AZURE_GUID as GUID } from '../core/azure-roles';

@@ -1,5 +1,6 @@
 // Flux multi-tenancy lockdown and the bootstrap layout: what a cluster's Flux applies, and the
 // synth-time checks FluxBootstrap runs over it.
+import { normalizeRepoUrl } from '../core/repo-url';
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Folder } from '../gitops/folder';
@@ -65,9 +66,8 @@ export function sourceRepo(source: ISource, scope: IConstruct): Repo | undefined
   const src = source as Partial<GitRepository>;
   if (src.repo) return src.repo;
   if (typeof src.url !== 'string') return undefined;
-  const norm = (u: string) => u.replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
-  const url = norm(src.url);
-  return scope.node.root.node.children.find((c): c is Repo => Repo.isRepo(c) && c.url !== undefined && norm(c.url) === url);
+  const url = normalizeRepoUrl(src.url);
+  return scope.node.root.node.children.find((c): c is Repo => Repo.isRepo(c) && c.url !== undefined && normalizeRepoUrl(c.url) === url);
 }
 
 /**

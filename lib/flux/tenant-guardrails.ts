@@ -1,3 +1,4 @@
+import { isQuantity } from '../core/validation/quantity';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
@@ -156,14 +157,12 @@ export function addTenantGuardrails(scope: Construct, props: TenantGuardrailsPro
 
 /** A resource name of a quota or limit (`cpu`, `requests.memory`, `count/deployments.apps`, `example.com/gpu`). */
 const RESOURCE_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/i;
-/** A non-negative Kubernetes quantity (`4`, `500m`, `8Gi`, `1.5`, `1e3`). */
-const QUANTITY = /^\+?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
 /** Checks the resource names and quantities of a quota or limit map (the API server refuses the object otherwise). */
 function checkQuantities(scope: Construct, prop: string, m: Record<string, string> | undefined): void {
   for (const [k, v] of Object.entries(m ?? {})) {
     if (!RESOURCE_NAME.test(k) || k.length > 253) throw propError(scope, `${prop}['${k}']`, 'is not a resource name (e.g. "cpu", "requests.memory" or "count/deployments.apps")');
-    if (typeof v !== 'string' || !QUANTITY.test(v)) throw propError(scope, `${prop}['${k}']`, `"${String(v)}" is not a non-negative quantity (e.g. "4", "500m" or "8Gi")`);
+    if (typeof v !== 'string' || !isQuantity(v) || v.startsWith('-')) throw propError(scope, `${prop}['${k}']`, `"${String(v)}" is not a non-negative quantity (e.g. "4", "500m" or "8Gi")`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { ENTRA_OBJECT_ID } from '../core/azure-roles';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { recordOptOut } from '../core/baseline';
@@ -236,7 +237,7 @@ export interface TenantProps {
   readonly allowAsoCredential?: boolean;
 }
 
-const GUID = { pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, description: 'an Entra ID object id: a lowercase GUID' } as const;
+const GUID = { pattern: ENTRA_OBJECT_ID, description: 'an Entra ID object id: a lowercase GUID' } as const;
 const ASO_CREDENTIAL_SECRET = 'aso-credential';
 const ASO_CREDENTIAL_FROM = 'serviceoperator.azure.com/credential-from';
 /** Roles that read every Secret of a namespace. */

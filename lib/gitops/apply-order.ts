@@ -17,6 +17,7 @@
  * each folder, from an app in memory ({@link GitOpsApp}) or a tree on disk
  * (`cdk8s-platform validate`). Output: one problem per object that would not apply.
  */
+import { normalizeRepoUrl } from '../core/repo-url';
 import * as posix from 'path/posix';
 import { IConstruct } from 'constructs';
 import type { KubeObject } from './layout';
@@ -239,9 +240,6 @@ function norm(p: string): string {
   return n === '' ? '.' : n;
 }
 
-function normUrl(u: string): string {
-  return u.replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
-}
 
 /** The objects of the build of `path` in `repo` (its kustomization.yaml, recursively). */
 function buildOf(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>, path: string): ApplyOrderObject[] | undefined {
@@ -311,7 +309,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     // A source that is not in the trees fetches a repo we cannot see: its builds are not checked.
     if (!src) continue;
     const url = str((src.o.obj.spec as Record<string, unknown> | undefined)?.url);
-    let repos = url ? input.repos.filter((r) => (r.urls ?? []).some((u) => normUrl(u) === normUrl(url))) : [];
+    let repos = url ? input.repos.filter((r) => (r.urls ?? []).some((u) => normalizeRepoUrl(u) === normalizeRepoUrl(url))) : [];
     if (repos.length === 0) repos = input.repos.filter((r) => (r.urls ?? []).length === 0);
     const found = repos.map((r) => buildOf(r, byFile.get(r)!, str(spec.path) ?? '.')).filter((b): b is ApplyOrderObject[] => b !== undefined);
     if (found.length === 1) builds.set(o, found[0]);

@@ -3,6 +3,7 @@ import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, prot
 import { AllowId, FLUX_KUSTOMIZE_GROUP, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
 import { isKustomizeConfig, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { isClusterScoped } from '../core/kinds';
+import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
 import { groupOf } from '../core/validation/metadata';
 
@@ -282,9 +283,6 @@ function kustomizationsOf(repos: readonly GuardRepo[], side: Side): Map<string, 
   return out;
 }
 
-function normalizeUrl(url: string): string {
-  return url.trim().replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
-}
 
 /** The repo a Kustomization's `sourceRef` (a GitRepository of the app) points at; else its own repo. */
 function sourceRepo(k: FluxKustomization, repos: readonly GuardRepo[], side: Side): GuardRepo | undefined {
@@ -298,7 +296,7 @@ function sourceRepo(k: FluxKustomization, repos: readonly GuardRepo[], side: Sid
         const git = side.objects(r, file).find((o) => o.kind === 'GitRepository' && o.metadata?.name === ref.name);
         const url = (git?.spec as { url?: unknown } | undefined)?.url;
         if (typeof url !== 'string') continue;
-        const target = repos.find((x) => x.url !== undefined && normalizeUrl(x.url) === normalizeUrl(url));
+        const target = repos.find((x) => x.url !== undefined && normalizeRepoUrl(x.url) === normalizeRepoUrl(url));
         if (target) return target;
       }
     }

@@ -41,7 +41,8 @@ export function checkKubernetesVersion(scope: IConstruct, prop: string, version:
 const LOCATION = /^[a-z][a-z0-9]*$/;
 const DNS_PREFIX = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,52}[a-zA-Z0-9])?$/;
 /** An Azure / Entra ID GUID (object, tenant, subscription or role definition id), any case. */
-export const AZURE_GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+export { AZURE_GUID } from '../../core/azure-roles';
+import { AZURE_GUID } from '../../core/azure-roles';
 const GUID = AZURE_GUID;
 
 /** The network settings after defaults. */

@@ -11,6 +11,7 @@
  * (map equality compares the tagged representation); `find` / `findAll` need a pattern that runs on the
  * JavaScript engine (see re2.ts), others fail to evaluate; estimated cost limits are not enforced.
  */
+import { QUANTITY_RE } from './quantity';
 import { celFunc, celList, celMap, celMethod, CelScalar, listType, mapType, type CelFunc } from '@bufbuild/cel';
 import { checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkQualifiedName } from './metadata';
 import { compileRe2, translateToJs } from './re2';
@@ -52,7 +53,6 @@ function toArray(l: unknown): unknown[] {
 // ---------------------------------------------------------------------------------------------
 // Quantity (k8s.io/apimachinery/pkg/api/resource): exact rationals num/den.
 
-const QUANTITY_RE = /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$/;
 const BINARY: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
 const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 

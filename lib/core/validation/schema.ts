@@ -20,6 +20,7 @@
  *  - root: `metadata` is left to the ObjectMeta rules (metadata.ts), except for constraints the CRD puts on
  *    metadata.name / generateName; `status` is accepted unvalidated.
  */
+import { isQuantity } from './quantity';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { fieldKey, pointerToField } from './field-path';
 import { jsonType } from './metadata';
@@ -46,11 +47,10 @@ const FORMATS: Record<string, (s: string) => boolean> = {
   },
   mac: (s) => /^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i.test(s) || /^([0-9a-f]{2}[:-]){7}[0-9a-f]{2}$/i.test(s),
   // resource.Quantity (k8s.io/apimachinery/pkg/api/resource), the pattern controller-gen emits for Quantity fields.
-  quantity: (s) => QUANTITY.test(s),
+  quantity: isQuantity,
   hostname: (s) => s.length <= 255 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\.?$/i.test(s),
 };
 
-const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
 
 function isIPv4(s: string): boolean {
   const p = s.split('.');
