@@ -14,3 +14,4 @@ export * as capi from './capi';
 export * as sealing from './sealing';
 export * as kro from './kro';
 export * as argocd from './argocd';
+export * from './testing';

@@ -18,6 +18,7 @@
 // "Key Vault Secrets User" on the vault (ASO RoleAssignments; Shared Key stays disabled).
 // The Deployment's environment comes from what ASO exports (server FQDN, blob endpoint, vault URI,
 // identity client ID) and from the SealedSecret-produced password Secret: no secret value is in Git.
+import { secretEnvValue } from '../../lib';
 import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -30,7 +31,6 @@ import {
   PrivateDnsZoneNames,
   ResourceGroup,
   SealedSecretSource,
-  secretEnvValue,
   StorageAccount,
   UserAssignedIdentity,
 } from '../../lib/aso';

@@ -14,9 +14,10 @@
 // `files-azure` Kustomization `dependsOn` `kro-apis`, which waits for the RGD to be Ready (kro
 // sets its Ready condition once the CRD is established); `files-web` waits for the instance to
 // be Ready (every resource ready, exports ConfigMap written).
+import { ExistingSecret, secretEnvValue } from '../../lib';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AsoCredential, ExistingSecret, PostgresFlexibleServer, ResourceGroup, SealedSecretSource, secretEnvValue, StorageAccount, UserAssignedIdentity } from '../../lib/aso';
+import { AsoCredential, PostgresFlexibleServer, ResourceGroup, SealedSecretSource, StorageAccount, UserAssignedIdentity } from '../../lib/aso';
 import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { GitRepository, Kustomization } from '../../lib/flux';
 import { ResourceGraphDefinition, RgdInstance, Schema } from '../../lib/kro';

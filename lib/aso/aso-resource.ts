@@ -7,7 +7,7 @@ import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
 import { groupOf } from '../core/validation/metadata';
 import { namespaceOf, scopeDefaults } from './context';
 import { AZURE_LOCATION } from './naming';
-import { ISecretSource } from './secret-source';
+import { ISecretSource } from '../core/secret';
 
 /** ASO's annotation naming the credential Secret (in the resource's namespace) a resource uses. */
 const ASO_CREDENTIAL_FROM_ANNOTATION = 'serviceoperator.azure.com/credential-from';

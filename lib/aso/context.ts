@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
-import type { ISecretSource } from './secret-source';
+import type { ISecretSource } from '../core/secret';
 
 /** Defaults an `AsoCredentialScope` gives the constructs created under it. */
 export interface AsoScopeDefaults {

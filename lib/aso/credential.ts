@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
 import { setScopeDefaults } from './context';
 import { checkSubscriptionId } from './naming';
-import { ExistingSecret, ISecretSource, SealedSecretSource } from './secret-source';
+import { ExistingSecret, ISecretSource } from '../core/secret';
+import { SealedSecretSource } from './secret-source';
 
 /** The keys every ASO credential Secret holds. */
 export const ASO_CREDENTIAL_KEYS = ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID'] as const;

@@ -13,7 +13,7 @@ import { PostgresFirewallRule, PostgresFirewallRuleOptions } from './postgres-fi
 import { IPrivateDnsZone, PRIVATE_DNS_ZONE_ARM_ID, privateDnsZoneName } from './private-dns-zone';
 import { addPrivateEndpointTo, PrivateEndpoint, PrivateEndpointOptions, PrivateEndpointTarget } from './private-endpoint';
 import { IResourceGroup } from './resource-group';
-import { resolveSecretKeyRef, SecretKeyRef } from './secret-source';
+import { resolveSecretKeyRef, SecretKeyRef } from '../core/secret';
 import { ISubnet } from './subnet';
 
 /** PostgreSQL major versions the ASO API accepts. */

@@ -8,3 +8,6 @@ export * from './removal-policy';
 export * from './exported-value';
 export * from './azure-roles';
 export * from './repo-url';
+export * from './resource';
+export * from './secret';
+export * from './environment';

@@ -7,8 +7,7 @@
  *  3. else `undefined` (shown as "unspecified").
  */
 
-/** Label that sets an object's environment explicitly. */
-export const ENVIRONMENT_LABEL = 'platform.cdk8s.io/environment';
+import { ENVIRONMENT_LABEL } from '../core/environment';
 
 /** Folder-path tokens recognised as environment names. */
 export const ENVIRONMENT_WORDS: readonly string[] = [

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SealedSecret as SealedSecretObject } from '../../imports/extras/bitnami.com';
-import type { ISecretSource } from '../aso/secret-source';
+import type { ISecretSource } from '../core/secret';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, PropError, propError } from '../core/errors';
 import { addProvided } from '../core/references';
 import { scopeOfAnnotations, withScopeAnnotations } from './crypto';

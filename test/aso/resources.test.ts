@@ -1,10 +1,10 @@
 // ASO L2 constructs: fields, naming rules, owners, credentials, removal policies, exports.
+import { ExistingSecret } from '../../lib';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AsoCredential,
   AsoCredentialScope,
   AzureNames,
-  ExistingSecret,
   KeyVault,
   PostgresFlexibleServer,
   PostgresHighAvailability,

@@ -1,8 +1,8 @@
 // The L2 constructs, given the values of ASO's own samples (v2.18.0, /work/shared/crds/aso/examples),
 // render objects of the samples' shape: every field a sample sets is rendered with the same value
 // (our constructs add secure defaults on top). Differences are by design and listed per case.
+import { ExistingSecret } from '../../lib';
 import {
-  ExistingSecret,
   KeyVault,
   PostgresFlexibleServer,
   PostgresTier,

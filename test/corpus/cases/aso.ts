@@ -1,4 +1,5 @@
 // Bad inputs of the Azure Service Operator constructs (including the AKS ManagedCluster/AgentPool).
+import { ExistingSecret } from '../../../lib';
 import { DNS_LABEL, DNS_SUBDOMAIN } from '../../../lib/core/errors';
 import {
   AgentPool,
@@ -8,7 +9,6 @@ import {
   AksOsType,
   AsoCredential,
   AsoCredentialScope,
-  ExistingSecret,
   KeyVault,
   ManagedCluster,
   ManagedClusterProps,
