@@ -11,3 +11,4 @@ export * from './repo-url';
 export * from './resource';
 export * from './secret';
 export * from './environment';
+export * from './progress';

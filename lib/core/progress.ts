@@ -1,0 +1,35 @@
+/**
+ * Progress of a synth, plan, check or validate run, reported stage by stage (collect → render →
+ * check → guard → write, plus read / plan / validate for the commands that read a tree). The CLI
+ * renders these events; apps and tests may listen too.
+ */
+export type SynthStage = 'collect' | 'render' | 'check' | 'guard' | 'write' | 'read' | 'plan' | 'validate';
+
+/** Counts a stage reports when it ends (only what it knows). */
+export interface StageCounts {
+  /** Kubernetes objects. */
+  readonly objects?: number;
+  /** Files. */
+  readonly files?: number;
+  /** Repos. */
+  readonly repos?: number;
+  /** Files written or changed. */
+  readonly changed?: number;
+  /** Problems found. */
+  readonly problems?: number;
+}
+
+/** One progress event. */
+export interface StageEvent {
+  /** The stage. */
+  readonly stage: SynthStage;
+  /** Whether it starts or ends. */
+  readonly state: 'start' | 'end';
+  /** What the stage handled (on `end`). */
+  readonly counts?: StageCounts;
+  /** Milliseconds the stage took (on `end`). */
+  readonly ms?: number;
+}
+
+/** Receives progress events. */
+export type ProgressListener = (event: StageEvent) => void;
