@@ -39,7 +39,7 @@ function fixture() {
 function fleetFixture() {
   const { app, repo, mgmt, project } = fixture();
   const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'cls', {
-    name: 'aks', namespace: 'fleet', location: 'westeurope', credentialSecretName: 'aso-credential',
+    name: 'aks', namespace: 'fleet', location: 'westeurope', credentialFrom: 'aso-credential',
     machinePoolClasses: [{ class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } }],
   });
   const fleet = new Fleet(mgmt, 'fleet', {

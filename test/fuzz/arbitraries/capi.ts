@@ -145,7 +145,7 @@ export const CAPI_TARGETS: FuzzTarget[] = [
     name: 'AksClusterClass+TopologyCluster', family: 'capi', arbitrary: topologySpec,
     build: (ctx, s) => {
       const classes = [...(s.cls.systemClass ? [{ class: 'system', pool: SYSTEM }] : []), ...s.cls.machinePoolClasses];
-      const cls = new AksClusterClass(ctx.folder, 'class', { name: s.cls.name, location: s.cls.location, credentialSecretName: s.cls.credentialSecretName, machinePoolClasses: classes });
+      const cls = new AksClusterClass(ctx.folder, 'class', { name: s.cls.name, location: s.cls.location, credentialFrom: s.cls.credentialSecretName, machinePoolClasses: classes });
       new TopologyCluster(ctx.folder, 'cluster', {
         name: s.name, clusterClass: s.byReference ? { name: cls.name } : cls, kubernetesVersion: s.kubernetesVersion,
         variables: s.variables, machinePools: s.machinePools, labels: s.labels,
