@@ -239,7 +239,7 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
     ]));
     const objs = placed.map((p) => p.obj as any);
     const prod = Testing.find(objs, 'Cluster', 'shop-prod');
-    expect(prod.metadata.labels).toEqual({ team: 'shop', environment: 'prod', tier: 'gold' });
+    expect(prod.metadata.labels).toEqual({ 'team': 'shop', 'environment': 'prod', 'platform.cdk8s.io/environment': 'prod', 'tier': 'gold' });
     expect(prod.spec.topology.version).toBe('v1.32.6');
     expect(prod.spec.topology.variables).toEqual([{ name: 'location', value: 'northeurope' }]);
     expect(Testing.find(objs, 'Cluster', 'shop-dev').spec.topology.variables).toBeUndefined();

@@ -109,7 +109,7 @@ describe('Fleet rows', () => {
       { name: 'workerVmSize', value: 'Standard_D8s_v5' },
     ]);
     const c2 = Testing.find(objs, 'Cluster', 'c2');
-    expect(c2.metadata.labels).toEqual({ 'azure-subscription': SUB_A, 'environment': 'dev', 'tier': 'bronze' });
+    expect(c2.metadata.labels).toEqual({ 'azure-subscription': SUB_A, 'environment': 'dev', 'platform.cdk8s.io/environment': 'dev', 'tier': 'bronze' });
     expect(c2.metadata.annotations).toBeUndefined();
     expect(Testing.find(objs, 'Kustomization', 'c2-apps').metadata.annotations).toBeUndefined();
     expect(Testing.find(objs, 'Kustomization', 'c1-apps').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
