@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterExports, IKubeconfigCluster, KubeconfigSecret } from '../core/cluster';
 import { ENVIRONMENT_LABEL } from '../core/environment';
-import { checkLabels, checkString, DNS_LABEL } from '../core/errors';
+import { checkString, DNS_LABEL, StringRule } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { ObjectRef } from '../core/references';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
@@ -34,6 +34,14 @@ export interface CapiClusterImportProps extends ResourceImportProps {
    */
   readonly environment?: string;
 }
+
+/** An environment name: the value of the Cluster's label `platform.cdk8s.io/environment`. */
+export const ENVIRONMENT_VALUE: StringRule = {
+  min: 1,
+  max: 63,
+  pattern: /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+  description: `a label value (the Cluster's "${ENVIRONMENT_LABEL}" label): at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit`,
+};
 
 /** The {@link ObjectRef} of a CAPI `Cluster`. */
 export function capiClusterRef(name: string, namespace: string): ObjectRef {
@@ -73,7 +81,7 @@ export abstract class CapiCluster extends PlatformResource implements ICapiClust
 
   protected constructor(scope: Construct, id: string, environment: string | undefined) {
     super(scope, id);
-    if (environment !== undefined) checkLabels(this, 'environment', { [ENVIRONMENT_LABEL]: environment });
+    if (environment !== undefined) checkString(this, 'environment', environment, ENVIRONMENT_VALUE);
     this.environment = environment;
   }
 
@@ -145,7 +153,7 @@ class ImportedCapiCluster extends ImportedResource implements ICapiCluster {
 
   public constructor(scope: Construct, id: string, props: CapiClusterImportProps) {
     super(scope, id, { apiGroup: CAPI_GROUP, kind: 'Cluster', apiVersion: CLUSTER_API_VERSION, nameRule: DNS_LABEL, defaultNamespace: 'default' }, props);
-    if (props.environment !== undefined) checkLabels(this, 'environment', { [ENVIRONMENT_LABEL]: props.environment });
+    if (props.environment !== undefined) checkString(this, 'environment', props.environment, ENVIRONMENT_VALUE);
     this.environment = props.environment;
     this.kubeconfigSecret = KubeconfigSecret.capi(this, 'KubeconfigSecret', { clusterName: this.name, namespace: this.namespace });
     this.exports = { kubeconfig: this.kubeconfigSecret.value };

@@ -10,6 +10,7 @@ import { Folder, FOLDER_PATH } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { AksClusterClass, AksNodePoolOverride } from './aks-cluster-class';
 import { DEFAULT_MAX_OBJECTS_PER_BUILD, kustomizationBuildProblems, stableHash } from './fleet-layout';
+import { ENVIRONMENT_VALUE } from './capi-cluster';
 import { TopologyCluster, TopologyMachinePool } from './topology-cluster';
 
 /** Settings a fleet cluster inherits: fleet defaults, then its environment's, then its own. */
@@ -185,13 +186,6 @@ export interface FleetMember {
   /** The bucket (management Kustomization) of the cluster, when the fleet has a Flux `source`. */
   readonly bucket?: string;
 }
-
-/** An environment name: it becomes the value of the Cluster's environment labels. */
-const ENVIRONMENT_VALUE = {
-  max: 63,
-  pattern: /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/,
-  description: 'a label value (the Cluster\'s "environment" label): at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
-};
 
 function merged<T>(...maps: Array<Record<string, T> | undefined>): Record<string, T> | undefined {
   const out: Record<string, T> = {};
