@@ -331,6 +331,7 @@ describe('ApplicationSet', () => {
     expect(out['platform/clusters/mgmt/fleet/c-prod/cluster-c-prod.yaml'].metadata.labels).toEqual({
       environment: 'prod',
       'platform.cdk8s.io/cluster-name': 'c-prod',
+      'platform.cdk8s.io/environment': 'prod',
       'platform.cdk8s.io/fleet': 'shop',
       'take-along-label.capi-to-argocd.environment': '',
       'take-along-label.capi-to-argocd.platform.cdk8s.io/cluster-name': '',
