@@ -186,7 +186,7 @@ describe('AksCluster', () => {
     expect(mc.spec.sku).toEqual({ tier: 'Standard' });
     expect(mc.spec.apiServerAccessProfile).toEqual({ authorizedIPRanges: ['203.0.113.0/24'] });
     expect(mc.spec.tags).toEqual({ team: 'a' });
-    expect(aks.oidcIssuerExport).toBeUndefined();
+    expect(aks.exports.oidcIssuer).toBeUndefined();
     expect(optOutsOf(aks).map((o) => `${o.setting}=${o.value}`)).toEqual([
       'aks.aadProfile.enableAzureRBAC=false',
       'aks.disableLocalAccounts=false',
@@ -211,10 +211,10 @@ describe('AksCluster', () => {
     expect(aks.environment).toBe('dev');
     expect([aks.kubeconfigSecret.secretName, aks.kubeconfigSecret.secretNamespace, aks.kubeconfigSecret.key]).toEqual(['aks-dev-kubeconfig', 'fleet', 'value']);
     expect(aks.exports.kubeconfig.ref()).toEqual({ apiGroup: '', kind: 'Secret', name: 'aks-dev-kubeconfig', namespace: 'fleet' });
-    expect(aks.exports.oidcIssuer).toBe(aks.oidcIssuerExport);
+    expect(aks.exports.oidcIssuer).toBe(aks.oidcIssuerExport); // the deprecated name is the same handle
     expect(aks.toRef()).toEqual({ apiGroup: 'cluster.x-k8s.io', kind: 'Cluster', name: 'aks-dev', namespace: 'fleet' });
     expect(managedCluster(Testing.objects(app)).spec.operatorSpec.configMaps).toBeUndefined();
-    const loc = aks.oidcIssuerExport!.use(folder, 'issuer');
+    const loc = aks.exports.oidcIssuer!.use(folder, 'issuer');
     expect(loc).toEqual({ kind: 'ConfigMap', name: 'aks-dev-oidc', namespace: 'fleet', key: 'issuer' });
     expect(managedCluster(Testing.objects(app)).spec.operatorSpec.configMaps).toEqual({ oidcIssuerProfile: { name: 'aks-dev-oidc', key: 'issuer' } });
   });
