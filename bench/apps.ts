@@ -32,7 +32,7 @@ export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string
     const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
     const source = GitRepository.fromName(mgmt, 'source', 'fleet', 'flux-system');
     const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
-      name: 'aks', namespace: 'fleet', location: 'westeurope', credentialSecretName: 'aso-credential',
+      name: 'aks', namespace: 'fleet', location: 'westeurope', credentialFrom: 'aso-credential',
       apiServerAccess: { privateCluster: true },
       machinePoolClasses: [
         { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } },
@@ -55,7 +55,7 @@ export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string
     const folder = repo.folder(`clusters/${name}`);
     if (shape === 'aks-cluster') {
       new AksCluster(folder, 'cluster', {
-        name, namespace: 'fleet', location: LOCATIONS[i % 3], kubernetesVersion: 'v1.33.2', credentialSecretName: 'aso-credential',
+        name, namespace: 'fleet', location: LOCATIONS[i % 3], kubernetesVersion: 'v1.33.2', credentialFrom: 'aso-credential',
         nodePools: [
           { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' },
           { name: 'worker', vmSize: 'Standard_D4s_v5' },

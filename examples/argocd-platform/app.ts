@@ -73,7 +73,7 @@ export function argocdPlatform(app: GitOpsApp): Repo {
     name: 'aks-standard',
     namespace: FLEET_NAMESPACE,
     location: 'westeurope',
-    credentialSecretName: 'aso-credential',
+    credentialFrom: 'aso-credential',
     adminGroupObjectIds: ADMINS,
     apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
     machinePoolClasses: [

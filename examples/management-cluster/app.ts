@@ -59,7 +59,7 @@ export function managementCluster(app: GitOpsApp): Repo {
       namespace: NAMESPACE,
       location,
       kubernetesVersion: VERSION,
-      credentialSecretName: 'aso-credential',
+      credentialFrom: 'aso-credential',
       skuTier: tier,
       adminGroupObjectIds: ADMINS,
       apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
@@ -118,7 +118,7 @@ export function managementCluster(app: GitOpsApp): Repo {
     name: 'aks-standard',
     namespace: NAMESPACE,
     location: 'westeurope',
-    credentialSecretName: 'aso-credential',
+    credentialFrom: 'aso-credential',
     adminGroupObjectIds: ADMINS,
     apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
     machinePoolClasses: [

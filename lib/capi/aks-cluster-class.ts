@@ -15,12 +15,14 @@ import { managedClusterSpec, resolveUpgradeChannel, validateAksSettings, Version
 import { agentPoolSpec, AksNodePoolProps, validateNodePools } from '../aso/aks/node-pool';
 import { AksClusterSettings } from '../aso/aks/settings';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
-import { addReference, ObjectRef } from '../core/references';
+import { addReference } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
+import { PlatformResource } from '../core/resource';
+import { ISecretSource, resolveSecret } from '../core/secret';
 import { compileJsonSchema, mapAjvErrors, toJsonSchema } from '../core/validation/schema';
 import { toYaml } from '../gitops/layout';
 import { resolveNamespace } from './capi-cluster';
-import { autoscaledPoolAnnotations, BOOTSTRAP_GROUP, CAPI_GROUP, INFRA_GROUP } from './constants';
+import { autoscaledPoolAnnotations, BOOTSTRAP_GROUP, INFRA_GROUP } from './constants';
 
 /** A machine pool class of an {@link AksClusterClass}: a node pool shape clusters instantiate. */
 export interface AksMachinePoolClass {
@@ -48,14 +50,18 @@ export interface AksClusterClassProps extends Omit<AksClusterSettings, 'location
    */
   readonly location?: string;
   /**
-   * Secret with the ASO credential (`serviceoperator.azure.com/credential-from`) on every embedded resource.
+   * Secret (in the class's namespace, which is the clusters') with the ASO credential
+   * (`serviceoperator.azure.com/credential-from`) on every embedded resource. A string is the name
+   * of a Secret managed outside the app.
    * @default - ASO's namespace or global credential
    */
-  readonly credentialSecretName?: string;
+  readonly credentialFrom?: ISecretSource | string;
   /** Machine pool classes; at least one System pool. */
   readonly machinePoolClasses: AksMachinePoolClass[];
   /**
-   * Removal policy of the clusters' ResourceGroup and ManagedCluster (ASO reconcile policy in the templates).
+   * Removal policy of the clusters' ResourceGroup and ManagedCluster (ASO reconcile policy in the
+   * templates). The removal of each cluster's CAPI `Cluster` is its `TopologyCluster`'s; that of the
+   * ClusterClass object itself is set with `applyRemovalPolicy`.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -63,7 +69,7 @@ export interface AksClusterClassProps extends Omit<AksClusterSettings, 'location
    * Declare the `credentialSecretName` variable: each cluster may name its own ASO credential
    * Secret (`serviceoperator.azure.com/credential-from` on its ResourceGroup, ManagedCluster and
    * agent pools), e.g. one per Azure subscription, so one class serves a fleet spanning
-   * subscriptions. The value defaults to `credentialSecretName`.
+   * subscriptions. The value defaults to the name of `credentialFrom`.
    * @default false
    */
   readonly perClusterCredential?: boolean;
@@ -129,7 +135,7 @@ const NODE_POOL_VAR = 'nodePool';
  *
  * @example
  * const cls = new AksClusterClass(folder, 'aks-class', {
- *   name: 'aks-standard', location: 'westeurope', credentialSecretName: 'aso-credential',
+ *   name: 'aks-standard', location: 'westeurope', credentialFrom: 'aso-credential',
  *   machinePoolClasses: [
  *     { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } },
  *     { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5', autoscaling: { min: 1, max: 5 } } },
@@ -137,11 +143,9 @@ const NODE_POOL_VAR = 'nodePool';
  * });
  * new TopologyCluster(folder, 'shop-dev', { name: 'shop-dev', clusterClass: cls, kubernetesVersion: 'v1.33.2' });
  */
-export class AksClusterClass extends Construct {
-  /** Class name. */
-  public readonly name: string;
-  /** Namespace. */
-  public readonly namespace: string;
+export class AksClusterClass extends PlatformResource {
+  /** The ClusterClass. */
+  public readonly apiObject: ApiObject;
   /** The machine pool class names. */
   public readonly machinePoolClassNames: readonly string[];
   /**
@@ -151,21 +155,21 @@ export class AksClusterClass extends Construct {
   public readonly autoscaledPoolClasses: readonly string[];
   /** Whether clusters must set the `location` variable. */
   public readonly requiresLocation: boolean;
-  /** The ClusterClass object. */
-  public readonly resource: ApiObject;
   /** Machine pool classes with autoscaling / zones (what a `nodePool` override may set). */
   public readonly machinePoolFeatures: Readonly<Record<string, { readonly autoscaling: boolean; readonly zones: boolean }>>;
   /** Whether the class declares the `nodePool` variable ({@link AksClusterClassProps.nodePoolVariables}). */
   public readonly nodePoolVariables: boolean;
   /** Whether the class declares the `credentialSecretName` variable ({@link AksClusterClassProps.perClusterCredential}). */
   public readonly perClusterCredential: boolean;
+  private readonly className: string;
+  private readonly classNamespace: string;
   private readonly variableList: Array<Record<string, any>> = [];
   private readonly patchList: Array<Record<string, any>> = [];
 
   public constructor(scope: Construct, id: string, props: AksClusterClassProps) {
     super(scope, id);
-    const name = (this.name = checkString(this, 'name', props.name, DNS_LABEL));
-    const namespace = (this.namespace = resolveNamespace(this, props.namespace));
+    const name = (this.className = checkString(this, 'name', props.name, DNS_LABEL));
+    const namespace = (this.classNamespace = resolveNamespace(this, props.namespace));
     // The topology pins the version (spec.topology.version → the control plane's spec.version).
     const owner: VersionOwnership = {
       pinnedVersion: 'the topology version',
@@ -181,12 +185,13 @@ export class AksClusterClass extends Construct {
       if (classes.has(c.class)) throw propError(this, `machinePoolClasses[${i}].class`, `"${c.class}" is used by another machine pool class`);
       classes.add(c.class);
     });
-    if (props.credentialSecretName !== undefined) checkString(this, 'credentialSecretName', props.credentialSecretName, DNS_SUBDOMAIN);
     this.machinePoolClassNames = [...classes];
     this.autoscaledPoolClasses = props.machinePoolClasses.filter((c) => c.pool.autoscaling).map((c) => c.class);
     this.requiresLocation = props.location === undefined;
     const policy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const credential = props.credentialSecretName;
+    const credential = props.credentialFrom !== undefined
+      ? resolveSecret(this, 'credentialFrom', props.credentialFrom, { namespace, why: 'ASO reads Secrets from the resource\'s namespace (the clusters\' namespace)' }).name
+      : undefined;
     const location = `{{ .${LOCATION_VAR} }}`;
 
     const cpTemplate = `${name}-control-plane`;
@@ -344,7 +349,7 @@ export class AksClusterClass extends Construct {
         });
       }
     }
-    this.resource = new ClusterClass(this, 'Resource', {
+    this.apiObject = new ClusterClass(this, 'Resource', {
       metadata: { name, namespace },
       spec: {
         controlPlane: { templateRef: { apiVersion: infraApi, kind: 'AzureASOManagedControlPlaneTemplate', name: cpTemplate } },
@@ -364,7 +369,7 @@ export class AksClusterClass extends Construct {
   public addVariable(variable: AksClusterClassVariable): void {
     checkString(this, 'addVariable.name', variable.name, { min: 1, max: 256, pattern: /^[A-Za-z][A-Za-z0-9_]*$/, description: 'a variable name (a letter, then letters, digits and "_")' });
     if (variable.name === 'builtin' || this.variableList.some((v) => v.name === variable.name)) {
-      throw propError(this, 'addVariable.name', `"${variable.name}" is already a variable of ClusterClass ${this.name}`);
+      throw propError(this, 'addVariable.name', `"${variable.name}" is already a variable of ClusterClass ${this.className}`);
     }
     if (typeof variable.schema !== 'object' || variable.schema === null) throw propError(this, `addVariable(${variable.name}).schema`, 'must be an OpenAPI v3 schema object');
     this.variableList.push({ name: variable.name, required: variable.required ?? false, schema: { openApiv3Schema: variable.schema } });
@@ -379,7 +384,7 @@ export class AksClusterClass extends Construct {
    */
   public addPatch(patch: AksClusterClassPatch): void {
     checkString(this, 'addPatch.name', patch.name, DNS_LABEL);
-    if (this.patchList.some((p) => p.name === patch.name)) throw propError(this, 'addPatch.name', `"${patch.name}" is already a patch of ClusterClass ${this.name}`);
+    if (this.patchList.some((p) => p.name === patch.name)) throw propError(this, 'addPatch.name', `"${patch.name}" is already a patch of ClusterClass ${this.className}`);
     if (!Array.isArray(patch.definitions) || patch.definitions.length === 0) throw propError(this, `addPatch(${patch.name}).definitions`, 'must list at least one definition');
     this.patchList.push({ name: patch.name, ...(patch.enabledIf !== undefined ? { enabledIf: patch.enabledIf } : {}), definitions: patch.definitions });
   }
@@ -425,11 +430,11 @@ export class AksClusterClass extends Construct {
   }
 
   private refTemplate(prop: string, kind: string, name: string): void {
-    addReference(this, prop, { apiGroup: kind === 'KubeadmConfigTemplate' ? BOOTSTRAP_GROUP : INFRA_GROUP, kind, name, namespace: this.namespace });
+    addReference(this, prop, { apiGroup: kind === 'KubeadmConfigTemplate' ? BOOTSTRAP_GROUP : INFRA_GROUP, kind, name, namespace: this.classNamespace });
   }
 
-  /** The ClusterClass as an {@link ObjectRef}. */
-  public get ref(): ObjectRef {
-    return { apiGroup: CAPI_GROUP, kind: 'ClusterClass', name: this.name, namespace: this.namespace };
+  /** Namespace of the class, its templates and (by default) the clusters using it. */
+  public override get namespace(): string {
+    return this.classNamespace;
   }
 }

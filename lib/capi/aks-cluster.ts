@@ -15,12 +15,13 @@ import { agentPoolSpec, AksNodePoolProps, DEFAULT_NODE_COUNT, validateNodePool, 
 import { JsonOverrides } from '../aso/aks/overrides';
 import { AksClusterSettings } from '../aso/aks/settings';
 import { AzureBuiltInRole, roleDefinitionArmId } from '../core/azure-roles';
-import { capiKubeconfigSecret, IOidcIssuer, KubeconfigSecretRef } from '../core/cluster';
-import { checkLabels, checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { IOidcIssuer } from '../core/cluster';
+import { checkLabels, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
-import { addProvided, addReference, ObjectRef, refOf } from '../core/references';
-import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
-import { capiClusterRef, checkClusterName, ICapiCluster, resolveNamespace } from './capi-cluster';
+import { addProvided, addReference, refOf } from '../core/references';
+import { RemovalPolicy } from '../core/removal-policy';
+import { ISecretSource, resolveSecret } from '../core/secret';
+import { CapiCluster, checkClusterName, resolveNamespace } from './capi-cluster';
 import { autoscaledPoolAnnotations, INFRA_GROUP } from './constants';
 
 /** The Azure resource group of an {@link AksCluster}. */
@@ -45,7 +46,7 @@ export interface AksResourceGroupProps {
 export interface AksKubeconfigAccessProps {
   /**
    * Object id of the identity of the ASO credential the cluster's resources use
-   * (`credentialSecretName`, else ASO's namespace or global credential): CAPZ requests the
+   * (`credentialFrom`, else ASO's namespace or global credential): CAPZ requests the
    * Entra ID token it puts in `<name>-kubeconfig` with that credential.
    */
   readonly principalId: string;
@@ -63,12 +64,13 @@ export interface AksKubeconfigAccessProps {
    */
   readonly roleDefinitionId?: string;
   /**
-   * Secret with the ASO credential that creates the role assignment: it needs
-   * `Microsoft.Authorization/roleAssignments/write` on the cluster (Owner, User Access
-   * Administrator or Role Based Access Control Administrator), which CAPZ's own identity usually lacks.
-   * @default - the cluster's `credentialSecretName`
+   * Secret (in the cluster's namespace) with the ASO credential that creates the role assignment:
+   * it needs `Microsoft.Authorization/roleAssignments/write` on the cluster (Owner, User Access
+   * Administrator or Role Based Access Control Administrator), which CAPZ's own identity usually
+   * lacks. A string is the name of a Secret managed outside the app.
+   * @default - the cluster's `credentialFrom`
    */
-  readonly credentialSecretName?: string;
+  readonly credentialFrom?: ISecretSource | string;
 }
 
 /** Props of an {@link AksCluster}. */
@@ -92,10 +94,11 @@ export interface AksClusterProps extends AksClusterSettings {
   readonly kubernetesVersion?: string;
   /**
    * Secret (in the cluster's namespace) holding the ASO credential of the target subscription,
-   * set as `serviceoperator.azure.com/credential-from` on every embedded ASO resource.
+   * set as `serviceoperator.azure.com/credential-from` on every embedded ASO resource. A string is
+   * the name of a Secret managed outside the app.
    * @default - ASO's namespace-scoped or global credential
    */
-  readonly credentialSecretName?: string;
+  readonly credentialFrom?: ISecretSource | string;
   /**
    * The resource group.
    * @default - a new resource group named after the cluster
@@ -118,7 +121,8 @@ export interface AksClusterProps extends AksClusterSettings {
    */
   readonly labels?: Record<string, string>;
   /**
-   * The environment the cluster belongs to (dev, test, prod...).
+   * The environment the cluster belongs to (dev, test, prod...), written as the Cluster's label
+   * `platform.cdk8s.io/environment`.
    * @default - none
    */
   readonly environment?: string;
@@ -152,48 +156,35 @@ export interface AksClusterProps extends AksClusterSettings {
  *
  * @example
  * const aks = new AksCluster(folder, 'aks-dev', {
- *   name: 'aks-dev', location: 'westeurope', kubernetesVersion: 'v1.33.2', credentialSecretName: 'aso-credential',
+ *   name: 'aks-dev', location: 'westeurope', kubernetesVersion: 'v1.33.2', credentialFrom: 'aso-credential',
  *   nodePools: [{ name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5', count: 3 }],
  * });
  * aks.addNodePool({ name: 'user', vmSize: 'Standard_D8s_v5', autoscaling: { min: 1, max: 10 }, zones: ['1', '2', '3'] });
  */
-export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
-  /** The cluster name. */
-  public readonly clusterName: string;
-  /** The namespace of the cluster's objects. */
-  public readonly namespace: string;
-  /** The `<name>-kubeconfig` Secret (key `value`) CAPZ writes on the management cluster. */
-  public readonly kubeconfigSecret: KubeconfigSecretRef;
-  /** The environment, if given. */
-  public readonly environment?: string;
+export class AksCluster extends CapiCluster implements IOidcIssuer {
   /** The CAPI Cluster. */
-  public readonly cluster: ApiObject;
+  public readonly apiObject: ApiObject;
   /** The AzureASOManagedControlPlane (embeds the ManagedCluster). */
   public readonly controlPlane: ApiObject;
   /** The AzureASOManagedCluster (embeds the ResourceGroup). */
   public readonly infrastructure: ApiObject;
   /** The Azure resource group's name. */
   public readonly resourceGroupName: string;
-  /**
-   * The OIDC issuer URL, exported by ASO to the ConfigMap `<name>-oidc` (key `issuer`) in the
-   * cluster's namespace once used. Undefined when the OIDC issuer is off.
-   */
-  public readonly oidcIssuerExport?: ExportedValue;
-
   private readonly props: AksClusterProps;
   private readonly network: ResolvedAksNetwork;
   private readonly pools: AksNodePoolProps[] = [];
   private readonly overrides = new JsonOverrides();
-  private readonly removalPolicy: RemovalPolicy;
   private readonly versionOwner: VersionOwnership;
+  /** Name of the ASO credential Secret (`credentialFrom`), if any. */
+  private readonly credential?: string;
   private grant?: AsoRoleAssignment;
   private exportOidc = false;
 
   public constructor(scope: Construct, id: string, props: AksClusterProps) {
-    super(scope, id);
+    super(scope, id, props.environment);
     this.props = props;
-    this.clusterName = checkClusterName(this, props.name);
-    this.namespace = resolveNamespace(this, props.namespace);
+    const name = checkClusterName(this, props.name);
+    const namespace = resolveNamespace(this, props.namespace);
     if (props.kubernetesVersion !== undefined) checkKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion);
     this.versionOwner = {
       pinnedVersion: props.kubernetesVersion,
@@ -203,18 +194,15 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
     };
     this.network = validateAksSettings(this, props, this.versionOwner);
     validateNodePools(this, 'nodePools', props.nodePools);
-    if (props.credentialSecretName !== undefined) checkString(this, 'credentialSecretName', props.credentialSecretName, DNS_SUBDOMAIN);
-    this.resourceGroupName = props.resourceGroup?.name ?? this.clusterName;
+    if (props.credentialFrom !== undefined) this.credential = resolveSecret(this, 'credentialFrom', props.credentialFrom, { namespace, why: ASO_READS }).name;
+    this.resourceGroupName = props.resourceGroup?.name ?? name;
     if (!/^[-\w._()]{1,90}$/.test(this.resourceGroupName) || this.resourceGroupName.endsWith('.')) {
       throw propError(this, 'resourceGroup.name', `"${this.resourceGroupName}" is invalid: must be 1-90 letters, digits, "-", "_", ".", "(" or ")", not ending with "."`);
     }
     checkLabels(this, 'labels', props.labels);
-    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.environment = props.environment;
-    this.kubeconfigSecret = capiKubeconfigSecret(this.clusterName, this.namespace);
-    const { name, namespace } = { name: this.clusterName, namespace: this.namespace };
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.cluster = new Cluster(this, 'Cluster', {
+    this.apiObject = new Cluster(this, 'Cluster', {
       metadata: { name, namespace, labels: props.labels },
       spec: {
         clusterNetwork: clusterNetwork(props),
@@ -224,7 +212,7 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
     });
     this.infrastructure = new AzureAsoManagedCluster(this, 'Infrastructure', {
       metadata: { name, namespace },
-      spec: { resources: [this.renderResourceGroup()] },
+      spec: { resources: Lazy.any({ produce: () => [this.renderResourceGroup()] }) as unknown as unknown[] },
     });
     this.controlPlane = new AzureAsoManagedControlPlane(this, 'ControlPlane', {
       metadata: { name, namespace },
@@ -233,20 +221,21 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
         resources: Lazy.any({ produce: () => [this.renderManagedCluster()] }) as unknown as unknown[],
       },
     });
-    for (const obj of [this.cluster, this.infrastructure, this.controlPlane]) applyRemovalPolicy(obj, this.removalPolicy);
+    this.coverRemoval(removalPolicy, this.apiObject, this.infrastructure, this.controlPlane);
     addReference(this, 'controlPlaneRef', refOf(this.controlPlane));
     addReference(this, 'infrastructureRef', refOf(this.infrastructure));
 
-    addProvided(this, { apiGroup: '', kind: 'Secret', name: this.kubeconfigSecret.name, namespace });
-    if (this.disableLocalAccounts) addProvided(this, { apiGroup: '', kind: 'Secret', name: this.userKubeconfigSecretName, namespace });
+    let oidcIssuer: ExportedValue | undefined;
     if (props.oidcIssuer ?? true) {
       const cm = `${name}-oidc`;
-      this.oidcIssuerExport = new ExportedValue(
+      oidcIssuer = new ExportedValue(
         () => ({ kind: 'ConfigMap', name: cm, namespace, key: 'issuer' }),
         () => { this.exportOidc = true; },
       );
-      addProvided(this, { apiGroup: '', kind: 'ConfigMap', name: cm, namespace });
     }
+    this.initCluster(oidcIssuer);
+    if (this.disableLocalAccounts) addProvided(this, { apiGroup: '', kind: 'Secret', name: this.userKubeconfigSecretName, namespace });
+    if (oidcIssuer) addProvided(this, { apiGroup: '', kind: 'ConfigMap', name: `${name}-oidc`, namespace });
     for (const pool of props.nodePools) this.createNodePool(pool);
     if (props.kubeconfigAccess) this.grantKubeconfigAccess(props.kubeconfigAccess);
   }
@@ -279,8 +268,9 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
     if (!guid.test(access.subscriptionId ?? '')) throw propError(this, `${prop}.subscriptionId`, `"${access.subscriptionId}" is invalid: must be a subscription id (a GUID)`);
     const role = access.roleDefinitionId ?? AzureBuiltInRole.AKS_RBAC_CLUSTER_ADMIN;
     if (!guid.test(role)) throw propError(this, `${prop}.roleDefinitionId`, `"${role}" is invalid: must be a role definition GUID (see AzureBuiltInRole)`);
-    const credential = access.credentialSecretName ?? this.props.credentialSecretName;
-    if (access.credentialSecretName !== undefined) checkString(this, `${prop}.credentialSecretName`, access.credentialSecretName, DNS_SUBDOMAIN);
+    const credential = access.credentialFrom !== undefined
+      ? resolveSecret(this, `${prop}.credentialFrom`, access.credentialFrom, { namespace: this.namespace, why: ASO_READS }).name
+      : this.credential;
     const annotations = embeddedAsoAnnotations(AsoRoleAssignment.GVK.apiVersion, credential);
     this.grant = new AsoRoleAssignment(this, 'KubeconfigAccess', {
       metadata: { name: `${this.clusterName}-capz-kubeconfig-access`, namespace: this.namespace, ...(annotations ? { annotations } : {}) },
@@ -292,13 +282,17 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
         roleDefinitionReference: { armId: roleDefinitionArmId(access.subscriptionId, role) },
       },
     });
-    applyRemovalPolicy(this.grant, this.removalPolicy);
+    this.coverRemoval(this.removalPolicy, this.grant);
     return this.grant;
   }
 
-  /** The CAPI Cluster as an {@link ObjectRef}. */
-  public get clusterRef(): ObjectRef {
-    return capiClusterRef(this.clusterName, this.namespace);
+  /**
+   * The OIDC issuer URL, exported by ASO to the ConfigMap `<name>-oidc` (key `issuer`) in the
+   * cluster's namespace once used. Undefined when the OIDC issuer is off.
+   * @deprecated use `exports.oidcIssuer`
+   */
+  public get oidcIssuerExport(): ExportedValue | undefined {
+    return this.exports.oidcIssuer;
   }
 
   /** Node pools of the cluster (props and added ones). */
@@ -343,14 +337,14 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
     this.pools.push(pool);
     const poolName = `${this.clusterName}-${pool.name}`;
     const { clusterName: name, namespace } = this;
-    const agentPool = AsoManagedClusterAgentPoolManifest(agentPoolSpec(pool, {
+    const spec = agentPoolSpec(pool, {
       ownerName: name,
       includeCount: false,
       defaultSubnetId: this.props.network?.vnetSubnetId,
-    }), poolName, this.props.credentialSecretName, this.removalPolicy);
+    });
     const infra = new AzureAsoManagedMachinePool(this, `Pool-${pool.name}`, {
       metadata: { name: poolName, namespace },
-      spec: { resources: [agentPool] },
+      spec: { resources: Lazy.any({ produce: () => [AsoManagedClusterAgentPoolManifest(spec, poolName, this.credential, this.removalPolicy)] }) as unknown as unknown[] },
     });
     const machinePool = new MachinePool(this, `MachinePool-${pool.name}`, {
       metadata: {
@@ -375,15 +369,15 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
       },
     });
     // The cluster's removal policy covers its pools: a retained cluster keeps its node pools too.
-    for (const obj of [machinePool, infra]) applyRemovalPolicy(obj, this.removalPolicy);
-    addReference(this, `nodePools[${index}].clusterName`, this.clusterRef);
+    this.coverRemoval(this.removalPolicy, machinePool, infra);
+    addReference(this, `nodePools[${index}].clusterName`, this.toRef());
     addReference(this, `nodePools[${index}].infrastructureRef`, refOf(infra));
   }
 
   private renderResourceGroup(): Record<string, unknown> {
     const existing = this.props.resourceGroup?.existing ?? false;
     const apiVersion = AsoResourceGroup.GVK.apiVersion;
-    const annotations = embeddedAsoAnnotations(apiVersion, this.props.credentialSecretName, existing ? RemovalPolicy.SKIP : this.removalPolicy);
+    const annotations = embeddedAsoAnnotations(apiVersion, this.credential, existing ? RemovalPolicy.SKIP : this.removalPolicy);
     // Kubernetes name = cluster name (as in CAPZ's flavor); the Azure name only when it differs.
     return AsoResourceGroup.manifest({
       metadata: { name: this.clusterName, ...(annotations ? { annotations } : {}) },
@@ -396,7 +390,7 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
 
   private renderManagedCluster(): Record<string, unknown> {
     const apiVersion = AsoManagedCluster.GVK.apiVersion;
-    const annotations = embeddedAsoAnnotations(apiVersion, this.props.credentialSecretName, this.removalPolicy);
+    const annotations = embeddedAsoAnnotations(apiVersion, this.credential, this.removalPolicy);
     const operatorSpec: ManagedClusterSpecOperatorSpec | undefined =
       this.disableLocalAccounts || this.exportOidc
         ? {
@@ -418,6 +412,8 @@ export class AksCluster extends Construct implements ICapiCluster, IOidcIssuer {
     return this.overrides.applyTo(obj);
   }
 }
+
+const ASO_READS = 'ASO reads Secrets from the resource\'s namespace';
 
 function AsoManagedClusterAgentPoolManifest(spec: ReturnType<typeof agentPoolSpec>, name: string, credential?: string, policy?: RemovalPolicy): Record<string, unknown> {
   const annotations = embeddedAsoAnnotations(ManagedClustersAgentPool.GVK.apiVersion, credential, policy);

@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import { AzureClusterIdentity as L1AzureClusterIdentity, AzureClusterIdentitySpecType } from '../../imports/capz/infrastructure.cluster.x-k8s.io';
 import { recordOptOut } from '../core/baseline';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
-import { addReference, ObjectRef } from '../core/references';
+import { addReference } from '../core/references';
+import { PlatformResource } from '../core/resource';
 import { resolveNamespace } from './capi-cluster';
-import { INFRA_GROUP, MOVE_HIERARCHY_LABEL } from './constants';
+import { MOVE_HIERARCHY_LABEL } from './constants';
 
 /** How CAPZ authenticates to Azure for the clusters using an {@link AzureClusterIdentity}. */
 export enum AzureClusterIdentityType {
@@ -91,18 +92,14 @@ const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  *   allowedNamespaces: { list: ['team-a'] },
  * });
  */
-export class AzureClusterIdentity extends Construct {
-  /** Name. */
-  public readonly name: string;
-  /** Namespace. */
-  public readonly namespace: string;
-  /** The generated object. */
-  public readonly resource: ApiObject;
+export class AzureClusterIdentity extends PlatformResource {
+  /** The AzureClusterIdentity. */
+  public readonly apiObject: ApiObject;
 
   public constructor(scope: Construct, id: string, props: AzureClusterIdentityProps) {
     super(scope, id);
-    this.name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
-    this.namespace = resolveNamespace(this, props.namespace);
+    const name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
+    const namespace = resolveNamespace(this, props.namespace);
     const type = props.type ?? AzureClusterIdentityType.WORKLOAD_IDENTITY;
     if (!GUID.test(props.clientId ?? '')) throw propError(this, 'clientId', `"${props.clientId}" is invalid: must be a GUID`);
     if (!GUID.test(props.tenantId ?? '')) throw propError(this, 'tenantId', `"${props.tenantId}" is invalid: must be a GUID`);
@@ -117,10 +114,10 @@ export class AzureClusterIdentity extends Construct {
     if (allowed?.all && (allowed.list?.length || allowed.matchLabels)) throw propError(this, 'allowedNamespaces', 'set either all, or list / matchLabels');
     (allowed?.list ?? []).forEach((ns, i) => checkString(this, `allowedNamespaces.list[${i}]`, ns, DNS_LABEL));
     if (allowed?.all) recordOptOut(this, 'capz.identity.allowedNamespaces', 'all namespaces');
-    const secret = props.clientSecret ? { name: checkString(this, 'clientSecret.name', props.clientSecret.name, DNS_SUBDOMAIN), namespace: props.clientSecret.namespace ?? this.namespace } : undefined;
+    const secret = props.clientSecret ? { name: checkString(this, 'clientSecret.name', props.clientSecret.name, DNS_SUBDOMAIN), namespace: props.clientSecret.namespace ?? namespace } : undefined;
 
-    this.resource = new L1AzureClusterIdentity(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace, labels: { [MOVE_HIERARCHY_LABEL]: 'true' } },
+    this.apiObject = new L1AzureClusterIdentity(this, 'Resource', {
+      metadata: { name, namespace, labels: { [MOVE_HIERARCHY_LABEL]: 'true' } },
       spec: {
         type: type as unknown as AzureClusterIdentitySpecType,
         clientId: props.clientId,
@@ -136,8 +133,8 @@ export class AzureClusterIdentity extends Construct {
     if (secret) addReference(this, 'clientSecret', { apiGroup: '', kind: 'Secret', ...secret });
   }
 
-  /** The identity as an {@link ObjectRef}. */
-  public get ref(): ObjectRef {
-    return { apiGroup: INFRA_GROUP, kind: 'AzureClusterIdentity', name: this.name, namespace: this.namespace };
+  /** Namespace of the identity. */
+  public override get namespace(): string {
+    return this.apiObject.metadata.namespace!;
   }
 }

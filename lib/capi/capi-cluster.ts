@@ -1,26 +1,168 @@
-import { IKubeconfigCluster } from '../core/cluster';
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ClusterExports, IKubeconfigCluster, KubeconfigSecret } from '../core/cluster';
+import { ENVIRONMENT_LABEL } from '../core/environment';
+import { checkString, DNS_LABEL, StringRule } from '../core/errors';
+import { ExportedValue } from '../core/exported-value';
 import { ObjectRef } from '../core/references';
-import { CAPI_GROUP } from './constants';
+import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
+import { ImportedResource, IPlatformResource, PlatformResource, ResourceImportProps } from '../core/resource';
+import { Folder } from '../gitops/folder';
+import { CAPI_GROUP, CLUSTER_API_VERSION } from './constants';
 
 /**
- * A Cluster API cluster of this app (`AksCluster`, `SelfManagedAzureCluster`, `TopologyCluster`):
- * its CAPI `Cluster` name and namespace, and the kubeconfig Secret CAPI writes for it.
+ * A Cluster API cluster (`AksCluster`, `SelfManagedAzureCluster`, `TopologyCluster`, or one owned
+ * elsewhere: {@link CapiCluster.fromName}): its CAPI `Cluster` name and namespace, and the
+ * kubeconfig Secret CAPI writes for it.
  */
-export interface ICapiCluster extends IKubeconfigCluster {
+export interface ICapiCluster extends IKubeconfigCluster, IPlatformResource {
   /** Namespace of the CAPI `Cluster` (and of every object of the cluster). */
   readonly namespace: string;
-  /** The CAPI `Cluster` object, for references. */
-  readonly clusterRef: ObjectRef;
+  /** The `<cluster>-kubeconfig` Secret (key `value`) Cluster API writes: "a Secret" ({@link ISecretSource}). */
+  readonly kubeconfigSecret: KubeconfigSecret;
+  /** The cluster's exports: `kubeconfig`, and `oidcIssuer` when the controller exports it. */
+  readonly exports: ClusterExports;
+  /** The CAPI `Cluster` as an {@link ObjectRef}. */
+  toRef(): ObjectRef;
 }
+
+/** Props of {@link CapiCluster.fromName}. */
+export interface CapiClusterImportProps extends ResourceImportProps {
+  /**
+   * The environment the cluster belongs to (dev, test, prod...).
+   * @default - none
+   */
+  readonly environment?: string;
+}
+
+/** An environment name: the value of the Cluster's label `platform.cdk8s.io/environment`. */
+export const ENVIRONMENT_VALUE: StringRule = {
+  min: 1,
+  max: 63,
+  pattern: /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+  description: `a label value (the Cluster's "${ENVIRONMENT_LABEL}" label): at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit`,
+};
 
 /** The {@link ObjectRef} of a CAPI `Cluster`. */
 export function capiClusterRef(name: string, namespace: string): ObjectRef {
   return { apiGroup: CAPI_GROUP, kind: 'Cluster', name, namespace };
 }
 
-import { IConstruct } from 'constructs';
-import { checkString, DNS_LABEL } from '../core/errors';
-import { Folder } from '../gitops/folder';
+/**
+ * Base of the Cluster API cluster constructs: the CAPI `Cluster` is the {@link apiObject}; the
+ * cluster's name, namespace, kubeconfig Secret (`<name>-kubeconfig`, an `ISecretSource`) and
+ * exports; the environment written as the label `platform.cdk8s.io/environment` on the Cluster;
+ * {@link applyRemovalPolicy} covering every object of the cluster (clusters are retained by default).
+ *
+ * @example
+ * // A cluster created by another app or team: hydrate it through its kubeconfig Secret.
+ * const shop = CapiCluster.fromName(folder, 'shop-prod', { name: 'shop-prod', namespace: 'fleet' });
+ * new RemoteClusterHydration(folder, 'shop-prod-hydration', { cluster: shop, source, stages: [...] });
+ */
+export abstract class CapiCluster extends PlatformResource implements ICapiCluster {
+  /**
+   * A CAPI `Cluster` owned elsewhere (another app, `clusterctl`): nothing is rendered; the Cluster
+   * and its `<name>-kubeconfig` Secret (key `value`, Cluster API's convention) are declared as
+   * provided, so it can be hydrated (Flux `RemoteClusterHydration`, `kubeConfig`) or health-checked
+   * like a cluster of the app.
+   */
+  public static fromName(scope: Construct, id: string, props: CapiClusterImportProps): ICapiCluster {
+    return new ImportedCapiCluster(scope, id, props);
+  }
+
+  /** The CAPI `Cluster`. */
+  public abstract override readonly apiObject: ApiObject;
+  /** The environment, if given (also the Cluster's label `platform.cdk8s.io/environment`). */
+  public readonly environment?: string;
+  private kubeconfig?: KubeconfigSecret;
+  private clusterExports?: ClusterExports;
+  private readonly covered: ApiObject[] = [];
+  private policy: RemovalPolicy = RemovalPolicy.RETAIN;
+
+  protected constructor(scope: Construct, id: string, environment: string | undefined) {
+    super(scope, id);
+    if (environment !== undefined) checkString(this, 'environment', environment, ENVIRONMENT_VALUE);
+    this.environment = environment;
+  }
+
+  /** The cluster name (the CAPI `Cluster` name). */
+  public get clusterName(): string {
+    return this.name;
+  }
+
+  /** Namespace of the CAPI `Cluster` and of every object of the cluster. */
+  public override get namespace(): string {
+    return this.apiObject.metadata.namespace!;
+  }
+
+  /** The `<name>-kubeconfig` Secret (key `value`) Cluster API writes on the management cluster. */
+  public get kubeconfigSecret(): KubeconfigSecret {
+    return this.kubeconfig!;
+  }
+
+  /** The cluster's exports: `kubeconfig`, and `oidcIssuer` when the controller exports it. */
+  public get exports(): ClusterExports {
+    return this.clusterExports!;
+  }
+
+  /** The removal policy of the cluster's objects. */
+  public get removalPolicy(): RemovalPolicy {
+    return this.policy;
+  }
+
+  /**
+   * Sets what happens to the cluster when it is removed from the app, on the CAPI `Cluster` and
+   * every object of the cluster (its infrastructure, control plane and pools).
+   */
+  public override applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.policy = policy;
+    for (const obj of this.covered) applyRemovalPolicy(obj, policy);
+  }
+
+  /** The CAPI `Cluster` as an {@link ObjectRef}. */
+  public override toRef(): ObjectRef {
+    return capiClusterRef(this.name, this.namespace);
+  }
+
+  /**
+   * Declares the cluster's kubeconfig Secret and exports, and writes the environment label; call it
+   * once {@link apiObject} exists.
+   */
+  protected initCluster(oidcIssuer?: ExportedValue): void {
+    this.kubeconfig = KubeconfigSecret.capi(this, 'KubeconfigSecret', { clusterName: this.name, namespace: this.namespace });
+    this.clusterExports = { kubeconfig: this.kubeconfig.value, ...(oidcIssuer ? { oidcIssuer } : {}) };
+    if (this.environment !== undefined) this.apiObject.metadata.addLabel(ENVIRONMENT_LABEL, this.environment);
+  }
+
+  /** Puts `objects` under the cluster's removal policy (applied now, and by {@link applyRemovalPolicy}). */
+  protected coverRemoval(policy: RemovalPolicy, ...objects: ApiObject[]): void {
+    this.policy = policy;
+    for (const obj of objects) {
+      this.covered.push(obj);
+      applyRemovalPolicy(obj, policy);
+    }
+  }
+}
+
+/** A CAPI `Cluster` owned elsewhere ({@link CapiCluster.fromName}). */
+class ImportedCapiCluster extends ImportedResource implements ICapiCluster {
+  declare public readonly namespace: string;
+  public readonly environment?: string;
+  public readonly kubeconfigSecret: KubeconfigSecret;
+  public readonly exports: ClusterExports;
+
+  public constructor(scope: Construct, id: string, props: CapiClusterImportProps) {
+    super(scope, id, { apiGroup: CAPI_GROUP, kind: 'Cluster', apiVersion: CLUSTER_API_VERSION, nameRule: DNS_LABEL, defaultNamespace: 'default' }, props);
+    if (props.environment !== undefined) checkString(this, 'environment', props.environment, ENVIRONMENT_VALUE);
+    this.environment = props.environment;
+    this.kubeconfigSecret = KubeconfigSecret.capi(this, 'KubeconfigSecret', { clusterName: this.name, namespace: this.namespace });
+    this.exports = { kubeconfig: this.kubeconfigSecret.value };
+  }
+
+  public get clusterName(): string {
+    return this.name;
+  }
+}
 
 /** The namespace of a cluster construct: the prop, else the folder's namespace, else `default`. */
 export function resolveNamespace(scope: IConstruct, namespace: string | undefined): string {

@@ -8,6 +8,7 @@ import {
 } from '../../imports/capi/addons.cluster.x-k8s.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
+import { PlatformResource } from '../core/resource';
 import { toYaml } from '../gitops/layout';
 import { resolveNamespace } from './capi-cluster';
 
@@ -60,25 +61,23 @@ export interface ClusterResourceSetProps {
  * const calico = new ClusterResourceSet(folder, 'calico', { name: 'calico', clusterSelector: { cni: 'calico' } });
  * calico.addManifests('calico-namespace', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'calico-system' } }]);
  */
-export class ClusterResourceSet extends Construct {
-  /** The generated object. */
-  public readonly resource: ApiObject;
-  /** Namespace. */
-  public readonly namespace: string;
+export class ClusterResourceSet extends PlatformResource {
+  /** The ClusterResourceSet. */
+  public readonly apiObject: ApiObject;
   private readonly resources: ClusterResourceSetResource[] = [];
 
   public constructor(scope: Construct, id: string, props: ClusterResourceSetProps) {
     super(scope, id);
     const name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
-    this.namespace = resolveNamespace(this, props.namespace);
+    const namespace = resolveNamespace(this, props.namespace);
     if (Object.keys(props.clusterSelector ?? {}).length === 0) throw propError(this, 'clusterSelector', 'must have at least one label (an empty selector would match no cluster)');
     for (const [i, r] of (props.resources ?? []).entries()) {
       checkString(this, `resources[${i}].name`, r.name, DNS_SUBDOMAIN);
       this.resources.push(r);
-      addReference(this, `resources[${i}]`, { apiGroup: '', kind: r.kind, name: r.name, namespace: this.namespace });
+      addReference(this, `resources[${i}]`, { apiGroup: '', kind: r.kind, name: r.name, namespace });
     }
-    this.resource = new L1ClusterResourceSet(this, 'Resource', {
-      metadata: { name, namespace: this.namespace },
+    this.apiObject = new L1ClusterResourceSet(this, 'Resource', {
+      metadata: { name, namespace },
       spec: {
         clusterSelector: { matchLabels: { ...props.clusterSelector } },
         strategy: (props.strategy ?? ClusterResourceSetStrategy.RECONCILE) as unknown as ClusterResourceSetSpecStrategy,
@@ -88,6 +87,11 @@ export class ClusterResourceSet extends Construct {
       },
     });
     this.node.addValidation({ validate: () => (this.resources.length === 0 ? ['prop "resources": a ClusterResourceSet needs at least one resource (props.resources or addManifests())'] : []) });
+  }
+
+  /** Namespace of the ClusterResourceSet (only clusters of this namespace are matched). */
+  public override get namespace(): string {
+    return this.apiObject.metadata.namespace!;
   }
 
   /** Writes `manifests` into a ConfigMap `<name>` (key `resources.yaml`) applied by this set. */

@@ -105,14 +105,18 @@ export interface FleetTableOptions {
 }
 
 const COLUMNS = [
-  'name', 'environment', 'namespace', 'credentialSecretName', 'subscriptionId', 'location', 'kubernetesVersion',
+  'name', 'environment', 'namespace', 'credentialFrom', 'subscriptionId', 'location', 'kubernetesVersion',
   'tier', 'shard', 'removalPolicy', 'labels', 'machinePools', 'nodePools',
 ];
+
+/** The former name of the `credentialFrom` column, still read. */
+const LEGACY_CREDENTIAL_COLUMN = 'credentialSecretName';
 
 /**
  * Fleet rows from a CSV table (see {@link csvRecords}). Columns (all but `name` optional; an empty
  * cell inherits from the environment and fleet defaults): `name`, `environment`, `namespace`,
- * `credentialSecretName`, `subscriptionId`, `location`, `kubernetesVersion`, `tier`, `shard`,
+ * `credentialFrom` (the name of the ASO credential Secret; the former `credentialSecretName` column is
+ * still read), `subscriptionId`, `location`, `kubernetesVersion`, `tier`, `shard`,
  * `removalPolicy` (`retain`, `destroy`), `labels` (`key=value;key=value`), `machinePools`
  * (`class:name:replicas;...`), `nodePools` (JSON: `{"worker":{"vmSize":"Standard_D8s_v5","maxCount":20}}`),
  * and `var.<name>` for ClusterClass variables. Unknown columns are
@@ -125,8 +129,12 @@ const COLUMNS = [
 export function fleetClustersFromCsv(text: string, options: FleetTableOptions = {}): FleetClusterSpec[] {
   const records = csvRecords(text);
   if (records.length === 0) return [];
-  for (const col of Object.keys(records[0])) {
-    if (!COLUMNS.includes(col) && !col.startsWith('var.')) {
+  const cols = Object.keys(records[0]);
+  if (cols.includes('credentialFrom') && cols.includes(LEGACY_CREDENTIAL_COLUMN)) {
+    throw new Error(`CSV columns "credentialFrom" and "${LEGACY_CREDENTIAL_COLUMN}" are the same column: keep "credentialFrom"`);
+  }
+  for (const col of cols) {
+    if (!COLUMNS.includes(col) && col !== LEGACY_CREDENTIAL_COLUMN && !col.startsWith('var.')) {
       throw new Error(`CSV column "${col}" is not a fleet column (${COLUMNS.join(', ')}, var.<variable>)`);
     }
   }
@@ -165,7 +173,7 @@ export function fleetClustersFromCsv(text: string, options: FleetTableOptions = 
       name: rec.name ?? '',
       environment: cell('environment'),
       namespace: cell('namespace'),
-      credentialSecretName: cell('credentialSecretName'),
+      credentialFrom: cell('credentialFrom') ?? cell(LEGACY_CREDENTIAL_COLUMN),
       subscriptionId: cell('subscriptionId'),
       location: cell('location'),
       kubernetesVersion: cell('kubernetesVersion'),

@@ -2,6 +2,7 @@ import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
+import { ISecretSource, resolveSecret } from '../core/secret';
 import { Kustomization } from '../flux/kustomization';
 import { ISource } from '../flux/common';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
@@ -9,6 +10,7 @@ import { Folder, FOLDER_PATH } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { AksClusterClass, AksNodePoolOverride } from './aks-cluster-class';
 import { DEFAULT_MAX_OBJECTS_PER_BUILD, kustomizationBuildProblems, stableHash } from './fleet-layout';
+import { ENVIRONMENT_VALUE } from './capi-cluster';
 import { TopologyCluster, TopologyMachinePool } from './topology-cluster';
 
 /** Settings a fleet cluster inherits: fleet defaults, then its environment's, then its own. */
@@ -51,10 +53,11 @@ export interface FleetClusterSettings {
   readonly namespace?: string;
   /**
    * ASO credential Secret (in the cluster's namespace) for the cluster's Azure resources, i.e. its
-   * subscription and identity; needs a class with `perClusterCredential`.
-   * @default - inherited, else the class's `credentialSecretName`
+   * subscription and identity; needs a class with `perClusterCredential`. A string is the name of a
+   * Secret managed outside the app.
+   * @default - inherited, else the class's `credentialFrom`
    */
-  readonly credentialSecretName?: string;
+  readonly credentialFrom?: ISecretSource | string;
   /**
    * Azure subscription ID of the cluster (its credential must point at it): recorded as the
    * Cluster label `azure-subscription`, and counted against the 980 resource groups a subscription allows.
@@ -184,13 +187,6 @@ export interface FleetMember {
   readonly bucket?: string;
 }
 
-/** An environment name: it becomes the value of the Cluster's `environment` label. */
-const ENVIRONMENT_LABEL = {
-  max: 63,
-  pattern: /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/,
-  description: 'a label value (the Cluster\'s "environment" label): at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
-};
-
 function merged<T>(...maps: Array<Record<string, T> | undefined>): Record<string, T> | undefined {
   const out: Record<string, T> = {};
   for (const m of maps) Object.assign(out, m ?? {});
@@ -280,7 +276,7 @@ export class Fleet extends Construct {
       if (spec.environment !== undefined && !env) {
         throw propError(this, `${row}.environment`, `"${spec.environment}" is not an environment of the fleet (${Object.keys(props.environments ?? {}).join(', ') || 'none defined'})`);
       }
-      if (spec.environment !== undefined) checkString(this, `${row}.environment`, spec.environment, ENVIRONMENT_LABEL);
+      if (spec.environment !== undefined) checkString(this, `${row}.environment`, spec.environment, ENVIRONMENT_VALUE);
       for (const stage of stages) {
         const path = `${stage}/${spec.name}`;
         if (props.repo.node.tryFindChild(path.replace(/\//g, '--'))) {
@@ -292,10 +288,13 @@ export class Fleet extends Construct {
       if (version === undefined) throw propError(this, `${row}.kubernetesVersion`, 'no Kubernetes version in the cluster, its environment or the fleet defaults');
       const namespace = pick('namespace');
       if (namespace !== undefined) checkString(this, `${row}.namespace`, namespace, DNS_LABEL);
-      const credential = pick('credentialSecretName');
-      if (credential !== undefined) {
-        checkString(this, `${row}.credentialSecretName`, credential, DNS_SUBDOMAIN);
-        if (!cls.perClusterCredential) throw propError(this, `${row}.credentialSecretName`, `ClusterClass ${cls.name} has no per-cluster credential: create it with perClusterCredential: true`);
+      const credentialFrom = pick('credentialFrom');
+      let credential: string | undefined;
+      if (credentialFrom !== undefined) {
+        const prop = `${row}.credentialFrom`;
+        if (typeof credentialFrom === 'string') checkString(this, prop, credentialFrom, DNS_SUBDOMAIN);
+        if (!cls.perClusterCredential) throw propError(this, prop, `ClusterClass ${cls.name} has no per-cluster credential: create it with perClusterCredential: true`);
+        credential = resolveSecret(this, prop, credentialFrom, { namespace: namespace ?? cls.namespace, why: 'ASO reads Secrets from the resource\'s namespace (the cluster\'s)' }).name;
       }
       const subscription = pick('subscriptionId');
       if (subscription !== undefined) {
@@ -318,6 +317,8 @@ export class Fleet extends Construct {
       }
       const labels = merged(
         props.defaults.labels, env?.labels,
+        // The plain `environment` label is kept for selectors written against it (Argo CD
+        // CapiClusterRegistration carries it by default); the TopologyCluster writes ENVIRONMENT_LABEL.
         spec.environment ? { environment: spec.environment } : undefined,
         tier !== undefined ? { tier } : undefined,
         subscription !== undefined ? { 'azure-subscription': subscription } : undefined,
@@ -415,7 +416,7 @@ export class Fleet extends Construct {
     }
     return (cluster) => {
       for (const [index, value] of overrides) {
-        cluster.resource.addJsonPatch(JsonPatch.add(`/spec/topology/workers/machinePools/${index}/variables`, { overrides: [{ name: 'nodePool', value }] }));
+        cluster.apiObject.addJsonPatch(JsonPatch.add(`/spec/topology/workers/machinePools/${index}/variables`, { overrides: [{ name: 'nodePool', value }] }));
       }
     };
   }

@@ -7,6 +7,7 @@ import {
 import { wholeSeconds } from '../core/duration';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
+import { PlatformResource } from '../core/resource';
 import { ICapiCluster } from './capi-cluster';
 import { CLUSTER_NAME_LABEL } from './constants';
 
@@ -62,9 +63,9 @@ export interface MachineHealthCheckProps {
  *   cluster: vm, maxUnhealthy: '40%', nodeStartupTimeout: Duration.minutes(15),
  * });
  */
-export class MachineHealthCheck extends Construct {
-  /** The generated object. */
-  public readonly resource: ApiObject;
+export class MachineHealthCheck extends PlatformResource {
+  /** The MachineHealthCheck. */
+  public readonly apiObject: ApiObject;
 
   public constructor(scope: Construct, id: string, props: MachineHealthCheckProps) {
     super(scope, id);
@@ -86,7 +87,7 @@ export class MachineHealthCheck extends Construct {
     if (typeof max === 'number' ? !Number.isInteger(max) || max < 0 : !/^(100|[1-9]?[0-9])%$/.test(max)) {
       throw propError(this, 'maxUnhealthy', `"${max}" is invalid: must be a non-negative integer or a percentage from 0% to 100%`);
     }
-    this.resource = new L1MachineHealthCheck(this, 'Resource', {
+    this.apiObject = new L1MachineHealthCheck(this, 'Resource', {
       metadata: { name, namespace: props.cluster.namespace },
       spec: {
         clusterName: props.cluster.clusterName,
@@ -104,6 +105,6 @@ export class MachineHealthCheck extends Construct {
         },
       },
     });
-    addReference(this, 'cluster', props.cluster.clusterRef);
+    addReference(this, 'cluster', props.cluster.toRef());
   }
 }

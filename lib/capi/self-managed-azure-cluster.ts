@@ -6,12 +6,11 @@ import { KubeadmControlPlane } from '../../imports/capi/controlplane.cluster.x-k
 import { AzureCluster, AzureMachineTemplate } from '../../imports/capz/infrastructure.cluster.x-k8s.io';
 import { tryParseCidr } from '../aso/cidr';
 import { checkKubernetesVersion } from '../aso/aks/managed-cluster-spec';
-import { capiKubeconfigSecret, KubeconfigSecretRef } from '../core/cluster';
 import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
-import { addProvided, addReference, ObjectRef } from '../core/references';
-import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
+import { addReference } from '../core/references';
+import { RemovalPolicy } from '../core/removal-policy';
 import { AzureClusterIdentity } from './azure-cluster-identity';
-import { capiClusterRef, checkClusterName, ICapiCluster, resolveNamespace } from './capi-cluster';
+import { CapiCluster, checkClusterName, resolveNamespace } from './capi-cluster';
 import { BOOTSTRAP_GROUP, CLUSTER_NAME_LABEL, CONTROLPLANE_GROUP, INFRA_GROUP } from './constants';
 
 /** The kubeadm control plane of a {@link SelfManagedAzureCluster}. */
@@ -117,7 +116,7 @@ export interface SelfManagedAzureClusterProps {
    */
   readonly labels?: Record<string, string>;
   /**
-   * Environment (dev, test, prod...).
+   * Environment (dev, test, prod...), written as the Cluster's label `platform.cdk8s.io/environment`.
    * @default - none
    */
   readonly environment?: string;
@@ -148,24 +147,16 @@ const LOCAL_HOSTNAME = '{{ ds.meta_data["local_hostname"] }}';
  *   machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5', count: 3 }],
  * });
  */
-export class SelfManagedAzureCluster extends Construct implements ICapiCluster {
-  /** Cluster name. */
-  public readonly clusterName: string;
-  /** Namespace. */
-  public readonly namespace: string;
-  /** The `<name>-kubeconfig` Secret. */
-  public readonly kubeconfigSecret: KubeconfigSecretRef;
-  /** Environment, if given. */
-  public readonly environment?: string;
+export class SelfManagedAzureCluster extends CapiCluster {
   /** The CAPI Cluster. */
-  public readonly cluster: ApiObject;
+  public readonly apiObject: ApiObject;
   /** The KubeadmControlPlane. */
   public readonly controlPlane: ApiObject;
 
   public constructor(scope: Construct, id: string, props: SelfManagedAzureClusterProps) {
-    super(scope, id);
-    const name = (this.clusterName = checkClusterName(this, props.name));
-    const namespace = (this.namespace = resolveNamespace(this, props.namespace));
+    super(scope, id, props.environment);
+    const name = checkClusterName(this, props.name);
+    const namespace = resolveNamespace(this, props.namespace);
     const version = checkKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion);
     if (!/^[a-z][a-z0-9]*$/.test(props.location ?? '')) throw propError(this, 'location', `"${props.location}" is invalid: must be an Azure region name such as westeurope`);
     if (!GUID.test(props.subscriptionId ?? '')) throw propError(this, 'subscriptionId', `"${props.subscriptionId}" is invalid: must be a GUID`);
@@ -187,12 +178,10 @@ export class SelfManagedAzureCluster extends Construct implements ICapiCluster {
       if (md.count !== undefined && (!Number.isInteger(md.count) || md.count < 0)) throw propError(this, `machineDeployments[${i}].count`, `${md.count} is invalid: must be a non-negative integer`);
     });
     checkLabels(this, 'labels', props.labels);
-    this.environment = props.environment;
-    this.kubeconfigSecret = capiKubeconfigSecret(name, namespace);
     const sshPublicKey = props.sshPublicKey ?? '';
     const cpName = `${name}-control-plane`;
 
-    this.cluster = new Cluster(this, 'Cluster', {
+    this.apiObject = new Cluster(this, 'Cluster', {
       metadata: { name, namespace, labels: props.labels },
       spec: {
         clusterNetwork: { pods: { cidrBlocks: [podCidr] } },
@@ -273,12 +262,12 @@ export class SelfManagedAzureCluster extends Construct implements ICapiCluster {
         version,
       },
     });
-    for (const obj of [this.cluster, azureCluster, this.controlPlane]) applyRemovalPolicy(obj, props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.coverRemoval(props.removalPolicy ?? RemovalPolicy.RETAIN, this.apiObject, azureCluster, this.controlPlane);
+    this.initCluster();
     addReference(this, 'controlPlaneRef', { apiGroup: CONTROLPLANE_GROUP, kind: 'KubeadmControlPlane', name: cpName, namespace });
     addReference(this, 'infrastructureRef', { apiGroup: INFRA_GROUP, kind: 'AzureCluster', name, namespace });
-    addReference(this, 'identity', props.identity.ref);
+    addReference(this, 'identity', props.identity.toRef());
     addReference(this, 'controlPlane.machineTemplate', { apiGroup: INFRA_GROUP, kind: 'AzureMachineTemplate', name: cpTemplate.name, namespace });
-    addProvided(this, { apiGroup: '', kind: 'Secret', name: this.kubeconfigSecret.name, namespace });
 
     props.machineDeployments.forEach((md, i) => {
       const mdName = `${name}-${md.name}`;
@@ -320,14 +309,9 @@ export class SelfManagedAzureCluster extends Construct implements ICapiCluster {
           },
         },
       });
-      addReference(this, `machineDeployments[${i}].clusterName`, this.clusterRef);
+      addReference(this, `machineDeployments[${i}].clusterName`, this.toRef());
       addReference(this, `machineDeployments[${i}].bootstrap`, { apiGroup: BOOTSTRAP_GROUP, kind: 'KubeadmConfigTemplate', name: mdName, namespace });
       addReference(this, `machineDeployments[${i}].infrastructureRef`, { apiGroup: INFRA_GROUP, kind: 'AzureMachineTemplate', name: mdName, namespace });
     });
-  }
-
-  /** The CAPI Cluster as an {@link ObjectRef}. */
-  public get clusterRef(): ObjectRef {
-    return capiClusterRef(this.clusterName, this.namespace);
   }
 }

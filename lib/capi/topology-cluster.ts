@@ -2,12 +2,11 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cluster } from '../../imports/capi/cluster.x-k8s.io';
 import { checkKubernetesVersion } from '../aso/aks/managed-cluster-spec';
-import { capiKubeconfigSecret, KubeconfigSecretRef } from '../core/cluster';
 import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
-import { addProvided, addReference, ObjectRef } from '../core/references';
-import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
+import { addReference } from '../core/references';
+import { RemovalPolicy } from '../core/removal-policy';
 import { AksClusterClass } from './aks-cluster-class';
-import { capiClusterRef, checkClusterName, ICapiCluster, resolveNamespace } from './capi-cluster';
+import { CapiCluster, checkClusterName, resolveNamespace } from './capi-cluster';
 import { CAPI_GROUP } from './constants';
 
 /** A machine pool of a topology cluster. */
@@ -71,7 +70,7 @@ export interface TopologyClusterProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * Environment (dev, test, prod...).
+   * Environment (dev, test, prod...), written as the Cluster's label `platform.cdk8s.io/environment`.
    * @default - none
    */
   readonly environment?: string;
@@ -88,24 +87,16 @@ export interface TopologyClusterProps {
  *   machinePools: [{ class: 'system', name: 'system', replicas: 2 }, { class: 'worker', name: 'worker', replicas: 3 }],
  * });
  */
-export class TopologyCluster extends Construct implements ICapiCluster {
-  /** Cluster name. */
-  public readonly clusterName: string;
-  /** Namespace. */
-  public readonly namespace: string;
-  /** The `<name>-kubeconfig` Secret. */
-  public readonly kubeconfigSecret: KubeconfigSecretRef;
-  /** Environment, if given. */
-  public readonly environment?: string;
-  /** The Cluster object. */
-  public readonly resource: ApiObject;
+export class TopologyCluster extends CapiCluster {
+  /** The CAPI Cluster (with `spec.topology`). */
+  public readonly apiObject: ApiObject;
 
   public constructor(scope: Construct, id: string, props: TopologyClusterProps) {
-    super(scope, id);
-    const name = (this.clusterName = checkClusterName(this, props.name));
+    super(scope, id, props.environment);
+    const name = checkClusterName(this, props.name);
     const cls = props.clusterClass;
     const aksClass = cls instanceof AksClusterClass ? cls : undefined;
-    const namespace = (this.namespace = resolveNamespace(this, props.namespace ?? aksClass?.namespace));
+    const namespace = resolveNamespace(this, props.namespace ?? aksClass?.namespace);
     const version = checkKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion);
     const className = aksClass ? aksClass.name : checkString(this, 'clusterClass.name', cls.name, DNS_LABEL);
     const classNamespace = aksClass ? aksClass.namespace : (cls.namespace ?? namespace);
@@ -139,11 +130,9 @@ export class TopologyCluster extends Construct implements ICapiCluster {
       if (value === undefined || value === null) throw propError(this, `variables.${k}`, 'has no value: give one, or leave the variable out (the ClusterClass default applies)');
     }
     checkLabels(this, 'labels', props.labels);
-    this.environment = props.environment;
-    this.kubeconfigSecret = capiKubeconfigSecret(name, namespace);
     const variables = Object.entries(props.variables ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, value]) => ({ name: k, value }));
 
-    this.resource = new Cluster(this, 'Resource', {
+    this.apiObject = new Cluster(this, 'Resource', {
       metadata: { name, namespace, labels: props.labels },
       spec: {
         topology: {
@@ -154,13 +143,8 @@ export class TopologyCluster extends Construct implements ICapiCluster {
         },
       },
     });
-    applyRemovalPolicy(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.coverRemoval(props.removalPolicy ?? RemovalPolicy.RETAIN, this.apiObject);
     addReference(this, 'clusterClass', { apiGroup: CAPI_GROUP, kind: 'ClusterClass', name: className, namespace: classNamespace });
-    addProvided(this, { apiGroup: '', kind: 'Secret', name: this.kubeconfigSecret.name, namespace });
-  }
-
-  /** The CAPI Cluster as an {@link ObjectRef}. */
-  public get clusterRef(): ObjectRef {
-    return capiClusterRef(this.clusterName, this.namespace);
+    this.initCluster();
   }
 }

@@ -39,7 +39,7 @@ function fixture() {
 function fleetFixture() {
   const { app, repo, mgmt, project } = fixture();
   const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'cls', {
-    name: 'aks', namespace: 'fleet', location: 'westeurope', credentialSecretName: 'aso-credential',
+    name: 'aks', namespace: 'fleet', location: 'westeurope', credentialFrom: 'aso-credential',
     machinePoolClasses: [{ class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } }],
   });
   const fleet = new Fleet(mgmt, 'fleet', {
@@ -331,6 +331,7 @@ describe('ApplicationSet', () => {
     expect(out['platform/clusters/mgmt/fleet/c-prod/cluster-c-prod.yaml'].metadata.labels).toEqual({
       environment: 'prod',
       'platform.cdk8s.io/cluster-name': 'c-prod',
+      'platform.cdk8s.io/environment': 'prod',
       'platform.cdk8s.io/fleet': 'shop',
       'take-along-label.capi-to-argocd.environment': '',
       'take-along-label.capi-to-argocd.platform.cdk8s.io/cluster-name': '',

@@ -3,13 +3,14 @@ import { SynthError } from '../../lib/gitops/gitops-app';
 import { AksNetworkDataplane, AksNetworkPlugin, AksNetworkPolicy, AksNodeOsUpgradeChannel, AksNodePoolMode, AksOsType, AksSkuTier, AksUpgradeChannel } from '../../lib/aso/aks';
 import { AksCluster, AksClusterProps } from '../../lib/capi';
 import { RemovalPolicy } from '../../lib/core/removal-policy';
-import { errorOf, find, objects, setup, SYSTEM_POOL } from './helpers';
+import { Testing } from '../../lib/testing';
+import { setup, SYSTEM_POOL } from './fixtures';
 
 const BASE: AksClusterProps = {
   name: 'aks-dev',
   location: 'westeurope',
   kubernetesVersion: 'v1.33.2',
-  credentialSecretName: 'aso-credential',
+  credentialFrom: 'aso-credential',
   nodePools: [SYSTEM_POOL],
 };
 
@@ -19,14 +20,14 @@ function build(props: Partial<AksClusterProps> = {}) {
   return { app, folder, aks };
 }
 
-function managedCluster(objs: ReturnType<typeof objects>) {
-  return find(objs, 'AzureASOManagedControlPlane', 'aks-dev').spec.resources[0];
+function managedCluster(objs: ReturnType<typeof Testing.objects>) {
+  return Testing.find(objs, 'AzureASOManagedControlPlane', 'aks-dev').spec.resources[0];
 }
 
 describe('AksCluster', () => {
   test('emits the CAPI v1beta2 Cluster referencing the CAPZ AzureASOManaged* objects', () => {
     const { app } = build();
-    const objs = objects(app);
+    const objs = Testing.objects(app);
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       'AzureASOManagedCluster/aks-dev',
       'AzureASOManagedControlPlane/aks-dev',
@@ -34,7 +35,7 @@ describe('AksCluster', () => {
       'Cluster/aks-dev',
       'MachinePool/aks-dev-system',
     ]);
-    const cluster = find(objs, 'Cluster', 'aks-dev');
+    const cluster = Testing.find(objs, 'Cluster', 'aks-dev');
     expect(cluster.apiVersion).toBe('cluster.x-k8s.io/v1beta2');
     expect(cluster.metadata.namespace).toBe('fleet');
     expect(cluster.spec).toEqual({
@@ -45,8 +46,8 @@ describe('AksCluster', () => {
 
   test('control plane: spec.version with v, the embedded ManagedCluster without kubernetesVersion, secure defaults', () => {
     const { app } = build({ adminGroupObjectIds: ['11111111-2222-3333-4444-555555555555'] });
-    const objs = objects(app);
-    const cp = find(objs, 'AzureASOManagedControlPlane', 'aks-dev');
+    const objs = Testing.objects(app);
+    const cp = Testing.find(objs, 'AzureASOManagedControlPlane', 'aks-dev');
     expect(cp.spec.version).toBe('v1.33.2');
     const mc = managedCluster(objs);
     expect(mc.apiVersion).toBe('containerservice.azure.com/v1api20250801');
@@ -78,38 +79,38 @@ describe('AksCluster', () => {
   });
 
   test('resource group: embedded, named after the cluster, retained; or an existing one adopted read-only', () => {
-    let objs = objects(build().app);
-    expect(find(objs, 'AzureASOManagedCluster', 'aks-dev').spec.resources).toEqual([{
+    let objs = Testing.objects(build().app);
+    expect(Testing.find(objs, 'AzureASOManagedCluster', 'aks-dev').spec.resources).toEqual([{
       apiVersion: 'resources.azure.com/v1api20200601',
       kind: 'ResourceGroup',
       metadata: { name: 'aks-dev', annotations: { 'serviceoperator.azure.com/credential-from': 'aso-credential', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' } },
       spec: { location: 'westeurope' },
     }]);
-    objs = objects(build({ resourceGroup: { name: 'Shared_RG', existing: true } }).app);
-    const rg = find(objs, 'AzureASOManagedCluster', 'aks-dev').spec.resources[0];
+    objs = Testing.objects(build({ resourceGroup: { name: 'Shared_RG', existing: true } }).app);
+    const rg = Testing.find(objs, 'AzureASOManagedCluster', 'aks-dev').spec.resources[0];
     expect(rg.metadata.annotations['serviceoperator.azure.com/reconcile-policy']).toBe('skip');
     expect(rg.spec).toEqual({ location: 'westeurope', azureName: 'Shared_RG' });
     expect(managedCluster(objs).spec.owner).toEqual({ name: 'aks-dev' });
   });
 
   test('removal policy: RETAIN by default (Flux prune off on Cluster, infra, control plane); DESTROY drops both', () => {
-    let objs = objects(build().app);
+    let objs = Testing.objects(build().app);
     for (const kind of ['Cluster', 'AzureASOManagedCluster', 'AzureASOManagedControlPlane']) {
-      expect(find(objs, kind, 'aks-dev').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+      expect(Testing.find(objs, kind, 'aks-dev').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     }
     // The node pools are retained with the cluster (issue 15): Flux does not prune them, ASO detaches the agent pool.
     for (const kind of ['MachinePool', 'AzureASOManagedMachinePool']) {
-      expect(find(objs, kind, 'aks-dev-system').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+      expect(Testing.find(objs, kind, 'aks-dev-system').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     }
-    expect(find(objs, 'AzureASOManagedMachinePool', 'aks-dev-system').spec.resources[0].metadata.annotations).toEqual({
+    expect(Testing.find(objs, 'AzureASOManagedMachinePool', 'aks-dev-system').spec.resources[0].metadata.annotations).toEqual({
       'serviceoperator.azure.com/credential-from': 'aso-credential',
       'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete',
     });
-    objs = objects(build({ removalPolicy: RemovalPolicy.DESTROY }).app);
-    expect(find(objs, 'Cluster', 'aks-dev').metadata.annotations).toBeUndefined();
-    expect(find(objs, 'MachinePool', 'aks-dev-system').metadata.annotations).toBeUndefined();
-    expect(find(objs, 'AzureASOManagedMachinePool', 'aks-dev-system').metadata.annotations).toBeUndefined();
-    expect(find(objs, 'AzureASOManagedMachinePool', 'aks-dev-system').spec.resources[0].metadata.annotations).toEqual({ 'serviceoperator.azure.com/credential-from': 'aso-credential' });
+    objs = Testing.objects(build({ removalPolicy: RemovalPolicy.DESTROY }).app);
+    expect(Testing.find(objs, 'Cluster', 'aks-dev').metadata.annotations).toBeUndefined();
+    expect(Testing.find(objs, 'MachinePool', 'aks-dev-system').metadata.annotations).toBeUndefined();
+    expect(Testing.find(objs, 'AzureASOManagedMachinePool', 'aks-dev-system').metadata.annotations).toBeUndefined();
+    expect(Testing.find(objs, 'AzureASOManagedMachinePool', 'aks-dev-system').spec.resources[0].metadata.annotations).toEqual({ 'serviceoperator.azure.com/credential-from': 'aso-credential' });
     expect(managedCluster(objs).metadata.annotations).toEqual({ 'serviceoperator.azure.com/credential-from': 'aso-credential' });
   });
 
@@ -119,8 +120,8 @@ describe('AksCluster', () => {
       name: 'user', vmSize: 'Standard_D8s_v5', autoscaling: { min: 3, max: 10 }, zones: ['1', '2', '3'],
       labels: { workload: 'general' }, taints: ['dedicated=batch:NoSchedule'], osDiskSizeGb: 128, maxPods: 110,
     });
-    const objs = objects(app);
-    expect(find(objs, 'MachinePool', 'aks-dev-system').spec).toEqual({
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'MachinePool', 'aks-dev-system').spec).toEqual({
       clusterName: 'aks-dev',
       replicas: 3,
       template: { spec: {
@@ -130,7 +131,7 @@ describe('AksCluster', () => {
         version: 'v1.33.2',
       } },
     });
-    const user = find(objs, 'MachinePool', 'aks-dev-user');
+    const user = Testing.find(objs, 'MachinePool', 'aks-dev-user');
     // Autoscaled: no spec.replicas (AKS's autoscaler owns the count); CAPI's webhook seeds it from min-size.
     expect(user.metadata.annotations).toEqual({
       'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
@@ -140,7 +141,7 @@ describe('AksCluster', () => {
       'kustomize.toolkit.fluxcd.io/prune': 'disabled',
     });
     expect('replicas' in user.spec).toBe(false);
-    expect(find(objs, 'AzureASOManagedMachinePool', 'aks-dev-user').spec.resources[0]).toEqual({
+    expect(Testing.find(objs, 'AzureASOManagedMachinePool', 'aks-dev-user').spec.resources[0]).toEqual({
       apiVersion: 'containerservice.azure.com/v1api20250801',
       kind: 'ManagedClustersAgentPool',
       metadata: { name: 'aks-dev-user', annotations: { 'serviceoperator.azure.com/credential-from': 'aso-credential', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' } },
@@ -155,16 +156,16 @@ describe('AksCluster', () => {
 
   test('network: CIDRs go to the ManagedCluster and the CAPI clusterNetwork; existing subnet; kubenet', () => {
     const subnet = '/subscriptions/0000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub/subnets/aks';
-    let objs = objects(build({ network: { podCidr: '10.244.0.0/16', serviceCidr: '10.0.0.0/16', dnsServiceIp: '10.0.0.10', vnetSubnetId: subnet } }).app);
-    expect(find(objs, 'Cluster', 'aks-dev').spec.clusterNetwork).toEqual({ pods: { cidrBlocks: ['10.244.0.0/16'] }, services: { cidrBlocks: ['10.0.0.0/16'] } });
+    let objs = Testing.objects(build({ network: { podCidr: '10.244.0.0/16', serviceCidr: '10.0.0.0/16', dnsServiceIp: '10.0.0.10', vnetSubnetId: subnet } }).app);
+    expect(Testing.find(objs, 'Cluster', 'aks-dev').spec.clusterNetwork).toEqual({ pods: { cidrBlocks: ['10.244.0.0/16'] }, services: { cidrBlocks: ['10.0.0.0/16'] } });
     expect(managedCluster(objs).spec.networkProfile).toEqual({
       networkPlugin: 'azure', networkPluginMode: 'overlay', networkDataplane: 'cilium', networkPolicy: 'cilium',
       podCidr: '10.244.0.0/16', serviceCidr: '10.0.0.0/16', dnsServiceIP: '10.0.0.10',
     });
-    expect(find(objs, 'AzureASOManagedMachinePool', 'aks-dev-system').spec.resources[0].spec.vnetSubnetReference).toEqual({ armId: subnet });
-    objs = objects(build({ network: { plugin: AksNetworkPlugin.KUBENET } }).app);
+    expect(Testing.find(objs, 'AzureASOManagedMachinePool', 'aks-dev-system').spec.resources[0].spec.vnetSubnetReference).toEqual({ armId: subnet });
+    objs = Testing.objects(build({ network: { plugin: AksNetworkPlugin.KUBENET } }).app);
     expect(managedCluster(objs).spec.networkProfile).toEqual({ networkPlugin: 'kubenet' });
-    objs = objects(build({ network: { dataplane: AksNetworkDataplane.AZURE, policy: AksNetworkPolicy.CALICO } }).app);
+    objs = Testing.objects(build({ network: { dataplane: AksNetworkDataplane.AZURE, policy: AksNetworkPolicy.CALICO } }).app);
     expect(managedCluster(objs).spec.networkProfile).toEqual({ networkPlugin: 'azure', networkPluginMode: 'overlay', networkDataplane: 'azure', networkPolicy: 'calico' });
   });
 
@@ -174,7 +175,7 @@ describe('AksCluster', () => {
       upgradeChannel: AksUpgradeChannel.NONE, nodeOsUpgradeChannel: AksNodeOsUpgradeChannel.NONE, azurePolicy: false,
       skuTier: AksSkuTier.STANDARD, apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] }, tags: { team: 'a' },
     });
-    const mc = managedCluster(objects(app));
+    const mc = managedCluster(Testing.objects(app));
     expect(mc.spec.aadProfile).toEqual({ managed: true, enableAzureRBAC: false });
     expect(mc.spec.disableLocalAccounts).toBeUndefined();
     expect(mc.spec.oidcIssuerProfile).toBeUndefined();
@@ -185,7 +186,7 @@ describe('AksCluster', () => {
     expect(mc.spec.sku).toEqual({ tier: 'Standard' });
     expect(mc.spec.apiServerAccessProfile).toEqual({ authorizedIPRanges: ['203.0.113.0/24'] });
     expect(mc.spec.tags).toEqual({ team: 'a' });
-    expect(aks.oidcIssuerExport).toBeUndefined();
+    expect(aks.exports.oidcIssuer).toBeUndefined();
     expect(optOutsOf(aks).map((o) => `${o.setting}=${o.value}`)).toEqual([
       'aks.aadProfile.enableAzureRBAC=false',
       'aks.disableLocalAccounts=false',
@@ -200,7 +201,7 @@ describe('AksCluster', () => {
   });
 
   test('private cluster', () => {
-    const mc = managedCluster(objects(build({ apiServerAccess: { privateCluster: true } }).app));
+    const mc = managedCluster(Testing.objects(build({ apiServerAccess: { privateCluster: true } }).app));
     expect(mc.spec.apiServerAccessProfile).toEqual({ enablePrivateCluster: true });
   });
 
@@ -208,25 +209,27 @@ describe('AksCluster', () => {
     const { app, folder, aks } = build({ environment: 'dev' });
     expect(aks.clusterName).toBe('aks-dev');
     expect(aks.environment).toBe('dev');
-    expect(aks.kubeconfigSecret).toEqual({ name: 'aks-dev-kubeconfig', namespace: 'fleet', key: 'value' });
-    expect(aks.clusterRef).toEqual({ apiGroup: 'cluster.x-k8s.io', kind: 'Cluster', name: 'aks-dev', namespace: 'fleet' });
-    expect(managedCluster(objects(app)).spec.operatorSpec.configMaps).toBeUndefined();
-    const loc = aks.oidcIssuerExport!.use(folder, 'issuer');
+    expect([aks.kubeconfigSecret.secretName, aks.kubeconfigSecret.secretNamespace, aks.kubeconfigSecret.key]).toEqual(['aks-dev-kubeconfig', 'fleet', 'value']);
+    expect(aks.exports.kubeconfig.ref()).toEqual({ apiGroup: '', kind: 'Secret', name: 'aks-dev-kubeconfig', namespace: 'fleet' });
+    expect(aks.exports.oidcIssuer).toBe(aks.oidcIssuerExport); // the deprecated name is the same handle
+    expect(aks.toRef()).toEqual({ apiGroup: 'cluster.x-k8s.io', kind: 'Cluster', name: 'aks-dev', namespace: 'fleet' });
+    expect(managedCluster(Testing.objects(app)).spec.operatorSpec.configMaps).toBeUndefined();
+    const loc = aks.exports.oidcIssuer!.use(folder, 'issuer');
     expect(loc).toEqual({ kind: 'ConfigMap', name: 'aks-dev-oidc', namespace: 'fleet', key: 'issuer' });
-    expect(managedCluster(objects(app)).spec.operatorSpec.configMaps).toEqual({ oidcIssuerProfile: { name: 'aks-dev-oidc', key: 'issuer' } });
+    expect(managedCluster(Testing.objects(app)).spec.operatorSpec.configMaps).toEqual({ oidcIssuerProfile: { name: 'aks-dev-oidc', key: 'issuer' } });
   });
 
   test('escape hatch: overrides on the embedded ManagedCluster, still schema-validated', () => {
     const { app, aks } = build();
     aks.addManagedClusterOverride('spec.networkProfile.loadBalancerSku', 'standard');
     aks.addManagedClusterOverride('spec.addonProfiles', undefined);
-    const mc = managedCluster(objects(app));
+    const mc = managedCluster(Testing.objects(app));
     expect(mc.spec.networkProfile.loadBalancerSku).toBe('standard');
     expect(mc.spec.addonProfiles).toBeUndefined();
     aks.addManagedClusterOverride('spec.networkProfile.loadBalancerSkuu', 'standard');
-    expect(() => objects(app)).toThrow(SynthError);
+    expect(() => Testing.objects(app)).toThrow(SynthError);
     try {
-      objects(app);
+      Testing.objects(app);
     } catch (e) {
       expect((e as SynthError).problems).toEqual([
         'platform/clusters--mgmt/aks/ControlPlane: AzureASOManagedControlPlane/fleet/aks-dev: spec.resources[0].spec.networkProfile.loadBalancerSkuu: unknown field "loadBalancerSkuu"',
@@ -237,10 +240,10 @@ describe('AksCluster', () => {
   test('references resolve: the kubeconfig Secret is provided, a hydration reading it resolves', () => {
     const { app, folder, aks } = build();
     const { addReference } = require('../../lib/core/references');
-    addReference(folder, 'kubeConfig', { apiGroup: '', kind: 'Secret', ...aks.kubeconfigSecret });
-    expect(() => objects(app)).not.toThrow();
+    addReference(folder, 'kubeConfig', aks.exports.kubeconfig.ref());
+    expect(() => Testing.objects(app)).not.toThrow();
     addReference(folder, 'kubeConfig', { apiGroup: '', kind: 'Secret', name: 'aks-other-kubeconfig', namespace: 'fleet' });
-    expect(() => objects(app)).toThrow(/prop "kubeConfig": refers to Secret\/fleet\/aks-other-kubeconfig/);
+    expect(() => Testing.objects(app)).toThrow(/prop "kubeConfig": refers to Secret\/fleet\/aks-other-kubeconfig/);
   });
 });
 
@@ -274,21 +277,21 @@ describe('AksCluster validation (exact messages with construct path and prop)', 
     ['CIDR prefix with a leading zero', { network: { serviceCidr: '10.0.0.0/08', dnsServiceIp: '10.0.0.10' } }, `${P}: prop "network.serviceCidr": "10.0.0.0/08" is invalid: must be an IPv4 CIDR without host bits, e.g. 10.0.0.0/16`],
     ['authorized range prefix with a leading zero', { apiServerAccess: { authorizedIpRanges: ['1.2.3.0/024'] } }, `${P}: prop "apiServerAccess.authorizedIpRanges[0]": "1.2.3.0/024" is invalid: must be an IPv4 address or CIDR without host bits`],
   ])('%s', (_what, props, message) => {
-    expect(errorOf(() => build(props))).toBe(message);
+    expect(Testing.errorOf(() => build(props))).toBe(message);
   });
 
   test('addNodePool validates too', () => {
     const { aks } = build();
-    expect(errorOf(() => aks.addNodePool({ name: 'Pool_2', vmSize: 'Standard_D4s_v5' }))).toBe(
+    expect(Testing.errorOf(() => aks.addNodePool({ name: 'Pool_2', vmSize: 'Standard_D4s_v5' }))).toBe(
       `${P}: prop "nodePools[1].name": "Pool_2" is invalid: must be 1-12 lowercase letters and digits, starting with a letter (Linux pool)`,
     );
-    expect(errorOf(() => aks.addNodePool({ ...SYSTEM_POOL, mode: AksNodePoolMode.USER }))).toBe(`${P}: prop "nodePools[1].name": "system" is used by another node pool`);
+    expect(Testing.errorOf(() => aks.addNodePool({ ...SYSTEM_POOL, mode: AksNodePoolMode.USER }))).toBe(`${P}: prop "nodePools[1].name": "system" is used by another node pool`);
   });
 
   test('addManagedClusterOverride rejects a path with an empty key', () => {
     const { aks } = build();
     const rule = 'is invalid: must be a dot-separated path of non-empty keys such as "spec.networkProfile.loadBalancerSku" (escape a literal dot as "\\.")';
-    expect(errorOf(() => aks.addManagedClusterOverride('spec..x', 'Standard'))).toBe(`${P}: prop "addManagedClusterOverride.path": "spec..x" ${rule}`);
-    expect(errorOf(() => aks.addManagedClusterOverride('', 'Standard'))).toBe(`${P}: prop "addManagedClusterOverride.path": "" ${rule}`);
+    expect(Testing.errorOf(() => aks.addManagedClusterOverride('spec..x', 'Standard'))).toBe(`${P}: prop "addManagedClusterOverride.path": "spec..x" ${rule}`);
+    expect(Testing.errorOf(() => aks.addManagedClusterOverride('', 'Standard'))).toBe(`${P}: prop "addManagedClusterOverride.path": "" ${rule}`);
   });
 });

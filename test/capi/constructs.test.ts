@@ -14,7 +14,8 @@ import {
 } from '../../lib/capi';
 import { addProvided } from '../../lib/core/references';
 import { GitRepository } from '../../lib/flux';
-import { errorOf, find, objects, setup, SYSTEM_POOL } from './helpers';
+import { Testing } from '../../lib/testing';
+import { setup, SYSTEM_POOL } from './fixtures';
 
 const GUID = '33333333-3333-3333-3333-333333333333';
 
@@ -42,13 +43,13 @@ function aksClass(folder: ReturnType<typeof setup>['folder'], location?: string)
 describe('SelfManagedAzureCluster', () => {
   test('kubeadm control plane (3 replicas by default), MachineDeployment wiring, identityRef', () => {
     const { app, cluster } = selfManaged();
-    const objs = objects(app);
-    expect(find(objs, 'KubeadmControlPlane', 'vm-1-control-plane').spec.replicas).toBe(3);
-    expect(find(objs, 'AzureCluster', 'vm-1').spec.identityRef).toEqual({ apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureClusterIdentity', name: 'cluster-identity' });
-    expect(find(objs, 'MachineDeployment', 'vm-1-md-0').spec.template.spec.bootstrap).toEqual({
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'KubeadmControlPlane', 'vm-1-control-plane').spec.replicas).toBe(3);
+    expect(Testing.find(objs, 'AzureCluster', 'vm-1').spec.identityRef).toEqual({ apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureClusterIdentity', name: 'cluster-identity' });
+    expect(Testing.find(objs, 'MachineDeployment', 'vm-1-md-0').spec.template.spec.bootstrap).toEqual({
       configRef: { apiGroup: 'bootstrap.cluster.x-k8s.io', kind: 'KubeadmConfigTemplate', name: 'vm-1-md-0' },
     });
-    expect(cluster.kubeconfigSecret).toEqual({ name: 'vm-1-kubeconfig', namespace: 'fleet', key: 'value' });
+    expect([cluster.kubeconfigSecret.secretName, cluster.kubeconfigSecret.secretNamespace, cluster.kubeconfigSecret.key]).toEqual(['vm-1-kubeconfig', 'fleet', 'value']);
   });
 
   test.each([
@@ -62,7 +63,7 @@ describe('SelfManagedAzureCluster', () => {
     [{ machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5', osDiskSizeGb: 5000 }] }, 'platform/clusters--mgmt/vm: prop "machineDeployments[0].osDiskSizeGb": 5000 is invalid: must be an integer from 1 to 4095 (GB)'],
     [{ machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }, { name: 'md-0', vmSize: 'Standard_D8s_v5' }] }, 'platform/clusters--mgmt/vm: prop "machineDeployments[1].name": "md-0" is used by another machine deployment'],
   ])('validation %#', (props, message) => {
-    expect(errorOf(() => selfManaged(props as Partial<SelfManagedAzureClusterProps>))).toBe(message);
+    expect(Testing.errorOf(() => selfManaged(props as Partial<SelfManagedAzureClusterProps>))).toBe(message);
   });
 });
 
@@ -70,7 +71,7 @@ describe('AzureClusterIdentity', () => {
   test('workload identity by default, own namespace only', () => {
     const { app, folder } = setup();
     const id = new AzureClusterIdentity(folder, 'id', { name: 'wi', clientId: GUID, tenantId: GUID });
-    expect(find(objects(app), 'AzureClusterIdentity', 'wi').spec).toEqual({ type: 'WorkloadIdentity', clientID: GUID, tenantID: GUID });
+    expect(Testing.find(Testing.objects(app), 'AzureClusterIdentity', 'wi').spec).toEqual({ type: 'WorkloadIdentity', clientID: GUID, tenantID: GUID });
     expect(optOutsOf(id)).toEqual([]);
   });
 
@@ -80,9 +81,9 @@ describe('AzureClusterIdentity', () => {
       name: 'sp', type: AzureClusterIdentityType.SERVICE_PRINCIPAL, clientId: GUID, tenantId: GUID,
       clientSecret: { name: 'sp-secret' }, allowedNamespaces: { list: ['team-a'] },
     });
-    expect(() => objects(app)).toThrow(/prop "clientSecret": refers to Secret\/fleet\/sp-secret/);
+    expect(() => Testing.objects(app)).toThrow(/prop "clientSecret": refers to Secret\/fleet\/sp-secret/);
     addProvided(folder, { apiGroup: '', kind: 'Secret', name: 'sp-secret', namespace: 'fleet' });
-    expect(find(objects(app), 'AzureClusterIdentity', 'sp').spec).toEqual({
+    expect(Testing.find(Testing.objects(app), 'AzureClusterIdentity', 'sp').spec).toEqual({
       type: 'ServicePrincipal', clientID: GUID, tenantID: GUID, clientSecret: { name: 'sp-secret', namespace: 'fleet' }, allowedNamespaces: { list: ['team-a'] },
     });
     expect(optOutsOf(id).map((o) => o.setting)).toEqual(['capz.identity.type']);
@@ -90,7 +91,7 @@ describe('AzureClusterIdentity', () => {
 
   test('a service principal needs a secret reference', () => {
     const { folder } = setup();
-    expect(errorOf(() => new AzureClusterIdentity(folder, 'id', { name: 'sp', type: AzureClusterIdentityType.SERVICE_PRINCIPAL, clientId: GUID, tenantId: GUID }))).toBe(
+    expect(Testing.errorOf(() => new AzureClusterIdentity(folder, 'id', { name: 'sp', type: AzureClusterIdentityType.SERVICE_PRINCIPAL, clientId: GUID, tenantId: GUID }))).toBe(
       'platform/clusters--mgmt/id: prop "clientSecret": a ServicePrincipal identity needs a reference to the Secret holding its client secret',
     );
   });
@@ -100,7 +101,7 @@ describe('MachineHealthCheck and ClusterResourceSet', () => {
   test('MachineHealthCheck v1beta2 checks and remediation', () => {
     const { app, folder, cluster } = selfManaged();
     new MachineHealthCheck(folder, 'mhc', { cluster, maxUnhealthy: 2, nodeStartupTimeout: Duration.minutes(10) });
-    expect(find(objects(app), 'MachineHealthCheck', 'vm-1-mhc').spec).toEqual({
+    expect(Testing.find(Testing.objects(app), 'MachineHealthCheck', 'vm-1-mhc').spec).toEqual({
       clusterName: 'vm-1',
       selector: { matchLabels: { 'cluster.x-k8s.io/cluster-name': 'vm-1' } },
       checks: {
@@ -109,13 +110,13 @@ describe('MachineHealthCheck and ClusterResourceSet', () => {
       },
       remediation: { triggerIf: { unhealthyLessThanOrEqualTo: 2 } },
     });
-    expect(errorOf(() => new MachineHealthCheck(folder, 'bad', { cluster, maxUnhealthy: '140%' }))).toBe(
+    expect(Testing.errorOf(() => new MachineHealthCheck(folder, 'bad', { cluster, maxUnhealthy: '140%' }))).toBe(
       'platform/clusters--mgmt/bad: prop "maxUnhealthy": "140%" is invalid: must be a non-negative integer or a percentage from 0% to 100%',
     );
-    expect(errorOf(() => new MachineHealthCheck(folder, 'none', { cluster, unhealthyNodeConditions: [] }))).toBe(
+    expect(Testing.errorOf(() => new MachineHealthCheck(folder, 'none', { cluster, unhealthyNodeConditions: [] }))).toBe(
       'platform/clusters--mgmt/none: prop "unhealthyNodeConditions": must list 1 to 100 conditions (leave it out for the default: Ready False or Unknown for 5 minutes)',
     );
-    expect(errorOf(() => new MachineHealthCheck(folder, 'empty', { cluster, unhealthyNodeConditions: [{ type: '', status: 'False', timeout: Duration.minutes(5) }] }))).toBe(
+    expect(Testing.errorOf(() => new MachineHealthCheck(folder, 'empty', { cluster, unhealthyNodeConditions: [{ type: '', status: 'False', timeout: Duration.minutes(5) }] }))).toBe(
       'platform/clusters--mgmt/empty: prop "unhealthyNodeConditions[0].type": "" is invalid: must be a non-empty Node condition type such as "Ready"',
     );
   });
@@ -123,12 +124,12 @@ describe('MachineHealthCheck and ClusterResourceSet', () => {
   test('ClusterResourceSet with manifests in a ConfigMap; needs a resource', () => {
     const { app, folder } = setup();
     const crs = new ClusterResourceSet(folder, 'crs', { name: 'cni', clusterSelector: { cni: 'calico' } });
-    expect(() => objects(app)).toThrow('platform/clusters--mgmt/crs: prop "resources": a ClusterResourceSet needs at least one resource (props.resources or addManifests())');
+    expect(() => Testing.objects(app)).toThrow('platform/clusters--mgmt/crs: prop "resources": a ClusterResourceSet needs at least one resource (props.resources or addManifests())');
     crs.addManifests('cni-ns', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'calico-system' } }]);
-    const objs = objects(app);
-    expect(find(objs, 'ClusterResourceSet', 'cni').spec).toEqual({ clusterSelector: { matchLabels: { cni: 'calico' } }, resources: [{ kind: 'ConfigMap', name: 'cni-ns' }], strategy: 'Reconcile' });
-    expect(find(objs, 'ConfigMap', 'cni-ns').data['resources.yaml']).toBe('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: calico-system\n');
-    expect(errorOf(() => new ClusterResourceSet(folder, 'x', { name: 'x', clusterSelector: {} }))).toBe(
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'ClusterResourceSet', 'cni').spec).toEqual({ clusterSelector: { matchLabels: { cni: 'calico' } }, resources: [{ kind: 'ConfigMap', name: 'cni-ns' }], strategy: 'Reconcile' });
+    expect(Testing.find(objs, 'ConfigMap', 'cni-ns').data['resources.yaml']).toBe('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: calico-system\n');
+    expect(Testing.errorOf(() => new ClusterResourceSet(folder, 'x', { name: 'x', clusterSelector: {} }))).toBe(
       'platform/clusters--mgmt/x: prop "clusterSelector": must have at least one label (an empty selector would match no cluster)',
     );
   });
@@ -140,25 +141,25 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
     const cls = aksClass(folder);
     expect(cls.requiresLocation).toBe(true);
     const t = new TopologyCluster(folder, 't', { name: 'c1', clusterClass: cls, kubernetesVersion: 'v1.33.2', variables: { location: 'westeurope' } });
-    expect(find(objects(app), 'Cluster', 'c1').spec.topology).toEqual({
+    expect(Testing.find(Testing.objects(app), 'Cluster', 'c1').spec.topology).toEqual({
       classRef: { name: 'aks' }, version: 'v1.33.2', variables: [{ name: 'location', value: 'westeurope' }],
       // mp-1's class is autoscaled: no replicas, so the topology controller leaves the count to AKS.
       workers: { machinePools: [{ class: 'system', name: 'mp-0', replicas: 1 }, { class: 'worker', name: 'mp-1' }] },
     });
-    expect(t.kubeconfigSecret.name).toBe('c1-kubeconfig');
-    expect(errorOf(() => new TopologyCluster(folder, 't2', { name: 'c2', clusterClass: cls, kubernetesVersion: 'v1.33.2' }))).toBe(
+    expect(t.kubeconfigSecret.secretName).toBe('c1-kubeconfig');
+    expect(Testing.errorOf(() => new TopologyCluster(folder, 't2', { name: 'c2', clusterClass: cls, kubernetesVersion: 'v1.33.2' }))).toBe(
       'platform/clusters--mgmt/t2: prop "variables.location": ClusterClass aks has no default location: set variables.location',
     );
-    expect(errorOf(() => new TopologyCluster(folder, 't3', { name: 'c3', clusterClass: cls, kubernetesVersion: 'v1.33.2', variables: { location: 'westeurope' }, machinePools: [{ class: 'gpu', name: 'gpu' }] }))).toBe(
+    expect(Testing.errorOf(() => new TopologyCluster(folder, 't3', { name: 'c3', clusterClass: cls, kubernetesVersion: 'v1.33.2', variables: { location: 'westeurope' }, machinePools: [{ class: 'gpu', name: 'gpu' }] }))).toBe(
       'platform/clusters--mgmt/t3: prop "machinePools[0].class": "gpu" is not a machine pool class of ClusterClass aks (system, worker)',
     );
     new TopologyCluster(folder, 't4', { name: 'c4', clusterClass: { name: 'missing' }, kubernetesVersion: 'v1.33.2', machinePools: [{ class: 'system', name: 'system' }] });
-    expect(() => objects(app)).toThrow(/prop "clusterClass": refers to ClusterClass\/fleet\/missing/);
+    expect(() => Testing.objects(app)).toThrow(/prop "clusterClass": refers to ClusterClass\/fleet\/missing/);
   });
 
   test('class validation: at least one System pool class', () => {
     const { folder } = setup();
-    expect(errorOf(() => new AksClusterClass(folder, 'c', { name: 'c', machinePoolClasses: [{ class: 'w', pool: { name: 'w', vmSize: 'Standard_D4s_v5' } }] }))).toBe(
+    expect(Testing.errorOf(() => new AksClusterClass(folder, 'c', { name: 'c', machinePoolClasses: [{ class: 'w', pool: { name: 'w', vmSize: 'Standard_D4s_v5' } }] }))).toBe(
       'platform/clusters--mgmt/c: prop "machinePoolClasses": must contain at least one System pool (mode: AksNodePoolMode.SYSTEM): AKS needs one for system pods',
     );
   });
@@ -166,10 +167,10 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
   test('class validation: pool errors name machinePoolClasses[i].pool', () => {
     const { folder } = setup();
     const system = { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } };
-    expect(errorOf(() => new AksClusterClass(folder, 'c1', { name: 'c1', machinePoolClasses: [system, { class: 'w', pool: { name: 'Worker', vmSize: 'Standard_D4s_v5' } }] }))).toBe(
+    expect(Testing.errorOf(() => new AksClusterClass(folder, 'c1', { name: 'c1', machinePoolClasses: [system, { class: 'w', pool: { name: 'Worker', vmSize: 'Standard_D4s_v5' } }] }))).toBe(
       'platform/clusters--mgmt/c1: prop "machinePoolClasses[1].pool.name": "Worker" is invalid: must be 1-12 lowercase letters and digits, starting with a letter (Linux pool)',
     );
-    expect(errorOf(() => new AksClusterClass(folder, 'c2', { name: 'c2', machinePoolClasses: [system, { class: 'w', pool: { ...system.pool, mode: undefined } }] }))).toBe(
+    expect(Testing.errorOf(() => new AksClusterClass(folder, 'c2', { name: 'c2', machinePoolClasses: [system, { class: 'w', pool: { ...system.pool, mode: undefined } }] }))).toBe(
       'platform/clusters--mgmt/c2: prop "machinePoolClasses[1].pool.name": "system" is used by another node pool',
     );
   });
@@ -178,13 +179,13 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
     const { folder } = setup();
     const cls = aksClass(folder, 'westeurope');
     const base = { clusterClass: cls, kubernetesVersion: 'v1.33.2' };
-    expect(errorOf(() => new TopologyCluster(folder, 't1', { ...base, name: 'c1', labels: { team: ':' } }))).toBe(
+    expect(Testing.errorOf(() => new TopologyCluster(folder, 't1', { ...base, name: 'c1', labels: { team: ':' } }))).toBe(
       'platform/clusters--mgmt/t1: prop "labels.team": invalid label value ":": must be empty or consist of alphanumerics, \'-\', \'_\' or \'.\', starting and ending with an alphanumeric',
     );
-    expect(errorOf(() => new TopologyCluster(folder, 't2', { ...base, name: 'c2', variables: { location: undefined } }))).toBe(
+    expect(Testing.errorOf(() => new TopologyCluster(folder, 't2', { ...base, name: 'c2', variables: { location: undefined } }))).toBe(
       'platform/clusters--mgmt/t2: prop "variables.location": has no value: give one, or leave the variable out (the ClusterClass default applies)',
     );
-    expect(errorOf(() => new TopologyCluster(folder, 't3', { name: 'c3', clusterClass: { name: 'aks' }, kubernetesVersion: 'v1.33.2', machinePools: [{ class: '', name: 'a' }] }))).toBe(
+    expect(Testing.errorOf(() => new TopologyCluster(folder, 't3', { name: 'c3', clusterClass: { name: 'aks' }, kubernetesVersion: 'v1.33.2', machinePools: [{ class: '', name: 'a' }] }))).toBe(
       'platform/clusters--mgmt/t3: prop "machinePools[0].class": "" is invalid: must be a machine pool class of the ClusterClass (1-256 characters)',
     );
   });
@@ -195,25 +196,25 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
     const source = GitRepository.fromName(folder, 'src', 'flux-system', 'flux-system');
     const base = { repo, clusterClass: cls, source, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'a' }] };
     const P = 'platform/clusters--mgmt';
-    expect(errorOf(() => new Fleet(folder, 'f1', { ...base, managementPath: 'Fleet/X' }))).toBe(
+    expect(Testing.errorOf(() => new Fleet(folder, 'f1', { ...base, managementPath: 'Fleet/X' }))).toBe(
       `${P}/f1: prop "managementPath": "Fleet/X" is invalid: must be a relative folder path: "/"-separated segments of lowercase letters, digits, ".", "_" and "-" (e.g. "clusters/mgmt")`,
     );
-    expect(errorOf(() => new Fleet(folder, 'f2', { ...base, stages: ['infrastructure', 'infrastructure'] }))).toBe(`${P}/f2: prop "stages[1]": "infrastructure" is used by another stage`);
-    expect(errorOf(() => new Fleet(folder, 'f3', { ...base, managementPath: 'apps' }))).toBe(
+    expect(Testing.errorOf(() => new Fleet(folder, 'f2', { ...base, stages: ['infrastructure', 'infrastructure'] }))).toBe(`${P}/f2: prop "stages[1]": "infrastructure" is used by another stage`);
+    expect(Testing.errorOf(() => new Fleet(folder, 'f3', { ...base, managementPath: 'apps' }))).toBe(
       `${P}/f3: prop "managementPath": "apps" is also a stage: the management folder and the stage folder of a cluster would be one folder`,
     );
-    expect(errorOf(() => new Fleet(folder, 'f4', { ...base, clusters: [{ name: 'A' }] }))).toBe(
+    expect(Testing.errorOf(() => new Fleet(folder, 'f4', { ...base, clusters: [{ name: 'A' }] }))).toBe(
       `${P}/f4: prop "clusters[0].name": "A" is invalid: must be a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)`,
     );
-    expect(errorOf(() => new Fleet(folder, 'f5', { ...base, clusters: [{ name: 'a', labels: { team: ':' } }] }))).toBe(
+    expect(Testing.errorOf(() => new Fleet(folder, 'f5', { ...base, clusters: [{ name: 'a', labels: { team: ':' } }] }))).toBe(
       `${P}/f5: prop "clusters[0].labels.team": invalid label value ":": must be empty or consist of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`,
     );
-    expect(errorOf(() => new Fleet(folder, 'f6', { ...base, defaults: { kubernetesVersion: 'v1.33.2', labels: { 'a b': 'x' } } }))).toBe(
+    expect(Testing.errorOf(() => new Fleet(folder, 'f6', { ...base, defaults: { kubernetesVersion: 'v1.33.2', labels: { 'a b': 'x' } } }))).toBe(
       `${P}/f6: prop "defaults.labels['a b']": invalid label key "a b": name part must consist of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`,
     );
     expect(repo.folders.map((f) => f.path)).toEqual(['clusters/mgmt', 'clusters/mgmt/classes']);
     repo.folder('apps/b', { namespace: 'apps' });
-    expect(errorOf(() => new Fleet(folder, 'f7', { ...base, clusters: [{ name: 'b' }] }))).toBe(
+    expect(Testing.errorOf(() => new Fleet(folder, 'f7', { ...base, clusters: [{ name: 'b' }] }))).toBe(
       `${P}/f7: prop "clusters[0].name": the stage folder "apps/b" of cluster "b" already exists in repo platform; the fleet creates it`,
     );
   });
@@ -237,12 +238,12 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
       `clusters/mgmt/fleet/${fleet.members[1].bucket}/shop-prod/cluster-shop-prod.yaml`,
     ]));
     const objs = placed.map((p) => p.obj as any);
-    const prod = find(objs, 'Cluster', 'shop-prod');
-    expect(prod.metadata.labels).toEqual({ team: 'shop', environment: 'prod', tier: 'gold' });
+    const prod = Testing.find(objs, 'Cluster', 'shop-prod');
+    expect(prod.metadata.labels).toEqual({ 'team': 'shop', 'environment': 'prod', 'platform.cdk8s.io/environment': 'prod', 'tier': 'gold' });
     expect(prod.spec.topology.version).toBe('v1.32.6');
     expect(prod.spec.topology.variables).toEqual([{ name: 'location', value: 'northeurope' }]);
-    expect(find(objs, 'Cluster', 'shop-dev').spec.topology.variables).toBeUndefined();
-    const apps = find(objs, 'Kustomization', 'shop-prod-apps');
+    expect(Testing.find(objs, 'Cluster', 'shop-dev').spec.topology.variables).toBeUndefined();
+    const apps = Testing.find(objs, 'Kustomization', 'shop-prod-apps');
     expect(apps.spec).toMatchObject({
       dependsOn: [{ name: 'shop-prod-infrastructure' }], path: './apps/shop-prod',
       kubeConfig: { secretRef: { name: 'shop-prod-kubeconfig', key: 'value' } },
@@ -250,7 +251,7 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
     expect(fleet.members.map((m) => [m.cluster.clusterName, m.stageFolders.apps.path, m.stageFolders.apps.cluster])).toEqual([
       ['shop-dev', 'apps/shop-dev', 'shop-dev'], ['shop-prod', 'apps/shop-prod', 'shop-prod'],
     ]);
-    expect(errorOf(() => new Fleet(folder, 'f2', { repo, clusterClass: cls, source, defaults: {}, clusters: [{ name: 'x', environment: 'qa' }] }))).toBe(
+    expect(Testing.errorOf(() => new Fleet(folder, 'f2', { repo, clusterClass: cls, source, defaults: {}, clusters: [{ name: 'x', environment: 'qa' }] }))).toBe(
       'platform/clusters--mgmt/f2: prop "clusters[0].environment": "qa" is not an environment of the fleet (none defined)',
     );
   });
@@ -281,10 +282,10 @@ describe('standalone ASO ManagedCluster and AgentPool (same typed model)', () =>
       apiServerAccess: { privateCluster: true }, nodePools: [{ ...SYSTEM_POOL, count: 2 }],
     });
     new AgentPool(folder, 'user', { cluster: mc, name: 'user', vmSize: 'Standard_D8s_v5', autoscaling: { min: 1, max: 4 } });
-    expect(() => objects(app)).toThrow(/prop "resourceGroupName": refers to ResourceGroup\/fleet\/rg-solo \(resources.azure.com\)/);
+    expect(() => Testing.objects(app)).toThrow(/prop "resourceGroupName": refers to ResourceGroup\/fleet\/rg-solo \(resources.azure.com\)/);
     addProvided(folder, { apiGroup: 'resources.azure.com', kind: 'ResourceGroup', name: 'rg-solo', namespace: 'fleet' });
-    const objs = objects(app);
-    const obj = find(objs, 'ManagedCluster', 'aks-solo');
+    const objs = Testing.objects(app);
+    const obj = Testing.find(objs, 'ManagedCluster', 'aks-solo');
     expect(obj.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' });
     expect(obj.spec).toMatchObject({
       kubernetesVersion: '1.33.2', owner: { name: 'rg-solo' }, disableLocalAccounts: true,
@@ -292,18 +293,18 @@ describe('standalone ASO ManagedCluster and AgentPool (same typed model)', () =>
       agentPoolProfiles: [{ name: 'system', mode: 'System', count: 2, vmSize: 'Standard_D4s_v5', type: 'VirtualMachineScaleSets', orchestratorVersion: '1.33.2' }],
     });
     expect(obj.spec.operatorSpec).toBeUndefined();
-    expect(find(objs, 'ManagedClustersAgentPool', 'aks-solo-user').spec).toEqual({
+    expect(Testing.find(objs, 'ManagedClustersAgentPool', 'aks-solo-user').spec).toEqual({
       azureName: 'user', owner: { name: 'aks-solo' }, mode: 'User', type: 'VirtualMachineScaleSets', vmSize: 'Standard_D8s_v5',
       count: 1, enableAutoScaling: true, minCount: 1, maxCount: 4,
     });
     mc.oidcIssuerExport!.use(folder, 'issuer');
-    expect(find(objects(app), 'ManagedCluster', 'aks-solo').spec.operatorSpec).toEqual({ configMaps: { oidcIssuerProfile: { name: 'aks-solo-oidc', key: 'issuer' } } });
+    expect(Testing.find(Testing.objects(app), 'ManagedCluster', 'aks-solo').spec.operatorSpec).toEqual({ configMaps: { oidcIssuerProfile: { name: 'aks-solo-oidc', key: 'issuer' } } });
   });
 
   test('AgentPool validation names the prop', () => {
     const { folder } = setup();
     const mc = new ManagedCluster(folder, 'mc', { name: 'aks-solo', location: 'westeurope', resourceGroupName: 'rg', nodePools: [SYSTEM_POOL] });
-    expect(errorOf(() => new AgentPool(folder, 'p', { cluster: mc, name: 'SystemPool1', vmSize: 'Standard_D4s_v5' }))).toBe(
+    expect(Testing.errorOf(() => new AgentPool(folder, 'p', { cluster: mc, name: 'SystemPool1', vmSize: 'Standard_D4s_v5' }))).toBe(
       'platform/clusters--mgmt/p: prop "name": "SystemPool1" is invalid: must be 1-12 lowercase letters and digits, starting with a letter (Linux pool)',
     );
   });

@@ -9,7 +9,8 @@ import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksCluster, AksClusterClass, AzureClusterIdentity, SelfManagedAzureCluster, TopologyCluster } from '../../lib/capi';
 import { RemovalPolicy } from '../../lib/core/removal-policy';
 import { crdMirror, parseYaml } from '../validation/helpers';
-import { KObj, objects, setup } from './helpers';
+import { Testing } from '../../lib/testing';
+import { KObj, setup } from './fixtures';
 
 const TEMPLATES = 'capz/examples/cluster-api-provider-azure/templates';
 const VARS: Record<string, string> = {
@@ -226,7 +227,7 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
       namespace: 'default',
       location: VARS.AZURE_LOCATION,
       kubernetesVersion: VARS.KUBERNETES_VERSION,
-      credentialSecretName: VARS.ASO_CREDENTIAL_SECRET_NAME,
+      credentialFrom: VARS.ASO_CREDENTIAL_SECRET_NAME,
       apiServerAccess: undefined,
       nodePools: [
         { name: 'pool0', mode: AksNodePoolMode.SYSTEM, vmSize: VARS.AZURE_NODE_MACHINE_TYPE, count: 2 },
@@ -234,7 +235,7 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
       ],
     });
     const expected = flavor('cluster-template-aks-aso.yaml').map(upgradeToV1beta2);
-    const result = compare(expected, objects(app), [
+    const result = compare(expected, Testing.objects(app), [
       ...['Cluster', 'AzureASOManagedCluster', 'AzureASOManagedControlPlane'].map((k) => ({ path: `${k}/dev-aks:metadata.annotations`, kind: 'added' as const, reason: RETAIN })),
       ...['AzureASOManagedCluster', 'AzureASOManagedControlPlane'].map((k) => ({
         path: `${k}/dev-aks:spec.resources[0].metadata.annotations.serviceoperator.azure.com/reconcile-policy`, kind: 'added' as const, reason: ASO_RETAIN,
@@ -252,7 +253,7 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
     const { app, folder } = setup();
     new AksCluster(folder, 'aks', {
       name: VARS.CLUSTER_NAME, namespace: 'default', location: VARS.AZURE_LOCATION, kubernetesVersion: VARS.KUBERNETES_VERSION,
-      credentialSecretName: VARS.ASO_CREDENTIAL_SECRET_NAME, removalPolicy: RemovalPolicy.DESTROY,
+      credentialFrom: VARS.ASO_CREDENTIAL_SECRET_NAME, removalPolicy: RemovalPolicy.DESTROY,
       entraId: false, disableLocalAccounts: false, oidcIssuer: false, workloadIdentity: false, azurePolicy: false,
       network: { overlay: false, dataplane: undefined },
       nodePools: [
@@ -260,7 +261,7 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
         { name: 'pool1', vmSize: VARS.AZURE_NODE_MACHINE_TYPE, count: 2 },
       ],
     });
-    const result = compare(flavor('cluster-template-aks-aso.yaml').map(upgradeToV1beta2), objects(app), [
+    const result = compare(flavor('cluster-template-aks-aso.yaml').map(upgradeToV1beta2), Testing.objects(app), [
       { path: 'AzureASOManagedControlPlane/dev-aks:spec.resources[0].apiVersion', kind: 'changed', reason: ASO_VERSION },
       { path: /^AzureASOManagedMachinePool\/dev-aks-pool[01]:spec\.resources\[0\]\.apiVersion$/, kind: 'changed', reason: ASO_VERSION },
       { path: 'AzureASOManagedControlPlane/dev-aks:spec.resources[0].spec.autoUpgradeProfile', kind: 'added', reason: 'node OS upgrades on (NodeImage); Kubernetes auto-upgrade none because CAPZ pins spec.version (one owner of the version)' },
@@ -286,7 +287,7 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
       },
       machineDeployments: [{ name: 'md-0', vmSize: VARS.AZURE_NODE_MACHINE_TYPE, count: 2 }],
     });
-    const result = compare(flavor('cluster-template.yaml').map(upgradeToV1beta2), objects(app), [
+    const result = compare(flavor('cluster-template.yaml').map(upgradeToV1beta2), Testing.objects(app), [
       ...['Cluster/dev-aks', 'AzureCluster/dev-aks', 'KubeadmControlPlane/dev-aks-control-plane'].map((k) => ({ path: `${k}:metadata.annotations`, kind: 'added' as const, reason: RETAIN })),
       { path: 'MachineDeployment/dev-aks-md-0:spec.selector.matchLabels', kind: 'changed', reason: 'v1beta2: explicit selector (the labels CAPI defaults) instead of matchLabels: null' },
       { path: 'MachineDeployment/dev-aks-md-0:spec.template.metadata', kind: 'added', reason: 'v1beta2: template labels matching the explicit selector' },
@@ -307,7 +308,7 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
       name: VARS.CLUSTER_NAME, namespace: 'default', clusterClass: { name: VARS.CLUSTER_CLASS_NAME }, kubernetesVersion: VARS.KUBERNETES_VERSION,
       machinePools: [{ class: 'default-system', name: 'mp-0', replicas: 1 }, { class: 'default-worker', name: 'mp-1', replicas: 1 }],
     });
-    const actual = objects(app).filter((o) => o.kind === 'Cluster');
+    const actual = Testing.objects(app).filter((o) => o.kind === 'Cluster');
     const result = compare(flavor('cluster-template-aks-aso-topology.yaml').map(upgradeToV1beta2), actual, [
       { path: 'Cluster/dev-aks:metadata.annotations', kind: 'added', reason: RETAIN },
     ]);
@@ -318,7 +319,7 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
     const vars = { ...VARS, CLUSTER_NAME: VARS.CLUSTER_CLASS_NAME };
     const { app, folder } = setup();
     new AksClusterClass(folder, 'class', {
-      name: VARS.CLUSTER_CLASS_NAME, namespace: 'default', location: VARS.AZURE_LOCATION, credentialSecretName: VARS.ASO_CREDENTIAL_SECRET_NAME,
+      name: VARS.CLUSTER_CLASS_NAME, namespace: 'default', location: VARS.AZURE_LOCATION, credentialFrom: VARS.ASO_CREDENTIAL_SECRET_NAME,
       machinePoolClasses: [
         { class: 'default-system', pool: { name: 'pool0', mode: AksNodePoolMode.SYSTEM, vmSize: VARS.AZURE_NODE_MACHINE_TYPE } },
         { class: 'default-worker', pool: { name: 'pool1', vmSize: VARS.AZURE_NODE_MACHINE_TYPE } },
@@ -342,7 +343,7 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
       return c;
     });
     const mc = (i: number) => `ClusterClass/aks-class:spec.patches[1].definitions[0].jsonPatches[0].valueFrom.template.resources[0]${i >= 0 ? '' : ''}`;
-    const result = compare(render(flavor('cluster-template-aks-aso-clusterclass.yaml', vars).map(upgradeToV1beta2)), render(objects(app)), [
+    const result = compare(render(flavor('cluster-template-aks-aso-clusterclass.yaml', vars).map(upgradeToV1beta2)), render(Testing.objects(app)), [
       { path: 'ClusterClass/aks-class:spec.variables', kind: 'added', reason: 'the location is a ClusterClass variable (default: props.location) instead of an envsubst value' },
       { path: /^KubeadmConfigTemplate\/aks-class-pool[01]:spec\.template\.spec\.format$/, kind: 'added', reason: 'v1beta2: a KubeadmConfigTemplate spec must not be empty (cloud-config is the default format)' },
       { path: `${mc(0)}.apiVersion`, kind: 'changed', reason: ASO_VERSION },

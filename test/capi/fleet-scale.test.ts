@@ -23,7 +23,7 @@ test('a 2,000-cluster Fleet: largest build within 1,000 objects, kustomize build
   declarePreinstalled(entry, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.of('fleet-namespace', [], ['fleet']));
   const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry, shards: ['shard0', 'shard1', 'shard2', 'shard3'] });
   const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
-    name: 'aks', namespace: 'fleet', location: 'westeurope', credentialSecretName: 'aso-credential',
+    name: 'aks', namespace: 'fleet', location: 'westeurope', credentialFrom: 'aso-credential',
     machinePoolClasses: [{ class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } }],
   });
   const fleet = new Fleet(entry, 'fleet', {

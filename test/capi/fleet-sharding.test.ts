@@ -1,7 +1,7 @@
 // FluxBootstrap shards: Flux's documented sharding setup (fluxcd.io/flux/installation/configuration/sharding).
 import { GitOpsApp, Repo } from '../../lib';
 import { FluxBootstrap } from '../../lib/flux';
-import { errorOf, find, objects } from './helpers';
+import { Testing } from '../../lib/testing';
 
 function bootstrap(shards?: string[]) {
   const app = new GitOpsApp({ outdir: '/tmp/fleet-sharding-unused' });
@@ -16,18 +16,18 @@ const DELETE = 'apiVersion: v1\nkind: all\nmetadata:\n  name: all\n$patch: delet
 test('without shards: no patch, no shard Kustomizations', () => {
   const { app, flux } = bootstrap();
   expect(flux.shardKustomizations).toEqual([]);
-  expect(find(objects(app), 'Kustomization', 'flux-system').spec.patches).toBeUndefined();
+  expect(Testing.find(Testing.objects(app), 'Kustomization', 'flux-system').spec.patches).toBeUndefined();
 });
 
 test('main controllers exclude sharded objects; one Kustomization per shard builds its controllers', () => {
   const { app, flux } = bootstrap(['shard1', 'shard2']);
-  const objs = objects(app);
-  expect(find(objs, 'Kustomization', 'flux-system').spec.patches).toEqual([{
+  const objs = Testing.objects(app);
+  expect(Testing.find(objs, 'Kustomization', 'flux-system').spec.patches).toEqual([{
     patch: '- op: add\n  path: /spec/template/spec/containers/0/args/0\n  value: --watch-label-selector=!sharding.fluxcd.io/key\n',
     target: { kind: 'Deployment', name: '(source-controller|kustomize-controller|helm-controller)', annotationSelector: '!sharding.fluxcd.io/role' },
   }]);
   expect(flux.shardKustomizations.map((k) => k.name)).toEqual(['flux-system-shard1', 'flux-system-shard2']);
-  const shard1 = find(objs, 'Kustomization', 'flux-system-shard1');
+  const shard1 = Testing.find(objs, 'Kustomization', 'flux-system-shard1');
   // Reconciled by the main controllers: no shard label of its own.
   expect(shard1.metadata).toEqual({ name: 'flux-system-shard1', namespace: 'flux-system' });
   expect(shard1.spec).toMatchObject({
@@ -52,7 +52,7 @@ test('main controllers exclude sharded objects; one Kustomization per shard buil
 });
 
 test('shard keys are checked', () => {
-  expect(errorOf(() => bootstrap([]))).toBe('platform/clusters--mgmt--flux-system/flux: prop "shards": must list at least one shard key, or be left out');
-  expect(errorOf(() => bootstrap(['a', 'a']))).toBe('platform/clusters--mgmt--flux-system/flux: prop "shards[1]": "a" is listed twice');
-  expect(errorOf(() => bootstrap(['Shard_1']))).toBe('platform/clusters--mgmt--flux-system/flux: prop "shards[0]": "Shard_1" is invalid: must be a shard key: a DNS label such as "shard1"');
+  expect(Testing.errorOf(() => bootstrap([]))).toBe('platform/clusters--mgmt--flux-system/flux: prop "shards": must list at least one shard key, or be left out');
+  expect(Testing.errorOf(() => bootstrap(['a', 'a']))).toBe('platform/clusters--mgmt--flux-system/flux: prop "shards[1]": "a" is listed twice');
+  expect(Testing.errorOf(() => bootstrap(['Shard_1']))).toBe('platform/clusters--mgmt--flux-system/flux: prop "shards[0]": "Shard_1" is invalid: must be a shard key: a DNS label such as "shard1"');
 });

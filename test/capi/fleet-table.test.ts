@@ -7,14 +7,15 @@ import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksClusterClass, csvRecords, Fleet, FleetClusterSpec, fleetClustersFromCsv, kustomizationBuildSizes, parseCsv, stableHash } from '../../lib/capi';
 import { GitRepository, Kustomization } from '../../lib/flux';
 import { Folder } from '../../lib/gitops/folder';
-import { errorOf, find, objects, setup, SYSTEM_POOL } from './helpers';
+import { Testing } from '../../lib/testing';
+import { setup, SYSTEM_POOL } from './fixtures';
 
 const P = 'platform/clusters--mgmt';
 const SUB_A = '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c';
 
 function cls(folder: Folder, extra: Partial<ConstructorParameters<typeof AksClusterClass>[2]> = {}): AksClusterClass {
   const c = new AksClusterClass(folder, 'class', {
-    name: 'aks', namespace: 'fleet', location: 'westeurope', credentialSecretName: 'aso-credential',
+    name: 'aks', namespace: 'fleet', location: 'westeurope', credentialFrom: 'aso-credential',
     machinePoolClasses: [
       { class: 'system', pool: SYSTEM_POOL },
       { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5', autoscaling: { min: 1, max: 5 } } },
@@ -36,15 +37,15 @@ describe('parseCsv (RFC 4180)', () => {
     expect(parseCsv('""')).toEqual([['']]);
   });
   test('errors name the line', () => {
-    expect(errorOf(() => parseCsv('a,b\nx"y,z'))).toBe('CSV line 2: a quote inside an unquoted field; quote the whole field and write a quote as ""');
-    expect(errorOf(() => parseCsv('a\n"x"y'))).toBe('CSV line 2: text after the closing quote of a field');
-    expect(errorOf(() => parseCsv('a\n"open\nstill'))).toBe('CSV line 2: quoted field is not closed');
+    expect(Testing.errorOf(() => parseCsv('a,b\nx"y,z'))).toBe('CSV line 2: a quote inside an unquoted field; quote the whole field and write a quote as ""');
+    expect(Testing.errorOf(() => parseCsv('a\n"x"y'))).toBe('CSV line 2: text after the closing quote of a field');
+    expect(Testing.errorOf(() => parseCsv('a\n"open\nstill'))).toBe('CSV line 2: quoted field is not closed');
   });
   test('csvRecords: header keys, blank lines skipped, field counts checked', () => {
     expect(csvRecords('name,location\nc1,westeurope\n\nc2,\n')).toEqual([{ name: 'c1', location: 'westeurope' }, { name: 'c2', location: '' }]);
-    expect(errorOf(() => csvRecords('name,location\nc1\n'))).toBe('CSV record 1 (after the header): has 1 fields, the header has 2');
-    expect(errorOf(() => csvRecords('name,name\n'))).toBe('CSV header: column "name" appears twice');
-    expect(errorOf(() => csvRecords(''))).toBe('CSV: no header row');
+    expect(Testing.errorOf(() => csvRecords('name,location\nc1\n'))).toBe('CSV record 1 (after the header): has 1 fields, the header has 2');
+    expect(Testing.errorOf(() => csvRecords('name,name\n'))).toBe('CSV header: column "name" appears twice');
+    expect(Testing.errorOf(() => csvRecords(''))).toBe('CSV: no header row');
   });
 });
 
@@ -68,15 +69,15 @@ describe('fleetClustersFromCsv', () => {
     ]);
   });
   test('errors name the record and column', () => {
-    expect(errorOf(() => fleetClustersFromCsv('name,region\nc1,x\n'))).toBe(
-      'CSV column "region" is not a fleet column (name, environment, namespace, credentialSecretName, subscriptionId, location, kubernetesVersion, tier, shard, removalPolicy, labels, machinePools, nodePools, var.<variable>)',
+    expect(Testing.errorOf(() => fleetClustersFromCsv('name,region\nc1,x\n'))).toBe(
+      'CSV column "region" is not a fleet column (name, environment, namespace, credentialFrom, subscriptionId, location, kubernetesVersion, tier, shard, removalPolicy, labels, machinePools, nodePools, var.<variable>)',
     );
-    expect(errorOf(() => fleetClustersFromCsv('name,labels\nc1,team\n'))).toBe('CSV record 1 (c1), column "labels": "team" is not key=value');
-    expect(errorOf(() => fleetClustersFromCsv('name,machinePools\nc1,system:system:x\n'))).toBe('CSV record 1 (c1), column "machinePools": "system:system:x" is not class:name[:replicas]');
-    expect(errorOf(() => fleetClustersFromCsv('name,removalPolicy\nc1,keep\n'))).toBe('CSV record 1 (c1), column "removalPolicy": "keep" is not one of retain, destroy, skip');
+    expect(Testing.errorOf(() => fleetClustersFromCsv('name,labels\nc1,team\n'))).toBe('CSV record 1 (c1), column "labels": "team" is not key=value');
+    expect(Testing.errorOf(() => fleetClustersFromCsv('name,machinePools\nc1,system:system:x\n'))).toBe('CSV record 1 (c1), column "machinePools": "system:system:x" is not class:name[:replicas]');
+    expect(Testing.errorOf(() => fleetClustersFromCsv('name,removalPolicy\nc1,keep\n'))).toBe('CSV record 1 (c1), column "removalPolicy": "keep" is not one of retain, destroy, skip');
     const { repo } = setup();
     const c = cls(repo.folder('clusters/mgmt/classes'));
-    expect(errorOf(() => fleetClustersFromCsv('name,var.workerMaxCount\nc1,lots\n', { clusterClass: c }))).toBe('CSV record 1 (c1), column "var.workerMaxCount": "lots" is not a number');
+    expect(Testing.errorOf(() => fleetClustersFromCsv('name,var.workerMaxCount\nc1,lots\n', { clusterClass: c }))).toBe('CSV record 1 (c1), column "var.workerMaxCount": "lots" is not a number');
   });
 });
 
@@ -88,15 +89,15 @@ describe('Fleet rows', () => {
     new kplus.Namespace(folder, 'ns-a', { metadata: { name: 'fleet-a' } });
     const fleet = new Fleet(folder, 'fleet', {
       repo, clusterClass: c, source,
-      defaults: { kubernetesVersion: 'v1.33.2', namespace: 'fleet-a', credentialSecretName: 'aso-credential-a', subscriptionId: SUB_A },
+      defaults: { kubernetesVersion: 'v1.33.2', namespace: 'fleet-a', credentialFrom: 'aso-credential-a', subscriptionId: SUB_A },
       environments: { dev: { removalPolicy: RemovalPolicy.DESTROY, tier: 'bronze' } },
       clusters: [
         { name: 'c1', tier: 'gold', variables: { workerVmSize: 'Standard_D8s_v5', workerMaxCount: 20 } },
         { name: 'c2', environment: 'dev' },
       ],
     });
-    const objs = objects(app);
-    const c1 = find(objs, 'Cluster', 'c1');
+    const objs = Testing.objects(app);
+    const c1 = Testing.find(objs, 'Cluster', 'c1');
     expect(c1.metadata).toEqual({
       name: 'c1', namespace: 'fleet-a', labels: { 'azure-subscription': SUB_A, 'tier': 'gold' },
       annotations: { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
@@ -107,19 +108,19 @@ describe('Fleet rows', () => {
       { name: 'workerMaxCount', value: 20 },
       { name: 'workerVmSize', value: 'Standard_D8s_v5' },
     ]);
-    const c2 = find(objs, 'Cluster', 'c2');
-    expect(c2.metadata.labels).toEqual({ 'azure-subscription': SUB_A, 'environment': 'dev', 'tier': 'bronze' });
+    const c2 = Testing.find(objs, 'Cluster', 'c2');
+    expect(c2.metadata.labels).toEqual({ 'azure-subscription': SUB_A, 'environment': 'dev', 'platform.cdk8s.io/environment': 'dev', 'tier': 'bronze' });
     expect(c2.metadata.annotations).toBeUndefined();
-    expect(find(objs, 'Kustomization', 'c2-apps').metadata.annotations).toBeUndefined();
-    expect(find(objs, 'Kustomization', 'c1-apps').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
-    expect(find(objs, 'Kustomization', 'c1-apps').metadata.namespace).toBe('fleet-a');
+    expect(Testing.find(objs, 'Kustomization', 'c2-apps').metadata.annotations).toBeUndefined();
+    expect(Testing.find(objs, 'Kustomization', 'c1-apps').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(Testing.find(objs, 'Kustomization', 'c1-apps').metadata.namespace).toBe('fleet-a');
     expect(fleet.members.map((m) => m.stageFolders.infrastructure.path)).toEqual(['infrastructure/c1', 'infrastructure/c2']);
   });
 
   test('the class with perClusterCredential: a credentialSecretName variable and its credential-from patches', () => {
     const { app, repo } = setup();
-    cls(repo.folder('clusters/mgmt/classes'), { perClusterCredential: true, credentialSecretName: undefined });
-    const cc = find(objects(app), 'ClusterClass', 'aks');
+    cls(repo.folder('clusters/mgmt/classes'), { perClusterCredential: true, credentialFrom: undefined });
+    const cc = Testing.find(Testing.objects(app), 'ClusterClass', 'aks');
     expect(cc.spec.variables.map((v: any) => v.name)).toEqual(['location', 'credentialSecretName', 'workerVmSize', 'workerMaxCount']);
     expect(cc.spec.variables[1].schema.openAPIV3Schema.default).toBeUndefined();
     const patch = cc.spec.patches.find((p: any) => p.name === 'credential-from');
@@ -135,7 +136,7 @@ describe('Fleet rows', () => {
     const { repo, folder } = setup();
     const c = cls(repo.folder('clusters/mgmt/classes'));
     const base = { repo, clusterClass: c, defaults: { kubernetesVersion: 'v1.33.2' } };
-    const row = (spec: Partial<FleetClusterSpec>) => errorOf(() => new Fleet(folder, `f${Math.random()}`.replace('.', ''), { ...base, clusters: [{ name: 'c1', ...spec }] }));
+    const row = (spec: Partial<FleetClusterSpec>) => Testing.errorOf(() => new Fleet(folder, `f${Math.random()}`.replace('.', ''), { ...base, clusters: [{ name: 'c1', ...spec }] }));
     expect(row({ variables: { workerVmSize: 'Standard_A1' } }).replace(/f\d+/, 'f')).toBe(
       `${P}/f: prop "clusters[0].variables.workerVmSize": "Standard_A1" must be one of: "Standard_D4s_v5", "Standard_D8s_v5" (cluster "c1")`,
     );
@@ -151,8 +152,8 @@ describe('Fleet rows', () => {
     expect(row({ location: 'West Europe' }).replace(/f\d+/, 'f')).toBe(
       `${P}/f: prop "clusters[0].variables.location": "West Europe" does not match pattern "^[a-z][a-z0-9]*$" (cluster "c1")`,
     );
-    expect(row({ credentialSecretName: 'aso-b' }).replace(/f\d+/, 'f')).toBe(
-      `${P}/f: prop "clusters[0].credentialSecretName": ClusterClass aks has no per-cluster credential: create it with perClusterCredential: true`,
+    expect(row({ credentialFrom: 'aso-b' }).replace(/f\d+/, 'f')).toBe(
+      `${P}/f: prop "clusters[0].credentialFrom": ClusterClass aks has no per-cluster credential: create it with perClusterCredential: true`,
     );
     expect(row({ subscriptionId: 'sub-a' }).replace(/f\d+/, 'f')).toBe(
       `${P}/f: prop "clusters[0].subscriptionId": "sub-a" is invalid: must be an Azure subscription ID (a GUID)`,
@@ -166,7 +167,7 @@ describe('Fleet rows', () => {
     const { repo, folder } = setup();
     const c = cls(repo.folder('clusters/mgmt/classes'));
     const clusters = Array.from({ length: 981 }, (_, i) => ({ name: `c-${i}`, subscriptionId: SUB_A }));
-    expect(errorOf(() => new Fleet(folder, 'f', { repo, clusterClass: c, defaults: { kubernetesVersion: 'v1.33.2' }, clusters }))).toBe(
+    expect(Testing.errorOf(() => new Fleet(folder, 'f', { repo, clusterClass: c, defaults: { kubernetesVersion: 'v1.33.2' }, clusters }))).toBe(
       `${P}/f: prop "clusters[980].subscriptionId": subscription ${SUB_A} would hold 981 resource groups (one per cluster); Azure allows 980 per subscription: put the cluster in another subscription`,
     );
   });
@@ -189,12 +190,12 @@ describe('Fleet rows', () => {
     expect(ka.get('c-0')).toBe(`shard${stableHash('c-0') % 3}/shard${stableHash('c-0') % 3}-b${stableHash('bucket:c-0') % 8}`);
     expect(ka.get('pinned')).toBe(`eu/eu-b${stableHash('bucket:pinned') % 8}`);
     expect(new Set([...ka.values()].map((k) => k.split('/')[0]))).toEqual(new Set(['shard0', 'shard1', 'shard2', 'eu']));
-    const objs = objects(a.app);
+    const objs = Testing.objects(a.app);
     const m = a.fleet.members[0];
     for (const o of objs.filter((x) => x.kind === 'Kustomization' && x.metadata.name.startsWith(`${m.cluster.clusterName}-`))) {
       expect(o.metadata.labels).toEqual({ 'sharding.fluxcd.io/key': m.shard });
     }
-    const bucketK = find(objs, 'Kustomization', `fleet-${m.bucket}`);
+    const bucketK = Testing.find(objs, 'Kustomization', `fleet-${m.bucket}`);
     expect(bucketK.metadata).toEqual({ name: `fleet-${m.bucket}`, namespace: 'flux-system', labels: { 'sharding.fluxcd.io/key': m.shard } });
     expect(bucketK.spec).toEqual({ interval: '10m', path: `./clusters/mgmt/fleet/${m.bucket}`, prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } });
     // The fleet folder lists only the bucket Kustomizations; the entry folder's build holds them, not the clusters.
@@ -214,22 +215,22 @@ describe('Fleet rows', () => {
     for (let i = 0; i < 11; i++) new kplus.ConfigMap(big, `cm-${i}`, { metadata: { name: `cm-${i}` } });
     const k = Kustomization.forFolder(repo.folder('clusters/mgmt/apps'), 'big', big, { name: 'big', namespace: 'flux-system', source, prune: true });
     expect(kustomizationBuildSizes(repo).filter((b) => b.objects > 0).map((b) => [b.kustomization.name, b.objects])).toEqual([['fleet-b0', 12], ['big', 11]]);
-    expect(errorOf(() => app.placedObjects())).toContain(
+    expect(Testing.errorOf(() => app.placedObjects())).toContain(
       `${P}/fleet: ${k.node.path}: Kustomization flux-system/big builds 11 objects from ./clusters/big (limit 10); kustomize build time and the inventory grow with it: ` +
       'give sub-folders their own Kustomizations (Folder includeSubfolders: false), or spread a Fleet over more buckets',
     );
-    expect(errorOf(() => app.placedObjects())).toContain('Kustomization flux-system/fleet-b0 builds 12 objects from ./clusters/mgmt/fleet/b0 (limit 10)');
+    expect(Testing.errorOf(() => app.placedObjects())).toContain('Kustomization flux-system/fleet-b0 builds 12 objects from ./clusters/mgmt/fleet/b0 (limit 10)');
   });
 
   test('layout props are checked', () => {
     const { repo, folder } = setup();
     const c = cls(repo.folder('clusters/mgmt/classes'));
     const base = { repo, clusterClass: c, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'c1' }] };
-    expect(errorOf(() => new Fleet(folder, 'f1', { ...base, buckets: 0 }))).toBe(`${P}/f1: prop "buckets": 0 is invalid: must be an integer from 1 to 10000`);
-    expect(errorOf(() => new Fleet(folder, 'f2', { ...base, shards: 1.5 }))).toBe(`${P}/f2: prop "shards": 1.5 is invalid: must be an integer from 1 to 1000`);
+    expect(Testing.errorOf(() => new Fleet(folder, 'f1', { ...base, buckets: 0 }))).toBe(`${P}/f1: prop "buckets": 0 is invalid: must be an integer from 1 to 10000`);
+    expect(Testing.errorOf(() => new Fleet(folder, 'f2', { ...base, shards: 1.5 }))).toBe(`${P}/f2: prop "shards": 1.5 is invalid: must be an integer from 1 to 1000`);
     repo.folder('clusters/fleet2');
     const source = GitRepository.fromName(folder, 'src', 'flux-system', 'flux-system');
-    expect(errorOf(() => new Fleet(folder, 'f3', { ...base, source, managementPath: 'clusters/fleet2' }))).toBe(
+    expect(Testing.errorOf(() => new Fleet(folder, 'f3', { ...base, source, managementPath: 'clusters/fleet2' }))).toBe(
       `${P}/f3: prop "managementPath": folder "clusters/fleet2" already exists and lists its sub-folders; let the fleet create it (with includeSubfolders: false: each bucket is applied by its own Kustomization)`,
     );
   });
@@ -247,13 +248,13 @@ test('a stage from another repo (shared per-environment overlays) before the clu
   });
   expect(Object.keys(fleet.members[0].stageFolders)).toEqual(['apps']);
   expect(fleet.members[0].kustomizations.map((k) => k.name)).toEqual(['c1-platform', 'c1-apps']);
-  const objs = objects(app);
-  expect(find(objs, 'Kustomization', 'c1-platform').spec).toMatchObject({
+  const objs = Testing.objects(app);
+  expect(Testing.find(objs, 'Kustomization', 'c1-platform').spec).toMatchObject({
     path: './overlays/prod', sourceRef: { kind: 'GitRepository', name: 'platform-shared', namespace: 'flux-system' },
     postBuild: { substitute: { CLUSTER_NAME: 'c1', CLUSTER_ENVIRONMENT: 'prod' } },
   });
-  expect(find(objs, 'Kustomization', 'c1-apps').spec.dependsOn).toEqual([{ name: 'c1-platform' }]);
-  expect(errorOf(() => new Fleet(folder, 'f2', { repo, clusterClass: c, stages: [{ name: 'platform', path: () => './x' }], defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'c2' }] }))).toBe(
+  expect(Testing.find(objs, 'Kustomization', 'c1-apps').spec.dependsOn).toEqual([{ name: 'c1-platform' }]);
+  expect(Testing.errorOf(() => new Fleet(folder, 'f2', { repo, clusterClass: c, stages: [{ name: 'platform', path: () => './x' }], defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'c2' }] }))).toBe(
     `${P}/f2: prop "stages": a stage given by path needs a Flux source: set the stage's source or the fleet's`,
   );
 });
@@ -272,12 +273,12 @@ test('node pools per row: the nodePool variable override of the pool, checked ag
     repo, clusterClass: c, defaults: { kubernetesVersion: 'v1.33.2', machinePools: pools, nodePools: { wrk: { vmSize: 'Standard_D8s_v5' } } },
     clusters: [{ name: 'c1', nodePools: { wrk: { vmSize: 'Standard_D16s_v5', minCount: 2, maxCount: 30, zones: ['1'] } } }, { name: 'c2' }],
   });
-  const objs = objects(app);
-  const mps = (n: string) => find(objs, 'Cluster', n).spec.topology.workers.machinePools;
+  const objs = Testing.objects(app);
+  const mps = (n: string) => Testing.find(objs, 'Cluster', n).spec.topology.workers.machinePools;
   expect(mps('c1')[0].variables).toBeUndefined();
   expect(mps('c1')[1].variables).toEqual({ overrides: [{ name: 'nodePool', value: { vmSize: 'Standard_D16s_v5', minCount: 2, maxCount: 30, zones: ['1'] } }] });
   expect(mps('c2')[1].variables).toEqual({ overrides: [{ name: 'nodePool', value: { vmSize: 'Standard_D8s_v5' } }] });
-  const worker = find(objs, 'ClusterClass', 'aks').spec.patches.find((p: any) => p.name === 'node-pool-worker');
+  const worker = Testing.find(objs, 'ClusterClass', 'aks').spec.patches.find((p: any) => p.name === 'node-pool-worker');
   expect(worker.definitions[0].jsonPatches.map((j: any) => [j.path.split('/').pop(), j.valueFrom.template])).toEqual([
     ['vmSize', '{{ dig "vmSize" "Standard_D4s_v5" .nodePool | toJson }}'],
     ['minCount', '{{ dig "minCount" 1 .nodePool | toJson }}'],
@@ -285,14 +286,14 @@ test('node pools per row: the nodePool variable override of the pool, checked ag
     ['availabilityZones', '{{ dig "zones" (list "1" "2" "3") .nodePool | toJson }}'],
   ]);
   const base = { repo, clusterClass: c, defaults: { kubernetesVersion: 'v1.33.2', machinePools: pools } };
-  const err = (id: string, nodePools: Record<string, any>) => errorOf(() => new Fleet(folder, id, { ...base, clusters: [{ name: 'x', nodePools }] }));
+  const err = (id: string, nodePools: Record<string, any>) => Testing.errorOf(() => new Fleet(folder, id, { ...base, clusters: [{ name: 'x', nodePools }] }));
   expect(err('e1', { other: {} })).toBe(`${P}/e1: prop "clusters[0].nodePools.other": "other" is not a machine pool of cluster "x" (sys, wrk)`);
   expect(err('e2', { sys: { maxCount: 3 } })).toBe(`${P}/e2: prop "clusters[0].nodePools.sys": machine pool class "system" has no autoscaling: minCount and maxCount cannot be set (cluster "x")`);
   expect(err('e3', { wrk: { minCount: 9, maxCount: 3 } })).toBe(`${P}/e3: prop "clusters[0].nodePools.wrk": minCount 9 is greater than maxCount 3 (cluster "x")`);
   expect(err('e4', { wrk: { zones: ['4'] } })).toBe(`${P}/e4: prop "clusters[0].nodePools.wrk.zones[0]": "4" must be one of: "1", "2", "3" (cluster "x")`);
   expect(err('e5', { wrk: { vmSize: 'D8s' } })).toBe(`${P}/e5: prop "clusters[0].nodePools.wrk.vmSize": "D8s" does not match pattern "^Standard_[A-Za-z0-9_]+$" (cluster "x")`);
   const plain = cls(repo.folder('clusters/mgmt/classes2'), { name: 'aks2' });
-  expect(errorOf(() => new Fleet(folder, 'e6', { repo, clusterClass: plain, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'y', nodePools: { 'mp-1': { vmSize: 'Standard_D8s_v5' } } }] }))).toBe(
+  expect(Testing.errorOf(() => new Fleet(folder, 'e6', { repo, clusterClass: plain, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'y', nodePools: { 'mp-1': { vmSize: 'Standard_D8s_v5' } } }] }))).toBe(
     `${P}/e6: prop "clusters[0].nodePools": ClusterClass aks2 has no nodePool variable: create it with nodePoolVariables: true`,
   );
 });
@@ -305,11 +306,11 @@ describe('AksClusterClass escape hatch', () => {
       name: 'worker-vm-size', enabledIf: '{{ if .workerVmSize }}true{{ end }}',
       definitions: [{ selector: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureASOManagedMachinePoolTemplate', matchResources: { machinePoolClass: { names: ['worker'] } } }, jsonPatches: [{ op: 'replace', path: '/spec/template/spec/resources/0/spec/vmSize', valueFrom: { variable: 'workerVmSize' } }] }],
     });
-    const cc = find(objects(app), 'ClusterClass', 'aks');
+    const cc = Testing.find(Testing.objects(app), 'ClusterClass', 'aks');
     expect(cc.spec.variables[1]).toEqual({ name: 'workerVmSize', required: false, schema: { openAPIV3Schema: { type: 'string', enum: ['Standard_D4s_v5', 'Standard_D8s_v5'] } } });
     expect(cc.spec.patches[cc.spec.patches.length - 1].name).toBe('worker-vm-size');
-    expect(errorOf(() => c.addVariable({ name: 'location', schema: { type: 'string' } }))).toBe(`${P}--classes/class: prop "addVariable.name": "location" is already a variable of ClusterClass aks`);
-    expect(errorOf(() => c.addPatch({ name: 'worker-vm-size', definitions: [{}] }))).toBe(`${P}--classes/class: prop "addPatch.name": "worker-vm-size" is already a patch of ClusterClass aks`);
+    expect(Testing.errorOf(() => c.addVariable({ name: 'location', schema: { type: 'string' } }))).toBe(`${P}--classes/class: prop "addVariable.name": "location" is already a variable of ClusterClass aks`);
+    expect(Testing.errorOf(() => c.addPatch({ name: 'worker-vm-size', definitions: [{}] }))).toBe(`${P}--classes/class: prop "addPatch.name": "worker-vm-size" is already a patch of ClusterClass aks`);
     expect(c.validateVariables({})).toEqual([]);
     c.addVariable({ name: 'sku', required: true, schema: { type: 'string' } });
     expect(c.validateVariables({})).toEqual(['variables.sku: is required by ClusterClass aks']);
@@ -321,13 +322,13 @@ test('AksNodePoolMode import is used', () => expect(AksNodePoolMode.SYSTEM).toBe
 test('examples/fleet-table: 12 rows from fleet.csv, two subscriptions, two shards, bounded builds', () => {
   const app = new GitOpsApp({ outdir: '/tmp/fleet-table-unused' });
   const repo = fleetTable(app);
-  const objs = objects(app);
+  const objs = Testing.objects(app);
   const clusters = objs.filter((o) => o.kind === 'Cluster');
   expect(clusters.length).toBe(12);
   expect(new Set(clusters.map((c) => c.metadata.labels!['azure-subscription'])).size).toBe(2);
   expect(new Set(clusters.map((c) => c.metadata.namespace))).toEqual(new Set(['fleet-a', 'fleet-b']));
   const shards = objs.filter((o) => o.kind === 'Kustomization' && o.metadata.namespace !== 'flux-system').map((o) => o.metadata.labels?.['sharding.fluxcd.io/key']);
   expect(new Set(shards)).toEqual(new Set(['shard0', 'shard1']));
-  expect(find(objs, 'Cluster', 'pay-weu-prod-1').spec.topology.variables).toContainEqual({ name: 'aksSkuTier', value: 'Premium' });
+  expect(Testing.find(objs, 'Cluster', 'pay-weu-prod-1').spec.topology.variables).toContainEqual({ name: 'aksSkuTier', value: 'Premium' });
   expect(Math.max(...kustomizationBuildSizes(repo).map((b) => b.objects))).toBeLessThan(100);
 });

@@ -100,7 +100,7 @@ function buildProject(ctx: FuzzContext, s: ProjectSpec): void {
 function aksCluster(ctx: FuzzContext, name: string, id = name) {
   const folder = ctx.repo.node.tryFindChild('clusters') ? ctx.repo.folder('clusters') : ctx.repo.folder('clusters', { namespace: 'fleet' });
   return new AksCluster(folder, id, {
-    name, location: 'westeurope', kubernetesVersion: 'v1.33.2', credentialSecretName: 'aso-credential',
+    name, location: 'westeurope', kubernetesVersion: 'v1.33.2', credentialFrom: 'aso-credential',
     nodePools: [{ name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' }],
   });
 }

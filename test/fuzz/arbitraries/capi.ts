@@ -39,7 +39,7 @@ function selfManaged(ctx: FuzzContext): SelfManagedAzureCluster {
 }
 
 const aksClusterSpec = fc.record({
-  name: k8sName(), namespace: namespace(), kubernetesVersion: k8sVersion(), location: location(), credentialSecretName: opt(k8sName(), 4),
+  name: k8sName(), namespace: namespace(), kubernetesVersion: k8sVersion(), location: location(), credentialFrom: opt(k8sName(), 4),
   resourceGroup: opt(fc.record({ name: opt(fc.oneof(dnsLabel, fc.constantFrom('RG_Prod', 'rg.', 'a'.repeat(91)), oddString)), existing: opt(fc.boolean()) }), 3),
   nodePools: fc.array(poolSpec, { maxLength: 2 }), systemFirst: mostly(85), extraPool: opt(poolSpec, 4),
   network: opt(fc.record({ plugin: opt(enumOf(AksNetworkPlugin), 4), policy: opt(enumOf(AksNetworkPolicy), 4), podCidr: opt(cidr(), 3), serviceCidr: opt(cidr(), 3), dnsServiceIp: opt(fc.constantFrom('10.0.0.10', '10.96.0.10', 'x'), 3) }), 3),
@@ -82,7 +82,7 @@ const crsSpec = fc.record({
 const classSpec = fc.record({
   name: k8sName(), location: opt(location(), 2),
   machinePoolClasses: fc.array(fc.record({ class: k8sName(), pool: poolSpec }), { maxLength: 2 }), systemClass: mostly(85),
-  credentialSecretName: opt(k8sName(), 4),
+  credentialFrom: opt(k8sName(), 4),
 });
 
 const topologySpec = fc.record({
@@ -109,7 +109,7 @@ export const CAPI_TARGETS: FuzzTarget[] = [
       const c = new AksCluster(ctx.folder, 'aks', { ...props, nodePools: pools });
       if (extraPool) c.addNodePool(extraPool);
       if (override) c.addManagedClusterOverride(override.path, override.value);
-      if (useOidc && c.oidcIssuerExport) c.oidcIssuerExport.use(ctx.folder, 'issuer');
+      if (useOidc && c.exports.oidcIssuer) c.exports.oidcIssuer.use(ctx.folder, 'issuer');
     },
   }),
   target({
@@ -145,7 +145,7 @@ export const CAPI_TARGETS: FuzzTarget[] = [
     name: 'AksClusterClass+TopologyCluster', family: 'capi', arbitrary: topologySpec,
     build: (ctx, s) => {
       const classes = [...(s.cls.systemClass ? [{ class: 'system', pool: SYSTEM }] : []), ...s.cls.machinePoolClasses];
-      const cls = new AksClusterClass(ctx.folder, 'class', { name: s.cls.name, location: s.cls.location, credentialSecretName: s.cls.credentialSecretName, machinePoolClasses: classes });
+      const cls = new AksClusterClass(ctx.folder, 'class', { name: s.cls.name, location: s.cls.location, credentialFrom: s.cls.credentialFrom, machinePoolClasses: classes });
       new TopologyCluster(ctx.folder, 'cluster', {
         name: s.name, clusterClass: s.byReference ? { name: cls.name } : cls, kubernetesVersion: s.kubernetesVersion,
         variables: s.variables, machinePools: s.machinePools, labels: s.labels,
