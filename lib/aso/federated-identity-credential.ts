@@ -77,7 +77,7 @@ export class FederatedIdentityCredential extends AsoResource {
   /** The subject: `system:serviceaccount:<namespace>:<name>`. */
   public readonly subject: string;
   /** The ASO object. */
-  public readonly resource: FederatedIdentityCredentialL1;
+  public readonly apiObject: FederatedIdentityCredentialL1;
 
   public constructor(scope: Construct, id: string, props: FederatedIdentityCredentialProps) {
     super(scope, id, props);
@@ -114,11 +114,11 @@ export class FederatedIdentityCredential extends AsoResource {
       throw propError(this, 'issuer', 'must be an IOidcIssuer (cluster) or an issuer URL');
     }
 
-    this.resource = new FederatedIdentityCredentialL1(this, 'Resource', {
-      metadata: { name: props.kubernetesName ?? childKubernetesName(props.identity.resourceName, this.azureName), namespace: this.namespace },
+    this.apiObject = new FederatedIdentityCredentialL1(this, 'Resource', {
+      metadata: { name: props.kubernetesName ?? childKubernetesName(props.identity.name, this.azureName), namespace: this.namespace },
       spec: { azureName: this.azureName, owner, audiences, issuer, issuerFromConfig, subject: this.subject },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
   }
 }
 
