@@ -8,7 +8,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { validateObjects } from '../../lib/core/validation';
 import { encryptionLabel, parseSealingCert, PlaintextSecret, sealSecret, sealedSecretYaml, SealingScope } from '../../lib/sealing';
-import { hybridDecrypt, KeyPair, keyPair, labelOf, tmpDir, unseal, withoutCiphertext } from './helpers';
+import { hybridDecrypt, KeyPair, keyPair, labelOf, tmpDir, unseal, withoutCiphertext } from './fixtures';
 
 let dir: string;
 let kp: KeyPair;
