@@ -209,7 +209,7 @@ export interface PrivateEndpointDnsZoneGroupProps extends AsoResourceProps {
  *
  * @example
  * const endpoint = account.addPrivateEndpoint({ subnet, privateDnsZone: blobZone });
- * endpoint.dnsZoneGroup!.resource.metadata.name; // '<endpoint>-dns'
+ * endpoint.dnsZoneGroup!.apiObject.metadata.name; // '<endpoint>-dns'
  */
 export class PrivateEndpointDnsZoneGroup extends AsoResource {
   /** Always `default`. */
