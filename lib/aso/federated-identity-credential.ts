@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { FederatedIdentityCredential as FederatedIdentityCredentialL1 } from '../../imports/aso/managedidentity.azure.com';
 import { IOidcIssuer } from '../core/cluster';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { ExportedValue } from '../core/exported-value';
 import { RemovalPolicy } from '../core/removal-policy';
 import { AsoResource, AsoResourceProps, IAsoResource } from './aso-resource';
 import { AzureNames, childKubernetesName, NO_ARM_ID } from './naming';
@@ -93,7 +94,8 @@ export class FederatedIdentityCredential extends AsoResource {
     if (typeof given === 'string') {
       issuer = checkString(this, 'issuer', given, { pattern: /^https:\/\/[^\s/]+(\/\S*)?$/, description: 'an https:// OIDC issuer URL' });
     } else if (given && typeof given === 'object') {
-      const exp = given.oidcIssuerExport;
+      // `exports.oidcIssuer` (the shared exports vocabulary), else the older `oidcIssuerExport`.
+      const exp = (given as { exports?: { oidcIssuer?: ExportedValue } }).exports?.oidcIssuer ?? given.oidcIssuerExport;
       const where = exp?.ref();
       if (exp && where && where.kind === 'ConfigMap' && where.namespace === this.namespace) {
         const loc = exp.use(this, 'issuer');
@@ -108,7 +110,7 @@ export class FederatedIdentityCredential extends AsoResource {
             `in the credential's namespace ("${this.namespace}"); create the credential in namespace "${where.namespace}" or give the issuer URL`,
         );
       } else {
-        throw propError(this, 'issuer', 'the cluster exposes neither oidcIssuerExport nor oidcIssuerUrl; give the issuer URL');
+        throw propError(this, 'issuer', 'the cluster exposes neither exports.oidcIssuer nor oidcIssuerUrl; give the issuer URL');
       }
     } else {
       throw propError(this, 'issuer', 'must be an IOidcIssuer (cluster) or an issuer URL');
