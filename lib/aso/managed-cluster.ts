@@ -186,7 +186,10 @@ export class ManagedCluster extends PlatformResource implements IOidcIssuer {
     return this._namespace;
   }
 
-  /** The OIDC issuer URL export (as {@link IOidcIssuer}): {@link ManagedClusterExports.oidcIssuer}. */
+  /**
+   * The OIDC issuer URL export (as {@link IOidcIssuer}).
+   * @deprecated use `exports.oidcIssuer`
+   */
   public get oidcIssuerExport(): ExportedValue | undefined {
     return this.exports.oidcIssuer;
   }
