@@ -30,11 +30,11 @@ import {
   PrivateDnsZone,
   PrivateDnsZoneNames,
   ResourceGroup,
-  SealedSecretSource,
   StorageAccount,
   UserAssignedIdentity,
 } from '../../lib/aso';
 import { GitOpsApp, Repo } from '../../lib';
+import { SealedSecret } from '../../lib/sealing';
 import { flaskFrontend } from './flask';
 
 export const REFERENCE_APP_REPO_URL = 'https://github.com/contoso/reference-app';
@@ -84,7 +84,7 @@ export function referenceAppAso(app: GitOpsApp): void {
     tags: { app: 'files', environment: 'prod' },
   });
 
-  const dbAdmin = new SealedSecretSource(team, 'DbAdminPassword', {
+  const dbAdmin = SealedSecret.fromEncryptedData(team, 'DbAdminPassword', {
     name: 'files-db-admin',
     encryptedData: { password: placeholderCiphertext('files-db-admin/password') },
   });

@@ -17,10 +17,11 @@
 import { ExistingSecret, secretEnvValue } from '../../lib';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AsoCredential, PostgresFlexibleServer, ResourceGroup, SealedSecretSource, StorageAccount, UserAssignedIdentity } from '../../lib/aso';
+import { AsoCredential, PostgresFlexibleServer, ResourceGroup, StorageAccount, UserAssignedIdentity } from '../../lib/aso';
 import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { GitRepository, Kustomization } from '../../lib/flux';
 import { ResourceGraphDefinition, RgdInstance, Schema } from '../../lib/kro';
+import { SealedSecret } from '../../lib/sealing';
 import { placeholderCiphertext } from './aso';
 import { flaskFrontend } from './flask';
 
@@ -162,7 +163,7 @@ export function buildReferenceAppKro(app: GitOpsApp): ReferenceAppKro {
       ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'USE_WORKLOAD_IDENTITY_AUTH'].map((k) => [k, placeholderCiphertext(`kro/aso-credential-files/${k}`)]),
     ),
   });
-  const dbAdmin = new SealedSecretSource(azure, 'DbAdminPassword', {
+  const dbAdmin = SealedSecret.fromEncryptedData(azure, 'DbAdminPassword', {
     name: 'files-db-admin',
     encryptedData: { password: placeholderCiphertext('kro/files-db-admin/password') },
   });

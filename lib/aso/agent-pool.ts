@@ -1,10 +1,13 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ManagedClustersAgentPool } from '../../imports/aso/containerservice.azure.com';
 import { checkString, DNS_SUBDOMAIN } from '../core/errors';
 import { addReference } from '../core/references';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
+import { PlatformResource } from '../core/resource';
+import { ISecretSource } from '../core/secret';
 import { ASO_CREDENTIAL_FROM_ANNOTATION } from './aks/embedded';
+import { credentialAnnotation } from './aso-resource';
+import { scopeDefaults } from './context';
 import { checkKubernetesVersion } from './aks/managed-cluster-spec';
 import { agentPoolSpec, AksNodePoolProps, validateNodePool } from './aks/node-pool';
 import { ManagedCluster } from './managed-cluster';
@@ -14,20 +17,22 @@ export interface AgentPoolProps extends AksNodePoolProps {
   /** The ASO ManagedCluster the pool belongs to (its owner). */
   readonly cluster: ManagedCluster;
   /**
-   * Kubernetes name of the ManagedClustersAgentPool object.
+   * `metadata.name` of the ManagedClustersAgentPool object.
    * @default `<cluster name>-<pool name>`
    */
-  readonly resourceName?: string;
+  readonly kubernetesName?: string;
   /**
    * Kubernetes version of the nodes, `v<major>.<minor>.<patch>`.
    * @default - the control plane's version
    */
   readonly kubernetesVersion?: string;
   /**
-   * Secret with the ASO credential (`serviceoperator.azure.com/credential-from`).
-   * @default - ASO's namespace or global credential
+   * The Secret ASO authenticates with for this pool (`serviceoperator.azure.com/credential-from`):
+   * an `AsoCredential`, an `AsoCredential.fromName(...)` import, or the name of an existing Secret
+   * in the cluster's namespace.
+   * @default - the enclosing AsoCredentialScope's credential, else ASO's namespace or global credential
    */
-  readonly credentialSecretName?: string;
+  readonly credentialFrom?: ISecretSource | string;
   /**
    * What happens to the Azure node pool when this object is removed. Node pools hold no state, so
    * removing one deletes its VMs by default.
@@ -46,26 +51,25 @@ export interface AgentPoolProps extends AksNodePoolProps {
  *   autoscaling: { min: 0, max: 3 }, taints: ['sku=gpu:NoSchedule'],
  * });
  */
-export class AgentPool extends Construct {
-  /** The ManagedClustersAgentPool's Kubernetes name. */
-  public readonly name: string;
-  /** The generated ASO object. */
-  public readonly resource: ApiObject;
+export class AgentPool extends PlatformResource {
+  /** The ASO ManagedClustersAgentPool object. */
+  public readonly apiObject: ManagedClustersAgentPool;
 
   public constructor(scope: Construct, id: string, props: AgentPoolProps) {
     super(scope, id);
     validateNodePool(this, '', props);
-    this.name = checkString(this, 'resourceName', props.resourceName ?? `${props.cluster.name}-${props.name}`, DNS_SUBDOMAIN);
+    const name = checkString(this, 'kubernetesName', props.kubernetesName ?? `${props.cluster.name}-${props.name}`, DNS_SUBDOMAIN);
     const version = props.kubernetesVersion !== undefined ? checkKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion) : undefined;
-    this.resource = new ManagedClustersAgentPool(this, 'Resource', {
+    const credential = credentialAnnotation(this, 'credentialFrom', props.credentialFrom ?? scopeDefaults(this)?.credential, props.cluster.namespace);
+    this.apiObject = new ManagedClustersAgentPool(this, 'Resource', {
       metadata: {
-        name: this.name,
+        name,
         namespace: props.cluster.namespace,
-        annotations: props.credentialSecretName ? { [ASO_CREDENTIAL_FROM_ANNOTATION]: props.credentialSecretName } : undefined,
+        annotations: credential ? { [ASO_CREDENTIAL_FROM_ANNOTATION]: credential } : undefined,
       },
       spec: agentPoolSpec(props, { ownerName: props.cluster.name, includeCount: true, orchestratorVersion: version?.slice(1) }),
     });
-    applyRemovalPolicy(this.resource, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    applyRemovalPolicy(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
     addReference(this, 'cluster', { apiGroup: 'containerservice.azure.com', kind: 'ManagedCluster', name: props.cluster.name, namespace: props.cluster.namespace });
   }
 }

@@ -1,25 +1,19 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkString, DNS_SUBDOMAIN, propError, StringRule } from '../core/errors';
+import { checkString, propError, StringRule } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
-import { addProvided, addReference, ObjectRef } from '../core/references';
+import { addProvided, addReference } from '../core/references';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
-import { groupOf } from '../core/validation/metadata';
+import { ImportedResource, IPlatformResource, PlatformResource, ResourceImportProps } from '../core/resource';
+import { ISecretSource, resolveSecret } from '../core/secret';
 import { namespaceOf, scopeDefaults } from './context';
-import { AZURE_LOCATION } from './naming';
-import { ISecretSource } from '../core/secret';
+import { AZURE_LOCATION, checkSubscriptionId } from './naming';
 
 /** ASO's annotation naming the credential Secret (in the resource's namespace) a resource uses. */
 const ASO_CREDENTIAL_FROM_ANNOTATION = 'serviceoperator.azure.com/credential-from';
 
 /** An ASO resource: a namespaced Kubernetes object that ASO turns into an Azure resource. */
-export interface IAsoResource extends IConstruct {
-  /** API group of the ASO kind (e.g. `resources.azure.com`). */
-  readonly apiGroup: string;
-  /** ASO kind (e.g. `ResourceGroup`). */
-  readonly kind: string;
-  /** `metadata.name` of the ASO object (what owners refer to). */
-  readonly resourceName: string;
+export interface IAsoResource extends IPlatformResource {
   /** Namespace of the ASO object (owned resources must be in the same one). */
   readonly namespace: string;
   /** Name of the resource in Azure. */
@@ -79,36 +73,22 @@ interface ExportEntry {
  * // Using an export handle switches the export on (ConfigMap `stfiles-config`, key `blobEndpoint`):
  * const blobEndpoint = account.exports.blobEndpoint.envValue(workload);
  */
-export abstract class AsoResource extends Construct implements IAsoResource {
-  public readonly namespace: string;
+export abstract class AsoResource extends PlatformResource implements IAsoResource {
   /** The credential Secret this resource uses, if one was set or inherited. */
   public readonly credential?: ISecretSource | string;
-  private _apiObject?: ApiObject;
+  private readonly _namespace: string;
   private _owner?: IAsoResource | string;
   private readonly exportsUsed = new Map<string, ExportEntry>();
 
   protected constructor(scope: Construct, id: string, props: AsoResourceProps) {
     super(scope, id);
-    this.namespace = namespaceOf(this, 'namespace', props.namespace);
+    this._namespace = namespaceOf(this, 'namespace', props.namespace);
     this.credential = props.credentialFrom ?? scopeDefaults(this)?.credential;
   }
 
-  /** The ASO object (the L1 child `Resource`). */
-  public get apiObject(): ApiObject {
-    if (!this._apiObject) throw new Error(`${this.node.path}: the ASO object is not created yet`);
-    return this._apiObject;
-  }
-
-  public get apiGroup(): string {
-    return groupOf(this.apiObject.apiVersion);
-  }
-
-  public get kind(): string {
-    return this.apiObject.kind;
-  }
-
-  public get resourceName(): string {
-    return this.apiObject.metadata.name!;
+  /** Namespace of the ASO object (known before the object is created). */
+  public override get namespace(): string {
+    return this._namespace;
   }
 
   public abstract get azureName(): string;
@@ -125,47 +105,24 @@ export abstract class AsoResource extends Construct implements IAsoResource {
     return owner?.subscriptionId ?? (typeof cred === 'object' ? cred.subscriptionId : undefined) ?? scopeDefaults(this)?.subscriptionId;
   }
 
-  /** The name of the Secret ASO writes this resource's secret exports into: `<resource-name>-secrets`. */
+  /** The name of the Secret ASO writes this resource's secret exports into: `<name>-secrets`. */
   public get exportSecretName(): string {
-    return `${this.resourceName}-secrets`;
+    return `${this.name}-secrets`;
   }
 
-  /** The name of the ConfigMap ASO writes this resource's config exports into: `<resource-name>-config`. */
+  /** The name of the ConfigMap ASO writes this resource's config exports into: `<name>-config`. */
   public get exportConfigMapName(): string {
-    return `${this.resourceName}-config`;
-  }
-
-  /** This resource as an {@link ObjectRef}. */
-  public ref(): ObjectRef {
-    return { apiGroup: this.apiGroup, kind: this.kind, name: this.resourceName, namespace: this.namespace };
+    return `${this.name}-config`;
   }
 
   /**
-   * Registers the ASO object: applies the removal policy (if any) and the credential annotation. Called
-   * by subclasses right after creating it.
+   * Registers the ASO object (the subclass's {@link apiObject}): applies the removal policy (if
+   * any) and the credential annotation. Called by subclasses right after creating it.
    */
   protected bind(obj: ApiObject, removalPolicy?: RemovalPolicy): void {
-    this._apiObject = obj;
     if (removalPolicy !== undefined) applyRemovalPolicy(obj, removalPolicy);
-    const cred = this.credential;
-    if (cred === undefined) return;
-    let name: string;
-    if (typeof cred === 'string') {
-      name = checkString(this, 'credentialFrom', cred, DNS_SUBDOMAIN);
-      addProvided(this, { apiGroup: '', kind: 'Secret', name, namespace: this.namespace });
-    } else {
-      if (cred.secretNamespace !== this.namespace) {
-        throw propError(
-          this,
-          'credentialFrom',
-          `Secret "${cred.secretName}" (${cred.node.path}) is in namespace "${cred.secretNamespace}", ` +
-            `but ASO reads credentials from the resource's namespace ("${this.namespace}")`,
-        );
-      }
-      name = cred.secretName;
-    }
-    obj.metadata.addAnnotation(ASO_CREDENTIAL_FROM_ANNOTATION, name);
-    addReference(this, 'credentialFrom', { apiGroup: '', kind: 'Secret', name, namespace: this.namespace });
+    const name = credentialAnnotation(this, 'credentialFrom', this.credential, this.namespace);
+    if (name !== undefined) obj.metadata.addAnnotation(ASO_CREDENTIAL_FROM_ANNOTATION, name);
   }
 
   /**
@@ -178,19 +135,19 @@ export abstract class AsoResource extends Construct implements IAsoResource {
       if (!armId.test(owner)) throw propError(this, prop, `"${owner}" is neither ${accepts} construct nor its ARM resource ID (${armId.source})`);
       return { armId: owner };
     }
-    if (owner === null || typeof owner !== 'object' || typeof (owner as IAsoResource).resourceName !== 'string') {
+    if (owner === null || typeof owner !== 'object' || typeof (owner as IAsoResource).name !== 'string') {
       throw propError(this, prop, `must be ${accepts} construct or its ARM resource ID`);
     }
     if (owner.namespace !== this.namespace) {
       throw propError(
         this,
         prop,
-        `owner ${owner.kind} "${owner.resourceName}" (${owner.node.path}) is in namespace "${owner.namespace}", but ASO owners must be ` +
+        `owner ${owner.kind} "${owner.name}" (${owner.node.path}) is in namespace "${owner.namespace}", but ASO owners must be ` +
           `in the resource's namespace ("${this.namespace}"): create both in one namespace, or pass the owner's ARM resource ID`,
       );
     }
-    addReference(this, prop, () => ({ apiGroup: owner.apiGroup, kind: owner.kind, name: owner.resourceName, namespace: owner.namespace }));
-    return { name: owner.resourceName };
+    addReference(this, prop, () => ({ apiGroup: owner.apiGroup, kind: owner.kind, name: owner.name, namespace: owner.namespace }));
+    return { name: owner.name };
   }
 
   /**
@@ -203,17 +160,17 @@ export abstract class AsoResource extends Construct implements IAsoResource {
       checkString(this, prop, target, { pattern: armId, description: `${accepts} construct or its ARM resource ID` });
       return { armId: target };
     }
-    if (target === null || typeof target !== 'object' || typeof target.resourceName !== 'string') throw propError(this, prop, `must be ${accepts} construct or its ARM resource ID`);
+    if (target === null || typeof target !== 'object' || typeof target.name !== 'string') throw propError(this, prop, `must be ${accepts} construct or its ARM resource ID`);
     if (target.namespace !== this.namespace) {
       throw propError(
         this,
         prop,
-        `${target.kind} "${target.resourceName}" (${target.node.path}) is in namespace "${target.namespace}", but ASO resolves references in the resource's ` +
+        `${target.kind} "${target.name}" (${target.node.path}) is in namespace "${target.namespace}", but ASO resolves references in the resource's ` +
           `namespace ("${this.namespace}"): create both in one namespace, or pass its ARM resource ID`,
       );
     }
-    addReference(this, prop, () => ({ apiGroup: target.apiGroup, kind: target.kind, name: target.resourceName, namespace: target.namespace }));
-    return { group: target.apiGroup, kind: target.kind, name: target.resourceName };
+    addReference(this, prop, () => ({ apiGroup: target.apiGroup, kind: target.kind, name: target.name, namespace: target.namespace }));
+    return { group: target.apiGroup, kind: target.kind, name: target.name };
   }
 
   /** The Azure region: `explicit`, else the owner's. */
@@ -291,6 +248,83 @@ export function constructOrRemove<T>(parent: IConstruct, id: string, create: () 
     parent.node.tryRemoveChild(id);
     throw e;
   }
+}
+
+/**
+ * The name of the credential Secret `cred` that `consumer` (in `namespace`) names in its
+ * `serviceoperator.azure.com/credential-from` annotation, undefined when none; records the
+ * reference (a name string is a Secret managed outside the app, declared as provided). ASO reads
+ * credentials from the resource's namespace only.
+ */
+export function credentialAnnotation(consumer: IConstruct, prop: string, cred: ISecretSource | string | undefined, namespace: string): string | undefined {
+  if (cred === undefined) return undefined;
+  checkCredentialNamespace(consumer, prop, cred, namespace);
+  return resolveSecret(consumer, prop, cred, { namespace }).name;
+}
+
+/** Throws when the credential Secret `cred` is not in `namespace` (ASO reads credentials from the resource's namespace). */
+export function checkCredentialNamespace(consumer: IConstruct, prop: string, cred: ISecretSource | string, namespace: string): void {
+  if (typeof cred === 'object' && cred !== null && typeof cred.secretName === 'string' && cred.secretNamespace !== namespace) {
+    throw propError(
+      consumer,
+      prop,
+      `Secret "${cred.secretName}" (${cred.node.path}) is in namespace "${cred.secretNamespace}", ` +
+        `but ASO reads credentials from the resource's namespace ("${namespace}")`,
+    );
+  }
+}
+
+/** Props of the `fromName(scope, id, props)` of ASO kinds: an ASO object another app or team owns. */
+export interface AsoResourceImportProps extends ResourceImportProps {
+  /**
+   * Its name in Azure.
+   * @default - `name`
+   */
+  readonly azureName?: string;
+  /**
+   * Its Azure region (resources owned by it default to it).
+   * @default - unknown: owned resources must set `location`
+   */
+  readonly location?: string;
+  /**
+   * Its subscription (role assignments on it need it).
+   * @default - unknown (then the `subscriptionId` of the enclosing AsoCredentialScope, if any)
+   */
+  readonly subscriptionId?: string;
+}
+
+/** What {@link importAsoResource} needs to know of the kind. */
+export interface AsoResourceImportKind {
+  /** API group (e.g. `resources.azure.com`). */
+  readonly apiGroup: string;
+  /** Kind (e.g. `ResourceGroup`). */
+  readonly kind: string;
+  /** The Azure naming rule of `azureName`. */
+  readonly azureNameRule: StringRule;
+}
+
+/**
+ * An ASO object owned elsewhere (returned by the `fromName` of ASO kinds): nothing is rendered,
+ * references to it (owners, references, role assignment scopes) resolve, and it carries what
+ * children and consumers need (`azureName`, `location`, `subscriptionId`).
+ */
+export class ImportedAsoResource extends ImportedResource implements IAsoResource {
+  public declare readonly namespace: string;
+  public readonly azureName: string;
+  public readonly location?: string;
+  public readonly subscriptionId?: string;
+
+  public constructor(scope: Construct, id: string, kind: AsoResourceImportKind, props: AsoResourceImportProps) {
+    super(scope, id, { apiGroup: kind.apiGroup, kind: kind.kind, apiVersion: `${kind.apiGroup}/v1`, provided: true }, props);
+    this.azureName = checkString(this, 'azureName', props.azureName ?? props.name, kind.azureNameRule);
+    this.location = props.location !== undefined ? checkString(this, 'location', props.location, AZURE_LOCATION) : undefined;
+    this.subscriptionId = checkSubscriptionId(this, props.subscriptionId) ?? scopeDefaults(this)?.subscriptionId;
+  }
+}
+
+/** Declares an ASO object owned elsewhere: the one implementation behind the `fromName` of ASO kinds. */
+export function importAsoResource(scope: Construct, id: string, kind: AsoResourceImportKind, props: AsoResourceImportProps): ImportedAsoResource {
+  return new ImportedAsoResource(scope, id, kind, props);
 }
 
 /** The subscription GUID of an ARM resource ID (`/subscriptions/<guid>/...`), lowercased; undefined when it has none. */

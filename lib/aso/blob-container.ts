@@ -49,18 +49,18 @@ export interface BlobContainerProps extends BlobContainerOptions {
 export class BlobContainer extends AsoResource {
   public readonly azureName: string;
   /** The ASO object. */
-  public readonly resource: StorageAccountsBlobServicesContainer;
+  public readonly apiObject: StorageAccountsBlobServicesContainer;
 
   public constructor(scope: Construct, id: string, props: BlobContainerProps) {
     super(scope, id, props);
     this.azureName = checkString(this, 'name', props.name, AzureNames.blobContainer);
     const owner = this.ownerOf('blobService', props.blobService, 'a BlobService', NO_ARM_ID);
-    const account = props.blobService.resourceName.replace(/-blob$/, '');
-    this.resource = new StorageAccountsBlobServicesContainer(this, 'Resource', {
+    const account = props.blobService.name.replace(/-blob$/, '');
+    this.apiObject = new StorageAccountsBlobServicesContainer(this, 'Resource', {
       metadata: { name: props.kubernetesName ?? childKubernetesName(account, this.azureName), namespace: this.namespace },
       spec: { azureName: this.azureName, owner, publicAccess: 'None' as any, metadata: props.metadata },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.RETAIN);
   }
 
   /**

@@ -48,7 +48,7 @@ export interface BlobServiceProps extends BlobServiceOptions, Omit<AsoResourcePr
 export class BlobService extends AsoResource {
   public readonly azureName = 'default';
   /** The ASO object. */
-  public readonly resource: StorageAccountsBlobService;
+  public readonly apiObject: StorageAccountsBlobService;
 
   public constructor(scope: Construct, id: string, props: BlobServiceProps) {
     super(scope, id, props);
@@ -57,8 +57,8 @@ export class BlobService extends AsoResource {
       if (!Number.isInteger(days) || days < 0 || days > 365) throw propError(this, prop, `${days} must be a whole number of days between 0 (off) and 365`);
       return days === 0 ? { enabled: false } : { enabled: true, days };
     };
-    this.resource = new StorageAccountsBlobService(this, 'Resource', {
-      metadata: { name: `${props.storageAccount.resourceName}-blob`, namespace: this.namespace },
+    this.apiObject = new StorageAccountsBlobService(this, 'Resource', {
+      metadata: { name: `${props.storageAccount.name}-blob`, namespace: this.namespace },
       spec: {
         owner,
         deleteRetentionPolicy: retention('deleteRetentionDays', props.deleteRetentionDays ?? 7),
@@ -66,7 +66,7 @@ export class BlobService extends AsoResource {
         isVersioningEnabled: props.versioning ?? false,
       },
     });
-    this.bind(this.resource);
-    this.resource.metadata.addAnnotation(ASO_RECONCILE_POLICY_ANNOTATION, 'detach-on-delete');
+    this.bind(this.apiObject);
+    this.apiObject.metadata.addAnnotation(ASO_RECONCILE_POLICY_ANNOTATION, 'detach-on-delete');
   }
 }

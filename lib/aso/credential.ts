@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
+import { ExistingSecret, ExistingSecretProps, ISecretSource } from '../core/secret';
+import { SealedSecret } from '../sealing/sealed-secret';
+import { checkCredentialNamespace } from './aso-resource';
 import { setScopeDefaults } from './context';
 import { checkSubscriptionId } from './naming';
-import { ExistingSecret, ISecretSource } from '../core/secret';
-import { SealedSecretSource } from './secret-source';
 
 /** The keys every ASO credential Secret holds. */
 export const ASO_CREDENTIAL_KEYS = ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID'] as const;
@@ -21,7 +22,7 @@ export interface AsoCredentialProps {
   readonly name?: string;
   /**
    * Namespace.
-   * @default - the folder's namespace
+   * @default - the enclosing AsoCredentialScope's namespace, else the folder's
    */
   readonly namespace?: string;
   /**
@@ -42,7 +43,8 @@ export interface AsoCredentialProps {
 
 /**
  * An ASO credential: the Secret ASO reads to act in a subscription (a service principal or a
- * workload identity), produced by a SealedSecret so that only ciphertext is in Git. Use it as
+ * workload identity), produced by a SealedSecret (a `sealing.SealedSecret` built with
+ * `SealedSecret.fromEncryptedData`) so that only ciphertext is in Git. Use it as
  * `credentialFrom` of a resource or as the credential of an {@link AsoCredentialScope}: one
  * management cluster then serves several subscriptions and teams. A Secret managed elsewhere is
  * referenced with {@link AsoCredential.fromName} instead.
@@ -53,14 +55,19 @@ export interface AsoCredentialProps {
  * const credential = new AsoCredential(folder, 'credential', { name: 'aso-credential-team-a', namespace: 'team-a', encryptedData: sealedCredential });
  * new ResourceGroup(folder, 'rg', { name: 'rg-team-a', location: 'westeurope', namespace: 'team-a', credentialFrom: credential });
  */
-export class AsoCredential extends SealedSecretSource {
+export class AsoCredential extends SealedSecret {
+  /**
+   * An existing credential Secret (managed outside the app), like `ExistingSecret.fromName`.
+   *
+   * @example
+   * const credential = AsoCredential.fromName(folder, 'credential', { name: 'aso-credential-team-a', namespace: 'team-a' });
+   */
+  public static fromName(scope: Construct, id: string, props: ExistingSecretProps): ISecretSource {
+    return ExistingSecret.fromName(scope, id, props);
+  }
+
   /** The subscription the credential acts in, when given. */
   public readonly subscriptionId?: string;
-
-  /** An existing credential Secret (managed outside the app). */
-  public static fromName(scope: Construct, id: string, name: string, namespace?: string): ISecretSource {
-    return ExistingSecret.fromName(scope, id, { name, namespace });
-  }
 
   public constructor(scope: Construct, id: string, props: AsoCredentialProps) {
     super(scope, id, { name: props.name ?? 'aso-credential', namespace: props.namespace, encryptedData: props.encryptedData });
@@ -97,6 +104,8 @@ export interface AsoCredentialScopeProps {
  * A tenancy boundary for ASO resources: constructs created under it (anywhere below it in the
  * construct tree) default to its namespace and credential, so each team's or subscription's
  * resources are reconciled with that team's credential (`serviceoperator.azure.com/credential-from`).
+ * Its namespace is the default namespace of every family below it (core `scopeNamespace`), so a
+ * `SealedSecret` or `ExistingSecret.fromName` created under it lands in the same namespace.
  *
  * @example
  * const team = new AsoCredentialScope(folder, 'team-a', { namespace: 'team-a', credential });
@@ -111,14 +120,7 @@ export class AsoCredentialScope extends Construct {
   public constructor(scope: Construct, id: string, props: AsoCredentialScopeProps) {
     super(scope, id);
     this.namespace = checkString(this, 'namespace', props.namespace, DNS_LABEL);
-    if (props.credential !== undefined && typeof props.credential !== 'string' && props.credential.secretNamespace !== this.namespace) {
-      throw propError(
-        this,
-        'credential',
-        `Secret "${props.credential.secretName}" (${props.credential.node.path}) is in namespace "${props.credential.secretNamespace}", ` +
-          `but ASO reads credentials from the resource's namespace ("${this.namespace}")`,
-      );
-    }
+    if (props.credential !== undefined) checkCredentialNamespace(this, 'credential', props.credential, this.namespace);
     this.credential = props.credential;
     const fromCredential = props.credential instanceof AsoCredential ? props.credential.subscriptionId : undefined;
     this.subscriptionId = checkSubscriptionId(this, props.subscriptionId) ?? fromCredential;

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { FederatedIdentityCredential as FederatedIdentityCredentialL1 } from '../../imports/aso/managedidentity.azure.com';
 import { IOidcIssuer } from '../core/cluster';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { ExportedValue } from '../core/exported-value';
 import { RemovalPolicy } from '../core/removal-policy';
 import { AsoResource, AsoResourceProps, IAsoResource } from './aso-resource';
 import { AzureNames, childKubernetesName, NO_ARM_ID } from './naming';
@@ -77,7 +78,7 @@ export class FederatedIdentityCredential extends AsoResource {
   /** The subject: `system:serviceaccount:<namespace>:<name>`. */
   public readonly subject: string;
   /** The ASO object. */
-  public readonly resource: FederatedIdentityCredentialL1;
+  public readonly apiObject: FederatedIdentityCredentialL1;
 
   public constructor(scope: Construct, id: string, props: FederatedIdentityCredentialProps) {
     super(scope, id, props);
@@ -93,7 +94,8 @@ export class FederatedIdentityCredential extends AsoResource {
     if (typeof given === 'string') {
       issuer = checkString(this, 'issuer', given, { pattern: /^https:\/\/[^\s/]+(\/\S*)?$/, description: 'an https:// OIDC issuer URL' });
     } else if (given && typeof given === 'object') {
-      const exp = given.oidcIssuerExport;
+      // `exports.oidcIssuer` (the shared exports vocabulary), else the older `oidcIssuerExport`.
+      const exp = (given as { exports?: { oidcIssuer?: ExportedValue } }).exports?.oidcIssuer ?? given.oidcIssuerExport;
       const where = exp?.ref();
       if (exp && where && where.kind === 'ConfigMap' && where.namespace === this.namespace) {
         const loc = exp.use(this, 'issuer');
@@ -108,17 +110,17 @@ export class FederatedIdentityCredential extends AsoResource {
             `in the credential's namespace ("${this.namespace}"); create the credential in namespace "${where.namespace}" or give the issuer URL`,
         );
       } else {
-        throw propError(this, 'issuer', 'the cluster exposes neither oidcIssuerExport nor oidcIssuerUrl; give the issuer URL');
+        throw propError(this, 'issuer', 'the cluster exposes neither exports.oidcIssuer nor oidcIssuerUrl; give the issuer URL');
       }
     } else {
       throw propError(this, 'issuer', 'must be an IOidcIssuer (cluster) or an issuer URL');
     }
 
-    this.resource = new FederatedIdentityCredentialL1(this, 'Resource', {
-      metadata: { name: props.kubernetesName ?? childKubernetesName(props.identity.resourceName, this.azureName), namespace: this.namespace },
+    this.apiObject = new FederatedIdentityCredentialL1(this, 'Resource', {
+      metadata: { name: props.kubernetesName ?? childKubernetesName(props.identity.name, this.azureName), namespace: this.namespace },
       spec: { azureName: this.azureName, owner, audiences, issuer, issuerFromConfig, subject: this.subject },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
   }
 }
 

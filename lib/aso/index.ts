@@ -16,7 +16,6 @@ export * from './private-dns-zone';
 export * from './private-endpoint';
 export * from './resource-group';
 export * from './role-assignment';
-export * from './secret-source';
 export * from './storage-account';
 export * from './subnet';
 export * from './user-assigned-identity';

@@ -5,7 +5,7 @@ import { recordOptOut } from '../core/baseline';
 import { checkString, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { RemovalPolicy } from '../core/removal-policy';
-import { AsoResource, AsoResourceProps, checkTags } from './aso-resource';
+import { AsoResource, AsoResourceImportProps, AsoResourceProps, checkTags, IAsoResource, importAsoResource } from './aso-resource';
 import { AzureNames, GUID, kubernetesNameFor, RESOURCE_GROUP_ARM_ID } from './naming';
 import { addPrivateEndpointTo, PrivateEndpoint, PrivateEndpointOptions, PrivateEndpointTarget } from './private-endpoint';
 import { IResourceGroup } from './resource-group';
@@ -79,6 +79,9 @@ export interface KeyVaultExports {
   readonly vaultUri: ExportedValue;
 }
 
+/** A key vault (a {@link KeyVault} construct, or an import). */
+export interface IKeyVault extends IAsoResource {}
+
 /**
  * An Azure Key Vault (ASO `keyvault.azure.com` `Vault`) with Azure RBAC authorization (no access
  * policies), soft delete and purge protection. `createMode: createOrRecover`, so re-creating a
@@ -94,7 +97,19 @@ export interface KeyVaultExports {
  * });
  * const vaultUri = vault.exports.vaultUri.envValue(workload);
  */
-export class KeyVault extends AsoResource implements PrivateEndpointTarget {
+export class KeyVault extends AsoResource implements IKeyVault, PrivateEndpointTarget {
+  /**
+   * A Vault ASO object another app or team owns (not created by this app): declared as provided,
+   * so references to it (owners, private endpoints, role assignments) resolve.
+   *
+   * @example
+   * const vault = KeyVault.fromName(folder, 'kv', { name: 'kv-shared', location: 'westeurope' });
+   * new RoleAssignment(folder, 'secrets', { scope: vault, principal: identity, role: AzureBuiltInRole.KEY_VAULT_SECRETS_USER });
+   */
+  public static fromName(scope: Construct, id: string, props: AsoResourceImportProps): IKeyVault {
+    return importAsoResource(scope, id, { apiGroup: 'keyvault.azure.com', kind: 'Vault', azureNameRule: AzureNames.keyVault }, props);
+  }
+
   public readonly azureName: string;
   public readonly location: string;
   /** The resource group (construct or ARM resource ID). */
@@ -102,7 +117,7 @@ export class KeyVault extends AsoResource implements PrivateEndpointTarget {
   /** Exported values. */
   public readonly exports: KeyVaultExports;
   /** The ASO object. */
-  public readonly resource: Vault;
+  public readonly apiObject: Vault;
 
   public constructor(scope: Construct, id: string, props: KeyVaultProps) {
     super(scope, id, props);
@@ -132,7 +147,7 @@ export class KeyVault extends AsoResource implements PrivateEndpointTarget {
     const purgeProtection = props.purgeProtection ?? true;
     if (!purgeProtection) recordOptOut(this, 'keyVault.enablePurgeProtection', 'false');
 
-    this.resource = new Vault(this, 'Resource', {
+    this.apiObject = new Vault(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: {
         azureName: name === this.azureName ? undefined : this.azureName,
@@ -154,7 +169,7 @@ export class KeyVault extends AsoResource implements PrivateEndpointTarget {
         tags: checkTags(this, props.tags),
       },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.RETAIN);
     this.exports = { vaultUri: this.exportValue('ConfigMap', 'vaultUri', 'self.status.properties.vaultUri') };
   }
 

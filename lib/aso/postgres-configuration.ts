@@ -36,17 +36,17 @@ export interface PostgresConfigurationProps extends Omit<AsoResourceProps, 'remo
 export class PostgresConfiguration extends AsoResource {
   public readonly azureName: string;
   /** The ASO object. */
-  public readonly resource: FlexibleServersConfiguration;
+  public readonly apiObject: FlexibleServersConfiguration;
 
   public constructor(scope: Construct, id: string, props: PostgresConfigurationProps) {
     super(scope, id, props);
     this.azureName = checkString(this, 'name', props.name, AzureNames.postgresConfiguration);
     const owner = this.ownerOf('server', props.server, 'a PostgresFlexibleServer', NO_ARM_ID);
-    this.resource = new FlexibleServersConfiguration(this, 'Resource', {
-      metadata: { name: props.kubernetesName ?? childKubernetesName(props.server.resourceName, this.azureName), namespace: this.namespace },
+    this.apiObject = new FlexibleServersConfiguration(this, 'Resource', {
+      metadata: { name: props.kubernetesName ?? childKubernetesName(props.server.name, this.azureName), namespace: this.namespace },
       spec: { azureName: this.azureName, owner, source: 'user-override', value: checkString(this, 'value', props.value, { min: 1, description: 'a non-empty string' }) },
     });
-    this.bind(this.resource);
-    this.resource.metadata.addAnnotation(ASO_RECONCILE_POLICY_ANNOTATION, 'detach-on-delete');
+    this.bind(this.apiObject);
+    this.apiObject.metadata.addAnnotation(ASO_RECONCILE_POLICY_ANNOTATION, 'detach-on-delete');
   }
 }

@@ -52,7 +52,7 @@ export interface PostgresDatabaseProps extends PostgresDatabaseOptions {
 export class PostgresDatabase extends AsoResource {
   public readonly azureName: string;
   /** The ASO object. */
-  public readonly resource: FlexibleServersDatabase;
+  public readonly apiObject: FlexibleServersDatabase;
 
   public constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id, props);
@@ -61,8 +61,8 @@ export class PostgresDatabase extends AsoResource {
       throw propError(this, 'name', `"${this.azureName}" is a system database`);
     }
     const owner = this.ownerOf('server', props.server, 'a PostgresFlexibleServer', ARM_RESOURCE_ID);
-    const parent = typeof props.server === 'string' ? props.server.split('/').pop()!.toLowerCase() : props.server.resourceName;
-    this.resource = new FlexibleServersDatabase(this, 'Resource', {
+    const parent = typeof props.server === 'string' ? props.server.split('/').pop()!.toLowerCase() : props.server.name;
+    this.apiObject = new FlexibleServersDatabase(this, 'Resource', {
       metadata: { name: props.kubernetesName ?? childKubernetesName(parent, this.azureName), namespace: this.namespace },
       spec: {
         azureName: this.azureName,
@@ -71,6 +71,6 @@ export class PostgresDatabase extends AsoResource {
         collation: checkString(this, 'collation', props.collation ?? 'en_US.utf8', { pattern: /^[a-zA-Z-]+([. ]|\w)*$/, description: 'a collation such as "en_US.utf8"' }),
       },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.RETAIN);
   }
 }

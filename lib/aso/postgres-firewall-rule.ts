@@ -51,7 +51,7 @@ export interface PostgresFirewallRuleProps extends PostgresFirewallRuleOptions {
 export class PostgresFirewallRule extends AsoResource {
   public readonly azureName: string;
   /** The ASO object. */
-  public readonly resource: FlexibleServersFirewallRule;
+  public readonly apiObject: FlexibleServersFirewallRule;
 
   public constructor(scope: Construct, id: string, props: PostgresFirewallRuleProps) {
     super(scope, id, props);
@@ -63,11 +63,11 @@ export class PostgresFirewallRule extends AsoResource {
     const end = ipv4ToNumber(endText);
     if (end === undefined) throw propError(this, 'endIpAddress', `"${endText}" is not an IPv4 address`);
     if (end < start) throw propError(this, 'endIpAddress', `"${endText}" is before startIpAddress "${props.startIpAddress}"`);
-    this.resource = new FlexibleServersFirewallRule(this, 'Resource', {
-      metadata: { name: props.kubernetesName ?? childKubernetesName(props.server.resourceName, this.azureName), namespace: this.namespace },
+    this.apiObject = new FlexibleServersFirewallRule(this, 'Resource', {
+      metadata: { name: props.kubernetesName ?? childKubernetesName(props.server.name, this.azureName), namespace: this.namespace },
       spec: { azureName: this.azureName, owner, startIpAddress: props.startIpAddress, endIpAddress: endText },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
     if (typeof props.server._addFirewallRule === 'function') props.server._addFirewallRule(this);
   }
 }

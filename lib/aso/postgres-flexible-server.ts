@@ -5,7 +5,7 @@ import { checkString, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { addReference } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
-import { AsoResource, AsoResourceProps, checkTags } from './aso-resource';
+import { AsoResource, AsoResourceImportProps, AsoResourceProps, checkTags, IAsoResource, importAsoResource } from './aso-resource';
 import { ARM_RESOURCE_ID, AzureNames, GUID, kubernetesNameFor, RESOURCE_GROUP_ARM_ID } from './naming';
 import { PostgresConfiguration } from './postgres-configuration';
 import { PostgresDatabase, PostgresDatabaseOptions } from './postgres-database';
@@ -176,6 +176,9 @@ const RESERVED_LOGINS = new Set(['azure_superuser', 'azure_pg_admin', 'admin', '
 const SKU = /^Standard_[A-Za-z][A-Za-z0-9_]*$/;
 const STORAGE_SIZES = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
 
+/** A PostgreSQL flexible server (a {@link PostgresFlexibleServer} construct, or an import). */
+export interface IPostgresFlexibleServer extends IAsoResource {}
+
 /**
  * An Azure Database for PostgreSQL flexible server (ASO `dbforpostgresql.azure.com`
  * `FlexibleServer`), with {@link database}, {@link firewallRule} and {@link configuration}.
@@ -195,7 +198,19 @@ const STORAGE_SIZES = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 327
  * server.addPrivateEndpoint({ subnet: endpointsSubnet, privateDnsZone: postgresZone });
  * env: { DB_HOST: server.exports.fqdn.envValue(workload) }
  */
-export class PostgresFlexibleServer extends AsoResource implements PrivateEndpointTarget {
+export class PostgresFlexibleServer extends AsoResource implements IPostgresFlexibleServer, PrivateEndpointTarget {
+  /**
+   * A FlexibleServer ASO object another app or team owns (not created by this app): declared as provided,
+   * so references to it (owners, private endpoints, role assignments) resolve.
+   *
+   * @example
+   * const shared = PostgresFlexibleServer.fromName(folder, 'pg', { name: 'shared-pg', namespace: 'data' });
+   * new PostgresDatabase(folder, 'db', { server: shared, name: 'files', namespace: 'data' });
+   */
+  public static fromName(scope: Construct, id: string, props: AsoResourceImportProps): IPostgresFlexibleServer {
+    return importAsoResource(scope, id, { apiGroup: 'dbforpostgresql.azure.com', kind: 'FlexibleServer', azureNameRule: AzureNames.postgresServer }, props);
+  }
+
   public readonly azureName: string;
   public readonly location: string;
   /** The resource group (construct or ARM resource ID). */
@@ -207,7 +222,7 @@ export class PostgresFlexibleServer extends AsoResource implements PrivateEndpoi
   /** Exported values. */
   public readonly exports: PostgresFlexibleServerExports;
   /** The ASO object. */
-  public readonly resource: FlexibleServer;
+  public readonly apiObject: FlexibleServer;
   private readonly firewallRules: PostgresFirewallRule[] = [];
   private readonly delegated: boolean;
   private readonly _privateEndpoints: PrivateEndpoint[] = [];
@@ -273,13 +288,13 @@ export class PostgresFlexibleServer extends AsoResource implements PrivateEndpoi
         delegatedSubnetResourceReference = { armId: subnet };
       } else {
         if (subnet.namespace !== this.namespace) {
-          throw propError(this, 'delegatedSubnet', `subnet "${subnet.resourceName}" (${subnet.node.path}) is in namespace "${subnet.namespace}", but ASO references must be in the server's namespace ("${this.namespace}")`);
+          throw propError(this, 'delegatedSubnet', `subnet "${subnet.name}" (${subnet.node.path}) is in namespace "${subnet.namespace}", but ASO references must be in the server's namespace ("${this.namespace}")`);
         }
         if (subnet.delegations && !subnet.delegations.includes('Microsoft.DBforPostgreSQL/flexibleServers')) {
           throw propError(this, 'delegatedSubnet', `subnet "${subnet.azureName}" is not delegated to Microsoft.DBforPostgreSQL/flexibleServers; add it to the subnet's delegations`);
         }
-        addReference(this, 'delegatedSubnet', () => ({ apiGroup: subnet.apiGroup, kind: subnet.kind, name: subnet.resourceName, namespace: subnet.namespace }));
-        delegatedSubnetResourceReference = { group: subnet.apiGroup, kind: subnet.kind, name: subnet.resourceName };
+        addReference(this, 'delegatedSubnet', () => ({ apiGroup: subnet.apiGroup, kind: subnet.kind, name: subnet.name, namespace: subnet.namespace }));
+        delegatedSubnetResourceReference = { group: subnet.apiGroup, kind: subnet.kind, name: subnet.name };
       }
     }
     if (props.privateDnsZoneArmId !== undefined) {
@@ -301,7 +316,7 @@ export class PostgresFlexibleServer extends AsoResource implements PrivateEndpoi
     }
     this.delegated = subnet !== undefined;
 
-    this.resource = new FlexibleServer(this, 'Resource', {
+    this.apiObject = new FlexibleServer(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: {
         azureName: name === this.azureName ? undefined : this.azureName,
@@ -331,7 +346,7 @@ export class PostgresFlexibleServer extends AsoResource implements PrivateEndpoi
         tags: checkTags(this, props.tags),
       },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.RETAIN);
     this.exports = { fqdn: this.exportValue('ConfigMap', 'fullyQualifiedDomainName') };
     this.node.addValidation({
       validate: () => {

@@ -79,7 +79,7 @@ export class PrivateDnsZone extends AsoResource implements IPrivateDnsZone {
   /** Always `global`. */
   public readonly location = 'global';
   /** The ASO object. */
-  public readonly resource: PrivateDnsZoneL1;
+  public readonly apiObject: PrivateDnsZoneL1;
   private readonly _links: PrivateDnsZoneLink[] = [];
 
   public constructor(scope: Construct, id: string, props: PrivateDnsZoneProps) {
@@ -87,7 +87,7 @@ export class PrivateDnsZone extends AsoResource implements IPrivateDnsZone {
     this.azureName = checkString(this, 'name', props.name, AzureNames.privateDnsZone);
     const name = kubernetesNameFor(this, this.azureName, props.kubernetesName);
     const owner = this.ownerOf('resourceGroup', props.resourceGroup, 'a ResourceGroup', RESOURCE_GROUP_ARM_ID);
-    this.resource = new PrivateDnsZoneL1(this, 'Resource', {
+    this.apiObject = new PrivateDnsZoneL1(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: {
         azureName: name === this.azureName ? undefined : this.azureName,
@@ -96,7 +96,7 @@ export class PrivateDnsZone extends AsoResource implements IPrivateDnsZone {
         tags: checkTags(this, props.tags),
       },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
   }
 
   /** The virtual network links added with {@link linkVirtualNetwork}. */
@@ -172,7 +172,7 @@ export class PrivateDnsZoneLink extends AsoResource {
   public readonly azureName: string;
   public readonly location = 'global';
   /** The ASO object. */
-  public readonly resource: PrivateDnsZonesVirtualNetworkLink;
+  public readonly apiObject: PrivateDnsZonesVirtualNetworkLink;
 
   public constructor(scope: Construct, id: string, props: PrivateDnsZoneLinkProps) {
     super(scope, id, props);
@@ -181,8 +181,8 @@ export class PrivateDnsZoneLink extends AsoResource {
     const virtualNetwork = this.referenceTo('virtualNetwork', props.virtualNetwork, 'a VirtualNetwork', VIRTUAL_NETWORK_ARM_ID);
     const policy = props.resolutionPolicy;
     if (policy !== undefined && policy !== 'Default' && policy !== 'NxDomainRedirect') throw propError(this, 'resolutionPolicy', `"${String(policy)}" is not "Default" or "NxDomainRedirect"`);
-    const zoneName = typeof props.zone === 'string' ? privateDnsZoneName(props.zone) : props.zone.resourceName;
-    this.resource = new PrivateDnsZonesVirtualNetworkLink(this, 'Resource', {
+    const zoneName = typeof props.zone === 'string' ? privateDnsZoneName(props.zone) : props.zone.name;
+    this.apiObject = new PrivateDnsZonesVirtualNetworkLink(this, 'Resource', {
       metadata: {
         name: props.kubernetesName !== undefined ? checkString(this, 'kubernetesName', props.kubernetesName, DNS_SUBDOMAIN) : childKubernetesName(zoneName, this.azureName),
         namespace: this.namespace,
@@ -197,7 +197,7 @@ export class PrivateDnsZoneLink extends AsoResource {
         tags: checkTags(this, props.tags),
       },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
   }
 }
 

@@ -116,7 +116,7 @@ export class PrivateEndpoint extends AsoResource {
   /** The DNS zone group, when a private DNS zone was given. */
   public readonly dnsZoneGroup?: PrivateEndpointDnsZoneGroup;
   /** The ASO object. */
-  public readonly resource: PrivateEndpointL1;
+  public readonly apiObject: PrivateEndpointL1;
 
   public constructor(scope: Construct, id: string, props: PrivateEndpointProps) {
     super(scope, id, props);
@@ -162,7 +162,7 @@ export class PrivateEndpoint extends AsoResource {
       }
     }
 
-    this.resource = new PrivateEndpointL1(this, 'Resource', {
+    this.apiObject = new PrivateEndpointL1(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: {
         azureName: name === this.azureName ? undefined : this.azureName,
@@ -173,7 +173,7 @@ export class PrivateEndpoint extends AsoResource {
         tags: checkTags(this, props.tags),
       },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
     if (zone !== undefined) {
       this.dnsZoneGroup = new PrivateEndpointDnsZoneGroup(this, 'DnsZoneGroup', {
         namespace: this.namespace, credentialFrom: this.credential, privateEndpoint: this, privateDnsZone: zone, removalPolicy: props.removalPolicy,
@@ -209,22 +209,22 @@ export interface PrivateEndpointDnsZoneGroupProps extends AsoResourceProps {
  *
  * @example
  * const endpoint = account.addPrivateEndpoint({ subnet, privateDnsZone: blobZone });
- * endpoint.dnsZoneGroup!.resource.metadata.name; // '<endpoint>-dns'
+ * endpoint.dnsZoneGroup!.apiObject.metadata.name; // '<endpoint>-dns'
  */
 export class PrivateEndpointDnsZoneGroup extends AsoResource {
   /** Always `default`. */
   public readonly azureName = 'default';
   /** The ASO object. */
-  public readonly resource: PrivateEndpointsPrivateDnsZoneGroup;
+  public readonly apiObject: PrivateEndpointsPrivateDnsZoneGroup;
 
   public constructor(scope: Construct, id: string, props: PrivateEndpointDnsZoneGroupProps) {
     super(scope, id, props);
     const owner = this.ownerOf('privateEndpoint', props.privateEndpoint, 'a PrivateEndpoint', NO_ARM_ID);
     const zone = this.referenceTo('privateDnsZone', props.privateDnsZone, 'a PrivateDnsZone', PRIVATE_DNS_ZONE_ARM_ID);
     const zoneName = privateDnsZoneName(props.privateDnsZone);
-    this.resource = new PrivateEndpointsPrivateDnsZoneGroup(this, 'Resource', {
+    this.apiObject = new PrivateEndpointsPrivateDnsZoneGroup(this, 'Resource', {
       metadata: {
-        name: props.kubernetesName !== undefined ? checkString(this, 'kubernetesName', props.kubernetesName, DNS_SUBDOMAIN) : `${props.privateEndpoint.resourceName}-dns`,
+        name: props.kubernetesName !== undefined ? checkString(this, 'kubernetesName', props.kubernetesName, DNS_SUBDOMAIN) : `${props.privateEndpoint.name}-dns`,
         namespace: this.namespace,
       },
       spec: {
@@ -233,7 +233,7 @@ export class PrivateEndpointDnsZoneGroup extends AsoResource {
         privateDnsZoneConfigs: [{ name: zoneName.replace(/\./g, '-'), privateDnsZoneReference: zone }],
       },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
   }
 }
 

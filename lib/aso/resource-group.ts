@@ -1,11 +1,9 @@
 import { Construct } from 'constructs';
 import { ResourceGroup as ResourceGroupL1 } from '../../imports/aso/resources.azure.com';
-import { checkString, DNS_SUBDOMAIN } from '../core/errors';
-import { addProvided } from '../core/references';
+import { checkString } from '../core/errors';
 import { RemovalPolicy } from '../core/removal-policy';
-import { AsoResource, AsoResourceProps, checkTags, IAsoResource } from './aso-resource';
-import { namespaceOf, scopeDefaults } from './context';
-import { AZURE_LOCATION, AzureNames, checkSubscriptionId, kubernetesNameFor } from './naming';
+import { AsoResource, AsoResourceImportProps, AsoResourceProps, checkTags, IAsoResource, importAsoResource } from './aso-resource';
+import { AZURE_LOCATION, AzureNames, kubernetesNameFor } from './naming';
 import { GrantOptions, grantRole, IPrincipal, RoleAssignment } from './role-assignment';
 
 /** A resource group: the owner of most Azure resources. */
@@ -39,32 +37,6 @@ export interface ResourceGroupProps extends AsoResourceProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** Props of {@link ResourceGroup.fromName}. */
-export interface ResourceGroupAttributes {
-  /** `metadata.name` of the existing ASO ResourceGroup object. */
-  readonly kubernetesName: string;
-  /**
-   * Its Azure name.
-   * @default - `kubernetesName`
-   */
-  readonly name?: string;
-  /**
-   * Its namespace.
-   * @default - the folder's namespace
-   */
-  readonly namespace?: string;
-  /**
-   * Its region (resources owned by it default to it).
-   * @default - none: owned resources must set `location`
-   */
-  readonly location?: string;
-  /**
-   * Its subscription (role assignments on resources of the group need it).
-   * @default - unknown (then the `subscriptionId` of the AsoCredentialScope, if any)
-   */
-  readonly subscriptionId?: string;
-}
-
 /**
  * An Azure resource group (ASO `resources.azure.com` `ResourceGroup`).
  *
@@ -77,23 +49,27 @@ export interface ResourceGroupAttributes {
 export class ResourceGroup extends AsoResource implements IResourceGroup {
   /**
    * An ASO ResourceGroup object that exists on the cluster but is not created by this app (for
-   * example one from another repo). Declared with `addProvided`, so owner references resolve.
+   * example one from another repo or team). Declared as provided, so owner references resolve.
+   *
+   * @example
+   * const shared = ResourceGroup.fromName(folder, 'shared', { name: 'rg-shared', location: 'westeurope' });
+   * new StorageAccount(folder, 'st', { name: 'stfiles', resourceGroup: shared });
    */
-  public static fromName(scope: Construct, id: string, attrs: ResourceGroupAttributes): IResourceGroup {
-    return new ImportedResourceGroup(scope, id, attrs);
+  public static fromName(scope: Construct, id: string, props: AsoResourceImportProps): IResourceGroup {
+    return importAsoResource(scope, id, { apiGroup: 'resources.azure.com', kind: 'ResourceGroup', azureNameRule: AzureNames.resourceGroup }, props);
   }
 
   public readonly azureName: string;
   public readonly location: string;
   /** The ASO object. */
-  public readonly resource: ResourceGroupL1;
+  public readonly apiObject: ResourceGroupL1;
 
   public constructor(scope: Construct, id: string, props: ResourceGroupProps) {
     super(scope, id, props);
     this.azureName = checkString(this, 'name', props.name, AzureNames.resourceGroup);
     const name = kubernetesNameFor(this, this.azureName, props.kubernetesName);
     this.location = checkString(this, 'location', props.location, AZURE_LOCATION);
-    this.resource = new ResourceGroupL1(this, 'Resource', {
+    this.apiObject = new ResourceGroupL1(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: {
         azureName: name === this.azureName ? undefined : this.azureName,
@@ -101,7 +77,7 @@ export class ResourceGroup extends AsoResource implements IResourceGroup {
         tags: checkTags(this, props.tags),
       },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.RETAIN);
   }
 
   /**
@@ -110,25 +86,5 @@ export class ResourceGroup extends AsoResource implements IResourceGroup {
    */
   public grant(principal: IPrincipal, role: string, options?: GrantOptions): RoleAssignment {
     return grantRole(this, principal, role, options);
-  }
-}
-
-class ImportedResourceGroup extends Construct implements IResourceGroup {
-  public readonly apiGroup = 'resources.azure.com';
-  public readonly kind = 'ResourceGroup';
-  public readonly resourceName: string;
-  public readonly namespace: string;
-  public readonly azureName: string;
-  public readonly location?: string;
-  public readonly subscriptionId?: string;
-
-  public constructor(scope: Construct, id: string, attrs: ResourceGroupAttributes) {
-    super(scope, id);
-    this.resourceName = checkString(this, 'kubernetesName', attrs.kubernetesName, DNS_SUBDOMAIN);
-    this.azureName = checkString(this, 'name', attrs.name ?? attrs.kubernetesName, AzureNames.resourceGroup);
-    this.namespace = namespaceOf(this, 'namespace', attrs.namespace);
-    this.location = attrs.location;
-    this.subscriptionId = checkSubscriptionId(this, attrs.subscriptionId) ?? scopeDefaults(this)?.subscriptionId;
-    addProvided(this, { apiGroup: this.apiGroup, kind: this.kind, name: this.resourceName, namespace: this.namespace });
   }
 }

@@ -167,7 +167,7 @@ export class RoleAssignment extends AsoResource {
   /** The principal. */
   public readonly principal: IPrincipal;
   /** The ASO object. */
-  public readonly resource: RoleAssignmentL1;
+  public readonly apiObject: RoleAssignmentL1;
 
   public constructor(scope: Construct, id: string, props: RoleAssignmentProps) {
     super(scope, id, props);
@@ -210,7 +210,7 @@ export class RoleAssignment extends AsoResource {
     } else {
       const subscription = explicit ?? known;
       if (!subscription) {
-        const where = typeof target === 'string' ? target : `${target.kind} "${target.resourceName}" (${target.node.path})`;
+        const where = typeof target === 'string' ? target : `${target.kind} "${target.name}" (${target.node.path})`;
         throw propError(
           this,
           'subscriptionId',
@@ -224,12 +224,12 @@ export class RoleAssignment extends AsoResource {
 
     if (props.azureName !== undefined) checkString(this, 'azureName', props.azureName, { pattern: GUID, description: 'a role assignment name (GUID)' });
     this.azureName = props.azureName?.toLowerCase() ?? '';
-    const scopeName = typeof target === 'string' ? target.split('/').pop()!.toLowerCase() : target.resourceName;
+    const scopeName = typeof target === 'string' ? target.split('/').pop()!.toLowerCase() : target.name;
     const name = props.kubernetesName !== undefined
       ? checkString(this, 'kubernetesName', props.kubernetesName, DNS_SUBDOMAIN)
       : childKubernetesName(scopeName, `${props.principal.principalName}-${roleSlug(this.roleId)}`);
 
-    this.resource = new RoleAssignmentL1(this, 'Resource', {
+    this.apiObject = new RoleAssignmentL1(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: {
         azureName: props.azureName?.toLowerCase(),
@@ -242,7 +242,7 @@ export class RoleAssignment extends AsoResource {
         operatorSpec: { namingConvention: RoleAssignmentSpecOperatorSpecNamingConvention.STABLE },
       },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
   }
 }
 

@@ -5,7 +5,7 @@ import { recordOptOut } from '../core/baseline';
 import { checkString, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { RemovalPolicy } from '../core/removal-policy';
-import { AsoResource, AsoResourceProps, checkTags } from './aso-resource';
+import { AsoResource, AsoResourceImportProps, AsoResourceProps, checkTags, IAsoResource, importAsoResource } from './aso-resource';
 import { BlobContainer, BlobContainerOptions } from './blob-container';
 import { BlobService, BlobServiceOptions } from './blob-service';
 import { AzureNames, kubernetesNameFor, RESOURCE_GROUP_ARM_ID } from './naming';
@@ -155,6 +155,9 @@ export interface StorageAccountExports {
   readonly key2: ExportedValue;
 }
 
+/** A storage account (a {@link StorageAccount} construct, or an import). */
+export interface IStorageAccount extends IAsoResource {}
+
 /**
  * An Azure storage account (ASO `storage.azure.com` `StorageAccount`), with its blob service and
  * {@link container}s.
@@ -170,7 +173,19 @@ export interface StorageAccountExports {
  * // ConfigMap `stfilesprod-config`, key `blobEndpoint`; the app authenticates with workload identity
  * const blobEndpoint = account.exports.blobEndpoint.envValue(workload);
  */
-export class StorageAccount extends AsoResource implements PrivateEndpointTarget {
+export class StorageAccount extends AsoResource implements IStorageAccount, PrivateEndpointTarget {
+  /**
+   * A StorageAccount ASO object another app or team owns (not created by this app): declared as provided,
+   * so references to it (owners, private endpoints, role assignments) resolve.
+   *
+   * @example
+   * const shared = StorageAccount.fromName(folder, 'st', { name: 'stshared', location: 'westeurope' });
+   * new RoleAssignment(folder, 'reader', { scope: shared, principal: identity, role: AzureBuiltInRole.STORAGE_BLOB_DATA_READER });
+   */
+  public static fromName(scope: Construct, id: string, props: AsoResourceImportProps): IStorageAccount {
+    return importAsoResource(scope, id, { apiGroup: 'storage.azure.com', kind: 'StorageAccount', azureNameRule: AzureNames.storageAccount }, props);
+  }
+
   public readonly azureName: string;
   public readonly location: string;
   /** The resource group (construct or ARM resource ID). */
@@ -182,7 +197,7 @@ export class StorageAccount extends AsoResource implements PrivateEndpointTarget
   /** Exported values. */
   public readonly exports: StorageAccountExports;
   /** The ASO object. */
-  public readonly resource: StorageAccountL1;
+  public readonly apiObject: StorageAccountL1;
   private readonly blobServiceOptions?: BlobServiceOptions;
   private _blobService?: BlobService;
   private readonly _privateEndpoints: PrivateEndpoint[] = [];
@@ -212,7 +227,7 @@ export class StorageAccount extends AsoResource implements PrivateEndpointTarget
     if (this.allowSharedKeyAccess) recordOptOut(this, 'storage.allowSharedKeyAccess', 'true');
     this.blobServiceOptions = props.blobServiceOptions;
 
-    this.resource = new StorageAccountL1(this, 'Resource', {
+    this.apiObject = new StorageAccountL1(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: {
         azureName: name === this.azureName ? undefined : this.azureName,
@@ -233,7 +248,7 @@ export class StorageAccount extends AsoResource implements PrivateEndpointTarget
         tags: checkTags(this, props.tags),
       },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.RETAIN);
     const keyGuard = (key: string) => () => {
       if (!this.allowSharedKeyAccess) throw propError(this, 'allowSharedKeyAccess', `exports.${key} is used, but Shared Key access is off; set allowSharedKeyAccess: true or use Entra ID (workload identity)`);
     };

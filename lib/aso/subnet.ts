@@ -2,10 +2,13 @@ import { Construct } from 'constructs';
 import { VirtualNetworksSubnet } from '../../imports/aso/network.azure.com';
 import { checkString, propError } from '../core/errors';
 import { RemovalPolicy } from '../core/removal-policy';
-import { AsoResource, AsoResourceProps, IAsoResource } from './aso-resource';
+import { AsoResource, AsoResourceImportProps, AsoResourceProps, IAsoResource, ImportedAsoResource } from './aso-resource';
 import { contains, CidrBlock, parseCidr } from './cidr';
 import { ARM_RESOURCE_ID, AzureNames, childKubernetesName } from './naming';
 import type { IVirtualNetwork, VirtualNetwork } from './virtual-network';
+
+/** A service a subnet is delegated to. */
+const DELEGATION = { pattern: /^Microsoft\.[A-Za-z]+\/[A-Za-z]+$/, description: 'a service name such as "Microsoft.DBforPostgreSQL/flexibleServers"' };
 
 /** Options of a subnet added with `VirtualNetwork.subnet()`. */
 export interface SubnetOptions extends AsoResourceProps {
@@ -39,6 +42,16 @@ export interface SubnetOptions extends AsoResourceProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** Props of {@link Subnet.fromName}. */
+export interface SubnetImportProps extends AsoResourceImportProps {
+  /**
+   * Services it is delegated to, when known (private endpoints need a subnet without delegations;
+   * a PostgreSQL flexible server one delegated to it).
+   * @default - unknown (not checked)
+   */
+  readonly delegations?: string[];
+}
+
 /** Props of a {@link Subnet}. */
 export interface SubnetProps extends SubnetOptions {
   /** The virtual network (a construct in the same namespace) or its ARM resource ID. */
@@ -61,13 +74,26 @@ export interface SubnetProps extends SubnetOptions {
  * });
  */
 export class Subnet extends AsoResource implements ISubnet {
+  /**
+   * A VirtualNetworksSubnet ASO object another app or team owns (not created by this app):
+   * declared as provided, so references to it (private endpoints, delegated servers) resolve.
+   * Its Azure name usually differs from its `metadata.name`: give `azureName`.
+   *
+   * @example
+   * const endpoints = Subnet.fromName(folder, 'endpoints', { name: 'vnet-hub-snet-endpoints', azureName: 'snet-endpoints', location: 'westeurope' });
+   * account.addPrivateEndpoint({ subnet: endpoints, privateDnsZone: blobZone });
+   */
+  public static fromName(scope: Construct, id: string, props: SubnetImportProps): ISubnet {
+    return new ImportedSubnet(scope, id, props);
+  }
+
   public readonly azureName: string;
   public readonly addressPrefix: CidrBlock;
   public readonly location?: string;
   /** Services the subnet is delegated to. */
   public readonly delegations: readonly string[];
   /** The ASO object. */
-  public readonly resource: VirtualNetworksSubnet;
+  public readonly apiObject: VirtualNetworksSubnet;
 
   public constructor(scope: Construct, id: string, props: SubnetProps) {
     super(scope, id, props);
@@ -80,14 +106,14 @@ export class Subnet extends AsoResource implements ISubnet {
     this.location = vnet?.location;
     this.addressPrefix = parseCidr(this, 'addressPrefix', props.addressPrefix, 8, 29);
     if (vnet?.addressSpace && !vnet.addressSpace.some((b) => contains(b, this.addressPrefix))) {
-      throw propError(this, 'addressPrefix', `"${this.addressPrefix.text}" is not inside the address space of ${vnet.resourceName} (${vnet.addressSpace.map((b) => b.text).join(', ')})`);
+      throw propError(this, 'addressPrefix', `"${this.addressPrefix.text}" is not inside the address space of ${vnet.name} (${vnet.addressSpace.map((b) => b.text).join(', ')})`);
     }
     if (vnet && typeof (vnet as VirtualNetwork)._registerSubnet === 'function') (vnet as VirtualNetwork)._registerSubnet(this, 'addressPrefix');
     this.delegations = [...(props.delegations ?? [])];
-    this.delegations.forEach((d, i) => checkString(this, `delegations[${i}]`, d, { pattern: /^Microsoft\.[A-Za-z]+\/[A-Za-z]+$/, description: 'a service name such as "Microsoft.DBforPostgreSQL/flexibleServers"' }));
-    const parentName = vnet ? vnet.resourceName : owner.armId!.split('/').pop()!.toLowerCase();
+    this.delegations.forEach((d, i) => checkString(this, `delegations[${i}]`, d, DELEGATION));
+    const parentName = vnet ? vnet.name : owner.armId!.split('/').pop()!.toLowerCase();
     const name = props.kubernetesName ?? childKubernetesName(parentName, this.azureName);
-    this.resource = new VirtualNetworksSubnet(this, 'Resource', {
+    this.apiObject = new VirtualNetworksSubnet(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: {
         azureName: this.azureName,
@@ -98,7 +124,7 @@ export class Subnet extends AsoResource implements ISubnet {
         serviceEndpoints: props.serviceEndpoints?.map((service) => ({ service })),
       },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
   }
 }
 
@@ -106,4 +132,13 @@ export class Subnet extends AsoResource implements ISubnet {
 export interface ISubnet extends IAsoResource {
   /** Services the subnet is delegated to, when known. */
   readonly delegations?: readonly string[];
+}
+
+class ImportedSubnet extends ImportedAsoResource implements ISubnet {
+  public readonly delegations?: readonly string[];
+
+  public constructor(scope: Construct, id: string, props: SubnetImportProps) {
+    super(scope, id, { apiGroup: 'network.azure.com', kind: 'VirtualNetworksSubnet', azureNameRule: AzureNames.subnet }, props);
+    this.delegations = props.delegations?.map((d, i) => checkString(this, `delegations[${i}]`, d, DELEGATION));
+  }
 }

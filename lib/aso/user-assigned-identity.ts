@@ -3,7 +3,7 @@ import { UserAssignedIdentity as UserAssignedIdentityL1 } from '../../imports/as
 import { checkString } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { RemovalPolicy } from '../core/removal-policy';
-import { AsoResource, AsoResourceProps, checkTags } from './aso-resource';
+import { AsoResource, AsoResourceImportProps, AsoResourceProps, checkTags, IAsoResource, importAsoResource } from './aso-resource';
 import { FederatedIdentityCredential, FederatedIdentityCredentialOptions } from './federated-identity-credential';
 import { AzureNames, kubernetesNameFor, RESOURCE_GROUP_ARM_ID } from './naming';
 import { IResourceGroup } from './resource-group';
@@ -51,6 +51,9 @@ export interface UserAssignedIdentityExports {
   readonly tenantId: ExportedValue;
 }
 
+/** A user-assigned managed identity (a {@link UserAssignedIdentity} construct, or an import). */
+export interface IUserAssignedIdentity extends IAsoResource {}
+
 /**
  * A user-assigned managed identity (ASO `managedidentity.azure.com` `UserAssignedIdentity`): the
  * Azure identity of a workload. Bind it to a Kubernetes ServiceAccount with {@link federate}
@@ -64,13 +67,25 @@ export interface UserAssignedIdentityExports {
  * const clientId = identity.exports.clientId.envValue(workload); // the workload's AZURE_CLIENT_ID
  * account.grantBlobDataContributor(identity); // role assignments take the identity as principal
  */
-export class UserAssignedIdentity extends AsoResource implements IPrincipal {
+export class UserAssignedIdentity extends AsoResource implements IUserAssignedIdentity, IPrincipal {
+  /**
+   * A UserAssignedIdentity ASO object another app or team owns (not created by this app): declared as provided,
+   * so references to it (owners, private endpoints, role assignments) resolve.
+   *
+   * @example
+   * const identity = UserAssignedIdentity.fromName(folder, 'id', { name: 'id-files-web' });
+   * new FederatedIdentityCredential(folder, 'fic', { identity, name: 'files-web', issuer: aks, serviceAccount: { name: 'files-web', namespace: 'files' } });
+   */
+  public static fromName(scope: Construct, id: string, props: AsoResourceImportProps): IUserAssignedIdentity {
+    return importAsoResource(scope, id, { apiGroup: 'managedidentity.azure.com', kind: 'UserAssignedIdentity', azureNameRule: AzureNames.userAssignedIdentity }, props);
+  }
+
   public readonly azureName: string;
   public readonly location: string;
   /** Exported values. */
   public readonly exports: UserAssignedIdentityExports;
   /** The ASO object. */
-  public readonly resource: UserAssignedIdentityL1;
+  public readonly apiObject: UserAssignedIdentityL1;
 
   public constructor(scope: Construct, id: string, props: UserAssignedIdentityProps) {
     super(scope, id, props);
@@ -78,7 +93,7 @@ export class UserAssignedIdentity extends AsoResource implements IPrincipal {
     const name = kubernetesNameFor(this, this.azureName, props.kubernetesName);
     const owner = this.ownerOf('resourceGroup', props.resourceGroup, 'a ResourceGroup', RESOURCE_GROUP_ARM_ID);
     this.location = this.locationOf(props.location, props.resourceGroup);
-    this.resource = new UserAssignedIdentityL1(this, 'Resource', {
+    this.apiObject = new UserAssignedIdentityL1(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: {
         azureName: name === this.azureName ? undefined : this.azureName,
@@ -88,7 +103,7 @@ export class UserAssignedIdentity extends AsoResource implements IPrincipal {
         tags: checkTags(this, props.tags),
       },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
     this.exports = {
       clientId: this.exportValue('ConfigMap', 'clientId'),
       principalId: this.exportValue('ConfigMap', 'principalId'),
@@ -111,7 +126,7 @@ export class UserAssignedIdentity extends AsoResource implements IPrincipal {
 
   /** Its `metadata.name`, in the names of role assignments made to it. */
   public get principalName(): string {
-    return this.resourceName;
+    return this.name;
   }
 
   /**

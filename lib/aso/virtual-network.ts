@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { VirtualNetwork as VirtualNetworkL1 } from '../../imports/aso/network.azure.com';
 import { checkString, propError } from '../core/errors';
 import { RemovalPolicy } from '../core/removal-policy';
-import { AsoResource, AsoResourceProps, checkTags, IAsoResource } from './aso-resource';
+import { AsoResource, AsoResourceImportProps, AsoResourceProps, checkTags, IAsoResource, ImportedAsoResource } from './aso-resource';
 import { CidrBlock, overlaps, parseCidr } from './cidr';
 import { AzureNames, kubernetesNameFor, RESOURCE_GROUP_ARM_ID } from './naming';
 import { IResourceGroup } from './resource-group';
@@ -13,6 +13,15 @@ import { Subnet, SubnetOptions } from './subnet';
 export interface IVirtualNetwork extends IAsoResource {
   /** Its address space, when known (subnets are checked against it). */
   readonly addressSpace?: readonly CidrBlock[];
+}
+
+/** Props of {@link VirtualNetwork.fromName}. */
+export interface VirtualNetworkImportProps extends AsoResourceImportProps {
+  /**
+   * Its address space, when known: subnets created with it as owner are checked against it.
+   * @default - unknown (not checked)
+   */
+  readonly addressSpace?: string[];
 }
 
 /** Props of a {@link VirtualNetwork}. */
@@ -62,11 +71,23 @@ export interface VirtualNetworkProps extends AsoResourceProps {
  * vnet.subnet('pg', { addressPrefix: '10.20.4.0/24', delegations: ['Microsoft.DBforPostgreSQL/flexibleServers'] });
  */
 export class VirtualNetwork extends AsoResource implements IVirtualNetwork {
+  /**
+   * A VirtualNetwork ASO object another app or team owns (not created by this app): declared as
+   * provided, so references to it (subnet owners, DNS zone links) resolve.
+   *
+   * @example
+   * const hub = VirtualNetwork.fromName(folder, 'hub', { name: 'vnet-hub', location: 'westeurope', addressSpace: ['10.0.0.0/16'] });
+   * new Subnet(folder, 'snet', { virtualNetwork: hub, name: 'snet-files', addressPrefix: '10.0.8.0/24' });
+   */
+  public static fromName(scope: Construct, id: string, props: VirtualNetworkImportProps): IVirtualNetwork {
+    return new ImportedVirtualNetwork(scope, id, props);
+  }
+
   public readonly azureName: string;
   public readonly location: string;
   public readonly addressSpace: readonly CidrBlock[];
   /** The ASO object. */
-  public readonly resource: VirtualNetworkL1;
+  public readonly apiObject: VirtualNetworkL1;
   private readonly _subnets: Subnet[] = [];
 
   public constructor(scope: Construct, id: string, props: VirtualNetworkProps) {
@@ -83,7 +104,7 @@ export class VirtualNetwork extends AsoResource implements IVirtualNetwork {
       if (overlaps(a, b)) throw propError(this, `addressSpace[${i}]`, `"${b.text}" overlaps "${a.text}"`);
     }));
     this.addressSpace = blocks;
-    this.resource = new VirtualNetworkL1(this, 'Resource', {
+    this.apiObject = new VirtualNetworkL1(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: {
         azureName: name === this.azureName ? undefined : this.azureName,
@@ -94,7 +115,7 @@ export class VirtualNetwork extends AsoResource implements IVirtualNetwork {
         tags: checkTags(this, props.tags),
       },
     });
-    this.bind(this.resource, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.bind(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
   }
 
   /** Subnets added with {@link subnet} or created with this network as owner. */
@@ -124,5 +145,14 @@ export class VirtualNetwork extends AsoResource implements IVirtualNetwork {
    */
   public grant(principal: IPrincipal, role: string, options?: GrantOptions): RoleAssignment {
     return grantRole(this, principal, role, options);
+  }
+}
+
+class ImportedVirtualNetwork extends ImportedAsoResource implements IVirtualNetwork {
+  public readonly addressSpace?: readonly CidrBlock[];
+
+  public constructor(scope: Construct, id: string, props: VirtualNetworkImportProps) {
+    super(scope, id, { apiGroup: 'network.azure.com', kind: 'VirtualNetwork', azureNameRule: AzureNames.virtualNetwork }, props);
+    this.addressSpace = props.addressSpace?.map((c, i) => parseCidr(this, `addressSpace[${i}]`, c, 8, 29));
   }
 }

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SealedSecret as SealedSecretObject } from '../../imports/extras/bitnami.com';
 import type { ISecretSource } from '../core/secret';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, PropError, propError } from '../core/errors';
 import { addProvided } from '../core/references';
+import { PlatformResource, scopeNamespace } from '../core/resource';
 import { scopeOfAnnotations, withScopeAnnotations } from './crypto';
 import { parseDocuments, SealedSecretDocument } from './seal';
 
@@ -26,6 +26,35 @@ export interface SealedSecretProps {
   readonly namespace?: string;
 }
 
+/**
+ * Props of {@link SealedSecret.fromEncryptedData}: a SealedSecret given by its ciphertext (e.g.
+ * `kubeseal --raw` output per key), sealed with the strict scope for `name` in `namespace`.
+ */
+export interface SealedSecretEncryptedDataProps {
+  /** Name of the SealedSecret and of the Secret it produces. */
+  readonly name: string;
+  /**
+   * Namespace of the SealedSecret and of the Secret it produces.
+   * @default - the folder's namespace (or the enclosing family scope's, e.g. an `AsoCredentialScope`)
+   */
+  readonly namespace?: string;
+  /**
+   * The encrypted values (`kubeseal` output, base64 ciphertext per key). Values that are not
+   * base64 ciphertext (for example a plaintext password) are rejected.
+   */
+  readonly encryptedData: Record<string, string>;
+  /**
+   * `type` of the produced Secret.
+   * @default 'Opaque'
+   */
+  readonly type?: string;
+  /**
+   * Labels of the produced Secret.
+   * @default - none
+   */
+  readonly secretLabels?: Record<string, string>;
+}
+
 /** Props of {@link SealedSecret.fromFile}. */
 export interface SealedSecretFileProps {
   /**
@@ -41,7 +70,8 @@ export interface SealedSecretFileProps {
  * `bitnami.com/v1alpha1` SealedSecret (ciphertext only) and declares the Secret it produces, so
  * constructs that read a Secret ({@link ISecretSource}) can reference it. Every scope is supported;
  * the scope annotations, the template (labels, annotations, type, immutable) and the ciphertext are
- * kept as sealed.
+ * kept as sealed. Ciphertext alone (`kubeseal --raw` output per key) is taken by
+ * {@link SealedSecret.fromEncryptedData}.
  *
  * @example
  * // Sealed once, outside the output tree:
@@ -52,7 +82,19 @@ export interface SealedSecretFileProps {
  *   administratorLogin: 'filesadmin', administratorPassword: { secret: dbAdmin, key: 'password' },
  * });
  */
-export class SealedSecret extends Construct implements ISecretSource {
+export class SealedSecret extends PlatformResource implements ISecretSource {
+  /**
+   * A SealedSecret given by its ciphertext (`kubeseal --raw` output per key, strict scope: sealed
+   * for `name` in `namespace`); only ciphertext is accepted.
+   *
+   * @example
+   * // echo -n <password> | kubeseal --raw --namespace files --name files-db-admin --from-file=/dev/stdin
+   * const dbAdmin = SealedSecret.fromEncryptedData(folder, 'db-admin', { name: 'files-db-admin', encryptedData: { password: sealedPassword } });
+   */
+  public static fromEncryptedData(scope: Construct, id: string, props: SealedSecretEncryptedDataProps): SealedSecret {
+    return new SealedSecret(scope, id, props);
+  }
+
   /**
    * Reads the one SealedSecret of a YAML or JSON file (`cdk8s-platform seal` / `kubeseal` output);
    * a relative `file` is resolved against the working directory.
@@ -82,8 +124,20 @@ export class SealedSecret extends Construct implements ISecretSource {
   /** The SealedSecret object. */
   public readonly apiObject: SealedSecretObject;
 
-  public constructor(scope: Construct, id: string, props: SealedSecretProps) {
+  /**
+   * @param props a sealed object ({@link SealedSecretProps}), or its ciphertext
+   * ({@link SealedSecretEncryptedDataProps}, as {@link SealedSecret.fromEncryptedData} takes)
+   */
+  public constructor(scope: Construct, id: string, props: SealedSecretProps | SealedSecretEncryptedDataProps) {
     super(scope, id);
+    if (props !== null && typeof props === 'object' && 'encryptedData' in props && !('sealed' in props)) {
+      const built = fromCiphertext(this, props);
+      this.secretName = built.name;
+      this.secretNamespace = built.namespace;
+      this.apiObject = built.apiObject;
+      addProvided(this, { apiGroup: '', kind: 'Secret', name: this.secretName, namespace: this.secretNamespace });
+      return;
+    }
     const sealed = props.sealed as unknown as Record<string, any>;
     if (!sealed || typeof sealed !== 'object' || sealed.apiVersion !== 'bitnami.com/v1alpha1' || sealed.kind !== 'SealedSecret') {
       throw propError(this, 'sealed', 'must be a bitnami.com/v1alpha1 SealedSecret (cdk8s-platform seal or kubeseal output); a plaintext Secret is never accepted');
@@ -106,7 +160,7 @@ export class SealedSecret extends Construct implements ISecretSource {
     // The controller derives the RSA-OAEP label from the SealedSecret's own annotations.
     const sealingScope = scopeOfAnnotations(meta.annotations);
     const sealedNs: string | undefined = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
-    const folderNs = Chart.of(this).namespace;
+    const folderNs = scopeNamespace(this);
     let namespace: string | undefined;
     if (sealingScope === 'cluster-wide') {
       namespace = props.namespace ?? folderNs ?? sealedNs;
@@ -123,9 +177,7 @@ export class SealedSecret extends Construct implements ISecretSource {
       }
       namespace = sealedNs;
     }
-    if (namespace === undefined) {
-      throw propError(this, 'namespace', 'is required: set it, or create the construct in a Folder with a namespace');
-    }
+    if (namespace === undefined) throw propError(this, 'namespace', NAMESPACE_REQUIRED);
     this.secretNamespace = checkString(this, 'namespace', namespace, DNS_LABEL);
 
     const template = spec.template ?? {};
@@ -144,6 +196,37 @@ export class SealedSecret extends Construct implements ISecretSource {
     });
     addProvided(this, { apiGroup: '', kind: 'Secret', name: this.secretName, namespace: this.secretNamespace });
   }
+}
+
+const NAMESPACE_REQUIRED = 'is required: set it, or create the construct in a Folder with a namespace';
+
+/** Ciphertext as kubeseal writes it: base64, and long (an RSA-OAEP-wrapped session key alone is 512 bytes). */
+const CIPHERTEXT = /^[A-Za-z0-9+/]{64,}={0,2}$/;
+
+/** The SealedSecret object of {@link SealedSecret.fromEncryptedData}. */
+function fromCiphertext(self: SealedSecret, props: SealedSecretEncryptedDataProps): { name: string; namespace: string; apiObject: SealedSecretObject } {
+  const name = checkString(self, 'name', props.name, DNS_SUBDOMAIN);
+  const ns = props.namespace ?? scopeNamespace(self);
+  if (ns === undefined) throw propError(self, 'namespace', NAMESPACE_REQUIRED);
+  const namespace = checkString(self, 'namespace', ns, DNS_LABEL);
+  const keys = Object.keys(props.encryptedData ?? {}).sort();
+  if (keys.length === 0) throw propError(self, 'encryptedData', 'must hold at least one key (kubeseal output)');
+  for (const k of keys) {
+    if (!CIPHERTEXT.test(props.encryptedData[k])) {
+      throw propError(self, `encryptedData.${k}`, 'is not SealedSecret ciphertext (base64, at least 64 characters, as written by kubeseal); never put a plaintext value here');
+    }
+  }
+  const apiObject = new SealedSecretObject(self, 'Resource', {
+    metadata: { name, namespace },
+    spec: {
+      encryptedData: Object.fromEntries(keys.map((k) => [k, props.encryptedData[k]])),
+      template: {
+        metadata: { name, namespace, labels: props.secretLabels },
+        type: props.type ?? 'Opaque',
+      },
+    },
+  });
+  return { name, namespace, apiObject };
 }
 
 function nonEmpty(m: Record<string, string>): Record<string, string> | undefined {

@@ -14,7 +14,8 @@ import {
 } from '../../lib/aso';
 import { AzureBuiltInRole, RemovalPolicy, removalPolicyOf } from '../../lib';
 import { exampleDocs } from '../validation/helpers';
-import { CIPHER, find, render, setup } from './helpers';
+import { Testing } from '../../lib/testing';
+import { CIPHER, setup } from './fixtures';
 
 const SUB = '3f2b8c1e-5d47-4a9e-9c61-2b7e0d4f8a90';
 const OTHER_SUB = '00000000-0000-0000-0000-000000000002';
@@ -38,8 +39,8 @@ describe('RoleAssignment', () => {
     const { app, container, identity } = team();
     const ra = container.grantBlobDataContributor(identity);
     expect(ra.node.path).toBe('platform/azure/team/st/Container-uploads/RoleAssignment-id-app-ba92f5b4-2d11-453d-a403-e96b0029c9fe');
-    const objs = render(app);
-    const obj = find(objs, 'RoleAssignment', 'stapp-uploads-id-app-storage-blob-data-contributor');
+    const objs = Testing.objects(app);
+    const obj = Testing.find(objs, 'RoleAssignment', 'stapp-uploads-id-app-storage-blob-data-contributor');
     expect(obj).toEqual({
       apiVersion: 'authorization.azure.com/v1api20220401',
       kind: 'RoleAssignment',
@@ -57,8 +58,8 @@ describe('RoleAssignment', () => {
       },
     });
     // Using the identity as principal switched its principalId export on.
-    expect(find(objs, 'UserAssignedIdentity', 'id-app').spec.operatorSpec).toEqual({ configMaps: { principalId: { name: 'id-app-config', key: 'principalId' } } });
-    expect(removalPolicyOf(ra.resource)).toBe(RemovalPolicy.DESTROY);
+    expect(Testing.find(objs, 'UserAssignedIdentity', 'id-app').spec.operatorSpec).toEqual({ configMaps: { principalId: { name: 'id-app-config', key: 'principalId' } } });
+    expect(removalPolicyOf(ra.apiObject)).toBe(RemovalPolicy.DESTROY);
     expect(ra.roleId).toBe(AzureBuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR);
     expect(ra.roleDefinitionId).toBe(roleArm(AzureBuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR));
     expect(ra.azureName).toBe('');
@@ -76,7 +77,7 @@ describe('RoleAssignment', () => {
     rg.grant(identity, AzureBuiltInRole.READER);
     vnet.grant(identity, AzureBuiltInRole.NETWORK_CONTRIBUTOR);
     identity.grant(Principal.servicePrincipal('11111111-2222-3333-4444-555555555555'), AzureBuiltInRole.MANAGED_IDENTITY_OPERATOR);
-    const got = render(app).filter((o) => o.kind === 'RoleAssignment')
+    const got = Testing.objects(app).filter((o) => o.kind === 'RoleAssignment')
       .map((o) => `${o.metadata.name} ${o.spec.owner.kind}/${o.spec.owner.name} ${o.spec.roleDefinitionReference.armId.split('/').pop()}`);
     expect(got.sort()).toEqual([
       `id-app-11111111-2222-3333-4444-555555555555-managed-identity-operator UserAssignedIdentity/id-app ${AzureBuiltInRole.MANAGED_IDENTITY_OPERATOR}`,
@@ -94,8 +95,8 @@ describe('RoleAssignment', () => {
     const custom = 'AAAAAAAA-0000-4000-8000-000000000001';
     rg.grant(Principal.group(GROUP_ID), custom, { description: 'ops group', kubernetesName: 'rg-app-ops', removalPolicy: RemovalPolicy.RETAIN });
     rg.grant(Principal.user('22222222-2222-2222-2222-222222222222'), AzureBuiltInRole.READER);
-    const objs = render(app);
-    const ops = find(objs, 'RoleAssignment', 'rg-app-ops');
+    const objs = Testing.objects(app);
+    const ops = Testing.find(objs, 'RoleAssignment', 'rg-app-ops');
     expect(ops.spec).toEqual({
       owner: { group: 'resources.azure.com', kind: 'ResourceGroup', name: 'rg-app' },
       principalId: GROUP_ID.toLowerCase(),
@@ -108,7 +109,7 @@ describe('RoleAssignment', () => {
       'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
       'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/credential-from': 'aso-credential-apps', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete',
     });
-    expect(find(objs, 'RoleAssignment', 'rg-app-22222222-2222-2222-2222-222222222222-reader').spec.principalType).toBe('User');
+    expect(Testing.find(objs, 'RoleAssignment', 'rg-app-22222222-2222-2222-2222-222222222222-reader').spec.principalType).toBe('User');
   });
 
   test('the subscription: from the AsoCredential, from an owner ARM ID, explicit, or in the role ARM ID', () => {
@@ -132,7 +133,7 @@ describe('RoleAssignment', () => {
     // A role definition ARM ID needs no subscription.
     const ra = new RoleAssignment(folder, 'arm', { scope: bare, principal: id, role: roleArm(AzureBuiltInRole.CONTRIBUTOR, OTHER_SUB) });
     expect(ra.roleId).toBe(AzureBuiltInRole.CONTRIBUTOR);
-    render(app);
+    Testing.objects(app);
   });
 
   test('scopes given as ARM IDs: subscription, resource group, resource', () => {
@@ -140,7 +141,7 @@ describe('RoleAssignment', () => {
     const id = Principal.servicePrincipal('11111111-2222-3333-4444-555555555555');
     const scopes = [`/subscriptions/${SUB}`, `/subscriptions/${SUB}/resourceGroups/rg-x`, `/subscriptions/${SUB}/resourceGroups/rg-x/providers/Microsoft.Storage/storageAccounts/stx`];
     scopes.forEach((scope, i) => new RoleAssignment(folder, `ra${i}`, { scope, principal: id, role: AzureBuiltInRole.READER }));
-    const objs = render(app).filter((o) => o.kind === 'RoleAssignment');
+    const objs = Testing.objects(app).filter((o) => o.kind === 'RoleAssignment');
     expect(objs.map((o) => [o.metadata.name, o.spec.owner, o.spec.roleDefinitionReference.armId])).toEqual([
       [`${SUB}-11111111-2222-3333-4444-555555555555-reader`, { armId: scopes[0] }, roleArm(AzureBuiltInRole.READER)],
       ['rg-x-11111111-2222-3333-4444-555555555555-reader', { armId: scopes[1] }, roleArm(AzureBuiltInRole.READER)],
@@ -155,7 +156,7 @@ describe('RoleAssignment', () => {
     const principal = Principal.fromExportedValue(
       new UserAssignedIdentity(folder, 'id', { name: 'identity', resourceGroup: rg }).exports.principalId, PrincipalType.SERVICE_PRINCIPAL, 'identity');
     new RoleAssignment(folder, 'ra', { scope: rg, principal, role: AzureBuiltInRole.READER, subscriptionId: SUB, kubernetesName: sample.metadata.name });
-    const ours = find(render(app), 'RoleAssignment', sample.metadata.name);
+    const ours = Testing.find(Testing.objects(app), 'RoleAssignment', sample.metadata.name);
     expect(ours.apiVersion).toBe(sample.apiVersion);
     expect(ours.spec.owner).toEqual(sample.spec.owner);
     expect(ours.spec.principalIdFromConfig).toEqual({ name: 'identity-config', key: sample.spec.principalIdFromConfig.key });
@@ -167,7 +168,7 @@ describe('RoleAssignment', () => {
     const { app, folder } = setup();
     const rg = new ResourceGroup(folder, 'rg', { name: 'rg-x', location: 'westeurope', credentialFrom: 'aso-credential-x' });
     rg.grant(Principal.group(GROUP_ID), AzureBuiltInRole.READER, { subscriptionId: SUB });
-    expect(render(app).find((o) => o.kind === 'RoleAssignment').metadata.annotations['serviceoperator.azure.com/credential-from']).toBe('aso-credential-x');
+    expect(Testing.objects(app).find((o) => o.kind === 'RoleAssignment')!.metadata.annotations!['serviceoperator.azure.com/credential-from']).toBe('aso-credential-x');
   });
 
   describe('errors', () => {
@@ -232,12 +233,12 @@ describe('RoleAssignment', () => {
 
 test('an imported resource group gives its subscription to what it owns', () => {
   const { app, folder } = setup();
-  const rg = ResourceGroup.fromName(folder, 'rg', { kubernetesName: 'rg-shared', location: 'westeurope', subscriptionId: OTHER_SUB });
+  const rg = ResourceGroup.fromName(folder, 'rg', { name: 'rg-shared', location: 'westeurope', subscriptionId: OTHER_SUB });
   expect(rg.subscriptionId).toBe(OTHER_SUB);
   const account = new StorageAccount(folder, 'st', { name: 'stshared', resourceGroup: rg });
   expect(account.grantBlobDataReader(Principal.group(GROUP_ID)).roleDefinitionId).toBe(roleArm(AzureBuiltInRole.STORAGE_BLOB_DATA_READER, OTHER_SUB));
-  render(app);
-  expect(() => ResourceGroup.fromName(folder, 'bad', { kubernetesName: 'rg-bad', subscriptionId: 'prod' })).toThrow(
+  Testing.objects(app);
+  expect(() => ResourceGroup.fromName(folder, 'bad', { name: 'rg-bad', subscriptionId: 'prod' })).toThrow(
     'platform/azure/bad: prop "subscriptionId": "prod" is invalid: must be a subscription ID (GUID)',
   );
 });

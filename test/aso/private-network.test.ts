@@ -8,14 +8,15 @@ import {
   PrivateDnsZoneNames,
   PrivateEndpoint,
   ResourceGroup,
-  SealedSecretSource,
   StorageAccount,
   StorageService,
   VirtualNetwork,
 } from '../../lib/aso';
 import { RemovalPolicy, removalPolicyOf } from '../../lib';
 import { exampleDocs } from '../validation/helpers';
-import { CIPHER, find, render, setup, synthProblems, UNREACHABLE_PG } from './helpers';
+import { SealedSecret } from '../../lib/sealing';
+import { Testing } from '../../lib/testing';
+import { CIPHER, setup, UNREACHABLE_PG } from './fixtures';
 
 const SUB = '3f2b8c1e-5d47-4a9e-9c61-2b7e0d4f8a90';
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -29,7 +30,7 @@ function net() {
   const vnet = new VirtualNetwork(s.folder, 'vnet', { name: 'vnet-app', resourceGroup: rg, addressSpace: ['10.0.0.0/16'] });
   const endpoints = vnet.subnet('endpoints', { addressPrefix: '10.0.1.0/24' });
   const pgSubnet = vnet.subnet('pg', { addressPrefix: '10.0.2.0/24', delegations: ['Microsoft.DBforPostgreSQL/flexibleServers'] });
-  const pw = new SealedSecretSource(s.folder, 'pw', { name: 'pg-admin', encryptedData: { password: CIPHER } });
+  const pw = SealedSecret.fromEncryptedData(s.folder, 'pw', { name: 'pg-admin', encryptedData: { password: CIPHER } });
   const zone = (id: string, name: string) => {
     const z = new PrivateDnsZone(s.folder, id, { name, resourceGroup: rg });
     z.linkVirtualNetwork('app', { virtualNetwork: vnet });
@@ -48,19 +49,19 @@ describe('PrivateDnsZone', () => {
     zone.linkVirtualNetwork('app', { virtualNetwork: vnet });
     zone.linkVirtualNetwork('hub', { virtualNetwork: `${HUB}/virtualNetworks/vnet-hub`, resolutionPolicy: 'NxDomainRedirect' });
     expect(zone.links.map((l) => l.azureName)).toEqual(['app', 'hub']);
-    expect(removalPolicyOf(zone.resource)).toBe(RemovalPolicy.DESTROY);
-    const objs = render(app);
-    expect(find(objs, 'PrivateDnsZone', 'privatelink.blob.core.windows.net')).toEqual({
+    expect(removalPolicyOf(zone.apiObject)).toBe(RemovalPolicy.DESTROY);
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'PrivateDnsZone', 'privatelink.blob.core.windows.net')).toEqual({
       apiVersion: 'network.azure.com/v1api20240601',
       kind: 'PrivateDnsZone',
       metadata: { name: 'privatelink.blob.core.windows.net', namespace: 'apps', annotations: MANAGE },
       spec: { location: 'global', owner: { name: 'rg-app' }, tags: { team: 'a' } },
     });
-    expect(find(objs, 'PrivateDnsZonesVirtualNetworkLink', 'privatelink.blob.core.windows.net-app').spec).toEqual({
+    expect(Testing.find(objs, 'PrivateDnsZonesVirtualNetworkLink', 'privatelink.blob.core.windows.net-app').spec).toEqual({
       azureName: 'app', location: 'global', owner: { name: 'privatelink.blob.core.windows.net' }, registrationEnabled: false,
       virtualNetwork: { reference: { group: 'network.azure.com', kind: 'VirtualNetwork', name: 'vnet-app' } },
     });
-    expect(find(objs, 'PrivateDnsZonesVirtualNetworkLink', 'privatelink.blob.core.windows.net-hub').spec).toEqual({
+    expect(Testing.find(objs, 'PrivateDnsZonesVirtualNetworkLink', 'privatelink.blob.core.windows.net-hub').spec).toEqual({
       azureName: 'hub', location: 'global', owner: { name: 'privatelink.blob.core.windows.net' }, registrationEnabled: false, resolutionPolicy: 'NxDomainRedirect',
       virtualNetwork: { reference: { armId: `${HUB}/virtualNetworks/vnet-hub` } },
     });
@@ -98,11 +99,11 @@ describe('PrivateDnsZone', () => {
     const vnet = new VirtualNetwork(folder, 'vnet', { name: lSample.spec.virtualNetwork.reference.name, resourceGroup: rg, addressSpace: ['10.0.0.0/16'] });
     const zone = new PrivateDnsZone(folder, 'zone', { name: zSample.metadata.name, resourceGroup: rg });
     zone.linkVirtualNetwork('vnetlink', { virtualNetwork: vnet, kubernetesName: lSample.metadata.name });
-    const objs = render(app);
-    const z = find(objs, 'PrivateDnsZone', zSample.metadata.name);
+    const objs = Testing.objects(app);
+    const z = Testing.find(objs, 'PrivateDnsZone', zSample.metadata.name);
     expect(z.apiVersion).toBe(zSample.apiVersion);
     expect(z.spec).toEqual(zSample.spec);
-    const l = find(objs, 'PrivateDnsZonesVirtualNetworkLink', lSample.metadata.name);
+    const l = Testing.find(objs, 'PrivateDnsZonesVirtualNetworkLink', lSample.metadata.name);
     expect(l.apiVersion).toBe(lSample.apiVersion);
     expect(l.spec).toMatchObject(lSample.spec);
   });
@@ -115,9 +116,9 @@ describe('PrivateEndpoint', () => {
     const pe = account.addPrivateEndpoint({ subnet: endpoints, privateDnsZone: zone('blob', PrivateDnsZoneNames.BLOB) });
     expect(pe.node.path).toBe('platform/azure/st/PrivateEndpoint-blob');
     expect(account.privateEndpoints).toEqual([pe]);
-    expect(removalPolicyOf(pe.resource)).toBe(RemovalPolicy.DESTROY);
-    const objs = render(app);
-    expect(find(objs, 'PrivateEndpoint', 'pe-stapp-blob')).toEqual({
+    expect(removalPolicyOf(pe.apiObject)).toBe(RemovalPolicy.DESTROY);
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'PrivateEndpoint', 'pe-stapp-blob')).toEqual({
       apiVersion: 'network.azure.com/v1api20240301',
       kind: 'PrivateEndpoint',
       metadata: { name: 'pe-stapp-blob', namespace: 'apps', annotations: MANAGE },
@@ -128,7 +129,7 @@ describe('PrivateEndpoint', () => {
         privateLinkServiceConnections: [{ name: 'pe-stapp-blob', groupIds: ['blob'], privateLinkServiceReference: { group: 'storage.azure.com', kind: 'StorageAccount', name: 'stapp' } }],
       },
     });
-    expect(find(objs, 'PrivateEndpointsPrivateDnsZoneGroup', 'pe-stapp-blob-dns')).toEqual({
+    expect(Testing.find(objs, 'PrivateEndpointsPrivateDnsZoneGroup', 'pe-stapp-blob-dns')).toEqual({
       apiVersion: 'network.azure.com/v1api20240301',
       kind: 'PrivateEndpointsPrivateDnsZoneGroup',
       metadata: { name: 'pe-stapp-blob-dns', namespace: 'apps', annotations: MANAGE },
@@ -138,7 +139,7 @@ describe('PrivateEndpoint', () => {
         privateDnsZoneConfigs: [{ name: 'privatelink-blob-core-windows-net', privateDnsZoneReference: { group: 'network.azure.com', kind: 'PrivateDnsZone', name: 'privatelink.blob.core.windows.net' } }],
       },
     });
-    expect(find(objs, 'StorageAccount', 'stapp').spec.publicNetworkAccess).toBe('Disabled');
+    expect(Testing.find(objs, 'StorageAccount', 'stapp').spec.publicNetworkAccess).toBe('Disabled');
   });
 
   test('other storage services, ARM IDs for subnet and zone, explicit names, DNS managed elsewhere', () => {
@@ -149,13 +150,13 @@ describe('PrivateEndpoint', () => {
       name: 'PE_Files', kubernetesName: 'pe-files', location: 'northeurope', removalPolicy: RemovalPolicy.RETAIN, tags: { team: 'a' },
     });
     account.addPrivateEndpoint({ service: StorageService.QUEUE, subnet: `${HUB}/virtualNetworks/vnet-hub/subnets/pe`, dnsManagedElsewhere: true });
-    const objs = render(app);
-    const files = find(objs, 'PrivateEndpoint', 'pe-files');
+    const objs = Testing.objects(app);
+    const files = Testing.find(objs, 'PrivateEndpoint', 'pe-files');
     expect(files.spec).toMatchObject({ azureName: 'PE_Files', location: 'northeurope', subnet: { reference: { armId: `${HUB}/virtualNetworks/vnet-hub/subnets/pe` } }, tags: { team: 'a' } });
-    expect(files.metadata.annotations['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
-    expect(find(objs, 'PrivateEndpointsPrivateDnsZoneGroup', 'pe-files-dns').spec.privateDnsZoneConfigs)
+    expect(files.metadata.annotations!['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
+    expect(Testing.find(objs, 'PrivateEndpointsPrivateDnsZoneGroup', 'pe-files-dns').spec.privateDnsZoneConfigs)
       .toEqual([{ name: 'privatelink-file-core-windows-net', privateDnsZoneReference: { armId: `${HUB}/privateDnsZones/privatelink.file.core.windows.net` } }]);
-    expect(find(objs, 'PrivateEndpoint', 'pe-stapp-queue').spec.privateLinkServiceConnections[0].groupIds).toEqual(['queue']);
+    expect(Testing.find(objs, 'PrivateEndpoint', 'pe-stapp-queue').spec.privateLinkServiceConnections[0].groupIds).toEqual(['queue']);
     expect(objs.filter((o) => o.kind === 'PrivateEndpointsPrivateDnsZoneGroup').map((o) => o.metadata.name)).toEqual(['pe-files-dns']);
   });
 
@@ -165,7 +166,7 @@ describe('PrivateEndpoint', () => {
       name: 'pe-other', resourceGroup: rg, subnet: endpoints, groupId: 'vault',
       target: `/subscriptions/${SUB}/resourceGroups/rg-x/providers/Microsoft.KeyVault/vaults/kv-x`, privateDnsZone: zone('kv', PrivateDnsZoneNames.KEY_VAULT),
     });
-    expect(find(render(app), 'PrivateEndpoint', 'pe-other').spec.privateLinkServiceConnections).toEqual([
+    expect(Testing.find(Testing.objects(app), 'PrivateEndpoint', 'pe-other').spec.privateLinkServiceConnections).toEqual([
       { name: 'pe-other', groupIds: ['vault'], privateLinkServiceReference: { armId: `/subscriptions/${SUB}/resourceGroups/rg-x/providers/Microsoft.KeyVault/vaults/kv-x` } },
     ]);
   });
@@ -174,10 +175,10 @@ describe('PrivateEndpoint', () => {
     const { app, folder, rg, endpoints, zone } = net();
     const vault = new KeyVault(folder, 'kv', { name: 'kv-app', resourceGroup: rg, tenantId: TENANT, publicNetworkAccess: false });
     vault.addPrivateEndpoint({ subnet: endpoints, privateDnsZone: zone('kv-zone', PrivateDnsZoneNames.KEY_VAULT) });
-    const objs = render(app);
-    expect(find(objs, 'PrivateEndpoint', 'pe-kv-app-vault').spec.privateLinkServiceConnections[0])
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'PrivateEndpoint', 'pe-kv-app-vault').spec.privateLinkServiceConnections[0])
       .toEqual({ name: 'pe-kv-app-vault', groupIds: ['vault'], privateLinkServiceReference: { group: 'keyvault.azure.com', kind: 'Vault', name: 'kv-app' } });
-    expect(find(objs, 'PrivateEndpointsPrivateDnsZoneGroup', 'pe-kv-app-vault-dns').spec.privateDnsZoneConfigs[0].privateDnsZoneReference.name).toBe('privatelink.vaultcore.azure.net');
+    expect(Testing.find(objs, 'PrivateEndpointsPrivateDnsZoneGroup', 'pe-kv-app-vault-dns').spec.privateDnsZoneConfigs[0].privateDnsZoneReference.name).toBe('privatelink.vaultcore.azure.net');
   });
 
   test('the ASO samples\' shape', () => {
@@ -192,11 +193,11 @@ describe('PrivateEndpoint', () => {
     zone.linkVirtualNetwork('vnet', { virtualNetwork: vnet });
     const pe = account.addPrivateEndpoint({ subnet, privateDnsZone: zone, kubernetesName: peSample.metadata.name, name: peSample.spec.privateLinkServiceConnections[0].name });
     expect(pe.dnsZoneGroup).toBeDefined();
-    const objs = render(app);
-    const ours = find(objs, 'PrivateEndpoint', peSample.metadata.name);
+    const objs = Testing.objects(app);
+    const ours = Testing.find(objs, 'PrivateEndpoint', peSample.metadata.name);
     expect(ours.apiVersion).toBe(peSample.apiVersion);
     expect(ours.spec).toMatchObject(peSample.spec);
-    const group = find(objs, 'PrivateEndpointsPrivateDnsZoneGroup', `${peSample.metadata.name}-dns`);
+    const group = Testing.find(objs, 'PrivateEndpointsPrivateDnsZoneGroup', `${peSample.metadata.name}-dns`);
     expect(group.apiVersion).toBe(gSample.apiVersion);
     expect(group.spec.owner).toEqual(gSample.spec.owner);
     expect(group.spec.privateDnsZoneConfigs[0].privateDnsZoneReference).toEqual(gSample.spec.privateDnsZoneConfigs[0].privateDnsZoneReference);
@@ -249,7 +250,7 @@ describe('PrivateEndpoint', () => {
     test('a storage account with public access disabled and no private endpoint is unreachable (synth error)', () => {
       const { app, folder, rg } = net();
       new StorageAccount(folder, 'st', { name: 'stapp', resourceGroup: rg, publicNetworkAccess: false });
-      expect(synthProblems(app)).toEqual([
+      expect(Testing.synthProblems(app)).toEqual([
         'platform/azure/st: prop "publicNetworkAccess": the account would be unreachable: public network access is disabled and it has no private endpoint; ' +
           'add one with account.addPrivateEndpoint({ subnet, privateDnsZone }), or enable public access',
       ]);
@@ -261,19 +262,19 @@ describe('PostgreSQL private paths', () => {
   test('private endpoint: public access stays disabled, no firewall rule needed', () => {
     const { app, endpoints, zone, server } = net();
     const pg = server();
-    expect(synthProblems(app)).toEqual([UNREACHABLE_PG('platform/azure/pg')]);
+    expect(Testing.synthProblems(app)).toEqual([UNREACHABLE_PG('platform/azure/pg')]);
     const pe = pg.addPrivateEndpoint({ subnet: endpoints, privateDnsZone: zone('pgz', PrivateDnsZoneNames.POSTGRES) });
     expect(pg.privateEndpoints).toEqual([pe]);
-    const objs = render(app);
-    expect(find(objs, 'FlexibleServer', 'app-pg').spec.network).toEqual({ publicNetworkAccess: 'Disabled' });
-    expect(find(objs, 'PrivateEndpoint', 'pe-app-pg-postgresqlserver').spec.privateLinkServiceConnections).toEqual([
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'FlexibleServer', 'app-pg').spec.network).toEqual({ publicNetworkAccess: 'Disabled' });
+    expect(Testing.find(objs, 'PrivateEndpoint', 'pe-app-pg-postgresqlserver').spec.privateLinkServiceConnections).toEqual([
       { name: 'pe-app-pg-postgresqlserver', groupIds: ['postgresqlServer'], privateLinkServiceReference: { group: 'dbforpostgresql.azure.com', kind: 'FlexibleServer', name: 'app-pg' } },
     ]);
-    expect(find(objs, 'PrivateEndpointsPrivateDnsZoneGroup', 'pe-app-pg-postgresqlserver-dns').spec.privateDnsZoneConfigs[0].privateDnsZoneReference.name)
+    expect(Testing.find(objs, 'PrivateEndpointsPrivateDnsZoneGroup', 'pe-app-pg-postgresqlserver-dns').spec.privateDnsZoneConfigs[0].privateDnsZoneReference.name)
       .toBe('privatelink.postgres.database.azure.com');
     // Firewall rules on top switch public access on (both paths).
     pg.firewallRule('office', { startIpAddress: '203.0.113.10' });
-    expect(find(render(app), 'FlexibleServer', 'app-pg').spec.network).toEqual({ publicNetworkAccess: 'Enabled' });
+    expect(Testing.find(Testing.objects(app), 'FlexibleServer', 'app-pg').spec.network).toEqual({ publicNetworkAccess: 'Enabled' });
   });
 
   test('VNet integration: delegated subnet + private DNS zone construct', () => {
@@ -281,7 +282,7 @@ describe('PostgreSQL private paths', () => {
     const zone = new PrivateDnsZone(folder, 'pgzone', { name: 'app.private.postgres.database.azure.com', resourceGroup: rg });
     zone.linkVirtualNetwork('app', { virtualNetwork: vnet });
     server({ delegatedSubnet: pgSubnet, privateDnsZone: zone });
-    expect(find(render(app), 'FlexibleServer', 'app-pg').spec.network).toEqual({
+    expect(Testing.find(Testing.objects(app), 'FlexibleServer', 'app-pg').spec.network).toEqual({
       delegatedSubnetResourceReference: { group: 'network.azure.com', kind: 'VirtualNetworksSubnet', name: 'vnet-app-pg' },
       privateDnsZoneArmResourceReference: { group: 'network.azure.com', kind: 'PrivateDnsZone', name: 'app.private.postgres.database.azure.com' },
       publicNetworkAccess: 'Disabled',
@@ -291,10 +292,10 @@ describe('PostgreSQL private paths', () => {
   test('VNet integration: zone by ARM ID (privateDnsZone or the deprecated privateDnsZoneArmId)', () => {
     const { app, pgSubnet, server } = net();
     server({ delegatedSubnet: pgSubnet, privateDnsZone: `${HUB}/privateDnsZones/app.private.postgres.database.azure.com` });
-    expect(find(render(app), 'FlexibleServer', 'app-pg').spec.network.privateDnsZoneArmResourceReference).toEqual({ armId: `${HUB}/privateDnsZones/app.private.postgres.database.azure.com` });
+    expect(Testing.find(Testing.objects(app), 'FlexibleServer', 'app-pg').spec.network.privateDnsZoneArmResourceReference).toEqual({ armId: `${HUB}/privateDnsZones/app.private.postgres.database.azure.com` });
     const again = net();
     again.server({ delegatedSubnet: again.pgSubnet, privateDnsZoneArmId: `${HUB}/privateDnsZones/app.private.postgres.database.azure.com` });
-    expect(find(render(again.app), 'FlexibleServer', 'app-pg').spec.network.privateDnsZoneArmResourceReference).toEqual({ armId: `${HUB}/privateDnsZones/app.private.postgres.database.azure.com` });
+    expect(Testing.find(Testing.objects(again.app), 'FlexibleServer', 'app-pg').spec.network.privateDnsZoneArmResourceReference).toEqual({ armId: `${HUB}/privateDnsZones/app.private.postgres.database.azure.com` });
   });
 
   test.each([

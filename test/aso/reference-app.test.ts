@@ -137,11 +137,11 @@ describe('reference app (ASO)', () => {
     const by = (kind: string) => objects.filter((o) => o.kind === kind);
     for (const o of objects.filter((x) => x.apiVersion.includes('.azure.com/'))) {
       expect(o.metadata.namespace).toBe('files');
-      expect(o.metadata.annotations['serviceoperator.azure.com/credential-from']).toBe('aso-credential-files');
+      expect(o.metadata.annotations!['serviceoperator.azure.com/credential-from']).toBe('aso-credential-files');
     }
     for (const kind of ['ResourceGroup', 'FlexibleServer', 'StorageAccount', 'Vault']) {
-      expect(by(kind)[0].metadata.annotations['serviceoperator.azure.com/reconcile-policy']).toBe('detach-on-delete');
-      expect(by(kind)[0].metadata.annotations['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
+      expect(by(kind)[0].metadata.annotations!['serviceoperator.azure.com/reconcile-policy']).toBe('detach-on-delete');
+      expect(by(kind)[0].metadata.annotations!['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
     }
     const fic = by('FederatedIdentityCredential')[0];
     const sa = by('ServiceAccount')[0];

@@ -10,14 +10,15 @@ import {
   PostgresHighAvailability,
   PostgresTier,
   ResourceGroup,
-  SealedSecretSource,
   StorageAccount,
   Subnet,
   UserAssignedIdentity,
   VirtualNetwork,
 } from '../../lib/aso';
 import { addProvided, optOutsOf, RemovalPolicy, removalPolicyOf, SynthError } from '../../lib';
-import { CIPHER, fakeCluster, find, render, setup, synthProblems, UNREACHABLE_PG } from './helpers';
+import { SealedSecret } from '../../lib/sealing';
+import { Testing } from '../../lib/testing';
+import { CIPHER, fakeCluster, setup, UNREACHABLE_PG } from './fixtures';
 
 const SUB = '00000000-0000-0000-0000-000000000001';
 const RG_ID = `/subscriptions/${SUB}/resourceGroups/rg-existing`;
@@ -25,14 +26,14 @@ const RG_ID = `/subscriptions/${SUB}/resourceGroups/rg-existing`;
 function baseline(ns: string | null = 'apps') {
   const s = setup(ns);
   const rg = new ResourceGroup(s.folder, 'rg', { name: 'rg-app', location: 'westeurope' });
-  const pw = new SealedSecretSource(s.folder, 'pw', { name: 'pg-admin', encryptedData: { password: CIPHER } });
+  const pw = SealedSecret.fromEncryptedData(s.folder, 'pw', { name: 'pg-admin', encryptedData: { password: CIPHER } });
   return { ...s, rg, pw };
 }
 
 describe('ResourceGroup', () => {
   test('renders the ASO sample shape, retained by default', () => {
     const { app, rg } = baseline();
-    const obj = find(render(app), 'ResourceGroup', 'rg-app');
+    const obj = Testing.find(Testing.objects(app), 'ResourceGroup', 'rg-app');
     expect(obj).toEqual({
       apiVersion: 'resources.azure.com/v1api20200601',
       kind: 'ResourceGroup',
@@ -43,7 +44,7 @@ describe('ResourceGroup', () => {
       },
       spec: { location: 'westeurope' },
     });
-    expect(removalPolicyOf(rg.resource)).toBe(RemovalPolicy.RETAIN);
+    expect(removalPolicyOf(rg.apiObject)).toBe(RemovalPolicy.RETAIN);
   });
 
   test('an Azure name that is not a Kubernetes name needs kubernetesName and goes to azureName', () => {
@@ -52,7 +53,7 @@ describe('ResourceGroup', () => {
       'platform/azure/bad: prop "kubernetesName": is required because the Azure name "RG_App(1)" is not a valid Kubernetes object name; set it to a DNS subdomain',
     );
     new ResourceGroup(folder, 'ok', { name: 'RG_App(1)', kubernetesName: 'rg-app-1', location: 'westeurope', tags: { team: 'a' }, removalPolicy: RemovalPolicy.DESTROY });
-    const obj = find(render(app), 'ResourceGroup', 'rg-app-1');
+    const obj = Testing.find(Testing.objects(app), 'ResourceGroup', 'rg-app-1');
     expect(obj.spec).toEqual({ azureName: 'RG_App(1)', location: 'westeurope', tags: { team: 'a' } });
     expect(obj.metadata.annotations).toEqual({ 'serviceoperator.azure.com/reconcile-policy': 'manage' });
   });
@@ -72,7 +73,7 @@ describe('ResourceGroup', () => {
   test('SKIP adopts read-only', () => {
     const { folder, app } = setup();
     new ResourceGroup(folder, 'rg', { name: 'rg-existing', location: 'westeurope', removalPolicy: RemovalPolicy.SKIP });
-    expect(find(render(app), 'ResourceGroup', 'rg-existing').metadata.annotations).toEqual({ 'serviceoperator.azure.com/reconcile-policy': 'skip' });
+    expect(Testing.find(Testing.objects(app), 'ResourceGroup', 'rg-existing').metadata.annotations).toEqual({ 'serviceoperator.azure.com/reconcile-policy': 'skip' });
   });
 
   test('requires a namespace', () => {
@@ -88,9 +89,9 @@ describe('PostgresFlexibleServer', () => {
     const { app, rg, pw } = baseline();
     const server = new PostgresFlexibleServer(rg.node.scope!, 'pg', { name: 'app-pg', resourceGroup: rg, administratorLogin: 'appadmin', administratorPassword: { secret: pw, key: 'password' } });
     // Public access disabled and no private path: unreachable, a synth error.
-    expect(synthProblems(app)).toEqual([UNREACHABLE_PG('platform/azure/pg')]);
+    expect(Testing.synthProblems(app)).toEqual([UNREACHABLE_PG('platform/azure/pg')]);
     server.addPrivateEndpoint({ subnet: `${RG_ID}/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/endpoints`, dnsManagedElsewhere: true });
-    const obj = find(render(app), 'FlexibleServer', 'app-pg');
+    const obj = Testing.find(Testing.objects(app), 'FlexibleServer', 'app-pg');
     expect(obj.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' });
     expect(obj.spec).toEqual({
       owner: { name: 'rg-app' },
@@ -118,19 +119,19 @@ describe('PostgresFlexibleServer', () => {
     server.database('app_db');
     server.firewallRule('office', { startIpAddress: '203.0.113.0', endIpAddress: '203.0.113.255' });
     server.configuration('pgaudit.log', 'READ');
-    const objs = render(app);
-    const spec = find(objs, 'FlexibleServer', 'app-pg').spec;
+    const objs = Testing.objects(app);
+    const spec = Testing.find(objs, 'FlexibleServer', 'app-pg').spec;
     expect(spec.network).toEqual({ publicNetworkAccess: 'Enabled' });
     expect(spec.highAvailability).toEqual({ mode: 'ZoneRedundant' });
     expect(spec.authConfig).toEqual({ passwordAuth: 'Enabled', activeDirectoryAuth: 'Enabled', tenantId: SUB });
     expect(spec.backup).toEqual({ backupRetentionDays: 35, geoRedundantBackup: 'Enabled' });
-    const db = find(objs, 'FlexibleServersDatabase', 'app-pg-app-db');
+    const db = Testing.find(objs, 'FlexibleServersDatabase', 'app-pg-app-db');
     expect(db.spec).toEqual({ azureName: 'app_db', owner: { name: 'app-pg' }, charset: 'UTF8', collation: 'en_US.utf8' });
-    expect(db.metadata.annotations['serviceoperator.azure.com/reconcile-policy']).toBe('detach-on-delete');
-    const fw = find(objs, 'FlexibleServersFirewallRule', 'app-pg-office');
+    expect(db.metadata.annotations!['serviceoperator.azure.com/reconcile-policy']).toBe('detach-on-delete');
+    const fw = Testing.find(objs, 'FlexibleServersFirewallRule', 'app-pg-office');
     expect(fw.spec).toEqual({ azureName: 'office', owner: { name: 'app-pg' }, startIpAddress: '203.0.113.0', endIpAddress: '203.0.113.255' });
     expect(fw.metadata.annotations).toEqual({ 'serviceoperator.azure.com/reconcile-policy': 'manage' });
-    const cfg = find(objs, 'FlexibleServersConfiguration', 'app-pg-pgaudit.log');
+    const cfg = Testing.find(objs, 'FlexibleServersConfiguration', 'app-pg-pgaudit.log');
     expect(cfg.spec).toEqual({ azureName: 'pgaudit.log', owner: { name: 'app-pg' }, source: 'user-override', value: 'READ' });
     expect(cfg.metadata.annotations).toEqual({ 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' });
   });
@@ -154,11 +155,11 @@ describe('PostgresFlexibleServer', () => {
       .firewallRule('office', { startIpAddress: '203.0.113.10' });
     new PostgresFlexibleServer(folder, 'existing', { name: 'existing-pg', resourceGroup: rg, administratorLogin: 'appadmin', administratorPassword: { secret: 'managed-elsewhere', key: 'pw' } })
       .firewallRule('office', { startIpAddress: '203.0.113.10' });
-    const objs = render(app);
-    const entra = find(objs, 'FlexibleServer', 'entra-pg').spec;
+    const objs = Testing.objects(app);
+    const entra = Testing.find(objs, 'FlexibleServer', 'entra-pg').spec;
     expect(entra.authConfig).toEqual({ passwordAuth: 'Disabled', activeDirectoryAuth: 'Enabled' });
     expect(entra.administratorLogin).toBeUndefined();
-    expect(find(objs, 'FlexibleServer', 'existing-pg').spec.administratorLoginPassword).toEqual({ name: 'managed-elsewhere', key: 'pw' });
+    expect(Testing.find(objs, 'FlexibleServer', 'existing-pg').spec.administratorLoginPassword).toEqual({ name: 'managed-elsewhere', key: 'pw' });
   });
 
   test.each([
@@ -186,7 +187,7 @@ describe('PostgresFlexibleServer', () => {
       'platform/azure/wrong: prop "delegatedSubnet": subnet "plain" is not delegated to Microsoft.DBforPostgreSQL/flexibleServers; add it to the subnet\'s delegations',
     );
     const server = new PostgresFlexibleServer(folder, 'pg', { ...common, name: 'app-pg', delegatedSubnet: dbnet, privateDnsZoneArmId: `${RG_ID}/providers/Microsoft.Network/privateDnsZones/app.postgres.database.azure.com` });
-    const spec = find(render(app), 'FlexibleServer', 'app-pg').spec;
+    const spec = Testing.find(Testing.objects(app), 'FlexibleServer', 'app-pg').spec;
     expect(spec.network).toEqual({
       delegatedSubnetResourceReference: { group: 'network.azure.com', kind: 'VirtualNetworksSubnet', name: 'vnet-app-db' },
       privateDnsZoneArmResourceReference: { armId: `${RG_ID}/providers/Microsoft.Network/privateDnsZones/app.postgres.database.azure.com` },
@@ -233,11 +234,11 @@ describe('PostgresFlexibleServer', () => {
     server.database('app_db');
     server.firewallRule('office', { startIpAddress: '203.0.113.7' });
     server.configuration('pgaudit._x', 'on');
-    const objs = render(app);
-    expect(find(objs, 'FlexibleServersDatabase', 'data-pg-app-db').metadata.namespace).toBe('data');
-    expect(find(objs, 'FlexibleServersFirewallRule', 'data-pg-office').metadata.namespace).toBe('data');
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'FlexibleServersDatabase', 'data-pg-app-db').metadata.namespace).toBe('data');
+    expect(Testing.find(objs, 'FlexibleServersFirewallRule', 'data-pg-office').metadata.namespace).toBe('data');
     // "pgaudit._x" → "pgaudit.-x", not an RFC 1123 subdomain: the ".-" run becomes "-".
-    expect(find(objs, 'FlexibleServersConfiguration', 'data-pg-pgaudit-x').metadata.namespace).toBe('data');
+    expect(Testing.find(objs, 'FlexibleServersConfiguration', 'data-pg-pgaudit-x').metadata.namespace).toBe('data');
   });
 });
 
@@ -259,14 +260,14 @@ describe('owners', () => {
       'platform/azure/st1: prop "resourceGroup": "/subscriptions/x/rg" is neither a ResourceGroup construct nor its ARM resource ID',
     );
     new StorageAccount(folder, 'st', { name: 'stapp', resourceGroup: RG_ID, location: 'northeurope' });
-    expect(find(render(app), 'StorageAccount', 'stapp').spec.owner).toEqual({ armId: RG_ID });
+    expect(Testing.find(Testing.objects(app), 'StorageAccount', 'stapp').spec.owner).toEqual({ armId: RG_ID });
   });
 
   test('owners are recorded references: a fromName import resolves, a missing owner does not', () => {
     const { app, folder, repo } = setup();
-    const imported = ResourceGroup.fromName(folder, 'shared', { kubernetesName: 'shared-rg', location: 'westeurope' });
+    const imported = ResourceGroup.fromName(folder, 'shared', { name: 'shared-rg', location: 'westeurope' });
     new UserAssignedIdentity(folder, 'id', { name: 'id-app', resourceGroup: imported });
-    expect(find(render(app), 'UserAssignedIdentity', 'id-app').spec).toEqual({ owner: { name: 'shared-rg' }, location: 'westeurope' });
+    expect(Testing.find(Testing.objects(app), 'UserAssignedIdentity', 'id-app').spec).toEqual({ owner: { name: 'shared-rg' }, location: 'westeurope' });
 
     // An owner created in a folder applied to another cluster is not an object of this cluster.
     const other = repo.folder('elsewhere', { namespace: 'apps', cluster: 'other' });
@@ -286,13 +287,13 @@ describe('credentials and tenancy', () => {
     const teamA = new AsoCredential(folder, 'cred-a', { name: 'team-a-cred', namespace: 'team-a', encryptedData: creds });
     const scope = new AsoCredentialScope(folder, 'team-a', { namespace: 'team-a', credential: teamA });
     const rg = new ResourceGroup(scope, 'rg', { name: 'rg-a', location: 'westeurope' });
-    new StorageAccount(scope, 'st', { name: 'sta', resourceGroup: rg, credentialFrom: AsoCredential.fromName(scope, 'other', 'team-a-other') });
-    const objs = render(app);
-    const rgObj = find(objs, 'ResourceGroup', 'rg-a');
+    new StorageAccount(scope, 'st', { name: 'sta', resourceGroup: rg, credentialFrom: AsoCredential.fromName(scope, 'other', { name: 'team-a-other' }) });
+    const objs = Testing.objects(app);
+    const rgObj = Testing.find(objs, 'ResourceGroup', 'rg-a');
     expect(rgObj.metadata.namespace).toBe('team-a');
-    expect(rgObj.metadata.annotations['serviceoperator.azure.com/credential-from']).toBe('team-a-cred');
-    expect(find(objs, 'StorageAccount', 'sta').metadata.annotations['serviceoperator.azure.com/credential-from']).toBe('team-a-other');
-    const sealed = find(objs, 'SealedSecret', 'team-a-cred');
+    expect(rgObj.metadata.annotations!['serviceoperator.azure.com/credential-from']).toBe('team-a-cred');
+    expect(Testing.find(objs, 'StorageAccount', 'sta').metadata.annotations!['serviceoperator.azure.com/credential-from']).toBe('team-a-other');
+    const sealed = Testing.find(objs, 'SealedSecret', 'team-a-cred');
     expect(Object.keys(sealed.spec.encryptedData)).toEqual(['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID']);
     expect(objs.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
@@ -317,7 +318,7 @@ describe('credentials and tenancy', () => {
     // A string names an existing Secret (declared); an ISecretSource must be in the app.
     new ResourceGroup(folder, 'rg', { name: 'rg', location: 'westeurope', credentialFrom: 'aso-credential-b' });
     new ResourceGroup(folder, 'rg2', { name: 'rg2', location: 'westeurope', credentialFrom: ghost });
-    expect(render(app).map((o) => o.metadata.annotations['serviceoperator.azure.com/credential-from'])).toEqual(['aso-credential-b', 'x']);
+    expect(Testing.objects(app).map((o) => o.metadata.annotations!['serviceoperator.azure.com/credential-from'])).toEqual(['aso-credential-b', 'x']);
   });
 });
 
@@ -326,8 +327,8 @@ describe('StorageAccount', () => {
     const { app, folder, rg } = baseline();
     const st = new StorageAccount(folder, 'st', { name: 'stapp', resourceGroup: rg });
     st.container('uploads');
-    const objs = render(app);
-    expect(find(objs, 'StorageAccount', 'stapp').spec).toEqual({
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'StorageAccount', 'stapp').spec).toEqual({
       owner: { name: 'rg-app' },
       location: 'westeurope',
       kind: 'StorageV2',
@@ -341,15 +342,15 @@ describe('StorageAccount', () => {
       defaultToOAuthAuthentication: true,
       publicNetworkAccess: 'Enabled',
     });
-    expect(find(objs, 'StorageAccountsBlobService', 'stapp-blob').spec).toEqual({
+    expect(Testing.find(objs, 'StorageAccountsBlobService', 'stapp-blob').spec).toEqual({
       owner: { name: 'stapp' },
       deleteRetentionPolicy: { enabled: true, days: 7 },
       containerDeleteRetentionPolicy: { enabled: true, days: 7 },
       isVersioningEnabled: false,
     });
-    const c = find(objs, 'StorageAccountsBlobServicesContainer', 'stapp-uploads');
+    const c = Testing.find(objs, 'StorageAccountsBlobServicesContainer', 'stapp-uploads');
     expect(c.spec).toEqual({ azureName: 'uploads', owner: { name: 'stapp-blob' }, publicAccess: 'None' });
-    expect(c.metadata.annotations['serviceoperator.azure.com/reconcile-policy']).toBe('detach-on-delete');
+    expect(c.metadata.annotations!['serviceoperator.azure.com/reconcile-policy']).toBe('detach-on-delete');
     expect(optOutsOf(st)).toEqual([]);
   });
 
@@ -364,7 +365,7 @@ describe('StorageAccount', () => {
     const loc = on.exports.key1.use(folder, 'env');
     expect(loc).toEqual({ kind: 'Secret', name: 'ston-secrets', namespace: 'apps', key: 'key1' });
     on.exports.blobEndpoint.use(folder, 'env');
-    const spec = find(render(app), 'StorageAccount', 'ston').spec;
+    const spec = Testing.find(Testing.objects(app), 'StorageAccount', 'ston').spec;
     expect(spec.allowSharedKeyAccess).toBe(true);
     expect(spec.defaultToOAuthAuthentication).toBe(false);
     expect(spec.operatorSpec).toEqual({
@@ -406,9 +407,9 @@ describe('StorageAccount', () => {
     const st = new StorageAccount(folder, 'st', { name: 'stdata', namespace: 'data', resourceGroup: rg });
     const c = st.container('uploads');
     expect([st.blobService.namespace, c.namespace]).toEqual(['data', 'data']);
-    const objects = render(app);
-    expect(find(objects, 'StorageAccountsBlobService', 'stdata-blob').metadata.namespace).toBe('data');
-    expect(find(objects, 'StorageAccountsBlobServicesContainer', 'stdata-uploads').metadata.namespace).toBe('data');
+    const objects = Testing.objects(app);
+    expect(Testing.find(objects, 'StorageAccountsBlobService', 'stdata-blob').metadata.namespace).toBe('data');
+    expect(Testing.find(objects, 'StorageAccountsBlobServicesContainer', 'stdata-uploads').metadata.namespace).toBe('data');
   });
 });
 
@@ -420,9 +421,9 @@ describe('UserAssignedIdentity and FederatedIdentityCredential', () => {
     const fic = id.federate('web', { issuer: 'https://oidc.example.com/abc/', serviceAccount: sa });
     expect(fic.subject).toBe('system:serviceaccount:apps:web');
     id.exports.principalId.use(folder, 'test');
-    const objs = render(app);
-    expect(find(objs, 'UserAssignedIdentity', 'id-app').spec.operatorSpec).toEqual({ configMaps: { principalId: { name: 'id-app-config', key: 'principalId' } } });
-    expect(find(objs, 'FederatedIdentityCredential', 'id-app-web').spec).toEqual({
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'UserAssignedIdentity', 'id-app').spec.operatorSpec).toEqual({ configMaps: { principalId: { name: 'id-app-config', key: 'principalId' } } });
+    expect(Testing.find(objs, 'FederatedIdentityCredential', 'id-app-web').spec).toEqual({
       azureName: 'web',
       owner: { name: 'id-app' },
       audiences: ['api://AzureADTokenExchange'],
@@ -443,9 +444,9 @@ describe('UserAssignedIdentity and FederatedIdentityCredential', () => {
       'platform/azure/id/Federation-fed-c: prop "issuer": the cluster\'s OIDC issuer is exported to ConfigMap fleet/aks3-config, but ASO issuerFromConfig reads a ConfigMap in ' +
         'the credential\'s namespace ("apps"); create the credential in namespace "fleet" or give the issuer URL',
     );
-    const objs = render(app);
-    expect(find(objs, 'FederatedIdentityCredential', 'id-app-fed-a').spec.issuerFromConfig).toEqual({ name: 'aks-config', key: 'oidcIssuerProfile' });
-    expect(find(objs, 'FederatedIdentityCredential', 'id-app-fed-b').spec.issuer).toBe('https://oidc.example.com/aks2/');
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'FederatedIdentityCredential', 'id-app-fed-a').spec.issuerFromConfig).toEqual({ name: 'aks-config', key: 'oidcIssuerProfile' });
+    expect(Testing.find(objs, 'FederatedIdentityCredential', 'id-app-fed-b').spec.issuer).toBe('https://oidc.example.com/aks2/');
   });
 
   test('federate(): name checked on the identity, unique, and the identity\'s explicit namespace', () => {
@@ -460,7 +461,7 @@ describe('UserAssignedIdentity and FederatedIdentityCredential', () => {
     expect(() => id.federate('a:b', { issuer: 'https://oidc.example.com/abc/', serviceAccount: { name: 'api', namespace: 'web' } })).toThrow(
       `platform/azure/id: prop "name": "a:b" is invalid: must be a federated credential name: ${AzureNames.federatedIdentityCredential.description}`,
     );
-    expect(find(render(app), 'FederatedIdentityCredential', 'id-app-web').metadata.namespace).toBe('identity');
+    expect(Testing.find(Testing.objects(app), 'FederatedIdentityCredential', 'id-app-web').metadata.namespace).toBe('identity');
   });
 });
 
@@ -469,9 +470,9 @@ describe('VirtualNetwork and Subnet', () => {
     const { app, folder, rg } = baseline();
     const vnet = new VirtualNetwork(folder, 'vnet', { name: 'vnet-app', resourceGroup: rg, addressSpace: ['10.20.0.0/16'] });
     vnet.subnet('nodes', { addressPrefix: '10.20.0.0/22', serviceEndpoints: ['Microsoft.Storage'] });
-    const objs = render(app);
-    expect(find(objs, 'VirtualNetwork', 'vnet-app').spec).toEqual({ owner: { name: 'rg-app' }, location: 'westeurope', addressSpace: { addressPrefixes: ['10.20.0.0/16'] } });
-    const sub = find(objs, 'VirtualNetworksSubnet', 'vnet-app-nodes');
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'VirtualNetwork', 'vnet-app').spec).toEqual({ owner: { name: 'rg-app' }, location: 'westeurope', addressSpace: { addressPrefixes: ['10.20.0.0/16'] } });
+    const sub = Testing.find(objs, 'VirtualNetworksSubnet', 'vnet-app-nodes');
     expect(sub.spec).toEqual({ azureName: 'nodes', owner: { name: 'vnet-app' }, addressPrefix: '10.20.0.0/22', defaultOutboundAccess: false, serviceEndpoints: [{ service: 'Microsoft.Storage' }] });
     expect(sub.metadata.annotations).toEqual({ 'serviceoperator.azure.com/reconcile-policy': 'manage' });
   });
@@ -510,9 +511,9 @@ describe('VirtualNetwork and Subnet', () => {
     vnet.subnet('b..c', { addressPrefix: '10.20.1.0/24' });
     expect(() => vnet.subnet('0.-a', { addressPrefix: '10.20.2.0/24' })).toThrow('platform/azure/vnet: prop "name": "0.-a" is used by another subnet');
     expect(() => vnet.subnet('a:b', { addressPrefix: '10.20.2.0/24' })).toThrow(`platform/azure/vnet: prop "name": "a:b" is invalid: must be a subnet name: ${AzureNames.subnet.description}`);
-    const objs = render(app);
-    expect(find(objs, 'VirtualNetworksSubnet', 'vnet-app-0-a').spec.azureName).toBe('0.-a');
-    expect(find(objs, 'VirtualNetworksSubnet', 'vnet-app-b-c').spec.azureName).toBe('b..c');
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'VirtualNetworksSubnet', 'vnet-app-0-a').spec.azureName).toBe('0.-a');
+    expect(Testing.find(objs, 'VirtualNetworksSubnet', 'vnet-app-b-c').spec.azureName).toBe('b..c');
   });
 
   test('a subnet added with subnet() is in the network\'s explicit namespace', () => {
@@ -520,7 +521,7 @@ describe('VirtualNetwork and Subnet', () => {
     const rg = new ResourceGroup(folder, 'rg-net', { name: 'rg-net', location: 'westeurope', namespace: 'network' });
     const vnet = new VirtualNetwork(folder, 'vnet', { name: 'vnet-net', namespace: 'network', resourceGroup: rg, addressSpace: ['10.20.0.0/16'] });
     expect(vnet.subnet('nodes', { addressPrefix: '10.20.0.0/22' }).namespace).toBe('network');
-    expect(find(render(app), 'VirtualNetworksSubnet', 'vnet-net-nodes').metadata.namespace).toBe('network');
+    expect(Testing.find(Testing.objects(app), 'VirtualNetworksSubnet', 'vnet-net-nodes').metadata.namespace).toBe('network');
   });
 });
 
@@ -530,8 +531,8 @@ describe('KeyVault', () => {
     const id = new UserAssignedIdentity(folder, 'id', { name: 'id-app', resourceGroup: rg });
     const kv = new KeyVault(folder, 'kv', { name: 'kv-app', resourceGroup: rg, tenantId: id.exports.tenantId });
     expect(kv.exports.vaultUri.use(folder, 'env')).toEqual({ kind: 'ConfigMap', name: 'kv-app-config', namespace: 'apps', key: 'vaultUri' });
-    const objs = render(app);
-    const obj = find(objs, 'Vault', 'kv-app');
+    const objs = Testing.objects(app);
+    const obj = Testing.find(objs, 'Vault', 'kv-app');
     expect(obj.spec).toEqual({
       owner: { name: 'rg-app' },
       location: 'westeurope',
@@ -547,8 +548,8 @@ describe('KeyVault', () => {
       },
       operatorSpec: { configMapExpressions: [{ name: 'kv-app-config', key: 'vaultUri', value: 'self.status.properties.vaultUri' }] },
     });
-    expect(obj.metadata.annotations['serviceoperator.azure.com/reconcile-policy']).toBe('detach-on-delete');
-    expect(find(objs, 'UserAssignedIdentity', 'id-app').spec.operatorSpec).toEqual({ configMaps: { tenantId: { name: 'id-app-config', key: 'tenantId' } } });
+    expect(obj.metadata.annotations!['serviceoperator.azure.com/reconcile-policy']).toBe('detach-on-delete');
+    expect(Testing.find(objs, 'UserAssignedIdentity', 'id-app').spec.operatorSpec).toEqual({ configMaps: { tenantId: { name: 'id-app-config', key: 'tenantId' } } });
   });
 
   test.each([
@@ -565,7 +566,7 @@ describe('KeyVault', () => {
     const { folder, rg } = baseline();
     const kv = new KeyVault(folder, 'kv', { name: 'kv-app', resourceGroup: rg, tenantId: SUB, purgeProtection: false });
     expect(optOutsOf(kv).map((o) => `${o.setting}=${o.value}`)).toEqual(['keyVault.enablePurgeProtection=false']);
-    expect((kv.resource.toJson() as any).spec.properties.enablePurgeProtection).toBeUndefined();
+    expect((kv.apiObject.toJson() as any).spec.properties.enablePurgeProtection).toBeUndefined();
   });
 });
 
@@ -576,9 +577,9 @@ describe('exports wiring', () => {
     server.firewallRule('office', { startIpAddress: '203.0.113.10' });
     const dep = new kplus.Deployment(folder, 'web', { metadata: { name: 'web' }, containers: [{ image: 'nginx', envVariables: { DB_HOST: server.exports.fqdn.envValue(folder) } }] });
     void dep;
-    const objs = render(app);
-    const ref = find(objs, 'Deployment', 'web').spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef;
-    const exp = find(objs, 'FlexibleServer', 'app-pg').spec.operatorSpec.configMaps.fullyQualifiedDomainName;
+    const objs = Testing.objects(app);
+    const ref = Testing.find(objs, 'Deployment', 'web').spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef;
+    const exp = Testing.find(objs, 'FlexibleServer', 'app-pg').spec.operatorSpec.configMaps.fullyQualifiedDomainName;
     expect(ref).toEqual({ name: 'app-pg-config', key: 'fullyQualifiedDomainName' });
     expect(exp).toEqual(ref);
   });
@@ -586,7 +587,7 @@ describe('exports wiring', () => {
   test('nothing is exported that nobody reads', () => {
     const { app, folder, rg } = baseline();
     new StorageAccount(folder, 'st', { name: 'stapp', resourceGroup: rg });
-    expect(find(render(app), 'StorageAccount', 'stapp').spec.operatorSpec).toBeUndefined();
+    expect(Testing.find(Testing.objects(app), 'StorageAccount', 'stapp').spec.operatorSpec).toBeUndefined();
   });
 
   test('reading an export of a resource on another cluster fails the reference check', () => {

@@ -13,7 +13,8 @@ import {
   VirtualNetwork,
 } from '../../lib/aso';
 import { exampleDocs } from '../validation/helpers';
-import { find, render, setup } from './helpers';
+import { Testing } from '../../lib/testing';
+import { setup } from './fixtures';
 
 const SAMPLES = 'aso/examples/azure-service-operator/v2/samples';
 const sample = (rel: string): any => exampleDocs(`${SAMPLES}/${rel}`)[0];
@@ -42,21 +43,21 @@ describe('ASO samples', () => {
     const cfgSample = sample('dbforpostgresql/v1api20240801/v1api20240801_flexibleserversconfiguration.yaml');
     server.configuration(cfgSample.spec.azureName, cfgSample.spec.value);
 
-    const objs = render(app);
+    const objs = Testing.objects(app);
     for (const s of [rgSample, pgSample]) {
-      const ours = find(objs, s.kind, s.metadata.name);
+      const ours = Testing.find(objs, s.kind, s.metadata.name);
       expect(ours.apiVersion).toBe(s.apiVersion);
       expect(ours.metadata).toMatchObject(s.metadata);
       expect(ours.spec).toMatchObject(s.spec);
     }
     // Children: our object names are explicit here; Azure names are always set (azureName).
     for (const s of [dbSample, fwSample]) {
-      const ours = find(objs, s.kind, s.metadata.name);
+      const ours = Testing.find(objs, s.kind, s.metadata.name);
       expect(ours.apiVersion).toBe(s.apiVersion);
       expect(ours.spec).toMatchObject(s.spec);
       expect(ours.spec.azureName).toBe(s.metadata.name);
     }
-    const cfg = find(objs, 'FlexibleServersConfiguration', `${pgSample.metadata.name}-pgaudit.log`);
+    const cfg = Testing.find(objs, 'FlexibleServersConfiguration', `${pgSample.metadata.name}-pgaudit.log`);
     expect(cfg.metadata.annotations).toEqual(cfgSample.metadata.annotations);
     expect(cfg.spec).toEqual(cfgSample.spec);
   });
@@ -70,17 +71,17 @@ describe('ASO samples', () => {
     account.container(cSample.metadata.name);
     const bsSample = sample('storage/v1api20230101/v1api20230101_storageaccountsblobservice.yaml');
 
-    const objs = render(app);
-    const st = find(objs, 'StorageAccount', stSample.metadata.name);
+    const objs = Testing.objects(app);
+    const st = Testing.find(objs, 'StorageAccount', stSample.metadata.name);
     expect(st.spec).toMatchObject(stSample.spec);
     // The sample leaves HTTPS-only commented out; we always set it.
     expect(st.spec.supportsHttpsTrafficOnly).toBe(true);
     // Blob service: we name it <account>-blob (the sample: samplekubestorageservice), same owner and policy.
-    const bs = find(objs, 'StorageAccountsBlobService', `${stSample.metadata.name}-blob`);
+    const bs = Testing.find(objs, 'StorageAccountsBlobService', `${stSample.metadata.name}-blob`);
     expect(bs.apiVersion).toBe(bsSample.apiVersion);
     expect(bs.spec).toMatchObject(bsSample.spec);
     expect(bs.metadata.annotations).toEqual(bsSample.metadata.annotations);
-    const c = find(objs, 'StorageAccountsBlobServicesContainer', `${stSample.metadata.name}-${cSample.metadata.name}`);
+    const c = Testing.find(objs, 'StorageAccountsBlobServicesContainer', `${stSample.metadata.name}-${cSample.metadata.name}`);
     expect(c.spec).toMatchObject({ ...cSample.spec, owner: { name: bs.metadata.name } });
   });
 
@@ -94,8 +95,8 @@ describe('ASO samples', () => {
     const [, , ns, sa] = ficSample.spec.subject.split(':');
     id.federate(ficSample.metadata.name, { issuer: ficSample.spec.issuer, serviceAccount: { name: sa, namespace: ns }, kubernetesName: ficSample.metadata.name });
 
-    const objs = render(app);
-    const ours = find(objs, 'UserAssignedIdentity', idSample.metadata.name);
+    const objs = Testing.objects(app);
+    const ours = Testing.find(objs, 'UserAssignedIdentity', idSample.metadata.name);
     const { operatorSpec, ...rest } = idSample.spec;
     expect(ours.spec).toMatchObject(rest);
     // Same exported properties and keys; our ConfigMap is named <resource>-config (the sample: umi-cm).
@@ -103,7 +104,7 @@ describe('ASO samples', () => {
     for (const [prop, dest] of Object.entries<any>(operatorSpec.configMaps)) {
       expect(ours.spec.operatorSpec.configMaps[prop]).toEqual({ name: `${idSample.metadata.name}-config`, key: dest.key });
     }
-    expect(find(objs, 'FederatedIdentityCredential', ficSample.metadata.name).spec).toMatchObject(ficSample.spec);
+    expect(Testing.find(objs, 'FederatedIdentityCredential', ficSample.metadata.name).spec).toMatchObject(ficSample.spec);
   });
 
   test('virtual network and subnet', () => {
@@ -113,9 +114,9 @@ describe('ASO samples', () => {
     const vnet = new VirtualNetwork(folder, 'vnet', { name: vSample.metadata.name, resourceGroup: rg, addressSpace: vSample.spec.addressSpace.addressPrefixes });
     const sSample = sample('network/v1api20240301/v1api20240301_virtualnetworkssubnet.yaml');
     vnet.subnet(sSample.metadata.name, { addressPrefix: sSample.spec.addressPrefix, kubernetesName: sSample.metadata.name });
-    const objs = render(app);
-    expect(find(objs, 'VirtualNetwork', vSample.metadata.name).spec).toMatchObject(vSample.spec);
-    expect(find(objs, 'VirtualNetworksSubnet', sSample.metadata.name).spec).toMatchObject(sSample.spec);
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'VirtualNetwork', vSample.metadata.name).spec).toMatchObject(vSample.spec);
+    expect(Testing.find(objs, 'VirtualNetworksSubnet', sSample.metadata.name).spec).toMatchObject(sSample.spec);
   });
 
   test('key vault (RBAC instead of the sample\'s access policies)', () => {
@@ -124,7 +125,7 @@ describe('ASO samples', () => {
     const kvSample = sample('keyvault/v1api20230701/v1api20230701_vault.yaml');
     const id = new UserAssignedIdentity(folder, 'id', { name: 'identity-settings', resourceGroup: rg });
     new KeyVault(folder, 'kv', { name: kvSample.metadata.name, resourceGroup: rg, tenantId: id.exports.tenantId });
-    const ours = find(render(app), 'Vault', kvSample.metadata.name);
+    const ours = Testing.find(Testing.objects(app), 'Vault', kvSample.metadata.name);
     const { accessPolicies, tenantIdFromConfig, ...props } = kvSample.spec.properties;
     expect(accessPolicies.length).toBeGreaterThan(0);
     expect(ours.spec.location).toBe(kvSample.spec.location);

@@ -148,7 +148,7 @@ describe('findings of the fuzz, fixed in the constructs (exact messages)', () =>
     const long = 'a'.repeat(250);
     expect(() => account.addPrivateEndpoint({ subnet, privateDnsZone, kubernetesName: long }))
       .toThrow(new PropError('platform/fuzz/st/PrivateEndpoint-blob', 'kubernetesName', `"${long}" is too long: the DNS zone group is named "<kubernetesName>-dns", which must be at most 253 characters; use at most 249`));
-    expect(account.addPrivateEndpoint({ subnet, privateDnsZone, kubernetesName: 'a'.repeat(249) }).dnsZoneGroup?.resource.name).toBe(`${'a'.repeat(249)}-dns`);
+    expect(account.addPrivateEndpoint({ subnet, privateDnsZone, kubernetesName: 'a'.repeat(249) }).dnsZoneGroup?.apiObject.name).toBe(`${'a'.repeat(249)}-dns`);
   });
 
   test('Overlay: invalid labels are a PropError (were applied to every object and failed the schema at synth)', () => {

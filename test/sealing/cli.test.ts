@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { CliError } from '../../lib/cli/context';
 import { registerSeal } from '../../lib/cli/seal';
 import { validateObjects } from '../../lib/core/validation';
-import { KeyPair, keyPair, tmpDir, unseal, withoutCiphertext } from './helpers';
+import { KeyPair, keyPair, tmpDir, unseal, withoutCiphertext } from './fixtures';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'cdk8s-platform.js');
 

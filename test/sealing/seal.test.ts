@@ -1,4 +1,4 @@
-// sealSecret: round trips through the controller's decryption (re-implemented in helpers.ts from
+// sealSecret: round trips through the controller's decryption (re-implemented in fixtures.ts from
 // sealed-secrets v0.36.6 crypto.go / sealedsecret_expansion.go), scope binding, kubeseal's layout,
 // schema validity and exact errors that never quote a value.
 import { execFileSync } from 'child_process';
@@ -8,7 +8,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { validateObjects } from '../../lib/core/validation';
 import { encryptionLabel, parseSealingCert, PlaintextSecret, sealSecret, sealedSecretYaml, SealingScope } from '../../lib/sealing';
-import { hybridDecrypt, KeyPair, keyPair, labelOf, tmpDir, unseal, withoutCiphertext } from './helpers';
+import { hybridDecrypt, KeyPair, keyPair, labelOf, tmpDir, unseal, withoutCiphertext } from './fixtures';
 
 let dir: string;
 let kp: KeyPair;

@@ -2,11 +2,10 @@
 // rendered as validated SealedSecrets that still decrypt, namespaces bound by the scope, references.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
-import { GitOpsApp, Repo } from '../../lib';
-import { PostgresFlexibleServer, ResourceGroup } from '../../lib/aso';
+import { PlatformResource, Repo, Testing } from '../../lib';
+import { AsoCredential, PostgresFlexibleServer, ResourceGroup } from '../../lib/aso';
 import { PlaintextSecret, SealedSecret, SealedSecretDocument, sealSecret, sealedSecretYaml, SealingScope } from '../../lib/sealing';
-import { KeyPair, keyPair, tmpDir, unseal, withoutCiphertext } from './helpers';
+import { KeyPair, keyPair, tmpDir, unseal, withoutCiphertext } from './fixtures';
 
 let dir: string;
 let kp: KeyPair;
@@ -17,17 +16,9 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function setup(namespace?: string) {
-  const app = new GitOpsApp({ outdir: '/nonexistent' });
+  const app = Testing.app();
   const folder = new Repo(app, 'platform').folder('apps', { namespace });
   return { app, folder };
-}
-
-function render(app: GitOpsApp): any[] {
-  const out: any[] = [];
-  for (const files of app.renderToMemory().values()) {
-    for (const [file, text] of files) if (!file.endsWith('kustomization.yaml')) out.push(...parseAllDocuments(text).map((d) => d.toJS()));
-  }
-  return out;
 }
 
 function seal(scope: SealingScope = 'strict', namespace: string | null = 'files'): SealedSecretDocument {
@@ -52,8 +43,8 @@ test('fromFile: the sealed file rendered as is (validated at synth), still decry
   const server = new PostgresFlexibleServer(folder, 'pg', { name: 'files-pg', resourceGroup: rg, administratorLogin: 'filesadmin', administratorPassword: { secret: s, key: 'password' } });
   server.firewallRule('office', { startIpAddress: '203.0.113.10', endIpAddress: '203.0.113.10' }); // a server needs a network path
 
-  const objects = render(app);
-  const out = objects.find((o) => o.kind === 'SealedSecret');
+  const objects = Testing.objects(app);
+  const out = objects.find((o) => o.kind === 'SealedSecret')!;
   expect(withoutCiphertext(out)).toEqual({
     apiVersion: 'bitnami.com/v1alpha1',
     kind: 'SealedSecret',
@@ -65,7 +56,7 @@ test('fromFile: the sealed file rendered as is (validated at synth), still decry
   });
   expect(out.spec.encryptedData).toEqual(sealed.spec.encryptedData);
   expect(unseal(out, kp.privateKey).password.toString()).toBe('hunter2');
-  const pg = objects.find((o) => o.kind === 'FlexibleServer');
+  const pg = objects.find((o) => o.kind === 'FlexibleServer')!;
   expect(pg.spec.administratorLoginPassword).toEqual({ name: 'db-admin', key: 'password' });
 });
 
@@ -75,7 +66,7 @@ test('namespace-wide and cluster-wide keep their annotations; a cluster-wide one
   const clusterWide = seal('cluster-wide', 'elsewhere');
   const cw = new SealedSecret(folder, 'cw', { sealed: { ...clusterWide, metadata: { ...clusterWide.metadata, name: 'shared' } } });
   expect(cw.secretNamespace).toBe('files');
-  const objects = render(app).filter((o) => o.kind === 'SealedSecret');
+  const objects = Testing.objects(app).filter((o) => o.kind === 'SealedSecret');
   const byName = Object.fromEntries(objects.map((o) => [o.metadata.name, o]));
   expect(byName['db-admin'].metadata.annotations).toEqual({ 'sealedsecrets.bitnami.com/namespace-wide': 'true' });
   expect(byName.shared.metadata).toEqual({ annotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true' }, name: 'shared', namespace: 'files' });
@@ -134,4 +125,42 @@ test('fromFile errors name the file', () => {
   const broken = path.join(dir, 'broken.yaml');
   fs.writeFileSync(broken, 'a: [\n');
   expect(() => SealedSecret.fromFile(folder, 'c', broken)).toThrow(new RegExp(`^platform/apps/c: prop "file": ${broken.replace(/[.]/g, '\\.')}: invalid YAML at line \\d+, column \\d+ \\(\\w+\\)$`));
+});
+
+describe('fromEncryptedData: a SealedSecret given by its ciphertext (kubeseal --raw output per key)', () => {
+  const CIPHER = 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq'.repeat(4);
+
+  test('renders the strict-scope object, keys sorted; a PlatformResource and an ISecretSource (AsoCredential is one)', () => {
+    const { app, folder } = setup('files');
+    const s = SealedSecret.fromEncryptedData(folder, 'pw', { name: 'files-db-admin', encryptedData: { username: CIPHER, password: CIPHER }, secretLabels: { team: 'a' } });
+    expect(s).toBeInstanceOf(PlatformResource);
+    expect([s.secretName, s.secretNamespace, s.name, s.namespace, s.kind, s.apiGroup]).toEqual(['files-db-admin', 'files', 'files-db-admin', 'files', 'SealedSecret', 'bitnami.com']);
+    const cred = new AsoCredential(folder, 'cred', { encryptedData: { AZURE_SUBSCRIPTION_ID: CIPHER, AZURE_TENANT_ID: CIPHER, AZURE_CLIENT_ID: CIPHER, USE_WORKLOAD_IDENTITY_AUTH: CIPHER } });
+    expect(cred).toBeInstanceOf(SealedSecret);
+    const out = Testing.find(Testing.objects(app), 'SealedSecret', 'files-db-admin');
+    expect(out).toEqual({
+      apiVersion: 'bitnami.com/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name: 'files-db-admin', namespace: 'files' },
+      spec: {
+        encryptedData: { password: CIPHER, username: CIPHER },
+        template: { metadata: { labels: { team: 'a' }, name: 'files-db-admin', namespace: 'files' }, type: 'Opaque' },
+      },
+    });
+    expect(Object.keys(out.spec.encryptedData)).toEqual(['password', 'username']);
+  });
+
+  test('only ciphertext, at least one key, a namespace', () => {
+    const { folder } = setup('files');
+    expect(Testing.errorOf(() => SealedSecret.fromEncryptedData(folder, 'a', { name: 'x', encryptedData: { password: 'hunter2' } }))).toBe(
+      'platform/apps/a: prop "encryptedData.password": is not SealedSecret ciphertext (base64, at least 64 characters, as written by kubeseal); never put a plaintext value here',
+    );
+    expect(Testing.errorOf(() => SealedSecret.fromEncryptedData(folder, 'b', { name: 'x', encryptedData: {} }))).toBe(
+      'platform/apps/b: prop "encryptedData": must hold at least one key (kubeseal output)',
+    );
+    const { folder: plain } = setup();
+    expect(Testing.errorOf(() => SealedSecret.fromEncryptedData(plain, 'c', { name: 'x', encryptedData: { password: CIPHER } }))).toBe(
+      'platform/apps/c: prop "namespace": is required: set it, or create the construct in a Folder with a namespace',
+    );
+  });
 });

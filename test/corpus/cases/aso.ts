@@ -351,7 +351,7 @@ export const ASO_CASES: CorpusCase[] = [
     path: 'platform/apps/st', prop: 'resourceGroup', rule: `refers to ResourceGroup/apps/rg-shared (resources.azure.com), ${UNRESOLVED}`,
     build: (ctx) => {
       const other = ctx.repo.folder('other', { cluster: 'aks-prod', namespace: 'apps' });
-      const shared = ResourceGroup.fromName(other, 'shared', { kubernetesName: 'rg-shared', location: 'westeurope' });
+      const shared = ResourceGroup.fromName(other, 'shared', { name: 'rg-shared', location: 'westeurope' });
       new StorageAccount(ctx.folder, 'st', { name: 'stfiles', resourceGroup: shared });
     },
   },

@@ -190,7 +190,7 @@ const clusterSpec = fc.record({
   disableLocalAccounts: opt(fc.boolean(), 3), oidcIssuer: opt(fc.boolean(), 3), workloadIdentity: opt(fc.boolean(), 3),
   upgradeChannel: opt(enumOf(AksUpgradeChannel), 3), nodeOsUpgradeChannel: opt(enumOf(AksNodeOsUpgradeChannel), 3), azurePolicy: opt(fc.boolean(), 3),
   apiServerAccess: opt(fc.record({ authorizedIpRanges: opt(fc.array(fc.oneof(cidr(), ipv4()), { maxLength: 2 })), privateCluster: opt(fc.boolean()) }), 3),
-  tags: tags(), nodePools: fc.array(poolSpec, { maxLength: 3 }), systemFirst: mostly(80), credentialSecretName: opt(k8sName(), 4), removalPolicy: removalPolicy(),
+  tags: tags(), nodePools: fc.array(poolSpec, { maxLength: 3 }), systemFirst: mostly(80), credentialFrom: opt(k8sName(), 4), removalPolicy: removalPolicy(),
   useOidc: mostly(30),
 });
 
@@ -418,16 +418,16 @@ export const ASO_TARGETS: FuzzTarget[] = [
       const pools = s.nodePools.map(pool);
       if (s.systemFirst) pools.unshift({ name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' });
       const aks = new ManagedCluster(ctx.folder, 'aks', { ...s, nodePools: pools });
-      if (s.useOidc && aks.oidcIssuerExport) aks.oidcIssuerExport.use(ctx.folder, 'issuer');
+      if (s.useOidc && aks.exports.oidcIssuer) aks.exports.oidcIssuer.use(ctx.folder, 'issuer');
     },
   }),
   target({
     name: 'AgentPool', family: 'aso',
-    arbitrary: fc.record({ pool: poolSpec, kubernetesVersion: opt(k8sVersion(), 3), resourceName: opt(k8sName(), 4), credentialSecretName: opt(k8sName(), 4), removalPolicy: removalPolicy() }),
+    arbitrary: fc.record({ pool: poolSpec, kubernetesVersion: opt(k8sVersion(), 3), kubernetesName: opt(k8sName(), 4), credentialFrom: opt(k8sName(), 4), removalPolicy: removalPolicy() }),
     build: (ctx, s) => {
       addProvided(ctx.folder, { apiGroup: 'resources.azure.com', kind: 'ResourceGroup', name: 'rg-aks', namespace: 'apps' });
       const cluster = new ManagedCluster(ctx.folder, 'aks', { name: 'aks-dev', resourceGroupName: 'rg-aks', location: 'westeurope', nodePools: [{ name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' }] });
-      new AgentPool(ctx.folder, 'pool', { ...pool(s.pool), cluster, kubernetesVersion: s.kubernetesVersion, resourceName: s.resourceName, credentialSecretName: s.credentialSecretName, removalPolicy: s.removalPolicy });
+      new AgentPool(ctx.folder, 'pool', { ...pool(s.pool), cluster, kubernetesVersion: s.kubernetesVersion, kubernetesName: s.kubernetesName, credentialFrom: s.credentialFrom, removalPolicy: s.removalPolicy });
     },
   }),
 ];

@@ -6,7 +6,7 @@
 import * as fc from 'fast-check';
 import { PropError } from '../../../lib';
 import { parseSealingCert, SealedSecret, SealError, sealSecret, SealingScope } from '../../../lib/sealing';
-import { keyPair, KeyPair, tmpDir, unseal } from '../../sealing/helpers';
+import { keyPair, KeyPair, tmpDir, unseal } from '../../sealing/fixtures';
 import { FuzzTarget, target } from '../harness';
 import { chance, dnsLabel, k8sName, oddString, opt, stringMap } from './common';
 

@@ -1,4 +1,4 @@
-// Helpers of the sealing tests: throwaway sealing key pairs (openssl), and the controller's
+// Fixtures of the sealing tests (generic helpers come from the public `Testing`): throwaway sealing key pairs (openssl), and the controller's
 // decryption re-implemented from bitnami-labs/sealed-secrets v0.36.6 — pkg/crypto/crypto.go
 // (HybridDecrypt / singleDecrypt) and pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go
 // (Unseal: the label comes from the SealedSecret's own metadata, labelFor / SecretScope).
