@@ -98,11 +98,11 @@ describe('Kustomization', () => {
 
   test('references: unresolved source, dependsOn and service account are synth errors', () => {
     const { app, folder } = fixture();
-    const source = GitRepository.fromName(folder, 'ext', 'shared', 'flux-system');
+    const source = GitRepository.fromName(folder, 'ext', { name: 'shared', namespace: 'flux-system' });
     const missingSrc = { kind: 'GitRepository' as const, apiGroup: 'source.toolkit.fluxcd.io', name: 'nope', namespace: 'flux-system' };
     const dep = { kind: 'Kustomization' as const, apiGroup: 'kustomize.toolkit.fluxcd.io', name: 'ghost', namespace: 'flux-system' };
     new Kustomization(folder, 'k', { name: 'k', source: missingSrc, path: './x', prune: true, dependsOn: [dep], serviceAccountName: 'nobody' });
-    new Kustomization(folder, 'ok', { name: 'ok', source, path: './x', prune: true, dependsOn: [Kustomization.fromName(folder, 'imp', 'infra', 'flux-system')] });
+    new Kustomization(folder, 'ok', { name: 'ok', source, path: './x', prune: true, dependsOn: [Kustomization.fromName(folder, 'imp', { name: 'infra', namespace: 'flux-system' })] });
     const msg = (prop: string, what: string) => `platform/clusters--mgmt/k: prop "${prop}": refers to ${what}, which is not an object of the app; create it, or declare an existing one with the kind's fromName(...) import`;
     expect(problems(app)).toEqual([
       msg('dependsOn[0]', 'Kustomization/flux-system/ghost (kustomize.toolkit.fluxcd.io)'),

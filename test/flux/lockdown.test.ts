@@ -122,7 +122,7 @@ describe('FluxBootstrap lockdown', () => {
     for (const s of ['git', 'hook']) addProvided(tenants, { apiGroup: '', kind: 'Secret', name: s, namespace: 'team-a' });
     Kustomization.forFolder(entry, 'tenants', tenants, { name: 'tenants', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller' });
     // Not applied by this cluster (no Kustomization points at it): not part of the lockdown.
-    new HelmRelease(repo.folder('elsewhere', { namespace: 'x' }), 'x', { name: 'x', chart: { repository: HelmRepository.fromName(entry, 'r', 'r', 'flux-system'), chart: 'c', version: '1.0.0' } });
+    new HelmRelease(repo.folder('elsewhere', { namespace: 'x' }), 'x', { name: 'x', chart: { repository: HelmRepository.fromName(entry, 'r', { name: 'r', namespace: 'flux-system' }), chart: 'c', version: '1.0.0' } });
     expect(problems(app)).toEqual([]);
 
     const open = platform(false);
@@ -153,7 +153,7 @@ test('a team repo of the app (same URL as the tenant source) is checked too', ()
   new SystemsSync(tenants, 'teams', { teams: [{ name: 'team-a', repository: { url: 'https://github.com/contoso/team-a' } }] });
   Kustomization.forFolder(entry, 'tenants', tenants, { name: 'tenants', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller' });
   const team = new Repo(app, 'team-a', { url: 'https://github.com/contoso/team-a.git' });
-  const shared = HelmRepository.fromName(entry, 'shared', 'shared-charts', 'flux-system');
+  const shared = HelmRepository.fromName(entry, 'shared', { name: 'shared-charts', namespace: 'flux-system' });
   new HelmRelease(team.folder('deploy', { namespace: 'team-a' }), 'api', {
     name: 'api', chart: { repository: shared, chart: 'api', version: '1.0.0' }, serviceAccountName: 'team-a',
   });

@@ -91,7 +91,7 @@ describe('Tenant', () => {
     expect(optOutsOf(t)).toEqual([{ path: 'platform/clusters--mgmt/ops', setting: 'tenant.clusterRole', value: 'cluster-admin', reason: undefined }]);
     expect(problems(app)).toEqual([]);
     const { GitRepository } = require('../../lib/flux');
-    const shared = GitRepository.fromName(folder, 'shared', 'shared', 'flux-system');
+    const shared = GitRepository.fromName(folder, 'shared', { name: 'shared', namespace: 'flux-system' });
     expect(() => new Tenant(folder, 'b', { name: 'b', repository: shared })).toThrow(
       'platform/clusters--mgmt/b: prop "repository": the source must be in the tenant namespace "b" (got "flux-system"): cross-namespace references are refused with --no-cross-namespace-refs',
     );

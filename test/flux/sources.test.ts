@@ -66,7 +66,7 @@ describe('GitRepository', () => {
       'platform/clusters--mgmt/src: prop "secretRef": refers to Secret/flux-system/missing, which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',
     ]);
     const f2 = fixture();
-    const imported = GitRepository.fromName(f2.folder, 'existing', 'flux-system', 'flux-system');
+    const imported = GitRepository.fromName(f2.folder, 'existing', { name: 'flux-system', namespace: 'flux-system' });
     expect(imported).toMatchObject({ kind: 'GitRepository', apiGroup: 'source.toolkit.fluxcd.io', name: 'flux-system', namespace: 'flux-system' });
     new GitRepository(f2.folder, 'inc', { name: 'inc', url: 'https://e.com/i', include: [{ repository: imported }] });
     expect(problems(f2.app)).toEqual([]);
