@@ -141,7 +141,7 @@ subjects:
     const out = Testing.render(app);
     const p = 'platform/clusters/mgmt/';
     // A deliberate difference: the label the tenant Service policy selects namespaces by.
-    const { 'platform.cdk8s.io/tenant-policy': policyLabel, ...labels } = out[`${p}namespace-apps.yaml`][0].metadata.labels;
+    const { 'platform.cdk8s.io/tenant-policy': policyLabel, ...labels } = out[`${p}namespace-apps.yaml`][0].metadata.labels!;
     expect(policyLabel).toBe('restricted');
     expect({ ...out[`${p}namespace-apps.yaml`][0], metadata: { ...out[`${p}namespace-apps.yaml`][0].metadata, labels } }).toEqual(cli[0]);
     expect(out[`${p}serviceaccount-dev-team.yaml`][0]).toEqual(cli[1]);

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { addProvided, capiKubeconfigSecret, Repo } from '../../lib';
-import { GitRepository, HelmRelease, HelmRepository, Kustomization, Patches, RemoteClusterHydration } from '../../lib/flux';
+import { importResource } from '../../lib/core/resource';
+import { GitRepository, HelmRelease, HelmRepository, IKustomization, ISource, Kustomization, Patches, RemoteClusterHydration } from '../../lib/flux';
 import { fixture } from './helpers';
 import { Testing } from '../../lib/testing';
 
@@ -100,8 +101,9 @@ describe('Kustomization', () => {
   test('references: unresolved source, dependsOn and service account are synth errors', () => {
     const { app, folder } = fixture();
     const source = GitRepository.fromName(folder, 'ext', { name: 'shared', namespace: 'flux-system' });
-    const missingSrc = { kind: 'GitRepository' as const, apiGroup: 'source.toolkit.fluxcd.io', name: 'nope', namespace: 'flux-system' };
-    const dep = { kind: 'Kustomization' as const, apiGroup: 'kustomize.toolkit.fluxcd.io', name: 'ghost', namespace: 'flux-system' };
+    // Objects neither in the app nor imported (importResource with provided: false).
+    const missingSrc = importResource(folder, 'nope', { apiGroup: 'source.toolkit.fluxcd.io', kind: 'GitRepository', provided: false }, { name: 'nope' }) as unknown as ISource;
+    const dep = importResource(folder, 'ghost', { apiGroup: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization', provided: false }, { name: 'ghost' }) as unknown as IKustomization;
     new Kustomization(folder, 'k', { name: 'k', source: missingSrc, path: './x', prune: true, dependsOn: [dep], serviceAccountName: 'nobody' });
     new Kustomization(folder, 'ok', { name: 'ok', source, path: './x', prune: true, dependsOn: [Kustomization.fromName(folder, 'imp', { name: 'infra', namespace: 'flux-system' })] });
     const msg = (prop: string, what: string) => `platform/clusters--mgmt/k: prop "${prop}": refers to ${what}, which is not an object of the app; create it, or declare an existing one with the kind's fromName(...) import`;

@@ -1,6 +1,6 @@
 // Reconciles on a real management cluster (issue 16, parts 3 and 4): the Flux multi-tenancy lockdown
 // and the bootstrap layout rule, checked at synth by FluxBootstrap.
-import { addProvided, declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
+import { addProvided, declarePreinstalled, Preinstalled, Repo } from '../../lib';
 import { KubeconfigSecretRef } from '../../lib/core/cluster';
 import {
   Alert,

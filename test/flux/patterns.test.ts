@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { GitOpsApp, optOutsOf, Repo } from '../../lib';
+import { optOutsOf, Repo } from '../../lib';
 import { Environment, FluxBootstrap, Patches, SystemsSync, Tenant, TENANT_CLUSTER_ROLE, TenantClusterRole, tenantRoleRules } from '../../lib/flux';
 import { fixture } from './helpers';
 import { ENVIRONMENT_LABEL } from '../../lib/core/environment';

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { ARGOCD_SYNC_OPTIONS_ANNOTATION, FLUX_PRUNE_ANNOTATION, RemovalPolicy } from '../../lib/core/removal-policy';
 import { PlatformResource } from '../../lib/core/resource';
 import { ExistingSecret } from '../../lib/core/secret';
-import { GitRepository, HelmRelease, HelmRepository, Kustomization, NotificationProvider, OCIRepository, HELM_CHART_LAYER, SHARD_LABEL } from '../../lib/flux';
+import { fluxRef, GitRepository, HelmRelease, HelmRepository, Kustomization, NotificationProvider, OCIRepository, HELM_CHART_LAYER, SHARD_LABEL } from '../../lib/flux';
 import { fixture } from './helpers';
 import { Testing } from '../../lib/testing';
 
@@ -94,7 +94,7 @@ describe('GitRepository', () => {
     const { app, repo, folder } = fixture();
     expect(GitRepository.fromName(folder, 'a', { name: 'shared' }).namespace).toBe('flux-system');
     expect(OCIRepository.fromName(folder, 'b', { name: 'charts', namespace: 'infra' }).namespace).toBe('infra');
-    expect(HelmRepository.fromName(folder, 'c', { name: 'bitnami' }).toRef()).toEqual({ apiGroup: 'source.toolkit.fluxcd.io', kind: 'HelmRepository', name: 'bitnami', namespace: 'flux-system' });
+    expect(fluxRef(HelmRepository.fromName(folder, 'c', { name: 'bitnami' }))).toEqual({ apiGroup: 'source.toolkit.fluxcd.io', kind: 'HelmRepository', name: 'bitnami', namespace: 'flux-system' });
     expect(HelmRelease.fromName(folder, 'd', { name: 'cert-manager' }).kind).toBe('HelmRelease');
     expect(Kustomization.fromName(folder, 'e', { name: 'infra' }).apiGroup).toBe('kustomize.toolkit.fluxcd.io');
     expect(NotificationProvider.fromName(folder, 'f', { name: 'teams' }).kind).toBe('Provider');
