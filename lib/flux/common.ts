@@ -5,7 +5,8 @@ import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '.
 import { addReference, ObjectRef } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
 import { importResource, IPlatformResource, PlatformResource, ResourceImportProps, scopeNamespace } from '../core/resource';
-import { ISecretSource, resolveSecret } from '../core/secret';
+import { IKubeconfigCluster, KubeconfigSecretRef } from '../core/cluster';
+import { ISecretSource, resolveSecret, resolveSecretKeyRef, SecretKeyRef } from '../core/secret';
 
 /** API group of Flux sources. */
 export const SOURCE_GROUP = 'source.toolkit.fluxcd.io';
@@ -130,6 +131,28 @@ export const FLUX_SECRET_WHY = 'Flux reads the Secret from the object\'s namespa
  */
 export function fluxSecret(consumer: IConstruct, prop: string, secret: ISecretSource | string, namespace: string): string {
   return resolveSecret(consumer, prop, secret, { namespace, why: FLUX_SECRET_WHY }).name;
+}
+
+/**
+ * The kubeconfig a Kustomization or HelmRelease applies with (`spec.kubeConfig.secretRef`): a
+ * Cluster API cluster (its `<cluster>-kubeconfig` Secret, key `value`), a kubeconfig Secret
+ * reference, or a key of a Secret ({@link SecretKeyRef}). Flux reads the Secret from the object's
+ * namespace.
+ */
+export type FluxKubeConfig = IKubeconfigCluster | KubeconfigSecretRef | SecretKeyRef;
+
+/** Resolves a `kubeConfig` prop of `consumer` (a `kind` in `namespace`), recording the reference. */
+export function resolveKubeConfig(consumer: IConstruct, kind: string, kubeConfig: FluxKubeConfig, namespace: string): KubeconfigSecretRef {
+  if ('secret' in kubeConfig) {
+    const { name, key } = resolveSecretKeyRef(consumer, 'kubeConfig', kubeConfig, namespace, FLUX_SECRET_WHY);
+    return { name, namespace, key };
+  }
+  const secret = 'clusterName' in kubeConfig ? kubeConfig.kubeconfigSecret : kubeConfig;
+  if (secret.namespace !== namespace) {
+    throw propError(consumer, 'kubeConfig', `the kubeconfig Secret ${secret.namespace}/${secret.name} must be in the ${kind}'s namespace "${namespace}"`);
+  }
+  addReference(consumer, 'kubeConfig', { apiGroup: '', kind: 'Secret', name: secret.name, namespace: secret.namespace });
+  return secret;
 }
 
 /** Applies the `removalPolicy` prop of a Flux construct, when set. */

@@ -1,14 +1,14 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/flux/helm.toolkit.fluxcd.io';
-import { IKubeconfigCluster, KubeconfigSecretRef } from '../core/cluster';
+import { KubeconfigSecretRef } from '../core/cluster';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
 import { ResourceImportProps } from '../core/resource';
 import { INSTALLS_CRDS_ANNOTATION, KIND_PATTERN } from '../gitops/apply-order';
 import {
-  addFluxDependency, applyFluxRemovalPolicy, exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, HELM_GROUP, IFluxObject, importFluxObject,
-  ISource, optDuration, resolveIdentity,
+  addFluxDependency, applyFluxRemovalPolicy, exactlyOne, FluxDuration, FluxKubeConfig, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, HELM_GROUP, IFluxObject, importFluxObject,
+  ISource, optDuration, resolveIdentity, resolveKubeConfig,
 } from './common';
 import { IHelmRepository } from './helm-repository';
 
@@ -103,8 +103,12 @@ export interface HelmReleaseProps extends FluxObjectProps {
   readonly driftDetection?: 'enabled' | 'warn' | 'disabled';
   /** ServiceAccount impersonated (same namespace). @default - the controller's account */
   readonly serviceAccountName?: string;
-  /** Install on a remote cluster through its kubeconfig Secret (same namespace). @default - this cluster */
-  readonly kubeConfig?: IKubeconfigCluster | KubeconfigSecretRef;
+  /**
+   * Install on a remote cluster through its kubeconfig: a Cluster API cluster, a kubeconfig Secret
+   * or a key of a Secret (`{ secret, key }`), in the HelmRelease's namespace.
+   * @default - this cluster
+   */
+  readonly kubeConfig?: FluxKubeConfig;
   /** Suspend reconciliation. @default false */
   readonly suspend?: boolean;
   /**
@@ -185,13 +189,7 @@ export class HelmRelease extends FluxResource implements IHelmRelease {
     if (props.releaseName !== undefined) checkString(this, 'releaseName', props.releaseName, { ...DNS_SUBDOMAIN, max: 53, description: 'a Helm release name (lowercase letters, digits, "-" and ".", at most 53 characters)' });
     if (props.targetNamespace !== undefined) checkString(this, 'targetNamespace', props.targetNamespace, DNS_LABEL);
     let kubeConfig: KubeconfigSecretRef | undefined;
-    if (props.kubeConfig) {
-      kubeConfig = 'clusterName' in props.kubeConfig ? props.kubeConfig.kubeconfigSecret : props.kubeConfig;
-      if (kubeConfig.namespace !== namespace) {
-        throw propError(this, 'kubeConfig', `the kubeconfig Secret ${kubeConfig.namespace}/${kubeConfig.name} must be in the HelmRelease's namespace "${namespace}"`);
-      }
-      addReference(this, 'kubeConfig', { apiGroup: '', kind: 'Secret', name: kubeConfig.name, namespace });
-    }
+    if (props.kubeConfig) kubeConfig = resolveKubeConfig(this, 'HelmRelease', props.kubeConfig, namespace);
     if (props.serviceAccountName !== undefined) {
       checkString(this, 'serviceAccountName', props.serviceAccountName, DNS_SUBDOMAIN);
       if (!kubeConfig) addReference(this, 'serviceAccountName', { apiGroup: '', kind: 'ServiceAccount', name: props.serviceAccountName, namespace });

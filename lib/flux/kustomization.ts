@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import * as l1 from '../../imports/flux/kustomize.toolkit.fluxcd.io';
-import { IKubeconfigCluster, KubeconfigSecretRef } from '../core/cluster';
+import { KubeconfigSecretRef } from '../core/cluster';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
@@ -11,8 +11,8 @@ import { ISecretSource } from '../core/secret';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import {
-  addFluxDependency, applyFluxRemovalPolicy, checkRelativePath, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, fluxSecret, IFluxObject,
-  importFluxObject, ISource, KUSTOMIZE_GROUP, ObjectReference, optDuration, resolveIdentity, targetOf,
+  addFluxDependency, applyFluxRemovalPolicy, checkRelativePath, FluxDuration, FluxKubeConfig, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, fluxSecret, IFluxObject,
+  importFluxObject, ISource, KUSTOMIZE_GROUP, ObjectReference, optDuration, resolveIdentity, resolveKubeConfig, targetOf,
 } from './common';
 import { GitRepository } from './git-repository';
 
@@ -167,10 +167,11 @@ export interface KustomizationProps extends FluxObjectProps {
   readonly targetNamespace?: string;
   /**
    * Apply to a remote cluster: a Cluster API cluster (its `<cluster>-kubeconfig` Secret, key
-   * `value`) or a kubeconfig Secret. The Kustomization must live in the Secret's namespace.
+   * `value`), a kubeconfig Secret, or a key of a Secret (`{ secret, key }`). The Kustomization
+   * must live in the Secret's namespace (kustomize-controller reads it from there).
    * @default - the cluster the Kustomization runs on
    */
-  readonly kubeConfig?: IKubeconfigCluster | KubeconfigSecretRef;
+  readonly kubeConfig?: FluxKubeConfig;
   /** SOPS decryption. @default - none */
   readonly decryption?: Decryption;
   /** What happens to applied objects when the Kustomization is deleted. @default - 'MirrorPrune' (Flux: follow `prune`) */
@@ -260,14 +261,7 @@ export class Kustomization extends FluxResource implements IKustomization {
     const retryInterval = optDuration(this, 'retryInterval', props.retryInterval);
     const timeout = optDuration(this, 'timeout', props.timeout);
 
-    if (props.kubeConfig) {
-      const secret = 'clusterName' in props.kubeConfig ? props.kubeConfig.kubeconfigSecret : props.kubeConfig;
-      if (secret.namespace !== namespace) {
-        throw propError(this, 'kubeConfig', `the kubeconfig Secret ${secret.namespace}/${secret.name} must be in the Kustomization's namespace "${namespace}"`);
-      }
-      this.kubeConfig = secret;
-      addReference(this, 'kubeConfig', { apiGroup: '', kind: 'Secret', name: secret.name, namespace: secret.namespace });
-    }
+    if (props.kubeConfig) this.kubeConfig = resolveKubeConfig(this, 'Kustomization', props.kubeConfig, namespace);
     if (props.serviceAccountName !== undefined) {
       checkString(this, 'serviceAccountName', props.serviceAccountName, DNS_SUBDOMAIN);
       this.serviceAccountName = props.serviceAccountName;

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { addProvided, capiKubeconfigSecret, Repo } from '../../lib';
+import { addProvided, capiKubeconfigSecret, ExistingSecret, GitOpsApp, Repo } from '../../lib';
 import { importResource } from '../../lib/core/resource';
 import { GitRepository, HelmRelease, HelmRepository, IKustomization, ISource, Kustomization, Patches, RemoteClusterHydration } from '../../lib/flux';
 import { fixture } from './helpers';
@@ -83,6 +83,13 @@ describe('Kustomization', () => {
     expect(() => new Kustomization(folder, 'd', { name: 'd', source, path: './x', prune: true, kubeConfig: cluster })).toThrow(
       'platform/clusters--mgmt/d: prop "kubeConfig": the kubeconfig Secret fleet/aks-dev-kubeconfig must be in the Kustomization\'s namespace "flux-system"',
     );
+    const remote = ExistingSecret.fromName(folder, 'remote', { name: 'remote-kubeconfig', namespace: 'fleet' });
+    expect(() => new Kustomization(folder, 'd2', { name: 'd2', source, path: './x', prune: true, kubeConfig: { secret: remote, key: 'config' } })).toThrow(
+      'platform/clusters--mgmt/d2: prop "kubeConfig": Secret "remote-kubeconfig" (platform/clusters--mgmt/remote) is in namespace "fleet", but it must be in namespace "flux-system" (Flux reads the Secret from the object\'s namespace)',
+    );
+    const k = new Kustomization(folder, 'd3', { name: 'd3', source, path: './x', prune: true, kubeConfig: { secret: 'edge-kubeconfig', key: 'config' } });
+    expect(k.kubeConfig).toEqual({ name: 'edge-kubeconfig', namespace: 'flux-system', key: 'config' });
+    expect(Testing.find(Testing.objects(k.node.root as GitOpsApp), 'Kustomization', 'd3').spec.kubeConfig).toEqual({ secretRef: { name: 'edge-kubeconfig', key: 'config' } });
     expect(() => new Kustomization(folder, 'e', { name: 'e', source, path: './x', prune: true, patches: [{ patch: [{ op: 'remove', path: '/a' }] }] })).toThrow(
       'platform/clusters--mgmt/e: prop "patches[0].target": is required for JSON 6902 operations',
     );
