@@ -41,6 +41,12 @@ export interface IFluxObject extends IPlatformResource {
  * Base of the Flux L2 constructs: a {@link PlatformResource} (L1 handle `apiObject`; `name`,
  * `namespace`, `apiGroup` and `kind` read from it; `applyRemovalPolicy`) whose namespace is
  * always set.
+ *
+ * @example
+ * const source = new GitRepository(folder, 'apps', { name: 'apps', url: 'https://github.com/contoso/apps' });
+ * source.apiObject.metadata.addAnnotation('example.com/owner', 'platform');
+ * source.applyRemovalPolicy(RemovalPolicy.RETAIN);
+ * console.log(source.namespace); // the folder's namespace, else flux-system
  */
 export abstract class FluxResource extends PlatformResource implements IFluxObject {
   public override get namespace(): string {
@@ -218,8 +224,8 @@ export function checkRelativePath(scope: IConstruct, prop: string, path: string)
 /**
  * Imports an existing Flux object (managed elsewhere) so constructs can refer to it, through the
  * library's one `importResource`: its name and namespace are checked (the namespace defaults to
- * the folder's, else `flux-system` as the flux CLI), and it is declared as provided, so
- * references to it resolve. The `fromName(...)` of every Flux construct.
+ * the folder's; it is required outside a folder with a namespace), and it is declared as
+ * provided, so references to it resolve. The `fromName(...)` of every Flux construct.
  */
 export function importFluxObject<T extends IFluxObject>(scope: Construct, id: string, kind: T['kind'], apiGroup: string, props: ResourceImportProps): T {
   return importResource(scope, id, { apiGroup, kind }, props) as unknown as T;
