@@ -30,7 +30,7 @@ export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string
   const repo = new Repo(app, 'mgmt');
   if (shape === 'l2') {
     const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
-    const source = GitRepository.fromName(mgmt, 'source', 'fleet', 'flux-system');
+    const source = GitRepository.fromName(mgmt, 'source', { name: 'fleet', namespace: 'flux-system' });
     const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
       name: 'aks', namespace: 'fleet', location: 'westeurope', credentialFrom: 'aso-credential',
       apiServerAccess: { privateCluster: true },

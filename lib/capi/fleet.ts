@@ -371,7 +371,7 @@ export class Fleet extends Construct {
           kustomizations.push(h.kustomizations[0]);
         });
       }
-      for (const k of kustomizations) applyRemovalPolicy(k.resource, removalPolicy);
+      for (const k of kustomizations) applyRemovalPolicy(k.apiObject, removalPolicy);
       if (bucket && source && !bucketKs.has(bucket)) {
         const k = Kustomization.forFolder(managementBase(), bucket, props.repo.folder(`${base}/${bucket}`), {
           name: `${baseName}-${bucket}`,

@@ -82,7 +82,7 @@ export const CROSSPLANE_HEALTH_CHECK_EXPRS = [
 
 /** Adds {@link CROSSPLANE_HEALTH_CHECK_EXPRS} to a Kustomization (`spec.healthCheckExprs`). */
 export function addCrossplaneHealthChecks(kustomization: Kustomization): void {
-  kustomization.resource.addJsonPatch(JsonPatch.add('/spec/healthCheckExprs', CROSSPLANE_HEALTH_CHECK_EXPRS));
+  kustomization.apiObject.addJsonPatch(JsonPatch.add('/spec/healthCheckExprs', CROSSPLANE_HEALTH_CHECK_EXPRS));
 }
 
 /**

@@ -1,9 +1,12 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { goDuration, GoDurationOptions } from '../core/duration';
-import { addProvided, addReference, ObjectRef } from '../core/references';
-import { Folder } from '../gitops/folder';
+import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { addReference, ObjectRef } from '../core/references';
+import { RemovalPolicy } from '../core/removal-policy';
+import { importResource, IPlatformResource, PlatformResource, ResourceImportProps, scopeNamespace } from '../core/resource';
+import { IKubeconfigCluster, KubeconfigSecretRef } from '../core/cluster';
+import { ISecretSource, resolveSecret, resolveSecretKeyRef, SecretKeyRef } from '../core/secret';
 
 /** API group of Flux sources. */
 export const SOURCE_GROUP = 'source.toolkit.fluxcd.io';
@@ -26,17 +29,29 @@ export const DEFAULT_FLUX_NAMESPACE = 'flux-system';
 /**
  * Any Flux object another construct can point at (a source, a Kustomization, a HelmRelease, a
  * notification Provider): what a `sourceRef`, `dependsOn`, `providerRef` or an Alert's
- * `eventSources` entry renders.
+ * `eventSources` entry renders. A {@link IPlatformResource} whose namespace is always set (Flux
+ * kinds are namespaced).
  */
-export interface IFluxObject {
-  /** The kind, e.g. `GitRepository`, `Kustomization`. */
-  readonly kind: string;
-  /** The API group, e.g. `source.toolkit.fluxcd.io`. */
-  readonly apiGroup: string;
-  /** `metadata.name`. */
-  readonly name: string;
+export interface IFluxObject extends IPlatformResource {
   /** `metadata.namespace`. */
   readonly namespace: string;
+}
+
+/**
+ * Base of the Flux L2 constructs: a {@link PlatformResource} (L1 handle `apiObject`; `name`,
+ * `namespace`, `apiGroup` and `kind` read from it; `applyRemovalPolicy`) whose namespace is
+ * always set.
+ *
+ * @example
+ * const source = new GitRepository(folder, 'apps', { name: 'apps', url: 'https://github.com/contoso/apps' });
+ * source.apiObject.metadata.addAnnotation('example.com/owner', 'platform');
+ * source.applyRemovalPolicy(RemovalPolicy.RETAIN);
+ * console.log(source.namespace); // the folder's namespace, else flux-system
+ */
+export abstract class FluxResource extends PlatformResource implements IFluxObject {
+  public override get namespace(): string {
+    return this.apiObject.metadata.namespace!;
+  }
 }
 
 /** The kinds of Flux sources a Kustomization can apply (`spec.sourceRef.kind`). */
@@ -75,6 +90,15 @@ export interface FluxObjectProps {
    * @default - none
    */
   readonly labels?: Record<string, string>;
+
+  /**
+   * What happens to this object when it is removed from the app (see {@link RemovalPolicy}):
+   * `RETAIN` keeps it on the cluster (the Kustomization applying it does not prune it). The same
+   * as calling `applyRemovalPolicy(policy)`. It is about this object only: what a Kustomization
+   * applied follows its `prune` and `deletionPolicy`.
+   * @default - none: the object follows the pruning of the Kustomization that applies it
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /** The ObjectRef of a Flux object. */
@@ -97,13 +121,49 @@ export function resolveIdentity(scope: IConstruct, props: FluxObjectProps): { na
   return { name: props.name, namespace: props.namespace ?? folderNamespace(scope) ?? DEFAULT_FLUX_NAMESPACE };
 }
 
-/** The namespace of the folder `scope` is in, if it sets one. */
+/** The namespace of the folder `scope` is in, if it sets one (the library's one rule, `scopeNamespace`). */
 export function folderNamespace(scope: IConstruct): string | undefined {
-  try {
-    return Folder.of(scope).namespace;
-  } catch {
-    return undefined;
+  return scopeNamespace(scope);
+}
+
+/** Why a Flux object's Secret must be in its own namespace (the error of {@link fluxSecret}). */
+export const FLUX_SECRET_WHY = 'Flux reads the Secret from the object\'s namespace';
+
+/**
+ * Resolves a Flux `secretRef`-style prop (a `LocalObjectReference`: a name in the object's own
+ * namespace, as source-controller, kustomize-controller and notification-controller read it):
+ * records the reference and refuses a Secret of another namespace. A string is the name of a
+ * Secret managed outside the app. Returns the name to render.
+ */
+export function fluxSecret(consumer: IConstruct, prop: string, secret: ISecretSource | string, namespace: string): string {
+  return resolveSecret(consumer, prop, secret, { namespace, why: FLUX_SECRET_WHY }).name;
+}
+
+/**
+ * The kubeconfig a Kustomization or HelmRelease applies with (`spec.kubeConfig.secretRef`): a
+ * Cluster API cluster (its `<cluster>-kubeconfig` Secret, key `value`), a kubeconfig Secret
+ * reference, or a key of a Secret ({@link SecretKeyRef}). Flux reads the Secret from the object's
+ * namespace.
+ */
+export type FluxKubeConfig = IKubeconfigCluster | KubeconfigSecretRef | SecretKeyRef;
+
+/** Resolves a `kubeConfig` prop of `consumer` (a `kind` in `namespace`), recording the reference. */
+export function resolveKubeConfig(consumer: IConstruct, kind: string, kubeConfig: FluxKubeConfig, namespace: string): KubeconfigSecretRef {
+  if ('secret' in kubeConfig) {
+    const { name, key } = resolveSecretKeyRef(consumer, 'kubeConfig', kubeConfig, namespace, FLUX_SECRET_WHY);
+    return { name, namespace, key };
   }
+  const secret = 'clusterName' in kubeConfig ? kubeConfig.kubeconfigSecret : kubeConfig;
+  if (secret.namespace !== namespace) {
+    throw propError(consumer, 'kubeConfig', `the kubeconfig Secret ${secret.namespace}/${secret.name} must be in the ${kind}'s namespace "${namespace}"`);
+  }
+  addReference(consumer, 'kubeConfig', { apiGroup: '', kind: 'Secret', name: secret.name, namespace: secret.namespace });
+  return secret;
+}
+
+/** Applies the `removalPolicy` prop of a Flux construct, when set. */
+export function applyFluxRemovalPolicy(resource: PlatformResource, props: FluxObjectProps): void {
+  if (props.removalPolicy !== undefined) resource.applyRemovalPolicy(props.removalPolicy);
 }
 
 /** The metadata every Flux construct renders. */
@@ -161,31 +221,14 @@ export function checkRelativePath(scope: IConstruct, prop: string, path: string)
   return path;
 }
 
-/** An existing Flux object, imported by name. */
-class ImportedFluxObject extends Construct implements IFluxObject {
-  public constructor(
-    scope: Construct,
-    id: string,
-    public readonly kind: string,
-    public readonly apiGroup: string,
-    public readonly name: string,
-    public readonly namespace: string,
-  ) {
-    super(scope, id);
-  }
-}
-
 /**
- * Imports an existing Flux object (managed elsewhere) so constructs can refer to it: its name and
- * namespace are checked, and it is declared with `addProvided`, so references to it resolve. The
- * `fromName(...)` of every Flux construct.
+ * Imports an existing Flux object (managed elsewhere) so constructs can refer to it, through the
+ * library's one `importResource`: its name and namespace are checked (the namespace defaults to
+ * the folder's; it is required outside a folder with a namespace), and it is declared as
+ * provided, so references to it resolve. The `fromName(...)` of every Flux construct.
  */
-export function importFluxObject<T extends IFluxObject>(scope: Construct, id: string, kind: T['kind'], apiGroup: string, name: string, namespace: string): T {
-  const c = new ImportedFluxObject(scope, id, kind, apiGroup, name, namespace);
-  checkString(c, 'name', name, DNS_SUBDOMAIN);
-  checkString(c, 'namespace', namespace, DNS_LABEL);
-  addProvided(c, fluxRef(c));
-  return c as unknown as T;
+export function importFluxObject<T extends IFluxObject>(scope: Construct, id: string, kind: T['kind'], apiGroup: string, props: ResourceImportProps): T {
+  return importResource(scope, id, { apiGroup, kind }, props) as unknown as T;
 }
 
 /**

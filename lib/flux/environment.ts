@@ -1,3 +1,4 @@
+import { ENVIRONMENT_LABEL } from '../core/environment';
 import { DNS_LABEL } from '../core/errors';
 import { KustomizationPatch } from './kustomization';
 
@@ -32,7 +33,9 @@ export interface EnvironmentProps {
  *   a shared base folder is patched per environment by the cluster's Flux Kustomization
  *   (`spec.patches`, `spec.postBuild.substitute`).
  * Both can be combined (a branch environment with patches). Consumed by {@link FluxBootstrap} and
- * any Kustomization through {@link Environment.kustomizationProps}.
+ * any Kustomization through {@link Environment.kustomizationProps}. The objects it configures
+ * carry the library's one environment label, `platform.cdk8s.io/environment: <name>`
+ * ({@link ENVIRONMENT_LABEL}, also written by a Fleet and read by `graph`).
  */
 export class Environment {
   /** A branch-per-env environment tracking `branch` (default: the environment name). */
@@ -81,8 +84,16 @@ export class Environment {
     return this.branch !== undefined;
   }
 
-  /** The Kustomization props carrying this environment (patches and variables). */
-  public kustomizationProps(): { patches: KustomizationPatch[]; substitute: Record<string, string> } {
-    return { patches: [...this.patches], substitute: { ...this.substitute } };
+  /** The environment label: `{ 'platform.cdk8s.io/environment': <name> }` ({@link ENVIRONMENT_LABEL}). */
+  public get labels(): Record<string, string> {
+    return { [ENVIRONMENT_LABEL]: this.name };
+  }
+
+  /**
+   * The Kustomization props carrying this environment: patches, variables, and the environment
+   * label (merged over `labels`, the Kustomization's other labels, when given).
+   */
+  public kustomizationProps(labels: Record<string, string> = {}): { patches: KustomizationPatch[]; substitute: Record<string, string>; labels: Record<string, string> } {
+    return { patches: [...this.patches], substitute: { ...this.substitute }, labels: { ...labels, ...this.labels } };
   }
 }

@@ -1,7 +1,9 @@
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ENVIRONMENT_LABEL } from '../core/environment';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addProvided } from '../core/references';
+import { ISecretSource } from '../core/secret';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { FluxDuration, SHARD_LABEL } from './common';
@@ -17,19 +19,22 @@ export interface FluxBootstrapProps {
   /** The cluster's entry folder (e.g. `clusters/mgmt`); the `flux-system` Kustomization applies it. */
   readonly entry: Folder;
   /**
-   * The environment the cluster tracks: the source follows its branch (branch-per-env). Its
-   * patches and variables (overlay-per-env) belong on the Kustomizations that build the shared
-   * base (`environment.kustomizationProps()`), not on the bootstrap sync.
-   * @default - the repo's branch
+   * The environment the cluster tracks: the source follows its branch (branch-per-env), and the
+   * source, the sync and the shard Kustomizations carry the `platform.cdk8s.io/environment` label
+   * ({@link ENVIRONMENT_LABEL}) with its name. Its patches and variables (overlay-per-env) belong
+   * on the Kustomizations that build the shared base (`environment.kustomizationProps()`), not on
+   * the bootstrap sync.
+   * @default - the repo's branch, no environment label
    */
   readonly environment?: Environment;
   /** Clone URL. @default - the repo's url */
   readonly url?: string;
   /**
-   * Secret with the deploy key or token (created by `flux bootstrap`, so declared as provided).
+   * Secret with the deploy key or token, in the Flux namespace: the name of a Secret created by
+   * `flux bootstrap` (declared as provided), or an {@link ISecretSource} (e.g. a SealedSecret).
    * @default 'flux-system'
    */
-  readonly secretRef?: string;
+  readonly secretRef?: ISecretSource | string;
   /** Source fetch interval. @default '1m' */
   readonly sourceInterval?: FluxDuration;
   /** Sync interval. @default '10m' */
@@ -101,19 +106,21 @@ export class FluxBootstrap extends Construct {
     const namespace = props.namespace ?? 'flux-system';
     const name = props.name ?? 'flux-system';
     const secretRef = props.secretRef ?? 'flux-system';
-    checkString(this, 'secretRef', secretRef, DNS_SUBDOMAIN);
+    if (typeof secretRef === 'string') checkString(this, 'secretRef', secretRef, DNS_SUBDOMAIN);
     if (!(props.url ?? props.repo.url)) throw propError(this, 'url', `is required: repo "${props.repo.node.id}" has no url`);
     if (Repo.of(props.entry) !== props.repo) throw propError(this, 'entry', `folder "${props.entry.path}" is not in repo "${props.repo.node.id}"`);
-    addProvided(this, { apiGroup: '', kind: 'Secret', name: secretRef, namespace });
+    if (typeof secretRef === 'string') addProvided(this, { apiGroup: '', kind: 'Secret', name: secretRef, namespace });
     this.lockdown = props.lockdown ?? false;
     if (this.lockdown) {
       // The controllers' ServiceAccounts come with gotk-components.yaml (flux bootstrap / flux install).
       for (const sa of ['kustomize-controller', 'helm-controller']) addProvided(this, { apiGroup: '', kind: 'ServiceAccount', name: sa, namespace });
     }
     const env = props.environment;
+    const labels = env ? { [ENVIRONMENT_LABEL]: env.name } : undefined;
     this.source = new GitRepository(this, 'source', {
       name,
       namespace,
+      labels,
       repo: props.repo,
       url: props.url,
       ref: { branch: env?.branch ?? props.repo.branch },
@@ -123,6 +130,7 @@ export class FluxBootstrap extends Construct {
     this.sync = Kustomization.forFolder(this, 'sync', props.entry, {
       name,
       namespace,
+      labels,
       source: this.source,
       prune: true,
       interval: props.interval ?? '10m',
@@ -138,11 +146,11 @@ export class FluxBootstrap extends Construct {
     this.node.addValidation({
       validate: () => [
         ...layoutProblems(entry, own),
-        ...(this.lockdown ? lockdownProblems(entry, namespace, [this.sync.resource]).map((p) => `lockdown: ${p}`) : []),
+        ...(this.lockdown ? lockdownProblems(entry, namespace, [this.sync.apiObject]).map((p) => `lockdown: ${p}`) : []),
       ],
     });
     // --- Flux controller sharding (fleet task) ---
-    this.shardKustomizations = props.shards ? fluxShards(this, props.shards, this.sync, this.source) : [];
+    this.shardKustomizations = props.shards ? fluxShards(this, props.shards, this.sync, this.source, labels) : [];
     // --- end Flux controller sharding ---
   }
 
@@ -157,7 +165,7 @@ const SHARD_CONTROLLERS = ['source-controller', 'kustomize-controller', 'helm-co
 const DELETE_ALL = 'apiVersion: v1\nkind: all\nmetadata:\n  name: all\n$patch: delete\n';
 
 /** The shard Kustomizations and the main controllers' patch of Flux's sharding guide. */
-function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization, source: GitRepository): Kustomization[] {
+function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization, source: GitRepository, labels: Record<string, string> | undefined): Kustomization[] {
   if (shards.length === 0) throw propError(scope, 'shards', 'must list at least one shard key, or be left out');
   shards.forEach((s, i) => {
     checkString(scope, `shards[${i}]`, s, { ...DNS_LABEL, description: 'a shard key: a DNS label such as "shard1"' });
@@ -172,6 +180,7 @@ function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization,
     const k = Kustomization.forFolder(scope, `shard-${shard}`, folder, {
       name: `${sync.name}-${shard}`,
       namespace: sync.namespace,
+      labels,
       source,
       prune: true,
       interval: '10m',
@@ -197,8 +206,8 @@ function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization,
         },
       ],
     });
-    k.resource.addJsonPatch(JsonPatch.add('/spec/nameSuffix', `-${shard}`));
-    k.resource.addJsonPatch(JsonPatch.add('/spec/commonMetadata', { annotations: { 'sharding.fluxcd.io/role': 'shard' } }));
+    k.apiObject.addJsonPatch(JsonPatch.add('/spec/nameSuffix', `-${shard}`));
+    k.apiObject.addJsonPatch(JsonPatch.add('/spec/commonMetadata', { annotations: { 'sharding.fluxcd.io/role': 'shard' } }));
     return k;
   });
 }

@@ -1,10 +1,12 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/flux/source.toolkit.fluxcd.io';
-import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { propError } from '../core/errors';
 import { addReference } from '../core/references';
+import { ResourceImportProps } from '../core/resource';
+import { ISecretSource } from '../core/secret';
 import { Repo } from '../gitops/repo';
-import { exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, importFluxObject, ISource, optDuration, resolveIdentity, SOURCE_GROUP } from './common';
+import { applyFluxRemovalPolicy, exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, fluxSecret, importFluxObject, ISource, optDuration, resolveIdentity, SOURCE_GROUP } from './common';
 
 /** Which revision of a Git repository to fetch: exactly one of the fields. */
 export interface GitRef {
@@ -50,11 +52,13 @@ export interface GitRepositoryProps extends FluxObjectProps {
   readonly ref?: GitRef;
 
   /**
-   * Name of a Secret (same namespace) with the credentials of a private repo (`username`/`password`,
-   * or `identity`/`known_hosts` for SSH). Never inline credentials.
+   * The Secret with the credentials of a private repo (`username`/`password`, or
+   * `identity`/`known_hosts` for SSH): an {@link ISecretSource} (a SealedSecret,
+   * `ExistingSecret.fromName(...)`) or the name of a Secret managed outside the app. It must be in
+   * the GitRepository's namespace (source-controller reads it from there). Never inline credentials.
    * @default - none (public repo)
    */
-  readonly secretRef?: string;
+  readonly secretRef?: ISecretSource | string;
 
   /**
    * How often the repo is fetched.
@@ -97,16 +101,19 @@ const COMMIT = /^[0-9a-f]{7,40}$/;
  * @example
  * const source = new GitRepository(folder, 'source', { name: 'podinfo', url: 'https://github.com/stefanprodan/podinfo', ref: { branch: 'master' } });
  */
-export class GitRepository extends Construct implements ISource {
-  /** Imports an existing GitRepository (declared with `addProvided`, so references to it resolve). */
-  public static fromName(scope: Construct, id: string, name: string, namespace: string): ISource {
-    return importSource(scope, id, 'GitRepository', name, namespace);
+export class GitRepository extends FluxResource implements ISource {
+  /**
+   * Imports an existing GitRepository (declared as provided, so references to it resolve).
+   * `namespace` defaults to the folder's.
+   */
+  public static fromName(scope: Construct, id: string, props: ResourceImportProps): ISource {
+    return importSource(scope, id, 'GitRepository', props);
   }
 
-  public readonly kind = 'GitRepository' as const;
-  public readonly apiGroup = SOURCE_GROUP;
-  public readonly name: string;
-  public readonly namespace: string;
+  public override get kind(): 'GitRepository' {
+    return 'GitRepository';
+  }
+
   /** The URL fetched. */
   public readonly url: string;
   /** The app repo fetched, when given. */
@@ -114,14 +121,12 @@ export class GitRepository extends Construct implements ISource {
   /** The revision fetched. */
   public readonly ref: GitRef;
   /** The L1 object. */
-  public readonly resource: l1.GitRepository;
+  public readonly apiObject: l1.GitRepository;
   private readonly includes: GitInclude[] = [];
 
   public constructor(scope: Construct, id: string, props: GitRepositoryProps) {
     super(scope, id);
-    const { name, namespace } = resolveIdentity(this, props);
-    this.name = name;
-    this.namespace = namespace;
+    const { namespace } = resolveIdentity(this, props);
     this.repo = props.repo;
     const url = props.url ?? props.repo?.url;
     if (url === undefined) throw propError(this, 'url', 'is required (or pass a repo with a url)');
@@ -135,22 +140,18 @@ export class GitRepository extends Construct implements ISource {
     if (typeof value !== 'string' || value.length === 0) throw propError(this, `ref.${which}`, 'must be a non-empty string');
     if (which === 'commit' && !COMMIT.test(value)) throw propError(this, 'ref.commit', `"${value}" must be a commit SHA (7-40 lowercase hex digits)`);
     this.ref = ref;
-    if (props.secretRef !== undefined) {
-      checkString(this, 'secretRef', props.secretRef, DNS_SUBDOMAIN);
-      addReference(this, 'secretRef', { apiGroup: '', kind: 'Secret', name: props.secretRef, namespace });
-    }
+    const secretRef = props.secretRef !== undefined ? fluxSecret(this, 'secretRef', props.secretRef, namespace) : undefined;
     const interval = optDuration(this, 'interval', props.interval, '1m')!;
     const timeout = optDuration(this, 'timeout', props.timeout, undefined, { maxUnit: 'm' }); // the CRD allows ms, s, m
-    for (const inc of props.include ?? []) this.addInclude(inc);
 
-    this.resource = new l1.GitRepository(this, 'Resource', {
+    this.apiObject = new l1.GitRepository(this, 'Resource', {
       metadata: fluxMetadata(props, namespace),
       spec: Lazy.any({
         produce: (): l1.GitRepositorySpec => ({
           url,
           interval,
           ref,
-          ...(props.secretRef ? { secretRef: { name: props.secretRef } } : {}),
+          ...(secretRef ? { secretRef: { name: secretRef } } : {}),
           ...(timeout ? { timeout } : {}),
           ...(props.ignore !== undefined ? { ignore: props.ignore } : {}),
           ...(props.suspend ? { suspend: true } : {}),
@@ -166,6 +167,8 @@ export class GitRepository extends Construct implements ISource {
         }),
       }),
     });
+    for (const inc of props.include ?? []) this.addInclude(inc);
+    applyFluxRemovalPolicy(this, props);
   }
 
   /** Includes another GitRepository (same namespace) in this one's artifact. */
@@ -181,6 +184,6 @@ export class GitRepository extends Construct implements ISource {
 }
 
 /** An imported source of the given kind, declared as provided. */
-export function importSource(scope: Construct, id: string, kind: ISource['kind'], name: string, namespace: string): ISource {
-  return importFluxObject<ISource>(scope, id, kind, SOURCE_GROUP, name, namespace);
+export function importSource(scope: Construct, id: string, kind: ISource['kind'], props: ResourceImportProps): ISource {
+  return importFluxObject<ISource>(scope, id, kind, SOURCE_GROUP, props);
 }

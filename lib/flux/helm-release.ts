@@ -1,11 +1,15 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/flux/helm.toolkit.fluxcd.io';
-import { IKubeconfigCluster, KubeconfigSecretRef } from '../core/cluster';
+import { KubeconfigSecretRef } from '../core/cluster';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
+import { ResourceImportProps } from '../core/resource';
 import { INSTALLS_CRDS_ANNOTATION, KIND_PATTERN } from '../gitops/apply-order';
-import { addFluxDependency, exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, HELM_GROUP, IFluxObject, importFluxObject, ISource, optDuration, resolveIdentity } from './common';
+import {
+  addFluxDependency, applyFluxRemovalPolicy, exactlyOne, FluxDuration, FluxKubeConfig, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, HELM_GROUP, IFluxObject, importFluxObject,
+  ISource, optDuration, resolveIdentity, resolveKubeConfig,
+} from './common';
 import { IHelmRepository } from './helm-repository';
 
 /** A HelmRelease another can depend on (a {@link HelmRelease} or an import). */
@@ -99,8 +103,12 @@ export interface HelmReleaseProps extends FluxObjectProps {
   readonly driftDetection?: 'enabled' | 'warn' | 'disabled';
   /** ServiceAccount impersonated (same namespace). @default - the controller's account */
   readonly serviceAccountName?: string;
-  /** Install on a remote cluster through its kubeconfig Secret (same namespace). @default - this cluster */
-  readonly kubeConfig?: IKubeconfigCluster | KubeconfigSecretRef;
+  /**
+   * Install on a remote cluster through its kubeconfig: a Cluster API cluster, a kubeconfig Secret
+   * or a key of a Secret (`{ secret, key }`), in the HelmRelease's namespace.
+   * @default - this cluster
+   */
+  readonly kubeConfig?: FluxKubeConfig;
   /** Suspend reconciliation. @default false */
   readonly suspend?: boolean;
   /**
@@ -126,32 +134,30 @@ const RELEASE_SYMBOL = Symbol.for('cdk8s-platform.flux.HelmRelease');
  *   targetNamespace: 'cert-manager', createNamespace: true, values: { crds: { enabled: true } },
  * });
  */
-export class HelmRelease extends Construct implements IHelmRelease {
+export class HelmRelease extends FluxResource implements IHelmRelease {
   /** Whether `x` is a HelmRelease construct of this library. */
   public static isHelmRelease(x: unknown): x is HelmRelease {
     return typeof x === 'object' && x !== null && RELEASE_SYMBOL in x;
   }
 
-  /** Imports an existing HelmRelease (declared with `addProvided`) to depend on it. */
-  public static fromName(scope: Construct, id: string, name: string, namespace: string): IHelmRelease {
-    return importFluxObject<IHelmRelease>(scope, id, 'HelmRelease', HELM_GROUP, name, namespace);
+  /** Imports an existing HelmRelease (declared as provided) to depend on it. `namespace` defaults to the folder's. */
+  public static fromName(scope: Construct, id: string, props: ResourceImportProps): IHelmRelease {
+    return importFluxObject<IHelmRelease>(scope, id, 'HelmRelease', HELM_GROUP, props);
   }
 
-  public readonly kind = 'HelmRelease' as const;
-  public readonly apiGroup = HELM_GROUP;
-  public readonly name: string;
-  public readonly namespace: string;
+  public override get kind(): 'HelmRelease' {
+    return 'HelmRelease';
+  }
+
   /** The L1 object. */
-  public readonly resource: l1.HelmRelease;
+  public readonly apiObject: l1.HelmRelease;
   private readonly deps: IHelmRelease[] = [];
   private readonly valuesFromList: ValuesReference[] = [];
 
   public constructor(scope: Construct, id: string, props: HelmReleaseProps) {
     super(scope, id);
     Object.defineProperty(this, RELEASE_SYMBOL, { value: true });
-    const { name, namespace } = resolveIdentity(this, props);
-    this.name = name;
-    this.namespace = namespace;
+    const { namespace } = resolveIdentity(this, props);
     const sameNs = (ns: string) => (ns === namespace ? {} : { namespace: ns });
     const which = exactlyOne(this, 'chart', props as unknown as Record<string, unknown>, ['chart', 'chartRef']);
     const interval = optDuration(this, 'interval', props.interval, '10m')!;
@@ -183,13 +189,7 @@ export class HelmRelease extends Construct implements IHelmRelease {
     if (props.releaseName !== undefined) checkString(this, 'releaseName', props.releaseName, { ...DNS_SUBDOMAIN, max: 53, description: 'a Helm release name (lowercase letters, digits, "-" and ".", at most 53 characters)' });
     if (props.targetNamespace !== undefined) checkString(this, 'targetNamespace', props.targetNamespace, DNS_LABEL);
     let kubeConfig: KubeconfigSecretRef | undefined;
-    if (props.kubeConfig) {
-      kubeConfig = 'clusterName' in props.kubeConfig ? props.kubeConfig.kubeconfigSecret : props.kubeConfig;
-      if (kubeConfig.namespace !== namespace) {
-        throw propError(this, 'kubeConfig', `the kubeconfig Secret ${kubeConfig.namespace}/${kubeConfig.name} must be in the HelmRelease's namespace "${namespace}"`);
-      }
-      addReference(this, 'kubeConfig', { apiGroup: '', kind: 'Secret', name: kubeConfig.name, namespace });
-    }
+    if (props.kubeConfig) kubeConfig = resolveKubeConfig(this, 'HelmRelease', props.kubeConfig, namespace);
     if (props.serviceAccountName !== undefined) {
       checkString(this, 'serviceAccountName', props.serviceAccountName, DNS_SUBDOMAIN);
       if (!kubeConfig) addReference(this, 'serviceAccountName', { apiGroup: '', kind: 'ServiceAccount', name: props.serviceAccountName, namespace });
@@ -221,10 +221,7 @@ export class HelmRelease extends Construct implements IHelmRelease {
     if (props.driftDetection && !['enabled', 'warn', 'disabled'].includes(props.driftDetection)) {
       throw propError(this, 'driftDetection', `"${props.driftDetection}" must be enabled, warn or disabled`);
     }
-    for (const d of props.dependsOn ?? []) this.addDependsOn(d);
-    for (const v of props.valuesFrom ?? []) this.addValuesFrom(v);
-
-    this.resource = new l1.HelmRelease(this, 'Resource', {
+    this.apiObject = new l1.HelmRelease(this, 'Resource', {
       metadata: fluxMetadata(props, namespace),
       spec: Lazy.any({
         produce: (): l1.HelmReleaseSpec => ({
@@ -256,12 +253,15 @@ export class HelmRelease extends Construct implements IHelmRelease {
         }),
       }),
     });
+    for (const d of props.dependsOn ?? []) this.addDependsOn(d);
+    for (const v of props.valuesFrom ?? []) this.addValuesFrom(v);
     if (props.installsCrds?.length) {
       props.installsCrds.forEach((k, i) => {
         if (!KIND_PATTERN.test(k)) throw propError(this, `installsCrds[${i}]`, `"${k}" must be an API group, "*.<group suffix>" or "<group>/<Kind>"`);
       });
-      this.resource.metadata.addAnnotation(INSTALLS_CRDS_ANNOTATION, props.installsCrds.join(','));
+      this.apiObject.metadata.addAnnotation(INSTALLS_CRDS_ANNOTATION, props.installsCrds.join(','));
     }
+    applyFluxRemovalPolicy(this, props);
   }
 
   /** The HelmReleases this one depends on. */

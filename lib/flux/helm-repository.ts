@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/flux/source.toolkit.fluxcd.io';
-import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
-import { addReference } from '../core/references';
-import { FluxDuration, fluxMetadata, FluxObjectProps, IFluxObject, importFluxObject, optDuration, resolveIdentity, SOURCE_GROUP } from './common';
+import { propError } from '../core/errors';
+import { ResourceImportProps } from '../core/resource';
+import { ISecretSource } from '../core/secret';
+import { applyFluxRemovalPolicy, FluxDuration, fluxMetadata, FluxObjectProps, FluxResource, fluxSecret, IFluxObject, importFluxObject, optDuration, resolveIdentity, SOURCE_GROUP } from './common';
 
 /** A Helm repository charts can come from (a {@link HelmRepository} or an import). */
 export interface IHelmRepository extends IFluxObject {
@@ -21,10 +22,12 @@ export interface HelmRepositoryProps extends FluxObjectProps {
    */
   readonly type?: 'default' | 'oci';
   /**
-   * Secret with the repository credentials (`username`/`password`).
+   * Secret with the repository credentials (`username`/`password`), in the HelmRepository's
+   * namespace (source-controller reads it from there): an {@link ISecretSource} or the name of a
+   * Secret managed outside the app.
    * @default - none (public repository)
    */
-  readonly secretRef?: string;
+  readonly secretRef?: ISecretSource | string;
   /** How often the index is fetched. @default '1h' */
   readonly interval?: FluxDuration;
 }
@@ -40,43 +43,39 @@ const HELM_URL = /^(http|https|oci):\/\/.+$/;
  * });
  * new HelmRelease(folder, 'ingress', { name: 'ingress-nginx', chart: { repository: ingressNginx, chart: 'ingress-nginx', version: '4.x' } });
  */
-export class HelmRepository extends Construct implements IHelmRepository {
-  /** Imports an existing HelmRepository (declared with `addProvided`). */
-  public static fromName(scope: Construct, id: string, name: string, namespace: string): IHelmRepository {
-    return importFluxObject<IHelmRepository>(scope, id, 'HelmRepository', SOURCE_GROUP, name, namespace);
+export class HelmRepository extends FluxResource implements IHelmRepository {
+  /** Imports an existing HelmRepository (declared as provided). `namespace` defaults to the folder's. */
+  public static fromName(scope: Construct, id: string, props: ResourceImportProps): IHelmRepository {
+    return importFluxObject<IHelmRepository>(scope, id, 'HelmRepository', SOURCE_GROUP, props);
   }
 
-  public readonly kind = 'HelmRepository' as const;
-  public readonly apiGroup = SOURCE_GROUP;
-  public readonly name: string;
-  public readonly namespace: string;
+  public override get kind(): 'HelmRepository' {
+    return 'HelmRepository';
+  }
+
   /** `default` or `oci`. */
   public readonly type: 'default' | 'oci';
   /** The L1 object. */
-  public readonly resource: l1.HelmRepository;
+  public readonly apiObject: l1.HelmRepository;
 
   public constructor(scope: Construct, id: string, props: HelmRepositoryProps) {
     super(scope, id);
-    const { name, namespace } = resolveIdentity(this, props);
-    this.name = name;
-    this.namespace = namespace;
+    const { namespace } = resolveIdentity(this, props);
     if (!HELM_URL.test(props.url ?? '')) throw propError(this, 'url', `"${props.url}" must start with http://, https:// or oci://`);
     const isOci = props.url.startsWith('oci://');
     const type = props.type ?? (isOci ? 'oci' : 'default');
     if ((type === 'oci') !== isOci) throw propError(this, 'type', `"${type}" does not match the url "${props.url}" (oci:// urls need type "oci", others "default")`);
     this.type = type;
-    if (props.secretRef !== undefined) {
-      checkString(this, 'secretRef', props.secretRef, DNS_SUBDOMAIN);
-      addReference(this, 'secretRef', { apiGroup: '', kind: 'Secret', name: props.secretRef, namespace });
-    }
-    this.resource = new l1.HelmRepository(this, 'Resource', {
+    const secretRef = props.secretRef !== undefined ? fluxSecret(this, 'secretRef', props.secretRef, namespace) : undefined;
+    this.apiObject = new l1.HelmRepository(this, 'Resource', {
       metadata: fluxMetadata(props, namespace),
       spec: {
         url: props.url,
         interval: optDuration(this, 'interval', props.interval, '1h'),
         ...(type === 'oci' ? { type: l1.HelmRepositorySpecType.OCI } : {}),
-        ...(props.secretRef ? { secretRef: { name: props.secretRef } } : {}),
+        ...(secretRef ? { secretRef: { name: secretRef } } : {}),
       },
     });
+    applyFluxRemovalPolicy(this, props);
   }
 }

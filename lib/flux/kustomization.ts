@@ -2,12 +2,18 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import * as l1 from '../../imports/flux/kustomize.toolkit.fluxcd.io';
-import { IKubeconfigCluster, KubeconfigSecretRef } from '../core/cluster';
+import { KubeconfigSecretRef } from '../core/cluster';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
+import { RemovalPolicy } from '../core/removal-policy';
+import { ResourceImportProps } from '../core/resource';
+import { ISecretSource } from '../core/secret';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
-import { addFluxDependency, checkRelativePath, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, IFluxObject, importFluxObject, ISource, KUSTOMIZE_GROUP, ObjectReference, optDuration, resolveIdentity, targetOf } from './common';
+import {
+  addFluxDependency, applyFluxRemovalPolicy, checkRelativePath, FluxDuration, FluxKubeConfig, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, fluxSecret, IFluxObject,
+  importFluxObject, ISource, KUSTOMIZE_GROUP, ObjectReference, optDuration, resolveIdentity, resolveKubeConfig, targetOf,
+} from './common';
 import { GitRepository } from './git-repository';
 
 /** A Flux Kustomization another object can depend on (a {@link Kustomization} or an import). */
@@ -106,8 +112,12 @@ export interface SubstituteFrom {
 export interface Decryption {
   /** Only `sops` exists. */
   readonly provider: 'sops';
-  /** Secret holding the age/PGP private keys. @default - cloud KMS through the controller's identity */
-  readonly secretRef?: string;
+  /**
+   * Secret holding the age/PGP private keys, in the Kustomization's namespace (kustomize-controller
+   * reads it from there): an {@link ISecretSource} or the name of a Secret managed outside the app.
+   * @default - cloud KMS through the controller's identity
+   */
+  readonly secretRef?: ISecretSource | string;
 }
 
 /** Props of a {@link Kustomization}. */
@@ -123,7 +133,11 @@ export interface KustomizationProps extends FluxObjectProps {
 
   /**
    * Whether objects removed from the source are deleted from the cluster. Required: there is no
-   * silent default (Flux defaults to `false`, `flux bootstrap` uses `true`).
+   * silent default (Flux defaults to `false`, `flux bootstrap` uses `true`). An object applied
+   * here keeps itself out of pruning with its own removal policy (`applyRemovalPolicy(RETAIN)`
+   * writes `kustomize.toolkit.fluxcd.io/prune: disabled` on it). This Kustomization's own
+   * `removalPolicy` is about the Kustomization object (whether the Kustomization applying it
+   * prunes it), not about what it applies.
    */
   readonly prune: boolean;
 
@@ -153,10 +167,11 @@ export interface KustomizationProps extends FluxObjectProps {
   readonly targetNamespace?: string;
   /**
    * Apply to a remote cluster: a Cluster API cluster (its `<cluster>-kubeconfig` Secret, key
-   * `value`) or a kubeconfig Secret. The Kustomization must live in the Secret's namespace.
+   * `value`), a kubeconfig Secret, or a key of a Secret (`{ secret, key }`). The Kustomization
+   * must live in the Secret's namespace (kustomize-controller reads it from there).
    * @default - the cluster the Kustomization runs on
    */
-  readonly kubeConfig?: IKubeconfigCluster | KubeconfigSecretRef;
+  readonly kubeConfig?: FluxKubeConfig;
   /** SOPS decryption. @default - none */
   readonly decryption?: Decryption;
   /** What happens to applied objects when the Kustomization is deleted. @default - 'MirrorPrune' (Flux: follow `prune`) */
@@ -181,10 +196,15 @@ const KUSTOMIZATION_SYMBOL = Symbol.for('cdk8s-platform.flux.Kustomization');
  * kustomize and applies it, in dependency order, optionally as a ServiceAccount or to a remote
  * cluster.
  *
+ * Removal: `prune` decides what happens to objects removed from the source, `deletionPolicy` what
+ * happens to the applied objects when this Kustomization is deleted, and `removalPolicy` /
+ * {@link Kustomization.applyRemovalPolicy} what happens to this Kustomization object itself when
+ * it is removed from the app.
+ *
  * @example
  * const infra = Kustomization.forFolder(clusterFolder, 'infra', repo.folder('infrastructure'), { name: 'infra', source, prune: true, wait: true });
  */
-export class Kustomization extends Construct implements IKustomization {
+export class Kustomization extends FluxResource implements IKustomization {
   /** Whether `x` is a Kustomization construct of this library. */
   public static isKustomization(x: unknown): x is Kustomization {
     return typeof x === 'object' && x !== null && KUSTOMIZATION_SYMBOL in x;
@@ -202,15 +222,15 @@ export class Kustomization extends Construct implements IKustomization {
     return new Kustomization(scope, id, { ...props, path: `./${folder.path}` });
   }
 
-  /** Imports an existing Kustomization (declared with `addProvided`) to depend on it. */
-  public static fromName(scope: Construct, id: string, name: string, namespace: string): IKustomization {
-    return importFluxObject<IKustomization>(scope, id, 'Kustomization', KUSTOMIZE_GROUP, name, namespace);
+  /** Imports an existing Kustomization (declared as provided) to depend on it. `namespace` defaults to the folder's. */
+  public static fromName(scope: Construct, id: string, props: ResourceImportProps): IKustomization {
+    return importFluxObject<IKustomization>(scope, id, 'Kustomization', KUSTOMIZE_GROUP, props);
   }
 
-  public readonly kind = 'Kustomization' as const;
-  public readonly apiGroup = KUSTOMIZE_GROUP;
-  public readonly name: string;
-  public readonly namespace: string;
+  public override get kind(): 'Kustomization' {
+    return 'Kustomization';
+  }
+
   /** The source applied. */
   public readonly source: ISource;
   /** `spec.path`. */
@@ -220,7 +240,7 @@ export class Kustomization extends Construct implements IKustomization {
   /** The kubeconfig Secret of the remote cluster, if any. */
   public readonly kubeConfig?: KubeconfigSecretRef;
   /** The L1 object. */
-  public readonly resource: l1.Kustomization;
+  public readonly apiObject: l1.Kustomization;
   private readonly deps: IKustomization[] = [];
   private readonly checks: HealthCheckTarget[] = [];
   private readonly patchList: KustomizationPatch[] = [];
@@ -230,9 +250,7 @@ export class Kustomization extends Construct implements IKustomization {
   public constructor(scope: Construct, id: string, props: KustomizationProps) {
     super(scope, id);
     Object.defineProperty(this, KUSTOMIZATION_SYMBOL, { value: true });
-    const { name, namespace } = resolveIdentity(this, props);
-    this.name = name;
-    this.namespace = namespace;
+    const { namespace } = resolveIdentity(this, props);
     if (!props.source) throw propError(this, 'source', 'is required (a GitRepository or OCIRepository)');
     this.source = props.source;
     addReference(this, 'sourceRef', fluxRef(props.source));
@@ -243,14 +261,7 @@ export class Kustomization extends Construct implements IKustomization {
     const retryInterval = optDuration(this, 'retryInterval', props.retryInterval);
     const timeout = optDuration(this, 'timeout', props.timeout);
 
-    if (props.kubeConfig) {
-      const secret = 'clusterName' in props.kubeConfig ? props.kubeConfig.kubeconfigSecret : props.kubeConfig;
-      if (secret.namespace !== namespace) {
-        throw propError(this, 'kubeConfig', `the kubeconfig Secret ${secret.namespace}/${secret.name} must be in the Kustomization's namespace "${namespace}"`);
-      }
-      this.kubeConfig = secret;
-      addReference(this, 'kubeConfig', { apiGroup: '', kind: 'Secret', name: secret.name, namespace: secret.namespace });
-    }
+    if (props.kubeConfig) this.kubeConfig = resolveKubeConfig(this, 'Kustomization', props.kubeConfig, namespace);
     if (props.serviceAccountName !== undefined) {
       checkString(this, 'serviceAccountName', props.serviceAccountName, DNS_SUBDOMAIN);
       this.serviceAccountName = props.serviceAccountName;
@@ -258,24 +269,17 @@ export class Kustomization extends Construct implements IKustomization {
       if (!this.kubeConfig) addReference(this, 'serviceAccountName', { apiGroup: '', kind: 'ServiceAccount', name: props.serviceAccountName, namespace });
     }
     if (props.targetNamespace !== undefined) checkString(this, 'targetNamespace', props.targetNamespace, DNS_LABEL);
+    let decryptionSecret: string | undefined;
     if (props.decryption) {
       if (props.decryption.provider !== 'sops') throw propError(this, 'decryption.provider', `"${props.decryption.provider}" must be "sops"`);
-      if (props.decryption.secretRef) {
-        checkString(this, 'decryption.secretRef', props.decryption.secretRef, DNS_SUBDOMAIN);
-        addReference(this, 'decryption.secretRef', { apiGroup: '', kind: 'Secret', name: props.decryption.secretRef, namespace });
-      }
+      if (props.decryption.secretRef) decryptionSecret = fluxSecret(this, 'decryption.secretRef', props.decryption.secretRef, namespace);
     }
     for (const c of props.components ?? []) {
       if (c.startsWith('/')) throw propError(this, 'components', `"${c}" must be relative to the path`);
     }
-    for (const d of props.dependsOn ?? []) this.addDependsOn(d);
-    for (const h of props.healthChecks ?? []) this.addHealthCheck(h);
-    for (const p of props.patches ?? []) this.addPatch(p);
-    for (const [k, v] of Object.entries(props.substitute ?? {})) this.addSubstitute(k, v);
-    for (const s of props.substituteFrom ?? []) this.addSubstituteFrom(s);
 
     const sameNs = (ns: string | undefined) => (ns === undefined || ns === namespace ? {} : { namespace: ns });
-    this.resource = new l1.Kustomization(this, 'Resource', {
+    this.apiObject = new l1.Kustomization(this, 'Resource', {
       metadata: fluxMetadata(props, namespace),
       spec: Lazy.any({
         produce: (): l1.KustomizationSpec => ({
@@ -292,7 +296,7 @@ export class Kustomization extends Construct implements IKustomization {
           ...(props.targetNamespace ? { targetNamespace: props.targetNamespace } : {}),
           ...(this.kubeConfig ? { kubeConfig: { secretRef: { name: this.kubeConfig.name, key: this.kubeConfig.key } } } : {}),
           ...(props.decryption
-            ? { decryption: { provider: l1.KustomizationSpecDecryptionProvider.SOPS, ...(props.decryption.secretRef ? { secretRef: { name: props.decryption.secretRef } } : {}) } }
+            ? { decryption: { provider: l1.KustomizationSpecDecryptionProvider.SOPS, ...(decryptionSecret ? { secretRef: { name: decryptionSecret } } : {}) } }
             : {}),
           ...(props.deletionPolicy ? { deletionPolicy: props.deletionPolicy as l1.KustomizationSpecDeletionPolicy } : {}),
           ...(this.patchList.length ? { patches: this.patchList.map(renderPatch) } : {}),
@@ -318,6 +322,21 @@ export class Kustomization extends Construct implements IKustomization {
         }),
       }),
     });
+    for (const d of props.dependsOn ?? []) this.addDependsOn(d);
+    for (const h of props.healthChecks ?? []) this.addHealthCheck(h);
+    for (const p of props.patches ?? []) this.addPatch(p);
+    for (const [k, v] of Object.entries(props.substitute ?? {})) this.addSubstitute(k, v);
+    for (const s of props.substituteFrom ?? []) this.addSubstituteFrom(s);
+    applyFluxRemovalPolicy(this, props);
+  }
+
+  /**
+   * Sets what happens to this Kustomization object when it is removed from the app: `RETAIN`
+   * keeps it (the Kustomization applying it does not prune it, so it goes on reconciling what it
+   * applies). What it applies follows `prune` and `deletionPolicy`.
+   */
+  public override applyRemovalPolicy(policy: RemovalPolicy): void {
+    super.applyRemovalPolicy(policy);
   }
 
   /** The Kustomizations this one depends on. */

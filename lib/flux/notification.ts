@@ -1,8 +1,13 @@
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/flux/notification.toolkit.fluxcd.io';
-import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
 import { addReference } from '../core/references';
-import { FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, IFluxObject, importFluxObject, NOTIFICATION_GROUP, optDuration, resolveIdentity } from './common';
+import { ResourceImportProps } from '../core/resource';
+import { ISecretSource } from '../core/secret';
+import {
+  applyFluxRemovalPolicy, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, fluxSecret, IFluxObject, importFluxObject, NOTIFICATION_GROUP, optDuration,
+  resolveIdentity,
+} from './common';
 
 /** A notification Provider an Alert sends to (a {@link NotificationProvider} or an import). */
 export interface INotificationProvider extends IFluxObject {
@@ -18,12 +23,14 @@ export interface NotificationProviderProps extends FluxObjectProps {
   /** Provider type: `msteams`, `slack`, `generic` (webhook), `github`, `azuredevops`, ... (Flux's `spec.type`). */
   readonly type: `${l1.ProviderSpecType}`;
   /**
-   * Secret (same namespace) with the `address` (webhook URL) and/or `token`. Required for webhook
-   * types (msteams, slack, discord, generic, ...) — a webhook URL grants posting rights and must
-   * never be inlined — and for the Git providers (token).
+   * Secret with the `address` (webhook URL) and/or `token`, in the Provider's namespace
+   * (notification-controller reads it from there): an {@link ISecretSource} or the name of a
+   * Secret managed outside the app. Required for webhook types (msteams, slack, discord, generic,
+   * ...) — a webhook URL grants posting rights and must never be inlined — and for the Git
+   * providers (token).
    * @default - none
    */
-  readonly secretRef?: string;
+  readonly secretRef?: ISecretSource | string;
   /**
    * Non-secret address (the repository URL of a Git provider, an Alertmanager URL). Refused for
    * webhook types: put their URL in the Secret.
@@ -48,24 +55,22 @@ const TOKEN_TYPES = ['github', 'gitlab', 'gitea', 'bitbucket', 'bitbucketserver'
  * new NotificationProvider(folder, 'slack', { name: 'slack', type: 'slack', channel: 'platform-alerts', secretRef: 'slack-webhook' });
  * new NotificationProvider(folder, 'github', { name: 'github-status', type: 'github', address: 'https://github.com/contoso/platform', secretRef: 'github-token' });
  */
-export class NotificationProvider extends Construct implements INotificationProvider {
-  /** Imports an existing Provider (declared with `addProvided`). */
-  public static fromName(scope: Construct, id: string, name: string, namespace: string): INotificationProvider {
-    return importFluxObject<INotificationProvider>(scope, id, 'Provider', NOTIFICATION_GROUP, name, namespace);
+export class NotificationProvider extends FluxResource implements INotificationProvider {
+  /** Imports an existing Provider (declared as provided). `namespace` defaults to the folder's. */
+  public static fromName(scope: Construct, id: string, props: ResourceImportProps): INotificationProvider {
+    return importFluxObject<INotificationProvider>(scope, id, 'Provider', NOTIFICATION_GROUP, props);
   }
 
-  public readonly kind = 'Provider' as const;
-  public readonly apiGroup = NOTIFICATION_GROUP;
-  public readonly name: string;
-  public readonly namespace: string;
+  public override get kind(): 'Provider' {
+    return 'Provider';
+  }
+
   /** The L1 object. */
-  public readonly resource: l1.Provider;
+  public readonly apiObject: l1.Provider;
 
   public constructor(scope: Construct, id: string, props: NotificationProviderProps) {
     super(scope, id);
-    const { name, namespace } = resolveIdentity(this, props);
-    this.name = name;
-    this.namespace = namespace;
+    const { namespace } = resolveIdentity(this, props);
     if (!(Object.values(l1.ProviderSpecType) as string[]).includes(props.type)) {
       throw propError(this, 'type', `"${props.type}" is not a Flux provider type (${Object.values(l1.ProviderSpecType).join(', ')})`);
     }
@@ -78,22 +83,20 @@ export class NotificationProvider extends Construct implements INotificationProv
       if (props.address === undefined) throw propError(this, 'address', `is required for ${props.type}: the repository URL`);
     }
     if (props.address !== undefined && !/^https?:\/\/.+/.test(props.address)) throw propError(this, 'address', `"${props.address}" must be an http(s) URL`);
-    if (props.secretRef !== undefined) {
-      checkString(this, 'secretRef', props.secretRef, DNS_SUBDOMAIN);
-      addReference(this, 'secretRef', { apiGroup: '', kind: 'Secret', name: props.secretRef, namespace });
-    }
+    const secretRef = props.secretRef !== undefined ? fluxSecret(this, 'secretRef', props.secretRef, namespace) : undefined;
     const timeout = optDuration(this, 'timeout', props.timeout, undefined, { maxUnit: 'm' }); // the CRD allows ms, s, m
-    this.resource = new l1.Provider(this, 'Resource', {
+    this.apiObject = new l1.Provider(this, 'Resource', {
       metadata: fluxMetadata(props, namespace),
       spec: {
         type: props.type as l1.ProviderSpecType,
-        ...(props.secretRef ? { secretRef: { name: props.secretRef } } : {}),
+        ...(secretRef ? { secretRef: { name: secretRef } } : {}),
         ...(props.address ? { address: props.address } : {}),
         ...(props.channel ? { channel: props.channel } : {}),
         ...(props.username ? { username: props.username } : {}),
         ...(timeout ? { timeout } : {}),
       },
     });
+    applyFluxRemovalPolicy(this, props);
   }
 }
 
@@ -140,17 +143,13 @@ const EVENT_KINDS = ['Bucket', 'GitRepository', 'Kustomization', 'HelmRelease', 
  *   eventSources: [{ kind: 'Kustomization', name: '*' }, { kind: 'HelmRelease', name: '*' }],
  * });
  */
-export class Alert extends Construct {
-  public readonly name: string;
-  public readonly namespace: string;
+export class Alert extends FluxResource {
   /** The L1 object. */
-  public readonly resource: l1.Alert;
+  public readonly apiObject: l1.Alert;
 
   public constructor(scope: Construct, id: string, props: AlertProps) {
     super(scope, id);
-    const { name, namespace } = resolveIdentity(this, props);
-    this.name = name;
-    this.namespace = namespace;
+    const { namespace } = resolveIdentity(this, props);
     if (!props.provider || props.provider.kind !== 'Provider') throw propError(this, 'provider', 'must be a NotificationProvider');
     addReference(this, 'providerRef', fluxRef(props.provider));
     if (props.provider.namespace !== namespace) {
@@ -175,7 +174,7 @@ export class Alert extends Construct {
     if (props.eventSeverity && props.eventSeverity !== 'info' && props.eventSeverity !== 'error') {
       throw propError(this, 'eventSeverity', `"${props.eventSeverity}" must be info or error`);
     }
-    this.resource = new l1.Alert(this, 'Resource', {
+    this.apiObject = new l1.Alert(this, 'Resource', {
       metadata: fluxMetadata(props, namespace),
       spec: {
         providerRef: { name: props.provider.name },
@@ -186,5 +185,6 @@ export class Alert extends Construct {
         ...(props.summary ? { summary: props.summary } : {}),
       },
     });
+    applyFluxRemovalPolicy(this, props);
   }
 }

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/flux/source.toolkit.fluxcd.io';
-import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
-import { addReference } from '../core/references';
-import { exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, ISource, optDuration, resolveIdentity, SOURCE_GROUP } from './common';
+import { propError } from '../core/errors';
+import { ResourceImportProps } from '../core/resource';
+import { ISecretSource } from '../core/secret';
+import { applyFluxRemovalPolicy, exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, FluxResource, fluxSecret, ISource, optDuration, resolveIdentity } from './common';
 import { importSource } from './git-repository';
 
 /** Which artifact of an OCI repository to pull: exactly one of the fields. */
@@ -20,10 +21,12 @@ export interface OciVerification {
   /** `cosign` or `notation`. */
   readonly provider: 'cosign' | 'notation';
   /**
-   * Secret with the public keys (cosign) or the trust policy and CA certificates (notation).
+   * Secret with the public keys (cosign) or the trust policy and CA certificates (notation), in
+   * the OCIRepository's namespace: an {@link ISecretSource} or the name of a Secret managed
+   * outside the app.
    * @default - cosign keyless verification (requires `matchOidcIdentity`); notation requires it
    */
-  readonly secretRef?: string;
+  readonly secretRef?: ISecretSource | string;
   /**
    * Keyless (cosign) identities the signature must match (issuer and subject regular expressions).
    * @default - none
@@ -43,10 +46,12 @@ export interface OCIRepositoryProps extends FluxObjectProps {
    */
   readonly verify?: OciVerification;
   /**
-   * Secret (docker-registry type) with pull credentials for a private registry.
+   * Secret (docker-registry type) with pull credentials for a private registry, in the
+   * OCIRepository's namespace (source-controller reads it from there): an {@link ISecretSource}
+   * or the name of a Secret managed outside the app.
    * @default - none (public, or `provider` credentials)
    */
-  readonly secretRef?: string;
+  readonly secretRef?: ISecretSource | string;
   /**
    * Cloud provider whose workload identity authenticates to the registry (e.g. `azure` for ACR).
    * @default 'generic' (no cloud identity)
@@ -78,32 +83,26 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
  * });
  * new HelmRelease(folder, 'podinfo', { name: 'podinfo', chartRef: chart });
  */
-export class OCIRepository extends Construct implements ISource {
-  /** Imports an existing OCIRepository (declared with `addProvided`). */
-  public static fromName(scope: Construct, id: string, name: string, namespace: string): ISource {
-    return importSource(scope, id, 'OCIRepository', name, namespace);
+export class OCIRepository extends FluxResource implements ISource {
+  /** Imports an existing OCIRepository (declared as provided). `namespace` defaults to the folder's. */
+  public static fromName(scope: Construct, id: string, props: ResourceImportProps): ISource {
+    return importSource(scope, id, 'OCIRepository', props);
   }
 
-  public readonly kind = 'OCIRepository' as const;
-  public readonly apiGroup = SOURCE_GROUP;
-  public readonly name: string;
-  public readonly namespace: string;
+  public override get kind(): 'OCIRepository' {
+    return 'OCIRepository';
+  }
+
   /** The L1 object. */
-  public readonly resource: l1.OciRepository;
+  public readonly apiObject: l1.OciRepository;
 
   public constructor(scope: Construct, id: string, props: OCIRepositoryProps) {
     super(scope, id);
-    const { name, namespace } = resolveIdentity(this, props);
-    this.name = name;
-    this.namespace = namespace;
+    const { namespace } = resolveIdentity(this, props);
     if (!OCI_URL.test(props.url ?? '')) throw propError(this, 'url', `"${props.url}" must start with oci://`);
     const which = exactlyOne(this, 'ref', props.ref as unknown as Record<string, unknown>, ['tag', 'semver', 'digest']);
     if (which === 'digest' && !DIGEST.test(props.ref.digest!)) throw propError(this, 'ref.digest', `"${props.ref.digest}" must be sha256:<64 lowercase hex digits>`);
-    const secret = (prop: string, n: string) => {
-      checkString(this, prop, n, DNS_SUBDOMAIN);
-      addReference(this, prop, { apiGroup: '', kind: 'Secret', name: n, namespace });
-      return { name: n };
-    };
+    const secret = (prop: string, n: ISecretSource | string) => ({ name: fluxSecret(this, prop, n, namespace) });
     let verify: l1.OciRepositorySpecVerify | undefined;
     if (props.verify) {
       const v = props.verify;
@@ -130,7 +129,8 @@ export class OCIRepository extends Construct implements ISource {
         : {}),
       ...(props.ignore !== undefined ? { ignore: props.ignore } : {}),
     };
-    this.resource = new l1.OciRepository(this, 'Resource', { metadata: fluxMetadata(props, namespace), spec });
+    this.apiObject = new l1.OciRepository(this, 'Resource', { metadata: fluxMetadata(props, namespace), spec });
+    applyFluxRemovalPolicy(this, props);
   }
 }
 

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkString, DNS_SUBDOMAIN } from '../core/errors';
 import { addReference } from '../core/references';
+import { PlatformResource } from '../core/resource';
 
 /**
  * The label {@link Tenant} writes on its namespace (value {@link TENANT_POLICY_VALUE}) and the
@@ -45,20 +46,19 @@ export interface TenantServicePolicyProps {
  * new TenantServicePolicy(repo.folder('clusters/prod/policies'), 'tenant-services');
  * new Tenant(folder, 'team-alpha', { name: 'team-alpha', repository: { url: 'https://github.com/contoso/team-alpha' }, defineServicePolicy: false });
  */
-export class TenantServicePolicy extends Construct {
-  public readonly name: string;
+export class TenantServicePolicy extends PlatformResource {
   /** The ValidatingAdmissionPolicy. */
-  public readonly policy: ApiObject;
+  public readonly apiObject: ApiObject;
   /** The ValidatingAdmissionPolicyBinding. */
   public readonly binding: ApiObject;
 
   public constructor(scope: Construct, id: string, props: TenantServicePolicyProps = {}) {
     super(scope, id);
-    this.name = checkString(this, 'name', props.name ?? TENANT_SERVICE_POLICY, DNS_SUBDOMAIN);
-    this.policy = new ApiObject(this, 'Policy', {
+    const name = checkString(this, 'name', props.name ?? TENANT_SERVICE_POLICY, DNS_SUBDOMAIN);
+    this.apiObject = new ApiObject(this, 'Policy', {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: this.name },
+      metadata: { name },
       spec: {
         failurePolicy: 'Fail',
         matchConstraints: {
@@ -70,14 +70,19 @@ export class TenantServicePolicy extends Construct {
     this.binding = new ApiObject(this, 'Binding', {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: this.name },
+      metadata: { name },
       spec: {
-        policyName: this.name,
+        policyName: name,
         validationActions: ['Deny'],
         matchResources: { namespaceSelector: { matchLabels: { [TENANT_POLICY_LABEL]: TENANT_POLICY_VALUE } } },
       },
     });
-    addReference(this.binding, 'policyName', { apiGroup: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy', name: this.name });
+    addReference(this.binding, 'policyName', { apiGroup: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy', name });
+  }
+
+  /** Always undefined: a ValidatingAdmissionPolicy is cluster-scoped. */
+  public override get namespace(): string | undefined {
+    return undefined;
   }
 }
 

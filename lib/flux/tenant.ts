@@ -4,6 +4,8 @@ import { Construct, IConstruct } from 'constructs';
 import { recordOptOut } from '../core/baseline';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
+import { PlatformResource } from '../core/resource';
+import { ISecretSource } from '../core/secret';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { checkRelativePath, FluxDuration, ISource } from './common';
@@ -92,21 +94,25 @@ export interface TenantClusterRoleProps {
  * new TenantClusterRole(repo.folder('clusters/prod/rbac'), 'tenant-role');
  * new Tenant(folder, 'team-alpha', { name: 'team-alpha', repository: { url: 'https://github.com/contoso/team-alpha' }, defineClusterRole: false });
  */
-export class TenantClusterRole extends Construct {
-  public readonly name: string;
+export class TenantClusterRole extends PlatformResource {
   /** The ClusterRole. */
-  public readonly resource: ApiObject;
+  public readonly apiObject: ApiObject;
 
   public constructor(scope: Construct, id: string, props: TenantClusterRoleProps = {}) {
     super(scope, id);
-    this.name = props.name ?? TENANT_CLUSTER_ROLE;
-    checkString(this, 'name', this.name, DNS_SUBDOMAIN);
-    this.resource = new ApiObject(this, 'Resource', {
+    const name = props.name ?? TENANT_CLUSTER_ROLE;
+    checkString(this, 'name', name, DNS_SUBDOMAIN);
+    this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
-      metadata: { name: this.name },
+      metadata: { name },
       rules: tenantRoleRules({ allowServices: props.allowServices }),
     });
+  }
+
+  /** Always undefined: a ClusterRole is cluster-scoped. */
+  public override get namespace(): string | undefined {
+    return undefined;
   }
 }
 
@@ -116,8 +122,13 @@ export interface TenantRepository {
   readonly url: string;
   /** Revision. @default { branch: 'main' } */
   readonly ref?: GitRef;
-  /** Secret (in the tenant namespace) with read credentials. @default - none (public) */
-  readonly secretRef?: string;
+  /**
+   * Secret with read credentials, in the tenant namespace (source-controller reads it from the
+   * GitRepository's namespace): an {@link ISecretSource} or the name of a Secret managed outside
+   * the app.
+   * @default - none (public)
+   */
+  readonly secretRef?: ISecretSource | string;
   /** Fetch interval. @default '1m' */
   readonly interval?: FluxDuration;
 }
@@ -126,8 +137,12 @@ export interface TenantRepository {
 export interface TenantAlert {
   /** Provider type. @default 'msteams' */
   readonly type?: 'msteams' | 'slack' | 'discord' | 'googlechat' | 'generic';
-  /** Secret (in the tenant namespace) with the webhook URL in key `address`. */
-  readonly secretRef: string;
+  /**
+   * Secret with the webhook URL in key `address`, in the tenant namespace (notification-controller
+   * reads it from the Provider's namespace): an {@link ISecretSource} or the name of a Secret
+   * managed outside the app.
+   */
+  readonly secretRef: ISecretSource | string;
   /** `info` or `error`. @default 'info' */
   readonly eventSeverity?: 'info' | 'error';
   /** Message patterns to drop. @default - none */

@@ -193,7 +193,7 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
   test('Fleet: folder paths, stages and labels are checked before any folder is created', () => {
     const { repo, folder } = setup();
     const cls = aksClass(repo.folder('clusters/mgmt/classes', { namespace: 'fleet' }), 'westeurope');
-    const source = GitRepository.fromName(folder, 'src', 'flux-system', 'flux-system');
+    const source = GitRepository.fromName(folder, 'src', { name: 'flux-system', namespace: 'flux-system' });
     const base = { repo, clusterClass: cls, source, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'a' }] };
     const P = 'platform/clusters--mgmt';
     expect(Testing.errorOf(() => new Fleet(folder, 'f1', { ...base, managementPath: 'Fleet/X' }))).toBe(
@@ -222,7 +222,7 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
   test('Fleet: defaults, environment overrides, one folder per cluster, hydration infra → apps via the kubeconfig', () => {
     const { app, repo, folder } = setup();
     const cls = aksClass(repo.folder('clusters/mgmt/classes', { namespace: 'fleet' }), 'westeurope');
-    const source = GitRepository.fromName(folder, 'src', 'flux-system', 'flux-system');
+    const source = GitRepository.fromName(folder, 'src', { name: 'flux-system', namespace: 'flux-system' });
     const fleet = new Fleet(folder, 'fleet', {
       repo, clusterClass: cls, source,
       defaults: { kubernetesVersion: 'v1.33.2', labels: { team: 'shop' } },
@@ -260,7 +260,7 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
     const build = (n: number) => {
       const { app, repo, folder } = setup();
       const cls = aksClass(repo.folder('clusters/mgmt/classes', { namespace: 'fleet' }), 'westeurope');
-      const source = GitRepository.fromName(folder, 'src', 'flux-system', 'flux-system');
+      const source = GitRepository.fromName(folder, 'src', { name: 'flux-system', namespace: 'flux-system' });
       const t0 = performance.now();
       new Fleet(folder, 'fleet', { repo, clusterClass: cls, source, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: Array.from({ length: n }, (_, i) => ({ name: `c-${i}` })) });
       const count = app.placedObjects().length;

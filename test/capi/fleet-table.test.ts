@@ -85,7 +85,7 @@ describe('Fleet rows', () => {
   test('per-row namespace, credential, subscription, tier, removal policy, variables; stage folders per cluster', () => {
     const { app, repo, folder } = setup();
     const c = cls(repo.folder('clusters/mgmt/classes'), { perClusterCredential: true });
-    const source = GitRepository.fromName(folder, 'src', 'flux-system', 'flux-system');
+    const source = GitRepository.fromName(folder, 'src', { name: 'flux-system', namespace: 'flux-system' });
     new kplus.Namespace(folder, 'ns-a', { metadata: { name: 'fleet-a' } });
     const fleet = new Fleet(folder, 'fleet', {
       repo, clusterClass: c, source,
@@ -176,7 +176,7 @@ describe('Fleet rows', () => {
     const make = (names: string[]) => {
       const { app, repo, folder } = setup();
       const c = cls(repo.folder('clusters/mgmt/classes'));
-      const source = GitRepository.fromName(folder, 'src', 'flux-system', 'flux-system');
+      const source = GitRepository.fromName(folder, 'src', { name: 'flux-system', namespace: 'flux-system' });
       const fleet = new Fleet(folder, 'fleet', { repo, clusterClass: c, source, shards: 3, buckets: 8, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: names.map((name) => ({ name, ...(name === 'pinned' ? { shard: 'eu' } : {}) })) });
       return { app, repo, fleet };
     };
@@ -209,7 +209,7 @@ describe('Fleet rows', () => {
   test('the build bound: a Fleet over too few buckets, and a hand-made folder, are refused at synth', () => {
     const { app, repo, folder } = setup();
     const c = cls(repo.folder('clusters/mgmt/classes'));
-    const source = GitRepository.fromName(folder, 'src', 'flux-system', 'flux-system');
+    const source = GitRepository.fromName(folder, 'src', { name: 'flux-system', namespace: 'flux-system' });
     new Fleet(folder, 'fleet', { repo, clusterClass: c, source, buckets: 1, maxObjectsPerBuild: 10, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: Array.from({ length: 4 }, (_, i) => ({ name: `c-${i}` })) });
     const big = repo.folder('clusters/big', { namespace: 'big' });
     for (let i = 0; i < 11; i++) new kplus.ConfigMap(big, `cm-${i}`, { metadata: { name: `cm-${i}` } });
@@ -229,7 +229,7 @@ describe('Fleet rows', () => {
     expect(Testing.errorOf(() => new Fleet(folder, 'f1', { ...base, buckets: 0 }))).toBe(`${P}/f1: prop "buckets": 0 is invalid: must be an integer from 1 to 10000`);
     expect(Testing.errorOf(() => new Fleet(folder, 'f2', { ...base, shards: 1.5 }))).toBe(`${P}/f2: prop "shards": 1.5 is invalid: must be an integer from 1 to 1000`);
     repo.folder('clusters/fleet2');
-    const source = GitRepository.fromName(folder, 'src', 'flux-system', 'flux-system');
+    const source = GitRepository.fromName(folder, 'src', { name: 'flux-system', namespace: 'flux-system' });
     expect(Testing.errorOf(() => new Fleet(folder, 'f3', { ...base, source, managementPath: 'clusters/fleet2' }))).toBe(
       `${P}/f3: prop "managementPath": folder "clusters/fleet2" already exists and lists its sub-folders; let the fleet create it (with includeSubfolders: false: each bucket is applied by its own Kustomization)`,
     );
@@ -239,8 +239,8 @@ describe('Fleet rows', () => {
 test('a stage from another repo (shared per-environment overlays) before the cluster\'s own folder', () => {
   const { app, repo, folder } = setup();
   const c = cls(repo.folder('clusters/mgmt/classes'));
-  const source = GitRepository.fromName(folder, 'src', 'flux-system', 'flux-system');
-  const shared = GitRepository.fromName(folder, 'shared', 'platform-shared', 'flux-system');
+  const source = GitRepository.fromName(folder, 'src', { name: 'flux-system', namespace: 'flux-system' });
+  const shared = GitRepository.fromName(folder, 'shared', { name: 'platform-shared', namespace: 'flux-system' });
   const stage = { name: 'platform', path: (r: FleetClusterSpec) => `./overlays/${r.environment}`, source: shared };
   const fleet = new Fleet(folder, 'fleet', {
     repo, clusterClass: c, source, stages: [stage, 'apps'],

@@ -7,7 +7,8 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { FluxBootstrap, GitRepository, HelmRelease, HelmRepository, Kustomization, Tenant } from '../../lib/flux';
 import { crdMirror } from '../validation/helpers';
-import { fixture, goMs, render } from './helpers';
+import { fixture, goMs } from './helpers';
+import { Testing } from '../../lib/testing';
 
 function normalize(o: any): any {
   if (Array.isArray(o)) return o.map(normalize);
@@ -34,7 +35,7 @@ spec:
 `)[0];
     const { app, folder } = fixture();
     new GitRepository(folder, 'src', { name: 'podinfo', url: 'https://github.com/stefanprodan/podinfo', ref: { branch: 'master' }, interval: '1m' });
-    expect(normalize(render(app)['platform/clusters/mgmt/gitrepository-podinfo.yaml'])).toEqual(normalize(cli));
+    expect(normalize(Testing.render(app)['platform/clusters/mgmt/gitrepository-podinfo.yaml'][0])).toEqual(normalize(cli));
   });
 
   test('flux create kustomization podinfo --source=podinfo --path=./kustomize --prune=true --interval=5m --wait --health-check=Deployment/podinfo.default', () => {
@@ -64,7 +65,7 @@ spec:
       name: 'podinfo', source, path: './kustomize', prune: true, interval: '5m', wait: true,
       healthChecks: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo', namespace: 'default' }],
     });
-    expect(normalize(render(app)['platform/clusters/mgmt/kustomization-podinfo.yaml'])).toEqual(normalize(cli));
+    expect(normalize(Testing.render(app)['platform/clusters/mgmt/kustomization-podinfo.yaml'][0])).toEqual(normalize(cli));
   });
 
   test('flux create helmrelease podinfo --source=HelmRepository/podinfo --chart=podinfo --chart-version=">4.0.0" (plus our remediation defaults)', () => {
@@ -88,7 +89,7 @@ spec:
     const { app, folder } = fixture();
     const repo = new HelmRepository(folder, 'repo', { name: 'podinfo', url: 'https://stefanprodan.github.io/podinfo' });
     new HelmRelease(folder, 'hr', { name: 'podinfo', chart: { repository: repo, chart: 'podinfo', version: '>4.0.0' }, interval: '1m' });
-    const ours = render(app)['platform/clusters/mgmt/helmrelease-podinfo.yaml'];
+    const ours = Testing.render(app)['platform/clusters/mgmt/helmrelease-podinfo.yaml'][0];
     // Deliberate differences: install/upgrade remediation on by default; reconcileStrategy left to its CRD default (ChartVersion).
     const { install, upgrade, ...spec } = ours.spec;
     expect(install).toEqual({ remediation: { retries: 3 } });
@@ -137,14 +138,14 @@ subjects:
 `);
     const { app, folder } = fixture({});
     new Tenant(folder, 't', { name: 'dev-team', namespace: 'apps', repository: { url: 'https://github.com/contoso/dev-team' } });
-    const out = render(app);
+    const out = Testing.render(app);
     const p = 'platform/clusters/mgmt/';
     // A deliberate difference: the label the tenant Service policy selects namespaces by.
-    const { 'platform.cdk8s.io/tenant-policy': policyLabel, ...labels } = out[`${p}namespace-apps.yaml`].metadata.labels;
+    const { 'platform.cdk8s.io/tenant-policy': policyLabel, ...labels } = out[`${p}namespace-apps.yaml`][0].metadata.labels!;
     expect(policyLabel).toBe('restricted');
-    expect({ ...out[`${p}namespace-apps.yaml`], metadata: { ...out[`${p}namespace-apps.yaml`].metadata, labels } }).toEqual(cli[0]);
-    expect(out[`${p}serviceaccount-dev-team.yaml`]).toEqual(cli[1]);
-    const binding = out[`${p}rolebinding-dev-team-reconciler.yaml`];
+    expect({ ...out[`${p}namespace-apps.yaml`][0], metadata: { ...out[`${p}namespace-apps.yaml`][0].metadata, labels } }).toEqual(cli[0]);
+    expect(out[`${p}serviceaccount-dev-team.yaml`][0]).toEqual(cli[1]);
+    const binding = out[`${p}rolebinding-dev-team-reconciler.yaml`][0];
     // The deliberate difference: the restricted tenant role instead of cluster-admin.
     expect(binding.roleRef.name).toBe('cdk8s-platform-tenant');
     expect({ ...binding, roleRef: { ...binding.roleRef, name: 'cluster-admin' } }).toEqual(cli[2]);
@@ -181,9 +182,9 @@ spec:
 `);
     const { app, repo } = fixture({});
     new FluxBootstrap(repo.folder('clusters/my-cluster/flux-system'), 'flux', { repo, entry: repo.folder('clusters/my-cluster'), url: 'ssh://git@github.com/contoso/platform' });
-    const out = render(app);
-    expect(normalize(out['platform/clusters/my-cluster/flux-system/gitrepository-flux-system.yaml'])).toEqual(normalize(cli[0]));
-    expect(normalize(out['platform/clusters/my-cluster/flux-system/kustomization-flux-system.yaml'])).toEqual(normalize(cli[1]));
+    const out = Testing.render(app);
+    expect(normalize(out['platform/clusters/my-cluster/flux-system/gitrepository-flux-system.yaml'][0])).toEqual(normalize(cli[0]));
+    expect(normalize(out['platform/clusters/my-cluster/flux-system/kustomization-flux-system.yaml'][0])).toEqual(normalize(cli[1]));
   });
 });
 
@@ -197,9 +198,9 @@ describe('upstream samples (CRD mirror)', () => {
     const folder = repo.folder('samples');
     const source = new GitRepository(folder, 'src', { name: 'webapp-latest', url: 'https://github.com/stefanprodan/podinfo', ref: { branch: 'master' }, interval: '1m' });
     new Kustomization(folder, 'ks', { name: 'webapp-dev', source, path: './deploy/webapp/', prune: true, interval: '5m', wait: true, timeout: '2m' });
-    const out = render(app);
+    const out = Testing.render(app);
     const strip = (o: any) => ({ ...o, metadata: { name: o.metadata.name } });
-    expect(strip(out['platform/samples/gitrepository-webapp-latest.yaml'])).toEqual(webappLatest);
-    expect(strip(out['platform/samples/kustomization-webapp-dev.yaml'])).toEqual(webappDev);
+    expect(strip(out['platform/samples/gitrepository-webapp-latest.yaml'][0])).toEqual(webappLatest);
+    expect(strip(out['platform/samples/kustomization-webapp-dev.yaml'][0])).toEqual(webappDev);
   });
 });

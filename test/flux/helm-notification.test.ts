@@ -1,6 +1,7 @@
 import { addProvided } from '../../lib';
 import { Alert, GitRepository, HelmRelease, HelmRepository, Kustomization, NotificationProvider, OCIRepository } from '../../lib/flux';
-import { fixture, problems, render } from './helpers';
+import { fixture } from './helpers';
+import { Testing } from '../../lib/testing';
 
 describe('HelmRelease', () => {
   test('chart from a HelmRepository, values, valuesFrom, remediation, dependsOn, driftDetection', () => {
@@ -15,8 +16,8 @@ describe('HelmRelease', () => {
       install: { remediationRetries: 5, crds: 'CreateReplace' }, upgrade: { remediationRetries: -1, remediationStrategy: 'uninstall', cleanupOnFail: true },
       dependsOn: [redis], driftDetection: 'warn',
     });
-    const out = render(app);
-    expect(out['platform/clusters/mgmt/helmrelease-podinfo.yaml'].spec).toEqual({
+    const out = Testing.render(app);
+    expect(out['platform/clusters/mgmt/helmrelease-podinfo.yaml'][0].spec).toEqual({
       interval: '10m',
       chart: { spec: { chart: 'podinfo', version: '>=6.0.0 <7.0.0', interval: '1h', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } },
       releaseName: 'podinfo', targetNamespace: 'podinfo', timeout: '10m',
@@ -27,14 +28,14 @@ describe('HelmRelease', () => {
       values: { replicaCount: 2 },
       valuesFrom: [{ kind: 'Secret', name: 'db-values', valuesKey: 'values.yaml' }, { kind: 'ConfigMap', name: 'opt', optional: true }],
     });
-    expect(out['platform/clusters/mgmt/helmrelease-redis.yaml'].spec.install).toEqual({ remediation: { retries: 3 } });
+    expect(out['platform/clusters/mgmt/helmrelease-redis.yaml'][0].spec.install).toEqual({ remediation: { retries: 3 } });
   });
 
   test('chartRef to an OCIRepository', () => {
     const { app, folder } = fixture();
     const oci = new OCIRepository(folder, 'oci', { name: 'cert-manager', url: 'oci://quay.io/jetstack/charts/cert-manager', ref: { semver: '1.x' } });
     new HelmRelease(folder, 'hr', { name: 'cert-manager', chartRef: oci, interval: '12h' });
-    expect(render(app)['platform/clusters/mgmt/helmrelease-cert-manager.yaml'].spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'cert-manager' });
+    expect(Testing.render(app)['platform/clusters/mgmt/helmrelease-cert-manager.yaml'][0].spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'cert-manager' });
   });
 
   test('errors', () => {
@@ -65,7 +66,7 @@ describe('HelmRelease', () => {
     const { app, folder } = fixture();
     const oci = new OCIRepository(folder, 'oci', { name: 'o', url: 'oci://e.com/c', ref: { tag: '1' } });
     new HelmRelease(folder, 'hr', { name: 'hr', chartRef: oci, valuesFrom: [{ kind: 'Secret', name: 'absent' }] });
-    expect(problems(app)).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       'platform/clusters--mgmt/hr: prop "valuesFrom[0]": refers to Secret/flux-system/absent, which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',
     ]);
   });
@@ -84,10 +85,10 @@ describe('NotificationProvider and Alert', () => {
       name: 'platform', provider, eventSeverity: 'error', eventSources: [ks, source, { kind: 'HelmRelease', name: '*', namespace: 'apps', matchLabels: { team: 'a' } }],
       exclusionList: ['.*upgrade.*has timed out.*'], summary: 'mgmt cluster',
     });
-    const out = render(app);
-    expect(out['platform/clusters/mgmt/provider-teams.yaml'].spec).toEqual({ type: 'msteams', secretRef: { name: 'teams-webhook' } });
-    expect(out['platform/clusters/mgmt/provider-github.yaml'].spec).toEqual({ type: 'github', address: 'https://github.com/contoso/platform', secretRef: { name: 'gh-token' } });
-    expect(out['platform/clusters/mgmt/alert-platform.yaml'].spec).toEqual({
+    const out = Testing.render(app);
+    expect(out['platform/clusters/mgmt/provider-teams.yaml'][0].spec).toEqual({ type: 'msteams', secretRef: { name: 'teams-webhook' } });
+    expect(out['platform/clusters/mgmt/provider-github.yaml'][0].spec).toEqual({ type: 'github', address: 'https://github.com/contoso/platform', secretRef: { name: 'gh-token' } });
+    expect(out['platform/clusters/mgmt/alert-platform.yaml'][0].spec).toEqual({
       providerRef: { name: 'teams' },
       eventSeverity: 'error',
       eventSources: [{ kind: 'Kustomization', name: 'apps' }, { kind: 'GitRepository', name: 'platform' }, { kind: 'HelmRelease', name: '*', namespace: 'apps', matchLabels: { team: 'a' } }],

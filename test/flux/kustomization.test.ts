@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
-import { addProvided, capiKubeconfigSecret, Repo } from '../../lib';
-import { GitRepository, HelmRelease, HelmRepository, Kustomization, Patches, RemoteClusterHydration } from '../../lib/flux';
-import { fixture, problems, render } from './helpers';
+import { addProvided, capiKubeconfigSecret, ExistingSecret, GitOpsApp, Repo } from '../../lib';
+import { importResource } from '../../lib/core/resource';
+import { GitRepository, HelmRelease, HelmRepository, IKustomization, ISource, Kustomization, Patches, RemoteClusterHydration } from '../../lib/flux';
+import { fixture } from './helpers';
+import { Testing } from '../../lib/testing';
 
 describe('Kustomization', () => {
   test('renders every field', () => {
@@ -23,8 +25,8 @@ describe('Kustomization', () => {
       deletionPolicy: 'Orphan', patches: [Patches.replicas('Deployment', 'web', 3)], components: ['../components/ha'], force: true, shardKey: 's1',
     });
     apps.addSubstitute('region', 'westeurope');
-    const out = render(app);
-    expect(out['platform/clusters/mgmt/kustomization-apps.yaml']).toEqual({
+    const out = Testing.render(app);
+    expect(out['platform/clusters/mgmt/kustomization-apps.yaml'][0]).toEqual({
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
       metadata: { name: 'apps', namespace: 'flux-system', labels: { 'sharding.fluxcd.io/key': 's1' } },
@@ -48,7 +50,7 @@ describe('Kustomization', () => {
         force: true,
       },
     });
-    expect(out['platform/clusters/mgmt/kustomization-infra.yaml'].spec).toEqual({
+    expect(out['platform/clusters/mgmt/kustomization-infra.yaml'][0].spec).toEqual({
       interval: '10m', path: './infrastructure', prune: true, wait: true, sourceRef: { kind: 'GitRepository', name: 'platform' },
     });
   });
@@ -59,7 +61,7 @@ describe('Kustomization', () => {
     const other = Kustomization.forFolder(folder, 'other', repo.folder('x'), { name: 'other', namespace: 'apps', source, prune: true });
     const k = new Kustomization(folder, 'k', { name: 'k', namespace: 'apps', source, path: './y', prune: true, dependsOn: [other] });
     void k;
-    const spec = render(app)['platform/clusters/mgmt/kustomization-k.yaml'].spec;
+    const spec = Testing.render(app)['platform/clusters/mgmt/kustomization-k.yaml'][0].spec;
     expect(spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'platform', namespace: 'flux-system' });
     expect(spec.dependsOn).toEqual([{ name: 'other' }]);
   });
@@ -81,6 +83,13 @@ describe('Kustomization', () => {
     expect(() => new Kustomization(folder, 'd', { name: 'd', source, path: './x', prune: true, kubeConfig: cluster })).toThrow(
       'platform/clusters--mgmt/d: prop "kubeConfig": the kubeconfig Secret fleet/aks-dev-kubeconfig must be in the Kustomization\'s namespace "flux-system"',
     );
+    const remote = ExistingSecret.fromName(folder, 'remote', { name: 'remote-kubeconfig', namespace: 'fleet' });
+    expect(() => new Kustomization(folder, 'd2', { name: 'd2', source, path: './x', prune: true, kubeConfig: { secret: remote, key: 'config' } })).toThrow(
+      'platform/clusters--mgmt/d2: prop "kubeConfig": Secret "remote-kubeconfig" (platform/clusters--mgmt/remote) is in namespace "fleet", but it must be in namespace "flux-system" (Flux reads the Secret from the object\'s namespace)',
+    );
+    const k = new Kustomization(folder, 'd3', { name: 'd3', source, path: './x', prune: true, kubeConfig: { secret: 'edge-kubeconfig', key: 'config' } });
+    expect(k.kubeConfig).toEqual({ name: 'edge-kubeconfig', namespace: 'flux-system', key: 'config' });
+    expect(Testing.find(Testing.objects(k.node.root as GitOpsApp), 'Kustomization', 'd3').spec.kubeConfig).toEqual({ secretRef: { name: 'edge-kubeconfig', key: 'config' } });
     expect(() => new Kustomization(folder, 'e', { name: 'e', source, path: './x', prune: true, patches: [{ patch: [{ op: 'remove', path: '/a' }] }] })).toThrow(
       'platform/clusters--mgmt/e: prop "patches[0].target": is required for JSON 6902 operations',
     );
@@ -98,13 +107,14 @@ describe('Kustomization', () => {
 
   test('references: unresolved source, dependsOn and service account are synth errors', () => {
     const { app, folder } = fixture();
-    const source = GitRepository.fromName(folder, 'ext', 'shared', 'flux-system');
-    const missingSrc = { kind: 'GitRepository' as const, apiGroup: 'source.toolkit.fluxcd.io', name: 'nope', namespace: 'flux-system' };
-    const dep = { kind: 'Kustomization' as const, apiGroup: 'kustomize.toolkit.fluxcd.io', name: 'ghost', namespace: 'flux-system' };
+    const source = GitRepository.fromName(folder, 'ext', { name: 'shared', namespace: 'flux-system' });
+    // Objects neither in the app nor imported (importResource with provided: false).
+    const missingSrc = importResource(folder, 'nope', { apiGroup: 'source.toolkit.fluxcd.io', kind: 'GitRepository', provided: false }, { name: 'nope' }) as unknown as ISource;
+    const dep = importResource(folder, 'ghost', { apiGroup: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization', provided: false }, { name: 'ghost' }) as unknown as IKustomization;
     new Kustomization(folder, 'k', { name: 'k', source: missingSrc, path: './x', prune: true, dependsOn: [dep], serviceAccountName: 'nobody' });
-    new Kustomization(folder, 'ok', { name: 'ok', source, path: './x', prune: true, dependsOn: [Kustomization.fromName(folder, 'imp', 'infra', 'flux-system')] });
+    new Kustomization(folder, 'ok', { name: 'ok', source, path: './x', prune: true, dependsOn: [Kustomization.fromName(folder, 'imp', { name: 'infra', namespace: 'flux-system' })] });
     const msg = (prop: string, what: string) => `platform/clusters--mgmt/k: prop "${prop}": refers to ${what}, which is not an object of the app; create it, or declare an existing one with the kind's fromName(...) import`;
-    expect(problems(app)).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       msg('dependsOn[0]', 'Kustomization/flux-system/ghost (kustomize.toolkit.fluxcd.io)'),
       msg('serviceAccountName', 'ServiceAccount/flux-system/nobody'),
       msg('sourceRef', 'GitRepository/flux-system/nope (source.toolkit.fluxcd.io)'),
@@ -127,8 +137,8 @@ describe('RemoteClusterHydration', () => {
       ],
     });
     expect(h.kustomizations.map((k) => k.name)).toEqual(['aks-dev-infrastructure', 'aks-dev-apps']);
-    const out = render(app);
-    expect(out['platform/clusters/fleet/kustomization-aks-dev-apps.yaml']).toEqual({
+    const out = Testing.render(app);
+    expect(out['platform/clusters/fleet/kustomization-aks-dev-apps.yaml'][0]).toEqual({
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
       metadata: { name: 'aks-dev-apps', namespace: 'fleet', labels: { 'sharding.fluxcd.io/key': 'fleet' } },
@@ -139,7 +149,7 @@ describe('RemoteClusterHydration', () => {
         sourceRef: { kind: 'GitRepository', name: 'platform' }, timeout: '5m', wait: true,
       },
     });
-    expect(out['platform/clusters/fleet/kustomization-aks-dev-infrastructure.yaml'].spec.dependsOn).toBeUndefined();
+    expect(out['platform/clusters/fleet/kustomization-aks-dev-infrastructure.yaml'][0].spec.dependsOn).toBeUndefined();
   });
 
   test('the kubeconfig Secret must resolve; namespace must be the Secret\'s; stages are required', () => {
@@ -148,7 +158,7 @@ describe('RemoteClusterHydration', () => {
     const source = new GitRepository(mgmt, 'src', { name: 'platform', repo });
     const cluster = { clusterName: 'aks-dev', kubeconfigSecret: capiKubeconfigSecret('aks-dev', 'fleet') };
     new RemoteClusterHydration(mgmt, 'h', { cluster, source, stages: [{ name: 'apps', folder: './apps' }] });
-    expect(problems(app)).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       'platform/clusters--fleet/h/apps: prop "kubeConfig": refers to Secret/fleet/aks-dev-kubeconfig, which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',
     ]);
     expect(() => new RemoteClusterHydration(mgmt, 'h2', { cluster, source, namespace: 'flux-system', stages: [{ name: 'apps', folder: './apps' }] })).toThrow(

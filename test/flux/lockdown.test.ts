@@ -1,6 +1,6 @@
 // Reconciles on a real management cluster (issue 16, parts 3 and 4): the Flux multi-tenancy lockdown
 // and the bootstrap layout rule, checked at synth by FluxBootstrap.
-import { addProvided, declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
+import { addProvided, declarePreinstalled, Preinstalled, Repo } from '../../lib';
 import { KubeconfigSecretRef } from '../../lib/core/cluster';
 import {
   Alert,
@@ -14,14 +14,14 @@ import {
   RemoteClusterHydration,
   SystemsSync,
 } from '../../lib/flux';
-import { problems, render } from './helpers';
+import { Testing } from '../../lib/testing';
 
 const KUBECONFIG: KubeconfigSecretRef = { name: 'aks-dev-kubeconfig', namespace: 'fleet', key: 'value' };
 const CLUSTER = { clusterName: 'aks-dev', namespace: 'fleet', kubeconfigSecret: KUBECONFIG };
 
 /** A repo with the entry `clusters/mgmt` (sub-folders not listed) and a bootstrap, locked down or not. */
 function platform(lockdown: boolean) {
-  const app = new GitOpsApp({ outdir: '/nonexistent' });
+  const app = Testing.app();
   const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
   const entry = repo.folder('clusters/mgmt', { includeSubfolders: false });
   const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry, lockdown });
@@ -35,7 +35,7 @@ const BOOT = 'platform/clusters--mgmt--flux-system/flux';
 describe('FluxBootstrap lockdown', () => {
   test('renders the documented controller patches on flux-system, which runs as kustomize-controller', () => {
     const { app } = platform(true);
-    const sync = render(app)['platform/clusters/mgmt/flux-system/kustomization-flux-system.yaml'];
+    const sync = Testing.render(app)['platform/clusters/mgmt/flux-system/kustomization-flux-system.yaml'][0];
     expect(sync.spec.serviceAccountName).toBe('kustomize-controller');
     expect(sync.spec.patches).toEqual([
       {
@@ -46,7 +46,7 @@ describe('FluxBootstrap lockdown', () => {
       { patch: '- op: add\n  path: /spec/template/spec/containers/0/args/-\n  value: --default-service-account=default\n', target: { kind: 'Deployment', name: '(kustomize-controller|helm-controller)' } },
     ]);
     expect(FLUX_LOCKDOWN_PATCHES).toHaveLength(3);
-    const open = render(platform(false).app)['platform/clusters/mgmt/flux-system/kustomization-flux-system.yaml'];
+    const open = Testing.render(platform(false).app)['platform/clusters/mgmt/flux-system/kustomization-flux-system.yaml'][0];
     expect(open.spec.serviceAccountName).toBeUndefined();
     expect(open.spec.patches).toBeUndefined();
   });
@@ -58,7 +58,7 @@ describe('FluxBootstrap lockdown', () => {
     addProvided(workloads, { apiGroup: '', kind: 'Secret', name: KUBECONFIG.name, namespace: 'fleet' });
     const apps = repo.folder('apps/aks-dev', { cluster: 'aks-dev' });
     new RemoteClusterHydration(workloads, 'hydrate', { cluster: CLUSTER, source: flux.source, stages: [{ name: 'apps', folder: apps }] });
-    expect(problems(app)).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       `${BOOT}: lockdown: platform/clusters--mgmt--workloads/hydrate/apps: Kustomization fleet/aks-dev-apps: spec.sourceRef: refers to flux-system/flux-system, ` +
         'in another namespace, which --no-cross-namespace-refs=true refuses; create the source in namespace "fleet" (with its own secretRef there) and use it',
     ]);
@@ -70,7 +70,7 @@ describe('FluxBootstrap lockdown', () => {
     addProvided(w2, { apiGroup: '', kind: 'Secret', name: 'platform-git', namespace: 'fleet' });
     const source = new GitRepository(w2, 'source', { name: 'platform', repo: ok.repo, secretRef: 'platform-git' });
     new RemoteClusterHydration(w2, 'hydrate', { cluster: CLUSTER, source, stages: [{ name: 'apps', folder: ok.repo.folder('apps/aks-dev', { cluster: 'aks-dev' }) }] });
-    expect(problems(ok.app)).toEqual([]);
+    expect(Testing.synthProblems(ok.app)).toEqual([]);
   });
 
   test('chart sources, dependsOn, event sources and a missing serviceAccountName are reported per field', () => {
@@ -85,7 +85,7 @@ describe('FluxBootstrap lockdown', () => {
     const provider = new NotificationProvider(infra, 'teams', { name: 'teams', type: 'msteams', secretRef: 'hook' });
     new Alert(infra, 'alert', { name: 'infra', provider, eventSources: [infraK] });
     const where = (path: string, what: string) => `${BOOT}: lockdown: platform/${path}: ${what}`;
-    expect(problems(app)).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       where('clusters--mgmt/infra', 'Kustomization flux-system/infra: spec.serviceAccountName: is not set, so with --default-service-account=default it runs as flux-system/default, ' +
         'which has no permissions; set serviceAccountName: "kustomize-controller" (the controller\'s cluster-admin account) for a platform object'),
       where('infrastructure/cm', 'HelmRelease infra/cert-manager: spec.chart.spec.sourceRef: refers to flux-system/jetstack, in another namespace, which --no-cross-namespace-refs=true refuses; ' +
@@ -107,7 +107,7 @@ describe('FluxBootstrap lockdown', () => {
     addProvided(infra, { apiGroup: '', kind: 'Secret', name: KUBECONFIG.name, namespace: 'fleet' });
     new HelmRelease(infra, 'remote', { name: 'remote', chart: { repository: charts, chart: 'cert-manager', version: 'v1.18.2' }, kubeConfig: CLUSTER });
     new HelmRelease(infra, 'local', { name: 'local', chart: { repository: charts, chart: 'cert-manager', version: 'v1.18.2' } });
-    expect(problems(app)).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       `${BOOT}: lockdown: platform/infrastructure/local: HelmRelease fleet/local: spec.serviceAccountName: is not set, so with --default-service-account=default it runs as fleet/default, ` +
         'which has no permissions; set serviceAccountName to a ServiceAccount of namespace "fleet" bound to the roles it needs (a Tenant\'s, or one you create)',
     ]);
@@ -122,13 +122,13 @@ describe('FluxBootstrap lockdown', () => {
     for (const s of ['git', 'hook']) addProvided(tenants, { apiGroup: '', kind: 'Secret', name: s, namespace: 'team-a' });
     Kustomization.forFolder(entry, 'tenants', tenants, { name: 'tenants', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller' });
     // Not applied by this cluster (no Kustomization points at it): not part of the lockdown.
-    new HelmRelease(repo.folder('elsewhere', { namespace: 'x' }), 'x', { name: 'x', chart: { repository: HelmRepository.fromName(entry, 'r', 'r', 'flux-system'), chart: 'c', version: '1.0.0' } });
-    expect(problems(app)).toEqual([]);
+    new HelmRelease(repo.folder('elsewhere', { namespace: 'x' }), 'x', { name: 'x', chart: { repository: HelmRepository.fromName(entry, 'r', { name: 'r', namespace: 'flux-system' }), chart: 'c', version: '1.0.0' } });
+    expect(Testing.synthProblems(app)).toEqual([]);
 
     const open = platform(false);
     Kustomization.forFolder(open.entry, 'infra', open.repo.folder('infrastructure', { namespace: 'infra' }), { name: 'infra', source: open.flux.source, prune: true });
     new Kustomization(open.repo.folder('infrastructure'), 'late', { name: 'late', path: './x', source: open.flux.source, prune: true });
-    expect(problems(open.app)).toEqual([]);
+    expect(Testing.synthProblems(open.app)).toEqual([]);
   });
 });
 
@@ -141,7 +141,7 @@ test('remote bases (a Kustomization component by URL) are reported under the loc
   Kustomization.forFolder(entry, 'infra', infra, {
     name: 'infra', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller', components: ['github.com/contoso/components/monitoring'],
   });
-  expect(problems(app)).toEqual([
+  expect(Testing.synthProblems(app)).toEqual([
     `${BOOT}: lockdown: platform/clusters--mgmt/infra: Kustomization flux-system/infra: spec.components[0]: "github.com/contoso/components/monitoring" is a remote base, ` +
       'which --no-remote-bases=true refuses; vendor the files into the repo (or an OCIRepository) and refer to them by path',
   ]);
@@ -153,11 +153,11 @@ test('a team repo of the app (same URL as the tenant source) is checked too', ()
   new SystemsSync(tenants, 'teams', { teams: [{ name: 'team-a', repository: { url: 'https://github.com/contoso/team-a' } }] });
   Kustomization.forFolder(entry, 'tenants', tenants, { name: 'tenants', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller' });
   const team = new Repo(app, 'team-a', { url: 'https://github.com/contoso/team-a.git' });
-  const shared = HelmRepository.fromName(entry, 'shared', 'shared-charts', 'flux-system');
+  const shared = HelmRepository.fromName(entry, 'shared', { name: 'shared-charts', namespace: 'flux-system' });
   new HelmRelease(team.folder('deploy', { namespace: 'team-a' }), 'api', {
     name: 'api', chart: { repository: shared, chart: 'api', version: '1.0.0' }, serviceAccountName: 'team-a',
   });
-  expect(problems(app)).toEqual([
+  expect(Testing.synthProblems(app)).toEqual([
     `${BOOT}: lockdown: team-a/deploy/api: HelmRelease team-a/api: spec.chart.spec.sourceRef: refers to flux-system/shared-charts, in another namespace, ` +
       'which --no-cross-namespace-refs=true refuses; create the source in namespace "team-a" (with its own secretRef there) and use it',
   ]);
@@ -165,12 +165,12 @@ test('a team repo of the app (same URL as the tenant source) is checked too', ()
 
 describe('bootstrap layout', () => {
   test('a sub-folder listed by the entry folder fails synth with the rule and the fix', () => {
-    const app = new GitOpsApp({ outdir: '/nonexistent' });
+    const app = Testing.app();
     const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
     const entry = repo.folder('clusters/mgmt'); // includeSubfolders: true (the default)
     new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry });
     repo.folder('clusters/mgmt/aks-dev', { namespace: 'fleet' }).addResource('cluster.yaml', { userOwned: true });
-    expect(problems(app)).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       `${BOOT}: entry: folder "clusters/mgmt/aks-dev" is listed by the entry folder "clusters/mgmt", so flux-system applies it in its first sync, before the Kustomizations ` +
         'installing its CRDs are ready (one unknown kind fails the whole sync, Flux\'s own updates included); create the entry folder with includeSubfolders: false and ' +
         'apply "clusters/mgmt/aks-dev" with its own Kustomization (Kustomization.forFolder(entry, ...), dependsOn the one installing its controllers)',
@@ -178,13 +178,13 @@ describe('bootstrap layout', () => {
   });
 
   test('an entry folder without kustomization.yaml is refused (Flux would apply its whole tree)', () => {
-    const app = new GitOpsApp({ outdir: '/nonexistent' });
+    const app = Testing.app();
     const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
     const entry = repo.folder('clusters/mgmt', { kustomization: false });
     new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry });
-    expect(problems(app)).toEqual([]); // flux-system alone below it: nothing else is applied
+    expect(Testing.synthProblems(app)).toEqual([]); // flux-system alone below it: nothing else is applied
     repo.folder('clusters/mgmt/aks-dev').addResource('cluster.yaml', { userOwned: true });
-    expect(problems(app)).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       `${BOOT}: entry: folder "clusters/mgmt" writes no kustomization.yaml (kustomization: false), so Flux applies its whole directory tree ("clusters/mgmt/aks-dev") in the first sync; ` +
         'create the entry folder with the kustomization.yaml on and includeSubfolders: false, and apply its sub-folders with their own Kustomizations',
     ]);
@@ -199,6 +199,6 @@ describe('bootstrap layout', () => {
     const kustomization = app.renderToMemory().get('platform')!.get('clusters/mgmt/kustomization.yaml');
     expect(kustomization).toBe('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - kustomization-aks-dev.yaml\n  - flux-system\n');
     expect(files).toContain('clusters/mgmt/aks-dev/kustomization.yaml');
-    expect(problems(app)).toEqual([]);
+    expect(Testing.synthProblems(app)).toEqual([]);
   });
 });

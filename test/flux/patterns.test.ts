@@ -1,7 +1,9 @@
 import { parse } from 'yaml';
-import { GitOpsApp, optOutsOf, Repo } from '../../lib';
+import { optOutsOf, Repo } from '../../lib';
 import { Environment, FluxBootstrap, Patches, SystemsSync, Tenant, TENANT_CLUSTER_ROLE, TenantClusterRole, tenantRoleRules } from '../../lib/flux';
-import { fixture, problems, render } from './helpers';
+import { fixture } from './helpers';
+import { ENVIRONMENT_LABEL } from '../../lib/core/environment';
+import { Testing } from '../../lib/testing';
 
 describe('FluxBootstrap', () => {
   test('the flux-system GitRepository and Kustomization (gotk-sync), on the environment branch', () => {
@@ -9,20 +11,20 @@ describe('FluxBootstrap', () => {
     const entry = repo.folder('clusters/dev');
     const boot = new FluxBootstrap(repo.folder('clusters/dev/flux-system'), 'flux', { repo, entry, environment: Environment.branch('dev') });
     expect(boot.sync.path).toBe('./clusters/dev');
-    const out = render(app);
-    expect(out['platform/clusters/dev/flux-system/gitrepository-flux-system.yaml']).toEqual({
-      apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'flux-system', namespace: 'flux-system' },
+    const out = Testing.render(app);
+    expect(out['platform/clusters/dev/flux-system/gitrepository-flux-system.yaml'][0]).toEqual({
+      apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'flux-system', namespace: 'flux-system', labels: { [ENVIRONMENT_LABEL]: 'dev' } },
       spec: { interval: '1m', ref: { branch: 'dev' }, secretRef: { name: 'flux-system' }, url: 'https://github.com/contoso/platform' },
     });
-    expect(out['platform/clusters/dev/flux-system/kustomization-flux-system.yaml']).toEqual({
-      apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'flux-system', namespace: 'flux-system' },
+    expect(out['platform/clusters/dev/flux-system/kustomization-flux-system.yaml'][0]).toEqual({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'flux-system', namespace: 'flux-system', labels: { [ENVIRONMENT_LABEL]: 'dev' } },
       spec: { interval: '10m', path: './clusters/dev', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
     });
     expect(parse(app.renderToMemory().get('platform')!.get('clusters/dev/kustomization.yaml')!).resources).toEqual(['flux-system']);
   });
 
   test('errors', () => {
-    const app = new GitOpsApp({ outdir: '/nonexistent' });
+    const app = Testing.app();
     const noUrl = new Repo(app, 'nourl');
     const other = new Repo(app, 'other', { url: 'https://e.com/o' });
     expect(() => new FluxBootstrap(noUrl.folder('f'), 'b', { repo: noUrl, entry: noUrl.folder('c') })).toThrow('nourl/f/b: prop "url": is required: repo "nourl" has no url');
@@ -36,7 +38,13 @@ describe('Environment', () => {
     const test = Environment.branch('test');
     const prod = Environment.branch('prod', 'main', { patches: [Patches.replicas('Deployment', 'web', 3)] });
     expect(Environment.promotions([dev, test, prod])).toEqual([['dev', 'test'], ['test', 'main']]);
-    expect(prod.kustomizationProps()).toEqual({ patches: [{ patch: [{ op: 'replace', path: '/spec/replicas', value: 3 }], target: { kind: 'Deployment', name: 'web' } }], substitute: { environment: 'prod' } });
+    expect(prod.kustomizationProps()).toEqual({
+      patches: [{ patch: [{ op: 'replace', path: '/spec/replicas', value: 3 }], target: { kind: 'Deployment', name: 'web' } }],
+      substitute: { environment: 'prod' },
+      labels: { 'platform.cdk8s.io/environment': 'prod' },
+    });
+    expect(prod.kustomizationProps({ team: 'platform', [ENVIRONMENT_LABEL]: 'x' }).labels).toEqual({ team: 'platform', [ENVIRONMENT_LABEL]: 'prod' });
+    expect(prod.labels).toEqual({ [ENVIRONMENT_LABEL]: 'prod' });
     const staging = Environment.overlay('staging', { substitute: { replicas: '2' } });
     expect(staging.isBranch).toBe(false);
     expect(staging.substitute).toEqual({ environment: 'staging', replicas: '2' });
@@ -55,21 +63,21 @@ describe('Tenant', () => {
     const { addProvided } = require('../../lib');
     addProvided(folder, { apiGroup: '', kind: 'Secret', name: 'teams-webhook', namespace: 'team-a' });
     expect(t.clusterRole).toBe(TENANT_CLUSTER_ROLE);
-    const out = render(app);
+    const out = Testing.render(app);
     const p = 'platform/clusters/mgmt/';
-    expect(out[`${p}namespace-team-a.yaml`]).toEqual({
+    expect(out[`${p}namespace-team-a.yaml`][0]).toEqual({
       apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'toolkit.fluxcd.io/tenant': 'team-a', 'platform.cdk8s.io/tenant-policy': 'restricted' } },
     });
-    expect(out[`${p}rolebinding-team-a-reconciler.yaml`].roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cdk8s-platform-tenant' });
-    expect(out[`${p}clusterrole-cdk8s-platform-tenant.yaml`].rules).toEqual(tenantRoleRules());
-    const ks = out[`${p}kustomization-team-a.yaml`];
+    expect(out[`${p}rolebinding-team-a-reconciler.yaml`][0].roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cdk8s-platform-tenant' });
+    expect(out[`${p}clusterrole-cdk8s-platform-tenant.yaml`][0].rules).toEqual(tenantRoleRules());
+    const ks = out[`${p}kustomization-team-a.yaml`][0];
     expect(ks.metadata.namespace).toBe('team-a');
     expect(ks.spec).toEqual({
       interval: '10m', path: './deploy', prune: true, serviceAccountName: 'team-a', targetNamespace: 'team-a', sourceRef: { kind: 'GitRepository', name: 'team-a' },
     });
-    expect(out[`${p}gitrepository-team-a.yaml`].metadata.namespace).toBe('team-a');
-    expect(out[`${p}provider-team-a.yaml`].spec).toEqual({ type: 'msteams', secretRef: { name: 'teams-webhook' } });
-    expect(out[`${p}alert-team-a.yaml`].spec.eventSources).toEqual([{ kind: 'Kustomization', name: 'team-a' }, { kind: 'GitRepository', name: 'team-a' }]);
+    expect(out[`${p}gitrepository-team-a.yaml`][0].metadata.namespace).toBe('team-a');
+    expect(out[`${p}provider-team-a.yaml`][0].spec).toEqual({ type: 'msteams', secretRef: { name: 'teams-webhook' } });
+    expect(out[`${p}alert-team-a.yaml`][0].spec.eventSources).toEqual([{ kind: 'Kustomization', name: 'team-a' }, { kind: 'GitRepository', name: 'team-a' }]);
   });
 
   test('the default role writes Services (their type is left to the admission policy), not RBAC objects, and has no verbs on Secrets', () => {
@@ -89,9 +97,9 @@ describe('Tenant', () => {
     const { app, folder } = fixture({});
     const t = new Tenant(folder, 'ops', { name: 'ops', clusterRole: 'cluster-admin', repository: { url: 'https://e.com/ops' } });
     expect(optOutsOf(t)).toEqual([{ path: 'platform/clusters--mgmt/ops', setting: 'tenant.clusterRole', value: 'cluster-admin', reason: undefined }]);
-    expect(problems(app)).toEqual([]);
+    expect(Testing.synthProblems(app)).toEqual([]);
     const { GitRepository } = require('../../lib/flux');
-    const shared = GitRepository.fromName(folder, 'shared', 'shared', 'flux-system');
+    const shared = GitRepository.fromName(folder, 'shared', { name: 'shared', namespace: 'flux-system' });
     expect(() => new Tenant(folder, 'b', { name: 'b', repository: shared })).toThrow(
       'platform/clusters--mgmt/b: prop "repository": the source must be in the tenant namespace "b" (got "flux-system"): cross-namespace references are refused with --no-cross-namespace-refs',
     );
@@ -104,7 +112,7 @@ describe('Tenant', () => {
     );
     const t = new Tenant(folder, 'b', { name: 'b', clusterRole: 'system:aggregate-to-view', repository: { url: 'https://e.com/b' } });
     expect(t.clusterRole).toBe('system:aggregate-to-view');
-    expect(problems(app)).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       'platform/clusters--mgmt/b/RoleBinding: prop "clusterRole": refers to ClusterRole/system:aggregate-to-view (rbac.authorization.k8s.io), which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',
     ]);
   });
@@ -112,7 +120,7 @@ describe('Tenant', () => {
   test('a custom ClusterRole that is not in the app is an unresolved reference', () => {
     const { app, folder } = fixture({});
     new Tenant(folder, 'c', { name: 'c', clusterRole: 'team-role', repository: { url: 'https://e.com/c' } });
-    expect(problems(app)).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       'platform/clusters--mgmt/c/RoleBinding: prop "clusterRole": refers to ClusterRole/team-role (rbac.authorization.k8s.io), which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',
     ]);
   });
@@ -125,12 +133,12 @@ describe('SystemsSync', () => {
       teams: ['a', 'b', 'c'].map((n) => ({ name: `team-${n}`, repository: { url: `https://github.com/contoso/team-${n}` } })),
     });
     expect(sync.tenants.map((t) => t.kustomization.serviceAccountName)).toEqual(['team-a', 'team-b', 'team-c']);
-    const out = render(app);
-    const roles = Object.values(out).filter((o) => o.kind === 'ClusterRole');
+    const out = Testing.render(app);
+    const roles = Object.values(out).flat().filter((o) => o.kind === 'ClusterRole');
     expect(roles.map((r) => r.metadata.name)).toEqual(['cdk8s-platform-tenant']);
-    const bindings = Object.values(out).filter((o) => o.kind === 'RoleBinding');
+    const bindings = Object.values(out).flat().filter((o) => o.kind === 'RoleBinding');
     expect(bindings.map((b) => b.roleRef.name)).toEqual(['cdk8s-platform-tenant', 'cdk8s-platform-tenant', 'cdk8s-platform-tenant']);
-    for (const k of Object.values(out).filter((o) => o.apiVersion === 'kustomize.toolkit.fluxcd.io/v1')) expect(k.spec.serviceAccountName).toBe(k.metadata.namespace);
+    for (const k of Object.values(out).flat().filter((o) => o.apiVersion === 'kustomize.toolkit.fluxcd.io/v1')) expect(k.spec.serviceAccountName).toBe(k.metadata.namespace);
     expect(() => new SystemsSync(folder, 'dup', { teams: [{ name: 'x', repository: { url: 'https://e.com/x' } }, { name: 'x', repository: { url: 'https://e.com/x' } }] })).toThrow(
       'platform/clusters--mgmt/dup: prop "teams[1].name": "x" is used by another team',
     );

@@ -1,6 +1,10 @@
 import { Duration } from 'cdk8s';
-import { GitRepository, HelmRepository, OCIRepository, HELM_CHART_LAYER, SHARD_LABEL } from '../../lib/flux';
-import { fixture, problems, render } from './helpers';
+import { ARGOCD_SYNC_OPTIONS_ANNOTATION, FLUX_PRUNE_ANNOTATION, RemovalPolicy } from '../../lib/core/removal-policy';
+import { PlatformResource } from '../../lib/core/resource';
+import { ExistingSecret } from '../../lib/core/secret';
+import { fluxRef, GitRepository, HelmRelease, HelmRepository, Kustomization, NotificationProvider, OCIRepository, HELM_CHART_LAYER, SHARD_LABEL } from '../../lib/flux';
+import { fixture } from './helpers';
+import { Testing } from '../../lib/testing';
 
 describe('GitRepository', () => {
   test('renders url, ref, interval, secretRef, ignore, include and shard label', () => {
@@ -12,14 +16,14 @@ describe('GitRepository', () => {
     });
     const { addProvided } = require('../../lib');
     addProvided(folder, { apiGroup: '', kind: 'Secret', name: 'git-creds', namespace: 'flux-system' });
-    const out = render(app);
-    const obj = out['platform/clusters/mgmt/gitrepository-app.yaml'];
+    const out = Testing.render(app);
+    const obj = out['platform/clusters/mgmt/gitrepository-app.yaml'][0];
     expect(obj.metadata).toEqual({ name: 'app', namespace: 'flux-system', labels: { [SHARD_LABEL]: 'shard1' } });
     expect(obj.spec).toEqual({
       url: 'ssh://git@github.com/contoso/app', interval: '5m', timeout: '1m30s', ref: { semver: '>=1.0.0 <2.0.0' },
       secretRef: { name: 'git-creds' }, ignore: '/*\n!/deploy', include: [{ repository: { name: 'base' }, fromPath: 'deploy', toPath: 'base' }],
     });
-    expect(out['platform/clusters/mgmt/gitrepository-base.yaml'].spec).toEqual({ url: 'https://github.com/contoso/base', interval: '1m', ref: { tag: 'v1.0.0' } });
+    expect(out['platform/clusters/mgmt/gitrepository-base.yaml'][0].spec).toEqual({ url: 'https://github.com/contoso/base', interval: '1m', ref: { tag: 'v1.0.0' } });
   });
 
   test('defaults url and branch from the repo, namespace from the folder, else flux-system', () => {
@@ -29,7 +33,7 @@ describe('GitRepository', () => {
     expect(g.ref).toEqual({ branch: 'main' });
     const other = repo.folder('other');
     expect(new GitRepository(other, 'src', { name: 'x', url: 'https://e.com/x' }).namespace).toBe('flux-system');
-    expect(render(app)['platform/clusters/mgmt/gitrepository-platform.yaml'].spec.ref).toEqual({ branch: 'main' });
+    expect(Testing.render(app)['platform/clusters/mgmt/gitrepository-platform.yaml'][0].spec.ref).toEqual({ branch: 'main' });
   });
 
   test('errors', () => {
@@ -59,19 +63,63 @@ describe('GitRepository', () => {
     );
   });
 
-  test('an unresolved secretRef is a synth error; fromName imports resolve', () => {
+  test('secretRef: a name is a Secret managed outside the app in the object\'s namespace; an ISecretSource must be in that namespace', () => {
     const { app, folder } = fixture();
-    new GitRepository(folder, 'src', { name: 'app', url: 'https://e.com/app', secretRef: 'missing' });
-    expect(problems(app)).toEqual([
-      'platform/clusters--mgmt/src: prop "secretRef": refers to Secret/flux-system/missing, which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',
-    ]);
+    new GitRepository(folder, 'src', { name: 'app', url: 'https://e.com/app', secretRef: 'managed-elsewhere' });
+    expect(Testing.synthProblems(app)).toEqual([]);
+    expect(Testing.find(app, 'GitRepository', 'app').spec.secretRef).toEqual({ name: 'managed-elsewhere' });
+    const sealed = ExistingSecret.fromName(folder, 'creds', { name: 'git-creds' });
+    new GitRepository(folder, 'src2', { name: 'app2', url: 'https://e.com/app', secretRef: sealed });
+    expect(Testing.find(app, 'GitRepository', 'app2').spec.secretRef).toEqual({ name: 'git-creds' });
+    const other = ExistingSecret.fromName(folder, 'other', { name: 'git-creds', namespace: 'team-a' });
+    expect(Testing.errorOf(() => new GitRepository(folder, 'src3', { name: 'app3', url: 'https://e.com/app', secretRef: other }))).toBe(
+      'platform/clusters--mgmt/src3: prop "secretRef": Secret "git-creds" (platform/clusters--mgmt/other) is in namespace "team-a", but it must be in namespace "flux-system" (Flux reads the Secret from the object\'s namespace)',
+    );
+    for (const [id, make] of [
+      ['oci', (s: ExistingSecretLike) => new OCIRepository(folder, 'oci', { name: 'oci', url: 'oci://ghcr.io/x/y', ref: { tag: '1' }, secretRef: s })],
+      ['helm', (s: ExistingSecretLike) => new HelmRepository(folder, 'helm', { name: 'helm', url: 'https://charts.example.com', secretRef: s })],
+      ['provider', (s: ExistingSecretLike) => new NotificationProvider(folder, 'provider', { name: 'p', type: 'slack', secretRef: s })],
+      ['decryption', (s: ExistingSecretLike) => new Kustomization(folder, 'decryption', { name: 'k', source: GitRepository.fromName(folder, 'gr', { name: 'flux-system' }), path: './', prune: true, decryption: { provider: 'sops', secretRef: s } })],
+    ] as const) {
+      expect(Testing.errorOf(() => make(other))).toContain(`prop "${id === 'decryption' ? 'decryption.secretRef' : 'secretRef'}": Secret "git-creds" (platform/clusters--mgmt/other) is in namespace "team-a", but it must be in namespace "flux-system"`);
+    }
     const f2 = fixture();
-    const imported = GitRepository.fromName(f2.folder, 'existing', 'flux-system', 'flux-system');
+    const imported = GitRepository.fromName(f2.folder, 'existing', { name: 'flux-system', namespace: 'flux-system' });
     expect(imported).toMatchObject({ kind: 'GitRepository', apiGroup: 'source.toolkit.fluxcd.io', name: 'flux-system', namespace: 'flux-system' });
     new GitRepository(f2.folder, 'inc', { name: 'inc', url: 'https://e.com/i', include: [{ repository: imported }] });
-    expect(problems(f2.app)).toEqual([]);
+    expect(Testing.synthProblems(f2.app)).toEqual([]);
+  });
+
+  test('fromName takes { name, namespace }: the namespace defaults to the folder\'s, and is required outside one', () => {
+    const { app, repo, folder } = fixture();
+    expect(GitRepository.fromName(folder, 'a', { name: 'shared' }).namespace).toBe('flux-system');
+    expect(OCIRepository.fromName(folder, 'b', { name: 'charts', namespace: 'infra' }).namespace).toBe('infra');
+    expect(fluxRef(HelmRepository.fromName(folder, 'c', { name: 'bitnami' }))).toEqual({ apiGroup: 'source.toolkit.fluxcd.io', kind: 'HelmRepository', name: 'bitnami', namespace: 'flux-system' });
+    expect(HelmRelease.fromName(folder, 'd', { name: 'cert-manager' }).kind).toBe('HelmRelease');
+    expect(Kustomization.fromName(folder, 'e', { name: 'infra' }).apiGroup).toBe('kustomize.toolkit.fluxcd.io');
+    expect(NotificationProvider.fromName(folder, 'f', { name: 'teams' }).kind).toBe('Provider');
+    const bare = repo.folder('bare');
+    expect(Testing.errorOf(() => GitRepository.fromName(bare, 'g', { name: 'x' }))).toBe('platform/bare/g: prop "namespace": is required: set it, or import the object in a Folder with a namespace');
+    expect(Testing.synthProblems(app)).toEqual([]);
+  });
+
+  test('every Flux construct is a PlatformResource: apiObject, name/namespace from it, removalPolicy = applyRemovalPolicy', () => {
+    const { app, folder } = fixture();
+    const src = new GitRepository(folder, 'src', { name: 'app', url: 'https://e.com/app', removalPolicy: RemovalPolicy.RETAIN });
+    const k = new Kustomization(folder, 'k', { name: 'apps', source: src, path: './apps', prune: true });
+    k.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    expect(src).toBeInstanceOf(PlatformResource);
+    expect([src.apiObject.kind, src.name, src.namespace, src.apiGroup, src.kind]).toEqual(['GitRepository', 'app', 'flux-system', 'source.toolkit.fluxcd.io', 'GitRepository']);
+    expect(k.toRef()).toEqual({ apiGroup: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization', name: 'apps', namespace: 'flux-system' });
+    const retained = { [FLUX_PRUNE_ANNOTATION]: 'disabled', [ARGOCD_SYNC_OPTIONS_ANNOTATION]: 'Delete=false,Prune=false' };
+    expect(Testing.find(app, 'GitRepository', 'app').metadata.annotations).toEqual(retained);
+    expect(Testing.find(app, 'Kustomization', 'apps').metadata.annotations).toEqual(retained);
+    // prune (what the Kustomization applied) is untouched by its own removal policy
+    expect(Testing.find(app, 'Kustomization', 'apps').spec.prune).toBe(true);
   });
 });
+
+type ExistingSecretLike = ReturnType<typeof ExistingSecret.fromName>;
 
 describe('OCIRepository', () => {
   test('renders ref, verification, layer selector', () => {
@@ -86,13 +134,13 @@ describe('OCIRepository', () => {
       name: 'manifests', url: 'oci://ghcr.io/contoso/manifests', ref: { digest: `sha256:${'a'.repeat(64)}` },
       verify: { provider: 'cosign', matchOidcIdentity: [{ issuer: '^https://token.actions.githubusercontent.com$', subject: '^https://github.com/contoso/.*$' }] },
     });
-    const out = render(app);
-    expect(out['platform/clusters/mgmt/ocirepository-podinfo.yaml'].spec).toEqual({
+    const out = Testing.render(app);
+    expect(out['platform/clusters/mgmt/ocirepository-podinfo.yaml'][0].spec).toEqual({
       url: 'oci://ghcr.io/stefanprodan/charts/podinfo', interval: '5m', ref: { semver: '6.x' }, provider: 'azure',
       layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
       verify: { provider: 'cosign', secretRef: { name: 'cosign-pub' } },
     });
-    expect(out['platform/clusters/mgmt/ocirepository-manifests.yaml'].spec.verify).toEqual({
+    expect(out['platform/clusters/mgmt/ocirepository-manifests.yaml'][0].spec.verify).toEqual({
       provider: 'cosign', matchOIDCIdentity: [{ issuer: '^https://token.actions.githubusercontent.com$', subject: '^https://github.com/contoso/.*$' }],
     });
   });
@@ -120,9 +168,9 @@ describe('HelmRepository', () => {
     const { app, folder } = fixture();
     new HelmRepository(folder, 'a', { name: 'podinfo', url: 'https://stefanprodan.github.io/podinfo', interval: '5m' });
     new HelmRepository(folder, 'b', { name: 'podinfo-oci', url: 'oci://ghcr.io/stefanprodan/charts' });
-    const out = render(app);
-    expect(out['platform/clusters/mgmt/helmrepository-podinfo.yaml'].spec).toEqual({ url: 'https://stefanprodan.github.io/podinfo', interval: '5m' });
-    expect(out['platform/clusters/mgmt/helmrepository-podinfo-oci.yaml'].spec).toEqual({ url: 'oci://ghcr.io/stefanprodan/charts', interval: '1h', type: 'oci' });
+    const out = Testing.render(app);
+    expect(out['platform/clusters/mgmt/helmrepository-podinfo.yaml'][0].spec).toEqual({ url: 'https://stefanprodan.github.io/podinfo', interval: '5m' });
+    expect(out['platform/clusters/mgmt/helmrepository-podinfo-oci.yaml'][0].spec).toEqual({ url: 'oci://ghcr.io/stefanprodan/charts', interval: '1h', type: 'oci' });
   });
 
   test('errors', () => {

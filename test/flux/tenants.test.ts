@@ -15,7 +15,8 @@ import {
   tenantRoleRules,
   tenantServiceVariables,
 } from '../../lib/flux';
-import { fixture, problems, render } from './helpers';
+import { fixture } from './helpers';
+import { Testing } from '../../lib/testing';
 
 const GROUP = '5f1c8a9e-3b2d-4c6e-9f0a-1b2c3d4e5f60';
 const P = 'platform/clusters/mgmt/';
@@ -38,8 +39,8 @@ describe('TenantServicePolicy', () => {
   test('a ValidatingAdmissionPolicy on Service create/update and a Deny binding selecting labelled namespaces', () => {
     const { app, folder } = fixture({});
     new TenantServicePolicy(folder, 'services');
-    const out = render(app);
-    expect(out[`${P}validatingadmissionpolicy-cdk8s-platform-tenant-services.yaml`]).toEqual({
+    const out = Testing.render(app);
+    expect(out[`${P}validatingadmissionpolicy-cdk8s-platform-tenant-services.yaml`][0]).toEqual({
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingAdmissionPolicy',
       metadata: { name: 'cdk8s-platform-tenant-services' },
@@ -54,7 +55,7 @@ describe('TenantServicePolicy', () => {
         }],
       },
     });
-    expect(out[`${P}validatingadmissionpolicybinding-cdk8s-platform-tenant-services.yaml`]).toEqual({
+    expect(out[`${P}validatingadmissionpolicybinding-cdk8s-platform-tenant-services.yaml`][0]).toEqual({
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingAdmissionPolicyBinding',
       metadata: { name: 'cdk8s-platform-tenant-services' },
@@ -107,9 +108,9 @@ describe('TenantServicePolicy', () => {
 describe('Tenant guardrails', () => {
   test('defaults: labelled namespace, quota, limit range, default-deny network policy, the policy in the folder', () => {
     const { app, tenant } = teamFixture();
-    const out = render(app);
-    expect(out[`${P}namespace-team-a.yaml`].metadata.labels).toEqual({ ...LABELS, 'platform.cdk8s.io/tenant-policy': 'restricted' });
-    expect(out[`${P}resourcequota-team-a-quota.yaml`]).toEqual({
+    const out = Testing.render(app);
+    expect(out[`${P}namespace-team-a.yaml`][0].metadata.labels).toEqual({ ...LABELS, 'platform.cdk8s.io/tenant-policy': 'restricted' });
+    expect(out[`${P}resourcequota-team-a-quota.yaml`][0]).toEqual({
       apiVersion: 'v1',
       kind: 'ResourceQuota',
       metadata: { name: 'team-a-quota', namespace: 'team-a', labels: LABELS },
@@ -120,13 +121,13 @@ describe('Tenant guardrails', () => {
         },
       },
     });
-    expect(out[`${P}limitrange-team-a-limits.yaml`]).toEqual({
+    expect(out[`${P}limitrange-team-a-limits.yaml`][0]).toEqual({
       apiVersion: 'v1',
       kind: 'LimitRange',
       metadata: { name: 'team-a-limits', namespace: 'team-a', labels: LABELS },
       spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { cpu: '500m', memory: '512Mi' }, max: { cpu: '2', memory: '4Gi' } }] },
     });
-    expect(out[`${P}networkpolicy-team-a-default-deny.yaml`]).toEqual({
+    expect(out[`${P}networkpolicy-team-a-default-deny.yaml`][0]).toEqual({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: 'team-a-default-deny', namespace: 'team-a', labels: LABELS },
@@ -143,8 +144,8 @@ describe('Tenant guardrails', () => {
         ],
       },
     });
-    expect(out[`${P}validatingadmissionpolicy-cdk8s-platform-tenant-services.yaml`].spec.validations[0].expression).toBe(TENANT_SERVICE_VALIDATION.expression);
-    expect(out[`${P}validatingadmissionpolicybinding-cdk8s-platform-tenant-services.yaml`].spec.validationActions).toEqual(['Deny']);
+    expect(out[`${P}validatingadmissionpolicy-cdk8s-platform-tenant-services.yaml`][0].spec.validations[0].expression).toBe(TENANT_SERVICE_VALIDATION.expression);
+    expect(out[`${P}validatingadmissionpolicybinding-cdk8s-platform-tenant-services.yaml`][0].spec.validationActions).toEqual(['Deny']);
     expect(Object.keys(out).filter((f) => /rolebinding-team-a-(members|secrets)|role-team-a-secrets/.test(f))).toEqual([]);
     expect(optOutsOf(tenant)).toEqual([]);
   });
@@ -160,12 +161,12 @@ describe('Tenant guardrails', () => {
         dnsPodLabels: { 'app.kubernetes.io/name': 'coredns' },
       },
     });
-    const out = render(app);
-    expect(out[`${P}resourcequota-team-a-quota.yaml`].spec.hard).toEqual({ ...DEFAULT_TENANT_QUOTA, 'requests.cpu': '16', 'count/jobs.batch': '5' });
-    expect(out[`${P}limitrange-team-a-limits.yaml`].spec.limits).toEqual([
+    const out = Testing.render(app);
+    expect(out[`${P}resourcequota-team-a-quota.yaml`][0].spec.hard).toEqual({ ...DEFAULT_TENANT_QUOTA, 'requests.cpu': '16', 'count/jobs.batch': '5' });
+    expect(out[`${P}limitrange-team-a-limits.yaml`][0].spec.limits).toEqual([
       { type: 'Container', defaultRequest: { cpu: '50m', memory: '64Mi' }, default: { cpu: '1', memory: '1Gi' }, max: { cpu: '4', memory: '8Gi' } },
     ]);
-    const np = out[`${P}networkpolicy-team-a-default-deny.yaml`].spec;
+    const np = out[`${P}networkpolicy-team-a-default-deny.yaml`][0].spec;
     expect(np.ingress).toEqual([{
       from: [
         { podSelector: {} },
@@ -185,9 +186,9 @@ describe('Tenant guardrails', () => {
 
   test('each piece can be switched off, recorded as an opt-out of the secure baseline', () => {
     const { app, tenant } = teamFixture({ resourceQuota: false, limitRange: false, networkPolicy: false, servicePolicy: false });
-    const out = render(app);
-    expect(Object.values(out).filter((o) => ['ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(o.kind))).toEqual([]);
-    expect(out[`${P}namespace-team-a.yaml`].metadata.labels).toEqual(LABELS);
+    const out = Testing.render(app);
+    expect(Object.values(out).flat().filter((o) => ['ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(o.kind))).toEqual([]);
+    expect(out[`${P}namespace-team-a.yaml`][0].metadata.labels).toEqual(LABELS);
     expect(optOutsOf(tenant)).toEqual([
       { path: 'platform/clusters--mgmt/team-a', setting: 'tenant.servicePolicy', value: 'false', reason: 'LoadBalancer and NodePort Services are not refused in the namespace' },
       { path: 'platform/clusters--mgmt/team-a', setting: 'tenant.resourceQuota', value: 'false', reason: undefined },
@@ -217,12 +218,12 @@ describe('Tenant Services at synth', () => {
     for (const type of ['LoadBalancer', 'NodePort']) {
       const { app, deploy } = teamFixture();
       service(deploy, 'web', type);
-      expect(problems(app)).toEqual([refusal(type)]);
+      expect(Testing.synthProblems(app)).toEqual([refusal(type)]);
     }
     const { app, deploy } = teamFixture();
     service(deploy, 'web', 'ClusterIP');
     service(deploy, 'api');
-    expect(problems(app)).toEqual([]);
+    expect(Testing.synthProblems(app)).toEqual([]);
   });
 
   test('sub-folders listed by the applied folder are checked; other folders and repos are not', () => {
@@ -232,7 +233,7 @@ describe('Tenant Services at synth', () => {
     service(teamRepo.folder('deploy-old', { namespace: 'team-a' }), 'legacy', 'LoadBalancer');
     const other = new Repo(app, 'other', { url: 'https://github.com/contoso/other' });
     service(other.folder('deploy', { namespace: 'team-a' }), 'lb', 'LoadBalancer');
-    expect(problems(app)).toEqual([refusal('LoadBalancer').replace('team-a/deploy/web', 'team-a/deploy--edge/web')]);
+    expect(Testing.synthProblems(app)).toEqual([refusal('LoadBalancer').replace('team-a/deploy/web', 'team-a/deploy--edge/web')]);
   });
 
   test('a sub-folder left out of the kustomization.yaml is not applied', () => {
@@ -241,7 +242,7 @@ describe('Tenant Services at synth', () => {
     const teamRepo = new Repo(f.app, 'team-a', { url: 'https://github.com/contoso/team-a' });
     teamRepo.folder('deploy', { namespace: 'team-a', includeSubfolders: false });
     service(teamRepo.folder('deploy/edge', { namespace: 'team-a' }), 'web', 'LoadBalancer');
-    expect(problems(f.app)).toEqual([]);
+    expect(Testing.synthProblems(f.app)).toEqual([]);
   });
 
   test('path "./" with no root folder: every folder of the repo', () => {
@@ -249,16 +250,16 @@ describe('Tenant Services at synth', () => {
     new Tenant(folder, 'team-a', { name: 'team-a', repository: { url: 'https://github.com/contoso/team-a' } });
     const teamRepo = new Repo(app, 'team-a', { url: 'https://github.com/contoso/team-a' });
     service(teamRepo.folder('apps/web', { namespace: 'team-a' }), 'web', 'NodePort');
-    expect(problems(app)).toEqual([refusal('NodePort').replace('team-a/deploy/web', 'team-a/apps--web/web')]);
+    expect(Testing.synthProblems(app)).toEqual([refusal('NodePort').replace('team-a/deploy/web', 'team-a/apps--web/web')]);
   });
 
   test('no check without the policy label, or when the repo is not in the app', () => {
     const off = teamFixture({ servicePolicy: false });
     service(off.deploy, 'web', 'LoadBalancer');
-    expect(problems(off.app)).toEqual([]);
+    expect(Testing.synthProblems(off.app)).toEqual([]);
     const { app, folder } = fixture({});
     new Tenant(folder, 'team-b', { name: 'team-b', repository: { url: 'https://github.com/contoso/team-b' } });
-    expect(problems(app)).toEqual([]);
+    expect(Testing.synthProblems(app)).toEqual([]);
   });
 
   test('SystemsSync: the policy once for every team, every team checked', () => {
@@ -269,28 +270,28 @@ describe('Tenant Services at synth', () => {
     expect(sync.servicePolicy?.name).toBe('cdk8s-platform-tenant-services');
     const b = new Repo(app, 'team-b', { url: 'https://github.com/contoso/team-b' });
     service(b.folder('apps', { namespace: 'team-b' }), 'web', 'LoadBalancer');
-    expect(problems(app)).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       'platform/clusters--mgmt/systems/team-b: team-b/apps/web: Service/team-b/web: spec.type: refused by ValidatingAdmissionPolicy "cdk8s-platform-tenant-services": Service type LoadBalancer is not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller',
     ]);
     b.node.tryRemoveChild('apps');
-    const out = render(app);
-    expect(Object.values(out).filter((o) => o.kind === 'ValidatingAdmissionPolicy').map((o) => o.metadata.name)).toEqual(['cdk8s-platform-tenant-services']);
-    expect(Object.values(out).filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding').map((o) => o.metadata.name)).toEqual(['cdk8s-platform-tenant-services']);
-    expect(Object.values(out).filter((o) => o.kind === 'ResourceQuota').map((o) => o.metadata.namespace)).toEqual(['team-a', 'team-b', 'team-c']);
+    const out = Testing.render(app);
+    expect(Object.values(out).flat().filter((o) => o.kind === 'ValidatingAdmissionPolicy').map((o) => o.metadata.name)).toEqual(['cdk8s-platform-tenant-services']);
+    expect(Object.values(out).flat().filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding').map((o) => o.metadata.name)).toEqual(['cdk8s-platform-tenant-services']);
+    expect(Object.values(out).flat().filter((o) => o.kind === 'ResourceQuota').map((o) => o.metadata.namespace)).toEqual(['team-a', 'team-b', 'team-c']);
     // A Tenant added to the same folder reuses the SystemsSync's policy and ClusterRole.
     new Tenant(folder, 'team-d', { name: 'team-d', repository: { url: 'https://github.com/contoso/team-d' } });
-    expect(Object.values(render(app)).filter((o) => ['ValidatingAdmissionPolicy', 'ClusterRole'].includes(o.kind)).map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ValidatingAdmissionPolicy']);
+    expect(Testing.objects(app).filter((o) => ['ValidatingAdmissionPolicy', 'ClusterRole'].includes(o.kind)).map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ValidatingAdmissionPolicy']);
     const none = fixture({});
     new SystemsSync(none.folder, 'systems', { defineServicePolicy: false, teams: [{ name: 'x', repository: { url: 'https://e.com/x' } }] });
-    expect(Object.values(render(none.app)).filter((o) => o.kind === 'ValidatingAdmissionPolicy')).toEqual([]);
+    expect(Testing.objects(none.app).filter((o) => o.kind === 'ValidatingAdmissionPolicy')).toEqual([]);
   });
 });
 
 describe('Tenant Entra ID group', () => {
   test('the group bound to the tenant role in the namespace by object id', () => {
     const { app, tenant } = teamFixture({ entraGroupObjectId: GROUP });
-    const out = render(app);
-    expect(out[`${P}rolebinding-team-a-members.yaml`]).toEqual({
+    const out = Testing.render(app);
+    expect(out[`${P}rolebinding-team-a-members.yaml`][0]).toEqual({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
       metadata: { name: 'team-a-members', namespace: 'team-a', labels: LABELS },
@@ -303,13 +304,13 @@ describe('Tenant Entra ID group', () => {
 
   test('view is accepted as is; edit and admin read Secrets and are recorded as opt-outs', () => {
     const view = teamFixture({ entraGroupObjectId: GROUP, groupClusterRole: 'view' });
-    expect(render(view.app)[`${P}rolebinding-team-a-members.yaml`].roleRef.name).toBe('view');
+    expect(Testing.render(view.app)[`${P}rolebinding-team-a-members.yaml`][0].roleRef.name).toBe('view');
     expect(optOutsOf(view.tenant)).toEqual([]);
     const edit = teamFixture({ entraGroupObjectId: GROUP, groupClusterRole: 'edit' });
     expect(optOutsOf(edit.tenant)).toEqual([
       { path: 'platform/clusters--mgmt/team-a', setting: 'tenant.groupClusterRole', value: 'edit', reason: 'the team\'s people can read every Secret of the namespace' },
     ]);
-    expect(problems(edit.app)).toEqual([]);
+    expect(Testing.synthProblems(edit.app)).toEqual([]);
   });
 
   test('errors', () => {
@@ -328,10 +329,10 @@ describe('Tenant Secrets', () => {
     const secretRules = tenantRoleRules().filter((r) => r.apiGroups.includes('') && (r.resources.includes('secrets') || r.resources.includes('*')));
     expect(secretRules).toEqual([]);
     const { app } = teamFixture({ entraGroupObjectId: GROUP });
-    const out = render(app);
+    const out = Testing.render(app);
     // Neither the reconciler nor the group gets any other role.
-    expect(Object.values(out).filter((o) => o.kind === 'Role')).toEqual([]);
-    expect(Object.values(out).filter((o) => o.kind === 'RoleBinding').map((o) => o.roleRef.name)).toEqual(['cdk8s-platform-tenant', 'cdk8s-platform-tenant']);
+    expect(Object.values(out).flat().filter((o) => o.kind === 'Role')).toEqual([]);
+    expect(Object.values(out).flat().filter((o) => o.kind === 'RoleBinding').map((o) => o.roleRef.name)).toEqual(['cdk8s-platform-tenant', 'cdk8s-platform-tenant']);
   });
 
   test('the tenant role reads but cannot write its quota and limit range', () => {
@@ -348,7 +349,7 @@ describe('Tenant Secrets', () => {
     const source = new GitRepository(folder, 'src', { name: 'team-a', namespace: 'team-a', repo: teamRepo });
     new Tenant(folder, 'team-a', { name: 'team-a', repository: source, path: './apps' });
     service(teamRepo.folder('apps', { namespace: 'team-a' }), 'web', 'NodePort');
-    expect(problems(app)).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       'platform/clusters--mgmt/team-a: team-a/apps/web: Service/team-a/web: spec.type: refused by ValidatingAdmissionPolicy "cdk8s-platform-tenant-services": Service type NodePort is not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller',
     ]);
   });
@@ -356,15 +357,15 @@ describe('Tenant Secrets', () => {
   test('declared Secrets: a Role limited by resourceNames to what server-side apply needs, bound to the reconciler only', () => {
     const { app, deploy } = teamFixture({ secretNames: ['db', 'api-keys'], entraGroupObjectId: GROUP });
     new ApiObject(deploy, 'db', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, type: 'Opaque' });
-    const out = render(app);
+    const out = Testing.render(app);
     expect(TENANT_SECRET_VERBS).toEqual(['get', 'create', 'update', 'patch', 'delete']);
-    expect(out[`${P}role-team-a-secrets.yaml`]).toEqual({
+    expect(out[`${P}role-team-a-secrets.yaml`][0]).toEqual({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: { name: 'team-a-secrets', namespace: 'team-a', labels: LABELS },
       rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['api-keys', 'db'], verbs: ['get', 'create', 'update', 'patch', 'delete'] }],
     });
-    expect(out[`${P}rolebinding-team-a-secrets.yaml`]).toEqual({
+    expect(out[`${P}rolebinding-team-a-secrets.yaml`][0]).toEqual({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
       metadata: { name: 'team-a-secrets', namespace: 'team-a', labels: LABELS },
@@ -379,15 +380,15 @@ describe('Tenant Secrets', () => {
   test('SOPS: the decryption key Secret is read by kustomize-controller itself, not declared', () => {
     const { app, folder } = teamFixture({ secretNames: ['db'], decryption: { provider: 'sops', secretRef: 'sops-age' } });
     addProvided(folder, { apiGroup: '', kind: 'Secret', name: 'sops-age', namespace: 'team-a' });
-    const out = render(app);
-    expect(out[`${P}kustomization-team-a.yaml`].spec.decryption).toEqual({ provider: 'sops', secretRef: { name: 'sops-age' } });
-    expect(out[`${P}role-team-a-secrets.yaml`].rules[0].resourceNames).toEqual(['db']);
+    const out = Testing.render(app);
+    expect(out[`${P}kustomization-team-a.yaml`][0].spec.decryption).toEqual({ provider: 'sops', secretRef: { name: 'sops-age' } });
+    expect(out[`${P}role-team-a-secrets.yaml`][0].rules[0].resourceNames).toEqual(['db']);
   });
 
   test('a Secret the tenant applies but did not declare fails synth', () => {
     const { app, deploy } = teamFixture({ secretNames: ['db'] });
     new ApiObject(deploy, 'cache', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cache' }, type: 'Opaque' });
-    expect(problems(app)).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       'platform/clusters--mgmt/team-a: team-a/deploy/cache: Secret/team-a/cache: metadata.name: Flux applies the tenant\'s objects as ServiceAccount team-a/team-a, which may only write the Secrets named in "secretNames" (db); add "cache" to secretNames, or ship it as a SealedSecret',
     ]);
     const { folder } = fixture({});
@@ -407,13 +408,13 @@ describe('Tenant Secrets', () => {
       metadata: { name: 'rg-team-a', namespace: 'team-a', annotations: { 'serviceoperator.azure.com/credential-from': 'team-a-sp' } },
       spec: { location: 'westeurope' },
     });
-    expect(problems(app).filter((p) => p.startsWith('platform/clusters--mgmt/team-a: '))).toEqual([
+    expect(Testing.synthProblems(app).filter((p) => p.startsWith('platform/clusters--mgmt/team-a: '))).toEqual([
       `platform/clusters--mgmt/team-a: platform/clusters--mgmt/cred: SealedSecret/team-a/aso-credential: metadata.name: the namespace-scoped ASO credential is in tenant namespace "team-a": ${fix}`,
       `platform/clusters--mgmt/team-a: platform/clusters--mgmt/rg: ResourceGroup/team-a/rg-team-a: metadata.annotations["serviceoperator.azure.com/credential-from"]: uses the ASO credential Secret "team-a-sp" of tenant namespace "team-a": ${fix}`,
     ]);
     const allowed = teamFixture({ allowAsoCredential: true });
     new ApiObject(allowed.folder, 'cred', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aso-credential', namespace: 'team-a' } });
-    expect(problems(allowed.app).filter((p) => p.startsWith('platform/clusters--mgmt/team-a: '))).toEqual([]);
+    expect(Testing.synthProblems(allowed.app).filter((p) => p.startsWith('platform/clusters--mgmt/team-a: '))).toEqual([]);
     expect(optOutsOf(allowed.tenant).map((o) => o.setting)).toEqual(['tenant.allowAsoCredential']);
   });
 });

@@ -150,7 +150,7 @@ describe('apply order at synth', () => {
       'mgmt/apps/cm: ConfigMap team/settings in Kustomization flux-system/apps: its Namespace "team" is applied by Kustomization flux-system/namespaces, but Kustomization flux-system/apps does not depend on it; ' +
         'add Kustomization flux-system/namespaces to the dependsOn of Kustomization flux-system/apps',
     ]);
-    a.addDependsOn(Kustomization.fromName(a, 'dep', 'namespaces', 'flux-system'));
+    a.addDependsOn(Kustomization.fromName(a, 'dep', { name: 'namespaces', namespace: 'flux-system' }));
     expect(problems(app)).toEqual([]);
   });
 
@@ -290,7 +290,7 @@ describe('Namespaces created by HelmReleases, and a parent Kustomization', () =>
     const child = repo.folder('child');
     configMap(child);
     ks('parent', parent);
-    Kustomization.forFolder(parent, 'child', child, { name: 'child', source: GitRepository.fromName(parent, 'src', 'mgmt', 'flux-system'), prune: true });
+    Kustomization.forFolder(parent, 'child', child, { name: 'child', source: GitRepository.fromName(parent, 'src', { name: 'mgmt', namespace: 'flux-system' }), prune: true });
     expect(problems(app)).toEqual([]);
   });
 });

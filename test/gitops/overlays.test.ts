@@ -272,7 +272,7 @@ describe('overlays: rendered kustomization.yaml', () => {
     const byName = (containers: Array<{ name: string }>) => [...containers].sort((a, b) => a.name.localeCompare(b.name));
     const web = patches[0].applyTo(rendered(p.web)) as any;
     expect(byName(web.spec.template.spec.containers)).toEqual(byName(built['Deployment/web'].spec.template.spec.containers));
-    expect(patches[1].applyTo(rendered(p.ingress.resource))!.spec).toEqual(built['HelmRelease/ingress-nginx'].spec);
+    expect(patches[1].applyTo(rendered(p.ingress.apiObject))!.spec).toEqual(built['HelmRelease/ingress-nginx'].spec);
     expect(patches[2].applyTo(rendered(p.settings))).toEqual(built['ConfigMap/settings']);
   });
 });

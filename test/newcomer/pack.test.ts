@@ -88,7 +88,7 @@ test('a fresh cdk8s app installs the tarball and synthesizes the README quicksta
   // (forced in with an escape-hatch JSON patch, past the construct's own checks).
   const badCode = code
     .replace("import { ApiObject } from 'cdk8s';", "import { ApiObject, JsonPatch } from 'cdk8s';")
-    .replace('  return app;\n}', "  flux.source.resource.addJsonPatch(JsonPatch.replace('/spec/interval', '1 minute'));\n  return app;\n}");
+    .replace('  return app;\n}', "  flux.source.apiObject.addJsonPatch(JsonPatch.replace('/spec/interval', '1 minute'));\n  return app;\n}");
   expect(badCode).toContain('1 minute');
   fs.writeFileSync(path.join(app, 'bad.ts'), badCode);
   const bad = run('npx', ['tsx', 'bad.ts'], app, { CDK8S_OUTDIR: path.join(app, 'bad-out') });

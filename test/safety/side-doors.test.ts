@@ -119,7 +119,7 @@ function fluxApp(out: string, o: FluxOptions = {}): GitOpsApp {
   const app = newApp(out, o.allow);
   const repo = new Repo(app, 'platform');
   const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
-  const source = GitRepository.fromName(mgmt, 'source', 'flux-system', 'flux-system');
+  const source = GitRepository.fromName(mgmt, 'source', { name: 'flux-system', namespace: 'flux-system' });
   const apps = repo.folder('apps', { namespace: 'team', includeSubfolders: o.includeSubfolders });
   new ApiObject(apps, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } } as any);
   const other = repo.folder('other', { namespace: 'team' });
@@ -201,7 +201,7 @@ describe('Flux-aware protection', () => {
       new ApiObject(platform.folder('apps', { namespace: 'team' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: '1' } } as any);
       const apps = team.folder('apps', { namespace: 'team' });
       new ApiObject(apps, 'db', SERVER);
-      if (k) Kustomization.forFolder(mgmt, 'team', apps, { name: 'team', source: GitRepository.fromName(mgmt, 'source', 'team', 'flux-system'), prune: true });
+      if (k) Kustomization.forFolder(mgmt, 'team', apps, { name: 'team', source: GitRepository.fromName(mgmt, 'source', { name: 'team', namespace: 'flux-system' }), prune: true });
       return app;
     };
     build(true).synth();
@@ -231,7 +231,7 @@ describe('Flux-aware protection', () => {
       if (hydrate) {
         new RemoteClusterHydration(mgmt, 'aks-dev', {
           cluster: { clusterName: 'aks-dev', kubeconfigSecret: { name: 'aks-dev-kubeconfig', namespace: 'fleet', key: 'value' } },
-          source: GitRepository.fromName(mgmt as Construct, 'source', 'flux-system', 'fleet'),
+          source: GitRepository.fromName(mgmt as Construct, 'source', { name: 'flux-system', namespace: 'fleet' }),
           stages: [{ name: 'apps', folder: workloads }],
         });
       }

@@ -125,7 +125,7 @@ export const CAPI_CASES: CorpusCase[] = [
     id: 'capi-fleet-duplicate-cluster', title: 'fleet with two clusters of one name', category: 'duplicates', stage: 'construct',
     path: 'platform/apps/fleet', prop: 'clusters[1].name', rule: '"shop-dev" is used by another cluster of the fleet',
     build: (ctx) => new Fleet(ctx.folder, 'fleet', {
-      repo: ctx.repo, clusterClass: aksClass(ctx, 'westeurope'), source: GitRepository.fromName(ctx.folder, 'src', 'flux-system', 'flux-system'),
+      repo: ctx.repo, clusterClass: aksClass(ctx, 'westeurope'), source: GitRepository.fromName(ctx.folder, 'src', { name: 'flux-system', namespace: 'flux-system' }),
       defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'shop-dev' }, { name: 'shop-dev' }],
     }),
   },
@@ -133,7 +133,7 @@ export const CAPI_CASES: CorpusCase[] = [
     id: 'capi-fleet-unknown-environment', title: 'fleet cluster in an environment the fleet does not define', category: 'names', stage: 'construct',
     path: 'platform/apps/fleet', prop: 'clusters[0].environment', rule: '"qa" is not an environment of the fleet (prod)',
     build: (ctx) => new Fleet(ctx.folder, 'fleet', {
-      repo: ctx.repo, clusterClass: aksClass(ctx, 'westeurope'), source: GitRepository.fromName(ctx.folder, 'src', 'flux-system', 'flux-system'),
+      repo: ctx.repo, clusterClass: aksClass(ctx, 'westeurope'), source: GitRepository.fromName(ctx.folder, 'src', { name: 'flux-system', namespace: 'flux-system' }),
       defaults: { kubernetesVersion: 'v1.33.2' }, environments: { prod: { location: 'northeurope' } }, clusters: [{ name: 'shop-qa', environment: 'qa' }],
     }),
   },

@@ -1,9 +1,10 @@
 // Bad inputs of the Flux constructs.
 import { Duration } from 'cdk8s';
-import { Repo } from '../../../lib';
+import { ExistingSecret, Repo } from '../../../lib';
 import { DNS_LABEL, DNS_SUBDOMAIN } from '../../../lib/core/errors';
 import {
   Alert,
+  FLUX_SECRET_WHY,
   FluxBootstrap,
   GitRepository,
   HelmRelease,
@@ -270,14 +271,17 @@ export const FLUX_CASES: CorpusCase[] = [
   },
   // missing references
   {
-    id: 'flux-git-secret-missing', title: 'GitRepository secretRef to a Secret nobody creates', category: 'missing-references', stage: 'synth',
-    path: 'platform/apps/podinfo', prop: 'secretRef', rule: `refers to Secret/apps/git-credentials, ${UNRESOLVED}`,
-    build: (ctx) => git(ctx, 'podinfo', { secretRef: 'git-credentials' }),
+    // A name string is a Secret managed outside the app (core resolveSecret); a Secret of the app must be in the source's namespace.
+    id: 'flux-git-secret-other-namespace', title: 'GitRepository secretRef to a Secret of another namespace', category: 'cross-namespace', stage: 'construct',
+    path: 'platform/apps/podinfo', prop: 'secretRef', rule: `Secret "git-credentials" (platform/apps/creds) is in namespace "infra", but it must be in namespace "apps" (${FLUX_SECRET_WHY})`,
+    build: (ctx) => git(ctx, 'podinfo', { secretRef: ExistingSecret.fromName(ctx.folder, 'creds', { name: 'git-credentials', namespace: 'infra' }) }),
   },
   {
-    id: 'flux-sops-secret-missing', title: 'SOPS decryption key Secret missing', category: 'missing-references', stage: 'synth',
-    path: 'platform/apps/apps', prop: 'decryption.secretRef', rule: `refers to Secret/apps/sops-age, ${UNRESOLVED}`,
-    build: (ctx) => new Kustomization(ctx.folder, 'apps', { name: 'apps', source: git(ctx), path: './apps', prune: true, decryption: { provider: 'sops', secretRef: 'sops-age' } }),
+    id: 'flux-sops-secret-other-namespace', title: 'SOPS decryption key Secret in another namespace', category: 'cross-namespace', stage: 'construct',
+    path: 'platform/apps/apps', prop: 'decryption.secretRef', rule: `Secret "sops-age" (platform/apps/age) is in namespace "flux-system", but it must be in namespace "apps" (${FLUX_SECRET_WHY})`,
+    build: (ctx) => new Kustomization(ctx.folder, 'apps', {
+      name: 'apps', source: git(ctx), path: './apps', prune: true, decryption: { provider: 'sops', secretRef: ExistingSecret.fromName(ctx.folder, 'age', { name: 'sops-age', namespace: 'flux-system' }) },
+    }),
   },
   {
     id: 'flux-values-from-missing', title: 'HelmRelease valuesFrom a ConfigMap nobody creates', category: 'missing-references', stage: 'synth',

@@ -159,7 +159,7 @@ export const CAPI_TARGETS: FuzzTarget[] = [
         name: 'aks', location: 'westeurope', apiServerAccess: { privateCluster: true },
         machinePoolClasses: [{ class: 'system', pool: SYSTEM }, { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5' } }],
       });
-      const source = GitRepository.fromName(ctx.folder, 'src', 'flux-system', 'flux-system');
+      const source = GitRepository.fromName(ctx.folder, 'src', { name: 'flux-system', namespace: 'flux-system' });
       new Fleet(ctx.folder, 'fleet', { repo: ctx.repo, clusterClass: cls, source, defaults: s.defaults, environments: s.environments, clusters: s.clusters, stages: s.stages, managementPath: s.managementPath });
     },
   }),

@@ -130,7 +130,7 @@ function buildKustomization(ctx: FuzzContext, s: KustomizationSpec): void {
   let source: ISource;
   if (s.sourceKind === 'git') source = new GitRepository(ctx.folder, 'source', { name: 'podinfo', namespace: srcNs, url: 'https://github.com/stefanprodan/podinfo' });
   else if (s.sourceKind === 'oci') source = new OCIRepository(ctx.folder, 'source', { name: 'podinfo', namespace: srcNs, url: 'oci://ghcr.io/stefanprodan/manifests/podinfo', ref: { tag: 'latest' } });
-  else source = GitRepository.fromName(ctx.folder, 'source', 'flux-system', srcNs);
+  else source = GitRepository.fromName(ctx.folder, 'source', { name: 'flux-system', namespace: srcNs });
   const deps = s.dependsOn.map((d, i) => new Kustomization(ctx.folder, `dep${i}`, { name: d.name, namespace: d.namespace, source, path: './deps', prune: true }));
   if (s.provideAll) {
     for (const f of s.substituteFrom) provide(ctx, f.kind, f.name, ns);
