@@ -12,4 +12,4 @@ export * from './resource';
 export * from './secret';
 export * from './environment';
 export * from './progress';
-export { usePlus, resolvePlus, SUPPORTED_PLUS_LINES, type PlusModule, type ResolvedPlus } from './plus';
+export { usePlus, resolvePlus, SUPPORTED_PLUS_LINES, type ResolvedPlus } from './plus';

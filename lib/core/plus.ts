@@ -1,10 +1,15 @@
 // cdk8s-plus is a peer dependency: the app installs the line it uses (cdk8s-plus-28 … cdk8s-plus-33)
 // and the library uses that same module, so the objects the library creates (ConfigMaps, EnvValues,
-// imported Secrets) are of the app's classes. The library's types come from cdk8s-plus-28 (a dev
-// dependency): the API it uses is the same in every supported line.
+// imported Secrets) are of the app's classes. Inside the library, the module is typed from
+// cdk8s-plus-28 (a dev dependency; the API the library uses is the same in every supported line).
+// The published .d.ts files name no cdk8s-plus package (the internal members below are
+// stripped): the types the public API shows (`kplus.EnvValue`, `kplus.IServiceAccount`) are
+// structural, so they fit every line, and an app on cdk8s-plus-33 type-checks without
+// cdk8s-plus-28 installed and without `skipLibCheck`.
 import type * as plus28 from 'cdk8s-plus-28';
+import type { IConstruct } from 'constructs';
 
-/** The module API of cdk8s-plus, as the library uses it (typed from cdk8s-plus-28). */
+/** The module API of cdk8s-plus, as the library uses it (typed from cdk8s-plus-28). @internal */
 export type PlusModule = typeof plus28;
 
 /** The cdk8s-plus lines the library supports, newest first. */
@@ -20,8 +25,8 @@ export interface PlusEnvironment {
 
 /** The cdk8s-plus module the library uses, and its package name. */
 export interface ResolvedPlus {
-  /** The module. */
-  readonly module: PlusModule;
+  /** The module (`require('cdk8s-plus-33')`). */
+  readonly module: object;
   /** Its package name (`cdk8s-plus-33`). */
   readonly line: string;
   /** How it was chosen: `explicit` ({@link usePlus}), `loaded` (the app imported it), `installed` (the newest installed). */
@@ -46,11 +51,11 @@ export function findPlus(env: PlusEnvironment): ResolvedPlus {
   throw new Error(`cdk8s-platform needs cdk8s-plus, a peer dependency: install one of ${SUPPORTED_PLUS_LINES.join(', ')} (npm install ${SUPPORTED_PLUS_LINES[0]}), or pass the module to usePlus()`);
 }
 
-function checkPlus(module: unknown, what: string): PlusModule {
+function checkPlus(module: unknown, what: string): object {
   const m = module as Partial<Record<string, unknown>> | undefined;
   const missing = ['EnvValue', 'Secret', 'ConfigMap'].filter((k) => typeof m?.[k] !== 'function');
   if (missing.length > 0) throw new Error(`usePlus: ${what} is not a cdk8s-plus module (no ${missing.join(', ')}); pass the module itself, e.g. usePlus(require('cdk8s-plus-33'))`);
-  return module as PlusModule;
+  return module as object;
 }
 
 let current: ResolvedPlus | undefined;
@@ -112,24 +117,46 @@ export function resetPlus(): void {
  * The cdk8s-plus module the library uses (see {@link resolvePlus}), loaded on first use.
  * Inside the library: `import { kplus } from '../core/plus'`, then `kplus.ConfigMap`, … as with
  * `import * as kplus from 'cdk8s-plus-28'`.
+ * @internal
  */
 export const kplus: PlusModule = new Proxy({} as PlusModule, {
   get: (_target, prop) => (resolvePlus().module as unknown as Record<string | symbol, unknown>)[prop],
 });
 
-// The types the library names as `kplus.X` (add a line when the library names another one).
+// The types the library names as `kplus.X`. Public API types are structural (they fit every
+// cdk8s-plus line); the others are internal (add a line when the library names another one).
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace kplus {
-  export type EnvValue = plus28.EnvValue;
+  /** A cdk8s-plus `EnvValue` (of the app's cdk8s-plus line): pass it to `container.env.addVariable()`. */
+  export interface EnvValue {
+    /** The literal value, if any. */
+    readonly value?: any;
+    /** The source of the value (a Secret key, a ConfigMap key, a field), if any. */
+    readonly valueFrom?: any;
+  }
+  /** A cdk8s-plus ServiceAccount (of any line, created or imported by name). */
+  export interface IServiceAccount extends IConstruct {
+    /** `ServiceAccount`. */
+    readonly kind: string;
+    /** The Kubernetes name. */
+    readonly name: string;
+    /** The metadata (absent on a ServiceAccount imported by name). */
+    readonly metadata?: { readonly namespace?: string };
+  }
+  /** @internal */
   export type ISecret = plus28.ISecret;
+  /** @internal */
   export type Secret = plus28.Secret;
+  /** @internal */
   export type IConfigMap = plus28.IConfigMap;
+  /** @internal */
   export type ConfigMap = plus28.ConfigMap;
-  export type IServiceAccount = plus28.IServiceAccount;
+  /** @internal */
   export type ServiceAccount = plus28.ServiceAccount;
+  /** @internal */
   export type Namespace = plus28.Namespace;
+  /** @internal */
   export type Deployment = plus28.Deployment;
-  export type StatefulSet = plus28.StatefulSet;
-  export type Service = plus28.Service;
+  /** @internal */
   export type Container = plus28.Container;
 }

@@ -63,6 +63,12 @@ describe('declared dependencies', () => {
     expect(undeclared(files, runtime, 'dependencies or peerDependencies')).toEqual([]);
   });
 
+  test('cdk8s-plus (a peer dependency) is named in lib/ only by lib/core/plus.ts, for types', () => {
+    const files = sources('lib').filter((f) => importsOf(fs.readFileSync(f, 'utf8')).some((n) => n.startsWith('cdk8s-plus-')));
+    expect(files.map((f) => path.relative(ROOT, f))).toEqual(['lib/core/plus.ts']);
+    expect(fs.readFileSync(files[0], 'utf8')).toContain("import type * as plus28 from 'cdk8s-plus-28';");
+  });
+
   test('scripts/, test/, bench/ and examples/ import only declared packages', () => {
     const files = ['scripts', 'test', 'bench', 'examples'].flatMap(sources);
     expect(undeclared(files, any, 'dependencies, devDependencies or peerDependencies')).toEqual([]);

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as kplus28 from 'cdk8s-plus-28';
+import * as ts from 'typescript';
 import { findPlus, PlusEnvironment, resolvePlus, usePlus } from '../../lib/core/plus';
 import { tree } from '../support/tree';
 
@@ -44,6 +45,21 @@ describe('choosing the cdk8s-plus line', () => {
     const r = resolvePlus();
     expect([r.line, r.source]).toEqual(['cdk8s-plus-28', 'loaded']);
     expect(r.module).toBe(kplus28);
+  });
+});
+
+describe('the published types', () => {
+  test('plus.d.ts names no cdk8s-plus package: an app on any line type-checks without skipLibCheck', () => {
+    const file = path.join(__dirname, '..', '..', 'lib', 'core', 'plus.ts');
+    const opts = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'tsconfig.build.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')).compilerOptions;
+    expect(opts.stripInternal).toBe(true);
+    const program = ts.createProgram([file], { declaration: true, emitDeclarationOnly: true, stripInternal: true, skipLibCheck: true, strict: true, types: ['node'] });
+    let dts = '';
+    program.emit(program.getSourceFile(file), (_name, text) => (dts = text));
+    expect(dts.split('\n').filter((l) => /^import /.test(l))).toEqual(["import type { IConstruct } from 'constructs';"]);
+    expect(dts).toContain('export declare namespace kplus {\n    /** A cdk8s-plus `EnvValue`');
+    expect(dts).toContain('interface IServiceAccount extends IConstruct {');
+    expect(dts).not.toMatch(/ISecret|PlusModule|findPlus|export declare const kplus/);
   });
 });
 
