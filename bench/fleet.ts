@@ -52,9 +52,9 @@ function parseArgs(argv: string[]): Options {
     const a = argv[i];
     const flag = a.split('=')[0];
     let v: string;
-    if (flag === '--clusters') [v, i] = value(a, i), (opts.clusters = Number(v));
-    else if (flag === '--shape') [v, i] = value(a, i), (opts.shape = parseShape(v));
-    else if (flag === '--dir') [v, i] = value(a, i), (opts.dir = v);
+    if (flag === '--clusters') { [v, i] = value(a, i); opts.clusters = Number(v); }
+    else if (flag === '--shape') { [v, i] = value(a, i); opts.shape = parseShape(v); }
+    else if (flag === '--dir') { [v, i] = value(a, i); opts.dir = v; }
     else if (flag === '--phases') {
       [v, i] = value(a, i);
       const list = v.split(',').filter(Boolean);
@@ -148,6 +148,7 @@ function floorPhase(root: string, opts: Options): { floorMs: number; floorEmitMs
     fs.writeFileSync(file, toYaml(p.obj));
   }
   const floorEmitMs = performance.now() - t3;
+  // eslint-disable-next-line no-useless-assignment -- drops the objects so gc() can free them
   objects = [];
   gc();
   const t2 = performance.now();

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import { kplus } from '../core/plus';
 import { Construct } from 'constructs';
 import { FederatedIdentityCredential as FederatedIdentityCredentialL1 } from '../../imports/aso/managedidentity.azure.com';
 import { IOidcIssuer } from '../core/cluster';

@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as kplus from 'cdk8s-plus-28';
+import { kplus } from '../core/plus';
 import {
   ClusterResourceSet as L1ClusterResourceSet,
   ClusterResourceSetSpecResourcesKind,

@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import * as kplus from 'cdk8s-plus-28';
+import { kplus } from './plus';
 import { addReference, ObjectRef } from './references';
 
 /** Where an {@link ExportedValue} is written: a key of a Secret or a ConfigMap. */

@@ -12,3 +12,4 @@ export * from './resource';
 export * from './secret';
 export * from './environment';
 export * from './progress';
+export { usePlus, resolvePlus, SUPPORTED_PLUS_LINES, type ResolvedPlus } from './plus';

@@ -1,4 +1,4 @@
-import * as kplus from 'cdk8s-plus-28';
+import { kplus } from './plus';
 import { Construct, IConstruct } from 'constructs';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from './errors';
 import { ExportedValue } from './exported-value';

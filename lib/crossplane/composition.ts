@@ -165,7 +165,7 @@ class BaseChart extends Chart {
  * A function-patch-and-transform step of a {@link Composition}. Add resources with
  * {@link addResource}; each patch path is checked when added.
  */
-export class PatchAndTransformStep implements Step {
+export class PatchAndTransformStep {
   public readonly step: string;
   private readonly resources: ComposedEntry[] = [];
   private readonly patchSets: Record<string, Patch[]>;

@@ -24,7 +24,6 @@ let child = '';
 
 beforeAll(() => {
   child = path.join(tmp(), 'child.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('esbuild').buildSync({ entryPoints: [path.join(__dirname, 'writer-child.ts')], bundle: true, platform: 'node', outfile: child, logLevel: 'error' });
 });
 

@@ -211,7 +211,7 @@ describe('prototype keys in user values', () => {
     new ApiObject(f, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: JSON.parse('{"prototype":"x","toString":"y"}') });
     app.synth();
     expect(fs.readFileSync(path.join(outdir, 'platform/apps/configmap-cm.yaml'), 'utf8')).toBe(
-      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: team-a\ndata:\n  prototype: x\n  toString: \"y\"\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: team-a\ndata:\n  prototype: x\n  toString: "y"\n',
     );
   });
 });

@@ -39,10 +39,8 @@ describe('bundled examples, fast emitter vs yaml', () => {
     withEnv({ CDK8S_PLATFORM_THREADS: '2' }, () => buildExamples(fastThreads).synth());
     withEnv({ CDK8S_PLATFORM_YAML: 'yaml', CDK8S_PLATFORM_THREADS: '0' }, () => {
       jest.isolateModules(() => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const layout = require('../../lib/gitops/layout') as typeof import('../../lib/gitops/layout');
         expect(layout.FAST_YAML).toBe(false);
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         (require('../../examples/main') as typeof import('../../examples/main')).buildExamples(slow).synth();
       });
     });

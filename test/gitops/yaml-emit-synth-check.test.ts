@@ -16,7 +16,7 @@ describe('checkTmpRoot', () => {
   });
 
   test('without TMPDIR: /dev/shm when it has 2 GiB free, else the OS temporary directory', () => {
-    let roomy = false;
+    let roomy: boolean;
     try {
       const st = fs.statfsSync('/dev/shm');
       roomy = st.bavail * st.bsize >= 2 * 1024 ** 3;
