@@ -12,6 +12,7 @@ import { ConnectionDetail, Patch, ReadinessCheck } from './patches';
 import { ObservedResource, PT_INPUT_API_VERSION, renderComposition, RenderResult } from './render';
 import { applyDefaults, validateWithSchema } from './schema-validation';
 import { ICompositeResourceDefinition, XrdScope } from './xrd';
+import { PlatformResource } from '../core/resource';
 
 /** A composition function, by object or by name. */
 export type FunctionRef = { readonly name: string } | string;
@@ -388,8 +389,7 @@ export class PatchAndTransformStep implements Step {
  * });
  * composition.addAutoReady();
  */
-export class Composition extends Construct {
-  public readonly name: string;
+export class Composition extends PlatformResource {
   public readonly xrd: ICompositeResourceDefinition;
   public readonly apiObject: CompositionL1;
   private readonly steps: Step[] = [];
@@ -399,12 +399,12 @@ export class Composition extends Construct {
     super(scope, id);
     if (!props.xrd) throw propError(this, 'xrd', 'is required');
     this.xrd = props.xrd;
-    this.name = checkString(this, 'name', props.name ?? props.xrd.name, DNS_SUBDOMAIN);
+    const name = checkString(this, 'name', props.name ?? props.xrd.name, DNS_SUBDOMAIN);
     if (props.writeConnectionSecretsToNamespace !== undefined && !props.xrd.legacy) {
       throw propError(this, 'writeConnectionSecretsToNamespace', 'only legacy (XrdScope.LEGACY_CLUSTER) composites have Crossplane-written connection secrets; a v2 composition composes the Secret (connectionSecret of the patch-and-transform step)');
     }
     this.apiObject = new CompositionL1(this, 'Resource', {
-      metadata: { name: this.name, labels: props.labels },
+      metadata: { name, labels: props.labels },
       spec: {
         compositeTypeRef: { apiVersion: props.xrd.apiVersion, kind: props.xrd.kind },
         mode: CompositionSpecMode.PIPELINE,
