@@ -32,11 +32,11 @@ test('provider configs take credentials from identities or Secret references onl
   const { folder, app } = setup();
   const c = new AzureClusterProviderConfig(folder, 'c', { credentials: AzureCredentials.oidcTokenFile(CLIENT), subscriptionId: SUB, tenantId: TENANT });
   expect(c.apiObject.toJson()).toEqual({ apiVersion: 'azure.m.upbound.io/v1beta1', kind: 'ClusterProviderConfig', metadata: { name: 'default' }, spec: { credentials: { source: 'OIDCTokenFile' }, clientID: CLIENT, subscriptionID: SUB, tenantID: TENANT } });
-  const n = new AzureProviderConfig(folder, 'n', { name: 'team', namespace: 'crossplane-system', credentials: AzureCredentials.fromSecret({ name: 'azure-creds', namespace: 'crossplane-system', key: 'creds' }), subscriptionId: SUB, tenantId: TENANT });
+  const n = new AzureProviderConfig(folder, 'n', { name: 'team', namespace: 'crossplane-system', credentials: AzureCredentials.fromSecret({ secret: 'azure-creds', key: 'creds' }), subscriptionId: SUB, tenantId: TENANT });
   expect(n.apiObject.toJson().spec.credentials).toEqual({ source: 'Secret', secretRef: { name: 'azure-creds', namespace: 'crossplane-system', key: 'creds' } });
   expect(n.apiObject.toJson().metadata.namespace).toBe('crossplane-system');
   new AzureProviderConfig(folder, 'mi', { name: 'mi', namespace: 'team-a', credentials: AzureCredentials.userAssignedManagedIdentity(CLIENT), subscriptionId: SUB, tenantId: TENANT });
-  expect(() => app.placedObjects()).toThrow('r/system/n: prop "credentials.secretRef": refers to Secret/crossplane-system/azure-creds, which is not an object of the app');
+  expect(() => app.placedObjects()).toThrow('r/system/n: prop "credentials.secret": refers to Secret/crossplane-system/azure-creds, which is not an object of the app');
   expect(() => new AzureClusterProviderConfig(folder, 'bad', { credentials: AzureCredentials.oidcTokenFile(CLIENT), subscriptionId: 'x', tenantId: TENANT }))
     .toThrow('r/system/bad: prop "subscriptionId": "x" is invalid: must be a subscription ID (a UUID)');
 });
