@@ -68,24 +68,24 @@ export class CompositeResource<S extends ObjectField<any, any> = ObjectField<any
     this.xrd = props.xrd;
     this.name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
     if (props.namespace !== undefined) {
-      if (props.xrd.scope !== XrdScope.NAMESPACED) throw propError(this, 'namespace', `${props.xrd.kind} is cluster-scoped (scope ${props.xrd.scope}): leave namespace out`);
+      if (props.xrd.scope !== XrdScope.NAMESPACED) throw propError(this, 'namespace', `${props.xrd.compositeKind} is cluster-scoped (scope ${props.xrd.scope}): leave namespace out`);
       checkString(this, 'namespace', props.namespace, DNS_LABEL);
     }
     this.composition = props.composition;
     const choice = compositionFields(this, props, props.xrd);
     this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: props.xrd.apiVersion,
-      kind: props.xrd.kind,
+      apiVersion: props.xrd.compositeApiVersion,
+      kind: props.xrd.compositeKind,
       metadata: { name: this.name, namespace: props.namespace, labels: props.labels },
       spec: { ...(props.spec as object), ...(props.xrd.legacy ? choice : Object.keys(choice).length ? { crossplane: choice } : {}) },
     } as any);
     this.namespace = props.xrd.scope === XrdScope.NAMESPACED ? this.apiObject.metadata.namespace : undefined;
     if (props.xrd.scope === XrdScope.NAMESPACED && !this.namespace) {
-      throw propError(this, 'namespace', `${props.xrd.kind} is namespaced: set namespace, or create the composite in a folder with a namespace`);
+      throw propError(this, 'namespace', `${props.xrd.compositeKind} is namespaced: set namespace, or create the composite in a folder with a namespace`);
     }
     this.connectionSecretName = checkString(this, 'connectionSecretName', props.connectionSecretName ?? `${this.name}-connection`, DNS_SUBDOMAIN);
-    const issues = validateWithSchema(props.xrd.compositeSchema(), props.xrd.apiVersion, props.xrd.kind, props.xrd.scope === XrdScope.NAMESPACED ? 'Namespaced' : 'Cluster', this.apiObject.toJson());
-    if (issues.length > 0) throw propError(this, 'spec', `does not match the schema of ${props.xrd.kind} (${props.xrd.apiVersion}): ${issues.join('; ')}`);
+    const issues = validateWithSchema(props.xrd.compositeSchema(), props.xrd.compositeApiVersion, props.xrd.compositeKind, props.xrd.scope === XrdScope.NAMESPACED ? 'Namespaced' : 'Cluster', this.apiObject.toJson());
+    if (issues.length > 0) throw propError(this, 'spec', `does not match the schema of ${props.xrd.compositeKind} (${props.xrd.compositeApiVersion}): ${issues.join('; ')}`);
 
     addReference(this, 'xrd', { apiGroup: 'apiextensions.crossplane.io', kind: 'CompositeResourceDefinition', name: props.xrd.name });
     if (props.composition) {
@@ -158,7 +158,7 @@ export class Claim<S extends ObjectField<any, any> = ObjectField<any, any>> exte
 
   public constructor(scope: Construct, id: string, props: ClaimProps<S>) {
     super(scope, id);
-    if (!props.xrd.claim) throw propError(this, 'xrd', `${props.xrd.kind} offers no claims (claimNames of a XrdScope.LEGACY_CLUSTER XRD)`);
+    if (!props.xrd.claim) throw propError(this, 'xrd', `${props.xrd.compositeKind} offers no claims (claimNames of a XrdScope.LEGACY_CLUSTER XRD)`);
     this.name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
     if (props.namespace !== undefined) checkString(this, 'namespace', props.namespace, DNS_LABEL);
     if (props.connectionSecretName !== undefined) checkString(this, 'connectionSecretName', props.connectionSecretName, DNS_SUBDOMAIN);
@@ -202,7 +202,7 @@ function compositionFields(scope: Construct, props: CompositionChoice, xrd: Comp
   const out: Record<string, unknown> = {};
   if (props.composition) {
     if (props.composition.xrd.name !== xrd.name) {
-      throw propError(scope, 'composition', `composition ${props.composition.name} composes ${props.composition.xrd.kind}, not ${xrd.kind}`);
+      throw propError(scope, 'composition', `composition ${props.composition.name} composes ${props.composition.xrd.compositeKind}, not ${xrd.compositeKind}`);
     }
     out.compositionRef = { name: props.composition.name };
     addReference(scope, 'composition', { apiGroup: 'apiextensions.crossplane.io', kind: 'Composition', name: props.composition.name });

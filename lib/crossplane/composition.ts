@@ -274,7 +274,7 @@ export class PatchAndTransformStep implements Step {
       const w = p.from ? `${e.where}: ${p.from}` : e.where;
       const compositeCheck = (field: string, path: string) => {
         const why = c.compositePathProblem(path);
-        if (why) out.push({ prop: pp, rule: `${w}: ${field} "${path}" is not in the schema of ${c.xrd.kind} (${c.xrd.apiVersion}): ${why}` });
+        if (why) out.push({ prop: pp, rule: `${w}: ${field} "${path}" is not in the schema of ${c.xrd.compositeKind} (${c.xrd.compositeApiVersion}): ${why}` });
       };
       switch (p.type) {
         case 'FromCompositeFieldPath':
@@ -406,7 +406,7 @@ export class Composition extends PlatformResource {
     this.apiObject = new CompositionL1(this, 'Resource', {
       metadata: { name, labels: props.labels },
       spec: {
-        compositeTypeRef: { apiVersion: props.xrd.apiVersion, kind: props.xrd.kind },
+        compositeTypeRef: { apiVersion: props.xrd.compositeApiVersion, kind: props.xrd.compositeKind },
         mode: CompositionSpecMode.PIPELINE,
         pipeline: Lazy.any({ produce: () => this.steps.map((s) => s.render()) }),
         writeConnectionSecretsToNamespace: props.writeConnectionSecretsToNamespace,
@@ -496,7 +496,7 @@ export class Composition extends PlatformResource {
   public render(spec: Record<string, unknown>, options: CompositionRenderOptions = {}): RenderResult {
     const xr = this.exampleComposite(spec, options);
     const schema = this.xrd.compositeSchema();
-    const xrIssues = validateWithSchema(schema, this.xrd.apiVersion, this.xrd.kind, this.xrd.scope === XrdScope.NAMESPACED ? 'Namespaced' : 'Cluster', xr)
+    const xrIssues = validateWithSchema(schema, this.xrd.compositeApiVersion, this.xrd.compositeKind, this.xrd.scope === XrdScope.NAMESPACED ? 'Namespaced' : 'Cluster', xr)
       .map((i) => `composite: ${i}`);
     const result = renderComposition(this.toJson(), xr, { observed: options.observed, environment: options.environment });
     return { ...result, issues: [...xrIssues, ...result.issues] };
@@ -510,8 +510,8 @@ export class Composition extends PlatformResource {
     if (this.xrd.scope === XrdScope.NAMESPACED) metadata.namespace = options.namespace ?? 'default';
     const crossplane = { compositionRef: { name: this.name } };
     return {
-      apiVersion: this.xrd.apiVersion,
-      kind: this.xrd.kind,
+      apiVersion: this.xrd.compositeApiVersion,
+      kind: this.xrd.compositeKind,
       metadata,
       spec: this.xrd.legacy ? { ...defaulted, ...crossplane } : { ...defaulted, crossplane },
     };
@@ -520,7 +520,7 @@ export class Composition extends PlatformResource {
   /** @internal Checks a path against the composite's schema (declared status only). */
   public checkCompositePath(prop: string, where: string, field: string, path: string): void {
     const why = this.compositePathProblem(path);
-    if (why) throw propError(this, prop, `${where}: ${field} "${path}" is not in the schema of ${this.xrd.kind} (${this.xrd.apiVersion}): ${why}`);
+    if (why) throw propError(this, prop, `${where}: ${field} "${path}" is not in the schema of ${this.xrd.compositeKind} (${this.xrd.compositeApiVersion}): ${why}`);
   }
 
   /** @internal Why a path is not in the composite's schema (declared status only), or undefined. */
@@ -575,7 +575,7 @@ function patchTypeProblem(p: Patch, xrd: ICompositeResourceDefinition, e: Compos
   switch (p.type) {
     case 'FromCompositeFieldPath':
     case 'CombineFromComposite':
-      src = { schema: xrSchema, kind: xrd.kind };
+      src = { schema: xrSchema, kind: xrd.compositeKind };
       dst = { schema: kindSchema, kind: e.kind };
       break;
     case 'FromEnvironmentFieldPath':
@@ -585,7 +585,7 @@ function patchTypeProblem(p: Patch, xrd: ICompositeResourceDefinition, e: Compos
     case 'ToCompositeFieldPath':
     case 'CombineToComposite':
       src = { schema: kindSchema, kind: e.kind };
-      dst = { schema: xrSchema, kind: xrd.kind };
+      dst = { schema: xrSchema, kind: xrd.compositeKind };
       break;
     default:
       return undefined;

@@ -74,7 +74,7 @@ describe('CompositeResourceDefinition', () => {
       properties: { spec: spec.toJsonSchema(), status: { type: 'object', properties: { host: { type: 'string' } } } },
     });
     expect(json.spec.versions[0].additionalPrinterColumns).toEqual([{ name: 'Location', jsonPath: '.spec.location', type: 'string' }]);
-    expect(xrd.apiVersion).toBe('platform.contoso.com/v1beta1');
+    expect(xrd.compositeApiVersion).toBe('platform.contoso.com/v1beta1');
   });
 
   test('legacy v1 with claims and connection secret keys', () => {
