@@ -8,6 +8,15 @@ import { validateWithSchema } from '../crossplane/schema-validation';
 import { InstanceScope, ResourceGraphDefinition } from './rgd';
 import { InferSchema, ObjectField } from './schema';
 
+/** What an {@link RgdInstance} exports: the values its RGD writes with `exportToConfigMap`. */
+export interface RgdInstanceExports {
+  /**
+   * An exported value: kro writes it into the ConfigMap `<instance name>-<suffix>` in the
+   * instance's namespace. Throws when the RGD does not export `key`.
+   */
+  value(key: string): ExportedValue;
+}
+
 /** Props of an {@link RgdInstance}. */
 export interface RgdInstanceProps<S extends ObjectField<any, any>> {
   /** The ResourceGraphDefinition whose kind this is an instance of. */
@@ -33,11 +42,13 @@ export interface RgdInstanceProps<S extends ObjectField<any, any>> {
  *
  * @example
  * const instance = new RgdInstance(appFolder, 'storage', { rgd, name: 'files', spec: { name: 'files' } });
- * const endpoint = instance.exportedValue('blobEndpoint').envValue(deployment);
+ * const endpoint = instance.exports.value('blobEndpoint').envValue(deployment);
  */
 export class RgdInstance<S extends ObjectField<any, any> = ObjectField<any, any>> extends PlatformResource {
   public readonly apiObject: ApiObject;
   public readonly rgd: ResourceGraphDefinition<S>;
+  /** The values the RGD exports (`exportToConfigMap`). */
+  public readonly exports: RgdInstanceExports = { value: (key) => this.exportedValue(key) };
   private readonly provided = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: RgdInstanceProps<S>) {
@@ -67,16 +78,17 @@ export class RgdInstance<S extends ObjectField<any, any> = ObjectField<any, any>
     addReference(this, 'rgd', { apiGroup: 'kro.run', kind: 'ResourceGraphDefinition', name: rgd.name });
   }
 
-  /**
-   * A value the RGD exports with `exportToConfigMap`: kro writes it into the ConfigMap
-   * `<instance name>-<suffix>` in the instance's namespace.
-   */
-  public exportedValue(key: string): ExportedValue {
+  /** The namespace (namespaced kinds); undefined for cluster-scoped ones. */
+  public override get namespace(): string | undefined {
+    return this.rgd.scope === InstanceScope.NAMESPACED ? this.apiObject.metadata.namespace : undefined;
+  }
+
+  private exportedValue(key: string): ExportedValue {
     const suffix = this.rgd.exportSuffix(key);
     if (suffix === undefined) {
-      throw propError(this, 'exportedValue', `"${key}" is not exported by ResourceGraphDefinition ${this.rgd.name} (exported: ${this.rgd.exportedValueKeys.join(', ') || 'none'}; use rgd.exportToConfigMap)`);
+      throw propError(this, 'exports.value', `"${key}" is not exported by ResourceGraphDefinition ${this.rgd.name} (exported: ${this.rgd.exportedValueKeys.join(', ') || 'none'}; use rgd.exportToConfigMap)`);
     }
-    if (this.namespace === undefined) throw propError(this, 'exportedValue', 'exports of a cluster-scoped instance have no namespace to read them from');
+    if (this.namespace === undefined) throw propError(this, 'exports.value', 'exports of a cluster-scoped instance have no namespace to read them from');
     const location = { kind: 'ConfigMap' as const, name: `${this.name}-${suffix}`, namespace: this.namespace, key };
     return new ExportedValue(() => location, () => {
       if (this.provided.has(location.name)) return;

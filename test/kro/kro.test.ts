@@ -269,7 +269,7 @@ describe('reference app on kro', () => {
     expect(env.find((e: any) => e.name === 'DB_HOST')).toEqual({ name: 'DB_HOST', valueFrom: { configMapKeyRef: { key: 'DB_HOST', name: 'files-exports' } } });
     const stateful = rgd.toJson().spec.resources.filter((r: any) => ['ResourceGroup', 'FlexibleServer', 'FlexibleServersDatabase', 'StorageAccount', 'StorageAccountsBlobServicesContainer'].includes(r.template.kind));
     expect(stateful.map((r: any) => r.template.metadata.annotations['serviceoperator.azure.com/reconcile-policy'])).toEqual(Array(5).fill('detach-on-delete'));
-    expect(() => instance.exportedValue('DB_PASSWORD')).toThrow('prop "exportedValue": "DB_PASSWORD" is not exported by ResourceGraphDefinition filesapp.platform.contoso.com');
+    expect(() => instance.exports.value('DB_PASSWORD')).toThrow('prop "exports.value": "DB_PASSWORD" is not exported by ResourceGraphDefinition filesapp.platform.contoso.com');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
