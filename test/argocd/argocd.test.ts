@@ -179,6 +179,23 @@ describe('Application', () => {
     expect(Testing.synthProblems(ok.app)).toEqual([]);
   });
 
+  test('fromName(scope, id, { name, namespace }) imports projects and Applications; namespace defaults to argocd', () => {
+    const { app, repo, mgmt } = fixture();
+    const team = repo.folder('clusters/mgmt/team', { namespace: 'team-a' });
+    const platform = AppProject.fromName(team, 'platform', { name: 'platform' });
+    expect([platform.apiGroup, platform.kind, platform.name, platform.namespace]).toEqual(['argoproj.io', 'AppProject', 'platform', 'argocd']);
+    const other = AppProject.fromName(mgmt, 'other', { name: 'other', namespace: 'argocd-apps' });
+    expect(other.namespace).toBe('argocd-apps');
+    const root = Application.fromName(mgmt, 'root', { name: 'root' });
+    expect([root.apiGroup, root.kind, root.name, root.namespace]).toEqual(['argoproj.io', 'Application', 'root', 'argocd']);
+    const web = new Application(mgmt, 'web', { name: 'web', project: platform, source: repo.folder('apps') });
+    expect([web.apiObject.kind, web.name, web.namespace, web.toRef().apiGroup]).toEqual(['Application', 'web', 'argocd', 'argoproj.io']);
+    expect(Testing.find(app, 'Application', 'web').spec.project).toBe('platform');
+    expect(Testing.errorOf(() => AppProject.fromName(mgmt, 'bad', { name: 'Team_A' })))
+      .toBe('platform/clusters--mgmt/bad: prop "name": "Team_A" is invalid: must be a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)');
+    expect(Testing.synthProblems(app)).toEqual([]);
+  });
+
   test('a cluster construct destination must be registered', () => {
     const { app, mgmt, project, repo, fleet } = fleetFixture();
     new Application(mgmt, 'x', { name: 'x', project, source: repo.folder('apps/c-dev'), destination: { cluster: fleet.members[0].cluster } });

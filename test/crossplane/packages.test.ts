@@ -130,7 +130,7 @@ describe('PlatformResource vocabulary', () => {
     const shared = AzureClusterProviderConfig.fromName(team, 'shared', { name: 'shared' });
     expect(shared.namespace).toBeUndefined();
     const other = AzureProviderConfig.fromName(team, 'other', { name: 'other' });
-    expect(other.toRef()).toEqual({ apiGroup: 'azure.m.upbound.io', kind: 'ProviderConfig', name: 'other', namespace: 'team-a' });
+    expect([other.apiGroup, other.kind, other.name, other.namespace]).toEqual(['azure.m.upbound.io', 'ProviderConfig', 'other', 'team-a']);
     const scope = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-app';
     const a = new RoleAssignment(team, 'a', { name: 'a', principalId: CLIENT, role: AzureBuiltInRole.READER, scope, providerConfig: shared });
     const b = new RoleAssignment(team, 'b', { name: 'b', principalId: CLIENT, role: AzureBuiltInRole.READER, scope, providerConfig: other });
@@ -143,7 +143,7 @@ describe('PlatformResource vocabulary', () => {
     const app = Testing.app();
     const team = new Repo(app, 'r').folder('team-a', { namespace: 'team-a' });
     const scope = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-app';
-    const byProp = new RoleAssignment(team, 'p', { name: 'p', principalId: CLIENT, role: AzureBuiltInRole.READER, scope, removalPolicy: RemovalPolicy.RETAIN });
+    new RoleAssignment(team, 'p', { name: 'p', principalId: CLIENT, role: AzureBuiltInRole.READER, scope, removalPolicy: RemovalPolicy.RETAIN });
     const byMethod = new RoleAssignment(team, 'm', { name: 'm', principalId: CLIENT, role: AzureBuiltInRole.READER, scope });
     byMethod.applyRemovalPolicy(RemovalPolicy.RETAIN);
     AzureClusterProviderConfig.fromName(team, 'default', { name: 'default' });
