@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { ExistingSecret, GitOpsApp, Repo, RemovalPolicy } from '../../lib';
+import { ExistingSecret, Repo, RemovalPolicy } from '../../lib';
 import { Testing } from '../../lib/testing';
 import {
   AzureClusterProviderConfig, AzureCredentials, AzureProviderConfig, CrossplaneFunction, CrossplaneProvider, DeploymentRuntimeConfig,
@@ -13,7 +13,7 @@ const TENANT = '00000000-0000-0000-0000-000000000002';
 const CLIENT = '00000000-0000-0000-0000-000000000003';
 
 function setup() {
-  const app = new GitOpsApp({ outdir: '/tmp/cdk8s-platform-test-crossplane' });
+  const app = Testing.app();
   return { app, folder: new Repo(app, 'r').folder('system') };
 }
 
@@ -61,7 +61,7 @@ test('activation policy, usage and plurals', () => {
 });
 
 test('usage of a namespaced object, and of a cluster-scoped one from a namespaced folder', () => {
-  const app = new GitOpsApp({ outdir: '/nonexistent' });
+  const app = Testing.app();
   const folder = new Repo(app, 'r').folder('apps', { namespace: 'team-a' });
   const fn = CrossplaneFunction.autoReady(folder, 'ar', { version: 'v0.6.1' });
   const db = new ApiObject(folder, 'db', { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServer', metadata: { name: 'db' }, spec: { forProvider: { location: 'westeurope' } } });

@@ -1,8 +1,9 @@
-import { DNS_LABEL, GitOpsApp, Repo } from '../../lib';
+import { DNS_LABEL, Repo } from '../../lib';
 import { CompositeResourceDefinition, InferSchema, Schema, XrdScope } from '../../lib/crossplane';
+import { Testing } from '../../lib/testing';
 
 function setup() {
-  const app = new GitOpsApp({ outdir: '/tmp/cdk8s-platform-test-crossplane' });
+  const app = Testing.app();
   return { app, folder: new Repo(app, 'r').folder('apis') };
 }
 
