@@ -13,6 +13,7 @@ import { ObservedResource, PT_INPUT_API_VERSION, renderComposition, RenderResult
 import { applyDefaults, validateWithSchema } from './schema-validation';
 import { ICompositeResourceDefinition, XrdScope } from './xrd';
 import { PlatformResource } from '../core/resource';
+import { ISecretSource, resolveSecret } from '../core/secret';
 
 /** A composition function, by object or by name. */
 export type FunctionRef = { readonly name: string } | string;
@@ -90,8 +91,13 @@ export interface FunctionStepProps {
   readonly function: FunctionRef;
   /** The function's input (an object with apiVersion and kind). @default - none */
   readonly input?: Record<string, unknown>;
-  /** Secrets passed to the function as credentials (name → Secret). @default - none */
-  readonly credentials?: Array<{ readonly name: string; readonly secretName: string; readonly secretNamespace: string }>;
+  /**
+   * Secrets passed to the function as credentials (`credentials[].secretRef`): a name the function
+   * knows them by, and the Secret (an {@link ISecretSource}, or the name of a Secret of the
+   * folder's namespace managed outside the app). Crossplane reads it from the Secret's namespace.
+   * @default - none
+   */
+  readonly credentials?: Array<{ readonly name: string; readonly secret: ISecretSource | string }>;
 }
 
 /** Props of a {@link Composition}. */
@@ -444,8 +450,8 @@ export class Composition extends PlatformResource {
     }
     const fn = this.functionName(props.function, `pipeline[${index}].functionRef`);
     const credentials = props.credentials?.map((c, i) => {
-      addReference(this, `pipeline[${index}].credentials[${i}].secretRef`, { apiGroup: '', kind: 'Secret', name: c.secretName, namespace: c.secretNamespace });
-      return { name: c.name, source: 'Secret', secretRef: { name: c.secretName, namespace: c.secretNamespace } };
+      const secretRef = resolveSecret(this, `pipeline[${index}].credentials[${i}].secret`, c.secret);
+      return { name: c.name, source: 'Secret', secretRef };
     });
     const input = props.input ? JSON.parse(JSON.stringify(props.input)) : undefined;
     this.addStep({

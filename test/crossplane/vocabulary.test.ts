@@ -1,7 +1,7 @@
 // The shared vocabulary (#13) on the Crossplane constructs: PlatformResource (apiObject, name,
 // namespace, toRef), fromName imports, connection Secrets as exports (ISecretSource / ExportedValue).
 import { KubernetesCluster } from '../../imports/crossplane/containerservice.azure.m.upbound.io';
-import { Repo } from '../../lib';
+import { ExistingSecret, Repo } from '../../lib';
 import { AzureClusterProviderConfig, AzureCredentials, AzureProviderConfig, CrossplaneFunction, Claim, CompositeResource, CompositeResourceDefinition, Composition, ConnectionDetails, Schema, XrdScope } from '../../lib/crossplane';
 import { Testing } from '../../lib/testing';
 
@@ -83,5 +83,19 @@ describe('CompositeResource exports', () => {
     const none = new Claim(team, 'none', { xrd, name: 'no-secret', spec: { location: 'westeurope' } });
     expect(Testing.errorOf(() => none.exports.connectionDetail('password')))
       .toBe('r/team-a/none: prop "connectionSecretName": is required to use exports.connectionDetail');
+  });
+});
+
+describe('function step credentials take "a Secret"', () => {
+  test('an ISecretSource renders its name and namespace; a name is a Secret of the folder\'s namespace', () => {
+    const { app, apis, composition } = setup();
+    const system = new Repo(app, 'sys').folder('system', { namespace: 'crossplane-system' });
+    const token = ExistingSecret.fromName(system, 'token', { name: 'github-token' });
+    CrossplaneFunction.autoReady(apis, 'fn', { version: 'v0.6.1' });
+    composition.addFunctionStep({ step: 'creds', function: 'function-auto-ready', credentials: [{ name: 'github', secret: token }] });
+    expect(composition.apiObject.toJson().spec.pipeline[1].credentials).toEqual([{ name: 'github', source: 'Secret', secretRef: { name: 'github-token', namespace: 'crossplane-system' } }]);
+    expect(Testing.synthProblems(app)).toEqual([]);
+    expect(Testing.errorOf(() => composition.addFunctionStep({ step: 'by-name', function: 'function-auto-ready', credentials: [{ name: 'github', secret: 'github-token' }] })))
+      .toBe('r/apis/comp: prop "pipeline[2].credentials[0].secret": names a Secret but the consumer has no namespace; pass an ISecretSource (ExistingSecret.fromName(...)) instead');
   });
 });
