@@ -137,6 +137,11 @@ describe('PlatformResource vocabulary', () => {
     expect(a.apiObject.toJson().spec.providerConfigRef).toEqual({ kind: 'ClusterProviderConfig', name: 'shared' });
     expect(b.apiObject.toJson().spec.providerConfigRef).toEqual({ kind: 'ProviderConfig', name: 'other' });
     expect(Testing.synthProblems(app)).toEqual([]);
+    const elsewhere = AzureProviderConfig.fromName(team, 'elsewhere', { name: 'elsewhere', namespace: 'team-b' });
+    new RoleAssignment(team, 'c', { name: 'c', principalId: CLIENT, role: AzureBuiltInRole.READER, scope, providerConfig: elsewhere });
+    expect(Testing.synthProblems(app)).toEqual([
+      'r/team-a/c: prop "providerConfig": ProviderConfig "elsewhere" is in namespace "team-b", not "team-a": a managed resource can only use a ProviderConfig of its own namespace',
+    ]);
   });
 
   test('applyRemovalPolicy and the removalPolicy prop agree on managementPolicies', () => {
