@@ -239,7 +239,7 @@ export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrosspl
   const vars: Record<string, (typeof XAPP_CONNECTION_KEYS)[number]> = {
     DB_HOST: 'host', DB_NAME: 'database', DB_USER: 'username', DB_PASSWORD: 'password', STORAGE_BLOB_ENDPOINT: 'blobEndpoint', STORAGE_CONTAINER: 'container',
   };
-  for (const [name, key] of Object.entries(vars)) env[name] = instance.connectionDetail(key).envValue(apps, `env.${name}`);
+  for (const [name, key] of Object.entries(vars)) env[name] = instance.exports.connectionDetail(key).envValue(apps, `env.${name}`);
   env.AZURE_CLIENT_ID = kplus.EnvValue.fromValue(APP_CLIENT_ID);
   flaskFrontend(apps, { name: 'reference-app', namespace: ns, serviceAccount, env, host: 'reference-app.contoso.com' });
   return { repo, xrd, composition, instance };

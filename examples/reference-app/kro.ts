@@ -186,7 +186,7 @@ export function buildReferenceAppKro(app: GitOpsApp): ReferenceAppKro {
   const serviceAccount = new kplus.ServiceAccount(web, 'ServiceAccount', { metadata: { name: 'files-web', namespace: NAMESPACE }, automountToken: false });
   const frontend = new Construct(web, 'Frontend');
   const env: Record<string, kplus.EnvValue> = {};
-  for (const key of FILES_APP_EXPORTS) env[key] = instance.exportedValue(key).envValue(frontend, `env.${key}`);
+  for (const key of FILES_APP_EXPORTS) env[key] = instance.exports.value(key).envValue(frontend, `env.${key}`);
   env.DB_PASSWORD = secretEnvValue(frontend, dbAdmin, 'password');
   env.DB_SSLMODE = kplus.EnvValue.fromValue('require');
   flaskFrontend(frontend, { name: 'files-web', namespace: NAMESPACE, serviceAccount, env, host: 'files-kro.contoso.com' });

@@ -3,18 +3,19 @@ import { Construct } from 'constructs';
 import * as l1 from '../../imports/extras/argoproj.io';
 import { recordOptOut } from '../core/baseline';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
-import { addProvided } from '../core/references';
+import { importResource, IPlatformResource, PlatformResource, ResourceImportProps } from '../core/resource';
 import { ARGOCD_CASCADE_FINALIZER } from '../safety/protection';
 import { Repo } from '../gitops/repo';
-import { ArgoObjectProps, argoIdentity, ARGOCD_GROUP, ClusterTarget, GroupKind, renderCluster, renderGroupKinds, subscriptionAnnotations } from './common';
+import { ArgoObjectProps, argoIdentity, argoImportProps, ARGOCD_API_VERSION, ARGOCD_GROUP, DEFAULT_ARGOCD_NAMESPACE, ClusterTarget, GroupKind, renderCluster, renderGroupKinds, subscriptionAnnotations } from './common';
 
-/** An Argo CD project an Application can belong to: an {@link AppProject} or an import. */
-export interface IAppProject {
-  /** The project's `metadata.name` (what `spec.project` of an Application names). */
-  readonly projectName: string;
-  /** The namespace of the project (Argo CD's namespace). */
-  readonly namespace: string;
-}
+/**
+ * An Argo CD project an Application can belong to: an {@link AppProject} or an import
+ * ({@link AppProject.fromName}). Its `name` is what `spec.project` of an Application names.
+ */
+export interface IAppProject extends IPlatformResource {}
+
+/** The kind {@link AppProject.fromName} imports. */
+const APP_PROJECT_KIND = { apiGroup: ARGOCD_GROUP, kind: 'AppProject', apiVersion: ARGOCD_API_VERSION, nameRule: DNS_LABEL, defaultNamespace: DEFAULT_ARGOCD_NAMESPACE };
 
 /** A destination an AppProject permits: a cluster and a namespace pattern. */
 export interface ProjectDestination {
@@ -103,25 +104,25 @@ const SOURCE_REPO = /^(\*|[a-z][a-z0-9+.-]*:\/\/\S+|git@\S+|[A-Za-z0-9.*-]+\/\S*
  *   roles: [{ name: 'team', groups: ['5f1c8f0e-3c4b-4f7a-9d2e-1a2b3c4d5e6f'], access: 'admin' }],
  * });
  */
-export class AppProject extends Construct implements IAppProject {
-  /** Imports an existing project (declared as provided, so Applications may refer to it). */
-  public static fromName(scope: Construct, id: string, name: string, namespace = 'argocd'): IAppProject {
-    const c = new Construct(scope, id);
-    checkString(c, 'name', name, DNS_LABEL);
-    checkString(c, 'namespace', namespace, DNS_LABEL);
-    addProvided(c, { apiGroup: ARGOCD_GROUP, kind: 'AppProject', name, namespace });
-    return { projectName: name, namespace };
+export class AppProject extends PlatformResource implements IAppProject {
+  /**
+   * Imports a project owned elsewhere (declared as provided, so Applications may refer to it).
+   * `namespace` defaults to `argocd`, like {@link AppProjectProps.namespace}.
+   *
+   * @example
+   * const platform = AppProject.fromName(folder, 'platform', { name: 'platform' });
+   */
+  public static fromName(scope: Construct, id: string, props: ResourceImportProps): IAppProject {
+    return importResource(scope, id, APP_PROJECT_KIND, argoImportProps(props));
   }
 
   /** The `default` project every Argo CD installation has (it allows everything: prefer a project of your own). */
-  public static default(scope: Construct, id: string, namespace = 'argocd'): IAppProject {
-    return AppProject.fromName(scope, id, 'default', namespace);
+  public static default(scope: Construct, id: string, namespace = DEFAULT_ARGOCD_NAMESPACE): IAppProject {
+    return AppProject.fromName(scope, id, { name: 'default', namespace });
   }
 
-  public readonly projectName: string;
-  public readonly namespace: string;
   /** The L1 object. */
-  public readonly resource: l1.AppProject;
+  public readonly apiObject: l1.AppProject;
   private readonly repos: string[] = [];
   private readonly dests: Array<{ name?: string; server?: string; namespace: string }> = [];
   private readonly roleList: ProjectRole[] = [];
@@ -129,8 +130,6 @@ export class AppProject extends Construct implements IAppProject {
   public constructor(scope: Construct, id: string, props: AppProjectProps) {
     super(scope, id);
     const { name, namespace } = argoIdentity(this, props);
-    this.projectName = name;
-    this.namespace = namespace;
     if (!props.sourceRepos || props.sourceRepos.length === 0) throw propError(this, 'sourceRepos', 'must list at least one repository (a Repo or a URL)');
     props.sourceRepos.forEach((r) => this.addSourceRepo(r));
     if (!props.destinations || props.destinations.length === 0) throw propError(this, 'destinations', 'must list at least one destination');
@@ -144,7 +143,7 @@ export class AppProject extends Construct implements IAppProject {
     (props.roles ?? []).forEach((r) => this.addRole(r));
     const annotations = subscriptionAnnotations(this, 'subscriptions', props.subscriptions);
 
-    this.resource = new l1.AppProject(this, 'Resource', {
+    this.apiObject = new l1.AppProject(this, 'Resource', {
       metadata: {
         name,
         namespace,
@@ -198,8 +197,8 @@ export class AppProject extends Construct implements IAppProject {
   }
 
   private renderRole(r: ProjectRole): l1.AppProjectSpecRoles {
-    const subject = `proj:${this.projectName}:${r.name}`;
-    const object = `${this.projectName}/*`;
+    const subject = `proj:${this.name}:${r.name}`;
+    const object = `${this.name}/*`;
     const actions = { 'admin': ['*'], 'sync': ['get', 'sync'], 'read-only': ['get'] }[r.access ?? 'read-only'];
     return {
       name: r.name,

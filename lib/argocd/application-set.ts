@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as l1 from '../../imports/extras/argoproj.io';
 import { checkLabels, checkString, propError } from '../core/errors';
 import { addReference } from '../core/references';
+import { PlatformResource } from '../core/resource';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { ARGOCD_CASCADE_FINALIZER } from '../safety/protection';
@@ -210,24 +211,18 @@ export function renderTemplate(template: string, params: GeneratorParams): strin
  *   template: { name: `${CLUSTER_NAME}-apps`, project, repo, path: `apps/${CLUSTER_NAME}`, destination: { server: '{{.server}}' } },
  * });
  */
-export class ApplicationSet extends Construct {
-  /** `metadata.name`. */
-  public readonly name: string;
-  /** `metadata.namespace`. */
-  public readonly namespace: string;
+export class ApplicationSet extends PlatformResource {
   /** The L1 object. */
-  public readonly resource: l1.ApplicationSet;
+  public readonly apiObject: l1.ApplicationSet;
   /** The folders the generated Applications deploy (one per parameter set). */
   public readonly folders: readonly Folder[];
 
   public constructor(scope: Construct, id: string, props: ApplicationSetProps) {
     super(scope, id);
     const { name, namespace } = argoIdentity(this, props);
-    this.name = name;
-    this.namespace = namespace;
     if (!props.generators || props.generators.length === 0) throw propError(this, 'generators', 'must list at least one generator');
     const t = props.template;
-    addReference(this, 'template.project', { apiGroup: ARGOCD_GROUP, kind: 'AppProject', name: t.project.projectName, namespace: t.project.namespace });
+    addReference(this, 'template.project', { apiGroup: ARGOCD_GROUP, kind: 'AppProject', name: t.project.name, namespace: t.project.namespace });
     checkString(this, 'template.name', t.name, { min: 1, max: 253, description: 'an Application name template' });
     checkLabels(this, 'template.labels', t.labels);
     if (!Repo.isRepo(t.repo)) throw propError(this, 'template.repo', 'must be a Repo of the app');
@@ -244,7 +239,7 @@ export class ApplicationSet extends Construct {
       if (!/^[A-Za-z]+=[A-Za-z0-9.-]+$/.test(o)) throw propError(this, `template.syncOptions[${i}]`, `"${o}" must be Name=value (e.g. "CreateNamespace=true")`);
     });
 
-    this.resource = new l1.ApplicationSet(this, 'Resource', {
+    this.apiObject = new l1.ApplicationSet(this, 'Resource', {
       metadata: {
         name,
         namespace,
@@ -264,7 +259,7 @@ export class ApplicationSet extends Construct {
               ...((t.cascadeDelete ?? true) ? { finalizers: [ARGOCD_CASCADE_FINALIZER] } : {}),
             },
             spec: {
-              project: t.project.projectName,
+              project: t.project.name,
               source: { repoUrl: probe.repoUrl, targetRevision: probe.targetRevision, path: t.path },
               destination: { ...t.destination },
               ...(automated || t.syncOptions?.length

@@ -4,14 +4,18 @@ import * as l1 from '../../imports/extras/argoproj.io';
 import { goDuration } from '../core/duration';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
 import { addReference } from '../core/references';
+import { importResource, IPlatformResource, PlatformResource, ResourceImportProps } from '../core/resource';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { ARGOCD_CASCADE_FINALIZER } from '../safety/protection';
 import { FluxDuration } from '../flux/common';
 import { IAppProject } from './app-project';
-import { ArgoObjectProps, argoIdentity, ARGOCD_GROUP, ClusterTarget, isKubeconfigCluster, renderCluster, subscriptionAnnotations, SYNC_WAVE_ANNOTATION } from './common';
+import { ArgoObjectProps, argoIdentity, argoImportProps, ARGOCD_API_VERSION, ARGOCD_GROUP, ClusterTarget, isKubeconfigCluster, renderCluster, subscriptionAnnotations, SYNC_WAVE_ANNOTATION } from './common';
 import { isRegistered } from './registration';
 import { applySyncWaves, deployedFolders, protectedObjects } from './sync-waves';
+
+/** An Argo CD Application: an {@link Application} of the app or an import ({@link Application.fromName}). */
+export interface IApplication extends IPlatformResource {}
 
 /** A Helm chart from a chart repository (`spec.source.chart`). */
 export interface HelmChartSource {
@@ -123,27 +127,32 @@ const GIT_URL = /^(https?:\/\/|ssh:\/\/|git@)\S+$/;
  *   subscriptions: [{ trigger: 'on-sync-failed', recipients: ['team-alpha'] }],
  * });
  */
-export class Application extends Construct {
-  /** `metadata.name`. */
-  public readonly name: string;
-  /** `metadata.namespace`. */
-  public readonly namespace: string;
+export class Application extends PlatformResource implements IApplication {
+  /**
+   * Imports an Application owned elsewhere (declared as provided, so references to it resolve).
+   * `namespace` defaults to `argocd`, like {@link ArgoObjectProps.namespace}.
+   *
+   * @example
+   * const root = Application.fromName(folder, 'root', { name: 'root' });
+   */
+  public static fromName(scope: Construct, id: string, props: ResourceImportProps): IApplication {
+    return importResource(scope, id, { apiGroup: ARGOCD_GROUP, kind: 'Application', apiVersion: ARGOCD_API_VERSION, nameRule: DNS_LABEL }, argoImportProps(props));
+  }
+
   /** The project. */
   public readonly project: IAppProject;
   /** The folder deployed (folder sources). */
   public readonly folder?: Folder;
   /** The L1 object. */
-  public readonly resource: l1.Application;
+  public readonly apiObject: l1.Application;
   private readonly options: string[] = [];
 
   public constructor(scope: Construct, id: string, props: ApplicationProps) {
     super(scope, id);
     const { name, namespace } = argoIdentity(this, props);
-    this.name = name;
-    this.namespace = namespace;
-    if (!props.project || typeof props.project.projectName !== 'string') throw propError(this, 'project', 'must be an AppProject (or AppProject.fromName(...))');
+    if (!props.project || typeof props.project.name !== 'string') throw propError(this, 'project', 'must be an AppProject (or AppProject.fromName(...))');
     this.project = props.project;
-    addReference(this, 'project', { apiGroup: ARGOCD_GROUP, kind: 'AppProject', name: props.project.projectName, namespace: props.project.namespace });
+    addReference(this, 'project', { apiGroup: ARGOCD_GROUP, kind: 'AppProject', name: props.project.name, namespace: props.project.namespace });
     const source = renderSource(this, 'source', props.source, props.targetRevision, name);
     this.folder = Folder.isFolder(props.source) ? props.source : undefined;
     const destination = {
@@ -175,7 +184,7 @@ export class Application extends Construct {
     }
     const automated = props.automated ?? true;
 
-    this.resource = new l1.Application(this, 'Resource', {
+    this.apiObject = new l1.Application(this, 'Resource', {
       metadata: {
         name,
         namespace,
@@ -192,7 +201,7 @@ export class Application extends Construct {
             ...(retry ? { retry } : {}),
           };
           return {
-            project: props.project.projectName,
+            project: props.project.name,
             source,
             destination,
             ...(Object.keys(syncPolicy).length ? { syncPolicy } : {}),

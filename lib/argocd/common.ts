@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IKubeconfigCluster } from '../core/cluster';
 import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import type { ResourceImportProps } from '../core/resource';
 
 /** API group of Argo CD (Application, ApplicationSet, AppProject). */
 export const ARGOCD_GROUP = 'argoproj.io';
@@ -46,6 +47,15 @@ export function argoIdentity(scope: IConstruct, props: ArgoObjectProps): { name:
   const namespace = checkString(scope, 'namespace', props.namespace ?? DEFAULT_ARGOCD_NAMESPACE, DNS_LABEL);
   checkLabels(scope, 'labels', props.labels);
   return { name: props.name, namespace };
+}
+
+/**
+ * The props of an Argo CD `fromName` import with the namespace defaulted to `argocd` (Argo CD's
+ * objects live in its namespace, whatever the folder's).
+ */
+export function argoImportProps(props: ResourceImportProps): ResourceImportProps {
+  if (props === null || typeof props !== 'object') return props;
+  return { ...props, namespace: props.namespace ?? DEFAULT_ARGOCD_NAMESPACE };
 }
 
 /**

@@ -54,7 +54,8 @@ export abstract class PlatformResource extends Construct implements IPlatformRes
   }
 
   public get namespace(): string | undefined {
-    return this.apiObject.metadata.namespace;
+    // An ApiObject carries its Folder's namespace even when its kind is cluster-scoped.
+    return isClusterScoped(this.apiObject.apiVersion, this.apiObject.kind) ? undefined : this.apiObject.metadata.namespace;
   }
 
   /**

@@ -5,6 +5,7 @@ import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { isCrossplaneManagedGroup } from '../core/removal-policy';
 import { groupOf } from '../core/validation/metadata';
 import { Composition } from './composition';
+import { PlatformResource } from '../core/resource';
 
 /** Props of a {@link ManagedResourceActivationPolicy}. */
 export interface ManagedResourceActivationPolicyProps {
@@ -40,18 +41,17 @@ export function pluralOf(kind: string): string {
  * activation.activateFor(composition); // exactly the managed resource kinds the composition composes
  * activation.activate('resourcegroups.azure.m.upbound.io');
  */
-export class ManagedResourceActivationPolicy extends Construct {
-  public readonly name: string;
+export class ManagedResourceActivationPolicy extends PlatformResource {
   public readonly apiObject: ManagedResourceActivationPolicyL1;
   private readonly names = new Set<string>();
   private readonly compositions: Composition[] = [];
 
   public constructor(scope: Construct, id: string, props: ManagedResourceActivationPolicyProps) {
     super(scope, id);
-    this.name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
+    const name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
     for (const n of props.activate ?? []) this.activate(n);
     this.apiObject = new ManagedResourceActivationPolicyL1(this, 'Resource', {
-      metadata: { name: this.name },
+      metadata: { name },
       spec: { activate: Lazy.any({ produce: () => this.activated() }) },
     });
     this.node.addValidation({ validate: () => (this.activated().length === 0 ? ['prop "activate": activates nothing (add names or compositions)'] : []) });

@@ -3,10 +3,60 @@ import { Construct } from 'constructs';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { addProvided, addReference } from '../core/references';
+import { PlatformResource } from '../core/resource';
+import { ISecretSource } from '../core/secret';
 import { Composition } from './composition';
 import { InferSchema, ObjectField } from './schema';
 import { validateWithSchema } from './schema-validation';
 import { CompositeResourceDefinition, XrdScope } from './xrd';
+
+/**
+ * What a composite resource or a claim exports: its connection Secret, whole (for props that take
+ * "a Secret") or by key. Using either declares the Secret as provided (the composition, or
+ * Crossplane for legacy claims, writes it), so references to it resolve.
+ */
+export interface ConnectionSecretExports {
+  /** The connection Secret, as an {@link ISecretSource}. */
+  readonly connectionSecret: ISecretSource;
+  /**
+   * A key of the connection Secret, as an {@link ExportedValue} (checked against the composition's
+   * connection details when the composite names its composition).
+   */
+  connectionDetail(key: string): ExportedValue;
+}
+
+/** The connection Secret of a composite or claim, as "a Secret". */
+class ConnectionSecret extends Construct implements ISecretSource {
+  public constructor(scope: Construct, id: string, public readonly secretName: string, public readonly secretNamespace: string) {
+    super(scope, id);
+  }
+}
+
+/**
+ * The {@link ConnectionSecretExports} of `owner`: `locate(prop, key?)` checks a use and returns the
+ * Secret's name and namespace.
+ */
+function connectionSecretExports(owner: Construct, locate: (prop: string, key?: string) => { name: string; namespace: string }): ConnectionSecretExports {
+  let provided = false;
+  let source: ISecretSource | undefined;
+  const provide = (loc: { name: string; namespace: string }) => {
+    if (provided) return;
+    provided = true;
+    addProvided(owner, { apiGroup: '', kind: 'Secret', name: loc.name, namespace: loc.namespace });
+  };
+  return {
+    get connectionSecret(): ISecretSource {
+      const loc = locate('exports.connectionSecret');
+      provide(loc);
+      source ??= new ConnectionSecret(owner, 'ConnectionSecret', loc.name, loc.namespace);
+      return source;
+    },
+    connectionDetail(key: string): ExportedValue {
+      const loc = locate('exports.connectionDetail', key);
+      return new ExportedValue(() => ({ kind: 'Secret', name: loc.name, namespace: loc.namespace, key }), () => provide(loc));
+    },
+  };
+}
 
 /** How an instance picks its composition. */
 export interface CompositionChoice {
@@ -53,39 +103,48 @@ export interface CompositeResourceProps<S extends ObjectField<any, any>> extends
  * @example
  * new CompositeResource(devFolder, 'cluster', { xrd, name: 'aks-dev', spec: { location: 'westeurope' } });
  */
-export class CompositeResource<S extends ObjectField<any, any> = ObjectField<any, any>> extends Construct {
-  public readonly name: string;
-  public readonly namespace?: string;
+export class CompositeResource<S extends ObjectField<any, any> = ObjectField<any, any>> extends PlatformResource {
   public readonly apiObject: ApiObject;
   public readonly xrd: CompositeResourceDefinition<S>;
   /** Name of the connection Secret (v2 composites). */
   public readonly connectionSecretName: string;
+  /**
+   * The connection Secret the composition writes (v2 composites; legacy ones write theirs
+   * through a {@link Claim}).
+   */
+  public readonly exports: ConnectionSecretExports;
   private readonly composition?: Composition;
-  private secretProvided = false;
 
   public constructor(scope: Construct, id: string, props: CompositeResourceProps<S>) {
     super(scope, id);
     this.xrd = props.xrd;
-    this.name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
+    const name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
     if (props.namespace !== undefined) {
-      if (props.xrd.scope !== XrdScope.NAMESPACED) throw propError(this, 'namespace', `${props.xrd.kind} is cluster-scoped (scope ${props.xrd.scope}): leave namespace out`);
+      if (props.xrd.scope !== XrdScope.NAMESPACED) throw propError(this, 'namespace', `${props.xrd.compositeKind} is cluster-scoped (scope ${props.xrd.scope}): leave namespace out`);
       checkString(this, 'namespace', props.namespace, DNS_LABEL);
     }
     this.composition = props.composition;
     const choice = compositionFields(this, props, props.xrd);
     this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: props.xrd.apiVersion,
-      kind: props.xrd.kind,
-      metadata: { name: this.name, namespace: props.namespace, labels: props.labels },
+      apiVersion: props.xrd.compositeApiVersion,
+      kind: props.xrd.compositeKind,
+      metadata: { name, namespace: props.namespace, labels: props.labels },
       spec: { ...(props.spec as object), ...(props.xrd.legacy ? choice : Object.keys(choice).length ? { crossplane: choice } : {}) },
     } as any);
-    this.namespace = props.xrd.scope === XrdScope.NAMESPACED ? this.apiObject.metadata.namespace : undefined;
     if (props.xrd.scope === XrdScope.NAMESPACED && !this.namespace) {
-      throw propError(this, 'namespace', `${props.xrd.kind} is namespaced: set namespace, or create the composite in a folder with a namespace`);
+      throw propError(this, 'namespace', `${props.xrd.compositeKind} is namespaced: set namespace, or create the composite in a folder with a namespace`);
     }
-    this.connectionSecretName = checkString(this, 'connectionSecretName', props.connectionSecretName ?? `${this.name}-connection`, DNS_SUBDOMAIN);
-    const issues = validateWithSchema(props.xrd.compositeSchema(), props.xrd.apiVersion, props.xrd.kind, props.xrd.scope === XrdScope.NAMESPACED ? 'Namespaced' : 'Cluster', this.apiObject.toJson());
-    if (issues.length > 0) throw propError(this, 'spec', `does not match the schema of ${props.xrd.kind} (${props.xrd.apiVersion}): ${issues.join('; ')}`);
+    this.connectionSecretName = checkString(this, 'connectionSecretName', props.connectionSecretName ?? `${name}-connection`, DNS_SUBDOMAIN);
+    this.exports = connectionSecretExports(this, (prop, key) => {
+      if (this.xrd.legacy) throw propError(this, prop, 'legacy composites write their connection secret through a Claim (claim.exports)');
+      if (key !== undefined && this.composition) {
+        const keys = this.composition.connectionDetailNames();
+        if (!keys.includes(key)) throw propError(this, prop, `"${key}" is not a connection detail of composition ${this.composition.name} (${keys.join(', ') || 'none'})`);
+      }
+      return { name: this.connectionSecretName, namespace: this.namespace! };
+    });
+    const issues = validateWithSchema(props.xrd.compositeSchema(), props.xrd.compositeApiVersion, props.xrd.compositeKind, props.xrd.scope === XrdScope.NAMESPACED ? 'Namespaced' : 'Cluster', this.apiObject.toJson());
+    if (issues.length > 0) throw propError(this, 'spec', `does not match the schema of ${props.xrd.compositeKind} (${props.xrd.compositeApiVersion}): ${issues.join('; ')}`);
 
     addReference(this, 'xrd', { apiGroup: 'apiextensions.crossplane.io', kind: 'CompositeResourceDefinition', name: props.xrd.name });
     if (props.composition) {
@@ -96,26 +155,9 @@ export class CompositeResource<S extends ObjectField<any, any> = ObjectField<any
     }
   }
 
-  /**
-   * A key of the composite's connection Secret, which the composition composes (v2 composites;
-   * legacy ones use a {@link Claim}'s secret). Checked against the composition's connection
-   * details when a composition was given; using it declares the Secret as provided.
-   */
-  public connectionDetail(key: string): ExportedValue {
-    if (this.xrd.legacy) throw propError(this, 'connectionDetail', 'legacy composites write their connection secret through a Claim (Claim.connectionDetail)');
-    if (this.composition) {
-      const keys = this.composition.connectionDetailNames();
-      if (!keys.includes(key)) throw propError(this, 'connectionDetail', `"${key}" is not a connection detail of composition ${this.composition.name} (${keys.join(', ') || 'none'})`);
-    }
-    const namespace = this.namespace!;
-    return new ExportedValue(
-      () => ({ kind: 'Secret', name: this.connectionSecretName, namespace, key }),
-      () => {
-        if (this.secretProvided) return;
-        this.secretProvided = true;
-        addProvided(this, { apiGroup: '', kind: 'Secret', name: this.connectionSecretName, namespace });
-      },
-    );
+  /** The namespace (namespaced XRDs), from props or the folder; undefined for cluster-scoped ones. */
+  public override get namespace(): string | undefined {
+    return this.xrd.scope === XrdScope.NAMESPACED ? this.apiObject.metadata.namespace : undefined;
   }
 }
 
@@ -149,17 +191,16 @@ export interface ClaimProps<S extends ObjectField<any, any>> extends Composition
  * });
  * const db = new Claim(teamFolder, 'orders-db', { xrd, name: 'orders-db', spec: { size: 'small' }, connectionSecretName: 'orders-db-conn' });
  */
-export class Claim<S extends ObjectField<any, any> = ObjectField<any, any>> extends Construct {
-  public readonly name: string;
-  public readonly namespace: string;
+export class Claim<S extends ObjectField<any, any> = ObjectField<any, any>> extends PlatformResource {
   public readonly apiObject: ApiObject;
+  /** The connection Secret Crossplane writes (needs `connectionSecretName`). */
+  public readonly exports: ConnectionSecretExports;
   private readonly connectionSecretName?: string;
-  private secretProvided = false;
 
   public constructor(scope: Construct, id: string, props: ClaimProps<S>) {
     super(scope, id);
-    if (!props.xrd.claim) throw propError(this, 'xrd', `${props.xrd.kind} offers no claims (claimNames of a XrdScope.LEGACY_CLUSTER XRD)`);
-    this.name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
+    if (!props.xrd.claim) throw propError(this, 'xrd', `${props.xrd.compositeKind} offers no claims (claimNames of a XrdScope.LEGACY_CLUSTER XRD)`);
+    const name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
     if (props.namespace !== undefined) checkString(this, 'namespace', props.namespace, DNS_LABEL);
     if (props.connectionSecretName !== undefined) checkString(this, 'connectionSecretName', props.connectionSecretName, DNS_SUBDOMAIN);
     this.connectionSecretName = props.connectionSecretName;
@@ -167,7 +208,7 @@ export class Claim<S extends ObjectField<any, any> = ObjectField<any, any>> exte
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: props.xrd.claim.apiVersion,
       kind: props.xrd.claim.kind,
-      metadata: { name: this.name, namespace: props.namespace, labels: props.labels },
+      metadata: { name, namespace: props.namespace, labels: props.labels },
       spec: {
         ...(props.spec as object),
         ...choice,
@@ -177,24 +218,18 @@ export class Claim<S extends ObjectField<any, any> = ObjectField<any, any>> exte
     } as any);
     const ns = this.apiObject.metadata.namespace;
     if (!ns) throw propError(this, 'namespace', 'claims are namespaced: set namespace, or create the claim in a folder with a namespace');
-    this.namespace = ns;
+    this.exports = connectionSecretExports(this, (prop) => {
+      if (!this.connectionSecretName) throw propError(this, 'connectionSecretName', `is required to use ${prop}`);
+      return { name: this.connectionSecretName, namespace: ns };
+    });
     const issues = validateWithSchema(props.xrd.claimSchema()!, props.xrd.claim.apiVersion, props.xrd.claim.kind, 'Namespaced', this.apiObject.toJson());
     if (issues.length > 0) throw propError(this, 'spec', `does not match the schema of ${props.xrd.claim.kind} (${props.xrd.claim.apiVersion}): ${issues.join('; ')}`);
     addReference(this, 'xrd', { apiGroup: 'apiextensions.crossplane.io', kind: 'CompositeResourceDefinition', name: props.xrd.name });
   }
 
-  /** A key of the claim's connection Secret (needs `connectionSecretName`). */
-  public connectionDetail(key: string): ExportedValue {
-    const name = this.connectionSecretName;
-    if (!name) throw propError(this, 'connectionSecretName', 'is required to read connection details');
-    return new ExportedValue(
-      () => ({ kind: 'Secret', name, namespace: this.namespace, key }),
-      () => {
-        if (this.secretProvided) return;
-        this.secretProvided = true;
-        addProvided(this, { apiGroup: '', kind: 'Secret', name, namespace: this.namespace });
-      },
-    );
+  /** The claim's namespace. */
+  public override get namespace(): string {
+    return this.apiObject.metadata.namespace!;
   }
 }
 
@@ -202,7 +237,7 @@ function compositionFields(scope: Construct, props: CompositionChoice, xrd: Comp
   const out: Record<string, unknown> = {};
   if (props.composition) {
     if (props.composition.xrd.name !== xrd.name) {
-      throw propError(scope, 'composition', `composition ${props.composition.name} composes ${props.composition.xrd.kind}, not ${xrd.kind}`);
+      throw propError(scope, 'composition', `composition ${props.composition.name} composes ${props.composition.xrd.compositeKind}, not ${xrd.compositeKind}`);
     }
     out.compositionRef = { name: props.composition.name };
     addReference(scope, 'composition', { apiGroup: 'apiextensions.crossplane.io', kind: 'Composition', name: props.composition.name });

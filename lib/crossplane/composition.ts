@@ -12,6 +12,8 @@ import { ConnectionDetail, Patch, ReadinessCheck } from './patches';
 import { ObservedResource, PT_INPUT_API_VERSION, renderComposition, RenderResult } from './render';
 import { applyDefaults, validateWithSchema } from './schema-validation';
 import { ICompositeResourceDefinition, XrdScope } from './xrd';
+import { PlatformResource } from '../core/resource';
+import { ISecretSource, resolveSecret } from '../core/secret';
 
 /** A composition function, by object or by name. */
 export type FunctionRef = { readonly name: string } | string;
@@ -89,8 +91,13 @@ export interface FunctionStepProps {
   readonly function: FunctionRef;
   /** The function's input (an object with apiVersion and kind). @default - none */
   readonly input?: Record<string, unknown>;
-  /** Secrets passed to the function as credentials (name → Secret). @default - none */
-  readonly credentials?: Array<{ readonly name: string; readonly secretName: string; readonly secretNamespace: string }>;
+  /**
+   * Secrets passed to the function as credentials (`credentials[].secretRef`): a name the function
+   * knows them by, and the Secret (an {@link ISecretSource}, or the name of a Secret of the
+   * folder's namespace managed outside the app). Crossplane reads it from the Secret's namespace.
+   * @default - none
+   */
+  readonly credentials?: Array<{ readonly name: string; readonly secret: ISecretSource | string }>;
 }
 
 /** Props of a {@link Composition}. */
@@ -273,7 +280,7 @@ export class PatchAndTransformStep {
       const w = p.from ? `${e.where}: ${p.from}` : e.where;
       const compositeCheck = (field: string, path: string) => {
         const why = c.compositePathProblem(path);
-        if (why) out.push({ prop: pp, rule: `${w}: ${field} "${path}" is not in the schema of ${c.xrd.kind} (${c.xrd.apiVersion}): ${why}` });
+        if (why) out.push({ prop: pp, rule: `${w}: ${field} "${path}" is not in the schema of ${c.xrd.compositeKind} (${c.xrd.compositeApiVersion}): ${why}` });
       };
       switch (p.type) {
         case 'FromCompositeFieldPath':
@@ -388,8 +395,7 @@ export class PatchAndTransformStep {
  * });
  * composition.addAutoReady();
  */
-export class Composition extends Construct {
-  public readonly name: string;
+export class Composition extends PlatformResource {
   public readonly xrd: ICompositeResourceDefinition;
   public readonly apiObject: CompositionL1;
   private readonly steps: Step[] = [];
@@ -399,14 +405,14 @@ export class Composition extends Construct {
     super(scope, id);
     if (!props.xrd) throw propError(this, 'xrd', 'is required');
     this.xrd = props.xrd;
-    this.name = checkString(this, 'name', props.name ?? props.xrd.name, DNS_SUBDOMAIN);
+    const name = checkString(this, 'name', props.name ?? props.xrd.name, DNS_SUBDOMAIN);
     if (props.writeConnectionSecretsToNamespace !== undefined && !props.xrd.legacy) {
       throw propError(this, 'writeConnectionSecretsToNamespace', 'only legacy (XrdScope.LEGACY_CLUSTER) composites have Crossplane-written connection secrets; a v2 composition composes the Secret (connectionSecret of the patch-and-transform step)');
     }
     this.apiObject = new CompositionL1(this, 'Resource', {
-      metadata: { name: this.name, labels: props.labels },
+      metadata: { name, labels: props.labels },
       spec: {
-        compositeTypeRef: { apiVersion: props.xrd.apiVersion, kind: props.xrd.kind },
+        compositeTypeRef: { apiVersion: props.xrd.compositeApiVersion, kind: props.xrd.compositeKind },
         mode: CompositionSpecMode.PIPELINE,
         pipeline: Lazy.any({ produce: () => this.steps.map((s) => s.render()) }),
         writeConnectionSecretsToNamespace: props.writeConnectionSecretsToNamespace,
@@ -444,8 +450,8 @@ export class Composition extends Construct {
     }
     const fn = this.functionName(props.function, `pipeline[${index}].functionRef`);
     const credentials = props.credentials?.map((c, i) => {
-      addReference(this, `pipeline[${index}].credentials[${i}].secretRef`, { apiGroup: '', kind: 'Secret', name: c.secretName, namespace: c.secretNamespace });
-      return { name: c.name, source: 'Secret', secretRef: { name: c.secretName, namespace: c.secretNamespace } };
+      const secretRef = resolveSecret(this, `pipeline[${index}].credentials[${i}].secret`, c.secret);
+      return { name: c.name, source: 'Secret', secretRef };
     });
     const input = props.input ? JSON.parse(JSON.stringify(props.input)) : undefined;
     this.addStep({
@@ -496,7 +502,7 @@ export class Composition extends Construct {
   public render(spec: Record<string, unknown>, options: CompositionRenderOptions = {}): RenderResult {
     const xr = this.exampleComposite(spec, options);
     const schema = this.xrd.compositeSchema();
-    const xrIssues = validateWithSchema(schema, this.xrd.apiVersion, this.xrd.kind, this.xrd.scope === XrdScope.NAMESPACED ? 'Namespaced' : 'Cluster', xr)
+    const xrIssues = validateWithSchema(schema, this.xrd.compositeApiVersion, this.xrd.compositeKind, this.xrd.scope === XrdScope.NAMESPACED ? 'Namespaced' : 'Cluster', xr)
       .map((i) => `composite: ${i}`);
     const result = renderComposition(this.toJson(), xr, { observed: options.observed, environment: options.environment });
     return { ...result, issues: [...xrIssues, ...result.issues] };
@@ -510,8 +516,8 @@ export class Composition extends Construct {
     if (this.xrd.scope === XrdScope.NAMESPACED) metadata.namespace = options.namespace ?? 'default';
     const crossplane = { compositionRef: { name: this.name } };
     return {
-      apiVersion: this.xrd.apiVersion,
-      kind: this.xrd.kind,
+      apiVersion: this.xrd.compositeApiVersion,
+      kind: this.xrd.compositeKind,
       metadata,
       spec: this.xrd.legacy ? { ...defaulted, ...crossplane } : { ...defaulted, crossplane },
     };
@@ -520,7 +526,7 @@ export class Composition extends Construct {
   /** @internal Checks a path against the composite's schema (declared status only). */
   public checkCompositePath(prop: string, where: string, field: string, path: string): void {
     const why = this.compositePathProblem(path);
-    if (why) throw propError(this, prop, `${where}: ${field} "${path}" is not in the schema of ${this.xrd.kind} (${this.xrd.apiVersion}): ${why}`);
+    if (why) throw propError(this, prop, `${where}: ${field} "${path}" is not in the schema of ${this.xrd.compositeKind} (${this.xrd.compositeApiVersion}): ${why}`);
   }
 
   /** @internal Why a path is not in the composite's schema (declared status only), or undefined. */
@@ -575,7 +581,7 @@ function patchTypeProblem(p: Patch, xrd: ICompositeResourceDefinition, e: Compos
   switch (p.type) {
     case 'FromCompositeFieldPath':
     case 'CombineFromComposite':
-      src = { schema: xrSchema, kind: xrd.kind };
+      src = { schema: xrSchema, kind: xrd.compositeKind };
       dst = { schema: kindSchema, kind: e.kind };
       break;
     case 'FromEnvironmentFieldPath':
@@ -585,7 +591,7 @@ function patchTypeProblem(p: Patch, xrd: ICompositeResourceDefinition, e: Compos
     case 'ToCompositeFieldPath':
     case 'CombineToComposite':
       src = { schema: kindSchema, kind: e.kind };
-      dst = { schema: xrSchema, kind: xrd.kind };
+      dst = { schema: xrSchema, kind: xrd.compositeKind };
       break;
     default:
       return undefined;

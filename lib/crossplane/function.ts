@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Function as FunctionL1 } from '../../imports/crossplane/pkg.crossplane.io';
 import { PackageProps, packageSpec } from './package-common';
+import { PlatformResource } from '../core/resource';
 
 /** Props of the well-known function factories. */
 export interface KnownFunctionProps extends Omit<PackageProps, 'name' | 'package'> {
@@ -20,7 +21,7 @@ export interface KnownFunctionProps extends Omit<PackageProps, 'name' | 'package
  * CrossplaneFunction.autoReady(folder, 'auto-ready', { version: 'v0.6.1' });
  * new CrossplaneFunction(folder, 'kcl', { name: 'function-kcl', package: 'xpkg.crossplane.io/crossplane-contrib/function-kcl:v0.11.2' });
  */
-export class CrossplaneFunction extends Construct {
+export class CrossplaneFunction extends PlatformResource {
   /** function-patch-and-transform, named `function-patch-and-transform`. */
   public static patchAndTransform(scope: Construct, id: string, props: KnownFunctionProps): CrossplaneFunction {
     return CrossplaneFunction.known(scope, id, 'function-patch-and-transform', props);
@@ -35,14 +36,12 @@ export class CrossplaneFunction extends Construct {
     return new CrossplaneFunction(scope, id, { ...props, name, package: `${props.repository ?? 'xpkg.crossplane.io/crossplane-contrib'}/${name}:${props.version}` });
   }
 
-  public readonly name: string;
   public readonly package: string;
   public readonly apiObject: FunctionL1;
 
   public constructor(scope: Construct, id: string, props: PackageProps) {
     super(scope, id);
     const spec = packageSpec(this, props);
-    this.name = props.name;
     this.package = props.package;
     this.apiObject = new FunctionL1(this, 'Resource', { metadata: { name: props.name }, spec: spec as any });
   }

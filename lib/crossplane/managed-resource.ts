@@ -1,9 +1,10 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
-import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
-import { AzureClusterProviderConfig, AzureProviderConfig } from './provider-config';
+import { RemovalPolicy } from '../core/removal-policy';
+import { PlatformResource, scopeNamespace } from '../core/resource';
+import { AzureClusterProviderConfig, AzureProviderConfig, IAzureProviderConfig } from './provider-config';
 
 /**
  * Which upjet-azure API a managed resource uses. Crossplane v2 serves each kind twice: the
@@ -39,13 +40,15 @@ export interface AzureManagedResourceProps {
   /** Namespaced (`*.azure.m.upbound.io`) or cluster-scoped legacy (`*.azure.upbound.io`) kind. @default ManagedResourceFlavour.NAMESPACED */
   readonly flavour?: ManagedResourceFlavour;
   /**
-   * Credentials: a {@link AzureClusterProviderConfig} or {@link AzureProviderConfig} of the app, or
-   * a reference by name. The cluster-scoped flavour only takes `{ kind: 'ProviderConfig', name }`.
+   * Credentials: a {@link AzureClusterProviderConfig} or {@link AzureProviderConfig} of the app or
+   * imported (`fromName`), or a reference by name. The cluster-scoped flavour only takes
+   * `{ kind: 'ProviderConfig', name }`.
    * @default - the CRD's default: `ClusterProviderConfig` "default" (namespaced), `ProviderConfig` "default" (cluster-scoped)
    */
-  readonly providerConfig?: AzureClusterProviderConfig | AzureProviderConfig | ProviderConfigRef;
+  readonly providerConfig?: IAzureProviderConfig | ProviderConfigRef;
   /**
-   * What happens to the Azure object when this object is removed (`spec.managementPolicies`).
+   * What happens to the Azure object when this object is removed (`spec.managementPolicies`;
+   * {@link AzureManagedResource.applyRemovalPolicy} sets the same later).
    * @default RemovalPolicy.DESTROY (role and policy assignments hold no data: removing them from Git revokes them)
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -81,13 +84,13 @@ export interface ManagedResourceKinds {
  *   flavour: ManagedResourceFlavour.CLUSTER,
  * });
  */
-export abstract class AzureManagedResource extends Construct {
+export abstract class AzureManagedResource extends PlatformResource {
   /** The flavour. */
   public readonly flavour: ManagedResourceFlavour;
   /** The object. */
   public readonly apiObject: ApiObject;
-  /** The namespace (namespaced flavour), from props or the folder. */
-  public readonly namespace?: string;
+  /** The namespace (namespaced flavour), known before the L1 exists. */
+  private readonly mrNamespace?: string;
 
   protected constructor(scope: Construct, id: string, kinds: ManagedResourceKinds, props: AzureManagedResourceProps, forProvider: () => Record<string, unknown>) {
     super(scope, id);
@@ -103,7 +106,7 @@ export abstract class AzureManagedResource extends Construct {
     if (props.externalName !== undefined) checkString(this, 'externalName', props.externalName, { min: 1, max: 260, description: 'a non-empty Azure name' });
     const providerConfigRef = this.providerConfigRef(props.providerConfig, namespaced);
     const gvk = namespaced ? kinds.namespaced : kinds.cluster;
-    this.namespace = namespaced ? props.namespace ?? Chart.of(this).namespace : undefined;
+    this.mrNamespace = namespaced ? props.namespace ?? scopeNamespace(this) : undefined;
     this.apiObject = new ApiObject(this, 'Resource', {
       ...gvk,
       metadata: {
@@ -117,44 +120,49 @@ export abstract class AzureManagedResource extends Construct {
         ...(providerConfigRef ? { providerConfigRef } : {}),
       },
     });
-    applyRemovalPolicy(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
   }
 
-  /** The object name. */
-  public get name(): string {
-    return this.apiObject.name;
+  /** The namespace (namespaced flavour), from props or the folder. */
+  public override get namespace(): string | undefined {
+    return this.mrNamespace;
   }
 
   private providerConfigRef(pc: AzureManagedResourceProps['providerConfig'], namespaced: boolean): Record<string, string> | undefined {
-    const ns = () => this.namespace;
+    const ns = () => this.mrNamespace;
     if (pc === undefined) {
       addReference(this, 'providerConfig', () => (namespaced
         ? { apiGroup: 'azure.m.upbound.io', kind: 'ClusterProviderConfig', name: 'default' }
         : { apiGroup: 'azure.upbound.io', kind: 'ProviderConfig', name: 'default' }));
       return undefined;
     }
-    let ref: ProviderConfigRef;
-    if (pc instanceof AzureClusterProviderConfig) ref = { kind: 'ClusterProviderConfig', name: pc.name };
-    else if (pc instanceof AzureProviderConfig) ref = { kind: 'ProviderConfig', name: pc.name };
-    else ref = pc;
+    const construct = isProviderConfigConstruct(pc) ? pc : undefined;
+    const ref: ProviderConfigRef = construct ? { kind: construct.kind as ProviderConfigRef['kind'], name: construct.name } : pc as ProviderConfigRef;
     if (!ref || (ref.kind !== 'ClusterProviderConfig' && ref.kind !== 'ProviderConfig')) throw propError(this, 'providerConfig', 'must be an AzureClusterProviderConfig, an AzureProviderConfig or { kind: "ClusterProviderConfig" | "ProviderConfig", name }');
     checkString(this, 'providerConfig.name', ref.name, DNS_SUBDOMAIN);
     if (!namespaced) {
-      if (ref.kind !== 'ProviderConfig' || pc instanceof AzureProviderConfig) {
-        throw propError(this, 'providerConfig', `a cluster-scoped (ManagedResourceFlavour.CLUSTER) managed resource uses an azure.upbound.io ProviderConfig: pass { kind: 'ProviderConfig', name }, not ${pc instanceof AzureProviderConfig || pc instanceof AzureClusterProviderConfig ? `the azure.m.upbound.io ${ref.kind} "${ref.name}"` : `a ${ref.kind}`}`);
+      if (ref.kind !== 'ProviderConfig' || construct) {
+        throw propError(this, 'providerConfig', `a cluster-scoped (ManagedResourceFlavour.CLUSTER) managed resource uses an azure.upbound.io ProviderConfig: pass { kind: 'ProviderConfig', name }, not ${construct ? `the azure.m.upbound.io ${ref.kind} "${ref.name}"` : `a ${ref.kind}`}`);
       }
       addReference(this, 'providerConfig', { apiGroup: 'azure.upbound.io', kind: 'ProviderConfig', name: ref.name });
       return { name: ref.name };
     }
-    if (pc instanceof AzureProviderConfig && pc.apiObject.metadata.namespace !== undefined) {
+    if (construct && construct.kind === 'ProviderConfig' && construct.namespace !== undefined) {
       // A namespaced ProviderConfig serves its own namespace only.
       this.node.addValidation({
-        validate: () => (pc.apiObject.metadata.namespace !== ns() ? [`prop "providerConfig": ProviderConfig "${ref.name}" is in namespace "${pc.apiObject.metadata.namespace}", not "${ns()}": a managed resource can only use a ProviderConfig of its own namespace`] : []),
+        validate: () => (construct.namespace !== ns() ? [`prop "providerConfig": ProviderConfig "${ref.name}" is in namespace "${construct.namespace}", not "${ns()}": a managed resource can only use a ProviderConfig of its own namespace`] : []),
       });
     }
     addReference(this, 'providerConfig', () => ({ apiGroup: 'azure.m.upbound.io', kind: ref.kind, name: ref.name, namespace: ref.kind === 'ProviderConfig' ? ns() : undefined }));
     return { kind: ref.kind, name: ref.name };
   }
+}
+
+/** Whether `pc` is an upjet-azure (Cluster)ProviderConfig construct of the app or an import. */
+function isProviderConfigConstruct(pc: unknown): pc is IAzureProviderConfig {
+  if (pc instanceof AzureClusterProviderConfig || pc instanceof AzureProviderConfig) return true;
+  const c = pc as IAzureProviderConfig | undefined;
+  return Construct.isConstruct(c) && c.apiGroup === 'azure.m.upbound.io' && (c.kind === 'ClusterProviderConfig' || c.kind === 'ProviderConfig');
 }
 
 /** Drops undefined fields (deterministic output, no `null`s). */

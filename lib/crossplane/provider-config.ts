@@ -6,7 +6,8 @@ import {
   ProviderConfigSpecCredentialsSource,
 } from '../../imports/crossplane/azure.m.upbound.io';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
-import { addReference } from '../core/references';
+import { importResource, IPlatformResource, PlatformResource, ResourceImportProps, scopeNamespace } from '../core/resource';
+import { resolveSecretKeyRef, SecretKeyRef } from '../core/secret';
 
 /**
  * Where an upjet-azure ProviderConfig gets its Azure credentials. Never inline: a managed
@@ -28,9 +29,22 @@ export class AzureCredentials {
     return new AzureCredentials('OIDCTokenFile', { clientId, ...(tokenFilePath ? { oidcTokenFilePath: tokenFilePath } : {}) });
   }
 
-  /** A key of an existing Secret (a service principal JSON document), e.g. from SOPS or a SealedSecret. */
-  public static fromSecret(secret: { readonly name: string; readonly namespace: string; readonly key: string }): AzureCredentials {
-    return new AzureCredentials('Secret', {}, secret);
+  /**
+   * A key of a Secret holding a service principal JSON document (`clientId`, `clientSecret`,
+   * `tenantId`, `subscriptionId`): a SealedSecret, an `ExistingSecret.fromName(...)`, or the name
+   * of a Secret managed outside the app.
+   *
+   * upjet-azure reads the Secret of a namespaced {@link AzureProviderConfig} from the namespace of
+   * the managed resource using it, which is the ProviderConfig's own (it overwrites
+   * `secretRef.namespace`): the Secret must be in the ProviderConfig's namespace. An
+   * {@link AzureClusterProviderConfig} reads it from the Secret's namespace (a name string: the
+   * folder's namespace).
+   *
+   * @example
+   * AzureCredentials.fromSecret({ secret: ExistingSecret.fromName(folder, 'azure-sp', { name: 'azure-sp' }), key: 'credentials' });
+   */
+  public static fromSecret(ref: SecretKeyRef): AzureCredentials {
+    return new AzureCredentials('Secret', {}, ref);
   }
 
   private constructor(
@@ -38,10 +52,19 @@ export class AzureCredentials {
     public readonly source: 'UserAssignedManagedIdentity' | 'OIDCTokenFile' | 'Secret',
     /** Extra spec fields (L1 prop names: clientId, oidcTokenFilePath). */
     public readonly specFields: Record<string, string>,
-    /** The Secret for `Secret`. */
-    public readonly secretRef?: { readonly name: string; readonly namespace: string; readonly key: string },
+    /** The key of a Secret for `Secret`. */
+    public readonly secretKeyRef?: SecretKeyRef,
   ) {}
 }
+
+/** API group of the namespaced upjet-azure kinds and their (Cluster)ProviderConfigs. */
+const AZURE_M_GROUP = 'azure.m.upbound.io';
+
+/**
+ * An upjet-azure (Cluster)ProviderConfig (`azure.m.upbound.io`): an {@link AzureClusterProviderConfig}
+ * or {@link AzureProviderConfig} of the app, or an import (`fromName`).
+ */
+export interface IAzureProviderConfig extends IPlatformResource {}
 
 /** Props of {@link AzureProviderConfig} and {@link AzureClusterProviderConfig}. */
 export interface AzureProviderConfigProps {
@@ -61,7 +84,12 @@ export interface AzureProviderConfigProps {
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-function spec(scope: Construct, props: AzureProviderConfigProps): Record<string, unknown> {
+/**
+ * The spec of a (Cluster)ProviderConfig. `namespace`: that of a namespaced ProviderConfig, where
+ * upjet-azure reads its Secret (`enrichLocalSecretRefs` sets `secretRef.namespace` to the managed
+ * resource's namespace); undefined for a ClusterProviderConfig (the Secret's own namespace).
+ */
+function spec(scope: Construct, props: AzureProviderConfigProps, namespace: string | undefined): Record<string, unknown> {
   if (!(props.credentials instanceof AzureCredentials)) throw propError(scope, 'credentials', 'must be AzureCredentials.userAssignedManagedIdentity(), .oidcTokenFile() or .fromSecret()');
   checkString(scope, 'subscriptionId', props.subscriptionId, { pattern: UUID, description: 'a subscription ID (a UUID)' });
   checkString(scope, 'tenantId', props.tenantId, { pattern: UUID, description: 'a tenant ID (a UUID)' });
@@ -69,13 +97,16 @@ function spec(scope: Construct, props: AzureProviderConfigProps): Record<string,
   if (c.specFields.clientId !== undefined && !UUID.test(c.specFields.clientId)) {
     throw propError(scope, 'credentials', `client ID "${c.specFields.clientId}" is invalid: must be a UUID`);
   }
-  if (c.secretRef) {
-    checkString(scope, 'credentials.secretRef.name', c.secretRef.name, DNS_SUBDOMAIN);
-    checkString(scope, 'credentials.secretRef.namespace', c.secretRef.namespace, DNS_LABEL);
-    addReference(scope, 'credentials.secretRef', { apiGroup: '', kind: 'Secret', name: c.secretRef.name, namespace: c.secretRef.namespace });
+  let secretRef: { name: string; namespace: string; key: string } | undefined;
+  if (c.secretKeyRef) {
+    const ref = c.secretKeyRef;
+    // A ClusterProviderConfig reads the Secret where it is (a name: the folder's namespace).
+    const ns = namespace ?? (typeof ref?.secret === 'object' && ref.secret !== null ? ref.secret.secretNamespace : scopeNamespace(scope));
+    const { name, key } = resolveSecretKeyRef(scope, 'credentials', ref, ns as string, 'upjet-azure reads the Secret of a ProviderConfig from the ProviderConfig\'s namespace');
+    secretRef = { name, namespace: ns as string, key };
   }
   return {
-    credentials: { source: c.source, ...(c.secretRef ? { secretRef: { ...c.secretRef } } : {}) },
+    credentials: { source: c.source, ...(secretRef ? { secretRef } : {}) },
     ...c.specFields,
     subscriptionId: props.subscriptionId,
     tenantId: props.tenantId,
@@ -95,17 +126,27 @@ function spec(scope: Construct, props: AzureProviderConfigProps): Record<string,
  *   subscriptionId: '00000000-0000-0000-0000-000000000001', tenantId: '00000000-0000-0000-0000-000000000002',
  * });
  */
-export class AzureClusterProviderConfig extends Construct {
-  public readonly name: string;
+export class AzureClusterProviderConfig extends PlatformResource implements IAzureProviderConfig {
+  /**
+   * Imports a ClusterProviderConfig owned elsewhere (declared as provided, so managed resources
+   * may use it).
+   *
+   * @example
+   * const shared = AzureClusterProviderConfig.fromName(folder, 'shared', { name: 'shared' });
+   */
+  public static fromName(scope: Construct, id: string, props: ResourceImportProps): IAzureProviderConfig {
+    return importResource(scope, id, { apiGroup: AZURE_M_GROUP, kind: 'ClusterProviderConfig', apiVersion: `${AZURE_M_GROUP}/v1beta1` }, props);
+  }
+
   public readonly apiObject: ClusterProviderConfigL1;
 
   public constructor(scope: Construct, id: string, props: AzureProviderConfigProps) {
     super(scope, id);
     if (props.namespace !== undefined) throw propError(this, 'namespace', 'a ClusterProviderConfig is cluster-scoped: leave namespace out (or use AzureProviderConfig)');
-    this.name = checkString(this, 'name', props.name ?? 'default', DNS_SUBDOMAIN);
-    const s = spec(this, props) as any;
+    const name = checkString(this, 'name', props.name ?? 'default', DNS_SUBDOMAIN);
+    const s = spec(this, props, undefined) as any;
     this.apiObject = new ClusterProviderConfigL1(this, 'Resource', {
-      metadata: { name: this.name },
+      metadata: { name },
       spec: { ...s, credentials: { ...s.credentials, source: s.credentials.source as ClusterProviderConfigSpecCredentialsSource } },
     });
   }
@@ -119,23 +160,34 @@ export class AzureClusterProviderConfig extends Construct {
  * // Team-a's own credentials: a key of a Secret produced by a SealedSecret (never inline)
  * new AzureProviderConfig(folder, 'team-a', {
  *   name: 'team-a', namespace: 'team-a',
- *   credentials: AzureCredentials.fromSecret({ name: 'azure-sp', namespace: 'team-a', key: 'credentials' }),
+ *   credentials: AzureCredentials.fromSecret({ secret: 'azure-sp', key: 'credentials' }), // a Secret of team-a
  *   subscriptionId: '00000000-0000-0000-0000-000000000001', tenantId: '00000000-0000-0000-0000-000000000002',
  * });
  */
-export class AzureProviderConfig extends Construct {
-  public readonly name: string;
+export class AzureProviderConfig extends PlatformResource implements IAzureProviderConfig {
+  /**
+   * Imports a namespaced ProviderConfig owned elsewhere (declared as provided, so managed
+   * resources of its namespace may use it).
+   *
+   * @example
+   * const teamA = AzureProviderConfig.fromName(folder, 'team-a', { name: 'team-a', namespace: 'team-a' });
+   */
+  public static fromName(scope: Construct, id: string, props: ResourceImportProps): IAzureProviderConfig {
+    return importResource(scope, id, { apiGroup: AZURE_M_GROUP, kind: 'ProviderConfig', apiVersion: `${AZURE_M_GROUP}/v1beta1` }, props);
+  }
+
   public readonly apiObject: ProviderConfigL1;
 
   public constructor(scope: Construct, id: string, props: AzureProviderConfigProps) {
     super(scope, id);
-    this.name = checkString(this, 'name', props.name ?? 'default', DNS_SUBDOMAIN);
+    const name = checkString(this, 'name', props.name ?? 'default', DNS_SUBDOMAIN);
     if (props.namespace !== undefined) checkString(this, 'namespace', props.namespace, DNS_LABEL);
-    const s = spec(this, props) as any;
+    const namespace = props.namespace ?? scopeNamespace(this);
+    if (!namespace) throw propError(this, 'namespace', 'a ProviderConfig is namespaced: set namespace, or create it in a folder with a namespace');
+    const s = spec(this, props, namespace) as any;
     this.apiObject = new ProviderConfigL1(this, 'Resource', {
-      metadata: { name: this.name, namespace: props.namespace },
+      metadata: { name, namespace: props.namespace },
       spec: { ...s, credentials: { ...s.credentials, source: s.credentials.source as ProviderConfigSpecCredentialsSource } },
     });
-    if (!this.apiObject.metadata.namespace) throw propError(this, 'namespace', 'a ProviderConfig is namespaced: set namespace, or create it in a folder with a namespace');
   }
 }

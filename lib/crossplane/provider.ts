@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Provider as ProviderL1 } from '../../imports/crossplane/pkg.crossplane.io';
 import { PropError } from '../core/errors';
 import { PackageProps, packageSpec } from './package-common';
+import { PlatformResource } from '../core/resource';
 
 /** Registry and repository of the upjet-azure providers. */
 export const UPJET_AZURE_REPOSITORY = 'xpkg.crossplane.io/crossplane-contrib';
@@ -33,7 +34,7 @@ export interface UpjetAzureProviderProps extends Omit<PackageProps, 'name' | 'pa
  * CrossplaneProvider.upjetAzure(folder, 'containerservice', { service: 'containerservice', runtimeConfig: runtime });
  * new CrossplaneProvider(folder, 'helm', { name: 'provider-helm', package: 'xpkg.crossplane.io/crossplane-contrib/provider-helm:v0.21.0' });
  */
-export class CrossplaneProvider extends Construct {
+export class CrossplaneProvider extends PlatformResource {
   /**
    * An upjet-azure provider: `service: 'family'` is provider-family-azure (it owns
    * `azure.m.upbound.io` ProviderConfigs), any other service `provider-azure-<service>`. Declare
@@ -53,14 +54,12 @@ export class CrossplaneProvider extends Construct {
     });
   }
 
-  public readonly name: string;
   public readonly package: string;
   public readonly apiObject: ProviderL1;
 
   public constructor(scope: Construct, id: string, props: PackageProps) {
     super(scope, id);
     const spec = packageSpec(this, props);
-    this.name = props.name;
     this.package = props.package;
     this.apiObject = new ProviderL1(this, 'Resource', { metadata: { name: props.name }, spec: spec as any });
   }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { DeploymentRuntimeConfig as DeploymentRuntimeConfigL1 } from '../../imports/crossplane/pkg.crossplane.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { PlatformResource } from '../core/resource';
 
 /** Azure Workload Identity for a package's pods. */
 export interface WorkloadIdentityProps {
@@ -49,13 +50,12 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  * });
  * CrossplaneProvider.upjetAzure(folder, 'containerservice', { service: 'containerservice', runtimeConfig: runtime });
  */
-export class DeploymentRuntimeConfig extends Construct {
-  public readonly name: string;
+export class DeploymentRuntimeConfig extends PlatformResource {
   public readonly apiObject: DeploymentRuntimeConfigL1;
 
   public constructor(scope: Construct, id: string, props: DeploymentRuntimeConfigProps) {
     super(scope, id);
-    this.name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
+    const name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
     if (props.serviceAccountName !== undefined) checkString(this, 'serviceAccountName', props.serviceAccountName, DNS_SUBDOMAIN);
     const saAnnotations = { ...(props.serviceAccountAnnotations ?? {}) };
     const saLabels = { ...(props.serviceAccountLabels ?? {}) };
@@ -75,7 +75,7 @@ export class DeploymentRuntimeConfig extends Construct {
       labels: Object.keys(saLabels).length ? saLabels : undefined,
     });
     this.apiObject = new DeploymentRuntimeConfigL1(this, 'Resource', {
-      metadata: { name: this.name },
+      metadata: { name },
       spec: {
         serviceAccountTemplate: Object.keys(saMeta).length ? { metadata: saMeta } : undefined,
         // `package-runtime` is the container Crossplane runs the package in.

@@ -1,10 +1,11 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Usage as UsageL1 } from '../../imports/crossplane/protection.crossplane.io';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { isClusterScoped } from '../core/kinds';
 import { addReference, refOf } from '../core/references';
 import { groupOf } from '../core/validation/metadata';
+import { PlatformResource, scopeNamespace } from '../core/resource';
 
 /** A resource a {@link Usage} protects or is held by. */
 export type UsageTarget = ApiObject | { readonly apiVersion: string; readonly kind: string; readonly name: string; readonly namespace?: string };
@@ -39,21 +40,20 @@ export interface UsageProps {
  *   by: webApp.apiObject, replayDeletion: true,
  * });
  */
-export class Usage extends Construct {
-  public readonly name: string;
+export class Usage extends PlatformResource {
   public readonly apiObject: UsageL1;
-  /** The Usage's namespace (from props, else its folder's). */
-  public readonly namespace?: string;
+  /** The Usage's namespace (from props, else its folder's), known before the L1 exists. */
+  private readonly usageNamespace?: string;
 
   public constructor(scope: Construct, id: string, props: UsageProps) {
     super(scope, id);
-    this.name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
+    const name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
     if (props.namespace !== undefined) checkString(this, 'namespace', props.namespace, DNS_LABEL);
     if (!props.by && !props.reason) throw propError(this, 'reason', 'is required when there is no "by" resource');
     // Known before the L1 exists: the targets are rendered relative to it.
-    this.namespace = props.namespace ?? Chart.of(this).namespace;
+    this.usageNamespace = props.namespace ?? scopeNamespace(this);
     this.apiObject = new UsageL1(this, 'Resource', {
-      metadata: { name: this.name, namespace: props.namespace },
+      metadata: { name, namespace: props.namespace },
       spec: {
         of: this.target('of', props.of, true),
         by: props.by ? this.target('by', props.by, false) : undefined,
@@ -66,7 +66,7 @@ export class Usage extends Construct {
   private target(prop: string, t: UsageTarget, allowNamespace: boolean): any {
     const j = t instanceof ApiObject ? { apiVersion: t.apiVersion, kind: t.kind, name: t.name, namespace: t.metadata.namespace } : t;
     if (!j || typeof j.apiVersion !== 'string' || typeof j.kind !== 'string' || typeof j.name !== 'string') throw propError(this, prop, 'must be an ApiObject or { apiVersion, kind, name }');
-    const usageNs = () => this.namespace;
+    const usageNs = () => this.usageNamespace;
     const clusterScoped = isClusterScoped(j.apiVersion, j.kind);
     addReference(this, prop, () => (t instanceof ApiObject ? refOf(t) : { apiGroup: groupOf(j.apiVersion), kind: j.kind, name: j.name, namespace: clusterScoped ? undefined : j.namespace ?? usageNs() }));
     const ns = !clusterScoped && allowNamespace && j.namespace && j.namespace !== usageNs() ? j.namespace : undefined;

@@ -6,6 +6,7 @@ import {
   CompositeResourceDefinitionV1SpecScope,
 } from '../../imports/crossplane/apiextensions.crossplane.io';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { importResource, IPlatformResource, PlatformResource, ResourceImportProps } from '../core/resource';
 import { JsonSchema, ObjectField } from './schema';
 
 /** Scope of the composite resources an XRD defines. */
@@ -93,12 +94,14 @@ export interface CompositeResourceDefinitionProps<S extends ObjectField<any, any
 export interface ICompositeResourceDefinition {
   /** `<plural>.<group>`. */
   readonly name: string;
-  readonly group: string;
-  readonly kind: string;
+  /** API group of the composite kind (`spec.group`). */
+  readonly compositeGroup: string;
+  /** The composite kind (`spec.names.kind`). */
+  readonly compositeKind: string;
   readonly plural: string;
   readonly scope: XrdScope;
-  /** apiVersion of the referenceable version (`<group>/<version>`). */
-  readonly apiVersion: string;
+  /** apiVersion of the composite kind's referenceable version (`<group>/<version>`). */
+  readonly compositeApiVersion: string;
   /** Claim apiVersion/kind (legacy XRDs with claims). */
   readonly claim?: { readonly apiVersion: string; readonly kind: string };
   /** Whether the XRD uses the legacy v1 API (`XrdScope.LEGACY_CLUSTER`). */
@@ -142,14 +145,28 @@ const COMPOSITION_FIELDS = {
  *   spec: Schema.object({ location: Schema.string({ required: true }) }),
  * });
  */
-export class CompositeResourceDefinition<S extends ObjectField<any, any> = ObjectField<any, any>> extends Construct implements ICompositeResourceDefinition {
-  public readonly name: string;
-  public readonly group: string;
-  public readonly kind: string;
+export class CompositeResourceDefinition<S extends ObjectField<any, any> = ObjectField<any, any>> extends PlatformResource implements ICompositeResourceDefinition {
+  /**
+   * Imports an XRD owned elsewhere (cluster-scoped; declared as provided, so references to it
+   * resolve). Its composites cannot be typed: create them as plain objects.
+   *
+   * @example
+   * const xrd = CompositeResourceDefinition.fromName(folder, 'xapps', { name: 'xapps.platform.contoso.com' });
+   */
+  public static fromName(scope: Construct, id: string, props: ResourceImportProps): IPlatformResource {
+    return importResource(scope, id, { apiGroup: 'apiextensions.crossplane.io', kind: 'CompositeResourceDefinition', apiVersion: 'apiextensions.crossplane.io/v2' }, props);
+  }
+
+  /** API group of the composite kind (`spec.group`); `apiGroup` is `apiextensions.crossplane.io`. */
+  public readonly compositeGroup: string;
+  /** The composite kind (`spec.names.kind`); `kind` is `CompositeResourceDefinition`. */
+  public readonly compositeKind: string;
   public readonly plural: string;
   public readonly scope: XrdScope;
-  public readonly version: string;
-  public readonly apiVersion: string;
+  /** The referenceable version of the composite kind. */
+  public readonly compositeVersion: string;
+  /** apiVersion of the composite kind's referenceable version (`<group>/<version>`). */
+  public readonly compositeApiVersion: string;
   public readonly legacy: boolean;
   public readonly claim?: { readonly apiVersion: string; readonly kind: string };
   /** The spec schema of the referenceable version. */
@@ -188,15 +205,15 @@ export class CompositeResourceDefinition<S extends ObjectField<any, any> = Objec
       names.add(v.name);
     }
 
-    this.group = props.group;
-    this.kind = props.kind;
+    this.compositeGroup = props.group;
+    this.compositeKind = props.kind;
     this.plural = props.plural;
-    this.name = `${props.plural}.${props.group}`;
-    this.version = props.version;
-    this.apiVersion = `${props.group}/${props.version}`;
+    const name = `${props.plural}.${props.group}`;
+    this.compositeVersion = props.version;
+    this.compositeApiVersion = `${props.group}/${props.version}`;
     this.spec = props.spec;
     this.status = props.status;
-    if (props.claimNames) this.claim = { apiVersion: this.apiVersion, kind: props.claimNames.kind };
+    if (props.claimNames) this.claim = { apiVersion: this.compositeApiVersion, kind: props.claimNames.kind };
 
     const version = (v: CompositeResourceVersion, referenceable: boolean, columns?: PrinterColumn[]) => ({
       name: v.name,
@@ -221,7 +238,7 @@ export class CompositeResourceDefinition<S extends ObjectField<any, any> = Objec
     };
     this.apiObject = this.legacy
       ? new CompositeResourceDefinitionV1L1(this, 'Resource', {
-        metadata: { name: this.name },
+        metadata: { name },
         spec: {
           ...common,
           scope: CompositeResourceDefinitionV1SpecScope.LEGACY_CLUSTER,
@@ -230,7 +247,7 @@ export class CompositeResourceDefinition<S extends ObjectField<any, any> = Objec
         },
       })
       : new CompositeResourceDefinitionV2L1(this, 'Resource', {
-        metadata: { name: this.name },
+        metadata: { name },
         spec: { ...common, scope: this.scope === XrdScope.CLUSTER ? CompositeResourceDefinitionSpecScope.CLUSTER : CompositeResourceDefinitionSpecScope.NAMESPACED },
       });
   }

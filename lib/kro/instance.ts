@@ -1,11 +1,21 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { addProvided, addReference } from '../core/references';
+import { PlatformResource, scopeNamespace } from '../core/resource';
 import { validateWithSchema } from '../crossplane/schema-validation';
 import { InstanceScope, ResourceGraphDefinition } from './rgd';
 import { InferSchema, ObjectField } from './schema';
+
+/** What an {@link RgdInstance} exports: the values its RGD writes with `exportToConfigMap`. */
+export interface RgdInstanceExports {
+  /**
+   * An exported value: kro writes it into the ConfigMap `<instance name>-<suffix>` in the
+   * instance's namespace. Throws when the RGD does not export `key`.
+   */
+  value(key: string): ExportedValue;
+}
 
 /** Props of an {@link RgdInstance}. */
 export interface RgdInstanceProps<S extends ObjectField<any, any>> {
@@ -32,51 +42,53 @@ export interface RgdInstanceProps<S extends ObjectField<any, any>> {
  *
  * @example
  * const instance = new RgdInstance(appFolder, 'storage', { rgd, name: 'files', spec: { name: 'files' } });
- * const endpoint = instance.exportedValue('blobEndpoint').envValue(deployment);
+ * const endpoint = instance.exports.value('blobEndpoint').envValue(deployment);
  */
-export class RgdInstance<S extends ObjectField<any, any> = ObjectField<any, any>> extends Construct {
-  public readonly name: string;
-  public readonly namespace?: string;
+export class RgdInstance<S extends ObjectField<any, any> = ObjectField<any, any>> extends PlatformResource {
   public readonly apiObject: ApiObject;
   public readonly rgd: ResourceGraphDefinition<S>;
+  /** The values the RGD exports (`exportToConfigMap`). */
+  public readonly exports: RgdInstanceExports = { value: (key) => this.exportedValue(key) };
   private readonly provided = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: RgdInstanceProps<S>) {
     super(scope, id);
     if (!(props.rgd instanceof ResourceGraphDefinition)) throw propError(this, 'rgd', 'must be a ResourceGraphDefinition');
     this.rgd = props.rgd;
-    this.name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
+    const name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
     const rgd = props.rgd;
+    let namespace: string | undefined;
     if (rgd.scope === InstanceScope.NAMESPACED) {
-      const ns = props.namespace ?? Chart.of(this).namespace;
-      if (ns === undefined) throw propError(this, 'namespace', `is required: ${rgd.kind} is namespaced (set it, or use a folder with a namespace)`);
-      this.namespace = checkString(this, 'namespace', ns, DNS_LABEL);
+      const ns = props.namespace ?? scopeNamespace(this);
+      if (ns === undefined) throw propError(this, 'namespace', `is required: ${rgd.instanceKind} is namespaced (set it, or use a folder with a namespace)`);
+      namespace = checkString(this, 'namespace', ns, DNS_LABEL);
     } else if (props.namespace !== undefined) {
-      throw propError(this, 'namespace', `${rgd.kind} is cluster-scoped: leave namespace out`);
+      throw propError(this, 'namespace', `${rgd.instanceKind} is cluster-scoped: leave namespace out`);
     }
     checkLabels(this, 'labels', props.labels);
     const obj = {
       apiVersion: rgd.instanceApiVersion,
-      kind: rgd.kind,
-      metadata: { name: this.name, ...(this.namespace ? { namespace: this.namespace } : {}), ...(props.labels ? { labels: props.labels } : {}) },
+      kind: rgd.instanceKind,
+      metadata: { name, ...(namespace ? { namespace } : {}), ...(props.labels ? { labels: props.labels } : {}) },
       spec: JSON.parse(JSON.stringify(props.spec ?? {})),
     };
-    const issues = validateWithSchema(rgd.instanceJsonSchema, rgd.instanceApiVersion, rgd.kind, rgd.scope, obj);
-    if (issues.length > 0) throw propError(this, 'spec', `does not match the schema of ${rgd.kind} (ResourceGraphDefinition ${rgd.name}): ${issues.join('; ')}`);
+    const issues = validateWithSchema(rgd.instanceJsonSchema, rgd.instanceApiVersion, rgd.instanceKind, rgd.scope, obj);
+    if (issues.length > 0) throw propError(this, 'spec', `does not match the schema of ${rgd.instanceKind} (ResourceGraphDefinition ${rgd.name}): ${issues.join('; ')}`);
     this.apiObject = new ApiObject(this, 'Resource', obj);
     addReference(this, 'rgd', { apiGroup: 'kro.run', kind: 'ResourceGraphDefinition', name: rgd.name });
   }
 
-  /**
-   * A value the RGD exports with `exportToConfigMap`: kro writes it into the ConfigMap
-   * `<instance name>-<suffix>` in the instance's namespace.
-   */
-  public exportedValue(key: string): ExportedValue {
+  /** The namespace (namespaced kinds); undefined for cluster-scoped ones. */
+  public override get namespace(): string | undefined {
+    return this.rgd.scope === InstanceScope.NAMESPACED ? this.apiObject.metadata.namespace : undefined;
+  }
+
+  private exportedValue(key: string): ExportedValue {
     const suffix = this.rgd.exportSuffix(key);
     if (suffix === undefined) {
-      throw propError(this, 'exportedValue', `"${key}" is not exported by ResourceGraphDefinition ${this.rgd.name} (exported: ${this.rgd.exportedValueKeys.join(', ') || 'none'}; use rgd.exportToConfigMap)`);
+      throw propError(this, 'exports.value', `"${key}" is not exported by ResourceGraphDefinition ${this.rgd.name} (exported: ${this.rgd.exportedValueKeys.join(', ') || 'none'}; use rgd.exportToConfigMap)`);
     }
-    if (this.namespace === undefined) throw propError(this, 'exportedValue', 'exports of a cluster-scoped instance have no namespace to read them from');
+    if (this.namespace === undefined) throw propError(this, 'exports.value', 'exports of a cluster-scoped instance have no namespace to read them from');
     const location = { kind: 'ConfigMap' as const, name: `${this.name}-${suffix}`, namespace: this.namespace, key };
     return new ExportedValue(() => location, () => {
       if (this.provided.has(location.name)) return;

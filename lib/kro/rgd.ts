@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ResourceGraphDefinition as RgdL1 } from '../../imports/extras/kro.run';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { referencesOf } from '../core/references';
+import { importResource, IPlatformResource, PlatformResource, ResourceImportProps } from '../core/resource';
 import { dropGitOpsEngineAnnotations, isStatefulKind, RemovalPolicy } from '../core/removal-policy';
 import { registerKindSchema, SchemaRegistry } from '../core/validation';
 import { groupOf } from '../core/validation/metadata';
@@ -58,6 +59,9 @@ export interface RgdResourceProps {
    */
   readonly removalPolicy?: RemovalPolicy;
 }
+
+/** A kro ResourceGraphDefinition: one of the app ({@link ResourceGraphDefinition}) or an import. */
+export interface IResourceGraphDefinition extends IPlatformResource {}
 
 /** A resource added to an RGD: pass it to {@link ResourceGraphDefinition.ref}. */
 export interface IRgdResource {
@@ -140,12 +144,24 @@ interface AddedResource {
  * });
  * rgd.addStatus('resourceGroupId', rgd.ref(group, 'status.id'));
  */
-export class ResourceGraphDefinition<S extends ObjectField<any, any> = ObjectField<any, any>> extends Construct {
-  public readonly name: string;
-  public readonly kind: string;
-  public readonly group: string;
+export class ResourceGraphDefinition<S extends ObjectField<any, any> = ObjectField<any, any>> extends PlatformResource implements IResourceGraphDefinition {
+  /**
+   * Imports a ResourceGraphDefinition owned elsewhere (cluster-scoped; declared as provided, so
+   * references to it resolve). Its instances cannot be typed: create them as plain objects.
+   *
+   * @example
+   * const storage = ResourceGraphDefinition.fromName(folder, 'storage', { name: 'appstorage.kro.run' });
+   */
+  public static fromName(scope: Construct, id: string, props: ResourceImportProps): IResourceGraphDefinition {
+    return importResource(scope, id, { apiGroup: 'kro.run', kind: 'ResourceGraphDefinition', apiVersion: 'kro.run/v1alpha1' }, props);
+  }
+
+  /** Kind of the instance API (`spec.schema.kind`); `kind` is `ResourceGraphDefinition`. */
+  public readonly instanceKind: string;
+  /** API group of the instance kind (`spec.schema.group`). */
+  public readonly instanceGroup: string;
   /** Version of the instance kind (`v1alpha1`). */
-  public readonly version: string;
+  public readonly instanceVersion: string;
   /** `<group>/<version>` of the instance kind. */
   public readonly instanceApiVersion: string;
   public readonly scope: InstanceScope;
@@ -161,13 +177,13 @@ export class ResourceGraphDefinition<S extends ObjectField<any, any> = ObjectFie
 
   public constructor(scope: Construct, id: string, props: ResourceGraphDefinitionProps<S>) {
     super(scope, id);
-    this.kind = checkString(this, 'kind', props.kind, { min: 1, max: 63, pattern: /^[A-Z][a-zA-Z0-9]*$/, description: 'an UpperCamelCase kind' });
-    this.group = checkString(this, 'group', props.group ?? 'kro.run', DNS_SUBDOMAIN);
-    this.version = checkString(this, 'apiVersion', props.apiVersion ?? 'v1alpha1', { pattern: /^v[0-9]+(alpha[0-9]+|beta[0-9]+)?$/, description: 'a Kubernetes version (v1, v1alpha1, v2beta3)' });
-    this.instanceApiVersion = `${this.group}/${this.version}`;
+    this.instanceKind = checkString(this, 'kind', props.kind, { min: 1, max: 63, pattern: /^[A-Z][a-zA-Z0-9]*$/, description: 'an UpperCamelCase kind' });
+    this.instanceGroup = checkString(this, 'group', props.group ?? 'kro.run', DNS_SUBDOMAIN);
+    this.instanceVersion = checkString(this, 'apiVersion', props.apiVersion ?? 'v1alpha1', { pattern: /^v[0-9]+(alpha[0-9]+|beta[0-9]+)?$/, description: 'a Kubernetes version (v1, v1alpha1, v2beta3)' });
+    this.instanceApiVersion = `${this.instanceGroup}/${this.instanceVersion}`;
     this.scope = props.scope ?? InstanceScope.NAMESPACED;
     if (!Object.values(InstanceScope).includes(this.scope)) throw propError(this, 'scope', `"${String(this.scope)}" is not an InstanceScope`);
-    this.name = checkString(this, 'name', props.name ?? `${this.kind.toLowerCase()}.${this.group}`, DNS_SUBDOMAIN);
+    const name = checkString(this, 'name', props.name ?? `${this.instanceKind.toLowerCase()}.${this.instanceGroup}`, DNS_SUBDOMAIN);
     if (!(props.spec instanceof ObjectField)) throw propError(this, 'spec', 'must be a Schema.object(...)');
     this.specSchema = props.spec;
     try {
@@ -189,12 +205,12 @@ export class ResourceGraphDefinition<S extends ObjectField<any, any> = ObjectFie
 
     this.apiObject = new RgdL1(this, 'Resource', {
       // Flux post-build substitution would rewrite kro's ${...} expressions: opt this object out.
-      metadata: { name: this.name, annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' } },
+      metadata: { name, annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' } },
       spec: {
         schema: {
-          apiVersion: this.version,
-          kind: this.kind,
-          group: this.group,
+          apiVersion: this.instanceVersion,
+          kind: this.instanceKind,
+          group: this.instanceGroup,
           scope: this.scope === InstanceScope.CLUSTER ? (this.scope as any) : undefined,
           spec: this.simpleSchema as any,
           status: Lazy.any({ produce: () => (Object.keys(this.status).length > 0 ? this.status : undefined) }),
@@ -204,7 +220,7 @@ export class ResourceGraphDefinition<S extends ObjectField<any, any> = ObjectFie
     });
     registerKindSchema({
       apiVersion: this.instanceApiVersion,
-      kind: this.kind,
+      kind: this.instanceKind,
       scope: this.scope,
       schema: this.instanceSchema,
       source: `ResourceGraphDefinition ${this.name} (${this.node.path})`,
@@ -466,7 +482,7 @@ export class ResourceGraphDefinition<S extends ObjectField<any, any> = ObjectFie
     if (sel.root === 'schema') {
       if (sel.path.length === 0) return { unknown: true };
       const r = resolvePath(this.instanceSchema, sel.path);
-      if (r.error) return { error: `"schema.${sel.path.join('.')}" is not in the schema of ${this.kind}: ${r.error}` };
+      if (r.error) return { error: `"schema.${sel.path.join('.')}" is not in the schema of ${this.instanceKind}: ${r.error}` };
       return { schema: r.schema, unknown: r.schema === undefined };
     }
     const res = ids.get(sel.root)!;

@@ -23,13 +23,13 @@ import {
 } from '../../lib/argocd';
 import { AksClusterClass, Fleet } from '../../lib/capi';
 import { AksNodePoolMode } from '../../lib/aso/aks';
-import { problems, render } from '../flux/helpers';
+import { Testing } from '../../lib/testing';
 
 const UPSTREAM = path.join(__dirname, '../../../shared/crds/extras/examples/argo-cd/docs/operator-manual');
 const GROUP = '3d0c6a8e-51b2-4c9f-8e7a-6b5c4d3e2f1a';
 
 function fixture() {
-  const app = new GitOpsApp({ outdir: '/nonexistent' });
+  const app = Testing.app();
   const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
   const mgmt = repo.folder('clusters/mgmt');
   const project = new AppProject(mgmt, 'project', { name: 'apps', sourceRepos: [repo], destinations: [{ namespace: 'apps' }] });
@@ -50,16 +50,6 @@ function fleetFixture() {
   return { app, repo, mgmt, project, fleet };
 }
 
-/** Builds a throwing construct call and returns its message. */
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return '(no error)';
-}
-
 describe('AppProject', () => {
   test('renders repos from Repos, destinations, an empty cluster whitelist and roles', () => {
     const { app, mgmt, repo } = fixture();
@@ -71,7 +61,7 @@ describe('AppProject', () => {
       roles: [{ name: 'team', groups: [GROUP], access: 'sync' }],
       subscriptions: [{ trigger: 'on-sync-failed', recipients: ['team-alpha'] }],
     });
-    const obj = render(app)['platform/clusters/mgmt/appproject-team-alpha.yaml'];
+    const obj = Testing.render(app)['platform/clusters/mgmt/appproject-team-alpha.yaml'][0];
     expect(obj.metadata).toEqual({
       name: 'team-alpha', namespace: 'argocd',
       annotations: { 'notifications.argoproj.io/subscribe.on-sync-failed.teams': 'team-alpha' },
@@ -89,19 +79,19 @@ describe('AppProject', () => {
   test('exact errors', () => {
     const { mgmt, repo } = fixture();
     const noUrl = new Repo(mgmt.node.root as GitOpsApp, 'nourl');
-    expect(errorOf(() => new AppProject(mgmt, 'a', { name: 'A', sourceRepos: [repo], destinations: [{ namespace: 'x' }] })))
+    expect(Testing.errorOf(() => new AppProject(mgmt, 'a', { name: 'A', sourceRepos: [repo], destinations: [{ namespace: 'x' }] })))
       .toBe('platform/clusters--mgmt/a: prop "name": "A" is invalid: must be a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)');
-    expect(errorOf(() => new AppProject(mgmt, 'b', { name: 'b', sourceRepos: [], destinations: [{ namespace: 'x' }] })))
+    expect(Testing.errorOf(() => new AppProject(mgmt, 'b', { name: 'b', sourceRepos: [], destinations: [{ namespace: 'x' }] })))
       .toBe('platform/clusters--mgmt/b: prop "sourceRepos": must list at least one repository (a Repo or a URL)');
-    expect(errorOf(() => new AppProject(mgmt, 'c', { name: 'c', sourceRepos: [noUrl], destinations: [{ namespace: 'x' }] })))
+    expect(Testing.errorOf(() => new AppProject(mgmt, 'c', { name: 'c', sourceRepos: [noUrl], destinations: [{ namespace: 'x' }] })))
       .toBe('platform/clusters--mgmt/c: prop "sourceRepos[0]": repo "nourl" has no url: give the Repo a url');
-    expect(errorOf(() => new AppProject(mgmt, 'd', { name: 'd', sourceRepos: [repo], destinations: [] })))
+    expect(Testing.errorOf(() => new AppProject(mgmt, 'd', { name: 'd', sourceRepos: [repo], destinations: [] })))
       .toBe('platform/clusters--mgmt/d: prop "destinations": must list at least one destination');
-    expect(errorOf(() => new AppProject(mgmt, 'e', { name: 'e', sourceRepos: [repo], destinations: [{ namespace: 'x', cluster: { server: 'http://k' } }] })))
+    expect(Testing.errorOf(() => new AppProject(mgmt, 'e', { name: 'e', sourceRepos: [repo], destinations: [{ namespace: 'x', cluster: { server: 'http://k' } }] })))
       .toBe('platform/clusters--mgmt/e: prop "destinations[0].cluster.server": "http://k" must be an https:// API server URL');
-    expect(errorOf(() => new AppProject(mgmt, 'f', { name: 'f', sourceRepos: [repo], destinations: [{ namespace: 'x' }], roles: [{ name: 'r', groups: [] }] })))
+    expect(Testing.errorOf(() => new AppProject(mgmt, 'f', { name: 'f', sourceRepos: [repo], destinations: [{ namespace: 'x' }], roles: [{ name: 'r', groups: [] }] })))
       .toBe('platform/clusters--mgmt/f: prop "roles[0].groups": must list at least one SSO group');
-    expect(errorOf(() => new AppProject(mgmt, 'g', { name: 'g', sourceRepos: [repo], destinations: [{ namespace: 'x' }], clusterResourceWhitelist: [{ group: '', kind: 'namespace' }] })))
+    expect(Testing.errorOf(() => new AppProject(mgmt, 'g', { name: 'g', sourceRepos: [repo], destinations: [{ namespace: 'x' }], clusterResourceWhitelist: [{ group: '', kind: 'namespace' }] })))
       .toBe('platform/clusters--mgmt/g: prop "clusterResourceWhitelist[0].kind": "namespace" must be a Kind (e.g. Deployment) or "*"');
   });
 
@@ -126,7 +116,7 @@ describe('AppProject', () => {
       roles: [{ name: 'read-only', description: 'Read-only privileges to my-project', groups: ['my-oidc-group'] }],
       sourceNamespaces: ['argocd-apps-*'],
     });
-    const ours = render(app)['platform/clusters/mgmt/appproject-my-project.yaml'];
+    const ours = Testing.render(app)['platform/clusters/mgmt/appproject-my-project.yaml'][0];
     expect(ours.metadata.finalizers).toEqual(upstream.metadata.finalizers);
     for (const k of ['description', 'sourceRepos', 'clusterResourceWhitelist', 'clusterResourceBlacklist', 'namespaceResourceBlacklist', 'namespaceResourceWhitelist', 'sourceNamespaces']) {
       expect([k, ours.spec[k]]).toEqual([k, upstream.spec[k]]);
@@ -147,7 +137,7 @@ describe('Application', () => {
     const apps = repo.folder('apps/web', { namespace: 'apps' });
     new ApiObject(apps, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
     new Application(mgmt, 'web', { name: 'web', project, source: apps, destination: { namespace: 'apps' }, syncWave: 2, syncOptions: ['ServerSideApply=true'] });
-    const obj = render(app)['platform/clusters/mgmt/application-web.yaml'];
+    const obj = Testing.render(app)['platform/clusters/mgmt/application-web.yaml'][0];
     expect(obj.metadata).toEqual({ name: 'web', namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': '2' }, finalizers: ['resources-finalizer.argocd.argoproj.io'] });
     expect(obj.spec).toEqual({
       project: 'apps',
@@ -167,32 +157,49 @@ describe('Application', () => {
     const db = new ApiObject(repo.folder('data/db'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept', namespace: 'apps' } });
     applyRemovalPolicy(db, RemovalPolicy.RETAIN);
     const a = new Application(mgmt, 'data', { name: 'data', project, source: data });
-    const out = render(app);
-    expect(out['platform/clusters/mgmt/application-data.yaml'].spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
+    const out = Testing.render(app);
+    expect(out['platform/clusters/mgmt/application-data.yaml'][0].spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
     expect(a.protectedObjects).toEqual(['ConfigMap/apps/kept']);
     // The explicit choice wins.
     const b = fixture();
     const kept = new ApiObject(b.repo.folder('data'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept', namespace: 'apps' } });
     applyRemovalPolicy(kept, RemovalPolicy.RETAIN);
     new Application(b.mgmt, 'data', { name: 'data', project: b.project, source: b.repo.folder('data'), prune: true });
-    expect(render(b.app)['platform/clusters/mgmt/application-data.yaml'].spec.syncPolicy.automated.prune).toBe(true);
+    expect(Testing.render(b.app)['platform/clusters/mgmt/application-data.yaml'][0].spec.syncPolicy.automated.prune).toBe(true);
   });
 
   test('every project referenced exists: a missing project fails the synth', () => {
     const { app, repo, mgmt } = fixture();
-    new Application(mgmt, 'x', { name: 'x', project: { projectName: 'ghost', namespace: 'argocd' }, source: repo.folder('apps') });
-    expect(problems(app)).toEqual([
+    new Application(mgmt, 'x', { name: 'x', project: { name: 'ghost', namespace: 'argocd' } as any, source: repo.folder('apps') });
+    expect(Testing.synthProblems(app)).toEqual([
       'platform/clusters--mgmt/x: prop "project": refers to AppProject/argocd/ghost (argoproj.io), which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',
     ]);
     const ok = fixture();
     new Application(ok.mgmt, 'x', { name: 'x', project: AppProject.default(ok.mgmt, 'default'), source: ok.repo.folder('apps') });
-    expect(problems(ok.app)).toEqual([]);
+    expect(Testing.synthProblems(ok.app)).toEqual([]);
+  });
+
+  test('fromName(scope, id, { name, namespace }) imports projects and Applications; namespace defaults to argocd', () => {
+    const { app, repo, mgmt } = fixture();
+    const team = repo.folder('clusters/mgmt/team', { namespace: 'team-a' });
+    const platform = AppProject.fromName(team, 'platform', { name: 'platform' });
+    expect([platform.apiGroup, platform.kind, platform.name, platform.namespace]).toEqual(['argoproj.io', 'AppProject', 'platform', 'argocd']);
+    const other = AppProject.fromName(mgmt, 'other', { name: 'other', namespace: 'argocd-apps' });
+    expect(other.namespace).toBe('argocd-apps');
+    const root = Application.fromName(mgmt, 'root', { name: 'root' });
+    expect([root.apiGroup, root.kind, root.name, root.namespace]).toEqual(['argoproj.io', 'Application', 'root', 'argocd']);
+    const web = new Application(mgmt, 'web', { name: 'web', project: platform, source: repo.folder('apps') });
+    expect([web.apiObject.kind, web.name, web.namespace, web.toRef().apiGroup]).toEqual(['Application', 'web', 'argocd', 'argoproj.io']);
+    expect(Testing.find(app, 'Application', 'web').spec.project).toBe('platform');
+    expect(Testing.errorOf(() => AppProject.fromName(mgmt, 'bad', { name: 'Team_A' })))
+      .toBe('platform/clusters--mgmt/bad: prop "name": "Team_A" is invalid: must be a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)');
+    expect(Testing.synthProblems(app)).toEqual([]);
   });
 
   test('a cluster construct destination must be registered', () => {
     const { app, mgmt, project, repo, fleet } = fleetFixture();
     new Application(mgmt, 'x', { name: 'x', project, source: repo.folder('apps/c-dev'), destination: { cluster: fleet.members[0].cluster } });
-    expect(problems(app)).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       'platform/clusters--mgmt/x: prop "destination.cluster": cluster "c-dev" is not registered with Argo CD: add it to a CapiClusterRegistration (or pass { name } for a cluster registered elsewhere)',
     ]);
   });
@@ -200,17 +207,17 @@ describe('Application', () => {
   test('exact errors', () => {
     const { mgmt, project, repo } = fixture();
     const noUrl = new Repo(mgmt.node.root as GitOpsApp, 'nourl');
-    expect(errorOf(() => new Application(mgmt, 'a', { name: 'a', project, source: noUrl.folder('x') })))
+    expect(Testing.errorOf(() => new Application(mgmt, 'a', { name: 'a', project, source: noUrl.folder('x') })))
       .toBe('platform/clusters--mgmt/a: prop "source": folder "x" is in repo "nourl", which has no url: give the Repo a url');
-    expect(errorOf(() => new Application(mgmt, 'b', { name: 'b', project, source: repo.folder('y'), syncOptions: ['Prune'] })))
+    expect(Testing.errorOf(() => new Application(mgmt, 'b', { name: 'b', project, source: repo.folder('y'), syncOptions: ['Prune'] })))
       .toBe('platform/clusters--mgmt/b: prop "syncOptions[0]": "Prune" must be Name=value (e.g. "ServerSideApply=true")');
-    expect(errorOf(() => new Application(mgmt, 'c', { name: 'c', project, source: { repoUrl: 'https://charts.example.com', chart: 'x', version: '^1.0' } })))
+    expect(Testing.errorOf(() => new Application(mgmt, 'c', { name: 'c', project, source: { repoUrl: 'https://charts.example.com', chart: 'x', version: '^1.0' } })))
       .toBe('platform/clusters--mgmt/c: prop "source.version": "^1.0" is invalid: must be an exact chart version (e.g. "1.2.3"), not a range');
-    expect(errorOf(() => new Application(mgmt, 'd', { name: 'd', project, source: repo.folder('z'), destination: { cluster: { name: 'a', server: 'https://b' } as any } })))
+    expect(Testing.errorOf(() => new Application(mgmt, 'd', { name: 'd', project, source: repo.folder('z'), destination: { cluster: { name: 'a', server: 'https://b' } as any } })))
       .toBe('platform/clusters--mgmt/d: prop "destination.cluster": set exactly one of name, server (or pass a cluster construct); got name, server');
-    expect(errorOf(() => new Application(mgmt, 'e', { name: 'e', project, source: repo.folder('w'), retry: { backoff: '5 seconds' } })))
+    expect(Testing.errorOf(() => new Application(mgmt, 'e', { name: 'e', project, source: repo.folder('w'), retry: { backoff: '5 seconds' } })))
       .toBe('platform/clusters--mgmt/e: prop "retry.backoff": "5 seconds" is not a Go duration such as "30s", "5m" or "1h30m"');
-    expect(errorOf(() => new Application(mgmt, 'f', { name: 'f', project, source: repo.folder('v'), subscriptions: [{ trigger: 'on-sync-failed', recipients: ['https://outlook.office.com/webhook/x'] }] })))
+    expect(Testing.errorOf(() => new Application(mgmt, 'f', { name: 'f', project, source: repo.folder('v'), subscriptions: [{ trigger: 'on-sync-failed', recipients: ['https://outlook.office.com/webhook/x'] }] })))
       .toBe('platform/clusters--mgmt/f: prop "subscriptions[0].recipients[0]": "https://outlook.office.com/webhook/x" is invalid: must be a recipient name (letters, digits, ".", "_" and "-"): the channel name configured in argocd-notifications-cm, not a URL');
   });
 
@@ -218,7 +225,7 @@ describe('Application', () => {
     const upstream = parse(fs.readFileSync(path.join(UPSTREAM, 'application.yaml'), 'utf8'));
     const { app, mgmt, project } = fixture();
     new Application(mgmt, 'g', { name: 'guestbook', project, source: { repoUrl: 'https://charts.example.com', chart: 'chart-name', version: '1.2.3', values: { replicas: 2 } }, destination: { namespace: 'guestbook' } });
-    const ours = render(app)['platform/clusters/mgmt/application-guestbook.yaml'];
+    const ours = Testing.render(app)['platform/clusters/mgmt/application-guestbook.yaml'][0];
     expect(ours.metadata.finalizers).toEqual(upstream.metadata.finalizers);
     expect(ours.spec.destination).toEqual(upstream.spec.destination);
     expect(ours.spec.source).toEqual({ repoURL: 'https://charts.example.com', chart: upstream.spec.source.chart, targetRevision: '1.2.3', helm: { releaseName: upstream.spec.source.helm.releaseName, valuesObject: { replicas: 2 } } });
@@ -243,10 +250,10 @@ describe('sync waves', () => {
     // Added after the Application: still covered.
     new ApiObject(xp, 'provider', { apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', metadata: { name: 'provider-family-azure' }, spec: { package: 'xpkg.crossplane.io/crossplane-contrib/provider-family-azure:v2.7.0' } });
     new ApiObject(xp, 'pc', { apiVersion: 'azure.m.upbound.io/v1beta1', kind: 'ClusterProviderConfig', metadata: { name: 'default' }, spec: { credentials: { source: 'UserAssignedManagedIdentity' } } });
-    const out = render(app);
-    expect(out['platform/crossplane/provider-provider-family-azure.yaml'].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-2' });
-    expect(out['platform/crossplane/clusterproviderconfig-default.yaml'].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-1' });
-    expect(out['platform/clusters/mgmt/application-xp.yaml'].spec.syncPolicy.syncOptions).toEqual(['SkipDryRunOnMissingResource=true']);
+    const out = Testing.render(app);
+    expect(out['platform/crossplane/provider-provider-family-azure.yaml'][0].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-2' });
+    expect(out['platform/crossplane/clusterproviderconfig-default.yaml'][0].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-1' });
+    expect(out['platform/clusters/mgmt/application-xp.yaml'][0].spec.syncPolicy.syncOptions).toEqual(['SkipDryRunOnMissingResource=true']);
   });
 });
 
@@ -321,14 +328,14 @@ describe('ApplicationSet', () => {
       template: { name: `${CLUSTER_NAME}-apps`, project, repo, path: `apps/${CLUSTER_NAME}`, destination: { server: '{{.server}}' } },
     });
     expect(set.folders.map((f) => f.path)).toEqual(['apps/c-prod']);
-    const out = render(app);
-    const obj = out['platform/clusters/mgmt/applicationset-fleet-apps.yaml'];
+    const out = Testing.render(app);
+    const obj = out['platform/clusters/mgmt/applicationset-fleet-apps.yaml'][0];
     expect(obj.spec.generators).toEqual([{ clusters: { selector: { matchLabels: { 'capi-to-argocd/owned': 'true', environment: 'prod', 'platform.cdk8s.io/fleet': 'shop' } } } }]);
     expect(obj.spec.goTemplateOptions).toEqual(['missingkey=error']);
     expect(obj.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
     expect(obj.spec.template.spec.source).toEqual({ repoURL: 'https://github.com/contoso/platform', targetRevision: 'main', path: 'apps/{{index .metadata.labels "platform.cdk8s.io/cluster-name"}}' });
     // The CAPI Clusters carry the labels (and capi2argo take-along markers) the selector needs.
-    expect(out['platform/clusters/mgmt/fleet/c-prod/cluster-c-prod.yaml'].metadata.labels).toEqual({
+    expect(out['platform/clusters/mgmt/fleet/c-prod/cluster-c-prod.yaml'][0].metadata.labels).toEqual({
       environment: 'prod',
       'platform.cdk8s.io/cluster-name': 'c-prod',
       'platform.cdk8s.io/environment': 'prod',
@@ -342,13 +349,13 @@ describe('ApplicationSet', () => {
   test('exact errors: a templated path that is not a folder, an unverifiable template, unknown label', () => {
     const { mgmt, project, repo, fleet } = fleetFixture();
     const reg = new CapiClusterRegistration(mgmt, 'reg', { clusters: fleet.members.map((m) => m.cluster) });
-    expect(errorOf(() => new ApplicationSet(mgmt, 'a', { name: 'a', generators: [ClusterGenerator.registered(reg)], template: { name: 'x', project, repo, path: `addons/${CLUSTER_NAME}`, destination: { server: '{{.server}}' } } })))
+    expect(Testing.errorOf(() => new ApplicationSet(mgmt, 'a', { name: 'a', generators: [ClusterGenerator.registered(reg)], template: { name: 'x', project, repo, path: `addons/${CLUSTER_NAME}`, destination: { server: '{{.server}}' } } })))
       .toBe('platform/clusters--mgmt/a: prop "template.path": "addons/c-dev" is not a folder of repo "platform": create it (repo.folder("addons/c-dev")) or fix the template');
-    expect(errorOf(() => new ApplicationSet(mgmt, 'b', { name: 'b', generators: [ClusterGenerator.selector({ env: 'x' })], template: { name: 'x', project, repo, path: 'apps/{{.name}}', destination: { server: '{{.server}}' } } })))
+    expect(Testing.errorOf(() => new ApplicationSet(mgmt, 'b', { name: 'b', generators: [ClusterGenerator.selector({ env: 'x' })], template: { name: 'x', project, repo, path: 'apps/{{.name}}', destination: { server: '{{.server}}' } } })))
       .toBe('platform/clusters--mgmt/b: prop "template.path": "apps/{{.name}}" is templated, but generators[0] has no parameters known at synth to check it against: use ClusterGenerator.registered(...) or a path without {{ }}');
-    expect(errorOf(() => new ApplicationSet(mgmt, 'c', { name: 'c', generators: [ListGenerator.of([{ cluster: 'c-dev' }])], template: { name: 'x', project, repo, path: 'apps/{{.env}}', destination: { name: '{{.cluster}}' } } })))
+    expect(Testing.errorOf(() => new ApplicationSet(mgmt, 'c', { name: 'c', generators: [ListGenerator.of([{ cluster: 'c-dev' }])], template: { name: 'x', project, repo, path: 'apps/{{.env}}', destination: { name: '{{.cluster}}' } } })))
       .toBe('platform/clusters--mgmt/c: prop "template.path": "apps/{{.env}}": {{.env}} has no value for parameters {"cluster":"c-dev"}');
-    expect(errorOf(() => ClusterGenerator.registered(reg, { matchLabels: { team: 'a' } })))
+    expect(Testing.errorOf(() => ClusterGenerator.registered(reg, { matchLabels: { team: 'a' } })))
       .toBe('platform/clusters--mgmt/reg: prop "matchLabels.team": is not carried to the Argo CD cluster Secrets (carried: environment, platform.cdk8s.io/cluster-name)');
   });
 
@@ -367,13 +374,13 @@ describe('ApplicationSet', () => {
       generators: [GitGenerator.directories([repo.folder('guestbook/engineering-dev'), repo.folder('guestbook/engineering-prod')])],
       template: { name: '{{.path.basename}}', project, repo, path: '{{.path.path}}', destination: { name: 'in-cluster' } },
     });
-    const out = render(app);
-    const list = out['platform/clusters/mgmt/applicationset-list.yaml'];
+    const out = Testing.render(app);
+    const list = out['platform/clusters/mgmt/applicationset-list.yaml'][0];
     expect(list.spec.generators[0].list.elements).toEqual(upstream.spec.generators[0].list.elements);
     expect(list.spec.goTemplate).toBe(upstream.spec.goTemplate);
     expect(list.spec.goTemplateOptions).toEqual(upstream.spec.goTemplateOptions);
     expect(list.spec.template.spec.destination.namespace).toBe(upstream.spec.template.spec.destination.namespace);
-    const git = out['platform/clusters/mgmt/applicationset-git.yaml'];
+    const git = out['platform/clusters/mgmt/applicationset-git.yaml'][0];
     expect(Object.keys(git.spec.generators[0].git).sort()).toEqual(['directories', 'repoURL', 'revision']);
     expect(git.spec.generators[0].git.directories).toEqual([{ path: 'guestbook/engineering-dev' }, { path: 'guestbook/engineering-prod' }]);
     // Differences from upstream: preserveResourcesOnDeletion is on by default (upstream shows it as
@@ -394,9 +401,9 @@ describe('CapiClusterRegistration', () => {
   test('exact errors', () => {
     const { mgmt, fleet } = fleetFixture();
     const c = fleet.members[0].cluster;
-    expect(errorOf(() => new CapiClusterRegistration(mgmt, 'a', { clusters: [] }))).toBe('platform/clusters--mgmt/a: prop "clusters": must list at least one cluster');
-    expect(errorOf(() => new CapiClusterRegistration(mgmt, 'b', { clusters: [c, c] }))).toBe('platform/clusters--mgmt/b: prop "clusters[1]": cluster "c-dev" is listed twice');
-    expect(errorOf(() => new CapiClusterRegistration(mgmt, 'c', { clusters: [{ clusterName: 'ext', kubeconfigSecret: { name: 'ext-kubeconfig', namespace: 'x', key: 'value' } }] })))
+    expect(Testing.errorOf(() => new CapiClusterRegistration(mgmt, 'a', { clusters: [] }))).toBe('platform/clusters--mgmt/a: prop "clusters": must list at least one cluster');
+    expect(Testing.errorOf(() => new CapiClusterRegistration(mgmt, 'b', { clusters: [c, c] }))).toBe('platform/clusters--mgmt/b: prop "clusters[1]": cluster "c-dev" is listed twice');
+    expect(Testing.errorOf(() => new CapiClusterRegistration(mgmt, 'c', { clusters: [{ clusterName: 'ext', kubeconfigSecret: { name: 'ext-kubeconfig', namespace: 'x', key: 'value' } }] })))
       .toBe('platform/clusters--mgmt/c: prop "clusters[0]": "ext" has no CAPI Cluster object in the app: register clusters created elsewhere by writing their Argo CD cluster Secret outside Git, and pass { name } as destination');
   });
 });
@@ -412,8 +419,8 @@ describe('TeamProject', () => {
       name: 'team-alpha', source: deploy, entraGroupId: GROUP, teamsChannel: 'team-alpha',
       clusters: [{ cluster: fleet.members[0].cluster, namespaceFolder: fleet.members[0].stageFolders.infrastructure }],
     });
-    const out = render(app);
-    const proj = out['platform/clusters/mgmt/appproject-team-alpha.yaml'];
+    const out = Testing.render(app);
+    const proj = out['platform/clusters/mgmt/appproject-team-alpha.yaml'][0];
     expect(proj.spec.sourceRepos).toEqual(['https://github.com/contoso/team-alpha']);
     expect(proj.spec.destinations).toEqual([{ name: 'c-dev', namespace: 'team-alpha' }]);
     expect(proj.spec.clusterResourceWhitelist).toEqual([]);
@@ -422,14 +429,14 @@ describe('TeamProject', () => {
     // Like the Flux tenant role: no core Secrets (SealedSecrets only).
     expect(proj.spec.namespaceResourceWhitelist).not.toContainEqual({ group: '', kind: 'Secret' });
     expect(proj.spec.namespaceResourceWhitelist).toContainEqual({ group: 'bitnami.com', kind: 'SealedSecret' });
-    const appObj = out['platform/clusters/mgmt/application-team-alpha.yaml'];
+    const appObj = out['platform/clusters/mgmt/application-team-alpha.yaml'][0];
     expect(appObj.metadata.annotations).toEqual({
       'notifications.argoproj.io/subscribe.on-health-degraded.teams': 'team-alpha',
       'notifications.argoproj.io/subscribe.on-sync-failed.teams': 'team-alpha',
     });
     expect(appObj.spec.destination).toEqual({ name: 'c-dev', namespace: 'team-alpha' });
     expect(appObj.spec.source).toEqual({ repoURL: 'https://github.com/contoso/team-alpha', path: 'deploy', targetRevision: 'main' });
-    expect(out['platform/infrastructure/c-dev/namespace-team-alpha.yaml']).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-alpha', labels: { 'platform.cdk8s.io/team': 'team-alpha', 'platform.cdk8s.io/tenant-policy': 'restricted' } } });
+    expect(out['platform/infrastructure/c-dev/namespace-team-alpha.yaml'][0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-alpha', labels: { 'platform.cdk8s.io/team': 'team-alpha', 'platform.cdk8s.io/tenant-policy': 'restricted' } } });
     // The webhook URL is referenced from argocd-notifications-secret, never written.
     expect(teamsServiceConfig(['team-alpha'])).toEqual({ 'service.teams': 'recipientUrls:\n  team-alpha: $team-alpha-teams-url\n' });
   });
@@ -437,33 +444,33 @@ describe('TeamProject', () => {
   test('without a namespace folder, the Application creates the namespace and the project may create only that one', () => {
     const { app, repo, mgmt } = fixture();
     new TeamProject(mgmt, 'beta', { name: 'team-beta', source: repo.folder('teams/beta'), entraGroupId: GROUP });
-    const out = render(app);
-    expect(out['platform/clusters/mgmt/appproject-team-beta.yaml'].spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'team-beta' }]);
-    expect(out['platform/clusters/mgmt/application-team-beta.yaml'].spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true']);
+    const out = Testing.render(app);
+    expect(out['platform/clusters/mgmt/appproject-team-beta.yaml'][0].spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'team-beta' }]);
+    expect(out['platform/clusters/mgmt/application-team-beta.yaml'][0].spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true']);
   });
 
   test('exact errors', () => {
     const { repo, mgmt } = fixture();
-    expect(errorOf(() => new TeamProject(mgmt, 'x', { name: 'x', source: repo.folder('t'), entraGroupId: 'Team Alpha' })))
+    expect(Testing.errorOf(() => new TeamProject(mgmt, 'x', { name: 'x', source: repo.folder('t'), entraGroupId: 'Team Alpha' })))
       .toBe('platform/clusters--mgmt/x: prop "entraGroupId": "Team Alpha" must be the Entra ID group\'s object id (a lowercase GUID such as 5f1c8f0e-3c4b-4f7a-9d2e-1a2b3c4d5e6f)');
   });
 });
 
 describe('ArgoCdBootstrap', () => {
   test('the root Application deploys the entry folder (and itself) with the platform project', () => {
-    const app = new GitOpsApp({ outdir: '/nonexistent' });
+    const app = Testing.app();
     const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
     const entry = repo.folder('clusters/mgmt');
     new ArgoCdBootstrap(entry, 'boot', { entry });
-    const out = render(app);
-    expect(out['platform/clusters/mgmt/application-root.yaml'].spec).toEqual({
+    const out = Testing.render(app);
+    expect(out['platform/clusters/mgmt/application-root.yaml'][0].spec).toEqual({
       project: 'platform',
       source: { repoURL: 'https://github.com/contoso/platform', path: 'clusters/mgmt', targetRevision: 'main' },
       destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
       syncPolicy: { automated: { prune: true, selfHeal: true }, retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } } },
     });
-    expect(out['platform/clusters/mgmt/appproject-platform.yaml'].spec.sourceRepos).toEqual(['https://github.com/contoso/platform']);
-    expect(errorOf(() => new ArgoCdBootstrap(repo.folder('other'), 'b', { entry })))
+    expect(out['platform/clusters/mgmt/appproject-platform.yaml'][0].spec.sourceRepos).toEqual(['https://github.com/contoso/platform']);
+    expect(Testing.errorOf(() => new ArgoCdBootstrap(repo.folder('other'), 'b', { entry })))
       .toBe('platform/other/b: prop "entry": the bootstrap must be created in its entry folder "clusters/mgmt" (so the root Application manages itself)');
   });
 });

@@ -1,9 +1,9 @@
 // upjet-azure authorization L2s: policy definitions and resource-group assignments (built-in
 // policies with typed parameters) and role assignments, in both flavours.
-import { parse } from 'yaml';
 import { ResourceGroup as ClusterResourceGroup } from '../../imports/crossplane/azure.upbound.io';
 import { ResourceGroup } from '../../imports/crossplane/azure.m.upbound.io';
-import { addProvided, GitOpsApp, Repo, SynthError } from '../../lib';
+import { addProvided, Repo } from '../../lib';
+import { Testing } from '../../lib/testing';
 import { AzureBuiltInRole } from '../../lib/core/azure-roles';
 import {
   AzureClusterProviderConfig, AzureCredentials, AzureProviderConfig, AzureResourceGroupRef, BuiltInPolicy, CompositeResourceDefinition, Composition,
@@ -17,7 +17,7 @@ const RG_ID = `/subscriptions/${SUB}/resourceGroups/rg-team-a`;
 const SA_ID = `${RG_ID}/providers/Microsoft.Storage/storageAccounts/contosoapp`;
 
 function setup() {
-  const app = new GitOpsApp({ outdir: '/tmp/cdk8s-platform-test-authorization', printBaselineReport: false });
+  const app = Testing.app();
   const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
   const system = repo.folder('system');
   const providerConfig = new AzureClusterProviderConfig(system, 'pc', { credentials: AzureCredentials.oidcTokenFile('00000000-0000-0000-0000-000000000003'), subscriptionId: SUB, tenantId: '00000000-0000-0000-0000-000000000002' });
@@ -25,12 +25,6 @@ function setup() {
   return { app, repo, folder, providerConfig };
 }
 
-/** The synthesized objects of a folder, by file name. */
-function objects(app: GitOpsApp, folder = 'team-a'): Record<string, any> {
-  const out: Record<string, any> = {};
-  for (const [f, c] of app.renderToMemory().get('platform')!) if (f.startsWith(`${folder}/`) && !f.endsWith('kustomization.yaml')) out[f.slice(folder.length + 1)] = parse(c);
-  return out;
-}
 
 describe('ResourceGroupPolicyAssignment', () => {
   test('a built-in policy on an upjet ResourceGroup of the app: typed parameters JSON-encoded, resourceGroupIdRef', () => {
@@ -41,7 +35,7 @@ describe('ResourceGroupPolicyAssignment', () => {
       parameters: { listOfAllowedLocations: ['westeurope', 'northeurope'] },
       resourceGroup: AzureResourceGroupRef.fromResourceGroup(rg), nonComplianceMessage: 'EU regions only', notScopes: [`${RG_ID}/providers/Microsoft.Network/virtualNetworks/b`],
     }).addNotScope(`${RG_ID}/providers/Microsoft.Network/virtualNetworks/a`);
-    expect(objects(app)['resourcegrouppolicyassignment-allowed-locations.yaml']).toEqual({
+    expect(Testing.find(app, 'ResourceGroupPolicyAssignment', 'allowed-locations')).toEqual({
       apiVersion: 'authorization.azure.m.upbound.io/v1beta1',
       kind: 'ResourceGroupPolicyAssignment',
       metadata: { name: 'allowed-locations', namespace: 'team-a' },
@@ -73,8 +67,8 @@ describe('ResourceGroupPolicyAssignment', () => {
       name: 'deny-public-ip', policyDefinition: def, parameters: { effect: 'Audit' }, enforce: false, flavour: ManagedResourceFlavour.CLUSTER,
       providerConfig: { kind: 'ProviderConfig', name: 'legacy' }, resourceGroup: AzureResourceGroupRef.fromArmId(RG_ID), removalPolicy: RemovalPolicy.RETAIN,
     });
-    const o = objects(app);
-    expect(o['policydefinition-deny-public-ip.yaml']).toEqual({
+    const o = Testing.objects(app);
+    expect(Testing.find(o, 'PolicyDefinition', 'deny-public-ip')).toEqual({
       apiVersion: 'authorization.azure.upbound.io/v1beta1', kind: 'PolicyDefinition', metadata: { name: 'deny-public-ip' },
       spec: {
         forProvider: {
@@ -86,7 +80,7 @@ describe('ResourceGroupPolicyAssignment', () => {
         managementPolicies: ['*'],
       },
     });
-    expect(o['resourcegrouppolicyassignment-deny-public-ip.yaml']).toEqual({
+    expect(Testing.find(o, 'ResourceGroupPolicyAssignment', 'deny-public-ip')).toEqual({
       apiVersion: 'authorization.azure.upbound.io/v1beta2', kind: 'ResourceGroupPolicyAssignment',
       metadata: { name: 'deny-public-ip', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false' } },
       spec: {
@@ -101,7 +95,7 @@ describe('ResourceGroupPolicyAssignment', () => {
     const { app, folder } = setup();
     const pc = new AzureProviderConfig(folder, 'team-pc', { name: 'team-a', credentials: AzureCredentials.oidcTokenFile('00000000-0000-0000-0000-000000000003'), subscriptionId: SUB, tenantId: '00000000-0000-0000-0000-000000000002' });
     new ResourceGroupPolicyAssignment(folder, 'tag', { name: 'require-team-tag', policyDefinition: BuiltInPolicy.REQUIRE_TAG_ON_RESOURCES, parameters: { tagName: 'team' }, resourceGroup: AzureResourceGroupRef.matchLabels({ team: 'a' }), providerConfig: pc });
-    expect(objects(app)['resourcegrouppolicyassignment-require-team-tag.yaml'].spec).toEqual({
+    expect(Testing.find(app, 'ResourceGroupPolicyAssignment', 'require-team-tag').spec).toEqual({
       forProvider: {
         displayName: 'Require a tag on resources', enforce: true, parameters: '{"tagName":{"value":"team"}}',
         policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/871b6d14-10aa-478d-b590-94f262ecfa99',
@@ -112,21 +106,14 @@ describe('ResourceGroupPolicyAssignment', () => {
     });
     const { app: app2, folder: f2 } = setup();
     new ResourceGroupPolicyAssignment(f2, 'tag', { name: 'require-team-tag', policyDefinition: BuiltInPolicy.REQUIRE_TAG_ON_RESOURCE_GROUPS, parameters: { tagName: 'team' }, resourceGroup: AzureResourceGroupRef.fromArmId(RG_ID), providerConfig: { kind: 'ClusterProviderConfig', name: 'other' } });
-    let error: unknown;
-    try {
-      app2.renderToMemory();
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(SynthError);
-    expect((error as SynthError).problems).toEqual(['platform/team-a/tag: prop "providerConfig": refers to ClusterProviderConfig/other (azure.m.upbound.io), which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import']);
+    expect(Testing.synthProblems(app2)).toEqual(['platform/team-a/tag: prop "providerConfig": refers to ClusterProviderConfig/other (azure.m.upbound.io), which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import']);
   });
 
   test('a definition outside the app by ARM id (management group), its required parameters checked', () => {
     const { app, folder } = setup();
     const mgDef = PolicyDefinition.fromArmId<{ costCentre: string }>('/providers/Microsoft.Management/managementGroups/contoso/providers/Microsoft.Authorization/policyDefinitions/require-cost-centre', 'Require a cost centre', ['costCentre']);
     new ResourceGroupPolicyAssignment(folder, 'cc', { name: 'cost-centre', policyDefinition: mgDef, parameters: { costCentre: '4711' }, resourceGroup: AzureResourceGroupRef.fromArmId(RG_ID) });
-    expect(objects(app)['resourcegrouppolicyassignment-cost-centre.yaml'].spec.forProvider).toEqual({
+    expect(Testing.find(app, 'ResourceGroupPolicyAssignment', 'cost-centre').spec.forProvider).toEqual({
       displayName: 'Require a cost centre', enforce: true, parameters: '{"costCentre":{"value":"4711"}}',
       policyDefinitionId: '/providers/Microsoft.Management/managementGroups/contoso/providers/Microsoft.Authorization/policyDefinitions/require-cost-centre',
       resourceGroupId: RG_ID,
@@ -176,8 +163,8 @@ describe('RoleAssignment', () => {
     RoleAssignment.grantStorageBlobDataContributor(folder, 'blobs', { name: 'blobs', principalId: PRINCIPAL, storageAccountId: SA_ID, containerName: 'uploads' });
     RoleAssignment.grantStorageBlobDataReader(folder, 'blobs-ro', { name: 'blobs-ro', principalId: PRINCIPAL, storageAccountId: SA_ID, principalType: 'Group' });
     new RoleAssignment(folder, 'by-name', { name: 'by-name', roleDefinitionName: 'Reader', principalId: PRINCIPAL, scope: `/subscriptions/${SUB}` });
-    const o = objects(app);
-    expect(o['roleassignment-reader.yaml']).toEqual({
+    const o = Testing.objects(app);
+    expect(Testing.find(o, 'RoleAssignment', 'reader')).toEqual({
       apiVersion: 'authorization.azure.m.upbound.io/v1beta1', kind: 'RoleAssignment', metadata: { name: 'reader', namespace: 'team-a' },
       spec: {
         forProvider: {
@@ -187,15 +174,15 @@ describe('RoleAssignment', () => {
         managementPolicies: ['*'],
       },
     });
-    expect(o['roleassignment-blobs.yaml'].spec.forProvider).toEqual({
+    expect(Testing.find(o, 'RoleAssignment', 'blobs').spec.forProvider).toEqual({
       principalId: PRINCIPAL, principalType: 'ServicePrincipal', scope: `${SA_ID}/blobServices/default/containers/uploads`,
       roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe`,
     });
-    expect(o['roleassignment-blobs-ro.yaml'].spec.forProvider).toEqual({
+    expect(Testing.find(o, 'RoleAssignment', 'blobs-ro').spec.forProvider).toEqual({
       principalId: PRINCIPAL, principalType: 'Group', scope: SA_ID,
       roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1`,
     });
-    expect(o['roleassignment-by-name.yaml'].spec.forProvider).toEqual({ principalId: PRINCIPAL, principalType: 'ServicePrincipal', roleDefinitionName: 'Reader', scope: `/subscriptions/${SUB}` });
+    expect(Testing.find(o, 'RoleAssignment', 'by-name').spec.forProvider).toEqual({ principalId: PRINCIPAL, principalType: 'ServicePrincipal', roleDefinitionName: 'Reader', scope: `/subscriptions/${SUB}` });
   });
 
   test('as a composition base: principal and scope patched, Required scope; the base has no name', () => {

@@ -1,13 +1,14 @@
 // CrossplaneAzureRuntime: what a management cluster needs to run Azure compositions.
-import { GitOpsApp, Repo } from '../../lib';
+import { Repo } from '../../lib';
 import { CrossplaneAzureRuntime } from '../../lib/crossplane';
+import { Testing } from '../../lib/testing';
 
 const CLIENT = '00000000-0000-0000-0000-00000000000a';
 const TENANT = '00000000-0000-0000-0000-00000000000b';
 const SUB = '00000000-0000-0000-0000-00000000000c';
 
 test('providers (family first) with workload identity, both functions, the default ClusterProviderConfig and the activation policy', () => {
-  const app = new GitOpsApp({ outdir: '/nonexistent' });
+  const app = Testing.app();
   const system = new Repo(app, 'mgmt').folder('crossplane/system');
   const rt = new CrossplaneAzureRuntime(system, 'runtime', {
     services: ['storage', 'family'], clientId: CLIENT, tenantId: TENANT, subscriptionId: SUB, activationPolicyName: 'platform', annotateTenant: true,

@@ -3,12 +3,13 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { KubernetesCluster } from '../../imports/crossplane/containerservice.azure.m.upbound.io';
 import { ResourceGroup } from '../../imports/crossplane/azure.m.upbound.io';
-import { GitOpsApp, RemovalPolicy, Repo, SynthError } from '../../lib';
+import { RemovalPolicy, Repo } from '../../lib';
 import {
   CompositeResource, CompositeResourceDefinition, Composition, ConnectionDetails, Patches, ReadinessChecks,
   renderComposition, Schema, Transforms, sprintf,
 } from '../../lib/crossplane';
 import { crdMirror } from '../validation/helpers';
+import { Testing } from '../../lib/testing';
 
 const spec = Schema.object({
   location: Schema.string({ required: true, enum: ['westeurope', 'northeurope'] }),
@@ -18,7 +19,7 @@ const spec = Schema.object({
 const status = Schema.object({ fqdn: Schema.string() });
 
 function setup() {
-  const app = new GitOpsApp({ outdir: '/tmp/cdk8s-platform-test-crossplane' });
+  const app = Testing.app();
   const folder = new Repo(app, 'r').folder('apis');
   const xrd = new CompositeResourceDefinition(folder, 'xrd', { group: 'platform.contoso.com', kind: 'XCluster', plural: 'xclusters', version: 'v1alpha1', spec, status });
   const composition = new Composition(folder, 'comp', { xrd });
@@ -87,9 +88,7 @@ describe('Composition', () => {
     });
     expect(json.spec.pipeline[2].input).toEqual({ apiVersion: 'krm.kcl.dev/v1alpha1', kind: 'KCLInput', spec: { source: 'items = []' } });
     // the base never becomes a file; unresolved Functions and ClusterProviderConfig are reported
-    const err = (() => { try { app.placedObjects(); } catch (e) { return e as SynthError; } return undefined; })();
-    expect(err).toBeInstanceOf(SynthError);
-    expect(err!.problems).toEqual([
+    expect(Testing.synthProblems(app)).toEqual([
       'r/apis/comp: prop "pipeline[0].functionRef": refers to Function/function-patch-and-transform (pkg.crossplane.io), which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',
       'r/apis/comp: prop "pipeline[0].resources[0].base.spec.providerConfigRef": refers to ClusterProviderConfig/default (azure.m.upbound.io), which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',
       'r/apis/comp: prop "pipeline[1].functionRef": refers to Function/function-auto-ready (pkg.crossplane.io), which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',
@@ -246,8 +245,7 @@ describe('composite resources and claims', () => {
       'apps/team/bad: prop "spec": does not match the schema of XCluster (platform.contoso.com/v1alpha1): XCluster/team-a/two: spec.nodeCount: must be <= 10',
     );
     // the namespaced ProviderConfig of the base must exist in the composite's namespace
-    const err = (() => { try { app.placedObjects(); } catch (e) { return e as SynthError; } return undefined; })();
-    expect(err!.problems).toContain('apps/team/xr: prop "composition.rg.providerConfigRef": refers to ProviderConfig/team-a/team (azure.m.upbound.io), which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import');
+    expect(Testing.synthProblems(app)).toContain('apps/team/xr: prop "composition.rg.providerConfigRef": refers to ProviderConfig/team-a/team (azure.m.upbound.io), which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import');
     expect(folder).toBeDefined();
   });
 });

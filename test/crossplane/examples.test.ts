@@ -3,12 +3,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { GitOpsApp } from '../../lib';
 import { runRender } from '../../lib/cli/render';
 import { buildCrossplaneAks, PLATFORM_TEAM_GROUP_ID } from '../../examples/crossplane-aks/app';
 import { APP_PRINCIPAL_ID, buildReferenceAppCrossplane, XAPP_CONNECTION_KEYS } from '../../examples/reference-app/crossplane';
 import { AzureBuiltInRole } from '../../lib/core/azure-roles';
 import { Patches, renderComposition } from '../../lib/crossplane';
+import { Testing } from '../../lib/testing';
 
 function kustomizeEachFolder(files: Map<string, string>): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-kustomize-'));
@@ -25,7 +25,7 @@ function kustomizeEachFolder(files: Map<string, string>): void {
 }
 
 describe('crossplane-aks example', () => {
-  const app = new GitOpsApp({ outdir: '/tmp/cdk8s-platform-test-crossplane' });
+  const app = Testing.app();
   const ex = buildCrossplaneAks(app);
 
   test('synthesizes: schema + CEL + references valid, every folder builds with kubectl kustomize', () => {
@@ -124,7 +124,7 @@ describe('crossplane-aks example', () => {
 });
 
 describe('reference-app-crossplane example', () => {
-  const app = new GitOpsApp({ outdir: '/tmp/cdk8s-platform-test-crossplane' });
+  const app = Testing.app();
   const ex = buildReferenceAppCrossplane(app);
 
   test('synthesizes; the Flask Deployment reads the composed connection Secret', () => {

@@ -1,16 +1,19 @@
 import { ApiObject } from 'cdk8s';
-import { GitOpsApp, Repo } from '../../lib';
+import { ExistingSecret, Repo, RemovalPolicy } from '../../lib';
+import { Testing } from '../../lib/testing';
 import {
   AzureClusterProviderConfig, AzureCredentials, AzureProviderConfig, CrossplaneFunction, CrossplaneProvider, DeploymentRuntimeConfig,
-  ManagedResourceActivationPolicy, pluralOf, Usage,
+  ManagedResourceActivationPolicy, pluralOf, RoleAssignment, Usage,
 } from '../../lib/crossplane';
+import { AzureBuiltInRole } from '../../lib/core/azure-roles';
+import { Construct } from 'constructs';
 
 const SUB = '00000000-0000-0000-0000-000000000001';
 const TENANT = '00000000-0000-0000-0000-000000000002';
 const CLIENT = '00000000-0000-0000-0000-000000000003';
 
 function setup() {
-  const app = new GitOpsApp({ outdir: '/tmp/cdk8s-platform-test-crossplane' });
+  const app = Testing.app();
   return { app, folder: new Repo(app, 'r').folder('system') };
 }
 
@@ -32,11 +35,11 @@ test('provider configs take credentials from identities or Secret references onl
   const { folder, app } = setup();
   const c = new AzureClusterProviderConfig(folder, 'c', { credentials: AzureCredentials.oidcTokenFile(CLIENT), subscriptionId: SUB, tenantId: TENANT });
   expect(c.apiObject.toJson()).toEqual({ apiVersion: 'azure.m.upbound.io/v1beta1', kind: 'ClusterProviderConfig', metadata: { name: 'default' }, spec: { credentials: { source: 'OIDCTokenFile' }, clientID: CLIENT, subscriptionID: SUB, tenantID: TENANT } });
-  const n = new AzureProviderConfig(folder, 'n', { name: 'team', namespace: 'crossplane-system', credentials: AzureCredentials.fromSecret({ name: 'azure-creds', namespace: 'crossplane-system', key: 'creds' }), subscriptionId: SUB, tenantId: TENANT });
+  const n = new AzureProviderConfig(folder, 'n', { name: 'team', namespace: 'crossplane-system', credentials: AzureCredentials.fromSecret({ secret: 'azure-creds', key: 'creds' }), subscriptionId: SUB, tenantId: TENANT });
   expect(n.apiObject.toJson().spec.credentials).toEqual({ source: 'Secret', secretRef: { name: 'azure-creds', namespace: 'crossplane-system', key: 'creds' } });
   expect(n.apiObject.toJson().metadata.namespace).toBe('crossplane-system');
   new AzureProviderConfig(folder, 'mi', { name: 'mi', namespace: 'team-a', credentials: AzureCredentials.userAssignedManagedIdentity(CLIENT), subscriptionId: SUB, tenantId: TENANT });
-  expect(() => app.placedObjects()).toThrow('r/system/n: prop "credentials.secretRef": refers to Secret/crossplane-system/azure-creds, which is not an object of the app');
+  expect(() => app.placedObjects()).not.toThrow(); // a Secret named by a string is managed outside the app (declared)
   expect(() => new AzureClusterProviderConfig(folder, 'bad', { credentials: AzureCredentials.oidcTokenFile(CLIENT), subscriptionId: 'x', tenantId: TENANT }))
     .toThrow('r/system/bad: prop "subscriptionId": "x" is invalid: must be a subscription ID (a UUID)');
 });
@@ -58,7 +61,7 @@ test('activation policy, usage and plurals', () => {
 });
 
 test('usage of a namespaced object, and of a cluster-scoped one from a namespaced folder', () => {
-  const app = new GitOpsApp({ outdir: '/nonexistent' });
+  const app = Testing.app();
   const folder = new Repo(app, 'r').folder('apps', { namespace: 'team-a' });
   const fn = CrossplaneFunction.autoReady(folder, 'ar', { version: 'v0.6.1' });
   const db = new ApiObject(folder, 'db', { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServer', metadata: { name: 'db' }, spec: { forProvider: { location: 'westeurope' } } });
@@ -72,4 +75,88 @@ test('usage of a namespaced object, and of a cluster-scoped one from a namespace
   new Usage(folder, 'fn-in-use', { name: 'fn-in-use', of: fn.apiObject, reason: 'compositions use it' });
   // The Function is cluster-scoped: its reference carries no namespace and resolves.
   expect(() => app.placedObjects()).not.toThrow();
+});
+
+describe('one Secret type: AzureCredentials.fromSecret takes a SecretKeyRef', () => {
+  const props = { subscriptionId: SUB, tenantId: TENANT };
+  function app2() {
+    const app = Testing.app();
+    const repo = new Repo(app, 'r');
+    return { app, team: repo.folder('team-a', { namespace: 'team-a' }), system: repo.folder('system', { namespace: 'crossplane-system' }) };
+  }
+
+  test('a namespaced ProviderConfig reads a Secret of its own namespace (upjet-azure sets secretRef.namespace to it)', () => {
+    const { app, team } = app2();
+    const sp = ExistingSecret.fromName(team, 'sp', { name: 'azure-sp' });
+    const pc = new AzureProviderConfig(team, 'pc', { name: 'team-a', credentials: AzureCredentials.fromSecret({ secret: sp, key: 'credentials' }), ...props });
+    expect(pc.apiObject.toJson().spec.credentials).toEqual({ source: 'Secret', secretRef: { name: 'azure-sp', namespace: 'team-a', key: 'credentials' } });
+    const byName = new AzureProviderConfig(team, 'by-name', { name: 'by-name', credentials: AzureCredentials.fromSecret({ secret: 'azure-sp-2', key: 'creds' }), ...props });
+    expect(byName.apiObject.toJson().spec.credentials.secretRef).toEqual({ name: 'azure-sp-2', namespace: 'team-a', key: 'creds' });
+    expect(Testing.synthProblems(app)).toEqual([]);
+  });
+
+  test('a Secret of another namespace, a bad key and a value are errors naming the prop', () => {
+    const { team, system } = app2();
+    const other = ExistingSecret.fromName(system, 'sp', { name: 'azure-sp' });
+    expect(Testing.errorOf(() => new AzureProviderConfig(team, 'pc', { credentials: AzureCredentials.fromSecret({ secret: other, key: 'credentials' }), ...props })))
+      .toBe('r/team-a/pc: prop "credentials": Secret "azure-sp" (r/system/sp) is in namespace "crossplane-system", but it must be in namespace "team-a" (upjet-azure reads the Secret of a ProviderConfig from the ProviderConfig\'s namespace)');
+    expect(Testing.errorOf(() => new AzureProviderConfig(team, 'key', { credentials: AzureCredentials.fromSecret({ secret: 'azure-sp', key: 'a b' }), ...props })))
+      .toBe('r/team-a/key: prop "credentials.key": "a b" is invalid: must be a Secret key (letters, digits, "-", "_" and ".")');
+    expect(Testing.errorOf(() => new AzureProviderConfig(team, 'value', { credentials: AzureCredentials.fromSecret({ secret: { clientSecret: 'hunter2' } as any, key: 'x' }), ...props })))
+      .toBe('r/team-a/value: prop "credentials": must be a Secret (an ISecretSource such as ExistingSecret.fromName(...) or a SealedSecret, or the name of a Secret); secret values are never written to Git');
+  });
+
+  test('a ClusterProviderConfig reads the Secret where it is; an undeclared Secret fails the synth', () => {
+    const { app, team, system } = app2();
+    const sp = ExistingSecret.fromName(system, 'sp', { name: 'azure-sp' });
+    const c = new AzureClusterProviderConfig(team, 'c', { credentials: AzureCredentials.fromSecret({ secret: sp, key: 'credentials' }), ...props });
+    expect(c.apiObject.toJson().spec.credentials.secretRef).toEqual({ name: 'azure-sp', namespace: 'crossplane-system', key: 'credentials' });
+    const ghost = Object.assign(new Construct(system, 'ghost'), { secretName: 'ghost', secretNamespace: 'crossplane-system' });
+    new AzureClusterProviderConfig(team, 'g', { name: 'g', credentials: AzureCredentials.fromSecret({ secret: ghost, key: 'credentials' }), ...props });
+    expect(Testing.synthProblems(app)).toEqual([
+      'r/team-a/g: prop "credentials": refers to Secret/crossplane-system/ghost, which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',
+    ]);
+  });
+});
+
+describe('PlatformResource vocabulary', () => {
+  test('provider configs: apiObject, name, namespace, toRef; fromName imports resolve for managed resources', () => {
+    const app = Testing.app();
+    const team = new Repo(app, 'r').folder('team-a', { namespace: 'team-a' });
+    const pc = new AzureProviderConfig(team, 'pc', { name: 'team-a', credentials: AzureCredentials.userAssignedManagedIdentity(CLIENT), subscriptionId: SUB, tenantId: TENANT });
+    expect(pc.toRef()).toEqual({ apiGroup: 'azure.m.upbound.io', kind: 'ProviderConfig', name: 'team-a', namespace: 'team-a' });
+    const cpc = new AzureClusterProviderConfig(team, 'cpc', { credentials: AzureCredentials.userAssignedManagedIdentity(CLIENT), subscriptionId: SUB, tenantId: TENANT });
+    expect(cpc.toRef()).toEqual({ apiGroup: 'azure.m.upbound.io', kind: 'ClusterProviderConfig', name: 'default', namespace: undefined });
+    const shared = AzureClusterProviderConfig.fromName(team, 'shared', { name: 'shared' });
+    expect(shared.namespace).toBeUndefined();
+    const other = AzureProviderConfig.fromName(team, 'other', { name: 'other' });
+    expect([other.apiGroup, other.kind, other.name, other.namespace]).toEqual(['azure.m.upbound.io', 'ProviderConfig', 'other', 'team-a']);
+    const scope = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-app';
+    const a = new RoleAssignment(team, 'a', { name: 'a', principalId: CLIENT, role: AzureBuiltInRole.READER, scope, providerConfig: shared });
+    const b = new RoleAssignment(team, 'b', { name: 'b', principalId: CLIENT, role: AzureBuiltInRole.READER, scope, providerConfig: other });
+    expect(a.apiObject.toJson().spec.providerConfigRef).toEqual({ kind: 'ClusterProviderConfig', name: 'shared' });
+    expect(b.apiObject.toJson().spec.providerConfigRef).toEqual({ kind: 'ProviderConfig', name: 'other' });
+    expect(Testing.synthProblems(app)).toEqual([]);
+    const elsewhere = AzureProviderConfig.fromName(team, 'elsewhere', { name: 'elsewhere', namespace: 'team-b' });
+    new RoleAssignment(team, 'c', { name: 'c', principalId: CLIENT, role: AzureBuiltInRole.READER, scope, providerConfig: elsewhere });
+    expect(Testing.synthProblems(app)).toEqual([
+      'r/team-a/c: prop "providerConfig": ProviderConfig "elsewhere" is in namespace "team-b", not "team-a": a managed resource can only use a ProviderConfig of its own namespace',
+    ]);
+  });
+
+  test('applyRemovalPolicy and the removalPolicy prop agree on managementPolicies', () => {
+    const app = Testing.app();
+    const team = new Repo(app, 'r').folder('team-a', { namespace: 'team-a' });
+    const scope = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-app';
+    new RoleAssignment(team, 'p', { name: 'p', principalId: CLIENT, role: AzureBuiltInRole.READER, scope, removalPolicy: RemovalPolicy.RETAIN });
+    const byMethod = new RoleAssignment(team, 'm', { name: 'm', principalId: CLIENT, role: AzureBuiltInRole.READER, scope });
+    byMethod.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    AzureClusterProviderConfig.fromName(team, 'default', { name: 'default' });
+    const objs = Testing.objects(app);
+    const p = Testing.find(objs, 'RoleAssignment', 'p');
+    const m = Testing.find(objs, 'RoleAssignment', 'm');
+    expect(p.spec.managementPolicies).toEqual(['Observe', 'Create', 'Update', 'LateInitialize']);
+    expect(m.spec.managementPolicies).toEqual(p.spec.managementPolicies);
+    expect(m.metadata.annotations).toEqual(p.metadata.annotations);
+  });
 });

@@ -7,15 +7,16 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { KubernetesCluster } from '../../imports/crossplane/containerservice.azure.m.upbound.io';
 import { ResourceGroup } from '../../imports/crossplane/azure.m.upbound.io';
-import { GitOpsApp, Repo } from '../../lib';
+import { Repo } from '../../lib';
 import { runRender } from '../../lib/cli/render';
 import { CompositeResourceDefinition, Composition, Patches, renderComposition, RenderError, Schema } from '../../lib/crossplane';
+import { Testing } from '../../lib/testing';
 
 const spec = Schema.object({ location: Schema.string({ required: true }), dnsPrefix: Schema.string() });
 const status = Schema.object({ resourceGroupId: Schema.string() });
 
 function setup() {
-  const app = new GitOpsApp({ outdir: '/tmp/cdk8s-platform-test-render-skip' });
+  const app = Testing.app();
   const folder = new Repo(app, 'r').folder('apis');
   const xrd = new CompositeResourceDefinition(folder, 'xrd', { group: 'platform.contoso.com', kind: 'XCluster', plural: 'xclusters', version: 'v1alpha1', spec, status });
   const composition = new Composition(folder, 'comp', { xrd });

@@ -1,8 +1,9 @@
-import { DNS_LABEL, GitOpsApp, Repo } from '../../lib';
+import { DNS_LABEL, Repo } from '../../lib';
 import { CompositeResourceDefinition, InferSchema, Schema, XrdScope } from '../../lib/crossplane';
+import { Testing } from '../../lib/testing';
 
 function setup() {
-  const app = new GitOpsApp({ outdir: '/tmp/cdk8s-platform-test-crossplane' });
+  const app = Testing.app();
   return { app, folder: new Repo(app, 'r').folder('apis') };
 }
 
@@ -74,7 +75,7 @@ describe('CompositeResourceDefinition', () => {
       properties: { spec: spec.toJsonSchema(), status: { type: 'object', properties: { host: { type: 'string' } } } },
     });
     expect(json.spec.versions[0].additionalPrinterColumns).toEqual([{ name: 'Location', jsonPath: '.spec.location', type: 'string' }]);
-    expect(xrd.apiVersion).toBe('platform.contoso.com/v1beta1');
+    expect(xrd.compositeApiVersion).toBe('platform.contoso.com/v1beta1');
   });
 
   test('legacy v1 with claims and connection secret keys', () => {

@@ -4,15 +4,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { GitOpsApp, Repo, SchemaRegistry, validateObjects } from '../../lib';
+import { Repo, SchemaRegistry, validateObjects } from '../../lib';
+import { Testing } from '../../lib/testing';
 import { ResourceGroup, StorageAccount } from '../../lib/aso';
-import { findExpressions, instanceSpecSchema, ResourceGraphDefinition, RgdInstance, Schema, simpleSchemaToJsonSchema, toSimpleSchema } from '../../lib/kro';
+import { findExpressions, InstanceScope, instanceSpecSchema, ResourceGraphDefinition, RgdInstance, Schema, simpleSchemaToJsonSchema, toSimpleSchema } from '../../lib/kro';
 import { buildReferenceAppKro } from '../../examples/reference-app/kro';
 
 const UPSTREAM = path.join(__dirname, '../../../shared/crds/extras/examples/kro/examples/azure');
 
 function setup() {
-  const app = new GitOpsApp({ outdir: '/nonexistent' });
+  const app = Testing.app();
   const repo = new Repo(app, 'repo', { url: 'https://github.com/contoso/x' });
   return { app, repo, folder: repo.folder('platform/kro'), apps: repo.folder('apps', { namespace: 'team' }) };
 }
@@ -191,6 +192,28 @@ describe('instances', () => {
   });
 });
 
+describe('shared vocabulary', () => {
+  test('the RGD is a PlatformResource; the instance API is instanceKind/instanceGroup/instanceVersion', () => {
+    const { app, folder, apps } = setup();
+    const { rgd } = storageRgd(folder);
+    expect([rgd.apiGroup, rgd.kind, rgd.name, rgd.namespace]).toEqual(['kro.run', 'ResourceGraphDefinition', 'appstorage.kro.run', undefined]);
+    expect([rgd.instanceGroup, rgd.instanceKind, rgd.instanceVersion, rgd.instanceApiVersion]).toEqual(['kro.run', 'AppStorage', 'v1alpha1', 'kro.run/v1alpha1']);
+    const instance = new RgdInstance(apps, 'files', { rgd, name: 'files', spec: { name: 'files' } });
+    expect(instance.toRef()).toEqual({ apiGroup: 'kro.run', kind: 'AppStorage', name: 'files', namespace: 'team' });
+    const imported = ResourceGraphDefinition.fromName(apps, 'other', { name: 'webapp.kro.run' });
+    expect([imported.apiGroup, imported.kind, imported.name, imported.namespace]).toEqual(['kro.run', 'ResourceGraphDefinition', 'webapp.kro.run', undefined]);
+    expect(Testing.synthProblems(app)).toEqual([]);
+  });
+
+  test('a cluster-scoped instance has no namespace, even in a folder with one', () => {
+    const { folder, apps } = setup();
+    const rgd = new ResourceGraphDefinition(folder, 'tenant', { kind: 'Tenant', scope: InstanceScope.CLUSTER, spec: Schema.object({ owner: Schema.string() }) });
+    const t = new RgdInstance(apps, 't', { rgd, name: 'alpha', spec: {} });
+    expect(t.namespace).toBeUndefined();
+    expect(Testing.errorOf(() => t.exports.value('x'))).toBe('repo/apps/t: prop "exports.value": "x" is not exported by ResourceGraphDefinition tenant.kro.run (exported: none; use rgd.exportToConfigMap)');
+  });
+});
+
 describe('upstream kro Azure example (storage-container) expressed with the L2', () => {
   test('same graph; the differences are the L2 secure defaults', () => {
     const upstream = parseYaml(fs.readFileSync(path.join(UPSTREAM, 'storage-container/rg.yaml'), 'utf8'));
@@ -254,12 +277,11 @@ describe('upstream kro Azure example (storage-container) expressed with the L2',
 
 describe('reference app on kro', () => {
   test('synthesizes valid; apply order RGD -> instance -> web; the app reads the graph exports', () => {
-    const dir = fs.mkdtempSync('/tmp/kro-ref-');
-    const app = new GitOpsApp({ outdir: dir });
+    const app = Testing.app();
     const { rgd, instance } = buildReferenceAppKro(app);
-    app.synth();
+    const out = Testing.render(app);
     expect(rgd.check()).toEqual([]);
-    const read = (f: string) => parseYaml(fs.readFileSync(path.join(dir, 'reference-app-kro', f), 'utf8'));
+    const read = (f: string) => out[`reference-app-kro/${f}`][0];
     const azure = read('clusters/app/kustomization-files-azure.yaml');
     expect(azure.spec).toMatchObject({ path: './apps/files/azure', dependsOn: [{ name: 'kro-apis' }], wait: true });
     expect(read('clusters/app/kustomization-kro-apis.yaml').spec).toMatchObject({ path: './platform/kro', wait: true });
@@ -269,8 +291,7 @@ describe('reference app on kro', () => {
     expect(env.find((e: any) => e.name === 'DB_HOST')).toEqual({ name: 'DB_HOST', valueFrom: { configMapKeyRef: { key: 'DB_HOST', name: 'files-exports' } } });
     const stateful = rgd.toJson().spec.resources.filter((r: any) => ['ResourceGroup', 'FlexibleServer', 'FlexibleServersDatabase', 'StorageAccount', 'StorageAccountsBlobServicesContainer'].includes(r.template.kind));
     expect(stateful.map((r: any) => r.template.metadata.annotations['serviceoperator.azure.com/reconcile-policy'])).toEqual(Array(5).fill('detach-on-delete'));
-    expect(() => instance.exportedValue('DB_PASSWORD')).toThrow('prop "exportedValue": "DB_PASSWORD" is not exported by ResourceGraphDefinition filesapp.platform.contoso.com');
-    fs.rmSync(dir, { recursive: true, force: true });
+    expect(() => instance.exports.value('DB_PASSWORD')).toThrow('prop "exports.value": "DB_PASSWORD" is not exported by ResourceGraphDefinition filesapp.platform.contoso.com');
   });
 });
 

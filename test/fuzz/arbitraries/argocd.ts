@@ -170,7 +170,7 @@ export const ARGOCD_TARGETS: FuzzTarget[] = [
     build: (ctx, s) => {
       const project: IAppProject = s.project === 'construct'
         ? new AppProject(ctx.folder, 'project', { name: 'apps', sourceRepos: ['*'], destinations: [{ namespace: '*' }, { cluster: { name: 'aks-dev' }, namespace: '*' }] })
-        : s.project === 'fromName' ? AppProject.fromName(ctx.folder, 'project', 'apps') : AppProject.default(ctx.folder, 'project');
+        : s.project === 'fromName' ? AppProject.fromName(ctx.folder, 'project', { name: 'apps' }) : AppProject.default(ctx.folder, 'project');
       let source: any;
       if (s.source.kind === 'folder') {
         const repo = s.source.repoUrl === 'none' ? new Repo(ctx.app, 'nourl') : s.source.repoUrl === 'ftp://x' ? new Repo(ctx.app, 'ftp', { url: 'ftp://x' }) : ctx.repo;
@@ -237,7 +237,7 @@ export const ARGOCD_TARGETS: FuzzTarget[] = [
     build: (ctx, s) => {
       const repo = s.repoUrl ? ctx.repo : new Repo(ctx.app, 'nourl');
       const entry = repo.folder('clusters/mgmt/argocd', { namespace: s.entryNamespace });
-      const project = s.ownProject ? AppProject.fromName(ctx.folder, 'project', 'platform', s.namespace ?? 'argocd') : undefined;
+      const project = s.ownProject ? AppProject.fromName(ctx.folder, 'project', { name: 'platform', namespace: s.namespace ?? 'argocd' }) : undefined;
       new ArgoCdBootstrap(s.inEntry ? entry : ctx.folder, 'bootstrap', { entry, name: s.name, namespace: s.namespace, project });
     },
   }),

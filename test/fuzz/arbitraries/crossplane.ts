@@ -1,5 +1,6 @@
 // Fuzz targets of the Crossplane constructs.
 import * as fc from 'fast-check';
+import { Construct } from 'constructs';
 import { ResourceGroup as UpjetResourceGroup } from '../../../imports/crossplane/azure.m.upbound.io';
 import { ResourceGroup as LegacyResourceGroup } from '../../../imports/crossplane/azure.upbound.io';
 import { KubernetesCluster } from '../../../imports/crossplane/containerservice.azure.m.upbound.io';
@@ -301,7 +302,7 @@ export const CROSSPLANE_TARGETS: FuzzTarget[] = [
     build: (ctx, s) => {
       const c = s.credentials;
       const credentials = c.kind === 'identity' ? AzureCredentials.userAssignedManagedIdentity(c.clientId)
-        : c.kind === 'oidc' ? AzureCredentials.oidcTokenFile(c.clientId, c.path) : AzureCredentials.fromSecret({ name: c.name, namespace: c.namespace, key: c.key });
+        : c.kind === 'oidc' ? AzureCredentials.oidcTokenFile(c.clientId, c.path) : AzureCredentials.fromSecret({ secret: Object.assign(new Construct(ctx.folder, 'creds'), { secretName: c.name, secretNamespace: c.namespace }), key: c.key });
       if (c.kind === 'secret' && s.provide) addProvided(ctx.folder, { apiGroup: '', kind: 'Secret', name: c.name, namespace: c.namespace });
       const props = { name: s.name, namespace: s.namespace, subscriptionId: s.subscriptionId, tenantId: s.tenantId, credentials, environment: s.environment };
       if (s.cluster) new AzureClusterProviderConfig(ctx.folder, 'config', props);

@@ -106,7 +106,7 @@ export const KRO_TARGETS: FuzzTarget[] = [
       rgd.exportToConfigMap({ ENDPOINT: '${config.metadata.name}' });
       const { extra, ...spec } = s.spec;
       const instance = new RgdInstance(ctx.folder, 'instance', { rgd, name: s.name, namespace: s.namespace, labels: s.labels, spec: (extra ? { ...spec, extra } : spec) as never });
-      if (s.exported) instance.exportedValue(s.exported).use(ctx.folder, 'consumer');
+      if (s.exported) instance.exports.value(s.exported).use(ctx.folder, 'consumer');
     },
   }),
 ];
