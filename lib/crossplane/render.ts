@@ -361,7 +361,6 @@ function resolveString(s: Obj, input: unknown): string {
         case 'FromBase64': return Buffer.from(str, 'base64').toString('utf8');
         case 'ToJson': return JSON.stringify(input);
         case 'ToSha1': case 'ToSha256': case 'ToSha512': {
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
           const crypto = require('crypto') as typeof import('crypto');
           const alg = { ToSha1: 'sha1', ToSha256: 'sha256', ToSha512: 'sha512' }[s.convert as 'ToSha1'];
           return crypto.createHash(alg).update(typeof input === 'string' ? input : JSON.stringify(input)).digest('hex');

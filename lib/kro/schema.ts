@@ -256,7 +256,7 @@ function simpleType(type: string, at: string): JsonSchema {
 function parseMarkers(text: string, at: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /\s*([A-Za-z]+)=("((?:[^"\\]|\\.)*)"|\S+)/gy;
-  let rest = text.trim();
+  const rest = text.trim();
   let m: RegExpExecArray | null;
   re.lastIndex = 0;
   while (rest.length > 0 && (m = re.exec(rest)) !== null) {

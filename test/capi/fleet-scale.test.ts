@@ -68,6 +68,5 @@ test('a 2,000-cluster Fleet: largest build within 1,000 objects, kustomize build
   }
   const tKustomize = Date.now() - t1;
   expect(total).toBeGreaterThan(1000);
-  // eslint-disable-next-line no-console
   console.log(`fleet-scale: render ${tSynth} ms, kustomize of ${sample.length} folders ${tKustomize} ms, largest build ${largest} objects`);
 }, 180_000);
