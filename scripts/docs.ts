@@ -87,11 +87,11 @@ const LINKS = new Map<number, { page: string; anchor: string }>();
 /** The page being rendered (links to the same page are `#anchor`). */
 let PAGE = '';
 
-const MARK = /\u0001(\d+)\u0002([^\u0003]*)\u0003/g;
+const MARK = /\uE000(\d+)\uE001([^\uE002]*)\uE002/g;
 
 /**
  * Makes typedoc's type printer mark every reference to one of our declarations
- * (`\u0001<id>\u0002Name\u0003<args>`), so one printer serves both plain text (marks stripped) and
+ * (`\uE000<id>\uE001Name\uE002<args>`), so one printer serves both plain text (marks stripped) and
  * linked Markdown / HTML (marks turned into links), for every kind of type (unions, arrays,
  * generics, object literals, ...).
  */
@@ -105,7 +105,7 @@ function markReferences(td: Typedoc): void {
     const target = this.refersToTypeParameter || this.reflection?.kind === td.ReflectionKind.TypeParameter ? undefined : linkTarget(this.reflection);
     const name: string = this.reflection ? this.reflection.name : this.name;
     if (!target || !printed.startsWith(name)) return printed;
-    return `\u0001${target.id}\u0002${name}\u0003${printed.slice(name.length)}`;
+    return `\uE000${target.id}\uE001${name}\uE002${printed.slice(name.length)}`;
   };
   proto.__docsMarked = true;
 }
@@ -163,7 +163,7 @@ function escapeHtml(s: string): string {
  * `<pre>` (GitHub renders links inside it; a fence cannot hold links).
  */
 function codeBlock(s: string): string[] {
-  if (!s.includes('\u0001')) return ['```ts', plain(s), '```', ''];
+  if (!s.includes('\uE000')) return ['```ts', plain(s), '```', ''];
   let html = '';
   let last = 0;
   for (const m of s.matchAll(MARK)) {
