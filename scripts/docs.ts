@@ -281,7 +281,7 @@ function renderSignature(td: Typedoc, sig: Reflection, name: string, prefix: str
     out.push('| Parameter | Type | Description |', '|---|---|---|');
     for (const p of params) {
       const optional = p.flags?.isOptional || p.defaultValue !== undefined;
-      const summary = summaryOf(td, p);
+      const summary = summaryOf(td, p) || conventional(p);
       const dflt = p.defaultValue !== undefined && p.defaultValue !== '...' ? `Default: ${code(String(p.defaultValue))}.` : '';
       const desc = [summary && dflt && !/[.!?]$/.test(summary) ? `${summary}.` : summary, dflt].filter(Boolean).join(' ');
       out.push(`| ${code(`${p.flags?.isRest ? '...' : ''}${p.name}${optional ? '?' : ''}`)} | ${cell(typeMd(p.type))} | ${cell(desc)} |`);
@@ -291,6 +291,14 @@ function renderSignature(td: Typedoc, sig: Reflection, name: string, prefix: str
   const returns = tag(td, sig, '@returns');
   const type = withReturn ? typeText(sig.type) : 'void';
   if (withReturn && (returns || type !== 'void')) out.push(`Returns ${typeMd(sig.type)}${returns ? ` — ${returns.replace(/\n/g, ' ')}` : ''}`, '');
+}
+
+/** The description of an undocumented construct `scope` / `id` parameter (the cdk8s convention). */
+function conventional(p: Reflection): string {
+  const type = typeText(p.type);
+  if (p.name === 'scope' && /^I?Construct$/.test(type)) return 'The parent construct.';
+  if (p.name === 'id' && type === 'string') return 'The construct id, unique among its siblings.';
+  return '';
 }
 
 /** The declaration a member is inherited from (`undefined` for own members). */
@@ -311,8 +319,10 @@ function renderMembers(td: Typedoc, K: Record<string, number>, r: Reflection, ou
   const members = [...(r.children ?? [])].sort(byName);
   // Props and accessors, own and inherited (marked), alphabetically.
   const props = members.filter((c: any) => c.kind === K.Property || c.kind === K.Accessor);
+  // Class properties are outputs: no Default column (unless one documents a @default).
+  const withDefault = r.kind !== K.Class || props.some((p: any) => tag(td, p.kind === K.Accessor ? p.getSignature ?? p : p, '@default') !== undefined);
   if (props.length > 0) {
-    out.push('| Property | Type | Default | Description |', '|---|---|---|---|');
+    out.push(withDefault ? '| Property | Type | Default | Description |' : '| Property | Type | Description |', withDefault ? '|---|---|---|---|' : '|---|---|---|');
     for (const p of props) {
       const type = p.kind === K.Accessor ? typeMd(p.getSignature?.type) : typeMd(p.type);
       const doc = p.kind === K.Accessor ? p.getSignature ?? p : p;
@@ -323,7 +333,8 @@ function renderMembers(td: Typedoc, K: Record<string, number>, r: Reflection, ou
       const owner = inheritedOwner(p);
       const summary = summaryOf(td, doc);
       const desc = owner ? `${summary}${summary ? '<br/>' : ''}_Inherited from ${ownerMd(owner)}._` : summary;
-      out.push(`| ${name} | ${cell(type)} | ${cell(defaultText(tag(td, doc, '@default')) ?? (p.flags?.isOptional ? '' : 'required'))} | ${cell(desc)} |`);
+      const dflt = withDefault ? ` ${cell(defaultText(tag(td, doc, '@default')) ?? (p.flags?.isOptional ? '' : 'required'))} |` : '';
+      out.push(`| ${name} | ${cell(type)} |${dflt} ${cell(desc)} |`);
     }
     out.push('');
   }

@@ -71,6 +71,11 @@ test('the API reference links our types, lists inherited props and documents met
   expect(lines).toContain('| `times?` | `number` | how many coats. Default: `1`. |');
   expect(lines).toContain('Returns [`Widget`](#class-widget) — the widget, for chaining');
   expect(lines).toContain('| `props` | `T` | the widget\'s props |');
+  // Undocumented construct `scope` / `id` get the cdk8s convention's description.
+  expect(lines).toContain('| `scope` | `Construct` | The parent construct. |');
+  expect(lines).toContain('| `id` | `string` | The construct id, unique among its siblings. |');
+  // Class properties are outputs: no Default column.
+  expect(lines).toContain('| `size` (readonly) | `number` | Number of fills. |');
   // A subclass shows its (inherited) constructor and links the methods it inherits.
   expect(lines).toContain('#### `new Wheel(scope, id, props)`');
   expect(lines).toContain('Inherited methods: [`paint()`](#class-widget) (from `Widget`).');
