@@ -194,9 +194,14 @@ function areaOf(r: Reflection): string {
 
 function text(_td: Typedoc, parts: unknown): string {
   if (!Array.isArray(parts)) return '';
-  // Inline tags ({@link X}) render as code; the rest as written.
+  // Inline tags ({@link X}) render as code, linked when X is one of our declarations; the rest as written.
   return parts
-    .map((p: any) => (p.kind === 'inline-tag' ? `\`${String(p.text).trim()}\`` : p.text))
+    .map((p: any) => {
+      if (p.kind !== 'inline-tag') return p.text;
+      const label = code(String(p.text).trim());
+      const target = typeof p.target === 'object' && p.target && typeof p.target.id === 'number' ? linkTarget(p.target) : undefined;
+      return target ? `[${label}](${href(target)})` : label;
+    })
     .join('')
     .trim();
 }
@@ -423,8 +428,10 @@ export async function renderDocs(entry?: string): Promise<Map<string, string>> {
     index.push(`## [${area}](${area}.md)`, '');
     for (const d of members) {
       const anchor = anchorOf(K, d);
+      PAGE = 'README.md';
       const first = summaryOf(td, d.signatures?.[0] ?? d).split(/\n\s*\n/)[0].replace(/\n/g, ' ');
       index.push(`- [\`${qname(d)}\`](${area}.md#${anchor}) (${kindName(K, d)})${first ? ` — ${cell(first)}` : ''}`);
+      PAGE = `${area}.md`;
       page.push(renderDeclaration(td, K, d));
     }
     index.push('');

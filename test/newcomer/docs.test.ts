@@ -52,8 +52,13 @@ function render(entry?: string): Record<string, string> {
 }
 
 test('the API reference links our types, lists inherited props and documents method parameters', () => {
-  const page = render(path.join(__dirname, 'fixtures', 'api-links.ts'))['index.md'];
-  const lines = page.split('\n');
+  const files = render(path.join(__dirname, 'fixtures', 'api-links.ts'));
+  const lines = files['index.md'].split('\n');
+  // {@link X} in prose links too, relative to the page it is on (the index is another page).
+  expect(lines).toContain('Props of a [`Widget`](#class-widget).');
+  expect(files['README.md'].split('\n')).toContain(
+    '- [`WidgetProps`](index.md#interface-widgetprops) (interface) — Props of a [`Widget`](index.md#class-widget).',
+  );
   // Types of ours are links in prop tables, "Extends" lines and signatures; others stay code.
   expect(lines).toContain('Extends [`ShapeProps`](#interface-shapeprops).');
   expect(lines).toContain('| `fills` (readonly) | [`Color`](#type-color)`[]` | required | Fill colours, in order. |');
