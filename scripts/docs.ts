@@ -10,8 +10,14 @@
 //   --json                         with --lint: print {checked, violations, unknown, fixed} as JSON
 //   --entry <file>                 with --lint: lint another entry point (tests use a fixture)
 //
+//   --print                        with --entry <file>: print the pages rendered from that entry point
+//                                  as JSON {file: content} (nothing written; tests use a fixture)
+//
 // Output: docs/api/README.md (index) and one page per library area (the folder below lib/ the
-// declaration lives in: gitops.md, core.md, core-validation.md, flux.md, ...).
+// declaration lives in: gitops.md, core.md, core-validation.md, flux.md, ...). Every type name of ours
+// in a signature, prop table or parameter table links to its declaration (`page.md#anchor`); props
+// and accessors inherited from our own interfaces/classes are listed, marked "Inherited from X";
+// every method, constructor and function has a parameter table (name, type, @param description).
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -24,6 +30,7 @@ type Reflection = any;
 
 interface Typedoc {
   Application: { bootstrap(options: Record<string, unknown>): Promise<any> };
+  ReferenceType: { prototype: { getTypeString(this: any): string } };
   ReflectionKind: Record<string, number>;
   Comment: { combineDisplayParts(parts: unknown): string };
 }
@@ -48,6 +55,7 @@ async function loadProject(entry = path.join(ROOT, 'lib', 'index.ts')): Promise<
     sort: ['alphabetical'],
   });
   NAMESPACE = td.ReflectionKind.Namespace;
+  markReferences(td);
   const project = await app.convert();
   if (!project) throw new Error('typedoc could not convert lib/index.ts (run with a clean type-check: npm run typecheck)');
   return { td, project };
@@ -70,6 +78,102 @@ function byName(a: Reflection, b: Reflection): number {
 /** ReflectionKind.Namespace (set once typedoc is loaded). */
 let NAMESPACE = 4;
 
+// ---------------------------------------------------------------------------------------------------
+// Type links
+
+/** Where a documented declaration lives: reflection id → page + anchor (filled by renderDocs). */
+const LINKS = new Map<number, { page: string; anchor: string }>();
+/** The page being rendered (links to the same page are `#anchor`). */
+let PAGE = '';
+
+const MARK = /\uE000(\d+)\uE001([^\uE002]*)\uE002/g;
+
+/**
+ * Makes typedoc's type printer mark every reference to one of our declarations
+ * (`\uE000<id>\uE001Name\uE002<args>`), so one printer serves both plain text (marks stripped) and
+ * linked Markdown / HTML (marks turned into links), for every kind of type (unions, arrays,
+ * generics, object literals, ...).
+ */
+function markReferences(td: Typedoc): void {
+  const proto = td.ReferenceType.prototype as any;
+  if (proto.__docsMarked) return;
+  const original = proto.getTypeString;
+  proto.getTypeString = function (this: any): string {
+    const printed: string = original.call(this);
+    // A type parameter (`T`) resolves to a reflection inside its function: never a link.
+    const target = this.refersToTypeParameter || this.reflection?.kind === td.ReflectionKind.TypeParameter ? undefined : linkTarget(this.reflection);
+    const name: string = this.reflection ? this.reflection.name : this.name;
+    if (!target || !printed.startsWith(name)) return printed;
+    return `\uE000${target.id}\uE001${name}\uE002${printed.slice(name.length)}`;
+  };
+  proto.__docsMarked = true;
+}
+
+/** The documented declaration a reflection is (or is a member of), if it is ours. */
+function linkTarget(r: Reflection): Reflection | undefined {
+  for (let x = r; x; x = x.parent) if (LINKS.has(x.id)) return x;
+  return undefined;
+}
+
+function href(r: Reflection): string {
+  const l = LINKS.get(linkTarget(r)?.id)!;
+  return l.page === PAGE ? `#${l.anchor}` : `${l.page}#${l.anchor}`;
+}
+
+function hrefOfId(id: string): string {
+  const l = LINKS.get(Number(id))!;
+  return l.page === PAGE ? `#${l.anchor}` : `${l.page}#${l.anchor}`;
+}
+
+/** Inline code, fenced with enough backticks for the text (template literal types contain one). */
+function code(s: string): string {
+  if (!s.includes('`')) return `\`${s}\``;
+  return `\`\` ${s} \`\``;
+}
+
+/** A printed (marked) type as plain text. */
+function plain(s: string): string {
+  return s.replace(MARK, '$2').replace(/\s+/g, ' ');
+}
+
+/** A printed (marked) type as Markdown: code spans, with our type names as links. */
+function markdown(s: string): string {
+  const out: string[] = [];
+  let last = 0;
+  const flush = (t: string) => {
+    const x = t.replace(/\s+/g, ' ');
+    if (x !== '') out.push(code(x));
+  };
+  for (const m of s.matchAll(MARK)) {
+    flush(s.slice(last, m.index));
+    out.push(`[${code(m[2])}](${hrefOfId(m[1])})`);
+    last = m.index! + m[0].length;
+  }
+  flush(s.slice(last));
+  return out.join('');
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * A signature line as a code block: a ```ts fence when it names none of our types, else an HTML
+ * `<pre>` (GitHub renders links inside it; a fence cannot hold links).
+ */
+function codeBlock(s: string): string[] {
+  if (!s.includes('\uE000')) return ['```ts', plain(s), '```', ''];
+  let html = '';
+  let last = 0;
+  for (const m of s.matchAll(MARK)) {
+    html += escapeHtml(s.slice(last, m.index));
+    html += `<a href="${hrefOfId(m[1])}">${escapeHtml(m[2])}</a>`;
+    last = m.index! + m[0].length;
+  }
+  html += escapeHtml(s.slice(last));
+  return [`<pre lang="ts"><code>${html.replace(/\s+/g, ' ')}</code></pre>`, ''];
+}
+
 /** Top-level declarations, with the members of namespaces (families) in place of the namespaces. */
 function declarations(K: Record<string, number>, project: Reflection): Reflection[] {
   return (project.children ?? []).flatMap((c: Reflection) => (c.kind === K.Namespace ? c.children ?? [] : [c])).sort(byName);
@@ -89,9 +193,14 @@ function areaOf(r: Reflection): string {
 
 function text(_td: Typedoc, parts: unknown): string {
   if (!Array.isArray(parts)) return '';
-  // Inline tags ({@link X}) render as code; the rest as written.
+  // Inline tags ({@link X}) render as code, linked when X is one of our declarations; the rest as written.
   return parts
-    .map((p: any) => (p.kind === 'inline-tag' ? `\`${String(p.text).trim()}\`` : p.text))
+    .map((p: any) => {
+      if (p.kind !== 'inline-tag') return p.text;
+      const label = code(String(p.text).trim());
+      const target = typeof p.target === 'object' && p.target && typeof p.target.id === 'number' ? linkTarget(p.target) : undefined;
+      return target ? `[${label}](${href(target)})` : label;
+    })
     .join('')
     .trim();
 }
@@ -109,16 +218,28 @@ function tags(td: Typedoc, r: Reflection, name: string): string[] {
   return (r.comment?.blockTags ?? []).filter((b: any) => b.tag === name).map((b: any) => text(td, b.content));
 }
 
-function typeText(t: Reflection): string {
+/** A type as printed by typedoc, with our references marked (see markReferences). */
+function typeMarked(t: Reflection): string {
   if (!t) return 'unknown';
   return String(t.toString()).replace(/\s+/g, ' ');
+}
+
+/** A type as plain text. */
+function typeText(t: Reflection): string {
+  return plain(typeMarked(t));
+}
+
+/** A type as Markdown with links (for table cells and prose). */
+function typeMd(t: Reflection): string {
+  return markdown(typeMarked(t));
 }
 
 /** A `@default` tag's text (typedoc fences it as code) for a table cell: `- prose` stays prose, values are code. */
 function defaultText(d: string | undefined): string | undefined {
   if (d === undefined) return undefined;
   const inner = d.replace(/^```\w*\n?/, '').replace(/\n?```$/, '').trim();
-  return inner.startsWith('- ') ? inner.slice(2) : `\`${inner}\``;
+  if (inner.startsWith('- ')) return inner.slice(2);
+  return /^`[^`]*`$/.test(inner) ? inner : code(inner);
 }
 
 /** Escapes text for a Markdown table cell. */
@@ -126,12 +247,18 @@ function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n\s*\r?\n/g, '<br/><br/>').replace(/\r?\n/g, ' ');
 }
 
-function signature(r: Reflection, sig: Reflection, prefix = ''): string {
-  const params = (sig.parameters ?? [])
-    .map((p: any) => `${p.flags?.isRest ? '...' : ''}${p.name}${p.flags?.isOptional || p.defaultValue !== undefined ? '?' : ''}: ${typeText(p.type)}`)
-    .join(', ');
-  const ret = sig.kind === undefined || r.kindOf?.(512) ? '' : `: ${typeText(sig.type)}`;
-  return `${prefix}${qname(r)}${sig.typeParameters ? `<${sig.typeParameters.map((t: any) => t.name).join(', ')}>` : ''}(${params})${ret}`;
+/** `name?: Type` of a parameter, its type marked (see markReferences). */
+function paramText(p: Reflection): string {
+  return `${p.flags?.isRest ? '...' : ''}${p.name}${p.flags?.isOptional || p.defaultValue !== undefined ? '?' : ''}: ${typeMarked(p.type)}`;
+}
+
+/** A call signature, marked: `prefix name<T>(a: A, b?: B): R` (constructors have no return type). */
+function signature(name: string, sig: Reflection, prefix = '', withReturn = true): string {
+  const typeParams = sig.typeParameters
+    ? `<${sig.typeParameters.map((t: any) => `${t.name}${t.type ? ` extends ${typeMarked(t.type)}` : ''}`).join(', ')}>`
+    : '';
+  const ret = withReturn ? `: ${typeMarked(sig.type)}` : '';
+  return `${prefix}${name}${typeParams}(${(sig.parameters ?? []).map(paramText).join(', ')})${ret}`;
 }
 
 function renderComment(td: Typedoc, r: Reflection, out: string[]): void {
@@ -145,39 +272,97 @@ function renderComment(td: Typedoc, r: Reflection, out: string[]): void {
   if (deprecated !== undefined) out.push(`**Deprecated.** ${deprecated}`, '');
 }
 
+/**
+ * The body of a call signature (function, method, constructor): the signature with linked types,
+ * its comment, a parameter table (name, type, @param description, default) and the return type
+ * with its @returns text.
+ */
+function renderSignature(td: Typedoc, sig: Reflection, name: string, prefix: string, withReturn: boolean, out: string[]): void {
+  out.push(...codeBlock(signature(name, sig, prefix, withReturn)));
+  renderComment(td, sig, out);
+  const params: Reflection[] = sig.parameters ?? [];
+  if (params.length > 0) {
+    out.push('| Parameter | Type | Description |', '|---|---|---|');
+    for (const p of params) {
+      const optional = p.flags?.isOptional || p.defaultValue !== undefined;
+      const summary = summaryOf(td, p) || conventional(p);
+      const dflt = p.defaultValue !== undefined && p.defaultValue !== '...' ? `Default: ${code(String(p.defaultValue))}.` : '';
+      const desc = [summary && dflt && !/[.!?]$/.test(summary) ? `${summary}.` : summary, dflt].filter(Boolean).join(' ');
+      out.push(`| ${code(`${p.flags?.isRest ? '...' : ''}${p.name}${optional ? '?' : ''}`)} | ${cell(typeMd(p.type))} | ${cell(desc)} |`);
+    }
+    out.push('');
+  }
+  const returns = tag(td, sig, '@returns');
+  const type = withReturn ? typeText(sig.type) : 'void';
+  if (withReturn && (returns || type !== 'void')) out.push(`Returns ${typeMd(sig.type)}${returns ? ` — ${returns.replace(/\n/g, ' ')}` : ''}`, '');
+}
+
+/** The description of an undocumented construct `scope` / `id` parameter (the cdk8s convention). */
+function conventional(p: Reflection): string {
+  const type = typeText(p.type);
+  if (p.name === 'scope' && /^I?Construct$/.test(type)) return 'The parent construct.';
+  if (p.name === 'id' && type === 'string') return 'The construct id, unique among its siblings.';
+  return '';
+}
+
+/** The declaration a member is inherited from (`undefined` for own members). */
+function inheritedOwner(m: Reflection): { name: string; decl?: Reflection } | undefined {
+  const from = m.inheritedFrom;
+  if (!from) return undefined;
+  const decl = typeof from.reflection === 'object' && from.reflection ? from.reflection.parent : undefined;
+  const name: string = decl?.name ?? String(from.name ?? '').split('.')[0];
+  return { name, decl: decl && linkTarget(decl) ? decl : undefined };
+}
+
+/** `X` linked to its declaration when it is ours, else as code. */
+function ownerMd(o: { name: string; decl?: Reflection }): string {
+  return o.decl ? `[${code(o.name)}](${href(o.decl)})` : code(o.name);
+}
+
 function renderMembers(td: Typedoc, K: Record<string, number>, r: Reflection, out: string[]): void {
-  const members = (r.children ?? []).filter((c: any) => !c.inheritedFrom).sort(byName);
+  const members = [...(r.children ?? [])].sort(byName);
+  // Props and accessors, own and inherited (marked), alphabetically.
   const props = members.filter((c: any) => c.kind === K.Property || c.kind === K.Accessor);
+  // Class properties are outputs: no Default column (unless one documents a @default).
+  const withDefault = r.kind !== K.Class || props.some((p: any) => tag(td, p.kind === K.Accessor ? p.getSignature ?? p : p, '@default') !== undefined);
   if (props.length > 0) {
-    out.push('| Property | Type | Default | Description |', '|---|---|---|---|');
+    out.push(withDefault ? '| Property | Type | Default | Description |' : '| Property | Type | Description |', withDefault ? '|---|---|---|---|' : '|---|---|---|');
     for (const p of props) {
-      const type = p.kind === K.Accessor ? typeText(p.getSignature?.type) : typeText(p.type);
+      const type = p.kind === K.Accessor ? typeMd(p.getSignature?.type) : typeMd(p.type);
       const doc = p.kind === K.Accessor ? p.getSignature ?? p : p;
       const flags = [p.flags?.isStatic ? 'static' : '', p.flags?.isReadonly || (p.kind === K.Accessor && !p.setSignature) ? 'readonly' : '']
         .filter(Boolean)
         .join(' ');
       const name = `\`${p.name}${p.flags?.isOptional ? '?' : ''}\`${flags ? ` (${flags})` : ''}`;
-      out.push(`| ${name} | \`${cell(type)}\` | ${cell(defaultText(tag(td, doc, '@default')) ?? (p.flags?.isOptional ? '' : 'required'))} | ${cell(summaryOf(td, doc))} |`);
+      const owner = inheritedOwner(p);
+      const summary = summaryOf(td, doc);
+      const desc = owner ? `${summary}${summary ? '<br/>' : ''}_Inherited from ${ownerMd(owner)}._` : summary;
+      const dflt = withDefault ? ` ${cell(defaultText(tag(td, doc, '@default')) ?? (p.flags?.isOptional ? '' : 'required'))} |` : '';
+      out.push(`| ${name} | ${cell(type)} |${dflt} ${cell(desc)} |`);
     }
     out.push('');
   }
+  const own = members.filter((c: any) => !c.inheritedFrom);
+  // The constructor, even when inherited: `new Sub(...)` is how a newcomer makes one.
   const ctor = members.find((c: any) => c.kind === K.Constructor);
-  const methods = members.filter((c: any) => c.kind === K.Method);
+  const methods = own.filter((c: any) => c.kind === K.Method);
   for (const m of [...(ctor ? [ctor] : []), ...methods]) {
     for (const sig of m.signatures ?? []) {
-      const name = m.kind === K.Constructor ? `new ${qname(r)}` : `${m.flags?.isStatic ? `${qname(r)}.` : ''}${m.name}`;
-      const params = (sig.parameters ?? [])
-        .map((p: any) => `${p.flags?.isRest ? '...' : ''}${p.name}${p.flags?.isOptional || p.defaultValue !== undefined ? '?' : ''}: ${typeText(p.type)}`)
-        .join(', ');
-      const ret = m.kind === K.Constructor ? '' : `: ${typeText(sig.type)}`;
-      out.push(`#### \`${name}(${params})${ret}\``, '');
-      renderComment(td, sig, out);
-      const paramDocs = (sig.parameters ?? []).filter((p: any) => summaryOf(td, p));
-      for (const p of paramDocs) out.push(`- \`${p.name}\`: ${summaryOf(td, p).replace(/\n/g, ' ')}`);
-      if (paramDocs.length > 0) out.push('');
-      const returns = tag(td, sig, '@returns');
-      if (returns) out.push(`Returns: ${returns}`, '');
+      const isCtor = m.kind === K.Constructor;
+      const name = isCtor ? `new ${qname(r)}` : `${m.flags?.isStatic ? `${qname(r)}.` : ''}${m.name}`;
+      const paramNames = (sig.parameters ?? []).map((p: any) => `${p.flags?.isRest ? '...' : ''}${p.name}${p.flags?.isOptional || p.defaultValue !== undefined ? '?' : ''}`);
+      out.push(`#### \`${name}(${paramNames.join(', ')})\``, '');
+      renderSignature(td, sig, name, '', !isCtor, out);
     }
+  }
+  // Methods inherited from our own classes/interfaces: one line, linked to where they are documented.
+  const inheritedMethods = members.filter((c: any) => c.kind === K.Method && c.inheritedFrom);
+  if (inheritedMethods.length > 0) {
+    const list = inheritedMethods.map((m: any) => {
+      const o = inheritedOwner(m)!;
+      return o.decl ? `[${code(`${m.name}()`)}](${href(o.decl)}) (from ${code(o.name)})` : `${code(`${m.name}()`)} (from ${code(o.name)})`;
+    });
+    out.push(`Inherited methods: ${list.join(', ')}.`, '');
   }
 }
 
@@ -198,32 +383,32 @@ function renderDeclaration(td: Typedoc, K: Record<string, number>, r: Reflection
   const out: string[] = [`## ${kindName(K, r)} \`${qname(r)}\``, ''];
   out.push(`<sub>${sourceFile(r)}</sub>`, '');
   if (r.kind === K.Function) {
-    for (const sig of r.signatures ?? []) {
-      out.push('```ts', signature(r, sig, 'function '), '```', '');
-      renderComment(td, sig, out);
-      for (const p of (sig.parameters ?? []).filter((p: any) => summaryOf(td, p))) out.push(`- \`${p.name}\`: ${summaryOf(td, p).replace(/\n/g, ' ')}`);
-      out.push('');
-    }
+    for (const sig of r.signatures ?? []) renderSignature(td, sig, qname(r), 'function ', true, out);
     return out.join('\n');
   }
-  if (r.extendedTypes?.length) out.push(`Extends ${r.extendedTypes.map((t: any) => `\`${typeText(t)}\``).join(', ')}.`, '');
-  if (r.implementedTypes?.length) out.push(`Implements ${r.implementedTypes.map((t: any) => `\`${typeText(t)}\``).join(', ')}.`, '');
+  if (r.extendedTypes?.length) out.push(`Extends ${r.extendedTypes.map((t: any) => typeMd(t)).join(', ')}.`, '');
+  if (r.implementedTypes?.length) out.push(`Implements ${r.implementedTypes.map((t: any) => typeMd(t)).join(', ')}.`, '');
   renderComment(td, r, out);
   if (r.kind === K.Enum) {
     out.push('| Member | Value | Description |', '|---|---|---|');
-    for (const m of [...(r.children ?? [])].sort(byName)) out.push(`| \`${m.name}\` | \`${cell(typeText(m.type))}\` | ${cell(summaryOf(td, m))} |`);
+    for (const m of [...(r.children ?? [])].sort(byName)) out.push(`| \`${m.name}\` | ${cell(typeMd(m.type))} | ${cell(summaryOf(td, m))} |`);
     out.push('');
   } else if (r.kind === K.TypeAlias || r.kind === K.Variable) {
-    out.push('```ts', `${r.kind === K.Variable ? 'const' : 'type'} ${qname(r)}${r.kind === K.Variable ? ':' : ' ='} ${typeText(r.type)}`, '```', '');
+    out.push(...codeBlock(`${r.kind === K.Variable ? 'const' : 'type'} ${qname(r)}${r.kind === K.Variable ? ':' : ' ='} ${typeMarked(r.type)}`));
   } else {
     renderMembers(td, K, r, out);
   }
   return out.join('\n');
 }
 
+/** The heading anchor GitHub gives `## <kind> \`<qname>\``. */
+function anchorOf(K: Record<string, number>, d: Reflection): string {
+  return `${kindName(K, d)}-${qname(d)}`.toLowerCase().replace(/[^a-z0-9-]/g, '');
+}
+
 /** docs/api/ as file name → content. */
-export async function renderDocs(): Promise<Map<string, string>> {
-  const { td, project } = await loadProject();
+export async function renderDocs(entry?: string): Promise<Map<string, string>> {
+  const { td, project } = await loadProject(entry);
   const K = td.ReflectionKind;
   const decls: Reflection[] = declarations(K, project);
   const areas = new Map<string, Reflection[]>();
@@ -231,16 +416,21 @@ export async function renderDocs(): Promise<Map<string, string>> {
     const a = areaOf(d);
     areas.set(a, [...(areas.get(a) ?? []), d]);
   }
+  LINKS.clear();
+  for (const [area, members] of areas) for (const d of members) LINKS.set(d.id, { page: `${area}.md`, anchor: anchorOf(K, d) });
   const files = new Map<string, string>();
   const index: string[] = [HEADER, '# API reference', '', 'The public API of `cdk8s-platform` (`import { ... } from \'cdk8s-platform\'`), by area.', ''];
   for (const area of [...areas.keys()].sort()) {
     const members = areas.get(area)!;
     const page: string[] = [HEADER, `# ${area}`, '', `[API reference](README.md) › ${area}`, ''];
+    PAGE = `${area}.md`;
     index.push(`## [${area}](${area}.md)`, '');
     for (const d of members) {
-      const anchor = `${kindName(K, d)}-${qname(d)}`.toLowerCase().replace(/[^a-z0-9-]/g, '');
+      const anchor = anchorOf(K, d);
+      PAGE = 'README.md';
       const first = summaryOf(td, d.signatures?.[0] ?? d).split(/\n\s*\n/)[0].replace(/\n/g, ' ');
       index.push(`- [\`${qname(d)}\`](${area}.md#${anchor}) (${kindName(K, d)})${first ? ` — ${cell(first)}` : ''}`);
+      PAGE = `${area}.md`;
       page.push(renderDeclaration(td, K, d));
     }
     index.push('');
@@ -346,6 +536,12 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     return unknown.length > 0 ? 1 : 0;
+  }
+  const e = argv.indexOf('--entry');
+  if (argv.includes('--print')) {
+    const files = await renderDocs(e >= 0 ? path.resolve(argv[e + 1]) : undefined);
+    process.stdout.write(`${JSON.stringify(Object.fromEntries(files))}\n`);
+    return 0;
   }
   const files = await renderDocs();
   if (argv.includes('--check')) {
