@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import { FederatedIdentityCredential as FederatedIdentityCredentialL1 } from '../../imports/aso/managedidentity.azure.com';
 import { IOidcIssuer } from '../core/cluster';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
-import { ExportedValue } from '../core/exported-value';
 import { RemovalPolicy } from '../core/removal-policy';
 import { AsoResource, AsoResourceProps, IAsoResource } from './aso-resource';
 import { AzureNames, childKubernetesName, NO_ARM_ID } from './naming';
@@ -24,7 +23,7 @@ export interface ServiceAccountName {
 export interface FederatedIdentityCredentialOptions extends AsoResourceProps {
   /**
    * The cluster's OIDC issuer: a cluster construct implementing `IOidcIssuer` (its
-   * `oidcIssuerExport` ConfigMap is used through ASO `issuerFromConfig` when it is in this
+   * `exports.oidcIssuer` ConfigMap is used through ASO `issuerFromConfig` when it is in this
    * resource's namespace, else its `oidcIssuerUrl`), or the issuer URL.
    */
   readonly issuer: IOidcIssuer | string;
@@ -94,8 +93,7 @@ export class FederatedIdentityCredential extends AsoResource {
     if (typeof given === 'string') {
       issuer = checkString(this, 'issuer', given, { pattern: /^https:\/\/[^\s/]+(\/\S*)?$/, description: 'an https:// OIDC issuer URL' });
     } else if (given && typeof given === 'object') {
-      // `exports.oidcIssuer` (the shared exports vocabulary), else the older `oidcIssuerExport`.
-      const exp = (given as { exports?: { oidcIssuer?: ExportedValue } }).exports?.oidcIssuer ?? given.oidcIssuerExport;
+      const exp = given.exports?.oidcIssuer;
       const where = exp?.ref();
       if (exp && where && where.kind === 'ConfigMap' && where.namespace === this.namespace) {
         const loc = exp.use(this, 'issuer');

@@ -185,12 +185,4 @@ export class ManagedCluster extends PlatformResource implements IOidcIssuer {
   public override get namespace(): string {
     return this._namespace;
   }
-
-  /**
-   * The OIDC issuer URL export (as {@link IOidcIssuer}).
-   * @deprecated use `exports.oidcIssuer`
-   */
-  public get oidcIssuerExport(): ExportedValue | undefined {
-    return this.exports.oidcIssuer;
-  }
 }

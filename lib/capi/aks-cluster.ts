@@ -286,15 +286,6 @@ export class AksCluster extends CapiCluster implements IOidcIssuer {
     return this.grant;
   }
 
-  /**
-   * The OIDC issuer URL, exported by ASO to the ConfigMap `<name>-oidc` (key `issuer`) in the
-   * cluster's namespace once used. Undefined when the OIDC issuer is off.
-   * @deprecated use `exports.oidcIssuer`
-   */
-  public get oidcIssuerExport(): ExportedValue | undefined {
-    return this.exports.oidcIssuer;
-  }
-
   /** Node pools of the cluster (props and added ones). */
   public get nodePools(): readonly AksNodePoolProps[] {
     return [...this.pools];

@@ -14,10 +14,10 @@ export interface IKubeconfigCluster {
   /** The cluster's name (its CAPI `Cluster` name). */
   readonly clusterName: string;
   /**
-   * Where the kubeconfig lives on the management cluster. On the library's cluster constructs it
-   * is a {@link KubeconfigSecret}: also "a Secret" ({@link ISecretSource}).
+   * Where the kubeconfig lives on the management cluster: "a Secret" ({@link ISecretSource}) and
+   * its key; a {@link KubeconfigSecret} on the library's cluster constructs.
    */
-  readonly kubeconfigSecret: KubeconfigSecretRef;
+  readonly kubeconfigSecret: IKubeconfigSecret;
   /**
    * The environment the cluster belongs to (dev, test, prod, ...), used to group and summarize.
    * @default - none
@@ -43,19 +43,6 @@ export interface ClusterExports {
   readonly oidcIssuer?: ExportedValue;
 }
 
-/**
- * A Secret holding a kubeconfig (plain form: name, namespace and key). The cluster constructs
- * return a {@link KubeconfigSecret}, which is also an {@link ISecretSource}.
- */
-export interface KubeconfigSecretRef {
-  /** Secret name (CAPI: `<cluster>-kubeconfig`). */
-  readonly name: string;
-  /** Namespace of the Secret (the cluster's namespace). */
-  readonly namespace: string;
-  /** Key holding the kubeconfig (CAPI: `value`). */
-  readonly key: string;
-}
-
 /** "A Secret" ({@link ISecretSource}) holding a kubeconfig under {@link key}. */
 export interface IKubeconfigSecret extends ISecretSource {
   /** Key holding the kubeconfig (CAPI: `value`). */
@@ -71,32 +58,22 @@ export interface IKubeconfigSecret extends ISecretSource {
  * const kubeconfig = KubeconfigSecret.capi(folder, 'aks-dev-kubeconfig', { clusterName: 'aks-dev', namespace: 'fleet' });
  * kubeconfig.secretName; // 'aks-dev-kubeconfig'
  */
-export class KubeconfigSecret extends Construct implements IKubeconfigSecret, KubeconfigSecretRef {
+export class KubeconfigSecret extends Construct implements IKubeconfigSecret {
   /** The `<clusterName>-kubeconfig` Secret (key `value`) Cluster API writes for a cluster. */
   public static capi(scope: Construct, id: string, props: { readonly clusterName: string; readonly namespace: string }): KubeconfigSecret {
-    return new KubeconfigSecret(scope, id, capiKubeconfigSecret(props.clusterName, props.namespace));
+    return new KubeconfigSecret(scope, id, { name: `${props.clusterName}-kubeconfig`, namespace: props.namespace, key: 'value' });
   }
 
   public readonly secretName: string;
   public readonly secretNamespace: string;
   public readonly key: string;
 
-  private constructor(scope: Construct, id: string, ref: KubeconfigSecretRef) {
+  private constructor(scope: Construct, id: string, ref: { readonly name: string; readonly namespace: string; readonly key: string }) {
     super(scope, id);
     this.secretName = ref.name;
     this.secretNamespace = ref.namespace;
     this.key = ref.key;
     addProvided(this, { apiGroup: '', kind: 'Secret', name: ref.name, namespace: ref.namespace });
-  }
-
-  /** @deprecated use {@link secretName} */
-  public get name(): string {
-    return this.secretName;
-  }
-
-  /** @deprecated use {@link secretNamespace} */
-  public get namespace(): string {
-    return this.secretNamespace;
   }
 
   /** The kubeconfig as an {@link ExportedValue} (the Secret's {@link key}). */
@@ -110,23 +87,12 @@ export function kubeconfigExport(secret: IKubeconfigSecret): ExportedValue {
   return new ExportedValue(() => ({ kind: 'Secret', name: secret.secretName, namespace: secret.secretNamespace, key: secret.key }));
 }
 
-/** The kubeconfig Secret Cluster API writes for a cluster: `<name>-kubeconfig`, key `value`. */
-export function capiKubeconfigSecret(clusterName: string, namespace: string): KubeconfigSecretRef {
-  return { name: `${clusterName}-kubeconfig`, namespace, key: 'value' };
-}
-
 /**
  * Something with an OIDC issuer that can federate Kubernetes ServiceAccounts to Entra ID (an AKS
  * cluster with the OIDC issuer on). Consumed by workload-identity constructs (ASO
  * `FederatedIdentityCredential`).
  */
 export interface IOidcIssuer {
-  /**
-   * The issuer URL as exported by the controller (a ConfigMap key, e.g. ASO's
-   * `operatorSpec.configMaps.oidcIssuerProfile`), when it is exported.
-   * @deprecated use `exports.oidcIssuer`
-   */
-  readonly oidcIssuerExport?: ExportedValue;
   /**
    * The exports of the cluster: `exports.oidcIssuer` is the issuer URL as exported by the
    * controller, when it is exported.

@@ -112,7 +112,14 @@ export interface ResourceImportKind {
   readonly provided?: boolean;
 }
 
-/** An object owned elsewhere, as returned by {@link importResource}. */
+/**
+ * An object owned elsewhere, as returned by {@link importResource} (and so by every
+ * `X.fromName(...)`): its identity only; nothing is rendered, and it is declared as provided.
+ *
+ * @example
+ * const shared = importResource(folder, 'platform-repo', { apiGroup: 'source.toolkit.fluxcd.io', kind: 'GitRepository' }, { name: 'platform', namespace: 'flux-system' });
+ * shared.toRef(); // { apiGroup: 'source.toolkit.fluxcd.io', kind: 'GitRepository', name: 'platform', namespace: 'flux-system' }
+ */
 export class ImportedResource extends Construct implements IPlatformResource {
   public readonly apiGroup: string;
   public readonly kind: string;

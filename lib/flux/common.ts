@@ -5,7 +5,7 @@ import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '.
 import { addReference, ObjectRef } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
 import { importResource, IPlatformResource, PlatformResource, ResourceImportProps, scopeNamespace } from '../core/resource';
-import { IKubeconfigCluster, KubeconfigSecretRef } from '../core/cluster';
+import { IKubeconfigCluster } from '../core/cluster';
 import { ISecretSource, resolveSecret, resolveSecretKeyRef, SecretKeyRef } from '../core/secret';
 
 /** API group of Flux sources. */
@@ -141,24 +141,34 @@ export function fluxSecret(consumer: IConstruct, prop: string, secret: ISecretSo
 
 /**
  * The kubeconfig a Kustomization or HelmRelease applies with (`spec.kubeConfig.secretRef`): a
- * Cluster API cluster (its `<cluster>-kubeconfig` Secret, key `value`), a kubeconfig Secret
- * reference, or a key of a Secret ({@link SecretKeyRef}). Flux reads the Secret from the object's
- * namespace.
+ * Cluster API cluster (its `<cluster>-kubeconfig` Secret, key `value`; `CapiCluster.fromName` for a
+ * cluster owned elsewhere) or a key of a Secret ({@link SecretKeyRef}). Flux reads the Secret from
+ * the object's namespace.
  */
-export type FluxKubeConfig = IKubeconfigCluster | KubeconfigSecretRef | SecretKeyRef;
+export type FluxKubeConfig = IKubeconfigCluster | SecretKeyRef;
+
+/** A resolved `spec.kubeConfig.secretRef`: the Secret's name and namespace, and the key. */
+export interface FluxKubeConfigSecret {
+  /** Name of the Secret. */
+  readonly name: string;
+  /** Namespace of the Secret (the object's). */
+  readonly namespace: string;
+  /** Key holding the kubeconfig. */
+  readonly key: string;
+}
 
 /** Resolves a `kubeConfig` prop of `consumer` (a `kind` in `namespace`), recording the reference. */
-export function resolveKubeConfig(consumer: IConstruct, kind: string, kubeConfig: FluxKubeConfig, namespace: string): KubeconfigSecretRef {
+export function resolveKubeConfig(consumer: IConstruct, kind: string, kubeConfig: FluxKubeConfig, namespace: string): FluxKubeConfigSecret {
   if ('secret' in kubeConfig) {
     const { name, key } = resolveSecretKeyRef(consumer, 'kubeConfig', kubeConfig, namespace, FLUX_SECRET_WHY);
     return { name, namespace, key };
   }
-  const secret = 'clusterName' in kubeConfig ? kubeConfig.kubeconfigSecret : kubeConfig;
-  if (secret.namespace !== namespace) {
-    throw propError(consumer, 'kubeConfig', `the kubeconfig Secret ${secret.namespace}/${secret.name} must be in the ${kind}'s namespace "${namespace}"`);
+  const secret = kubeConfig.kubeconfigSecret;
+  if (secret.secretNamespace !== namespace) {
+    throw propError(consumer, 'kubeConfig', `the kubeconfig Secret ${secret.secretNamespace}/${secret.secretName} must be in the ${kind}'s namespace "${namespace}"`);
   }
-  addReference(consumer, 'kubeConfig', { apiGroup: '', kind: 'Secret', name: secret.name, namespace: secret.namespace });
-  return secret;
+  addReference(consumer, 'kubeConfig', { apiGroup: '', kind: 'Secret', name: secret.secretName, namespace: secret.secretNamespace });
+  return { name: secret.secretName, namespace: secret.secretNamespace, key: secret.key };
 }
 
 /** Applies the `removalPolicy` prop of a Flux construct, when set. */

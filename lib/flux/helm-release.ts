@@ -1,13 +1,12 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/flux/helm.toolkit.fluxcd.io';
-import { KubeconfigSecretRef } from '../core/cluster';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
 import { ResourceImportProps } from '../core/resource';
 import { INSTALLS_CRDS_ANNOTATION, KIND_PATTERN } from '../gitops/apply-order';
 import {
-  addFluxDependency, applyFluxRemovalPolicy, exactlyOne, FluxDuration, FluxKubeConfig, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, HELM_GROUP, IFluxObject, importFluxObject,
+  addFluxDependency, applyFluxRemovalPolicy, exactlyOne, FluxDuration, FluxKubeConfig, FluxKubeConfigSecret, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, HELM_GROUP, IFluxObject, importFluxObject,
   ISource, optDuration, resolveIdentity, resolveKubeConfig,
 } from './common';
 import { IHelmRepository } from './helm-repository';
@@ -188,7 +187,7 @@ export class HelmRelease extends FluxResource implements IHelmRelease {
     }
     if (props.releaseName !== undefined) checkString(this, 'releaseName', props.releaseName, { ...DNS_SUBDOMAIN, max: 53, description: 'a Helm release name (lowercase letters, digits, "-" and ".", at most 53 characters)' });
     if (props.targetNamespace !== undefined) checkString(this, 'targetNamespace', props.targetNamespace, DNS_LABEL);
-    let kubeConfig: KubeconfigSecretRef | undefined;
+    let kubeConfig: FluxKubeConfigSecret | undefined;
     if (props.kubeConfig) kubeConfig = resolveKubeConfig(this, 'HelmRelease', props.kubeConfig, namespace);
     if (props.serviceAccountName !== undefined) {
       checkString(this, 'serviceAccountName', props.serviceAccountName, DNS_SUBDOMAIN);

@@ -2,7 +2,6 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import * as l1 from '../../imports/flux/kustomize.toolkit.fluxcd.io';
-import { KubeconfigSecretRef } from '../core/cluster';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
@@ -11,7 +10,7 @@ import { ISecretSource } from '../core/secret';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import {
-  addFluxDependency, applyFluxRemovalPolicy, checkRelativePath, FluxDuration, FluxKubeConfig, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, fluxSecret, IFluxObject,
+  addFluxDependency, applyFluxRemovalPolicy, checkRelativePath, FluxDuration, FluxKubeConfig, FluxKubeConfigSecret, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, fluxSecret, IFluxObject,
   importFluxObject, ISource, KUSTOMIZE_GROUP, ObjectReference, optDuration, resolveIdentity, resolveKubeConfig, targetOf,
 } from './common';
 import { GitRepository } from './git-repository';
@@ -238,7 +237,7 @@ export class Kustomization extends FluxResource implements IKustomization {
   /** The ServiceAccount impersonated, if any. */
   public readonly serviceAccountName?: string;
   /** The kubeconfig Secret of the remote cluster, if any. */
-  public readonly kubeConfig?: KubeconfigSecretRef;
+  public readonly kubeConfig?: FluxKubeConfigSecret;
   /** The L1 object. */
   public readonly apiObject: l1.Kustomization;
   private readonly deps: IKustomization[] = [];

@@ -77,9 +77,9 @@ export class RemoteClusterHydration extends Construct {
     super(scope, id);
     if (!props.stages || props.stages.length === 0) throw propError(this, 'stages', 'needs at least one stage');
     const secret = props.cluster.kubeconfigSecret;
-    const namespace = props.namespace ?? secret.namespace;
-    if (namespace !== secret.namespace) {
-      throw propError(this, 'namespace', `"${namespace}" must be the namespace of the kubeconfig Secret ${secret.namespace}/${secret.name} (Flux reads it from the Kustomization's namespace)`);
+    const namespace = props.namespace ?? secret.secretNamespace;
+    if (namespace !== secret.secretNamespace) {
+      throw propError(this, 'namespace', `"${namespace}" must be the namespace of the kubeconfig Secret ${secret.secretNamespace}/${secret.secretName} (Flux reads it from the Kustomization's namespace)`);
     }
     const seen = new Set<string>();
     props.stages.forEach((stage, i) => {

@@ -1,5 +1,6 @@
 // Argo CD L2: field-level output, exact errors, comparison with the upstream examples, and the
 // safety integration (RETAIN markers, sync waves, prune defaults, the destroy guard).
+import { handWrittenCluster } from '../support/clusters';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -403,7 +404,7 @@ describe('CapiClusterRegistration', () => {
     const c = fleet.members[0].cluster;
     expect(Testing.errorOf(() => new CapiClusterRegistration(mgmt, 'a', { clusters: [] }))).toBe('platform/clusters--mgmt/a: prop "clusters": must list at least one cluster');
     expect(Testing.errorOf(() => new CapiClusterRegistration(mgmt, 'b', { clusters: [c, c] }))).toBe('platform/clusters--mgmt/b: prop "clusters[1]": cluster "c-dev" is listed twice');
-    expect(Testing.errorOf(() => new CapiClusterRegistration(mgmt, 'c', { clusters: [{ clusterName: 'ext', kubeconfigSecret: { name: 'ext-kubeconfig', namespace: 'x', key: 'value' } }] })))
+    expect(Testing.errorOf(() => new CapiClusterRegistration(mgmt, 'c', { clusters: [handWrittenCluster(mgmt, 'ext', 'x')] })))
       .toBe('platform/clusters--mgmt/c: prop "clusters[0]": "ext" has no CAPI Cluster object in the app: register clusters created elsewhere by writing their Argo CD cluster Secret outside Git, and pass { name } as destination');
   });
 });

@@ -15,10 +15,10 @@ export function fakeCluster(name: string, namespace: string, url?: string): IOid
   const c = {
     used: 0,
     oidcIssuerUrl: url,
-    oidcIssuerExport: new ExportedValue(
+    exports: { oidcIssuer: new ExportedValue(
       () => ({ kind: 'ConfigMap', name: `${name}-config`, namespace, key: 'oidcIssuerProfile' }),
       () => { c.used++; },
-    ),
+    ) },
   };
   return c;
 }

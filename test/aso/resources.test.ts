@@ -436,7 +436,7 @@ describe('UserAssignedIdentity and FederatedIdentityCredential', () => {
     const { app, folder, rg } = baseline();
     const id = new UserAssignedIdentity(folder, 'id', { name: 'id-app', resourceGroup: rg });
     const same = fakeCluster('aks', 'apps');
-    addProvided(folder, same.oidcIssuerExport!.ref());
+    addProvided(folder, same.exports!.oidcIssuer!.ref());
     id.federate('fed-a', { issuer: same, serviceAccount: { name: 'web', namespace: 'web' } });
     expect(same.used).toBe(1);
     id.federate('fed-b', { issuer: fakeCluster('aks2', 'fleet', 'https://oidc.example.com/aks2/'), serviceAccount: { name: 'web', namespace: 'web' } });

@@ -96,7 +96,6 @@ describe('ManagedCluster exports', () => {
     const { app, folder } = setup();
     new ResourceGroup(folder, 'rg', { name: 'rg', location: 'westeurope' });
     const aks = new ManagedCluster(folder, 'aks', { name: 'aks-a', location: 'westeurope', resourceGroupName: 'rg', nodePools: [SYSTEM_POOL] });
-    expect(aks.oidcIssuerExport).toBe(aks.exports.oidcIssuer);
     expect(Testing.find(Testing.objects(app), 'ManagedCluster', 'aks-a').spec.operatorSpec).toBeUndefined();
     aks.exports.userKubeconfig.use(folder, 'kubeconfig');
     aks.exports.oidcIssuer!.use(folder, 'issuer');

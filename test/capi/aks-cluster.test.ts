@@ -211,7 +211,6 @@ describe('AksCluster', () => {
     expect(aks.environment).toBe('dev');
     expect([aks.kubeconfigSecret.secretName, aks.kubeconfigSecret.secretNamespace, aks.kubeconfigSecret.key]).toEqual(['aks-dev-kubeconfig', 'fleet', 'value']);
     expect(aks.exports.kubeconfig.ref()).toEqual({ apiGroup: '', kind: 'Secret', name: 'aks-dev-kubeconfig', namespace: 'fleet' });
-    expect(aks.exports.oidcIssuer).toBe(aks.oidcIssuerExport); // the deprecated name is the same handle
     expect(aks.toRef()).toEqual({ apiGroup: 'cluster.x-k8s.io', kind: 'Cluster', name: 'aks-dev', namespace: 'fleet' });
     expect(managedCluster(Testing.objects(app)).spec.operatorSpec.configMaps).toBeUndefined();
     const loc = aks.exports.oidcIssuer!.use(folder, 'issuer');

@@ -297,7 +297,7 @@ describe('standalone ASO ManagedCluster and AgentPool (same typed model)', () =>
       azureName: 'user', owner: { name: 'aks-solo' }, mode: 'User', type: 'VirtualMachineScaleSets', vmSize: 'Standard_D8s_v5',
       count: 1, enableAutoScaling: true, minCount: 1, maxCount: 4,
     });
-    mc.oidcIssuerExport!.use(folder, 'issuer');
+    mc.exports.oidcIssuer!.use(folder, 'issuer');
     expect(Testing.find(Testing.objects(app), 'ManagedCluster', 'aks-solo').spec.operatorSpec).toEqual({ configMaps: { oidcIssuerProfile: { name: 'aks-solo-oidc', key: 'issuer' } } });
   });
 

@@ -1,5 +1,6 @@
+import { handWrittenCluster } from '../support/clusters';
 import { ApiObject } from 'cdk8s';
-import { addProvided, capiKubeconfigSecret, ExistingSecret, GitOpsApp, Repo } from '../../lib';
+import { addProvided, ExistingSecret, GitOpsApp, Repo } from '../../lib';
 import { importResource } from '../../lib/core/resource';
 import { GitRepository, HelmRelease, HelmRepository, IKustomization, ISource, Kustomization, Patches, RemoteClusterHydration } from '../../lib/flux';
 import { fixture } from './helpers';
@@ -79,7 +80,7 @@ describe('Kustomization', () => {
     expect(() => Kustomization.forFolder(folder, 'c', otherRepo.folder('apps'), { name: 'c', source, prune: true })).toThrow(
       'platform/clusters--mgmt: prop "folder": folder "apps" is in repo "other", not in repo "platform" fetched by source platform',
     );
-    const cluster = { clusterName: 'aks-dev', kubeconfigSecret: capiKubeconfigSecret('aks-dev', 'fleet') };
+    const cluster = handWrittenCluster(folder, 'aks-dev', 'fleet');
     expect(() => new Kustomization(folder, 'd', { name: 'd', source, path: './x', prune: true, kubeConfig: cluster })).toThrow(
       'platform/clusters--mgmt/d: prop "kubeConfig": the kubeconfig Secret fleet/aks-dev-kubeconfig must be in the Kustomization\'s namespace "flux-system"',
     );
@@ -127,7 +128,7 @@ describe('RemoteClusterHydration', () => {
     const { app, repo } = fixture();
     const mgmt = repo.folder('clusters/fleet', { namespace: 'fleet' });
     const source = new GitRepository(mgmt, 'src', { name: 'platform', repo });
-    const cluster = { clusterName: 'aks-dev', kubeconfigSecret: capiKubeconfigSecret('aks-dev', 'fleet') };
+    const cluster = handWrittenCluster(mgmt, 'aks-dev', 'fleet');
     addProvided(mgmt, { apiGroup: '', kind: 'Secret', name: 'aks-dev-kubeconfig', namespace: 'fleet' });
     const h = new RemoteClusterHydration(mgmt, 'aks-dev', {
       cluster, source, shardKey: 'fleet',
@@ -156,7 +157,7 @@ describe('RemoteClusterHydration', () => {
     const { app, repo } = fixture();
     const mgmt = repo.folder('clusters/fleet', { namespace: 'fleet' });
     const source = new GitRepository(mgmt, 'src', { name: 'platform', repo });
-    const cluster = { clusterName: 'aks-dev', kubeconfigSecret: capiKubeconfigSecret('aks-dev', 'fleet') };
+    const cluster = handWrittenCluster(mgmt, 'aks-dev', 'fleet');
     new RemoteClusterHydration(mgmt, 'h', { cluster, source, stages: [{ name: 'apps', folder: './apps' }] });
     expect(Testing.synthProblems(app)).toEqual([
       'platform/clusters--fleet/h/apps: prop "kubeConfig": refers to Secret/fleet/aks-dev-kubeconfig, which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import',

@@ -1,7 +1,7 @@
 // Reconciles on a real management cluster (issue 16, parts 3 and 4): the Flux multi-tenancy lockdown
 // and the bootstrap layout rule, checked at synth by FluxBootstrap.
 import { addProvided, declarePreinstalled, Preinstalled, Repo } from '../../lib';
-import { KubeconfigSecretRef } from '../../lib/core/cluster';
+import { handWrittenCluster } from '../support/clusters';
 import {
   Alert,
   FLUX_LOCKDOWN_PATCHES,
@@ -16,8 +16,7 @@ import {
 } from '../../lib/flux';
 import { Testing } from '../../lib/testing';
 
-const KUBECONFIG: KubeconfigSecretRef = { name: 'aks-dev-kubeconfig', namespace: 'fleet', key: 'value' };
-const CLUSTER = { clusterName: 'aks-dev', namespace: 'fleet', kubeconfigSecret: KUBECONFIG };
+const KUBECONFIG = { name: 'aks-dev-kubeconfig' };
 
 /** A repo with the entry `clusters/mgmt` (sub-folders not listed) and a bootstrap, locked down or not. */
 function platform(lockdown: boolean) {
@@ -57,7 +56,7 @@ describe('FluxBootstrap lockdown', () => {
     Kustomization.forFolder(entry, 'workloads', workloads, { name: 'workloads', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller' });
     addProvided(workloads, { apiGroup: '', kind: 'Secret', name: KUBECONFIG.name, namespace: 'fleet' });
     const apps = repo.folder('apps/aks-dev', { cluster: 'aks-dev' });
-    new RemoteClusterHydration(workloads, 'hydrate', { cluster: CLUSTER, source: flux.source, stages: [{ name: 'apps', folder: apps }] });
+    new RemoteClusterHydration(workloads, 'hydrate', { cluster: handWrittenCluster(workloads, 'aks-dev', 'fleet'), source: flux.source, stages: [{ name: 'apps', folder: apps }] });
     expect(Testing.synthProblems(app)).toEqual([
       `${BOOT}: lockdown: platform/clusters--mgmt--workloads/hydrate/apps: Kustomization fleet/aks-dev-apps: spec.sourceRef: refers to flux-system/flux-system, ` +
         'in another namespace, which --no-cross-namespace-refs=true refuses; create the source in namespace "fleet" (with its own secretRef there) and use it',
@@ -69,7 +68,7 @@ describe('FluxBootstrap lockdown', () => {
     addProvided(w2, { apiGroup: '', kind: 'Secret', name: KUBECONFIG.name, namespace: 'fleet' });
     addProvided(w2, { apiGroup: '', kind: 'Secret', name: 'platform-git', namespace: 'fleet' });
     const source = new GitRepository(w2, 'source', { name: 'platform', repo: ok.repo, secretRef: 'platform-git' });
-    new RemoteClusterHydration(w2, 'hydrate', { cluster: CLUSTER, source, stages: [{ name: 'apps', folder: ok.repo.folder('apps/aks-dev', { cluster: 'aks-dev' }) }] });
+    new RemoteClusterHydration(w2, 'hydrate', { cluster: handWrittenCluster(w2, 'aks-dev', 'fleet'), source, stages: [{ name: 'apps', folder: ok.repo.folder('apps/aks-dev', { cluster: 'aks-dev' }) }] });
     expect(Testing.synthProblems(ok.app)).toEqual([]);
   });
 
@@ -105,7 +104,7 @@ describe('FluxBootstrap lockdown', () => {
     Kustomization.forFolder(entry, 'infra', infra, { name: 'infra', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller' });
     const charts = new HelmRepository(infra, 'charts', { name: 'jetstack', url: 'https://charts.jetstack.io' });
     addProvided(infra, { apiGroup: '', kind: 'Secret', name: KUBECONFIG.name, namespace: 'fleet' });
-    new HelmRelease(infra, 'remote', { name: 'remote', chart: { repository: charts, chart: 'cert-manager', version: 'v1.18.2' }, kubeConfig: CLUSTER });
+    new HelmRelease(infra, 'remote', { name: 'remote', chart: { repository: charts, chart: 'cert-manager', version: 'v1.18.2' }, kubeConfig: handWrittenCluster(infra, 'aks-dev', 'fleet') });
     new HelmRelease(infra, 'local', { name: 'local', chart: { repository: charts, chart: 'cert-manager', version: 'v1.18.2' } });
     expect(Testing.synthProblems(app)).toEqual([
       `${BOOT}: lockdown: platform/infrastructure/local: HelmRelease fleet/local: spec.serviceAccountName: is not set, so with --default-service-account=default it runs as fleet/default, ` +

@@ -159,7 +159,7 @@ describe('apply order at synth', () => {
     const infra = repo.folder('infrastructure/dev', { cluster: 'dev', namespace: 'flux-system' });
     raw(infra, 'hr', 'helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'podinfo', { metadata: { name: 'podinfo', namespace: 'flux-system' } });
     addProvidedSecret(entry);
-    ks('dev', infra, { kubeConfig: { name: 'dev-kubeconfig', namespace: 'flux-system', key: 'value' } });
+    ks('dev', infra, { kubeConfig: { secret: 'dev-kubeconfig', key: 'value' } });
     // Flux's kinds are implicit only where a Kustomization runs, not on the remote cluster.
     expect(problems(app)).toEqual([
       'mgmt/infrastructure--dev/hr: HelmRelease flux-system/podinfo in Kustomization flux-system/dev: its kind HelmRelease (helm.toolkit.fluxcd.io) is not built in, not defined by a CRD in the build, ' +

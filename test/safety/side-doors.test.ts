@@ -1,6 +1,7 @@
 // Issue 15: no side door around the destroy guard. Scoped allow ids, Namespaces checked across
 // repos, Flux Kustomizations that would prune protected objects (removed, re-pointed, narrowed,
 // objects moved between them, remote-cluster hydration), Crossplane composite resources.
+import { handWrittenCluster } from '../support/clusters';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { declarePreinstalled, GitOpsApp, Preinstalled, Repo, SynthError } from '../../lib';
@@ -230,7 +231,7 @@ describe('Flux-aware protection', () => {
       new ApiObject(workloads, 'deploy', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo' }, spec: {} });
       if (hydrate) {
         new RemoteClusterHydration(mgmt, 'aks-dev', {
-          cluster: { clusterName: 'aks-dev', kubeconfigSecret: { name: 'aks-dev-kubeconfig', namespace: 'fleet', key: 'value' } },
+          cluster: handWrittenCluster(mgmt, 'aks-dev', 'fleet'),
           source: GitRepository.fromName(mgmt as Construct, 'source', { name: 'flux-system', namespace: 'fleet' }),
           stages: [{ name: 'apps', folder: workloads }],
         });

@@ -1,4 +1,5 @@
 // Bad inputs of the Flux constructs.
+import { handWrittenCluster } from '../../support/clusters';
 import { Duration } from 'cdk8s';
 import { ExistingSecret, Repo } from '../../../lib';
 import { DNS_LABEL, DNS_SUBDOMAIN } from '../../../lib/core/errors';
@@ -32,7 +33,7 @@ function helmRepo(ctx: CorpusContext): HelmRepository {
   return new HelmRepository(ctx.folder, 'charts', { name: 'podinfo', url: 'https://stefanprodan.github.io/podinfo' });
 }
 
-const cluster = (namespace: string) => ({ clusterName: 'aks-dev', kubeconfigSecret: { name: 'aks-dev-kubeconfig', namespace, key: 'value' } });
+const cluster = (ctx: CorpusContext, namespace: string) => handWrittenCluster(ctx.folder, 'aks-dev', namespace);
 
 export const FLUX_CASES: CorpusCase[] = [
   // names
@@ -83,7 +84,7 @@ export const FLUX_CASES: CorpusCase[] = [
     id: 'flux-hydration-duplicate-stage', title: 'two hydration stages with one name', category: 'duplicates', stage: 'construct',
     path: 'platform/apps/aks-dev', prop: 'stages[1].name', rule: '"infra" is used by another stage',
     build: (ctx) => new RemoteClusterHydration(ctx.folder, 'aks-dev', {
-      cluster: cluster('apps'), source: git(ctx), stages: [{ name: 'infra', folder: './infrastructure' }, { name: 'infra', folder: './apps' }],
+      cluster: cluster(ctx, 'apps'), source: git(ctx), stages: [{ name: 'infra', folder: './infrastructure' }, { name: 'infra', folder: './apps' }],
     }),
   },
   {
@@ -253,7 +254,7 @@ export const FLUX_CASES: CorpusCase[] = [
   {
     id: 'flux-kustomization-kubeconfig-other-namespace', title: 'kubeconfig Secret outside the Kustomization namespace', category: 'cross-namespace', stage: 'construct',
     path: 'platform/apps/apps', prop: 'kubeConfig', rule: 'the kubeconfig Secret fleet/aks-dev-kubeconfig must be in the Kustomization\'s namespace "apps"',
-    build: (ctx) => new Kustomization(ctx.folder, 'apps', { name: 'apps', source: git(ctx), path: './apps', prune: true, kubeConfig: cluster('fleet') }),
+    build: (ctx) => new Kustomization(ctx.folder, 'apps', { name: 'apps', source: git(ctx), path: './apps', prune: true, kubeConfig: cluster(ctx, 'fleet') }),
   },
   {
     id: 'flux-git-include-other-namespace', title: 'GitRepository include from another namespace', category: 'cross-namespace', stage: 'construct',
@@ -267,7 +268,7 @@ export const FLUX_CASES: CorpusCase[] = [
     id: 'flux-hydration-namespace-mismatch', title: 'hydration namespace other than the kubeconfig Secret\'s', category: 'cross-namespace', stage: 'construct',
     path: 'platform/apps/aks-dev', prop: 'namespace',
     rule: '"apps" must be the namespace of the kubeconfig Secret fleet/aks-dev-kubeconfig (Flux reads it from the Kustomization\'s namespace)',
-    build: (ctx) => new RemoteClusterHydration(ctx.folder, 'aks-dev', { cluster: cluster('fleet'), namespace: 'apps', source: git(ctx), stages: [{ name: 'infra', folder: './infrastructure' }] }),
+    build: (ctx) => new RemoteClusterHydration(ctx.folder, 'aks-dev', { cluster: cluster(ctx, 'fleet'), namespace: 'apps', source: git(ctx), stages: [{ name: 'infra', folder: './infrastructure' }] }),
   },
   // missing references
   {

@@ -1,4 +1,5 @@
 // Fuzz targets of the Argo CD constructs.
+import { handWrittenCluster } from '../../support/clusters';
 import { ApiObject } from 'cdk8s';
 import * as fc from 'fast-check';
 import { Repo } from '../../../lib';
@@ -254,7 +255,7 @@ export const ARGOCD_TARGETS: FuzzTarget[] = [
     build: (ctx, s) => {
       const made = new Map<string, any>();
       const clusters = s.clusters.map((c) => {
-        if (c === 'external') return { clusterName: 'external', kubeconfigSecret: { name: 'external-kubeconfig', namespace: 'fleet', key: 'value' } };
+        if (c === 'external') return handWrittenCluster(ctx.folder, 'external', 'fleet');
         if (!made.has(c)) made.set(c, aksCluster(ctx, c));
         return made.get(c);
       });

@@ -1,4 +1,5 @@
 // Fuzz targets of the Flux constructs.
+import { handWrittenCluster } from '../../support/clusters';
 import { ApiObject } from 'cdk8s';
 import * as fc from 'fast-check';
 import { ProviderSpecType } from '../../../imports/flux/notification.toolkit.fluxcd.io';
@@ -137,7 +138,7 @@ function buildKustomization(ctx: FuzzContext, s: KustomizationSpec): void {
     if (s.serviceAccountName) provide(ctx, 'ServiceAccount', s.serviceAccountName, ns);
     if (s.decryption?.secretRef) provide(ctx, 'Secret', s.decryption.secretRef, ns);
   }
-  const kubeConfig = s.kubeConfigNamespace !== undefined ? { clusterName: 'aks-dev', kubeconfigSecret: { name: 'aks-dev-kubeconfig', namespace: s.kubeConfigNamespace, key: 'value' } } : undefined;
+  const kubeConfig = s.kubeConfigNamespace !== undefined ? handWrittenCluster(ctx.folder, 'aks-dev', s.kubeConfigNamespace) : undefined;
   if (kubeConfig && s.provideAll) provide(ctx, 'Secret', 'aks-dev-kubeconfig', s.kubeConfigNamespace!);
   const k = new Kustomization(ctx.folder, 'kustomization', {
     name: s.name, namespace: s.namespace, shardKey: s.shardKey, labels: s.labels, source, path: s.path, prune: s.prune,
@@ -194,7 +195,7 @@ function buildHelmRelease(ctx: FuzzContext, s: HelmReleaseSpec): void {
     upgrade: { remediationRetries: s.upgradeRetries, remediateLastFailure: s.remediateLastFailure, remediationStrategy: s.strategy, crds: s.installCrds, cleanupOnFail: s.cleanupOnFail, timeout: optDuration(s.upgradeTimeout) },
     interval: optDuration(s.interval), timeout: optDuration(s.timeout), driftDetection: s.driftDetection, values: s.values, valuesFrom: s.valuesFrom,
     dependsOn: deps, serviceAccountName: s.serviceAccountName,
-    kubeConfig: s.kubeConfigNamespace !== undefined ? { name: 'aks-dev-kubeconfig', namespace: s.kubeConfigNamespace, key: 'value' } : undefined,
+    kubeConfig: s.kubeConfigNamespace !== undefined ? handWrittenCluster(ctx.folder, 'aks-dev', s.kubeConfigNamespace) : undefined,
     suspend: s.suspend,
   });
   if (s.cycle && deps.length > 0) deps[deps.length - 1].addDependsOn(r);
@@ -390,7 +391,7 @@ export const FLUX_TARGETS: FuzzTarget[] = [
         provide(ctx, 'Secret', `${s.clusterName}-kubeconfig`, s.secretNamespace);
       }
       new RemoteClusterHydration(ctx.folder, 'hydration', {
-        cluster: { clusterName: s.clusterName, kubeconfigSecret: { name: `${s.clusterName}-kubeconfig`, namespace: s.secretNamespace, key: 'value' } },
+        cluster: handWrittenCluster(ctx.folder, s.clusterName, s.secretNamespace),
         source, namespace: s.namespace, interval: optDuration(s.interval), shardKey: s.shardKey,
         stages: s.stages.map((st) => ({ ...st, timeout: optDuration(st.timeout) })),
       });
