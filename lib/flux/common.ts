@@ -6,6 +6,7 @@ import { addReference, ObjectRef } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
 import { importResource, IPlatformResource, PlatformResource, ResourceImportProps, scopeNamespace } from '../core/resource';
 import { IKubeconfigCluster } from '../core/cluster';
+import { findPath } from '../core/graph-path';
 import { ISecretSource, resolveSecret, resolveSecretKeyRef, SecretKeyRef } from '../core/secret';
 
 /** API group of Flux sources. */
@@ -241,6 +242,9 @@ export function importFluxObject<T extends IFluxObject>(scope: Construct, id: st
   return importResource(scope, id, { apiGroup, kind }, props) as unknown as T;
 }
 
+/** Flux objects something depends on (the others cannot close a dependency cycle). */
+const DEPENDED_ON = new WeakSet<IFluxObject>();
+
 /**
  * Adds `other` to the `dependsOn` list `deps` of `self` (a Kustomization or HelmRelease): checks
  * its kind, ignores a repeat, refuses a dependency cycle (naming it), and records the reference.
@@ -249,21 +253,11 @@ export function addFluxDependency<T extends IFluxObject>(self: Construct & IFlux
   const prop = `dependsOn[${deps.length}]`;
   if (!other || other.kind !== kind) throw propError(self, prop, `must be a ${kind}`);
   if (deps.some((d) => d.name === other.name && d.namespace === other.namespace)) return;
-  const cycle = dependencyPath(other, self);
+  // A cycle needs a path back to `self`: only possible once something depends on `self`.
+  const cycle = DEPENDED_ON.has(self) ? findPath<IFluxObject>(other, self, (o) => (o as { readonly dependencies?: readonly IFluxObject[] }).dependencies) : undefined;
   if (cycle) throw propError(self, 'dependsOn', `dependency cycle: ${[self, ...cycle].map((k) => `${k.namespace}/${k.name}`).join(' -> ')}`);
   addReference(self, prop, fluxRef(other));
+  DEPENDED_ON.add(other);
   deps.push(other);
 }
 
-/** The dependsOn chain from `from` to `to`, if there is one (objects expose `dependencies`). */
-function dependencyPath(from: IFluxObject, to: IFluxObject, seen = new Set<IFluxObject>()): IFluxObject[] | undefined {
-  if (from === to) return [to];
-  const deps = (from as { readonly dependencies?: readonly IFluxObject[] }).dependencies;
-  if (seen.has(from) || !deps) return undefined;
-  seen.add(from);
-  for (const d of deps) {
-    const rest = dependencyPath(d, to, seen);
-    if (rest) return [from, ...rest];
-  }
-  return undefined;
-}

@@ -1,3 +1,4 @@
+import { findCycle } from '../core/graph-path';
 import { ApiObject, App, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ResourceGraphDefinition as RgdL1 } from '../../imports/extras/kro.run';
@@ -521,27 +522,4 @@ function formatPath(path: Array<string | number>): string {
   return out;
 }
 
-function findCycle(deps: Map<string, Set<string>>): string[] | undefined {
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (n: string): string[] | undefined => {
-    if (state.get(n) === 'done') return undefined;
-    if (state.get(n) === 'visiting') return [...stack.slice(stack.indexOf(n)), n];
-    state.set(n, 'visiting');
-    stack.push(n);
-    for (const d of [...(deps.get(n) ?? [])].sort()) {
-      if (!deps.has(d)) continue;
-      const c = visit(d);
-      if (c) return c;
-    }
-    stack.pop();
-    state.set(n, 'done');
-    return undefined;
-  };
-  for (const n of deps.keys()) {
-    const c = visit(n);
-    if (c) return c;
-  }
-  return undefined;
-}
 
