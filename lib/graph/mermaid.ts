@@ -2,8 +2,10 @@
  * Mermaid rendering of a {@link PlatformGraph}: a `flowchart LR` with one subgraph per CAPI cluster
  * (its control plane, infrastructure and node pools), Flux objects and sources, tenants, an "Azure
  * resources (ASO)" subgraph and a "Crossplane" subgraph. Large platforms (more clusters or nodes than
- * the limits) are summarized: one node per environment with counts by category, Flux sources kept
- * individually, edges aggregated with counts. Output is deterministic.
+ * the limits) are summarized: one box per environment counting its objects (clusters, node pools,
+ * Flux Kustomizations, folders, ...), Flux sources kept individually, and one arrow per kind of
+ * reference between two boxes, saying how many objects hold it (`668 Flux Kustomizations apply to`).
+ * `summary: false` (`graph --full`) draws every object. Output is deterministic.
  */
 import type { GraphEdge, GraphNode, NodeCategory, PlatformGraph } from './graph';
 
@@ -39,6 +41,8 @@ const SHAPES: Record<NodeCategory, [string, string]> = {
   composition: ['["', '"]'],
   composed: ['["', '"]'],
   composite: ['(["', '"])'],
+  folder: ['>"', '"]'],
+  workload: ['("', '")'],
   external: ['["', '"]'],
 };
 
@@ -49,7 +53,9 @@ const CATEGORY_NAMES: Array<[NodeCategory, string, string]> = [
   ['nodePool', 'node pool', 'node pools'],
   ['kustomization', 'Flux Kustomization', 'Flux Kustomizations'],
   ['helmRelease', 'HelmRelease', 'HelmReleases'],
+  ['folder', 'folder', 'folders'],
   ['tenant', 'tenant', 'tenants'],
+  ['workload', 'workload', 'workloads'],
   ['azure', 'Azure resource (ASO)', 'Azure resources (ASO)'],
   ['xrd', 'XRD', 'XRDs'],
   ['composition', 'Composition', 'Compositions'],
@@ -58,6 +64,27 @@ const CATEGORY_NAMES: Array<[NodeCategory, string, string]> = [
   ['source', 'Flux source', 'Flux sources'],
   ['external', 'object outside the repo', 'objects outside the repo'],
 ];
+
+/** What an arrow of the summary says its objects do, by the field of the reference. */
+const VERBS: Record<string, string> = {
+  dependsOn: 'depend on',
+  sourceRef: 'read from',
+  chartRef: 'read from',
+  kubeConfig: 'apply to',
+  path: 'apply',
+  clusterName: 'belong to',
+  controlPlaneRef: 'are run by',
+  infrastructureRef: 'run on',
+  serviceAccountName: 'run as',
+  owner: 'are owned by',
+  compositeTypeRef: 'implement',
+  composes: 'compose',
+  kind: 'are instances of',
+  secretKeyRef: 'read exports of',
+  configMapKeyRef: 'read exports of',
+  envFrom: 'read exports of',
+  volumes: 'read exports of',
+};
 
 /** Escapes text for a quoted Mermaid label. */
 export function mermaidText(text: string): string {
@@ -127,7 +154,7 @@ function plural(n: number, one: string, many: string): string {
 
 function summary(graph: PlatformGraph): string {
   const out: string[] = ['flowchart LR'];
-  const UNSPECIFIED = 'unspecified';
+  const UNSPECIFIED = 'no environment';
   // Summary groups: Flux sources and objects outside the repo (what many things point at) on their
   // own when there are few of them, everything else by environment.
   const shared = (n: GraphNode) => n.category === 'source' || n.category === 'external';
@@ -142,34 +169,50 @@ function summary(graph: PlatformGraph): string {
   envs.forEach((env, i) => ids.set(`env|${env}`, `e${i + 1}`));
   if (keepSources) sources.forEach((s, i) => ids.set(`source|${s.key}`, `s${i + 1}`));
 
-  // Edges between groups, counted; edges inside a group counted in the group's label.
-  const between = new Map<string, number>();
-  const within = new Map<string, Map<string, number>>();
+  // Arrows between groups: per (from group, to group, field, category of the referring objects),
+  // the referring objects, counted once each.
+  const between = new Map<string, Set<string>>();
+  // Inside a group: per (field, category from, category to), the objects at both ends.
+  const within = new Map<string, Map<string, { from: Set<string>; to: Set<string> }>>();
   for (const e of graph.edges) {
-    const from = groupOf(byKey(graph, e.from));
-    const to = groupOf(byKey(graph, e.to));
+    const fromNode = byKey(graph, e.from);
+    const toNode = byKey(graph, e.to);
+    const from = groupOf(fromNode);
+    const to = groupOf(toNode);
     if (from === to) {
-      const m = within.get(from) ?? new Map<string, number>();
-      m.set(e.label, (m.get(e.label) ?? 0) + 1);
+      if (!VERBS[e.label] || e.label === 'controlPlaneRef' || e.label === 'infrastructureRef') continue; // parts of a cluster: counted with it
+      const m = within.get(from) ?? new Map<string, { from: Set<string>; to: Set<string> }>();
+      const k = `${e.label}\n${fromNode.category}\n${toNode.category}`;
+      const ends = m.get(k) ?? { from: new Set<string>(), to: new Set<string>() };
+      ends.from.add(e.from);
+      ends.to.add(e.to);
+      m.set(k, ends);
       within.set(from, m);
-    } else {
-      const k = `${from}\n${to}\n${e.label}`;
-      between.set(k, (between.get(k) ?? 0) + 1);
+      continue;
     }
+    const k = `${from}\n${to}\n${e.label}\n${fromNode.category}`;
+    const set = between.get(k) ?? new Set<string>();
+    set.add(e.from);
+    between.set(k, set);
   }
 
   envs.forEach((env) => {
     const members = graph.nodes.filter((n) => groupOf(n) === `env|${env}`);
     const lines: string[] = [];
     for (const [category, one, many] of CATEGORY_NAMES) {
-      const n = members.filter((m) => m.category === category).length;
+      let n = members.filter((m) => m.category === category).length;
+      if (category === 'nodePool') n += members.reduce((sum, m) => sum + (m.pools ?? 0), 0);
       if (n > 0) lines.push(plural(n, one, many));
     }
-    const other = members.filter((m) => !CATEGORY_NAMES.some(([c]) => c === m.category)).length;
-    if (other > 0) lines.push(plural(other, 'other node', 'other nodes'));
-    const refs = [...(within.get(`env|${env}`) ?? new Map<string, number>()).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [l, n] of refs) lines.push(`${n.toLocaleString('en-US')} × ${l}`);
-    const title = `environment: ${env}`;
+    // What the objects of the group do to each other: `10 Flux Kustomizations apply to 5 clusters`.
+    const relations = [...(within.get(`env|${env}`) ?? new Map<string, { from: Set<string>; to: Set<string> }>()).entries()]
+      .map(([k, ends]) => {
+        const [l, fromCategory, toCategory] = k.split('\n');
+        return relation(ends.from.size, fromCategory as NodeCategory, l, ends.to.size, toCategory as NodeCategory);
+      })
+      .sort();
+    if (relations.length > 0) lines.push('', ...relations);
+    const title = env === UNSPECIFIED ? UNSPECIFIED : `environment: ${env}`;
     out.push(`  subgraph g${ids.get(`env|${env}`)}["${mermaidText(title)}"]`, `    ${ids.get(`env|${env}`)}["${label(lines)}"]`, '  end');
   });
   if (keepSources) {
@@ -179,13 +222,33 @@ function summary(graph: PlatformGraph): string {
     }
   }
   const edgeLines = [...between.entries()]
-    .map(([k, n]) => {
-      const [from, to, l] = k.split('\n');
-      return `  ${ids.get(from)} ${l === 'dependsOn' ? '-.->' : '-->'}|"${mermaidText(`${n.toLocaleString('en-US')} × ${l}`)}"| ${ids.get(to)}`;
+    .map(([k, set]) => {
+      const [from, to, l, category] = k.split('\n');
+      const text = relation(set.size, category as NodeCategory, l);
+      return `  ${ids.get(from)} ${l === 'dependsOn' ? '-.->' : '-->'}|"${mermaidText(text)}"| ${ids.get(to)}`;
     })
     .sort();
   out.push(...edgeLines);
   return `${out.join('\n')}\n`;
+}
+
+const NAMES = new Map(CATEGORY_NAMES.map(([c, one, many]) => [c, [one, many] as const]));
+
+/** `5 Flux Kustomizations apply to 3 clusters` (the objects are counted, not the references). */
+function relation(n: number, category: NodeCategory, field: string, m?: number, toCategory?: NodeCategory): string {
+  const [one, many] = NAMES.get(category) ?? ['object', 'objects'];
+  const verb = VERBS[field] ?? field;
+  const head = `${plural(n, one, many)} ${n === 1 ? singular(verb) : verb}`;
+  if (m === undefined || toCategory === undefined) return head;
+  const [toOne, toMany] = NAMES.get(toCategory) ?? ['object', 'objects'];
+  return `${head} ${plural(m, toOne, toMany)}`;
+}
+
+/** `apply to` → `applies to`, `are owned by` → `is owned by` (for a count of one). */
+function singular(verb: string): string {
+  const [first, ...rest] = verb.split(' ');
+  const head = first === 'are' ? 'is' : first === 'belong' ? 'belongs' : first.endsWith('y') ? `${first.slice(0, -1)}ies` : `${first}s`;
+  return [head, ...rest].join(' ');
 }
 
 const indexCache = new WeakMap<PlatformGraph, Map<string, GraphNode>>();
