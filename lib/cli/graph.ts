@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
-import { buildGraph, graphSection, isSummarized, readTrees, toMermaid, updateReadme, type MermaidOptions, type RepoTree } from '../graph';
+import { buildGraph, graphSection, isSummarized, mermaidTooLarge, readTrees, toMermaid, updateReadme, type MermaidOptions, type RepoTree } from '../graph';
 import { CliError, type CliContext, type CliIO } from './context';
 import { ProgressRenderer } from './progress';
 import { readConfig } from './synth';
@@ -72,6 +72,10 @@ export function runGraph(dir: string | undefined, opts: GraphCommandOptions, io:
     if (isSummarized(graph, mermaidOpts)) summarized++;
     clusters += graph.nodes.filter((n) => n.category === 'cluster').length;
     const title = tree.name === '.' ? path.basename(root) : tree.name;
+    const tooLarge = mermaidTooLarge(toMermaid(graph, mermaidOpts));
+    if (tooLarge) {
+      io.stderr(`graph: warning: the diagram of ${title} has ${tooLarge}: GitHub and other viewers with Mermaid's default limits will not draw it; ${opts.full ? "drop --full" : "pass --summary"} to summarize by environment\n`);
+    }
     if (format === 'mermaid') {
       parts.push(`${trees.length > 1 ? `%% repo ${title}\n` : ''}${toMermaid(graph, mermaidOpts)}`);
     } else {

@@ -209,11 +209,13 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
     const below = folderPaths.filter((d) => p === '' || d === p || d.startsWith(`${p}/`));
     if (below.length > 0) {
       const objects = below.reduce((n, d) => n + (folderObjects.get(d) ?? 0), 0);
-      return addNode({ key, category: 'folder', lines: [`folder ${p === '' ? '.' : p}/`, `${objects} object${objects === 1 ? '' : 's'}`] });
+      const own = folderObjects.get(p) ?? 0;
+      const count = `${objects} object${objects === 1 ? '' : 's'}${own === objects ? '' : ' with its sub-folders'}`;
+      return addNode({ key, category: 'folder', lines: [`folder ${p === '' ? '.' : p}/`, count] });
     }
     // Not in this tree: in another repo (the source's), or a folder with no objects yet.
     const from = src && typeof src.name === 'string' ? `${src.kind ?? 'source'} ${src.name}` : 'its source';
-    return addNode({ key, category: 'folder', lines: [`folder ${p === '' ? '.' : p}/`, `(not in this repo: ${from})`] });
+    return addNode({ key, category: 'folder', lines: [`folder ${p === '' ? '.' : p}/`, `no files in this tree (${from})`] });
   };
   for (const f of tree.objects) {
     const category = fluxKinds.get(`${groupOf(f.apiVersion)}|${f.kind}`);

@@ -95,11 +95,30 @@ function label(lines: readonly string[]): string {
   return lines.map(mermaidText).join('<br/>');
 }
 
+/**
+ * What Mermaid draws at most with its default configuration (mermaid 11/12 `maxEdges` and
+ * `maxTextSize`; GitHub and most Markdown viewers use the defaults): larger diagrams are refused
+ * ("Edge limit exceeded", "Maximum text size in diagram exceeded").
+ */
+export const MERMAID_LIMITS = { maxEdges: 500, maxTextSize: 50_000 } as const;
+
 /** True when the graph is drawn as a summary with these options. */
 export function isSummarized(graph: PlatformGraph, opts: MermaidOptions = {}): boolean {
   if (opts.summary !== undefined) return opts.summary;
   const clusters = graph.nodes.filter((n) => n.category === 'cluster').length;
-  return clusters > (opts.maxClusters ?? 12) || graph.nodes.length > (opts.maxNodes ?? 150);
+  return clusters > (opts.maxClusters ?? 12) || graph.nodes.length > (opts.maxNodes ?? 150) || graph.edges.length > MERMAID_LIMITS.maxEdges;
+}
+
+/**
+ * Why a Mermaid diagram is too large for Mermaid's default limits ({@link MERMAID_LIMITS}), or
+ * undefined when it is drawable.
+ */
+export function mermaidTooLarge(diagram: string): string | undefined {
+  const edges = diagram.split('\n').filter((l) => /^\s*\S+ (?:-->|-\.->)\|/.test(l)).length;
+  const problems: string[] = [];
+  if (edges > MERMAID_LIMITS.maxEdges) problems.push(`${edges.toLocaleString('en-US')} edges (Mermaid draws at most ${MERMAID_LIMITS.maxEdges})`);
+  if (diagram.length > MERMAID_LIMITS.maxTextSize) problems.push(`${diagram.length.toLocaleString('en-US')} characters (at most ${MERMAID_LIMITS.maxTextSize.toLocaleString('en-US')})`);
+  return problems.length > 0 ? problems.join(' and ') : undefined;
 }
 
 /** The Mermaid flowchart of a repo graph (without code fences). */
@@ -118,16 +137,20 @@ function detailed(graph: PlatformGraph): string {
 
   const clusters = graph.nodes.filter((n) => n.category === 'cluster');
   const inCluster = new Set<string>();
+  const members = new Map<string, GraphNode[]>();
+  for (const n of graph.nodes) if (n.cluster) members.set(n.cluster, [...(members.get(n.cluster) ?? []), n]);
   clusters.forEach((c, i) => {
-    const title = `${c.lines[0].replace(/^Cluster /, 'cluster ')}${c.environment ? ` · ${c.environment}` : ''}`;
-    out.push(`  subgraph c${i + 1}["${mermaidText(title)}"]`, '    direction TB');
-    for (const n of graph.nodes) {
-      if (n.cluster === c.key) {
-        node(n, '    ');
-        inCluster.add(n.key);
-      }
+    const parts = members.get(c.key) ?? [c];
+    // A cluster drawn with its parts (control plane, infrastructure, node pools) in a box of its own.
+    if (parts.length > 1) {
+      const title = `${c.lines[0].replace(/^Cluster /, 'cluster ')}${c.environment ? ` · ${c.environment}` : ''}`;
+      out.push(`  subgraph c${i + 1}["${mermaidText(title)}"]`, '    direction TB');
     }
-    out.push('  end');
+    for (const n of parts) {
+      node(n, parts.length > 1 ? '    ' : '  ');
+      inCluster.add(n.key);
+    }
+    if (parts.length > 1) out.push('  end');
   });
   const groups: Array<[string, (n: GraphNode) => boolean]> = [
     ['Azure resources (ASO)', (n) => n.category === 'azure'],
