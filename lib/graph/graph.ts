@@ -125,7 +125,7 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
   const clusterByName = new Map<string, string>(); // `${ns}/${name}` → key
   for (const c of clusters) {
     const key = objKey(c);
-    const env = envOf(c);
+    const env = environmentOf(c.labels, c.file); // a cluster's folder may name its environment
     clusterByName.set(`${c.namespace}/${c.name}`, key);
     const topology = c.obj.spec?.topology;
     const cls = typeof topology?.class === 'string' ? topology.class : typeof topology?.classRef?.name === 'string' ? topology.classRef.name : undefined;
