@@ -24,7 +24,7 @@ export interface GraphCommandOptions extends MermaidOptions {
   readonly write?: boolean;
   /** Draw every object, however large the platform (no summary). */
   readonly full?: boolean;
-  /** Show the stages on stderr. Default: when stderr is a terminal. */
+  /** Show the stages on stderr. Default: when stderr is a terminal (`CliIO.stderrIsTTY`). */
   readonly progress?: boolean;
 }
 
@@ -55,7 +55,7 @@ export function runGraph(dir: string | undefined, opts: GraphCommandOptions, io:
   const root = path.resolve(io.cwd, dir ?? readConfig(io.cwd).output ?? 'dist');
   if (!fs.existsSync(root)) throw new CliError(`no synthesized tree at ${root} (run "cdk8s-platform synth" first, or pass a directory)`);
   if (opts.full && opts.summary) throw new CliError('--full and --summary: choose one');
-  const progress = new ProgressRenderer({ command: 'graph', write: (t) => io.stderr(t), interactive: opts.progress });
+  const progress = new ProgressRenderer({ command: 'graph', write: (t) => io.stderr(t), interactive: opts.progress ?? Boolean(io.stderrIsTTY) });
   let trees: RepoTree[];
   try {
     trees = progress.stage('read', () => readTrees(root), (t) => ({ objects: t.reduce((n, x) => n + x.objects.length, 0), repos: t.length }));

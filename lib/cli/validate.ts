@@ -35,7 +35,7 @@ export interface ValidateCommandOptions {
   readonly preinstalled?: readonly string[];
   /** Kinds accepted without a schema (`<group>/<Kind>`, core group `v1/<Kind>`), counted as not validated. */
   readonly allowUnvalidated?: readonly string[];
-  /** Show the stages on stderr (see lib/cli/progress.ts). Default: when stderr is a terminal. */
+  /** Show the stages on stderr (see lib/cli/progress.ts). Default: when stderr is a terminal (`CliIO.stderrIsTTY`). */
   readonly progress?: boolean;
 }
 
@@ -68,7 +68,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
 export async function runValidate(paths: readonly string[], opts: ValidateCommandOptions, io: CliIO): Promise<number> {
   const resolve = (p: string) => path.resolve(io.cwd, p);
   const registry = loadRegistry(opts, resolve);
-  const progress = new ProgressRenderer({ command: 'validate', write: (t) => io.stderr(t), interactive: opts.progress });
+  const progress = new ProgressRenderer({ command: 'validate', write: (t) => io.stderr(t), interactive: opts.progress ?? Boolean(io.stderrIsTTY) });
 
   const files: string[] = [];
   for (const p of paths) {
