@@ -5,8 +5,8 @@ import { ApiObject } from 'cdk8s';
 import { GitOpsApp, Repo } from 'cdk8s-platform';
 import { FluxBootstrap, Kustomization } from 'cdk8s-platform/flux';
 
-/** Builds the platform into `app` (tests pass `Testing.app()`). */
-export function buildPlatform(app: GitOpsApp = new GitOpsApp() /* writes to $CDK8S_OUTDIR, else dist/ */): GitOpsApp {
+export function buildPlatform(outdir?: string): GitOpsApp {
+  const app = new GitOpsApp({ outdir }); // default: $CDK8S_OUTDIR, else dist/
   const platform = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform', branch: 'main' });
 
   // clusters/mgmt is the cluster's entry folder; flux-system syncs it from the repo.
