@@ -100,6 +100,17 @@ export function formatError(e: unknown, verbose: boolean): string {
   return lines.join('');
 }
 
+/**
+ * Commander's usage errors as one line: `cdk8s-platform: missing required argument 'paths' (see
+ * "cdk8s-platform validate --help")`.
+ */
+function usageError(command: string): (text: string, write: (text: string) => void) => void {
+  return (text, write) => {
+    const message = text.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+    write(`cdk8s-platform: ${message} (see "${command} --help")\n`);
+  };
+}
+
 /** The package version (from package.json), for --version. */
 function version(): string {
   try {
@@ -120,12 +131,12 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     .version(version(), '--version', 'print the version')
     .option('--verbose', 'print stack traces on errors')
     .exitOverride()
-    .showHelpAfterError()
-    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s), outputError: usageError('cdk8s-platform') });
   for (const register of COMMANDS) register(program, ctx);
   // Subcommands throw instead of exiting, like the program; their help ends with examples.
   for (const c of program.commands) {
     c.exitOverride();
+    c.showHelpAfterError(false).configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t), outputError: usageError(`cdk8s-platform ${c.name()}`) });
     const examples = examplesHelp(c.name());
     if (examples) c.addHelpText('after', examples);
   }

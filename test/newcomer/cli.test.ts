@@ -30,7 +30,12 @@ test('errors are one line; --verbose adds the stack trace', () => {
   expect(v.stderr).toMatch(/^cdk8s-platform: --format: "svg" is not one of md, mermaid\nCliError: --format[^\n]*\n\s+at /);
   const unknown = cli(['nope'], work);
   expect(unknown.status).toBe(2);
-  expect(unknown.stderr).toContain("error: unknown command 'nope'");
+  expect(unknown.stderr).toBe('cdk8s-platform: unknown command \'nope\' (see "cdk8s-platform --help")\n');
+  // Usage errors are one line too, pointing at the command's help (not the whole help).
+  const missing = cli(['validate'], work);
+  expect(missing.status).toBe(2);
+  expect(missing.stderr).toBe('cdk8s-platform: missing required argument \'paths\' (see "cdk8s-platform validate --help")\n');
+  expect(cli(['graph', '--bogus'], work).stderr).toBe('cdk8s-platform: unknown option \'--bogus\' (see "cdk8s-platform graph --help")\n');
   fs.rmSync(work, { recursive: true, force: true });
 });
 
