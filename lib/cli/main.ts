@@ -30,7 +30,10 @@ export const COMMANDS: CommandRegistrar[] = [
   registerSeal,
 ];
 
-/** Examples shown at the end of each command's --help (`<command line>` → what it does). */
+/**
+ * Examples shown at the end of each command's --help (`<command line>` → what it does), in the
+ * style of `seal`'s own (lib/cli/seal.ts), which keeps its examples in its file.
+ */
 export const EXAMPLES: Record<string, ReadonlyArray<readonly [string, string]>> = {
   init: [
     ['cdk8s-platform init platform-app', 'create a new app in ./platform-app (then: cd platform-app && npm install && npm run synth)'],
@@ -63,21 +66,13 @@ export const EXAMPLES: Record<string, ReadonlyArray<readonly [string, string]>> 
     ['cdk8s-platform graph --full', 'every object, even for a large fleet (default: a summary by environment above 12 clusters)'],
     ['cdk8s-platform graph --write', "keep a Platform section in each repo's README.md up to date"],
   ],
-  seal: [
-    ['cdk8s-platform seal secret.yaml --cert cert.pem > sealed.yaml', 'seal the Secrets of secret.yaml for the controller with this certificate'],
-    ['kubectl create secret generic db --from-literal=password=… --dry-run=client -o yaml | cdk8s-platform seal --cert cert.pem', 'seal from stdin'],
-  ],
 };
 
 /** The text --help prints after a command's options. */
 export function examplesHelp(command: string): string {
   const examples = EXAMPLES[command];
   if (!examples || examples.length === 0) return '';
-  return `
-Examples:
-${examples.map(([line, what]) => `  $ ${line}
-      ${what}
-`).join('')}`;
+  return `\nExamples:\n${examples.map(([line, what]) => `  # ${what}\n  ${line}\n`).join('\n')}`;
 }
 
 /**

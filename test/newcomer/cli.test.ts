@@ -15,7 +15,8 @@ test('--help lists the commands, and each command has its own --help', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`Usage: cdk8s-platform ${c} `);
     // Every command ends its help with examples of itself.
-    expect(r.stdout).toMatch(new RegExp(`\\nExamples:\\n  \\$ [^\\n]*cdk8s-platform ${c}\\b`));
+    expect(r.stdout).toMatch(new RegExp(`\\nExamples:\\n  # [^\\n]+\\n[\\s\\S]*\\n  [^\\n#]*cdk8s-platform ${c}\\b`));
+    expect(r.stdout.match(/\nExamples:\n/g)).toHaveLength(1);
   }
   const version = cli(['--version'], ROOT);
   expect(version.stdout).toBe(`${JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}\n`);
