@@ -117,6 +117,15 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
   const addEdge = (from: string, to: string, label: string) => {
     edges.set(`${from}\n${to}\n${label}`, { from, to, label });
   };
+  // ASO resources CAPZ embeds in AzureASOManaged* objects (`spec.resources`): `${namespace}|${name}` → the node drawing them.
+  const embedded = new Map<string, Array<{ kind: string; node: string }>>();
+  const recordEmbedded = (o: TreeObject, node: string) => {
+    for (const r of Array.isArray(o.obj.spec?.resources) ? o.obj.spec.resources : []) {
+      if (!r || typeof r.kind !== 'string' || typeof r.metadata?.name !== 'string') continue;
+      const k = `${o.namespace}|${r.metadata.name}`;
+      embedded.set(k, [...(embedded.get(k) ?? []), { kind: r.kind, node }]);
+    }
+  };
   /** A node for something referred to but not in the tree. */
   const external = (key: string, line: string): string => addNode({ key, category: 'external', lines: [line, '(not in this repo)'] });
 
@@ -144,6 +153,7 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
       const target = byKey.get(keyOf(refGroup(ref), ref.kind, c.namespace, ref.name));
       if (!target) continue;
       const k = addNode({ key: objKey(target), category, lines: [`${target.kind} ${target.name}`, ...embeddedLines(target)], environment: env, cluster: key });
+      recordEmbedded(target, k);
       addEdge(key, k, field);
     }
   }
@@ -157,6 +167,7 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
     const infra = infraRef && typeof infraRef.name === 'string' ? byKey.get(keyOf(refGroup(infraRef), infraRef.kind, p.namespace, infraRef.name)) : undefined;
     if (infra) {
       lines.push(`${infra.kind} ${infra.name}`, ...embeddedLines(infra));
+      recordEmbedded(infra, objKey(p));
       nodes.delete(objKey(infra));
     }
     const key = addNode({ key: objKey(p), category: 'nodePool', lines, environment: envOf(p), cluster });
@@ -264,6 +275,13 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
         candidates.find((o) => a.kind.startsWith(o.kind)) ??
         candidates.find((o) => o.kind === 'ResourceGroup') ??
         candidates.find((o) => owner.kind === undefined || owner.kind === o.kind);
+      // Else an ASO resource CAPZ embeds (the ManagedCluster of an AzureASOManagedControlPlane, say).
+      const inside = parent ? undefined : embedded.get(`${a.namespace}|${owner.name}`);
+      const holder = inside?.find((e) => owner.kind === undefined || owner.kind === e.kind) ?? inside?.[0];
+      if (!parent && holder) {
+        addEdge(objKey(a), holder.node, 'owner');
+        continue;
+      }
       addEdge(objKey(a), parent ? objKey(parent) : external(`aso-owner|${a.namespace}|${owner.name}`, `owner ${qualified({ namespace: a.namespace, name: owner.name })}`), 'owner');
     } else if (typeof owner.armId === 'string') {
       addEdge(objKey(a), external(`armId|${owner.armId}`, `ARM ${owner.armId}`), 'owner');

@@ -314,6 +314,20 @@ describe('fleets built with the capi Fleet', () => {
   }, 600_000);
 });
 
+test('an ASO resource owned by a resource CAPZ embeds points at the object embedding it', () => {
+  const dir = workDir('graph-embedded');
+  writeFiles(dir, {
+    'clusters/aks-dev/all.yaml': yamlFile([
+      ...aksCluster('aks-dev'),
+      { apiVersion: 'authorization.azure.com/v1api20220401', kind: 'RoleAssignment', metadata: { name: 'aks-dev-admin', namespace: 'fleet' },
+        spec: { owner: { name: 'aks-dev', kind: 'ManagedCluster', group: 'containerservice.azure.com' }, principalId: 'x', roleDefinitionReference: { armId: 'y' } } },
+    ]),
+  });
+  const edges = describeEdges(buildGraph(readTrees(dir)[0]));
+  expect(edges).toContain('RoleAssignment fleet/aks-dev-admin --owner--> AzureASOManagedControlPlane aks-dev');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('graph without a tree is a usage error', () => {
   const dir = workDir('graph-none');
   const r = cli(['graph', 'nowhere'], dir);
