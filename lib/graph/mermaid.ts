@@ -67,11 +67,10 @@ const CATEGORY_NAMES: Array<[NodeCategory, string, string]> = [
 
 /** What an arrow of the summary says its objects do, by the field of the reference. */
 const VERBS: Record<string, string> = {
-  dependsOn: 'depend on',
-  sourceRef: 'read from',
-  chartRef: 'read from',
   kubeConfig: 'apply to',
   path: 'apply',
+  sourceRef: 'read from',
+  chartRef: 'read from',
   clusterName: 'belong to',
   controlPlaneRef: 'are run by',
   infrastructureRef: 'run on',
@@ -84,7 +83,9 @@ const VERBS: Record<string, string> = {
   configMapKeyRef: 'read exports of',
   envFrom: 'read exports of',
   volumes: 'read exports of',
+  dependsOn: 'depend on',
 };
+const FIELD_ORDER = Object.keys(VERBS);
 
 /** Escapes text for a quoted Mermaid label. */
 export function mermaidText(text: string): string {
@@ -231,9 +232,12 @@ function summary(graph: PlatformGraph): string {
     const relations = [...(within.get(`env|${env}`) ?? new Map<string, { from: Set<string>; to: Set<string> }>()).entries()]
       .map(([k, ends]) => {
         const [l, fromCategory, toCategory] = k.split('\n');
-        return relation(ends.from.size, fromCategory as NodeCategory, l, ends.to.size, toCategory as NodeCategory);
+        const order = CATEGORY_NAMES.findIndex(([c]) => c === fromCategory);
+        return { order, l, text: relation(ends.from.size, fromCategory as NodeCategory, l, ends.to.size, toCategory as NodeCategory) };
       })
-      .sort();
+      // In the order of the counts above (clusters, node pools, Kustomizations, ...), then of VERBS.
+      .sort((a, b) => a.order - b.order || FIELD_ORDER.indexOf(a.l) - FIELD_ORDER.indexOf(b.l) || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
+      .map((r) => r.text);
     if (relations.length > 0) lines.push('', ...relations);
     const title = env === UNSPECIFIED ? UNSPECIFIED : `environment: ${env}`;
     out.push(`  subgraph g${ids.get(`env|${env}`)}["${mermaidText(title)}"]`, `    ${ids.get(`env|${env}`)}["${label(lines)}"]`, '  end');

@@ -243,7 +243,7 @@ test('1,000 clusters: summarized by environment, with counts, and parseable', ()
   // 334 dev clusters (i % 3 == 0), each with 2 pools and 2 Kustomizations: objects counted, and what they do.
   expect(mermaid).toContain(
     '  subgraph ge1["environment: dev"]\n    e1["334 clusters<br/>334 control planes<br/>334 infrastructure clusters<br/>668 node pools<br/>668 Flux Kustomizations<br/>668 folders<br/><br/>' +
-      '334 Flux Kustomizations depend on 334 Flux Kustomizations<br/>668 Flux Kustomizations apply 668 folders<br/>668 Flux Kustomizations apply to 334 clusters<br/>668 node pools belong to 334 clusters"]\n  end\n',
+      '668 node pools belong to 334 clusters<br/>668 Flux Kustomizations apply to 334 clusters<br/>668 Flux Kustomizations apply 668 folders<br/>334 Flux Kustomizations depend on 334 Flux Kustomizations"]\n  end\n',
   );
   expect(mermaid).toContain('e3["333 clusters<br/>333 control planes<br/>333 infrastructure clusters<br/>666 node pools<br/>666 Flux Kustomizations<br/>666 folders<br/>');
   expect(mermaid).not.toContain('no environment');
@@ -269,16 +269,16 @@ describe('fleets built with the capi Fleet', () => {
     expect(summary.stdout).toBe(
       'flowchart LR\n' +
         '  subgraph ge1["environment: dev"]\n' +
-        '    e1["8 clusters<br/>16 node pools<br/>16 Flux Kustomizations<br/>16 folders<br/><br/>16 Flux Kustomizations apply 16 folders<br/>16 Flux Kustomizations apply to 8 clusters<br/>8 Flux Kustomizations depend on 8 Flux Kustomizations"]\n' +
+        '    e1["8 clusters<br/>16 node pools<br/>16 Flux Kustomizations<br/>16 folders<br/><br/>16 Flux Kustomizations apply to 8 clusters<br/>16 Flux Kustomizations apply 16 folders<br/>8 Flux Kustomizations depend on 8 Flux Kustomizations"]\n' +
         '  end\n' +
         '  subgraph ge2["environment: prod"]\n' +
-        '    e2["8 clusters<br/>16 node pools<br/>16 Flux Kustomizations<br/>16 folders<br/><br/>16 Flux Kustomizations apply 16 folders<br/>16 Flux Kustomizations apply to 8 clusters<br/>8 Flux Kustomizations depend on 8 Flux Kustomizations"]\n' +
+        '    e2["8 clusters<br/>16 node pools<br/>16 Flux Kustomizations<br/>16 folders<br/><br/>16 Flux Kustomizations apply to 8 clusters<br/>16 Flux Kustomizations apply 16 folders<br/>8 Flux Kustomizations depend on 8 Flux Kustomizations"]\n' +
         '  end\n' +
         '  subgraph ge3["environment: test"]\n' +
-        '    e3["8 clusters<br/>16 node pools<br/>16 Flux Kustomizations<br/>16 folders<br/><br/>16 Flux Kustomizations apply 16 folders<br/>16 Flux Kustomizations apply to 8 clusters<br/>8 Flux Kustomizations depend on 8 Flux Kustomizations"]\n' +
+        '    e3["8 clusters<br/>16 node pools<br/>16 Flux Kustomizations<br/>16 folders<br/><br/>16 Flux Kustomizations apply to 8 clusters<br/>16 Flux Kustomizations apply 16 folders<br/>8 Flux Kustomizations depend on 8 Flux Kustomizations"]\n' +
         '  end\n' +
         '  subgraph ge4["no environment"]\n' +
-        '    e4["7 Flux Kustomizations<br/>7 folders<br/><br/>1 Flux Kustomization depends on 1 Flux Kustomization<br/>7 Flux Kustomizations apply 7 folders"]\n' +
+        '    e4["7 Flux Kustomizations<br/>7 folders<br/><br/>7 Flux Kustomizations apply 7 folders<br/>1 Flux Kustomization depends on 1 Flux Kustomization"]\n' +
         '  end\n' +
         '  s1[("GitRepository flux-system/flux-system<br/>https://github.com/contoso/fleet")]\n' +
         '  e1 -->|"16 Flux Kustomizations read from"| s1\n' +
