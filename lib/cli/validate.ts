@@ -134,28 +134,32 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   const validator = new Validator({ registry, cel: opts.cel !== false, allowUnvalidated: opts.allowUnvalidated ?? [], generateName: 'refuse' });
   const { issues, coverage } = progress.stage('validate', () => validator.validateWithCoverage(inputs), (r) => ({ objects: inputs.length, problems: r.issues.length }));
   for (const issue of issues) lines.push({ source: issue.source, message: issue.message });
-  // Workloads' Secrets / ConfigMaps / ServiceAccounts: in the tree, or written by a controller for an object of it.
-  const manifests = inputs.filter((i) => isManifest(i.obj));
-  // ConfigMaps and Secrets kro creates for the instances of those RGDs count as present (appended
-  // after the tree's manifests, so the indexes of the references below stay the tree's).
-  const produced = manifests.flatMap((i) => {
-    const rgd = rgdOfType.get(`${(i.obj as any).apiVersion}/${(i.obj as any).kind}`);
-    return rgd ? rgdProducedObjects(rgd, i.obj as any) : [];
-  });
-  for (const r of unresolvedWorkloadReferences([...manifests.map((i) => i.obj as ManifestObject), ...(produced as ManifestObject[])])) {
-    const input = manifests[r.index];
-    const o = input.obj as ManifestObject;
-    const source = `${input.file}#${input.docIndex ?? 0}`;
-    const object = `${o.kind}/${r.namespace ? `${r.namespace}/` : ''}${o.metadata?.name ?? '<unnamed>'}`;
-    const target = `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
-    const hint = r.elsewhere
-      ? `${r.kind}/${r.elsewhere}/${r.name} exists in namespace "${r.elsewhere}", but pods read ${r.kind}s from their own namespace`
-      : 'add it to the tree (or the object a controller writes it for), or mark the reference optional: true';
-    lines.push({ source, message: `${source}: ${object}: ${r.field}: refers to ${target}, which is not in the validated files; ${hint}` });
-  }
-  // --- apply order of the Flux Kustomizations in directory arguments (lib/cli/validate-apply-order.ts) ---
-  lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve));
-  // --- end apply order ---
+  // References and apply order: the 'check' stage.
+  const before = lines.length;
+  progress.stage('check', () => {
+    // Workloads' Secrets / ConfigMaps / ServiceAccounts: in the tree, or written by a controller for an object of it.
+    const manifests = inputs.filter((i) => isManifest(i.obj));
+    // ConfigMaps and Secrets kro creates for the instances of those RGDs count as present (appended
+    // after the tree's manifests, so the indexes of the references below stay the tree's).
+    const produced = manifests.flatMap((i) => {
+      const rgd = rgdOfType.get(`${(i.obj as any).apiVersion}/${(i.obj as any).kind}`);
+      return rgd ? rgdProducedObjects(rgd, i.obj as any) : [];
+    });
+    for (const r of unresolvedWorkloadReferences([...manifests.map((i) => i.obj as ManifestObject), ...(produced as ManifestObject[])])) {
+      const input = manifests[r.index];
+      const o = input.obj as ManifestObject;
+      const source = `${input.file}#${input.docIndex ?? 0}`;
+      const object = `${o.kind}/${r.namespace ? `${r.namespace}/` : ''}${o.metadata?.name ?? '<unnamed>'}`;
+      const target = `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+      const hint = r.elsewhere
+        ? `${r.kind}/${r.elsewhere}/${r.name} exists in namespace "${r.elsewhere}", but pods read ${r.kind}s from their own namespace`
+        : 'add it to the tree (or the object a controller writes it for), or mark the reference optional: true';
+      lines.push({ source, message: `${source}: ${object}: ${r.field}: refers to ${target}, which is not in the validated files; ${hint}` });
+    }
+    // --- apply order of the Flux Kustomizations in directory arguments (lib/cli/validate-apply-order.ts) ---
+    lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve));
+    // --- end apply order ---
+  }, () => ({ objects: inputs.length, problems: lines.length - before }));
   progress.clear();
   lines.sort((a, b) => naturalCompare(a.source, b.source) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 
