@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { displayPath, showConstructAs } from '../core/errors';
+import { stableJson } from '../core/stable-json';
 import { Folder, FolderProps } from './folder';
 import { KustomizeComponent, KustomizeComponentProps, Overlay, OverlayProps } from './kustomize';
 
@@ -87,8 +88,8 @@ export class Repo extends Construct {
       const first = this.folderProps.get(existing);
       if (Object.keys(props).length > 0 && (first === undefined || !sameProps(first, props))) {
         throw new Error(
-          `${displayPath(this)}: folder "${path}" already exists with props ${first === undefined ? '(created with new Folder())' : describeProps(first)}; ` +
-            `repo.folder("${path}", ${describeProps(props)}) asks for different props: pass the same props, or none, to get the existing folder`,
+          `${displayPath(this)}: folder "${path}" already exists with props ${first === undefined ? '(created with new Folder())' : stableJson(first)}; ` +
+            `repo.folder("${path}", ${stableJson(props)}) asks for different props: pass the same props, or none, to get the existing folder`,
         );
       }
       return existing;
@@ -135,19 +136,5 @@ export function folderId(path: string): string {
 }
 
 function sameProps(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  return describeProps(a) === describeProps(b);
-}
-
-function sortKeys(v: unknown): unknown {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
-  return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
-}
-
-/** Props as sorted JSON (undefined values left out), for comparing and for messages. */
-function describeProps(p: Record<string, unknown>): string {
-  const shown = Object.entries(p)
-    .filter(([, v]) => v !== undefined)
-    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-    .map(([k, v]) => [k, sortKeys(v)]);
-  return JSON.stringify(Object.fromEntries(shown));
+  return stableJson(a) === stableJson(b);
 }
