@@ -11,6 +11,8 @@ export interface CliIO {
   stderr(text: string): void;
   /** Directory relative paths are resolved against. */
   readonly cwd: string;
+  /** Whether stderr is a terminal (progress lines are drawn only then). Default false. */
+  readonly stderrIsTTY?: boolean;
 }
 
 export interface CliContext {
@@ -35,5 +37,6 @@ export function processIO(): CliIO {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
     cwd: process.cwd(),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
   };
 }

@@ -4,13 +4,17 @@
  * `.cdk8s-platform.json` ownership manifest; else the directory itself) and draws one Mermaid
  * flowchart per repo (see lib/graph). Prints Markdown (`--format md`, default) or bare Mermaid
  * (`--format mermaid`); `--write` keeps the section in each repo's README.md up to date (text outside
- * the section's marker comments is left alone). Exit 0, or 2 on usage / I/O errors.
+ * the section's marker comments is left alone). Above 12 clusters (`--max-clusters`) or 150 nodes a
+ * repo is summarized by environment; `--full` draws every object, `--summary` always summarizes.
+ * Progress (lib/cli/progress.ts): the stages on a terminal, and one final line on stderr saying what
+ * was drawn. Exit 0, or 2 on usage / I/O errors.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
-import { buildGraph, graphSection, readTrees, toMermaid, updateReadme, type MermaidOptions } from '../graph';
+import { buildGraph, graphSection, isSummarized, mermaidTooLarge, readTrees, toMermaid, updateReadme, type MermaidOptions, type RepoTree } from '../graph';
 import { CliError, type CliContext, type CliIO } from './context';
+import { ProgressRenderer } from './progress';
 import { readConfig } from './synth';
 
 export interface GraphCommandOptions extends MermaidOptions {
@@ -18,6 +22,10 @@ export interface GraphCommandOptions extends MermaidOptions {
   readonly format?: string;
   /** Update README.md at the root of each repo. */
   readonly write?: boolean;
+  /** Draw every object, however large the platform (no summary). */
+  readonly full?: boolean;
+  /** Show the stages on stderr. Default: when stderr is a terminal (`CliIO.stderrIsTTY`). */
+  readonly progress?: boolean;
 }
 
 export function registerGraph(program: Command, ctx: CliContext): void {
@@ -28,13 +36,15 @@ export function registerGraph(program: Command, ctx: CliContext): void {
     .option('--format <format>', 'md (Markdown with a mermaid block per repo) or mermaid', 'md')
     .option('--write', "write the diagram into each repo's README.md (between marker comments)")
     .option('--summary', 'always summarize by environment')
+    .option('--full', 'draw every object, even above --max-clusters (no summary)')
+    .option('--no-progress', 'no stage lines on stderr (default: shown when stderr is a terminal)')
     .option('--max-clusters <n>', 'summarize above this many clusters (default 12)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) throw new CliError(`--max-clusters: "${v}" is not a non-negative integer`);
       return n;
     })
     .action((dir: string | undefined, opts: GraphCommandOptions) => {
-      ctx.exitCode = runGraph(dir, opts, ctx.io);
+      ctx.exitCode = runGraph(dir, { ...opts, progress: opts.progress === false ? false : undefined }, ctx.io);
     });
 }
 
@@ -44,17 +54,28 @@ export function runGraph(dir: string | undefined, opts: GraphCommandOptions, io:
   if (format !== 'md' && format !== 'mermaid') throw new CliError(`--format: "${format}" is not one of md, mermaid`);
   const root = path.resolve(io.cwd, dir ?? readConfig(io.cwd).output ?? 'dist');
   if (!fs.existsSync(root)) throw new CliError(`no synthesized tree at ${root} (run "cdk8s-platform synth" first, or pass a directory)`);
-  let trees;
+  if (opts.full && opts.summary) throw new CliError('--full and --summary: choose one');
+  const progress = new ProgressRenderer({ command: 'graph', write: (t) => io.stderr(t), interactive: opts.progress ?? Boolean(io.stderrIsTTY) });
+  let trees: RepoTree[];
   try {
-    trees = readTrees(root);
+    trees = progress.stage('read', () => readTrees(root), (t) => ({ objects: t.reduce((n, x) => n + x.objects.length, 0), repos: t.length }));
   } catch (e) {
     throw new CliError(e instanceof Error ? e.message : String(e));
   }
-  const mermaidOpts: MermaidOptions = { maxClusters: opts.maxClusters, summary: opts.summary ? true : undefined };
+  const mermaidOpts: MermaidOptions = { maxClusters: opts.maxClusters, summary: opts.full ? false : opts.summary ? true : undefined };
+  const graphs = progress.stage('render', () => trees.map((t) => buildGraph(t)));
   const parts: string[] = [];
-  for (const tree of trees) {
-    const graph = buildGraph(tree);
+  let summarized = 0;
+  let clusters = 0;
+  for (const [i, tree] of trees.entries()) {
+    const graph = graphs[i];
+    if (isSummarized(graph, mermaidOpts)) summarized++;
+    clusters += graph.nodes.filter((n) => n.category === 'cluster').length;
     const title = tree.name === '.' ? path.basename(root) : tree.name;
+    const tooLarge = mermaidTooLarge(toMermaid(graph, mermaidOpts));
+    if (tooLarge) {
+      io.stderr(`graph: warning: the diagram of ${title} has ${tooLarge}: GitHub and other viewers with Mermaid's default limits will not draw it; ${opts.full ? "drop --full" : "pass --summary"} to summarize by environment\n`);
+    }
     if (format === 'mermaid') {
       parts.push(`${trees.length > 1 ? `%% repo ${title}\n` : ''}${toMermaid(graph, mermaidOpts)}`);
     } else {
@@ -69,5 +90,11 @@ export function runGraph(dir: string | undefined, opts: GraphCommandOptions, io:
     }
   }
   if (!opts.write) io.stdout(parts.join('\n'));
+  const objects = trees.reduce((n, t) => n + t.objects.length, 0);
+  io.stderr(
+    `graph: drew ${trees.length} repo${trees.length === 1 ? '' : 's'} (${objects.toLocaleString('en-US')} object${objects === 1 ? '' : 's'}, ` +
+      `${clusters.toLocaleString('en-US')} cluster${clusters === 1 ? '' : 's'})` +
+      `${summarized > 0 ? `; ${summarized === trees.length ? (trees.length === 1 ? 'summarized' : 'all summarized') : `${summarized} summarized`} by environment (--full draws every object)` : ''}\n`,
+  );
   return 0;
 }

@@ -32,9 +32,25 @@ const COPIED: ReadonlyArray<[string, string]> = [
   ['README.md', 'README.md'],
 ];
 
-/** Dependencies of the scaffolded app, versions taken from this package's own package.json. */
+/**
+ * Dependencies of the scaffolded app, versions taken from this package's own package.json:
+ * cdk8s-platform's peers (cdk8s, constructs and the newest cdk8s-plus line it is declared with), tsx to
+ * run main.ts, and as dev dependencies cdk8s-cli (`npm run import` = `cdk8s import`, for CRDs of
+ * your own) and the test tools.
+ */
 const APP_DEPENDENCIES = ['cdk8s', 'constructs', 'tsx'];
-const APP_DEV_DEPENDENCIES = ['typescript', 'jest', '@sucrase/jest-plugin', 'sucrase', '@types/jest', '@types/node', 'yaml'];
+const APP_DEV_DEPENDENCIES = ['typescript', 'jest', '@sucrase/jest-plugin', 'sucrase', '@types/jest', '@types/node', 'yaml', 'cdk8s-cli'];
+
+/** The cdk8s-plus package the app gets: the line cdk8s-platform is declared with (a peer dependency). */
+function cdk8sPlus(own: { dependencies?: Record<string, string>; peerDependencies?: Record<string, string>; devDependencies?: Record<string, string> }): Record<string, string> {
+  const plus = (deps?: Record<string, string>) => Object.keys(deps ?? {}).filter((n) => /^cdk8s-plus-\d+$/.test(n));
+  const line = (n: string) => Number(n.slice('cdk8s-plus-'.length));
+  const names = plus(own.peerDependencies).length > 0 ? plus(own.peerDependencies) : [...plus(own.dependencies), ...plus(own.devDependencies)];
+  const name = names.sort((a, b) => line(a) - line(b)).pop();
+  if (!name) return {};
+  // The exact version the library is tested with, else the peer range.
+  return { [name]: own.devDependencies?.[name] ?? own.dependencies?.[name] ?? own.peerDependencies![name] };
+}
 
 export function registerInit(program: Command, ctx: CliContext): void {
   program
@@ -49,16 +65,28 @@ export function registerInit(program: Command, ctx: CliContext): void {
     });
 }
 
-/** The dependency spec written into package.json. Paths are made absolute `file:` specs. */
-export function packageSpec(spec: string | undefined, version: string, cwd: string): string {
+/**
+ * The dependency spec written into package.json. A path (a packed tarball or a directory, given
+ * relative to the working directory `cwd`, with or without `file:`) becomes a `file:` spec
+ * relative to the new app in `appDir` (`--package ../pkg.tgz` run in `work/` for `work/app` →
+ * `file:../../pkg.tgz`), so the app can move along with the package; an absolute path stays absolute.
+ */
+export function packageSpec(spec: string | undefined, version: string, cwd: string, appDir: string = cwd): string {
   if (spec === undefined) return `^${version}`;
-  if (spec.startsWith('file:')) return `file:${path.resolve(cwd, spec.slice('file:'.length))}`;
-  if (/^[./~]/.test(spec) || spec.endsWith('.tgz')) {
-    const p = path.resolve(cwd, spec);
-    if (!fs.existsSync(p)) throw new CliError(`--package: ${spec} does not exist`);
-    return `file:${p}`;
+  const isFile = spec.startsWith('file:');
+  if (isFile || /^[./~]/.test(spec) || spec.endsWith('.tgz')) {
+    const given = isFile ? spec.slice('file:'.length) : spec;
+    const p = path.resolve(cwd, given);
+    if (!isFile && !fs.existsSync(p)) throw new CliError(`--package: ${spec} does not exist`);
+    if (path.isAbsolute(given)) return `file:${p}`;
+    const rel = path.relative(path.resolve(cwd, appDir), p).split(path.sep).join('/');
+    return `file:${rel.startsWith('.') ? rel : `./${rel}`}`;
   }
   return spec;
+}
+
+function sorted(deps: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(deps).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** The command itself, without commander. */
@@ -69,6 +97,7 @@ export function runInit(dir: string, opts: InitCommandOptions, io: CliIO): numbe
     version: string;
     dependencies?: Record<string, string>;
     devDependencies?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
   };
   const templates = path.join(root, 'templates', 'app');
   if (!fs.existsSync(templates)) throw new CliError(`templates missing at ${templates}; reinstall cdk8s-platform`);
@@ -90,8 +119,9 @@ export function runInit(dir: string, opts: InitCommandOptions, io: CliIO): numbe
       graph: 'cdk8s-platform graph',
       validate: 'cdk8s-platform validate dist',
       test: 'tsc -p tsconfig.json && jest',
+      import: 'cdk8s import',
     },
-    dependencies: { [own.name]: packageSpec(opts.package, own.version, io.cwd), ...pick(APP_DEPENDENCIES) },
+    dependencies: sorted({ [own.name]: packageSpec(opts.package, own.version, io.cwd, target), ...pick(APP_DEPENDENCIES), ...cdk8sPlus(own) }),
     devDependencies: pick(APP_DEV_DEPENDENCIES),
   };
 

@@ -21,6 +21,7 @@ import { unresolvedWorkloadReferences, type ManifestObject } from '../core/refer
 import { listFiles } from '../core/validation/registry';
 import { rgdInstanceKindSchema, rgdProducedObjects } from '../kro/schema';
 import { CliError, type CliContext, type CliIO } from './context';
+import { ProgressRenderer } from './progress';
 import { applyOrderLines } from './validate-apply-order';
 
 export interface ValidateCommandOptions {
@@ -34,6 +35,8 @@ export interface ValidateCommandOptions {
   readonly preinstalled?: readonly string[];
   /** Kinds accepted without a schema (`<group>/<Kind>`, core group `v1/<Kind>`), counted as not validated. */
   readonly allowUnvalidated?: readonly string[];
+  /** Show the stages on stderr (see lib/cli/progress.ts). Default: when stderr is a terminal (`CliIO.stderrIsTTY`). */
+  readonly progress?: boolean;
 }
 
 const SKIPPED_FILES = new Set(['kustomization.yaml', 'kustomization.yml']);
@@ -53,9 +56,11 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .option('--no-cel', 'do not evaluate x-kubernetes-validations rules')
     .option('--preinstalled <name>', 'apply order: a preset (flux, crossplane, capi, capz, aso, kro, sealed-secrets, cert-manager) or API group the clusters have before Flux applies anything (repeatable)', collect, [])
     .option('--allow-unvalidated <group/Kind>', 'accept objects of this kind without a schema (repeatable; counted as not validated)', collect, [])
-    .action(async (paths: string[], opts: { crds: string[]; schemas?: string | boolean; cel: boolean; preinstalled: string[]; allowUnvalidated: string[] }) => {
+    .option('--no-progress', 'no stage lines on stderr (default: shown when stderr is a terminal)')
+    .action(async (paths: string[], opts: { crds: string[]; schemas?: string | boolean; cel: boolean; preinstalled: string[]; allowUnvalidated: string[]; progress: boolean }) => {
       const schemas = opts.schemas === false ? false : typeof opts.schemas === 'string' ? opts.schemas : undefined;
-      ctx.exitCode = await runValidate(paths, { crds: opts.crds, schemas, cel: opts.cel, preinstalled: opts.preinstalled, allowUnvalidated: opts.allowUnvalidated }, ctx.io);
+      const progress = opts.progress === false ? false : undefined;
+      ctx.exitCode = await runValidate(paths, { crds: opts.crds, schemas, cel: opts.cel, preinstalled: opts.preinstalled, allowUnvalidated: opts.allowUnvalidated, progress }, ctx.io);
     });
 }
 
@@ -63,6 +68,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
 export async function runValidate(paths: readonly string[], opts: ValidateCommandOptions, io: CliIO): Promise<number> {
   const resolve = (p: string) => path.resolve(io.cwd, p);
   const registry = loadRegistry(opts, resolve);
+  const progress = new ProgressRenderer({ command: 'validate', write: (t) => io.stderr(t), interactive: opts.progress ?? Boolean(io.stderrIsTTY) });
 
   const files: string[] = [];
   for (const p of paths) {
@@ -85,6 +91,8 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   const inputs: ValidationInput[] = [];
   let documents = 0;
   const lines: Array<{ source: string; message: string }> = [];
+  progress.stage('read', () => readAll(), () => ({ files: files.length, objects: documents }));
+  function readAll(): void {
   for (const file of files) {
     let text: string;
     try {
@@ -106,6 +114,7 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
       inputs.push({ obj, file, docIndex: i });
     });
   }
+  }
 
   // kro: the instance kinds the ResourceGraphDefinitions of the tree define (kro generates their
   // CRDs on the cluster, so no CRD file exists) are registered from their SimpleSchema.
@@ -123,30 +132,35 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
     }
   }
   const validator = new Validator({ registry, cel: opts.cel !== false, allowUnvalidated: opts.allowUnvalidated ?? [], generateName: 'refuse' });
-  const { issues, coverage } = validator.validateWithCoverage(inputs);
+  const { issues, coverage } = progress.stage('validate', () => validator.validateWithCoverage(inputs), (r) => ({ objects: inputs.length, problems: r.issues.length }));
   for (const issue of issues) lines.push({ source: issue.source, message: issue.message });
-  // Workloads' Secrets / ConfigMaps / ServiceAccounts: in the tree, or written by a controller for an object of it.
-  const manifests = inputs.filter((i) => isManifest(i.obj));
-  // ConfigMaps and Secrets kro creates for the instances of those RGDs count as present (appended
-  // after the tree's manifests, so the indexes of the references below stay the tree's).
-  const produced = manifests.flatMap((i) => {
-    const rgd = rgdOfType.get(`${(i.obj as any).apiVersion}/${(i.obj as any).kind}`);
-    return rgd ? rgdProducedObjects(rgd, i.obj as any) : [];
-  });
-  for (const r of unresolvedWorkloadReferences([...manifests.map((i) => i.obj as ManifestObject), ...(produced as ManifestObject[])])) {
-    const input = manifests[r.index];
-    const o = input.obj as ManifestObject;
-    const source = `${input.file}#${input.docIndex ?? 0}`;
-    const object = `${o.kind}/${r.namespace ? `${r.namespace}/` : ''}${o.metadata?.name ?? '<unnamed>'}`;
-    const target = `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
-    const hint = r.elsewhere
-      ? `${r.kind}/${r.elsewhere}/${r.name} exists in namespace "${r.elsewhere}", but pods read ${r.kind}s from their own namespace`
-      : 'add it to the tree (or the object a controller writes it for), or mark the reference optional: true';
-    lines.push({ source, message: `${source}: ${object}: ${r.field}: refers to ${target}, which is not in the validated files; ${hint}` });
-  }
-  // --- apply order of the Flux Kustomizations in directory arguments (lib/cli/validate-apply-order.ts) ---
-  lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve));
-  // --- end apply order ---
+  // References and apply order: the 'check' stage.
+  const before = lines.length;
+  progress.stage('check', () => {
+    // Workloads' Secrets / ConfigMaps / ServiceAccounts: in the tree, or written by a controller for an object of it.
+    const manifests = inputs.filter((i) => isManifest(i.obj));
+    // ConfigMaps and Secrets kro creates for the instances of those RGDs count as present (appended
+    // after the tree's manifests, so the indexes of the references below stay the tree's).
+    const produced = manifests.flatMap((i) => {
+      const rgd = rgdOfType.get(`${(i.obj as any).apiVersion}/${(i.obj as any).kind}`);
+      return rgd ? rgdProducedObjects(rgd, i.obj as any) : [];
+    });
+    for (const r of unresolvedWorkloadReferences([...manifests.map((i) => i.obj as ManifestObject), ...(produced as ManifestObject[])])) {
+      const input = manifests[r.index];
+      const o = input.obj as ManifestObject;
+      const source = `${input.file}#${input.docIndex ?? 0}`;
+      const object = `${o.kind}/${r.namespace ? `${r.namespace}/` : ''}${o.metadata?.name ?? '<unnamed>'}`;
+      const target = `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+      const hint = r.elsewhere
+        ? `${r.kind}/${r.elsewhere}/${r.name} exists in namespace "${r.elsewhere}", but pods read ${r.kind}s from their own namespace`
+        : 'add it to the tree (or the object a controller writes it for), or mark the reference optional: true';
+      lines.push({ source, message: `${source}: ${object}: ${r.field}: refers to ${target}, which is not in the validated files; ${hint}` });
+    }
+    // --- apply order of the Flux Kustomizations in directory arguments (lib/cli/validate-apply-order.ts) ---
+    lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve));
+    // --- end apply order ---
+  }, () => ({ objects: inputs.length, problems: lines.length - before }));
+  progress.clear();
   lines.sort((a, b) => naturalCompare(a.source, b.source) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 
   for (const l of lines) io.stdout(`${l.message}\n`);

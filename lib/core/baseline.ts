@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { displayPath } from './errors';
 
 /** A secure default a construct was told to turn off. */
 export interface OptOut {
@@ -49,5 +50,5 @@ export function justifyOptOut(scope: IConstruct, setting: string, reason: string
 export function optOutsOf(c: IConstruct): OptOut[] {
   const s = (c as unknown as Record<symbol, BaselineState | undefined>)[STATE];
   if (!s) return [];
-  return s.optOuts.map((o) => ({ path: c.node.path, ...o, reason: o.reason ?? s.reasons.get(o.setting) }));
+  return s.optOuts.map((o) => ({ path: displayPath(c), ...o, reason: o.reason ?? s.reasons.get(o.setting) }));
 }

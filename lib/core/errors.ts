@@ -70,3 +70,47 @@ export function checkLabels<T extends Record<string, string> | undefined>(scope:
   if (first) throw propError(scope, first.field.replace(/"/g, "'"), first.reason);
   return labels;
 }
+
+// --- Construct paths as the user wrote them ------------------------------------------------------
+// Construct ids cannot hold `/` (constructs turns it into `--`), so the folder `clusters/mgmt`
+// has the id `clusters--mgmt`. The id cannot change (cdk8s derives names and the cdk8s-plus
+// selector label `cdk8s.io/metadata.addr` from construct paths), so messages show the path as
+// written instead: `platform/clusters/mgmt/db`, not `platform/clusters--mgmt/db`.
+
+const SHOWN_IDS = new WeakMap<IConstruct, string>();
+/** Raw construct path → path as shown, of every construct registered with {@link showConstructAs}. */
+const SHOWN_PATHS = new Map<string, string>();
+
+/**
+ * Makes messages show `construct`'s id as `shown` (e.g. a folder's path `clusters/mgmt` for the
+ * id `clusters--mgmt`): in {@link displayPath} and {@link displayConstructPaths}.
+ */
+export function showConstructAs(construct: IConstruct, shown: string): void {
+  SHOWN_IDS.set(construct, shown);
+  SHOWN_PATHS.set(construct.node.path, displayPath(construct));
+}
+
+/** The construct path of `construct` as the user wrote it (folders as `clusters/mgmt/aks-dev`). */
+export function displayPath(construct: IConstruct): string {
+  return construct.node.scopes
+    .filter((c) => c.node.id !== '')
+    .map((c) => SHOWN_IDS.get(c) ?? c.node.id)
+    .join('/');
+}
+
+/**
+ * `text` with every construct path of a registered construct (see {@link showConstructAs})
+ * rewritten as the user wrote it: `platform/clusters--mgmt/db: ...` → `platform/clusters/mgmt/db: ...`.
+ * For printing messages built from `node.path`.
+ */
+export function displayConstructPaths(text: string): string {
+  if (SHOWN_PATHS.size === 0 || !text.includes('--')) return text;
+  return text.replace(/[^\s"'`()[\]{},:]*--[^\s"'`()[\]{},:]*/g, (token) => {
+    const parts = token.split('/');
+    for (let i = parts.length; i > 0; i--) {
+      const shown = SHOWN_PATHS.get(parts.slice(0, i).join('/'));
+      if (shown !== undefined) return [shown, ...parts.slice(i)].join('/');
+    }
+    return token;
+  });
+}

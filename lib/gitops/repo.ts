@@ -1,4 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
+import { displayPath, showConstructAs } from '../core/errors';
+import { stableJson } from '../core/stable-json';
 import { Folder, FolderProps } from './folder';
 import { KustomizeComponent, KustomizeComponentProps, Overlay, OverlayProps } from './kustomize';
 
@@ -70,20 +72,32 @@ export class Repo extends Construct {
     this.branch = props.branch ?? 'main';
   }
 
+  /** Props each folder was created with through {@link folder}. */
+  private readonly folderProps = new WeakMap<Folder, Omit<FolderProps, 'path'>>();
+
   /**
-   * The folder at `path`, created on first use (its construct id is the path). Later calls with
-   * the same path return the same folder; props are only accepted on the first call.
+   * The folder at `path`, created on first use. Later calls with the same path return the same
+   * folder when they pass the same props (or none); different props are an error naming both.
+   * Its construct id is the path with `/` written as `--` (construct ids cannot hold `/`);
+   * messages show the path as written (`platform/clusters/mgmt/aks-dev/...`, see `displayPath`).
    */
   public folder(path: string, props: Omit<FolderProps, 'path'> = {}): Folder {
-    const id = path;
-    const existing = this.node.tryFindChild(id.replace(/\//g, '--'));
+    const id = folderId(path);
+    const existing = this.node.tryFindChild(id);
     if (existing && Folder.isFolder(existing)) {
-      if (Object.keys(props).length > 0) {
-        throw new Error(`${this.node.path}: folder "${path}" already exists; pass its props on first use only`);
+      const first = this.folderProps.get(existing);
+      if (Object.keys(props).length > 0 && (first === undefined || !sameProps(first, props))) {
+        throw new Error(
+          `${displayPath(this)}: folder "${path}" already exists with props ${first === undefined ? '(created with new Folder())' : stableJson(first)}; ` +
+            `repo.folder("${path}", ${stableJson(props)}) asks for different props: pass the same props, or none, to get the existing folder`,
+        );
       }
       return existing;
     }
-    return new Folder(this, id.replace(/\//g, '--'), { ...props, path });
+    const folder = new Folder(this, id, { ...props, path });
+    showConstructAs(folder, path);
+    this.folderProps.set(folder, { ...props });
+    return folder;
   }
 
   /**
@@ -94,16 +108,33 @@ export class Repo extends Construct {
    * const prod = repo.overlay('platform/overlays/prod', { base, patches: [KustomizePatch.strategicMerge(ingress, { spec: { suspend: false } })] });
    */
   public overlay(path: string, props: Omit<OverlayProps, 'path'>): Overlay {
-    return new Overlay(this, path.replace(/\//g, '--'), { ...props, path });
+    const overlay = new Overlay(this, folderId(path), { ...props, path });
+    showConstructAs(overlay, path);
+    return overlay;
   }
 
   /** A kustomize component at `path` (see {@link KustomizeComponent}). */
   public component(path: string, props: Omit<KustomizeComponentProps, 'path'> = {}): KustomizeComponent {
-    return new KustomizeComponent(this, path.replace(/\//g, '--'), { ...props, path });
+    const component = new KustomizeComponent(this, folderId(path), { ...props, path });
+    showConstructAs(component, path);
+    return component;
   }
 
   /** All folders of this repo, sorted by path. */
   public get folders(): Folder[] {
     return this.node.findAll().filter(Folder.isFolder).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
+}
+
+/**
+ * The construct id {@link Repo.folder}, {@link Repo.overlay} and {@link Repo.component} give the
+ * folder at `path`: the path with each `/` written as `--` (construct ids cannot hold `/`; the id
+ * stays what it was, since cdk8s derives names and selector labels from construct paths).
+ */
+export function folderId(path: string): string {
+  return path.replace(/\//g, '--');
+}
+
+function sameProps(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return stableJson(a) === stableJson(b);
 }

@@ -3,9 +3,15 @@
  * node pools), Flux Kustomization / HelmRelease chains (dependsOn, sourceRef, kubeConfig → target
  * cluster, serviceAccountName → tenant), tenants (a Namespace with a ServiceAccount bound by a
  * RoleBinding), ASO owner trees (`spec.owner.name`) and Crossplane APIs (XRD ← Composition → composed
- * resources, composite resources → XRD). Edges point from the object holding the reference to the
- * object referred to and are labelled with the field (`A -->|dependsOn| B`: A depends on B).
- * Built from plain objects, so it works on any YAML tree.
+ * resources, composite resources → XRD), the folder each Flux Kustomization applies (`path`), and
+ * the workloads that read a value an ASO resource exports (`spec.operatorSpec.secrets` /
+ * `configMaps` → `secretKeyRef`, `configMapKeyRef`, `envFrom`, volumes). Edges point from the object
+ * holding the reference to the object referred to and are labelled with the field
+ * (`A -->|dependsOn| B`: A depends on B). Built from plain objects, so it works on any YAML tree.
+ *
+ * Environments (see environment.ts): an object's own environment label; else the environment of
+ * the cluster it belongs to or applies to (node pools, control planes, the Kustomizations that
+ * apply to a cluster through `kubeConfig`, and the folders those apply); else its folder's name.
  */
 import { environmentOf } from './environment';
 import { groupOf, type RepoTree, type TreeObject } from './tree';
@@ -24,6 +30,8 @@ export type NodeCategory =
   | 'composition'
   | 'composed'
   | 'composite'
+  | 'folder'
+  | 'workload'
   | 'external';
 
 export interface GraphNode {
@@ -36,6 +44,8 @@ export interface GraphNode {
   readonly environment?: string;
   /** Key of the CAPI Cluster node this node belongs to (control plane, infrastructure, pools). */
   readonly cluster?: string;
+  /** Node pools a topology Cluster declares (`spec.topology.workers`), counted as node pools. */
+  readonly pools?: number;
 }
 
 export interface GraphEdge {
@@ -93,18 +103,28 @@ function embeddedLines(o: TreeObject): string[] {
 
 /** Builds the graph of one repo tree. */
 export function buildGraph(tree: RepoTree): PlatformGraph {
-  const nodes = new Map<string, GraphNode>();
+  const nodes = new Map<string, Mutable<GraphNode>>();
   const edges = new Map<string, GraphEdge>();
   const byKey = new Map<string, TreeObject>();
   for (const o of tree.objects) if (!byKey.has(objKey(o))) byKey.set(objKey(o), o);
 
-  const envOf = (o: TreeObject) => environmentOf(o.labels, o.file);
-  const addNode = (n: GraphNode): string => {
+  // The environment an object is labelled with (inherited ones are added at the end).
+  const envOf = (o: TreeObject) => labelledEnvironment(o.labels);
+  const addNode = (n: Mutable<GraphNode>): string => {
     if (!nodes.has(n.key)) nodes.set(n.key, n);
     return n.key;
   };
   const addEdge = (from: string, to: string, label: string) => {
     edges.set(`${from}\n${to}\n${label}`, { from, to, label });
+  };
+  // ASO resources CAPZ embeds in AzureASOManaged* objects (`spec.resources`): `${namespace}|${name}` → the node drawing them.
+  const embedded = new Map<string, Array<{ kind: string; node: string }>>();
+  const recordEmbedded = (o: TreeObject, node: string) => {
+    for (const r of Array.isArray(o.obj.spec?.resources) ? o.obj.spec.resources : []) {
+      if (!r || typeof r.kind !== 'string' || typeof r.metadata?.name !== 'string') continue;
+      const k = `${o.namespace}|${r.metadata.name}`;
+      embedded.set(k, [...(embedded.get(k) ?? []), { kind: r.kind, node }]);
+    }
   };
   /** A node for something referred to but not in the tree. */
   const external = (key: string, line: string): string => addNode({ key, category: 'external', lines: [line, '(not in this repo)'] });
@@ -114,15 +134,26 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
   const clusterByName = new Map<string, string>(); // `${ns}/${name}` → key
   for (const c of clusters) {
     const key = objKey(c);
-    const env = envOf(c);
+    const env = environmentOf(c.labels, c.file); // a cluster's folder may name its environment
     clusterByName.set(`${c.namespace}/${c.name}`, key);
-    addNode({ key, category: 'cluster', lines: [`Cluster ${qualified(c)}`, ...(c.obj.spec?.topology?.class ? [`class ${c.obj.spec.topology.class}`] : [])], environment: env, cluster: key });
+    const topology = c.obj.spec?.topology;
+    const cls = typeof topology?.class === 'string' ? topology.class : typeof topology?.classRef?.name === 'string' ? topology.classRef.name : undefined;
+    const pools = topologyPools(topology);
+    addNode({
+      key,
+      category: 'cluster',
+      lines: [`Cluster ${qualified(c)}`, ...(cls ? [`class ${cls}${typeof topology?.version === 'string' ? ` · ${topology.version}` : ''}`] : []), ...(pools > 0 ? [`${pools} node pool${pools === 1 ? '' : 's'}`] : [])],
+      environment: env,
+      cluster: key,
+      ...(pools > 0 ? { pools } : {}),
+    });
     for (const [field, category] of [['controlPlaneRef', 'controlPlane'], ['infrastructureRef', 'infrastructure']] as const) {
       const ref = c.obj.spec?.[field];
       if (!ref || typeof ref.name !== 'string') continue;
       const target = byKey.get(keyOf(refGroup(ref), ref.kind, c.namespace, ref.name));
       if (!target) continue;
       const k = addNode({ key: objKey(target), category, lines: [`${target.kind} ${target.name}`, ...embeddedLines(target)], environment: env, cluster: key });
+      recordEmbedded(target, k);
       addEdge(key, k, field);
     }
   }
@@ -136,6 +167,7 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
     const infra = infraRef && typeof infraRef.name === 'string' ? byKey.get(keyOf(refGroup(infraRef), infraRef.kind, p.namespace, infraRef.name)) : undefined;
     if (infra) {
       lines.push(`${infra.kind} ${infra.name}`, ...embeddedLines(infra));
+      recordEmbedded(infra, objKey(p));
       nodes.delete(objKey(infra));
     }
     const key = addNode({ key: objKey(p), category: 'nodePool', lines, environment: envOf(p), cluster });
@@ -159,7 +191,7 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
       if (existing) {
         if (!existing.lines.includes(line)) existing.lines.push(line);
       } else {
-        addNode({ key, category: 'tenant', lines: [`Tenant ${ns}`, line], environment: envOf(namespace) });
+        addNode({ key, category: 'tenant', lines: [`Tenant ${ns}`, line], environment: environmentOf(namespace.labels, namespace.file) });
       }
       tenantOfSa.set(`${ns}/${s.name}`, key);
     }
@@ -173,6 +205,28 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
     if (!o) return external(keyOf(FLUX_SOURCE, kind, namespace, name), line);
     const url = o.obj.spec?.url;
     return addNode({ key: objKey(o), category: 'source', lines: typeof url === 'string' ? [line, url] : [line], environment: envOf(o) });
+  };
+  // Folders of the tree: path → number of objects in it (its own files, not sub-folders).
+  const folderObjects = new Map<string, number>();
+  for (const o of tree.objects) {
+    const dir = o.file.includes('/') ? o.file.slice(0, o.file.lastIndexOf('/')) : '';
+    folderObjects.set(dir, (folderObjects.get(dir) ?? 0) + 1);
+  }
+  const folderPaths = [...folderObjects.keys()];
+  /** The folder a Kustomization's `path` names: in this tree when it has objects at or below it, else outside. */
+  const folderNode = (raw: string, src: Record<string, any> | undefined): string => {
+    const p = raw.replace(/^\.?\/+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
+    const key = `folder|${p}`;
+    const below = folderPaths.filter((d) => p === '' || d === p || d.startsWith(`${p}/`));
+    if (below.length > 0) {
+      const objects = below.reduce((n, d) => n + (folderObjects.get(d) ?? 0), 0);
+      const own = folderObjects.get(p) ?? 0;
+      const count = `${objects} object${objects === 1 ? '' : 's'}${own === objects ? '' : ' with its sub-folders'}`;
+      return addNode({ key, category: 'folder', lines: [`folder ${p === '' ? '.' : p}/`, count] });
+    }
+    // Not in this tree: in another repo (the source's), or a folder with no objects yet.
+    const from = src && typeof src.name === 'string' ? `${src.kind ?? 'source'} ${src.name}` : 'its source';
+    return addNode({ key, category: 'folder', lines: [`folder ${p === '' ? '.' : p}/`, `no files in this tree (${from})`] });
   };
   for (const f of tree.objects) {
     const category = fluxKinds.get(`${groupOf(f.apiVersion)}|${f.kind}`);
@@ -190,6 +244,9 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
     const srcRef = category === 'kustomization' ? spec.sourceRef : spec.chart?.spec?.sourceRef ?? spec.chartRef;
     if (srcRef && typeof srcRef.name === 'string' && typeof srcRef.kind === 'string') {
       addEdge(key, sourceNode(srcRef.kind, srcRef.namespace ?? f.namespace, srcRef.name), category === 'kustomization' || !spec.chartRef ? 'sourceRef' : 'chartRef');
+    }
+    if (category === 'kustomization' && typeof spec.path === 'string') {
+      addEdge(key, folderNode(spec.path, srcRef), 'path');
     }
     const secret = spec.kubeConfig?.secretRef?.name;
     if (typeof secret === 'string') {
@@ -218,9 +275,44 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
         candidates.find((o) => a.kind.startsWith(o.kind)) ??
         candidates.find((o) => o.kind === 'ResourceGroup') ??
         candidates.find((o) => owner.kind === undefined || owner.kind === o.kind);
+      // Else an ASO resource CAPZ embeds (the ManagedCluster of an AzureASOManagedControlPlane, say).
+      const inside = parent ? undefined : embedded.get(`${a.namespace}|${owner.name}`);
+      const holder = inside?.find((e) => owner.kind === undefined || owner.kind === e.kind) ?? inside?.[0];
+      if (!parent && holder) {
+        addEdge(objKey(a), holder.node, 'owner');
+        continue;
+      }
       addEdge(objKey(a), parent ? objKey(parent) : external(`aso-owner|${a.namespace}|${owner.name}`, `owner ${qualified({ namespace: a.namespace, name: owner.name })}`), 'owner');
     } else if (typeof owner.armId === 'string') {
       addEdge(objKey(a), external(`armId|${owner.armId}`, `ARM ${owner.armId}`), 'owner');
+    }
+  }
+
+  // --- ASO exports → the workloads that read them ----------------------------------------------------
+  // ASO writes the values listed in spec.operatorSpec.secrets / configMaps into the named Secret /
+  // ConfigMap of the resource's namespace; a workload reading that Secret or ConfigMap depends on it.
+  const exporters = new Map<string, string>(); // `Secret|ns|name` → ASO node key
+  for (const a of aso) {
+    const operatorSpec = a.obj.spec.operatorSpec;
+    if (!operatorSpec || typeof operatorSpec !== 'object') continue;
+    for (const [field, kind] of [['secrets', 'Secret'], ['configMaps', 'ConfigMap']] as const) {
+      const values = operatorSpec[field];
+      if (!values || typeof values !== 'object') continue;
+      for (const v of Object.values(values) as any[]) {
+        if (v && typeof v.name === 'string') exporters.set(`${kind}|${a.namespace}|${v.name}`, objKey(a));
+      }
+    }
+  }
+  if (exporters.size > 0) {
+    for (const w of tree.objects) {
+      const pod = podSpecOf(w);
+      if (!pod) continue;
+      for (const ref of podReferences(pod)) {
+        const exporter = exporters.get(`${ref.kind}|${w.namespace}|${ref.name}`);
+        if (!exporter) continue;
+        const key = addNode({ key: objKey(w), category: 'workload', lines: [`${w.kind} ${qualified(w)}`], environment: envOf(w) });
+        addEdge(key, exporter, ref.field);
+      }
     }
   }
 
@@ -256,7 +348,7 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
         key: `composed|${c.name}|${base.apiVersion ?? ''}|${base.kind}|${r.name ?? ''}`,
         category: 'composed',
         lines: [`${base.kind}${r.name ? ` ${r.name}` : ''}`, groupOf(String(base.apiVersion ?? ''))].filter((l) => l !== ''),
-        environment: envOf(c),
+        environment: environmentOf(c.labels, c.file),
       });
       addEdge(key, k, 'composes');
     }
@@ -269,10 +361,96 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
     addEdge(key, xrd, 'kind');
   }
 
+  // --- Environments: inherited from the cluster a node belongs to or applies to, else the folder --
+  const inherit = (key: string, from: string) => {
+    const n = nodes.get(key);
+    const env = nodes.get(from)?.environment;
+    if (n && n.environment === undefined && env !== undefined) n.environment = env;
+  };
+  for (const n of nodes.values()) if (n.cluster && n.cluster !== n.key) inherit(n.key, n.cluster);
+  const sorted = [...edges.values()];
+  for (const label of ['clusterName', 'kubeConfig', 'path', 'serviceAccountName', 'owner']) {
+    for (const e of sorted) {
+      if (e.label !== label) continue;
+      // A Kustomization takes its cluster's environment; the folder it applies, the Kustomization's.
+      if (label === 'path') inherit(e.to, e.from);
+      else if (label === 'owner') inherit(e.from, e.to);
+      else inherit(e.from, e.to);
+    }
+  }
+  for (const o of tree.objects) {
+    const n = nodes.get(objKey(o));
+    if (n && n.environment === undefined) n.environment = environmentOf({}, o.file);
+  }
+  for (const n of nodes.values()) {
+    if (n.category === 'folder' && n.environment === undefined) n.environment = environmentOf({}, `${n.key.slice('folder|'.length)}/x`);
+  }
+
   const sortedNodes = [...nodes.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const present = new Set(nodes.keys());
   const sortedEdges = [...edges.values()]
     .filter((e) => present.has(e.from) && present.has(e.to))
     .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
   return { repo: tree.name, objectCount: tree.objects.length, nodes: sortedNodes, edges: sortedEdges };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The environment label of an object (see environment.ts), or undefined. */
+function labelledEnvironment(labels: Readonly<Record<string, string>>): string | undefined {
+  return environmentOf(labels, '');
+}
+
+/** Node pools of a ClusterClass-based cluster (`spec.topology.workers`). */
+function topologyPools(topology: Record<string, any> | undefined): number {
+  const workers = topology?.workers;
+  if (!workers || typeof workers !== 'object') return 0;
+  return ['machinePools', 'machineDeployments'].reduce((n, f) => n + (Array.isArray(workers[f]) ? workers[f].length : 0), 0);
+}
+
+const WORKLOAD_POD_SPEC: Record<string, (spec: Record<string, any>) => unknown> = {
+  Deployment: (s) => s.template?.spec,
+  StatefulSet: (s) => s.template?.spec,
+  DaemonSet: (s) => s.template?.spec,
+  ReplicaSet: (s) => s.template?.spec,
+  Job: (s) => s.template?.spec,
+  CronJob: (s) => s.jobTemplate?.spec?.template?.spec,
+  Pod: (s) => s,
+};
+
+/** The pod spec of a workload object, if it is one. */
+function podSpecOf(o: TreeObject): Record<string, any> | undefined {
+  const get = WORKLOAD_POD_SPEC[o.kind];
+  const group = groupOf(o.apiVersion);
+  if (!get || (group !== 'apps' && group !== 'batch' && group !== '') || !o.obj.spec || typeof o.obj.spec !== 'object') return undefined;
+  const pod = get(o.obj.spec);
+  return pod && typeof pod === 'object' ? (pod as Record<string, any>) : undefined;
+}
+
+/** The Secrets and ConfigMaps a pod spec reads, with the field that reads each. */
+function podReferences(pod: Record<string, any>): Array<{ kind: 'Secret' | 'ConfigMap'; name: string; field: string }> {
+  const out: Array<{ kind: 'Secret' | 'ConfigMap'; name: string; field: string }> = [];
+  const add = (kind: 'Secret' | 'ConfigMap', name: unknown, field: string) => {
+    if (typeof name === 'string') out.push({ kind, name, field });
+  };
+  const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+  for (const c of [...arr(pod.containers), ...arr(pod.initContainers)]) {
+    for (const e of arr(c?.env)) {
+      add('Secret', e?.valueFrom?.secretKeyRef?.name, 'secretKeyRef');
+      add('ConfigMap', e?.valueFrom?.configMapKeyRef?.name, 'configMapKeyRef');
+    }
+    for (const e of arr(c?.envFrom)) {
+      add('Secret', e?.secretRef?.name, 'envFrom');
+      add('ConfigMap', e?.configMapRef?.name, 'envFrom');
+    }
+  }
+  for (const v of arr(pod.volumes)) {
+    add('Secret', v?.secret?.secretName, 'volumes');
+    add('ConfigMap', v?.configMap?.name, 'volumes');
+    for (const src of arr(v?.projected?.sources)) {
+      add('Secret', src?.secret?.name, 'volumes');
+      add('ConfigMap', src?.configMap?.name, 'volumes');
+    }
+  }
+  return out;
 }

@@ -23,8 +23,9 @@ export function graphSection(graph: PlatformGraph, opts: MermaidOptions = {}): s
     `${flux} Flux Kustomization${flux === 1 ? '' : 's'}/HelmRelease${flux === 1 ? '' : 's'}`,
   ];
   const how = isSummarized(graph, opts)
-    ? 'Summarized by environment (label `platform.cdk8s.io/environment`, else the environment-looking folder name); edge labels count references.'
-    : 'Arrows point from the object holding a reference to the object it refers to, labelled with the field (dotted: `dependsOn`).';
+    ? 'Summarized by environment (the `platform.cdk8s.io/environment` label, else the environment of the cluster an object belongs or applies to): ' +
+      'each box counts the objects of one environment, each arrow the objects that hold such a reference (dotted: `dependsOn`). `cdk8s-platform graph --full` draws every object.'
+    : 'Arrows point from the object holding a reference to the object it refers to, labelled with the field (dotted: `dependsOn`; `path`: the folder a Flux Kustomization applies).';
   return [
     BEGIN_MARKER,
     '## Platform',

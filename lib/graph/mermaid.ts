@@ -2,8 +2,10 @@
  * Mermaid rendering of a {@link PlatformGraph}: a `flowchart LR` with one subgraph per CAPI cluster
  * (its control plane, infrastructure and node pools), Flux objects and sources, tenants, an "Azure
  * resources (ASO)" subgraph and a "Crossplane" subgraph. Large platforms (more clusters or nodes than
- * the limits) are summarized: one node per environment with counts by category, Flux sources kept
- * individually, edges aggregated with counts. Output is deterministic.
+ * the limits) are summarized: one box per environment counting its objects (clusters, node pools,
+ * Flux Kustomizations, folders, ...), Flux sources kept individually, and one arrow per kind of
+ * reference between two boxes, saying how many objects hold it (`668 Flux Kustomizations apply to`).
+ * `summary: false` (`graph --full`) draws every object. Output is deterministic.
  */
 import type { GraphEdge, GraphNode, NodeCategory, PlatformGraph } from './graph';
 
@@ -39,6 +41,8 @@ const SHAPES: Record<NodeCategory, [string, string]> = {
   composition: ['["', '"]'],
   composed: ['["', '"]'],
   composite: ['(["', '"])'],
+  folder: ['>"', '"]'],
+  workload: ['("', '")'],
   external: ['["', '"]'],
 };
 
@@ -49,7 +53,9 @@ const CATEGORY_NAMES: Array<[NodeCategory, string, string]> = [
   ['nodePool', 'node pool', 'node pools'],
   ['kustomization', 'Flux Kustomization', 'Flux Kustomizations'],
   ['helmRelease', 'HelmRelease', 'HelmReleases'],
+  ['folder', 'folder', 'folders'],
   ['tenant', 'tenant', 'tenants'],
+  ['workload', 'workload', 'workloads'],
   ['azure', 'Azure resource (ASO)', 'Azure resources (ASO)'],
   ['xrd', 'XRD', 'XRDs'],
   ['composition', 'Composition', 'Compositions'],
@@ -58,6 +64,28 @@ const CATEGORY_NAMES: Array<[NodeCategory, string, string]> = [
   ['source', 'Flux source', 'Flux sources'],
   ['external', 'object outside the repo', 'objects outside the repo'],
 ];
+
+/** What an arrow of the summary says its objects do, by the field of the reference. */
+const VERBS: Record<string, string> = {
+  kubeConfig: 'apply to',
+  path: 'apply',
+  sourceRef: 'read from',
+  chartRef: 'read from',
+  clusterName: 'belong to',
+  controlPlaneRef: 'are run by',
+  infrastructureRef: 'run on',
+  serviceAccountName: 'run as',
+  owner: 'are owned by',
+  compositeTypeRef: 'implement',
+  composes: 'compose',
+  kind: 'are instances of',
+  secretKeyRef: 'read exports of',
+  configMapKeyRef: 'read exports of',
+  envFrom: 'read exports of',
+  volumes: 'read exports of',
+  dependsOn: 'depend on',
+};
+const FIELD_ORDER = Object.keys(VERBS);
 
 /** Escapes text for a quoted Mermaid label. */
 export function mermaidText(text: string): string {
@@ -68,11 +96,30 @@ function label(lines: readonly string[]): string {
   return lines.map(mermaidText).join('<br/>');
 }
 
+/**
+ * What Mermaid draws at most with its default configuration (mermaid 11/12 `maxEdges` and
+ * `maxTextSize`; GitHub and most Markdown viewers use the defaults): larger diagrams are refused
+ * ("Edge limit exceeded", "Maximum text size in diagram exceeded").
+ */
+export const MERMAID_LIMITS = { maxEdges: 500, maxTextSize: 50_000 } as const;
+
 /** True when the graph is drawn as a summary with these options. */
 export function isSummarized(graph: PlatformGraph, opts: MermaidOptions = {}): boolean {
   if (opts.summary !== undefined) return opts.summary;
   const clusters = graph.nodes.filter((n) => n.category === 'cluster').length;
-  return clusters > (opts.maxClusters ?? 12) || graph.nodes.length > (opts.maxNodes ?? 150);
+  return clusters > (opts.maxClusters ?? 12) || graph.nodes.length > (opts.maxNodes ?? 150) || graph.edges.length > MERMAID_LIMITS.maxEdges;
+}
+
+/**
+ * Why a Mermaid diagram is too large for Mermaid's default limits ({@link MERMAID_LIMITS}), or
+ * undefined when it is drawable.
+ */
+export function mermaidTooLarge(diagram: string): string | undefined {
+  const edges = diagram.split('\n').filter((l) => /^\s*\S+ (?:-->|-\.->)\|/.test(l)).length;
+  const problems: string[] = [];
+  if (edges > MERMAID_LIMITS.maxEdges) problems.push(`${edges.toLocaleString('en-US')} edges (Mermaid draws at most ${MERMAID_LIMITS.maxEdges})`);
+  if (diagram.length > MERMAID_LIMITS.maxTextSize) problems.push(`${diagram.length.toLocaleString('en-US')} characters (at most ${MERMAID_LIMITS.maxTextSize.toLocaleString('en-US')})`);
+  return problems.length > 0 ? problems.join(' and ') : undefined;
 }
 
 /** The Mermaid flowchart of a repo graph (without code fences). */
@@ -91,16 +138,20 @@ function detailed(graph: PlatformGraph): string {
 
   const clusters = graph.nodes.filter((n) => n.category === 'cluster');
   const inCluster = new Set<string>();
+  const members = new Map<string, GraphNode[]>();
+  for (const n of graph.nodes) if (n.cluster) members.set(n.cluster, [...(members.get(n.cluster) ?? []), n]);
   clusters.forEach((c, i) => {
-    const title = `${c.lines[0].replace(/^Cluster /, 'cluster ')}${c.environment ? ` · ${c.environment}` : ''}`;
-    out.push(`  subgraph c${i + 1}["${mermaidText(title)}"]`, '    direction TB');
-    for (const n of graph.nodes) {
-      if (n.cluster === c.key) {
-        node(n, '    ');
-        inCluster.add(n.key);
-      }
+    const parts = members.get(c.key) ?? [c];
+    // A cluster drawn with its parts (control plane, infrastructure, node pools) in a box of its own.
+    if (parts.length > 1) {
+      const title = `${c.lines[0].replace(/^Cluster /, 'cluster ')}${c.environment ? ` · ${c.environment}` : ''}`;
+      out.push(`  subgraph c${i + 1}["${mermaidText(title)}"]`, '    direction TB');
     }
-    out.push('  end');
+    for (const n of parts) {
+      node(n, parts.length > 1 ? '    ' : '  ');
+      inCluster.add(n.key);
+    }
+    if (parts.length > 1) out.push('  end');
   });
   const groups: Array<[string, (n: GraphNode) => boolean]> = [
     ['Azure resources (ASO)', (n) => n.category === 'azure'],
@@ -127,7 +178,7 @@ function plural(n: number, one: string, many: string): string {
 
 function summary(graph: PlatformGraph): string {
   const out: string[] = ['flowchart LR'];
-  const UNSPECIFIED = 'unspecified';
+  const UNSPECIFIED = 'no environment';
   // Summary groups: Flux sources and objects outside the repo (what many things point at) on their
   // own when there are few of them, everything else by environment.
   const shared = (n: GraphNode) => n.category === 'source' || n.category === 'external';
@@ -142,34 +193,53 @@ function summary(graph: PlatformGraph): string {
   envs.forEach((env, i) => ids.set(`env|${env}`, `e${i + 1}`));
   if (keepSources) sources.forEach((s, i) => ids.set(`source|${s.key}`, `s${i + 1}`));
 
-  // Edges between groups, counted; edges inside a group counted in the group's label.
-  const between = new Map<string, number>();
-  const within = new Map<string, Map<string, number>>();
+  // Arrows between groups: per (from group, to group, field, category of the referring objects),
+  // the referring objects, counted once each.
+  const between = new Map<string, Set<string>>();
+  // Inside a group: per (field, category from, category to), the objects at both ends.
+  const within = new Map<string, Map<string, { from: Set<string>; to: Set<string> }>>();
   for (const e of graph.edges) {
-    const from = groupOf(byKey(graph, e.from));
-    const to = groupOf(byKey(graph, e.to));
+    const fromNode = byKey(graph, e.from);
+    const toNode = byKey(graph, e.to);
+    const from = groupOf(fromNode);
+    const to = groupOf(toNode);
     if (from === to) {
-      const m = within.get(from) ?? new Map<string, number>();
-      m.set(e.label, (m.get(e.label) ?? 0) + 1);
+      if (!VERBS[e.label] || e.label === 'controlPlaneRef' || e.label === 'infrastructureRef') continue; // parts of a cluster: counted with it
+      const m = within.get(from) ?? new Map<string, { from: Set<string>; to: Set<string> }>();
+      const k = `${e.label}\n${fromNode.category}\n${toNode.category}`;
+      const ends = m.get(k) ?? { from: new Set<string>(), to: new Set<string>() };
+      ends.from.add(e.from);
+      ends.to.add(e.to);
+      m.set(k, ends);
       within.set(from, m);
-    } else {
-      const k = `${from}\n${to}\n${e.label}`;
-      between.set(k, (between.get(k) ?? 0) + 1);
+      continue;
     }
+    const k = `${from}\n${to}\n${e.label}\n${fromNode.category}`;
+    const set = between.get(k) ?? new Set<string>();
+    set.add(e.from);
+    between.set(k, set);
   }
 
   envs.forEach((env) => {
     const members = graph.nodes.filter((n) => groupOf(n) === `env|${env}`);
     const lines: string[] = [];
     for (const [category, one, many] of CATEGORY_NAMES) {
-      const n = members.filter((m) => m.category === category).length;
+      let n = members.filter((m) => m.category === category).length;
+      if (category === 'nodePool') n += members.reduce((sum, m) => sum + (m.pools ?? 0), 0);
       if (n > 0) lines.push(plural(n, one, many));
     }
-    const other = members.filter((m) => !CATEGORY_NAMES.some(([c]) => c === m.category)).length;
-    if (other > 0) lines.push(plural(other, 'other node', 'other nodes'));
-    const refs = [...(within.get(`env|${env}`) ?? new Map<string, number>()).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [l, n] of refs) lines.push(`${n.toLocaleString('en-US')} × ${l}`);
-    const title = `environment: ${env}`;
+    // What the objects of the group do to each other: `10 Flux Kustomizations apply to 5 clusters`.
+    const relations = [...(within.get(`env|${env}`) ?? new Map<string, { from: Set<string>; to: Set<string> }>()).entries()]
+      .map(([k, ends]) => {
+        const [l, fromCategory, toCategory] = k.split('\n');
+        const order = CATEGORY_NAMES.findIndex(([c]) => c === fromCategory);
+        return { order, l, text: relation(ends.from.size, fromCategory as NodeCategory, l, ends.to.size, toCategory as NodeCategory) };
+      })
+      // In the order of the counts above (clusters, node pools, Kustomizations, ...), then of VERBS.
+      .sort((a, b) => a.order - b.order || FIELD_ORDER.indexOf(a.l) - FIELD_ORDER.indexOf(b.l) || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
+      .map((r) => r.text);
+    if (relations.length > 0) lines.push('', ...relations);
+    const title = env === UNSPECIFIED ? UNSPECIFIED : `environment: ${env}`;
     out.push(`  subgraph g${ids.get(`env|${env}`)}["${mermaidText(title)}"]`, `    ${ids.get(`env|${env}`)}["${label(lines)}"]`, '  end');
   });
   if (keepSources) {
@@ -179,13 +249,33 @@ function summary(graph: PlatformGraph): string {
     }
   }
   const edgeLines = [...between.entries()]
-    .map(([k, n]) => {
-      const [from, to, l] = k.split('\n');
-      return `  ${ids.get(from)} ${l === 'dependsOn' ? '-.->' : '-->'}|"${mermaidText(`${n.toLocaleString('en-US')} × ${l}`)}"| ${ids.get(to)}`;
+    .map(([k, set]) => {
+      const [from, to, l, category] = k.split('\n');
+      const text = relation(set.size, category as NodeCategory, l);
+      return `  ${ids.get(from)} ${l === 'dependsOn' ? '-.->' : '-->'}|"${mermaidText(text)}"| ${ids.get(to)}`;
     })
     .sort();
   out.push(...edgeLines);
   return `${out.join('\n')}\n`;
+}
+
+const NAMES = new Map(CATEGORY_NAMES.map(([c, one, many]) => [c, [one, many] as const]));
+
+/** `5 Flux Kustomizations apply to 3 clusters` (the objects are counted, not the references). */
+function relation(n: number, category: NodeCategory, field: string, m?: number, toCategory?: NodeCategory): string {
+  const [one, many] = NAMES.get(category) ?? ['object', 'objects'];
+  const verb = VERBS[field] ?? field;
+  const head = `${plural(n, one, many)} ${n === 1 ? singular(verb) : verb}`;
+  if (m === undefined || toCategory === undefined) return head;
+  const [toOne, toMany] = NAMES.get(toCategory) ?? ['object', 'objects'];
+  return `${head} ${plural(m, toOne, toMany)}`;
+}
+
+/** `apply to` → `applies to`, `are owned by` → `is owned by` (for a count of one). */
+function singular(verb: string): string {
+  const [first, ...rest] = verb.split(' ');
+  const head = first === 'are' ? 'is' : first === 'belong' ? 'belongs' : first.endsWith('y') ? `${first.slice(0, -1)}ies` : `${first}s`;
+  return [head, ...rest].join(' ');
 }
 
 const indexCache = new WeakMap<PlatformGraph, Map<string, GraphNode>>();

@@ -66,11 +66,20 @@ export function readTreeAtRef(dir: string, ref: string): TreeSnapshot {
     existing = path.dirname(existing);
   }
   existing = fs.realpathSync(existing);
-  const top = git(existing, ['rev-parse', '--show-toplevel']).toString().trim();
+  let top: string;
+  try {
+    top = git(existing, ['rev-parse', '--show-toplevel']).toString().trim();
+  } catch {
+    throw new Error(`cannot read ${dir} at git revision "${ref}": ${existing} is not inside a git repository`);
+  }
   const prefix = path.relative(top, path.join(existing, ...rest)).split(path.sep).join('/');
   if (prefix.startsWith('..')) throw new Error(`${dir} is not inside the git repository ${top}`);
   const base = prefix ? `${prefix}/` : '';
-  git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  try {
+    git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  } catch {
+    throw new Error(`git revision "${ref}" does not exist in ${top} (give a branch, tag or commit: git branch -a, git log)`);
+  }
   const listed = new Set(
     git(top, ['ls-tree', '-r', '--name-only', '-z', ref, '--', base || '.'])
       .toString()

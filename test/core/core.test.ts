@@ -164,8 +164,8 @@ describe('secure-baseline opt-outs', () => {
     justifyOptOut(f, 'storage.allowSharedKeyAccess', 'legacy SDK');
     recordOptOut(f, 'aks.disableLocalAccounts', 'false', 'break-glass');
     expect(optOutsOf(f)).toEqual([
-      { path: 'platform/clusters--mgmt', setting: 'storage.allowSharedKeyAccess', value: 'true', reason: 'legacy SDK' },
-      { path: 'platform/clusters--mgmt', setting: 'aks.disableLocalAccounts', value: 'false', reason: 'break-glass' },
+      { path: 'platform/clusters/mgmt', setting: 'storage.allowSharedKeyAccess', value: 'true', reason: 'legacy SDK' },
+      { path: 'platform/clusters/mgmt', setting: 'aks.disableLocalAccounts', value: 'false', reason: 'break-glass' },
     ]);
   });
 });

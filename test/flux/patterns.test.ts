@@ -96,7 +96,7 @@ describe('Tenant', () => {
   test('cluster-admin only when passed explicitly, recorded as an opt-out; sources must be in the tenant namespace', () => {
     const { app, folder } = fixture({});
     const t = new Tenant(folder, 'ops', { name: 'ops', clusterRole: 'cluster-admin', repository: { url: 'https://e.com/ops' } });
-    expect(optOutsOf(t)).toEqual([{ path: 'platform/clusters--mgmt/ops', setting: 'tenant.clusterRole', value: 'cluster-admin', reason: undefined }]);
+    expect(optOutsOf(t)).toEqual([{ path: 'platform/clusters/mgmt/ops', setting: 'tenant.clusterRole', value: 'cluster-admin', reason: undefined }]);
     expect(Testing.synthProblems(app)).toEqual([]);
     const { GitRepository } = require('../../lib/flux');
     const shared = GitRepository.fromName(folder, 'shared', { name: 'shared', namespace: 'flux-system' });

@@ -190,10 +190,10 @@ describe('Tenant guardrails', () => {
     expect(Object.values(out).flat().filter((o) => ['ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(o.kind))).toEqual([]);
     expect(out[`${P}namespace-team-a.yaml`][0].metadata.labels).toEqual(LABELS);
     expect(optOutsOf(tenant)).toEqual([
-      { path: 'platform/clusters--mgmt/team-a', setting: 'tenant.servicePolicy', value: 'false', reason: 'LoadBalancer and NodePort Services are not refused in the namespace' },
-      { path: 'platform/clusters--mgmt/team-a', setting: 'tenant.resourceQuota', value: 'false', reason: undefined },
-      { path: 'platform/clusters--mgmt/team-a', setting: 'tenant.limitRange', value: 'false', reason: undefined },
-      { path: 'platform/clusters--mgmt/team-a', setting: 'tenant.networkPolicy', value: 'false', reason: undefined },
+      { path: 'platform/clusters/mgmt/team-a', setting: 'tenant.servicePolicy', value: 'false', reason: 'LoadBalancer and NodePort Services are not refused in the namespace' },
+      { path: 'platform/clusters/mgmt/team-a', setting: 'tenant.resourceQuota', value: 'false', reason: undefined },
+      { path: 'platform/clusters/mgmt/team-a', setting: 'tenant.limitRange', value: 'false', reason: undefined },
+      { path: 'platform/clusters/mgmt/team-a', setting: 'tenant.networkPolicy', value: 'false', reason: undefined },
     ]);
     expect(app.secureBaselineReport().map((e) => e.setting)).toEqual(expect.arrayContaining(['tenant.servicePolicy', 'tenant.resourceQuota', 'tenant.limitRange', 'tenant.networkPolicy']));
   });
@@ -308,7 +308,7 @@ describe('Tenant Entra ID group', () => {
     expect(optOutsOf(view.tenant)).toEqual([]);
     const edit = teamFixture({ entraGroupObjectId: GROUP, groupClusterRole: 'edit' });
     expect(optOutsOf(edit.tenant)).toEqual([
-      { path: 'platform/clusters--mgmt/team-a', setting: 'tenant.groupClusterRole', value: 'edit', reason: 'the team\'s people can read every Secret of the namespace' },
+      { path: 'platform/clusters/mgmt/team-a', setting: 'tenant.groupClusterRole', value: 'edit', reason: 'the team\'s people can read every Secret of the namespace' },
     ]);
     expect(Testing.synthProblems(edit.app)).toEqual([]);
   });

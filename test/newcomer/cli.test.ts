@@ -8,11 +8,15 @@ import { ROOT, cli, workDir } from './helpers';
 test('--help lists the commands, and each command has its own --help', () => {
   const top = cli(['--help'], ROOT);
   expect(top.status).toBe(0);
-  for (const c of ['init', 'synth', 'validate', 'plan', 'render', 'graph']) {
+  expect(top.stdout).toContain('Run "cdk8s-platform <command> --help" for a command\'s options and examples.');
+  for (const c of ['init', 'synth', 'validate', 'plan', 'render', 'graph', 'seal']) {
     expect(top.stdout).toMatch(new RegExp(`\\n  ${c} `));
     const r = cli([c, '--help'], ROOT);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`Usage: cdk8s-platform ${c} `);
+    // Every command ends its help with examples of itself.
+    expect(r.stdout).toMatch(new RegExp(`\\nExamples:\\n  # [^\\n]+\\n[\\s\\S]*\\n  [^\\n#]*cdk8s-platform ${c}\\b`));
+    expect(r.stdout.match(/\nExamples:\n/g)).toHaveLength(1);
   }
   const version = cli(['--version'], ROOT);
   expect(version.stdout).toBe(`${JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}\n`);
@@ -27,7 +31,12 @@ test('errors are one line; --verbose adds the stack trace', () => {
   expect(v.stderr).toMatch(/^cdk8s-platform: --format: "svg" is not one of md, mermaid\nCliError: --format[^\n]*\n\s+at /);
   const unknown = cli(['nope'], work);
   expect(unknown.status).toBe(2);
-  expect(unknown.stderr).toContain("error: unknown command 'nope'");
+  expect(unknown.stderr).toBe('cdk8s-platform: unknown command \'nope\' (see "cdk8s-platform --help")\n');
+  // Usage errors are one line too, pointing at the command's help (not the whole help).
+  const missing = cli(['validate'], work);
+  expect(missing.status).toBe(2);
+  expect(missing.stderr).toBe('cdk8s-platform: missing required argument \'paths\' (see "cdk8s-platform validate --help")\n');
+  expect(cli(['graph', '--bogus'], work).stderr).toBe('cdk8s-platform: unknown option \'--bogus\' (see "cdk8s-platform graph --help")\n');
   fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -35,7 +44,12 @@ test('init: package spec, names and usage errors', () => {
   const work = workDir('cli-init');
   expect(packageSpec(undefined, '1.2.3', work)).toBe('^1.2.3');
   expect(packageSpec('2.0.0', '1.2.3', work)).toBe('2.0.0');
-  expect(packageSpec('file:pkg.tgz', '1.2.3', work)).toBe(`file:${path.join(work, 'pkg.tgz')}`);
+  expect(packageSpec('file:pkg.tgz', '1.2.3', work)).toBe('file:./pkg.tgz');
+  // A relative path is written relative to the new app; an absolute one stays absolute.
+  fs.writeFileSync(path.join(work, 'pkg.tgz'), '');
+  expect(packageSpec('./pkg.tgz', '1.2.3', work, path.join(work, 'apps', 'app'))).toBe('file:../../pkg.tgz');
+  expect(packageSpec('file:pkg.tgz', '1.2.3', work, 'app')).toBe('file:../pkg.tgz');
+  expect(packageSpec(path.join(work, 'pkg.tgz'), '1.2.3', work, 'app')).toBe(`file:${path.join(work, 'pkg.tgz')}`);
   expect(() => packageSpec('./missing.tgz', '1.2.3', work)).toThrow('--package: ./missing.tgz does not exist');
 
   const bad = cli(['init', 'app', '--name', 'Bad Name'], work);
@@ -51,6 +65,16 @@ test('init: package spec, names and usage errors', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(work, 'app', 'package.json'), 'utf8'));
   expect(pkg.name).toBe('@contoso/platform');
   expect(pkg.dependencies['cdk8s-platform']).toBe('0.9.0');
+  // The cdk8s-plus peer, and cdk8s-cli for `npm run import` (cdk8s import).
+  const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const plus = Object.keys(pkg.dependencies).filter((d) => d.startsWith('cdk8s-plus-'));
+  expect(plus).toHaveLength(1);
+  expect(own.peerDependencies?.[plus[0]] ?? own.dependencies?.[plus[0]]).toBeDefined();
+  expect(pkg.devDependencies['cdk8s-cli']).toBe(own.devDependencies['cdk8s-cli']);
+  expect(pkg.scripts.import).toBe('cdk8s import');
+  const rel = cli(['init', 'rel-app', '--package', './pkg.tgz'], work);
+  expect(rel.status).toBe(0);
+  expect(JSON.parse(fs.readFileSync(path.join(work, 'rel-app', 'package.json'), 'utf8')).dependencies['cdk8s-platform']).toBe('file:../pkg.tgz');
   expect(fs.readFileSync(path.join(work, 'app', '.gitignore'), 'utf8')).toBe('node_modules/\n*.log\n.cdk8s-platform-state/\n');
   expect(fs.readFileSync(path.join(work, 'app', 'README.md'), 'utf8').split('\n')[0]).toBe('# @contoso/platform');
   fs.writeFileSync(path.join(work, 'app', 'main.ts'), '// mine\n');

@@ -4,7 +4,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { buildExamples } from '../../examples/main';
-import { BEGIN_MARKER, END_MARKER, buildGraph, describeEdges, environmentOf, isSummarized, readTrees, toMermaid, updateReadme } from '../../lib/graph';
+import { BEGIN_MARKER, END_MARKER, buildGraph, describeEdges, environmentOf, isSummarized, mermaidTooLarge, readTrees, toMermaid, updateReadme } from '../../lib/graph';
+import { Testing } from '../../lib/testing';
+import { buildFleet } from './fixtures/fleet';
 import { cli, mermaidParse, workDir, writeFiles } from './helpers';
 
 function yamlFile(objects: object[]): string {
@@ -76,8 +78,16 @@ describe('a management cluster with 3 workload clusters', () => {
       'Kustomization fleet/aks-prod-infrastructure --kubeConfig--> Cluster fleet/aks-prod',
       'Kustomization fleet/aks-test-apps --sourceRef--> GitRepository flux-system/flux-system',
       'Kustomization flux-system/flux-system --sourceRef--> GitRepository flux-system/flux-system',
+      // The folder each Kustomization applies: in this tree (with its object count), or not.
+      'Kustomization flux-system/flux-system --path--> folder clusters/mgmt/',
+      'Kustomization fleet/aks-dev-apps --path--> folder apps/aks-dev/',
     ]));
-    expect(edges).toHaveLength(3 * 9 + 1);
+    expect(edges).toHaveLength(3 * 11 + 2);
+    expect(graph.nodes.find((n) => n.key === 'folder|clusters/mgmt')!.lines).toEqual(['folder clusters/mgmt/', '29 objects with its sub-folders']);
+    // Not in this tree: the folder is in another repo, or has no files yet.
+    expect(graph.nodes.find((n) => n.key === 'folder|apps/aks-dev')).toMatchObject({ lines: ['folder apps/aks-dev/', 'no files in this tree (GitRepository flux-system)'], environment: 'dev' });
+    // The Kustomizations that apply to a cluster take its environment.
+    expect(graph.nodes.find((n) => n.lines[0] === 'Kustomization fleet/aks-prod-apps')!.environment).toBe('prod');
     expect(edges.filter((e) => e.includes('--kubeConfig-->'))).toHaveLength(6);
     expect(graph.nodes.filter((n) => n.category === 'cluster').map((n) => [n.lines[0], n.environment])).toEqual([
       ['Cluster fleet/aks-dev', 'dev'],
@@ -106,13 +116,13 @@ describe('a management cluster with 3 workload clusters', () => {
     fs.writeFileSync(readme, '# Platform repo\n\nHand-written intro.\n');
     const first = cli(['graph', dir, '--write'], dir);
     expect(first.status).toBe(0);
-    expect(first.stderr).toBe(`graph: wrote ${path.join('platform', 'README.md')}\n`);
+    expect(first.stderr).toBe(`graph: wrote ${path.join('platform', 'README.md')}\ngraph: drew 1 repo (29 objects, 3 clusters)\n`);
     const text = fs.readFileSync(readme, 'utf8');
     expect(text.startsWith('# Platform repo\n\nHand-written intro.\n\n' + BEGIN_MARKER + '\n## Platform\n\n29 objects, 3 clusters, 7 Flux Kustomizations/HelmReleases.')).toBe(true);
     expect(text).toContain('```mermaid\nflowchart LR\n');
     expect(text.endsWith(`${END_MARKER}\n`)).toBe(true);
     const second = cli(['graph', dir, '--write'], dir);
-    expect(second.stderr).toBe(`graph: unchanged ${path.join('platform', 'README.md')}\n`);
+    expect(second.stderr).toBe(`graph: unchanged ${path.join('platform', 'README.md')}\ngraph: drew 1 repo (29 objects, 3 clusters)\n`);
     expect(fs.readFileSync(readme, 'utf8')).toBe(text);
     // The diagram of the README parses.
     const block = text.slice(text.indexOf('```mermaid\n') + 11, text.lastIndexOf('```'));
@@ -154,7 +164,13 @@ test('tenants, ASO owner trees and Crossplane APIs', () => {
     ]),
     'azure/prod/db.yaml': yamlFile([
       { apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name: 'data', namespace: 'azure' }, spec: { location: 'westeurope' } },
-      { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServer', metadata: { name: 'orders', namespace: 'azure' }, spec: { owner: { name: 'data' } } },
+      { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServer', metadata: { name: 'orders', namespace: 'azure' },
+        spec: { owner: { name: 'data' }, operatorSpec: { configMaps: { fullyQualifiedDomainName: { name: 'orders-db', key: 'fqdn' } } } } },
+      // A workload reading the server's exported FQDN, and one reading an unrelated ConfigMap.
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'orders-api', namespace: 'azure' },
+        spec: { template: { spec: { containers: [{ name: 'api', image: 'api:1', env: [{ name: 'DB_HOST', valueFrom: { configMapKeyRef: { name: 'orders-db', key: 'fqdn' } } }] }] } } } },
+      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'report', namespace: 'azure' },
+        spec: { schedule: '@daily', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'r', image: 'r:1', envFrom: [{ configMapRef: { name: 'other' } }] }] } } } } } },
       { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServersDatabase', metadata: { name: 'orders', namespace: 'azure' }, spec: { owner: { name: 'orders' }, azureName: 'orders_db' } },
     ]),
     'apis/xdb.yaml': yamlFile([
@@ -177,10 +193,12 @@ test('tenants, ASO owner trees and Crossplane APIs', () => {
     'Composition xdatabases-azure --composes--> FlexibleServer server',
     'Composition xdatabases-azure --composes--> ResourceGroup rg',
     'Composition xdatabases-azure --compositeTypeRef--> XRD XDatabase',
+    'Deployment azure/orders-api --configMapKeyRef--> FlexibleServer azure/orders',
     'FlexibleServer azure/orders --owner--> ResourceGroup azure/data',
     'FlexibleServersDatabase azure/orders --owner--> FlexibleServer azure/orders',
     'HelmRelease team-a/redis --dependsOn--> HelmRelease infra/cert-manager',
     'HelmRelease team-a/redis --sourceRef--> HelmRepository flux-system/bitnami',
+    'Kustomization team-a/team-a --path--> folder ./',
     'Kustomization team-a/team-a --serviceAccountName--> Tenant team-a',
     'Kustomization team-a/team-a --sourceRef--> GitRepository team-a/team-a',
     'XDatabase team-a/orders --kind--> XRD XDatabase',
@@ -222,17 +240,91 @@ test('1,000 clusters: summarized by environment, with counts, and parseable', ()
   expect(isSummarized(graph)).toBe(true);
   const mermaid = toMermaid(graph);
   expect(mermaid.split('\n').length).toBeLessThan(40);
-  // 334 dev clusters (i % 3 == 0), each with 2 pools and 2 Kustomizations.
+  // 334 dev clusters (i % 3 == 0), each with 2 pools and 2 Kustomizations: objects counted, and what they do.
   expect(mermaid).toContain(
-    '  subgraph ge1["environment: dev"]\n    e1["334 clusters<br/>334 control planes<br/>334 infrastructure clusters<br/>668 node pools<br/>' +
-      '668 Flux Kustomizations<br/>668 × clusterName<br/>334 × controlPlaneRef<br/>334 × dependsOn<br/>334 × infrastructureRef<br/>668 × kubeConfig"]\n  end\n',
+    '  subgraph ge1["environment: dev"]\n    e1["334 clusters<br/>334 control planes<br/>334 infrastructure clusters<br/>668 node pools<br/>668 Flux Kustomizations<br/>668 folders<br/><br/>' +
+      '668 node pools belong to 334 clusters<br/>668 Flux Kustomizations apply to 334 clusters<br/>668 Flux Kustomizations apply 668 folders<br/>334 Flux Kustomizations depend on 334 Flux Kustomizations"]\n  end\n',
   );
-  expect(mermaid).toContain('e3["333 clusters<br/>333 control planes<br/>333 infrastructure clusters<br/>666 node pools<br/>666 Flux Kustomizations<br/>');
-  expect(mermaid).not.toContain('unspecified');
-  // Every Kustomization refers to the GitRepository flux-system (not in this repo): one counted edge per environment.
+  expect(mermaid).toContain('e3["333 clusters<br/>333 control planes<br/>333 infrastructure clusters<br/>666 node pools<br/>666 Flux Kustomizations<br/>666 folders<br/>');
+  expect(mermaid).not.toContain('no environment');
+  expect(mermaid).not.toMatch(/ × /);
+  // Every Kustomization refers to the GitRepository flux-system (not in this repo): one arrow per environment, counting the Kustomizations.
   expect(mermaid).toContain('  s1["GitRepository flux-system/flux-system<br/>(not in this repo)"]\n');
-  expect(mermaid).toContain('  e1 -->|"668 × sourceRef"| s1\n');
+  expect(mermaid).toContain('  e1 -->|"668 Flux Kustomizations read from"| s1\n');
   expect(mermaidParse([mermaid])).toEqual([{ ok: true, type: 'flowchart-v2' }]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('fleets built with the capi Fleet', () => {
+  // Mermaid's parser is the judge of every diagram drawn here; the 24-cluster summary and its
+  // --full picture, and the 1,000-cluster summary, are what a platform team sees.
+  test('24 clusters: the summary by environment (label platform.cdk8s.io/environment or the Fleet\'s), --full draws every object', () => {
+    const dir = workDir('graph-fleet24');
+    const app = Testing.app({ outdir: dir });
+    buildFleet(app, 24);
+    app.synth();
+    const summary = cli(['graph', dir, '--format', 'mermaid'], dir);
+    expect(summary.status).toBe(0);
+    expect(summary.stderr).toBe('graph: drew 1 repo (112 objects, 24 clusters); summarized by environment (--full draws every object)\n');
+    expect(summary.stdout).toBe(
+      'flowchart LR\n' +
+        '  subgraph ge1["environment: dev"]\n' +
+        '    e1["8 clusters<br/>16 node pools<br/>16 Flux Kustomizations<br/>16 folders<br/><br/>16 Flux Kustomizations apply to 8 clusters<br/>16 Flux Kustomizations apply 16 folders<br/>8 Flux Kustomizations depend on 8 Flux Kustomizations"]\n' +
+        '  end\n' +
+        '  subgraph ge2["environment: prod"]\n' +
+        '    e2["8 clusters<br/>16 node pools<br/>16 Flux Kustomizations<br/>16 folders<br/><br/>16 Flux Kustomizations apply to 8 clusters<br/>16 Flux Kustomizations apply 16 folders<br/>8 Flux Kustomizations depend on 8 Flux Kustomizations"]\n' +
+        '  end\n' +
+        '  subgraph ge3["environment: test"]\n' +
+        '    e3["8 clusters<br/>16 node pools<br/>16 Flux Kustomizations<br/>16 folders<br/><br/>16 Flux Kustomizations apply to 8 clusters<br/>16 Flux Kustomizations apply 16 folders<br/>8 Flux Kustomizations depend on 8 Flux Kustomizations"]\n' +
+        '  end\n' +
+        '  subgraph ge4["no environment"]\n' +
+        '    e4["7 Flux Kustomizations<br/>7 folders<br/><br/>7 Flux Kustomizations apply 7 folders<br/>1 Flux Kustomization depends on 1 Flux Kustomization"]\n' +
+        '  end\n' +
+        '  s1[("GitRepository flux-system/flux-system<br/>https://github.com/contoso/fleet")]\n' +
+        '  e1 -->|"16 Flux Kustomizations read from"| s1\n' +
+        '  e2 -->|"16 Flux Kustomizations read from"| s1\n' +
+        '  e3 -->|"16 Flux Kustomizations read from"| s1\n' +
+        '  e4 -->|"7 Flux Kustomizations read from"| s1\n',
+    );
+    const full = cli(['graph', dir, '--format', 'mermaid', '--full'], dir);
+    expect(full.stderr).toBe('graph: drew 1 repo (112 objects, 24 clusters)\n');
+    expect(full.stdout).toContain('  n1[["Cluster fleet/aks-dev-0000<br/>class aks · v1.33.2<br/>2 node pools"]]\n');
+    expect(full.stdout).toMatch(/  n\d+ -->\|path\| n\d+\n/);
+    expect(mermaidTooLarge(full.stdout)).toBeUndefined();
+    expect(mermaidParse([summary.stdout, full.stdout])).toEqual([{ ok: true, type: 'flowchart-v2' }, { ok: true, type: 'flowchart-v2' }]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('1,000 clusters: the summary parses; --full is over Mermaid\'s limits and says so', () => {
+    const dir = workDir('graph-fleet1000');
+    const app = Testing.app({ outdir: dir });
+    buildFleet(app, 1000);
+    app.synth();
+    const graph = buildGraph(readTrees(dir)[0]);
+    const summary = toMermaid(graph);
+    expect(summary).toContain('    e1["334 clusters<br/>668 node pools<br/>668 Flux Kustomizations<br/>668 folders<br/><br/>');
+    expect(summary).toContain('  e1 -->|"668 Flux Kustomizations read from"| s1\n');
+    expect(summary.split('\n').length).toBeLessThan(25);
+    const full = toMermaid(graph, { summary: false });
+    expect(mermaidTooLarge(full)).toMatch(/^[\d,]+ edges \(Mermaid draws at most 500\) and [\d,]+ characters \(at most 50,000\)$/);
+    const parsed = mermaidParse([summary, full]);
+    expect(parsed[0]).toEqual({ ok: true, type: 'flowchart-v2' });
+    expect(parsed[1].error).toContain('Edge limit exceeded');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 600_000);
+});
+
+test('an ASO resource owned by a resource CAPZ embeds points at the object embedding it', () => {
+  const dir = workDir('graph-embedded');
+  writeFiles(dir, {
+    'clusters/aks-dev/all.yaml': yamlFile([
+      ...aksCluster('aks-dev'),
+      { apiVersion: 'authorization.azure.com/v1api20220401', kind: 'RoleAssignment', metadata: { name: 'aks-dev-admin', namespace: 'fleet' },
+        spec: { owner: { name: 'aks-dev', kind: 'ManagedCluster', group: 'containerservice.azure.com' }, principalId: 'x', roleDefinitionReference: { armId: 'y' } } },
+    ]),
+  });
+  const edges = describeEdges(buildGraph(readTrees(dir)[0]));
+  expect(edges).toContain('RoleAssignment fleet/aks-dev-admin --owner--> AzureASOManagedControlPlane aks-dev');
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -131,6 +131,6 @@ describe('GitOpsApp.plan', () => {
     expect(readTreeAtRef(path.join(out, 'platform'), 'HEAD').constructPaths).toEqual(readTree(path.join(out, 'platform')).constructPaths);
     // A repo dir that is not in the revision has no owned files; a bad revision is an error.
     expect(readTreeAtRef(path.join(out, 'nothing-here'), 'HEAD').files.size).toBe(0);
-    expect(() => readTreeAtRef(path.join(out, 'platform'), 'no-such-ref')).toThrow(/git rev-parse --verify --quiet no-such-ref\^\{commit\} \(in .*\) failed/);
+    expect(() => readTreeAtRef(path.join(out, 'platform'), 'no-such-ref')).toThrow(/^git revision "no-such-ref" does not exist in .* \(give a branch, tag or commit: git branch -a, git log\)$/);
   });
 });
