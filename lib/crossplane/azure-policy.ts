@@ -12,7 +12,8 @@ import { checkLabels, checkString, propError } from '../core/errors';
 import { addReference, refOf } from '../core/references';
 import { groupOf } from '../core/validation/metadata';
 import { GUID } from './azure-ids';
-import { AzureManagedResource, AzureManagedResourceProps, ManagedResourceFlavour, stableJson } from './managed-resource';
+import { stableJson } from '../core/stable-json';
+import { AzureManagedResource, AzureManagedResourceProps, ManagedResourceFlavour } from './managed-resource';
 
 /** `/subscriptions/<guid>/resourceGroups/<name>` (ARM resource group names: 1-90 of letters, digits, `._-()`, not ending in `.`). */
 /** `[/subscriptions/<id> | /providers/Microsoft.Management/managementGroups/<id>]/providers/Microsoft.Authorization/policyDefinitions/<name>`. */

@@ -172,17 +172,3 @@ function clean(o: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** A stable JSON encoding (sorted keys) of a value, for the string fields upjet reads as JSON. */
-export function stableJson(v: unknown): string {
-  return JSON.stringify(sortKeys(v));
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v as Record<string, unknown>).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
-    return out;
-  }
-  return v;
-}
