@@ -20,6 +20,7 @@ import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { CliError, type CliContext, type CliIO } from './context';
 import { recoverInterrupted } from '../gitops/journal';
+import { findRepoDirs, ownedFiles as ownedFilesOf } from '../tree/read';
 import { checkAllowDestroy } from '../safety/protection';
 
 export interface SynthCommandOptions {
@@ -212,34 +213,17 @@ export function compareTrees(produced: string, committed: string): StaleFile[] {
   return diffs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-const MANIFEST = '.cdk8s-platform.json';
-
 /** Repo directories (relative, `/`-separated) holding an ownership manifest, not below another repo. */
 function findRepos(root: string): string[] {
-  if (fs.existsSync(path.join(root, MANIFEST))) return ['.'];
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
-      const sub = path.join(d, e.name);
-      if (fs.existsSync(path.join(sub, MANIFEST))) found.push(path.relative(root, sub).split(path.sep).join('/'));
-      else walk(sub);
-    }
-  };
-  walk(root);
-  return found;
+  return findRepoDirs(root);
 }
 
 function ownedFiles(repoDir: string): string[] {
-  const file = path.join(repoDir, MANIFEST);
-  let files: unknown;
   try {
-    files = (JSON.parse(fs.readFileSync(file, 'utf8')) as { files?: unknown }).files;
+    return ownedFilesOf(repoDir);
   } catch (e) {
-    throw new CliError(`${file}: not a valid ownership manifest (${e instanceof Error ? e.message : String(e)})`);
+    throw new CliError((e as Error).message);
   }
-  if (!Array.isArray(files) || files.some((f) => typeof f !== 'string')) throw new CliError(`${file}: not a valid ownership manifest`);
-  return [...(files as string[]), MANIFEST];
 }
 
 /**
