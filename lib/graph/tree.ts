@@ -38,9 +38,9 @@ export function groupOf(apiVersion: string): string {
 }
 
 /**
- * Finds the repo trees under `dir`: `dir` itself when it holds a `.cdk8s-platform.json` ownership
- * manifest; else every sub-directory (at any depth, not below another repo) that holds one; else `dir`
- * as a single tree.
+ * Finds the repo trees under `dir`: `dir` itself when it holds an ownership manifest (see
+ * lib/tree); else every sub-directory (at any depth, not below another repo) that holds one; else
+ * `dir` as a single tree.
  */
 export function findRepoDirs(dir: string): Array<{ name: string; dir: string }> {
   const root = path.resolve(dir);

@@ -39,7 +39,7 @@ const NO_FOLLOW = (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0
 
 /**
  * Reads the owned files of the repo tree in `dir` (the files listed in its
- * `.cdk8s-platform.json`; listed files that no longer exist are skipped). A directory without a
+ * ownership manifest, `MANIFEST_FILE`; listed files that no longer exist are skipped). A directory without a
  * manifest has no owned files. Symbolic links are not followed: a listed path that is a link, or
  * lies behind a linked directory, or is not a regular file, is not read (synth refuses to write
  * through it, see `TreeWriter.changes`).
