@@ -47,8 +47,32 @@ test('synth --out writes into an existing checkout, keeps foreign files, and is 
   expect(failed.status).toBe(1);
   expect(failed.stderr).toContain('platform/apps/ks: Kustomization/flux-system/x: spec.intervall: unknown field "intervall"');
   expect(failed.stderr).toContain(`cdk8s-platform: synth failed`);
+  // Each problem exactly once, as one `cdk8s-platform: <problem>` line, and no stack frames.
+  const problem = 'cdk8s-platform: platform/apps/ks: Kustomization/flux-system/x: spec.intervall: unknown field "intervall"\n';
+  expect(failed.stderr.split(problem)).toHaveLength(2);
+  expect(failed.stderr).not.toMatch(/\n\s+at /);
+  expect(failed.stderr.trimEnd().split('\n').every((l) => l.startsWith('cdk8s-platform: '))).toBe(true);
+  // The app run directly (as `npx cdk8s synth` does): the same lines, exit 1, no stack.
+  const direct = spawnSync(process.execPath, [require.resolve('tsx/cli', { paths: [ROOT] }), path.join(work, 'app.ts')], { cwd: work, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: out } });
+  expect(direct.status).toBe(1);
+  expect(direct.stderr.split(problem)).toHaveLength(2);
+  expect(direct.stderr).not.toMatch(/\n\s+at /);
   expect(fs.existsSync(path.join(out, 'platform', 'apps', 'configmap-settings.yaml'))).toBe(true);
   expect(fs.existsSync(path.join(out, 'platform', 'apps', 'kustomization-x.yaml'))).toBe(false);
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('--allow-destroy and plan need an app command that names the app file', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-synth-'));
+  const r = run(['synth', '--app', 'npm run synth', '--allow-destroy', 'Namespace/x'], work);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toBe(
+    'cdk8s-platform: --allow-destroy needs an app command that names the app file ("npx tsx main.ts", "ts-node main.ts", "node main.js" or "node <tsx cli> main.ts", with arguments after the file); ' +
+      '"npm run synth" is not one: set "app" in cdk8s.yaml or pass --app in one of these forms\n',
+  );
+  const p = run(['plan', '--app', 'npm run synth'], work);
+  expect(p.status).toBe(2);
+  expect(p.stderr).toContain('cdk8s-platform: plan needs an app command that names the app file');
   fs.rmSync(work, { recursive: true, force: true });
 });
 
