@@ -26,6 +26,7 @@ import { CliError, type CliContext, type CliIO } from './context';
 import { runApp } from './app-process';
 import { allowDestroyIds, readConfig } from './synth';
 import { combinePlans, formatPlan, type Plan } from '../safety/plan';
+import type { ProgressListener } from '../core/progress';
 
 /** Options of {@link runPlan}. */
 export interface PlanCommandOptions {
@@ -39,6 +40,8 @@ export interface PlanCommandOptions {
   readonly allowDestroy?: readonly string[];
   /** Print the plan as JSON. */
   readonly json?: boolean;
+  /** Receives the stage events of the app's plans (collect, render, check, read, guard, plan). */
+  readonly onStage?: ProgressListener;
 }
 
 /** Exit code of a plan with protected deletions or renames that are not allowed. */
@@ -73,7 +76,7 @@ export async function runPlan(opts: PlanCommandOptions, io: CliIO): Promise<numb
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-platform-plan-'));
   try {
     // The app's own output goes to stderr, so that stdout is only the plan.
-    const { done } = runApp({ app, outdir: path.join(tmp, 'out'), session: { mode: 'plan', planBase: out, ref: opts.ref || undefined, allowDestroy: allow }, stdout: io.stderr, stderr: io.stderr }, io);
+    const { done } = runApp({ app, outdir: path.join(tmp, 'out'), session: { mode: 'plan', planBase: out, ref: opts.ref || undefined, allowDestroy: allow }, stdout: io.stderr, stderr: io.stderr, progress: opts.onStage }, io);
     const run = await done;
     if (run.status !== 0) {
       io.stderr(`cdk8s-platform: plan failed ("${app}" exited with ${run.status ?? 'a signal'})\n`);

@@ -21,7 +21,7 @@ import { parse } from 'yaml';
 import { runApp } from './app-process';
 import type { RunnerSession } from './app-runner';
 import { CliError, type CliContext, type CliIO } from './context';
-import type { StageEvent } from '../core/progress';
+import type { ProgressListener, StageEvent } from '../core/progress';
 import { recoverInterrupted } from '../gitops/journal';
 import { findRepoDirs, ownedFiles as ownedFilesOf } from '../tree/read';
 import { checkAllowDestroy } from '../safety/protection';
@@ -41,6 +41,8 @@ export interface SynthCommandOptions {
    * synth session; the GitOpsApp refuses other protected deletions).
    */
   readonly allowDestroy?: readonly string[];
+  /** Receives the stage events of the app's synths (collect, render, check, guard, write). */
+  readonly onStage?: ProgressListener;
 }
 
 /** The `--allow-destroy` ids, checked (a usage error otherwise). */
@@ -97,7 +99,7 @@ function resolveApp(opts: SynthCommandOptions, io: CliIO): { app: string; out: s
  * stderr (redrawn in place) from the second second on. Resolves to the exit status (null when
  * killed by a signal). Ctrl-C / SIGTERM are forwarded to the app.
  */
-async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boolean, session: RunnerSession): Promise<number | null> {
+async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boolean, session: RunnerSession, listener?: ProgressListener): Promise<number | null> {
   const started = Date.now();
   let shown = false;
   let stage = `running "${app}"`;
@@ -115,6 +117,7 @@ async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boo
     : undefined;
   const onStage = (e: StageEvent) => {
     if (e.state === 'start') stage = `${e.stage}…`;
+    listener?.(e);
   };
   try {
     const { child, done } = runApp({
@@ -129,7 +132,7 @@ async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boo
         clear();
         io.stderr(d);
       },
-      progress: progress ? onStage : undefined,
+      progress: progress || listener ? onStage : undefined,
     }, io);
     // Ctrl-C / SIGTERM: stop the app, then (in runSynthStreaming) finish or roll back its write.
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
@@ -152,7 +155,7 @@ function wantsProgress(opts: SynthCommandOptions): boolean {
 /** `synth` as the command runs it: the app's output streamed, a progress line, the app's problems once (its own stderr lines). */
 export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): Promise<number> {
   const { app, out } = resolveApp(opts, io);
-  const status = await runSynthApp(app, out, io, wantsProgress(opts), { mode: 'write', allowDestroy: allowDestroyIds(opts.allowDestroy) });
+  const status = await runSynthApp(app, out, io, wantsProgress(opts), { mode: 'write', allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage);
   if (status !== 0) {
     // A killed app may have stopped in the middle of moving files in: complete or roll back now.
     const recovered = recoverInterrupted(out);
@@ -235,7 +238,7 @@ export async function runSynthCheck(opts: SynthCommandOptions, io: CliIO): Promi
   const { app, out } = resolveApp(opts, io);
   const tmp = fs.mkdtempSync(path.join(checkTmpRoot(), 'cdk8s-platform-check-'));
   try {
-    const status = await runSynthApp(app, tmp, io, wantsProgress(opts), { mode: 'check', allowDestroy: allowDestroyIds(opts.allowDestroy) });
+    const status = await runSynthApp(app, tmp, io, wantsProgress(opts), { mode: 'check', allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage);
     if (status !== 0) {
       io.stderr(`cdk8s-platform: synth --check failed ("${app}" exited with ${status ?? 'a signal'})\n`);
       return 1;

@@ -3,7 +3,7 @@
  * committed (the baseline: git HEAD, else the tree on disk, else the copy kept by the last synth)
  * that is not allowed (lib/safety/guard.ts does the comparison; this stage feeds it the app).
  */
-import { blockedMessage, type TreeObject } from '../../safety/plan';
+import { blockedMessage } from '../../safety/plan';
 import { guardApp, type GuardNextTree, type GuardRepo, type GuardResult } from '../../safety/guard';
 import type { TreeSnapshot } from '../../tree/read';
 import type { Folder } from '../folder';
@@ -41,6 +41,3 @@ export function guard(groups: FolderGroups, repos: readonly GuardInputRepo[], al
   const blocked = [...result.problems, ...repos.flatMap(({ repo }) => (result.changes.get(repo.node.id) ?? []).filter((c) => c.blocked).map((c) => blockedMessage(c, repo.dir)))];
   return { result, blocked };
 }
-
-/** The objects a synth writes, as the guard and plan see them. */
-export type WrittenObject = TreeObject;

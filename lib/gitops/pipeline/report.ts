@@ -28,15 +28,18 @@ const HOOKED = Symbol.for('cdk8s-platform.synthFailureHook');
 /**
  * Makes an uncaught SynthError end the process the way {@link reportSynthFailure} does (instead of
  * Node's stack trace). Installed once per process by `GitOpsApp.synth()` when it throws one; other
- * uncaught errors are printed as Node prints them (their stack) and exit with status 1.
+ * uncaught errors are left to the process' other handlers, or printed with their stack (exit 1).
  */
 export function exitCleanlyOnUncaughtSynthError(): void {
   const g = globalThis as { [HOOKED]?: boolean };
   if (g[HOOKED]) return;
   g[HOOKED] = true;
-  process.on('uncaughtException', (e) => {
+  const listener = (e: unknown) => {
     if (isSynthError(e)) reportSynthFailure(e);
+    // Another handler (a test runner, the app's own) deals with other errors.
+    if (process.listeners('uncaughtException').some((l) => l !== listener)) return;
     process.stderr.write(`${e instanceof Error && e.stack ? e.stack : String(e)}\n`);
     process.exit(1);
-  });
+  };
+  process.on('uncaughtException', listener);
 }
