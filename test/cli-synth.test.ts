@@ -5,6 +5,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+import { runPlan } from '../lib/cli/plan';
+import { runSynthStreaming } from '../lib/cli/synth';
+
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'cdk8s-platform.js');
 
@@ -59,6 +62,21 @@ test('synth --out writes into an existing checkout, keeps foreign files, and is 
   expect(direct.stderr).not.toMatch(/\n\s+at /);
   expect(fs.existsSync(path.join(out, 'platform', 'apps', 'configmap-settings.yaml'))).toBe(true);
   expect(fs.existsSync(path.join(out, 'platform', 'apps', 'kustomization-x.yaml'))).toBe(false);
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('plan and synth send the stage events of the app to the CLI', async () => {
+  fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
+  const work = fs.mkdtempSync(path.join(ROOT, '.tmp', 'cli-stages-'));
+  const out = path.join(work, 'checkout');
+  const good = writeApp(work, `new ApiObject(apps, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });`);
+  const io = { stdout: () => undefined, stderr: () => undefined, cwd: work };
+  const stages: string[] = [];
+  expect(await runSynthStreaming({ out, app: good, progress: false, onStage: (e) => e.state === 'end' && stages.push(`${e.stage}:${e.counts?.objects ?? ''}`) }, io)).toBe(0);
+  expect(stages).toEqual(['collect:1', 'render:1', 'check:', 'guard:', 'write:']);
+  stages.length = 0;
+  expect(await runPlan({ out, app: good, onStage: (e) => e.state === 'end' && stages.push(e.stage) }, io)).toBe(0);
+  expect(stages).toEqual(['collect', 'render', 'check', 'read', 'guard', 'plan']);
   fs.rmSync(work, { recursive: true, force: true });
 });
 
