@@ -80,6 +80,22 @@ test('plan and synth send the stage events of the app to the CLI', async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
+test('an ES module app (top-level await) runs in the session too', () => {
+  fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
+  const work = fs.mkdtempSync(path.join(ROOT, '.tmp', 'cli-esm-'));
+  fs.writeFileSync(
+    path.join(work, 'app.mts'),
+    `import { ApiObject } from 'cdk8s';\nimport lib from ${JSON.stringify(path.join(ROOT, 'lib', 'index.ts'))};\nconst { GitOpsApp, Repo } = lib as any;\n` +
+      `await Promise.resolve();\nconst app = new GitOpsApp({ validation: false, printBaselineReport: false });\n` +
+      `new ApiObject(new Repo(app, 'platform').folder('apps'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'esm' } });\napp.synth();\n`,
+  );
+  const app = `node ${JSON.stringify(require.resolve('tsx/cli', { paths: [ROOT] }))} app.mts`;
+  const r = run(['synth', '--out', 'out', '--app', app, '--allow-destroy', 'Namespace/x'], work);
+  expect([r.status, r.stderr]).toEqual([0, '']);
+  expect(fs.existsSync(path.join(work, 'out', 'platform', 'apps', 'configmap-esm.yaml'))).toBe(true);
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
 test('--allow-destroy and plan need an app command that names the app file', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-synth-'));
   const r = run(['synth', '--app', 'npm run synth', '--allow-destroy', 'Namespace/x'], work);

@@ -15,6 +15,7 @@
  */
 import { spawn } from 'child_process';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import type { ProgressListener } from '../core/progress';
 import type { Plan } from '../safety/plan';
 import type { RunnerMessage, RunnerSession } from './app-runner';
@@ -140,7 +141,7 @@ export function runApp(opts: RunAppOptions, io: CliIO): { child: ReturnType<type
   }
   const env = { ...process.env, CDK8S_OUTDIR: opts.outdir, CDK8S_CHECK_UPGRADE: 'false' };
   const child = parsed
-    ? spawn(process.execPath, [...parsed.nodeArgs, '--require', require.resolve('tsx/cjs'), require.resolve('./app-runner'), JSON.stringify({ ...opts.session, progress: opts.progress !== undefined }), parsed.file, ...parsed.args], {
+    ? spawn(process.execPath, [...parsed.nodeArgs, '--import', pathToFileURL(require.resolve('tsx')).href, require.resolve('./app-runner'), JSON.stringify({ ...opts.session, progress: opts.progress !== undefined }), parsed.file, ...parsed.args], {
         cwd: io.cwd,
         env,
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

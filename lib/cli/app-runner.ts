@@ -1,5 +1,5 @@
 /**
- * The child process the CLI runs an app in: `node [node flags] --require tsx/cjs app-runner <session
+ * The child process the CLI runs an app in: `node [node flags] --import tsx app-runner <session
  * JSON> <app file> [app args...]`. Opens the synth session the CLI asked for (mode, plan base, ref,
  * allow-destroy ids: see `withSynthSession`), loads the app file (TypeScript through tsx), and
  * sends the session's plans and stage events to the CLI over the IPC channel. A failing synth
@@ -50,10 +50,10 @@ async function main(): Promise<void> {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw e;
-      // An ES module app (top-level await, "type": "module"): through tsx's ESM hook.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { tsImport } = require('tsx/esm/api') as { tsImport(specifier: string, parent: string): Promise<unknown> };
-      await tsImport(pathToFileURL(abs).href, __filename);
+      // An ES module app (top-level await, "type": "module"): imported (tsx's ESM hook is loaded
+      // too). A real import(), not the require() TypeScript compiles import() to in CommonJS.
+      const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+      await importModule(pathToFileURL(abs).href);
     }
   });
   await Promise.all(sent);
