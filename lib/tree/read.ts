@@ -85,8 +85,18 @@ function readRegularFile(file: string): string | undefined {
     throw e;
   }
   try {
-    if (!fs.fstatSync(fd).isFile()) return undefined;
-    return fs.readFileSync(fd, 'utf8');
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    if (st.size === 0) return fs.readFileSync(fd, 'utf8');
+    // The size fstat gave (readFileSync(fd) would fstat again).
+    const buf = Buffer.allocUnsafe(st.size);
+    let n = 0;
+    while (n < buf.length) {
+      const r = fs.readSync(fd, buf, n, buf.length - n, null);
+      if (r === 0) break;
+      n += r;
+    }
+    return buf.toString('utf8', 0, n);
   } finally {
     fs.closeSync(fd);
   }
