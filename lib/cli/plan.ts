@@ -1,8 +1,9 @@
 /**
  * `cdk8s-platform plan [--out <dir>] [--ref <gitref>] [--app <command>] [--allow-destroy <id>...] [--json]`:
  * what a synth would change, without writing anything. Runs the app (by default the `app` of
- * ./cdk8s.yaml) in plan mode: CDK8S_OUTDIR is a temporary directory and CDK8S_PLATFORM_PLAN names the
- * file the GitOpsApp writes its plan to instead of writing any repo; each repo under `--out`
+ * ./cdk8s.yaml) in a synth session of mode `plan` (app-process.ts; the app command must name the
+ * app file): every GitOpsApp's `synth()` hands its plan to the CLI instead of writing any repo
+ * (CDK8S_OUTDIR is a temporary directory); each repo under `--out`
  * (default: cdk8s.yaml `output`, else `dist`) is compared with what is committed: as committed at
  * `--ref` in the git repository holding it; else at git HEAD when it is in a git checkout that has
  * it committed; else its owned files on disk; else the copy the last synth kept beside the output
@@ -20,12 +21,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
 import type { Command } from 'commander';
 import { CliError, type CliContext, type CliIO } from './context';
-import { readConfig } from './synth';
-import { formatPlan, type Plan } from '../safety/plan';
-import { checkAllowDestroy } from '../safety/protection';
+import { runApp } from './app-process';
+import { allowDestroyIds, readConfig } from './synth';
+import { combinePlans, formatPlan, type Plan } from '../safety/plan';
+import type { ProgressListener } from '../core/progress';
 
 /** Options of {@link runPlan}. */
 export interface PlanCommandOptions {
@@ -39,6 +40,8 @@ export interface PlanCommandOptions {
   readonly allowDestroy?: readonly string[];
   /** Print the plan as JSON. */
   readonly json?: boolean;
+  /** Receives the stage events of the app's plans (collect, render, check, read, guard, plan). */
+  readonly onStage?: ProgressListener;
 }
 
 /** Exit code of a plan with protected deletions or renames that are not allowed. */
@@ -58,53 +61,31 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option('--app <command>', 'command that runs the app (default: cdk8s.yaml app)')
     .option('--allow-destroy <repo:cluster:Kind/ns/name>', 'allow deleting, renaming or pruning this protected object (repeatable; Kind/ns/name when only one repo and cluster has it)', collect, [])
     .option('--json', 'print the plan as JSON')
-    .action((opts: PlanCommandOptions) => {
-      ctx.exitCode = runPlan(opts, ctx.io);
+    .action(async (opts: PlanCommandOptions) => {
+      ctx.exitCode = await runPlan(opts, ctx.io);
     });
 }
 
 /** The command itself, without commander. */
-export function runPlan(opts: PlanCommandOptions, io: CliIO): number {
+export async function runPlan(opts: PlanCommandOptions, io: CliIO): Promise<number> {
   const config = readConfig(io.cwd);
   const app = opts.app ?? config.app;
   if (!app) throw new CliError('no app to run: pass --app "<command>" or run in a directory with a cdk8s.yaml that sets "app"');
-  let allow: string[];
-  try {
-    allow = checkAllowDestroy('--allow-destroy', opts.allowDestroy ?? []);
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
+  const allow = allowDestroyIds(opts.allowDestroy);
   const out = path.resolve(io.cwd, opts.out ?? config.output ?? 'dist');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-platform-plan-'));
   try {
-    const planFile = path.join(tmp, 'plan.json');
-    const result = spawnSync(app, {
-      cwd: io.cwd,
-      shell: true,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        CDK8S_CHECK_UPGRADE: 'false',
-        CDK8S_OUTDIR: path.join(tmp, 'out'),
-        CDK8S_PLATFORM_PLAN: planFile,
-        CDK8S_PLATFORM_PLAN_BASE: out,
-        CDK8S_PLATFORM_PLAN_REF: opts.ref ?? '',
-        CDK8S_PLATFORM_ALLOW_DESTROY: allow.join(','),
-      },
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    if (result.error) throw new CliError(`could not run "${app}": ${result.error.message}`);
     // The app's own output goes to stderr, so that stdout is only the plan.
-    if (result.stdout) io.stderr(result.stdout);
-    if (result.stderr) io.stderr(result.stderr);
-    if (result.status !== 0) {
-      io.stderr(`cdk8s-platform: plan failed ("${app}" exited with ${result.status ?? result.signal})\n`);
+    const { done } = runApp({ app, outdir: path.join(tmp, 'out'), session: { mode: 'plan', planBase: out, ref: opts.ref || undefined, allowDestroy: allow }, stdout: io.stderr, stderr: io.stderr, progress: opts.onStage }, io);
+    const run = await done;
+    if (run.status !== 0) {
+      io.stderr(`cdk8s-platform: plan failed ("${app}" exited with ${run.status ?? 'a signal'})\n`);
       return 2;
     }
-    if (!fs.existsSync(planFile)) {
+    if (run.plans.length === 0) {
       throw new CliError(`"${app}" produced no plan: the app must synthesize a GitOpsApp of cdk8s-platform (app.synth())`);
     }
-    const plan = JSON.parse(fs.readFileSync(planFile, 'utf8')) as Plan;
+    const plan: Plan = run.plans.length === 1 ? run.plans[0] : combinePlans(run.plans.flatMap((p) => p.repos));
     io.stdout(opts.json ? `${JSON.stringify(plan, undefined, 2)}\n` : formatPlan(plan));
     if (plan.blocked.length > 0) return EXIT_BLOCKED;
     return plan.changed ? 1 : 0;

@@ -1,25 +1,29 @@
 /**
  * `cdk8s-platform synth [--out <dir>] [--app <command>] [--check]`: runs the cdk8s app (by default the
- * `app` of ./cdk8s.yaml) with CDK8S_OUTDIR set to `--out`. Unlike `cdk8s synth`, it never empties the
+ * `app` of ./cdk8s.yaml) with CDK8S_OUTDIR set to `--out`, in a synth session (app-process.ts). Unlike `cdk8s synth`, it never empties the
  * output directory first: the app's GitOpsApp writes each repo atomically and only touches the files
  * it owns, so `--out` can be an existing GitOps checkout. Exit 0 on success, 1 when the app fails
- * (its output, e.g. every validation problem, is passed through), 2 on usage errors.
+ * (its output is passed through: each problem once, as the app prints it, then one line saying the
+ * synth failed), 2 on usage errors.
  *
  * `--check` (the stale-output gate for pull requests) synthesizes into a temporary directory instead
  * and compares it with the committed tree in `--out`: exit 1 listing every file that is missing,
  * changed, or stale (owned by the library but no longer produced); nothing is written to `--out`.
  * (Repos whose `dir` is an absolute path are written there even then: use relative repo dirs.)
  *
- * While the app runs, a progress line (elapsed time) is kept on stderr when stderr is a terminal.
+ * While the app runs, a progress line (stage, elapsed time) is kept on stderr when stderr is a terminal.
  */
-import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
+import { runApp } from './app-process';
+import type { RunnerSession } from './app-runner';
 import { CliError, type CliContext, type CliIO } from './context';
+import type { ProgressListener, StageEvent } from '../core/progress';
 import { recoverInterrupted } from '../gitops/journal';
+import { findRepoDirs, ownedFiles as ownedFilesOf } from '../tree/read';
 import { checkAllowDestroy } from '../safety/protection';
 
 export interface SynthCommandOptions {
@@ -33,16 +37,18 @@ export interface SynthCommandOptions {
   readonly progress?: boolean;
   /**
    * Protected objects (`<repo>:<cluster>:Kind/namespace/name`, or `Kind/namespace/name` when only
-   * one repo and cluster has it) the app may delete, rename or let Flux prune (passed to the app as
-   * CDK8S_PLATFORM_ALLOW_DESTROY; the GitOpsApp refuses other protected deletions).
+   * one repo and cluster has it) the app may delete, rename or let Flux prune (passed to the app's
+   * synth session; the GitOpsApp refuses other protected deletions).
    */
   readonly allowDestroy?: readonly string[];
+  /** Receives the stage events of the app's synths (collect, render, check, guard, write). */
+  readonly onStage?: ProgressListener;
 }
 
-/** The environment that passes `--allow-destroy` to the app's GitOpsApp. */
-function allowDestroyEnv(opts: SynthCommandOptions): Record<string, string> {
+/** The `--allow-destroy` ids, checked (a usage error otherwise). */
+export function allowDestroyIds(ids: readonly string[] | undefined): string[] {
   try {
-    return { CDK8S_PLATFORM_ALLOW_DESTROY: checkAllowDestroy('--allow-destroy', opts.allowDestroy ?? []).join(',') };
+    return checkAllowDestroy('--allow-destroy', ids ?? []);
   } catch (e) {
     throw new CliError((e as Error).message);
   }
@@ -75,28 +81,9 @@ export function readConfig(cwd: string): { app?: string; output?: string } {
   };
 }
 
-/** The command itself, without commander. */
-export function runSynth(opts: SynthCommandOptions, io: CliIO): number {
-  const config = readConfig(io.cwd);
-  const app = opts.app ?? config.app;
-  if (!app) throw new CliError('no app to run: pass --app "<command>" or run in a directory with a cdk8s.yaml that sets "app"');
-  const out = path.resolve(io.cwd, opts.out ?? config.output ?? 'dist');
-  const result = spawnSync(app, {
-    cwd: io.cwd,
-    shell: true,
-    encoding: 'utf8',
-    env: { ...process.env, CDK8S_OUTDIR: out, CDK8S_CHECK_UPGRADE: 'false', ...allowDestroyEnv(opts) },
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (result.stdout) io.stdout(result.stdout);
-  if (result.stderr) io.stderr(result.stderr);
-  if (result.error) throw new CliError(`could not run "${app}": ${result.error.message}`);
-  if (result.status !== 0) {
-    io.stderr(`cdk8s-platform: synth failed ("${app}" exited with ${result.status ?? result.signal}); ${out} is unchanged\n`);
-    return 1;
-  }
-  io.stdout(`synth: wrote ${out}\n`);
-  return 0;
+/** The command itself, without commander: {@link runSynthStreaming}. */
+export function runSynth(opts: SynthCommandOptions, io: CliIO): Promise<number> {
+  return runSynthStreaming(opts, io);
 }
 
 function resolveApp(opts: SynthCommandOptions, io: CliIO): { app: string; out: string } {
@@ -107,65 +94,68 @@ function resolveApp(opts: SynthCommandOptions, io: CliIO): { app: string; out: s
 }
 
 /**
- * Runs the app with CDK8S_OUTDIR=`outdir`, passing its output through as it comes. With `progress`,
- * keeps a `synth: running … (12s)` line on stderr (redrawn in place) from the second second on.
- * Resolves to the exit status (null when killed by a signal).
+ * Runs the app (see app-process.ts) with CDK8S_OUTDIR=`outdir` in a synth session of `mode`,
+ * passing its output through as it comes. With `progress`, keeps a `synth: <stage> (12s)` line on
+ * stderr (redrawn in place) from the second second on. Resolves to the exit status (null when
+ * killed by a signal). Ctrl-C / SIGTERM are forwarded to the app.
  */
-function runApp(app: string, outdir: string, io: CliIO, progress: boolean, extraEnv: Record<string, string> = {}): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(app, {
-      cwd: io.cwd,
-      shell: true,
-      env: { ...process.env, CDK8S_OUTDIR: outdir, CDK8S_CHECK_UPGRADE: 'false', ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const started = Date.now();
-    let shown = false;
-    const clear = () => {
-      if (shown) io.stderr('\r\x1b[K');
-      shown = false;
-    };
-    const timer = progress
-      ? setInterval(() => {
-          const s = Math.floor((Date.now() - started) / 1000);
-          if (s < 2) return;
-          io.stderr(`\r\x1b[Ksynth: running "${app}" (${s}s)`);
-          shown = true;
-        }, 1000)
-      : undefined;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      clear();
-      io.stdout(d);
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      clear();
-      io.stderr(d);
-    });
-    child.on('error', (e) => {
-      if (timer) clearInterval(timer);
-      clear();
-      reject(new CliError(`could not run "${app}": ${e.message}`));
-    });
+async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boolean, session: RunnerSession, listener?: ProgressListener): Promise<number | null> {
+  const started = Date.now();
+  let shown = false;
+  let stage = `running "${app}"`;
+  const clear = () => {
+    if (shown) io.stderr('\r\x1b[K');
+    shown = false;
+  };
+  const timer = progress
+    ? setInterval(() => {
+        const s = Math.floor((Date.now() - started) / 1000);
+        if (s < 2) return;
+        io.stderr(`\r\x1b[Ksynth: ${stage} (${s}s)`);
+        shown = true;
+      }, 1000)
+    : undefined;
+  const onStage = (e: StageEvent) => {
+    if (e.state === 'start') stage = `${e.stage}…`;
+    listener?.(e);
+  };
+  try {
+    const { child, done } = runApp({
+      app,
+      outdir,
+      session,
+      stdout: (d) => {
+        clear();
+        io.stdout(d);
+      },
+      stderr: (d) => {
+        clear();
+        io.stderr(d);
+      },
+      progress: progress || listener ? onStage : undefined,
+    }, io);
     // Ctrl-C / SIGTERM: stop the app, then (in runSynthStreaming) finish or roll back its write.
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.on('SIGINT', forward).on('SIGTERM', forward);
-    child.on('close', (code) => {
+    try {
+      return (await done).status;
+    } finally {
       process.off('SIGINT', forward).off('SIGTERM', forward);
-      if (timer) clearInterval(timer);
-      clear();
-      resolve(code);
-    });
-  });
+    }
+  } finally {
+    if (timer) clearInterval(timer);
+    clear();
+  }
 }
 
 function wantsProgress(opts: SynthCommandOptions): boolean {
   return opts.progress ?? Boolean(process.stderr.isTTY);
 }
 
-/** `synth` as the command runs it: like {@link runSynth}, with output streamed and a progress line. */
+/** `synth` as the command runs it: the app's output streamed, a progress line, the app's problems once (its own stderr lines). */
 export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): Promise<number> {
   const { app, out } = resolveApp(opts, io);
-  const status = await runApp(app, out, io, wantsProgress(opts), allowDestroyEnv(opts));
+  const status = await runSynthApp(app, out, io, wantsProgress(opts), { mode: 'write', allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage);
   if (status !== 0) {
     // A killed app may have stopped in the middle of moving files in: complete or roll back now.
     const recovered = recoverInterrupted(out);
@@ -212,34 +202,17 @@ export function compareTrees(produced: string, committed: string): StaleFile[] {
   return diffs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-const MANIFEST = '.cdk8s-platform.json';
-
 /** Repo directories (relative, `/`-separated) holding an ownership manifest, not below another repo. */
 function findRepos(root: string): string[] {
-  if (fs.existsSync(path.join(root, MANIFEST))) return ['.'];
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
-      const sub = path.join(d, e.name);
-      if (fs.existsSync(path.join(sub, MANIFEST))) found.push(path.relative(root, sub).split(path.sep).join('/'));
-      else walk(sub);
-    }
-  };
-  walk(root);
-  return found;
+  return findRepoDirs(root);
 }
 
 function ownedFiles(repoDir: string): string[] {
-  const file = path.join(repoDir, MANIFEST);
-  let files: unknown;
   try {
-    files = (JSON.parse(fs.readFileSync(file, 'utf8')) as { files?: unknown }).files;
+    return ownedFilesOf(repoDir);
   } catch (e) {
-    throw new CliError(`${file}: not a valid ownership manifest (${e instanceof Error ? e.message : String(e)})`);
+    throw new CliError((e as Error).message);
   }
-  if (!Array.isArray(files) || files.some((f) => typeof f !== 'string')) throw new CliError(`${file}: not a valid ownership manifest`);
-  return [...(files as string[]), MANIFEST];
 }
 
 /**
@@ -265,7 +238,7 @@ export async function runSynthCheck(opts: SynthCommandOptions, io: CliIO): Promi
   const { app, out } = resolveApp(opts, io);
   const tmp = fs.mkdtempSync(path.join(checkTmpRoot(), 'cdk8s-platform-check-'));
   try {
-    const status = await runApp(app, tmp, io, wantsProgress(opts), allowDestroyEnv(opts));
+    const status = await runSynthApp(app, tmp, io, wantsProgress(opts), { mode: 'check', allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage);
     if (status !== 0) {
       io.stderr(`cdk8s-platform: synth --check failed ("${app}" exited with ${status ?? 'a signal'})\n`);
       return 1;

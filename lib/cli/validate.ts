@@ -18,7 +18,7 @@ import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { SchemaRegistry, Validator, defaultSchemaDir, naturalCompare, type ValidationInput } from '../core/validation';
 import { unresolvedWorkloadReferences, type ManifestObject } from '../core/references';
-import { listFiles } from '../core/validation/registry';
+import { listYamlFiles } from '../tree/read';
 import { rgdInstanceKindSchema, rgdProducedObjects } from '../kro/schema';
 import { CliError, type CliContext, type CliIO } from './context';
 import { ProgressRenderer } from './progress';
@@ -79,7 +79,7 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
       throw new CliError(`path not found: ${p}`);
     }
     if (st.isDirectory()) {
-      for (const f of listFiles(resolve(p), /\.ya?ml$/i)) {
+      for (const f of listYamlFiles(resolve(p))) {
         if (!SKIPPED_FILES.has(path.basename(f).toLowerCase())) files.push(path.join(p, path.relative(resolve(p), f)));
       }
     } else {

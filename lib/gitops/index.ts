@@ -6,3 +6,4 @@ export type { ImageOverride, KustomizeComponentProps, KustomizeLayerProps, Kusto
 export * from './layout';
 export * from './writer';
 export * from './apply-order';
+export * from './pipeline';

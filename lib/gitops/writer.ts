@@ -2,53 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { acquireLock, finishCommit, fsErrorMessage, fsyncDir, Journal, recover, releaseLock, rollBack, stateDirOf, writeDurable } from './journal';
 import { YamlFilePool } from './yaml-pool';
+import { MANIFEST_FILE, manifestText, readManifest } from '../tree/manifest';
 
-/** Name of the ownership manifest written at the root of every repo tree. */
-export const MANIFEST_FILE = '.cdk8s-platform.json';
-
-/**
- * Content of the ownership manifest: the files this library wrote, sorted, and the construct path
- * of the ApiObject behind each object file (so the next run can tell a rename from a deletion;
- * see `planTrees`). `constructPaths` is left out when no file has one; manifests written before it
- * existed are read as having none.
- */
-export interface OwnershipManifest {
-  readonly generator: 'cdk8s-platform';
-  readonly files: string[];
-  /** Object file → construct path of the ApiObject that produced it. */
-  readonly constructPaths?: Record<string, string>;
-}
-
-/** Reads the ownership manifest of a tree; an empty list when there is none. */
-export function readManifest(targetDir: string): OwnershipManifest {
-  const file = path.join(targetDir, MANIFEST_FILE);
-  let st: fs.Stats;
-  try {
-    st = fs.lstatSync(file);
-  } catch {
-    return { generator: 'cdk8s-platform', files: [] };
-  }
-  // Never follow a link or block on a FIFO planted in place of the manifest.
-  if (!st.isFile()) throw new Error(`${file}: the ownership manifest is not a regular file; replace it with the file from Git or delete it`);
-  return parseManifest(file, fs.readFileSync(file, 'utf8'));
-}
-
-/** Parses the text of an ownership manifest; `source` names it in errors. */
-export function parseManifest(source: string, text: string): OwnershipManifest {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${source}: not a valid ownership manifest (${(e as Error).message}); fix or delete it`);
-  }
-  const m = parsed as Partial<OwnershipManifest>;
-  const paths = m.constructPaths;
-  const pathsOk = paths === undefined || (typeof paths === 'object' && paths !== null && !Array.isArray(paths) && Object.values(paths).every((v) => typeof v === 'string'));
-  if (m.generator !== 'cdk8s-platform' || !Array.isArray(m.files) || m.files.some((f) => typeof f !== 'string') || !pathsOk) {
-    throw new Error(`${source}: not a valid ownership manifest (expected {"generator":"cdk8s-platform","files":[...]})`);
-  }
-  return paths ? { generator: 'cdk8s-platform', files: m.files, constructPaths: paths } : { generator: 'cdk8s-platform', files: m.files };
-}
+export { MANIFEST_FILE, parseManifest, readManifest } from '../tree/manifest';
+export type { OwnershipManifest } from '../tree/manifest';
 
 /** What committing a tree would do to the target directory. */
 export interface TreeChanges {
@@ -331,10 +288,8 @@ export class TreeWriter {
 
   /** The ownership manifest of the staged tree, as written. */
   private manifestText(): string {
-    const content: OwnershipManifest = { generator: 'cdk8s-platform', files: this.fileList };
     const paths = [...this.constructPaths].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const full = paths.length > 0 ? { ...content, constructPaths: Object.fromEntries(paths) } : content;
-    return `${JSON.stringify(full, undefined, 2)}\n`;
+    return manifestText(this.fileList, Object.fromEntries(paths));
   }
 
   /** The journaled commit into an existing repo (see `journal.ts`). */

@@ -4,12 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { naturalCompare } from '../core/validation';
-import { listFiles } from '../core/validation/registry';
-
-/** Name of the ownership manifest the output engine writes at the root of every repo tree. */
-const MANIFEST_FILE = '.cdk8s-platform.json';
+import { findRepoDirs as findRepos, listYamlFiles, objectsOfFile } from '../tree/read';
 
 /** One Kubernetes object read from a tree. */
 export interface TreeObject {
@@ -42,41 +38,26 @@ export function groupOf(apiVersion: string): string {
 }
 
 /**
- * Finds the repo trees under `dir`: `dir` itself when it holds a `.cdk8s-platform.json` ownership
- * manifest; else every sub-directory (at any depth, not below another repo) that holds one; else `dir`
- * as a single tree.
+ * Finds the repo trees under `dir`: `dir` itself when it holds an ownership manifest (see
+ * lib/tree); else every sub-directory (at any depth, not below another repo) that holds one; else
+ * `dir` as a single tree.
  */
 export function findRepoDirs(dir: string): Array<{ name: string; dir: string }> {
   const root = path.resolve(dir);
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new Error(`not a directory: ${dir}`);
-  if (fs.existsSync(path.join(root, MANIFEST_FILE))) return [{ name: '.', dir: root }];
-  const found: Array<{ name: string; dir: string }> = [];
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => naturalCompare(a.name, b.name))) {
-      if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
-      const sub = path.join(d, e.name);
-      if (fs.existsSync(path.join(sub, MANIFEST_FILE))) found.push({ name: path.relative(root, sub).split(path.sep).join('/'), dir: sub });
-      else walk(sub);
-    }
-  };
-  walk(root);
+  const found = findRepos(root, naturalCompare).map((name) => ({ name, dir: name === '.' ? root : path.join(root, ...name.split('/')) }));
   return found.length > 0 ? found : [{ name: '.', dir: root }];
 }
 
 /** Reads every object of every *.yaml / *.yml file of one tree (Kustomize's own kustomization files skipped). */
 export function readTree(name: string, dir: string): RepoTree {
   const objects: TreeObject[] = [];
-  const files = listFiles(dir, /\.ya?ml$/i)
+  const files = listYamlFiles(dir)
     .map((f) => path.relative(dir, f).split(path.sep).join('/'))
-    .filter((f) => !f.split('/').some((s) => s.startsWith('.') || s === 'node_modules'))
     .sort(naturalCompare);
   for (const file of files) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
-    for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length > 0) throw new Error(`${path.join(dir, file)}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-      const obj = doc.toJS() as Record<string, any> | null;
-      if (!obj || typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') continue;
-      if (groupOf(obj.apiVersion) === 'kustomize.config.k8s.io') continue;
+    for (const obj of objectsOfFile(path.join(dir, file), text) as Array<Record<string, any>>) {
       const meta = (obj.metadata ?? {}) as Record<string, any>;
       objects.push({
         apiVersion: obj.apiVersion,

@@ -1,13 +1,8 @@
 import { ARGOCD_SYNC_OPTIONS_ANNOTATION, ASO_RECONCILE_POLICY_ANNOTATION, FLUX_PRUNE_ANNOTATION, isStatefulKind } from '../core/removal-policy';
 import { groupOf } from '../core/validation/metadata';
+import type { PlainObject } from '../tree/read';
 
-/** A Kubernetes object as plain JSON (as read from a file or rendered by the app). */
-export interface PlainObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly annotations?: Record<string, unknown>; readonly [key: string]: unknown };
-  readonly [key: string]: unknown;
-}
+export type { PlainObject } from '../tree/read';
 
 /**
  * The id an object is named by in plans, error messages and allow lists: `Kind/namespace/name`,
@@ -187,10 +182,4 @@ export function checkAllowDestroy(where: string, ids: readonly string[]): string
     }
   }
   return [...ids];
-}
-
-/** The allow-destroy ids in `CDK8S_PLATFORM_ALLOW_DESTROY` (comma or whitespace separated), set by `cdk8s-platform synth|plan --allow-destroy`. */
-export function allowDestroyFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  const raw = env.CDK8S_PLATFORM_ALLOW_DESTROY ?? '';
-  return checkAllowDestroy('CDK8S_PLATFORM_ALLOW_DESTROY', raw.split(/[\s,]+/).filter((s) => s.length > 0));
 }

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
-import { GitOpsApp, MANIFEST_FILE, readManifest, Repo, SynthError } from '../../lib';
+import { GitOpsApp, MANIFEST_FILE, readManifest, Repo, SynthError, withSynthSession } from '../../lib';
 import { checkAllowDestroy, protectionReasons, retainMarkers } from '../../lib/safety';
 import { tree } from '../support/tree';
 import { fleetApp, tmp } from './helpers';
@@ -86,7 +86,7 @@ describe('synth into an existing tree', () => {
     expect(fleetApp(out2, { retained: false, namespace: false }).synthesize().repos[0].changes.deleted).toEqual(['clusters/fleet/namespace-fleet.yaml']);
   });
 
-  test('every blocked object of every repo is reported at once; CDK8S_PLATFORM_ALLOW_DESTROY allows', () => {
+  test('every blocked object of every repo is reported at once; the synth session allows (cdk8s-platform synth --allow-destroy)', () => {
     const out = tmp();
     fleetApp(out, { cluster: 'dev-1' }).synth();
     let error: SynthError | undefined;
@@ -100,12 +100,11 @@ describe('synth into an existing tree', () => {
       `platform/clusters--fleet/retained (${F}/configmap-retained.yaml): ConfigMap/fleet/retained`,
       `platform/clusters--fleet/ns (${F}/namespace-fleet.yaml): Namespace/fleet`,
     ]);
-    process.env.CDK8S_PLATFORM_ALLOW_DESTROY = 'Cluster/fleet/dev-1, ConfigMap/fleet/retained';
-    try {
+    const events: string[] = [];
+    withSynthSession({ allowDestroy: ['Cluster/fleet/dev-1', 'ConfigMap/fleet/retained'], progress: (e) => events.push(`${e.stage}:${e.state}`) }, () => {
       fleetApp(out, { namespace: false, retained: false, allowDestroy: ['Namespace/fleet'] }).synth();
-    } finally {
-      delete process.env.CDK8S_PLATFORM_ALLOW_DESTROY;
-    }
+    });
+    expect(events).toEqual(['collect:start', 'collect:end', 'render:start', 'render:end', 'check:start', 'check:end', 'guard:start', 'guard:end', 'write:start', 'write:end']);
     expect(Object.keys(tree(path.join(out, 'platform')))).toEqual([MANIFEST_FILE, 'clusters/fleet/configmap-plain.yaml', 'clusters/fleet/kustomization.yaml']);
   });
 

@@ -2,6 +2,7 @@
 // or at a git revision.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { GitOpsApp, Repo } from '../../lib';
@@ -132,5 +133,21 @@ describe('GitOpsApp.plan', () => {
     // A repo dir that is not in the revision has no owned files; a bad revision is an error.
     expect(readTreeAtRef(path.join(out, 'nothing-here'), 'HEAD').files.size).toBe(0);
     expect(() => readTreeAtRef(path.join(out, 'platform'), 'no-such-ref')).toThrow(/^git revision "no-such-ref" does not exist in .* \(give a branch, tag or commit: git branch -a, git log\)$/);
+  });
+});
+
+describe('reading an owned tree never follows links', () => {
+  test('a listed file that is a link, or lies behind a linked directory, is not read', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tree-links-'));
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'tree-outside-'));
+    fs.writeFileSync(path.join(outside, 'secret.yaml'), 'secret\n');
+    fs.mkdirSync(path.join(outside, 'd'));
+    fs.writeFileSync(path.join(outside, 'd', 'x.yaml'), 'behind\n');
+    fs.mkdirSync(path.join(dir, 'apps'));
+    fs.writeFileSync(path.join(dir, 'apps', 'real.yaml'), 'real\n');
+    fs.symlinkSync(path.join(outside, 'secret.yaml'), path.join(dir, 'apps', 'link.yaml'));
+    fs.symlinkSync(path.join(outside, 'd'), path.join(dir, 'linked'));
+    fs.writeFileSync(path.join(dir, '.cdk8s-platform.json'), JSON.stringify({ generator: 'cdk8s-platform', files: ['apps/link.yaml', 'apps/real.yaml', 'linked/x.yaml', '../escape.yaml'] }));
+    expect([...readTree(dir).files]).toEqual([['apps/real.yaml', 'real\n']]);
   });
 });

@@ -1,0 +1,167 @@
+/**
+ * Stage 1, collect: runs every construct validation, groups the ApiObjects by folder and works out
+ * the folder tree (clusters, sub-folders, references, provided objects, the secure-baseline
+ * report). Problems found here (construct validations, objects outside folders, two repos in one
+ * directory, two folders with one path) stop the synth before anything renders.
+ */
+import * as path from 'path';
+import { ApiObject } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { providedBy, referencesOf, type ObjectRef } from '../../core/references';
+import type { SchemaRegistry } from '../../core/validation/registry';
+import { baselineEntries } from '../../safety/baseline-report';
+import { Folder } from '../folder';
+import { unlistedFolders } from '../overlay-check';
+import type { Repo } from '../repo';
+import { SynthError, type FolderGroups } from './types';
+
+/** Input of {@link collect}. */
+export interface CollectInput {
+  /** The app (root construct). */
+  readonly root: IConstruct;
+  /** Its repos, sorted by dir. */
+  readonly repos: readonly Repo[];
+  /** Where a repo is written (absolute). */
+  readonly repoDir: (repo: Repo) => string;
+  /** The schema registry the app's own CRDs / XRDs are registered in; undefined when validation is off. */
+  readonly schemas?: () => SchemaRegistry;
+}
+
+/**
+ * Runs every construct validation, groups the ApiObjects by folder and works out the folder
+ * tree. Problems found here (construct validations, objects outside folders, two repos in one
+ * directory, two folders with one path) stop the synth before anything renders.
+ */
+export function collect(input: CollectInput): FolderGroups {
+  const problems: string[] = [];
+  const constructs = input.root.node.findAll();
+  const byFolder = new Map<Folder, ApiObject[]>();
+  const references: FolderGroups['references'] = [];
+  const provided: FolderGroups['provided'] = [];
+  for (const c of constructs) {
+    for (const error of c.node.validate()) problems.push(`${c.node.path}: ${error}`);
+    const refs = referencesOf(c);
+    const imported = importedPlusObject(c);
+    const provides = providedBy(c);
+    if (!(c instanceof ApiObject) && refs.length === 0 && provides.length === 0 && !imported) continue;
+    let folder: Folder | undefined;
+    // An ApiObject belongs to the folder above it; references declared on a Folder itself, to it.
+    for (let s: IConstruct | undefined = c instanceof ApiObject ? c.node.scope : c; s; s = s.node.scope) {
+      if (Folder.isFolder(s)) {
+        folder = s;
+        break;
+      }
+    }
+    if (folder) {
+      for (const r of refs) references.push({ path: c.node.path, folder, prop: r.prop, target: r.target });
+      for (const target of provides) provided.push({ folder, target });
+      if (imported) provided.push({ folder, target: () => imported });
+    } else if (refs.length > 0 || provides.length > 0) {
+      problems.push(`${c.node.path}: is not inside a Folder, so the cluster its references point into is unknown; create it in a Folder of a Repo`);
+    }
+    if (!(c instanceof ApiObject)) continue;
+    if (!folder) {
+      problems.push(`${c.node.path}: ${c.kind} "${c.name}" is not inside a Folder; create it in a Folder of a Repo`);
+      continue;
+    }
+    const list = byFolder.get(folder);
+    if (list) list.push(c);
+    else byFolder.set(folder, [c]);
+  }
+  if (input.schemas) problems.push(...registerDefinitions(input.schemas, constructs));
+  const dirs = new Map<string, Repo>();
+  const repos = input.repos.map((repo) => {
+    const other = dirs.get(input.repoDir(repo));
+    if (other) problems.push(`${repo.node.path}: writes to ${input.repoDir(repo)}, like ${other.node.path}; give each repo its own "dir"`);
+    dirs.set(input.repoDir(repo), repo);
+    for (const [dir, outer] of dirs) {
+      const inner = input.repoDir(repo);
+      if (inner !== dir && (inner.startsWith(dir + path.sep) || dir.startsWith(inner + path.sep))) {
+        const [a, b] = inner.startsWith(dir + path.sep) ? [repo, outer] : [outer, repo];
+        problems.push(`${a.node.path}: writes to ${input.repoDir(a)}, inside the repo ${b.node.path} (${input.repoDir(b)}); repos cannot be nested: give them sibling "dir"s`);
+      }
+    }
+    const folders = repo.folders;
+    const byPath = new Map<string, Folder>();
+    for (const folder of folders) {
+      const first = byPath.get(folder.path);
+      if (first) problems.push(`${folder.node.path}: folder path "${folder.path}" is already used by ${first.node.path}`);
+      byPath.set(folder.path, first ?? folder);
+    }
+    return { repo, folders };
+  });
+  if (problems.length > 0) throw new SynthError(problems);
+
+  let objectCount = 0;
+  for (const list of byFolder.values()) objectCount += list.length;
+  const children = new Map<Folder, string[]>();
+  const childFolders = new Map<Folder, Folder[]>();
+  const clusters = new Map<Folder, string>();
+  for (const { folders } of repos) {
+    // Folders are sorted by path, so a parent's cluster is known before its children's.
+    const unlisted = unlistedFolders(folders);
+    for (const [folder, parent] of parentFolders(folders)) {
+      clusters.set(folder, folder.cluster ?? (parent ? clusters.get(parent)! : ''));
+      if (parent && folder.kustomization && !unlisted.has(folder)) {
+        const list = children.get(parent) ?? [];
+        list.push(folder.path.slice(parent.path.length + 1));
+        children.set(parent, list);
+        const sub = childFolders.get(parent);
+        if (sub) sub.push(folder);
+        else childFolders.set(parent, [folder]);
+      }
+    }
+  }
+  return { repos, byFolder, objectCount, children, childFolders, clusters, references, provided, optOuts: baselineEntries(constructs) };
+}
+
+/**
+ * Registers the kinds the app itself defines: its CustomResourceDefinitions and Crossplane
+ * CompositeResourceDefinitions (composite and claim kinds), so their objects are validated.
+ */
+function registerDefinitions(schemas: () => SchemaRegistry, constructs: readonly IConstruct[]): string[] {
+  const problems: string[] = [];
+  for (const c of constructs) {
+    if (!(c instanceof ApiObject)) continue;
+    try {
+      if (c.kind === 'CustomResourceDefinition' && c.apiVersion.startsWith('apiextensions.k8s.io/')) {
+        schemas().addCrd(c.toJson(), c.node.path);
+      } else if (c.kind === 'CompositeResourceDefinition' && c.apiVersion.startsWith('apiextensions.crossplane.io/')) {
+        schemas().addXrd(c.toJson(), c.node.path);
+      }
+    } catch (e) {
+      problems.push(`${c.node.path}: ${c.kind} "${c.name}": ${(e as Error).message.replace(`${c.node.path}: `, '')}`);
+    }
+  }
+  return problems;
+}
+
+/** Namespace of objects imported by name whose namespace is not known (they match any namespace). */
+export const ANY_NAMESPACE = '\u0001any';
+
+/**
+ * The ObjectRef of a cdk8s-plus object imported by name (`Secret.fromSecretName`,
+ * `ConfigMap.fromConfigMapName`, `ServiceAccount.fromServiceAccountName`): an existing object the app
+ * declares it uses, in the namespace of whatever reads it.
+ */
+function importedPlusObject(c: IConstruct): ObjectRef | undefined {
+  // Only plain own properties are read: getters of other constructs may throw (half-built constructs).
+  const rt = Object.getOwnPropertyDescriptor(c, 'resourceType')?.value;
+  const kind = rt === 'secrets' ? 'Secret' : rt === 'configmaps' ? 'ConfigMap' : rt === 'serviceaccounts' ? 'ServiceAccount' : undefined;
+  if (!kind || c instanceof ApiObject || 'apiObject' in c) return undefined;
+  const name = Object.getOwnPropertyDescriptor(c, '_name')?.value;
+  return typeof name === 'string' && name !== '' ? { apiGroup: '', kind, name, namespace: ANY_NAMESPACE } : undefined;
+}
+
+/** Each folder (in the given order) with its nearest parent folder by path, if any. */
+function parentFolders(sorted: readonly Folder[]): Array<[Folder, Folder | undefined]> {
+  const byPath = new Map(sorted.map((f) => [f.path, f]));
+  return sorted.map((folder) => {
+    const segments = folder.path.split('/');
+    for (let i = segments.length - 1; i > 0; i--) {
+      const parent = byPath.get(segments.slice(0, i).join('/'));
+      if (parent) return [folder, parent];
+    }
+    return [folder, undefined];
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * Stage 4, guard: refuses deleting, renaming or letting Flux prune a protected object of what is
+ * committed (the baseline: git HEAD, else the tree on disk, else the copy kept by the last synth)
+ * that is not allowed (lib/safety/guard.ts does the comparison; this stage feeds it the app).
+ */
+import { blockedMessage } from '../../safety/plan';
+import { guardApp, type GuardNextTree, type GuardRepo, type GuardResult } from '../../safety/guard';
+import type { TreeSnapshot } from '../../tree/read';
+import type { Folder } from '../folder';
+import type { Repo } from '../repo';
+import type { FolderGroups } from './types';
+
+/** A repo as the destroy guard sees it: its name, URL, baseline, new output and clusters. */
+export function guardRepo(repo: Repo, groups: FolderGroups, old: TreeSnapshot, next: GuardNextTree): GuardRepo {
+  const folders: Folder[] = [...(groups.repos.find((r) => r.repo === repo)?.folders ?? [])].sort((a, b) => b.path.length - a.path.length);
+  // A file of a folder that is no longer in the app: its cluster is unknown, so its folder path
+  // stands for it (allow ids stay unambiguous).
+  const clusterOf = (file: string): string => {
+    const folder = folders.find((f) => file.startsWith(`${f.path}/`));
+    return folder ? groups.clusters.get(folder) ?? '' : file.replace(/\/[^/]*$/, '');
+  };
+  return { name: repo.node.id, dir: repo.dir, url: repo.url, old, next, clusterOf };
+}
+
+/** One repo for {@link guard}: its baseline and what the synth writes. */
+export interface GuardInputRepo {
+  readonly repo: Repo;
+  readonly old: TreeSnapshot;
+  readonly next: GuardNextTree;
+}
+
+/** Output of {@link guard}: the guard's result and every refusal, one line each (empty: go ahead). */
+export interface GuardOutcome {
+  readonly result: GuardResult;
+  readonly blocked: string[];
+}
+
+/** Runs the destroy guard over every repo of the app at once. */
+export function guard(groups: FolderGroups, repos: readonly GuardInputRepo[], allowDestroy: readonly string[]): GuardOutcome {
+  const result = guardApp(repos.map(({ repo, old, next }) => guardRepo(repo, groups, old, next)), allowDestroy);
+  const blocked = [...result.problems, ...repos.flatMap(({ repo }) => (result.changes.get(repo.node.id) ?? []).filter((c) => c.blocked).map((c) => blockedMessage(c, repo.dir)))];
+  return { result, blocked };
+}

@@ -1,0 +1,64 @@
+/**
+ * The plan pipeline (mode `plan`): render and check in memory, read each repo's baseline (or its
+ * files at a git revision), run the guard, and compute the plan (lib/safety/plan.ts). Nothing is
+ * written.
+ */
+import * as path from 'path';
+import { nextTreeOfSnapshot } from '../../safety/guard';
+import { combinePlans, planTrees, type Plan } from '../../safety/plan';
+import { baselineStateFile, readBaseline } from '../../tree/baseline';
+import { readTreeAtRef, type TreeSnapshot } from '../../tree/read';
+import type { Repo } from '../repo';
+import { guard } from './guard';
+import { checkApp, render, type RenderedTree, type RenderInput } from './render';
+import { SynthError, StageReporter, type FolderGroups } from './types';
+import { emitFolder } from './render';
+import { toYaml } from '../layout';
+
+/** Input of {@link planRepos}. */
+export interface PlanInput {
+  /** The app's repos, sorted by dir. */
+  readonly repos: readonly Repo[];
+  /** Directory relative repo dirs are read from. */
+  readonly baseDir: string;
+  /** Compare with the files committed at this git revision. */
+  readonly ref?: string;
+  /** What the render and check stages need. */
+  readonly render: RenderInput;
+  /** Ids of protected objects whose deletion or rename is allowed. */
+  readonly allowDestroy: readonly string[];
+}
+
+/** Renders the app in memory and plans it against what is committed; throws a {@link SynthError} on problems. */
+export function planRepos(input: PlanInput, groups: FolderGroups, reporter: StageReporter): Plan {
+  const out = new Map<Repo, RenderedTree>();
+  let files = 0;
+  const rendered = reporter.run('render', () => render(input.render, groups, (repo, folder, entries) => {
+    let tree = out.get(repo);
+    if (!tree) out.set(repo, (tree = { files: new Map(), constructPaths: {} }));
+    const t = tree;
+    const add = (rel: string, content: string) => {
+      files++;
+      t.files.set(rel, content);
+    };
+    emitFolder({ add, addObject: (rel, obj, constructPath) => {
+      add(rel, toYaml(obj));
+      t.constructPaths[rel] = constructPath;
+    } }, folder, entries, groups.children);
+  }), (r) => ({ objects: r.placed.length, files, repos: groups.repos.length, problems: r.problems.length }));
+  const problems = reporter.run('check', () => checkApp(input.render, groups, rendered), (p) => ({ problems: p.length }));
+  if (problems.length > 0) throw new SynthError(problems);
+  const trees = reporter.run('read', () => input.repos.map((repo) => {
+    const dir = path.resolve(input.baseDir, repo.dir);
+    const old: TreeSnapshot = input.ref !== undefined ? readTreeAtRef(dir, input.ref) : readBaseline(dir, baselineStateFile(input.baseDir, dir)).tree;
+    const next = out.get(repo) ?? { files: new Map<string, string>(), constructPaths: {} };
+    return { repo, old, next };
+  }), (t) => ({ repos: t.length, files: t.reduce((n, x) => n + x.old.files.size, 0) }));
+  const guarded = reporter.run('guard', () => guard(groups, trees.map(({ repo, old, next }) => ({ repo, old, next: nextTreeOfSnapshot(next) })), input.allowDestroy).result, (g) => ({ repos: trees.length, problems: g.problems.length }));
+  if (guarded.problems.length > 0) throw new SynthError(guarded.problems);
+  return reporter.run('plan', () => combinePlans(trees.map(({ repo, old, next }) => planTrees(old, next, { dir: repo.dir, removals: guarded.changes.get(repo.node.id) }))), (p) => ({
+    repos: p.repos.length,
+    changed: p.repos.reduce((n, r) => n + r.changes.length, 0),
+    problems: p.blocked.length,
+  }));
+}

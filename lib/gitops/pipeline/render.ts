@@ -1,0 +1,192 @@
+/**
+ * Stages 2 and 3, render and check, in one streaming pass: for each repo and folder (sorted), each
+ * ApiObject is rendered once (safe keys, canonical JSON, secret hygiene), named (file names,
+ * duplicates, file-name length), handed to the consumer (the write stage's YAML pool, or a tree in
+ * memory), and validated (schemas, CEL) while the consumer works; once every folder is rendered,
+ * the whole-app checks run (overlays, references, apply order: lib/gitops/pipeline/check.ts).
+ */
+import { ApiObject } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { isClusterScoped } from '../../core/kinds';
+import { controllerProvided, refKey, workloadReferences } from '../../core/references';
+import { groupOf } from '../../core/validation/metadata';
+import type { ValidationInput } from '../../core/validation/types';
+import type { Validator } from '../../core/validation/validator';
+import { plaintextSecretAllowance, secretProblems } from '../../safety/secrets';
+import { appApplyOrderProblems } from '../apply-order';
+import type { Folder } from '../folder';
+import { canonicalize, fileNames, KubeObject, kustomizationFileYaml, toYaml } from '../layout';
+import { needsOverlayCheck, overlayProblems } from '../overlay-check';
+import type { Repo } from '../repo';
+import { renderApiObject } from '../safe-keys';
+import { unresolvedReferences } from './check';
+import { SynthError, type FolderGroups, type PlacedObject, type PlacedWorkloadRef, type RepoSink } from './types';
+
+/** Input of the render and check stages. */
+export interface RenderInput {
+  /** The app (root construct): its preinstalled sets feed the apply-order check. */
+  readonly app: IConstruct;
+  /** The validator objects are checked with; undefined when validation is off. Called once, on first use. */
+  readonly validator?: () => Validator;
+}
+
+/** A repo rendered in memory: file → content, object file → construct path. */
+export interface RenderedTree {
+  readonly files: Map<string, string>;
+  readonly constructPaths: Record<string, string>;
+}
+
+/** Longest file name (bytes) ext4, XFS, btrfs, APFS and NTFS accept. */
+const MAX_FILE_NAME_BYTES = 255;
+
+/**
+ * The single pass every output is built from: for each repo and folder (sorted), renders each
+ * ApiObject once, names its file, checks for duplicate objects, hands the folder to `visit`, and
+ * validates it. Returns every problem found (duplicate objects, schema and CEL violations).
+ */
+export function render(input: RenderInput, groups: FolderGroups, visit: (repo: Repo, folder: Folder, entries: PlacedObject[]) => void): RenderOutcome {
+  const problems: string[] = [];
+  const validator = input.validator?.();
+  const validate = validator ? (objects: Iterable<ValidationInput>) => validator.validate(objects).map((i) => i.message) : undefined;
+  const present = new Set<string>();
+  const placedAll: PlacedObject[] = [];
+  const kustomizations = new Map<Repo, Map<string, string[]>>();
+  const workloadRefs: PlacedWorkloadRef[] = [];
+  for (const { repo, folders } of groups.repos) {
+    const seen = new Map<string, string>();
+    // Kept only for repos with overlays, components or addResource targets (checked below).
+    const check = needsOverlayCheck(folders);
+    const renderedByApi = new Map<ApiObject, KubeObject>();
+    const written = new Set<string>();
+    for (const folder of folders) {
+      const cluster = groups.clusters.get(folder)!;
+      const rendered = (groups.byFolder.get(folder) ?? []).flatMap((apiObject) => {
+        // Keys named __proto__ / constructor in user values: refused with their field, never a crash.
+        const r = renderApiObject(apiObject);
+        problems.push(...r.problems);
+        if (r.json === undefined) return [];
+        const json = r.json as KubeObject;
+        const obj = canonicalize(json, isClusterScoped(json.apiVersion, json.kind));
+        // Secret hygiene: no plaintext Secret, no credential-looking value, unless allowed.
+        problems.push(...secretProblems(obj, apiObject.node.path, plaintextSecretAllowance(apiObject)));
+        if (check) renderedByApi.set(apiObject, obj);
+        return [{ obj, constructPath: apiObject.node.path }];
+      });
+      const entries: PlacedObject[] = [];
+      for (const { file, obj, constructPath } of fileNames(rendered)) {
+        const ns = obj.metadata.namespace ?? '';
+        const key = `${cluster}\u0000${groupOf(obj.apiVersion)}\u0000${obj.kind}\u0000${ns}\u0000${obj.metadata.name}`;
+        const first = seen.get(key);
+        if (first) {
+          const where = cluster ? `for cluster "${cluster}" in repo "${repo.dir}"` : `in repo "${repo.dir}"`;
+          problems.push(`${constructPath}: ${obj.kind}/${ns}/${obj.metadata.name} is defined twice ${where} (also by ${first})`);
+          continue;
+        }
+        const bytes = Buffer.byteLength(file);
+        if (bytes > MAX_FILE_NAME_BYTES) {
+          problems.push(
+            `${constructPath}: ${obj.kind}/${ns ? `${ns}/` : ''}${obj.metadata.name}: metadata.name: the file name would be ${bytes} bytes ("${file.slice(0, 40)}…"), ` +
+              `over the ${MAX_FILE_NAME_BYTES}-byte limit of file systems; shorten metadata.name to at most ${Math.max(1, MAX_FILE_NAME_BYTES - (bytes - (obj.metadata.name ?? '').length))} characters`,
+          );
+          continue;
+        }
+        seen.set(key, constructPath);
+        present.add(key);
+        // Secrets / ConfigMaps controllers write for this object (ASO operatorSpec, Crossplane
+        // connection secrets, CAPI kubeconfigs, SealedSecrets), also when it is a raw ApiObject.
+        for (const p of controllerProvided(obj)) present.add(refKey(cluster, p));
+        for (const r of workloadReferences(obj)) workloadRefs.push({ ...r, path: constructPath, cluster, object: `${obj.kind}/${ns ? `${ns}/` : ''}${obj.metadata.name}` });
+        entries.push({ obj, constructPath, repo, folder, file: `${folder.path}/${file}` });
+        if (check) written.add(`${folder.path}/${file}`);
+      }
+      visit(repo, folder, entries);
+      // The apply-order check reads the specs of Flux objects and establishers only: keep the
+      // identity of every other object, so synth stays streaming (objects dropped once written).
+      for (const e of entries) placedAll.push(APPLY_ORDER_KINDS.has(e.obj.kind) ? e : { ...e, obj: slimObject(e.obj) });
+      if (folder.kustomization) {
+        if (!kustomizations.has(repo)) kustomizations.set(repo, new Map());
+        kustomizations.get(repo)!.set(folder.path, folderResources(folder, entries, groups.children));
+      }
+      if (validate) problems.push(...validate(entries.map((p) => ({ obj: p.obj, path: p.constructPath }))));
+    }
+    // Overlays, components and addResource targets: checked once the whole repo is rendered.
+    const clusterOf = (f: Folder) => groups.clusters.get(f) ?? '';
+    if (check) problems.push(...overlayProblems({ repo, folders, byFolder: groups.byFolder, childFolders: groups.childFolders, rendered: renderedByApi, written, clusterOf, present, validate }));
+  }
+  return { problems, present, workloadRefs, placed: placedAll, kustomizations };
+}
+
+/** Output of the render stage: its problems and what the whole-app checks read. */
+export interface RenderOutcome {
+  /** Problems found while rendering and validating objects (duplicates, schemas, CEL, secrets, overlays). */
+  readonly problems: string[];
+  /** Keys (`refKey`) of every object written and of what controllers write for them. */
+  readonly present: Set<string>;
+  /** References from workloads to Secrets, ConfigMaps and ServiceAccounts. */
+  readonly workloadRefs: PlacedWorkloadRef[];
+  /** Every placed object (objects the apply-order check does not read: identity only). */
+  readonly placed: PlacedObject[];
+  /** The resources of each folder's kustomization.yaml, per repo. */
+  readonly kustomizations: Map<Repo, Map<string, string[]>>;
+}
+
+/**
+ * Stage 3, check, the whole-app part: references resolve (see check.ts) and, when nothing else is
+ * wrong, every object of every Flux Kustomization's build can be applied (lib/gitops/apply-order.ts).
+ */
+export function checkApp(input: RenderInput, groups: FolderGroups, rendered: RenderOutcome): string[] {
+  const problems = [...rendered.problems, ...unresolvedReferences(groups, rendered.present, rendered.workloadRefs)];
+  if (problems.length === 0) problems.push(...appApplyOrderProblems(input.app, groups.repos, rendered.placed, rendered.kustomizations, groups.clusters));
+  return problems;
+}
+
+/** {@link render} then {@link checkApp}: every problem of the app. */
+export function renderAndCheck(input: RenderInput, groups: FolderGroups, visit: (repo: Repo, folder: Folder, entries: PlacedObject[]) => void): string[] {
+  return checkApp(input, groups, render(input, groups, visit));
+}
+
+/** Every repo rendered in memory, with the construct path of each object file (throws a {@link SynthError} on any problem). */
+export function renderToTrees(input: RenderInput, groups: FolderGroups): Map<Repo, RenderedTree> {
+  const out = new Map<Repo, RenderedTree>();
+  const problems = renderAndCheck(input, groups, (repo, folder, entries) => {
+    let tree = out.get(repo);
+    if (!tree) out.set(repo, (tree = { files: new Map(), constructPaths: {} }));
+    const t = tree;
+    const add = (rel: string, content: string) => t.files.set(rel, content);
+    emitFolder({ add, addObject: (rel, obj, constructPath) => {
+      add(rel, toYaml(obj));
+      t.constructPaths[rel] = constructPath;
+    } }, folder, entries, groups.children);
+  });
+  if (problems.length > 0) throw new SynthError(problems);
+  return out;
+}
+
+/** Kinds whose whole object the apply-order model reads (Flux objects and establishers). */
+const APPLY_ORDER_KINDS = new Set(['Kustomization', 'GitRepository', 'OCIRepository', 'HelmRelease', 'CustomResourceDefinition', 'Provider', 'Configuration', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Namespace']);
+
+/** An object's identity only (apiVersion, kind, name, namespace). */
+function slimObject(obj: KubeObject): KubeObject {
+  const { name, namespace } = obj.metadata;
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}) } } as KubeObject;
+}
+
+/** Sends a folder's objects and its kustomization.yaml to a sink. */
+export function emitFolder(sink: RepoSink, folder: Folder, entries: readonly PlacedObject[], children: Map<Folder, string[]>): void {
+  for (const p of entries) sink.addObject(p.file, p.obj, p.constructPath);
+  if (folder.kustomization) {
+    sink.add(`${folder.path}/kustomization.yaml`, kustomizationFileYaml(folder._kustomizationKind(), folderResources(folder, entries, children), folder._kustomizationFields()));
+  }
+}
+
+/**
+ * The resources listed in a folder's `kustomization.yaml`: an overlay's base (and other resources
+ * that come first), its files, sub-folders and added files.
+ */
+function folderResources(folder: Folder, entries: readonly PlacedObject[], children: Map<Folder, string[]>): string[] {
+  const resources: string[] = [...folder._resourcesBefore()];
+  resources.push(...entries.map((p) => p.file.slice(folder.path.length + 1)));
+  if (folder.includeSubfolders) resources.push(...(children.get(folder) ?? []));
+  resources.push(...folder.additionalResources);
+  return resources;
+}

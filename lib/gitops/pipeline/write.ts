@@ -1,0 +1,142 @@
+/**
+ * The write pipeline (modes `write` and `check`): render and check stream each folder's objects to
+ * the YAML pool (worker threads serialize and stage them while the next folders render), then the
+ * guard compares with the baseline, then every repo is committed atomically (lib/gitops/writer.ts),
+ * and a copy of each uncommitted repo is kept for the next `cdk8s synth`.
+ */
+import * as path from 'path';
+import type { TreeObject } from '../../safety/plan';
+import { baselineStateFile, readBaseline, saveBaseline, type Baseline } from '../../tree/baseline';
+import { isKustomizeConfig } from '../../tree/read';
+import type { Repo } from '../repo';
+import { conflictMessage, TreeChanges, TreeWriter } from '../writer';
+import { YamlFilePool } from '../yaml-pool';
+import { guard } from './guard';
+import { checkApp, emitFolder, render, type RenderInput } from './render';
+import { SynthError, StageReporter, type FolderGroups } from './types';
+
+/** Input of {@link writeRepos}. */
+export interface WriteInput {
+  /** The app's repos, sorted by dir. */
+  readonly repos: readonly Repo[];
+  /** The app's outdir (the baseline copies are kept beside it). */
+  readonly outdir: string;
+  /** Where a repo is written (absolute). */
+  readonly repoDir: (repo: Repo) => string;
+  /** What the render and check stages need. */
+  readonly render: RenderInput;
+  /** Ids of protected objects whose deletion or rename is allowed. */
+  readonly allowDestroy: readonly string[];
+}
+
+/** What changed in each repo directory. */
+export type WrittenRepos = Array<{ readonly repo: Repo; readonly dir: string; readonly changes: TreeChanges }>;
+
+/**
+ * Renders, checks, guards and writes every repo: throws a {@link SynthError} listing every problem
+ * before anything is written; a failure while writing rolls the tree back.
+ */
+export function writeRepos(input: WriteInput, groups: FolderGroups, reporter: StageReporter): WrittenRepos {
+  const pool = new YamlFilePool(YamlFilePool.threadsFor(groups.objectCount));
+  const writers = new Map<Repo, TreeWriter>();
+  try {
+    for (const repo of input.repos) writers.set(repo, new TreeWriter(input.repoDir(repo), pool));
+  } catch (e) {
+    pool.terminate();
+    for (const w of writers.values()) w.abort();
+    throw e;
+  }
+  const abortAll = () => {
+    for (const w of writers.values()) w.abort();
+  };
+  const written = new Map<Repo, TreeObject[]>();
+  const kustomizeFiles = new Map<Repo, Map<string, string>>();
+  try {
+    // Each folder's objects go to the YAML pool as soon as they are rendered, so worker threads
+    // serialize and write them while this thread renders and validates the next folders.
+    let files = 0;
+    const rendered = reporter.run('render', () => render(input.render, groups, (repo, folder, entries) => {
+      const w = writers.get(repo)!;
+      let kfiles = kustomizeFiles.get(repo);
+      if (!kfiles) kustomizeFiles.set(repo, (kfiles = new Map()));
+      const k = kfiles;
+      emitFolder({ addObject: (rel, obj, cp) => {
+        files++;
+        w.addObject(rel, obj, cp);
+      }, add: (rel, content) => {
+        files++;
+        if (isKustomizeConfig(rel)) k.set(rel, content);
+        w.add(rel, content);
+      } }, folder, entries, groups.children);
+      let list = written.get(repo);
+      if (!list) written.set(repo, (list = []));
+      for (const p of entries) {
+        const { apiVersion, kind, metadata } = p.obj;
+        list.push({ file: p.file, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath: p.constructPath, obj: p.obj });
+      }
+    }), (r) => ({ objects: r.placed.length, files, repos: groups.repos.length, problems: r.problems.length }));
+    const problems = reporter.run('check', () => checkApp(input.render, groups, rendered), (p) => ({ problems: p.length }));
+    pool.finish();
+    if (problems.length > 0) throw new SynthError(problems);
+  } catch (e) {
+    pool.terminate();
+    abortAll();
+    // A system error while staging (ENOSPC, ENAMETOOLONG...): one line naming the repo file.
+    const owner = (e as NodeJS.ErrnoException).code ? [...writers.values()].find((w) => w.owns(e)) : undefined;
+    throw owner ? new Error(owner.describeError(e)) : e;
+  }
+  // Check every repo for conflicts (and links, special files) before changing any of them.
+  let planned: Array<{ repo: Repo; w: TreeWriter; changes: TreeChanges }>;
+  try {
+    planned = [...writers].map(([repo, w]) => ({ repo, w, changes: w.changes() }));
+  } catch (e) {
+    abortAll();
+    throw new SynthError([(e as Error).message]);
+  }
+  const conflicts = planned.flatMap(({ w, changes }) => changes.conflicts.map((f) => path.join(w.targetDir, f)));
+  if (conflicts.length > 0) {
+    abortAll();
+    throw new SynthError([conflictMessage(conflicts)]);
+  }
+  // Refuse protected deletions, renames and Flux prunes in any repo before changing any of them,
+  // comparing with what is committed (git HEAD, else the tree on disk, else the copy kept by the
+  // last synth outside the output directory, which `cdk8s synth` empties first).
+  const baselines = new Map<Repo, Baseline & { stateFile: string }>();
+  let blocked: string[];
+  try {
+    blocked = reporter.run('guard', () => {
+      for (const { repo, w } of planned) {
+        const stateFile = baselineStateFile(input.outdir, w.targetDir);
+        baselines.set(repo, { ...readBaseline(w.targetDir, stateFile), stateFile });
+      }
+      return guard(groups, planned.map(({ repo }) => ({ repo, old: baselines.get(repo)!.tree, next: { objects: written.get(repo) ?? [], kustomizeFiles: kustomizeFiles.get(repo) ?? new Map() } })), input.allowDestroy).blocked;
+    }, (b) => ({ repos: planned.length, problems: b.length }));
+  } catch (e) {
+    abortAll();
+    throw e;
+  }
+  if (blocked.length > 0) {
+    abortAll();
+    throw new SynthError(blocked);
+  }
+  const repos: WrittenRepos = [];
+  reporter.run('write', () => {
+    try {
+      for (const { repo, w, changes } of planned) repos.push({ repo, dir: w.targetDir, changes: w.commit(changes) });
+    } finally {
+      abortAll(); // releases the locks of repos not committed after a failure
+    }
+  }, () => ({ repos: repos.length, files: repos.reduce((n, r) => n + r.changes.created.length + r.changes.updated.length, 0), changed: repos.reduce((n, r) => n + r.changes.created.length + r.changes.updated.length + r.changes.deleted.length, 0) }));
+  // Keep a copy of each uncommitted repo under the output directory beside it, for the next
+  // synth after `cdk8s synth` empties the output directory. Not fatal: the tree is written.
+  for (const { repo, w } of planned) {
+    const b = baselines.get(repo)!;
+    if (b.source === 'git' || path.relative(input.outdir, w.targetDir).startsWith('..')) continue;
+    try {
+      saveBaseline(b.stateFile, w.targetDir);
+    } catch (e) {
+      process.stderr.write(`cdk8s-platform: warning: could not keep the baseline of ${w.targetDir} in ${b.stateFile} (${(e as Error).message}); a later \`cdk8s synth\` cannot see its deletions\n`);
+    }
+  }
+  return repos;
+}

@@ -1,0 +1,83 @@
+/**
+ * The baseline a synth's destroy guard and `plan` compare with: git HEAD, else the owned files on
+ * disk, else the copy the last synth kept outside the output directory.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { hasManifest } from './manifest';
+import { EMPTY_TREE, readTree, readTreeAtRef, TreeSnapshot } from './read';
+
+/**
+ * The repo tree in `dir` as committed at `HEAD`, when `dir` is inside a git work tree whose `HEAD`
+ * has an ownership manifest there; undefined otherwise (not a git checkout, no commit yet, or the
+ * tree was never committed, e.g. an ignored `dist/`).
+ */
+export function gitHeadTree(dir: string): TreeSnapshot | undefined {
+  let tree: TreeSnapshot;
+  try {
+    tree = readTreeAtRef(dir, 'HEAD');
+  } catch {
+    return undefined;
+  }
+  return tree === EMPTY_TREE ? undefined : tree;
+}
+
+/** Where a {@link Baseline} came from. */
+export type BaselineSource = 'git' | 'disk' | 'saved' | 'none';
+
+/** What a synth or plan compares the new output of one repo with. */
+export interface Baseline {
+  /** The committed tree. */
+  readonly tree: TreeSnapshot;
+  /**
+   * `git`: the repo directory's git checkout at HEAD; `disk`: the owned files on disk (not a git
+   * checkout, or the tree is not committed); `saved`: the copy of the last synth kept outside the
+   * output directory (the tree on disk is gone, e.g. emptied by `cdk8s synth`); `none`: nothing
+   * was ever written.
+   */
+  readonly source: BaselineSource;
+}
+
+/**
+ * The file keeping the last synthesized tree of the repo directory `repoDir`, outside the output
+ * directory `outdir` (which `cdk8s synth` deletes before running the app):
+ * `$CDK8S_PLATFORM_STATE_DIR/<hash>.json`, by default in `.cdk8s-platform-state/` beside `outdir`.
+ * (`CDK8S_PLATFORM_STATE_DIR` is a tuning knob of where state lives, not a mode.)
+ */
+export function baselineStateFile(outdir: string, repoDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const stateDir = env.CDK8S_PLATFORM_STATE_DIR || path.join(path.dirname(path.resolve(outdir)), '.cdk8s-platform-state');
+  const hash = createHash('sha256').update(path.resolve(repoDir)).digest('hex').slice(0, 16);
+  return path.join(stateDir, `${hash}.json`);
+}
+
+/**
+ * The baseline of the repo directory `dir`: what is committed at git `HEAD` when `dir` is in a
+ * git checkout that has it committed; else the owned files on disk; else, when the tree on disk is
+ * gone (`cdk8s synth` empties its output directory before running the app), the tree saved by the
+ * last synth in `stateFile` (see {@link saveBaseline}).
+ */
+export function readBaseline(dir: string, stateFile?: string): Baseline {
+  const git = gitHeadTree(dir);
+  if (git) return { tree: git, source: 'git' };
+  if (hasManifest(dir)) return { tree: readTree(dir), source: 'disk' };
+  if (stateFile && fs.existsSync(stateFile)) {
+    const saved = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { dir?: string; files?: Record<string, string>; constructPaths?: Record<string, string> };
+    if (saved.dir === path.resolve(dir) && saved.files) {
+      return { tree: { files: new Map(Object.entries(saved.files)), constructPaths: saved.constructPaths ?? {} }, source: 'saved' };
+    }
+  }
+  return { tree: EMPTY_TREE, source: 'none' };
+}
+
+/**
+ * Keeps a copy of the repo tree just written in `dir` (its owned files) in `stateFile`, the
+ * baseline of the next synth when `dir` is not a git checkout and is emptied in between.
+ */
+export function saveBaseline(stateFile: string, dir: string): void {
+  const tree = readTree(dir);
+  fs.mkdirSync(path.dirname(stateFile), { recursive: true });
+  const tmp = `${stateFile}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify({ dir: path.resolve(dir), files: Object.fromEntries(tree.files), constructPaths: tree.constructPaths })}\n`);
+  fs.renameSync(tmp, stateFile);
+}

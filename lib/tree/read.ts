@@ -1,0 +1,255 @@
+/**
+ * Reading a synthesized output tree: the repo trees under a directory (each marked by its ownership
+ * manifest), the files a repo tree owns (on disk or at a git revision), the Kubernetes objects of
+ * its YAML files. The one module synth (incremental write and destroy guard), `synth --check`,
+ * `plan`, `graph` and `validate` read trees with. Symbolic links are never followed.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { MANIFEST_FILE, hasManifest, parseManifest, readManifest } from './manifest';
+
+/** A Kubernetes object as plain JSON (as read from a file or rendered by the app). */
+export interface PlainObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly annotations?: Record<string, unknown>; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+/**
+ * The files of one repo tree that cdk8s-platform owns: file path (relative to the repo root,
+ * `/`-separated) → content, with the construct path that produced each object file when the
+ * ownership manifest recorded it (manifests written before construct paths were recorded have
+ * none: renames are then reported as a deletion and a creation).
+ */
+export interface TreeSnapshot {
+  /** Owned files and their content. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Construct path of the object in each file, when known. */
+  readonly constructPaths: Readonly<Record<string, string>>;
+}
+
+/** An empty tree (a repo that was never written). */
+export const EMPTY_TREE: TreeSnapshot = { files: new Map(), constructPaths: {} };
+
+/** `O_NOFOLLOW | O_NONBLOCK` where the platform has them (never follow a link, never block on a FIFO). */
+const NO_FOLLOW = (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
+
+/**
+ * Reads the owned files of the repo tree in `dir` (the files listed in its
+ * ownership manifest, `MANIFEST_FILE`; listed files that no longer exist are skipped). A directory without a
+ * manifest has no owned files. Symbolic links are not followed: a listed path that is a link, or
+ * lies behind a linked directory, or is not a regular file, is not read (synth refuses to write
+ * through it, see `TreeWriter.changes`).
+ */
+export function readTree(dir: string): TreeSnapshot {
+  if (!hasManifest(dir)) return EMPTY_TREE;
+  const manifest = readManifest(dir);
+  const files = new Map<string, string>();
+  const dirOk = new Map<string, boolean>([['', true]]);
+  const realDir = (rel: string): boolean => {
+    let ok = dirOk.get(rel);
+    if (ok !== undefined) return ok;
+    const i = rel.lastIndexOf('/');
+    ok = realDir(i < 0 ? '' : rel.slice(0, i));
+    if (ok) {
+      try {
+        ok = fs.lstatSync(path.join(dir, rel)).isDirectory();
+      } catch {
+        ok = false;
+      }
+    }
+    dirOk.set(rel, ok);
+    return ok;
+  };
+  for (const rel of manifest.files) {
+    if (rel.split('/').some((s) => s === '..' || s === '') || path.isAbsolute(rel)) continue;
+    const i = rel.lastIndexOf('/');
+    if (!realDir(i < 0 ? '' : rel.slice(0, i))) continue;
+    const text = readRegularFile(path.join(dir, rel));
+    if (text !== undefined) files.set(rel, text);
+  }
+  return { files, constructPaths: manifest.constructPaths ?? {} };
+}
+
+/** The content of a regular file, without following a link; undefined when it is missing, a link or not a regular file. */
+function readRegularFile(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | NO_FOLLOW);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR' || code === 'EMLINK') return undefined;
+    throw e;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    if (st.size === 0) return fs.readFileSync(fd, 'utf8');
+    // The size fstat gave (readFileSync(fd) would fstat again).
+    const buf = Buffer.allocUnsafe(st.size);
+    let n = 0;
+    while (n < buf.length) {
+      const r = fs.readSync(fd, buf, n, buf.length - n, null);
+      if (r === 0) break;
+      n += r;
+    }
+    return buf.toString('utf8', 0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function git(cwd: string, args: string[], input?: string): Buffer {
+  try {
+    return execFileSync('git', args, { cwd, input, maxBuffer: 1024 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { stderr?: Buffer; message: string };
+    const detail = err.stderr?.toString().trim() || err.message;
+    throw new Error(`git ${args.join(' ')} (in ${cwd}) failed: ${detail}`);
+  }
+}
+
+/**
+ * Reads the owned files of the repo tree in `dir` as committed at the git revision `ref` (a
+ * branch, tag or commit of the git repository `dir` is in): the manifest with `git show`, the
+ * listing with `git ls-tree`, the contents with one `git cat-file --batch`. `dir` itself need not
+ * exist in the working tree, but one of its parents must be inside the git repository. A tree
+ * without a manifest at `ref` has no owned files.
+ */
+export function readTreeAtRef(dir: string, ref: string): TreeSnapshot {
+  let existing = path.resolve(dir);
+  const rest: string[] = [];
+  while (!fs.existsSync(existing)) {
+    rest.unshift(path.basename(existing));
+    existing = path.dirname(existing);
+  }
+  existing = fs.realpathSync(existing);
+  let top: string;
+  try {
+    top = git(existing, ['rev-parse', '--show-toplevel']).toString().trim();
+  } catch {
+    throw new Error(`cannot read ${dir} at git revision "${ref}": ${existing} is not inside a git repository`);
+  }
+  const prefix = path.relative(top, path.join(existing, ...rest)).split(path.sep).join('/');
+  if (prefix.startsWith('..')) throw new Error(`${dir} is not inside the git repository ${top}`);
+  const base = prefix ? `${prefix}/` : '';
+  try {
+    git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  } catch {
+    throw new Error(`git revision "${ref}" does not exist in ${top} (give a branch, tag or commit: git branch -a, git log)`);
+  }
+  const listed = new Set(
+    git(top, ['ls-tree', '-r', '--name-only', '-z', ref, '--', base || '.'])
+      .toString()
+      .split('\0')
+      .filter((f) => f.length > 0),
+  );
+  if (!listed.has(`${base}${MANIFEST_FILE}`)) return EMPTY_TREE;
+  const text = git(top, ['show', `${ref}:${base}${MANIFEST_FILE}`]).toString('utf8');
+  const manifest = parseManifest(`${ref}:${base}${MANIFEST_FILE}`, text);
+  const wanted = manifest.files.filter((f) => listed.has(`${base}${f}`));
+  const files = new Map<string, string>();
+  if (wanted.length > 0) {
+    const out = git(top, ['cat-file', '--batch'], wanted.map((f) => `${ref}:${base}${f}\n`).join(''));
+    let pos = 0;
+    for (const f of wanted) {
+      const eol = out.indexOf(0x0a, pos);
+      const header = out.subarray(pos, eol).toString();
+      const size = Number(header.split(' ')[2]);
+      if (!header.includes(' blob ') || !Number.isFinite(size)) throw new Error(`git cat-file: unexpected answer for ${ref}:${base}${f}: ${header}`);
+      files.set(f, out.subarray(eol + 1, eol + 1 + size).toString('utf8'));
+      pos = eol + 1 + size + 1;
+    }
+  }
+  return { files, constructPaths: manifest.constructPaths ?? {} };
+}
+
+/**
+ * The repo trees under `root`: `root` itself (`.`) when it holds an ownership manifest; else every
+ * sub-directory (at any depth, not below another repo; dot-directories and node_modules skipped;
+ * links not followed) that holds one, as `/`-separated paths relative to `root`, each directory's
+ * entries visited in the order of `compare` (default: by code unit). Empty when there is none.
+ */
+export function findRepoDirs(root: string, compare: (a: string, b: string) => number = byCodeUnit): string[] {
+  if (hasManifest(root)) return ['.'];
+  const found: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => compare(a.name, b.name))) {
+      if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const sub = path.join(d, e.name);
+      if (hasManifest(sub)) found.push(path.relative(root, sub).split(path.sep).join('/'));
+      else walk(sub);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+/** The files a repo tree owns according to its manifest, the manifest itself included. */
+export function ownedFiles(repoDir: string): string[] {
+  return [...readManifest(repoDir).files, MANIFEST_FILE];
+}
+
+/**
+ * The *.yaml / *.yml files under `dir` (absolute paths, sorted by path; dot-directories and
+ * node_modules skipped; links not followed).
+ */
+export function listYamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    const entries = fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+        walk(p);
+      } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) {
+        out.push(p);
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * The Kubernetes objects of one file: every YAML document with an `apiVersion` and `kind`,
+ * except kustomize's own configuration (`kustomize.config.k8s.io`, the `kustomization.yaml`
+ * files), which is not applied to a cluster. Throws naming the file on a YAML syntax error.
+ */
+export function objectsOfFile(file: string, text: string): PlainObject[] {
+  const out: PlainObject[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) throw new Error(`${file}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+    const obj = doc.toJS() as PlainObject | null;
+    if (!obj || typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') continue;
+    if (obj.apiVersion.startsWith('kustomize.config.k8s.io/')) continue;
+    out.push(obj);
+  }
+  return out;
+}
+
+/** Whether a file of a tree is a kustomize configuration file rather than a Kubernetes object. */
+export function isKustomizeConfig(file: string): boolean {
+  return /(^|\/)kustomization\.ya?ml$/.test(file);
+}
+
+const HEAD = /^apiVersion: ([^\s"']+)\nkind: ([^\s"']+)\nmetadata:\n {2}name: ([^\s"']+)\n(?: {2}namespace: ([^\s"']+)\n)?/;
+
+/**
+ * The identity (`group`, kind, namespace, name) of the single object of a file written by this
+ * library, read from the head of the file without parsing it (files are written with keys in
+ * canonical order); undefined when the head does not have the canonical shape.
+ */
+export function quickIdentity(text: string): { apiVersion: string; kind: string; name: string; namespace?: string } | undefined {
+  const m = HEAD.exec(text);
+  if (!m || text.indexOf('\n---', m[0].length) >= 0) return undefined;
+  return { apiVersion: m[1], kind: m[2], name: m[3], namespace: m[4] };
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,90 @@
+// Synth as a pipeline of stages driven by a typed synth session (no environment variables).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject } from 'cdk8s';
+import { GitOpsApp, Repo, SynthError, withSynthSession, currentSynthSession, type StageEvent } from '../../lib';
+import type { Plan } from '../../lib/safety';
+import { parseAppCommand, splitCommand } from '../../lib/cli/app-process';
+import { synthFailureLines } from '../../lib/gitops/pipeline/report';
+
+function app(outdir: string, value = '1'): GitOpsApp {
+  const a = new GitOpsApp({ outdir, validation: false, printBaselineReport: false });
+  const f = new Repo(a, 'platform').folder('fleet', { namespace: 'fleet' });
+  new ApiObject(f, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: value } } as any);
+  return a;
+}
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-'));
+
+test('write mode: each stage reports start and end with counts', () => {
+  const out = tmp();
+  const events: StageEvent[] = [];
+  withSynthSession({ mode: 'write', progress: (e) => events.push(e) }, () => app(out).synth());
+  const ends = events.filter((e) => e.state === 'end').map((e) => [e.stage, e.counts]);
+  expect(ends).toEqual([
+    ['collect', { objects: 1, repos: 1 }],
+    ['render', { objects: 1, files: 2, repos: 1, problems: 0 }],
+    ['check', { problems: 0 }],
+    ['guard', { repos: 1, problems: 0 }],
+    ['write', { repos: 1, files: 2, changed: 2 }],
+  ]);
+  expect(events.every((e) => e.state === 'start' || typeof e.ms === 'number')).toBe(true);
+  expect(currentSynthSession()).toBeUndefined();
+});
+
+test('plan mode: app.synth() writes nothing and hands the plan to the session', () => {
+  const out = tmp();
+  app(out).synth();
+  const before = fs.readFileSync(path.join(out, 'platform', 'fleet', 'configmap-settings.yaml'), 'utf8');
+  const plans: Plan[] = [];
+  const stages: string[] = [];
+  withSynthSession({ mode: 'plan', planBase: out, onPlan: (p) => plans.push(p), progress: (e) => e.state === 'end' && stages.push(e.stage) }, () => {
+    // The app's own outdir is elsewhere: the plan reads planBase.
+    app(tmp(), '2').synth();
+  });
+  expect(stages).toEqual(['collect', 'render', 'check', 'read', 'guard', 'plan']);
+  expect(plans).toHaveLength(1);
+  expect(plans[0].changed).toBe(true);
+  expect(plans[0].repos[0].files.updated).toEqual(['fleet/configmap-settings.yaml']);
+  expect(fs.readFileSync(path.join(out, 'platform', 'fleet', 'configmap-settings.yaml'), 'utf8')).toBe(before);
+});
+
+test('a failing stage ends with its problem count; sessions do not nest and always close', () => {
+  const out = tmp();
+  const a = app(out);
+  new ApiObject(a.node.findChild('platform').node.findChild('fleet') as any, 'dup', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
+  const events: StageEvent[] = [];
+  expect(() => withSynthSession({ progress: (e) => events.push(e) }, () => a.synth())).toThrow(SynthError);
+  expect(events.filter((e) => e.state === 'end').map((e) => [e.stage, e.counts?.problems])).toEqual([['collect', undefined], ['render', 1], ['check', 1]]);
+  expect(currentSynthSession()).toBeUndefined();
+  expect(() => withSynthSession({}, () => withSynthSession({}, () => 1))).toThrow('withSynthSession: a synth session is already open');
+});
+
+test('synth failure lines: each problem once, prefixed, no stack', () => {
+  expect(synthFailureLines(new SynthError(['a: x', 'b: y']))).toBe('cdk8s-platform: a: x\ncdk8s-platform: b: y\n');
+  expect(synthFailureLines(new Error('boom'))).toBe('cdk8s-platform: boom\n');
+});
+
+describe('app commands the CLI runs in a synth session', () => {
+  const cwd = '/w';
+  test.each([
+    ['npx tsx main.ts', { nodeArgs: [], file: '/w/main.ts', args: [] }],
+    ['npx --yes tsx src/main.ts --clusters 3', { nodeArgs: [], file: '/w/src/main.ts', args: ['--clusters', '3'] }],
+    ['tsx main.ts', { nodeArgs: [], file: '/w/main.ts', args: [] }],
+    ['ts-node main.ts', { nodeArgs: [], file: '/w/main.ts', args: [] }],
+    ['node main.js', { nodeArgs: [], file: '/w/main.js', args: [] }],
+    ['node --max-old-space-size=8192 -r ./setup.js main.js', { nodeArgs: ['--max-old-space-size=8192', '-r', './setup.js'], file: '/w/main.js', args: [] }],
+    ['node "/x/node_modules/tsx/dist/cli.mjs" "/w/my app.ts" a', { nodeArgs: [], file: '/w/my app.ts', args: ['a'] }],
+  ])('%s', (command, expected) => {
+    expect(parseAppCommand(command, cwd)).toEqual(expected);
+  });
+  test.each(['npm run synth', 'npx tsx main.ts && echo done', 'FOO=1 npx tsx main.ts', 'python main.py', 'npx tsx --tsconfig x.json main.ts', 'node -e "x"'])('not loadable: %s', (command) => {
+    expect(parseAppCommand(command, cwd)).toBeUndefined();
+  });
+  test('splitCommand', () => {
+    expect(splitCommand(`a 'b c' "d \\"e\\"" f\\ g`)).toEqual(['a', 'b c', 'd "e"', 'f g']);
+    expect(splitCommand('a | b')).toBeUndefined();
+    expect(splitCommand('a "$HOME"')).toBeUndefined();
+  });
+});
