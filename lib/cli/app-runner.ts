@@ -45,7 +45,6 @@ async function main(): Promise<void> {
   process.argv = [process.argv[0], abs, ...args];
   await withSynthSession(session, async () => {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(abs);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

@@ -109,9 +109,7 @@ function usageError(command: string): (text: string, write: (text: string) => vo
 /** The package version (from package.json), for --version. */
 function version(): string {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { packageRoot } = require('../core/validation/registry') as typeof import('../core/validation/registry');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require(require('path').join(packageRoot(__dirname), 'package.json')) as { version: string }).version;
   } catch {
     return 'unknown';

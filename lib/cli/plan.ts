@@ -26,7 +26,8 @@ import { CliError, type CliContext, type CliIO } from './context';
 import { runApp } from './app-process';
 import { allowDestroyIds, readConfig } from './synth';
 import { combinePlans, formatPlan, type Plan } from '../safety/plan';
-import type { ProgressListener } from '../core/progress';
+import type { ProgressListener, StageEvent } from '../core/progress';
+import { ProgressRenderer } from './progress';
 
 /** Options of {@link runPlan}. */
 export interface PlanCommandOptions {
@@ -76,8 +77,19 @@ export async function runPlan(opts: PlanCommandOptions, io: CliIO): Promise<numb
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-platform-plan-'));
   try {
     // The app's own output goes to stderr, so that stdout is only the plan.
-    const { done } = runApp({ app, outdir: path.join(tmp, 'out'), session: { mode: 'plan', planBase: out, ref: opts.ref || undefined, allowDestroy: allow }, stdout: io.stderr, stderr: io.stderr, progress: opts.onStage }, io);
+    // Stage lines on a terminal (stderr), from the app's StageEvents.
+    const renderer = new ProgressRenderer({ command: 'plan', write: io.stderr, interactive: io.stderrIsTTY ?? false });
+    const onStage = (e: StageEvent) => {
+      renderer.listener(e);
+      opts.onStage?.(e);
+    };
+    const passThrough = (d: string) => {
+      renderer.clear();
+      io.stderr(d);
+    };
+    const { done } = runApp({ app, outdir: path.join(tmp, 'out'), session: { mode: 'plan', planBase: out, ref: opts.ref || undefined, allowDestroy: allow }, stdout: passThrough, stderr: passThrough, progress: onStage }, io);
     const run = await done;
+    renderer.clear();
     if (run.status !== 0) {
       io.stderr(`cdk8s-platform: plan failed ("${app}" exited with ${run.status ?? 'a signal'})\n`);
       return 2;

@@ -22,6 +22,7 @@ import { runApp } from './app-process';
 import type { RunnerSession } from './app-runner';
 import { CliError, type CliContext, type CliIO } from './context';
 import type { ProgressListener, StageEvent } from '../core/progress';
+import { formatCounts, ProgressRenderer } from './progress';
 import { recoverInterrupted } from '../gitops/journal';
 import { findRepoDirs, ownedFiles as ownedFilesOf } from '../tree/read';
 import { checkAllowDestroy } from '../safety/protection';
@@ -99,24 +100,12 @@ function resolveApp(opts: SynthCommandOptions, io: CliIO): { app: string; out: s
  * stderr (redrawn in place) from the second second on. Resolves to the exit status (null when
  * killed by a signal). Ctrl-C / SIGTERM are forwarded to the app.
  */
-async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boolean, session: RunnerSession, listener?: ProgressListener): Promise<number | null> {
-  const started = Date.now();
-  let shown = false;
-  let stage = `running "${app}"`;
-  const clear = () => {
-    if (shown) io.stderr('\r\x1b[K');
-    shown = false;
-  };
-  const timer = progress
-    ? setInterval(() => {
-        const s = Math.floor((Date.now() - started) / 1000);
-        if (s < 2) return;
-        io.stderr(`\r\x1b[Ksynth: ${stage} (${s}s)`);
-        shown = true;
-      }, 1000)
-    : undefined;
+async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boolean, session: RunnerSession, listener?: ProgressListener, command = 'synth'): Promise<{ status: number | null; stages: ProgressRenderer }> {
+  // Stage lines (on a terminal) come from the app's StageEvents; the renderer also keeps the
+  // finished stages for the command's final line.
+  const renderer = new ProgressRenderer({ command, write: io.stderr, interactive: progress });
   const onStage = (e: StageEvent) => {
-    if (e.state === 'start') stage = `${e.stage}…`;
+    renderer.listener(e);
     listener?.(e);
   };
   try {
@@ -125,37 +114,47 @@ async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boo
       outdir,
       session,
       stdout: (d) => {
-        clear();
+        renderer.clear();
         io.stdout(d);
       },
       stderr: (d) => {
-        clear();
+        renderer.clear();
         io.stderr(d);
       },
-      progress: progress || listener ? onStage : undefined,
+      progress: onStage,
     }, io);
     // Ctrl-C / SIGTERM: stop the app, then (in runSynthStreaming) finish or roll back its write.
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.on('SIGINT', forward).on('SIGTERM', forward);
     try {
-      return (await done).status;
+      return { status: (await done).status, stages: renderer };
     } finally {
       process.off('SIGINT', forward).off('SIGTERM', forward);
     }
   } finally {
-    if (timer) clearInterval(timer);
-    clear();
+    renderer.clear();
   }
 }
 
-function wantsProgress(opts: SynthCommandOptions): boolean {
-  return opts.progress ?? Boolean(process.stderr.isTTY);
+/** `: 659 files, 3,112 objects in 10 repos, 4 changed (8.1s)` from the app's render and write stages, or ''. */
+function stageSummary(stages: ProgressRenderer, started: number): string {
+  const ended = stages.stages;
+  const render = ended.find((e) => e.stage === 'render')?.counts ?? {};
+  const write = ended.find((e) => e.stage === 'write')?.counts ?? {};
+  const counts = formatCounts({ files: write.files ?? render.files, objects: render.objects ?? write.objects, repos: write.repos ?? render.repos, changed: write.changed });
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  return `${counts ? `: ${counts}` : ''} (${secs}s)`;
+}
+
+function wantsProgress(opts: SynthCommandOptions, io: CliIO): boolean {
+  return opts.progress ?? Boolean(io.stderrIsTTY);
 }
 
 /** `synth` as the command runs it: the app's output streamed, a progress line, the app's problems once (its own stderr lines). */
 export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): Promise<number> {
   const { app, out } = resolveApp(opts, io);
-  const status = await runSynthApp(app, out, io, wantsProgress(opts), { mode: 'write', allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage);
+  const started = Date.now();
+  const { status, stages } = await runSynthApp(app, out, io, wantsProgress(opts, io), { mode: 'write', allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage);
   if (status !== 0) {
     // A killed app may have stopped in the middle of moving files in: complete or roll back now.
     const recovered = recoverInterrupted(out);
@@ -164,7 +163,7 @@ export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): P
     io.stderr(`cdk8s-platform: synth failed ("${app}" exited with ${status ?? 'a signal'}); ${state}\n`);
     return 1;
   }
-  io.stdout(`synth: wrote ${out}\n`);
+  io.stdout(`synth: wrote ${out}${stageSummary(stages, started)}\n`);
   return 0;
 }
 
@@ -238,7 +237,8 @@ export async function runSynthCheck(opts: SynthCommandOptions, io: CliIO): Promi
   const { app, out } = resolveApp(opts, io);
   const tmp = fs.mkdtempSync(path.join(checkTmpRoot(), 'cdk8s-platform-check-'));
   try {
-    const status = await runSynthApp(app, tmp, io, wantsProgress(opts), { mode: 'check', allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage);
+    const started = Date.now();
+    const { status, stages } = await runSynthApp(app, tmp, io, wantsProgress(opts, io), { mode: 'check', allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage, 'synth --check');
     if (status !== 0) {
       io.stderr(`cdk8s-platform: synth --check failed ("${app}" exited with ${status ?? 'a signal'})\n`);
       return 1;
@@ -246,7 +246,7 @@ export async function runSynthCheck(opts: SynthCommandOptions, io: CliIO): Promi
     const diffs = compareTrees(tmp, out);
     const shown = path.relative(io.cwd, out) || '.';
     if (diffs.length === 0) {
-      io.stdout(`synth --check: ${shown} is up to date\n`);
+      io.stdout(`synth --check: ${shown} is up to date${stageSummary(stages, started)}\n`);
       return 0;
     }
     io.stdout(

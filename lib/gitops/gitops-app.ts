@@ -178,6 +178,8 @@ export class GitOpsApp extends App {
   public constructor(props: GitOpsAppProps = {}) {
     super({ outdir: props.outdir });
     Object.defineProperty(this, APP_SYMBOL, { value: true });
+    // Uncaught user errors (a bad prop, a synth problem; e.g. under `npx cdk8s synth`): one line each, no stack, exit 1.
+    exitCleanlyOnUncaughtSynthError();
     this.validation = props.validation ?? true;
     this.crdPaths = checkStringList('GitOpsApp: prop "crds"', props.crds ?? []);
     for (const p of this.crdPaths) {

@@ -289,7 +289,7 @@ describe('fleets built with the capi Fleet', () => {
     const full = cli(['graph', dir, '--format', 'mermaid', '--full'], dir);
     expect(full.stderr).toBe('graph: drew 1 repo (112 objects, 24 clusters)\n');
     expect(full.stdout).toContain('  n1[["Cluster fleet/aks-dev-0000<br/>class aks · v1.33.2<br/>2 node pools"]]\n');
-    expect(full.stdout).toMatch(/  n\d+ -->\|path\| n\d+\n/);
+    expect(full.stdout).toMatch(/ {2}n\d+ -->\|path\| n\d+\n/);
     expect(mermaidTooLarge(full.stdout)).toBeUndefined();
     expect(mermaidParse([summary.stdout, full.stdout])).toEqual([{ ok: true, type: 'flowchart-v2' }, { ok: true, type: 'flowchart-v2' }]);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@
  * stack frames. Used by `GitOpsApp.synth()` (when its SynthError is not caught, e.g. under
  * `npx cdk8s synth`) and by the CLI's app runner.
  */
+import { displayConstructPaths, PropError } from '../../core/errors';
 import { SynthError } from './types';
 
 /** Whether `e` is a SynthError of any copy of the library. */
@@ -12,9 +13,15 @@ export function isSynthError(e: unknown): e is SynthError {
 
 /** The lines a failed synth prints to stderr: one per problem (a problem may span lines), or the error's message. */
 export function synthFailureLines(e: unknown): string {
-  if (isSynthError(e)) return e.problems.map((p) => `cdk8s-platform: ${p}\n`).join('');
+  // Construct paths are shown with folders as the user wrote them (`clusters/mgmt`, not `clusters--mgmt`).
+  if (isSynthError(e)) return e.problems.map((p) => `cdk8s-platform: ${displayConstructPaths(p)}\n`).join('');
   const message = e instanceof Error ? e.message : String(e);
-  return `cdk8s-platform: ${message}\n`;
+  return `cdk8s-platform: ${displayConstructPaths(message)}\n`;
+}
+
+/** Whether `e` is an error in the user's app the library reports itself: a synth problem or a bad prop. */
+export function isUserError(e: unknown): boolean {
+  return isSynthError(e) || e instanceof PropError || (e instanceof Error && e.name === 'PropError');
 }
 
 /** Writes {@link synthFailureLines} to stderr and exits with status 1. */
@@ -26,16 +33,17 @@ export function reportSynthFailure(e: unknown): never {
 const HOOKED = Symbol.for('cdk8s-platform.synthFailureHook');
 
 /**
- * Makes an uncaught SynthError end the process the way {@link reportSynthFailure} does (instead of
- * Node's stack trace). Installed once per process by `GitOpsApp.synth()` when it throws one; other
- * uncaught errors are left to the process' other handlers, or printed with their stack (exit 1).
+ * Makes an uncaught SynthError or PropError (a bad prop, thrown while the app builds its
+ * constructs) end the process the way {@link reportSynthFailure} does, instead of Node's stack
+ * trace. Installed once per process by the `GitOpsApp` constructor; other uncaught errors are left
+ * to the process' other handlers, or printed with their stack (exit 1).
  */
 export function exitCleanlyOnUncaughtSynthError(): void {
   const g = globalThis as { [HOOKED]?: boolean };
   if (g[HOOKED]) return;
   g[HOOKED] = true;
   const listener = (e: unknown) => {
-    if (isSynthError(e)) reportSynthFailure(e);
+    if (isUserError(e)) reportSynthFailure(e);
     // Another handler (a test runner, the app's own) deals with other errors.
     if (process.listeners('uncaughtException').some((l) => l !== listener)) return;
     process.stderr.write(`${e instanceof Error && e.stack ? e.stack : String(e)}\n`);
