@@ -8,6 +8,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { listFiles } from '../core/validation/registry';
 import { MANIFEST_FILE, hasManifest, parseManifest, readManifest } from './manifest';
 
 /** A Kubernetes object as plain JSON (as read from a file or rendered by the app). */
@@ -198,21 +199,7 @@ export function ownedFiles(repoDir: string): string[] {
  * node_modules skipped; links not followed).
  */
 export function listYamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    const entries = fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
-        walk(p);
-      } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) {
-        out.push(p);
-      }
-    }
-  };
-  walk(dir);
-  return out;
+  return listFiles(dir, /\.ya?ml$/i);
 }
 
 /**
