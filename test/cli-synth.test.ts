@@ -96,6 +96,24 @@ test('an ES module app (top-level await) runs in the session too', () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
+test('the app runs as the main module: `if (require.main === module) app.synth()` synthesizes', () => {
+  fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
+  const work = fs.mkdtempSync(path.join(ROOT, '.tmp', 'cli-main-'));
+  fs.writeFileSync(
+    path.join(work, 'main.ts'),
+    `import { ApiObject } from 'cdk8s';\nimport { GitOpsApp, Repo } from ${JSON.stringify(path.join(ROOT, 'lib'))};\n` +
+      `export function build(): GitOpsApp {\n  const app = new GitOpsApp({ printBaselineReport: false });\n` +
+      `  new ApiObject(new Repo(app, 'platform').folder('apps'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'main' } });\n  return app;\n}\n` +
+      `if (require.main === module) build().synth();\n`,
+  );
+  const app = `node ${JSON.stringify(require.resolve('tsx/cli', { paths: [ROOT] }))} main.ts`;
+  const r = run(['synth', '--out', 'out', '--app', app], work);
+  expect([r.status, r.stderr]).toEqual([0, '']);
+  expect(r.stdout).toMatch(/^synth: wrote .*out: 2 files, 1 object in 1 repo, 2 changed \([0-9.]+s\)\n$/);
+  expect(fs.readFileSync(path.join(work, 'out', 'platform', 'apps', 'configmap-main.yaml'), 'utf8')).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: main\n');
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
 test('--allow-destroy and plan need an app command that names the app file', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-synth-'));
   const r = run(['synth', '--app', 'npm run synth', '--allow-destroy', 'Namespace/x'], work);

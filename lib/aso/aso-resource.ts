@@ -307,6 +307,11 @@ export interface AsoResourceImportKind {
  * An ASO object owned elsewhere (returned by the `fromName` of ASO kinds): nothing is rendered,
  * references to it (owners, references, role assignment scopes) resolve, and it carries what
  * children and consumers need (`azureName`, `location`, `subscriptionId`).
+ *
+ * @example
+ * // The platform team owns the resource group; this app adds a storage account to it.
+ * const rg = ResourceGroup.fromName(folder, 'shared-rg', { name: 'shared', azureName: 'rg-shared-weu', location: 'westeurope' });
+ * new StorageAccount(folder, 'st', { name: 'stfiles', resourceGroup: rg });
  */
 export class ImportedAsoResource extends ImportedResource implements IAsoResource {
   public declare readonly namespace: string;

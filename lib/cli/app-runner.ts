@@ -5,6 +5,7 @@
  * sends the session's plans and stage events to the CLI over the IPC channel. A failing synth
  * prints each problem once (`cdk8s-platform: <problem>`) and exits 1, without a stack.
  */
+import Module from 'module';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { StageEvent } from '../core/progress';
@@ -45,7 +46,9 @@ async function main(): Promise<void> {
   process.argv = [process.argv[0], abs, ...args];
   await withSynthSession(session, async () => {
     try {
-      require(abs);
+      // Loaded as the main module, as `node main.js` / `tsx main.ts` would: `require.main === module`
+      // holds in the app (the scaffold's and the README's `if (require.main === module) app.synth()`).
+      (Module as unknown as { _load(request: string, parent: unknown, isMain: boolean): unknown })._load(abs, null, true);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw e;
