@@ -137,11 +137,11 @@ async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boo
 }
 
 /** `: 659 files, 3,112 objects in 10 repos, 4 changed (8.1s)` from the app's render and write stages, or ''. */
-function stageSummary(stages: ProgressRenderer, started: number): string {
+function stageSummary(stages: ProgressRenderer, started: number, withChanged = true): string {
   const ended = stages.stages;
   const render = ended.find((e) => e.stage === 'render')?.counts ?? {};
   const write = ended.find((e) => e.stage === 'write')?.counts ?? {};
-  const counts = formatCounts({ files: write.files ?? render.files, objects: render.objects ?? write.objects, repos: write.repos ?? render.repos, changed: write.changed });
+  const counts = formatCounts({ files: write.files ?? render.files, objects: render.objects ?? write.objects, repos: write.repos ?? render.repos, changed: withChanged ? write.changed : undefined });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   return `${counts ? `: ${counts}` : ''} (${secs}s)`;
 }
@@ -246,7 +246,7 @@ export async function runSynthCheck(opts: SynthCommandOptions, io: CliIO): Promi
     const diffs = compareTrees(tmp, out);
     const shown = path.relative(io.cwd, out) || '.';
     if (diffs.length === 0) {
-      io.stdout(`synth --check: ${shown} is up to date${stageSummary(stages, started)}\n`);
+      io.stdout(`synth --check: ${shown} is up to date${stageSummary(stages, started, false)}\n`);
       return 0;
     }
     io.stdout(
