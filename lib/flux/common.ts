@@ -254,7 +254,7 @@ export function addFluxDependency<T extends IFluxObject>(self: Construct & IFlux
   if (!other || other.kind !== kind) throw propError(self, prop, `must be a ${kind}`);
   if (deps.some((d) => d.name === other.name && d.namespace === other.namespace)) return;
   // A cycle needs a path back to `self`: only possible once something depends on `self`.
-  const cycle = DEPENDED_ON.has(self) ? findPath<IFluxObject>(other, self, (o) => (o as { readonly dependencies?: readonly IFluxObject[] }).dependencies) : undefined;
+  const cycle = DEPENDED_ON.has(self) || (other as IFluxObject) === self ? findPath<IFluxObject>(other, self, (o) => (o as { readonly dependencies?: readonly IFluxObject[] }).dependencies) : undefined;
   if (cycle) throw propError(self, 'dependsOn', `dependency cycle: ${[self, ...cycle].map((k) => `${k.namespace}/${k.name}`).join(' -> ')}`);
   addReference(self, prop, fluxRef(other));
   DEPENDED_ON.add(other);
