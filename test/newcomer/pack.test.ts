@@ -132,7 +132,7 @@ test('init from the packed CLI scaffolds an app that installs, synthesizes, test
   const check = run('npm', ['run', 'check', '--silent'], app);
   expect(check.stdout).toMatch(/^synth --check: dist is up to date: [0-9]+ files, [0-9]+ objects in 1 repo \([0-9.]+s\)\n$/);
   const graph = run('npm', ['run', 'graph', '--silent'], app);
-  expect(graph.stdout).toContain('  n1 -.->|dependsOn| n2\n');
+  expect(graph.stdout).toContain('  n3 -.->|dependsOn| n4\n');
 
   // init refuses to overwrite.
   const again = run(cliBin, ['init', 'my-platform'], work);
