@@ -21,17 +21,3 @@ export function goMs(d: string): number {
   for (const m of d.matchAll(/([0-9.]+)(ms|s|m|h)/g)) total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms']!;
   return total;
 }
-
-/**
- * Kept for the tests of other families that still import them (test/argocd): thin wrappers over
- * `Testing`. Flux tests use `Testing.render` / `Testing.synthProblems` directly; remove these once
- * nothing imports them.
- */
-export function render(app: GitOpsApp): Record<string, any> {
-  return Object.fromEntries(Object.entries(Testing.render(app)).map(([file, docs]) => [file, docs[0]]));
-}
-
-/** See {@link render}: `Testing.synthProblems`. */
-export function problems(app: GitOpsApp): string[] {
-  return Testing.synthProblems(app);
-}
