@@ -41,7 +41,7 @@ export interface TestingObjectsOptions {
  * const folder = new Repo(app, 'platform').folder('clusters/mgmt', { namespace: 'flux-system' });
  * new flux.GitRepository(folder, 'apps', { name: 'apps', url: 'https://github.com/contoso/apps' });
  * const repo = Testing.find(Testing.objects(app), 'GitRepository', 'apps');
- * expect(repo.spec.interval).toBe('10m');
+ * expect(repo.spec.interval).toBe('1m');
  * expect(Testing.synthProblems(app)).toEqual([]);
  */
 export class Testing {
