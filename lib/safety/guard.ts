@@ -16,6 +16,13 @@ export interface GuardNextTree {
   readonly objects: readonly TreeObject[];
   /** `kustomization.yaml` files and their content. */
   readonly kustomizeFiles: ReadonlyMap<string, string>;
+  /**
+   * The content of every file the synth writes, when known (`plan` has it): an old file with the
+   * same content holds the same objects as the new one, so it is not parsed (the new objects, with
+   * `obj`, stand for it).
+   * @default - old files are parsed where their objects are needed
+   */
+  readonly texts?: ReadonlyMap<string, string>;
 }
 
 /** One repo of an app, for {@link guardApp}. */
@@ -59,15 +66,35 @@ function identKey(o: Ident): string {
 class OldTree {
   private readonly parsed = new Map<string, PlainObject[]>();
   private idsCache?: Map<string, Ident[]>;
-  public constructor(public readonly snapshot: TreeSnapshot) {}
+  private sameCache?: Map<string, PlainObject[]>;
+  public constructor(public readonly snapshot: TreeSnapshot, private readonly next?: GuardNextTree) {}
 
   public objects(file: string): PlainObject[] {
     let objs = this.parsed.get(file);
     if (!objs) {
-      objs = objectsOfFile(file, this.snapshot.files.get(file) ?? '');
+      const text = this.snapshot.files.get(file) ?? '';
+      objs = this.unchanged(file, text) ?? objectsOfFile(file, text);
       this.parsed.set(file, objs);
     }
     return objs;
+  }
+
+  /** The new objects of `file` when the synth writes it with the same content (needs `next.texts`). */
+  private unchanged(file: string, text: string): PlainObject[] | undefined {
+    const texts = this.next?.texts;
+    if (!texts || texts.get(file) !== text) return undefined;
+    if (!this.sameCache) {
+      this.sameCache = new Map();
+      const partial = new Set<string>();
+      for (const n of this.next!.objects) {
+        if (!n.obj) partial.add(n.file);
+        const list = this.sameCache.get(n.file);
+        if (list) list.push(n.obj!);
+        else this.sameCache.set(n.file, [n.obj!]);
+      }
+      for (const file of partial) this.sameCache.delete(file);
+    }
+    return this.sameCache.get(file);
   }
 
   /** Identities of every object file (from the canonical head of each file when possible). */
@@ -130,7 +157,7 @@ export interface GuardResult {
  */
 export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]): GuardResult {
   const allowIds = parseAllowIds(allow);
-  const olds = new Map(repos.map((r) => [r, new OldTree(r.old)]));
+  const olds = new Map(repos.map((r) => [r, new OldTree(r.old, r.next)]));
   const scopeOf = new Map<GuardRepo, (file: string) => string>();
   for (const r of repos) {
     const cache = new Map<string, string>();
