@@ -157,6 +157,11 @@ export interface GuardResult {
  */
 export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]): GuardResult {
   const allowIds = parseAllowIds(allow);
+  // Nothing committed anywhere (a first synth, or `synth --check` into a temporary directory):
+  // nothing can be deleted, renamed or pruned; only unscoped allow ids need the new objects.
+  if (repos.every((r) => r.old.files.size === 0) && allowIds.every((a) => a.repo !== undefined)) {
+    return { changes: new Map(repos.map((r) => [r.name, []])), problems: [] };
+  }
   const olds = new Map(repos.map((r) => [r, new OldTree(r.old, r.next)]));
   const scopeOf = new Map<GuardRepo, (file: string) => string>();
   for (const r of repos) {
