@@ -66,7 +66,7 @@ export function planRepos(input: PlanInput, groups: FolderGroups, reporter: Stag
     const next = out.get(repo) ?? { files: new Map<string, string>(), constructPaths: {} };
     return { repo, old, next };
   }), (t) => ({ repos: t.length, files: t.reduce((n, x) => n + x.old.files.size, 0) }));
-  const guarded = reporter.run('guard', () => guard(groups, trees.map(({ repo, old }) => ({ repo, old, next: { ...(nextTrees.get(repo) ?? { objects: [], kustomizeFiles: new Map() }), texts: out.get(repo)?.files } })), input.allowDestroy).result, (g) => ({ repos: trees.length, problems: g.problems.length }));
+  const guarded = reporter.run('guard', () => guard(groups, trees.map(({ repo, old }) => ({ repo, old, next: { ...(nextTrees.get(repo) ?? { objects: [], kustomizeFiles: new Map() }), textOf: (file: string) => out.get(repo)?.files.get(file) } })), input.allowDestroy).result, (g) => ({ repos: trees.length, problems: g.problems.length }));
   if (guarded.problems.length > 0) throw new SynthError(guarded.problems);
   return reporter.run('plan', () => combinePlans(trees.map(({ repo, old, next }) => planTrees(old, next, { dir: repo.dir, removals: guarded.changes.get(repo.node.id) }))), (p) => ({
     repos: p.repos.length,
