@@ -321,7 +321,7 @@ class LazyTree {
     const q = quickIdentity(text);
     if (q && !q.apiVersion.startsWith('kustomize.config.k8s.io/')) {
       // One object, named by the file's head: parsed only if its fields are needed.
-      const tree = this;
+      const parse = () => this.parse(file)[0];
       const o: TreeObject = {
         file,
         apiVersion: q.apiVersion,
@@ -330,7 +330,7 @@ class LazyTree {
         name: q.name,
         constructPath: this.snapshot.constructPaths[file],
         get obj() {
-          return tree.parse(file)[0];
+          return parse();
         },
       };
       list = [o];
