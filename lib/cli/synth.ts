@@ -137,11 +137,11 @@ async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boo
 }
 
 /** `: 659 files, 3,112 objects in 10 repos, 4 changed (8.1s)` from the app's render and write stages, or ''. */
-function stageSummary(stages: ProgressRenderer, started: number, withChanged = true): string {
+function stageSummary(stages: ProgressRenderer, started: number, changed = true): string {
   const ended = stages.stages;
   const render = ended.find((e) => e.stage === 'render')?.counts ?? {};
   const write = ended.find((e) => e.stage === 'write')?.counts ?? {};
-  const counts = formatCounts({ files: write.files ?? render.files, objects: render.objects ?? write.objects, repos: write.repos ?? render.repos, changed: withChanged ? write.changed : undefined });
+  const counts = formatCounts({ files: write.files ?? render.files, objects: render.objects ?? write.objects, repos: write.repos ?? render.repos, changed: changed ? write.changed : undefined });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   return `${counts ? `: ${counts}` : ''} (${secs}s)`;
 }
@@ -236,16 +236,21 @@ export function checkTmpRoot(env: NodeJS.ProcessEnv = process.env): string {
 export async function runSynthCheck(opts: SynthCommandOptions, io: CliIO): Promise<number> {
   const { app, out } = resolveApp(opts, io);
   const tmp = fs.mkdtempSync(path.join(checkTmpRoot(), 'cdk8s-platform-check-'));
+  // The app writes into tmp/out: the copy of the tree a synth keeps beside its output directory
+  // (see `baselineStateFile`) then lands in tmp too, and goes with it.
+  const produced = path.join(tmp, 'out');
   try {
+    fs.mkdirSync(produced);
     const started = Date.now();
-    const { status, stages } = await runSynthApp(app, tmp, io, wantsProgress(opts, io), { mode: 'check', allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage, 'synth --check');
+    const { status, stages } = await runSynthApp(app, produced, io, wantsProgress(opts, io), { mode: 'check', allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage, 'synth --check');
     if (status !== 0) {
       io.stderr(`cdk8s-platform: synth --check failed ("${app}" exited with ${status ?? 'a signal'})\n`);
       return 1;
     }
-    const diffs = compareTrees(tmp, out);
+    const diffs = compareTrees(produced, out);
     const shown = path.relative(io.cwd, out) || '.';
     if (diffs.length === 0) {
+      // (What the app wrote into the temporary directory is not a change of `out`.)
       io.stdout(`synth --check: ${shown} is up to date${stageSummary(stages, started, false)}\n`);
       return 0;
     }

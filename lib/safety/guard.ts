@@ -16,6 +16,13 @@ export interface GuardNextTree {
   readonly objects: readonly TreeObject[];
   /** `kustomization.yaml` files and their content. */
   readonly kustomizeFiles: ReadonlyMap<string, string>;
+  /**
+   * The content the synth writes to a file, when known (`plan` has it) or cheap to produce (the
+   * YAML of its one object): an old file with the same content holds the same objects as the new
+   * one, so it is not parsed (the new objects, with `obj`, stand for it).
+   * @default - old files are parsed where their objects are needed
+   */
+  readonly textOf?: (file: string) => string | undefined;
 }
 
 /** One repo of an app, for {@link guardApp}. */
@@ -59,15 +66,35 @@ function identKey(o: Ident): string {
 class OldTree {
   private readonly parsed = new Map<string, PlainObject[]>();
   private idsCache?: Map<string, Ident[]>;
-  public constructor(public readonly snapshot: TreeSnapshot) {}
+  private sameCache?: Map<string, PlainObject[]>;
+  public constructor(public readonly snapshot: TreeSnapshot, private readonly next?: GuardNextTree) {}
 
   public objects(file: string): PlainObject[] {
     let objs = this.parsed.get(file);
     if (!objs) {
-      objs = objectsOfFile(file, this.snapshot.files.get(file) ?? '');
+      const text = this.snapshot.files.get(file) ?? '';
+      objs = this.unchanged(file, text) ?? objectsOfFile(file, text);
       this.parsed.set(file, objs);
     }
     return objs;
+  }
+
+  /** The new objects of `file` when the synth writes it with the same content (needs `next.texts`). */
+  private unchanged(file: string, text: string): PlainObject[] | undefined {
+    const textOf = this.next?.textOf;
+    if (!textOf || textOf(file) !== text) return undefined;
+    if (!this.sameCache) {
+      this.sameCache = new Map();
+      const partial = new Set<string>();
+      for (const n of this.next!.objects) {
+        if (!n.obj) partial.add(n.file);
+        const list = this.sameCache.get(n.file);
+        if (list) list.push(n.obj!);
+        else this.sameCache.set(n.file, [n.obj!]);
+      }
+      for (const file of partial) this.sameCache.delete(file);
+    }
+    return this.sameCache.get(file);
   }
 
   /** Identities of every object file (from the canonical head of each file when possible). */
@@ -130,7 +157,12 @@ export interface GuardResult {
  */
 export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]): GuardResult {
   const allowIds = parseAllowIds(allow);
-  const olds = new Map(repos.map((r) => [r, new OldTree(r.old)]));
+  // Nothing committed anywhere (a first synth, or `synth --check` into a temporary directory):
+  // nothing can be deleted, renamed or pruned; only unscoped allow ids need the new objects.
+  if (repos.every((r) => r.old.files.size === 0) && allowIds.every((a) => a.repo !== undefined)) {
+    return { changes: new Map(repos.map((r) => [r.name, []])), problems: [] };
+  }
+  const olds = new Map(repos.map((r) => [r, new OldTree(r.old, r.next)]));
   const scopeOf = new Map<GuardRepo, (file: string) => string>();
   for (const r of repos) {
     const cache = new Map<string, string>();
@@ -148,7 +180,8 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
     (held ??= protectedByNamespace(repos.flatMap((r) => [...olds.get(r)!.all(), ...r.next.objects])));
 
   const changes = new Map<string, ObjectChange[]>();
-  const kustomizationReasons = fluxRemovalReasons(repos, olds);
+  const flux = fluxKustomizations(repos, olds);
+  const kustomizationReasons = fluxRemovalReasons(repos, flux);
   const composite = compositeReasons(repos, olds);
   for (const r of repos) {
     const old = oldObjects(olds.get(r)!, r.next.objects);
@@ -159,7 +192,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
     const list = removals(matched, allowIds, heldAll, scope, extra, () => olds.get(r)!.all());
     changes.set(r.name, list);
   }
-  for (const p of fluxPrunes(repos, olds, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
+  for (const p of fluxPrunes(repos, olds, flux, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
   return { changes, problems };
 }
 
@@ -430,17 +463,27 @@ function describeK(k: FluxKustomization): string {
   return `${k.id} (${dir}${k.file})`;
 }
 
+/** Both sides of the app and their Flux Kustomizations (found once for the removal reasons and the prunes). */
+interface FluxSides {
+  readonly s: { old: Side; next: Side };
+  readonly oldKs: Map<string, FluxKustomization>;
+  readonly newKs: Map<string, FluxKustomization>;
+}
+
+function fluxKustomizations(repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>): FluxSides {
+  const s = sides(repos, olds);
+  // Only old files with a Kustomization head are looked at, so apps without Flux pay nothing.
+  const oldKs = kustomizationsOf(repos, s.old);
+  return { s, oldKs, newKs: oldKs.size === 0 ? new Map() : kustomizationsOf(repos, s.next) };
+}
+
 /**
  * Extra protection of removed Flux Kustomizations that hydrate a remote cluster (`kubeConfig`):
  * removing one prunes everything it applied there. Per repo, file → reasons.
  */
-function fluxRemovalReasons(repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>): Map<GuardRepo, Map<string, string[]>> {
+function fluxRemovalReasons(repos: readonly GuardRepo[], flux: FluxSides): Map<GuardRepo, Map<string, string[]>> {
   const out = new Map<GuardRepo, Map<string, string[]>>();
-  const s = sides(repos, olds);
-  // Only old files with a Kustomization head are looked at, so apps without Flux pay nothing.
-  const oldKs = kustomizationsOf(repos, s.old);
-  if (oldKs.size === 0) return out;
-  const newKs = kustomizationsOf(repos, s.next);
+  const { s, oldKs, newKs } = flux;
   for (const [key, k] of oldKs) {
     if (newKs.has(key)) continue;
     const spec = (k.obj.spec ?? {}) as { kubeConfig?: { secretRef?: { name?: string } } };
@@ -464,15 +507,14 @@ function fluxRemovalReasons(repos: readonly GuardRepo[], olds: Map<GuardRepo, Ol
 function fluxPrunes(
   repos: readonly GuardRepo[],
   olds: Map<GuardRepo, OldTree>,
+  flux: FluxSides,
   held: () => Map<string, string[]>,
   allow: readonly AllowId[],
   scopeOf: Map<GuardRepo, (file: string) => string>,
   composite: (obj: PlainObject) => string[],
 ): Array<{ repo: string; change: ObjectChange }> {
-  const s = sides(repos, olds);
-  const oldKs = kustomizationsOf(repos, s.old);
+  const { s, oldKs, newKs } = flux;
   if (oldKs.size === 0) return [];
-  const newKs = kustomizationsOf(repos, s.next);
   // Objects still produced anywhere in the app: only those can be pruned while their file stays.
   const present = new Set<string>();
   for (const r of repos) for (const n of r.next.objects) present.add(identKey(n));

@@ -1,5 +1,5 @@
 import { AllowId, applicationReason, cascadingApplicationPaths, deletedWithApplication, objectId, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
-import { EMPTY_TREE, objectsOfFile, readTree, TreeSnapshot } from './tree';
+import { EMPTY_TREE, objectsOfFile, quickIdentity, readTree, TreeSnapshot } from './tree';
 import { groupOf } from '../core/validation/metadata';
 
 /** An object in a plan: where it is and what produced it. */
@@ -297,38 +297,107 @@ export function objectsOfTree(tree: TreeSnapshot): TreeObject[] {
 }
 
 /**
+ * The objects of a tree's files, read only where needed: the identity of a file's single object
+ * from its canonical head when possible (see `quickIdentity`), the file parsed on first use of an
+ * object's `obj`; files are parsed once.
+ */
+class LazyTree {
+  private readonly parsed = new Map<string, PlainObject[]>();
+  private readonly lists = new Map<string, TreeObject[]>();
+  public constructor(public readonly snapshot: TreeSnapshot) {}
+
+  /** The parsed objects of `file` (kustomize configuration excluded). */
+  public parse(file: string): PlainObject[] {
+    let objs = this.parsed.get(file);
+    if (!objs) this.parsed.set(file, (objs = objectsOfFile(file, this.snapshot.files.get(file) ?? '')));
+    return objs;
+  }
+
+  /** The objects of `file`, with construct paths (see {@link objectsOfTree}). */
+  public objects(file: string): TreeObject[] {
+    let list = this.lists.get(file);
+    if (list) return list;
+    const text = this.snapshot.files.get(file) ?? '';
+    const q = quickIdentity(text);
+    if (q && !q.apiVersion.startsWith('kustomize.config.k8s.io/')) {
+      // One object, named by the file's head: parsed only if its fields are needed.
+      const parse = () => this.parse(file)[0];
+      const o: TreeObject = {
+        file,
+        apiVersion: q.apiVersion,
+        kind: q.kind,
+        namespace: q.namespace,
+        name: q.name,
+        constructPath: this.snapshot.constructPaths[file],
+        get obj() {
+          return parse();
+        },
+      };
+      list = [o];
+    } else {
+      const objs = this.parse(file);
+      list = objs.map((obj) => treeObject(file, obj, objs.length === 1 ? this.snapshot.constructPaths[file] : undefined));
+    }
+    this.lists.set(file, list);
+    return list;
+  }
+
+  /** The objects of the files `files` selects, in file order. */
+  public select(files: (file: string) => boolean): TreeObject[] {
+    const out: TreeObject[] = [];
+    for (const file of this.snapshot.files.keys()) if (files(file)) out.push(...this.objects(file));
+    return out;
+  }
+}
+
+/**
  * Plans the change from an old repo tree (a directory, read with `readTree`, or a snapshot) to a
  * new one: objects created, updated (with a field diff), deleted and renamed, file changes, and
  * which deletions are protected and blocked (see {@link removals}).
+ *
+ * Files are paired by path: a file with the same bytes in both trees holds the same objects in the
+ * same place, so it is neither parsed nor matched (an unchanged tree is not parsed at all). Only
+ * the files that differ are read, and parsed where their objects' fields are needed (diffs,
+ * protection).
  *
  * @example
  * const plan = planTrees('dist/platform', { files: newFiles, constructPaths: {} }, { allowDestroy: ['Cluster/fleet/aks-dev'] });
  */
 export function planTrees(old: TreeSnapshot | string | undefined, next: TreeSnapshot, options: PlanTreesOptions = {}): RepoPlan {
   const before = typeof old === 'string' ? readTree(old) : old ?? EMPTY_TREE;
-  const oldObjects = objectsOfTree(before);
-  const newObjects = objectsOfTree(next);
-  const matched = matchObjects(oldObjects, newObjects);
-  const changes: ObjectChange[] = [];
-  for (const n of matched.created) changes.push({ action: 'create', object: objectInfo(n) });
-  for (const [o, n] of matched.same) {
-    if (o.file === n.file && before.files.get(o.file) === next.files.get(n.file)) continue;
-    const diff = diffObjects(o.obj!, n.obj!);
-    if (diff.length === 0 && o.file === n.file) continue;
-    changes.push({ action: 'update', object: objectInfo(n), previous: objectInfo(o), diff });
-  }
-  changes.push(
-    ...(options.removals ?? removals(matched, options.allowDestroy ?? [], () => protectedByNamespace([...oldObjects, ...newObjects]), undefined, undefined, () => oldObjects)),
-  );
-  changes.sort((a, b) => cmp(a.object.file, b.object.file) || cmp(a.action, b.action) || cmp(a.object.id, b.object.id));
+  const oldTree = new LazyTree(before);
+  const newTree = new LazyTree(next);
   const created: string[] = [];
   const updated: string[] = [];
+  const unchanged = new Set<string>();
   for (const [file, text] of next.files) {
     const was = before.files.get(file);
     if (was === undefined) created.push(file);
     else if (was !== text) updated.push(file);
+    else unchanged.add(file);
   }
   const deleted = [...before.files.keys()].filter((f) => !next.files.has(f));
+  // The objects of identical files pair with themselves first (same file, same identity), so
+  // leaving them out changes no other pairing.
+  const changed = (file: string) => !unchanged.has(file);
+  const oldObjects = oldTree.select(changed);
+  const newObjects = newTree.select(changed);
+  const matched = matchObjects(oldObjects, newObjects);
+  const changes: ObjectChange[] = [];
+  for (const n of matched.created) changes.push({ action: 'create', object: objectInfo(n) });
+  for (const [o, n] of matched.same) {
+    const diff = diffObjects(o.obj!, n.obj!);
+    if (diff.length === 0 && o.file === n.file) continue;
+    changes.push({ action: 'update', object: objectInfo(n), previous: objectInfo(o), diff });
+  }
+  if (options.removals) {
+    changes.push(...options.removals);
+  } else {
+    // Namespaces and cascading Applications look at the whole trees (parsed only then).
+    const all = (tree: LazyTree) => tree.select(() => true);
+    changes.push(...removals(matched, options.allowDestroy ?? [], () => protectedByNamespace([...all(oldTree), ...all(newTree)]), undefined, undefined, () => all(oldTree)));
+  }
+  changes.sort((a, b) => cmp(a.object.file, b.object.file) || cmp(a.action, b.action) || cmp(a.object.id, b.object.id));
   return { dir: options.dir ?? '.', changes, files: { created: created.sort(), updated: updated.sort(), deleted: deleted.sort() } };
 }
 

@@ -40,7 +40,7 @@ test('synth --check: up to date, then missing / changed / stale files listed, no
 
   const clean = cli(['synth', '--check', '--out', 'gitops', '--app', v1], work);
   expect(clean.stderr).toBe('');
-  expect(clean.stdout).toMatch(/^synth --check: gitops is up to date: 3 files, 2 objects in 1 repo \([0-9.]+s\)\n$/);
+  expect(clean.stdout).toMatch(/^synth --check: gitops is up to date: 3 files, 2 objects in 1 repo \(\d+\.\d+s\)\n$/);
   expect(clean.status).toBe(0);
 
   // The code changed (a: new value, b: removed, c: added) but the tree was not re-synthesized.

@@ -55,6 +55,33 @@ describe('planTrees', () => {
     expect(plan.changes.every((c) => c.protection === undefined && c.blocked === undefined)).toBe(true);
   });
 
+  test('files with the same bytes on both sides are not parsed; only the files that differ are', () => {
+    // An unchanged file is not even parsed (its invalid YAML goes unnoticed); a changed one is.
+    const broken = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {\n';
+    const old = snapshot({ 'apps/broken.yaml': broken, 'apps/configmap-a.yaml': cm('a', { a: '1' }) });
+    expect(planTrees(old, snapshot({ 'apps/broken.yaml': broken, 'apps/configmap-a.yaml': cm('a', { a: '1' }) })).changes).toEqual([]);
+    expect(() => planTrees(old, snapshot({ 'apps/broken.yaml': `${broken}x\n`, 'apps/configmap-a.yaml': cm('a', { a: '1' }) }))).toThrow('apps/broken.yaml: invalid YAML');
+    // A move between files is still an update (moved), and an object of a changed file that
+    // stays in place pairs with itself.
+    const moved = planTrees(
+      snapshot({ 'a/configmap-x.yaml': cm('x', { a: '1' }), 'a/configmap-y.yaml': cm('y', { a: '1' }), 'a/configmap-z.yaml': cm('z', { a: '1' }) }),
+      snapshot({ 'b/configmap-x.yaml': cm('x', { a: '1' }), 'a/configmap-y.yaml': cm('y', { a: '2' }), 'a/configmap-z.yaml': cm('z', { a: '1' }) }),
+    );
+    expect(moved.changes.map((c) => [c.action, c.object.id, c.object.file, c.previous?.file, c.diff?.length])).toEqual([
+      ['update', 'ConfigMap/apps/y', 'a/configmap-y.yaml', 'a/configmap-y.yaml', 1],
+      ['update', 'ConfigMap/apps/x', 'b/configmap-x.yaml', 'a/configmap-x.yaml', 0],
+    ]);
+    // A file of several objects, and a deleted Namespace that still holds a protected object of an
+    // unchanged file: the whole trees are read for it.
+    const ns = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n';
+    const db = 'apiVersion: dbforpostgresql.azure.com/v1api20240801\nkind: FlexibleServer\nmetadata:\n  name: orders\n  namespace: apps\nspec: {}\n';
+    const gone = planTrees(snapshot({ 'ns.yaml': ns, 'db.yaml': db, 'two.yaml': `${cm('p', { a: '1' })}---\n${cm('q', { a: '1' })}` }), snapshot({ 'db.yaml': db, 'two.yaml': cm('p', { a: '1' }) }));
+    expect(gone.changes.map((c) => [c.action, c.object.id, c.protection])).toEqual([
+      ['delete', 'Namespace/apps', ['holds protected objects (deleting a Namespace deletes everything in it): FlexibleServer/apps/orders']],
+      ['delete', 'ConfigMap/apps/q', undefined],
+    ]);
+  });
+
   test('diffs index lists, quote odd keys, and never show Secret values', () => {
     expect(
       diffObjects(

@@ -9,7 +9,7 @@ import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksCluster } from '../../lib/capi';
 import { CompositeResourceDefinition, Composition, Schema } from '../../lib/crossplane';
 import { GitRepository, Kustomization, RemoteClusterHydration } from '../../lib/flux';
-import { formatPlan } from '../../lib/safety';
+import { blockedMessage, formatPlan } from '../../lib/safety';
 import { tmp } from './helpers';
 
 const hint = (id: string) => `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}`;
@@ -160,6 +160,20 @@ describe('Flux-aware protection', () => {
         '      BLOCKED: protected: stateful kind dbforpostgresql.azure.com/FlexibleServer\n',
     );
     expect(formatPlan(plan)).toContain('plan: 0 to create, 0 to update, 1 to delete, 0 to rename, 1 pruned by Flux; 1 protected deletion(s) not allowed\n');
+  });
+
+  test('plan blocks what synth refuses, also when the Kustomization files are unchanged (not parsed again)', () => {
+    const out = tmp();
+    fluxApp(out).synth();
+    expect(fluxApp(out).plan().changed).toBe(false);
+    // Moved to a folder another Kustomization applies, narrowed, re-pointed: plan reports each
+    // blocked prune with the message synth refuses with.
+    for (const o of [{ dbFolder: 'infra/db' }, { includeSubfolders: false }, { appsPath: 'other' }] as FluxOptions[]) {
+      const refused = problems(() => fluxApp(out, o).synth());
+      const plan = fluxApp(out, o).plan();
+      expect(plan.blocked.map((b) => blockedMessage(b, b.dir))).toEqual(refused);
+      expect(refused).toHaveLength(1);
+    }
   });
 
   test('re-pointing a Kustomization (spec.path) away from a protected object is refused', () => {

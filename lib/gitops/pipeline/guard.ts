@@ -3,7 +3,8 @@
  * committed (the baseline: git HEAD, else the tree on disk, else the copy kept by the last synth)
  * that is not allowed (lib/safety/guard.ts does the comparison; this stage feeds it the app).
  */
-import { blockedMessage } from '../../safety/plan';
+import { blockedMessage, type TreeObject } from '../../safety/plan';
+import { toYaml } from '../layout';
 import { guardApp, type GuardNextTree, type GuardRepo, type GuardResult } from '../../safety/guard';
 import type { TreeSnapshot } from '../../tree/read';
 import type { Folder } from '../folder';
@@ -19,7 +20,24 @@ export function guardRepo(repo: Repo, groups: FolderGroups, old: TreeSnapshot, n
     const folder = folders.find((f) => file.startsWith(`${f.path}/`));
     return folder ? groups.clusters.get(folder) ?? '' : file.replace(/\/[^/]*$/, '');
   };
-  return { name: repo.node.id, dir: repo.dir, url: repo.url, old, next, clusterOf };
+  return { name: repo.node.id, dir: repo.dir, url: repo.url, old, next: next.textOf ? next : { ...next, textOf: yamlOfObjects(next.objects) }, clusterOf };
+}
+
+/**
+ * The bytes a synth writes to a file of one object (its YAML), computed on demand: the guard
+ * compares them with the committed file instead of parsing it when they are the same.
+ */
+function yamlOfObjects(objects: readonly TreeObject[]): (file: string) => string | undefined {
+  let byFile: Map<string, TreeObject | null> | undefined;
+  return (file) => {
+    if (!byFile) {
+      byFile = new Map();
+      // null: a file of several objects (or one without `obj`): not produced here.
+      for (const o of objects) byFile.set(o.file, byFile.has(o.file) || !o.obj ? null : o);
+    }
+    const o = byFile.get(file);
+    return o ? toYaml(o.obj) : undefined;
+  };
 }
 
 /** One repo for {@link guard}: its baseline and what the synth writes. */

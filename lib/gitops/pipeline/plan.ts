@@ -4,10 +4,9 @@
  * written.
  */
 import * as path from 'path';
-import { nextTreeOfSnapshot } from '../../safety/guard';
-import { combinePlans, planTrees, type Plan } from '../../safety/plan';
+import { combinePlans, planTrees, type Plan, type TreeObject } from '../../safety/plan';
 import { baselineStateFile, readBaseline } from '../../tree/baseline';
-import { readTreeAtRef, type TreeSnapshot } from '../../tree/read';
+import { isKustomizeConfig, readTreeAtRef, type TreeSnapshot } from '../../tree/read';
 import type { Repo } from '../repo';
 import { guard } from './guard';
 import { checkApp, render, type RenderedTree, type RenderInput } from './render';
@@ -32,19 +31,32 @@ export interface PlanInput {
 /** Renders the app in memory and plans it against what is committed; throws a {@link SynthError} on problems. */
 export function planRepos(input: PlanInput, groups: FolderGroups, reporter: StageReporter): Plan {
   const out = new Map<Repo, RenderedTree>();
+  // What the guard sees, as in a synth: the rendered objects (not parsed back from their YAML).
+  const nextTrees = new Map<Repo, { objects: TreeObject[]; kustomizeFiles: Map<string, string> }>();
   let files = 0;
   const rendered = reporter.run('render', () => render(input.render, groups, (repo, folder, entries) => {
     let tree = out.get(repo);
     if (!tree) out.set(repo, (tree = { files: new Map(), constructPaths: {} }));
+    let guarded = nextTrees.get(repo);
+    if (!guarded) nextTrees.set(repo, (guarded = { objects: [], kustomizeFiles: new Map() }));
     const t = tree;
+    const g = guarded;
     const add = (rel: string, content: string) => {
       files++;
       t.files.set(rel, content);
     };
-    emitFolder({ add, addObject: (rel, obj, constructPath) => {
-      add(rel, toYaml(obj));
-      t.constructPaths[rel] = constructPath;
-    } }, folder, entries, groups.children);
+    emitFolder({
+      add: (rel, content) => {
+        add(rel, content);
+        if (isKustomizeConfig(rel)) g.kustomizeFiles.set(rel, content);
+      },
+      addObject: (rel, obj, constructPath) => {
+        add(rel, toYaml(obj));
+        t.constructPaths[rel] = constructPath;
+        const { apiVersion, kind, metadata } = obj;
+        g.objects.push({ file: rel, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath, obj });
+      },
+    }, folder, entries, groups.children);
   }), (r) => ({ objects: r.placed.length, files, repos: groups.repos.length, problems: r.problems.length }));
   const problems = reporter.run('check', () => checkApp(input.render, groups, rendered), (p) => ({ problems: p.length }));
   if (problems.length > 0) throw new SynthError(problems);
@@ -54,7 +66,7 @@ export function planRepos(input: PlanInput, groups: FolderGroups, reporter: Stag
     const next = out.get(repo) ?? { files: new Map<string, string>(), constructPaths: {} };
     return { repo, old, next };
   }), (t) => ({ repos: t.length, files: t.reduce((n, x) => n + x.old.files.size, 0) }));
-  const guarded = reporter.run('guard', () => guard(groups, trees.map(({ repo, old, next }) => ({ repo, old, next: nextTreeOfSnapshot(next) })), input.allowDestroy).result, (g) => ({ repos: trees.length, problems: g.problems.length }));
+  const guarded = reporter.run('guard', () => guard(groups, trees.map(({ repo, old }) => ({ repo, old, next: { ...(nextTrees.get(repo) ?? { objects: [], kustomizeFiles: new Map() }), textOf: (file: string) => out.get(repo)?.files.get(file) } })), input.allowDestroy).result, (g) => ({ repos: trees.length, problems: g.problems.length }));
   if (guarded.problems.length > 0) throw new SynthError(guarded.problems);
   return reporter.run('plan', () => combinePlans(trees.map(({ repo, old, next }) => planTrees(old, next, { dir: repo.dir, removals: guarded.changes.get(repo.node.id) }))), (p) => ({
     repos: p.repos.length,
