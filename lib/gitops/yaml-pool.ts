@@ -76,7 +76,7 @@ export class YamlFilePool {
   private enqueue(item: [string, string] | [string, string, 1]): void {
     const batch = this.batches[this.next];
     batch.push(item);
-    if (batch.length >= 32) this.flush(this.next);
+    if (batch.length >= 256) this.flush(this.next);
   }
 
   /** Blocks until every file is written; throws the first write error. Ends the workers. */
