@@ -88,3 +88,37 @@ describe('app commands the CLI runs in a synth session', () => {
     expect(splitCommand('a "$HOME"')).toBeUndefined();
   });
 });
+
+test('the baseline copy a synth keeps is written streamed, with the bytes saveBaseline writes, and is read back as the tree', () => {
+  const root = tmp();
+  const out = path.join(root, 'out');
+  const stateDir = path.join(root, 'state');
+  const prev = process.env.CDK8S_PLATFORM_STATE_DIR;
+  process.env.CDK8S_PLATFORM_STATE_DIR = stateDir;
+  try {
+    const a = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false });
+    const repo = new Repo(a, 'platform');
+    for (const name of ['a', 'b']) {
+      const f = repo.folder(`fleet/${name}`, { namespace: 'fleet' });
+      new ApiObject(f, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `settings-${name}` }, data: { text: 'line "one"\n\u00e9\u2028 \\ end' } } as any);
+    }
+    a.synth();
+    const dir = path.join(out, 'platform');
+    const [stateFile] = fs.readdirSync(stateDir).map((f) => path.join(stateDir, f));
+    const streamed = fs.readFileSync(stateFile, 'utf8');
+    const { saveBaseline, readBaseline } = require('../../lib/tree/baseline') as typeof import('../../lib/tree/baseline');
+    const reference = path.join(root, 'reference.json');
+    saveBaseline(reference, dir);
+    expect(streamed).toEqual(fs.readFileSync(reference, 'utf8'));
+    const files = JSON.parse(streamed).files as Record<string, string>;
+    expect(Object.keys(files)).toEqual(['fleet/a/configmap-settings-a.yaml', 'fleet/a/kustomization.yaml', 'fleet/b/configmap-settings-b.yaml', 'fleet/b/kustomization.yaml']);
+    // With the tree on disk gone (`cdk8s synth` empties the output directory), it is the baseline.
+    fs.rmSync(dir, { recursive: true, force: true });
+    const b = readBaseline(dir, stateFile);
+    expect(b.source).toBe('saved');
+    expect(b.tree.files.get('fleet/a/configmap-settings-a.yaml')).toContain('settings-a');
+  } finally {
+    if (prev === undefined) delete process.env.CDK8S_PLATFORM_STATE_DIR;
+    else process.env.CDK8S_PLATFORM_STATE_DIR = prev;
+  }
+});

@@ -69,3 +69,16 @@ describe('SchemaRegistry', () => {
     expect(reg.has('example.com/v1', 'Widget')).toBe(true);
   });
 });
+
+test('a validator sees schemas registered after it validated a kind (its per-kind lookups are dropped), in its registry and in the parent', () => {
+  const parent = SchemaRegistry.empty();
+  const reg = parent.extend();
+  const v = new Validator({ registry: reg });
+  const gadget = { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g', namespace: 'default' }, spec: { size: 'big' } };
+  expect(messages(v.validate([{ obj: gadget }]))[0]).toMatch(/^#0: Gadget\/default\/g: kind: no schema for example\.com\/v1 Gadget, so it cannot be validated/);
+  const schema = (size: string) => ({ type: 'object', properties: { spec: { type: 'object', properties: { size: { type: size } } } } });
+  parent.register({ apiVersion: 'example.com/v1', kind: 'Gadget', schema: schema('string') });
+  expect(messages(v.validate([{ obj: gadget }]))).toEqual([]);
+  reg.register({ apiVersion: 'example.com/v1', kind: 'Gadget', schema: schema('integer') });
+  expect(messages(v.validate([{ obj: gadget }]))).toEqual(['#0: Gadget/default/g: spec.size: must be of type integer, got string']);
+});

@@ -64,6 +64,13 @@ export function defaultSchemaDir(): string {
 
 let defaultRegistry: SchemaRegistry | undefined;
 
+let mutations = 0;
+
+/** A number that changes whenever a schema is added to any registry (validators cache per-kind lookups until it does). */
+export function registryGeneration(): number {
+  return mutations;
+}
+
 export class SchemaRegistry {
   /** An empty registry (every object gets metadata rules only). */
   static empty(): SchemaRegistry {
@@ -173,6 +180,7 @@ export class SchemaRegistry {
 
   /** Adds (or overrides) one schema. */
   addSchema(s: KindSchema): this {
+    mutations++;
     this.entries.set(schemaKey(s.apiVersion, s.kind), { scope: s.scope, origin: s.origin ?? 'registered', source: s.source, loaded: s, load: () => s });
     return this;
   }
@@ -216,6 +224,7 @@ export class SchemaRegistry {
       const slash = key.lastIndexOf('/');
       const apiVersion = key.slice(0, slash);
       const kind = key.slice(slash + 1);
+      mutations++;
       this.entries.set(key, {
         scope,
         origin,

@@ -18,7 +18,7 @@ import { buildCelTree, celSyntaxError, countRules, evaluateCel, type CelFinding,
 import { DEFAULT_EMBEDDINGS, resolveEmbeddingPath, type EmbeddingLocation } from './embedded';
 import { fieldJoin } from './field-path';
 import { builtinScope, checkMetadata, groupOf, jsonType } from './metadata';
-import { isDefinition, SchemaRegistry, type KindSchema, type Scope } from './registry';
+import { isDefinition, registryGeneration, SchemaRegistry, type KindSchema, type Scope } from './registry';
 import { suggestKind } from './suggest';
 import { compileJsonSchema, mapAjvErrors, toJsonSchema } from './schema';
 import { ValidationError, type ValidationInput, type ValidationIssue } from './types';
@@ -122,6 +122,17 @@ interface ObjectMode {
 
 const TOP_LEVEL: ObjectMode = { partial: false, requireName: true };
 
+/** What the validator looks up for one apiVersion/kind of the active registry (cached per kind). */
+interface KindInfo {
+  readonly ks?: KindSchema;
+  readonly compiled?: CompiledKind;
+  readonly scope?: Scope;
+  /** Embedding locations of the kind. */
+  readonly locs?: readonly EmbeddingLocation[];
+  /** A (Validating|Mutating)AdmissionPolicy, whose CEL expressions are checked. */
+  readonly admission: boolean;
+}
+
 function isObj(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -138,6 +149,10 @@ export class Validator {
   private coverage?: ValidationCoverage;
   private active: SchemaRegistry;
   private keysCache?: string[];
+  /** Per-kind lookups of {@link active} (apiVersion → kind → info), valid for {@link kindsGeneration}. */
+  private kinds = new Map<string, Map<string, KindInfo>>();
+  private kindsOf?: SchemaRegistry;
+  private kindsGeneration = -1;
 
   constructor(opts: ValidatorOptions = {}) {
     this.enabled = opts.enabled !== false;
@@ -265,38 +280,73 @@ export class Validator {
     };
   }
 
+  /**
+   * The schema, compiled validator, scope and embeddings of apiVersion/kind in the active registry,
+   * looked up once per kind (until a schema is added to a registry); throws like `registry.get`.
+   */
+  private kindInfo(apiVersion: string, kind: string): KindInfo {
+    const generation = registryGeneration();
+    if (this.kindsOf !== this.active || this.kindsGeneration !== generation) {
+      this.kinds = new Map();
+      this.kindsOf = this.active;
+      this.kindsGeneration = generation;
+    }
+    let byKind = this.kinds.get(apiVersion);
+    if (!byKind) this.kinds.set(apiVersion, (byKind = new Map()));
+    let info = byKind.get(kind);
+    if (info) return info;
+    const ks = this.active.get(apiVersion, kind);
+    const group = groupOf(apiVersion);
+    info = {
+      ks,
+      compiled: ks ? compileKind(ks) : undefined,
+      scope: ks?.scope ?? this.active.scopeOf(apiVersion, kind) ?? builtinScope(apiVersion, kind),
+      locs: this.embeddings.get(`${group}/${kind}`),
+      admission: isAdmissionPolicy(apiVersion, kind),
+    };
+    if (ks) this.used.set(`${apiVersion}/${kind}`, ks);
+    byKind.set(kind, info);
+    return info;
+  }
+
   private validateObject(obj: unknown, prefix: string, mode: ObjectMode, out: Finding[]): void {
-    const at = (field: string) => fieldJoin(prefix, field);
     if (!isObj(obj)) {
       out.push({ field: prefix, reason: `must be of type object, got ${jsonType(obj)}` });
       return;
     }
     let ok = true;
-    for (const k of ['apiVersion', 'kind'] as const) {
-      const v = obj[k];
-      if (v === undefined || v === '') {
-        out.push({ field: at(k), reason: `required field missing: ${JSON.stringify(k)}` });
-        ok = false;
-      } else if (typeof v !== 'string') {
-        out.push({ field: at(k), reason: `must be of type string, got ${jsonType(v)}` });
-        ok = false;
-      }
+    const av = obj.apiVersion;
+    const kv = obj.kind;
+    if (av === undefined || av === '') {
+      out.push({ field: fieldJoin(prefix, 'apiVersion'), reason: 'required field missing: "apiVersion"' });
+      ok = false;
+    } else if (typeof av !== 'string') {
+      out.push({ field: fieldJoin(prefix, 'apiVersion'), reason: `must be of type string, got ${jsonType(av)}` });
+      ok = false;
     }
-    const apiVersion: string = ok ? obj.apiVersion : '';
-    const kind: string = ok ? obj.kind : '';
+    if (kv === undefined || kv === '') {
+      out.push({ field: fieldJoin(prefix, 'kind'), reason: 'required field missing: "kind"' });
+      ok = false;
+    } else if (typeof kv !== 'string') {
+      out.push({ field: fieldJoin(prefix, 'kind'), reason: `must be of type string, got ${jsonType(kv)}` });
+      ok = false;
+    }
+    const apiVersion: string = ok ? av : '';
+    const kind: string = ok ? kv : '';
     // A SOPS-encrypted manifest (Flux kustomize-controller decrypts it before applying): validate the
     // shape it decrypts to, without the `sops` block and with each ENC[…] value as a value of its type.
     if (mode === TOP_LEVEL && isObj(obj.sops)) return this.validateObject(sopsShape(obj), prefix, mode, out);
 
-    let ks: KindSchema | undefined;
+    let info: KindInfo | undefined;
     if (ok) {
       try {
-        ks = this.active.get(apiVersion, kind);
+        info = this.kindInfo(apiVersion, kind);
       } catch (e) {
         out.push({ field: prefix, reason: `schema for ${apiVersion}/${kind} could not be loaded: ${e instanceof Error ? e.message : String(e)}` });
       }
     }
-    const scope: Scope | undefined = ks?.scope ?? (ok ? this.active.scopeOf(apiVersion, kind) ?? builtinScope(apiVersion, kind) : undefined);
+    const ks = info?.ks;
+    const scope: Scope | undefined = info ? info.scope : ok ? this.active.scopeOf(apiVersion, kind) ?? builtinScope(apiVersion, kind) : undefined;
     if (ok && mode === TOP_LEVEL && this.coverage) {
       if (ks) this.coverage[ks.origin ?? 'registered']++;
       else {
@@ -309,12 +359,11 @@ export class Validator {
     }
 
     for (const f of checkMetadata(obj, apiVersion, kind, { scope, requireName: mode.requireName, allowGenerateName: mode !== TOP_LEVEL || !this.refuseGenerateName })) {
-      out.push({ field: at(f.field), reason: f.reason });
+      out.push({ field: fieldJoin(prefix, f.field), reason: f.reason });
     }
 
     if (ks) {
-      this.used.set(`${apiVersion}/${kind}`, ks);
-      const c = compileKind(ks);
+      const c = info!.compiled!;
       if (c.error !== undefined || !c.validate) {
         out.push({ field: prefix, reason: `schema for ${apiVersion}/${kind} could not be compiled: ${c.error}` });
       }
@@ -327,7 +376,7 @@ export class Validator {
         for (const f of mapAjvErrors(c.validate.errors ?? [], data)) {
           if (f.keyword === 'required') missingAt.add(f.at);
           if (mode.partial && f.keyword === 'required') continue;
-          out.push({ field: at(f.field), reason: f.reason });
+          out.push({ field: fieldJoin(prefix, f.field), reason: f.reason });
         }
       }
       if (this.cel && c.cel && !mode.partial) {
@@ -335,24 +384,24 @@ export class Validator {
         evaluateCel(c.cel, data, '', cf);
         for (const f of cf) {
           if (f.outcome === 'error' && missingAt.has(f.at)) continue;
-          out.push({ field: at(f.field), reason: f.reason, rule: f.rule, celReason: f.celReason });
+          out.push({ field: fieldJoin(prefix, f.field), reason: f.reason, rule: f.rule, celReason: f.celReason });
         }
       }
     }
 
-    if (ok && groupOf(apiVersion) === 'admissionregistration.k8s.io' && (kind === 'ValidatingAdmissionPolicy' || kind === 'MutatingAdmissionPolicy')) {
-      for (const f of admissionPolicyExpressionFindings(obj)) out.push({ field: at(f.field), reason: f.reason });
+    if (ok && (info ? info.admission : isAdmissionPolicy(apiVersion, kind))) {
+      for (const f of admissionPolicyExpressionFindings(obj)) out.push({ field: fieldJoin(prefix, f.field), reason: f.reason });
     }
 
     if (ok) {
-      const locs = this.embeddings.get(`${groupOf(apiVersion)}/${kind}`);
+      const locs = info ? info.locs : this.embeddings.get(`${groupOf(apiVersion)}/${kind}`);
       if (locs) {
         for (const loc of locs) {
           const partial = loc.partial === true;
           const sub: ObjectMode = { partial, requireName: loc.requireName ?? !partial };
           for (const { value, field } of resolveEmbeddingPath(obj, loc.path)) {
             // Non-objects at an embedding location are the outer schema's business (type errors).
-            if (isObj(value)) this.validateObject(value, at(field), sub, out);
+            if (isObj(value)) this.validateObject(value, fieldJoin(prefix, field), sub, out);
           }
         }
       }
@@ -378,6 +427,11 @@ export function sopsShape(obj: Record<string, unknown>): Record<string, unknown>
   };
   const { sops: _sops, ...rest } = obj;
   return conv(rest) as Record<string, unknown>;
+}
+
+/** Whether apiVersion/kind is a (Validating|Mutating)AdmissionPolicy. */
+function isAdmissionPolicy(apiVersion: string, kind: string): boolean {
+  return groupOf(apiVersion) === 'admissionregistration.k8s.io' && (kind === 'ValidatingAdmissionPolicy' || kind === 'MutatingAdmissionPolicy');
 }
 
 /**
