@@ -307,7 +307,7 @@ export class GitOpsApp extends App {
     const allow = [...this.allowDestroy, ...checkAllowDestroy('synth session: "allowDestroy"', session?.allowDestroy ?? [])];
     const reporter = new StageReporter(session?.progress);
     const groups = this.collect(reporter);
-    const repos = writeRepos({ repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow }, groups, reporter);
+    const repos = writeRepos({ repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow, keepBaseline: session?.mode !== 'check' }, groups, reporter);
     return { repos, optOuts: groups.optOuts };
   }
 

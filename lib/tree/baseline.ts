@@ -5,8 +5,8 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { hasManifest } from './manifest';
-import { EMPTY_TREE, readTree, readTreeAtRef, TreeSnapshot } from './read';
+import { hasManifest, readManifest } from './manifest';
+import { EMPTY_TREE, readRegularFile, readTree, readTreeAtRef, TreeSnapshot } from './read';
 
 /**
  * The repo tree in `dir` as committed at `HEAD`, when `dir` is inside a git work tree whose `HEAD`
@@ -70,14 +70,69 @@ export function readBaseline(dir: string, stateFile?: string): Baseline {
   return { tree: EMPTY_TREE, source: 'none' };
 }
 
-/**
- * Keeps a copy of the repo tree just written in `dir` (its owned files) in `stateFile`, the
- * baseline of the next synth when `dir` is not a git checkout and is emptied in between.
- */
-export function saveBaseline(stateFile: string, dir: string): void {
+/** {@link saveBaseline} with the tree read whole (for manifests whose file names JSON would reorder). */
+function saveBaselineInMemory(stateFile: string, dir: string): void {
   const tree = readTree(dir);
   fs.mkdirSync(path.dirname(stateFile), { recursive: true });
   const tmp = `${stateFile}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify({ dir: path.resolve(dir), files: Object.fromEntries(tree.files), constructPaths: tree.constructPaths })}\n`);
+  fs.renameSync(tmp, stateFile);
+}
+
+/** Whether `key` is an array index, which `Object.fromEntries` / `JSON.stringify` would list first. */
+const isArrayIndex = (key: string): boolean => /^(0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
+
+/**
+ * Keeps a copy of the tree `dir` in `stateFile` (the baseline of the next synth after `cdk8s synth`
+ * empties the output directory), without holding the tree in memory: written as each owned file is
+ * read (the tree read whole, plus its JSON text, was the peak of a synth's
+ * memory at 10,000 clusters). Files are read like `readTree` reads them: listed in the manifest,
+ * regular, not behind a link (the tree was written by this synth, under its lock).
+ */
+export function saveBaseline(stateFile: string, dir: string): void {
+  const manifest = readManifest(dir);
+  if (manifest.files.some(isArrayIndex)) {
+    saveBaselineInMemory(stateFile, dir);
+    return;
+  }
+  fs.mkdirSync(path.dirname(stateFile), { recursive: true });
+  const tmp = `${stateFile}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    let chunk = `{"dir":${JSON.stringify(path.resolve(dir))},"files":{`;
+    let first = true;
+    const dirOk = new Map<string, boolean>([['', true]]);
+    const realDir = (rel: string): boolean => {
+      let ok = dirOk.get(rel);
+      if (ok !== undefined) return ok;
+      const i = rel.lastIndexOf('/');
+      ok = realDir(i < 0 ? '' : rel.slice(0, i));
+      if (ok) {
+        try {
+          ok = fs.lstatSync(path.join(dir, rel)).isDirectory();
+        } catch {
+          ok = false;
+        }
+      }
+      dirOk.set(rel, ok);
+      return ok;
+    };
+    for (const rel of manifest.files) {
+      if (rel.split('/').some((x) => x === '..' || x === '') || path.isAbsolute(rel)) continue;
+      const i = rel.lastIndexOf('/');
+      if (!realDir(i < 0 ? '' : rel.slice(0, i))) continue;
+      const text = readRegularFile(path.join(dir, rel));
+      if (text === undefined) continue;
+      chunk += `${first ? '' : ','}${JSON.stringify(rel)}:${JSON.stringify(text)}`;
+      first = false;
+      if (chunk.length >= 1 << 20) {
+        fs.writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    fs.writeSync(fd, `${chunk}},"constructPaths":${JSON.stringify(manifest.constructPaths ?? {})}}\n`);
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(tmp, stateFile);
 }

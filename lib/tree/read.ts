@@ -76,7 +76,7 @@ export function readTree(dir: string): TreeSnapshot {
 }
 
 /** The content of a regular file, without following a link; undefined when it is missing, a link or not a regular file. */
-function readRegularFile(file: string): string | undefined {
+export function readRegularFile(file: string): string | undefined {
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | NO_FOLLOW);

@@ -4,13 +4,11 @@
  * guard compares with the baseline, then every repo is committed atomically (lib/gitops/writer.ts),
  * and a copy of each uncommitted repo is kept for the next `cdk8s synth`.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import * as v8 from 'v8';
 import type { TreeObject } from '../../safety/plan';
 import { protectionReasons } from '../../safety/protection';
 import { baselineStateFile, readBaseline, saveBaseline, type Baseline } from '../../tree/baseline';
-import { readManifest } from '../../tree/manifest';
 import { isKustomizeConfig } from '../../tree/read';
 import type { Repo } from '../repo';
 import { conflictMessage, TreeChanges, TreeWriter } from '../writer';
@@ -39,6 +37,12 @@ export interface WriteInput {
   readonly render: RenderInput;
   /** Ids of protected objects whose deletion or rename is allowed. */
   readonly allowDestroy: readonly string[];
+  /**
+   * Keep a baseline copy of each repo written outside git (for the next synth after `cdk8s synth`
+   * empties the output directory). Off for `synth --check`, whose tree is thrown away.
+   * @default true
+   */
+  readonly keepBaseline?: boolean;
 }
 
 /** What changed in each repo directory. */
@@ -170,11 +174,11 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
   }, () => ({ repos: repos.length, files: repos.reduce((n, r) => n + r.changes.created.length + r.changes.updated.length, 0), changed: repos.reduce((n, r) => n + r.changes.created.length + r.changes.updated.length + r.changes.deleted.length, 0) }));
   // Keep a copy of each uncommitted repo under the output directory beside it, for the next
   // synth after `cdk8s synth` empties the output directory. Not fatal: the tree is written.
-  for (const { repo, w } of planned) {
+  for (const { repo, w } of input.keepBaseline === false ? [] : planned) {
     const b = baselines.get(repo)!;
     if (b.source === 'git' || path.relative(input.outdir, w.targetDir).startsWith('..')) continue;
     try {
-      saveBaselineStreamed(b.stateFile, w.targetDir);
+      saveBaseline(b.stateFile, w.targetDir);
     } catch (e) {
       process.stderr.write(`cdk8s-platform: warning: could not keep the baseline of ${w.targetDir} in ${b.stateFile} (${(e as Error).message}); a later \`cdk8s synth\` cannot see its deletions\n`);
     }
@@ -182,79 +186,3 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
   return repos;
 }
 
-/** Whether `key` is an array index, which `Object.fromEntries` / `JSON.stringify` would list first. */
-const isArrayIndex = (key: string): boolean => /^(0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
-
-/** `O_NOFOLLOW | O_NONBLOCK` where the platform has them (never follow a link, never block on a FIFO). */
-const NO_FOLLOW = (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
-
-/**
- * `saveBaseline` (lib/tree/baseline.ts) without holding the tree in memory: the same bytes, written
- * as each owned file is read (the tree read whole, plus its JSON text, was the peak of a synth's
- * memory at 10,000 clusters). Files are read like `readTree` reads them: listed in the manifest,
- * regular, not behind a link (the tree was written by this synth, under its lock).
- */
-function saveBaselineStreamed(stateFile: string, dir: string): void {
-  const manifest = readManifest(dir);
-  if (manifest.files.some(isArrayIndex)) {
-    saveBaseline(stateFile, dir);
-    return;
-  }
-  fs.mkdirSync(path.dirname(stateFile), { recursive: true });
-  const tmp = `${stateFile}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    let chunk = `{"dir":${JSON.stringify(path.resolve(dir))},"files":{`;
-    let first = true;
-    const dirOk = new Map<string, boolean>([['', true]]);
-    const realDir = (rel: string): boolean => {
-      let ok = dirOk.get(rel);
-      if (ok !== undefined) return ok;
-      const i = rel.lastIndexOf('/');
-      ok = realDir(i < 0 ? '' : rel.slice(0, i));
-      if (ok) {
-        try {
-          ok = fs.lstatSync(path.join(dir, rel)).isDirectory();
-        } catch {
-          ok = false;
-        }
-      }
-      dirOk.set(rel, ok);
-      return ok;
-    };
-    for (const rel of manifest.files) {
-      if (rel.split('/').some((x) => x === '..' || x === '') || path.isAbsolute(rel)) continue;
-      const i = rel.lastIndexOf('/');
-      if (!realDir(i < 0 ? '' : rel.slice(0, i))) continue;
-      const text = readRegular(path.join(dir, rel));
-      if (text === undefined) continue;
-      chunk += `${first ? '' : ','}${JSON.stringify(rel)}:${JSON.stringify(text)}`;
-      first = false;
-      if (chunk.length >= 1 << 20) {
-        fs.writeSync(fd, chunk);
-        chunk = '';
-      }
-    }
-    fs.writeSync(fd, `${chunk}},"constructPaths":${JSON.stringify(manifest.constructPaths ?? {})}}\n`);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, stateFile);
-}
-
-/** The text of a regular file, not following a link; undefined when it is missing, a link or not a regular file. */
-function readRegular(file: string): string | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | NO_FOLLOW);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR' || code === 'EMLINK') return undefined;
-    throw e;
-  }
-  try {
-    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd, 'utf8') : undefined;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
