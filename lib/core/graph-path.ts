@@ -1,7 +1,7 @@
 /**
  * Dependency-graph walks shared by every family (Flux `dependsOn`, kro resource references):
  * iterative, so a chain of 100,000 objects does not overflow the call stack. No library is used:
- * toposort and graphology were measured (see CHANGELOG / docs/libraries.md): toposort overflows the
+ * toposort and graphology were measured (docs/libraries.md): toposort overflows the
  * stack the same way and graphology is 10x slower on a 10,000-deep chain.
  */
 
