@@ -24,8 +24,17 @@ export function preinstalledSets(values: readonly string[]): PreinstalledSet[] {
   });
 }
 
-/** The apply-order problems of the directories among `paths`, as validate output lines. */
-export function applyOrderLines(paths: readonly string[], preinstalled: readonly string[], resolve: (p: string) => string): Array<{ source: string; message: string }> {
+/**
+ * The documents of a YAML file as `validate` read them: each document's object, or `undefined` for
+ * a document that does not parse (reported by the schema validation).
+ */
+export type ParsedFiles = ReadonlyMap<string, ReadonlyArray<unknown>>;
+
+/**
+ * The apply-order problems of the directories among `paths`, as validate output lines. `parsed`
+ * (absolute path → documents) spares parsing the files `validate` has already read.
+ */
+export function applyOrderLines(paths: readonly string[], preinstalled: readonly string[], resolve: (p: string) => string, parsed: ParsedFiles = new Map()): Array<{ source: string; message: string }> {
   const repos: ApplyOrderRepo[] = [];
   for (const p of paths) {
     const dir = resolve(p);
@@ -35,9 +44,10 @@ export function applyOrderLines(paths: readonly string[], preinstalled: readonly
     for (const f of listFiles(dir, /\.ya?ml$/i)) {
       const rel = path.relative(dir, f).split(path.sep).join('/');
       const shown = path.join(p, rel);
-      parseAllDocuments(fs.readFileSync(f, 'utf8')).forEach((doc, i) => {
-        if (doc.errors.length > 0) return; // reported by the schema validation
-        const obj = doc.toJS() as KubeObject | null;
+      const docs = parsed.get(f) ?? parseAllDocuments(fs.readFileSync(f, 'utf8')).map((doc) => (doc.errors.length > 0 ? undefined : doc.toJS()));
+      docs.forEach((doc, i) => {
+        if (doc === undefined) return; // reported by the schema validation
+        const obj = doc as KubeObject | null;
         if (!obj || typeof obj !== 'object' || typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string') return;
         if (obj.apiVersion.startsWith('kustomize.config.k8s.io/')) {
           const resources = (obj as { resources?: unknown }).resources;

@@ -91,6 +91,8 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   const inputs: ValidationInput[] = [];
   let documents = 0;
   const lines: Array<{ source: string; message: string }> = [];
+  // Each file is parsed once: the apply-order check reads the same documents.
+  const parsed = new Map<string, unknown[]>();
   progress.stage('read', () => readAll(), () => ({ files: files.length, objects: documents }));
   function readAll(): void {
   for (const file of files) {
@@ -100,8 +102,11 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
     } catch (e) {
       throw new CliError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
     }
+    const docs: unknown[] = [];
+    parsed.set(path.resolve(resolve(file)), docs);
     parseAllDocuments(text).forEach((doc, i) => {
       if (doc.errors.length > 0) {
+        docs.push(undefined);
         documents++;
         const source = `${file}#${i}`;
         const detail = doc.errors[0].message.split('\n')[0].replace(/:$/, '');
@@ -109,6 +114,7 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
         return;
       }
       const obj = doc.toJS();
+      docs.push(obj);
       if (obj === null || obj === undefined) return; // empty document
       documents++;
       inputs.push({ obj, file, docIndex: i });
@@ -157,7 +163,7 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
       lines.push({ source, message: `${source}: ${object}: ${r.field}: refers to ${target}, which is not in the validated files; ${hint}` });
     }
     // --- apply order of the Flux Kustomizations in directory arguments (lib/cli/validate-apply-order.ts) ---
-    lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve));
+    lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve, parsed));
     // --- end apply order ---
   }, () => ({ objects: inputs.length, problems: lines.length - before }));
   progress.clear();
