@@ -6,7 +6,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { hasManifest, readManifest } from './manifest';
-import { EMPTY_TREE, readRegularFile, readTree, readTreeAtRef, TreeSnapshot } from './read';
+import { EMPTY_TREE, ownedFileTexts, readTree, readTreeAtRef, TreeSnapshot } from './read';
 
 /**
  * The repo tree in `dir` as committed at `HEAD`, when `dir` is inside a git work tree whose `HEAD`
@@ -101,28 +101,7 @@ export function saveBaseline(stateFile: string, dir: string): void {
   try {
     let chunk = `{"dir":${JSON.stringify(path.resolve(dir))},"files":{`;
     let first = true;
-    const dirOk = new Map<string, boolean>([['', true]]);
-    const realDir = (rel: string): boolean => {
-      let ok = dirOk.get(rel);
-      if (ok !== undefined) return ok;
-      const i = rel.lastIndexOf('/');
-      ok = realDir(i < 0 ? '' : rel.slice(0, i));
-      if (ok) {
-        try {
-          ok = fs.lstatSync(path.join(dir, rel)).isDirectory();
-        } catch {
-          ok = false;
-        }
-      }
-      dirOk.set(rel, ok);
-      return ok;
-    };
-    for (const rel of manifest.files) {
-      if (rel.split('/').some((x) => x === '..' || x === '') || path.isAbsolute(rel)) continue;
-      const i = rel.lastIndexOf('/');
-      if (!realDir(i < 0 ? '' : rel.slice(0, i))) continue;
-      const text = readRegularFile(path.join(dir, rel));
-      if (text === undefined) continue;
+    for (const [rel, text] of ownedFileTexts(dir, manifest.files)) {
       chunk += `${first ? '' : ','}${JSON.stringify(rel)}:${JSON.stringify(text)}`;
       first = false;
       if (chunk.length >= 1 << 20) {

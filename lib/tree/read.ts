@@ -48,7 +48,14 @@ const NO_FOLLOW = (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0
 export function readTree(dir: string): TreeSnapshot {
   if (!hasManifest(dir)) return EMPTY_TREE;
   const manifest = readManifest(dir);
-  const files = new Map<string, string>();
+  return { files: new Map(ownedFileTexts(dir, manifest.files)), constructPaths: manifest.constructPaths ?? {} };
+}
+
+/**
+ * The owned files `files` (manifest paths) of the tree in `dir` with their text, read one at a
+ * time as {@link readTree} reads them: not behind a link, regular, still there.
+ */
+export function* ownedFileTexts(dir: string, files: readonly string[]): Generator<[string, string]> {
   const dirOk = new Map<string, boolean>([['', true]]);
   const realDir = (rel: string): boolean => {
     let ok = dirOk.get(rel);
@@ -65,14 +72,13 @@ export function readTree(dir: string): TreeSnapshot {
     dirOk.set(rel, ok);
     return ok;
   };
-  for (const rel of manifest.files) {
+  for (const rel of files) {
     if (rel.split('/').some((s) => s === '..' || s === '') || path.isAbsolute(rel)) continue;
     const i = rel.lastIndexOf('/');
     if (!realDir(i < 0 ? '' : rel.slice(0, i))) continue;
     const text = readRegularFile(path.join(dir, rel));
-    if (text !== undefined) files.set(rel, text);
+    if (text !== undefined) yield [rel, text];
   }
-  return { files, constructPaths: manifest.constructPaths ?? {} };
 }
 
 /** The content of a regular file, without following a link; undefined when it is missing, a link or not a regular file. */
