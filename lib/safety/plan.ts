@@ -439,6 +439,15 @@ export function diffObjects(a: PlainObject, b: PlainObject): FieldChange[] {
     if (xo && yo && Array.isArray(x) === Array.isArray(y)) {
       if (Array.isArray(x)) {
         const ya = y as unknown[];
+        const xk = keyedByName(x);
+        const yk = xk && keyedByName(ya);
+        if (xk && yk && (xk.size > 0 || yk.size > 0)) {
+          // Lists of named items (containers, env, volumes, ports, destinations: Kubernetes list-map
+          // keys): paired by name, so removing one item is one change, not a shift of every later one.
+          for (const [name, item] of xk) walk(item, yk.get(name), `${p}[name=${JSON.stringify(name)}]`);
+          for (const [name, item] of yk) if (!xk.has(name)) walk(undefined, item, `${p}[name=${JSON.stringify(name)}]`);
+          return;
+        }
         for (let i = 0; i < Math.max(x.length, ya.length); i++) walk(x[i], ya[i], `${p}[${i}]`);
       } else {
         const xr = x as Record<string, unknown>;
@@ -450,6 +459,17 @@ export function diffObjects(a: PlainObject, b: PlainObject): FieldChange[] {
     if (x !== y) out.push({ path: p, op: 'change', old: mask(p, x), new: mask(p, y) });
   };
   walk(a, b, '');
+  return out;
+}
+
+/** The items of `list` by their `name`, when every item is an object with a unique string name (an empty list too); else undefined. */
+function keyedByName(list: readonly unknown[]): Map<string, unknown> | undefined {
+  const out = new Map<string, unknown>();
+  for (const item of list) {
+    const name = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as { name?: unknown }).name : undefined;
+    if (typeof name !== 'string' || out.has(name)) return undefined;
+    out.set(name, item);
+  }
   return out;
 }
 

@@ -97,6 +97,26 @@ describe('planTrees', () => {
   });
 });
 
+test('lists of named items are paired by name: removing one is one change; other lists by index', () => {
+  const c = (name: string, image: string) => ({ name, image });
+  const o = (rest: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', ...rest });
+  expect(
+    diffObjects(
+      o({ spec: { containers: [c('a', 'a:1'), c('b', 'b:1'), c('c', 'c:1')], args: ['x', 'y'] } }),
+      o({ spec: { containers: [c('a', 'a:1'), c('c', 'c:2'), c('d', 'd:1')], args: ['y'] } }),
+    ),
+  ).toEqual([
+    { path: 'spec.args[0]', op: 'change', old: 'x', new: 'y' },
+    { path: 'spec.args[1]', op: 'remove', old: 'y' },
+    { path: 'spec.containers[name="b"]', op: 'remove', old: c('b', 'b:1') },
+    { path: 'spec.containers[name="c"].image', op: 'change', old: 'c:1', new: 'c:2' },
+    { path: 'spec.containers[name="d"]', op: 'add', new: c('d', 'd:1') },
+  ]);
+  // From or to an empty list; duplicate names fall back to indexes.
+  expect(diffObjects(o({ l: [] }), o({ l: [c('a', 'a:1')] }))).toEqual([{ path: 'l[name="a"]', op: 'add', new: c('a', 'a:1') }]);
+  expect(diffObjects(o({ l: [c('a', '1'), c('a', '2')] }), o({ l: [c('a', '1')] }))).toEqual([{ path: 'l[1]', op: 'remove', old: c('a', '2') }]);
+});
+
 describe('GitOpsApp.plan', () => {
   test('compares with the tree on disk; human output names each change and each blocked object', () => {
     const out = tmp();
