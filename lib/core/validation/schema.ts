@@ -54,7 +54,8 @@ const FORMATS: Record<string, (s: string) => boolean> = {
 
 function isIPv4(s: string): boolean {
   const p = s.split('.');
-  return p.length === 4 && p.every((x) => /^\d{1,3}$/.test(x) && Number(x) <= 255);
+  // No leading zeros: Go's net.ParseIP (behind the API server's ipv4 / cidr formats) refuses them since Go 1.17.
+  return p.length === 4 && p.every((x) => /^(0|[1-9]\d{0,2})$/.test(x) && Number(x) <= 255);
 }
 
 function isIPv6(s: string): boolean {
