@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterExports, IKubeconfigCluster, KubeconfigSecret } from '../core/cluster';
-import { ENVIRONMENT_LABEL } from '../core/environment';
-import { checkString, DNS_LABEL, StringRule } from '../core/errors';
+import { ENVIRONMENT_LABEL, ENVIRONMENT_VALUE } from '../core/environment';
+import { checkString, DNS_LABEL } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { ObjectRef } from '../core/references';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
@@ -34,14 +34,6 @@ export interface CapiClusterImportProps extends ResourceImportProps {
    */
   readonly environment?: string;
 }
-
-/** An environment name: the value of the Cluster's label `platform.cdk8s.io/environment`. */
-export const ENVIRONMENT_VALUE: StringRule = {
-  min: 1,
-  max: 63,
-  pattern: /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
-  description: `a label value (the Cluster's "${ENVIRONMENT_LABEL}" label): at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit`,
-};
 
 /** The {@link ObjectRef} of a CAPI `Cluster`. */
 export function capiClusterRef(name: string, namespace: string): ObjectRef {

@@ -10,7 +10,7 @@ import { Folder, FOLDER_PATH } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { AksClusterClass, AksNodePoolOverride } from './aks-cluster-class';
 import { DEFAULT_MAX_OBJECTS_PER_BUILD, kustomizationBuildProblems, stableHash } from './fleet-layout';
-import { ENVIRONMENT_VALUE } from './capi-cluster';
+import { ENVIRONMENT_VALUE } from '../core/environment';
 import { TopologyCluster, TopologyMachinePool } from './topology-cluster';
 
 /** Settings a fleet cluster inherits: fleet defaults, then its environment's, then its own. */

@@ -178,8 +178,8 @@ export interface StaleFile {
 /** Compares a freshly synthesized output directory with the committed one (owned files only). */
 export function compareTrees(produced: string, committed: string): StaleFile[] {
   const diffs: StaleFile[] = [];
-  const producedRepos = findRepos(produced);
-  const committedRepos = fs.existsSync(committed) ? findRepos(committed) : [];
+  const producedRepos = findRepoDirs(produced);
+  const committedRepos = fs.existsSync(committed) ? findRepoDirs(committed) : [];
   for (const repo of [...new Set([...producedRepos, ...committedRepos])].sort()) {
     const newFiles = producedRepos.includes(repo) ? ownedFiles(path.join(produced, repo)) : [];
     const oldFiles = committedRepos.includes(repo) ? ownedFiles(path.join(committed, repo)) : [];
@@ -199,11 +199,6 @@ export function compareTrees(produced: string, committed: string): StaleFile[] {
     for (const f of oldFiles) if (!produced_.has(f)) diffs.push({ file: rel(f), status: 'stale' });
   }
   return diffs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-/** Repo directories (relative, `/`-separated) holding an ownership manifest, not below another repo. */
-function findRepos(root: string): string[] {
-  return findRepoDirs(root);
 }
 
 function ownedFiles(repoDir: string): string[] {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ExportedValue } from './exported-value';
-import { addProvided } from './references';
+import { ImportedResource } from './resource';
 import type { ISecretSource } from './secret';
 
 /**
@@ -58,22 +58,25 @@ export interface IKubeconfigSecret extends ISecretSource {
  * const kubeconfig = KubeconfigSecret.capi(folder, 'aks-dev-kubeconfig', { clusterName: 'aks-dev', namespace: 'fleet' });
  * kubeconfig.secretName; // 'aks-dev-kubeconfig'
  */
-export class KubeconfigSecret extends Construct implements IKubeconfigSecret {
+export class KubeconfigSecret extends ImportedResource implements IKubeconfigSecret {
   /** The `<clusterName>-kubeconfig` Secret (key `value`) Cluster API writes for a cluster. */
   public static capi(scope: Construct, id: string, props: { readonly clusterName: string; readonly namespace: string }): KubeconfigSecret {
     return new KubeconfigSecret(scope, id, { name: `${props.clusterName}-kubeconfig`, namespace: props.namespace, key: 'value' });
   }
 
-  public readonly secretName: string;
-  public readonly secretNamespace: string;
   public readonly key: string;
 
   private constructor(scope: Construct, id: string, ref: { readonly name: string; readonly namespace: string; readonly key: string }) {
-    super(scope, id);
-    this.secretName = ref.name;
-    this.secretNamespace = ref.namespace;
+    super(scope, id, { apiGroup: '', kind: 'Secret', apiVersion: 'v1' }, { name: ref.name, namespace: ref.namespace });
     this.key = ref.key;
-    addProvided(this, { apiGroup: '', kind: 'Secret', name: ref.name, namespace: ref.namespace });
+  }
+
+  public get secretName(): string {
+    return this.name;
+  }
+
+  public get secretNamespace(): string {
+    return this.namespace!;
   }
 
   /** The kubeconfig as an {@link ExportedValue} (the Secret's {@link key}). */

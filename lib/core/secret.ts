@@ -1,9 +1,9 @@
 import { kplus } from './plus';
 import { Construct, IConstruct } from 'constructs';
-import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from './errors';
+import { checkString, DNS_SUBDOMAIN, propError } from './errors';
 import { ExportedValue } from './exported-value';
 import { addProvided, addReference, ObjectRef } from './references';
-import { scopeNamespace } from './resource';
+import { ImportedResource, scopeNamespace } from './resource';
 
 /**
  * "A Secret", in every family: a Kubernetes Secret that exists on the cluster without its data
@@ -124,21 +124,21 @@ export interface ExistingSecretProps {
  *   administratorLogin: 'filesadmin', administratorPassword: { secret: dbAdmin, key: 'password' },
  * });
  */
-export class ExistingSecret extends Construct implements ISecretSource {
+export class ExistingSecret extends ImportedResource implements ISecretSource {
   /** Declares an existing Secret. */
   public static fromName(scope: Construct, id: string, props: ExistingSecretProps): ISecretSource {
     return new ExistingSecret(scope, id, props);
   }
 
-  public readonly secretName: string;
-  public readonly secretNamespace: string;
-
   private constructor(scope: Construct, id: string, props: ExistingSecretProps) {
-    super(scope, id);
-    this.secretName = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
-    const ns = props.namespace ?? scopeNamespace(this);
-    if (ns === undefined) throw propError(this, 'namespace', 'is required: set it, or declare the Secret in a Folder with a namespace');
-    this.secretNamespace = checkString(this, 'namespace', ns, DNS_LABEL);
-    addProvided(this, { apiGroup: '', kind: 'Secret', name: this.secretName, namespace: this.secretNamespace });
+    super(scope, id, { apiGroup: '', kind: 'Secret', apiVersion: 'v1' }, props);
+  }
+
+  public get secretName(): string {
+    return this.name;
+  }
+
+  public get secretNamespace(): string {
+    return this.namespace!;
   }
 }

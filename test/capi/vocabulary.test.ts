@@ -123,7 +123,7 @@ describe('one environment label', () => {
     new AksCluster(folder, 'aks', { ...AKS, environment: 'dev' });
     expect(Testing.find(app, 'Cluster', 'aks-dev').metadata.labels).toEqual({ [ENVIRONMENT_LABEL]: 'dev' });
     expect(Testing.errorOf(() => new AksCluster(folder, 'bad', { ...AKS, name: 'aks-bad', environment: 'dev env' })))
-      .toBe(`${P}/bad: prop "environment": "dev env" is invalid: must be a label value (the Cluster's "platform.cdk8s.io/environment" label): at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit`);
+      .toBe(`${P}/bad: prop "environment": "dev env" is invalid: must be a label value (the "platform.cdk8s.io/environment" label): at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit`);
   });
 
   test('Fleet rows: platform.cdk8s.io/environment, plus the plain environment label selectors were written against', () => {
