@@ -1,11 +1,13 @@
 // Fleet benchmark: `npm run bench -- [--shape l1|l2|aks-cluster] [--clusters N] [--json] [--keep]
-// [--no-validation] [--dir DIR] [--phases lib,floor,plan,check,validate,split]`.
+// [--no-validation] [--dir DIR] [--phases lib,floor,resynth,plan,check,validate,split]`.
 //
 // Builds a fleet of N AKS clusters (shapes: bench/apps.ts; `--l2` = `--shape l2`), validation on,
 // and synthesizes it with GitOpsApp into `<root>/lib`. Then, in the same process:
 // - floor: `yaml` stringify + write of the very same objects (and kustomization.yaml files) into
 //   the same relative paths (`floorMs`), the same with the library's emitter (`floorEmitMs`), and writing those bytes again, pre-rendered
 //   (`writeFloorMs`: the physical floor of this machine);
+// - resynth: a fresh app (same shape) synthesized again into its kept output, which must be
+//   unchanged (`resynthMs`: construction + `app.synthesize()`; `resynthChanged`: files changed, 0);
 // - plan: a fresh app (same shape) planned against its kept output, which must be unchanged
 //   (`planMs`: construction + `app.plan()`);
 // - check: `cdk8s-platform synth --check` of the app (`bench/fleet-app.ts` run by tsx in a child
@@ -26,7 +28,7 @@ import { runValidate } from '../lib/cli/validate';
 import { compareTrees, runSynthCheck } from '../lib/cli/synth';
 import { execFileSync } from 'child_process';
 
-const PHASES = ['lib', 'floor', 'plan', 'check', 'validate', 'split'] as const;
+const PHASES = ['lib', 'floor', 'resynth', 'plan', 'check', 'validate', 'split'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -45,7 +47,7 @@ function parseArgs(argv: string[]): Options {
   const shm = '/dev/shm';
   const opts: Options = {
     clusters: 1000, json: false, validation: true, keep: false, shape: 'l1',
-    dir: fs.existsSync(shm) ? shm : os.tmpdir(), phases: new Set<Phase>(['lib', 'floor', 'plan', 'check', 'validate']),
+    dir: fs.existsSync(shm) ? shm : os.tmpdir(), phases: new Set<Phase>(['lib', 'floor', 'resynth', 'plan', 'check', 'validate']),
   };
   const value = (a: string, i: number): [string, number] => (a.includes('=') ? [a.slice(a.indexOf('=') + 1), i] : [argv[i + 1], i + 1]);
   for (let i = 0; i < argv.length; i++) {
@@ -179,6 +181,15 @@ function checkSplit(libDir: string, opts: Options): Record<string, number> {
   }
 }
 
+/** A fresh app synthesized again into the kept output (unchanged): construction + `app.synthesize()`. */
+function resynthPhase(outdir: string, opts: Options): { ms: number; changed: number } {
+  const t0 = performance.now();
+  const app = buildApp(opts.shape, opts.clusters, { outdir, validation: opts.validation });
+  const result = app.synthesize();
+  const ms = performance.now() - t0;
+  return { ms, changed: result.repos.reduce((n, r) => n + r.changes.created.length + r.changes.updated.length + r.changes.deleted.length, 0) };
+}
+
 /** A fresh app planned against the kept output: construction + `app.plan()`. */
 function planPhase(outdir: string, opts: Options): { ms: number; changed: boolean; peakRssMB: number } {
   const t0 = performance.now();
@@ -237,6 +248,12 @@ async function main(): Promise<void> {
       fs.rmSync(path.join(root, 'write-floor'), { recursive: true, force: true });
       fs.rmSync(path.join(root, 'floor-emit'), { recursive: true, force: true });
       fs.rmSync(path.join(root, 'unused'), { recursive: true, force: true });
+      gc();
+    }
+    if (opts.phases.has('resynth')) {
+      const r = resynthPhase(libDir, opts);
+      Object.assign(report, { resynthMs: Math.round(r.ms), resynthChanged: r.changed });
+      if (r.changed !== 0) notes.push(`synth of the unchanged app changed ${r.changed} files`);
       gc();
     }
     if (opts.phases.has('plan')) {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { acquireLock, finishCommit, fsErrorMessage, fsyncDir, Journal, recover, releaseLock, rollBack, stateDirOf, writeDurable } from './journal';
-import { YamlFilePool } from './yaml-pool';
+import { BASELINE_PART, YamlFilePool, type StagedTree } from './yaml-pool';
 import { MANIFEST_FILE, manifestText, readManifest } from '../tree/manifest';
 
 export { MANIFEST_FILE, parseManifest, readManifest } from '../tree/manifest';
@@ -58,7 +58,9 @@ function entryAt(p: string): Entry {
  *
  * Takes the repo's lock (a second synth into the same directory is refused), finishes or rolls
  * back a commit a killed run left behind, and writes the files to a staging directory in the
- * repo's hidden state directory next to it (`.<name>.cdk8s-platform/`, see `journal.ts`).
+ * repo's hidden state directory next to it (`.<name>.cdk8s-platform/`, see `journal.ts`), except
+ * files the target already has byte for byte (compared where they are serialized, on the pool's
+ * worker threads for large trees, so a synth that changes little writes little).
  * {@link commit} then either renames the staging directory into place (new target) or, under a
  * write-ahead journal, moves each changed file in (unchanged files keep their bytes and mtime),
  * deletes owned files that are no longer produced and rewrites the ownership manifest; an error or
@@ -76,13 +78,18 @@ export class TreeWriter {
   /** Set when a failed roll-back leaves the journal for the next run. */
   private keepState = false;
 
+  /** The staged tree as the pool writes it (recorded for {@link writeBaselineCopy} or not; compared with the target). */
+  private readonly tree: StagedTree;
+
   /**
    * @param targetDir the repo directory to write
    * @param pool where {@link addObject} sends objects to be serialized (default: inline)
+   * @param options `recordBaseline`: record every file as it is written, for {@link writeBaselineCopy} (default false)
    */
   public constructor(
     public readonly targetDir: string,
     private readonly pool: YamlFilePool = new YamlFilePool(0),
+    options: { readonly recordBaseline?: boolean } = {},
   ) {
     let target = path.resolve(targetDir);
     // A symlinked repo root is written where it points (so renames stay on one file system).
@@ -95,11 +102,15 @@ export class TreeWriter {
       throw new Error(fsErrorMessage(e, parent, 'creating'));
     }
     this.lock = acquireLock(target);
+    // Files the target already has byte for byte are not staged (the pool compares them first).
+    this.tree = { dir: path.join(stateDirOf(target), 'staging'), record: options.recordBaseline === true, target };
     try {
       recover(target);
       this.state = stateDirOf(target);
       this.staging = path.join(this.state, 'staging');
       fs.mkdirSync(this.staging, { recursive: true });
+      // Parts of a baseline copy a killed run left behind would be read as this run's.
+      for (const f of fs.readdirSync(this.state)) if (BASELINE_PART.test(f)) fs.rmSync(path.join(this.state, f), { force: true });
     } catch (e) {
       releaseLock(this.lock);
       throw (e as NodeJS.ErrnoException).code ? new Error(fsErrorMessage(e, stateDirOf(target), 'creating')) : e;
@@ -115,7 +126,7 @@ export class TreeWriter {
     this.reserve(rel);
     if (constructPath !== undefined) this.constructPaths.set(rel, constructPath);
     try {
-      this.pool.write(path.join(this.staging, rel), obj);
+      this.pool.write(path.join(this.staging, rel), obj, this.tree);
     } catch (e) {
       throw new Error(this.describeError(e));
     }
@@ -125,7 +136,7 @@ export class TreeWriter {
   public add(rel: string, content: string): void {
     this.reserve(rel);
     try {
-      this.pool.writeText(path.join(this.staging, rel), content);
+      this.pool.writeText(path.join(this.staging, rel), content, this.tree);
     } catch (e) {
       throw new Error(this.describeError(e));
     }
@@ -162,7 +173,9 @@ export class TreeWriter {
 
   /**
    * Compares the staged tree with the target (content before writing: unchanged files are
-   * neither created nor updated). Throws, naming each path, when the write would go through a
+   * neither created nor updated; the pool already left out of the staging directory the files
+   * whose target has the same bytes, see `YamlFilePool.unchangedIn`). Call it once the pool has
+   * finished. Throws, naming each path, when the write would go through a
    * symbolic link or a special file of the repo, or the ownership manifest lists a path outside
    * the repo or something that is not a regular file.
    */
@@ -194,6 +207,7 @@ export class TreeWriter {
       }
       return undefined;
     };
+    const unchanged = this.pool.unchangedIn(this.staging);
     const symlinkProblem = (rel: string) =>
       `${path.join(this.targetDir, rel)}: is a symbolic link; synth never writes or deletes through links (they may point out of the repo): replace it with a real directory or file, or change the folder path`;
     for (const rel of this.fileList) {
@@ -215,6 +229,7 @@ export class TreeWriter {
       if (entry === 'missing') created.push(rel);
       else if (entry === 'symlink') problems.push(symlinkProblem(rel));
       else if (entry !== 'file') conflicts.push(rel);
+      else if (unchanged.has(rel)) continue; // compared by the pool: not staged
       else {
         let same: boolean;
         try {
@@ -245,6 +260,43 @@ export class TreeWriter {
     }
     if (problems.length > 0) throw new Error(problems.join('\n  '));
     return { created, updated, deleted, conflicts };
+  }
+
+  /**
+   * Writes the baseline copy of the staged tree to `file` (`{"dir", "files", "constructPaths"}`,
+   * read by `readBaseline`) from what was recorded while the files were written (constructed with
+   * `recordBaseline`), without reading the tree back: the recorded parts are copied as they are
+   * (so the members of `files` are in no particular order; `readBaseline` sorts them). Call it
+   * once the pool has finished and before {@link commit}. Returns false, writing nothing, when the
+   * files were not all recorded (then `saveBaseline` reads the committed tree instead).
+   */
+  public writeBaselineCopy(file: string): boolean {
+    if (!this.tree.record || !this.pool.recorded || this.done) return false;
+    const parts = fs.readdirSync(this.state).filter((f) => BASELINE_PART.test(f)).sort();
+    const fd = fs.openSync(file, 'w');
+    try {
+      fs.writeSync(fd, `{"dir":${JSON.stringify(this.targetDir)},"files":{`);
+      // Each recorded member starts with a comma: dropped before the first one.
+      let first = true;
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (const part of parts) {
+        const pfd = fs.openSync(path.join(this.state, part), 'r');
+        try {
+          for (let n = fs.readSync(pfd, buf); n > 0; n = fs.readSync(pfd, buf)) {
+            const skip = first ? 1 : 0;
+            first = false;
+            fs.writeSync(fd, buf, skip, n - skip);
+          }
+        } finally {
+          fs.closeSync(pfd);
+        }
+      }
+      const paths = [...this.constructPaths].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      fs.writeSync(fd, `},"constructPaths":${JSON.stringify(Object.fromEntries(paths))}}\n`);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return true;
   }
 
   /** Discards the staged files and releases the lock; the target is untouched. */

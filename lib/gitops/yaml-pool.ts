@@ -17,9 +17,22 @@ import { createYamlEmitter } from './yaml-emit';
  */
 export class YamlFilePool {
   private readonly workers: Array<{ worker: Worker; port: MessageChannel['port1']; done: Int32Array }> = [];
-  private batches: Array<Array<[string, string] | [string, string, 1]>> = [];
+  private batches: PoolItem[][] = [];
   private next = 0;
   private readonly madeDirs = new Set<string>();
+  /** Per staging directory: the files not staged because the target already has the same bytes. */
+  private readonly same = new Map<string, Set<string>>();
+  /** Records the files written inline (see {@link createBaselineRecorder}), when any is recorded. */
+  private recorder?: BaselineRecorder;
+  private unrecorded = false;
+
+  /**
+   * Whether every file written with a `record` was recorded (see {@link createBaselineRecorder});
+   * meaningful once {@link finish} has returned. When false, baseline copies read the tree back.
+   */
+  public get recorded(): boolean {
+    return !this.unrecorded;
+  }
 
   /**
    * @param threads worker threads to use; 0 writes inline.
@@ -31,7 +44,10 @@ export class YamlFilePool {
       const done = new Int32Array(new SharedArrayBuffer(8));
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { port: port2, done, yamlPath: require.resolve('yaml'), options: YAML_OPTIONS, emitter: FAST_YAML ? createYamlEmitter.toString() : undefined },
+        workerData: {
+          port: port2, done, yamlPath: require.resolve('yaml'), options: YAML_OPTIONS,
+          emitter: FAST_YAML ? createYamlEmitter.toString() : undefined, recorder: createBaselineRecorder.toString(), tag: `w${i}`,
+        },
         transferList: [port2],
       });
       worker.unref();
@@ -49,31 +65,60 @@ export class YamlFilePool {
     return Math.min(Math.max(cores - 1, 1), 4);
   }
 
-  /** Writes ready text to the absolute path `file` (now, or on a worker when there are workers). */
-  public writeText(file: string, content: string): void {
+  /**
+   * Writes ready text to the absolute path `file` (now, or on a worker when there are workers).
+   * @param tree when set, `file` is `<tree.dir>/<rel>` (a staged tree): the file is recorded for
+   * the tree's baseline copy (`tree.record`, see {@link createBaselineRecorder}), and not written
+   * when `<tree.target>/<rel>` already has the same bytes (see {@link unchangedIn})
+   */
+  public writeText(file: string, content: string, tree?: StagedTree): void {
     if (this.workers.length === 0) {
-      this.writeNow(file, content);
+      this.writeNow(file, content, tree);
       return;
     }
-    this.enqueue([file, content, 1]);
+    this.enqueue([file, content, 1, tree ? tree.dir.length + 1 : 0, tree?.record ? 1 : 0, tree?.target ?? '']);
   }
 
-  /** Writes `obj` as YAML to the absolute path `file` (now or on a worker). */
-  public write(file: string, obj: unknown): void {
+  /** Writes `obj` as YAML to the absolute path `file` (now or on a worker); `tree`: see {@link writeText}. */
+  public write(file: string, obj: unknown, tree?: StagedTree): void {
     if (this.workers.length === 0) {
-      this.writeNow(file, toYaml(obj));
+      this.writeNow(file, toYaml(obj), tree);
       return;
     }
-    this.enqueue([file, JSON.stringify(obj)]);
+    this.enqueue([file, JSON.stringify(obj), 0, tree ? tree.dir.length + 1 : 0, tree?.record ? 1 : 0, tree?.target ?? '']);
   }
 
-  private writeNow(file: string, content: string): void {
-    this.mkdir(path.dirname(file));
-    fs.writeFileSync(file, content);
+  /**
+   * The files of the staged tree `dir` that were not written because their target already has
+   * the same bytes (paths relative to `dir`); complete once {@link finish} has returned.
+   */
+  public unchangedIn(dir: string): ReadonlySet<string> {
+    return this.same.get(dir) ?? new Set();
   }
 
-  // [file, JSON of the object] or [file, ready text, 1].
-  private enqueue(item: [string, string] | [string, string, 1]): void {
+  private writeNow(file: string, content: string, tree?: StagedTree): void {
+    const rel = tree ? file.slice(tree.dir.length + 1) : '';
+    if (tree?.target && sameBytes(path.join(tree.target, rel), content)) this.addSame(tree.dir, [rel]);
+    else {
+      this.mkdir(path.dirname(file));
+      fs.writeFileSync(file, content);
+    }
+    if (tree?.record && !this.unrecorded) {
+      try {
+        (this.recorder ??= createBaselineRecorder(fs, path, 'main')).add(file, tree.dir.length + 1, content);
+      } catch {
+        this.unrecorded = true;
+      }
+    }
+  }
+
+  private addSame(dir: string, rels: readonly string[]): void {
+    let set = this.same.get(dir);
+    if (!set) this.same.set(dir, (set = new Set()));
+    for (const r of rels) set.add(r);
+  }
+
+  private enqueue(item: PoolItem): void {
     const batch = this.batches[this.next];
     batch.push(item);
     if (batch.length >= 256) this.flush(this.next);
@@ -81,13 +126,20 @@ export class YamlFilePool {
 
   /** Blocks until every file is written; throws the first write error. Ends the workers. */
   public finish(): void {
+    try {
+      this.recorder?.close();
+    } catch {
+      this.unrecorded = true;
+    }
     if (this.workers.length === 0) return;
     this.workers.forEach((_, i) => this.flush(i));
     const errors: Error[] = [];
     for (const w of this.workers) {
       w.port.postMessage({ end: true });
       Atomics.wait(w.done, 0, 0);
-      const msg = receiveMessageOnPort(w.port)?.message as { error?: string; code?: string; path?: string } | undefined;
+      const msg = receiveMessageOnPort(w.port)?.message as { error?: string; code?: string; path?: string; unrecorded?: boolean; same?: Record<string, string[]> } | undefined;
+      if (msg?.unrecorded) this.unrecorded = true;
+      for (const [dir, rels] of Object.entries(msg?.same ?? {})) this.addSame(dir, rels);
       if (!msg || msg.error) errors.push(Object.assign(new Error(`writing files failed: ${msg?.error ?? 'worker ended without reporting'}`), { code: msg?.code, path: msg?.path }));
     }
     this.terminate();
@@ -97,6 +149,11 @@ export class YamlFilePool {
 
   /** Stops the workers without waiting for pending files. */
   public terminate(): void {
+    try {
+      this.recorder?.close();
+    } catch {
+      // the staged tree is being discarded
+    }
     for (const w of this.workers) {
       w.port.close();
       void w.worker.terminate();
@@ -128,6 +185,85 @@ export class YamlFilePool {
 
 const MAX_QUEUED_BATCHES = 4;
 
+/**
+ * [file, JSON of the object or ready text, ready (1) or not, relFrom, record, target]: with
+ * `relFrom` > 0, `file.slice(relFrom)` is the file's path in a staged tree; `record` (1) records it
+ * for the tree's baseline copy; a non-empty `target` is the directory whose file of the same path
+ * is compared first (the same bytes: not written).
+ */
+type PoolItem = [string, string, 0 | 1, number, 0 | 1, string];
+
+/** A staged tree files are written to (a {@link TreeWriter}'s staging directory). */
+export interface StagedTree {
+  /** The staging directory: the files' paths in the tree are relative to it. */
+  readonly dir: string;
+  /** Record the files for the baseline copy (see {@link createBaselineRecorder}). @default false */
+  readonly record?: boolean;
+  /** The directory the tree will be committed to: a file whose target has the same bytes is not staged. @default - every file is staged */
+  readonly target?: string;
+}
+
+/** Whether the file `file` exists and holds exactly the UTF-8 bytes of `text`. */
+function sameBytes(file: string, text: string): boolean {
+  let cur: Buffer;
+  try {
+    cur = fs.readFileSync(file);
+  } catch {
+    return false;
+  }
+  return cur.length === Buffer.byteLength(text) && cur.equals(Buffer.from(text));
+}
+
+/** What {@link createBaselineRecorder} returns. */
+export interface BaselineRecorder {
+  /** Records `text`, written to `file` (`file.slice(relFrom)` is its path in the tree). */
+  add(file: string, relFrom: number, text: string): void;
+  /** Writes what is buffered and closes the part files. */
+  close(): void;
+}
+
+/** The part files a {@link BaselineRecorder} writes beside a staging directory (`baseline-<tag>.part`, spelled out in the recorder too). */
+export const BASELINE_PART = /^baseline-[a-z0-9]+\.part$/;
+
+/**
+ * Records the files of a staged tree as they are written, for the baseline copy a synth keeps
+ * (`lib/tree/baseline.ts`), so that the copy never reads the tree back: for each staging
+ * directory `<state>/staging`, appends `,"<rel>":"<text>"` (JSON) to
+ * `<state>/baseline-<tag>.part`, about 1 MiB at a time. The parts of all threads, concatenated, are the
+ * members of the copy's `files` object (see `TreeWriter.writeBaselineCopy`).
+ *
+ * Self-contained (no outside references), so that the pool's worker threads rebuild it from its
+ * source text, like the YAML emitter.
+ */
+export function createBaselineRecorder(fsMod: typeof fs, pathMod: typeof path, tag: string): BaselineRecorder {
+  // No file stays open between writes: a worker terminated after a failure leaks nothing.
+  const parts = new Map<string, { file: string; chunk: string; started: boolean }>();
+  const flush = (p: { file: string; chunk: string; started: boolean }) => {
+    if (!p.chunk) return;
+    if (p.started) fsMod.appendFileSync(p.file, p.chunk);
+    else fsMod.writeFileSync(p.file, p.chunk);
+    p.started = true;
+    p.chunk = '';
+  };
+  return {
+    add(file, relFrom, text) {
+      const dir = file.slice(0, relFrom - 1);
+      let p = parts.get(dir);
+      if (!p) {
+        p = { file: pathMod.join(pathMod.dirname(dir), `baseline-${tag}.part`), chunk: '', started: false };
+        parts.set(dir, p);
+      }
+      p.chunk += `,${JSON.stringify(file.slice(relFrom))}:${JSON.stringify(text)}`;
+      if (p.chunk.length >= 1 << 20) flush(p);
+    },
+    close() {
+      const all = [...parts.values()];
+      parts.clear();
+      for (const p of all) flush(p);
+    },
+  };
+}
+
 // Plain JavaScript run by each worker: parse, stringify (the fast emitter, rebuilt from its source
 // text; any failure of it falls back to `yaml` for that document), write.
 const WORKER_SOURCE = `
@@ -153,21 +289,57 @@ const toYaml = (obj) => {
   }
   return YAML.stringify(obj, options);
 };
+// Recording for the baseline copy is best effort: when it fails, the copy is made by reading the
+// tree back (TreeWriter.writeBaselineCopy), so the synth does not fail for it.
+let recorder;
+let unrecorded = false;
+const record = (file, recordFrom, text) => {
+  if (unrecorded) return;
+  try {
+    if (!recorder) recorder = new Function('__name', 'return (' + workerData.recorder + ')')((f) => f)(fs, path, workerData.tag);
+    recorder.add(file, recordFrom, text);
+  } catch {
+    unrecorded = true;
+  }
+};
+// Files whose target already has the same bytes are not staged: their paths, per staged tree.
+const same = {};
+const sameBytes = (file, text) => {
+  let cur;
+  try {
+    cur = fs.readFileSync(file);
+  } catch {
+    return false;
+  }
+  return cur.length === Buffer.byteLength(text) && cur.equals(Buffer.from(text));
+};
 const made = new Set();
 let error;
 port.on('message', (msg) => {
   if (msg && msg.end) {
-    port.postMessage(error ? error : { ok: true });
+    try {
+      if (recorder) recorder.close();
+    } catch {
+      unrecorded = true;
+    }
+    port.postMessage(error ? error : { ok: true, unrecorded, same });
     Atomics.store(done, 0, 1);
     Atomics.notify(done, 0);
     return;
   }
   try {
     if (!error) {
-      for (const [file, data, ready] of msg) {
-        const dir = path.dirname(file);
-        if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
-        fs.writeFileSync(file, ready ? data : toYaml(JSON.parse(data)));
+      for (const [file, data, ready, relFrom, rec, target] of msg) {
+        const text = ready ? data : toYaml(JSON.parse(data));
+        if (target && sameBytes(path.join(target, file.slice(relFrom)), text)) {
+          const tree = file.slice(0, relFrom - 1);
+          (same[tree] || (same[tree] = [])).push(file.slice(relFrom));
+        } else {
+          const dir = path.dirname(file);
+          if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
+          fs.writeFileSync(file, text);
+        }
+        if (rec) record(file, relFrom, text);
       }
     }
   } catch (e) {

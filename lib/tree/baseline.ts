@@ -64,37 +64,25 @@ export function readBaseline(dir: string, stateFile?: string): Baseline {
   if (stateFile && fs.existsSync(stateFile)) {
     const saved = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { dir?: string; files?: Record<string, string>; constructPaths?: Record<string, string> };
     if (saved.dir === path.resolve(dir) && saved.files) {
-      return { tree: { files: new Map(Object.entries(saved.files)), constructPaths: saved.constructPaths ?? {} }, source: 'saved' };
+      // Sorted like the manifest lists them: the copy lists them in the order they were written.
+      const files = Object.entries(saved.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return { tree: { files: new Map(files), constructPaths: saved.constructPaths ?? {} }, source: 'saved' };
     }
   }
   return { tree: EMPTY_TREE, source: 'none' };
 }
-
-/** {@link saveBaseline} with the tree read whole (for manifests whose file names JSON would reorder). */
-function saveBaselineInMemory(stateFile: string, dir: string): void {
-  const tree = readTree(dir);
-  fs.mkdirSync(path.dirname(stateFile), { recursive: true });
-  const tmp = `${stateFile}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify({ dir: path.resolve(dir), files: Object.fromEntries(tree.files), constructPaths: tree.constructPaths })}\n`);
-  fs.renameSync(tmp, stateFile);
-}
-
-/** Whether `key` is an array index, which `Object.fromEntries` / `JSON.stringify` would list first. */
-const isArrayIndex = (key: string): boolean => /^(0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
 
 /**
  * Keeps a copy of the tree `dir` in `stateFile` (the baseline of the next synth after `cdk8s synth`
  * empties the output directory), without holding the tree in memory: written as each owned file is
  * read (the tree read whole, plus its JSON text, was the peak of a synth's
  * memory at 10,000 clusters). Files are read like `readTree` reads them: listed in the manifest,
- * regular, not behind a link (the tree was written by this synth, under its lock).
+ * regular, not behind a link (the tree was written by this synth, under its lock). A synth makes
+ * the same copy without reading the tree back, from the files recorded as they were written
+ * (`TreeWriter.writeBaselineCopy`); this is its fallback.
  */
 export function saveBaseline(stateFile: string, dir: string): void {
   const manifest = readManifest(dir);
-  if (manifest.files.some(isArrayIndex)) {
-    saveBaselineInMemory(stateFile, dir);
-    return;
-  }
   fs.mkdirSync(path.dirname(stateFile), { recursive: true });
   const tmp = `${stateFile}.${process.pid}.tmp`;
   const fd = fs.openSync(tmp, 'w');

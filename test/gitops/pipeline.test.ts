@@ -89,7 +89,69 @@ describe('app commands the CLI runs in a synth session', () => {
   });
 });
 
-test('the baseline copy a synth keeps is written streamed, with the bytes saveBaseline writes, and is read back as the tree', () => {
+test.each(['0', '2'])('with %s worker threads, the recorded baseline copy equals the tree read back, and no part file is left', (threads) => {
+  const root = tmp();
+  const out = path.join(root, 'out');
+  const stateDir = path.join(root, 'state');
+  const prev = { state: process.env.CDK8S_PLATFORM_STATE_DIR, threads: process.env.CDK8S_PLATFORM_THREADS };
+  process.env.CDK8S_PLATFORM_STATE_DIR = stateDir;
+  process.env.CDK8S_PLATFORM_THREADS = threads;
+  try {
+    const a = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false });
+    const repo = new Repo(a, 'platform');
+    for (let i = 0; i < 300; i++) {
+      const f = repo.folder(`fleet/c${i}`, { namespace: 'fleet' });
+      // Over 1 MiB of text in all: the recorder writes its parts in several chunks.
+      new ApiObject(f, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `settings-${i}` }, data: { text: `${i}:${'x'.repeat(4000)}` } } as any);
+    }
+    a.synth();
+    const dir = path.join(out, 'platform');
+    const [stateFile] = fs.readdirSync(stateDir).map((f) => path.join(stateDir, f));
+    const { saveBaseline } = require('../../lib/tree/baseline') as typeof import('../../lib/tree/baseline');
+    const reference = path.join(root, 'reference.json');
+    saveBaseline(reference, dir);
+    const recorded = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+    expect(Object.keys(recorded.files)).toHaveLength(600);
+    expect(recorded).toEqual(JSON.parse(fs.readFileSync(reference, 'utf8')));
+    expect(fs.readdirSync(out).sort()).toEqual(['platform']);
+    expect(fs.readdirSync(stateDir)).toEqual([path.basename(stateFile)]);
+  } finally {
+    for (const [k, v] of [['CDK8S_PLATFORM_STATE_DIR', prev.state], ['CDK8S_PLATFORM_THREADS', prev.threads]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+});
+
+test('the pool records the files of a staged tree in part files beside it, and does not stage those the target already has byte for byte', () => {
+  const { YamlFilePool, BASELINE_PART } = require('../../lib/gitops/yaml-pool') as typeof import('../../lib/gitops/yaml-pool');
+  for (const threads of [0, 2]) {
+    const root = tmp();
+    const staging = path.join(root, 'state', 'staging');
+    const target = path.join(root, 'target');
+    fs.mkdirSync(staging, { recursive: true });
+    fs.mkdirSync(path.join(target, 'a'), { recursive: true });
+    fs.writeFileSync(path.join(target, 'a/one.yaml'), 'kind: ConfigMap\ndata:\n  k: v\n'); // the same bytes
+    fs.writeFileSync(path.join(target, 'a/kustomization.yaml'), 'resources: []\n'); // different
+    const tree = { dir: staging, record: true, target };
+    const pool = new YamlFilePool(threads);
+    pool.write(path.join(staging, 'a/one.yaml'), { kind: 'ConfigMap', data: { k: 'v' } }, tree);
+    pool.writeText(path.join(staging, 'a/kustomization.yaml'), 'resources:\n  - one.yaml\n', tree);
+    pool.writeText(path.join(staging, 'b/new.yaml'), 'x: 1\n', tree);
+    pool.writeText(path.join(staging, 'unrecorded.txt'), 'x');
+    pool.finish();
+    expect(pool.recorded).toBe(true);
+    expect([...pool.unchangedIn(staging)]).toEqual(['a/one.yaml']);
+    expect(fs.existsSync(path.join(staging, 'a/one.yaml'))).toBe(false);
+    expect(fs.readFileSync(path.join(staging, 'a/kustomization.yaml'), 'utf8')).toBe('resources:\n  - one.yaml\n');
+    const parts = fs.readdirSync(path.join(root, 'state')).filter((f) => BASELINE_PART.test(f));
+    expect(parts.length).toBeGreaterThan(0);
+    const members = JSON.parse(`{${parts.map((f) => fs.readFileSync(path.join(root, 'state', f), 'utf8')).join('').slice(1)}}`);
+    expect(members).toEqual({ 'a/one.yaml': 'kind: ConfigMap\ndata:\n  k: v\n', 'a/kustomization.yaml': 'resources:\n  - one.yaml\n', 'b/new.yaml': 'x: 1\n' });
+  }
+});
+
+test('the baseline copy a synth keeps is recorded as files are written (never read back), holds what saveBaseline holds, and is read back as the tree', () => {
   const root = tmp();
   const out = path.join(root, 'out');
   const stateDir = path.join(root, 'state');
@@ -98,24 +160,31 @@ test('the baseline copy a synth keeps is written streamed, with the bytes saveBa
   try {
     const a = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false });
     const repo = new Repo(a, 'platform');
-    for (const name of ['a', 'b']) {
+    for (const name of ['a', 'b', '10']) {
       const f = repo.folder(`fleet/${name}`, { namespace: 'fleet' });
       new ApiObject(f, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `settings-${name}` }, data: { text: 'line "one"\n\u00e9\u2028 \\ end' } } as any);
     }
     a.synth();
     const dir = path.join(out, 'platform');
     const [stateFile] = fs.readdirSync(stateDir).map((f) => path.join(stateDir, f));
-    const streamed = fs.readFileSync(stateFile, 'utf8');
+    const recorded = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
     const { saveBaseline, readBaseline } = require('../../lib/tree/baseline') as typeof import('../../lib/tree/baseline');
     const reference = path.join(root, 'reference.json');
     saveBaseline(reference, dir);
-    expect(streamed).toEqual(fs.readFileSync(reference, 'utf8'));
-    const files = JSON.parse(streamed).files as Record<string, string>;
-    expect(Object.keys(files)).toEqual(['fleet/a/configmap-settings-a.yaml', 'fleet/a/kustomization.yaml', 'fleet/b/configmap-settings-b.yaml', 'fleet/b/kustomization.yaml']);
+    expect(recorded).toEqual(JSON.parse(fs.readFileSync(reference, 'utf8')));
+    expect(recorded.dir).toBe(dir);
+    expect(recorded.files['fleet/a/configmap-settings-a.yaml']).toBe(fs.readFileSync(path.join(dir, 'fleet/a/configmap-settings-a.yaml'), 'utf8'));
+    // No part file of the recording is left behind.
+    expect(fs.readdirSync(out).filter((f) => f !== 'platform')).toEqual([]);
     // With the tree on disk gone (`cdk8s synth` empties the output directory), it is the baseline.
     fs.rmSync(dir, { recursive: true, force: true });
     const b = readBaseline(dir, stateFile);
     expect(b.source).toBe('saved');
+    // In the order the manifest lists them (sorted), whatever order they were recorded in.
+    expect([...b.tree.files.keys()]).toEqual([
+      'fleet/10/configmap-settings-10.yaml', 'fleet/10/kustomization.yaml', 'fleet/a/configmap-settings-a.yaml', 'fleet/a/kustomization.yaml',
+      'fleet/b/configmap-settings-b.yaml', 'fleet/b/kustomization.yaml',
+    ]);
     expect(b.tree.files.get('fleet/a/configmap-settings-a.yaml')).toContain('settings-a');
   } finally {
     if (prev === undefined) delete process.env.CDK8S_PLATFORM_STATE_DIR;

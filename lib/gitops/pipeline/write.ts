@@ -4,6 +4,7 @@
  * guard compares with the baseline, then every repo is committed atomically (lib/gitops/writer.ts),
  * and a copy of each uncommitted repo is kept for the next `cdk8s synth`.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import * as v8 from 'v8';
 import type { TreeObject } from '../../safety/plan';
@@ -61,6 +62,15 @@ export function writeRepos(input: WriteInput, groups: FolderGroups, reporter: St
   }
 }
 
+/**
+ * Whether a baseline copy of the repo directory `dir` is kept (outside the output directory, for
+ * the next synth after `cdk8s synth` empties it): when `keepBaseline` is not off and `dir` is in
+ * the output directory (a repo written elsewhere is not emptied by `cdk8s synth`).
+ */
+function keepsBaseline(input: WriteInput, dir: string): boolean {
+  return input.keepBaseline !== false && !path.relative(input.outdir, dir).startsWith('..');
+}
+
 /** Objects from which a synth bounds the heap's growth (see {@link boundHeapGrowth}). */
 const BOUNDED_HEAP_OBJECTS = 20_000;
 
@@ -82,7 +92,8 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
   const pool = new YamlFilePool(YamlFilePool.threadsFor(groups.objectCount));
   const writers = new Map<Repo, TreeWriter>();
   try {
-    for (const repo of input.repos) writers.set(repo, new TreeWriter(input.repoDir(repo), pool));
+    // Files are recorded as they are written for the baseline copy kept after the commit (below).
+    for (const repo of input.repos) writers.set(repo, new TreeWriter(input.repoDir(repo), pool, { recordBaseline: keepsBaseline(input, input.repoDir(repo)) }));
   } catch (e) {
     pool.terminate();
     for (const w of writers.values()) w.abort();
@@ -164,21 +175,41 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
     abortAll();
     throw new SynthError(blocked);
   }
-  const repos: WrittenRepos = [];
-  reporter.run('write', () => {
-    try {
-      for (const { repo, w, changes } of planned) repos.push({ repo, dir: w.targetDir, changes: w.commit(changes) });
-    } finally {
-      abortAll(); // releases the locks of repos not committed after a failure
-    }
-  }, () => ({ repos: repos.length, files: repos.reduce((n, r) => n + r.changes.created.length + r.changes.updated.length, 0), changed: repos.reduce((n, r) => n + r.changes.created.length + r.changes.updated.length + r.changes.deleted.length, 0) }));
-  // Keep a copy of each uncommitted repo under the output directory beside it, for the next
-  // synth after `cdk8s synth` empties the output directory. Not fatal: the tree is written.
-  for (const { repo, w } of input.keepBaseline === false ? [] : planned) {
+  // The baseline copies (for the next synth after `cdk8s synth` empties the output directory),
+  // written from what the pool recorded before the commit and put in place once it succeeded.
+  const copies = new Map<Repo, string>();
+  for (const { repo, w } of planned) {
     const b = baselines.get(repo)!;
-    if (b.source === 'git' || path.relative(input.outdir, w.targetDir).startsWith('..')) continue;
+    if (b.source === 'git' || !keepsBaseline(input, w.targetDir)) continue;
+    const tmp = `${b.stateFile}.${process.pid}.tmp`;
     try {
-      saveBaseline(b.stateFile, w.targetDir);
+      fs.mkdirSync(path.dirname(tmp), { recursive: true });
+      if (w.writeBaselineCopy(tmp)) copies.set(repo, tmp);
+    } catch {
+      fs.rmSync(tmp, { force: true }); // read back from the committed tree below
+    }
+  }
+  const repos: WrittenRepos = [];
+  try {
+    reporter.run('write', () => {
+      try {
+        for (const { repo, w, changes } of planned) repos.push({ repo, dir: w.targetDir, changes: w.commit(changes) });
+      } finally {
+        abortAll(); // releases the locks of repos not committed after a failure
+      }
+    }, () => ({ repos: repos.length, files: repos.reduce((n, r) => n + r.changes.created.length + r.changes.updated.length, 0), changed: repos.reduce((n, r) => n + r.changes.created.length + r.changes.updated.length + r.changes.deleted.length, 0) }));
+  } catch (e) {
+    for (const tmp of copies.values()) fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  // Not fatal: the tree is written.
+  for (const { repo, w } of planned) {
+    const b = baselines.get(repo)!;
+    if (b.source === 'git' || !keepsBaseline(input, w.targetDir)) continue;
+    try {
+      const tmp = copies.get(repo);
+      if (tmp) fs.renameSync(tmp, b.stateFile);
+      else saveBaseline(b.stateFile, w.targetDir);
     } catch (e) {
       process.stderr.write(`cdk8s-platform: warning: could not keep the baseline of ${w.targetDir} in ${b.stateFile} (${(e as Error).message}); a later \`cdk8s synth\` cannot see its deletions\n`);
     }
