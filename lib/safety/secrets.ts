@@ -210,41 +210,51 @@ function detect(v: string): string | undefined {
 export function scanCredentials(obj: PlainObject): CredentialFinding[] {
   const out: CredentialFinding[] = [];
   const sealed = isKind(obj, 'SealedSecret') && groupOf(String(obj.apiVersion)) === 'bitnami.com';
-  const walk = (v: unknown, p: string, key: string, parent: unknown) => {
+  // The walk visits every value of every object: field paths are built only for findings.
+  const segs: Array<string | number> = [];
+  const pathOf = (index?: number) => {
+    let acc = '';
+    for (const s of segs) acc = typeof s === 'number' ? `${acc}[${s}]` : fieldPath(acc, s);
+    return index === undefined ? acc : `${acc}[${index}]`;
+  };
+  const walk = (v: unknown, key: string, parent: unknown) => {
     if (typeof v === 'string') {
       if (v.length === 0 || PLACEHOLDER.test(v)) return;
       const what = detect(v);
-      if (what) return void out.push({ path: p, what });
+      if (what) return void out.push({ path: pathOf(), what });
       const envName = key === 'value' && parent && typeof (parent as { name?: unknown }).name === 'string' ? (parent as { name: string }).name : undefined;
       if (envName !== undefined) {
-        if (isCredentialName(envName) && !harmless(v)) out.push({ path: p, what: `a literal value of the credential-named variable ${envName}` });
-      } else if (key !== '' && isCredentialName(key, false) && !harmless(v)) out.push({ path: p, what: `a literal value of the credential-named field ${key}` });
+        if (isCredentialName(envName) && !harmless(v)) out.push({ path: pathOf(), what: `a literal value of the credential-named variable ${envName}` });
+      } else if (key !== '' && isCredentialName(key, false) && !harmless(v)) out.push({ path: pathOf(), what: `a literal value of the credential-named field ${key}` });
       return;
     }
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const x: unknown = v[i];
-        walk(x, `${p}[${i}]`, key, v);
+        segs.push(i);
+        walk(x, key, v);
+        segs.pop();
         // An argument pair: ["--password", "hunter2"].
         const flag = typeof x === 'string' ? FLAG.exec(x) : null;
         const next: unknown = v[i + 1];
         if (flag && typeof next === 'string' && isCredentialName(flag[1]) && !next.startsWith('-') && !harmless(next) && !detect(next)) {
-          out.push({ path: `${p}[${i + 1}]`, what: `a literal value of the credential flag ${x as string}` });
+          out.push({ path: pathOf(i + 1), what: `a literal value of the credential flag ${x as string}` });
           i++;
         }
       }
       return;
     }
     if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        const next = fieldPath(p, k);
-        if (p === '' && k === 'sops') continue;
-        if (sealed && next === 'spec.encryptedData') continue;
-        walk(x, next, k, v);
+      for (const k of Object.keys(v)) {
+        if (segs.length === 0 && k === 'sops') continue;
+        if (sealed && k === 'encryptedData' && segs.length === 1 && segs[0] === 'spec') continue;
+        segs.push(k);
+        walk((v as Record<string, unknown>)[k], k, v);
+        segs.pop();
       }
     }
   };
-  walk(obj, '', '', undefined);
+  walk(obj, '', undefined);
   return out;
 }
 
