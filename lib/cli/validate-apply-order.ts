@@ -5,8 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { CliError } from './context';
+import { parseYamlDocuments } from '../core/yaml-read';
 import { listFiles } from '../core/validation/registry';
 import { ApplyOrderObject, applyOrderProblems, ApplyOrderRepo, Preinstalled, PreinstalledSet } from '../gitops/apply-order';
 import type { KubeObject } from '../gitops/layout';
@@ -44,7 +44,7 @@ export function applyOrderLines(paths: readonly string[], preinstalled: readonly
     for (const f of listFiles(dir, /\.ya?ml$/i)) {
       const rel = path.relative(dir, f).split(path.sep).join('/');
       const shown = path.join(p, rel);
-      const docs = parsed.get(f) ?? parseAllDocuments(fs.readFileSync(f, 'utf8')).map((doc) => (doc.errors.length > 0 ? undefined : doc.toJS()));
+      const docs = parsed.get(f) ?? parseYamlDocuments(fs.readFileSync(f, 'utf8')).map((doc) => doc.value);
       docs.forEach((doc, i) => {
         if (doc === undefined) return; // reported by the schema validation
         const obj = doc as KubeObject | null;

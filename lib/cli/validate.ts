@@ -15,10 +15,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
-import { parseAllDocuments } from 'yaml';
 import { SchemaRegistry, Validator, defaultSchemaDir, naturalCompare, type ValidationInput } from '../core/validation';
 import { unresolvedWorkloadReferences, type ManifestObject } from '../core/references';
 import { listYamlFiles } from '../tree/read';
+import { parseYamlDocuments } from '../core/yaml-read';
 import { rgdInstanceKindSchema, rgdProducedObjects } from '../kro/schema';
 import { CliError, type CliContext, type CliIO } from './context';
 import { ProgressRenderer } from './progress';
@@ -104,16 +104,16 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
     }
     const docs: unknown[] = [];
     parsed.set(path.resolve(resolve(file)), docs);
-    parseAllDocuments(text).forEach((doc, i) => {
-      if (doc.errors.length > 0) {
+    parseYamlDocuments(text).forEach((doc, i) => {
+      if (doc.error !== undefined) {
         docs.push(undefined);
         documents++;
         const source = `${file}#${i}`;
-        const detail = doc.errors[0].message.split('\n')[0].replace(/:$/, '');
+        const detail = doc.error.replace(/:$/, '');
         lines.push({ source, message: `${source}: <unknown kind>/<unnamed>: <root>: invalid YAML: ${detail}` });
         return;
       }
-      const obj = doc.toJS();
+      const obj = doc.value;
       docs.push(obj);
       if (obj === null || obj === undefined) return; // empty document
       documents++;

@@ -7,7 +7,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parseYamlDocuments } from '../core/yaml-read';
 import { listFiles } from '../core/validation/registry';
 import { MANIFEST_FILE, hasManifest, parseManifest, readManifest } from './manifest';
 
@@ -215,9 +215,9 @@ export function listYamlFiles(dir: string): string[] {
  */
 export function objectsOfFile(file: string, text: string): PlainObject[] {
   const out: PlainObject[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new Error(`${file}: invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-    const obj = doc.toJS() as PlainObject | null;
+  for (const doc of parseYamlDocuments(text)) {
+    if (doc.error !== undefined) throw new Error(`${file}: invalid YAML: ${doc.error}`);
+    const obj = doc.value as PlainObject | null;
     if (!obj || typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') continue;
     if (obj.apiVersion.startsWith('kustomize.config.k8s.io/')) continue;
     out.push(obj);

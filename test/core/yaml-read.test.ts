@@ -1,0 +1,84 @@
+// parseYamlDocuments reads what `yaml`'s parseAllDocuments + toJS reads: the same values for every
+// document (js-yaml with yaml's core scalar types), the same errors (those go to `yaml`).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { buildExamples } from '../../examples/main';
+import { parseYamlDocuments, readByYamlOnly } from '../../lib/core/yaml-read';
+import { listFiles } from '../../lib/core/validation/registry';
+import { resolveMirror } from '../../scripts/import-crds';
+
+/** What `yaml` reads: per document, its value or its first error line. */
+function reference(text: string): Array<{ value?: unknown; error?: string }> {
+  return parseAllDocuments(text).map((doc) => (doc.errors.length > 0 ? { error: doc.errors[0].message.split('\n')[0] } : { value: doc.toJS() }));
+}
+
+/** The outcome of `fn`: its result, or what it threw. */
+function outcome<T>(fn: () => T): { result?: T; threw?: string } {
+  try {
+    return { result: fn() };
+  } catch (e) {
+    return { threw: String(e) };
+  }
+}
+
+function expectSame(text: string, where = ''): void {
+  const got = outcome(() => parseYamlDocuments(text));
+  try {
+    expect(got).toEqual(outcome(() => reference(text)));
+  } catch (e) {
+    throw new Error(`${where}${JSON.stringify(text).slice(0, 200)}: ${(e as Error).message}`);
+  }
+}
+
+test('plain scalars resolve as in yaml\'s core schema (not js-yaml\'s: no 0b binary, no _ separators)', () => {
+  const scalars = [
+    '', '~', 'null', 'Null', 'NULL', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'false', 'False', 'FALSE', 'yes', 'no', 'on', 'off', 'y', 'n',
+    '0', '-0', '+0', '007', '0o17', '0o8', '0O17', '0x1F', '0X1F', '0xg', '0b101', '1_000', '12345678901234567890', '-12', '+12',
+    '1.5', '-1.5', '+1.5', '.5', '5.', '1e3', '1E3', '1.5e-3', '.5e+3', '1e', 'e3', '1.2.3', '.inf', '-.Inf', '+.INF', '.nan', '.NaN', '.NAN', '-.nan', 'inf',
+    '2024-01-01', '2001-12-14t21:59:43.10-05:00', '12:30', '1:30:00', '<<', '=', '!', 'v1.33.2', '10.0.0.0/8', '0.0.0.0', '"1"', "'1'",
+  ];
+  expect(scalars.filter((s) => !readByYamlOnly(`v: ${s}\n`)).length).toBeGreaterThan(scalars.length - 5);
+  for (const s of scalars) {
+    expectSame(`v: ${s}\n`);
+    expectSame(`- ${s}\n`);
+    if (s !== '' && !s.startsWith('!')) expectSame(`${s}: x\n`);
+  }
+});
+
+test('documents, markers, comments, block and flow styles, tags, anchors, directives and errors', () => {
+  const texts = [
+    '', '\n', '# only a comment\n', '---\n', '---\n---\n', 'a: 1\n---\n', '---\na: 1\n...\n---\nb: 2\n', 'a: 1\n--- \nb: 2\n...\n',
+    'a: |\n  line\n  two\nb: >-\n  folded\n  text\n\nc: |+\n  keep\n\n', 'a: [1, "2", {b: c}]\nd: {}\ne: []\n',
+    "a: 'it''s'\nb: \"tab\\there \\u00e9\"\nc: plain text: with colon\n", 'key with spaces: v\n"quoted key": v\n? complex\n: v\n',
+    '__proto__: x\nconstructor: y\n', 'a: !!str 1\nb: !!int "7"\nc: !!float 1\n', 'a: !custom x\n', 'a: &x {b: 1}\nc: *x\n',
+    '%YAML 1.1\n---\na: yes\n', 'a: 1\na: 2\n', 'a: [1, 2\n', 'a:\n  - b\n   - c\n', 'a: b: c\n', '- a\nb: c\n', 'a: "unterminated\n',
+    '<<: {a: 1}\nb: 2\n', 'a: *undefined\n', 'list:\n- a\n- b: 1\n  c: 2\n', 'a:\n  b:\n    c: [x, y]\n', 'a: 1 # comment\n# end\n',
+    'a: "multi\n  line"\n', 'a: multi\n  line plain\n', 'a: \'*not-an-alias\'\nb: "x *y"\n', 'a: 2 * 3\n',
+  ];
+  for (const t of texts) expectSame(t);
+});
+
+test('every file the bundled examples write is read as yaml reads it', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'yaml-read-'));
+  try {
+    buildExamples(out).synth();
+    const files = listFiles(out, /\.ya?ml$/i);
+    expect(files.length).toBeGreaterThan(300);
+    const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
+    texts.forEach((t, i) => expectSame(t, `${files[i]}: `));
+    // js-yaml reads nearly all of them (the rest hold a tag, a `*` or a `? ` key).
+    expect(texts.filter((t) => !readByYamlOnly(t)).length / texts.length).toBeGreaterThan(0.95);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('every upstream CRD and example file of ../shared/crds is read as yaml reads it (needs ../shared/crds)', () => {
+  const mirror = resolveMirror();
+  if (!fs.existsSync(mirror)) throw new Error(`CRD mirror not found at ${mirror}: this test reads the upstream YAML files of ../shared/crds (or CDK8S_PLATFORM_CRD_MIRROR)`);
+  const files = listFiles(mirror, /\.ya?ml$/i);
+  expect(files.length).toBeGreaterThan(100);
+  for (const f of files) expectSame(fs.readFileSync(f, 'utf8'), `${f}: `);
+});
