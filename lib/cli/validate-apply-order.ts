@@ -32,17 +32,23 @@ export type ParsedFiles = ReadonlyMap<string, ReadonlyArray<unknown>>;
 
 /**
  * The apply-order problems of the directories among `paths`, as validate output lines. `parsed`
- * (absolute path → documents) spares parsing the files `validate` has already read.
+ * (absolute path → documents) spares parsing the files `validate` has already read, `listings`
+ * (absolute directory → its YAML files, as `listFiles` lists them) listing the directories again.
  */
-export function applyOrderLines(paths: readonly string[], preinstalled: readonly string[], resolve: (p: string) => string, parsed: ParsedFiles = new Map()): Array<{ source: string; message: string }> {
+export function applyOrderLines(
+  paths: readonly string[], preinstalled: readonly string[], resolve: (p: string) => string,
+  parsed: ParsedFiles = new Map(), listings: ReadonlyMap<string, readonly string[]> = new Map(),
+): Array<{ source: string; message: string }> {
   const repos: ApplyOrderRepo[] = [];
   for (const p of paths) {
     const dir = resolve(p);
     if (!fs.statSync(dir).isDirectory()) continue;
     const objects: ApplyOrderObject[] = [];
     const kustomizations = new Map<string, string[]>();
-    for (const f of listFiles(dir, /\.ya?ml$/i)) {
-      const rel = path.relative(dir, f).split(path.sep).join('/');
+    for (const f of listings.get(dir) ?? listFiles(dir, /\.ya?ml$/i)) {
+      // listFiles joins names onto `dir`: the rest is the path inside it.
+      const inside = f.slice(dir.endsWith(path.sep) ? dir.length : dir.length + 1);
+      const rel = path.sep === '/' ? inside : inside.split(path.sep).join('/');
       const shown = path.join(p, rel);
       const docs = parsed.get(f) ?? parseYamlDocuments(fs.readFileSync(f, 'utf8')).map((doc) => doc.value);
       docs.forEach((doc, i) => {

@@ -70,20 +70,33 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   const registry = loadRegistry(opts, resolve);
   const progress = new ProgressRenderer({ command: 'validate', write: (t) => io.stderr(t), interactive: opts.progress ?? Boolean(io.stderrIsTTY) });
 
+  // Each file as shown (relative to its argument) and its absolute path; each directory is listed
+  // once (the apply-order check reads the same listing, kustomization.yaml files included).
   const files: string[] = [];
+  const absolute: string[] = [];
+  const listings = new Map<string, string[]>();
   for (const p of paths) {
     let st: fs.Stats;
+    const abs = resolve(p);
     try {
-      st = fs.statSync(resolve(p));
+      st = fs.statSync(abs);
     } catch {
       throw new CliError(`path not found: ${p}`);
     }
     if (st.isDirectory()) {
-      for (const f of listYamlFiles(resolve(p))) {
-        if (!SKIPPED_FILES.has(path.basename(f).toLowerCase())) files.push(path.join(p, path.relative(resolve(p), f)));
+      const listed = listYamlFiles(abs);
+      listings.set(abs, listed);
+      for (const f of listed) {
+        // listYamlFiles joins names onto `abs`: the rest is the path inside it.
+        const rel = f.slice(abs.endsWith(path.sep) ? abs.length : abs.length + 1);
+        if (!SKIPPED_FILES.has(rel.slice(rel.lastIndexOf(path.sep) + 1).toLowerCase())) {
+          files.push(path.join(p, rel));
+          absolute.push(f);
+        }
       }
     } else {
       files.push(p);
+      absolute.push(abs);
     }
   }
   if (files.length === 0) throw new CliError(`no YAML files found in: ${paths.join(', ')}`);
@@ -95,15 +108,15 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   const parsed = new Map<string, unknown[]>();
   progress.stage('read', () => readAll(), () => ({ files: files.length, objects: documents }));
   function readAll(): void {
-  for (const file of files) {
+  files.forEach((file, n) => {
     let text: string;
     try {
-      text = fs.readFileSync(resolve(file), 'utf8');
+      text = fs.readFileSync(absolute[n], 'utf8');
     } catch (e) {
       throw new CliError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
     }
     const docs: unknown[] = [];
-    parsed.set(path.resolve(resolve(file)), docs);
+    parsed.set(absolute[n], docs);
     parseYamlDocuments(text).forEach((doc, i) => {
       if (doc.error !== undefined) {
         docs.push(undefined);
@@ -119,7 +132,7 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
       documents++;
       inputs.push({ obj, file, docIndex: i });
     });
-  }
+  });
   }
 
   // kro: the instance kinds the ResourceGraphDefinitions of the tree define (kro generates their
@@ -163,7 +176,7 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
       lines.push({ source, message: `${source}: ${object}: ${r.field}: refers to ${target}, which is not in the validated files; ${hint}` });
     }
     // --- apply order of the Flux Kustomizations in directory arguments (lib/cli/validate-apply-order.ts) ---
-    lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve, parsed));
+    lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve, parsed, listings));
     // --- end apply order ---
   }, () => ({ objects: inputs.length, problems: lines.length - before }));
   progress.clear();
