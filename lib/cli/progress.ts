@@ -124,6 +124,20 @@ export class ProgressRenderer {
     return result;
   }
 
+  /** {@link stage} for an asynchronous `fn`. */
+  public async stageAsync<T>(stage: SynthStage, fn: () => Promise<T>, counts?: (result: T) => StageCounts): Promise<T> {
+    this.listener({ stage, state: 'start' });
+    let result: T;
+    try {
+      result = await fn();
+    } catch (e) {
+      this.clear();
+      throw e;
+    }
+    this.listener({ stage, state: 'end', counts: counts?.(result) });
+    return result;
+  }
+
   /** `read 659 files, 3,112 objects; validated 3,112 objects` — what the stages did, for a final line. */
   public summary(): string {
     return this.ended.map((e) => formatStage({ ...e, ms: undefined })).join('; ');

@@ -18,7 +18,7 @@ import type { Command } from 'commander';
 import { SchemaRegistry, Validator, defaultSchemaDir, naturalCompare, type ValidationInput } from '../core/validation';
 import { unresolvedWorkloadReferences, type ManifestObject } from '../core/references';
 import { listYamlFiles } from '../tree/read';
-import { parseYamlDocuments } from '../core/yaml-read';
+import { readYamlFiles, type ReadYamlFile } from './read-yaml-files';
 import { rgdInstanceKindSchema, rgdProducedObjects } from '../kro/schema';
 import { CliError, type CliContext, type CliIO } from './context';
 import { ProgressRenderer } from './progress';
@@ -106,18 +106,14 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   const lines: Array<{ source: string; message: string }> = [];
   // Each file is parsed once: the apply-order check reads the same documents.
   const parsed = new Map<string, unknown[]>();
-  progress.stage('read', () => readAll(), () => ({ files: files.length, objects: documents }));
-  function readAll(): void {
+  await progress.stageAsync('read', async () => readAll(await readYamlFiles(absolute)), () => ({ files: files.length, objects: documents }));
+  function readAll(read: ReadYamlFile[]): void {
   files.forEach((file, n) => {
-    let text: string;
-    try {
-      text = fs.readFileSync(absolute[n], 'utf8');
-    } catch (e) {
-      throw new CliError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const r = read[n];
+    if (r.readError !== undefined) throw new CliError(`cannot read ${file}: ${r.readError}`);
     const docs: unknown[] = [];
     parsed.set(absolute[n], docs);
-    parseYamlDocuments(text).forEach((doc, i) => {
+    r.docs.forEach((doc, i) => {
       if (doc.error !== undefined) {
         docs.push(undefined);
         documents++;

@@ -33,52 +33,71 @@ export interface ParsedYamlDocument {
   readonly error?: string;
 }
 
-const scalar = (tag: string, test: RegExp, construct: (s: string) => unknown) =>
-  new jsyaml.Type(`tag:yaml.org,2002:${tag}`, { kind: 'scalar', resolve: (s: string | null) => s !== null && test.test(s), construct: (s: string) => construct(s) });
-
-/** `yaml` 2's core schema tests (yaml/dist/schema/core/*.js, common/null.js), in its order. */
-const CORE_AS_YAML = jsyaml.FAILSAFE_SCHEMA.extend({
-  implicit: [
-    scalar('null', /^(?:~|[Nn]ull|NULL)?$/, () => null),
-    scalar('bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
-    scalar('int', /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/, (s) =>
-      s.startsWith('0o') ? parseInt(s.substring(2), 8) : s.startsWith('0x') ? parseInt(s.substring(2), 16) : parseInt(s, 10),
-    ),
-    scalar('float', /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/, (s) =>
-      /^[-+]?\.(?:inf|Inf|INF)$/.test(s) ? (s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : /^\.(?:nan|NaN|NAN)$/.test(s) ? NaN : parseFloat(s),
-    ),
-  ],
-});
+/** What {@link createYamlReader} returns. */
+export interface YamlReader {
+  /** Every document of a YAML text, as `yaml` reads it (see the module's notes). */
+  parse(text: string): ParsedYamlDocument[];
+  /** Whether `text` is read by `yaml` whatever it holds; otherwise js-yaml reads it first. */
+  readByYamlOnly(text: string): boolean;
+}
 
 /**
- * The texts read by `yaml` itself: a directive line; what may be an alias; a mapping key that may
- * be null or empty (`~:`, `null:`, `:`; js-yaml names it "null", `yaml` ""), or an explicit `? `
- * key; what may be a tag. False positives only cost speed.
+ * The reader, built from the two libraries. Self-contained (no outside references), so that the
+ * worker threads of `readYamlFiles` rebuild it from its source text, like the YAML emitter.
  */
-const YAML_ONLY = [
-  /^%/m,
-  /(?:^|[\s[{,:-])\*[^\s,\]}]/m,
-  /^[ \t]*(?:-[ \t]+)*(?:~|null|Null|NULL)?[ \t]*:(?:[ \t]|$)/m,
-  /[{,][ \t]*(?:~|null|Null|NULL)?[ \t]*:(?:[ \t]|$)/,
-  /^[ \t]*(?:-[ \t]+)*\?(?:[ \t]|$)/m,
-  /(?:^|[\s[{,:-])!/m,
-];
-
-/** Whether `text` is read by `yaml` whatever it holds (see {@link YAML_ONLY}); otherwise js-yaml reads it first. */
-export function readByYamlOnly(text: string): boolean {
-  return YAML_ONLY.some((re) => re.test(text));
+export function createYamlReader(js: typeof jsyaml, yamlLib: { parseAllDocuments: typeof parseAllDocuments }): YamlReader {
+  const scalar = (tag: string, test: RegExp, construct: (s: string) => unknown) =>
+    new js.Type(`tag:yaml.org,2002:${tag}`, { kind: 'scalar', resolve: (s: string | null) => s !== null && test.test(s), construct: (s: string) => construct(s) });
+  // `yaml` 2's core schema tests (yaml/dist/schema/core/*.js, common/null.js), in its order.
+  const coreAsYaml = js.FAILSAFE_SCHEMA.extend({
+    implicit: [
+      scalar('null', /^(?:~|[Nn]ull|NULL)?$/, () => null),
+      scalar('bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
+      scalar('int', /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/, (s) =>
+        s.startsWith('0o') ? parseInt(s.substring(2), 8) : s.startsWith('0x') ? parseInt(s.substring(2), 16) : parseInt(s, 10),
+      ),
+      scalar('float', /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/, (s) =>
+        /^[-+]?\.(?:inf|Inf|INF)$/.test(s) ? (s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : /^\.(?:nan|NaN|NAN)$/.test(s) ? NaN : parseFloat(s),
+      ),
+    ],
+  });
+  // The texts read by `yaml` itself: a directive line; what may be an alias; a mapping key that
+  // may be null or empty (`~:`, `null:`, `:`; js-yaml names it "null", `yaml` ""), or an explicit
+  // `? ` key; what may be a tag. False positives only cost speed.
+  const yamlOnly = [
+    /^%/m,
+    /(?:^|[\s[{,:-])\*[^\s,\]}]/m,
+    /^[ \t]*(?:-[ \t]+)*(?:~|null|Null|NULL)?[ \t]*:(?:[ \t]|$)/m,
+    /[{,][ \t]*(?:~|null|Null|NULL)?[ \t]*:(?:[ \t]|$)/,
+    /^[ \t]*(?:-[ \t]+)*\?(?:[ \t]|$)/m,
+    /(?:^|[\s[{,:-])!/m,
+  ];
+  const readByYamlOnly = (text: string) => yamlOnly.some((re) => re.test(text));
+  return {
+    readByYamlOnly,
+    parse(text) {
+      if (!readByYamlOnly(text)) {
+        try {
+          const docs = js.loadAll(text, undefined, { schema: coreAsYaml });
+          // An empty document (js-yaml also returns one for a text of comments, `yaml` none): `yaml` decides.
+          if (docs.every((d) => d !== null && d !== undefined)) return docs.map((value) => ({ value }));
+        } catch {
+          // read by `yaml` below, which reports the error per document
+        }
+      }
+      return yamlLib.parseAllDocuments(text).map((doc) => (doc.errors.length > 0 ? { error: doc.errors[0].message.split('\n')[0] } : { value: doc.toJS() }));
+    },
+  };
 }
+
+const reader = createYamlReader(jsyaml, { parseAllDocuments });
 
 /** Every document of a YAML text, as `yaml` reads it (see the module's notes). */
 export function parseYamlDocuments(text: string): ParsedYamlDocument[] {
-  if (!readByYamlOnly(text)) {
-    try {
-      const docs = jsyaml.loadAll(text, undefined, { schema: CORE_AS_YAML });
-      // An empty document (js-yaml also returns one for a text of comments, `yaml` none): `yaml` decides.
-      if (docs.every((d) => d !== null && d !== undefined)) return docs.map((value) => ({ value }));
-    } catch {
-      // read by `yaml` below, which reports the error per document
-    }
-  }
-  return parseAllDocuments(text).map((doc) => (doc.errors.length > 0 ? { error: doc.errors[0].message.split('\n')[0] } : { value: doc.toJS() }));
+  return reader.parse(text);
+}
+
+/** Whether `text` is read by `yaml` whatever it holds; otherwise js-yaml reads it first. */
+export function readByYamlOnly(text: string): boolean {
+  return reader.readByYamlOnly(text);
 }

@@ -82,3 +82,31 @@ test('every upstream CRD and example file of ../shared/crds is read as yaml read
   expect(files.length).toBeGreaterThan(100);
   for (const f of files) expectSame(fs.readFileSync(f, 'utf8'), `${f}: `);
 });
+
+test('validate reads files on worker threads as on the main thread: documents, errors, unreadable files, in file order', async () => {
+  const { readYamlFiles } = require('../../lib/cli/read-yaml-files') as typeof import('../../lib/cli/read-yaml-files');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yaml-read-files-'));
+  try {
+    const texts = [
+      'a: 1\n---\nb: [x, "y"]\n', 'a: 1\na: 2\n', '__proto__: x\nconstructor: y\n', 'v: .inf\nw: .nan\n', '# comment only\n', 'a: &x {b: 1}\nc: *x\n',
+      ...Array.from({ length: 40 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  k: "${i}"\n`),
+    ];
+    const files = texts.map((t, i) => {
+      const f = path.join(dir, `f${i}.yaml`);
+      fs.writeFileSync(f, t);
+      return f;
+    });
+    files.push(path.join(dir, 'missing.yaml'));
+    const inline = await readYamlFiles(files, 0);
+    for (const threads of [1, 3]) expect(await readYamlFiles(files, threads)).toEqual(inline);
+    expect(inline[0]).toEqual({ docs: [{ value: { a: 1 } }, { value: { b: ['x', 'y'] } }] });
+    expect(inline[1].docs?.[0].error).toMatch(/^Map keys must be unique/);
+    expect(inline[files.length - 1].readError).toMatch(/^ENOENT/);
+    // An unresolved alias: yaml's toJS throws, on the main thread as before.
+    const bad = path.join(dir, 'alias.yaml');
+    fs.writeFileSync(bad, 'a: *nowhere\n');
+    await expect(readYamlFiles([...files.slice(0, 10), bad], 1)).rejects.toThrow(/Unresolved alias/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
