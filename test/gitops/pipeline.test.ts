@@ -89,7 +89,7 @@ describe('app commands the CLI runs in a synth session', () => {
   });
 });
 
-test.each(['0', '2'])('with %s worker threads, the recorded baseline copy equals the tree read back, and no part file is left', (threads) => {
+test.each(['0', '2'])('with %s worker threads, the recorded baseline copy equals the tree read back, no part file is left, and a re-synth stages only what changed', (threads) => {
   const root = tmp();
   const out = path.join(root, 'out');
   const stateDir = path.join(root, 'state');
@@ -115,6 +115,25 @@ test.each(['0', '2'])('with %s worker threads, the recorded baseline copy equals
     expect(recorded).toEqual(JSON.parse(fs.readFileSync(reference, 'utf8')));
     expect(fs.readdirSync(out).sort()).toEqual(['platform']);
     expect(fs.readdirSync(stateDir)).toEqual([path.basename(stateFile)]);
+
+    // Again, with one object changed: only its file is written; the others keep their mtime.
+    const changed = 'fleet/c7/configmap-settings-7.yaml';
+    const kept = 'fleet/c8/configmap-settings-8.yaml';
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(path.join(dir, kept), old, old);
+    const b = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false });
+    const repo2 = new Repo(b, 'platform');
+    for (let i = 0; i < 300; i++) {
+      const f = repo2.folder(`fleet/c${i}`, { namespace: 'fleet' });
+      new ApiObject(f, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `settings-${i}` }, data: { text: `${i === 7 ? 'new' : i}:${'x'.repeat(4000)}` } } as any);
+    }
+    const result = b.synthesize();
+    expect(result.repos[0].changes).toEqual({ created: [], updated: [changed], deleted: [], conflicts: [] });
+    expect(Math.round(fs.statSync(path.join(dir, kept)).mtimeMs)).toBe(old.getTime());
+    expect(fs.readFileSync(path.join(dir, changed), 'utf8')).toContain('text: new:');
+    saveBaseline(reference, dir);
+    expect(JSON.parse(fs.readFileSync(stateFile, 'utf8'))).toEqual(JSON.parse(fs.readFileSync(reference, 'utf8')));
+    expect(fs.readdirSync(out).sort()).toEqual(['platform']);
   } finally {
     for (const [k, v] of [['CDK8S_PLATFORM_STATE_DIR', prev.state], ['CDK8S_PLATFORM_THREADS', prev.threads]] as const) {
       if (v === undefined) delete process.env[k];
