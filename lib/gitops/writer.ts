@@ -166,6 +166,14 @@ export class TreeWriter {
     this.files.add(rel);
   }
 
+  /**
+   * The files the target already has byte for byte, which were not staged (see
+   * `YamlFilePool.unchangedIn`); complete once the pool has finished.
+   */
+  public get unchangedFiles(): ReadonlySet<string> {
+    return this.pool.unchangedIn(this.staging);
+  }
+
   /** The files added so far, sorted. */
   public get fileList(): string[] {
     return [...this.files].sort();

@@ -165,7 +165,14 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
         const stateFile = baselineStateFile(input.outdir, w.targetDir);
         baselines.set(repo, { ...readBaseline(w.targetDir, stateFile), stateFile });
       }
-      return guard(groups, planned.map(({ repo }) => ({ repo, old: baselines.get(repo)!.tree, next: { objects: written.get(repo) ?? [], kustomizeFiles: kustomizeFiles.get(repo) ?? new Map() } })), input.allowDestroy).blocked;
+      return guard(groups, planned.map(({ repo, w }) => {
+        const b = baselines.get(repo)!;
+        // The baseline is the tree on disk: a file the pool found unchanged there is written with
+        // the text read from it (the guard then need not serialize the new object to compare).
+        const unchanged = w.unchangedFiles;
+        const textOf = b.source === 'disk' ? (file: string) => (unchanged.has(file) ? b.tree.files.get(file) : undefined) : undefined;
+        return { repo, old: b.tree, next: { objects: written.get(repo) ?? [], kustomizeFiles: kustomizeFiles.get(repo) ?? new Map(), textOf } };
+      }), input.allowDestroy).blocked;
     }, (b) => ({ repos: planned.length, problems: b.length }));
   } catch (e) {
     abortAll();
