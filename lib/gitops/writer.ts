@@ -102,13 +102,14 @@ export class TreeWriter {
       throw new Error(fsErrorMessage(e, parent, 'creating'));
     }
     this.lock = acquireLock(target);
-    // Files the target already has byte for byte are not staged (the pool compares them first).
-    this.tree = { dir: path.join(stateDirOf(target), 'staging'), record: options.recordBaseline === true, target };
     try {
       recover(target);
       this.state = stateDirOf(target);
       this.staging = path.join(this.state, 'staging');
       fs.mkdirSync(this.staging, { recursive: true });
+      // Files the target already has byte for byte are not staged (the pool compares them first;
+      // a target that does not exist yet has nothing to compare with).
+      this.tree = { dir: this.staging, record: options.recordBaseline === true, target: entryAt(target) === 'dir' ? target : undefined };
       // Parts of a baseline copy a killed run left behind would be read as this run's.
       for (const f of fs.readdirSync(this.state)) if (BASELINE_PART.test(f)) fs.rmSync(path.join(this.state, f), { force: true });
     } catch (e) {

@@ -46,7 +46,8 @@ export class YamlFilePool {
         eval: true,
         workerData: {
           port: port2, done, yamlPath: require.resolve('yaml'), options: YAML_OPTIONS,
-          emitter: FAST_YAML ? createYamlEmitter.toString() : undefined, recorder: createBaselineRecorder.toString(), tag: `w${i}`,
+          emitter: FAST_YAML ? createYamlEmitter.toString() : undefined,
+          recorder: createBaselineRecorder.toString(), partName: baselinePartName(`w${i}`), sameBytes: sameBytes.toString(),
         },
         transferList: [port2],
       });
@@ -98,14 +99,14 @@ export class YamlFilePool {
 
   private writeNow(file: string, content: string, tree?: StagedTree): void {
     const rel = tree ? file.slice(tree.dir.length + 1) : '';
-    if (tree?.target && sameBytes(path.join(tree.target, rel), content)) this.addSame(tree.dir, [rel]);
+    if (tree?.target && sameBytes(fs, path.join(tree.target, rel), content)) this.addSame(tree.dir, [rel]);
     else {
       this.mkdir(path.dirname(file));
       fs.writeFileSync(file, content);
     }
     if (tree?.record && !this.unrecorded) {
       try {
-        (this.recorder ??= createBaselineRecorder(fs, path, 'main')).add(file, tree.dir.length + 1, content);
+        (this.recorder ??= createBaselineRecorder(fs, path, baselinePartName('main'))).add(file, tree.dir.length + 1, content);
       } catch {
         this.unrecorded = true;
       }
@@ -203,11 +204,14 @@ export interface StagedTree {
   readonly target?: string;
 }
 
-/** Whether the file `file` exists and holds exactly the UTF-8 bytes of `text`. */
-function sameBytes(file: string, text: string): boolean {
+/**
+ * Whether the file `file` exists and holds exactly the UTF-8 bytes of `text`. Self-contained, so
+ * that the pool's worker threads rebuild it from its source text.
+ */
+export function sameBytes(fsMod: typeof fs, file: string, text: string): boolean {
   let cur: Buffer;
   try {
-    cur = fs.readFileSync(file);
+    cur = fsMod.readFileSync(file);
   } catch {
     return false;
   }
@@ -222,20 +226,25 @@ export interface BaselineRecorder {
   close(): void;
 }
 
-/** The part files a {@link BaselineRecorder} writes beside a staging directory (`baseline-<tag>.part`, spelled out in the recorder too). */
+/** The name of the part file a {@link BaselineRecorder} of thread `tag` (`main`, `w0`...) writes beside a staging directory. */
+export function baselinePartName(tag: string): string {
+  return `baseline-${tag}.part`;
+}
+
+/** The names {@link baselinePartName} gives. */
 export const BASELINE_PART = /^baseline-[a-z0-9]+\.part$/;
 
 /**
  * Records the files of a staged tree as they are written, for the baseline copy a synth keeps
  * (`lib/tree/baseline.ts`), so that the copy never reads the tree back: for each staging
  * directory `<state>/staging`, appends `,"<rel>":"<text>"` (JSON) to
- * `<state>/baseline-<tag>.part`, about 1 MiB at a time. The parts of all threads, concatenated, are the
+ * `<state>/<partName>` ({@link baselinePartName}), about 1 MiB at a time. The parts of all threads, concatenated, are the
  * members of the copy's `files` object (see `TreeWriter.writeBaselineCopy`).
  *
  * Self-contained (no outside references), so that the pool's worker threads rebuild it from its
  * source text, like the YAML emitter.
  */
-export function createBaselineRecorder(fsMod: typeof fs, pathMod: typeof path, tag: string): BaselineRecorder {
+export function createBaselineRecorder(fsMod: typeof fs, pathMod: typeof path, partName: string): BaselineRecorder {
   // No file stays open between writes: a worker terminated after a failure leaks nothing.
   const parts = new Map<string, { file: string; chunk: string; started: boolean }>();
   const flush = (p: { file: string; chunk: string; started: boolean }) => {
@@ -250,7 +259,7 @@ export function createBaselineRecorder(fsMod: typeof fs, pathMod: typeof path, t
       const dir = file.slice(0, relFrom - 1);
       let p = parts.get(dir);
       if (!p) {
-        p = { file: pathMod.join(pathMod.dirname(dir), `baseline-${tag}.part`), chunk: '', started: false };
+        p = { file: pathMod.join(pathMod.dirname(dir), partName), chunk: '', started: false };
         parts.set(dir, p);
       }
       p.chunk += `,${JSON.stringify(file.slice(relFrom))}:${JSON.stringify(text)}`;
@@ -296,7 +305,7 @@ let unrecorded = false;
 const record = (file, recordFrom, text) => {
   if (unrecorded) return;
   try {
-    if (!recorder) recorder = new Function('__name', 'return (' + workerData.recorder + ')')((f) => f)(fs, path, workerData.tag);
+    if (!recorder) recorder = new Function('__name', 'return (' + workerData.recorder + ')')((f) => f)(fs, path, workerData.partName);
     recorder.add(file, recordFrom, text);
   } catch {
     unrecorded = true;
@@ -304,15 +313,7 @@ const record = (file, recordFrom, text) => {
 };
 // Files whose target already has the same bytes are not staged: their paths, per staged tree.
 const same = {};
-const sameBytes = (file, text) => {
-  let cur;
-  try {
-    cur = fs.readFileSync(file);
-  } catch {
-    return false;
-  }
-  return cur.length === Buffer.byteLength(text) && cur.equals(Buffer.from(text));
-};
+const sameBytes = new Function('__name', 'return (' + workerData.sameBytes + ')')((f) => f);
 const made = new Set();
 let error;
 port.on('message', (msg) => {
@@ -331,7 +332,7 @@ port.on('message', (msg) => {
     if (!error) {
       for (const [file, data, ready, relFrom, rec, target] of msg) {
         const text = ready ? data : toYaml(JSON.parse(data));
-        if (target && sameBytes(path.join(target, file.slice(relFrom)), text)) {
+        if (target && sameBytes(fs, path.join(target, file.slice(relFrom)), text)) {
           const tree = file.slice(0, relFrom - 1);
           (same[tree] || (same[tree] = [])).push(file.slice(relFrom));
         } else {
