@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CliError } from './context';
 import { parseYamlDocuments } from '../core/yaml-read';
-import { listFiles } from '../core/validation/registry';
+import { joinPrefix, listFiles } from '../core/validation/registry';
 import { ApplyOrderObject, applyOrderProblems, ApplyOrderRepo, Preinstalled, PreinstalledSet } from '../gitops/apply-order';
 import type { KubeObject } from '../gitops/layout';
 
@@ -45,11 +45,12 @@ export function applyOrderLines(
     if (!fs.statSync(dir).isDirectory()) continue;
     const objects: ApplyOrderObject[] = [];
     const kustomizations = new Map<string, string[]>();
+    const shownPrefix = joinPrefix(p);
     for (const f of listings.get(dir) ?? listFiles(dir, /\.ya?ml$/i)) {
       // listFiles joins names onto `dir`: the rest is the path inside it.
       const inside = f.slice(dir.endsWith(path.sep) ? dir.length : dir.length + 1);
       const rel = path.sep === '/' ? inside : inside.split(path.sep).join('/');
-      const shown = path.join(p, rel);
+      const shown = shownPrefix + inside;
       const docs = parsed.get(f) ?? parseYamlDocuments(fs.readFileSync(f, 'utf8')).map((doc) => doc.value);
       docs.forEach((doc, i) => {
         if (doc === undefined) return; // reported by the schema validation
@@ -60,7 +61,8 @@ export function applyOrderLines(
           kustomizations.set(path.posix.dirname(rel), Array.isArray(resources) ? resources.filter((r): r is string => typeof r === 'string') : []);
           return;
         }
-        objects.push({ file: rel, obj: { ...obj, metadata: obj.metadata ?? {} }, where: `${shown}#${i}` });
+        // applyOrderProblems reads the objects, never changes them: copied only to add a missing metadata.
+        objects.push({ file: rel, obj: obj.metadata ? obj : { ...obj, metadata: {} }, where: `${shown}#${i}` });
       });
     }
     repos.push({ name: p, objects, kustomizations });

@@ -18,6 +18,7 @@ import type { Command } from 'commander';
 import { SchemaRegistry, Validator, defaultSchemaDir, naturalCompare, type ValidationInput } from '../core/validation';
 import { unresolvedWorkloadReferences, type ManifestObject } from '../core/references';
 import { listYamlFiles } from '../tree/read';
+import { joinPrefix } from '../core/validation/registry';
 import { readYamlFiles, type ReadYamlFile } from './read-yaml-files';
 import { rgdInstanceKindSchema, rgdProducedObjects } from '../kro/schema';
 import { CliError, type CliContext, type CliIO } from './context';
@@ -75,6 +76,9 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   const files: string[] = [];
   const absolute: string[] = [];
   const listings = new Map<string, string[]>();
+  // The kustomization.yaml files of the directories (not validated): read with the others, for the apply-order check.
+  const kustomizationFiles: string[] = [];
+  const kustomizationShown: string[] = [];
   for (const p of paths) {
     let st: fs.Stats;
     const abs = resolve(p);
@@ -86,12 +90,16 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
     if (st.isDirectory()) {
       const listed = listYamlFiles(abs);
       listings.set(abs, listed);
+      const shownPrefix = joinPrefix(p);
       for (const f of listed) {
         // listYamlFiles joins names onto `abs`: the rest is the path inside it.
         const rel = f.slice(abs.endsWith(path.sep) ? abs.length : abs.length + 1);
         if (!SKIPPED_FILES.has(rel.slice(rel.lastIndexOf(path.sep) + 1).toLowerCase())) {
-          files.push(path.join(p, rel));
+          files.push(shownPrefix + rel);
           absolute.push(f);
+        } else {
+          kustomizationFiles.push(f);
+          kustomizationShown.push(shownPrefix + rel);
         }
       }
     } else {
@@ -106,8 +114,13 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   const lines: Array<{ source: string; message: string }> = [];
   // Each file is parsed once: the apply-order check reads the same documents.
   const parsed = new Map<string, unknown[]>();
-  await progress.stageAsync('read', async () => readAll(await readYamlFiles(absolute)), () => ({ files: files.length, objects: documents }));
+  await progress.stageAsync('read', async () => readAll(await readYamlFiles([...absolute, ...kustomizationFiles])), () => ({ files: files.length, objects: documents }));
   function readAll(read: ReadYamlFile[]): void {
+  kustomizationFiles.forEach((file, n) => {
+    const r = read[files.length + n];
+    if (r.readError !== undefined) throw new CliError(`cannot read ${kustomizationShown[n]}: ${r.readError}`);
+    parsed.set(file, r.docs.map((doc) => doc.value));
+  });
   files.forEach((file, n) => {
     const r = read[n];
     if (r.readError !== undefined) throw new CliError(`cannot read ${file}: ${r.readError}`);

@@ -276,31 +276,46 @@ function buildOf(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>, 
  * Problems are sorted by `where`, then message.
  */
 export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] {
+  const isKind = (o: KubeObject, group: string, kind: string) => o.kind === kind && groupOf(o.apiVersion) === group;
+  // One pass over every object (a 10,000-cluster tree has 90,000): the objects of each file, the
+  // Flux Kustomizations and GitRepositories with their repo.
   const byFile = new Map<ApplyOrderRepo, Map<string, ApplyOrderObject[]>>();
+  const ksObjects: ApplyOrderObject[] = [];
+  const gitRepos: Array<{ repo: ApplyOrderRepo; o: ApplyOrderObject }> = [];
+  const repoOf = new Map<ApplyOrderObject, ApplyOrderRepo>();
   for (const repo of input.repos) {
     const m = new Map<string, ApplyOrderObject[]>();
     for (const o of repo.objects) {
       const list = m.get(o.file);
       if (list) list.push(o);
       else m.set(o.file, [o]);
+      if (isKind(o.obj, 'kustomize.toolkit.fluxcd.io', 'Kustomization')) {
+        ksObjects.push(o);
+        repoOf.set(o, repo);
+      } else if (isKind(o.obj, 'source.toolkit.fluxcd.io', 'GitRepository')) {
+        gitRepos.push({ repo, o });
+      }
     }
     byFile.set(repo, m);
   }
-  const all = input.repos.flatMap((r) => r.objects.map((o) => ({ repo: r, o })));
-  const isKind = (o: KubeObject, group: string, kind: string) => o.kind === kind && groupOf(o.apiVersion) === group;
 
   // Every Flux Kustomization object, with the repo its GitRepository fetches and its build.
-  const ksObjects = all.filter(({ o }) => isKind(o.obj, 'kustomize.toolkit.fluxcd.io', 'Kustomization')).map(({ o }) => o);
   const ksSet = new Set(ksObjects);
-  const gitRepos = all.filter((x) => isKind(x.o.obj, 'source.toolkit.fluxcd.io', 'GitRepository'));
-  const repoOf = new Map(all.map(({ repo, o }) => [o, repo]));
+  // GitRepositories by namespace, then name (the values themselves, compared as with ===).
+  const gitRepoByName = new Map<unknown, Map<unknown, typeof gitRepos>>();
+  for (const x of gitRepos) {
+    const { namespace, name } = x.o.obj.metadata;
+    let byName = gitRepoByName.get(namespace);
+    if (!byName) gitRepoByName.set(namespace, (byName = new Map()));
+    byName.set(name, [...(byName.get(name) ?? []), x]);
+  }
   const builds = new Map<ApplyOrderObject, ApplyOrderObject[] | undefined>();
   for (const o of ksObjects) {
     const spec = (o.obj.spec ?? {}) as Record<string, any>;
     const ref = spec.sourceRef ?? {};
     if (ref.kind !== 'GitRepository') continue;
     const ns = ref.namespace ?? o.obj.metadata.namespace;
-    const sources = gitRepos.filter((x) => x.o.obj.metadata.name === ref.name && x.o.obj.metadata.namespace === ns);
+    const sources = gitRepoByName.get(ns)?.get(ref.name) ?? [];
     // Several repos of an app may each have a flux-system GitRepository (one per management
     // cluster): the Kustomization's own repo's source first, then one on its cluster.
     const own = repoOf.get(o);

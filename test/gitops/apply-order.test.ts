@@ -243,6 +243,23 @@ describe('bundled examples and validate', () => {
         'move Provider provider-family-azure to another Kustomization that Kustomization flux-system/crossplane dependsOn, with wait: true\n',
     );
     expect(text).toContain(': 1 issue (');
+    // The same with the files (kustomization.yaml included) read on a worker thread, and with the
+    // directory spelled differently: file names are the argument joined with the path inside it.
+    const run = async (arg: string, threads: string) => {
+      const prev = process.env.CDK8S_PLATFORM_THREADS;
+      process.env.CDK8S_PLATFORM_THREADS = threads;
+      try {
+        io.stdout.mockClear();
+        const code = await runValidate([arg], { preinstalled: ['crossplane'] }, io);
+        return [code, io.stdout.mock.calls.map((c: string[]) => c[0]).join('')];
+      } finally {
+        if (prev === undefined) delete process.env.CDK8S_PLATFORM_THREADS;
+        else process.env.CDK8S_PLATFORM_THREADS = prev;
+      }
+    };
+    expect(await run('.', '1')).toEqual([1, text]);
+    expect(await run('./', '0')).toEqual([1, text]);
+    expect(await run(`../${path.basename(dir)}/`, '1')).toEqual([1, text.split('crossplane/system/config.yaml#0').join(`../${path.basename(dir)}/crossplane/system/config.yaml#0`)]);
   });
 });
 
