@@ -83,7 +83,7 @@ export function toJson_KubeadmConfigTemplateProps(obj: KubeadmConfigTemplateProp
     'spec': toJson_KubeadmConfigTemplateSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -107,7 +107,7 @@ export function toJson_KubeadmConfigTemplateSpec(obj: KubeadmConfigTemplateSpec 
     'template': toJson_KubeadmConfigTemplateSpecTemplate(obj.template),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -137,7 +137,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplate(obj: KubeadmConfigTempl
     'spec': toJson_KubeadmConfigTemplateSpecTemplateSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -167,7 +167,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateMetadata(obj: KubeadmCon
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -269,7 +269,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpec(obj: KubeadmConfigT
     'verbosity': obj.verbosity,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -359,7 +359,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'scheduler': toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfigurationScheduler(obj.scheduler),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -389,7 +389,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecDiskSetup(obj: Kubea
     'partitions': obj.partitions?.map(y => toJson_KubeadmConfigTemplateSpecTemplateSpecDiskSetupPartitions(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -455,7 +455,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecFiles(obj: KubeadmCo
     'permissions': obj.permissions,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -489,7 +489,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecIgnition(obj: Kubead
     'containerLinuxConfig': toJson_KubeadmConfigTemplateSpecTemplateSpecIgnitionContainerLinuxConfig(obj.containerLinuxConfig),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -543,7 +543,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecInitConfiguration(ob
     'timeouts': toJson_KubeadmConfigTemplateSpecTemplateSpecInitConfigurationTimeouts(obj.timeouts),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -603,7 +603,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfiguration(ob
     'timeouts': toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationTimeouts(obj.timeouts),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -633,7 +633,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecNtp(obj: KubeadmConf
     'servers': obj.servers?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -723,7 +723,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecUsers(obj: KubeadmCo
     'sudo': obj.sudo,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -765,7 +765,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'extraVolumes': obj.extraVolumes?.map(y => toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfigurationApiServerExtraVolumes(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -801,7 +801,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'extraVolumes': obj.extraVolumes?.map(y => toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfigurationControllerManagerExtraVolumes(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -831,7 +831,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'imageTag': obj.imageTag,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -877,7 +877,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'local': toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfigurationEtcdLocal(obj.local),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -913,7 +913,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'extraVolumes': obj.extraVolumes?.map(y => toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfigurationSchedulerExtraVolumes(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -973,7 +973,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecDiskSetupFilesystems
     'replaceFS': obj.replaceFs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1021,7 +1021,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecDiskSetupPartitions(
     'tableType': obj.tableType,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1055,7 +1055,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecFilesContentFrom(obj
     'secret': toJson_KubeadmConfigTemplateSpecTemplateSpecFilesContentFromSecret(obj.secret),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1097,7 +1097,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecIgnitionContainerLin
     'strict': obj.strict,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1151,7 +1151,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecInitConfigurationBoo
     'usages': obj.usages?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1181,7 +1181,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecInitConfigurationLoc
     'bindPort': obj.bindPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1241,7 +1241,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecInitConfigurationNod
     'taints': obj.taints?.map(y => toJson_KubeadmConfigTemplateSpecTemplateSpecInitConfigurationNodeRegistrationTaints(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1265,7 +1265,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecInitConfigurationPat
     'directory': obj.directory,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1319,7 +1319,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecInitConfigurationTim
     'tlsBootstrapSeconds': obj.tlsBootstrapSeconds,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1343,7 +1343,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationCon
     'localAPIEndpoint': toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationControlPlaneLocalApiEndpoint(obj.localApiEndpoint),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1379,7 +1379,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationDis
     'tlsBootstrapToken': obj.tlsBootstrapToken,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1439,7 +1439,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationNod
     'taints': obj.taints?.map(y => toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationNodeRegistrationTaints(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1463,7 +1463,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationPat
     'directory': obj.directory,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1517,7 +1517,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationTim
     'tlsBootstrapSeconds': obj.tlsBootstrapSeconds,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1541,7 +1541,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecUsersPasswdFrom(obj:
     'secret': toJson_KubeadmConfigTemplateSpecTemplateSpecUsersPasswdFromSecret(obj.secret),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1571,7 +1571,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1607,7 +1607,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'valueFrom': toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfigurationApiServerExtraEnvsValueFrom(obj.valueFrom),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1655,7 +1655,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'readOnly': obj.readOnly,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1685,7 +1685,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1721,7 +1721,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'valueFrom': toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfigurationControllerManagerExtraEnvsValueFrom(obj.valueFrom),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1769,7 +1769,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'readOnly': obj.readOnly,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1811,7 +1811,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'keyFile': obj.keyFile,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1871,7 +1871,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'serverCertSANs': obj.serverCertSaNs?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1901,7 +1901,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1937,7 +1937,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'valueFrom': toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfigurationSchedulerExtraEnvsValueFrom(obj.valueFrom),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1985,7 +1985,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'readOnly': obj.readOnly,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2015,7 +2015,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecDiskSetupPartitionsD
     'percentage': obj.percentage,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2055,7 +2055,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecFilesContentFromSecr
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2097,7 +2097,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecInitConfigurationNod
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2139,7 +2139,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecInitConfigurationNod
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2169,7 +2169,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationCon
     'bindPort': obj.bindPort,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2211,7 +2211,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationDis
     'unsafeSkipCAVerification': obj.unsafeSkipCaVerification,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2241,7 +2241,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationDis
     'kubeConfigPath': obj.kubeConfigPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2283,7 +2283,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationNod
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2325,7 +2325,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationNod
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2355,7 +2355,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecUsersPasswdFromSecre
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2403,7 +2403,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'secretKeyRef': toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfigurationApiServerExtraEnvsValueFromSecretKeyRef(obj.secretKeyRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2451,7 +2451,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'secretKeyRef': toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfigurationControllerManagerExtraEnvsValueFromSecretKeyRef(obj.secretKeyRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2481,7 +2481,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2517,7 +2517,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'valueFrom': toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfigurationEtcdLocalExtraEnvsValueFrom(obj.valueFrom),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2565,7 +2565,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'secretKeyRef': toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfigurationSchedulerExtraEnvsValueFromSecretKeyRef(obj.secretKeyRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2595,7 +2595,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationDis
     'user': toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationDiscoveryFileKubeConfigUser(obj.user),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2631,7 +2631,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2661,7 +2661,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'fieldPath': obj.fieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2703,7 +2703,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'volumeName': obj.volumeName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2739,7 +2739,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'resource': obj.resource,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2775,7 +2775,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2811,7 +2811,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2841,7 +2841,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'fieldPath': obj.fieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2883,7 +2883,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'volumeName': obj.volumeName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2919,7 +2919,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'resource': obj.resource,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2955,7 +2955,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3003,7 +3003,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'secretKeyRef': toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfigurationEtcdLocalExtraEnvsValueFromSecretKeyRef(obj.secretKeyRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3039,7 +3039,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3069,7 +3069,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'fieldPath': obj.fieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3111,7 +3111,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'volumeName': obj.volumeName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3147,7 +3147,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'resource': obj.resource,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3183,7 +3183,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3231,7 +3231,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationDis
     'tlsServerName': obj.tlsServerName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3261,7 +3261,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationDis
     'exec': toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationDiscoveryFileKubeConfigUserExec(obj.exec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3325,7 +3325,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3355,7 +3355,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'fieldPath': obj.fieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3397,7 +3397,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'volumeName': obj.volumeName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3433,7 +3433,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'resource': obj.resource,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3469,7 +3469,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecClusterConfiguration
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3513,7 +3513,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationDis
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3561,7 +3561,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationDis
     'provideClusterInfo': obj.provideClusterInfo,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3605,7 +3605,7 @@ export function toJson_KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationDis
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

@@ -83,7 +83,7 @@ export function toJson_AzureAsoManagedClusterProps(obj: AzureAsoManagedClusterPr
     'spec': toJson_AzureAsoManagedClusterSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -113,7 +113,7 @@ export function toJson_AzureAsoManagedClusterSpec(obj: AzureAsoManagedClusterSpe
     'resources': obj.resources?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -143,7 +143,7 @@ export function toJson_AzureAsoManagedClusterSpecControlPlaneEndpoint(obj: Azure
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -228,7 +228,7 @@ export function toJson_AzureAsoManagedClusterTemplateProps(obj: AzureAsoManagedC
     'spec': toJson_AzureAsoManagedClusterTemplateSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -252,7 +252,7 @@ export function toJson_AzureAsoManagedClusterTemplateSpec(obj: AzureAsoManagedCl
     'template': toJson_AzureAsoManagedClusterTemplateSpecTemplate(obj.template),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -276,7 +276,7 @@ export function toJson_AzureAsoManagedClusterTemplateSpecTemplate(obj: AzureAsoM
     'spec': toJson_AzureAsoManagedClusterTemplateSpecTemplateSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -300,7 +300,7 @@ export function toJson_AzureAsoManagedClusterTemplateSpecTemplateSpec(obj: Azure
     'resources': obj.resources?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -385,7 +385,7 @@ export function toJson_AzureAsoManagedControlPlaneProps(obj: AzureAsoManagedCont
     'spec': toJson_AzureAsoManagedControlPlaneSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -415,7 +415,7 @@ export function toJson_AzureAsoManagedControlPlaneSpec(obj: AzureAsoManagedContr
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -500,7 +500,7 @@ export function toJson_AzureAsoManagedControlPlaneTemplateProps(obj: AzureAsoMan
     'spec': toJson_AzureAsoManagedControlPlaneTemplateSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -524,7 +524,7 @@ export function toJson_AzureAsoManagedControlPlaneTemplateSpec(obj: AzureAsoMana
     'template': toJson_AzureAsoManagedControlPlaneTemplateSpecTemplate(obj.template),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -548,7 +548,7 @@ export function toJson_AzureAsoManagedControlPlaneTemplateSpecTemplate(obj: Azur
     'spec': toJson_AzureAsoManagedControlPlaneTemplateSpecTemplateSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -578,7 +578,7 @@ export function toJson_AzureAsoManagedControlPlaneTemplateSpecTemplateSpec(obj: 
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -663,7 +663,7 @@ export function toJson_AzureAsoManagedMachinePoolProps(obj: AzureAsoManagedMachi
     'spec': toJson_AzureAsoManagedMachinePoolSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -693,7 +693,7 @@ export function toJson_AzureAsoManagedMachinePoolSpec(obj: AzureAsoManagedMachin
     'resources': obj.resources?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -778,7 +778,7 @@ export function toJson_AzureAsoManagedMachinePoolTemplateProps(obj: AzureAsoMana
     'spec': toJson_AzureAsoManagedMachinePoolTemplateSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -802,7 +802,7 @@ export function toJson_AzureAsoManagedMachinePoolTemplateSpec(obj: AzureAsoManag
     'template': toJson_AzureAsoManagedMachinePoolTemplateSpecTemplate(obj.template),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -826,7 +826,7 @@ export function toJson_AzureAsoManagedMachinePoolTemplateSpecTemplate(obj: Azure
     'spec': toJson_AzureAsoManagedMachinePoolTemplateSpecTemplateSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -856,7 +856,7 @@ export function toJson_AzureAsoManagedMachinePoolTemplateSpecTemplateSpec(obj: A
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -941,7 +941,7 @@ export function toJson_AzureClusterProps(obj: AzureClusterProps | undefined): Re
     'spec': toJson_AzureClusterSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1037,7 +1037,7 @@ export function toJson_AzureClusterSpec(obj: AzureClusterSpec | undefined): Reco
     'subscriptionID': obj.subscriptionId,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1061,7 +1061,7 @@ export function toJson_AzureClusterSpecBastionSpec(obj: AzureClusterSpecBastionS
     'azureBastion': toJson_AzureClusterSpecBastionSpecAzureBastion(obj.azureBastion),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1091,7 +1091,7 @@ export function toJson_AzureClusterSpecCloudProviderConfigOverrides(obj: AzureCl
     'rateLimits': obj.rateLimits?.map(y => toJson_AzureClusterSpecCloudProviderConfigOverridesRateLimits(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1121,7 +1121,7 @@ export function toJson_AzureClusterSpecControlPlaneEndpoint(obj: AzureClusterSpe
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1151,7 +1151,7 @@ export function toJson_AzureClusterSpecExtendedLocation(obj: AzureClusterSpecExt
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1181,7 +1181,7 @@ export function toJson_AzureClusterSpecFailureDomains(obj: AzureClusterSpecFailu
     'controlPlane': obj.controlPlane,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1241,7 +1241,7 @@ export function toJson_AzureClusterSpecIdentityRef(obj: AzureClusterSpecIdentity
     'uid': obj.uid,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1313,7 +1313,7 @@ export function toJson_AzureClusterSpecNetworkSpec(obj: AzureClusterSpecNetworkS
     'vnet': toJson_AzureClusterSpecNetworkSpecVnet(obj.vnet),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1361,7 +1361,7 @@ export function toJson_AzureClusterSpecBastionSpecAzureBastion(obj: AzureCluster
     'subnet': toJson_AzureClusterSpecBastionSpecAzureBastionSubnet(obj.subnet),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1409,7 +1409,7 @@ export function toJson_AzureClusterSpecCloudProviderConfigOverridesBackOffs(obj:
     'cloudProviderBackoffRetries': obj.cloudProviderBackoffRetries,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1439,7 +1439,7 @@ export function toJson_AzureClusterSpecCloudProviderConfigOverridesRateLimits(ob
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1477,7 +1477,7 @@ export function toJson_AzureClusterSpecNetworkSpecAdditionalApiServerLbPorts(obj
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1549,7 +1549,7 @@ export function toJson_AzureClusterSpecNetworkSpecApiServerLb(obj: AzureClusterS
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1621,7 +1621,7 @@ export function toJson_AzureClusterSpecNetworkSpecControlPlaneOutboundLb(obj: Az
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1693,7 +1693,7 @@ export function toJson_AzureClusterSpecNetworkSpecNodeOutboundLb(obj: AzureClust
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1775,7 +1775,7 @@ export function toJson_AzureClusterSpecNetworkSpecSubnets(obj: AzureClusterSpecN
     'serviceEndpoints': obj.serviceEndpoints?.map(y => toJson_AzureClusterSpecNetworkSpecSubnetsServiceEndpoints(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1829,7 +1829,7 @@ export function toJson_AzureClusterSpecNetworkSpecVnet(obj: AzureClusterSpecNetw
     'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1865,7 +1865,7 @@ export function toJson_AzureClusterSpecBastionSpecAzureBastionPublicIp(obj: Azur
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1947,7 +1947,7 @@ export function toJson_AzureClusterSpecBastionSpecAzureBastionSubnet(obj: AzureC
     'serviceEndpoints': obj.serviceEndpoints?.map(y => toJson_AzureClusterSpecBastionSpecAzureBastionSubnetServiceEndpoints(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2023,7 +2023,7 @@ export function toJson_AzureClusterSpecCloudProviderConfigOverridesRateLimitsCon
     'cloudProviderRateLimitQPSWrite': obj.cloudProviderRateLimitQpsWrite?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2083,7 +2083,7 @@ export function toJson_AzureClusterSpecNetworkSpecApiServerLbBackendPool(obj: Az
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2119,7 +2119,7 @@ export function toJson_AzureClusterSpecNetworkSpecApiServerLbFrontendIPs(obj: Az
     'publicIP': toJson_AzureClusterSpecNetworkSpecApiServerLbFrontendIPsPublicIp(obj.publicIp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2143,7 +2143,7 @@ export function toJson_AzureClusterSpecNetworkSpecControlPlaneOutboundLbBackendP
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2179,7 +2179,7 @@ export function toJson_AzureClusterSpecNetworkSpecControlPlaneOutboundLbFrontend
     'publicIP': toJson_AzureClusterSpecNetworkSpecControlPlaneOutboundLbFrontendIPsPublicIp(obj.publicIp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2203,7 +2203,7 @@ export function toJson_AzureClusterSpecNetworkSpecNodeOutboundLbBackendPool(obj:
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2239,7 +2239,7 @@ export function toJson_AzureClusterSpecNetworkSpecNodeOutboundLbFrontendIPs(obj:
     'publicIP': toJson_AzureClusterSpecNetworkSpecNodeOutboundLbFrontendIPsPublicIp(obj.publicIp),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2281,7 +2281,7 @@ export function toJson_AzureClusterSpecNetworkSpecSubnetsNatGateway(obj: AzureCl
     'zones': obj.zones?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2341,7 +2341,7 @@ export function toJson_AzureClusterSpecNetworkSpecSubnetsPrivateEndpoints(obj: A
     'privateLinkServiceConnections': obj.privateLinkServiceConnections?.map(y => toJson_AzureClusterSpecNetworkSpecSubnetsPrivateEndpointsPrivateLinkServiceConnections(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2385,7 +2385,7 @@ export function toJson_AzureClusterSpecNetworkSpecSubnetsRouteTable(obj: AzureCl
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2427,7 +2427,7 @@ export function toJson_AzureClusterSpecNetworkSpecSubnetsSecurityGroup(obj: Azur
     'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2457,7 +2457,7 @@ export function toJson_AzureClusterSpecNetworkSpecSubnetsServiceEndpoints(obj: A
     'service': obj.service,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2499,7 +2499,7 @@ export function toJson_AzureClusterSpecNetworkSpecVnetPeerings(obj: AzureCluster
     'reversePeeringProperties': toJson_AzureClusterSpecNetworkSpecVnetPeeringsReversePeeringProperties(obj.reversePeeringProperties),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2529,7 +2529,7 @@ export function toJson_AzureClusterSpecBastionSpecAzureBastionPublicIpIpTags(obj
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2571,7 +2571,7 @@ export function toJson_AzureClusterSpecBastionSpecAzureBastionSubnetNatGateway(o
     'zones': obj.zones?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2631,7 +2631,7 @@ export function toJson_AzureClusterSpecBastionSpecAzureBastionSubnetPrivateEndpo
     'privateLinkServiceConnections': obj.privateLinkServiceConnections?.map(y => toJson_AzureClusterSpecBastionSpecAzureBastionSubnetPrivateEndpointsPrivateLinkServiceConnections(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2675,7 +2675,7 @@ export function toJson_AzureClusterSpecBastionSpecAzureBastionSubnetRouteTable(o
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2717,7 +2717,7 @@ export function toJson_AzureClusterSpecBastionSpecAzureBastionSubnetSecurityGrou
     'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2747,7 +2747,7 @@ export function toJson_AzureClusterSpecBastionSpecAzureBastionSubnetServiceEndpo
     'service': obj.service,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2811,7 +2811,7 @@ export function toJson_AzureClusterSpecNetworkSpecApiServerLbFrontendIPsPublicIp
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2847,7 +2847,7 @@ export function toJson_AzureClusterSpecNetworkSpecControlPlaneOutboundLbFrontend
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2883,7 +2883,7 @@ export function toJson_AzureClusterSpecNetworkSpecNodeOutboundLbFrontendIPsPubli
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2919,7 +2919,7 @@ export function toJson_AzureClusterSpecNetworkSpecSubnetsNatGatewayIp(obj: Azure
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2961,7 +2961,7 @@ export function toJson_AzureClusterSpecNetworkSpecSubnetsPrivateEndpointsPrivate
     'requestMessage': obj.requestMessage,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3045,7 +3045,7 @@ export function toJson_AzureClusterSpecNetworkSpecSubnetsSecurityGroupSecurityRu
     'sources': obj.sources?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3087,7 +3087,7 @@ export function toJson_AzureClusterSpecNetworkSpecVnetPeeringsForwardPeeringProp
     'useRemoteGateways': obj.useRemoteGateways,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3129,7 +3129,7 @@ export function toJson_AzureClusterSpecNetworkSpecVnetPeeringsReversePeeringProp
     'useRemoteGateways': obj.useRemoteGateways,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3165,7 +3165,7 @@ export function toJson_AzureClusterSpecBastionSpecAzureBastionSubnetNatGatewayIp
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3207,7 +3207,7 @@ export function toJson_AzureClusterSpecBastionSpecAzureBastionSubnetPrivateEndpo
     'requestMessage': obj.requestMessage,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3291,7 +3291,7 @@ export function toJson_AzureClusterSpecBastionSpecAzureBastionSubnetSecurityGrou
     'sources': obj.sources?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3321,7 +3321,7 @@ export function toJson_AzureClusterSpecNetworkSpecApiServerLbFrontendIPsPublicIp
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3351,7 +3351,7 @@ export function toJson_AzureClusterSpecNetworkSpecControlPlaneOutboundLbFrontend
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3381,7 +3381,7 @@ export function toJson_AzureClusterSpecNetworkSpecNodeOutboundLbFrontendIPsPubli
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3411,7 +3411,7 @@ export function toJson_AzureClusterSpecNetworkSpecSubnetsNatGatewayIpIpTags(obj:
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3475,7 +3475,7 @@ export function toJson_AzureClusterSpecBastionSpecAzureBastionSubnetNatGatewayIp
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3594,7 +3594,7 @@ export function toJson_AzureClusterIdentityProps(obj: AzureClusterIdentityProps 
     'spec': toJson_AzureClusterIdentitySpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3666,7 +3666,7 @@ export function toJson_AzureClusterIdentitySpec(obj: AzureClusterIdentitySpec | 
     'userAssignedIdentityCredentialsPath': obj.userAssignedIdentityCredentialsPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3696,7 +3696,7 @@ export function toJson_AzureClusterIdentitySpecAllowedNamespaces(obj: AzureClust
     'selector': toJson_AzureClusterIdentitySpecAllowedNamespacesSelector(obj.selector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3726,7 +3726,7 @@ export function toJson_AzureClusterIdentitySpecClientSecret(obj: AzureClusterIde
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3774,7 +3774,7 @@ export function toJson_AzureClusterIdentitySpecAllowedNamespacesSelector(obj: Az
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3810,7 +3810,7 @@ export function toJson_AzureClusterIdentitySpecAllowedNamespacesSelectorMatchExp
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3895,7 +3895,7 @@ export function toJson_AzureClusterTemplateProps(obj: AzureClusterTemplateProps 
     'spec': toJson_AzureClusterTemplateSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3919,7 +3919,7 @@ export function toJson_AzureClusterTemplateSpec(obj: AzureClusterTemplateSpec | 
     'template': toJson_AzureClusterTemplateSpecTemplate(obj.template),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3943,7 +3943,7 @@ export function toJson_AzureClusterTemplateSpecTemplate(obj: AzureClusterTemplat
     'spec': toJson_AzureClusterTemplateSpecTemplateSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4021,7 +4021,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpec(obj: AzureClusterTem
     'subscriptionID': obj.subscriptionId,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4045,7 +4045,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecBastionSpec(obj: Azur
     'azureBastion': toJson_AzureClusterTemplateSpecTemplateSpecBastionSpecAzureBastion(obj.azureBastion),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4075,7 +4075,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecCloudProviderConfigOv
     'rateLimits': obj.rateLimits?.map(y => toJson_AzureClusterTemplateSpecTemplateSpecCloudProviderConfigOverridesRateLimits(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4105,7 +4105,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecExtendedLocation(obj:
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4135,7 +4135,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecFailureDomains(obj: A
     'controlPlane': obj.controlPlane,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4195,7 +4195,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecIdentityRef(obj: Azur
     'uid': obj.uid,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4261,7 +4261,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpec(obj: Azur
     'vnet': toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecVnet(obj.vnet),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4285,7 +4285,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecBastionSpecAzureBasti
     'subnet': toJson_AzureClusterTemplateSpecTemplateSpecBastionSpecAzureBastionSubnet(obj.subnet),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4333,7 +4333,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecCloudProviderConfigOv
     'cloudProviderBackoffRetries': obj.cloudProviderBackoffRetries,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4363,7 +4363,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecCloudProviderConfigOv
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4401,7 +4401,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecAdditional
     'port': obj.port,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4437,7 +4437,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecApiServerL
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4473,7 +4473,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecControlPla
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4509,7 +4509,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecNodeOutbou
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4569,7 +4569,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecSubnets(ob
     'serviceEndpoints': obj.serviceEndpoints?.map(y => toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecSubnetsServiceEndpoints(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4605,7 +4605,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecVnet(obj: 
     'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4665,7 +4665,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecBastionSpecAzureBasti
     'serviceEndpoints': obj.serviceEndpoints?.map(y => toJson_AzureClusterTemplateSpecTemplateSpecBastionSpecAzureBastionSubnetServiceEndpoints(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4741,7 +4741,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecCloudProviderConfigOv
     'cloudProviderRateLimitQPSWrite': obj.cloudProviderRateLimitQpsWrite?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4801,7 +4801,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecSubnetsNat
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4861,7 +4861,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecSubnetsPri
     'privateLinkServiceConnections': obj.privateLinkServiceConnections?.map(y => toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecSubnetsPrivateEndpointsPrivateLinkServiceConnections(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4905,7 +4905,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecSubnetsSec
     'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4935,7 +4935,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecSubnetsSer
     'service': obj.service,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -4977,7 +4977,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecVnetPeerin
     'reversePeeringProperties': toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecVnetPeeringsReversePeeringProperties(obj.reversePeeringProperties),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5001,7 +5001,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecBastionSpecAzureBasti
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5061,7 +5061,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecBastionSpecAzureBasti
     'privateLinkServiceConnections': obj.privateLinkServiceConnections?.map(y => toJson_AzureClusterTemplateSpecTemplateSpecBastionSpecAzureBastionSubnetPrivateEndpointsPrivateLinkServiceConnections(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5105,7 +5105,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecBastionSpecAzureBasti
     'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5135,7 +5135,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecBastionSpecAzureBasti
     'service': obj.service,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5205,7 +5205,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecSubnetsPri
     'requestMessage': obj.requestMessage,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5289,7 +5289,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecSubnetsSec
     'sources': obj.sources?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5331,7 +5331,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecVnetPeerin
     'useRemoteGateways': obj.useRemoteGateways,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5373,7 +5373,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecNetworkSpecVnetPeerin
     'useRemoteGateways': obj.useRemoteGateways,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5415,7 +5415,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecBastionSpecAzureBasti
     'requestMessage': obj.requestMessage,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5499,7 +5499,7 @@ export function toJson_AzureClusterTemplateSpecTemplateSpecBastionSpecAzureBasti
     'sources': obj.sources?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5652,7 +5652,7 @@ export function toJson_AzureMachineTemplateProps(obj: AzureMachineTemplateProps 
     'spec': toJson_AzureMachineTemplateSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5676,7 +5676,7 @@ export function toJson_AzureMachineTemplateSpec(obj: AzureMachineTemplateSpec | 
     'template': toJson_AzureMachineTemplateSpecTemplate(obj.template),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5706,7 +5706,7 @@ export function toJson_AzureMachineTemplateSpecTemplate(obj: AzureMachineTemplat
     'spec': toJson_AzureMachineTemplateSpecTemplateSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5736,7 +5736,7 @@ export function toJson_AzureMachineTemplateSpecTemplateMetadata(obj: AzureMachin
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5910,7 +5910,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpec(obj: AzureMachineTem
     'vmSize': obj.vmSize,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5934,7 +5934,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecAdditionalCapabilitie
     'ultraSSDEnabled': obj.ultraSsdEnabled,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -5982,7 +5982,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecDataDisks(obj: AzureM
     'nameSuffix': obj.nameSuffix,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6006,7 +6006,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecDiagnostics(obj: Azur
     'boot': toJson_AzureMachineTemplateSpecTemplateSpecDiagnosticsBoot(obj.boot),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6060,7 +6060,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecImage(obj: AzureMachi
     'sharedGallery': toJson_AzureMachineTemplateSpecTemplateSpecImageSharedGallery(obj.sharedGallery),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6096,7 +6096,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecNetworkInterfaces(obj
     'subnetName': obj.subnetName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6144,7 +6144,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecOsDisk(obj: AzureMach
     'osType': obj.osType,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6180,7 +6180,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecSecurityProfile(obj: 
     'uefiSettings': toJson_AzureMachineTemplateSpecTemplateSpecSecurityProfileUefiSettings(obj.uefiSettings),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6210,7 +6210,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecSpotVmOptions(obj: Az
     'maxPrice': obj.maxPrice?.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6246,7 +6246,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecSystemAssignedIdentit
     'scope': obj.scope,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6270,7 +6270,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecUserAssignedIdentitie
     'providerID': obj.providerId,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6318,7 +6318,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecVmExtensions(obj: Azu
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6366,7 +6366,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecDataDisksManagedDisk(
     'storageAccountType': obj.storageAccountType,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6396,7 +6396,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecDiagnosticsBoot(obj: 
     'userManaged': toJson_AzureMachineTemplateSpecTemplateSpecDiagnosticsBootUserManaged(obj.userManaged),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6450,7 +6450,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecImageComputeGallery(o
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6498,7 +6498,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecImageMarketplace(obj:
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6564,7 +6564,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecImageSharedGallery(ob
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6606,7 +6606,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecOsDiskDiffDiskSetting
     'placement': obj.placement,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6642,7 +6642,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecOsDiskManagedDisk(obj
     'storageAccountType': obj.storageAccountType,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6682,7 +6682,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecSecurityProfileUefiSe
     'vTpmEnabled': obj.vTpmEnabled,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6730,7 +6730,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecDataDisksManagedDiskD
     'id': obj.id,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6760,7 +6760,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecDataDisksManagedDiskS
     'securityEncryptionType': obj.securityEncryptionType,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6796,7 +6796,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecDiagnosticsBootUserMa
     'storageAccountURI': obj.storageAccountUri,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6832,7 +6832,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecImageComputeGalleryPl
     'sku': obj.sku,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6876,7 +6876,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecOsDiskManagedDiskDisk
     'id': obj.id,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6906,7 +6906,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecOsDiskManagedDiskSecu
     'securityEncryptionType': obj.securityEncryptionType,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6930,7 +6930,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecDataDisksManagedDiskS
     'id': obj.id,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -6964,7 +6964,7 @@ export function toJson_AzureMachineTemplateSpecTemplateSpecOsDiskManagedDiskSecu
     'id': obj.id,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

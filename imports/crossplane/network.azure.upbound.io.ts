@@ -83,7 +83,7 @@ export function toJson_SubnetProps(obj: SubnetProps | undefined): Record<string,
     'spec': toJson_SubnetSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -137,7 +137,7 @@ export function toJson_SubnetSpec(obj: SubnetSpec | undefined): Record<string, a
     'writeConnectionSecretToRef': toJson_SubnetSpecWriteConnectionSecretToRef(obj.writeConnectionSecretToRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -255,7 +255,7 @@ export function toJson_SubnetSpecForProvider(obj: SubnetSpecForProvider | undefi
     'virtualNetworkNameSelector': toJson_SubnetSpecForProviderVirtualNetworkNameSelector(obj.virtualNetworkNameSelector),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -327,7 +327,7 @@ export function toJson_SubnetSpecInitProvider(obj: SubnetSpecInitProvider | unde
     'sharingScope': obj.sharingScope,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -375,7 +375,7 @@ export function toJson_SubnetSpecProviderConfigRef(obj: SubnetSpecProviderConfig
     'policy': toJson_SubnetSpecProviderConfigRefPolicy(obj.policy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -405,7 +405,7 @@ export function toJson_SubnetSpecWriteConnectionSecretToRef(obj: SubnetSpecWrite
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -435,7 +435,7 @@ export function toJson_SubnetSpecForProviderDelegation(obj: SubnetSpecForProvide
     'serviceDelegation': toJson_SubnetSpecForProviderDelegationServiceDelegation(obj.serviceDelegation),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -465,7 +465,7 @@ export function toJson_SubnetSpecForProviderIpAddressPool(obj: SubnetSpecForProv
     'numberOfIpAddresses': obj.numberOfIpAddresses,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -495,7 +495,7 @@ export function toJson_SubnetSpecForProviderResourceGroupNameRef(obj: SubnetSpec
     'policy': toJson_SubnetSpecForProviderResourceGroupNameRefPolicy(obj.policy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -531,7 +531,7 @@ export function toJson_SubnetSpecForProviderResourceGroupNameSelector(obj: Subne
     'policy': toJson_SubnetSpecForProviderResourceGroupNameSelectorPolicy(obj.policy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -561,7 +561,7 @@ export function toJson_SubnetSpecForProviderVirtualNetworkNameRef(obj: SubnetSpe
     'policy': toJson_SubnetSpecForProviderVirtualNetworkNameRefPolicy(obj.policy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -597,7 +597,7 @@ export function toJson_SubnetSpecForProviderVirtualNetworkNameSelector(obj: Subn
     'policy': toJson_SubnetSpecForProviderVirtualNetworkNameSelectorPolicy(obj.policy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -627,7 +627,7 @@ export function toJson_SubnetSpecInitProviderDelegation(obj: SubnetSpecInitProvi
     'serviceDelegation': toJson_SubnetSpecInitProviderDelegationServiceDelegation(obj.serviceDelegation),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -657,7 +657,7 @@ export function toJson_SubnetSpecInitProviderIpAddressPool(obj: SubnetSpecInitPr
     'numberOfIpAddresses': obj.numberOfIpAddresses,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -687,7 +687,7 @@ export function toJson_SubnetSpecProviderConfigRefPolicy(obj: SubnetSpecProvider
     'resolve': obj.resolve,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -717,7 +717,7 @@ export function toJson_SubnetSpecForProviderDelegationServiceDelegation(obj: Sub
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -747,7 +747,7 @@ export function toJson_SubnetSpecForProviderResourceGroupNameRefPolicy(obj: Subn
     'resolve': obj.resolve,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -777,7 +777,7 @@ export function toJson_SubnetSpecForProviderResourceGroupNameSelectorPolicy(obj:
     'resolve': obj.resolve,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -807,7 +807,7 @@ export function toJson_SubnetSpecForProviderVirtualNetworkNameRefPolicy(obj: Sub
     'resolve': obj.resolve,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -837,7 +837,7 @@ export function toJson_SubnetSpecForProviderVirtualNetworkNameSelectorPolicy(obj
     'resolve': obj.resolve,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -867,7 +867,7 @@ export function toJson_SubnetSpecInitProviderDelegationServiceDelegation(obj: Su
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1052,7 +1052,7 @@ export function toJson_VirtualNetworkProps(obj: VirtualNetworkProps | undefined)
     'spec': toJson_VirtualNetworkSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1106,7 +1106,7 @@ export function toJson_VirtualNetworkSpec(obj: VirtualNetworkSpec | undefined): 
     'writeConnectionSecretToRef': toJson_VirtualNetworkSpecWriteConnectionSecretToRef(obj.writeConnectionSecretToRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1212,7 +1212,7 @@ export function toJson_VirtualNetworkSpecForProvider(obj: VirtualNetworkSpecForP
     'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1290,7 +1290,7 @@ export function toJson_VirtualNetworkSpecInitProvider(obj: VirtualNetworkSpecIni
     'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1338,7 +1338,7 @@ export function toJson_VirtualNetworkSpecProviderConfigRef(obj: VirtualNetworkSp
     'policy': toJson_VirtualNetworkSpecProviderConfigRefPolicy(obj.policy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1368,7 +1368,7 @@ export function toJson_VirtualNetworkSpecWriteConnectionSecretToRef(obj: Virtual
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1398,7 +1398,7 @@ export function toJson_VirtualNetworkSpecForProviderDdosProtectionPlan(obj: Virt
     'id': obj.id,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1422,7 +1422,7 @@ export function toJson_VirtualNetworkSpecForProviderEncryption(obj: VirtualNetwo
     'enforcement': obj.enforcement,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1452,7 +1452,7 @@ export function toJson_VirtualNetworkSpecForProviderIpAddressPool(obj: VirtualNe
     'numberOfIpAddresses': obj.numberOfIpAddresses,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1482,7 +1482,7 @@ export function toJson_VirtualNetworkSpecForProviderResourceGroupNameRef(obj: Vi
     'policy': toJson_VirtualNetworkSpecForProviderResourceGroupNameRefPolicy(obj.policy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1518,7 +1518,7 @@ export function toJson_VirtualNetworkSpecForProviderResourceGroupNameSelector(ob
     'policy': toJson_VirtualNetworkSpecForProviderResourceGroupNameSelectorPolicy(obj.policy),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1548,7 +1548,7 @@ export function toJson_VirtualNetworkSpecInitProviderDdosProtectionPlan(obj: Vir
     'id': obj.id,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1572,7 +1572,7 @@ export function toJson_VirtualNetworkSpecInitProviderEncryption(obj: VirtualNetw
     'enforcement': obj.enforcement,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1602,7 +1602,7 @@ export function toJson_VirtualNetworkSpecInitProviderIpAddressPool(obj: VirtualN
     'numberOfIpAddresses': obj.numberOfIpAddresses,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1632,7 +1632,7 @@ export function toJson_VirtualNetworkSpecProviderConfigRefPolicy(obj: VirtualNet
     'resolve': obj.resolve,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1662,7 +1662,7 @@ export function toJson_VirtualNetworkSpecForProviderResourceGroupNameRefPolicy(o
     'resolve': obj.resolve,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1692,7 +1692,7 @@ export function toJson_VirtualNetworkSpecForProviderResourceGroupNameSelectorPol
     'resolve': obj.resolve,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

@@ -101,7 +101,7 @@ export function toJson_ResourcesProps(obj: ResourcesProps | undefined): Record<s
     'writeConnectionSecretToRef': toJson_ResourcesWriteConnectionSecretToRef(obj.writeConnectionSecretToRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -125,7 +125,7 @@ export function toJson_ResourcesEnvironment(obj: ResourcesEnvironment | undefine
     'patches': obj.patches?.map(y => toJson_ResourcesEnvironmentPatches(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -155,7 +155,7 @@ export function toJson_ResourcesPatchSets(obj: ResourcesPatchSets | undefined): 
     'patches': obj.patches?.map(y => toJson_ResourcesPatchSetsPatches(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -203,7 +203,7 @@ export function toJson_ResourcesResources(obj: ResourcesResources | undefined): 
     'readinessChecks': obj.readinessChecks?.map(y => toJson_ResourcesResourcesReadinessChecks(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -239,7 +239,7 @@ export function toJson_ResourcesWriteConnectionSecretToRef(obj: ResourcesWriteCo
     'patches': obj.patches?.map(y => toJson_ResourcesWriteConnectionSecretToRefPatches(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -293,7 +293,7 @@ export function toJson_ResourcesEnvironmentPatches(obj: ResourcesEnvironmentPatc
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -347,7 +347,7 @@ export function toJson_ResourcesPatchSetsPatches(obj: ResourcesPatchSetsPatches 
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -395,7 +395,7 @@ export function toJson_ResourcesResourcesConnectionDetails(obj: ResourcesResourc
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -455,7 +455,7 @@ export function toJson_ResourcesResourcesPatches(obj: ResourcesResourcesPatches 
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -503,7 +503,7 @@ export function toJson_ResourcesResourcesReadinessChecks(obj: ResourcesResources
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -557,7 +557,7 @@ export function toJson_ResourcesWriteConnectionSecretToRefPatches(obj: Resources
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -593,7 +593,7 @@ export function toJson_ResourcesEnvironmentPatchesCombine(obj: ResourcesEnvironm
     'variables': obj.variables?.map(y => toJson_ResourcesEnvironmentPatchesCombineVariables(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -623,7 +623,7 @@ export function toJson_ResourcesEnvironmentPatchesPolicy(obj: ResourcesEnvironme
     'toFieldPath': obj.toFieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -677,7 +677,7 @@ export function toJson_ResourcesEnvironmentPatchesTransforms(obj: ResourcesEnvir
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -731,7 +731,7 @@ export function toJson_ResourcesPatchSetsPatchesCombine(obj: ResourcesPatchSetsP
     'variables': obj.variables?.map(y => toJson_ResourcesPatchSetsPatchesCombineVariables(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -761,7 +761,7 @@ export function toJson_ResourcesPatchSetsPatchesPolicy(obj: ResourcesPatchSetsPa
     'toFieldPath': obj.toFieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -815,7 +815,7 @@ export function toJson_ResourcesPatchSetsPatchesTransforms(obj: ResourcesPatchSe
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -885,7 +885,7 @@ export function toJson_ResourcesResourcesPatchesCombine(obj: ResourcesResourcesP
     'variables': obj.variables?.map(y => toJson_ResourcesResourcesPatchesCombineVariables(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -915,7 +915,7 @@ export function toJson_ResourcesResourcesPatchesPolicy(obj: ResourcesResourcesPa
     'toFieldPath': obj.toFieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -969,7 +969,7 @@ export function toJson_ResourcesResourcesPatchesTransforms(obj: ResourcesResourc
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1023,7 +1023,7 @@ export function toJson_ResourcesResourcesReadinessChecksMatchCondition(obj: Reso
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1079,7 +1079,7 @@ export function toJson_ResourcesWriteConnectionSecretToRefPatchesCombine(obj: Re
     'variables': obj.variables?.map(y => toJson_ResourcesWriteConnectionSecretToRefPatchesCombineVariables(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1109,7 +1109,7 @@ export function toJson_ResourcesWriteConnectionSecretToRefPatchesPolicy(obj: Res
     'toFieldPath': obj.toFieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1163,7 +1163,7 @@ export function toJson_ResourcesWriteConnectionSecretToRefPatchesTransforms(obj:
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1205,7 +1205,7 @@ export function toJson_ResourcesEnvironmentPatchesCombineString(obj: ResourcesEn
     'fmt': obj.fmt,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1229,7 +1229,7 @@ export function toJson_ResourcesEnvironmentPatchesCombineVariables(obj: Resource
     'fromFieldPath': obj.fromFieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1289,7 +1289,7 @@ export function toJson_ResourcesEnvironmentPatchesTransformsConvert(obj: Resourc
     'toType': obj.toType,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1325,7 +1325,7 @@ export function toJson_ResourcesEnvironmentPatchesTransformsMatch(obj: Resources
     'patterns': obj.patterns?.map(y => toJson_ResourcesEnvironmentPatchesTransformsMatchPatterns(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1367,7 +1367,7 @@ export function toJson_ResourcesEnvironmentPatchesTransformsMath(obj: ResourcesE
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1427,7 +1427,7 @@ export function toJson_ResourcesEnvironmentPatchesTransformsString(obj: Resource
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1475,7 +1475,7 @@ export function toJson_ResourcesPatchSetsPatchesCombineString(obj: ResourcesPatc
     'fmt': obj.fmt,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1499,7 +1499,7 @@ export function toJson_ResourcesPatchSetsPatchesCombineVariables(obj: ResourcesP
     'fromFieldPath': obj.fromFieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1559,7 +1559,7 @@ export function toJson_ResourcesPatchSetsPatchesTransformsConvert(obj: Resources
     'toType': obj.toType,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1595,7 +1595,7 @@ export function toJson_ResourcesPatchSetsPatchesTransformsMatch(obj: ResourcesPa
     'patterns': obj.patterns?.map(y => toJson_ResourcesPatchSetsPatchesTransformsMatchPatterns(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1637,7 +1637,7 @@ export function toJson_ResourcesPatchSetsPatchesTransformsMath(obj: ResourcesPat
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1697,7 +1697,7 @@ export function toJson_ResourcesPatchSetsPatchesTransformsString(obj: ResourcesP
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1745,7 +1745,7 @@ export function toJson_ResourcesResourcesPatchesCombineString(obj: ResourcesReso
     'fmt': obj.fmt,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1769,7 +1769,7 @@ export function toJson_ResourcesResourcesPatchesCombineVariables(obj: ResourcesR
     'fromFieldPath': obj.fromFieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1829,7 +1829,7 @@ export function toJson_ResourcesResourcesPatchesTransformsConvert(obj: Resources
     'toType': obj.toType,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1865,7 +1865,7 @@ export function toJson_ResourcesResourcesPatchesTransformsMatch(obj: ResourcesRe
     'patterns': obj.patterns?.map(y => toJson_ResourcesResourcesPatchesTransformsMatchPatterns(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1907,7 +1907,7 @@ export function toJson_ResourcesResourcesPatchesTransformsMath(obj: ResourcesRes
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1967,7 +1967,7 @@ export function toJson_ResourcesResourcesPatchesTransformsString(obj: ResourcesR
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2015,7 +2015,7 @@ export function toJson_ResourcesWriteConnectionSecretToRefPatchesCombineString(o
     'fmt': obj.fmt,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2039,7 +2039,7 @@ export function toJson_ResourcesWriteConnectionSecretToRefPatchesCombineVariable
     'fromFieldPath': obj.fromFieldPath,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2099,7 +2099,7 @@ export function toJson_ResourcesWriteConnectionSecretToRefPatchesTransformsConve
     'toType': obj.toType,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2135,7 +2135,7 @@ export function toJson_ResourcesWriteConnectionSecretToRefPatchesTransformsMatch
     'patterns': obj.patterns?.map(y => toJson_ResourcesWriteConnectionSecretToRefPatchesTransformsMatchPatterns(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2177,7 +2177,7 @@ export function toJson_ResourcesWriteConnectionSecretToRefPatchesTransformsMath(
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2237,7 +2237,7 @@ export function toJson_ResourcesWriteConnectionSecretToRefPatchesTransformsStrin
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2337,7 +2337,7 @@ export function toJson_ResourcesEnvironmentPatchesTransformsMatchPatterns(obj: R
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2395,7 +2395,7 @@ export function toJson_ResourcesEnvironmentPatchesTransformsStringJoin(obj: Reso
     'separator': obj.separator,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2425,7 +2425,7 @@ export function toJson_ResourcesEnvironmentPatchesTransformsStringRegexp(obj: Re
     'match': obj.match,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2455,7 +2455,7 @@ export function toJson_ResourcesEnvironmentPatchesTransformsStringReplace(obj: R
     'search': obj.search,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2555,7 +2555,7 @@ export function toJson_ResourcesPatchSetsPatchesTransformsMatchPatterns(obj: Res
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2613,7 +2613,7 @@ export function toJson_ResourcesPatchSetsPatchesTransformsStringJoin(obj: Resour
     'separator': obj.separator,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2643,7 +2643,7 @@ export function toJson_ResourcesPatchSetsPatchesTransformsStringRegexp(obj: Reso
     'match': obj.match,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2673,7 +2673,7 @@ export function toJson_ResourcesPatchSetsPatchesTransformsStringReplace(obj: Res
     'search': obj.search,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2773,7 +2773,7 @@ export function toJson_ResourcesResourcesPatchesTransformsMatchPatterns(obj: Res
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2831,7 +2831,7 @@ export function toJson_ResourcesResourcesPatchesTransformsStringJoin(obj: Resour
     'separator': obj.separator,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2861,7 +2861,7 @@ export function toJson_ResourcesResourcesPatchesTransformsStringRegexp(obj: Reso
     'match': obj.match,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2891,7 +2891,7 @@ export function toJson_ResourcesResourcesPatchesTransformsStringReplace(obj: Res
     'search': obj.search,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2991,7 +2991,7 @@ export function toJson_ResourcesWriteConnectionSecretToRefPatchesTransformsMatch
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3049,7 +3049,7 @@ export function toJson_ResourcesWriteConnectionSecretToRefPatchesTransformsStrin
     'separator': obj.separator,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3079,7 +3079,7 @@ export function toJson_ResourcesWriteConnectionSecretToRefPatchesTransformsStrin
     'match': obj.match,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3109,7 +3109,7 @@ export function toJson_ResourcesWriteConnectionSecretToRefPatchesTransformsStrin
     'search': obj.search,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+  const out: { [key: string]: any } = {}; for (const key of Object.keys(result)) { const value = (result as { [key: string]: any })[key]; if (value !== undefined) out[key] = value; } return out;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
