@@ -19,6 +19,7 @@ import { canonicalize, fileNames, KubeObject, kustomizationFileYaml, toYaml } fr
 import { needsOverlayCheck, overlayProblems } from '../overlay-check';
 import type { Repo } from '../repo';
 import { renderApiObject } from '../safe-keys';
+import { withFastToJson } from '../to-json';
 import { unresolvedReferences } from './check';
 import { SynthError, type FolderGroups, type PlacedObject, type PlacedWorkloadRef, type RepoSink } from './types';
 
@@ -45,6 +46,11 @@ const MAX_FILE_NAME_BYTES = 255;
  * validates it. Returns every problem found (duplicate objects, schema and CEL violations).
  */
 export function render(input: RenderInput, groups: FolderGroups, visit: (repo: Repo, folder: Folder, entries: PlacedObject[]) => void): RenderOutcome {
+  // Every object rendered with cdk8s's toJson done in one walk (lib/gitops/to-json.ts).
+  return withFastToJson(() => renderAll(input, groups, visit));
+}
+
+function renderAll(input: RenderInput, groups: FolderGroups, visit: (repo: Repo, folder: Folder, entries: PlacedObject[]) => void): RenderOutcome {
   const problems: string[] = [];
   const validator = input.validator?.();
   const validate = validator ? (objects: Iterable<ValidationInput>) => validator.validate(objects).map((i) => i.message) : undefined;
