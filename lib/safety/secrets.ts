@@ -208,6 +208,15 @@ function detect(v: string): string | undefined {
  * `spec.encryptedData` are skipped.
  */
 export function scanCredentials(obj: PlainObject): CredentialFinding[] {
+  return scan(obj);
+}
+
+/**
+ * {@link scanCredentials}' walk; with `plaintext`, it also collects there what
+ * {@link plaintextSecretFields} returns, in the same order (one walk instead of two: the secret
+ * scan visits every value of every object a synth writes).
+ */
+function scan(obj: PlainObject, plaintext?: string[]): CredentialFinding[] {
   const out: CredentialFinding[] = [];
   const sealed = isKind(obj, 'SealedSecret') && groupOf(String(obj.apiVersion)) === 'bitnami.com';
   // The walk visits every value of every object: field paths are built only for findings.
@@ -245,9 +254,15 @@ export function scanCredentials(obj: PlainObject): CredentialFinding[] {
       return;
     }
     if (v && typeof v === 'object') {
+      if (plaintext) plaintextOf(v as PlainObject, segs, plaintext);
       for (const k of Object.keys(v)) {
         if (segs.length === 0 && k === 'sops') continue;
-        if (sealed && k === 'encryptedData' && segs.length === 1 && segs[0] === 'spec') continue;
+        if (sealed && k === 'encryptedData' && segs.length === 1 && segs[0] === 'spec') {
+          // Not scanned for credentials, still searched for plaintext Secrets.
+          const x = (v as Record<string, unknown>)[k];
+          if (plaintext && x !== null && typeof x === 'object') plaintext.push(...plaintextSecretFields(x as PlainObject, [...segs, k]));
+          continue;
+        }
         segs.push(k);
         walk((v as Record<string, unknown>)[k], k, v);
         segs.pop();
@@ -256,6 +271,16 @@ export function scanCredentials(obj: PlainObject): CredentialFinding[] {
   };
   walk(obj, '', undefined);
   return out;
+}
+
+/** `obj` (at `segs`) as a plaintext core Secret: its `data` / `stringData` keys as field paths, sorted, into `out`. */
+function plaintextOf(rec: PlainObject, segs: ReadonlyArray<string | number>, out: string[]): void {
+  if (!isCoreSecret(rec) || ('sops' in rec && rec.sops !== null && typeof rec.sops === 'object')) return;
+  const pathOf = (extra: string[]) => [...segs, ...extra].reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : fieldPath(acc, s)), '');
+  for (const f of ['data', 'stringData']) {
+    const v = rec[f];
+    if (v && typeof v === 'object') for (const k of Object.keys(v).sort()) out.push(pathOf([f, k]));
+  }
 }
 
 /** Whether `obj.kind` is `kind`, ignoring case (the scan must not miss `kind: secret`). */
@@ -273,12 +298,10 @@ function isCoreSecret(o: PlainObject): boolean {
  * one embedded at any depth (a composition base, a provider-kubernetes manifest, a Helm value),
  * as field paths. SOPS-encrypted Secrets (a `sops` key) are skipped.
  */
-function plaintextSecretFields(obj: PlainObject): string[] {
+function plaintextSecretFields(obj: PlainObject, base: ReadonlyArray<string | number> = []): string[] {
   const fields: string[] = [];
   // Field paths are built only for Secrets found (the walk visits every object of every file).
-  const segs: Array<string | number> = [];
-  const pathOf = (extra: string[]) =>
-    [...segs, ...extra].reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : fieldPath(acc, s)), '');
+  const segs: Array<string | number> = [...base];
   const visit = (o: unknown) => {
     if (Array.isArray(o)) {
       for (let i = 0; i < o.length; i++) {
@@ -290,12 +313,7 @@ function plaintextSecretFields(obj: PlainObject): string[] {
     }
     if (!o || typeof o !== 'object') return;
     const rec = o as PlainObject;
-    if (isCoreSecret(rec) && !('sops' in rec && rec.sops !== null && typeof rec.sops === 'object')) {
-      for (const f of ['data', 'stringData']) {
-        const v = rec[f];
-        if (v && typeof v === 'object') for (const k of Object.keys(v).sort()) fields.push(pathOf([f, k]));
-      }
-    }
+    plaintextOf(rec, segs, fields);
     for (const k of Object.keys(rec)) {
       const x = rec[k];
       // A Secret is an object with a kind: only objects are worth visiting.
@@ -319,7 +337,9 @@ export function secretProblems(obj: PlainObject, constructPath: string, allowedR
   if (allowedReason !== undefined) return [];
   const id = objectId(obj);
   const problems: string[] = [];
-  const fields = plaintextSecretFields(obj);
+  // One walk for both checks (see scan).
+  const fields: string[] = [];
+  const credentials = scan(obj, fields);
   const plaintext = fields.length > 0;
   if (fields.length > 0) {
     problems.push(
@@ -329,7 +349,7 @@ export function secretProblems(obj: PlainObject, constructPath: string, allowedR
     );
   }
   const skip = new Set(plaintext ? fields : []);
-  for (const f of scanCredentials(obj)) {
+  for (const f of credentials) {
     if (skip.has(f.path) || [...skip].some((s) => f.path.startsWith(`${s}.`) || f.path.startsWith(`${s}[`))) continue;
     problems.push(
       `${constructPath}: ${id}: ${f.path}: looks like ${f.what}; keep credentials out of Git: reference a Secret (SealedSecret, SOPS) instead, ` +

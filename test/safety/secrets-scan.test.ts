@@ -109,3 +109,34 @@ test('comparison with secretlint (preset-recommend 13.1.0) on the same corpus: t
   expect(mine).toEqual({ hits: positives.length, misses: 0, falsePositives: 0 });
   expect(theirs.hits).toBeLessThan(mine.hits);
 });
+
+describe('plaintext Secrets and credentials are found in one walk, as by the two separate walks before', () => {
+  // Expected: what the two walks (plaintextSecretFields, then scanCredentials) returned.
+  const secret = (name: string, data: Record<string, string>, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, data, ...extra });
+  const cases: Array<[string, any]> = [
+    ['two Secrets embedded at depths, in arrays', { apiVersion: 'apiextensions.crossplane.io/v1', kind: 'Composition', metadata: { name: 'c' }, spec: { resources: [{ base: { list: [secret('a', { z: 'x', b: 'eQ==' }), { deeper: [secret('b', { k: 'aHVudGVyMg==' })] }] } }], stringData: { password: 'hunter2' } } }],
+    ['a Secret with a credential in its data, and one outside', { ...secret('s', { password: 'hunter2', conn: 'Server=db;Password=hunter2;' }), note: { dbPassword: 'hunter2' } }],
+    ['a SealedSecret hiding a Secret object in spec.encryptedData', { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'ss', namespace: 'ns' }, spec: { encryptedData: { inner: secret('in', { pw: 'aHVudGVyMg==' }), password: 'hunter2' }, template: { data: { password: 'hunter2' } } } }],
+    ['sops at the root hides what is under it, not elsewhere', { ...secret('sops', { password: 'ENC[AES256_GCM,data:x]' }), sops: { nested: secret('n', { a: 'b' }), mac: 'x' }, other: { sops: secret('o', { c: 'd' }) } }],
+  ];
+  const expected: Record<string, string[]> = {
+    "two Secrets embedded at depths, in arrays": [
+      "p: Composition/c: plaintext Secret in Git (spec.resources[0].base.list[0].data.b, spec.resources[0].base.list[0].data.z, spec.resources[0].base.list[1].deeper[0].data.k): anyone who can read the repo can read it; use a SealedSecret or a SOPS-encrypted Secret, or reference a Secret created outside Git; if this is deliberate, call allowPlaintextSecret(secret, reason)",
+      "p: Composition/c: spec.stringData.password: looks like a literal value of the credential-named field password; keep credentials out of Git: reference a Secret (SealedSecret, SOPS) instead, or call allowPlaintextSecret(obj, reason) if it is not a real credential"
+    ],
+    "a Secret with a credential in its data, and one outside": [
+      "p: Secret/s: plaintext Secret in Git (data.conn, data.password): anyone who can read the repo can read it; use a SealedSecret or a SOPS-encrypted Secret, or reference a Secret created outside Git; if this is deliberate, call allowPlaintextSecret(secret, reason)",
+      "p: Secret/s: note.dbPassword: looks like a literal value of the credential-named field dbPassword; keep credentials out of Git: reference a Secret (SealedSecret, SOPS) instead, or call allowPlaintextSecret(obj, reason) if it is not a real credential"
+    ],
+    "a SealedSecret hiding a Secret object in spec.encryptedData": [
+      "p: SealedSecret/ns/ss: plaintext Secret in Git (spec.encryptedData.inner.data.pw): anyone who can read the repo can read it; use a SealedSecret or a SOPS-encrypted Secret, or reference a Secret created outside Git; if this is deliberate, call allowPlaintextSecret(secret, reason)",
+      "p: SealedSecret/ns/ss: spec.template.data.password: looks like a literal value of the credential-named field password; keep credentials out of Git: reference a Secret (SealedSecret, SOPS) instead, or call allowPlaintextSecret(obj, reason) if it is not a real credential"
+    ],
+    "sops at the root hides what is under it, not elsewhere": [
+      "p: Secret/sops: plaintext Secret in Git (other.sops.data.c): anyone who can read the repo can read it; use a SealedSecret or a SOPS-encrypted Secret, or reference a Secret created outside Git; if this is deliberate, call allowPlaintextSecret(secret, reason)"
+    ]
+  };
+  test.each(cases)('%s', (name, obj) => {
+    expect(secretProblems(obj, 'p')).toEqual(expected[name]);
+  });
+});
