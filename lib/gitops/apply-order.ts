@@ -301,7 +301,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
 
   // Every Flux Kustomization object, with the repo its GitRepository fetches and its build.
   const ksSet = new Set(ksObjects);
-  // GitRepositories by namespace, then name (the values themselves, compared as with ===).
+  // GitRepositories by namespace, then name: the values themselves as Map keys (as ===, but for NaN).
   const gitRepoByName = new Map<unknown, Map<unknown, typeof gitRepos>>();
   for (const x of gitRepos) {
     const { namespace, name } = x.o.obj.metadata;

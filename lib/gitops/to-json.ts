@@ -79,9 +79,13 @@ function render(value: unknown, options: SanitizeOptions, apiObject: ApiObject):
   return out;
 }
 
-/** Whether `resolvers` are cdk8s's built-in three, in their order (an app without custom resolvers). */
-function builtInResolvers(resolvers: readonly IResolver[]): boolean {
+/**
+ * Whether `resolvers` are cdk8s's built-in three, in their order (an app without custom resolvers;
+ * not an object outside an App, which cdk8s's own `toJson` reports).
+ */
+function builtInResolvers(resolvers: readonly IResolver[] | undefined): boolean {
   return (
+    Array.isArray(resolvers) &&
     resolvers.length === 3 &&
     resolvers[0].constructor === LazyResolver &&
     resolvers[1].constructor === ImplicitTokenResolver &&

@@ -112,6 +112,13 @@ test('edge values: Lazy, tokens, number/string unions, nulls, empty arrays and o
   );
 });
 
+test('an object outside an App fails as with cdk8s', () => {
+  const orphan = new ApiObject(new Chart(new Construct(undefined as any, 'root'), 'c'), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { a: '1' } });
+  const [fast, cdk8s] = both(orphan);
+  expect(fast).toBe(cdk8s);
+  expect(fast).toMatch(/^error: /);
+});
+
 test('CDK8S_DISABLE_SORT is honored as cdk8s honors it', () => {
   const chart = new Chart(new App(), 'c');
   const o = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { b: '1', a: '2' } });
