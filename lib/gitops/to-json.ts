@@ -11,7 +11,8 @@
  *
  * Identical output is the contract, so the fast walk only runs where it is exactly cdk8s's:
  * - the cdk8s version is the one this was written against (2.70.106), and `ApiObject.toJson` /
- *   `ApiObjectMetadataDefinition.toJson` are cdk8s's own (not replaced by someone else);
+ *   `ApiObjectMetadataDefinition.toJson` are cdk8s's own (not replaced by someone else, before
+ *   this module was loaded or after: their source is checked at load, their identity at each use);
  * - the app's resolvers are cdk8s's three built-in ones (Lazy, implicit tokens, number/string
  *   unions), in order; custom resolvers get cdk8s's own `toJson`;
  * - a plain object with an own `__proto__` or `constructor` key, and any object that is not a
@@ -39,6 +40,13 @@ interface SanitizeOptions {
 
 const cdk8sToJson = ApiObject.prototype.toJson;
 const cdk8sMetadataToJson = ApiObjectMetadataDefinition.prototype.toJson;
+/**
+ * Whether the two `toJson`s found at load are cdk8s's compiled code (not replaced by another module
+ * loaded earlier): their source is the one of cdk8s 2.70.106's lib/api-object.js and lib/metadata.js.
+ */
+const CDK8S_CODE =
+  /\(0, _util_1\.sanitizeValue\)\(\(0, resolve_1\.resolve\)\(\[\], data, this\), \{ sortKeys \}\)/.test(cdk8sToJson.toString()) &&
+  /sanitizeValue\)\(x, \{ filterEmptyArrays: true, filterEmptyObjects: true \}\)/.test(cdk8sMetadataToJson.toString());
 const UNION_TYPES = ['number', 'string'];
 const META_OPTIONS: SanitizeOptions = { filterEmptyArrays: true, filterEmptyObjects: true, sortKeys: true };
 
@@ -132,7 +140,12 @@ export function fastToJson(this: ApiObject): any {
 
 /** Whether {@link withFastToJson} renders with {@link fastToJson}: cdk8s is 2.70.106 and its `toJson` is its own. */
 export function fastToJsonApplies(): boolean {
-  return CDK8S_VERSION === FAST_TO_JSON_CDK8S_VERSION && ApiObject.prototype.toJson === cdk8sToJson && ApiObjectMetadataDefinition.prototype.toJson === cdk8sMetadataToJson;
+  return (
+    CDK8S_VERSION === FAST_TO_JSON_CDK8S_VERSION &&
+    CDK8S_CODE &&
+    ApiObject.prototype.toJson === cdk8sToJson &&
+    ApiObjectMetadataDefinition.prototype.toJson === cdk8sMetadataToJson
+  );
 }
 
 /**
