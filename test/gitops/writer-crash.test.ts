@@ -113,7 +113,13 @@ describe('lock', () => {
   test("a killed synth's lock and staging are taken over and removed", async () => {
     const root = tmp();
     const target = path.join(root, 'repo');
-    const dead = await runChild(target, 0, { signal: 'SIGKILL', delayMs: 0 });
+    // The kill races the child's commit (a fast machine may finish it first): try until one lands.
+    let dead = await runChild(target, 0, { signal: 'SIGKILL', delayMs: 0 });
+    for (let i = 0; i < 10 && dead.signal !== 'SIGKILL'; i++) {
+      fs.rmSync(target, { recursive: true, force: true });
+      fs.rmSync(stateDirOf(target), { recursive: true, force: true });
+      dead = await runChild(target, 0, { signal: 'SIGKILL', delayMs: 0 });
+    }
     expect(dead.signal).toBe('SIGKILL');
     fs.writeFileSync(lockFileOf(target), JSON.stringify({ pid: 2 ** 22 + 17, hostname: os.hostname(), since: 'x' }));
     fs.mkdirSync(path.join(stateDirOf(target), 'staging', 'junk'), { recursive: true });
