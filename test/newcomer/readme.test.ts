@@ -27,7 +27,10 @@ function blocks(text: string, lang: string): string[] {
 function toSources(code: string): string {
   return code
     .replace(/from 'cdk8s-platform'/g, `from ${JSON.stringify(path.join(ROOT, 'lib'))}`)
-    .replace(/from 'cdk8s-platform\/(imports\/[^']+)'/g, (_, p: string) => `from ${JSON.stringify(path.join(ROOT, p))}`);
+    .replace(/from 'cdk8s-platform\/(imports\/[^']+)'/g, (_, p: string) => `from ${JSON.stringify(path.join(ROOT, p))}`)
+    // Subpaths (`cdk8s-platform/flux`): without this they resolved to this package's build/ (the
+    // package's exports), which exists only once the pack test has built it.
+    .replace(/from 'cdk8s-platform\/([a-z-]+)'/g, (_, p: string) => `from ${JSON.stringify(path.join(ROOT, 'lib', p))}`);
 }
 
 test('the quickstart main.ts is the scaffold of `init`', () => {
