@@ -212,9 +212,11 @@ export function scanCredentials(obj: PlainObject): CredentialFinding[] {
 }
 
 /**
- * {@link scanCredentials}' walk; with `plaintext`, it also collects there what
- * {@link plaintextSecretFields} returns, in the same order (one walk instead of two: the secret
- * scan visits every value of every object a synth writes).
+ * {@link scanCredentials}' walk. With `plaintext`, it also collects there the `data` /
+ * `stringData` keys of every plaintext core Secret in `obj` (the object itself, or one embedded
+ * at any depth: a composition base, a provider-kubernetes manifest, a Helm value) as field paths,
+ * SOPS-encrypted Secrets (a `sops` key) skipped: one walk for both checks, as the secret scan
+ * visits every value of every object a synth writes.
  */
 function scan(obj: PlainObject, plaintext?: string[]): CredentialFinding[] {
   const out: CredentialFinding[] = [];
@@ -226,8 +228,10 @@ function scan(obj: PlainObject, plaintext?: string[]): CredentialFinding[] {
     for (const s of segs) acc = typeof s === 'number' ? `${acc}[${s}]` : fieldPath(acc, s);
     return index === undefined ? acc : `${acc}[${index}]`;
   };
-  const walk = (v: unknown, key: string, parent: unknown) => {
+  // `values` false: a subtree searched for plaintext Secrets only (a SealedSecret's encryptedData).
+  const walk = (v: unknown, key: string, parent: unknown, values = true) => {
     if (typeof v === 'string') {
+      if (!values) return;
       if (v.length === 0 || PLACEHOLDER.test(v)) return;
       const what = detect(v);
       if (what) return void out.push({ path: pathOf(), what });
@@ -241,10 +245,10 @@ function scan(obj: PlainObject, plaintext?: string[]): CredentialFinding[] {
       for (let i = 0; i < v.length; i++) {
         const x: unknown = v[i];
         segs.push(i);
-        walk(x, key, v);
+        walk(x, key, v, values);
         segs.pop();
         // An argument pair: ["--password", "hunter2"].
-        const flag = typeof x === 'string' ? FLAG.exec(x) : null;
+        const flag = values && typeof x === 'string' ? FLAG.exec(x) : null;
         const next: unknown = v[i + 1];
         if (flag && typeof next === 'string' && isCredentialName(flag[1]) && !next.startsWith('-') && !harmless(next) && !detect(next)) {
           out.push({ path: pathOf(i + 1), what: `a literal value of the credential flag ${x as string}` });
@@ -257,14 +261,11 @@ function scan(obj: PlainObject, plaintext?: string[]): CredentialFinding[] {
       if (plaintext) plaintextOf(v as PlainObject, segs, plaintext);
       for (const k of Object.keys(v)) {
         if (segs.length === 0 && k === 'sops') continue;
-        if (sealed && k === 'encryptedData' && segs.length === 1 && segs[0] === 'spec') {
-          // Not scanned for credentials, still searched for plaintext Secrets.
-          const x = (v as Record<string, unknown>)[k];
-          if (plaintext && x !== null && typeof x === 'object') plaintext.push(...plaintextSecretFields(x as PlainObject, [...segs, k]));
-          continue;
-        }
+        // A SealedSecret's ciphertexts are not scanned for credentials (still for plaintext Secrets).
+        const ciphertexts = sealed && k === 'encryptedData' && segs.length === 1 && segs[0] === 'spec';
+        if (ciphertexts && !plaintext) continue;
         segs.push(k);
-        walk((v as Record<string, unknown>)[k], k, v);
+        walk((v as Record<string, unknown>)[k], k, v, values && !ciphertexts);
         segs.pop();
       }
     }
@@ -291,40 +292,6 @@ function isKind(obj: PlainObject, kind: string): boolean {
 /** A core Secret, whatever the casing of `apiVersion: v1` and `kind: Secret`. */
 function isCoreSecret(o: PlainObject): boolean {
   return isKind(o, 'Secret') && typeof o.apiVersion === 'string' && o.apiVersion.toLowerCase() === 'v1';
-}
-
-/**
- * The `data` / `stringData` keys of every plaintext core Secret in `obj`: the object itself, or
- * one embedded at any depth (a composition base, a provider-kubernetes manifest, a Helm value),
- * as field paths. SOPS-encrypted Secrets (a `sops` key) are skipped.
- */
-function plaintextSecretFields(obj: PlainObject, base: ReadonlyArray<string | number> = []): string[] {
-  const fields: string[] = [];
-  // Field paths are built only for Secrets found (the walk visits every object of every file).
-  const segs: Array<string | number> = [...base];
-  const visit = (o: unknown) => {
-    if (Array.isArray(o)) {
-      for (let i = 0; i < o.length; i++) {
-        segs.push(i);
-        visit(o[i]);
-        segs.pop();
-      }
-      return;
-    }
-    if (!o || typeof o !== 'object') return;
-    const rec = o as PlainObject;
-    plaintextOf(rec, segs, fields);
-    for (const k of Object.keys(rec)) {
-      const x = rec[k];
-      // A Secret is an object with a kind: only objects are worth visiting.
-      if (x === null || typeof x !== 'object' || (segs.length === 0 && k === 'sops')) continue;
-      segs.push(k);
-      visit(x);
-      segs.pop();
-    }
-  };
-  visit(obj);
-  return fields;
 }
 
 /**

@@ -111,7 +111,7 @@ test('comparison with secretlint (preset-recommend 13.1.0) on the same corpus: t
 });
 
 describe('plaintext Secrets and credentials are found in one walk, as by the two separate walks before', () => {
-  // Expected: what the two walks (plaintextSecretFields, then scanCredentials) returned.
+  // Expected: what the two separate walks before (plaintext Secrets, then credentials) returned.
   const secret = (name: string, data: Record<string, string>, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, data, ...extra });
   const cases: Array<[string, any]> = [
     ['two Secrets embedded at depths, in arrays', { apiVersion: 'apiextensions.crossplane.io/v1', kind: 'Composition', metadata: { name: 'c' }, spec: { resources: [{ base: { list: [secret('a', { z: 'x', b: 'eQ==' }), { deeper: [secret('b', { k: 'aHVudGVyMg==' })] }] } }], stringData: { password: 'hunter2' } } }],
