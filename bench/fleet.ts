@@ -1,5 +1,5 @@
 // Fleet benchmark: `npm run bench -- [--shape l1|l2|aks-cluster] [--clusters N] [--json] [--keep]
-// [--no-validation] [--dir DIR] [--phases lib,floor,resynth,plan,check,validate,split]`.
+// [--no-validation] [--dir DIR] [--phases lib,floor,resynth,plan,check,validate,git,split]`.
 //
 // Builds a fleet of N AKS clusters (shapes: bench/apps.ts; `--l2` = `--shape l2`), validation on,
 // and synthesizes it with GitOpsApp into `<root>/lib`. Then, in the same process:
@@ -13,6 +13,10 @@
 // - check: `cdk8s-platform synth --check` of the app (`bench/fleet-app.ts` run by tsx in a child
 //   process) against the kept output (`checkMs`, includes the child's start-up);
 // - validate: `cdk8s-platform validate <root>/lib` in-process (`validateMs`);
+// - git: the kept output committed to a new git repository (not timed), then a fresh app
+//   synthesized again into it (`resynthGitMs`) and planned against it (`planGitMs`): the baseline
+//   is then git HEAD, as in CI on a checkout of the GitOps repo (`resynthMs` compares with the tree
+//   on disk);
 // - split (not in the default phases): the library phase again with validation off
 //   (`libNoValidationMs`), and where `synth --check`'s time goes.
 // `synthValidationMs` (every run): the time the app's validator spent validating during the
@@ -31,7 +35,7 @@ import type { Validator } from '../lib/core/validation/validator';
 import { compareTrees, runSynthCheck } from '../lib/cli/synth';
 import { execFileSync } from 'child_process';
 
-const PHASES = ['lib', 'floor', 'resynth', 'plan', 'check', 'validate', 'split'] as const;
+const PHASES = ['lib', 'floor', 'resynth', 'plan', 'check', 'validate', 'git', 'split'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -50,7 +54,7 @@ function parseArgs(argv: string[]): Options {
   const shm = '/dev/shm';
   const opts: Options = {
     clusters: 1000, json: false, validation: true, keep: false, shape: 'l1',
-    dir: fs.existsSync(shm) ? shm : os.tmpdir(), phases: new Set<Phase>(['lib', 'floor', 'resynth', 'plan', 'check', 'validate']),
+    dir: fs.existsSync(shm) ? shm : os.tmpdir(), phases: new Set<Phase>(['lib', 'floor', 'resynth', 'plan', 'check', 'validate', 'git']),
   };
   const value = (a: string, i: number): [string, number] => (a.includes('=') ? [a.slice(a.indexOf('=') + 1), i] : [argv[i + 1], i + 1]);
   for (let i = 0; i < argv.length; i++) {
@@ -188,6 +192,14 @@ function checkSplit(libDir: string, opts: Options): Record<string, number> {
   }
 }
 
+/** Makes `dir` a git repository whose HEAD commits every file in it. */
+function commitAll(dir: string): void {
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=bench@example.com', '-c', 'user.name=bench', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'bench');
+}
+
 /** A fresh app synthesized again into the kept output (unchanged): construction + `app.synthesize()`. */
 function resynthPhase(outdir: string, opts: Options): { ms: number; changed: number } {
   const t0 = performance.now();
@@ -279,6 +291,18 @@ async function main(): Promise<void> {
       const v = await validatePhase(libDir);
       Object.assign(report, { validateMs: Math.round(v.ms), validateStatus: v.status });
       if (v.status !== 0) notes.push(`validate exited ${v.status}: ${v.output.slice(0, 2000)}`);
+      gc();
+    }
+    if (opts.phases.has('git')) {
+      commitAll(libDir);
+      gc();
+      const r = resynthPhase(libDir, opts);
+      Object.assign(report, { resynthGitMs: Math.round(r.ms), resynthGitChanged: r.changed });
+      if (r.changed !== 0) notes.push(`synth of the unchanged app against git HEAD changed ${r.changed} files`);
+      gc();
+      const plan = planPhase(libDir, opts);
+      Object.assign(report, { planGitMs: Math.round(plan.ms), planGitChanged: plan.changed });
+      if (plan.changed) notes.push('plan of the unchanged app against git HEAD reports changes');
       gc();
     }
     if (opts.phases.has('split')) {

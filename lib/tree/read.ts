@@ -148,19 +148,24 @@ export function readTreeAtRef(dir: string, ref: string): TreeSnapshot {
   } catch {
     throw new Error(`git revision "${ref}" does not exist in ${top} (give a branch, tag or commit: git branch -a, git log)`);
   }
-  const listed = new Set(
-    git(top, ['ls-tree', '-r', '--name-only', '-z', ref, '--', base || '.'])
-      .toString()
-      .split('\0')
-      .filter((f) => f.length > 0),
-  );
+  // Each listed path with its object id: the contents are then asked for by id. Asking
+  // `git cat-file --batch` for `<ref>:<path>` makes git resolve every path from the root tree,
+  // scanning each directory's tree object (a `clusters/` of 10,000 folders) once per file: 100 s
+  // for the 100,001 files of a 10,000-cluster tree, against 0.5 s by id.
+  const listed = new Map<string, string>();
+  for (const entry of git(top, ['ls-tree', '-r', '-z', ref, '--', base || '.']).toString().split('\0')) {
+    // "<mode> SP <type> SP <object id> TAB <path>"
+    const tab = entry.indexOf('\t');
+    if (tab < 0) continue;
+    listed.set(entry.slice(tab + 1), entry.slice(entry.lastIndexOf(' ', tab) + 1, tab));
+  }
   if (!listed.has(`${base}${MANIFEST_FILE}`)) return EMPTY_TREE;
   const text = git(top, ['show', `${ref}:${base}${MANIFEST_FILE}`]).toString('utf8');
   const manifest = parseManifest(`${ref}:${base}${MANIFEST_FILE}`, text);
   const wanted = manifest.files.filter((f) => listed.has(`${base}${f}`));
   const files = new Map<string, string>();
   if (wanted.length > 0) {
-    const out = git(top, ['cat-file', '--batch'], wanted.map((f) => `${ref}:${base}${f}\n`).join(''));
+    const out = git(top, ['cat-file', '--batch'], wanted.map((f) => `${listed.get(`${base}${f}`)}\n`).join(''));
     let pos = 0;
     for (const f of wanted) {
       const eol = out.indexOf(0x0a, pos);

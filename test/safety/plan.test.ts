@@ -183,6 +183,42 @@ describe('GitOpsApp.plan', () => {
   });
 });
 
+test('a tree at a git revision: the committed text of each listed file, whatever its path', () => {
+  const top = tmp();
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: top, encoding: 'utf8' });
+  git('init', '-q');
+  const dir = path.join(top, 'repo');
+  // Names git would quote without -z (space, tab, non-ASCII, a quote), many folders in one
+  // directory (read by object id: never resolved path by path), a listed file not committed, a
+  // committed file not listed, and a file of another tree with the same name.
+  const files: Record<string, string> = {
+    'a b/c.yaml': 'kind: A\n',
+    'tab\there/x.yaml': 'kind: Tab\n',
+    'ünï/cödé.yaml': 'kind: Unicode\n',
+    'q"uote/y.yaml': 'kind: Quote\n',
+    'empty.yaml': '',
+  };
+  for (let i = 0; i < 300; i++) files[`clusters/c-${String(i).padStart(3, '0')}/cm.yaml`] = `kind: ConfigMap\nmetadata:\n  name: c-${i}\n`;
+  for (const [f, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f), text);
+  }
+  fs.writeFileSync(path.join(dir, 'not-listed.yaml'), 'kind: NotListed\n');
+  fs.mkdirSync(path.join(top, 'other'));
+  fs.writeFileSync(path.join(top, 'other', 'empty.yaml'), 'kind: Other\n');
+  fs.writeFileSync(path.join(dir, '.cdk8s-platform.json'), JSON.stringify({ generator: 'cdk8s-platform', files: [...Object.keys(files), 'never-committed.yaml'].sort(), constructPaths: { 'empty.yaml': 'app/empty' } }));
+  git('add', '-A');
+  git('commit', '-q', '-m', 'v1');
+  // The working tree changes after the commit: HEAD's texts are read, not the files on disk.
+  fs.writeFileSync(path.join(dir, 'a b/c.yaml'), 'kind: Changed\n');
+  const tree = readTreeAtRef(dir, 'HEAD');
+  expect(Object.fromEntries(tree.files)).toEqual(files);
+  expect([...tree.files.keys()]).toEqual(Object.keys(files).sort());
+  expect(tree.constructPaths).toEqual({ 'empty.yaml': 'app/empty' });
+  // A repo dir given by a path that does not exist yet below the checkout: nothing owned there.
+  expect(readTreeAtRef(path.join(top, 'missing', 'dir'), 'HEAD').files.size).toBe(0);
+});
+
 describe('reading an owned tree never follows links', () => {
   test('a listed file that is a link, or lies behind a linked directory, is not read', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tree-links-'));
