@@ -175,14 +175,14 @@ function floorPhase(root: string, opts: Options): { floorMs: number; floorEmitMs
  * directory (`checkAppMs`: node + tsx start-up, construction, synth), node + tsx loading the
  * library (`checkStartupMs`), and the comparison of the two trees (`checkCompareMs`).
  */
-function checkSplit(libDir: string, opts: Options): Record<string, number> {
+async function checkSplit(libDir: string, opts: Options): Promise<Record<string, number>> {
   const [node, ...args] = appCommand(opts);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-platform-bench-check-'));
   try {
     const t0 = performance.now();
     execFileSync(node, args, { env: { ...process.env, CDK8S_OUTDIR: tmp }, stdio: 'ignore' });
     const t1 = performance.now();
-    compareTrees(tmp, libDir);
+    await compareTrees(tmp, libDir);
     const t2 = performance.now();
     execFileSync(node, ['--import', 'tsx', '-e', 'require("./lib")'], { cwd: path.resolve(__dirname, '..'), stdio: 'ignore' });
     const t3 = performance.now();
@@ -308,7 +308,7 @@ async function main(): Promise<void> {
     if (opts.phases.has('split')) {
       const noVal = libraryPhase(path.join(root, 'lib-novalidation'), opts, false);
       report.libNoValidationMs = Math.round(noVal.ms);
-      Object.assign(report, checkSplit(libDir, opts));
+      Object.assign(report, await checkSplit(libDir, opts));
       fs.rmSync(path.join(root, 'lib-novalidation'), { recursive: true, force: true });
     }
     if (opts.json) {

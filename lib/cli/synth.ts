@@ -24,6 +24,7 @@ import { CliError, type CliContext, type CliIO } from './context';
 import type { ProgressListener, StageEvent } from '../core/progress';
 import { formatCounts, ProgressRenderer } from './progress';
 import { recoverInterrupted } from '../gitops/journal';
+import { differingFiles } from '../tree/compare';
 import { findRepoDirs, ownedFiles as ownedFilesOf } from '../tree/read';
 import { checkAllowDestroy } from '../safety/protection';
 
@@ -176,7 +177,7 @@ export interface StaleFile {
 }
 
 /** Compares a freshly synthesized output directory with the committed one (owned files only). */
-export function compareTrees(produced: string, committed: string): StaleFile[] {
+export async function compareTrees(produced: string, committed: string): Promise<StaleFile[]> {
   const diffs: StaleFile[] = [];
   const producedRepos = findRepoDirs(produced);
   const committedRepos = fs.existsSync(committed) ? findRepoDirs(committed) : [];
@@ -184,17 +185,8 @@ export function compareTrees(produced: string, committed: string): StaleFile[] {
     const newFiles = producedRepos.includes(repo) ? ownedFiles(path.join(produced, repo)) : [];
     const oldFiles = committedRepos.includes(repo) ? ownedFiles(path.join(committed, repo)) : [];
     const rel = (f: string) => (repo === '.' ? f : `${repo}/${f}`);
-    for (const f of newFiles) {
-      // One read per side (no exists check first): a committed file that cannot be read is missing.
-      let was: Buffer;
-      try {
-        was = fs.readFileSync(path.join(committed, repo, f));
-      } catch {
-        diffs.push({ file: rel(f), status: 'missing' });
-        continue;
-      }
-      if (!was.equals(fs.readFileSync(path.join(produced, repo, f)))) diffs.push({ file: rel(f), status: 'changed' });
-    }
+    // Byte by byte, half of the files on a worker thread for large trees (lib/tree/compare.ts).
+    for (const { file, status } of await differingFiles(path.join(produced, repo), path.join(committed, repo), newFiles)) diffs.push({ file: rel(file), status });
     const produced_ = new Set(newFiles);
     for (const f of oldFiles) if (!produced_.has(f)) diffs.push({ file: rel(f), status: 'stale' });
   }
@@ -242,7 +234,7 @@ export async function runSynthCheck(opts: SynthCommandOptions, io: CliIO): Promi
       io.stderr(`cdk8s-platform: synth --check failed ("${app}" exited with ${status ?? 'a signal'})\n`);
       return 1;
     }
-    const diffs = compareTrees(produced, out);
+    const diffs = await compareTrees(produced, out);
     const shown = path.relative(io.cwd, out) || '.';
     if (diffs.length === 0) {
       // (What the app wrote into the temporary directory is not a change of `out`.)

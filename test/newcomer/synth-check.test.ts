@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compareTrees } from '../../lib/cli/synth';
+import { differingFiles } from '../../lib/tree/compare';
 import { ROOT, TSX, cli, workDir, writeFiles } from './helpers';
 
 function app(dir: string, name: string, body: string): string {
@@ -74,7 +75,7 @@ test('synth --check: up to date, then missing / changed / stale files listed, no
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-test('compareTrees: a repo that is no longer produced is stale file by file; a new repo is missing', () => {
+test('compareTrees: a repo that is no longer produced is stale file by file; a new repo is missing', async () => {
   const work = workDir('compare');
   writeFiles(path.join(work, 'produced'), {
     'new/.cdk8s-platform.json': JSON.stringify({ generator: 'cdk8s-platform', files: ['x.yaml'] }),
@@ -85,12 +86,37 @@ test('compareTrees: a repo that is no longer produced is stale file by file; a n
     'old/y.yaml': 'y\n',
     'old/hand-written.yaml': 'not owned\n',
   });
-  expect(compareTrees(path.join(work, 'produced'), path.join(work, 'committed'))).toEqual([
+  expect(await compareTrees(path.join(work, 'produced'), path.join(work, 'committed'))).toEqual([
     { file: 'new/.cdk8s-platform.json', status: 'missing' },
     { file: 'new/x.yaml', status: 'missing' },
     { file: 'old/.cdk8s-platform.json', status: 'stale' },
     { file: 'old/y.yaml', status: 'stale' },
   ]);
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('differingFiles: the same answer on one thread and with half of the files on a worker, in the order given', async () => {
+  const work = workDir('differing');
+  const files: Record<string, string> = {};
+  const committed: Record<string, string> = {};
+  const names: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const f = `d${i % 3}/f ${String(i).padStart(2, '0')}.yaml`;
+    names.push(f);
+    files[f] = `n: ${i}\n`;
+    // Two in five committed files differ (by one byte, or in length only), one in seven is missing.
+    if (i % 7 === 3) continue;
+    committed[f] = i % 5 === 1 ? `n: ${i + 1}\n` : i % 5 === 2 ? `n: ${i}\n\n` : `n: ${i}\n`;
+  }
+  writeFiles(path.join(work, 'produced'), files);
+  writeFiles(path.join(work, 'committed'), { ...committed, 'not-produced.yaml': 'x\n' });
+  const expected = names.flatMap((f, i) => (i % 7 === 3 ? [{ file: f, status: 'missing' }] : i % 5 === 1 || i % 5 === 2 ? [{ file: f, status: 'changed' }] : []));
+  expect(expected.length).toBe(20);
+  for (const threads of [0, 1]) expect(await differingFiles(path.join(work, 'produced'), path.join(work, 'committed'), names, threads)).toEqual(expected);
+  // A produced file that cannot be read fails the comparison, whichever thread meets it.
+  for (const gone of [[...names, 'not-produced.yaml'], ['not-produced.yaml', ...names]]) {
+    for (const threads of [0, 1]) await expect(differingFiles(path.join(work, 'produced'), path.join(work, 'committed'), gone, threads)).rejects.toThrow(/ENOENT.*produced\/not-produced\.yaml/);
+  }
   fs.rmSync(work, { recursive: true, force: true });
 });
 
