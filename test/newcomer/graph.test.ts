@@ -328,6 +328,28 @@ test('an ASO resource owned by a resource CAPZ embeds points at the object embed
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('a Kustomization\'s folder counts the objects at and below its path, at folder boundaries only', () => {
+  const cm = (file: string, name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: 'apps', labels: {}, file, obj: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'apps' } } });
+  const k = (name: string, p: string) => ({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name, namespace: 'flux-system', labels: {}, file: `flux/${name}.yaml`,
+    obj: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, namespace: 'flux-system' }, spec: { path: p, sourceRef: { kind: 'GitRepository', name: 'flux-system' } } },
+  });
+  // 'a/b' is a prefix of 'a/bc' as a string, not as a folder.
+  const objects = [
+    cm('root.yaml', 'root'), cm('a/one.yaml', 'a1'), cm('a/b/one.yaml', 'b1'), cm('a/b/two.yaml', 'b2'), cm('a/b/c/one.yaml', 'c1'), cm('a/bc/one.yaml', 'bc1'),
+    k('all', './'), k('dot', '.'), k('a', './a'), k('ab', 'a/b/'), k('abc', './a/b/c'), k('abc2', 'a/bc'), k('none', './a/x'), k('partial', './a/b/c/d'),
+  ];
+  const graph = buildGraph({ name: '.', dir: '/nowhere', objects });
+  const lines = (p: string) => graph.nodes.find((n) => n.key === `folder|${p}`)!.lines;
+  expect(lines('')).toEqual(['folder ./', '14 objects with its sub-folders']);
+  expect(lines('a')).toEqual(['folder a/', '5 objects with its sub-folders']);
+  expect(lines('a/b')).toEqual(['folder a/b/', '3 objects with its sub-folders']);
+  expect(lines('a/b/c')).toEqual(['folder a/b/c/', '1 object']);
+  expect(lines('a/bc')).toEqual(['folder a/bc/', '1 object']);
+  expect(lines('a/x')).toEqual(['folder a/x/', 'no files in this tree (GitRepository flux-system)']);
+  expect(lines('a/b/c/d')).toEqual(['folder a/b/c/d/', 'no files in this tree (GitRepository flux-system)']);
+});
+
 test('graph without a tree is a usage error', () => {
   const dir = workDir('graph-none');
   const r = cli(['graph', 'nowhere'], dir);
