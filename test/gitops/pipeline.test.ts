@@ -7,6 +7,9 @@ import { GitOpsApp, Repo, SynthError, withSynthSession, currentSynthSession, typ
 import type { Plan } from '../../lib/safety';
 import { parseAppCommand, splitCommand } from '../../lib/cli/app-process';
 import { synthFailureLines } from '../../lib/gitops/pipeline/report';
+import { guardRepo } from '../../lib/gitops/pipeline/guard';
+import type { FolderGroups } from '../../lib/gitops/pipeline/types';
+import type { Folder } from '../../lib/gitops/folder';
 
 function app(outdir: string, value = '1'): GitOpsApp {
   const a = new GitOpsApp({ outdir, validation: false, printBaselineReport: false });
@@ -209,4 +212,24 @@ test('the baseline copy a synth keeps is recorded as files are written (never re
     if (prev === undefined) delete process.env.CDK8S_PLATFORM_STATE_DIR;
     else process.env.CDK8S_PLATFORM_STATE_DIR = prev;
   }
+});
+
+test('the guard scopes a file to the deepest folder of the app it lies in (folder boundaries only); files of removed folders to their directory', () => {
+  const folder = (p: string) => ({ path: p }) as unknown as Folder;
+  const [root, apps, appsDev, appsDevb, dup] = [folder('fleet'), folder('fleet/apps'), folder('fleet/apps/dev'), folder('fleet/apps/devb'), folder('fleet/apps')];
+  const repo = { node: { id: 'platform' }, dir: 'platform' } as unknown as Repo;
+  const groups = {
+    repos: [{ repo, folders: [root, appsDevb, apps, dup, appsDev] }],
+    clusters: new Map<Folder, string>([[root, ''], [apps, 'apps-cluster'], [dup, 'duplicate'], [appsDev, 'dev'], [appsDevb, 'devb']]),
+  } as unknown as FolderGroups;
+  const { clusterOf } = guardRepo(repo, groups, { files: new Map(), constructPaths: {} }, { objects: [], kustomizeFiles: new Map() });
+  expect(clusterOf('fleet/x.yaml')).toBe('');
+  expect(clusterOf('fleet/apps/x.yaml')).toBe('apps-cluster'); // the first of two folders with one path
+  expect(clusterOf('fleet/apps/dev/x.yaml')).toBe('dev');
+  expect(clusterOf('fleet/apps/dev/sub/deeper/x.yaml')).toBe('dev');
+  expect(clusterOf('fleet/apps/devb/x.yaml')).toBe('devb');
+  expect(clusterOf('fleet/apps/devc/x.yaml')).toBe('apps-cluster');
+  expect(clusterOf('fleetx/x.yaml')).toBe('fleetx');
+  expect(clusterOf('gone/old/x.yaml')).toBe('gone/old');
+  expect(clusterOf('x.yaml')).toBe('x.yaml');
 });

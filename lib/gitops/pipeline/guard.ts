@@ -13,11 +13,22 @@ import type { FolderGroups } from './types';
 
 /** A repo as the destroy guard sees it: its name, URL, baseline, new output and clusters. */
 export function guardRepo(repo: Repo, groups: FolderGroups, old: TreeSnapshot, next: GuardNextTree): GuardRepo {
-  const folders: Folder[] = [...(groups.repos.find((r) => r.repo === repo)?.folders ?? [])].sort((a, b) => b.path.length - a.path.length);
+  // A file's folder: the app's folder with the longest path the file is under, found by looking up
+  // the file's parent directories, deepest first (scanning every folder per file was quadratic:
+  // a plan removing 1,000 of 10,000 clusters spent 11 s here).
+  const folderByPath = new Map<string, Folder>();
+  for (const f of groups.repos.find((r) => r.repo === repo)?.folders ?? []) if (!folderByPath.has(f.path)) folderByPath.set(f.path, f);
+  const folderOf = (file: string): Folder | undefined => {
+    for (let i = file.lastIndexOf('/'); i >= 0; i = file.lastIndexOf('/', i - 1)) {
+      const folder = folderByPath.get(file.slice(0, i));
+      if (folder || i === 0) return folder;
+    }
+    return undefined;
+  };
   // A file of a folder that is no longer in the app: its cluster is unknown, so its folder path
   // stands for it (allow ids stay unambiguous).
   const clusterOf = (file: string): string => {
-    const folder = folders.find((f) => file.startsWith(`${f.path}/`));
+    const folder = folderOf(file);
     return folder ? groups.clusters.get(folder) ?? '' : file.replace(/\/[^/]*$/, '');
   };
   return { name: repo.node.id, dir: repo.dir, url: repo.url, old, next: next.textOf ? next : { ...next, textOf: yamlOfObjects(next.objects) }, clusterOf };
