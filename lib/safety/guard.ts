@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectedByNamespace, removals, TreeObject, treeObject } from './plan';
-import { AllowId, FLUX_KUSTOMIZE_GROUP, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
+import { AllowId, allowMatcher, FLUX_KUSTOMIZE_GROUP, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
 import { isKustomizeConfig, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { isClusterScoped } from '../core/kinds';
 import { normalizeRepoUrl } from '../core/repo-url';
@@ -221,11 +221,10 @@ function ambiguousAllowIds(allow: readonly AllowId[], repos: readonly GuardRepo[
   const unscoped = allow.filter((a) => a.repo === undefined);
   if (unscoped.length === 0) return [];
   const candidates = new Map<AllowId, Set<string>>(unscoped.map((a) => [a, new Set<string>()]));
+  const matching = allowMatcher(unscoped);
   const visit = (r: GuardRepo, file: string, o: Ident) => {
     const info = objectInfo({ file, ...o });
-    for (const a of unscoped) {
-      if (a.matches(info)) candidates.get(a)!.add(scopedId(r.name, scopeOf.get(r)!(file), info.id));
-    }
+    for (const a of matching(info)) candidates.get(a)!.add(scopedId(r.name, scopeOf.get(r)!(file), info.id));
   };
   for (const r of repos) {
     for (const [file, ids] of olds.get(r)!.ids()) for (const o of ids) visit(r, file, o);
@@ -520,6 +519,7 @@ function fluxPrunes(
   for (const r of repos) for (const n of r.next.objects) present.add(identKey(n));
   const out: Array<{ repo: string; change: ObjectChange }> = [];
   const reported = new Set<string>();
+  const allowed = allowMatcher(allow);
   for (const [key, k] of oldKs) {
     const kNew = newKs.get(key);
     if (!kPrunes(kNew?.obj ?? k.obj, kNew === undefined)) continue;
@@ -547,7 +547,7 @@ function fluxPrunes(
       const why = kNew === undefined ? `${describeK(k)} is removed` : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
       out.push({
         repo: v.repo.name,
-        change: { action: 'prune', object: info, prunedBy: why, protection: reasons, blocked: !allow.some((a) => a.matches(info)) },
+        change: { action: 'prune', object: info, prunedBy: why, protection: reasons, blocked: allowed(info).length === 0 },
       });
     }
   }

@@ -1,4 +1,4 @@
-import { AllowId, applicationReason, cascadingApplicationPaths, deletedWithApplication, objectId, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
+import { AllowId, allowMatcher, applicationReason, cascadingApplicationPaths, deletedWithApplication, objectId, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
 import { EMPTY_TREE, objectsOfFile, quickIdentity, readTree, TreeSnapshot } from './tree';
 import { groupOf } from '../core/validation/metadata';
 
@@ -261,10 +261,12 @@ export function removals(
     return reasons;
   };
   const scoped = (o: TreeObject): ObjectInfo => ({ ...objectInfo(o), ...scope(o) });
+  // The allow list parsed and indexed once (see `allowMatcher`), not tested entry by entry per object.
+  const allowed = allowMatcher(allow.length > 0 && typeof allow[0] === 'string' ? parseAllowIds(allow as string[]) : (allow as AllowId[]));
   const entry = (o: TreeObject, change: Omit<ObjectChange, 'protection' | 'blocked'>): ObjectChange => {
     const reasons = protection(o);
     if (reasons.length === 0) return change;
-    return { ...change, protection: reasons, blocked: !isAllowed(allow, scoped(o)) };
+    return { ...change, protection: reasons, blocked: allowed(scoped(o)).length === 0 };
   };
   for (const o of matched.deleted) out.push(entry(o, { action: 'delete', object: scoped(o) }));
   for (const [o, n] of matched.renamed) {

@@ -140,6 +140,8 @@ export interface AllowId {
   readonly repo?: string;
   /** Cluster scope (scoped ids only; '' = the repo's own). */
   readonly cluster?: string;
+  /** The object id it names, without the scope (`Kind/namespace/name`, `Kind.group/...`). */
+  readonly id: string;
   /** Whether it allows removing `o` (an object of `o.repo`, applied to `o.cluster`). */
   matches(o: { readonly id: string; readonly apiVersion: string; readonly kind: string; readonly repo?: string; readonly cluster?: string }): boolean;
 }
@@ -155,6 +157,7 @@ export function parseAllowIds(ids: readonly string[]): AllowId[] {
       text,
       repo,
       cluster,
+      id,
       matches: (o) => {
         if (repo !== undefined && (o.repo !== repo || (o.cluster ?? '') !== cluster)) return false;
         const group = groupOf(o.apiVersion);
@@ -162,6 +165,33 @@ export function parseAllowIds(ids: readonly string[]): AllowId[] {
       },
     };
   });
+}
+
+/** What {@link AllowId.matches} reads of an object. */
+type AllowTarget = Parameters<AllowId['matches']>[0];
+
+/**
+ * Indexes an allow list: the function returned gives the entries of `allow` that match an object
+ * (`AllowId.matches`), in the order of `allow`, by looking up the two spellings of the object's id
+ * (`Kind/...`, `Kind.group/...`) rather than testing every entry (a decommission allows thousands
+ * of ids, checked against every object of the app).
+ * @param allow parsed entries (see {@link parseAllowIds})
+ */
+export function allowMatcher(allow: readonly AllowId[]): (o: AllowTarget) => AllowId[] {
+  const byId = new Map<string, Array<{ a: AllowId; order: number }>>();
+  allow.forEach((a, order) => {
+    const list = byId.get(a.id);
+    if (list) list.push({ a, order });
+    else byId.set(a.id, [{ a, order }]);
+  });
+  return (o) => {
+    const group = groupOf(o.apiVersion);
+    const plain = byId.get(o.id);
+    const qualified = group !== '' ? byId.get(o.id.replace(/^[^/]+/, `${o.kind}.${group}`)) : undefined;
+    if (!plain && !qualified) return [];
+    const found = [...(plain ?? []), ...(qualified && qualified !== plain ? qualified : [])].filter(({ a }) => a.matches(o));
+    return found.sort((x, y) => x.order - y.order).map(({ a }) => a);
+  };
 }
 
 /**

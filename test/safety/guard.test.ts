@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { GitOpsApp, MANIFEST_FILE, readManifest, Repo, SynthError, withSynthSession } from '../../lib';
-import { checkAllowDestroy, protectionReasons, retainMarkers } from '../../lib/safety';
+import { allowMatcher, checkAllowDestroy, parseAllowIds, protectionReasons, retainMarkers } from '../../lib/safety';
 import { tree } from '../support/tree';
 import { fleetApp, tmp } from './helpers';
 
@@ -167,6 +167,32 @@ describe('synth into an existing tree', () => {
     expect(checkAllowDestroy('x', ['Namespace/fleet', 'Cluster/fleet/dev-1', 'Cluster.cluster.x-k8s.io/fleet/dev-1', 'platform::Namespace/fleet', 'team-a:aks-dev:Cluster.cluster.x-k8s.io/fleet/dev-1'])).toHaveLength(5);
     expect(() => checkAllowDestroy('x', ['platform:Namespace/fleet'])).toThrow('x: "platform:Namespace/fleet" is not an object id');
   });
+});
+
+test('allowMatcher finds the entries matches() accepts, in list order, by id lookup', () => {
+  const ids = parseAllowIds([
+    'Cluster/fleet/dev-1', 'Cluster.cluster.x-k8s.io/fleet/dev-1', 'platform:aks-dev:Cluster/fleet/dev-1', 'platform::Cluster/fleet/dev-1',
+    'team-a:aks-dev:Cluster.cluster.x-k8s.io/fleet/dev-1', 'Namespace/fleet', 'Namespace.v1/fleet', 'Cluster/fleet/dev-1', 'ResourceGroup/fleet/rg',
+    'ResourceGroup.resources.azure.com/fleet/rg', 'Cluster/fleet/dev-2', 'platform:aks-dev:Namespace/fleet',
+  ]);
+  const objects = [
+    { id: 'Cluster/fleet/dev-1', apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster' },
+    { id: 'Cluster/fleet/dev-1', apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', repo: 'platform', cluster: 'aks-dev' },
+    { id: 'Cluster/fleet/dev-1', apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', repo: 'platform', cluster: '' },
+    { id: 'Cluster/fleet/dev-1', apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', repo: 'team-a', cluster: 'aks-dev' },
+    { id: 'Cluster/fleet/dev-1', apiVersion: 'other.example.com/v1', kind: 'Cluster', repo: 'team-a', cluster: 'aks-dev' },
+    { id: 'Namespace/fleet', apiVersion: 'v1', kind: 'Namespace', repo: 'platform', cluster: 'aks-dev' },
+    { id: 'ResourceGroup/fleet/rg', apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', repo: 'platform' },
+    { id: 'ConfigMap/fleet/x', apiVersion: 'v1', kind: 'ConfigMap' },
+  ];
+  const match = allowMatcher(ids);
+  const counts = objects.map((o) => {
+    const expected = ids.filter((a) => a.matches(o));
+    expect(match(o)).toEqual(expected);
+    return expected.length;
+  });
+  expect(counts).toEqual([3, 4, 4, 4, 2, 2, 2, 0]);
+  expect(allowMatcher([])(objects[0])).toEqual([]);
 });
 
 describe('protection', () => {
