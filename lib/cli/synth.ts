@@ -24,7 +24,7 @@ import { CliError, type CliContext, type CliIO } from './context';
 import type { ProgressListener, StageEvent } from '../core/progress';
 import { formatCounts, ProgressRenderer } from './progress';
 import { recoverInterrupted } from '../gitops/journal';
-import { differingFiles } from '../tree/compare';
+import { differingFiles } from './compare-trees';
 import { findRepoDirs, ownedFiles as ownedFilesOf } from '../tree/read';
 import { checkAllowDestroy } from '../safety/protection';
 
@@ -185,7 +185,7 @@ export async function compareTrees(produced: string, committed: string): Promise
     const newFiles = producedRepos.includes(repo) ? ownedFiles(path.join(produced, repo)) : [];
     const oldFiles = committedRepos.includes(repo) ? ownedFiles(path.join(committed, repo)) : [];
     const rel = (f: string) => (repo === '.' ? f : `${repo}/${f}`);
-    // Byte by byte, half of the files on a worker thread for large trees (lib/tree/compare.ts).
+    // Byte by byte, half of the files on a worker thread for large trees (lib/cli/compare-trees.ts).
     for (const { file, status } of await differingFiles(path.join(produced, repo), path.join(committed, repo), newFiles)) diffs.push({ file: rel(file), status });
     const produced_ = new Set(newFiles);
     for (const f of oldFiles) if (!produced_.has(f)) diffs.push({ file: rel(f), status: 'stale' });

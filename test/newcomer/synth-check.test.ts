@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compareTrees } from '../../lib/cli/synth';
-import { differingFiles } from '../../lib/tree/compare';
+import { differingFiles } from '../../lib/cli/compare-trees';
 import { ROOT, TSX, cli, workDir, writeFiles } from './helpers';
 
 function app(dir: string, name: string, body: string): string {
