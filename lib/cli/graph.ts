@@ -12,7 +12,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
-import { buildGraph, graphSection, isSummarized, mermaidTooLarge, readTrees, toMermaid, updateReadme, type MermaidOptions, type RepoTree } from '../graph';
+import { buildGraph, findRepoDirs, graphSection, isSummarized, mermaidTooLarge, objectsOfTreeFile, toMermaid, treeFiles, updateReadme, type MermaidOptions, type RepoTree, type TreeObject } from '../graph';
+import { readYamlFiles } from './read-yaml-files';
 import { CliError, type CliContext, type CliIO } from './context';
 import { ProgressRenderer } from './progress';
 import { readConfig } from './synth';
@@ -43,13 +44,13 @@ export function registerGraph(program: Command, ctx: CliContext): void {
       if (!Number.isInteger(n) || n < 0) throw new CliError(`--max-clusters: "${v}" is not a non-negative integer`);
       return n;
     })
-    .action((dir: string | undefined, opts: GraphCommandOptions) => {
-      ctx.exitCode = runGraph(dir, { ...opts, progress: opts.progress === false ? false : undefined }, ctx.io);
+    .action(async (dir: string | undefined, opts: GraphCommandOptions) => {
+      ctx.exitCode = await runGraph(dir, { ...opts, progress: opts.progress === false ? false : undefined }, ctx.io);
     });
 }
 
 /** The command itself, without commander. */
-export function runGraph(dir: string | undefined, opts: GraphCommandOptions, io: CliIO): number {
+export async function runGraph(dir: string | undefined, opts: GraphCommandOptions, io: CliIO): Promise<number> {
   const format = opts.format ?? 'md';
   if (format !== 'md' && format !== 'mermaid') throw new CliError(`--format: "${format}" is not one of md, mermaid`);
   const root = path.resolve(io.cwd, dir ?? readConfig(io.cwd).output ?? 'dist');
@@ -58,7 +59,7 @@ export function runGraph(dir: string | undefined, opts: GraphCommandOptions, io:
   const progress = new ProgressRenderer({ command: 'graph', write: (t) => io.stderr(t), interactive: opts.progress ?? Boolean(io.stderrIsTTY) });
   let trees: RepoTree[];
   try {
-    trees = progress.stage('read', () => readTrees(root), (t) => ({ objects: t.reduce((n, x) => n + x.objects.length, 0), repos: t.length }));
+    trees = await progress.stageAsync('read', () => readTreesInParallel(root), (t) => ({ objects: t.reduce((n, x) => n + x.objects.length, 0), repos: t.length }));
   } catch (e) {
     throw new CliError(e instanceof Error ? e.message : String(e));
   }
@@ -97,4 +98,24 @@ export function runGraph(dir: string | undefined, opts: GraphCommandOptions, io:
       `${summarized > 0 ? `; ${summarized === trees.length ? (trees.length === 1 ? 'summarized' : 'all summarized') : `${summarized} summarized`} by environment (--full draws every object)` : ''}\n`,
   );
   return 0;
+}
+
+/**
+ * `readTrees` (lib/graph/tree.ts) with every file of every repo read and parsed in one
+ * `readYamlFiles` call, on worker threads as well for large trees (as `validate` reads): the same
+ * trees, the same errors.
+ */
+export async function readTreesInParallel(root: string): Promise<RepoTree[]> {
+  const repos = findRepoDirs(root).map((r) => ({ ...r, files: treeFiles(r.dir) }));
+  const read = await readYamlFiles(repos.flatMap((r) => r.files.map((f) => path.join(r.dir, f))));
+  let i = 0;
+  return repos.map((r) => {
+    const objects: TreeObject[] = [];
+    for (const file of r.files) {
+      const got = read[i++];
+      if (got.readError !== undefined) throw new Error(got.readError);
+      objects.push(...objectsOfTreeFile(r.dir, file, got.docs));
+    }
+    return { name: r.name, dir: r.dir, objects };
+  });
 }

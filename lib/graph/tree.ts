@@ -5,7 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { naturalCompare } from '../core/validation';
-import { findRepoDirs as findRepos, listYamlFiles, objectsOfFile } from '../tree/read';
+import type { ParsedYamlDocument } from '../core/yaml-read';
+import { findRepoDirs as findRepos, listYamlFiles, objectsOfDocuments, objectsOfFile } from '../tree/read';
 
 /** One Kubernetes object read from a tree. */
 export interface TreeObject {
@@ -49,27 +50,38 @@ export function findRepoDirs(dir: string): Array<{ name: string; dir: string }> 
   return found.length > 0 ? found : [{ name: '.', dir: root }];
 }
 
+/** The YAML files of one tree: paths relative to `dir`, `/`-separated, in natural order. */
+export function treeFiles(dir: string): string[] {
+  return listYamlFiles(dir)
+    .map((f) => path.relative(dir, f).split(path.sep).join('/'))
+    .sort(naturalCompare);
+}
+
+/**
+ * The objects of one file of a tree (`file` relative to `dir`) from its text, or its parsed
+ * documents (kustomize's own kustomization files skipped; throws naming the file on invalid YAML).
+ */
+export function objectsOfTreeFile(dir: string, file: string, content: string | readonly ParsedYamlDocument[]): TreeObject[] {
+  const abs = path.join(dir, file);
+  const objs = typeof content === 'string' ? objectsOfFile(abs, content) : objectsOfDocuments(abs, content);
+  return (objs as Array<Record<string, any>>).map((obj) => {
+    const meta = (obj.metadata ?? {}) as Record<string, any>;
+    return {
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      name: typeof meta.name === 'string' ? meta.name : '',
+      namespace: typeof meta.namespace === 'string' ? meta.namespace : '',
+      labels: meta.labels && typeof meta.labels === 'object' ? meta.labels : {},
+      file,
+      obj,
+    };
+  });
+}
+
 /** Reads every object of every *.yaml / *.yml file of one tree (Kustomize's own kustomization files skipped). */
 export function readTree(name: string, dir: string): RepoTree {
   const objects: TreeObject[] = [];
-  const files = listYamlFiles(dir)
-    .map((f) => path.relative(dir, f).split(path.sep).join('/'))
-    .sort(naturalCompare);
-  for (const file of files) {
-    const text = fs.readFileSync(path.join(dir, file), 'utf8');
-    for (const obj of objectsOfFile(path.join(dir, file), text) as Array<Record<string, any>>) {
-      const meta = (obj.metadata ?? {}) as Record<string, any>;
-      objects.push({
-        apiVersion: obj.apiVersion,
-        kind: obj.kind,
-        name: typeof meta.name === 'string' ? meta.name : '',
-        namespace: typeof meta.namespace === 'string' ? meta.namespace : '',
-        labels: meta.labels && typeof meta.labels === 'object' ? meta.labels : {},
-        file,
-        obj,
-      });
-    }
-  }
+  for (const file of treeFiles(dir)) objects.push(...objectsOfTreeFile(dir, file, fs.readFileSync(path.join(dir, file), 'utf8')));
   return { name, dir, objects };
 }
 

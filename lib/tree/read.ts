@@ -7,7 +7,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseYamlDocuments } from '../core/yaml-read';
+import { parseYamlDocuments, type ParsedYamlDocument } from '../core/yaml-read';
 import { listFiles } from '../core/validation/registry';
 import { MANIFEST_FILE, hasManifest, parseManifest, readManifest } from './manifest';
 
@@ -219,8 +219,13 @@ export function listYamlFiles(dir: string): string[] {
  * files), which is not applied to a cluster. Throws naming the file on a YAML syntax error.
  */
 export function objectsOfFile(file: string, text: string): PlainObject[] {
+  return objectsOfDocuments(file, parseYamlDocuments(text));
+}
+
+/** {@link objectsOfFile} of a file already parsed (`parseYamlDocuments`, `readYamlFiles`). */
+export function objectsOfDocuments(file: string, docs: readonly ParsedYamlDocument[]): PlainObject[] {
   const out: PlainObject[] = [];
-  for (const doc of parseYamlDocuments(text)) {
+  for (const doc of docs) {
     if (doc.error !== undefined) throw new Error(`${file}: invalid YAML: ${doc.error}`);
     const obj = doc.value as PlainObject | null;
     if (!obj || typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') continue;

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { buildExamples } from '../../examples/main';
 import { BEGIN_MARKER, END_MARKER, buildGraph, describeEdges, environmentOf, isSummarized, mermaidTooLarge, readTrees, toMermaid, updateReadme } from '../../lib/graph';
 import { Testing } from '../../lib/testing';
+import { readTreesInParallel } from '../../lib/cli/graph';
 import { buildFleet } from './fixtures/fleet';
 import { cli, mermaidParse, workDir, writeFiles } from './helpers';
 
@@ -252,6 +253,34 @@ test('1,000 clusters: summarized by environment, with counts, and parseable', ()
   expect(mermaid).toContain('  s1["GitRepository flux-system/flux-system<br/>(not in this repo)"]\n');
   expect(mermaid).toContain('  e1 -->|"668 Flux Kustomizations read from"| s1\n');
   expect(mermaidParse([mermaid])).toEqual([{ ok: true, type: 'flowchart-v2' }]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('graph reads a large tree on two threads: the same trees and the same errors as readTrees', async () => {
+  const dir = workDir('graph-parallel');
+  const files: Record<string, string> = {
+    'a/.cdk8s-platform.json': '{"generator":"cdk8s-platform","files":[]}\n',
+    'b/.cdk8s-platform.json': '{"generator":"cdk8s-platform","files":[]}\n',
+    'a/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+    'a/multi.yaml': '---\n# empty first document\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: one, labels: {env: dev}}\n---\n- not an object\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: two, namespace: x}\n',
+  };
+  // Over 2,000 files: half of them read on a worker thread (readYamlFiles).
+  for (let i = 0; i < 2200; i++) files[`${i % 2 ? 'b' : 'a'}/clusters/c${i}/cm.yml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n  namespace: ns${i % 7}\n`;
+  writeFiles(dir, files);
+  const trees = readTrees(dir);
+  expect(trees.map((t) => [t.name, t.objects.length])).toEqual([['a', 1102], ['b', 1100]]);
+  expect(await readTreesInParallel(dir)).toEqual(trees);
+  fs.writeFileSync(path.join(dir, 'b', 'clusters', 'c2199', 'bad.yaml'), 'a: [1\n');
+  const error = (() => {
+    try {
+      readTrees(dir);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return undefined;
+  })();
+  expect(error).toMatch(/c2199\/bad\.yaml: invalid YAML: /);
+  await expect(readTreesInParallel(dir)).rejects.toThrow(error!);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
