@@ -6,6 +6,7 @@ import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors
 import { addReference } from '../core/references';
 import { PlatformResource } from '../core/resource';
 import { ISecretSource } from '../core/secret';
+import { memoForValidationPass } from '../core/validation-pass';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { checkRelativePath, FluxDuration, ISource } from './common';
@@ -404,14 +405,18 @@ export class Tenant extends Construct {
       checkString(this, 'clusterRole', this.clusterRole, DNS_SUBDOMAIN);
       // Once per folder: reuse one of that name emitted there already (by another Tenant or a SystemsSync).
       const folder = Folder.of(this);
-      const exists = folder.node.findAll().some((c) => c instanceof TenantClusterRole && c.name === this.clusterRole);
-      if (!exists) new TenantClusterRole(folder, `TenantClusterRole-${this.clusterRole}`, { name: this.clusterRole });
+      const role = this.clusterRole;
+      if (!findInFolder(folder, `TenantClusterRole\u0000${role}`, (c): c is TenantClusterRole => c instanceof TenantClusterRole && c.name === role)) {
+        rememberInFolder(folder, `TenantClusterRole\u0000${role}`, new TenantClusterRole(folder, `TenantClusterRole-${role}`, { name: role }));
+      }
     }
     if (!BUILT_IN_ROLES.has(this.clusterRole)) addReference(binding, 'clusterRole', roleRef);
     if (this.servicePolicy && (props.defineServicePolicy ?? true)) {
       // Once per folder: reuse one emitted there already (by another Tenant or a SystemsSync).
       const folder = Folder.of(this);
-      if (!folder.node.findAll().some((c) => c instanceof TenantServicePolicy)) new TenantServicePolicy(folder, `TenantServicePolicy-${TENANT_SERVICE_POLICY}`);
+      if (!findInFolder(folder, 'TenantServicePolicy', (c): c is TenantServicePolicy => c instanceof TenantServicePolicy)) {
+        rememberInFolder(folder, 'TenantServicePolicy', new TenantServicePolicy(folder, `TenantServicePolicy-${TENANT_SERVICE_POLICY}`));
+      }
     }
 
     if ('kind' in props.repository) {
@@ -503,8 +508,19 @@ export class Tenant extends Construct {
     const errors: string[] = [];
     const ns = this.namespace;
     const fix = `any Pod of the tenant can mount it and act in Azure as its identity; keep ASO resources and their credential in a platform namespace (or use ASO's global credential in the operator namespace), or set allowAsoCredential on ${this.node.path}`;
-    for (const c of this.node.root.node.findAll()) {
-      if (!(c instanceof ApiObject) || c.metadata.namespace !== ns) continue;
+    // The app's objects by namespace, found once per validation pass (not once per tenant).
+    const root = this.node.root;
+    const byNamespace = memoForValidationPass(OBJECTS_BY_NAMESPACE, root, () => {
+      const out = new Map<string | undefined, ApiObject[]>();
+      for (const c of root.node.findAll()) {
+        if (!(c instanceof ApiObject)) continue;
+        const list = out.get(c.metadata.namespace);
+        if (list) list.push(c);
+        else out.set(c.metadata.namespace, [c]);
+      }
+      return out;
+    });
+    for (const c of byNamespace.get(ns) ?? []) {
       if ((c.kind === 'Secret' || c.kind === 'SealedSecret') && c.name === ASO_CREDENTIAL_SECRET) {
         errors.push(`${c.node.path}: ${c.kind}/${ns}/${c.name}: metadata.name: the namespace-scoped ASO credential is in tenant namespace "${ns}": ${fix}`);
         continue;
@@ -516,4 +532,40 @@ export class Tenant extends Construct {
     }
     return errors;
   }
+}
+
+/** Key of the app's ApiObjects by namespace in a validation pass (see `asoCredentialsInNamespace`). */
+const OBJECTS_BY_NAMESPACE = Symbol('objects by namespace');
+
+/** Constructs found in a folder's subtree, by key (see {@link findInFolder}). */
+const FOUND_IN_FOLDER = new WeakMap<IConstruct, Map<string, IConstruct>>();
+
+/**
+ * The first construct of `folder`'s subtree that passes `test`, remembered under `key`: the next
+ * tenant of the folder finds it without walking the subtree again (once per tenant was quadratic in
+ * the tenants of a folder). Constructs are only ever added; one that was removed since
+ * (`tryRemoveChild`) is looked for again.
+ */
+function findInFolder<T extends IConstruct>(folder: IConstruct, key: string, test: (c: IConstruct) => c is T): T | undefined {
+  const known = FOUND_IN_FOLDER.get(folder)?.get(key);
+  if (known && stillIn(known, folder)) return known as T;
+  const found = folder.node.findAll().find(test);
+  if (found) rememberInFolder(folder, key, found);
+  return found;
+}
+
+function rememberInFolder(folder: IConstruct, key: string, c: IConstruct): void {
+  let known = FOUND_IN_FOLDER.get(folder);
+  if (!known) FOUND_IN_FOLDER.set(folder, (known = new Map()));
+  known.set(key, c);
+}
+
+/** Whether `c` is still in the tree below `folder` (each parent still has it as its child). */
+function stillIn(c: IConstruct, folder: IConstruct): boolean {
+  for (let x = c; x !== folder; ) {
+    const parent = x.node.scope;
+    if (!parent || parent.node.tryFindChild(x.node.id) !== x) return false;
+    x = parent;
+  }
+  return true;
 }

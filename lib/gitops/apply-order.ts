@@ -241,8 +241,41 @@ function norm(p: string): string {
 }
 
 
+/**
+ * The files of a repo (keys of its objects-by-file map, in that map's order) sorted by name with
+ * their position, so the files below a path are found by binary search: scanning every file for
+ * each Kustomization was quadratic (1,000 tenants, each with a Kustomization of a path that has no
+ * kustomization.yaml).
+ */
+interface FileIndex {
+  readonly files: readonly string[];
+  readonly sorted: ReadonlyArray<readonly [string, number]>;
+}
+
+function fileIndex(byFile: Map<string, ApplyOrderObject[]>): FileIndex {
+  const files = [...byFile.keys()];
+  const sorted = files.map((f, i) => [f, i] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { files, sorted };
+}
+
+/** The files whose path starts with `prefix`, in the map's order. */
+function filesUnder(index: FileIndex, prefix: string): string[] {
+  if (prefix === '') return [...index.files];
+  const { sorted } = index;
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid][0] < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const positions: number[] = [];
+  for (let i = lo; i < sorted.length && sorted[i][0].startsWith(prefix); i++) positions.push(sorted[i][1]);
+  return positions.sort((a, b) => a - b).map((i) => index.files[i]);
+}
+
 /** The objects of the build of `path` in `repo` (its kustomization.yaml, recursively). */
-function buildOf(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>, path: string): ApplyOrderObject[] | undefined {
+function buildOf(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>, index: FileIndex, path: string): ApplyOrderObject[] | undefined {
   const out: ApplyOrderObject[] = [];
   const seen = new Set<string>();
   const visit = (dir: string): boolean => {
@@ -251,15 +284,9 @@ function buildOf(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>, 
     const resources = repo.kustomizations.get(dir);
     if (!resources) {
       // No kustomization.yaml: kustomize-controller generates one with every manifest below the path.
-      const prefix = dir === '.' ? '' : `${dir}/`;
-      let found = false;
-      for (const [file, objs] of byFile) {
-        if (file.startsWith(prefix)) {
-          out.push(...objs);
-          found = true;
-        }
-      }
-      return found;
+      const files = filesUnder(index, dir === '.' ? '' : `${dir}/`);
+      for (const file of files) out.push(...byFile.get(file)!);
+      return files.length > 0;
     }
     for (const r of resources) {
       const p = norm(posix.join(dir, r));
@@ -310,6 +337,12 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     byName.set(name, [...(byName.get(name) ?? []), x]);
   }
   const builds = new Map<ApplyOrderObject, ApplyOrderObject[] | undefined>();
+  const indexes = new Map<ApplyOrderRepo, FileIndex>();
+  const indexOf = (r: ApplyOrderRepo): FileIndex => {
+    let index = indexes.get(r);
+    if (!index) indexes.set(r, (index = fileIndex(byFile.get(r)!)));
+    return index;
+  };
   for (const o of ksObjects) {
     const spec = (o.obj.spec ?? {}) as Record<string, any>;
     const ref = spec.sourceRef ?? {};
@@ -326,7 +359,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const url = str((src.o.obj.spec as Record<string, unknown> | undefined)?.url);
     let repos = url ? input.repos.filter((r) => (r.urls ?? []).some((u) => normalizeRepoUrl(u) === normalizeRepoUrl(url))) : [];
     if (repos.length === 0) repos = input.repos.filter((r) => (r.urls ?? []).length === 0);
-    const found = repos.map((r) => buildOf(r, byFile.get(r)!, str(spec.path) ?? '.')).filter((b): b is ApplyOrderObject[] => b !== undefined);
+    const found = repos.map((r) => buildOf(r, byFile.get(r)!, indexOf(r), str(spec.path) ?? '.')).filter((b): b is ApplyOrderObject[] => b !== undefined);
     if (found.length === 1) builds.set(o, found[0]);
   }
   // A Kustomization is applied to the cluster of the Kustomization whose build holds it (once per
@@ -402,7 +435,13 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     helmNsOf.set(k, helmNss);
   }
   const preinstalled = (cluster: string) => (input.preinstalled ?? []).filter((p) => p.cluster === '*' || p.cluster === cluster).map((p) => p.set);
-  const onCluster = (cluster: string) => kss.filter((k) => k.cluster === cluster && k.build);
+  // The Kustomizations with a build on each cluster (found once per cluster, not once per Kustomization).
+  const onClusterMemo = new Map<string, FluxKs[]>();
+  const onCluster = (cluster: string) => {
+    let list = onClusterMemo.get(cluster);
+    if (!list) onClusterMemo.set(cluster, (list = kss.filter((k) => k.cluster === cluster && k.build)));
+    return list;
+  };
   const fluxRuns = (k: FluxKs) => k.cluster === k.home;
   // The Kustomizations whose build holds a Kustomization object, up the chain: the child exists only
   // once its parent has applied its build, and Flux applies the Namespaces and CRDs of a build
@@ -424,7 +463,8 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const clusterText = k.cluster ? `cluster "${k.cluster}"` : "the repo's cluster";
     const sets = preinstalled(k.cluster);
     const own = estOf.get(k)!;
-    const others = onCluster(k.cluster).filter((e) => e !== k);
+    let othersCache: FluxKs[] | undefined;
+    const others = () => (othersCache ??= onCluster(k.cluster).filter((e) => e !== k));
     const deps = dependsOn(k);
     const parents = ancestors(k).filter((p) => p.cluster === k.cluster);
     for (const o of k.build) {
@@ -449,7 +489,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       }
       if (!kindOk && (sets.some((s) => s.kinds.some((p) => matchesKind(p, group, kind))) || (fluxRuns(k) && matchesKind(FLUX_KINDS, group, kind)))) kindOk = true;
       if (!kindOk) {
-        const found = others.flatMap((e) => estOf.get(e)!.filter((x) => x.kinds.some((p) => matchesKind(p, group, kind))).map((x) => ({ e, x })));
+        const found = others().flatMap((e) => estOf.get(e)!.filter((x) => x.kinds.some((p) => matchesKind(p, group, kind))).map((x) => ({ e, x })));
         if (found.length > 0) {
           const good = found.find(({ e, x }) => (deps.has(e) && (x.sync || waitsFor(e, x.o.obj))) || (parents.includes(e) && x.sync));
           if (!good) {
@@ -502,7 +542,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
         );
         continue;
       }
-      const holder = others.find((e) => nsOf.get(e)!.has(ns));
+      const holder = others().find((e) => nsOf.get(e)!.has(ns));
       problem(
         holder
           ? `${what}: its Namespace "${ns}" is applied by Kustomization ${holder.id}, but ${kName} does not depend on it; add Kustomization ${holder.id} to the dependsOn of ${kName}`

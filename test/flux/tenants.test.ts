@@ -417,4 +417,27 @@ describe('Tenant Secrets', () => {
     expect(Testing.synthProblems(allowed.app).filter((p) => p.startsWith('platform/clusters--mgmt/team-a: '))).toEqual([]);
     expect(optOutsOf(allowed.tenant).map((o) => o.setting)).toEqual(['tenant.allowAsoCredential']);
   });
+
+  test('many tenants in one folder: one ClusterRole and one policy; each tenant sees the ASO credentials of its own namespace, also after the app changed', () => {
+    const { app, folder } = fixture({});
+    const tenants = Array.from({ length: 30 }, (_, i) => new Tenant(folder, `team-${i}`, { name: `team-${i}`, repository: { url: `https://github.com/contoso/team-${i}` } }));
+    const kinds = folder.node.children.filter((c) => c instanceof ApiObject || c.constructor.name.startsWith('TenantClusterRole') || c.constructor.name.startsWith('TenantServicePolicy')).map((c) => c.node.id);
+    expect(kinds).toEqual(['TenantClusterRole-cdk8s-platform-tenant', 'TenantServicePolicy-cdk8s-platform-tenant-services']);
+    const cred = (i: number) => new ApiObject(folder, `cred-${i}`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aso-credential', namespace: `team-${i}` } });
+    const asoProblems = () => Testing.synthProblems(app).filter((p) => p.includes('namespace-scoped ASO credential')).map((p) => p.slice(0, p.indexOf(': metadata.name')));
+    cred(3);
+    cred(17);
+    expect(asoProblems()).toEqual([
+      'platform/clusters--mgmt/team-3: platform/clusters--mgmt/cred-3: Secret/team-3/aso-credential',
+      'platform/clusters--mgmt/team-17: platform/clusters--mgmt/cred-17: Secret/team-17/aso-credential',
+    ]);
+    // What one synth's validations found is not kept for the next.
+    cred(29);
+    expect(asoProblems()).toHaveLength(3);
+    expect(tenants).toHaveLength(30);
+    // A ClusterRole taken out of the tree is emitted again by the next tenant.
+    folder.node.tryRemoveChild('TenantClusterRole-cdk8s-platform-tenant');
+    new Tenant(folder, 'team-30', { name: 'team-30', repository: { url: 'https://github.com/contoso/team-30' } });
+    expect(folder.node.tryFindChild('TenantClusterRole-cdk8s-platform-tenant')).toBeDefined();
+  });
 });

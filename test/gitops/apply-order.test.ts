@@ -6,6 +6,7 @@ import { ApiObject } from 'cdk8s';
 import { buildExamples } from '../../examples/main';
 import { addProvided, declarePreinstalled, Folder, GitOpsApp, Preinstalled, Repo, SynthError, upjetAzureApiGroups } from '../../lib';
 import { runValidate } from '../../lib/cli/validate';
+import { applyOrderProblems, INSTALLS_CRDS_ANNOTATION } from '../../lib/gitops/apply-order';
 import { AzureClusterProviderConfig, AzureCredentials, CrossplaneAzureRuntime, CrossplaneProvider } from '../../lib/crossplane';
 import { GitRepository, HelmRelease, HelmRepository, Kustomization, KustomizationForFolderProps } from '../../lib/flux';
 
@@ -335,4 +336,39 @@ describe('validate: kro instance kinds come from the RGDs of the tree', () => {
     expect(await runValidate(['.'], {}, io)).toBe(1);
     expect(io.stdout.mock.calls.map((c: string[]) => c[0]).join('')).toContain('App/apps/shop: spec.size: must be >= 1');
   });
+});
+
+test('a build without kustomization.yaml holds the files below its path only (folder boundary), in tree order', () => {
+  const o = (file: string, obj: Record<string, unknown>) => ({ file, obj: obj as never, where: file });
+  const hr = (name: string) => ({
+    apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name, namespace: 'flux-system', annotations: { [INSTALLS_CRDS_ANNOTATION]: 'example.com/Widget' } }, spec: {},
+  });
+  const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'flux-system' } };
+  const k = (name: string, p: string) => ({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, namespace: 'flux-system' },
+    spec: { path: p, sourceRef: { kind: 'GitRepository', name: 'mgmt' } },
+  });
+  const input = {
+    repos: [{
+      name: 'mgmt', urls: ['https://example.com/mgmt'], kustomizations: new Map<string, string[]>(),
+      objects: [
+        o('flux/source.yaml', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'mgmt', namespace: 'flux-system' }, spec: { url: 'https://example.com/mgmt' } }),
+        o('flux/apps.yaml', k('apps', './apps')),
+        o('flux/apps2.yaml', k('apps2', './apps2/')),
+        // apps2/ (a prefix of it as a string, not as a folder) has the establishers; apps/ holds a
+        // Widget and, in tree order z before a, two releases installing its CRD.
+        o('apps2/crd-release.yaml', hr('other')),
+        o('apps/w.yaml', widget),
+        o('apps/z/release.yaml', hr('zeta')),
+        o('apps/a/release.yaml', hr('alpha')),
+        o('apps2/w.yaml', widget),
+      ],
+    }],
+  };
+  expect(applyOrderProblems(input).map((p) => `${p.where}: ${p.message}`)).toEqual([
+    'apps/w.yaml: Widget flux-system/w in Kustomization flux-system/apps would never apply: its kind Widget (example.com) is established by HelmRelease flux-system/zeta in the same build, ' +
+      'and Flux dry-runs the whole build before applying any of it; move HelmRelease flux-system/zeta to another Kustomization that Kustomization flux-system/apps dependsOn, with wait: true',
+    'apps2/w.yaml: Widget flux-system/w in Kustomization flux-system/apps2 would never apply: its kind Widget (example.com) is established by HelmRelease flux-system/other in the same build, ' +
+      'and Flux dry-runs the whole build before applying any of it; move HelmRelease flux-system/other to another Kustomization that Kustomization flux-system/apps2 dependsOn, with wait: true',
+  ]);
 });
