@@ -14,6 +14,9 @@ import { EMPTY_TREE, ownedFileTexts, readTree, readTreeAtRef, TreeSnapshot } fro
  * tree was never committed, e.g. an ignored `dist/`).
  */
 export function gitHeadTree(dir: string): TreeSnapshot | undefined {
+  // Not in a git work tree: no git process to ask (one per repo of the app, ~5 ms each, was most
+  // of a synth of 1,000 team repos outside git).
+  if (!mayBeInGit(dir)) return undefined;
   let tree: TreeSnapshot;
   try {
     tree = readTreeAtRef(dir, 'HEAD');
@@ -21,6 +24,19 @@ export function gitHeadTree(dir: string): TreeSnapshot | undefined {
     return undefined;
   }
   return tree === EMPTY_TREE ? undefined : tree;
+}
+
+/**
+ * Whether `dir` may be inside a git work tree: a `.git` (directory, or file for worktrees and
+ * submodules) in it or one of its parents, or git pointed elsewhere by `GIT_DIR`. When false, git
+ * would find no repository either (its discovery walks up the same parents for `.git`).
+ */
+export function mayBeInGit(dir: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.GIT_DIR) return true;
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return true;
+    if (path.dirname(d) === d) return false;
+  }
 }
 
 /** Where a {@link Baseline} came from. */

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { GitOpsApp, Repo } from '../../lib';
 import { diffObjects, formatPlan, planTrees, readTree, readTreeAtRef, TreeSnapshot } from '../../lib/safety';
+import { gitHeadTree, mayBeInGit } from '../../lib/tree/baseline';
 import { fleetApp, tmp } from './helpers';
 
 const snapshot = (files: Record<string, string>, constructPaths: Record<string, string> = {}): TreeSnapshot => ({ files: new Map(Object.entries(files)), constructPaths });
@@ -233,4 +234,36 @@ describe('reading an owned tree never follows links', () => {
     fs.writeFileSync(path.join(dir, '.cdk8s-platform.json'), JSON.stringify({ generator: 'cdk8s-platform', files: ['apps/link.yaml', 'apps/real.yaml', 'linked/x.yaml', '../escape.yaml'] }));
     expect([...readTree(dir).files]).toEqual([['apps/real.yaml', 'real\n']]);
   });
+});
+
+test('no git process is asked about a directory with no .git above it (git would find no repository either)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'no-git-'));
+  const inside = path.join(dir, 'repo', 'out');
+  fs.mkdirSync(inside, { recursive: true });
+  const env = { ...process.env };
+  delete env.GIT_DIR;
+  const gitFinds = (d: string) => {
+    try {
+      execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: d, stdio: 'pipe', env });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // Not maybe: git finds no repository there either (the temporary directory may itself be in a
+  // work tree on some machines: then both see it).
+  if (!mayBeInGit(inside, env)) expect(gitFinds(inside)).toBe(false);
+  else expect(mayBeInGit(dir, env)).toBe(true);
+  // A .git directory or file (worktree, submodule) above: maybe; GIT_DIR set: maybe.
+  fs.mkdirSync(path.join(dir, 'repo', '.git'));
+  expect(mayBeInGit(inside, env)).toBe(true);
+  fs.rmSync(path.join(dir, 'repo', '.git'), { recursive: true });
+  fs.writeFileSync(path.join(dir, '.git'), 'gitdir: /elsewhere\n');
+  expect(mayBeInGit(inside, env)).toBe(true);
+  fs.rmSync(path.join(dir, '.git'));
+  expect(mayBeInGit(inside, { GIT_DIR: '/some/repo.git' })).toBe(true);
+  // Inside a git checkout that never committed the tree: no git baseline.
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+  expect(mayBeInGit(inside, env)).toBe(true);
+  expect(gitHeadTree(inside)).toBeUndefined();
 });
