@@ -337,6 +337,16 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     byName.set(name, [...(byName.get(name) ?? []), x]);
   }
   const builds = new Map<ApplyOrderObject, ApplyOrderObject[] | undefined>();
+  // The repos each (normalized) URL names, in input order: looked up per Kustomization instead of
+  // normalizing every repo's URLs again for each (quadratic with one repo per team).
+  const reposByUrl = new Map<string, ApplyOrderRepo[]>();
+  for (const r of input.repos) {
+    for (const key of new Set((r.urls ?? []).map(normalizeRepoUrl))) {
+      const list = reposByUrl.get(key);
+      if (list) list.push(r);
+      else reposByUrl.set(key, [r]);
+    }
+  }
   const indexes = new Map<ApplyOrderRepo, FileIndex>();
   const indexOf = (r: ApplyOrderRepo): FileIndex => {
     let index = indexes.get(r);
@@ -357,7 +367,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     // A source that is not in the trees fetches a repo we cannot see: its builds are not checked.
     if (!src) continue;
     const url = str((src.o.obj.spec as Record<string, unknown> | undefined)?.url);
-    let repos = url ? input.repos.filter((r) => (r.urls ?? []).some((u) => normalizeRepoUrl(u) === normalizeRepoUrl(url))) : [];
+    let repos = url ? reposByUrl.get(normalizeRepoUrl(url)) ?? [] : [];
     if (repos.length === 0) repos = input.repos.filter((r) => (r.urls ?? []).length === 0);
     const found = repos.map((r) => buildOf(r, byFile.get(r)!, indexOf(r), str(spec.path) ?? '.')).filter((b): b is ApplyOrderObject[] => b !== undefined);
     if (found.length === 1) builds.set(o, found[0]);
@@ -578,13 +588,21 @@ export function appApplyOrderProblems(
     for (const set of preinstalledOn(repo)) pre.push({ cluster: '*', set });
     for (const f of folders) for (const set of preinstalledOn(f)) pre.push({ cluster: clusters.get(f) ?? '', set });
   }
+  // Each repo's objects, in the order placed (grouped once, not filtered per repo).
+  const objectsOf = new Map<IConstruct, ApplyOrderObject[]>();
+  for (const p of placed) {
+    const o = { file: p.file, obj: p.obj, where: p.constructPath, cluster: clusters.get(p.folder) ?? '' };
+    const list = objectsOf.get(p.repo);
+    if (list) list.push(o);
+    else objectsOf.set(p.repo, [o]);
+  }
   const input: ApplyOrderInput = {
     preinstalled: pre,
     repos: repos.map(({ repo }) => ({
       name: repo.dir,
       urls: repo.url ? [repo.url] : [],
       kustomizations: kustomizations.get(repo) ?? new Map(),
-      objects: placed.filter((p) => p.repo === repo).map((p) => ({ file: p.file, obj: p.obj, where: p.constructPath, cluster: clusters.get(p.folder) ?? '' })),
+      objects: objectsOf.get(repo) ?? [],
     })),
   };
   return applyOrderProblems(input).map((p) => `${p.where}: ${p.message}`);

@@ -139,6 +139,26 @@ describe('GitOpsApp', () => {
     );
   });
 
+  test('nested and shared repo directories: each nesting named once, against the last repo of a shared directory', () => {
+    const outdir = tmp();
+    const app = new GitOpsApp({ outdir, printBaselineReport: false });
+    // a twice; a-b beside a (a prefix as a string, not a parent); a/b and a/b/c/d below a.
+    for (const [id, dir] of [['ab', 'a/b'], ['a', 'a'], ['aa', 'a'], ['a-b', 'a-b'], ['abcd', 'a/b/c/d'], ['x', 'x']]) new Repo(app, id, { dir });
+    const d = (p: string) => `${outdir}/${p}`;
+    let problems: readonly string[] = [];
+    try {
+      app.synth();
+    } catch (e) {
+      problems = (e as SynthError).problems;
+    }
+    expect(problems).toEqual([
+      `aa: writes to ${d('a')}, like a; give each repo its own "dir"`,
+      `ab: writes to ${d('a/b')}, inside the repo aa (${d('a')}); repos cannot be nested: give them sibling "dir"s`,
+      `abcd: writes to ${d('a/b/c/d')}, inside the repo aa (${d('a')}); repos cannot be nested: give them sibling "dir"s`,
+      `abcd: writes to ${d('a/b/c/d')}, inside the repo ab (${d('a/b')}); repos cannot be nested: give them sibling "dir"s`,
+    ]);
+  });
+
   test('a changed cluster rewrites only its files: the others keep their bytes and mtime', () => {
     const outdir = tmp();
     const build = (version: string) => {

@@ -72,16 +72,45 @@ export function collect(input: CollectInput): FolderGroups {
     else byFolder.set(folder, [c]);
   }
   if (input.schemas) problems.push(...registerDefinitions(input.schemas, constructs));
+  // Two repos in one directory, or one inside another. Each repo is compared with the directories
+  // of the repos before it that are its parents or below it (found through the parents of each
+  // directory, not by comparing every pair: quadratic with one repo per team), in the order those
+  // directories were first seen.
+  const dirOf = new Map<Repo, string>();
+  const repoDir = (repo: Repo) => {
+    let dir = dirOf.get(repo);
+    if (dir === undefined) dirOf.set(repo, (dir = input.repoDir(repo)));
+    return dir;
+  };
   const dirs = new Map<string, Repo>();
+  const firstSeen = new Map<string, number>();
+  const below = new Map<string, string[]>();
+  const parentsOf = (dir: string): string[] => {
+    const out: string[] = [];
+    for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+      out.push(d);
+      if (path.dirname(d) === d) return out;
+    }
+  };
   const repos = input.repos.map((repo) => {
-    const other = dirs.get(input.repoDir(repo));
-    if (other) problems.push(`${repo.node.path}: writes to ${input.repoDir(repo)}, like ${other.node.path}; give each repo its own "dir"`);
-    dirs.set(input.repoDir(repo), repo);
-    for (const [dir, outer] of dirs) {
-      const inner = input.repoDir(repo);
+    const inner = repoDir(repo);
+    const other = dirs.get(inner);
+    if (other) problems.push(`${repo.node.path}: writes to ${inner}, like ${other.node.path}; give each repo its own "dir"`);
+    if (!firstSeen.has(inner)) {
+      firstSeen.set(inner, firstSeen.size);
+      for (const d of parentsOf(inner)) {
+        const list = below.get(d);
+        if (list) list.push(inner);
+        else below.set(d, [inner]);
+      }
+    }
+    dirs.set(inner, repo);
+    const related = [...parentsOf(inner).filter((d) => dirs.has(d)), ...(below.get(inner) ?? [])].sort((x, y) => firstSeen.get(x)! - firstSeen.get(y)!);
+    for (const dir of related) {
+      const outer = dirs.get(dir)!;
       if (inner !== dir && (inner.startsWith(dir + path.sep) || dir.startsWith(inner + path.sep))) {
         const [a, b] = inner.startsWith(dir + path.sep) ? [repo, outer] : [outer, repo];
-        problems.push(`${a.node.path}: writes to ${input.repoDir(a)}, inside the repo ${b.node.path} (${input.repoDir(b)}); repos cannot be nested: give them sibling "dir"s`);
+        problems.push(`${a.node.path}: writes to ${repoDir(a)}, inside the repo ${b.node.path} (${repoDir(b)}); repos cannot be nested: give them sibling "dir"s`);
       }
     }
     const folders = repo.folders;
