@@ -4,7 +4,8 @@ import { aksAsoCluster } from '../examples/management-cluster/aks-aso-l1';
 import { GitOpsApp, Repo } from '../lib';
 import { AksNodePoolMode } from '../lib/aso/aks';
 import { AksCluster, AksClusterClass, Fleet } from '../lib/capi';
-import { GitRepository } from '../lib/flux';
+import { GitRepository, SystemsSync } from '../lib/flux';
+import { ApiObject } from 'cdk8s';
 
 /**
  * - `l1`: per cluster, the CAPZ aks-aso shape from L1 classes (CAPI Cluster, AzureASOManagedCluster
@@ -12,10 +13,15 @@ import { GitRepository } from '../lib/flux';
  *   AzureASOManagedMachinePools with their agent pools, 2 Flux Kustomizations), one folder each;
  * - `l2`: one AksClusterClass and a `Fleet` of N topology clusters (per cluster: a management
  *   folder with the Cluster and its two hydration Kustomizations, plus infrastructure/ and apps/);
- * - `aks-cluster`: one `AksCluster` L2 per cluster folder (system + worker node pools).
+ * - `aks-cluster`: one `AksCluster` L2 per cluster folder (system + worker node pools);
+ * - `tenants`: N teams instead of clusters, as an insurer's platform repo runs them: a
+ *   `SystemsSync` of N tenants (namespace, ServiceAccount, RBAC, quota, limit range, network
+ *   policy, GitRepository, Kustomization, Teams alert) in the platform repo, and each team's own
+ *   `Repo` in the app (a deploy/ folder with a ConfigMap and a ClusterIP Service), checked against
+ *   the tenant policy at synth.
  */
-export type Shape = 'l1' | 'l2' | 'aks-cluster';
-export const SHAPES: readonly Shape[] = ['l1', 'l2', 'aks-cluster'];
+export type Shape = 'l1' | 'l2' | 'aks-cluster' | 'tenants';
+export const SHAPES: readonly Shape[] = ['l1', 'l2', 'aks-cluster', 'tenants'];
 
 const LOCATIONS = ['westeurope', 'northeurope', 'eastus2'];
 
@@ -49,6 +55,23 @@ export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string
       buckets: Math.max(32, Math.ceil((clusters * 3) / 500)),
       clusters: names(clusters).map((name, i) => ({ name, environment: ['weu', 'neu', 'eus'][i % 3] })),
     });
+    return app;
+  }
+  if (shape === 'tenants') {
+    const teams = names(clusters).map((n) => n.replace(/^aks-/, 'team-'));
+    new SystemsSync(repo.folder('tenants'), 'systems', {
+      teams: teams.map((name) => ({
+        name,
+        repository: { url: `https://github.com/contoso/${name}`, secretRef: 'git-credentials' },
+        path: './deploy',
+        alert: { type: 'msteams', secretRef: 'msteams-webhook' },
+      })),
+    });
+    for (const name of teams) {
+      const deploy = new Repo(app, name, { url: `https://github.com/contoso/${name}` }).folder('deploy', { namespace: name });
+      new ApiObject(deploy, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { LOG_LEVEL: 'info' } });
+      new ApiObject(deploy, 'web', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } });
+    }
     return app;
   }
   names(clusters).forEach((name, i) => {

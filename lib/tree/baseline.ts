@@ -6,7 +6,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { hasManifest, readManifest } from './manifest';
-import { EMPTY_TREE, ownedFileTexts, readTree, readTreeAtRef, TreeSnapshot } from './read';
+import { EMPTY_TREE, ownedFileTexts, readTree, readTreeAtRef, readTreesAtRef, TreeSnapshot } from './read';
 
 /**
  * The repo tree in `dir` as committed at `HEAD`, when `dir` is inside a git work tree whose `HEAD`
@@ -74,7 +74,26 @@ export function baselineStateFile(outdir: string, repoDir: string, env: NodeJS.P
  * last synth in `stateFile` (see {@link saveBaseline}).
  */
 export function readBaseline(dir: string, stateFile?: string): Baseline {
-  const git = gitHeadTree(dir);
+  return baselineOf(dir, stateFile, gitHeadTree(dir));
+}
+
+/**
+ * {@link readBaseline} of several repo directories, with git asked once per work tree (see
+ * `readTreesAtRef`): an app with one repo per team reads all their baselines in a few git
+ * processes.
+ */
+export function readBaselines(repos: ReadonlyArray<{ readonly dir: string; readonly stateFile?: string }>): Baseline[] {
+  const inGit = repos.map((r, i) => ({ i, dir: r.dir })).filter((r) => mayBeInGit(r.dir));
+  const heads = new Map<number, TreeSnapshot | Error>();
+  readTreesAtRef(inGit.map((r) => r.dir), 'HEAD').forEach((t, k) => heads.set(inGit[k].i, t));
+  return repos.map((r, i) => {
+    const head = heads.get(i);
+    return baselineOf(r.dir, r.stateFile, head === undefined || head instanceof Error || head === EMPTY_TREE ? undefined : head);
+  });
+}
+
+/** The baseline of `dir` given its tree at git HEAD (undefined: none). */
+function baselineOf(dir: string, stateFile: string | undefined, git: TreeSnapshot | undefined): Baseline {
   if (git) return { tree: git, source: 'git' };
   if (hasManifest(dir)) return { tree: readTree(dir), source: 'disk' };
   if (stateFile && fs.existsSync(stateFile)) {

@@ -121,28 +121,84 @@ function git(cwd: string, args: string[], input?: string): Buffer {
 
 /**
  * Reads the owned files of the repo tree in `dir` as committed at the git revision `ref` (a
- * branch, tag or commit of the git repository `dir` is in): the manifest with `git show`, the
- * listing with `git ls-tree`, the contents with one `git cat-file --batch`. `dir` itself need not
+ * branch, tag or commit of the git repository `dir` is in): the manifest, the listing with
+ * `git ls-tree`, the contents with `git cat-file --batch` by object id. `dir` itself need not
  * exist in the working tree, but one of its parents must be inside the git repository. A tree
- * without a manifest at `ref` has no owned files.
+ * without a manifest at `ref` has no owned files. (One directory of {@link readTreesAtRef}.)
  */
 export function readTreeAtRef(dir: string, ref: string): TreeSnapshot {
-  let existing = path.resolve(dir);
-  const rest: string[] = [];
-  while (!fs.existsSync(existing)) {
-    rest.unshift(path.basename(existing));
-    existing = path.dirname(existing);
+  const [tree] = readTreesAtRef([dir], ref);
+  if (tree instanceof Error) throw tree;
+  return tree;
+}
+
+/** The nearest directory at or above `dir` holding a `.git` (directory, or file for worktrees and submodules). */
+function nearestGitHolder(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return undefined;
   }
-  existing = fs.realpathSync(existing);
-  let top: string;
-  try {
-    top = git(existing, ['rev-parse', '--show-toplevel']).toString().trim();
-  } catch {
-    throw new Error(`cannot read ${dir} at git revision "${ref}": ${existing} is not inside a git repository`);
+}
+
+/**
+ * {@link readTreeAtRef} of several directories (each result the tree, or the error reading it
+ * throws), with git asked once per work tree rather than once per directory: the directories of
+ * one work tree share one `rev-parse` of the top level and of `ref`, one `ls-tree` and two
+ * `cat-file --batch` (manifests, then files). An app with one repo per team, committed in one
+ * checkout, ran five git processes per repo: 25 s for 1,000 teams.
+ */
+export function readTreesAtRef(dirs: readonly string[], ref: string): Array<TreeSnapshot | Error> {
+  const out: Array<TreeSnapshot | Error> = new Array(dirs.length);
+  const fail = (i: number, e: unknown) => (out[i] = e instanceof Error ? e : new Error(String(e)));
+  // Where each directory is: its nearest existing parent (real path) and the rest below it.
+  // Directories are grouped by the nearest parent holding .git (git's own discovery), unless the
+  // environment steers discovery (GIT_DIR, GIT_WORK_TREE, GIT_CEILING_DIRECTORIES): then each
+  // directory asks git on its own.
+  const steered = Boolean(process.env.GIT_DIR || process.env.GIT_WORK_TREE || process.env.GIT_CEILING_DIRECTORIES);
+  const groups = new Map<string, Array<{ i: number; dir: string; existing: string; rest: string[] }>>();
+  dirs.forEach((dir, i) => {
+    try {
+      let existing = path.resolve(dir);
+      const rest: string[] = [];
+      while (!fs.existsSync(existing)) {
+        rest.unshift(path.basename(existing));
+        existing = path.dirname(existing);
+      }
+      existing = fs.realpathSync(existing);
+      const key = steered ? `\u0000${i}` : nearestGitHolder(existing) ?? `\u0000${i}`;
+      const list = groups.get(key);
+      if (list) list.push({ i, dir, existing, rest });
+      else groups.set(key, [{ i, dir, existing, rest }]);
+    } catch (e) {
+      fail(i, e);
+    }
+  });
+  for (const members of groups.values()) {
+    let top: string;
+    try {
+      top = git(members[0].existing, ['rev-parse', '--show-toplevel']).toString().trim();
+    } catch {
+      for (const m of members) fail(m.i, new Error(`cannot read ${m.dir} at git revision "${ref}": ${m.existing} is not inside a git repository`));
+      continue;
+    }
+    const inTop: Array<{ i: number; base: string }> = [];
+    for (const m of members) {
+      const prefix = path.relative(top, path.join(m.existing, ...m.rest)).split(path.sep).join('/');
+      if (prefix.startsWith('..')) fail(m.i, new Error(`${m.dir} is not inside the git repository ${top}`));
+      else inTop.push({ i: m.i, base: prefix ? `${prefix}/` : '' });
+    }
+    if (inTop.length === 0) continue;
+    try {
+      readAtTop(top, ref, inTop, out);
+    } catch (e) {
+      for (const m of inTop) if (out[m.i] === undefined) fail(m.i, e);
+    }
   }
-  const prefix = path.relative(top, path.join(existing, ...rest)).split(path.sep).join('/');
-  if (prefix.startsWith('..')) throw new Error(`${dir} is not inside the git repository ${top}`);
-  const base = prefix ? `${prefix}/` : '';
+  return out;
+}
+
+/** The trees of the directories `members` (their paths in the work tree `top`) at `ref`, into `out`. */
+function readAtTop(top: string, ref: string, members: ReadonlyArray<{ i: number; base: string }>, out: Array<TreeSnapshot | Error>): void {
   try {
     git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   } catch {
@@ -152,31 +208,53 @@ export function readTreeAtRef(dir: string, ref: string): TreeSnapshot {
   // `git cat-file --batch` for `<ref>:<path>` makes git resolve every path from the root tree,
   // scanning each directory's tree object (a `clusters/` of 10,000 folders) once per file: 100 s
   // for the 100,001 files of a 10,000-cluster tree, against 0.5 s by id.
+  const bases = [...new Set(members.map((m) => m.base))];
   const listed = new Map<string, string>();
-  for (const entry of git(top, ['ls-tree', '-r', '-z', ref, '--', base || '.']).toString().split('\0')) {
+  for (const entry of git(top, ['ls-tree', '-r', '-z', ref, '--', ...(bases.includes('') ? ['.'] : bases)]).toString().split('\0')) {
     // "<mode> SP <type> SP <object id> TAB <path>"
     const tab = entry.indexOf('\t');
     if (tab < 0) continue;
     listed.set(entry.slice(tab + 1), entry.slice(entry.lastIndexOf(' ', tab) + 1, tab));
   }
-  if (!listed.has(`${base}${MANIFEST_FILE}`)) return EMPTY_TREE;
-  const text = git(top, ['show', `${ref}:${base}${MANIFEST_FILE}`]).toString('utf8');
-  const manifest = parseManifest(`${ref}:${base}${MANIFEST_FILE}`, text);
-  const wanted = manifest.files.filter((f) => listed.has(`${base}${f}`));
-  const files = new Map<string, string>();
-  if (wanted.length > 0) {
-    const out = git(top, ['cat-file', '--batch'], wanted.map((f) => `${listed.get(`${base}${f}`)}\n`).join(''));
-    let pos = 0;
-    for (const f of wanted) {
-      const eol = out.indexOf(0x0a, pos);
-      const header = out.subarray(pos, eol).toString();
-      const size = Number(header.split(' ')[2]);
-      if (!header.includes(' blob ') || !Number.isFinite(size)) throw new Error(`git cat-file: unexpected answer for ${ref}:${base}${f}: ${header}`);
-      files.set(f, out.subarray(eol + 1, eol + 1 + size).toString('utf8'));
-      pos = eol + 1 + size + 1;
+  const withManifest = members.filter((m) => {
+    if (listed.has(`${m.base}${MANIFEST_FILE}`)) return true;
+    out[m.i] = EMPTY_TREE;
+    return false;
+  });
+  const manifests = catFiles(top, ref, withManifest.map((m) => `${m.base}${MANIFEST_FILE}`), listed);
+  const wanted = new Map<number, { base: string; files: string[]; constructPaths: Record<string, string> }>();
+  for (const m of withManifest) {
+    try {
+      const manifest = parseManifest(`${ref}:${m.base}${MANIFEST_FILE}`, manifests.get(`${m.base}${MANIFEST_FILE}`)!);
+      wanted.set(m.i, { base: m.base, files: manifest.files.filter((f) => listed.has(`${m.base}${f}`)), constructPaths: manifest.constructPaths ?? {} });
+    } catch (e) {
+      out[m.i] = e instanceof Error ? e : new Error(String(e));
     }
   }
-  return { files, constructPaths: manifest.constructPaths ?? {} };
+  const texts = catFiles(top, ref, [...wanted.values()].flatMap((w) => w.files.map((f) => `${w.base}${f}`)), listed);
+  for (const [i, w] of wanted) out[i] = { files: new Map(w.files.map((f) => [f, texts.get(`${w.base}${f}`)!])), constructPaths: w.constructPaths };
+}
+
+/** The contents of `paths` (listed in `ids`: path → object id) from one `git cat-file --batch`, each object asked for once. */
+function catFiles(top: string, ref: string, paths: readonly string[], ids: ReadonlyMap<string, string>): Map<string, string> {
+  const texts = new Map<string, string>();
+  if (paths.length === 0) return texts;
+  const firstPathOf = new Map<string, string>();
+  for (const p of paths) if (!firstPathOf.has(ids.get(p)!)) firstPathOf.set(ids.get(p)!, p);
+  const oids = [...firstPathOf.keys()];
+  const answer = git(top, ['cat-file', '--batch'], oids.map((id) => `${id}\n`).join(''));
+  const byId = new Map<string, string>();
+  let pos = 0;
+  for (const id of oids) {
+    const eol = answer.indexOf(0x0a, pos);
+    const header = answer.subarray(pos, eol).toString();
+    const size = Number(header.split(' ')[2]);
+    if (!header.includes(' blob ') || !Number.isFinite(size)) throw new Error(`git cat-file: unexpected answer for ${ref}:${firstPathOf.get(id)}: ${header}`);
+    byId.set(id, answer.subarray(eol + 1, eol + 1 + size).toString('utf8'));
+    pos = eol + 1 + size + 1;
+  }
+  for (const p of paths) texts.set(p, byId.get(ids.get(p)!)!);
+  return texts;
 }
 
 /**

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { GitOpsApp, Repo } from '../../lib';
 import { diffObjects, formatPlan, planTrees, readTree, readTreeAtRef, TreeSnapshot } from '../../lib/safety';
+import { readTreesAtRef } from '../../lib/tree/read';
 import { gitHeadTree, mayBeInGit } from '../../lib/tree/baseline';
 import { fleetApp, tmp } from './helpers';
 
@@ -266,4 +267,55 @@ test('no git process is asked about a directory with no .git above it (git would
   execFileSync('git', ['init', '-q'], { cwd: dir });
   expect(mayBeInGit(inside, env)).toBe(true);
   expect(gitHeadTree(inside)).toBeUndefined();
+});
+
+test('trees of many directories at a git revision, read together: each the same as read alone, errors included', () => {
+  const top = tmp();
+  const other = tmp();
+  const outside = tmp();
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd, encoding: 'utf8' });
+  const manifest = (files: string[]) => JSON.stringify({ generator: 'cdk8s-platform', files });
+  const write = (dir: string, files: Record<string, string>) => {
+    for (const [f, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), text);
+    }
+  };
+  // Two team repos with the same file (one object asked for once), one without a manifest, one
+  // with a broken manifest, one listing a file it never committed; a repo in another checkout.
+  write(top, {
+    'teams/a/.cdk8s-platform.json': manifest(['cm.yaml', 'only-a.yaml']), 'teams/a/cm.yaml': 'kind: Same\n', 'teams/a/only-a.yaml': 'kind: A\n',
+    'teams/b/.cdk8s-platform.json': manifest(['cm.yaml', 'missing.yaml']), 'teams/b/cm.yaml': 'kind: Same\n',
+    'teams/plain/x.yaml': 'kind: X\n',
+    'teams/broken/.cdk8s-platform.json': '{not json',
+  });
+  write(other, { 'repo/.cdk8s-platform.json': manifest(['y.yaml']), 'repo/y.yaml': 'kind: Y\n' });
+  for (const d of [top, other]) {
+    git(d, 'init', '-q');
+    git(d, 'add', '-A');
+    git(d, 'commit', '-q', '-m', 'v1');
+  }
+  const dirs = [
+    path.join(top, 'teams/a'), path.join(other, 'repo'), path.join(top, 'teams/b'), path.join(top, 'teams/plain'), path.join(top, 'teams/broken'),
+    path.join(top, 'teams/not-yet/deeper'), outside, path.join(top, 'teams/a'),
+  ];
+  const alone = (d: string, ref: string) => {
+    try {
+      return readTreeAtRef(d, ref);
+    } catch (e) {
+      return e as Error;
+    }
+  };
+  for (const ref of ['HEAD', 'no-such-ref']) {
+    const together = readTreesAtRef(dirs, ref);
+    expect(together.map((t) => (t instanceof Error ? `error: ${t.message}` : Object.fromEntries(t.files)))).toEqual(dirs.map((d) => {
+      const t = alone(d, ref);
+      return t instanceof Error ? `error: ${t.message}` : Object.fromEntries(t.files);
+    }));
+  }
+  const head = readTreesAtRef(dirs, 'HEAD');
+  expect(head.map((t) => (t instanceof Error ? t.message : [...t.files.keys()]))).toEqual([
+    ['cm.yaml', 'only-a.yaml'], ['y.yaml'], ['cm.yaml'], [], expect.stringMatching(/^.*teams\/broken\/\.cdk8s-platform\.json/), [],
+    expect.stringMatching(/is not inside a git repository$/), ['cm.yaml', 'only-a.yaml'],
+  ]);
 });

@@ -5,8 +5,8 @@
  */
 import * as path from 'path';
 import { combinePlans, planTrees, type Plan, type TreeObject } from '../../safety/plan';
-import { baselineStateFile, readBaseline } from '../../tree/baseline';
-import { isKustomizeConfig, readTreeAtRef, type TreeSnapshot } from '../../tree/read';
+import { baselineStateFile, readBaselines } from '../../tree/baseline';
+import { isKustomizeConfig, readTreesAtRef, type TreeSnapshot } from '../../tree/read';
 import type { Repo } from '../repo';
 import { guard } from './guard';
 import { checkApp, render, type RenderedTree, type RenderInput } from './render';
@@ -60,12 +60,17 @@ export function planRepos(input: PlanInput, groups: FolderGroups, reporter: Stag
   }), (r) => ({ objects: r.placed.length, files, repos: groups.repos.length, problems: r.problems.length }));
   const problems = reporter.run('check', () => checkApp(input.render, groups, rendered), (p) => ({ problems: p.length }));
   if (problems.length > 0) throw new SynthError(problems);
-  const trees = reporter.run('read', () => input.repos.map((repo) => {
-    const dir = path.resolve(input.baseDir, repo.dir);
-    const old: TreeSnapshot = input.ref !== undefined ? readTreeAtRef(dir, input.ref) : readBaseline(dir, baselineStateFile(input.baseDir, dir)).tree;
-    const next = out.get(repo) ?? { files: new Map<string, string>(), constructPaths: {} };
-    return { repo, old, next };
-  }), (t) => ({ repos: t.length, files: t.reduce((n, x) => n + x.old.files.size, 0) }));
+  const trees = reporter.run('read', () => {
+    // Every repo's old tree at once: git is asked once per work tree, not once per repo.
+    const dirs = input.repos.map((repo) => path.resolve(input.baseDir, repo.dir));
+    const olds: TreeSnapshot[] = input.ref !== undefined
+      ? readTreesAtRef(dirs, input.ref).map((t) => {
+        if (t instanceof Error) throw t;
+        return t;
+      })
+      : readBaselines(dirs.map((dir) => ({ dir, stateFile: baselineStateFile(input.baseDir, dir) }))).map((b) => b.tree);
+    return input.repos.map((repo, i) => ({ repo, old: olds[i], next: out.get(repo) ?? { files: new Map<string, string>(), constructPaths: {} } }));
+  }, (t) => ({ repos: t.length, files: t.reduce((n, x) => n + x.old.files.size, 0) }));
   const guarded = reporter.run('guard', () => guard(groups, trees.map(({ repo, old }) => ({ repo, old, next: { ...(nextTrees.get(repo) ?? { objects: [], kustomizeFiles: new Map() }), textOf: (file: string) => out.get(repo)?.files.get(file) } })), input.allowDestroy).result, (g) => ({ repos: trees.length, problems: g.problems.length }));
   if (guarded.problems.length > 0) throw new SynthError(guarded.problems);
   return reporter.run('plan', () => combinePlans(trees.map(({ repo, old, next }) => planTrees(old, next, { dir: repo.dir, removals: guarded.changes.get(repo.node.id) }))), (p) => ({

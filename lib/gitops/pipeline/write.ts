@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as v8 from 'v8';
 import type { TreeObject } from '../../safety/plan';
 import { protectionReasons } from '../../safety/protection';
-import { baselineStateFile, readBaseline, saveBaseline, type Baseline } from '../../tree/baseline';
+import { baselineStateFile, readBaselines, saveBaseline, type Baseline } from '../../tree/baseline';
 import { isKustomizeConfig } from '../../tree/read';
 import type { Repo } from '../repo';
 import { conflictMessage, TreeChanges, TreeWriter } from '../writer';
@@ -161,10 +161,9 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
   let blocked: string[];
   try {
     blocked = reporter.run('guard', () => {
-      for (const { repo, w } of planned) {
-        const stateFile = baselineStateFile(input.outdir, w.targetDir);
-        baselines.set(repo, { ...readBaseline(w.targetDir, stateFile), stateFile });
-      }
+      // Every repo's baseline at once: git is asked once per work tree, not once per repo.
+      const stateFiles = planned.map(({ w }) => baselineStateFile(input.outdir, w.targetDir));
+      readBaselines(planned.map(({ w }, i) => ({ dir: w.targetDir, stateFile: stateFiles[i] }))).forEach((b, i) => baselines.set(planned[i].repo, { ...b, stateFile: stateFiles[i] }));
       return guard(groups, planned.map(({ repo, w }) => {
         const b = baselines.get(repo)!;
         // The baseline is the tree on disk: a file the pool found unchanged there is written with
