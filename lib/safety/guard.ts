@@ -316,21 +316,60 @@ function kustomizationsOf(repos: readonly GuardRepo[], side: Side): Map<string, 
 }
 
 
+/**
+ * The GitRepositories of one side of the app, by namespace then name (the values themselves as
+ * keys: a missing namespace is its own key), each with its repo and file, in the order of the
+ * repos and of their files; and the repos by normalized URL. Built once per side: looking them up
+ * by scanning every repo for each Kustomization was quadratic with one repo per team.
+ */
+interface SourceIndex {
+  readonly gitRepositories: Map<string | undefined, Map<string, Array<{ r: GuardRepo; file: string }>>>;
+  readonly repoByUrl: Map<string, GuardRepo>;
+}
+
+const SOURCE_INDEXES = new WeakMap<Side, SourceIndex>();
+
+function sourceIndex(repos: readonly GuardRepo[], side: Side): SourceIndex {
+  let index = SOURCE_INDEXES.get(side);
+  if (index) return index;
+  const gitRepositories: SourceIndex['gitRepositories'] = new Map();
+  for (const r of repos) {
+    for (const [file, ids] of gitRepositoryFiles(side.ids(r))) {
+      for (const i of ids) {
+        if (i.kind !== 'GitRepository') continue;
+        let byName = gitRepositories.get(i.namespace);
+        if (!byName) gitRepositories.set(i.namespace, (byName = new Map()));
+        const list = byName.get(i.name);
+        if (!list) byName.set(i.name, [{ r, file }]);
+        else if (list[list.length - 1].file !== file || list[list.length - 1].r !== r) list.push({ r, file }); // a file once per name
+      }
+    }
+  }
+  const repoByUrl = new Map<string, GuardRepo>();
+  for (const x of repos) {
+    if (x.url === undefined) continue;
+    const key = normalizeRepoUrl(x.url);
+    if (!repoByUrl.has(key)) repoByUrl.set(key, x);
+  }
+  SOURCE_INDEXES.set(side, (index = { gitRepositories, repoByUrl }));
+  return index;
+}
+
 /** The repo a Kustomization's `sourceRef` (a GitRepository of the app) points at; else its own repo. */
 function sourceRepo(k: FluxKustomization, repos: readonly GuardRepo[], side: Side): GuardRepo | undefined {
   const spec = (k.obj.spec ?? {}) as { sourceRef?: { kind?: string; name?: string; namespace?: string } };
   const ref = spec.sourceRef ?? {};
   const ns = ref.namespace ?? k.obj.metadata?.namespace;
-  if ((ref.kind ?? 'GitRepository') === 'GitRepository') {
-    for (const r of [k.repo, ...repos.filter((x) => x !== k.repo)]) {
-      for (const [file, ids] of gitRepositoryFiles(side.ids(r))) {
-        if (!ids.some((i) => i.kind === 'GitRepository' && i.name === ref.name && i.namespace === ns)) continue;
-        const git = side.objects(r, file).find((o) => o.kind === 'GitRepository' && o.metadata?.name === ref.name);
-        const url = (git?.spec as { url?: unknown } | undefined)?.url;
-        if (typeof url !== 'string') continue;
-        const target = repos.find((x) => x.url !== undefined && normalizeRepoUrl(x.url) === normalizeRepoUrl(url));
-        if (target) return target;
-      }
+  if ((ref.kind ?? 'GitRepository') === 'GitRepository' && typeof ref.name === 'string') {
+    const index = sourceIndex(repos, side);
+    const found = index.gitRepositories.get(ns)?.get(ref.name) ?? [];
+    // The Kustomization's own repo first, then the others in order.
+    for (const { r, file } of [...found.filter((c) => c.r === k.repo), ...found.filter((c) => c.r !== k.repo)]) {
+      const git = side.objects(r, file).find((o) => o.kind === 'GitRepository' && o.metadata?.name === ref.name);
+      const url = (git?.spec as { url?: unknown } | undefined)?.url;
+      if (typeof url !== 'string') continue;
+      const target = index.repoByUrl.get(normalizeRepoUrl(url));
+      if (target) return target;
     }
   }
   return k.repo;

@@ -227,6 +227,33 @@ describe('Flux-aware protection', () => {
     ]);
   });
 
+  test("a sourceRef is looked up in the Kustomization's own repo first, then in the others", () => {
+    const out = tmp();
+    const git = (name: string, url: string) => ({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name }, spec: { url, interval: '1m' } });
+    const build = (k: boolean) => {
+      const app = newApp(out);
+      // A repo listed before the platform repo with a GitRepository of the same name and namespace,
+      // fetching itself: the platform repo's own GitRepository (fetching the team repo) wins.
+      const decoy = new Repo(app, 'a-decoy', { url: 'https://github.com/contoso/a-decoy' });
+      new ApiObject(decoy.folder('clusters/mgmt', { namespace: 'flux-system' }), 'git', git('team', 'https://github.com/contoso/a-decoy'));
+      new ApiObject(decoy.folder('apps', { namespace: 'team' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: '1' } } as any);
+      const platform = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+      const team = new Repo(app, 'team', { url: 'https://github.com/contoso/team' });
+      const mgmt = platform.folder('clusters/mgmt', { namespace: 'flux-system' });
+      new ApiObject(mgmt, 'git', git('team', 'https://github.com/contoso/team.git'));
+      const apps = team.folder('apps', { namespace: 'team' });
+      new ApiObject(apps, 'db', SERVER);
+      if (k) Kustomization.forFolder(mgmt, 'team', apps, { name: 'team', source: GitRepository.fromName(mgmt, 'source', { name: 'team', namespace: 'flux-system' }), prune: true });
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'team/apps/db (team/apps/flexibleserver-orders.yaml): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ' +
+        'Kustomization/flux-system/team (platform/clusters/mgmt/kustomization-team.yaml) is removed, but it is protected: ' +
+        `stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('team::FlexibleServer/team/orders')}`,
+    ]);
+  });
+
   test('objects Flux does not prune (kustomize.toolkit.fluxcd.io/prune: disabled) are not reported', () => {
     const out = tmp();
     const retain = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
