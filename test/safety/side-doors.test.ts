@@ -204,43 +204,26 @@ describe('Flux-aware protection', () => {
     fluxApp(out2, { dbFolder: 'apps/postgres' }).synth();
   });
 
-  test("a Kustomization's sourceRef is followed to another repo of the app (GitRepository url = Repo url)", () => {
-    const out = tmp();
-    const build = (k: boolean) => {
-      const app = newApp(out);
-      const platform = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
-      const team = new Repo(app, 'team', { url: 'https://github.com/contoso/team' });
-      const mgmt = platform.folder('clusters/mgmt', { namespace: 'flux-system' });
-      new ApiObject(mgmt, 'git', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'team' }, spec: { url: 'https://github.com/contoso/team.git', interval: '1m' } });
-      // The same path exists in the platform repo, without the server: only the team repo's build has it.
-      new ApiObject(platform.folder('apps', { namespace: 'team' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: '1' } } as any);
-      const apps = team.folder('apps', { namespace: 'team' });
-      new ApiObject(apps, 'db', SERVER);
-      if (k) Kustomization.forFolder(mgmt, 'team', apps, { name: 'team', source: GitRepository.fromName(mgmt, 'source', { name: 'team', namespace: 'flux-system' }), prune: true });
-      return app;
-    };
-    build(true).synth();
-    expect(problems(() => build(false).synth())).toEqual([
-      'team/apps/db (team/apps/flexibleserver-orders.yaml): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ' +
-        'Kustomization/flux-system/team (platform/clusters/mgmt/kustomization-team.yaml) is removed, but it is protected: ' +
-        `stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('team::FlexibleServer/team/orders')}`,
-    ]);
-  });
-
-  test("a sourceRef is looked up in the Kustomization's own repo first, then in the others", () => {
+  // With a decoy: a repo listed before the platform repo, with a GitRepository of the same name and
+  // namespace fetching itself: the Kustomization's own repo is looked in first, so the platform
+  // repo's GitRepository (fetching the team repo) still wins.
+  test.each([false, true])("a Kustomization's sourceRef is followed to another repo of the app (GitRepository url = Repo url), its own repo first (decoy: %s)", (decoy) => {
     const out = tmp();
     const git = (name: string, url: string) => ({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name }, spec: { url, interval: '1m' } });
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: '1' } } as any;
     const build = (k: boolean) => {
       const app = newApp(out);
-      // A repo listed before the platform repo with a GitRepository of the same name and namespace,
-      // fetching itself: the platform repo's own GitRepository (fetching the team repo) wins.
-      const decoy = new Repo(app, 'a-decoy', { url: 'https://github.com/contoso/a-decoy' });
-      new ApiObject(decoy.folder('clusters/mgmt', { namespace: 'flux-system' }), 'git', git('team', 'https://github.com/contoso/a-decoy'));
-      new ApiObject(decoy.folder('apps', { namespace: 'team' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: '1' } } as any);
+      if (decoy) {
+        const d = new Repo(app, 'a-decoy', { url: 'https://github.com/contoso/a-decoy' });
+        new ApiObject(d.folder('clusters/mgmt', { namespace: 'flux-system' }), 'git', git('team', 'https://github.com/contoso/a-decoy'));
+        new ApiObject(d.folder('apps', { namespace: 'team' }), 'cm', cm);
+      }
       const platform = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
       const team = new Repo(app, 'team', { url: 'https://github.com/contoso/team' });
       const mgmt = platform.folder('clusters/mgmt', { namespace: 'flux-system' });
       new ApiObject(mgmt, 'git', git('team', 'https://github.com/contoso/team.git'));
+      // The same path exists in the platform repo, without the server: only the team repo's build has it.
+      new ApiObject(platform.folder('apps', { namespace: 'team' }), 'cm', cm);
       const apps = team.folder('apps', { namespace: 'team' });
       new ApiObject(apps, 'db', SERVER);
       if (k) Kustomization.forFolder(mgmt, 'team', apps, { name: 'team', source: GitRepository.fromName(mgmt, 'source', { name: 'team', namespace: 'flux-system' }), prune: true });
