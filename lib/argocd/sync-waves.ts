@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { groupOf } from '../core/validation/metadata';
+import { memoForSynthPass } from '../core/synth-pass';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { protectionReasons } from '../safety/protection';
@@ -57,9 +58,24 @@ export function deployedFolders(folder: Folder): Folder[] {
   const repo = Repo.of(folder);
   const included = new Set<Folder>([folder]);
   if (!folder.kustomization) return [folder];
-  const byPath = new Map(repo.folders.map((f) => [f.path, f]));
-  for (const f of repo.folders) {
-    if (!f.path.startsWith(`${folder.path}/`) || !f.kustomization) continue;
+  // The repo's folders (sorted by path) and by path, once per synth pass: listing them walks the
+  // repo, once per Application was quadratic (1,000 Applications: 6.5 s).
+  const { folders, byPath } = memoForSynthPass(REPO_FOLDERS, repo, () => {
+    const all = repo.folders;
+    return { folders: all, byPath: new Map(all.map((f) => [f.path, f])) };
+  });
+  // The folders below `folder` are one run of the sorted list (parents before their children).
+  const prefix = `${folder.path}/`;
+  let lo = 0;
+  let hi = folders.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (folders[mid].path < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < folders.length && folders[k].path.startsWith(prefix); k++) {
+    const f = folders[k];
+    if (!f.kustomization) continue;
     const segments = f.path.split('/');
     let parent: Folder | undefined;
     for (let i = segments.length - 1; i > 0 && !parent; i--) parent = byPath.get(segments.slice(0, i).join('/'));
@@ -105,3 +121,6 @@ export function applySyncWaves(scope: IConstruct): boolean {
   }
   return installs;
 }
+
+/** Key of a repo's folders in a synth pass (see {@link deployedFolders}). */
+const REPO_FOLDERS = Symbol('repo folders');

@@ -1,7 +1,7 @@
 // Flux multi-tenancy lockdown and the bootstrap layout: what a cluster's Flux applies, and the
 // synth-time checks FluxBootstrap runs over it.
 import { normalizeRepoUrl } from '../core/repo-url';
-import { memoForValidationPass } from '../core/validation-pass';
+import { memoForSynthPass } from '../core/synth-pass';
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Folder } from '../gitops/folder';
@@ -69,9 +69,9 @@ export function sourceRepo(source: ISource, scope: IConstruct): Repo | undefined
   if (typeof src.url !== 'string') return undefined;
   const url = normalizeRepoUrl(src.url);
   const root = scope.node.root;
-  // The app's repos by URL: built once per validation pass (every Tenant looks up its source; one
+  // The app's repos by URL: built once per synth pass (every Tenant looks up its source; one
   // scan of the app's repos each was quadratic with one repo per team), else on each call.
-  const byUrl = memoForValidationPass(REPOS_BY_URL, root, () => {
+  const byUrl = memoForSynthPass(REPOS_BY_URL, root, () => {
     const out = new Map<string, Repo>();
     for (const c of root.node.children) {
       if (!Repo.isRepo(c) || c.url === undefined) continue;
@@ -83,7 +83,7 @@ export function sourceRepo(source: ISource, scope: IConstruct): Repo | undefined
   return byUrl.get(url);
 }
 
-/** Key of the app's repos by normalized URL in a validation pass (see {@link sourceRepo}). */
+/** Key of the app's repos by normalized URL in a synth pass (see {@link sourceRepo}). */
 const REPOS_BY_URL = Symbol('repos by URL');
 
 /**

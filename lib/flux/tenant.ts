@@ -6,7 +6,7 @@ import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors
 import { addReference } from '../core/references';
 import { PlatformResource } from '../core/resource';
 import { ISecretSource } from '../core/secret';
-import { memoForValidationPass } from '../core/validation-pass';
+import { memoForSynthPass } from '../core/synth-pass';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { checkRelativePath, FluxDuration, ISource } from './common';
@@ -508,9 +508,9 @@ export class Tenant extends Construct {
     const errors: string[] = [];
     const ns = this.namespace;
     const fix = `any Pod of the tenant can mount it and act in Azure as its identity; keep ASO resources and their credential in a platform namespace (or use ASO's global credential in the operator namespace), or set allowAsoCredential on ${this.node.path}`;
-    // The app's objects by namespace, found once per validation pass (not once per tenant).
+    // The app's objects by namespace, found once per synth pass (not once per tenant).
     const root = this.node.root;
-    const byNamespace = memoForValidationPass(OBJECTS_BY_NAMESPACE, root, () => {
+    const byNamespace = memoForSynthPass(OBJECTS_BY_NAMESPACE, root, () => {
       const out = new Map<string | undefined, ApiObject[]>();
       for (const c of root.node.findAll()) {
         if (!(c instanceof ApiObject)) continue;
@@ -534,7 +534,7 @@ export class Tenant extends Construct {
   }
 }
 
-/** Key of the app's ApiObjects by namespace in a validation pass (see `asoCredentialsInNamespace`). */
+/** Key of the app's ApiObjects by namespace in a synth pass (see `asoCredentialsInNamespace`). */
 const OBJECTS_BY_NAMESPACE = Symbol('objects by namespace');
 
 /** Constructs found in a folder's subtree, by key (see {@link findInFolder}). */

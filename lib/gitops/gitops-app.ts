@@ -6,6 +6,7 @@ import { IConstruct } from 'constructs';
 import type { ProgressListener } from '../core/progress';
 import { recordOptOut } from '../core/baseline';
 import { SchemaRegistry } from '../core/validation/registry';
+import { withSynthPass } from '../core/synth-pass';
 import type { Validator } from '../core/validation/validator';
 import { BaselineEntry, collectOptOuts, formatBaselineReport } from '../safety/baseline-report';
 import type { Plan } from '../safety/plan';
@@ -247,9 +248,9 @@ export class GitOpsApp extends App {
     const session = currentSynthSession();
     const allow = [...this.allowDestroy, ...checkAllowDestroy('synth session: "allowDestroy"', session?.allowDestroy ?? []), ...checkAllowDestroy('plan: option "allowDestroy"', options.allowDestroy ?? [])];
     const reporter = new StageReporter(options.progress ?? session?.progress);
-    const groups = this.collect(reporter);
     const baseDir = options.baseDir !== undefined ? path.resolve(options.baseDir) : this.outdir;
-    return planRepos({ repos: this.repos, baseDir, ref: options.ref, render: this.renderInput(), allowDestroy: allow }, groups, reporter);
+    // One synth pass: the tree does not change while the pipeline reads it (core/synth-pass.ts).
+    return withSynthPass(() => planRepos({ repos: this.repos, baseDir, ref: options.ref, render: this.renderInput(), allowDestroy: allow }, this.collect(reporter), reporter));
   }
 
   /** All repos of the app, sorted by directory. */
@@ -306,14 +307,16 @@ export class GitOpsApp extends App {
     }
     const allow = [...this.allowDestroy, ...checkAllowDestroy('synth session: "allowDestroy"', session?.allowDestroy ?? [])];
     const reporter = new StageReporter(session?.progress);
-    const groups = this.collect(reporter);
-    const repos = writeRepos({ repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow, keepBaseline: session?.mode !== 'check' }, groups, reporter);
-    return { repos, optOuts: groups.optOuts };
+    return withSynthPass(() => {
+      const groups = this.collect(reporter);
+      const repos = writeRepos({ repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow, keepBaseline: session?.mode !== 'check' }, groups, reporter);
+      return { repos, optOuts: groups.optOuts };
+    });
   }
 
   /** Renders every repo in memory: repo dir → (file path → content). Nothing is written. */
   public renderToMemory(): Map<string, Map<string, string>> {
-    return new Map([...renderToTrees(this.renderInput(), this.collect())].map(([repo, tree]) => [repo.dir, tree.files]));
+    return withSynthPass(() => new Map([...renderToTrees(this.renderInput(), this.collect())].map(([repo, tree]) => [repo.dir, tree.files])));
   }
 
   /**
@@ -322,7 +325,7 @@ export class GitOpsApp extends App {
    */
   public placedObjects(): PlacedObject[] {
     const placed: PlacedObject[] = [];
-    const problems = renderAndCheck(this.renderInput(), this.collect(), (_repo, _folder, entries) => placed.push(...entries));
+    const problems = withSynthPass(() => renderAndCheck(this.renderInput(), this.collect(), (_repo, _folder, entries) => placed.push(...entries)));
     if (problems.length > 0) throw new SynthError(problems);
     return placed;
   }

@@ -23,6 +23,8 @@ import {
   teamsServiceConfig,
 } from '../../lib/argocd';
 import { AksClusterClass, Fleet } from '../../lib/capi';
+import { deployedFolders } from '../../lib/argocd/sync-waves';
+import { withSynthPass } from '../../lib/core/synth-pass';
 import { AksNodePoolMode } from '../../lib/aso/aks';
 import { Testing } from '../../lib/testing';
 
@@ -474,4 +476,19 @@ describe('ArgoCdBootstrap', () => {
     expect(Testing.errorOf(() => new ArgoCdBootstrap(repo.folder('other'), 'b', { entry })))
       .toBe('platform/other/b: prop "entry": the bootstrap must be created in its entry folder "clusters/mgmt" (so the root Application manages itself)');
   });
+});
+
+test('the folders an Application deploys: its sub-folders at folder boundaries, in a synth pass or not, and folders added between synths', () => {
+  const app = new GitOpsApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'argo-folders-')), printBaselineReport: false });
+  const repo = new Repo(app, 'platform');
+  const apps = repo.folder('apps');
+  for (const p of ['apps/a', 'apps/a/deep', 'apps2', 'apps2/x', 'apps-b', 'apps/b']) repo.folder(p);
+  const nested = repo.folder('apps/c', { kustomization: false } as never);
+  const paths = () => deployedFolders(apps).map((f) => f.path);
+  const expected = ['apps', 'apps/a', 'apps/a/deep', 'apps/b'];
+  expect(nested.kustomization).toBe(false);
+  expect(paths()).toEqual(expected);
+  expect(withSynthPass(() => [paths(), paths()])).toEqual([expected, expected]);
+  repo.folder('apps/d');
+  expect(withSynthPass(paths)).toEqual([...expected, 'apps/d']);
 });

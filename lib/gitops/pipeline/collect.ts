@@ -9,7 +9,7 @@ import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { providedBy, referencesOf, type ObjectRef } from '../../core/references';
 import type { SchemaRegistry } from '../../core/validation/registry';
-import { withValidationPass } from '../../core/validation-pass';
+import { withSynthPass } from '../../core/synth-pass';
 import { baselineEntries } from '../../safety/baseline-report';
 import { Folder } from '../folder';
 import { unlistedFolders } from '../overlay-check';
@@ -39,8 +39,8 @@ export function collect(input: CollectInput): FolderGroups {
   const byFolder = new Map<Folder, ApiObject[]>();
   const references: FolderGroups['references'] = [];
   const provided: FolderGroups['provided'] = [];
-  // One validation pass: validations that read the whole app share what they compute (core/validation-pass.ts).
-  const errors = withValidationPass(() => constructs.map((c) => c.node.validate()));
+  // In a synth pass: validations that read the whole app share what they compute (core/synth-pass.ts).
+  const errors = withSynthPass(() => constructs.map((c) => c.node.validate()));
   for (const [i, c] of constructs.entries()) {
     for (const error of errors[i]) problems.push(`${c.node.path}: ${error}`);
     const refs = referencesOf(c);

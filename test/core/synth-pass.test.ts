@@ -1,0 +1,16 @@
+// One pass of construct validations shares what validations compute over the whole app
+// (lib/core/synth-pass.ts); outside a pass nothing is kept.
+import { memoForSynthPass, withSynthPass } from '../../lib/core/synth-pass';
+
+test('computed once per pass and scope; again in the next pass; every time outside a pass', () => {
+  const key = Symbol('test');
+  const [a, b] = [{}, {}];
+  let computed = 0;
+  const get = (scope: object) => memoForSynthPass(key, scope, () => ++computed);
+  expect(withSynthPass(() => [get(a), get(a), get(b), withSynthPass(() => get(a)), get(b)])).toEqual([1, 1, 2, 1, 2]);
+  expect(withSynthPass(() => [get(a), get(a)])).toEqual([3, 3]);
+  expect([get(a), get(a)]).toEqual([4, 5]);
+  // A pass that throws ends too.
+  expect(() => withSynthPass(() => { get(a); throw new Error('boom'); })).toThrow('boom');
+  expect(get(a)).toBe(7);
+});
