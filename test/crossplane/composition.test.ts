@@ -249,3 +249,22 @@ describe('composite resources and claims', () => {
     expect(folder).toBeDefined();
   });
 });
+
+test('each composite resource is checked against its own XRD\'s schema, also when two XRDs share a kind', () => {
+  const build = (maximum: number) => {
+    const app = Testing.app();
+    const folder = new Repo(app, 'r').folder('apis');
+    const x = new CompositeResourceDefinition(folder, 'xrd', {
+      group: 'platform.contoso.com', kind: 'XCluster', plural: 'xclusters', version: 'v1alpha1',
+      spec: Schema.object({ location: Schema.string({ required: true }), nodeCount: Schema.integer({ minimum: 1, maximum }) }),
+    });
+    return { folder: new Repo(app, 'apps').folder('team', { namespace: 'team-a' }), xrd: x };
+  };
+  const five = build(5);
+  const fifty = build(50);
+  for (let i = 0; i < 20; i++) new CompositeResource(fifty.folder, `ok-${i}`, { xrd: fifty.xrd, name: `ok-${i}`, spec: { location: 'westeurope', nodeCount: 20 } });
+  expect(() => new CompositeResource(five.folder, 'bad', { xrd: five.xrd, name: 'bad', spec: { location: 'westeurope', nodeCount: 20 } })).toThrow(
+    'apps/team/bad: prop "spec": does not match the schema of XCluster (platform.contoso.com/v1alpha1): XCluster/team-a/bad: spec.nodeCount: must be <= 5',
+  );
+  expect(new CompositeResource(five.folder, 'fine', { xrd: five.xrd, name: 'fine', spec: { location: 'westeurope', nodeCount: 5 } }).apiObject.name).toBe('fine');
+});
