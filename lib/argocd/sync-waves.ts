@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { groupOf } from '../core/validation/metadata';
+import { withPrefix } from '../core/sorted';
 import { memoForSynthPass } from '../core/synth-pass';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
@@ -64,17 +65,8 @@ export function deployedFolders(folder: Folder): Folder[] {
     const all = repo.folders;
     return { folders: all, byPath: new Map(all.map((f) => [f.path, f])) };
   });
-  // The folders below `folder` are one run of the sorted list (parents before their children).
-  const prefix = `${folder.path}/`;
-  let lo = 0;
-  let hi = folders.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (folders[mid].path < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let k = lo; k < folders.length && folders[k].path.startsWith(prefix); k++) {
-    const f = folders[k];
+  // The folders below `folder`, in the sorted list's order (parents before their children).
+  for (const f of withPrefix(folders, `${folder.path}/`, (x) => x.path)) {
     if (!f.kustomization) continue;
     const segments = f.path.split('/');
     let parent: Folder | undefined;

@@ -18,6 +18,7 @@
  * (`cdk8s-platform validate`). Output: one problem per object that would not apply.
  */
 import { normalizeRepoUrl } from '../core/repo-url';
+import { withPrefix } from '../core/sorted';
 import * as posix from 'path/posix';
 import { IConstruct } from 'constructs';
 import type { KubeObject } from './layout';
@@ -261,17 +262,7 @@ function fileIndex(byFile: Map<string, ApplyOrderObject[]>): FileIndex {
 /** The files whose path starts with `prefix`, in the map's order. */
 function filesUnder(index: FileIndex, prefix: string): string[] {
   if (prefix === '') return [...index.files];
-  const { sorted } = index;
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid][0] < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  const positions: number[] = [];
-  for (let i = lo; i < sorted.length && sorted[i][0].startsWith(prefix); i++) positions.push(sorted[i][1]);
-  return positions.sort((a, b) => a - b).map((i) => index.files[i]);
+  return withPrefix(index.sorted, prefix, ([f]) => f).map(([, i]) => i).sort((a, b) => a - b).map((i) => index.files[i]);
 }
 
 /** The objects of the build of `path` in `repo` (its kustomization.yaml, recursively). */

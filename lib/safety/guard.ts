@@ -5,6 +5,7 @@ import { isKustomizeConfig, objectsOfFile, quickIdentity, TreeSnapshot } from '.
 import { isClusterScoped } from '../core/kinds';
 import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
+import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
 
 /**
@@ -428,17 +429,7 @@ function gitRepositoryFiles(ids: Map<string, Ident[]>): Array<[string, Ident[]]>
 function filesUnder(ids: Map<string, Ident[]>, prefix: string): string[] {
   let sorted = SORTED_FILES.get(ids);
   if (!sorted) SORTED_FILES.set(ids, (sorted = [...ids.keys()].sort()));
-  if (prefix === '') return sorted;
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: string[] = [];
-  for (let i = lo; i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
-  return out;
+  return prefix === '' ? sorted : withPrefix(sorted, prefix, (f) => f);
 }
 
 /** What `kustomize build` of `dir` in a repo yields, as identity key → file (no remote resources). */

@@ -6,7 +6,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { hasManifest, readManifest } from './manifest';
-import { EMPTY_TREE, ownedFileTexts, readTree, readTreeAtRef, readTreesAtRef, TreeSnapshot } from './read';
+import { EMPTY_TREE, nearestGitHolder, ownedFileTexts, readTree, readTreeAtRef, readTreesAtRef, TreeSnapshot } from './read';
 
 /**
  * The repo tree in `dir` as committed at `HEAD`, when `dir` is inside a git work tree whose `HEAD`
@@ -32,11 +32,7 @@ export function gitHeadTree(dir: string): TreeSnapshot | undefined {
  * would find no repository either (its discovery walks up the same parents for `.git`).
  */
 export function mayBeInGit(dir: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.GIT_DIR) return true;
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, '.git'))) return true;
-    if (path.dirname(d) === d) return false;
-  }
+  return Boolean(env.GIT_DIR) || nearestGitHolder(path.resolve(dir)) !== undefined;
 }
 
 /** Where a {@link Baseline} came from. */

@@ -133,7 +133,7 @@ export function readTreeAtRef(dir: string, ref: string): TreeSnapshot {
 }
 
 /** The nearest directory at or above `dir` holding a `.git` (directory, or file for worktrees and submodules). */
-function nearestGitHolder(dir: string): string | undefined {
+export function nearestGitHolder(dir: string): string | undefined {
   for (let d = dir; ; d = path.dirname(d)) {
     if (fs.existsSync(path.join(d, '.git'))) return d;
     if (path.dirname(d) === d) return undefined;

@@ -9,7 +9,6 @@ import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { providedBy, referencesOf, type ObjectRef } from '../../core/references';
 import type { SchemaRegistry } from '../../core/validation/registry';
-import { withSynthPass } from '../../core/synth-pass';
 import { baselineEntries } from '../../safety/baseline-report';
 import { Folder } from '../folder';
 import { unlistedFolders } from '../overlay-check';
@@ -39,10 +38,8 @@ export function collect(input: CollectInput): FolderGroups {
   const byFolder = new Map<Folder, ApiObject[]>();
   const references: FolderGroups['references'] = [];
   const provided: FolderGroups['provided'] = [];
-  // In a synth pass: validations that read the whole app share what they compute (core/synth-pass.ts).
-  const errors = withSynthPass(() => constructs.map((c) => c.node.validate()));
-  for (const [i, c] of constructs.entries()) {
-    for (const error of errors[i]) problems.push(`${c.node.path}: ${error}`);
+  for (const c of constructs) {
+    for (const error of c.node.validate()) problems.push(`${c.node.path}: ${error}`);
     const refs = referencesOf(c);
     const imported = importedPlusObject(c);
     const provides = providedBy(c);
