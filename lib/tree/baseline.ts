@@ -6,7 +6,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { hasManifest, readManifest } from './manifest';
-import { EMPTY_TREE, nearestGitHolder, ownedFileTexts, readTree, readTreeAtRef, readTreesAtRef, TreeSnapshot } from './read';
+import { EMPTY_TREE, nearestGitHolder, ownedFileTexts, readTree, readTreesAtRef, TreeSnapshot } from './read';
 
 /**
  * The repo tree in `dir` as committed at `HEAD`, when `dir` is inside a git work tree whose `HEAD`
@@ -14,16 +14,21 @@ import { EMPTY_TREE, nearestGitHolder, ownedFileTexts, readTree, readTreeAtRef, 
  * tree was never committed, e.g. an ignored `dist/`).
  */
 export function gitHeadTree(dir: string): TreeSnapshot | undefined {
-  // Not in a git work tree: no git process to ask (one per repo of the app, ~5 ms each, was most
-  // of a synth of 1,000 team repos outside git).
-  if (!mayBeInGit(dir)) return undefined;
-  let tree: TreeSnapshot;
-  try {
-    tree = readTreeAtRef(dir, 'HEAD');
-  } catch {
-    return undefined;
-  }
-  return tree === EMPTY_TREE ? undefined : tree;
+  return gitHeadTrees([dir])[0];
+}
+
+/**
+ * {@link gitHeadTree} of several directories, with git asked once per work tree (see
+ * `readTreesAtRef`), and not at all for a directory with no `.git` above it (one git process per
+ * repo of the app, ~5 ms each, was most of a synth of 1,000 team repos outside git).
+ */
+function gitHeadTrees(dirs: readonly string[]): Array<TreeSnapshot | undefined> {
+  const inGit = dirs.map((dir, i) => ({ dir, i })).filter((d) => mayBeInGit(d.dir));
+  const out: Array<TreeSnapshot | undefined> = dirs.map(() => undefined);
+  readTreesAtRef(inGit.map((d) => d.dir), 'HEAD').forEach((t, k) => {
+    if (!(t instanceof Error) && t !== EMPTY_TREE) out[inGit[k].i] = t;
+  });
+  return out;
 }
 
 /**
@@ -70,7 +75,7 @@ export function baselineStateFile(outdir: string, repoDir: string, env: NodeJS.P
  * last synth in `stateFile` (see {@link saveBaseline}).
  */
 export function readBaseline(dir: string, stateFile?: string): Baseline {
-  return baselineOf(dir, stateFile, gitHeadTree(dir));
+  return readBaselines([{ dir, stateFile }])[0];
 }
 
 /**
@@ -79,13 +84,8 @@ export function readBaseline(dir: string, stateFile?: string): Baseline {
  * processes.
  */
 export function readBaselines(repos: ReadonlyArray<{ readonly dir: string; readonly stateFile?: string }>): Baseline[] {
-  const inGit = repos.map((r, i) => ({ i, dir: r.dir })).filter((r) => mayBeInGit(r.dir));
-  const heads = new Map<number, TreeSnapshot | Error>();
-  readTreesAtRef(inGit.map((r) => r.dir), 'HEAD').forEach((t, k) => heads.set(inGit[k].i, t));
-  return repos.map((r, i) => {
-    const head = heads.get(i);
-    return baselineOf(r.dir, r.stateFile, head === undefined || head instanceof Error || head === EMPTY_TREE ? undefined : head);
-  });
+  const heads = gitHeadTrees(repos.map((r) => r.dir));
+  return repos.map((r, i) => baselineOf(r.dir, r.stateFile, heads[i]));
 }
 
 /** The baseline of `dir` given its tree at git HEAD (undefined: none). */
