@@ -84,12 +84,13 @@ export class TreeWriter {
   /**
    * @param targetDir the repo directory to write
    * @param pool where {@link addObject} sends objects to be serialized (default: inline)
-   * @param options `recordBaseline`: record every file as it is written, for {@link writeBaselineCopy} (default false)
+   * @param options `recordBaseline`: record every file as it is written, for {@link writeBaselineCopy} (default false);
+   * `blobIds`: compute each file's git blob id, see {@link blobIds} (default false)
    */
   public constructor(
     public readonly targetDir: string,
     private readonly pool: YamlFilePool = new YamlFilePool(0),
-    options: { readonly recordBaseline?: boolean } = {},
+    options: { readonly recordBaseline?: boolean; readonly blobIds?: boolean } = {},
   ) {
     let target = path.resolve(targetDir);
     // A symlinked repo root is written where it points (so renames stay on one file system).
@@ -109,7 +110,7 @@ export class TreeWriter {
       fs.mkdirSync(this.staging, { recursive: true });
       // Files the target already has byte for byte are not staged (the pool compares them first;
       // a target that does not exist yet has nothing to compare with).
-      this.tree = { dir: this.staging, record: options.recordBaseline === true, target: entryAt(target) === 'dir' ? target : undefined };
+      this.tree = { dir: this.staging, record: options.recordBaseline === true, target: entryAt(target) === 'dir' ? target : undefined, blobIds: options.blobIds === true };
       // Parts of a baseline copy a killed run left behind would be read as this run's.
       for (const f of fs.readdirSync(this.state)) if (BASELINE_PART.test(f)) fs.rmSync(path.join(this.state, f), { force: true });
     } catch (e) {
@@ -173,6 +174,14 @@ export class TreeWriter {
    */
   public get unchangedFiles(): ReadonlySet<string> {
     return this.pool.unchangedIn(this.staging);
+  }
+
+  /**
+   * The git blob id of each file added (when the writer was created with `blobIds`), to tell
+   * which files of the tree committed in git it writes unchanged; complete once the pool has finished.
+   */
+  public get blobIds(): ReadonlyMap<string, string> {
+    return this.pool.blobIdsIn(this.staging);
   }
 
   /** The files added so far, sorted. */

@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,6 +23,8 @@ export class YamlFilePool {
   private readonly madeDirs = new Set<string>();
   /** Per staging directory: the files not staged because the target already has the same bytes. */
   private readonly same = new Map<string, Set<string>>();
+  /** Per staging directory (trees with `blobIds`): each file's git blob id. */
+  private readonly ids = new Map<string, Map<string, string>>();
   /** Records the files written inline (see {@link createBaselineRecorder}), when any is recorded. */
   private recorder?: BaselineRecorder;
   private unrecorded = false;
@@ -47,7 +50,7 @@ export class YamlFilePool {
         workerData: {
           port: port2, done, yamlPath: require.resolve('yaml'), options: YAML_OPTIONS,
           emitter: FAST_YAML ? createYamlEmitter.toString() : undefined,
-          recorder: createBaselineRecorder.toString(), partName: baselinePartName(`w${i}`), sameBytes: sameBytes.toString(),
+          recorder: createBaselineRecorder.toString(), partName: baselinePartName(`w${i}`), sameBytes: sameBytes.toString(), gitBlobId: gitBlobId.toString(),
         },
         transferList: [port2],
       });
@@ -77,7 +80,7 @@ export class YamlFilePool {
       this.writeNow(file, content, tree);
       return;
     }
-    this.enqueue([file, content, 1, tree ? tree.dir.length + 1 : 0, tree?.record ? 1 : 0, tree?.target ?? '']);
+    this.enqueue([file, content, 1, tree ? tree.dir.length + 1 : 0, tree?.record ? 1 : 0, tree?.target ?? '', tree?.blobIds ? 1 : 0]);
   }
 
   /** Writes `obj` as YAML to the absolute path `file` (now or on a worker); `tree`: see {@link writeText}. */
@@ -86,7 +89,7 @@ export class YamlFilePool {
       this.writeNow(file, toYaml(obj), tree);
       return;
     }
-    this.enqueue([file, JSON.stringify(obj), 0, tree ? tree.dir.length + 1 : 0, tree?.record ? 1 : 0, tree?.target ?? '']);
+    this.enqueue([file, JSON.stringify(obj), 0, tree ? tree.dir.length + 1 : 0, tree?.record ? 1 : 0, tree?.target ?? '', tree?.blobIds ? 1 : 0]);
   }
 
   /**
@@ -97,8 +100,17 @@ export class YamlFilePool {
     return this.same.get(dir) ?? new Set();
   }
 
+  /**
+   * The git blob id of each file of the staged tree `dir` (paths relative to `dir`), when the tree
+   * asked for them (`StagedTree.blobIds`); complete once {@link finish} has returned.
+   */
+  public blobIdsIn(dir: string): ReadonlyMap<string, string> {
+    return this.ids.get(dir) ?? new Map();
+  }
+
   private writeNow(file: string, content: string, tree?: StagedTree): void {
     const rel = tree ? file.slice(tree.dir.length + 1) : '';
+    if (tree?.blobIds) this.addIds(tree.dir, [rel, gitBlobId(crypto, content)]);
     if (tree?.target && sameBytes(fs, path.join(tree.target, rel), content)) this.addSame(tree.dir, [rel]);
     else {
       this.mkdir(path.dirname(file));
@@ -111,6 +123,12 @@ export class YamlFilePool {
         this.unrecorded = true;
       }
     }
+  }
+
+  private addIds(dir: string, pairs: readonly string[]): void {
+    let map = this.ids.get(dir);
+    if (!map) this.ids.set(dir, (map = new Map()));
+    for (let i = 0; i + 1 < pairs.length; i += 2) map.set(pairs[i], pairs[i + 1]);
   }
 
   private addSame(dir: string, rels: readonly string[]): void {
@@ -138,9 +156,10 @@ export class YamlFilePool {
     for (const w of this.workers) {
       w.port.postMessage({ end: true });
       Atomics.wait(w.done, 0, 0);
-      const msg = receiveMessageOnPort(w.port)?.message as { error?: string; code?: string; path?: string; unrecorded?: boolean; same?: Record<string, string[]> } | undefined;
+      const msg = receiveMessageOnPort(w.port)?.message as { error?: string; code?: string; path?: string; unrecorded?: boolean; same?: Record<string, string[]>; ids?: Record<string, string[]> } | undefined;
       if (msg?.unrecorded) this.unrecorded = true;
       for (const [dir, rels] of Object.entries(msg?.same ?? {})) this.addSame(dir, rels);
+      for (const [dir, pairs] of Object.entries(msg?.ids ?? {})) this.addIds(dir, pairs);
       if (!msg || msg.error) errors.push(Object.assign(new Error(`writing files failed: ${msg?.error ?? 'worker ended without reporting'}`), { code: msg?.code, path: msg?.path }));
     }
     this.terminate();
@@ -187,12 +206,12 @@ export class YamlFilePool {
 const MAX_QUEUED_BATCHES = 4;
 
 /**
- * [file, JSON of the object or ready text, ready (1) or not, relFrom, record, target]: with
+ * [file, JSON of the object or ready text, ready (1) or not, relFrom, record, target, blobId]: with
  * `relFrom` > 0, `file.slice(relFrom)` is the file's path in a staged tree; `record` (1) records it
  * for the tree's baseline copy; a non-empty `target` is the directory whose file of the same path
- * is compared first (the same bytes: not written).
+ * is compared first (the same bytes: not written); `blobId` (1) computes the file's git blob id.
  */
-type PoolItem = [string, string, 0 | 1, number, 0 | 1, string];
+type PoolItem = [string, string, 0 | 1, number, 0 | 1, string, 0 | 1];
 
 /** A staged tree files are written to (a {@link TreeWriter}'s staging directory). */
 export interface StagedTree {
@@ -202,6 +221,23 @@ export interface StagedTree {
   readonly record?: boolean;
   /** The directory the tree will be committed to: a file whose target has the same bytes is not staged. @default - every file is staged */
   readonly target?: string;
+  /**
+   * Compute each file's git blob id (see {@link gitBlobId}), for a tree committed in git: the
+   * synth then knows which committed files it writes unchanged without reading them.
+   * @default false
+   */
+  readonly blobIds?: boolean;
+}
+
+/**
+ * The id git gives a blob of the UTF-8 bytes of `text` (`git hash-object`: SHA-1 of
+ * `blob <size>\0<bytes>`, the object format of repositories unless created with
+ * `--object-format=sha256`). Self-contained, so that the pool's worker threads rebuild it from its
+ * source text.
+ */
+export function gitBlobId(cryptoMod: typeof crypto, text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  return cryptoMod.createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 /**
@@ -314,6 +350,10 @@ const record = (file, recordFrom, text) => {
 // Files whose target already has the same bytes are not staged: their paths, per staged tree.
 const same = {};
 const sameBytes = new Function('__name', 'return (' + workerData.sameBytes + ')')((f) => f);
+// Git blob ids of the files of trees that ask for them, per staged tree: [rel, id, rel, id...].
+const ids = {};
+const gitBlobId = new Function('__name', 'return (' + workerData.gitBlobId + ')')((f) => f);
+const crypto = require('crypto');
 const made = new Set();
 let error;
 port.on('message', (msg) => {
@@ -323,15 +363,19 @@ port.on('message', (msg) => {
     } catch {
       unrecorded = true;
     }
-    port.postMessage(error ? error : { ok: true, unrecorded, same });
+    port.postMessage(error ? error : { ok: true, unrecorded, same, ids });
     Atomics.store(done, 0, 1);
     Atomics.notify(done, 0);
     return;
   }
   try {
     if (!error) {
-      for (const [file, data, ready, relFrom, rec, target] of msg) {
+      for (const [file, data, ready, relFrom, rec, target, blobId] of msg) {
         const text = ready ? data : toYaml(JSON.parse(data));
+        if (blobId) {
+          const tree = file.slice(0, relFrom - 1);
+          (ids[tree] || (ids[tree] = [])).push(file.slice(relFrom), gitBlobId(crypto, text));
+        }
         if (target && sameBytes(fs, path.join(target, file.slice(relFrom)), text)) {
           const tree = file.slice(0, relFrom - 1);
           (same[tree] || (same[tree] = [])).push(file.slice(relFrom));

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectedByNamespace, removals, TreeObject, treeObject } from './plan';
 import { AllowId, allowMatcher, FLUX_KUSTOMIZE_GROUP, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
-import { isKustomizeConfig, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
+import { isKustomizeConfig, listedFiles, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { isClusterScoped } from '../core/kinds';
 import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
@@ -24,6 +24,14 @@ export interface GuardNextTree {
    * @default - old files are parsed where their objects are needed
    */
   readonly textOf?: (file: string) => string | undefined;
+  /**
+   * Files the synth writes with exactly the committed bytes (found where they were serialized:
+   * the same bytes as on disk, or the same git blob id as at HEAD): their committed objects are
+   * the new ones, so their text is neither read nor parsed (the baseline may leave it unread,
+   * see `KnownFiles`). Files not listed may be unchanged too ({@link textOf} tells).
+   * @default - none
+   */
+  readonly unchanged?: ReadonlySet<string>;
 }
 
 /** One repo of an app, for {@link guardApp}. */
@@ -67,43 +75,60 @@ function identKey(o: Ident): string {
 class OldTree {
   private readonly parsed = new Map<string, PlainObject[]>();
   private idsCache?: Map<string, Ident[]>;
-  private sameCache?: Map<string, PlainObject[]>;
+  private nextByFile?: Map<string, TreeObject[]>;
   public constructor(public readonly snapshot: TreeSnapshot, private readonly next?: GuardNextTree) {}
 
   public objects(file: string): PlainObject[] {
     let objs = this.parsed.get(file);
     if (!objs) {
-      const text = this.snapshot.files.get(file) ?? '';
-      objs = this.unchanged(file, text) ?? objectsOfFile(file, text);
+      objs = this.next?.unchanged?.has(file) ? this.newObjects(file) : undefined;
+      if (!objs) {
+        const text = this.snapshot.files.get(file) ?? '';
+        const textOf = this.next?.textOf;
+        objs = (textOf && textOf(file) === text ? this.newObjects(file) : undefined) ?? objectsOfFile(file, text);
+      }
       this.parsed.set(file, objs);
     }
     return objs;
   }
 
-  /** The new objects of `file` when the synth writes it with the same content (needs `next.texts`). */
-  private unchanged(file: string, text: string): PlainObject[] | undefined {
-    const textOf = this.next?.textOf;
-    if (!textOf || textOf(file) !== text) return undefined;
-    if (!this.sameCache) {
-      this.sameCache = new Map();
-      const partial = new Set<string>();
-      for (const n of this.next!.objects) {
-        if (!n.obj) partial.add(n.file);
-        const list = this.sameCache.get(n.file);
-        if (list) list.push(n.obj!);
-        else this.sameCache.set(n.file, [n.obj!]);
-      }
-      for (const file of partial) this.sameCache.delete(file);
-    }
-    return this.sameCache.get(file);
+  /** The new objects written to `file`, when every one of them is known whole (`obj`). */
+  private newObjects(file: string): PlainObject[] | undefined {
+    const list = this.newOf(file);
+    return list && list.every((n) => n.obj) ? list.map((n) => n.obj!) : undefined;
   }
 
-  /** Identities of every object file (from the canonical head of each file when possible). */
+  /** The new tree's objects of `file` (identities, `obj` when known). */
+  private newOf(file: string): TreeObject[] | undefined {
+    if (!this.nextByFile) {
+      this.nextByFile = new Map();
+      for (const n of this.next?.objects ?? []) {
+        const list = this.nextByFile.get(n.file);
+        if (list) list.push(n);
+        else this.nextByFile.set(n.file, [n]);
+      }
+    }
+    return this.nextByFile.get(file);
+  }
+
+  /**
+   * Identities of every object file: of a file written unchanged, the new objects'; else from the
+   * canonical head of the file when possible; else parsed.
+   */
   public ids(): Map<string, Ident[]> {
     if (this.idsCache) return this.idsCache;
     const out = new Map<string, Ident[]>();
-    for (const [file, text] of this.snapshot.files) {
+    const unchanged = this.next?.unchanged;
+    const files = this.snapshot.files;
+    for (const file of listedFiles(files)) {
       if (isKustomizeConfig(file)) continue;
+      const same = unchanged?.has(file) ? this.newOf(file) : undefined;
+      if (same) {
+        out.set(file, same.map(({ apiVersion, kind, name, namespace }) => ({ apiVersion, kind, name, namespace })));
+        continue;
+      }
+      const text = files.get(file);
+      if (text === undefined) continue; // listed but no longer there
       const q = quickIdentity(text);
       out.set(file, q ? [q] : this.objects(file).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata?.name ?? '', namespace: o.metadata?.namespace })));
     }
@@ -123,9 +148,19 @@ class OldTree {
 
   public kustomizeFiles(): Map<string, string> {
     const out = new Map<string, string>();
-    for (const [file, text] of this.snapshot.files) if (isKustomizeConfig(file)) out.set(file, text);
+    const files = this.snapshot.files;
+    for (const file of listedFiles(files)) {
+      if (!isKustomizeConfig(file)) continue;
+      const text = (this.next?.unchanged?.has(file) ? this.next.kustomizeFiles.get(file) : undefined) ?? files.get(file);
+      if (text !== undefined) out.set(file, text);
+    }
     return out;
   }
+}
+
+/** Whether a tree has no file (without reading the texts a {@link LazyFiles} left unread). */
+function isEmpty(files: ReadonlyMap<string, string>): boolean {
+  return listedFiles(files)[Symbol.iterator]().next().done === true;
 }
 
 /** The result of {@link guardApp}: the removals of each repo (by repo name), blocked or allowed. */
@@ -160,7 +195,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
   const allowIds = parseAllowIds(allow);
   // Nothing committed anywhere (a first synth, or `synth --check` into a temporary directory):
   // nothing can be deleted, renamed or pruned; only unscoped allow ids need the new objects.
-  if (repos.every((r) => r.old.files.size === 0) && allowIds.every((a) => a.repo !== undefined)) {
+  if (repos.every((r) => isEmpty(r.old.files)) && allowIds.every((a) => a.repo !== undefined)) {
     return { changes: new Map(repos.map((r) => [r.name, []])), problems: [] };
   }
   const olds = new Map(repos.map((r) => [r, new OldTree(r.old, r.next)]));

@@ -6,7 +6,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { hasManifest, readManifest } from './manifest';
-import { EMPTY_TREE, nearestGitHolder, ownedFileTexts, readTree, readTreesAtRef, TreeSnapshot } from './read';
+import { EMPTY_TREE, type KnownFiles, nearestGitHolder, ownedFileTexts, readTree, readTreesAtRef, TreeSnapshot } from './read';
 
 /**
  * The repo tree in `dir` as committed at `HEAD`, when `dir` is inside a git work tree whose `HEAD`
@@ -22,10 +22,10 @@ export function gitHeadTree(dir: string): TreeSnapshot | undefined {
  * `readTreesAtRef`), and not at all for a directory with no `.git` above it (one git process per
  * repo of the app, ~5 ms each, was most of a synth of 1,000 team repos outside git).
  */
-function gitHeadTrees(dirs: readonly string[]): Array<TreeSnapshot | undefined> {
+function gitHeadTrees(dirs: readonly string[], known: ReadonlyArray<KnownFiles | undefined> = []): Array<TreeSnapshot | undefined> {
   const inGit = dirs.map((dir, i) => ({ dir, i })).filter((d) => mayBeInGit(d.dir));
   const out: Array<TreeSnapshot | undefined> = dirs.map(() => undefined);
-  readTreesAtRef(inGit.map((d) => d.dir), 'HEAD').forEach((t, k) => {
+  readTreesAtRef(inGit.map((d) => d.dir), 'HEAD', inGit.map((d) => known[d.i])).forEach((t, k) => {
     if (!(t instanceof Error) && t !== EMPTY_TREE) out[inGit[k].i] = t;
   });
   return out;
@@ -78,20 +78,34 @@ export function readBaseline(dir: string, stateFile?: string): Baseline {
   return readBaselines([{ dir, stateFile }])[0];
 }
 
+/** One repo directory for {@link readBaselines}. */
+export interface BaselineRequest {
+  /** The repo directory. */
+  readonly dir: string;
+  /** Where the last synth kept its copy (see {@link baselineStateFile}). @default - none */
+  readonly stateFile?: string;
+  /**
+   * The files whose committed text the caller knows (see `KnownFiles`: called with the blob id
+   * when the baseline is git HEAD, without when it is the tree on disk): read only if asked for.
+   * @default - every file is read
+   */
+  readonly known?: KnownFiles;
+}
+
 /**
  * {@link readBaseline} of several repo directories, with git asked once per work tree (see
  * `readTreesAtRef`): an app with one repo per team reads all their baselines in a few git
  * processes.
  */
-export function readBaselines(repos: ReadonlyArray<{ readonly dir: string; readonly stateFile?: string }>): Baseline[] {
-  const heads = gitHeadTrees(repos.map((r) => r.dir));
-  return repos.map((r, i) => baselineOf(r.dir, r.stateFile, heads[i]));
+export function readBaselines(repos: readonly BaselineRequest[]): Baseline[] {
+  const heads = gitHeadTrees(repos.map((r) => r.dir), repos.map((r) => r.known));
+  return repos.map((r, i) => baselineOf(r, heads[i]));
 }
 
 /** The baseline of `dir` given its tree at git HEAD (undefined: none). */
-function baselineOf(dir: string, stateFile: string | undefined, git: TreeSnapshot | undefined): Baseline {
+function baselineOf({ dir, stateFile, known }: BaselineRequest, git: TreeSnapshot | undefined): Baseline {
   if (git) return { tree: git, source: 'git' };
-  if (hasManifest(dir)) return { tree: readTree(dir), source: 'disk' };
+  if (hasManifest(dir)) return { tree: readTree(dir, known), source: 'disk' };
   if (stateFile && fs.existsSync(stateFile)) {
     const saved = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { dir?: string; files?: Record<string, string>; constructPaths?: Record<string, string> };
     if (saved.dir === path.resolve(dir) && saved.files) {

@@ -39,16 +39,122 @@ export const EMPTY_TREE: TreeSnapshot = { files: new Map(), constructPaths: {} }
 const NO_FOLLOW = (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
 
 /**
+ * Which owned files of a tree the caller already knows the committed content of (the synth about
+ * to write the same bytes): their text is not read with the others, only if it is asked for
+ * (see {@link LazyFiles}). Called with the file's path in the tree and, when the tree is read from
+ * git, its blob id (`git ls-tree`); return true to leave the file unread.
+ */
+export type KnownFiles = (file: string, blobId?: string) => boolean;
+
+/**
+ * The files of a tree, their texts read only where needed: the texts of the files read with the
+ * tree, and the others (the files the caller knew, see {@link KnownFiles}) all read at once the
+ * first time one of them is asked for. A synth re-writing an unchanged fleet reads none of them.
+ */
+export class LazyFiles implements ReadonlyMap<string, string> {
+  private unread: string[] | undefined;
+
+  /**
+   * @param order every file of the tree, in the tree's order
+   * @param texts the texts already read (the other files of `order` are read by `load`)
+   * @param load reads the texts of the given files (files that cannot be read any more are left out)
+   */
+  public constructor(private readonly order: readonly string[], private readonly texts: Map<string, string>, private readonly load: (files: readonly string[]) => Iterable<[string, string]>) {
+    if (texts.size < order.length) this.unread = order.filter((f) => !texts.has(f));
+  }
+
+  /** Whether every text is in memory (nothing left to read). */
+  public get complete(): boolean {
+    return this.unread === undefined;
+  }
+
+  public get size(): number {
+    this.readAll();
+    return this.texts.size;
+  }
+
+  /** Every file of the tree, without reading any text (a file that can no longer be read may be listed). */
+  public listed(): readonly string[] {
+    return this.order;
+  }
+
+  public get(file: string): string | undefined {
+    const text = this.texts.get(file);
+    if (text !== undefined || this.unread === undefined) return text;
+    this.readAll();
+    return this.texts.get(file);
+  }
+
+  public has(file: string): boolean {
+    return this.get(file) !== undefined;
+  }
+
+  public *entries(): MapIterator<[string, string]> {
+    this.readAll();
+    for (const f of this.order) {
+      const text = this.texts.get(f);
+      if (text !== undefined) yield [f, text];
+    }
+  }
+
+  public *keys(): MapIterator<string> {
+    for (const [f] of this.entries()) yield f;
+  }
+
+  public *values(): MapIterator<string> {
+    for (const [, text] of this.entries()) yield text;
+  }
+
+  public forEach(fn: (value: string, key: string, map: ReadonlyMap<string, string>) => void, thisArg?: unknown): void {
+    for (const [f, text] of this.entries()) fn.call(thisArg, text, f, this);
+  }
+
+  public [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
+
+  private readAll(): void {
+    const unread = this.unread;
+    if (!unread) return;
+    this.unread = undefined;
+    for (const [f, text] of this.load(unread)) this.texts.set(f, text);
+  }
+}
+
+/**
+ * The files of a tree as {@link TreeSnapshot.files}: a plain map when every text was read, else a
+ * {@link LazyFiles}.
+ */
+function filesOf(order: readonly string[], texts: Map<string, string>, load: (files: readonly string[]) => Iterable<[string, string]>): ReadonlyMap<string, string> {
+  return texts.size === order.length ? texts : new LazyFiles(order, texts, load);
+}
+
+/**
+ * The files of a snapshot without reading any text left unread ({@link LazyFiles}); every file of
+ * a plain map.
+ */
+export function listedFiles(files: ReadonlyMap<string, string>): Iterable<string> {
+  return files instanceof LazyFiles ? files.listed() : files.keys();
+}
+
+/**
  * Reads the owned files of the repo tree in `dir` (the files listed in its
  * ownership manifest, `MANIFEST_FILE`; listed files that no longer exist are skipped). A directory without a
  * manifest has no owned files. Symbolic links are not followed: a listed path that is a link, or
  * lies behind a linked directory, or is not a regular file, is not read (synth refuses to write
- * through it, see `TreeWriter.changes`).
+ * through it, see `TreeWriter.changes`). Files `known` are read only when their text is asked for.
  */
-export function readTree(dir: string): TreeSnapshot {
+export function readTree(dir: string, known?: KnownFiles): TreeSnapshot {
   if (!hasManifest(dir)) return EMPTY_TREE;
   const manifest = readManifest(dir);
-  return { files: new Map(ownedFileTexts(dir, manifest.files)), constructPaths: manifest.constructPaths ?? {} };
+  const constructPaths = manifest.constructPaths ?? {};
+  if (!known) return { files: new Map(ownedFileTexts(dir, manifest.files)), constructPaths };
+  const skipped = new Set<string>();
+  const toRead = manifest.files.filter((f) => !(known(f) && skipped.add(f)));
+  const texts = new Map(ownedFileTexts(dir, toRead));
+  // Files read are listed in the manifest's order; a file that no longer exists is not listed.
+  const order = manifest.files.filter((f) => skipped.has(f) || texts.has(f));
+  return { files: filesOf(order, texts, (files) => ownedFileTexts(dir, files)), constructPaths };
 }
 
 /**
@@ -145,9 +251,10 @@ export function nearestGitHolder(dir: string): string | undefined {
  * throws), with git asked once per work tree rather than once per directory: the directories of
  * one work tree share one `rev-parse` of the top level and of `ref`, one `ls-tree` and two
  * `cat-file --batch` (manifests, then files). An app with one repo per team, committed in one
- * checkout, ran five git processes per repo: 25 s for 1,000 teams.
+ * checkout, ran five git processes per repo: 25 s for 1,000 teams. `known[i]` names the files of
+ * `dirs[i]` whose text is read only when asked for (by blob id: one more `cat-file` for all of them).
  */
-export function readTreesAtRef(dirs: readonly string[], ref: string): Array<TreeSnapshot | Error> {
+export function readTreesAtRef(dirs: readonly string[], ref: string, known?: ReadonlyArray<KnownFiles | undefined>): Array<TreeSnapshot | Error> {
   const out: Array<TreeSnapshot | Error> = new Array(dirs.length);
   const fail = (i: number, e: unknown) => (out[i] = e instanceof Error ? e : new Error(String(e)));
   // Where each directory is: its nearest existing parent (real path) and the rest below it.
@@ -181,11 +288,11 @@ export function readTreesAtRef(dirs: readonly string[], ref: string): Array<Tree
       for (const m of members) fail(m.i, new Error(`cannot read ${m.dir} at git revision "${ref}": ${m.existing} is not inside a git repository`));
       continue;
     }
-    const inTop: Array<{ i: number; base: string }> = [];
+    const inTop: Array<{ i: number; base: string; known?: KnownFiles }> = [];
     for (const m of members) {
       const prefix = path.relative(top, path.join(m.existing, ...m.rest)).split(path.sep).join('/');
       if (prefix.startsWith('..')) fail(m.i, new Error(`${m.dir} is not inside the git repository ${top}`));
-      else inTop.push({ i: m.i, base: prefix ? `${prefix}/` : '' });
+      else inTop.push({ i: m.i, base: prefix ? `${prefix}/` : '', known: known?.[m.i] });
     }
     if (inTop.length === 0) continue;
     try {
@@ -198,7 +305,7 @@ export function readTreesAtRef(dirs: readonly string[], ref: string): Array<Tree
 }
 
 /** The trees of the directories `members` (their paths in the work tree `top`) at `ref`, into `out`. */
-function readAtTop(top: string, ref: string, members: ReadonlyArray<{ i: number; base: string }>, out: Array<TreeSnapshot | Error>): void {
+function readAtTop(top: string, ref: string, members: ReadonlyArray<{ i: number; base: string; known?: KnownFiles }>, out: Array<TreeSnapshot | Error>): void {
   try {
     git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   } catch {
@@ -222,17 +329,27 @@ function readAtTop(top: string, ref: string, members: ReadonlyArray<{ i: number;
     return false;
   });
   const manifests = catFiles(top, ref, withManifest.map((m) => `${m.base}${MANIFEST_FILE}`), listed);
-  const wanted = new Map<number, { base: string; files: string[]; constructPaths: Record<string, string> }>();
+  const wanted = new Map<number, { base: string; files: string[]; toRead: string[]; constructPaths: Record<string, string> }>();
   for (const m of withManifest) {
     try {
       const manifest = parseManifest(`${ref}:${m.base}${MANIFEST_FILE}`, manifests.get(`${m.base}${MANIFEST_FILE}`)!);
-      wanted.set(m.i, { base: m.base, files: manifest.files.filter((f) => listed.has(`${m.base}${f}`)), constructPaths: manifest.constructPaths ?? {} });
+      const files = manifest.files.filter((f) => listed.has(`${m.base}${f}`));
+      const known = m.known;
+      wanted.set(m.i, { base: m.base, files, toRead: known ? files.filter((f) => !known(f, listed.get(`${m.base}${f}`))) : files, constructPaths: manifest.constructPaths ?? {} });
     } catch (e) {
       out[m.i] = e instanceof Error ? e : new Error(String(e));
     }
   }
-  const texts = catFiles(top, ref, [...wanted.values()].flatMap((w) => w.files.map((f) => `${w.base}${f}`)), listed);
-  for (const [i, w] of wanted) out[i] = { files: new Map(w.files.map((f) => [f, texts.get(`${w.base}${f}`)!])), constructPaths: w.constructPaths };
+  const texts = catFiles(top, ref, [...wanted.values()].flatMap((w) => w.toRead.map((f) => `${w.base}${f}`)), listed);
+  for (const [i, w] of wanted) {
+    const read = new Map(w.toRead.map((f) => [f, texts.get(`${w.base}${f}`)!]));
+    // The files known are read at the same revision (by blob id) if one of them is asked for.
+    const load = (files: readonly string[]) => {
+      const more = catFiles(top, ref, files.map((f) => `${w.base}${f}`), listed);
+      return files.map((f): [string, string] => [f, more.get(`${w.base}${f}`)!]);
+    };
+    out[i] = { files: filesOf(w.files, read, load), constructPaths: w.constructPaths };
+  }
 }
 
 /** The contents of `paths` (listed in `ids`: path → object id) from one `git cat-file --batch`, each object asked for once. */

@@ -1,4 +1,5 @@
 // Synth as a pipeline of stages driven by a typed synth session (no environment variables).
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -170,6 +171,31 @@ test('the pool records the files of a staged tree in part files beside it, and d
     expect(parts.length).toBeGreaterThan(0);
     const members = JSON.parse(`{${parts.map((f) => fs.readFileSync(path.join(root, 'state', f), 'utf8')).join('').slice(1)}}`);
     expect(members).toEqual({ 'a/one.yaml': 'kind: ConfigMap\ndata:\n  k: v\n', 'a/kustomization.yaml': 'resources:\n  - one.yaml\n', 'b/new.yaml': 'x: 1\n' });
+  }
+});
+
+test('the pool gives the git blob id of every file of a tree that asks for it, written or found unchanged, on workers or inline', () => {
+  const { YamlFilePool } = require('../../lib/gitops/yaml-pool') as typeof import('../../lib/gitops/yaml-pool');
+  const hashObject = (text: string) => execFileSync('git', ['hash-object', '--stdin'], { input: text }).toString().trim();
+  for (const threads of [0, 2]) {
+    const root = tmp();
+    const staging = path.join(root, 'state', 'staging');
+    const target = path.join(root, 'target');
+    fs.mkdirSync(staging, { recursive: true });
+    fs.mkdirSync(path.join(target, 'a'), { recursive: true });
+    fs.writeFileSync(path.join(target, 'a/one.yaml'), 'kind: ConfigMap\ndata:\n  k: v\n'); // the same bytes: not staged
+    const pool = new YamlFilePool(threads);
+    pool.write(path.join(staging, 'a/one.yaml'), { kind: 'ConfigMap', data: { k: 'v' } }, { dir: staging, target, blobIds: true });
+    pool.write(path.join(staging, 'a/two.yaml'), { kind: 'ConfigMap', data: { k: 'grüße ✓' } }, { dir: staging, target, blobIds: true });
+    pool.writeText(path.join(staging, 'empty.yaml'), '', { dir: staging, target, blobIds: true });
+    pool.writeText(path.join(staging, 'not-asked.yaml'), 'x: 1\n', { dir: staging, target });
+    pool.finish();
+    expect(Object.fromEntries(pool.blobIdsIn(staging))).toEqual({
+      'a/one.yaml': hashObject('kind: ConfigMap\ndata:\n  k: v\n'),
+      'a/two.yaml': hashObject(fs.readFileSync(path.join(staging, 'a/two.yaml'), 'utf8')),
+      'empty.yaml': 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391', // git's empty blob
+    });
+    expect(pool.blobIdsIn(path.join(root, 'elsewhere')).size).toBe(0);
   }
 });
 

@@ -7,7 +7,8 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { GitOpsApp, Repo } from '../../lib';
 import { diffObjects, formatPlan, planTrees, readTree, readTreeAtRef, TreeSnapshot } from '../../lib/safety';
-import { readTreesAtRef } from '../../lib/tree/read';
+import { LazyFiles, listedFiles, readTreesAtRef } from '../../lib/tree/read';
+import { guardApp } from '../../lib/safety/guard';
 import { gitHeadTree, mayBeInGit } from '../../lib/tree/baseline';
 import { fleetApp, tmp } from './helpers';
 
@@ -318,4 +319,67 @@ test('trees of many directories at a git revision, read together: each the same 
     ['cm.yaml', 'only-a.yaml'], ['y.yaml'], ['cm.yaml'], [], expect.stringMatching(/^.*teams\/broken\/\.cdk8s-platform\.json/), [],
     expect.stringMatching(/is not inside a git repository$/), ['cm.yaml', 'only-a.yaml'],
   ]);
+});
+
+describe('baselines that leave the files the caller knows unread', () => {
+  const manifest = (files: string[]) => JSON.stringify({ generator: 'cdk8s-platform', files });
+  const files = { 'a/one.yaml': cm('one', { a: '1' }), 'a/two.yaml': cm('two', { a: '2' }), 'b/three.yaml': cm('three', { a: '3' }) };
+  const make = () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, '.cdk8s-platform.json'), manifest(Object.keys(files)));
+    for (const [f, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), text);
+    }
+    return dir;
+  };
+
+  test('on disk: known files are listed, read only when one is asked for, then all at once', () => {
+    const dir = make();
+    const t = readTree(dir, (f) => f.startsWith('a/'));
+    expect(t.files).toBeInstanceOf(LazyFiles);
+    const lazy = t.files as LazyFiles;
+    expect([...listedFiles(lazy)]).toEqual(Object.keys(files));
+    expect(lazy.complete).toBe(false);
+    expect(lazy.get('b/three.yaml')).toBe(files['b/three.yaml']);
+    expect(lazy.complete).toBe(false);
+    // A known file removed since: not in the tree once read (as readTree leaves out a listed file that is gone).
+    fs.rmSync(path.join(dir, 'a/two.yaml'));
+    expect(lazy.get('a/one.yaml')).toBe(files['a/one.yaml']);
+    expect(lazy.complete).toBe(true);
+    expect(Object.fromEntries(lazy)).toEqual(Object.fromEntries(readTree(dir).files));
+    expect(lazy.size).toBe(2);
+    // Nothing known: a plain map, as before.
+    expect(readTree(dir, () => false).files).toBeInstanceOf(Map);
+  });
+
+  test('at a git revision: known is asked with the blob id of each file; known files are read by id when asked for', () => {
+    const dir = make();
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'v1');
+    fs.writeFileSync(path.join(dir, 'a/one.yaml'), 'changed on disk, not committed\n');
+    const asked: Record<string, string | undefined> = {};
+    const [t] = readTreesAtRef([dir], 'HEAD', [(f, id) => ((asked[f] = id), f !== 'b/three.yaml')]);
+    if (t instanceof Error) throw t;
+    expect(asked).toEqual(Object.fromEntries(Object.entries(files).map(([f, text]) => [f, execFileSync('git', ['hash-object', '--stdin'], { input: text }).toString().trim()])));
+    const lazy = t.files as LazyFiles;
+    expect(lazy.complete).toBe(false);
+    expect(Object.fromEntries(lazy)).toEqual(files); // HEAD's text, not the file on disk
+    expect(lazy.complete).toBe(true);
+  });
+});
+
+test('the guard does not read a committed file the synth writes unchanged: its objects are the new ones', () => {
+  // The old tree: three files, two of them known to be written unchanged; reading them fails.
+  const retained = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: apps\n  annotations:\n    kustomize.toolkit.fluxcd.io/prune: disabled\n`;
+  const old = new LazyFiles(['apps/configmap-keep.yaml', 'apps/configmap-same.yaml', 'apps/configmap-gone.yaml'], new Map([['apps/configmap-gone.yaml', retained('gone')]]), () => {
+    throw new Error('an unchanged file was read');
+  });
+  const next = ['keep', 'same'].map((name) => ({ file: `apps/configmap-${name}.yaml`, apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name, isProtected: false }));
+  const repo = { name: 'platform', dir: 'platform', old: { files: old, constructPaths: {} }, next: { objects: next, kustomizeFiles: new Map(), unchanged: new Set(['apps/configmap-keep.yaml', 'apps/configmap-same.yaml']) }, clusterOf: () => '' };
+  const result = guardApp([repo], []);
+  expect(result.changes.get('platform')!.map((c) => [c.action, c.object.id, c.blocked])).toEqual([['delete', 'ConfigMap/apps/gone', true]]);
+  expect(old.complete).toBe(false);
 });

@@ -11,6 +11,7 @@ import { CompositeResourceDefinition, Composition, Schema } from '../../lib/cros
 import { GitRepository, Kustomization, RemoteClusterHydration } from '../../lib/flux';
 import { blockedMessage, formatPlan } from '../../lib/safety';
 import { tmp } from './helpers';
+import { execFileSync } from 'child_process';
 
 const hint = (id: string) => `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}`;
 const SERVER = { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServer', metadata: { name: 'orders' }, spec: {} };
@@ -357,5 +358,25 @@ describe('CAPZ node pools of a retained cluster', () => {
       'platform/clusters--mgmt--aks-dev/aks/MachinePool-user (platform/clusters/mgmt/aks-dev/machinepool-aks-dev-user.yaml): MachinePool/fleet/aks-dev-user would be deleted, but it is protected: ' +
         'retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false).',
     ]);
+  });
+});
+
+describe('the guard of a re-synth reads only the committed files it does not write unchanged', () => {
+  // Committed in git (the baseline is HEAD: files whose new blob id is HEAD's are not read) or
+  // only on disk (files the synth found with the same bytes are not read): the same refusals.
+  test.each(['disk', 'git'])('baseline on %s: every Flux-aware refusal as before', (where) => {
+    const out = tmp();
+    fluxApp(out).synth();
+    if (where === 'git') {
+      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: out, stdio: 'pipe' });
+      git('init', '-q');
+      git('add', '-A');
+      git('commit', '-q', '-m', 'v1');
+    }
+    expect(fluxApp(out).synthesize().repos.map((r) => r.changes)).toEqual([{ created: [], updated: [], deleted: [], conflicts: [] }]);
+    expect(problems(() => fluxApp(out, { appsK: false }).synth())).toEqual([pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} is removed`)]);
+    expect(problems(() => fluxApp(out, { dbFolder: 'infra/db' }).synth())).toEqual([pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it (its build of ./apps lacks it)`)]);
+    expect(problems(() => fluxApp(out, { includeSubfolders: false }).synth())).toEqual([pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it (its build of ./apps lacks it)`)]);
+    expect(problems(() => fluxApp(out, { appsPath: 'other' }).synth())).toEqual([pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it (its build of ./other lacks it)`)]);
   });
 });

@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as v8 from 'v8';
 import type { TreeObject } from '../../safety/plan';
 import { protectionReasons } from '../../safety/protection';
-import { baselineStateFile, readBaselines, saveBaseline, type Baseline } from '../../tree/baseline';
+import { baselineStateFile, mayBeInGit, readBaselines, saveBaseline, type Baseline } from '../../tree/baseline';
 import { isKustomizeConfig } from '../../tree/read';
 import type { Repo } from '../repo';
 import { conflictMessage, TreeChanges, TreeWriter } from '../writer';
@@ -92,8 +92,12 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
   const pool = new YamlFilePool(YamlFilePool.threadsFor(groups.objectCount));
   const writers = new Map<Repo, TreeWriter>();
   try {
-    // Files are recorded as they are written for the baseline copy kept after the commit (below).
-    for (const repo of input.repos) writers.set(repo, new TreeWriter(input.repoDir(repo), pool, { recordBaseline: keepsBaseline(input, input.repoDir(repo)) }));
+    // Files are recorded as they are written for the baseline copy kept after the commit (below);
+    // in a git checkout, their blob ids tell the guard which committed files are written unchanged.
+    for (const repo of input.repos) {
+      const dir = input.repoDir(repo);
+      writers.set(repo, new TreeWriter(dir, pool, { recordBaseline: keepsBaseline(input, dir), blobIds: mayBeInGit(dir) }));
+    }
   } catch (e) {
     pool.terminate();
     for (const w of writers.values()) w.abort();
@@ -161,16 +165,20 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
   let blocked: string[];
   try {
     blocked = reporter.run('guard', () => {
-      // Every repo's baseline at once: git is asked once per work tree, not once per repo.
+      // Every repo's baseline at once: git is asked once per work tree, not once per repo. The
+      // files this synth writes with the committed bytes (the same blob id as at HEAD, or the same
+      // bytes as on disk, found where they were serialized) are not read: their objects are the new ones.
       const stateFiles = planned.map(({ w }) => baselineStateFile(input.outdir, w.targetDir));
-      readBaselines(planned.map(({ w }, i) => ({ dir: w.targetDir, stateFile: stateFiles[i] }))).forEach((b, i) => baselines.set(planned[i].repo, { ...b, stateFile: stateFiles[i] }));
-      return guard(groups, planned.map(({ repo, w }) => {
+      const unchanged = planned.map(() => new Set<string>());
+      const known = planned.map(({ w }, i) => (file: string, blobId?: string) => {
+        const same = blobId === undefined ? w.unchangedFiles.has(file) : w.blobIds.get(file) === blobId;
+        if (same) unchanged[i].add(file);
+        return same;
+      });
+      readBaselines(planned.map(({ w }, i) => ({ dir: w.targetDir, stateFile: stateFiles[i], known: known[i] }))).forEach((b, i) => baselines.set(planned[i].repo, { ...b, stateFile: stateFiles[i] }));
+      return guard(groups, planned.map(({ repo }, i) => {
         const b = baselines.get(repo)!;
-        // The baseline is the tree on disk: a file the pool found unchanged there is written with
-        // the text read from it (the guard then need not serialize the new object to compare).
-        const unchanged = w.unchangedFiles;
-        const textOf = b.source === 'disk' ? (file: string) => (unchanged.has(file) ? b.tree.files.get(file) : undefined) : undefined;
-        return { repo, old: b.tree, next: { objects: written.get(repo) ?? [], kustomizeFiles: kustomizeFiles.get(repo) ?? new Map(), textOf } };
+        return { repo, old: b.tree, next: { objects: written.get(repo) ?? [], kustomizeFiles: kustomizeFiles.get(repo) ?? new Map(), unchanged: unchanged[i] } };
       }), input.allowDestroy).blocked;
     }, (b) => ({ repos: planned.length, problems: b.length }));
   } catch (e) {
