@@ -124,7 +124,7 @@ class OldTree {
       if (isKustomizeConfig(file)) continue;
       const same = unchanged?.has(file) ? this.newOf(file) : undefined;
       if (same) {
-        out.set(file, same.map(({ apiVersion, kind, name, namespace }) => ({ apiVersion, kind, name, namespace })));
+        out.set(file, same);
         continue;
       }
       const text = files.get(file);
@@ -220,8 +220,12 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
   const kustomizationReasons = fluxRemovalReasons(repos, flux);
   const composite = compositeReasons(repos, olds);
   for (const r of repos) {
-    const old = oldObjects(olds.get(r)!, r.next.objects);
-    const matched = matchObjects(old, r.next.objects);
+    // The objects of files written unchanged pair with themselves first (same file, same
+    // identity), so leaving them out changes no other pairing (as in `planTrees`).
+    const unchanged = r.next.unchanged;
+    const next = unchanged && unchanged.size > 0 ? r.next.objects.filter((n) => !unchanged.has(n.file)) : r.next.objects;
+    const old = oldObjects(olds.get(r)!, next, unchanged);
+    const matched = matchObjects(old, next);
     const scope = (o: TreeObject) => ({ repo: r.name, cluster: scopeOf.get(r)!(o.file) });
     const extra = (o: TreeObject) => [...(kustomizationReasons.get(r)?.get(o.file) ?? []), ...(o.obj ? composite(o.obj) : [])];
     // Argo CD: a cascading Application deletes what it deployed from the old tree (see `removals`).
@@ -233,14 +237,16 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
 }
 
 /**
- * Old objects for matching: files whose head names the same object the new tree has in that file
- * are not parsed (their object is unchanged in identity); the others are.
+ * Old objects for matching (but those of the files `skip`): files whose head names the same
+ * object the new tree has in that file are not parsed (their object is unchanged in identity);
+ * the others are.
  */
-function oldObjects(old: OldTree, next: readonly TreeObject[]): TreeObject[] {
+function oldObjects(old: OldTree, next: readonly TreeObject[], skip?: ReadonlySet<string>): TreeObject[] {
   const nextByFile = new Map<string, TreeObject>();
   for (const n of next) nextByFile.set(n.file, n);
   const out: TreeObject[] = [];
   for (const [file, ids] of old.ids()) {
+    if (skip?.has(file)) continue;
     const n = nextByFile.get(file);
     const cp = old.snapshot.constructPaths[file];
     if (ids.length === 1 && n && identKey(ids[0]) === identKey(n)) {
