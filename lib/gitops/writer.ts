@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { acquireLock, finishCommit, fsErrorMessage, fsyncDir, Journal, recover, releaseLock, rollBack, stateDirOf, writeDurable } from './journal';
-import { BASELINE_PART, YamlFilePool, type StagedTree } from './yaml-pool';
+import { BASELINE_PART, FOLLOWS_NO_LINKS, YamlFilePool, type StagedTree } from './yaml-pool';
 import { MANIFEST_FILE, manifestText, readManifest } from '../tree/manifest';
 
 export { MANIFEST_FILE, parseManifest, readManifest } from '../tree/manifest';
@@ -242,6 +242,9 @@ export class TreeWriter {
         conflicts.push(rel);
         continue;
       }
+      // Found with the same bytes where it was serialized: a regular file (not a link: never
+      // followed there), not staged, nothing to do (no lstat of each file of an unchanged fleet).
+      if (FOLLOWS_NO_LINKS && unchanged.has(rel)) continue;
       const target = path.join(this.targetDir, rel);
       const entry = entryAt(target);
       if (entry === 'missing') created.push(rel);

@@ -241,18 +241,42 @@ export function gitBlobId(cryptoMod: typeof crypto, text: string): string {
 }
 
 /**
- * Whether the file `file` exists and holds exactly the UTF-8 bytes of `text`. Self-contained, so
- * that the pool's worker threads rebuild it from its source text.
+ * Whether the file `file` is a regular file (not a symbolic link: it is opened with `O_NOFOLLOW`
+ * where the platform has it, see {@link FOLLOWS_NO_LINKS}) holding exactly the UTF-8 bytes of
+ * `text`; a file of another size is not read. Self-contained, so that the pool's worker threads
+ * rebuild it from its source text.
  */
 export function sameBytes(fsMod: typeof fs, file: string, text: string): boolean {
-  let cur: Buffer;
+  const want = Buffer.from(text, 'utf8');
+  let fd: number;
   try {
-    cur = fsMod.readFileSync(file);
+    fd = fsMod.openSync(file, fsMod.constants.O_RDONLY | (fsMod.constants.O_NOFOLLOW ?? 0) | (fsMod.constants.O_NONBLOCK ?? 0));
   } catch {
     return false;
   }
-  return cur.length === Buffer.byteLength(text) && cur.equals(Buffer.from(text));
+  try {
+    const st = fsMod.fstatSync(fd);
+    if (!st.isFile() || st.size !== want.length) return false;
+    const cur = Buffer.allocUnsafe(want.length);
+    let n = 0;
+    while (n < cur.length) {
+      const r = fsMod.readSync(fd, cur, n, cur.length - n, null);
+      if (r === 0) break;
+      n += r;
+    }
+    return n === want.length && cur.equals(want);
+  } catch {
+    return false;
+  } finally {
+    fsMod.closeSync(fd);
+  }
 }
+
+/**
+ * Whether {@link sameBytes} never follows a symbolic link on this platform (`O_NOFOLLOW`): a file
+ * it found unchanged was then a regular file, not a link.
+ */
+export const FOLLOWS_NO_LINKS = fs.constants.O_NOFOLLOW !== undefined;
 
 /** What {@link createBaselineRecorder} returns. */
 export interface BaselineRecorder {

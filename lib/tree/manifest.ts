@@ -17,9 +17,9 @@ export const MANIFEST_FILE = '.cdk8s-platform.json';
  */
 export interface OwnershipManifest {
   readonly generator: 'cdk8s-platform';
-  readonly files: string[];
+  readonly files: readonly string[];
   /** Object file → construct path of the ApiObject that produced it. */
-  readonly constructPaths?: Record<string, string>;
+  readonly constructPaths?: Readonly<Record<string, string>>;
 }
 
 /** Whether `dir` holds an ownership manifest (is the root of a repo tree written by this library). */
@@ -38,7 +38,38 @@ export function readManifest(targetDir: string): OwnershipManifest {
   }
   // Never follow a link or block on a FIFO planted in place of the manifest.
   if (!st.isFile()) throw new Error(`${file}: the ownership manifest is not a regular file; replace it with the file from Git or delete it`);
-  return parseManifest(file, fs.readFileSync(file, 'utf8'));
+  const text = fs.readFileSync(file, 'utf8');
+  const hit = READ.get(file);
+  if (hit?.text === text) return hit.manifest;
+  const manifest = parseManifest(file, text);
+  remember(file, text, manifest);
+  return manifest;
+}
+
+/**
+ * Manifests read, by file, while their texts total at most {@link READ_MAX_CHARS} (oldest first
+ * out): a synth reads each repo's manifest twice (the writer's changes, the guard's baseline), and
+ * parsing the manifest of a 10,000-cluster tree (100,000 files and construct paths) takes 0.3 s.
+ * A hit needs the same text, read again.
+ */
+const READ = new Map<string, { readonly text: string; readonly manifest: OwnershipManifest }>();
+const READ_MAX_CHARS = 32 * 1024 * 1024;
+let readChars = 0;
+
+function remember(file: string, text: string, manifest: OwnershipManifest): void {
+  const old = READ.get(file);
+  if (old) {
+    READ.delete(file);
+    readChars -= old.text.length;
+  }
+  if (text.length > READ_MAX_CHARS) return;
+  for (const [f, e] of READ) {
+    if (readChars + text.length <= READ_MAX_CHARS) break;
+    READ.delete(f);
+    readChars -= e.text.length;
+  }
+  READ.set(file, { text, manifest });
+  readChars += text.length;
 }
 
 /** Parses the text of an ownership manifest; `source` names it in errors. */
