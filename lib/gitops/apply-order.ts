@@ -443,6 +443,21 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     if (!list) onClusterMemo.set(cluster, (list = kss.filter((k) => k.cluster === cluster && k.build)));
     return list;
   };
+  // The establishers of each cluster's builds (in the order of `onCluster`, then of each build),
+  // and those of each kind, found once: looking through every Kustomization of the cluster for each
+  // object whose kind another build establishes was quadratic in the Kustomizations (1,600 app
+  // Kustomizations of ASO kinds installed by one HelmRelease: 12 s).
+  const estOnCluster = new Map<string, Array<{ e: FluxKs; x: Establisher }>>();
+  const estForKind = new Map<string, Array<{ e: FluxKs; x: Establisher }>>();
+  const establishersOf = (cluster: string, group: string, kind: string) => {
+    const key = `${cluster}\u0000${group}\u0000${kind}`;
+    let found = estForKind.get(key);
+    if (found) return found;
+    let all = estOnCluster.get(cluster);
+    if (!all) estOnCluster.set(cluster, (all = onCluster(cluster).flatMap((e) => estOf.get(e)!.map((x) => ({ e, x })))));
+    estForKind.set(key, (found = all.filter(({ x }) => x.kinds.some((p) => matchesKind(p, group, kind)))));
+    return found;
+  };
   const fluxRuns = (k: FluxKs) => k.cluster === k.home;
   // The Kustomizations whose build holds a Kustomization object, up the chain: the child exists only
   // once its parent has applied its build, and Flux applies the Namespaces and CRDs of a build
@@ -490,7 +505,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       }
       if (!kindOk && (sets.some((s) => s.kinds.some((p) => matchesKind(p, group, kind))) || (fluxRuns(k) && matchesKind(FLUX_KINDS, group, kind)))) kindOk = true;
       if (!kindOk) {
-        const found = others().flatMap((e) => estOf.get(e)!.filter((x) => x.kinds.some((p) => matchesKind(p, group, kind))).map((x) => ({ e, x })));
+        const found = establishersOf(k.cluster, group, kind).filter(({ e }) => e !== k);
         if (found.length > 0) {
           const good = found.find(({ e, x }) => (deps.has(e) && (x.sync || waitsFor(e, x.o.obj))) || (parents.includes(e) && x.sync));
           if (!good) {

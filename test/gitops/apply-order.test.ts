@@ -372,3 +372,39 @@ test('a build without kustomization.yaml holds the files below its path only (fo
       'and Flux dry-runs the whole build before applying any of it; move HelmRelease flux-system/other to another Kustomization that Kustomization flux-system/apps2 dependsOn, with wait: true',
   ]);
 });
+
+test('a kind established by other builds: the first establisher on the cluster is named, a waiting dependency is enough, other clusters do not count', () => {
+  const o = (file: string, obj: Record<string, unknown>) => ({ file, obj: obj as never, where: file });
+  const hr = (name: string) => ({
+    apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name, namespace: 'flux-system', annotations: { [INSTALLS_CRDS_ANNOTATION]: 'example.com/Widget' } }, spec: {},
+  });
+  const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'flux-system' } };
+  const k = (name: string, spec: Record<string, unknown> = {}) => o(`flux/${name}.yaml`, {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, namespace: 'flux-system' },
+    spec: { path: `./${name}`, sourceRef: { kind: 'GitRepository', name: 'mgmt' }, ...spec },
+  });
+  const dev = { kubeConfig: { secretRef: { name: 'dev-kubeconfig' } } };
+  const input = {
+    repos: [{
+      name: 'mgmt', urls: ['https://example.com/mgmt'], kustomizations: new Map<string, string[]>(),
+      objects: [
+        o('flux/source.yaml', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'mgmt', namespace: 'flux-system' }, spec: { url: 'https://example.com/mgmt' } }),
+        k('est-1'), k('est-2', { wait: true }), k('est-dev', { ...dev, wait: true }),
+        k('none'), k('dep-1', { dependsOn: [{ name: 'est-1' }] }), k('dep-2', { dependsOn: [{ name: 'est-2' }] }), k('dep-both', { dependsOn: [{ name: 'est-1' }, { name: 'est-2' }] }),
+        k('dev-none', dev), k('dev-dep', { ...dev, dependsOn: [{ name: 'est-dev' }] }), k('dev-dep-mgmt', { ...dev, dependsOn: [{ name: 'est-2' }] }),
+        o('est-1/release.yaml', hr('one')), o('est-2/release.yaml', hr('two')),
+        // No helm-controller on the remote cluster: the CRD itself.
+        o('est-dev/crd.yaml', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [] } }),
+        ...['none', 'dep-1', 'dep-2', 'dep-both', 'dev-none', 'dev-dep', 'dev-dep-mgmt'].map((n) => o(`${n}/w.yaml`, widget)),
+      ],
+    }],
+  };
+  const what = (n: string) => `${n}/w.yaml: Widget flux-system/w in Kustomization flux-system/${n} needs Widget (example.com), established by`;
+  const crd = 'CustomResourceDefinition widgets.example.com in Kustomization flux-system/est-dev';
+  expect(applyOrderProblems(input).map((p) => `${p.where}: ${p.message}`)).toEqual([
+    `${what('dep-1')} HelmRelease flux-system/one in Kustomization flux-system/est-1, which does not wait for it; set wait: true on Kustomization flux-system/est-1 or health-check HelmRelease flux-system/one`,
+    `${what('dev-dep-mgmt')} ${crd}, but Kustomization flux-system/dev-dep-mgmt does not depend on it; add Kustomization flux-system/est-dev to the dependsOn of Kustomization flux-system/dev-dep-mgmt`,
+    `${what('dev-none')} ${crd}, but Kustomization flux-system/dev-none does not depend on it; add Kustomization flux-system/est-dev to the dependsOn of Kustomization flux-system/dev-none`,
+    `${what('none')} HelmRelease flux-system/one in Kustomization flux-system/est-1, but Kustomization flux-system/none does not depend on it; add Kustomization flux-system/est-1 to the dependsOn of Kustomization flux-system/none and set wait: true on Kustomization flux-system/est-1`,
+  ]);
+});
