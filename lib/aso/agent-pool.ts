@@ -67,7 +67,9 @@ export class AgentPool extends PlatformResource {
         namespace: props.cluster.namespace,
         annotations: credential ? { [ASO_CREDENTIAL_FROM_ANNOTATION]: credential } : undefined,
       },
-      spec: agentPoolSpec(props, { ownerName: props.cluster.name, includeCount: true, orchestratorVersion: version?.slice(1) }),
+      // A cluster in your own virtual network: the pool's nodes in the cluster's subnet unless it names
+      // another (AKS refuses a pool without a subnet there, see node-pool.ts `vnetSubnetId`).
+      spec: agentPoolSpec(props, { ownerName: props.cluster.name, includeCount: true, orchestratorVersion: version?.slice(1), defaultSubnetId: props.cluster.vnetSubnetId }),
     });
     applyRemovalPolicy(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
     addReference(this, 'cluster', { apiGroup: 'containerservice.azure.com', kind: 'ManagedCluster', name: props.cluster.name, namespace: props.cluster.namespace });

@@ -100,6 +100,12 @@ export class ManagedCluster extends PlatformResource implements IOidcIssuer {
   public readonly apiObject: L1ManagedCluster;
   /** Exported values. */
   public readonly exports: ManagedClusterExports;
+  /**
+   * ARM ID of the subnet of the cluster's nodes (`network.vnetSubnetId`), when the cluster is in
+   * your own virtual network: the subnet of its {@link AgentPool}s that name none (AKS puts every
+   * pool of a cluster in the same virtual network; a pool without a subnet is refused there).
+   */
+  public readonly vnetSubnetId?: string;
   private readonly _namespace: string;
   private exportOidc = false;
   private readonly secretsUsed = new Set<'adminCredentials' | 'userCredentials'>();
@@ -112,6 +118,7 @@ export class ManagedCluster extends PlatformResource implements IOidcIssuer {
     const version = props.kubernetesVersion !== undefined ? checkKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion) : undefined;
     const network = validateAksSettings(this, props);
     validateNodePools(this, 'nodePools', props.nodePools);
+    this.vnetSubnetId = props.network?.vnetSubnetId;
 
     const oidc = props.oidcIssuer ?? true;
     const exportName = `${name}-oidc`;

@@ -301,6 +301,24 @@ describe('standalone ASO ManagedCluster and AgentPool (same typed model)', () =>
     expect(Testing.find(Testing.objects(app), 'ManagedCluster', 'aks-solo').spec.operatorSpec).toEqual({ configMaps: { oidcIssuerProfile: { name: 'aks-solo-oidc', key: 'issuer' } } });
   });
 
+  test("AgentPool of a cluster in your own virtual network: in the cluster's subnet unless it names another", () => {
+    const { app, folder } = setup();
+    const subnet = (name: string) => `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/${name}`;
+    addProvided(folder, { apiGroup: 'resources.azure.com', kind: 'ResourceGroup', name: 'rg', namespace: 'fleet' });
+    const byo = new ManagedCluster(folder, 'byo', { name: 'aks-byo', location: 'westeurope', resourceGroupName: 'rg', nodePools: [SYSTEM_POOL], network: { vnetSubnetId: subnet('nodes') } });
+    const managed = new ManagedCluster(folder, 'managed', { name: 'aks-managed', location: 'westeurope', resourceGroupName: 'rg', nodePools: [SYSTEM_POOL] });
+    expect(byo.vnetSubnetId).toBe(subnet('nodes'));
+    expect(managed.vnetSubnetId).toBeUndefined();
+    new AgentPool(folder, 'user', { cluster: byo, name: 'user', vmSize: 'Standard_D8s_v5' });
+    new AgentPool(folder, 'gpu', { cluster: byo, name: 'gpu', vmSize: 'Standard_NC6s_v3', vnetSubnetId: subnet('gpu') });
+    new AgentPool(folder, 'plain', { cluster: managed, name: 'plain', vmSize: 'Standard_D8s_v5' });
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'ManagedCluster', 'aks-byo').spec.agentPoolProfiles[0].vnetSubnetReference).toEqual({ armId: subnet('nodes') });
+    expect(Testing.find(objs, 'ManagedClustersAgentPool', 'aks-byo-user').spec.vnetSubnetReference).toEqual({ armId: subnet('nodes') });
+    expect(Testing.find(objs, 'ManagedClustersAgentPool', 'aks-byo-gpu').spec.vnetSubnetReference).toEqual({ armId: subnet('gpu') });
+    expect(Testing.find(objs, 'ManagedClustersAgentPool', 'aks-managed-plain').spec.vnetSubnetReference).toBeUndefined();
+  });
+
   test('AgentPool validation names the prop', () => {
     const { folder } = setup();
     const mc = new ManagedCluster(folder, 'mc', { name: 'aks-solo', location: 'westeurope', resourceGroupName: 'rg', nodePools: [SYSTEM_POOL] });
