@@ -1,6 +1,8 @@
 // Schema failures (unknown fields, enums, RE2 patterns), CEL rules of the upstream CRDs, and embedded
 // objects — exact issue lines.
 import { ValidationError, Validator } from '../../lib/core/validation';
+import { SchemaRegistry } from '../../lib/core/validation/registry';
+import { ajvInstance, compileJsonSchema, mapAjvErrors, shareRepeatedSubschemas, toJsonSchema } from '../../lib/core/validation/schema';
 import { clone, exampleDocs, messages, registryFromCrds, TEMPLATE_VARS } from './helpers';
 
 const ARM_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/nodes';
@@ -277,5 +279,92 @@ describe('Crossplane CEL: duration() comparisons and rules that rely on schema d
     ]);
     expect(v.validate([{ obj: { ...rg, spec: { forProvider: { location: 'westeurope' } } }, path: 'crossplane/RG' }])).toEqual([]);
     expect(v.validate([{ obj: { ...rg, spec: { managementPolicies: ['Observe'], forProvider: {} } }, path: 'crossplane/RG' }])).toEqual([]);
+  });
+});
+
+describe('repeated subschemas are compiled once (shared), with the same findings', () => {
+  // The findings of a schema compiled as is and compiled with its repeated subschemas shared.
+  const findingsBoth = (jsonSchema: Record<string, unknown>, docs: unknown[]) => {
+    const plain = ajvInstance().compile(jsonSchema);
+    const shared = compileJsonSchema(jsonSchema);
+    return docs.map((d) => {
+      plain(d);
+      shared(d);
+      return [mapAjvErrors(plain.errors ?? [], d), mapAjvErrors(shared.errors ?? [], d)];
+    });
+  };
+
+  test('a synthetic schema: errors inside shared subschemas, and inside junctor branches (left inline)', () => {
+    const container = {
+      type: 'object', required: ['name'],
+      properties: {
+        name: { type: 'string', pattern: '^[a-z]+$', maxLength: 20 },
+        ports: { type: 'array', items: { type: 'object', required: ['port'], properties: { port: { type: 'integer', minimum: 1 }, protocol: { type: 'string', enum: ['TCP', 'UDP'] } } }, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['port'] },
+        env: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, value: { type: 'string' }, zone: { type: 'string', enum: Array.from({ length: 100 }, (_, i) => `zone-${i}`) } } } },
+      },
+    };
+    const root = toJsonSchema({
+      type: 'object',
+      properties: {
+        apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
+        containers: { type: 'array', items: container }, initContainers: { type: 'array', items: container },
+        either: { anyOf: [container, { type: 'object', properties: { image: { type: 'string' } }, required: ['image'] }] },
+      },
+    }, { root: true });
+    const shared = shareRepeatedSubschemas(root);
+    expect(shared.properties.containers.$ref).toMatch(/^#\/definitions\/shared\d+$/);
+    expect(shared.properties.initContainers).toEqual(shared.properties.containers);
+    expect(JSON.stringify(shared.properties.either)).toBe(JSON.stringify(root.properties.either)); // a junctor branch: inline
+    expect(root.definitions).toBeUndefined(); // the input is unchanged
+    const docs = [
+      { containers: [{ name: 'ok', ports: [{ port: 80 }] }] },
+      { containers: [{ name: 'Bad_Name', ports: [{ port: 0, protocol: 'SCTP' }, { port: 0 }], extra: 1 }], initContainers: [{ ports: [{}] }] },
+      { containers: [{ name: 'a'.repeat(30), env: [{ name: 1 }] }], either: { name: 'x', ports: 'no' } },
+      { either: { image: 'nginx' } },
+    ];
+    const results = findingsBoth(root, docs);
+    for (const [plain, sharedFindings] of results) expect(sharedFindings).toEqual(plain);
+    expect(results.map(([p]) => p.map((f) => `${f.field}: ${f.reason}`))).toEqual([
+      [],
+      [
+        'containers[0].extra: unknown field "extra"',
+        'containers[0].name: does not match pattern "^[a-z]+$"',
+        'containers[0].ports[0].port: must be >= 1',
+        'containers[0].ports[0].protocol: must be one of: "TCP", "UDP"',
+        'containers[0].ports[1].port: must be >= 1',
+        'containers[0].ports: duplicate entries: items 0 and 1 have the same key (port=0)',
+        'initContainers[0].name: required field missing: "name"',
+        'initContainers[0].ports[0].port: required field missing: "port"',
+      ],
+      // Inside the anyOf branch only the junctor's own finding.
+      ['containers[0].name: must be at most 20 characters long', 'containers[0].env[0].name: must be of type string, got integer', 'either: must match at least one of the schemas in anyOf'],
+      [],
+    ]);
+  });
+
+  test.each([
+    ['argoproj.io/v1alpha1', 'ApplicationSet'],
+    ['apps/v1', 'Deployment'],
+  ])('%s %s: the same findings as compiled whole', (apiVersion, kind) => {
+    const ks = SchemaRegistry.default().get(apiVersion, kind)!;
+    const root = toJsonSchema(ks.schema, { root: true });
+    const shared = shareRepeatedSubschemas(root);
+    expect(Object.keys(shared.definitions).length).toBeGreaterThan(10);
+    expect(JSON.stringify(shared).length).toBeLessThan(JSON.stringify(root).length * (kind === 'ApplicationSet' ? 0.1 : 0.7));
+    const meta = { name: 'x', namespace: 'apps' };
+    const docs = kind === 'ApplicationSet'
+      ? [
+        { apiVersion, kind, metadata: meta, spec: { generators: [{ list: { elements: [] } }], template: { metadata: {}, spec: { project: 'p', destination: {} } } } },
+        { apiVersion, kind, metadata: meta, spec: { generators: [{ matrix: { generators: [{ list: { elements: [], template: { spec: { project: 1, sources: [{ repoURL: 2 }], bogus: true } } } }, { git: { repoURL: 'r', revision: 'main', directories: [{ path: 3 }] } }] } }], template: { metadata: {}, spec: { project: 'p', destination: {}, syncPolicy: { automated: { prune: 'yes' } } } } } },
+        { apiVersion, kind, metadata: meta, spec: { generators: [{ merge: { mergeKeys: 'k', generators: [{ clusters: { selector: { matchLabels: 1 } } }] } }] } },
+      ]
+      : [
+        { apiVersion, kind, metadata: meta, spec: { selector: {}, template: { spec: { containers: [{ name: 'a', image: 'i' }] } } } },
+        { apiVersion, kind, metadata: meta, spec: { selector: {}, template: { spec: { containers: [{ image: 'i', ports: [{ containerPort: 'http' }] }], initContainers: [{ name: 'i', env: [{ name: 'E', valueFrom: { secretKeyRef: { key: 1 } } }], resources: { limits: { cpu: {} } } }] } } } },
+      ];
+    const results = findingsBoth(root, docs);
+    for (const [plain, sharedFindings] of results) expect(sharedFindings).toEqual(plain);
+    expect(results[0][0]).toEqual([]);
+    expect(results.slice(1).every(([p]) => p.length > 0)).toBe(true);
   });
 });
