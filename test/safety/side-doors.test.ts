@@ -57,6 +57,15 @@ describe('scoped allow ids', () => {
     ]);
   });
 
+  test('an ambiguous unscoped id is an error also when the synth changes nothing', () => {
+    const out = tmp();
+    build(out, {}).synth();
+    expect(problems(() => build(out, { allow: ['ResourceGroup/team/rg-team'] }).synth())).toEqual([
+      'allowDestroy: "ResourceGroup/team/rg-team" is ambiguous: it names 2 objects (platform:aks-dev:ResourceGroup/team/rg-team, platform:aks-prod:ResourceGroup/team/rg-team); ' +
+        'allow one of them by its scoped id <repo>:<cluster>:Kind/namespace/name',
+    ]);
+  });
+
   test('a scoped id allows the deletion in its repo and cluster only', () => {
     const out = tmp();
     build(out, {}).synth();
