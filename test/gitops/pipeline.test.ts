@@ -146,15 +146,21 @@ test.each(['0', '2'])('with %s worker threads, the recorded baseline copy equals
   }
 });
 
+/** A staging directory and a target holding `a/one.yaml` with the bytes the pool writes for `{ kind: 'ConfigMap', data: { k: 'v' } }`. */
+function stagedTreeFixture(): { root: string; staging: string; target: string } {
+  const root = tmp();
+  const staging = path.join(root, 'state', 'staging');
+  const target = path.join(root, 'target');
+  fs.mkdirSync(staging, { recursive: true });
+  fs.mkdirSync(path.join(target, 'a'), { recursive: true });
+  fs.writeFileSync(path.join(target, 'a/one.yaml'), 'kind: ConfigMap\ndata:\n  k: v\n');
+  return { root, staging, target };
+}
+
 test('the pool records the files of a staged tree in part files beside it, and does not stage those the target already has byte for byte', () => {
   const { YamlFilePool, BASELINE_PART } = require('../../lib/gitops/yaml-pool') as typeof import('../../lib/gitops/yaml-pool');
   for (const threads of [0, 2]) {
-    const root = tmp();
-    const staging = path.join(root, 'state', 'staging');
-    const target = path.join(root, 'target');
-    fs.mkdirSync(staging, { recursive: true });
-    fs.mkdirSync(path.join(target, 'a'), { recursive: true });
-    fs.writeFileSync(path.join(target, 'a/one.yaml'), 'kind: ConfigMap\ndata:\n  k: v\n'); // the same bytes
+    const { root, staging, target } = stagedTreeFixture(); // a/one.yaml: the same bytes
     fs.writeFileSync(path.join(target, 'a/kustomization.yaml'), 'resources: []\n'); // different
     const tree = { dir: staging, record: true, target };
     const pool = new YamlFilePool(threads);
@@ -178,12 +184,7 @@ test('the pool gives the git blob id of every file of a tree that asks for it, w
   const { YamlFilePool } = require('../../lib/gitops/yaml-pool') as typeof import('../../lib/gitops/yaml-pool');
   const hashObject = (text: string) => execFileSync('git', ['hash-object', '--stdin'], { input: text }).toString().trim();
   for (const threads of [0, 2]) {
-    const root = tmp();
-    const staging = path.join(root, 'state', 'staging');
-    const target = path.join(root, 'target');
-    fs.mkdirSync(staging, { recursive: true });
-    fs.mkdirSync(path.join(target, 'a'), { recursive: true });
-    fs.writeFileSync(path.join(target, 'a/one.yaml'), 'kind: ConfigMap\ndata:\n  k: v\n'); // the same bytes: not staged
+    const { root, staging, target } = stagedTreeFixture(); // a/one.yaml: the same bytes, not staged
     const pool = new YamlFilePool(threads);
     pool.write(path.join(staging, 'a/one.yaml'), { kind: 'ConfigMap', data: { k: 'v' } }, { dir: staging, target, blobIds: true });
     pool.write(path.join(staging, 'a/two.yaml'), { kind: 'ConfigMap', data: { k: 'grüße ✓' } }, { dir: staging, target, blobIds: true });
