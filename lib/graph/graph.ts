@@ -276,11 +276,21 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
     const azureName = a.obj.spec.azureName;
     addNode({ key: objKey(a), category: 'azure', lines: typeof azureName === 'string' && azureName !== a.name ? [`${a.kind} ${qualified(a)}`, `azureName ${azureName}`] : [`${a.kind} ${qualified(a)}`], environment: envOf(a) });
   }
+  // The ASO objects by namespace and name, in tree order (filtering the whole list for each owner
+  // reference was quadratic: 26,000 ASO objects took 14 s).
+  const asoByName = new Map<string | undefined, Map<string, typeof aso>>();
+  for (const o of aso) {
+    let byName = asoByName.get(o.namespace);
+    if (!byName) asoByName.set(o.namespace, (byName = new Map()));
+    const list = byName.get(o.name);
+    if (list) list.push(o);
+    else byName.set(o.name, [o]);
+  }
   for (const a of aso) {
     const owner = a.obj.spec.owner;
     if (!owner || typeof owner !== 'object') continue;
     if (typeof owner.name === 'string') {
-      const candidates = aso.filter((o) => o !== a && o.name === owner.name && o.namespace === a.namespace);
+      const candidates = (asoByName.get(a.namespace)?.get(owner.name) ?? []).filter((o) => o !== a);
       const parent =
         candidates.find((o) => a.kind.startsWith(o.kind)) ??
         candidates.find((o) => o.kind === 'ResourceGroup') ??

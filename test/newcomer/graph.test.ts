@@ -174,6 +174,11 @@ test('tenants, ASO owner trees and Crossplane APIs', () => {
         spec: { schedule: '@daily', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'r', image: 'r:1', envFrom: [{ configMapRef: { name: 'other' } }] }] } } } } } },
       { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServersDatabase', metadata: { name: 'orders', namespace: 'azure' }, spec: { owner: { name: 'orders' }, azureName: 'orders_db' } },
     ]),
+    // The same names in another namespace: owners are looked up in the object's own namespace.
+    'azure/test/db.yaml': yamlFile([
+      { apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name: 'data', namespace: 'azure-test' }, spec: { location: 'westeurope' } },
+      { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServer', metadata: { name: 'orders', namespace: 'azure-test' }, spec: { owner: { name: 'data' } } },
+    ]),
     'apis/xdb.yaml': yamlFile([
       { apiVersion: 'apiextensions.crossplane.io/v2', kind: 'CompositeResourceDefinition', metadata: { name: 'xdatabases.platform.example.com' },
         spec: { group: 'platform.example.com', names: { kind: 'XDatabase', plural: 'xdatabases' }, scope: 'Namespaced', versions: [] } },
@@ -195,6 +200,7 @@ test('tenants, ASO owner trees and Crossplane APIs', () => {
     'Composition xdatabases-azure --composes--> ResourceGroup rg',
     'Composition xdatabases-azure --compositeTypeRef--> XRD XDatabase',
     'Deployment azure/orders-api --configMapKeyRef--> FlexibleServer azure/orders',
+    'FlexibleServer azure-test/orders --owner--> ResourceGroup azure-test/data',
     'FlexibleServer azure/orders --owner--> ResourceGroup azure/data',
     'FlexibleServersDatabase azure/orders --owner--> FlexibleServer azure/orders',
     'HelmRelease team-a/redis --dependsOn--> HelmRelease infra/cert-manager',
