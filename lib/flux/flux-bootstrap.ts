@@ -68,6 +68,8 @@ export interface FluxBootstrapProps {
    * `sharding.fluxcd.io/key: <shard>` (the `shardKey` prop; a Fleet's `shards`) are then reconciled
    * by their shard only. The shard controllers are built from this folder's `gotk-components.yaml`
    * (which `flux bootstrap` commits): list it with `folder.addResource('gotk-components.yaml')`.
+   * With `lockdown`, the shard Kustomizations run as `kustomize-controller` too and patch their
+   * controllers with the same lockdown flags.
    * @default - no shards
    */
   readonly shards?: string[];
@@ -150,7 +152,7 @@ export class FluxBootstrap extends Construct {
       ],
     });
     // --- Flux controller sharding (fleet task) ---
-    this.shardKustomizations = props.shards ? fluxShards(this, props.shards, this.sync, this.source, labels) : [];
+    this.shardKustomizations = props.shards ? fluxShards(this, props.shards, this.sync, this.source, labels, this.lockdown) : [];
     // --- end Flux controller sharding ---
   }
 
@@ -165,7 +167,7 @@ const SHARD_CONTROLLERS = ['source-controller', 'kustomize-controller', 'helm-co
 const DELETE_ALL = 'apiVersion: v1\nkind: all\nmetadata:\n  name: all\n$patch: delete\n';
 
 /** The shard Kustomizations and the main controllers' patch of Flux's sharding guide. */
-function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization, source: GitRepository, labels: Record<string, string> | undefined): Kustomization[] {
+function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization, source: GitRepository, labels: Record<string, string> | undefined, lockdown: boolean): Kustomization[] {
   if (shards.length === 0) throw propError(scope, 'shards', 'must list at least one shard key, or be left out');
   shards.forEach((s, i) => {
     checkString(scope, `shards[${i}]`, s, { ...DNS_LABEL, description: 'a shard key: a DNS label such as "shard1"' });
@@ -204,7 +206,13 @@ function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization,
           target: { kind: 'Deployment', name: `(${SHARD_CONTROLLERS.join('|')})` },
           patch: [{ op: 'add', path: '/spec/template/spec/containers/0/args/-', value: `--watch-label-selector=${SHARD_LABEL}=${shard}` }],
         },
+        // Under the lockdown the shard's controllers get the same flags as the main ones: the
+        // objects of a shard (a tenant's Kustomization with a shard key, say) are reconciled there.
+        ...(lockdown ? FLUX_LOCKDOWN_PATCHES : []),
       ],
+      // Like the flux-system sync under the lockdown: it applies Flux's controllers, as the
+      // controller's own (cluster-admin) account, not as flux-system/default.
+      ...(lockdown ? { serviceAccountName: FLUX_SYSTEM_SERVICE_ACCOUNT } : {}),
     });
     k.apiObject.addJsonPatch(JsonPatch.add('/spec/nameSuffix', `-${shard}`));
     k.apiObject.addJsonPatch(JsonPatch.add('/spec/commonMetadata', { annotations: { 'sharding.fluxcd.io/role': 'shard' } }));

@@ -1,13 +1,18 @@
 // FluxBootstrap shards: Flux's documented sharding setup (fluxcd.io/flux/installation/configuration/sharding).
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments, stringify } from 'yaml';
 import { GitOpsApp, Repo } from '../../lib';
 import { FluxBootstrap } from '../../lib/flux';
 import { Testing } from '../../lib/testing';
 
-function bootstrap(shards?: string[]) {
+function bootstrap(shards?: string[], lockdown?: boolean) {
   const app = new GitOpsApp({ outdir: '/tmp/fleet-sharding-unused' });
   const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
   const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
-  const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry: repo.folder('clusters/mgmt'), shards });
+  const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry: repo.folder('clusters/mgmt', { includeSubfolders: false }), shards, lockdown });
   return { app, flux, fluxFolder };
 }
 
@@ -55,4 +60,59 @@ test('shard keys are checked', () => {
   expect(Testing.errorOf(() => bootstrap([]))).toBe('platform/clusters--mgmt--flux-system/flux: prop "shards": must list at least one shard key, or be left out');
   expect(Testing.errorOf(() => bootstrap(['a', 'a']))).toBe('platform/clusters--mgmt--flux-system/flux: prop "shards[1]": "a" is listed twice');
   expect(Testing.errorOf(() => bootstrap(['Shard_1']))).toBe('platform/clusters--mgmt--flux-system/flux: prop "shards[0]": "Shard_1" is invalid: must be a shard key: a DNS label such as "shard1"');
+});
+
+describe('shards under the multi-tenancy lockdown', () => {
+  let kubectl = true;
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+  } catch {
+    kubectl = false;
+  }
+
+  // A cut-down gotk-components.yaml: the controllers Flux's sharding guide and lockdown patch.
+  const controller = (name: string, component = name) => ({
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name, namespace: 'flux-system', labels: { 'app.kubernetes.io/part-of': 'flux', 'app.kubernetes.io/component': component } },
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'manager', image: `${name}:v1`, args: ['--log-level=info', '--a', '--b', '--c', '--d', '--e', '--f'] }] } } },
+  });
+  const GOTK = [
+    ...['source-controller', 'kustomize-controller', 'helm-controller', 'notification-controller'].map((c) => controller(c)),
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'source-controller', namespace: 'flux-system', labels: { 'app.kubernetes.io/part-of': 'flux' } }, spec: { selector: { app: 'source-controller' }, ports: [{ port: 80 }] } },
+  ];
+
+  /** What Flux builds for a Kustomization of the flux-system folder: its patches and nameSuffix over the components. */
+  const fluxBuild = (spec: { patches?: unknown[]; nameSuffix?: string }) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shard-build-'));
+    fs.writeFileSync(path.join(dir, 'gotk-components.yaml'), GOTK.map((o) => stringify(o)).join('---\n'));
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['gotk-components.yaml'], patches: spec.patches, ...(spec.nameSuffix ? { nameSuffix: spec.nameSuffix } : {}) }));
+    const docs = parseAllDocuments(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' })).map((d) => d.toJS());
+    return new Map(docs.filter((d) => d.kind === 'Deployment').map((d) => [d.metadata.name as string, d.spec.template.spec.containers[0].args as string[]]));
+  };
+  const LOCKDOWN = ['--no-cross-namespace-refs=true', '--no-remote-bases=true', '--default-service-account=default'];
+
+  test('each shard Kustomization runs as kustomize-controller and its controllers get the lockdown flags, like the main ones', () => {
+    const { app, flux } = bootstrap(['shard1'], true);
+    const objs = Testing.objects(app); // the lockdown check passes: no shard Kustomization without a ServiceAccount
+    const shard = Testing.find(objs, 'Kustomization', 'flux-system-shard1');
+    expect(shard.spec.serviceAccountName).toBe('kustomize-controller');
+    expect(flux.shardKustomizations.map((k) => k.name)).toEqual(['flux-system-shard1']);
+    if (!kubectl) {
+      process.stderr.write('kubectl not found: the builds of the shard and main controllers are not checked\n');
+      return;
+    }
+    const shardArgs = fluxBuild(shard.spec);
+    expect([...shardArgs.keys()].sort()).toEqual(['helm-controller-shard1', 'kustomize-controller-shard1', 'source-controller-shard1']);
+    expect(shardArgs.get('kustomize-controller-shard1')).toEqual(expect.arrayContaining([...LOCKDOWN, '--watch-label-selector=sharding.fluxcd.io/key=shard1']));
+    expect(shardArgs.get('helm-controller-shard1')).toEqual(expect.arrayContaining(['--no-cross-namespace-refs=true', '--default-service-account=default']));
+    const mainArgs = fluxBuild(Testing.find(objs, 'Kustomization', 'flux-system').spec);
+    expect(mainArgs.get('kustomize-controller')).toEqual(expect.arrayContaining([...LOCKDOWN, '--watch-label-selector=!sharding.fluxcd.io/key']));
+  });
+
+  test('without the lockdown the shard Kustomizations are as before', () => {
+    const { app } = bootstrap(['shard1']);
+    const shard = Testing.find(Testing.objects(app), 'Kustomization', 'flux-system-shard1');
+    expect(shard.spec.serviceAccountName).toBeUndefined();
+    expect((shard.spec.patches as Array<{ patch: string }>).some((p) => p.patch.includes('--no-cross-namespace-refs'))).toBe(false);
+  });
 });
