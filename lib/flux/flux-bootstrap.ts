@@ -1,4 +1,4 @@
-import { JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ENVIRONMENT_LABEL } from '../core/environment';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
@@ -69,7 +69,8 @@ export interface FluxBootstrapProps {
    * by their shard only. The shard controllers are built from this folder's `gotk-components.yaml`
    * (which `flux bootstrap` commits): list it with `folder.addResource('gotk-components.yaml')`.
    * With `lockdown`, the shard Kustomizations run as `kustomize-controller` too and patch their
-   * controllers with the same lockdown flags.
+   * controllers with the same lockdown flags. Synth refuses Flux objects of the app whose shard key
+   * no FluxBootstrap of the app runs (nothing would reconcile them).
    * @default - no shards
    */
   readonly shards?: string[];
@@ -102,6 +103,8 @@ export class FluxBootstrap extends Construct {
   public readonly sync: Kustomization;
   /** Whether the multi-tenancy lockdown is declared (see {@link FluxBootstrapProps.lockdown}). */
   public readonly lockdown: boolean;
+  /** The Flux controller shards it runs (see {@link FluxBootstrapProps.shards}); empty without shards. */
+  public readonly shards: readonly string[];
 
   public constructor(scope: Construct, id: string, props: FluxBootstrapProps) {
     super(scope, id);
@@ -113,6 +116,7 @@ export class FluxBootstrap extends Construct {
     if (Repo.of(props.entry) !== props.repo) throw propError(this, 'entry', `folder "${props.entry.path}" is not in repo "${props.repo.node.id}"`);
     if (typeof secretRef === 'string') addProvided(this, { apiGroup: '', kind: 'Secret', name: secretRef, namespace });
     this.lockdown = props.lockdown ?? false;
+    this.shards = [...(props.shards ?? [])];
     if (this.lockdown) {
       // The controllers' ServiceAccounts come with gotk-components.yaml (flux bootstrap / flux install).
       for (const sa of ['kustomize-controller', 'helm-controller']) addProvided(this, { apiGroup: '', kind: 'ServiceAccount', name: sa, namespace });
@@ -149,6 +153,7 @@ export class FluxBootstrap extends Construct {
       validate: () => [
         ...layoutProblems(entry, own),
         ...(this.lockdown ? lockdownProblems(entry, namespace, [this.sync.apiObject]).map((p) => `lockdown: ${p}`) : []),
+        ...unwatchedShardProblems(this),
       ],
     });
     // --- Flux controller sharding (fleet task) ---
@@ -160,6 +165,38 @@ export class FluxBootstrap extends Construct {
   /** The Kustomizations deploying the shard controllers, one per shard. */
   public readonly shardKustomizations: Kustomization[];
   // --- end Flux controller sharding ---
+}
+
+/**
+ * Flux objects of the app labelled with a shard key (`sharding.fluxcd.io/key`) that no
+ * FluxBootstrap of the app runs a shard for: the main controllers skip every object with a shard
+ * key (`--watch-label-selector=!sharding.fluxcd.io/key`), so nothing would ever reconcile them
+ * (a Fleet's `shards` or a row's `shard` beyond the bootstrap's `shards`, a typo). One line per
+ * key, from the app's first FluxBootstrap (by construct path), so several bootstraps report it once;
+ * the keys of all bootstraps count (the objects' cluster is not resolved here).
+ */
+function unwatchedShardProblems(self: FluxBootstrap): string[] {
+  const all = self.node.root.node.findAll();
+  const bootstraps = all.filter((c): c is FluxBootstrap => c instanceof FluxBootstrap);
+  if (bootstraps[0] !== self) return [];
+  const shards = new Set(bootstraps.flatMap((b) => b.shards));
+  const unwatched = new Map<string, ApiObject[]>();
+  for (const c of all) {
+    if (!(c instanceof ApiObject) || !c.apiVersion.split('/')[0].endsWith('.toolkit.fluxcd.io')) continue;
+    const key = c.metadata.getLabel(SHARD_LABEL);
+    if (key === undefined || shards.has(key)) continue;
+    const list = unwatched.get(key);
+    if (list) list.push(c);
+    else unwatched.set(key, [c]);
+  }
+  const runs = shards.size > 0 ? `its shards are ${[...shards].sort().map((x) => `"${x}"`).join(', ')}` : 'it runs no shards';
+  return [...unwatched].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, objs]) => {
+    const shown = objs.slice(0, 3).map((o) => `${o.node.path.replace(/\/Resource$/, '')} (${o.kind} ${o.metadata.namespace ?? 'default'}/${o.name})`);
+    const more = objs.length > 3 ? ` and ${objs.length - 3} more` : '';
+    return `shards: ${objs.length} Flux object(s) have the shard key "${key}" (${SHARD_LABEL}), but no FluxBootstrap of the app runs that shard (${runs}), ` +
+      `and the main controllers skip objects with a shard key, so nothing would reconcile them: ${shown.join(', ')}${more}; ` +
+      `add "${key}" to the FluxBootstrap's shards, or give them a key it runs (a Fleet's shards, a row's shard, shardKey)`;
+  });
 }
 
 // --- Flux controller sharding (fleet task) ---

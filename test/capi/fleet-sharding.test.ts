@@ -4,8 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { GitOpsApp, Repo } from '../../lib';
-import { FluxBootstrap } from '../../lib/flux';
+import { GitOpsApp, Repo, SynthError } from '../../lib';
+import { FluxBootstrap, GitRepository, Kustomization } from '../../lib/flux';
 import { Testing } from '../../lib/testing';
 
 function bootstrap(shards?: string[], lockdown?: boolean) {
@@ -114,5 +114,41 @@ describe('shards under the multi-tenancy lockdown', () => {
     const shard = Testing.find(Testing.objects(app), 'Kustomization', 'flux-system-shard1');
     expect(shard.spec.serviceAccountName).toBeUndefined();
     expect((shard.spec.patches as Array<{ patch: string }>).some((p) => p.patch.includes('--no-cross-namespace-refs'))).toBe(false);
+  });
+});
+
+describe('shard keys no FluxBootstrap runs', () => {
+  const app = (bootstrapShards: string[][], keys: string[]) => {
+    const a = new GitOpsApp({ outdir: '/tmp/fleet-sharding-unused', validation: false });
+    const repo = new Repo(a, 'platform', { url: 'https://github.com/contoso/platform' });
+    const entry = repo.folder('clusters/mgmt', { includeSubfolders: false });
+    bootstrapShards.forEach((shards, i) => new FluxBootstrap(repo.folder(`clusters/mgmt/flux-${i}`, { namespace: 'flux-system' }), 'flux', { repo, entry, name: `flux-${i}`, shards }));
+    const apps = repo.folder('apps');
+    keys.forEach((shardKey, i) => Kustomization.forFolder(entry, `apps-${i}`, apps, { name: `apps-${i}`, prune: true, source: GitRepository.fromName(entry, `src-${i}`, { name: 'flux-0', namespace: 'flux-system' }), shardKey }));
+    return a;
+  };
+  const problems = (a: GitOpsApp) => {
+    try {
+      a.placedObjects();
+      return [];
+    } catch (e) {
+      return [...(e as SynthError).problems];
+    }
+  };
+
+  test('one line per key no bootstrap runs, from the first bootstrap only; keys it runs are fine', () => {
+    expect(problems(app([['shard1'], ['shard2']], ['shard1', 'shard2', 'shard3', 'shard3', 'shard3', 'shard3', 'shard9']))).toEqual([
+      'platform/clusters--mgmt--flux-0/flux: shards: 4 Flux object(s) have the shard key "shard3" (sharding.fluxcd.io/key), but no FluxBootstrap of the app runs that shard (its shards are "shard1", "shard2"), ' +
+        'and the main controllers skip objects with a shard key, so nothing would reconcile them: platform/clusters--mgmt/apps-2 (Kustomization flux-system/apps-2), ' +
+        'platform/clusters--mgmt/apps-3 (Kustomization flux-system/apps-3), platform/clusters--mgmt/apps-4 (Kustomization flux-system/apps-4) and 1 more; ' +
+        'add "shard3" to the FluxBootstrap\'s shards, or give them a key it runs (a Fleet\'s shards, a row\'s shard, shardKey)',
+      'platform/clusters--mgmt--flux-0/flux: shards: 1 Flux object(s) have the shard key "shard9" (sharding.fluxcd.io/key), but no FluxBootstrap of the app runs that shard (its shards are "shard1", "shard2"), ' +
+        'and the main controllers skip objects with a shard key, so nothing would reconcile them: platform/clusters--mgmt/apps-6 (Kustomization flux-system/apps-6); ' +
+        'add "shard9" to the FluxBootstrap\'s shards, or give them a key it runs (a Fleet\'s shards, a row\'s shard, shardKey)',
+    ]);
+  });
+
+  test('without any FluxBootstrap in the app (Flux installed elsewhere) nothing is checked', () => {
+    expect(problems(app([], ['shard3']))).toEqual([]);
   });
 });
