@@ -238,7 +238,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
 
   const changes = new Map<string, ObjectChange[]>();
   const flux = fluxKustomizations(repos, olds);
-  const kustomizationReasons = fluxRemovalReasons(repos, flux);
+  const kustomizationReasons = fluxRemovalReasons(repos, olds, flux);
   const composite = compositeReasons(repos, olds);
   for (const r of repos) {
     // The objects of files written unchanged pair with themselves first (same file, same
@@ -554,6 +554,12 @@ function describeK(k: FluxKustomization): string {
   return `${k.id} (${dir}${k.file})`;
 }
 
+/** Whether kustomize-controller's prune leaves the object alone (annotated prune: disabled or reconcile: disabled). */
+function pruneDisabled(obj: PlainObject | undefined): boolean {
+  const annotations = (obj?.metadata?.annotations ?? {}) as Record<string, unknown>;
+  return annotations[`${FLUX_KUSTOMIZE_GROUP}/prune`] === 'disabled' || annotations[`${FLUX_KUSTOMIZE_GROUP}/reconcile`] === 'disabled';
+}
+
 /** Both sides of the app and their Flux Kustomizations (found once for the removal reasons and the prunes). */
 interface FluxSides {
   readonly s: { old: Side; next: Side };
@@ -572,14 +578,17 @@ function fluxKustomizations(repos: readonly GuardRepo[], olds: Map<GuardRepo, Ol
  * Extra protection of removed Flux Kustomizations that hydrate a remote cluster (`kubeConfig`):
  * removing one prunes everything it applied there. Per repo, file → reasons.
  */
-function fluxRemovalReasons(repos: readonly GuardRepo[], flux: FluxSides): Map<GuardRepo, Map<string, string[]>> {
+function fluxRemovalReasons(repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>, flux: FluxSides): Map<GuardRepo, Map<string, string[]>> {
   const out = new Map<GuardRepo, Map<string, string[]>>();
   const { s, oldKs, newKs } = flux;
   for (const [key, k] of oldKs) {
     if (newKs.has(key)) continue;
     const spec = (k.obj.spec ?? {}) as { kubeConfig?: { secretRef?: { name?: string } } };
     if (!spec.kubeConfig?.secretRef?.name || !kPrunes(k.obj, true)) continue;
-    const ids = [...applied(k, repos, s.old).values()].map((v) => objectInfo({ file: v.file, ...v.ident }).id);
+    // Objects Flux does not prune (RETAIN writes the annotation) stay on the cluster.
+    const ids = [...applied(k, repos, s.old).values()]
+      .filter((v) => !pruneDisabled(olds.get(v.repo)!.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name)))
+      .map((v) => objectInfo({ file: v.file, ...v.ident }).id);
     if (ids.length === 0) continue;
     const list = [...new Set(ids)].sort();
     const shown = list.slice(0, 5).join(', ') + (list.length > 5 ? `, and ${list.length - 5} more` : '');
@@ -621,10 +630,7 @@ function fluxPrunes(
     for (const [ikey, v] of before) {
       if (after.has(ikey) || !present.has(identKey(v.raw))) continue;
       const obj = olds.get(v.repo)!.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name);
-      if (!obj) continue;
-      // kustomize-controller's prune excludes objects annotated prune: disabled or reconcile: disabled.
-      const annotations = (obj.metadata?.annotations ?? {}) as Record<string, unknown>;
-      if (annotations[`${FLUX_KUSTOMIZE_GROUP}/prune`] === 'disabled' || annotations[`${FLUX_KUSTOMIZE_GROUP}/reconcile`] === 'disabled') continue;
+      if (!obj || pruneDisabled(obj)) continue;
       const t = treeObject(v.file, { ...obj, metadata: { ...obj.metadata, namespace: v.ident.namespace } }, olds.get(v.repo)!.snapshot.constructPaths[v.file]);
       const reasons = [...protectionReasons(t.obj!), ...composite(t.obj!)];
       if (t.kind === 'Namespace' && groupOf(t.apiVersion) === '') {

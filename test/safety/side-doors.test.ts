@@ -4,7 +4,7 @@
 import { handWrittenCluster } from '../support/clusters';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { declarePreinstalled, GitOpsApp, Preinstalled, Repo, SynthError } from '../../lib';
+import { applyRemovalPolicy, declarePreinstalled, GitOpsApp, Preinstalled, RemovalPolicy, Repo, SynthError } from '../../lib';
 import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksCluster } from '../../lib/capi';
 import { CompositeResourceDefinition, Composition, Schema } from '../../lib/crossplane';
@@ -279,6 +279,28 @@ describe('Flux-aware protection', () => {
         hint('platform::Kustomization/fleet/aks-dev-apps'),
     ]);
     build(false, ['platform::Kustomization/fleet/aks-dev-apps']).synth();
+  });
+
+  test('removing the hydration of objects Flux does not prune (RETAIN) is not a deletion of them', () => {
+    const out = tmp();
+    const build = (hydrate: boolean) => {
+      const app = newApp(out);
+      const repo = new Repo(app, 'platform');
+      const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
+      new ApiObject(mgmt, 'kubeconfig', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aks-dev-kubeconfig' } });
+      const workloads = repo.folder('workloads/aks-dev', { cluster: 'aks-dev', namespace: 'podinfo' });
+      applyRemovalPolicy(new ApiObject(workloads, 'deploy', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo' }, spec: {} }), RemovalPolicy.RETAIN);
+      if (hydrate) {
+        new RemoteClusterHydration(mgmt, 'aks-dev', {
+          cluster: handWrittenCluster(mgmt, 'aks-dev', 'fleet'),
+          source: GitRepository.fromName(mgmt as Construct, 'source', { name: 'flux-system', namespace: 'fleet' }),
+          stages: [{ name: 'apps', folder: workloads }],
+        });
+      }
+      return app;
+    };
+    build(true).synth();
+    expect(() => build(false).synth()).not.toThrow();
   });
 });
 
