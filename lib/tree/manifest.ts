@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { memoForSynthPass } from '../core/synth-pass';
 
 /** Name of the ownership manifest written at the root of every repo tree. */
 export const MANIFEST_FILE = '.cdk8s-platform.json';
@@ -39,38 +40,20 @@ export function readManifest(targetDir: string): OwnershipManifest {
   // Never follow a link or block on a FIFO planted in place of the manifest.
   if (!st.isFile()) throw new Error(`${file}: the ownership manifest is not a regular file; replace it with the file from Git or delete it`);
   const text = fs.readFileSync(file, 'utf8');
-  const hit = READ.get(file);
+  // A synth reads each repo's manifest twice (the writer's changes, the guard's baseline), and
+  // parsing the manifest of a 10,000-cluster tree (100,000 files and construct paths) takes 0.3 s:
+  // parsed once per synth pass (a hit needs the same text, read again); not kept after it.
+  const read = memoForSynthPass(READ, READ_SCOPE, () => new Map<string, { readonly text: string; readonly manifest: OwnershipManifest }>());
+  const hit = read.get(file);
   if (hit?.text === text) return hit.manifest;
   const manifest = parseManifest(file, text);
-  remember(file, text, manifest);
+  read.set(file, { text, manifest });
   return manifest;
 }
 
-/**
- * Manifests read, by file, while their texts total at most {@link READ_MAX_CHARS} (oldest first
- * out): a synth reads each repo's manifest twice (the writer's changes, the guard's baseline), and
- * parsing the manifest of a 10,000-cluster tree (100,000 files and construct paths) takes 0.3 s.
- * A hit needs the same text, read again.
- */
-const READ = new Map<string, { readonly text: string; readonly manifest: OwnershipManifest }>();
-const READ_MAX_CHARS = 32 * 1024 * 1024;
-let readChars = 0;
-
-function remember(file: string, text: string, manifest: OwnershipManifest): void {
-  const old = READ.get(file);
-  if (old) {
-    READ.delete(file);
-    readChars -= old.text.length;
-  }
-  if (text.length > READ_MAX_CHARS) return;
-  for (const [f, e] of READ) {
-    if (readChars + text.length <= READ_MAX_CHARS) break;
-    READ.delete(f);
-    readChars -= e.text.length;
-  }
-  READ.set(file, { text, manifest });
-  readChars += text.length;
-}
+/** The key and scope of the manifests read in a synth pass. */
+const READ = Symbol('manifests read');
+const READ_SCOPE = {};
 
 /** Parses the text of an ownership manifest; `source` names it in errors. */
 export function parseManifest(source: string, text: string): OwnershipManifest {
