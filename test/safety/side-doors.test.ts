@@ -254,53 +254,41 @@ describe('Flux-aware protection', () => {
     fluxApp(out, { dbAnnotations: retain, appsK: false }).synth();
   });
 
+  /** A Deployment in the aks-dev workloads folder, applied (hydrate) by a remote-cluster Kustomization or not. */
+  const hydrationApp = (out: string, o: { hydrate: boolean; allow?: string[]; retain?: boolean }) => {
+    const app = newApp(out, o.allow);
+    const repo = new Repo(app, 'platform');
+    const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
+    new ApiObject(mgmt, 'kubeconfig', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aks-dev-kubeconfig' } });
+    const workloads = repo.folder('workloads/aks-dev', { cluster: 'aks-dev', namespace: 'podinfo' });
+    const deploy = new ApiObject(workloads, 'deploy', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo' }, spec: {} });
+    if (o.retain) applyRemovalPolicy(deploy, RemovalPolicy.RETAIN);
+    if (o.hydrate) {
+      new RemoteClusterHydration(mgmt, 'aks-dev', {
+        cluster: handWrittenCluster(mgmt, 'aks-dev', 'fleet'),
+        source: GitRepository.fromName(mgmt as Construct, 'source', { name: 'flux-system', namespace: 'fleet' }),
+        stages: [{ name: 'apps', folder: workloads }],
+      });
+    }
+    return app;
+  };
+
   test('removing the hydration Kustomizations of a remote cluster is a protected deletion of what they applied', () => {
     const out = tmp();
-    const build = (hydrate: boolean, allow?: string[]) => {
-      const app = newApp(out, allow);
-      const repo = new Repo(app, 'platform');
-      const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
-      new ApiObject(mgmt, 'kubeconfig', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aks-dev-kubeconfig' } });
-      const workloads = repo.folder('workloads/aks-dev', { cluster: 'aks-dev', namespace: 'podinfo' });
-      new ApiObject(workloads, 'deploy', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo' }, spec: {} });
-      if (hydrate) {
-        new RemoteClusterHydration(mgmt, 'aks-dev', {
-          cluster: handWrittenCluster(mgmt, 'aks-dev', 'fleet'),
-          source: GitRepository.fromName(mgmt as Construct, 'source', { name: 'flux-system', namespace: 'fleet' }),
-          stages: [{ name: 'apps', folder: workloads }],
-        });
-      }
-      return app;
-    };
-    build(true).synth();
-    expect(problems(() => build(false).synth())).toEqual([
+    hydrationApp(out, { hydrate: true }).synth();
+    expect(problems(() => hydrationApp(out, { hydrate: false }).synth())).toEqual([
       'platform/clusters--mgmt/aks-dev/apps/Resource (platform/clusters/mgmt/kustomization-aks-dev-apps.yaml): Kustomization/fleet/aks-dev-apps would be deleted, but it is protected: ' +
         'hydrates the remote cluster of kubeConfig Secret aks-dev-kubeconfig: removing it prunes the 1 object(s) it applied there: Deployment/podinfo/podinfo. ' +
         hint('platform::Kustomization/fleet/aks-dev-apps'),
     ]);
-    build(false, ['platform::Kustomization/fleet/aks-dev-apps']).synth();
+    hydrationApp(out, { hydrate: false, allow: ['platform::Kustomization/fleet/aks-dev-apps'] }).synth();
   });
 
+  // kustomize-controller's finalizer deletes the inventory with the exclusions of its prune.
   test('removing the hydration of objects Flux does not prune (RETAIN) is not a deletion of them', () => {
     const out = tmp();
-    const build = (hydrate: boolean) => {
-      const app = newApp(out);
-      const repo = new Repo(app, 'platform');
-      const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
-      new ApiObject(mgmt, 'kubeconfig', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aks-dev-kubeconfig' } });
-      const workloads = repo.folder('workloads/aks-dev', { cluster: 'aks-dev', namespace: 'podinfo' });
-      applyRemovalPolicy(new ApiObject(workloads, 'deploy', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo' }, spec: {} }), RemovalPolicy.RETAIN);
-      if (hydrate) {
-        new RemoteClusterHydration(mgmt, 'aks-dev', {
-          cluster: handWrittenCluster(mgmt, 'aks-dev', 'fleet'),
-          source: GitRepository.fromName(mgmt as Construct, 'source', { name: 'flux-system', namespace: 'fleet' }),
-          stages: [{ name: 'apps', folder: workloads }],
-        });
-      }
-      return app;
-    };
-    build(true).synth();
-    expect(() => build(false).synth()).not.toThrow();
+    hydrationApp(out, { hydrate: true, retain: true }).synth();
+    expect(() => hydrationApp(out, { hydrate: false, retain: true }).synth()).not.toThrow();
   });
 });
 
