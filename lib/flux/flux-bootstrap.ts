@@ -1,7 +1,8 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ENVIRONMENT_LABEL } from '../core/environment';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { memoForSynthPass } from '../core/synth-pass';
 import { addProvided } from '../core/references';
 import { ISecretSource } from '../core/secret';
 import { Folder } from '../gitops/folder';
@@ -176,9 +177,18 @@ export class FluxBootstrap extends Construct {
  * the keys of all bootstraps count (the objects' cluster is not resolved here).
  */
 function unwatchedShardProblems(self: FluxBootstrap): string[] {
-  const all = self.node.root.node.findAll();
+  // Found once per synth pass for the whole app (each bootstrap walking the app was quadratic in
+  // the bootstraps), reported by the first bootstrap.
+  const { first, problems } = memoForSynthPass(UNWATCHED_SHARDS, self.node.root, () => appShardProblems(self.node.root));
+  return first === self ? problems : [];
+}
+
+const UNWATCHED_SHARDS = Symbol('unwatched shard keys');
+
+/** The app's first FluxBootstrap and the problems of {@link unwatchedShardProblems}. */
+function appShardProblems(root: IConstruct): { first?: FluxBootstrap; problems: string[] } {
+  const all = root.node.findAll();
   const bootstraps = all.filter((c): c is FluxBootstrap => c instanceof FluxBootstrap);
-  if (bootstraps[0] !== self) return [];
   const shards = new Set(bootstraps.flatMap((b) => b.shards));
   const unwatched = new Map<string, ApiObject[]>();
   for (const c of all) {
@@ -190,13 +200,14 @@ function unwatchedShardProblems(self: FluxBootstrap): string[] {
     else unwatched.set(key, [c]);
   }
   const runs = shards.size > 0 ? `its shards are ${[...shards].sort().map((x) => `"${x}"`).join(', ')}` : 'it runs no shards';
-  return [...unwatched].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, objs]) => {
+  const problems = [...unwatched].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, objs]) => {
     const shown = objs.slice(0, 3).map((o) => `${o.node.path.replace(/\/Resource$/, '')} (${o.kind} ${o.metadata.namespace ?? 'default'}/${o.name})`);
     const more = objs.length > 3 ? ` and ${objs.length - 3} more` : '';
     return `shards: ${objs.length} Flux object(s) have the shard key "${key}" (${SHARD_LABEL}), but no FluxBootstrap of the app runs that shard (${runs}), ` +
       `and the main controllers skip objects with a shard key, so nothing would reconcile them: ${shown.join(', ')}${more}; ` +
       `add "${key}" to the FluxBootstrap's shards, or give them a key it runs (a Fleet's shards, a row's shard, shardKey)`;
   });
+  return { first: bootstraps[0], problems };
 }
 
 // --- Flux controller sharding (fleet task) ---

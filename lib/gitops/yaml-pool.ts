@@ -110,11 +110,13 @@ export class YamlFilePool {
 
   private writeNow(file: string, content: string, tree?: StagedTree): void {
     const rel = tree ? file.slice(tree.dir.length + 1) : '';
-    if (tree?.blobIds) this.addIds(tree.dir, [rel, gitBlobId(crypto, content)]);
-    if (tree?.target && sameBytes(fs, path.join(tree.target, rel), content)) this.addSame(tree.dir, [rel]);
+    // Encoded once for the blob id, the comparison and the write.
+    const bytes = Buffer.from(content, 'utf8');
+    if (tree?.blobIds) this.addIds(tree.dir, [rel, gitBlobId(crypto, bytes)]);
+    if (tree?.target && sameBytes(fs, path.join(tree.target, rel), bytes)) this.addSame(tree.dir, [rel]);
     else {
       this.mkdir(path.dirname(file));
-      fs.writeFileSync(file, content);
+      fs.writeFileSync(file, bytes);
     }
     if (tree?.record && !this.unrecorded) {
       try {
@@ -230,24 +232,21 @@ export interface StagedTree {
 }
 
 /**
- * The id git gives a blob of the UTF-8 bytes of `text` (`git hash-object`: SHA-1 of
- * `blob <size>\0<bytes>`, the object format of repositories unless created with
- * `--object-format=sha256`). Self-contained, so that the pool's worker threads rebuild it from its
- * source text.
+ * The id git gives a blob of `bytes` (`git hash-object`: SHA-1 of `blob <size>\0<bytes>`, the
+ * object format of repositories unless created with `--object-format=sha256`). Self-contained, so
+ * that the pool's worker threads rebuild it from its source text.
  */
-export function gitBlobId(cryptoMod: typeof crypto, text: string): string {
-  const bytes = Buffer.from(text, 'utf8');
+export function gitBlobId(cryptoMod: typeof crypto, bytes: Buffer): string {
   return cryptoMod.createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 /**
  * Whether the file `file` is a regular file (not a symbolic link: it is opened with `O_NOFOLLOW`
- * where the platform has it, see {@link FOLLOWS_NO_LINKS}) holding exactly the UTF-8 bytes of
- * `text`; a file of another size is not read. Self-contained, so that the pool's worker threads
- * rebuild it from its source text.
+ * where the platform has it, see {@link FOLLOWS_NO_LINKS}) holding exactly `want`; a file of
+ * another size is not read. Self-contained, so that the pool's worker threads rebuild it from its
+ * source text.
  */
-export function sameBytes(fsMod: typeof fs, file: string, text: string): boolean {
-  const want = Buffer.from(text, 'utf8');
+export function sameBytes(fsMod: typeof fs, file: string, want: Buffer): boolean {
   let fd: number;
   try {
     fd = fsMod.openSync(file, fsMod.constants.O_RDONLY | (fsMod.constants.O_NOFOLLOW ?? 0) | (fsMod.constants.O_NONBLOCK ?? 0));
@@ -396,17 +395,19 @@ port.on('message', (msg) => {
     if (!error) {
       for (const [file, data, ready, relFrom, rec, target, blobId] of msg) {
         const text = ready ? data : toYaml(JSON.parse(data));
+        // Encoded once for the blob id, the comparison and the write.
+        const bytes = Buffer.from(text, 'utf8');
         if (blobId) {
           const tree = file.slice(0, relFrom - 1);
-          (ids[tree] || (ids[tree] = [])).push(file.slice(relFrom), gitBlobId(crypto, text));
+          (ids[tree] || (ids[tree] = [])).push(file.slice(relFrom), gitBlobId(crypto, bytes));
         }
-        if (target && sameBytes(fs, path.join(target, file.slice(relFrom)), text)) {
+        if (target && sameBytes(fs, path.join(target, file.slice(relFrom)), bytes)) {
           const tree = file.slice(0, relFrom - 1);
           (same[tree] || (same[tree] = [])).push(file.slice(relFrom));
         } else {
           const dir = path.dirname(file);
           if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
-          fs.writeFileSync(file, text);
+          fs.writeFileSync(file, bytes);
         }
         if (rec) record(file, relFrom, text);
       }
