@@ -1,6 +1,6 @@
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { checkCount, checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
 import { ISecretSource, resolveSecret } from '../core/secret';
 import { Kustomization } from '../flux/kustomization';
@@ -9,7 +9,8 @@ import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { Folder, FOLDER_PATH } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { AksClusterClass, AksNodePoolOverride } from './aks-cluster-class';
-import { DEFAULT_MAX_OBJECTS_PER_BUILD, kustomizationBuildProblems, stableHash } from './fleet-layout';
+import { stableHash } from '../core/stable-hash';
+import { setMaxObjectsPerBuild } from '../flux/build-size';
 import { ENVIRONMENT_VALUE } from '../core/environment';
 import { TopologyCluster, TopologyMachinePool } from './topology-cluster';
 
@@ -162,8 +163,9 @@ export interface FleetProps {
    */
   readonly buckets?: number;
   /**
-   * The bound checked at synth on the objects any Flux Kustomization of the repo builds (the
-   * repo's first Fleet sets it for the repo).
+   * The bound checked at synth on the objects any Flux Kustomization building a folder of the
+   * repo builds (every Kustomization checks it, see `kustomizationBuildSizes`); a repo has one
+   * bound, so Fleets of one repo that set it must agree.
    * @default 1000
    */
   readonly maxObjectsPerBuild?: number;
@@ -249,7 +251,8 @@ export class Fleet extends Construct {
     if (!props.clusters || props.clusters.length === 0) throw propError(this, 'clusters', 'must list at least one cluster');
     const shards = checkCount(this, 'shards', props.shards, 1000);
     const buckets = checkCount(this, 'buckets', props.buckets, 10000) ?? 32;
-    const maxObjects = checkCount(this, 'maxObjectsPerBuild', props.maxObjectsPerBuild, Number.MAX_SAFE_INTEGER) ?? DEFAULT_MAX_OBJECTS_PER_BUILD;
+    const maxObjects = checkCount(this, 'maxObjectsPerBuild', props.maxObjectsPerBuild, Number.MAX_SAFE_INTEGER);
+    if (maxObjects !== undefined) setMaxObjectsPerBuild(props.repo, maxObjects, this);
     checkLabels(this, 'defaults.labels', props.defaults.labels);
     for (const [name, env] of Object.entries(props.environments ?? {})) checkLabels(this, `environments.${name}.labels`, env.labels);
     const cls = (this.cls = props.clusterClass);
@@ -384,11 +387,6 @@ export class Fleet extends Construct {
       }
       this.members.push({ cluster, managementFolder, stageFolders, hydration, kustomizations, shard, bucket });
     });
-    // One bound check per repo, however many fleets it holds.
-    if (!CHECKED_REPOS.has(props.repo)) {
-      CHECKED_REPOS.add(props.repo);
-      this.node.addValidation({ validate: () => kustomizationBuildProblems(props.repo, maxObjects) });
-    }
   }
 
   /** Validates a row's node pool settings; returns what sets them as the pools' `nodePool` variable overrides. */
@@ -422,7 +420,6 @@ export class Fleet extends Construct {
   }
 }
 
-const CHECKED_REPOS = new WeakSet<Repo>();
 /** Azure allows 980 resource groups per subscription; each fleet cluster has one. */
 const MAX_RESOURCE_GROUPS = 980;
 const SUBSCRIPTION_ID = {
@@ -430,7 +427,3 @@ const SUBSCRIPTION_ID = {
   description: 'an Azure subscription ID (a GUID)',
 };
 
-function checkCount(scope: Construct, prop: string, value: number | undefined, max: number): number | undefined {
-  if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > max)) throw propError(scope, prop, `${value} is invalid: must be an integer from 1 to ${max}`);
-  return value;
-}

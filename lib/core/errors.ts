@@ -59,6 +59,12 @@ export const DNS_LABEL: StringRule = {
   description: 'a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)',
 };
 
+/** Checks that an optional count prop is an integer from 1 to `max` (throws a {@link propError} otherwise). */
+export function checkCount(scope: IConstruct, prop: string, value: number | undefined, max: number): number | undefined {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > max)) throw propError(scope, prop, `${value} is invalid: must be an integer from 1 to ${max}`);
+  return value;
+}
+
 /**
  * Throws a {@link PropError} for the first invalid label of `labels` (keys are qualified names,
  * values at most 63 alphanumerics, '-', '_' or '.'), naming the prop and key (`labels.team`).

@@ -14,3 +14,4 @@ export * from './tenant';
 export * from './tenant-policy';
 export * from './tenant-guardrails';
 export * from './systems-sync';
+export * from './build-size';

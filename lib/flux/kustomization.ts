@@ -13,6 +13,7 @@ import {
   addFluxDependency, applyFluxRemovalPolicy, checkRelativePath, FluxDuration, FluxKubeConfig, FluxKubeConfigSecret, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, fluxSecret, IFluxObject,
   importFluxObject, ISource, KUSTOMIZE_GROUP, ObjectReference, optDuration, resolveIdentity, resolveKubeConfig, targetOf,
 } from './common';
+import { ownBuildProblems } from './build-size';
 import { GitRepository } from './git-repository';
 
 /** A Flux Kustomization another object can depend on (a {@link Kustomization} or an import). */
@@ -327,6 +328,8 @@ export class Kustomization extends FluxResource implements IKustomization {
     for (const [k, v] of Object.entries(props.substitute ?? {})) this.addSubstitute(k, v);
     for (const s of props.substituteFrom ?? []) this.addSubstituteFrom(s);
     applyFluxRemovalPolicy(this, props);
+    // What kustomize-controller builds, applies and inventories must stay bounded (once per app and pass).
+    this.node.addValidation({ validate: () => ownBuildProblems(this) });
   }
 
   /**

@@ -1,5 +1,9 @@
 import { Construct } from 'constructs';
-import { checkString, DNS_LABEL, propError } from '../core/errors';
+import { checkCount, checkString, DNS_LABEL, propError } from '../core/errors';
+import { stableHash } from '../core/stable-hash';
+import { Folder } from '../gitops/folder';
+import { Repo } from '../gitops/repo';
+import { Kustomization, KustomizationForFolderProps } from './kustomization';
 import { Tenant, TENANT_CLUSTER_ROLE, TenantClusterRole, TenantProps } from './tenant';
 import { TenantServicePolicy } from './tenant-policy';
 
@@ -8,6 +12,27 @@ export type TeamSpec = Omit<TenantProps, 'defineClusterRole' | 'clusterRole' | '
   /** ClusterRole for this team. @default - the SystemsSync's clusterRole */
   readonly clusterRole?: string;
 };
+
+/**
+ * The bucket layout of a {@link SystemsSync}: the props of its bucket Kustomizations, their count
+ * and name. Every other prop is the Kustomizations' (`source`, `prune`, `serviceAccountName`,
+ * `interval`, `shardKey`...).
+ */
+export interface SystemsSyncBuckets extends Omit<KustomizationForFolderProps, 'name'> {
+  /**
+   * Number of buckets. A team's bucket is a hash of its name modulo this count, so adding or
+   * removing teams never moves another team; changing the count moves most teams to another
+   * Kustomization (see {@link SystemsSyncProps.buckets}): choose it once, for the final number of
+   * teams (a tenant is 10 to 15 objects: about `teams × 15 / 500` keeps each build near 500).
+   * @default 32
+   */
+  readonly count?: number;
+  /**
+   * Name of the bucket Kustomizations, followed by `-b<N>` (`tenants-b07`).
+   * @default - the last segment of the SystemsSync's folder path
+   */
+  readonly name?: string;
+}
 
 /** Props of a {@link SystemsSync}. */
 export interface SystemsSyncProps {
@@ -36,6 +61,21 @@ export interface SystemsSyncProps {
    * @default true unless every team switches `servicePolicy` off
    */
   readonly defineServicePolicy?: boolean;
+  /**
+   * Spread the tenants over buckets, each applied by its own Flux Kustomization, so that no build
+   * grows with the number of teams: kustomize-controller builds, applies and inventories the whole
+   * folder a Kustomization applies, and at 10 to 15 objects per tenant one folder of 100 teams
+   * already passes the repo's bound of 1,000 objects per build (checked at synth). Each team goes
+   * to `<folder>/b<N>/<team>/`; the SystemsSync's folder keeps the ClusterRole, the Service
+   * policy and one Kustomization `<name>-b<N>` per bucket holding teams, and must not list its
+   * sub-folders (create it with `includeSubfolders: false`).
+   *
+   * Moving existing tenants into buckets moves their objects to other Kustomizations: the one that
+   * applied the folder prunes them (Namespaces included, with everything in them) unless it has
+   * `prune: false` for that change. The destroy guard refuses such a synth.
+   * @default - no buckets: every tenant in the SystemsSync's folder
+   */
+  readonly buckets?: SystemsSyncBuckets;
 }
 
 /**
@@ -62,6 +102,8 @@ export class SystemsSync extends Construct {
   public readonly clusterRole?: TenantClusterRole;
   /** The Service policy emitted, if any. */
   public readonly servicePolicy?: TenantServicePolicy;
+  /** The bucket Kustomizations (one per bucket holding teams, by bucket), when `buckets` is set. */
+  public readonly bucketKustomizations: Kustomization[] = [];
 
   public constructor(scope: Construct, id: string, props: SystemsSyncProps) {
     super(scope, id);
@@ -73,13 +115,41 @@ export class SystemsSync extends Construct {
     if (props.defineServicePolicy ?? props.teams.some((t) => t.servicePolicy !== false)) {
       this.servicePolicy = new TenantServicePolicy(this, 'ServicePolicy');
     }
+    const placeTeam = props.buckets ? this.bucketLayout(props.buckets) : () => this;
     const names = new Set<string>();
     props.teams.forEach((team, i) => {
       // Checked here: the name is the Tenant's construct id.
       checkString(this, `teams[${i}].name`, team.name, DNS_LABEL);
       if (names.has(team.name)) throw propError(this, `teams[${i}].name`, `"${team.name}" is used by another team`);
       names.add(team.name);
-      this.tenants.push(new Tenant(this, team.name, { ...team, clusterRole: team.clusterRole ?? role, defineClusterRole: false, defineServicePolicy: false }));
+      this.tenants.push(new Tenant(placeTeam(team.name), team.name, { ...team, clusterRole: team.clusterRole ?? role, defineClusterRole: false, defineServicePolicy: false }));
     });
+    this.bucketKustomizations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * The bucket layout: checks the props and returns where a team's Tenant goes (its folder
+   * `<folder>/b<N>/<team>`), creating the bucket's folder and Kustomization with its first team.
+   */
+  private bucketLayout(buckets: SystemsSyncBuckets): (team: string) => Construct {
+    const folder = Folder.of(this);
+    if (folder.includeSubfolders) {
+      throw propError(this, 'buckets', `folder "${folder.path}" lists its sub-folders, so the Kustomization applying it would build every bucket too: create it with includeSubfolders: false`);
+    }
+    const count = checkCount(this, 'buckets.count', buckets.count, 10000) ?? 32;
+    const { count: _count, name: _name, ...kProps } = buckets;
+    const name = buckets.name ?? folder.path.split('/').pop()!;
+    const width = String(count - 1).length;
+    const repo = Repo.of(folder);
+    const made = new Map<string, Kustomization>();
+    return (team) => {
+      const bucket = `b${String(stableHash(`bucket:${team}`) % count).padStart(width, '0')}`;
+      if (!made.has(bucket)) {
+        const k = Kustomization.forFolder(this, `Bucket-${bucket}`, repo.folder(`${folder.path}/${bucket}`), { ...kProps, name: `${name}-${bucket}` });
+        made.set(bucket, k);
+        this.bucketKustomizations.push(k);
+      }
+      return repo.folder(`${folder.path}/${bucket}/${team}`);
+    };
   }
 }

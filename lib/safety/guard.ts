@@ -634,8 +634,10 @@ function fluxPrunes(
       const t = treeObject(v.file, { ...obj, metadata: { ...obj.metadata, namespace: v.ident.namespace } }, olds.get(v.repo)!.snapshot.constructPaths[v.file]);
       const reasons = [...protectionReasons(t.obj!), ...composite(t.obj!)];
       if (t.kind === 'Namespace' && groupOf(t.apiVersion) === '') {
+        // Still in Git, so not meant to go: its deletion takes everything in it, also what other
+        // Kustomizations and repos apply there (a tenant's workloads), protected or not.
         const inside = held().get(t.name);
-        if (inside && inside.length > 0) reasons.push(namespaceReason(inside));
+        reasons.push(inside && inside.length > 0 ? namespaceReason(inside) : 'a Namespace: deleting it deletes every object in it, also those other Kustomizations and repos apply there');
       }
       if (reasons.length === 0) continue;
       const dedupe = `${v.repo.name}\u0000${ikey}`;
@@ -645,7 +647,7 @@ function fluxPrunes(
       const why = kNew === undefined ? `${describeK(k)} is removed` : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
       out.push({
         repo: v.repo.name,
-        change: { action: 'prune', object: info, prunedBy: why, protection: reasons, blocked: allowed(info).length === 0 },
+        change: { action: 'prune', object: info, prunedBy: why, ...(kNew ? { pruneStoppable: kNew.id } : {}), protection: reasons, blocked: allowed(info).length === 0 },
       });
     }
   }

@@ -49,6 +49,12 @@ export interface ObjectChange {
   readonly action: 'create' | 'update' | 'delete' | 'rename' | 'prune';
   /** For `prune`: which Kustomization prunes it and why. */
   readonly prunedBy?: string;
+  /**
+   * For `prune` by a Kustomization that stays (its build lacks the object): its id. With
+   * `prune: false` for that one change, kustomize-controller only drops the object from its
+   * inventory, so an object moved to another Kustomization is taken over instead of deleted.
+   */
+  readonly pruneStoppable?: string;
   /** The object after the change (the old object for `delete`). */
   readonly object: ObjectInfo;
   /** The object before the change (`update`, `rename`). */
@@ -499,7 +505,10 @@ export function blockedMessage(change: ObjectChange, repoDir: string): string {
   const id = old.repo !== undefined ? scopedId(old.repo, old.cluster ?? '', old.id) : old.id;
   return (
     `${where}: ${old.id} ${what}, but it is protected: ${(change.protection ?? []).join('; ')}. ` +
-    `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}`
+    `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}` +
+    (change.pruneStoppable
+      ? `; to move it to another Kustomization without deleting it, give ${change.pruneStoppable} prune: false for this change and prune: true again in the next (it then only drops the object from its inventory)`
+      : '')
   );
 }
 

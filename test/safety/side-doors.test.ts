@@ -147,7 +147,10 @@ function fluxApp(out: string, o: FluxOptions = {}): GitOpsApp {
 
 const pruned = (file: string, by: string) =>
   `platform/${file.replace(/\/[^/]+$/, '').replace(/\//g, '--')}/db (platform/${file}): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ${by}, ` +
-  `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('platform::FlexibleServer/team/orders')}`;
+  `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('platform::FlexibleServer/team/orders')}` +
+  // The Kustomization stays: prune: false on it for one change moves the object instead.
+  (by.endsWith(' is removed') ? '' : '; to move it to another Kustomization without deleting it, give Kustomization/flux-system/apps prune: false for this change ' +
+    'and prune: true again in the next (it then only drops the object from its inventory)');
 const K_APPS = 'Kustomization/flux-system/apps (platform/clusters/mgmt/kustomization-apps.yaml)';
 
 describe('Flux-aware protection', () => {

@@ -1,0 +1,200 @@
+// The size of what each Flux Kustomization builds, and the bound synth enforces on it.
+import { posix } from 'path';
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { displayPath } from '../core/errors';
+import { memoForSynthPass } from '../core/synth-pass';
+import { Folder } from '../gitops/folder';
+import { Repo } from '../gitops/repo';
+import type { Kustomization } from './kustomization';
+
+/** The default bound on the objects one Flux Kustomization builds (see {@link kustomizationBuildSizes}). */
+export const DEFAULT_MAX_OBJECTS_PER_BUILD = 1000;
+
+/** One Flux Kustomization of the app with the size of its build. */
+export interface KustomizationBuildSize {
+  /** The Kustomization construct. */
+  readonly kustomization: Kustomization;
+  /**
+   * The folder at its `spec.path`; when no folder of the app sits there, the first of the folders
+   * Flux's generated `kustomization.yaml` lists.
+   */
+  readonly folder: Folder;
+  /** Objects in its build: the folder's, plus those of the sub-folders its kustomization.yaml lists (recursively); each hand-listed file counts as one. */
+  readonly objects: number;
+}
+
+const BOUNDS = new WeakMap<Repo, { readonly max: number; readonly by: string }>();
+
+/**
+ * Sets the bound synth enforces on the objects each Flux Kustomization building a folder of `repo`
+ * builds (default {@link DEFAULT_MAX_OBJECTS_PER_BUILD}). The first call for a repo wins; a later
+ * call with another bound is an error naming both callers. `Fleet`'s `maxObjectsPerBuild` calls it.
+ */
+export function setMaxObjectsPerBuild(repo: Repo, max: number, by: IConstruct): void {
+  const set = BOUNDS.get(repo);
+  if (set && set.max !== max) {
+    throw new Error(`${displayPath(by)}: prop "maxObjectsPerBuild": ${max} differs from the bound ${set.max} that ${set.by} set for repo ${displayPath(repo)}; a repo has one bound: set it once`);
+  }
+  if (!set) BOUNDS.set(repo, { max, by: displayPath(by) });
+}
+
+/** The bound on the objects a Flux Kustomization building a folder of `repo` builds. */
+export function maxObjectsPerBuild(repo: Repo): number {
+  return BOUNDS.get(repo)?.max ?? DEFAULT_MAX_OBJECTS_PER_BUILD;
+}
+
+/**
+ * Each Flux {@link Kustomization} of the app that builds a folder of `repo`, with the number of
+ * objects its build holds: the folder's own objects plus, when the folder lists its sub-folders
+ * (`includeSubfolders`, the default), theirs, recursively. This is what kustomize-controller
+ * builds, applies and keeps in the Kustomization's inventory, so it is what must stay bounded.
+ * When no folder of the app sits at the Kustomization's path, Flux generates a
+ * `kustomization.yaml` there listing the YAML files below it and, instead of descending into a
+ * directory holding a `kustomization.yaml`, that directory (fluxcd/pkg `kustomize`
+ * `generateKustomization`): those folders' builds count. Kustomizations whose source is another
+ * repo, or whose path holds no folder of the app, are left out.
+ */
+export function kustomizationBuildSizes(repo: Repo): KustomizationBuildSize[] {
+  return appBuildSizes(repo.node.root).filter((b) => Repo.of(b.folder) === repo);
+}
+
+/**
+ * One problem per Flux Kustomization building more than `max` objects from a folder of `repo`
+ * (see {@link kustomizationBuildSizes}), naming the Kustomization, its folder and the fix.
+ */
+export function kustomizationBuildProblems(repo: Repo, max: number = maxObjectsPerBuild(repo)): string[] {
+  return kustomizationBuildSizes(repo)
+    .filter((b) => b.objects > max)
+    .map((b) => `${b.kustomization.node.path}: ${buildProblem(b, max)}`);
+}
+
+/**
+ * The bound problem of one Kustomization (none when its build is within its repo's bound), from
+ * the sizes of the whole app, computed once per synth pass: what each `Kustomization` validates.
+ */
+export function ownBuildProblems(k: Kustomization): string[] {
+  const sizes = memoForSynthPass(BUILD_SIZES, k.node.root, () => new Map(appBuildSizes(k.node.root).map((b) => [b.kustomization, b])));
+  const b = sizes.get(k);
+  if (!b) return [];
+  const max = maxObjectsPerBuild(Repo.of(b.folder));
+  return b.objects > max ? [buildProblem(b, max)] : [];
+}
+
+const BUILD_SIZES = Symbol('build-sizes');
+
+function buildProblem(b: KustomizationBuildSize, max: number): string {
+  return `Kustomization ${b.kustomization.namespace}/${b.kustomization.name} builds ${b.objects} objects from ${b.kustomization.path} (limit ${max}); ` +
+    'kustomize build time and the inventory grow with it: give sub-folders their own Kustomizations (Folder includeSubfolders: false), ' +
+    'spread a Fleet over more buckets, or give a SystemsSync buckets';
+}
+
+/** Every Flux Kustomization of the app building a folder of an app repo, with its size (one walk of the app). */
+function appBuildSizes(root: IConstruct): KustomizationBuildSize[] {
+  const own = new Map<Folder, number>();
+  const kustomizations: Kustomization[] = [];
+  const repos = new Set<Repo>();
+  for (const c of root.node.findAll()) {
+    if (c instanceof ApiObject) {
+      const folder = nearestFolder(c);
+      if (folder) own.set(folder, (own.get(folder) ?? 0) + 1);
+    } else if (isKustomization(c)) {
+      kustomizations.push(c);
+    } else if (Repo.isRepo(c)) {
+      repos.add(c);
+    }
+  }
+  const layouts = new Map<Repo, RepoLayout>();
+  const layoutOf = (repo: Repo) => {
+    let l = layouts.get(repo);
+    if (!l) layouts.set(repo, (l = new RepoLayout(repo, own)));
+    return l;
+  };
+  const out: KustomizationBuildSize[] = [];
+  for (const k of kustomizations) {
+    // A construct whose constructor threw (caught by the caller) is in the tree, half made.
+    if (typeof k.path !== 'string' || !k.source) continue;
+    const sourceRepo = (k.source as { readonly repo?: Repo }).repo ?? repoOf(k);
+    if (!sourceRepo || !repos.has(sourceRepo)) continue;
+    const built = layoutOf(sourceRepo).built(k.path);
+    if (built) out.push({ kustomization: k, folder: built.folder, objects: built.objects });
+  }
+  return out;
+}
+
+/** The folders of one repo, and the size of each folder's build. */
+class RepoLayout {
+  private readonly folders: Folder[];
+  private readonly byPath: Map<string, Folder>;
+  private readonly own = new Map<Folder, number>();
+  private readonly children = new Map<Folder, Folder[]>();
+  // Resources added by path: a folder of the app counts with its build, a file as one object.
+  private readonly listed = new Map<Folder, Folder[]>();
+  private readonly size = new Map<Folder, number>();
+
+  public constructor(repo: Repo, objects: Map<Folder, number>) {
+    this.folders = repo.folders;
+    this.byPath = new Map(this.folders.map((f) => [f.path, f]));
+    for (const folder of this.folders) {
+      const targets = folder.additionalResources.map((r) => this.byPath.get(posix.normalize(posix.join(folder.path, r))));
+      this.listed.set(folder, targets.filter((t): t is Folder => t !== undefined && t !== folder));
+      this.own.set(folder, (objects.get(folder) ?? 0) + targets.filter((t) => t === undefined).length);
+      const parent = this.parentOf(folder);
+      if (parent && folder.kustomization) this.children.set(parent, [...(this.children.get(parent) ?? []), folder]);
+    }
+  }
+
+  /** What a Kustomization applying `path` builds: the folder there, or the folders Flux's generated kustomization.yaml lists. */
+  public built(path: string): { folder: Folder; objects: number } | undefined {
+    const p = posix.normalize(path.replace(/^\.\//, '')).replace(/\/+$/, '').replace(/^\.$/, '');
+    const exact = this.byPath.get(p);
+    if (exact?.kustomization) return { folder: exact, objects: this.sizeOf(exact) };
+    // Flux generates a kustomization.yaml: every YAML file below the path, except below a
+    // directory holding a kustomization.yaml, which is listed (and built) instead.
+    const below = this.folders.filter((f) => p === '' || f.path === p || f.path.startsWith(`${p}/`));
+    let objects = 0;
+    for (const f of below) {
+      let shadowed = false;
+      for (let a = this.parentOf(f); a && (p === '' || a.path.startsWith(`${p}/`)); a = this.parentOf(a)) {
+        if (a.kustomization) shadowed = true;
+      }
+      if (!shadowed) objects += f.kustomization && f.path !== p ? this.sizeOf(f) : this.own.get(f)!;
+    }
+    return below.length > 0 ? { folder: below[0], objects } : undefined;
+  }
+
+  private parentOf(folder: Folder): Folder | undefined {
+    const segments = folder.path.split('/');
+    for (let i = segments.length - 1; i > 0; i--) {
+      const parent = this.byPath.get(segments.slice(0, i).join('/'));
+      if (parent) return parent;
+    }
+    return undefined;
+  }
+
+  private sizeOf(f: Folder): number {
+    let n = this.size.get(f);
+    if (n === undefined) {
+      this.size.set(f, 0); // a cycle counts once
+      n = this.own.get(f)! +
+        (f.includeSubfolders ? (this.children.get(f) ?? []).reduce((sum, c) => sum + this.sizeOf(c), 0) : 0) +
+        (this.listed.get(f) ?? []).reduce((sum, c) => sum + this.sizeOf(c), 0);
+      this.size.set(f, n);
+    }
+    return n;
+  }
+}
+
+function isKustomization(c: IConstruct): c is Kustomization {
+  return typeof c === 'object' && c !== null && Symbol.for('cdk8s-platform.flux.Kustomization') in c;
+}
+
+function repoOf(c: IConstruct): Repo | undefined {
+  for (let s: IConstruct | undefined = c; s; s = s.node.scope) if (Repo.isRepo(s)) return s;
+  return undefined;
+}
+
+function nearestFolder(c: IConstruct): Folder | undefined {
+  for (let s: IConstruct | undefined = c.node.scope; s; s = s.node.scope) if (Folder.isFolder(s)) return s;
+  return undefined;
+}

@@ -1,0 +1,200 @@
+// The bound on what one Flux Kustomization builds holds for every Kustomization of the app (not
+// only in repos with a Fleet), with Flux's generated kustomization.yaml counted as Flux builds it;
+// a SystemsSync spreads its tenants over bucket Kustomizations, and moving tenants into buckets
+// is refused by the destroy guard unless the old Kustomization stops pruning for that change.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject } from 'cdk8s';
+import { GitOpsApp, Repo } from '../../lib';
+import { stableHash } from '../../lib/capi';
+import {
+  Environment,
+  FluxBootstrap,
+  GitRepository,
+  Kustomization,
+  kustomizationBuildSizes,
+  maxObjectsPerBuild,
+  setMaxObjectsPerBuild,
+  SystemsSync,
+  SystemsSyncBuckets,
+  TeamSpec,
+} from '../../lib/flux';
+import { Testing } from '../../lib/testing';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'build-bound-'));
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+const FIX = 'kustomize build time and the inventory grow with it: give sub-folders their own Kustomizations (Folder includeSubfolders: false), ' +
+  'spread a Fleet over more buckets, or give a SystemsSync buckets';
+
+function configMaps(folder: ReturnType<Repo['folder']>, n: number, prefix: string): void {
+  for (let i = 0; i < n; i++) new ApiObject(folder, `${prefix}-${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${prefix}-${i}`, namespace: 'apps' }, data: { a: '1' } });
+}
+
+describe('the build bound, for every Flux Kustomization', () => {
+  test('a hand-made layout in a repo without a Fleet: 1,001 objects are refused, 1,000 pass', () => {
+    for (const n of [1000, 1001]) {
+      const app = Testing.app();
+      const repo = new Repo(app, 'platform');
+      const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false });
+      const source = GitRepository.fromName(mgmt, 'source', { name: 'flux-system' });
+      const apps = repo.folder('apps');
+      configMaps(apps, n, 'cm');
+      const k = Kustomization.forFolder(mgmt, 'apps', apps, { name: 'apps', source, prune: true });
+      expect(maxObjectsPerBuild(repo)).toBe(1000);
+      if (n === 1000) {
+        expect(Testing.synthProblems(app)).toEqual([]);
+      } else {
+        expect(Testing.synthProblems(app)).toEqual([`${k.node.path}: Kustomization flux-system/apps builds 1001 objects from ./apps (limit 1000); ${FIX}`]);
+      }
+    }
+  });
+
+  test('a path holding no folder: Flux generates a kustomization.yaml (files below it; folders with a kustomization.yaml are built as such)', () => {
+    const app = Testing.app();
+    const repo = new Repo(app, 'platform');
+    setMaxObjectsPerBuild(repo, 10, app);
+    const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false });
+    const source = GitRepository.fromName(mgmt, 'source', { name: 'flux-system' });
+    configMaps(repo.folder('apps/a'), 4, 'a');
+    configMaps(repo.folder('apps/a/x'), 3, 'x'); // listed by apps/a
+    configMaps(repo.folder('apps/b', { kustomization: false }), 2, 'b'); // no kustomization.yaml: its files are listed
+    configMaps(repo.folder('apps/b/y'), 2, 'y'); // below a folder without kustomization.yaml: listed itself
+    configMaps(repo.folder('other'), 50, 'o'); // not below ./apps
+    const k = new Kustomization(mgmt, 'apps', { name: 'apps', source, prune: true, path: './apps' });
+    expect(kustomizationBuildSizes(repo).map((b) => [b.kustomization.name, b.folder.path, b.objects])).toEqual([['apps', 'apps/a', 11]]);
+    expect(Testing.synthProblems(app)).toEqual([`${k.node.path}: Kustomization flux-system/apps builds 11 objects from ./apps (limit 10); ${FIX}`]);
+  });
+
+  test('a repo has one bound: a second, different one is an error naming the first', () => {
+    const app = Testing.app();
+    const repo = new Repo(app, 'platform');
+    setMaxObjectsPerBuild(repo, 500, repo.folder('a'));
+    setMaxObjectsPerBuild(repo, 500, repo.folder('b'));
+    expect(Testing.errorOf(() => setMaxObjectsPerBuild(repo, 600, repo.folder('c')))).toBe(
+      'platform/c: prop "maxObjectsPerBuild": 600 differs from the bound 500 that platform/a set for repo platform; a repo has one bound: set it once',
+    );
+    expect(maxObjectsPerBuild(repo)).toBe(500);
+  });
+});
+
+const teams = (n: number, first = 0): TeamSpec[] =>
+  Array.from({ length: n }, (_, i) => ({
+    name: `team-${first + i}`,
+    repository: { url: `https://github.com/contoso/team-${first + i}`, secretRef: 'git-credentials' },
+    path: './deploy',
+    alert: { type: 'msteams' as const, secretRef: 'msteams-webhook' },
+  }));
+
+/**
+ * A locked-down cluster `prod` whose entry folder applies `clusters/prod/tenants` with the
+ * Kustomization `tenants` (as kustomize-controller); a SystemsSync of `n` teams there.
+ */
+function tenantsApp(n: number, o: { outdir?: string; buckets?: Omit<SystemsSyncBuckets, 'source' | 'prune'>; tenantsPrune?: boolean } = {}) {
+  const app = new GitOpsApp({ outdir: o.outdir ?? '/nonexistent' });
+  const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+  const entry = repo.folder('clusters/prod', { cluster: 'prod', namespace: 'flux-system', includeSubfolders: false });
+  const flux = new FluxBootstrap(repo.folder('clusters/prod/flux-system'), 'flux', { repo, entry, environment: Environment.branch('prod', 'main'), lockdown: true });
+  const folder = repo.folder('clusters/prod/tenants', o.buckets ? { includeSubfolders: false } : {});
+  const sync = new SystemsSync(folder, 'systems', {
+    teams: teams(n),
+    buckets: o.buckets ? { source: flux.source, prune: true, serviceAccountName: 'kustomize-controller', ...o.buckets } : undefined,
+  });
+  const k = Kustomization.forFolder(entry, 'tenants', folder, { name: 'tenants', source: flux.source, prune: o.tenantsPrune ?? true, serviceAccountName: 'kustomize-controller' });
+  return { app, repo, folder, sync, k };
+}
+
+const bucketOf = (team: string, count: number) => `b${String(stableHash(`bucket:${team}`) % count).padStart(String(count - 1).length, '0')}`;
+
+describe('SystemsSync buckets', () => {
+  test('120 teams in one folder exceed the bound; in 8 buckets each Kustomization builds about an eighth', () => {
+    const flat = tenantsApp(120);
+    expect(Testing.synthProblems(flat.app)).toEqual([`${flat.k.node.path}: Kustomization flux-system/tenants builds 1203 objects from ./clusters/prod/tenants (limit 1000); ${FIX}`]);
+
+    const { app, repo, sync, k } = tenantsApp(120, { buckets: { count: 8 } });
+    expect(Testing.synthProblems(app)).toEqual([]);
+    const sizes = new Map(kustomizationBuildSizes(repo).map((b) => [b.kustomization.name, b.objects]));
+    // The tenants folder: the ClusterRole, the Service policy and its binding, and the 8 bucket Kustomizations.
+    expect(sizes.get(k.name)).toBe(11);
+    const buckets = sync.bucketKustomizations.map((b) => b.name);
+    expect(buckets).toEqual(['tenants-b0', 'tenants-b1', 'tenants-b2', 'tenants-b3', 'tenants-b4', 'tenants-b5', 'tenants-b6', 'tenants-b7']);
+    // Each tenant is 10 objects here (namespace, ServiceAccount, RoleBinding, quota, limit range, network policy, GitRepository, Kustomization, Provider, Alert).
+    for (const b of buckets) expect(sizes.get(b)).toBe(10 * teams(120).filter((t) => `tenants-${bucketOf(t.name, 8)}` === b).length);
+    expect(Math.max(...buckets.map((b) => sizes.get(b)!))).toBeLessThan(250);
+  });
+
+  test('layout: bucket Kustomizations in the folder, a folder per team in its bucket; adding a team moves no other', () => {
+    const { app, sync } = tenantsApp(12, { buckets: { count: 4, interval: '30m' } });
+    const objs = Testing.objects(app);
+    for (const b of sync.bucketKustomizations) {
+      const bucket = b.name.replace(/^tenants-/, '');
+      expect(Testing.find(objs, 'Kustomization', b.name, 'flux-system').spec).toEqual({
+        interval: '30m', path: `./clusters/prod/tenants/${bucket}`, prune: true, serviceAccountName: 'kustomize-controller', sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+      });
+    }
+    const placement = (s: SystemsSync) => new Map(s.tenants.map((t) => [t.name, Repo.of(t).folders.find((f) => f === (t.node.scope as unknown))!.path]));
+    const before = placement(sync);
+    for (const t of teams(12)) expect(before.get(t.name)).toBe(`clusters/prod/tenants/${bucketOf(t.name, 4)}/${t.name}`);
+    const files = app.renderToMemory().get('platform')!;
+    expect(files.get('clusters/prod/tenants/kustomization.yaml')).toBe([
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      'resources:',
+      '  - clusterrole-cdk8s-platform-tenant.yaml',
+      ...sync.bucketKustomizations.map((b) => `  - kustomization-${b.name}.yaml`),
+      '  - validatingadmissionpolicy-cdk8s-platform-tenant-services.yaml',
+      '  - validatingadmissionpolicybinding-cdk8s-platform-tenant-services.yaml',
+      '',
+    ].join('\n'));
+    const more = tenantsApp(13, { buckets: { count: 4 } }).sync;
+    const after = placement(more);
+    for (const [team, folder] of before) expect(after.get(team)).toBe(folder);
+  });
+
+  test('kubectl kustomize builds the tenants folder and every bucket folder, with the objects counted', () => {
+    const out = tmp();
+    dirs.push(out);
+    const { app, repo, sync, k } = tenantsApp(30, { outdir: out, buckets: { count: 4 } });
+    app.synth();
+    const sizes = new Map(kustomizationBuildSizes(repo).map((b) => [b.kustomization, b.objects]));
+    for (const kz of [k, ...sync.bucketKustomizations]) {
+      const built = execFileSync('kubectl', ['kustomize', path.join(out, 'platform', kz.path)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      expect(built.match(/^kind: /gm)!.length).toBe(sizes.get(kz));
+    }
+    const b0 = execFileSync('kubectl', ['kustomize', path.join(out, 'platform', sync.bucketKustomizations[0].path)], { encoding: 'utf8' });
+    expect(b0).toMatch(/^kind: Namespace$/m);
+    expect(b0).not.toMatch(/^kind: ClusterRole$/m);
+  });
+
+  test('props are checked', () => {
+    const app = Testing.app();
+    const repo = new Repo(app, 'platform');
+    const source = GitRepository.fromName(repo.folder('clusters/prod'), 'source', { name: 'flux-system', namespace: 'flux-system' });
+    expect(Testing.errorOf(() => new SystemsSync(repo.folder('tenants'), 'systems', { teams: teams(1), buckets: { source, prune: true } }))).toBe(
+      'platform/tenants/systems: prop "buckets": folder "tenants" lists its sub-folders, so the Kustomization applying it would build every bucket too: create it with includeSubfolders: false',
+    );
+    expect(Testing.errorOf(() => new SystemsSync(repo.folder('t2', { includeSubfolders: false }), 'systems', { teams: teams(1), buckets: { source, prune: true, count: 0 } }))).toBe(
+      'platform/t2/systems: prop "buckets.count": 0 is invalid: must be an integer from 1 to 10000',
+    );
+  });
+
+  test('moving tenants into buckets: refused while the tenants Kustomization prunes; prune: false for that change, then true again, passes', () => {
+    const out = tmp();
+    dirs.push(out);
+    tenantsApp(3, { outdir: out }).app.synth();
+    const problems = Testing.errorOf(() => tenantsApp(3, { outdir: out, buckets: { count: 2 } }).app.synth());
+    const ns = teams(3).map((t) =>
+      `platform/clusters--prod--tenants/systems/${t.name}/Namespace (platform/clusters/prod/tenants/namespace-${t.name}.yaml): Namespace/${t.name} would be pruned by Flux although its file stays in Git: ` +
+      'Kustomization/flux-system/tenants (platform/clusters/prod/kustomization-tenants.yaml) no longer applies it (its build of ./clusters/prod/tenants lacks it), but it is protected: ' +
+      'a Namespace: deleting it deletes every object in it, also those other Kustomizations and repos apply there. ' +
+      `To allow it, add 'platform:prod:Namespace/${t.name}' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform:prod:Namespace/${t.name}; ` +
+      'to move it to another Kustomization without deleting it, give Kustomization/flux-system/tenants prune: false for this change and prune: true again in the next (it then only drops the object from its inventory)');
+    for (const line of ns) expect(problems).toContain(line);
+    tenantsApp(3, { outdir: out, buckets: { count: 2 }, tenantsPrune: false }).app.synth();
+    tenantsApp(3, { outdir: out, buckets: { count: 2 } }).app.synth();
+    expect(fs.existsSync(path.join(out, 'platform/clusters/prod/tenants', bucketOf('team-0', 2), 'team-0'))).toBe(true);
+  });
+});
