@@ -4,7 +4,7 @@ import { aksAsoCluster } from '../examples/management-cluster/aks-aso-l1';
 import { GitOpsApp, Repo } from '../lib';
 import { AksNodePoolMode } from '../lib/aso/aks';
 import { AksCluster, AksClusterClass, Fleet } from '../lib/capi';
-import { GitRepository, SystemsSync } from '../lib/flux';
+import { GitRepository, Kustomization, SystemsSync } from '../lib/flux';
 import { ApiObject } from 'cdk8s';
 
 /**
@@ -16,7 +16,8 @@ import { ApiObject } from 'cdk8s';
  * - `aks-cluster`: one `AksCluster` L2 per cluster folder (system + worker node pools);
  * - `tenants`: N teams instead of clusters, as an insurer's platform repo runs them: a
  *   `SystemsSync` of N tenants (namespace, ServiceAccount, RBAC, quota, limit range, network
- *   policy, GitRepository, Kustomization, Teams alert) in the platform repo, and each team's own
+ *   policy, GitRepository, Kustomization, Teams alert) in bucket Kustomizations of the platform
+ *   repo (applied by a Kustomization `tenants`), and each team's own
  *   `Repo` in the app (a deploy/ folder with a ConfigMap and a ClusterIP Service), checked against
  *   the tenant policy at synth.
  */
@@ -59,14 +60,21 @@ export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string
   }
   if (shape === 'tenants') {
     const teams = names(clusters).map((n) => n.replace(/^aks-/, 'team-'));
-    new SystemsSync(repo.folder('tenants'), 'systems', {
+    // The bounded layout: the tenants spread over bucket Kustomizations (~10 objects per team,
+    // at most ~500 per build), applied by the Kustomization `tenants` of the cluster's entry.
+    const entry = repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false });
+    const source = GitRepository.fromName(entry, 'source', { name: 'flux-system' });
+    const folder = repo.folder('clusters/mgmt/tenants', { includeSubfolders: false });
+    new SystemsSync(folder, 'systems', {
       teams: teams.map((name) => ({
         name,
         repository: { url: `https://github.com/contoso/${name}`, secretRef: 'git-credentials' },
         path: './deploy',
         alert: { type: 'msteams', secretRef: 'msteams-webhook' },
       })),
+      buckets: { source, prune: true, count: Math.max(32, Math.ceil((clusters * 10) / 500)) },
     });
+    Kustomization.forFolder(entry, 'tenants', folder, { name: 'tenants', source, prune: true });
     for (const name of teams) {
       const deploy = new Repo(app, name, { url: `https://github.com/contoso/${name}` }).folder('deploy', { namespace: name });
       new ApiObject(deploy, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { LOG_LEVEL: 'info' } });

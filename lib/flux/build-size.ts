@@ -3,6 +3,7 @@ import { posix } from 'path';
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { displayPath } from '../core/errors';
+import { normalizeRepoUrl } from '../core/repo-url';
 import { memoForSynthPass } from '../core/synth-pass';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
@@ -52,8 +53,9 @@ export function maxObjectsPerBuild(repo: Repo): number {
  * When no folder of the app sits at the Kustomization's path, Flux generates a
  * `kustomization.yaml` there listing the YAML files below it and, instead of descending into a
  * directory holding a `kustomization.yaml`, that directory (fluxcd/pkg `kustomize`
- * `generateKustomization`): those folders' builds count. Kustomizations whose source is another
- * repo, or whose path holds no folder of the app, are left out.
+ * `generateKustomization`): those folders' builds count. The source's repo is its `repo`, else
+ * the app repo with its URL, else (an import by name) the Kustomization's own repo.
+ * Kustomizations whose source is another repo, or whose path holds no folder, are left out.
  */
 export function kustomizationBuildSizes(repo: Repo): KustomizationBuildSize[] {
   return appBuildSizes(repo.node.root).filter((b) => Repo.of(b.folder) === repo);
@@ -104,6 +106,14 @@ function appBuildSizes(root: IConstruct): KustomizationBuildSize[] {
       repos.add(c);
     }
   }
+  let urls: Map<string, Repo> | undefined;
+  const byUrl = () => {
+    if (!urls) {
+      urls = new Map();
+      for (const r of repos) if (r.url !== undefined && !urls.has(normalizeRepoUrl(r.url))) urls.set(normalizeRepoUrl(r.url), r);
+    }
+    return urls;
+  };
   const layouts = new Map<Repo, RepoLayout>();
   const layoutOf = (repo: Repo) => {
     let l = layouts.get(repo);
@@ -114,7 +124,10 @@ function appBuildSizes(root: IConstruct): KustomizationBuildSize[] {
   for (const k of kustomizations) {
     // A construct whose constructor threw (caught by the caller) is in the tree, half made.
     if (typeof k.path !== 'string' || !k.source) continue;
-    const sourceRepo = (k.source as { readonly repo?: Repo }).repo ?? repoOf(k);
+    const src = k.source as { readonly repo?: Repo; readonly url?: unknown };
+    // The source's repo: its `repo`, else the app repo of its URL (a tenant's team repo; none when
+    // the repo is not in the app), else (an import by name) the Kustomization's own repo.
+    const sourceRepo = src.repo ?? (typeof src.url === 'string' ? byUrl().get(normalizeRepoUrl(src.url)) : repoOf(k));
     if (!sourceRepo || !repos.has(sourceRepo)) continue;
     const built = layoutOf(sourceRepo).built(k.path);
     if (built) out.push({ kustomization: k, folder: built.folder, objects: built.objects });

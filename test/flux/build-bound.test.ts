@@ -69,6 +69,20 @@ describe('the build bound, for every Flux Kustomization', () => {
     expect(Testing.synthProblems(app)).toEqual([`${k.node.path}: Kustomization flux-system/apps builds 11 objects from ./apps (limit 10); ${FIX}`]);
   });
 
+  test('a tenant\'s Kustomization is measured in its team\'s repo (by URL), not in the repo holding it', () => {
+    const app = Testing.app();
+    const platform = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+    const team = new Repo(app, 'team-a', { url: 'https://github.com/contoso/team-a.git' });
+    setMaxObjectsPerBuild(team, 5, app);
+    configMaps(platform.folder('deploy'), 20, 'decoy'); // same path in the platform repo: not what the tenant applies
+    configMaps(team.folder('deploy'), 6, 'cm');
+    const sync = new SystemsSync(platform.folder('tenants'), 'systems', { teams: [{ name: 'team-a', repository: { url: 'https://github.com/contoso/team-a' }, path: './deploy' }] });
+    const k = sync.tenants[0].kustomization;
+    expect(kustomizationBuildSizes(team).map((b) => [b.kustomization, b.objects])).toEqual([[k, 6]]);
+    expect(kustomizationBuildSizes(platform)).toEqual([]);
+    expect(Testing.synthProblems(app)).toContain(`${k.node.path}: Kustomization team-a/team-a builds 6 objects from ./deploy (limit 5); ${FIX}`);
+  });
+
   test('a repo has one bound: a second, different one is an error naming the first', () => {
     const app = Testing.app();
     const repo = new Repo(app, 'platform');
