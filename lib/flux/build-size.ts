@@ -153,7 +153,10 @@ class RepoLayout {
       this.listed.set(folder, targets.filter((t): t is Folder => t !== undefined && t !== folder));
       this.own.set(folder, (objects.get(folder) ?? 0) + targets.filter((t) => t === undefined).length);
       const parent = this.parentOf(folder);
-      if (parent && folder.kustomization) this.children.set(parent, [...(this.children.get(parent) ?? []), folder]);
+      if (!parent || !folder.kustomization) continue;
+      const list = this.children.get(parent);
+      if (list) list.push(folder);
+      else this.children.set(parent, [folder]);
     }
   }
 
@@ -164,7 +167,7 @@ class RepoLayout {
     if (exact?.kustomization) return { folder: exact, objects: this.sizeOf(exact) };
     // Flux generates a kustomization.yaml: every YAML file below the path, except below a
     // directory holding a kustomization.yaml, which is listed (and built) instead.
-    const below = this.folders.filter((f) => p === '' || f.path === p || f.path.startsWith(`${p}/`));
+    const below = p === '' ? this.folders : this.below(p);
     let objects = 0;
     for (const f of below) {
       let shadowed = false;
@@ -174,6 +177,29 @@ class RepoLayout {
       if (!shadowed) objects += f.kustomization && f.path !== p ? this.sizeOf(f) : this.own.get(f)!;
     }
     return below.length > 0 ? { folder: below[0], objects } : undefined;
+  }
+
+  /**
+   * The folders at `p` and below it, by binary search in the folders sorted by path (a scan per
+   * Kustomization was quadratic: a Fleet whose stages are paths of another repo imported by name).
+   */
+  private below(p: string): Folder[] {
+    const lowerBound = (key: string) => {
+      let lo = 0;
+      let hi = this.folders.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.folders[mid].path < key) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    // '/' sorts before every character a path segment may hold, '0' (the next code unit) after
+    // every path continuing `p/`.
+    const exact = this.byPath.get(p);
+    const from = lowerBound(`${p}/`);
+    const to = lowerBound(`${p}0`);
+    return [...(exact ? [exact] : []), ...this.folders.slice(from, to)];
   }
 
   private parentOf(folder: Folder): Folder | undefined {

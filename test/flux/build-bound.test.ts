@@ -64,6 +64,8 @@ describe('the build bound, for every Flux Kustomization', () => {
     configMaps(repo.folder('apps/b', { kustomization: false }), 2, 'b'); // no kustomization.yaml: its files are listed
     configMaps(repo.folder('apps/b/y'), 2, 'y'); // below a folder without kustomization.yaml: listed itself
     configMaps(repo.folder('other'), 50, 'o'); // not below ./apps
+    configMaps(repo.folder('apps-x'), 7, 'ax'); // nor its siblings sorting between "apps" and "apps/"
+    configMaps(repo.folder('apps.y/z'), 7, 'ay');
     const k = new Kustomization(mgmt, 'apps', { name: 'apps', source, prune: true, path: './apps' });
     expect(kustomizationBuildSizes(repo).map((b) => [b.kustomization.name, b.folder.path, b.objects])).toEqual([['apps', 'apps/a', 11]]);
     expect(Testing.synthProblems(app)).toEqual([`${k.node.path}: Kustomization flux-system/apps builds 11 objects from ./apps (limit 10); ${FIX}`]);
