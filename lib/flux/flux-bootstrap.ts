@@ -205,7 +205,7 @@ function appShardProblems(root: IConstruct): { first?: FluxBootstrap; problems: 
     const more = objs.length > 3 ? ` and ${objs.length - 3} more` : '';
     return `shards: ${objs.length} Flux object(s) have the shard key "${key}" (${SHARD_LABEL}), but no FluxBootstrap of the app runs that shard (${runs}), ` +
       `and the main controllers skip objects with a shard key, so nothing would reconcile them: ${shown.join(', ')}${more}; ` +
-      `add "${key}" to the FluxBootstrap's shards, or give them a key it runs (a Fleet's shards, a row's shard, shardKey)`;
+      `add "${key}" to the FluxBootstrap's shards, or give them a key it runs (a Fleet's or SystemsSync's shards, a row's shard, shardKey)`;
   });
   return { first: bootstraps[0], problems };
 }

@@ -62,6 +62,15 @@ export interface SystemsSyncProps {
    */
   readonly defineServicePolicy?: boolean;
   /**
+   * Number of Flux controller shards (`shard0`...`shard<N-1>`, see `FluxBootstrap`'s `shards`):
+   * each team whose spec sets no `shardKey` gets `shard<hash(name) % N>`, a key that does not
+   * change when other teams are added or removed, on its GitRepository and Kustomization (the
+   * notification-controller is not sharded). With `buckets`, buckets are per shard (`<shard>-b<N>`), each bucket Kustomization
+   * labelled with its shard.
+   * @default - no sharding (unless teams set `shardKey`)
+   */
+  readonly shards?: number;
+  /**
    * Spread the tenants over buckets, each applied by its own Flux Kustomization, so that no build
    * grows with the number of teams: kustomize-controller builds, applies and inventories the whole
    * folder a Kustomization applies, and at 10 to 15 objects per tenant one folder of 100 teams
@@ -115,6 +124,7 @@ export class SystemsSync extends Construct {
     if (props.defineServicePolicy ?? props.teams.some((t) => t.servicePolicy !== false)) {
       this.servicePolicy = new TenantServicePolicy(this, 'ServicePolicy');
     }
+    const shards = checkCount(this, 'shards', props.shards, 1000);
     const placeTeam = props.buckets ? this.bucketLayout(props.buckets) : () => this;
     const names = new Set<string>();
     props.teams.forEach((team, i) => {
@@ -122,16 +132,22 @@ export class SystemsSync extends Construct {
       checkString(this, `teams[${i}].name`, team.name, DNS_LABEL);
       if (names.has(team.name)) throw propError(this, `teams[${i}].name`, `"${team.name}" is used by another team`);
       names.add(team.name);
-      this.tenants.push(new Tenant(placeTeam(team.name), team.name, { ...team, clusterRole: team.clusterRole ?? role, defineClusterRole: false, defineServicePolicy: false }));
+      const shardKey = team.shardKey ?? (shards !== undefined ? `shard${stableHash(team.name) % shards}` : undefined);
+      if (shardKey !== undefined && props.buckets) {
+        checkString(this, `teams[${i}].shardKey`, shardKey, { ...DNS_LABEL, description: 'a shard key: a DNS label such as "shard1" (with buckets, it names the bucket folders and Kustomizations)' });
+      }
+      const tenant = new Tenant(placeTeam(team.name, shardKey), team.name, { ...team, shardKey, clusterRole: team.clusterRole ?? role, defineClusterRole: false, defineServicePolicy: false });
+      this.tenants.push(tenant);
     });
     this.bucketKustomizations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /**
    * The bucket layout: checks the props and returns where a team's Tenant goes (its folder
-   * `<folder>/b<N>/<team>`), creating the bucket's folder and Kustomization with its first team.
+   * `<folder>/[<shard>-]b<N>/<team>`), creating the bucket's folder and Kustomization with its
+   * first team.
    */
-  private bucketLayout(buckets: SystemsSyncBuckets): (team: string) => Construct {
+  private bucketLayout(buckets: SystemsSyncBuckets): (team: string, shard: string | undefined) => Construct {
     const folder = Folder.of(this);
     if (folder.includeSubfolders) {
       throw propError(this, 'buckets', `folder "${folder.path}" lists its sub-folders, so the Kustomization applying it would build every bucket too: create it with includeSubfolders: false`);
@@ -142,10 +158,14 @@ export class SystemsSync extends Construct {
     const width = String(count - 1).length;
     const repo = Repo.of(folder);
     const made = new Map<string, Kustomization>();
-    return (team) => {
-      const bucket = `b${String(stableHash(`bucket:${team}`) % count).padStart(width, '0')}`;
+    return (team, shard) => {
+      const bucket = `${shard !== undefined ? `${shard}-` : ''}b${String(stableHash(`bucket:${team}`) % count).padStart(width, '0')}`;
       if (!made.has(bucket)) {
-        const k = Kustomization.forFolder(this, `Bucket-${bucket}`, repo.folder(`${folder.path}/${bucket}`), { ...kProps, name: `${name}-${bucket}` });
+        const k = Kustomization.forFolder(this, `Bucket-${bucket}`, repo.folder(`${folder.path}/${bucket}`), {
+          ...kProps,
+          name: `${name}-${bucket}`,
+          ...(shard !== undefined ? { shardKey: shard } : {}),
+        });
         made.set(bucket, k);
         this.bucketKustomizations.push(k);
       }

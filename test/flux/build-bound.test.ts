@@ -109,14 +109,15 @@ const teams = (n: number, first = 0): TeamSpec[] =>
  * A locked-down cluster `prod` whose entry folder applies `clusters/prod/tenants` with the
  * Kustomization `tenants` (as kustomize-controller); a SystemsSync of `n` teams there.
  */
-function tenantsApp(n: number, o: { outdir?: string; buckets?: Omit<SystemsSyncBuckets, 'source' | 'prune'>; tenantsPrune?: boolean } = {}) {
+function tenantsApp(n: number, o: { outdir?: string; buckets?: Omit<SystemsSyncBuckets, 'source' | 'prune'>; tenantsPrune?: boolean; shards?: number; fluxShards?: string[] } = {}) {
   const app = new GitOpsApp({ outdir: o.outdir ?? '/nonexistent' });
   const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
   const entry = repo.folder('clusters/prod', { cluster: 'prod', namespace: 'flux-system', includeSubfolders: false });
-  const flux = new FluxBootstrap(repo.folder('clusters/prod/flux-system'), 'flux', { repo, entry, environment: Environment.branch('prod', 'main'), lockdown: true });
+  const flux = new FluxBootstrap(repo.folder('clusters/prod/flux-system'), 'flux', { repo, entry, environment: Environment.branch('prod', 'main'), lockdown: true, shards: o.fluxShards });
   const folder = repo.folder('clusters/prod/tenants', o.buckets ? { includeSubfolders: false } : {});
   const sync = new SystemsSync(folder, 'systems', {
     teams: teams(n),
+    shards: o.shards,
     buckets: o.buckets ? { source: flux.source, prune: true, serviceAccountName: 'kustomize-controller', ...o.buckets } : undefined,
   });
   const k = Kustomization.forFolder(entry, 'tenants', folder, { name: 'tenants', source: flux.source, prune: o.tenantsPrune ?? true, serviceAccountName: 'kustomize-controller' });
@@ -185,6 +186,32 @@ describe('SystemsSync buckets', () => {
     expect(b0).not.toMatch(/^kind: ClusterRole$/m);
   });
 
+  test('shards: each team\'s Flux objects carry its shard; buckets are per shard, each Kustomization labelled with it', () => {
+    const { app, sync } = tenantsApp(12, { buckets: { count: 2 }, shards: 2, fluxShards: ['shard0', 'shard1'] });
+    expect(Testing.synthProblems(app)).toEqual([]);
+    const objs = Testing.objects(app);
+    const shardOf = (team: string) => `shard${stableHash(team) % 2}`;
+    expect(sync.bucketKustomizations.map((k) => k.name)).toEqual(
+      [...new Set(teams(12).map((t) => `tenants-${shardOf(t.name)}-${bucketOf(t.name, 2)}`))].sort(),
+    );
+    for (const k of sync.bucketKustomizations) {
+      const shard = k.name.split('-')[1];
+      expect(Testing.find(objs, 'Kustomization', k.name, 'flux-system').metadata.labels).toEqual({ 'sharding.fluxcd.io/key': shard });
+    }
+    for (const t of sync.tenants) {
+      expect(Repo.of(t).folders.find((f) => f === (t.node.scope as unknown))!.path).toBe(`clusters/prod/tenants/${shardOf(t.name)}-${bucketOf(t.name, 2)}/${t.name}`);
+      for (const kind of ['GitRepository', 'Kustomization']) {
+        expect(Testing.find(objs, kind, t.name, t.name).metadata.labels['sharding.fluxcd.io/key']).toBe(shardOf(t.name));
+      }
+    }
+    // Shard keys no FluxBootstrap runs: nothing would reconcile those teams.
+    const unwatched = Testing.synthProblems(tenantsApp(12, { buckets: { count: 2 }, shards: 2 }).app);
+    expect(unwatched.map((l) => l.replace(/: platform\/.*; add/, ': ...; add'))).toEqual(['shard0', 'shard1'].map((key) =>
+      `platform/clusters--prod--flux-system/flux: shards: ${teams(12).filter((t) => shardOf(t.name) === key).length * 2 + 2} Flux object(s) have the shard key "${key}" (sharding.fluxcd.io/key), ` +
+      'but no FluxBootstrap of the app runs that shard (it runs no shards), and the main controllers skip objects with a shard key, so nothing would reconcile them: ...; ' +
+      `add "${key}" to the FluxBootstrap's shards, or give them a key it runs (a Fleet's or SystemsSync's shards, a row's shard, shardKey)`));
+  });
+
   test('props are checked', () => {
     const app = Testing.app();
     const repo = new Repo(app, 'platform');
@@ -194,6 +221,12 @@ describe('SystemsSync buckets', () => {
     );
     expect(Testing.errorOf(() => new SystemsSync(repo.folder('t2', { includeSubfolders: false }), 'systems', { teams: teams(1), buckets: { source, prune: true, count: 0 } }))).toBe(
       'platform/t2/systems: prop "buckets.count": 0 is invalid: must be an integer from 1 to 10000',
+    );
+    expect(Testing.errorOf(() => new SystemsSync(repo.folder('t3', { includeSubfolders: false }), 'systems', { teams: teams(1), shards: 0 }))).toBe(
+      'platform/t3/systems: prop "shards": 0 is invalid: must be an integer from 1 to 1000',
+    );
+    expect(Testing.errorOf(() => new SystemsSync(repo.folder('t4', { includeSubfolders: false }), 'systems', { teams: [{ ...teams(1)[0], shardKey: 'Shard_A' }], buckets: { source, prune: true } }))).toMatch(
+      /^platform\/t4\/systems: prop "teams\[0\]\.shardKey": "Shard_A" /,
     );
   });
 
