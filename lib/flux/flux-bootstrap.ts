@@ -106,6 +106,8 @@ export class FluxBootstrap extends Construct {
   public readonly lockdown: boolean;
   /** The Flux controller shards it runs (see {@link FluxBootstrapProps.shards}); empty without shards. */
   public readonly shards: readonly string[];
+  /** The cluster's entry folder, which the `flux-system` Kustomization applies. */
+  public readonly entry: Folder;
 
   public constructor(scope: Construct, id: string, props: FluxBootstrapProps) {
     super(scope, id);
@@ -115,6 +117,7 @@ export class FluxBootstrap extends Construct {
     if (typeof secretRef === 'string') checkString(this, 'secretRef', secretRef, DNS_SUBDOMAIN);
     if (!(props.url ?? props.repo.url)) throw propError(this, 'url', `is required: repo "${props.repo.node.id}" has no url`);
     if (Repo.of(props.entry) !== props.repo) throw propError(this, 'entry', `folder "${props.entry.path}" is not in repo "${props.repo.node.id}"`);
+    this.entry = props.entry;
     if (typeof secretRef === 'string') addProvided(this, { apiGroup: '', kind: 'Secret', name: secretRef, namespace });
     this.lockdown = props.lockdown ?? false;
     this.shards = [...(props.shards ?? [])];
@@ -173,8 +176,11 @@ export class FluxBootstrap extends Construct {
  * FluxBootstrap of the app runs a shard for: the main controllers skip every object with a shard
  * key (`--watch-label-selector=!sharding.fluxcd.io/key`), so nothing would ever reconcile them
  * (a Fleet's `shards` or a row's `shard` beyond the bootstrap's `shards`, a typo). One line per
- * key, from the app's first FluxBootstrap (by construct path), so several bootstraps report it once;
- * the keys of all bootstraps count (the objects' cluster is not resolved here).
+ * key, from the app's first FluxBootstrap (by construct path), so several bootstraps report it once.
+ * An object is checked against the shards of its own cluster's bootstraps (the `cluster` of its
+ * folder, or of the nearest parent folder by path, as synth places it); an object of no cluster
+ * (a folder several clusters apply) against the shards of every bootstrap; an object of a
+ * cluster no FluxBootstrap of the app runs on is not checked (its Flux is bootstrapped elsewhere).
  */
 function unwatchedShardProblems(self: FluxBootstrap): string[] {
   // Found once per synth pass for the whole app (each bootstrap walking the app was quadratic in
@@ -189,21 +195,36 @@ const UNWATCHED_SHARDS = Symbol('unwatched shard keys');
 function appShardProblems(root: IConstruct): { first?: FluxBootstrap; problems: string[] } {
   const all = root.node.findAll();
   const bootstraps = all.filter((c): c is FluxBootstrap => c instanceof FluxBootstrap);
-  const shards = new Set(bootstraps.flatMap((b) => b.shards));
-  const unwatched = new Map<string, ApiObject[]>();
+  const clusterOf = folderClusters();
+  // The shards run per cluster, and by every bootstrap (for objects of no cluster).
+  const byCluster = new Map<string, Set<string>>();
+  for (const b of bootstraps) {
+    const c = clusterOf(b.entry);
+    byCluster.set(c, new Set([...(byCluster.get(c) ?? []), ...b.shards]));
+  }
+  const union = new Set(bootstraps.flatMap((b) => b.shards));
+  const unwatched = new Map<string, { cluster: string; objs: ApiObject[] }>();
   for (const c of all) {
     if (!(c instanceof ApiObject) || !c.apiVersion.split('/')[0].endsWith('.toolkit.fluxcd.io')) continue;
     const key = c.metadata.getLabel(SHARD_LABEL);
-    if (key === undefined || shards.has(key)) continue;
-    const list = unwatched.get(key);
-    if (list) list.push(c);
-    else unwatched.set(key, [c]);
+    if (key === undefined) continue;
+    const folder = nearestFolder(c);
+    const cluster = folder ? clusterOf(folder) : '';
+    const runs = byCluster.get(cluster) ?? (cluster === '' ? union : undefined);
+    if (!runs || runs.has(key)) continue;
+    const id = `${cluster}\u0000${key}`;
+    const entry = unwatched.get(id);
+    if (entry) entry.objs.push(c);
+    else unwatched.set(id, { cluster, objs: [c] });
   }
-  const runs = shards.size > 0 ? `its shards are ${[...shards].sort().map((x) => `"${x}"`).join(', ')}` : 'it runs no shards';
-  const problems = [...unwatched].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, objs]) => {
+  const problems = [...unwatched].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, { cluster, objs }]) => {
+    const key = id.slice(id.indexOf('\u0000') + 1);
+    const shards = byCluster.get(cluster) ?? union;
+    const runs = shards.size > 0 ? `its shards are ${[...shards].sort().map((x) => `"${x}"`).join(', ')}` : 'it runs no shards';
+    const on = byCluster.has(cluster) && cluster !== '' ? ` on cluster "${cluster}"` : '';
     const shown = objs.slice(0, 3).map((o) => `${o.node.path.replace(/\/Resource$/, '')} (${o.kind} ${o.metadata.namespace ?? 'default'}/${o.name})`);
     const more = objs.length > 3 ? ` and ${objs.length - 3} more` : '';
-    return `shards: ${objs.length} Flux object(s) have the shard key "${key}" (${SHARD_LABEL}), but no FluxBootstrap of the app runs that shard (${runs}), ` +
+    return `shards: ${objs.length} Flux object(s)${on} have the shard key "${key}" (${SHARD_LABEL}), but no FluxBootstrap${on ? ' of that cluster' : ' of the app'} runs that shard (${runs}), ` +
       `and the main controllers skip objects with a shard key, so nothing would reconcile them: ${shown.join(', ')}${more}; ` +
       `add "${key}" to the FluxBootstrap's shards, or give them a key it runs (a Fleet's or SystemsSync's shards, a row's shard, shardKey)`;
   });
@@ -268,3 +289,36 @@ function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization,
   });
 }
 // --- end Flux controller sharding ---
+
+/** The folder a construct is placed in (its nearest Folder ancestor). */
+function nearestFolder(c: IConstruct): Folder | undefined {
+  for (let s: IConstruct | undefined = c.node.scope; s; s = s.node.scope) if (Folder.isFolder(s)) return s;
+  return undefined;
+}
+
+/**
+ * The cluster of a folder as synth places its objects: its own `cluster`, else its nearest parent
+ * folder's by path, else none (''). Memoized per folder for one check.
+ */
+function folderClusters(): (folder: Folder) => string {
+  const memo = new Map<Folder, string>();
+  const byPath = new Map<Repo, Map<string, Folder>>();
+  const clusterOf = (folder: Folder): string => {
+    let c = memo.get(folder);
+    if (c !== undefined) return c;
+    if (folder.cluster !== undefined) {
+      c = folder.cluster;
+    } else {
+      const repo = Repo.of(folder);
+      let paths = byPath.get(repo);
+      if (!paths) byPath.set(repo, (paths = new Map(repo.folders.map((f) => [f.path, f]))));
+      const segments = folder.path.split('/');
+      let parent: Folder | undefined;
+      for (let i = segments.length - 1; i > 0 && !parent; i--) parent = paths.get(segments.slice(0, i).join('/'));
+      c = parent ? clusterOf(parent) : '';
+    }
+    memo.set(folder, c);
+    return c;
+  };
+  return clusterOf;
+}

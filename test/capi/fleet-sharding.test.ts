@@ -141,10 +141,35 @@ describe('shard keys no FluxBootstrap runs', () => {
       'platform/clusters--mgmt--flux-0/flux: shards: 4 Flux object(s) have the shard key "shard3" (sharding.fluxcd.io/key), but no FluxBootstrap of the app runs that shard (its shards are "shard1", "shard2"), ' +
         'and the main controllers skip objects with a shard key, so nothing would reconcile them: platform/clusters--mgmt/apps-2 (Kustomization flux-system/apps-2), ' +
         'platform/clusters--mgmt/apps-3 (Kustomization flux-system/apps-3), platform/clusters--mgmt/apps-4 (Kustomization flux-system/apps-4) and 1 more; ' +
-        'add "shard3" to the FluxBootstrap\'s shards, or give them a key it runs (a Fleet\'s shards, a row\'s shard, shardKey)',
+        'add "shard3" to the FluxBootstrap\'s shards, or give them a key it runs (a Fleet\'s or SystemsSync\'s shards, a row\'s shard, shardKey)',
       'platform/clusters--mgmt--flux-0/flux: shards: 1 Flux object(s) have the shard key "shard9" (sharding.fluxcd.io/key), but no FluxBootstrap of the app runs that shard (its shards are "shard1", "shard2"), ' +
         'and the main controllers skip objects with a shard key, so nothing would reconcile them: platform/clusters--mgmt/apps-6 (Kustomization flux-system/apps-6); ' +
-        'add "shard9" to the FluxBootstrap\'s shards, or give them a key it runs (a Fleet\'s shards, a row\'s shard, shardKey)',
+        'add "shard9" to the FluxBootstrap\'s shards, or give them a key it runs (a Fleet\'s or SystemsSync\'s shards, a row\'s shard, shardKey)',
+    ]);
+  });
+
+  test('per cluster: an object is checked against its own cluster\'s bootstraps; of no cluster, against all; of a cluster bootstrapped elsewhere, not at all', () => {
+    const a = new GitOpsApp({ outdir: '/tmp/fleet-sharding-unused', validation: false });
+    const repo = new Repo(a, 'platform', { url: 'https://github.com/contoso/platform' });
+    const entries = ['a', 'b', 'c'].map((c) => repo.folder(`clusters/${c}`, { cluster: c, includeSubfolders: false, namespace: 'flux-system' }));
+    new FluxBootstrap(repo.folder('clusters/a/flux-system'), 'flux', { repo, entry: entries[0], shards: ['s1'] });
+    new FluxBootstrap(repo.folder('clusters/b/flux-system'), 'flux', { repo, entry: entries[1], shards: ['s2'] });
+    const k = (scope: ReturnType<Repo['folder']>, id: string, shardKey: string) =>
+      Kustomization.forFolder(scope, id, repo.folder('apps'), { name: id, prune: true, source: GitRepository.fromName(scope, `src-${id}`, { name: 'flux-system' }), shardKey });
+    k(entries[0], 'a-s1', 's1');
+    k(entries[0], 'a-s2', 's2'); // s2 runs on cluster b only
+    k(entries[1], 'b-s2', 's2');
+    k(repo.folder('clusters/a/apps', { namespace: 'flux-system' }), 'a-sub-s2', 's2'); // cluster a, inherited by path
+    k(entries[2], 'c-s9', 's9'); // cluster c: its Flux is bootstrapped outside the app
+    k(repo.folder('shared', { namespace: 'flux-system' }), 'shared-s2', 's2'); // no cluster: any bootstrap's shards
+    k(repo.folder('shared2', { namespace: 'flux-system' }), 'shared-s9', 's9');
+    expect(problems(a)).toEqual([
+      'platform/clusters--a--flux-system/flux: shards: 1 Flux object(s) have the shard key "s9" (sharding.fluxcd.io/key), but no FluxBootstrap of the app runs that shard (its shards are "s1", "s2"), ' +
+        'and the main controllers skip objects with a shard key, so nothing would reconcile them: platform/shared2/shared-s9 (Kustomization flux-system/shared-s9); ' +
+        'add "s9" to the FluxBootstrap\'s shards, or give them a key it runs (a Fleet\'s or SystemsSync\'s shards, a row\'s shard, shardKey)',
+      'platform/clusters--a--flux-system/flux: shards: 2 Flux object(s) on cluster "a" have the shard key "s2" (sharding.fluxcd.io/key), but no FluxBootstrap of that cluster runs that shard (its shards are "s1"), ' +
+        'and the main controllers skip objects with a shard key, so nothing would reconcile them: platform/clusters--a/a-s2 (Kustomization flux-system/a-s2), platform/clusters--a--apps/a-sub-s2 (Kustomization flux-system/a-sub-s2); ' +
+        'add "s2" to the FluxBootstrap\'s shards, or give them a key it runs (a Fleet\'s or SystemsSync\'s shards, a row\'s shard, shardKey)',
     ]);
   });
 

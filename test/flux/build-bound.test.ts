@@ -201,14 +201,14 @@ describe('SystemsSync buckets', () => {
     for (const t of sync.tenants) {
       expect(Repo.of(t).folders.find((f) => f === (t.node.scope as unknown))!.path).toBe(`clusters/prod/tenants/${shardOf(t.name)}-${bucketOf(t.name, 2)}/${t.name}`);
       for (const kind of ['GitRepository', 'Kustomization']) {
-        expect(Testing.find(objs, kind, t.name, t.name).metadata.labels['sharding.fluxcd.io/key']).toBe(shardOf(t.name));
+        expect(Testing.find(objs, kind, t.name, t.name).metadata.labels?.['sharding.fluxcd.io/key']).toBe(shardOf(t.name));
       }
     }
     // Shard keys no FluxBootstrap runs: nothing would reconcile those teams.
     const unwatched = Testing.synthProblems(tenantsApp(12, { buckets: { count: 2 }, shards: 2 }).app);
     expect(unwatched.map((l) => l.replace(/: platform\/.*; add/, ': ...; add'))).toEqual(['shard0', 'shard1'].map((key) =>
-      `platform/clusters--prod--flux-system/flux: shards: ${teams(12).filter((t) => shardOf(t.name) === key).length * 2 + 2} Flux object(s) have the shard key "${key}" (sharding.fluxcd.io/key), ` +
-      'but no FluxBootstrap of the app runs that shard (it runs no shards), and the main controllers skip objects with a shard key, so nothing would reconcile them: ...; ' +
+      `platform/clusters--prod--flux-system/flux: shards: ${teams(12).filter((t) => shardOf(t.name) === key).length * 2 + 2} Flux object(s) on cluster "prod" have the shard key "${key}" (sharding.fluxcd.io/key), ` +
+      'but no FluxBootstrap of that cluster runs that shard (it runs no shards), and the main controllers skip objects with a shard key, so nothing would reconcile them: ...; ' +
       `add "${key}" to the FluxBootstrap's shards, or give them a key it runs (a Fleet's or SystemsSync's shards, a row's shard, shardKey)`));
   });
 
