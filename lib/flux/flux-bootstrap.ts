@@ -11,7 +11,7 @@ import { FluxDuration, SHARD_LABEL } from './common';
 import { Environment } from './environment';
 import { GitRepository } from './git-repository';
 import { Kustomization } from './kustomization';
-import { FLUX_LOCKDOWN_PATCHES, FLUX_SYSTEM_SERVICE_ACCOUNT, layoutProblems, lockdownProblems } from './lockdown';
+import { appliedFolders, FLUX_LOCKDOWN_PATCHES, FLUX_SYSTEM_SERVICE_ACCOUNT, layoutProblems, lockdownProblems } from './lockdown';
 
 /** Props of a {@link FluxBootstrap}. */
 export interface FluxBootstrapProps {
@@ -177,10 +177,12 @@ export class FluxBootstrap extends Construct {
  * key (`--watch-label-selector=!sharding.fluxcd.io/key`), so nothing would ever reconcile them
  * (a Fleet's `shards` or a row's `shard` beyond the bootstrap's `shards`, a typo). One line per
  * key, from the app's first FluxBootstrap (by construct path), so several bootstraps report it once.
- * An object is checked against the shards of its own cluster's bootstraps (the `cluster` of its
- * folder, or of the nearest parent folder by path, as synth places it); an object of no cluster
- * (a folder several clusters apply) against the shards of every bootstrap; an object of a
- * cluster no FluxBootstrap of the app runs on is not checked (its Flux is bootstrapped elsewhere).
+ * An object in a folder the Flux of bootstrapped clusters applies (from their entry folders,
+ * through the Kustomizations found there) is checked against the shards of each of those clusters
+ * (a folder applied by two clusters needs the shard on both). Other objects are checked against
+ * the shards of their own cluster's bootstraps (the `cluster` of their folder, or of the nearest
+ * parent folder by path, as synth places it); of no cluster, against the shards of every bootstrap;
+ * of a cluster no FluxBootstrap of the app runs on, not at all (its Flux is bootstrapped elsewhere).
  */
 function unwatchedShardProblems(self: FluxBootstrap): string[] {
   // Found once per synth pass for the whole app (each bootstrap walking the app was quadratic in
@@ -203,19 +205,39 @@ function appShardProblems(root: IConstruct): { first?: FluxBootstrap; problems: 
     byCluster.set(c, new Set([...(byCluster.get(c) ?? []), ...b.shards]));
   }
   const union = new Set(bootstraps.flatMap((b) => b.shards));
+  // The clusters whose Flux applies each folder (a folder several clusters apply: each of them).
+  const appliers = new Map<Folder, Set<string>>();
+  if (union.size > 0 || bootstraps.length > 1) {
+    for (const b of bootstraps) {
+      const cluster = clusterOf(b.entry);
+      for (const f of appliedFolders(b.entry)) {
+        const set = appliers.get(f);
+        if (set) set.add(cluster);
+        else appliers.set(f, new Set([cluster]));
+      }
+    }
+  }
   const unwatched = new Map<string, { cluster: string; objs: ApiObject[] }>();
+  const add = (cluster: string, key: string, c: ApiObject) => {
+    const id = `${cluster}\u0000${key}`;
+    const entry = unwatched.get(id);
+    if (entry) entry.objs.push(c);
+    else unwatched.set(id, { cluster, objs: [c] });
+  };
   for (const c of all) {
     if (!(c instanceof ApiObject) || !c.apiVersion.split('/')[0].endsWith('.toolkit.fluxcd.io')) continue;
     const key = c.metadata.getLabel(SHARD_LABEL);
     if (key === undefined) continue;
     const folder = nearestFolder(c);
+    const applying = folder ? appliers.get(folder) : undefined;
+    if (applying) {
+      // Applied by the Flux of these clusters: each one's main controllers skip it, so each must run the shard.
+      for (const cluster of applying) if (!byCluster.get(cluster)!.has(key)) add(cluster, key, c);
+      continue;
+    }
     const cluster = folder ? clusterOf(folder) : '';
     const runs = byCluster.get(cluster) ?? (cluster === '' ? union : undefined);
-    if (!runs || runs.has(key)) continue;
-    const id = `${cluster}\u0000${key}`;
-    const entry = unwatched.get(id);
-    if (entry) entry.objs.push(c);
-    else unwatched.set(id, { cluster, objs: [c] });
+    if (runs && !runs.has(key)) add(cluster, key, c);
   }
   const problems = [...unwatched].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, { cluster, objs }]) => {
     const key = id.slice(id.indexOf('\u0000') + 1);

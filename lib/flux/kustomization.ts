@@ -251,6 +251,11 @@ export class Kustomization extends FluxResource implements IKustomization {
     super(scope, id);
     Object.defineProperty(this, KUSTOMIZATION_SYMBOL, { value: true });
     const { namespace } = resolveIdentity(this, props);
+    if (typeof props.name === 'string' && props.name.length > 63) {
+      // kustomize-controller labels every object it applies `kustomize.toolkit.fluxcd.io/name: <name>`;
+      // a longer value fails the apply of every object (fluxcd/flux2#2004).
+      throw propError(this, 'name', `"${props.name}" is ${props.name.length} characters: kustomize-controller labels every object it applies with it (kustomize.toolkit.fluxcd.io/name) and a label value has at most 63, so nothing would apply; use at most 63 characters`);
+    }
     if (!props.source) throw propError(this, 'source', 'is required (a GitRepository or OCIRepository)');
     this.source = props.source;
     addReference(this, 'sourceRef', fluxRef(props.source));

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { checkCount, checkString, DNS_LABEL, propError } from '../core/errors';
 import { stableHash } from '../core/stable-hash';
 import { Folder } from '../gitops/folder';
-import { Repo } from '../gitops/repo';
+import { folderId, Repo } from '../gitops/repo';
 import { Kustomization, KustomizationForFolderProps } from './kustomization';
 import { Tenant, TENANT_CLUSTER_ROLE, TenantClusterRole, TenantProps } from './tenant';
 import { TenantServicePolicy } from './tenant-policy';
@@ -15,10 +15,14 @@ export type TeamSpec = Omit<TenantProps, 'defineClusterRole' | 'clusterRole' | '
 
 /**
  * The bucket layout of a {@link SystemsSync}: the props of its bucket Kustomizations, their count
- * and name. Every other prop is the Kustomizations' (`source`, `prune`, `serviceAccountName`,
- * `interval`, `shardKey`...).
+ * and name. The other props are the Kustomizations' (`source`, `prune`, `serviceAccountName`,
+ * `interval`, `shardKey`...); those that would change what a bucket applies (`targetNamespace`,
+ * `patches`, `components`, `substitute`, `kubeConfig`...) are not offered: every tenant keeps its
+ * own namespace and objects.
  */
-export interface SystemsSyncBuckets extends Omit<KustomizationForFolderProps, 'name'> {
+export interface SystemsSyncBuckets extends Pick<KustomizationForFolderProps,
+  'source' | 'prune' | 'namespace' | 'labels' | 'shardKey' | 'removalPolicy' | 'interval' | 'retryInterval' | 'timeout' | 'wait' |
+  'dependsOn' | 'serviceAccountName' | 'deletionPolicy' | 'force' | 'suspend'> {
   /**
    * Number of buckets. A team's bucket is a hash of its name modulo this count, so adding or
    * removing teams never moves another team; changing the count moves most teams to another
@@ -153,15 +157,29 @@ export class SystemsSync extends Construct {
       throw propError(this, 'buckets', `folder "${folder.path}" lists its sub-folders, so the Kustomization applying it would build every bucket too: create it with includeSubfolders: false`);
     }
     const count = checkCount(this, 'buckets.count', buckets.count, 10000) ?? 32;
+    for (const key of Object.keys(buckets)) {
+      if (!BUCKET_PROPS.includes(key)) {
+        throw propError(this, `buckets.${key}`, `is not a prop of the bucket Kustomizations (${BUCKET_PROPS.join(', ')}): a bucket applies its tenants as they are`);
+      }
+    }
     const { count: _count, name: _name, ...kProps } = buckets;
     const name = buckets.name ?? folder.path.split('/').pop()!;
     const width = String(count - 1).length;
     const repo = Repo.of(folder);
     const made = new Map<string, Kustomization>();
+    // A bucket's folder is this SystemsSync's alone: another Kustomization building it (a second
+    // SystemsSync in the same folder, a folder of your own at that path) would put the same
+    // objects in two inventories.
+    const own = (path: string, props: { namespace?: string } = {}) => {
+      if (repo.node.tryFindChild(folderId(path))) {
+        throw propError(this, 'buckets', `folder "${path}" already exists (another SystemsSync in folder "${folder.path}", or a folder of the app): a bucket's folder is applied by its bucket Kustomization alone; give each SystemsSync its own folder`);
+      }
+      return repo.folder(path, props);
+    };
     return (team, shard) => {
       const bucket = `${shard !== undefined ? `${shard}-` : ''}b${String(stableHash(`bucket:${team}`) % count).padStart(width, '0')}`;
       if (!made.has(bucket)) {
-        const k = Kustomization.forFolder(this, `Bucket-${bucket}`, repo.folder(`${folder.path}/${bucket}`), {
+        const k = Kustomization.forFolder(this, `Bucket-${bucket}`, own(`${folder.path}/${bucket}`), {
           ...kProps,
           name: `${name}-${bucket}`,
           ...(shard !== undefined ? { shardKey: shard } : {}),
@@ -169,7 +187,14 @@ export class SystemsSync extends Construct {
         made.set(bucket, k);
         this.bucketKustomizations.push(k);
       }
-      return repo.folder(`${folder.path}/${bucket}/${team}`);
+      // The team's namespace is the folder's: objects added there (its sealed Git credentials) land in it.
+      return own(`${folder.path}/${bucket}/${team}`, { namespace: team });
     };
   }
 }
+
+/** The props a {@link SystemsSyncBuckets} may hold (checked at run time too: JavaScript callers). */
+const BUCKET_PROPS: readonly string[] = [
+  'count', 'name', 'source', 'prune', 'namespace', 'labels', 'shardKey', 'removalPolicy', 'interval', 'retryInterval', 'timeout', 'wait',
+  'dependsOn', 'serviceAccountName', 'deletionPolicy', 'force', 'suspend',
+];

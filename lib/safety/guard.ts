@@ -647,7 +647,7 @@ function fluxPrunes(
       const why = kNew === undefined ? `${describeK(k)} is removed` : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
       out.push({
         repo: v.repo.name,
-        change: { action: 'prune', object: info, prunedBy: why, ...(kNew ? { pruneStoppable: kNew.id } : {}), protection: reasons, blocked: allowed(info).length === 0 },
+        change: { action: 'prune', object: info, prunedBy: why, pruneStoppable: { kustomization: (kNew ?? k).id, removed: kNew === undefined }, protection: reasons, blocked: allowed(info).length === 0 },
       });
     }
   }

@@ -50,11 +50,13 @@ export interface ObjectChange {
   /** For `prune`: which Kustomization prunes it and why. */
   readonly prunedBy?: string;
   /**
-   * For `prune` by a Kustomization that stays (its build lacks the object): its id. With
-   * `prune: false` for that one change, kustomize-controller only drops the object from its
-   * inventory, so an object moved to another Kustomization is taken over instead of deleted.
+   * For `prune`: the Kustomization that prunes it (its id), and whether it is removed. When it
+   * stays (its build lacks the object), `prune: false` on it for that change makes
+   * kustomize-controller only drop the object from its inventory, so an object moved to another
+   * Kustomization is taken over instead of deleted; when it is removed, `prune: false` in a change
+   * of its own first makes its deletion orphan what it applied.
    */
-  readonly pruneStoppable?: string;
+  readonly pruneStoppable?: { readonly kustomization: string; readonly removed: boolean };
   /** The object after the change (the old object for `delete`). */
   readonly object: ObjectInfo;
   /** The object before the change (`update`, `rename`). */
@@ -506,9 +508,13 @@ export function blockedMessage(change: ObjectChange, repoDir: string): string {
   return (
     `${where}: ${old.id} ${what}, but it is protected: ${(change.protection ?? []).join('; ')}. ` +
     `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}` +
-    (change.pruneStoppable
-      ? `; to move it to another Kustomization without deleting it, give ${change.pruneStoppable} prune: false for this change and prune: true again in the next (it then only drops the object from its inventory)`
-      : '')
+    (!change.pruneStoppable
+      ? ''
+      : change.pruneStoppable.removed
+        ? `; to move it to another Kustomization without deleting it, first give ${change.pruneStoppable.kustomization} prune: false in a change of its own, ` +
+          'and remove it in a later one, once Flux has applied the first (its deletion then orphans what it applied)'
+        : `; to move it to another Kustomization without deleting it, give ${change.pruneStoppable.kustomization} prune: false for this change ` +
+          'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)')
   );
 }
 

@@ -173,6 +173,25 @@ describe('shard keys no FluxBootstrap runs', () => {
     ]);
   });
 
+  test('a folder two clusters apply needs the shard on both (the tenants of prod and its disaster-recovery twin)', () => {
+    const a = new GitOpsApp({ outdir: '/tmp/fleet-sharding-unused', validation: false });
+    const repo = new Repo(a, 'platform', { url: 'https://github.com/contoso/platform' });
+    const shared = repo.folder('tenants', { namespace: 'flux-system' });
+    for (const [c, shards] of [['prod', ['s0', 's1']], ['dr', ['s0']]] as const) {
+      const entry = repo.folder(`clusters/${c}`, { cluster: c, includeSubfolders: false, namespace: 'flux-system' });
+      const { source } = new FluxBootstrap(repo.folder(`clusters/${c}/flux-system`), 'flux', { repo, entry, shards: [...shards] });
+      Kustomization.forFolder(entry, 'tenants', shared, { name: 'tenants', prune: true, source });
+    }
+    const src = GitRepository.fromName(shared, 'src', { name: 'flux-system' });
+    Kustomization.forFolder(shared, 'team-a', repo.folder('apps'), { name: 'team-a', prune: true, source: src, shardKey: 's0' });
+    Kustomization.forFolder(shared, 'team-b', repo.folder('apps'), { name: 'team-b', prune: true, source: src, shardKey: 's1' });
+    expect(problems(a)).toEqual([
+      'platform/clusters--prod--flux-system/flux: shards: 1 Flux object(s) on cluster "dr" have the shard key "s1" (sharding.fluxcd.io/key), but no FluxBootstrap of that cluster runs that shard (its shards are "s0"), ' +
+        'and the main controllers skip objects with a shard key, so nothing would reconcile them: platform/tenants/team-b (Kustomization flux-system/team-b); ' +
+        'add "s1" to the FluxBootstrap\'s shards, or give them a key it runs (a Fleet\'s or SystemsSync\'s shards, a row\'s shard, shardKey)',
+    ]);
+  });
+
   test('without any FluxBootstrap in the app (Flux installed elsewhere) nothing is checked', () => {
     expect(problems(app([], ['shard3']))).toEqual([]);
   });

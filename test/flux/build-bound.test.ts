@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
-import { GitOpsApp, Repo } from '../../lib';
+import { Folder, GitOpsApp, Repo } from '../../lib';
 import { stableHash } from '../../lib/capi';
 import {
   Environment,
@@ -171,6 +171,14 @@ describe('SystemsSync buckets', () => {
     for (const [team, folder] of before) expect(after.get(team)).toBe(folder);
   });
 
+  test('a team\'s folder has the team\'s namespace: its own objects land there', () => {
+    const { app, sync } = tenantsApp(2, { buckets: { count: 1 } });
+    const folder = Folder.of(sync.tenants[0]);
+    expect(folder.path).toBe('clusters/prod/tenants/b0/team-0');
+    new ApiObject(folder, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'team-settings' }, data: { tier: 'gold' } });
+    expect(Testing.find(Testing.objects(app), 'ConfigMap', 'team-settings', 'team-0').metadata.namespace).toBe('team-0');
+  });
+
   test('kubectl kustomize builds the tenants folder and every bucket folder, with the objects counted', () => {
     const out = tmp();
     dirs.push(out);
@@ -222,6 +230,30 @@ describe('SystemsSync buckets', () => {
     expect(Testing.errorOf(() => new SystemsSync(repo.folder('t2', { includeSubfolders: false }), 'systems', { teams: teams(1), buckets: { source, prune: true, count: 0 } }))).toBe(
       'platform/t2/systems: prop "buckets.count": 0 is invalid: must be an integer from 1 to 10000',
     );
+    // A bucket's folder belongs to its bucket Kustomization alone.
+    const t5 = repo.folder('t5', { includeSubfolders: false });
+    new SystemsSync(t5, 'a', { teams: teams(3), defineClusterRole: false, buckets: { source, prune: true, count: 1, name: 'a' } });
+    expect(Testing.errorOf(() => new SystemsSync(t5, 'b', { teams: teams(1, 10), defineClusterRole: false, defineServicePolicy: false, buckets: { source, prune: true, count: 1, name: 'b' } }))).toBe(
+      'platform/t5/b: prop "buckets": folder "t5/b0" already exists (another SystemsSync in folder "t5", or a folder of the app): ' +
+      'a bucket\'s folder is applied by its bucket Kustomization alone; give each SystemsSync its own folder',
+    );
+    repo.folder('t6/b0');
+    expect(Testing.errorOf(() => new SystemsSync(repo.folder('t6', { includeSubfolders: false }), 'systems', { teams: teams(1), buckets: { source, prune: true, count: 1 } }))).toBe(
+      'platform/t6/systems: prop "buckets": folder "t6/b0" already exists (another SystemsSync in folder "t6", or a folder of the app): ' +
+      'a bucket\'s folder is applied by its bucket Kustomization alone; give each SystemsSync its own folder',
+    );
+    // Props that would rewrite what a bucket applies are not bucket props (refused for JavaScript callers too).
+    const rewrite = { source, prune: true, targetNamespace: 'team-0' } as unknown as SystemsSyncBuckets;
+    expect(Testing.errorOf(() => new SystemsSync(repo.folder('t7', { includeSubfolders: false }), 'systems', { teams: teams(1), buckets: rewrite }))).toBe(
+      'platform/t7/systems: prop "buckets.targetNamespace": is not a prop of the bucket Kustomizations (count, name, source, prune, namespace, labels, shardKey, ' +
+      'removalPolicy, interval, retryInterval, timeout, wait, dependsOn, serviceAccountName, deletionPolicy, force, suspend): a bucket applies its tenants as they are',
+    );
+    // kustomize-controller labels what it applies with the Kustomization's name: at most 63 characters (fluxcd/flux2#2004).
+    const long = 'tenants-of-the-property-and-casualty-business-unit-emea-x';
+    expect(Testing.errorOf(() => new SystemsSync(repo.folder(long, { includeSubfolders: false }), 'systems', { teams: teams(1), shards: 1, buckets: { source, prune: true } }))).toBe(
+      `platform/${long}/systems/Bucket-shard0-b${bucketOf('team-0', 32).slice(1)}: prop "name": "${long}-shard0-b${bucketOf('team-0', 32).slice(1)}" is 68 characters: ` +
+      'kustomize-controller labels every object it applies with it (kustomize.toolkit.fluxcd.io/name) and a label value has at most 63, so nothing would apply; use at most 63 characters',
+    );
     expect(Testing.errorOf(() => new SystemsSync(repo.folder('t3', { includeSubfolders: false }), 'systems', { teams: teams(1), shards: 0 }))).toBe(
       'platform/t3/systems: prop "shards": 0 is invalid: must be an integer from 1 to 1000',
     );
@@ -240,7 +272,8 @@ describe('SystemsSync buckets', () => {
       'Kustomization/flux-system/tenants (platform/clusters/prod/kustomization-tenants.yaml) no longer applies it (its build of ./clusters/prod/tenants lacks it), but it is protected: ' +
       'a Namespace: deleting it deletes every object in it, also those other Kustomizations and repos apply there. ' +
       `To allow it, add 'platform:prod:Namespace/${t.name}' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform:prod:Namespace/${t.name}; ` +
-      'to move it to another Kustomization without deleting it, give Kustomization/flux-system/tenants prune: false for this change and prune: true again in the next (it then only drops the object from its inventory)');
+      'to move it to another Kustomization without deleting it, give Kustomization/flux-system/tenants prune: false for this change and prune: true again in a later one, ' +
+      'once Flux has applied this one (it then only drops the object from its inventory)');
     for (const line of ns) expect(problems).toContain(line);
     tenantsApp(3, { outdir: out, buckets: { count: 2 }, tenantsPrune: false }).app.synth();
     tenantsApp(3, { outdir: out, buckets: { count: 2 } }).app.synth();

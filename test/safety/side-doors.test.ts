@@ -148,9 +148,12 @@ function fluxApp(out: string, o: FluxOptions = {}): GitOpsApp {
 const pruned = (file: string, by: string) =>
   `platform/${file.replace(/\/[^/]+$/, '').replace(/\//g, '--')}/db (platform/${file}): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ${by}, ` +
   `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('platform::FlexibleServer/team/orders')}` +
-  // The Kustomization stays: prune: false on it for one change moves the object instead.
-  (by.endsWith(' is removed') ? '' : '; to move it to another Kustomization without deleting it, give Kustomization/flux-system/apps prune: false for this change ' +
-    'and prune: true again in the next (it then only drops the object from its inventory)');
+  // The way out without deleting: prune: false on the Kustomization (for this change when it stays; first when it goes).
+  (by.endsWith(' is removed')
+    ? '; to move it to another Kustomization without deleting it, first give Kustomization/flux-system/apps prune: false in a change of its own, ' +
+      'and remove it in a later one, once Flux has applied the first (its deletion then orphans what it applied)'
+    : '; to move it to another Kustomization without deleting it, give Kustomization/flux-system/apps prune: false for this change ' +
+      'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)');
 const K_APPS = 'Kustomization/flux-system/apps (platform/clusters/mgmt/kustomization-apps.yaml)';
 
 describe('Flux-aware protection', () => {
@@ -246,7 +249,9 @@ describe('Flux-aware protection', () => {
     expect(problems(() => build(false).synth())).toEqual([
       'team/apps/db (team/apps/flexibleserver-orders.yaml): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ' +
         'Kustomization/flux-system/team (platform/clusters/mgmt/kustomization-team.yaml) is removed, but it is protected: ' +
-        `stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('team::FlexibleServer/team/orders')}`,
+        `stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('team::FlexibleServer/team/orders')}` +
+        '; to move it to another Kustomization without deleting it, first give Kustomization/flux-system/team prune: false in a change of its own, ' +
+        'and remove it in a later one, once Flux has applied the first (its deletion then orphans what it applied)',
     ]);
   });
 
