@@ -76,11 +76,63 @@ export function kustomizationBuildProblems(repo: Repo, max: number = maxObjectsP
  * the sizes of the whole app, computed once per synth pass: what each `Kustomization` validates.
  */
 export function ownBuildProblems(k: Kustomization): string[] {
-  const sizes = memoForSynthPass(BUILD_SIZES, k.node.root, () => new Map(appBuildSizes(k.node.root).map((b) => [b.kustomization, b])));
+  const { sizes, overlaps } = memoForSynthPass(BUILD_SIZES, k.node.root, () => {
+    const info = appBuildInfo(k.node.root);
+    return { sizes: new Map(info.sizes.map((b) => [b.kustomization, b])), overlaps: overlapProblems(info) };
+  });
+  const out: string[] = [];
   const b = sizes.get(k);
-  if (!b) return [];
-  const max = maxObjectsPerBuild(Repo.of(b.folder));
-  return b.objects > max ? [buildProblem(b, max)] : [];
+  if (b) {
+    const max = maxObjectsPerBuild(Repo.of(b.folder));
+    if (b.objects > max) out.push(buildProblem(b, max));
+  }
+  out.push(...(overlaps.get(k) ?? []));
+  return out;
+}
+
+/**
+ * Pairs of Kustomizations applying the same folder to the same cluster (the cluster of their own
+ * folder, or the remote cluster of their kubeConfig) with the same transform (target namespace,
+ * patches, components, substitutions), so the same objects: each object would be in both
+ * inventories, kustomize-controller would move its ownership labels to whichever applied last, and
+ * the one that stops applying it would prune it although the other still does. Reported on the
+ * second Kustomization of a pair (by construct path), once per pair.
+ */
+function overlapProblems(info: AppBuildInfo): Map<Kustomization, string[]> {
+  const clusterOf = folderClusters();
+  const first = new Map<string, Kustomization>();
+  const pairs = new Map<Kustomization, Map<Kustomization, Folder[]>>();
+  const ordered = [...info.built].sort((a, b) => (a[0].node.path < b[0].node.path ? -1 : a[0].node.path > b[0].node.path ? 1 : 0));
+  for (const [k, folders] of ordered) {
+    const own = nearestFolder(k);
+    const target = k.kubeConfig ? `remote\u0000${k.namespace}/${k.kubeConfig.name}/${k.kubeConfig.key}` : `cluster\u0000${own ? clusterOf(own) : ''}`;
+    const key = `${target}\u0000${k._buildTransform()}`;
+    for (const f of folders) {
+      const id = `${key}\u0000${f.node.path}`;
+      const other = first.get(id);
+      if (!other) {
+        first.set(id, k);
+        continue;
+      }
+      let withK = pairs.get(k);
+      if (!withK) pairs.set(k, (withK = new Map()));
+      const shared = withK.get(other);
+      if (shared) shared.push(f);
+      else withK.set(other, [f]);
+    }
+  }
+  const out = new Map<Kustomization, string[]>();
+  for (const [k, withK] of pairs) {
+    out.set(k, [...withK].map(([other, folders]) => {
+      const own = nearestFolder(k);
+      const on = k.kubeConfig ? `the remote cluster of kubeConfig Secret ${k.kubeConfig.name}` : `cluster "${own ? clusterOf(own) : ''}"`;
+      const more = folders.length > 1 ? ` (and ${folders.length - 1} more folder${folders.length > 2 ? 's' : ''})` : '';
+      return `Kustomization ${k.namespace}/${k.name} builds folder "${folders[0].path}"${more}, which Kustomization ${other.namespace}/${other.name} (${other.node.path}) also builds for ${on}: ` +
+        'each object would be in both inventories, each apply would take its ownership from the other, and the one that stops applying it would prune it although the other still does; ' +
+        'apply each folder with one Kustomization (give the parent folder includeSubfolders: false, or drop one of them)';
+    }));
+  }
+  return out;
 }
 
 const BUILD_SIZES = Symbol('build-sizes');
@@ -93,6 +145,16 @@ function buildProblem(b: KustomizationBuildSize, max: number): string {
 
 /** Every Flux Kustomization of the app building a folder of an app repo, with its size (one walk of the app). */
 function appBuildSizes(root: IConstruct): KustomizationBuildSize[] {
+  return appBuildInfo(root).sizes;
+}
+
+/** {@link appBuildSizes}, and the folders each of those Kustomizations builds. */
+interface AppBuildInfo {
+  readonly sizes: KustomizationBuildSize[];
+  readonly built: Map<Kustomization, Folder[]>;
+}
+
+function appBuildInfo(root: IConstruct): AppBuildInfo {
   const own = new Map<Folder, number>();
   const kustomizations: Kustomization[] = [];
   const repos = new Set<Repo>();
@@ -121,6 +183,7 @@ function appBuildSizes(root: IConstruct): KustomizationBuildSize[] {
     return l;
   };
   const out: KustomizationBuildSize[] = [];
+  const builtFolders = new Map<Kustomization, Folder[]>();
   for (const k of kustomizations) {
     // A construct whose constructor threw (caught by the caller) is in the tree, half made.
     if (typeof k.path !== 'string' || !k.source) continue;
@@ -129,10 +192,14 @@ function appBuildSizes(root: IConstruct): KustomizationBuildSize[] {
     // the repo is not in the app), else (an import by name) the Kustomization's own repo.
     const sourceRepo = src.repo ?? (typeof src.url === 'string' ? byUrl().get(normalizeRepoUrl(src.url)) : repoOf(k));
     if (!sourceRepo || !repos.has(sourceRepo)) continue;
-    const built = layoutOf(sourceRepo).built(k.path);
-    if (built) out.push({ kustomization: k, folder: built.folder, objects: built.objects });
+    const layout = layoutOf(sourceRepo);
+    const built = layout.built(k.path);
+    if (built) {
+      out.push({ kustomization: k, folder: built.folder, objects: built.objects });
+      builtFolders.set(k, layout.foldersBuilt(k.path));
+    }
   }
-  return out;
+  return { sizes: out, built: builtFolders };
 }
 
 /** The folders of one repo, and the size of each folder's build. */
@@ -177,6 +244,38 @@ class RepoLayout {
       if (!shadowed) objects += f.kustomization && f.path !== p ? this.sizeOf(f) : this.own.get(f)!;
     }
     return below.length > 0 ? { folder: below[0], objects } : undefined;
+  }
+
+  /** The folders holding objects that a Kustomization applying `path` builds (those {@link built} counts). */
+  public foldersBuilt(path: string): Folder[] {
+    return this.allFoldersBuilt(path).filter((f) => this.own.get(f)! > 0);
+  }
+
+  private allFoldersBuilt(path: string): Folder[] {
+    const p = posix.normalize(path.replace(/^\.\//, '')).replace(/\/+$/, '').replace(/^\.$/, '');
+    const out = new Set<Folder>();
+    const visit = (f: Folder) => {
+      if (out.has(f)) return;
+      out.add(f);
+      if (f.includeSubfolders) for (const c of this.children.get(f) ?? []) visit(c);
+      for (const c of this.listed.get(f) ?? []) visit(c);
+    };
+    const exact = this.byPath.get(p);
+    if (exact?.kustomization) {
+      visit(exact);
+      return [...out];
+    }
+    const below = p === '' ? this.folders : this.below(p);
+    for (const f of below) {
+      let shadowed = false;
+      for (let a = this.parentOf(f); a && (p === '' || a.path.startsWith(`${p}/`)); a = this.parentOf(a)) {
+        if (a.kustomization) shadowed = true;
+      }
+      if (shadowed) continue;
+      if (f.kustomization && f.path !== p) visit(f);
+      else out.add(f);
+    }
+    return [...out];
   }
 
   /**
@@ -236,4 +335,31 @@ function repoOf(c: IConstruct): Repo | undefined {
 function nearestFolder(c: IConstruct): Folder | undefined {
   for (let s: IConstruct | undefined = c.node.scope; s; s = s.node.scope) if (Folder.isFolder(s)) return s;
   return undefined;
+}
+
+/**
+ * The cluster of a folder as synth places its objects: its own `cluster`, else its nearest parent
+ * folder's by path, else none (''). Memoized per folder for one check.
+ */
+export function folderClusters(): (folder: Folder) => string {
+  const memo = new Map<Folder, string>();
+  const byPath = new Map<Repo, Map<string, Folder>>();
+  const clusterOf = (folder: Folder): string => {
+    let c = memo.get(folder);
+    if (c !== undefined) return c;
+    if (folder.cluster !== undefined) {
+      c = folder.cluster;
+    } else {
+      const repo = Repo.of(folder);
+      let paths = byPath.get(repo);
+      if (!paths) byPath.set(repo, (paths = new Map(repo.folders.map((f) => [f.path, f]))));
+      const segments = folder.path.split('/');
+      let parent: Folder | undefined;
+      for (let i = segments.length - 1; i > 0 && !parent; i--) parent = paths.get(segments.slice(0, i).join('/'));
+      c = parent ? clusterOf(parent) : '';
+    }
+    memo.set(folder, c);
+    return c;
+  };
+  return clusterOf;
 }

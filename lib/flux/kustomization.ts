@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import * as l1 from '../../imports/flux/kustomize.toolkit.fluxcd.io';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
+import { stableJson } from '../core/stable-json';
 import { RemovalPolicy } from '../core/removal-policy';
 import { ResourceImportProps } from '../core/resource';
 import { ISecretSource } from '../core/secret';
@@ -246,6 +247,8 @@ export class Kustomization extends FluxResource implements IKustomization {
   private readonly patchList: KustomizationPatch[] = [];
   private readonly substitutions: Record<string, string> = {};
   private readonly substituteFromList: SubstituteFrom[] = [];
+  private readonly targetNamespaceProp?: string;
+  private readonly componentsProp: readonly string[];
 
   public constructor(scope: Construct, id: string, props: KustomizationProps) {
     super(scope, id);
@@ -274,6 +277,8 @@ export class Kustomization extends FluxResource implements IKustomization {
       if (!this.kubeConfig) addReference(this, 'serviceAccountName', { apiGroup: '', kind: 'ServiceAccount', name: props.serviceAccountName, namespace });
     }
     if (props.targetNamespace !== undefined) checkString(this, 'targetNamespace', props.targetNamespace, DNS_LABEL);
+    this.targetNamespaceProp = props.targetNamespace;
+    this.componentsProp = [...(props.components ?? [])];
     let decryptionSecret: string | undefined;
     if (props.decryption) {
       if (props.decryption.provider !== 'sops') throw propError(this, 'decryption.provider', `"${props.decryption.provider}" must be "sops"`);
@@ -344,6 +349,21 @@ export class Kustomization extends FluxResource implements IKustomization {
    */
   public override applyRemovalPolicy(policy: RemovalPolicy): void {
     super.applyRemovalPolicy(policy);
+  }
+
+  /**
+   * What changes the objects its build applies, beyond the files (`targetNamespace`, `patches`,
+   * `components`, `postBuild` substitutions), as stable JSON: two Kustomizations building the same
+   * folder with the same transform apply the same objects. @internal
+   */
+  public _buildTransform(): string {
+    return stableJson({
+      targetNamespace: this.targetNamespaceProp ?? null,
+      patches: this.patchList.map(renderPatch),
+      components: this.componentsProp,
+      substitute: sortKeys(this.substitutions),
+      substituteFrom: this.substituteFromList,
+    });
   }
 
   /** The Kustomizations this one depends on. */

@@ -122,7 +122,12 @@ describe('shard keys no FluxBootstrap runs', () => {
     const a = new GitOpsApp({ outdir: '/tmp/fleet-sharding-unused', validation: false });
     const repo = new Repo(a, 'platform', { url: 'https://github.com/contoso/platform' });
     const entry = repo.folder('clusters/mgmt', { includeSubfolders: false });
-    bootstrapShards.forEach((shards, i) => new FluxBootstrap(repo.folder(`clusters/mgmt/flux-${i}`, { namespace: 'flux-system' }), 'flux', { repo, entry, name: `flux-${i}`, shards }));
+    // Bootstraps of one cluster (no cluster set: ''), each with its own entry folder (one entry
+    // applied by two flux-system syncs would be in both inventories).
+    bootstrapShards.forEach((shards, i) => {
+      const own = i === 0 ? entry : repo.folder(`clusters/mgmt-${i}`, { includeSubfolders: false });
+      new FluxBootstrap(repo.folder(`${own.path}/flux-${i}`, { namespace: 'flux-system' }), 'flux', { repo, entry: own, name: `flux-${i}`, shards });
+    });
     const apps = repo.folder('apps');
     keys.forEach((shardKey, i) => Kustomization.forFolder(entry, `apps-${i}`, apps, { name: `apps-${i}`, prune: true, source: GitRepository.fromName(entry, `src-${i}`, { name: 'flux-0', namespace: 'flux-system' }), shardKey }));
     return a;

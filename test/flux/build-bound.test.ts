@@ -85,6 +85,35 @@ describe('the build bound, for every Flux Kustomization', () => {
     expect(Testing.synthProblems(app)).toContain(`${k.node.path}: Kustomization team-a/team-a builds 6 objects from ./deploy (limit 5); ${FIX}`);
   });
 
+  test('one folder applied by two Kustomizations to one cluster is refused; other clusters, target namespaces and remote clusters are not one', () => {
+    const app = Testing.app();
+    const repo = new Repo(app, 'platform');
+    const prod = repo.folder('clusters/prod', { cluster: 'prod', namespace: 'flux-system', includeSubfolders: false });
+    const dev = repo.folder('clusters/dev', { cluster: 'dev', namespace: 'flux-system', includeSubfolders: false });
+    const sources = new Map<typeof prod, ReturnType<typeof GitRepository.fromName>>();
+    const source = (f: typeof prod) => sources.get(f) ?? sources.set(f, GitRepository.fromName(f, 'source', { name: 'flux-system' })).get(f)!;
+    const apps = repo.folder('apps');
+    configMaps(apps, 1, 'cm');
+    configMaps(repo.folder('apps/db'), 2, 'db');
+    const parent = Kustomization.forFolder(prod, 'apps', apps, { name: 'apps', source: source(prod), prune: true });
+    // apps lists apps/db: its objects would be in both builds.
+    const child = Kustomization.forFolder(prod, 'db', repo.folder('apps/db'), { name: 'db', source: source(prod), prune: true });
+    // The same folders on another cluster, or into another namespace, are other objects.
+    Kustomization.forFolder(dev, 'apps', apps, { name: 'apps', source: source(dev), prune: true });
+    Kustomization.forFolder(prod, 'apps-staging', apps, { name: 'apps-staging', source: source(prod), prune: true, targetNamespace: 'staging' });
+    // Remote clusters: one kubeconfig each.
+    const edge = repo.folder('edge');
+    configMaps(edge, 1, 'edge');
+    for (const site of ['a', 'b']) Kustomization.forFolder(prod, `edge-${site}`, edge, { name: `edge-${site}`, source: source(prod), prune: true, kubeConfig: { secret: `edge-${site}-kubeconfig`, key: 'value' } });
+    const twice = Kustomization.forFolder(prod, 'edge-a-again', edge, { name: 'edge-a-again', source: source(prod), prune: true, kubeConfig: { secret: 'edge-a-kubeconfig', key: 'value' } });
+    const fix = 'each object would be in both inventories, each apply would take its ownership from the other, and the one that stops applying it would prune it although the other still does; ' +
+      'apply each folder with one Kustomization (give the parent folder includeSubfolders: false, or drop one of them)';
+    expect(Testing.synthProblems(app).filter((p) => p.includes('also builds'))).toEqual([
+      `${child.node.path}: Kustomization flux-system/db builds folder "apps/db", which Kustomization flux-system/apps (${parent.node.path}) also builds for cluster "prod": ${fix}`,
+      `${twice.node.path}: Kustomization flux-system/edge-a-again builds folder "edge", which Kustomization flux-system/edge-a (platform/clusters--prod/edge-a) also builds for the remote cluster of kubeConfig Secret edge-a-kubeconfig: ${fix}`,
+    ]);
+  });
+
   test('a repo has one bound: a second, different one is an error naming the first', () => {
     const app = Testing.app();
     const repo = new Repo(app, 'platform');
