@@ -8,6 +8,7 @@ import { memoForSynthPass } from '../core/synth-pass';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import type { Kustomization } from './kustomization';
+import { folderClusters, nearestFolder } from './placement';
 
 /** The default bound on the objects one Flux Kustomization builds (see {@link kustomizationBuildSizes}). */
 export const DEFAULT_MAX_OBJECTS_PER_BUILD = 1000;
@@ -330,36 +331,4 @@ function isKustomization(c: IConstruct): c is Kustomization {
 function repoOf(c: IConstruct): Repo | undefined {
   for (let s: IConstruct | undefined = c; s; s = s.node.scope) if (Repo.isRepo(s)) return s;
   return undefined;
-}
-
-function nearestFolder(c: IConstruct): Folder | undefined {
-  for (let s: IConstruct | undefined = c.node.scope; s; s = s.node.scope) if (Folder.isFolder(s)) return s;
-  return undefined;
-}
-
-/**
- * The cluster of a folder as synth places its objects: its own `cluster`, else its nearest parent
- * folder's by path, else none (''). Memoized per folder for one check.
- */
-export function folderClusters(): (folder: Folder) => string {
-  const memo = new Map<Folder, string>();
-  const byPath = new Map<Repo, Map<string, Folder>>();
-  const clusterOf = (folder: Folder): string => {
-    let c = memo.get(folder);
-    if (c !== undefined) return c;
-    if (folder.cluster !== undefined) {
-      c = folder.cluster;
-    } else {
-      const repo = Repo.of(folder);
-      let paths = byPath.get(repo);
-      if (!paths) byPath.set(repo, (paths = new Map(repo.folders.map((f) => [f.path, f]))));
-      const segments = folder.path.split('/');
-      let parent: Folder | undefined;
-      for (let i = segments.length - 1; i > 0 && !parent; i--) parent = paths.get(segments.slice(0, i).join('/'));
-      c = parent ? clusterOf(parent) : '';
-    }
-    memo.set(folder, c);
-    return c;
-  };
-  return clusterOf;
 }

@@ -8,7 +8,7 @@ import { ISecretSource } from '../core/secret';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { FluxDuration, SHARD_LABEL } from './common';
-import { folderClusters } from './build-size';
+import { folderClusters, nearestFolder } from './placement';
 import { Environment } from './environment';
 import { GitRepository } from './git-repository';
 import { Kustomization } from './kustomization';
@@ -313,9 +313,4 @@ function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization,
 }
 // --- end Flux controller sharding ---
 
-/** The folder a construct is placed in (its nearest Folder ancestor). */
-function nearestFolder(c: IConstruct): Folder | undefined {
-  for (let s: IConstruct | undefined = c.node.scope; s; s = s.node.scope) if (Folder.isFolder(s)) return s;
-  return undefined;
-}
 
