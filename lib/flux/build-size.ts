@@ -34,6 +34,7 @@ const BOUNDS = new WeakMap<Repo, { readonly max: number; readonly by: string }>(
  * call with another bound is an error naming both callers. `Fleet`'s `maxObjectsPerBuild` calls it.
  */
 export function setMaxObjectsPerBuild(repo: Repo, max: number, by: IConstruct): void {
+  if (!Number.isInteger(max) || max < 1) throw new Error(`${displayPath(by)}: prop "maxObjectsPerBuild": ${max} is invalid: must be an integer of at least 1`);
   const set = BOUNDS.get(repo);
   if (set && set.max !== max) {
     throw new Error(`${displayPath(by)}: prop "maxObjectsPerBuild": ${max} differs from the bound ${set.max} that ${set.by} set for repo ${displayPath(repo)}; a repo has one bound: set it once`);
@@ -211,7 +212,6 @@ class RepoLayout {
   private readonly children = new Map<Folder, Folder[]>();
   // Resources added by path: a folder of the app counts with its build, a file as one object.
   private readonly listed = new Map<Folder, Folder[]>();
-  private readonly size = new Map<Folder, number>();
 
   public constructor(repo: Repo, objects: Map<Folder, number>) {
     this.folders = repo.folders;
@@ -230,21 +230,9 @@ class RepoLayout {
 
   /** What a Kustomization applying `path` builds: the folder there, or the folders Flux's generated kustomization.yaml lists. */
   public built(path: string): { folder: Folder; objects: number } | undefined {
-    const p = posix.normalize(path.replace(/^\.\//, '')).replace(/\/+$/, '').replace(/^\.$/, '');
-    const exact = this.byPath.get(p);
-    if (exact?.kustomization) return { folder: exact, objects: this.sizeOf(exact) };
-    // Flux generates a kustomization.yaml: every YAML file below the path, except below a
-    // directory holding a kustomization.yaml, which is listed (and built) instead.
-    const below = p === '' ? this.folders : this.below(p);
-    let objects = 0;
-    for (const f of below) {
-      let shadowed = false;
-      for (let a = this.parentOf(f); a && (p === '' || a.path.startsWith(`${p}/`)); a = this.parentOf(a)) {
-        if (a.kustomization) shadowed = true;
-      }
-      if (!shadowed) objects += f.kustomization && f.path !== p ? this.sizeOf(f) : this.own.get(f)!;
-    }
-    return below.length > 0 ? { folder: below[0], objects } : undefined;
+    const folders = this.allFoldersBuilt(path);
+    // Each folder once: kustomize refuses a resource listed twice, so a folder reached twice is one build.
+    return folders.length > 0 ? { folder: folders[0], objects: folders.reduce((n, f) => n + this.own.get(f)!, 0) } : undefined;
   }
 
   /** The folders holding objects that a Kustomization applying `path` builds (those {@link built} counts). */
@@ -252,6 +240,13 @@ class RepoLayout {
     return this.allFoldersBuilt(path).filter((f) => this.own.get(f)! > 0);
   }
 
+  /**
+   * Every folder a Kustomization applying `path` builds: the folder there with the sub-folders
+   * its kustomization.yaml lists (when `includeSubfolders`) and the folders added to it by path,
+   * recursively; or, when no folder with a kustomization.yaml sits there, what Flux's generated
+   * one lists: the folders below the path, except those below a folder with a kustomization.yaml,
+   * which is built as such.
+   */
   private allFoldersBuilt(path: string): Folder[] {
     const p = posix.normalize(path.replace(/^\.\//, '')).replace(/\/+$/, '').replace(/^\.$/, '');
     const out = new Set<Folder>();
@@ -294,8 +289,8 @@ class RepoLayout {
       }
       return lo;
     };
-    // '/' sorts before every character a path segment may hold, '0' (the next code unit) after
-    // every path continuing `p/`.
+    // The paths continuing `p/` are exactly those from `p/` (inclusive) to `p0` (exclusive): '0'
+    // is the code unit after '/' (siblings such as `p-x` or `p.y` sort before `p/`).
     const exact = this.byPath.get(p);
     const from = lowerBound(`${p}/`);
     const to = lowerBound(`${p}0`);
@@ -309,18 +304,6 @@ class RepoLayout {
       if (parent) return parent;
     }
     return undefined;
-  }
-
-  private sizeOf(f: Folder): number {
-    let n = this.size.get(f);
-    if (n === undefined) {
-      this.size.set(f, 0); // a cycle counts once
-      n = this.own.get(f)! +
-        (f.includeSubfolders ? (this.children.get(f) ?? []).reduce((sum, c) => sum + this.sizeOf(c), 0) : 0) +
-        (this.listed.get(f) ?? []).reduce((sum, c) => sum + this.sizeOf(c), 0);
-      this.size.set(f, n);
-    }
-    return n;
   }
 }
 

@@ -69,8 +69,8 @@ export interface SystemsSyncProps {
    * Number of Flux controller shards (`shard0`...`shard<N-1>`, see `FluxBootstrap`'s `shards`):
    * each team whose spec sets no `shardKey` gets `shard<hash(name) % N>`, a key that does not
    * change when other teams are added or removed, on its GitRepository and Kustomization (the
-   * notification-controller is not sharded). With `buckets`, buckets are per shard (`<shard>-b<N>`), each bucket Kustomization
-   * labelled with its shard.
+   * notification-controller is not sharded). With `buckets`, buckets are per shard
+   * (`<shard>-b<N>`), each bucket Kustomization labelled with its shard.
    * @default - no sharding (unless teams set `shardKey`)
    */
   readonly shards?: number;
@@ -79,13 +79,14 @@ export interface SystemsSyncProps {
    * grows with the number of teams: kustomize-controller builds, applies and inventories the whole
    * folder a Kustomization applies, and at 10 to 15 objects per tenant one folder of 100 teams
    * already passes the repo's bound of 1,000 objects per build (checked at synth). Each team goes
-   * to `<folder>/b<N>/<team>/`; the SystemsSync's folder keeps the ClusterRole, the Service
+   * to `<folder>/[<shard>-]b<N>/<team>/` (a folder in the team's namespace); the SystemsSync's folder keeps the ClusterRole, the Service
    * policy and one Kustomization `<name>-b<N>` per bucket holding teams, and must not list its
    * sub-folders (create it with `includeSubfolders: false`).
    *
    * Moving existing tenants into buckets moves their objects to other Kustomizations: the one that
    * applied the folder prunes them (Namespaces included, with everything in them) unless it has
-   * `prune: false` for that change. The destroy guard refuses such a synth.
+   * `prune: false` for that change. The destroy guard refuses such a synth. Changing `count`,
+   * `shards` or `name` later moves teams between buckets, or removes buckets: see docs/tenants.md.
    * @default - no buckets: every tenant in the SystemsSync's folder
    */
   readonly buckets?: SystemsSyncBuckets;
@@ -140,7 +141,7 @@ export class SystemsSync extends Construct {
       if (shardKey !== undefined && props.buckets) {
         checkString(this, `teams[${i}].shardKey`, shardKey, { ...DNS_LABEL, description: 'a shard key: a DNS label such as "shard1" (with buckets, it names the bucket folders and Kustomizations)' });
       }
-      const tenant = new Tenant(placeTeam(team.name, shardKey), team.name, { ...team, shardKey, clusterRole: team.clusterRole ?? role, defineClusterRole: false, defineServicePolicy: false });
+      const tenant = new Tenant(placeTeam(team, shardKey), team.name, { ...team, shardKey, clusterRole: team.clusterRole ?? role, defineClusterRole: false, defineServicePolicy: false });
       this.tenants.push(tenant);
     });
     this.bucketKustomizations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -151,7 +152,7 @@ export class SystemsSync extends Construct {
    * `<folder>/[<shard>-]b<N>/<team>`), creating the bucket's folder and Kustomization with its
    * first team.
    */
-  private bucketLayout(buckets: SystemsSyncBuckets): (team: string, shard: string | undefined) => Construct {
+  private bucketLayout(buckets: SystemsSyncBuckets): (team: TeamSpec, shard: string | undefined) => Construct {
     const folder = Folder.of(this);
     if (folder.includeSubfolders) {
       throw propError(this, 'buckets', `folder "${folder.path}" lists its sub-folders, so the Kustomization applying it would build every bucket too: create it with includeSubfolders: false`);
@@ -177,7 +178,7 @@ export class SystemsSync extends Construct {
       return repo.folder(path, props);
     };
     return (team, shard) => {
-      const bucket = `${shard !== undefined ? `${shard}-` : ''}b${String(stableHash(`bucket:${team}`) % count).padStart(width, '0')}`;
+      const bucket = `${shard !== undefined ? `${shard}-` : ''}b${String(stableHash(`bucket:${team.name}`) % count).padStart(width, '0')}`;
       if (!made.has(bucket)) {
         const k = Kustomization.forFolder(this, `Bucket-${bucket}`, own(`${folder.path}/${bucket}`), {
           ...kProps,
@@ -188,7 +189,7 @@ export class SystemsSync extends Construct {
         this.bucketKustomizations.push(k);
       }
       // The team's namespace is the folder's: objects added there (its sealed Git credentials) land in it.
-      return own(`${folder.path}/${bucket}/${team}`, { namespace: team });
+      return own(`${folder.path}/${bucket}/${team.name}`, { namespace: team.namespace ?? team.name });
     };
   }
 }

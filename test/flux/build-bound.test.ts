@@ -123,6 +123,8 @@ describe('the build bound, for every Flux Kustomization', () => {
       'platform/c: prop "maxObjectsPerBuild": 600 differs from the bound 500 that platform/a set for repo platform; a repo has one bound: set it once',
     );
     expect(maxObjectsPerBuild(repo)).toBe(500);
+    const other = new Repo(app, 'other');
+    expect(Testing.errorOf(() => setMaxObjectsPerBuild(other, 0, other))).toBe('other: prop "maxObjectsPerBuild": 0 is invalid: must be an integer of at least 1');
   });
 });
 
