@@ -312,5 +312,3 @@ function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization,
   });
 }
 // --- end Flux controller sharding ---
-
-

@@ -201,6 +201,8 @@ export interface GuardResult {
  *   folder applied by another Kustomization: kustomize-controller deletes every object of its
  *   inventory that the new build lacks (when `spec.prune` is true, or on deletion per
  *   `spec.deletionPolicy`), unless the object is annotated `kustomize.toolkit.fluxcd.io/prune: disabled`;
+ *   a Namespace pruned so is always refused (its file stays in Git: it is not meant to go, and its
+ *   deletion takes everything in it);
  * - removing a Kustomization with a `kubeConfig` (the hydration of a remote cluster by
  *   `RemoteClusterHydration` / `Fleet`) while it applies objects: a protected deletion of everything
  *   it applied.
