@@ -85,4 +85,11 @@ test('CI (.ci/run) runs the two set-up commands as written', () => {
   expect(commands).toEqual(['npm ci && npx cdk8s synth', 'npm ci && npm test']);
   const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8').split('\n').map((l) => l.trim());
   for (const c of commands) expect(ci).toContain(c);
+  // Each in a subshell: under `set -e`, a failing `npm ci` left of `&&` does not stop the script,
+  // but the subshell's status does (the tests are never skipped with CI green).
+  for (const c of commands) {
+    const at = ci.indexOf(c);
+    expect([ci[at - 1], ci[at + 1]]).toEqual(['(', ')']);
+  }
+  expect(ci).toContain('set -euo pipefail');
 });
