@@ -9,7 +9,7 @@ import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { Folder, FOLDER_PATH } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { AksClusterClass, AksNodePoolOverride } from './aks-cluster-class';
-import { stableHash } from '../core/stable-hash';
+import { bucketOf, stableHash } from '../core/stable-hash';
 import { setMaxObjectsPerBuild } from '../flux/build-size';
 import { ENVIRONMENT_VALUE } from '../core/environment';
 import { TopologyCluster, TopologyMachinePool } from './topology-cluster';
@@ -265,7 +265,6 @@ export class Fleet extends Construct {
     let baseFolder: Folder | undefined;
     const managementBase = () => (baseFolder ??= existing && Folder.isFolder(existing) ? existing : props.repo.folder(base, { includeSubfolders: false }));
     const baseName = base.split('/').pop()!;
-    const width = String(buckets - 1).length;
     const bucketKs = new Map<string, Kustomization>();
     const perSubscription = new Map<string, number>();
     const names = new Set<string>();
@@ -328,7 +327,7 @@ export class Fleet extends Construct {
         spec.labels,
       );
       const removalPolicy = pick('removalPolicy') ?? RemovalPolicy.RETAIN;
-      const bucket = source ? `${shard !== undefined ? `${shard}-` : ''}b${String(stableHash(`bucket:${spec.name}`) % buckets).padStart(width, '0')}` : undefined;
+      const bucket = source ? bucketOf(spec.name, buckets, shard) : undefined;
 
       const nodePools = merged(props.defaults.nodePools, env?.nodePools, spec.nodePools);
       const setNodePools = nodePools

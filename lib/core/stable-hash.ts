@@ -16,3 +16,11 @@ export function stableHash(s: string): number {
   h ^= h >>> 16;
   return h >>> 0;
 }
+
+/**
+ * The bucket of a member (a Fleet's cluster, a SystemsSync's team) among `count` buckets:
+ * `[<shard>-]b<N>`, N the hash of its name modulo `count`, zero-padded to the width of `count - 1`.
+ */
+export function bucketOf(name: string, count: number, shard?: string): string {
+  return `${shard !== undefined ? `${shard}-` : ''}b${String(stableHash(`bucket:${name}`) % count).padStart(String(count - 1).length, '0')}`;
+}

@@ -1,5 +1,4 @@
 // The size of what each Flux Kustomization builds, and the bound synth enforces on it.
-import { posix } from 'path';
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { displayPath } from '../core/errors';
@@ -8,7 +7,7 @@ import { memoForSynthPass } from '../core/synth-pass';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import type { Kustomization } from './kustomization';
-import { folderClusters, nearestFolder } from './placement';
+import { folderClusters, nearestFolder, RepoFolders, repoFolders } from './placement';
 
 /** The default bound on the objects one Flux Kustomization builds (see {@link kustomizationBuildSizes}). */
 export const DEFAULT_MAX_OBJECTS_PER_BUILD = 1000;
@@ -204,106 +203,27 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
   return { sizes: out, built: builtFolders };
 }
 
-/** The folders of one repo, and the size of each folder's build. */
+/** The folders of one repo as Flux builds them, and the objects each folder holds. */
 class RepoLayout {
-  private readonly folders: Folder[];
-  private readonly byPath: Map<string, Folder>;
+  private readonly folders: RepoFolders;
   private readonly own = new Map<Folder, number>();
-  private readonly children = new Map<Folder, Folder[]>();
-  // Resources added by path: a folder of the app counts with its build, a file as one object.
-  private readonly listed = new Map<Folder, Folder[]>();
 
   public constructor(repo: Repo, objects: Map<Folder, number>) {
-    this.folders = repo.folders;
-    this.byPath = new Map(this.folders.map((f) => [f.path, f]));
-    for (const folder of this.folders) {
-      const targets = folder.additionalResources.map((r) => this.byPath.get(posix.normalize(posix.join(folder.path, r))));
-      this.listed.set(folder, targets.filter((t): t is Folder => t !== undefined && t !== folder));
-      this.own.set(folder, (objects.get(folder) ?? 0) + targets.filter((t) => t === undefined).length);
-      const parent = this.parentOf(folder);
-      if (!parent || !folder.kustomization) continue;
-      const list = this.children.get(parent);
-      if (list) list.push(folder);
-      else this.children.set(parent, [folder]);
-    }
+    this.folders = repoFolders(repo);
+    // A file listed by path counts as one object.
+    for (const f of this.folders.folders) this.own.set(f, (objects.get(f) ?? 0) + this.folders.listedFiles.get(f)!);
   }
 
-  /** What a Kustomization applying `path` builds: the folder there, or the folders Flux's generated kustomization.yaml lists. */
+  /** What a Kustomization applying `path` builds (see `RepoFolders.built`), with its objects. */
   public built(path: string): { folder: Folder; objects: number } | undefined {
-    const folders = this.allFoldersBuilt(path);
+    const folders = this.folders.built(path);
     // Each folder once: kustomize refuses a resource listed twice, so a folder reached twice is one build.
     return folders.length > 0 ? { folder: folders[0], objects: folders.reduce((n, f) => n + this.own.get(f)!, 0) } : undefined;
   }
 
   /** The folders holding objects that a Kustomization applying `path` builds (those {@link built} counts). */
   public foldersBuilt(path: string): Folder[] {
-    return this.allFoldersBuilt(path).filter((f) => this.own.get(f)! > 0);
-  }
-
-  /**
-   * Every folder a Kustomization applying `path` builds: the folder there with the sub-folders
-   * its kustomization.yaml lists (when `includeSubfolders`) and the folders added to it by path,
-   * recursively; or, when no folder with a kustomization.yaml sits there, what Flux's generated
-   * one lists: the folders below the path, except those below a folder with a kustomization.yaml,
-   * which is built as such.
-   */
-  private allFoldersBuilt(path: string): Folder[] {
-    const p = posix.normalize(path.replace(/^\.\//, '')).replace(/\/+$/, '').replace(/^\.$/, '');
-    const out = new Set<Folder>();
-    const visit = (f: Folder) => {
-      if (out.has(f)) return;
-      out.add(f);
-      if (f.includeSubfolders) for (const c of this.children.get(f) ?? []) visit(c);
-      for (const c of this.listed.get(f) ?? []) visit(c);
-    };
-    const exact = this.byPath.get(p);
-    if (exact?.kustomization) {
-      visit(exact);
-      return [...out];
-    }
-    const below = p === '' ? this.folders : this.below(p);
-    for (const f of below) {
-      let shadowed = false;
-      for (let a = this.parentOf(f); a && (p === '' || a.path.startsWith(`${p}/`)); a = this.parentOf(a)) {
-        if (a.kustomization) shadowed = true;
-      }
-      if (shadowed) continue;
-      if (f.kustomization && f.path !== p) visit(f);
-      else out.add(f);
-    }
-    return [...out];
-  }
-
-  /**
-   * The folders at `p` and below it, by binary search in the folders sorted by path (a scan per
-   * Kustomization was quadratic: a Fleet whose stages are paths of another repo imported by name).
-   */
-  private below(p: string): Folder[] {
-    const lowerBound = (key: string) => {
-      let lo = 0;
-      let hi = this.folders.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (this.folders[mid].path < key) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
-    // The paths continuing `p/` are exactly those from `p/` (inclusive) to `p0` (exclusive): '0'
-    // is the code unit after '/' (siblings such as `p-x` or `p.y` sort before `p/`).
-    const exact = this.byPath.get(p);
-    const from = lowerBound(`${p}/`);
-    const to = lowerBound(`${p}0`);
-    return [...(exact ? [exact] : []), ...this.folders.slice(from, to)];
-  }
-
-  private parentOf(folder: Folder): Folder | undefined {
-    const segments = folder.path.split('/');
-    for (let i = segments.length - 1; i > 0; i--) {
-      const parent = this.byPath.get(segments.slice(0, i).join('/'));
-      if (parent) return parent;
-    }
-    return undefined;
+    return this.folders.built(path).filter((f) => this.own.get(f)! > 0);
   }
 }
 

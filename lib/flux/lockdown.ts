@@ -9,6 +9,9 @@ import { Repo } from '../gitops/repo';
 import { HELM_GROUP, ISource, KUSTOMIZE_GROUP, NOTIFICATION_GROUP } from './common';
 import { GitRepository } from './git-repository';
 import { Kustomization, KustomizationPatch } from './kustomization';
+import { RepoIndex } from './placement';
+
+export { RepoIndex } from './placement';
 
 /** One `--flag=value` added to the controllers matching `deployments` (a regular expression). */
 function addArg(deployments: string, arg: string): KustomizationPatch {
@@ -38,30 +41,6 @@ export const FLUX_SYSTEM_SERVICE_ACCOUNT = 'kustomize-controller';
 
 const FLUX_GROUPS = [KUSTOMIZE_GROUP, HELM_GROUP, NOTIFICATION_GROUP];
 
-/** Each folder of the repo with its nearest parent folder by path (the one whose kustomization.yaml lists it). */
-function parentOf(folder: Folder, byPath: Map<string, Folder>): Folder | undefined {
-  const segments = folder.path.split('/');
-  for (let i = segments.length - 1; i > 0; i--) {
-    const parent = byPath.get(segments.slice(0, i).join('/'));
-    if (parent) return parent;
-  }
-  return undefined;
-}
-
-/**
- * The sub-folders a folder's build includes: with the library's kustomization.yaml, its direct
- * sub-folders that write one (when `includeSubfolders`); without one, Flux generates a
- * kustomization of the whole directory tree, so every folder below it.
- */
-function includedSubfolders(folder: Folder, index: RepoIndex = new RepoIndex()): Folder[] {
-  const children = index.of(Repo.of(folder)).children.get(folder) ?? [];
-  // Without a kustomization.yaml Flux generates one walking the directory: every folder below
-  // (one with its own kustomization.yaml is added as a directory and follows its own list).
-  if (!folder.kustomization) return children;
-  if (!folder.includeSubfolders) return [];
-  return children.filter((f) => f.kustomization);
-}
-
 /** The app {@link Repo} a Flux source fetches: its `repo`, else the Repo of the app with the same URL. */
 export function sourceRepo(source: ISource, scope: IConstruct): Repo | undefined {
   const src = source as Partial<GitRepository>;
@@ -87,58 +66,12 @@ export function sourceRepo(source: ISource, scope: IConstruct): Repo | undefined
 const REPOS_BY_URL = Symbol('repos by URL');
 
 /**
- * The folders of `repo` a Flux Kustomization applying `path` builds: the folder at the path and
- * the sub-folders its kustomization.yaml lists, transitively; every folder below the path when no
- * folder sits exactly there (Flux then generates a kustomization of all manifests below it).
- * Sorted by path.
+ * The folders of `repo` a Flux Kustomization applying `path` builds (see `RepoFolders.built`):
+ * the folder at the path and what its kustomization.yaml lists, transitively; what Flux's
+ * generated kustomization.yaml lists when no folder with one sits there. Sorted by path.
  */
 export function foldersBuiltAt(repo: Repo, path: string, index: RepoIndex = new RepoIndex()): Folder[] {
-  const seen = new Set<Folder>();
-  const queue = foldersAt(repo, path, index);
-  for (let next = 0; next < queue.length; next++) {
-    const f = queue[next];
-    if (seen.has(f)) continue;
-    seen.add(f);
-    queue.push(...includedSubfolders(f, index));
-  }
-  return [...seen].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/** The folders of each repo, worked out once per check. */
-export class RepoIndex {
-  private readonly repos = new Map<Repo, { folders: Folder[]; byPath: Map<string, Folder>; children: Map<Folder, Folder[]> }>();
-
-  /** The repo's folders (sorted by path), by path, and the folders whose nearest parent folder by path each one is. */
-  public of(repo: Repo): { folders: Folder[]; byPath: Map<string, Folder>; children: Map<Folder, Folder[]> } {
-    let entry = this.repos.get(repo);
-    if (!entry) {
-      const folders = repo.folders;
-      const byPath = new Map(folders.map((f) => [f.path, f]));
-      // Once per repo: filtering every folder per folder was quadratic (a SystemsSync with a
-      // folder per team: 4,000 teams spent 7 s here).
-      const children = new Map<Folder, Folder[]>();
-      for (const f of folders) {
-        const parent = parentOf(f, byPath);
-        if (!parent) continue;
-        const list = children.get(parent);
-        if (list) list.push(f);
-        else children.set(parent, [f]);
-      }
-      entry = { folders, byPath, children };
-      this.repos.set(repo, entry);
-    }
-    return entry;
-  }
-}
-
-/** The folders a Flux Kustomization applying `path` of `repo` builds (the folder and what it includes). */
-function foldersAt(repo: Repo, path: string, index: RepoIndex): Folder[] {
-  const p = path.replace(/^\.\/?/, '').replace(/\/+$/, '');
-  const { folders, byPath } = index.of(repo);
-  const exact = byPath.get(p);
-  if (exact) return [exact];
-  // No folder there: Flux generates a kustomization of everything below the path.
-  return folders.filter((f) => p === '' || p === '.' || f.path.startsWith(`${p}/`));
+  return index.of(repo).built(path).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /**
@@ -149,16 +82,15 @@ function foldersAt(repo: Repo, path: string, index: RepoIndex): Folder[] {
 export function appliedFolders(entry: Folder): Folder[] {
   const index = new RepoIndex();
   const seen = new Set<Folder>();
-  const queue: Folder[] = [entry];
+  const queue: Folder[] = [entry, ...index.of(Repo.of(entry)).built(entry.path)];
   for (let next = 0; next < queue.length; next++) {
     const f = queue[next];
     if (seen.has(f)) continue;
     seen.add(f);
-    queue.push(...includedSubfolders(f, index));
     for (const c of f.node.findAll()) {
       if (!Kustomization.isKustomization(c) || c.kubeConfig) continue;
       const repo = sourceRepo(c.source, c);
-      if (repo) queue.push(...foldersAt(repo, c.path, index));
+      if (repo) queue.push(...index.of(repo).built(c.path));
     }
   }
   return [...seen];
@@ -228,7 +160,7 @@ export function lockdownProblems(entry: Folder, fluxNamespace: string, exempt: r
  * served...) fails the whole flux-system sync, including Flux's own updates.
  */
 export function layoutProblems(entry: Folder, bootstrapFolder: Folder): string[] {
-  const others = includedSubfolders(entry).filter((f) => f !== bootstrapFolder);
+  const others = new RepoIndex().of(Repo.of(entry)).included(entry).filter((f) => f !== bootstrapFolder);
   if (!entry.kustomization) {
     return others.length === 0 ? [] : [`entry: folder "${entry.path}" writes no kustomization.yaml (kustomization: false), so Flux applies its whole directory tree ` +
       `(${others.map((f) => `"${f.path}"`).join(', ')}) in the first sync; create the entry folder with the kustomization.yaml on and includeSubfolders: false, ` +

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { checkCount, checkString, DNS_LABEL, propError } from '../core/errors';
-import { stableHash } from '../core/stable-hash';
+import { bucketOf, stableHash } from '../core/stable-hash';
 import { Folder } from '../gitops/folder';
 import { folderId, Repo } from '../gitops/repo';
 import { Kustomization, KustomizationForFolderProps } from './kustomization';
@@ -13,6 +13,14 @@ export type TeamSpec = Omit<TenantProps, 'defineClusterRole' | 'clusterRole' | '
   readonly clusterRole?: string;
 };
 
+/** The Kustomization props a bucket Kustomization takes from {@link SystemsSyncBuckets}. */
+const BUCKET_KUSTOMIZATION_PROPS = [
+  'source', 'prune', 'namespace', 'labels', 'shardKey', 'removalPolicy', 'interval', 'retryInterval', 'timeout', 'wait',
+  'dependsOn', 'serviceAccountName', 'deletionPolicy', 'force', 'suspend',
+] as const;
+/** The props a {@link SystemsSyncBuckets} may hold (checked at run time too: JavaScript callers). */
+const BUCKET_PROPS: readonly string[] = ['count', 'name', ...BUCKET_KUSTOMIZATION_PROPS];
+
 /**
  * The bucket layout of a {@link SystemsSync}: the props of its bucket Kustomizations, their count
  * and name. The other props are the Kustomizations' (`source`, `prune`, `serviceAccountName`,
@@ -20,9 +28,7 @@ export type TeamSpec = Omit<TenantProps, 'defineClusterRole' | 'clusterRole' | '
  * `patches`, `components`, `substitute`, `kubeConfig`...) are not offered: every tenant keeps its
  * own namespace and objects.
  */
-export interface SystemsSyncBuckets extends Pick<KustomizationForFolderProps,
-  'source' | 'prune' | 'namespace' | 'labels' | 'shardKey' | 'removalPolicy' | 'interval' | 'retryInterval' | 'timeout' | 'wait' |
-  'dependsOn' | 'serviceAccountName' | 'deletionPolicy' | 'force' | 'suspend'> {
+export interface SystemsSyncBuckets extends Pick<KustomizationForFolderProps, (typeof BUCKET_KUSTOMIZATION_PROPS)[number]> {
   /**
    * Number of buckets. A team's bucket is a hash of its name modulo this count, so adding or
    * removing teams never moves another team; changing the count moves most teams to another
@@ -165,7 +171,6 @@ export class SystemsSync extends Construct {
     }
     const { count: _count, name: _name, ...kProps } = buckets;
     const name = buckets.name ?? folder.path.split('/').pop()!;
-    const width = String(count - 1).length;
     const repo = Repo.of(folder);
     const made = new Map<string, Kustomization>();
     // A bucket's folder is this SystemsSync's alone: another Kustomization building it (a second
@@ -178,7 +183,7 @@ export class SystemsSync extends Construct {
       return repo.folder(path, props);
     };
     return (team, shard) => {
-      const bucket = `${shard !== undefined ? `${shard}-` : ''}b${String(stableHash(`bucket:${team.name}`) % count).padStart(width, '0')}`;
+      const bucket = bucketOf(team.name, count, shard);
       if (!made.has(bucket)) {
         const k = Kustomization.forFolder(this, `Bucket-${bucket}`, own(`${folder.path}/${bucket}`), {
           ...kProps,
@@ -194,8 +199,3 @@ export class SystemsSync extends Construct {
   }
 }
 
-/** The props a {@link SystemsSyncBuckets} may hold (checked at run time too: JavaScript callers). */
-const BUCKET_PROPS: readonly string[] = [
-  'count', 'name', 'source', 'prune', 'namespace', 'labels', 'shardKey', 'removalPolicy', 'interval', 'retryInterval', 'timeout', 'wait',
-  'dependsOn', 'serviceAccountName', 'deletionPolicy', 'force', 'suspend',
-];

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectedByNamespace, removals, TreeObject, treeObject } from './plan';
-import { AllowId, allowMatcher, FLUX_KUSTOMIZE_GROUP, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
+import { AllowId, allowMatcher, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
 import { isKustomizeConfig, listedFiles, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { isClusterScoped } from '../core/kinds';
 import { normalizeRepoUrl } from '../core/repo-url';
@@ -639,7 +639,7 @@ function fluxPrunes(
         // Still in Git, so not meant to go: its deletion takes everything in it, also what other
         // Kustomizations and repos apply there (a tenant's workloads), protected or not.
         const inside = held().get(t.name);
-        reasons.push(inside && inside.length > 0 ? namespaceReason(inside) : 'a Namespace: deleting it deletes every object in it, also those other Kustomizations and repos apply there');
+        reasons.push(inside && inside.length > 0 ? namespaceReason(inside) : NAMESPACE_PRUNE_REASON);
       }
       if (reasons.length === 0) continue;
       const dedupe = `${v.repo.name}\u0000${ikey}`;

@@ -105,6 +105,12 @@ export function namespaceReason(held: readonly string[]): string {
   return `holds protected objects (deleting a Namespace deletes everything in it): ${shownIds(held)}`;
 }
 
+/**
+ * Why Flux pruning a Namespace whose file stays in Git is dangerous even without protected
+ * objects in it: it is not meant to go, and its deletion takes everything in it.
+ */
+export const NAMESPACE_PRUNE_REASON = 'a Namespace: deleting it deletes every object in it, also those other Kustomizations and repos apply there';
+
 /** Object ids, deduplicated and sorted, the first five shown and the rest counted. */
 function shownIds(held: readonly string[]): string {
   const list = [...new Set(held)].sort();
