@@ -2,10 +2,10 @@
  * Manifest validation: strict OpenAPI schema (unknown fields, enums, RE2 patterns, formats, …),
  * CEL x-kubernetes-validations, ObjectMeta rules and embedded objects. See validator.ts.
  */
-export { Validator, naturalCompare, pruneNulls, type ValidatorOptions, type CompiledKindStats, type ValidationCoverage } from './validator';
+export { Validator, naturalCompare, pruneNulls, type ValidatorOptions, type CompiledKindStats, type ValidationCoverage, type PortableValidator } from './validator';
 export { suggestKind, editDistance, type KindSuggestion } from './suggest';
 export { ValidationError, formatIssues, type ValidationInput, type ValidationIssue } from './types';
-export { SchemaRegistry, registerKindSchema, schemaKey, packageRoot, defaultSchemaDir, type KindSchema, type Scope, type SchemaOrigin } from './registry';
+export { SchemaRegistry, registerKindSchema, schemaKey, packageRoot, defaultSchemaDir, type KindSchema, type Scope, type SchemaOrigin, type PortableRegistry, type PortableKind } from './registry';
 export { DEFAULT_EMBEDDINGS, type EmbeddingLocation } from './embedded';
 export {
   NAME_RULES,

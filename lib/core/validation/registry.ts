@@ -37,8 +37,32 @@ interface LazyEntry {
   readonly scope: Scope;
   readonly origin: SchemaOrigin;
   readonly source: string;
+  /** The compact schema file it is loaded from (entries of a schema directory). */
+  readonly file?: string;
   loaded?: KindSchema;
   readonly load: () => KindSchema;
+}
+
+/**
+ * A {@link SchemaRegistry} as plain data (structured-cloneable), to rebuild it on a worker thread
+ * ({@link SchemaRegistry.fromPortable}): every kind of the registry and its parents, the schemas of
+ * compact directories as their files (read on first use there too), the others as schemas.
+ */
+export interface PortableRegistry {
+  readonly kinds: ReadonlyArray<PortableKind>;
+}
+
+/** One kind of a {@link PortableRegistry}: its file, or its schema. */
+export interface PortableKind {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly scope: Scope;
+  readonly origin: SchemaOrigin;
+  readonly source: string;
+  /** The compact schema file (see {@link SchemaRegistry.addDirectory}). */
+  readonly file?: string;
+  /** The schema, when it has no file. */
+  readonly schema?: Record<string, unknown>;
 }
 
 /** Key used by the registry and by imports/schemas/index.json: `<apiVersion>/<Kind>`. */
@@ -170,6 +194,43 @@ export class SchemaRegistry {
     return this.entry(apiVersion, kind)?.origin;
   }
 
+  /**
+   * This registry (with its parents) as plain data, to rebuild on a worker thread with
+   * {@link fromPortable}: the same kinds, scopes, origins and schemas. A schema added afterwards is
+   * not in it.
+   */
+  toPortable(): PortableRegistry {
+    const all = new Map<string, LazyEntry>();
+    // The parent's kinds first, each registry overriding its parent's.
+    const collect = (r: SchemaRegistry): void => {
+      if (r.parent) collect(r.parent);
+      for (const [k, e] of r.entries) all.set(k, e);
+    };
+    collect(this);
+    const kinds: PortableKind[] = [];
+    for (const [key, e] of all) {
+      const slash = key.lastIndexOf('/');
+      const base = { apiVersion: key.slice(0, slash), kind: key.slice(slash + 1), scope: e.scope, origin: e.origin, source: e.source };
+      kinds.push(e.file !== undefined ? { ...base, file: e.file } : { ...base, schema: e.load().schema });
+    }
+    return { kinds };
+  }
+
+  /** The registry {@link toPortable} describes (compact schema files are read on first use). */
+  static fromPortable(p: PortableRegistry): SchemaRegistry {
+    const r = new SchemaRegistry();
+    for (const k of p.kinds) {
+      mutations++;
+      const { apiVersion, kind, scope, origin, source, file, schema } = k;
+      if (file !== undefined) r.entries.set(schemaKey(apiVersion, kind), { scope, origin, source, file, load: () => loadCompactSchema(file, apiVersion, kind, scope, origin) });
+      else {
+        const s: KindSchema = { apiVersion, kind, scope, origin, source, schema: schema ?? {} };
+        r.entries.set(schemaKey(apiVersion, kind), { scope, origin, source, loaded: s, load: () => s });
+      }
+    }
+    return r;
+  }
+
   /** The schema for apiVersion/kind (loaded on first access), or undefined. Throws if the file is unreadable. */
   get(apiVersion: string, kind: string): KindSchema | undefined {
     const e = this.entry(apiVersion, kind);
@@ -229,6 +290,7 @@ export class SchemaRegistry {
         scope,
         origin,
         source: file,
+        file,
         load: () => loadCompactSchema(file, apiVersion, kind, scope, origin),
       });
     }

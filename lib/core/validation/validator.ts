@@ -18,7 +18,7 @@ import { buildCelTree, celSyntaxError, countRules, evaluateCel, type CelFinding,
 import { DEFAULT_EMBEDDINGS, resolveEmbeddingPath, type EmbeddingLocation } from './embedded';
 import { fieldJoin } from './field-path';
 import { builtinScope, checkMetadata, groupOf, jsonType } from './metadata';
-import { isDefinition, registryGeneration, SchemaRegistry, type KindSchema, type Scope } from './registry';
+import { isDefinition, registryGeneration, SchemaRegistry, type KindSchema, type PortableRegistry, type Scope } from './registry';
 import { suggestKind } from './suggest';
 import { compileJsonSchema, mapAjvErrors, toJsonSchema } from './schema';
 import { ValidationError, type ValidationInput, type ValidationIssue } from './types';
@@ -52,6 +52,15 @@ export interface ValidatorOptions {
    * @default 'allow'
    */
   readonly generateName?: 'allow' | 'refuse';
+}
+
+/**
+ * A {@link Validator} as plain data (structured-cloneable), to validate on a worker thread what
+ * this thread would: see {@link Validator.toPortable}.
+ */
+export interface PortableValidator {
+  readonly options: Omit<ValidatorOptions, 'registry'>;
+  readonly registry: PortableRegistry;
 }
 
 /** How many objects were validated by which kind of schema (see Validator.validateWithCoverage). */
@@ -146,6 +155,7 @@ export class Validator {
   private readonly unknownKinds: 'error' | 'ignore';
   private readonly refuseGenerateName: boolean;
   private readonly allowed: ReadonlySet<string>;
+  private readonly options: Omit<ValidatorOptions, 'registry'>;
   private coverage?: ValidationCoverage;
   private elapsed = 0;
   private active: SchemaRegistry;
@@ -171,6 +181,29 @@ export class Validator {
       }
     }
     this.embeddings = emb;
+    this.options = { enabled: this.enabled, unknownKinds: this.unknownKinds, generateName: opts.generateName, allowUnvalidated: [...this.allowed], cel: this.cel, embeddings: opts.embeddings?.map((e) => ({ ...e, kinds: [...e.kinds] })) };
+  }
+
+  /**
+   * This validator as plain data: {@link fromPortable} on a worker thread rebuilds one that finds
+   * exactly the issues this one finds (same options, same schemas; schemas added to the registry
+   * afterwards are not included).
+   */
+  toPortable(): PortableValidator {
+    return { options: this.options, registry: this.registry.toPortable() };
+  }
+
+  /** The validator {@link toPortable} describes. */
+  static fromPortable(p: PortableValidator): Validator {
+    return new Validator({ ...p.options, registry: SchemaRegistry.fromPortable(p.registry) });
+  }
+
+  /**
+   * Adds time spent validating on this validator's behalf elsewhere (by a validator rebuilt from
+   * {@link toPortable} on a worker thread) to {@link elapsedMs}.
+   */
+  recordElapsed(ms: number): void {
+    this.elapsed += ms;
   }
 
   /** Validates all objects; returns every issue, sorted (source, object, field, reason). */
