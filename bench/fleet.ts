@@ -20,7 +20,8 @@
 // - split (not in the default phases): the library phase again with validation off
 //   (`libNoValidationMs`), and where `synth --check`'s time goes.
 // `synthValidationMs` (every run): the time the app's validator spent validating during the
-// library phase (`Validator.elapsedMs`, schema compilation included).
+// library phase (`Validator.elapsedMs`, schema compilation included; on the YAML pool's worker
+// threads for large trees, where the main thread does not wait for it).
 // `--keep` keeps the output (prints `kept <root>` on stderr; the library's output is `<root>/lib`).
 // Not a test: run it by hand. `npm run bench` runs node with --expose-gc so that each phase starts
 // from a collected heap.

@@ -325,7 +325,9 @@ export class GitOpsApp extends App {
    */
   public placedObjects(): PlacedObject[] {
     const placed: PlacedObject[] = [];
-    const problems = withSynthPass(() => renderAndCheck(this.renderInput(), this.collect(), (_repo, _folder, entries) => placed.push(...entries)));
+    const problems = withSynthPass(() => renderAndCheck(this.renderInput(), this.collect(), (_repo, _folder, entries) => {
+      placed.push(...entries);
+    }));
     if (problems.length > 0) throw new SynthError(problems);
     return placed;
   }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { acquireLock, finishCommit, fsErrorMessage, fsyncDir, Journal, recover, releaseLock, rollBack, stateDirOf, writeDurable } from './journal';
-import { BASELINE_PART, FOLLOWS_NO_LINKS, YamlFilePool, type StagedTree } from './yaml-pool';
+import { BASELINE_PART, FOLLOWS_NO_LINKS, YamlFilePool, type ObjectCheck, type StagedTree } from './yaml-pool';
 import { MANIFEST_FILE, manifestText, readManifest } from '../tree/manifest';
 
 export { MANIFEST_FILE, parseManifest, readManifest } from '../tree/manifest';
@@ -123,12 +123,13 @@ export class TreeWriter {
    * Adds an object, written as YAML through the writer's pool (possibly on a worker thread: the
    * file exists once the pool has finished).
    * @param constructPath the construct path of the ApiObject, recorded in the ownership manifest
+   * @param check validate the object on the pool's worker (see `YamlFilePool.write`)
    */
-  public addObject(rel: string, obj: unknown, constructPath?: string): void {
+  public addObject(rel: string, obj: unknown, constructPath?: string, check?: ObjectCheck): void {
     this.reserve(rel);
     if (constructPath !== undefined) this.constructPaths.set(rel, constructPath);
     try {
-      this.pool.write(path.join(this.staging, rel), obj, this.tree);
+      this.pool.write(path.join(this.staging, rel), obj, this.tree, check);
     } catch (e) {
       throw new Error(this.describeError(e));
     }

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
+import type { PortableValidator, Validator } from '../core/validation/validator';
 import { FAST_YAML, toYaml, YAML_OPTIONS } from './layout';
 import { createYamlEmitter } from './yaml-emit';
 
@@ -13,13 +14,24 @@ import { createYamlEmitter } from './yaml-emit';
  * that stringify them with the same emitter as the main thread (`yaml-emit.ts`, rebuilt in the
  * worker from its source text; `yaml` itself with the same options if that fails) and write the
  * files, ready text (kustomization files) included, while the main thread carries on (rendering
- * the next folders, validating). {@link finish} blocks until every file is written,
+ * the next folders). {@link finish} blocks until every file is written,
  * so the library's `synth()` stays synchronous like cdk8s'. Small outputs are written inline.
+ *
+ * With a `validator` ({@link YamlPoolOptions}), the workers also validate the objects written
+ * with a `check` (see {@link write}): each folder's objects together, on one worker, with a
+ * validator rebuilt from {@link Validator.toPortable} (the validation module loaded in the worker).
+ * Their problems, by folder, are {@link validationProblems} once {@link finish} has returned.
  */
 export class YamlFilePool {
   private readonly workers: Array<{ worker: Worker; port: MessageChannel['port1']; done: Int32Array }> = [];
   private batches: PoolItem[][] = [];
   private next = 0;
+  /** The folder of the last object enqueued with a check: its objects all go to one worker. */
+  private lastFolder = -1;
+  private readonly validator?: PortableValidator;
+  private readonly fallback?: () => Validator;
+  private readonly problemsByFolder = new Map<number, string[]>();
+  private workerValidationMs = 0;
   private readonly madeDirs = new Set<string>();
   /** Per staging directory: the files not staged because the target already has the same bytes. */
   private readonly same = new Map<string, Set<string>>();
@@ -40,7 +52,11 @@ export class YamlFilePool {
   /**
    * @param threads worker threads to use; 0 writes inline.
    */
-  public constructor(threads: number) {
+  public constructor(threads: number, options: YamlPoolOptions = {}) {
+    const loads = threads > 0 && options.validator ? validationModule() : undefined;
+    this.validator = loads ? options.validator : undefined;
+    this.fallback = options.fallback;
+    const validation = loads ? { validator: this.validator, ...loads } : undefined;
     for (let i = 0; i < threads; i++) {
       const { port1, port2 } = new MessageChannel();
       // [0]: set to 1 when the worker has finished; [1]: batches posted but not yet written.
@@ -51,6 +67,7 @@ export class YamlFilePool {
           port: port2, done, yamlPath: require.resolve('yaml'), options: YAML_OPTIONS,
           emitter: FAST_YAML ? createYamlEmitter.toString() : undefined,
           recorder: createBaselineRecorder.toString(), partName: baselinePartName(`w${i}`), sameBytes: sameBytes.toString(), gitBlobId: gitBlobId.toString(),
+          validation,
         },
         transferList: [port2],
       });
@@ -80,16 +97,52 @@ export class YamlFilePool {
       this.writeNow(file, content, tree);
       return;
     }
-    this.enqueue([file, content, 1, tree ? tree.dir.length + 1 : 0, tree?.record ? 1 : 0, tree?.target ?? '', tree?.blobIds ? 1 : 0]);
+    this.enqueue([file, content, 1, tree ? tree.dir.length + 1 : 0, tree?.record ? 1 : 0, tree?.target ?? '', tree?.blobIds ? 1 : 0, -1, '']);
   }
 
-  /** Writes `obj` as YAML to the absolute path `file` (now or on a worker); `tree`: see {@link writeText}. */
-  public write(file: string, obj: unknown, tree?: StagedTree): void {
+  /**
+   * Whether the workers validate the objects written with a `check` ({@link write}): the pool has
+   * workers and was given a validator.
+   */
+  public get validates(): boolean {
+    return this.validator !== undefined && this.workers.length > 0;
+  }
+
+  /**
+   * Writes `obj` as YAML to the absolute path `file` (now or on a worker); `tree`: see {@link writeText}.
+   * @param check when the pool {@link validates}: validate the object too, as object `path` of
+   * folder `folder` (a folder's objects are validated together, in the order written, and must be
+   * written one after the other); else ignored
+   */
+  public write(file: string, obj: unknown, tree?: StagedTree, check?: ObjectCheck): void {
     if (this.workers.length === 0) {
       this.writeNow(file, toYaml(obj), tree);
       return;
     }
-    this.enqueue([file, JSON.stringify(obj), 0, tree ? tree.dir.length + 1 : 0, tree?.record ? 1 : 0, tree?.target ?? '', tree?.blobIds ? 1 : 0]);
+    const c = this.validator ? check : undefined;
+    this.enqueue([file, JSON.stringify(obj), 0, tree ? tree.dir.length + 1 : 0, tree?.record ? 1 : 0, tree?.target ?? '', tree?.blobIds ? 1 : 0, c ? c.folder : -1, c ? c.path : '']);
+  }
+
+  /**
+   * Validates `obj` on a worker, without writing it (see `check` of {@link write}); only when the
+   * pool {@link validates}.
+   */
+  public check(obj: unknown, check: ObjectCheck): void {
+    if (!this.validates) throw new Error('YamlFilePool.check: the pool does not validate (no workers, or no validator)');
+    this.enqueue(['', JSON.stringify(obj), 0, 0, 0, '', 0, check.folder, check.path]);
+  }
+
+  /**
+   * The problems the workers found, by folder (folders without problems are left out), as
+   * `Validator.validate` lists them; complete once {@link finish} has returned.
+   */
+  public validationProblems(): ReadonlyMap<number, readonly string[]> {
+    return this.problemsByFolder;
+  }
+
+  /** Milliseconds the workers spent validating (schema compilation included); complete once {@link finish} has returned. */
+  public get validationMs(): number {
+    return this.workerValidationMs;
   }
 
   /**
@@ -140,9 +193,14 @@ export class YamlFilePool {
   }
 
   private enqueue(item: PoolItem): void {
-    const batch = this.batches[this.next];
-    batch.push(item);
-    if (batch.length >= 256) this.flush(this.next);
+    const folder = item[7];
+    if (this.batches[this.next].length >= BATCH_SIZE) {
+      // The next worker takes over where a folder ends: a folder's objects stay on one worker,
+      // which validates them together.
+      this.flush(this.next, folder < 0 || folder !== this.lastFolder);
+    }
+    this.batches[this.next].push(item);
+    if (folder >= 0) this.lastFolder = folder;
   }
 
   /** Blocks until every file is written; throws the first write error. Ends the workers. */
@@ -153,20 +211,34 @@ export class YamlFilePool {
       this.unrecorded = true;
     }
     if (this.workers.length === 0) return;
-    this.workers.forEach((_, i) => this.flush(i));
+    this.workers.forEach((_, i) => this.flush(i, false));
     const errors: Error[] = [];
+    const unvalidated: Array<[number, Array<[string, string]>]> = [];
     for (const w of this.workers) {
       w.port.postMessage({ end: true });
       Atomics.wait(w.done, 0, 0);
-      const msg = receiveMessageOnPort(w.port)?.message as { error?: string; code?: string; path?: string; unrecorded?: boolean; same?: Record<string, string[]>; ids?: Record<string, string[]> } | undefined;
+      const msg = receiveMessageOnPort(w.port)?.message as WorkerReport | undefined;
       if (msg?.unrecorded) this.unrecorded = true;
       for (const [dir, rels] of Object.entries(msg?.same ?? {})) this.addSame(dir, rels);
       for (const [dir, pairs] of Object.entries(msg?.ids ?? {})) this.addIds(dir, pairs);
+      for (const [folder, problems] of Object.entries(msg?.problems ?? {})) this.problemsByFolder.set(Number(folder), problems);
+      for (const [folder, inputs] of Object.entries(msg?.unvalidated ?? {})) unvalidated.push([Number(folder), inputs]);
+      this.workerValidationMs += msg?.validationMs ?? 0;
       if (!msg || msg.error) errors.push(Object.assign(new Error(`writing files failed: ${msg?.error ?? 'worker ended without reporting'}`), { code: msg?.code, path: msg?.path }));
     }
     this.terminate();
     // Carries the system error's code and path, so the writer can name the file and the fix.
     if (errors.length > 0) throw errors[0];
+    // Folders a worker could not validate (the validation module did not load there): validated
+    // here, from the JSON they were written from.
+    if (unvalidated.length > 0) {
+      const validator = this.fallback?.();
+      if (!validator) throw new Error('YamlFilePool: objects were left unvalidated by the workers, and no fallback validator was given');
+      for (const [folder, inputs] of unvalidated.sort((a, b) => a[0] - b[0])) {
+        const problems = validator.validate(inputs.map(([json, p]) => ({ obj: JSON.parse(json) as unknown, path: p }))).map((i) => i.message);
+        if (problems.length > 0) this.problemsByFolder.set(folder, problems);
+      }
+    }
   }
 
   /** Stops the workers without waiting for pending files. */
@@ -183,7 +255,8 @@ export class YamlFilePool {
     this.workers.length = 0;
   }
 
-  private flush(i: number): void {
+  /** Posts worker `i`'s batch; with `advance`, the next batch goes to the next worker. */
+  private flush(i: number, advance: boolean): void {
     const batch = this.batches[i];
     if (batch.length === 0) return;
     const { port, done } = this.workers[i];
@@ -195,7 +268,7 @@ export class YamlFilePool {
     Atomics.add(done, 1, 1);
     port.postMessage(batch);
     this.batches[i] = [];
-    this.next = (this.next + 1) % this.workers.length;
+    if (advance) this.next = (this.next + 1) % this.workers.length;
   }
 
   private mkdir(dir: string): void {
@@ -207,13 +280,76 @@ export class YamlFilePool {
 
 const MAX_QUEUED_BATCHES = 4;
 
+/** Items per batch posted to a worker (a batch may end only where a folder ends, see enqueue). */
+const BATCH_SIZE = 256;
+
 /**
- * [file, JSON of the object or ready text, ready (1) or not, relFrom, record, target, blobId]: with
- * `relFrom` > 0, `file.slice(relFrom)` is the file's path in a staged tree; `record` (1) records it
- * for the tree's baseline copy; a non-empty `target` is the directory whose file of the same path
- * is compared first (the same bytes: not written); `blobId` (1) computes the file's git blob id.
+ * [file, JSON of the object or ready text, ready (1) or not, relFrom, record, target, blobId,
+ * folder, path]: an empty `file` is not written (only validated); with `relFrom` > 0, `file.slice(relFrom)` is the file's path in a staged tree;
+ * `record` (1) records it for the tree's baseline copy; a non-empty `target` is the directory whose
+ * file of the same path is compared first (the same bytes: not written); `blobId` (1) computes the
+ * file's git blob id; `folder` ≥ 0: the object is validated with the others of that folder, as `path`.
  */
-type PoolItem = [string, string, 0 | 1, number, 0 | 1, string, 0 | 1];
+type PoolItem = [string, string, 0 | 1, number, 0 | 1, string, 0 | 1, number, string];
+
+/** What a worker reports when it ends. */
+interface WorkerReport {
+  readonly error?: string;
+  readonly code?: string;
+  readonly path?: string;
+  readonly unrecorded?: boolean;
+  readonly same?: Record<string, string[]>;
+  readonly ids?: Record<string, string[]>;
+  /** Validation problems by folder (folders with problems only). */
+  readonly problems?: Record<string, string[]>;
+  /** The objects of folders it could not validate: [JSON, path] by folder. */
+  readonly unvalidated?: Record<string, Array<[string, string]>>;
+  readonly validationMs?: number;
+}
+
+/** Options of a {@link YamlFilePool}. */
+export interface YamlPoolOptions {
+  /**
+   * Validate the objects written with a `check` on the worker threads, with this validator
+   * ({@link Validator.toPortable}); ignored without workers.
+   * @default - the pool does not validate
+   */
+  readonly validator?: PortableValidator;
+  /**
+   * The validator for the folders a worker could not validate (its validation module did not
+   * load): they are validated on this thread when the pool finishes.
+   * @default - none: such folders make {@link YamlFilePool.finish} throw
+   */
+  readonly fallback?: () => Validator;
+}
+
+/** An object to validate on a worker (see {@link YamlFilePool.write}). */
+export interface ObjectCheck {
+  /** Its folder's number: the objects of one folder are validated together. */
+  readonly folder: number;
+  /** Its construct path, the `path` of the problems found. */
+  readonly path: string;
+}
+
+/**
+ * What a worker loads to validate: the validation module's file (compiled JavaScript, or
+ * TypeScript with tsx's CommonJS register module); undefined when it is not a file here (the
+ * library bundled into one file: the objects are then validated on the main thread).
+ */
+function validationModule(): { module: string; tsx?: string } | undefined {
+  let module: string;
+  try {
+    module = require.resolve('../core/validation/validator');
+  } catch {
+    return undefined;
+  }
+  if (!module.endsWith('.ts')) return { module };
+  try {
+    return { module, tsx: require.resolve('tsx/cjs/api') };
+  } catch {
+    return undefined;
+  }
+}
 
 /** A staged tree files are written to (a {@link TreeWriter}'s staging directory). */
 export interface StagedTree {
@@ -378,6 +514,47 @@ const ids = {};
 const gitBlobId = new Function('__name', 'return (' + workerData.gitBlobId + ')')((f) => f);
 const crypto = require('crypto');
 const made = new Set();
+// Validation (workerData.validation): each folder's objects are validated together once the
+// folder's last object has arrived (the next folder's first one, or the end); the validator is
+// built on first use. When it cannot be (or throws), the folder's objects are reported unvalidated.
+const problems = {};
+const unvalidated = {};
+let validationMs = 0;
+let validator;
+let noValidator = false;
+let pending = -1;
+let pendingInputs = [];
+const getValidator = () => {
+  if (validator || noValidator) return validator;
+  try {
+    const v = workerData.validation;
+    if (v.tsx) require(v.tsx).register();
+    validator = require(v.module).Validator.fromPortable(v.validator);
+  } catch {
+    noValidator = true;
+  }
+  return validator;
+};
+const validatePending = () => {
+  if (pending < 0) return;
+  const folder = pending;
+  const inputs = pendingInputs;
+  pending = -1;
+  pendingInputs = [];
+  const t0 = performance.now();
+  const v = getValidator();
+  let found;
+  if (v) {
+    try {
+      found = v.validate(inputs.map((i) => ({ obj: i.obj, path: i.path }))).map((i) => i.message);
+    } catch {
+      found = undefined;
+    }
+  }
+  validationMs += performance.now() - t0;
+  if (!found) unvalidated[folder] = inputs.map((i) => [i.json, i.path]);
+  else if (found.length > 0) problems[folder] = found;
+};
 let error;
 port.on('message', (msg) => {
   if (msg && msg.end) {
@@ -386,15 +563,25 @@ port.on('message', (msg) => {
     } catch {
       unrecorded = true;
     }
-    port.postMessage(error ? error : { ok: true, unrecorded, same, ids });
+    if (!error) validatePending();
+    port.postMessage(error ? error : { ok: true, unrecorded, same, ids, problems, unvalidated, validationMs });
     Atomics.store(done, 0, 1);
     Atomics.notify(done, 0);
     return;
   }
   try {
     if (!error) {
-      for (const [file, data, ready, relFrom, rec, target, blobId] of msg) {
-        const text = ready ? data : toYaml(JSON.parse(data));
+      for (const [file, data, ready, relFrom, rec, target, blobId, folder, objectPath] of msg) {
+        const obj = ready ? undefined : JSON.parse(data);
+        if (folder >= 0) {
+          if (folder !== pending) {
+            validatePending();
+            pending = folder;
+          }
+          pendingInputs.push({ obj, json: data, path: objectPath });
+        }
+        if (!file) continue; // validated only (YamlFilePool.check)
+        const text = ready ? data : toYaml(obj);
         // Encoded once for the blob id, the comparison and the write.
         const bytes = Buffer.from(text, 'utf8');
         if (blobId) {

@@ -9,7 +9,8 @@ import { baselineStateFile, readBaselines } from '../../tree/baseline';
 import { isKustomizeConfig, readTreesAtRef, type TreeSnapshot } from '../../tree/read';
 import type { Repo } from '../repo';
 import { guard } from './guard';
-import { checkApp, render, type RenderedTree, type RenderInput } from './render';
+import { checkApp, finishValidatingPool, render, validatingPoolOptions, withValidationProblems, type RenderedTree, type RenderInput } from './render';
+import { YamlFilePool } from '../yaml-pool';
 import { SynthError, StageReporter, type FolderGroups } from './types';
 import { emitFolder } from './render';
 import { toYaml } from '../layout';
@@ -34,30 +35,50 @@ export function planRepos(input: PlanInput, groups: FolderGroups, reporter: Stag
   // What the guard sees, as in a synth: the rendered objects (not parsed back from their YAML).
   const nextTrees = new Map<Repo, { objects: TreeObject[]; kustomizeFiles: Map<string, string> }>();
   let files = 0;
-  const rendered = reporter.run('render', () => render(input.render, groups, (repo, folder, entries) => {
-    let tree = out.get(repo);
-    if (!tree) out.set(repo, (tree = { files: new Map(), constructPaths: {} }));
-    let guarded = nextTrees.get(repo);
-    if (!guarded) nextTrees.set(repo, (guarded = { objects: [], kustomizeFiles: new Map() }));
-    const t = tree;
-    const g = guarded;
-    const add = (rel: string, content: string) => {
-      files++;
-      t.files.set(rel, content);
-    };
-    emitFolder({
-      add: (rel, content) => {
-        add(rel, content);
-        if (isKustomizeConfig(rel)) g.kustomizeFiles.set(rel, content);
-      },
-      addObject: (rel, obj, constructPath) => {
-        add(rel, toYaml(obj));
-        t.constructPaths[rel] = constructPath;
-        const { apiVersion, kind, metadata } = obj;
-        g.objects.push({ file: rel, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath, obj });
-      },
-    }, folder, entries, groups.children);
-  }), (r) => ({ objects: r.placed.length, files, repos: groups.repos.length, problems: r.problems.length }));
+  // Large apps: the objects are validated on worker threads while this thread renders (as in a synth).
+  const threads = YamlFilePool.threadsFor(groups.objectCount);
+  const validator = threads > 0 ? input.render.validator?.() : undefined;
+  let pool: YamlFilePool | undefined = validator ? new YamlFilePool(threads, validatingPoolOptions(validator)) : undefined;
+  if (pool && !pool.validates) {
+    pool.terminate();
+    pool = undefined;
+  }
+  const checker = pool;
+  const rendered = reporter.run('render', () => {
+    try {
+      const r = render(input.render, groups, (repo, folder, entries, validation) => {
+        let tree = out.get(repo);
+        if (!tree) out.set(repo, (tree = { files: new Map(), constructPaths: {} }));
+        let guarded = nextTrees.get(repo);
+        if (!guarded) nextTrees.set(repo, (guarded = { objects: [], kustomizeFiles: new Map() }));
+        const t = tree;
+        const g = guarded;
+        const add = (rel: string, content: string) => {
+          files++;
+          t.files.set(rel, content);
+        };
+        emitFolder({
+          add: (rel, content) => {
+            add(rel, content);
+            if (isKustomizeConfig(rel)) g.kustomizeFiles.set(rel, content);
+          },
+          addObject: (rel, obj, constructPath) => {
+            add(rel, toYaml(obj));
+            t.constructPaths[rel] = constructPath;
+            const { apiVersion, kind, metadata } = obj;
+            g.objects.push({ file: rel, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath, obj });
+          },
+        }, folder, entries, groups.children);
+        if (validation === undefined || !checker) return false;
+        for (const p of entries) checker.check(p.obj, { folder: validation, path: p.constructPath });
+        return true;
+      });
+      return checker ? withValidationProblems(r, finishValidatingPool(checker, validator)) : r;
+    } catch (e) {
+      checker?.terminate();
+      throw e;
+    }
+  }, (r) => ({ objects: r.placed.length, files, repos: groups.repos.length, problems: r.problems.length }));
   const problems = reporter.run('check', () => checkApp(input.render, groups, rendered), (p) => ({ problems: p.length }));
   if (problems.length > 0) throw new SynthError(problems);
   const trees = reporter.run('read', () => {

@@ -2,8 +2,10 @@
  * Stages 2 and 3, render and check, in one streaming pass: for each repo and folder (sorted), each
  * ApiObject is rendered once (safe keys, canonical JSON, secret hygiene), named (file names,
  * duplicates, file-name length), handed to the consumer (the write stage's YAML pool, or a tree in
- * memory), and validated (schemas, CEL) while the consumer works; once every folder is rendered,
- * the whole-app checks run (overlays, references, apply order: lib/gitops/pipeline/check.ts).
+ * memory), and validated (schemas, CEL): here, or, for large apps, on the YAML pool's worker
+ * threads while this thread renders the next folders (see {@link FolderVisitor}); once every
+ * folder is rendered, the whole-app checks run (overlays, references, apply order:
+ * lib/gitops/pipeline/check.ts).
  */
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
@@ -20,6 +22,7 @@ import { needsOverlayCheck, overlayProblems } from '../overlay-check';
 import type { Repo } from '../repo';
 import { renderApiObject } from '../safe-keys';
 import { withFastToJson } from '../to-json';
+import type { YamlFilePool, YamlPoolOptions } from '../yaml-pool';
 import { unresolvedReferences } from './check';
 import { SynthError, type FolderGroups, type PlacedObject, type PlacedWorkloadRef, type RepoSink } from './types';
 
@@ -41,16 +44,24 @@ export interface RenderedTree {
 const MAX_FILE_NAME_BYTES = 255;
 
 /**
+ * Receives each folder's objects as they are rendered. `validation` is given when the objects are
+ * to be validated: the folder's number in this render, in order. A visitor that validates them
+ * itself (the write stage's worker threads do, see `YamlFilePool`) returns true; their problems are
+ * then put in place with {@link withValidationProblems}, in the order this render would have listed them.
+ */
+export type FolderVisitor = (repo: Repo, folder: Folder, entries: PlacedObject[], validation?: number) => boolean | void;
+
+/**
  * The single pass every output is built from: for each repo and folder (sorted), renders each
  * ApiObject once, names its file, checks for duplicate objects, hands the folder to `visit`, and
- * validates it. Returns every problem found (duplicate objects, schema and CEL violations).
+ * validates it (unless `visit` does). Returns every problem found (duplicate objects, schema and CEL violations).
  */
-export function render(input: RenderInput, groups: FolderGroups, visit: (repo: Repo, folder: Folder, entries: PlacedObject[]) => void): RenderOutcome {
+export function render(input: RenderInput, groups: FolderGroups, visit: FolderVisitor): RenderOutcome {
   // Every object rendered with cdk8s's toJson done in one walk (lib/gitops/to-json.ts).
   return withFastToJson(() => renderAll(input, groups, visit));
 }
 
-function renderAll(input: RenderInput, groups: FolderGroups, visit: (repo: Repo, folder: Folder, entries: PlacedObject[]) => void): RenderOutcome {
+function renderAll(input: RenderInput, groups: FolderGroups, visit: FolderVisitor): RenderOutcome {
   const problems: string[] = [];
   const validator = input.validator?.();
   const validate = validator ? (objects: Iterable<ValidationInput>) => validator.validate(objects).map((i) => i.message) : undefined;
@@ -58,6 +69,8 @@ function renderAll(input: RenderInput, groups: FolderGroups, visit: (repo: Repo,
   const placedAll: PlacedObject[] = [];
   const kustomizations = new Map<Repo, Map<string, string[]>>();
   const workloadRefs: PlacedWorkloadRef[] = [];
+  const deferred: Array<{ at: number; folder: number }> = [];
+  let folderNumber = 0;
   for (const { repo, folders } of groups.repos) {
     const seen = new Map<string, string>();
     // Kept only for repos with overlays, components or addResource targets (checked below).
@@ -105,7 +118,8 @@ function renderAll(input: RenderInput, groups: FolderGroups, visit: (repo: Repo,
         entries.push({ obj, constructPath, repo, folder, file: `${folder.path}/${file}` });
         if (check) written.add(`${folder.path}/${file}`);
       }
-      visit(repo, folder, entries);
+      const n = folderNumber++;
+      const validatedByVisitor = visit(repo, folder, entries, validate && entries.length > 0 ? n : undefined) === true;
       // The apply-order check reads the specs of Flux objects and establishers only: keep the
       // identity of every other object, so synth stays streaming (objects dropped once written).
       for (const e of entries) placedAll.push(APPLY_ORDER_KINDS.has(e.obj.kind) ? e : { ...e, obj: slimObject(e.obj) });
@@ -113,13 +127,46 @@ function renderAll(input: RenderInput, groups: FolderGroups, visit: (repo: Repo,
         if (!kustomizations.has(repo)) kustomizations.set(repo, new Map());
         kustomizations.get(repo)!.set(folder.path, folderResources(folder, entries, groups.children));
       }
-      if (validate) problems.push(...validate(entries.map((p) => ({ obj: p.obj, path: p.constructPath }))));
+      if (validatedByVisitor) deferred.push({ at: problems.length, folder: n });
+      else if (validate) problems.push(...validate(entries.map((p) => ({ obj: p.obj, path: p.constructPath }))));
     }
     // Overlays, components and addResource targets: checked once the whole repo is rendered.
     const clusterOf = (f: Folder) => groups.clusters.get(f) ?? '';
     if (check) problems.push(...overlayProblems({ repo, folders, byFolder: groups.byFolder, childFolders: groups.childFolders, rendered: renderedByApi, written, clusterOf, present, validate }));
   }
-  return { problems, present, workloadRefs, placed: placedAll, kustomizations };
+  return { problems, present, workloadRefs, placed: placedAll, kustomizations, deferred };
+}
+
+/** Options of a YAML pool whose workers validate with `validator` (a copy of it), and fall back on it. */
+export function validatingPoolOptions(validator: Validator | undefined): YamlPoolOptions {
+  return validator ? { validator: validator.toPortable(), fallback: () => validator } : {};
+}
+
+/**
+ * Waits for `pool` to stage every file (throws its first write error), and returns the problems
+ * its workers found, by folder (for {@link withValidationProblems}); their time is added to the
+ * validator's {@link Validator.elapsedMs}.
+ */
+export function finishValidatingPool(pool: YamlFilePool, validator: Validator | undefined): ReadonlyMap<number, readonly string[]> {
+  pool.finish();
+  validator?.recordElapsed(pool.validationMs);
+  return pool.validationProblems();
+}
+
+/**
+ * `rendered` with the problems of the folders its visitor validated (see {@link FolderVisitor}),
+ * by folder number, put where the render would have listed them.
+ */
+export function withValidationProblems(rendered: RenderOutcome, byFolder: ReadonlyMap<number, readonly string[]>): RenderOutcome {
+  if (rendered.deferred.length === 0) return rendered;
+  const problems: string[] = [];
+  let from = 0;
+  for (const { at, folder } of rendered.deferred) {
+    problems.push(...rendered.problems.slice(from, at), ...(byFolder.get(folder) ?? []));
+    from = at;
+  }
+  problems.push(...rendered.problems.slice(from));
+  return { ...rendered, problems, deferred: [] };
 }
 
 /** Output of the render stage: its problems and what the whole-app checks read. */
@@ -134,6 +181,11 @@ export interface RenderOutcome {
   readonly placed: PlacedObject[];
   /** The resources of each folder's kustomization.yaml, per repo. */
   readonly kustomizations: Map<Repo, Map<string, string[]>>;
+  /**
+   * The folders the visitor validated (by number), and where their problems go in `problems`:
+   * complete `problems` with {@link withValidationProblems} before reading it.
+   */
+  readonly deferred: ReadonlyArray<{ readonly at: number; readonly folder: number }>;
 }
 
 /**
@@ -141,13 +193,14 @@ export interface RenderOutcome {
  * wrong, every object of every Flux Kustomization's build can be applied (lib/gitops/apply-order.ts).
  */
 export function checkApp(input: RenderInput, groups: FolderGroups, rendered: RenderOutcome): string[] {
+  if (rendered.deferred.length > 0) throw new Error('checkApp: the problems of the folders the visitor validated are missing (withValidationProblems)');
   const problems = [...rendered.problems, ...unresolvedReferences(groups, rendered.present, rendered.workloadRefs)];
   if (problems.length === 0) problems.push(...appApplyOrderProblems(input.app, groups.repos, rendered.placed, rendered.kustomizations, groups.clusters));
   return problems;
 }
 
 /** {@link render} then {@link checkApp}: every problem of the app. */
-export function renderAndCheck(input: RenderInput, groups: FolderGroups, visit: (repo: Repo, folder: Folder, entries: PlacedObject[]) => void): string[] {
+export function renderAndCheck(input: RenderInput, groups: FolderGroups, visit: FolderVisitor): string[] {
   return checkApp(input, groups, render(input, groups, visit));
 }
 

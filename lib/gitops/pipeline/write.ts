@@ -15,7 +15,7 @@ import type { Repo } from '../repo';
 import { conflictMessage, TreeChanges, TreeWriter } from '../writer';
 import { YamlFilePool } from '../yaml-pool';
 import { guard } from './guard';
-import { checkApp, emitFolder, render, type RenderInput } from './render';
+import { checkApp, emitFolder, finishValidatingPool, render, validatingPoolOptions, withValidationProblems, type RenderInput } from './render';
 import { SynthError, StageReporter, type FolderGroups } from './types';
 
 /**
@@ -89,7 +89,11 @@ function boundHeapGrowth(objects: number): () => void {
 }
 
 function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: StageReporter): WrittenRepos {
-  const pool = new YamlFilePool(YamlFilePool.threadsFor(groups.objectCount));
+  // The worker threads that write the objects also validate them (this thread goes on rendering):
+  // each folder's objects together, with the app's validator rebuilt there.
+  const threads = YamlFilePool.threadsFor(groups.objectCount);
+  const validator = threads > 0 ? input.render.validator?.() : undefined;
+  const pool = new YamlFilePool(threads, validatingPoolOptions(validator));
   const writers = new Map<Repo, TreeWriter>();
   try {
     // Files are recorded as they are written for the baseline copy kept after the commit (below);
@@ -110,33 +114,39 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
   const kustomizeFiles = new Map<Repo, Map<string, string>>();
   try {
     // Each folder's objects go to the YAML pool as soon as they are rendered, so worker threads
-    // serialize and write them while this thread renders and validates the next folders.
+    // serialize, write and validate them while this thread renders the next folders (small
+    // trees: validated here, see YamlFilePool.threadsFor).
     let files = 0;
-    const rendered = reporter.run('render', () => render(input.render, groups, (repo, folder, entries) => {
-      const w = writers.get(repo)!;
-      let kfiles = kustomizeFiles.get(repo);
-      if (!kfiles) kustomizeFiles.set(repo, (kfiles = new Map()));
-      const k = kfiles;
-      emitFolder({ addObject: (rel, obj, cp) => {
-        files++;
-        w.addObject(rel, obj, cp);
-      }, add: (rel, content) => {
-        files++;
-        if (isKustomizeConfig(rel)) k.set(rel, content);
-        w.add(rel, content);
-      } }, folder, entries, groups.children);
-      let list = written.get(repo);
-      if (!list) written.set(repo, (list = []));
-      for (const p of entries) {
-        const { apiVersion, kind, metadata } = p.obj;
-        const base = { file: p.file, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath: p.constructPath };
-        // The guard reads whole objects only of the kinds below; every other object is kept as its
-        // identity and whether it is protected, so the tree is not held in memory twice.
-        list.push(GUARD_READS_KINDS.has(kind) ? { ...base, obj: p.obj } : { ...base, isProtected: protectionReasons(p.obj).length > 0 });
-      }
-    }), (r) => ({ objects: r.placed.length, files, repos: groups.repos.length, problems: r.problems.length }));
+    // The render stage ends once every file is staged and every folder the workers validated is checked.
+    const rendered = reporter.run('render', () => {
+      const r = render(input.render, groups, (repo, folder, entries, validation) => {
+        const w = writers.get(repo)!;
+        let kfiles = kustomizeFiles.get(repo);
+        if (!kfiles) kustomizeFiles.set(repo, (kfiles = new Map()));
+        const k = kfiles;
+        const onWorker = validation !== undefined && pool.validates;
+        emitFolder({ addObject: (rel, obj, cp) => {
+          files++;
+          w.addObject(rel, obj, cp, onWorker ? { folder: validation, path: cp } : undefined);
+        }, add: (rel, content) => {
+          files++;
+          if (isKustomizeConfig(rel)) k.set(rel, content);
+          w.add(rel, content);
+        } }, folder, entries, groups.children);
+        let list = written.get(repo);
+        if (!list) written.set(repo, (list = []));
+        for (const p of entries) {
+          const { apiVersion, kind, metadata } = p.obj;
+          const base = { file: p.file, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath: p.constructPath };
+          // The guard reads whole objects only of the kinds below; every other object is kept as its
+          // identity and whether it is protected, so the tree is not held in memory twice.
+          list.push(GUARD_READS_KINDS.has(kind) ? { ...base, obj: p.obj } : { ...base, isProtected: protectionReasons(p.obj).length > 0 });
+        }
+        return onWorker;
+      });
+      return withValidationProblems(r, finishValidatingPool(pool, validator));
+    }, (r) => ({ objects: r.placed.length, files, repos: groups.repos.length, problems: r.problems.length }));
     const problems = reporter.run('check', () => checkApp(input.render, groups, rendered), (p) => ({ problems: p.length }));
-    pool.finish();
     if (problems.length > 0) throw new SynthError(problems);
   } catch (e) {
     pool.terminate();
