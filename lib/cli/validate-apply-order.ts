@@ -33,11 +33,12 @@ export type ParsedFiles = ReadonlyMap<string, ReadonlyArray<unknown>>;
 /**
  * The apply-order problems of the directories among `paths`, as validate output lines. `parsed`
  * (absolute path → documents) spares parsing the files `validate` has already read, `listings`
- * (absolute directory → its YAML files, as `listFiles` lists them) listing the directories again.
+ * (absolute directory → its YAML files, as `listFiles` lists them) listing the directories again;
+ * `maxObjectsPerBuild` bounds each Kustomization's build (default 1,000).
  */
 export function applyOrderLines(
   paths: readonly string[], preinstalled: readonly string[], resolve: (p: string) => string,
-  parsed: ParsedFiles = new Map(), listings: ReadonlyMap<string, readonly string[]> = new Map(),
+  parsed: ParsedFiles = new Map(), listings: ReadonlyMap<string, readonly string[]> = new Map(), maxObjectsPerBuild?: number,
 ): Array<{ source: string; message: string }> {
   const repos: ApplyOrderRepo[] = [];
   for (const p of paths) {
@@ -68,5 +69,5 @@ export function applyOrderLines(
     repos.push({ name: p, objects, kustomizations });
   }
   const sets = preinstalledSets(preinstalled);
-  return applyOrderProblems({ repos, preinstalled: sets.map((set) => ({ cluster: '*', set })) }).map((x) => ({ source: x.where, message: `${x.where}: ${x.message}` }));
+  return applyOrderProblems({ repos, preinstalled: sets.map((set) => ({ cluster: '*', set })), maxObjectsPerBuild }).map((x) => ({ source: x.where, message: `${x.where}: ${x.message}` }));
 }

@@ -24,6 +24,7 @@ import { rgdInstanceKindSchema, rgdProducedObjects } from '../kro/schema';
 import { CliError, type CliContext, type CliIO } from './context';
 import { ProgressRenderer } from './progress';
 import { applyOrderLines } from './validate-apply-order';
+import { DEFAULT_MAX_OBJECTS_PER_BUILD } from '../gitops/build-bound';
 
 export interface ValidateCommandOptions {
   /** Extra CRD files / directories. */
@@ -36,6 +37,11 @@ export interface ValidateCommandOptions {
   readonly preinstalled?: readonly string[];
   /** Kinds accepted without a schema (`<group>/<Kind>`, core group `v1/<Kind>`), counted as not validated. */
   readonly allowUnvalidated?: readonly string[];
+  /**
+   * The bound on the objects one Flux Kustomization of a directory argument builds.
+   * @default 1000
+   */
+  readonly maxObjectsPerBuild?: number;
   /** Show the stages on stderr (see lib/cli/progress.ts). Default: when stderr is a terminal (`CliIO.stderrIsTTY`). */
   readonly progress?: boolean;
 }
@@ -57,11 +63,16 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .option('--no-cel', 'do not evaluate x-kubernetes-validations rules')
     .option('--preinstalled <name>', 'apply order: a preset (flux, crossplane, capi, capz, aso, kro, sealed-secrets, cert-manager) or API group the clusters have before Flux applies anything (repeatable)', collect, [])
     .option('--allow-unvalidated <group/Kind>', 'accept objects of this kind without a schema (repeatable; counted as not validated)', collect, [])
+    .option('--max-objects-per-build <n>', 'the most objects one Flux Kustomization may build (its build time and inventory grow with it)', String(DEFAULT_MAX_OBJECTS_PER_BUILD))
     .option('--no-progress', 'no stage lines on stderr (default: shown when stderr is a terminal)')
-    .action(async (paths: string[], opts: { crds: string[]; schemas?: string | boolean; cel: boolean; preinstalled: string[]; allowUnvalidated: string[]; progress: boolean }) => {
+    .action(async (paths: string[], opts: { crds: string[]; schemas?: string | boolean; cel: boolean; preinstalled: string[]; allowUnvalidated: string[]; maxObjectsPerBuild: string; progress: boolean }) => {
       const schemas = opts.schemas === false ? false : typeof opts.schemas === 'string' ? opts.schemas : undefined;
       const progress = opts.progress === false ? false : undefined;
-      ctx.exitCode = await runValidate(paths, { crds: opts.crds, schemas, cel: opts.cel, preinstalled: opts.preinstalled, allowUnvalidated: opts.allowUnvalidated, progress }, ctx.io);
+      const maxObjectsPerBuild = Number(opts.maxObjectsPerBuild);
+      if (!/^[0-9]+$/.test(opts.maxObjectsPerBuild) || !Number.isSafeInteger(maxObjectsPerBuild) || maxObjectsPerBuild < 1) {
+        throw new CliError(`--max-objects-per-build ${opts.maxObjectsPerBuild}: must be a whole number of at least 1`);
+      }
+      ctx.exitCode = await runValidate(paths, { crds: opts.crds, schemas, cel: opts.cel, preinstalled: opts.preinstalled, allowUnvalidated: opts.allowUnvalidated, maxObjectsPerBuild, progress }, ctx.io);
     });
 }
 
@@ -185,7 +196,7 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
       lines.push({ source, message: `${source}: ${object}: ${r.field}: refers to ${target}, which is not in the validated files; ${hint}` });
     }
     // --- apply order of the Flux Kustomizations in directory arguments (lib/cli/validate-apply-order.ts) ---
-    lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve, parsed, listings));
+    lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve, parsed, listings, opts.maxObjectsPerBuild));
     // --- end apply order ---
   }, () => ({ objects: inputs.length, problems: lines.length - before }));
   progress.clear();

@@ -1,16 +1,15 @@
 // The size of what each Flux Kustomization builds, and the bound synth enforces on it.
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { displayPath } from '../core/errors';
 import { normalizeRepoUrl } from '../core/repo-url';
 import { memoForSynthPass } from '../core/synth-pass';
+import { buildBoundMessage, maxObjectsPerBuild } from '../gitops/build-bound';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import type { Kustomization } from './kustomization';
 import { folderClusters, nearestFolder, RepoFolders, repoFolders } from './placement';
 
-/** The default bound on the objects one Flux Kustomization builds (see {@link kustomizationBuildSizes}). */
-export const DEFAULT_MAX_OBJECTS_PER_BUILD = 1000;
+export { DEFAULT_MAX_OBJECTS_PER_BUILD, maxObjectsPerBuild, setMaxObjectsPerBuild } from '../gitops/build-bound';
 
 /** One Flux Kustomization of the app with the size of its build. */
 export interface KustomizationBuildSize {
@@ -23,27 +22,6 @@ export interface KustomizationBuildSize {
   readonly folder: Folder;
   /** Objects in its build: the folder's, plus those of the sub-folders its kustomization.yaml lists (recursively); each hand-listed file counts as one. */
   readonly objects: number;
-}
-
-const BOUNDS = new WeakMap<Repo, { readonly max: number; readonly by: string }>();
-
-/**
- * Sets the bound synth enforces on the objects each Flux Kustomization building a folder of `repo`
- * builds (default {@link DEFAULT_MAX_OBJECTS_PER_BUILD}). The first call for a repo wins; a later
- * call with another bound is an error naming both callers. `Fleet`'s `maxObjectsPerBuild` calls it.
- */
-export function setMaxObjectsPerBuild(repo: Repo, max: number, by: IConstruct): void {
-  if (!Number.isInteger(max) || max < 1) throw new Error(`${displayPath(by)}: prop "maxObjectsPerBuild": ${max} is invalid: must be an integer of at least 1`);
-  const set = BOUNDS.get(repo);
-  if (set && set.max !== max) {
-    throw new Error(`${displayPath(by)}: prop "maxObjectsPerBuild": ${max} differs from the bound ${set.max} that ${set.by} set for repo ${displayPath(repo)}; a repo has one bound: set it once`);
-  }
-  if (!set) BOUNDS.set(repo, { max, by: displayPath(by) });
-}
-
-/** The bound on the objects a Flux Kustomization building a folder of `repo` builds. */
-export function maxObjectsPerBuild(repo: Repo): number {
-  return BOUNDS.get(repo)?.max ?? DEFAULT_MAX_OBJECTS_PER_BUILD;
 }
 
 /**
@@ -139,9 +117,7 @@ function overlapProblems(info: AppBuildInfo): Map<Kustomization, string[]> {
 const BUILD_SIZES = Symbol('build-sizes');
 
 function buildProblem(b: KustomizationBuildSize, max: number): string {
-  return `Kustomization ${b.kustomization.namespace}/${b.kustomization.name} builds ${b.objects} objects from ${b.kustomization.path} (limit ${max}); ` +
-    'kustomize build time and the inventory grow with it: give sub-folders their own Kustomizations (Folder includeSubfolders: false), ' +
-    'spread a Fleet over more buckets, or give a SystemsSync buckets';
+  return buildBoundMessage(`${b.kustomization.namespace}/${b.kustomization.name}`, b.kustomization.path, b.objects, max);
 }
 
 /** Every Flux Kustomization of the app building a folder of an app repo, with its size (one walk of the app). */

@@ -13,9 +13,15 @@
  * `dependsOn` (transitively), and that Kustomization must wait for it (`wait: true` or a health
  * check of the establisher).
  *
+ * The same model bounds each build: a Kustomization building more objects than its source repo's
+ * bound (default 1,000, see lib/gitops/build-bound.ts) is a problem too, also when it is an L1 or
+ * raw object, or in a tree this library did not write: kustomize build time and the inventory grow
+ * with the build.
+ *
  * Input: the objects of each repo tree with their files and the `kustomization.yaml` resources of
  * each folder, from an app in memory ({@link GitOpsApp}) or a tree on disk
- * (`cdk8s-platform validate`). Output: one problem per object that would not apply.
+ * (`cdk8s-platform validate`). Output: one problem per object that would not apply, and per
+ * Kustomization building too much.
  */
 import { normalizeRepoUrl } from '../core/repo-url';
 import { withPrefix } from '../core/sorted';
@@ -24,6 +30,8 @@ import { IConstruct } from 'constructs';
 import type { KubeObject } from './layout';
 import { isClusterScoped } from '../core/kinds';
 import { groupOf } from '../core/validation/metadata';
+import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, maxObjectsPerBuild } from './build-bound';
+import type { Repo } from './repo';
 
 /** A set of API groups (and Namespaces) a cluster has before any Kustomization applies. */
 export interface PreinstalledSet {
@@ -136,6 +144,11 @@ export interface ApplyOrderRepo {
   readonly objects: readonly ApplyOrderObject[];
   /** Each folder's `kustomization.yaml` resources (folder path relative to the repo root, `.` for the root). */
   readonly kustomizations: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The bound on the objects a Flux Kustomization builds from this repo.
+   * @default - the input's `maxObjectsPerBuild`
+   */
+  readonly maxObjectsPerBuild?: number;
 }
 
 /** What the model checks. */
@@ -143,6 +156,11 @@ export interface ApplyOrderInput {
   readonly repos: readonly ApplyOrderRepo[];
   /** Pre-installed sets per cluster name (`*`: every cluster). */
   readonly preinstalled?: ReadonlyArray<{ readonly cluster: string; readonly set: PreinstalledSet }>;
+  /**
+   * The bound on the objects a Flux Kustomization builds, for repos without their own.
+   * @default 1000
+   */
+  readonly maxObjectsPerBuild?: number;
 }
 
 /** One object that would not apply. */
@@ -328,6 +346,8 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     byName.set(name, [...(byName.get(name) ?? []), x]);
   }
   const builds = new Map<ApplyOrderObject, ApplyOrderObject[] | undefined>();
+  // Kustomizations building more objects than their source repo's bound.
+  const tooLarge: ApplyOrderProblem[] = [];
   // The repos each (normalized) URL names, in input order: looked up per Kustomization instead of
   // normalizing every repo's URLs again for each (quadratic with one repo per team).
   const reposByUrl = new Map<string, ApplyOrderRepo[]>();
@@ -360,8 +380,15 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const url = str((src.o.obj.spec as Record<string, unknown> | undefined)?.url);
     let repos = url ? reposByUrl.get(normalizeRepoUrl(url)) ?? [] : [];
     if (repos.length === 0) repos = input.repos.filter((r) => (r.urls ?? []).length === 0);
-    const found = repos.map((r) => buildOf(r, byFile.get(r)!, indexOf(r), str(spec.path) ?? '.')).filter((b): b is ApplyOrderObject[] => b !== undefined);
-    if (found.length === 1) builds.set(o, found[0]);
+    const found = repos.flatMap((r) => {
+      const b = buildOf(r, byFile.get(r)!, indexOf(r), str(spec.path) ?? '.');
+      return b ? [{ r, b }] : [];
+    });
+    if (found.length === 1) {
+      builds.set(o, found[0].b);
+      const max = found[0].r.maxObjectsPerBuild ?? input.maxObjectsPerBuild ?? DEFAULT_MAX_OBJECTS_PER_BUILD;
+      if (found[0].b.length > max) tooLarge.push({ where: o.where, message: buildBoundMessage(`${o.obj.metadata.namespace ?? ''}/${o.obj.metadata.name}`, str(spec.path) ?? '.', found[0].b.length, max) });
+    }
   }
   // A Kustomization is applied to the cluster of the Kustomization whose build holds it (once per
   // such cluster); those in no other build live where their folder says ('' = the repo's cluster).
@@ -567,7 +594,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       );
     }
   }
-  const unique = [...new Map(problems.map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
+  const unique = [...new Map([...tooLarge, ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
@@ -609,6 +636,7 @@ export function appApplyOrderProblems(
       urls: repo.url ? [repo.url] : [],
       kustomizations: kustomizations.get(repo) ?? new Map(),
       objects: objectsOf.get(repo) ?? [],
+      maxObjectsPerBuild: maxObjectsPerBuild(repo as Repo),
     })),
   };
   return applyOrderProblems(input).map((p) => `${p.where}: ${p.message}`);

@@ -22,6 +22,9 @@ import {
   TeamSpec,
 } from '../../lib/flux';
 import { Testing } from '../../lib/testing';
+import { Kustomization as L1Kustomization, KustomizationSpecSourceRefKind } from '../../imports/flux/kustomize.toolkit.fluxcd.io';
+import { runValidate } from '../../lib/cli/validate';
+import { main } from '../../lib/cli/main';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'build-bound-'));
 const dirs: string[] = [];
@@ -125,6 +128,71 @@ describe('the build bound, for every Flux Kustomization', () => {
     expect(maxObjectsPerBuild(repo)).toBe(500);
     const other = new Repo(app, 'other');
     expect(Testing.errorOf(() => setMaxObjectsPerBuild(other, 0, other))).toBe('other: prop "maxObjectsPerBuild": 0 is invalid: must be an integer of at least 1');
+  });
+});
+
+describe('the build bound, for L1 and raw Kustomization objects and for trees on disk', () => {
+  /** A repo whose folder `clusters/mgmt` applies `./apps` (n ConfigMaps) with an L1 or a raw Flux Kustomization. */
+  function l1App(n: number, kind: 'l1' | 'raw', bound?: number) {
+    const app = Testing.app();
+    const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+    if (bound !== undefined) setMaxObjectsPerBuild(repo, bound, app);
+    const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false });
+    new ApiObject(mgmt, 'source', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'flux-system' }, spec: { interval: '1m', url: 'https://github.com/contoso/platform', ref: { branch: 'main' } } });
+    const spec = { interval: '10m', path: './apps', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } };
+    const k = kind === 'l1'
+      ? new L1Kustomization(mgmt, 'apps-l1', { metadata: { name: 'apps' }, spec: { ...spec, sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: 'flux-system' } } })
+      : new ApiObject(mgmt, 'apps-raw', { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'apps' }, spec });
+    // In namespace default: a namespace the cluster has, so the build applies (the apply-order model).
+    for (let i = 0; i < n; i++) new ApiObject(repo.folder('apps'), `cm-${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'default' }, data: { a: '1' } });
+    return { app, k };
+  }
+
+  test.each(['l1', 'raw'] as const)('a %s Kustomization building 1,001 objects is refused at synth, with its construct path; 1,000 pass, and a repo bound is its source repo\'s', (kind) => {
+    expect(Testing.synthProblems(l1App(1000, kind).app)).toEqual([]);
+    const { app, k } = l1App(1001, kind);
+    expect(Testing.synthProblems(app)).toEqual([`${k.node.path}: Kustomization flux-system/apps builds 1001 objects from ./apps (limit 1000); ${FIX}`]);
+    expect(Testing.synthProblems(l1App(1001, kind, 2000).app)).toEqual([]);
+    const small = l1App(11, kind, 10);
+    expect(Testing.synthProblems(small.app)).toEqual([`${small.k.node.path}: Kustomization flux-system/apps builds 11 objects from ./apps (limit 10); ${FIX}`]);
+  });
+
+  test('an L2 Kustomization over the bound is reported once, by the Kustomization', () => {
+    const app = Testing.app();
+    const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+    const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false });
+    const source = new GitRepository(mgmt, 'source', { name: 'flux-system', url: 'https://github.com/contoso/platform', ref: { branch: 'main' } });
+    const apps = repo.folder('apps');
+    configMaps(apps, 1001, 'cm');
+    const k = Kustomization.forFolder(mgmt, 'apps', apps, { name: 'apps', source, prune: true });
+    expect(Testing.synthProblems(app)).toEqual([`${k.node.path}: Kustomization flux-system/apps builds 1001 objects from ./apps (limit 1000); ${FIX}`]);
+  });
+
+  test('cdk8s-platform validate bounds the Kustomizations of a tree it reads (--max-objects-per-build)', async () => {
+    const dir = tmp();
+    dirs.push(dir);
+    const write = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    };
+    write('clusters/mgmt/source.yaml', 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://github.com/contoso/platform\n  ref:\n    branch: main\n');
+    write('clusters/mgmt/apps.yaml', 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n');
+    // No kustomization.yaml in apps/: Flux generates one listing every file below the path, as the model does.
+    for (let i = 0; i < 12; i++) write(`apps/team-${i % 3}/cm-${i}.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: default\ndata:\n  a: "1"\n`);
+    const run = async (max?: number) => {
+      const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
+      const code = await runValidate(['.'], { preinstalled: ['flux'], maxObjectsPerBuild: max }, io);
+      return [code, io.stdout.mock.calls.map((c: string[]) => c[0]).filter((l: string) => !l.startsWith('validate:')).join('')];
+    };
+    expect(await run(12)).toEqual([0, '']);
+    expect(await run(11)).toEqual([1, `clusters/mgmt/apps.yaml#0: Kustomization flux-system/apps builds 12 objects from ./apps (limit 11); ${FIX}\n`]);
+    expect(await run()).toEqual([0, '']);
+    const cli = (args: string[]) => {
+      const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
+      return main(['node', 'cdk8s-platform', 'validate', '.', '--preinstalled', 'flux', ...args], io).then((code) => [code, [...io.stdout.mock.calls, ...io.stderr.mock.calls].map((c: string[]) => c[0]).filter((l: string) => !l.startsWith('validate:')).join('')]);
+    };
+    expect(await cli(['--max-objects-per-build', '11'])).toEqual([1, `clusters/mgmt/apps.yaml#0: Kustomization flux-system/apps builds 12 objects from ./apps (limit 11); ${FIX}\n`]);
+    expect(await cli(['--max-objects-per-build', 'ten'])).toEqual([2, 'cdk8s-platform: --max-objects-per-build ten: must be a whole number of at least 1\n']);
   });
 });
 
