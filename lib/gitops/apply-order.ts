@@ -387,7 +387,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     if (found.length === 1) {
       builds.set(o, found[0].b);
       const max = found[0].r.maxObjectsPerBuild ?? input.maxObjectsPerBuild ?? DEFAULT_MAX_OBJECTS_PER_BUILD;
-      if (found[0].b.length > max) tooLarge.push({ where: o.where, message: buildBoundMessage(`${o.obj.metadata.namespace ?? ''}/${o.obj.metadata.name}`, str(spec.path) ?? '.', found[0].b.length, max) });
+      if (found[0].b.length > max) tooLarge.push({ where: o.where, message: buildBoundMessage(`${o.obj.metadata.namespace ? `${o.obj.metadata.namespace}/` : ''}${o.obj.metadata.name}`, str(spec.path) ?? '.', found[0].b.length, max) });
     }
   }
   // A Kustomization is applied to the cluster of the Kustomization whose build holds it (once per
