@@ -112,10 +112,12 @@ export class YamlFilePool {
    * Writes `obj` as YAML to the absolute path `file` (now or on a worker); `tree`: see {@link writeText}.
    * @param check when the pool {@link validates}: validate the object too, as object `path` of
    * folder `folder` (a folder's objects are validated together, in the order written, and must be
-   * written one after the other); else ignored
+   * written one after the other); else ignored. Only objects {@link isJsonExact} (a worker
+   * validates the object parsed from their JSON): the caller validates a folder holding any other.
    */
   public write(file: string, obj: unknown, tree?: StagedTree, check?: ObjectCheck): void {
-    if (this.workers.length === 0) {
+    // An object JSON cannot carry exactly (NaN, -0, a BigInt...) is written here, as without workers.
+    if (this.workers.length === 0 || !isJsonExact(obj)) {
       this.writeNow(file, toYaml(obj), tree);
       return;
     }
@@ -129,6 +131,7 @@ export class YamlFilePool {
    */
   public check(obj: unknown, check: ObjectCheck): void {
     if (!this.validates) throw new Error('YamlFilePool.check: the pool does not validate (no workers, or no validator)');
+    if (!isJsonExact(obj)) throw new Error('YamlFilePool.check: the object is not carried exactly by JSON (see isJsonExact): validate its folder on this thread');
     this.enqueue(['', JSON.stringify(obj), 0, 0, 0, '', 0, check.folder, check.path]);
   }
 
@@ -305,6 +308,40 @@ interface WorkerReport {
   /** The objects of folders it could not validate: [JSON, path] by folder. */
   readonly unvalidated?: Record<string, Array<[string, string]>>;
   readonly validationMs?: number;
+}
+
+/**
+ * Whether `JSON.parse(JSON.stringify(v))` is `v` again, value for value: plain objects and arrays
+ * of strings, booleans, null and finite numbers other than -0 (no NaN, Infinity, BigInt,
+ * undefined in arrays, functions, class instances). Objects go to the workers as JSON text; any
+ * other object is written (and its folder validated) on the main thread, so the output and the
+ * problems do not depend on the number of threads.
+ */
+export function isJsonExact(v: unknown, depth = 0): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'object': {
+      if (v === null) return true;
+      if (depth > 1000) return false;
+      if (Array.isArray(v)) {
+        for (const x of v) if (!isJsonExact(x, depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const k in v) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x !== undefined && !isJsonExact(x, depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /** Options of a {@link YamlFilePool}. */

@@ -9,7 +9,7 @@ import { GitOpsApp, Repo, SynthError, withSynthSession } from '../../lib';
 import type { Plan } from '../../lib/safety';
 import { Validator } from '../../lib/core/validation/validator';
 import { SchemaRegistry } from '../../lib/core/validation/registry';
-import { YamlFilePool } from '../../lib/gitops/yaml-pool';
+import { isJsonExact, YamlFilePool } from '../../lib/gitops/yaml-pool';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'worker-validation-'));
 
@@ -144,6 +144,42 @@ describe('validation on the worker threads', () => {
     const plans: Plan[] = [];
     withThreads('2', () => withSynthSession({ mode: 'plan', onPlan: (p) => plans.push(p) }, () => validApp(onWorkers.out).synth()));
     expect(plans.map((p) => [p.changed, p.blocked.length])).toEqual([[false, 0]]);
+  });
+});
+
+describe('values JSON does not carry exactly (NaN, -0, BigInt)', () => {
+  const deploymentWith = (replicas: unknown) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } } });
+  const run = (threads: string, replicas: unknown, validation: boolean, mode: 'write' | 'plan' = 'write') => {
+    const out = path.join(tmp(), 'out');
+    const app = new GitOpsApp({ outdir: out, printBaselineReport: false, validation });
+    const repo = new Repo(app, 'platform');
+    new ApiObject(repo.folder('apps', { namespace: 'web' }), 'web', deploymentWith(replicas) as any);
+    new ApiObject(repo.folder('other', { namespace: 'web' }), 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } } as any);
+    try {
+      withThreads(threads, () => withSynthSession({ mode, onPlan: () => undefined }, () => app.synth()));
+    } catch (e) {
+      if (e instanceof SynthError) return e.problems;
+      throw e;
+    }
+    return mode === 'write' ? fs.readFileSync(path.join(out, 'platform/apps/deployment-web.yaml'), 'utf8').match(/replicas: .*/)![0] : 'planned';
+  };
+
+  test.each([['NaN', NaN], ['-Infinity', -Infinity], ['BigInt', BigInt(3)]])('%s: the same problems and the same bytes with and without workers', (_, replicas) => {
+    for (const mode of ['write', 'plan'] as const) {
+      const inline = run('0', replicas, true, mode);
+      // ajv takes -Infinity for an integer (the same with and without workers is the point here).
+      if (replicas !== -Infinity) expect(inline).toEqual([expect.stringMatching(/^platform\/apps\/web: Deployment\/web\/web: spec\.replicas: must be of type integer, got /)]);
+      expect(run('1', replicas, true, mode)).toEqual(inline);
+      expect(run('2', replicas, true, mode)).toEqual(inline);
+    }
+    const written = run('0', replicas, false);
+    expect(written).toBe(typeof replicas === 'bigint' ? 'replicas: 3' : replicas === -Infinity ? 'replicas: -.inf' : 'replicas: .nan');
+    expect(run('1', replicas, false)).toBe(written);
+  });
+
+  test('isJsonExact', () => {
+    expect(isJsonExact({ a: [1, 'x', true, null, { b: 2.5 }], c: undefined })).toBe(true);
+    for (const v of [NaN, Infinity, -0, BigInt(1), [undefined], new Date(0), () => 1, { a: Symbol('s') }, { a: new Map() }]) expect(isJsonExact({ v })).toBe(false);
   });
 });
 

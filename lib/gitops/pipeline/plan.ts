@@ -10,7 +10,7 @@ import { isKustomizeConfig, readTreesAtRef, type TreeSnapshot } from '../../tree
 import type { Repo } from '../repo';
 import { guard } from './guard';
 import { checkApp, finishValidatingPool, render, validatingPoolOptions, withValidationProblems, type RenderedTree, type RenderInput } from './render';
-import { YamlFilePool } from '../yaml-pool';
+import { isJsonExact, YamlFilePool } from '../yaml-pool';
 import { SynthError, StageReporter, type FolderGroups } from './types';
 import { emitFolder } from './render';
 import { toYaml } from '../layout';
@@ -69,7 +69,7 @@ export function planRepos(input: PlanInput, groups: FolderGroups, reporter: Stag
             g.objects.push({ file: rel, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath, obj });
           },
         }, folder, entries, groups.children);
-        if (validation === undefined || !checker) return false;
+        if (validation === undefined || !checker || !entries.every((e) => isJsonExact(e.obj))) return false;
         for (const p of entries) checker.check(p.obj, { folder: validation, path: p.constructPath });
         return true;
       });

@@ -13,7 +13,7 @@ import { baselineStateFile, mayBeInGit, readBaselines, saveBaseline, type Baseli
 import { isKustomizeConfig } from '../../tree/read';
 import type { Repo } from '../repo';
 import { conflictMessage, TreeChanges, TreeWriter } from '../writer';
-import { YamlFilePool } from '../yaml-pool';
+import { isJsonExact, YamlFilePool } from '../yaml-pool';
 import { guard } from './guard';
 import { checkApp, emitFolder, finishValidatingPool, render, validatingPoolOptions, withValidationProblems, type RenderInput } from './render';
 import { SynthError, StageReporter, type FolderGroups } from './types';
@@ -124,7 +124,7 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
         let kfiles = kustomizeFiles.get(repo);
         if (!kfiles) kustomizeFiles.set(repo, (kfiles = new Map()));
         const k = kfiles;
-        const onWorker = validation !== undefined && pool.validates;
+        const onWorker = validation !== undefined && pool.validates && entries.every((e) => isJsonExact(e.obj));
         emitFolder({ addObject: (rel, obj, cp) => {
           files++;
           w.addObject(rel, obj, cp, onWorker ? { folder: validation, path: cp } : undefined);
