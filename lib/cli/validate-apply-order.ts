@@ -11,6 +11,9 @@ import { joinPrefix, listFiles } from '../core/validation/registry';
 import { ApplyOrderObject, applyOrderProblems, ApplyOrderRepo, Preinstalled, PreinstalledSet } from '../gitops/apply-order';
 import type { KubeObject } from '../gitops/layout';
 
+/** The names kustomize reads a directory's kustomization from. */
+const KUSTOMIZATION_FILE = /^(kustomization\.ya?ml|Kustomization)$/;
+
 /** `--preinstalled` values: preset names (`flux`, `crossplane`, ...) or API group patterns. */
 export function preinstalledSets(values: readonly string[]): PreinstalledSet[] {
   const presets = Preinstalled.presets();
@@ -56,8 +59,10 @@ export function applyOrderLines(
       docs.forEach((doc, i) => {
         if (doc === undefined) return; // reported by the schema validation
         const obj = doc as KubeObject | null;
-        if (!obj || typeof obj !== 'object' || typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string') return;
-        if (obj.apiVersion.startsWith('kustomize.config.k8s.io/')) {
+        // A kustomization file by its name (kustomize accepts one without apiVersion and kind), or by its kind.
+        const kustomizationFile = KUSTOMIZATION_FILE.test(path.posix.basename(rel));
+        if (!obj || typeof obj !== 'object' || (!kustomizationFile && (typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string'))) return;
+        if (kustomizationFile || (obj.apiVersion as string).startsWith('kustomize.config.k8s.io/')) {
           const resources = (obj as { resources?: unknown }).resources;
           kustomizations.set(path.posix.dirname(rel), Array.isArray(resources) ? resources.filter((r): r is string => typeof r === 'string') : []);
           return;

@@ -70,7 +70,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
       const progress = opts.progress === false ? false : undefined;
       const maxObjectsPerBuild = Number(opts.maxObjectsPerBuild);
       if (!/^[0-9]+$/.test(opts.maxObjectsPerBuild) || !Number.isSafeInteger(maxObjectsPerBuild) || maxObjectsPerBuild < 1) {
-        throw new CliError(`--max-objects-per-build ${opts.maxObjectsPerBuild}: must be a whole number of at least 1`);
+        throw new CliError(`--max-objects-per-build ${opts.maxObjectsPerBuild}: must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`);
       }
       ctx.exitCode = await runValidate(paths, { crds: opts.crds, schemas, cel: opts.cel, preinstalled: opts.preinstalled, allowUnvalidated: opts.allowUnvalidated, maxObjectsPerBuild, progress }, ctx.io);
     });

@@ -8,6 +8,7 @@ import { stableJson } from '../core/stable-json';
 import { RemovalPolicy } from '../core/removal-policy';
 import { ResourceImportProps } from '../core/resource';
 import { ISecretSource } from '../core/secret';
+import { markBuildBoundChecked } from '../gitops/build-bound';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import {
@@ -332,6 +333,8 @@ export class Kustomization extends FluxResource implements IKustomization {
         }),
       }),
     });
+    // Its build is bounded by its own check (ownBuildProblems), not again by the apply-order model.
+    markBuildBoundChecked(this.apiObject);
     for (const d of props.dependsOn ?? []) this.addDependsOn(d);
     for (const h of props.healthChecks ?? []) this.addHealthCheck(h);
     for (const p of props.patches ?? []) this.addPatch(p);

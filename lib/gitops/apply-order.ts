@@ -30,7 +30,7 @@ import { IConstruct } from 'constructs';
 import type { KubeObject } from './layout';
 import { isClusterScoped } from '../core/kinds';
 import { groupOf } from '../core/validation/metadata';
-import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, maxObjectsPerBuild } from './build-bound';
+import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
 import type { Repo } from './repo';
 
 /** A set of API groups (and Namespaces) a cluster has before any Kustomization applies. */
@@ -132,13 +132,22 @@ export interface ApplyOrderObject {
   readonly where: string;
   /** The cluster it is applied to, when known (the app's folder cluster; '' = the repo's own). */
   readonly cluster?: string;
+  /**
+   * A Flux Kustomization whose build bound its construct checks (see `markBuildBoundChecked`):
+   * the model does not report it again.
+   * @default false
+   */
+  readonly boundChecked?: boolean;
 }
 
 /** One repo tree. */
 export interface ApplyOrderRepo {
   /** Name shown in messages (the repo dir). */
   readonly name: string;
-  /** Clone URLs a GitRepository may fetch it from. @default - none */
+  /**
+   * Clone URLs a GitRepository may fetch it from; `[]`: it has none (an app repo without a URL).
+   * @default - not known (a tree on disk): a GitRepository whose URL is no repo's may fetch it
+   */
   readonly urls?: readonly string[];
   /** Every object of the tree. */
   readonly objects: readonly ApplyOrderObject[];
@@ -255,7 +264,8 @@ function describe(o: KubeObject): string {
 }
 
 function norm(p: string): string {
-  const n = posix.normalize(p.replace(/^\.\//, '')).replace(/\/+$/, '');
+  // kustomize-controller joins spec.path to the source root (securejoin): "/apps" is "./apps".
+  const n = posix.normalize(p.replace(/^\.\//, '').replace(/^\/+/, '')).replace(/\/+$/, '');
   return n === '' ? '.' : n;
 }
 
@@ -283,6 +293,16 @@ function filesUnder(index: FileIndex, prefix: string): string[] {
   return withPrefix(index.sorted, prefix, ([f]) => f).map(([, i]) => i).sort((a, b) => a - b).map((i) => index.files[i]);
 }
 
+/** The shallowest directory below `dir` and above `file` that holds a kustomization.yaml, if any. */
+function kustomizedDirBetween(repo: ApplyOrderRepo, dir: string, file: string): string | undefined {
+  const from = dir === '.' ? 0 : dir.length + 1;
+  for (let i = file.indexOf('/', from); i >= 0; i = file.indexOf('/', i + 1)) {
+    const d = file.slice(0, i);
+    if (repo.kustomizations.has(d)) return d;
+  }
+  return undefined;
+}
+
 /** The objects of the build of `path` in `repo` (its kustomization.yaml, recursively). */
 function buildOf(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>, index: FileIndex, path: string): ApplyOrderObject[] | undefined {
   const out: ApplyOrderObject[] = [];
@@ -292,9 +312,16 @@ function buildOf(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>, 
     seen.add(dir);
     const resources = repo.kustomizations.get(dir);
     if (!resources) {
-      // No kustomization.yaml: kustomize-controller generates one with every manifest below the path.
+      // No kustomization.yaml: kustomize-controller generates one with every manifest below the
+      // path, except that a directory holding a kustomization.yaml is listed as a directory, and
+      // built as such, instead of descended into (fluxcd/pkg kustomize generateKustomization,
+      // filepath.SkipDir).
       const files = filesUnder(index, dir === '.' ? '' : `${dir}/`);
-      for (const file of files) out.push(...byFile.get(file)!);
+      for (const file of files) {
+        const sub = kustomizedDirBetween(repo, dir, file);
+        if (sub) visit(sub);
+        else out.push(...byFile.get(file)!);
+      }
       return files.length > 0;
     }
     for (const r of resources) {
@@ -346,8 +373,14 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     byName.set(name, [...(byName.get(name) ?? []), x]);
   }
   const builds = new Map<ApplyOrderObject, ApplyOrderObject[] | undefined>();
-  // Kustomizations building more objects than their source repo's bound.
+  // Kustomizations building more objects than their source repo's bound (unless checked by their construct).
   const tooLarge: ApplyOrderProblem[] = [];
+  const checkBound = (o: ApplyOrderObject, r: ApplyOrderRepo, build: ApplyOrderObject[] | undefined) => {
+    const max = r.maxObjectsPerBuild ?? input.maxObjectsPerBuild ?? DEFAULT_MAX_OBJECTS_PER_BUILD;
+    if (!build || build.length <= max || o.boundChecked) return;
+    const { namespace, name } = o.obj.metadata;
+    tooLarge.push({ where: o.where, message: buildBoundMessage(`${namespace ? `${namespace}/` : ''}${name}`, str((o.obj.spec as Record<string, unknown> | undefined)?.path) ?? '.', build.length, max) });
+  };
   // The repos each (normalized) URL names, in input order: looked up per Kustomization instead of
   // normalizing every repo's URLs again for each (quadratic with one repo per team).
   const reposByUrl = new Map<string, ApplyOrderRepo[]>();
@@ -375,19 +408,29 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const own = repoOf.get(o);
     const sameCluster = (x: { o: ApplyOrderObject }) => (x.o.cluster ?? '') === (o.cluster ?? '');
     const src = sources.find((x) => x.repo === own && sameCluster(x)) ?? sources.find((x) => x.repo === own) ?? sources.find(sameCluster) ?? sources[0];
-    // A source that is not in the trees fetches a repo we cannot see: its builds are not checked.
-    if (!src) continue;
+    const path = str(spec.path) ?? '.';
+    const buildIn = (r: ApplyOrderRepo) => buildOf(r, byFile.get(r)!, indexOf(r), path);
+    // A source that is not in the trees fetches a repo we cannot see: its builds are not checked
+    // for apply order. Its bound is checked in the Kustomization's own repo, as a Kustomization
+    // construct importing its source by name takes it (Flux's own flux-system source).
+    if (!src) {
+      if (own) checkBound(o, own, buildIn(own));
+      continue;
+    }
     const url = str((src.o.obj.spec as Record<string, unknown> | undefined)?.url);
-    let repos = url ? reposByUrl.get(normalizeRepoUrl(url)) ?? [] : [];
-    if (repos.length === 0) repos = input.repos.filter((r) => (r.urls ?? []).length === 0);
+    const byUrl = url ? reposByUrl.get(normalizeRepoUrl(url)) ?? [] : [];
+    const repos = byUrl.length > 0 ? byUrl : input.repos.filter((r) => (r.urls ?? []).length === 0);
     const found = repos.flatMap((r) => {
-      const b = buildOf(r, byFile.get(r)!, indexOf(r), str(spec.path) ?? '.');
+      const b = buildIn(r);
       return b ? [{ r, b }] : [];
     });
-    if (found.length === 1) {
-      builds.set(o, found[0].b);
-      const max = found[0].r.maxObjectsPerBuild ?? input.maxObjectsPerBuild ?? DEFAULT_MAX_OBJECTS_PER_BUILD;
-      if (found[0].b.length > max) tooLarge.push({ where: o.where, message: buildBoundMessage(`${o.obj.metadata.namespace ? `${o.obj.metadata.namespace}/` : ''}${o.obj.metadata.name}`, str(spec.path) ?? '.', found[0].b.length, max) });
+    if (found.length === 1) builds.set(o, found[0].b);
+    // The bound: in the repo of the source's URL; in a tree whose URL is unknown (`validate`), in
+    // the Kustomization's own tree; a URL none of the app's repos has is another repo, not measured.
+    if (byUrl.length > 0) {
+      if (found.length === 1) checkBound(o, found[0].r, found[0].b);
+    } else if (own && own.urls === undefined) {
+      checkBound(o, own, buildIn(own));
     }
   }
   // A Kustomization is applied to the cluster of the Kustomization whose build holds it (once per
@@ -598,6 +641,18 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
+/** The construct at `path` (a construct path) below `root`, if any. */
+function constructAt(root: IConstruct, path: string): IConstruct | undefined {
+  let c: IConstruct | undefined = root;
+  const rootPath = root.node.path;
+  const rel = rootPath && path.startsWith(`${rootPath}/`) ? path.slice(rootPath.length + 1) : path;
+  for (const id of rel.split('/')) {
+    c = c.node.tryFindChild(id);
+    if (!c) return undefined;
+  }
+  return c;
+}
+
 /** A folder of an app, as the app adapter needs it. */
 interface AppFolder extends IConstruct {
   readonly path: string;
@@ -624,7 +679,8 @@ export function appApplyOrderProblems(
   // Each repo's objects, in the order placed (grouped once, not filtered per repo).
   const objectsOf = new Map<IConstruct, ApplyOrderObject[]>();
   for (const p of placed) {
-    const o = { file: p.file, obj: p.obj, where: p.constructPath, cluster: clusters.get(p.folder) ?? '' };
+    const o: ApplyOrderObject = { file: p.file, obj: p.obj, where: p.constructPath, cluster: clusters.get(p.folder) ?? '' };
+    if (p.obj.kind === 'Kustomization' && isBuildBoundChecked(constructAt(app, p.constructPath))) (o as { boundChecked?: boolean }).boundChecked = true;
     const list = objectsOf.get(p.repo);
     if (list) list.push(o);
     else objectsOf.set(p.repo, [o]);

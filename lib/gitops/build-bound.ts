@@ -38,3 +38,19 @@ export function buildBoundMessage(id: string, path: string, objects: number, max
     'kustomize build time and the inventory grow with it: give sub-folders their own Kustomizations (Folder includeSubfolders: false), ' +
     'spread a Fleet over more buckets, or give a SystemsSync buckets';
 }
+
+const BOUND_CHECKED = Symbol.for('cdk8s-platform.buildBoundChecked');
+
+/**
+ * Marks `apiObject` (a Flux Kustomization) as one whose construct checks its build against the
+ * bound itself (the flux `Kustomization` construct does): the apply-order model, which bounds
+ * every other Kustomization object, leaves it to it.
+ */
+export function markBuildBoundChecked(apiObject: IConstruct): void {
+  Object.defineProperty(apiObject, BOUND_CHECKED, { value: true });
+}
+
+/** Whether {@link markBuildBoundChecked} was called for `c`. */
+export function isBuildBoundChecked(c: IConstruct | undefined): boolean {
+  return c !== undefined && (c as unknown as Record<symbol, unknown>)[BOUND_CHECKED] === true;
+}

@@ -157,6 +157,62 @@ describe('the build bound, for L1 and raw Kustomization objects and for trees on
     expect(Testing.synthProblems(small.app)).toEqual([`${small.k.node.path}: Kustomization flux-system/apps builds 11 objects from ./apps (limit 10); ${FIX}`]);
   });
 
+  describe('which repo, and what Flux builds (found by a user probe)', () => {
+    const cms = (folder: Folder, n: number, p: string) => {
+      for (let i = 0; i < n; i++) new ApiObject(folder, `${p}-${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${p}-${i}`, namespace: 'default' }, data: { a: '1' } });
+    };
+    const gitRepo = (scope: Folder, url: string, name = 'flux-system') =>
+      new ApiObject(scope, `src-${name}`, { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name }, spec: { interval: '1m', url, ref: { branch: 'main' } } });
+    const l1 = (scope: Folder, name: string, p: string, src = 'flux-system') =>
+      new L1Kustomization(scope, `ks-${name}`, { metadata: { name }, spec: { interval: '10m', path: p, prune: true, sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: src } } });
+    const setup = (url?: string) => {
+      const app = Testing.app();
+      const repo = new Repo(app, 'platform', url ? { url } : {});
+      return { app, repo, mgmt: repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false }) };
+    };
+    const URL = 'https://github.com/contoso/platform';
+
+    test('a path without kustomization.yaml builds a sub-folder holding one as a folder (its kustomization.yaml, not every file below it)', () => {
+      // infra/base lists its own 5 objects, not infra/base/big (1,001 objects, its own Kustomization).
+      for (const kind of ['l1', 'l2'] as const) {
+        const { app, repo, mgmt } = setup(URL);
+        setMaxObjectsPerBuild(repo, 1003, app);
+        if (kind === 'l1') {
+          gitRepo(mgmt, URL);
+          l1(mgmt, 'infra', './infra');
+          l1(mgmt, 'infra-big', './infra/base/big');
+        } else {
+          const source = new GitRepository(mgmt, 'source', { name: 'flux-system', url: URL, ref: { branch: 'main' } });
+          new Kustomization(mgmt, 'infra', { name: 'infra', source, path: './infra', prune: true });
+          new Kustomization(mgmt, 'infra-big', { name: 'infra-big', source, path: './infra/base/big', prune: true });
+        }
+        cms(repo.folder('infra/base', { includeSubfolders: false }), 5, 'base');
+        cms(repo.folder('infra/base/big'), 1001, 'big');
+        // ./infra builds 5 objects (kubectl kustomize of Flux's generated kustomization.yaml), ./infra/base/big 1,001: both within 1,003.
+        expect(Testing.synthProblems(app)).toEqual([]);
+      }
+    });
+
+    test('a source fetching a repo that is not in the app is not measured; a source imported by name is the own repo; "/apps" is "./apps"', () => {
+      const foreign = setup();
+      gitRepo(foreign.mgmt, 'https://github.com/somebody-else/other', 'other');
+      l1(foreign.mgmt, 'other-apps', './apps', 'other');
+      cms(foreign.repo.folder('apps'), 1001, 'cm');
+      expect(Testing.synthProblems(foreign.app)).toEqual([]);
+
+      const byName = setup(URL);
+      const k = l1(byName.mgmt, 'apps', './apps');
+      cms(byName.repo.folder('apps'), 1001, 'cm');
+      expect(Testing.synthProblems(byName.app)).toEqual([`${k.node.path}: Kustomization flux-system/apps builds 1001 objects from ./apps (limit 1000); ${FIX}`]);
+
+      const abs = setup(URL);
+      gitRepo(abs.mgmt, URL);
+      const ka = l1(abs.mgmt, 'apps', '/apps');
+      cms(abs.repo.folder('apps'), 1001, 'cm');
+      expect(Testing.synthProblems(abs.app)).toEqual([`${ka.node.path}: Kustomization flux-system/apps builds 1001 objects from /apps (limit 1000); ${FIX}`]);
+    });
+  });
+
   test('an L2 Kustomization over the bound is reported once, by the Kustomization', () => {
     const app = Testing.app();
     const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
@@ -192,7 +248,21 @@ describe('the build bound, for L1 and raw Kustomization objects and for trees on
       return main(['node', 'cdk8s-platform', 'validate', '.', '--preinstalled', 'flux', ...args], io).then((code) => [code, [...io.stdout.mock.calls, ...io.stderr.mock.calls].map((c: string[]) => c[0]).filter((l: string) => !l.startsWith('validate:')).join('')]);
     };
     expect(await cli(['--max-objects-per-build', '11'])).toEqual([1, `clusters/mgmt/apps.yaml#0: Kustomization flux-system/apps builds 12 objects from ./apps (limit 11); ${FIX}\n`]);
-    expect(await cli(['--max-objects-per-build', 'ten'])).toEqual([2, 'cdk8s-platform: --max-objects-per-build ten: must be a whole number of at least 1\n']);
+    expect(await cli(['--max-objects-per-build', 'ten'])).toEqual([2, 'cdk8s-platform: --max-objects-per-build ten: must be a whole number from 1 to 9007199254740991\n']);
+    expect(await cli(['--max-objects-per-build', '99999999999999999999'])).toEqual([2, 'cdk8s-platform: --max-objects-per-build 99999999999999999999: must be a whole number from 1 to 9007199254740991\n']);
+
+    // A second tree with the same layout: each Kustomization's build is counted in its own tree.
+    const other = tmp();
+    dirs.push(other);
+    fs.cpSync(dir, other, { recursive: true });
+    const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
+    expect(await runValidate(['.', other], { preinstalled: ['flux'], maxObjectsPerBuild: 11 }, io)).toBe(1);
+    expect(io.stdout.mock.calls.map((c: string[]) => c[0]).filter((l: string) => l.includes('builds 12 objects'))).toHaveLength(2);
+
+    // A kustomization.yaml without apiVersion and kind (kustomize accepts it) lists what is built.
+    write('apps/kustomization.yaml', 'resources:\n  - team-0/cm-0.yaml\n  - team-1/cm-1.yaml\n');
+    expect(await run(2)).toEqual([0, '']);
+    expect(await run(1)).toEqual([1, `clusters/mgmt/apps.yaml#0: Kustomization flux-system/apps builds 2 objects from ./apps (limit 1); ${FIX}\n`]);
   });
 });
 
