@@ -288,10 +288,11 @@ const BATCH_SIZE = 256;
 
 /**
  * [file, JSON of the object or ready text, ready (1) or not, relFrom, record, target, blobId,
- * folder, path]: an empty `file` is not written (only validated); with `relFrom` > 0, `file.slice(relFrom)` is the file's path in a staged tree;
- * `record` (1) records it for the tree's baseline copy; a non-empty `target` is the directory whose
- * file of the same path is compared first (the same bytes: not written); `blobId` (1) computes the
- * file's git blob id; `folder` ≥ 0: the object is validated with the others of that folder, as `path`.
+ * folder, path]: an empty `file` is not written (only validated); with `relFrom` > 0,
+ * `file.slice(relFrom)` is the file's path in a staged tree; `record` (1) records it for the
+ * tree's baseline copy; a non-empty `target` is the directory whose file of the same path is
+ * compared first (the same bytes: not written); `blobId` (1) computes the file's git blob id;
+ * `folder` ≥ 0: the object is validated with the others of that folder, as `path`.
  */
 type PoolItem = [string, string, 0 | 1, number, 0 | 1, string, 0 | 1, number, string];
 
