@@ -8,11 +8,9 @@ import * as path from 'path';
 import { CliError } from './context';
 import { parseYamlDocuments } from '../core/yaml-read';
 import { joinPrefix, listFiles } from '../core/validation/registry';
+import { isKustomizeConfig } from '../tree/read';
 import { ApplyOrderObject, applyOrderProblems, ApplyOrderRepo, Preinstalled, PreinstalledSet } from '../gitops/apply-order';
 import type { KubeObject } from '../gitops/layout';
-
-/** The names kustomize reads a directory's kustomization from. */
-const KUSTOMIZATION_FILE = /^(kustomization\.ya?ml|Kustomization)$/;
 
 /** `--preinstalled` values: preset names (`flux`, `crossplane`, ...) or API group patterns. */
 export function preinstalledSets(values: readonly string[]): PreinstalledSet[] {
@@ -60,7 +58,7 @@ export function applyOrderLines(
         if (doc === undefined) return; // reported by the schema validation
         const obj = doc as KubeObject | null;
         // A kustomization file by its name (kustomize accepts one without apiVersion and kind), or by its kind.
-        const kustomizationFile = KUSTOMIZATION_FILE.test(path.posix.basename(rel));
+        const kustomizationFile = isKustomizeConfig(rel);
         if (!obj || typeof obj !== 'object' || (!kustomizationFile && (typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string'))) return;
         if (kustomizationFile || (obj.apiVersion as string).startsWith('kustomize.config.k8s.io/')) {
           const resources = (obj as { resources?: unknown }).resources;

@@ -112,12 +112,14 @@ export class YamlFilePool {
    * Writes `obj` as YAML to the absolute path `file` (now or on a worker); `tree`: see {@link writeText}.
    * @param check when the pool {@link validates}: validate the object too, as object `path` of
    * folder `folder` (a folder's objects are validated together, in the order written, and must be
-   * written one after the other); else ignored. Only objects {@link isJsonExact} (a worker
-   * validates the object parsed from their JSON): the caller validates a folder holding any other.
+   * written one after the other); else ignored. Only for objects the caller found
+   * {@link isJsonExact} (a worker validates the object parsed from their JSON; the pool does not
+   * walk them again): the caller validates a folder holding any other itself.
    */
   public write(file: string, obj: unknown, tree?: StagedTree, check?: ObjectCheck): void {
-    // An object JSON cannot carry exactly (NaN, -0, a BigInt...) is written here, as without workers.
-    if (this.workers.length === 0 || !isJsonExact(obj)) {
+    // An object JSON cannot carry exactly (NaN, -0, a BigInt...) is written here, as without
+    // workers. One with a `check` the caller has walked already (see below).
+    if (this.workers.length === 0 || (!check && !isJsonExact(obj))) {
       this.writeNow(file, toYaml(obj), tree);
       return;
     }
@@ -126,12 +128,11 @@ export class YamlFilePool {
   }
 
   /**
-   * Validates `obj` on a worker, without writing it (see `check` of {@link write}); only when the
-   * pool {@link validates}.
+   * Validates `obj` on a worker, without writing it (see `check` of {@link write}: only an object
+   * the caller found {@link isJsonExact}); only when the pool {@link validates}.
    */
   public check(obj: unknown, check: ObjectCheck): void {
     if (!this.validates) throw new Error('YamlFilePool.check: the pool does not validate (no workers, or no validator)');
-    if (!isJsonExact(obj)) throw new Error('YamlFilePool.check: the object is not carried exactly by JSON (see isJsonExact): validate its folder on this thread');
     this.enqueue(['', JSON.stringify(obj), 0, 0, 0, '', 0, check.folder, check.path]);
   }
 
