@@ -1,9 +1,9 @@
 /**
  * Running the app for `synth`, `synth --check` and `plan`. The CLI tells the app's GitOpsApps what
- * to do through a synth session (mode, plan base, ref, allow-destroy ids; see `withSynthSession`),
- * not through environment variables: it runs the app file in a child Node process through its
- * runner (app-runner.ts), which opens the session and loads the file, and receives the plan and the
- * stage events over IPC. The app keeps a process of its own (its `process.exit`, globals, working
+ * to do through a synth session (mode, plan base, ref, check base, allow-destroy ids; see
+ * `withSynthSession`), not through environment variables: it runs the app file in a child Node
+ * process through its runner (app-runner.ts), which opens the session and loads the file, and
+ * receives the plans, the checks and the stage events over IPC. The app keeps a process of its own (its `process.exit`, globals, working
  * directory and a kill mid-write stay the app's, as with `cdk8s synth`).
  *
  * The app command (`--app`, or cdk8s.yaml `app`) must name the app file for this:
@@ -17,6 +17,7 @@ import { spawn } from 'child_process';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { ProgressListener } from '../core/progress';
+import type { OutputCheck } from '../gitops/pipeline/write';
 import type { Plan } from '../safety/plan';
 import type { RunnerMessage, RunnerSession } from './app-runner';
 import { CliError, type CliIO } from './context';
@@ -117,10 +118,12 @@ export interface RunAppOptions {
   readonly progress?: ProgressListener;
 }
 
-/** The outcome of running the app: its exit status (null: killed by a signal) and the plans it sent. */
+/** The outcome of running the app: its exit status (null: killed by a signal) and the plans and checks it sent. */
 export interface AppRun {
   readonly status: number | null;
   readonly plans: Plan[];
+  /** What each GitOpsApp compared in a `check` session (see `GitOpsApp.check`). */
+  readonly checks: OutputCheck[];
   /** Whether the app ran through the runner (in a synth session). */
   readonly session: boolean;
 }
@@ -148,15 +151,17 @@ export function runApp(opts: RunAppOptions, io: CliIO): { child: ReturnType<type
       })
     : spawn(opts.app, { cwd: io.cwd, shell: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const plans: Plan[] = [];
+  const checks: OutputCheck[] = [];
   child.on('message', (m: RunnerMessage) => {
     if (m.type === 'plan') plans.push(m.plan);
+    else if (m.type === 'check') checks.push(m.check);
     else if (m.type === 'progress') opts.progress?.(m.event);
   });
   child.stdout!.setEncoding('utf8').on('data', (d: string) => opts.stdout(d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => opts.stderr(d));
   const done = new Promise<AppRun>((resolve, reject) => {
     child.on('error', (e) => reject(new CliError(`could not run "${opts.app}": ${e.message}`)));
-    child.on('close', (code) => resolve({ status: code, plans, session: parsed !== undefined }));
+    child.on('close', (code) => resolve({ status: code, plans, checks, session: parsed !== undefined }));
   });
   return { child, done };
 }

@@ -1,8 +1,8 @@
 /**
  * The child process the CLI runs an app in: `node [node flags] --import tsx app-runner <session
  * JSON> <app file> [app args...]`. Opens the synth session the CLI asked for (mode, plan base, ref,
- * allow-destroy ids: see `withSynthSession`), loads the app file (TypeScript through tsx), and
- * sends the session's plans and stage events to the CLI over the IPC channel. A failing synth
+ * check base, allow-destroy ids: see `withSynthSession`), loads the app file (TypeScript through
+ * tsx), and sends the session's plans, checks and stage events to the CLI over the IPC channel. A failing synth
  * prints each problem once (`cdk8s-platform: <problem>`) and exits 1, without a stack.
  */
 import Module from 'module';
@@ -11,6 +11,7 @@ import { pathToFileURL } from 'url';
 import type { StageEvent } from '../core/progress';
 import { reportSynthFailure } from '../gitops/pipeline/report';
 import { withSynthSession, type SynthSession } from '../gitops/pipeline/session';
+import type { OutputCheck } from '../gitops/pipeline/write';
 import type { Plan } from '../safety/plan';
 
 /** What the CLI passes to the runner (JSON): the session without its callbacks. */
@@ -18,13 +19,17 @@ export interface RunnerSession {
   readonly mode: 'write' | 'check' | 'plan';
   readonly planBase?: string;
   readonly ref?: string;
+  readonly checkBase?: string;
   readonly allowDestroy?: readonly string[];
   /** Send stage events. */
   readonly progress?: boolean;
 }
 
 /** A message from the runner to the CLI. */
-export type RunnerMessage = { readonly type: 'plan'; readonly plan: Plan } | { readonly type: 'progress'; readonly event: StageEvent };
+export type RunnerMessage =
+  | { readonly type: 'plan'; readonly plan: Plan }
+  | { readonly type: 'check'; readonly check: OutputCheck }
+  | { readonly type: 'progress'; readonly event: StageEvent };
 
 async function main(): Promise<void> {
   const [json, file, ...args] = process.argv.slice(2);
@@ -37,9 +42,11 @@ async function main(): Promise<void> {
     mode: s.mode,
     planBase: s.planBase,
     ref: s.ref,
+    checkBase: s.checkBase,
     allowDestroy: s.allowDestroy,
     progress: s.progress ? (event) => send({ type: 'progress', event }) : undefined,
     onPlan: (plan) => send({ type: 'plan', plan }),
+    onCheck: (check) => send({ type: 'check', check }),
   };
   const abs = path.resolve(file);
   // The app sees itself as the main script, with its own arguments.

@@ -27,6 +27,7 @@ import { recoverInterrupted } from '../gitops/journal';
 import { differingFiles } from './compare-trees';
 import { findRepoDirs, ownedFiles as ownedFilesOf } from '../tree/read';
 import { checkAllowDestroy } from '../safety/protection';
+import type { OutputCheck } from '../gitops/pipeline/write';
 
 export interface SynthCommandOptions {
   /** Output directory (relative to the working directory). Default: cdk8s.yaml `output`, else `dist`. */
@@ -101,7 +102,7 @@ function resolveApp(opts: SynthCommandOptions, io: CliIO): { app: string; out: s
  * stderr (redrawn in place) from the second second on. Resolves to the exit status (null when
  * killed by a signal). Ctrl-C / SIGTERM are forwarded to the app.
  */
-async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boolean, session: RunnerSession, listener?: ProgressListener, command = 'synth'): Promise<{ status: number | null; stages: ProgressRenderer }> {
+async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boolean, session: RunnerSession, listener?: ProgressListener, command = 'synth'): Promise<{ status: number | null; stages: ProgressRenderer; checks: OutputCheck[] }> {
   // Stage lines (on a terminal) come from the app's StageEvents; the renderer also keeps the
   // finished stages for the command's final line.
   const renderer = new ProgressRenderer({ command, write: io.stderr, interactive: progress });
@@ -128,7 +129,8 @@ async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boo
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.on('SIGINT', forward).on('SIGTERM', forward);
     try {
-      return { status: (await done).status, stages: renderer };
+      const run = await done;
+      return { status: run.status, stages: renderer, checks: run.checks };
     } finally {
       process.off('SIGINT', forward).off('SIGTERM', forward);
     }
@@ -176,12 +178,19 @@ export interface StaleFile {
   readonly status: 'missing' | 'changed' | 'stale';
 }
 
-/** Compares a freshly synthesized output directory with the committed one (owned files only). */
-export async function compareTrees(produced: string, committed: string): Promise<StaleFile[]> {
-  const diffs: StaleFile[] = [];
+/**
+ * Compares a freshly synthesized output directory with the committed one (owned files only).
+ * @param checked what the app's GitOpsApps compared themselves (`GitOpsApp.check`, paths relative
+ * to `committed`): their differences are taken as they are, and their repo directories are not
+ * compared again (nor reported stale)
+ */
+export async function compareTrees(produced: string, committed: string, checked: readonly OutputCheck[] = []): Promise<StaleFile[]> {
+  const diffs: StaleFile[] = checked.flatMap((c) => c.differences);
+  const done = new Set(checked.flatMap((c) => c.repos));
   const producedRepos = findRepoDirs(produced);
   const committedRepos = fs.existsSync(committed) ? findRepoDirs(committed) : [];
   for (const repo of [...new Set([...producedRepos, ...committedRepos])].sort()) {
+    if (done.has(repo)) continue;
     const newFiles = producedRepos.includes(repo) ? ownedFiles(path.join(produced, repo)) : [];
     const oldFiles = committedRepos.includes(repo) ? ownedFiles(path.join(committed, repo)) : [];
     const rel = (f: string) => (repo === '.' ? f : `${repo}/${f}`);
@@ -202,7 +211,8 @@ function ownedFiles(repoDir: string): string[] {
 }
 
 /**
- * Where `synth --check` synthesizes: `$TMPDIR` when set; else a RAM-backed `/dev/shm` with at
+ * Where `synth --check` lets the app write what its GitOpsApps do not compare themselves (plain
+ * cdk8s charts, an app command run without the runner): `$TMPDIR` when set; else a RAM-backed `/dev/shm` with at
  * least 2 GiB free, if there is one (on a throttled disk, writing the whole tree just to compare
  * it dominates the check); else the OS temporary directory.
  */
@@ -219,22 +229,28 @@ export function checkTmpRoot(env: NodeJS.ProcessEnv = process.env): string {
   return os.tmpdir();
 }
 
-/** `synth --check`: synthesizes into a temporary directory and compares with the committed tree. */
+/**
+ * `synth --check`: runs the app in a `check` session whose GitOpsApps compare their repos with
+ * `out` without writing anything (`GitOpsApp.check`: each file compared where it is serialized);
+ * whatever else the app writes (an app command the runner cannot load, plain cdk8s charts) goes to
+ * a temporary `CDK8S_OUTDIR` and is compared with `out` file by file. Repos committed in `out` that
+ * nothing produced are reported stale.
+ */
 export async function runSynthCheck(opts: SynthCommandOptions, io: CliIO): Promise<number> {
   const { app, out } = resolveApp(opts, io);
   const tmp = fs.mkdtempSync(path.join(checkTmpRoot(), 'cdk8s-platform-check-'));
-  // The app writes into tmp/out: the copy of the tree a synth keeps beside its output directory
-  // (see `baselineStateFile`) then lands in tmp too, and goes with it.
+  // What the app writes goes into tmp/out: the copy of the tree a synth keeps beside its output
+  // directory (see `baselineStateFile`) then lands in tmp too, and goes with it.
   const produced = path.join(tmp, 'out');
   try {
     fs.mkdirSync(produced);
     const started = Date.now();
-    const { status, stages } = await runSynthApp(app, produced, io, wantsProgress(opts, io), { mode: 'check', allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage, 'synth --check');
+    const { status, stages, checks } = await runSynthApp(app, produced, io, wantsProgress(opts, io), { mode: 'check', checkBase: out, allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage, 'synth --check');
     if (status !== 0) {
       io.stderr(`cdk8s-platform: synth --check failed ("${app}" exited with ${status ?? 'a signal'})\n`);
       return 1;
     }
-    const diffs = await compareTrees(produced, out);
+    const diffs = await compareTrees(produced, out, checks);
     const shown = path.relative(io.cwd, out) || '.';
     if (diffs.length === 0) {
       // (What the app wrote into the temporary directory is not a change of `out`.)

@@ -1,9 +1,9 @@
 /**
  * Progress of a synth, plan, check or validate run, reported stage by stage (collect → render →
- * check → guard → write, plus read / plan / validate for the commands that read a tree). The CLI
+ * check → guard → write; compare for `synth --check`; read / plan / validate for the commands that read a tree). The CLI
  * renders these events; apps and tests may listen too.
  */
-export type SynthStage = 'collect' | 'render' | 'check' | 'guard' | 'write' | 'read' | 'plan' | 'validate';
+export type SynthStage = 'collect' | 'render' | 'check' | 'guard' | 'write' | 'compare' | 'read' | 'plan' | 'validate';
 
 /** Counts a stage reports when it ends (only what it knows). */
 export interface StageCounts {

@@ -17,7 +17,7 @@ import { renderAndCheck, renderToTrees, type RenderInput } from './pipeline/rend
 import { exitCleanlyOnUncaughtSynthError, isSynthError } from './pipeline/report';
 import { currentSynthSession } from './pipeline/session';
 import { SynthError, StageReporter, type FolderGroups, type PlacedObject } from './pipeline/types';
-import { writeRepos } from './pipeline/write';
+import { checkRepos, outputCheck, writeRepos, type OutputCheck } from './pipeline/write';
 import { Repo } from './repo';
 import { TreeChanges } from './writer';
 
@@ -117,6 +117,20 @@ export interface GitOpsAppPlanOptions {
   readonly allowDestroy?: readonly string[];
 }
 
+/** Options of {@link GitOpsApp.check}. */
+export interface GitOpsAppCheckOptions {
+  /**
+   * Directory relative repo dirs are compared with.
+   * @default - the app's outdir
+   */
+  readonly baseDir?: string;
+  /**
+   * Receives the stage events of the check.
+   * @default - the synth session's listener, if any
+   */
+  readonly progress?: ProgressListener;
+}
+
 /** The outcome of a synth, per repo directory. */
 export interface SynthResult {
   /** What changed in each repo directory (empty in plan mode, where nothing is written). */
@@ -125,6 +139,8 @@ export interface SynthResult {
   readonly optOuts: BaselineEntry[];
   /** The plan, when run in plan mode (a synth session with `mode: 'plan'`, as `cdk8s-platform plan` opens). */
   readonly plan?: Plan;
+  /** What differs from the output directory, when run in check mode (a synth session with `mode: 'check'`, as `cdk8s-platform synth --check` opens). */
+  readonly check?: OutputCheck;
 }
 
 const APP_SYMBOL = Symbol.for('cdk8s-platform.GitOpsApp');
@@ -253,6 +269,25 @@ export class GitOpsApp extends App {
     return withSynthPass(() => planRepos({ repos: this.repos, baseDir, ref: options.ref, render: this.renderInput(), allowDestroy: allow }, this.collect(reporter), reporter));
   }
 
+  /**
+   * What `synth --check` reports, without writing anything: the files of each repo directory
+   * (under `options.baseDir`, default the outdir) that a synth would create (`missing`), change
+   * (`changed`, also a file it did not write that holds other bytes) or delete (`stale`), the
+   * ownership manifest included. Each file is compared where it is serialized (on the YAML pool's
+   * worker threads for a large app), so no copy of the tree is written. Throws a
+   * {@link SynthError} when the app itself has problems, as a synth would; the destroy guard does
+   * not run (nothing is deleted).
+   */
+  public check(options: GitOpsAppCheckOptions = {}): OutputCheck {
+    const session = currentSynthSession();
+    const reporter = new StageReporter(options.progress ?? session?.progress);
+    const baseDir = options.baseDir !== undefined ? path.resolve(options.baseDir) : this.outdir;
+    return withSynthPass(() => {
+      const checks = checkRepos({ repos: this.repos, repoDir: (r) => path.resolve(baseDir, r.dir), render: this.renderInput() }, this.collect(reporter), reporter);
+      return outputCheck(checks, baseDir);
+    });
+  }
+
   /** All repos of the app, sorted by directory. */
   public get repos(): Repo[] {
     return this.node.children.filter(Repo.isRepo).sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
@@ -295,7 +330,9 @@ export class GitOpsApp extends App {
    * its files on disk, else the copy the last synth kept outside the output directory (which
    * `cdk8s synth` empties before running the app); see `guardApp`. Consults the synth session (see `withSynthSession`; `cdk8s-platform synth|plan`
    * opens one): in `plan` mode nothing is written, the plan is computed against the session's
-   * `planBase` (or the outdir), at its `ref` if set, returned and handed to its `onPlan`; the
+   * `planBase` (or the outdir), at its `ref` if set, returned and handed to its `onPlan`; in
+   * `check` mode nothing is written, the files are compared with the session's `checkBase` (or the
+   * outdir, see {@link check}), and the result is returned and handed to its `onCheck`; the
    * session's `allowDestroy` ids are allowed too and its `progress` listener receives the stage events.
    */
   public synthesize(): SynthResult {
@@ -305,11 +342,16 @@ export class GitOpsApp extends App {
       session.onPlan?.(plan);
       return { repos: [], optOuts: this.secureBaselineReport(), plan };
     }
+    if (session?.mode === 'check') {
+      const check = this.check({ baseDir: session.checkBase });
+      session.onCheck?.(check);
+      return { repos: [], optOuts: this.secureBaselineReport(), check };
+    }
     const allow = [...this.allowDestroy, ...checkAllowDestroy('synth session: "allowDestroy"', session?.allowDestroy ?? [])];
     const reporter = new StageReporter(session?.progress);
     return withSynthPass(() => {
       const groups = this.collect(reporter);
-      const repos = writeRepos({ repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow, keepBaseline: session?.mode !== 'check' }, groups, reporter);
+      const repos = writeRepos({ repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow }, groups, reporter);
       return { repos, optOuts: groups.optOuts };
     });
   }

@@ -71,7 +71,10 @@ function entryAt(p: string): Entry {
 export class TreeWriter {
   private readonly state: string;
   private readonly staging: string;
-  private readonly lock: string;
+  /** The repo's lock (none when only comparing). */
+  private readonly lock: string | undefined;
+  /** Only compare with the target: nothing is staged, locked or written (see the constructor). */
+  private readonly compareOnly: boolean;
   private readonly files = new Set<string>();
   private readonly constructPaths = new Map<string, string>();
   private done = false;
@@ -85,17 +88,30 @@ export class TreeWriter {
    * @param targetDir the repo directory to write
    * @param pool where {@link addObject} sends objects to be serialized (default: inline)
    * @param options `recordBaseline`: record every file as it is written, for {@link writeBaselineCopy} (default false);
-   * `blobIds`: compute each file's git blob id, see {@link blobIds} (default false)
+   * `blobIds`: compute each file's git blob id, see {@link blobIds} (default false);
+   * `compareOnly`: write nothing, anywhere (`synth --check`): each file is only compared with the
+   * target's (where it is serialized), {@link changes} and {@link manifestChange} say what a
+   * commit would change, the target's lock and state directory are left alone (a synth may run
+   * beside), and {@link commit} refuses (default false)
    */
   public constructor(
     public readonly targetDir: string,
     private readonly pool: YamlFilePool = new YamlFilePool(0),
-    options: { readonly recordBaseline?: boolean; readonly blobIds?: boolean } = {},
+    options: { readonly recordBaseline?: boolean; readonly blobIds?: boolean; readonly compareOnly?: boolean } = {},
   ) {
     let target = path.resolve(targetDir);
     // A symlinked repo root is written where it points (so renames stay on one file system).
     if (entryAt(target) === 'symlink') target = fs.realpathSync(target);
     this.targetDir = target;
+    this.compareOnly = options.compareOnly === true;
+    if (this.compareOnly) {
+      this.state = stateDirOf(target);
+      // A name for the tree in the pool, never created.
+      this.staging = path.join(this.state, 'staging');
+      this.lock = undefined;
+      this.tree = { dir: this.staging, target: entryAt(target) === 'dir' ? target : undefined, compareOnly: true };
+      return;
+    }
     const parent = path.dirname(target);
     try {
       fs.mkdirSync(parent, { recursive: true });
@@ -114,7 +130,7 @@ export class TreeWriter {
       // Parts of a baseline copy a killed run left behind would be read as this run's.
       for (const f of fs.readdirSync(this.state)) if (BASELINE_PART.test(f)) fs.rmSync(path.join(this.state, f), { force: true });
     } catch (e) {
-      releaseLock(this.lock);
+      releaseLock(this.lock!);
       throw (e as NodeJS.ErrnoException).code ? new Error(fsErrorMessage(e, stateDirOf(target), 'creating')) : e;
     }
   }
@@ -252,7 +268,11 @@ export class TreeWriter {
       else if (entry === 'symlink') problems.push(symlinkProblem(rel));
       else if (entry !== 'file') conflicts.push(rel);
       else if (unchanged.has(rel)) continue; // compared by the pool: not staged
-      else {
+      else if (this.compareOnly) {
+        // Compared by the pool: other bytes (or not readable as a regular file without links).
+        if (owned.has(rel)) updated.push(rel);
+        else conflicts.push(rel);
+      } else {
         let same: boolean;
         try {
           same = fs.readFileSync(target).equals(fs.readFileSync(path.join(this.staging, rel)));
@@ -321,12 +341,30 @@ export class TreeWriter {
     return true;
   }
 
+  /**
+   * What committing would do to the ownership manifest (which {@link changes} leaves out): create
+   * it, update it (the files or construct paths it lists change), or nothing. Call it once every
+   * file is added.
+   */
+  public manifestChange(): 'created' | 'updated' | undefined {
+    const file = path.join(this.targetDir, MANIFEST_FILE);
+    const entry = entryAt(file);
+    if (entry === 'missing') return 'created';
+    if (entry !== 'file') return 'updated';
+    try {
+      return fs.readFileSync(file, 'utf8') === this.manifestText() ? undefined : 'updated';
+    } catch (e) {
+      throw new Error(fsErrorMessage(e, file, 'reading'));
+    }
+  }
+
   /** Discards the staged files and releases the lock; the target is untouched. */
   public abort(): void {
     if (this.done) return;
     this.done = true;
+    if (this.compareOnly) return;
     fs.rmSync(this.state, { recursive: true, force: true });
-    releaseLock(this.lock);
+    releaseLock(this.lock!);
   }
 
   /**
@@ -335,6 +373,7 @@ export class TreeWriter {
    */
   public commit(planned?: TreeChanges): TreeChanges {
     if (this.done) throw new Error('TreeWriter: already committed or aborted');
+    if (this.compareOnly) throw new Error('TreeWriter: created with compareOnly, it does not commit');
     const manifest = this.manifestText();
     try {
       if (entryAt(this.targetDir) === 'missing') {
@@ -356,7 +395,7 @@ export class TreeWriter {
     } finally {
       this.done = true;
       if (!this.keepState) fs.rmSync(this.state, { recursive: true, force: true });
-      releaseLock(this.lock);
+      releaseLock(this.lock!);
     }
   }
 

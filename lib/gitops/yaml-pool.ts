@@ -97,7 +97,7 @@ export class YamlFilePool {
       this.writeNow(file, content, tree);
       return;
     }
-    this.enqueue([file, content, 1, tree ? tree.dir.length + 1 : 0, tree?.record ? 1 : 0, tree?.target ?? '', tree?.blobIds ? 1 : 0, -1, '']);
+    this.enqueue([file, content, 1, tree ? tree.dir.length + 1 : 0, howOf(tree), tree?.target ?? '', tree?.blobIds ? 1 : 0, -1, '']);
   }
 
   /**
@@ -124,7 +124,7 @@ export class YamlFilePool {
       return;
     }
     const c = this.validator ? check : undefined;
-    this.enqueue([file, JSON.stringify(obj), 0, tree ? tree.dir.length + 1 : 0, tree?.record ? 1 : 0, tree?.target ?? '', tree?.blobIds ? 1 : 0, c ? c.folder : -1, c ? c.path : '']);
+    this.enqueue([file, JSON.stringify(obj), 0, tree ? tree.dir.length + 1 : 0, howOf(tree), tree?.target ?? '', tree?.blobIds ? 1 : 0, c ? c.folder : -1, c ? c.path : '']);
   }
 
   /**
@@ -171,11 +171,11 @@ export class YamlFilePool {
     const bytes = Buffer.from(content, 'utf8');
     if (tree?.blobIds) this.addIds(tree.dir, [rel, gitBlobId(crypto, bytes)]);
     if (tree?.target && sameBytes(fs, path.join(tree.target, rel), bytes)) this.addSame(tree.dir, [rel]);
-    else {
+    else if (!tree?.compareOnly) {
       this.mkdir(path.dirname(file));
       fs.writeFileSync(file, bytes);
     }
-    if (tree?.record && !this.unrecorded) {
+    if (tree?.record && !tree.compareOnly && !this.unrecorded) {
       try {
         (this.recorder ??= createBaselineRecorder(fs, path, baselinePartName('main'))).add(file, tree.dir.length + 1, content);
       } catch {
@@ -288,14 +288,20 @@ const MAX_QUEUED_BATCHES = 4;
 const BATCH_SIZE = 256;
 
 /**
- * [file, JSON of the object or ready text, ready (1) or not, relFrom, record, target, blobId,
+ * [file, JSON of the object or ready text, ready (1) or not, relFrom, how, target, blobId,
  * folder, path]: an empty `file` is not written (only validated); with `relFrom` > 0,
- * `file.slice(relFrom)` is the file's path in a staged tree; `record` (1) records it for the
- * tree's baseline copy; a non-empty `target` is the directory whose file of the same path is
+ * `file.slice(relFrom)` is the file's path in a staged tree; `how`: 0 written, 1 written and
+ * recorded for the tree's baseline copy, 2 only compared with the target (never written: see
+ * `StagedTree.compareOnly`); a non-empty `target` is the directory whose file of the same path is
  * compared first (the same bytes: not written); `blobId` (1) computes the file's git blob id;
  * `folder` ≥ 0: the object is validated with the others of that folder, as `path`.
  */
-type PoolItem = [string, string, 0 | 1, number, 0 | 1, string, 0 | 1, number, string];
+type PoolItem = [string, string, 0 | 1, number, 0 | 1 | 2, string, 0 | 1, number, string];
+
+/** The `how` of a {@link PoolItem} of `tree`. */
+function howOf(tree: StagedTree | undefined): 0 | 1 | 2 {
+  return tree?.compareOnly ? 2 : tree?.record ? 1 : 0;
+}
 
 /** What a worker reports when it ends. */
 interface WorkerReport {
@@ -398,6 +404,12 @@ export interface StagedTree {
   readonly record?: boolean;
   /** The directory the tree will be committed to: a file whose target has the same bytes is not staged. @default - every file is staged */
   readonly target?: string;
+  /**
+   * Only compare each file with `target` (see {@link YamlFilePool.unchangedIn}), never write it:
+   * `dir` is a name for the tree, not a directory (`synth --check`). Nothing is recorded.
+   * @default false
+   */
+  readonly compareOnly?: boolean;
   /**
    * Compute each file's git blob id (see {@link gitBlobId}), for a tree committed in git: the
    * synth then knows which committed files it writes unchanged without reading them.
@@ -610,7 +622,7 @@ port.on('message', (msg) => {
   }
   try {
     if (!error) {
-      for (const [file, data, ready, relFrom, rec, target, blobId, folder, objectPath] of msg) {
+      for (const [file, data, ready, relFrom, how, target, blobId, folder, objectPath] of msg) {
         const obj = ready ? undefined : JSON.parse(data);
         if (folder >= 0) {
           if (folder !== pending) {
@@ -630,12 +642,12 @@ port.on('message', (msg) => {
         if (target && sameBytes(fs, path.join(target, file.slice(relFrom)), bytes)) {
           const tree = file.slice(0, relFrom - 1);
           (same[tree] || (same[tree] = [])).push(file.slice(relFrom));
-        } else {
+        } else if (how !== 2) {
           const dir = path.dirname(file);
           if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
           fs.writeFileSync(file, bytes);
         }
-        if (rec) record(file, relFrom, text);
+        if (how === 1) record(file, relFrom, text);
       }
     }
   } catch (e) {

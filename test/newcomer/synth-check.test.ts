@@ -2,6 +2,8 @@
 // tree is what the app produces, else exit 1 listing every differing file; never writes to --out.
 import * as fs from 'fs';
 import * as path from 'path';
+import { ApiObject } from 'cdk8s';
+import { GitOpsApp, Repo } from '../../lib';
 import { compareTrees } from '../../lib/cli/synth';
 import { differingFiles } from '../../lib/cli/compare-trees';
 import { ROOT, TSX, cli, workDir, writeFiles } from './helpers';
@@ -72,6 +74,113 @@ test('synth --check: up to date, then missing / changed / stale files listed, no
   expect(failed.status).toBe(1);
   expect(failed.stderr).toMatch(/^cdk8s-platform: boom\ncdk8s-platform: synth --check failed \(/);
   expect(failed.stderr).toContain('cdk8s-platform: synth --check failed (');
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+/** Every file and directory under `dir`, hidden ones included, with its bytes and mtime. */
+function fullSnapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      const st = fs.lstatSync(p);
+      if (e.isDirectory()) {
+        out[`${path.relative(dir, p)}/`] = '';
+        walk(p);
+      } else out[path.relative(dir, p)] = `${st.mtimeMs} ${fs.readFileSync(p, 'utf8')}`;
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function cmApp(outdir: string, count: number, value: (i: number) => string): GitOpsApp {
+  const app = new GitOpsApp({ outdir });
+  const repo = new Repo(app, 'platform');
+  for (let i = 0; i < count; i++) {
+    const folder = repo.folder(`apps/f${Math.floor(i / 500)}`);
+    new ApiObject(folder, `cm${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm${i}`, namespace: 'default' }, data: { v: value(i) } });
+  }
+  return app;
+}
+
+test('GitOpsApp.check: what a synth would change, compared where each file is serialized (worker threads for 2,500 objects), nothing written', () => {
+  const work = workDir('check-api');
+  const out = path.join(work, 'out');
+  cmApp(out, 2500, () => '1').synthesize();
+  const repo = path.join(out, 'platform');
+  expect(cmApp(out, 2500, () => '1').check()).toEqual({ repos: ['platform'], differences: [] });
+
+  // A hand edit, a deleted file, a file the library did not write at a produced path (other bytes,
+  // and the same bytes), an owned file no longer produced (cm2499 dropped below).
+  fs.appendFileSync(path.join(repo, 'apps/f0/configmap-cm3.yaml'), '# edited\n');
+  fs.rmSync(path.join(repo, 'apps/f1/configmap-cm600.yaml'));
+  const manifest = JSON.parse(fs.readFileSync(path.join(repo, '.cdk8s-platform.json'), 'utf8')) as { files: string[] };
+  const unowned = ['apps/f2/configmap-cm1000.yaml', 'apps/f2/configmap-cm1001.yaml'];
+  manifest.files = manifest.files.filter((f) => !unowned.includes(f));
+  fs.writeFileSync(path.join(repo, '.cdk8s-platform.json'), JSON.stringify(manifest));
+  fs.writeFileSync(path.join(repo, unowned[0]), 'hand-written\n');
+  const before = fullSnapshot(work);
+  const check = cmApp(out, 2499, (i) => (i === 7 ? '2' : '1')).check();
+  expect(check).toEqual({
+    repos: ['platform'],
+    differences: [
+      { file: 'platform/.cdk8s-platform.json', status: 'changed' },
+      { file: 'platform/apps/f0/configmap-cm3.yaml', status: 'changed' },
+      { file: 'platform/apps/f0/configmap-cm7.yaml', status: 'changed' },
+      { file: 'platform/apps/f1/configmap-cm600.yaml', status: 'missing' },
+      { file: 'platform/apps/f2/configmap-cm1000.yaml', status: 'changed' },
+      { file: 'platform/apps/f4/configmap-cm2499.yaml', status: 'stale' },
+      { file: 'platform/apps/f4/kustomization.yaml', status: 'changed' },
+    ],
+  });
+  // Nothing written, not even the repo's lock or state directory (`.platform.cdk8s-platform`).
+  expect(fullSnapshot(work)).toEqual(before);
+
+  // Against a directory with no tree: every file is missing, the manifest too.
+  const fresh = cmApp(out, 3, () => '1').check({ baseDir: path.join(work, 'empty') });
+  expect(fresh.repos).toEqual(['platform']);
+  expect(fresh.differences.map((d) => `${d.status} ${d.file}`)).toEqual([
+    'missing platform/.cdk8s-platform.json',
+    'missing platform/apps/f0/configmap-cm0.yaml',
+    'missing platform/apps/f0/configmap-cm1.yaml',
+    'missing platform/apps/f0/configmap-cm2.yaml',
+    'missing platform/apps/f0/kustomization.yaml',
+  ]);
+  expect(fs.existsSync(path.join(work, 'empty'))).toBe(false);
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('synth --check: the same answer for an app command the runner cannot load (written to a temporary directory, compared file by file)', () => {
+  const work = workDir('synth-check-shell');
+  const v1 = app(work, 'v1', `${cm('a', '1')}\n${cm('b', '1')}`);
+  expect(cli(['synth', '--out', 'gitops', '--app', v1], work).status).toBe(0);
+  const v2 = app(work, 'v2', `${cm('a', '2')}\n${cm('c', '1')}`);
+  const viaRunner = cli(['synth', '--check', '--out', 'gitops', '--app', v2], work);
+  // `cd . && …` is shell syntax: run as it is, with only CDK8S_OUTDIR (no synth session).
+  const viaShell = cli(['synth', '--check', '--out', 'gitops', '--app', `cd . && ${v2}`], work);
+  expect(viaRunner.status).toBe(1);
+  expect(viaShell.status).toBe(1);
+  expect(viaShell.stdout).toBe(viaRunner.stdout);
+  expect(viaRunner.stdout).toContain('  stale    platform/apps/configmap-b.yaml\n  missing  platform/apps/configmap-c.yaml\n');
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('compareTrees with what the app compared itself: its repos are taken as compared, a committed repo nothing produced is stale', async () => {
+  const work = workDir('compare-checked');
+  writeFiles(path.join(work, 'committed'), {
+    'kept/.cdk8s-platform.json': JSON.stringify({ generator: 'cdk8s-platform', files: ['a.yaml'] }),
+    'kept/a.yaml': 'a: old\n',
+    'gone/.cdk8s-platform.json': JSON.stringify({ generator: 'cdk8s-platform', files: ['g.yaml'] }),
+    'gone/g.yaml': 'g\n',
+  });
+  fs.mkdirSync(path.join(work, 'produced'));
+  const checked = [{ repos: ['kept'], differences: [{ file: 'kept/a.yaml', status: 'changed' as const }] }];
+  expect(await compareTrees(path.join(work, 'produced'), path.join(work, 'committed'), checked)).toEqual([
+    { file: 'gone/.cdk8s-platform.json', status: 'stale' },
+    { file: 'gone/g.yaml', status: 'stale' },
+    { file: 'kept/a.yaml', status: 'changed' },
+  ]);
   fs.rmSync(work, { recursive: true, force: true });
 });
 

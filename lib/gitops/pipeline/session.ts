@@ -4,8 +4,8 @@
  * CLI opens a session, loads the app file, and every `app.synth()` the app calls consults it:
  *
  * - `write` (default, also without a session): render, check, guard and write every repo;
- * - `check`: the same, into the output directory the caller chose (`synth --check` compares it
- *   with the committed tree);
+ * - `check`: render and check, write nothing; each repo's files are compared with those in the
+ *   session's `checkBase` (`synth --check`), and what differs goes to `onCheck`;
  * - `plan`: render, check and guard, write nothing; the plan goes to `onPlan`.
  *
  * @example
@@ -14,6 +14,7 @@
  */
 import type { ProgressListener } from '../../core/progress';
 import type { Plan } from '../../safety/plan';
+import type { OutputCheck } from './write';
 
 /** What `app.synth()` does in a session. */
 export type SynthMode = 'write' | 'check' | 'plan';
@@ -35,6 +36,16 @@ export interface SynthSession {
    * @default - git HEAD in a git checkout, else the files on disk, else the copy kept by the last synth
    */
   readonly ref?: string;
+  /**
+   * `check`: the directory the repos are compared with (relative repo dirs are read from it).
+   * @default - the app's outdir
+   */
+  readonly checkBase?: string;
+  /**
+   * `check`: receives what differs for each app synthesized (an app file may hold several GitOpsApps).
+   * @default - the result is only returned by `synthesize()`
+   */
+  readonly onCheck?: (check: OutputCheck) => void;
   /**
    * Protected objects whose deletion, rename or pruning is allowed in this synth, added to each
    * app's `allowDestroy` prop (`cdk8s-platform synth|plan --allow-destroy`).

@@ -1,8 +1,10 @@
 /**
- * The write pipeline (modes `write` and `check`): render and check stream each folder's objects to
- * the YAML pool (worker threads serialize and stage them while the next folders render), then the
- * guard compares with the baseline, then every repo is committed atomically (lib/gitops/writer.ts),
- * and a copy of each uncommitted repo is kept for the next `cdk8s synth`.
+ * The write pipeline (mode `write`): render and check stream each folder's objects to the YAML
+ * pool (worker threads serialize and stage them while the next folders render), then the guard
+ * compares with the baseline, then every repo is committed atomically (lib/gitops/writer.ts), and
+ * a copy of each uncommitted repo is kept for the next `cdk8s synth`. Mode `check`
+ * ({@link checkRepos}) renders and checks the same way, but the pool only compares each file with
+ * the repo directory's, and nothing is written.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,7 +14,7 @@ import { protectionReasons } from '../../safety/protection';
 import { baselineStateFile, mayBeInGit, readBaselines, saveBaseline, type Baseline } from '../../tree/baseline';
 import { isKustomizeConfig } from '../../tree/read';
 import type { Repo } from '../repo';
-import { conflictMessage, TreeChanges, TreeWriter } from '../writer';
+import { conflictMessage, MANIFEST_FILE, TreeChanges, TreeWriter } from '../writer';
 import { isJsonExact, YamlFilePool } from '../yaml-pool';
 import { guard } from './guard';
 import { checkApp, emitFolder, finishValidatingPool, render, validatingPoolOptions, withValidationProblems, type RenderInput } from './render';
@@ -40,7 +42,7 @@ export interface WriteInput {
   readonly allowDestroy: readonly string[];
   /**
    * Keep a baseline copy of each repo written outside git (for the next synth after `cdk8s synth`
-   * empties the output directory). Off for `synth --check`, whose tree is thrown away.
+   * empties the output directory).
    * @default true
    */
   readonly keepBaseline?: boolean;
@@ -88,28 +90,44 @@ function boundHeapGrowth(objects: number): () => void {
   return () => v8.setFlagsFromString(`${flag}=0`);
 }
 
-function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: StageReporter): WrittenRepos {
+/** The repos of a write or check once rendered, checked and handed to the pool (finished). */
+interface StagedRepos {
+  /** Each repo's writer, with every file added. */
+  readonly writers: Map<Repo, TreeWriter>;
+  /** What the guard reads of each repo's objects (only when staging for a write). */
+  readonly written: Map<Repo, TreeObject[]>;
+  /** Each repo's kustomization files (path → text). */
+  readonly kustomizeFiles: Map<Repo, Map<string, string>>;
+  /** Ends every writer (after a failure, or when only compared). */
+  readonly abortAll: () => void;
+}
+
+/**
+ * Stages 2 and 3 of a write (or a `synth --check` comparison): renders the app, streaming each
+ * folder's objects to the YAML pool (worker threads serialize, stage or compare, and validate them
+ * while this thread renders the next folders), then checks it; throws a {@link SynthError} on
+ * problems, with every writer aborted.
+ */
+function stageRepos(input: Pick<WriteInput, 'repos' | 'repoDir' | 'render'>, groups: FolderGroups, reporter: StageReporter, writerOptions: (dir: string) => ConstructorParameters<typeof TreeWriter>[2], forGuard: boolean): StagedRepos {
   // The worker threads that write the objects also validate them (this thread goes on rendering):
   // each folder's objects together, with the app's validator rebuilt there.
   const threads = YamlFilePool.threadsFor(groups.objectCount);
   const validator = threads > 0 ? input.render.validator?.() : undefined;
   const pool = new YamlFilePool(threads, validatingPoolOptions(validator));
   const writers = new Map<Repo, TreeWriter>();
-  try {
-    // Files are recorded as they are written for the baseline copy kept after the commit (below);
-    // in a git checkout, their blob ids tell the guard which committed files are written unchanged.
-    for (const repo of input.repos) {
-      const dir = input.repoDir(repo);
-      writers.set(repo, new TreeWriter(dir, pool, { recordBaseline: keepsBaseline(input, dir), blobIds: mayBeInGit(dir) }));
-    }
-  } catch (e) {
-    pool.terminate();
-    for (const w of writers.values()) w.abort();
-    throw e;
-  }
   const abortAll = () => {
     for (const w of writers.values()) w.abort();
   };
+  try {
+    for (const repo of input.repos) {
+      const dir = input.repoDir(repo);
+      writers.set(repo, new TreeWriter(dir, pool, writerOptions(dir)));
+    }
+  } catch (e) {
+    pool.terminate();
+    abortAll();
+    throw e;
+  }
   const written = new Map<Repo, TreeObject[]>();
   const kustomizeFiles = new Map<Repo, Map<string, string>>();
   try {
@@ -133,6 +151,7 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
           if (isKustomizeConfig(rel)) k.set(rel, content);
           w.add(rel, content);
         } }, folder, entries, groups.children);
+        if (!forGuard) return onWorker;
         let list = written.get(repo);
         if (!list) written.set(repo, (list = []));
         for (const p of entries) {
@@ -155,6 +174,97 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
     const owner = (e as NodeJS.ErrnoException).code ? [...writers.values()].find((w) => w.owns(e)) : undefined;
     throw owner ? new Error(owner.describeError(e)) : e;
   }
+  return { writers, written, kustomizeFiles, abortAll };
+}
+
+/** Input of {@link checkRepos}. */
+export interface CheckInput {
+  /** The app's repos, sorted by dir. */
+  readonly repos: readonly Repo[];
+  /** The directory each repo is compared with (absolute). */
+  readonly repoDir: (repo: Repo) => string;
+  /** What the render and check stages need. */
+  readonly render: RenderInput;
+}
+
+/** What a synth would change in one repo directory (see {@link checkRepos}). */
+export interface RepoCheck {
+  readonly repo: Repo;
+  /** The directory compared (absolute). */
+  readonly dir: string;
+  /** What committing would do to its files (`conflicts`: files it holds, not written by cdk8s-platform, with other bytes). */
+  readonly changes: TreeChanges;
+  /** What committing would do to its ownership manifest. */
+  readonly manifest: 'created' | 'updated' | undefined;
+}
+
+/** A file of an output directory that differs from what the app produces (see {@link OutputCheck}). */
+export interface OutputDifference {
+  /** Path relative to the directory compared with, `/`-separated. */
+  readonly file: string;
+  /** missing: produced but not there; changed: there with other bytes; stale: owned (listed in the ownership manifest), no longer produced. */
+  readonly status: 'missing' | 'changed' | 'stale';
+}
+
+/** What `synth --check` found for one app: see `GitOpsApp.check`. */
+export interface OutputCheck {
+  /** The repo directories compared, relative to the directory compared with, `/`-separated, sorted. */
+  readonly repos: string[];
+  /** The files that differ, sorted by path. */
+  readonly differences: OutputDifference[];
+}
+
+/** The {@link OutputCheck} of {@link checkRepos}' result, with paths relative to `baseDir`. */
+export function outputCheck(checks: readonly RepoCheck[], baseDir: string): OutputCheck {
+  const rel = (p: string) => path.relative(baseDir, p).split(path.sep).join('/') || '.';
+  const differences: OutputDifference[] = [];
+  for (const { dir, changes, manifest } of checks) {
+    const file = (f: string) => (rel(dir) === '.' ? f : `${rel(dir)}/${f}`);
+    for (const f of changes.created) differences.push({ file: file(f), status: 'missing' });
+    for (const f of [...changes.updated, ...changes.conflicts]) differences.push({ file: file(f), status: 'changed' });
+    for (const f of changes.deleted) differences.push({ file: file(f), status: 'stale' });
+    if (manifest) differences.push({ file: file(MANIFEST_FILE), status: manifest === 'created' ? 'missing' : 'changed' });
+  }
+  return {
+    repos: checks.map((c) => rel(c.dir)).sort(byCodeUnit),
+    differences: differences.sort((a, b) => byCodeUnit(a.file, b.file)),
+  };
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * `synth --check` without writing anything: renders and checks every repo as a synth does, and
+ * compares each file with the repo directory's where it is serialized (on the YAML pool's worker
+ * threads for large trees: one read of each committed file, no copy of the tree written anywhere).
+ * Throws a {@link SynthError} on problems, as a synth would. No guard: nothing is deleted.
+ */
+export function checkRepos(input: CheckInput, groups: FolderGroups, reporter: StageReporter): RepoCheck[] {
+  const restoreHeap = boundHeapGrowth(groups.objectCount);
+  try {
+    const { writers, abortAll } = stageRepos(input, groups, reporter, () => ({ compareOnly: true }), false);
+    try {
+      return reporter.run('compare', () => {
+        try {
+          return [...writers].map(([repo, w]) => ({ repo, dir: w.targetDir, changes: w.changes(), manifest: w.manifestChange() }));
+        } catch (e) {
+          throw new SynthError([(e as Error).message]);
+        }
+      }, (checks) => ({ repos: checks.length, changed: checks.reduce((n, c) => n + c.changes.created.length + c.changes.updated.length + c.changes.deleted.length + c.changes.conflicts.length + (c.manifest ? 1 : 0), 0) }));
+    } finally {
+      abortAll();
+    }
+  } finally {
+    restoreHeap();
+  }
+}
+
+function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: StageReporter): WrittenRepos {
+  // Files are recorded as they are written for the baseline copy kept after the commit (below);
+  // in a git checkout, their blob ids tell the guard which committed files are written unchanged.
+  const { writers, written, kustomizeFiles, abortAll } = stageRepos(input, groups, reporter, (dir) => ({ recordBaseline: keepsBaseline(input, dir), blobIds: mayBeInGit(dir) }), true);
   // Check every repo for conflicts (and links, special files) before changing any of them.
   let planned: Array<{ repo: Repo; w: TreeWriter; changes: TreeChanges }>;
   try {
