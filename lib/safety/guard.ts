@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectedByNamespace, removals, TreeObject, treeObject } from './plan';
-import { AllowId, allowMatcher, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
+import { AllowId, allowMatcher, argoSyncOptions, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
 import { isKustomizeConfig, listedFiles, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { isClusterScoped } from '../core/kinds';
 import { normalizeRepoUrl } from '../core/repo-url';
@@ -205,7 +205,15 @@ export interface GuardResult {
  *   deletion takes everything in it);
  * - removing a Kustomization with a `kubeConfig` (the hydration of a remote cluster by
  *   `RemoteClusterHydration` / `Fleet`) while it applies objects: a protected deletion of everything
- *   it applied.
+ *   it applied;
+ * - Crossplane Compositions that no longer compose an entry whose base is of a stateful kind
+ *   (removed or renamed): Crossplane deletes the composed resource of every composite resource
+ *   that the Composition's desired state lacks (a renamed entry is a new resource), see
+ *   {@link compositionEntryChanges};
+ * - Argo CD Applications with automated prune whose source no longer holds an object still in Git
+ *   (moved to another Application's folder, or the source path changed): Argo CD deletes the
+ *   resources it tracks that its desired state lacks, unless the object has the sync option
+ *   `Prune=false`, and which of the two Applications syncs first is not ordered.
  *
  * `allow` entries are `Kind/ns/name` (only when exactly one repo and cluster of the app has that
  * object; otherwise a problem listing the candidates) or scoped `<repo>:<cluster>:Kind/ns/name`.
@@ -256,6 +264,8 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
     changes.set(r.name, list);
   }
   for (const p of fluxPrunes(repos, olds, flux, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
+  for (const p of argoPrunes(repos, olds, flux.s, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
+  for (const p of compositionEntryChanges(repos, flux.s, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
   return { changes, problems };
 }
 
@@ -496,8 +506,13 @@ function filesUnder(ids: Map<string, Ident[]>, prefix: string): string[] {
   return prefix === '' ? sorted : withPrefix(sorted, prefix, (f) => f);
 }
 
-/** What `kustomize build` of `dir` in a repo yields, as identity key → file (no remote resources). */
-function build(r: GuardRepo, side: Side, dir: string, targetNamespace: string | undefined): Map<string, Built> {
+/**
+ * What `kustomize build` of `dir` in a repo yields, as identity key → file (no remote resources).
+ * A directory without a kustomization.yaml yields every manifest below it (`recurse`, as Flux's
+ * generated kustomization.yaml does) or only those directly in it (an Argo CD directory source
+ * without `directory.recurse`).
+ */
+function build(r: GuardRepo, side: Side, dir: string, targetNamespace: string | undefined, recurse = true): Map<string, Built> {
   const out = new Map<string, Built>();
   const ids = side.ids(r);
   const kfiles = side.kfiles(r);
@@ -515,7 +530,7 @@ function build(r: GuardRepo, side: Side, dir: string, targetNamespace: string | 
     if (kfile === undefined) {
       // Flux generates a kustomization.yaml listing every manifest under the path.
       const prefix = d ? `${d}/` : '';
-      for (const file of filesUnder(ids, prefix)) add(file);
+      for (const file of filesUnder(ids, prefix)) if (recurse || !file.includes('/', prefix.length)) add(file);
       return;
     }
     const doc = parseKustomization(kfiles.get(kfile)!);
@@ -656,8 +671,195 @@ function fluxPrunes(
   return out;
 }
 
+/** An Argo CD Application of one side of the app. */
+interface ArgoApplication {
+  readonly repo: GuardRepo;
+  readonly file: string;
+  readonly obj: PlainObject;
+  readonly id: string;
+}
+
+function isArgoApplication(o: { apiVersion: string; kind: string }): boolean {
+  return o.kind === 'Application' && groupOf(o.apiVersion) === 'argoproj.io';
+}
+
+/** The Argo CD Applications of one side, keyed by repo, namespace and name. */
+function applicationsOf(repos: readonly GuardRepo[], side: Side): Map<string, ArgoApplication> {
+  const out = new Map<string, ArgoApplication>();
+  for (const r of repos) {
+    for (const [file, ids] of side.ids(r)) {
+      if (!ids.some(isArgoApplication)) continue;
+      for (const obj of side.objects(r, file)) {
+        if (!isArgoApplication(obj)) continue;
+        const ns = obj.metadata?.namespace ?? '';
+        const name = obj.metadata?.name ?? '';
+        out.set(`${r.name}\u0000${ns}/${name}`, { repo: r, file, obj, id: `Application/${ns}/${name}` });
+      }
+    }
+  }
+  return out;
+}
+
+/** What an Application deploys from the app's repos: each Git source's build of its `path`. */
+function deployed(a: ArgoApplication, repos: readonly GuardRepo[], side: Side): Map<string, Built & { repo: GuardRepo }> {
+  type Source = { repoURL?: unknown; path?: unknown; directory?: { recurse?: unknown } };
+  const spec = (a.obj.spec ?? {}) as { source?: Source; sources?: Source[] };
+  const out = new Map<string, Built & { repo: GuardRepo }>();
+  for (const src of [spec.source, ...(Array.isArray(spec.sources) ? spec.sources : [])]) {
+    if (!src || typeof src.repoURL !== 'string' || typeof src.path !== 'string') continue;
+    const repo = sourceIndex(repos, side).repoByUrl.get(normalizeRepoUrl(src.repoURL));
+    if (!repo) continue;
+    for (const [key, v] of build(repo, side, src.path, undefined, src.directory?.recurse === true)) out.set(key, { ...v, repo });
+  }
+  return out;
+}
+
+/** Whether an Application's automated sync prunes (`spec.syncPolicy.automated.prune: true`). */
+function prunesAutomatically(obj: PlainObject): boolean {
+  const policy = (obj.spec as { syncPolicy?: { automated?: { prune?: unknown } } } | undefined)?.syncPolicy;
+  return policy?.automated?.prune === true;
+}
+
+/**
+ * The objects Argo CD would prune although their file stays in Git: an Application that stays,
+ * with automated prune (as changed), no longer deploys them (they moved to another Application's
+ * folder, or its source path changed). Argo CD tracks each resource by the Application that last
+ * synced it, so the Application that syncs first decides: when it is the one that lost the object,
+ * it deletes it (https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/#automatic-pruning).
+ * Only protected objects without the sync option `Prune=false` are reported (a removed
+ * Application deletes what it deployed only with the cascading finalizer: see `removals`).
+ */
+function argoPrunes(
+  repos: readonly GuardRepo[],
+  olds: Map<GuardRepo, OldTree>,
+  s: { old: Side; next: Side },
+  held: () => Map<string, string[]>,
+  allow: readonly AllowId[],
+  scopeOf: Map<GuardRepo, (file: string) => string>,
+  composite: (obj: PlainObject) => string[],
+): Array<{ repo: string; change: ObjectChange }> {
+  const oldApps = applicationsOf(repos, s.old);
+  if (oldApps.size === 0) return [];
+  const newApps = applicationsOf(repos, s.next);
+  const present = new Set<string>();
+  for (const r of repos) for (const n of r.next.objects) present.add(identKey(n));
+  const out: Array<{ repo: string; change: ObjectChange }> = [];
+  const reported = new Set<string>();
+  const allowed = allowMatcher(allow);
+  for (const [key, a] of oldApps) {
+    const aNew = newApps.get(key);
+    if (!aNew || !prunesAutomatically(aNew.obj)) continue;
+    const before = deployed(a, repos, s.old);
+    if (before.size === 0) continue;
+    const after = deployed(aNew, repos, s.next);
+    for (const [ikey, v] of before) {
+      if (after.has(ikey) || !present.has(identKey(v.raw))) continue;
+      const obj = olds.get(v.repo)!.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name);
+      if (!obj || argoSyncOptions(obj).has('Prune=false')) continue;
+      const t = treeObject(v.file, obj, olds.get(v.repo)!.snapshot.constructPaths[v.file]);
+      const reasons = [...protectionReasons(obj), ...composite(obj)];
+      if (t.kind === 'Namespace' && groupOf(t.apiVersion) === '') {
+        const inside = held().get(t.name);
+        reasons.push(inside && inside.length > 0 ? namespaceReason(inside) : NAMESPACE_PRUNE_REASON);
+      }
+      if (reasons.length === 0) continue;
+      const dedupe = `${v.repo.name}\u0000${ikey}`;
+      if (reported.has(dedupe)) continue;
+      reported.add(dedupe);
+      const info: ObjectInfo = { ...objectInfo(t), repo: v.repo.name, cluster: scopeOf.get(v.repo)!(v.file) };
+      const dir = aNew.repo.dir && aNew.repo.dir !== '.' ? `${aNew.repo.dir.replace(/\/+$/, '')}/` : '';
+      out.push({
+        repo: v.repo.name,
+        change: {
+          action: 'prune',
+          pruner: 'argocd',
+          object: info,
+          prunedBy: `${aNew.id} (${dir}${aNew.file}) no longer deploys it, and its automated sync prunes`,
+          pruneStoppable: { kustomization: aNew.id, removed: false },
+          protection: reasons,
+          blocked: allowed(info).length === 0,
+        },
+      });
+    }
+  }
+  return out;
+}
 
 const CROSSPLANE_GROUP = 'apiextensions.crossplane.io';
+
+/** The composed resource entries of a Composition (legacy `spec.resources`, or each pipeline step's `input.resources`), by name, with their base. */
+function compositionEntries(c: PlainObject): Map<string, { apiVersion?: unknown; kind?: unknown; spec?: { managementPolicies?: unknown } }> {
+  const spec = (c.spec ?? {}) as { pipeline?: unknown; resources?: unknown };
+  const lists: unknown[] = [spec.resources];
+  if (Array.isArray(spec.pipeline)) for (const step of spec.pipeline) lists.push((step as { input?: { resources?: unknown } })?.input?.resources);
+  const out = new Map<string, { apiVersion?: unknown; kind?: unknown }>();
+  for (const list of lists) {
+    if (!Array.isArray(list)) continue;
+    for (const r of list) {
+      const { name, base } = (r ?? {}) as { name?: unknown; base?: unknown };
+      if (typeof name === 'string' && base && typeof base === 'object') out.set(name, base as { apiVersion?: unknown; kind?: unknown });
+    }
+  }
+  return out;
+}
+
+function isComposition(o: { apiVersion: string; kind: string }): boolean {
+  return o.kind === 'Composition' && groupOf(o.apiVersion) === CROSSPLANE_GROUP;
+}
+
+/**
+ * Compositions (same name and cluster, in any repo of the app) that no longer compose an entry
+ * whose base is of a stateful kind, or compose it as another kind: Crossplane composes by entry
+ * name (annotation `crossplane.io/composition-resource-name`) and deletes the composed resources
+ * a composite resource has that the new desired state lacks, so a removed entry deletes that
+ * resource of every composite resource using the Composition, and a renamed one replaces it with
+ * a new, empty one (the old one is deleted; with `managementPolicies` without `Delete`, its
+ * external resource is orphaned and no longer managed). Each is an `update` of the new
+ * Composition, protected and blocked unless allowed by the Composition's id.
+ */
+function compositionEntryChanges(
+  repos: readonly GuardRepo[],
+  s: { old: Side; next: Side },
+  allow: readonly AllowId[],
+  scopeOf: Map<GuardRepo, (file: string) => string>,
+): Array<{ repo: string; change: ObjectChange }> {
+  const compositions = (side: Side) => {
+    const out = new Map<string, { r: GuardRepo; file: string; obj: PlainObject }>();
+    for (const r of repos) {
+      for (const [file, ids] of side.ids(r)) {
+        if (!ids.some(isComposition)) continue;
+        for (const obj of side.objects(r, file)) if (isComposition(obj)) out.set(`${scopeOf.get(r)!(file)}\u0000${obj.metadata?.name ?? ''}`, { r, file, obj });
+      }
+    }
+    return out;
+  };
+  const before = compositions(s.old);
+  if (before.size === 0) return [];
+  const after = compositions(s.next);
+  const allowed = allowMatcher(allow);
+  const out: Array<{ repo: string; change: ObjectChange }> = [];
+  for (const [key, o] of before) {
+    const n = after.get(key);
+    if (!n) continue; // a removed Composition: its composite resources are what the guard protects
+    const now = compositionEntries(n.obj);
+    const reasons: string[] = [];
+    for (const [name, base] of compositionEntries(o.obj)) {
+      if (typeof base.apiVersion !== 'string' || typeof base.kind !== 'string' || !isStatefulKind(base.apiVersion, base.kind)) continue;
+      const kept = now.get(name);
+      if (kept && kept.apiVersion !== undefined && groupOf(String(kept.apiVersion)) === groupOf(base.apiVersion) && kept.kind === base.kind) continue;
+      const what = `${groupOf(base.apiVersion)}/${base.kind}`;
+      reasons.push(
+        `entry "${name}" (stateful ${what}) is ${kept ? `now a ${String(kept.kind)}` : 'no longer composed'}: Crossplane deletes that composed resource of every composite resource of this Composition ` +
+          '(and its external resource, unless its managementPolicies omit Delete: then it is orphaned); a renamed entry is a new, empty resource',
+      );
+    }
+    if (reasons.length === 0) continue;
+    const t = treeObject(n.file, n.obj, n.r.old.constructPaths[n.file]);
+    const info: ObjectInfo = { ...objectInfo(t), repo: n.r.name, cluster: scopeOf.get(n.r)!(n.file) };
+    out.push({ repo: n.r.name, change: { action: 'update', object: info, protection: reasons, blocked: allowed(info).length === 0 } });
+  }
+  return out;
+}
 
 /**
  * Why deleting a Crossplane composite resource (XR) is dangerous: the Compositions of the app

@@ -44,17 +44,24 @@ export interface ObjectChange {
    * object of the same kind under another name or namespace (the old one is deleted); `prune`:
    * the object's file stays in Git, but the Flux Kustomization that applied it no longer does
    * (removed, re-pointed, narrowed, or the object moved to another Kustomization's folder), so
-   * kustomize-controller deletes it from the cluster.
+   * kustomize-controller deletes it from the cluster; or the Argo CD Application that deployed it
+   * no longer does and prunes (see {@link pruner}).
    */
   readonly action: 'create' | 'update' | 'delete' | 'rename' | 'prune';
-  /** For `prune`: which Kustomization prunes it and why. */
+  /**
+   * For `prune`: the controller that prunes: `flux` (kustomize-controller) or `argocd`.
+   * @default 'flux'
+   */
+  readonly pruner?: 'flux' | 'argocd';
+  /** For `prune`: which Kustomization (or Application) prunes it and why. */
   readonly prunedBy?: string;
   /**
-   * For `prune`: the Kustomization that prunes it (its id), and whether it is removed. When it
-   * stays (its build lacks the object), `prune: false` on it for that change makes
-   * kustomize-controller only drop the object from its inventory, so an object moved to another
-   * Kustomization is taken over instead of deleted; when it is removed, `prune: false` in a change
-   * of its own first makes its deletion orphan what it applied.
+   * For `prune`: the Kustomization (or Argo CD Application) that prunes it (its id), and whether
+   * it is removed. When it stays (its build lacks the object), `prune: false` on it for that change
+   * makes kustomize-controller only drop the object from its inventory (Argo CD: leave it out of
+   * sync), so an object moved to another Kustomization (Application) is taken over instead of
+   * deleted; when it is removed, `prune: false` in a change of its own first makes its deletion
+   * orphan what it applied.
    */
   readonly pruneStoppable?: { readonly kustomization: string; readonly removed: boolean };
   /** The object after the change (the old object for `delete`). */
@@ -63,9 +70,13 @@ export interface ObjectChange {
   readonly previous?: ObjectInfo;
   /** Fields that differ (`update`, `rename`). Values of Secret `data`/`stringData` are masked. */
   readonly diff?: FieldChange[];
-  /** Why deleting the old object is dangerous (`delete`, `rename`); absent when it is not protected. */
+  /**
+   * Why deleting the old object is dangerous (`delete`, `rename`, `prune`), or why the change
+   * deletes what the object created (`update`: a Crossplane Composition that no longer composes a
+   * stateful entry); absent when it is not protected.
+   */
   readonly protection?: string[];
-  /** True when the old object is protected and its deletion is not allowed: synth refuses it. */
+  /** True when the change is protected (see {@link protection}) and not allowed: synth refuses it. */
   readonly blocked?: boolean;
 }
 
@@ -403,7 +414,12 @@ export function planTrees(old: TreeSnapshot | string | undefined, next: TreeSnap
     changes.push({ action: 'update', object: objectInfo(n), previous: objectInfo(o), diff });
   }
   if (options.removals) {
-    changes.push(...options.removals);
+    for (const r of options.removals) {
+      // A protected update (a Composition that drops a stateful entry): on the object's update.
+      const same = r.action === 'update' ? changes.findIndex((c) => c.action === 'update' && c.object.file === r.object.file && c.object.id === r.object.id) : -1;
+      if (same >= 0) changes[same] = { ...changes[same], object: { ...changes[same].object, ...r.object }, protection: r.protection, blocked: r.blocked };
+      else changes.push(r);
+    }
   } else {
     // Namespaces and cascading Applications look at the whole trees (parsed only then).
     const all = (tree: LazyTree) => tree.select(() => true);
@@ -498,23 +514,30 @@ export function blockedMessage(change: ObjectChange, repoDir: string): string {
   const old = change.action === 'rename' ? change.previous! : change.object;
   const file = repoDir && repoDir !== '.' ? `${repoDir.replace(/\/+$/, '')}/${old.file}` : old.file;
   const where = old.constructPath ? `${old.constructPath} (${file})` : file;
+  const argo = change.pruner === 'argocd';
   const what =
     change.action === 'rename'
       ? `would be renamed to ${change.object.id} (the old object is deleted)`
       : change.action === 'prune'
-        ? `would be pruned by Flux although its file stays in Git: ${change.prunedBy}`
-        : 'would be deleted';
+        ? `would be pruned by ${argo ? 'Argo CD' : 'Flux'} although its file stays in Git: ${change.prunedBy}`
+        : change.action === 'update'
+          ? 'would change so that what it created is deleted'
+          : 'would be deleted';
   const id = old.repo !== undefined ? scopedId(old.repo, old.cluster ?? '', old.id) : old.id;
+  const stop = change.pruneStoppable;
   return (
     `${where}: ${old.id} ${what}, but it is protected: ${(change.protection ?? []).join('; ')}. ` +
     `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}` +
-    (!change.pruneStoppable
+    (!stop
       ? ''
-      : change.pruneStoppable.removed
-        ? `; to move it to another Kustomization without deleting it, first give ${change.pruneStoppable.kustomization} prune: false in a change of its own, ` +
-          'and remove it in a later one, once Flux has applied the first (its deletion then orphans what it applied)'
-        : `; to move it to another Kustomization without deleting it, give ${change.pruneStoppable.kustomization} prune: false for this change ` +
-          'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)')
+      : argo
+        ? `; to move it to another Application without deleting it, give ${stop.kustomization} prune: false for this change ` +
+          'and prune: true again in a later one, once Argo CD has synced the other Application (it then tracks the object), or give the object the sync option Prune=false (RemovalPolicy.RETAIN)'
+        : stop.removed
+          ? `; to move it to another Kustomization without deleting it, first give ${stop.kustomization} prune: false in a change of its own, ` +
+            'and remove it in a later one, once Flux has applied the first (its deletion then orphans what it applied)'
+          : `; to move it to another Kustomization without deleting it, give ${stop.kustomization} prune: false for this change ` +
+            'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)')
   );
 }
 
@@ -524,6 +547,7 @@ const SIGN: Record<ObjectChange['action'], string> = { create: '+', update: '~',
 export function formatPlan(plan: Plan): string {
   const lines: string[] = [];
   let counts = { create: 0, update: 0, delete: 0, rename: 0, prune: 0 };
+  let argoPrunes = 0;
   for (const repo of plan.repos) {
     const other = [
       ...repo.files.created.map((f) => `+ ${f}`),
@@ -537,11 +561,12 @@ export function formatPlan(plan: Plan): string {
     lines.push(`${repo.dir}:`);
     for (const c of repo.changes) {
       counts = { ...counts, [c.action]: counts[c.action] + 1 };
+      if (c.action === 'prune' && c.pruner === 'argocd') argoPrunes++;
       const o = c.object;
       let head = `  ${SIGN[c.action]} ${c.action === 'rename' ? `${c.previous!.id} -> ${o.id}` : o.id}  ${o.file}`;
       if (c.action === 'update' && c.previous && c.previous.file !== o.file) head += ` (moved from ${c.previous.file})`;
       if (c.action === 'rename' && c.previous!.file !== o.file) head += ` (was ${c.previous!.file})`;
-      if (c.action === 'prune') head += ` (pruned by Flux: ${c.prunedBy})`;
+      if (c.action === 'prune') head += ` (pruned by ${c.pruner === 'argocd' ? 'Argo CD' : 'Flux'}: ${c.prunedBy})`;
       if (o.constructPath) head += `  [${o.constructPath}]`;
       lines.push(head);
       if (c.protection) {
@@ -557,7 +582,8 @@ export function formatPlan(plan: Plan): string {
   }
   const summary =
     `plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.rename} to rename` +
-    (counts.prune > 0 ? `, ${counts.prune} pruned by Flux` : '') +
+    (counts.prune - argoPrunes > 0 ? `, ${counts.prune - argoPrunes} pruned by Flux` : '') +
+    (argoPrunes > 0 ? `, ${argoPrunes} pruned by Argo CD` : '') +
     (plan.blocked.length > 0 ? `; ${plan.blocked.length} protected deletion(s) not allowed` : '');
   lines.push(summary);
   for (const b of plan.blocked) lines.push(`error: ${blockedMessage(b, b.dir)}`);

@@ -7,6 +7,8 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { parse } from 'yaml';
 import { GitOpsApp, planTrees, Repo, RemovalPolicy, applyRemovalPolicy, retainMarkers, protectionReasons } from '../../lib';
+import { formatPlan } from '../../lib/safety/plan';
+import { guardApp, nextTreeOfSnapshot } from '../../lib/safety/guard';
 import {
   AppProject,
   Application,
@@ -318,6 +320,74 @@ describe('RemovalPolicy on Argo CD', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the destroy guard and Argo CD prune', () => {
+  // A protected object moved from one Application's folder to another's: the Application that
+  // lost it prunes it if it syncs first (automated prune), which the library turns on once its
+  // folder holds no protected object.
+  const build = (dir: string, opts: { moved: boolean; retain?: boolean; allow?: string[]; prune?: boolean }) => {
+    const app = new GitOpsApp({ outdir: dir, printBaselineReport: false, validation: false, allowDestroy: opts.allow });
+    const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+    const mgmt = repo.folder('clusters/mgmt');
+    const project = new AppProject(mgmt, 'p', { name: 'p', sourceRepos: [repo], destinations: [{ namespace: 'data' }] });
+    const data = repo.folder('apps/data');
+    const data2 = repo.folder('apps/data2');
+    new ApiObject(data, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'data' } });
+    const db = new ApiObject(opts.moved ? data2 : data, 'db', { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'db', namespace: 'data' } });
+    if (opts.retain) applyRemovalPolicy(db, RemovalPolicy.RETAIN);
+    new Application(mgmt, 'data', { name: 'data', project, source: data, ...(opts.prune !== undefined ? { prune: opts.prune } : {}) });
+    if (opts.moved) new Application(mgmt, 'data2', { name: 'data2', project, source: data2 });
+    return app;
+  };
+
+  test('moving a protected object to another Application is refused while the one that lost it prunes; the allow, prune: false or Prune=false let it through', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'argocd-move-'));
+    try {
+      build(dir, { moved: false }).synth();
+      expect(() => build(dir, { moved: true }).synth()).toThrow(
+        'platform/apps--data/db (platform/apps/data/cluster-db.yaml): Cluster/data/db would be pruned by Argo CD although its file stays in Git: ' +
+          'Application/argocd/data (platform/clusters/mgmt/application-data.yaml) no longer deploys it, and its automated sync prunes, ' +
+          'but it is protected: stateful kind cluster.x-k8s.io/Cluster. ' +
+          "To allow it, add 'platform::Cluster/data/db' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::Cluster/data/db; " +
+          'to move it to another Application without deleting it, give Application/argocd/data prune: false for this change and prune: true again in a later one, ' +
+          'once Argo CD has synced the other Application (it then tracks the object), or give the object the sync option Prune=false (RemovalPolicy.RETAIN)',
+      );
+      const plan = build(dir, { moved: true }).plan();
+      expect(plan.blocked.map((c) => [c.action, c.pruner, c.object.id])).toEqual([['prune', 'argocd', 'Cluster/data/db']]);
+      expect(formatPlan(plan)).toContain('1 pruned by Argo CD; 1 protected deletion(s) not allowed');
+      // What the message offers: each makes the move go through.
+      expect(build(dir, { moved: true, prune: false }).plan().blocked).toEqual([]);
+      expect(build(dir, { moved: true, allow: ['platform::Cluster/data/db'] }).plan().blocked).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const retained = fs.mkdtempSync(path.join(os.tmpdir(), 'argocd-move-'));
+    try {
+      build(retained, { moved: false, retain: true }).synth();
+      expect(build(retained, { moved: true, retain: true }).plan().blocked).toEqual([]);
+    } finally {
+      fs.rmSync(retained, { recursive: true, force: true });
+    }
+  });
+
+  test('an Argo CD directory source without kustomization.yaml deploys only its own files, unless directory.recurse', () => {
+    const app = (recurse: boolean, sub: boolean) => ({
+      [sub ? 'apps/data/sub/cluster-db.yaml' : 'apps/data/cluster-db.yaml']: 'apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: db\n  namespace: data\n',
+      'clusters/mgmt/application-data.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: data\n  namespace: argocd\nspec:\n  project: p\n' +
+        `  source:\n    repoURL: https://github.com/contoso/platform\n    path: apps/data\n${recurse ? '    directory:\n      recurse: true\n' : ''}` +
+        '  destination:\n    server: https://kubernetes.default.svc\n  syncPolicy:\n    automated:\n      prune: true\n',
+    });
+    const guard = (recurse: boolean) => {
+      const old = { files: new Map(Object.entries(app(recurse, false))), constructPaths: {} };
+      const next = { files: new Map(Object.entries(app(recurse, true))), constructPaths: {} };
+      return guardApp([{ name: 'platform', dir: 'platform', url: 'https://github.com/contoso/platform', old, next: nextTreeOfSnapshot(next), clusterOf: () => '' }], [])
+        .changes.get('platform')!.filter((c) => c.action === 'prune').map((c) => c.object.id);
+    };
+    // Moved into a sub-directory: no longer deployed by a flat directory source, still by a recursive one.
+    expect(guard(false)).toEqual(['Cluster/data/db']);
+    expect(guard(true)).toEqual([]);
   });
 });
 

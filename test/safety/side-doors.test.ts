@@ -345,6 +345,55 @@ describe('Crossplane composite resources', () => {
   });
 });
 
+describe('Crossplane Compositions that stop composing a stateful entry', () => {
+  const build = (out: string, entries: Array<[string, string]>, allowDestroy?: string[]) => {
+    const app = newApp(out, allowDestroy);
+    const repo = new Repo(app, 'platform');
+    new ApiObject(repo.folder('crossplane'), 'composition', {
+      apiVersion: 'apiextensions.crossplane.io/v1',
+      kind: 'Composition',
+      metadata: { name: 'xpostgres' },
+      spec: {
+        compositeTypeRef: { apiVersion: 'platform.example.com/v1alpha1', kind: 'Postgres' },
+        mode: 'Pipeline',
+        pipeline: [{
+          step: 'resources',
+          functionRef: { name: 'function-patch-and-transform' },
+          input: {
+            apiVersion: 'pt.fn.crossplane.io/v1beta1',
+            kind: 'Resources',
+            resources: entries.map(([name, kind]) => ({ name, base: { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind, spec: {} } })),
+          },
+        }],
+      },
+    });
+    return app;
+  };
+  const all: Array<[string, string]> = [['server', 'FlexibleServer'], ['db', 'FlexibleServerDatabase'], ['rule', 'FlexibleServerFirewallRule']];
+  const reason = (entry: string, kind: string, now = 'no longer composed') =>
+    `entry "${entry}" (stateful dbforpostgresql.azure.m.upbound.io/${kind}) is ${now}: Crossplane deletes that composed resource of every composite resource of this Composition ` +
+    '(and its external resource, unless its managementPolicies omit Delete: then it is orphaned); a renamed entry is a new, empty resource';
+
+  test('renaming or removing a stateful entry is refused on the Composition; a stateless entry and a reorder are not; the Composition id allows it', () => {
+    const out = tmp();
+    build(out, all).synth();
+    // Renamed (server → postgres) and removed (db): both stateful.
+    expect(problems(() => build(out, [['postgres', 'FlexibleServer'], ['rule', 'FlexibleServerFirewallRule']]).synth())).toEqual([
+      'platform/crossplane/composition (platform/crossplane/composition-xpostgres.yaml): Composition/xpostgres would change so that what it created is deleted, but it is protected: ' +
+        `${reason('server', 'FlexibleServer')}; ${reason('db', 'FlexibleServerDatabase')}. ${hint('platform::Composition/xpostgres')}`,
+    ]);
+    // The plan shows it on the Composition's update, with its diff.
+    const plan = build(out, [['server', 'FlexibleServerDatabase'], ['db', 'FlexibleServerDatabase'], ['rule', 'FlexibleServerFirewallRule']]).plan();
+    expect(plan.repos[0].changes.map((c) => [c.action, c.object.id, c.blocked, c.protection, c.diff?.length])).toEqual([
+      ['update', 'Composition/xpostgres', true, [reason('server', 'FlexibleServer', 'now a FlexibleServerDatabase')], 1],
+    ]);
+    // A stateless entry removed, and the stateful ones reordered: nothing protected.
+    build(out, [['db', 'FlexibleServerDatabase'], ['server', 'FlexibleServer']]).synth();
+    // Allowed by the Composition's scoped id.
+    build(out, [['db', 'FlexibleServerDatabase']], ['platform::Composition/xpostgres']).synth();
+  });
+});
+
 describe('consistent RemovalPolicy', () => {
   test('a composition retains every stateful composed kind by default: database and container like their server and account', () => {
     const app = newApp(tmp());

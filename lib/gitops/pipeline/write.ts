@@ -23,10 +23,11 @@ import { SynthError, StageReporter, type FolderGroups } from './types';
 /**
  * Kinds whose whole new object the destroy guard reads when writing (lib/safety/guard.ts): Flux
  * Kustomizations and GitRepositories (what a Kustomization builds and prunes, and from which repo),
- * Crossplane Compositions (which composite kinds compose stateful resources). Of the others it reads
- * the identity and whether the object is protected (protected objects hold their Namespace).
+ * Argo CD Applications (what each deploys, and whether it prunes), Crossplane Compositions (which
+ * composite kinds compose stateful resources). Of the others it reads the identity and whether the
+ * object is protected (protected objects hold their Namespace).
  */
-const GUARD_READS_KINDS = new Set(['Kustomization', 'GitRepository', 'Composition']);
+const GUARD_READS_KINDS = new Set(['Kustomization', 'GitRepository', 'Application', 'Composition']);
 
 /** Input of {@link writeRepos}. */
 export interface WriteInput {
