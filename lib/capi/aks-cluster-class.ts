@@ -213,6 +213,8 @@ export class AksClusterClass extends PlatformResource {
       }),
     });
 
+    // The same for every pool class.
+    const poolAnnotations = embeddedAsoAnnotations(ManagedClustersAgentPool.GVK.apiVersion, credential, policy);
     const infraApi = AzureAsoManagedControlPlaneTemplate.GVK.apiVersion;
     const replaceSpec = (template: Record<string, unknown>) => [{
       op: ClusterClassSpecPatchesDefinitionsJsonPatchesOp.REPLACE,
@@ -236,7 +238,6 @@ export class AksClusterClass extends PlatformResource {
         }],
       },
       ...props.machinePoolClasses.map((c) => {
-        const poolAnnotations = embeddedAsoAnnotations(ManagedClustersAgentPool.GVK.apiVersion, credential, policy);
         const pool = ManagedClustersAgentPool.manifest({
           metadata: { name: `${BUILTIN_NAME}-${c.pool.name}`, ...(poolAnnotations ? { annotations: poolAnnotations } : {}) },
           spec: agentPoolSpec(c.pool, { ownerName: BUILTIN_NAME, includeCount: false, defaultSubnetId: props.network?.vnetSubnetId }),
@@ -303,6 +304,9 @@ export class AksClusterClass extends PlatformResource {
         path: `/spec/template/spec/resources/${i}/metadata/annotations/serviceoperator.azure.com~1credential-from`,
         valueFrom: { variable: CREDENTIAL_VAR },
       });
+      // An embedded resource without annotations gets an empty map first; one with annotations
+      // (the reconcile policy of RETAIN) keeps them: an `add` of an existing member replaces it
+      // (RFC 6902 section 4.1).
       const ensure = (has: unknown) => (has ? [] : [{ op: ClusterClassSpecPatchesDefinitionsJsonPatchesOp.ADD, path: '/spec/template/spec/resources/0/metadata/annotations', valueFrom: { template: '{}' } }]);
       this.addPatch({
         name: 'credential-from',
@@ -310,7 +314,7 @@ export class AksClusterClass extends PlatformResource {
         definitions: [
           { selector: { apiVersion: infraApi, kind: 'AzureASOManagedClusterTemplate', matchResources: { infrastructureCluster: true } }, jsonPatches: [...ensure(rgAnnotations), annotation(0)] },
           { selector: { apiVersion: infraApi, kind: 'AzureASOManagedControlPlaneTemplate', matchResources: { controlPlane: true } }, jsonPatches: [...ensure(mcAnnotations), annotation(0)] },
-          { selector: { apiVersion: infraApi, kind: 'AzureASOManagedMachinePoolTemplate', matchResources: { machinePoolClass: { names: [...classes] } } }, jsonPatches: [...ensure(credential), annotation(0)] },
+          { selector: { apiVersion: infraApi, kind: 'AzureASOManagedMachinePoolTemplate', matchResources: { machinePoolClass: { names: [...classes] } } }, jsonPatches: [...ensure(poolAnnotations), annotation(0)] },
         ],
       });
     }

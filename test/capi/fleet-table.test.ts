@@ -1,6 +1,8 @@
 // The fleet table: RFC 4180 CSV parsing, CSV rows to fleet clusters, per-row settings, variables
 // validated against the ClusterClass's schemas, shards, buckets and the build bound.
+import { JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { parse } from 'yaml';
 import { fleetTable } from '../../examples/fleet-table/app';
 import { GitOpsApp, RemovalPolicy } from '../../lib';
 import { AksNodePoolMode } from '../../lib/aso/aks';
@@ -126,10 +128,20 @@ describe('Fleet rows', () => {
     const patch = cc.spec.patches.find((p: any) => p.name === 'credential-from');
     expect(patch.enabledIf).toBe('{{ if .credentialSecretName }}true{{ end }}');
     const set = { op: 'add', path: '/spec/template/spec/resources/0/metadata/annotations/serviceoperator.azure.com~1credential-from', valueFrom: { variable: 'credentialSecretName' } };
-    // The ResourceGroup already has annotations (its reconcile policy); the agent pools get them first.
+    // The ResourceGroup and the agent pools already have annotations (their reconcile policy):
+    // an `add` of the whole map would replace it (RFC 6902 section 4.1).
     expect(patch.definitions[0].jsonPatches).toEqual([set]);
-    expect(patch.definitions[2].jsonPatches).toEqual([{ op: 'add', path: '/spec/template/spec/resources/0/metadata/annotations', valueFrom: { template: '{}' } }, set]);
+    expect(patch.definitions[2].jsonPatches).toEqual([set]);
     expect(patch.definitions[2].selector.matchResources).toEqual({ machinePoolClass: { names: ['system', 'worker'] } });
+    // Applied in order as Cluster API does (the pool's spec patch, then credential-from), each
+    // embedded resource keeps its reconcile policy next to the credential.
+    for (const [kind, specPatch] of [['AzureASOManagedClusterTemplate', 'azureasomanagedcluster-spec'], ['AzureASOManagedMachinePoolTemplate', 'azureasomanagedmachinepool-worker-spec']]) {
+      const spec = cc.spec.patches.find((p: any) => p.name === specPatch).definitions[0].jsonPatches[0];
+      const doc = { spec: { template: { spec: parse(spec.valueFrom.template) } } };
+      const cred = patch.definitions.find((d: any) => d.selector.kind === kind).jsonPatches.map(({ valueFrom, ...op }: any) => ({ ...op, value: valueFrom.variable ? 'aso-sub-b' : parse(valueFrom.template) }));
+      const patched = JsonPatch.apply(doc, ...cred.map((op: any) => JsonPatch.add(op.path, op.value)));
+      expect(patched.spec.template.spec.resources[0].metadata.annotations).toEqual({ 'serviceoperator.azure.com/credential-from': 'aso-sub-b', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' });
+    }
   });
 
   test('variables are validated against the class schemas: exact messages naming the row and variable', () => {
