@@ -31,6 +31,7 @@ import type { KubeObject } from './layout';
 import { isClusterScoped } from '../core/kinds';
 import { groupOf } from '../core/validation/metadata';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
+import { deletedByPatches } from './patch-targets';
 import type { Repo } from './repo';
 
 /** A set of API groups (and Namespaces) a cluster has before any Kustomization applies. */
@@ -409,7 +410,13 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const sameCluster = (x: { o: ApplyOrderObject }) => (x.o.cluster ?? '') === (o.cluster ?? '');
     const src = sources.find((x) => x.repo === own && sameCluster(x)) ?? sources.find((x) => x.repo === own) ?? sources.find(sameCluster) ?? sources[0];
     const path = str(spec.path) ?? '.';
-    const buildIn = (r: ApplyOrderRepo) => buildOf(r, byFile.get(r)!, indexOf(r), path);
+    // Objects its `$patch: delete` patches drop are not in the build (Flux's sharding setup builds
+    // flux-system again per shard without the Flux objects).
+    const deleted = deletedByPatches(spec.patches);
+    const buildIn = (r: ApplyOrderRepo) => {
+      const b = buildOf(r, byFile.get(r)!, indexOf(r), path);
+      return b && deleted ? b.filter((x) => !deleted(x.obj)) : b;
+    };
     // A source that is not in the trees fetches a repo we cannot see: its builds are not checked
     // for apply order. Its bound is checked in the Kustomization's own repo, as a Kustomization
     // construct importing its source by name takes it (Flux's own flux-system source).
