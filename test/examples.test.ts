@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { isStatefulKind, retainMarkers, ValidationInput, Validator } from '../lib';
 import { buildExamples } from '../examples/main';
+import { writeFluxInstalls } from './support/flux-install';
 import { tree } from './support/tree';
 
 
@@ -22,6 +23,9 @@ describe('bundled examples', () => {
   beforeAll(() => {
     buildExamples(out1).synth();
     buildExamples(out2).synth();
+    // What flux bootstrap commits beside the sharded bootstrap's objects (a user-owned file the
+    // folder lists: the shard controllers are built from it).
+    for (const out of [out1, out2]) expect(writeFluxInstalls(out)).toEqual(['fleet-table/clusters/mgmt/flux-system/gotk-components.yaml']);
   });
 
   test('synthesize to byte-identical trees', () => {

@@ -19,8 +19,11 @@ export function fleetTable(app: GitOpsApp): Repo {
   const mgmt = repo.folder('clusters/mgmt', { includeSubfolders: false });
   // `clusterctl init --infrastructure azure` installs Cluster API, CAPZ and ASO before Flux applies anything.
   declarePreinstalled(mgmt, Preinstalled.CAPI, Preinstalled.CAPZ);
-  // Flux with two controller shards; the fleet's clusters are spread over them.
-  const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', {
+  // Flux with two controller shards; the fleet's clusters are spread over them. The shard
+  // controllers are built from the Flux install that `flux bootstrap` committed beside: list it.
+  const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
+  fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
+  const flux = new FluxBootstrap(fluxFolder, 'flux', {
     repo,
     entry: mgmt,
     shards: ['shard0', 'shard1'],

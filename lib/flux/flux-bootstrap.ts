@@ -159,6 +159,7 @@ export class FluxBootstrap extends Construct {
         ...layoutProblems(entry, own),
         ...(this.lockdown ? lockdownProblems(entry, namespace, [this.sync.apiObject]).map((p) => `lockdown: ${p}`) : []),
         ...unwatchedShardProblems(this),
+        ...(this.shards.length > 0 ? shardInstallProblems(own, namespace) : []),
       ],
     });
     // --- Flux controller sharding (fleet task) ---
@@ -185,6 +186,28 @@ export class FluxBootstrap extends Construct {
  * parent folder by path, as synth places it); of no cluster, against the shards of every bootstrap;
  * of a cluster no FluxBootstrap of the app runs on, not at all (its Flux is bootstrapped elsewhere).
  */
+/** The controllers Flux's sharding setup patches (and builds again per shard) from the Flux install. */
+const SHARDED_CONTROLLERS = ['source-controller', 'kustomize-controller', 'helm-controller'];
+
+/**
+ * Shards without the Flux install in the bootstrap's folder: the `flux-system` Kustomization
+ * patches the main controllers (`--watch-label-selector=!sharding.fluxcd.io/key`) and each shard
+ * Kustomization builds the shard controllers from the controllers' Deployments in its build; with
+ * none there (the folder lists no `gotk-components.yaml` and holds no controller Deployment), no
+ * shard controller runs and the main controllers are not told to skip sharded objects: sharding
+ * would silently do nothing.
+ */
+function shardInstallProblems(folder: Folder, namespace: string): string[] {
+  if (folder.additionalResources.includes('gotk-components.yaml')) return [];
+  const hasController = folder.node.findAll().some((c) => c instanceof ApiObject && c.kind === 'Deployment' && SHARDED_CONTROLLERS.includes(c.name) && (c.metadata.namespace ?? namespace) === namespace);
+  if (hasController) return [];
+  return [
+    `prop "shards": the shard controllers are built from the Flux install in folder "${folder.path}" (its gotk-components.yaml, which flux bootstrap commits), ` +
+      'but the folder lists none, so no shard controller would run and the main controllers would not skip sharded objects; ' +
+      `list it with repo.folder('${folder.path}').addResource('gotk-components.yaml', { userOwned: true })`,
+  ];
+}
+
 function unwatchedShardProblems(self: FluxBootstrap): string[] {
   // Found once per synth pass for the whole app (each bootstrap walking the app was quadratic in
   // the bootstraps), reported by the first bootstrap.

@@ -8,6 +8,7 @@ import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksClusterClass, Fleet, kustomizationBuildSizes } from '../../lib/capi';
 import { FluxBootstrap, Kustomization } from '../../lib/flux';
+import { FLUX_INSTALL, writeFluxInstalls } from '../support/flux-install';
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-scale-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -21,7 +22,9 @@ test('a 2,000-cluster Fleet: largest build within 1,000 objects, kustomize build
   // fleet's management folder have their own Kustomizations.
   const entry = repo.folder('clusters/mgmt', { includeSubfolders: false });
   declarePreinstalled(entry, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.of('fleet-namespace', [], ['fleet']));
-  const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry, shards: ['shard0', 'shard1', 'shard2', 'shard3'] });
+  const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
+  fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
+  const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry, shards: ['shard0', 'shard1', 'shard2', 'shard3'] });
   const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
     name: 'aks', namespace: 'fleet', location: 'westeurope', credentialFrom: 'aso-credential',
     machinePoolClasses: [{ class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } }],
@@ -57,12 +60,17 @@ test('a 2,000-cluster Fleet: largest build within 1,000 objects, kustomize build
     fs.mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
   }
+  // The Flux install flux bootstrap committed beside the sharded bootstrap (listed, user-owned).
+  expect(writeFluxInstalls(dir)).toEqual(['clusters/mgmt/flux-system/gotk-components.yaml']);
   let total = 0;
   const t1 = Date.now();
   for (const f of sample) {
     const yaml = execFileSync('kubectl', ['kustomize', path.join(dir, f)], { encoding: 'utf8', maxBuffer: 64 << 20 });
     const n = (yaml.match(/^kind: /gm) ?? []).length;
-    const expected = sizes.find((s) => s.folder.path === f)!.objects;
+    // A user-owned file counts as one object in the library's count (it cannot read it): the
+    // entry folder's build holds the whole Flux install.
+    const install = f === 'clusters/mgmt' ? FLUX_INSTALL.length - 1 : 0;
+    const expected = sizes.find((s) => s.folder.path === f)!.objects + install;
     expect(n).toBe(expected);
     total += n;
   }

@@ -4,16 +4,27 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
+import { ApiObject } from 'cdk8s';
 import { GitOpsApp, Repo, SynthError } from '../../lib';
 import { FluxBootstrap, GitRepository, Kustomization } from '../../lib/flux';
+import type { Folder } from '../../lib/gitops/folder';
 import { Testing } from '../../lib/testing';
+import { FLUX_INSTALL_YAML } from '../support/flux-install';
 
-function bootstrap(shards?: string[], lockdown?: boolean) {
+function bootstrap(shards?: string[], lockdown?: boolean, install = true) {
   const app = new GitOpsApp({ outdir: '/tmp/fleet-sharding-unused' });
   const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
   const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
+  // The Flux install flux bootstrap committed, which the shard controllers are built from.
+  if (install) fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
   const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry: repo.folder('clusters/mgmt', { includeSubfolders: false }), shards, lockdown });
   return { app, flux, fluxFolder };
+}
+
+/** The folder, listing the Flux install flux bootstrap committed there (the shard controllers are built from it). */
+function withInstall(folder: Folder): Folder {
+  folder.addResource('gotk-components.yaml', { userOwned: true });
+  return folder;
 }
 
 const DELETE = 'apiVersion: v1\nkind: all\nmetadata:\n  name: all\n$patch: delete\n';
@@ -56,6 +67,32 @@ test('main controllers exclude sharded objects; one Kustomization per shard buil
   );
 });
 
+test('shards need the Flux install in the folder: gotk-components.yaml listed, or the controllers written by the app', () => {
+  expect(Testing.synthProblems(bootstrap(['shard1'], false, false).app)).toEqual([
+    'platform/clusters--mgmt--flux-system/flux: prop "shards": the shard controllers are built from the Flux install in folder "clusters/mgmt/flux-system" ' +
+      "(its gotk-components.yaml, which flux bootstrap commits), but the folder lists none, so no shard controller would run and the main controllers would not skip sharded objects; " +
+      "list it with repo.folder('clusters/mgmt/flux-system').addResource('gotk-components.yaml', { userOwned: true })",
+  ]);
+  expect(Testing.synthProblems(bootstrap(undefined, false, false).app)).toEqual([]);
+  const written = bootstrap(['shard1'], false, false);
+  new ApiObject(written.fluxFolder, 'kc', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kustomize-controller' }, spec: { selector: { matchLabels: { app: 'kc' } }, template: { metadata: { labels: { app: 'kc' } }, spec: { containers: [{ name: 'manager', image: 'ghcr.io/fluxcd/kustomize-controller:v1.6.0' }] } } } });
+  expect(Testing.synthProblems(written.app).filter((p) => p.includes('prop "shards"'))).toEqual([]);
+});
+
+test('the apply-order check still runs with shards: each shard Kustomization builds flux-system without the Flux objects its patches delete', () => {
+  for (const shards of [undefined, ['shard1', 'shard2']]) {
+    const { app, flux } = bootstrap(shards);
+    const repo = Repo.of(flux.entry);
+    // A Kustomization applying a folder whose objects live in a Namespace nothing creates.
+    Kustomization.forFolder(flux.entry, 'apps', repo.folder('apps', { namespace: 'team-a' }), { name: 'apps', source: flux.source, prune: true });
+    new ApiObject(repo.folder('apps'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
+    expect(Testing.synthProblems(app).filter((p) => p.includes('team-a'))).toEqual([
+      'platform/apps/cm: ConfigMap team-a/settings in Kustomization flux-system/apps: its Namespace "team-a" is not applied by this or any Kustomization it depends on, ' +
+        "and not declared pre-installed on the repo's cluster; add the Namespace to the build, or declare it with declarePreinstalled(folder, Preinstalled.of(...))",
+    ]);
+  }
+});
+
 test('shard keys are checked', () => {
   expect(Testing.errorOf(() => bootstrap([]))).toBe('platform/clusters--mgmt--flux-system/flux: prop "shards": must list at least one shard key, or be left out');
   expect(Testing.errorOf(() => bootstrap(['a', 'a']))).toBe('platform/clusters--mgmt--flux-system/flux: prop "shards[1]": "a" is listed twice');
@@ -70,21 +107,11 @@ describe('shards under the multi-tenancy lockdown', () => {
     kubectl = false;
   }
 
-  // A cut-down gotk-components.yaml: the controllers Flux's sharding guide and lockdown patch.
-  const controller = (name: string, component = name) => ({
-    apiVersion: 'apps/v1', kind: 'Deployment',
-    metadata: { name, namespace: 'flux-system', labels: { 'app.kubernetes.io/part-of': 'flux', 'app.kubernetes.io/component': component } },
-    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'manager', image: `${name}:v1`, args: ['--log-level=info', '--a', '--b', '--c', '--d', '--e', '--f'] }] } } },
-  });
-  const GOTK = [
-    ...['source-controller', 'kustomize-controller', 'helm-controller', 'notification-controller'].map((c) => controller(c)),
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'source-controller', namespace: 'flux-system', labels: { 'app.kubernetes.io/part-of': 'flux' } }, spec: { selector: { app: 'source-controller' }, ports: [{ port: 80 }] } },
-  ];
 
   /** What Flux builds for a Kustomization of the flux-system folder: its patches and nameSuffix over the components. */
   const fluxBuild = (spec: { patches?: unknown[]; nameSuffix?: string }) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shard-build-'));
-    fs.writeFileSync(path.join(dir, 'gotk-components.yaml'), GOTK.map((o) => stringify(o)).join('---\n'));
+    fs.writeFileSync(path.join(dir, 'gotk-components.yaml'), FLUX_INSTALL_YAML);
     fs.writeFileSync(path.join(dir, 'kustomization.yaml'), stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['gotk-components.yaml'], patches: spec.patches, ...(spec.nameSuffix ? { nameSuffix: spec.nameSuffix } : {}) }));
     const docs = parseAllDocuments(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' })).map((d) => d.toJS());
     return new Map(docs.filter((d) => d.kind === 'Deployment').map((d) => [d.metadata.name as string, d.spec.template.spec.containers[0].args as string[]]));
@@ -126,7 +153,7 @@ describe('shard keys no FluxBootstrap runs', () => {
     // applied by two flux-system syncs would be in both inventories).
     bootstrapShards.forEach((shards, i) => {
       const own = i === 0 ? entry : repo.folder(`clusters/mgmt-${i}`, { includeSubfolders: false });
-      new FluxBootstrap(repo.folder(`${own.path}/flux-${i}`, { namespace: 'flux-system' }), 'flux', { repo, entry: own, name: `flux-${i}`, shards });
+      new FluxBootstrap(withInstall(repo.folder(`${own.path}/flux-${i}`, { namespace: 'flux-system' })), 'flux', { repo, entry: own, name: `flux-${i}`, shards });
     });
     const apps = repo.folder('apps');
     keys.forEach((shardKey, i) => Kustomization.forFolder(entry, `apps-${i}`, apps, { name: `apps-${i}`, prune: true, source: GitRepository.fromName(entry, `src-${i}`, { name: 'flux-0', namespace: 'flux-system' }), shardKey }));
@@ -157,8 +184,8 @@ describe('shard keys no FluxBootstrap runs', () => {
     const a = new GitOpsApp({ outdir: '/tmp/fleet-sharding-unused', validation: false });
     const repo = new Repo(a, 'platform', { url: 'https://github.com/contoso/platform' });
     const entries = ['a', 'b', 'c'].map((c) => repo.folder(`clusters/${c}`, { cluster: c, includeSubfolders: false, namespace: 'flux-system' }));
-    new FluxBootstrap(repo.folder('clusters/a/flux-system'), 'flux', { repo, entry: entries[0], shards: ['s1'] });
-    new FluxBootstrap(repo.folder('clusters/b/flux-system'), 'flux', { repo, entry: entries[1], shards: ['s2'] });
+    new FluxBootstrap(withInstall(repo.folder('clusters/a/flux-system')), 'flux', { repo, entry: entries[0], shards: ['s1'] });
+    new FluxBootstrap(withInstall(repo.folder('clusters/b/flux-system')), 'flux', { repo, entry: entries[1], shards: ['s2'] });
     const k = (scope: ReturnType<Repo['folder']>, id: string, shardKey: string) =>
       Kustomization.forFolder(scope, id, repo.folder('apps'), { name: id, prune: true, source: GitRepository.fromName(scope, `src-${id}`, { name: 'flux-system' }), shardKey });
     k(entries[0], 'a-s1', 's1');
@@ -184,7 +211,7 @@ describe('shard keys no FluxBootstrap runs', () => {
     const shared = repo.folder('tenants', { namespace: 'flux-system' });
     for (const [c, shards] of [['prod', ['s0', 's1']], ['dr', ['s0']]] as const) {
       const entry = repo.folder(`clusters/${c}`, { cluster: c, includeSubfolders: false, namespace: 'flux-system' });
-      const { source } = new FluxBootstrap(repo.folder(`clusters/${c}/flux-system`), 'flux', { repo, entry, shards: [...shards] });
+      const { source } = new FluxBootstrap(withInstall(repo.folder(`clusters/${c}/flux-system`)), 'flux', { repo, entry, shards: [...shards] });
       Kustomization.forFolder(entry, 'tenants', shared, { name: 'tenants', prune: true, source });
     }
     const src = GitRepository.fromName(shared, 'src', { name: 'flux-system' });
