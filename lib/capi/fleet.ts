@@ -1,5 +1,6 @@
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { memoForSynthPass } from '../core/synth-pass';
 import { checkCount, checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
 import { ISecretSource, resolveSecret } from '../core/secret';
@@ -61,7 +62,8 @@ export interface FleetClusterSettings {
   readonly credentialFrom?: ISecretSource | string;
   /**
    * Azure subscription ID of the cluster (its credential must point at it): recorded as the
-   * Cluster label `azure-subscription`, and counted against the 980 resource groups a subscription allows.
+   * Cluster label `azure-subscription`, and counted against the 980 resource groups a subscription
+   * allows: two per cluster (its resource group and AKS's node resource group), across the app's Fleets.
    * @default - inherited, else none
    */
   readonly subscriptionId?: string;
@@ -227,6 +229,11 @@ export class Fleet extends Construct {
   /** The bucket Kustomizations (one per bucket holding clusters), when the fleet has a Flux `source`. */
   public readonly bucketKustomizations: Kustomization[] = [];
   private readonly cls: AksClusterClass;
+  /**
+   * Clusters per subscription ID (lower case) of the rows that set one.
+   * @internal
+   */
+  public readonly clustersPerSubscription = new Map<string, number>();
 
   public constructor(scope: Construct, id: string, props: FleetProps) {
     super(scope, id);
@@ -266,7 +273,8 @@ export class Fleet extends Construct {
     const managementBase = () => (baseFolder ??= existing && Folder.isFolder(existing) ? existing : props.repo.folder(base, { includeSubfolders: false }));
     const baseName = base.split('/').pop()!;
     const bucketKs = new Map<string, Kustomization>();
-    const perSubscription = new Map<string, number>();
+    const perSubscription = this.clustersPerSubscription;
+    this.node.addValidation({ validate: () => sharedSubscriptionProblems(this) });
     const names = new Set<string>();
     props.clusters.forEach((spec, i) => {
       const row = `clusters[${i}]`;
@@ -301,10 +309,12 @@ export class Fleet extends Construct {
       const subscription = pick('subscriptionId');
       if (subscription !== undefined) {
         checkString(this, `${row}.subscriptionId`, subscription, SUBSCRIPTION_ID);
-        const n = (perSubscription.get(subscription) ?? 0) + 1;
-        perSubscription.set(subscription, n);
-        if (n > MAX_RESOURCE_GROUPS) {
-          throw propError(this, `${row}.subscriptionId`, `subscription ${subscription} would hold ${n} resource groups (one per cluster); Azure allows ${MAX_RESOURCE_GROUPS} per subscription: put the cluster in another subscription`);
+        // GUIDs compare without case (Azure resource IDs are case-insensitive).
+        const key = subscription.toLowerCase();
+        const n = (perSubscription.get(key) ?? 0) + 1;
+        perSubscription.set(key, n);
+        if (n * RESOURCE_GROUPS_PER_CLUSTER > MAX_RESOURCE_GROUPS) {
+          throw propError(this, `${row}.subscriptionId`, `subscription ${subscription} would hold ${n * RESOURCE_GROUPS_PER_CLUSTER} resource groups (${RESOURCE_GROUPS_WHY}); Azure allows ${MAX_RESOURCE_GROUPS} per subscription: put the cluster in another subscription`);
         }
       }
       const tier = pick('tier');
@@ -419,8 +429,43 @@ export class Fleet extends Construct {
   }
 }
 
-/** Azure allows 980 resource groups per subscription; each fleet cluster has one. */
+/** Azure allows 980 resource groups per subscription (learn.microsoft.com, Azure subscription and service limits). */
 const MAX_RESOURCE_GROUPS = 980;
+/**
+ * Each fleet cluster takes two: the one the class creates for it and the node resource group AKS
+ * creates beside it (`MC_<group>_<cluster>_<region>`, learn.microsoft.com, "Why are two resource
+ * groups created with AKS?").
+ */
+const RESOURCE_GROUPS_PER_CLUSTER = 2;
+const RESOURCE_GROUPS_WHY = 'two per AKS cluster: its own and the node resource group AKS creates';
+
+/**
+ * Subscriptions the Fleets of the app together fill beyond Azure's resource group limit (each
+ * Fleet checks its own rows at construction), reported once, by the first Fleet.
+ */
+function sharedSubscriptionProblems(self: Fleet): string[] {
+  const { first, problems } = memoForSynthPass(SHARED_SUBSCRIPTIONS, self.node.root, () => {
+    const fleets = self.node.root.node.findAll().filter((c): c is Fleet => c instanceof Fleet);
+    const totals = new Map<string, Array<{ fleet: Fleet; clusters: number }>>();
+    for (const f of fleets) {
+      for (const [sub, clusters] of f.clustersPerSubscription) totals.set(sub, [...(totals.get(sub) ?? []), { fleet: f, clusters }]);
+    }
+    const out: string[] = [];
+    for (const [sub, list] of [...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const groups = list.reduce((n, x) => n + x.clusters, 0) * RESOURCE_GROUPS_PER_CLUSTER;
+      if (list.length < 2 || groups <= MAX_RESOURCE_GROUPS) continue;
+      out.push(
+        `subscription ${sub} would hold ${groups} resource groups (${RESOURCE_GROUPS_WHY}) across ${list.length} Fleets: ` +
+          `${list.map((x) => `${x.fleet.node.path} (${x.clusters} cluster${x.clusters === 1 ? '' : 's'})`).join(', ')}; ` +
+          `Azure allows ${MAX_RESOURCE_GROUPS} per subscription: put some of the clusters in another subscription`,
+      );
+    }
+    return { first: fleets[0], problems: out };
+  });
+  return first === self ? problems : [];
+}
+
+const SHARED_SUBSCRIPTIONS = Symbol('fleet subscriptions');
 const SUBSCRIPTION_ID = {
   pattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
   description: 'an Azure subscription ID (a GUID)',

@@ -175,13 +175,26 @@ describe('Fleet rows', () => {
     );
   });
 
-  test('one fleet spans subscriptions; 980 resource groups per subscription', () => {
+  test('one fleet spans subscriptions; 980 resource groups per subscription, two per AKS cluster, IDs without case, across Fleets', () => {
     const { repo, folder } = setup();
     const c = cls(repo.folder('clusters/mgmt/classes'));
-    const clusters = Array.from({ length: 981 }, (_, i) => ({ name: `c-${i}`, subscriptionId: SUB_A }));
-    expect(Testing.errorOf(() => new Fleet(folder, 'f', { repo, clusterClass: c, defaults: { kubernetesVersion: 'v1.33.2' }, clusters }))).toBe(
-      `${P}/f: prop "clusters[980].subscriptionId": subscription ${SUB_A} would hold 981 resource groups (one per cluster); Azure allows 980 per subscription: put the cluster in another subscription`,
+    // 490 clusters fill a subscription (each has its resource group and AKS's node resource
+    // group); the 491st is refused, also when its ID is written in upper case.
+    const rows = (n: number, sub: (i: number) => string, prefix = 'c') => Array.from({ length: n }, (_, i) => ({ name: `${prefix}-${i}`, subscriptionId: sub(i) }));
+    const fleet = (id: string, clusters: FleetClusterSpec[]) => new Fleet(folder, id, { repo, clusterClass: c, defaults: { kubernetesVersion: 'v1.33.2' }, clusters });
+    expect(Testing.errorOf(() => fleet('f', rows(491, (i) => (i % 2 ? SUB_A.toUpperCase() : SUB_A))))).toBe(
+      `${P}/f: prop "clusters[490].subscriptionId": subscription ${SUB_A} would hold 982 resource groups (two per AKS cluster: its own and the node resource group AKS creates); ` +
+        'Azure allows 980 per subscription: put the cluster in another subscription',
     );
+    // Two Fleets of 300 clusters each in one subscription: reported once at synth, naming both.
+    const { app, repo: r2, folder: f2 } = setup();
+    const c2 = cls(r2.folder('clusters/mgmt/classes'));
+    new Fleet(f2, 'eu', { repo: r2, clusterClass: c2, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: rows(300, () => SUB_A, 'eu') });
+    new Fleet(f2, 'us', { repo: r2, clusterClass: c2, defaults: { kubernetesVersion: 'v1.33.2' }, managementPath: 'clusters/mgmt/fleet-us', clusters: rows(300, () => SUB_A.toUpperCase(), 'us') });
+    expect(Testing.synthProblems(app).filter((p) => p.includes('resource groups'))).toEqual([
+      `${P}/eu: subscription ${SUB_A} would hold 1200 resource groups (two per AKS cluster: its own and the node resource group AKS creates) across 2 Fleets: ` +
+        `${P}/eu (300 clusters), ${P}/us (300 clusters); Azure allows 980 per subscription: put some of the clusters in another subscription`,
+    ]);
   });
 
   test('shards and buckets: stable keys, labels on every Flux object of a cluster, a tree of Kustomizations', () => {
