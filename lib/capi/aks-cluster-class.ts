@@ -155,8 +155,8 @@ export class AksClusterClass extends PlatformResource {
   public readonly autoscaledPoolClasses: readonly string[];
   /** Whether clusters must set the `location` variable. */
   public readonly requiresLocation: boolean;
-  /** Machine pool classes with autoscaling / zones (what a `nodePool` override may set). */
-  public readonly machinePoolFeatures: Readonly<Record<string, { readonly autoscaling: boolean; readonly zones: boolean }>>;
+  /** Machine pool classes with autoscaling / zones (what a `nodePool` override may set), and the autoscaler bounds of those with autoscaling. */
+  public readonly machinePoolFeatures: Readonly<Record<string, { readonly autoscaling: boolean; readonly zones: boolean; readonly minCount?: number; readonly maxCount?: number }>>;
   /** Whether the class declares the `nodePool` variable ({@link AksClusterClassProps.nodePoolVariables}). */
   public readonly nodePoolVariables: boolean;
   /** Whether the class declares the `credentialSecretName` variable ({@link AksClusterClassProps.perClusterCredential}). */
@@ -318,7 +318,11 @@ export class AksClusterClass extends PlatformResource {
         ],
       });
     }
-    this.machinePoolFeatures = Object.fromEntries(props.machinePoolClasses.map((c) => [c.class, { autoscaling: !!c.pool.autoscaling, zones: (c.pool.zones ?? []).length > 0 }]));
+    this.machinePoolFeatures = Object.fromEntries(props.machinePoolClasses.map((c) => [c.class, {
+      autoscaling: !!c.pool.autoscaling,
+      zones: (c.pool.zones ?? []).length > 0,
+      ...(c.pool.autoscaling ? { minCount: c.pool.autoscaling.min, maxCount: c.pool.autoscaling.max } : {}),
+    }]));
     this.nodePoolVariables = props.nodePoolVariables ?? false;
     if (this.nodePoolVariables) {
       this.addVariable({

@@ -14,6 +14,7 @@ import { bucketOf, stableHash } from '../core/stable-hash';
 import { setMaxObjectsPerBuild } from '../flux/build-size';
 import { ENVIRONMENT_VALUE } from '../core/environment';
 import { TopologyCluster, TopologyMachinePool } from './topology-cluster';
+import { autoscaledPoolAnnotations } from './constants';
 
 /** Settings a fleet cluster inherits: fleet defaults, then its environment's, then its own. */
 export interface FleetClusterSettings {
@@ -402,7 +403,7 @@ export class Fleet extends Construct {
   private checkNodePools(row: string, name: string, nodePools: Record<string, AksNodePoolOverride>, pools: TopologyMachinePool[]): (cluster: TopologyCluster) => void {
     const cls = this.cls;
     if (!cls.nodePoolVariables) throw propError(this, `${row}.nodePools`, `ClusterClass ${cls.name} has no nodePool variable: create it with nodePoolVariables: true`);
-    const overrides: Array<[number, AksNodePoolOverride]> = [];
+    const overrides: Array<[number, AksNodePoolOverride, { min: number; max: number } | undefined]> = [];
     for (const [poolName, value] of Object.entries(nodePools)) {
       const prop = `${row}.nodePools.${poolName}`;
       const index = pools.findIndex((p) => p.name === poolName);
@@ -416,14 +417,21 @@ export class Fleet extends Construct {
         throw propError(this, prop, `machine pool class "${pools[index].class}" has no autoscaling: minCount and maxCount cannot be set (cluster "${name}")`);
       }
       if (value.zones !== undefined && !features.zones) throw propError(this, `${prop}.zones`, `machine pool class "${pools[index].class}" has no zones to override (cluster "${name}")`);
-      if (value.minCount !== undefined && value.maxCount !== undefined && value.minCount > value.maxCount) {
-        throw propError(this, prop, `minCount ${value.minCount} is greater than maxCount ${value.maxCount} (cluster "${name}")`);
+      // The bounds AKS gets: the row's, else the class's (AKS refuses a minimum over the maximum).
+      const min = value.minCount ?? features.minCount;
+      const max = value.maxCount ?? features.maxCount;
+      if (min !== undefined && max !== undefined && min > max) {
+        const of = (v: number | undefined) => (v === undefined ? ' (the class\'s)' : '');
+        throw propError(this, prop, `minCount ${min}${of(value.minCount)} is greater than maxCount ${max}${of(value.maxCount)} (cluster "${name}")`);
       }
-      overrides.push([index, value]);
+      overrides.push([index, value, value.minCount !== undefined || value.maxCount !== undefined ? { min: min!, max: max! } : undefined]);
     }
     return (cluster) => {
-      for (const [index, value] of overrides) {
+      for (const [index, value, bounds] of overrides) {
         cluster.apiObject.addJsonPatch(JsonPatch.add(`/spec/topology/workers/machinePools/${index}/variables`, { overrides: [{ name: 'nodePool', value }] }));
+        // The MachinePool's autoscaler annotations (from the class's pool template otherwise):
+        // Cluster API seeds a new pool's replicas from the minimum.
+        if (bounds) cluster.apiObject.addJsonPatch(JsonPatch.add(`/spec/topology/workers/machinePools/${index}/metadata`, { annotations: autoscaledPoolAnnotations(bounds) }));
       }
     };
   }

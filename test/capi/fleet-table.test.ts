@@ -306,6 +306,14 @@ test('node pools per row: the nodePool variable override of the pool, checked ag
   expect(mps('c1')[0].variables).toBeUndefined();
   expect(mps('c1')[1].variables).toEqual({ overrides: [{ name: 'nodePool', value: { vmSize: 'Standard_D16s_v5', minCount: 2, maxCount: 30, zones: ['1'] } }] });
   expect(mps('c2')[1].variables).toEqual({ overrides: [{ name: 'nodePool', value: { vmSize: 'Standard_D8s_v5' } }] });
+  // The row's autoscaler bounds also reach the MachinePool (Cluster API seeds a new pool's
+  // replicas from the minimum); without bounds in the row, the class's template annotations stay.
+  expect(mps('c1')[1].metadata).toEqual({ annotations: {
+    'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '30',
+    'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '2',
+    'cluster.x-k8s.io/replicas-managed-by': 'aks',
+  } });
+  expect(mps('c2')[1].metadata).toBeUndefined();
   const worker = Testing.find(objs, 'ClusterClass', 'aks').spec.patches.find((p: any) => p.name === 'node-pool-worker');
   expect(worker.definitions[0].jsonPatches.map((j: any) => [j.path.split('/').pop(), j.valueFrom.template])).toEqual([
     ['vmSize', '{{ dig "vmSize" "Standard_D4s_v5" .nodePool | toJson }}'],
@@ -318,6 +326,8 @@ test('node pools per row: the nodePool variable override of the pool, checked ag
   expect(err('e1', { other: {} })).toBe(`${P}/e1: prop "clusters[0].nodePools.other": "other" is not a machine pool of cluster "x" (sys, wrk)`);
   expect(err('e2', { sys: { maxCount: 3 } })).toBe(`${P}/e2: prop "clusters[0].nodePools.sys": machine pool class "system" has no autoscaling: minCount and maxCount cannot be set (cluster "x")`);
   expect(err('e3', { wrk: { minCount: 9, maxCount: 3 } })).toBe(`${P}/e3: prop "clusters[0].nodePools.wrk": minCount 9 is greater than maxCount 3 (cluster "x")`);
+  // One bound from the row, the other from the class (autoscaling 1..5): AKS gets both.
+  expect(err('e3a', { wrk: { minCount: 6 } })).toBe(`${P}/e3a: prop "clusters[0].nodePools.wrk": minCount 6 is greater than maxCount 5 (the class's) (cluster "x")`);
   expect(err('e4', { wrk: { zones: ['4'] } })).toBe(`${P}/e4: prop "clusters[0].nodePools.wrk.zones[0]": "4" must be one of: "1", "2", "3" (cluster "x")`);
   expect(err('e5', { wrk: { vmSize: 'D8s' } })).toBe(`${P}/e5: prop "clusters[0].nodePools.wrk.vmSize": "D8s" does not match pattern "^Standard_[A-Za-z0-9_]+$" (cluster "x")`);
   const plain = cls(repo.folder('clusters/mgmt/classes2'), { name: 'aks2' });
