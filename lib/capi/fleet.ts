@@ -357,6 +357,9 @@ export class Fleet extends Construct {
         removalPolicy,
       });
       setNodePools(cluster);
+      // A retained cluster keeps what its hydration applied, also when its Kustomizations are
+      // deleted by hand after the row is gone (Flux's default MirrorPrune would prune it all).
+      const orphanOnDelete = removalPolicy === RemovalPolicy.RETAIN ? 'Orphan' as const : undefined;
       const stageFolders: Record<string, Folder> = {};
       for (const stage of stages) stageFolders[stage] = props.repo.folder(`${stage}/${spec.name}`, { cluster: spec.name });
       const hydration = source && external.length === 0
@@ -364,6 +367,7 @@ export class Fleet extends Construct {
           cluster,
           source,
           shardKey: shard,
+          deletionPolicy: orphanOnDelete,
           stages: stages.map((stage) => ({ name: stage, folder: stageFolders[stage] })),
         })
         : undefined;
@@ -376,6 +380,7 @@ export class Fleet extends Construct {
             cluster,
             source: ext?.source ?? source!,
             shardKey: shard,
+            deletionPolicy: orphanOnDelete,
             stages: [ext
               ? { name: ext.name, folder: ext.path(spec), substitute: ext.substitute ? ext.substitute(spec) : { CLUSTER_NAME: spec.name, ...(spec.environment ? { CLUSTER_ENVIRONMENT: spec.environment } : {}) } }
               : { name: stage as string, folder: stageFolders[stage as string] }],

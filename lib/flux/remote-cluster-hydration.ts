@@ -54,6 +54,13 @@ export interface RemoteClusterHydrationProps {
   readonly interval?: FluxDuration;
   /** Shard key (`sharding.fluxcd.io/key`) of the Kustomizations. @default - none */
   readonly shardKey?: string;
+  /**
+   * What happens to the objects applied to the remote cluster when a Kustomization is deleted
+   * (`spec.deletionPolicy`). `Orphan` leaves them, for a retained cluster whose Kustomizations
+   * may be deleted by hand once their row or stage is gone.
+   * @default - Flux's `MirrorPrune` (deleted when the stage prunes)
+   */
+  readonly deletionPolicy?: 'MirrorPrune' | 'Delete' | 'WaitForTermination' | 'Orphan';
 }
 
 /**
@@ -100,6 +107,7 @@ export class RemoteClusterHydration extends Construct {
         patches: stage.patches,
         substitute: stage.substitute,
         serviceAccountName: stage.serviceAccountName,
+        deletionPolicy: props.deletionPolicy,
         dependsOn: i > 0 && (stage.dependsOnPrevious ?? true) ? [this.kustomizations[i - 1]] : undefined,
       };
       const k = typeof stage.folder === 'string'

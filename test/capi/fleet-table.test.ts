@@ -116,6 +116,11 @@ describe('Fleet rows', () => {
     expect(Testing.find(objs, 'Kustomization', 'c2-apps').metadata.annotations).toBeUndefined();
     expect(Testing.find(objs, 'Kustomization', 'c1-apps').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     expect(Testing.find(objs, 'Kustomization', 'c1-apps').metadata.namespace).toBe('fleet-a');
+    // Deleting a retained cluster's hydration by hand (once its row is gone) leaves what it applied:
+    // Flux's default MirrorPrune would prune it from the cluster. A DESTROY row keeps the default.
+    expect(Testing.find(objs, 'Kustomization', 'c1-apps').spec.deletionPolicy).toBe('Orphan');
+    expect(Testing.find(objs, 'Kustomization', 'c1-infrastructure').spec.deletionPolicy).toBe('Orphan');
+    expect(Testing.find(objs, 'Kustomization', 'c2-apps').spec.deletionPolicy).toBeUndefined();
     expect(fleet.members.map((m) => m.stageFolders.infrastructure.path)).toEqual(['infrastructure/c1', 'infrastructure/c2']);
   });
 
