@@ -601,7 +601,9 @@ function fluxRemovalReasons(repos: readonly GuardRepo[], olds: Map<GuardRepo, Ol
   for (const [key, k] of oldKs) {
     if (newKs.has(key)) continue;
     const spec = (k.obj.spec ?? {}) as { kubeConfig?: { secretRef?: { name?: string } } };
-    if (!spec.kubeConfig?.secretRef?.name || !kPrunes(k.obj, true)) continue;
+    // One Flux does not delete (prune: disabled, RETAIN) stays on the management cluster: its
+    // removal prunes nothing (it is still protected by its own marker).
+    if (!spec.kubeConfig?.secretRef?.name || !kPrunes(k.obj, true) || pruneDisabled(k.obj)) continue;
     // Objects Flux does not prune (RETAIN writes the annotation) stay on the cluster.
     const ids = [...applied(k, repos, s.old).values()]
       .filter((v) => !pruneDisabled(olds.get(v.repo)!.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name)))
@@ -614,6 +616,20 @@ function fluxRemovalReasons(repos: readonly GuardRepo[], olds: Map<GuardRepo, Ol
     out.set(k.repo, map);
   }
   return out;
+}
+
+/**
+ * The objects the app still produces, by cluster and identity: only those can be pruned while
+ * their file stays in Git (an object whose cluster's folder is gone, such as a removed Fleet row's
+ * Namespace, is deleted, not pruned, even when other clusters have an object of that name).
+ */
+function presentObjects(repos: readonly GuardRepo[], scopeOf: Map<GuardRepo, (file: string) => string>): Set<string> {
+  const present = new Set<string>();
+  for (const r of repos) {
+    const cluster = scopeOf.get(r)!;
+    for (const n of r.next.objects) present.add(`${cluster(n.file)}\u0000${identKey(n)}`);
+  }
+  return present;
 }
 
 /**
@@ -633,8 +649,7 @@ function fluxPrunes(
   const { s, oldKs, newKs } = flux;
   if (oldKs.size === 0) return [];
   // Objects still produced anywhere in the app: only those can be pruned while their file stays.
-  const present = new Set<string>();
-  for (const r of repos) for (const n of r.next.objects) present.add(identKey(n));
+  const present = presentObjects(repos, scopeOf);
   const out: Array<{ repo: string; change: ObjectChange }> = [];
   const reported = new Set<string>();
   const allowed = allowMatcher(allow);
@@ -645,7 +660,7 @@ function fluxPrunes(
     if (before.size === 0) continue;
     const after = kNew ? applied(kNew, repos, s.next) : new Map();
     for (const [ikey, v] of before) {
-      if (after.has(ikey) || !present.has(identKey(v.raw))) continue;
+      if (after.has(ikey) || !present.has(`${scopeOf.get(v.repo)!(v.file)}\u0000${identKey(v.raw)}`)) continue;
       const obj = olds.get(v.repo)!.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name);
       if (!obj || pruneDisabled(obj)) continue;
       const t = treeObject(v.file, { ...obj, metadata: { ...obj.metadata, namespace: v.ident.namespace } }, olds.get(v.repo)!.snapshot.constructPaths[v.file]);
@@ -741,8 +756,7 @@ function argoPrunes(
   const oldApps = applicationsOf(repos, s.old);
   if (oldApps.size === 0) return [];
   const newApps = applicationsOf(repos, s.next);
-  const present = new Set<string>();
-  for (const r of repos) for (const n of r.next.objects) present.add(identKey(n));
+  const present = presentObjects(repos, scopeOf);
   const out: Array<{ repo: string; change: ObjectChange }> = [];
   const reported = new Set<string>();
   const allowed = allowMatcher(allow);
@@ -753,7 +767,7 @@ function argoPrunes(
     if (before.size === 0) continue;
     const after = deployed(aNew, repos, s.next);
     for (const [ikey, v] of before) {
-      if (after.has(ikey) || !present.has(identKey(v.raw))) continue;
+      if (after.has(ikey) || !present.has(`${scopeOf.get(v.repo)!(v.file)}\u0000${identKey(v.raw)}`)) continue;
       const obj = olds.get(v.repo)!.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name);
       if (!obj || argoSyncOptions(obj).has('Prune=false')) continue;
       const t = treeObject(v.file, obj, olds.get(v.repo)!.snapshot.constructPaths[v.file]);

@@ -263,7 +263,7 @@ describe('Flux-aware protection', () => {
   });
 
   /** A Deployment in the aks-dev workloads folder, applied (hydrate) by a remote-cluster Kustomization or not. */
-  const hydrationApp = (out: string, o: { hydrate: boolean; allow?: string[]; retain?: boolean }) => {
+  const hydrationApp = (out: string, o: { hydrate: boolean; allow?: string[]; retain?: boolean; retainKustomization?: boolean }) => {
     const app = newApp(out, o.allow);
     const repo = new Repo(app, 'platform');
     const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
@@ -272,11 +272,13 @@ describe('Flux-aware protection', () => {
     const deploy = new ApiObject(workloads, 'deploy', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo' }, spec: {} });
     if (o.retain) applyRemovalPolicy(deploy, RemovalPolicy.RETAIN);
     if (o.hydrate) {
-      new RemoteClusterHydration(mgmt, 'aks-dev', {
+      const h = new RemoteClusterHydration(mgmt, 'aks-dev', {
         cluster: handWrittenCluster(mgmt, 'aks-dev', 'fleet'),
         source: GitRepository.fromName(mgmt as Construct, 'source', { name: 'flux-system', namespace: 'fleet' }),
         stages: [{ name: 'apps', folder: workloads }],
+        ...(o.retainKustomization ? { deletionPolicy: 'Orphan' as const } : {}),
       });
+      if (o.retainKustomization) for (const k of h.kustomizations) applyRemovalPolicy(k.apiObject, RemovalPolicy.RETAIN);
     }
     return app;
   };
@@ -290,6 +292,48 @@ describe('Flux-aware protection', () => {
         hint('platform::Kustomization/fleet/aks-dev-apps'),
     ]);
     hydrationApp(out, { hydrate: false, allow: ['platform::Kustomization/fleet/aks-dev-apps'] }).synth();
+  });
+
+  // A retained hydration Kustomization (a Fleet row's) is not deleted by Flux when its file goes:
+  // it stays, and its removal is protected by its own marker only (deleted by hand, it orphans).
+  test('removing a retained hydration Kustomization is protected by its marker, and prunes nothing', () => {
+    const out = tmp();
+    hydrationApp(out, { hydrate: true, retainKustomization: true }).synth();
+    expect(problems(() => hydrationApp(out, { hydrate: false }).synth())).toEqual([
+      'platform/clusters--mgmt/aks-dev/apps/Resource (platform/clusters/mgmt/kustomization-aks-dev-apps.yaml): Kustomization/fleet/aks-dev-apps would be deleted, but it is protected: ' +
+        'retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ' +
+        hint('platform::Kustomization/fleet/aks-dev-apps'),
+    ]);
+  });
+
+  // A removed cluster's object is deleted with its folder, not pruned while "its file stays":
+  // other clusters having an object of the same name do not make it present.
+  test('an object of the same name on another cluster does not make a removed one a prune', () => {
+    const out = tmp();
+    const build = (clusters: string[]) => {
+      const app = newApp(out);
+      const repo = new Repo(app, 'platform');
+      const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
+      for (const c of clusters) {
+        new ApiObject(mgmt, `kubeconfig-${c}`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${c}-kubeconfig` } });
+        const apps = repo.folder(`apps/${c}`, { cluster: c });
+        new ApiObject(apps, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
+        new RemoteClusterHydration(mgmt, c, {
+          cluster: handWrittenCluster(mgmt, c, 'fleet'),
+          source: GitRepository.fromName(mgmt as Construct, `source-${c}`, { name: 'flux-system', namespace: 'fleet' }),
+          stages: [{ name: 'apps', folder: apps }],
+        });
+      }
+      return app;
+    };
+    build(['a', 'b']).synth();
+    const plan = build(['b']).plan();
+    expect(plan.repos[0].changes.filter((c) => c.action === 'prune')).toEqual([]);
+    expect(plan.repos[0].changes.filter((c) => c.action === 'delete').map((c) => `${c.object.id} ${c.object.file}`).sort()).toEqual([
+      'Kustomization/fleet/a-apps clusters/mgmt/kustomization-a-apps.yaml',
+      'Namespace/apps apps/a/namespace-apps.yaml',
+      'Secret/fleet/a-kubeconfig clusters/mgmt/secret-a-kubeconfig.yaml',
+    ]);
   });
 
   // kustomize-controller's finalizer deletes the inventory with the exclusions of its prune.
