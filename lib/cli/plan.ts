@@ -97,7 +97,9 @@ export async function runPlan(opts: PlanCommandOptions, io: CliIO): Promise<numb
     if (run.plans.length === 0) {
       throw new CliError(`"${app}" produced no plan: the app must synthesize a GitOpsApp of cdk8s-platform (app.synth())`);
     }
-    const plan: Plan = run.plans.length === 1 ? run.plans[0] : combinePlans(run.plans.flatMap((p) => p.repos));
+    // An allow id unused in one app may be used in another: warned about when unused in every one.
+    const unusedEverywhere = (run.plans[0].warnings ?? []).filter((w) => run.plans.every((p) => (p.warnings ?? []).includes(w)));
+    const plan: Plan = run.plans.length === 1 ? run.plans[0] : combinePlans(run.plans.flatMap((p) => p.repos), unusedEverywhere);
     io.stdout(opts.json ? `${JSON.stringify(plan, undefined, 2)}\n` : formatPlan(plan));
     if (plan.blocked.length > 0) return EXIT_BLOCKED;
     return plan.changed ? 1 : 0;

@@ -186,6 +186,22 @@ export interface GuardResult {
   readonly changes: Map<string, ObjectChange[]>;
   /** Problems with the allow list itself (ambiguous unscoped ids). */
   readonly problems: string[];
+  /**
+   * Allow ids (as given) that allow no protected deletion, rename or prune of this change: left
+   * over from an earlier one, or mistyped. Harmless now, but one left in the app would allow a
+   * later deletion of that object unnoticed.
+   */
+  readonly unusedAllows: string[];
+}
+
+/** The warning for an allow id that allows nothing in this change (see `GuardResult.unusedAllows`). */
+export function unusedAllowWarning(id: string): string {
+  return `allowDestroy "${id}" allows no deletion, rename or prune in this change; remove it, so that it cannot allow a later one unnoticed`;
+}
+
+/** The allow ids of `allow` that no protected change matches. */
+function unusedAllows(allow: readonly AllowId[], changes: readonly ObjectChange[]): string[] {
+  return allow.filter((a) => !changes.some((c) => c.protection && a.matches(c.action === 'rename' ? c.previous! : c.object))).map((a) => a.text);
 }
 
 /**
@@ -223,7 +239,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
   // Nothing committed anywhere (a first synth, or `synth --check` into a temporary directory):
   // nothing can be deleted, renamed or pruned; only unscoped allow ids need the new objects.
   if (repos.every((r) => isEmpty(r.old.files)) && allowIds.every((a) => a.repo !== undefined)) {
-    return { changes: new Map(repos.map((r) => [r.name, []])), problems: [] };
+    return { changes: new Map(repos.map((r) => [r.name, []])), problems: [], unusedAllows: allowIds.map((a) => a.text) };
   }
   const olds = new Map(repos.map((r) => [r, new OldTree(r.old, r.next)]));
   const scopeOf = new Map<GuardRepo, (file: string) => string>();
@@ -235,11 +251,11 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
       return c;
     });
   }
-  const problems = ambiguousAllowIds(allowIds, repos, olds, scopeOf);
+  const ambiguous = ambiguousAllowIds(allowIds, repos, olds, scopeOf);
   // Every repo writes exactly the files it has committed, byte for byte: nothing is deleted,
   // renamed or pruned (what Flux applies is built from the same files), so the trees need no
   // further comparison (a CI run of an unchanged 10,000-cluster app: 1.1 s).
-  if (repos.every(writesCommittedTree)) return { changes: new Map(repos.map((r) => [r.name, []])), problems };
+  if (repos.every(writesCommittedTree)) return { changes: new Map(repos.map((r) => [r.name, []])), problems: ambiguityProblems(ambiguous, []), unusedAllows: allowIds.map((a) => a.text) };
 
   // Namespaces: protected objects in them in any repo of the app (old or new).
   let held: Map<string, string[]> | undefined;
@@ -266,7 +282,8 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
   for (const p of fluxPrunes(repos, olds, flux, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
   for (const p of argoPrunes(repos, olds, flux.s, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
   for (const p of compositionEntryChanges(repos, flux.s, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
-  return { changes, problems };
+  const all = [...changes.values()].flat();
+  return { changes, problems: ambiguityProblems(ambiguous, all), unusedAllows: unusedAllows(allowIds, all) };
 }
 
 /**
@@ -291,10 +308,30 @@ function oldObjects(old: OldTree, next: readonly TreeObject[], skip?: ReadonlySe
   return out;
 }
 
-/** Unscoped allow ids that name objects in more than one repo or cluster (old or new). */
-function ambiguousAllowIds(allow: readonly AllowId[], repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>, scopeOf: Map<GuardRepo, (file: string) => string>): string[] {
+/**
+ * One problem per ambiguous unscoped allow id: the protected changes it would allow (what the user
+ * means, by their scoped ids), else the first five of the objects it names; not all of them (one
+ * `Namespace/apps` of a fleet names one per cluster).
+ */
+function ambiguityProblems(ambiguous: Map<AllowId, string[]>, changes: readonly ObjectChange[]): string[] {
+  const problems: string[] = [];
+  for (const [a, list] of ambiguous) {
+    const removed = [...new Set(changes.filter((c) => c.protection && a.matches(c.action === 'rename' ? c.previous! : c.object)).map((c) => {
+      const o = c.action === 'rename' ? c.previous! : c.object;
+      return scopedId(o.repo ?? '', o.cluster ?? '', o.id);
+    }))].sort();
+    problems.push(removed.length > 0
+      ? `allowDestroy: "${a.text}" is ambiguous: it names ${list.length} objects, and this change removes ${removed.join(', ')}: allow ${removed.length > 1 ? 'each' : 'it'} by its scoped id (<repo>:<cluster>:Kind/namespace/name)`
+      : `allowDestroy: "${a.text}" is ambiguous: it names ${list.length} objects (${list.slice(0, 5).join(', ')}${list.length > 5 ? `, and ${list.length - 5} more` : ''}); ` +
+        'allow one of them by its scoped id <repo>:<cluster>:Kind/namespace/name');
+  }
+  return problems;
+}
+
+/** Unscoped allow ids that name objects in more than one repo or cluster (old or new), with those objects' scoped ids (sorted). */
+function ambiguousAllowIds(allow: readonly AllowId[], repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>, scopeOf: Map<GuardRepo, (file: string) => string>): Map<AllowId, string[]> {
   const unscoped = allow.filter((a) => a.repo === undefined);
-  if (unscoped.length === 0) return [];
+  if (unscoped.length === 0) return new Map();
   const candidates = new Map<AllowId, Set<string>>(unscoped.map((a) => [a, new Set<string>()]));
   const matching = allowMatcher(unscoped);
   const visit = (r: GuardRepo, file: string, o: Ident) => {
@@ -305,13 +342,9 @@ function ambiguousAllowIds(allow: readonly AllowId[], repos: readonly GuardRepo[
     for (const [file, ids] of olds.get(r)!.ids()) for (const o of ids) visit(r, file, o);
     for (const n of r.next.objects) visit(r, n.file, n);
   }
-  const problems: string[] = [];
-  for (const [a, set] of candidates) {
-    if (set.size < 2) continue;
-    const list = [...set].sort();
-    problems.push(`allowDestroy: "${a.text}" is ambiguous: it names ${list.length} objects (${list.join(', ')}); allow one of them by its scoped id <repo>:<cluster>:Kind/namespace/name`);
-  }
-  return problems;
+  const out = new Map<AllowId, string[]>();
+  for (const [a, set] of candidates) if (set.size >= 2) out.set(a, [...set].sort());
+  return out;
 }
 
 /** A Flux Kustomization of one side (old or new) and what it applies. */

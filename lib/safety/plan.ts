@@ -98,6 +98,8 @@ export interface Plan {
   readonly changed: boolean;
   /** Protected deletions and renames that are not allowed, with their repo directory. */
   readonly blocked: Array<ObjectChange & { readonly dir: string }>;
+  /** Warnings, one line each (an allow id that allows nothing in this change). @default - none */
+  readonly warnings?: string[];
 }
 
 /** Options of {@link planTrees}. */
@@ -430,12 +432,13 @@ export function planTrees(old: TreeSnapshot | string | undefined, next: TreeSnap
 }
 
 /** Combines repo plans into a {@link Plan}. */
-export function combinePlans(repos: readonly RepoPlan[]): Plan {
+export function combinePlans(repos: readonly RepoPlan[], warnings: readonly string[] = []): Plan {
   const sorted = [...repos].sort((a, b) => cmp(a.dir, b.dir));
   return {
     repos: sorted,
     changed: sorted.some((r) => r.files.created.length + r.files.updated.length + r.files.deleted.length > 0),
     blocked: sorted.flatMap((r) => r.changes.filter((c) => c.blocked).map((c) => ({ ...c, dir: r.dir }))),
+    ...(warnings.length > 0 ? { warnings: [...warnings] } : {}),
   };
 }
 
@@ -587,5 +590,6 @@ export function formatPlan(plan: Plan): string {
     (plan.blocked.length > 0 ? `; ${plan.blocked.length} protected deletion(s) not allowed` : '');
   lines.push(summary);
   for (const b of plan.blocked) lines.push(`error: ${blockedMessage(b, b.dir)}`);
+  for (const w of plan.warnings ?? []) lines.push(`warning: ${w}`);
   return `${lines.join('\n')}\n`;
 }

@@ -48,11 +48,50 @@ describe('scoped allow ids', () => {
     return app;
   };
 
-  test('an unscoped id that names objects in two clusters is an error listing the candidates', () => {
+  test('an unscoped id that names objects in two clusters is an error naming the one the change removes', () => {
     const out = tmp();
     build(out, {}).synth();
     expect(problems(() => build(out, { dev: false, allow: ['ResourceGroup/team/rg-team'] }).synth())).toEqual([
-      'allowDestroy: "ResourceGroup/team/rg-team" is ambiguous: it names 2 objects (platform:aks-dev:ResourceGroup/team/rg-team, platform:aks-prod:ResourceGroup/team/rg-team); ' +
+      'allowDestroy: "ResourceGroup/team/rg-team" is ambiguous: it names 2 objects, and this change removes platform:aks-dev:ResourceGroup/team/rg-team: ' +
+        'allow it by its scoped id (<repo>:<cluster>:Kind/namespace/name)',
+    ]);
+  });
+
+  test('an allow id that allows nothing in this change is a warning (left over, or mistyped); one that allows a deletion is not', () => {
+    const out = tmp();
+    build(out, {}).synth();
+    const used = 'platform:aks-dev:ResourceGroup/team/rg-team';
+    const stale = 'platform:aks-prod:ResourceGroup/team/rg-temp';
+    const plan = build(out, { dev: false, allow: [used, stale] }).plan();
+    expect(plan.blocked).toEqual([]);
+    expect(plan.warnings).toEqual([`allowDestroy "${stale}" allows no deletion, rename or prune in this change; remove it, so that it cannot allow a later one unnoticed`]);
+    expect(formatPlan(plan)).toContain(`\nwarning: allowDestroy "${stale}" allows no deletion`);
+    // The synth writes and says so on stderr.
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      build(out, { dev: false, allow: [used, stale] }).synth();
+      expect(stderr.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('warning'))).toEqual([
+        `cdk8s-platform: warning: allowDestroy "${stale}" allows no deletion, rename or prune in this change; remove it, so that it cannot allow a later one unnoticed\n`,
+      ]);
+    } finally {
+      stderr.mockRestore();
+    }
+    // Nothing to delete any more: the used one is left over now.
+    expect(build(out, { dev: false, allow: [used] }).plan().warnings).toEqual([`allowDestroy "${used}" allows no deletion, rename or prune in this change; remove it, so that it cannot allow a later one unnoticed`]);
+  });
+
+  test('an ambiguous id naming many objects lists five of them (a fleet has one per cluster)', () => {
+    const out = tmp();
+    const many = (allow?: string[]) => {
+      const app = newApp(out, allow);
+      const repo = new Repo(app, 'platform');
+      for (let i = 0; i < 7; i++) new ApiObject(repo.folder(`clusters/c${i}`, { cluster: `c${i}`, namespace: 'team' }), 'rg', RG('rg-team'));
+      return app;
+    };
+    many().synth();
+    expect(problems(() => many(['ResourceGroup/team/rg-team']).synth())).toEqual([
+      'allowDestroy: "ResourceGroup/team/rg-team" is ambiguous: it names 7 objects (platform:c0:ResourceGroup/team/rg-team, platform:c1:ResourceGroup/team/rg-team, ' +
+        'platform:c2:ResourceGroup/team/rg-team, platform:c3:ResourceGroup/team/rg-team, platform:c4:ResourceGroup/team/rg-team, and 2 more); ' +
         'allow one of them by its scoped id <repo>:<cluster>:Kind/namespace/name',
     ]);
   });

@@ -5,7 +5,7 @@
  */
 import { blockedMessage, type TreeObject } from '../../safety/plan';
 import { toYaml } from '../layout';
-import { guardApp, type GuardNextTree, type GuardRepo, type GuardResult } from '../../safety/guard';
+import { guardApp, unusedAllowWarning, type GuardNextTree, type GuardRepo, type GuardResult } from '../../safety/guard';
 import type { TreeSnapshot } from '../../tree/read';
 import type { Folder } from '../folder';
 import type { Repo } from '../repo';
@@ -58,15 +58,17 @@ export interface GuardInputRepo {
   readonly next: GuardNextTree;
 }
 
-/** Output of {@link guard}: the guard's result and every refusal, one line each (empty: go ahead). */
+/** Output of {@link guard}: the guard's result, every refusal (empty: go ahead) and every warning, one line each. */
 export interface GuardOutcome {
   readonly result: GuardResult;
   readonly blocked: string[];
+  /** Allow ids that allow nothing in this change (see `GuardResult.unusedAllows`). */
+  readonly warnings: string[];
 }
 
 /** Runs the destroy guard over every repo of the app at once. */
 export function guard(groups: FolderGroups, repos: readonly GuardInputRepo[], allowDestroy: readonly string[]): GuardOutcome {
   const result = guardApp(repos.map(({ repo, old, next }) => guardRepo(repo, groups, old, next)), allowDestroy);
   const blocked = [...result.problems, ...repos.flatMap(({ repo }) => (result.changes.get(repo.node.id) ?? []).filter((c) => c.blocked).map((c) => blockedMessage(c, repo.dir)))];
-  return { result, blocked };
+  return { result, blocked, warnings: result.unusedAllows.map(unusedAllowWarning) };
 }

@@ -92,15 +92,16 @@ export function planRepos(input: PlanInput, groups: FolderGroups, reporter: Stag
       : readBaselines(dirs.map((dir) => ({ dir, stateFile: baselineStateFile(input.baseDir, dir) }))).map((b) => b.tree);
     return input.repos.map((repo, i) => ({ repo, old: olds[i], next: out.get(repo) ?? { files: new Map<string, string>(), constructPaths: {} } }));
   }, (t) => ({ repos: t.length, files: t.reduce((n, x) => n + x.old.files.size, 0) }));
-  const guarded = reporter.run('guard', () => guard(groups, trees.map(({ repo, old, next }) => {
+  const outcome = reporter.run('guard', () => guard(groups, trees.map(({ repo, old, next }) => {
     // Files the plan would write with their committed bytes: the guard takes their new objects
     // for the old ones and, when a repo writes exactly its committed tree, compares nothing (as a synth does).
     const unchanged = new Set<string>();
     for (const [file, text] of next.files) if (old.files.get(file) === text) unchanged.add(file);
     return { repo, old, next: { ...(nextTrees.get(repo) ?? { objects: [], kustomizeFiles: new Map() }), unchanged, textOf: (file: string) => next.files.get(file) } };
-  }), input.allowDestroy).result, (g) => ({ repos: trees.length, problems: g.problems.length }));
+  }), input.allowDestroy), (g) => ({ repos: trees.length, problems: g.result.problems.length }));
+  const guarded = outcome.result;
   if (guarded.problems.length > 0) throw new SynthError(guarded.problems);
-  return reporter.run('plan', () => combinePlans(trees.map(({ repo, old, next }) => planTrees(old, next, { dir: repo.dir, removals: guarded.changes.get(repo.node.id) }))), (p) => ({
+  return reporter.run('plan', () => combinePlans(trees.map(({ repo, old, next }) => planTrees(old, next, { dir: repo.dir, removals: guarded.changes.get(repo.node.id) })), outcome.warnings), (p) => ({
     repos: p.repos.length,
     changed: p.repos.reduce((n, r) => n + r.changes.length, 0),
     problems: p.blocked.length,

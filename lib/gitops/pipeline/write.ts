@@ -284,6 +284,7 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
   // last synth outside the output directory, which `cdk8s synth` empties first).
   const baselines = new Map<Repo, Baseline & { stateFile: string }>();
   let blocked: string[];
+  let warnings: string[] = [];
   try {
     blocked = reporter.run('guard', () => {
       // Every repo's baseline at once: git is asked once per work tree, not once per repo. The
@@ -297,10 +298,12 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
         return same;
       });
       readBaselines(planned.map(({ w }, i) => ({ dir: w.targetDir, stateFile: stateFiles[i], known: known[i] }))).forEach((b, i) => baselines.set(planned[i].repo, { ...b, stateFile: stateFiles[i] }));
-      return guard(groups, planned.map(({ repo }, i) => {
+      const outcome = guard(groups, planned.map(({ repo }, i) => {
         const b = baselines.get(repo)!;
         return { repo, old: b.tree, next: { objects: written.get(repo) ?? [], kustomizeFiles: kustomizeFiles.get(repo) ?? new Map(), unchanged: unchanged[i] } };
-      }), input.allowDestroy).blocked;
+      }), input.allowDestroy);
+      warnings = outcome.warnings;
+      return outcome.blocked;
     }, (b) => ({ repos: planned.length, problems: b.length }));
   } catch (e) {
     abortAll();
@@ -310,6 +313,7 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
     abortAll();
     throw new SynthError(blocked);
   }
+  for (const w of warnings) process.stderr.write(`cdk8s-platform: warning: ${w}\n`);
   // The baseline copies (for the next synth after `cdk8s synth` empties the output directory),
   // written from what the pool recorded before the commit and put in place once it succeeded.
   const copies = new Map<Repo, string>();
