@@ -155,6 +155,20 @@ export class AksClusterClass extends PlatformResource {
   public readonly autoscaledPoolClasses: readonly string[];
   /** Whether clusters must set the `location` variable. */
   public readonly requiresLocation: boolean;
+  /**
+   * Whether the AKS `dnsPrefix` is each cluster's name (no `dnsPrefix` prop): cluster names are
+   * then limited to the 54 characters of a DNS prefix (see {@link clusterNameProblem}).
+   */
+  public readonly dnsPrefixIsClusterName: boolean;
+  /**
+   * Why a cluster of this class cannot be named `name` (undefined: it can): with the cluster name as
+   * the AKS `dnsPrefix`, at most 54 characters (AKS: "1-54 letters, digits and -").
+   */
+  public clusterNameProblem(name: string): string | undefined {
+    if (!this.dnsPrefixIsClusterName || name.length <= 54) return undefined;
+    return `"${name}" has ${name.length} characters: ClusterClass ${this.name} uses the cluster name as the AKS dnsPrefix, which allows at most 54; use a shorter name, or give the class a dnsPrefix`;
+  }
+
   /** Machine pool classes with autoscaling / zones (what a `nodePool` override may set), and the autoscaler bounds of those with autoscaling. */
   public readonly machinePoolFeatures: Readonly<Record<string, { readonly autoscaling: boolean; readonly zones: boolean; readonly minCount?: number; readonly maxCount?: number }>>;
   /** Whether the class declares the `nodePool` variable ({@link AksClusterClassProps.nodePoolVariables}). */
@@ -188,6 +202,7 @@ export class AksClusterClass extends PlatformResource {
     this.machinePoolClassNames = [...classes];
     this.autoscaledPoolClasses = props.machinePoolClasses.filter((c) => c.pool.autoscaling).map((c) => c.class);
     this.requiresLocation = props.location === undefined;
+    this.dnsPrefixIsClusterName = props.dnsPrefix === undefined;
     const policy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const credential = props.credentialFrom !== undefined
       ? resolveSecret(this, 'credentialFrom', props.credentialFrom, { namespace, why: 'ASO reads Secrets from the resource\'s namespace (the clusters\' namespace)' }).name

@@ -280,6 +280,8 @@ export class Fleet extends Construct {
     props.clusters.forEach((spec, i) => {
       const row = `clusters[${i}]`;
       checkString(this, `${row}.name`, spec.name, DNS_LABEL);
+      const nameProblem = this.cls.clusterNameProblem(spec.name);
+      if (nameProblem) throw propError(this, `${row}.name`, nameProblem);
       if (names.has(spec.name)) throw propError(this, `${row}.name`, `"${spec.name}" is used by another cluster of the fleet`);
       names.add(spec.name);
       checkLabels(this, `${row}.labels`, spec.labels);

@@ -96,6 +96,8 @@ export class TopologyCluster extends CapiCluster {
     const name = checkClusterName(this, props.name);
     const cls = props.clusterClass;
     const aksClass = cls instanceof AksClusterClass ? cls : undefined;
+    const nameProblem = aksClass?.clusterNameProblem(name);
+    if (nameProblem) throw propError(this, 'name', nameProblem);
     const namespace = resolveNamespace(this, props.namespace ?? aksClass?.namespace);
     const version = checkKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion);
     const className = aksClass ? aksClass.name : checkString(this, 'clusterClass.name', cls.name, DNS_LABEL);

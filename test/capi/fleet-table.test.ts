@@ -175,6 +175,11 @@ describe('Fleet rows', () => {
     expect(row({ subscriptionId: 'sub-a' }).replace(/f\d+/, 'f')).toBe(
       `${P}/f: prop "clusters[0].subscriptionId": "sub-a" is invalid: must be an Azure subscription ID (a GUID)`,
     );
+    // The class makes the cluster name the AKS dnsPrefix: 54 characters at most (a DNS label allows 63).
+    const long = `c-${'x'.repeat(58)}`;
+    expect(row({ name: long }).replace(/f\d+/, 'f')).toBe(
+      `${P}/f: prop "clusters[0].name": "${long}" has 60 characters: ClusterClass aks uses the cluster name as the AKS dnsPrefix, which allows at most 54; use a shorter name, or give the class a dnsPrefix`,
+    );
     expect(row({ shard: 'Shard_1' }).replace(/f\d+/, 'f')).toBe(
       `${P}/f: prop "clusters[0].shard": "Shard_1" is invalid: must be a shard key: a DNS label such as "shard1" (it names the bucket folders and Kustomizations)`,
     );
