@@ -102,6 +102,28 @@ export function applyRemovalPolicy(obj: ApiObject, policy: RemovalPolicy): void 
   Object.defineProperty(obj, POLICY_SYMBOL, { value: policy, configurable: true });
 }
 
+/**
+ * Gives an ApiObject of a stateful kind ({@link isStatefulKind}) `RETAIN` when nothing decided its
+ * removal: no {@link applyRemovalPolicy} call (the library's L2 constructs always make one) and
+ * none of the markers on the object itself (Flux `prune`, Argo CD `sync-options`, ASO
+ * `reconcile-policy` annotations, Crossplane `spec.managementPolicies`). So an L1 or raw object
+ * of such a kind is retained by default, like its L2 counterpart; give it
+ * `applyRemovalPolicy(obj, RemovalPolicy.DESTROY)` to opt out. Returns whether it did.
+ */
+export function retainStatefulByDefault(obj: ApiObject): boolean {
+  if (removalPolicyOf(obj) !== undefined || !isStatefulKind(obj.apiVersion, obj.kind)) return false;
+  // cdk8s keeps the annotations in a private map (no getter): read as its toJson would.
+  const annotations = (obj.metadata as unknown as { annotations?: Record<string, unknown> }).annotations ?? {};
+  for (const key of [FLUX_PRUNE_ANNOTATION, ARGOCD_SYNC_OPTIONS_ANNOTATION, ASO_RECONCILE_POLICY_ANNOTATION]) {
+    if (annotations[key] !== undefined) return false;
+  }
+  const spec = (obj as unknown as { props?: { spec?: { managementPolicies?: unknown } } }).props?.spec;
+  if (spec?.managementPolicies !== undefined) return false;
+  if (isCrossplaneManagedGroup(groupOf(obj.apiVersion)) && (spec === undefined || typeof spec !== 'object')) return false;
+  applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
+  return true;
+}
+
 /** The removal policy applied to a construct with {@link applyRemovalPolicy}, if any. */
 export function removalPolicyOf(obj: IConstruct): RemovalPolicy | undefined {
   return (obj as unknown as Record<symbol, RemovalPolicy | undefined>)[POLICY_SYMBOL];

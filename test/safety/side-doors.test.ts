@@ -10,6 +10,7 @@ import { AksCluster } from '../../lib/capi';
 import { CompositeResourceDefinition, Composition, Schema } from '../../lib/crossplane';
 import { GitRepository, Kustomization, RemoteClusterHydration } from '../../lib/flux';
 import { blockedMessage, formatPlan } from '../../lib/safety';
+import { Testing } from '../../lib/testing';
 import { tmp } from './helpers';
 import { execFileSync } from 'child_process';
 
@@ -496,6 +497,31 @@ describe('consistent RemovalPolicy', () => {
     const policies = Object.fromEntries(comp.spec.pipeline[0].input.resources.map((r: any) => [r.name, r.base.spec.managementPolicies]));
     const retain = ['Observe', 'Create', 'Update', 'LateInitialize'];
     expect(policies).toEqual({ server: retain, db: retain, account: retain, container: retain, rule: ['*'] });
+  });
+
+  test('L1 and raw objects of stateful kinds are retained by default, unless a removal policy or a marker of their own decides', () => {
+    const app = newApp(tmp());
+    const folder = new Repo(app, 'r').folder('apps', { namespace: 'data' });
+    const server = (id: string, spec: Record<string, unknown> = {}) =>
+      new ApiObject(folder, id, { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServer', metadata: { name: id }, spec: { forProvider: { location: 'westeurope' }, ...spec } });
+    server('plain');
+    applyRemovalPolicy(server('destroy'), RemovalPolicy.DESTROY);
+    server('own-policies', { managementPolicies: ['*'] });
+    new ApiObject(folder, 'cluster', { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'c1' }, spec: {} });
+    new ApiObject(folder, 'rg', { apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name: 'rg', annotations: { 'serviceoperator.azure.com/reconcile-policy': 'manage' } }, spec: { location: 'westeurope' } });
+    new ApiObject(folder, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
+    const objs = Testing.objects(app);
+    const marks = (kind: string, name: string) => {
+      const o = Testing.find(objs, kind, name);
+      return [o.metadata.annotations ?? {}, o.spec?.managementPolicies];
+    };
+    const retained = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+    expect(marks('FlexibleServer', 'plain')).toEqual([retained, ['Observe', 'Create', 'Update', 'LateInitialize']]);
+    expect(marks('FlexibleServer', 'destroy')).toEqual([{}, ['*']]);
+    expect(marks('FlexibleServer', 'own-policies')).toEqual([{}, ['*']]);
+    expect(marks('Cluster', 'c1')).toEqual([retained, undefined]);
+    expect(marks('ResourceGroup', 'rg')).toEqual([{ 'serviceoperator.azure.com/reconcile-policy': 'manage' }, undefined]);
+    expect(marks('ConfigMap', 'cm')).toEqual([{}, undefined]);
   });
 });
 

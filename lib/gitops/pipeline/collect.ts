@@ -8,6 +8,7 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { providedBy, referencesOf, type ObjectRef } from '../../core/references';
+import { retainStatefulByDefault } from '../../core/removal-policy';
 import type { SchemaRegistry } from '../../core/validation/registry';
 import { baselineEntries } from '../../safety/baseline-report';
 import { Folder } from '../folder';
@@ -35,6 +36,9 @@ export interface CollectInput {
 export function collect(input: CollectInput): FolderGroups {
   const problems: string[] = [];
   const constructs = input.root.node.findAll();
+  // Stateful L1 and raw objects nothing decided the removal of are retained, as the L2s are
+  // (before the constructs validate: what they check reads the markers).
+  for (const c of constructs) if (c instanceof ApiObject) retainStatefulByDefault(c);
   const byFolder = new Map<Folder, ApiObject[]>();
   const references: FolderGroups['references'] = [];
   const provided: FolderGroups['provided'] = [];
