@@ -307,7 +307,8 @@ describe('RemovalPolicy on Argo CD', () => {
         const mgmt = repo.folder('clusters/mgmt');
         const project = new AppProject(mgmt, 'p', { name: 'p', sourceRepos: [repo], destinations: [{ namespace: 'fleet' }] });
         const db = repo.folder('apps/db');
-        new ApiObject(db, 'cluster', { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'db', namespace: 'fleet' } });
+        // DESTROY: without Delete=false, so deleting the Application deletes it (a raw stateful object is retained by default).
+        applyRemovalPolicy(new ApiObject(db, 'cluster', { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'db', namespace: 'fleet' } }), RemovalPolicy.DESTROY);
         if (withApp) new Application(mgmt, 'db', { name: 'db', project, source: db });
         return app;
       };
@@ -336,7 +337,8 @@ describe('the destroy guard and Argo CD prune', () => {
     const data2 = repo.folder('apps/data2');
     new ApiObject(data, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'data' } });
     const db = new ApiObject(opts.moved ? data2 : data, 'db', { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'db', namespace: 'data' } });
-    if (opts.retain) applyRemovalPolicy(db, RemovalPolicy.RETAIN);
+    // RETAIN writes Prune=false; DESTROY leaves the object to Argo CD's prune (a raw stateful object is retained by default).
+    applyRemovalPolicy(db, opts.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
     new Application(mgmt, 'data', { name: 'data', project, source: data, ...(opts.prune !== undefined ? { prune: opts.prune } : {}) });
     if (opts.moved) new Application(mgmt, 'data2', { name: 'data2', project, source: data2 });
     return app;

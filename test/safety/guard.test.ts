@@ -51,7 +51,7 @@ describe('synth into an existing tree', () => {
     expect(() => fleetApp(out, {}).synth()).toThrow(
       new SynthError([
         `platform/clusters--fleet/dev (${F}/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be deleted, but it is protected: ` +
-          `stateful kind cluster.x-k8s.io/Cluster. ${allowHint('Cluster/fleet/dev-1')}`,
+          `stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ${allowHint('Cluster/fleet/dev-1')}`,
       ]),
     );
   });
@@ -62,7 +62,7 @@ describe('synth into an existing tree', () => {
     expect(() => fleetApp(out, { cluster: 'dev-2' }).synth()).toThrow(
       new SynthError([
         `platform/clusters--fleet/dev (${F}/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be renamed to Cluster/fleet/dev-2 ` +
-          `(the old object is deleted), but it is protected: stateful kind cluster.x-k8s.io/Cluster. ${allowHint('Cluster/fleet/dev-1')}`,
+          `(the old object is deleted), but it is protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ${allowHint('Cluster/fleet/dev-1')}`,
       ]),
     );
     // The group-qualified id works too.
@@ -144,7 +144,7 @@ describe('synth into an existing tree', () => {
     fs.writeFileSync(file, JSON.stringify({ generator, files }));
     expect(() => fleetApp(out, { cluster: 'dev-2' }).synth()).toThrow(
       new SynthError([
-        `${F}/cluster-dev-1.yaml: Cluster/fleet/dev-1 would be deleted, but it is protected: stateful kind cluster.x-k8s.io/Cluster. ${allowHint('Cluster/fleet/dev-1')}`,
+        `${F}/cluster-dev-1.yaml: Cluster/fleet/dev-1 would be deleted, but it is protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ${allowHint('Cluster/fleet/dev-1')}`,
       ]),
     );
   });

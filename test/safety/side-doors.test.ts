@@ -25,6 +25,16 @@ function newApp(out: string, allowDestroy?: string[]): GitOpsApp {
   return app;
 }
 
+/**
+ * A stateful object with removal policy DESTROY: the guard's mechanics (Flux prunes, scoped ids)
+ * are tested on objects nothing retains (a raw one would be retained by default, and Flux does not
+ * prune those).
+ */
+function unretained<T extends ApiObject>(obj: T): T {
+  applyRemovalPolicy(obj, RemovalPolicy.DESTROY);
+  return obj;
+}
+
 function problems(f: () => void): string[] {
   try {
     f();
@@ -44,7 +54,7 @@ describe('scoped allow ids', () => {
     const prod = repo.folder('clusters/aks-prod', { cluster: 'aks-prod', namespace: 'team' });
     for (const [f, keep] of [[dev, o.dev ?? true], [prod, o.prod ?? true]] as const) {
       new ApiObject(f, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } } as any);
-      if (keep) new ApiObject(f, 'rg', RG('rg-team'));
+      if (keep) unretained(new ApiObject(f, 'rg', RG('rg-team')));
     }
     return app;
   };
@@ -178,7 +188,7 @@ function fluxApp(out: string, o: FluxOptions = {}): GitOpsApp {
   const infra = repo.folder('infra', { namespace: 'team' });
   new ApiObject(infra, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'infra' }, data: { a: '1' } } as any);
   const db = repo.folder(o.dbFolder ?? 'apps/db', { namespace: 'team' });
-  new ApiObject(db, 'db', { ...SERVER, metadata: { ...SERVER.metadata, annotations: o.dbAnnotations } });
+  unretained(new ApiObject(db, 'db', { ...SERVER, metadata: { ...SERVER.metadata, annotations: o.dbAnnotations } }));
   const folders: Record<string, typeof apps> = { apps, other, infra };
   if (o.appsK ?? true) Kustomization.forFolder(mgmt, 'apps', folders[o.appsPath ?? 'apps'], { name: 'apps', source, prune: true });
   Kustomization.forFolder(mgmt, 'infra', infra, { name: 'infra', source, prune: true });
@@ -281,7 +291,7 @@ describe('Flux-aware protection', () => {
       // The same path exists in the platform repo, without the server: only the team repo's build has it.
       new ApiObject(platform.folder('apps', { namespace: 'team' }), 'cm', cm);
       const apps = team.folder('apps', { namespace: 'team' });
-      new ApiObject(apps, 'db', SERVER);
+      unretained(new ApiObject(apps, 'db', SERVER));
       if (k) Kustomization.forFolder(mgmt, 'team', apps, { name: 'team', source: GitRepository.fromName(mgmt, 'source', { name: 'team', namespace: 'flux-system' }), prune: true });
       return app;
     };
