@@ -1,7 +1,8 @@
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { memoForSynthPass } from '../core/synth-pass';
-import { checkCount, checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { checkCount, checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, PropError, propError } from '../core/errors';
+import { SynthError } from '../gitops/pipeline/types';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
 import { ISecretSource, resolveSecret } from '../core/secret';
 import { Kustomization } from '../flux/kustomization';
@@ -277,7 +278,7 @@ export class Fleet extends Construct {
     const perSubscription = this.clustersPerSubscription;
     this.node.addValidation({ validate: () => sharedSubscriptionProblems(this) });
     const names = new Set<string>();
-    props.clusters.forEach((spec, i) => {
+    const addRow = (spec: FleetClusterSpec, i: number): void => {
       const row = `clusters[${i}]`;
       checkString(this, `${row}.name`, spec.name, DNS_LABEL);
       const nameProblem = this.cls.clusterNameProblem(spec.name);
@@ -321,7 +322,7 @@ export class Fleet extends Construct {
         }
       }
       const tier = pick('tier');
-      if (tier !== undefined) checkLabels(this, `${row}.tier`, { tier });
+      if (tier !== undefined) checkLabels(this, row, { tier });
       const shard = spec.shard ?? (shards !== undefined ? `shard${stableHash(spec.name) % shards}` : undefined);
       if (shard !== undefined) checkString(this, `${row}.shard`, shard, { ...DNS_LABEL, description: 'a shard key: a DNS label such as "shard1" (it names the bucket folders and Kustomizations)' });
       const location = pick('location');
@@ -403,7 +404,23 @@ export class Fleet extends Construct {
         this.bucketKustomizations.push(k);
       }
       this.members.push({ cluster, managementFolder, stageFolders, hydration, kustomizations, shard, bucket });
+    };
+    // Every bad row at once (a table of 2,000 rows should not need a synth per mistake), each
+    // naming its cluster; one bad row is thrown as it is.
+    const rowProblems: PropError[] = [];
+    props.clusters.forEach((spec, i) => {
+      try {
+        addRow(spec, i);
+      } catch (e) {
+        if (!(e instanceof PropError)) throw e;
+        // The cluster named, unless the message names it already (or is about the name).
+        const names = typeof spec?.name === 'string' && !e.prop.endsWith('.name') && !e.rule.includes(`"${spec.name}"`);
+        const named = names ? new PropError(e.constructPath, e.prop, `${e.rule} (cluster "${spec.name}")`) : e;
+        rowProblems.push(named);
+      }
     });
+    if (rowProblems.length === 1) throw rowProblems[0];
+    if (rowProblems.length > 1) throw new SynthError(rowProblems.map((e) => e.message));
   }
 
   /** Validates a row's node pool settings; returns what sets them as the pools' `nodePool` variable overrides. */

@@ -207,7 +207,7 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
       `${P}/f4: prop "clusters[0].name": "A" is invalid: must be a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)`,
     );
     expect(Testing.errorOf(() => new Fleet(folder, 'f5', { ...base, clusters: [{ name: 'a', labels: { team: ':' } }] }))).toBe(
-      `${P}/f5: prop "clusters[0].labels.team": invalid label value ":": must be empty or consist of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`,
+      `${P}/f5: prop "clusters[0].labels.team": invalid label value ":": must be empty or consist of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric (cluster "a")`,
     );
     expect(Testing.errorOf(() => new Fleet(folder, 'f6', { ...base, defaults: { kubernetesVersion: 'v1.33.2', labels: { 'a b': 'x' } } }))).toBe(
       `${P}/f6: prop "defaults.labels['a b']": invalid label key "a b": name part must consist of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`,
@@ -252,7 +252,7 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
       ['shop-dev', 'apps/shop-dev', 'shop-dev'], ['shop-prod', 'apps/shop-prod', 'shop-prod'],
     ]);
     expect(Testing.errorOf(() => new Fleet(folder, 'f2', { repo, clusterClass: cls, source, defaults: {}, clusters: [{ name: 'x', environment: 'qa' }] }))).toBe(
-      'platform/clusters--mgmt/f2: prop "clusters[0].environment": "qa" is not an environment of the fleet (none defined)',
+      'platform/clusters--mgmt/f2: prop "clusters[0].environment": "qa" is not an environment of the fleet (none defined) (cluster "x")',
     );
   });
 

@@ -4,7 +4,8 @@ import { JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import { fleetTable } from '../../examples/fleet-table/app';
-import { GitOpsApp, RemovalPolicy } from '../../lib';
+import { GitOpsApp, RemovalPolicy, SynthError } from '../../lib';
+import { synthFailureLines } from '../../lib/gitops/pipeline/report';
 import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksClusterClass, csvRecords, Fleet, FleetClusterSpec, fleetClustersFromCsv, kustomizationBuildSizes, parseCsv, stableHash } from '../../lib/capi';
 import { GitRepository, Kustomization } from '../../lib/flux';
@@ -170,10 +171,10 @@ describe('Fleet rows', () => {
       `${P}/f: prop "clusters[0].variables.location": "West Europe" does not match pattern "^[a-z][a-z0-9]*$" (cluster "c1")`,
     );
     expect(row({ credentialFrom: 'aso-b' }).replace(/f\d+/, 'f')).toBe(
-      `${P}/f: prop "clusters[0].credentialFrom": ClusterClass aks has no per-cluster credential: create it with perClusterCredential: true`,
+      `${P}/f: prop "clusters[0].credentialFrom": ClusterClass aks has no per-cluster credential: create it with perClusterCredential: true (cluster "c1")`,
     );
     expect(row({ subscriptionId: 'sub-a' }).replace(/f\d+/, 'f')).toBe(
-      `${P}/f: prop "clusters[0].subscriptionId": "sub-a" is invalid: must be an Azure subscription ID (a GUID)`,
+      `${P}/f: prop "clusters[0].subscriptionId": "sub-a" is invalid: must be an Azure subscription ID (a GUID) (cluster "c1")`,
     );
     // The class makes the cluster name the AKS dnsPrefix: 54 characters at most (a DNS label allows 63).
     const long = `c-${'x'.repeat(58)}`;
@@ -181,8 +182,30 @@ describe('Fleet rows', () => {
       `${P}/f: prop "clusters[0].name": "${long}" has 60 characters: ClusterClass aks uses the cluster name as the AKS dnsPrefix, which allows at most 54; use a shorter name, or give the class a dnsPrefix`,
     );
     expect(row({ shard: 'Shard_1' }).replace(/f\d+/, 'f')).toBe(
-      `${P}/f: prop "clusters[0].shard": "Shard_1" is invalid: must be a shard key: a DNS label such as "shard1" (it names the bucket folders and Kustomizations)`,
+      `${P}/f: prop "clusters[0].shard": "Shard_1" is invalid: must be a shard key: a DNS label such as "shard1" (it names the bucket folders and Kustomizations) (cluster "c1")`,
     );
+  });
+
+  test('every bad row at once, one line each naming its cluster; one bad row alone is thrown as it is', () => {
+    const { repo, folder } = setup();
+    const c = cls(repo.folder('clusters/mgmt/classes'));
+    const rows: FleetClusterSpec[] = [{ name: 'ok-1' }, { name: 'c-2', tier: 'Gold Tier' }, { name: 'ok-3' }, { name: 'c-4', subscriptionId: 'sub-x' }, { name: 'C_5' }];
+    let error: unknown;
+    try {
+      new Fleet(folder, 'many', { repo, clusterClass: c, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: rows });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SynthError);
+    expect((error as SynthError).problems.map((p) => p.replace(/^.*?: prop /, 'prop '))).toEqual([
+      'prop "clusters[1].tier": invalid label value "Gold Tier": must be empty or consist of alphanumerics, \'-\', \'_\' or \'.\', starting and ending with an alphanumeric (cluster "c-2")',
+      'prop "clusters[3].subscriptionId": "sub-x" is invalid: must be an Azure subscription ID (a GUID) (cluster "c-4")',
+      expect.stringMatching(/^prop "clusters\[4\]\.name": "C_5" is invalid: must be a DNS label/),
+    ]);
+    // The CLI prints one line per problem (cdk8s-platform: <problem>), no stack.
+    const lines = synthFailureLines(error).split('\n').filter((l) => l !== '');
+    expect(lines.length).toBe(3);
+    expect(lines.every((l) => /^cdk8s-platform: \S+\/many: prop "clusters\[\d\]/.test(l))).toBe(true);
   });
 
   test('one fleet spans subscriptions; 980 resource groups per subscription, two per AKS cluster, IDs without case, across Fleets', () => {
@@ -194,7 +217,7 @@ describe('Fleet rows', () => {
     const fleet = (id: string, clusters: FleetClusterSpec[]) => new Fleet(folder, id, { repo, clusterClass: c, defaults: { kubernetesVersion: 'v1.33.2' }, clusters });
     expect(Testing.errorOf(() => fleet('f', rows(491, (i) => (i % 2 ? SUB_A.toUpperCase() : SUB_A))))).toBe(
       `${P}/f: prop "clusters[490].subscriptionId": subscription ${SUB_A} would hold 982 resource groups (two per AKS cluster: its own and the node resource group AKS creates); ` +
-        'Azure allows 980 per subscription: put the cluster in another subscription',
+        'Azure allows 980 per subscription: put the cluster in another subscription (cluster "c-490")',
     );
     // Two Fleets of 300 clusters each in one subscription: reported once at synth, naming both.
     const { app, repo: r2, folder: f2 } = setup();
@@ -342,7 +365,7 @@ test('node pools per row: the nodePool variable override of the pool, checked ag
   expect(err('e5', { wrk: { vmSize: 'D8s' } })).toBe(`${P}/e5: prop "clusters[0].nodePools.wrk.vmSize": "D8s" does not match pattern "^Standard_[A-Za-z0-9_]+$" (cluster "x")`);
   const plain = cls(repo.folder('clusters/mgmt/classes2'), { name: 'aks2' });
   expect(Testing.errorOf(() => new Fleet(folder, 'e6', { repo, clusterClass: plain, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'y', nodePools: { 'mp-1': { vmSize: 'Standard_D8s_v5' } } }] }))).toBe(
-    `${P}/e6: prop "clusters[0].nodePools": ClusterClass aks2 has no nodePool variable: create it with nodePoolVariables: true`,
+    `${P}/e6: prop "clusters[0].nodePools": ClusterClass aks2 has no nodePool variable: create it with nodePoolVariables: true (cluster "y")`,
   );
 });
 
