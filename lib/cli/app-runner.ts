@@ -12,7 +12,7 @@ import type { StageEvent } from '../core/progress';
 import { reportSynthFailure } from '../gitops/pipeline/report';
 import { withSynthSession, type SynthSession } from '../gitops/pipeline/session';
 import type { OutputCheck } from '../gitops/pipeline/write';
-import type { Plan } from '../safety/plan';
+import { withDisplayPaths, type Plan } from '../safety/plan';
 
 /** What the CLI passes to the runner (JSON): the session without its callbacks. */
 export interface RunnerSession {
@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     checkBase: s.checkBase,
     allowDestroy: s.allowDestroy,
     progress: s.progress ? (event) => send({ type: 'progress', event }) : undefined,
-    onPlan: (plan) => send({ type: 'plan', plan }),
+    // Construct paths as synth's messages show them: the CLI does not know the app's folders.
+    onPlan: (plan) => send({ type: 'plan', plan: withDisplayPaths(plan) }),
     onCheck: (check) => send({ type: 'check', check }),
   };
   const abs = path.resolve(file);

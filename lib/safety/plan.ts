@@ -1,6 +1,7 @@
 import { AllowId, allowMatcher, applicationReason, cascadingApplicationPaths, deletedWithApplication, objectId, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
 import { EMPTY_TREE, objectsOfFile, quickIdentity, readTree, TreeSnapshot } from './tree';
 import { groupOf } from '../core/validation/metadata';
+import { displayConstructPaths } from '../core/errors';
 
 /** An object in a plan: where it is and what produced it. */
 export interface ObjectInfo {
@@ -431,6 +432,17 @@ export function planTrees(old: TreeSnapshot | string | undefined, next: TreeSnap
   return { dir: options.dir ?? '.', changes, files: { created: created.sort(), updated: updated.sort(), deleted: deleted.sort() } };
 }
 
+/**
+ * `plan` with its construct paths as the user wrote them (folders as `clusters/mgmt`, not
+ * `clusters--mgmt`), as synth's messages show them: for a plan leaving the app's process (the
+ * CLI's runner sends it), where the app's folders are no longer known.
+ */
+export function withDisplayPaths(plan: Plan): Plan {
+  const info = <T extends ObjectInfo | undefined>(o: T): T => (o?.constructPath ? { ...o, constructPath: displayConstructPaths(o.constructPath) } : o);
+  const change = <T extends ObjectChange>(c: T): T => ({ ...c, object: info(c.object), ...(c.previous ? { previous: info(c.previous) } : {}) });
+  return { ...plan, repos: plan.repos.map((r) => ({ ...r, changes: r.changes.map(change) })), blocked: plan.blocked.map(change) };
+}
+
 /** Combines repo plans into a {@link Plan}. */
 export function combinePlans(repos: readonly RepoPlan[], warnings: readonly string[] = []): Plan {
   const sorted = [...repos].sort((a, b) => cmp(a.dir, b.dir));
@@ -516,7 +528,7 @@ function show(v: unknown): string {
 export function blockedMessage(change: ObjectChange, repoDir: string): string {
   const old = change.action === 'rename' ? change.previous! : change.object;
   const file = repoDir && repoDir !== '.' ? `${repoDir.replace(/\/+$/, '')}/${old.file}` : old.file;
-  const where = old.constructPath ? `${old.constructPath} (${file})` : file;
+  const where = old.constructPath ? `${displayConstructPaths(old.constructPath)} (${file})` : file;
   const argo = change.pruner === 'argocd';
   const what =
     change.action === 'rename'
@@ -570,7 +582,7 @@ export function formatPlan(plan: Plan): string {
       if (c.action === 'update' && c.previous && c.previous.file !== o.file) head += ` (moved from ${c.previous.file})`;
       if (c.action === 'rename' && c.previous!.file !== o.file) head += ` (was ${c.previous!.file})`;
       if (c.action === 'prune') head += ` (pruned by ${c.pruner === 'argocd' ? 'Argo CD' : 'Flux'}: ${c.prunedBy})`;
-      if (o.constructPath) head += `  [${o.constructPath}]`;
+      if (o.constructPath) head += `  [${displayConstructPaths(o.constructPath)}]`;
       lines.push(head);
       if (c.protection) {
         lines.push(`      ${c.blocked ? 'BLOCKED' : 'allowed'}: protected: ${c.protection.join('; ')}`);

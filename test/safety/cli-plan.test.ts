@@ -54,6 +54,23 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
+test('plan shows construct paths as synth does: folders as written (clusters/fleet), not as construct ids (clusters--fleet)', async () => {
+  const out = path.join(work, 'nested');
+  const app = (value: string) => {
+    const file = path.join(work, `nested-${value}.ts`);
+    fs.writeFileSync(file,
+      `import { ApiObject } from 'cdk8s';\nimport { GitOpsApp, Repo } from ${JSON.stringify(path.join(ROOT, 'lib'))};\n` +
+      `const app = new GitOpsApp({ validation: false });\nconst f = new Repo(app, 'platform').folder('clusters/fleet', { namespace: 'fleet' });\n` +
+      `new ApiObject(f, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '${value}' } } as any);\napp.synth();\n`);
+    return `node ${JSON.stringify(require.resolve('tsx/cli', { paths: [ROOT] }))} ${JSON.stringify(file)}`;
+  };
+  expect(synth(out, app('1'), work).status).toBe(0);
+  const human = await plan(['--out', out, '--app', app('2')], work);
+  expect(human.stdout).toContain('  ~ ConfigMap/fleet/settings  clusters/fleet/configmap-settings.yaml  [platform/clusters/fleet/settings]\n');
+  const json = JSON.parse((await plan(['--out', out, '--app', app('2'), '--json'], work)).stdout) as Plan;
+  expect(json.repos[0].changes[0].object.constructPath).toBe('platform/clusters/fleet/settings');
+});
+
 test('plan: exit 0 without changes, 1 with changes, 3 when a protected object would go; synth refuses the same', async () => {
   const out = path.join(work, 'checkout');
   const v1 = writeApp(work, 'v1', { cluster: 'dev-1', value: '1' });
