@@ -2,6 +2,7 @@
 // the Flux checks; not exported by the package).
 import { posix } from 'path';
 import { IConstruct } from 'constructs';
+import { builtDirectories, type BuildTree } from '../gitops/flux-build';
 import { memoForSynthPass } from '../core/synth-pass';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
@@ -86,7 +87,8 @@ export class RepoFolders {
   }
 
   /**
-   * Every folder a Kustomization applying `path` builds: the folder there with what its
+   * Every folder a Kustomization applying `path` builds, as Flux builds it (the model shared with
+   * the apply-order check, lib/gitops/flux-build.ts): the folder there with what its
    * kustomization.yaml lists (sub-folders, folders added by path), recursively; or, when no folder
    * with a kustomization.yaml sits there, what Flux's generated one lists (fluxcd/pkg `kustomize`
    * `generateKustomization`): the YAML files below the path, except below a directory holding a
@@ -94,30 +96,17 @@ export class RepoFolders {
    * path comes first.
    */
   public built(path: string): Folder[] {
-    const p = posix.normalize(path.replace(/^\.\//, '')).replace(/\/+$/, '').replace(/^\.$/, '');
-    const out = new Set<Folder>();
-    const visit = (f: Folder) => {
-      if (out.has(f)) return;
-      out.add(f);
-      for (const c of this.included(f)) visit(c);
-      for (const c of this.listed.get(f) ?? []) visit(c);
-    };
-    const exact = this.byPath.get(p);
-    if (exact?.kustomization) {
-      visit(exact);
-      return [...out];
-    }
-    for (const f of p === '' ? this.folders : this.below(p)) {
-      let shadowed = false;
-      for (let a = this.parentOf(f); a && (p === '' || a.path.startsWith(`${p}/`)); a = this.parentOf(a)) {
-        if (a.kustomization) shadowed = true;
-      }
-      if (shadowed) continue;
-      if (f.kustomization && f.path !== p) visit(f);
-      else out.add(f);
-    }
-    return [...out];
+    return builtDirectories(this.buildTree, path).map((b) => b.dir);
   }
+
+  /** The folders as a {@link BuildTree}. */
+  private readonly buildTree: BuildTree<Folder> = {
+    at: (p) => this.byPath.get(p),
+    pathOf: (f) => f.path,
+    isKustomized: (f) => f.kustomization,
+    listedDirs: (f) => [...this.included(f), ...(this.listed.get(f) ?? [])],
+    atOrBelow: (p) => (p === '' ? this.folders : this.below(p)),
+  };
 
   /**
    * The folders at `p` and below it, by binary search in the folders sorted by path (a scan per

@@ -31,6 +31,7 @@ import type { KubeObject } from './layout';
 import { isClusterScoped } from '../core/kinds';
 import { groupOf } from '../core/validation/metadata';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
+import { builtDirectories, fluxBuildPath, type BuildTree } from './flux-build';
 import { deletedByPatches } from './patch-targets';
 import type { Repo } from './repo';
 
@@ -264,75 +265,83 @@ function describe(o: KubeObject): string {
   return `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata.name ?? ''}`;
 }
 
-function norm(p: string): string {
-  // kustomize-controller joins spec.path to the source root (securejoin): "/apps" is "./apps".
-  const n = posix.normalize(p.replace(/^\.\//, '').replace(/^\/+/, '')).replace(/\/+$/, '');
-  return n === '' ? '.' : n;
+/**
+ * A repo's rendered files by directory, as the {@link BuildTree} the build model reads (the
+ * directories sorted by path, so those below a path are found by binary search: scanning every
+ * file for each Kustomization was quadratic, 1,000 tenants each with a Kustomization of a path
+ * that has no kustomization.yaml).
+ */
+interface RepoFiles {
+  readonly tree: BuildTree<string>;
+  /** The files directly in each directory (`''` the root), in the objects-by-file map's order. */
+  readonly filesIn: ReadonlyMap<string, readonly string[]>;
+  /** Each file's position in the objects-by-file map (the tree's order). */
+  readonly position: ReadonlyMap<string, number>;
 }
 
+function repoFiles(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>): RepoFiles {
+  // Directories as the build model names them ('' the root); the kustomizations map says '.'.
+  const key = (d: string) => (d === '' ? '.' : d);
+  const filesIn = new Map<string, string[]>();
+  const position = new Map<string, number>();
+  for (const file of byFile.keys()) {
+    position.set(file, position.size);
+    const slash = file.lastIndexOf('/');
+    const dir = slash < 0 ? '' : file.slice(0, slash);
+    const list = filesIn.get(dir);
+    if (list) list.push(file);
+    else filesIn.set(dir, [file]);
+  }
+  const dirs = new Set<string>(filesIn.keys());
+  for (const d of repo.kustomizations.keys()) dirs.add(d === '.' ? '' : d);
+  const sorted = [...dirs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const tree: BuildTree<string> = {
+    at: (p) => (dirs.has(p) ? p : undefined),
+    pathOf: (d) => d,
+    isKustomized: (d) => repo.kustomizations.has(key(d)),
+    listedDirs: (d) => (repo.kustomizations.get(key(d)) ?? []).map((r) => fluxBuildPath(posix.join(key(d), r))).filter((p) => repo.kustomizations.has(key(p))),
+    atOrBelow: (p) => (p === '' ? sorted : [...(dirs.has(p) ? [p] : []), ...withPrefix(sorted, `${p}/`, (d) => d)]),
+  };
+  return { tree, filesIn, position };
+}
 
 /**
- * The files of a repo (keys of its objects-by-file map, in that map's order) sorted by name with
- * their position, so the files below a path are found by binary search: scanning every file for
- * each Kustomization was quadratic (1,000 tenants, each with a Kustomization of a path that has no
- * kustomization.yaml).
+ * The objects of the build of `path` in `repo` (see lib/gitops/flux-build.ts): the files each built
+ * directory's kustomization.yaml lists, or, for a directory Flux's generated kustomization.yaml
+ * lists, its own files; undefined when nothing is there.
  */
-interface FileIndex {
-  readonly files: readonly string[];
-  readonly sorted: ReadonlyArray<readonly [string, number]>;
-}
-
-function fileIndex(byFile: Map<string, ApplyOrderObject[]>): FileIndex {
-  const files = [...byFile.keys()];
-  const sorted = files.map((f, i) => [f, i] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return { files, sorted };
-}
-
-/** The files whose path starts with `prefix`, in the map's order. */
-function filesUnder(index: FileIndex, prefix: string): string[] {
-  if (prefix === '') return [...index.files];
-  return withPrefix(index.sorted, prefix, ([f]) => f).map(([, i]) => i).sort((a, b) => a - b).map((i) => index.files[i]);
-}
-
-/** The shallowest directory below `dir` and above `file` that holds a kustomization.yaml, if any. */
-function kustomizedDirBetween(repo: ApplyOrderRepo, dir: string, file: string): string | undefined {
-  const from = dir === '.' ? 0 : dir.length + 1;
-  for (let i = file.indexOf('/', from); i >= 0; i = file.indexOf('/', i + 1)) {
-    const d = file.slice(0, i);
-    if (repo.kustomizations.has(d)) return d;
-  }
-  return undefined;
-}
-
-/** The objects of the build of `path` in `repo` (its kustomization.yaml, recursively). */
-function buildOf(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>, index: FileIndex, path: string): ApplyOrderObject[] | undefined {
-  const out: ApplyOrderObject[] = [];
-  const seen = new Set<string>();
-  const visit = (dir: string): boolean => {
-    if (seen.has(dir)) return true;
-    seen.add(dir);
-    const resources = repo.kustomizations.get(dir);
-    if (!resources) {
-      // No kustomization.yaml: kustomize-controller generates one with every manifest below the
-      // path, except that a directory holding a kustomization.yaml is listed as a directory, and
-      // built as such, instead of descended into (fluxcd/pkg kustomize generateKustomization,
-      // filepath.SkipDir).
-      const files = filesUnder(index, dir === '.' ? '' : `${dir}/`);
-      for (const file of files) {
-        const sub = kustomizedDirBetween(repo, dir, file);
-        if (sub) visit(sub);
-        else out.push(...byFile.get(file)!);
-      }
-      return files.length > 0;
+function buildOf(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>, files: RepoFiles, path: string): ApplyOrderObject[] | undefined {
+  const dirs = builtDirectories(files.tree, path);
+  if (dirs.length === 0) return undefined;
+  const listedBy = (dir: string): ApplyOrderObject[] => {
+    const out: ApplyOrderObject[] = [];
+    for (const r of repo.kustomizations.get(dir === '' ? '.' : dir) ?? []) {
+      const f = fluxBuildPath(posix.join(dir, r));
+      if (byFile.has(f)) out.push(...byFile.get(f)!);
     }
-    for (const r of resources) {
-      const p = norm(posix.join(dir, r));
-      if (repo.kustomizations.has(p)) visit(p);
-      else if (byFile.has(p)) out.push(...byFile.get(p)!);
-    }
-    return true;
+    return out;
   };
-  return visit(norm(path)) ? out : undefined;
+  if (!dirs[0].generated) return dirs.flatMap((d) => listedBy(d.dir));
+  // Flux's generated kustomization.yaml: in the tree's order, each file of a directory it lists
+  // file by file, and each directory it lists as such where its first file comes (what the
+  // directory's own kustomization.yaml reaches follows it).
+  const units: Array<{ at: number; objects: ApplyOrderObject[] }> = [];
+  let current: { at: number; objects: ApplyOrderObject[] } | undefined;
+  for (const { dir, generated, top } of dirs) {
+    if (generated) {
+      for (const file of files.filesIn.get(dir) ?? []) units.push({ at: files.position.get(file)!, objects: byFile.get(file)! });
+      continue;
+    }
+    // A directory the generated kustomization.yaml lists is placed where its first file comes;
+    // the directories its own kustomization.yaml reaches (which follow it) go with it.
+    if (top || !current) {
+      let first = Number.MAX_SAFE_INTEGER;
+      for (const d of files.tree.atOrBelow(dir)) for (const f of files.filesIn.get(d) ?? []) first = Math.min(first, files.position.get(f)!);
+      units.push((current = { at: first, objects: [] }));
+    }
+    current.objects.push(...listedBy(dir));
+  }
+  return units.sort((a, b) => a.at - b.at).flatMap((u) => u.objects);
 }
 
 /**
@@ -392,10 +401,10 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       else reposByUrl.set(key, [r]);
     }
   }
-  const indexes = new Map<ApplyOrderRepo, FileIndex>();
-  const indexOf = (r: ApplyOrderRepo): FileIndex => {
+  const indexes = new Map<ApplyOrderRepo, RepoFiles>();
+  const indexOf = (r: ApplyOrderRepo): RepoFiles => {
     let index = indexes.get(r);
-    if (!index) indexes.set(r, (index = fileIndex(byFile.get(r)!)));
+    if (!index) indexes.set(r, (index = repoFiles(r, byFile.get(r)!)));
     return index;
   };
   for (const o of ksObjects) {

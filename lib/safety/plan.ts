@@ -528,7 +528,7 @@ function show(v: unknown): string {
 export function blockedMessage(change: ObjectChange, repoDir: string): string {
   const old = change.action === 'rename' ? change.previous! : change.object;
   const file = repoDir && repoDir !== '.' ? `${repoDir.replace(/\/+$/, '')}/${old.file}` : old.file;
-  const where = old.constructPath ? `${displayConstructPaths(old.constructPath)} (${file})` : file;
+  const where = old.constructPath ? `${old.constructPath} (${file})` : file;
   const argo = change.pruner === 'argocd';
   const what =
     change.action === 'rename'
@@ -601,7 +601,7 @@ export function formatPlan(plan: Plan): string {
     (argoPrunes > 0 ? `, ${argoPrunes} pruned by Argo CD` : '') +
     (plan.blocked.length > 0 ? `; ${plan.blocked.length} protected deletion(s) not allowed` : '');
   lines.push(summary);
-  for (const b of plan.blocked) lines.push(`error: ${blockedMessage(b, b.dir)}`);
+  for (const b of plan.blocked) lines.push(`error: ${displayConstructPaths(blockedMessage(b, b.dir))}`);
   for (const w of plan.warnings ?? []) lines.push(`warning: ${w}`);
   return `${lines.join('\n')}\n`;
 }

@@ -135,16 +135,16 @@ describe('GitOpsApp.plan', () => {
     expect(formatPlan(plan)).toBe(
       [
         'platform:',
-        '  > Cluster/fleet/dev-1 -> Cluster/fleet/dev-2  clusters/fleet/cluster-dev-2.yaml (was clusters/fleet/cluster-dev-1.yaml)  [platform/clusters--fleet/dev]',
+        '  > Cluster/fleet/dev-1 -> Cluster/fleet/dev-2  clusters/fleet/cluster-dev-2.yaml (was clusters/fleet/cluster-dev-1.yaml)  [platform/clusters/fleet/dev]',
         '      BLOCKED: protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false)',
         '      ~ metadata.name: "dev-1" -> "dev-2"',
-        '  ~ ConfigMap/fleet/plain  clusters/fleet/configmap-plain.yaml  [platform/clusters--fleet/plain]',
+        '  ~ ConfigMap/fleet/plain  clusters/fleet/configmap-plain.yaml  [platform/clusters/fleet/plain]',
         '      ~ data.a: "1" -> "2"',
-        '  - ConfigMap/fleet/retained  clusters/fleet/configmap-retained.yaml  [platform/clusters--fleet/retained]',
+        '  - ConfigMap/fleet/retained  clusters/fleet/configmap-retained.yaml  [platform/clusters/fleet/retained]',
         '      allowed: protected: retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false)',
         '  ~ clusters/fleet/kustomization.yaml',
         'plan: 0 to create, 1 to update, 1 to delete, 1 to rename; 1 protected deletion(s) not allowed',
-        'error: platform/clusters--fleet/dev (platform/clusters/fleet/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be renamed to ' +
+        'error: platform/clusters/fleet/dev (platform/clusters/fleet/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be renamed to ' +
           'Cluster/fleet/dev-2 (the old object is deleted), but it is protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ' +
           "To allow it, add 'platform::Cluster/fleet/dev-1' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::Cluster/fleet/dev-1",
         '',

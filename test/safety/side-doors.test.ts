@@ -222,7 +222,7 @@ describe('Flux-aware protection', () => {
       ['prune', 'FlexibleServer/team/orders', 'platform', '', `${K_APPS} is removed`],
     ]);
     expect(formatPlan(plan)).toContain(
-      `  ! FlexibleServer/team/orders  apps/db/flexibleserver-orders.yaml (pruned by Flux: ${K_APPS} is removed)  [platform/apps--db/db]\n` +
+      `  ! FlexibleServer/team/orders  apps/db/flexibleserver-orders.yaml (pruned by Flux: ${K_APPS} is removed)  [platform/apps/db/db]\n` +
         '      BLOCKED: protected: stateful kind dbforpostgresql.azure.com/FlexibleServer\n',
     );
     expect(formatPlan(plan)).toContain('plan: 0 to create, 0 to update, 1 to delete, 0 to rename, 1 pruned by Flux; 1 protected deletion(s) not allowed\n');

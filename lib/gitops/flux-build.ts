@@ -1,0 +1,89 @@
+/**
+ * What a Flux Kustomization applying a path of a repo builds: one model for the library's checks of
+ * its folders before rendering (`RepoFolders.built` in lib/flux/placement.ts: the build bound, the
+ * lockdown walk, the tenants' checks) and of rendered trees or trees on disk (the apply-order model,
+ * lib/gitops/apply-order.ts, also behind `cdk8s-platform validate`), so the two cannot disagree.
+ *
+ * kustomize-controller builds the path with the `kustomization.yaml` it finds there; without one, it
+ * generates one (fluxcd/pkg `kustomize` `generateKustomization`): every manifest below the path,
+ * except that a directory holding a `kustomization.yaml` is listed as a directory, and built as such,
+ * instead of descended into (`filepath.SkipDir`). The path is joined to the source root
+ * (securejoin), so `/apps` is `./apps`.
+ */
+import * as posix from 'path/posix';
+
+/** A repo's directories as Flux builds them (the directories are `D`s: folders, or paths). */
+export interface BuildTree<D> {
+  /** The directory at a repo-relative path (`''` the root), if the tree has one. */
+  at(path: string): D | undefined;
+  /** Its repo-relative path. */
+  pathOf(dir: D): string;
+  /** Whether it holds a `kustomization.yaml`. */
+  isKustomized(dir: D): boolean;
+  /** The directories its `kustomization.yaml` lists (built as such), when it holds one. */
+  listedDirs(dir: D): readonly D[];
+  /** Every directory at or below `path` (`''`: all of them). */
+  atOrBelow(path: string): readonly D[];
+}
+
+/**
+ * A Flux `spec.path` as a repo-relative path: `./apps/`, `apps` and `/apps` are `apps`; `./`, `.`
+ * and `/` are `''` (the root).
+ */
+export function fluxBuildPath(path: string): string {
+  const n = posix.normalize(path.replace(/^\.\//, '').replace(/^\/+/, '')).replace(/\/+$/, '');
+  return n === '.' ? '' : n;
+}
+
+/** One directory of a build: built from its `kustomization.yaml`, or (`generated`) its own files listed by Flux's generated one. */
+export interface BuiltDirectory<D> {
+  readonly dir: D;
+  /** True when Flux's generated `kustomization.yaml` lists the directory's own files (it holds none). */
+  readonly generated: boolean;
+  /** True when the path itself yields it (not a directory another one's `kustomization.yaml` lists). */
+  readonly top: boolean;
+}
+
+/**
+ * The directories whose objects a Kustomization applying `path` builds, each once: with a
+ * `kustomization.yaml` at the path, that directory and what it lists (recursively); without one,
+ * the directories at and below the path that no directory below the path with a
+ * `kustomization.yaml` shadows, each directory holding one built as such. The directory at or
+ * nearest below the path comes first. Empty when nothing is there.
+ */
+export function builtDirectories<D>(tree: BuildTree<D>, path: string): Array<BuiltDirectory<D>> {
+  const p = fluxBuildPath(path);
+  const out: Array<BuiltDirectory<D>> = [];
+  const seen = new Set<D>();
+  const visit = (d: D, top: boolean) => {
+    if (seen.has(d)) return;
+    seen.add(d);
+    out.push({ dir: d, generated: false, top });
+    for (const c of tree.listedDirs(d)) if (tree.isKustomized(c)) visit(c, false);
+  };
+  const exact = tree.at(p);
+  if (exact !== undefined && tree.isKustomized(exact)) {
+    visit(exact, true);
+    return out;
+  }
+  for (const d of tree.atOrBelow(p)) {
+    const dp = tree.pathOf(d);
+    if (dp !== p && shadowed(tree, p, dp)) continue;
+    if (dp !== p && tree.isKustomized(d)) visit(d, true);
+    else if (!seen.has(d)) {
+      seen.add(d);
+      out.push({ dir: d, generated: true, top: true });
+    }
+  }
+  return out;
+}
+
+/** Whether a directory strictly between `p` and `dp` (below `p`, above `dp`) holds a `kustomization.yaml`. */
+function shadowed<D>(tree: BuildTree<D>, p: string, dp: string): boolean {
+  const from = p === '' ? 0 : p.length + 1;
+  for (let i = dp.indexOf('/', from); i >= 0; i = dp.indexOf('/', i + 1)) {
+    const a = tree.at(dp.slice(0, i));
+    if (a !== undefined && tree.isKustomized(a)) return true;
+  }
+  return false;
+}
