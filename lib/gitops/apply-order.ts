@@ -277,6 +277,8 @@ interface RepoFiles {
   readonly filesIn: ReadonlyMap<string, readonly string[]>;
   /** Each file's position in the objects-by-file map (the tree's order). */
   readonly position: ReadonlyMap<string, number>;
+  /** What a directory's kustomization.yaml lists, resolved once: the files of the tree it lists. */
+  listedFiles(dir: string): readonly string[];
 }
 
 function repoFiles(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>): RepoFiles {
@@ -295,14 +297,30 @@ function repoFiles(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>
   const dirs = new Set<string>(filesIn.keys());
   for (const d of repo.kustomizations.keys()) dirs.add(d === '.' ? '' : d);
   const sorted = [...dirs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Each kustomization.yaml's entries resolved once (a Kustomization's build reads them twice:
+  // the directories it lists, then its files).
+  const resolved = new Map<string, { dirs: string[]; files: string[] }>();
+  const resolve = (d: string) => {
+    let r = resolved.get(d);
+    if (!r) {
+      r = { dirs: [], files: [] };
+      for (const entry of repo.kustomizations.get(key(d)) ?? []) {
+        const p = fluxBuildPath(posix.join(key(d), entry));
+        if (repo.kustomizations.has(key(p))) r.dirs.push(p);
+        else if (byFile.has(p)) r.files.push(p);
+      }
+      resolved.set(d, r);
+    }
+    return r;
+  };
   const tree: BuildTree<string> = {
     at: (p) => (dirs.has(p) ? p : undefined),
     pathOf: (d) => d,
     isKustomized: (d) => repo.kustomizations.has(key(d)),
-    listedDirs: (d) => (repo.kustomizations.get(key(d)) ?? []).map((r) => fluxBuildPath(posix.join(key(d), r))).filter((p) => repo.kustomizations.has(key(p))),
+    listedDirs: (d) => resolve(d).dirs,
     atOrBelow: (p) => (p === '' ? sorted : [...(dirs.has(p) ? [p] : []), ...withPrefix(sorted, `${p}/`, (d) => d)]),
   };
-  return { tree, filesIn, position };
+  return { tree, filesIn, position, listedFiles: (d) => resolve(d).files };
 }
 
 /**
@@ -310,15 +328,12 @@ function repoFiles(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>
  * directory's kustomization.yaml lists, or, for a directory Flux's generated kustomization.yaml
  * lists, its own files; undefined when nothing is there.
  */
-function buildOf(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>, files: RepoFiles, path: string): ApplyOrderObject[] | undefined {
+function buildOf(byFile: Map<string, ApplyOrderObject[]>, files: RepoFiles, path: string): ApplyOrderObject[] | undefined {
   const dirs = builtDirectories(files.tree, path);
   if (dirs.length === 0) return undefined;
   const listedBy = (dir: string): ApplyOrderObject[] => {
     const out: ApplyOrderObject[] = [];
-    for (const r of repo.kustomizations.get(dir === '' ? '.' : dir) ?? []) {
-      const f = fluxBuildPath(posix.join(dir, r));
-      if (byFile.has(f)) out.push(...byFile.get(f)!);
-    }
+    for (const f of files.listedFiles(dir)) out.push(...byFile.get(f)!);
     return out;
   };
   if (!dirs[0].generated) return dirs.flatMap((d) => listedBy(d.dir));
@@ -423,7 +438,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     // flux-system again per shard without the Flux objects).
     const deleted = deletedByPatches(spec.patches);
     const buildIn = (r: ApplyOrderRepo) => {
-      const b = buildOf(r, byFile.get(r)!, indexOf(r), path);
+      const b = buildOf(byFile.get(r)!, indexOf(r), path);
       return b && deleted ? b.filter((x) => !deleted(x.obj)) : b;
     };
     // A source that is not in the trees fetches a repo we cannot see: its builds are not checked
