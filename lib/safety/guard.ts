@@ -665,6 +665,47 @@ function presentObjects(repos: readonly GuardRepo[], scopeOf: Map<GuardRepo, (fi
   return present;
 }
 
+/** What {@link protectedPrune} reads, built once per check. */
+interface PruneContext {
+  readonly olds: Map<GuardRepo, OldTree>;
+  readonly scopeOf: Map<GuardRepo, (file: string) => string>;
+  readonly held: () => Map<string, string[]>;
+  readonly composite: (obj: PlainObject) => string[];
+  /** See {@link presentObjects}. */
+  readonly present: Set<string>;
+  /** Objects reported already (repo and identity). */
+  readonly reported: Set<string>;
+}
+
+function pruneContext(repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>, held: () => Map<string, string[]>, scopeOf: Map<GuardRepo, (file: string) => string>, composite: (obj: PlainObject) => string[]): PruneContext {
+  return { olds, scopeOf, held, composite, present: presentObjects(repos, scopeOf), reported: new Set() };
+}
+
+/**
+ * An object of an old build (`ikey`, `v`) that a controller (Flux, Argo CD) would prune although
+ * the app still produces it on its cluster, with why it is protected: undefined when it is gone
+ * from the app (a deletion, reported as such), the controller leaves it alone (`keeps`), it is not
+ * protected, or it was reported already. A Namespace still in Git is always protected: not meant to
+ * go, its deletion takes everything in it, also what other Kustomizations and repos apply there (a
+ * tenant's workloads).
+ */
+function protectedPrune(v: Built & { repo: GuardRepo }, ikey: string, ctx: PruneContext, keeps: (obj: PlainObject) => boolean): { info: ObjectInfo; reasons: string[] } | undefined {
+  if (!ctx.present.has(`${ctx.scopeOf.get(v.repo)!(v.file)}\u0000${identKey(v.raw)}`)) return undefined;
+  const old = ctx.olds.get(v.repo)!;
+  const obj = old.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name);
+  if (!obj || keeps(obj)) return undefined;
+  const t = treeObject(v.file, { ...obj, metadata: { ...obj.metadata, namespace: v.ident.namespace } }, old.snapshot.constructPaths[v.file]);
+  const reasons = [...protectionReasons(t.obj!), ...ctx.composite(t.obj!)];
+  if (t.kind === 'Namespace' && groupOf(t.apiVersion) === '') {
+    const inside = ctx.held().get(t.name);
+    reasons.push(inside && inside.length > 0 ? namespaceReason(inside) : NAMESPACE_PRUNE_REASON);
+  }
+  const dedupe = `${v.repo.name}\u0000${ikey}`;
+  if (reasons.length === 0 || ctx.reported.has(dedupe)) return undefined;
+  ctx.reported.add(dedupe);
+  return { info: { ...objectInfo(t), repo: v.repo.name, cluster: ctx.scopeOf.get(v.repo)!(v.file) }, reasons };
+}
+
 /**
  * The objects Flux would prune from a cluster although their file stays in Git (their
  * Kustomization is removed, re-pointed or narrowed, or they moved to another Kustomization's
@@ -681,10 +722,8 @@ function fluxPrunes(
 ): Array<{ repo: string; change: ObjectChange }> {
   const { s, oldKs, newKs } = flux;
   if (oldKs.size === 0) return [];
-  // Objects still produced anywhere in the app: only those can be pruned while their file stays.
-  const present = presentObjects(repos, scopeOf);
+  const ctx = pruneContext(repos, olds, held, scopeOf, composite);
   const out: Array<{ repo: string; change: ObjectChange }> = [];
-  const reported = new Set<string>();
   const allowed = allowMatcher(allow);
   for (const [key, k] of oldKs) {
     const kNew = newKs.get(key);
@@ -693,22 +732,10 @@ function fluxPrunes(
     if (before.size === 0) continue;
     const after = kNew ? applied(kNew, repos, s.next) : new Map();
     for (const [ikey, v] of before) {
-      if (after.has(ikey) || !present.has(`${scopeOf.get(v.repo)!(v.file)}\u0000${identKey(v.raw)}`)) continue;
-      const obj = olds.get(v.repo)!.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name);
-      if (!obj || pruneDisabled(obj)) continue;
-      const t = treeObject(v.file, { ...obj, metadata: { ...obj.metadata, namespace: v.ident.namespace } }, olds.get(v.repo)!.snapshot.constructPaths[v.file]);
-      const reasons = [...protectionReasons(t.obj!), ...composite(t.obj!)];
-      if (t.kind === 'Namespace' && groupOf(t.apiVersion) === '') {
-        // Still in Git, so not meant to go: its deletion takes everything in it, also what other
-        // Kustomizations and repos apply there (a tenant's workloads), protected or not.
-        const inside = held().get(t.name);
-        reasons.push(inside && inside.length > 0 ? namespaceReason(inside) : NAMESPACE_PRUNE_REASON);
-      }
-      if (reasons.length === 0) continue;
-      const dedupe = `${v.repo.name}\u0000${ikey}`;
-      if (reported.has(dedupe)) continue;
-      reported.add(dedupe);
-      const info: ObjectInfo = { ...objectInfo(t), repo: v.repo.name, cluster: scopeOf.get(v.repo)!(v.file) };
+      if (after.has(ikey)) continue;
+      const pruned = protectedPrune(v, ikey, ctx, pruneDisabled);
+      if (!pruned) continue;
+      const { info, reasons } = pruned;
       const why = kNew === undefined ? `${describeK(k)} is removed` : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
       out.push({
         repo: v.repo.name,
@@ -731,8 +758,11 @@ function isArgoApplication(o: { apiVersion: string; kind: string }): boolean {
   return o.kind === 'Application' && groupOf(o.apiVersion) === 'argoproj.io';
 }
 
-/** The Argo CD Applications of one side, keyed by repo, namespace and name. */
-function applicationsOf(repos: readonly GuardRepo[], side: Side): Map<string, ArgoApplication> {
+/**
+ * The Argo CD Applications of one side, keyed by the cluster they live on (their file's), namespace
+ * and name: one Argo CD per cluster, whichever repo of the app holds the Application.
+ */
+function applicationsOf(repos: readonly GuardRepo[], side: Side, scopeOf: Map<GuardRepo, (file: string) => string>): Map<string, ArgoApplication> {
   const out = new Map<string, ArgoApplication>();
   for (const r of repos) {
     for (const [file, ids] of side.ids(r)) {
@@ -741,7 +771,7 @@ function applicationsOf(repos: readonly GuardRepo[], side: Side): Map<string, Ar
         if (!isArgoApplication(obj)) continue;
         const ns = obj.metadata?.namespace ?? '';
         const name = obj.metadata?.name ?? '';
-        out.set(`${r.name}\u0000${ns}/${name}`, { repo: r, file, obj, id: `Application/${ns}/${name}` });
+        out.set(`${scopeOf.get(r)!(file)}\u0000${ns}/${name}`, { repo: r, file, obj, id: `Application/${ns}/${name}` });
       }
     }
   }
@@ -762,10 +792,10 @@ function deployed(a: ArgoApplication, repos: readonly GuardRepo[], side: Side): 
   return out;
 }
 
-/** Whether an Application's automated sync prunes (`spec.syncPolicy.automated.prune: true`). */
+/** Whether an Application's automated sync prunes (`spec.syncPolicy.automated.prune: true`, not `enabled: false`). */
 function prunesAutomatically(obj: PlainObject): boolean {
-  const policy = (obj.spec as { syncPolicy?: { automated?: { prune?: unknown } } } | undefined)?.syncPolicy;
-  return policy?.automated?.prune === true;
+  const policy = (obj.spec as { syncPolicy?: { automated?: { prune?: unknown; enabled?: unknown } } } | undefined)?.syncPolicy;
+  return policy?.automated?.prune === true && policy.automated.enabled !== false;
 }
 
 /**
@@ -786,12 +816,11 @@ function argoPrunes(
   scopeOf: Map<GuardRepo, (file: string) => string>,
   composite: (obj: PlainObject) => string[],
 ): Array<{ repo: string; change: ObjectChange }> {
-  const oldApps = applicationsOf(repos, s.old);
+  const oldApps = applicationsOf(repos, s.old, scopeOf);
   if (oldApps.size === 0) return [];
-  const newApps = applicationsOf(repos, s.next);
-  const present = presentObjects(repos, scopeOf);
+  const newApps = applicationsOf(repos, s.next, scopeOf);
+  const ctx = pruneContext(repos, olds, held, scopeOf, composite);
   const out: Array<{ repo: string; change: ObjectChange }> = [];
-  const reported = new Set<string>();
   const allowed = allowMatcher(allow);
   for (const [key, a] of oldApps) {
     const aNew = newApps.get(key);
@@ -800,20 +829,10 @@ function argoPrunes(
     if (before.size === 0) continue;
     const after = deployed(aNew, repos, s.next);
     for (const [ikey, v] of before) {
-      if (after.has(ikey) || !present.has(`${scopeOf.get(v.repo)!(v.file)}\u0000${identKey(v.raw)}`)) continue;
-      const obj = olds.get(v.repo)!.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name);
-      if (!obj || argoSyncOptions(obj).has('Prune=false')) continue;
-      const t = treeObject(v.file, obj, olds.get(v.repo)!.snapshot.constructPaths[v.file]);
-      const reasons = [...protectionReasons(obj), ...composite(obj)];
-      if (t.kind === 'Namespace' && groupOf(t.apiVersion) === '') {
-        const inside = held().get(t.name);
-        reasons.push(inside && inside.length > 0 ? namespaceReason(inside) : NAMESPACE_PRUNE_REASON);
-      }
-      if (reasons.length === 0) continue;
-      const dedupe = `${v.repo.name}\u0000${ikey}`;
-      if (reported.has(dedupe)) continue;
-      reported.add(dedupe);
-      const info: ObjectInfo = { ...objectInfo(t), repo: v.repo.name, cluster: scopeOf.get(v.repo)!(v.file) };
+      if (after.has(ikey)) continue;
+      const pruned = protectedPrune(v, ikey, ctx, (obj) => argoSyncOptions(obj).has('Prune=false'));
+      if (!pruned) continue;
+      const { info, reasons } = pruned;
       const dir = aNew.repo.dir && aNew.repo.dir !== '.' ? `${aNew.repo.dir.replace(/\/+$/, '')}/` : '';
       out.push({
         repo: v.repo.name,

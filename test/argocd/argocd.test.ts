@@ -374,6 +374,27 @@ describe('the destroy guard and Argo CD prune', () => {
     }
   });
 
+  test("Applications are told apart by cluster (the same name in two clusters' folders of one repo), and one whose automated sync is disabled does not prune", () => {
+    const rg = (c: string) => `apiVersion: resources.azure.com/v1api20200601\nkind: ResourceGroup\nmetadata:\n  name: rg-${c}\n  namespace: team\nspec:\n  location: westeurope\n`;
+    const appYaml = (path: string, automated = 'prune: true') =>
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: apps\n  namespace: argocd\nspec:\n  project: p\n' +
+      `  source:\n    repoURL: https://github.com/contoso/platform\n    path: ${path}\n  destination:\n    server: https://kubernetes.default.svc\n  syncPolicy:\n    automated:\n      ${automated}\n`;
+    const guard = (devPath: string, automated?: string) => {
+      const files = (p: string) => new Map(Object.entries({
+        'clusters/dev/application-apps.yaml': appYaml(p, automated), 'clusters/prod/application-apps.yaml': appYaml('apps/prod', automated),
+        'apps/dev/resourcegroup-rg-dev.yaml': rg('dev'), 'apps/prod/resourcegroup-rg-prod.yaml': rg('prod'),
+      }));
+      const clusterOf = (file: string) => (file.includes('/dev/') ? 'dev' : file.includes('/prod/') ? 'prod' : '');
+      return guardApp([{ name: 'platform', dir: 'platform', url: 'https://github.com/contoso/platform', old: { files: files('apps/dev'), constructPaths: {} }, next: nextTreeOfSnapshot({ files: files(devPath), constructPaths: {} }), clusterOf }], [])
+        .changes.get('platform')!.filter((c) => c.action === 'prune').map((c) => `${c.object.cluster} ${c.object.id}`);
+    };
+    // The dev cluster's Application stops deploying its ResourceGroup (the prod one, of the same name, does not change).
+    expect(guard('apps/dev-new')).toEqual(['dev ResourceGroup/team/rg-dev']);
+    expect(guard('apps/dev')).toEqual([]);
+    // Automated sync disabled (Argo CD's automated.enabled: false): nothing is pruned automatically.
+    expect(guard('apps/dev-new', 'prune: true\n      enabled: false')).toEqual([]);
+  });
+
   test('an Argo CD directory source without kustomization.yaml deploys only its own files, unless directory.recurse', () => {
     const app = (recurse: boolean, sub: boolean) => ({
       [sub ? 'apps/data/sub/cluster-db.yaml' : 'apps/data/cluster-db.yaml']: 'apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: db\n  namespace: data\n',
