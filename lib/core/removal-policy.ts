@@ -106,7 +106,8 @@ export function applyRemovalPolicy(obj: ApiObject, policy: RemovalPolicy): void 
  * Gives an ApiObject of a stateful kind ({@link isStatefulKind}) `RETAIN` when nothing decided its
  * removal: no {@link applyRemovalPolicy} call (the library's L2 constructs always make one) and
  * none of the markers on the object itself (Flux `prune`, Argo CD `sync-options`, ASO
- * `reconcile-policy` annotations, Crossplane `spec.managementPolicies`). So an L1 or raw object
+ * `reconcile-policy` annotations, Crossplane `spec.managementPolicies`), in its props or set by a
+ * JSON patch. So an L1 or raw object
  * of such a kind is retained by default, like its L2 counterpart; give it
  * `applyRemovalPolicy(obj, RemovalPolicy.DESTROY)` to opt out. Returns whether it did.
  */
@@ -119,6 +120,9 @@ export function retainStatefulByDefault(obj: ApiObject): boolean {
   }
   const spec = (obj as unknown as { props?: { spec?: { managementPolicies?: unknown } } }).props?.spec;
   if (spec?.managementPolicies !== undefined) return false;
+  // Or set by a JSON patch of the object (`addJsonPatch`): cdk8s keeps its operations private.
+  const patched = ((obj as unknown as { patches?: Array<{ operation?: { path?: unknown } }> }).patches ?? []).map((p) => String(p.operation?.path ?? ''));
+  if (patched.some((p) => p === '/spec/managementPolicies' || p === '/metadata/annotations' || /^\/metadata\/annotations\/(kustomize\.toolkit\.fluxcd\.io~1prune|argocd\.argoproj\.io~1sync-options|serviceoperator\.azure\.com~1reconcile-policy)$/.test(p))) return false;
   if (isCrossplaneManagedGroup(groupOf(obj.apiVersion)) && (spec === undefined || typeof spec !== 'object')) return false;
   applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
   return true;

@@ -134,11 +134,14 @@ export function deletedByPatches(patches: unknown): ((o: KubeObject) => boolean)
       if (target && typeof target === 'object') {
         matchers.push(targetMatcher(target as Target));
       } else if (typeof body.kind === 'string' && typeof body.metadata?.name === 'string') {
-        // No target: the patch names its object (kustomize matches its GVK, name and namespace).
+        // No target: the patch names its object, namespace included: without one it names an
+        // object without namespace (kustomize: "no matches for Id Widget.v1.example.com/w.[noNs]"
+        // for a namespaced object, which fails the build; such a patch deletes nothing here).
         const group = typeof body.apiVersion === 'string' ? groupOf(body.apiVersion) : undefined;
-        const ns = body.metadata.namespace;
+        const ns = typeof body.metadata.namespace === 'string' ? body.metadata.namespace : undefined;
         matchers.push((o) =>
-          o.kind === body.kind && o.metadata?.name === body.metadata!.name && (group === undefined || groupOf(String(o.apiVersion ?? '')) === group) && (ns === undefined || o.metadata?.namespace === ns));
+          o.kind === body.kind && o.metadata?.name === body.metadata!.name && (group === undefined || groupOf(String(o.apiVersion ?? '')) === group) &&
+          (o.metadata?.namespace ?? undefined) === ns);
       }
     }
   }

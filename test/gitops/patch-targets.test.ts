@@ -51,6 +51,10 @@ test('a patch without target deletes the object it names; other patches and inva
   expect(deleted(obj('v1', 'ConfigMap', 'a', undefined, undefined, 'x'))).toBe(true);
   expect(deleted(obj('v1', 'ConfigMap', 'a', undefined, undefined, 'y'))).toBe(false);
   expect(deleted(obj('v1', 'Secret', 'a', undefined, undefined, 'x'))).toBe(false);
+  // Without a namespace it names an object without one (kustomize fails the build for a namespaced one).
+  const noNs = deletedByPatches([{ patch: 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n$patch: delete\n' }])!;
+  expect(noNs({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'team' } })).toBe(false);
+  expect(noNs({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toBe(true);
   expect(deletedByPatches([{ patch: '- op: remove\n  path: /spec\n', target: { kind: 'Deployment' } }])).toBeUndefined();
   expect(deletedByPatches(undefined)).toBeUndefined();
   // annotationSelector, namespace and version.

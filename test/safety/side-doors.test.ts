@@ -2,7 +2,7 @@
 // repos, Flux Kustomizations that would prune protected objects (removed, re-pointed, narrowed,
 // objects moved between them, remote-cluster hydration), Crossplane composite resources.
 import { handWrittenCluster } from '../support/clusters';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { applyRemovalPolicy, declarePreinstalled, GitOpsApp, Preinstalled, RemovalPolicy, Repo, SynthError } from '../../lib';
 import { AksNodePoolMode } from '../../lib/aso/aks';
@@ -517,6 +517,7 @@ describe('consistent RemovalPolicy', () => {
     server('plain');
     applyRemovalPolicy(server('destroy'), RemovalPolicy.DESTROY);
     server('own-policies', { managementPolicies: ['*'] });
+    server('patched-policies').addJsonPatch(JsonPatch.add('/spec/managementPolicies', ['*']));
     new ApiObject(folder, 'cluster', { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'c1' }, spec: {} });
     new ApiObject(folder, 'rg', { apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name: 'rg', annotations: { 'serviceoperator.azure.com/reconcile-policy': 'manage' } }, spec: { location: 'westeurope' } });
     new ApiObject(folder, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
@@ -529,6 +530,7 @@ describe('consistent RemovalPolicy', () => {
     expect(marks('FlexibleServer', 'plain')).toEqual([retained, ['Observe', 'Create', 'Update', 'LateInitialize']]);
     expect(marks('FlexibleServer', 'destroy')).toEqual([{}, ['*']]);
     expect(marks('FlexibleServer', 'own-policies')).toEqual([{}, ['*']]);
+    expect(marks('FlexibleServer', 'patched-policies')).toEqual([{}, ['*']]);
     expect(marks('Cluster', 'c1')).toEqual([retained, undefined]);
     expect(marks('ResourceGroup', 'rg')).toEqual([{ 'serviceoperator.azure.com/reconcile-policy': 'manage' }, undefined]);
     expect(marks('ConfigMap', 'cm')).toEqual([{}, undefined]);
