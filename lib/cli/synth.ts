@@ -6,10 +6,14 @@
  * (its output is passed through: each problem once, as the app prints it, then one line saying the
  * synth failed), 2 on usage errors.
  *
- * `--check` (the stale-output gate for pull requests) synthesizes into a temporary directory instead
- * and compares it with the committed tree in `--out`: exit 1 listing every file that is missing,
- * changed, or stale (owned by the library but no longer produced); nothing is written to `--out`.
- * (Repos whose `dir` is an absolute path are written there even then: use relative repo dirs.)
+ * `--check` (the stale-output gate for pull requests) runs the app in a `check` session: each
+ * GitOpsApp renders and validates as a synth does and compares its files with the committed ones
+ * (`GitOpsApp.check`: in `--out`, or in the app's own `outdir`), writing nothing; exit 1 listing
+ * every file that is missing, changed, or stale (owned by the library but no longer produced). An
+ * app command the runner cannot load (a shell pipeline, `npm run ...`) has no session: it runs as a
+ * plain synth with `CDK8S_OUTDIR` in a temporary directory, whose repos are then compared file by
+ * file; repos it writes elsewhere (an absolute repo `dir`, an app's own `outdir`) are written for
+ * real and not compared, so use the runner's forms (`npx tsx main.ts`, `node main.js`).
  *
  * While the app runs, a progress line (stage, elapsed time) is kept on stderr when stderr is a terminal.
  */

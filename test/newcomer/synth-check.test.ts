@@ -166,6 +166,27 @@ test('synth --check: the same answer for an app command the runner cannot load (
   fs.rmSync(work, { recursive: true, force: true });
 });
 
+test('synth --check and plan compare an app that chose its outdir with that directory, and list its files relative to --out', () => {
+  const work = workDir('synth-check-own-outdir');
+  const file = path.join(work, 'two-apps.ts');
+  fs.writeFileSync(file,
+    `import { ApiObject } from 'cdk8s';\nimport { GitOpsApp, Repo } from ${JSON.stringify(path.join(ROOT, 'lib'))};\n` +
+    `const one = new GitOpsApp();\nnew ApiObject(new Repo(one, 'one').folder('apps'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });\n` +
+    `const two = new GitOpsApp({ outdir: 'gitops' });\nnew ApiObject(new Repo(two, 'two').folder('apps'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });\n` +
+    `one.synth();\ntwo.synth();\n`);
+  const command = `node ${JSON.stringify(TSX)} ${JSON.stringify(file)}`;
+  expect(cli(['synth', '--out', 'dist', '--app', command], work).status).toBe(0);
+  expect(fs.existsSync(path.join(work, 'gitops', 'two', 'apps', 'configmap-b.yaml'))).toBe(true);
+  const clean = cli(['synth', '--check', '--out', 'dist', '--app', command], work);
+  expect([clean.status, clean.stdout.split(':')[0]]).toEqual([0, 'synth --check']);
+  expect(cli(['plan', '--out', 'dist', '--app', command], work).status).toBe(0);
+  fs.appendFileSync(path.join(work, 'gitops', 'two', 'apps', 'configmap-b.yaml'), '# edited\n');
+  const edited = cli(['synth', '--check', '--out', 'dist', '--app', command], work);
+  expect(edited.status).toBe(1);
+  expect(edited.stdout).toContain('  changed  ../gitops/two/apps/configmap-b.yaml\n');
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
 test('compareTrees with what the app compared itself: its repos are taken as compared, a committed repo nothing produced is stale', async () => {
   const work = workDir('compare-checked');
   writeFiles(path.join(work, 'committed'), {

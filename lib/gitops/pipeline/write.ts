@@ -232,6 +232,15 @@ export function outputCheck(checks: readonly RepoCheck[], baseDir: string): Outp
   };
 }
 
+/** `check` (paths relative to `from`) with its paths relative to `to`. */
+export function rebaseOutputCheck(check: OutputCheck, from: string, to: string): OutputCheck {
+  const rel = (p: string) => path.relative(to, path.join(from, p)).split(path.sep).join('/') || '.';
+  return {
+    repos: check.repos.map(rel).sort(byCodeUnit),
+    differences: check.differences.map((d) => ({ ...d, file: rel(d.file) })).sort((a, b) => byCodeUnit(a.file, b.file)),
+  };
+}
+
 function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
