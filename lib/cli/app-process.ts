@@ -124,6 +124,8 @@ export interface AppRun {
   readonly plans: Plan[];
   /** What each GitOpsApp compared in a `check` session (see `GitOpsApp.check`). */
   readonly checks: OutputCheck[];
+  /** For each GitOpsApp synthesized, the session's allow ids that allowed nothing in its change. */
+  readonly unusedAllows: Array<readonly string[]>;
   /** Whether the app ran through the runner (in a synth session). */
   readonly session: boolean;
 }
@@ -152,7 +154,9 @@ export function runApp(opts: RunAppOptions, io: CliIO): { child: ReturnType<type
     : spawn(opts.app, { cwd: io.cwd, shell: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const plans: Plan[] = [];
   const checks: OutputCheck[] = [];
+  const unusedAllows: Array<readonly string[]> = [];
   child.on('message', (m: RunnerMessage) => {
+    if (m.type === 'unused-allows') unusedAllows.push(m.ids);
     if (m.type === 'plan') plans.push(m.plan);
     else if (m.type === 'check') checks.push(m.check);
     else if (m.type === 'progress') opts.progress?.(m.event);
@@ -161,7 +165,7 @@ export function runApp(opts: RunAppOptions, io: CliIO): { child: ReturnType<type
   child.stderr!.setEncoding('utf8').on('data', (d: string) => opts.stderr(d));
   const done = new Promise<AppRun>((resolve, reject) => {
     child.on('error', (e) => reject(new CliError(`could not run "${opts.app}": ${e.message}`)));
-    child.on('close', (code) => resolve({ status: code, plans, checks, session: parsed !== undefined }));
+    child.on('close', (code) => resolve({ status: code, plans, checks, unusedAllows, session: parsed !== undefined }));
   });
   return { child, done };
 }

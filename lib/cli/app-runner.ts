@@ -29,6 +29,7 @@ export interface RunnerSession {
 export type RunnerMessage =
   | { readonly type: 'plan'; readonly plan: Plan }
   | { readonly type: 'check'; readonly check: OutputCheck }
+  | { readonly type: 'unused-allows'; readonly ids: readonly string[] }
   | { readonly type: 'progress'; readonly event: StageEvent };
 
 async function main(): Promise<void> {
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     // Construct paths as synth's messages show them: the CLI does not know the app's folders.
     onPlan: (plan) => send({ type: 'plan', plan: withDisplayPaths(plan) }),
     onCheck: (check) => send({ type: 'check', check }),
+    onUnusedAllows: (ids) => send({ type: 'unused-allows', ids: [...ids] }),
   };
   const abs = path.resolve(file);
   // The app sees itself as the main script, with its own arguments.

@@ -31,6 +31,7 @@ import { recoverInterrupted } from '../gitops/journal';
 import { differingFiles } from './compare-trees';
 import { findRepoDirs, ownedFiles as ownedFilesOf } from '../tree/read';
 import { checkAllowDestroy } from '../safety/protection';
+import { unusedAllowWarning } from '../safety/guard';
 import type { OutputCheck } from '../gitops/pipeline/write';
 
 export interface SynthCommandOptions {
@@ -106,7 +107,7 @@ function resolveApp(opts: SynthCommandOptions, io: CliIO): { app: string; out: s
  * stderr (redrawn in place) from the second second on. Resolves to the exit status (null when
  * killed by a signal). Ctrl-C / SIGTERM are forwarded to the app.
  */
-async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boolean, session: RunnerSession, listener?: ProgressListener, command = 'synth'): Promise<{ status: number | null; stages: ProgressRenderer; checks: OutputCheck[] }> {
+async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boolean, session: RunnerSession, listener?: ProgressListener, command = 'synth'): Promise<{ status: number | null; stages: ProgressRenderer; checks: OutputCheck[]; unusedAllows: Array<readonly string[]> }> {
   // Stage lines (on a terminal) come from the app's StageEvents; the renderer also keeps the
   // finished stages for the command's final line.
   const renderer = new ProgressRenderer({ command, write: io.stderr, interactive: progress });
@@ -134,7 +135,7 @@ async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boo
     process.on('SIGINT', forward).on('SIGTERM', forward);
     try {
       const run = await done;
-      return { status: run.status, stages: renderer, checks: run.checks };
+      return { status: run.status, stages: renderer, checks: run.checks, unusedAllows: run.unusedAllows };
     } finally {
       process.off('SIGINT', forward).off('SIGTERM', forward);
     }
@@ -161,7 +162,7 @@ function wantsProgress(opts: SynthCommandOptions, io: CliIO): boolean {
 export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): Promise<number> {
   const { app, out } = resolveApp(opts, io);
   const started = Date.now();
-  const { status, stages } = await runSynthApp(app, out, io, wantsProgress(opts, io), { mode: 'write', allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage);
+  const { status, stages, unusedAllows } = await runSynthApp(app, out, io, wantsProgress(opts, io), { mode: 'write', allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage);
   if (status !== 0) {
     // A killed app may have stopped in the middle of moving files in: complete or roll back now.
     const recovered = recoverInterrupted(out);
@@ -171,6 +172,10 @@ export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): P
     return 1;
   }
   io.stdout(`synth: wrote ${out}${stageSummary(stages, started)}\n`);
+  // An --allow-destroy id that no app of the app file used (each app reports its own).
+  if (unusedAllows.length > 0) {
+    for (const id of unusedAllows[0].filter((i) => unusedAllows.every((u) => u.includes(i)))) io.stderr(`cdk8s-platform: warning: ${unusedAllowWarning(id)}\n`);
+  }
   return 0;
 }
 

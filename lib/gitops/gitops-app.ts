@@ -10,6 +10,7 @@ import { withSynthPass } from '../core/synth-pass';
 import type { Validator } from '../core/validation/validator';
 import { BaselineEntry, collectOptOuts, formatBaselineReport } from '../safety/baseline-report';
 import type { Plan } from '../safety/plan';
+import { unusedAllowWarning } from '../safety/guard';
 import { checkAllowDestroy } from '../safety/protection';
 import { collect } from './pipeline/collect';
 import { planRepos } from './pipeline/plan';
@@ -358,7 +359,14 @@ export class GitOpsApp extends App {
     const reporter = new StageReporter(session?.progress);
     return withSynthPass(() => {
       const groups = this.collect(reporter);
-      const repos = writeRepos({ repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow }, groups, reporter);
+      // The app's own allow ids it did not use are warned about here; the session's go to the
+      // session, which may hold several apps (an id another app used is no warning).
+      const own = new Set(this.allowDestroy);
+      const onUnusedAllows = (ids: readonly string[]) => {
+        for (const id of ids.filter((i) => own.has(i) || !session?.onUnusedAllows)) process.stderr.write(`cdk8s-platform: warning: ${unusedAllowWarning(id)}\n`);
+        if (session?.onUnusedAllows) session.onUnusedAllows(ids.filter((i) => !own.has(i)));
+      };
+      const repos = writeRepos({ repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow, onUnusedAllows }, groups, reporter);
       return { repos, optOuts: groups.optOuts };
     });
   }

@@ -187,6 +187,25 @@ test('synth --check and plan compare an app that chose its outdir with that dire
   fs.rmSync(work, { recursive: true, force: true });
 });
 
+test('synth --allow-destroy with several GitOpsApps: an id one app uses is no warning; one no app uses is, once', () => {
+  const work = workDir('allow-apps');
+  const file = path.join(work, 'apps.ts');
+  fs.writeFileSync(file,
+    `import { ApiObject } from 'cdk8s';\nimport { applyRemovalPolicy, GitOpsApp, RemovalPolicy, Repo } from ${JSON.stringify(path.join(ROOT, 'lib'))};\n` +
+    `const drop = process.env.DROP === '1';\n` +
+    `const rg = (app: GitOpsApp, repo: string) => { const f = new Repo(app, repo).folder('apps', { namespace: 'team' });\n` +
+    `  new ApiObject(f, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });\n` +
+    `  if (!(drop && repo === 'one')) applyRemovalPolicy(new ApiObject(f, 'rg', { apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name: 'rg' }, spec: { location: 'westeurope' } }), RemovalPolicy.DESTROY); };\n` +
+    `const a = new GitOpsApp({ validation: false }); rg(a, 'one');\nconst b = new GitOpsApp({ validation: false }); rg(b, 'two');\na.synth();\nb.synth();\n`);
+  const command = `node ${JSON.stringify(TSX)} ${JSON.stringify(file)}`;
+  expect(cli(['synth', '--out', 'dist', '--app', command], work).status).toBe(0);
+  const r = cli(['synth', '--out', 'dist', '--app', command, '--allow-destroy', 'one::ResourceGroup/team/rg', '--allow-destroy', 'two::ResourceGroup/team/other'], work, { DROP: '1' });
+  expect(r.status).toBe(0);
+  expect(r.stderr).toBe('cdk8s-platform: warning: allowDestroy "two::ResourceGroup/team/other" allows no deletion, rename or prune in this change; remove it, so that it cannot allow a later one unnoticed\n');
+  expect(fs.existsSync(path.join(work, 'dist', 'one', 'apps', 'resourcegroup-rg.yaml'))).toBe(false);
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
 test('compareTrees with what the app compared itself: its repos are taken as compared, a committed repo nothing produced is stale', async () => {
   const work = workDir('compare-checked');
   writeFiles(path.join(work, 'committed'), {

@@ -47,6 +47,13 @@ export interface SynthSession {
    */
   readonly onCheck?: (check: OutputCheck) => void;
   /**
+   * `write`: receives, for each app synthesized, the session's `allowDestroy` ids that allow
+   * nothing in its change, so that the caller warns about those no app used (an app file may hold
+   * several GitOpsApps; the CLI does so).
+   * @default - each app warns on stderr about the ids it did not use
+   */
+  readonly onUnusedAllows?: (ids: readonly string[]) => void;
+  /**
    * Protected objects whose deletion, rename or pruning is allowed in this synth, added to each
    * app's `allowDestroy` prop (`cdk8s-platform synth|plan --allow-destroy`).
    * @default []

@@ -16,6 +16,7 @@ import { isKustomizeConfig } from '../../tree/read';
 import type { Repo } from '../repo';
 import { conflictMessage, MANIFEST_FILE, TreeChanges, TreeWriter } from '../writer';
 import { isJsonExact, YamlFilePool } from '../yaml-pool';
+import { unusedAllowWarning } from '../../safety/guard';
 import { guard } from './guard';
 import { checkApp, emitFolder, finishValidatingPool, render, validatingPoolOptions, withValidationProblems, type RenderInput } from './render';
 import { SynthError, StageReporter, type FolderGroups } from './types';
@@ -41,6 +42,11 @@ export interface WriteInput {
   readonly render: RenderInput;
   /** Ids of protected objects whose deletion or rename is allowed. */
   readonly allowDestroy: readonly string[];
+  /**
+   * Receives the allow ids that allow nothing in this change (see `GuardResult.unusedAllows`).
+   * @default - each is a warning on stderr
+   */
+  readonly onUnusedAllows?: (ids: readonly string[]) => void;
   /**
    * Keep a baseline copy of each repo written outside git (for the next synth after `cdk8s synth`
    * empties the output directory).
@@ -311,7 +317,7 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
         const b = baselines.get(repo)!;
         return { repo, old: b.tree, next: { objects: written.get(repo) ?? [], kustomizeFiles: kustomizeFiles.get(repo) ?? new Map(), unchanged: unchanged[i] } };
       }), input.allowDestroy);
-      warnings = outcome.warnings;
+      warnings = outcome.result.unusedAllows;
       return outcome.blocked;
     }, (b) => ({ repos: planned.length, problems: b.length }));
   } catch (e) {
@@ -322,7 +328,8 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
     abortAll();
     throw new SynthError(blocked);
   }
-  for (const w of warnings) process.stderr.write(`cdk8s-platform: warning: ${w}\n`);
+  if (input.onUnusedAllows) input.onUnusedAllows(warnings);
+  else for (const id of warnings) process.stderr.write(`cdk8s-platform: warning: ${unusedAllowWarning(id)}\n`);
   // The baseline copies (for the next synth after `cdk8s synth` empties the output directory),
   // written from what the pool recorded before the commit and put in place once it succeeded.
   const copies = new Map<Repo, string>();
