@@ -20,6 +20,7 @@ export interface RunnerSession {
   readonly planBase?: string;
   readonly ref?: string;
   readonly checkBase?: string;
+  readonly appOutdir?: string;
   readonly allowDestroy?: readonly string[];
   /** Send stage events. */
   readonly progress?: boolean;
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     planBase: s.planBase,
     ref: s.ref,
     checkBase: s.checkBase,
+    appOutdir: s.appOutdir,
     allowDestroy: s.allowDestroy,
     progress: s.progress ? (event) => send({ type: 'progress', event }) : undefined,
     // Construct paths as synth's messages show them: the CLI does not know the app's folders.

@@ -87,7 +87,7 @@ export async function runPlan(opts: PlanCommandOptions, io: CliIO): Promise<numb
       renderer.clear();
       io.stderr(d);
     };
-    const { done } = runApp({ app, outdir: path.join(tmp, 'out'), session: { mode: 'plan', planBase: out, ref: opts.ref || undefined, allowDestroy: allow }, stdout: passThrough, stderr: passThrough, progress: onStage }, io);
+    const { done } = runApp({ app, outdir: path.join(tmp, 'out'), session: { mode: 'plan', planBase: out, appOutdir: path.join(tmp, 'out'), ref: opts.ref || undefined, allowDestroy: allow }, stdout: passThrough, stderr: passThrough, progress: onStage }, io);
     const run = await done;
     renderer.clear();
     if (run.status !== 0) {

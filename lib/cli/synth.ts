@@ -254,7 +254,7 @@ export async function runSynthCheck(opts: SynthCommandOptions, io: CliIO): Promi
   try {
     fs.mkdirSync(produced);
     const started = Date.now();
-    const { status, stages, checks } = await runSynthApp(app, produced, io, wantsProgress(opts, io), { mode: 'check', checkBase: out, allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage, 'synth --check');
+    const { status, stages, checks } = await runSynthApp(app, produced, io, wantsProgress(opts, io), { mode: 'check', checkBase: out, appOutdir: produced, allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage, 'synth --check');
     if (status !== 0) {
       io.stderr(`cdk8s-platform: synth --check failed ("${app}" exited with ${status ?? 'a signal'})\n`);
       return 1;

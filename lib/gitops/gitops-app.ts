@@ -190,14 +190,11 @@ export class GitOpsApp extends App {
   private readonly printBaselineReport: boolean;
   private readonly crdPaths: readonly string[];
   private readonly cdk8sConfig: string | false;
-  /** Whether the app chose its outdir (prop `outdir`) instead of `$CDK8S_OUTDIR`: plan and check then compare with it. */
-  private readonly ownOutdir: boolean;
   private schemaRegistry?: SchemaRegistry;
   private validator?: Validator;
 
   public constructor(props: GitOpsAppProps = {}) {
     super({ outdir: props.outdir });
-    this.ownOutdir = props.outdir !== undefined;
     Object.defineProperty(this, APP_SYMBOL, { value: true });
     // Uncaught user errors (a bad prop, a synth problem; e.g. under `npx cdk8s synth`): one line each, no stack, exit 1.
     exitCleanlyOnUncaughtSynthError();
@@ -341,15 +338,17 @@ export class GitOpsApp extends App {
    */
   public synthesize(): SynthResult {
     const session = currentSynthSession();
-    // An app that chose its outdir writes there whatever the caller's output directory, so plan and
-    // check compare with it (the caller's directory, e.g. `--out`, holds what the other apps write).
+    // An app that chose its outdir (not the session's `appOutdir`) writes there whatever the
+    // caller's output directory, so plan and check compare with it (the caller's directory, e.g.
+    // `--out`, holds what the other apps write).
+    const ownOutdir = session?.appOutdir !== undefined && path.resolve(session.appOutdir) !== this.outdir;
     if (session?.mode === 'plan') {
-      const plan = this.plan({ baseDir: this.ownOutdir ? this.outdir : session.planBase, ref: session.ref });
+      const plan = this.plan({ baseDir: ownOutdir ? this.outdir : session.planBase, ref: session.ref });
       session.onPlan?.(plan);
       return { repos: [], optOuts: this.secureBaselineReport(), plan };
     }
     if (session?.mode === 'check') {
-      const own = this.ownOutdir && session.checkBase !== undefined;
+      const own = ownOutdir && session.checkBase !== undefined;
       // Paths relative to the caller's directory, as it lists the others' (`../gitops/...`).
       const check = own ? rebaseOutputCheck(this.check(), this.outdir, path.resolve(session.checkBase!)) : this.check({ baseDir: session.checkBase });
       session.onCheck?.(check);

@@ -37,6 +37,13 @@ export interface SynthSession {
    */
   readonly ref?: string;
   /**
+   * `plan`, `check`: the output directory the caller gave the app (`CDK8S_OUTDIR`). An app whose
+   * outdir differs chose its own (prop `outdir`) and writes there whatever the caller's directory,
+   * so it is planned and checked against its outdir, not against `planBase` / `checkBase`.
+   * @default - every app is compared with `planBase` / `checkBase`
+   */
+  readonly appOutdir?: string;
+  /**
    * `check`: the directory the repos are compared with (relative repo dirs are read from it).
    * @default - the app's outdir
    */

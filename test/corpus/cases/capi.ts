@@ -131,7 +131,7 @@ export const CAPI_CASES: CorpusCase[] = [
   },
   {
     id: 'capi-fleet-unknown-environment', title: 'fleet cluster in an environment the fleet does not define', category: 'names', stage: 'construct',
-    path: 'platform/apps/fleet', prop: 'clusters[0].environment', rule: '"qa" is not an environment of the fleet (prod)',
+    path: 'platform/apps/fleet', prop: 'clusters[0].environment', rule: '"qa" is not an environment of the fleet (prod) (cluster "shop-qa")',
     build: (ctx) => new Fleet(ctx.folder, 'fleet', {
       repo: ctx.repo, clusterClass: aksClass(ctx, 'westeurope'), source: GitRepository.fromName(ctx.folder, 'src', { name: 'flux-system', namespace: 'flux-system' }),
       defaults: { kubernetesVersion: 'v1.33.2' }, environments: { prod: { location: 'northeurope' } }, clusters: [{ name: 'shop-qa', environment: 'qa' }],
