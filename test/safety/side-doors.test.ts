@@ -394,34 +394,35 @@ describe('Flux-aware protection', () => {
   });
 });
 
+/** A pipeline Composition `xpostgres` (for composite kind Postgres) composing the given entries (name, dbforpostgresql kind). */
+function postgresComposition(repo: Repo, entries: Array<[string, string]>): void {
+  new ApiObject(repo.folder('crossplane'), 'composition', {
+    apiVersion: 'apiextensions.crossplane.io/v1',
+    kind: 'Composition',
+    metadata: { name: 'xpostgres' },
+    spec: {
+      compositeTypeRef: { apiVersion: 'platform.example.com/v1alpha1', kind: 'Postgres' },
+      mode: 'Pipeline',
+      pipeline: [{
+        step: 'resources',
+        functionRef: { name: 'function-patch-and-transform' },
+        input: {
+          apiVersion: 'pt.fn.crossplane.io/v1beta1',
+          kind: 'Resources',
+          resources: entries.map(([name, kind]) => ({ name, base: { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind, spec: {} } })),
+        },
+      }],
+    },
+  });
+}
+
 describe('Crossplane composite resources', () => {
   test('deleting an XR whose Composition composes stateful resources is refused', () => {
     const out = tmp();
     const build = (xr: boolean) => {
       const app = newApp(out);
       const repo = new Repo(app, 'platform');
-      new ApiObject(repo.folder('crossplane'), 'composition', {
-        apiVersion: 'apiextensions.crossplane.io/v1',
-        kind: 'Composition',
-        metadata: { name: 'xpostgres' },
-        spec: {
-          compositeTypeRef: { apiVersion: 'platform.example.com/v1alpha1', kind: 'Postgres' },
-          mode: 'Pipeline',
-          pipeline: [{
-            step: 'resources',
-            functionRef: { name: 'function-patch-and-transform' },
-            input: {
-              apiVersion: 'pt.fn.crossplane.io/v1beta1',
-              kind: 'Resources',
-              resources: [
-                { name: 'server', base: { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServer', spec: {} } },
-                { name: 'db', base: { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServerDatabase', spec: {} } },
-                { name: 'rule', base: { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServerFirewallRule', spec: {} } },
-              ],
-            },
-          }],
-        },
-      });
+      postgresComposition(repo, [['server', 'FlexibleServer'], ['db', 'FlexibleServerDatabase'], ['rule', 'FlexibleServerFirewallRule']]);
       if (xr) {
         new ApiObject(repo.folder('teams/a', { namespace: 'team-a' }), 'db', {
           apiVersion: 'platform.example.com/v1alpha1', kind: 'Postgres', metadata: { name: 'orders' }, spec: { crossplane: { compositionRef: { name: 'xpostgres' } } },
@@ -442,25 +443,7 @@ describe('Crossplane composite resources', () => {
 describe('Crossplane Compositions that stop composing a stateful entry', () => {
   const build = (out: string, entries: Array<[string, string]>, allowDestroy?: string[]) => {
     const app = newApp(out, allowDestroy);
-    const repo = new Repo(app, 'platform');
-    new ApiObject(repo.folder('crossplane'), 'composition', {
-      apiVersion: 'apiextensions.crossplane.io/v1',
-      kind: 'Composition',
-      metadata: { name: 'xpostgres' },
-      spec: {
-        compositeTypeRef: { apiVersion: 'platform.example.com/v1alpha1', kind: 'Postgres' },
-        mode: 'Pipeline',
-        pipeline: [{
-          step: 'resources',
-          functionRef: { name: 'function-patch-and-transform' },
-          input: {
-            apiVersion: 'pt.fn.crossplane.io/v1beta1',
-            kind: 'Resources',
-            resources: entries.map(([name, kind]) => ({ name, base: { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind, spec: {} } })),
-          },
-        }],
-      },
-    });
+    postgresComposition(new Repo(app, 'platform'), entries);
     return app;
   };
   const all: Array<[string, string]> = [['server', 'FlexibleServer'], ['db', 'FlexibleServerDatabase'], ['rule', 'FlexibleServerFirewallRule']];
