@@ -399,7 +399,8 @@ describe('the destroy guard and Argo CD prune', () => {
     const app = (recurse: boolean, sub: boolean) => ({
       [sub ? 'apps/data/sub/cluster-db.yaml' : 'apps/data/cluster-db.yaml']: 'apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: db\n  namespace: data\n',
       'clusters/mgmt/application-data.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: data\n  namespace: argocd\nspec:\n  project: p\n' +
-        `  source:\n    repoURL: https://github.com/contoso/platform\n    path: apps/data\n${recurse ? '    directory:\n      recurse: true\n' : ''}` +
+        // Fetched over SSH: the same repo as the app's https Repo URL.
+        `  source:\n    repoURL: git@github.com:contoso/platform.git\n    path: apps/data\n${recurse ? '    directory:\n      recurse: true\n' : ''}` +
         '  destination:\n    server: https://kubernetes.default.svc\n  syncPolicy:\n    automated:\n      prune: true\n',
     });
     const guard = (recurse: boolean) => {
