@@ -915,7 +915,7 @@ function compositionEntryChanges(
       if (kept && kept.apiVersion !== undefined && groupOf(String(kept.apiVersion)) === groupOf(base.apiVersion) && kept.kind === base.kind) continue;
       const what = `${groupOf(base.apiVersion)}/${base.kind}`;
       reasons.push(
-        `entry "${name}" (stateful ${what}) is ${kept ? `now a ${String(kept.kind)}` : 'no longer composed'}: Crossplane deletes that composed resource of every composite resource of this Composition ` +
+        `entry "${name}" (stateful ${what}) is ${kept ? `now ${groupOf(String(kept.apiVersion ?? ''))}/${String(kept.kind ?? '')}` : 'no longer composed'}: Crossplane deletes that composed resource of every composite resource of this Composition ` +
           '(and its external resource, unless its managementPolicies omit Delete: then it is orphaned); a renamed entry is a new, empty resource',
       );
     }

@@ -462,7 +462,7 @@ describe('Crossplane Compositions that stop composing a stateful entry', () => {
     // The plan shows it on the Composition's update, with its diff.
     const plan = build(out, [['server', 'FlexibleServerDatabase'], ['db', 'FlexibleServerDatabase'], ['rule', 'FlexibleServerFirewallRule']]).plan();
     expect(plan.repos[0].changes.map((c) => [c.action, c.object.id, c.blocked, c.protection, c.diff?.length])).toEqual([
-      ['update', 'Composition/xpostgres', true, [reason('server', 'FlexibleServer', 'now a FlexibleServerDatabase')], 1],
+      ['update', 'Composition/xpostgres', true, [reason('server', 'FlexibleServer', 'now dbforpostgresql.azure.m.upbound.io/FlexibleServerDatabase')], 1],
     ]);
     // A stateless entry removed, and the stateful ones reordered: nothing protected.
     build(out, [['db', 'FlexibleServerDatabase'], ['server', 'FlexibleServer']]).synth();
