@@ -183,8 +183,12 @@ export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): P
 export interface StaleFile {
   /** Path relative to the output directory, `/`-separated. */
   readonly file: string;
-  /** missing: produced but not committed; changed: different content; stale: committed (owned) but no longer produced. */
-  readonly status: 'missing' | 'changed' | 'stale';
+  /**
+   * missing: produced but not committed; changed: different content; stale: committed (owned) but
+   * no longer produced; unowned: different content in a file cdk8s-platform did not write (synth
+   * refuses to overwrite it).
+   */
+  readonly status: 'missing' | 'changed' | 'stale' | 'unowned';
 }
 
 /**
@@ -204,7 +208,10 @@ export async function compareTrees(produced: string, committed: string, checked:
     const oldFiles = committedRepos.includes(repo) ? ownedFiles(path.join(committed, repo)) : [];
     const rel = (f: string) => (repo === '.' ? f : `${repo}/${f}`);
     // Byte by byte, half of the files on a worker thread for large trees (lib/cli/compare-trees.ts).
-    for (const { file, status } of await differingFiles(path.join(produced, repo), path.join(committed, repo), newFiles)) diffs.push({ file: rel(file), status });
+    const owned = new Set(oldFiles);
+    for (const { file, status } of await differingFiles(path.join(produced, repo), path.join(committed, repo), newFiles)) {
+      diffs.push({ file: rel(file), status: status === 'changed' && !owned.has(file) ? 'unowned' : status });
+    }
     const produced_ = new Set(newFiles);
     for (const f of oldFiles) if (!produced_.has(f)) diffs.push({ file: rel(f), status: 'stale' });
   }
@@ -269,6 +276,7 @@ export async function runSynthCheck(opts: SynthCommandOptions, io: CliIO): Promi
     io.stdout(
       `synth --check: ${diffs.length} file${diffs.length === 1 ? '' : 's'} in ${shown} differ${diffs.length === 1 ? 's' : ''} from what the app produces:\n` +
         diffs.map((d) => `  ${d.status.padEnd(8)} ${d.file}\n`).join('') +
+        (diffs.some((d) => d.status === 'unowned') ? 'move the unowned files away (synth does not overwrite files it did not write), then ' : '') +
         `run "cdk8s-platform synth${opts.out ? ` --out ${opts.out}` : ''}" and commit the result\n`,
     );
     return 1;

@@ -129,7 +129,7 @@ test('GitOpsApp.check: what a synth would change, compared where each file is se
       { file: 'platform/apps/f0/configmap-cm3.yaml', status: 'changed' },
       { file: 'platform/apps/f0/configmap-cm7.yaml', status: 'changed' },
       { file: 'platform/apps/f1/configmap-cm600.yaml', status: 'missing' },
-      { file: 'platform/apps/f2/configmap-cm1000.yaml', status: 'changed' },
+      { file: 'platform/apps/f2/configmap-cm1000.yaml', status: 'unowned' },
       { file: 'platform/apps/f4/configmap-cm2499.yaml', status: 'stale' },
       { file: 'platform/apps/f4/kustomization.yaml', status: 'changed' },
     ],
@@ -163,6 +163,16 @@ test('synth --check: the same answer for an app command the runner cannot load (
   expect(viaShell.status).toBe(1);
   expect(viaShell.stdout).toBe(viaRunner.stdout);
   expect(viaRunner.stdout).toContain('  stale    platform/apps/configmap-b.yaml\n  missing  platform/apps/configmap-c.yaml\n');
+  // A file the library did not write, with other bytes, at a produced path: unowned, both ways,
+  // and the way out says to move it (synth refuses to overwrite it).
+  const manifestFile = path.join(work, 'gitops', 'platform', '.cdk8s-platform.json');
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { files: string[] };
+  fs.writeFileSync(manifestFile, JSON.stringify({ ...manifest, files: manifest.files.filter((f) => f !== 'apps/configmap-a.yaml') }));
+  const unownedRunner = cli(['synth', '--check', '--out', 'gitops', '--app', v2], work);
+  const unownedShell = cli(['synth', '--check', '--out', 'gitops', '--app', `cd . && ${v2}`], work);
+  expect(unownedShell.stdout).toBe(unownedRunner.stdout);
+  expect(unownedRunner.stdout).toContain('  unowned  platform/apps/configmap-a.yaml\n');
+  expect(unownedRunner.stdout).toContain('move the unowned files away (synth does not overwrite files it did not write), then run "cdk8s-platform synth --out gitops" and commit the result\n');
   fs.rmSync(work, { recursive: true, force: true });
 });
 

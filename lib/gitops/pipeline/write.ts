@@ -209,8 +209,12 @@ export interface RepoCheck {
 export interface OutputDifference {
   /** Path relative to the directory compared with, `/`-separated. */
   readonly file: string;
-  /** missing: produced but not there; changed: there with other bytes; stale: owned (listed in the ownership manifest), no longer produced. */
-  readonly status: 'missing' | 'changed' | 'stale';
+  /**
+   * missing: produced but not there; changed: there with other bytes; stale: owned (listed in the
+   * ownership manifest), no longer produced; unowned: there with other bytes and not written by
+   * cdk8s-platform (a synth refuses to overwrite it: move it away).
+   */
+  readonly status: 'missing' | 'changed' | 'stale' | 'unowned';
 }
 
 /** What `synth --check` found for one app: see `GitOpsApp.check`. */
@@ -228,7 +232,8 @@ export function outputCheck(checks: readonly RepoCheck[], baseDir: string): Outp
   for (const { dir, changes, manifest } of checks) {
     const file = (f: string) => (rel(dir) === '.' ? f : `${rel(dir)}/${f}`);
     for (const f of changes.created) differences.push({ file: file(f), status: 'missing' });
-    for (const f of [...changes.updated, ...changes.conflicts]) differences.push({ file: file(f), status: 'changed' });
+    for (const f of changes.updated) differences.push({ file: file(f), status: 'changed' });
+    for (const f of changes.conflicts) differences.push({ file: file(f), status: 'unowned' });
     for (const f of changes.deleted) differences.push({ file: file(f), status: 'stale' });
     if (manifest) differences.push({ file: file(MANIFEST_FILE), status: manifest === 'created' ? 'missing' : 'changed' });
   }
