@@ -32,7 +32,7 @@ import { differingFiles } from './compare-trees';
 import { findRepoDirs, ownedFiles as ownedFilesOf } from '../tree/read';
 import { checkAllowDestroy } from '../safety/protection';
 import { unusedAllowWarning } from '../safety/guard';
-import type { OutputCheck } from '../gitops/pipeline/write';
+import type { OutputCheck, OutputDifference } from '../gitops/pipeline/write';
 
 export interface SynthCommandOptions {
   /** Output directory (relative to the working directory). Default: cdk8s.yaml `output`, else `dist`. */
@@ -179,17 +179,8 @@ export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): P
   return 0;
 }
 
-/** One difference between the committed tree and what the app produces. */
-export interface StaleFile {
-  /** Path relative to the output directory, `/`-separated. */
-  readonly file: string;
-  /**
-   * missing: produced but not committed; changed: different content; stale: committed (owned) but
-   * no longer produced; unowned: different content in a file cdk8s-platform did not write (synth
-   * refuses to overwrite it).
-   */
-  readonly status: 'missing' | 'changed' | 'stale' | 'unowned';
-}
+/** One difference between the committed tree and what the app produces (paths relative to the output directory). */
+export type StaleFile = OutputDifference;
 
 /**
  * Compares a freshly synthesized output directory with the committed one (owned files only).

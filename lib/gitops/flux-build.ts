@@ -1,8 +1,9 @@
 /**
  * What a Flux Kustomization applying a path of a repo builds: one model for the library's checks of
  * its folders before rendering (`RepoFolders.built` in lib/flux/placement.ts: the build bound, the
- * lockdown walk, the tenants' checks) and of rendered trees or trees on disk (the apply-order model,
- * lib/gitops/apply-order.ts, also behind `cdk8s-platform validate`), so the two cannot disagree.
+ * lockdown walk, the tenants' checks), of rendered trees or trees on disk (the apply-order model,
+ * lib/gitops/apply-order.ts, also behind `cdk8s-platform validate`), and of what Flux or Argo CD
+ * would prune (the destroy guard, lib/safety/guard.ts), so they cannot disagree.
  *
  * kustomize-controller builds the path with the `kustomization.yaml` it finds there; without one, it
  * generates one (fluxcd/pkg `kustomize` `generateKustomization`): every manifest below the path,

@@ -7,6 +7,7 @@ import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
+import { builtDirectories, fluxBuildPath, type BuildTree } from '../gitops/flux-build';
 
 /**
  * The new output of one repo, as the guard sees it: every object with its file (and, when known,
@@ -404,21 +405,28 @@ function isFluxKustomization(o: { apiVersion: string; kind: string }): boolean {
   return o.kind === 'Kustomization' && groupOf(o.apiVersion) === FLUX_KUSTOMIZE_GROUP;
 }
 
+/**
+ * The objects of one side that `is` selects, with their repo and file: only the files whose
+ * identities include such an object are parsed.
+ */
+function* sideObjects(repos: readonly GuardRepo[], side: Side, is: (o: { apiVersion: string; kind: string }) => boolean): Generator<{ r: GuardRepo; file: string; obj: PlainObject }> {
+  for (const r of repos) {
+    for (const [file, ids] of side.ids(r)) {
+      if (!ids.some(is)) continue;
+      for (const obj of side.objects(r, file)) if (is(obj)) yield { r, file, obj };
+    }
+  }
+}
+
 /** The Flux Kustomizations of one side, keyed by repo, namespace, name and target cluster (kubeConfig). */
 function kustomizationsOf(repos: readonly GuardRepo[], side: Side): Map<string, FluxKustomization> {
   const out = new Map<string, FluxKustomization>();
-  for (const r of repos) {
-    for (const [file, ids] of side.ids(r)) {
-      if (!ids.some(isFluxKustomization)) continue;
-      for (const obj of side.objects(r, file)) {
-        if (!isFluxKustomization(obj)) continue;
-        const spec = (obj.spec ?? {}) as { kubeConfig?: { secretRef?: { name?: string } } };
-        const base = `${r.name}\u0000${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}\u0000${spec.kubeConfig?.secretRef?.name ?? ''}`;
-        // Two with the same name for different clusters of one repo: told apart by their folder.
-        const key = out.has(base) ? `${base}\u0000${file.replace(/\/[^/]*$/, '')}` : base;
-        out.set(key, { repo: r, file, obj, key: base, id: `Kustomization/${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}` });
-      }
-    }
+  for (const { r, file, obj } of sideObjects(repos, side, isFluxKustomization)) {
+    const spec = (obj.spec ?? {}) as { kubeConfig?: { secretRef?: { name?: string } } };
+    const base = `${r.name}\u0000${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}\u0000${spec.kubeConfig?.secretRef?.name ?? ''}`;
+    // Two with the same name for different clusters of one repo: told apart by their folder.
+    const key = out.has(base) ? `${base}\u0000${file.replace(/\/[^/]*$/, '')}` : base;
+    out.set(key, { repo: r, file, obj, key: base, id: `Kustomization/${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}` });
   }
   return out;
 }
@@ -483,17 +491,6 @@ function sourceRepo(k: FluxKustomization, repos: readonly GuardRepo[], side: Sid
   return k.repo;
 }
 
-/** A repo-relative folder of a Flux `spec.path` (`./apps/` → `apps`, `./` → ''). */
-function folderOfPath(p: unknown): string {
-  const parts: string[] = [];
-  for (const s of String(p ?? '').split('/')) {
-    if (s === '' || s === '.') continue;
-    if (s === '..') parts.pop();
-    else parts.push(s);
-  }
-  return parts.join('/');
-}
-
 const KUSTOMIZATIONS = new Map<string, { resources?: unknown; components?: unknown } | null>();
 
 /** A parsed kustomization.yaml (memoized by content: builds of many Kustomizations share folders). */
@@ -518,7 +515,6 @@ interface Built {
   readonly raw: Ident;
 }
 
-const SORTED_FILES = new WeakMap<Map<string, Ident[]>, string[]>();
 const GIT_REPOSITORY_FILES = new WeakMap<Map<string, Ident[]>, Array<[string, Ident[]]>>();
 
 /** The files of `ids` holding a GitRepository (cached per map: looked up once per Kustomization). */
@@ -529,53 +525,86 @@ function gitRepositoryFiles(ids: Map<string, Ident[]>): Array<[string, Ident[]]>
 }
 
 /**
- * The files of `ids` whose path starts with `prefix`, by binary search in the sorted file list
- * (cached per map): a fleet has one Kustomization per cluster stage, so scanning every file for
- * each would be quadratic (10,000 clusters: 20,000 Kustomizations × 100,000 files).
+ * One side of a repo as the build model reads it (lib/gitops/flux-build.ts, shared with the
+ * Kustomization construct's checks and the apply-order model): its directories (sorted, so those
+ * below a path are found by binary search: a fleet has one Kustomization per cluster stage), the
+ * files directly in each, and what each kustomization.yaml lists, parsed once.
  */
-function filesUnder(ids: Map<string, Ident[]>, prefix: string): string[] {
-  let sorted = SORTED_FILES.get(ids);
-  if (!sorted) SORTED_FILES.set(ids, (sorted = [...ids.keys()].sort()));
-  return prefix === '' ? sorted : withPrefix(sorted, prefix, (f) => f);
+interface SideTree {
+  readonly tree: BuildTree<string>;
+  readonly filesIn: ReadonlyMap<string, readonly string[]>;
+  listedFiles(dir: string): readonly string[];
+}
+
+const SIDE_TREES = new WeakMap<Map<string, Ident[]>, SideTree>();
+
+function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>): SideTree {
+  let st = SIDE_TREES.get(ids);
+  if (st) return st;
+  const dirOf = (f: string) => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '');
+  const filesIn = new Map<string, string[]>();
+  for (const file of ids.keys()) {
+    const list = filesIn.get(dirOf(file));
+    if (list) list.push(file);
+    else filesIn.set(dirOf(file), [file]);
+  }
+  const kfileOf = new Map<string, string>();
+  for (const f of kfiles.keys()) if (!kfileOf.has(dirOf(f)) || f.endsWith('.yaml')) kfileOf.set(dirOf(f), f);
+  const dirs = new Set<string>([...filesIn.keys(), ...kfileOf.keys()]);
+  const sorted = [...dirs].sort();
+  const listed = new Map<string, { dirs: string[]; files: string[] }>();
+  const listOf = (d: string) => {
+    let l = listed.get(d);
+    if (!l) {
+      l = { dirs: [], files: [] };
+      const doc = kfileOf.has(d) ? parseKustomization(kfiles.get(kfileOf.get(d)!)!) : null;
+      for (const e of [...(Array.isArray(doc?.resources) ? doc!.resources : []), ...(Array.isArray(doc?.components) ? doc!.components : [])]) {
+        if (typeof e !== 'string' || e.includes('://') || e.startsWith('/')) continue;
+        const target = fluxBuildPath(d ? `${d}/${e}` : e);
+        if (ids.has(target)) l.files.push(target);
+        else if (kfileOf.has(target)) l.dirs.push(target);
+      }
+      listed.set(d, l);
+    }
+    return l;
+  };
+  st = {
+    tree: {
+      at: (p) => (dirs.has(p) ? p : undefined),
+      pathOf: (d) => d,
+      isKustomized: (d) => kfileOf.has(d),
+      listedDirs: (d) => listOf(d).dirs,
+      atOrBelow: (p) => (p === '' ? sorted : [...(dirs.has(p) ? [p] : []), ...withPrefix(sorted, `${p}/`, (d) => d)]),
+    },
+    filesIn,
+    listedFiles: (d) => listOf(d).files,
+  };
+  SIDE_TREES.set(ids, st);
+  return st;
 }
 
 /**
- * What `kustomize build` of `dir` in a repo yields, as identity key → file (no remote resources).
- * A directory without a kustomization.yaml yields every manifest below it (`recurse`, as Flux's
- * generated kustomization.yaml does) or only those directly in it (an Argo CD directory source
- * without `directory.recurse`).
+ * What `kustomize build` of `dir` in a repo yields (lib/gitops/flux-build.ts: without a
+ * kustomization.yaml, Flux's generated one), as identity key → file (no remote resources). With
+ * `recurse` false, a directory without a kustomization.yaml yields only the files directly in it
+ * (an Argo CD directory source without `directory.recurse`).
  */
 function build(r: GuardRepo, side: Side, dir: string, targetNamespace: string | undefined, recurse = true): Map<string, Built> {
   const out = new Map<string, Built>();
   const ids = side.ids(r);
-  const kfiles = side.kfiles(r);
+  const st = sideTree(ids, side.kfiles(r));
   const add = (file: string) => {
     for (const i of ids.get(file) ?? []) {
       const ident = targetNamespace && !isClusterScoped(i.apiVersion, i.kind) ? { ...i, namespace: targetNamespace } : i;
       out.set(identKey(ident), { file, ident, raw: i });
     }
   };
-  const join = (a: string, b: string) => folderOfPath(a ? `${a}/${b}` : b);
-  const visit = (d: string, seen: Set<string>) => {
-    if (seen.has(d)) return;
-    seen.add(d);
-    const kfile = [join(d, 'kustomization.yaml'), join(d, 'kustomization.yml')].find((f) => kfiles.has(f));
-    if (kfile === undefined) {
-      // Flux generates a kustomization.yaml listing every manifest under the path.
-      const prefix = d ? `${d}/` : '';
-      for (const file of filesUnder(ids, prefix)) if (recurse || !file.includes('/', prefix.length)) add(file);
-      return;
-    }
-    const doc = parseKustomization(kfiles.get(kfile)!);
-    const entries = [...(Array.isArray(doc?.resources) ? doc!.resources : []), ...(Array.isArray(doc?.components) ? doc!.components : [])];
-    for (const e of entries) {
-      if (typeof e !== 'string' || e.includes('://') || e.startsWith('/')) continue;
-      const target = join(d, e);
-      if (ids.has(target)) add(target);
-      else visit(target, seen);
-    }
-  };
-  visit(folderOfPath(dir), new Set());
+  const dirs = builtDirectories(st.tree, dir);
+  if (!recurse && dirs.length > 0 && dirs[0].generated) {
+    for (const f of st.filesIn.get(fluxBuildPath(dir)) ?? []) add(f);
+    return out;
+  }
+  for (const b of dirs) for (const f of b.generated ? st.filesIn.get(b.dir) ?? [] : st.listedFiles(b.dir)) add(f);
   return out;
 }
 
@@ -764,16 +793,10 @@ function isArgoApplication(o: { apiVersion: string; kind: string }): boolean {
  */
 function applicationsOf(repos: readonly GuardRepo[], side: Side, scopeOf: Map<GuardRepo, (file: string) => string>): Map<string, ArgoApplication> {
   const out = new Map<string, ArgoApplication>();
-  for (const r of repos) {
-    for (const [file, ids] of side.ids(r)) {
-      if (!ids.some(isArgoApplication)) continue;
-      for (const obj of side.objects(r, file)) {
-        if (!isArgoApplication(obj)) continue;
-        const ns = obj.metadata?.namespace ?? '';
-        const name = obj.metadata?.name ?? '';
-        out.set(`${scopeOf.get(r)!(file)}\u0000${ns}/${name}`, { repo: r, file, obj, id: `Application/${ns}/${name}` });
-      }
-    }
+  for (const { r, file, obj } of sideObjects(repos, side, isArgoApplication)) {
+    const ns = obj.metadata?.namespace ?? '';
+    const name = obj.metadata?.name ?? '';
+    out.set(`${scopeOf.get(r)!(file)}\u0000${ns}/${name}`, { repo: r, file, obj, id: `Application/${ns}/${name}` });
   }
   return out;
 }
@@ -891,12 +914,7 @@ function compositionEntryChanges(
 ): Array<{ repo: string; change: ObjectChange }> {
   const compositions = (side: Side) => {
     const out = new Map<string, { r: GuardRepo; file: string; obj: PlainObject }>();
-    for (const r of repos) {
-      for (const [file, ids] of side.ids(r)) {
-        if (!ids.some(isComposition)) continue;
-        for (const obj of side.objects(r, file)) if (isComposition(obj)) out.set(`${scopeOf.get(r)!(file)}\u0000${obj.metadata?.name ?? ''}`, { r, file, obj });
-      }
-    }
+    for (const c of sideObjects(repos, side, isComposition)) out.set(`${scopeOf.get(c.r)!(c.file)}\u0000${c.obj.metadata?.name ?? ''}`, c);
     return out;
   };
   const before = compositions(s.old);

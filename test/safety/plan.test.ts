@@ -8,7 +8,7 @@ import { ApiObject } from 'cdk8s';
 import { GitOpsApp, Repo } from '../../lib';
 import { diffObjects, formatPlan, planTrees, readTree, readTreeAtRef, TreeSnapshot } from '../../lib/safety';
 import { LazyFiles, listedFiles, readTreesAtRef } from '../../lib/tree/read';
-import { guardApp } from '../../lib/safety/guard';
+import { guardApp, nextTreeOfSnapshot } from '../../lib/safety/guard';
 import { gitHeadTree, mayBeInGit } from '../../lib/tree/baseline';
 import { fleetApp, tmp } from './helpers';
 
@@ -382,4 +382,19 @@ test('the guard does not read a committed file the synth writes unchanged: its o
   const result = guardApp([repo], []);
   expect(result.changes.get('platform')!.map((c) => [c.action, c.object.id, c.blocked])).toEqual([['delete', 'ConfigMap/apps/gone', true]]);
   expect(old.complete).toBe(false);
+});
+
+test("the guard builds a Kustomization's path as Flux does: a sub-directory with a kustomization.yaml is built as such, not file by file", () => {
+  const rg = (name: string) => `apiVersion: resources.azure.com/v1api20200601\nkind: ResourceGroup\nmetadata:\n  name: ${name}\n  namespace: team\nspec:\n  location: westeurope\n`;
+  const files = (withK: boolean) => new Map(Object.entries({
+    ...(withK ? { 'clusters/kustomization-apps.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  path: ./apps\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n' } : {}),
+    // apps/ has no kustomization.yaml: Flux generates one listing apps/team as a directory, whose
+    // own kustomization.yaml lists only rg-a (rg-b lies there, applied by nothing).
+    'apps/team/kustomization.yaml': 'resources:\n  - resourcegroup-a.yaml\n',
+    'apps/team/resourcegroup-a.yaml': rg('a'),
+    'apps/team/resourcegroup-b.yaml': rg('b'),
+  }));
+  // Removing the Kustomization prunes what it applied, rg-a; not rg-b, which it never applied.
+  const result = guardApp([{ name: 'platform', dir: 'platform', old: { files: files(true), constructPaths: {} }, next: nextTreeOfSnapshot({ files: files(false), constructPaths: {} }), clusterOf: () => '' }], []);
+  expect(result.changes.get('platform')!.filter((c) => c.action === 'prune').map((c) => c.object.id)).toEqual(['ResourceGroup/team/a']);
 });
