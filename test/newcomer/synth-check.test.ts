@@ -176,15 +176,19 @@ test('synth --check: the same answer for an app command the runner cannot load (
   fs.rmSync(work, { recursive: true, force: true });
 });
 
+/** An app file of `body` (with ApiObject, applyRemovalPolicy, GitOpsApp, RemovalPolicy and Repo imported), as an app command. */
+function appFile(dir: string, name: string, body: string): string {
+  const file = path.join(dir, `${name}.ts`);
+  fs.writeFileSync(file, `import { ApiObject } from 'cdk8s';\nimport { applyRemovalPolicy, GitOpsApp, RemovalPolicy, Repo } from ${JSON.stringify(path.join(ROOT, 'lib'))};\n${body}`);
+  return `node ${JSON.stringify(TSX)} ${JSON.stringify(file)}`;
+}
+
 test('synth --check and plan compare an app that chose its outdir with that directory, and list its files relative to --out', () => {
   const work = workDir('synth-check-own-outdir');
-  const file = path.join(work, 'two-apps.ts');
-  fs.writeFileSync(file,
-    `import { ApiObject } from 'cdk8s';\nimport { GitOpsApp, Repo } from ${JSON.stringify(path.join(ROOT, 'lib'))};\n` +
+  const command = appFile(work, 'two-apps',
     `const one = new GitOpsApp();\nnew ApiObject(new Repo(one, 'one').folder('apps'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });\n` +
     `const two = new GitOpsApp({ outdir: 'gitops' });\nnew ApiObject(new Repo(two, 'two').folder('apps'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });\n` +
     `one.synth();\ntwo.synth();\n`);
-  const command = `node ${JSON.stringify(TSX)} ${JSON.stringify(file)}`;
   expect(cli(['synth', '--out', 'dist', '--app', command], work).status).toBe(0);
   expect(fs.existsSync(path.join(work, 'gitops', 'two', 'apps', 'configmap-b.yaml'))).toBe(true);
   const clean = cli(['synth', '--check', '--out', 'dist', '--app', command], work);
@@ -199,15 +203,12 @@ test('synth --check and plan compare an app that chose its outdir with that dire
 
 test('synth --allow-destroy with several GitOpsApps: an id one app uses is no warning; one no app uses is, once', () => {
   const work = workDir('allow-apps');
-  const file = path.join(work, 'apps.ts');
-  fs.writeFileSync(file,
-    `import { ApiObject } from 'cdk8s';\nimport { applyRemovalPolicy, GitOpsApp, RemovalPolicy, Repo } from ${JSON.stringify(path.join(ROOT, 'lib'))};\n` +
+  const command = appFile(work, 'apps',
     `const drop = process.env.DROP === '1';\n` +
     `const rg = (app: GitOpsApp, repo: string) => { const f = new Repo(app, repo).folder('apps', { namespace: 'team' });\n` +
     `  new ApiObject(f, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });\n` +
     `  if (!(drop && repo === 'one')) applyRemovalPolicy(new ApiObject(f, 'rg', { apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name: 'rg' }, spec: { location: 'westeurope' } }), RemovalPolicy.DESTROY); };\n` +
     `const a = new GitOpsApp({ validation: false }); rg(a, 'one');\nconst b = new GitOpsApp({ validation: false }); rg(b, 'two');\na.synth();\nb.synth();\n`);
-  const command = `node ${JSON.stringify(TSX)} ${JSON.stringify(file)}`;
   expect(cli(['synth', '--out', 'dist', '--app', command], work).status).toBe(0);
   const r = cli(['synth', '--out', 'dist', '--app', command, '--allow-destroy', 'one::ResourceGroup/team/rg', '--allow-destroy', 'two::ResourceGroup/team/other'], work, { DROP: '1' });
   expect(r.status).toBe(0);
