@@ -2,7 +2,7 @@
 // the Flux checks; not exported by the package).
 import { posix } from 'path';
 import { IConstruct } from 'constructs';
-import { builtDirectories, type BuildTree } from '../gitops/flux-build';
+import { builtDirectories, type BuildTree } from '../core/flux-build';
 import { memoForSynthPass } from '../core/synth-pass';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
@@ -88,7 +88,7 @@ export class RepoFolders {
 
   /**
    * Every folder a Kustomization applying `path` builds, as Flux builds it (the model shared with
-   * the apply-order check, lib/gitops/flux-build.ts): the folder there with what its
+   * the apply-order check, lib/core/flux-build.ts): the folder there with what its
    * kustomization.yaml lists (sub-folders, folders added by path), recursively; or, when no folder
    * with a kustomization.yaml sits there, what Flux's generated one lists (fluxcd/pkg `kustomize`
    * `generateKustomization`): the YAML files below the path, except below a directory holding a

@@ -31,7 +31,7 @@ import type { KubeObject } from './layout';
 import { isClusterScoped } from '../core/kinds';
 import { groupOf } from '../core/validation/metadata';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
-import { builtDirectories, fluxBuildPath, type BuildTree } from './flux-build';
+import { builtDirectories, fluxBuildPath, type BuildTree } from '../core/flux-build';
 import { deletedByPatches } from './patch-targets';
 import type { Repo } from './repo';
 
@@ -324,7 +324,7 @@ function repoFiles(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>
 }
 
 /**
- * The objects of the build of `path` in `repo` (see lib/gitops/flux-build.ts): the files each built
+ * The objects of the build of `path` in `repo` (see lib/core/flux-build.ts): the files each built
  * directory's kustomization.yaml lists, or, for a directory Flux's generated kustomization.yaml
  * lists, its own files; undefined when nothing is there.
  */

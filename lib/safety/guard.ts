@@ -7,7 +7,7 @@ import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
-import { builtDirectories, fluxBuildPath, type BuildTree } from '../gitops/flux-build';
+import { builtDirectories, fluxBuildPath, type BuildTree } from '../core/flux-build';
 
 /**
  * The new output of one repo, as the guard sees it: every object with its file (and, when known,
@@ -525,7 +525,7 @@ function gitRepositoryFiles(ids: Map<string, Ident[]>): Array<[string, Ident[]]>
 }
 
 /**
- * One side of a repo as the build model reads it (lib/gitops/flux-build.ts, shared with the
+ * One side of a repo as the build model reads it (lib/core/flux-build.ts, shared with the
  * Kustomization construct's checks and the apply-order model): its directories (sorted, so those
  * below a path are found by binary search: a fleet has one Kustomization per cluster stage), the
  * files directly in each, and what each kustomization.yaml lists, parsed once.
@@ -584,7 +584,7 @@ function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>
 }
 
 /**
- * What `kustomize build` of `dir` in a repo yields (lib/gitops/flux-build.ts: without a
+ * What `kustomize build` of `dir` in a repo yields (lib/core/flux-build.ts: without a
  * kustomization.yaml, Flux's generated one), as identity key → file (no remote resources). With
  * `recurse` false, a directory without a kustomization.yaml yields only the files directly in it
  * (an Argo CD directory source without `directory.recurse`).

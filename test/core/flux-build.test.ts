@@ -1,7 +1,7 @@
-// What a Flux Kustomization applying a path builds (lib/gitops/flux-build.ts): the one model behind
+// What a Flux Kustomization applying a path builds (lib/core/flux-build.ts): the one model behind
 // the Kustomization construct's checks (RepoFolders.built) and the apply-order check of rendered
 // trees and trees on disk.
-import { builtDirectories, fluxBuildPath, type BuildTree } from '../../lib/gitops/flux-build';
+import { builtDirectories, fluxBuildPath, type BuildTree } from '../../lib/core/flux-build';
 
 /** A tree of directories: path → whether it holds a kustomization.yaml, and the directories it lists. */
 function tree(dirs: Record<string, { k?: boolean; lists?: string[] }>): BuildTree<string> {
