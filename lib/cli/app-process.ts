@@ -116,6 +116,11 @@ export interface RunAppOptions {
   readonly stderr: (text: string) => void;
   /** Receives the stage events of the app's synths. */
   readonly progress?: ProgressListener;
+  /**
+   * What needs the synth session, as the error for an app command the runner cannot load names it.
+   * @default 'plan' in a plan session, else '--allow-destroy'
+   */
+  readonly sessionFor?: string;
 }
 
 /** The outcome of running the app: its exit status (null: killed by a signal) and the plans and checks it sent. */
@@ -138,7 +143,7 @@ export function runApp(opts: RunAppOptions, io: CliIO): { child: ReturnType<type
   const parsed = parseAppCommand(opts.app, io.cwd);
   const needsSession = opts.session.mode === 'plan' || (opts.session.allowDestroy ?? []).length > 0;
   if (!parsed && needsSession) {
-    const what = opts.session.mode === 'plan' ? 'plan' : '--allow-destroy';
+    const what = opts.sessionFor ?? (opts.session.mode === 'plan' ? 'plan' : '--allow-destroy');
     throw new CliError(
       `${what} needs an app command that names the app file ("npx tsx main.ts", "ts-node main.ts", "node main.js" or "node <tsx cli> main.ts", with arguments after the file); "${opts.app}" is not one: ` +
         'set "app" in cdk8s.yaml or pass --app in one of these forms',

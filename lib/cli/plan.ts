@@ -24,7 +24,7 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { CliError, type CliContext, type CliIO } from './context';
 import { runApp } from './app-process';
-import { allowDestroyIds, readConfig } from './synth';
+import { allowDestroyIds, appAllowProblems, readConfig } from './synth';
 import { combinePlans, formatPlan, type Plan } from '../safety/plan';
 import type { ProgressListener, StageEvent } from '../core/progress';
 import { ProgressRenderer } from './progress';
@@ -99,9 +99,14 @@ export async function runPlan(opts: PlanCommandOptions, io: CliIO): Promise<numb
     }
     // An allow id unused in one app may be used in another: warned about when unused in every one.
     const unusedEverywhere = (run.plans[0].warnings ?? []).filter((w) => run.plans.every((p) => (p.warnings ?? []).includes(w)));
-    const plan: Plan = run.plans.length === 1 ? run.plans[0] : combinePlans(run.plans.flatMap((p) => p.repos), unusedEverywhere);
+    // The repos of an app that chose its outdir, relative to --out (as synth --check lists them).
+    const repos = (p: Plan) => (p.outdir === undefined ? p.repos : p.repos.map((r) => ({ ...r, dir: path.relative(out, path.resolve(p.outdir!, r.dir)) })));
+    const plan: Plan = run.plans.length === 1 ? run.plans[0] : combinePlans(run.plans.flatMap(repos), unusedEverywhere);
     io.stdout(opts.json ? `${JSON.stringify(plan, undefined, 2)}\n` : formatPlan(plan));
-    if (plan.blocked.length > 0) return EXIT_BLOCKED;
+    // An --allow-destroy id naming objects in several of the app file's GitOpsApps: synth refuses it.
+    const crossApp = appAllowProblems(allow, run.plans, out, io.cwd);
+    for (const line of crossApp) io.stderr(`cdk8s-platform: ${line}\n`);
+    if (plan.blocked.length > 0 || crossApp.length > 0) return EXIT_BLOCKED;
     return plan.changed ? 1 : 0;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

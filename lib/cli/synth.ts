@@ -31,7 +31,8 @@ import { recoverInterrupted } from '../gitops/journal';
 import { differingFiles } from './compare-trees';
 import { findRepoDirs, ownedFiles as ownedFilesOf } from '../tree/read';
 import { checkAllowDestroy } from '../safety/protection';
-import { unusedAllowWarning } from '../safety/guard';
+import { crossAppAllowProblems, unusedAllowWarning } from '../safety/guard';
+import type { Plan } from '../safety/plan';
 import type { OutputCheck, OutputDifference } from '../gitops/pipeline/write';
 
 export interface SynthCommandOptions {
@@ -162,7 +163,16 @@ function wantsProgress(opts: SynthCommandOptions, io: CliIO): boolean {
 export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): Promise<number> {
   const { app, out } = resolveApp(opts, io);
   const started = Date.now();
-  const { status, stages, unusedAllows } = await runSynthApp(app, out, io, wantsProgress(opts, io), { mode: 'write', allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage);
+  const allowDestroy = allowDestroyIds(opts.allowDestroy);
+  if (allowDestroy.length > 0) {
+    const refused = await allowsOfSeveralApps(app, out, allowDestroy, io, wantsProgress(opts, io));
+    if (refused.length > 0) {
+      for (const line of refused) io.stderr(`cdk8s-platform: ${line}\n`);
+      io.stderr(`cdk8s-platform: synth refused; ${out} is unchanged\n`);
+      return 1;
+    }
+  }
+  const { status, stages, unusedAllows } = await runSynthApp(app, out, io, wantsProgress(opts, io), { mode: 'write', allowDestroy }, opts.onStage);
   if (status !== 0) {
     // A killed app may have stopped in the middle of moving files in: complete or roll back now.
     const recovered = recoverInterrupted(out);
@@ -177,6 +187,38 @@ export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): P
     for (const id of unusedAllows[0].filter((i) => unusedAllows.every((u) => u.includes(i)))) io.stderr(`cdk8s-platform: warning: ${unusedAllowWarning(id)}\n`);
   }
   return 0;
+}
+
+/**
+ * The `--allow-destroy` ids that name objects in several GitOpsApps of the app file (see
+ * `crossAppAllowProblems`), each as one line. The ids go to every app of the session, and each app
+ * checks them against its own repos only, after the apps before it have written: so the app is
+ * first run in a `plan` session (nothing written; its own output is not shown), and the synth
+ * refused when an id is claimed by two apps. A plan that fails is left to the synth to report.
+ */
+async function allowsOfSeveralApps(app: string, out: string, allowDestroy: readonly string[], io: CliIO, progress: boolean): Promise<string[]> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-platform-allow-'));
+  const renderer = new ProgressRenderer({ command: 'synth: --allow-destroy plan', write: io.stderr, interactive: progress });
+  try {
+    const outdir = path.join(tmp, 'out');
+    const { done } = runApp({ app, outdir, session: { mode: 'plan', planBase: out, appOutdir: outdir, allowDestroy }, sessionFor: '--allow-destroy', stdout: () => undefined, stderr: () => undefined, progress: renderer.listener }, io);
+    const run = await done;
+    return run.status === 0 ? appAllowProblems(allowDestroy, run.plans, out, io.cwd) : [];
+  } finally {
+    renderer.clear();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * {@link crossAppAllowProblems} for the plans of an app file's GitOpsApps, each named by its order
+ * and its repo directories (relative to `cwd`; an app's relative repo dirs are in `out`, or in the
+ * outdir it chose).
+ */
+export function appAllowProblems(allowDestroy: readonly string[], plans: readonly Plan[], out: string, cwd: string): string[] {
+  if (plans.length < 2) return [];
+  const dirs = (p: Plan) => p.repos.map((r) => path.relative(cwd, path.resolve(p.outdir ?? out, r.dir)) || '.').join(', ');
+  return crossAppAllowProblems(allowDestroy, plans.map((p, i) => ({ label: `GitOpsApp ${i + 1} (${dirs(p)})`, named: p.allowNames ?? {} })));
 }
 
 /** One difference between the committed tree and what the app produces (paths relative to the output directory). */

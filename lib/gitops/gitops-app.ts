@@ -343,7 +343,8 @@ export class GitOpsApp extends App {
     // `--out`, holds what the other apps write).
     const ownOutdir = session?.appOutdir !== undefined && path.resolve(session.appOutdir) !== this.outdir;
     if (session?.mode === 'plan') {
-      const plan = this.plan({ baseDir: ownOutdir ? this.outdir : session.planBase, ref: session.ref });
+      const planned = this.plan({ baseDir: ownOutdir ? this.outdir : session.planBase, ref: session.ref });
+      const plan = ownOutdir ? { ...planned, outdir: this.outdir } : planned;
       session.onPlan?.(plan);
       return { repos: [], optOuts: this.secureBaselineReport(), plan };
     }

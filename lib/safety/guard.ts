@@ -193,6 +193,12 @@ export interface GuardResult {
    * later deletion of that object unnoticed.
    */
   readonly unusedAllows: string[];
+  /**
+   * For each allow id (as given), the objects it names in this app's repos, committed or new, by
+   * scoped id (sorted): with several apps in one synth session, an id must name objects of one
+   * app only (see {@link crossAppAllowProblems}).
+   */
+  readonly named: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The warning for an allow id that allows nothing in this change (see `GuardResult.unusedAllows`). */
@@ -240,7 +246,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
   // Nothing committed anywhere (a first synth, or `synth --check` into a temporary directory):
   // nothing can be deleted, renamed or pruned; only unscoped allow ids need the new objects.
   if (repos.every((r) => isEmpty(r.old.files)) && allowIds.every((a) => a.repo !== undefined)) {
-    return { changes: new Map(repos.map((r) => [r.name, []])), problems: [], unusedAllows: allowIds.map((a) => a.text) };
+    return { changes: new Map(repos.map((r) => [r.name, []])), problems: [], unusedAllows: allowIds.map((a) => a.text), named: new Map() };
   }
   const olds = new Map(repos.map((r) => [r, new OldTree(r.old, r.next)]));
   const scopeOf = new Map<GuardRepo, (file: string) => string>();
@@ -252,11 +258,13 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
       return c;
     });
   }
-  const ambiguous = ambiguousAllowIds(allowIds, repos, olds, scopeOf);
+  const named = allowCandidates(allowIds, repos, olds, scopeOf);
+  const ambiguous = new Map([...named].filter(([a, list]) => a.repo === undefined && list.length >= 2));
+  const namedByText = new Map([...named].map(([a, list]) => [a.text, list]));
   // Every repo writes exactly the files it has committed, byte for byte: nothing is deleted,
   // renamed or pruned (what Flux applies is built from the same files), so the trees need no
   // further comparison (a CI run of an unchanged 10,000-cluster app: 1.1 s).
-  if (repos.every(writesCommittedTree)) return { changes: new Map(repos.map((r) => [r.name, []])), problems: ambiguityProblems(ambiguous, []), unusedAllows: allowIds.map((a) => a.text) };
+  if (repos.every(writesCommittedTree)) return { changes: new Map(repos.map((r) => [r.name, []])), problems: ambiguityProblems(ambiguous, []), unusedAllows: allowIds.map((a) => a.text), named: namedByText };
 
   // Namespaces: protected objects in them in any repo of the app (old or new).
   let held: Map<string, string[]> | undefined;
@@ -284,7 +292,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
   for (const p of argoPrunes(repos, olds, flux.s, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
   for (const p of compositionEntryChanges(repos, flux.s, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
   const all = [...changes.values()].flat();
-  return { changes, problems: ambiguityProblems(ambiguous, all), unusedAllows: unusedAllows(allowIds, all) };
+  return { changes, problems: ambiguityProblems(ambiguous, all), unusedAllows: unusedAllows(allowIds, all), named: namedByText };
 }
 
 /**
@@ -329,23 +337,52 @@ function ambiguityProblems(ambiguous: Map<AllowId, string[]>, changes: readonly 
   return problems;
 }
 
-/** Unscoped allow ids that name objects in more than one repo or cluster (old or new), with those objects' scoped ids (sorted). */
-function ambiguousAllowIds(allow: readonly AllowId[], repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>, scopeOf: Map<GuardRepo, (file: string) => string>): Map<AllowId, string[]> {
-  const unscoped = allow.filter((a) => a.repo === undefined);
-  if (unscoped.length === 0) return new Map();
-  const candidates = new Map<AllowId, Set<string>>(unscoped.map((a) => [a, new Set<string>()]));
-  const matching = allowMatcher(unscoped);
+/** The objects each allow id names in the repos (old or new), by scoped id (sorted). */
+function allowCandidates(allow: readonly AllowId[], repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>, scopeOf: Map<GuardRepo, (file: string) => string>): Map<AllowId, string[]> {
+  if (allow.length === 0) return new Map();
+  const candidates = new Map<AllowId, Set<string>>(allow.map((a) => [a, new Set<string>()]));
+  const matching = allowMatcher(allow);
   const visit = (r: GuardRepo, file: string, o: Ident) => {
     const info = objectInfo({ file, ...o });
-    for (const a of matching(info)) candidates.get(a)!.add(scopedId(r.name, scopeOf.get(r)!(file), info.id));
+    const found = matching({ ...info, repo: r.name, cluster: scopeOf.get(r)!(file) });
+    for (const a of found) candidates.get(a)!.add(scopedId(r.name, scopeOf.get(r)!(file), info.id));
   };
   for (const r of repos) {
     for (const [file, ids] of olds.get(r)!.ids()) for (const o of ids) visit(r, file, o);
     for (const n of r.next.objects) visit(r, n.file, n);
   }
-  const out = new Map<AllowId, string[]>();
-  for (const [a, set] of candidates) if (set.size >= 2) out.set(a, [...set].sort());
-  return out;
+  return new Map([...candidates].map(([a, set]) => [a, [...set].sort()]));
+}
+
+/** One GitOpsApp of a synth session, for {@link crossAppAllowProblems}. */
+export interface AllowingApp {
+  /** How messages name the app (e.g. its output directory and repos). */
+  readonly label: string;
+  /** What each allow id names in the app (`GuardResult.named`, `Plan.allowNames`). */
+  readonly named: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * One problem per allow id of a synth session (`--allow-destroy`) that names objects in more than
+ * one of its apps: the session's ids are given to every GitOpsApp of the app file, and a scoped id
+ * (`<repo>:<cluster>:…`) does not say which app it means when two apps have a repo of that name,
+ * so such an id could allow removing an object in an app the user did not mean.
+ */
+export function crossAppAllowProblems(ids: readonly string[], apps: readonly AllowingApp[]): string[] {
+  const problems: string[] = [];
+  for (const id of ids) {
+    const naming = apps.filter((a) => (a.named[id]?.length ?? 0) > 0);
+    if (naming.length < 2) continue;
+    const where = naming.map((a) => {
+      const list = a.named[id];
+      return `${a.label}: ${list.slice(0, 3).join(', ')}${list.length > 3 ? `, and ${list.length - 3} more` : ''}`;
+    });
+    problems.push(
+      `allowDestroy: "${id}" names objects in ${naming.length} GitOpsApps of the app file (${where.join('; ')}); ` +
+        'an --allow-destroy id must name objects of one app: scope it (<repo>:<cluster>:Kind/namespace/name) where the apps\' repo names differ, else put it in the allowDestroy prop of the app it is meant for',
+    );
+  }
+  return problems;
 }
 
 /** A Flux Kustomization of one side (old or new) and what it applies. */

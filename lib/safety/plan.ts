@@ -101,6 +101,19 @@ export interface Plan {
   readonly blocked: Array<ObjectChange & { readonly dir: string }>;
   /** Warnings, one line each (an allow id that allows nothing in this change). @default - none */
   readonly warnings?: string[];
+  /**
+   * For each allow id of the plan (as given), the objects it names in the app's repos, committed
+   * or new, by scoped id (`<repo>:<cluster>:Kind/namespace/name`, sorted): the CLI refuses an
+   * `--allow-destroy` id that names objects in several GitOpsApps of one app file.
+   * @default - none (no allow ids)
+   */
+  readonly allowNames?: Record<string, string[]>;
+  /**
+   * In a synth session (`cdk8s-platform plan`), the output directory of an app that chose its own
+   * (GitOpsApp prop `outdir`): its relative repo directories are relative to it.
+   * @default - the repo directories are relative to the session's output directory
+   */
+  readonly outdir?: string;
 }
 
 /** Options of {@link planTrees}. */

@@ -217,6 +217,38 @@ test('synth --allow-destroy with several GitOpsApps: an id one app uses is no wa
   fs.rmSync(work, { recursive: true, force: true });
 });
 
+test('an --allow-destroy id that names objects in two GitOpsApps is refused before anything is written (synth and plan)', () => {
+  const work = workDir('allow-two-apps');
+  // Two apps with a repo of the same name: a scoped id does not say which app it means.
+  const command = appFile(work, 'envs',
+    `const drop = process.env.DROP === '1';\n` +
+    `const env = (outdir: string) => { const app = new GitOpsApp({ outdir, validation: false }); const f = new Repo(app, 'platform').folder('apps', { namespace: 'team' });\n` +
+    `  if (!(drop && outdir === 'dev')) new ApiObject(f, 'rg', { apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name: 'rg' }, spec: { location: 'westeurope' } });\n` +
+    `  return app; };\n` +
+    `const dev = env('dev');\nconst prod = env('prod');\ndev.synth();\nprod.synth();\n`);
+  expect(cli(['synth', '--out', 'dist', '--app', command], work).status).toBe(0);
+  const devRg = path.join(work, 'dev', 'platform', 'apps', 'resourcegroup-rg.yaml');
+  const before = fs.readFileSync(devRg, 'utf8');
+  const names = (id: string) =>
+    `cdk8s-platform: allowDestroy: "${id}" names objects in 2 GitOpsApps of the app file (GitOpsApp 1 (dev/platform): platform::ResourceGroup/team/rg; GitOpsApp 2 (prod/platform): platform::ResourceGroup/team/rg); ` +
+    "an --allow-destroy id must name objects of one app: scope it (<repo>:<cluster>:Kind/namespace/name) where the apps' repo names differ, else put it in the allowDestroy prop of the app it is meant for\n";
+  for (const id of ['platform::ResourceGroup/team/rg', 'ResourceGroup/team/rg']) {
+    const r = cli(['synth', '--out', 'dist', '--app', command, '--allow-destroy', id], work, { DROP: '1' });
+    expect([r.status, r.stderr]).toEqual([1, `${names(id)}cdk8s-platform: synth refused; ${path.join(work, 'dist')} is unchanged\n`]);
+    expect(fs.readFileSync(devRg, 'utf8')).toBe(before);
+    const p = cli(['plan', '--out', 'dist', '--app', command, '--allow-destroy', id], work, { DROP: '1' });
+    expect([p.status, p.stderr]).toEqual([3, names(id)]);
+    // Each app's repos, relative to --out (both apps chose their own outdir).
+    expect(p.stdout.match(/\.\.\/(?:dev|prod)\/platform/g)).toEqual(['../dev/platform', '../prod/platform']);
+  }
+  // Without the id, the deletion in dev is refused as before; with the app's own allowDestroy it would go.
+  const blocked = cli(['synth', '--out', 'dist', '--app', command], work, { DROP: '1' });
+  expect(blocked.status).toBe(1);
+  expect(blocked.stderr).toContain('ResourceGroup/team/rg');
+  expect(fs.readFileSync(devRg, 'utf8')).toBe(before);
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
 test('compareTrees with what the app compared itself: its repos are taken as compared, a committed repo nothing produced is stale', async () => {
   const work = workDir('compare-checked');
   writeFiles(path.join(work, 'committed'), {

@@ -101,7 +101,8 @@ export function planRepos(input: PlanInput, groups: FolderGroups, reporter: Stag
   }), input.allowDestroy), (g) => ({ repos: trees.length, problems: g.result.problems.length }));
   const guarded = outcome.result;
   if (guarded.problems.length > 0) throw new SynthError(guarded.problems);
-  return reporter.run('plan', () => combinePlans(trees.map(({ repo, old, next }) => planTrees(old, next, { dir: repo.dir, removals: guarded.changes.get(repo.node.id) })), outcome.warnings), (p) => ({
+  const allowNames = guarded.named.size > 0 ? { allowNames: Object.fromEntries([...guarded.named].map(([id, list]) => [id, [...list]])) } : {};
+  return reporter.run('plan', () => ({ ...combinePlans(trees.map(({ repo, old, next }) => planTrees(old, next, { dir: repo.dir, removals: guarded.changes.get(repo.node.id) })), outcome.warnings), ...allowNames }), (p) => ({
     repos: p.repos.length,
     changed: p.repos.reduce((n, r) => n + r.changes.length, 0),
     problems: p.blocked.length,
