@@ -78,7 +78,7 @@ export function fleetTable(app: GitOpsApp): Repo {
     stages: [{ name: 'platform', path: (c) => `./overlays/${c.environment}`, source: platformSource }, 'apps'],
     defaults: { kubernetesVersion: 'v1.33.2', labels: { platform: 'contoso' } },
     environments: { dev: {}, prod: {} },
-    clusters: fleetClustersFromCsv(fs.readFileSync(path.join(__dirname, 'fleet.csv'), 'utf8'), { clusterClass: cls }),
+    clusters: fleetClustersFromCsv(fs.readFileSync(path.join(__dirname, 'fleet.csv'), 'utf8'), { clusterClass: cls, file: 'fleet.csv' }),
   });
   for (const member of fleet.members) new kplus.Namespace(member.stageFolders.apps, 'apps', { metadata: { name: 'apps' } });
 

@@ -13,8 +13,15 @@ import { TopologyMachinePool } from './topology-cluster';
  * parseCsv('name,location\nshop-1,westeurope\n'); // [['name', 'location'], ['shop-1', 'westeurope']]
  */
 export function parseCsv(text: string): string[][] {
+  return parseCsvLines(text).rows;
+}
+
+/** {@link parseCsv}, with the line each record starts on (1-based). */
+function parseCsvLines(text: string, file = 'CSV'): { rows: string[][]; lines: number[] } {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const rows: string[][] = [];
+  const lines: number[] = [];
+  let recordLine = 1;
   let row: string[] = [];
   let field = '';
   let line = 1;
@@ -25,6 +32,7 @@ export function parseCsv(text: string): string[][] {
   const endRecord = () => {
     row.push(field);
     rows.push(row);
+    lines.push(recordLine);
     row = [];
     field = '';
     state = 0;
@@ -52,25 +60,25 @@ export function parseCsv(text: string): string[][] {
       state = 0;
     } else if (c === '\r' && src[i + 1] === '\n') {
       endRecord();
-      line++;
+      recordLine = ++line;
       i++;
     } else if (c === '\n') {
       endRecord();
-      line++;
+      recordLine = ++line;
     } else if (c === '"') {
-      if (state !== 0) throw new Error(`CSV line ${line}: a quote inside an unquoted field; quote the whole field and write a quote as ""`);
+      if (state !== 0) throw new Error(`${file} line ${line}: a quote inside an unquoted field; quote the whole field and write a quote as ""`);
       state = 2;
       quotedStart = line;
     } else {
-      if (state === 3) throw new Error(`CSV line ${line}: text after the closing quote of a field`);
+      if (state === 3) throw new Error(`${file} line ${line}: text after the closing quote of a field`);
       state = 1;
       field += c;
     }
     i++;
   }
-  if (state === 2) throw new Error(`CSV line ${quotedStart}: quoted field is not closed`);
+  if (state === 2) throw new Error(`${file} line ${quotedStart}: quoted field is not closed`);
   if (state !== 0 || field !== '' || row.length > 0) endRecord();
-  return rows;
+  return { rows, lines };
 }
 
 /**
@@ -78,18 +86,23 @@ export function parseCsv(text: string): string[][] {
  * Blank lines are skipped; every record must have as many fields as the header (error names the line).
  */
 export function csvRecords(text: string): Array<Record<string, string>> {
-  const rows = parseCsv(text);
-  if (rows.length === 0) throw new Error('CSV: no header row');
+  return csvRecordsWithLines(text).map((r) => r.record);
+}
+
+/** {@link csvRecords}, with the line each record starts on. */
+function csvRecordsWithLines(text: string, file = 'CSV'): Array<{ record: Record<string, string>; line: number }> {
+  const { rows, lines } = parseCsvLines(text, file);
+  if (rows.length === 0) throw new Error(`${file}: no header row`);
   const header = rows[0].map((h) => h.trim());
   header.forEach((h, i) => {
-    if (h === '') throw new Error(`CSV header: column ${i + 1} has no name`);
-    if (header.indexOf(h) !== i) throw new Error(`CSV header: column "${h}" appears twice`);
+    if (h === '') throw new Error(`${file} header: column ${i + 1} has no name`);
+    if (header.indexOf(h) !== i) throw new Error(`${file} header: column "${h}" appears twice`);
   });
-  const out: Array<Record<string, string>> = [];
+  const out: Array<{ record: Record<string, string>; line: number }> = [];
   rows.slice(1).forEach((r, i) => {
     if (r.length === 1 && r[0] === '') return;
-    if (r.length !== header.length) throw new Error(`CSV record ${i + 1} (after the header): has ${r.length} fields, the header has ${header.length}`);
-    out.push(Object.fromEntries(header.map((h, j) => [h, r[j]])));
+    if (r.length !== header.length) throw new Error(`${file} line ${lines[i + 1]}: has ${r.length} fields, the header has ${header.length}`);
+    out.push({ record: Object.fromEntries(header.map((h, j) => [h, r[j]])), line: lines[i + 1] });
   });
   return out;
 }
@@ -102,6 +115,12 @@ export interface FleetTableOptions {
    * @default - variable cells stay strings
    */
   readonly clusterClass?: AksClusterClass;
+  /**
+   * The table's file name, as messages name it (`fleet.csv line 12`): in the errors of bad cells,
+   * and in the Fleet's errors about a row (each row's `source`).
+   * @default 'CSV'
+   */
+  readonly file?: string;
 }
 
 const COLUMNS = [
@@ -127,20 +146,35 @@ const LEGACY_CREDENTIAL_COLUMN = 'credentialSecretName';
  * new Fleet(folder, 'fleet', { repo, clusterClass: cls, source, defaults, clusters });
  */
 export function fleetClustersFromCsv(text: string, options: FleetTableOptions = {}): FleetClusterSpec[] {
-  const records = csvRecords(text);
+  const file = options.file ?? 'CSV';
+  const records = csvRecordsWithLines(text, file);
   if (records.length === 0) return [];
-  const cols = Object.keys(records[0]);
+  const cols = Object.keys(records[0].record);
   if (cols.includes('credentialFrom') && cols.includes(LEGACY_CREDENTIAL_COLUMN)) {
-    throw new Error(`CSV columns "credentialFrom" and "${LEGACY_CREDENTIAL_COLUMN}" are the same column: keep "credentialFrom"`);
+    throw new Error(`${file} columns "credentialFrom" and "${LEGACY_CREDENTIAL_COLUMN}" are the same column: keep "credentialFrom"`);
   }
   for (const col of cols) {
     if (!COLUMNS.includes(col) && col !== LEGACY_CREDENTIAL_COLUMN && !col.startsWith('var.')) {
-      throw new Error(`CSV column "${col}" is not a fleet column (${COLUMNS.join(', ')}, var.<variable>)`);
+      throw new Error(`${file} column "${col}" is not a fleet column (${COLUMNS.join(', ')}, var.<variable>)`);
     }
   }
   const schemas = options.clusterClass?.variables ?? {};
-  return records.map((rec, i) => {
-    const where = (col: string) => `CSV record ${i + 1} (${rec.name || 'no name'}), column "${col}"`;
+  // Every bad cell at once, one line each (as the Fleet reports its bad rows).
+  const problems: string[] = [];
+  const specs = records.map(({ record: rec, line }) => {
+    const source = `${file} line ${line}`;
+    const where = (col: string) => `${source} (${rec.name || 'no name'}), column "${col}"`;
+    try {
+      return rowSpec(rec, source, where);
+    } catch (e) {
+      problems.push((e as Error).message);
+      return undefined;
+    }
+  });
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+  return specs as FleetClusterSpec[];
+
+  function rowSpec(rec: Record<string, string>, source: string, where: (col: string) => string): FleetClusterSpec {
     const cell = (col: string): string | undefined => {
       const v = rec[col]?.trim();
       return v === undefined || v === '' ? undefined : v;
@@ -184,10 +218,11 @@ export function fleetClustersFromCsv(text: string, options: FleetTableOptions = 
       machinePools: pools,
       nodePools: cell('nodePools') !== undefined ? typed(cell('nodePools')!, 'object', () => where('nodePools')) : undefined,
       variables: Object.keys(variables).length > 0 ? variables : undefined,
+      source,
     };
     for (const k of Object.keys(spec)) if (spec[k] === undefined) delete spec[k];
     return spec as unknown as FleetClusterSpec;
-  });
+  }
 }
 
 function typed(value: string, type: string | undefined, where: () => string): unknown {

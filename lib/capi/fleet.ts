@@ -91,6 +91,12 @@ export interface FleetClusterSpec extends FleetClusterSettings {
    */
   readonly environment?: string;
   /**
+   * Where the row comes from, as the fleet's errors about it name it (`fleetClustersFromCsv` sets
+   * `fleet.csv line 12`).
+   * @default - the row is named by its index (`clusters[3]`) and its cluster only
+   */
+  readonly source?: string;
+  /**
    * Flux shard key (`sharding.fluxcd.io/key`) of the cluster's Flux objects.
    * @default - `shard<hash(name) % shards>` when the fleet has `shards`, else none (the main controllers)
    */
@@ -413,10 +419,14 @@ export class Fleet extends Construct {
         addRow(spec, i);
       } catch (e) {
         if (!(e instanceof PropError)) throw e;
-        // The cluster named, unless the message names it already (or is about the name).
-        const names = typeof spec?.name === 'string' && !e.prop.endsWith('.name') && !e.rule.includes(`"${spec.name}"`);
-        const named = names ? new PropError(e.constructPath, e.prop, `${e.rule} (cluster "${spec.name}")`) : e;
-        rowProblems.push(named);
+        // The cluster named, unless the message names it already (or is about the name), and
+        // where the row comes from (a CSV line).
+        const source = typeof spec?.source === 'string' && spec.source !== '' ? spec.source : undefined;
+        const suffix = typeof spec?.name === 'string' ? ` (cluster "${spec.name}")` : undefined;
+        const rule = suffix && e.rule.endsWith(suffix) ? e.rule.slice(0, -suffix.length) : e.rule;
+        const names = typeof spec?.name === 'string' && (rule !== e.rule || (!e.prop.endsWith('.name') && !e.rule.includes(`"${spec.name}"`)));
+        const where = [...(names ? [`cluster "${spec.name}"`] : []), ...(source ? [source] : [])];
+        rowProblems.push(where.length > 0 ? new PropError(e.constructPath, e.prop, `${rule} (${where.join(', ')})`) : e);
       }
     });
     if (rowProblems.length === 1) throw rowProblems[0];

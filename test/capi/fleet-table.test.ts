@@ -46,7 +46,7 @@ describe('parseCsv (RFC 4180)', () => {
   });
   test('csvRecords: header keys, blank lines skipped, field counts checked', () => {
     expect(csvRecords('name,location\nc1,westeurope\n\nc2,\n')).toEqual([{ name: 'c1', location: 'westeurope' }, { name: 'c2', location: '' }]);
-    expect(Testing.errorOf(() => csvRecords('name,location\nc1\n'))).toBe('CSV record 1 (after the header): has 1 fields, the header has 2');
+    expect(Testing.errorOf(() => csvRecords('name,location\nc1\n'))).toBe('CSV line 2: has 1 fields, the header has 2');
     expect(Testing.errorOf(() => csvRecords('name,name\n'))).toBe('CSV header: column "name" appears twice');
     expect(Testing.errorOf(() => csvRecords(''))).toBe('CSV: no header row');
   });
@@ -66,21 +66,44 @@ describe('fleetClustersFromCsv', () => {
         name: 'c1', environment: 'prod', namespace: 'fleet-a', subscriptionId: SUB_A, location: 'northeurope', tier: 'gold', shard: 'shard1',
         removalPolicy: RemovalPolicy.DESTROY, labels: { team: 'shop', pci: 'true' },
         machinePools: [{ class: 'system', name: 'system', replicas: 3 }, { class: 'worker', name: 'worker' }],
-        variables: { workerVmSize: 'Standard_D8s_v5', workerMaxCount: 20 },
+        variables: { workerVmSize: 'Standard_D8s_v5', workerMaxCount: 20 }, source: 'CSV line 2',
       },
-      { name: 'c2' },
+      { name: 'c2', source: 'CSV line 3' },
     ]);
   });
   test('errors name the record and column', () => {
     expect(Testing.errorOf(() => fleetClustersFromCsv('name,region\nc1,x\n'))).toBe(
       'CSV column "region" is not a fleet column (name, environment, namespace, credentialFrom, subscriptionId, location, kubernetesVersion, tier, shard, removalPolicy, labels, machinePools, nodePools, var.<variable>)',
     );
-    expect(Testing.errorOf(() => fleetClustersFromCsv('name,labels\nc1,team\n'))).toBe('CSV record 1 (c1), column "labels": "team" is not key=value');
-    expect(Testing.errorOf(() => fleetClustersFromCsv('name,machinePools\nc1,system:system:x\n'))).toBe('CSV record 1 (c1), column "machinePools": "system:system:x" is not class:name[:replicas]');
-    expect(Testing.errorOf(() => fleetClustersFromCsv('name,removalPolicy\nc1,keep\n'))).toBe('CSV record 1 (c1), column "removalPolicy": "keep" is not one of retain, destroy, skip');
+    expect(Testing.errorOf(() => fleetClustersFromCsv('name,labels\nc1,team\n'))).toBe('CSV line 2 (c1), column "labels": "team" is not key=value');
+    expect(Testing.errorOf(() => fleetClustersFromCsv('name,machinePools\nc1,system:system:x\n'))).toBe('CSV line 2 (c1), column "machinePools": "system:system:x" is not class:name[:replicas]');
+    expect(Testing.errorOf(() => fleetClustersFromCsv('name,removalPolicy\nc1,keep\n'))).toBe('CSV line 2 (c1), column "removalPolicy": "keep" is not one of retain, destroy, skip');
     const { repo } = setup();
     const c = cls(repo.folder('clusters/mgmt/classes'));
-    expect(Testing.errorOf(() => fleetClustersFromCsv('name,var.workerMaxCount\nc1,lots\n', { clusterClass: c }))).toBe('CSV record 1 (c1), column "var.workerMaxCount": "lots" is not a number');
+    expect(Testing.errorOf(() => fleetClustersFromCsv('name,var.workerMaxCount\nc1,lots\n', { clusterClass: c }))).toBe('CSV line 2 (c1), column "var.workerMaxCount": "lots" is not a number');
+  });
+});
+
+describe('rows name their line in the table', () => {
+  test('every bad cell at once, by the line its record starts on (blank lines and quoted line breaks counted), with the file name given', () => {
+    const text = ['name,labels,removalPolicy', 'c1,team=a,retain', '', 'c2,"team=b;', 'note=x",keep', 'c3,oops,retain'].join('\n');
+    expect(Testing.errorOf(() => fleetClustersFromCsv(text, { file: 'fleet.csv' }))).toBe(
+      'fleet.csv line 4 (c2), column "removalPolicy": "keep" is not one of retain, destroy, skip\n' +
+        'fleet.csv line 6 (c3), column "labels": "oops" is not key=value',
+    );
+    expect(Testing.errorOf(() => fleetClustersFromCsv('name\n"c1', { file: 'fleet.csv' }))).toBe('fleet.csv line 2: quoted field is not closed');
+  });
+  test("the Fleet's errors about a row name its cluster and its line", () => {
+    const { repo, folder } = setup();
+    const c = cls(repo.folder('clusters/mgmt/classes'));
+    const source = GitRepository.fromName(folder, 'src', { name: 'flux-system', namespace: 'flux-system' });
+    const clusters = fleetClustersFromCsv(['name,subscriptionId,environment', 'ok-1,,', 'bad-1,not-a-guid,', '', 'bad-2,,nope'].join('\n'), { file: 'fleet.csv' });
+    const error = Testing.errorOf(() => new Fleet(folder, 'fleet', { repo, clusterClass: c, source, defaults: { kubernetesVersion: 'v1.33.2' }, clusters }));
+    expect(error.split('\n')).toEqual([
+      'synth failed with 2 problem(s); nothing was written:',
+      '  platform/clusters--mgmt/fleet: prop "clusters[1].subscriptionId": "not-a-guid" is invalid: must be an Azure subscription ID (a GUID) (cluster "bad-1", fleet.csv line 3)',
+      '  platform/clusters--mgmt/fleet: prop "clusters[2].environment": "nope" is not an environment of the fleet (none defined) (cluster "bad-2", fleet.csv line 5)',
+    ]);
   });
 });
 

@@ -134,8 +134,8 @@ describe('one environment label', () => {
   });
 
   test('Fleet credentialFrom: a row\'s Secret, or the CSV column (its former name credentialSecretName still read)', () => {
-    expect(fleetClustersFromCsv('name,credentialFrom\nc1,aso-a\n')).toEqual([{ name: 'c1', credentialFrom: 'aso-a' }]);
-    expect(fleetClustersFromCsv('name,credentialSecretName\nc1,aso-a\n')).toEqual([{ name: 'c1', credentialFrom: 'aso-a' }]);
+    expect(fleetClustersFromCsv('name,credentialFrom\nc1,aso-a\n')).toEqual([{ name: 'c1', credentialFrom: 'aso-a', source: 'CSV line 2' }]);
+    expect(fleetClustersFromCsv('name,credentialSecretName\nc1,aso-a\n')).toEqual([{ name: 'c1', credentialFrom: 'aso-a', source: 'CSV line 2' }]);
     expect(Testing.errorOf(() => fleetClustersFromCsv('name,credentialFrom,credentialSecretName\nc1,a,b\n')))
       .toBe('CSV columns "credentialFrom" and "credentialSecretName" are the same column: keep "credentialFrom"');
     const { app, repo, folder } = setup();
