@@ -1,4 +1,5 @@
 import { RemovalPolicy } from '../core/removal-policy';
+import { SynthError } from '../gitops/pipeline/types';
 import { AksClusterClass } from './aks-cluster-class';
 import { FleetClusterSpec } from './fleet';
 import { TopologyMachinePool } from './topology-cluster';
@@ -171,7 +172,8 @@ export function fleetClustersFromCsv(text: string, options: FleetTableOptions = 
       return undefined;
     }
   });
-  if (problems.length > 0) throw new Error(problems.join('\n'));
+  if (problems.length === 1) throw new Error(problems[0]);
+  if (problems.length > 1) throw new SynthError(problems);
   return specs as FleetClusterSpec[];
 
   function rowSpec(rec: Record<string, string>, source: string, where: (col: string) => string): FleetClusterSpec {
