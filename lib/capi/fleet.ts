@@ -104,6 +104,14 @@ export interface FleetClusterSpec extends FleetClusterSettings {
 }
 
 /**
+ * A Flux source of a fleet: one source, or one per namespace (`(namespace) => source`). Under a
+ * Flux lockdown (`--no-cross-namespace-refs`) a Kustomization reads only sources of its own
+ * namespace, and the hydration Kustomizations of a cluster are in the cluster's namespace (with
+ * its kubeconfig Secret): clusters in several namespaces then need a source in each.
+ */
+export type FleetSource = ISource | ((namespace: string) => ISource);
+
+/**
  * A hydration stage whose folder the fleet does not create: a path of another source, such as a
  * shared platform repo's per-environment overlay (`overlays/<environment>`), applied to each cluster.
  */
@@ -113,10 +121,11 @@ export interface FleetStage {
   /** The path (starting with `./`) applied to a cluster, e.g. `(c) => \`./overlays/${c.environment}\``. */
   readonly path: (cluster: FleetClusterSpec) => string;
   /**
-   * The Flux source holding the path (e.g. a GitRepository of the shared platform repo).
+   * The Flux source holding the path (e.g. a GitRepository of the shared platform repo), or one
+   * per namespace (see {@link FleetSource}).
    * @default - the fleet's `source`
    */
-  readonly source?: ISource;
+  readonly source?: FleetSource;
   /**
    * Post-build variables of each cluster's Kustomization (so one shared overlay serves every cluster).
    * @default - `{ CLUSTER_NAME: <name> }`, plus `CLUSTER_ENVIRONMENT` when the cluster has an environment
@@ -131,12 +140,43 @@ export interface FleetProps {
   /** The ClusterClass every cluster is built from. */
   readonly clusterClass: AksClusterClass;
   /**
-   * The Flux source (of `repo`) the hydration Kustomizations read. Under a Flux lockdown it must
-   * be in the clusters' namespace (see `RemoteClusterHydration`).
+   * The Flux source (of `repo`) the hydration Kustomizations read, or one per namespace (see
+   * {@link FleetSource}). Under a Flux lockdown it must be in the clusters' namespace (see
+   * `RemoteClusterHydration`): with clusters in several namespaces, give a function.
    * @default - none: no Flux hydration is written (hydrate the clusters with Argo CD instead,
    *   see `argocd.ClusterGenerator.registered`)
    */
-  readonly source?: ISource;
+  readonly source?: FleetSource;
+  /**
+   * The Flux source (of `repo`) the bucket Kustomizations read: one in their namespace (the
+   * management folder's, else `flux-system`). Under a Flux lockdown that is the bootstrap's
+   * `source` (flux-system), as the buckets run as `managementServiceAccountName` there.
+   * @default - `source` (required when `source` is given per namespace)
+   */
+  readonly managementSource?: ISource;
+  /**
+   * The account the bucket Kustomizations apply as (they create the clusters' objects in the
+   * clusters' namespaces). Under a Flux lockdown (`--default-service-account=default`) set it:
+   * `kustomize-controller`, the Flux namespace's cluster-admin account, for buckets in flux-system.
+   * @default - none: the controller's own identity (no impersonation)
+   */
+  readonly managementServiceAccountName?: string;
+  /**
+   * Kustomizations the bucket Kustomizations depend on: those applying what the clusters' objects
+   * need (their namespaces, sources, the ClusterClass). Each bucket then waits for them on every
+   * reconcile, so a row added in a new namespace is applied after its Namespace.
+   * @default - none
+   */
+  readonly dependsOn?: Kustomization[];
+  /**
+   * The account (of each cluster's namespace) the hydration Kustomizations impersonate on the
+   * workload clusters: only its RBAC bindings on each workload cluster count, so bind it there
+   * (e.g. a ClusterRoleBinding for `system:serviceaccount:<namespace>:<name>` applied by a
+   * `ClusterResourceSet`). Required under a Flux lockdown, whose `--default-service-account=default`
+   * would make Flux impersonate `<namespace>:default` on the workload clusters.
+   * @default - none: Flux applies as the kubeconfig's user (CAPI's cluster-admin kubeconfig)
+   */
+  readonly hydrationServiceAccountName?: string;
   /** Defaults of every cluster; `kubernetesVersion` is required somewhere in the chain. */
   readonly defaults: FleetClusterSettings;
   /**
@@ -272,6 +312,14 @@ export class Fleet extends Construct {
     for (const [name, env] of Object.entries(props.environments ?? {})) checkLabels(this, `environments.${name}.labels`, env.labels);
     const cls = (this.cls = props.clusterClass);
     const source = props.source;
+    const sourceIn = (s: FleetSource, namespace: string): ISource => (typeof s === 'function' ? s(namespace) : s);
+    if (typeof source === 'function' && !props.managementSource) {
+      throw propError(this, 'managementSource', 'is required when source is given per namespace: the bucket Kustomizations read the management repo from their own namespace (e.g. the bootstrap\'s source in flux-system)');
+    }
+    const managementSource = props.managementSource ?? (typeof source === 'function' ? undefined : source);
+    if (props.managementServiceAccountName !== undefined) checkString(this, 'managementServiceAccountName', props.managementServiceAccountName, DNS_SUBDOMAIN);
+    if (props.hydrationServiceAccountName !== undefined) checkString(this, 'hydrationServiceAccountName', props.hydrationServiceAccountName, DNS_SUBDOMAIN);
+    const hydrationAccount = props.hydrationServiceAccountName !== undefined ? { serviceAccountName: props.hydrationServiceAccountName } : {};
     // The management folder holds the bucket Kustomizations only; created with the first cluster (after its checks).
     const existing = props.repo.node.tryFindChild(base.replace(/\//g, '--'));
     if (source && existing && Folder.isFolder(existing) && existing.includeSubfolders) {
@@ -371,13 +419,15 @@ export class Fleet extends Construct {
       const orphanOnDelete = removalPolicy === RemovalPolicy.RETAIN ? 'Orphan' as const : undefined;
       const stageFolders: Record<string, Folder> = {};
       for (const stage of stages) stageFolders[stage] = props.repo.folder(`${stage}/${spec.name}`, { cluster: spec.name });
+      // The hydration Kustomizations are in the cluster's namespace (with its kubeconfig Secret).
+      const clusterNamespace = cluster.kubeconfigSecret.secretNamespace;
       const hydration = source && external.length === 0
         ? new RemoteClusterHydration(managementFolder, 'Hydration', {
           cluster,
-          source,
+          source: sourceIn(source, clusterNamespace),
           shardKey: shard,
           deletionPolicy: orphanOnDelete,
-          stages: stages.map((stage) => ({ name: stage, folder: stageFolders[stage] })),
+          stages: stages.map((stage) => ({ name: stage, folder: stageFolders[stage], ...hydrationAccount })),
         })
         : undefined;
       const kustomizations = [...(hydration?.kustomizations ?? [])];
@@ -387,12 +437,12 @@ export class Fleet extends Construct {
           const ext = typeof stage === 'string' ? undefined : stage;
           const h = new RemoteClusterHydration(managementFolder, j === 0 ? 'Hydration' : `Hydration-${allStages[j]}`, {
             cluster,
-            source: ext?.source ?? source!,
+            source: sourceIn(ext?.source ?? source!, clusterNamespace),
             shardKey: shard,
             deletionPolicy: orphanOnDelete,
             stages: [ext
-              ? { name: ext.name, folder: ext.path(spec), substitute: ext.substitute ? ext.substitute(spec) : { CLUSTER_NAME: spec.name, ...(spec.environment ? { CLUSTER_ENVIRONMENT: spec.environment } : {}) } }
-              : { name: stage as string, folder: stageFolders[stage as string] }],
+              ? { name: ext.name, folder: ext.path(spec), substitute: ext.substitute ? ext.substitute(spec) : { CLUSTER_NAME: spec.name, ...(spec.environment ? { CLUSTER_ENVIRONMENT: spec.environment } : {}) }, ...hydrationAccount }
+              : { name: stage as string, folder: stageFolders[stage as string], ...hydrationAccount }],
           });
           if (j > 0) h.kustomizations[0].addDependsOn(kustomizations[j - 1]);
           kustomizations.push(h.kustomizations[0]);
@@ -402,9 +452,11 @@ export class Fleet extends Construct {
       if (bucket && source && !bucketKs.has(bucket)) {
         const k = Kustomization.forFolder(managementBase(), bucket, props.repo.folder(`${base}/${bucket}`), {
           name: `${baseName}-${bucket}`,
-          source,
+          source: managementSource!,
           prune: true,
           shardKey: shard,
+          ...(props.managementServiceAccountName !== undefined ? { serviceAccountName: props.managementServiceAccountName } : {}),
+          ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
         });
         bucketKs.set(bucket, k);
         this.bucketKustomizations.push(k);

@@ -26,8 +26,12 @@ export interface HydrationStage {
   /** Post-build variables. @default - none */
   readonly substitute?: Record<string, string>;
   /**
-   * ServiceAccount impersonated on the remote cluster.
-   * @default - the kubeconfig's user (cluster-admin for CAPI kubeconfigs)
+   * ServiceAccount (of the Kustomization's namespace) impersonated on the remote cluster: only its
+   * RBAC bindings there count, the account object need not exist. Required under a Flux lockdown:
+   * there `--default-service-account=default` makes Flux impersonate `<namespace>:default` on the
+   * remote cluster (fluxcd/pkg runtime/client/impersonator.go), which has no permissions.
+   * @default - none: Flux applies as the kubeconfig's user (cluster-admin for CAPI kubeconfigs),
+   *   unless the controller runs with `--default-service-account`
    */
   readonly serviceAccountName?: string;
 }

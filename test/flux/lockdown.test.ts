@@ -56,7 +56,7 @@ describe('FluxBootstrap lockdown', () => {
     Kustomization.forFolder(entry, 'workloads', workloads, { name: 'workloads', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller' });
     addProvided(workloads, { apiGroup: '', kind: 'Secret', name: KUBECONFIG.name, namespace: 'fleet' });
     const apps = repo.folder('apps/aks-dev', { cluster: 'aks-dev' });
-    new RemoteClusterHydration(workloads, 'hydrate', { cluster: handWrittenCluster(workloads, 'aks-dev', 'fleet'), source: flux.source, stages: [{ name: 'apps', folder: apps }] });
+    new RemoteClusterHydration(workloads, 'hydrate', { cluster: handWrittenCluster(workloads, 'aks-dev', 'fleet'), source: flux.source, stages: [{ name: 'apps', folder: apps, serviceAccountName: 'flux-applier' }] });
     expect(Testing.synthProblems(app)).toEqual([
       `${BOOT}: lockdown: platform/clusters--mgmt--workloads/hydrate/apps: Kustomization fleet/aks-dev-apps: spec.sourceRef: refers to flux-system/flux-system, ` +
         'in another namespace, which --no-cross-namespace-refs=true refuses; create the source in namespace "fleet" (with its own secretRef there) and use it',
@@ -68,8 +68,27 @@ describe('FluxBootstrap lockdown', () => {
     addProvided(w2, { apiGroup: '', kind: 'Secret', name: KUBECONFIG.name, namespace: 'fleet' });
     addProvided(w2, { apiGroup: '', kind: 'Secret', name: 'platform-git', namespace: 'fleet' });
     const source = new GitRepository(w2, 'source', { name: 'platform', repo: ok.repo, secretRef: 'platform-git' });
-    new RemoteClusterHydration(w2, 'hydrate', { cluster: handWrittenCluster(w2, 'aks-dev', 'fleet'), source, stages: [{ name: 'apps', folder: ok.repo.folder('apps/aks-dev', { cluster: 'aks-dev' }) }] });
+    const hydration = new RemoteClusterHydration(w2, 'hydrate', { cluster: handWrittenCluster(w2, 'aks-dev', 'fleet'), source, stages: [{ name: 'apps', folder: ok.repo.folder('apps/aks-dev', { cluster: 'aks-dev' }), serviceAccountName: 'flux-applier' }] });
     expect(Testing.synthProblems(ok.app)).toEqual([]);
+    expect(Testing.render(ok.app)['platform/clusters/mgmt/workloads/kustomization-aks-dev-apps.yaml'][0].spec.serviceAccountName).toBe('flux-applier');
+    expect(hydration.kustomizations).toHaveLength(1);
+  });
+
+  test('a kubeConfig Kustomization without serviceAccountName is refused: the default account would be impersonated on the remote cluster', () => {
+    // fluxcd/pkg runtime/client/impersonator.go: a kubeConfig client gets setImpersonationConfig,
+    // which falls back to --default-service-account (system:serviceaccount:<ns>:default there).
+    const { app, repo, entry, flux } = platform(true);
+    const w = repo.folder('clusters/mgmt/workloads', { namespace: 'fleet' });
+    Kustomization.forFolder(entry, 'workloads', w, { name: 'workloads', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller' });
+    addProvided(w, { apiGroup: '', kind: 'Secret', name: KUBECONFIG.name, namespace: 'fleet' });
+    addProvided(w, { apiGroup: '', kind: 'Secret', name: 'platform-git', namespace: 'fleet' });
+    const source = new GitRepository(w, 'source', { name: 'platform', repo, secretRef: 'platform-git' });
+    new RemoteClusterHydration(w, 'hydrate', { cluster: handWrittenCluster(w, 'aks-dev', 'fleet'), source, stages: [{ name: 'apps', folder: repo.folder('apps/aks-dev', { cluster: 'aks-dev' }) }] });
+    expect(Testing.synthProblems(app)).toEqual([
+      `${BOOT}: lockdown: platform/clusters--mgmt--workloads/hydrate/apps: Kustomization fleet/aks-dev-apps: spec.serviceAccountName: is not set, so with --default-service-account=default ` +
+        'Flux impersonates system:serviceaccount:fleet:default on the remote cluster of kubeConfig Secret aks-dev-kubeconfig, which has no permissions there; ' +
+        'set serviceAccountName (a Fleet\'s hydrationServiceAccountName) to an account bound on that cluster, e.g. a ClusterRoleBinding for system:serviceaccount:fleet:<name> applied to it by a ClusterResourceSet',
+    ]);
   });
 
   test('chart sources, dependsOn, event sources and a missing serviceAccountName are reported per field', () => {
@@ -98,7 +117,7 @@ describe('FluxBootstrap lockdown', () => {
     ]);
   });
 
-  test('a HelmRelease in another namespace without serviceAccountName gets the tenant fix; kubeConfig targets are exempt', () => {
+  test('a HelmRelease in another namespace without serviceAccountName gets the tenant fix; a kubeConfig target, the remote fix', () => {
     const { app, repo, entry, flux } = platform(true);
     const infra = repo.folder('infrastructure', { namespace: 'fleet' });
     Kustomization.forFolder(entry, 'infra', infra, { name: 'infra', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller' });
@@ -107,6 +126,9 @@ describe('FluxBootstrap lockdown', () => {
     new HelmRelease(infra, 'remote', { name: 'remote', chart: { repository: charts, chart: 'cert-manager', version: 'v1.18.2' }, kubeConfig: handWrittenCluster(infra, 'aks-dev', 'fleet') });
     new HelmRelease(infra, 'local', { name: 'local', chart: { repository: charts, chart: 'cert-manager', version: 'v1.18.2' } });
     expect(Testing.synthProblems(app)).toEqual([
+      `${BOOT}: lockdown: platform/infrastructure/remote: HelmRelease fleet/remote: spec.serviceAccountName: is not set, so with --default-service-account=default ` +
+        'Flux impersonates system:serviceaccount:fleet:default on the remote cluster of kubeConfig Secret aks-dev-kubeconfig, which has no permissions there; ' +
+        'set serviceAccountName to an account bound on that cluster, e.g. a ClusterRoleBinding for system:serviceaccount:fleet:<name> applied to it by a ClusterResourceSet',
       `${BOOT}: lockdown: platform/infrastructure/local: HelmRelease fleet/local: spec.serviceAccountName: is not set, so with --default-service-account=default it runs as fleet/default, ` +
         'which has no permissions; set serviceAccountName to a ServiceAccount of namespace "fleet" bound to the roles it needs (a Tenant\'s, or one you create)',
     ]);
