@@ -8,6 +8,7 @@ import { isStatefulKind } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
 import { builtDirectories, fluxBuildPath, type BuildTree } from '../core/flux-build';
+import { clusterTransition, isTopologyCluster } from './cluster-transitions';
 
 /**
  * The new output of one repo, as the guard sees it: every object with its file (and, when known,
@@ -291,8 +292,10 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
   for (const p of fluxPrunes(repos, olds, flux, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
   for (const p of argoPrunes(repos, olds, flux.s, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
   for (const p of compositionEntryChanges(repos, flux.s, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
+  const clusters = topologyClusterChanges(repos, olds, allowIds, scopeOf);
+  for (const p of clusters.changes) changes.get(p.repo)!.push(p.change);
   const all = [...changes.values()].flat();
-  return { changes, problems: ambiguityProblems(ambiguous, all), unusedAllows: unusedAllows(allowIds, all), named: namedByText };
+  return { changes, problems: [...clusters.refused, ...ambiguityProblems(ambiguous, all)], unusedAllows: unusedAllows(allowIds, all), named: namedByText };
 }
 
 /**
@@ -980,6 +983,49 @@ function compositionEntryChanges(
     out.push({ repo: n.r.name, change: { action: 'update', object: info, protection: reasons, blocked: allowed(info).length === 0 } });
   }
   return out;
+}
+
+/**
+ * Cluster API topology Clusters changed (committed → new, paired by cluster scope, namespace and
+ * name across the repos) in a way the controllers refuse (`refused`, one line each naming the
+ * construct, file, object, field and fix), or that lets AKS cut a pool's nodes (a protected
+ * update, allowed by the Cluster's allow id); see lib/safety/cluster-transitions.ts. Files
+ * written with their committed bytes are not compared.
+ */
+function topologyClusterChanges(
+  repos: readonly GuardRepo[],
+  olds: Map<GuardRepo, OldTree>,
+  allow: readonly AllowId[],
+  scopeOf: Map<GuardRepo, (file: string) => string>,
+): { refused: string[]; changes: Array<{ repo: string; change: ObjectChange }> } {
+  const key = (r: GuardRepo, file: string, o: PlainObject) => `${scopeOf.get(r)!(file)}\u0000${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  const before = new Map<string, PlainObject>();
+  for (const r of repos) {
+    const old = olds.get(r)!;
+    for (const [file, ids] of old.ids()) {
+      if (r.next.unchanged?.has(file) || !ids.some(isTopologyCluster)) continue;
+      for (const o of old.objects(file)) if (isTopologyCluster(o)) before.set(key(r, file, o), o);
+    }
+  }
+  const refused: string[] = [];
+  const changes: Array<{ repo: string; change: ObjectChange }> = [];
+  if (before.size === 0) return { refused, changes };
+  const allowed = allowMatcher(allow);
+  for (const r of repos) {
+    for (const n of r.next.objects) {
+      if (!n.obj || !isTopologyCluster(n) || r.next.unchanged?.has(n.file)) continue;
+      const o = before.get(key(r, n.file, n.obj));
+      if (!o) continue;
+      const t = clusterTransition(o, n.obj);
+      const file = r.dir && r.dir !== '.' ? `${r.dir.replace(/\/+$/, '')}/${n.file}` : n.file;
+      const where = `${n.constructPath ? `${n.constructPath} (${file})` : file}: Cluster ${n.namespace ? `${n.namespace}/` : ''}${n.name}`;
+      for (const x of t.refused) refused.push(`${where}: ${x}`);
+      if (t.protection.length === 0) continue;
+      const info: ObjectInfo = { ...objectInfo(n), repo: r.name, cluster: scopeOf.get(r)!(n.file) };
+      changes.push({ repo: r.name, change: { action: 'update', object: info, protection: t.protection, blocked: allowed(info).length === 0 } });
+    }
+  }
+  return { refused, changes };
 }
 
 /**

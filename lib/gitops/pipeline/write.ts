@@ -28,7 +28,7 @@ import { SynthError, StageReporter, type FolderGroups } from './types';
  * composite kinds compose stateful resources). Of the others it reads the identity and whether the
  * object is protected (protected objects hold their Namespace).
  */
-const GUARD_READS_KINDS = new Set(['Kustomization', 'GitRepository', 'Application', 'Composition']);
+const GUARD_READS_KINDS = new Set(['Kustomization', 'GitRepository', 'Application', 'Composition', 'Cluster']);
 
 /** Input of {@link writeRepos}. */
 export interface WriteInput {

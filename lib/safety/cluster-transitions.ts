@@ -1,0 +1,107 @@
+/**
+ * Day-2 changes of a Cluster API topology Cluster (`cluster.x-k8s.io` Cluster with `spec.topology`,
+ * e.g. a Fleet row) that the controllers refuse or that cut capacity, found by comparing the
+ * committed Cluster with the new one (the destroy guard pairs them, see `guardApp`):
+ *
+ * - refused (synth fails; no allow id changes what the controllers do):
+ *   - `spec.topology.version` decreased, or raised by more than one minor version: Cluster API's
+ *     webhook refuses both (cluster-api `internal/webhooks/cluster.go`,
+ *     `validateTopologyVersionUpdate`: "version cannot be decreased", and an upgrade may not skip
+ *     a minor version unless the ClusterClass lists `kubernetesVersions`, which the library's
+ *     classes do not); AKS upgrades one minor version at a time too;
+ *   - the `location` variable changed (the library's AKS classes): the cluster's resource group and
+ *     managed cluster stay where they are (ARM: InvalidResourceGroupLocation);
+ *   - the `azure-subscription` label changed: ASO refuses a resource whose subscription differs
+ *     from its credential's (SubscriptionMismatch), so nothing would move;
+ *   - a machine pool's `nodePool` override (the library's AKS classes) changing `vmSize` or
+ *     `zones`: AKS cannot change either on an existing node pool
+ *     (learn.microsoft.com/azure/aks/manage-node-pools, limitations);
+ * - protected (allowed by the Cluster's allow id, like a deletion): a machine pool that AKS's
+ *   autoscaler scales (no `replicas`) getting `replicas`: CAPZ then turns the autoscaler off
+ *   (its `replicas-managed-by` annotation is dropped) and AKS scales the pool to that count.
+ */
+import type { PlainObject } from './protection';
+
+/** What a change of a topology Cluster means: problems (refused), and protection reasons (allowed by its allow id). */
+export interface ClusterTransition {
+  readonly refused: string[];
+  readonly protection: string[];
+}
+
+const CAPI_GROUP = 'cluster.x-k8s.io';
+const SUBSCRIPTION_LABEL = 'azure-subscription';
+
+/** Whether `o` is a Cluster API Cluster with a managed topology. */
+export function isTopologyCluster(o: { apiVersion: string; kind: string }): boolean {
+  return o.kind === 'Cluster' && o.apiVersion.split('/')[0] === CAPI_GROUP;
+}
+
+type Topology = {
+  version?: unknown;
+  variables?: Array<{ name?: unknown; value?: unknown }>;
+  workers?: { machinePools?: MachinePoolTopology[] };
+};
+type MachinePoolTopology = { name?: unknown; class?: unknown; replicas?: unknown; variables?: { overrides?: Array<{ name?: unknown; value?: unknown }> } };
+
+/** The transition from the committed Cluster `old` to `next` (both topology Clusters). */
+export function clusterTransition(old: PlainObject, next: PlainObject): ClusterTransition {
+  const refused: string[] = [];
+  const protection: string[] = [];
+  const a = ((old.spec as { topology?: Topology } | undefined)?.topology ?? {}) as Topology;
+  const b = ((next.spec as { topology?: Topology } | undefined)?.topology ?? {}) as Topology;
+  if (!(old.spec as { topology?: unknown } | undefined)?.topology || !(next.spec as { topology?: unknown } | undefined)?.topology) return { refused, protection };
+
+  const version = versionChange(a.version, b.version);
+  if (version) refused.push(version);
+
+  const variable = (t: Topology, name: string) => t.variables?.find((v) => v.name === name)?.value;
+  const location = [variable(a, 'location'), variable(b, 'location')];
+  if (typeof location[0] === 'string' && typeof location[1] === 'string' && location[0] !== location[1]) {
+    refused.push(`spec.topology.variables[name="location"]: ${location[0]} → ${location[1]}: an AKS cluster and its resource group cannot move to another region (ARM: InvalidResourceGroupLocation); keep ${location[0]}, or add a new cluster in ${location[1]} and remove this one`);
+  }
+  const label = (o: PlainObject) => (o.metadata?.labels as Record<string, unknown> | undefined)?.[SUBSCRIPTION_LABEL];
+  const subscription = [label(old), label(next)];
+  if (typeof subscription[0] === 'string' && typeof subscription[1] === 'string' && subscription[0].toLowerCase() !== subscription[1].toLowerCase()) {
+    refused.push(`metadata.labels.${SUBSCRIPTION_LABEL}: ${subscription[0]} → ${subscription[1]}: a cluster cannot move to another subscription (ASO refuses resources whose subscription differs from their credential's, SubscriptionMismatch, and nothing moves); ` +
+      'add a new cluster in that subscription, move the workloads, then remove this one');
+  }
+
+  const pools = (t: Topology) => new Map((t.workers?.machinePools ?? []).filter((p) => typeof p.name === 'string').map((p) => [p.name as string, p]));
+  const after = pools(b);
+  for (const [name, p] of pools(a)) {
+    const q = after.get(name);
+    if (!q) continue;
+    const field = `spec.topology.workers.machinePools[name="${name}"]`;
+    const override = (m: MachinePoolTopology) => (m.variables?.overrides?.find((o) => o.name === 'nodePool')?.value ?? {}) as { vmSize?: unknown; zones?: unknown };
+    const [x, y] = [override(p), override(q)];
+    if (typeof x.vmSize === 'string' && typeof y.vmSize === 'string' && x.vmSize !== y.vmSize) {
+      refused.push(`${field}.variables.overrides[name="nodePool"].value.vmSize: ${x.vmSize} → ${y.vmSize}: AKS cannot change the VM size of an existing node pool; add a pool with ${y.vmSize}, move the workloads, then remove "${name}"`);
+    }
+    if (x.zones !== undefined && JSON.stringify(x.zones) !== JSON.stringify(y.zones)) {
+      refused.push(`${field}.variables.overrides[name="nodePool"].value.zones: ${JSON.stringify(x.zones)} → ${JSON.stringify(y.zones ?? null)}: AKS cannot change the availability zones of an existing node pool; add a pool with the new zones, move the workloads, then remove "${name}"`);
+    }
+    if (p.replicas === undefined && typeof q.replicas === 'number') {
+      protection.push(`machine pool "${name}" is scaled by AKS's autoscaler (no replicas); with replicas: ${q.replicas} CAPZ turns the autoscaler off and AKS scales the pool to ${q.replicas} node${q.replicas === 1 ? '' : 's'}`);
+    }
+  }
+  return { refused, protection };
+}
+
+/** `v1.33.2` → [1, 33, 2]; undefined for anything else. */
+function semver(v: unknown): [number, number, number] | undefined {
+  const m = typeof v === 'string' ? /^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(v) : null;
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+function versionChange(from: unknown, to: unknown): string | undefined {
+  const [a, b] = [semver(from), semver(to)];
+  if (!a || !b || from === to) return undefined;
+  const field = 'spec.topology.version';
+  const cmp = a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  if (cmp > 0) return `${field}: ${String(from)} → ${String(to)} is a downgrade, which Cluster API's webhook refuses (version cannot be decreased); keep ${String(from)}`;
+  if (b[0] !== a[0] || b[1] - a[1] > 1) {
+    return `${field}: ${String(from)} → ${String(to)} skips a minor version, which Cluster API's webhook refuses (and AKS upgrades one minor version at a time); ` +
+      `set v${a[0]}.${a[1] + 1}.x first, let the upgrade finish, then ${String(to)}`;
+  }
+  return undefined;
+}

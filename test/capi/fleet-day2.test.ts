@@ -1,0 +1,100 @@
+// Day-2 edits of a fleet table, compared with what is committed (the destroy guard pairs each
+// committed Cluster with the new one, lib/safety/cluster-transitions.ts): what Cluster API, ASO and
+// AKS refuse fails synth and plan with the fix; turning an autoscaled pool manual is a protected
+// update, allowed by the Cluster's allow id.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
+import { AksClusterClass, Fleet, FleetClusterSpec } from '../../lib/capi';
+import { SYSTEM_POOL } from './fixtures';
+
+const SUB_A = '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c';
+const SUB_B = '7c2d9e4f-1a3b-4c5d-8e9f-0a1b2c3d4e5f';
+
+interface Edit {
+  readonly rows?: (rows: FleetClusterSpec[]) => FleetClusterSpec[];
+  readonly autoscaled?: boolean;
+  readonly allowDestroy?: string[];
+}
+
+function fleetApp(outdir: string, edit: Edit = {}): GitOpsApp {
+  const app = new GitOpsApp({ outdir, printBaselineReport: false, allowDestroy: edit.allowDestroy });
+  const repo = new Repo(app, 'platform');
+  const folder = repo.folder('clusters/mgmt', { namespace: 'fleet' });
+  declarePreinstalled(app, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.of('fleet-namespace', [], ['fleet']));
+  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
+    name: 'aks', namespace: 'fleet', location: 'westeurope', nodePoolVariables: true, credentialFrom: 'aso-credential',
+    machinePoolClasses: [
+      { class: 'system', pool: SYSTEM_POOL },
+      { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5', zones: ['1', '2'], ...(edit.autoscaled ?? true ? { autoscaling: { min: 1, max: 5 } } : {}) } },
+    ],
+  });
+  const rows: FleetClusterSpec[] = [
+    { name: 'shop-1', subscriptionId: SUB_A, location: 'westeurope', nodePools: { wrk: { vmSize: 'Standard_D8s_v5', zones: ['1', '2'] } } },
+    { name: 'shop-2', subscriptionId: SUB_A },
+  ];
+  new Fleet(folder, 'fleet', {
+    repo, clusterClass: cls,
+    defaults: { kubernetesVersion: 'v1.33.2', machinePools: [{ class: 'system', name: 'sys', replicas: 3 }, { class: 'worker', name: 'wrk' }] },
+    clusters: edit.rows ? edit.rows(rows) : rows,
+  });
+  return app;
+}
+
+/** The lines of the SynthError `fn` throws. */
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    return ((e as { problems?: string[] }).problems ?? [String(e)]).slice();
+  }
+  return [];
+}
+
+const row = (rows: FleetClusterSpec[], name: string, change: Partial<FleetClusterSpec>) => rows.map((r) => (r.name === name ? { ...r, ...change } : r));
+const WHERE = 'platform/clusters--mgmt--fleet--shop-1/Cluster/Resource (platform/clusters/mgmt/fleet/shop-1/cluster-shop-1.yaml): Cluster fleet/shop-1';
+
+describe('day-2 edits of a fleet the controllers refuse fail synth and plan, with the fix', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-day2-'));
+  beforeAll(() => fleetApp(out).synth());
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  test.each([
+    ['a version that skips a minor', { kubernetesVersion: 'v1.35.0' },
+      'spec.topology.version: v1.33.2 → v1.35.0 skips a minor version, which Cluster API\'s webhook refuses (and AKS upgrades one minor version at a time); set v1.34.x first, let the upgrade finish, then v1.35.0'],
+    ['a downgrade', { kubernetesVersion: 'v1.32.9' },
+      'spec.topology.version: v1.33.2 → v1.32.9 is a downgrade, which Cluster API\'s webhook refuses (version cannot be decreased); keep v1.33.2'],
+    ['another region', { location: 'northeurope' },
+      'spec.topology.variables[name="location"]: westeurope → northeurope: an AKS cluster and its resource group cannot move to another region (ARM: InvalidResourceGroupLocation); keep westeurope, or add a new cluster in northeurope and remove this one'],
+    ['another subscription', { subscriptionId: SUB_B },
+      `metadata.labels.azure-subscription: ${SUB_A} → ${SUB_B}: a cluster cannot move to another subscription (ASO refuses resources whose subscription differs from their credential's, SubscriptionMismatch, and nothing moves); ` +
+        'add a new cluster in that subscription, move the workloads, then remove this one'],
+    ['another VM size', { nodePools: { wrk: { vmSize: 'Standard_D16s_v5', zones: ['1', '2'] } } },
+      'spec.topology.workers.machinePools[name="wrk"].variables.overrides[name="nodePool"].value.vmSize: Standard_D8s_v5 → Standard_D16s_v5: AKS cannot change the VM size of an existing node pool; add a pool with Standard_D16s_v5, move the workloads, then remove "wrk"'],
+    ['other zones', { nodePools: { wrk: { vmSize: 'Standard_D8s_v5', zones: ['1', '2', '3'] } } },
+      'spec.topology.workers.machinePools[name="wrk"].variables.overrides[name="nodePool"].value.zones: ["1","2"] → ["1","2","3"]: AKS cannot change the availability zones of an existing node pool; add a pool with the new zones, move the workloads, then remove "wrk"'],
+  ])('%s', (_what, change, message) => {
+    const edit = { rows: (rows: FleetClusterSpec[]) => row(rows, 'shop-1', change as Partial<FleetClusterSpec>) };
+    expect(problems(() => fleetApp(out, edit).plan())).toEqual([`${WHERE}: ${message}`]);
+    expect(problems(() => fleetApp(out, edit).synth())).toEqual([`${WHERE}: ${message}`]);
+  });
+
+  test('one minor version up, a patch release and new autoscaler bounds are plain updates', () => {
+    for (const change of [{ kubernetesVersion: 'v1.34.1' }, { kubernetesVersion: 'v1.33.5' }, { nodePools: { wrk: { vmSize: 'Standard_D8s_v5', zones: ['1', '2'], maxCount: 9 } } }]) {
+      const plan = fleetApp(out, { rows: (rows) => row(rows, 'shop-1', change) }).plan();
+      expect(plan.blocked).toEqual([]);
+      expect(plan.repos[0].changes.map((c) => `${c.action} ${c.object.id}`)).toEqual(['update Cluster/fleet/shop-1']);
+    }
+  });
+
+  test('an autoscaled pool turned manual is a protected update: AKS would scale it to the count; the Cluster\'s allow id allows it', () => {
+    const plan = fleetApp(out, { autoscaled: false }).plan();
+    expect(plan.blocked.map((c) => [c.action, c.object.id, c.protection])).toEqual(['shop-1', 'shop-2'].map((n) => [
+      'update', `Cluster/fleet/${n}`,
+      ['machine pool "wrk" is scaled by AKS\'s autoscaler (no replicas); with replicas: 1 CAPZ turns the autoscaler off and AKS scales the pool to 1 node'],
+    ]));
+    const allowed = fleetApp(out, { autoscaled: false, allowDestroy: ['platform::Cluster/fleet/shop-1', 'platform::Cluster/fleet/shop-2'] }).plan();
+    expect(allowed.blocked).toEqual([]);
+  });
+});
