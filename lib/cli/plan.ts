@@ -43,6 +43,8 @@ export interface PlanCommandOptions {
   readonly json?: boolean;
   /** Receives the stage events of the app's plans (collect, render, check, read, guard, plan). */
   readonly onStage?: ProgressListener;
+  /** Show the stage lines on stderr. Default: when stderr is a terminal (`CliIO.stderrIsTTY`). */
+  readonly progress?: boolean;
 }
 
 /** Exit code of a plan with protected deletions or renames that are not allowed. */
@@ -62,8 +64,10 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option('--app <command>', 'command that runs the app (default: cdk8s.yaml app)')
     .option('--allow-destroy <repo:cluster:Kind/ns/name>', 'allow deleting, renaming or pruning this protected object (repeatable; Kind/ns/name when only one repo and cluster has it)', collect, [])
     .option('--json', 'print the plan as JSON')
-    .action(async (opts: PlanCommandOptions) => {
-      ctx.exitCode = await runPlan(opts, ctx.io);
+    .option('--no-progress', 'no stage lines on stderr (default: shown when stderr is a terminal)')
+    .action(async (opts: PlanCommandOptions & { progress: boolean }) => {
+      // commander sets progress: true unless --no-progress; undefined means "when stderr is a TTY".
+      ctx.exitCode = await runPlan({ ...opts, progress: opts.progress === false ? false : undefined }, ctx.io);
     });
 }
 
@@ -78,7 +82,7 @@ export async function runPlan(opts: PlanCommandOptions, io: CliIO): Promise<numb
   try {
     // The app's own output goes to stderr, so that stdout is only the plan.
     // Stage lines on a terminal (stderr), from the app's StageEvents.
-    const renderer = new ProgressRenderer({ command: 'plan', write: io.stderr, interactive: io.stderrIsTTY ?? false });
+    const renderer = new ProgressRenderer({ command: 'plan', write: io.stderr, interactive: opts.progress ?? io.stderrIsTTY ?? false });
     const onStage = (e: StageEvent) => {
       renderer.listener(e);
       opts.onStage?.(e);

@@ -78,6 +78,8 @@ test('plan: exit 0 without changes, 1 with changes, 3 when a protected object wo
 
   const same = await plan(['--out', out, '--app', v1], work);
   expect(same).toEqual({ status: 0, stdout: 'platform: no changes\nplan: 0 to create, 0 to update, 0 to delete, 0 to rename\n', stderr: '' });
+  // --no-progress, as the other commands take it (the README's Progress paragraph).
+  expect(await plan(['--out', out, '--app', v1, '--no-progress'], work)).toEqual(same);
 
   const v2 = writeApp(work, 'v2', { cluster: 'dev-1', value: '2' });
   const changed = await plan(['--out', out, '--app', v2], work);
