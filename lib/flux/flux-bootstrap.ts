@@ -11,7 +11,7 @@ import { FluxDuration, SHARD_LABEL } from './common';
 import { folderClusters, nearestFolder } from './placement';
 import { Environment } from './environment';
 import { GitRepository } from './git-repository';
-import { Kustomization } from './kustomization';
+import { Kustomization, renderPatch } from './kustomization';
 import { appliedFolders, FLUX_LOCKDOWN_PATCHES, FLUX_SYSTEM_SERVICE_ACCOUNT, layoutProblems, lockdownProblems } from './lockdown';
 
 /** Props of a {@link FluxBootstrap}. */
@@ -48,14 +48,15 @@ export interface FluxBootstrapProps {
   /**
    * Lock Flux down for multi-tenancy, as documented in "Flux multi-tenancy"
    * (fluxcd.io/flux/installation/configuration/multitenancy/): the flux-system Kustomization runs
-   * as `kustomize-controller` (cluster-admin) and patches the controllers it applies (your
-   * committed `gotk-components.yaml`) with `--no-cross-namespace-refs=true`,
-   * `--no-remote-bases=true` and `--default-service-account=default` ({@link FLUX_LOCKDOWN_PATCHES}).
+   * as `kustomize-controller` (cluster-admin), and the folder's kustomization.yaml patches the
+   * controllers of your committed `gotk-components.yaml` with `--no-cross-namespace-refs=true`,
+   * `--no-remote-bases=true` and `--default-service-account=default` ({@link FLUX_LOCKDOWN_PATCHES};
+   * in the kustomization.yaml so that `flux bootstrap`, which applies the folder, installs them too).
    * Synth then checks everything this cluster's Flux applies (the entry folder and, through its
    * Kustomizations, every folder they apply) and fails, one line per object, on a cross-namespace
    * `sourceRef`, chart source, `dependsOn`, `providerRef` or event source, and on a Kustomization or
-   * HelmRelease without `serviceAccountName` (it would run as its namespace's `default` account)
-   * unless it targets a remote cluster through `kubeConfig`.
+   * HelmRelease without `serviceAccountName` (it would run as its namespace's `default` account;
+   * with a `kubeConfig`, that account would be impersonated on the remote cluster).
    * @default false
    */
   readonly lockdown?: boolean;
@@ -138,6 +139,14 @@ export class FluxBootstrap extends Construct {
       secretRef,
       interval: props.sourceInterval ?? '1m',
     });
+    // The lockdown patches the controllers of this folder's gotk-components.yaml: in its
+    // kustomization.yaml, as Flux's multi-tenancy guide has them, so that `flux bootstrap` (which
+    // applies the folder with kustomize, keeping an existing kustomization.yaml) installs locked-down
+    // controllers too, not only the sync; the shard builds of the folder inherit them. Without a
+    // kustomization.yaml, on the sync (Flux generates the kustomization.yaml).
+    const bootstrapFolder = Folder.of(this);
+    const lockdownInFile = this.lockdown && bootstrapFolder.kustomization;
+    if (lockdownInFile) for (const p of FLUX_LOCKDOWN_PATCHES) bootstrapFolder._addFilePatch({ ...renderPatch(p) });
     this.sync = Kustomization.forFolder(this, 'sync', props.entry, {
       name,
       namespace,
@@ -145,7 +154,7 @@ export class FluxBootstrap extends Construct {
       source: this.source,
       prune: true,
       interval: props.interval ?? '10m',
-      ...(this.lockdown ? { serviceAccountName: FLUX_SYSTEM_SERVICE_ACCOUNT, patches: [...FLUX_LOCKDOWN_PATCHES] } : {}),
+      ...(this.lockdown ? { serviceAccountName: FLUX_SYSTEM_SERVICE_ACCOUNT, ...(lockdownInFile ? {} : { patches: [...FLUX_LOCKDOWN_PATCHES] }) } : {}),
     });
 
     // Layout: the entry lists only its own files and this folder; sub-folders get their own Kustomization.
@@ -163,7 +172,7 @@ export class FluxBootstrap extends Construct {
       ],
     });
     // --- Flux controller sharding (fleet task) ---
-    this.shardKustomizations = props.shards ? fluxShards(this, props.shards, this.sync, this.source, labels, this.lockdown) : [];
+    this.shardKustomizations = props.shards ? fluxShards(this, props.shards, this.sync, this.source, labels, this.lockdown, !lockdownInFile) : [];
     // --- end Flux controller sharding ---
   }
 
@@ -282,7 +291,7 @@ const SHARD_CONTROLLERS = ['source-controller', 'kustomize-controller', 'helm-co
 const DELETE_ALL = 'apiVersion: v1\nkind: all\nmetadata:\n  name: all\n$patch: delete\n';
 
 /** The shard Kustomizations and the main controllers' patch of Flux's sharding guide. */
-function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization, source: GitRepository, labels: Record<string, string> | undefined, lockdown: boolean): Kustomization[] {
+function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization, source: GitRepository, labels: Record<string, string> | undefined, lockdown: boolean, lockdownPatches: boolean): Kustomization[] {
   if (shards.length === 0) throw propError(scope, 'shards', 'must list at least one shard key, or be left out');
   shards.forEach((s, i) => {
     checkString(scope, `shards[${i}]`, s, { ...DNS_LABEL, description: 'a shard key: a DNS label such as "shard1"' });
@@ -323,7 +332,8 @@ function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization,
         },
         // Under the lockdown the shard's controllers get the same flags as the main ones: the
         // objects of a shard (a tenant's Kustomization with a shard key, say) are reconciled there.
-        ...(lockdown ? FLUX_LOCKDOWN_PATCHES : []),
+        // (From the folder's kustomization.yaml, which the shard builds too, when it has one.)
+        ...(lockdown && lockdownPatches ? FLUX_LOCKDOWN_PATCHES : []),
       ],
       // Like the flux-system sync under the lockdown: it applies Flux's controllers, as the
       // controller's own (cluster-admin) account, not as flux-system/default.

@@ -422,7 +422,8 @@ export class Kustomization extends FluxResource implements IKustomization {
 
 /** A dependency path from `from` to `to` (following dependsOn of Kustomization constructs), if any. */
 
-function renderPatch(p: KustomizationPatch): l1.KustomizationSpecPatches {
+/** A patch as an entry of `patches:` (of a Flux Kustomization, or of a kustomization.yaml): the patch as YAML text, and its target. */
+export function renderPatch(p: KustomizationPatch): l1.KustomizationSpecPatches {
   const text = typeof p.patch === 'string' ? p.patch : stringify(p.patch);
   return { patch: text, ...(p.target ? { target: { ...p.target } } : {}) };
 }

@@ -22,8 +22,9 @@ function addArg(deployments: string, arg: string): KustomizationPatch {
 }
 
 /**
- * The multi-tenancy lockdown patches of the Flux controllers, as documented in "Flux
- * multi-tenancy" (fluxcd.io/flux/installation/configuration/multitenancy/):
+ * The multi-tenancy lockdown patches of the Flux controllers (written by {@link FluxBootstrap} into
+ * its folder's kustomization.yaml), as documented in "Flux multi-tenancy"
+ * (fluxcd.io/flux/installation/configuration/multitenancy/):
  * `--no-cross-namespace-refs=true` on kustomize-, helm-, notification-, image-reflector- and
  * image-automation-controller, `--no-remote-bases=true` on kustomize-controller and
  * `--default-service-account=default` on kustomize- and helm-controller. The fourth documented

@@ -123,6 +123,7 @@ export class Folder extends Chart {
   /** Whether direct sub-folders are listed in the `kustomization.yaml`. */
   public readonly includeSubfolders: boolean;
   private readonly extraResources: AdditionalResource[] = [];
+  private readonly filePatches: Array<Record<string, unknown>> = [];
 
   public constructor(scope: Construct, id: string, props: FolderProps = {}) {
     super(scope, id, { namespace: props.namespace, labels: props.labels, disableResourceNameHashes: true });
@@ -199,7 +200,16 @@ export class Folder extends Chart {
 
   /** Fields of the `kustomization.yaml` after `resources` (an overlay's patches, ...). @internal */
   public _kustomizationFields(): Record<string, unknown> {
-    return {};
+    return this.filePatches.length > 0 ? { patches: this.filePatches.map((p) => ({ ...p })) } : {};
+  }
+
+  /**
+   * Adds a `patches:` entry (`{ patch: <YAML text>, target }`) to the folder's kustomization.yaml
+   * for objects that are not constructs of the app (the Flux controllers of a committed
+   * `gotk-components.yaml`: `FluxBootstrap`'s lockdown). @internal
+   */
+  public _addFilePatch(patch: Record<string, unknown>): void {
+    this.filePatches.push(patch);
   }
 
   /** apiVersion and kind of the folder's `kustomization.yaml`. @internal */

@@ -356,8 +356,10 @@ export abstract class KustomizeLayer extends Folder {
 
   /** @internal */
   public _kustomizationFields(): Record<string, unknown> {
+    const own = (super._kustomizationFields().patches ?? []) as unknown[];
+    const patches = [...own, ...this.patchList.map((p) => p.render())];
     return {
-      ...(this.patchList.length > 0 ? { patches: this.patchList.map((p) => p.render()) } : {}),
+      ...(patches.length > 0 ? { patches } : {}),
       ...(this.imageList.length > 0 ? { images: this.imageList.map((i) => ({ ...i })) } : {}),
     };
   }

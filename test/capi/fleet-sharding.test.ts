@@ -108,11 +108,15 @@ describe('shards under the multi-tenancy lockdown', () => {
   }
 
 
-  /** What Flux builds for a Kustomization of the flux-system folder: its patches and nameSuffix over the components. */
-  const fluxBuild = (spec: { patches?: unknown[]; nameSuffix?: string }) => {
+  /**
+   * What Flux builds for a Kustomization of the flux-system folder: the patches of the folder's
+   * kustomization.yaml, then the Kustomization's own (kustomize-controller appends them), and its
+   * nameSuffix, over the components.
+   */
+  const fluxBuild = (spec: { patches?: unknown[]; nameSuffix?: string }, filePatches: unknown[] = []) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shard-build-'));
     fs.writeFileSync(path.join(dir, 'gotk-components.yaml'), FLUX_INSTALL_YAML);
-    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['gotk-components.yaml'], patches: spec.patches, ...(spec.nameSuffix ? { nameSuffix: spec.nameSuffix } : {}) }));
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['gotk-components.yaml'], patches: [...filePatches, ...(spec.patches ?? [])], ...(spec.nameSuffix ? { nameSuffix: spec.nameSuffix } : {}) }));
     const docs = parseAllDocuments(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' })).map((d) => d.toJS());
     return new Map(docs.filter((d) => d.kind === 'Deployment').map((d) => [d.metadata.name as string, d.spec.template.spec.containers[0].args as string[]]));
   };
@@ -128,11 +132,18 @@ describe('shards under the multi-tenancy lockdown', () => {
       process.stderr.write('kubectl not found: the builds of the shard and main controllers are not checked\n');
       return;
     }
-    const shardArgs = fluxBuild(shard.spec);
+    // The lockdown patches are in the folder's kustomization.yaml (flux bootstrap applies them
+    // too), which the shard Kustomizations build as well.
+    const filePatches = Testing.render(app)['platform/clusters/mgmt/flux-system/kustomization.yaml'][0].patches as unknown[];
+    expect(filePatches).toHaveLength(3);
+    expect(shard.spec.patches.filter((p: { patch: string }) => p.patch.includes('--no-'))).toEqual([]);
+    const shardArgs = fluxBuild(shard.spec, filePatches);
     expect([...shardArgs.keys()].sort()).toEqual(['helm-controller-shard1', 'kustomize-controller-shard1', 'source-controller-shard1']);
     expect(shardArgs.get('kustomize-controller-shard1')).toEqual(expect.arrayContaining([...LOCKDOWN, '--watch-label-selector=sharding.fluxcd.io/key=shard1']));
     expect(shardArgs.get('helm-controller-shard1')).toEqual(expect.arrayContaining(['--no-cross-namespace-refs=true', '--default-service-account=default']));
-    const mainArgs = fluxBuild(Testing.find(objs, 'Kustomization', 'flux-system').spec);
+    const mainArgs = fluxBuild(Testing.find(objs, 'Kustomization', 'flux-system').spec, filePatches);
+    // What flux bootstrap applies (the folder's kustomization.yaml alone): locked down too.
+    expect(fluxBuild({}, filePatches).get('kustomize-controller')).toEqual(expect.arrayContaining(LOCKDOWN));
     expect(mainArgs.get('kustomize-controller')).toEqual(expect.arrayContaining([...LOCKDOWN, '--watch-label-selector=!sharding.fluxcd.io/key']));
   });
 

@@ -32,11 +32,13 @@ function platform(lockdown: boolean) {
 const BOOT = 'platform/clusters--mgmt--flux-system/flux';
 
 describe('FluxBootstrap lockdown', () => {
-  test('renders the documented controller patches on flux-system, which runs as kustomize-controller', () => {
+  test('renders the documented controller patches in flux-system/kustomization.yaml (flux bootstrap applies them too); the sync runs as kustomize-controller', () => {
     const { app } = platform(true);
-    const sync = Testing.render(app)['platform/clusters/mgmt/flux-system/kustomization-flux-system.yaml'][0];
+    const files = Testing.render(app);
+    const sync = files['platform/clusters/mgmt/flux-system/kustomization-flux-system.yaml'][0];
     expect(sync.spec.serviceAccountName).toBe('kustomize-controller');
-    expect(sync.spec.patches).toEqual([
+    expect(sync.spec.patches).toBeUndefined();
+    expect(files['platform/clusters/mgmt/flux-system/kustomization.yaml'][0].patches).toEqual([
       {
         patch: '- op: add\n  path: /spec/template/spec/containers/0/args/-\n  value: --no-cross-namespace-refs=true\n',
         target: { kind: 'Deployment', name: '(kustomize-controller|helm-controller|notification-controller|image-reflector-controller|image-automation-controller)' },
@@ -45,9 +47,11 @@ describe('FluxBootstrap lockdown', () => {
       { patch: '- op: add\n  path: /spec/template/spec/containers/0/args/-\n  value: --default-service-account=default\n', target: { kind: 'Deployment', name: '(kustomize-controller|helm-controller)' } },
     ]);
     expect(FLUX_LOCKDOWN_PATCHES).toHaveLength(3);
-    const open = Testing.render(platform(false).app)['platform/clusters/mgmt/flux-system/kustomization-flux-system.yaml'][0];
+    const openFiles = Testing.render(platform(false).app);
+    const open = openFiles['platform/clusters/mgmt/flux-system/kustomization-flux-system.yaml'][0];
     expect(open.spec.serviceAccountName).toBeUndefined();
     expect(open.spec.patches).toBeUndefined();
+    expect(openFiles['platform/clusters/mgmt/flux-system/kustomization.yaml'][0].patches).toBeUndefined();
   });
 
   test('a cross-namespace sourceRef (hydration from flux-system\'s GitRepository) is one line with the fix; a source in the namespace passes', () => {
