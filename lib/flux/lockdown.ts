@@ -22,7 +22,7 @@ function addArg(deployments: string, arg: string): KustomizationPatch {
 }
 
 /**
- * The multi-tenancy lockdown patches of the Flux controllers (written by {@link FluxBootstrap} into
+ * The multi-tenancy lockdown patches of the Flux controllers (written by `FluxBootstrap` into
  * its folder's kustomization.yaml), as documented in "Flux multi-tenancy"
  * (fluxcd.io/flux/installation/configuration/multitenancy/):
  * `--no-cross-namespace-refs=true` on kustomize-, helm-, notification-, image-reflector- and
