@@ -50,6 +50,12 @@ export interface GuardRepo {
   readonly next: GuardNextTree;
   /** The cluster the objects of a file are applied to ('' = the repo's own), from the app's folders. */
   clusterOf(file: string): string;
+  /**
+   * The files under a directory of the repo (repo-relative, `/`-separated) that are there after
+   * the synth: on disk and written by the synth, or on disk and not the library's (user files).
+   * @default - unknown (the directory is taken to be gone when the synth writes nothing there)
+   */
+  leftovers?(dir: string): readonly string[];
 }
 
 /**
@@ -295,7 +301,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
   const clusters = topologyClusterChanges(repos, olds, allowIds, scopeOf);
   for (const p of clusters.changes) changes.get(p.repo)!.push(p.change);
   const all = [...changes.values()].flat();
-  return { changes, problems: [...clusters.refused, ...ambiguityProblems(ambiguous, all)], unusedAllows: unusedAllows(allowIds, all), named: namedByText };
+  return { changes, problems: [...clusters.refused, ...retainedHydrationLeftovers(repos, flux, (r) => olds.get(r)!), ...ambiguityProblems(ambiguous, all)], unusedAllows: unusedAllows(allowIds, all), named: namedByText };
 }
 
 /**
@@ -716,6 +722,44 @@ function fluxRemovalReasons(repos: readonly GuardRepo[], olds: Map<GuardRepo, Ol
     const map = out.get(k.repo) ?? new Map<string, string[]>();
     map.set(k.file, [...(map.get(k.file) ?? []), `hydrates the remote cluster of kubeConfig Secret ${spec.kubeConfig.secretRef.name}: removing it prunes the ${list.length} object(s) it applied there: ${shown}`]);
     out.set(k.repo, map);
+  }
+  return out;
+}
+
+/**
+ * Removed Flux Kustomizations that hydrate a remote cluster and stay on the management cluster
+ * (annotated `prune: disabled`, or `deletionPolicy: Orphan`: a retained Fleet row's), while their
+ * `spec.path` still exists after the synth (user files the library does not delete, or files the
+ * synth writes there) and no longer builds all they applied: such a Kustomization keeps
+ * reconciling, Flux builds what is left instead of failing on a missing path ("kustomization path
+ * not found"), and with `prune: true` deletes the rest of what it applied on the remote cluster
+ * (objects annotated `prune: disabled` excepted). One refusal each, naming the files to move away.
+ */
+function retainedHydrationLeftovers(repos: readonly GuardRepo[], flux: FluxSides, olds: (r: GuardRepo) => OldTree): string[] {
+  const out: string[] = [];
+  const { s, oldKs, newKs } = flux;
+  for (const [key, k] of oldKs) {
+    if (newKs.has(key)) continue;
+    const spec = (k.obj.spec ?? {}) as { kubeConfig?: { secretRef?: { name?: string } }; path?: string; prune?: unknown; deletionPolicy?: unknown };
+    const secret = spec.kubeConfig?.secretRef?.name;
+    if (!secret || spec.prune !== true || (!pruneDisabled(k.obj) && spec.deletionPolicy !== 'Orphan')) continue;
+    const src = sourceRepo(k, repos, s.old);
+    if (!src) continue;
+    const dir = fluxBuildPath(spec.path ?? './');
+    const left = src.leftovers?.(dir) ?? [];
+    if (left.length === 0) continue;
+    // What the path still builds (the library's files: user files are taken to build nothing of it).
+    const still = build(src, s.next, spec.path ?? './', (spec as { targetNamespace?: string }).targetNamespace);
+    const pruned = [...applied(k, repos, s.old)]
+      .filter(([key, v]) => !still.has(key) && !pruneDisabled(olds(v.repo).objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name)))
+      .map(([, v]) => objectInfo({ file: v.file, ...v.ident }).id);
+    if (pruned.length === 0) continue;
+    const list = [...new Set(pruned)].sort();
+    const shown = left.slice(0, 3).join(', ') + (left.length > 3 ? `, and ${left.length - 3} more` : '');
+    out.push(`${describeK(k)}: removed, but it stays on the management cluster (${pruneDisabled(k.obj) ? 'prune: disabled' : 'deletionPolicy: Orphan'}) and keeps reconciling, ` +
+      `and its path "${spec.path ?? './'}" still holds ${left.length} file(s) after this synth (${shown}): Flux builds them instead of failing on the missing path, ` +
+      `and its prune deletes the ${list.length} other object(s) it applied on the remote cluster of kubeConfig Secret ${secret} (${list.slice(0, 5).join(', ')}${list.length > 5 ? `, and ${list.length - 5} more` : ''}); ` +
+      `move those files out of "${dir}" (or delete the Kustomization from the cluster first)`);
   }
   return out;
 }

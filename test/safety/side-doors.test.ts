@@ -13,6 +13,8 @@ import { blockedMessage, formatPlan } from '../../lib/safety';
 import { Testing } from '../../lib/testing';
 import { tmp } from './helpers';
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 
 const hint = (id: string) => `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}`;
 const SERVER = { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServer', metadata: { name: 'orders' }, spec: {} };
@@ -313,19 +315,21 @@ describe('Flux-aware protection', () => {
   });
 
   /** A Deployment in the aks-dev workloads folder, applied (hydrate) by a remote-cluster Kustomization or not. */
-  const hydrationApp = (out: string, o: { hydrate: boolean; allow?: string[]; retain?: boolean; retainKustomization?: boolean }) => {
+  const hydrationApp = (out: string, o: { hydrate: boolean; allow?: string[]; retain?: boolean; retainKustomization?: boolean; workloads?: boolean }) => {
     const app = newApp(out, o.allow);
     const repo = new Repo(app, 'platform');
     const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
     new ApiObject(mgmt, 'kubeconfig', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aks-dev-kubeconfig' } });
-    const workloads = repo.folder('workloads/aks-dev', { cluster: 'aks-dev', namespace: 'podinfo' });
-    const deploy = new ApiObject(workloads, 'deploy', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo' }, spec: {} });
-    if (o.retain) applyRemovalPolicy(deploy, RemovalPolicy.RETAIN);
+    const workloads = (o.workloads ?? true) || o.hydrate ? repo.folder('workloads/aks-dev', { cluster: 'aks-dev', namespace: 'podinfo' }) : undefined;
+    if (workloads && (o.workloads ?? true)) {
+      const deploy = new ApiObject(workloads, 'deploy', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo' }, spec: {} });
+      if (o.retain) applyRemovalPolicy(deploy, RemovalPolicy.RETAIN);
+    }
     if (o.hydrate) {
       const h = new RemoteClusterHydration(mgmt, 'aks-dev', {
         cluster: handWrittenCluster(mgmt, 'aks-dev', 'fleet'),
         source: GitRepository.fromName(mgmt as Construct, 'source', { name: 'flux-system', namespace: 'fleet' }),
-        stages: [{ name: 'apps', folder: workloads }],
+        stages: [{ name: 'apps', folder: workloads! }],
         ...(o.retainKustomization ? { deletionPolicy: 'Orphan' as const } : {}),
       });
       if (o.retainKustomization) for (const k of h.kustomizations) applyRemovalPolicy(k.apiObject, RemovalPolicy.RETAIN);
@@ -354,6 +358,27 @@ describe('Flux-aware protection', () => {
         'retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ' +
         hint('platform::Kustomization/fleet/aks-dev-apps'),
     ]);
+  });
+
+  // The retained Kustomization stays on the cluster and keeps reconciling: with files left in its
+  // path, Flux builds them (instead of failing on a missing path) and prunes the rest.
+  test('removing a retained hydration Kustomization whose path keeps files (a user\'s README) is refused, naming the files', () => {
+    const out = tmp();
+    hydrationApp(out, { hydrate: true, retainKustomization: true }).synth();
+    fs.writeFileSync(path.join(out, 'platform', 'workloads', 'aks-dev', 'README.md'), '# aks-dev\n');
+    const allow = ['platform::Kustomization/fleet/aks-dev-apps'];
+    const gone = () => hydrationApp(out, { hydrate: false, workloads: false, allow });
+    const refused = [
+      'Kustomization/fleet/aks-dev-apps (platform/clusters/mgmt/kustomization-aks-dev-apps.yaml): removed, but it stays on the management cluster (prune: disabled) and keeps reconciling, ' +
+        'and its path "./workloads/aks-dev" still holds 1 file(s) after this synth (workloads/aks-dev/README.md): Flux builds them instead of failing on the missing path, ' +
+        'and its prune deletes the 1 other object(s) it applied on the remote cluster of kubeConfig Secret aks-dev-kubeconfig (Deployment/podinfo/podinfo); move those files out of "workloads/aks-dev" (or delete the Kustomization from the cluster first)',
+    ];
+    expect(problems(() => gone().plan())).toEqual(refused);
+    expect(problems(() => gone().synth())).toEqual(refused);
+    expect(fs.existsSync(path.join(out, 'platform', 'workloads', 'aks-dev', 'deployment-podinfo.yaml'))).toBe(true);
+    fs.rmSync(path.join(out, 'platform', 'workloads', 'aks-dev', 'README.md'));
+    gone().synth();
+    expect(fs.existsSync(path.join(out, 'platform', 'workloads', 'aks-dev'))).toBe(false);
   });
 
   // A removed cluster's object is deleted with its folder, not pruned while "its file stays":

@@ -4,6 +4,8 @@
  * that is not allowed (lib/safety/guard.ts does the comparison; this stage feeds it the app).
  */
 import { blockedMessage, type TreeObject } from '../../safety/plan';
+import * as fs from 'fs';
+import * as path from 'path';
 import { toYaml } from '../layout';
 import { guardApp, unusedAllowWarning, type GuardNextTree, type GuardRepo, type GuardResult } from '../../safety/guard';
 import type { TreeSnapshot } from '../../tree/read';
@@ -12,7 +14,7 @@ import type { Repo } from '../repo';
 import type { FolderGroups } from './types';
 
 /** A repo as the destroy guard sees it: its name, URL, baseline, new output and clusters. */
-export function guardRepo(repo: Repo, groups: FolderGroups, old: TreeSnapshot, next: GuardNextTree): GuardRepo {
+export function guardRepo(repo: Repo, groups: FolderGroups, old: TreeSnapshot, next: GuardNextTree, root?: string): GuardRepo {
   // A file's folder: the app's folder with the longest path the file is under, found by looking up
   // the file's parent directories, deepest first (scanning every folder per file was quadratic:
   // a plan removing 1,000 of 10,000 clusters spent 11 s here).
@@ -31,7 +33,37 @@ export function guardRepo(repo: Repo, groups: FolderGroups, old: TreeSnapshot, n
     const folder = folderOf(file);
     return folder ? groups.clusters.get(folder) ?? '' : file.replace(/\/[^/]*$/, '');
   };
-  return { name: repo.node.id, dir: repo.dir, url: repo.url, old, next: next.textOf ? next : { ...next, textOf: yamlOfObjects(next.objects) }, clusterOf };
+  return {
+    name: repo.node.id, dir: repo.dir, url: repo.url, old, next: next.textOf ? next : { ...next, textOf: yamlOfObjects(next.objects) }, clusterOf,
+    ...(root !== undefined ? { leftovers: (dir: string) => leftoverFiles(root, dir, old, next) } : {}),
+  };
+}
+
+/**
+ * The files under `dir` of the repo at `root` after the synth: those it writes there, and those on
+ * disk that it does not delete (files it does not own: the committed ones it owns and no longer
+ * writes go). Repo-relative, sorted.
+ */
+function leftoverFiles(root: string, dir: string, old: TreeSnapshot, next: GuardNextTree): string[] {
+  const prefix = dir === '' ? '' : `${dir}/`;
+  const out = new Set<string>();
+  for (const o of next.objects) if (o.file.startsWith(prefix)) out.add(o.file);
+  for (const f of next.kustomizeFiles.keys()) if (f.startsWith(prefix)) out.add(f);
+  const walk = (rel: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
+    } catch {
+      return; // no such directory
+    }
+    for (const e of entries) {
+      const file = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(file);
+      else if (!old.files.has(file)) out.add(file);
+    }
+  };
+  walk(dir);
+  return [...out].sort();
 }
 
 /**
@@ -56,6 +88,8 @@ export interface GuardInputRepo {
   readonly repo: Repo;
   readonly old: TreeSnapshot;
   readonly next: GuardNextTree;
+  /** The repo's directory on disk, when the synth writes there (files the synth leaves are read from it). @default - unknown */
+  readonly root?: string;
 }
 
 /** Output of {@link guard}: the guard's result, every refusal (empty: go ahead) and every warning, one line each. */
@@ -68,7 +102,7 @@ export interface GuardOutcome {
 
 /** Runs the destroy guard over every repo of the app at once. */
 export function guard(groups: FolderGroups, repos: readonly GuardInputRepo[], allowDestroy: readonly string[]): GuardOutcome {
-  const result = guardApp(repos.map(({ repo, old, next }) => guardRepo(repo, groups, old, next)), allowDestroy);
+  const result = guardApp(repos.map(({ repo, old, next, root }) => guardRepo(repo, groups, old, next, root)), allowDestroy);
   const blocked = [...result.problems, ...repos.flatMap(({ repo }) => (result.changes.get(repo.node.id) ?? []).filter((c) => c.blocked).map((c) => blockedMessage(c, repo.dir)))];
   return { result, blocked, warnings: result.unusedAllows.map(unusedAllowWarning) };
 }

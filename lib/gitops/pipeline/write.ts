@@ -320,7 +320,7 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
       readBaselines(planned.map(({ w }, i) => ({ dir: w.targetDir, stateFile: stateFiles[i], known: known[i] }))).forEach((b, i) => baselines.set(planned[i].repo, { ...b, stateFile: stateFiles[i] }));
       const outcome = guard(groups, planned.map(({ repo }, i) => {
         const b = baselines.get(repo)!;
-        return { repo, old: b.tree, next: { objects: written.get(repo) ?? [], kustomizeFiles: kustomizeFiles.get(repo) ?? new Map(), unchanged: unchanged[i] } };
+        return { repo, old: b.tree, next: { objects: written.get(repo) ?? [], kustomizeFiles: kustomizeFiles.get(repo) ?? new Map(), unchanged: unchanged[i] }, root: planned[i].w.targetDir };
       }), input.allowDestroy);
       warnings = outcome.result.unusedAllows;
       return outcome.blocked;
