@@ -105,6 +105,7 @@ export class TopologyCluster extends CapiCluster {
     const pools: TopologyMachinePool[] | undefined = props.machinePools ?? aksClass?.machinePoolClassNames.map((c, i) => ({ class: c, name: `mp-${i}` }));
     if (!pools || pools.length === 0) throw propError(this, 'machinePools', 'must list at least one machine pool');
     const seen = new Set<string>();
+    const byClass = new Map<string, string>();
     pools.forEach((p, i) => {
       checkString(this, `machinePools[${i}].name`, p.name, DNS_LABEL);
       if (seen.has(p.name)) throw propError(this, `machinePools[${i}].name`, `"${p.name}" is used by another machine pool`);
@@ -113,6 +114,15 @@ export class TopologyCluster extends CapiCluster {
       if (aksClass && !aksClass.machinePoolClassNames.includes(p.class)) {
         throw propError(this, `machinePools[${i}].class`, `"${p.class}" is not a machine pool class of ClusterClass ${aksClass.name} (${aksClass.machinePoolClassNames.join(', ')})`);
       }
+      // The class's template names the AKS agent pool (`<cluster>-<pool>`, azureName <pool>): two
+      // machine pools of one class would embed the same ManagedClustersAgentPool, which CAPZ
+      // cannot own twice.
+      const other = aksClass ? byClass.get(p.class) : undefined;
+      if (other !== undefined) {
+        throw propError(this, `machinePools[${i}].class`, `"${p.class}" is also the class of machine pool "${other}": ClusterClass ${aksClass!.name} names the AKS agent pool of a class ` +
+          `(one per class), so both would be the same agent pool; use one machine pool per class, or add a machine pool class (e.g. for a new VM size) to the ClusterClass`);
+      }
+      byClass.set(p.class, p.name);
       if (p.replicas !== undefined && (!Number.isInteger(p.replicas) || p.replicas < 0)) throw propError(this, `machinePools[${i}].replicas`, `${p.replicas} is invalid: must be a non-negative integer`);
       if (p.replicas !== undefined && aksClass?.autoscaledPoolClasses.includes(p.class)) {
         throw propError(this, `machinePools[${i}].replicas`,

@@ -98,3 +98,16 @@ describe('day-2 edits of a fleet the controllers refuse fail synth and plan, wit
     expect(allowed.blocked).toEqual([]);
   });
 });
+
+test('two machine pools of one AKS class in a cluster are refused: the class names the agent pool, so both would be one AKS pool', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-day2-'));
+  try {
+    const rows = (r: FleetClusterSpec[]) => row(r, 'shop-1', { machinePools: [{ class: 'system', name: 'sys', replicas: 3 }, { class: 'worker', name: 'wrk' }, { class: 'worker', name: 'wrk2' }] });
+    expect(problems(() => fleetApp(out, { rows }))).toEqual([
+      'PropError: platform/clusters--mgmt--fleet--shop-1/Cluster: prop "machinePools[2].class": "worker" is also the class of machine pool "wrk": ClusterClass aks names the AKS agent pool of a class (one per class), ' +
+        'so both would be the same agent pool; use one machine pool per class, or add a machine pool class (e.g. for a new VM size) to the ClusterClass (cluster "shop-1")',
+    ]);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
