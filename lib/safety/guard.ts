@@ -708,22 +708,34 @@ function fluxRemovalReasons(repos: readonly GuardRepo[], olds: Map<GuardRepo, Ol
   const { s, oldKs, newKs } = flux;
   for (const [key, k] of oldKs) {
     if (newKs.has(key)) continue;
-    const spec = (k.obj.spec ?? {}) as { kubeConfig?: { secretRef?: { name?: string } } };
     // One Flux does not delete (prune: disabled, RETAIN) stays on the management cluster: its
     // removal prunes nothing (it is still protected by its own marker).
-    if (!spec.kubeConfig?.secretRef?.name || !kPrunes(k.obj, true) || pruneDisabled(k.obj)) continue;
-    // Objects Flux does not prune (RETAIN writes the annotation) stay on the cluster.
-    const ids = [...applied(k, repos, s.old).values()]
-      .filter((v) => !pruneDisabled(olds.get(v.repo)!.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name)))
-      .map((v) => objectInfo({ file: v.file, ...v.ident }).id);
-    if (ids.length === 0) continue;
-    const list = [...new Set(ids)].sort();
-    const shown = list.slice(0, 5).join(', ') + (list.length > 5 ? `, and ${list.length - 5} more` : '');
+    if (!kPrunes(k.obj, true) || pruneDisabled(k.obj)) continue;
+    const reason = hydrationReason(k, repos, olds, s.old, 'removing');
+    if (!reason) continue;
     const map = out.get(k.repo) ?? new Map<string, string[]>();
-    map.set(k.file, [...(map.get(k.file) ?? []), `hydrates the remote cluster of kubeConfig Secret ${spec.kubeConfig.secretRef.name}: removing it prunes the ${list.length} object(s) it applied there: ${shown}`]);
+    map.set(k.file, [...(map.get(k.file) ?? []), reason]);
     out.set(k.repo, map);
   }
   return out;
+}
+
+/**
+ * Why deleting a Flux Kustomization that hydrates a remote cluster (`kubeConfig`) is dangerous:
+ * its deletion (Flux's default `deletionPolicy`, with `prune: true`) prunes what it applied there,
+ * but the objects annotated `prune: disabled`; undefined when it applies nothing else there.
+ */
+function hydrationReason(k: FluxKustomization, repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>, side: Side, what: 'removing' | 'pruning'): string | undefined {
+  const secret = ((k.obj.spec ?? {}) as { kubeConfig?: { secretRef?: { name?: string } } }).kubeConfig?.secretRef?.name;
+  if (!secret) return undefined;
+  // Objects Flux does not prune (RETAIN writes the annotation) stay on the cluster.
+  const ids = [...applied(k, repos, side).values()]
+    .filter((v) => !pruneDisabled(olds.get(v.repo)!.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name)))
+    .map((v) => objectInfo({ file: v.file, ...v.ident }).id);
+  if (ids.length === 0) return undefined;
+  const list = [...new Set(ids)].sort();
+  const shown = list.slice(0, 5).join(', ') + (list.length > 5 ? `, and ${list.length - 5} more` : '');
+  return `hydrates the remote cluster of kubeConfig Secret ${secret}: ${what} it prunes the ${list.length} object(s) it applied there: ${shown}`;
 }
 
 /**
@@ -788,10 +800,19 @@ interface PruneContext {
   readonly present: Set<string>;
   /** Objects reported already (repo and identity). */
   readonly reported: Set<string>;
+  /** More reasons for a pruned object of a repo's file (a Kustomization hydrating a remote cluster). */
+  readonly extra: (obj: PlainObject, r: GuardRepo, file: string) => string[];
 }
 
-function pruneContext(repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>, held: () => Map<string, string[]>, scopeOf: Map<GuardRepo, (file: string) => string>, composite: (obj: PlainObject) => string[]): PruneContext {
-  return { olds, scopeOf, held, composite, present: presentObjects(repos, scopeOf), reported: new Set() };
+function pruneContext(
+  repos: readonly GuardRepo[],
+  olds: Map<GuardRepo, OldTree>,
+  held: () => Map<string, string[]>,
+  scopeOf: Map<GuardRepo, (file: string) => string>,
+  composite: (obj: PlainObject) => string[],
+  extra: (obj: PlainObject, r: GuardRepo, file: string) => string[] = () => [],
+): PruneContext {
+  return { olds, scopeOf, held, composite, present: presentObjects(repos, scopeOf), reported: new Set(), extra };
 }
 
 /**
@@ -808,7 +829,7 @@ function protectedPrune(v: Built & { repo: GuardRepo }, ikey: string, ctx: Prune
   const obj = old.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name);
   if (!obj || keeps(obj)) return undefined;
   const t = treeObject(v.file, { ...obj, metadata: { ...obj.metadata, namespace: v.ident.namespace } }, old.snapshot.constructPaths[v.file]);
-  const reasons = [...protectionReasons(t.obj!), ...ctx.composite(t.obj!)];
+  const reasons = [...protectionReasons(t.obj!), ...ctx.composite(t.obj!), ...ctx.extra(obj, v.repo, v.file)];
   if (t.kind === 'Namespace' && groupOf(t.apiVersion) === '') {
     const inside = ctx.held().get(t.name);
     reasons.push(inside && inside.length > 0 ? namespaceReason(inside) : NAMESPACE_PRUNE_REASON);
@@ -835,7 +856,17 @@ function fluxPrunes(
 ): Array<{ repo: string; change: ObjectChange }> {
   const { s, oldKs, newKs } = flux;
   if (oldKs.size === 0) return [];
-  const ctx = pruneContext(repos, olds, held, scopeOf, composite);
+  // A pruned Kustomization that hydrates a remote cluster is deleted by Flux, and its deletion
+  // prunes what it applied there (a DESTROY-policy Fleet row's moved to another bucket).
+  const byFile = new Map<string, FluxKustomization>();
+  for (const k of oldKs.values()) byFile.set(`${k.repo.name}\u0000${k.file}\u0000${k.obj.metadata?.namespace ?? ''}/${k.obj.metadata?.name ?? ''}`, k);
+  const hydrating = (obj: PlainObject, r: GuardRepo, file: string): string[] => {
+    if (!isFluxKustomization(obj)) return [];
+    const k = byFile.get(`${r.name}\u0000${file}\u0000${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`);
+    const reason = k && kPrunes(k.obj, true) ? hydrationReason(k, repos, olds, s.old, 'pruning') : undefined;
+    return reason ? [reason] : [];
+  };
+  const ctx = pruneContext(repos, olds, held, scopeOf, composite, hydrating);
   const out: Array<{ repo: string; change: ObjectChange }> = [];
   const allowed = allowMatcher(allow);
   for (const [key, k] of oldKs) {

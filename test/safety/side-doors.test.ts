@@ -360,6 +360,31 @@ describe('Flux-aware protection', () => {
     ]);
   });
 
+  // A Fleet row of removal policy DESTROY moved to another bucket: the old bucket prunes its
+  // hydration Kustomization, whose deletion prunes what it applied on the workload cluster.
+  test('moving a hydration Kustomization to another Kustomization\'s folder is a protected prune of what it applied', () => {
+    const out = tmp();
+    const build = (bucket: 'a' | 'b', allow?: string[]) => {
+      const app = newApp(out, allow);
+      const repo = new Repo(app, 'platform');
+      const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet', includeSubfolders: false });
+      const source = GitRepository.fromName(mgmt as Construct, 'source', { name: 'flux-system', namespace: 'fleet' });
+      for (const b of ['a', 'b']) Kustomization.forFolder(mgmt, `bucket-${b}`, repo.folder(`clusters/mgmt/${b}`, { namespace: 'fleet' }), { name: `bucket-${b}`, source, prune: true });
+      const holder = repo.folder(`clusters/mgmt/${bucket}`);
+      new ApiObject(holder, 'kubeconfig', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aks-dev-kubeconfig' } });
+      const workloads = repo.folder('workloads/aks-dev', { cluster: 'aks-dev', namespace: 'podinfo' });
+      new ApiObject(workloads, 'deploy', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo' }, spec: {} });
+      new RemoteClusterHydration(holder, 'aks-dev', { cluster: handWrittenCluster(holder, 'aks-dev', 'fleet'), source, stages: [{ name: 'apps', folder: workloads }] });
+      return app;
+    };
+    build('a').synth();
+    const blocked = problems(() => build('b').synth());
+    expect(blocked).toHaveLength(1);
+    expect(blocked[0]).toContain('Kustomization/fleet/aks-dev-apps would be pruned by Flux although its file stays in Git: Kustomization/fleet/bucket-a');
+    expect(blocked[0]).toContain('hydrates the remote cluster of kubeConfig Secret aks-dev-kubeconfig: pruning it prunes the 1 object(s) it applied there: Deployment/podinfo/podinfo');
+    build('b', ['platform::Kustomization/fleet/aks-dev-apps']).synth();
+  });
+
   // The retained Kustomization stays on the cluster and keeps reconciling: with files left in its
   // path, Flux builds them (instead of failing on a missing path) and prunes the rest.
   test('removing a retained hydration Kustomization whose path keeps files (a user\'s README) is refused, naming the files', () => {
