@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectedByNamespace, removals, TreeObject, treeObject } from './plan';
-import { AllowId, allowMatcher, argoSyncOptions, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
+import { AllowId, allowMatcher, argoSyncOptions, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, retainMarkers, scopedId } from './protection';
 import { isKustomizeConfig, listedFiles, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { isClusterScoped } from '../core/kinds';
 import { normalizeRepoUrl } from '../core/repo-url';
@@ -1060,6 +1060,11 @@ function compositionEntryChanges(
   return out;
 }
 
+/** Whether `o` carries a marker that keeps it when its file goes (Flux `prune: disabled`, ASO detach-on-delete, ...). */
+function isRetained(o: PlainObject): boolean {
+  return retainMarkers(o).length > 0;
+}
+
 /**
  * Cluster API topology Clusters changed (committed → new, paired by cluster scope, namespace and
  * name across the repos) in a way the controllers refuse (`refused`, one line each naming the
@@ -1075,11 +1080,18 @@ function topologyClusterChanges(
 ): { refused: string[]; changes: Array<{ repo: string; change: ObjectChange }> } {
   const key = (r: GuardRepo, file: string, o: PlainObject) => `${scopeOf.get(r)!(file)}\u0000${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
   const before = new Map<string, PlainObject>();
+  // By construct path too: the same Cluster construct in another namespace (a Fleet row's namespace changed).
+  const byPath = new Map<string, PlainObject>();
   for (const r of repos) {
     const old = olds.get(r)!;
     for (const [file, ids] of old.ids()) {
       if (r.next.unchanged?.has(file) || !ids.some(isTopologyCluster)) continue;
-      for (const o of old.objects(file)) if (isTopologyCluster(o)) before.set(key(r, file, o), o);
+      const cp = old.snapshot.constructPaths[file];
+      for (const o of old.objects(file)) {
+        if (!isTopologyCluster(o)) continue;
+        before.set(key(r, file, o), o);
+        if (cp) byPath.set(`${r.name}\u0000${cp}`, o);
+      }
     }
   }
   const refused: string[] = [];
@@ -1089,11 +1101,19 @@ function topologyClusterChanges(
   for (const r of repos) {
     for (const n of r.next.objects) {
       if (!n.obj || !isTopologyCluster(n) || r.next.unchanged?.has(n.file)) continue;
-      const o = before.get(key(r, n.file, n.obj));
-      if (!o) continue;
-      const t = clusterTransition(o, n.obj);
       const file = r.dir && r.dir !== '.' ? `${r.dir.replace(/\/+$/, '')}/${n.file}` : n.file;
       const where = `${n.constructPath ? `${n.constructPath} (${file})` : file}: Cluster ${n.namespace ? `${n.namespace}/` : ''}${n.name}`;
+      const o = before.get(key(r, n.file, n.obj));
+      if (!o) {
+        const moved = n.constructPath ? byPath.get(`${r.name}\u0000${n.constructPath}`) : undefined;
+        const from = moved?.metadata?.namespace;
+        if (moved && moved.metadata?.name === n.name && from !== n.namespace && isRetained(moved)) {
+          refused.push(`${where}: metadata.namespace: ${from ?? '(none)'} → ${n.namespace ?? '(none)'}: the Cluster in ${from ?? 'its namespace'} is retained and stays, and a second Cluster of the same name ` +
+            `would manage the same Azure resources (named after the cluster; ASO adopts existing resources), so two CAPI Clusters would fight over one AKS cluster; keep namespace ${from}`);
+        }
+        continue;
+      }
+      const t = clusterTransition(o, n.obj);
       for (const x of t.refused) refused.push(`${where}: ${x}`);
       if (t.protection.length === 0) continue;
       const info: ObjectInfo = { ...objectInfo(n), repo: r.name, cluster: scopeOf.get(r)!(n.file) };

@@ -111,3 +111,19 @@ test('two machine pools of one AKS class in a cluster are refused: the class nam
     fs.rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('a retained cluster moved to another namespace is refused: the old Cluster stays and both would manage the same AKS cluster', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-day2-'));
+  try {
+    fleetApp(out).synth();
+    const moved = fleetApp(out, { rows: (r) => row(r, 'shop-1', { namespace: 'fleet-b' }), allowDestroy: ['platform::Cluster/fleet/shop-1'] });
+    declarePreinstalled(moved, Preinstalled.of('fleet-b', [], ['fleet-b']));
+    expect(problems(() => moved.plan()).filter((p) => p.includes('metadata.namespace'))).toEqual([
+      'platform/clusters--mgmt--fleet--shop-1/Cluster/Resource (platform/clusters/mgmt/fleet/shop-1/cluster-shop-1.yaml): Cluster fleet-b/shop-1: metadata.namespace: fleet → fleet-b: ' +
+        'the Cluster in fleet is retained and stays, and a second Cluster of the same name would manage the same Azure resources (named after the cluster; ASO adopts existing resources), ' +
+        'so two CAPI Clusters would fight over one AKS cluster; keep namespace fleet',
+    ]);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
