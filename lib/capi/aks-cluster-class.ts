@@ -175,6 +175,8 @@ export class AksClusterClass extends PlatformResource {
   public readonly nodePoolVariables: boolean;
   /** Whether the class declares the `credentialSecretName` variable ({@link AksClusterClassProps.perClusterCredential}). */
   public readonly perClusterCredential: boolean;
+  /** Removal policy of the clusters' Azure resources (the templates' ASO reconcile policy, {@link AksClusterClassProps.removalPolicy}). */
+  public readonly removalPolicy: RemovalPolicy;
   private readonly className: string;
   private readonly classNamespace: string;
   private readonly variableList: Array<Record<string, any>> = [];
@@ -203,7 +205,7 @@ export class AksClusterClass extends PlatformResource {
     this.autoscaledPoolClasses = props.machinePoolClasses.filter((c) => c.pool.autoscaling).map((c) => c.class);
     this.requiresLocation = props.location === undefined;
     this.dnsPrefixIsClusterName = props.dnsPrefix === undefined;
-    const policy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const policy = (this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN);
     const credential = props.credentialFrom !== undefined
       ? resolveSecret(this, 'credentialFrom', props.credentialFrom, { namespace, why: 'ASO reads Secrets from the resource\'s namespace (the clusters\' namespace)' }).name
       : undefined;

@@ -395,6 +395,13 @@ export class Fleet extends Construct {
         spec.labels,
       );
       const removalPolicy = pick('removalPolicy') ?? RemovalPolicy.RETAIN;
+      if (removalPolicy === RemovalPolicy.DESTROY && cls.removalPolicy === RemovalPolicy.RETAIN) {
+        // Deleting the Cluster deletes its ASO objects, which detach: Azure keeps the resource
+        // group, the AKS cluster and its node resource group, unmanaged.
+        throw propError(this, `${row}.removalPolicy`, `destroy, but ClusterClass ${cls.name} retains the clusters' Azure resources (ASO reconcile-policy detach-on-delete in its templates), ` +
+          'so removing the row would delete the Cluster and leave its resource group and AKS cluster running in Azure, unmanaged; ' +
+          'give such rows a ClusterClass with removalPolicy: RemovalPolicy.DESTROY (a RETAIN row keeps its Cluster either way), or keep the row retain');
+      }
       const bucket = source ? bucketOf(spec.name, buckets, shard) : undefined;
 
       const nodePools = merged(props.defaults.nodePools, env?.nodePools, spec.nodePools);

@@ -111,7 +111,8 @@ describe('rows name their line in the table', () => {
 describe('Fleet rows', () => {
   test('per-row namespace, credential, subscription, tier, removal policy, variables; stage folders per cluster', () => {
     const { app, repo, folder } = setup();
-    const c = cls(repo.folder('clusters/mgmt/classes'), { perClusterCredential: true });
+    // A class that deletes the clusters' Azure resources with their Cluster (DESTROY rows need one).
+    const c = cls(repo.folder('clusters/mgmt/classes'), { perClusterCredential: true, removalPolicy: RemovalPolicy.DESTROY });
     const source = GitRepository.fromName(folder, 'src', { name: 'flux-system', namespace: 'flux-system' });
     new kplus.Namespace(folder, 'ns-a', { metadata: { name: 'fleet-a' } });
     const fleet = new Fleet(folder, 'fleet', {
@@ -147,6 +148,13 @@ describe('Fleet rows', () => {
     expect(Testing.find(objs, 'Kustomization', 'c1-infrastructure').spec.deletionPolicy).toBe('Orphan');
     expect(Testing.find(objs, 'Kustomization', 'c2-apps').spec.deletionPolicy).toBeUndefined();
     expect(fleet.members.map((m) => m.stageFolders.infrastructure.path)).toEqual(['infrastructure/c1', 'infrastructure/c2']);
+    // A DESTROY row under a class that retains the Azure resources would orphan them in Azure.
+    const retaining = cls(repo.folder('clusters/mgmt/classes2'), { name: 'aks-retain' } as never);
+    expect(Testing.errorOf(() => new Fleet(folder, 'f2', { repo, clusterClass: retaining, defaults: { kubernetesVersion: 'v1.33.2', removalPolicy: RemovalPolicy.DESTROY }, clusters: [{ name: 'c9' }] }))).toBe(
+      'platform/clusters--mgmt/f2: prop "clusters[0].removalPolicy": destroy, but ClusterClass aks-retain retains the clusters\' Azure resources (ASO reconcile-policy detach-on-delete in its templates), ' +
+        'so removing the row would delete the Cluster and leave its resource group and AKS cluster running in Azure, unmanaged; ' +
+        'give such rows a ClusterClass with removalPolicy: RemovalPolicy.DESTROY (a RETAIN row keeps its Cluster either way), or keep the row retain (cluster "c9")',
+    );
   });
 
   test('the class with perClusterCredential: a credentialSecretName variable and its credential-from patches', () => {
