@@ -3,13 +3,16 @@
  * JSON> <app file> [app args...]`. Opens the synth session the CLI asked for (mode, plan base, ref,
  * check base, allow-destroy ids: see `withSynthSession`), loads the app file (TypeScript through
  * tsx), and sends the session's plans, checks and stage events to the CLI over the IPC channel. A failing synth
- * prints each problem once (`cdk8s-platform: <problem>`) and exits 1, without a stack.
+ * prints each problem once (`cdk8s-platform: <problem>`) and exits 1, without a stack. In `write`
+ * mode the writes of the app file's GitOpsApps are held and committed together once the app file
+ * has run without error (or has exited with 0): an app refused after another was synthesized
+ * leaves every repo as it was.
  */
 import Module from 'module';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { StageEvent } from '../core/progress';
-import { reportSynthFailure } from '../gitops/pipeline/report';
+import { reportSynthFailure, synthFailureLines } from '../gitops/pipeline/report';
 import { withSynthSession, type SynthSession } from '../gitops/pipeline/session';
 import type { OutputCheck } from '../gitops/pipeline/write';
 import { withDisplayPaths, type Plan } from '../safety/plan';
@@ -37,6 +40,29 @@ async function main(): Promise<void> {
   const [json, file, ...args] = process.argv.slice(2);
   const s = JSON.parse(json) as RunnerSession;
   const sent: Array<Promise<void>> = [];
+  const held: Array<{ commit: () => void; abort: () => void }> = [];
+  const settle = (ok: boolean) => {
+    const all = held.splice(0);
+    if (!ok) return all.forEach((h) => h.abort());
+    let i = 0;
+    try {
+      for (; i < all.length; i++) all[i].commit();
+    } catch (e) {
+      for (const h of all.slice(i + 1)) h.abort();
+      throw e;
+    }
+  };
+  // An app that ends the process itself (process.exit after its synths): its held writes are
+  // committed when it exits with 0, dropped otherwise.
+  process.on('exit', (code) => {
+    if (held.length === 0) return;
+    try {
+      settle(code === 0);
+    } catch (e) {
+      process.stderr.write(synthFailureLines(e));
+      process.exitCode = 1;
+    }
+  });
   const send = (m: RunnerMessage) => {
     if (process.send) sent.push(new Promise((resolve) => process.send!(m, undefined, undefined, () => resolve())));
   };
@@ -52,24 +78,33 @@ async function main(): Promise<void> {
     onPlan: (plan) => send({ type: 'plan', plan: withDisplayPaths(plan) }),
     onCheck: (check) => send({ type: 'check', check }),
     onUnusedAllows: (ids) => send({ type: 'unused-allows', ids: [...ids] }),
+    // Every GitOpsApp's write is committed once the whole app file has run (below): one refused
+    // after another was synthesized leaves every repo as it was.
+    holdWrites: s.mode === 'write' ? (commit, abort) => held.push({ commit, abort }) : undefined,
   };
   const abs = path.resolve(file);
   // The app sees itself as the main script, with its own arguments.
   process.argv = [process.argv[0], abs, ...args];
-  await withSynthSession(session, async () => {
-    try {
-      // Loaded as the main module, as `node main.js` / `tsx main.ts` would: `require.main === module`
-      // holds in the app (the scaffold's and the README's `if (require.main === module) app.synth()`).
-      (Module as unknown as { _load(request: string, parent: unknown, isMain: boolean): unknown })._load(abs, null, true);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw e;
-      // An ES module app (top-level await, "type": "module"): imported (tsx's ESM hook is loaded
-      // too). A real import(), not the require() TypeScript compiles import() to in CommonJS.
-      const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
-      await importModule(pathToFileURL(abs).href);
-    }
-  });
+  try {
+    await withSynthSession(session, async () => {
+      try {
+        // Loaded as the main module, as `node main.js` / `tsx main.ts` would: `require.main === module`
+        // holds in the app (the scaffold's and the README's `if (require.main === module) app.synth()`).
+        (Module as unknown as { _load(request: string, parent: unknown, isMain: boolean): unknown })._load(abs, null, true);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw e;
+        // An ES module app (top-level await, "type": "module"): imported (tsx's ESM hook is loaded
+        // too). A real import(), not the require() TypeScript compiles import() to in CommonJS.
+        const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+        await importModule(pathToFileURL(abs).href);
+      }
+    });
+  } catch (e) {
+    settle(false);
+    throw e;
+  }
+  settle(true);
   await Promise.all(sent);
 }
 

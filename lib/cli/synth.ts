@@ -147,9 +147,17 @@ async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boo
 
 /** `: 659 files, 3,112 objects in 10 repos, 4 changed (8.1s)` from the app's render and write stages, or ''. */
 function stageSummary(stages: ProgressRenderer, started: number, changed = true): string {
-  const ended = stages.stages;
-  const render = ended.find((e) => e.stage === 'render')?.counts ?? {};
-  const write = ended.find((e) => e.stage === 'write')?.counts ?? {};
+  // Summed over the app file's GitOpsApps (each renders and writes its own repos).
+  const sum = (stage: string): Record<string, number | undefined> => {
+    const out: Record<string, number> = {};
+    for (const e of stages.stages) {
+      if (e.stage !== stage) continue;
+      for (const [k, v] of Object.entries(e.counts ?? {})) if (typeof v === 'number') out[k] = (out[k] ?? 0) + v;
+    }
+    return out;
+  };
+  const render = sum('render');
+  const write = sum('write');
   const counts = formatCounts({ files: write.files ?? render.files, objects: render.objects ?? write.objects, repos: write.repos ?? render.repos, changed: changed ? write.changed : undefined });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   return `${counts ? `: ${counts}` : ''} (${secs}s)`;

@@ -366,7 +366,7 @@ export class GitOpsApp extends App {
         for (const id of ids.filter((i) => own.has(i) || !session?.onUnusedAllows)) process.stderr.write(`cdk8s-platform: warning: ${unusedAllowWarning(id)}\n`);
         if (session?.onUnusedAllows) session.onUnusedAllows(ids.filter((i) => !own.has(i)));
       };
-      const repos = writeRepos({ repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow, onUnusedAllows }, groups, reporter);
+      const repos = writeRepos({ repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow, onUnusedAllows, holdWrites: session?.holdWrites }, groups, reporter);
       return { repos, optOuts: groups.optOuts };
     });
   }

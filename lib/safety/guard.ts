@@ -201,11 +201,21 @@ export interface GuardResult {
    */
   readonly unusedAllows: string[];
   /**
-   * For each allow id (as given), the objects it names in this app's repos, committed or new, by
-   * scoped id (sorted): with several apps in one synth session, an id must name objects of one
-   * app only (see {@link crossAppAllowProblems}).
+   * For each allow id (as given; scoped ones only with `GuardOptions.nameAllows`), the objects it
+   * names in this app's repos, committed or new, by scoped id (sorted): with several apps in one
+   * synth session, an id must name objects of one app only (see {@link crossAppAllowProblems}).
    */
   readonly named: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Options of {@link guardApp}. */
+export interface GuardOptions {
+  /**
+   * Fill `GuardResult.named` for every allow id, scoped ones too (reads the identities of every
+   * committed file, also of an unchanged tree).
+   * @default false - only for unscoped ids
+   */
+  readonly nameAllows?: boolean;
 }
 
 /** The warning for an allow id that allows nothing in this change (see `GuardResult.unusedAllows`). */
@@ -248,7 +258,7 @@ function unusedAllows(allow: readonly AllowId[], changes: readonly ObjectChange[
  * `allow` entries are `Kind/ns/name` (only when exactly one repo and cluster of the app has that
  * object; otherwise a problem listing the candidates) or scoped `<repo>:<cluster>:Kind/ns/name`.
  */
-export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]): GuardResult {
+export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], options: GuardOptions = {}): GuardResult {
   const allowIds = parseAllowIds(allow);
   // Nothing committed anywhere (a first synth, or `synth --check` into a temporary directory):
   // nothing can be deleted, renamed or pruned; only unscoped allow ids need the new objects.
@@ -265,7 +275,9 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[]):
       return c;
     });
   }
-  const named = allowCandidates(allowIds, repos, olds, scopeOf);
+  // What each id names: the unscoped ones' for their ambiguity; the scoped ones' only when asked
+  // (`plan` for the CLI's cross-app check), as it reads the identity of every committed file.
+  const named = allowCandidates(options.nameAllows ? allowIds : allowIds.filter((a) => a.repo === undefined), repos, olds, scopeOf);
   const ambiguous = new Map([...named].filter(([a, list]) => a.repo === undefined && list.length >= 2));
   const namedByText = new Map([...named].map(([a, list]) => [a.text, list]));
   // Every repo writes exactly the files it has committed, byte for byte: nothing is deleted,

@@ -249,6 +249,35 @@ test('an --allow-destroy id that names objects in two GitOpsApps is refused befo
   fs.rmSync(work, { recursive: true, force: true });
 });
 
+test('with several GitOpsApps, synth writes all of them or none: a later app refused leaves the earlier one\'s repos as they were', () => {
+  const work = workDir('all-or-none');
+  const command = appFile(work, 'two',
+    `const v = process.env.V ?? '1';\n` +
+    `const one = new GitOpsApp({ validation: false });\nnew ApiObject(new Repo(one, 'one').folder('apps'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { v } } as any);\n` +
+    `const two = new GitOpsApp({ validation: false });\nconst f = new Repo(two, 'two').folder('apps', { namespace: 'team' });\n` +
+    `if (v === '1') new ApiObject(f, 'rg', { apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name: 'rg' }, spec: { location: 'westeurope' } });\n` +
+    `else new ApiObject(f, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' } });\n` +
+    `one.synth();\ntwo.synth();\n`);
+  expect(cli(['synth', '--out', 'dist', '--app', command], work).status).toBe(0);
+  const settings = path.join(work, 'dist', 'one', 'apps', 'configmap-settings.yaml');
+  const before = fs.readFileSync(settings, 'utf8');
+  // The second app drops a (retained) ResourceGroup: refused; the first app's change is not written either.
+  const r = cli(['synth', '--out', 'dist', '--app', command], work, { V: '2' });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toContain('ResourceGroup/team/rg would be deleted');
+  expect(r.stderr).toContain(`cdk8s-platform: synth failed ("${command}" exited with 1); ${path.join(work, 'dist')} is unchanged\n`);
+  expect(fs.readFileSync(settings, 'utf8')).toBe(before);
+  expect(fs.existsSync(path.join(work, 'dist', 'two', 'apps', 'configmap-other.yaml'))).toBe(false);
+  // Allowed, both are written.
+  const both = cli(['synth', '--out', 'dist', '--app', command, '--allow-destroy', 'two::ResourceGroup/team/rg'], work, { V: '2' });
+  expect(both.status).toBe(0);
+  // The summary counts both apps: 3 files written (a ConfigMap updated, one created, a kustomization.yaml), 4 changed (and the ResourceGroup deleted).
+  expect(both.stdout).toMatch(/^synth: wrote .*dist: 3 files, 2 objects in 2 repos, 4 changed \(\d+\.\ds\)\n$/);
+  expect(fs.readFileSync(settings, 'utf8')).toContain('v: "2"');
+  expect(fs.existsSync(path.join(work, 'dist', 'two', 'apps', 'configmap-other.yaml'))).toBe(true);
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
 test('compareTrees with what the app compared itself: its repos are taken as compared, a committed repo nothing produced is stale', async () => {
   const work = workDir('compare-checked');
   writeFiles(path.join(work, 'committed'), {

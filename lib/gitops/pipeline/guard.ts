@@ -7,7 +7,7 @@ import { blockedMessage, type TreeObject } from '../../safety/plan';
 import * as fs from 'fs';
 import * as path from 'path';
 import { toYaml } from '../layout';
-import { guardApp, unusedAllowWarning, type GuardNextTree, type GuardRepo, type GuardResult } from '../../safety/guard';
+import { guardApp, unusedAllowWarning, type GuardNextTree, type GuardOptions, type GuardRepo, type GuardResult } from '../../safety/guard';
 import type { TreeSnapshot } from '../../tree/read';
 import type { Folder } from '../folder';
 import type { Repo } from '../repo';
@@ -101,8 +101,8 @@ export interface GuardOutcome {
 }
 
 /** Runs the destroy guard over every repo of the app at once. */
-export function guard(groups: FolderGroups, repos: readonly GuardInputRepo[], allowDestroy: readonly string[]): GuardOutcome {
-  const result = guardApp(repos.map(({ repo, old, next, root }) => guardRepo(repo, groups, old, next, root)), allowDestroy);
+export function guard(groups: FolderGroups, repos: readonly GuardInputRepo[], allowDestroy: readonly string[], options: GuardOptions = {}): GuardOutcome {
+  const result = guardApp(repos.map(({ repo, old, next, root }) => guardRepo(repo, groups, old, next, root)), allowDestroy, options);
   const blocked = [...result.problems, ...repos.flatMap(({ repo }) => (result.changes.get(repo.node.id) ?? []).filter((c) => c.blocked).map((c) => blockedMessage(c, repo.dir)))];
   return { result, blocked, warnings: result.unusedAllows.map(unusedAllowWarning) };
 }

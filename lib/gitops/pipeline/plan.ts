@@ -98,7 +98,7 @@ export function planRepos(input: PlanInput, groups: FolderGroups, reporter: Stag
     const unchanged = new Set<string>();
     for (const [file, text] of next.files) if (old.files.get(file) === text) unchanged.add(file);
     return { repo, old, next: { ...(nextTrees.get(repo) ?? { objects: [], kustomizeFiles: new Map() }), unchanged, textOf: (file: string) => next.files.get(file) }, root: path.resolve(input.baseDir, repo.dir) };
-  }), input.allowDestroy), (g) => ({ repos: trees.length, problems: g.result.problems.length }));
+  }), input.allowDestroy, { nameAllows: true }), (g) => ({ repos: trees.length, problems: g.result.problems.length }));
   const guarded = outcome.result;
   if (guarded.problems.length > 0) throw new SynthError(guarded.problems);
   const allowNames = guarded.named.size > 0 ? { allowNames: Object.fromEntries([...guarded.named].map(([id, list]) => [id, [...list]])) } : {};

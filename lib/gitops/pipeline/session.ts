@@ -61,6 +61,15 @@ export interface SynthSession {
    */
   readonly onUnusedAllows?: (ids: readonly string[]) => void;
   /**
+   * `write`: receives each app's write once it is staged, checked and guarded, instead of it being
+   * committed: `commit` puts its repos in place, `abort` drops it; exactly one must be called. The
+   * CLI's runner commits the writes of every GitOpsApp of the app file together once the app file
+   * has run without error, and drops them all otherwise, so that an app refused after another
+   * was synthesized leaves every repo as it was.
+   * @default - each app's write is committed as its synth ends
+   */
+  readonly holdWrites?: (commit: () => void, abort: () => void) => void;
+  /**
    * Protected objects whose deletion, rename or pruning is allowed in this synth, added to each
    * app's `allowDestroy` prop (`cdk8s-platform synth|plan --allow-destroy`).
    * @default []

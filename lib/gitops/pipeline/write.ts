@@ -53,6 +53,15 @@ export interface WriteInput {
    * @default true
    */
   readonly keepBaseline?: boolean;
+  /**
+   * Receives the write once every repo is staged, checked and guarded, instead of it being
+   * committed: `commit` puts every repo in place (and keeps the baseline copies), `abort` drops
+   * the staged files and releases the locks; exactly one of them must be called. The synth then
+   * returns the changes it would commit. The CLI's runner commits the writes of all the
+   * GitOpsApps of an app file together, once every one has succeeded (see `SynthSession.holdWrites`).
+   * @default - committed at once
+   */
+  readonly holdWrites?: (commit: () => void, abort: () => void) => void;
 }
 
 /** What changed in each repo directory. */
@@ -335,6 +344,30 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
   }
   if (input.onUnusedAllows) input.onUnusedAllows(warnings);
   else for (const id of warnings) process.stderr.write(`cdk8s-platform: warning: ${unusedAllowWarning(id)}\n`);
+  if (input.holdWrites) {
+    let settled = false;
+    const once = (f: () => void) => () => {
+      if (settled) return;
+      settled = true;
+      f();
+    };
+    input.holdWrites(once(() => void commitRepos(input, planned, baselines, reporter, abortAll)), once(abortAll));
+    return planned.map(({ repo, w, changes }) => ({ repo, dir: w.targetDir, changes }));
+  }
+  return commitRepos(input, planned, baselines, reporter, abortAll);
+}
+
+/**
+ * Stage 5, write: commits every planned repo (atomically each; a failure rolls the tree back) and
+ * keeps the baseline copy of each repo written outside git.
+ */
+function commitRepos(
+  input: WriteInput,
+  planned: ReadonlyArray<{ repo: Repo; w: TreeWriter; changes: TreeChanges }>,
+  baselines: ReadonlyMap<Repo, Baseline & { stateFile: string }>,
+  reporter: StageReporter,
+  abortAll: () => void,
+): WrittenRepos {
   // The baseline copies (for the next synth after `cdk8s synth` empties the output directory),
   // written from what the pool recorded before the commit and put in place once it succeeded.
   const copies = new Map<Repo, string>();
