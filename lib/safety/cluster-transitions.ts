@@ -18,9 +18,17 @@
  *     (learn.microsoft.com/azure/aks/manage-node-pools, limitations);
  * - protected (allowed by the Cluster's allow id, like a deletion): a machine pool that AKS's
  *   autoscaler scales (no `replicas`) getting `replicas`: CAPZ then turns the autoscaler off
- *   (its `replicas-managed-by` annotation is dropped) and AKS scales the pool to that count.
+ *   (its `replicas-managed-by` annotation is dropped) and AKS scales the pool to that count; and,
+ *   on a retained Cluster, a machine pool leaving the topology (removed or renamed): Cluster API's
+ *   topology controller deletes its MachinePool (cluster-api `reconcileMachinePools`), and CAPZ
+ *   the AKS node pool with its nodes.
+ *
+ * Values a Cluster leaves unset are the ClusterClass's (given): the `location` variable's schema
+ * default, and a pool's `nodePool` fields as the class's `node-pool-<class>` patches default them
+ * (`dig "vmSize" "<default>" .nodePool`, the library's AKS classes), so moving from the default to
+ * an explicit other value (or back) is compared too.
  */
-import type { PlainObject } from './protection';
+import { retainMarkers, type PlainObject } from './protection';
 
 /** What a change of a topology Cluster means: problems (refused), and protection reasons (allowed by its allow id). */
 export interface ClusterTransition {
@@ -43,8 +51,52 @@ type Topology = {
 };
 type MachinePoolTopology = { name?: unknown; class?: unknown; replicas?: unknown; variables?: { overrides?: Array<{ name?: unknown; value?: unknown }> } };
 
-/** The transition from the committed Cluster `old` to `next` (both topology Clusters). */
-export function clusterTransition(old: PlainObject, next: PlainObject): ClusterTransition {
+/** What a ClusterClass gives a Cluster that sets nothing: its `location` default, and each pool class's `nodePool` defaults. */
+export interface ClassDefaults {
+  readonly location?: string;
+  readonly pools: ReadonlyMap<string, { readonly vmSize?: string; readonly zones?: readonly string[] }>;
+}
+
+/** The defaults of a ClusterClass object (see {@link ClassDefaults}). */
+export function classDefaults(cc: PlainObject | undefined): ClassDefaults {
+  const pools = new Map<string, { vmSize?: string; zones?: string[] }>();
+  if (!cc) return { pools };
+  const spec = (cc.spec ?? {}) as { variables?: Array<{ name?: unknown; schema?: { openAPIV3Schema?: { default?: unknown } } }>; patches?: unknown[] };
+  const location = spec.variables?.find((v) => v.name === 'location')?.schema?.openAPIV3Schema?.default;
+  for (const p of (spec.patches ?? []) as Array<{ name?: unknown; definitions?: unknown[] }>) {
+    if (typeof p.name !== 'string' || !p.name.startsWith('node-pool-')) continue;
+    for (const d of (p.definitions ?? []) as Array<{ selector?: { matchResources?: { machinePoolClass?: { names?: unknown[] } } }; jsonPatches?: Array<{ valueFrom?: { template?: unknown } }> }>) {
+      const classes = (d.selector?.matchResources?.machinePoolClass?.names ?? []).filter((n): n is string => typeof n === 'string');
+      for (const j of d.jsonPatches ?? []) {
+        const t = typeof j.valueFrom?.template === 'string' ? j.valueFrom.template : '';
+        const vm = /dig "vmSize" "([^"]*)" \.nodePool/.exec(t);
+        const zones = /dig "zones" \(list((?: "[^"]*")*)\) \.nodePool/.exec(t);
+        for (const c of classes) {
+          const entry = pools.get(c) ?? {};
+          if (vm) entry.vmSize = vm[1];
+          if (zones) entry.zones = [...zones[1].matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+          pools.set(c, entry);
+        }
+      }
+    }
+  }
+  return { ...(typeof location === 'string' ? { location } : {}), pools };
+}
+
+/** The ClusterClass a topology Cluster uses: `namespace/name` (v1beta2 `classRef`, v1beta1 `class` / `classNamespace`). */
+export function clusterClassKey(cluster: PlainObject): string | undefined {
+  const t = ((cluster.spec ?? {}) as { topology?: { classRef?: { name?: unknown; namespace?: unknown }; class?: unknown; classNamespace?: unknown } }).topology;
+  const name = t?.classRef?.name ?? t?.class;
+  if (typeof name !== 'string') return undefined;
+  const ns = t?.classRef?.namespace ?? t?.classNamespace ?? cluster.metadata?.namespace ?? '';
+  return `${String(ns)}/${name}`;
+}
+
+/**
+ * The transition from the committed Cluster `old` to `next` (both topology Clusters), with the
+ * defaults of the ClusterClass each uses (as committed, and as written).
+ */
+export function clusterTransition(old: PlainObject, next: PlainObject, oldClass: ClassDefaults = { pools: new Map() }, newClass: ClassDefaults = { pools: new Map() }): ClusterTransition {
   const refused: string[] = [];
   const protection: string[] = [];
   const a = ((old.spec as { topology?: Topology } | undefined)?.topology ?? {}) as Topology;
@@ -55,7 +107,7 @@ export function clusterTransition(old: PlainObject, next: PlainObject): ClusterT
   if (version) refused.push(version);
 
   const variable = (t: Topology, name: string) => t.variables?.find((v) => v.name === name)?.value;
-  const location = [variable(a, 'location'), variable(b, 'location')];
+  const location = [variable(a, 'location') ?? oldClass.location, variable(b, 'location') ?? newClass.location];
   if (typeof location[0] === 'string' && typeof location[1] === 'string' && location[0] !== location[1]) {
     refused.push(`spec.topology.variables[name="location"]: ${location[0]} → ${location[1]}: an AKS cluster and its resource group cannot move to another region (ARM: InvalidResourceGroupLocation); keep ${location[0]}, or add a new cluster in ${location[1]} and remove this one`);
   }
@@ -72,16 +124,28 @@ export function clusterTransition(old: PlainObject, next: PlainObject): ClusterT
     const q = after.get(name);
     if (!q) continue;
     const field = `spec.topology.workers.machinePools[name="${name}"]`;
-    const override = (m: MachinePoolTopology) => (m.variables?.overrides?.find((o) => o.name === 'nodePool')?.value ?? {}) as { vmSize?: unknown; zones?: unknown };
-    const [x, y] = [override(p), override(q)];
+    // A field the override leaves out is the class's default for the pool's class.
+    const effective = (m: MachinePoolTopology, cls: ClassDefaults) => {
+      const o = (m.variables?.overrides?.find((v) => v.name === 'nodePool')?.value ?? {}) as { vmSize?: unknown; zones?: unknown };
+      const d = typeof m.class === 'string' ? cls.pools.get(m.class) : undefined;
+      return { vmSize: o.vmSize ?? d?.vmSize, zones: o.zones ?? d?.zones };
+    };
+    const [x, y] = [effective(p, oldClass), effective(q, newClass)];
     if (typeof x.vmSize === 'string' && typeof y.vmSize === 'string' && x.vmSize !== y.vmSize) {
       refused.push(`${field}.variables.overrides[name="nodePool"].value.vmSize: ${x.vmSize} → ${y.vmSize}: AKS cannot change the VM size of an existing node pool; add a pool with ${y.vmSize}, move the workloads, then remove "${name}"`);
     }
-    if (x.zones !== undefined && JSON.stringify(x.zones) !== JSON.stringify(y.zones)) {
+    if (x.zones !== undefined && y.zones !== undefined && JSON.stringify(x.zones) !== JSON.stringify(y.zones)) {
       refused.push(`${field}.variables.overrides[name="nodePool"].value.zones: ${JSON.stringify(x.zones)} → ${JSON.stringify(y.zones ?? null)}: AKS cannot change the availability zones of an existing node pool; add a pool with the new zones, move the workloads, then remove "${name}"`);
     }
     if (p.replicas === undefined && typeof q.replicas === 'number') {
       protection.push(`machine pool "${name}" is scaled by AKS's autoscaler (no replicas); with replicas: ${q.replicas} CAPZ turns the autoscaler off and AKS scales the pool to ${q.replicas} node${q.replicas === 1 ? '' : 's'}`);
+    }
+  }
+  // A retained cluster's node pools are retained with it (as an AksCluster's are).
+  if (retainMarkers(old).length > 0) {
+    for (const name of pools(a).keys()) {
+      if (after.has(name)) continue;
+      protection.push(`machine pool "${name}" leaves the topology (removed or renamed): Cluster API deletes its MachinePool and CAPZ the AKS node pool with its nodes`);
     }
   }
   return { refused, protection };

@@ -8,7 +8,7 @@ import { isStatefulKind } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
 import { builtDirectories, fluxBuildPath, type BuildTree } from '../core/flux-build';
-import { clusterTransition, isTopologyCluster } from './cluster-transitions';
+import { classDefaults, clusterClassKey, clusterTransition, isTopologyCluster, type ClassDefaults } from './cluster-transitions';
 
 /**
  * The new output of one repo, as the guard sees it: every object with its file (and, when known,
@@ -1110,6 +1110,20 @@ function topologyClusterChanges(
   const changes: Array<{ repo: string; change: ObjectChange }> = [];
   if (before.size === 0) return { refused, changes };
   const allowed = allowMatcher(allow);
+  // The ClusterClasses of each side (what a Cluster leaves unset), read when a Cluster needs them.
+  const isClass = (o: { apiVersion: string; kind: string }) => o.kind === 'ClusterClass' && o.apiVersion.split('/')[0] === 'cluster.x-k8s.io';
+  let classes: { old: Map<string, ClassDefaults>; next: Map<string, ClassDefaults> } | undefined;
+  const classesOf = () => {
+    if (classes) return classes;
+    classes = { old: new Map(), next: new Map() };
+    const key = (o: PlainObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+    for (const r of repos) {
+      const old = olds.get(r)!;
+      for (const [file, ids] of old.ids()) if (ids.some(isClass)) for (const o of old.objects(file)) if (isClass(o)) classes.old.set(key(o), classDefaults(o));
+      for (const n of r.next.objects) if (n.obj && isClass(n)) classes.next.set(key(n.obj), classDefaults(n.obj));
+    }
+    return classes;
+  };
   for (const r of repos) {
     for (const n of r.next.objects) {
       if (!n.obj || !isTopologyCluster(n) || r.next.unchanged?.has(n.file)) continue;
@@ -1125,7 +1139,8 @@ function topologyClusterChanges(
         }
         continue;
       }
-      const t = clusterTransition(o, n.obj);
+      const c = classesOf();
+      const t = clusterTransition(o, n.obj, c.old.get(clusterClassKey(o) ?? ''), c.next.get(clusterClassKey(n.obj) ?? ''));
       for (const x of t.refused) refused.push(`${where}: ${x}`);
       if (t.protection.length === 0) continue;
       const info: ObjectInfo = { ...objectInfo(n), repo: r.name, cluster: scopeOf.get(r)!(n.file) };

@@ -80,6 +80,30 @@ describe('day-2 edits of a fleet the controllers refuse fail synth and plan, wit
     expect(problems(() => fleetApp(out, edit).synth())).toEqual([`${WHERE}: ${message}`]);
   });
 
+  test.each([
+    ['a location set where the class default applied', 'shop-2', { location: 'northeurope' },
+      'spec.topology.variables[name="location"]: westeurope → northeurope: an AKS cluster and its resource group cannot move to another region (ARM: InvalidResourceGroupLocation); keep westeurope, or add a new cluster in northeurope and remove this one'],
+    ['a VM size set where the class default applied', 'shop-2', { nodePools: { wrk: { vmSize: 'Standard_D8s_v5' } } },
+      'spec.topology.workers.machinePools[name="wrk"].variables.overrides[name="nodePool"].value.vmSize: Standard_D4s_v5 → Standard_D8s_v5: AKS cannot change the VM size of an existing node pool; add a pool with Standard_D8s_v5, move the workloads, then remove "wrk"'],
+    ['zones set where the class default applied', 'shop-2', { nodePools: { wrk: { zones: ['1'] } } },
+      'spec.topology.workers.machinePools[name="wrk"].variables.overrides[name="nodePool"].value.zones: ["1","2"] → ["1"]: AKS cannot change the availability zones of an existing node pool; add a pool with the new zones, move the workloads, then remove "wrk"'],
+  ])('%s (the ClusterClass\'s default is compared)', (_what, cluster, change, message) => {
+    const where = WHERE.replace(/shop-1/g, cluster as string);
+    expect(problems(() => fleetApp(out, { rows: (rows) => row(rows, cluster as string, change as Partial<FleetClusterSpec>) }).plan())).toEqual([`${where}: ${message}`]);
+  });
+
+  test('an override dropped where it equals the class default changes nothing AKS refuses', () => {
+    const plan = fleetApp(out, { rows: (rows) => row(rows, 'shop-1', { nodePools: { wrk: { vmSize: 'Standard_D8s_v5' } } }) }).plan();
+    expect(plan.blocked).toEqual([]);
+  });
+
+  test('a machine pool leaving a retained cluster\'s topology is a protected update (Cluster API deletes the MachinePool, CAPZ the AKS pool)', () => {
+    const plan = fleetApp(out, { rows: (rows) => row(rows, 'shop-1', { machinePools: [{ class: 'system', name: 'sys', replicas: 3 }], nodePools: undefined }) }).plan();
+    expect(plan.blocked.map((c) => [c.action, c.object.id, c.protection])).toEqual([[
+      'update', 'Cluster/fleet/shop-1', ['machine pool "wrk" leaves the topology (removed or renamed): Cluster API deletes its MachinePool and CAPZ the AKS node pool with its nodes'],
+    ]]);
+  });
+
   test('one minor version up, a patch release and new autoscaler bounds are plain updates', () => {
     for (const change of [{ kubernetesVersion: 'v1.34.1' }, { kubernetesVersion: 'v1.33.5' }, { nodePools: { wrk: { vmSize: 'Standard_D8s_v5', zones: ['1', '2'], maxCount: 9 } } }]) {
       const plan = fleetApp(out, { rows: (rows) => row(rows, 'shop-1', change) }).plan();

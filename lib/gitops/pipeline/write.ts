@@ -25,10 +25,11 @@ import { SynthError, StageReporter, type FolderGroups } from './types';
  * Kinds whose whole new object the destroy guard reads when writing (lib/safety/guard.ts): Flux
  * Kustomizations and GitRepositories (what a Kustomization builds and prunes, and from which repo),
  * Argo CD Applications (what each deploys, and whether it prunes), Crossplane Compositions (which
- * composite kinds compose stateful resources). Of the others it reads the identity and whether the
- * object is protected (protected objects hold their Namespace).
+ * composite kinds compose stateful resources), Cluster API Clusters and ClusterClasses (day-2 edits
+ * the controllers refuse, lib/safety/cluster-transitions.ts). Of the others it reads the identity
+ * and whether the object is protected (protected objects hold their Namespace).
  */
-const GUARD_READS_KINDS = new Set(['Kustomization', 'GitRepository', 'Application', 'Composition', 'Cluster']);
+const GUARD_READS_KINDS = new Set(['Kustomization', 'GitRepository', 'Application', 'Composition', 'Cluster', 'ClusterClass']);
 
 /** Input of {@link writeRepos}. */
 export interface WriteInput {
