@@ -84,7 +84,8 @@ function parseCsvLines(text: string, file = 'CSV'): { rows: string[][]; lines: n
 
 /**
  * The records of a CSV table with a header row, as objects keyed by the header's column names.
- * Blank lines are skipped; every record must have as many fields as the header (error names the line).
+ * Blank records (empty or whitespace-only lines, lines of empty fields) are skipped; every record
+ * must have as many fields as the header (error names the line).
  */
 export function csvRecords(text: string): Array<Record<string, string>> {
   return csvRecordsWithLines(text).map((r) => r.record);
@@ -101,7 +102,8 @@ function csvRecordsWithLines(text: string, file = 'CSV'): Array<{ record: Record
   });
   const out: Array<{ record: Record<string, string>; line: number }> = [];
   rows.slice(1).forEach((r, i) => {
-    if (r.length === 1 && r[0] === '') return;
+    // A blank record: an empty or whitespace-only line, or one of empty fields only (`,,,`).
+    if (r.every((f) => f.trim() === '')) return;
     if (r.length !== header.length) throw new Error(`${file} line ${lines[i + 1]}: has ${r.length} fields, the header has ${header.length}`);
     out.push({ record: Object.fromEntries(header.map((h, j) => [h, r[j]])), line: lines[i + 1] });
   });
@@ -165,18 +167,22 @@ export function fleetClustersFromCsv(text: string, options: FleetTableOptions = 
   const specs = records.map(({ record: rec, line }) => {
     const source = `${file} line ${line}`;
     const where = (col: string) => `${source} (${rec.name || 'no name'}), column "${col}"`;
-    try {
-      return rowSpec(rec, source, where);
-    } catch (e) {
-      problems.push((e as Error).message);
-      return undefined;
-    }
+    return rowSpec(rec, source, where);
   });
   if (problems.length === 1) throw new Error(problems[0]);
   if (problems.length > 1) throw new SynthError(problems);
-  return specs as FleetClusterSpec[];
+  return specs;
 
   function rowSpec(rec: Record<string, string>, source: string, where: (col: string) => string): FleetClusterSpec {
+    // Each cell on its own: a bad one is a problem, and the row's other cells are still read.
+    const attempt = <T>(f: () => T): T | undefined => {
+      try {
+        return f();
+      } catch (e) {
+        problems.push((e as Error).message);
+        return undefined;
+      }
+    };
     const cell = (col: string): string | undefined => {
       const v = rec[col]?.trim();
       return v === undefined || v === '' ? undefined : v;
@@ -186,24 +192,26 @@ export function fleetClustersFromCsv(text: string, options: FleetTableOptions = 
       const v = cell(col);
       if (!col.startsWith('var.') || v === undefined) continue;
       const name = col.slice(4);
-      variables[name] = typed(v, (schemas[name]?.schema as { type?: string } | undefined)?.type, () => where(col));
+      attempt(() => (variables[name] = typed(v, (schemas[name]?.schema as { type?: string } | undefined)?.type, () => where(col), `the variable is an ${(schemas[name]?.schema as { type?: string } | undefined)?.type}`)));
     }
     const labels: Record<string, string> = {};
     for (const pair of (cell('labels') ?? '').split(';').filter((p) => p.trim() !== '')) {
       const at = pair.indexOf('=');
-      if (at <= 0) throw new Error(`${where('labels')}: "${pair}" is not key=value`);
-      labels[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+      if (at <= 0) attempt(() => { throw new Error(`${where('labels')}: ${quoted(pair)} is not key=value`); });
+      else labels[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
     }
-    const pools = cell('machinePools')?.split(';').filter((p) => p.trim() !== '').map((p): TopologyMachinePool => {
+    const pools = attempt(() => cell('machinePools')?.split(';').filter((p) => p.trim() !== '').map((p): TopologyMachinePool => {
       const [cls, name, replicas, ...rest] = p.split(':').map((s) => s.trim());
       if (!cls || !name || rest.length > 0 || (replicas !== undefined && !/^\d+$/.test(replicas))) {
-        throw new Error(`${where('machinePools')}: "${p}" is not class:name[:replicas]`);
+        throw new Error(`${where('machinePools')}: ${quoted(p)} is not class:name[:replicas]`);
       }
       return { class: cls, name, ...(replicas !== undefined ? { replicas: Number(replicas) } : {}) };
-    });
-    const policy = cell('removalPolicy');
+    }));
+    let policy = cell('removalPolicy');
     if (policy !== undefined && !(Object.values(RemovalPolicy) as string[]).includes(policy)) {
-      throw new Error(`${where('removalPolicy')}: "${policy}" is not one of ${Object.values(RemovalPolicy).join(', ')}`);
+      const bad = policy;
+      policy = undefined;
+      attempt(() => { throw new Error(`${where('removalPolicy')}: ${quoted(bad)} is not one of ${Object.values(RemovalPolicy).join(', ')}`); });
     }
     const spec: Record<string, unknown> = {
       name: rec.name ?? '',
@@ -218,7 +226,7 @@ export function fleetClustersFromCsv(text: string, options: FleetTableOptions = 
       removalPolicy: policy as RemovalPolicy | undefined,
       labels: Object.keys(labels).length > 0 ? labels : undefined,
       machinePools: pools,
-      nodePools: cell('nodePools') !== undefined ? typed(cell('nodePools')!, 'object', () => where('nodePools')) : undefined,
+      nodePools: cell('nodePools') !== undefined ? attempt(() => typed(cell('nodePools')!, 'object', () => where('nodePools'), 'node pool settings by pool, e.g. {"worker":{"vmSize":"Standard_D8s_v5"}}')) : undefined,
       variables: Object.keys(variables).length > 0 ? variables : undefined,
       source,
     };
@@ -227,23 +235,29 @@ export function fleetClustersFromCsv(text: string, options: FleetTableOptions = 
   }
 }
 
-function typed(value: string, type: string | undefined, where: () => string): unknown {
+/** A cell's value as messages show it: in quotes, as JSON (one line, also for a cell with line breaks). */
+function quoted(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** A cell converted to a schema type; `what` says what an object or array cell holds. */
+function typed(value: string, type: string | undefined, where: () => string, what: string): unknown {
   switch (type) {
     case 'integer':
     case 'number': {
       const n = Number(value);
-      if (!Number.isFinite(n)) throw new Error(`${where()}: "${value}" is not a number`);
+      if (!Number.isFinite(n)) throw new Error(`${where()}: ${quoted(value)} is not a number`);
       return n;
     }
     case 'boolean':
-      if (value !== 'true' && value !== 'false') throw new Error(`${where()}: "${value}" is not true or false`);
+      if (value !== 'true' && value !== 'false') throw new Error(`${where()}: ${quoted(value)} is not true or false`);
       return value === 'true';
     case 'object':
     case 'array':
       try {
         return JSON.parse(value);
       } catch {
-        throw new Error(`${where()}: "${value}" is not JSON (the variable is an ${type})`);
+        throw new Error(`${where()}: ${quoted(value)} is not JSON (${what})`);
       }
     default:
       return value;

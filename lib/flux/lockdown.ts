@@ -144,7 +144,7 @@ export function lockdownProblems(entry: Folder, fluxNamespace: string, exempt: r
         // The default account is impersonated on the remote cluster too (fluxcd/pkg
         // runtime/client/impersonator.go, setImpersonationConfig, called for a kubeConfig client).
         problems.push(`${where}: spec.serviceAccountName: is not set, so with --default-service-account=default Flux impersonates system:serviceaccount:${ns}:default ` +
-          `on the remote cluster of kubeConfig Secret ${spec.kubeConfig.secretRef?.name}, which has no permissions there; set serviceAccountName${obj.kind === 'Kustomization' ? ' (a Fleet\'s hydrationServiceAccountName)' : ''} ` +
+          `on the remote cluster of kubeConfig Secret ${spec.kubeConfig.secretRef?.name}, which has no permissions there; set serviceAccountName${obj.kind === 'Kustomization' ? ' (RemoteClusterHydration: stages[].serviceAccountName; Fleet: hydrationServiceAccountName)' : ''} ` +
           `to an account bound on that cluster, e.g. a ClusterRoleBinding for system:serviceaccount:${ns}:<name> applied to it by a ClusterResourceSet`);
       } else if ((obj.kind === 'Kustomization' || obj.kind === 'HelmRelease') && !spec.serviceAccountName) {
         const controller = obj.kind === 'Kustomization' ? 'kustomize-controller' : 'helm-controller';

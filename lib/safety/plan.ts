@@ -549,7 +549,7 @@ export function blockedMessage(change: ObjectChange, repoDir: string): string {
       : change.action === 'prune'
         ? `would be pruned by ${argo ? 'Argo CD' : 'Flux'} although its file stays in Git: ${change.prunedBy}`
         : change.action === 'update'
-          ? 'would change so that what it created is deleted'
+          ? 'would change so that what it manages is deleted or scaled down'
           : 'would be deleted';
   const id = old.repo !== undefined ? scopedId(old.repo, old.cluster ?? '', old.id) : old.id;
   const stop = change.pruneStoppable;
@@ -612,7 +612,7 @@ export function formatPlan(plan: Plan): string {
     `plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.rename} to rename` +
     (counts.prune - argoPrunes > 0 ? `, ${counts.prune - argoPrunes} pruned by Flux` : '') +
     (argoPrunes > 0 ? `, ${argoPrunes} pruned by Argo CD` : '') +
-    (plan.blocked.length > 0 ? `; ${plan.blocked.length} protected deletion(s) not allowed` : '');
+    (plan.blocked.length > 0 ? `; ${plan.blocked.length} protected ${plan.blocked.every((c) => c.action === 'update') ? 'change' : 'deletion'}(s) not allowed` : '');
   lines.push(summary);
   for (const b of plan.blocked) lines.push(`error: ${displayConstructPaths(blockedMessage(b, b.dir))}`);
   for (const w of plan.warnings ?? []) lines.push(`warning: ${w}`);

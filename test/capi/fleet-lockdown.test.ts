@@ -115,7 +115,7 @@ test('under the lockdown, a Fleet without its management source and accounts is 
   expect(problems).toContain(
     `${boot}mgmt/clusters--mgmt--fleet--shard1-b0--shop-1/Hydration/platform: Kustomization fleet-a/shop-1-platform: spec.serviceAccountName: is not set, so with --default-service-account=default ` +
       'Flux impersonates system:serviceaccount:fleet-a:default on the remote cluster of kubeConfig Secret shop-1-kubeconfig, which has no permissions there; ' +
-      "set serviceAccountName (a Fleet's hydrationServiceAccountName) to an account bound on that cluster, e.g. a ClusterRoleBinding for system:serviceaccount:fleet-a:<name> applied to it by a ClusterResourceSet",
+      "set serviceAccountName (RemoteClusterHydration: stages[].serviceAccountName; Fleet: hydrationServiceAccountName) to an account bound on that cluster, e.g. a ClusterRoleBinding for system:serviceaccount:fleet-a:<name> applied to it by a ClusterResourceSet",
   );
   expect(Testing.errorOf(() => lockedDownFleet({ management: false }))).toBe(
     'mgmt/clusters--mgmt/fleet: prop "managementSource": is required when source is given per namespace: the bucket Kustomizations read the management repo from their own namespace (e.g. the bootstrap\'s source in flux-system)',

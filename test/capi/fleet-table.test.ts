@@ -94,6 +94,16 @@ describe('rows name their line in the table', () => {
     ]);
     expect(Testing.errorOf(() => fleetClustersFromCsv('name\n"c1', { file: 'fleet.csv' }))).toBe('fleet.csv line 2: quoted field is not closed');
   });
+  test('every bad cell of a row, each value on one line; blank records (whitespace, empty fields) skipped', () => {
+    const text = ['name,machinePools,nodePools,labels', '  ', ',,,', 'c1,"x\ny",{bad json},team'].join('\n');
+    expect(Testing.errorOf(() => fleetClustersFromCsv(text, { file: 'fleet.csv' })).split('\n')).toEqual([
+      'synth failed with 3 problem(s); nothing was written:',
+      '  fleet.csv line 4 (c1), column "labels": "team" is not key=value',
+      '  fleet.csv line 4 (c1), column "machinePools": "x\\ny" is not class:name[:replicas]',
+      '  fleet.csv line 4 (c1), column "nodePools": "{bad json}" is not JSON (node pool settings by pool, e.g. {"worker":{"vmSize":"Standard_D8s_v5"}})',
+    ]);
+    expect(fleetClustersFromCsv('name,labels\n \t\n,\nc2,\n')).toEqual([{ name: 'c2', source: 'CSV line 4' }]);
+  });
   test("the Fleet's errors about a row name its cluster and its line", () => {
     const { repo, folder } = setup();
     const c = cls(repo.folder('clusters/mgmt/classes'));

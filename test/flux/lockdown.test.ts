@@ -91,7 +91,7 @@ describe('FluxBootstrap lockdown', () => {
     expect(Testing.synthProblems(app)).toEqual([
       `${BOOT}: lockdown: platform/clusters--mgmt--workloads/hydrate/apps: Kustomization fleet/aks-dev-apps: spec.serviceAccountName: is not set, so with --default-service-account=default ` +
         'Flux impersonates system:serviceaccount:fleet:default on the remote cluster of kubeConfig Secret aks-dev-kubeconfig, which has no permissions there; ' +
-        'set serviceAccountName (a Fleet\'s hydrationServiceAccountName) to an account bound on that cluster, e.g. a ClusterRoleBinding for system:serviceaccount:fleet:<name> applied to it by a ClusterResourceSet',
+        'set serviceAccountName (RemoteClusterHydration: stages[].serviceAccountName; Fleet: hydrationServiceAccountName) to an account bound on that cluster, e.g. a ClusterRoleBinding for system:serviceaccount:fleet:<name> applied to it by a ClusterResourceSet',
     ]);
   });
 
