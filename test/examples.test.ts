@@ -25,7 +25,10 @@ describe('bundled examples', () => {
     buildExamples(out2).synth();
     // What flux bootstrap commits beside the sharded bootstrap's objects (a user-owned file the
     // folder lists: the shard controllers are built from it).
-    for (const out of [out1, out2]) expect(writeFluxInstalls(out)).toEqual(['fleet-table/clusters/mgmt/flux-system/gotk-components.yaml']);
+    for (const out of [out1, out2]) expect(writeFluxInstalls(out)).toEqual([
+      'fleet-table/clusters/mgmt/flux-system/gotk-components.yaml',
+      ...['dev', 'prod', 'test'].map((env) => `platform-gitops/clusters/${env}/flux-system/gotk-components.yaml`),
+    ]);
   });
 
   test('synthesize to byte-identical trees', () => {

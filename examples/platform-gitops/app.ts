@@ -192,7 +192,10 @@ export function platformGitops(app: GitOpsApp): void {
     declarePreinstalled(entry, Preinstalled.SEALED_SECRETS);
     // Multi-tenant clusters: Flux locked down (no cross-namespace refs, no remote bases, default
     // ServiceAccount `default`); the platform's own Kustomizations run as kustomize-controller.
-    const { source } = new FluxBootstrap(repo.folder(`clusters/${env.name}/flux-system`), 'flux', { repo, entry, environment: env, lockdown: true });
+    // The Flux install `flux bootstrap` commits (the controllers the lockdown patches), listed by the folder.
+    const fluxFolder = repo.folder(`clusters/${env.name}/flux-system`);
+    fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
+    const { source } = new FluxBootstrap(fluxFolder, 'flux', { repo, entry, environment: env, lockdown: true });
     const admin = 'kustomize-controller';
     const infraControllers = Kustomization.forFolder(entry, 'infra-controllers', controllers, {
       name: 'infra-controllers', source, prune: true, wait: true, interval: '1h', retryInterval: '2m', timeout: '10m', serviceAccountName: admin,

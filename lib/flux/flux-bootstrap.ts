@@ -169,6 +169,7 @@ export class FluxBootstrap extends Construct {
         ...(this.lockdown ? lockdownProblems(entry, namespace, [this.sync.apiObject]).map((p) => `lockdown: ${p}`) : []),
         ...unwatchedShardProblems(this),
         ...(this.shards.length > 0 ? shardInstallProblems(own, namespace) : []),
+        ...(this.lockdown ? lockdownInstallProblems(own, namespace) : []),
       ],
     });
     // --- Flux controller sharding (fleet task) ---
@@ -206,10 +207,28 @@ const SHARDED_CONTROLLERS = ['source-controller', 'kustomize-controller', 'helm-
  * shard controller runs and the main controllers are not told to skip sharded objects: sharding
  * would silently do nothing.
  */
+/** Whether the folder holds the Flux install: lists its `gotk-components.yaml`, or has one of `controllers`' Deployments. */
+function holdsFluxInstall(folder: Folder, namespace: string, controllers: readonly string[]): boolean {
+  if (folder.additionalResources.includes('gotk-components.yaml')) return true;
+  return folder.node.findAll().some((c) => c instanceof ApiObject && c.kind === 'Deployment' && controllers.includes(c.name) && (c.metadata.namespace ?? namespace) === namespace);
+}
+
+/**
+ * The lockdown patches the controllers of the bootstrap's folder (its gotk-components.yaml): a
+ * folder without the Flux install has nothing to patch, so the controllers would run without the
+ * flags the lockdown check assumes.
+ */
+function lockdownInstallProblems(folder: Folder, namespace: string): string[] {
+  if (holdsFluxInstall(folder, namespace, ['kustomize-controller', 'helm-controller'])) return [];
+  return [
+    `prop "lockdown": the lockdown patches the controllers of the Flux install in folder "${folder.path}" (its gotk-components.yaml, which flux bootstrap commits), ` +
+      'but the folder lists none, so no controller would get the lockdown flags; ' +
+      `list it with repo.folder('${folder.path}').addResource('gotk-components.yaml', { userOwned: true })`,
+  ];
+}
+
 function shardInstallProblems(folder: Folder, namespace: string): string[] {
-  if (folder.additionalResources.includes('gotk-components.yaml')) return [];
-  const hasController = folder.node.findAll().some((c) => c instanceof ApiObject && c.kind === 'Deployment' && SHARDED_CONTROLLERS.includes(c.name) && (c.metadata.namespace ?? namespace) === namespace);
-  if (hasController) return [];
+  if (holdsFluxInstall(folder, namespace, SHARDED_CONTROLLERS)) return [];
   return [
     `prop "shards": the shard controllers are built from the Flux install in folder "${folder.path}" (its gotk-components.yaml, which flux bootstrap commits), ` +
       'but the folder lists none, so no shard controller would run and the main controllers would not skip sharded objects; ' +

@@ -283,7 +283,7 @@ function tenantsApp(n: number, o: { outdir?: string; buckets?: Omit<SystemsSyncB
   const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
   const entry = repo.folder('clusters/prod', { cluster: 'prod', namespace: 'flux-system', includeSubfolders: false });
   const fluxFolder = repo.folder('clusters/prod/flux-system');
-  if (o.fluxShards) fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
+  fluxFolder.addResource('gotk-components.yaml', { userOwned: true }); // the Flux install the lockdown (and the shards) patch
   const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry, environment: Environment.branch('prod', 'main'), lockdown: true, shards: o.fluxShards });
   const folder = repo.folder('clusters/prod/tenants', o.buckets ? { includeSubfolders: false } : {});
   const sync = new SystemsSync(folder, 'systems', {

@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { ApiObject } from 'cdk8s';
 import { GitOpsApp, Repo } from '../../lib';
 import { platformGitops, TEAM_GROUPS, TEAMS } from '../../examples/platform-gitops/app';
+import { writeFluxInstalls } from '../support/flux-install';
 import { tree } from '../support/tree';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-gitops-'));
@@ -78,6 +79,8 @@ describe('examples/platform-gitops', () => {
       console.warn('kubectl not installed: kustomize builds not run');
       return;
     }
+    // The Flux install flux bootstrap commits (user-owned: listed, never written by the library).
+    expect(writeFluxInstalls(outdir)).toEqual(['dev', 'prod', 'test'].map((env) => `platform-gitops/clusters/${env}/flux-system/gotk-components.yaml`));
     const folders = Object.keys(tree(outdir)).filter((f) => f.endsWith('/kustomization.yaml')).map((f) => path.join(outdir, path.dirname(f)));
     expect(folders.length).toBeGreaterThanOrEqual(12);
     for (const folder of folders) {

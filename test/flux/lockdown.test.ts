@@ -23,7 +23,9 @@ function platform(lockdown: boolean) {
   const app = Testing.app();
   const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
   const entry = repo.folder('clusters/mgmt', { includeSubfolders: false });
-  const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry, lockdown });
+  const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
+  fluxFolder.addResource('gotk-components.yaml', { userOwned: true }); // the Flux install the lockdown patches
+  const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry, lockdown });
   // The fixtures' namespaces exist on the cluster (the apply-order check would otherwise ask for them).
   declarePreinstalled(app, Preinstalled.of('fixture-namespaces', [], ['fleet', 'infra']));
   return { app, repo, entry, flux };
