@@ -61,13 +61,16 @@ export interface ClassDefaults {
 export function classDefaults(cc: PlainObject | undefined): ClassDefaults {
   const pools = new Map<string, { vmSize?: string; zones?: string[] }>();
   if (!cc) return { pools };
-  const spec = (cc.spec ?? {}) as { variables?: Array<{ name?: unknown; schema?: { openAPIV3Schema?: { default?: unknown } } }>; patches?: unknown[] };
-  const location = spec.variables?.find((v) => v.name === 'location')?.schema?.openAPIV3Schema?.default;
-  for (const p of (spec.patches ?? []) as Array<{ name?: unknown; definitions?: unknown[] }>) {
+  // A committed file may be edited by hand: lists that are not lists give nothing.
+  const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]).filter((x) => x !== null && typeof x === 'object') : []);
+  const spec = (cc.spec ?? {}) as { variables?: unknown; patches?: unknown };
+  const location = list<{ name?: unknown; schema?: { openAPIV3Schema?: { default?: unknown } } }>(spec.variables).find((v) => v.name === 'location')?.schema?.openAPIV3Schema?.default;
+  for (const p of list<{ name?: unknown; definitions?: unknown }>(spec.patches)) {
     if (typeof p.name !== 'string' || !p.name.startsWith('node-pool-')) continue;
-    for (const d of (p.definitions ?? []) as Array<{ selector?: { matchResources?: { machinePoolClass?: { names?: unknown[] } } }; jsonPatches?: Array<{ valueFrom?: { template?: unknown } }> }>) {
-      const classes = (d.selector?.matchResources?.machinePoolClass?.names ?? []).filter((n): n is string => typeof n === 'string');
-      for (const j of d.jsonPatches ?? []) {
+    for (const d of list<{ selector?: { matchResources?: { machinePoolClass?: { names?: unknown } } }; jsonPatches?: unknown }>(p.definitions)) {
+      const names = d.selector?.matchResources?.machinePoolClass?.names;
+      const classes = (Array.isArray(names) ? names : []).filter((n): n is string => typeof n === 'string');
+      for (const j of list<{ valueFrom?: { template?: unknown } }>(d.jsonPatches)) {
         const t = typeof j.valueFrom?.template === 'string' ? j.valueFrom.template : '';
         const vm = /dig "vmSize" "([^"]*)" \.nodePool/.exec(t);
         const zones = /dig "zones" \(list((?: "[^"]*")*)\) \.nodePool/.exec(t);
@@ -106,7 +109,9 @@ export function clusterTransition(old: PlainObject, next: PlainObject, oldClass:
   const version = versionChange(a.version, b.version);
   if (version) refused.push(version);
 
-  const variable = (t: Topology, name: string) => t.variables?.find((v) => v.name === name)?.value;
+  // Committed files may be edited by hand: every list is checked to be one (else nothing is compared).
+  const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]).filter((x) => x !== null && typeof x === 'object') : []);
+  const variable = (t: Topology, name: string) => list<{ name?: unknown; value?: unknown }>(t.variables).find((v) => v.name === name)?.value;
   const location = [variable(a, 'location') ?? oldClass.location, variable(b, 'location') ?? newClass.location];
   if (typeof location[0] === 'string' && typeof location[1] === 'string' && location[0] !== location[1]) {
     refused.push(`spec.topology.variables[name="location"]: ${location[0]} → ${location[1]}: an AKS cluster and its resource group cannot move to another region (ARM: InvalidResourceGroupLocation); keep ${location[0]}, or add a new cluster in ${location[1]} and remove this one`);
@@ -118,7 +123,7 @@ export function clusterTransition(old: PlainObject, next: PlainObject, oldClass:
       'add a new cluster in that subscription, move the workloads, then remove this one');
   }
 
-  const pools = (t: Topology) => new Map((t.workers?.machinePools ?? []).filter((p) => typeof p.name === 'string').map((p) => [p.name as string, p]));
+  const pools = (t: Topology) => new Map(list<MachinePoolTopology>(t.workers?.machinePools).filter((p) => typeof p.name === 'string').map((p) => [p.name as string, p]));
   const after = pools(b);
   for (const [name, p] of pools(a)) {
     const q = after.get(name);
@@ -126,7 +131,7 @@ export function clusterTransition(old: PlainObject, next: PlainObject, oldClass:
     const field = `spec.topology.workers.machinePools[name="${name}"]`;
     // A field the override leaves out is the class's default for the pool's class.
     const effective = (m: MachinePoolTopology, cls: ClassDefaults) => {
-      const o = (m.variables?.overrides?.find((v) => v.name === 'nodePool')?.value ?? {}) as { vmSize?: unknown; zones?: unknown };
+      const o = (list<{ name?: unknown; value?: unknown }>(m.variables?.overrides).find((v) => v.name === 'nodePool')?.value ?? {}) as { vmSize?: unknown; zones?: unknown };
       const d = typeof m.class === 'string' ? cls.pools.get(m.class) : undefined;
       return { vmSize: o.vmSize ?? d?.vmSize, zones: o.zones ?? d?.zones };
     };
@@ -134,7 +139,9 @@ export function clusterTransition(old: PlainObject, next: PlainObject, oldClass:
     if (typeof x.vmSize === 'string' && typeof y.vmSize === 'string' && x.vmSize !== y.vmSize) {
       refused.push(`${field}.variables.overrides[name="nodePool"].value.vmSize: ${x.vmSize} → ${y.vmSize}: AKS cannot change the VM size of an existing node pool; add a pool with ${y.vmSize}, move the workloads, then remove "${name}"`);
     }
-    if (x.zones !== undefined && y.zones !== undefined && JSON.stringify(x.zones) !== JSON.stringify(y.zones)) {
+    // Zones are a set (the order is not a change).
+    const zoneSet = (z: unknown) => (Array.isArray(z) ? JSON.stringify(z.map(String).sort()) : JSON.stringify(z));
+    if (x.zones !== undefined && y.zones !== undefined && zoneSet(x.zones) !== zoneSet(y.zones)) {
       refused.push(`${field}.variables.overrides[name="nodePool"].value.zones: ${JSON.stringify(x.zones)} → ${JSON.stringify(y.zones ?? null)}: AKS cannot change the availability zones of an existing node pool; add a pool with the new zones, move the workloads, then remove "${name}"`);
     }
     if (p.replicas === undefined && typeof q.replicas === 'number') {

@@ -529,8 +529,11 @@ function sourceIndex(repos: readonly GuardRepo[], side: Side): SourceIndex {
   return index;
 }
 
-/** The repo a Kustomization's `sourceRef` (a GitRepository of the app) points at; else its own repo. */
-function sourceRepo(k: FluxKustomization, repos: readonly GuardRepo[], side: Side): GuardRepo | undefined {
+/**
+ * The repo a Kustomization's `sourceRef` (a GitRepository of the app) points at; else its own repo
+ * (`strict`: else undefined, e.g. for an OCIRepository or another app's GitRepository).
+ */
+function sourceRepo(k: FluxKustomization, repos: readonly GuardRepo[], side: Side, strict = false): GuardRepo | undefined {
   const spec = (k.obj.spec ?? {}) as { sourceRef?: { kind?: string; name?: string; namespace?: string } };
   const ref = spec.sourceRef ?? {};
   const ns = ref.namespace ?? k.obj.metadata?.namespace;
@@ -546,7 +549,7 @@ function sourceRepo(k: FluxKustomization, repos: readonly GuardRepo[], side: Sid
       if (target) return target;
     }
   }
-  return k.repo;
+  return strict ? undefined : k.repo;
 }
 
 const KUSTOMIZATIONS = new Map<string, { resources?: unknown; components?: unknown } | null>();
@@ -767,7 +770,8 @@ function retainedHydrationLeftovers(repos: readonly GuardRepo[], flux: FluxSides
     const spec = (k.obj.spec ?? {}) as { kubeConfig?: { secretRef?: { name?: string } }; path?: string; prune?: unknown; deletionPolicy?: unknown };
     const secret = spec.kubeConfig?.secretRef?.name;
     if (!secret || spec.prune !== true || (!pruneDisabled(k.obj) && spec.deletionPolicy !== 'Orphan')) continue;
-    const src = sourceRepo(k, repos, s.old);
+    // Only a path of an app repo is known (not an OCI artifact's, nor another app's repo's).
+    const src = sourceRepo(k, repos, s.old, true);
     if (!src) continue;
     const dir = fluxBuildPath(spec.path ?? './');
     const left = src.leftovers?.(dir) ?? [];
@@ -783,7 +787,7 @@ function retainedHydrationLeftovers(repos: readonly GuardRepo[], flux: FluxSides
     out.push(`${describeK(k)}: removed, but it stays on the management cluster (${pruneDisabled(k.obj) ? 'prune: disabled' : 'deletionPolicy: Orphan'}) and keeps reconciling, ` +
       `and its path "${spec.path ?? './'}" still holds ${left.length} file(s) after this synth (${shown}): Flux builds them instead of failing on the missing path, ` +
       `and its prune deletes the ${list.length} other object(s) it applied on the remote cluster of kubeConfig Secret ${secret} (${list.slice(0, 5).join(', ')}${list.length > 5 ? `, and ${list.length - 5} more` : ''}); ` +
-      `move those files out of "${dir}" (or delete the Kustomization from the cluster first)`);
+      (dir === '' ? 'its path is the repo root, which stays: delete the Kustomization from the cluster first' : `move those files out of "${dir}" (or delete the Kustomization from the cluster first)`));
   }
   return out;
 }
@@ -1108,10 +1112,13 @@ function topologyClusterChanges(
   }
   const refused: string[] = [];
   const changes: Array<{ repo: string; change: ObjectChange }> = [];
-  if (before.size === 0) return { refused, changes };
+  const isClass = (o: { apiVersion: string; kind: string }) => o.kind === 'ClusterClass' && o.apiVersion.split('/')[0] === 'cluster.x-k8s.io';
+  // A ClusterClass written with other bytes may change what its Clusters get (its defaults):
+  // then every Cluster of it is compared, also those written unchanged.
+  const classChanged = repos.some((r) => r.next.objects.some((n) => isClass(n) && !r.next.unchanged?.has(n.file)));
+  if (before.size === 0 && !classChanged) return { refused, changes };
   const allowed = allowMatcher(allow);
   // The ClusterClasses of each side (what a Cluster leaves unset), read when a Cluster needs them.
-  const isClass = (o: { apiVersion: string; kind: string }) => o.kind === 'ClusterClass' && o.apiVersion.split('/')[0] === 'cluster.x-k8s.io';
   let classes: { old: Map<string, ClassDefaults>; next: Map<string, ClassDefaults> } | undefined;
   const classesOf = () => {
     if (classes) return classes;
@@ -1124,11 +1131,29 @@ function topologyClusterChanges(
     }
     return classes;
   };
+  // The classes whose defaults differ between the sides (`namespace/name`).
+  const changedDefaults = new Set<string>();
+  if (classChanged) {
+    const c = classesOf();
+    for (const [k, d] of c.next) {
+      const was = c.old.get(k);
+      if (was && JSON.stringify({ ...was, pools: [...was.pools] }) !== JSON.stringify({ ...d, pools: [...d.pools] })) changedDefaults.add(k);
+    }
+  }
   for (const r of repos) {
     for (const n of r.next.objects) {
-      if (!n.obj || !isTopologyCluster(n) || r.next.unchanged?.has(n.file)) continue;
+      if (!n.obj || !isTopologyCluster(n)) continue;
       const file = r.dir && r.dir !== '.' ? `${r.dir.replace(/\/+$/, '')}/${n.file}` : n.file;
       const where = `${n.constructPath ? `${n.constructPath} (${file})` : file}: Cluster ${n.namespace ? `${n.namespace}/` : ''}${n.name}`;
+      if (r.next.unchanged?.has(n.file)) {
+        // Written unchanged: only its class's defaults can change what it gets.
+        const k = clusterClassKey(n.obj);
+        if (k === undefined || !changedDefaults.has(k)) continue;
+        const c = classesOf();
+        const t = clusterTransition(n.obj, n.obj, c.old.get(k), c.next.get(k));
+        for (const x of t.refused) refused.push(`${where}: ${x} (the Cluster leaves it to ClusterClass ${k}, whose default changes)`);
+        continue;
+      }
       const o = before.get(key(r, n.file, n.obj));
       if (!o) {
         const moved = n.constructPath ? byPath.get(`${r.name}\u0000${n.constructPath}`) : undefined;

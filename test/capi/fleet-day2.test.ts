@@ -16,6 +16,7 @@ interface Edit {
   readonly rows?: (rows: FleetClusterSpec[]) => FleetClusterSpec[];
   readonly autoscaled?: boolean;
   readonly allowDestroy?: string[];
+  readonly classLocation?: string;
 }
 
 function fleetApp(outdir: string, edit: Edit = {}): GitOpsApp {
@@ -24,7 +25,7 @@ function fleetApp(outdir: string, edit: Edit = {}): GitOpsApp {
   const folder = repo.folder('clusters/mgmt', { namespace: 'fleet' });
   declarePreinstalled(app, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.of('fleet-namespace', [], ['fleet']));
   const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
-    name: 'aks', namespace: 'fleet', location: 'westeurope', nodePoolVariables: true, credentialFrom: 'aso-credential',
+    name: 'aks', namespace: 'fleet', location: edit.classLocation ?? 'westeurope', nodePoolVariables: true, credentialFrom: 'aso-credential',
     machinePoolClasses: [
       { class: 'system', pool: SYSTEM_POOL },
       { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5', zones: ['1', '2'], ...(edit.autoscaled ?? true ? { autoscaling: { min: 1, max: 5 } } : {}) } },
@@ -90,6 +91,26 @@ describe('day-2 edits of a fleet the controllers refuse fail synth and plan, wit
   ])('%s (the ClusterClass\'s default is compared)', (_what, cluster, change, message) => {
     const where = WHERE.replace(/shop-1/g, cluster as string);
     expect(problems(() => fleetApp(out, { rows: (rows) => row(rows, cluster as string, change as Partial<FleetClusterSpec>) }).plan())).toEqual([`${where}: ${message}`]);
+  });
+
+  test('a class default changed moves every Cluster that leaves the value to the class: refused for those (their files unchanged)', () => {
+    expect(problems(() => fleetApp(out, { classLocation: 'northeurope' }).plan())).toEqual([
+      `${WHERE.replace(/shop-1/g, 'shop-2')}: spec.topology.variables[name="location"]: westeurope → northeurope: an AKS cluster and its resource group cannot move to another region ` +
+        '(ARM: InvalidResourceGroupLocation); keep westeurope, or add a new cluster in northeurope and remove this one (the Cluster leaves it to ClusterClass fleet/aks, whose default changes)',
+    ]);
+  });
+
+  test('zones in another order, and a hand-edited committed Cluster the guard cannot read, are no refusal', () => {
+    const reordered = fleetApp(out, { rows: (rows) => row(rows, 'shop-1', { nodePools: { wrk: { vmSize: 'Standard_D8s_v5', zones: ['2', '1'] } } }) }).plan();
+    expect(reordered.blocked).toEqual([]);
+    const file = path.join(out, 'platform', 'clusters', 'mgmt', 'fleet', 'shop-1', 'cluster-shop-1.yaml');
+    const committed = fs.readFileSync(file, 'utf8');
+    try {
+      fs.writeFileSync(file, committed.replace(/ {4}variables:\n(?: {6}- .*\n(?: {8}.*\n)*)+/, '    variables: { location: westeurope }\n').replace('machinePools:', 'machinePools: {}\n      x:'));
+      expect(problems(() => fleetApp(out, { rows: (rows) => row(rows, 'shop-1', { kubernetesVersion: 'v1.34.0' }) }).plan())).toEqual([]);
+    } finally {
+      fs.writeFileSync(file, committed);
+    }
   });
 
   test('an override dropped where it equals the class default changes nothing AKS refuses', () => {

@@ -58,6 +58,8 @@ function leftoverFiles(root: string, dir: string, old: TreeSnapshot, next: Guard
     }
     for (const e of entries) {
       const file = rel === '' ? e.name : `${rel}/${e.name}`;
+      // Any file keeps the directory in Git (a .gitkeep too), but the checkout's own .git.
+      if (e.name === '.git') continue;
       if (e.isDirectory()) walk(file);
       else if (!old.files.has(file)) out.add(file);
     }
