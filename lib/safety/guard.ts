@@ -530,13 +530,17 @@ function sourceIndex(repos: readonly GuardRepo[], side: Side): SourceIndex {
 }
 
 /**
- * The repo a Kustomization's `sourceRef` (a GitRepository of the app) points at; else its own repo
- * (`strict`: else undefined, e.g. for an OCIRepository or another app's GitRepository).
+ * The repo a Kustomization's `sourceRef` (a GitRepository of the app) points at; else its own repo.
+ * `strict`: undefined instead when the source is known not to be a repo of the app (an
+ * OCIRepository, or a GitRepository of the app whose URL is no repo of it); a GitRepository the
+ * app does not write (flux bootstrap's, imported) is still taken for the Kustomization's own repo.
  */
 function sourceRepo(k: FluxKustomization, repos: readonly GuardRepo[], side: Side, strict = false): GuardRepo | undefined {
   const spec = (k.obj.spec ?? {}) as { sourceRef?: { kind?: string; name?: string; namespace?: string } };
   const ref = spec.sourceRef ?? {};
   const ns = ref.namespace ?? k.obj.metadata?.namespace;
+  if (strict && (ref.kind ?? 'GitRepository') !== 'GitRepository') return undefined;
+  let other = false;
   if ((ref.kind ?? 'GitRepository') === 'GitRepository' && typeof ref.name === 'string') {
     const index = sourceIndex(repos, side);
     const found = index.gitRepositories.get(ns)?.get(ref.name) ?? [];
@@ -547,9 +551,10 @@ function sourceRepo(k: FluxKustomization, repos: readonly GuardRepo[], side: Sid
       if (typeof url !== 'string') continue;
       const target = index.repoByUrl.get(normalizeRepoUrl(url));
       if (target) return target;
+      other = true;
     }
   }
-  return strict ? undefined : k.repo;
+  return strict && other ? undefined : k.repo;
 }
 
 const KUSTOMIZATIONS = new Map<string, { resources?: unknown; components?: unknown } | null>();

@@ -8,7 +8,7 @@ import { applyRemovalPolicy, declarePreinstalled, GitOpsApp, Preinstalled, Remov
 import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksCluster } from '../../lib/capi';
 import { CompositeResourceDefinition, Composition, Schema } from '../../lib/crossplane';
-import { GitRepository, Kustomization, RemoteClusterHydration } from '../../lib/flux';
+import { GitRepository, Kustomization, OCIRepository, RemoteClusterHydration } from '../../lib/flux';
 import { blockedMessage, formatPlan } from '../../lib/safety';
 import { Testing } from '../../lib/testing';
 import { tmp } from './helpers';
@@ -315,7 +315,7 @@ describe('Flux-aware protection', () => {
   });
 
   /** A Deployment in the aks-dev workloads folder, applied (hydrate) by a remote-cluster Kustomization or not. */
-  const hydrationApp = (out: string, o: { hydrate: boolean; allow?: string[]; retain?: boolean; retainKustomization?: boolean; workloads?: boolean }) => {
+  const hydrationApp = (out: string, o: { hydrate: boolean; allow?: string[]; retain?: boolean; retainKustomization?: boolean; workloads?: boolean; oci?: boolean }) => {
     const app = newApp(out, o.allow);
     const repo = new Repo(app, 'platform');
     const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
@@ -328,7 +328,9 @@ describe('Flux-aware protection', () => {
     if (o.hydrate) {
       const h = new RemoteClusterHydration(mgmt, 'aks-dev', {
         cluster: handWrittenCluster(mgmt, 'aks-dev', 'fleet'),
-        source: GitRepository.fromName(mgmt as Construct, 'source', { name: 'flux-system', namespace: 'fleet' }),
+        source: o.oci
+          ? OCIRepository.fromName(mgmt as Construct, 'source', { name: 'platform', namespace: 'fleet' })
+          : GitRepository.fromName(mgmt as Construct, 'source', { name: 'flux-system', namespace: 'fleet' }),
         stages: [{ name: 'apps', folder: workloads! }],
         ...(o.retainKustomization ? { deletionPolicy: 'Orphan' as const } : {}),
       });
@@ -404,6 +406,11 @@ describe('Flux-aware protection', () => {
     fs.rmSync(path.join(out, 'platform', 'workloads', 'aks-dev', 'README.md'));
     gone().synth();
     expect(fs.existsSync(path.join(out, 'platform', 'workloads', 'aks-dev'))).toBe(false);
+    // From an OCI artifact, the path is not this repo's: its files here say nothing.
+    const oci = tmp();
+    hydrationApp(oci, { hydrate: true, retainKustomization: true, oci: true }).synth();
+    fs.writeFileSync(path.join(oci, 'platform', 'workloads', 'aks-dev', 'README.md'), '# aks-dev\n');
+    hydrationApp(oci, { hydrate: false, workloads: false, allow, oci: true }).synth();
   });
 
   // A removed cluster's object is deleted with its folder, not pruned while "its file stays":
