@@ -13,6 +13,8 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { StageEvent } from '../core/progress';
 import { reportSynthFailure, synthFailureLines } from '../gitops/pipeline/report';
+import { SynthError } from '../gitops/pipeline/types';
+import { crossAppAllowProblems, type AllowingApp } from '../safety/guard';
 import { withSynthSession, type SynthSession } from '../gitops/pipeline/session';
 import type { OutputCheck } from '../gitops/pipeline/write';
 import { withDisplayPaths, type Plan } from '../safety/plan';
@@ -41,9 +43,17 @@ async function main(): Promise<void> {
   const s = JSON.parse(json) as RunnerSession;
   const sent: Array<Promise<void>> = [];
   const held: Array<{ commit: () => void; abort: () => void }> = [];
+  // What the session's allow ids name in each app (apps synthesized with them: their writes are held).
+  const named: AllowingApp[] = [];
   const settle = (ok: boolean) => {
     const all = held.splice(0);
     if (!ok) return all.forEach((h) => h.abort());
+    // An --allow-destroy id naming objects of two apps: refused, nothing written.
+    const ambiguous = crossAppAllowProblems(s.allowDestroy ?? [], named.map((a, i) => ({ ...a, label: `GitOpsApp ${i + 1} (${a.label})` })));
+    if (ambiguous.length > 0) {
+      all.forEach((h) => h.abort());
+      throw new SynthError(ambiguous);
+    }
     let i = 0;
     try {
       for (; i < all.length; i++) all[i].commit();
@@ -81,6 +91,7 @@ async function main(): Promise<void> {
     // Every GitOpsApp's write is committed once the whole app file has run (below): one refused
     // after another was synthesized leaves every repo as it was.
     holdWrites: s.mode === 'write' ? (commit, abort) => held.push({ commit, abort }) : undefined,
+    onAllowNames: (ids, dirs) => named.push({ label: dirs.map((d) => path.relative(process.cwd(), d) || '.').join(', '), named: ids }),
   };
   const abs = path.resolve(file);
   // The app sees itself as the main script, with its own arguments.

@@ -171,21 +171,23 @@ function wantsProgress(opts: SynthCommandOptions, io: CliIO): boolean {
 export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): Promise<number> {
   const { app, out } = resolveApp(opts, io);
   const started = Date.now();
+  // The ids go to every GitOpsApp of the app file; the runner holds their writes and refuses, before
+  // committing any, an id that names objects in two of them (lib/cli/app-runner.ts).
   const allowDestroy = allowDestroyIds(opts.allowDestroy);
-  if (allowDestroy.length > 0) {
-    const refused = await allowsOfSeveralApps(app, out, allowDestroy, io, wantsProgress(opts, io));
-    if (refused.length > 0) {
-      for (const line of refused) io.stderr(`cdk8s-platform: ${line}\n`);
-      io.stderr(`cdk8s-platform: synth refused; ${out} is unchanged\n`);
-      return 1;
-    }
-  }
   const { status, stages, unusedAllows } = await runSynthApp(app, out, io, wantsProgress(opts, io), { mode: 'write', allowDestroy }, opts.onStage);
   if (status !== 0) {
     // A killed app may have stopped in the middle of moving files in: complete or roll back now.
     const recovered = recoverInterrupted(out);
     for (const line of recovered) io.stderr(`cdk8s-platform: ${line}\n`);
-    const state = recovered.length > 0 ? 'each repo holds its previous or its new files, never a mix' : `${out} is unchanged`;
+    // Writes already committed (an app file whose GitOpsApps were synthesized one at a time, each
+    // committed before the next was built; a failure after the synths): said, not hidden.
+    const wrote = stages.stages.filter((e) => e.stage === 'write' && e.state === 'end');
+    const changed = wrote.reduce((n, e) => n + (e.counts?.changed ?? 0), 0);
+    const state = recovered.length > 0
+      ? 'each repo holds its previous or its new files, never a mix'
+      : wrote.length > 0
+        ? `${wrote.length} GitOpsApp(s) of the app file wrote their repos before it failed (${changed} file(s) changed in ${out}: see git status); the others wrote nothing`
+        : `${out} is unchanged`;
     io.stderr(`cdk8s-platform: synth failed ("${app}" exited with ${status ?? 'a signal'}); ${state}\n`);
     return 1;
   }
@@ -195,27 +197,6 @@ export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): P
     for (const id of unusedAllows[0].filter((i) => unusedAllows.every((u) => u.includes(i)))) io.stderr(`cdk8s-platform: warning: ${unusedAllowWarning(id)}\n`);
   }
   return 0;
-}
-
-/**
- * The `--allow-destroy` ids that name objects in several GitOpsApps of the app file (see
- * `crossAppAllowProblems`), each as one line. The ids go to every app of the session, and each app
- * checks them against its own repos only, after the apps before it have written: so the app is
- * first run in a `plan` session (nothing written; its own output is not shown), and the synth
- * refused when an id is claimed by two apps. A plan that fails is left to the synth to report.
- */
-async function allowsOfSeveralApps(app: string, out: string, allowDestroy: readonly string[], io: CliIO, progress: boolean): Promise<string[]> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-platform-allow-'));
-  const renderer = new ProgressRenderer({ command: 'synth: --allow-destroy plan', write: io.stderr, interactive: progress });
-  try {
-    const outdir = path.join(tmp, 'out');
-    const { done } = runApp({ app, outdir, session: { mode: 'plan', planBase: out, appOutdir: outdir, allowDestroy }, sessionFor: '--allow-destroy', stdout: () => undefined, stderr: () => undefined, progress: renderer.listener }, io);
-    const run = await done;
-    return run.status === 0 ? appAllowProblems(allowDestroy, run.plans, out, io.cwd) : [];
-  } finally {
-    renderer.clear();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
 }
 
 /**

@@ -16,7 +16,7 @@ import { collect } from './pipeline/collect';
 import { planRepos } from './pipeline/plan';
 import { renderAndCheck, renderToTrees, type RenderInput } from './pipeline/render';
 import { exitCleanlyOnUncaughtSynthError, isSynthError } from './pipeline/report';
-import { currentSynthSession } from './pipeline/session';
+import { currentSynthSession, type SynthSession } from './pipeline/session';
 import { SynthError, StageReporter, type FolderGroups, type PlacedObject } from './pipeline/types';
 import { checkRepos, outputCheck, rebaseOutputCheck, writeRepos, type OutputCheck } from './pipeline/write';
 import { Repo } from './repo';
@@ -24,6 +24,9 @@ import { TreeChanges } from './writer';
 
 export { SynthError } from './pipeline/types';
 export type { PlacedObject } from './pipeline/types';
+
+/** The GitOpsApps constructed in each synth session (see `GitOpsApp.synthesize`). */
+const APPS_IN_SESSION = new WeakMap<SynthSession, number>();
 
 /** Props of a {@link GitOpsApp}. */
 export interface GitOpsAppProps {
@@ -192,10 +195,15 @@ export class GitOpsApp extends App {
   private readonly cdk8sConfig: string | false;
   private schemaRegistry?: SchemaRegistry;
   private validator?: Validator;
+  /** This app's write held by the synth session (see `SynthSession.holdWrites`), until committed. */
+  private heldCommit?: () => void;
 
   public constructor(props: GitOpsAppProps = {}) {
     super({ outdir: props.outdir });
     Object.defineProperty(this, APP_SYMBOL, { value: true });
+    // The GitOpsApps of the session's app file so far (their writes are held when there are several).
+    const session = currentSynthSession();
+    if (session) APPS_IN_SESSION.set(session, (APPS_IN_SESSION.get(session) ?? 0) + 1);
     // Uncaught user errors (a bad prop, a synth problem; e.g. under `npx cdk8s synth`): one line each, no stack, exit 1.
     exitCleanlyOnUncaughtSynthError();
     this.validation = props.validation ?? true;
@@ -366,7 +374,24 @@ export class GitOpsApp extends App {
         for (const id of ids.filter((i) => own.has(i) || !session?.onUnusedAllows)) process.stderr.write(`cdk8s-platform: warning: ${unusedAllowWarning(id)}\n`);
         if (session?.onUnusedAllows) session.onUnusedAllows(ids.filter((i) => !own.has(i)));
       };
-      const repos = writeRepos({ repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow, onUnusedAllows, holdWrites: session?.holdWrites }, groups, reporter);
+      // Under the CLI, the write is held until the app file has run (committed with the other
+      // GitOpsApps' writes, or dropped with them) when the app file holds several GitOpsApps or
+      // the synth may delete (allow ids); else committed now, so that the app can read its output.
+      const sessionIds = session?.allowDestroy ?? [];
+      const hold = session?.holdWrites && ((session && (APPS_IN_SESSION.get(session) ?? 0) >= 2) || sessionIds.length > 0) ? session.holdWrites : undefined;
+      // A second synth of this app: its previous write goes first (it holds the same locks).
+      this.heldCommit?.();
+      this.heldCommit = undefined;
+      const repos = writeRepos({
+        repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow, onUnusedAllows,
+        holdWrites: hold ? (commit, abort) => {
+          this.heldCommit = commit;
+          hold(commit, abort);
+        } : undefined,
+        onAllowNames: session?.onAllowNames && sessionIds.length > 0
+          ? (named) => session.onAllowNames!(Object.fromEntries([...named]), this.repos.map((r) => this.repoDir(r)))
+          : undefined,
+      }, groups, reporter);
       return { repos, optOuts: groups.optOuts };
     });
   }

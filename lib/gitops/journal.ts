@@ -71,6 +71,10 @@ export function acquireLock(targetDir: string): string {
         fs.rmSync(file, { force: true });
         continue;
       }
+      if (other.hostname === owner.hostname && other.pid === process.pid) {
+        // Held by this process: another GitOpsApp of the app file writes the same directory.
+        throw new Error(`${targetDir} is written by two GitOpsApps of the app file: give each GitOpsApp repo directories of its own`);
+      }
       throw new Error(
         `${targetDir} is being written by another cdk8s-platform synth (pid ${other.pid} on ${other.hostname}, since ${other.since}); ` +
           `wait for it to finish and run synth again (if no synth is running, delete ${file})`,

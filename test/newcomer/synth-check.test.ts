@@ -234,7 +234,7 @@ test('an --allow-destroy id that names objects in two GitOpsApps is refused befo
     "an --allow-destroy id must name objects of one app: scope it (<repo>:<cluster>:Kind/namespace/name) where the apps' repo names differ, else put it in the allowDestroy prop of the app it is meant for\n";
   for (const id of ['platform::ResourceGroup/team/rg', 'ResourceGroup/team/rg']) {
     const r = cli(['synth', '--out', 'dist', '--app', command, '--allow-destroy', id], work, { DROP: '1' });
-    expect([r.status, r.stderr]).toEqual([1, `${names(id)}cdk8s-platform: synth refused; ${path.join(work, 'dist')} is unchanged\n`]);
+    expect([r.status, r.stderr]).toEqual([1, `${names(id)}cdk8s-platform: synth failed ("${command}" exited with 1); ${path.join(work, 'dist')} is unchanged\n`]);
     expect(fs.readFileSync(devRg, 'utf8')).toBe(before);
     const p = cli(['plan', '--out', 'dist', '--app', command, '--allow-destroy', id], work, { DROP: '1' });
     expect([p.status, p.stderr]).toEqual([3, names(id)]);
@@ -275,6 +275,35 @@ test('with several GitOpsApps, synth writes all of them or none: a later app ref
   expect(both.stdout).toMatch(/^synth: wrote .*dist: 3 files, 2 objects in 2 repos, 4 changed \(\d+\.\ds\)\n$/);
   expect(fs.readFileSync(settings, 'utf8')).toContain('v: "2"');
   expect(fs.existsSync(path.join(work, 'dist', 'two', 'apps', 'configmap-other.yaml'))).toBe(true);
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('a single GitOpsApp writes at once under the CLI (the app may read its output after synth()), also when synthesized twice', () => {
+  const work = workDir('write-at-once');
+  const command = appFile(work, 'post',
+    `import * as fs from 'fs';\nimport * as path from 'path';\n` +
+    `const build = (v: string) => { const app = new GitOpsApp({ validation: false }); new ApiObject(new Repo(app, 'one').folder('apps'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { v } } as any); return app; };\n` +
+    `const app = build('2');\napp.synth();\napp.synth();\n` +
+    `const file = path.join(process.env.CDK8S_OUTDIR!, 'one', 'apps', 'configmap-settings.yaml');\n` +
+    `fs.writeFileSync(path.join(process.env.CDK8S_OUTDIR!, 'seen.txt'), fs.readFileSync(file, 'utf8'));\n`);
+  const r = cli(['synth', '--out', 'dist', '--app', command], work);
+  expect([r.status, r.stderr]).toEqual([0, '']);
+  expect(fs.readFileSync(path.join(work, 'dist', 'seen.txt'), 'utf8')).toContain('v: "2"');
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('an app file whose GitOpsApps are built and synthesized one at a time: a later refusal says what the earlier ones wrote', () => {
+  const work = workDir('one-at-a-time');
+  const command = appFile(work, 'seq',
+    `const v = process.env.V ?? '1';\n` +
+    `const one = new GitOpsApp({ validation: false });\nnew ApiObject(new Repo(one, 'one').folder('apps'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { v } } as any);\none.synth();\n` +
+    `const two = new GitOpsApp({ validation: false });\nconst f = new Repo(two, 'two').folder('apps', { namespace: 'team' });\n` +
+    `if (v === '1') new ApiObject(f, 'rg', { apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name: 'rg' }, spec: { location: 'westeurope' } });\n` +
+    `else new ApiObject(f, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' } });\ntwo.synth();\n`);
+  expect(cli(['synth', '--out', 'dist', '--app', command], work).status).toBe(0);
+  const r = cli(['synth', '--out', 'dist', '--app', command], work, { V: '2' });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toContain(`cdk8s-platform: synth failed ("${command}" exited with 1); 1 GitOpsApp(s) of the app file wrote their repos before it failed (1 file(s) changed in ${path.join(work, 'dist')}: see git status); the others wrote nothing\n`);
   fs.rmSync(work, { recursive: true, force: true });
 });
 

@@ -3,7 +3,9 @@
  * {@link GitOpsApp}s of an app what `app.synth()` should do, without environment variables. The
  * CLI opens a session, loads the app file, and every `app.synth()` the app calls consults it:
  *
- * - `write` (default, also without a session): render, check, guard and write every repo;
+ * - `write` (default, also without a session): render, check, guard and write every repo (held
+ *   by the session's `holdWrites`, when it has one, once the app file holds several GitOpsApps or
+ *   the session has `allowDestroy` ids);
  * - `check`: render and check, write nothing; each repo's files are compared with those in the
  *   session's `checkBase` (`synth --check`), and what differs goes to `onCheck`;
  * - `plan`: render, check and guard, write nothing; the plan goes to `onPlan`.
@@ -69,6 +71,13 @@ export interface SynthSession {
    * @default - each app's write is committed as its synth ends
    */
   readonly holdWrites?: (commit: () => void, abort: () => void) => void;
+  /**
+   * `write` with `allowDestroy` ids: receives, for each app synthesized, what each allow id names
+   * in its repos (`GuardResult.named`, scoped ids too) and the app's repo directories (absolute),
+   * so that the caller refuses an id naming objects of two apps before committing the held writes.
+   * @default - none
+   */
+  readonly onAllowNames?: (named: Readonly<Record<string, readonly string[]>>, repoDirs: readonly string[]) => void;
   /**
    * Protected objects whose deletion, rename or pruning is allowed in this synth, added to each
    * app's `allowDestroy` prop (`cdk8s-platform synth|plan --allow-destroy`).

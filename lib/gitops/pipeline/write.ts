@@ -63,6 +63,11 @@ export interface WriteInput {
    * @default - committed at once
    */
   readonly holdWrites?: (commit: () => void, abort: () => void) => void;
+  /**
+   * Receives what each allow id names in the repos (scoped ids too: `GuardOptions.nameAllows`).
+   * @default - not worked out for scoped ids
+   */
+  readonly onAllowNames?: (named: ReadonlyMap<string, readonly string[]>) => void;
 }
 
 /** What changed in each repo directory. */
@@ -331,8 +336,9 @@ function writeReposBounded(input: WriteInput, groups: FolderGroups, reporter: St
       const outcome = guard(groups, planned.map(({ repo }, i) => {
         const b = baselines.get(repo)!;
         return { repo, old: b.tree, next: { objects: written.get(repo) ?? [], kustomizeFiles: kustomizeFiles.get(repo) ?? new Map(), unchanged: unchanged[i] }, root: planned[i].w.targetDir };
-      }), input.allowDestroy);
+      }), input.allowDestroy, { nameAllows: input.onAllowNames !== undefined });
       warnings = outcome.result.unusedAllows;
+      input.onAllowNames?.(outcome.result.named);
       return outcome.blocked;
     }, (b) => ({ repos: planned.length, problems: b.length }));
   } catch (e) {
