@@ -73,7 +73,7 @@ export function acquireLock(targetDir: string): string {
       }
       if (other.hostname === owner.hostname && other.pid === process.pid) {
         // Held by this process: another GitOpsApp of the app file writes the same directory.
-        throw new Error(`${targetDir} is written by two GitOpsApps of the app file: give each GitOpsApp repo directories of its own`);
+        throw new Error(`${targetDir} is already being written by this process: two GitOpsApps of the app file write it; give each GitOpsApp repo directories of its own`);
       }
       throw new Error(
         `${targetDir} is being written by another cdk8s-platform synth (pid ${other.pid} on ${other.hostname}, since ${other.since}); ` +

@@ -99,7 +99,8 @@ describe('lock', () => {
     const message =
       `${target} is being written by another cdk8s-platform synth (pid ${process.pid} on ${os.hostname()}, since ${since}); ` +
       `wait for it to finish and run synth again (if no synth is running, delete ${lockFileOf(target)})`;
-    expect(() => new TreeWriter(target)).toThrow(message);
+    // In this process: two GitOpsApps of one app file writing the directory.
+    expect(() => new TreeWriter(target)).toThrow(`${target} is already being written by this process: two GitOpsApps of the app file write it; give each GitOpsApp repo directories of its own`);
     const other = await runChild(target, 0);
     expect(other.code).toBe(1);
     expect(other.stderr).toBe(`${message}\n`);
