@@ -4,9 +4,11 @@
  * check base, allow-destroy ids: see `withSynthSession`), loads the app file (TypeScript through
  * tsx), and sends the session's plans, checks and stage events to the CLI over the IPC channel. A failing synth
  * prints each problem once (`cdk8s-platform: <problem>`) and exits 1, without a stack. In `write`
- * mode the writes of the app file's GitOpsApps are held and committed together once the app file
- * has run without error (or has exited with 0): an app refused after another was synthesized
- * leaves every repo as it was.
+ * mode, when the app file holds several GitOpsApps (built before their synths) or the session has
+ * allow-destroy ids, their writes are held and committed together once the app file has run
+ * without error (or has exited with 0), after an allow id naming objects of two apps is refused:
+ * an app refused after another was synthesized leaves every repo as it was. A lone GitOpsApp
+ * writes as its synth() returns (the app may read its output).
  */
 import Module from 'module';
 import * as path from 'path';
@@ -88,8 +90,8 @@ async function main(): Promise<void> {
     onPlan: (plan) => send({ type: 'plan', plan: withDisplayPaths(plan) }),
     onCheck: (check) => send({ type: 'check', check }),
     onUnusedAllows: (ids) => send({ type: 'unused-allows', ids: [...ids] }),
-    // Every GitOpsApp's write is committed once the whole app file has run (below): one refused
-    // after another was synthesized leaves every repo as it was.
+    // The writes GitOpsApp.synthesize holds (several apps, or allow ids) are committed once the
+    // whole app file has run (below): one refused after another was synthesized leaves every repo as it was.
     holdWrites: s.mode === 'write' ? (commit, abort) => held.push({ commit, abort }) : undefined,
     onAllowNames: (ids, dirs) => named.push({ label: dirs.map((d) => path.relative(process.cwd(), d) || '.').join(', '), named: ids }),
   };

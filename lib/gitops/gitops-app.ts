@@ -378,7 +378,7 @@ export class GitOpsApp extends App {
       // GitOpsApps' writes, or dropped with them) when the app file holds several GitOpsApps or
       // the synth may delete (allow ids); else committed now, so that the app can read its output.
       const sessionIds = session?.allowDestroy ?? [];
-      const hold = session?.holdWrites && ((session && (APPS_IN_SESSION.get(session) ?? 0) >= 2) || sessionIds.length > 0) ? session.holdWrites : undefined;
+      const hold = session?.holdWrites && ((APPS_IN_SESSION.get(session) ?? 0) >= 2 || sessionIds.length > 0) ? session.holdWrites : undefined;
       // A second synth of this app: its previous write goes first (it holds the same locks).
       this.heldCommit?.();
       this.heldCommit = undefined;
