@@ -1,4 +1,4 @@
-import { AllowId, allowMatcher, applicationReason, cascadingApplicationPaths, deletedWithApplication, objectId, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
+import { AllowId, allowMatcher, applicationReason, cascadingApplicationPaths, deletedWithApplication, objectId, keptByGitOps, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
 import { EMPTY_TREE, objectsOfFile, quickIdentity, readTree, TreeSnapshot } from './tree';
 import { groupOf } from '../core/validation/metadata';
 import { displayConstructPaths } from '../core/errors';
@@ -77,6 +77,12 @@ export interface ObjectChange {
    * stateful entry); absent when it is not protected.
    */
   readonly protection?: string[];
+  /**
+   * `delete`, `rename`: the old object carries a marker with which Flux or Argo CD leaves it on the
+   * cluster when its file goes (RETAIN): allowed, the change orphans it instead of deleting it.
+   * @default false
+   */
+  readonly retained?: boolean;
   /** True when the change is protected (see {@link protection}) and not allowed: synth refuses it. */
   readonly blocked?: boolean;
 }
@@ -301,7 +307,7 @@ export function removals(
   const entry = (o: TreeObject, change: Omit<ObjectChange, 'protection' | 'blocked'>): ObjectChange => {
     const reasons = protection(o);
     if (reasons.length === 0) return change;
-    return { ...change, protection: reasons, blocked: allowed(scoped(o)).length === 0 };
+    return { ...change, ...(o.obj && keptByGitOps(o.obj) ? { retained: true } : {}), protection: reasons, blocked: allowed(scoped(o)).length === 0 };
   };
   for (const o of matched.deleted) out.push(entry(o, { action: 'delete', object: scoped(o) }));
   for (const [o, n] of matched.renamed) {
@@ -545,12 +551,14 @@ export function blockedMessage(change: ObjectChange, repoDir: string): string {
   const argo = change.pruner === 'argocd';
   const what =
     change.action === 'rename'
-      ? `would be renamed to ${change.object.id} (the old object is deleted)`
+      ? `would be renamed to ${change.object.id} (${change.retained ? 'the old object is retained: it stays on the cluster, out of Git, beside the new one' : 'the old object is deleted'})`
       : change.action === 'prune'
         ? `would be pruned by ${argo ? 'Argo CD' : 'Flux'} although its file stays in Git: ${change.prunedBy}`
         : change.action === 'update'
           ? 'would change so that what it manages is deleted or scaled down'
-          : 'would be deleted';
+          : change.retained
+            ? 'would be removed from Git (it is retained: it stays on the cluster, no longer managed)'
+            : 'would be deleted';
   const id = old.repo !== undefined ? scopedId(old.repo, old.cluster ?? '', old.id) : old.id;
   const stop = change.pruneStoppable;
   return (

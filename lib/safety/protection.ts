@@ -63,6 +63,16 @@ export function protectionReasons(obj: PlainObject): string[] {
 }
 
 /** The Argo CD sync options set on an object (`argocd.argoproj.io/sync-options`, comma-separated, trimmed). */
+/**
+ * Whether Flux or Argo CD leaves the object on the cluster when its file goes (annotated
+ * `kustomize.toolkit.fluxcd.io/prune: disabled`, or Argo CD's `Prune=false` / `Delete=false`):
+ * removing it from Git orphans it instead of deleting it.
+ */
+export function keptByGitOps(obj: PlainObject): boolean {
+  const argo = argoSyncOptions(obj);
+  return obj.metadata?.annotations?.[FLUX_PRUNE_ANNOTATION] === 'disabled' || argo.has('Prune=false') || argo.has('Delete=false');
+}
+
 export function argoSyncOptions(obj: PlainObject): Set<string> {
   const raw = obj.metadata?.annotations?.[ARGOCD_SYNC_OPTIONS_ANNOTATION];
   return new Set(typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : []);

@@ -9,7 +9,7 @@ import { BIN, ROOT, TSX, workDir } from '../newcomer/helpers';
 
 const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 const MESSAGE =
-  "platform/fleet/dev (platform/fleet/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be deleted, but it is protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). " +
+  "platform/fleet/dev (platform/fleet/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). " +
   "To allow it, add 'platform::Cluster/fleet/dev-1' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::Cluster/fleet/dev-1";
 
 /** A cdk8s app dir (cdk8s.yaml with `output: dist`) whose main.ts has a CAPI Cluster or not. */

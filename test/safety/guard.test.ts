@@ -18,7 +18,7 @@ describe('synth into an existing tree', () => {
     fleetApp(out, { cluster: 'dev-1' }).synth();
     const before = tree(out);
     const message =
-      `platform/clusters--fleet/retained (${F}/configmap-retained.yaml): ConfigMap/fleet/retained would be deleted, but it is protected: ` +
+      `platform/clusters--fleet/retained (${F}/configmap-retained.yaml): ConfigMap/fleet/retained would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ` +
       `retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ${allowHint('ConfigMap/fleet/retained')}`;
     expect(() => fleetApp(out, { cluster: 'dev-1', retained: false }).synth()).toThrow(new SynthError([message]));
     expect(tree(out)).toEqual(before);
@@ -50,7 +50,7 @@ describe('synth into an existing tree', () => {
     fleetApp(out, { cluster: 'dev-1' }).synth();
     expect(() => fleetApp(out, {}).synth()).toThrow(
       new SynthError([
-        `platform/clusters--fleet/dev (${F}/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be deleted, but it is protected: ` +
+        `platform/clusters--fleet/dev (${F}/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ` +
           `stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ${allowHint('Cluster/fleet/dev-1')}`,
       ]),
     );
@@ -62,7 +62,7 @@ describe('synth into an existing tree', () => {
     expect(() => fleetApp(out, { cluster: 'dev-2' }).synth()).toThrow(
       new SynthError([
         `platform/clusters--fleet/dev (${F}/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be renamed to Cluster/fleet/dev-2 ` +
-          `(the old object is deleted), but it is protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ${allowHint('Cluster/fleet/dev-1')}`,
+          `(the old object is retained: it stays on the cluster, out of Git, beside the new one), but it is protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ${allowHint('Cluster/fleet/dev-1')}`,
       ]),
     );
     // The group-qualified id works too.
@@ -144,7 +144,7 @@ describe('synth into an existing tree', () => {
     fs.writeFileSync(file, JSON.stringify({ generator, files }));
     expect(() => fleetApp(out, { cluster: 'dev-2' }).synth()).toThrow(
       new SynthError([
-        `${F}/cluster-dev-1.yaml: Cluster/fleet/dev-1 would be deleted, but it is protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ${allowHint('Cluster/fleet/dev-1')}`,
+        `${F}/cluster-dev-1.yaml: Cluster/fleet/dev-1 would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ${allowHint('Cluster/fleet/dev-1')}`,
       ]),
     );
   });

@@ -145,7 +145,7 @@ describe('GitOpsApp.plan', () => {
         '  ~ clusters/fleet/kustomization.yaml',
         'plan: 0 to create, 1 to update, 1 to delete, 1 to rename; 1 protected deletion(s) not allowed',
         'error: platform/clusters/fleet/dev (platform/clusters/fleet/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be renamed to ' +
-          'Cluster/fleet/dev-2 (the old object is deleted), but it is protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ' +
+          'Cluster/fleet/dev-2 (the old object is retained: it stays on the cluster, out of Git, beside the new one), but it is protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ' +
           "To allow it, add 'platform::Cluster/fleet/dev-1' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::Cluster/fleet/dev-1",
         '',
       ].join('\n'),

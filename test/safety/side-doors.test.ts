@@ -356,7 +356,7 @@ describe('Flux-aware protection', () => {
     const out = tmp();
     hydrationApp(out, { hydrate: true, retainKustomization: true }).synth();
     expect(problems(() => hydrationApp(out, { hydrate: false }).synth())).toEqual([
-      'platform/clusters--mgmt/aks-dev/apps/Resource (platform/clusters/mgmt/kustomization-aks-dev-apps.yaml): Kustomization/fleet/aks-dev-apps would be deleted, but it is protected: ' +
+      'platform/clusters--mgmt/aks-dev/apps/Resource (platform/clusters/mgmt/kustomization-aks-dev-apps.yaml): Kustomization/fleet/aks-dev-apps would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ' +
         'retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ' +
         hint('platform::Kustomization/fleet/aks-dev-apps'),
     ]);
@@ -590,9 +590,9 @@ describe('CAPZ node pools of a retained cluster', () => {
     };
     build(['system', 'user']).synth();
     expect(problems(() => build(['system']).synth()).map((p) => p.replace(/ To allow it.*/, ''))).toEqual([
-      'platform/clusters--mgmt--aks-dev/aks/Pool-user (platform/clusters/mgmt/aks-dev/azureasomanagedmachinepool-aks-dev-user.yaml): AzureASOManagedMachinePool/fleet/aks-dev-user would be deleted, but it is protected: ' +
+      'platform/clusters--mgmt--aks-dev/aks/Pool-user (platform/clusters/mgmt/aks-dev/azureasomanagedmachinepool-aks-dev-user.yaml): AzureASOManagedMachinePool/fleet/aks-dev-user would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ' +
         'retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false).',
-      'platform/clusters--mgmt--aks-dev/aks/MachinePool-user (platform/clusters/mgmt/aks-dev/machinepool-aks-dev-user.yaml): MachinePool/fleet/aks-dev-user would be deleted, but it is protected: ' +
+      'platform/clusters--mgmt--aks-dev/aks/MachinePool-user (platform/clusters/mgmt/aks-dev/machinepool-aks-dev-user.yaml): MachinePool/fleet/aks-dev-user would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ' +
         'retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false).',
     ]);
   });

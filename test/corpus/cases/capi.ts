@@ -139,25 +139,25 @@ export const CAPI_CASES: CorpusCase[] = [
   },
   {
     id: 'capi-aks-cluster-deleted', title: 'AKS cluster removed from the app (Flux would delete the cluster)', category: 'protected-deletions', stage: 'synth',
-    path: 'platform/apps/aks/Cluster', prop: 'Cluster/apps/aks-dev', rule: 'would be deleted, but it is protected: stateful kind cluster.x-k8s.io/Cluster',
-    message: 'platform/apps/aks/Cluster (platform/apps/cluster-aks-dev.yaml): Cluster/apps/aks-dev would be deleted, but it is protected: ' +
+    path: 'platform/apps/aks/Cluster', prop: 'Cluster/apps/aks-dev', rule: 'would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: stateful kind cluster.x-k8s.io/Cluster',
+    message: 'platform/apps/aks/Cluster (platform/apps/cluster-aks-dev.yaml): Cluster/apps/aks-dev would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ' +
       'stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ' +
       'To allow it, add \'platform::Cluster/apps/aks-dev\' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::Cluster/apps/aks-dev',
     before: (ctx) => aks(ctx),
     build: (ctx) => new AzureClusterIdentity(ctx.folder, 'id', { name: 'wi', clientId: GUID, tenantId: GUID }),
     // Its infrastructure and control plane embed the ASO ResourceGroup and ManagedCluster: protected too.
     alsoProblems: [
-      'platform/apps/aks/ControlPlane (platform/apps/azureasomanagedcontrolplane-aks-dev.yaml): AzureASOManagedControlPlane/apps/aks-dev would be deleted, ' +
+      'platform/apps/aks/ControlPlane (platform/apps/azureasomanagedcontrolplane-aks-dev.yaml): AzureASOManagedControlPlane/apps/aks-dev would be removed from Git (it is retained: it stays on the cluster, no longer managed), ' +
         'but it is protected: embeds stateful ManagedCluster/aks-dev (containerservice.azure.com) in spec.resources; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ' +
         'To allow it, add \'platform::AzureASOManagedControlPlane/apps/aks-dev\' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::AzureASOManagedControlPlane/apps/aks-dev',
-      'platform/apps/aks/Infrastructure (platform/apps/azureasomanagedcluster-aks-dev.yaml): AzureASOManagedCluster/apps/aks-dev would be deleted, ' +
+      'platform/apps/aks/Infrastructure (platform/apps/azureasomanagedcluster-aks-dev.yaml): AzureASOManagedCluster/apps/aks-dev would be removed from Git (it is retained: it stays on the cluster, no longer managed), ' +
         'but it is protected: embeds stateful ResourceGroup/aks-dev (resources.azure.com) in spec.resources; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ' +
         'To allow it, add \'platform::AzureASOManagedCluster/apps/aks-dev\' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::AzureASOManagedCluster/apps/aks-dev',
       // The retained cluster's node pools are retained with it (issue 15).
-      'platform/apps/aks/MachinePool-system (platform/apps/machinepool-aks-dev-system.yaml): MachinePool/apps/aks-dev-system would be deleted, but it is protected: ' +
+      'platform/apps/aks/MachinePool-system (platform/apps/machinepool-aks-dev-system.yaml): MachinePool/apps/aks-dev-system would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ' +
         'retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ' +
         'To allow it, add \'platform::MachinePool/apps/aks-dev-system\' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::MachinePool/apps/aks-dev-system',
-      'platform/apps/aks/Pool-system (platform/apps/azureasomanagedmachinepool-aks-dev-system.yaml): AzureASOManagedMachinePool/apps/aks-dev-system would be deleted, but it is protected: ' +
+      'platform/apps/aks/Pool-system (platform/apps/azureasomanagedmachinepool-aks-dev-system.yaml): AzureASOManagedMachinePool/apps/aks-dev-system would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ' +
         'retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). ' +
         'To allow it, add \'platform::AzureASOManagedMachinePool/apps/aks-dev-system\' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::AzureASOManagedMachinePool/apps/aks-dev-system',
     ],

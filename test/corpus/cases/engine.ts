@@ -49,8 +49,8 @@ export const ENGINE_CASES: CorpusCase[] = [
   },
   {
     id: 'engine-protected-deletion', title: 'resource group removed from the app (its file would be deleted)', category: 'protected-deletions', stage: 'synth',
-    path: 'platform/apps/rg/Resource', prop: 'ResourceGroup/apps/rg-files', rule: 'would be deleted, but it is protected',
-    message: 'platform/apps/rg/Resource (platform/apps/resourcegroup-rg-files.yaml): ResourceGroup/apps/rg-files would be deleted, but it is protected: ' +
+    path: 'platform/apps/rg/Resource', prop: 'ResourceGroup/apps/rg-files', rule: 'would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected',
+    message: 'platform/apps/rg/Resource (platform/apps/resourcegroup-rg-files.yaml): ResourceGroup/apps/rg-files would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ' +
       'stateful kind resources.azure.com/ResourceGroup; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); retained (serviceoperator.azure.com/reconcile-policy: detach-on-delete). ' +
       'To allow it, add \'platform::ResourceGroup/apps/rg-files\' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::ResourceGroup/apps/rg-files',
     before: (ctx) => new ResourceGroup(ctx.folder, 'rg', { name: 'rg-files', location: 'westeurope' }),
@@ -58,8 +58,8 @@ export const ENGINE_CASES: CorpusCase[] = [
   },
   {
     id: 'engine-protected-rename', title: 'storage account renamed (the old account would be deleted)', category: 'protected-deletions', stage: 'synth',
-    path: 'platform/apps/st/Resource', prop: 'StorageAccount/apps/stfiles', rule: 'would be renamed to StorageAccount/apps/stfiles2 (the old object is deleted), but it is protected',
-    message: 'platform/apps/st/Resource (platform/apps/storageaccount-stfiles.yaml): StorageAccount/apps/stfiles would be renamed to StorageAccount/apps/stfiles2 (the old object is deleted), ' +
+    path: 'platform/apps/st/Resource', prop: 'StorageAccount/apps/stfiles', rule: 'would be renamed to StorageAccount/apps/stfiles2 (the old object is retained: it stays on the cluster, out of Git, beside the new one), but it is protected',
+    message: 'platform/apps/st/Resource (platform/apps/storageaccount-stfiles.yaml): StorageAccount/apps/stfiles would be renamed to StorageAccount/apps/stfiles2 (the old object is retained: it stays on the cluster, out of Git, beside the new one), ' +
       'but it is protected: stateful kind storage.azure.com/StorageAccount; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); ' +
       'retained (serviceoperator.azure.com/reconcile-policy: detach-on-delete). To allow it, add \'platform::StorageAccount/apps/stfiles\' to the GitOpsApp prop allowDestroy ' +
       'or pass --allow-destroy platform::StorageAccount/apps/stfiles',
