@@ -8,6 +8,7 @@ import { ISecretSource, resolveSecret } from '../core/secret';
 import { Kustomization } from '../flux/kustomization';
 import { ISource } from '../flux/common';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
+import { LOCKDOWN_PROP_HINTS } from '../flux/lockdown';
 import { Folder, FOLDER_PATH } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { AksClusterClass, AksNodePoolOverride } from './aks-cluster-class';
@@ -455,7 +456,10 @@ export class Fleet extends Construct {
           kustomizations.push(h.kustomizations[0]);
         });
       }
-      for (const k of kustomizations) applyRemovalPolicy(k.apiObject, removalPolicy);
+      for (const k of kustomizations) {
+        applyRemovalPolicy(k.apiObject, removalPolicy);
+        LOCKDOWN_PROP_HINTS.set(k.apiObject, { sourceRef: 'Fleet: source, or a stage\'s source, as (namespace) => source', serviceAccountName: 'Fleet: hydrationServiceAccountName' });
+      }
       if (bucket && source && !bucketKs.has(bucket)) {
         const k = Kustomization.forFolder(managementBase(), bucket, props.repo.folder(`${base}/${bucket}`), {
           name: `${baseName}-${bucket}`,
@@ -467,6 +471,7 @@ export class Fleet extends Construct {
         });
         bucketKs.set(bucket, k);
         this.bucketKustomizations.push(k);
+        LOCKDOWN_PROP_HINTS.set(k.apiObject, { sourceRef: 'Fleet: managementSource', serviceAccountName: 'Fleet: managementServiceAccountName' });
       }
       this.members.push({ cluster, managementFolder, stageFolders, hydration, kustomizations, shard, bucket });
     };

@@ -97,6 +97,13 @@ export function appliedFolders(entry: Folder): Folder[] {
   return [...seen];
 }
 
+/**
+ * The props that set a Flux object's `sourceRef` and `serviceAccountName` when a pattern made it
+ * (a Fleet's bucket and hydration Kustomizations), named in the lockdown's fixes: keyed by the
+ * object's ApiObject.
+ */
+export const LOCKDOWN_PROP_HINTS = new WeakMap<IConstruct, { readonly sourceRef?: string; readonly serviceAccountName?: string }>();
+
 /** Flux objects (Kustomization, HelmRelease, Alert, ...) placed in a folder, with their rendered form. */
 function fluxObjectsIn(folder: Folder): Array<{ obj: ApiObject; json: Record<string, any> }> {
   return folder.node.findAll()
@@ -128,7 +135,8 @@ export function lockdownProblems(entry: Folder, fluxNamespace: string, exempt: r
           problems.push(`${where}: ${field}: refers to ${ref.namespace}/${ref.name}, in another namespace, which --no-cross-namespace-refs=true refuses; ${fix}`);
         }
       };
-      const sourceFix = `create the source in namespace "${ns}" (with its own secretRef there) and use it`;
+      const hint = LOCKDOWN_PROP_HINTS.get(obj);
+      const sourceFix = `create the source in namespace "${ns}" (with its own secretRef there) and use it${hint?.sourceRef ? ` (${hint.sourceRef})` : ''}`;
       cross('spec.sourceRef', spec.sourceRef, sourceFix);
       cross('spec.chart.spec.sourceRef', spec.chart?.spec?.sourceRef, sourceFix);
       cross('spec.chartRef', spec.chartRef, sourceFix);
@@ -140,6 +148,7 @@ export function lockdownProblems(entry: Folder, fluxNamespace: string, exempt: r
       });
       (spec.eventSources ?? []).forEach((e: { name: string; namespace?: string }, i: number) =>
         cross(`spec.eventSources[${i}]`, e, `create an Alert in namespace "${e.namespace}" for its objects`));
+      const accountHint = hint?.serviceAccountName ? ` (${hint.serviceAccountName})` : '';
       if ((obj.kind === 'Kustomization' || obj.kind === 'HelmRelease') && !spec.serviceAccountName && spec.kubeConfig) {
         // The default account is impersonated on the remote cluster too (fluxcd/pkg
         // runtime/client/impersonator.go, setImpersonationConfig, called for a kubeConfig client).
@@ -149,8 +158,8 @@ export function lockdownProblems(entry: Folder, fluxNamespace: string, exempt: r
       } else if ((obj.kind === 'Kustomization' || obj.kind === 'HelmRelease') && !spec.serviceAccountName) {
         const controller = obj.kind === 'Kustomization' ? 'kustomize-controller' : 'helm-controller';
         const fix = ns === fluxNamespace
-          ? `set serviceAccountName: "${controller}" (the controller's cluster-admin account) for a platform object`
-          : `set serviceAccountName to a ServiceAccount of namespace "${ns}" bound to the roles it needs (a Tenant's, or one you create)`;
+          ? `set serviceAccountName: "${controller}" (the controller's cluster-admin account) for a platform object${accountHint}`
+          : `set serviceAccountName to a ServiceAccount of namespace "${ns}" bound to the roles it needs (a Tenant's, or one you create)${accountHint}`;
         problems.push(`${where}: spec.serviceAccountName: is not set, so with --default-service-account=default it runs as ${ns}/default, which has no permissions; ${fix}`);
       }
     }

@@ -110,7 +110,11 @@ test('under the lockdown, a Fleet without its management source and accounts is 
   expect(problems.filter((p) => p.includes('Kustomization flux-system/fleet-shard'))).toHaveLength(6); // 3 buckets × (source, account)
   expect(problems).toContain(
     `${boot}mgmt/clusters--mgmt--fleet/shard0-b0: Kustomization flux-system/fleet-shard0-b0: spec.sourceRef: refers to fleet-a/mgmt, in another namespace, which --no-cross-namespace-refs=true refuses; ` +
-      'create the source in namespace "flux-system" (with its own secretRef there) and use it',
+      'create the source in namespace "flux-system" (with its own secretRef there) and use it (Fleet: managementSource)',
+  );
+  expect(problems).toContain(
+    `${boot}mgmt/clusters--mgmt--fleet/shard0-b0: Kustomization flux-system/fleet-shard0-b0: spec.serviceAccountName: is not set, so with --default-service-account=default it runs as flux-system/default, ` +
+      'which has no permissions; set serviceAccountName: "kustomize-controller" (the controller\'s cluster-admin account) for a platform object (Fleet: managementServiceAccountName)',
   );
   expect(problems).toContain(
     `${boot}mgmt/clusters--mgmt--fleet--shard1-b0--shop-1/Hydration/platform: Kustomization fleet-a/shop-1-platform: spec.serviceAccountName: is not set, so with --default-service-account=default ` +
