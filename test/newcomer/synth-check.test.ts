@@ -264,7 +264,7 @@ test('with several GitOpsApps, synth writes all of them or none: a later app ref
   // The second app drops a (retained) ResourceGroup: refused; the first app's change is not written either.
   const r = cli(['synth', '--out', 'dist', '--app', command], work, { V: '2' });
   expect(r.status).toBe(1);
-  expect(r.stderr).toContain('ResourceGroup/team/rg would be deleted');
+  expect(r.stderr).toContain('ResourceGroup/team/rg would be removed from Git (it is retained');
   expect(r.stderr).toContain(`cdk8s-platform: synth failed ("${command}" exited with 1); ${path.join(work, 'dist')} is unchanged\n`);
   expect(fs.readFileSync(settings, 'utf8')).toBe(before);
   expect(fs.existsSync(path.join(work, 'dist', 'two', 'apps', 'configmap-other.yaml'))).toBe(false);
