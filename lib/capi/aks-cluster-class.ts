@@ -1,4 +1,5 @@
 import type { ValidateFunction } from 'ajv';
+import { LOCATION_VARIABLE, NODE_POOL_PATCH_PREFIX, NODE_POOL_VARIABLE } from './aks-class-names';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ManagedCluster as AsoManagedCluster, ManagedClustersAgentPool } from '../../imports/aso/containerservice.azure.com';
@@ -121,9 +122,7 @@ export interface AksClusterClassPatch {
 }
 
 const BUILTIN_NAME = '{{ .builtin.cluster.name }}';
-const LOCATION_VAR = 'location';
 const CREDENTIAL_VAR = 'credentialSecretName';
-const NODE_POOL_VAR = 'nodePool';
 
 /**
  * A Cluster API `ClusterClass` for AKS (CAPZ's `aks-aso-clusterclass` shape, v1beta2): the
@@ -209,7 +208,7 @@ export class AksClusterClass extends PlatformResource {
     const credential = props.credentialFrom !== undefined
       ? resolveSecret(this, 'credentialFrom', props.credentialFrom, { namespace, why: 'ASO reads Secrets from the resource\'s namespace (the clusters\' namespace)' }).name
       : undefined;
-    const location = `{{ .${LOCATION_VAR} }}`;
+    const location = `{{ .${LOCATION_VARIABLE} }}`;
 
     const cpTemplate = `${name}-control-plane`;
     new AzureAsoManagedControlPlaneTemplate(this, 'ControlPlaneTemplate', { metadata: { name: cpTemplate, namespace }, spec: { template: { spec: {} } } });
@@ -296,7 +295,7 @@ export class AksClusterClass extends PlatformResource {
     });
     this.perClusterCredential = props.perClusterCredential ?? false;
     this.addVariable({
-      name: LOCATION_VAR,
+      name: LOCATION_VARIABLE,
       required: props.location === undefined,
       schema: {
         type: ClusterClassSpecVariablesSchemaOpenApiv3SchemaType.STRING,
@@ -343,7 +342,7 @@ export class AksClusterClass extends PlatformResource {
     this.nodePoolVariables = props.nodePoolVariables ?? false;
     if (this.nodePoolVariables) {
       this.addVariable({
-        name: NODE_POOL_VAR,
+        name: NODE_POOL_VARIABLE,
         schema: {
           type: 'object',
           description: 'Settings of one machine pool (set as a machine pool override); unset fields keep the class\'s',
@@ -360,9 +359,9 @@ export class AksClusterClass extends PlatformResource {
       // (sprig's dig, defaulting to the class's settings) instead.
       for (const c of props.machinePoolClasses) {
         const set = (field: string, value: string) => ({ op: ClusterClassSpecPatchesDefinitionsJsonPatchesOp.ADD, path: `/spec/template/spec/resources/0/spec/${field}`, valueFrom: { template: value } });
-        const dig = (key: string, fallback: string) => `{{ dig "${key}" ${fallback} .${NODE_POOL_VAR} | toJson }}`;
+        const dig = (key: string, fallback: string) => `{{ dig "${key}" ${fallback} .${NODE_POOL_VARIABLE} | toJson }}`;
         this.addPatch({
-          name: `node-pool-${c.pool.name}`,
+          name: `${NODE_POOL_PATCH_PREFIX}${c.pool.name}`,
           definitions: [{
             selector: { apiVersion: infraApi, kind: 'AzureASOManagedMachinePoolTemplate', matchResources: { machinePoolClass: { names: [c.class] } } },
             jsonPatches: [

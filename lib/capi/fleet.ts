@@ -9,6 +9,7 @@ import { Kustomization } from '../flux/kustomization';
 import { ISource } from '../flux/common';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { LOCKDOWN_PROP_HINTS } from '../flux/lockdown';
+import { SUBSCRIPTION_LABEL } from './aks-class-names';
 import { Folder, FOLDER_PATH } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { AksClusterClass, AksNodePoolOverride } from './aks-cluster-class';
@@ -392,7 +393,7 @@ export class Fleet extends Construct {
         // CapiClusterRegistration carries it by default); the TopologyCluster writes ENVIRONMENT_LABEL.
         spec.environment ? { environment: spec.environment } : undefined,
         tier !== undefined ? { tier } : undefined,
-        subscription !== undefined ? { 'azure-subscription': subscription } : undefined,
+        subscription !== undefined ? { [SUBSCRIPTION_LABEL]: subscription } : undefined,
         spec.labels,
       );
       const removalPolicy = pick('removalPolicy') ?? RemovalPolicy.RETAIN;

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     const all = held.splice(0);
     if (!ok) return all.forEach((h) => h.abort());
     // An --allow-destroy id naming objects of two apps: refused, nothing written.
-    const ambiguous = crossAppAllowProblems(s.allowDestroy ?? [], named.map((a, i) => ({ ...a, label: `GitOpsApp ${i + 1} (${a.label})` })));
+    const ambiguous = crossAppAllowProblems(s.allowDestroy ?? [], named, process.cwd());
     if (ambiguous.length > 0) {
       all.forEach((h) => h.abort());
       throw new SynthError(ambiguous);
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     // The writes GitOpsApp.synthesize holds (several apps, or allow ids) are committed once the
     // whole app file has run (below): one refused after another was synthesized leaves every repo as it was.
     holdWrites: s.mode === 'write' ? (commit, abort) => held.push({ commit, abort }) : undefined,
-    onAllowNames: (ids, dirs) => named.push({ label: dirs.map((d) => path.relative(process.cwd(), d) || '.').join(', '), named: ids }),
+    onAllowNames: (ids, repoDirs) => named.push({ repoDirs, named: ids }),
   };
   const abs = path.resolve(file);
   // The app sees itself as the main script, with its own arguments.

@@ -206,8 +206,7 @@ export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): P
  */
 export function appAllowProblems(allowDestroy: readonly string[], plans: readonly Plan[], out: string, cwd: string): string[] {
   if (plans.length < 2) return [];
-  const dirs = (p: Plan) => p.repos.map((r) => path.relative(cwd, path.resolve(p.outdir ?? out, r.dir)) || '.').join(', ');
-  return crossAppAllowProblems(allowDestroy, plans.map((p, i) => ({ label: `GitOpsApp ${i + 1} (${dirs(p)})`, named: p.allowNames ?? {} })));
+  return crossAppAllowProblems(allowDestroy, plans.map((p) => ({ repoDirs: p.repos.map((r) => path.resolve(p.outdir ?? out, r.dir)), named: p.allowNames ?? {} })), cwd);
 }
 
 /** One difference between the committed tree and what the app produces (paths relative to the output directory). */

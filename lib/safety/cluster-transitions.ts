@@ -28,7 +28,8 @@
  * (`dig "vmSize" "<default>" .nodePool`, the library's AKS classes), so moving from the default to
  * an explicit other value (or back) is compared too.
  */
-import { retainMarkers, type PlainObject } from './protection';
+import { LOCATION_VARIABLE, NODE_POOL_PATCH_PREFIX, NODE_POOL_VARIABLE, SUBSCRIPTION_LABEL } from '../capi/aks-class-names';
+import { keptByGitOps, type PlainObject } from './protection';
 
 /** What a change of a topology Cluster means: problems (refused), and protection reasons (allowed by its allow id). */
 export interface ClusterTransition {
@@ -37,7 +38,6 @@ export interface ClusterTransition {
 }
 
 const CAPI_GROUP = 'cluster.x-k8s.io';
-const SUBSCRIPTION_LABEL = 'azure-subscription';
 
 /** Whether `o` is a Cluster API Cluster with a managed topology. */
 export function isTopologyCluster(o: { apiVersion: string; kind: string }): boolean {
@@ -50,6 +50,10 @@ type Topology = {
   workers?: { machinePools?: MachinePoolTopology[] };
 };
 type MachinePoolTopology = { name?: unknown; class?: unknown; replicas?: unknown; variables?: { overrides?: Array<{ name?: unknown; value?: unknown }> } };
+
+// The defaults in a node pool patch's template: `{{ dig "vmSize" "Standard_D4s_v5" .nodePool | toJson }}`.
+const VM_SIZE_DEFAULT = new RegExp(`dig "vmSize" "([^"]*)" \\.${NODE_POOL_VARIABLE}\\b`);
+const ZONES_DEFAULT = new RegExp(`dig "zones" \\(list((?: "[^"]*")*)\\) \\.${NODE_POOL_VARIABLE}\\b`);
 
 /** What a ClusterClass gives a Cluster that sets nothing: its `location` default, and each pool class's `nodePool` defaults. */
 export interface ClassDefaults {
@@ -64,16 +68,16 @@ export function classDefaults(cc: PlainObject | undefined): ClassDefaults {
   // A committed file may be edited by hand: lists that are not lists give nothing.
   const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]).filter((x) => x !== null && typeof x === 'object') : []);
   const spec = (cc.spec ?? {}) as { variables?: unknown; patches?: unknown };
-  const location = list<{ name?: unknown; schema?: { openAPIV3Schema?: { default?: unknown } } }>(spec.variables).find((v) => v.name === 'location')?.schema?.openAPIV3Schema?.default;
+  const location = list<{ name?: unknown; schema?: { openAPIV3Schema?: { default?: unknown } } }>(spec.variables).find((v) => v.name === LOCATION_VARIABLE)?.schema?.openAPIV3Schema?.default;
   for (const p of list<{ name?: unknown; definitions?: unknown }>(spec.patches)) {
-    if (typeof p.name !== 'string' || !p.name.startsWith('node-pool-')) continue;
+    if (typeof p.name !== 'string' || !p.name.startsWith(NODE_POOL_PATCH_PREFIX)) continue;
     for (const d of list<{ selector?: { matchResources?: { machinePoolClass?: { names?: unknown } } }; jsonPatches?: unknown }>(p.definitions)) {
       const names = d.selector?.matchResources?.machinePoolClass?.names;
       const classes = (Array.isArray(names) ? names : []).filter((n): n is string => typeof n === 'string');
       for (const j of list<{ valueFrom?: { template?: unknown } }>(d.jsonPatches)) {
         const t = typeof j.valueFrom?.template === 'string' ? j.valueFrom.template : '';
-        const vm = /dig "vmSize" "([^"]*)" \.nodePool/.exec(t);
-        const zones = /dig "zones" \(list((?: "[^"]*")*)\) \.nodePool/.exec(t);
+        const vm = VM_SIZE_DEFAULT.exec(t);
+        const zones = ZONES_DEFAULT.exec(t);
         for (const c of classes) {
           const entry = pools.get(c) ?? {};
           if (vm) entry.vmSize = vm[1];
@@ -112,9 +116,9 @@ export function clusterTransition(old: PlainObject, next: PlainObject, oldClass:
   // Committed files may be edited by hand: every list is checked to be one (else nothing is compared).
   const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]).filter((x) => x !== null && typeof x === 'object') : []);
   const variable = (t: Topology, name: string) => list<{ name?: unknown; value?: unknown }>(t.variables).find((v) => v.name === name)?.value;
-  const location = [variable(a, 'location') ?? oldClass.location, variable(b, 'location') ?? newClass.location];
+  const location = [variable(a, LOCATION_VARIABLE) ?? oldClass.location, variable(b, LOCATION_VARIABLE) ?? newClass.location];
   if (typeof location[0] === 'string' && typeof location[1] === 'string' && location[0] !== location[1]) {
-    refused.push(`spec.topology.variables[name="location"]: ${location[0]} → ${location[1]}: an AKS cluster and its resource group cannot move to another region (ARM: InvalidResourceGroupLocation); keep ${location[0]}, or add a new cluster in ${location[1]} and remove this one`);
+    refused.push(`spec.topology.variables[name="${LOCATION_VARIABLE}"]: ${location[0]} → ${location[1]}: an AKS cluster and its resource group cannot move to another region (ARM: InvalidResourceGroupLocation); keep ${location[0]}, or add a new cluster in ${location[1]} and remove this one`);
   }
   const label = (o: PlainObject) => (o.metadata?.labels as Record<string, unknown> | undefined)?.[SUBSCRIPTION_LABEL];
   const subscription = [label(old), label(next)];
@@ -131,25 +135,25 @@ export function clusterTransition(old: PlainObject, next: PlainObject, oldClass:
     const field = `spec.topology.workers.machinePools[name="${name}"]`;
     // A field the override leaves out is the class's default for the pool's class.
     const effective = (m: MachinePoolTopology, cls: ClassDefaults) => {
-      const o = (list<{ name?: unknown; value?: unknown }>(m.variables?.overrides).find((v) => v.name === 'nodePool')?.value ?? {}) as { vmSize?: unknown; zones?: unknown };
+      const o = (list<{ name?: unknown; value?: unknown }>(m.variables?.overrides).find((v) => v.name === NODE_POOL_VARIABLE)?.value ?? {}) as { vmSize?: unknown; zones?: unknown };
       const d = typeof m.class === 'string' ? cls.pools.get(m.class) : undefined;
       return { vmSize: o.vmSize ?? d?.vmSize, zones: o.zones ?? d?.zones };
     };
     const [x, y] = [effective(p, oldClass), effective(q, newClass)];
     if (typeof x.vmSize === 'string' && typeof y.vmSize === 'string' && x.vmSize !== y.vmSize) {
-      refused.push(`${field}.variables.overrides[name="nodePool"].value.vmSize: ${x.vmSize} → ${y.vmSize}: AKS cannot change the VM size of an existing node pool; add a pool with ${y.vmSize}, move the workloads, then remove "${name}"`);
+      refused.push(`${field}.variables.overrides[name="${NODE_POOL_VARIABLE}"].value.vmSize: ${x.vmSize} → ${y.vmSize}: AKS cannot change the VM size of an existing node pool; add a pool with ${y.vmSize}, move the workloads, then remove "${name}"`);
     }
     // Zones are a set (the order is not a change).
     const zoneSet = (z: unknown) => (Array.isArray(z) ? JSON.stringify(z.map(String).sort()) : JSON.stringify(z));
     if (x.zones !== undefined && y.zones !== undefined && zoneSet(x.zones) !== zoneSet(y.zones)) {
-      refused.push(`${field}.variables.overrides[name="nodePool"].value.zones: ${JSON.stringify(x.zones)} → ${JSON.stringify(y.zones ?? null)}: AKS cannot change the availability zones of an existing node pool; add a pool with the new zones, move the workloads, then remove "${name}"`);
+      refused.push(`${field}.variables.overrides[name="${NODE_POOL_VARIABLE}"].value.zones: ${JSON.stringify(x.zones)} → ${JSON.stringify(y.zones ?? null)}: AKS cannot change the availability zones of an existing node pool; add a pool with the new zones, move the workloads, then remove "${name}"`);
     }
     if (p.replicas === undefined && typeof q.replicas === 'number') {
       protection.push(`machine pool "${name}" is scaled by AKS's autoscaler (no replicas); with replicas: ${q.replicas} CAPZ turns the autoscaler off and AKS scales the pool to ${q.replicas} node${q.replicas === 1 ? '' : 's'}`);
     }
   }
   // A retained cluster's node pools are retained with it (as an AksCluster's are).
-  if (retainMarkers(old).length > 0) {
+  if (keptByGitOps(old)) {
     for (const name of pools(a).keys()) {
       if (after.has(name)) continue;
       protection.push(`machine pool "${name}" leaves the topology (removed or renamed): Cluster API deletes its MachinePool and CAPZ the AKS node pool with its nodes`);

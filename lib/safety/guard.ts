@@ -1,6 +1,7 @@
+import { relative } from 'path';
 import { parse } from 'yaml';
 import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectedByNamespace, removals, TreeObject, treeObject } from './plan';
-import { AllowId, allowMatcher, argoSyncOptions, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, retainMarkers, scopedId } from './protection';
+import { AllowId, allowMatcher, argoSyncOptions, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, keptByGitOps, scopedId } from './protection';
 import { isKustomizeConfig, listedFiles, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { isClusterScoped } from '../core/kinds';
 import { normalizeRepoUrl } from '../core/repo-url';
@@ -377,8 +378,8 @@ function allowCandidates(allow: readonly AllowId[], repos: readonly GuardRepo[],
 
 /** One GitOpsApp of a synth session, for {@link crossAppAllowProblems}. */
 export interface AllowingApp {
-  /** How messages name the app (e.g. its output directory and repos). */
-  readonly label: string;
+  /** Its repo directories (absolute), which name it in messages (relative to the working directory). */
+  readonly repoDirs: readonly string[];
   /** What each allow id names in the app (`GuardResult.named`, `Plan.allowNames`). */
   readonly named: Readonly<Record<string, readonly string[]>>;
 }
@@ -389,14 +390,15 @@ export interface AllowingApp {
  * (`<repo>:<cluster>:…`) does not say which app it means when two apps have a repo of that name,
  * so such an id could allow removing an object in an app the user did not mean.
  */
-export function crossAppAllowProblems(ids: readonly string[], apps: readonly AllowingApp[]): string[] {
+export function crossAppAllowProblems(ids: readonly string[], apps: readonly AllowingApp[], cwd: string): string[] {
   const problems: string[] = [];
+  const label = (a: AllowingApp) => `GitOpsApp ${apps.indexOf(a) + 1} (${a.repoDirs.map((d) => relative(cwd, d) || '.').join(', ')})`;
   for (const id of ids) {
     const naming = apps.filter((a) => (a.named[id]?.length ?? 0) > 0);
     if (naming.length < 2) continue;
     const where = naming.map((a) => {
       const list = a.named[id];
-      return `${a.label}: ${list.slice(0, 3).join(', ')}${list.length > 3 ? `, and ${list.length - 3} more` : ''}`;
+      return `${label(a)}: ${list.slice(0, 3).join(', ')}${list.length > 3 ? `, and ${list.length - 3} more` : ''}`;
     });
     problems.push(
       `allowDestroy: "${id}" names objects in ${naming.length} GitOpsApps of the app file (${where.join('; ')}); ` +
@@ -1081,11 +1083,6 @@ function compositionEntryChanges(
   return out;
 }
 
-/** Whether `o` carries a marker that keeps it when its file goes (Flux `prune: disabled`, ASO detach-on-delete, ...). */
-function isRetained(o: PlainObject): boolean {
-  return retainMarkers(o).length > 0;
-}
-
 /**
  * Cluster API topology Clusters changed (committed → new, paired by cluster scope, namespace and
  * name across the repos) in a way the controllers refuse (`refused`, one line each naming the
@@ -1163,7 +1160,7 @@ function topologyClusterChanges(
       if (!o) {
         const moved = n.constructPath ? byPath.get(`${r.name}\u0000${n.constructPath}`) : undefined;
         const from = moved?.metadata?.namespace;
-        if (moved && moved.metadata?.name === n.name && from !== n.namespace && isRetained(moved)) {
+        if (moved && moved.metadata?.name === n.name && from !== n.namespace && keptByGitOps(moved)) {
           refused.push(`${where}: metadata.namespace: ${from ?? '(none)'} → ${n.namespace ?? '(none)'}: the Cluster in ${from ?? 'its namespace'} is retained and stays, and a second Cluster of the same name ` +
             `would manage the same Azure resources (named after the cluster; ASO adopts existing resources), so two CAPI Clusters would fight over one AKS cluster; keep namespace ${from}`);
         }
