@@ -89,7 +89,9 @@ test('validate reads files on worker threads as on the main thread: documents, e
   try {
     const texts = [
       'a: 1\n---\nb: [x, "y"]\n', 'a: 1\na: 2\n', '__proto__: x\nconstructor: y\n', 'v: .inf\nw: .nan\n', '# comment only\n', 'a: &x {b: 1}\nc: *x\n',
-      ...Array.from({ length: 40 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  k: "${i}"\n`),
+      // Over a few chunks (128 files each), shared by the threads; the odd files again at the end.
+      ...Array.from({ length: 400 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  k: "${i}"\n`),
+      'a: 1\na: 2\n', 'v: .inf\nw: .nan\n',
     ];
     const files = texts.map((t, i) => {
       const f = path.join(dir, `f${i}.yaml`);
@@ -98,14 +100,18 @@ test('validate reads files on worker threads as on the main thread: documents, e
     });
     files.push(path.join(dir, 'missing.yaml'));
     const inline = await readYamlFiles(files, 0);
-    for (const threads of [1, 3]) expect(await readYamlFiles(files, threads)).toEqual(inline);
+    for (const threads of [1, 3]) {
+      expect(await readYamlFiles(files, threads)).toEqual(inline);
+      // Only the workers take chunks (this thread would finish before they start).
+      expect(await readYamlFiles(files, threads, false)).toEqual(inline);
+    }
     expect(inline[0]).toEqual({ docs: [{ value: { a: 1 } }, { value: { b: ['x', 'y'] } }] });
     expect(inline[1].docs?.[0].error).toMatch(/^Map keys must be unique/);
     expect(inline[files.length - 1].readError).toMatch(/^ENOENT/);
     // An unresolved alias: yaml's toJS throws, on the main thread as before.
     const bad = path.join(dir, 'alias.yaml');
     fs.writeFileSync(bad, 'a: *nowhere\n');
-    await expect(readYamlFiles([...files.slice(0, 10), bad], 1)).rejects.toThrow(/Unresolved alias/);
+    await expect(readYamlFiles([...files.slice(0, 300), bad], 1, false)).rejects.toThrow(/Unresolved alias/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
