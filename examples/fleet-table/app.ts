@@ -39,6 +39,10 @@ export function fleetTable(app: GitOpsApp): Repo {
     nodePoolVariables: true,
     adminGroupObjectIds: ADMINS,
     apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
+    // CAPZ reaches each cluster as the identity of the cluster's ASO credential (one identity, a
+    // credential Secret per subscription): "AKS RBAC Cluster Admin" for it on every cluster, its
+    // role definition under each row's subscription.
+    kubeconfigAccess: { principalId: '5d2b9e41-7c3a-4f8e-9b1d-0e6f2a8c4b73', subscriptionId: '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c' },
     machinePoolClasses: [
       { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5', zones: ['1', '2', '3'] } },
       { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5', autoscaling: { min: 1, max: 10 }, zones: ['1', '2', '3'] } },

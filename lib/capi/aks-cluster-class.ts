@@ -1,8 +1,9 @@
 import type { ValidateFunction } from 'ajv';
-import { LOCATION_VARIABLE, NODE_POOL_PATCH_PREFIX, NODE_POOL_VARIABLE } from './aks-class-names';
+import { LOCATION_VARIABLE, NODE_POOL_PATCH_PREFIX, NODE_POOL_VARIABLE, SUBSCRIPTION_VARIABLE } from './aks-class-names';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ManagedCluster as AsoManagedCluster, ManagedClustersAgentPool } from '../../imports/aso/containerservice.azure.com';
+import { RoleAssignment as AsoRoleAssignment, RoleAssignmentSpecPrincipalType } from '../../imports/aso/authorization.azure.com';
 import { ResourceGroup as AsoResourceGroup } from '../../imports/aso/resources.azure.com';
 import { KubeadmConfigTemplate, KubeadmConfigTemplateSpecTemplateSpecFormat } from '../../imports/capi/bootstrap.cluster.x-k8s.io';
 import { ClusterClass, ClusterClassSpecPatchesDefinitionsJsonPatchesOp, ClusterClassSpecVariablesSchemaOpenApiv3SchemaType } from '../../imports/capi/cluster.x-k8s.io';
@@ -15,6 +16,7 @@ import { embeddedAsoAnnotations } from '../aso/aks/embedded';
 import { managedClusterSpec, resolveUpgradeChannel, validateAksSettings, VersionOwnership } from '../aso/aks/managed-cluster-spec';
 import { agentPoolSpec, AksNodePoolProps, validateNodePools } from '../aso/aks/node-pool';
 import { AksClusterSettings } from '../aso/aks/settings';
+import { AZURE_GUID, AzureBuiltInRole } from '../core/azure-roles';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
@@ -81,6 +83,57 @@ export interface AksClusterClassProps extends Omit<AksClusterSettings, 'location
    * @default false
    */
   readonly nodePoolVariables?: boolean;
+  /**
+   * Give the identity CAPZ reaches each cluster with a data-plane role on it (see
+   * {@link AksClassKubeconfigAccess}). With local accounts disabled and Azure RBAC on (the
+   * defaults), `<cluster>-kubeconfig` holds an Entra ID token of the ASO credential's identity,
+   * which has no rights on the cluster until it is given one: Cluster API (nodes, MachinePool
+   * status) and Flux hydration through that kubeconfig are then refused (403).
+   * @default - none: grant the role outside the app (or put the identity's group in `adminGroupObjectIds`)
+   */
+  readonly kubeconfigAccess?: AksClassKubeconfigAccess;
+}
+
+/**
+ * The role an {@link AksClusterClass} gives, on each cluster's AKS cluster, to the identity of the
+ * ASO credential its resources use: an ASO `RoleAssignment` embedded beside the ManagedCluster in
+ * the control plane template. With local accounts disabled, CAPZ writes `<cluster>-kubeconfig` with
+ * an Entra ID token it requests with that credential (CAPZ
+ * `AzureASOManagedControlPlaneReconciler.reconcileKubeconfig`), so Cluster API and Flux act on the
+ * workload cluster as that identity.
+ */
+export interface AksClassKubeconfigAccess {
+  /**
+   * Object id of the identity of the ASO credential(s) the clusters use (`credentialFrom`, each
+   * cluster's `credentialSecretName`, else ASO's namespace or global credential). A fleet spanning
+   * subscriptions usually has one identity with a credential Secret per subscription; a cluster
+   * whose credential is another identity needs a class of its own.
+   */
+  readonly principalId: string;
+  /**
+   * The subscription of the clusters (the role definition's ARM id is under it): the default of the
+   * class's `subscriptionId` variable, which each cluster of another subscription sets (a `Fleet`
+   * row's `subscriptionId` does).
+   */
+  readonly subscriptionId: string;
+  /**
+   * Kind of principal.
+   * @default 'ServicePrincipal' (a managed identity or app registration)
+   */
+  readonly principalType?: 'ServicePrincipal' | 'Group' | 'User';
+  /**
+   * The role assigned on each AKS cluster.
+   * @default AzureBuiltInRole.AKS_RBAC_CLUSTER_ADMIN ("Azure Kubernetes Service RBAC Cluster Admin")
+   */
+  readonly roleDefinitionId?: string;
+  /**
+   * Secret (in the clusters' namespace) with the ASO credential that creates the role assignments:
+   * it needs `Microsoft.Authorization/roleAssignments/write` on the clusters (Owner, User Access
+   * Administrator or Role Based Access Control Administrator), which CAPZ's own identity usually
+   * lacks. A string is the name of a Secret managed outside the app.
+   * @default - the cluster's credential (`credentialFrom`, or its `credentialSecretName`)
+   */
+  readonly credentialFrom?: ISecretSource | string;
 }
 
 /** Per machine pool settings of a cluster (the `nodePool` variable of an {@link AksClusterClass} with `nodePoolVariables`). */
@@ -229,6 +282,8 @@ export class AksClusterClass extends PlatformResource {
       }),
     });
 
+    const access = props.kubeconfigAccess !== undefined ? this.kubeconfigAccessResource(props.kubeconfigAccess, disableLocal, props.azureRbac ?? true, namespace, credential, policy) : undefined;
+
     // The same for every pool class.
     const poolAnnotations = embeddedAsoAnnotations(ManagedClustersAgentPool.GVK.apiVersion, credential, policy);
     const infraApi = AzureAsoManagedControlPlaneTemplate.GVK.apiVersion;
@@ -250,7 +305,7 @@ export class AksClusterClass extends PlatformResource {
         name: 'azureasomanagedcontrolplane-spec',
         definitions: [{
           selector: { apiVersion: infraApi, kind: 'AzureASOManagedControlPlaneTemplate', matchResources: { controlPlane: true } },
-          jsonPatches: replaceSpec({ version: '{{ .builtin.controlPlane.version }}', resources: [mc] }),
+          jsonPatches: replaceSpec({ version: '{{ .builtin.controlPlane.version }}', resources: access ? [mc, access.resource] : [mc] }),
         }],
       },
       ...props.machinePoolClasses.map((c) => {
@@ -323,15 +378,28 @@ export class AksClusterClass extends PlatformResource {
       // An embedded resource without annotations gets an empty map first; one with annotations
       // (the reconcile policy of RETAIN) keeps them: an `add` of an existing member replaces it
       // (RFC 6902 section 4.1).
-      const ensure = (has: unknown) => (has ? [] : [{ op: ClusterClassSpecPatchesDefinitionsJsonPatchesOp.ADD, path: '/spec/template/spec/resources/0/metadata/annotations', valueFrom: { template: '{}' } }]);
+      const ensure = (has: unknown, i = 0) => (has ? [] : [{ op: ClusterClassSpecPatchesDefinitionsJsonPatchesOp.ADD, path: `/spec/template/spec/resources/${i}/metadata/annotations`, valueFrom: { template: '{}' } }]);
+      // The kubeconfig role assignment (resource 1) is created with the cluster's credential unless it has its own.
+      const accessPatches = access && !access.ownCredential ? [...ensure(access.annotations, 1), annotation(1)] : [];
       this.addPatch({
         name: 'credential-from',
         enabledIf: `{{ if .${CREDENTIAL_VAR} }}true{{ end }}`,
         definitions: [
           { selector: { apiVersion: infraApi, kind: 'AzureASOManagedClusterTemplate', matchResources: { infrastructureCluster: true } }, jsonPatches: [...ensure(rgAnnotations), annotation(0)] },
-          { selector: { apiVersion: infraApi, kind: 'AzureASOManagedControlPlaneTemplate', matchResources: { controlPlane: true } }, jsonPatches: [...ensure(mcAnnotations), annotation(0)] },
+          { selector: { apiVersion: infraApi, kind: 'AzureASOManagedControlPlaneTemplate', matchResources: { controlPlane: true } }, jsonPatches: [...ensure(mcAnnotations), annotation(0), ...accessPatches] },
           { selector: { apiVersion: infraApi, kind: 'AzureASOManagedMachinePoolTemplate', matchResources: { machinePoolClass: { names: [...classes] } } }, jsonPatches: [...ensure(poolAnnotations), annotation(0)] },
         ],
+      });
+    }
+    if (access) {
+      this.addVariable({
+        name: SUBSCRIPTION_VARIABLE,
+        schema: {
+          type: 'string',
+          description: 'Azure subscription ID of the cluster (the kubeconfig role assignment\'s role definition is under it)',
+          default: props.kubeconfigAccess!.subscriptionId.toLowerCase(),
+          pattern: AZURE_GUID.source,
+        },
       });
     }
     this.machinePoolFeatures = Object.fromEntries(props.machinePoolClasses.map((c) => [c.class, {
@@ -383,6 +451,36 @@ export class AksClusterClass extends PlatformResource {
         workers: { machinePools: workers },
       },
     });
+  }
+
+  /** The embedded kubeconfig role assignment ({@link AksClusterClassProps.kubeconfigAccess}); throws where AksCluster.grantKubeconfigAccess does. */
+  private kubeconfigAccessResource(access: AksClassKubeconfigAccess, disableLocal: boolean, azureRbac: boolean, namespace: string, credential: string | undefined, policy: RemovalPolicy) {
+    const prop = 'kubeconfigAccess';
+    if (!disableLocal) {
+      throw propError(this, prop, 'is not needed: local accounts are enabled, so CAPZ writes the admin kubeconfig (set disableLocalAccounts: true, the secure default, to use Entra ID)');
+    }
+    if (!azureRbac) {
+      throw propError(this, prop, 'cannot authorize Kubernetes calls: Azure RBAC is off (azureRbac: false), so add a group containing the identity to adminGroupObjectIds instead');
+    }
+    if (!AZURE_GUID.test(access.principalId ?? '')) throw propError(this, `${prop}.principalId`, `"${access.principalId}" is invalid: must be the object id (a GUID) of the ASO credential's identity`);
+    if (!AZURE_GUID.test(access.subscriptionId ?? '')) throw propError(this, `${prop}.subscriptionId`, `"${access.subscriptionId}" is invalid: must be a subscription id (a GUID)`);
+    const role = access.roleDefinitionId ?? AzureBuiltInRole.AKS_RBAC_CLUSTER_ADMIN;
+    if (!AZURE_GUID.test(role)) throw propError(this, `${prop}.roleDefinitionId`, `"${role}" is invalid: must be a role definition GUID (see AzureBuiltInRole)`);
+    const own = access.credentialFrom !== undefined
+      ? resolveSecret(this, `${prop}.credentialFrom`, access.credentialFrom, { namespace, why: 'ASO reads Secrets from the resource\'s namespace (the clusters\' namespace)' }).name
+      : undefined;
+    const annotations = embeddedAsoAnnotations(AsoRoleAssignment.GVK.apiVersion, own ?? credential, policy);
+    const resource = AsoRoleAssignment.manifest({
+      metadata: { name: `${BUILTIN_NAME}-capz-kubeconfig-access`, ...(annotations ? { annotations } : {}) },
+      spec: {
+        // ASO derives a stable UUID azureName from the owner and the object name.
+        owner: { group: 'containerservice.azure.com', kind: 'ManagedCluster', name: BUILTIN_NAME },
+        principalId: access.principalId.toLowerCase(),
+        principalType: (access.principalType ?? 'ServicePrincipal') as RoleAssignmentSpecPrincipalType,
+        roleDefinitionReference: { armId: `/subscriptions/{{ .${SUBSCRIPTION_VARIABLE} }}/providers/Microsoft.Authorization/roleDefinitions/${role.toLowerCase()}` },
+      },
+    });
+    return { resource, annotations, ownCredential: own !== undefined };
   }
 
   /**

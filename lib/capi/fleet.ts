@@ -9,7 +9,7 @@ import { Kustomization } from '../flux/kustomization';
 import { ISource } from '../flux/common';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { LOCKDOWN_PROP_HINTS } from '../flux/lockdown';
-import { SUBSCRIPTION_LABEL } from './aks-class-names';
+import { SUBSCRIPTION_LABEL, SUBSCRIPTION_VARIABLE } from './aks-class-names';
 import { Folder, FOLDER_PATH } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { AksClusterClass, AksNodePoolOverride } from './aks-cluster-class';
@@ -176,7 +176,8 @@ export interface FleetProps {
    * (e.g. a ClusterRoleBinding for `system:serviceaccount:<namespace>:<name>` applied by a
    * `ClusterResourceSet`). Required under a Flux lockdown, whose `--default-service-account=default`
    * would make Flux impersonate `<namespace>:default` on the workload clusters.
-   * @default - none: Flux applies as the kubeconfig's user (CAPI's cluster-admin kubeconfig)
+   * @default - none: Flux applies as the kubeconfig's user (with local accounts disabled, the
+   * identity of the cluster's ASO credential: see `AksClusterClassProps.kubeconfigAccess`)
    */
   readonly hydrationServiceAccountName?: string;
   /** Defaults of every cluster; `kubernetesVersion` is required somewhere in the chain. */
@@ -382,7 +383,9 @@ export class Fleet extends Construct {
       const shard = spec.shard ?? (shards !== undefined ? `shard${stableHash(spec.name) % shards}` : undefined);
       if (shard !== undefined) checkString(this, `${row}.shard`, shard, { ...DNS_LABEL, description: 'a shard key: a DNS label such as "shard1" (it names the bucket folders and Kustomizations)' });
       const location = pick('location');
-      const variables = merged(props.defaults.variables, env?.variables, spec.variables, location !== undefined ? { location } : undefined, credential !== undefined ? { credentialSecretName: credential } : undefined);
+      // A class with kubeconfigAccess puts its role assignment's role definition under the cluster's subscription.
+      const subscriptionVariable = subscription !== undefined && cls.variables[SUBSCRIPTION_VARIABLE] !== undefined ? { [SUBSCRIPTION_VARIABLE]: subscription.toLowerCase() } : undefined;
+      const variables = merged(props.defaults.variables, env?.variables, spec.variables, location !== undefined ? { location } : undefined, credential !== undefined ? { credentialSecretName: credential } : undefined, subscriptionVariable);
       for (const problem of cls.validateVariables(variables ?? {})) {
         const at = problem.indexOf(': ');
         throw propError(this, `${row}.${problem.slice(0, at)}`, `${problem.slice(at + 2)} (cluster "${spec.name}")`);

@@ -443,5 +443,7 @@ test('examples/fleet-table: 12 rows from fleet.csv, two subscriptions, two shard
   const shards = objs.filter((o) => o.kind === 'Kustomization' && o.metadata.namespace !== 'flux-system').map((o) => o.metadata.labels?.['sharding.fluxcd.io/key']);
   expect(new Set(shards)).toEqual(new Set(['shard0', 'shard1']));
   expect(Testing.find(objs, 'Cluster', 'pay-weu-prod-1').spec.topology.variables).toContainEqual({ name: 'aksSkuTier', value: 'Premium' });
+  // The class's kubeconfig role assignment: each cluster's role definition under its own subscription.
+  for (const c of clusters) expect(c.spec.topology.variables).toContainEqual({ name: 'subscriptionId', value: c.metadata.labels!['azure-subscription'] });
   expect(Math.max(...kustomizationBuildSizes(repo).map((b) => b.objects))).toBeLessThan(100);
 });
