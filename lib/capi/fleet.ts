@@ -10,6 +10,7 @@ import { ISource } from '../flux/common';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { LOCKDOWN_PROP_HINTS } from '../flux/lockdown';
 import { SUBSCRIPTION_LABEL, SUBSCRIPTION_VARIABLE } from './aks-class-names';
+import { recordOrigin } from '../core/origin';
 import { Folder, FOLDER_PATH } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { AksClusterClass, AksNodePoolOverride } from './aks-cluster-class';
@@ -93,8 +94,8 @@ export interface FleetClusterSpec extends FleetClusterSettings {
    */
   readonly environment?: string;
   /**
-   * Where the row comes from, as the fleet's errors about it name it (`fleetClustersFromCsv` sets
-   * `fleet.csv line 12`).
+   * Where the row comes from, as the fleet's errors about it and the destroy guard's day-2
+   * refusals of its Cluster name it (`fleetClustersFromCsv` sets `fleet.csv line 12`).
    * @default - the row is named by its index (`clusters[3]`) and its cluster only
    */
   readonly source?: string;
@@ -426,6 +427,8 @@ export class Fleet extends Construct {
         removalPolicy,
       });
       setNodePools(cluster);
+      // The row's CSV line, named by the guard's day-2 refusals of the Cluster.
+      if (typeof spec.source === 'string' && spec.source !== '') recordOrigin(cluster, spec.source);
       // A retained cluster keeps what its hydration applied, also when its Kustomizations are
       // deleted by hand after the row is gone (Flux's default MirrorPrune would prune it all).
       const orphanOnDelete = removalPolicy === RemovalPolicy.RETAIN ? 'Orphan' as const : undefined;

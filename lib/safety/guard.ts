@@ -217,6 +217,12 @@ export interface GuardOptions {
    * @default false - only for unscoped ids
    */
   readonly nameAllows?: boolean;
+  /**
+   * Where the settings of the object of a construct path come from outside the code (a table row:
+   * `fleet.csv line 7`), named next to its file in the day-2 refusals.
+   * @default - not known
+   */
+  readonly originOf?: (constructPath: string) => string | undefined;
 }
 
 /** The warning for an allow id that allows nothing in this change (see `GuardResult.unusedAllows`). */
@@ -311,7 +317,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
   for (const p of fluxPrunes(repos, olds, flux, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
   for (const p of argoPrunes(repos, olds, flux.s, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
   for (const p of compositionEntryChanges(repos, flux.s, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
-  const clusters = topologyClusterChanges(repos, olds, allowIds, scopeOf);
+  const clusters = topologyClusterChanges(repos, olds, allowIds, scopeOf, options.originOf);
   for (const p of clusters.changes) changes.get(p.repo)!.push(p.change);
   const all = [...changes.values()].flat();
   return { changes, problems: [...clusters.refused, ...retainedHydrationLeftovers(repos, flux, (r) => olds.get(r)!), ...ambiguityProblems(ambiguous, all)], unusedAllows: unusedAllows(allowIds, all), named: namedByText };
@@ -1095,6 +1101,7 @@ function topologyClusterChanges(
   olds: Map<GuardRepo, OldTree>,
   allow: readonly AllowId[],
   scopeOf: Map<GuardRepo, (file: string) => string>,
+  originOf?: (constructPath: string) => string | undefined,
 ): { refused: string[]; changes: Array<{ repo: string; change: ObjectChange }> } {
   const key = (r: GuardRepo, file: string, o: PlainObject) => `${scopeOf.get(r)!(file)}\u0000${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
   const before = new Map<string, PlainObject>();
@@ -1146,7 +1153,8 @@ function topologyClusterChanges(
     for (const n of r.next.objects) {
       if (!n.obj || !isTopologyCluster(n)) continue;
       const file = r.dir && r.dir !== '.' ? `${r.dir.replace(/\/+$/, '')}/${n.file}` : n.file;
-      const where = `${n.constructPath ? `${n.constructPath} (${file})` : file}: Cluster ${n.namespace ? `${n.namespace}/` : ''}${n.name}`;
+      const origin = n.constructPath ? originOf?.(n.constructPath) : undefined;
+      const where = `${n.constructPath ? `${n.constructPath} (${file}${origin ? `, ${origin}` : ''})` : file}: Cluster ${n.namespace ? `${n.namespace}/` : ''}${n.name}`;
       if (r.next.unchanged?.has(n.file)) {
         // Written unchanged: only its class's defaults can change what it gets.
         const k = clusterClassKey(n.obj);

@@ -81,6 +81,14 @@ describe('day-2 edits of a fleet the controllers refuse fail synth and plan, wit
     expect(problems(() => fleetApp(out, edit).synth())).toEqual([`${WHERE}: ${message}`]);
   });
 
+  test('a row from a table: the refusal names its line too', () => {
+    const edit = { rows: (rows: FleetClusterSpec[]) => row(rows, 'shop-1', { kubernetesVersion: 'v1.35.0', source: 'fleet.csv line 2' }) };
+    const where = WHERE.replace('cluster-shop-1.yaml)', 'cluster-shop-1.yaml, fleet.csv line 2)');
+    expect(problems(() => fleetApp(out, edit).plan())).toEqual([
+      `${where}: spec.topology.version: v1.33.2 → v1.35.0 skips a minor version, which Cluster API's webhook refuses (and AKS upgrades one minor version at a time); set v1.34.x first, let the upgrade finish, then v1.35.0`,
+    ]);
+  });
+
   test.each([
     ['a location set where the class default applied', 'shop-2', { location: 'northeurope' },
       'spec.topology.variables[name="location"]: westeurope → northeurope: an AKS cluster and its resource group cannot move to another region (ARM: InvalidResourceGroupLocation); keep westeurope, or add a new cluster in northeurope and remove this one'],

@@ -7,6 +7,7 @@ import { blockedMessage, type TreeObject } from '../../safety/plan';
 import * as fs from 'fs';
 import * as path from 'path';
 import { toYaml } from '../layout';
+import { originOf } from '../../core/origin';
 import { guardApp, unusedAllowWarning, type GuardNextTree, type GuardOptions, type GuardRepo, type GuardResult } from '../../safety/guard';
 import type { TreeSnapshot } from '../../tree/read';
 import type { Folder } from '../folder';
@@ -104,7 +105,9 @@ export interface GuardOutcome {
 
 /** Runs the destroy guard over every repo of the app at once. */
 export function guard(groups: FolderGroups, repos: readonly GuardInputRepo[], allowDestroy: readonly string[], options: GuardOptions = {}): GuardOutcome {
-  const result = guardApp(repos.map(({ repo, old, next, root }) => guardRepo(repo, groups, old, next, root)), allowDestroy, options);
+  const app = repos[0]?.repo.node.root;
+  const origins = app ? { originOf: (constructPath: string) => originOf(app, constructPath) } : {};
+  const result = guardApp(repos.map(({ repo, old, next, root }) => guardRepo(repo, groups, old, next, root)), allowDestroy, { ...origins, ...options });
   const blocked = [...result.problems, ...repos.flatMap(({ repo }) => (result.changes.get(repo.node.id) ?? []).filter((c) => c.blocked).map((c) => blockedMessage(c, repo.dir)))];
   return { result, blocked, warnings: result.unusedAllows.map(unusedAllowWarning) };
 }
