@@ -12,7 +12,8 @@ import { ApiObject } from 'cdk8s';
  *   with a ResourceGroup, AzureASOManagedControlPlane with a ManagedCluster, 2 MachinePools + 2
  *   AzureASOManagedMachinePools with their agent pools, 2 Flux Kustomizations), one folder each;
  * - `l2`: one AksClusterClass and a `Fleet` of N topology clusters (per cluster: a management
- *   folder with the Cluster and its two hydration Kustomizations, plus infrastructure/ and apps/);
+ *   folder with the Cluster and its two hydration Kustomizations, plus infrastructure/ and apps/;
+ *   per bucket, the sparse GitRepository its hydration reads);
  * - `aks-cluster`: one `AksCluster` L2 per cluster folder (system + worker node pools);
  * - `tenants`: N teams instead of clusters, as an insurer's platform repo runs them: a
  *   `SystemsSync` of N tenants (namespace, ServiceAccount, RBAC, quota, limit range, network
@@ -34,7 +35,7 @@ function names(clusters: number): string[] {
 /** The benchmark app of `shape` with `clusters` clusters (outdir: `$CDK8S_OUTDIR` when not given). */
 export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string; validation?: boolean } = {}): GitOpsApp {
   const app = new GitOpsApp({ outdir: opts.outdir, validation: opts.validation ?? true });
-  const repo = new Repo(app, 'mgmt');
+  const repo = new Repo(app, 'mgmt', { url: 'https://github.com/contoso/mgmt' });
   if (shape === 'l2') {
     const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
     const source = GitRepository.fromName(mgmt, 'source', { name: 'fleet', namespace: 'flux-system' });
@@ -54,6 +55,8 @@ export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string
       // Buckets are picked for the final fleet size (re-bucketing moves clusters between Flux
       // Kustomizations): ~3 objects per cluster, so at most ~500 objects per bucket build.
       buckets: Math.max(32, Math.ceil((clusters * 3) / 500)),
+      // Each bucket's hydration reads a source checking out only its clusters' stage folders.
+      bucketSources: { secretRef: 'git-credentials' },
       clusters: names(clusters).map((name, i) => ({ name, environment: ['weu', 'neu', 'eus'][i % 3] })),
     });
     return app;

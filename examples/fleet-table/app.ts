@@ -79,6 +79,9 @@ export function fleetTable(app: GitOpsApp): Repo {
     source: flux.source,
     shards: 2,
     buckets: 4,
+    // Each bucket's hydration reads a GitRepository checking out only its clusters' stage folders
+    // (a public repo here; a private one needs secretRef, a Secret in each cluster namespace).
+    bucketSources: {},
     stages: [{ name: 'platform', path: (c) => `./overlays/${c.environment}`, source: platformSource }, 'apps'],
     defaults: { kubernetesVersion: 'v1.33.2', labels: { platform: 'contoso' } },
     environments: { dev: {}, prod: {} },

@@ -6,7 +6,8 @@ import { SynthError } from '../gitops/pipeline/types';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
 import { ISecretSource, resolveSecret } from '../core/secret';
 import { Kustomization } from '../flux/kustomization';
-import { ISource } from '../flux/common';
+import { FluxDuration, ISource } from '../flux/common';
+import { GitRef, GitRepository } from '../flux/git-repository';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { LOCKDOWN_PROP_HINTS } from '../flux/lockdown';
 import { SUBSCRIPTION_LABEL, SUBSCRIPTION_VARIABLE } from './aks-class-names';
@@ -136,6 +137,41 @@ export interface FleetStage {
   readonly substitute?: (cluster: FleetClusterSpec) => Record<string, string>;
 }
 
+/**
+ * The GitRepositories a {@link Fleet} gives each bucket's hydration (see
+ * {@link FleetProps.bucketSources}): the repo of the stage folders, checked out sparsely.
+ */
+export interface FleetBucketSources {
+  /**
+   * Clone URL of the fleet's repo.
+   * @default - the url of the fleet's `repo`
+   */
+  readonly url?: string;
+  /**
+   * The revision to fetch.
+   * @default - `{ branch: <the repo's branch> }`
+   */
+  readonly ref?: GitRef;
+  /**
+   * Name of the Secret with the repo's credentials, in each cluster namespace (source-controller
+   * reads it from the GitRepository's namespace).
+   * @default - none (a public repo)
+   */
+  readonly secretRef?: string;
+  /**
+   * How often each source looks for a new commit (with the commit it has, source-controller skips
+   * the clone: a remote lookup per interval).
+   * @default '5m'
+   */
+  readonly interval?: FluxDuration;
+  /**
+   * More directories every bucket source checks out: what the stage folders use outside
+   * themselves (shared bases or components a stage folder lists by path).
+   * @default - none
+   */
+  readonly include?: string[];
+}
+
 /** Props of a {@link Fleet}. */
 export interface FleetProps {
   /** The repo holding the management folders and each cluster's stage folders. */
@@ -181,6 +217,19 @@ export interface FleetProps {
    * identity of the cluster's ASO credential: see `AksClusterClassProps.kubeconfigAccess`)
    */
   readonly hydrationServiceAccountName?: string;
+  /**
+   * Give each bucket's hydration Kustomizations a source of their own: per bucket and cluster
+   * namespace, a GitRepository `<managementPath's last segment>-<bucket>` in the bucket's folder,
+   * whose `sparseCheckout` holds only the stage folders of the bucket's clusters of that namespace
+   * (with the bucket's shard key). kustomize-controller downloads and unpacks a Kustomization's
+   * whole source artifact into a temporary directory on every reconciliation: with one source for
+   * the fleet, each hydration Kustomization unpacks every cluster's folders, a cost that grows with
+   * the square of the fleet (see docs/fleet.md, "Sources at scale"). Needs `source` (the buckets
+   * read it) and source-controller v1.4 or later (Flux 2.4). Stages given by path from another
+   * source keep theirs.
+   * @default - the hydration Kustomizations read `source`: the whole repo
+   */
+  readonly bucketSources?: FleetBucketSources;
   /** Defaults of every cluster; `kubernetesVersion` is required somewhere in the chain. */
   readonly defaults: FleetClusterSettings;
   /**
@@ -321,6 +370,33 @@ export class Fleet extends Construct {
       throw propError(this, 'managementSource', 'is required when source is given per namespace: the bucket Kustomizations read the management repo from their own namespace (e.g. the bootstrap\'s source in flux-system)');
     }
     const managementSource = props.managementSource ?? (typeof source === 'function' ? undefined : source);
+    const bucketSources = props.bucketSources;
+    if (bucketSources) {
+      if (!source) throw propError(this, 'bucketSources', 'needs source: the bucket Kustomizations, which apply the bucket sources, read it');
+      if (bucketSources.url === undefined && props.repo.url === undefined) throw propError(this, 'bucketSources.url', `is required: repo ${props.repo.node.id} has no url`);
+      if (bucketSources.secretRef !== undefined) checkString(this, 'bucketSources.secretRef', bucketSources.secretRef, DNS_SUBDOMAIN);
+    }
+    // The bucket sources, by bucket and namespace (created with the bucket's first cluster there).
+    const bucketSourceOf = new Map<string, GitRepository>();
+    const bucketSource = (bucket: string, namespace: string, shard: string | undefined): GitRepository => {
+      const key = `${bucket}\u0000${namespace}`;
+      let s = bucketSourceOf.get(key);
+      if (!s) {
+        s = new GitRepository(props.repo.folder(`${base}/${bucket}`), `Source-${namespace}`, {
+          name: `${baseName}-${bucket}`,
+          namespace,
+          repo: props.repo,
+          url: bucketSources!.url,
+          ref: bucketSources!.ref,
+          secretRef: bucketSources!.secretRef,
+          interval: bucketSources!.interval ?? '5m',
+          shardKey: shard,
+          sparseCheckout: bucketSources!.include,
+        });
+        bucketSourceOf.set(key, s);
+      }
+      return s;
+    };
     if (props.managementServiceAccountName !== undefined) checkString(this, 'managementServiceAccountName', props.managementServiceAccountName, DNS_SUBDOMAIN);
     if (props.hydrationServiceAccountName !== undefined) checkString(this, 'hydrationServiceAccountName', props.hydrationServiceAccountName, DNS_SUBDOMAIN);
     const hydrationAccount = props.hydrationServiceAccountName !== undefined ? { serviceAccountName: props.hydrationServiceAccountName } : {};
@@ -436,10 +512,15 @@ export class Fleet extends Construct {
       for (const stage of stages) stageFolders[stage] = props.repo.folder(`${stage}/${spec.name}`, { cluster: spec.name });
       // The hydration Kustomizations are in the cluster's namespace (with its kubeconfig Secret).
       const clusterNamespace = cluster.kubeconfigSecret.secretNamespace;
+      // The source of the stage folders of this repo: the bucket's own (checking out the stage
+      // folders of its clusters), or the fleet's.
+      const own = bucketSources && bucket ? bucketSource(bucket, clusterNamespace, shard) : undefined;
+      if (own) for (const stage of stages) own.addSparseCheckout(stageFolders[stage].path);
+      const ownSource = (): ISource => own ?? sourceIn(source!, clusterNamespace);
       const hydration = source && external.length === 0
         ? new RemoteClusterHydration(managementFolder, 'Hydration', {
           cluster,
-          source: sourceIn(source, clusterNamespace),
+          source: ownSource(),
           shardKey: shard,
           deletionPolicy: orphanOnDelete,
           stages: stages.map((stage) => ({ name: stage, folder: stageFolders[stage], ...hydrationAccount })),
@@ -452,7 +533,7 @@ export class Fleet extends Construct {
           const ext = typeof stage === 'string' ? undefined : stage;
           const h = new RemoteClusterHydration(managementFolder, j === 0 ? 'Hydration' : `Hydration-${allStages[j]}`, {
             cluster,
-            source: sourceIn(ext?.source ?? source!, clusterNamespace),
+            source: ext ? sourceIn(ext.source ?? source!, clusterNamespace) : ownSource(),
             shardKey: shard,
             deletionPolicy: orphanOnDelete,
             stages: [ext

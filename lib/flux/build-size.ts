@@ -55,9 +55,9 @@ export function kustomizationBuildProblems(repo: Repo, max: number = maxObjectsP
  * the sizes of the whole app, computed once per synth pass: what each `Kustomization` validates.
  */
 export function ownBuildProblems(k: Kustomization): string[] {
-  const { sizes, overlaps } = memoForSynthPass(BUILD_SIZES, k.node.root, () => {
+  const { sizes, overlaps, sparse } = memoForSynthPass(BUILD_SIZES, k.node.root, () => {
     const info = appBuildInfo(k.node.root);
-    return { sizes: new Map(info.sizes.map((b) => [b.kustomization, b])), overlaps: overlapProblems(info) };
+    return { sizes: new Map(info.sizes.map((b) => [b.kustomization, b])), overlaps: overlapProblems(info), sparse: info.sparse };
   });
   const out: string[] = [];
   const b = sizes.get(k);
@@ -66,6 +66,8 @@ export function ownBuildProblems(k: Kustomization): string[] {
     if (b.objects > max) out.push(buildProblem(b, max));
   }
   out.push(...(overlaps.get(k) ?? []));
+  const outside = sparse.get(k);
+  if (outside) out.push(outside);
   return out;
 }
 
@@ -129,6 +131,8 @@ function appBuildSizes(root: IConstruct): KustomizationBuildSize[] {
 interface AppBuildInfo {
   readonly sizes: KustomizationBuildSize[];
   readonly built: Map<Kustomization, Folder[]>;
+  /** Kustomizations building folders their source's `sparseCheckout` leaves out: the problem. */
+  readonly sparse: Map<Kustomization, string>;
 }
 
 function appBuildInfo(root: IConstruct): AppBuildInfo {
@@ -161,6 +165,8 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
   };
   const out: KustomizationBuildSize[] = [];
   const builtFolders = new Map<Kustomization, Folder[]>();
+  const sparse = new Map<Kustomization, string>();
+  const sparseSets = new Map<object, ReadonlySet<string>>();
   for (const k of kustomizations) {
     // A construct whose constructor threw (caught by the caller) is in the tree, half made.
     if (typeof k.path !== 'string' || !k.source) continue;
@@ -175,8 +181,27 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
       out.push({ kustomization: k, folder: built.folder, objects: built.objects });
       builtFolders.set(k, layout.foldersBuilt(k.path));
     }
+    // A sparse source (GitRepository sparseCheckout) holds only its directories: every folder the
+    // build reads must be in one, or kustomize-controller finds no such path in the artifact.
+    const dirs = (src as { readonly sparseCheckoutDirectories?: readonly string[] }).sparseCheckoutDirectories;
+    if (dirs && dirs.length > 0) {
+      let set = sparseSets.get(src);
+      if (!set) sparseSets.set(src, (set = new Set(dirs)));
+      const kept = set;
+      const inSparse = (p: string) => {
+        for (let d = p; d !== ''; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') if (kept.has(`${d}/`)) return true;
+        return false;
+      };
+      const outside = layout.allBuilt(k.path).filter((f) => !inSparse(f.path));
+      if (outside.length > 0) {
+        const s = k.source as { readonly namespace?: string; readonly name?: string };
+        const more = outside.length > 1 ? ` (and ${outside.length - 1} more folder${outside.length > 2 ? 's' : ''})` : '';
+        sparse.set(k, `Kustomization ${k.namespace}/${k.name} builds folder "${outside[0].path}"${more}, which the sparseCheckout of its source GitRepository ${s.namespace}/${s.name} leaves out of the artifact: ` +
+          `kustomize-controller would not find it; add "${outside[0].path}/" to the source's sparseCheckout (a Fleet's bucketSources.include)`);
+      }
+    }
   }
-  return { sizes: out, built: builtFolders };
+  return { sizes: out, built: builtFolders, sparse };
 }
 
 /** The folders of one repo as Flux builds them, and the objects each folder holds. */
@@ -195,6 +220,11 @@ class RepoLayout {
     const folders = this.folders.built(path);
     // Each folder once: kustomize refuses a resource listed twice, so a folder reached twice is one build.
     return folders.length > 0 ? { folder: folders[0], objects: folders.reduce((n, f) => n + this.own.get(f)!, 0) } : undefined;
+  }
+
+  /** Every folder a Kustomization applying `path` builds (see `RepoFolders.built`). */
+  public allBuilt(path: string): Folder[] {
+    return this.folders.built(path);
   }
 
   /** The folders holding objects that a Kustomization applying `path` builds (those {@link built} counts). */

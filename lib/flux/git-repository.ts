@@ -1,3 +1,4 @@
+import * as posix from 'path/posix';
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/flux/source.toolkit.fluxcd.io';
@@ -85,6 +86,20 @@ export interface GitRepositoryProps extends FluxObjectProps {
   readonly include?: GitInclude[];
 
   /**
+   * The only directories checked out and put in the artifact (`spec.sparseCheckout`,
+   * source-controller v1.4 and later; more with {@link GitRepository.addSparseCheckout}). Every
+   * Kustomization reading the source downloads and unpacks the whole artifact on each
+   * reconciliation (kustomize-controller `reconcile`: fetch and untar into a temporary directory),
+   * so a large repo read by many Kustomizations is better split. Each entry is a repo-relative
+   * directory, written `dir/` (a leading `./` is dropped, a trailing `/` added): source-controller
+   * hands the entries to go-git, which keeps the files whose path starts with one (so `apps`
+   * would also keep `apps2/`). Synth refuses a Kustomization of the app whose build reads a
+   * folder outside them.
+   * @default - the whole repo
+   */
+  readonly sparseCheckout?: string[];
+
+  /**
    * Whether the source is suspended.
    * @default false
    */
@@ -123,6 +138,7 @@ export class GitRepository extends FluxResource implements ISource {
   /** The L1 object. */
   public readonly apiObject: l1.GitRepository;
   private readonly includes: GitInclude[] = [];
+  private readonly sparse = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: GitRepositoryProps) {
     super(scope, id);
@@ -155,6 +171,7 @@ export class GitRepository extends FluxResource implements ISource {
           ...(timeout ? { timeout } : {}),
           ...(props.ignore !== undefined ? { ignore: props.ignore } : {}),
           ...(props.suspend ? { suspend: true } : {}),
+          ...(this.sparse.size > 0 ? { sparseCheckout: this.sparseCheckoutDirectories.slice() } : {}),
           ...(this.includes.length > 0
             ? {
               include: this.includes.map((i) => ({
@@ -168,7 +185,32 @@ export class GitRepository extends FluxResource implements ISource {
       }),
     });
     for (const inc of props.include ?? []) this.addInclude(inc);
+    (props.sparseCheckout ?? []).forEach((dir, i) => this.addSparse(`sparseCheckout[${i}]`, dir));
     applyFluxRemovalPolicy(this, props);
+  }
+
+  /** Adds a directory to `spec.sparseCheckout` (see {@link GitRepositoryProps.sparseCheckout}). */
+  public addSparseCheckout(dir: string): void {
+    this.addSparse('addSparseCheckout', dir);
+  }
+
+  /**
+   * The directories of `spec.sparseCheckout`, sorted, each `dir/` (see
+   * {@link GitRepositoryProps.sparseCheckout}); empty when the whole repo is checked out.
+   */
+  public get sparseCheckoutDirectories(): readonly string[] {
+    return [...this.sparse].sort();
+  }
+
+  private addSparse(prop: string, dir: string): void {
+    const d = typeof dir === 'string' ? posix.normalize(dir.replace(/^(\.\/)+/, '')).replace(/\/+$/, '') : '';
+    if (typeof dir !== 'string' || d === '' || d === '.') {
+      throw propError(this, prop, `${JSON.stringify(dir)} is not a directory of the repo: give a repo-relative directory such as "apps/prod" (leave sparseCheckout unset to check out the whole repo)`);
+    }
+    if (d.startsWith('/') || d === '..' || d.startsWith('../')) {
+      throw propError(this, prop, `"${dir}" is outside the repo: give a repo-relative directory such as "apps/prod"`);
+    }
+    this.sparse.add(`${d}/`);
   }
 
   /** Includes another GitRepository (same namespace) in this one's artifact. */
