@@ -13,12 +13,5 @@ export const NODE_POOL_VARIABLE = 'nodePool';
 /** The prefix of the ClusterClass patches that set each pool class's node pool from `nodePool` (`dig "<field>" <default> .nodePool`). */
 export const NODE_POOL_PATCH_PREFIX = 'node-pool-';
 
-/**
- * The ClusterClass variable holding the cluster's Azure subscription ID, declared by a class with
- * `kubeconfigAccess` (its role assignment's role definition is under it); a Fleet row's
- * `subscriptionId` sets it.
- */
-export const SUBSCRIPTION_VARIABLE = 'subscriptionId';
-
 /** The Cluster label naming the Azure subscription of a Fleet row. */
 export const SUBSCRIPTION_LABEL = 'azure-subscription';

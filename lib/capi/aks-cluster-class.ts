@@ -1,9 +1,8 @@
 import type { ValidateFunction } from 'ajv';
-import { LOCATION_VARIABLE, NODE_POOL_PATCH_PREFIX, NODE_POOL_VARIABLE, SUBSCRIPTION_VARIABLE } from './aks-class-names';
+import { LOCATION_VARIABLE, NODE_POOL_PATCH_PREFIX, NODE_POOL_VARIABLE } from './aks-class-names';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ManagedCluster as AsoManagedCluster, ManagedClustersAgentPool } from '../../imports/aso/containerservice.azure.com';
-import { RoleAssignment as AsoRoleAssignment, RoleAssignmentSpecPrincipalType } from '../../imports/aso/authorization.azure.com';
 import { ResourceGroup as AsoResourceGroup } from '../../imports/aso/resources.azure.com';
 import { KubeadmConfigTemplate, KubeadmConfigTemplateSpecTemplateSpecFormat } from '../../imports/capi/bootstrap.cluster.x-k8s.io';
 import { ClusterClass, ClusterClassSpecPatchesDefinitionsJsonPatchesOp, ClusterClassSpecVariablesSchemaOpenApiv3SchemaType } from '../../imports/capi/cluster.x-k8s.io';
@@ -84,7 +83,8 @@ export interface AksClusterClassProps extends Omit<AksClusterSettings, 'location
    */
   readonly nodePoolVariables?: boolean;
   /**
-   * Give the identity CAPZ reaches each cluster with a data-plane role on it (see
+   * Give the identity CAPZ reaches each cluster with a data-plane role on it: every
+   * `TopologyCluster` of the class (every `Fleet` row) gets an ASO `RoleAssignment` (see
    * {@link AksClassKubeconfigAccess}). With local accounts disabled and Azure RBAC on (the
    * defaults), `<cluster>-kubeconfig` holds an Entra ID token of the ASO credential's identity,
    * which has no rights on the cluster until it is given one: Cluster API (nodes, MachinePool
@@ -96,11 +96,17 @@ export interface AksClusterClassProps extends Omit<AksClusterSettings, 'location
 
 /**
  * The role an {@link AksClusterClass} gives, on each cluster's AKS cluster, to the identity of the
- * ASO credential its resources use: an ASO `RoleAssignment` embedded beside the ManagedCluster in
- * the control plane template. With local accounts disabled, CAPZ writes `<cluster>-kubeconfig` with
- * an Entra ID token it requests with that credential (CAPZ
+ * ASO credential its resources use. With local accounts disabled, CAPZ writes
+ * `<cluster>-kubeconfig` with an Entra ID token it requests with that credential (CAPZ
  * `AzureASOManagedControlPlaneReconciler.reconcileKubeconfig`), so Cluster API and Flux act on the
- * workload cluster as that identity.
+ * workload cluster as that identity. Each `TopologyCluster` of the class renders an ASO
+ * `RoleAssignment` `<cluster>-capz-kubeconfig-access` in its namespace, owned by its ManagedCluster,
+ * with the cluster's removal policy. It is a top-level object, not a resource of the control plane
+ * template: CAPZ waits for every resource of `AzureASOManagedControlPlane.spec.resources` to be
+ * ready before it refreshes the kubeconfig token (`reconcileNormal`), so a failing assignment there
+ * would cut the cluster off within the token's hour; and CAPZ's own RBAC does not cover
+ * RoleAssignments. ASO must serve `authorization.azure.com/RoleAssignment` (the ASO CAPZ installs
+ * serves only the CRDs of its `--crd-pattern`: add it with `ADDITIONAL_ASO_CRDS`).
  */
 export interface AksClassKubeconfigAccess {
   /**
@@ -111,9 +117,9 @@ export interface AksClassKubeconfigAccess {
    */
   readonly principalId: string;
   /**
-   * The subscription of the clusters (the role definition's ARM id is under it): the default of the
-   * class's `subscriptionId` variable, which each cluster of another subscription sets (a `Fleet`
-   * row's `subscriptionId` does).
+   * The subscription of the clusters (the role definition's ARM id is under it); a cluster of
+   * another subscription sets its own (`TopologyCluster` `subscriptionId`, a `Fleet` row's
+   * `subscriptionId`).
    */
   readonly subscriptionId: string;
   /**
@@ -127,13 +133,24 @@ export interface AksClassKubeconfigAccess {
    */
   readonly roleDefinitionId?: string;
   /**
-   * Secret (in the clusters' namespace) with the ASO credential that creates the role assignments:
-   * it needs `Microsoft.Authorization/roleAssignments/write` on the clusters (Owner, User Access
-   * Administrator or Role Based Access Control Administrator), which CAPZ's own identity usually
-   * lacks. A string is the name of a Secret managed outside the app.
+   * Name of the Secret (in each cluster's namespace) with the ASO credential that creates the role
+   * assignments: it needs `Microsoft.Authorization/roleAssignments/write` on the clusters (Owner,
+   * User Access Administrator or Role Based Access Control Administrator), which CAPZ's own
+   * identity usually lacks. It must be of the clusters' subscription (ASO refuses a credential of
+   * another subscription than the resource's owner), so a `Fleet` refuses it for rows of another
+   * subscription than {@link subscriptionId}.
    * @default - the cluster's credential (`credentialFrom`, or its `credentialSecretName`)
    */
-  readonly credentialFrom?: ISecretSource | string;
+  readonly credentialFrom?: string;
+}
+
+/** The {@link AksClassKubeconfigAccess} of a class, checked and normalized (GUIDs in lower case). */
+export interface ResolvedKubeconfigAccess {
+  readonly principalId: string;
+  readonly principalType: 'ServicePrincipal' | 'Group' | 'User';
+  readonly roleDefinitionId: string;
+  readonly subscriptionId: string;
+  readonly credentialFrom?: string;
 }
 
 /** Per machine pool settings of a cluster (the `nodePool` variable of an {@link AksClusterClass} with `nodePoolVariables`). */
@@ -227,6 +244,10 @@ export class AksClusterClass extends PlatformResource {
   public readonly nodePoolVariables: boolean;
   /** Whether the class declares the `credentialSecretName` variable ({@link AksClusterClassProps.perClusterCredential}). */
   public readonly perClusterCredential: boolean;
+  /** The role each cluster's kubeconfig identity gets ({@link AksClusterClassProps.kubeconfigAccess}), rendered by each `TopologyCluster` of the class. */
+  public readonly kubeconfigAccess?: ResolvedKubeconfigAccess;
+  /** Name of the ASO credential Secret of the clusters' resources ({@link AksClusterClassProps.credentialFrom}), when given. */
+  public readonly credentialName?: string;
   /** Removal policy of the clusters' Azure resources (the templates' ASO reconcile policy, {@link AksClusterClassProps.removalPolicy}). */
   public readonly removalPolicy: RemovalPolicy;
   private readonly className: string;
@@ -282,7 +303,8 @@ export class AksClusterClass extends PlatformResource {
       }),
     });
 
-    const access = props.kubeconfigAccess !== undefined ? this.kubeconfigAccessResource(props.kubeconfigAccess, disableLocal, props.azureRbac ?? true, namespace, credential, policy) : undefined;
+    this.credentialName = credential;
+    this.kubeconfigAccess = props.kubeconfigAccess !== undefined ? this.resolveKubeconfigAccess(props.kubeconfigAccess, disableLocal, props.azureRbac ?? true) : undefined;
 
     // The same for every pool class.
     const poolAnnotations = embeddedAsoAnnotations(ManagedClustersAgentPool.GVK.apiVersion, credential, policy);
@@ -305,7 +327,7 @@ export class AksClusterClass extends PlatformResource {
         name: 'azureasomanagedcontrolplane-spec',
         definitions: [{
           selector: { apiVersion: infraApi, kind: 'AzureASOManagedControlPlaneTemplate', matchResources: { controlPlane: true } },
-          jsonPatches: replaceSpec({ version: '{{ .builtin.controlPlane.version }}', resources: access ? [mc, access.resource] : [mc] }),
+          jsonPatches: replaceSpec({ version: '{{ .builtin.controlPlane.version }}', resources: [mc] }),
         }],
       },
       ...props.machinePoolClasses.map((c) => {
@@ -378,28 +400,15 @@ export class AksClusterClass extends PlatformResource {
       // An embedded resource without annotations gets an empty map first; one with annotations
       // (the reconcile policy of RETAIN) keeps them: an `add` of an existing member replaces it
       // (RFC 6902 section 4.1).
-      const ensure = (has: unknown, i = 0) => (has ? [] : [{ op: ClusterClassSpecPatchesDefinitionsJsonPatchesOp.ADD, path: `/spec/template/spec/resources/${i}/metadata/annotations`, valueFrom: { template: '{}' } }]);
-      // The kubeconfig role assignment (resource 1) is created with the cluster's credential unless it has its own.
-      const accessPatches = access && !access.ownCredential ? [...ensure(access.annotations, 1), annotation(1)] : [];
+      const ensure = (has: unknown) => (has ? [] : [{ op: ClusterClassSpecPatchesDefinitionsJsonPatchesOp.ADD, path: '/spec/template/spec/resources/0/metadata/annotations', valueFrom: { template: '{}' } }]);
       this.addPatch({
         name: 'credential-from',
         enabledIf: `{{ if .${CREDENTIAL_VAR} }}true{{ end }}`,
         definitions: [
           { selector: { apiVersion: infraApi, kind: 'AzureASOManagedClusterTemplate', matchResources: { infrastructureCluster: true } }, jsonPatches: [...ensure(rgAnnotations), annotation(0)] },
-          { selector: { apiVersion: infraApi, kind: 'AzureASOManagedControlPlaneTemplate', matchResources: { controlPlane: true } }, jsonPatches: [...ensure(mcAnnotations), annotation(0), ...accessPatches] },
+          { selector: { apiVersion: infraApi, kind: 'AzureASOManagedControlPlaneTemplate', matchResources: { controlPlane: true } }, jsonPatches: [...ensure(mcAnnotations), annotation(0)] },
           { selector: { apiVersion: infraApi, kind: 'AzureASOManagedMachinePoolTemplate', matchResources: { machinePoolClass: { names: [...classes] } } }, jsonPatches: [...ensure(poolAnnotations), annotation(0)] },
         ],
-      });
-    }
-    if (access) {
-      this.addVariable({
-        name: SUBSCRIPTION_VARIABLE,
-        schema: {
-          type: 'string',
-          description: 'Azure subscription ID of the cluster (the kubeconfig role assignment\'s role definition is under it)',
-          default: props.kubeconfigAccess!.subscriptionId.toLowerCase(),
-          pattern: AZURE_GUID.source,
-        },
       });
     }
     this.machinePoolFeatures = Object.fromEntries(props.machinePoolClasses.map((c) => [c.class, {
@@ -453,8 +462,8 @@ export class AksClusterClass extends PlatformResource {
     });
   }
 
-  /** The embedded kubeconfig role assignment ({@link AksClusterClassProps.kubeconfigAccess}); throws where AksCluster.grantKubeconfigAccess does. */
-  private kubeconfigAccessResource(access: AksClassKubeconfigAccess, disableLocal: boolean, azureRbac: boolean, namespace: string, credential: string | undefined, policy: RemovalPolicy) {
+  /** {@link AksClusterClassProps.kubeconfigAccess} checked; throws where AksCluster.grantKubeconfigAccess does. */
+  private resolveKubeconfigAccess(access: AksClassKubeconfigAccess, disableLocal: boolean, azureRbac: boolean): ResolvedKubeconfigAccess {
     const prop = 'kubeconfigAccess';
     if (!disableLocal) {
       throw propError(this, prop, 'is not needed: local accounts are enabled, so CAPZ writes the admin kubeconfig (set disableLocalAccounts: true, the secure default, to use Entra ID)');
@@ -466,21 +475,14 @@ export class AksClusterClass extends PlatformResource {
     if (!AZURE_GUID.test(access.subscriptionId ?? '')) throw propError(this, `${prop}.subscriptionId`, `"${access.subscriptionId}" is invalid: must be a subscription id (a GUID)`);
     const role = access.roleDefinitionId ?? AzureBuiltInRole.AKS_RBAC_CLUSTER_ADMIN;
     if (!AZURE_GUID.test(role)) throw propError(this, `${prop}.roleDefinitionId`, `"${role}" is invalid: must be a role definition GUID (see AzureBuiltInRole)`);
-    const own = access.credentialFrom !== undefined
-      ? resolveSecret(this, `${prop}.credentialFrom`, access.credentialFrom, { namespace, why: 'ASO reads Secrets from the resource\'s namespace (the clusters\' namespace)' }).name
-      : undefined;
-    const annotations = embeddedAsoAnnotations(AsoRoleAssignment.GVK.apiVersion, own ?? credential, policy);
-    const resource = AsoRoleAssignment.manifest({
-      metadata: { name: `${BUILTIN_NAME}-capz-kubeconfig-access`, ...(annotations ? { annotations } : {}) },
-      spec: {
-        // ASO derives a stable UUID azureName from the owner and the object name.
-        owner: { group: 'containerservice.azure.com', kind: 'ManagedCluster', name: BUILTIN_NAME },
-        principalId: access.principalId.toLowerCase(),
-        principalType: (access.principalType ?? 'ServicePrincipal') as RoleAssignmentSpecPrincipalType,
-        roleDefinitionReference: { armId: `/subscriptions/{{ .${SUBSCRIPTION_VARIABLE} }}/providers/Microsoft.Authorization/roleDefinitions/${role.toLowerCase()}` },
-      },
-    });
-    return { resource, annotations, ownCredential: own !== undefined };
+    if (access.credentialFrom !== undefined) checkString(this, `${prop}.credentialFrom`, access.credentialFrom, DNS_SUBDOMAIN);
+    return {
+      principalId: access.principalId.toLowerCase(),
+      principalType: access.principalType ?? 'ServicePrincipal',
+      roleDefinitionId: role.toLowerCase(),
+      subscriptionId: access.subscriptionId.toLowerCase(),
+      ...(access.credentialFrom !== undefined ? { credentialFrom: access.credentialFrom } : {}),
+    };
   }
 
   /**

@@ -10,7 +10,7 @@ import { FluxDuration, ISource } from '../flux/common';
 import { GitRef, GitRepository } from '../flux/git-repository';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { LOCKDOWN_PROP_HINTS } from '../flux/lockdown';
-import { SUBSCRIPTION_LABEL, SUBSCRIPTION_VARIABLE } from './aks-class-names';
+import { SUBSCRIPTION_LABEL } from './aks-class-names';
 import { recordOrigin } from '../core/origin';
 import { Folder, FOLDER_PATH } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
@@ -460,9 +460,19 @@ export class Fleet extends Construct {
       const shard = spec.shard ?? (shards !== undefined ? `shard${stableHash(spec.name) % shards}` : undefined);
       if (shard !== undefined) checkString(this, `${row}.shard`, shard, { ...DNS_LABEL, description: 'a shard key: a DNS label such as "shard1" (it names the bucket folders and Kustomizations)' });
       const location = pick('location');
-      // A class with kubeconfigAccess puts its role assignment's role definition under the cluster's subscription.
-      const subscriptionVariable = subscription !== undefined && cls.variables[SUBSCRIPTION_VARIABLE] !== undefined ? { [SUBSCRIPTION_VARIABLE]: subscription.toLowerCase() } : undefined;
-      const variables = merged(props.defaults.variables, env?.variables, spec.variables, location !== undefined ? { location } : undefined, credential !== undefined ? { credentialSecretName: credential } : undefined, subscriptionVariable);
+      const access = cls.kubeconfigAccess;
+      if (access && subscription !== undefined) {
+        // The kubeconfig role assignment is created with one credential for every cluster: ASO
+        // refuses a credential of another subscription than the resource's owner.
+        if (access.credentialFrom !== undefined && subscription.toLowerCase() !== access.subscriptionId) {
+          throw propError(this, `${row}.subscriptionId`, `${subscription} is not the subscription of ClusterClass ${cls.name}'s kubeconfigAccess (${access.subscriptionId}), whose credentialFrom "${access.credentialFrom}" creates every cluster's role assignment: ` +
+            'ASO refuses a credential of another subscription than the resource\'s owner; put the cluster in a class of its subscription, or drop kubeconfigAccess.credentialFrom (each cluster\'s own credential then creates it)');
+        }
+      } else if (access && credential !== undefined && credential !== cls.credentialName) {
+        // Another credential is, as a rule, another subscription: its role definition is under it.
+        throw propError(this, `${row}.subscriptionId`, `is required: the cluster's credential "${credential}" is not the class's, and the role definition of ClusterClass ${cls.name}'s kubeconfigAccess is under the cluster's subscription`);
+      }
+      const variables = merged(props.defaults.variables, env?.variables, spec.variables, location !== undefined ? { location } : undefined, credential !== undefined ? { credentialSecretName: credential } : undefined);
       for (const problem of cls.validateVariables(variables ?? {})) {
         const at = problem.indexOf(': ');
         throw propError(this, `${row}.${problem.slice(0, at)}`, `${problem.slice(at + 2)} (cluster "${spec.name}")`);
@@ -501,6 +511,7 @@ export class Fleet extends Construct {
         labels,
         environment: spec.environment,
         removalPolicy,
+        subscriptionId: subscription,
       });
       setNodePools(cluster);
       // The row's CSV line, named by the guard's day-2 refusals of the Cluster.

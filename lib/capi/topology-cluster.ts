@@ -1,6 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { RoleAssignment as AsoRoleAssignment, RoleAssignmentSpecPrincipalType } from '../../imports/aso/authorization.azure.com';
 import { Cluster } from '../../imports/capi/cluster.x-k8s.io';
+import { embeddedAsoAnnotations } from '../aso/aks/embedded';
+import { AZURE_GUID, roleDefinitionArmId } from '../core/azure-roles';
 import { checkKubernetesVersion } from '../aso/aks/managed-cluster-spec';
 import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
 import { addReference } from '../core/references';
@@ -74,6 +77,12 @@ export interface TopologyClusterProps {
    * @default - none
    */
   readonly environment?: string;
+  /**
+   * The Azure subscription of the cluster (its ASO credential's): the role definition of its
+   * class's `kubeconfigAccess` is under it.
+   * @default - the class's `kubeconfigAccess.subscriptionId`
+   */
+  readonly subscriptionId?: string;
 }
 
 /**
@@ -158,5 +167,30 @@ export class TopologyCluster extends CapiCluster {
     this.coverRemoval(props.removalPolicy ?? RemovalPolicy.RETAIN, this.apiObject);
     addReference(this, 'clusterClass', { apiGroup: CAPI_GROUP, kind: 'ClusterClass', name: className, namespace: classNamespace });
     this.initCluster();
+    if (props.subscriptionId !== undefined && !AZURE_GUID.test(props.subscriptionId)) throw propError(this, 'subscriptionId', `"${props.subscriptionId}" is invalid: must be a subscription id (a GUID)`);
+    const access = aksClass?.kubeconfigAccess;
+    if (access) {
+      // The cluster's credential: the class's kubeconfigAccess one, else the cluster's own.
+      const own = props.variables?.credentialSecretName;
+      const credential = access.credentialFrom ?? (typeof own === 'string' ? own : aksClass!.credentialName);
+      const annotations = embeddedAsoAnnotations(AsoRoleAssignment.GVK.apiVersion, credential);
+      this.kubeconfigAccess = new AsoRoleAssignment(this, 'KubeconfigAccess', {
+        metadata: { name: `${name}-capz-kubeconfig-access`, namespace, ...(annotations ? { annotations } : {}) },
+        spec: {
+          // ASO derives a stable UUID azureName from the owner and the object name.
+          owner: { group: 'containerservice.azure.com', kind: 'ManagedCluster', name },
+          principalId: access.principalId,
+          principalType: access.principalType as RoleAssignmentSpecPrincipalType,
+          roleDefinitionReference: { armId: roleDefinitionArmId(props.subscriptionId ?? access.subscriptionId, access.roleDefinitionId) },
+        },
+      });
+      this.coverRemoval(props.removalPolicy ?? RemovalPolicy.RETAIN, this.kubeconfigAccess);
+    }
   }
+
+  /**
+   * The ASO RoleAssignment giving the cluster's kubeconfig identity its role, when the class has
+   * `kubeconfigAccess` (see `AksClassKubeconfigAccess`).
+   */
+  public readonly kubeconfigAccess?: ApiObject;
 }

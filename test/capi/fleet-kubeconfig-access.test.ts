@@ -1,13 +1,12 @@
 // The identity CAPZ reaches fleet clusters with: with local accounts disabled (the default), CAPZ
 // puts in `<cluster>-kubeconfig` an Entra ID token of the ASO credential's identity (CAPZ
 // AzureASOManagedControlPlaneReconciler.reconcileKubeconfig), which under Azure RBAC has no rights
-// on the cluster. AksClusterClass `kubeconfigAccess` embeds an ASO RoleAssignment beside each
-// cluster's ManagedCluster, its role definition under the cluster's subscription.
-import { JsonPatch } from 'cdk8s';
-import { parse } from 'yaml';
+// on the cluster. AksClusterClass `kubeconfigAccess` gives every TopologyCluster of the class an
+// ASO RoleAssignment of its own (not a resource of the control plane template: CAPZ refreshes the
+// token only once every such resource is ready), its role definition under the cluster's
+// subscription, created with the cluster's credential.
 import { RemovalPolicy } from '../../lib';
-import { AksClusterClass, Fleet } from '../../lib/capi';
-import { Validator } from '../../lib/core/validation';
+import { AksClusterClass, Fleet, FleetClusterSpec } from '../../lib/capi';
 import { GitRepository } from '../../lib/flux';
 import { Folder } from '../../lib/gitops/folder';
 import { Testing } from '../../lib/testing';
@@ -16,7 +15,9 @@ import { setup, SYSTEM_POOL } from './fixtures';
 const SUB_A = '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c';
 const SUB_B = '7c6d5e4f-3a2b-4c1d-8e9f-0a1b2c3d4e5f';
 const PRINCIPAL = '11111111-2222-4333-8444-555555555555';
+const AKS_RBAC_CLUSTER_ADMIN = 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b';
 const CLASS = 'platform/clusters--mgmt--classes/class';
+const FLEET = 'platform/clusters--mgmt/fleet';
 
 function cls(folder: Folder, extra: Partial<ConstructorParameters<typeof AksClusterClass>[2]> = {}): AksClusterClass {
   return new AksClusterClass(folder, 'class', {
@@ -27,88 +28,76 @@ function cls(folder: Folder, extra: Partial<ConstructorParameters<typeof AksClus
   });
 }
 
-/** The control plane template's spec of a cluster, as Cluster API patches it: the class's patches in order, Go templates filled in. */
-function controlPlaneSpec(cc: any, values: Record<string, string>): any {
-  const fill = (t: string) => t.replace(/\{\{ \.([\w.]+) \}\}/g, (_, k: string) => values[k] ?? `<${k}>`);
-  let doc: any = { spec: { template: { spec: {} } } };
-  for (const p of cc.spec.patches) {
-    if (p.enabledIf && !values.credentialSecretName) continue;
-    for (const d of p.definitions) {
-      if (d.selector.kind !== 'AzureASOManagedControlPlaneTemplate') continue;
-      const ops = d.jsonPatches.map((op: any) => {
-        const value = op.valueFrom.variable ? values[op.valueFrom.variable] : parse(fill(op.valueFrom.template));
-        return op.op === 'replace' ? JsonPatch.replace(op.path, value) : JsonPatch.add(op.path, value);
-      });
-      doc = JsonPatch.apply(doc, ...ops);
-    }
-  }
-  return doc.spec.template.spec;
+function fleet(extra: Partial<ConstructorParameters<typeof AksClusterClass>[2]>, clusters: FleetClusterSpec[]) {
+  const { app, repo, folder } = setup();
+  const c = cls(repo.folder('clusters/mgmt/classes'), extra);
+  const source = GitRepository.fromName(folder, 'src', { name: 'flux-system', namespace: 'flux-system' });
+  new Fleet(folder, 'fleet', { repo, clusterClass: c, source, defaults: { kubernetesVersion: 'v1.33.2' }, clusters });
+  return app;
 }
 
-describe('AksClusterClass kubeconfigAccess', () => {
-  test('a RoleAssignment beside each ManagedCluster, under each row\'s subscription, created with the row\'s credential', () => {
-    const { app, repo, folder } = setup();
-    const c = cls(repo.folder('clusters/mgmt/classes'));
-    const source = GitRepository.fromName(folder, 'src', { name: 'flux-system', namespace: 'flux-system' });
-    new Fleet(folder, 'fleet', {
-      repo, clusterClass: c, source,
-      defaults: { kubernetesVersion: 'v1.33.2' },
-      clusters: [
-        { name: 'c1', subscriptionId: SUB_A, credentialFrom: 'aso-sub-a' },
-        { name: 'c2', subscriptionId: SUB_B.toUpperCase(), credentialFrom: 'aso-sub-b' },
-        { name: 'c3' },
-      ],
-    });
-    const objs = Testing.objects(app);
-    const cc = Testing.find(objs, 'ClusterClass', 'aks');
-    expect(cc.spec.variables.find((v: any) => v.name === 'subscriptionId')).toEqual({
-      name: 'subscriptionId', required: false,
-      schema: { openAPIV3Schema: { type: 'string', description: 'Azure subscription ID of the cluster (the kubeconfig role assignment\'s role definition is under it)', default: SUB_A, pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } },
-    });
-    // Each row's subscription (lower case: Azure ids compare without case); a row without one keeps the class default.
-    const vars = (name: string) => Testing.find(objs, 'Cluster', name).spec.topology.variables;
-    expect(vars('c1')).toEqual([{ name: 'credentialSecretName', value: 'aso-sub-a' }, { name: 'subscriptionId', value: SUB_A }]);
-    expect(vars('c2')).toEqual([{ name: 'credentialSecretName', value: 'aso-sub-b' }, { name: 'subscriptionId', value: SUB_B }]);
-    expect(vars('c3')).toBeUndefined();
+const armId = (sub: string, role = AKS_RBAC_CLUSTER_ADMIN) => `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
 
-    const spec = controlPlaneSpec(cc, { 'builtin.cluster.name': 'c2', 'builtin.controlPlane.version': 'v1.33.2', 'subscriptionId': SUB_B, 'credentialSecretName': 'aso-sub-b' });
-    expect(spec.resources.map((r: any) => `${r.kind}/${r.metadata.name}`)).toEqual(['ManagedCluster/c2', 'RoleAssignment/c2-capz-kubeconfig-access']);
-    const ra = spec.resources[1];
-    expect(ra).toEqual({
+describe('AksClusterClass kubeconfigAccess', () => {
+  test('each cluster gets a RoleAssignment of its own: in its namespace, under its subscription, created with its credential', () => {
+    const app = fleet({ removalPolicy: RemovalPolicy.DESTROY }, [
+      { name: 'c1', subscriptionId: SUB_A, credentialFrom: 'aso-sub-a' },
+      { name: 'c2', subscriptionId: SUB_B.toUpperCase(), credentialFrom: 'aso-sub-b', namespace: 'fleet-b', removalPolicy: RemovalPolicy.DESTROY },
+      { name: 'c3' },
+    ]);
+    const objs = Testing.objects(app);
+    const ra = (name: string) => Testing.find(objs, 'RoleAssignment', `${name}-capz-kubeconfig-access`);
+    expect(ra('c1')).toEqual({
       apiVersion: 'authorization.azure.com/v1api20220401',
       kind: 'RoleAssignment',
       metadata: {
-        name: 'c2-capz-kubeconfig-access',
-        annotations: { 'serviceoperator.azure.com/credential-from': 'aso-sub-b', 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' },
+        name: 'c1-capz-kubeconfig-access',
+        namespace: 'fleet',
+        annotations: {
+          'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
+          'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+          'serviceoperator.azure.com/credential-from': 'aso-sub-a',
+          'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete',
+        },
       },
       spec: {
-        owner: { group: 'containerservice.azure.com', kind: 'ManagedCluster', name: 'c2' },
+        owner: { group: 'containerservice.azure.com', kind: 'ManagedCluster', name: 'c1' },
         principalId: PRINCIPAL,
         principalType: 'ServicePrincipal',
-        roleDefinitionReference: { armId: `/subscriptions/${SUB_B}/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b` },
+        roleDefinitionReference: { armId: armId(SUB_A) },
       },
     });
-    expect(spec.resources[0].metadata.annotations['serviceoperator.azure.com/credential-from']).toBe('aso-sub-b');
-    // What ASO is given is valid against its RoleAssignment schema (CAPZ creates it in the cluster's namespace).
-    expect(new Validator().validate([{ obj: { ...ra, metadata: { ...ra.metadata, namespace: 'fleet' } }, path: 'ra' }]).map((i) => i.message)).toEqual([]);
-    // Without a per-cluster credential: the class's.
-    const plain = controlPlaneSpec(cc, { 'builtin.cluster.name': 'c3', 'builtin.controlPlane.version': 'v1.33.2', 'subscriptionId': SUB_A });
-    expect(plain.resources[1].metadata.annotations['serviceoperator.azure.com/credential-from']).toBe('aso-credential');
-    expect(plain.resources[1].spec.roleDefinitionReference.armId).toBe(`/subscriptions/${SUB_A}/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b`);
+    // Another subscription, another namespace, a DESTROY row: removed with its cluster.
+    expect(ra('c2').metadata).toEqual({ name: 'c2-capz-kubeconfig-access', namespace: 'fleet-b', annotations: { 'serviceoperator.azure.com/credential-from': 'aso-sub-b', 'serviceoperator.azure.com/reconcile-policy': 'manage' } });
+    expect(ra('c2').spec.roleDefinitionReference.armId).toBe(armId(SUB_B));
+    // A row without subscription or credential: the class's.
+    expect(ra('c3').metadata.annotations['serviceoperator.azure.com/credential-from']).toBe('aso-credential');
+    expect(ra('c3').spec.roleDefinitionReference.armId).toBe(armId(SUB_A));
+    // Nothing in the class's templates: CAPZ refreshes the kubeconfig token only once every
+    // resource of the control plane is ready, so a failing assignment there would cut every cluster off.
+    const cc = Testing.find(objs, 'ClusterClass', 'aks');
+    expect(JSON.stringify(cc.spec.patches)).not.toContain('RoleAssignment');
+    expect(cc.spec.variables.map((v: any) => v.name)).toEqual(['location', 'credentialSecretName']);
   });
 
-  test('its own credential (one allowed to write role assignments) is kept for every cluster', () => {
-    const { app, repo } = setup();
-    cls(repo.folder('clusters/mgmt/classes'), {
-      removalPolicy: RemovalPolicy.DESTROY,
-      kubeconfigAccess: { principalId: PRINCIPAL, subscriptionId: SUB_A, principalType: 'Group', roleDefinitionId: '3498E952-D568-435E-9B2C-8D77E338D7F7', credentialFrom: 'aso-rbac-admin' },
-    });
-    const cc = Testing.find(Testing.objects(app), 'ClusterClass', 'aks');
-    const spec = controlPlaneSpec(cc, { 'builtin.cluster.name': 'c1', 'builtin.controlPlane.version': 'v1.33.2', 'subscriptionId': SUB_A, 'credentialSecretName': 'aso-sub-a' });
-    expect(spec.resources[1].metadata.annotations).toEqual({ 'serviceoperator.azure.com/credential-from': 'aso-rbac-admin' });
-    expect(spec.resources[1].spec.principalType).toBe('Group');
-    expect(spec.resources[1].spec.roleDefinitionReference.armId).toBe(`/subscriptions/${SUB_A}/providers/Microsoft.Authorization/roleDefinitions/3498e952-d568-435e-9b2c-8d77e338d7f7`);
-    expect(spec.resources[0].metadata.annotations).toEqual({ 'serviceoperator.azure.com/credential-from': 'aso-sub-a' });
+  test('its own credential (one allowed to write role assignments) creates every assignment, in its subscription only', () => {
+    const access = { principalId: PRINCIPAL, subscriptionId: SUB_A, principalType: 'Group' as const, roleDefinitionId: '3498E952-D568-435E-9B2C-8D77E338D7F7', credentialFrom: 'aso-rbac-admin' };
+    const objs = Testing.objects(fleet({ kubeconfigAccess: access }, [{ name: 'c1', subscriptionId: SUB_A, credentialFrom: 'aso-sub-a' }]));
+    const ra = Testing.find(objs, 'RoleAssignment', 'c1-capz-kubeconfig-access');
+    expect(ra.metadata.annotations['serviceoperator.azure.com/credential-from']).toBe('aso-rbac-admin');
+    expect(ra.spec.principalType).toBe('Group');
+    expect(ra.spec.roleDefinitionReference.armId).toBe(armId(SUB_A, '3498e952-d568-435e-9b2c-8d77e338d7f7'));
+    // ASO refuses a credential of another subscription than the resource's owner.
+    expect(Testing.errorOf(() => fleet({ kubeconfigAccess: access }, [{ name: 'c2', subscriptionId: SUB_B, credentialFrom: 'aso-sub-b' }]))).toBe(
+      `${FLEET}: prop "clusters[0].subscriptionId": ${SUB_B} is not the subscription of ClusterClass aks's kubeconfigAccess (${SUB_A}), whose credentialFrom "aso-rbac-admin" creates every cluster's role assignment: ` +
+        'ASO refuses a credential of another subscription than the resource\'s owner; put the cluster in a class of its subscription, or drop kubeconfigAccess.credentialFrom (each cluster\'s own credential then creates it) (cluster "c2")',
+    );
+  });
+
+  test('a row with a credential of its own names its subscription', () => {
+    expect(Testing.errorOf(() => fleet({}, [{ name: 'c1', credentialFrom: 'aso-sub-b' }]))).toBe(
+      `${FLEET}: prop "clusters[0].subscriptionId": is required: the cluster's credential "aso-sub-b" is not the class's, and the role definition of ClusterClass aks's kubeconfigAccess is under the cluster's subscription (cluster "c1")`,
+    );
   });
 
   test('refused where it cannot work, naming the prop and the fix', () => {

@@ -443,7 +443,10 @@ test('examples/fleet-table: 12 rows from fleet.csv, two subscriptions, two shard
   const shards = objs.filter((o) => o.kind === 'Kustomization' && o.metadata.namespace !== 'flux-system').map((o) => o.metadata.labels?.['sharding.fluxcd.io/key']);
   expect(new Set(shards)).toEqual(new Set(['shard0', 'shard1']));
   expect(Testing.find(objs, 'Cluster', 'pay-weu-prod-1').spec.topology.variables).toContainEqual({ name: 'aksSkuTier', value: 'Premium' });
-  // The class's kubeconfig role assignment: each cluster's role definition under its own subscription.
-  for (const c of clusters) expect(c.spec.topology.variables).toContainEqual({ name: 'subscriptionId', value: c.metadata.labels!['azure-subscription'] });
+  // The class's kubeconfig access: a role assignment per cluster, its role definition under the cluster's subscription.
+  for (const c of clusters) {
+    const ra = Testing.find(objs, 'RoleAssignment', `${c.metadata.name}-capz-kubeconfig-access`);
+    expect(ra.spec.roleDefinitionReference.armId).toBe(`/subscriptions/${c.metadata.labels!['azure-subscription']}/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b`);
+  }
   expect(Math.max(...kustomizationBuildSizes(repo).map((b) => b.objects))).toBeLessThan(100);
 });
