@@ -33,13 +33,16 @@ function readOne(file: string): ReadYamlFile {
 
 // Plain JavaScript run by each worker: take chunks from the shared counter, read and parse their
 // files, post each chunk back. A file whose parsing throws (an unresolved alias in `yaml`'s toJS)
-// is marked and read again by the main thread, which then throws as it would have.
+// is marked, and no more chunks are taken (see readYamlFiles); the main thread reads it again. So
+// is a file with a `!!binary` value: `yaml` reads it as a Buffer, which arrives here as a plain
+// Uint8Array (structured clone), so the main thread reads it, as it would without workers.
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('worker_threads');
 const fs = require('fs');
 const reader = new Function('__name', 'return (' + workerData.reader + ')')((f) => f)(require(workerData.jsyamlPath), require(workerData.yamlPath));
 const { files, counter, chunk } = workerData;
-for (let c = Atomics.add(counter, 0, 1); c * chunk < files.length; c = Atomics.add(counter, 0, 1)) {
+const chunks = Math.ceil(files.length / chunk);
+for (let c = Atomics.add(counter, 0, 1); c < chunks; c = Atomics.add(counter, 0, 1)) {
   const results = [];
   const end = Math.min(files.length, (c + 1) * chunk);
   for (let i = c * chunk; i < end; i++) {
@@ -50,10 +53,15 @@ for (let c = Atomics.add(counter, 0, 1); c * chunk < files.length; c = Atomics.a
       results.push({ readError: String((e && e.message) || e) });
       continue;
     }
+    if (text.includes('binary')) {
+      results.push({ threw: true });
+      continue;
+    }
     try {
       results.push({ docs: reader.parse(text) });
     } catch {
       results.push({ threw: true });
+      Atomics.store(counter, 0, chunks);
     }
   }
   parentPort.postMessage({ chunk: c, results });
@@ -89,14 +97,25 @@ function startWorker(files: readonly string[], counter: Int32Array, results: Arr
 export async function readYamlFiles(files: readonly string[], threads: number = YamlFilePool.threadsFor(files.length), mainThreadReads = true): Promise<ReadYamlFile[]> {
   if (threads <= 0 || (files.length <= CHUNK_FILES && mainThreadReads)) return files.map(readOne);
   const counter = new Int32Array(new SharedArrayBuffer(4));
+  const chunks = Math.ceil(files.length / CHUNK_FILES);
   const results: Array<WorkerRead | undefined> = new Array(files.length);
   const workers = Array.from({ length: threads }, () => startWorker(files, counter, results));
-  for (let c = mainThreadReads ? Atomics.add(counter, 0, 1) : Infinity; c * CHUNK_FILES < files.length; c = Atomics.add(counter, 0, 1)) {
+  for (let c = mainThreadReads ? Atomics.add(counter, 0, 1) : chunks; c < chunks; c = Atomics.add(counter, 0, 1)) {
     const end = Math.min(files.length, (c + 1) * CHUNK_FILES);
-    for (let i = c * CHUNK_FILES; i < end; i++) results[i] = readOne(files[i]);
+    for (let i = c * CHUNK_FILES; i < end; i++) {
+      try {
+        results[i] = readOne(files[i]);
+      } catch {
+        // Thrown below, in file order: the first file that throws is the one reading on this
+        // thread alone would throw at, whoever took the chunks. No more chunks are taken.
+        results[i] = { threw: true };
+        Atomics.store(counter, 0, chunks);
+      }
+    }
   }
   await Promise.all(workers);
-  // Files a worker could not parse (it threw) or never posted (it failed): read here, which
-  // throws where reading on this thread throws.
+  // Files that threw or hold binary values (see WORKER_SOURCE), or that no thread read (a worker
+  // failed, or reading stopped at a file that throws): read here, in file order, which throws
+  // where reading on this thread alone throws.
   return Array.from(results, (r, i) => (r === undefined || 'threw' in r ? readOne(files[i]) : r));
 }

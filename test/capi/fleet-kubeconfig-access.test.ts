@@ -71,7 +71,7 @@ describe('AksClusterClass kubeconfigAccess', () => {
     expect(ra('c2').metadata).toEqual({ name: 'c2-capz-kubeconfig-access', namespace: 'fleet-b', annotations: { 'serviceoperator.azure.com/credential-from': 'aso-sub-b', 'serviceoperator.azure.com/reconcile-policy': 'manage' } });
     expect(ra('c2').spec.roleDefinitionReference.armId).toBe(armId(SUB_B));
     // A row without subscription or credential: the class's.
-    expect(ra('c3').metadata.annotations['serviceoperator.azure.com/credential-from']).toBe('aso-credential');
+    expect(ra('c3').metadata.annotations!['serviceoperator.azure.com/credential-from']).toBe('aso-credential');
     expect(ra('c3').spec.roleDefinitionReference.armId).toBe(armId(SUB_A));
     // Nothing in the class's templates: CAPZ refreshes the kubeconfig token only once every
     // resource of the control plane is ready, so a failing assignment there would cut every cluster off.
@@ -84,7 +84,7 @@ describe('AksClusterClass kubeconfigAccess', () => {
     const access = { principalId: PRINCIPAL, subscriptionId: SUB_A, principalType: 'Group' as const, roleDefinitionId: '3498E952-D568-435E-9B2C-8D77E338D7F7', credentialFrom: 'aso-rbac-admin' };
     const objs = Testing.objects(fleet({ kubeconfigAccess: access }, [{ name: 'c1', subscriptionId: SUB_A, credentialFrom: 'aso-sub-a' }]));
     const ra = Testing.find(objs, 'RoleAssignment', 'c1-capz-kubeconfig-access');
-    expect(ra.metadata.annotations['serviceoperator.azure.com/credential-from']).toBe('aso-rbac-admin');
+    expect(ra.metadata.annotations!['serviceoperator.azure.com/credential-from']).toBe('aso-rbac-admin');
     expect(ra.spec.principalType).toBe('Group');
     expect(ra.spec.roleDefinitionReference.armId).toBe(armId(SUB_A, '3498e952-d568-435e-9b2c-8d77e338d7f7'));
     // ASO refuses a credential of another subscription than the resource's owner.

@@ -108,10 +108,25 @@ test('validate reads files on worker threads as on the main thread: documents, e
     expect(inline[0]).toEqual({ docs: [{ value: { a: 1 } }, { value: { b: ['x', 'y'] } }] });
     expect(inline[1].docs?.[0].error).toMatch(/^Map keys must be unique/);
     expect(inline[files.length - 1].readError).toMatch(/^ENOENT/);
-    // An unresolved alias: yaml's toJS throws, on the main thread as before.
+    // An unresolved alias: yaml's toJS throws, on the main thread as before; with several, at the
+    // first in file order, whichever thread took it.
     const bad = path.join(dir, 'alias.yaml');
     fs.writeFileSync(bad, 'a: *nowhere\n');
     await expect(readYamlFiles([...files.slice(0, 300), bad], 1, false)).rejects.toThrow(/Unresolved alias/);
+    const first = path.join(dir, 'alias-first.yaml');
+    fs.writeFileSync(first, 'a: *first\n');
+    const twoBad = [...files.slice(0, 10), first, ...files.slice(10, 300), bad];
+    for (const [threads, main] of [[0, true], [1, true], [1, false], [3, false]] as const) {
+      await expect(readYamlFiles(twoBad, threads, main)).rejects.toThrow(/Unresolved alias.*first/);
+    }
+    // A !!binary value is a Buffer, whichever thread read the file (a worker's would arrive as a plain Uint8Array).
+    const binary = path.join(dir, 'binary.yaml');
+    fs.writeFileSync(binary, 'data: !!binary aGVsbG8=\n');
+    const withBinary = [...files.slice(0, 300), binary];
+    for (const [threads, main] of [[0, true], [1, false]] as const) {
+      const value = ((await readYamlFiles(withBinary, threads, main))[300].docs![0].value as { data: unknown }).data;
+      expect(Buffer.isBuffer(value) && value.toString()).toBe('hello');
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
