@@ -176,23 +176,26 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
     const sourceRepo = src.repo ?? (typeof src.url === 'string' ? byUrl().get(normalizeRepoUrl(src.url)) : repoOf(k));
     if (!sourceRepo || !repos.has(sourceRepo)) continue;
     const layout = layoutOf(sourceRepo);
-    const built = layout.built(k.path);
+    const folders = layout.allBuilt(k.path);
+    const built = layout.built(folders);
     if (built) {
       out.push({ kustomization: k, folder: built.folder, objects: built.objects });
-      builtFolders.set(k, layout.foldersBuilt(k.path));
+      builtFolders.set(k, layout.foldersBuilt(folders));
     }
     // A sparse source (GitRepository sparseCheckout) holds only its directories: every folder the
     // build reads must be in one, or kustomize-controller finds no such path in the artifact.
-    const dirs = (src as { readonly sparseCheckoutDirectories?: readonly string[] }).sparseCheckoutDirectories;
-    if (dirs && dirs.length > 0) {
-      let set = sparseSets.get(src);
-      if (!set) sparseSets.set(src, (set = new Set(dirs)));
-      const kept = set;
+    let kept = sparseSets.get(src);
+    if (!kept) {
+      const dirs = (src as { readonly sparseCheckoutDirectories?: readonly string[] }).sparseCheckoutDirectories;
+      sparseSets.set(src, (kept = new Set(dirs ?? [])));
+    }
+    if (kept.size > 0) {
+      const dirs = kept;
       const inSparse = (p: string) => {
-        for (let d = p; d !== ''; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') if (kept.has(`${d}/`)) return true;
+        for (let d = p; d !== ''; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') if (dirs.has(`${d}/`)) return true;
         return false;
       };
-      const outside = layout.allBuilt(k.path).filter((f) => !inSparse(f.path));
+      const outside = folders.filter((f) => !inSparse(f.path));
       if (outside.length > 0) {
         const s = k.source as { readonly namespace?: string; readonly name?: string };
         const more = outside.length > 1 ? ` (and ${outside.length - 1} more folder${outside.length > 2 ? 's' : ''})` : '';
@@ -215,21 +218,20 @@ class RepoLayout {
     for (const f of this.folders.folders) this.own.set(f, (objects.get(f) ?? 0) + this.folders.listedFiles.get(f)!);
   }
 
-  /** What a Kustomization applying `path` builds (see `RepoFolders.built`), with its objects. */
-  public built(path: string): { folder: Folder; objects: number } | undefined {
-    const folders = this.folders.built(path);
-    // Each folder once: kustomize refuses a resource listed twice, so a folder reached twice is one build.
-    return folders.length > 0 ? { folder: folders[0], objects: folders.reduce((n, f) => n + this.own.get(f)!, 0) } : undefined;
-  }
-
   /** Every folder a Kustomization applying `path` builds (see `RepoFolders.built`). */
   public allBuilt(path: string): Folder[] {
     return this.folders.built(path);
   }
 
-  /** The folders holding objects that a Kustomization applying `path` builds (those {@link built} counts). */
-  public foldersBuilt(path: string): Folder[] {
-    return this.folders.built(path).filter((f) => this.own.get(f)! > 0);
+  /** What a Kustomization building `folders` (its {@link allBuilt}) builds, with its objects. */
+  public built(folders: readonly Folder[]): { folder: Folder; objects: number } | undefined {
+    // Each folder once: kustomize refuses a resource listed twice, so a folder reached twice is one build.
+    return folders.length > 0 ? { folder: folders[0], objects: folders.reduce((n, f) => n + this.own.get(f)!, 0) } : undefined;
+  }
+
+  /** Those of `folders` (a Kustomization's {@link allBuilt}) holding objects, those {@link built} counts. */
+  public foldersBuilt(folders: readonly Folder[]): Folder[] {
+    return folders.filter((f) => this.own.get(f)! > 0);
   }
 }
 
