@@ -99,6 +99,11 @@ export interface TopologyClusterProps {
 export class TopologyCluster extends CapiCluster {
   /** The CAPI Cluster (with `spec.topology`). */
   public readonly apiObject: ApiObject;
+  /**
+   * The ASO RoleAssignment giving the cluster's kubeconfig identity its role, when the class has
+   * `kubeconfigAccess` (see `AksClassKubeconfigAccess`).
+   */
+  public readonly kubeconfigAccess?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: TopologyClusterProps) {
     super(scope, id, props.environment);
@@ -151,6 +156,7 @@ export class TopologyCluster extends CapiCluster {
       if (value === undefined || value === null) throw propError(this, `variables.${k}`, 'has no value: give one, or leave the variable out (the ClusterClass default applies)');
     }
     checkLabels(this, 'labels', props.labels);
+    if (props.subscriptionId !== undefined && !AZURE_GUID.test(props.subscriptionId)) throw propError(this, 'subscriptionId', `"${props.subscriptionId}" is invalid: must be a subscription id (a GUID)`);
     const variables = Object.entries(props.variables ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, value]) => ({ name: k, value }));
 
     this.apiObject = new Cluster(this, 'Resource', {
@@ -167,7 +173,6 @@ export class TopologyCluster extends CapiCluster {
     this.coverRemoval(props.removalPolicy ?? RemovalPolicy.RETAIN, this.apiObject);
     addReference(this, 'clusterClass', { apiGroup: CAPI_GROUP, kind: 'ClusterClass', name: className, namespace: classNamespace });
     this.initCluster();
-    if (props.subscriptionId !== undefined && !AZURE_GUID.test(props.subscriptionId)) throw propError(this, 'subscriptionId', `"${props.subscriptionId}" is invalid: must be a subscription id (a GUID)`);
     const access = aksClass?.kubeconfigAccess;
     if (access) {
       // The cluster's credential: the class's kubeconfigAccess one, else the cluster's own.
@@ -187,10 +192,4 @@ export class TopologyCluster extends CapiCluster {
       this.coverRemoval(props.removalPolicy ?? RemovalPolicy.RETAIN, this.kubeconfigAccess);
     }
   }
-
-  /**
-   * The ASO RoleAssignment giving the cluster's kubeconfig identity its role, when the class has
-   * `kubeconfigAccess` (see `AksClassKubeconfigAccess`).
-   */
-  public readonly kubeconfigAccess?: ApiObject;
 }
