@@ -52,6 +52,17 @@ export interface PreinstalledSet {
 export const KIND_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(\/[A-Za-z][A-Za-z0-9]*)?$/;
 
 /**
+ * The ASO kinds the ASO bundled with CAPZ serves (the `--crd-pattern` of CAPZ v1.26.0
+ * `config/aso/kustomization.yaml`, before `ADDITIONAL_ASO_CRDS`).
+ */
+const CAPZ_ASO_KINDS = [
+  'containerservice.azure.com/FleetsMember', 'containerservice.azure.com/MaintenanceConfiguration', 'containerservice.azure.com/ManagedCluster',
+  'containerservice.azure.com/ManagedClustersAgentPool', 'kubernetesconfiguration.azure.com/Extension', 'network.azure.com/BastionHost',
+  'network.azure.com/NatGateway', 'network.azure.com/PrivateEndpoint', 'network.azure.com/VirtualNetwork', 'network.azure.com/VirtualNetworksSubnet',
+  'resources.azure.com/ResourceGroup',
+];
+
+/**
  * Named presets of what bootstrap installs on a cluster, for {@link declarePreinstalled} and
  * `cdk8s-platform validate --preinstalled <name>`.
  */
@@ -66,8 +77,12 @@ export class Preinstalled {
   };
   /** Cluster API core, kubeadm bootstrap/control plane and addons (`clusterctl init`). */
   public static readonly CAPI: PreinstalledSet = { name: 'capi', kinds: ['cluster.x-k8s.io', '*.cluster.x-k8s.io'], namespaces: ['capi-system'] };
-  /** Cluster API Provider Azure (`clusterctl init --infrastructure azure`), with the ASO it bundles. */
-  public static readonly CAPZ: PreinstalledSet = { name: 'capz', kinds: ['infrastructure.cluster.x-k8s.io', '*.azure.com'], namespaces: ['capz-system'] };
+  /**
+   * Cluster API Provider Azure (`clusterctl init --infrastructure azure`), with the ASO it bundles,
+   * which serves only the ASO kinds CAPZ itself creates (its `--crd-pattern`, CAPZ
+   * `config/aso/kustomization.yaml`): for more, see {@link capzWith}.
+   */
+  public static readonly CAPZ: PreinstalledSet = { name: 'capz', kinds: ['infrastructure.cluster.x-k8s.io', ...CAPZ_ASO_KINDS], namespaces: ['capz-system'] };
   /** Azure Service Operator v2 (every `*.azure.com` kind). */
   public static readonly ASO: PreinstalledSet = { name: 'aso', kinds: ['*.azure.com'], namespaces: ['azureserviceoperator-system'] };
   /** kro (its Helm chart): the ResourceGraphDefinition kind (instance kinds come from each RGD). */
@@ -81,6 +96,19 @@ export class Preinstalled {
   public static presets(): Record<string, PreinstalledSet> {
     const all = [Preinstalled.FLUX, Preinstalled.CROSSPLANE, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.ASO, Preinstalled.KRO, Preinstalled.SEALED_SECRETS, Preinstalled.CERT_MANAGER];
     return Object.fromEntries(all.map((s) => [s.name, s]));
+  }
+
+  /**
+   * {@link CAPZ} installed with `ADDITIONAL_ASO_CRDS` (`clusterctl init` reads it): its bundled ASO
+   * also serves these kinds, written as in that variable, `<group>/<Kind>` or `<group>/*` (e.g.
+   * `authorization.azure.com/RoleAssignment` for the RoleAssignments of `kubeconfigAccess`).
+   */
+  public static capzWith(additionalAsoCrds: readonly string[]): PreinstalledSet {
+    const extra = additionalAsoCrds.map((k) => (k.endsWith('/*') ? k.slice(0, -2) : k));
+    for (const [i, k] of extra.entries()) {
+      if (!KIND_PATTERN.test(k) || !/\.azure\.com(\/|$)/.test(k)) throw new Error(`Preinstalled.capzWith: "${additionalAsoCrds[i]}" must be an ASO kind as ADDITIONAL_ASO_CRDS lists it, "<group>.azure.com/<Kind>" or "<group>.azure.com/*"`);
+    }
+    return { name: `capz+${additionalAsoCrds.join(';')}`, kinds: [...Preinstalled.CAPZ.kinds, ...extra], namespaces: [...(Preinstalled.CAPZ.namespaces ?? [])] };
   }
 
   /** A custom set: API groups / patterns / `group/Kind`s and Namespaces. */

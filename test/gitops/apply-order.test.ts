@@ -212,7 +212,8 @@ describe('bundled examples and validate', () => {
 
   test('the examples have no apply-order problem (synth passed) and validate agrees', async () => {
     const io = { cwd: out, stdout: jest.fn(), stderr: jest.fn() } as any;
-    const pre = ['crossplane', 'kro', 'sealed-secrets', 'capi', 'capz'];
+    // CAPZ's ASO serves the RoleAssignments of kubeconfigAccess only with ADDITIONAL_ASO_CRDS (capzWith in the app).
+    const pre = ['crossplane', 'kro', 'sealed-secrets', 'capi', 'capz', 'authorization.azure.com/RoleAssignment'];
     for (const dir of ['crossplane-aks', 'reference-app-crossplane', 'reference-app-kro', 'platform-gitops', 'platform']) {
       io.stdout.mockClear();
       const code = await runValidate([dir], { preinstalled: pre, allowUnvalidated: ['cert-manager.io/ClusterIssuer'] }, io);
@@ -407,4 +408,36 @@ test('a kind established by other builds: the first establisher on the cluster i
     `${what('dev-none')} ${crd}, but Kustomization flux-system/dev-none does not depend on it; add Kustomization flux-system/est-dev to the dependsOn of Kustomization flux-system/dev-none`,
     `${what('none')} HelmRelease flux-system/one in Kustomization flux-system/est-1, but Kustomization flux-system/none does not depend on it; add Kustomization flux-system/est-1 to the dependsOn of Kustomization flux-system/none and set wait: true on Kustomization flux-system/est-1`,
   ]);
+});
+
+describe('Preinstalled.CAPZ: the ASO kinds CAPZ starts its ASO with', () => {
+  const roleAssignment = (folder: Folder) =>
+    new ApiObject(folder, 'ra', { apiVersion: 'authorization.azure.com/v1api20220401', kind: 'RoleAssignment', metadata: { name: 'ra', namespace: 'fleet' }, spec: { owner: { name: 'rg' }, principalId: ID, roleDefinitionReference: { armId: `/subscriptions/${ID}/providers/Microsoft.Authorization/roleDefinitions/${ID}` } } });
+
+  test('an ASO kind outside its --crd-pattern needs ADDITIONAL_ASO_CRDS (capzWith)', () => {
+    const { app, repo, entry, ks } = setup(false);
+    const folder = repo.folder('clusters/mgmt/access', { namespace: 'fleet' });
+    roleAssignment(folder);
+    new ApiObject(folder, 'rg', { apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name: 'rg', namespace: 'fleet' }, spec: { location: 'westeurope' } });
+    ks('access', folder);
+    declarePreinstalled(entry, Preinstalled.CAPZ, Preinstalled.of('fleet', [], ['fleet']));
+    expect(problems(app)).toEqual([
+      'mgmt/clusters--mgmt--access/ra: RoleAssignment fleet/ra in Kustomization flux-system/access: its kind RoleAssignment (authorization.azure.com) is not built in, not defined by a CRD in the build, ' +
+        'not established by any Kustomization applied to the repo\'s cluster, and not declared pre-installed there; add what installs it, or declare it with declarePreinstalled(folder, Preinstalled.<preset> | Preinstalled.of(...))',
+    ]);
+    const fixed = setup(false);
+    const f2 = fixed.repo.folder('clusters/mgmt/access', { namespace: 'fleet' });
+    roleAssignment(f2);
+    fixed.ks('access', f2);
+    declarePreinstalled(fixed.entry, Preinstalled.capzWith(['authorization.azure.com/RoleAssignment']), Preinstalled.of('fleet', [], ['fleet']));
+    expect(problems(fixed.app)).toEqual([]);
+  });
+
+  test('capzWith takes ADDITIONAL_ASO_CRDS entries', () => {
+    expect(Preinstalled.capzWith(['dbforpostgresql.azure.com/*', 'authorization.azure.com/RoleAssignment']).kinds).toEqual([...Preinstalled.CAPZ.kinds, 'dbforpostgresql.azure.com', 'authorization.azure.com/RoleAssignment']);
+    expect(Preinstalled.CAPZ.kinds).not.toContain('*.azure.com');
+    expect(() => Preinstalled.capzWith(['cert-manager.io/Certificate'])).toThrow(
+      'Preinstalled.capzWith: "cert-manager.io/Certificate" must be an ASO kind as ADDITIONAL_ASO_CRDS lists it, "<group>.azure.com/<Kind>" or "<group>.azure.com/*"',
+    );
+  });
 });
