@@ -81,7 +81,7 @@ export function fleetTable(app: GitOpsApp): Repo {
     shards: 2,
     buckets: 4,
     // Each bucket's hydration reads a GitRepository checking out only its clusters' stage folders
-    // (a public repo here; a private one needs secretRef, a Secret in each cluster namespace).
+    // (beside flux-system's source, with its URL, branch and credentials).
     bucketSources: {},
     stages: [{ name: 'platform', path: (c) => `./overlays/${c.environment}`, source: platformSource }, 'apps'],
     defaults: { kubernetesVersion: 'v1.33.2', labels: { platform: 'contoso' } },

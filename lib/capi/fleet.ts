@@ -6,7 +6,7 @@ import { SynthError } from '../gitops/pipeline/types';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
 import { ISecretSource, resolveSecret } from '../core/secret';
 import { Kustomization } from '../flux/kustomization';
-import { FluxDuration, ISource } from '../flux/common';
+import { FluxDuration, ISource, optDuration } from '../flux/common';
 import { GitRef, GitRepository } from '../flux/git-repository';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { LOCKDOWN_PROP_HINTS } from '../flux/lockdown';
@@ -144,18 +144,19 @@ export interface FleetStage {
 export interface FleetBucketSources {
   /**
    * Clone URL of the fleet's repo.
-   * @default - the url of the fleet's `repo`
+   * @default - that of the fleet's source when it is a GitRepository of the app, else the url of the fleet's `repo`
    */
   readonly url?: string;
   /**
-   * The revision to fetch.
-   * @default - `{ branch: <the repo's branch> }`
+   * The revision to fetch: the one the management folders come from (a sparse directory missing
+   * at it fails the whole source).
+   * @default - that of the fleet's source when it is a GitRepository of the app, else `{ branch: <the repo's branch> }`
    */
   readonly ref?: GitRef;
   /**
-   * Name of the Secret with the repo's credentials, in each cluster namespace (source-controller
-   * reads it from the GitRepository's namespace).
-   * @default - none (a public repo)
+   * Name of the Secret with the repo's credentials, in the bucket sources' namespace
+   * (source-controller reads it from the GitRepository's namespace).
+   * @default - that of the fleet's source when it is a GitRepository of the app in that namespace, else none (a public repo)
    */
   readonly secretRef?: string;
   /**
@@ -166,10 +167,44 @@ export interface FleetBucketSources {
   readonly interval?: FluxDuration;
   /**
    * More directories every bucket source checks out: what the stage folders use outside
-   * themselves (shared bases or components a stage folder lists by path).
+   * themselves (shared bases or components a stage folder lists by path). Each must be a folder
+   * of the repo: source-controller fails a source whose sparse directories are missing at the
+   * fetched commit (`validateSparseCheckoutPaths`).
    * @default - none
    */
   readonly include?: string[];
+}
+
+/**
+ * Reconciliation settings of a {@link Fleet}'s hydration Kustomizations (two per cluster by
+ * default). At thousands of clusters they set the load on kustomize-controller: each
+ * reconciliation of a remote Kustomization builds a new client of the workload cluster and, with
+ * `wait`, holds a worker while it polls the health of what it applied (see docs/fleet.md,
+ * "Controller settings at 10,000 clusters").
+ */
+export interface FleetHydrationSettings {
+  /**
+   * Reconcile interval (a new commit of the source triggers a reconciliation anyway: the interval
+   * corrects drift). At 10,000 clusters, `1h`.
+   * @default '10m'
+   */
+  readonly interval?: FluxDuration;
+  /**
+   * Interval after a failed reconciliation (an unreachable cluster, an expired kubeconfig token).
+   * @default - the interval (Flux's default)
+   */
+  readonly retryInterval?: FluxDuration;
+  /**
+   * Timeout of apply and health checks: with `wait`, how long an unhealthy cluster holds a
+   * kustomize-controller worker.
+   * @default '5m'
+   */
+  readonly timeout?: FluxDuration;
+  /**
+   * Wait for every applied object to be ready (`spec.wait`).
+   * @default true
+   */
+  readonly wait?: boolean;
 }
 
 /** Props of a {@link Fleet}. */
@@ -218,15 +253,21 @@ export interface FleetProps {
    */
   readonly hydrationServiceAccountName?: string;
   /**
-   * Give each bucket's hydration Kustomizations a source of their own: per bucket and cluster
-   * namespace, a GitRepository `<managementPath's last segment>-<bucket>` in the bucket's folder,
-   * whose `sparseCheckout` holds only the stage folders of the bucket's clusters of that namespace
-   * (with the bucket's shard key). kustomize-controller downloads and unpacks a Kustomization's
-   * whole source artifact into a temporary directory on every reconciliation: with one source for
-   * the fleet, each hydration Kustomization unpacks every cluster's folders, a cost that grows with
-   * the square of the fleet (see docs/fleet.md, "Sources at scale"). Needs `source` (the buckets
-   * read it) and source-controller v1.4 or later (Flux 2.4). Stages given by path from another
-   * source keep theirs.
+   * Reconciliation settings of the hydration Kustomizations.
+   * @default - interval 10m, no retry interval, wait with a 5m timeout
+   */
+  readonly hydration?: FleetHydrationSettings;
+  /**
+   * Give each bucket's hydration Kustomizations a source of their own: per bucket, a GitRepository
+   * `<managementPath's last segment>-<bucket>` in the bucket's folder (in the namespace of a single
+   * `source`, or with a source per namespace in each cluster namespace), whose `sparseCheckout`
+   * holds only the stage folders of the bucket's clusters (with the bucket's shard key).
+   * kustomize-controller downloads and unpacks a Kustomization's whole source artifact into a
+   * temporary directory on every reconciliation: with one source for the fleet, each hydration
+   * Kustomization unpacks every cluster's folders, a cost that grows with the square of the fleet
+   * (see docs/fleet.md, "Sources at scale"). Needs `source` (the buckets exist with it) and
+   * source-controller v1.6 or later (Flux 2.6: older ones drop `sparseCheckout` and fetch
+   * everything). Stages given by path from another source keep theirs.
    * @default - the hydration Kustomizations read `source`: the whole repo
    */
   readonly bucketSources?: FleetBucketSources;
@@ -371,24 +412,41 @@ export class Fleet extends Construct {
     }
     const managementSource = props.managementSource ?? (typeof source === 'function' ? undefined : source);
     const bucketSources = props.bucketSources;
+    // The fleet's source as a GitRepository of the app (one, or that of a namespace): the bucket
+    // sources fetch the same repo the same way (URL, revision, credentials).
+    const likeSource = (namespace: string): GitRepository | undefined => {
+      const s = source ? sourceIn(source, namespace) : undefined;
+      return s instanceof GitRepository ? s : undefined;
+    };
     if (bucketSources) {
-      if (!source) throw propError(this, 'bucketSources', 'needs source: the bucket Kustomizations, which apply the bucket sources, read it');
-      if (bucketSources.url === undefined && props.repo.url === undefined) throw propError(this, 'bucketSources.url', `is required: repo ${props.repo.node.id} has no url`);
+      if (!source) throw propError(this, 'bucketSources', 'needs source: the bucket Kustomizations, which apply the bucket sources, exist only with it');
       if (bucketSources.secretRef !== undefined) checkString(this, 'bucketSources.secretRef', bucketSources.secretRef, DNS_SUBDOMAIN);
+      (bucketSources.include ?? []).forEach((d, i) => {
+        if (typeof d !== 'string' || d.replace(/^(\.\/)+/, '').replace(/\/+$/, '') === '') throw propError(this, `bucketSources.include[${i}]`, `${JSON.stringify(d)} is not a directory of the repo`);
+      });
+      this.node.addValidation({ validate: () => missingIncludes(props.repo, bucketSources.include ?? []) });
     }
-    // The bucket sources, by bucket and namespace (created with the bucket's first cluster there).
+    // The bucket sources, by bucket and namespace (created with the bucket's first cluster there):
+    // beside a single fleet source (one per bucket, read across namespaces, with that source's
+    // credentials), or with a source per namespace (a Flux lockdown refuses cross-namespace
+    // references) in each cluster namespace.
     const bucketSourceOf = new Map<string, GitRepository>();
-    const bucketSource = (bucket: string, namespace: string, shard: string | undefined): GitRepository => {
+    const bucketSource = (bucket: string, clusterNamespace: string, shard: string | undefined): GitRepository => {
+      const like = likeSource(clusterNamespace);
+      const namespace = typeof source === 'function' ? clusterNamespace : (source as ISource).namespace;
       const key = `${bucket}\u0000${namespace}`;
       let s = bucketSourceOf.get(key);
       if (!s) {
+        const url = bucketSources!.url ?? like?.url ?? props.repo.url;
+        if (url === undefined) throw propError(this, 'bucketSources.url', `is required: the fleet's source is not a GitRepository of the app, and repo ${props.repo.node.id} has no url`);
+        const secretRef = bucketSources!.secretRef ?? (like && like.namespace === namespace ? like.secretName : undefined);
         s = new GitRepository(props.repo.folder(`${base}/${bucket}`), `Source-${namespace}`, {
           name: `${baseName}-${bucket}`,
           namespace,
           repo: props.repo,
-          url: bucketSources!.url,
-          ref: bucketSources!.ref,
-          secretRef: bucketSources!.secretRef,
+          url,
+          ref: bucketSources!.ref ?? like?.ref,
+          ...(secretRef !== undefined ? { secretRef } : {}),
           interval: bucketSources!.interval ?? '5m',
           shardKey: shard,
           sparseCheckout: bucketSources!.include,
@@ -400,6 +458,11 @@ export class Fleet extends Construct {
     if (props.managementServiceAccountName !== undefined) checkString(this, 'managementServiceAccountName', props.managementServiceAccountName, DNS_SUBDOMAIN);
     if (props.hydrationServiceAccountName !== undefined) checkString(this, 'hydrationServiceAccountName', props.hydrationServiceAccountName, DNS_SUBDOMAIN);
     const hydrationAccount = props.hydrationServiceAccountName !== undefined ? { serviceAccountName: props.hydrationServiceAccountName } : {};
+    // Per stage: wait and timeout; per hydration: the intervals.
+    const h = props.hydration ?? {};
+    for (const k of ['interval', 'retryInterval', 'timeout'] as const) optDuration(this, `hydration.${k}`, h[k]);
+    const stageSettings = { ...(h.wait !== undefined ? { wait: h.wait } : {}), ...(h.timeout !== undefined ? { timeout: h.timeout } : {}) };
+    const intervals = { ...(h.interval !== undefined ? { interval: h.interval } : {}), ...(h.retryInterval !== undefined ? { retryInterval: h.retryInterval } : {}) };
     // The management folder holds the bucket Kustomizations only; created with the first cluster (after its checks).
     const existing = props.repo.node.tryFindChild(base.replace(/\//g, '--'));
     if (source && existing && Folder.isFolder(existing) && existing.includeSubfolders) {
@@ -525,7 +588,7 @@ export class Fleet extends Construct {
       const clusterNamespace = cluster.kubeconfigSecret.secretNamespace;
       // The source of the stage folders of this repo: the bucket's own (checking out the stage
       // folders of its clusters), or the fleet's.
-      const own = bucketSources && bucket ? bucketSource(bucket, clusterNamespace, shard) : undefined;
+      const own = bucketSources && bucket && stages.length > 0 ? bucketSource(bucket, clusterNamespace, shard) : undefined;
       if (own) for (const stage of stages) own.addSparseCheckout(stageFolders[stage].path);
       const ownSource = (): ISource => own ?? sourceIn(source!, clusterNamespace);
       const hydration = source && external.length === 0
@@ -534,7 +597,8 @@ export class Fleet extends Construct {
           source: ownSource(),
           shardKey: shard,
           deletionPolicy: orphanOnDelete,
-          stages: stages.map((stage) => ({ name: stage, folder: stageFolders[stage], ...hydrationAccount })),
+          ...intervals,
+          stages: stages.map((stage) => ({ name: stage, folder: stageFolders[stage], ...hydrationAccount, ...stageSettings })),
         })
         : undefined;
       const kustomizations = [...(hydration?.kustomizations ?? [])];
@@ -547,9 +611,10 @@ export class Fleet extends Construct {
             source: ext ? sourceIn(ext.source ?? source!, clusterNamespace) : ownSource(),
             shardKey: shard,
             deletionPolicy: orphanOnDelete,
+            ...intervals,
             stages: [ext
-              ? { name: ext.name, folder: ext.path(spec), substitute: ext.substitute ? ext.substitute(spec) : { CLUSTER_NAME: spec.name, ...(spec.environment ? { CLUSTER_ENVIRONMENT: spec.environment } : {}) }, ...hydrationAccount }
-              : { name: stage as string, folder: stageFolders[stage as string], ...hydrationAccount }],
+              ? { name: ext.name, folder: ext.path(spec), substitute: ext.substitute ? ext.substitute(spec) : { CLUSTER_NAME: spec.name, ...(spec.environment ? { CLUSTER_ENVIRONMENT: spec.environment } : {}) }, ...hydrationAccount, ...stageSettings }
+              : { name: stage as string, folder: stageFolders[stage as string], ...hydrationAccount, ...stageSettings }],
           });
           if (j > 0) h.kustomizations[0].addDependsOn(kustomizations[j - 1]);
           kustomizations.push(h.kustomizations[0]);
@@ -676,3 +741,19 @@ const SUBSCRIPTION_ID = {
   description: 'an Azure subscription ID (a GUID)',
 };
 
+
+/**
+ * The `bucketSources.include` entries that are no folder of the repo (nor hold one): each would
+ * be a sparse directory missing at the fetched commit, which fails every bucket source.
+ */
+function missingIncludes(repo: Repo, include: readonly string[]): string[] {
+  const folders = repo.node.findAll().filter((c): c is Folder => Folder.isFolder(c) && Repo.of(c) === repo).map((f) => f.path);
+  const problems: string[] = [];
+  include.forEach((entry, i) => {
+    const d = entry.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    if (folders.some((f) => f === d || f.startsWith(`${d}/`))) return;
+    problems.push(`prop "bucketSources.include[${i}]": "${entry}" is not a folder of repo ${repo.node.id}: source-controller fails a source whose sparseCheckout lists a directory missing at the fetched commit ` +
+      `(validateSparseCheckoutPaths), so every bucket source would fail; create it (repo.folder('${d}')) or drop it`);
+  });
+  return problems;
+}

@@ -4,7 +4,10 @@ import { IConstruct } from 'constructs';
 import { normalizeRepoUrl } from '../core/repo-url';
 import { memoForSynthPass } from '../core/synth-pass';
 import { buildBoundMessage, maxObjectsPerBuild } from '../gitops/build-bound';
+import * as posix from 'path/posix';
+import { fluxBuildPath } from '../core/flux-build';
 import { Folder } from '../gitops/folder';
+import { Overlay } from '../gitops/kustomize';
 import { Repo } from '../gitops/repo';
 import type { Kustomization } from './kustomization';
 import { folderClusters, nearestFolder, RepoFolders, repoFolders } from './placement';
@@ -167,6 +170,8 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
   const builtFolders = new Map<Kustomization, Folder[]>();
   const sparse = new Map<Kustomization, string>();
   const sparseSets = new Map<object, ReadonlySet<string>>();
+  const sparseIds = new Map<object, number>();
+  const sparseFirst = new Map<string, { k: Kustomization; outside: string[]; more: number }>();
   for (const k of kustomizations) {
     // A construct whose constructor threw (caught by the caller) is in the tree, half made.
     if (typeof k.path !== 'string' || !k.source) continue;
@@ -195,16 +200,45 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
         for (let d = p; d !== ''; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') if (dirs.has(`${d}/`)) return true;
         return false;
       };
-      const outside = folders.filter((f) => !inSparse(f.path));
+      const outside = readPaths(layout, k, folders).filter((p) => !inSparse(p));
       if (outside.length > 0) {
-        const s = k.source as { readonly namespace?: string; readonly name?: string };
-        const more = outside.length > 1 ? ` (and ${outside.length - 1} more folder${outside.length > 2 ? 's' : ''})` : '';
-        sparse.set(k, `Kustomization ${k.namespace}/${k.name} builds folder "${outside[0].path}"${more}, which the sparseCheckout of its source GitRepository ${s.namespace}/${s.name} leaves out of the artifact: ` +
-          `kustomize-controller would not find it; add "${outside[0].path}/" to the source's sparseCheckout (a Fleet's bucketSources.include)`);
+        // One line per source and path, on its first Kustomization (a fleet's thousands share them).
+        const key = `${sparseIds.get(src) ?? sparseIds.set(src, sparseIds.size).get(src)}\u0000${outside[0]}`;
+        const seen = sparseFirst.get(key);
+        if (seen) seen.more++;
+        else sparseFirst.set(key, { k, outside, more: 0 });
       }
     }
   }
+  for (const { k, outside, more } of sparseFirst.values()) {
+    const s = k.source as { readonly namespace?: string; readonly name?: string };
+    const also = outside.length > 1 ? ` (and ${outside.length - 1} more path${outside.length > 2 ? 's' : ''})` : '';
+    const others = more > 0 ? ` (so do ${more} more Kustomizations of that source)` : '';
+    sparse.set(k, `Kustomization ${k.namespace}/${k.name} builds from "${outside[0]}"${also}, which the sparseCheckout of its source GitRepository ${s.namespace}/${s.name} leaves out of the artifact${others}: ` +
+      `kustomize-controller would not find it; add "${outside[0]}/" to the source's sparseCheckout (a Fleet's bucketSources.include)`);
+  }
   return { sizes: out, built: builtFolders, sparse };
+}
+
+/**
+ * The repo-relative paths a Kustomization building `folders` (its built folders) reads: each
+ * folder, an overlay's base and components (with what they build), the files and directories a
+ * folder lists by path that are no folder of the app, and the Kustomization's own components.
+ */
+function readPaths(layout: RepoLayout, k: Kustomization, folders: readonly Folder[]): string[] {
+  const out = new Set<string>();
+  const seen = new Set<Folder>();
+  const visit = (f: Folder) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    out.add(f.path);
+    if (Overlay.isOverlay(f)) for (const d of [f.base, ...f.components]) for (const b of [d, ...layout.allBuilt(d.path)]) visit(b);
+    for (const r of f.additionalResourceTargets) if (!r.folder && !/^[a-z][a-z0-9+.-]*:\/\//i.test(r.entry)) out.add(r.resolved);
+  };
+  for (const f of folders) visit(f);
+  const base = fluxBuildPath(k.path);
+  for (const c of k.components) out.add(posix.normalize(posix.join(base, c)).replace(/\/+$/, ''));
+  return [...out];
 }
 
 /** The folders of one repo as Flux builds them, and the objects each folder holds. */

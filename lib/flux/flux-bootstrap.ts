@@ -11,8 +11,18 @@ import { FluxDuration, SHARD_LABEL } from './common';
 import { folderClusters, nearestFolder } from './placement';
 import { Environment } from './environment';
 import { GitRepository } from './git-repository';
-import { Kustomization, renderPatch } from './kustomization';
-import { appliedFolders, FLUX_LOCKDOWN_PATCHES, FLUX_SYSTEM_SERVICE_ACCOUNT, layoutProblems, lockdownProblems } from './lockdown';
+import { Kustomization, KustomizationPatch, renderPatch } from './kustomization';
+import { addArg, appliedFolders, FLUX_LOCKDOWN_PATCHES, FLUX_SYSTEM_SERVICE_ACCOUNT, layoutProblems, lockdownProblems } from './lockdown';
+
+/** The Flux controllers of an install (`gotk-components.yaml`). */
+export type FluxController = 'source-controller' | 'kustomize-controller' | 'helm-controller' | 'notification-controller' | 'image-reflector-controller' | 'image-automation-controller';
+
+const FLUX_CONTROLLERS: readonly FluxController[] = ['source-controller', 'kustomize-controller', 'helm-controller', 'notification-controller', 'image-reflector-controller', 'image-automation-controller'];
+
+/** Flags the library sets itself: the lockdown's and the shards'. */
+const MANAGED_FLAGS: Record<string, string> = {
+  '--no-cross-namespace-refs': 'lockdown', '--no-remote-bases': 'lockdown', '--default-service-account': 'lockdown', '--watch-label-selector': 'shards',
+};
 
 /** Props of a {@link FluxBootstrap}. */
 export interface FluxBootstrapProps {
@@ -60,6 +70,16 @@ export interface FluxBootstrapProps {
    * @default false
    */
   readonly lockdown?: boolean;
+  /**
+   * More arguments of the Flux controllers of this folder's install, as Flux's vertical scaling
+   * guide patches them (fluxcd.io/flux/installation/configuration/vertical-scaling/), e.g.
+   * `{ 'kustomize-controller': ['--concurrent=40', '--kube-api-qps=500', '--kube-api-burst=1000'] }`:
+   * in the folder's `kustomization.yaml` (the shard controllers built from the folder get them
+   * too), else on the sync (the shard controllers then do not get them). Each is `--flag` or `--flag=value`; the flags the lockdown and the
+   * shards set are refused. The folder must hold the Flux install (see `lockdown`).
+   * @default - none
+   */
+  readonly controllerArgs?: Partial<Record<FluxController, string[]>>;
   // --- Flux controller sharding (fleet task) ---
   /**
    * Flux controller shards (e.g. `['shard0', 'shard1']`), as Flux documents
@@ -147,6 +167,9 @@ export class FluxBootstrap extends Construct {
     const bootstrapFolder = Folder.of(this);
     const lockdownInFile = this.lockdown && bootstrapFolder.kustomization;
     if (lockdownInFile) for (const p of FLUX_LOCKDOWN_PATCHES) bootstrapFolder._addFilePatch({ ...renderPatch(p) });
+    const argPatches = controllerArgPatches(this, props.controllerArgs);
+    if (bootstrapFolder.kustomization) for (const p of argPatches) bootstrapFolder._addFilePatch({ ...renderPatch(p) });
+    const argsOnSync = bootstrapFolder.kustomization ? [] : argPatches;
     this.sync = Kustomization.forFolder(this, 'sync', props.entry, {
       name,
       namespace,
@@ -154,7 +177,8 @@ export class FluxBootstrap extends Construct {
       source: this.source,
       prune: true,
       interval: props.interval ?? '10m',
-      ...(this.lockdown ? { serviceAccountName: FLUX_SYSTEM_SERVICE_ACCOUNT, ...(lockdownInFile ? {} : { patches: [...FLUX_LOCKDOWN_PATCHES] }) } : {}),
+      ...(this.lockdown ? { serviceAccountName: FLUX_SYSTEM_SERVICE_ACCOUNT } : {}),
+      ...((this.lockdown && !lockdownInFile) || argsOnSync.length > 0 ? { patches: [...(this.lockdown && !lockdownInFile ? FLUX_LOCKDOWN_PATCHES : []), ...argsOnSync] } : {}),
     });
 
     // Layout: the entry lists only its own files and this folder; sub-folders get their own Kustomization.
@@ -170,6 +194,7 @@ export class FluxBootstrap extends Construct {
         ...unwatchedShardProblems(this),
         ...(this.shards.length > 0 ? shardInstallProblems(own, namespace) : []),
         ...(this.lockdown ? lockdownInstallProblems(own, namespace) : []),
+        ...(argPatches.length > 0 ? controllerArgsInstallProblems(own, namespace) : []),
       ],
     });
     // --- Flux controller sharding (fleet task) ---
@@ -225,6 +250,33 @@ function lockdownInstallProblems(folder: Folder, namespace: string): string[] {
       'but the folder lists none, so no controller would get the lockdown flags; ' +
       `list it with repo.folder('${folder.path}').addResource('gotk-components.yaml', { userOwned: true })`,
   ];
+}
+
+function controllerArgsInstallProblems(folder: Folder, namespace: string): string[] {
+  if (holdsFluxInstall(folder, namespace, [...FLUX_CONTROLLERS])) return [];
+  return [
+    `prop "controllerArgs": the arguments patch the controllers of the Flux install in folder "${folder.path}" (its gotk-components.yaml, which flux bootstrap commits), ` +
+      'but the folder lists none, so no controller would get them; ' +
+      `list it with repo.folder('${folder.path}').addResource('gotk-components.yaml', { userOwned: true })`,
+  ];
+}
+
+/** The patches of {@link FluxBootstrapProps.controllerArgs}, one per argument, in controller order; throws on a bad one. */
+function controllerArgPatches(scope: FluxBootstrap, args: FluxBootstrapProps['controllerArgs']): KustomizationPatch[] {
+  const out: KustomizationPatch[] = [];
+  for (const [controller, list] of Object.entries(args ?? {})) {
+    if (!(FLUX_CONTROLLERS as readonly string[]).includes(controller)) {
+      throw propError(scope, `controllerArgs.${controller}`, `is not a Flux controller (${FLUX_CONTROLLERS.join(', ')})`);
+    }
+    (list ?? []).forEach((arg, i) => {
+      const prop = `controllerArgs.${controller}[${i}]`;
+      if (typeof arg !== 'string' || !/^--[a-z0-9][a-z0-9-]*(=.*)?$/.test(arg)) throw propError(scope, prop, `${JSON.stringify(arg)} is not a flag: write --name or --name=value`);
+      const flag = arg.split('=')[0];
+      if (MANAGED_FLAGS[flag]) throw propError(scope, prop, `${flag} is set by the ${MANAGED_FLAGS[flag]} of this FluxBootstrap: use its prop "${MANAGED_FLAGS[flag]}" instead`);
+      out.push(addArg(controller, arg));
+    });
+  }
+  return out;
 }
 
 function shardInstallProblems(folder: Folder, namespace: string): string[] {

@@ -90,7 +90,10 @@ export interface GitRepositoryProps extends FluxObjectProps {
    * source-controller v1.4 and later; more with {@link GitRepository.addSparseCheckout}). Every
    * Kustomization reading the source downloads and unpacks the whole artifact on each
    * reconciliation (kustomize-controller `reconcile`: fetch and untar into a temporary directory),
-   * so a large repo read by many Kustomizations is better split. Each entry is a repo-relative
+   * so a large repo read by many Kustomizations is better split. source-controller v1.6 (Flux 2.6)
+   * and later; older ones drop the field and check out everything. source-controller fails the
+   * source when a listed directory is missing at the fetched commit
+   * (`validateSparseCheckoutPaths`). Each entry is a repo-relative
    * directory, written `dir/` (a leading `./` is dropped, a trailing `/` added): source-controller
    * hands the entries to go-git, which keeps the files whose path starts with one (so `apps`
    * would also keep `apps2/`). Synth refuses a Kustomization of the app whose build reads a
@@ -135,6 +138,10 @@ export class GitRepository extends FluxResource implements ISource {
   public readonly repo?: Repo;
   /** The revision fetched. */
   public readonly ref: GitRef;
+  /** Name of the Secret with the repo's credentials (`spec.secretRef`), when it has one. */
+  public readonly secretName?: string;
+  /** The fetch interval (`spec.interval`). */
+  public readonly interval: string;
   /** The L1 object. */
   public readonly apiObject: l1.GitRepository;
   private readonly includes: GitInclude[] = [];
@@ -156,8 +163,8 @@ export class GitRepository extends FluxResource implements ISource {
     if (typeof value !== 'string' || value.length === 0) throw propError(this, `ref.${which}`, 'must be a non-empty string');
     if (which === 'commit' && !COMMIT.test(value)) throw propError(this, 'ref.commit', `"${value}" must be a commit SHA (7-40 lowercase hex digits)`);
     this.ref = ref;
-    const secretRef = props.secretRef !== undefined ? fluxSecret(this, 'secretRef', props.secretRef, namespace) : undefined;
-    const interval = optDuration(this, 'interval', props.interval, '1m')!;
+    const secretRef = (this.secretName = props.secretRef !== undefined ? fluxSecret(this, 'secretRef', props.secretRef, namespace) : undefined);
+    const interval = (this.interval = optDuration(this, 'interval', props.interval, '1m')!);
     const timeout = optDuration(this, 'timeout', props.timeout, undefined, { maxUnit: 'm' }); // the CRD allows ms, s, m
 
     this.apiObject = new l1.GitRepository(this, 'Resource', {

@@ -354,6 +354,11 @@ export class Kustomization extends FluxResource implements IKustomization {
     super.applyRemovalPolicy(policy);
   }
 
+  /** The kustomize components of the build (`spec.components`), relative to its path. */
+  public get components(): readonly string[] {
+    return this.componentsProp;
+  }
+
   /**
    * What changes the objects its build applies, beyond the files (`targetNamespace`, `patches`,
    * `components`, `postBuild` substitutions), as stable JSON: two Kustomizations building the same

@@ -14,7 +14,8 @@ import { RepoIndex } from './placement';
 export { RepoIndex } from './placement';
 
 /** One `--flag=value` added to the controllers matching `deployments` (a regular expression). */
-function addArg(deployments: string, arg: string): KustomizationPatch {
+/** A patch appending `arg` to the first container's args of the Deployments named by the `deployments` regex. */
+export function addArg(deployments: string, arg: string): KustomizationPatch {
   return {
     patch: [{ op: 'add', path: '/spec/template/spec/containers/0/args/-', value: arg }],
     target: { kind: 'Deployment', name: deployments },

@@ -56,6 +56,12 @@ export interface RemoteClusterHydrationProps {
   readonly namespace?: string;
   /** Reconcile interval. @default '10m' */
   readonly interval?: FluxDuration;
+  /**
+   * Interval after a failed reconciliation (`spec.retryInterval`), e.g. shorter than a long
+   * `interval`, so a cluster that was unreachable for a moment is retried soon.
+   * @default - the interval (Flux's default)
+   */
+  readonly retryInterval?: FluxDuration;
   /** Shard key (`sharding.fluxcd.io/key`) of the Kustomizations. @default - none */
   readonly shardKey?: string;
   /**
@@ -105,6 +111,7 @@ export class RemoteClusterHydration extends Construct {
         wait: stage.wait ?? true,
         timeout: stage.timeout ?? '5m',
         interval: props.interval,
+        retryInterval: props.retryInterval,
         shardKey: props.shardKey,
         kubeConfig: props.cluster,
         healthChecks: stage.healthChecks,

@@ -14,9 +14,9 @@ import { GitRepository } from '../../lib/flux';
 import { Testing } from '../../lib/testing';
 import { SYSTEM_POOL } from './fixtures';
 
-function fleetApp(outdir: string, extra: Partial<FleetProps> = {}, url: string | null = 'https://github.com/contoso/fleet') {
+function fleetApp(outdir: string, extra: Partial<FleetProps> = {}) {
   const app = new GitOpsApp({ outdir, printBaselineReport: false });
-  const repo = new Repo(app, 'fleet', { url: url ?? undefined });
+  const repo = new Repo(app, 'fleet', { url: 'https://github.com/contoso/fleet' });
   const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false });
   declarePreinstalled(app, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.of('namespaces', [], ['fleet-a', 'fleet-b']));
   const source = GitRepository.fromName(mgmt, 'source', { name: 'flux-system', namespace: 'flux-system' });
@@ -35,18 +35,18 @@ function fleetApp(outdir: string, extra: Partial<FleetProps> = {}, url: string |
 }
 
 describe('Fleet bucketSources', () => {
-  test('a sparse GitRepository per bucket and namespace, read by that bucket\'s hydration, applied by the bucket', () => {
+  test('a sparse GitRepository per bucket beside the fleet source, read by that bucket\'s hydration, applied by the bucket', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-bucket-sources-'));
     try {
       const { app, fleet } = fleetApp(out);
       const objs = Testing.objects(app);
       const sources = objs.filter((o) => o.kind === 'GitRepository');
-      // One per bucket and namespace holding clusters.
+      // One per bucket, in the fleet source's namespace (read across namespaces, with its credentials).
       const expected = new Map<string, string[]>();
       for (const m of fleet.members) {
-        const key = `${m.cluster.namespace}/fleet-${m.bucket}`;
+        const key = `flux-system/fleet-${m.bucket}`;
         expected.set(key, [...(expected.get(key) ?? []), `apps/${m.cluster.name}/`, `infrastructure/${m.cluster.name}/`].sort());
-        for (const k of m.kustomizations) expect(Testing.find(objs, 'Kustomization', k.name).spec.sourceRef).toEqual({ kind: 'GitRepository', name: `fleet-${m.bucket}` });
+        for (const k of m.kustomizations) expect(Testing.find(objs, 'Kustomization', k.name).spec.sourceRef).toEqual({ kind: 'GitRepository', name: `fleet-${m.bucket}`, namespace: 'flux-system' });
       }
       expect(new Map(sources.map((s) => [`${s.metadata.namespace}/${s.metadata.name}`, s.spec.sparseCheckout]))).toEqual(expected);
       expect(sources[0].spec).toMatchObject({ url: 'https://github.com/contoso/fleet', ref: { branch: 'main' }, secretRef: { name: 'git-credentials' }, interval: '5m' });
@@ -55,34 +55,66 @@ describe('Fleet bucketSources', () => {
       const m = fleet.members[0];
       const bucketDir = path.join(out, 'fleet', 'clusters', 'mgmt', 'fleet', m.bucket!);
       const built = execFileSync('kubectl', ['kustomize', bucketDir], { encoding: 'utf8' }).split('\n---\n').map((d) => parse(d));
-      expect(built.filter((o) => o.kind === 'GitRepository').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toContain(`${m.cluster.namespace}/fleet-${m.bucket}`);
+      expect(built.filter((o) => o.kind === 'GitRepository').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([`flux-system/fleet-${m.bucket}`]);
       expect(built.filter((o) => o.kind === 'Kustomization').map((o) => o.metadata.name)).toContain(`${m.cluster.name}-apps`);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
   });
 
-  test('a stage folder that lists a folder outside the sparse checkout is refused; bucketSources.include adds it', () => {
-    const refused = fleetApp('/tmp/unused-fleet-bucket-sources');
-    refused.repo.folder('shared/base');
-    const c0 = refused.fleet.members.find((x) => x.cluster.name === 'c0')!;
-    c0.stageFolders.apps.addResource('../../shared/base');
-    expect(Testing.errorOf(() => Testing.objects(refused.app))).toContain(
-      `${c0.kustomizations[1].node.path}: Kustomization fleet-a/c0-apps builds folder "shared/base", which the sparseCheckout of its source GitRepository fleet-a/fleet-${c0.bucket} leaves out of the artifact: ` +
-        'kustomize-controller would not find it; add "shared/base/" to the source\'s sparseCheckout (a Fleet\'s bucketSources.include)',
-    );
-    const fixed = fleetApp('/tmp/unused-fleet-bucket-sources', { bucketSources: { include: ['./shared/base'] } });
-    fixed.repo.folder('shared/base');
-    const d0 = fixed.fleet.members.find((x) => x.cluster.name === 'c0')!;
-    d0.stageFolders.apps.addResource('../../shared/base');
-    const src = Testing.find(Testing.objects(fixed.app), 'GitRepository', `fleet-${d0.bucket}`, 'fleet-a');
-    expect(src.spec.sparseCheckout).toContain('shared/base/');
+  test('with a source of the app: its URL, revision and credentials; with a source per namespace: one per bucket and namespace', () => {
+    const app = new GitOpsApp({ outdir: '/tmp/unused-fleet-bucket-sources', printBaselineReport: false });
+    const repo = new Repo(app, 'fleet', { url: 'https://github.com/contoso/fleet' });
+    const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false });
+    const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { name: 'aks', namespace: 'fleet-a', location: 'westeurope', credentialFrom: 'aso-credential', machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] });
+    const perNs = new Map(['fleet-a', 'fleet-b'].map((ns) => [ns, new GitRepository(repo.folder(`clusters/mgmt/sources/${ns}`), 'src', { name: 'fleet', namespace: ns, url: 'ssh://git@github.com/contoso/fleet', ref: { branch: 'release' }, secretRef: 'fleet-ssh' })]));
+    const managementSource = GitRepository.fromName(mgmt, 'mgmt-source', { name: 'flux-system', namespace: 'flux-system' });
+    new Fleet(mgmt, 'fleet', {
+      repo, clusterClass: cls, source: (ns) => perNs.get(ns)!, managementSource, buckets: 1, bucketSources: {},
+      defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'c1', namespace: 'fleet-a' }, { name: 'c2', namespace: 'fleet-b' }],
+    });
+    const sources = Testing.objects(app).filter((o) => o.kind === 'GitRepository' && o.metadata.name === 'fleet-b0');
+    expect(sources.map((s) => [s.metadata.namespace, s.spec.url, s.spec.ref, s.spec.secretRef, s.spec.sparseCheckout])).toEqual([
+      ['fleet-a', 'ssh://git@github.com/contoso/fleet', { branch: 'release' }, { name: 'fleet-ssh' }, ['apps/c1/', 'infrastructure/c1/']],
+      ['fleet-b', 'ssh://git@github.com/contoso/fleet', { branch: 'release' }, { name: 'fleet-ssh' }, ['apps/c2/', 'infrastructure/c2/']],
+    ]);
   });
 
-  test('needs the fleet source and a url', () => {
+  test('what a build reads outside the sparse checkout is refused, once per source and path; bucketSources.include adds it', () => {
+    const refused = fleetApp('/tmp/unused-fleet-bucket-sources', { buckets: 1 });
+    refused.repo.folder('shared/base');
+    for (const m of refused.fleet.members) m.stageFolders.apps.addResource('../../shared/base');
+    const c0 = refused.fleet.members.find((x) => x.cluster.name === 'c0')!;
+    const lines = Testing.errorOf(() => Testing.objects(refused.app)).split('\n').filter((l) => l.includes('sparseCheckout'));
+    expect(lines.map((l) => l.trim())).toEqual([
+      `${c0.kustomizations[1].node.path}: Kustomization fleet-a/c0-apps builds from "shared/base", which the sparseCheckout of its source GitRepository flux-system/fleet-b0 leaves out of the artifact (so do 5 more Kustomizations of that source): ` +
+        'kustomize-controller would not find it; add "shared/base/" to the source\'s sparseCheckout (a Fleet\'s bucketSources.include)',
+    ]);
+    const fixed = fleetApp('/tmp/unused-fleet-bucket-sources', { bucketSources: { include: ['./shared/base'] } });
+    fixed.repo.folder('shared/base');
+    fixed.fleet.members[0].stageFolders.apps.addResource('../../shared/base');
+    expect(Testing.find(Testing.objects(fixed.app), 'GitRepository', `fleet-${fixed.fleet.members[0].bucket}`).spec.sparseCheckout).toContain('shared/base/');
+  });
+
+  test('an overlay base and a user-owned file outside the sparse checkout are refused too', () => {
+    const { app, repo, fleet } = fleetApp('/tmp/unused-fleet-bucket-sources', { buckets: 1 });
+    const base = repo.folder('bases/app');
+    repo.overlay('overlays/prod', { base });
+    const c0 = fleet.members.find((x) => x.cluster.name === 'c0')!;
+    c0.stageFolders.apps.addResource('../../overlays/prod');
+    c0.stageFolders.infrastructure.addResource('../../hand/crds.yaml', { userOwned: true });
+    const lines = Testing.errorOf(() => Testing.objects(app)).split('\n').filter((l) => l.includes('sparseCheckout')).map((l) => l.trim().replace(/^.*?: Kustomization/, 'Kustomization').replace(/, which.*$/, ''));
+    // The overlay and its base; the hand-written file.
+    expect(lines.sort()).toEqual(['Kustomization fleet-a/c0-apps builds from "overlays/prod" (and 1 more path)', 'Kustomization fleet-a/c0-infrastructure builds from "hand/crds.yaml"']);
+  });
+
+  test('needs the fleet source; an include must be a folder of the repo', () => {
     const P = 'fleet/clusters--mgmt/fleet';
-    expect(Testing.errorOf(() => fleetApp('/tmp/unused', { source: undefined }))).toBe(`${P}: prop "bucketSources": needs source: the bucket Kustomizations, which apply the bucket sources, read it`);
-    expect(Testing.errorOf(() => fleetApp('/tmp/unused', {}, null))).toBe(`${P}: prop "bucketSources.url": is required: repo fleet has no url`);
+    expect(Testing.errorOf(() => fleetApp('/tmp/unused', { source: undefined }))).toBe(`${P}: prop "bucketSources": needs source: the bucket Kustomizations, which apply the bucket sources, exist only with it`);
+    expect(Testing.errorOf(() => Testing.objects(fleetApp('/tmp/unused', { bucketSources: { include: ['shared/typo'] } }).app))).toContain(
+      `${P}: prop "bucketSources.include[0]": "shared/typo" is not a folder of repo fleet: source-controller fails a source whose sparseCheckout lists a directory missing at the fetched commit (validateSparseCheckoutPaths), ` +
+        'so every bucket source would fail; create it (repo.folder(\'shared/typo\')) or drop it',
+    );
   });
 });
 
