@@ -15,7 +15,6 @@ import { embeddedAsoAnnotations } from '../aso/aks/embedded';
 import { managedClusterSpec, resolveUpgradeChannel, validateAksSettings, VersionOwnership } from '../aso/aks/managed-cluster-spec';
 import { agentPoolSpec, AksNodePoolProps, validateNodePools } from '../aso/aks/node-pool';
 import { AksClusterSettings } from '../aso/aks/settings';
-import { AZURE_GUID, AzureBuiltInRole } from '../core/azure-roles';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
@@ -24,6 +23,7 @@ import { ISecretSource, resolveSecret } from '../core/secret';
 import { compileJsonSchema, mapAjvErrors, toJsonSchema } from '../core/validation/schema';
 import { toYaml } from '../gitops/layout';
 import { resolveNamespace } from './capi-cluster';
+import { checkKubeconfigAccess } from './kubeconfig-access';
 import { autoscaledPoolAnnotations, BOOTSTRAP_GROUP, INFRA_GROUP } from './constants';
 
 /** A machine pool class of an {@link AksClusterClass}: a node pool shape clusters instantiate. */
@@ -465,24 +465,9 @@ export class AksClusterClass extends PlatformResource {
   /** {@link AksClusterClassProps.kubeconfigAccess} checked; throws where AksCluster.grantKubeconfigAccess does. */
   private resolveKubeconfigAccess(access: AksClassKubeconfigAccess, disableLocal: boolean, azureRbac: boolean): ResolvedKubeconfigAccess {
     const prop = 'kubeconfigAccess';
-    if (!disableLocal) {
-      throw propError(this, prop, 'is not needed: local accounts are enabled, so CAPZ writes the admin kubeconfig (set disableLocalAccounts: true, the secure default, to use Entra ID)');
-    }
-    if (!azureRbac) {
-      throw propError(this, prop, 'cannot authorize Kubernetes calls: Azure RBAC is off (azureRbac: false), so add a group containing the identity to adminGroupObjectIds instead');
-    }
-    if (!AZURE_GUID.test(access.principalId ?? '')) throw propError(this, `${prop}.principalId`, `"${access.principalId}" is invalid: must be the object id (a GUID) of the ASO credential's identity`);
-    if (!AZURE_GUID.test(access.subscriptionId ?? '')) throw propError(this, `${prop}.subscriptionId`, `"${access.subscriptionId}" is invalid: must be a subscription id (a GUID)`);
-    const role = access.roleDefinitionId ?? AzureBuiltInRole.AKS_RBAC_CLUSTER_ADMIN;
-    if (!AZURE_GUID.test(role)) throw propError(this, `${prop}.roleDefinitionId`, `"${role}" is invalid: must be a role definition GUID (see AzureBuiltInRole)`);
+    const ids = checkKubeconfigAccess(this, prop, access, disableLocal, azureRbac);
     if (access.credentialFrom !== undefined) checkString(this, `${prop}.credentialFrom`, access.credentialFrom, DNS_SUBDOMAIN);
-    return {
-      principalId: access.principalId.toLowerCase(),
-      principalType: access.principalType ?? 'ServicePrincipal',
-      roleDefinitionId: role.toLowerCase(),
-      subscriptionId: access.subscriptionId.toLowerCase(),
-      ...(access.credentialFrom !== undefined ? { credentialFrom: access.credentialFrom } : {}),
-    };
+    return { ...ids, principalType: access.principalType ?? 'ServicePrincipal', ...(access.credentialFrom !== undefined ? { credentialFrom: access.credentialFrom } : {}) };
   }
 
   /**

@@ -10,11 +10,11 @@ import {
   AzureAsoManagedMachinePool,
 } from '../../imports/capz/infrastructure.cluster.x-k8s.io';
 import { embeddedAsoAnnotations } from '../aso/aks/embedded';
-import { AZURE_GUID, checkKubernetesVersion, managedClusterSpec, ResolvedAksNetwork, resolveUpgradeChannel, validateAksSettings, VersionOwnership } from '../aso/aks/managed-cluster-spec';
+import { checkKubernetesVersion, managedClusterSpec, ResolvedAksNetwork, resolveUpgradeChannel, validateAksSettings, VersionOwnership } from '../aso/aks/managed-cluster-spec';
 import { agentPoolSpec, AksNodePoolProps, DEFAULT_NODE_COUNT, validateNodePool, validateNodePools } from '../aso/aks/node-pool';
 import { JsonOverrides } from '../aso/aks/overrides';
 import { AksClusterSettings } from '../aso/aks/settings';
-import { AzureBuiltInRole, roleDefinitionArmId } from '../core/azure-roles';
+import { roleDefinitionArmId } from '../core/azure-roles';
 import { IOidcIssuer } from '../core/cluster';
 import { checkLabels, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
@@ -22,6 +22,7 @@ import { addProvided, addReference, refOf } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
 import { ISecretSource, resolveSecret } from '../core/secret';
 import { CapiCluster, checkClusterName, resolveNamespace } from './capi-cluster';
+import { checkKubeconfigAccess } from './kubeconfig-access';
 import { autoscaledPoolAnnotations, INFRA_GROUP } from './constants';
 
 /** The Azure resource group of an {@link AksCluster}. */
@@ -257,17 +258,7 @@ export class AksCluster extends CapiCluster implements IOidcIssuer {
   public grantKubeconfigAccess(access: AksKubeconfigAccessProps): AsoRoleAssignment {
     const prop = 'kubeconfigAccess';
     if (this.grant) throw propError(this, prop, 'is already granted');
-    if (!this.disableLocalAccounts) {
-      throw propError(this, prop, 'is not needed: local accounts are enabled, so CAPZ writes the admin kubeconfig (set disableLocalAccounts: true, the secure default, to use Entra ID)');
-    }
-    if ((this.props.azureRbac ?? true) === false) {
-      throw propError(this, prop, 'cannot authorize Kubernetes calls: Azure RBAC is off (azureRbac: false), so add a group containing the identity to adminGroupObjectIds instead');
-    }
-    const guid = AZURE_GUID;
-    if (!guid.test(access.principalId ?? '')) throw propError(this, `${prop}.principalId`, `"${access.principalId}" is invalid: must be the object id (a GUID) of the ASO credential's identity`);
-    if (!guid.test(access.subscriptionId ?? '')) throw propError(this, `${prop}.subscriptionId`, `"${access.subscriptionId}" is invalid: must be a subscription id (a GUID)`);
-    const role = access.roleDefinitionId ?? AzureBuiltInRole.AKS_RBAC_CLUSTER_ADMIN;
-    if (!guid.test(role)) throw propError(this, `${prop}.roleDefinitionId`, `"${role}" is invalid: must be a role definition GUID (see AzureBuiltInRole)`);
+    const ids = checkKubeconfigAccess(this, prop, access, this.disableLocalAccounts, this.props.azureRbac ?? true);
     const credential = access.credentialFrom !== undefined
       ? resolveSecret(this, `${prop}.credentialFrom`, access.credentialFrom, { namespace: this.namespace, why: ASO_READS }).name
       : this.credential;
@@ -277,9 +268,9 @@ export class AksCluster extends CapiCluster implements IOidcIssuer {
       spec: {
         // ASO derives a stable UUID azureName from the owner and the object name.
         owner: { group: 'containerservice.azure.com', kind: 'ManagedCluster', name: this.clusterName },
-        principalId: access.principalId.toLowerCase(),
+        principalId: ids.principalId,
         principalType: (access.principalType ?? 'ServicePrincipal') as RoleAssignmentSpecPrincipalType,
-        roleDefinitionReference: { armId: roleDefinitionArmId(access.subscriptionId, role) },
+        roleDefinitionReference: { armId: roleDefinitionArmId(ids.subscriptionId, ids.roleDefinitionId) },
       },
     });
     this.coverRemoval(this.removalPolicy, this.grant);
