@@ -100,7 +100,7 @@ export interface AksClusterClassProps extends Omit<AksClusterSettings, 'location
  * `<cluster>-kubeconfig` with an Entra ID token it requests with that credential (CAPZ
  * `AzureASOManagedControlPlaneReconciler.reconcileKubeconfig`), so Cluster API and Flux act on the
  * workload cluster as that identity. Each `TopologyCluster` of the class renders an ASO
- * `RoleAssignment` `<cluster>-capz-kubeconfig-access` in its namespace, owned by its ManagedCluster,
+ * `RoleAssignment` `<cluster>-capz-kubeconfig-access-<hash of principal and role>` in its namespace, owned by its ManagedCluster,
  * with the cluster's removal policy. It is a top-level object, not a resource of the control plane
  * template: CAPZ waits for every resource of `AzureASOManagedControlPlane.spec.resources` to be
  * ready before it refreshes the kubeconfig token (`reconcileNormal`), so a failing assignment there

@@ -7,7 +7,8 @@ import { AZURE_GUID, roleDefinitionArmId } from '../core/azure-roles';
 import { checkKubernetesVersion } from '../aso/aks/managed-cluster-spec';
 import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
 import { addReference } from '../core/references';
-import { RemovalPolicy } from '../core/removal-policy';
+import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
+import { stableHash } from '../core/stable-hash';
 import { AksClusterClass } from './aks-cluster-class';
 import { CapiCluster, checkClusterName, resolveNamespace } from './capi-cluster';
 import { CAPI_GROUP } from './constants';
@@ -179,8 +180,12 @@ export class TopologyCluster extends CapiCluster {
       const own = props.variables?.credentialSecretName;
       const credential = access.credentialFrom ?? (typeof own === 'string' ? own : aksClass!.credentialName);
       const annotations = embeddedAsoAnnotations(AsoRoleAssignment.GVK.apiVersion, credential);
+      // ASO derives the assignment's Azure name from the object's, and Azure refuses to change the
+      // principal or role of an assignment (RoleAssignmentUpdateNotPermitted): another principal
+      // or role is another object (a hash of both in its name).
+      const grant = stableHash(`${access.principalId}/${access.roleDefinitionId}`).toString(16).padStart(8, '0');
       this.kubeconfigAccess = new AsoRoleAssignment(this, 'KubeconfigAccess', {
-        metadata: { name: `${name}-capz-kubeconfig-access`, namespace, ...(annotations ? { annotations } : {}) },
+        metadata: { name: `${name}-capz-kubeconfig-access-${grant}`, namespace, ...(annotations ? { annotations } : {}) },
         spec: {
           // ASO derives a stable UUID azureName from the owner and the object name.
           owner: { group: 'containerservice.azure.com', kind: 'ManagedCluster', name },
@@ -189,7 +194,18 @@ export class TopologyCluster extends CapiCluster {
           roleDefinitionReference: { armId: roleDefinitionArmId(props.subscriptionId ?? access.subscriptionId, access.roleDefinitionId) },
         },
       });
-      this.coverRemoval(props.removalPolicy ?? RemovalPolicy.RETAIN, this.kubeconfigAccess);
+      applyRemovalPolicy(this.kubeconfigAccess, grantPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN));
     }
   }
+
+  /** Also sets the kubeconfig access grant's (see {@link kubeconfigAccess}). */
+  public override applyRemovalPolicy(policy: RemovalPolicy): void {
+    super.applyRemovalPolicy(policy);
+    if (this.kubeconfigAccess) applyRemovalPolicy(this.kubeconfigAccess, grantPolicy(policy));
+  }
+}
+
+/** The removal policy of a cluster's kubeconfig access grant: a SKIP cluster (adopted, never changed) still gets its grant created, which ASO's skip never does. */
+function grantPolicy(policy: RemovalPolicy): RemovalPolicy {
+  return policy === RemovalPolicy.SKIP ? RemovalPolicy.RETAIN : policy;
 }

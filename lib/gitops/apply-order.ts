@@ -654,9 +654,13 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
           }
           continue;
         }
+        // An ASO kind on a cluster declared with CAPZ: its bundled ASO serves only the kinds CAPZ creates.
+        const capz = group.endsWith('.azure.com') && sets.some((s) => s.name === Preinstalled.CAPZ.name || s.name.startsWith(`${Preinstalled.CAPZ.name}+`));
         problem(
           `${what}: its kind ${kindText} is not built in, not defined by a CRD in the build, not established by any Kustomization applied to ${clusterText}, ` +
-            `and not declared pre-installed there; add what installs it, or declare it with declarePreinstalled(folder, Preinstalled.<preset> | Preinstalled.of(...))`,
+            (capz
+              ? `and not among the ASO kinds CAPZ's bundled ASO serves; install CAPZ with ADDITIONAL_ASO_CRDS=${group}/${kind} and declare Preinstalled.capzWith(['${group}/${kind}']) (validate: --preinstalled ${group}/${kind})`
+              : `and not declared pre-installed there; add what installs it, or declare it with declarePreinstalled(folder, Preinstalled.<preset> | Preinstalled.of(...))`),
         );
         continue;
       }

@@ -318,6 +318,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
   for (const p of argoPrunes(repos, olds, flux.s, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
   for (const p of compositionEntryChanges(repos, flux.s, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
   const clusters = topologyClusterChanges(repos, olds, allowIds, scopeOf, options.originOf);
+  clusters.refused.push(...roleAssignmentChanges(repos, olds, scopeOf));
   for (const p of clusters.changes) changes.get(p.repo)!.push(p.change);
   const all = [...changes.values()].flat();
   return { changes, problems: [...clusters.refused, ...retainedHydrationLeftovers(repos, flux, (r) => olds.get(r)!), ...ambiguityProblems(ambiguous, all)], unusedAllows: unusedAllows(allowIds, all), named: namedByText };
@@ -1183,6 +1184,51 @@ function topologyClusterChanges(
     }
   }
   return { refused, changes };
+}
+
+/** An ASO RoleAssignment (authorization.azure.com). */
+function isAsoRoleAssignment(o: { apiVersion?: string; kind?: string }): boolean {
+  return o.kind === 'RoleAssignment' && typeof o.apiVersion === 'string' && o.apiVersion.split('/')[0] === 'authorization.azure.com';
+}
+
+/** The fields of an ASO RoleAssignment Azure cannot change in place (principal, role, scope, name). */
+const ROLE_ASSIGNMENT_IMMUTABLE = ['principalId', 'principalIdFromConfig', 'roleDefinitionReference', 'owner', 'azureName'] as const;
+
+/**
+ * ASO RoleAssignments written with another principal, role or owner than the committed object of
+ * the same identity: ASO keeps the assignment's Azure name (derived from the object's unless
+ * `azureName` is set) and Azure refuses to change the principal, role or scope of an existing
+ * assignment (RoleAssignmentUpdateNotPermitted), so the object would stay in error and the old
+ * grant in place. One line per change.
+ */
+function roleAssignmentChanges(repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>, scopeOf: Map<GuardRepo, (file: string) => string>): string[] {
+  const key = (r: GuardRepo, file: string, o: PlainObject) => `${scopeOf.get(r)!(file)}\u0000${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  const next = repos.flatMap((r) => r.next.objects.filter((n) => n.obj && isAsoRoleAssignment(n) && !r.next.unchanged?.has(n.file)).map((n) => ({ r, n })));
+  if (next.length === 0) return [];
+  const before = new Map<string, PlainObject>();
+  for (const r of repos) {
+    const old = olds.get(r)!;
+    for (const [file, ids] of old.ids()) {
+      if (!ids.some(isAsoRoleAssignment)) continue;
+      for (const o of old.objects(file)) if (isAsoRoleAssignment(o)) before.set(key(r, file, o), o);
+    }
+  }
+  const refused: string[] = [];
+  for (const { r, n } of next) {
+    const o = before.get(key(r, n.file, n.obj!));
+    if (!o) continue;
+    const was = (o.spec ?? {}) as Record<string, unknown>;
+    const now = (n.obj!.spec ?? {}) as Record<string, unknown>;
+    const changed = ROLE_ASSIGNMENT_IMMUTABLE.filter((f) => JSON.stringify(was[f]) !== JSON.stringify(now[f]));
+    if (changed.length === 0) continue;
+    const file = r.dir && r.dir !== '.' ? `${r.dir.replace(/\/+$/, '')}/${n.file}` : n.file;
+    const where = `${n.constructPath ? `${n.constructPath} (${file})` : file}: RoleAssignment ${n.namespace ? `${n.namespace}/` : ''}${n.name}`;
+    const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
+    refused.push(`${where}: spec.${changed[0]}: ${show(was[changed[0]])} → ${show(now[changed[0]])}${changed.length > 1 ? ` (and spec.${changed.slice(1).join(', spec.')})` : ''}: ` +
+      'Azure refuses to change the principal, role or scope of a role assignment (RoleAssignmentUpdateNotPermitted) and ASO keeps its Azure name, derived from the object\'s; ' +
+      'grant the new one with another RoleAssignment (another name) and remove this one');
+  }
+  return refused;
 }
 
 /**

@@ -5,8 +5,11 @@
 // ASO RoleAssignment of its own (not a resource of the control plane template: CAPZ refreshes the
 // token only once every such resource is ready), its role definition under the cluster's
 // subscription, created with the cluster's credential.
-import { RemovalPolicy } from '../../lib';
-import { AksClusterClass, Fleet, FleetClusterSpec } from '../../lib/capi';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { declarePreinstalled, GitOpsApp, Preinstalled, RemovalPolicy, Repo } from '../../lib';
+import { AksCluster, AksClusterClass, Fleet, FleetClusterSpec, stableHash } from '../../lib/capi';
 import { GitRepository } from '../../lib/flux';
 import { Folder } from '../../lib/gitops/folder';
 import { Testing } from '../../lib/testing';
@@ -36,6 +39,16 @@ function fleet(extra: Partial<ConstructorParameters<typeof AksClusterClass>[2]>,
   return app;
 }
 
+/** The hash in the grant's name of PRINCIPAL and AKS RBAC Cluster Admin. */
+const GRANT = stableHash(`${PRINCIPAL}/${AKS_RBAC_CLUSTER_ADMIN}`).toString(16).padStart(8, '0');
+
+/** The kubeconfig access grant of cluster `name`. */
+function grantOf(objs: readonly any[], name: string): any {
+  const found = objs.filter((o) => o.kind === 'RoleAssignment' && o.metadata.name.startsWith(`${name}-capz-kubeconfig-access-`));
+  expect(found.length).toBe(1);
+  return found[0];
+}
+
 const armId = (sub: string, role = AKS_RBAC_CLUSTER_ADMIN) => `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
 
 describe('AksClusterClass kubeconfigAccess', () => {
@@ -46,12 +59,12 @@ describe('AksClusterClass kubeconfigAccess', () => {
       { name: 'c3' },
     ]);
     const objs = Testing.objects(app);
-    const ra = (name: string) => Testing.find(objs, 'RoleAssignment', `${name}-capz-kubeconfig-access`);
+    const ra = (name: string) => grantOf(objs, name);
     expect(ra('c1')).toEqual({
       apiVersion: 'authorization.azure.com/v1api20220401',
       kind: 'RoleAssignment',
       metadata: {
-        name: 'c1-capz-kubeconfig-access',
+        name: `c1-capz-kubeconfig-access-${GRANT}`,
         namespace: 'fleet',
         annotations: {
           'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
@@ -68,7 +81,7 @@ describe('AksClusterClass kubeconfigAccess', () => {
       },
     });
     // Another subscription, another namespace, a DESTROY row: removed with its cluster.
-    expect(ra('c2').metadata).toEqual({ name: 'c2-capz-kubeconfig-access', namespace: 'fleet-b', annotations: { 'serviceoperator.azure.com/credential-from': 'aso-sub-b', 'serviceoperator.azure.com/reconcile-policy': 'manage' } });
+    expect(ra('c2').metadata).toEqual({ name: `c2-capz-kubeconfig-access-${GRANT}`, namespace: 'fleet-b', annotations: { 'serviceoperator.azure.com/credential-from': 'aso-sub-b', 'serviceoperator.azure.com/reconcile-policy': 'manage' } });
     expect(ra('c2').spec.roleDefinitionReference.armId).toBe(armId(SUB_B));
     // A row without subscription or credential: the class's.
     expect(ra('c3').metadata.annotations!['serviceoperator.azure.com/credential-from']).toBe('aso-credential');
@@ -83,8 +96,11 @@ describe('AksClusterClass kubeconfigAccess', () => {
   test('its own credential (one allowed to write role assignments) creates every assignment, in its subscription only', () => {
     const access = { principalId: PRINCIPAL, subscriptionId: SUB_A, principalType: 'Group' as const, roleDefinitionId: '3498E952-D568-435E-9B2C-8D77E338D7F7', credentialFrom: 'aso-rbac-admin' };
     const objs = Testing.objects(fleet({ kubeconfigAccess: access }, [{ name: 'c1', subscriptionId: SUB_A, credentialFrom: 'aso-sub-a' }]));
-    const ra = Testing.find(objs, 'RoleAssignment', 'c1-capz-kubeconfig-access');
+    const ra = grantOf(objs, 'c1');
     expect(ra.metadata.annotations!['serviceoperator.azure.com/credential-from']).toBe('aso-rbac-admin');
+    // Another principal or role is another assignment (Azure refuses to change either): another name.
+    expect(ra.metadata.name).toMatch(/^c1-capz-kubeconfig-access-[0-9a-f]{8}$/);
+    expect(ra.metadata.name).not.toBe(`c1-capz-kubeconfig-access-${GRANT}`);
     expect(ra.spec.principalType).toBe('Group');
     expect(ra.spec.roleDefinitionReference.armId).toBe(armId(SUB_A, '3498e952-d568-435e-9b2c-8d77e338d7f7'));
     // ASO refuses a credential of another subscription than the resource's owner.
@@ -92,6 +108,11 @@ describe('AksClusterClass kubeconfigAccess', () => {
       `${FLEET}: prop "clusters[0].subscriptionId": ${SUB_B} is not the subscription of ClusterClass aks's kubeconfigAccess (${SUB_A}), whose credentialFrom "aso-rbac-admin" creates every cluster's role assignment: ` +
         'ASO refuses a credential of another subscription than the resource\'s owner; put the cluster in a class of its subscription, or drop kubeconfigAccess.credentialFrom (each cluster\'s own credential then creates it) (cluster "c2")',
     );
+  });
+
+  test('a SKIP row (adopted) still gets its grant created: retained, not skipped', () => {
+    const objs = Testing.objects(fleet({}, [{ name: 'c1', removalPolicy: RemovalPolicy.SKIP }]));
+    expect(grantOf(objs, 'c1').metadata.annotations['serviceoperator.azure.com/reconcile-policy']).toBe('detach-on-delete');
   });
 
   test('a row with a credential of its own names its subscription', () => {
@@ -116,5 +137,42 @@ describe('AksClusterClass kubeconfigAccess', () => {
     expect(Testing.errorOf(() => cls(f(4), { kubeconfigAccess: { principalId: PRINCIPAL, subscriptionId: 'sub' } }))).toBe(
       `${at(4)}: prop "kubeconfigAccess.subscriptionId": "sub" is invalid: must be a subscription id (a GUID)`,
     );
+  });
+});
+
+describe('the destroy guard and ASO RoleAssignments', () => {
+  test('another principal for a committed assignment is refused: Azure cannot change it in place, and ASO keeps its Azure name', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ra-guard-'));
+    const OTHER = '99999999-8888-4777-8666-555555555555';
+    const appWith = (principalId: string) => {
+      const app = new GitOpsApp({ outdir: out, printBaselineReport: false });
+      const folder = new Repo(app, 'platform').folder('clusters/mgmt', { namespace: 'fleet' });
+      declarePreinstalled(app, Preinstalled.CAPI, Preinstalled.capzWith(['authorization.azure.com/RoleAssignment']), Preinstalled.of('fleet', [], ['fleet']));
+      new AksCluster(folder, 'aks', {
+        name: 'aks-dev', location: 'westeurope', kubernetesVersion: 'v1.33.2', credentialFrom: 'aso-credential', nodePools: [SYSTEM_POOL],
+        kubeconfigAccess: { principalId, subscriptionId: SUB_A },
+      });
+      return app;
+    };
+    try {
+      appWith(PRINCIPAL).synth();
+      const lines = (() => {
+        try {
+          appWith(OTHER).plan();
+        } catch (e) {
+          return (e as { problems?: string[] }).problems ?? [String(e)];
+        }
+        return [];
+      })();
+      expect(lines).toEqual([
+        'platform/clusters--mgmt/aks/KubeconfigAccess (platform/clusters/mgmt/roleassignment-aks-dev-capz-kubeconfig-access.yaml): RoleAssignment fleet/aks-dev-capz-kubeconfig-access: ' +
+          `spec.principalId: ${PRINCIPAL} → ${OTHER}: Azure refuses to change the principal, role or scope of a role assignment (RoleAssignmentUpdateNotPermitted) and ASO keeps its Azure name, derived from the object's; ` +
+          'grant the new one with another RoleAssignment (another name) and remove this one',
+      ]);
+      // The same principal again: nothing refused.
+      expect(() => appWith(PRINCIPAL).plan()).not.toThrow();
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -445,7 +445,7 @@ test('examples/fleet-table: 12 rows from fleet.csv, two subscriptions, two shard
   expect(Testing.find(objs, 'Cluster', 'pay-weu-prod-1').spec.topology.variables).toContainEqual({ name: 'aksSkuTier', value: 'Premium' });
   // The class's kubeconfig access: a role assignment per cluster, its role definition under the cluster's subscription.
   for (const c of clusters) {
-    const ra = Testing.find(objs, 'RoleAssignment', `${c.metadata.name}-capz-kubeconfig-access`);
+    const [ra] = objs.filter((o) => o.kind === 'RoleAssignment' && o.metadata.name.startsWith(`${c.metadata.name}-capz-kubeconfig-access-`));
     expect(ra.spec.roleDefinitionReference.armId).toBe(`/subscriptions/${c.metadata.labels!['azure-subscription']}/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b`);
   }
   expect(Math.max(...kustomizationBuildSizes(repo).map((b) => b.objects))).toBeLessThan(100);

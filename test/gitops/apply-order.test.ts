@@ -423,7 +423,8 @@ describe('Preinstalled.CAPZ: the ASO kinds CAPZ starts its ASO with', () => {
     declarePreinstalled(entry, Preinstalled.CAPZ, Preinstalled.of('fleet', [], ['fleet']));
     expect(problems(app)).toEqual([
       'mgmt/clusters--mgmt--access/ra: RoleAssignment fleet/ra in Kustomization flux-system/access: its kind RoleAssignment (authorization.azure.com) is not built in, not defined by a CRD in the build, ' +
-        'not established by any Kustomization applied to the repo\'s cluster, and not declared pre-installed there; add what installs it, or declare it with declarePreinstalled(folder, Preinstalled.<preset> | Preinstalled.of(...))',
+        'not established by any Kustomization applied to the repo\'s cluster, and not among the ASO kinds CAPZ\'s bundled ASO serves; ' +
+        'install CAPZ with ADDITIONAL_ASO_CRDS=authorization.azure.com/RoleAssignment and declare Preinstalled.capzWith([\'authorization.azure.com/RoleAssignment\']) (validate: --preinstalled authorization.azure.com/RoleAssignment)',
     ]);
     const fixed = setup(false);
     const f2 = fixed.repo.folder('clusters/mgmt/access', { namespace: 'fleet' });
