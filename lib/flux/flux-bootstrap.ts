@@ -75,8 +75,9 @@ export interface FluxBootstrapProps {
    * guide patches them (fluxcd.io/flux/installation/configuration/vertical-scaling/), e.g.
    * `{ 'kustomize-controller': ['--concurrent=40', '--kube-api-qps=500', '--kube-api-burst=1000'] }`:
    * in the folder's `kustomization.yaml` (the shard controllers built from the folder get them
-   * too), else on the sync (the shard controllers then do not get them). Each is `--flag` or `--flag=value`; the flags the lockdown and the
-   * shards set are refused. The folder must hold the Flux install (see `lockdown`).
+   * too), else on the sync (the shard controllers then do not get them). Each is `--flag` or
+   * `--flag=value`; the flags the lockdown and the shards set are refused. The folder must hold
+   * the Flux install (see `lockdown`).
    * @default - none
    */
   readonly controllerArgs?: Partial<Record<FluxController, string[]>>;
