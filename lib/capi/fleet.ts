@@ -473,6 +473,8 @@ export class Fleet extends Construct {
     const baseName = base.split('/').pop()!;
     const bucketKs = new Map<string, Kustomization>();
     const perSubscription = this.clustersPerSubscription;
+    // The subscription of each `namespace/credential Secret`, from the first row naming both.
+    const subscriptionOfCredential = new Map<string, { subscription: string; cluster: string }>();
     this.node.addValidation({ validate: () => sharedSubscriptionProblems(this) });
     const names = new Set<string>();
     const addRow = (spec: FleetClusterSpec, i: number): void => {
@@ -523,6 +525,26 @@ export class Fleet extends Construct {
       const shard = spec.shard ?? (shards !== undefined ? `shard${stableHash(spec.name) % shards}` : undefined);
       if (shard !== undefined) checkString(this, `${row}.shard`, shard, { ...DNS_LABEL, description: 'a shard key: a DNS label such as "shard1" (it names the bucket folders and Kustomizations)' });
       const location = pick('location');
+      const variables = merged(props.defaults.variables, env?.variables, spec.variables, location !== undefined ? { location } : undefined, credential !== undefined ? { credentialSecretName: credential } : undefined);
+      for (const problem of cls.validateVariables(variables ?? {})) {
+        const at = problem.indexOf(': ');
+        throw propError(this, `${row}.${problem.slice(0, at)}`, `${problem.slice(at + 2)} (cluster "${spec.name}")`);
+      }
+      // The cluster's ASO credential (credentialFrom, or the variable set directly), else the class's.
+      const raw = variables?.credentialSecretName;
+      const ownCredential = credential ?? (typeof raw === 'string' ? raw : undefined);
+      const clusterCredential = ownCredential ?? cls.credentialName;
+      if (subscription !== undefined && clusterCredential !== undefined) {
+        // A credential Secret names one subscription (AZURE_SUBSCRIPTION_ID): two rows of one
+        // namespace and credential in two subscriptions cannot both be right.
+        const at = `${namespace ?? cls.namespace}/${clusterCredential}`;
+        const first = subscriptionOfCredential.get(at);
+        if (first && first.subscription !== subscription.toLowerCase()) {
+          throw propError(this, `${row}.subscriptionId`, `${subscription}, but cluster "${first.cluster}" gives subscription ${first.subscription} with the same credential Secret ${at}, ` +
+            'and a credential Secret names one subscription (ASO creates the cluster where it points): give each row the credential of its subscription (credentialFrom), or the same subscriptionId');
+        }
+        if (!first) subscriptionOfCredential.set(at, { subscription: subscription.toLowerCase(), cluster: spec.name });
+      }
       const access = cls.kubeconfigAccess;
       if (access && subscription !== undefined) {
         // The kubeconfig role assignment is created with one credential for every cluster: ASO
@@ -531,14 +553,9 @@ export class Fleet extends Construct {
           throw propError(this, `${row}.subscriptionId`, `${subscription} is not the subscription of ClusterClass ${cls.name}'s kubeconfigAccess (${access.subscriptionId}), whose credentialFrom "${access.credentialFrom}" creates every cluster's role assignment: ` +
             'ASO refuses a credential of another subscription than the resource\'s owner; put the cluster in a class of its subscription, or drop kubeconfigAccess.credentialFrom (each cluster\'s own credential then creates it)');
         }
-      } else if (access && credential !== undefined && credential !== cls.credentialName) {
+      } else if (access && ownCredential !== undefined && ownCredential !== cls.credentialName) {
         // Another credential is, as a rule, another subscription: its role definition is under it.
-        throw propError(this, `${row}.subscriptionId`, `is required: the cluster's credential "${credential}" is not the class's, and the role definition of ClusterClass ${cls.name}'s kubeconfigAccess is under the cluster's subscription`);
-      }
-      const variables = merged(props.defaults.variables, env?.variables, spec.variables, location !== undefined ? { location } : undefined, credential !== undefined ? { credentialSecretName: credential } : undefined);
-      for (const problem of cls.validateVariables(variables ?? {})) {
-        const at = problem.indexOf(': ');
-        throw propError(this, `${row}.${problem.slice(0, at)}`, `${problem.slice(at + 2)} (cluster "${spec.name}")`);
+        throw propError(this, `${row}.subscriptionId`, `is required: the cluster's credential "${ownCredential}" is not the class's, and the role definition of ClusterClass ${cls.name}'s kubeconfigAccess is under the cluster's subscription`);
       }
       const labels = merged(
         props.defaults.labels, env?.labels,

@@ -68,9 +68,6 @@ describe('day-2 edits of a fleet the controllers refuse fail synth and plan, wit
       'spec.topology.version: v1.33.2 → v1.32.9 is a downgrade, which Cluster API\'s webhook refuses (version cannot be decreased); keep v1.33.2'],
     ['another region', { location: 'northeurope' },
       'spec.topology.variables[name="location"]: westeurope → northeurope: an AKS cluster and its resource group cannot move to another region (ARM: InvalidResourceGroupLocation); keep westeurope, or add a new cluster in northeurope and remove this one'],
-    ['another subscription', { subscriptionId: SUB_B },
-      `metadata.labels.azure-subscription: ${SUB_A} → ${SUB_B}: a cluster cannot move to another subscription (ASO refuses resources whose subscription differs from their credential's, SubscriptionMismatch, and nothing moves); ` +
-        'add a new cluster in that subscription, move the workloads, then remove this one'],
     ['another VM size', { nodePools: { wrk: { vmSize: 'Standard_D16s_v5', zones: ['1', '2'] } } },
       'spec.topology.workers.machinePools[name="wrk"].variables.overrides[name="nodePool"].value.vmSize: Standard_D8s_v5 → Standard_D16s_v5: AKS cannot change the VM size of an existing node pool; add a pool with Standard_D16s_v5, move the workloads, then remove "wrk"'],
     ['other zones', { nodePools: { wrk: { vmSize: 'Standard_D8s_v5', zones: ['1', '2', '3'] } } },
@@ -79,6 +76,18 @@ describe('day-2 edits of a fleet the controllers refuse fail synth and plan, wit
     const edit = { rows: (rows: FleetClusterSpec[]) => row(rows, 'shop-1', change as Partial<FleetClusterSpec>) };
     expect(problems(() => fleetApp(out, edit).plan())).toEqual([`${WHERE}: ${message}`]);
     expect(problems(() => fleetApp(out, edit).synth())).toEqual([`${WHERE}: ${message}`]);
+  });
+
+  test('another subscription for every row of the credential: each Cluster refused (one credential names one subscription)', () => {
+    const move = `metadata.labels.azure-subscription: ${SUB_A} → ${SUB_B}: a cluster cannot move to another subscription (ASO refuses resources whose subscription differs from their credential's, SubscriptionMismatch, and nothing moves); ` +
+      'add a new cluster in that subscription, move the workloads, then remove this one';
+    const edit = { rows: (rows: FleetClusterSpec[]) => rows.map((r) => ({ ...r, subscriptionId: SUB_B })) };
+    expect(problems(() => fleetApp(out, edit).plan())).toEqual([`${WHERE}: ${move}`, `${WHERE.replace(/shop-1/g, 'shop-2')}: ${move}`]);
+    // One row alone: its credential is the other row's, which names the other subscription.
+    expect(problems(() => fleetApp(out, { rows: (rows: FleetClusterSpec[]) => row(rows, 'shop-1', { subscriptionId: SUB_B }) }).plan())).toEqual([
+      `PropError: platform/clusters--mgmt/fleet: prop "clusters[1].subscriptionId": ${SUB_A}, but cluster "shop-1" gives subscription ${SUB_B} with the same credential Secret fleet/aso-credential, ` +
+        'and a credential Secret names one subscription (ASO creates the cluster where it points): give each row the credential of its subscription (credentialFrom), or the same subscriptionId (cluster "shop-2")',
+    ]);
   });
 
   test('a row from a table: the refusal names its line too', () => {

@@ -119,6 +119,10 @@ describe('AksClusterClass kubeconfigAccess', () => {
     expect(Testing.errorOf(() => fleet({}, [{ name: 'c1', credentialFrom: 'aso-sub-b' }]))).toBe(
       `${FLEET}: prop "clusters[0].subscriptionId": is required: the cluster's credential "aso-sub-b" is not the class's, and the role definition of ClusterClass aks's kubeconfigAccess is under the cluster's subscription (cluster "c1")`,
     );
+    // Also when the credential is set as the class variable itself.
+    expect(Testing.errorOf(() => fleet({}, [{ name: 'c1', variables: { credentialSecretName: 'aso-sub-b' } }]))).toBe(
+      `${FLEET}: prop "clusters[0].subscriptionId": is required: the cluster's credential "aso-sub-b" is not the class's, and the role definition of ClusterClass aks's kubeconfigAccess is under the cluster's subscription (cluster "c1")`,
+    );
   });
 
   test('refused where it cannot work, naming the prop and the fix', () => {
