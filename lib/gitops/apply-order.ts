@@ -602,6 +602,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   };
 
   const problems: ApplyOrderProblem[] = [];
+  const missingKinds = new Map<string, { index: number; more: number }>();
   for (const k of kss) {
     if (!k.build) continue;
     const kName = `Kustomization ${k.id}`;
@@ -654,6 +655,15 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
           }
           continue;
         }
+        // One line per kind and cluster (a fleet's thousands of objects of a kind nothing installs
+        // have one fix), naming how many more objects have it.
+        const missingKey = `${k.cluster}\u0000${group}\u0000${kind}`;
+        const earlier = missingKinds.get(missingKey);
+        if (earlier) {
+          earlier.more++;
+          continue;
+        }
+        missingKinds.set(missingKey, { index: problems.length, more: 0 });
         // An ASO kind on a cluster declared with CAPZ: its bundled ASO serves only the kinds CAPZ creates.
         const capz = group.endsWith('.azure.com') && sets.some((s) => s.name === Preinstalled.CAPZ.name || s.name.startsWith(`${Preinstalled.CAPZ.name}+`));
         problem(
@@ -699,6 +709,9 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
             `add the Namespace to the build, or declare it with declarePreinstalled(folder, Preinstalled.of(...))`,
       );
     }
+  }
+  for (const { index, more } of missingKinds.values()) {
+    if (more > 0) problems[index] = { ...problems[index], message: `${problems[index].message} (so do ${more} more object${more > 1 ? 's' : ''} of this kind on that cluster)` };
   }
   const unique = [...new Map([...tooLarge, ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));

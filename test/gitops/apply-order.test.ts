@@ -411,20 +411,23 @@ test('a kind established by other builds: the first establisher on the cluster i
 });
 
 describe('Preinstalled.CAPZ: the ASO kinds CAPZ starts its ASO with', () => {
-  const roleAssignment = (folder: Folder) =>
-    new ApiObject(folder, 'ra', { apiVersion: 'authorization.azure.com/v1api20220401', kind: 'RoleAssignment', metadata: { name: 'ra', namespace: 'fleet' }, spec: { owner: { name: 'rg' }, principalId: ID, roleDefinitionReference: { armId: `/subscriptions/${ID}/providers/Microsoft.Authorization/roleDefinitions/${ID}` } } });
+  const roleAssignment = (folder: Folder, name = 'ra') =>
+    new ApiObject(folder, name, { apiVersion: 'authorization.azure.com/v1api20220401', kind: 'RoleAssignment', metadata: { name, namespace: 'fleet' }, spec: { owner: { name: 'rg' }, principalId: ID, roleDefinitionReference: { armId: `/subscriptions/${ID}/providers/Microsoft.Authorization/roleDefinitions/${ID}` } } });
 
-  test('an ASO kind outside its --crd-pattern needs ADDITIONAL_ASO_CRDS (capzWith)', () => {
+  test('an ASO kind outside its --crd-pattern needs ADDITIONAL_ASO_CRDS (capzWith); one line per kind and cluster', () => {
     const { app, repo, entry, ks } = setup(false);
     const folder = repo.folder('clusters/mgmt/access', { namespace: 'fleet' });
     roleAssignment(folder);
+    roleAssignment(folder, 'ra2');
+    roleAssignment(folder, 'ra3');
     new ApiObject(folder, 'rg', { apiVersion: 'resources.azure.com/v1api20200601', kind: 'ResourceGroup', metadata: { name: 'rg', namespace: 'fleet' }, spec: { location: 'westeurope' } });
     ks('access', folder);
     declarePreinstalled(entry, Preinstalled.CAPZ, Preinstalled.of('fleet', [], ['fleet']));
     expect(problems(app)).toEqual([
       'mgmt/clusters--mgmt--access/ra: RoleAssignment fleet/ra in Kustomization flux-system/access: its kind RoleAssignment (authorization.azure.com) is not built in, not defined by a CRD in the build, ' +
         'not established by any Kustomization applied to the repo\'s cluster, and not among the ASO kinds CAPZ\'s bundled ASO serves; ' +
-        'install CAPZ with ADDITIONAL_ASO_CRDS=authorization.azure.com/RoleAssignment and declare Preinstalled.capzWith([\'authorization.azure.com/RoleAssignment\']) (validate: --preinstalled authorization.azure.com/RoleAssignment)',
+        'install CAPZ with ADDITIONAL_ASO_CRDS=authorization.azure.com/RoleAssignment and declare Preinstalled.capzWith([\'authorization.azure.com/RoleAssignment\']) (validate: --preinstalled authorization.azure.com/RoleAssignment) ' +
+        '(so do 2 more objects of this kind on that cluster)',
     ]);
     const fixed = setup(false);
     const f2 = fixed.repo.folder('clusters/mgmt/access', { namespace: 'fleet' });
