@@ -7,7 +7,8 @@ import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
 import { ISecretSource, resolveSecret } from '../core/secret';
 import { Kustomization } from '../flux/kustomization';
 import { FluxDuration, ISource, optDuration } from '../flux/common';
-import { GitRef, GitRepository } from '../flux/git-repository';
+import { GitRef, GitRepository, sparseDirectory } from '../flux/git-repository';
+import { repoFolders } from '../flux/placement';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { LOCKDOWN_PROP_HINTS } from '../flux/lockdown';
 import { SUBSCRIPTION_LABEL } from './aks-class-names';
@@ -421,10 +422,12 @@ export class Fleet extends Construct {
     if (bucketSources) {
       if (!source) throw propError(this, 'bucketSources', 'needs source: the bucket Kustomizations, which apply the bucket sources, exist only with it');
       if (bucketSources.secretRef !== undefined) checkString(this, 'bucketSources.secretRef', bucketSources.secretRef, DNS_SUBDOMAIN);
-      (bucketSources.include ?? []).forEach((d, i) => {
-        if (typeof d !== 'string' || d.replace(/^(\.\/)+/, '').replace(/\/+$/, '') === '') throw propError(this, `bucketSources.include[${i}]`, `${JSON.stringify(d)} is not a directory of the repo`);
+      const include = (bucketSources.include ?? []).map((entry, i) => {
+        const d = sparseDirectory(entry);
+        if (typeof d !== 'string') throw propError(this, `bucketSources.include[${i}]`, d.problem);
+        return d;
       });
-      this.node.addValidation({ validate: () => missingIncludes(props.repo, bucketSources.include ?? []) });
+      this.node.addValidation({ validate: () => missingIncludes(props.repo, include) });
     }
     // The bucket sources, by bucket and namespace (created with the bucket's first cluster there):
     // beside a single fleet source (one per bucket, read across namespaces, with that source's
@@ -432,11 +435,11 @@ export class Fleet extends Construct {
     // references) in each cluster namespace.
     const bucketSourceOf = new Map<string, GitRepository>();
     const bucketSource = (bucket: string, clusterNamespace: string, shard: string | undefined): GitRepository => {
-      const like = likeSource(clusterNamespace);
       const namespace = typeof source === 'function' ? clusterNamespace : (source as ISource).namespace;
       const key = `${bucket}\u0000${namespace}`;
       let s = bucketSourceOf.get(key);
       if (!s) {
+        const like = likeSource(clusterNamespace);
         const url = bucketSources!.url ?? like?.url ?? props.repo.url;
         if (url === undefined) throw propError(this, 'bucketSources.url', `is required: the fleet's source is not a GitRepository of the app, and repo ${props.repo.node.id} has no url`);
         const secretRef = bucketSources!.secretRef ?? (like && like.namespace === namespace ? like.secretName : undefined);
@@ -760,16 +763,16 @@ const SUBSCRIPTION_ID = {
 
 
 /**
- * The `bucketSources.include` entries that are no folder of the repo (nor hold one): each would
- * be a sparse directory missing at the fetched commit, which fails every bucket source.
+ * The `bucketSources.include` directories (normalized, see `sparseDirectory`) that are no folder
+ * of the repo (nor hold one): each would be a sparse directory missing at the fetched commit,
+ * which fails every bucket source.
  */
 function missingIncludes(repo: Repo, include: readonly string[]): string[] {
-  const folders = repo.node.findAll().filter((c): c is Folder => Folder.isFolder(c) && Repo.of(c) === repo).map((f) => f.path);
+  const folders = repoFolders(repo).folders.map((f) => f.path);
   const problems: string[] = [];
-  include.forEach((entry, i) => {
-    const d = entry.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  include.forEach((d, i) => {
     if (folders.some((f) => f === d || f.startsWith(`${d}/`))) return;
-    problems.push(`prop "bucketSources.include[${i}]": "${entry}" is not a folder of repo ${repo.node.id}: source-controller fails a source whose sparseCheckout lists a directory missing at the fetched commit ` +
+    problems.push(`prop "bucketSources.include[${i}]": "${d}" is not a folder of repo ${repo.node.id}: source-controller fails a source whose sparseCheckout lists a directory missing at the fetched commit ` +
       `(validateSparseCheckoutPaths), so every bucket source would fail; create it (repo.folder('${d}')) or drop it`);
   });
   return problems;

@@ -10,6 +10,7 @@ import { Folder } from '../gitops/folder';
 import { Overlay } from '../gitops/kustomize';
 import { Repo } from '../gitops/repo';
 import type { Kustomization } from './kustomization';
+import { REMOTE_RESOURCE } from './lockdown';
 import { folderClusters, nearestFolder, RepoFolders, repoFolders } from './placement';
 
 export { DEFAULT_MAX_OBJECTS_PER_BUILD, maxObjectsPerBuild, setMaxObjectsPerBuild } from '../gitops/build-bound';
@@ -170,8 +171,8 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
   const builtFolders = new Map<Kustomization, Folder[]>();
   const sparse = new Map<Kustomization, string>();
   const sparseSets = new Map<object, ReadonlySet<string>>();
-  const sparseIds = new Map<object, number>();
-  const sparseFirst = new Map<string, { k: Kustomization; outside: string[]; more: number }>();
+  // Per sparse source, per first path left out: the first Kustomization, and how many more.
+  const sparseFirst = new Map<object, Map<string, { k: Kustomization; outside: string[]; more: number }>>();
   for (const k of kustomizations) {
     // A construct whose constructor threw (caught by the caller) is in the tree, half made.
     if (typeof k.path !== 'string' || !k.source) continue;
@@ -203,14 +204,15 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
       const outside = readPaths(layout, k, folders).filter((p) => !inSparse(p));
       if (outside.length > 0) {
         // One line per source and path, on its first Kustomization (a fleet's thousands share them).
-        const key = `${sparseIds.get(src) ?? sparseIds.set(src, sparseIds.size).get(src)}\u0000${outside[0]}`;
-        const seen = sparseFirst.get(key);
+        let byPath = sparseFirst.get(src);
+        if (!byPath) sparseFirst.set(src, (byPath = new Map()));
+        const seen = byPath.get(outside[0]);
         if (seen) seen.more++;
-        else sparseFirst.set(key, { k, outside, more: 0 });
+        else byPath.set(outside[0], { k, outside, more: 0 });
       }
     }
   }
-  for (const { k, outside, more } of sparseFirst.values()) {
+  for (const { k, outside, more } of [...sparseFirst.values()].flatMap((m) => [...m.values()])) {
     const s = k.source as { readonly namespace?: string; readonly name?: string };
     const also = outside.length > 1 ? ` (and ${outside.length - 1} more path${outside.length > 2 ? 's' : ''})` : '';
     const others = more > 0 ? ` (so do ${more} more Kustomizations of that source)` : '';
@@ -233,7 +235,7 @@ function readPaths(layout: RepoLayout, k: Kustomization, folders: readonly Folde
     seen.add(f);
     out.add(f.path);
     if (Overlay.isOverlay(f)) for (const d of [f.base, ...f.components]) for (const b of [d, ...layout.allBuilt(d.path)]) visit(b);
-    for (const r of f.additionalResourceTargets) if (!r.folder && !/^[a-z][a-z0-9+.-]*:\/\//i.test(r.entry)) out.add(r.resolved);
+    for (const r of f.additionalResourceTargets) if (!r.folder && !REMOTE_RESOURCE.test(r.entry)) out.add(r.resolved);
   };
   for (const f of folders) visit(f);
   const base = fluxBuildPath(k.path);

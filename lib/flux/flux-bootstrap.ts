@@ -12,16 +12,17 @@ import { folderClusters, nearestFolder } from './placement';
 import { Environment } from './environment';
 import { GitRepository } from './git-repository';
 import { Kustomization, KustomizationPatch, renderPatch } from './kustomization';
-import { addArg, appliedFolders, FLUX_LOCKDOWN_PATCHES, FLUX_SYSTEM_SERVICE_ACCOUNT, layoutProblems, lockdownProblems } from './lockdown';
+import { addArg, appliedFolders, FLUX_LOCKDOWN_FLAGS, FLUX_LOCKDOWN_PATCHES, FLUX_SYSTEM_SERVICE_ACCOUNT, layoutProblems, lockdownProblems } from './lockdown';
 
 /** The Flux controllers of an install (`gotk-components.yaml`). */
 export type FluxController = 'source-controller' | 'kustomize-controller' | 'helm-controller' | 'notification-controller' | 'image-reflector-controller' | 'image-automation-controller';
 
 const FLUX_CONTROLLERS: readonly FluxController[] = ['source-controller', 'kustomize-controller', 'helm-controller', 'notification-controller', 'image-reflector-controller', 'image-automation-controller'];
 
-/** Flags the library sets itself: the lockdown's and the shards'. */
-const MANAGED_FLAGS: Record<string, string> = {
-  '--no-cross-namespace-refs': 'lockdown', '--no-remote-bases': 'lockdown', '--default-service-account': 'lockdown', '--watch-label-selector': 'shards',
+/** Flags the library sets itself, and the prop that sets them: the lockdown's and the shards'. */
+const MANAGED_FLAGS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(FLUX_LOCKDOWN_FLAGS.map((f) => [f, 'lockdown'])),
+  '--watch-label-selector': 'shards',
 };
 
 /** Props of a {@link FluxBootstrap}. */

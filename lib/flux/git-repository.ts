@@ -140,8 +140,6 @@ export class GitRepository extends FluxResource implements ISource {
   public readonly ref: GitRef;
   /** Name of the Secret with the repo's credentials (`spec.secretRef`), when it has one. */
   public readonly secretName?: string;
-  /** The fetch interval (`spec.interval`). */
-  public readonly interval: string;
   /** The L1 object. */
   public readonly apiObject: l1.GitRepository;
   private readonly includes: GitInclude[] = [];
@@ -164,7 +162,7 @@ export class GitRepository extends FluxResource implements ISource {
     if (which === 'commit' && !COMMIT.test(value)) throw propError(this, 'ref.commit', `"${value}" must be a commit SHA (7-40 lowercase hex digits)`);
     this.ref = ref;
     const secretRef = (this.secretName = props.secretRef !== undefined ? fluxSecret(this, 'secretRef', props.secretRef, namespace) : undefined);
-    const interval = (this.interval = optDuration(this, 'interval', props.interval, '1m')!);
+    const interval = optDuration(this, 'interval', props.interval, '1m')!;
     const timeout = optDuration(this, 'timeout', props.timeout, undefined, { maxUnit: 'm' }); // the CRD allows ms, s, m
 
     this.apiObject = new l1.GitRepository(this, 'Resource', {
@@ -210,13 +208,8 @@ export class GitRepository extends FluxResource implements ISource {
   }
 
   private addSparse(prop: string, dir: string): void {
-    const d = typeof dir === 'string' ? posix.normalize(dir.replace(/^(\.\/)+/, '')).replace(/\/+$/, '') : '';
-    if (typeof dir !== 'string' || d === '' || d === '.') {
-      throw propError(this, prop, `${JSON.stringify(dir)} is not a directory of the repo: give a repo-relative directory such as "apps/prod" (leave sparseCheckout unset to check out the whole repo)`);
-    }
-    if (d.startsWith('/') || d === '..' || d.startsWith('../')) {
-      throw propError(this, prop, `"${dir}" is outside the repo: give a repo-relative directory such as "apps/prod"`);
-    }
+    const d = sparseDirectory(dir);
+    if (typeof d !== 'string') throw propError(this, prop, d.problem);
     this.sparse.add(`${d}/`);
   }
 
@@ -235,4 +228,17 @@ export class GitRepository extends FluxResource implements ISource {
 /** An imported source of the given kind, declared as provided. */
 export function importSource(scope: Construct, id: string, kind: ISource['kind'], props: ResourceImportProps): ISource {
   return importFluxObject<ISource>(scope, id, kind, SOURCE_GROUP, props);
+}
+
+/**
+ * A `sparseCheckout` entry as a repo-relative directory without `./` or a trailing `/`, or why it
+ * is none (the root, a path outside the repo).
+ */
+export function sparseDirectory(dir: string): string | { readonly problem: string } {
+  const d = typeof dir === 'string' ? posix.normalize(dir.replace(/^(\.\/)+/, '')).replace(/\/+$/, '') : '';
+  if (typeof dir !== 'string' || d === '' || d === '.') {
+    return { problem: `${JSON.stringify(dir)} is not a directory of the repo: give a repo-relative directory such as "apps/prod" (leave sparseCheckout unset to check out the whole repo)` };
+  }
+  if (d.startsWith('/') || d === '..' || d.startsWith('../')) return { problem: `"${dir}" is outside the repo: give a repo-relative directory such as "apps/prod"` };
+  return d;
 }

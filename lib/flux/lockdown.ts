@@ -38,6 +38,12 @@ export const FLUX_LOCKDOWN_PATCHES: readonly KustomizationPatch[] = [
   addArg('(kustomize-controller|helm-controller)', '--default-service-account=default'),
 ];
 
+/** A kustomization.yaml resource kustomize fetches from elsewhere (a URL, or `github.com/...`), not a path of the repo. */
+export const REMOTE_RESOURCE = /^([a-z][a-z0-9+.-]*:\/\/|(github\.com|gitlab\.com|bitbucket\.org)\/)/i;
+
+/** The flags the lockdown patches set (`--no-cross-namespace-refs`, ...). */
+export const FLUX_LOCKDOWN_FLAGS: readonly string[] = [...new Set(FLUX_LOCKDOWN_PATCHES.map((p) => String((p.patch as Array<{ value: unknown }>)[0].value).split('=')[0]))];
+
 /** The ServiceAccount the flux-system Kustomization runs as under the lockdown (cluster-admin). */
 export const FLUX_SYSTEM_SERVICE_ACCOUNT = 'kustomize-controller';
 
@@ -119,7 +125,7 @@ function fluxObjectsIn(folder: Folder): Array<{ obj: ApiObject; json: Record<str
  */
 export function lockdownProblems(entry: Folder, fluxNamespace: string, exempt: readonly ApiObject[] = []): string[] {
   const problems: string[] = [];
-  const remote = /^([a-z][a-z0-9+.-]*:\/\/|(github\.com|gitlab\.com|bitbucket\.org)\/)/i;
+  const remote = REMOTE_RESOURCE;
   const remoteFix = 'which --no-remote-bases=true refuses; vendor the files into the repo (or an OCIRepository) and refer to them by path';
   for (const folder of appliedFolders(entry)) {
     for (const r of folder.additionalResources.filter((x) => remote.test(x))) {

@@ -318,7 +318,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
   for (const p of argoPrunes(repos, olds, flux.s, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
   for (const p of compositionEntryChanges(repos, flux.s, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
   const clusters = topologyClusterChanges(repos, olds, allowIds, scopeOf, options.originOf);
-  clusters.refused.push(...roleAssignmentChanges(repos, olds, scopeOf));
+  clusters.refused.push(...roleAssignmentChanges(repos, olds, scopeOf, options.originOf));
   for (const p of clusters.changes) changes.get(p.repo)!.push(p.change);
   const all = [...changes.values()].flat();
   return { changes, problems: [...clusters.refused, ...retainedHydrationLeftovers(repos, flux, (r) => olds.get(r)!), ...ambiguityProblems(ambiguous, all)], unusedAllows: unusedAllows(allowIds, all), named: namedByText };
@@ -1104,7 +1104,7 @@ function topologyClusterChanges(
   scopeOf: Map<GuardRepo, (file: string) => string>,
   originOf?: (constructPath: string) => string | undefined,
 ): { refused: string[]; changes: Array<{ repo: string; change: ObjectChange }> } {
-  const key = (r: GuardRepo, file: string, o: PlainObject) => `${scopeOf.get(r)!(file)}\u0000${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  const key = (r: GuardRepo, file: string, o: PlainObject) => clusterIdentity(scopeOf, r, file, o);
   const before = new Map<string, PlainObject>();
   // By construct path too: the same Cluster construct in another namespace (a Fleet row's namespace changed).
   const byPath = new Map<string, PlainObject>();
@@ -1153,9 +1153,7 @@ function topologyClusterChanges(
   for (const r of repos) {
     for (const n of r.next.objects) {
       if (!n.obj || !isTopologyCluster(n)) continue;
-      const file = r.dir && r.dir !== '.' ? `${r.dir.replace(/\/+$/, '')}/${n.file}` : n.file;
-      const origin = n.constructPath ? originOf?.(n.constructPath) : undefined;
-      const where = `${n.constructPath ? `${n.constructPath} (${file}${origin ? `, ${origin}` : ''})` : file}: Cluster ${n.namespace ? `${n.namespace}/` : ''}${n.name}`;
+      const where = refusalSubject(r, n, originOf);
       if (r.next.unchanged?.has(n.file)) {
         // Written unchanged: only its class's defaults can change what it gets.
         const k = clusterClassKey(n.obj);
@@ -1186,6 +1184,21 @@ function topologyClusterChanges(
   return { refused, changes };
 }
 
+/** An object's identity on its cluster (the cluster its file is applied to), for pairing old and new objects of one kind. */
+function clusterIdentity(scopeOf: Map<GuardRepo, (file: string) => string>, r: GuardRepo, file: string, o: PlainObject): string {
+  return `${scopeOf.get(r)!(file)}\u0000${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+}
+
+/**
+ * How a day-2 refusal names a new object: its construct path with its file (in the repo
+ * directory) and where its settings come from (a CSV line), then its kind and identity.
+ */
+function refusalSubject(r: GuardRepo, n: TreeObject, originOf?: (constructPath: string) => string | undefined): string {
+  const file = r.dir && r.dir !== '.' ? `${r.dir.replace(/\/+$/, '')}/${n.file}` : n.file;
+  const origin = n.constructPath ? originOf?.(n.constructPath) : undefined;
+  return `${n.constructPath ? `${n.constructPath} (${file}${origin ? `, ${origin}` : ''})` : file}: ${n.kind} ${n.namespace ? `${n.namespace}/` : ''}${n.name}`;
+}
+
 /** An ASO RoleAssignment (authorization.azure.com). */
 function isAsoRoleAssignment(o: { apiVersion?: string; kind?: string }): boolean {
   return o.kind === 'RoleAssignment' && typeof o.apiVersion === 'string' && o.apiVersion.split('/')[0] === 'authorization.azure.com';
@@ -1201,8 +1214,13 @@ const ROLE_ASSIGNMENT_IMMUTABLE = ['principalId', 'principalIdFromConfig', 'role
  * assignment (RoleAssignmentUpdateNotPermitted), so the object would stay in error and the old
  * grant in place. One line per change.
  */
-function roleAssignmentChanges(repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>, scopeOf: Map<GuardRepo, (file: string) => string>): string[] {
-  const key = (r: GuardRepo, file: string, o: PlainObject) => `${scopeOf.get(r)!(file)}\u0000${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+function roleAssignmentChanges(
+  repos: readonly GuardRepo[],
+  olds: Map<GuardRepo, OldTree>,
+  scopeOf: Map<GuardRepo, (file: string) => string>,
+  originOf?: (constructPath: string) => string | undefined,
+): string[] {
+  const key = (r: GuardRepo, file: string, o: PlainObject) => clusterIdentity(scopeOf, r, file, o);
   const next = repos.flatMap((r) => r.next.objects.filter((n) => n.obj && isAsoRoleAssignment(n) && !r.next.unchanged?.has(n.file)).map((n) => ({ r, n })));
   if (next.length === 0) return [];
   const before = new Map<string, PlainObject>();
@@ -1221,8 +1239,7 @@ function roleAssignmentChanges(repos: readonly GuardRepo[], olds: Map<GuardRepo,
     const now = (n.obj!.spec ?? {}) as Record<string, unknown>;
     const changed = ROLE_ASSIGNMENT_IMMUTABLE.filter((f) => JSON.stringify(was[f]) !== JSON.stringify(now[f]));
     if (changed.length === 0) continue;
-    const file = r.dir && r.dir !== '.' ? `${r.dir.replace(/\/+$/, '')}/${n.file}` : n.file;
-    const where = `${n.constructPath ? `${n.constructPath} (${file})` : file}: RoleAssignment ${n.namespace ? `${n.namespace}/` : ''}${n.name}`;
+    const where = refusalSubject(r, n, originOf);
     const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
     refused.push(`${where}: spec.${changed[0]}: ${show(was[changed[0]])} → ${show(now[changed[0]])}${changed.length > 1 ? ` (and spec.${changed.slice(1).join(', spec.')})` : ''}: ` +
       'Azure refuses to change the principal, role or scope of a role assignment (RoleAssignmentUpdateNotPermitted) and ASO keeps its Azure name, derived from the object\'s; ' +
