@@ -483,11 +483,15 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       const b = buildIn(r);
       return b ? [{ r, b }] : [];
     });
-    if (found.length === 1) builds.set(o, found[0].b);
+    // Trees whose URL is unknown (`validate` of several trees) may each have the path (two
+    // management repos with `clusters/mgmt/...`): the Kustomization's own tree then, as its source
+    // is in it; with a URL, the one repo of that URL holding the path.
+    const chosen = found.length === 1 ? found[0] : byUrl.length === 0 ? found.find((f) => f.r === own) : undefined;
+    if (chosen) builds.set(o, chosen.b);
     // The bound: in the repo of the source's URL; in a tree whose URL is unknown (`validate`), in
     // the Kustomization's own tree; a URL none of the app's repos has is another repo, not measured.
     if (byUrl.length > 0) {
-      if (found.length === 1) checkBound(o, found[0].r, found[0].b);
+      if (chosen) checkBound(o, chosen.r, chosen.b);
     } else if (own && own.urls === undefined) {
       checkBound(o, own, buildIn(own));
     }

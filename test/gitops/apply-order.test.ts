@@ -221,6 +221,17 @@ describe('bundled examples and validate', () => {
     }
   });
 
+  test('validate of two management repos at once: each Kustomization builds its own tree\'s folder', async () => {
+    // Both trees have clusters/mgmt/{sources,classes,fleet} and Kustomizations flux-system/mgmt-*
+    // whose source URL validate does not know: the build was dropped as ambiguous (151 issues).
+    const io = { cwd: out, stdout: jest.fn(), stderr: jest.fn() } as any;
+    const pre = ['capi', 'capz', 'authorization.azure.com/RoleAssignment'];
+    for (const dir of ['platform', 'fleet-table']) expect(fs.existsSync(path.join(out, dir, 'clusters/mgmt/sources'))).toBe(true);
+    const code = await runValidate(['platform', 'fleet-table'], { preinstalled: pre }, io);
+    const text = io.stdout.mock.calls.map((c: string[]) => c[0]).join('');
+    expect([code, text]).toEqual([0, expect.stringMatching(/^validate: \d+ documents in \d+ files: no issues \(/m)]);
+  });
+
   test('validate on a tree reports the same problem as synth', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-tree-'));
     const write = (f: string, text: string) => {
