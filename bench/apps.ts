@@ -1,7 +1,7 @@
 // The fleet shapes the benchmarks build (shared by bench/fleet.ts, bench/fleet-app.ts and
 // bench/yaml-emit.ts).
 import { aksAsoCluster } from '../examples/management-cluster/aks-aso-l1';
-import { GitOpsApp, Repo } from '../lib';
+import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../lib';
 import { AksNodePoolMode } from '../lib/aso/aks';
 import { AksCluster, AksClusterClass, Fleet } from '../lib/capi';
 import { GitRepository, Kustomization, SystemsSync } from '../lib/flux';
@@ -13,7 +13,8 @@ import { ApiObject } from 'cdk8s';
  *   AzureASOManagedMachinePools with their agent pools, 2 Flux Kustomizations), one folder each;
  * - `l2`: one AksClusterClass and a `Fleet` of N topology clusters (per cluster: a management
  *   folder with the Cluster and its two hydration Kustomizations, plus infrastructure/ and apps/;
- *   per bucket, the sparse GitRepository its hydration reads);
+ *   per bucket, the sparse GitRepository and the ArtifactGenerator of its clusters' artifacts,
+ *   which its hydration reads);
  * - `aks-cluster`: one `AksCluster` L2 per cluster folder (system + worker node pools);
  * - `tenants`: N teams instead of clusters, as an insurer's platform repo runs them: a
  *   `SystemsSync` of N tenants (namespace, ServiceAccount, RBAC, quota, limit range, network
@@ -38,6 +39,8 @@ export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string
   const repo = new Repo(app, 'mgmt', { url: 'https://github.com/contoso/mgmt' });
   if (shape === 'l2') {
     const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
+    // The management cluster's Flux runs source-watcher (flux bootstrap --components-extra=source-watcher).
+    declarePreinstalled(mgmt, Preinstalled.SOURCE_WATCHER);
     const source = GitRepository.fromName(mgmt, 'source', { name: 'fleet', namespace: 'flux-system' });
     const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
       name: 'aks', namespace: 'fleet', location: 'westeurope', credentialFrom: 'aso-credential',
@@ -56,7 +59,9 @@ export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string
       // Kustomizations): ~3 objects per cluster, so at most ~500 objects per bucket build.
       buckets: Math.max(32, Math.ceil((clusters * 3) / 500)),
       // Each bucket's hydration reads a source checking out only its clusters' stage folders.
-      bucketSources: { secretRef: 'git-credentials' },
+      // and each cluster's hydration an artifact of its own folders (source-watcher), reconciled
+      // only when they change.
+      bucketSources: { secretRef: 'git-credentials', perClusterArtifacts: true },
       clusters: names(clusters).map((name, i) => ({ name, environment: ['weu', 'neu', 'eus'][i % 3] })),
     });
     return app;

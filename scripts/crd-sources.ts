@@ -49,6 +49,8 @@ const FLUX_SOURCE = `${GH}/fluxcd/source-controller/v1.9.1/config/crd/bases`;
 const FLUX_KUSTOMIZE = `${GH}/fluxcd/kustomize-controller/v1.9.4/config/crd/bases`;
 const FLUX_HELM = `${GH}/fluxcd/helm-controller/v1.6.3/config/crd/bases`;
 const FLUX_NOTIFICATION = `${GH}/fluxcd/notification-controller/v1.9.3/config/crd/bases`;
+/** source-watcher (ArtifactGenerator), a `flux bootstrap --components-extra` controller since Flux 2.7. */
+const FLUX_SOURCE_WATCHER = `${GH}/fluxcd/source-watcher/v2.2.1/config/crd/bases`;
 const XP = `${GH}/crossplane/crossplane/v2.3.4/cluster/crds`;
 const XP_PT = `${GH}/crossplane-contrib/function-patch-and-transform/v0.10.8/package/input`;
 const UPJET = `${GH}/crossplane-contrib/provider-upjet-azure/v2.7.0/package/crds`;
@@ -111,6 +113,7 @@ export const CRD_SOURCES: readonly CrdSource[] = [
   { module: 'flux', mirrorPath: 'flux/helm.toolkit.fluxcd.io_helmreleases.yaml', url: `${FLUX_HELM}/helm.toolkit.fluxcd.io_helmreleases.yaml`, versions: ['v2'] },
   { module: 'flux', mirrorPath: 'flux/notification.toolkit.fluxcd.io_providers.yaml', url: `${FLUX_NOTIFICATION}/notification.toolkit.fluxcd.io_providers.yaml`, versions: ['v1beta3'] },
   { module: 'flux', mirrorPath: 'flux/notification.toolkit.fluxcd.io_alerts.yaml', url: `${FLUX_NOTIFICATION}/notification.toolkit.fluxcd.io_alerts.yaml`, versions: ['v1beta3'] },
+  { module: 'flux', mirrorPath: 'flux/source.extensions.fluxcd.io_artifactgenerators.yaml', url: `${FLUX_SOURCE_WATCHER}/source.extensions.fluxcd.io_artifactgenerators.yaml`, versions: ['v1beta1'] },
 
   // ---- crossplane: core v2.3.4 ----
   // XRD keeps both versions: v2 -> class CompositeResourceDefinition, v1 (deprecated) -> CompositeResourceDefinitionV1.

@@ -8,7 +8,8 @@ import { ISecretSource, resolveSecret } from '../core/secret';
 import { Kustomization } from '../flux/kustomization';
 import { FluxDuration, ISource, optDuration } from '../flux/common';
 import { GitRef, GitRepository, sparseDirectory } from '../flux/git-repository';
-import { repoFolders } from '../flux/placement';
+import { ArtifactGenerator, GeneratedArtifact } from '../flux/artifact-generator';
+import { folderPaths } from '../flux/placement';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { LOCKDOWN_PROP_HINTS } from '../flux/lockdown';
 import { SUBSCRIPTION_LABEL } from './aks-class-names';
@@ -174,6 +175,21 @@ export interface FleetBucketSources {
    * @default - none
    */
   readonly include?: string[];
+  /**
+   * Give each cluster an artifact of its own: per bucket source, an `ArtifactGenerator`
+   * `<managementPath's last segment>-<bucket>` beside it that copies each cluster's stage folders
+   * (and `include`) into an ExternalArtifact `<managementPath's last segment>-<bucket>-<cluster>`,
+   * which the cluster's hydration Kustomizations apply. Its revision is the digest of its
+   * content, so a commit reconciles only the hydration of the clusters whose files it changed;
+   * with a GitRepository, whose revision is the commit, every commit reconciles every cluster's
+   * hydration (kustomize-controller requeues the Kustomizations of a source whose revision
+   * changed: `requestsForRevisionChangeOf`). Needs source-watcher (Flux 2.7 and later:
+   * `FluxBootstrap` `componentsExtra: ['source-watcher']`, which also turns on kustomize-controller's
+   * `ExternalArtifact` feature gate). A bucket holds at most 1,000 clusters per namespace (the
+   * generator's limit). See docs/fleet.md, "Per-cluster artifacts".
+   * @default false
+   */
+  readonly perClusterArtifacts?: boolean;
 }
 
 /**
@@ -434,6 +450,8 @@ export class Fleet extends Construct {
     // credentials), or with a source per namespace (a Flux lockdown refuses cross-namespace
     // references) in each cluster namespace.
     const bucketSourceOf = new Map<string, GitRepository>();
+    // With perClusterArtifacts, the generator beside each bucket source (same key).
+    const generatorOf = new Map<string, ArtifactGenerator>();
     const bucketSource = (bucket: string, clusterNamespace: string, shard: string | undefined): GitRepository => {
       const namespace = typeof source === 'function' ? clusterNamespace : (source as ISource).namespace;
       const key = `${bucket}\u0000${namespace}`;
@@ -455,8 +473,22 @@ export class Fleet extends Construct {
           sparseCheckout: bucketSources!.include,
         });
         bucketSourceOf.set(key, s);
+        if (bucketSources!.perClusterArtifacts) {
+          // One source-watcher serves every generator: no shard key (see FluxBootstrap componentsExtra).
+          generatorOf.set(key, new ArtifactGenerator(props.repo.folder(`${base}/${bucket}`), `Artifacts-${namespace}`, {
+            name: `${baseName}-${bucket}`,
+            namespace,
+            sources: [{ alias: 'repo', source: s }],
+          }));
+        }
       }
       return s;
+    };
+    // The cluster's artifact (perClusterArtifacts): its stage folders and the shared includes.
+    const clusterArtifact = (bucket: string, clusterNamespace: string, name: string, dirs: string[]): GeneratedArtifact | undefined => {
+      const namespace = typeof source === 'function' ? clusterNamespace : (source as ISource).namespace;
+      const gen = generatorOf.get(`${bucket}\u0000${namespace}`);
+      return gen?.addArtifact({ name: `${baseName}-${bucket}-${name}`, directories: [...dirs, ...(bucketSources!.include ?? [])] });
     };
     if (props.managementServiceAccountName !== undefined) checkString(this, 'managementServiceAccountName', props.managementServiceAccountName, DNS_SUBDOMAIN);
     if (props.hydrationServiceAccountName !== undefined) checkString(this, 'hydrationServiceAccountName', props.hydrationServiceAccountName, DNS_SUBDOMAIN);
@@ -608,8 +640,9 @@ export class Fleet extends Construct {
       const clusterNamespace = cluster.kubeconfigSecret.secretNamespace;
       // The source of the stage folders of this repo: the bucket's own (checking out the stage
       // folders of its clusters), or the fleet's.
-      const own = bucketSources && bucket && stages.length > 0 ? bucketSource(bucket, clusterNamespace, shard) : undefined;
-      if (own) for (const stage of stages) own.addSparseCheckout(stageFolders[stage].path);
+      const bucketRepo = bucketSources && bucket && stages.length > 0 ? bucketSource(bucket, clusterNamespace, shard) : undefined;
+      if (bucketRepo) for (const stage of stages) bucketRepo.addSparseCheckout(stageFolders[stage].path);
+      const own = bucketRepo ? clusterArtifact(bucket!, clusterNamespace, spec.name, stages.map((stage) => stageFolders[stage].path)) ?? bucketRepo : undefined;
       const ownSource = (): ISource => own ?? sourceIn(source!, clusterNamespace);
       const hydration = source && external.length === 0
         ? new RemoteClusterHydration(managementFolder, 'Hydration', {
@@ -679,6 +712,12 @@ export class Fleet extends Construct {
     });
     if (rowProblems.length === 1) throw rowProblems[0];
     if (rowProblems.length > 1) throw new SynthError(rowProblems.map((e) => e.message));
+    // source-watcher's CRD allows 1,000 artifacts per generator: one per cluster of a bucket (and namespace).
+    for (const gen of generatorOf.values()) {
+      if (gen.artifacts.length <= MAX_ARTIFACTS_PER_GENERATOR) continue;
+      throw propError(this, 'buckets', `bucket generator ${gen.namespace}/${gen.name} would generate ${gen.artifacts.length} artifacts, one per cluster; an ArtifactGenerator generates at most ${MAX_ARTIFACTS_PER_GENERATOR} (source-watcher's CRD): ` +
+        `raise buckets (now ${buckets}) so that no bucket holds more than ${MAX_ARTIFACTS_PER_GENERATOR} clusters of one namespace`);
+    }
   }
 
   /** Validates a row's node pool settings; returns what sets them as the pools' `nodePool` variable overrides. */
@@ -718,6 +757,9 @@ export class Fleet extends Construct {
     };
   }
 }
+
+/** The most artifacts one ArtifactGenerator generates (source-watcher's CRD, `spec.artifacts` maxItems). */
+const MAX_ARTIFACTS_PER_GENERATOR = 1000;
 
 /** Azure allows 980 resource groups per subscription (learn.microsoft.com, Azure subscription and service limits). */
 const MAX_RESOURCE_GROUPS = 980;
@@ -768,10 +810,10 @@ const SUBSCRIPTION_ID = {
  * which fails every bucket source.
  */
 function missingIncludes(repo: Repo, include: readonly string[]): string[] {
-  const folders = repoFolders(repo).folders.map((f) => f.path);
+  const folders = folderPaths(repo);
   const problems: string[] = [];
   include.forEach((d, i) => {
-    if (folders.some((f) => f === d || f.startsWith(`${d}/`))) return;
+    if (folders.has(d)) return;
     problems.push(`prop "bucketSources.include[${i}]": "${d}" is not a folder of repo ${repo.node.id}: source-controller fails a source whose sparseCheckout lists a directory missing at the fetched commit ` +
       `(validateSparseCheckoutPaths), so every bucket source would fail; create it (repo.folder('${d}')) or drop it`);
   });

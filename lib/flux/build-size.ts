@@ -188,8 +188,9 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
       out.push({ kustomization: k, folder: built.folder, objects: built.objects });
       builtFolders.set(k, layout.foldersBuilt(folders));
     }
-    // A sparse source (GitRepository sparseCheckout) holds only its directories: every folder the
-    // build reads must be in one, or kustomize-controller finds no such path in the artifact.
+    // A sparse source (GitRepository sparseCheckout, an ArtifactGenerator's artifact of directories)
+    // holds only its directories: every folder the build reads must be in one, or
+    // kustomize-controller finds no such path in the artifact.
     let kept = sparseSets.get(src);
     if (!kept) {
       const dirs = (src as { readonly sparseCheckoutDirectories?: readonly string[] }).sparseCheckoutDirectories;
@@ -213,11 +214,14 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
     }
   }
   for (const { k, outside, more } of [...sparseFirst.values()].flatMap((m) => [...m.values()])) {
-    const s = k.source as { readonly namespace?: string; readonly name?: string };
+    const s = k.source as { readonly namespace?: string; readonly name?: string; readonly kind?: string; readonly generator?: { readonly namespace: string; readonly name: string } };
     const also = outside.length > 1 ? ` (and ${outside.length - 1} more path${outside.length > 2 ? 's' : ''})` : '';
     const others = more > 0 ? ` (so do ${more} more Kustomizations of that source)` : '';
-    sparse.set(k, `Kustomization ${k.namespace}/${k.name} builds from "${outside[0]}"${also}, which the sparseCheckout of its source GitRepository ${s.namespace}/${s.name} leaves out of the artifact${others}: ` +
-      `kustomize-controller would not find it; add "${outside[0]}/" to the source's sparseCheckout (a Fleet's bucketSources.include)`);
+    const [leaves, fix] = s.kind === 'ExternalArtifact'
+      ? [`its source ExternalArtifact ${s.namespace}/${s.name} (of ArtifactGenerator ${s.generator?.namespace}/${s.generator?.name}) does not copy`, 'to the artifact\'s directories (addDirectory)']
+      : [`the sparseCheckout of its source GitRepository ${s.namespace}/${s.name} leaves out of the artifact`, 'to the source\'s sparseCheckout'];
+    sparse.set(k, `Kustomization ${k.namespace}/${k.name} builds from "${outside[0]}"${also}, which ${leaves}${others}: ` +
+      `kustomize-controller would not find it; add "${outside[0]}/" ${fix} (a Fleet's bucketSources.include)`);
   }
   return { sizes: out, built: builtFolders, sparse };
 }

@@ -17,6 +17,8 @@ export const KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
 export const HELM_GROUP = 'helm.toolkit.fluxcd.io';
 /** API group of Flux notifications (Provider, Alert). */
 export const NOTIFICATION_GROUP = 'notification.toolkit.fluxcd.io';
+/** API group of source-watcher's `ArtifactGenerator` (a Flux controller installed with `--components-extra=source-watcher`). */
+export const SOURCE_EXTENSIONS_GROUP = 'source.extensions.fluxcd.io';
 
 /**
  * The label Flux controllers started with `--watch-label-selector=sharding.fluxcd.io/key=<shard>`

@@ -5,6 +5,7 @@ import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors
 import { memoForSynthPass } from '../core/synth-pass';
 import { addProvided } from '../core/references';
 import { ISecretSource } from '../core/secret';
+import { declarePreinstalled, Preinstalled } from '../gitops/apply-order';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { FluxDuration, SHARD_LABEL } from './common';
@@ -14,10 +15,15 @@ import { GitRepository } from './git-repository';
 import { Kustomization, KustomizationPatch, renderPatch } from './kustomization';
 import { addArg, appliedFolders, FLUX_LOCKDOWN_FLAGS, FLUX_LOCKDOWN_PATCHES, FLUX_SYSTEM_SERVICE_ACCOUNT, layoutProblems, lockdownProblems } from './lockdown';
 
-/** The Flux controllers of an install (`gotk-components.yaml`). */
-export type FluxController = 'source-controller' | 'kustomize-controller' | 'helm-controller' | 'notification-controller' | 'image-reflector-controller' | 'image-automation-controller';
+/** The Flux controllers of an install (`gotk-components.yaml`); `source-watcher` with {@link FluxBootstrapProps.componentsExtra}. */
+export type FluxController = 'source-controller' | 'kustomize-controller' | 'helm-controller' | 'notification-controller' | 'image-reflector-controller' | 'image-automation-controller' | 'source-watcher';
 
-const FLUX_CONTROLLERS: readonly FluxController[] = ['source-controller', 'kustomize-controller', 'helm-controller', 'notification-controller', 'image-reflector-controller', 'image-automation-controller'];
+const FLUX_CONTROLLERS: readonly FluxController[] = ['source-controller', 'kustomize-controller', 'helm-controller', 'notification-controller', 'image-reflector-controller', 'image-automation-controller', 'source-watcher'];
+
+/** A component `flux bootstrap --components-extra` adds to the install (see {@link FluxBootstrapProps.componentsExtra}). */
+export type FluxExtraComponent = 'source-watcher';
+
+const EXTRA_COMPONENTS: readonly FluxExtraComponent[] = ['source-watcher'];
 
 /** Flags the library sets itself, and the prop that sets them: the lockdown's and the shards'. */
 const MANAGED_FLAGS: Readonly<Record<string, string>> = {
@@ -82,6 +88,18 @@ export interface FluxBootstrapProps {
    * @default - none
    */
   readonly controllerArgs?: Partial<Record<FluxController, string[]>>;
+  /**
+   * The extra components of the install, as given to `flux bootstrap --components-extra` (run
+   * it with the same list: this construct does not write `gotk-components.yaml`).
+   * `source-watcher` (Flux 2.7 and later) serves the `ArtifactGenerator` kind, declared
+   * pre-installed on the bootstrap's cluster, and the flux CLI then starts kustomize-controller
+   * and helm-controller with `--feature-gates=ExternalArtifact=true`, without which they refuse an
+   * `ExternalArtifact` source (flux2 `pkg/manifestgen/install/templates.go`). The lockdown adds
+   * `--no-cross-namespace-refs=true` to it too; the shard builds leave it out (one source-watcher
+   * serves every generator: a copy per shard would generate each artifact again).
+   * @default - none
+   */
+  readonly componentsExtra?: FluxExtraComponent[];
   // --- Flux controller sharding (fleet task) ---
   /**
    * Flux controller shards (e.g. `['shard0', 'shard1']`), as Flux documents
@@ -132,6 +150,8 @@ export class FluxBootstrap extends Construct {
   public readonly shards: readonly string[];
   /** The cluster's entry folder, which the `flux-system` Kustomization applies. */
   public readonly entry: Folder;
+  /** The extra components of the install (see {@link FluxBootstrapProps.componentsExtra}). */
+  public readonly componentsExtra: readonly FluxExtraComponent[];
 
   public constructor(scope: Construct, id: string, props: FluxBootstrapProps) {
     super(scope, id);
@@ -145,6 +165,16 @@ export class FluxBootstrap extends Construct {
     if (typeof secretRef === 'string') addProvided(this, { apiGroup: '', kind: 'Secret', name: secretRef, namespace });
     this.lockdown = props.lockdown ?? false;
     this.shards = [...(props.shards ?? [])];
+    this.componentsExtra = [...(props.componentsExtra ?? [])];
+    this.componentsExtra.forEach((c, i) => {
+      if (!EXTRA_COMPONENTS.includes(c)) throw propError(this, `componentsExtra[${i}]`, `"${c}" is not an extra component this library models (${EXTRA_COMPONENTS.join(', ')})`);
+      if (this.componentsExtra.indexOf(c) !== i) throw propError(this, `componentsExtra[${i}]`, `"${c}" is listed twice`);
+    });
+    if (props.controllerArgs?.['source-watcher'] && !this.componentsExtra.includes('source-watcher')) {
+      throw propError(this, 'controllerArgs.source-watcher', 'source-watcher is not installed: add it to componentsExtra (flux bootstrap --components-extra=source-watcher)');
+    }
+    // What source-watcher serves, on the entry folder's cluster (the apply-order check reads it).
+    if (this.componentsExtra.includes('source-watcher')) declarePreinstalled(props.entry, Preinstalled.SOURCE_WATCHER);
     if (this.lockdown) {
       // The controllers' ServiceAccounts come with gotk-components.yaml (flux bootstrap / flux install).
       for (const sa of ['kustomize-controller', 'helm-controller']) addProvided(this, { apiGroup: '', kind: 'ServiceAccount', name: sa, namespace });
@@ -388,6 +418,9 @@ function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization,
         { target: { kind: '(Namespace|CustomResourceDefinition|ClusterRole|ClusterRoleBinding|ServiceAccount|NetworkPolicy|ResourceQuota)', labelSelector: 'app.kubernetes.io/part-of=flux' }, patch: DELETE_ALL },
         { target: { labelSelector: 'app.kubernetes.io/component=notification-controller' }, patch: DELETE_ALL },
         { target: { kind: 'Deployment', name: '(image-reflector-controller|image-automation-controller)' }, patch: DELETE_ALL },
+        // source-watcher (componentsExtra) serves every ArtifactGenerator from the main install: a
+        // copy per shard, watching no shard label, would generate every artifact again.
+        { target: { labelSelector: 'app.kubernetes.io/component=source-watcher' }, patch: DELETE_ALL },
         // The folder's own Flux objects (the sync, the shard Kustomizations) are not the shard's.
         { target: { group: '(source|kustomize|helm|notification|image).toolkit.fluxcd.io' }, patch: DELETE_ALL },
         { target: { kind: 'Service', name: 'source-controller' }, patch: [{ op: 'replace', path: '/spec/selector/app', value: `source-controller-${shard}` }] },

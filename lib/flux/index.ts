@@ -2,6 +2,7 @@
 export * from './common';
 export * from './git-repository';
 export * from './oci-repository';
+export * from './artifact-generator';
 export * from './helm-repository';
 export * from './kustomization';
 export * from './remote-cluster-hydration';

@@ -6,7 +6,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
-import { HELM_GROUP, ISource, KUSTOMIZE_GROUP, NOTIFICATION_GROUP } from './common';
+import { HELM_GROUP, ISource, KUSTOMIZE_GROUP, NOTIFICATION_GROUP, SOURCE_EXTENSIONS_GROUP } from './common';
 import { GitRepository } from './git-repository';
 import { Kustomization, KustomizationPatch } from './kustomization';
 import { RepoIndex } from './placement';
@@ -27,13 +27,14 @@ export function addArg(deployments: string, arg: string): KustomizationPatch {
  * its folder's kustomization.yaml), as documented in "Flux multi-tenancy"
  * (fluxcd.io/flux/installation/configuration/multitenancy/):
  * `--no-cross-namespace-refs=true` on kustomize-, helm-, notification-, image-reflector- and
- * image-automation-controller, `--no-remote-bases=true` on kustomize-controller and
+ * image-automation-controller, and on source-watcher (the guide's patch predates it; it honors the
+ * flag for an ArtifactGenerator's sources, source-watcher `validateSpec`), `--no-remote-bases=true` on kustomize-controller and
  * `--default-service-account=default` on kustomize- and helm-controller. The fourth documented
  * patch (the flux-system Kustomization runs as `kustomize-controller`) is rendered by
  * {@link FluxBootstrap} itself.
  */
 export const FLUX_LOCKDOWN_PATCHES: readonly KustomizationPatch[] = [
-  addArg('(kustomize-controller|helm-controller|notification-controller|image-reflector-controller|image-automation-controller)', '--no-cross-namespace-refs=true'),
+  addArg('(kustomize-controller|helm-controller|notification-controller|image-reflector-controller|image-automation-controller|source-watcher)', '--no-cross-namespace-refs=true'),
   addArg('kustomize-controller', '--no-remote-bases=true'),
   addArg('(kustomize-controller|helm-controller)', '--default-service-account=default'),
 ];
@@ -47,7 +48,7 @@ export const FLUX_LOCKDOWN_FLAGS: readonly string[] = [...new Set(FLUX_LOCKDOWN_
 /** The ServiceAccount the flux-system Kustomization runs as under the lockdown (cluster-admin). */
 export const FLUX_SYSTEM_SERVICE_ACCOUNT = 'kustomize-controller';
 
-const FLUX_GROUPS = [KUSTOMIZE_GROUP, HELM_GROUP, NOTIFICATION_GROUP];
+const FLUX_GROUPS = [KUSTOMIZE_GROUP, HELM_GROUP, NOTIFICATION_GROUP, SOURCE_EXTENSIONS_GROUP];
 
 /** The app {@link Repo} a Flux source fetches: its `repo`, else the Repo of the app with the same URL. */
 export function sourceRepo(source: ISource, scope: IConstruct): Repo | undefined {
@@ -150,6 +151,8 @@ export function lockdownProblems(entry: Folder, fluxNamespace: string, exempt: r
       (spec.dependsOn ?? []).forEach((d: { name: string; namespace?: string }, i: number) =>
         cross(`spec.dependsOn[${i}]`, d, `move ${obj.kind === 'HelmRelease' ? 'the HelmReleases' : 'the Kustomizations'} into one namespace, or drop the dependency`));
       cross('spec.providerRef', spec.providerRef, `create the Provider in namespace "${ns}"`);
+      // An ArtifactGenerator's sources (source-watcher with the lockdown's --no-cross-namespace-refs).
+      if (obj.kind === 'ArtifactGenerator') (spec.sources ?? []).forEach((x: { name: string; namespace?: string }, i: number) => cross(`spec.sources[${i}]`, x, sourceFix));
       (spec.components ?? []).forEach((c: string, i: number) => {
         if (remote.test(c)) problems.push(`${where}: spec.components[${i}]: "${c}" is a remote base, ${remoteFix}`);
       });

@@ -140,6 +140,22 @@ export function repoFolders(repo: Repo): RepoFolders {
 
 const REPO_FOLDERS = Symbol('repo folders');
 
+/**
+ * The paths of a repo's folders and of every directory above one (`a/b` gives `a/b` and `a`),
+ * once per synth pass: whether a directory holds a folder of the app, in constant time.
+ */
+export function folderPaths(repo: Repo): ReadonlySet<string> {
+  return memoForSynthPass(FOLDER_PATHS, repo, () => {
+    const out = new Set<string>();
+    for (const f of repoFolders(repo).folders) {
+      for (let d = f.path; d !== '' && !out.has(d); d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') out.add(d);
+    }
+    return out;
+  });
+}
+
+const FOLDER_PATHS = Symbol('folder paths');
+
 /** The {@link RepoFolders} of each repo, worked out once per check (and per synth pass). */
 export class RepoIndex {
   private readonly repos = new Map<Repo, RepoFolders>();

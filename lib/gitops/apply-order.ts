@@ -69,6 +69,12 @@ const CAPZ_ASO_KINDS = [
 export class Preinstalled {
   /** Flux controllers (`flux bootstrap`): every `*.toolkit.fluxcd.io` kind, namespace `flux-system`. */
   public static readonly FLUX: PreinstalledSet = { name: 'flux', kinds: ['*.toolkit.fluxcd.io'], namespaces: ['flux-system'] };
+  /**
+   * Flux's source-watcher (`flux bootstrap --components-extra=source-watcher`, Flux 2.7 and
+   * later): the ArtifactGenerator kind (`source.extensions.fluxcd.io`). `FluxBootstrap`'s
+   * `componentsExtra: ['source-watcher']` declares it on the bootstrap's cluster.
+   */
+  public static readonly SOURCE_WATCHER: PreinstalledSet = { name: 'source-watcher', kinds: ['source.extensions.fluxcd.io'], namespaces: [] };
   /** Crossplane core (its Helm chart): packages, XRDs, compositions, operations, usages. */
   public static readonly CROSSPLANE: PreinstalledSet = {
     name: 'crossplane',
@@ -94,7 +100,7 @@ export class Preinstalled {
 
   /** Every named preset, by name. */
   public static presets(): Record<string, PreinstalledSet> {
-    const all = [Preinstalled.FLUX, Preinstalled.CROSSPLANE, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.ASO, Preinstalled.KRO, Preinstalled.SEALED_SECRETS, Preinstalled.CERT_MANAGER];
+    const all = [Preinstalled.FLUX, Preinstalled.SOURCE_WATCHER, Preinstalled.CROSSPLANE, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.ASO, Preinstalled.KRO, Preinstalled.SEALED_SECRETS, Preinstalled.CERT_MANAGER];
     return Object.fromEntries(all.map((s) => [s.name, s]));
   }
 
@@ -670,11 +676,14 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
         missingKinds.set(missingKey, { index: problems.length, more: 0 });
         // An ASO kind on a cluster declared with CAPZ: its bundled ASO serves only the kinds CAPZ creates.
         const capz = group.endsWith('.azure.com') && sets.some((s) => s.name === Preinstalled.CAPZ.name || s.name.startsWith(`${Preinstalled.CAPZ.name}+`));
+        const watcher = Preinstalled.SOURCE_WATCHER.kinds.some((p) => matchesKind(p, group, kind));
         problem(
           `${what}: its kind ${kindText} is not built in, not defined by a CRD in the build, not established by any Kustomization applied to ${clusterText}, ` +
             (capz
               ? `and not among the ASO kinds CAPZ's bundled ASO serves; install CAPZ with ADDITIONAL_ASO_CRDS=${group}/${kind} and declare Preinstalled.capzWith(['${group}/${kind}']) (validate: --preinstalled ${group}/${kind})`
-              : `and not declared pre-installed there; add what installs it, or declare it with declarePreinstalled(folder, Preinstalled.<preset> | Preinstalled.of(...))`),
+              : watcher
+                ? 'and source-watcher is not declared there; install it with flux bootstrap --components-extra=source-watcher (Flux 2.7 or later) and declare it with FluxBootstrap\'s componentsExtra: [\'source-watcher\'] (validate: --preinstalled source-watcher)'
+                : `and not declared pre-installed there; add what installs it, or declare it with declarePreinstalled(folder, Preinstalled.<preset> | Preinstalled.of(...))`),
         );
         continue;
       }

@@ -40,3 +40,15 @@ export function writeFluxInstalls(root: string): string[] {
   walk(root);
   return written.sort();
 }
+
+/**
+ * source-watcher as `flux bootstrap --components-extra=source-watcher` adds it (flux2
+ * manifests/bases/source-watcher: every object labelled `app.kubernetes.io/component: source-watcher`).
+ */
+export const SOURCE_WATCHER_INSTALL = [
+  controller('source-watcher'),
+  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'source-watcher', namespace: 'flux-system', labels: { 'app.kubernetes.io/part-of': 'flux', 'app.kubernetes.io/component': 'source-watcher' } }, spec: { selector: { app: 'source-watcher' }, ports: [{ port: 80 }] } },
+];
+
+/** The cut-down Flux install with source-watcher, as a multi-document YAML file. */
+export const FLUX_INSTALL_WITH_SOURCE_WATCHER_YAML = [...FLUX_INSTALL, ...SOURCE_WATCHER_INSTALL].map((o) => stringify(o)).join('---\n');
