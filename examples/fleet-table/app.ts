@@ -2,7 +2,8 @@
 // and ASO credential (two subscriptions), region, Kubernetes version, tier, labels,
 // node pools (VM size, autoscaler bounds, zones), ClusterClass variables (typed, validated against the class's schemas), Flux shard and removal
 // policy; a first stage from a shared platform repo (per-environment overlays). The management cluster's Flux runs two controller shards; the fleet's management folders
-// are spread over bucket Kustomizations so no Flux build grows with the fleet.
+// are spread over bucket Kustomizations so no Flux build grows with the fleet, and each cluster's
+// hydration reads an artifact of its own folders (source-watcher), reconciled only when they change.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
@@ -28,6 +29,8 @@ export function fleetTable(app: GitOpsApp): Repo {
     repo,
     entry: mgmt,
     shards: ['shard0', 'shard1'],
+    // flux bootstrap --components-extra=source-watcher: the ArtifactGenerators of the fleet's buckets.
+    componentsExtra: ['source-watcher'],
   });
   // One namespace per subscription; each holds that subscription's ASO credential Secret.
   for (const ns of ['fleet', 'fleet-a', 'fleet-b']) new kplus.Namespace(mgmt, `ns-${ns}`, { metadata: { name: ns } });
@@ -81,8 +84,9 @@ export function fleetTable(app: GitOpsApp): Repo {
     shards: 2,
     buckets: 4,
     // Each bucket's hydration reads a GitRepository checking out only its clusters' stage folders
-    // (beside flux-system's source, with its URL, branch and credentials).
-    bucketSources: {},
+    // (beside flux-system's source, with its URL, branch and credentials), and each cluster's an
+    // artifact of its own folders, whose revision changes only when they do.
+    bucketSources: { perClusterArtifacts: true },
     stages: [{ name: 'platform', path: (c) => `./overlays/${c.environment}`, source: platformSource }, 'apps'],
     defaults: { kubernetesVersion: 'v1.33.2', labels: { platform: 'contoso' } },
     environments: { dev: {}, prod: {} },

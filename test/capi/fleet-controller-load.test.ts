@@ -68,7 +68,7 @@ describe('FluxBootstrap controllerArgs', () => {
       `${P}: prop "controllerArgs.kustomize-controller[0]": --watch-label-selector is set by the shards of this FluxBootstrap: use its prop "shards" instead`,
     );
     expect(Testing.errorOf(() => bootstrap({ 'kustomise-controller': ['--concurrent=4'] } as never))).toBe(
-      `${P}: prop "controllerArgs.kustomise-controller": is not a Flux controller (source-controller, kustomize-controller, helm-controller, notification-controller, image-reflector-controller, image-automation-controller)`,
+      `${P}: prop "controllerArgs.kustomise-controller": is not a Flux controller (source-controller, kustomize-controller, helm-controller, notification-controller, image-reflector-controller, image-automation-controller, source-watcher)`,
     );
     const app = new GitOpsApp({ outdir: '/tmp/unused-controller-args', printBaselineReport: false });
     const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });

@@ -56,6 +56,8 @@ test('main controllers exclude sharded objects; one Kustomization per shard buil
     { kind: '(Namespace|CustomResourceDefinition|ClusterRole|ClusterRoleBinding|ServiceAccount|NetworkPolicy|ResourceQuota)', labelSelector: 'app.kubernetes.io/part-of=flux' },
     { labelSelector: 'app.kubernetes.io/component=notification-controller' },
     { kind: 'Deployment', name: '(image-reflector-controller|image-automation-controller)' },
+    // source-watcher (componentsExtra) stays in the main install only.
+    { labelSelector: 'app.kubernetes.io/component=source-watcher' },
     { group: '(source|kustomize|helm|notification|image).toolkit.fluxcd.io' },
   ]);
   expect(patches[patches.length - 1]).toEqual({

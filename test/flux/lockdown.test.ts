@@ -43,7 +43,8 @@ describe('FluxBootstrap lockdown', () => {
     expect(files['platform/clusters/mgmt/flux-system/kustomization.yaml'][0].patches).toEqual([
       {
         patch: '- op: add\n  path: /spec/template/spec/containers/0/args/-\n  value: --no-cross-namespace-refs=true\n',
-        target: { kind: 'Deployment', name: '(kustomize-controller|helm-controller|notification-controller|image-reflector-controller|image-automation-controller)' },
+        // source-watcher too (the guide's patch predates it); a name no Deployment has patches nothing.
+        target: { kind: 'Deployment', name: '(kustomize-controller|helm-controller|notification-controller|image-reflector-controller|image-automation-controller|source-watcher)' },
       },
       { patch: '- op: add\n  path: /spec/template/spec/containers/0/args/-\n  value: --no-remote-bases=true\n', target: { kind: 'Deployment', name: 'kustomize-controller' } },
       { patch: '- op: add\n  path: /spec/template/spec/containers/0/args/-\n  value: --default-service-account=default\n', target: { kind: 'Deployment', name: '(kustomize-controller|helm-controller)' } },

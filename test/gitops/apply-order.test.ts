@@ -225,7 +225,7 @@ describe('bundled examples and validate', () => {
     // Both trees have clusters/mgmt/{sources,classes,fleet} and Kustomizations flux-system/mgmt-*
     // whose source URL validate does not know: the build was dropped as ambiguous (151 issues).
     const io = { cwd: out, stdout: jest.fn(), stderr: jest.fn() } as any;
-    const pre = ['capi', 'capz', 'authorization.azure.com/RoleAssignment'];
+    const pre = ['capi', 'capz', 'authorization.azure.com/RoleAssignment', 'source-watcher'];
     for (const dir of ['platform', 'fleet-table']) expect(fs.existsSync(path.join(out, dir, 'clusters/mgmt/sources'))).toBe(true);
     const code = await runValidate(['platform', 'fleet-table'], { preinstalled: pre }, io);
     const text = io.stdout.mock.calls.map((c: string[]) => c[0]).join('');
