@@ -228,6 +228,11 @@ export class ArtifactGenerator extends FluxResource {
  * An `ExternalArtifact` an {@link ArtifactGenerator} generates: a source Kustomizations apply
  * (`sourceRef.kind: ExternalArtifact`, in the generator's namespace). Made by
  * {@link ArtifactGenerator.addArtifact}; `GeneratedArtifact.fromName` names one generated elsewhere.
+ *
+ * @example
+ * const artifact = generator.addArtifact({ name: 'team-a', directories: ['teams/team-a'] });
+ * artifact.addDirectory('teams/shared');
+ * Kustomization.forFolder(folder, 'team-a', repo.folder('teams/team-a'), { name: 'team-a', source: artifact, prune: true });
  */
 export class GeneratedArtifact extends Construct implements ISource {
   /** Imports an ExternalArtifact generated outside the app (declared as provided). `namespace` defaults to the folder's. */
