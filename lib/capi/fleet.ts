@@ -441,6 +441,13 @@ export class Fleet extends Construct {
       const include = (bucketSources.include ?? []).map((entry, i) => {
         const d = sparseDirectory(entry);
         if (typeof d !== 'string') throw propError(this, `bucketSources.include[${i}]`, d.problem);
+        // A stage folder (or all of them) in every bucket source would put other buckets' clusters
+        // in each: their changes would reach every bucket (and every cluster's artifact).
+        const stage = stages.find((s) => d === s || s.startsWith(`${d}/`));
+        if (stage !== undefined) {
+          throw propError(this, `bucketSources.include[${i}]`, `"${d}" holds the stage folders "${stage}/<cluster>", which the bucket sources already check out per bucket: ` +
+            'every bucket source would hold every cluster\'s folders, whose changes would then reach every bucket; include only what the stage folders share (bases, components)');
+        }
         return d;
       });
       this.node.addValidation({ validate: () => missingIncludes(props.repo, include) });
@@ -488,7 +495,9 @@ export class Fleet extends Construct {
     const clusterArtifact = (bucket: string, clusterNamespace: string, name: string, dirs: string[]): GeneratedArtifact | undefined => {
       const namespace = typeof source === 'function' ? clusterNamespace : (source as ISource).namespace;
       const gen = generatorOf.get(`${bucket}\u0000${namespace}`);
-      return gen?.addArtifact({ name: `${baseName}-${bucket}-${name}`, directories: [...dirs, ...(bucketSources!.include ?? [])] });
+      // originRevision: the commit in the artifact's metadata, which kustomize-controller records as
+      // the Kustomization's lastAppliedOriginRevision (the revision stays the content's digest).
+      return gen?.addArtifact({ name: `${baseName}-${bucket}-${name}`, directories: [...dirs, ...(bucketSources!.include ?? [])], originRevision: '@repo' });
     };
     if (props.managementServiceAccountName !== undefined) checkString(this, 'managementServiceAccountName', props.managementServiceAccountName, DNS_SUBDOMAIN);
     if (props.hydrationServiceAccountName !== undefined) checkString(this, 'hydrationServiceAccountName', props.hydrationServiceAccountName, DNS_SUBDOMAIN);
@@ -506,6 +515,15 @@ export class Fleet extends Construct {
     let baseFolder: Folder | undefined;
     const managementBase = () => (baseFolder ??= existing && Folder.isFolder(existing) ? existing : props.repo.folder(base, { includeSubfolders: false }));
     const baseName = base.split('/').pop()!;
+    if (source) {
+      // It names the bucket objects (`<baseName>-<bucket>`): Kubernetes names, and with per-cluster
+      // artifacts the bucket source is an ArtifactGenerator's source, whose name has no dots.
+      const dots = !bucketSources?.perClusterArtifacts;
+      if (!(dots ? /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/ : /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).test(baseName)) {
+        throw propError(this, 'managementPath', `its last segment "${baseName}" names the bucket Kustomizations${bucketSources ? ' and sources' : ''} ("${baseName}-<bucket>"): use lower case letters, digits${dots ? ', "." ' : ' '}and "-"` +
+          (dots ? '' : ' (an ArtifactGenerator refers to its source by a name without dots)'));
+      }
+    }
     const bucketKs = new Map<string, Kustomization>();
     const perSubscription = this.clustersPerSubscription;
     // The subscription of each `namespace/credential Secret`, from the first row naming both.
@@ -712,6 +730,15 @@ export class Fleet extends Construct {
     });
     if (rowProblems.length === 1) throw rowProblems[0];
     if (rowProblems.length > 1) throw new SynthError(rowProblems.map((e) => e.message));
+    // An include that is (or is in) a cluster's stage folder: that cluster's changes would reach every bucket.
+    (bucketSources?.include ?? []).forEach((entry, i) => {
+      const d = sparseDirectory(entry) as string;
+      const m = this.members.find((x) => Object.values(x.stageFolders).some((f) => d === f.path || d.startsWith(`${f.path}/`)));
+      if (m) {
+        throw propError(this, `bucketSources.include[${i}]`, `"${d}" is in the stage folders of cluster "${m.cluster.name}", which its bucket source already checks out: ` +
+          'in every bucket source, its changes would reach every bucket; include only what the stage folders share (bases, components)');
+      }
+    });
     // source-watcher's CRD allows 1,000 artifacts per generator: one per cluster of a bucket (and namespace).
     for (const gen of generatorOf.values()) {
       if (gen.artifacts.length <= MAX_ARTIFACTS_PER_GENERATOR) continue;

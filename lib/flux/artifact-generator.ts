@@ -14,6 +14,15 @@ import { folderPaths } from './placement';
 const MAX_ITEMS = 1000;
 const ALIAS = { max: 63, pattern: /^[a-z0-9]([a-z0-9_-]*[a-z0-9])?$/, description: 'an alias: lower case letters, digits, "_" and "-", starting and ending with a letter or digit, at most 63 characters' };
 const SOURCE_KINDS: ReadonlyArray<ISource['kind']> = ['GitRepository', 'OCIRepository', 'Bucket', 'ExternalArtifact'];
+/** source-watcher's `SourceReference.Name` pattern (stricter than a Kubernetes name: no dots). */
+const SOURCE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/**
+ * The most bytes an object may have: etcd's default request limit (`--max-request-bytes`, 1.5 MiB),
+ * which the API server enforces for every write.
+ */
+const MAX_OBJECT_BYTES = 1536 * 1024;
+/** What each artifact adds to the generator's status (its inventory entry: name, namespace, digest, file). */
+const STATUS_BYTES_PER_ARTIFACT = 200;
 
 /** A source an {@link ArtifactGenerator} copies from, under an alias (`@<alias>/...` in copy operations). */
 export interface ArtifactGeneratorSource {
@@ -99,7 +108,9 @@ export interface ArtifactGeneratorProps extends FluxObjectProps {
  * them all (a GitRepository's revision is the commit).
  *
  * Needs source-watcher on the cluster (Flux 2.7 and later: `flux bootstrap
- * --components-extra=source-watcher`, declared with `FluxBootstrap`'s `componentsExtra`).
+ * --components-extra=source-watcher`, declared with `FluxBootstrap`'s `componentsExtra`). Validated
+ * against source-watcher v2.2.1 (Flux 2.9): the `Extract` strategy and ExternalArtifact sources need
+ * a newer source-watcher than Flux 2.7's v2.0.
  *
  * @example
  * const gen = new ArtifactGenerator(folder, 'apps', { name: 'apps', sources: [{ alias: 'repo', source }] });
@@ -169,6 +180,9 @@ export class ArtifactGenerator extends FluxResource {
     if (s.alias === 'artifact') throw propError(this, `${prop}.alias`, '"artifact" names the generated artifact in copy operations (@artifact/...): choose another alias');
     if (this.sources.some((x) => x.alias === s.alias)) throw propError(this, `${prop}.alias`, `"${s.alias}" is the alias of another source of the generator`);
     if (!s.source || !SOURCE_KINDS.includes(s.source.kind)) throw propError(this, `${prop}.source`, `must be a ${SOURCE_KINDS.join(', ')} (got ${s.source?.kind})`);
+    if (!SOURCE_NAME.test(s.source.name)) {
+      throw propError(this, `${prop}.source`, `${s.source.kind} "${s.source.name}": source-watcher refers to a source by a name of lower case letters, digits and "-" (SourceReference.Name, no dots): rename the source`);
+    }
     addReference(this, `${prop}.source`, fluxRef(s.source));
     this.sources.push(s);
   }
@@ -198,17 +212,22 @@ export class ArtifactGenerator extends FluxResource {
       if (!repo) continue;
       const folders = folderPaths(repo);
       const alias = a.fromAlias!;
+      const src = this._sourceOf(alias) as GitRepository | GeneratedArtifact;
       let sparse = sparseOf.get(alias);
-      if (!sparse) sparseOf.set(alias, (sparse = new Set((this._sourceOf(alias) as GitRepository).sparseCheckoutDirectories.map((s) => s.slice(0, -1)))));
-      const inSparse = (d: string) => {
-        for (let x = d; x !== ''; x = x.includes('/') ? x.slice(0, x.lastIndexOf('/')) : '') if (sparse!.has(x)) return true;
+      if (!sparse) sparseOf.set(alias, (sparse = new Set(src.sparseCheckoutDirectories.map((s) => s.slice(0, -1)))));
+      const under = (d: string, dirs: ReadonlySet<string>) => {
+        for (let x = d; x !== ''; x = x.includes('/') ? x.slice(0, x.lastIndexOf('/')) : '') if (dirs.has(x)) return true;
         return false;
       };
+      // What a GitRepository's includes copy into its artifact (another repo's tree: not checked).
+      const included = new Set(src instanceof GitRepository ? src.includePaths : []);
       for (const d of a.directoryList) {
+        if (included.size > 0 && under(d, included)) continue;
+        const what = src instanceof GitRepository ? 'the sparseCheckout of source' : 'the directories of artifact source';
         const why = !folders.has(d)
           ? `is no folder of repo ${repo.node.id}`
-          : sparse.size > 0 && !inSparse(d)
-            ? `is outside the sparseCheckout of source ${alias} (${[...sparse].sort().map((s) => `${s}/`).join(', ')})`
+          : sparse.size > 0 && !under(d, sparse)
+            ? `is outside ${what} ${alias} (${[...sparse].sort().map((s) => `${s}/`).join(', ')})`
             : undefined;
         if (!why) continue;
         const seen = missing.get(d);
@@ -218,7 +237,13 @@ export class ArtifactGenerator extends FluxResource {
     }
     for (const [d, { first, more, why }] of missing) {
       out.push(`${own}: artifact "${first}" copies directory "${d}", which ${why}${more > 0 ? ` (so do ${more} more artifact${more > 1 ? 's' : ''})` : ''}: ` +
-        'source-watcher fails the whole generator on a copy that matches no file, and updates none of its artifacts; create the folder, or drop the directory');
+        'source-watcher stops the generator at a copy that matches no file (the artifacts after it, its inventory and its garbage collection wait until it is fixed); create the folder, or drop the directory');
+    }
+    // The generator is one object: the API server refuses it past etcd's request limit.
+    const bytes = Buffer.byteLength(JSON.stringify(this.apiObject.toJson())) + STATUS_BYTES_PER_ARTIFACT * this.generated.length;
+    if (bytes > MAX_OBJECT_BYTES) {
+      out.push(`${own} would be about ${Math.round(bytes / 1024)} KiB with its status (${this.generated.length} artifacts), over the 1,536 KiB the API server stores in one object (etcd --max-request-bytes): ` +
+        'split its artifacts over more generators (a Fleet: raise buckets, or list fewer bucketSources.include directories, which every artifact copies)');
     }
     return [...out, ...duplicateArtifactProblems(this)];
   }
@@ -299,12 +324,13 @@ export class GeneratedArtifact extends Construct implements ISource {
   }
 
   /**
-   * The app repo whose tree the artifact is a part of: that of the `from` GitRepository, when the
-   * artifact only copies directories (with their paths).
+   * The app repo whose tree the artifact is a part of: that of the `from` GitRepository (or of the
+   * `from` artifact of another generator), when the artifact only copies directories (with their
+   * paths).
    */
   public get repo(): Repo | undefined {
     const src = this.from !== undefined ? this.generator._sourceOf(this.from) : undefined;
-    return this.copy.length === 0 && src instanceof GitRepository ? src.repo : undefined;
+    return this.copy.length === 0 && (src instanceof GitRepository || src instanceof GeneratedArtifact) ? src.repo : undefined;
   }
 
   /**

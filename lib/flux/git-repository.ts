@@ -213,6 +213,14 @@ export class GitRepository extends FluxResource implements ISource {
     this.sparse.add(`${d}/`);
   }
 
+  /**
+   * The artifact paths the {@link GitInclude}s copy other repositories to (`toPath`, else the
+   * included repository's name), without `./` or a trailing `/`.
+   */
+  public get includePaths(): readonly string[] {
+    return this.includes.map((i) => (i.toPath ?? i.repository.name).replace(/^(\.\/)+/, '').replace(/\/+$/, ''));
+  }
+
   /** Includes another GitRepository (same namespace) in this one's artifact. */
   public addInclude(include: GitInclude): void {
     const i = this.includes.length;

@@ -76,7 +76,13 @@ export interface HelmUpgradeOptions {
 export interface HelmReleaseProps extends FluxObjectProps {
   /** A chart from a HelmRepository (or a GitRepository path). Exactly one of `chart` and `chartRef`. @default - none */
   readonly chart?: HelmChart;
-  /** An OCIRepository holding the chart (preferred for OCI registries). Exactly one of `chart` and `chartRef`. @default - none */
+  /**
+   * An OCIRepository holding the chart (preferred for OCI registries), or an ExternalArtifact (an
+   * ArtifactGenerator's `GeneratedArtifact`, holding a chart; helm-controller needs
+   * `--feature-gates=ExternalArtifact=true`, which flux bootstrap sets with source-watcher).
+   * Exactly one of `chart` and `chartRef`.
+   * @default - none
+   */
   readonly chartRef?: ISource;
   /** Values (never secrets: use `valuesFrom` with a Secret). @default - the chart's defaults */
   readonly values?: Record<string, unknown>;
@@ -181,9 +187,9 @@ export class HelmRelease extends FluxResource implements IHelmRelease {
       };
     } else {
       const ref = props.chartRef!;
-      if (ref.kind !== 'OCIRepository') throw propError(this, 'chartRef', `must be an OCIRepository (got ${ref.kind})`);
+      if (ref.kind !== 'OCIRepository' && ref.kind !== 'ExternalArtifact') throw propError(this, 'chartRef', `must be an OCIRepository or an ExternalArtifact (got ${ref.kind})`);
       addReference(this, 'chartRef', fluxRef(ref));
-      chartRef = { kind: l1.HelmReleaseSpecChartRefKind.OCI_REPOSITORY, name: ref.name, ...sameNs(ref.namespace) };
+      chartRef = { kind: ref.kind === 'OCIRepository' ? l1.HelmReleaseSpecChartRefKind.OCI_REPOSITORY : l1.HelmReleaseSpecChartRefKind.EXTERNAL_ARTIFACT, name: ref.name, ...sameNs(ref.namespace) };
     }
     if (props.releaseName !== undefined) checkString(this, 'releaseName', props.releaseName, { ...DNS_SUBDOMAIN, max: 53, description: 'a Helm release name (lowercase letters, digits, "-" and ".", at most 53 characters)' });
     if (props.targetNamespace !== undefined) checkString(this, 'targetNamespace', props.targetNamespace, DNS_LABEL);

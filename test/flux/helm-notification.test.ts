@@ -50,7 +50,7 @@ describe('HelmRelease', () => {
     expect(() => new HelmRelease(folder, 'c', { name: 'c', chart: { repository: oci, chart: 'x' } })).toThrow(
       'platform/clusters--mgmt/c: prop "chart.repository": must be a HelmRepository, GitRepository or Bucket (got OCIRepository; use chartRef for an OCIRepository)',
     );
-    expect(() => new HelmRelease(folder, 'd', { name: 'd', chartRef: git })).toThrow('platform/clusters--mgmt/d: prop "chartRef": must be an OCIRepository (got GitRepository)');
+    expect(() => new HelmRelease(folder, 'd', { name: 'd', chartRef: git })).toThrow('platform/clusters--mgmt/d: prop "chartRef": must be an OCIRepository or an ExternalArtifact (got GitRepository)');
     expect(() => new HelmRelease(folder, 'e', { name: 'e', chart: { repository: git, chart: './charts/x', version: '1.0.0' } })).toThrow(
       'platform/clusters--mgmt/e: prop "chart.version": only applies to charts from a HelmRepository (the GitRepository revision decides)',
     );
