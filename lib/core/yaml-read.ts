@@ -85,7 +85,22 @@ export function createYamlReader(js: typeof jsyaml, yamlLib: { parseAllDocuments
           // read by `yaml` below, which reports the error per document
         }
       }
-      return yamlLib.parseAllDocuments(text).map((doc) => (doc.errors.length > 0 ? { error: doc.errors[0].message.split('\n')[0] } : { value: doc.toJS() }));
+      // Nesting deeper than the stack: `yaml` reports where the stack ran out, which depends on the
+      // thread's stack (the main thread's or a worker's), so the error names no position.
+      const tooDeep = 'nested too deeply to read (the YAML parser ran out of stack)';
+      const isStackOverflow = (m: string) => m.startsWith('Maximum call stack size exceeded');
+      return yamlLib.parseAllDocuments(text).map((doc) => {
+        if (doc.errors.length > 0) {
+          const message = doc.errors[0].message.split('\n')[0];
+          return { error: isStackOverflow(message) ? tooDeep : message };
+        }
+        try {
+          return { value: doc.toJS() };
+        } catch (e) {
+          if (e instanceof RangeError && isStackOverflow(e.message)) return { error: tooDeep };
+          throw e;
+        }
+      });
     },
   };
 }

@@ -119,6 +119,13 @@ test('validate reads files on worker threads as on the main thread: documents, e
     for (const [threads, main] of [[0, true], [1, true], [1, false], [3, false]] as const) {
       await expect(readYamlFiles(twoBad, threads, main)).rejects.toThrow(/Unresolved alias.*first/);
     }
+    // Nesting deeper than the stack: one error whichever thread read it (yaml's own names where the
+    // stack ran out, which differs between the main thread and a worker).
+    const deep = path.join(dir, 'deep.yaml');
+    fs.writeFileSync(deep, `a: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    for (const [threads, main] of [[0, true], [1, false]] as const) {
+      expect((await readYamlFiles([...files.slice(0, 300), deep], threads, main))[300]).toEqual({ docs: [{ error: 'nested too deeply to read (the YAML parser ran out of stack)' }] });
+    }
     // A !!binary value is a Buffer, whichever thread read the file (a worker's would arrive as a plain Uint8Array).
     const binary = path.join(dir, 'binary.yaml');
     fs.writeFileSync(binary, 'data: !!binary aGVsbG8=\n');
