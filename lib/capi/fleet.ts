@@ -233,8 +233,11 @@ export interface FleetProps {
   /**
    * The Flux source (of `repo`) the hydration Kustomizations read, or one per namespace (see
    * {@link FleetSource}). Under a Flux lockdown it must be in the clusters' namespace (see
-   * `RemoteClusterHydration`): with clusters in several namespaces, give a function.
-   * @default - none: no Flux hydration is written (hydrate the clusters with Argo CD instead,
+   * `RemoteClusterHydration`): with clusters in several namespaces, give a function. With
+   * `bucketSources` and `managementSource` it may be left out: the hydration then reads only the
+   * bucket sources, made per bucket and cluster namespace.
+   * @default - none: with `bucketSources` and `managementSource`, Flux hydration from the bucket
+   *   sources alone; else no Flux hydration is written (hydrate the clusters with Argo CD instead,
    *   see `argocd.ClusterGenerator.registered`)
    */
   readonly source?: FleetSource;
@@ -242,7 +245,7 @@ export interface FleetProps {
    * The Flux source (of `repo`) the bucket Kustomizations read: one in their namespace (the
    * management folder's, else `flux-system`). Under a Flux lockdown that is the bootstrap's
    * `source` (flux-system), as the buckets run as `managementServiceAccountName` there.
-   * @default - `source` (required when `source` is given per namespace)
+   * @default - `source` (required when `source` is given per namespace, or left out)
    */
   readonly managementSource?: ISource;
   /**
@@ -282,9 +285,11 @@ export interface FleetProps {
    * kustomize-controller downloads and unpacks a Kustomization's whole source artifact into a
    * temporary directory on every reconciliation: with one source for the fleet, each hydration
    * Kustomization unpacks every cluster's folders, a cost that grows with the square of the fleet
-   * (see docs/fleet.md, "Sources at scale"). Needs `source` (the buckets exist with it) and
-   * source-controller v1.6 or later (Flux 2.6: older ones drop `sparseCheckout` and fetch
-   * everything). Stages given by path from another source keep theirs.
+   * (see docs/fleet.md, "Sources at scale"). Needs `source`, or `managementSource` (then the bucket
+   * sources are made per bucket and cluster namespace, from `url` and `secretRef`: no source of
+   * the whole repo per namespace under a lockdown), and source-controller v1.6 or later (Flux 2.6:
+   * older ones drop `sparseCheckout` and fetch everything). Stages given by path from another
+   * source keep theirs.
    * @default - the hydration Kustomizations read `source`: the whole repo
    */
   readonly bucketSources?: FleetBucketSources;
@@ -340,13 +345,13 @@ export interface FleetMember {
   readonly managementFolder: Folder;
   /** The stage folders applied to the cluster, by stage name. */
   readonly stageFolders: Readonly<Record<string, Folder>>;
-  /** The Flux hydration (Kustomizations `<cluster>-<stage>`), when the fleet has a Flux `source` and no stage given by path (see `kustomizations`). */
+  /** The Flux hydration (Kustomizations `<cluster>-<stage>`), when the fleet has Flux hydration (a `source`, or bucket sources) and no stage given by path (see `kustomizations`). */
   readonly hydration?: RemoteClusterHydration;
   /** The cluster's hydration Kustomizations (`<cluster>-<stage>`), in stage order (empty without a Flux source). */
   readonly kustomizations: readonly Kustomization[];
   /** The Flux shard key of the cluster's Flux objects, if any. */
   readonly shard?: string;
-  /** The bucket (management Kustomization) of the cluster, when the fleet has a Flux `source`. */
+  /** The bucket (management Kustomization) of the cluster, when the fleet has Flux hydration (a `source`, or bucket sources). */
   readonly bucket?: string;
 }
 
@@ -385,7 +390,7 @@ function merged<T>(...maps: Array<Record<string, T> | undefined>): Record<string
 export class Fleet extends Construct {
   /** The clusters, in input order. */
   public readonly members: FleetMember[] = [];
-  /** The bucket Kustomizations (one per bucket holding clusters), when the fleet has a Flux `source`. */
+  /** The bucket Kustomizations (one per bucket holding clusters), when the fleet has Flux hydration (a `source`, or bucket sources). */
   public readonly bucketKustomizations: Kustomization[] = [];
   private readonly cls: AksClusterClass;
   /**
@@ -429,6 +434,9 @@ export class Fleet extends Construct {
     }
     const managementSource = props.managementSource ?? (typeof source === 'function' ? undefined : source);
     const bucketSources = props.bucketSources;
+    // Flux hydration through bucket Kustomizations: with a source, or with bucket sources alone
+    // (then made per bucket and cluster namespace from bucketSources' url and secretRef).
+    const hydrates = source !== undefined || (bucketSources !== undefined && managementSource !== undefined);
     // The fleet's source as a GitRepository of the app (one, or that of a namespace): the bucket
     // sources fetch the same repo the same way (URL, revision, credentials).
     const likeSource = (namespace: string): GitRepository | undefined => {
@@ -436,7 +444,7 @@ export class Fleet extends Construct {
       return s instanceof GitRepository ? s : undefined;
     };
     if (bucketSources) {
-      if (!source) throw propError(this, 'bucketSources', 'needs source: the bucket Kustomizations, which apply the bucket sources, exist only with it');
+      if (!hydrates) throw propError(this, 'bucketSources', 'needs source, or managementSource: the bucket Kustomizations, which apply the bucket sources, read the management repo from it');
       if (bucketSources.secretRef !== undefined) checkString(this, 'bucketSources.secretRef', bucketSources.secretRef, DNS_SUBDOMAIN);
       const include = (bucketSources.include ?? []).map((entry, i) => {
         const d = sparseDirectory(entry);
@@ -460,13 +468,13 @@ export class Fleet extends Construct {
     // With perClusterArtifacts, the generator beside each bucket source (same key).
     const generatorOf = new Map<string, ArtifactGenerator>();
     const bucketSource = (bucket: string, clusterNamespace: string, shard: string | undefined): GitRepository => {
-      const namespace = typeof source === 'function' ? clusterNamespace : (source as ISource).namespace;
+      const namespace = source === undefined || typeof source === 'function' ? clusterNamespace : source.namespace;
       const key = `${bucket}\u0000${namespace}`;
       let s = bucketSourceOf.get(key);
       if (!s) {
         const like = likeSource(clusterNamespace);
         const url = bucketSources!.url ?? like?.url ?? props.repo.url;
-        if (url === undefined) throw propError(this, 'bucketSources.url', `is required: the fleet's source is not a GitRepository of the app, and repo ${props.repo.node.id} has no url`);
+        if (url === undefined) throw propError(this, 'bucketSources.url', `is required: the fleet's source is ${source ? 'not a GitRepository of the app' : 'not given'}, and repo ${props.repo.node.id} has no url`);
         const secretRef = bucketSources!.secretRef ?? (like && like.namespace === namespace ? like.secretName : undefined);
         s = new GitRepository(props.repo.folder(`${base}/${bucket}`), `Source-${namespace}`, {
           name: `${baseName}-${bucket}`,
@@ -493,7 +501,7 @@ export class Fleet extends Construct {
     };
     // The cluster's artifact (perClusterArtifacts): its stage folders and the shared includes.
     const clusterArtifact = (bucket: string, clusterNamespace: string, name: string, dirs: string[]): GeneratedArtifact | undefined => {
-      const namespace = typeof source === 'function' ? clusterNamespace : (source as ISource).namespace;
+      const namespace = source === undefined || typeof source === 'function' ? clusterNamespace : source.namespace;
       const gen = generatorOf.get(`${bucket}\u0000${namespace}`);
       // originRevision: the commit in the artifact's metadata, which kustomize-controller records as
       // the Kustomization's lastAppliedOriginRevision (the revision stays the content's digest).
@@ -509,13 +517,13 @@ export class Fleet extends Construct {
     const intervals = { ...(h.interval !== undefined ? { interval: h.interval } : {}), ...(h.retryInterval !== undefined ? { retryInterval: h.retryInterval } : {}) };
     // The management folder holds the bucket Kustomizations only; created with the first cluster (after its checks).
     const existing = props.repo.node.tryFindChild(base.replace(/\//g, '--'));
-    if (source && existing && Folder.isFolder(existing) && existing.includeSubfolders) {
+    if (hydrates && existing && Folder.isFolder(existing) && existing.includeSubfolders) {
       throw propError(this, 'managementPath', `folder "${base}" already exists and lists its sub-folders; let the fleet create it (with includeSubfolders: false: each bucket is applied by its own Kustomization)`);
     }
     let baseFolder: Folder | undefined;
     const managementBase = () => (baseFolder ??= existing && Folder.isFolder(existing) ? existing : props.repo.folder(base, { includeSubfolders: false }));
     const baseName = base.split('/').pop()!;
-    if (source) {
+    if (hydrates) {
       // It names the bucket objects (`<baseName>-<bucket>`): Kubernetes names, and with per-cluster
       // artifacts the bucket source is an ArtifactGenerator's source, whose name has no dots.
       const dots = !bucketSources?.perClusterArtifacts;
@@ -627,7 +635,7 @@ export class Fleet extends Construct {
           'so removing the row would delete the Cluster and leave its resource group and AKS cluster running in Azure, unmanaged; ' +
           'give such rows a ClusterClass with removalPolicy: RemovalPolicy.DESTROY (a RETAIN row keeps its Cluster either way), or keep the row retain');
       }
-      const bucket = source ? bucketOf(spec.name, buckets, shard) : undefined;
+      const bucket = hydrates ? bucketOf(spec.name, buckets, shard) : undefined;
 
       const nodePools = merged(props.defaults.nodePools, env?.nodePools, spec.nodePools);
       const setNodePools = nodePools
@@ -662,7 +670,7 @@ export class Fleet extends Construct {
       if (bucketRepo) for (const stage of stages) bucketRepo.addSparseCheckout(stageFolders[stage].path);
       const own = bucketRepo ? clusterArtifact(bucket!, clusterNamespace, spec.name, stages.map((stage) => stageFolders[stage].path)) ?? bucketRepo : undefined;
       const ownSource = (): ISource => own ?? sourceIn(source!, clusterNamespace);
-      const hydration = source && external.length === 0
+      const hydration = hydrates && external.length === 0
         ? new RemoteClusterHydration(managementFolder, 'Hydration', {
           cluster,
           source: ownSource(),
@@ -695,7 +703,7 @@ export class Fleet extends Construct {
         applyRemovalPolicy(k.apiObject, removalPolicy);
         LOCKDOWN_PROP_HINTS.set(k.apiObject, { sourceRef: 'Fleet: source, or a stage\'s source, as (namespace) => source', serviceAccountName: 'Fleet: hydrationServiceAccountName' });
       }
-      if (bucket && source && !bucketKs.has(bucket)) {
+      if (bucket && !bucketKs.has(bucket)) {
         const k = Kustomization.forFolder(managementBase(), bucket, props.repo.folder(`${base}/${bucket}`), {
           name: `${baseName}-${bucket}`,
           source: managementSource!,

@@ -15,8 +15,8 @@ import { SYSTEM_POOL } from './fixtures';
 
 const NAMESPACES = ['fleet-a', 'fleet-b'];
 
-function lockedDownFleet(opts: { perNamespace?: boolean; management?: boolean; account?: boolean } = {}) {
-  const { perNamespace = true, management = true, account = true } = opts;
+function lockedDownFleet(opts: { perNamespace?: boolean; management?: boolean; account?: boolean; bucketOnly?: boolean } = {}) {
+  const { perNamespace = true, management = true, account = true, bucketOnly = false } = opts;
   const app = Testing.app();
   const repo = new Repo(app, 'mgmt', { url: 'https://github.com/contoso/mgmt' });
   const shared = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
@@ -41,7 +41,7 @@ function lockedDownFleet(opts: { perNamespace?: boolean; management?: boolean; a
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
         subjects: [{ kind: 'ServiceAccount', name: 'flux-applier', namespace: ns }],
       }]);
-    mgmtSource.set(ns, new GitRepository(sources, `mgmt-${ns}`, { name: 'mgmt', namespace: ns, repo, secretRef: 'git-deploy-key' }));
+    if (!bucketOnly) mgmtSource.set(ns, new GitRepository(sources, `mgmt-${ns}`, { name: 'mgmt', namespace: ns, repo, secretRef: 'git-deploy-key' }));
     platformSource.set(ns, new GitRepository(sources, `platform-${ns}`, { name: 'platform', namespace: ns, repo: shared, secretRef: 'git-deploy-key' }));
   }
   const platform = Kustomization.forFolder(entry, 'sources', sources, { name: 'sources', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller' });
@@ -52,7 +52,9 @@ function lockedDownFleet(opts: { perNamespace?: boolean; management?: boolean; a
   const classes = Kustomization.forFolder(entry, 'classes', repo.folder('clusters/mgmt/classes'), { name: 'classes', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller', dependsOn: [platform] });
   const fleet = new Fleet(entry, 'fleet', {
     repo, clusterClass: cls, shards: 2, buckets: 2,
-    source: perNamespace ? (ns: string) => mgmtSource.get(ns)! : mgmtSource.get('fleet-a')!,
+    // With bucket sources alone, no source of the management repo per namespace: the bucket
+    // sources are made in each cluster namespace.
+    ...(bucketOnly ? { bucketSources: { secretRef: 'git-deploy-key' } } : { source: perNamespace ? (ns: string) => mgmtSource.get(ns)! : mgmtSource.get('fleet-a')! }),
     ...(management ? { managementSource: flux.source, managementServiceAccountName: 'kustomize-controller' } : {}),
     ...(account ? { hydrationServiceAccountName: 'flux-applier' } : {}),
     dependsOn: [platform, classes],
@@ -129,4 +131,22 @@ test('under the lockdown, a Fleet without its management source and accounts is 
     expect.stringContaining('Kustomization fleet-b/shop-2-apps: spec.sourceRef'),
     expect.stringContaining('Kustomization fleet-b/shop-3-apps: spec.sourceRef'),
   ]);
+});
+
+test('with bucketSources and no source: the bucket sources are made in each cluster namespace, and no per-namespace source of the whole repo is needed', () => {
+  const { app, fleet } = lockedDownFleet({ bucketOnly: true });
+  expect(Testing.synthProblems(app)).toEqual([]);
+  const objs = Testing.objects(app);
+  const gitRepos = objs.filter((o) => o.kind === 'GitRepository').map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort();
+  // flux-system's, the shared platform repo's per namespace, and one per bucket and namespace: none of the whole management repo.
+  expect(gitRepos.filter((n) => !n.includes('/platform') && n !== 'flux-system/flux-system')).toEqual(
+    [...new Set(fleet.members.map((m) => `${m.cluster.kubeconfigSecret.secretNamespace}/fleet-${m.bucket}`))].sort(),
+  );
+  for (const m of fleet.members) {
+    const ns = m.cluster.kubeconfigSecret.secretNamespace;
+    const apps = Testing.find(objs, 'Kustomization', `${m.cluster.name}-apps`, ns);
+    expect(apps.spec.sourceRef).toEqual({ kind: 'GitRepository', name: `fleet-${m.bucket}` });
+    const src = Testing.find(objs, 'GitRepository', `fleet-${m.bucket}`, ns);
+    expect([src.spec.url, src.spec.secretRef, src.spec.sparseCheckout]).toEqual(['https://github.com/contoso/mgmt', { name: 'git-deploy-key' }, expect.arrayContaining([`apps/${m.cluster.name}/`])]);
+  }
 });
