@@ -108,9 +108,9 @@ describe('Fleet bucketSources', () => {
     expect(lines.sort()).toEqual(['Kustomization fleet-a/c0-apps builds from "overlays/prod" (and 1 more path)', 'Kustomization fleet-a/c0-infrastructure builds from "hand/crds.yaml"']);
   });
 
-  test('needs the fleet source; an include must be a folder of the repo', () => {
+  test('needs the fleet source or a management source; an include must be a folder of the repo', () => {
     const P = 'fleet/clusters--mgmt/fleet';
-    expect(Testing.errorOf(() => fleetApp('/tmp/unused', { source: undefined }))).toBe(`${P}: prop "bucketSources": needs source: the bucket Kustomizations, which apply the bucket sources, exist only with it`);
+    expect(Testing.errorOf(() => fleetApp('/tmp/unused', { source: undefined }))).toBe(`${P}: prop "bucketSources": needs source, or managementSource: the bucket Kustomizations, which apply the bucket sources, read the management repo from it`);
     expect(Testing.errorOf(() => Testing.objects(fleetApp('/tmp/unused', { bucketSources: { include: ['shared/typo'] } }).app))).toContain(
       `${P}: prop "bucketSources.include[0]": "shared/typo" is not a folder of repo fleet: source-controller fails a source whose sparseCheckout lists a directory missing at the fetched commit (validateSparseCheckoutPaths), ` +
         'so every bucket source would fail; create it (repo.folder(\'shared/typo\')) or drop it',
