@@ -202,32 +202,41 @@ export class ArtifactGenerator extends FluxResource {
     if (this.sources.length > MAX_ITEMS) out.push(`${own} has ${this.sources.length} sources; source-watcher's CRD allows ${MAX_ITEMS} (spec.sources maxItems): split it into several generators`);
     if (this.generated.length > MAX_ITEMS) out.push(`${own} generates ${this.generated.length} artifacts; source-watcher's CRD allows ${MAX_ITEMS} (spec.artifacts maxItems): split them over several generators`);
     for (const a of this.generated) if (a.directoryList.length === 0 && a.copyCount === 0) out.push(`${own}: artifact "${a.name}" copies nothing: give it directories or copy operations`);
-    // A copy matching no file fails the whole generator ("no files match pattern"): no artifact of
-    // it is updated until it is fixed. One line per directory, with the number of artifacts.
+    // A copy matching no file stops the generator ("no files match pattern"): one line per
+    // directory, with the number of artifacts that copy it too.
     const missing = new Map<string, { first: string; more: number; why: string }>();
-    // The sparse directories of each source (without the trailing `/`), once per generator.
-    const sparseOf = new Map<string, ReadonlySet<string>>();
+    const under = (d: string, dirs: ReadonlySet<string>) => {
+      for (let x = d; x !== ''; x = x.includes('/') ? x.slice(0, x.lastIndexOf('/')) : '') if (dirs.has(x)) return true;
+      return false;
+    };
+    // Per source alias, once: its sparse directories (without the trailing `/`), and what a
+    // GitRepository's includes copy into its artifact (another repo's tree: not checked).
+    const views = new Map<string, { sparse: ReadonlySet<string>; included: ReadonlySet<string>; what: string }>();
+    const viewOf = (alias: string) => {
+      let v = views.get(alias);
+      if (!v) {
+        const src = this._sourceOf(alias) as GitRepository | GeneratedArtifact;
+        const git = src instanceof GitRepository;
+        views.set(alias, (v = {
+          sparse: new Set(src.sparseCheckoutDirectories.map((d) => d.slice(0, -1))),
+          included: new Set(git ? src.includePaths : []),
+          what: git ? 'the sparseCheckout of source' : 'the directories of artifact source',
+        }));
+      }
+      return v;
+    };
     for (const a of this.generated) {
       const repo = a.repo;
       if (!repo) continue;
       const folders = folderPaths(repo);
       const alias = a.fromAlias!;
-      const src = this._sourceOf(alias) as GitRepository | GeneratedArtifact;
-      let sparse = sparseOf.get(alias);
-      if (!sparse) sparseOf.set(alias, (sparse = new Set(src.sparseCheckoutDirectories.map((s) => s.slice(0, -1)))));
-      const under = (d: string, dirs: ReadonlySet<string>) => {
-        for (let x = d; x !== ''; x = x.includes('/') ? x.slice(0, x.lastIndexOf('/')) : '') if (dirs.has(x)) return true;
-        return false;
-      };
-      // What a GitRepository's includes copy into its artifact (another repo's tree: not checked).
-      const included = new Set(src instanceof GitRepository ? src.includePaths : []);
+      const { sparse, included, what } = viewOf(alias);
       for (const d of a.directoryList) {
         if (included.size > 0 && under(d, included)) continue;
-        const what = src instanceof GitRepository ? 'the sparseCheckout of source' : 'the directories of artifact source';
         const why = !folders.has(d)
           ? `is no folder of repo ${repo.node.id}`
           : sparse.size > 0 && !under(d, sparse)
-            ? `is outside ${what} ${alias} (${[...sparse].sort().map((s) => `${s}/`).join(', ')})`
+            ? `is outside ${what} ${alias} (${[...sparse].sort().map((x) => `${x}/`).join(', ')})`
             : undefined;
         if (!why) continue;
         const seen = missing.get(d);
