@@ -394,6 +394,34 @@ function buildOf(byFile: Map<string, ApplyOrderObject[]>, files: RepoFiles, path
 }
 
 /**
+ * The artifacts of an ArtifactGenerator that copy directories of one GitRepository with their
+ * paths, each with that GitRepository (`name`, `namespace`); others (copies that move files, other
+ * kinds of sources) are left out.
+ */
+function artifactGitSources(generator: KubeObject): Array<[string, { name: string; namespace: string }]> {
+  const spec = (generator.spec ?? {}) as Record<string, any>;
+  const namespace = generator.metadata.namespace ?? '';
+  const sources = new Map<string, { name: string; namespace: string }>();
+  for (const s of Array.isArray(spec.sources) ? spec.sources : []) {
+    if (s?.kind === 'GitRepository' && typeof s.alias === 'string' && typeof s.name === 'string') sources.set(s.alias, { name: s.name, namespace: s.namespace ?? namespace });
+  }
+  const out: Array<[string, { name: string; namespace: string }]> = [];
+  for (const a of Array.isArray(spec.artifacts) ? spec.artifacts : []) {
+    const copies = Array.isArray(a?.copy) ? a.copy : [];
+    let alias: string | undefined;
+    const kept = copies.length > 0 && copies.every((c: { from?: unknown; to?: unknown }) => {
+      const m = typeof c?.from === 'string' ? /^@([^/]+)\/(.+)\/\*\*$/.exec(c.from) : null;
+      if (!m || c.to !== `@artifact/${m[2]}/` || (alias !== undefined && alias !== m[1])) return false;
+      alias = m[1];
+      return true;
+    });
+    const git = kept ? sources.get(alias!) : undefined;
+    if (typeof a?.name === 'string' && git) out.push([a.name, git]);
+  }
+  return out;
+}
+
+/**
  * Checks the apply order of every Flux Kustomization of the input (see the module comment).
  * Problems are sorted by `where`, then message.
  */
@@ -404,6 +432,11 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   const byFile = new Map<ApplyOrderRepo, Map<string, ApplyOrderObject[]>>();
   const ksObjects: ApplyOrderObject[] = [];
   const gitRepos: Array<{ repo: ApplyOrderRepo; o: ApplyOrderObject }> = [];
+  // The GitRepository each ExternalArtifact an ArtifactGenerator of the trees writes copies
+  // directories of, with their paths (`@<alias>/<dir>/**` to `@artifact/<dir>/`): a Kustomization
+  // building a path of the artifact builds that path of the repo (what the artifact leaves out is
+  // the sparse check's, at synth). Keyed `<namespace>/<name>`.
+  const artifactRepos = new Map<string, { name: string; namespace: string }>();
   const repoOf = new Map<ApplyOrderObject, ApplyOrderRepo>();
   for (const repo of input.repos) {
     const m = new Map<string, ApplyOrderObject[]>();
@@ -416,6 +449,8 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
         repoOf.set(o, repo);
       } else if (isKind(o.obj, 'source.toolkit.fluxcd.io', 'GitRepository')) {
         gitRepos.push({ repo, o });
+      } else if (isKind(o.obj, 'source.extensions.fluxcd.io', 'ArtifactGenerator')) {
+        for (const [name, git] of artifactGitSources(o.obj)) artifactRepos.set(`${o.obj.metadata.namespace ?? ''}/${name}`, git);
       }
     }
     byFile.set(repo, m);
@@ -458,8 +493,11 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   };
   for (const o of ksObjects) {
     const spec = (o.obj.spec ?? {}) as Record<string, any>;
-    const ref = spec.sourceRef ?? {};
-    if (ref.kind !== 'GitRepository') continue;
+    const sourceRef = spec.sourceRef ?? {};
+    const ref = sourceRef.kind === 'ExternalArtifact'
+      ? artifactRepos.get(`${sourceRef.namespace ?? o.obj.metadata.namespace}/${sourceRef.name}`)
+      : sourceRef.kind === 'GitRepository' ? sourceRef : undefined;
+    if (!ref) continue;
     const ns = ref.namespace ?? o.obj.metadata.namespace;
     const sources = gitRepoByName.get(ns)?.get(ref.name) ?? [];
     // Several repos of an app may each have a flux-system GitRepository (one per management

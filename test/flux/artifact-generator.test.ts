@@ -7,11 +7,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { AksClusterClass, Fleet, FleetProps } from '../../lib/capi';
 import { ArtifactGenerator, FluxBootstrap, GitRepository, HelmRelease, Kustomization } from '../../lib/flux';
 import { Testing } from '../../lib/testing';
+import { runValidate } from '../../lib/cli/validate';
 import { SYSTEM_POOL } from '../capi/fixtures';
 import { FLUX_INSTALL_WITH_SOURCE_WATCHER_YAML } from '../support/flux-install';
 
@@ -245,6 +247,34 @@ describe('Fleet perClusterArtifacts', () => {
       expect(gen.spec.sources).toEqual([{ alias: 'repo', kind: 'GitRepository', name: `fleet-${m.bucket}` }]);
       for (const k of m.kustomizations) expect(Testing.find(objs, 'Kustomization', k.name).spec.sourceRef).toEqual({ kind: 'ExternalArtifact', name: `fleet-${m.bucket}-${m.cluster.name}` });
     }
+  });
+
+  test('the apply-order check follows a hydration Kustomization through its artifact to the repo (at synth)', () => {
+    const widgets = (app: GitOpsApp, fleet: Fleet) => {
+      app.addUnvalidatedKind('example.com/Widget', 'a kind no cluster of the test installs');
+      for (const m of fleet.members) new ApiObject(m.stageFolders.apps, 'widget', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'apps' } });
+    };
+    const { app, fleet } = fleetApp('/tmp/fleet-artifacts-unused');
+    widgets(app, fleet);
+    const problems = Testing.synthProblems(app);
+    // One line per cluster (the kind is missing on each workload cluster), as with a GitRepository source.
+    expect(problems).toHaveLength(fleet.members.length);
+    expect(problems[0]).toMatch(/: Widget apps\/w in Kustomization fleet-a\/c0-apps: its kind Widget \(example\.com\) is not built in, not defined by a CRD in the build, not established by any Kustomization applied to cluster "c0", /);
+  });
+
+  test('validate of the written tree checks the builds of artifact sources too', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-artifacts-validate-'));
+    const { app } = fleetApp(out);
+    app.synth();
+    // A Widget written into one cluster's apps folder by hand (listed by its kustomization.yaml).
+    const apps = path.join(out, 'fleet/apps/c0');
+    fs.writeFileSync(path.join(apps, 'widget.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: apps\n');
+    fs.appendFileSync(path.join(apps, 'kustomization.yaml'), '  - widget.yaml\n');
+    const io = { cwd: out, stdout: jest.fn(), stderr: jest.fn() } as any;
+    const code = await runValidate(['fleet'], { preinstalled: ['capi', 'capz', 'source-watcher'], allowUnvalidated: ['example.com/Widget'] }, io);
+    const text = io.stdout.mock.calls.map((c: string[]) => c[0]).join('');
+    expect([code, text]).toEqual([1, expect.stringContaining('fleet/apps/c0/widget.yaml#0: Widget apps/w in Kustomization fleet-a/c0-apps: its kind Widget (example.com) is not built in')]);
+    expect(text).toContain(': 1 issue (');
   });
 
   test('a bucket of more than 1,000 clusters of a namespace is refused: a generator generates at most 1,000 artifacts', () => {

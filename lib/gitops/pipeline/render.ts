@@ -222,7 +222,7 @@ export function renderToTrees(input: RenderInput, groups: FolderGroups): Map<Rep
 }
 
 /** Kinds whose whole object the apply-order model reads (Flux objects and establishers). */
-const APPLY_ORDER_KINDS = new Set(['Kustomization', 'GitRepository', 'OCIRepository', 'HelmRelease', 'CustomResourceDefinition', 'Provider', 'Configuration', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Namespace']);
+const APPLY_ORDER_KINDS = new Set(['Kustomization', 'GitRepository', 'OCIRepository', 'ArtifactGenerator', 'HelmRelease', 'CustomResourceDefinition', 'Provider', 'Configuration', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Namespace']);
 
 /** An object's identity only (apiVersion, kind, name, namespace). */
 function slimObject(obj: KubeObject): KubeObject {
