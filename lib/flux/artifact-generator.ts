@@ -8,14 +8,22 @@ import { ResourceImportProps } from '../core/resource';
 import { Repo } from '../gitops/repo';
 import { applyFluxRemovalPolicy, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, ISource, resolveIdentity, SOURCE_GROUP } from './common';
 import { GitRepository, importSource, sparseDirectory } from './git-repository';
-import { folderPaths } from './placement';
+import { folderPaths, isAtOrUnder } from './placement';
 
 /** source-watcher's CRD: at most this many sources and artifacts per generator (`maxItems`). */
-const MAX_ITEMS = 1000;
-const ALIAS = { max: 63, pattern: /^[a-z0-9]([a-z0-9_-]*[a-z0-9])?$/, description: 'an alias: lower case letters, digits, "_" and "-", starting and ending with a letter or digit, at most 63 characters' };
+export const MAX_GENERATOR_ITEMS = 1000;
+const ALIAS_PATTERN = '[a-z0-9]([a-z0-9_-]*[a-z0-9])?';
+const ALIAS = { max: 63, pattern: new RegExp(`^${ALIAS_PATTERN}$`), description: 'an alias: lower case letters, digits, "_" and "-", starting and ending with a letter or digit, at most 63 characters' };
+/** `@<alias>` (a revision), and `@<alias>/<glob>` (a copy's from). */
+const ALIAS_REF = new RegExp(`^@(${ALIAS_PATTERN})$`);
+const ALIAS_FROM = new RegExp(`^@(${ALIAS_PATTERN})/(.*)$`);
 const SOURCE_KINDS: ReadonlyArray<ISource['kind']> = ['GitRepository', 'OCIRepository', 'Bucket', 'ExternalArtifact'];
-/** source-watcher's `SourceReference.Name` pattern (stricter than a Kubernetes name: no dots). */
-const SOURCE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** source-watcher's `SourceReference.Name`: stricter than a Kubernetes name (no dots). */
+export const SOURCE_WATCHER_NAME = {
+  max: 253,
+  pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+  description: 'a name source-watcher refers to (SourceReference.Name): lower case letters, digits and "-", no dots, at most 253 characters',
+};
 /**
  * The most bytes an object may have: etcd's default request limit (`--max-request-bytes`, 1.5 MiB),
  * which the API server enforces for every write.
@@ -88,8 +96,11 @@ export interface GeneratedArtifactProps {
   readonly originRevision?: string;
 }
 
-/** Props of an {@link ArtifactGenerator}. */
-export interface ArtifactGeneratorProps extends FluxObjectProps {
+/**
+ * Props of an {@link ArtifactGenerator}: those of every Flux construct but `shardKey` (one
+ * source-watcher serves every generator: `FluxBootstrap` does not shard it).
+ */
+export interface ArtifactGeneratorProps extends Omit<FluxObjectProps, 'shardKey'> {
   /** The sources copied from (at least one; more with {@link ArtifactGenerator.addSource}). */
   readonly sources: ArtifactGeneratorSource[];
   /**
@@ -122,6 +133,7 @@ export class ArtifactGenerator extends FluxResource {
   public readonly apiObject: l1.ArtifactGenerator;
   private readonly sources: ArtifactGeneratorSource[] = [];
   private readonly generated: GeneratedArtifact[] = [];
+  private readonly names = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: ArtifactGeneratorProps) {
     super(scope, id);
@@ -178,10 +190,10 @@ export class ArtifactGenerator extends FluxResource {
   private add(prop: string, s: ArtifactGeneratorSource): void {
     checkString(this, `${prop}.alias`, s?.alias, ALIAS);
     if (s.alias === 'artifact') throw propError(this, `${prop}.alias`, '"artifact" names the generated artifact in copy operations (@artifact/...): choose another alias');
-    if (this.sources.some((x) => x.alias === s.alias)) throw propError(this, `${prop}.alias`, `"${s.alias}" is the alias of another source of the generator`);
+    if (this._sourceOf(s.alias)) throw propError(this, `${prop}.alias`, `"${s.alias}" is the alias of another source of the generator`);
     if (!s.source || !SOURCE_KINDS.includes(s.source.kind)) throw propError(this, `${prop}.source`, `must be a ${SOURCE_KINDS.join(', ')} (got ${s.source?.kind})`);
-    if (!SOURCE_NAME.test(s.source.name)) {
-      throw propError(this, `${prop}.source`, `${s.source.kind} "${s.source.name}": source-watcher refers to a source by a name of lower case letters, digits and "-" (SourceReference.Name, no dots): rename the source`);
+    if (!SOURCE_WATCHER_NAME.pattern.test(s.source.name) || s.source.name.length > SOURCE_WATCHER_NAME.max) {
+      throw propError(this, `${prop}.source`, `${s.source.kind} "${s.source.name}": source-watcher refers to a source by a name of lower case letters, digits and "-" (SourceReference.Name, no dots, at most 253 characters): rename the source`);
     }
     addReference(this, `${prop}.source`, fluxRef(s.source));
     this.sources.push(s);
@@ -189,9 +201,10 @@ export class ArtifactGenerator extends FluxResource {
 
   private create(prop: string, props: GeneratedArtifactProps): GeneratedArtifact {
     checkString(this, `${prop}.name`, props?.name, DNS_SUBDOMAIN);
-    if (this.generated.some((a) => a.name === props.name)) throw propError(this, `${prop}.name`, `"${props.name}" is the name of another artifact of the generator`);
+    if (this.names.has(props.name)) throw propError(this, `${prop}.name`, `"${props.name}" is the name of another artifact of the generator`);
     const a = new GeneratedArtifact(this, props.name, this, prop, props);
     this.generated.push(a);
+    this.names.add(props.name);
     return a;
   }
 
@@ -199,16 +212,13 @@ export class ArtifactGenerator extends FluxResource {
     const out: string[] = [];
     const own = `ArtifactGenerator ${this.namespace}/${this.name}`;
     if (this.generated.length === 0) out.push(`${own} generates no artifact: add one (addArtifact), or drop the generator`);
-    if (this.sources.length > MAX_ITEMS) out.push(`${own} has ${this.sources.length} sources; source-watcher's CRD allows ${MAX_ITEMS} (spec.sources maxItems): split it into several generators`);
-    if (this.generated.length > MAX_ITEMS) out.push(`${own} generates ${this.generated.length} artifacts; source-watcher's CRD allows ${MAX_ITEMS} (spec.artifacts maxItems): split them over several generators`);
+    if (this.sources.length > MAX_GENERATOR_ITEMS) out.push(`${own} has ${this.sources.length} sources; source-watcher's CRD allows ${MAX_GENERATOR_ITEMS} (spec.sources maxItems): split it into several generators`);
+    if (this.generated.length > MAX_GENERATOR_ITEMS) out.push(`${own} generates ${this.generated.length} artifacts; source-watcher's CRD allows ${MAX_GENERATOR_ITEMS} (spec.artifacts maxItems): split them over several generators`);
     for (const a of this.generated) if (a.directoryList.length === 0 && a.copyCount === 0) out.push(`${own}: artifact "${a.name}" copies nothing: give it directories or copy operations`);
-    // A copy matching no file stops the generator ("no files match pattern"): one line per
-    // directory, with the number of artifacts that copy it too.
-    const missing = new Map<string, { first: string; more: number; why: string }>();
-    const under = (d: string, dirs: ReadonlySet<string>) => {
-      for (let x = d; x !== ''; x = x.includes('/') ? x.slice(0, x.lastIndexOf('/')) : '') if (dirs.has(x)) return true;
-      return false;
-    };
+    // A copy matching no file stops the generator ("no files match pattern"). A directory outside
+    // what its source holds: one line per source and directory, with the number of artifacts that
+    // copy it too. One that is no folder of the repo: one line for the app (missingFolderProblems).
+    const outside = new Map<string, { first: string; more: number; why: string }>();
     // Per source alias, once: its sparse directories (without the trailing `/`), and what a
     // GitRepository's includes copy into its artifact (another repo's tree: not checked).
     const views = new Map<string, { sparse: ReadonlySet<string>; included: ReadonlySet<string>; what: string }>();
@@ -232,30 +242,28 @@ export class ArtifactGenerator extends FluxResource {
       const alias = a.fromAlias!;
       const { sparse, included, what } = viewOf(alias);
       for (const d of a.directoryList) {
-        if (included.size > 0 && under(d, included)) continue;
-        const why = !folders.has(d)
-          ? `is no folder of repo ${repo.node.id}`
-          : sparse.size > 0 && !under(d, sparse)
-            ? `is outside ${what} ${alias} (${[...sparse].sort().map((x) => `${x}/`).join(', ')})`
-            : undefined;
-        if (!why) continue;
-        const seen = missing.get(d);
+        if ((included.size > 0 && isAtOrUnder(d, included)) || !folders.has(d) || sparse.size === 0 || isAtOrUnder(d, sparse)) continue;
+        const key = `${alias}\u0000${d}`;
+        const seen = outside.get(key);
         if (seen) seen.more++;
-        else missing.set(d, { first: a.name, more: 0, why });
+        else outside.set(key, { first: a.name, more: 0, why: `is outside ${what} ${alias} (${[...sparse].sort().map((x) => `${x}/`).join(', ')})` });
       }
     }
-    for (const [d, { first, more, why }] of missing) {
-      out.push(`${own}: artifact "${first}" copies directory "${d}", which ${why}${more > 0 ? ` (so do ${more} more artifact${more > 1 ? 's' : ''})` : ''}: ` +
-        'source-watcher stops the generator at a copy that matches no file (the artifacts after it, its inventory and its garbage collection wait until it is fixed); create the folder, or drop the directory');
-    }
+    for (const [key, { first, more, why }] of outside) out.push(copyProblem(own, first, key.slice(key.indexOf('\u0000') + 1), why, more));
     // The generator is one object: the API server refuses it past etcd's request limit.
     const bytes = Buffer.byteLength(JSON.stringify(this.apiObject.toJson())) + STATUS_BYTES_PER_ARTIFACT * this.generated.length;
     if (bytes > MAX_OBJECT_BYTES) {
       out.push(`${own} would be about ${Math.round(bytes / 1024)} KiB with its status (${this.generated.length} artifacts), over the 1,536 KiB the API server stores in one object (etcd --max-request-bytes): ` +
         'split its artifacts over more generators (a Fleet: raise buckets, or list fewer bucketSources.include directories, which every artifact copies)');
     }
-    return [...out, ...duplicateArtifactProblems(this)];
+    return [...out, ...(appArtifactProblems(this).get(this) ?? [])];
   }
+}
+
+/** A copy operation that matches no file, as a problem line. */
+function copyProblem(generator: string, artifact: string, dir: string, why: string, more: number, moreWhere = ''): string {
+  return `${generator}: artifact "${artifact}" copies directory "${dir}", which ${why}${more > 0 ? ` (so do ${more} more artifact${more > 1 ? 's' : ''}${moreWhere})` : ''}: ` +
+    'source-watcher stops the generator at a copy that matches no file (the artifacts after it, its inventory and its garbage collection wait until it is fixed); create the folder, or drop the directory';
 }
 
 /**
@@ -294,7 +302,7 @@ export class GeneratedArtifact extends Construct implements ISource {
     this.namespace = generator.namespace;
     const aliasOf = (p: string, value: string | undefined): void => {
       if (value === undefined) return;
-      const m = /^@([a-z0-9]([a-z0-9_-]*[a-z0-9])?)$/.exec(value);
+      const m = ALIAS_REF.exec(value);
       if (!m || !generator._sourceOf(m[1])) throw propError(generator, p, `"${value}" must be "@<alias>" of a source of the generator (${generator.sourceList.map((s) => `@${s.alias}`).join(', ')})`);
     };
     aliasOf(`${prop}.revision`, props.revision);
@@ -373,46 +381,76 @@ export class GeneratedArtifact extends Construct implements ISource {
     if (this.from === undefined) throw propError(this.generator, prop, `artifact "${this.name}" was created without directories or from: give it from (the alias of the source they are in)`);
     const d = sparseDirectory(dir);
     if (typeof d !== 'string') throw propError(this.generator, prop, d.problem);
-    if (d.length + this.from.length + 5 > 1024) throw propError(this.generator, prop, `"${d}" is too long: a copy's from is at most 1024 characters`);
+    // The copy is `@<from>/<dir>/**` to `@artifact/<dir>/`: each at most 1024 characters (the CRD).
+    if (Math.max(d.length + this.from.length + 5, d.length + 11) > 1024) throw propError(this.generator, prop, `"${d}" is too long: a copy's from and to are at most 1024 characters`);
     this.dirs.add(d);
   }
 }
 
 function checkCopy(generator: ArtifactGenerator, prop: string, c: ArtifactCopy): ArtifactCopy {
-  const m = typeof c?.from === 'string' ? /^@([a-z0-9]([a-z0-9_-]*[a-z0-9])?)\/(.*)$/.exec(c.from) : null;
+  const m = typeof c?.from === 'string' ? ALIAS_FROM.exec(c.from) : null;
   if (!m || !generator._sourceOf(m[1])) {
     throw propError(generator, `${prop}.from`, `${JSON.stringify(c?.from)} must be "@<alias>/<glob>" of a source of the generator (${generator.sourceList.map((s) => `@${s.alias}`).join(', ')})`);
   }
   if (typeof c.to !== 'string' || !/^@artifact\/.*$/.test(c.to)) throw propError(generator, `${prop}.to`, `${JSON.stringify(c.to)} must be "@artifact/<path>"`);
   for (const [k, v] of [['from', c.from], ['to', c.to]] as const) if (v.length > 1024) throw propError(generator, `${prop}.${k}`, 'is longer than 1024 characters');
   if (c.exclude && c.exclude.length > 100) throw propError(generator, `${prop}.exclude`, `has ${c.exclude.length} patterns; source-watcher's CRD allows 100`);
+  (c.exclude ?? []).forEach((x, i) => {
+    if (typeof x !== 'string' || x === '') throw propError(generator, `${prop}.exclude[${i}]`, `${JSON.stringify(x)} must be a glob pattern`);
+  });
   if (c.strategy !== undefined && !['Overwrite', 'Merge', 'Extract'].includes(c.strategy)) throw propError(generator, `${prop}.strategy`, `"${c.strategy}" must be Overwrite, Merge or Extract`);
   return c;
 }
 
 /**
- * Artifacts of one name and namespace generated by two generators of the app (each would
- * overwrite the other's ExternalArtifact), reported once, by the first generator.
+ * The problems of the app's generators together, by the generator that reports each: an artifact
+ * name two generators write (each would overwrite the other's ExternalArtifact), by the first; a
+ * directory no folder of the repo holds, one line for the app (a Fleet's `include` typo is in
+ * every bucket's generator), by the generator of its first artifact.
  */
-function duplicateArtifactProblems(self: ArtifactGenerator): string[] {
-  const { first, problems } = memoForSynthPass(DUPLICATE_ARTIFACTS, self.node.root, () => {
+function appArtifactProblems(self: ArtifactGenerator): ReadonlyMap<ArtifactGenerator, string[]> {
+  return memoForSynthPass(APP_ARTIFACT_PROBLEMS, self.node.root, () => {
     // Those whose constructor finished (one that threw is in the tree, half made, but not here).
     const gens = GENERATORS.get(self.node.root) ?? [];
+    const out = new Map<ArtifactGenerator, string[]>();
+    const add = (g: ArtifactGenerator, line: string) => out.set(g, [...(out.get(g) ?? []), line]);
     const by = new Map<string, ArtifactGenerator[]>();
+    const missing = new Map<string, { g: ArtifactGenerator; first: string; dir: string; repo: Repo; more: number; generators: Set<ArtifactGenerator> }>();
     for (const g of gens) {
       for (const a of g.artifacts) {
         const key = `${a.namespace}/${a.name}`;
-        by.set(key, [...(by.get(key) ?? []), g]);
+        const list = by.get(key);
+        if (list) list.push(g);
+        else by.set(key, [g]);
+        const repo = a.repo;
+        if (!repo) continue;
+        const folders = folderPaths(repo);
+        for (const d of a.directoryList) {
+          if (folders.has(d)) continue;
+          const src = g._sourceOf(a.fromAlias!);
+          if (src instanceof GitRepository && src.includePaths.length > 0 && isAtOrUnder(d, new Set(src.includePaths))) continue;
+          const k = `${repo.node.id}\u0000${d}`;
+          const m = missing.get(k);
+          if (m) {
+            m.more++;
+            m.generators.add(g);
+          } else missing.set(k, { g, first: a.name, dir: d, repo, more: 0, generators: new Set([g]) });
+        }
       }
     }
-    const out = [...by].filter(([, list]) => list.length > 1).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, list]) =>
-      `ExternalArtifact ${key} is generated by ${list.length} ArtifactGenerators (${list.map((g) => g.node.path).join(', ')}): each would overwrite the other's; give the artifacts distinct names`);
-    return { first: gens[0], problems: out };
+    for (const [key, list] of [...by].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (list.length < 2) continue;
+      add(gens[0], `ExternalArtifact ${key} is generated by ${list.length} ArtifactGenerators (${list.map((g) => g.node.path).join(', ')}): each would overwrite the other's; give the artifacts distinct names`);
+    }
+    for (const { g, first, dir, repo, more, generators } of missing.values()) {
+      const others = generators.size > 1 ? ` of ${generators.size} generators` : '';
+      add(g, copyProblem(`ArtifactGenerator ${g.namespace}/${g.name}`, first, dir, `is no folder of repo ${repo.node.id}`, more, others));
+    }
+    return out;
   });
-  return first === self ? problems : [];
 }
 
-const DUPLICATE_ARTIFACTS = Symbol('duplicate generated artifacts');
+const APP_ARTIFACT_PROBLEMS = Symbol('artifact problems of the app');
 
 /** The generators of each app, in creation order (a walk of a 10,000-cluster app's tree costs 80 ms). */
 const GENERATORS = new WeakMap<IConstruct, ArtifactGenerator[]>();

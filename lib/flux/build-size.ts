@@ -11,7 +11,7 @@ import { Overlay } from '../gitops/kustomize';
 import { Repo } from '../gitops/repo';
 import type { Kustomization } from './kustomization';
 import { REMOTE_RESOURCE } from './lockdown';
-import { folderClusters, nearestFolder, RepoFolders, repoFolders } from './placement';
+import { folderClusters, isAtOrUnder, nearestFolder, RepoFolders, repoFolders } from './placement';
 
 export { DEFAULT_MAX_OBJECTS_PER_BUILD, maxObjectsPerBuild, setMaxObjectsPerBuild } from '../gitops/build-bound';
 
@@ -193,20 +193,19 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
     // kustomize-controller finds no such path in the artifact.
     let kept = sparseSets.get(src);
     if (!kept) {
+      // Without the trailing `/` of each `dir/`.
       const dirs = (src as { readonly sparseCheckoutDirectories?: readonly string[] }).sparseCheckoutDirectories;
-      sparseSets.set(src, (kept = new Set(dirs ?? [])));
+      sparseSets.set(src, (kept = new Set((dirs ?? []).map((d) => d.slice(0, -1)))));
     }
     if (kept.size > 0) {
       const dirs = kept;
-      const inSparse = (p: string) => {
-        for (let d = p; d !== ''; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') if (dirs.has(`${d}/`)) return true;
-        return false;
-      };
-      const outside = readPaths(layout, k, folders).filter((p) => !inSparse(p));
+      const outside = readPaths(layout, k, folders).filter((p) => !isAtOrUnder(p, dirs));
       if (outside.length > 0) {
-        // One line per source and path, on its first Kustomization (a fleet's thousands share them).
-        let byPath = sparseFirst.get(src);
-        if (!byPath) sparseFirst.set(src, (byPath = new Map()));
+        // One line per source and path, on its first Kustomization (a fleet's thousands share
+        // them); per generator for its artifacts (a fleet's are one per cluster).
+        const key = (src as { readonly generator?: object }).generator ?? src;
+        let byPath = sparseFirst.get(key);
+        if (!byPath) sparseFirst.set(key, (byPath = new Map()));
         const seen = byPath.get(outside[0]);
         if (seen) seen.more++;
         else byPath.set(outside[0], { k, outside, more: 0 });
@@ -216,8 +215,9 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
   for (const { k, outside, more } of [...sparseFirst.values()].flatMap((m) => [...m.values()])) {
     const s = k.source as { readonly namespace?: string; readonly name?: string; readonly kind?: string; readonly generator?: { readonly namespace: string; readonly name: string } };
     const also = outside.length > 1 ? ` (and ${outside.length - 1} more path${outside.length > 2 ? 's' : ''})` : '';
-    const others = more > 0 ? ` (so do ${more} more Kustomizations of that source)` : '';
-    const [leaves, fix] = s.kind === 'ExternalArtifact'
+    const artifact = s.kind === 'ExternalArtifact';
+    const others = more > 0 ? ` (so do ${more} more Kustomizations of ${artifact ? 'that generator\'s artifacts' : 'that source'})` : '';
+    const [leaves, fix] = artifact
       ? [`its source ExternalArtifact ${s.namespace}/${s.name} (of ArtifactGenerator ${s.generator?.namespace}/${s.generator?.name}) does not copy`, 'to the artifact\'s directories (addDirectory)']
       : [`the sparseCheckout of its source GitRepository ${s.namespace}/${s.name} leaves out of the artifact`, 'to the source\'s sparseCheckout'];
     sparse.set(k, `Kustomization ${k.namespace}/${k.name} builds from "${outside[0]}"${also}, which ${leaves}${others}: ` +
