@@ -8,7 +8,7 @@ import { ISecretSource, resolveSecret } from '../core/secret';
 import { Kustomization } from '../flux/kustomization';
 import { FluxDuration, ISource, optDuration } from '../flux/common';
 import { GitRef, GitRepository, sparseDirectory } from '../flux/git-repository';
-import { ArtifactGenerator, GeneratedArtifact } from '../flux/artifact-generator';
+import { ArtifactGenerator, MAX_GENERATOR_ITEMS, SOURCE_WATCHER_NAME } from '../flux/artifact-generator';
 import { folderPaths } from '../flux/placement';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { LOCKDOWN_PROP_HINTS } from '../flux/lockdown';
@@ -185,8 +185,9 @@ export interface FleetBucketSources {
    * hydration (kustomize-controller requeues the Kustomizations of a source whose revision
    * changed: `requestsForRevisionChangeOf`). Needs source-watcher (Flux 2.7 and later:
    * `FluxBootstrap` `componentsExtra: ['source-watcher']`, which also turns on kustomize-controller's
-   * `ExternalArtifact` feature gate). A bucket holds at most 1,000 clusters per namespace (the
-   * generator's limit). See docs/fleet.md, "Per-cluster artifacts".
+   * `ExternalArtifact` feature gate). A bucket's generator holds at most 1,000 clusters (of one
+   * namespace with a source per namespace, or none): its CRD's limit. See docs/fleet.md,
+   * "Per-cluster artifacts".
    * @default false
    */
   readonly perClusterArtifacts?: boolean;
@@ -444,17 +445,22 @@ export class Fleet extends Construct {
       return s instanceof GitRepository ? s : undefined;
     };
     if (bucketSources) {
+      const rowNames = new Set((props.clusters ?? []).map((c) => c?.name));
       if (!hydrates) throw propError(this, 'bucketSources', 'needs source, or managementSource: the bucket Kustomizations, which apply the bucket sources, read the management repo from it');
       if (bucketSources.secretRef !== undefined) checkString(this, 'bucketSources.secretRef', bucketSources.secretRef, DNS_SUBDOMAIN);
       const include = (bucketSources.include ?? []).map((entry, i) => {
         const d = sparseDirectory(entry);
         if (typeof d !== 'string') throw propError(this, `bucketSources.include[${i}]`, d.problem);
-        // A stage folder (or all of them) in every bucket source would put other buckets' clusters
-        // in each: their changes would reach every bucket (and every cluster's artifact).
-        const stage = stages.find((s) => d === s || s.startsWith(`${d}/`));
-        if (stage !== undefined) {
-          throw propError(this, `bucketSources.include[${i}]`, `"${d}" holds the stage folders "${stage}/<cluster>", which the bucket sources already check out per bucket: ` +
-            'every bucket source would hold every cluster\'s folders, whose changes would then reach every bucket; include only what the stage folders share (bases, components)');
+        // The stage folders (a stage is a DNS label: `<stage>/<cluster>`), or one cluster's, in every
+        // bucket source would put other buckets' clusters in each: their changes would reach every
+        // bucket (and every cluster's artifact).
+        const [stage, cluster] = d.split('/');
+        if (stages.includes(stage) && (cluster === undefined || rowNames.has(cluster))) {
+          throw propError(this, `bucketSources.include[${i}]`, cluster === undefined
+            ? `"${d}" holds the stage folders "${stage}/<cluster>", which the bucket sources already check out per bucket: ` +
+              'every bucket source would hold every cluster\'s folders, whose changes would then reach every bucket; include only what the stage folders share (bases, components)'
+            : `"${d}" is in the stage folders of cluster "${cluster}", which its bucket source already checks out: ` +
+              'in every bucket source, its changes would reach every bucket; include only what the stage folders share (bases, components)');
         }
         return d;
       });
@@ -464,19 +470,18 @@ export class Fleet extends Construct {
     // beside a single fleet source (one per bucket, read across namespaces, with that source's
     // credentials), or with a source per namespace (a Flux lockdown refuses cross-namespace
     // references) in each cluster namespace.
-    const bucketSourceOf = new Map<string, GitRepository>();
-    // With perClusterArtifacts, the generator beside each bucket source (same key).
-    const generatorOf = new Map<string, ArtifactGenerator>();
-    const bucketSource = (bucket: string, clusterNamespace: string, shard: string | undefined): GitRepository => {
+    // With perClusterArtifacts, each has an ArtifactGenerator beside it.
+    const bucketSourceOf = new Map<string, { source: GitRepository; generator?: ArtifactGenerator }>();
+    const bucketSource = (bucket: string, clusterNamespace: string, shard: string | undefined): { source: GitRepository; generator?: ArtifactGenerator } => {
       const namespace = source === undefined || typeof source === 'function' ? clusterNamespace : source.namespace;
       const key = `${bucket}\u0000${namespace}`;
-      let s = bucketSourceOf.get(key);
-      if (!s) {
+      let entry = bucketSourceOf.get(key);
+      if (!entry) {
         const like = likeSource(clusterNamespace);
         const url = bucketSources!.url ?? like?.url ?? props.repo.url;
         if (url === undefined) throw propError(this, 'bucketSources.url', `is required: the fleet's source is ${source ? 'not a GitRepository of the app' : 'not given'}, and repo ${props.repo.node.id} has no url`);
         const secretRef = bucketSources!.secretRef ?? (like && like.namespace === namespace ? like.secretName : undefined);
-        s = new GitRepository(props.repo.folder(`${base}/${bucket}`), `Source-${namespace}`, {
+        const s = new GitRepository(props.repo.folder(`${base}/${bucket}`), `Source-${namespace}`, {
           name: `${baseName}-${bucket}`,
           namespace,
           repo: props.repo,
@@ -487,25 +492,13 @@ export class Fleet extends Construct {
           shardKey: shard,
           sparseCheckout: bucketSources!.include,
         });
-        bucketSourceOf.set(key, s);
-        if (bucketSources!.perClusterArtifacts) {
-          // One source-watcher serves every generator: no shard key (see FluxBootstrap componentsExtra).
-          generatorOf.set(key, new ArtifactGenerator(props.repo.folder(`${base}/${bucket}`), `Artifacts-${namespace}`, {
-            name: `${baseName}-${bucket}`,
-            namespace,
-            sources: [{ alias: 'repo', source: s }],
-          }));
-        }
+        // One source-watcher serves every generator: no shard key (see FluxBootstrap componentsExtra).
+        const generator = bucketSources!.perClusterArtifacts
+          ? new ArtifactGenerator(props.repo.folder(`${base}/${bucket}`), `Artifacts-${namespace}`, { name: `${baseName}-${bucket}`, namespace, sources: [{ alias: 'repo', source: s }] })
+          : undefined;
+        bucketSourceOf.set(key, (entry = { source: s, generator }));
       }
-      return s;
-    };
-    // The cluster's artifact (perClusterArtifacts): its stage folders and the shared includes.
-    const clusterArtifact = (bucket: string, clusterNamespace: string, name: string, dirs: string[]): GeneratedArtifact | undefined => {
-      const namespace = source === undefined || typeof source === 'function' ? clusterNamespace : source.namespace;
-      const gen = generatorOf.get(`${bucket}\u0000${namespace}`);
-      // originRevision: the commit in the artifact's metadata, which kustomize-controller records as
-      // the Kustomization's lastAppliedOriginRevision (the revision stays the content's digest).
-      return gen?.addArtifact({ name: `${baseName}-${bucket}-${name}`, directories: [...dirs, ...(bucketSources!.include ?? [])], originRevision: '@repo' });
+      return entry;
     };
     if (props.managementServiceAccountName !== undefined) checkString(this, 'managementServiceAccountName', props.managementServiceAccountName, DNS_SUBDOMAIN);
     if (props.hydrationServiceAccountName !== undefined) checkString(this, 'hydrationServiceAccountName', props.hydrationServiceAccountName, DNS_SUBDOMAIN);
@@ -526,10 +519,10 @@ export class Fleet extends Construct {
     if (hydrates) {
       // It names the bucket objects (`<baseName>-<bucket>`): Kubernetes names, and with per-cluster
       // artifacts the bucket source is an ArtifactGenerator's source, whose name has no dots.
-      const dots = !bucketSources?.perClusterArtifacts;
-      if (!(dots ? /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/ : /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).test(baseName)) {
-        throw propError(this, 'managementPath', `its last segment "${baseName}" names the bucket Kustomizations${bucketSources ? ' and sources' : ''} ("${baseName}-<bucket>"): use lower case letters, digits${dots ? ', "." ' : ' '}and "-"` +
-          (dots ? '' : ' (an ArtifactGenerator refers to its source by a name without dots)'));
+      const rule = bucketSources?.perClusterArtifacts ? SOURCE_WATCHER_NAME : DNS_SUBDOMAIN;
+      const sample = `${baseName}-shard0-b0`;
+      if (!rule.pattern!.test(sample) || sample.length > rule.max!) {
+        throw propError(this, 'managementPath', `its last segment "${baseName}" names the bucket Kustomizations${bucketSources ? ' and sources' : ''} ("${baseName}-<bucket>"), which must be ${rule.description}`);
       }
     }
     const bucketKs = new Map<string, Kustomization>();
@@ -666,9 +659,17 @@ export class Fleet extends Construct {
       const clusterNamespace = cluster.kubeconfigSecret.secretNamespace;
       // The source of the stage folders of this repo: the bucket's own (checking out the stage
       // folders of its clusters), or the fleet's.
-      const bucketRepo = bucketSources && bucket && stages.length > 0 ? bucketSource(bucket, clusterNamespace, shard) : undefined;
-      if (bucketRepo) for (const stage of stages) bucketRepo.addSparseCheckout(stageFolders[stage].path);
-      const own = bucketRepo ? clusterArtifact(bucket!, clusterNamespace, spec.name, stages.map((stage) => stageFolders[stage].path)) ?? bucketRepo : undefined;
+      const bucketOwn = bucketSources && bucket && stages.length > 0 ? bucketSource(bucket, clusterNamespace, shard) : undefined;
+      if (bucketOwn) for (const stage of stages) bucketOwn.source.addSparseCheckout(stageFolders[stage].path);
+      // With perClusterArtifacts, the cluster's artifact: its stage folders and the shared includes.
+      // originRevision: the commit in the artifact's metadata, which kustomize-controller records as
+      // the Kustomization's lastAppliedOriginRevision (the revision stays the content's digest).
+      const artifact = bucketOwn?.generator?.addArtifact({
+        name: `${baseName}-${bucket}-${spec.name}`,
+        directories: [...stages.map((stage) => stageFolders[stage].path), ...(bucketSources!.include ?? [])],
+        originRevision: '@repo',
+      });
+      const own: ISource | undefined = artifact ?? bucketOwn?.source;
       const ownSource = (): ISource => own ?? sourceIn(source!, clusterNamespace);
       const hydration = hydrates && external.length === 0
         ? new RemoteClusterHydration(managementFolder, 'Hydration', {
@@ -738,20 +739,13 @@ export class Fleet extends Construct {
     });
     if (rowProblems.length === 1) throw rowProblems[0];
     if (rowProblems.length > 1) throw new SynthError(rowProblems.map((e) => e.message));
-    // An include that is (or is in) a cluster's stage folder: that cluster's changes would reach every bucket.
-    (bucketSources?.include ?? []).forEach((entry, i) => {
-      const d = sparseDirectory(entry) as string;
-      const m = this.members.find((x) => Object.values(x.stageFolders).some((f) => d === f.path || d.startsWith(`${f.path}/`)));
-      if (m) {
-        throw propError(this, `bucketSources.include[${i}]`, `"${d}" is in the stage folders of cluster "${m.cluster.name}", which its bucket source already checks out: ` +
-          'in every bucket source, its changes would reach every bucket; include only what the stage folders share (bases, components)');
-      }
-    });
-    // source-watcher's CRD allows 1,000 artifacts per generator: one per cluster of a bucket (and namespace).
-    for (const gen of generatorOf.values()) {
-      if (gen.artifacts.length <= MAX_ARTIFACTS_PER_GENERATOR) continue;
-      throw propError(this, 'buckets', `bucket generator ${gen.namespace}/${gen.name} would generate ${gen.artifacts.length} artifacts, one per cluster; an ArtifactGenerator generates at most ${MAX_ARTIFACTS_PER_GENERATOR} (source-watcher's CRD): ` +
-        `raise buckets (now ${buckets}) so that no bucket holds more than ${MAX_ARTIFACTS_PER_GENERATOR} clusters of one namespace`);
+    // source-watcher's CRD allows 1,000 artifacts per generator: one per cluster of a bucket (of a
+    // namespace, with a source per namespace or none).
+    const perNamespace = source === undefined || typeof source === 'function';
+    for (const { generator: gen } of bucketSourceOf.values()) {
+      if (!gen || gen.artifacts.length <= MAX_GENERATOR_ITEMS) continue;
+      throw propError(this, 'buckets', `bucket generator ${gen.namespace}/${gen.name} would generate ${gen.artifacts.length} artifacts, one per cluster; an ArtifactGenerator generates at most ${MAX_GENERATOR_ITEMS} (source-watcher's CRD): ` +
+        `raise buckets (now ${buckets}) so that no bucket holds more than ${MAX_GENERATOR_ITEMS} clusters${perNamespace ? ' of one namespace' : ''}`);
     }
   }
 
@@ -792,9 +786,6 @@ export class Fleet extends Construct {
     };
   }
 }
-
-/** The most artifacts one ArtifactGenerator generates (source-watcher's CRD, `spec.artifacts` maxItems). */
-const MAX_ARTIFACTS_PER_GENERATOR = 1000;
 
 /** Azure allows 980 resource groups per subscription (learn.microsoft.com, Azure subscription and service limits). */
 const MAX_RESOURCE_GROUPS = 980;

@@ -15,8 +15,8 @@ import { SYSTEM_POOL } from './fixtures';
 
 const NAMESPACES = ['fleet-a', 'fleet-b'];
 
-function lockedDownFleet(opts: { perNamespace?: boolean; management?: boolean; account?: boolean; bucketOnly?: boolean } = {}) {
-  const { perNamespace = true, management = true, account = true, bucketOnly = false } = opts;
+function lockedDownFleet(opts: { perNamespace?: boolean; management?: boolean; account?: boolean; bucketOnly?: boolean; artifacts?: boolean } = {}) {
+  const { perNamespace = true, management = true, account = true, bucketOnly = false, artifacts = false } = opts;
   const app = Testing.app();
   const repo = new Repo(app, 'mgmt', { url: 'https://github.com/contoso/mgmt' });
   const shared = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
@@ -24,7 +24,7 @@ function lockedDownFleet(opts: { perNamespace?: boolean; management?: boolean; a
   const entry = repo.folder('clusters/mgmt', { includeSubfolders: false });
   const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
   fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
-  const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry, shards: ['shard0', 'shard1'], lockdown: true });
+  const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry, shards: ['shard0', 'shard1'], lockdown: true, ...(artifacts ? { componentsExtra: ['source-watcher' as const] } : {}) });
   declarePreinstalled(entry, Preinstalled.CAPI, Preinstalled.CAPZ);
   // The clusters' namespaces, a source of each repo in each (with its own deploy key), and the
   // binding of the hydration account on every workload cluster of the namespace.
@@ -54,7 +54,7 @@ function lockedDownFleet(opts: { perNamespace?: boolean; management?: boolean; a
     repo, clusterClass: cls, shards: 2, buckets: 2,
     // With bucket sources alone, no source of the management repo per namespace: the bucket
     // sources are made in each cluster namespace.
-    ...(bucketOnly ? { bucketSources: { secretRef: 'git-deploy-key' } } : { source: perNamespace ? (ns: string) => mgmtSource.get(ns)! : mgmtSource.get('fleet-a')! }),
+    ...(bucketOnly ? { bucketSources: { secretRef: 'git-deploy-key', perClusterArtifacts: artifacts } } : { source: perNamespace ? (ns: string) => mgmtSource.get(ns)! : mgmtSource.get('fleet-a')! }),
     ...(management ? { managementSource: flux.source, managementServiceAccountName: 'kustomize-controller' } : {}),
     ...(account ? { hydrationServiceAccountName: 'flux-applier' } : {}),
     dependsOn: [platform, classes],
@@ -134,19 +134,36 @@ test('under the lockdown, a Fleet without its management source and accounts is 
 });
 
 test('with bucketSources and no source: the bucket sources are made in each cluster namespace, and no per-namespace source of the whole repo is needed', () => {
-  const { app, fleet } = lockedDownFleet({ bucketOnly: true });
-  expect(Testing.synthProblems(app)).toEqual([]);
-  const objs = Testing.objects(app);
-  const gitRepos = objs.filter((o) => o.kind === 'GitRepository').map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort();
-  // flux-system's, the shared platform repo's per namespace, and one per bucket and namespace: none of the whole management repo.
-  expect(gitRepos.filter((n) => !n.includes('/platform') && n !== 'flux-system/flux-system')).toEqual(
-    [...new Set(fleet.members.map((m) => `${m.cluster.kubeconfigSecret.secretNamespace}/fleet-${m.bucket}`))].sort(),
-  );
-  for (const m of fleet.members) {
-    const ns = m.cluster.kubeconfigSecret.secretNamespace;
-    const apps = Testing.find(objs, 'Kustomization', `${m.cluster.name}-apps`, ns);
-    expect(apps.spec.sourceRef).toEqual({ kind: 'GitRepository', name: `fleet-${m.bucket}` });
-    const src = Testing.find(objs, 'GitRepository', `fleet-${m.bucket}`, ns);
-    expect([src.spec.url, src.spec.secretRef, src.spec.sparseCheckout]).toEqual(['https://github.com/contoso/mgmt', { name: 'git-deploy-key' }, expect.arrayContaining([`apps/${m.cluster.name}/`])]);
+  for (const artifacts of [false, true]) {
+    const { app, fleet } = lockedDownFleet({ bucketOnly: true, artifacts });
+    expect(Testing.synthProblems(app)).toEqual([]); // the lockdown check included: nothing crosses a namespace
+    const objs = Testing.objects(app);
+    const gitRepos = objs.filter((o) => o.kind === 'GitRepository').map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort();
+    // flux-system's, the shared platform repo's per namespace, and one per bucket and namespace: none of the whole management repo.
+    expect(gitRepos.filter((n) => !n.includes('/platform') && n !== 'flux-system/flux-system')).toEqual(
+      [...new Set(fleet.members.map((m) => `${m.cluster.kubeconfigSecret.secretNamespace}/fleet-${m.bucket}`))].sort(),
+    );
+    for (const m of fleet.members) {
+      const ns = m.cluster.kubeconfigSecret.secretNamespace;
+      const src = Testing.find(objs, 'GitRepository', `fleet-${m.bucket}`, ns);
+      // Exactly the stage folders of the bucket's clusters of that namespace.
+      const mates = fleet.members.filter((x) => x.bucket === m.bucket && x.cluster.kubeconfigSecret.secretNamespace === ns).map((x) => x.cluster.name);
+      expect([src.spec.url, src.spec.secretRef, src.spec.sparseCheckout]).toEqual(['https://github.com/contoso/mgmt', { name: 'git-deploy-key' }, mates.map((c) => `apps/${c}/`).sort()]);
+      // The apps stage reads the bucket source, or (artifacts) the cluster's artifact of the generator beside it.
+      const apps = Testing.find(objs, 'Kustomization', `${m.cluster.name}-apps`, ns);
+      expect(apps.spec.sourceRef).toEqual(artifacts ? { kind: 'ExternalArtifact', name: `fleet-${m.bucket}-${m.cluster.name}` } : { kind: 'GitRepository', name: `fleet-${m.bucket}` });
+      if (artifacts) expect(Testing.find(objs, 'ArtifactGenerator', `fleet-${m.bucket}`, ns).spec.sources).toEqual([{ alias: 'repo', kind: 'GitRepository', name: `fleet-${m.bucket}` }]);
+    }
   }
+});
+
+test('with bucketSources and no source, the url comes from bucketSources or the repo', () => {
+  const app = Testing.app();
+  const repo = new Repo(app, 'mgmt'); // no url
+  const entry = repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false });
+  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { name: 'aks', namespace: 'fleet-a', location: 'westeurope', machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] });
+  expect(Testing.errorOf(() => new Fleet(entry, 'fleet', {
+    repo, clusterClass: cls, bucketSources: {}, managementSource: GitRepository.fromName(entry, 'src', { name: 'flux-system' }),
+    defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'c1' }],
+  }))).toBe('mgmt/clusters--mgmt/fleet: prop "bucketSources.url": is required: the fleet\'s source is not given, and repo mgmt has no url (cluster "c1")');
 });

@@ -292,10 +292,17 @@ describe('Fleet perClusterArtifacts', () => {
     ]);
   });
 
-  test('a bucket of more than 1,000 clusters of a namespace is refused: a generator generates at most 1,000 artifacts', () => {
-    const rows = Array.from({ length: 1001 }, (_, i) => ({ name: `c${i}`, namespace: 'fleet-a' }));
+  test('a bucket of more than 1,000 clusters is refused (of one namespace, with a source per namespace): a generator generates at most 1,000 artifacts', () => {
+    // One source: one generator per bucket, whatever the clusters' namespaces.
+    const rows = Array.from({ length: 1001 }, (_, i) => ({ name: `c${i}`, namespace: i % 2 ? 'fleet-b' : 'fleet-a' }));
     expect(Testing.errorOf(() => fleetApp('/tmp/fleet-artifacts-unused', { buckets: 1, clusters: rows }))).toBe(
       'fleet/clusters--mgmt/fleet: prop "buckets": bucket generator flux-system/fleet-b0 would generate 1001 artifacts, one per cluster; an ArtifactGenerator generates at most 1000 (source-watcher\'s CRD): ' +
+        'raise buckets (now 1) so that no bucket holds more than 1000 clusters',
+    );
+    // A source per namespace (the lockdown recipe): one generator per bucket and namespace.
+    const oneNamespace = Array.from({ length: 1001 }, (_, i) => ({ name: `c${i}`, namespace: 'fleet-a' }));
+    expect(Testing.errorOf(() => fleetApp('/tmp/fleet-artifacts-unused', { buckets: 1, clusters: oneNamespace }, true))).toBe(
+      'fleet/clusters--mgmt/fleet: prop "buckets": bucket generator fleet-a/fleet-b0 would generate 1001 artifacts, one per cluster; an ArtifactGenerator generates at most 1000 (source-watcher\'s CRD): ' +
         'raise buckets (now 1) so that no bucket holds more than 1000 clusters of one namespace',
     );
   });
@@ -309,17 +316,22 @@ describe('probe findings', () => {
       'platform/clusters--mgmt/gen: prop "sources[0].source": GitRepository "fleet.v2": source-watcher refers to a source by a name of lower case letters, digits and "-" (SourceReference.Name, no dots, at most 253 characters): rename the source',
     );
     expect(Testing.errorOf(() => fleetApp('/tmp/fleet-artifacts-unused', { managementPath: 'clusters/mgmt/fleet.v2' }))).toBe(
-      'fleet/clusters--mgmt/fleet: prop "managementPath": its last segment "fleet.v2" names the bucket Kustomizations and sources ("fleet.v2-<bucket>"): use lower case letters, digits and "-" (an ArtifactGenerator refers to its source by a name without dots)',
+      'fleet/clusters--mgmt/fleet: prop "managementPath": its last segment "fleet.v2" names the bucket Kustomizations and sources ("fleet.v2-<bucket>"), which must be ' +
+        'a name source-watcher refers to (SourceReference.Name): lower case letters, digits and "-", no dots, at most 253 characters',
     );
-    // Without per-cluster artifacts a dot is a valid name; an underscore never is (it crashed on the second cluster of a bucket).
-    expect(Testing.errorOf(() => fleetApp('/tmp/fleet-artifacts-unused', { managementPath: 'clusters/mgmt/fleet_v2', bucketSources: {} }))).toBe(
-      'fleet/clusters--mgmt/fleet: prop "managementPath": its last segment "fleet_v2" names the bucket Kustomizations and sources ("fleet_v2-<bucket>"): use lower case letters, digits, "." and "-"',
-    );
+    // Without per-cluster artifacts a dot is a valid name; an underscore or an empty label never is
+    // (they crashed on the second cluster of a bucket).
+    for (const bad of ['fleet_v2', 'fleet..v2', 'fleet.-v2']) {
+      expect(Testing.errorOf(() => fleetApp('/tmp/fleet-artifacts-unused', { managementPath: `clusters/mgmt/${bad}`, bucketSources: {} }))).toBe(
+        `fleet/clusters--mgmt/fleet: prop "managementPath": its last segment "${bad}" names the bucket Kustomizations and sources ("${bad}-<bucket>"), which must be ` +
+          'a DNS subdomain (lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters)',
+      );
+    }
     expect(() => fleetApp('/tmp/fleet-artifacts-unused', { managementPath: 'clusters/mgmt/fleet.v2', bucketSources: {} })).not.toThrow();
   });
 
-  test('bucketSources.include may not hold the stage folders, nor be a cluster\'s', () => {
-    expect(Testing.errorOf(() => fleetApp('/tmp/fleet-artifacts-unused', { bucketSources: { perClusterArtifacts: true, include: ['apps'] } }))).toBe(
+  test('bucketSources.include may not hold the stage folders, nor be a cluster\'s (with or without per-cluster artifacts)', () => {
+    expect(Testing.errorOf(() => fleetApp('/tmp/fleet-artifacts-unused', { bucketSources: { include: ['apps'] } }))).toBe(
       'fleet/clusters--mgmt/fleet: prop "bucketSources.include[0]": "apps" holds the stage folders "apps/<cluster>", which the bucket sources already check out per bucket: ' +
         'every bucket source would hold every cluster\'s folders, whose changes would then reach every bucket; include only what the stage folders share (bases, components)',
     );
