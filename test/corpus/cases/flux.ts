@@ -138,7 +138,7 @@ export const FLUX_CASES: CorpusCase[] = [
   },
   {
     id: 'flux-helmrelease-chartref-git', title: 'chartRef pointing at a GitRepository', category: 'combinations', stage: 'construct',
-    path: 'platform/apps/podinfo-release', prop: 'chartRef', rule: 'must be an OCIRepository (got GitRepository)',
+    path: 'platform/apps/podinfo-release', prop: 'chartRef', rule: 'must be an OCIRepository or an ExternalArtifact (got GitRepository)',
     build: (ctx) => new HelmRelease(ctx.folder, 'podinfo-release', { name: 'podinfo', chartRef: git(ctx) }),
   },
   {
