@@ -438,6 +438,20 @@ export class Fleet extends Construct {
     // Flux hydration through bucket Kustomizations: with a source, or with bucket sources alone
     // (then made per bucket and cluster namespace from bucketSources' url and secretRef).
     const hydrates = source !== undefined || (bucketSources !== undefined && managementSource !== undefined);
+    if (!hydrates) {
+      // Without Flux hydration these would be ignored: say so (the hydration is written with a
+      // source, or with bucket sources and a management source).
+      if (bucketSources) {
+        throw propError(this, 'managementSource', 'is required with bucketSources when source is left out: the bucket Kustomizations read the management repo from it (e.g. managementSource: bootstrap.source)');
+      }
+      const unused = (['managementSource', 'managementServiceAccountName', 'hydrationServiceAccountName', 'dependsOn', 'hydration', 'shards', 'buckets'] as const).filter((k) => props[k] !== undefined);
+      if (unused.length > 0) {
+        throw propError(this, unused[0], 'has no effect without Flux hydration: give the fleet a source (or bucketSources and managementSource), or drop it');
+      }
+      if (external.length > 0) {
+        throw propError(this, 'stages', 'a stage given by path is applied by the fleet\'s Flux hydration, which needs a source (or bucketSources and managementSource)');
+      }
+    }
     // The fleet's source as a GitRepository of the app (one, or that of a namespace): the bucket
     // sources fetch the same repo the same way (URL, revision, credentials).
     const likeSource = (namespace: string): GitRepository | undefined => {
@@ -446,7 +460,6 @@ export class Fleet extends Construct {
     };
     if (bucketSources) {
       const rowNames = new Set((props.clusters ?? []).map((c) => c?.name));
-      if (!hydrates) throw propError(this, 'bucketSources', 'needs source, or managementSource: the bucket Kustomizations, which apply the bucket sources, read the management repo from it');
       if (bucketSources.secretRef !== undefined) checkString(this, 'bucketSources.secretRef', bucketSources.secretRef, DNS_SUBDOMAIN);
       const include = (bucketSources.include ?? []).map((entry, i) => {
         const d = sparseDirectory(entry);
@@ -702,7 +715,10 @@ export class Fleet extends Construct {
       }
       for (const k of kustomizations) {
         applyRemovalPolicy(k.apiObject, removalPolicy);
-        LOCKDOWN_PROP_HINTS.set(k.apiObject, { sourceRef: 'Fleet: source, or a stage\'s source, as (namespace) => source', serviceAccountName: 'Fleet: hydrationServiceAccountName' });
+        LOCKDOWN_PROP_HINTS.set(k.apiObject, {
+          sourceRef: 'Fleet: source, or a stage\'s source, as (namespace) => source; or, with bucketSources, leave source out and give managementSource: the bucket sources are then made per namespace',
+          serviceAccountName: 'Fleet: hydrationServiceAccountName',
+        });
       }
       if (bucket && !bucketKs.has(bucket)) {
         const k = Kustomization.forFolder(managementBase(), bucket, props.repo.folder(`${base}/${bucket}`), {

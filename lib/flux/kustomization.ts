@@ -260,7 +260,7 @@ export class Kustomization extends FluxResource implements IKustomization {
       // a longer value fails the apply of every object (fluxcd/flux2#2004).
       throw propError(this, 'name', `"${props.name}" is ${props.name.length} characters: kustomize-controller labels every object it applies with it (kustomize.toolkit.fluxcd.io/name) and a label value has at most 63, so nothing would apply; use at most 63 characters`);
     }
-    if (!props.source) throw propError(this, 'source', 'is required (a GitRepository or OCIRepository)');
+    if (!props.source) throw propError(this, 'source', 'is required (a GitRepository, OCIRepository, Bucket or ExternalArtifact)');
     this.source = props.source;
     addReference(this, 'sourceRef', fluxRef(props.source));
     this.path = checkRelativePath(this, 'path', props.path);

@@ -110,7 +110,17 @@ describe('Fleet bucketSources', () => {
 
   test('needs the fleet source or a management source; an include must be a folder of the repo', () => {
     const P = 'fleet/clusters--mgmt/fleet';
-    expect(Testing.errorOf(() => fleetApp('/tmp/unused', { source: undefined }))).toBe(`${P}: prop "bucketSources": needs source, or managementSource: the bucket Kustomizations, which apply the bucket sources, read the management repo from it`);
+    expect(Testing.errorOf(() => fleetApp('/tmp/unused', { source: undefined }))).toBe(
+      `${P}: prop "managementSource": is required with bucketSources when source is left out: the bucket Kustomizations read the management repo from it (e.g. managementSource: bootstrap.source)`,
+    );
+    // Without Flux hydration (no source, no bucket sources: Argo CD), the Flux props would be ignored.
+    const src = GitRepository.fromName(new Repo(new GitOpsApp({ outdir: '/tmp/unused' }), 'x').folder('a', { namespace: 'flux-system' }), 'src', { name: 'flux-system' });
+    expect(Testing.errorOf(() => fleetApp('/tmp/unused', { source: undefined, bucketSources: undefined, managementSource: src }))).toBe(
+      `${P}: prop "managementSource": has no effect without Flux hydration: give the fleet a source (or bucketSources and managementSource), or drop it`,
+    );
+    expect(Testing.errorOf(() => fleetApp('/tmp/unused', { source: undefined, bucketSources: undefined, buckets: undefined, stages: [{ name: 'platform', path: () => './overlays/prod', source: src }, 'apps'] }))).toBe(
+      `${P}: prop "stages": a stage given by path is applied by the fleet's Flux hydration, which needs a source (or bucketSources and managementSource)`,
+    );
     expect(Testing.errorOf(() => Testing.objects(fleetApp('/tmp/unused', { bucketSources: { include: ['shared/typo'] } }).app))).toContain(
       `${P}: prop "bucketSources.include[0]": "shared/typo" is not a folder of repo fleet: source-controller fails a source whose sparseCheckout lists a directory missing at the fetched commit (validateSparseCheckoutPaths), ` +
         'so every bucket source would fail; create it (repo.folder(\'shared/typo\')) or drop it',
