@@ -27,8 +27,9 @@ export function addArg(deployments: string, arg: string): KustomizationPatch {
  * its folder's kustomization.yaml), as documented in "Flux multi-tenancy"
  * (fluxcd.io/flux/installation/configuration/multitenancy/):
  * `--no-cross-namespace-refs=true` on kustomize-, helm-, notification-, image-reflector- and
- * image-automation-controller, and on source-watcher (the guide's patch predates it; it honors the
- * flag for an ArtifactGenerator's sources, source-watcher `validateSpec`), `--no-remote-bases=true` on kustomize-controller and
+ * image-automation-controller, and on source-watcher (the guide's patch predates it; it honors
+ * the flag for an ArtifactGenerator's sources, source-watcher `validateSpec`),
+ * `--no-remote-bases=true` on kustomize-controller and
  * `--default-service-account=default` on kustomize- and helm-controller. The fourth documented
  * patch (the flux-system Kustomization runs as `kustomize-controller`) is rendered by
  * {@link FluxBootstrap} itself.
