@@ -171,8 +171,9 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
   const builtFolders = new Map<Kustomization, Folder[]>();
   const sparse = new Map<Kustomization, string>();
   const sparseSets = new Map<object, ReadonlySet<string>>();
-  // Per sparse source, per first path left out: the first Kustomization, and how many more.
-  const sparseFirst = new Map<object, Map<string, { k: Kustomization; outside: string[]; more: number }>>();
+  // Per sparse source, per first path left out: the first Kustomization, and how many more (for
+  // generated artifacts, of how many generators).
+  const sparseFirst = new Map<object, Map<string, { k: Kustomization; outside: string[]; more: number; generators: Set<object> }>>();
   for (const k of kustomizations) {
     // A construct whose constructor threw (caught by the caller) is in the tree, half made.
     if (typeof k.path !== 'string' || !k.source) continue;
@@ -202,21 +203,26 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
       const outside = readPaths(layout, k, folders).filter((p) => !isAtOrUnder(p, dirs));
       if (outside.length > 0) {
         // One line per source and path, on its first Kustomization (a fleet's thousands share
-        // them); per generator for its artifacts (a fleet's are one per cluster).
-        const key = (src as { readonly generator?: object }).generator ?? src;
+        // them); for generated artifacts (a fleet's are one per cluster, in a generator per
+        // bucket), one line per path for all of them.
+        const generator = (src as { readonly generator?: object }).generator;
+        const key = generator ? GENERATED_ARTIFACTS : src;
         let byPath = sparseFirst.get(key);
         if (!byPath) sparseFirst.set(key, (byPath = new Map()));
         const seen = byPath.get(outside[0]);
-        if (seen) seen.more++;
-        else byPath.set(outside[0], { k, outside, more: 0 });
+        if (seen) {
+          seen.more++;
+          if (generator) seen.generators.add(generator);
+        } else byPath.set(outside[0], { k, outside, more: 0, generators: new Set(generator ? [generator] : []) });
       }
     }
   }
-  for (const { k, outside, more } of [...sparseFirst.values()].flatMap((m) => [...m.values()])) {
+  for (const { k, outside, more, generators } of [...sparseFirst.values()].flatMap((m) => [...m.values()])) {
     const s = k.source as { readonly namespace?: string; readonly name?: string; readonly kind?: string; readonly generator?: { readonly namespace: string; readonly name: string } };
     const also = outside.length > 1 ? ` (and ${outside.length - 1} more path${outside.length > 2 ? 's' : ''})` : '';
     const artifact = s.kind === 'ExternalArtifact';
-    const others = more > 0 ? ` (so do ${more} more Kustomizations of ${artifact ? 'that generator\'s artifacts' : 'that source'})` : '';
+    const of = artifact ? (generators.size > 1 ? `the artifacts of ${generators.size} generators` : 'that generator\'s artifacts') : 'that source';
+    const others = more > 0 ? ` (so do ${more} more Kustomizations of ${of})` : '';
     const [leaves, fix] = artifact
       ? [`its source ExternalArtifact ${s.namespace}/${s.name} (of ArtifactGenerator ${s.generator?.namespace}/${s.generator?.name}) does not copy`, 'to the artifact\'s directories (addDirectory)']
       : [`the sparseCheckout of its source GitRepository ${s.namespace}/${s.name} leaves out of the artifact`, 'to the source\'s sparseCheckout'];
@@ -274,6 +280,9 @@ class RepoLayout {
     return folders.filter((f) => this.own.get(f)! > 0);
   }
 }
+
+/** The key grouping the sparse problems of every generated artifact (see `appBuildInfo`). */
+const GENERATED_ARTIFACTS = {};
 
 function isKustomization(c: IConstruct): c is Kustomization {
   return typeof c === 'object' && c !== null && Symbol.for('cdk8s-platform.flux.Kustomization') in c;

@@ -279,12 +279,14 @@ describe('Fleet perClusterArtifacts', () => {
     expect(text).toContain(': 1 issue (');
   });
 
-  test('one mistake, few lines: a base no artifact copies is one line per generator, an include typo one line for all generators', () => {
+  test('one mistake, few lines: a base no artifact copies is one line for all generators, an include typo one line for the bucket sources and one for all generators', () => {
     // Without the include, every stage folder reads ../../shared/base, which no artifact copies.
     const { app } = fleetApp('/tmp/fleet-artifacts-unused', { bucketSources: { perClusterArtifacts: true } });
-    const lines = Testing.synthProblems(app);
-    expect(lines).toHaveLength(2); // 2 buckets (generators), 6 clusters
-    expect(lines[0]).toMatch(/: Kustomization fleet-a\/c\d-infrastructure builds from "shared\/base", which its source ExternalArtifact flux-system\/fleet-b\d-c\d \(of ArtifactGenerator flux-system\/fleet-b\d\) does not copy \(so do \d+ more Kustomizations of that generator's artifacts\): /);
+    expect(Testing.synthProblems(app)).toEqual([
+      'fleet/clusters--mgmt--fleet--b1--c0/Hydration/infrastructure: Kustomization fleet-a/c0-infrastructure builds from "shared/base", which its source ExternalArtifact flux-system/fleet-b1-c0 ' +
+        '(of ArtifactGenerator flux-system/fleet-b1) does not copy (so do 5 more Kustomizations of the artifacts of 2 generators): kustomize-controller would not find it; ' +
+        'add "shared/base/" to the artifact\'s directories (addDirectory) (a Fleet\'s bucketSources.include)',
+    ]);
     const typo = fleetApp('/tmp/fleet-artifacts-unused', { bucketSources: { perClusterArtifacts: true, include: ['shared/base', 'shared/typo'] } });
     expect(Testing.synthProblems(typo.app)).toEqual([
       expect.stringMatching(/^fleet\/clusters--mgmt\/fleet: prop "bucketSources\.include\[1\]": "shared\/typo" is not a folder of repo fleet: source-controller fails a source/),
