@@ -217,7 +217,7 @@ export class ArtifactGenerator extends FluxResource {
     for (const a of this.generated) if (a.directoryList.length === 0 && a.copyCount === 0) out.push(`${own}: artifact "${a.name}" copies nothing: give it directories or copy operations`);
     // A copy matching no file stops the generator ("no files match pattern"). A directory outside
     // what its source holds: one line per source and directory, with the number of artifacts that
-    // copy it too. One that is no folder of the repo: one line for the app (missingFolderProblems).
+    // copy it too. One that is no folder of the repo: one line for the app (appArtifactProblems).
     const outside = new Map<string, { first: string; more: number; why: string }>();
     // Per source alias, once: its sparse directories (without the trailing `/`), and what a
     // GitRepository's includes copy into its artifact (another repo's tree: not checked).
