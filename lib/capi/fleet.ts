@@ -9,7 +9,6 @@ import { Kustomization } from '../flux/kustomization';
 import { FluxDuration, ISource, optDuration } from '../flux/common';
 import { GitRef, GitRepository, sparseDirectory } from '../flux/git-repository';
 import { ArtifactGenerator, MAX_GENERATOR_ITEMS, SOURCE_WATCHER_NAME } from '../flux/artifact-generator';
-import { folderPaths } from '../flux/placement';
 import { RemoteClusterHydration } from '../flux/remote-cluster-hydration';
 import { LOCKDOWN_PROP_HINTS } from '../flux/lockdown';
 import { SUBSCRIPTION_LABEL } from './aks-class-names';
@@ -461,7 +460,9 @@ export class Fleet extends Construct {
     if (bucketSources) {
       const rowNames = new Set((props.clusters ?? []).map((c) => c?.name));
       if (bucketSources.secretRef !== undefined) checkString(this, 'bucketSources.secretRef', bucketSources.secretRef, DNS_SUBDOMAIN);
-      const include = (bucketSources.include ?? []).map((entry, i) => {
+      // Each entry normalized and checked here; one no folder holds fails every bucket source, which
+      // the GitRepositories' own check reports.
+      (bucketSources.include ?? []).forEach((entry, i) => {
         const d = sparseDirectory(entry);
         if (typeof d !== 'string') throw propError(this, `bucketSources.include[${i}]`, d.problem);
         // The stage folders (a stage is a DNS label: `<stage>/<cluster>`), or one cluster's, in every
@@ -475,9 +476,7 @@ export class Fleet extends Construct {
             : `"${d}" is in the stage folders of cluster "${cluster}", which its bucket source already checks out: ` +
               'in every bucket source, its changes would reach every bucket; include only what the stage folders share (bases, components)');
         }
-        return d;
       });
-      this.node.addValidation({ validate: () => missingIncludes(props.repo, include) });
     }
     // The bucket sources, by bucket and namespace (created with the bucket's first cluster there):
     // beside a single fleet source (one per bucket, read across namespaces, with that source's
@@ -844,20 +843,3 @@ const SUBSCRIPTION_ID = {
   pattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
   description: 'an Azure subscription ID (a GUID)',
 };
-
-
-/**
- * The `bucketSources.include` directories (normalized, see `sparseDirectory`) that are no folder
- * of the repo (nor hold one): each would be a sparse directory missing at the fetched commit,
- * which fails every bucket source.
- */
-function missingIncludes(repo: Repo, include: readonly string[]): string[] {
-  const folders = folderPaths(repo);
-  const problems: string[] = [];
-  include.forEach((d, i) => {
-    if (folders.has(d)) return;
-    problems.push(`prop "bucketSources.include[${i}]": "${d}" is not a folder of repo ${repo.node.id}: source-controller fails a source whose sparseCheckout lists a directory missing at the fetched commit ` +
-      `(validateSparseCheckoutPaths), so every bucket source would fail; create it (repo.folder('${d}')) or drop it`);
-  });
-  return problems;
-}

@@ -250,8 +250,9 @@ export class ArtifactGenerator extends FluxResource {
       }
     }
     for (const [key, { first, more, why }] of outside) out.push(copyProblem(own, first, key.slice(key.indexOf('\u0000') + 1), why, more));
-    // The generator is one object: the API server refuses it past etcd's request limit.
-    const bytes = Buffer.byteLength(JSON.stringify(this.apiObject.toJson())) + STATUS_BYTES_PER_ARTIFACT * this.generated.length;
+    // The generator is one object: the API server refuses it past etcd's request limit. Its
+    // artifacts are nearly all of it (measured from their entries, not a second render of the object).
+    const bytes = Buffer.byteLength(JSON.stringify(this.generated.map((a) => a.render()))) + STATUS_BYTES_PER_ARTIFACT * this.generated.length;
     if (bytes > MAX_OBJECT_BYTES) {
       out.push(`${own} would be about ${Math.round(bytes / 1024)} KiB with its status (${this.generated.length} artifacts), over the 1,536 KiB the API server stores in one object (etcd --max-request-bytes): ` +
         'split its artifacts over more generators (a Fleet: raise buckets, or list fewer bucketSources.include directories, which every artifact copies)');

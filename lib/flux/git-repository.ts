@@ -1,13 +1,15 @@
 import * as posix from 'path/posix';
 import { Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as l1 from '../../imports/flux/source.toolkit.fluxcd.io';
 import { propError } from '../core/errors';
+import { memoForSynthPass } from '../core/synth-pass';
 import { addReference } from '../core/references';
 import { ResourceImportProps } from '../core/resource';
 import { ISecretSource } from '../core/secret';
 import { Repo } from '../gitops/repo';
 import { applyFluxRemovalPolicy, exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, fluxSecret, importFluxObject, ISource, optDuration, resolveIdentity, SOURCE_GROUP } from './common';
+import { folderPaths, isAtOrUnder } from './placement';
 
 /** Which revision of a Git repository to fetch: exactly one of the fields. */
 export interface GitRef {
@@ -192,6 +194,10 @@ export class GitRepository extends FluxResource implements ISource {
     for (const inc of props.include ?? []) this.addInclude(inc);
     (props.sparseCheckout ?? []).forEach((dir, i) => this.addSparse(`sparseCheckout[${i}]`, dir));
     applyFluxRemovalPolicy(this, props);
+    this.node.addValidation({ validate: () => appSparseProblems(this).get(this) ?? [] });
+    const all = GIT_REPOSITORIES.get(this.node.root);
+    if (all) all.push(this);
+    else GIT_REPOSITORIES.set(this.node.root, [this]);
   }
 
   /** Adds a directory to `spec.sparseCheckout` (see {@link GitRepositoryProps.sparseCheckout}). */
@@ -232,6 +238,43 @@ export class GitRepository extends FluxResource implements ISource {
     this.includes.push(include);
   }
 }
+
+/** The GitRepositories of each app whose constructor finished, in creation order. */
+const GIT_REPOSITORIES = new WeakMap<IConstruct, GitRepository[]>();
+
+/**
+ * Sparse directories of the app's GitRepositories (of an app repo) that no folder of the repo
+ * holds: source-controller fails a source whose sparse directory is missing at the fetched commit
+ * (`validateSparseCheckoutPaths`). One line per repo and directory (a Fleet's bucket sources share
+ * their `include`), by the first source listing it.
+ */
+function appSparseProblems(self: GitRepository): ReadonlyMap<GitRepository, string[]> {
+  return memoForSynthPass(APP_SPARSE_PROBLEMS, self.node.root, () => {
+    const missing = new Map<string, { first: GitRepository; dir: string; more: number }>();
+    for (const g of GIT_REPOSITORIES.get(self.node.root) ?? []) {
+      if (!g.repo || g.sparseCheckoutDirectories.length === 0) continue;
+      const folders = folderPaths(g.repo);
+      const included = new Set(g.includePaths);
+      for (const entry of g.sparseCheckoutDirectories) {
+        const d = entry.slice(0, -1);
+        if (folders.has(d) || (included.size > 0 && isAtOrUnder(d, included))) continue;
+        const key = `${g.repo.node.id}\u0000${d}`;
+        const m = missing.get(key);
+        if (m) m.more++;
+        else missing.set(key, { first: g, dir: d, more: 0 });
+      }
+    }
+    const out = new Map<GitRepository, string[]>();
+    for (const { first, dir, more } of missing.values()) {
+      const line = `GitRepository ${first.namespace}/${first.name}: sparseCheckout "${dir}/" is no folder of repo ${first.repo!.node.id}${more > 0 ? ` (so do ${more} more source${more > 1 ? 's' : ''})` : ''}: ` +
+        `source-controller fails a source whose sparse directory is missing at the fetched commit (validateSparseCheckoutPaths); create it (repo.folder('${dir}')) or drop it (a Fleet's bucketSources.include)`;
+      out.set(first, [...(out.get(first) ?? []), line]);
+    }
+    return out;
+  });
+}
+
+const APP_SPARSE_PROBLEMS = Symbol('sparse directories missing from the repo');
 
 /** An imported source of the given kind, declared as provided. */
 export function importSource(scope: Construct, id: string, kind: ISource['kind'], props: ResourceImportProps): ISource {

@@ -121,10 +121,15 @@ describe('Fleet bucketSources', () => {
     expect(Testing.errorOf(() => fleetApp('/tmp/unused', { source: undefined, bucketSources: undefined, buckets: undefined, stages: [{ name: 'platform', path: () => './overlays/prod', source: src }, 'apps'] }))).toBe(
       `${P}: prop "stages": a stage given by path is applied by the fleet's Flux hydration, which needs a source (or bucketSources and managementSource)`,
     );
-    expect(Testing.errorOf(() => Testing.objects(fleetApp('/tmp/unused', { bucketSources: { include: ['shared/typo'] } }).app))).toContain(
-      `${P}: prop "bucketSources.include[0]": "shared/typo" is not a folder of repo fleet: source-controller fails a source whose sparseCheckout lists a directory missing at the fetched commit (validateSparseCheckoutPaths), ` +
-        'so every bucket source would fail; create it (repo.folder(\'shared/typo\')) or drop it',
-    );
+    // The GitRepositories' own check: one line for the bucket sources that share the include.
+    expect(Testing.synthProblems(fleetApp('/tmp/unused', { bucketSources: { include: ['shared/typo'] } }).app)).toEqual([
+      'fleet/clusters--mgmt--fleet--b1/Source-flux-system: GitRepository flux-system/fleet-b1: sparseCheckout "shared/typo/" is no folder of repo fleet (so do 1 more source): ' +
+        'source-controller fails a source whose sparse directory is missing at the fetched commit (validateSparseCheckoutPaths); create it (repo.folder(\'shared/typo\')) or drop it (a Fleet\'s bucketSources.include)',
+    ]);
+    // Any GitRepository of an app repo, not only a Fleet's.
+    const plain = fleetApp('/tmp/unused', { bucketSources: undefined });
+    new GitRepository(plain.mgmt, 'sparse', { name: 'sparse', repo: plain.repo, sparseCheckout: ['apps/nowhere'] });
+    expect(Testing.synthProblems(plain.app)).toEqual([expect.stringMatching(/^fleet\/clusters--mgmt\/sparse: GitRepository flux-system\/sparse: sparseCheckout "apps\/nowhere\/" is no folder of repo fleet: /)]);
   });
 });
 

@@ -289,7 +289,7 @@ describe('Fleet perClusterArtifacts', () => {
     ]);
     const typo = fleetApp('/tmp/fleet-artifacts-unused', { bucketSources: { perClusterArtifacts: true, include: ['shared/base', 'shared/typo'] } });
     expect(Testing.synthProblems(typo.app)).toEqual([
-      expect.stringMatching(/^fleet\/clusters--mgmt\/fleet: prop "bucketSources\.include\[1\]": "shared\/typo" is not a folder of repo fleet: source-controller fails a source/),
+      expect.stringMatching(/: GitRepository flux-system\/fleet-b\d: sparseCheckout "shared\/typo\/" is no folder of repo fleet \(so do 1 more source\): source-controller fails a source/),
       expect.stringMatching(/: ArtifactGenerator flux-system\/fleet-b\d: artifact "fleet-b\d-c\d" copies directory "shared\/typo", which is no folder of repo fleet \(so do 5 more artifacts of 2 generators\): /),
     ]);
   });
