@@ -19,6 +19,9 @@
 //   on disk);
 // - split (not in the default phases): the library phase again with validation off
 //   (`libNoValidationMs`), and where `synth --check`'s time goes.
+// `libCpuMs` (every run): the CPU time (user + system) of all the process' threads during the
+// library phase; with `cores` (`os.availableParallelism()`), `libCpuMs / cores` is the least
+// `libMs` this amount of work can take on this machine, perfectly split.
 // `synthValidationMs` (every run): the time the app's validator spent validating during the
 // library phase (`Validator.elapsedMs`, schema compilation included; on the YAML pool's worker
 // threads for large trees, where the main thread does not wait for it).
@@ -93,12 +96,14 @@ function countFiles(dir: string): number {
  * Builds and synthesizes the fleet; the app is garbage once this returns. `validationMs`: the time
  * the app's validator spent validating (`Validator.elapsedMs`, read from the app's private field).
  */
-function libraryPhase(outdir: string, opts: Options, validation: boolean): { ms: number; validationMs: number } {
+function libraryPhase(outdir: string, opts: Options, validation: boolean): { ms: number; validationMs: number; cpuMs: number } {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const app = buildApp(opts.shape, opts.clusters, { outdir, validation });
   app.synthesize();
   const ms = performance.now() - t0;
-  return { ms, validationMs: (app as unknown as { validator?: Validator }).validator?.elapsedMs ?? 0 };
+  const cpu = process.cpuUsage(cpu0);
+  return { ms, validationMs: (app as unknown as { validator?: Validator }).validator?.elapsedMs ?? 0, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 /** Writes `files` (relative path → content) under `root`, creating directories as needed. */
@@ -253,6 +258,10 @@ async function main(): Promise<void> {
     if (!opts.json) process.stderr.write(`lib: ${Math.round(lib.ms)} ms\n`);
     report.libMs = Math.round(lib.ms);
     report.synthValidationMs = Math.round(lib.validationMs);
+    // CPU time of every thread of the process during the library phase (the YAML pool's workers
+    // included): libMs cannot go below libCpuMs / cores on this machine, however well the work is split.
+    report.libCpuMs = Math.round(lib.cpuMs);
+    report.cores = os.availableParallelism();
     report.peakRssMB = rssMB(); // of the library phase (the process' peak so far)
     report.files = countFiles(libDir);
     gc();
