@@ -47,6 +47,7 @@ export function applyOrderLines(
     if (!fs.statSync(dir).isDirectory()) continue;
     const objects: ApplyOrderObject[] = [];
     const kustomizations = new Map<string, string[]>();
+    const kustomizationFileNames = new Map<string, string>();
     const shownPrefix = joinPrefix(p);
     for (const f of listings.get(dir) ?? listFiles(dir, /\.ya?ml$/i)) {
       // listFiles joins names onto `dir`: the rest is the path inside it.
@@ -63,13 +64,14 @@ export function applyOrderLines(
         if (kustomizationFile || (obj.apiVersion as string).startsWith('kustomize.config.k8s.io/')) {
           const resources = (obj as { resources?: unknown }).resources;
           kustomizations.set(path.posix.dirname(rel), Array.isArray(resources) ? resources.filter((r): r is string => typeof r === 'string') : []);
+          kustomizationFileNames.set(path.posix.dirname(rel), path.posix.basename(rel));
           return;
         }
         // applyOrderProblems reads the objects, never changes them: copied only to add a missing metadata.
         objects.push({ file: rel, obj: obj.metadata ? obj : { ...obj, metadata: {} }, where: `${shown}#${i}` });
       });
     }
-    repos.push({ name: p, objects, kustomizations });
+    repos.push({ name: p, objects, kustomizations, kustomizationFileNames });
   }
   const sets = preinstalledSets(preinstalled);
   return applyOrderProblems({ repos, preinstalled: sets.map((set) => ({ cluster: '*', set })), maxObjectsPerBuild }).map((x) => ({ source: x.where, message: `${x.where}: ${x.message}` }));

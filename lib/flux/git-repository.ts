@@ -3,6 +3,7 @@ import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as l1 from '../../imports/flux/source.toolkit.fluxcd.io';
 import { propError } from '../core/errors';
+import { ignorePatternProblems } from '../core/source-ignore';
 import { memoForSynthPass } from '../core/synth-pass';
 import { addReference } from '../core/references';
 import { ResourceImportProps } from '../core/resource';
@@ -76,8 +77,16 @@ export interface GitRepositoryProps extends FluxObjectProps {
   readonly timeout?: FluxDuration;
 
   /**
-   * `.gitignore`-style patterns of files left out of the artifact (replacing Flux's defaults).
-   * @default - Flux's defaults (`.git/`, CI files, ...)
+   * `.gitignore`-style patterns of files left out of the artifact (`spec.ignore`).
+   *
+   * source-controller appends them after the repo's `.sourceignore` files, and any pattern drops
+   * Flux's default exclusions (images, archives, CI files, `.sops.yaml`...); the VCS ones (`.git/`,
+   * `.gitignore`...) stay. The last matching pattern decides, and Flux's matcher (go-git's) lets a
+   * later `!pattern` re-include a file inside an excluded directory, unlike git. A Kustomization
+   * of the app whose build reads a file left out is a synth error (also in `cdk8s-platform
+   * validate`), and so are lines Flux reads differently from git: a malformed pattern (it never
+   * matches) and `[!...]` (Flux negates a class with `[^...]`). See lib/core/source-ignore.ts.
+   * @default - Flux's default exclusions (VCS files, images, archives, CI files)
    */
   readonly ignore?: string;
 
@@ -166,6 +175,8 @@ export class GitRepository extends FluxResource implements ISource {
     const secretRef = (this.secretName = props.secretRef !== undefined ? fluxSecret(this, 'secretRef', props.secretRef, namespace) : undefined);
     const interval = optDuration(this, 'interval', props.interval, '1m')!;
     const timeout = optDuration(this, 'timeout', props.timeout, undefined, { maxUnit: 'm' }); // the CRD allows ms, s, m
+    const ignoreProblems = props.ignore !== undefined ? ignorePatternProblems(props.ignore) : [];
+    if (ignoreProblems.length > 0) throw propError(this, 'ignore', ignoreProblems.join('; '));
 
     this.apiObject = new l1.GitRepository(this, 'Resource', {
       metadata: fluxMetadata(props, namespace),

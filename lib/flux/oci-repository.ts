@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as l1 from '../../imports/flux/source.toolkit.fluxcd.io';
 import { propError } from '../core/errors';
+import { ignorePatternProblems } from '../core/source-ignore';
 import { ResourceImportProps } from '../core/resource';
 import { ISecretSource } from '../core/secret';
 import { applyFluxRemovalPolicy, exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, FluxResource, fluxSecret, ISource, optDuration, resolveIdentity } from './common';
@@ -64,7 +65,13 @@ export interface OCIRepositoryProps extends FluxObjectProps {
   readonly layerSelector?: { readonly mediaType?: string; readonly operation?: 'extract' | 'copy' };
   /** How often the registry is checked. @default '5m' */
   readonly interval?: FluxDuration;
-  /** `.gitignore`-style patterns of files left out. @default - none */
+  /**
+   * `.gitignore`-style patterns of files left out of the extracted layer (`spec.ignore`; not with
+   * `operation: 'copy'`): as a GitRepository's (see `GitRepositoryProps.ignore`), appended after the
+   * artifact's `.sourceignore` files, any pattern dropping Flux's default exclusions. Lines Flux reads
+   * differently from git (a malformed pattern, `[!...]`) are refused.
+   * @default - Flux's default exclusions (VCS files, images, archives, CI files)
+   */
   readonly ignore?: string;
 }
 
@@ -102,6 +109,8 @@ export class OCIRepository extends FluxResource implements ISource {
     if (!OCI_URL.test(props.url ?? '')) throw propError(this, 'url', `"${props.url}" must start with oci://`);
     const which = exactlyOne(this, 'ref', props.ref as unknown as Record<string, unknown>, ['tag', 'semver', 'digest']);
     if (which === 'digest' && !DIGEST.test(props.ref.digest!)) throw propError(this, 'ref.digest', `"${props.ref.digest}" must be sha256:<64 lowercase hex digits>`);
+    const ignoreProblems = props.ignore !== undefined ? ignorePatternProblems(props.ignore) : [];
+    if (ignoreProblems.length > 0) throw propError(this, 'ignore', ignoreProblems.join('; '));
     const secret = (prop: string, n: ISecretSource | string) => ({ name: fluxSecret(this, prop, n, namespace) });
     let verify: l1.OciRepositorySpecVerify | undefined;
     if (props.verify) {

@@ -31,7 +31,8 @@ import type { KubeObject } from './layout';
 import { isClusterScoped } from '../core/kinds';
 import { groupOf } from '../core/validation/metadata';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
-import { builtDirectories, fluxBuildPath, type BuildTree } from '../core/flux-build';
+import { builtDirectories, fluxBuildPath, type BuildTree, type BuiltDirectory } from '../core/flux-build';
+import { EXCLUDE_VCS, ignorePatternLines, sourceControllerFilter, sourceWatcherFilter, type SourceFilter } from '../core/source-ignore';
 import { deletedByPatches } from './patch-targets';
 import type { Repo } from './repo';
 
@@ -189,6 +190,12 @@ export interface ApplyOrderRepo {
   readonly objects: readonly ApplyOrderObject[];
   /** Each folder's `kustomization.yaml` resources (folder path relative to the repo root, `.` for the root). */
   readonly kustomizations: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The name of each folder's kustomization file (keyed as {@link kustomizations}), where it is not
+   * `kustomization.yaml`.
+   * @default - `kustomization.yaml` in every folder
+   */
+  readonly kustomizationFileNames?: ReadonlyMap<string, string>;
   /**
    * The bound on the objects a Flux Kustomization builds from this repo.
    * @default - the input's `maxObjectsPerBuild`
@@ -358,12 +365,11 @@ function repoFiles(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>
 }
 
 /**
- * The objects of the build of `path` in `repo` (see lib/core/flux-build.ts): the files each built
+ * The objects of a build of the directories `dirs` (`builtDirectories`, lib/core/flux-build.ts): the files each built
  * directory's kustomization.yaml lists, or, for a directory Flux's generated kustomization.yaml
  * lists, its own files; undefined when nothing is there.
  */
-function buildOf(byFile: Map<string, ApplyOrderObject[]>, files: RepoFiles, path: string): ApplyOrderObject[] | undefined {
-  const dirs = builtDirectories(files.tree, path);
+function buildOf(byFile: Map<string, ApplyOrderObject[]>, files: RepoFiles, dirs: ReadonlyArray<BuiltDirectory<string>>): ApplyOrderObject[] | undefined {
   if (dirs.length === 0) return undefined;
   const listedBy = (dir: string): ApplyOrderObject[] => {
     const out: ApplyOrderObject[] = [];
@@ -436,7 +442,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // directories of, with their paths (`@<alias>/<dir>/**` to `@artifact/<dir>/`): a Kustomization
   // building a path of the artifact builds that path of the repo (what the artifact leaves out is
   // the sparse check's, at synth). Keyed `<namespace>/<name>`.
-  const artifactRepos = new Map<string, { name: string; namespace: string }>();
+  const artifactRepos = new Map<string, { name: string; namespace: string; artifact: string; generator: ApplyOrderObject }>();
   const repoOf = new Map<ApplyOrderObject, ApplyOrderRepo>();
   for (const repo of input.repos) {
     const m = new Map<string, ApplyOrderObject[]>();
@@ -450,7 +456,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       } else if (isKind(o.obj, 'source.toolkit.fluxcd.io', 'GitRepository')) {
         gitRepos.push({ repo, o });
       } else if (isKind(o.obj, 'source.extensions.fluxcd.io', 'ArtifactGenerator')) {
-        for (const [name, git] of artifactGitSources(o.obj)) artifactRepos.set(`${o.obj.metadata.namespace ?? ''}/${name}`, git);
+        for (const [name, git] of artifactGitSources(o.obj)) artifactRepos.set(`${o.obj.metadata.namespace ?? ''}/${name}`, { ...git, artifact: name, generator: o });
       }
     }
     byFile.set(repo, m);
@@ -485,6 +491,30 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       else reposByUrl.set(key, [r]);
     }
   }
+  // Files a build reads that its source leaves out of the artifact (lib/core/source-ignore.ts): one
+  // problem per GitRepository (or ArtifactGenerator) with the first such file, however many
+  // Kustomizations read through it (a pattern can hide every cluster's folder of a fleet).
+  const filters = new Map<ApplyOrderObject, SourceFilter>();
+  let watcher: SourceFilter | undefined;
+  const ignored = new Map<ApplyOrderObject, { first: { file: string; pattern: string; ks: ApplyOrderObject; path: string; artifact?: string }; files: Set<string>; kss: Set<ApplyOrderObject> }>();
+  const checkIgnored = (o: ApplyOrderObject, src: ApplyOrderObject, r: ApplyOrderRepo, path: string, dirs: ReadonlyArray<BuiltDirectory<string>>, via?: { artifact: string; generator: ApplyOrderObject }) => {
+    let filter = filters.get(src);
+    if (!filter) filters.set(src, (filter = sourceControllerFilter(str((src.obj.spec as Record<string, unknown> | undefined)?.ignore))));
+    const index = indexOf(r);
+    for (const file of buildFiles(index, dirs, r)) {
+      let owner = src;
+      let pattern = filter.excludedBy(file);
+      if (pattern === undefined && via) {
+        pattern = (watcher ??= sourceWatcherFilter()).excludedBy(file);
+        owner = via.generator;
+      }
+      if (pattern === undefined) continue;
+      let entry = ignored.get(owner);
+      if (!entry) ignored.set(owner, (entry = { first: { file, pattern, ks: o, path, artifact: via?.artifact }, files: new Set(), kss: new Set() }));
+      entry.files.add(file);
+      entry.kss.add(o);
+    }
+  };
   const indexes = new Map<ApplyOrderRepo, RepoFiles>();
   const indexOf = (r: ApplyOrderRepo): RepoFiles => {
     let index = indexes.get(r);
@@ -509,8 +539,12 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     // Objects its `$patch: delete` patches drop are not in the build (Flux's sharding setup builds
     // flux-system again per shard without the Flux objects).
     const deleted = deletedByPatches(spec.patches);
+    // The directories built in each repo looked at (the ignore check reads them again).
+    const dirsIn = new Map<ApplyOrderRepo, Array<BuiltDirectory<string>>>();
     const buildIn = (r: ApplyOrderRepo) => {
-      const b = buildOf(byFile.get(r)!, indexOf(r), path);
+      const dirs = builtDirectories(indexOf(r).tree, path);
+      dirsIn.set(r, dirs);
+      const b = buildOf(byFile.get(r)!, indexOf(r), dirs);
       return b && deleted ? b.filter((x) => !deleted(x.obj)) : b;
     };
     // A source that is not in the trees fetches a repo we cannot see: its builds are not checked
@@ -531,7 +565,10 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     // management repos with `clusters/mgmt/...`): the Kustomization's own tree then, as its source
     // is in it; with a URL, the one repo of that URL holding the path.
     const chosen = found.length === 1 ? found[0] : byUrl.length === 0 ? found.find((f) => f.r === own) : undefined;
-    if (chosen) builds.set(o, chosen.b);
+    if (chosen) {
+      builds.set(o, chosen.b);
+      checkIgnored(o, src.o, chosen.r, path, dirsIn.get(chosen.r)!, sourceRef.kind === 'ExternalArtifact' ? ref as { artifact: string; generator: ApplyOrderObject } : undefined);
+    }
     // The bound: in the repo of the source's URL; in a tree whose URL is unknown (`validate`), in
     // the Kustomization's own tree; a URL none of the app's repos has is another repo, not measured.
     if (byUrl.length > 0) {
@@ -764,8 +801,60 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   for (const { index, more } of missingKinds.values()) {
     if (more > 0) problems[index] = { ...problems[index], message: `${problems[index].message} (so do ${more} more object${more > 1 ? 's' : ''} of this kind on that cluster)` };
   }
-  const unique = [...new Map([...tooLarge, ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
+  const unique = [...new Map([...tooLarge, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+}
+
+/** One problem per source (or generator) leaving out files a build reads (see `checkIgnored` in {@link applyOrderProblems}). */
+function ignoredProblems(
+  ignored: ReadonlyMap<ApplyOrderObject, { first: { file: string; pattern: string; ks: ApplyOrderObject; path: string; artifact?: string }; files: ReadonlySet<string>; kss: ReadonlySet<ApplyOrderObject> }>,
+): ApplyOrderProblem[] {
+  const id = (o: KubeObject) => `${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+  const out: ApplyOrderProblem[] = [];
+  for (const [owner, { first, files, kss }] of ignored) {
+    const s = (n: number) => (n === 1 ? '' : 's');
+    const n = files.size - 1;
+    const more = kss.size > 1 ? ` (and ${n} more file${s(n)} of ${kss.size - 1} more Kustomization${s(kss.size - 1)})` : n > 0 ? ` (and ${n} more file${s(n)} of its build)` : '';
+    const builds = `Kustomization ${id(first.ks.obj)} builds it (path "${str((first.ks.obj.spec as Record<string, unknown> | undefined)?.path) ?? first.path}")${more}`;
+    const breaks = 'so kustomize-controller fails ("kustomization path not found", or a missing resource) or builds a kustomization.yaml it generates instead of the one written';
+    if (owner.obj.kind === 'ArtifactGenerator') {
+      out.push({
+        where: owner.where,
+        message:
+          `ArtifactGenerator ${id(owner.obj)}: source-watcher leaves "${first.file}" out of ExternalArtifact ${first.artifact} (Flux's default exclusion "${first.pattern}", applied to every artifact it builds whatever its sources' spec.ignore: builder.go SourceIgnoreFilter), ` +
+          `and ${builds}: ${breaks}; rename the file or its folder`,
+      });
+      continue;
+    }
+    const own = str((owner.obj.spec as Record<string, unknown> | undefined)?.ignore);
+    const cause = own !== undefined && ignorePatternLines(own).length > 0
+      ? `its spec.ignore pattern "${first.pattern}" leaves "${first.file}" out of the artifact`
+      : EXCLUDE_VCS.includes(first.pattern as (typeof EXCLUDE_VCS)[number])
+        ? `Flux's VCS exclusion "${first.pattern}" leaves "${first.file}" out of the artifact`
+        : `Flux's default exclusion "${first.pattern}" leaves "${first.file}" out of the artifact (a GitRepository without ignore patterns)`;
+    const fix = cause.startsWith('its spec.ignore')
+      ? 're-include the files with a later "!" pattern, or build another path'
+      : cause.includes('VCS') ? 'rename the file or its folder' : 'rename the file or its folder, or set spec.ignore (any pattern there replaces the default exclusions; the VCS ones stay)';
+    out.push({ where: owner.where, message: `GitRepository ${id(owner.obj)}: ${cause}, and ${builds}: source-controller archives only the files its ignore patterns keep (SourceIgnoreFilter; the last matching pattern decides), ${breaks}; ${fix}` });
+  }
+  return out;
+}
+
+/**
+ * The files of a repo a build of `dirs` reads: each built directory's kustomization file and the
+ * files it lists, or, for a directory Flux generates a kustomization.yaml for, its own files.
+ */
+function buildFiles(files: RepoFiles, dirs: ReadonlyArray<BuiltDirectory<string>>, repo: ApplyOrderRepo): string[] {
+  const out: string[] = [];
+  for (const { dir, generated } of dirs) {
+    if (generated) {
+      out.push(...(files.filesIn.get(dir) ?? []));
+      continue;
+    }
+    const name = repo.kustomizationFileNames?.get(dir === '' ? '.' : dir) ?? 'kustomization.yaml';
+    out.push(dir === '' ? name : `${dir}/${name}`, ...files.listedFiles(dir));
+  }
+  return out;
 }
 
 /** The construct at `path` (a construct path) below `root`, if any. */
