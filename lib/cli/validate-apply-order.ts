@@ -11,6 +11,7 @@ import { joinPrefix, listFiles } from '../core/validation/registry';
 import { isKustomizeConfig } from '../tree/read';
 import { ApplyOrderObject, applyOrderProblems, ApplyOrderRepo, Preinstalled, PreinstalledSet } from '../gitops/apply-order';
 import type { KubeObject } from '../gitops/layout';
+import { SOURCE_IGNORE_FILE, type SourceIgnoreFile } from '../core/source-ignore';
 
 /** `--preinstalled` values: preset names (`flux`, `crossplane`, ...) or API group patterns. */
 export function preinstalledSets(values: readonly string[]): PreinstalledSet[] {
@@ -25,6 +26,29 @@ export function preinstalledSets(values: readonly string[]): PreinstalledSet[] {
   });
 }
 
+/** The YAML files and `.sourceignore` files `listFiles` lists (not below dot-directories and node_modules). */
+const TREE_FILES = /^(?:.*\.[yY][aA]?[mM][lL]|\.sourceignore)$/;
+
+/**
+ * The YAML files of a directory (as `listFiles` lists them: absolute when `dir` is) and its
+ * `.sourceignore` files, read (their directory relative to `dir`, `/`-separated). Like `listFiles`,
+ * it does not descend into dot-directories and node_modules (source-controller reads a
+ * `.sourceignore` in any directory but `.git`).
+ */
+export function listTreeFiles(dir: string): { yaml: string[]; sourceIgnores: SourceIgnoreFile[] } {
+  const yaml: string[] = [];
+  const sourceIgnores: SourceIgnoreFile[] = [];
+  for (const f of listFiles(dir, TREE_FILES)) {
+    if (path.basename(f) !== SOURCE_IGNORE_FILE) {
+      yaml.push(f);
+      continue;
+    }
+    const inside = path.dirname(f.slice(joinPrefix(dir).length));
+    sourceIgnores.push({ dir: inside === '.' ? '' : inside.split(path.sep).join('/'), text: fs.readFileSync(f, 'utf8') });
+  }
+  return { yaml, sourceIgnores };
+}
+
 /**
  * The documents of a YAML file as `validate` read them: each document's object, or `undefined` for
  * a document that does not parse (reported by the schema validation).
@@ -35,11 +59,14 @@ export type ParsedFiles = ReadonlyMap<string, ReadonlyArray<unknown>>;
  * The apply-order problems of the directories among `paths`, as validate output lines. `parsed`
  * (absolute path → documents) spares parsing the files `validate` has already read, `listings`
  * (absolute directory → its YAML files, as `listFiles` lists them) listing the directories again;
- * `maxObjectsPerBuild` bounds each Kustomization's build (default 1,000).
+ * `maxObjectsPerBuild` bounds each Kustomization's build (default 1,000); `sourceIgnores`
+ * (absolute directory → its `.sourceignore` files, see {@link listTreeFiles}) what source-controller
+ * leaves out of the artifacts (read here when the directory has no listing).
  */
 export function applyOrderLines(
   paths: readonly string[], preinstalled: readonly string[], resolve: (p: string) => string,
   parsed: ParsedFiles = new Map(), listings: ReadonlyMap<string, readonly string[]> = new Map(), maxObjectsPerBuild?: number,
+  sourceIgnores: ReadonlyMap<string, readonly SourceIgnoreFile[]> = new Map(),
 ): Array<{ source: string; message: string }> {
   const repos: ApplyOrderRepo[] = [];
   for (const p of paths) {
@@ -49,7 +76,8 @@ export function applyOrderLines(
     const kustomizations = new Map<string, string[]>();
     const kustomizationFileNames = new Map<string, string>();
     const shownPrefix = joinPrefix(p);
-    for (const f of listings.get(dir) ?? listFiles(dir, /\.ya?ml$/i)) {
+    const listed = listings.get(dir) ? { yaml: listings.get(dir)!, sourceIgnores: sourceIgnores.get(dir) ?? [] } : listTreeFiles(dir);
+    for (const f of listed.yaml) {
       // listFiles joins names onto `dir`: the rest is the path inside it.
       const inside = f.slice(dir.endsWith(path.sep) ? dir.length : dir.length + 1);
       const rel = path.sep === '/' ? inside : inside.split(path.sep).join('/');
@@ -71,7 +99,7 @@ export function applyOrderLines(
         objects.push({ file: rel, obj: obj.metadata ? obj : { ...obj, metadata: {} }, where: `${shown}#${i}` });
       });
     }
-    repos.push({ name: p, objects, kustomizations, kustomizationFileNames });
+    repos.push({ name: p, objects, kustomizations, kustomizationFileNames, sourceIgnoreFiles: listed.sourceIgnores });
   }
   const sets = preinstalledSets(preinstalled);
   return applyOrderProblems({ repos, preinstalled: sets.map((set) => ({ cluster: '*', set })), maxObjectsPerBuild }).map((x) => ({ source: x.where, message: `${x.where}: ${x.message}` }));

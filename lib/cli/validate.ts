@@ -17,13 +17,13 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { SchemaRegistry, Validator, defaultSchemaDir, naturalCompare, type ValidationInput } from '../core/validation';
 import { unresolvedWorkloadReferences, type ManifestObject } from '../core/references';
-import { listYamlFiles } from '../tree/read';
 import { joinPrefix } from '../core/validation/registry';
 import { readYamlFiles, type ReadYamlFile } from './read-yaml-files';
 import { rgdInstanceKindSchema, rgdProducedObjects } from '../kro/schema';
 import { CliError, type CliContext, type CliIO } from './context';
 import { ProgressRenderer } from './progress';
-import { applyOrderLines } from './validate-apply-order';
+import { applyOrderLines, listTreeFiles } from './validate-apply-order';
+import type { SourceIgnoreFile } from '../core/source-ignore';
 import { DEFAULT_MAX_OBJECTS_PER_BUILD } from '../gitops/build-bound';
 
 export interface ValidateCommandOptions {
@@ -87,6 +87,8 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   const files: string[] = [];
   const absolute: string[] = [];
   const listings = new Map<string, string[]>();
+  // The `.sourceignore` files of each directory: what source-controller leaves out of artifacts.
+  const sourceIgnores = new Map<string, SourceIgnoreFile[]>();
   // The kustomization.yaml files of the directories (not validated): read with the others, for the apply-order check.
   const kustomizationFiles: string[] = [];
   const kustomizationShown: string[] = [];
@@ -99,11 +101,12 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
       throw new CliError(`path not found: ${p}`);
     }
     if (st.isDirectory()) {
-      const listed = listYamlFiles(abs);
+      const { yaml: listed, sourceIgnores: ignores } = listTreeFiles(abs);
       listings.set(abs, listed);
+      sourceIgnores.set(abs, ignores);
       const shownPrefix = joinPrefix(p);
       for (const f of listed) {
-        // listYamlFiles joins names onto `abs`: the rest is the path inside it.
+        // listTreeFiles joins names onto `abs`: the rest is the path inside it.
         const rel = f.slice(abs.endsWith(path.sep) ? abs.length : abs.length + 1);
         if (!SKIPPED_FILES.has(rel.slice(rel.lastIndexOf(path.sep) + 1).toLowerCase())) {
           files.push(shownPrefix + rel);
@@ -196,7 +199,7 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
       lines.push({ source, message: `${source}: ${object}: ${r.field}: refers to ${target}, which is not in the validated files; ${hint}` });
     }
     // --- apply order of the Flux Kustomizations in directory arguments (lib/cli/validate-apply-order.ts) ---
-    lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve, parsed, listings, opts.maxObjectsPerBuild));
+    lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve, parsed, listings, opts.maxObjectsPerBuild, sourceIgnores));
     // --- end apply order ---
   }, () => ({ objects: inputs.length, problems: lines.length - before }));
   progress.clear();

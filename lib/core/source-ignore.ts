@@ -1,7 +1,8 @@
 /**
- * Which files of a Flux source end up in its artifact: the ignore rules of source-controller
- * (`GitRepository`, `OCIRepository`) and of source-watcher's generated artifacts, as a model the
- * apply-order check (lib/gitops/apply-order.ts) asks about each file a Kustomization builds.
+ * Which files of a Flux source end up in its artifact: the ignore rules of source-controller for a
+ * `GitRepository` (an `OCIRepository`'s extracted layer is archived the same way) and of
+ * source-watcher's generated artifacts, as a model the apply-order check
+ * (lib/gitops/apply-order.ts) asks about each file a Kustomization builds.
  *
  * What the controllers do (fluxcd/source-controller v1.9.1 `internal/controller/
  * gitrepository_controller.go` `reconcileArtifact`; fluxcd/pkg `artifact/storage/archive.go`
@@ -17,21 +18,33 @@
  *   directory, so a later `!pattern` re-includes a file inside an excluded directory (which git
  *   itself would not);
  * - source-watcher archives each ExternalArtifact it builds with the default matcher (VCS patterns
- *   and the default exclusions), whatever its sources' `spec.ignore`.
+ *   and the default exclusions), whatever its sources' `spec.ignore`, without a domain: the
+ *   patterns see the staging path, `<workspace>/<artifact name>/<file>`, so an artifact named like
+ *   a default exclusion (`bundle.zip`) is emptied.
  *
  * The matcher is a transcription of Flux's copy of go-git's gitignore matcher (fluxcd/pkg
  * `sourceignore/gitignore` `pattern.go` and `matcher.go`, copied from go-git v5.16.4), not an npm
  * gitignore package: those follow git (an excluded parent directory is final; `[!a]` is a negated
  * class; `**` backtracks), Flux does not, and this check must answer as Flux does. Each path
  * segment is matched as Go's `filepath.Match` does (`*`, `?`, `[...]` with `^` negation and ranges,
- * `\` escapes; a malformed pattern never matches).
+ * `\` escapes; a malformed pattern never matches), by character where Go steps by byte (`*??`
+ * matching one three-byte character is the only difference found). Lines are split as Go's
+ * `bufio.ScanLines` splits them, blank as Go's `strings.TrimSpace` trims.
  *
- * Not modelled: `.sourceignore` files (the library writes none; a repo with one of its own has
- * different defaults), `spec.include`, and Bucket sources (no default patterns there).
+ * `.sourceignore` files are modelled when the caller passes them (`cdk8s-platform validate` reads
+ * those of the tree; a synth does not read the repo's files). Not modelled: `spec.include`,
+ * OCIRepository and Bucket sources (Bucket has no default patterns).
  */
+
+/** Where a pattern comes from: Flux's VCS or default exclusions, `spec.ignore`, or a `.sourceignore` file (its repo path). */
+export type PatternOrigin = 'vcs' | 'default' | 'spec.ignore' | `${string}.sourceignore`;
 
 /** One pattern of a `.sourceignore` / `spec.ignore` text, parsed as Flux parses it. */
 interface Pattern {
+  readonly line: string;
+  readonly origin: PatternOrigin;
+  /** The directory of its `.sourceignore` (segments): it matches only below it, relative to it. */
+  readonly domain: readonly string[];
   readonly inclusion: boolean;
   readonly dirOnly: boolean;
   readonly isGlob: boolean;
@@ -54,45 +67,97 @@ export const DEFAULT_EXCLUDES = [
   '**/.goreleaser.yml', '**/.sops.yaml', '**/.flux.yaml',
 ] as const;
 
-/**
- * The lines of an ignore text that are patterns (sourceignore `ReadPatterns`): not starting with
- * `#`, not blank.
- */
-export function ignorePatternLines(text: string): string[] {
-  return text.split(/\r?\n/).filter((s) => !s.startsWith('#') && s.trim().length > 0);
+/** The name of the ignore files source-controller reads in a checkout (sourceignore `IgnoreFile`). */
+export const SOURCE_IGNORE_FILE = '.sourceignore';
+
+/** A `.sourceignore` file of a repo: its directory (repo-relative, `''` the root) and its text. */
+export interface SourceIgnoreFile {
+  readonly dir: string;
+  readonly text: string;
 }
 
-/** Decides whether a file (repo-relative, `/`-separated) is left out of an artifact. */
+/** Go's `strings.TrimSpace` set (unicode.IsSpace): a line of only these is blank. */
+const GO_BLANK = /^[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$/;
+
+/** The lines of a text as Go's `bufio.ScanLines` gives them (split on `\n`, one trailing `\r` dropped). */
+function goLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
+
+/** Whether a line is a pattern (sourceignore `ReadPatterns`): not starting with `#`, not blank. */
+function isPatternLine(line: string): boolean {
+  return !line.startsWith('#') && !GO_BLANK.test(line);
+}
+
+/** The lines of an ignore text that are patterns (sourceignore `ReadPatterns`). */
+export function ignorePatternLines(text: string): string[] {
+  return goLines(text).filter(isPatternLine);
+}
+
+/** The pattern that leaves a file out of an artifact, and where it comes from. */
+export interface Exclusion {
+  readonly pattern: string;
+  readonly origin: PatternOrigin;
+}
+
+/** Decides whether a file is left out of an artifact. */
 export interface SourceFilter {
-  /** The pattern that leaves the file at `path` out of the artifact; undefined when the file is kept. */
-  excludedBy(path: string): string | undefined;
+  /** The pattern leaving the file at `path` (`/`-separated) out of the artifact; undefined when the file is kept. */
+  excludedBy(path: string): Exclusion | undefined;
 }
 
 /**
  * What source-controller leaves out of a GitRepository's (or OCIRepository's) artifact, given its
- * `spec.ignore` (`SourceIgnoreFilter` over the patterns `reconcileArtifact` assembles; see the
- * module comment). Patterns are relative to the repo root.
+ * `spec.ignore` and the repo's `.sourceignore` files (`SourceIgnoreFilter` over the patterns
+ * `reconcileArtifact` assembles; see the module comment). Paths are repo-relative.
  */
-export function sourceControllerFilter(specIgnore: string | undefined): SourceFilter {
-  const own = specIgnore === undefined ? [] : ignorePatternLines(specIgnore);
-  return matcher(own.length > 0 ? [...EXCLUDE_VCS, ...own] : [...EXCLUDE_VCS, ...DEFAULT_EXCLUDES]);
+export function sourceControllerFilter(specIgnore: string | undefined, sourceIgnoreFiles: readonly SourceIgnoreFile[] = []): SourceFilter {
+  // LoadIgnorePatterns: the root's file, then each sub-directory's, depth first, in name order.
+  const segs = (dir: string) => (dir === '' ? [] : dir.split('/'));
+  const files = [...sourceIgnoreFiles].sort((a, b) => compareSegments(segs(a.dir), segs(b.dir)));
+  const own: Pattern[] = [];
+  for (const f of files) for (const l of ignorePatternLines(f.text)) own.push(parsePattern(l, `${f.dir === '' ? '' : `${f.dir}/`}${SOURCE_IGNORE_FILE}`, segs(f.dir)));
+  for (const l of specIgnore === undefined ? [] : ignorePatternLines(specIgnore)) own.push(parsePattern(l, 'spec.ignore', []));
+  const vcs = EXCLUDE_VCS.map((l) => parsePattern(l, 'vcs', []));
+  return matcher(own.length > 0 ? [...vcs, ...own] : [...vcs, ...DEFAULT_PATTERNS()]);
 }
 
-/** What source-watcher leaves out of each ExternalArtifact it builds (`SourceIgnoreFilter(nil, nil)`: the default matcher). */
+let defaults: Pattern[] | undefined;
+const DEFAULT_PATTERNS = () => (defaults ??= DEFAULT_EXCLUDES.map((l) => parsePattern(l, 'default', [])));
+
+/**
+ * What source-watcher leaves out of each ExternalArtifact it builds (`SourceIgnoreFilter(nil, nil)`:
+ * the VCS patterns and the default exclusions, without a domain). Paths are
+ * `<artifact name>/<file>`: the patterns also see the artifact's staging directory (its workspace
+ * directory, a temporary one, is left out).
+ */
 export function sourceWatcherFilter(): SourceFilter {
-  return matcher([...EXCLUDE_VCS, ...DEFAULT_EXCLUDES]);
+  return matcher([...EXCLUDE_VCS.map((l) => parsePattern(l, 'vcs', [])), ...DEFAULT_PATTERNS()]);
 }
 
-/** A gitignore matcher of `lines`, lowest priority first (fluxcd/pkg `gitignore.NewMatcher`: the last pattern that matches decides). */
-function matcher(lines: readonly string[]): SourceFilter {
-  const patterns = lines.map(parsePattern);
+/** Go's `os.ReadDir` order, depth first: segment by segment, a directory before what is below it. */
+function compareSegments(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return a.length - b.length;
+}
+
+/** A gitignore matcher of `patterns`, lowest priority first (fluxcd/pkg `gitignore.NewMatcher`: the last pattern that matches decides). */
+function matcher(patterns: readonly Pattern[]): SourceFilter {
   return {
-    excludedBy(path: string): string | undefined {
-      const segments = path.split('/');
+    excludedBy(path: string): Exclusion | undefined {
+      const all = path.split('/');
       for (let i = patterns.length - 1; i >= 0; i--) {
         const p = patterns[i];
+        // pattern.go Match: only below the pattern's domain, relative to it.
+        let segments = all;
+        if (p.domain.length > 0) {
+          if (all.length <= p.domain.length || p.domain.some((d, j) => all[j] !== d)) continue;
+          segments = all.slice(p.domain.length);
+        }
         // The archive tests files (isDir false).
-        if (p.isGlob ? globMatch(p, segments) : simpleNameMatch(p, segments)) return p.inclusion ? undefined : lines[i];
+        if (p.isGlob ? globMatch(p, segments) : simpleNameMatch(p, segments)) return p.inclusion ? undefined : { pattern: p.line, origin: p.origin };
       }
       return undefined;
     },
@@ -100,44 +165,56 @@ function matcher(lines: readonly string[]): SourceFilter {
 }
 
 /**
- * The problems of an ignore text's patterns that Flux reads differently from git, or not at all: a
- * malformed segment (Go's `filepath.Match` rejects it, so the pattern silently never matches) and
- * `[!...]`, a negated class in git but the characters `!` and the rest in Go. One string per
- * problem, naming the line.
+ * The problems of an ignore text's patterns that Flux reads differently from git, or not at all,
+ * one string per line: a malformed segment (Go's `filepath.Match` cannot match it, so Flux never
+ * matches the line), `**` inside a segment of a pattern with a slash (Flux's matcher never
+ * matches it; git does), and a class starting with `!` (`[!a]`: negated in git, the characters `!`
+ * and `a` in Go, which negates with `[^a]`).
  */
 export function ignorePatternProblems(text: string): string[] {
   const problems: string[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.startsWith('#') || line.trim().length === 0) return;
-    const body = line.replace(/^!/, '');
+  goLines(text).forEach((line, i) => {
+    if (!isPatternLine(line)) return;
+    const { body, isGlob } = patternBody(line);
+    const at = `line ${i + 1} ${JSON.stringify(line)}`;
     for (const seg of body.split('/')) {
       if (seg === '' || seg === '**') continue;
-      if (compileSegment(seg) === undefined) {
-        problems.push(`line ${i + 1} ${JSON.stringify(line)}: ${JSON.stringify(seg)} is a malformed pattern for Go's filepath.Match, which Flux uses: the line never matches anything`);
-        break;
+      if (isGlob && seg.includes('**')) {
+        problems.push(`${at}: ${JSON.stringify(seg)}: Flux's matcher takes "**" only as a whole segment between slashes, so the line never matches anything; write "**/" or "*"`);
+        return;
       }
-      if (/(^|[^\\])\[!/.test(seg)) {
-        problems.push(`line ${i + 1} ${JSON.stringify(line)}: "[!" is not a negated class in Flux (Go's filepath.Match negates with "[^"), but the character "!" and the others; write "[^...]"`);
-        break;
+      const compiled = compileSegment(seg);
+      if (!compiled.re) {
+        problems.push(`${at}: ${JSON.stringify(seg)} is a malformed pattern for Go's filepath.Match, which Flux uses: the line never matches anything`);
+        return;
+      }
+      if (compiled.bangClass) {
+        problems.push(`${at}: a class starting with "!" is not negated in Flux (Go's filepath.Match negates with "[^"), but holds the character "!"; write "[^...]" to negate, or put "!" later in the class`);
+        return;
       }
     }
   });
   return problems;
 }
 
-function parsePattern(line: string): Pattern {
+/** pattern.go ParsePattern's text handling: the `!` prefix, trailing spaces (unless escaped) and the directory `/` removed. */
+function patternBody(line: string): { body: string; inclusion: boolean; dirOnly: boolean; isGlob: boolean } {
   let p = line;
   const inclusion = p.startsWith('!');
   if (inclusion) p = p.slice(1);
   if (!p.endsWith('\\ ')) p = p.replace(/ +$/, '');
   const dirOnly = p.endsWith('/');
   if (dirOnly) p = p.slice(0, -1);
-  const isGlob = p.includes('/');
-  const parts = p.split('/');
+  return { body: p, inclusion, dirOnly, isGlob: p.includes('/') };
+}
+
+function parsePattern(line: string, origin: PatternOrigin, domain: readonly string[]): Pattern {
+  const { body, inclusion, dirOnly, isGlob } = patternBody(line);
+  const parts = body.split('/');
   // pattern.go's globMatch refuses a segment holding `**` with other characters; simpleNameMatch
   // hands the pattern to filepath.Match, where `**` is two `*`.
   const segments = parts.map((s) => (s === '' || s === '**' ? s : s.includes('**') ? NEVER : segmentMatcher(s)));
-  return { inclusion, dirOnly, isGlob, segments, first: segmentMatcher(parts[0]) };
+  return { line, origin, domain, inclusion, dirOnly, isGlob, segments, first: segmentMatcher(parts[0]) };
 }
 
 /** pattern.go `simpleNameMatch`: the pattern's one segment matches any segment of the path. */
@@ -196,12 +273,18 @@ function segmentMatcher(seg: string): SegmentMatcher {
   if (!/[*?[\\]/.test(seg)) return (name) => name === seg;
   const suffix = /^\*([^*?[\\]+)$/.exec(seg);
   if (suffix) return (name) => name.endsWith(suffix[1]);
-  const re = compileSegment(seg);
+  const { re } = compileSegment(seg);
   return re ? (name) => re.test(name) : NEVER;
 }
 
-/** Go's `filepath.Match` pattern (one segment, no `/`) as a regular expression; undefined when Go reports ErrBadPattern. */
-function compileSegment(seg: string): RegExp | undefined {
+/**
+ * Go's `filepath.Match` pattern (one segment, no `/`) as a regular expression (`re` undefined when
+ * it is malformed: Go reports ErrBadPattern, or never matches), and whether a class of it starts
+ * with `!` (`bangClass`).
+ */
+function compileSegment(seg: string): { re?: RegExp; bangClass: boolean } {
+  const bad = { bangClass: false };
+  let bangClass = false;
   const chars = [...seg];
   const cp = (c: string) => `\\u{${c.codePointAt(0)!.toString(16)}}`;
   let out = '';
@@ -210,7 +293,7 @@ function compileSegment(seg: string): RegExp | undefined {
     if (c === '*') out += '.*';
     else if (c === '?') out += '.';
     else if (c === '\\') {
-      if (i + 1 >= chars.length) return undefined;
+      if (i + 1 >= chars.length) return bad;
       out += cp(chars[++i]);
     } else if (c !== '[') out += cp(c);
     else {
@@ -218,6 +301,7 @@ function compileSegment(seg: string): RegExp | undefined {
       let j = i + 1;
       const negated = chars[j] === '^';
       if (negated) j++;
+      if (!negated && chars[j] === '!') bangClass = true;
       const ranges: Array<[string, string]> = [];
       const esc = (): string | undefined => {
         if (j >= chars.length || chars[j] === '-' || chars[j] === ']') return undefined;
@@ -231,12 +315,12 @@ function compileSegment(seg: string): RegExp | undefined {
           break;
         }
         const lo = esc();
-        if (lo === undefined) return undefined;
+        if (lo === undefined) return bad;
         let hi = lo;
         if (chars[j] === '-') {
           j++;
           const h = esc();
-          if (h === undefined) return undefined;
+          if (h === undefined) return bad;
           hi = h;
         }
         ranges.push([lo, hi]);
@@ -247,5 +331,5 @@ function compileSegment(seg: string): RegExp | undefined {
       i = j - 1;
     }
   }
-  return new RegExp(`^${out}$`, 'su');
+  return { re: new RegExp(`^${out}$`, 'su'), bangClass };
 }

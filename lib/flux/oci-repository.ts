@@ -69,7 +69,7 @@ export interface OCIRepositoryProps extends FluxObjectProps {
    * `.gitignore`-style patterns of files left out of the extracted layer (`spec.ignore`; not with
    * `operation: 'copy'`): as a GitRepository's (see `GitRepositoryProps.ignore`), appended after the
    * artifact's `.sourceignore` files, any pattern dropping Flux's default exclusions. Lines Flux reads
-   * differently from git (a malformed pattern, `[!...]`) are refused.
+   * differently from git (a malformed pattern, `**` inside a segment, `[!...]`) are refused.
    * @default - Flux's default exclusions (VCS files, images, archives, CI files)
    */
   readonly ignore?: string;

@@ -32,7 +32,7 @@ import { isClusterScoped } from '../core/kinds';
 import { groupOf } from '../core/validation/metadata';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
 import { builtDirectories, fluxBuildPath, type BuildTree, type BuiltDirectory } from '../core/flux-build';
-import { EXCLUDE_VCS, ignorePatternLines, sourceControllerFilter, sourceWatcherFilter, type SourceFilter } from '../core/source-ignore';
+import { sourceControllerFilter, sourceWatcherFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
 import { deletedByPatches } from './patch-targets';
 import type { Repo } from './repo';
 
@@ -196,6 +196,12 @@ export interface ApplyOrderRepo {
    * @default - `kustomization.yaml` in every folder
    */
   readonly kustomizationFileNames?: ReadonlyMap<string, string>;
+  /**
+   * The repo's `.sourceignore` files (source-controller reads their patterns, scoped to their
+   * directory, before a GitRepository's `spec.ignore`; any of them drops Flux's default exclusions).
+   * @default - none
+   */
+  readonly sourceIgnoreFiles?: readonly SourceIgnoreFile[];
   /**
    * The bound on the objects a Flux Kustomization builds from this repo.
    * @default - the input's `maxObjectsPerBuild`
@@ -367,9 +373,10 @@ function repoFiles(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>
 /**
  * The objects of a build of the directories `dirs` (`builtDirectories`, lib/core/flux-build.ts): the files each built
  * directory's kustomization.yaml lists, or, for a directory Flux's generated kustomization.yaml
- * lists, its own files; undefined when nothing is there.
+ * lists, its own files, but those the source leaves out of its artifact (`leftOut`: Flux generates
+ * the kustomization.yaml from the files it finds); undefined when nothing is there.
  */
-function buildOf(byFile: Map<string, ApplyOrderObject[]>, files: RepoFiles, dirs: ReadonlyArray<BuiltDirectory<string>>): ApplyOrderObject[] | undefined {
+function buildOf(byFile: Map<string, ApplyOrderObject[]>, files: RepoFiles, dirs: ReadonlyArray<BuiltDirectory<string>>, leftOut?: (file: string) => unknown): ApplyOrderObject[] | undefined {
   if (dirs.length === 0) return undefined;
   const listedBy = (dir: string): ApplyOrderObject[] => {
     const out: ApplyOrderObject[] = [];
@@ -384,7 +391,7 @@ function buildOf(byFile: Map<string, ApplyOrderObject[]>, files: RepoFiles, dirs
   let current: { at: number; objects: ApplyOrderObject[] } | undefined;
   for (const { dir, generated, top } of dirs) {
     if (generated) {
-      for (const file of files.filesIn.get(dir) ?? []) units.push({ at: files.position.get(file)!, objects: byFile.get(file)! });
+      for (const file of files.filesIn.get(dir) ?? []) if (!leftOut?.(file)) units.push({ at: files.position.get(file)!, objects: byFile.get(file)! });
       continue;
     }
     // A directory the generated kustomization.yaml lists is placed where its first file comes;
@@ -491,28 +498,52 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       else reposByUrl.set(key, [r]);
     }
   }
-  // Files a build reads that its source leaves out of the artifact (lib/core/source-ignore.ts): one
-  // problem per GitRepository (or ArtifactGenerator) with the first such file, however many
-  // Kustomizations read through it (a pattern can hide every cluster's folder of a fleet).
-  const filters = new Map<ApplyOrderObject, SourceFilter>();
+  // What each source leaves out of its artifact (lib/core/source-ignore.ts): the GitRepository's
+  // ignore patterns and the repo's .sourceignore files; through an ExternalArtifact, also
+  // source-watcher's default exclusions. A file Flux's generated kustomization.yaml would list is
+  // then not in the build; a file a build needs (a kustomization file, what it lists, a path with
+  // nothing left) is a problem: one per GitRepository (or ArtifactGenerator) with the first such
+  // file, however many Kustomizations read through it (a pattern can hide every cluster of a fleet).
+  const filters = new Map<ApplyOrderObject, Map<ApplyOrderRepo, SourceFilter>>();
   let watcher: SourceFilter | undefined;
-  const ignored = new Map<ApplyOrderObject, { first: { file: string; pattern: string; ks: ApplyOrderObject; path: string; artifact?: string }; files: Set<string>; kss: Set<ApplyOrderObject> }>();
-  const checkIgnored = (o: ApplyOrderObject, src: ApplyOrderObject, r: ApplyOrderRepo, path: string, dirs: ReadonlyArray<BuiltDirectory<string>>, via?: { artifact: string; generator: ApplyOrderObject }) => {
-    let filter = filters.get(src);
-    if (!filter) filters.set(src, (filter = sourceControllerFilter(str((src.obj.spec as Record<string, unknown> | undefined)?.ignore))));
+  const ignored = new Map<ApplyOrderObject, IgnoredFiles>();
+  type Via = { artifact: string; generator: ApplyOrderObject };
+  const leftOutBy = (src: ApplyOrderObject, r: ApplyOrderRepo, via: Via | undefined) => {
+    let byRepo = filters.get(src);
+    if (!byRepo) filters.set(src, (byRepo = new Map()));
+    let git = byRepo.get(r);
+    if (!git) byRepo.set(r, (git = sourceControllerFilter(str((src.obj.spec as Record<string, unknown> | undefined)?.ignore), r.sourceIgnoreFiles)));
+    const filter = git;
+    return (file: string): { exclusion: Exclusion; owner: ApplyOrderObject } | undefined => {
+      const e = filter.excludedBy(file);
+      if (e) return { exclusion: e, owner: src };
+      const w = via ? (watcher ??= sourceWatcherFilter()).excludedBy(`${via.artifact}/${file}`) : undefined;
+      return w ? { exclusion: w, owner: via!.generator } : undefined;
+    };
+  };
+  const checkIgnored = (o: ApplyOrderObject, r: ApplyOrderRepo, path: string, dirs: ReadonlyArray<BuiltDirectory<string>>, leftOut: ReturnType<typeof leftOutBy>, via: Via | undefined) => {
     const index = indexOf(r);
-    for (const file of buildFiles(index, dirs, r)) {
-      let owner = src;
-      let pattern = filter.excludedBy(file);
-      if (pattern === undefined && via) {
-        pattern = (watcher ??= sourceWatcherFilter()).excludedBy(file);
-        owner = via.generator;
-      }
-      if (pattern === undefined) continue;
-      let entry = ignored.get(owner);
-      if (!entry) ignored.set(owner, (entry = { first: { file, pattern, ks: o, path, artifact: via?.artifact }, files: new Set(), kss: new Set() }));
+    const record = (file: string, hit: { exclusion: Exclusion; owner: ApplyOrderObject }, whole: boolean) => {
+      let entry = ignored.get(hit.owner);
+      if (!entry) ignored.set(hit.owner, (entry = { first: { file, exclusion: hit.exclusion, ks: o, path, artifact: via?.artifact, whole }, files: new Set(), kss: new Set() }));
       entry.files.add(file);
       entry.kss.add(o);
+    };
+    for (const file of buildFiles(index, dirs, r)) {
+      const hit = leftOut(file);
+      if (hit) record(file, hit, false);
+    }
+    // A path Flux generates a kustomization.yaml for: only a path with nothing left is a problem.
+    if (dirs.length > 0 && dirs[0].generated) {
+      let first: { file: string; hit: { exclusion: Exclusion; owner: ApplyOrderObject } } | undefined;
+      for (const d of index.tree.atOrBelow(fluxBuildPath(path))) {
+        for (const file of index.filesIn.get(d) ?? []) {
+          const hit = leftOut(file);
+          if (!hit) return;
+          first ??= { file, hit };
+        }
+      }
+      if (first) record(first.file, first.hit, true);
     }
   };
   const indexes = new Map<ApplyOrderRepo, RepoFiles>();
@@ -539,12 +570,17 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     // Objects its `$patch: delete` patches drop are not in the build (Flux's sharding setup builds
     // flux-system again per shard without the Flux objects).
     const deleted = deletedByPatches(spec.patches);
-    // The directories built in each repo looked at (the ignore check reads them again).
+    const via = sourceRef.kind === 'ExternalArtifact' ? (ref as Via) : undefined;
+    // The directories built in each repo looked at, and what the source leaves out there (the
+    // ignore check reads them again).
     const dirsIn = new Map<ApplyOrderRepo, Array<BuiltDirectory<string>>>();
+    const leftOutIn = new Map<ApplyOrderRepo, ReturnType<typeof leftOutBy>>();
     const buildIn = (r: ApplyOrderRepo) => {
       const dirs = builtDirectories(indexOf(r).tree, path);
       dirsIn.set(r, dirs);
-      const b = buildOf(byFile.get(r)!, indexOf(r), dirs);
+      const leftOut = src ? leftOutBy(src.o, r, via) : undefined;
+      if (leftOut) leftOutIn.set(r, leftOut);
+      const b = buildOf(byFile.get(r)!, indexOf(r), dirs, leftOut);
       return b && deleted ? b.filter((x) => !deleted(x.obj)) : b;
     };
     // A source that is not in the trees fetches a repo we cannot see: its builds are not checked
@@ -567,7 +603,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const chosen = found.length === 1 ? found[0] : byUrl.length === 0 ? found.find((f) => f.r === own) : undefined;
     if (chosen) {
       builds.set(o, chosen.b);
-      checkIgnored(o, src.o, chosen.r, path, dirsIn.get(chosen.r)!, sourceRef.kind === 'ExternalArtifact' ? ref as { artifact: string; generator: ApplyOrderObject } : undefined);
+      checkIgnored(o, chosen.r, path, dirsIn.get(chosen.r)!, leftOutIn.get(chosen.r)!, via);
     }
     // The bound: in the repo of the source's URL; in a tree whose URL is unknown (`validate`), in
     // the Kustomization's own tree; a URL none of the app's repos has is another repo, not measured.
@@ -805,52 +841,64 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
-/** One problem per source (or generator) leaving out files a build reads (see `checkIgnored` in {@link applyOrderProblems}). */
-function ignoredProblems(
-  ignored: ReadonlyMap<ApplyOrderObject, { first: { file: string; pattern: string; ks: ApplyOrderObject; path: string; artifact?: string }; files: ReadonlySet<string>; kss: ReadonlySet<ApplyOrderObject> }>,
-): ApplyOrderProblem[] {
+/** What one source (or generator) leaves out of the builds reading through it (see `checkIgnored` in {@link applyOrderProblems}). */
+interface IgnoredFiles {
+  /** The first file: the pattern, its Kustomization and path, the ExternalArtifact read through, whether nothing is left of the path. */
+  readonly first: { readonly file: string; readonly exclusion: Exclusion; readonly ks: ApplyOrderObject; readonly path: string; readonly artifact?: string; readonly whole: boolean };
+  readonly files: Set<string>;
+  readonly kss: Set<ApplyOrderObject>;
+}
+
+/** One problem per source (or generator) leaving out files a build needs. */
+function ignoredProblems(ignored: ReadonlyMap<ApplyOrderObject, IgnoredFiles>): ApplyOrderProblem[] {
   const id = (o: KubeObject) => `${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+  const s = (n: number) => (n === 1 ? '' : 's');
   const out: ApplyOrderProblem[] = [];
   for (const [owner, { first, files, kss }] of ignored) {
-    const s = (n: number) => (n === 1 ? '' : 's');
-    const n = files.size - 1;
-    const more = kss.size > 1 ? ` (and ${n} more file${s(n)} of ${kss.size - 1} more Kustomization${s(kss.size - 1)})` : n > 0 ? ` (and ${n} more file${s(n)} of its build)` : '';
-    const builds = `Kustomization ${id(first.ks.obj)} builds it (path "${str((first.ks.obj.spec as Record<string, unknown> | undefined)?.path) ?? first.path}")${more}`;
-    const breaks = 'so kustomize-controller fails ("kustomization path not found", or a missing resource) or builds a kustomization.yaml it generates instead of the one written';
+    const { file, exclusion, ks, artifact, whole } = first;
+    const path = str((ks.obj.spec as Record<string, unknown> | undefined)?.path) ?? first.path;
+    const through = artifact ? `, through ExternalArtifact ${artifact}` : '';
+    const all = files.size > 1 || kss.size > 1 ? ` (in all ${files.size} file${s(files.size)} left out, read by ${kss.size} Kustomization${s(kss.size)})` : '';
+    const builds = whole
+      ? `and Kustomization ${id(ks.obj)} builds "${path}"${through}, of which nothing is left${all}: kustomize-controller fails ("kustomization path not found")`
+      : `and Kustomization ${id(ks.obj)} builds it (path "${path}"${through})${all}: kustomize-controller fails ("kustomization path not found", or a resource missing) ` +
+        'or builds a kustomization.yaml it generates from what is left instead of the one written';
+    const pattern = JSON.stringify(exclusion.pattern);
     if (owner.obj.kind === 'ArtifactGenerator') {
+      const named = sourceWatcherFilter().excludedBy(`${artifact}/x`)?.pattern === exclusion.pattern;
       out.push({
         where: owner.where,
         message:
-          `ArtifactGenerator ${id(owner.obj)}: source-watcher leaves "${first.file}" out of ExternalArtifact ${first.artifact} (Flux's default exclusion "${first.pattern}", applied to every artifact it builds whatever its sources' spec.ignore: builder.go SourceIgnoreFilter), ` +
-          `and ${builds}: ${breaks}; rename the file or its folder`,
+          `ArtifactGenerator ${id(owner.obj)}: source-watcher leaves "${file}" out of ExternalArtifact ${artifact} (Flux's default exclusion ${pattern}${named ? `, which matches the artifact's name` : ''}, ` +
+          `applied to every artifact it builds whatever its sources' spec.ignore: builder.go SourceIgnoreFilter), ${builds}; ${named ? 'rename the artifact' : 'rename the file or its folder'}`,
       });
       continue;
     }
-    const own = str((owner.obj.spec as Record<string, unknown> | undefined)?.ignore);
-    const cause = own !== undefined && ignorePatternLines(own).length > 0
-      ? `its spec.ignore pattern "${first.pattern}" leaves "${first.file}" out of the artifact`
-      : EXCLUDE_VCS.includes(first.pattern as (typeof EXCLUDE_VCS)[number])
-        ? `Flux's VCS exclusion "${first.pattern}" leaves "${first.file}" out of the artifact`
-        : `Flux's default exclusion "${first.pattern}" leaves "${first.file}" out of the artifact (a GitRepository without ignore patterns)`;
-    const fix = cause.startsWith('its spec.ignore')
-      ? 're-include the files with a later "!" pattern, or build another path'
-      : cause.includes('VCS') ? 'rename the file or its folder' : 'rename the file or its folder, or set spec.ignore (any pattern there replaces the default exclusions; the VCS ones stay)';
-    out.push({ where: owner.where, message: `GitRepository ${id(owner.obj)}: ${cause}, and ${builds}: source-controller archives only the files its ignore patterns keep (SourceIgnoreFilter; the last matching pattern decides), ${breaks}; ${fix}` });
+    const [cause, fix] =
+      exclusion.origin === 'spec.ignore'
+        ? [`its spec.ignore pattern ${pattern}`, 're-include the files with a later "!" pattern, or build another path']
+        : exclusion.origin === 'vcs'
+          ? [`Flux's VCS exclusion ${pattern}`, 'rename the file or its folder']
+          : exclusion.origin === 'default'
+            ? [`Flux's default exclusion ${pattern} (applied when there are no ignore patterns)`, 'rename the file or its folder, or set spec.ignore (any pattern there replaces the default exclusions; the VCS ones stay)']
+            : [`the pattern ${pattern} of ${exclusion.origin}`, `re-include the files with a later "!" pattern (in ${exclusion.origin} or spec.ignore), or build another path`];
+    out.push({
+      where: owner.where,
+      message: `GitRepository ${id(owner.obj)}: ${cause} leaves "${file}" out of the artifact (source-controller archives only the files its ignore patterns keep; the last matching pattern decides), ${builds}; ${fix}`,
+    });
   }
   return out;
 }
 
 /**
- * The files of a repo a build of `dirs` reads: each built directory's kustomization file and the
- * files it lists, or, for a directory Flux generates a kustomization.yaml for, its own files.
+ * The files of a repo a build of `dirs` cannot do without: each built directory's kustomization
+ * file and the files it lists (a directory Flux generates a kustomization.yaml for lists what it
+ * finds: none of its files is needed).
  */
 function buildFiles(files: RepoFiles, dirs: ReadonlyArray<BuiltDirectory<string>>, repo: ApplyOrderRepo): string[] {
   const out: string[] = [];
   for (const { dir, generated } of dirs) {
-    if (generated) {
-      out.push(...(files.filesIn.get(dir) ?? []));
-      continue;
-    }
+    if (generated) continue;
     const name = repo.kustomizationFileNames?.get(dir === '' ? '.' : dir) ?? 'kustomization.yaml';
     out.push(dir === '' ? name : `${dir}/${name}`, ...files.listedFiles(dir));
   }

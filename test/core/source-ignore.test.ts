@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
-import { GitOpsApp, Repo, SynthError } from '../../lib';
+import { Folder, GitOpsApp, Repo, SynthError } from '../../lib';
 import { runValidate } from '../../lib/cli/validate';
 import { ignorePatternProblems, sourceControllerFilter, sourceWatcherFilter } from '../../lib/core/source-ignore';
 import { GitRepository, Kustomization, OCIRepository } from '../../lib/flux';
@@ -26,19 +26,31 @@ describe('the matcher: Flux (go-git) semantics, not git', () => {
     // A pattern without a slash matches a segment at any depth; with one, it is anchored.
     ['tmp\n', 'x/tmp/f.yaml', 'tmp'],
     ['x/tmp\n', 'y/x/tmp/f.yaml', undefined],
-    // `**`: a trailing one matches the directory itself too; no backtracking in the middle.
+    // `**`: a trailing one matches the directory itself too; no backtracking in the middle; inside
+    // a segment of a pattern with a slash, never; in a pattern without one, two `*`.
     ['a/**\n', 'a', 'a/**'],
     ['a/**\n', 'a/b/c.yaml', 'a/**'],
     ['a/**/b/c\n', 'a/b/x/b/c', undefined],
     ['**/secret-*.yaml\n', 'secret-1.yaml', '**/secret-*.yaml'],
-    // Go's filepath.Match: `[!a]` is the set {!, a}; `[^a]` is the negation.
+    ['x/b**/c\n', 'x/bb/c', undefined],
+    ['foo**\n', 'a/foobar', 'foo**'],
+    // Go's filepath.Match: `[!a]` is the set {!, a}; `[^a]` is the negation; ranges; escapes; a
+    // reversed range matches nothing (negated: anything); a malformed pattern never matches.
     ['[!a]*.yaml\n', 'a1.yaml', '[!a]*.yaml'],
     ['[!a]*.yaml\n', 'b1.yaml', undefined],
     ['[^a]*.yaml\n', 'b1.yaml', '[^a]*.yaml'],
     ['[^a]*.yaml\n', 'a1.yaml', undefined],
-    // Trailing spaces are trimmed unless escaped.
+    ['[a-c]?.yaml\n', 'b1.yaml', '[a-c]?.yaml'],
+    ['[a-c]?.yaml\n', 'd1.yaml', undefined],
+    ['[c-a]x\n', 'bx', undefined],
+    ['[^c-a]x\n', 'bx', '[^c-a]x'],
+    ['\\*.yaml\n', '*.yaml', '\\*.yaml'],
+    ['\\*.yaml\n', 'a.yaml', undefined],
+    ['[abc\n', '[abc', undefined],
+    // Trailing spaces are trimmed unless escaped; CRLF line ends, the last one too.
     ['notes.yaml  \n', 'notes.yaml', 'notes.yaml  '],
     ['sp\\ \n', 'sp ', 'sp\\ '],
+    ['a.yaml\r\nb.yaml\r', 'b.yaml', 'b.yaml'],
     // Defaults: without patterns, Flux's default exclusions and the VCS ones.
     [undefined, '.github/workflows/ci.yaml', '.github/'],
     [undefined, 'ci/cloudbuild.yaml', 'cloudbuild.yaml'],
@@ -46,29 +58,60 @@ describe('the matcher: Flux (go-git) semantics, not git', () => {
     [undefined, 'docs/logo.png', '*.png'],
     [undefined, '.gitignore', '.gitignore'],
     [undefined, 'apps/web/deployment-web.yaml', undefined],
-    // Comments and blank lines are no patterns: the defaults stay.
-    ['# nothing\n\n   \n', 'ci/cloudbuild.yaml', 'cloudbuild.yaml'],
+    // Comments and blank lines (Go's white space) are no patterns: the defaults stay.
+    ['# nothing\n\n   \n\u0085\n', 'ci/cloudbuild.yaml', 'cloudbuild.yaml'],
     // Any pattern drops the default exclusions; the VCS ones stay, and can be re-included.
     ['*.md\n', 'ci/cloudbuild.yaml', undefined],
     ['*.md\n', 'README.md', '*.md'],
     ['*.md\n', '.gitignore', '.gitignore'],
     ['!.gitignore\n', '.gitignore', undefined],
   ])('spec.ignore %j: %s', (ignore, file, pattern) => {
-    expect(sourceControllerFilter(ignore).excludedBy(file)).toBe(pattern);
+    expect(sourceControllerFilter(ignore).excludedBy(file)?.pattern).toBe(pattern);
   });
 
-  test("source-watcher's artifacts: the default exclusions, whatever the source's spec.ignore", () => {
-    expect(sourceWatcherFilter().excludedBy('ci/cloudbuild.yaml')).toBe('cloudbuild.yaml');
-    expect(sourceWatcherFilter().excludedBy('apps/web/kustomization.yaml')).toBeUndefined();
+  test('where the deciding pattern comes from', () => {
+    expect(sourceControllerFilter(undefined).excludedBy('.gitignore')).toEqual({ pattern: '.gitignore', origin: 'vcs' });
+    expect(sourceControllerFilter(undefined).excludedBy('a.png')).toEqual({ pattern: '*.png', origin: 'default' });
+    expect(sourceControllerFilter('*.md').excludedBy('apps/.git/x.yaml')).toEqual({ pattern: '.git/', origin: 'vcs' });
+    expect(sourceControllerFilter('*.md').excludedBy('a.md')).toEqual({ pattern: '*.md', origin: 'spec.ignore' });
+  });
+
+  test('.sourceignore files: scoped to their directory, root first, then below in name order, then spec.ignore; any drops the defaults', () => {
+    const files = [
+      { dir: 'apps', text: '!keep.yaml\n/*.md\n' },
+      { dir: '', text: '*.yaml\n' },
+    ];
+    const f = sourceControllerFilter(undefined, files);
+    expect(f.excludedBy('keep.yaml')).toEqual({ pattern: '*.yaml', origin: '.sourceignore' });
+    expect(f.excludedBy('apps/keep.yaml')).toBeUndefined();
+    expect(f.excludedBy('apps/other.yaml')).toEqual({ pattern: '*.yaml', origin: '.sourceignore' });
+    expect(f.excludedBy('apps/a.md')).toEqual({ pattern: '/*.md', origin: 'apps/.sourceignore' });
+    expect(f.excludedBy('a.md')).toBeUndefined();
+    expect(f.excludedBy('apps/sub/a.md')).toBeUndefined();
+    expect(f.excludedBy('ci/cloudbuild.json')).toBeUndefined();
+    expect(f.excludedBy('logo.png')).toBeUndefined();
+    expect(sourceControllerFilter('apps/keep.yaml', files).excludedBy('apps/keep.yaml')).toEqual({ pattern: 'apps/keep.yaml', origin: 'spec.ignore' });
+  });
+
+  test("source-watcher's artifacts: the default exclusions, whatever the source's spec.ignore, also on the artifact's name", () => {
+    const w = sourceWatcherFilter();
+    expect(w.excludedBy('ci/ci/cloudbuild.yaml')).toEqual({ pattern: 'cloudbuild.yaml', origin: 'default' });
+    expect(w.excludedBy('apps/apps/.sops.yaml')?.pattern).toBe('**/.sops.yaml');
+    expect(w.excludedBy('apps/.github/x.yaml')?.pattern).toBe('.github/');
+    expect(w.excludedBy('bundle.zip/apps/kustomization.yaml')?.pattern).toBe('*.zip');
+    expect(w.excludedBy('apps/apps/web/kustomization.yaml')).toBeUndefined();
   });
 
   test('ignore lines Flux reads differently from git', () => {
-    expect(ignorePatternProblems('# ok\n/*\n!/deploy\n[abc\nx/[!a]*.yaml\nfoo\\\n')).toEqual([
+    expect(ignorePatternProblems('# ok\n/*\n!/deploy\n[abc\nx/[!a]*.yaml\nfoo\\\n\\\\[!a]x\na\\  \nx/b**/c\n')).toEqual([
       'line 4 "[abc": "[abc" is a malformed pattern for Go\'s filepath.Match, which Flux uses: the line never matches anything',
-      'line 5 "x/[!a]*.yaml": "[!" is not a negated class in Flux (Go\'s filepath.Match negates with "[^"), but the character "!" and the others; write "[^...]"',
+      'line 5 "x/[!a]*.yaml": a class starting with "!" is not negated in Flux (Go\'s filepath.Match negates with "[^"), but holds the character "!"; write "[^...]" to negate, or put "!" later in the class',
       'line 6 "foo\\\\": "foo\\\\" is a malformed pattern for Go\'s filepath.Match, which Flux uses: the line never matches anything',
+      'line 7 "\\\\\\\\[!a]x": a class starting with "!" is not negated in Flux (Go\'s filepath.Match negates with "[^"), but holds the character "!"; write "[^...]" to negate, or put "!" later in the class',
+      'line 8 "a\\\\  ": "a\\\\" is a malformed pattern for Go\'s filepath.Match, which Flux uses: the line never matches anything',
+      'line 9 "x/b**/c": "b**": Flux\'s matcher takes "**" only as a whole segment between slashes, so the line never matches anything; write "**/" or "*"',
     ]);
-    expect(ignorePatternProblems('[^a]*.yaml\n[a-c]\n\\[!x]\n')).toEqual([]);
+    expect(ignorePatternProblems('[^a]*.yaml\n[a-c]\n\\[!x]\n[[!]x\n[^!a]\nfoo**\n**/x\n')).toEqual([]);
   });
 });
 
@@ -78,7 +121,7 @@ describe('GitRepository and OCIRepository refuse such lines', () => {
     const repo = new Repo(app, 'mgmt', { url: 'https://example.com/mgmt' });
     const entry = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
     expect(() => new GitRepository(entry, 'git', { name: 'mgmt', repo, ignore: '/*\n![!x]\n' })).toThrow(
-      'mgmt/clusters--mgmt/git: prop "ignore": line 2 "![!x]": "[!" is not a negated class in Flux (Go\'s filepath.Match negates with "[^"), but the character "!" and the others; write "[^...]"',
+      'mgmt/clusters--mgmt/git: prop "ignore": line 2 "![!x]": a class starting with "!" is not negated in Flux (Go\'s filepath.Match negates with "[^"), but holds the character "!"; write "[^...]" to negate, or put "!" later in the class',
     );
     expect(() => new OCIRepository(entry, 'oci', { name: 'oci', url: 'oci://ghcr.io/org/manifests', ref: { tag: 'v1' }, ignore: '[z-' })).toThrow(
       'mgmt/clusters--mgmt/oci: prop "ignore": line 1 "[z-": "[z-" is a malformed pattern for Go\'s filepath.Match, which Flux uses: the line never matches anything',
@@ -87,7 +130,7 @@ describe('GitRepository and OCIRepository refuse such lines', () => {
 });
 
 describe('a build reading a file its source leaves out', () => {
-  function setup(ignore: string) {
+  function setup(ignore: string, extra?: (repo: Repo, entry: Folder, source: GitRepository) => void) {
     const app = new GitOpsApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'si-')), printBaselineReport: false });
     const repo = new Repo(app, 'mgmt', { url: 'https://example.com/mgmt' });
     const entry = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
@@ -97,6 +140,7 @@ describe('a build reading a file its source leaves out', () => {
       new ApiObject(folder, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: dir.replace('/', '-') }, data: { a: 'b' } });
       Kustomization.forFolder(entry, dir.replace('/', '-'), folder, { name: dir.replace('/', '-'), source, prune: true });
     }
+    extra?.(repo, entry, source);
     return app;
   }
   const problems = (app: GitOpsApp) => {
@@ -108,13 +152,14 @@ describe('a build reading a file its source leaves out', () => {
       throw e;
     }
   };
+  const TAIL = 'kustomize-controller fails ("kustomization path not found", or a resource missing) or builds a kustomization.yaml it generates from what is left instead of the one written; ';
 
-  test('at synth: one line for the source, with the first file and how many more', () => {
+  test('at synth: one line for the source, with the first file and the totals', () => {
     expect(problems(setup('# only deploy/\n/*\n!/deploy\n'))).toEqual([
-      'mgmt/clusters--mgmt/source/Resource: GitRepository flux-system/mgmt: its spec.ignore pattern "/*" leaves "apps/api/kustomization.yaml" out of the artifact, ' +
-        'and Kustomization flux-system/apps-api builds it (path "./apps/api") (and 3 more files of 1 more Kustomization): ' +
-        'source-controller archives only the files its ignore patterns keep (SourceIgnoreFilter; the last matching pattern decides), ' +
-        'so kustomize-controller fails ("kustomization path not found", or a missing resource) or builds a kustomization.yaml it generates instead of the one written; ' +
+      'mgmt/clusters--mgmt/source/Resource: GitRepository flux-system/mgmt: its spec.ignore pattern "/*" leaves "apps/api/kustomization.yaml" out of the artifact ' +
+        '(source-controller archives only the files its ignore patterns keep; the last matching pattern decides), ' +
+        'and Kustomization flux-system/apps-api builds it (path "./apps/api") (in all 4 files left out, read by 2 Kustomizations): ' +
+        TAIL +
         're-include the files with a later "!" pattern, or build another path',
     ]);
   });
@@ -124,14 +169,34 @@ describe('a build reading a file its source leaves out', () => {
     expect(problems(setup('*.md\ndocs/\n'))).toEqual([]);
   });
 
-  test('one file of a folder: the build fails on the missing resource', () => {
+  test('one file of a folder', () => {
     expect(problems(setup('configmap-apps-web.yaml\n'))).toEqual([
-      expect.stringContaining('GitRepository flux-system/mgmt: its spec.ignore pattern "configmap-apps-web.yaml" leaves "apps/web/configmap-apps-web.yaml" out of the artifact, and Kustomization flux-system/apps-web builds it (path "./apps/web"): '),
+      'mgmt/clusters--mgmt/source/Resource: GitRepository flux-system/mgmt: its spec.ignore pattern "configmap-apps-web.yaml" leaves "apps/web/configmap-apps-web.yaml" out of the artifact ' +
+        '(source-controller archives only the files its ignore patterns keep; the last matching pattern decides), ' +
+        'and Kustomization flux-system/apps-web builds it (path "./apps/web"): ' +
+        TAIL +
+        're-include the files with a later "!" pattern, or build another path',
+    ]);
+  });
+
+  test('a folder without kustomization.yaml: what is left out is not built (no problem); nothing left is', () => {
+    const build = (ignore: string) => setup(ignore, (repo, entry, source) => {
+      const plain = repo.folder('plain/web', { namespace: 'flux-system', kustomization: false });
+      new ApiObject(plain, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain-a' }, data: { a: 'b' } });
+      new ApiObject(plain, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain-b' }, data: { a: 'b' } });
+      Kustomization.forFolder(entry, 'plain', plain, { name: 'plain', source, prune: true });
+    });
+    expect(problems(build('configmap-plain-a.yaml\n'))).toEqual([]);
+    expect(problems(build('plain/\n'))).toEqual([
+      'mgmt/clusters--mgmt/source/Resource: GitRepository flux-system/mgmt: its spec.ignore pattern "plain/" leaves "plain/web/configmap-plain-a.yaml" out of the artifact ' +
+        '(source-controller archives only the files its ignore patterns keep; the last matching pattern decides), ' +
+        'and Kustomization flux-system/plain builds "./plain/web", of which nothing is left: kustomize-controller fails ("kustomization path not found"); ' +
+        're-include the files with a later "!" pattern, or build another path',
     ]);
   });
 });
 
-describe('validate: the same check on a tree, with default exclusions and generated artifacts', () => {
+describe('validate: the same check on a tree, with default exclusions, .sourceignore files and generated artifacts', () => {
   const doc = (o: string) => `${o.trim()}\n`;
   const GIT = (ignore?: string) => doc(`
 apiVersion: source.toolkit.fluxcd.io/v1
@@ -159,16 +224,16 @@ spec:
     kind: ${kind}
     name: ${source}
 `);
-  const CM = (name: string) => doc(`
+  const CM = (name: string, namespace = 'flux-system') => doc(`
 apiVersion: v1
 kind: ConfigMap
 metadata:
   name: ${name}
-  namespace: flux-system
+  namespace: ${namespace}
 data:
   a: b
 `);
-  const GEN = doc(`
+  const GEN = (artifact: string) => doc(`
 apiVersion: source.extensions.fluxcd.io/v1beta1
 kind: ArtifactGenerator
 metadata:
@@ -180,7 +245,7 @@ spec:
       kind: GitRepository
       name: mgmt
   artifacts:
-    - name: ci
+    - name: ${artifact}
       copy:
         - from: "@repo/ci/**"
           to: "@artifact/ci/"
@@ -195,6 +260,7 @@ spec:
     const code = await runValidate(['.'], { preinstalled: ['source-watcher'] }, io);
     return [code, io.stdout.mock.calls.map((c: string[]) => c[0]).join('')];
   }
+  const WHY = '(source-controller archives only the files its ignore patterns keep; the last matching pattern decides), ';
 
   test("Flux's default exclusions (no spec.ignore), and a kustomization.yml by its name", async () => {
     const [code, text] = await validateTree({
@@ -204,39 +270,95 @@ spec:
     });
     expect(code).toBe(1);
     expect(text).toContain(
-      'clusters/mgmt/sync.yaml#0: GitRepository flux-system/mgmt: Flux\'s default exclusion "cloudbuild.yaml" leaves "ci/cloudbuild.yaml" out of the artifact (a GitRepository without ignore patterns), ' +
-        'and Kustomization flux-system/ci builds it (path "./ci"): ',
+      'clusters/mgmt/sync.yaml#0: GitRepository flux-system/mgmt: Flux\'s default exclusion "cloudbuild.yaml" (applied when there are no ignore patterns) leaves "ci/cloudbuild.yaml" out of the artifact ' +
+        `${WHY}and Kustomization flux-system/ci builds it (path "./ci"): kustomize-controller fails ("kustomization path not found", or a resource missing) or builds a kustomization.yaml it generates from what is left instead of the one written; ` +
+        'rename the file or its folder, or set spec.ignore (any pattern there replaces the default exclusions; the VCS ones stay)\n',
     );
-    expect(text).toContain('; rename the file or its folder, or set spec.ignore (any pattern there replaces the default exclusions; the VCS ones stay)\n');
     // The kustomization file's own name: `*.yml` leaves it out (and with it the default exclusions).
     const [, yml] = await validateTree({
       'clusters/mgmt/sync.yaml': [GIT('*.yml'), KS('ci', './ci')].join('---\n'),
       'ci/kustomization.yml': 'resources:\n  - cloudbuild.yaml\n',
       'ci/cloudbuild.yaml': CM('ci'),
     });
-    expect(yml).toContain('GitRepository flux-system/mgmt: its spec.ignore pattern "*.yml" leaves "ci/kustomization.yml" out of the artifact, and Kustomization flux-system/ci builds it (path "./ci"): ');
+    expect(yml).toContain(`GitRepository flux-system/mgmt: its spec.ignore pattern "*.yml" leaves "ci/kustomization.yml" out of the artifact ${WHY}and Kustomization flux-system/ci builds it (path "./ci"): `);
+    expect(yml).not.toContain('cloudbuild');
+    // One file two Kustomizations build: the totals say so.
+    const [, two] = await validateTree({
+      'clusters/mgmt/sync.yaml': [GIT(), KS('ci', './ci'), KS('ci-again', './ci')].join('---\n'),
+      'ci/kustomization.yaml': 'resources:\n  - cloudbuild.yaml\n',
+      'ci/cloudbuild.yaml': CM('ci'),
+    });
+    expect(two).toContain('and Kustomization flux-system/ci builds it (path "./ci") (in all 1 file left out, read by 2 Kustomizations): ');
   });
 
-  test('an ExternalArtifact: source-watcher drops the default exclusions even when the GitRepository keeps them', async () => {
+  test('a .sourceignore of the tree: its patterns, scoped to its folder, and no default exclusions', async () => {
     const [code, text] = await validateTree({
-      'clusters/mgmt/sync.yaml': [GIT('*.md'), GEN, KS('ci', './ci', 'ExternalArtifact', 'ci')].join('---\n'),
+      'clusters/mgmt/sync.yaml': [GIT(), KS('ci', './ci')].join('---\n'),
+      'ci/.sourceignore': '/kustomization.yaml\n',
       'ci/kustomization.yaml': 'resources:\n  - cloudbuild.yaml\n',
       'ci/cloudbuild.yaml': CM('ci'),
     });
     expect(code).toBe(1);
     expect(text).toContain(
+      `clusters/mgmt/sync.yaml#0: GitRepository flux-system/mgmt: the pattern "/kustomization.yaml" of ci/.sourceignore leaves "ci/kustomization.yaml" out of the artifact ${WHY}`,
+    );
+    expect(text).toContain('; re-include the files with a later "!" pattern (in ci/.sourceignore or spec.ignore), or build another path\n');
+    expect(text).not.toContain('cloudbuild.yaml" out');
+    // A .sourceignore of another folder: the defaults are off, cloudbuild.yaml is kept.
+    const [ok, clean] = await validateTree({
+      'clusters/mgmt/sync.yaml': [GIT(), KS('ci', './ci')].join('---\n'),
+      'docs/.sourceignore': '*.md\n',
+      'ci/kustomization.yaml': 'resources:\n  - cloudbuild.yaml\n',
+      'ci/cloudbuild.yaml': CM('ci'),
+    });
+    expect([ok, clean]).toEqual([0, expect.stringContaining('no issues')]);
+  });
+
+  test('a path Flux generates a kustomization.yaml for: files left out are not built; a path with nothing left is a problem', async () => {
+    // examples/ is left out: its ConfigMap (in a Namespace nothing applies) is not in the build.
+    const [ok, clean] = await validateTree({
+      'clusters/mgmt/sync.yaml': [GIT('**/examples/'), KS('apps', './apps')].join('---\n'),
+      'apps/web/cm.yaml': CM('web'),
+      'apps/web/examples/ex.yaml': CM('example', 'nowhere'),
+    });
+    expect([ok, clean]).toEqual([0, expect.stringContaining('no issues')]);
+    const [code, text] = await validateTree({
+      'clusters/mgmt/sync.yaml': [GIT('/*\n!/clusters\n'), KS('apps', './apps')].join('---\n'),
+      'apps/web/cm.yaml': CM('web'),
+    });
+    expect(code).toBe(1);
+    expect(text).toContain(
+      `clusters/mgmt/sync.yaml#0: GitRepository flux-system/mgmt: its spec.ignore pattern "/*" leaves "apps/web/cm.yaml" out of the artifact ${WHY}` +
+        'and Kustomization flux-system/apps builds "./apps", of which nothing is left: kustomize-controller fails ("kustomization path not found"); re-include the files with a later "!" pattern, or build another path\n',
+    );
+  });
+
+  test('an ExternalArtifact: source-watcher applies the default exclusions even when the GitRepository keeps them', async () => {
+    const tree = (artifact: string, ignore: string, file: string) => ({
+      'clusters/mgmt/sync.yaml': [GIT(ignore), GEN(artifact), KS('ci', './ci', 'ExternalArtifact', artifact)].join('---\n'),
+      'ci/kustomization.yaml': `resources:\n  - ${file}\n`,
+      [`ci/${file}`]: CM('ci'),
+    });
+    const [code, text] = await validateTree(tree('ci', '*.md', 'cloudbuild.yaml'));
+    expect(code).toBe(1);
+    expect(text).toContain(
       'clusters/mgmt/sync.yaml#1: ArtifactGenerator flux-system/gen: source-watcher leaves "ci/cloudbuild.yaml" out of ExternalArtifact ci ' +
         '(Flux\'s default exclusion "cloudbuild.yaml", applied to every artifact it builds whatever its sources\' spec.ignore: builder.go SourceIgnoreFilter), ' +
-        'and Kustomization flux-system/ci builds it (path "./ci"): ',
+        'and Kustomization flux-system/ci builds it (path "./ci", through ExternalArtifact ci): ',
     );
     expect(text).toContain('; rename the file or its folder\n');
     expect(text).not.toContain('GitRepository flux-system/mgmt:');
+    // An artifact named like a default exclusion: source-watcher empties it.
+    const [, named] = await validateTree(tree('bundle.zip', '*.md', 'build.yaml'));
+    expect(named).toContain(
+      'ArtifactGenerator flux-system/gen: source-watcher leaves "ci/kustomization.yaml" out of ExternalArtifact bundle.zip (Flux\'s default exclusion "*.zip", which matches the artifact\'s name, ',
+    );
+    expect(named).toContain('; rename the artifact\n');
+    // The GitRepository's own pattern, through the artifact: named as such.
+    const [, own] = await validateTree(tree('ci', 'build.yaml', 'build.yaml'));
+    expect(own).toContain(`GitRepository flux-system/mgmt: its spec.ignore pattern "build.yaml" leaves "ci/build.yaml" out of the artifact ${WHY}and Kustomization flux-system/ci builds it (path "./ci", through ExternalArtifact ci): `);
     // Renamed: clean.
-    const [ok, clean] = await validateTree({
-      'clusters/mgmt/sync.yaml': [GIT('*.md'), GEN, KS('ci', './ci', 'ExternalArtifact', 'ci')].join('---\n'),
-      'ci/kustomization.yaml': 'resources:\n  - build.yaml\n',
-      'ci/build.yaml': CM('ci'),
-    });
+    const [ok, clean] = await validateTree(tree('ci', '*.md', 'build.yaml'));
     expect([ok, clean]).toEqual([0, expect.stringContaining('no issues')]);
   });
 });
