@@ -52,6 +52,8 @@ interface Pattern {
   readonly segments: ReadonlyArray<string | SegmentMatcher>;
   /** The first segment's matcher (simple-name patterns). */
   readonly first: SegmentMatcher;
+  /** The regular expressions (sources, unanchored) of the segments that can match: it matches a path only where one of them matches a segment. */
+  readonly sources: readonly string[];
 }
 
 /** Matches one path segment (Go's `filepath.Match` of one pattern segment); never matches for a malformed one. */
@@ -145,9 +147,15 @@ function compareSegments(a: readonly string[], b: readonly string[]): number {
 
 /** A gitignore matcher of `patterns`, lowest priority first (fluxcd/pkg `gitignore.NewMatcher`: the last pattern that matches decides). */
 function matcher(patterns: readonly Pattern[]): SourceFilter {
+  // Every match needs one of a pattern's segments to match a segment of the path (simpleNameMatch
+  // and globMatch both): one expression of all of them rules most files out at once (a fleet's
+  // 60,000 files against Flux's 24 default patterns).
+  const sources = patterns.flatMap((p) => p.sources);
+  const any = sources.length > 0 ? new RegExp(`^(?:${sources.join('|')})$`, 'su') : undefined;
   return {
     excludedBy(path: string): Exclusion | undefined {
       const all = path.split('/');
+      if (!any || !all.some((seg) => any.test(seg))) return undefined;
       for (let i = patterns.length - 1; i >= 0; i--) {
         const p = patterns[i];
         // pattern.go Match: only below the pattern's domain, relative to it.
@@ -214,7 +222,12 @@ function parsePattern(line: string, origin: PatternOrigin, domain: readonly stri
   // pattern.go's globMatch refuses a segment holding `**` with other characters; simpleNameMatch
   // hands the pattern to filepath.Match, where `**` is two `*`.
   const segments = parts.map((s) => (s === '' || s === '**' ? s : s.includes('**') ? NEVER : segmentMatcher(s)));
-  return { line, origin, domain, inclusion, dirOnly, isGlob, segments, first: segmentMatcher(parts[0]) };
+  const used = isGlob ? parts.filter((x) => x !== '' && x !== '**' && !x.includes('**')) : [parts[0]];
+  const sources = used.flatMap((x) => {
+    const re = compileSegment(x).re;
+    return re ? [re.source.slice(1, -1)] : [];
+  });
+  return { line, origin, domain, inclusion, dirOnly, isGlob, segments, first: segmentMatcher(parts[0]), sources };
 }
 
 /** pattern.go `simpleNameMatch`: the pattern's one segment matches any segment of the path. */
