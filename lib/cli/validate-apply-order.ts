@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CliError } from './context';
 import { parseYamlDocuments } from '../core/yaml-read';
-import { joinPrefix, listFiles } from '../core/validation/registry';
+import { joinPrefix } from '../core/validation/registry';
 import { isKustomizeConfig } from '../tree/read';
 import { ApplyOrderObject, applyOrderProblems, ApplyOrderRepo, Preinstalled, PreinstalledSet } from '../gitops/apply-order';
 import type { KubeObject } from '../gitops/layout';
@@ -26,26 +26,33 @@ export function preinstalledSets(values: readonly string[]): PreinstalledSet[] {
   });
 }
 
-/** The YAML files and `.sourceignore` files `listFiles` lists (not below dot-directories and node_modules). */
-const TREE_FILES = /^(?:.*\.[yY][aA]?[mM][lL]|\.sourceignore)$/;
+const YAML_FILE = /\.ya?ml$/i;
 
 /**
- * The YAML files of a directory (as `listFiles` lists them: absolute when `dir` is) and its
- * `.sourceignore` files, read (their directory relative to `dir`, `/`-separated). Like `listFiles`,
- * it does not descend into dot-directories and node_modules (source-controller reads a
- * `.sourceignore` in any directory but `.git`).
+ * The YAML files of a directory, as `listFiles` lists them (absolute when `dir` is; not below
+ * dot-directories and node_modules), and its `.sourceignore` files, read (their directory relative
+ * to `dir`, `/`-separated), in dot-directories too: source-controller reads one in every directory
+ * but `.git` (sourceignore `LoadIgnorePatterns`), and any of them turns Flux's default exclusions
+ * off. Not below node_modules, which a GitOps tree does not hold (walking one would cost more than
+ * the tree).
  */
 export function listTreeFiles(dir: string): { yaml: string[]; sourceIgnores: SourceIgnoreFile[] } {
   const yaml: string[] = [];
   const sourceIgnores: SourceIgnoreFile[] = [];
-  for (const f of listFiles(dir, TREE_FILES)) {
-    if (path.basename(f) !== SOURCE_IGNORE_FILE) {
-      yaml.push(f);
-      continue;
+  const walk = (d: string, prefix: string, rel: string, dotted: boolean) => {
+    const entries = fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = prefix + e.name;
+      if (e.isDirectory()) {
+        if (e.name === 'node_modules' || e.name === '.git') continue;
+        walk(p, p + path.sep, rel === '' ? e.name : `${rel}/${e.name}`, dotted || e.name.startsWith('.'));
+      } else if (e.isFile()) {
+        if (e.name === SOURCE_IGNORE_FILE) sourceIgnores.push({ dir: rel, text: fs.readFileSync(p, 'utf8') });
+        else if (!dotted && YAML_FILE.test(e.name)) yaml.push(p);
+      }
     }
-    const inside = path.dirname(f.slice(joinPrefix(dir).length));
-    sourceIgnores.push({ dir: inside === '.' ? '' : inside.split(path.sep).join('/'), text: fs.readFileSync(f, 'utf8') });
-  }
+  };
+  walk(dir, joinPrefix(dir), '', false);
   return { yaml, sourceIgnores };
 }
 
@@ -78,7 +85,7 @@ export function applyOrderLines(
     const shownPrefix = joinPrefix(p);
     const listed = listings.get(dir) ? { yaml: listings.get(dir)!, sourceIgnores: sourceIgnores.get(dir) ?? [] } : listTreeFiles(dir);
     for (const f of listed.yaml) {
-      // listFiles joins names onto `dir`: the rest is the path inside it.
+      // listTreeFiles joins names onto `dir`: the rest is the path inside it.
       const inside = f.slice(dir.endsWith(path.sep) ? dir.length : dir.length + 1);
       const rel = path.sep === '/' ? inside : inside.split(path.sep).join('/');
       const shown = shownPrefix + inside;

@@ -106,8 +106,13 @@ export interface Exclusion {
 
 /** Decides whether a file is left out of an artifact. */
 export interface SourceFilter {
-  /** The pattern leaving the file at `path` (`/`-separated) out of the artifact; undefined when the file is kept. */
-  excludedBy(path: string): Exclusion | undefined;
+  /**
+   * The pattern leaving the file (or, with `isDir`, the directory entry) at `path` (`/`-separated)
+   * out of the artifact; undefined when it is kept. The archive tests every file and directory on
+   * its own (never skipping a directory's content), so a kept directory is in the artifact even
+   * when all its files are left out: it is then empty.
+   */
+  excludedBy(path: string, isDir?: boolean): Exclusion | undefined;
 }
 
 /**
@@ -153,7 +158,7 @@ function matcher(patterns: readonly Pattern[]): SourceFilter {
   const sources = patterns.flatMap((p) => p.sources);
   const any = sources.length > 0 ? new RegExp(`^(?:${sources.join('|')})$`, 'su') : undefined;
   return {
-    excludedBy(path: string): Exclusion | undefined {
+    excludedBy(path: string, isDir = false): Exclusion | undefined {
       const all = path.split('/');
       if (!any || !all.some((seg) => any.test(seg))) return undefined;
       for (let i = patterns.length - 1; i >= 0; i--) {
@@ -164,8 +169,7 @@ function matcher(patterns: readonly Pattern[]): SourceFilter {
           if (all.length <= p.domain.length || p.domain.some((d, j) => all[j] !== d)) continue;
           segments = all.slice(p.domain.length);
         }
-        // The archive tests files (isDir false).
-        if (p.isGlob ? globMatch(p, segments) : simpleNameMatch(p, segments)) return p.inclusion ? undefined : { pattern: p.line, origin: p.origin };
+        if (p.isGlob ? globMatch(p, segments, isDir) : simpleNameMatch(p, segments, isDir)) return p.inclusion ? undefined : { pattern: p.line, origin: p.origin };
       }
       return undefined;
     },
@@ -231,16 +235,16 @@ function parsePattern(line: string, origin: PatternOrigin, domain: readonly stri
 }
 
 /** pattern.go `simpleNameMatch`: the pattern's one segment matches any segment of the path. */
-function simpleNameMatch(p: Pattern, path: readonly string[]): boolean {
+function simpleNameMatch(p: Pattern, path: readonly string[], isDir: boolean): boolean {
   for (let i = 0; i < path.length; i++) {
     if (!p.first(path[i])) continue;
-    return !(p.dirOnly && i === path.length - 1);
+    return !(p.dirOnly && !isDir && i === path.length - 1);
   }
   return false;
 }
 
-/** pattern.go `globMatch`, for a file (isDir false). */
-function globMatch(p: Pattern, pathIn: readonly string[]): boolean {
+/** pattern.go `globMatch`. */
+function globMatch(p: Pattern, pathIn: readonly string[], isDir: boolean): boolean {
   let path = pathIn;
   let matched = false;
   let canTraverse = false;
@@ -272,7 +276,7 @@ function globMatch(p: Pattern, pathIn: readonly string[]): boolean {
       path = path.slice(1);
     }
   }
-  if (matched && p.dirOnly && path.length === 0) matched = false;
+  if (matched && p.dirOnly && !isDir && path.length === 0) matched = false;
   return matched;
 }
 

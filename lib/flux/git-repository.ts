@@ -83,11 +83,12 @@ export interface GitRepositoryProps extends FluxObjectProps {
    * Flux's default exclusions (images, archives, CI files, `.sops.yaml`...); the VCS ones (`.git/`,
    * `.gitignore`...) stay. The last matching pattern decides, and Flux's matcher (go-git's) lets a
    * later `!pattern` re-include a file inside an excluded directory, unlike git. A Kustomization
-   * of the app whose build needs a file left out (a kustomization file, a file it lists) is a
-   * synth error (also in `cdk8s-platform validate`); lines Flux reads differently from git are
+   * of the app whose build needs a file left out (a kustomization file, a file it lists), or
+   * builds a folder without kustomization.yaml with nothing left, is a synth error (also in
+   * `cdk8s-platform validate`); lines Flux reads differently from git are
    * refused: a malformed pattern (it never matches), `**` inside a segment, and a class starting
    * with `!` (Flux negates with `[^...]`). See lib/core/source-ignore.ts.
-   * @default - Flux's default exclusions (VCS files, images, archives, CI files)
+   * @default - the VCS patterns and Flux's default exclusions (images, archives, CI files)
    */
   readonly ignore?: string;
 

@@ -70,7 +70,7 @@ export interface OCIRepositoryProps extends FluxObjectProps {
    * `operation: 'copy'`): as a GitRepository's (see `GitRepositoryProps.ignore`), appended after the
    * artifact's `.sourceignore` files, any pattern dropping Flux's default exclusions. Lines Flux reads
    * differently from git (a malformed pattern, `**` inside a segment, `[!...]`) are refused.
-   * @default - Flux's default exclusions (VCS files, images, archives, CI files)
+   * @default - the VCS patterns and Flux's default exclusions (images, archives, CI files)
    */
   readonly ignore?: string;
 }

@@ -508,43 +508,65 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   let watcher: SourceFilter | undefined;
   const ignored = new Map<ApplyOrderObject, IgnoredFiles>();
   type Via = { artifact: string; generator: ApplyOrderObject };
+  // source-watcher matches on `<artifact name>/<file>`: an artifact named like a default exclusion
+  // holds nothing (tested once per artifact, with a file name no pattern matches).
+  const emptiedByName = new Map<string, Exclusion | undefined>();
   const leftOutBy = (src: ApplyOrderObject, r: ApplyOrderRepo, via: Via | undefined) => {
     let byRepo = filters.get(src);
     if (!byRepo) filters.set(src, (byRepo = new Map()));
     let git = byRepo.get(r);
     if (!git) byRepo.set(r, (git = sourceControllerFilter(str((src.obj.spec as Record<string, unknown> | undefined)?.ignore), r.sourceIgnoreFiles)));
     const filter = git;
-    return (file: string): { exclusion: Exclusion; owner: ApplyOrderObject } | undefined => {
-      const e = filter.excludedBy(file);
-      if (e) return { exclusion: e, owner: src };
-      const w = via ? (watcher ??= sourceWatcherFilter()).excludedBy(`${via.artifact}/${file}`) : undefined;
-      return w ? { exclusion: w, owner: via!.generator } : undefined;
+    let named: Exclusion | undefined;
+    if (via) {
+      watcher ??= sourceWatcherFilter();
+      if (!emptiedByName.has(via.artifact)) emptiedByName.set(via.artifact, watcher.excludedBy(`${via.artifact}/x`));
+      named = emptiedByName.get(via.artifact);
+    }
+    return (file: string, isDir = false): LeftOut | undefined => {
+      if (named) return { exclusion: named, owner: via!.generator, byName: true };
+      const e = filter.excludedBy(file, isDir);
+      if (e) return { exclusion: e, owner: src, byName: false };
+      const w = via ? watcher!.excludedBy(`${via.artifact}/${file}`, isDir) : undefined;
+      return w ? { exclusion: w, owner: via!.generator, byName: false } : undefined;
     };
   };
   const checkIgnored = (o: ApplyOrderObject, r: ApplyOrderRepo, path: string, dirs: ReadonlyArray<BuiltDirectory<string>>, leftOut: ReturnType<typeof leftOutBy>, via: Via | undefined) => {
     const index = indexOf(r);
-    const record = (file: string, hit: { exclusion: Exclusion; owner: ApplyOrderObject }, whole: boolean) => {
+    const record = (files: readonly string[], hit: LeftOut, outcome: IgnoredOutcome) => {
       let entry = ignored.get(hit.owner);
-      if (!entry) ignored.set(hit.owner, (entry = { first: { file, exclusion: hit.exclusion, ks: o, path, artifact: via?.artifact, whole }, files: new Set(), kss: new Set() }));
-      entry.files.add(file);
+      if (!entry) ignored.set(hit.owner, (entry = { first: { file: files[0], hit, ks: o, path, artifact: via?.artifact, outcome }, files: new Set(), kss: new Set() }));
+      for (const f of files) entry.files.add(f);
       entry.kss.add(o);
     };
     for (const file of buildFiles(index, dirs, r)) {
       const hit = leftOut(file);
-      if (hit) record(file, hit, false);
+      if (hit) record([file], hit, 'needed');
     }
-    // A path Flux generates a kustomization.yaml for: only a path with nothing left is a problem.
-    if (dirs.length > 0 && dirs[0].generated) {
-      let first: { file: string; hit: { exclusion: Exclusion; owner: ApplyOrderObject } } | undefined;
-      for (const d of index.tree.atOrBelow(fluxBuildPath(path))) {
-        for (const file of index.filesIn.get(d) ?? []) {
-          const hit = leftOut(file);
-          if (!hit) return;
-          first ??= { file, hit };
-        }
+    // A path Flux generates a kustomization.yaml for lists what the artifact holds below it: a
+    // file left out is not built. Only a path with nothing to build is a problem: no directory
+    // left (the path is not found), or only empty directories (an empty build, which prunes).
+    if (dirs.length === 0 || !dirs[0].generated) return;
+    const p = fluxBuildPath(path);
+    const kustomizationFile = (d: string) => `${d === '' ? '' : `${d}/`}${r.kustomizationFileNames?.get(d === '' ? '.' : d) ?? 'kustomization.yaml'}`;
+    const left: string[] = [];
+    let first: LeftOut | undefined;
+    // The directories at and below the path (and those between), tested as directories: a kept
+    // one is in the artifact, empty or not.
+    const between = new Set<string>([p]);
+    for (const d of index.tree.atOrBelow(p)) {
+      if (index.tree.isKustomized(d) && !leftOut(kustomizationFile(d))) return;
+      for (const file of index.filesIn.get(d) ?? []) {
+        const hit = leftOut(file);
+        if (!hit) return;
+        first ??= hit;
+        left.push(file);
       }
-      if (first) record(first.file, first.hit, true);
+      for (let a = d; a.length > p.length; a = a.includes('/') ? a.slice(0, a.lastIndexOf('/')) : '') between.add(a);
     }
+    if (!first) return;
+    const dirKept = p === '' || [...between].some((d) => d !== '' && !leftOut(d, true));
+    record(left, first, dirKept ? 'empty' : 'missing');
   };
   const indexes = new Map<ApplyOrderRepo, RepoFiles>();
   const indexOf = (r: ApplyOrderRepo): RepoFiles => {
@@ -841,10 +863,20 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
+/** Why a left-out file matters: a build needs it; or a generated path has nothing left (`missing`) or only empty directories (`empty`). */
+type IgnoredOutcome = 'needed' | 'missing' | 'empty';
+
+/** The pattern leaving a file out, the source (or generator) it belongs to, and whether it hits an artifact's name. */
+interface LeftOut {
+  readonly exclusion: Exclusion;
+  readonly owner: ApplyOrderObject;
+  readonly byName: boolean;
+}
+
 /** What one source (or generator) leaves out of the builds reading through it (see `checkIgnored` in {@link applyOrderProblems}). */
 interface IgnoredFiles {
-  /** The first file: the pattern, its Kustomization and path, the ExternalArtifact read through, whether nothing is left of the path. */
-  readonly first: { readonly file: string; readonly exclusion: Exclusion; readonly ks: ApplyOrderObject; readonly path: string; readonly artifact?: string; readonly whole: boolean };
+  /** The first case: its first file and pattern, its Kustomization and path, the ExternalArtifact read through, the outcome. */
+  readonly first: { readonly file: string; readonly hit: LeftOut; readonly ks: ApplyOrderObject; readonly path: string; readonly artifact?: string; readonly outcome: IgnoredOutcome };
   readonly files: Set<string>;
   readonly kss: Set<ApplyOrderObject>;
 }
@@ -855,33 +887,42 @@ function ignoredProblems(ignored: ReadonlyMap<ApplyOrderObject, IgnoredFiles>): 
   const s = (n: number) => (n === 1 ? '' : 's');
   const out: ApplyOrderProblem[] = [];
   for (const [owner, { first, files, kss }] of ignored) {
-    const { file, exclusion, ks, artifact, whole } = first;
+    const { file, hit, ks, artifact, outcome } = first;
+    const generator = owner.obj.kind === 'ArtifactGenerator';
     const path = str((ks.obj.spec as Record<string, unknown> | undefined)?.path) ?? first.path;
     const through = artifact ? `, through ExternalArtifact ${artifact}` : '';
-    const all = files.size > 1 || kss.size > 1 ? ` (in all ${files.size} file${s(files.size)} left out, read by ${kss.size} Kustomization${s(kss.size)})` : '';
-    const builds = whole
-      ? `and Kustomization ${id(ks.obj)} builds "${path}"${through}, of which nothing is left${all}: kustomize-controller fails ("kustomization path not found")`
-      : `and Kustomization ${id(ks.obj)} builds it (path "${path}"${through})${all}: kustomize-controller fails ("kustomization path not found", or a resource missing) ` +
-        'or builds a kustomization.yaml it generates from what is left instead of the one written';
-    const pattern = JSON.stringify(exclusion.pattern);
-    if (owner.obj.kind === 'ArtifactGenerator') {
-      const named = sourceWatcherFilter().excludedBy(`${artifact}/x`)?.pattern === exclusion.pattern;
+    const all = files.size > 1 || kss.size > 1 ? `; ${files.size} file${s(files.size)} left out in all, read by ${kss.size} Kustomization${s(kss.size)} through this ${generator ? 'generator' : 'source'}` : '';
+    const builds =
+      outcome === 'needed'
+        ? `and Kustomization ${id(ks.obj)} builds it (path "${path}"${through}${all}): kustomize-controller fails ("kustomization path not found", or a resource missing) ` +
+          'or builds a kustomization.yaml it generates from what is left instead of the one written'
+        : outcome === 'missing'
+          ? `and Kustomization ${id(ks.obj)} builds "${path}" (no kustomization file${through}${all}), of which nothing is left: kustomize-controller fails ("kustomization path not found")`
+          : `and Kustomization ${id(ks.obj)} builds "${path}" (no kustomization file${through}${all}), of which only empty directories are left: ` +
+            'Flux generates an empty kustomization.yaml, applies nothing and prunes everything the Kustomization applied before';
+    const pattern = JSON.stringify(hit.exclusion.pattern);
+    const kindOf = hit.exclusion.origin === 'vcs' ? 'VCS exclusion' : 'default exclusion';
+    if (generator) {
+      const why = hit.byName
+        ? `source-watcher leaves everything out of ExternalArtifact ${artifact}, "${file}" included: Flux's ${kindOf} ${pattern} matches the artifact's name`
+        : `source-watcher leaves "${file}" out of ExternalArtifact ${artifact} (Flux's ${kindOf} ${pattern})`;
       out.push({
         where: owner.where,
         message:
-          `ArtifactGenerator ${id(owner.obj)}: source-watcher leaves "${file}" out of ExternalArtifact ${artifact} (Flux's default exclusion ${pattern}${named ? `, which matches the artifact's name` : ''}, ` +
-          `applied to every artifact it builds whatever its sources' spec.ignore: builder.go SourceIgnoreFilter), ${builds}; ${named ? 'rename the artifact' : 'rename the file or its folder'}`,
+          `ArtifactGenerator ${id(owner.obj)}: ${why}, which it applies to every artifact it builds, on <workspace>/<artifact name>/<file>, whatever its sources' spec.ignore (builder.go SourceIgnoreFilter), ` +
+          `${builds}; ${hit.byName ? 'rename the artifact' : 'rename the file or its folder'}`,
       });
       continue;
     }
+    const origin = hit.exclusion.origin;
     const [cause, fix] =
-      exclusion.origin === 'spec.ignore'
+      origin === 'spec.ignore'
         ? [`its spec.ignore pattern ${pattern}`, 're-include the files with a later "!" pattern, or build another path']
-        : exclusion.origin === 'vcs'
+        : origin === 'vcs'
           ? [`Flux's VCS exclusion ${pattern}`, 'rename the file or its folder']
-          : exclusion.origin === 'default'
-            ? [`Flux's default exclusion ${pattern} (applied when there are no ignore patterns)`, 'rename the file or its folder, or set spec.ignore (any pattern there replaces the default exclusions; the VCS ones stay)']
-            : [`the pattern ${pattern} of ${exclusion.origin}`, `re-include the files with a later "!" pattern (in ${exclusion.origin} or spec.ignore), or build another path`];
+          : origin === 'default'
+            ? [`Flux's default exclusion ${pattern} (applied when there are no ignore patterns: no spec.ignore, no .sourceignore in the repo)`, 'rename the file or its folder, or set spec.ignore (any pattern there replaces the default exclusions; the VCS ones stay)']
+            : [`the pattern ${pattern} of ${origin}`, `re-include the files with a later "!" pattern (in ${origin} or spec.ignore), or build another path`];
     out.push({
       where: owner.where,
       message: `GitRepository ${id(owner.obj)}: ${cause} leaves "${file}" out of the artifact (source-controller archives only the files its ignore patterns keep; the last matching pattern decides), ${builds}; ${fix}`,

@@ -158,7 +158,7 @@ describe('a build reading a file its source leaves out', () => {
     expect(problems(setup('# only deploy/\n/*\n!/deploy\n'))).toEqual([
       'mgmt/clusters--mgmt/source/Resource: GitRepository flux-system/mgmt: its spec.ignore pattern "/*" leaves "apps/api/kustomization.yaml" out of the artifact ' +
         '(source-controller archives only the files its ignore patterns keep; the last matching pattern decides), ' +
-        'and Kustomization flux-system/apps-api builds it (path "./apps/api") (in all 4 files left out, read by 2 Kustomizations): ' +
+        'and Kustomization flux-system/apps-api builds it (path "./apps/api"; 4 files left out in all, read by 2 Kustomizations through this source): ' +
         TAIL +
         're-include the files with a later "!" pattern, or build another path',
     ]);
@@ -179,7 +179,7 @@ describe('a build reading a file its source leaves out', () => {
     ]);
   });
 
-  test('a folder without kustomization.yaml: what is left out is not built (no problem); nothing left is', () => {
+  test('a folder without kustomization.yaml: what is left out is not built (no problem); nothing left, or only an empty directory, is', () => {
     const build = (ignore: string) => setup(ignore, (repo, entry, source) => {
       const plain = repo.folder('plain/web', { namespace: 'flux-system', kustomization: false });
       new ApiObject(plain, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain-a' }, data: { a: 'b' } });
@@ -190,8 +190,15 @@ describe('a build reading a file its source leaves out', () => {
     expect(problems(build('plain/\n'))).toEqual([
       'mgmt/clusters--mgmt/source/Resource: GitRepository flux-system/mgmt: its spec.ignore pattern "plain/" leaves "plain/web/configmap-plain-a.yaml" out of the artifact ' +
         '(source-controller archives only the files its ignore patterns keep; the last matching pattern decides), ' +
-        'and Kustomization flux-system/plain builds "./plain/web", of which nothing is left: kustomize-controller fails ("kustomization path not found"); ' +
+        'and Kustomization flux-system/plain builds "./plain/web" (no kustomization file; 2 files left out in all, read by 1 Kustomization through this source), of which nothing is left: kustomize-controller fails ("kustomization path not found"); ' +
         're-include the files with a later "!" pattern, or build another path',
+    ]);
+    // A pattern of files only: the directory stays, empty.
+    expect(problems(build('plain/web/*\n'))).toEqual([
+      'mgmt/clusters--mgmt/source/Resource: GitRepository flux-system/mgmt: its spec.ignore pattern "plain/web/*" leaves "plain/web/configmap-plain-a.yaml" out of the artifact ' +
+        '(source-controller archives only the files its ignore patterns keep; the last matching pattern decides), ' +
+        'and Kustomization flux-system/plain builds "./plain/web" (no kustomization file; 2 files left out in all, read by 1 Kustomization through this source), of which only empty directories are left: ' +
+        'Flux generates an empty kustomization.yaml, applies nothing and prunes everything the Kustomization applied before; re-include the files with a later "!" pattern, or build another path',
     ]);
   });
 });
@@ -270,7 +277,7 @@ spec:
     });
     expect(code).toBe(1);
     expect(text).toContain(
-      'clusters/mgmt/sync.yaml#0: GitRepository flux-system/mgmt: Flux\'s default exclusion "cloudbuild.yaml" (applied when there are no ignore patterns) leaves "ci/cloudbuild.yaml" out of the artifact ' +
+      'clusters/mgmt/sync.yaml#0: GitRepository flux-system/mgmt: Flux\'s default exclusion "cloudbuild.yaml" (applied when there are no ignore patterns: no spec.ignore, no .sourceignore in the repo) leaves "ci/cloudbuild.yaml" out of the artifact ' +
         `${WHY}and Kustomization flux-system/ci builds it (path "./ci"): kustomize-controller fails ("kustomization path not found", or a resource missing) or builds a kustomization.yaml it generates from what is left instead of the one written; ` +
         'rename the file or its folder, or set spec.ignore (any pattern there replaces the default exclusions; the VCS ones stay)\n',
     );
@@ -288,7 +295,7 @@ spec:
       'ci/kustomization.yaml': 'resources:\n  - cloudbuild.yaml\n',
       'ci/cloudbuild.yaml': CM('ci'),
     });
-    expect(two).toContain('and Kustomization flux-system/ci builds it (path "./ci") (in all 1 file left out, read by 2 Kustomizations): ');
+    expect(two).toContain('and Kustomization flux-system/ci builds it (path "./ci"; 1 file left out in all, read by 2 Kustomizations through this source): ');
   });
 
   test('a .sourceignore of the tree: its patterns, scoped to its folder, and no default exclusions', async () => {
@@ -312,6 +319,14 @@ spec:
       'ci/cloudbuild.yaml': CM('ci'),
     });
     expect([ok, clean]).toEqual([0, expect.stringContaining('no issues')]);
+    // In a dot-directory too: any .sourceignore turns the defaults off.
+    const [ok2, clean2] = await validateTree({
+      'clusters/mgmt/sync.yaml': [GIT(), KS('ci', './ci')].join('---\n'),
+      '.github/.sourceignore': '*.md\n',
+      'ci/kustomization.yaml': 'resources:\n  - cloudbuild.yaml\n',
+      'ci/cloudbuild.yaml': CM('ci'),
+    });
+    expect([ok2, clean2]).toEqual([0, expect.stringContaining('no issues')]);
   });
 
   test('a path Flux generates a kustomization.yaml for: files left out are not built; a path with nothing left is a problem', async () => {
@@ -329,8 +344,16 @@ spec:
     expect(code).toBe(1);
     expect(text).toContain(
       `clusters/mgmt/sync.yaml#0: GitRepository flux-system/mgmt: its spec.ignore pattern "/*" leaves "apps/web/cm.yaml" out of the artifact ${WHY}` +
-        'and Kustomization flux-system/apps builds "./apps", of which nothing is left: kustomize-controller fails ("kustomization path not found"); re-include the files with a later "!" pattern, or build another path\n',
+        'and Kustomization flux-system/apps builds "./apps" (no kustomization file), of which nothing is left: kustomize-controller fails ("kustomization path not found"); re-include the files with a later "!" pattern, or build another path\n',
     );
+    // A kept kustomization.yaml below the path: Flux builds that directory.
+    const [ok2, clean2] = await validateTree({
+      'clusters/mgmt/sync.yaml': [GIT('/clusters/prod/*.yaml\n'), KS('prod', './clusters/prod')].join('---\n'),
+      'clusters/prod/own.yaml': CM('own', 'nowhere'),
+      'clusters/prod/apps/kustomization.yaml': 'resources:\n  - ../../../apps/prod/cm.yaml\n',
+      'apps/prod/cm.yaml': CM('prod'),
+    });
+    expect([ok2, clean2]).toEqual([0, expect.stringContaining('no issues')]);
   });
 
   test('an ExternalArtifact: source-watcher applies the default exclusions even when the GitRepository keeps them', async () => {
@@ -342,16 +365,16 @@ spec:
     const [code, text] = await validateTree(tree('ci', '*.md', 'cloudbuild.yaml'));
     expect(code).toBe(1);
     expect(text).toContain(
-      'clusters/mgmt/sync.yaml#1: ArtifactGenerator flux-system/gen: source-watcher leaves "ci/cloudbuild.yaml" out of ExternalArtifact ci ' +
-        '(Flux\'s default exclusion "cloudbuild.yaml", applied to every artifact it builds whatever its sources\' spec.ignore: builder.go SourceIgnoreFilter), ' +
+      'clusters/mgmt/sync.yaml#1: ArtifactGenerator flux-system/gen: source-watcher leaves "ci/cloudbuild.yaml" out of ExternalArtifact ci (Flux\'s default exclusion "cloudbuild.yaml"), ' +
+        'which it applies to every artifact it builds, on <workspace>/<artifact name>/<file>, whatever its sources\' spec.ignore (builder.go SourceIgnoreFilter), ' +
         'and Kustomization flux-system/ci builds it (path "./ci", through ExternalArtifact ci): ',
     );
     expect(text).toContain('; rename the file or its folder\n');
     expect(text).not.toContain('GitRepository flux-system/mgmt:');
-    // An artifact named like a default exclusion: source-watcher empties it.
+    // An artifact named like a default exclusion: source-watcher empties it, whatever the file.
     const [, named] = await validateTree(tree('bundle.zip', '*.md', 'build.yaml'));
     expect(named).toContain(
-      'ArtifactGenerator flux-system/gen: source-watcher leaves "ci/kustomization.yaml" out of ExternalArtifact bundle.zip (Flux\'s default exclusion "*.zip", which matches the artifact\'s name, ',
+      'ArtifactGenerator flux-system/gen: source-watcher leaves everything out of ExternalArtifact bundle.zip, "ci/kustomization.yaml" included: Flux\'s default exclusion "*.zip" matches the artifact\'s name, which it applies',
     );
     expect(named).toContain('; rename the artifact\n');
     // The GitRepository's own pattern, through the artifact: named as such.
