@@ -9,6 +9,7 @@ import { isStatefulKind } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
 import { builtDirectories, fluxBuildPath, type BuildTree } from '../core/flux-build';
+import { sourceControllerFilter, sourceWatcherFilter, type Exclusion } from '../core/source-ignore';
 import { classDefaults, clusterClassKey, clusterTransition, isTopologyCluster, type ClassDefaults } from './cluster-transitions';
 
 /**
@@ -662,9 +663,11 @@ function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>
  * What `kustomize build` of `dir` in a repo yields (lib/core/flux-build.ts: without a
  * kustomization.yaml, Flux's generated one), as identity key → file (no remote resources). With
  * `recurse` false, a directory without a kustomization.yaml yields only the files directly in it
- * (an Argo CD directory source without `directory.recurse`).
+ * (an Argo CD directory source without `directory.recurse`). `leftOut`: the files the source
+ * leaves out of its artifact, which Flux's generated kustomization.yaml does not list (a
+ * kustomization.yaml listing one fails the build: the apply-order check refuses that at synth).
  */
-function build(r: GuardRepo, side: Side, dir: string, targetNamespace: string | undefined, recurse = true): Map<string, Built> {
+function build(r: GuardRepo, side: Side, dir: string, targetNamespace: string | undefined, recurse = true, leftOut?: (file: string) => unknown): Map<string, Built> {
   const out = new Map<string, Built>();
   const ids = side.ids(r);
   const st = sideTree(ids, side.kfiles(r));
@@ -679,9 +682,45 @@ function build(r: GuardRepo, side: Side, dir: string, targetNamespace: string | 
     for (const f of st.filesIn.get(fluxBuildPath(dir)) ?? []) add(f);
     return out;
   }
-  for (const b of dirs) for (const f of b.generated ? st.filesIn.get(b.dir) ?? [] : st.listedFiles(b.dir)) add(f);
+  for (const b of dirs) {
+    if (b.generated) for (const f of st.filesIn.get(b.dir) ?? []) if (!leftOut?.(f)) add(f);
+    if (!b.generated) for (const f of st.listedFiles(b.dir)) add(f);
+  }
   return out;
 }
+
+/**
+ * What a Kustomization's source leaves out of its artifact (lib/core/source-ignore.ts): for a
+ * GitRepository of the app, its `spec.ignore` (or Flux's default exclusions); for an
+ * ExternalArtifact, source-watcher's default exclusions on `<name>/<file>`. Undefined when the
+ * source is not in the trees (flux bootstrap's own GitRepository: its patterns are unknown).
+ */
+function sourceFilterOf(k: FluxKustomization, repos: readonly GuardRepo[], side: Side): ((file: string) => Exclusion | undefined) | undefined {
+  const spec = (k.obj.spec ?? {}) as { sourceRef?: { kind?: string; name?: string; namespace?: string } };
+  const ref = spec.sourceRef ?? {};
+  if (ref.kind === 'ExternalArtifact' && typeof ref.name === 'string') {
+    const watcher = (WATCHER ??= sourceWatcherFilter());
+    return (file) => watcher.excludedBy(`${ref.name}/${file}`);
+  }
+  if ((ref.kind ?? 'GitRepository') !== 'GitRepository' || typeof ref.name !== 'string') return undefined;
+  const ns = ref.namespace ?? k.obj.metadata?.namespace;
+  const found = sourceIndex(repos, side).gitRepositories.get(ns)?.get(ref.name) ?? [];
+  for (const { r, file } of [...found.filter((c) => c.r === k.repo), ...found.filter((c) => c.r !== k.repo)]) {
+    const git = side.objects(r, file).find((o) => o.kind === 'GitRepository' && o.metadata?.name === ref.name);
+    if (!git) continue;
+    const ignore = (git.spec as { ignore?: unknown } | undefined)?.ignore;
+    const text = typeof ignore === 'string' ? ignore : '';
+    let filter = SOURCE_FILTERS.get(text);
+    if (!filter) SOURCE_FILTERS.set(text, (filter = sourceControllerFilter(typeof ignore === 'string' ? ignore : undefined)));
+    const f = filter;
+    return (file) => f.excludedBy(file);
+  }
+  return undefined;
+}
+
+let WATCHER: ReturnType<typeof sourceWatcherFilter> | undefined;
+/** Filters by `spec.ignore` text (`''` also for none: the same patterns, Flux's defaults). */
+const SOURCE_FILTERS = new Map<string, ReturnType<typeof sourceControllerFilter>>();
 
 /** What a Kustomization applies: its source repo's build of `spec.path`. */
 function applied(k: FluxKustomization, repos: readonly GuardRepo[], side: Side): Map<string, Built & { repo: GuardRepo }> {
@@ -689,7 +728,7 @@ function applied(k: FluxKustomization, repos: readonly GuardRepo[], side: Side):
   const src = sourceRepo(k, repos, side);
   const out = new Map<string, Built & { repo: GuardRepo }>();
   if (!src) return out;
-  for (const [key, v] of build(src, side, spec.path ?? './', spec.targetNamespace)) out.set(key, { ...v, repo: src });
+  for (const [key, v] of build(src, side, spec.path ?? './', spec.targetNamespace, true, sourceFilterOf(k, repos, side))) out.set(key, { ...v, repo: src });
   return out;
 }
 
@@ -910,7 +949,14 @@ function fluxPrunes(
       const pruned = protectedPrune(v, ikey, ctx, pruneDisabled);
       if (!pruned) continue;
       const { info, reasons } = pruned;
-      const why = kNew === undefined ? `${describeK(k)} is removed` : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
+      // A file still in Git that the source now leaves out of its artifact: said so.
+      const ignored = kNew && s.next.ids(v.repo).has(v.file) ? sourceFilterOf(kNew, repos, s.next)?.(v.file) : undefined;
+      const why =
+        kNew === undefined
+          ? `${describeK(k)} is removed`
+          : ignored
+            ? `${describeK(kNew)} no longer applies it: its source leaves ${v.file} out of the artifact (${ignored.origin === 'spec.ignore' ? 'spec.ignore' : `Flux's ${ignored.origin === 'vcs' ? 'VCS' : 'default'} exclusion`} pattern ${JSON.stringify(ignored.pattern)})`
+            : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
       out.push({
         repo: v.repo.name,
         change: { action: 'prune', object: info, prunedBy: why, pruneStoppable: { kustomization: (kNew ?? k).id, removed: kNew === undefined }, protection: reasons, blocked: allowed(info).length === 0 },

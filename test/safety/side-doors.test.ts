@@ -1,6 +1,7 @@
 // Issue 15: no side door around the destroy guard. Scoped allow ids, Namespaces checked across
 // repos, Flux Kustomizations that would prune protected objects (removed, re-pointed, narrowed,
-// objects moved between them, remote-cluster hydration), Crossplane composite resources.
+// objects moved between them, remote-cluster hydration, files their source now leaves out of its
+// artifact), Crossplane composite resources.
 import { handWrittenCluster } from '../support/clusters';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -615,5 +616,37 @@ describe('the guard of a re-synth reads only the committed files it does not wri
     expect(problems(() => fluxApp(out, { dbFolder: 'infra/db' }).synth())).toEqual([pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it (its build of ./apps lacks it)`)]);
     expect(problems(() => fluxApp(out, { includeSubfolders: false }).synth())).toEqual([pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it (its build of ./apps lacks it)`)]);
     expect(problems(() => fluxApp(out, { appsPath: 'other' }).synth())).toEqual([pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it (its build of ./other lacks it)`)]);
+  });
+});
+
+describe('a source that leaves a file out of its artifact', () => {
+  /** A folder without kustomization.yaml (Flux generates one from the files it finds) holding a protected server, applied from a GitRepository of the app. */
+  const build = (out: string, ignore?: string, allow?: string[]) => {
+    const app = newApp(out, allow);
+    const repo = new Repo(app, 'platform', { url: 'https://example.com/platform' });
+    const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
+    const source = new GitRepository(mgmt, 'source', { name: 'platform', repo, ignore });
+    const data = repo.folder('data', { namespace: 'team', kustomization: false });
+    new ApiObject(data, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } } as any);
+    unretained(new ApiObject(data, 'db', SERVER));
+    Kustomization.forFolder(mgmt, 'data', data, { name: 'data', source, prune: true });
+    return app;
+  };
+
+  test("an ignore pattern leaving a protected object's file out of a generated build is a protected prune (its file stays in Git)", () => {
+    const out = tmp();
+    build(out).synth();
+    const refused = problems(() => build(out, 'flexibleserver-*.yaml\n').synth());
+    expect(refused).toEqual([
+      'platform/data/db (platform/data/flexibleserver-orders.yaml): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ' +
+        'Kustomization/flux-system/data (platform/clusters/mgmt/kustomization-data.yaml) no longer applies it: its source leaves data/flexibleserver-orders.yaml out of the artifact (spec.ignore pattern "flexibleserver-*.yaml"), ' +
+        `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('platform::FlexibleServer/team/orders')}` +
+        '; to move it to another Kustomization without deleting it, give Kustomization/flux-system/data prune: false for this change ' +
+        'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)',
+    ]);
+    // plan says the same; a pattern leaving out only the ConfigMap prunes nothing protected; the scoped id allows it.
+    expect(build(out, 'flexibleserver-*.yaml\n').plan().blocked.map((b) => blockedMessage(b, b.dir))).toEqual(refused);
+    expect(() => build(out, 'configmap-*.yaml\n').synth()).not.toThrow();
+    expect(() => build(out, 'flexibleserver-*.yaml\n', ['platform::FlexibleServer/team/orders']).synth()).not.toThrow();
   });
 });
