@@ -548,14 +548,13 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     // left (the path is not found), or only empty directories (an empty build, which prunes).
     if (dirs.length === 0 || !dirs[0].generated) return;
     const p = fluxBuildPath(path);
-    const kustomizationFile = (d: string) => `${d === '' ? '' : `${d}/`}${r.kustomizationFileNames?.get(d === '' ? '.' : d) ?? 'kustomization.yaml'}`;
     const left: string[] = [];
     let first: LeftOut | undefined;
     // The directories at and below the path (and those between), tested as directories: a kept
     // one is in the artifact, empty or not.
     const between = new Set<string>([p]);
     for (const d of index.tree.atOrBelow(p)) {
-      if (index.tree.isKustomized(d) && !leftOut(kustomizationFile(d))) return;
+      if (index.tree.isKustomized(d) && !leftOut(kustomizationFileOf(r, d))) return;
       for (const file of index.filesIn.get(d) ?? []) {
         const hit = leftOut(file);
         if (!hit) return;
@@ -939,11 +938,15 @@ function ignoredProblems(ignored: ReadonlyMap<ApplyOrderObject, IgnoredFiles>): 
 function buildFiles(files: RepoFiles, dirs: ReadonlyArray<BuiltDirectory<string>>, repo: ApplyOrderRepo): string[] {
   const out: string[] = [];
   for (const { dir, generated } of dirs) {
-    if (generated) continue;
-    const name = repo.kustomizationFileNames?.get(dir === '' ? '.' : dir) ?? 'kustomization.yaml';
-    out.push(dir === '' ? name : `${dir}/${name}`, ...files.listedFiles(dir));
+    if (!generated) out.push(kustomizationFileOf(repo, dir), ...files.listedFiles(dir));
   }
   return out;
+}
+
+/** The repo path of the kustomization file of directory `dir` (`''` the root). */
+function kustomizationFileOf(repo: ApplyOrderRepo, dir: string): string {
+  const name = repo.kustomizationFileNames?.get(dir === '' ? '.' : dir) ?? 'kustomization.yaml';
+  return dir === '' ? name : `${dir}/${name}`;
 }
 
 /** The construct at `path` (a construct path) below `root`, if any. */

@@ -683,8 +683,11 @@ function build(r: GuardRepo, side: Side, dir: string, targetNamespace: string | 
     return out;
   }
   for (const b of dirs) {
-    if (b.generated) for (const f of st.filesIn.get(b.dir) ?? []) if (!leftOut?.(f)) add(f);
-    if (!b.generated) for (const f of st.listedFiles(b.dir)) add(f);
+    if (b.generated) {
+      for (const f of st.filesIn.get(b.dir) ?? []) if (!leftOut?.(f)) add(f);
+    } else {
+      for (const f of st.listedFiles(b.dir)) add(f);
+    }
   }
   return out;
 }
