@@ -88,3 +88,31 @@ function shadowed<D>(tree: BuildTree<D>, p: string, dp: string): boolean {
   }
   return false;
 }
+
+/**
+ * The artifacts of an ArtifactGenerator that copy directories of one GitRepository with their
+ * paths, each with that GitRepository (`name`, `namespace`); others (copies that move files, other
+ * kinds of sources) are left out.
+ */
+export function artifactGitSources(generator: { readonly metadata?: { readonly namespace?: string }; readonly spec?: unknown }): Array<[string, { name: string; namespace: string }]> {
+  const spec = (generator.spec ?? {}) as Record<string, any>;
+  const namespace = generator.metadata?.namespace ?? '';
+  const sources = new Map<string, { name: string; namespace: string }>();
+  for (const s of Array.isArray(spec.sources) ? spec.sources : []) {
+    if (s?.kind === 'GitRepository' && typeof s.alias === 'string' && typeof s.name === 'string') sources.set(s.alias, { name: s.name, namespace: s.namespace ?? namespace });
+  }
+  const out: Array<[string, { name: string; namespace: string }]> = [];
+  for (const a of Array.isArray(spec.artifacts) ? spec.artifacts : []) {
+    const copies = Array.isArray(a?.copy) ? a.copy : [];
+    let alias: string | undefined;
+    const kept = copies.length > 0 && copies.every((c: { from?: unknown; to?: unknown }) => {
+      const m = typeof c?.from === 'string' ? /^@([^/]+)\/(.+)\/\*\*$/.exec(c.from) : null;
+      if (!m || c.to !== `@artifact/${m[2]}/` || (alias !== undefined && alias !== m[1])) return false;
+      alias = m[1];
+      return true;
+    });
+    const git = kept ? sources.get(alias!) : undefined;
+    if (typeof a?.name === 'string' && git) out.push([a.name, git]);
+  }
+  return out;
+}

@@ -31,7 +31,7 @@ import type { KubeObject } from './layout';
 import { isClusterScoped } from '../core/kinds';
 import { groupOf } from '../core/validation/metadata';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
-import { builtDirectories, fluxBuildPath, type BuildTree, type BuiltDirectory } from '../core/flux-build';
+import { artifactGitSources, builtDirectories, fluxBuildPath, type BuildTree, type BuiltDirectory } from '../core/flux-build';
 import { sourceControllerFilter, sourceWatcherFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
 import { deletedByPatches } from './patch-targets';
 import type { Repo } from './repo';
@@ -404,34 +404,6 @@ function buildOf(byFile: Map<string, ApplyOrderObject[]>, files: RepoFiles, dirs
     current.objects.push(...listedBy(dir));
   }
   return units.sort((a, b) => a.at - b.at).flatMap((u) => u.objects);
-}
-
-/**
- * The artifacts of an ArtifactGenerator that copy directories of one GitRepository with their
- * paths, each with that GitRepository (`name`, `namespace`); others (copies that move files, other
- * kinds of sources) are left out.
- */
-function artifactGitSources(generator: KubeObject): Array<[string, { name: string; namespace: string }]> {
-  const spec = (generator.spec ?? {}) as Record<string, any>;
-  const namespace = generator.metadata.namespace ?? '';
-  const sources = new Map<string, { name: string; namespace: string }>();
-  for (const s of Array.isArray(spec.sources) ? spec.sources : []) {
-    if (s?.kind === 'GitRepository' && typeof s.alias === 'string' && typeof s.name === 'string') sources.set(s.alias, { name: s.name, namespace: s.namespace ?? namespace });
-  }
-  const out: Array<[string, { name: string; namespace: string }]> = [];
-  for (const a of Array.isArray(spec.artifacts) ? spec.artifacts : []) {
-    const copies = Array.isArray(a?.copy) ? a.copy : [];
-    let alias: string | undefined;
-    const kept = copies.length > 0 && copies.every((c: { from?: unknown; to?: unknown }) => {
-      const m = typeof c?.from === 'string' ? /^@([^/]+)\/(.+)\/\*\*$/.exec(c.from) : null;
-      if (!m || c.to !== `@artifact/${m[2]}/` || (alias !== undefined && alias !== m[1])) return false;
-      alias = m[1];
-      return true;
-    });
-    const git = kept ? sources.get(alias!) : undefined;
-    if (typeof a?.name === 'string' && git) out.push([a.name, git]);
-  }
-  return out;
 }
 
 /**

@@ -8,7 +8,7 @@ import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
-import { builtDirectories, fluxBuildPath, type BuildTree } from '../core/flux-build';
+import { artifactGitSources, builtDirectories, fluxBuildPath, type BuildTree } from '../core/flux-build';
 import { sourceControllerFilter, sourceWatcherFilter, type Exclusion } from '../core/source-ignore';
 import { classDefaults, clusterClassKey, clusterTransition, isTopologyCluster, type ClassDefaults } from './cluster-transitions';
 
@@ -695,21 +695,30 @@ function build(r: GuardRepo, side: Side, dir: string, targetNamespace: string | 
 /**
  * What a Kustomization's source leaves out of its artifact (lib/core/source-ignore.ts): for a
  * GitRepository of the app, its `spec.ignore` (or Flux's default exclusions); for an
- * ExternalArtifact, source-watcher's default exclusions on `<name>/<file>`. Undefined when the
- * source is not in the trees (flux bootstrap's own GitRepository: its patterns are unknown).
+ * ExternalArtifact an ArtifactGenerator of the trees copies directories of a GitRepository into,
+ * that GitRepository's, then source-watcher's default exclusions on `<name>/<file>`. Undefined
+ * when the source is not in the trees (flux bootstrap's own GitRepository: its patterns are unknown).
  */
 function sourceFilterOf(k: FluxKustomization, repos: readonly GuardRepo[], side: Side): ((file: string) => Exclusion | undefined) | undefined {
   const spec = (k.obj.spec ?? {}) as { sourceRef?: { kind?: string; name?: string; namespace?: string } };
   const ref = spec.sourceRef ?? {};
+  const ns = ref.namespace ?? k.obj.metadata?.namespace ?? '';
   if (ref.kind === 'ExternalArtifact' && typeof ref.name === 'string') {
     const watcher = (WATCHER ??= sourceWatcherFilter());
-    return (file) => watcher.excludedBy(`${ref.name}/${file}`);
+    const copied = artifactsOf(repos, side).get(`${ns}/${ref.name}`);
+    const git = copied ? gitFilterOf(copied.namespace, copied.name, k.repo, repos, side) : undefined;
+    const name = ref.name;
+    return (file) => git?.(file) ?? watcher.excludedBy(`${name}/${file}`);
   }
   if ((ref.kind ?? 'GitRepository') !== 'GitRepository' || typeof ref.name !== 'string') return undefined;
-  const ns = ref.namespace ?? k.obj.metadata?.namespace;
-  const found = sourceIndex(repos, side).gitRepositories.get(ns)?.get(ref.name) ?? [];
-  for (const { r, file } of [...found.filter((c) => c.r === k.repo), ...found.filter((c) => c.r !== k.repo)]) {
-    const git = side.objects(r, file).find((o) => o.kind === 'GitRepository' && o.metadata?.name === ref.name);
+  return gitFilterOf(ns, ref.name, k.repo, repos, side);
+}
+
+/** The filter of GitRepository `namespace`/`name` of the trees (the one in `own` first), if there is one. */
+function gitFilterOf(namespace: string | undefined, name: string, own: GuardRepo, repos: readonly GuardRepo[], side: Side): ((file: string) => Exclusion | undefined) | undefined {
+  const found = sourceIndex(repos, side).gitRepositories.get(namespace)?.get(name) ?? [];
+  for (const { r, file } of [...found.filter((c) => c.r === own), ...found.filter((c) => c.r !== own)]) {
+    const git = side.objects(r, file).find((o) => o.kind === 'GitRepository' && o.metadata?.name === name);
     if (!git) continue;
     const ignore = (git.spec as { ignore?: unknown } | undefined)?.ignore;
     const text = typeof ignore === 'string' ? ignore : '';
@@ -719,6 +728,21 @@ function sourceFilterOf(k: FluxKustomization, repos: readonly GuardRepo[], side:
     return (file) => f.excludedBy(file);
   }
   return undefined;
+}
+
+const ARTIFACTS = new WeakMap<Side, Map<string, { name: string; namespace: string }>>();
+
+/** The ExternalArtifacts the ArtifactGenerators of one side copy directories of a GitRepository into (`<namespace>/<name>` → that GitRepository), found once per side. */
+function artifactsOf(repos: readonly GuardRepo[], side: Side): Map<string, { name: string; namespace: string }> {
+  let out = ARTIFACTS.get(side);
+  if (out) return out;
+  out = new Map();
+  const isGenerator = (o: { apiVersion: string; kind: string }) => o.kind === 'ArtifactGenerator' && groupOf(o.apiVersion) === 'source.extensions.fluxcd.io';
+  for (const { obj } of sideObjects(repos, side, isGenerator)) {
+    for (const [name, git] of artifactGitSources(obj)) out.set(`${obj.metadata?.namespace ?? ''}/${name}`, git);
+  }
+  ARTIFACTS.set(side, out);
+  return out;
 }
 
 let WATCHER: ReturnType<typeof sourceWatcherFilter> | undefined;

@@ -9,7 +9,7 @@ import { applyRemovalPolicy, declarePreinstalled, GitOpsApp, Preinstalled, Remov
 import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksCluster } from '../../lib/capi';
 import { CompositeResourceDefinition, Composition, Schema } from '../../lib/crossplane';
-import { GitRepository, Kustomization, OCIRepository, RemoteClusterHydration } from '../../lib/flux';
+import { ArtifactGenerator, GitRepository, Kustomization, OCIRepository, RemoteClusterHydration } from '../../lib/flux';
 import { blockedMessage, formatPlan } from '../../lib/safety';
 import { Testing } from '../../lib/testing';
 import { tmp } from './helpers';
@@ -621,15 +621,18 @@ describe('the guard of a re-synth reads only the committed files it does not wri
 
 describe('a source that leaves a file out of its artifact', () => {
   /** A folder without kustomization.yaml (Flux generates one from the files it finds) holding a protected server, applied from a GitRepository of the app. */
-  const build = (out: string, ignore?: string, allow?: string[]) => {
+  const build = (out: string, ignore?: string, allow?: string[], artifact = false) => {
     const app = newApp(out, allow);
+    if (artifact) declarePreinstalled(app, Preinstalled.SOURCE_WATCHER);
     const repo = new Repo(app, 'platform', { url: 'https://example.com/platform' });
     const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
     const source = new GitRepository(mgmt, 'source', { name: 'platform', repo, ignore });
     const data = repo.folder('data', { namespace: 'team', kustomization: false });
     new ApiObject(data, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } } as any);
     unretained(new ApiObject(data, 'db', SERVER));
-    Kustomization.forFolder(mgmt, 'data', data, { name: 'data', source, prune: true });
+    // Directly, or through an ExternalArtifact copying the folder (the GitRepository's patterns apply first).
+    const from = artifact ? new ArtifactGenerator(mgmt, 'gen', { name: 'gen', sources: [{ alias: 'repo', source }] }).addArtifact({ name: 'data', directories: ['data'] }) : source;
+    Kustomization.forFolder(mgmt, 'data', data, { name: 'data', source: from, prune: true });
     return app;
   };
 
@@ -648,5 +651,17 @@ describe('a source that leaves a file out of its artifact', () => {
     expect(build(out, 'flexibleserver-*.yaml\n').plan().blocked.map((b) => blockedMessage(b, b.dir))).toEqual(refused);
     expect(() => build(out, 'configmap-*.yaml\n').synth()).not.toThrow();
     expect(() => build(out, 'flexibleserver-*.yaml\n', ['platform::FlexibleServer/team/orders']).synth()).not.toThrow();
+  });
+
+  test('through an ExternalArtifact: the GitRepository it copies from leaves the file out', () => {
+    const out = tmp();
+    build(out, undefined, undefined, true).synth();
+    expect(problems(() => build(out, 'flexibleserver-*.yaml\n', undefined, true).synth())).toEqual([
+      'platform/data/db (platform/data/flexibleserver-orders.yaml): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ' +
+        'Kustomization/flux-system/data (platform/clusters/mgmt/kustomization-data.yaml) no longer applies it: its source leaves data/flexibleserver-orders.yaml out of the artifact (spec.ignore pattern "flexibleserver-*.yaml"), ' +
+        `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('platform::FlexibleServer/team/orders')}` +
+        '; to move it to another Kustomization without deleting it, give Kustomization/flux-system/data prune: false for this change ' +
+        'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)',
+    ]);
   });
 });

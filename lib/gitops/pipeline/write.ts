@@ -23,13 +23,14 @@ import { SynthError, StageReporter, type FolderGroups } from './types';
 
 /**
  * Kinds whose whole new object the destroy guard reads when writing (lib/safety/guard.ts): Flux
- * Kustomizations and GitRepositories (what a Kustomization builds and prunes, and from which repo),
+ * Kustomizations, GitRepositories and ArtifactGenerators (what a Kustomization builds and prunes,
+ * from which repo, and what its source leaves out of the artifact),
  * Argo CD Applications (what each deploys, and whether it prunes), Crossplane Compositions (which
  * composite kinds compose stateful resources), Cluster API Clusters and ClusterClasses (day-2 edits
  * the controllers refuse, lib/safety/cluster-transitions.ts). Of the others it reads the identity
  * and whether the object is protected (protected objects hold their Namespace).
  */
-const GUARD_READS_KINDS = new Set(['Kustomization', 'GitRepository', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
+const GUARD_READS_KINDS = new Set(['Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
 
 /** Input of {@link writeRepos}. */
 export interface WriteInput {
