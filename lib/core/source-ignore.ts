@@ -2,7 +2,8 @@
  * Which files of a Flux source end up in its artifact: the ignore rules of source-controller for a
  * `GitRepository` (an `OCIRepository`'s extracted layer is archived the same way) and of
  * source-watcher's generated artifacts, as a model the apply-order check
- * (lib/gitops/apply-order.ts) asks about each file a Kustomization builds.
+ * (lib/gitops/apply-order.ts) and the destroy guard (lib/safety/guard.ts) ask about each file a
+ * Kustomization builds.
  *
  * What the controllers do (fluxcd/source-controller v1.9.1 `internal/controller/
  * gitrepository_controller.go` `reconcileArtifact`; fluxcd/pkg `artifact/storage/archive.go`
@@ -32,8 +33,8 @@
  * `bufio.ScanLines` splits them, blank as Go's `strings.TrimSpace` trims.
  *
  * `.sourceignore` files are modelled when the caller passes them (`cdk8s-platform validate` reads
- * those of the tree; a synth does not read the repo's files). Not modelled: `spec.include`,
- * OCIRepository and Bucket sources (Bucket has no default patterns).
+ * those of the tree; a synth does not read the repo's files). Not wired into the checks:
+ * `spec.include`, OCIRepository and Bucket sources (Bucket has no default patterns).
  */
 
 /** Where a pattern comes from: Flux's VCS or default exclusions, `spec.ignore`, or a `.sourceignore` file (its repo path). */
