@@ -23,7 +23,7 @@ import { rgdInstanceKindSchema, rgdProducedObjects } from '../kro/schema';
 import { CliError, type CliContext, type CliIO } from './context';
 import { ProgressRenderer } from './progress';
 import { applyOrderLines, listTreeFiles } from './validate-apply-order';
-import type { SourceIgnoreFile } from '../core/source-ignore';
+import { ignorePatternProblems, SOURCE_IGNORE_FILE, sourceControllerFilter, type SourceIgnoreFile } from '../core/source-ignore';
 import { DEFAULT_MAX_OBJECTS_PER_BUILD } from '../gitops/build-bound';
 
 export interface ValidateCommandOptions {
@@ -89,6 +89,8 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   const listings = new Map<string, string[]>();
   // The `.sourceignore` files of each directory: what source-controller leaves out of artifacts.
   const sourceIgnores = new Map<string, SourceIgnoreFile[]>();
+  const sourceIgnoreShown: Array<{ shown: string; text: string }> = [];
+  let leftOut = 0;
   // The kustomization.yaml files of the directories (not validated): read with the others, for the apply-order check.
   const kustomizationFiles: string[] = [];
   const kustomizationShown: string[] = [];
@@ -105,10 +107,20 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
       listings.set(abs, listed);
       sourceIgnores.set(abs, ignores);
       const shownPrefix = joinPrefix(p);
+      for (const f of ignores) sourceIgnoreShown.push({ shown: shownPrefix + [...(f.dir ? f.dir.split('/') : []), SOURCE_IGNORE_FILE].join(path.sep), text: f.text });
+      // What the tree's own .sourceignore files leave out is in no artifact of it (unless a
+      // GitRepository's spec.ignore re-includes it): not validated as a manifest (Helm values, CI
+      // files...); the apply-order check still sees it.
+      const ownIgnore = ignores.length > 0 ? sourceControllerFilter(undefined, ignores) : undefined;
       for (const f of listed) {
         // listTreeFiles joins names onto `abs`: the rest is the path inside it.
         const rel = f.slice(abs.endsWith(path.sep) ? abs.length : abs.length + 1);
-        if (!SKIPPED_FILES.has(rel.slice(rel.lastIndexOf(path.sep) + 1).toLowerCase())) {
+        const kustomization = SKIPPED_FILES.has(rel.slice(rel.lastIndexOf(path.sep) + 1).toLowerCase());
+        if (!kustomization && ownIgnore?.excludedBy(rel.split(path.sep).join('/'))?.origin.endsWith(SOURCE_IGNORE_FILE)) {
+          leftOut++;
+          continue;
+        }
+        if (!kustomization) {
           files.push(shownPrefix + rel);
           absolute.push(f);
         } else {
@@ -198,6 +210,15 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
         : 'add it to the tree (or the object a controller writes it for), or mark the reference optional: true';
       lines.push({ source, message: `${source}: ${object}: ${r.field}: refers to ${target}, which is not in the validated files; ${hint}` });
     }
+    // Ignore patterns Flux reads differently from git (what GitRepository and OCIRepository refuse in code).
+    for (const input of inputs) {
+      const o = input.obj as ManifestObject & { spec?: { ignore?: unknown } };
+      if ((o.kind !== 'GitRepository' && o.kind !== 'OCIRepository') || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('source.toolkit.fluxcd.io/') || typeof o.spec?.ignore !== 'string') continue;
+      const source = `${input.file}#${input.docIndex ?? 0}`;
+      const object = `${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '<unnamed>'}`;
+      for (const problem of ignorePatternProblems(o.spec.ignore)) lines.push({ source, message: `${source}: ${object}: spec.ignore: ${problem}` });
+    }
+    for (const { shown, text } of sourceIgnoreShown) for (const problem of ignorePatternProblems(text)) lines.push({ source: shown, message: `${shown}: ${problem}` });
     // --- apply order of the Flux Kustomizations in directory arguments (lib/cli/validate-apply-order.ts) ---
     lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve, parsed, listings, opts.maxObjectsPerBuild, sourceIgnores));
     // --- end apply order ---
@@ -206,7 +227,7 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   lines.sort((a, b) => naturalCompare(a.source, b.source) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 
   for (const l of lines) io.stdout(`${l.message}\n`);
-  const docs = `${documents} document${documents === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}`;
+  const docs = `${documents} document${documents === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}${leftOut > 0 ? ` (and ${leftOut} left out by .sourceignore)` : ''}`;
   const counts =
     `validated by CRD schema: ${coverage.crd}, by core schema: ${coverage.core}, by registered schema: ${coverage.registered}; ` +
     `not validated: ${coverage.unvalidated}${coverage.unvalidatedKinds.length > 0 ? ` (${coverage.unvalidatedKinds.join(', ')})` : ''}`;

@@ -56,6 +56,12 @@ export interface FluxBootstrapProps {
   readonly secretRef?: ISecretSource | string;
   /** Source fetch interval. @default '1m' */
   readonly sourceInterval?: FluxDuration;
+  /**
+   * `spec.ignore` of the `flux-system` GitRepository: files left out of its artifact (Flux's
+   * monorepo pattern `/*` then `!/clusters` ...). See `GitRepositoryProps.ignore`: the same checks.
+   * @default - the VCS patterns and Flux's default exclusions
+   */
+  readonly ignore?: string;
   /** Sync interval. @default '10m' */
   readonly interval?: FluxDuration;
   /** Namespace of Flux. @default 'flux-system' */
@@ -190,6 +196,7 @@ export class FluxBootstrap extends Construct {
       ref: { branch: env?.branch ?? props.repo.branch },
       secretRef,
       interval: props.sourceInterval ?? '1m',
+      ...(props.ignore !== undefined ? { ignore: props.ignore } : {}),
     });
     // The lockdown patches the controllers of this folder's gotk-components.yaml: in its
     // kustomization.yaml, as Flux's multi-tenancy guide has them, so that `flux bootstrap` (which

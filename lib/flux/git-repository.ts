@@ -86,8 +86,9 @@ export interface GitRepositoryProps extends FluxObjectProps {
    * of the app whose build needs a file left out (a kustomization file, a file it lists), or
    * builds a folder without kustomization.yaml with nothing left, is a synth error (also in
    * `cdk8s-platform validate`). Lines Flux reads differently from git are refused: a malformed
-   * pattern (it never matches), `**` inside a segment, and a class starting with `!` (Flux
-   * negates with `[^...]`). See lib/core/source-ignore.ts.
+   * pattern (it never matches), `**` inside a segment of a pattern with a slash, and a class
+   * starting with `!` (Flux negates with `[^...]`). The `flux-system` GitRepository's: the
+   * `FluxBootstrap` prop `ignore`. See lib/core/source-ignore.ts.
    * @default - the VCS patterns and Flux's default exclusions (images, archives, CI files)
    */
   readonly ignore?: string;

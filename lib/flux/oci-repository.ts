@@ -69,7 +69,9 @@ export interface OCIRepositoryProps extends FluxObjectProps {
    * `.gitignore`-style patterns of files left out of the extracted layer (`spec.ignore`; not with
    * `operation: 'copy'`): as a GitRepository's (see `GitRepositoryProps.ignore`), appended after the
    * artifact's `.sourceignore` files, any pattern dropping Flux's default exclusions. Lines Flux reads
-   * differently from git (a malformed pattern, `**` inside a segment, `[!...]`) are refused.
+   * differently from git (a malformed pattern, `**` inside a segment of a pattern with a slash,
+   * `[!...]`) are refused. Unlike a GitRepository's, what it leaves out is not checked against the
+   * Kustomizations building from it (the library cannot see what the OCI artifact holds).
    * @default - the VCS patterns and Flux's default exclusions (images, archives, CI files)
    */
   readonly ignore?: string;

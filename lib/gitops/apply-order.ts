@@ -511,9 +511,9 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       for (const f of files) entry.files.add(f);
       entry.kss.add(o);
     };
-    for (const file of buildFiles(index, dirs, r)) {
+    for (const { file, role } of buildFiles(index, dirs, r, path)) {
       const hit = leftOut(file);
-      if (hit) record([file], hit, 'needed');
+      if (hit) record([file], hit, role);
     }
     // A path Flux generates a kustomization.yaml for lists what the artifact holds below it: a
     // file left out is not built. Only a path with nothing to build is a problem: no directory
@@ -569,9 +569,9 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const dirsIn = new Map<ApplyOrderRepo, Array<BuiltDirectory<string>>>();
     const leftOutIn = new Map<ApplyOrderRepo, ReturnType<typeof leftOutBy>>();
     const buildIn = (r: ApplyOrderRepo) => {
-      const dirs = builtDirectories(indexOf(r).tree, path);
-      dirsIn.set(r, dirs);
       const leftOut = src ? leftOutBy(src.o, r, via) : undefined;
+      const dirs = leftOut ? withoutDroppedDirectories(indexOf(r), builtDirectories(indexOf(r).tree, path), r, leftOut) : builtDirectories(indexOf(r).tree, path);
+      dirsIn.set(r, dirs);
       if (leftOut) leftOutIn.set(r, leftOut);
       const b = buildOf(byFile.get(r)!, indexOf(r), dirs, leftOut);
       return b && deleted ? b.filter((x) => !deleted(x.obj)) : b;
@@ -834,8 +834,18 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
-/** Why a left-out file matters: a build needs it; or a generated path has nothing left (`missing`) or only empty directories (`empty`). */
-type IgnoredOutcome = 'needed' | 'missing' | 'empty';
+/**
+ * Why a left-out file matters: a build needs it (see {@link NeededRole}); or a path Flux generates
+ * the kustomization.yaml for has nothing left (`missing`) or only empty directories (`empty`).
+ */
+type IgnoredOutcome = NeededRole | 'missing' | 'empty';
+
+/**
+ * What a file is to a build: a file a kustomization file lists (`listed`); the kustomization file
+ * of the path itself (`own`), of a directory another one lists (`listed-dir`), or of one Flux's
+ * generated kustomization.yaml lists (`scanned-dir`).
+ */
+type NeededRole = 'listed' | 'own' | 'listed-dir' | 'scanned-dir';
 
 /** The pattern leaving a file out, the source (or generator) it belongs to, and whether it hits an artifact's name. */
 interface LeftOut {
@@ -863,10 +873,15 @@ function ignoredProblems(ignored: ReadonlyMap<ApplyOrderObject, IgnoredFiles>): 
     const path = str((ks.obj.spec as Record<string, unknown> | undefined)?.path) ?? first.path;
     const through = artifact ? `, through ExternalArtifact ${artifact}` : '';
     const all = files.size > 1 || kss.size > 1 ? `; ${files.size} file${s(files.size)} left out in all, read by ${kss.size} Kustomization${s(kss.size)} through this ${generator ? 'generator' : 'source'}` : '';
+    const what: Record<NeededRole, string> = {
+      listed: 'kustomize-controller fails: the kustomization file listing it finds no such resource',
+      own: 'Flux generates a kustomization.yaml from what is left instead of the one written, and applies (and prunes to) that build',
+      'listed-dir': 'kustomize-controller fails: the kustomization file listing its directory finds no kustomization file there',
+      'scanned-dir': "Flux's generated kustomization.yaml then lists that directory's other files instead of building its kustomization file",
+    };
     const builds =
-      outcome === 'needed'
-        ? `and Kustomization ${id(ks.obj)} builds it (path "${path}"${through}${all}): kustomize-controller fails ("kustomization path not found", or a resource missing) ` +
-          'or builds a kustomization.yaml it generates from what is left instead of the one written'
+      outcome !== 'missing' && outcome !== 'empty'
+        ? `and Kustomization ${id(ks.obj)} builds it (path "${path}"${through}${all}): ${what[outcome]}`
         : outcome === 'missing'
           ? `and Kustomization ${id(ks.obj)} builds "${path}" (no kustomization file${through}${all}), of which nothing is left: kustomize-controller fails ("kustomization path not found")`
           : `and Kustomization ${id(ks.obj)} builds "${path}" (no kustomization file${through}${all}), of which only empty directories are left: ` +
@@ -903,15 +918,41 @@ function ignoredProblems(ignored: ReadonlyMap<ApplyOrderObject, IgnoredFiles>): 
 }
 
 /**
+ * `dirs` (a build whose path Flux generates the kustomization.yaml for) without the directories
+ * holding a kustomization file that the source leaves out entirely (the kustomization file and
+ * every file below): Flux's generator does not find them, so they are not built (nor what their
+ * kustomization file lists). One whose kustomization file is left out while other files stay is
+ * kept: the check reports it (Flux would build those files instead).
+ */
+function withoutDroppedDirectories(files: RepoFiles, dirs: Array<BuiltDirectory<string>>, repo: ApplyOrderRepo, leftOut: (file: string) => unknown): Array<BuiltDirectory<string>> {
+  if (dirs.length === 0 || !dirs[0].generated) return dirs;
+  const out: Array<BuiltDirectory<string>> = [];
+  let dropping = false;
+  for (const d of dirs) {
+    if (d.top) {
+      dropping =
+        !d.generated &&
+        leftOut(kustomizationFileOf(repo, d.dir)) !== undefined &&
+        files.tree.atOrBelow(d.dir).every((x) => (files.filesIn.get(x) ?? []).every((f) => leftOut(f) !== undefined) && (!files.tree.isKustomized(x) || leftOut(kustomizationFileOf(repo, x)) !== undefined));
+    }
+    if (!dropping) out.push(d);
+  }
+  return out;
+}
+
+/**
  * The files of a repo a build of `dirs` cannot do without: each built directory's kustomization
  * file and the files it lists (a directory Flux generates a kustomization.yaml for lists what it
  * finds: none of its files is needed).
  */
-function buildFiles(files: RepoFiles, dirs: ReadonlyArray<BuiltDirectory<string>>, repo: ApplyOrderRepo): string[] {
-  const out: string[] = [];
-  for (const { dir, generated } of dirs) {
-    if (!generated) out.push(kustomizationFileOf(repo, dir), ...files.listedFiles(dir));
-  }
+function buildFiles(files: RepoFiles, dirs: ReadonlyArray<BuiltDirectory<string>>, repo: ApplyOrderRepo, path: string): Array<{ file: string; role: NeededRole }> {
+  const out: Array<{ file: string; role: NeededRole }> = [];
+  const p = fluxBuildPath(path);
+  dirs.forEach(({ dir, generated, top }) => {
+    if (generated) return;
+    out.push({ file: kustomizationFileOf(repo, dir), role: !top ? 'listed-dir' : dir === p ? 'own' : 'scanned-dir' });
+    for (const file of files.listedFiles(dir)) out.push({ file, role: 'listed' });
+  });
   return out;
 }
 

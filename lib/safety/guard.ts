@@ -610,6 +610,8 @@ interface SideTree {
   readonly tree: BuildTree<string>;
   readonly filesIn: ReadonlyMap<string, readonly string[]>;
   listedFiles(dir: string): readonly string[];
+  /** The kustomization file of a directory that has one. */
+  kustomizationFile(dir: string): string | undefined;
 }
 
 const SIDE_TREES = new WeakMap<Map<string, Ident[]>, SideTree>();
@@ -654,6 +656,7 @@ function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>
     },
     filesIn,
     listedFiles: (d) => listOf(d).files,
+    kustomizationFile: (d) => kfileOf.get(d),
   };
   SIDE_TREES.set(ids, st);
   return st;
@@ -682,7 +685,13 @@ function build(r: GuardRepo, side: Side, dir: string, targetNamespace: string | 
     for (const f of st.filesIn.get(fluxBuildPath(dir)) ?? []) add(f);
     return out;
   }
+  // Where Flux generates the kustomization.yaml, a directory whose kustomization file the source
+  // leaves out is not listed as such (the apply-order check refuses one whose other files stay, so
+  // here it is left out entirely), nor what it lists.
+  let dropping = false;
   for (const b of dirs) {
+    if (b.top) dropping = dirs[0].generated && !b.generated && leftOut !== undefined && Boolean(leftOut(st.kustomizationFile(b.dir) ?? ''));
+    if (dropping) continue;
     if (b.generated) {
       for (const f of st.filesIn.get(b.dir) ?? []) if (!leftOut?.(f)) add(f);
     } else {
@@ -986,7 +995,10 @@ function fluxPrunes(
             : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
       out.push({
         repo: v.repo.name,
-        change: { action: 'prune', object: info, prunedBy: why, pruneStoppable: { kustomization: (kNew ?? k).id, removed: kNew === undefined }, protection: reasons, blocked: allowed(info).length === 0 },
+        change: {
+          action: 'prune', object: info, prunedBy: why, protection: reasons, blocked: allowed(info).length === 0,
+          pruneStoppable: { kustomization: (kNew ?? k).id, removed: kNew === undefined, ...(ignored ? { leftOut: v.file } : {}) },
+        },
       });
     }
   }

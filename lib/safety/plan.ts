@@ -62,9 +62,10 @@ export interface ObjectChange {
    * makes kustomize-controller only drop the object from its inventory (Argo CD: leave it out of
    * sync), so an object moved to another Kustomization (Application) is taken over instead of
    * deleted; when it is removed, `prune: false` in a change of its own first makes its deletion
-   * orphan what it applied.
+   * orphan what it applied. `leftOut`: the object's file, when the prune comes from its source
+   * leaving the file out of the artifact (a new `spec.ignore` pattern): re-including it keeps it.
    */
-  readonly pruneStoppable?: { readonly kustomization: string; readonly removed: boolean };
+  readonly pruneStoppable?: { readonly kustomization: string; readonly removed: boolean; readonly leftOut?: string };
   /** The object after the change (the old object for `delete`). */
   readonly object: ObjectInfo;
   /** The object before the change (`update`, `rename`). */
@@ -569,11 +570,14 @@ export function blockedMessage(change: ObjectChange, repoDir: string): string {
       : argo
         ? `; to move it to another Application without deleting it, give ${stop.kustomization} prune: false for this change ` +
           'and prune: true again in a later one, once Argo CD has synced the other Application (it then tracks the object), or give the object the sync option Prune=false (RemovalPolicy.RETAIN)'
-        : stop.removed
-          ? `; to move it to another Kustomization without deleting it, first give ${stop.kustomization} prune: false in a change of its own, ` +
-            'and remove it in a later one, once Flux has applied the first (its deletion then orphans what it applied)'
-          : `; to move it to another Kustomization without deleting it, give ${stop.kustomization} prune: false for this change ` +
-            'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)')
+        : stop.leftOut !== undefined
+          ? `; to keep it, re-include its file with a later "!" pattern in the source's spec.ignore ("!/${stop.leftOut}", and its folder's kustomization file if that is left out too), ` +
+            'or retain the object (RemovalPolicy.RETAIN: Flux does not prune it)'
+          : stop.removed
+            ? `; to move it to another Kustomization without deleting it, first give ${stop.kustomization} prune: false in a change of its own, ` +
+              'and remove it in a later one, once Flux has applied the first (its deletion then orphans what it applied)'
+            : `; to move it to another Kustomization without deleting it, give ${stop.kustomization} prune: false for this change ` +
+              'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)')
   );
 }
 

@@ -8,7 +8,8 @@ import { ApiObject } from 'cdk8s';
 import { Folder, GitOpsApp, Repo, SynthError } from '../../lib';
 import { runValidate } from '../../lib/cli/validate';
 import { ignorePatternProblems, sourceControllerFilter, sourceWatcherFilter } from '../../lib/core/source-ignore';
-import { GitRepository, Kustomization, OCIRepository } from '../../lib/flux';
+import { FluxBootstrap, GitRepository, Kustomization, OCIRepository } from '../../lib/flux';
+import { Testing } from '../../lib/testing';
 
 describe('the matcher: Flux (go-git) semantics, not git', () => {
   // [spec.ignore, file, the pattern that leaves it out (undefined: kept)]
@@ -152,14 +153,15 @@ describe('a build reading a file its source leaves out', () => {
       throw e;
     }
   };
-  const TAIL = 'kustomize-controller fails ("kustomization path not found", or a resource missing) or builds a kustomization.yaml it generates from what is left instead of the one written; ';
+  const OWN = 'Flux generates a kustomization.yaml from what is left instead of the one written, and applies (and prunes to) that build; ';
+  const LISTED = 'kustomize-controller fails: the kustomization file listing it finds no such resource; ';
 
   test('at synth: one line for the source, with the first file and the totals', () => {
     expect(problems(setup('# only deploy/\n/*\n!/deploy\n'))).toEqual([
       'mgmt/clusters--mgmt/source/Resource: GitRepository flux-system/mgmt: its spec.ignore pattern "/*" leaves "apps/api/kustomization.yaml" out of the artifact ' +
         '(source-controller archives only the files its ignore patterns keep; the last matching pattern decides), ' +
         'and Kustomization flux-system/apps-api builds it (path "./apps/api"; 4 files left out in all, read by 2 Kustomizations through this source): ' +
-        TAIL +
+        OWN +
         're-include the files with a later "!" pattern, or build another path',
     ]);
   });
@@ -174,7 +176,32 @@ describe('a build reading a file its source leaves out', () => {
       'mgmt/clusters--mgmt/source/Resource: GitRepository flux-system/mgmt: its spec.ignore pattern "configmap-apps-web.yaml" leaves "apps/web/configmap-apps-web.yaml" out of the artifact ' +
         '(source-controller archives only the files its ignore patterns keep; the last matching pattern decides), ' +
         'and Kustomization flux-system/apps-web builds it (path "./apps/web"): ' +
-        TAIL +
+        LISTED +
+        're-include the files with a later "!" pattern, or build another path',
+    ]);
+  });
+
+  test("FluxBootstrap's ignore: the flux-system GitRepository's patterns, checked the same way", () => {
+    const bootstrapped = (ignore: string) => {
+      const app = new GitOpsApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'si-')), printBaselineReport: false });
+      const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+      const entry = repo.folder('clusters/mgmt', { includeSubfolders: false });
+      const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
+      fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
+      const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry, ignore });
+      const apps = repo.folder('apps/web', { namespace: 'flux-system' });
+      new ApiObject(apps, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web' }, data: { a: 'b' } });
+      Kustomization.forFolder(entry, 'apps', apps, { name: 'apps', source: flux.source, prune: true });
+      return { app, flux };
+    };
+    const ok = bootstrapped('/*\n!/clusters\n!/apps\n');
+    expect(Testing.find(ok.app, 'GitRepository', 'flux-system', 'flux-system').spec.ignore).toBe('/*\n!/clusters\n!/apps\n');
+    expect(problems(ok.app)).toEqual([]);
+    expect(problems(bootstrapped('/*\n!/clusters\n').app)).toEqual([
+      'platform/clusters--mgmt--flux-system/flux/source/Resource: GitRepository flux-system/flux-system: its spec.ignore pattern "/*" leaves "apps/web/kustomization.yaml" out of the artifact ' +
+        '(source-controller archives only the files its ignore patterns keep; the last matching pattern decides), ' +
+        'and Kustomization flux-system/apps builds it (path "./apps/web"; 2 files left out in all, read by 1 Kustomization through this source): ' +
+        OWN +
         're-include the files with a later "!" pattern, or build another path',
     ]);
   });
@@ -278,7 +305,7 @@ spec:
     expect(code).toBe(1);
     expect(text).toContain(
       'clusters/mgmt/sync.yaml#0: GitRepository flux-system/mgmt: Flux\'s default exclusion "cloudbuild.yaml" (applied when there are no ignore patterns: no spec.ignore, no .sourceignore in the repo) leaves "ci/cloudbuild.yaml" out of the artifact ' +
-        `${WHY}and Kustomization flux-system/ci builds it (path "./ci"): kustomize-controller fails ("kustomization path not found", or a resource missing) or builds a kustomization.yaml it generates from what is left instead of the one written; ` +
+        `${WHY}and Kustomization flux-system/ci builds it (path "./ci"): kustomize-controller fails: the kustomization file listing it finds no such resource; ` +
         'rename the file or its folder, or set spec.ignore (any pattern there replaces the default exclusions; the VCS ones stay)\n',
     );
     // The kustomization file's own name: `*.yml` leaves it out (and with it the default exclusions).
@@ -329,6 +356,26 @@ spec:
     expect([ok2, clean2]).toEqual([0, expect.stringContaining('no issues')]);
   });
 
+  test('files the tree\'s .sourceignore leaves out are not validated as manifests; ignore lines Flux reads differently from git are issues', async () => {
+    const [ok, clean] = await validateTree({
+      'clusters/mgmt/sync.yaml': [GIT(), KS('apps', './apps')].join('---\n'),
+      '.sourceignore': 'values.yaml\n',
+      'apps/web/cm.yaml': CM('web'),
+      'apps/web/values.yaml': 'replicas: 2\n',
+    });
+    expect([ok, clean]).toEqual([0, expect.stringMatching(/^validate: 3 documents in 2 files \(and 1 left out by \.sourceignore\): no issues \(/m)]);
+    const [code, text] = await validateTree({
+      'clusters/mgmt/sync.yaml': [GIT('[!a]*.md\n'), KS('apps', './apps')].join('---\n'),
+      'docs/.sourceignore': '# docs\nx/b**/c\n',
+      'apps/web/cm.yaml': CM('web'),
+    });
+    expect(code).toBe(1);
+    expect(text).toContain(
+      'clusters/mgmt/sync.yaml#0: GitRepository/flux-system/mgmt: spec.ignore: line 1 "[!a]*.md": a class starting with "!" is not negated in Flux (Go\'s filepath.Match negates with "[^"), but holds the character "!"; write "[^...]" to negate, or put "!" later in the class\n',
+    );
+    expect(text).toContain(`docs${path.sep}.sourceignore: line 2 "x/b**/c": "b**": Flux's matcher takes "**" only as a whole segment between slashes, so the line never matches anything; write "**/" or "*"\n`);
+  });
+
   test('a path Flux generates a kustomization.yaml for: files left out are not built; a path with nothing left is a problem', async () => {
     // examples/ is left out: its ConfigMap (in a Namespace nothing applies) is not in the build.
     const [ok, clean] = await validateTree({
@@ -346,6 +393,23 @@ spec:
       `clusters/mgmt/sync.yaml#0: GitRepository flux-system/mgmt: its spec.ignore pattern "/*" leaves "apps/web/cm.yaml" out of the artifact ${WHY}` +
         'and Kustomization flux-system/apps builds "./apps" (no kustomization file), of which nothing is left: kustomize-controller fails ("kustomization path not found"); re-include the files with a later "!" pattern, or build another path\n',
     );
+    // A sub-directory with a kustomization.yaml of its own, left out entirely: not built either.
+    const [ok3, clean3] = await validateTree({
+      'clusters/mgmt/sync.yaml': [GIT('**/examples/'), KS('apps', './apps')].join('---\n'),
+      'apps/web/cm.yaml': CM('web'),
+      'apps/web/examples/kustomization.yaml': 'resources:\n  - ex.yaml\n',
+      'apps/web/examples/ex.yaml': CM('example', 'nowhere'),
+    });
+    expect([ok3, clean3]).toEqual([0, expect.stringContaining('no issues')]);
+    // Its kustomization file left out while its other files stay: Flux would build those instead.
+    const [code4, text4] = await validateTree({
+      'clusters/mgmt/sync.yaml': [GIT('**/examples/kustomization.yaml'), KS('apps', './apps')].join('---\n'),
+      'apps/web/cm.yaml': CM('web'),
+      'apps/web/examples/kustomization.yaml': 'resources:\n  - ex.yaml\n',
+      'apps/web/examples/ex.yaml': CM('example'),
+    });
+    expect(code4).toBe(1);
+    expect(text4).toContain('its spec.ignore pattern "**/examples/kustomization.yaml" leaves "apps/web/examples/kustomization.yaml" out of the artifact');
     // A kept kustomization.yaml below the path: Flux builds that directory.
     const [ok2, clean2] = await validateTree({
       'clusters/mgmt/sync.yaml': [GIT('/clusters/prod/*.yaml\n'), KS('prod', './clusters/prod')].join('---\n'),

@@ -644,13 +644,37 @@ describe('a source that leaves a file out of its artifact', () => {
       'platform/data/db (platform/data/flexibleserver-orders.yaml): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ' +
         'Kustomization/flux-system/data (platform/clusters/mgmt/kustomization-data.yaml) no longer applies it: its source leaves data/flexibleserver-orders.yaml out of the artifact (spec.ignore pattern "flexibleserver-*.yaml"), ' +
         `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('platform::FlexibleServer/team/orders')}` +
-        '; to move it to another Kustomization without deleting it, give Kustomization/flux-system/data prune: false for this change ' +
-        'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)',
+        '; to keep it, re-include its file with a later "!" pattern in the source\'s spec.ignore ("!/data/flexibleserver-orders.yaml", and its folder\'s kustomization file if that is left out too), ' +
+        'or retain the object (RemovalPolicy.RETAIN: Flux does not prune it)',
     ]);
     // plan says the same; a pattern leaving out only the ConfigMap prunes nothing protected; the scoped id allows it.
     expect(build(out, 'flexibleserver-*.yaml\n').plan().blocked.map((b) => blockedMessage(b, b.dir))).toEqual(refused);
     expect(() => build(out, 'configmap-*.yaml\n').synth()).not.toThrow();
     expect(() => build(out, 'flexibleserver-*.yaml\n', ['platform::FlexibleServer/team/orders']).synth()).not.toThrow();
+  });
+
+  test('a sub-folder with a kustomization.yaml of its own, left out entirely under a folder Flux generates the kustomization.yaml for', () => {
+    const sub = (out: string, ignore?: string, allow?: string[]) => {
+      const app = newApp(out, allow);
+      const repo = new Repo(app, 'platform', { url: 'https://example.com/platform' });
+      const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
+      const source = new GitRepository(mgmt, 'source', { name: 'platform', repo, ignore });
+      const apps = repo.folder('apps', { namespace: 'team', kustomization: false });
+      new ApiObject(apps, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } } as any);
+      unretained(new ApiObject(repo.folder('apps/db', { namespace: 'team' }), 'db', SERVER));
+      Kustomization.forFolder(mgmt, 'apps', apps, { name: 'apps', source, prune: true });
+      return app;
+    };
+    const out = tmp();
+    sub(out).synth();
+    expect(problems(() => sub(out, 'apps/db/\n').synth())).toEqual([
+      'platform/apps--db/db (platform/apps/db/flexibleserver-orders.yaml): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ' +
+        'Kustomization/flux-system/apps (platform/clusters/mgmt/kustomization-apps.yaml) no longer applies it: its source leaves apps/db/flexibleserver-orders.yaml out of the artifact (spec.ignore pattern "apps/db/"), ' +
+        `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('platform::FlexibleServer/team/orders')}` +
+        '; to keep it, re-include its file with a later "!" pattern in the source\'s spec.ignore ("!/apps/db/flexibleserver-orders.yaml", and its folder\'s kustomization file if that is left out too), ' +
+        'or retain the object (RemovalPolicy.RETAIN: Flux does not prune it)',
+    ]);
+    expect(() => sub(out, 'apps/db/\n', ['platform::FlexibleServer/team/orders']).synth()).not.toThrow();
   });
 
   test('through an ExternalArtifact: the GitRepository it copies from leaves the file out', () => {
@@ -660,8 +684,8 @@ describe('a source that leaves a file out of its artifact', () => {
       'platform/data/db (platform/data/flexibleserver-orders.yaml): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ' +
         'Kustomization/flux-system/data (platform/clusters/mgmt/kustomization-data.yaml) no longer applies it: its source leaves data/flexibleserver-orders.yaml out of the artifact (spec.ignore pattern "flexibleserver-*.yaml"), ' +
         `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('platform::FlexibleServer/team/orders')}` +
-        '; to move it to another Kustomization without deleting it, give Kustomization/flux-system/data prune: false for this change ' +
-        'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)',
+        '; to keep it, re-include its file with a later "!" pattern in the source\'s spec.ignore ("!/data/flexibleserver-orders.yaml", and its folder\'s kustomization file if that is left out too), ' +
+        'or retain the object (RemovalPolicy.RETAIN: Flux does not prune it)',
     ]);
   });
 });
