@@ -89,6 +89,39 @@ function shadowed<D>(tree: BuildTree<D>, p: string, dp: string): boolean {
   return false;
 }
 
+/** A build tree's files, for what a source leaves out of it (see {@link withoutDroppedDirectories}). */
+export interface BuildTreeFiles {
+  /** The files directly in each directory (`''` the root), repo paths. */
+  readonly filesIn: ReadonlyMap<string, readonly string[]>;
+  /** The repo path of the kustomization file of a directory that has one. */
+  kustomizationFile(dir: string): string | undefined;
+}
+
+/**
+ * `dirs` (a {@link builtDirectories} result) without the directories the source leaves out with
+ * their kustomization file and every file below, when the path is one Flux generates the
+ * kustomization.yaml for: its generator does not find them, so they are not built, nor what their
+ * kustomization file lists. One whose kustomization file is left out while other files stay is
+ * kept (the apply-order check reports it: Flux would build those files instead). Shared by the
+ * apply-order model and the destroy guard, so they cannot disagree.
+ */
+export function withoutDroppedDirectories(tree: BuildTree<string>, files: BuildTreeFiles, dirs: Array<BuiltDirectory<string>>, leftOut: (file: string) => unknown): Array<BuiltDirectory<string>> {
+  if (dirs.length === 0 || !dirs[0].generated) return dirs;
+  const gone = (f: string | undefined) => f === undefined || Boolean(leftOut(f));
+  const out: Array<BuiltDirectory<string>> = [];
+  let dropping = false;
+  for (const d of dirs) {
+    if (d.top) {
+      dropping =
+        !d.generated &&
+        gone(files.kustomizationFile(d.dir)) &&
+        tree.atOrBelow(d.dir).every((x) => (files.filesIn.get(x) ?? []).every(gone) && (!tree.isKustomized(x) || gone(files.kustomizationFile(x))));
+    }
+    if (!dropping) out.push(d);
+  }
+  return out;
+}
+
 /**
  * The artifacts of an ArtifactGenerator that copy directories of one GitRepository with their
  * paths, each with that GitRepository (`name`, `namespace`); others (copies that move files, other

@@ -61,10 +61,10 @@ interface Pattern {
 type SegmentMatcher = (name: string) => boolean;
 
 /** fluxcd/pkg `sourceignore.ExcludeVCS`. */
-export const EXCLUDE_VCS = ['.git/', '.gitignore', '.gitmodules', '.gitattributes'] as const;
+const EXCLUDE_VCS = ['.git/', '.gitignore', '.gitmodules', '.gitattributes'] as const;
 
 /** fluxcd/pkg `sourceignore` `ExcludeExt`, `ExcludeCI` and `ExcludeExtra`: Flux's default exclusions. */
-export const DEFAULT_EXCLUDES = [
+const DEFAULT_EXCLUDES = [
   '*.jpg', '*.jpeg', '*.gif', '*.png', '*.wmv', '*.flv', '*.tar.gz', '*.zip',
   '.github/', '.circleci/', '.travis.yml', '.gitlab-ci.yml', 'appveyor.yml', '.drone.yml', 'cloudbuild.yaml', 'codeship-services.yml', 'codeship-steps.yml',
   '**/.goreleaser.yml', '**/.sops.yaml', '**/.flux.yaml',
@@ -95,7 +95,7 @@ function isPatternLine(line: string): boolean {
 }
 
 /** The lines of an ignore text that are patterns (sourceignore `ReadPatterns`). */
-export function ignorePatternLines(text: string): string[] {
+function ignorePatternLines(text: string): string[] {
   return goLines(text).filter(isPatternLine);
 }
 
@@ -142,7 +142,52 @@ const DEFAULT_PATTERNS = () => (defaults ??= DEFAULT_EXCLUDES.map((l) => parsePa
  * directory, a temporary one, is left out).
  */
 export function sourceWatcherFilter(): SourceFilter {
-  return matcher([...EXCLUDE_VCS.map((l) => parsePattern(l, 'vcs', [])), ...DEFAULT_PATTERNS()]);
+  return (watcher ??= matcher([...EXCLUDE_VCS.map((l) => parsePattern(l, 'vcs', [])), ...DEFAULT_PATTERNS()]));
+}
+
+let watcher: SourceFilter | undefined;
+
+/** Where a file is left out: by its source's patterns, by source-watcher's, or with the whole artifact (its name matches one of source-watcher's). */
+export type LeftOutBy = 'source' | 'watcher' | 'artifact-name';
+
+/**
+ * What a Kustomization reading `git`'s artifact (a GitRepository's filter, see
+ * {@link sourceControllerFilter}; undefined when unknown), or an ExternalArtifact `artifact`
+ * copied from it by source-watcher, does not find: the pattern and who leaves the file out. The
+ * one composition the apply-order model and the destroy guard share.
+ */
+export function artifactLeftOut(git: SourceFilter | undefined, artifact?: string): (file: string, isDir?: boolean) => { readonly exclusion: Exclusion; readonly by: LeftOutBy } | undefined {
+  if (artifact === undefined) {
+    return (file, isDir) => {
+      const e = git?.excludedBy(file, isDir);
+      return e ? { exclusion: e, by: 'source' } : undefined;
+    };
+  }
+  const w = sourceWatcherFilter();
+  // Tested with a file name no pattern matches: a hit is the artifact's name.
+  const named = w.excludedBy(`${artifact}/x`);
+  return (file, isDir) => {
+    if (named) return { exclusion: named, by: 'artifact-name' };
+    const e = git?.excludedBy(file, isDir);
+    if (e) return { exclusion: e, by: 'source' };
+    const x = w.excludedBy(`${artifact}/${file}`, isDir);
+    return x ? { exclusion: x, by: 'watcher' } : undefined;
+  };
+}
+
+/** A pattern and where it comes from, for messages: `spec.ignore pattern "x"`, `Flux's default exclusion "*.png"`, `pattern "x" of apps/.sourceignore`. */
+export function describeExclusion(e: Exclusion): string {
+  const pattern = JSON.stringify(e.pattern);
+  switch (e.origin) {
+    case 'spec.ignore':
+      return `spec.ignore pattern ${pattern}`;
+    case 'vcs':
+      return `Flux's VCS exclusion ${pattern}`;
+    case 'default':
+      return `Flux's default exclusion ${pattern}`;
+    default:
+      return `pattern ${pattern} of ${e.origin}`;
+  }
 }
 
 /** Go's `os.ReadDir` order, depth first: segment by segment, a directory before what is below it. */

@@ -31,8 +31,8 @@ import type { KubeObject } from './layout';
 import { isClusterScoped } from '../core/kinds';
 import { groupOf } from '../core/validation/metadata';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
-import { artifactGitSources, builtDirectories, fluxBuildPath, type BuildTree, type BuiltDirectory } from '../core/flux-build';
-import { sourceControllerFilter, sourceWatcherFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
+import { artifactGitSources, builtDirectories, fluxBuildPath, withoutDroppedDirectories, type BuildTree, type BuiltDirectory } from '../core/flux-build';
+import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
 import { deletedByPatches } from './patch-targets';
 import type { Repo } from './repo';
 
@@ -477,30 +477,17 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // nothing left) is a problem: one per GitRepository (or ArtifactGenerator) with the first such
   // file, however many Kustomizations read through it (a pattern can hide every cluster of a fleet).
   const filters = new Map<ApplyOrderObject, Map<ApplyOrderRepo, SourceFilter>>();
-  let watcher: SourceFilter | undefined;
   const ignored = new Map<ApplyOrderObject, IgnoredFiles>();
   type Via = { artifact: string; generator: ApplyOrderObject };
-  // source-watcher matches on `<artifact name>/<file>`: an artifact named like a default exclusion
-  // holds nothing (tested once per artifact, with a file name no pattern matches).
-  const emptiedByName = new Map<string, Exclusion | undefined>();
   const leftOutBy = (src: ApplyOrderObject, r: ApplyOrderRepo, via: Via | undefined) => {
     let byRepo = filters.get(src);
     if (!byRepo) filters.set(src, (byRepo = new Map()));
     let git = byRepo.get(r);
     if (!git) byRepo.set(r, (git = sourceControllerFilter(str((src.obj.spec as Record<string, unknown> | undefined)?.ignore), r.sourceIgnoreFiles)));
-    const filter = git;
-    let named: Exclusion | undefined;
-    if (via) {
-      watcher ??= sourceWatcherFilter();
-      if (!emptiedByName.has(via.artifact)) emptiedByName.set(via.artifact, watcher.excludedBy(`${via.artifact}/x`));
-      named = emptiedByName.get(via.artifact);
-    }
+    const left = artifactLeftOut(git, via?.artifact);
     return (file: string, isDir = false): LeftOut | undefined => {
-      if (named) return { exclusion: named, owner: via!.generator, byName: true };
-      const e = filter.excludedBy(file, isDir);
-      if (e) return { exclusion: e, owner: src, byName: false };
-      const w = via ? watcher!.excludedBy(`${via.artifact}/${file}`, isDir) : undefined;
-      return w ? { exclusion: w, owner: via!.generator, byName: false } : undefined;
+      const hit = left(file, isDir);
+      return hit ? { exclusion: hit.exclusion, owner: hit.by === 'source' ? src : via!.generator, byName: hit.by === 'artifact-name' } : undefined;
     };
   };
   const checkIgnored = (o: ApplyOrderObject, r: ApplyOrderRepo, path: string, dirs: ReadonlyArray<BuiltDirectory<string>>, leftOut: ReturnType<typeof leftOutBy>, via: Via | undefined) => {
@@ -570,7 +557,9 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const leftOutIn = new Map<ApplyOrderRepo, ReturnType<typeof leftOutBy>>();
     const buildIn = (r: ApplyOrderRepo) => {
       const leftOut = src ? leftOutBy(src.o, r, via) : undefined;
-      const dirs = leftOut ? withoutDroppedDirectories(indexOf(r), builtDirectories(indexOf(r).tree, path), r, leftOut) : builtDirectories(indexOf(r).tree, path);
+      const index = indexOf(r);
+      const all = builtDirectories(index.tree, path);
+      const dirs = leftOut ? withoutDroppedDirectories(index.tree, { filesIn: index.filesIn, kustomizationFile: (d) => kustomizationFileOf(r, d) }, all, leftOut) : all;
       dirsIn.set(r, dirs);
       if (leftOut) leftOutIn.set(r, leftOut);
       const b = buildOf(byFile.get(r)!, indexOf(r), dirs, leftOut);
@@ -886,12 +875,11 @@ function ignoredProblems(ignored: ReadonlyMap<ApplyOrderObject, IgnoredFiles>): 
           ? `and Kustomization ${id(ks.obj)} builds "${path}" (no kustomization file${through}${all}), of which nothing is left: kustomize-controller fails ("kustomization path not found")`
           : `and Kustomization ${id(ks.obj)} builds "${path}" (no kustomization file${through}${all}), of which only empty directories are left: ` +
             'Flux generates an empty kustomization.yaml, applies nothing and prunes everything the Kustomization applied before';
-    const pattern = JSON.stringify(hit.exclusion.pattern);
-    const kindOf = hit.exclusion.origin === 'vcs' ? 'VCS exclusion' : 'default exclusion';
+    const described = describeExclusion(hit.exclusion);
     if (generator) {
       const why = hit.byName
-        ? `source-watcher leaves everything out of ExternalArtifact ${artifact}, "${file}" included: Flux's ${kindOf} ${pattern} matches the artifact's name`
-        : `source-watcher leaves "${file}" out of ExternalArtifact ${artifact} (Flux's ${kindOf} ${pattern})`;
+        ? `source-watcher leaves everything out of ExternalArtifact ${artifact}, "${file}" included: ${described} matches the artifact's name`
+        : `source-watcher leaves "${file}" out of ExternalArtifact ${artifact} (${described})`;
       out.push({
         where: owner.where,
         message:
@@ -903,39 +891,16 @@ function ignoredProblems(ignored: ReadonlyMap<ApplyOrderObject, IgnoredFiles>): 
     const origin = hit.exclusion.origin;
     const [cause, fix] =
       origin === 'spec.ignore'
-        ? [`its spec.ignore pattern ${pattern}`, 're-include the files with a later "!" pattern, or build another path']
+        ? [`its ${described}`, 're-include the files with a later "!" pattern, or build another path']
         : origin === 'vcs'
-          ? [`Flux's VCS exclusion ${pattern}`, 'rename the file or its folder']
+          ? [described, 'rename the file or its folder']
           : origin === 'default'
-            ? [`Flux's default exclusion ${pattern} (applied when there are no ignore patterns: no spec.ignore, no .sourceignore in the repo)`, 'rename the file or its folder, or set spec.ignore (any pattern there replaces the default exclusions; the VCS ones stay)']
-            : [`the pattern ${pattern} of ${origin}`, `re-include the files with a later "!" pattern (in ${origin} or spec.ignore), or build another path`];
+            ? [`${described} (applied when there are no ignore patterns: no spec.ignore, no .sourceignore in the repo)`, 'rename the file or its folder, or set spec.ignore (any pattern there replaces the default exclusions; the VCS ones stay)']
+            : [`the ${described}`, `re-include the files with a later "!" pattern (in ${origin} or spec.ignore), or build another path`];
     out.push({
       where: owner.where,
       message: `GitRepository ${id(owner.obj)}: ${cause} leaves "${file}" out of the artifact (source-controller archives only the files its ignore patterns keep; the last matching pattern decides), ${builds}; ${fix}`,
     });
-  }
-  return out;
-}
-
-/**
- * `dirs` (a build whose path Flux generates the kustomization.yaml for) without the directories
- * holding a kustomization file that the source leaves out entirely (the kustomization file and
- * every file below): Flux's generator does not find them, so they are not built (nor what their
- * kustomization file lists). One whose kustomization file is left out while other files stay is
- * kept: the check reports it (Flux would build those files instead).
- */
-function withoutDroppedDirectories(files: RepoFiles, dirs: Array<BuiltDirectory<string>>, repo: ApplyOrderRepo, leftOut: (file: string) => unknown): Array<BuiltDirectory<string>> {
-  if (dirs.length === 0 || !dirs[0].generated) return dirs;
-  const out: Array<BuiltDirectory<string>> = [];
-  let dropping = false;
-  for (const d of dirs) {
-    if (d.top) {
-      dropping =
-        !d.generated &&
-        leftOut(kustomizationFileOf(repo, d.dir)) !== undefined &&
-        files.tree.atOrBelow(d.dir).every((x) => (files.filesIn.get(x) ?? []).every((f) => leftOut(f) !== undefined) && (!files.tree.isKustomized(x) || leftOut(kustomizationFileOf(repo, x)) !== undefined));
-    }
-    if (!dropping) out.push(d);
   }
   return out;
 }

@@ -8,8 +8,8 @@ import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
-import { artifactGitSources, builtDirectories, fluxBuildPath, type BuildTree } from '../core/flux-build';
-import { sourceControllerFilter, sourceWatcherFilter, type Exclusion } from '../core/source-ignore';
+import { artifactGitSources, builtDirectories, fluxBuildPath, withoutDroppedDirectories, type BuildTree } from '../core/flux-build';
+import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter } from '../core/source-ignore';
 import { classDefaults, clusterClassKey, clusterTransition, isTopologyCluster, type ClassDefaults } from './cluster-transitions';
 
 /**
@@ -685,13 +685,8 @@ function build(r: GuardRepo, side: Side, dir: string, targetNamespace: string | 
     for (const f of st.filesIn.get(fluxBuildPath(dir)) ?? []) add(f);
     return out;
   }
-  // Where Flux generates the kustomization.yaml, a directory whose kustomization file the source
-  // leaves out is not listed as such (the apply-order check refuses one whose other files stay, so
-  // here it is left out entirely), nor what it lists.
-  let dropping = false;
-  for (const b of dirs) {
-    if (b.top) dropping = dirs[0].generated && !b.generated && leftOut !== undefined && Boolean(leftOut(st.kustomizationFile(b.dir) ?? ''));
-    if (dropping) continue;
+  // Where Flux generates the kustomization.yaml, a directory the source leaves out entirely is not built.
+  for (const b of leftOut ? withoutDroppedDirectories(st.tree, st, dirs, leftOut) : dirs) {
     if (b.generated) {
       for (const f of st.filesIn.get(b.dir) ?? []) if (!leftOut?.(f)) add(f);
     } else {
@@ -712,19 +707,23 @@ function sourceFilterOf(k: FluxKustomization, repos: readonly GuardRepo[], side:
   const spec = (k.obj.spec ?? {}) as { sourceRef?: { kind?: string; name?: string; namespace?: string } };
   const ref = spec.sourceRef ?? {};
   const ns = ref.namespace ?? k.obj.metadata?.namespace ?? '';
-  if (ref.kind === 'ExternalArtifact' && typeof ref.name === 'string') {
-    const watcher = (WATCHER ??= sourceWatcherFilter());
+  if (typeof ref.name !== 'string') return undefined;
+  let left: ReturnType<typeof artifactLeftOut>;
+  if (ref.kind === 'ExternalArtifact') {
     const copied = artifactsOf(repos, side).get(`${ns}/${ref.name}`);
-    const git = copied ? gitFilterOf(copied.namespace, copied.name, k.repo, repos, side) : undefined;
-    const name = ref.name;
-    return (file) => git?.(file) ?? watcher.excludedBy(`${name}/${file}`);
+    left = artifactLeftOut(copied ? gitFilterOf(copied.namespace, copied.name, k.repo, repos, side) : undefined, ref.name);
+  } else if ((ref.kind ?? 'GitRepository') === 'GitRepository') {
+    const git = gitFilterOf(ns, ref.name, k.repo, repos, side);
+    if (!git) return undefined;
+    left = artifactLeftOut(git);
+  } else {
+    return undefined;
   }
-  if ((ref.kind ?? 'GitRepository') !== 'GitRepository' || typeof ref.name !== 'string') return undefined;
-  return gitFilterOf(ns, ref.name, k.repo, repos, side);
+  return (file) => left(file)?.exclusion;
 }
 
 /** The filter of GitRepository `namespace`/`name` of the trees (the one in `own` first), if there is one. */
-function gitFilterOf(namespace: string | undefined, name: string, own: GuardRepo, repos: readonly GuardRepo[], side: Side): ((file: string) => Exclusion | undefined) | undefined {
+function gitFilterOf(namespace: string | undefined, name: string, own: GuardRepo, repos: readonly GuardRepo[], side: Side): SourceFilter | undefined {
   const found = sourceIndex(repos, side).gitRepositories.get(namespace)?.get(name) ?? [];
   for (const { r, file } of [...found.filter((c) => c.r === own), ...found.filter((c) => c.r !== own)]) {
     const git = side.objects(r, file).find((o) => o.kind === 'GitRepository' && o.metadata?.name === name);
@@ -733,8 +732,7 @@ function gitFilterOf(namespace: string | undefined, name: string, own: GuardRepo
     const text = typeof ignore === 'string' ? ignore : '';
     let filter = SOURCE_FILTERS.get(text);
     if (!filter) SOURCE_FILTERS.set(text, (filter = sourceControllerFilter(typeof ignore === 'string' ? ignore : undefined)));
-    const f = filter;
-    return (file) => f.excludedBy(file);
+    return filter;
   }
   return undefined;
 }
@@ -754,7 +752,6 @@ function artifactsOf(repos: readonly GuardRepo[], side: Side): Map<string, { nam
   return out;
 }
 
-let WATCHER: ReturnType<typeof sourceWatcherFilter> | undefined;
 /** Filters by `spec.ignore` text (`''` also for none: the same patterns, Flux's defaults). */
 const SOURCE_FILTERS = new Map<string, ReturnType<typeof sourceControllerFilter>>();
 
@@ -991,7 +988,7 @@ function fluxPrunes(
         kNew === undefined
           ? `${describeK(k)} is removed`
           : ignored
-            ? `${describeK(kNew)} no longer applies it: its source leaves ${v.file} out of the artifact (${ignored.origin === 'spec.ignore' ? 'spec.ignore' : `Flux's ${ignored.origin === 'vcs' ? 'VCS' : 'default'} exclusion`} pattern ${JSON.stringify(ignored.pattern)})`
+            ? `${describeK(kNew)} no longer applies it: its source leaves ${v.file} out of the artifact (${describeExclusion(ignored)})`
             : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
       out.push({
         repo: v.repo.name,
