@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import * as YAML from 'yaml';
 import { IConstruct } from 'constructs';
 import type { ProgressListener } from '../core/progress';
@@ -8,6 +8,7 @@ import { recordOptOut } from '../core/baseline';
 import { SchemaRegistry } from '../core/validation/registry';
 import { withSynthPass } from '../core/synth-pass';
 import type { Validator } from '../core/validation/validator';
+import type { YamlFilePool } from './yaml-pool';
 import { BaselineEntry, collectOptOuts, formatBaselineReport } from '../safety/baseline-report';
 import type { Plan } from '../safety/plan';
 import { unusedAllowWarning } from '../safety/guard';
@@ -18,7 +19,7 @@ import { renderAndCheck, renderToTrees, type RenderInput } from './pipeline/rend
 import { exitCleanlyOnUncaughtSynthError, isSynthError } from './pipeline/report';
 import { currentSynthSession, type SynthSession } from './pipeline/session';
 import { SynthError, StageReporter, type FolderGroups, type PlacedObject } from './pipeline/types';
-import { checkRepos, outputCheck, rebaseOutputCheck, writeRepos, type OutputCheck } from './pipeline/write';
+import { checkRepos, outputCheck, rebaseOutputCheck, startStagingPool, writeRepos, type OutputCheck } from './pipeline/write';
 import { Repo } from './repo';
 import { TreeChanges } from './writer';
 
@@ -275,7 +276,10 @@ export class GitOpsApp extends App {
     const reporter = new StageReporter(options.progress ?? session?.progress);
     const baseDir = options.baseDir !== undefined ? path.resolve(options.baseDir) : this.outdir;
     // One synth pass: the tree does not change while the pipeline reads it (core/synth-pass.ts).
-    return withSynthPass(() => planRepos({ repos: this.repos, baseDir, ref: options.ref, render: this.renderInput(), allowDestroy: allow }, this.collect(reporter), reporter));
+    return withSynthPass(() => {
+      const { groups, pool } = this.collectForStaging(reporter);
+      return planRepos({ repos: this.repos, baseDir, ref: options.ref, render: this.renderInput(), allowDestroy: allow, pool }, groups, reporter);
+    });
   }
 
   /**
@@ -292,7 +296,8 @@ export class GitOpsApp extends App {
     const reporter = new StageReporter(options.progress ?? session?.progress);
     const baseDir = options.baseDir !== undefined ? path.resolve(options.baseDir) : this.outdir;
     return withSynthPass(() => {
-      const checks = checkRepos({ repos: this.repos, repoDir: (r) => path.resolve(baseDir, r.dir), render: this.renderInput() }, this.collect(reporter), reporter);
+      const { groups, pool } = this.collectForStaging(reporter);
+      const checks = checkRepos({ repos: this.repos, repoDir: (r) => path.resolve(baseDir, r.dir), render: this.renderInput(), pool }, groups, reporter);
       return outputCheck(checks, baseDir);
     });
   }
@@ -366,7 +371,7 @@ export class GitOpsApp extends App {
     const allow = [...this.allowDestroy, ...checkAllowDestroy('synth session: "allowDestroy"', session?.allowDestroy ?? [])];
     const reporter = new StageReporter(session?.progress);
     return withSynthPass(() => {
-      const groups = this.collect(reporter);
+      const { groups, pool } = this.collectForStaging(reporter);
       // The app's own allow ids it did not use are warned about here; the session's go to the
       // session, which may hold several apps (an id another app used is no warning).
       const own = new Set(this.allowDestroy);
@@ -380,10 +385,15 @@ export class GitOpsApp extends App {
       const sessionIds = session?.allowDestroy ?? [];
       const hold = session?.holdWrites && ((APPS_IN_SESSION.get(session) ?? 0) >= 2 || sessionIds.length > 0) ? session.holdWrites : undefined;
       // A second synth of this app: its previous write goes first (it holds the same locks).
-      this.heldCommit?.();
+      try {
+        this.heldCommit?.();
+      } catch (e) {
+        pool?.terminate();
+        throw e;
+      }
       this.heldCommit = undefined;
       const repos = writeRepos({
-        repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow, onUnusedAllows,
+        repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow, onUnusedAllows, pool,
         holdWrites: hold ? (commit, abort) => {
           this.heldCommit = commit;
           hold(commit, abort);
@@ -415,8 +425,26 @@ export class GitOpsApp extends App {
   }
 
   /** Stage 1 (lib/gitops/pipeline/collect.ts). */
-  private collect(reporter = new StageReporter()): FolderGroups {
-    return reporter.run('collect', () => collect({ root: this, repos: this.repos, repoDir: (r) => this.repoDir(r), schemas: this.validation ? () => this.schemas : undefined }), (g) => ({ objects: g.objectCount, repos: g.repos.length }));
+  private collect(reporter = new StageReporter(), onObjects?: (objects: readonly ApiObject[]) => void): FolderGroups {
+    return reporter.run('collect', () => collect({ root: this, repos: this.repos, repoDir: (r) => this.repoDir(r), schemas: this.validation ? () => this.schemas : undefined, onObjects }), (g) => ({ objects: g.objectCount, repos: g.repos.length }));
+  }
+
+  /**
+   * Stage 1 for a write or `synth --check`, with the YAML pool of the stage after it started as
+   * soon as the objects are counted (its threads load while collect runs); the pool is
+   * terminated when collect fails.
+   */
+  private collectForStaging(reporter: StageReporter): { groups: FolderGroups; pool?: YamlFilePool } {
+    let pool: YamlFilePool | undefined;
+    try {
+      const groups = this.collect(reporter, (objects) => {
+        pool = startStagingPool(objects, this.renderInput().validator);
+      });
+      return { groups, pool };
+    } catch (e) {
+      pool?.terminate();
+      throw e;
+    }
   }
 
   /** What the render and check stages need from the app. */

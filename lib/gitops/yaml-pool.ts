@@ -28,8 +28,12 @@ export class YamlFilePool {
   private next = 0;
   /** The folder of the last object enqueued with a check: its objects all go to one worker. */
   private lastFolder = -1;
-  private readonly validator?: PortableValidator;
-  private readonly fallback?: () => Validator;
+  private validator?: PortableValidator;
+  private fallback?: () => Validator;
+  /** What the workers load to validate (see {@link validationModule}); undefined: they do not validate. */
+  private readonly loads?: { module: string; tsx?: string };
+  /** Whether anything was handed to the workers yet (a validator can be given until then). */
+  private started = false;
   private readonly problemsByFolder = new Map<number, string[]>();
   private workerValidationMs = 0;
   private readonly madeDirs = new Set<string>();
@@ -50,13 +54,17 @@ export class YamlFilePool {
   }
 
   /**
-   * @param threads worker threads to use; 0 writes inline.
+   * @param threads worker threads to use; 0 writes inline. The threads start now, and load what
+   * they need (the YAML emitter; the validation module with a validator or `loadValidation`)
+   * while this thread goes on.
    */
   public constructor(threads: number, options: YamlPoolOptions = {}) {
-    const loads = threads > 0 && options.validator ? validationModule() : undefined;
+    const loads = threads > 0 && (options.validator || options.loadValidation) ? validationModule() : undefined;
+    this.loads = loads;
     this.validator = loads ? options.validator : undefined;
     this.fallback = options.fallback;
-    const validation = loads ? { validator: this.validator, ...loads } : undefined;
+    const prepare = loads && !options.validator && typeof options.loadValidation === 'object' ? options.loadValidation : undefined;
+    const validation = loads ? { validator: this.validator, prepare, ...loads } : undefined;
     for (let i = 0; i < threads; i++) {
       const { port1, port2 } = new MessageChannel();
       // [0]: set to 1 when the worker has finished; [1]: batches posted but not yet written.
@@ -75,6 +83,11 @@ export class YamlFilePool {
       this.workers.push({ worker, port: port1, done });
       this.batches.push([]);
     }
+  }
+
+  /** The worker threads of this pool (0: it writes inline). */
+  public get threads(): number {
+    return this.workers.length;
   }
 
   /** Threads worth using for `files` files on this machine (0 = inline). */
@@ -98,6 +111,21 @@ export class YamlFilePool {
       return;
     }
     this.enqueue([file, content, 1, tree ? tree.dir.length + 1 : 0, howOf(tree), tree?.target ?? '', tree?.blobIds ? 1 : 0, -1, '']);
+  }
+
+  /**
+   * Gives the workers their validator (see {@link YamlPoolOptions.validator}) when the pool was
+   * started ahead of it (`loadValidation`, so that the threads load while this thread still works
+   * out what the validator needs: the app's own CRDs). Only before anything is written; ignored
+   * without workers, or when their validation module is not a file here.
+   */
+  public validateWith(options: Pick<YamlPoolOptions, 'validator' | 'fallback'>): void {
+    if (this.started) throw new Error('YamlFilePool.validateWith: too late, files were handed to the workers already');
+    if (this.validator) throw new Error('YamlFilePool.validateWith: the pool has a validator already');
+    this.fallback = options.fallback;
+    if (!this.loads || !options.validator || this.workers.length === 0) return;
+    this.validator = options.validator;
+    for (const w of this.workers) w.port.postMessage({ validator: options.validator });
   }
 
   /**
@@ -197,6 +225,7 @@ export class YamlFilePool {
   }
 
   private enqueue(item: PoolItem): void {
+    this.started = true;
     const folder = item[7];
     if (this.batches[this.next].length >= BATCH_SIZE) {
       // The next worker takes over where a folder ends: a folder's objects stay on one worker,
@@ -282,7 +311,7 @@ export class YamlFilePool {
   }
 }
 
-const MAX_QUEUED_BATCHES = 4;
+const MAX_QUEUED_BATCHES = 64;
 
 /** Items per batch posted to a worker (a batch may end only where a folder ends, see enqueue). */
 const BATCH_SIZE = 256;
@@ -361,11 +390,27 @@ export interface YamlPoolOptions {
    */
   readonly validator?: PortableValidator;
   /**
+   * Load the validation module on the workers now, for a validator given later with
+   * {@link YamlFilePool.validateWith} (ignored with a `validator`); with a {@link PoolPreparation},
+   * also load and compile the schemas of the kinds to come, so that what the later validator
+   * shares with it is not compiled again.
+   * @default false
+   */
+  readonly loadValidation?: boolean | PoolPreparation;
+  /**
    * The validator for the folders a worker could not validate (its validation module did not
    * load): they are validated on this thread when the pool finishes.
    * @default - none: such folders make {@link YamlFilePool.finish} throw
    */
   readonly fallback?: () => Validator;
+}
+
+/** What a pool's workers compile ahead of their validator (see {@link YamlPoolOptions.loadValidation}). */
+export interface PoolPreparation {
+  /** A validator like the one to come (the same schema files; {@link Validator.toPortable}). */
+  readonly validator: PortableValidator;
+  /** The kinds whose schemas are compiled. */
+  readonly kinds: ReadonlyArray<{ readonly apiVersion: string; readonly kind: string }>;
 }
 
 /** An object to validate on a worker (see {@link YamlFilePool.write}). */
@@ -575,15 +620,48 @@ let validator;
 let noValidator = false;
 let pending = -1;
 let pendingInputs = [];
-const getValidator = () => {
-  if (validator || noValidator) return validator;
+// The validation module is loaded as the worker starts (before the first objects arrive); the
+// portable validator comes with workerData or, for a pool started ahead, as the first message.
+let validationModule;
+const loadValidation = () => {
+  if (validationModule || noValidator) return validationModule;
   try {
     const v = workerData.validation;
     if (v.tsx) require(v.tsx).register();
-    validator = require(v.module).Validator.fromPortable(v.validator);
+    validationModule = require(v.module);
   } catch {
     noValidator = true;
   }
+  return validationModule;
+};
+let portable = workerData.validation ? workerData.validation.validator : undefined;
+// A pool started ahead of its validator: a validator like it compiles the kinds to come now, and
+// the later one shares its schemas (Validator.fromPortable's reuse).
+let prepared;
+if (workerData.validation) {
+  const m = loadValidation();
+  const prepare = workerData.validation.prepare;
+  if (m && prepare) {
+    // Counted as validation time (schema compilation included, as without preparation).
+    const t0 = performance.now();
+    try {
+      prepared = m.Validator.fromPortable(prepare.validator);
+      prepared.prepare(prepare.kinds);
+    } catch {
+      prepared = undefined;
+    }
+    validationMs += performance.now() - t0;
+  }
+}
+const getValidator = () => {
+  if (validator || noValidator) return validator;
+  const m = loadValidation();
+  try {
+    if (m) validator = m.Validator.fromPortable(portable, prepared);
+  } catch {
+    noValidator = true;
+  }
+  prepared = undefined;
   return validator;
 };
 const validatePending = () => {
@@ -608,6 +686,10 @@ const validatePending = () => {
 };
 let error;
 port.on('message', (msg) => {
+  if (msg && msg.validator) {
+    portable = msg.validator;
+    return;
+  }
   if (msg && msg.end) {
     try {
       if (recorder) recorder.close();

@@ -6,6 +6,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { GitOpsApp, Repo, SynthError, withSynthSession } from '../../lib';
+import { GitRepository, Kustomization } from '../../lib/flux';
+import { startStagingPool } from '../../lib/gitops/pipeline/write';
+import { validatingPoolOptions } from '../../lib/gitops/pipeline/render';
 import type { Plan } from '../../lib/safety';
 import { Validator } from '../../lib/core/validation/validator';
 import { SchemaRegistry } from '../../lib/core/validation/registry';
@@ -144,6 +147,99 @@ describe('validation on the worker threads', () => {
     const plans: Plan[] = [];
     withThreads('2', () => withSynthSession({ mode: 'plan', onPlan: (p) => plans.push(p) }, () => validApp(onWorkers.out).synth()));
     expect(plans.map((p) => [p.changed, p.blocked.length])).toEqual([[false, 0]]);
+  });
+});
+
+describe('the whole-app checks run while the workers validate', () => {
+  // An apply-order problem (the GitRepository leaves a file a build lists out of its artifact)
+  // and, optionally, a schema problem the workers find.
+  const app = (schemaProblem: boolean) => {
+    const a = new GitOpsApp({ outdir: path.join(tmp(), 'out'), printBaselineReport: false });
+    const repo = new Repo(a, 'mgmt', { url: 'https://example.com/mgmt' });
+    const entry = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
+    const source = new GitRepository(entry, 'source', { name: 'mgmt', repo, ignore: 'configmap-web.yaml\n' });
+    const web = repo.folder('apps/web', { namespace: 'flux-system' });
+    new ApiObject(web, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web' }, data: { a: 'b' } });
+    if (schemaProblem) new ApiObject(web, 'deploy', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 'two', selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } } } as any);
+    Kustomization.forFolder(entry, 'web', web, { name: 'web', source, prune: true });
+    return a;
+  };
+  const problems = (threads: string, schemaProblem: boolean, mode: 'write' | 'plan' | 'check' = 'write') => {
+    try {
+      withThreads(threads, () => withSynthSession({ mode }, () => app(schemaProblem).synth()));
+    } catch (e) {
+      if (e instanceof SynthError) return [...e.problems];
+      throw e;
+    }
+    return [];
+  };
+  const applyOrder = [
+    'mgmt/clusters--mgmt/source/Resource: GitRepository flux-system/mgmt: its spec.ignore pattern "configmap-web.yaml" leaves "apps/web/configmap-web.yaml" out of the artifact ' +
+      '(source-controller archives only the files its ignore patterns keep; the last matching pattern decides), and Kustomization flux-system/web builds it (path "./apps/web"): ' +
+      'kustomize-controller fails: the kustomization file listing it finds no such resource; re-include the files with a later "!" pattern, or build another path',
+  ];
+
+  test.each(['write', 'plan', 'check'] as const)('%s: the apply-order problem, with and without a worker', (mode) => {
+    expect(problems('0', false, mode)).toEqual(applyOrder);
+    expect(problems('1', false, mode)).toEqual(applyOrder);
+  });
+
+  test.each(['write', 'plan', 'check'] as const)('%s: a schema problem the worker finds comes alone, as on the main thread (the apply order is checked once nothing else is wrong)', (mode) => {
+    const inline = problems('0', true, mode);
+    expect(inline).toEqual(['mgmt/apps--web/deploy: Deployment/flux-system/web: spec.replicas: must be of type integer, got string']);
+    expect(problems('1', true, mode)).toEqual(inline);
+  });
+});
+
+describe('a pool started ahead of its validator', () => {
+  test('started only where a write would use workers; its threads are replaced when the count changed', () => {
+    const objects = (n: number) => Array.from({ length: n }, () => ({ apiVersion: 'v1', kind: 'ConfigMap' }) as ApiObject);
+    expect(withThreads('0', () => startStagingPool(objects(5000)))).toBeUndefined();
+    const pool = withThreads('1', () => startStagingPool(objects(3), () => new Validator()))!;
+    try {
+      expect(pool.threads).toBe(1);
+      expect(pool.validates).toBe(false);
+    } finally {
+      pool.terminate();
+    }
+  });
+
+  test('the validator is given before any file, once', () => {
+    const dir = tmp();
+    const validator = new Validator();
+    const pool = new YamlFilePool(1, { loadValidation: { validator: validator.toPortable(), kinds: [{ apiVersion: 'v1', kind: 'ConfigMap' }] } });
+    try {
+      pool.validateWith(validatingPoolOptions(validator));
+      expect(pool.validates).toBe(true);
+      expect(() => pool.validateWith(validatingPoolOptions(validator))).toThrow('YamlFilePool.validateWith: the pool has a validator already');
+      pool.write(path.join(dir, 'cm.yaml'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'a' }, data: { count: 1 } }, undefined, { folder: 0, path: 'app/cm' });
+      pool.finish();
+      expect(pool.validationProblems().get(0)).toEqual(['app/cm: ConfigMap/a/cm: data.count: must be of type string, got integer']);
+      expect(fs.readFileSync(path.join(dir, 'cm.yaml'), 'utf8')).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: a\ndata:\n  count: 1\n');
+    } finally {
+      pool.terminate();
+    }
+    const late = new YamlFilePool(1, { loadValidation: true });
+    try {
+      late.write(path.join(dir, 'x.yaml'), { a: 1 });
+      expect(() => late.validateWith(validatingPoolOptions(validator))).toThrow('YamlFilePool.validateWith: too late, files were handed to the workers already');
+    } finally {
+      late.terminate();
+    }
+  });
+
+  test('a validator prepared for some kinds compiled them; one rebuilt with it shares the schemas of the same files, not the others', () => {
+    const base = new Validator();
+    const prepared = Validator.fromPortable(structuredClone(base.toPortable()));
+    prepared.prepare([{ apiVersion: 'apps/v1', kind: 'Deployment' }, { apiVersion: 'example.com/v1', kind: 'Nothing' }]);
+    expect(prepared.stats().map((s) => s.key)).toEqual(['apps/v1/Deployment']);
+    const portable = structuredClone(base.toPortable());
+    const moved = portable.registry.kinds.find((k) => k.kind === 'ConfigMap')!;
+    const other = { ...portable, registry: { kinds: portable.registry.kinds.map((k) => (k === moved ? { ...k, source: 'elsewhere' } : k)) } };
+    const rebuilt = Validator.fromPortable(other, prepared);
+    expect(rebuilt.registry.get('apps/v1', 'Deployment')).toBe(prepared.registry.get('apps/v1', 'Deployment'));
+    expect(rebuilt.registry.get('v1', 'ConfigMap')).not.toBe(prepared.registry.get('v1', 'ConfigMap'));
+    expect(rebuilt.registry.get('v1', 'ConfigMap')!.schema).toEqual(prepared.registry.get('v1', 'ConfigMap')!.schema);
   });
 });
 

@@ -216,13 +216,21 @@ export class SchemaRegistry {
     return { kinds };
   }
 
-  /** The registry {@link toPortable} describes (compact schema files are read on first use). */
-  static fromPortable(p: PortableRegistry): SchemaRegistry {
+  /**
+   * The registry {@link toPortable} describes (compact schema files are read on first use).
+   * @param reuse a registry rebuilt earlier on this thread: its kinds read from the same compact
+   * file (same scope, origin and source) are shared, so a schema it loaded (and what was compiled
+   * for it) is not loaded again
+   */
+  static fromPortable(p: PortableRegistry, reuse?: SchemaRegistry): SchemaRegistry {
     const r = new SchemaRegistry();
     for (const k of p.kinds) {
       mutations++;
       const { apiVersion, kind, scope, origin, source, file, schema } = k;
-      if (file !== undefined) r.entries.set(schemaKey(apiVersion, kind), { scope, origin, source, file, load: () => loadCompactSchema(file, apiVersion, kind, scope, origin) });
+      const key = schemaKey(apiVersion, kind);
+      const same = file !== undefined ? reuse?.entries.get(key) : undefined;
+      if (same && same.file === file && same.scope === scope && same.origin === origin && same.source === source) r.entries.set(key, same);
+      else if (file !== undefined) r.entries.set(key, { scope, origin, source, file, load: () => loadCompactSchema(file, apiVersion, kind, scope, origin) });
       else {
         const s: KindSchema = { apiVersion, kind, scope, origin, source, schema: schema ?? {} };
         r.entries.set(schemaKey(apiVersion, kind), { scope, origin, source, loaded: s, load: () => s });

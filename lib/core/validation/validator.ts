@@ -193,9 +193,29 @@ export class Validator {
     return { options: this.options, registry: this.registry.toPortable() };
   }
 
-  /** The validator {@link toPortable} describes. */
-  static fromPortable(p: PortableValidator): Validator {
-    return new Validator({ ...p.options, registry: SchemaRegistry.fromPortable(p.registry) });
+  /**
+   * The validator {@link toPortable} describes.
+   * @param reuse a validator rebuilt earlier on this thread (see {@link prepare}): the schemas of
+   * its registry read from the same files are shared, so what it compiled is not compiled again
+   */
+  static fromPortable(p: PortableValidator, reuse?: Validator): Validator {
+    return new Validator({ ...p.options, registry: SchemaRegistry.fromPortable(p.registry, reuse?.registry) });
+  }
+
+  /**
+   * Loads and compiles the schemas of these kinds now (a kind without a schema, or whose schema
+   * does not compile, is left for validation to report), so that validating their objects later
+   * costs only the validation: a YAML pool's worker does it while the app is still being collected.
+   */
+  prepare(kinds: Iterable<{ readonly apiVersion: string; readonly kind: string }>): void {
+    if (!this.enabled) return;
+    for (const { apiVersion, kind } of kinds) {
+      try {
+        this.kindInfo(apiVersion, kind);
+      } catch {
+        // reported when an object of the kind is validated
+      }
+    }
   }
 
   /**

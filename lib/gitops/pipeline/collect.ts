@@ -26,6 +26,12 @@ export interface CollectInput {
   readonly repoDir: (repo: Repo) => string;
   /** The schema registry the app's own CRDs / XRDs are registered in; undefined when validation is off. */
   readonly schemas?: () => SchemaRegistry;
+  /**
+   * Receives the app's ApiObjects once they are listed, before the construct validations run
+   * (the write stage starts its worker threads there: see `startStagingPool`).
+   * @default - none
+   */
+  readonly onObjects?: (objects: readonly ApiObject[]) => void;
 }
 
 /**
@@ -38,7 +44,13 @@ export function collect(input: CollectInput): FolderGroups {
   const constructs = input.root.node.findAll();
   // Stateful L1 and raw objects nothing decided the removal of are retained, as the L2s are
   // (before the constructs validate: what they check reads the markers).
-  for (const c of constructs) if (c instanceof ApiObject) retainStatefulByDefault(c);
+  const apiObjects: ApiObject[] = [];
+  for (const c of constructs) {
+    if (!(c instanceof ApiObject)) continue;
+    retainStatefulByDefault(c);
+    apiObjects.push(c);
+  }
+  input.onObjects?.(apiObjects);
   const byFolder = new Map<Folder, ApiObject[]>();
   const references: FolderGroups['references'] = [];
   const provided: FolderGroups['provided'] = [];

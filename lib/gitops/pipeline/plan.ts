@@ -9,7 +9,7 @@ import { baselineStateFile, readBaselines } from '../../tree/baseline';
 import { isKustomizeConfig, readTreesAtRef, type TreeSnapshot } from '../../tree/read';
 import type { Repo } from '../repo';
 import { guard } from './guard';
-import { checkApp, finishValidatingPool, render, validatingPoolOptions, withValidationProblems, type RenderedTree, type RenderInput } from './render';
+import { checkAppAhead, finishValidatingPool, render, validatingPoolOptions, withValidationProblems, type RenderedTree, type RenderInput } from './render';
 import { isJsonExact, YamlFilePool } from '../yaml-pool';
 import { SynthError, StageReporter, type FolderGroups } from './types';
 import { emitFolder } from './render';
@@ -27,6 +27,12 @@ export interface PlanInput {
   readonly render: RenderInput;
   /** Ids of protected objects whose deletion or rename is allowed. */
   readonly allowDestroy: readonly string[];
+  /**
+   * The YAML pool started ahead with `startStagingPool` (its workers validate); the stage takes
+   * it over.
+   * @default - started by the stage
+   */
+  readonly pool?: YamlFilePool;
 }
 
 /** Renders the app in memory and plans it against what is committed; throws a {@link SynthError} on problems. */
@@ -38,7 +44,16 @@ export function planRepos(input: PlanInput, groups: FolderGroups, reporter: Stag
   // Large apps: the objects are validated on worker threads while this thread renders (as in a synth).
   const threads = YamlFilePool.threadsFor(groups.objectCount);
   const validator = threads > 0 ? input.render.validator?.() : undefined;
-  let pool: YamlFilePool | undefined = validator ? new YamlFilePool(threads, validatingPoolOptions(validator)) : undefined;
+  // A pool started ahead (see startStagingPool) for the same threads, else one started here.
+  let pool: YamlFilePool | undefined = input.pool;
+  if (pool && (pool.threads !== threads || !validator)) {
+    pool.terminate();
+    pool = undefined;
+  }
+  if (validator) {
+    pool ??= new YamlFilePool(threads, { loadValidation: true });
+    pool.validateWith(validatingPoolOptions(validator));
+  }
   if (pool && !pool.validates) {
     pool.terminate();
     pool = undefined;
@@ -46,7 +61,7 @@ export function planRepos(input: PlanInput, groups: FolderGroups, reporter: Stag
   const checker = pool;
   const rendered = reporter.run('render', () => {
     try {
-      const r = render(input.render, groups, (repo, folder, entries, validation) => {
+      return render(input.render, groups, (repo, folder, entries, validation) => {
         let tree = out.get(repo);
         if (!tree) out.set(repo, (tree = { files: new Map(), constructPaths: {} }));
         let guarded = nextTrees.get(repo);
@@ -73,13 +88,20 @@ export function planRepos(input: PlanInput, groups: FolderGroups, reporter: Stag
         for (const p of entries) checker.check(p.obj, { folder: validation, path: p.constructPath });
         return true;
       });
-      return checker ? withValidationProblems(r, finishValidatingPool(checker, validator)) : r;
     } catch (e) {
       checker?.terminate();
       throw e;
     }
   }, (r) => ({ objects: r.placed.length, files, repos: groups.repos.length, problems: r.problems.length }));
-  const problems = reporter.run('check', () => checkApp(input.render, groups, rendered), (p) => ({ problems: p.length }));
+  // The whole-app checks run while the workers still validate (as in a synth).
+  const problems = reporter.run('check', () => {
+    try {
+      return checkAppAhead(input.render, groups, rendered)(checker ? withValidationProblems(rendered, finishValidatingPool(checker, validator)) : rendered);
+    } catch (e) {
+      checker?.terminate();
+      throw e;
+    }
+  }, (p) => ({ problems: p.length }));
   if (problems.length > 0) throw new SynthError(problems);
   const trees = reporter.run('read', () => {
     // Every repo's old tree at once: git is asked once per work tree, not once per repo.

@@ -193,10 +193,35 @@ export interface RenderOutcome {
  * wrong, every object of every Flux Kustomization's build can be applied (lib/gitops/apply-order.ts).
  */
 export function checkApp(input: RenderInput, groups: FolderGroups, rendered: RenderOutcome): string[] {
-  if (rendered.deferred.length > 0) throw new Error('checkApp: the problems of the folders the visitor validated are missing (withValidationProblems)');
-  const problems = [...rendered.problems, ...unresolvedReferences(groups, rendered.present, rendered.workloadRefs)];
-  if (problems.length === 0) problems.push(...appApplyOrderProblems(input.app, groups.repos, rendered.placed, rendered.kustomizations, groups.clusters));
-  return problems;
+  return checkAppAhead(input, groups, rendered)(rendered);
+}
+
+/**
+ * {@link checkApp} run ahead of the visitor's validation problems: the whole-app checks read what
+ * the render found (objects, references, kustomizations), not what the validation finds, so they
+ * run while the YAML pool's workers still write and validate. Returns what gives checkApp's
+ * problems once `rendered` has them ({@link withValidationProblems}): the same list, in the same
+ * order (the apply-order problems only when nothing else is wrong).
+ */
+export function checkAppAhead(input: RenderInput, groups: FolderGroups, rendered: RenderOutcome): (validated: RenderOutcome) => string[] {
+  const unresolved = unresolvedReferences(groups, rendered.present, rendered.workloadRefs);
+  const applyOrderProblems = () => appApplyOrderProblems(input.app, groups.repos, rendered.placed, rendered.kustomizations, groups.clusters);
+  // Worked out ahead when nothing is wrong yet (the workers may still find something). An object
+  // the workers will find invalid may trip the model: then it is worked out again once they have
+  // found nothing, as it would have been.
+  let applyOrder: string[] | undefined;
+  if (rendered.problems.length === 0 && unresolved.length === 0) {
+    try {
+      applyOrder = applyOrderProblems();
+    } catch {
+      applyOrder = undefined;
+    }
+  }
+  return (validated) => {
+    if (validated.deferred.length > 0) throw new Error('checkApp: the problems of the folders the visitor validated are missing (withValidationProblems)');
+    const problems = [...validated.problems, ...unresolved];
+    return problems.length > 0 ? problems : (applyOrder ?? applyOrderProblems());
+  };
 }
 
 /** {@link render} then {@link checkApp}: every problem of the app. */
