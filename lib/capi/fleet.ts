@@ -1,6 +1,6 @@
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { memoForSynthPass } from '../core/synth-pass';
+import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { checkCount, checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, PropError, propError } from '../core/errors';
 import { SynthError } from '../gitops/pipeline/types';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
@@ -818,7 +818,7 @@ const RESOURCE_GROUPS_WHY = 'two per AKS cluster: its own and the node resource 
  */
 function sharedSubscriptionProblems(self: Fleet): string[] {
   const { first, problems } = memoForSynthPass(SHARED_SUBSCRIPTIONS, self.node.root, () => {
-    const fleets = self.node.root.node.findAll().filter((c): c is Fleet => c instanceof Fleet);
+    const fleets = allConstructs(self.node.root).filter((c): c is Fleet => c instanceof Fleet);
     const totals = new Map<string, Array<{ fleet: Fleet; clusters: number }>>();
     for (const f of fleets) {
       for (const [sub, clusters] of f.clustersPerSubscription) totals.set(sub, [...(totals.get(sub) ?? []), { fleet: f, clusters }]);

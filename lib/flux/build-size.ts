@@ -2,7 +2,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { normalizeRepoUrl } from '../core/repo-url';
-import { memoForSynthPass } from '../core/synth-pass';
+import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { buildBoundMessage, maxObjectsPerBuild } from '../gitops/build-bound';
 import * as posix from 'path/posix';
 import { fluxBuildPath } from '../core/flux-build';
@@ -143,7 +143,7 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
   const own = new Map<Folder, number>();
   const kustomizations: Kustomization[] = [];
   const repos = new Set<Repo>();
-  for (const c of root.node.findAll()) {
+  for (const c of allConstructs(root)) {
     if (c instanceof ApiObject) {
       const folder = nearestFolder(c);
       if (folder) own.set(folder, (own.get(folder) ?? 0) + 1);

@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { displayPath, showConstructAs } from '../core/errors';
 import { stableJson } from '../core/stable-json';
 import { Folder, FolderProps } from './folder';
@@ -122,9 +123,12 @@ export class Repo extends Construct {
 
   /** All folders of this repo, sorted by path. */
   public get folders(): Folder[] {
-    return this.node.findAll().filter(Folder.isFolder).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    // Listed once per synth pass (the stages and checks each ask), a new array for each caller.
+    return memoForSynthPass(REPO_FOLDERS, this, () => allConstructs(this).filter(Folder.isFolder).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))).slice();
   }
 }
+
+const REPO_FOLDERS = Symbol('repoFolders');
 
 /**
  * The construct id {@link Repo.folder}, {@link Repo.overlay} and {@link Repo.component} give the

@@ -9,6 +9,7 @@ import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { providedBy, referencesOf, type ObjectRef } from '../../core/references';
 import { retainStatefulByDefault } from '../../core/removal-policy';
+import { allConstructs } from '../../core/synth-pass';
 import type { SchemaRegistry } from '../../core/validation/registry';
 import { baselineEntries } from '../../safety/baseline-report';
 import { Folder } from '../folder';
@@ -41,7 +42,7 @@ export interface CollectInput {
  */
 export function collect(input: CollectInput): FolderGroups {
   const problems: string[] = [];
-  const constructs = input.root.node.findAll();
+  const constructs = allConstructs(input.root);
   // Stateful L1 and raw objects nothing decided the removal of are retained, as the L2s are
   // (before the constructs validate: what they check reads the markers).
   const apiObjects: ApiObject[] = [];
