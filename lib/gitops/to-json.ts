@@ -76,14 +76,35 @@ function render(value: unknown, options: SanitizeOptions, apiObject: ApiObject):
   // resolve() copies only plain objects; sanitizeValue then throws on (or walks) anything else.
   if (v.constructor !== Object) return sanitizeValue(v, options);
   const keys = Object.keys(v);
-  if (keys.includes('__proto__') || keys.includes('constructor')) return sanitizeValue(resolve([], v, apiObject), options);
+  // Keys already in sorted order (most objects: a struct converter's output rarely is, its
+  // sub-objects often are) are written as they come, without sorting.
+  let sorted = true;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (k === '__proto__' || k === 'constructor') return sanitizeValue(resolve([], v, apiObject), options);
+    if (i > 0 && keys[i - 1] > k) sorted = false;
+  }
   // Values in key order (the order cdk8s resolves them, so Lazy producers run in the same order),
   // then written in sorted order, without the null ones.
-  const values = keys.map((k) => render(v[k], options, apiObject));
+  const values = new Array<unknown>(keys.length);
+  for (let i = 0; i < keys.length; i++) values[i] = render(v[keys[i]], options, apiObject);
   const out: Record<string, unknown> = {};
-  const order = options.sortKeys ?? true ? keys.map((k, i) => [k, i] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) : keys.map((k, i) => [k, i] as const);
-  for (const [k, i] of order) if (values[i] != null) out[k] = values[i];
-  if (options.filterEmptyObjects && Object.keys(out).length === 0) return undefined;
+  let written = 0;
+  if (sorted || !(options.sortKeys ?? true)) {
+    for (let i = 0; i < keys.length; i++) {
+      if (values[i] == null) continue;
+      out[keys[i]] = values[i];
+      written++;
+    }
+  } else {
+    const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+    for (const i of order) {
+      if (values[i] == null) continue;
+      out[keys[i]] = values[i];
+      written++;
+    }
+  }
+  if (options.filterEmptyObjects && written === 0) return undefined;
   return out;
 }
 
