@@ -9,6 +9,7 @@ import { CliError } from './context';
 import { parseYamlDocuments } from '../core/yaml-read';
 import { joinPrefix } from '../core/validation/registry';
 import { isKustomizeConfig } from '../tree/read';
+import { kustomizationReferences, pathKindOnDisk, referenceProblem, type PathKind } from '../tree/kustomize-refs';
 import { ApplyOrderObject, applyOrderProblems, ApplyOrderRepo, Preinstalled, PreinstalledSet } from '../gitops/apply-order';
 import type { KubeObject } from '../gitops/layout';
 import { SOURCE_IGNORE_FILE, type SourceIgnoreFile } from '../core/source-ignore';
@@ -76,6 +77,7 @@ export function applyOrderLines(
   sourceIgnores: ReadonlyMap<string, readonly SourceIgnoreFile[]> = new Map(),
 ): Array<{ source: string; message: string }> {
   const repos: ApplyOrderRepo[] = [];
+  const references: Array<{ source: string; message: string }> = [];
   for (const p of paths) {
     const dir = resolve(p);
     if (!fs.statSync(dir).isDirectory()) continue;
@@ -84,11 +86,14 @@ export function applyOrderLines(
     const kustomizationFileNames = new Map<string, string>();
     const shownPrefix = joinPrefix(p);
     const listed = listings.get(dir) ? { yaml: listings.get(dir)!, sourceIgnores: sourceIgnores.get(dir) ?? [] } : listTreeFiles(dir);
+    const kustomizationDocs: Array<{ dir: string; doc: unknown; where: string }> = [];
+    const yamlFiles = new Set<string>();
     for (const f of listed.yaml) {
       // listTreeFiles joins names onto `dir`: the rest is the path inside it.
       const inside = f.slice(dir.endsWith(path.sep) ? dir.length : dir.length + 1);
       const rel = path.sep === '/' ? inside : inside.split(path.sep).join('/');
       const shown = shownPrefix + inside;
+      yamlFiles.add(rel);
       const docs = parsed.get(f) ?? parseYamlDocuments(fs.readFileSync(f, 'utf8')).map((doc) => doc.value);
       docs.forEach((doc, i) => {
         if (doc === undefined) return; // reported by the schema validation
@@ -97,6 +102,7 @@ export function applyOrderLines(
         const kustomizationFile = isKustomizeConfig(rel);
         if (!obj || typeof obj !== 'object' || (!kustomizationFile && (typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string'))) return;
         if (kustomizationFile || (obj.apiVersion as string).startsWith('kustomize.config.k8s.io/')) {
+          kustomizationDocs.push({ dir: path.posix.dirname(rel), doc: obj, where: `${shown}#${i}` });
           const resources = (obj as { resources?: unknown }).resources;
           kustomizations.set(path.posix.dirname(rel), Array.isArray(resources) ? resources.filter((r): r is string => typeof r === 'string') : []);
           kustomizationFileNames.set(path.posix.dirname(rel), path.posix.basename(rel));
@@ -107,7 +113,21 @@ export function applyOrderLines(
       });
     }
     repos.push({ name: p, objects, kustomizations, kustomizationFileNames, sourceIgnoreFiles: listed.sourceIgnores });
+    // The local files and directories each kustomization file names, which a build needs: known
+    // from the listing (its YAML files, its directories with a kustomization file), else looked
+    // up on disk.
+    const kindOf = (rel: string): PathKind => {
+      if (yamlFiles.has(rel) && !isKustomizeConfig(rel)) return 'file';
+      if (kustomizations.has(rel === '' ? '.' : rel)) return 'kustomization';
+      return pathKindOnDisk(rel === '' ? dir : path.join(dir, ...rel.split('/')));
+    };
+    for (const { dir: d, doc, where } of kustomizationDocs) {
+      for (const ref of kustomizationReferences(doc)) {
+        const problem = referenceProblem(d === '.' ? '' : d, ref, kindOf);
+        if (problem) references.push({ source: where, message: `${where}: ${problem}` });
+      }
+    }
   }
   const sets = preinstalledSets(preinstalled);
-  return applyOrderProblems({ repos, preinstalled: sets.map((set) => ({ cluster: '*', set })), maxObjectsPerBuild }).map((x) => ({ source: x.where, message: `${x.where}: ${x.message}` }));
+  return [...references, ...applyOrderProblems({ repos, preinstalled: sets.map((set) => ({ cluster: '*', set })), maxObjectsPerBuild }).map((x) => ({ source: x.where, message: `${x.where}: ${x.message}` }))];
 }

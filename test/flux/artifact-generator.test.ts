@@ -268,6 +268,8 @@ describe('Fleet perClusterArtifacts', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-artifacts-validate-'));
     const { app } = fleetApp(out);
     app.synth();
+    // The Flux install flux bootstrap commits, which the flux-system folder lists.
+    fs.writeFileSync(path.join(out, 'fleet/clusters/mgmt/flux-system/gotk-components.yaml'), FLUX_INSTALL_WITH_SOURCE_WATCHER_YAML);
     // A Widget written into one cluster's apps folder by hand (listed by its kustomization.yaml).
     const apps = path.join(out, 'fleet/apps/c0');
     fs.writeFileSync(path.join(apps, 'widget.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: apps\n');

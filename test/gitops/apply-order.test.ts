@@ -6,6 +6,7 @@ import { ApiObject } from 'cdk8s';
 import { buildExamples } from '../../examples/main';
 import { addProvided, declarePreinstalled, Folder, GitOpsApp, Preinstalled, Repo, SynthError, upjetAzureApiGroups } from '../../lib';
 import { runValidate } from '../../lib/cli/validate';
+import { writeFluxInstalls } from '../support/flux-install';
 import { applyOrderProblems, INSTALLS_CRDS_ANNOTATION } from '../../lib/gitops/apply-order';
 import { AzureClusterProviderConfig, AzureCredentials, CrossplaneAzureRuntime, CrossplaneProvider } from '../../lib/crossplane';
 import { GitRepository, HelmRelease, HelmRepository, Kustomization, KustomizationForFolderProps } from '../../lib/flux';
@@ -208,7 +209,12 @@ describe('CrossplaneAzureRuntime stages', () => {
 
 describe('bundled examples and validate', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-examples-'));
-  beforeAll(() => buildExamples(out).synth());
+  beforeAll(() => {
+    buildExamples(out).synth();
+    // The repos as flux bootstrap leaves them: the Flux install their flux-system folders list
+    // (validate checks that every file a kustomization file names is in the tree).
+    writeFluxInstalls(out);
+  });
 
   test('the examples have no apply-order problem (synth passed) and validate agrees', async () => {
     const io = { cwd: out, stdout: jest.fn(), stderr: jest.fn() } as any;

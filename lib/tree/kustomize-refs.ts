@@ -1,0 +1,141 @@
+/**
+ * The local files and directories a kustomization file names, and those missing from a tree on
+ * disk: `kustomize build` (and so kustomize-controller, which builds with kustomize's API) fails on
+ * each of them, however valid every object of the tree is. Read from kustomize's `Kustomization`
+ * type (sigs.k8s.io/kustomize/api/types/kustomization.go, v5): `resources` (and the deprecated
+ * `bases`) and `components` name files or directories holding a kustomization file, or remote
+ * targets; `crds`, `configurations`, the `path` of `patches`, `patchesJson6902` and
+ * `replacements`, `patchesStrategicMerge` entries that are not inline patches, the generators'
+ * `files` (`[key=]path`), `envs` and `env`, `generators`, `transformers` and `validators` entries
+ * that are not inline configurations, and `openapi.path` name local files. Checked against
+ * `kubectl kustomize` (kustomize v5.5.0): each missing one fails the build ("accumulating
+ * resources", "evalsymlink failure ... no such file or directory", "unable to find one of
+ * 'kustomization.yaml', 'kustomization.yml' or 'Kustomization'").
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** The names kustomize looks for in a directory (konfig.RecognizedKustomizationFileNames). */
+export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+
+/** What a reference must be: a file, a directory with a kustomization file, or either. */
+export type ReferenceTarget = 'file' | 'kustomization' | 'file-or-kustomization' | 'file-or-directory';
+
+/** One local path a kustomization file names. */
+export interface KustomizationReference {
+  /** The field, as `kustomize edit` names it (`resources`, `patches[0].path`, `configMapGenerator[1].files`...). */
+  readonly field: string;
+  /** The entry as written. */
+  readonly entry: string;
+  /** The path it names, relative to the kustomization file's directory. */
+  readonly path: string;
+  readonly target: ReferenceTarget;
+}
+
+/**
+ * Whether a `resources` / `components` entry is a remote target kustomize fetches (a URL, a git
+ * repo spec like `github.com/org/repo//dir?ref=v1`, `git@host:org/repo`): not a path of the tree.
+ */
+export function isRemoteReference(entry: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^git(::|@)/.test(entry) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry) || entry.includes('?ref=') || entry.includes('?version=') || /[^/:]\/\/[^/]/.test(entry);
+}
+
+/** An entry kustomize reads as inline YAML rather than a path (a patch or a plugin configuration). */
+function isInline(entry: string): boolean {
+  return entry.includes('\n');
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** The local paths a kustomization file's document names (in the order of kustomize's fields). */
+export function kustomizationReferences(doc: unknown): KustomizationReference[] {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return [];
+  const k = doc as Record<string, unknown>;
+  const out: KustomizationReference[] = [];
+  const add = (field: string, entry: string, target: ReferenceTarget, p = entry) => {
+    if (path.posix.isAbsolute(p)) return;
+    out.push({ field, entry, path: p, target });
+  };
+  for (const field of ['resources', 'bases'] as const) {
+    for (const e of list(k[field])) if (str(e) && !isRemoteReference(e as string)) add(field, e as string, 'file-or-kustomization');
+  }
+  for (const e of list(k.components)) if (str(e) && !isRemoteReference(e as string)) add('components', e as string, 'kustomization');
+  for (const field of ['crds', 'configurations'] as const) for (const e of list(k[field])) if (str(e)) add(field, e as string, 'file');
+  for (const field of ['patches', 'patchesJson6902', 'replacements'] as const) {
+    list(k[field]).forEach((p, i) => {
+      const f = str((p as Record<string, unknown> | null)?.path);
+      if (f && p && typeof p === 'object') add(`${field}[${i}].path`, f, 'file');
+    });
+  }
+  for (const e of list(k.patchesStrategicMerge)) if (str(e) && !isInline(e as string)) add('patchesStrategicMerge', e as string, 'file');
+  for (const field of ['configMapGenerator', 'secretGenerator'] as const) {
+    list(k[field]).forEach((g, i) => {
+      if (!g || typeof g !== 'object') return;
+      const gen = g as Record<string, unknown>;
+      // `[key=]path`: the key is what follows in the ConfigMap; the file is after the first "=".
+      for (const e of list(gen.files)) if (str(e)) add(`${field}[${i}].files`, e as string, 'file', (e as string).includes('=') ? (e as string).slice((e as string).indexOf('=') + 1) : (e as string));
+      for (const e of list(gen.envs)) if (str(e)) add(`${field}[${i}].envs`, e as string, 'file');
+      const env = str(gen.env);
+      if (env) add(`${field}[${i}].env`, env, 'file');
+    });
+  }
+  for (const field of ['generators', 'transformers', 'validators'] as const) for (const e of list(k[field])) if (str(e) && !isInline(e as string)) add(field, e as string, 'file-or-directory');
+  const openapi = str((k.openapi as Record<string, unknown> | null | undefined)?.path);
+  if (openapi && k.openapi && typeof k.openapi === 'object') add('openapi.path', openapi, 'file');
+  return out;
+}
+
+/** What is at a path of the tree. */
+export type PathKind = 'file' | 'kustomization' | 'directory' | undefined;
+
+/** What is at `file` on disk (links followed, as kustomize does): a file, a directory with or without a kustomization file, or nothing. */
+export function pathKindOnDisk(file: string): PathKind {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+  if (st.isFile()) return 'file';
+  if (!st.isDirectory()) return undefined;
+  for (const name of KUSTOMIZATION_FILE_NAMES) {
+    try {
+      if (fs.statSync(path.join(file, name)).isFile()) return 'kustomization';
+    } catch {
+      // not this name
+    }
+  }
+  return 'directory';
+}
+
+/**
+ * Why `ref` breaks the build of the kustomization file in `dir` (`/`-separated, relative to the
+ * tree root, `''` the root), or undefined when the tree has what it names. A path out of the tree
+ * is not checked (the tree may be a part of the repo).
+ * @param kindOf what is at a path relative to the tree root
+ */
+export function referenceProblem(dir: string, ref: KustomizationReference, kindOf: (rel: string) => PathKind): string | undefined {
+  const rel = path.posix.normalize(path.posix.join(dir === '' ? '.' : dir, ref.path));
+  if (rel === '..' || rel.startsWith('../')) return undefined;
+  const at = kindOf(rel === '.' ? '' : rel);
+  const what = `${ref.field} "${ref.entry}"`;
+  switch (ref.target) {
+    case 'file':
+      if (at === 'file') return undefined;
+      return at === undefined
+        ? `${what}: no such file in the tree: kustomize build fails ("no such file or directory"), and so does every Flux Kustomization or Argo CD Application building it; add the file, or remove the entry`
+        : `${what}: a directory, not a file: kustomize build fails; name a file, or remove the entry`;
+    case 'kustomization':
+    case 'file-or-kustomization':
+      if (at === 'kustomization' || (at === 'file' && ref.target === 'file-or-kustomization')) return undefined;
+      if (at === 'file') return `${what}: a file, not a directory with a kustomization file: kustomize build fails; name the component's directory`;
+      return at === undefined
+        ? `${what}: no such ${ref.target === 'kustomization' ? 'directory' : 'file or directory'} in the tree: kustomize build fails ("accumulating ${ref.target === 'kustomization' ? 'components' : 'resources'}"), and so does every Flux Kustomization or Argo CD Application building it; add it, or remove the entry`
+        : `${what}: a directory without a kustomization file: kustomize build fails ("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization'"); add a kustomization.yaml listing its files, or list the files themselves`;
+    case 'file-or-directory':
+      return at === undefined
+        ? `${what}: no such file or directory in the tree: kustomize build fails, and so does every Flux Kustomization or Argo CD Application building it; add it, or remove the entry`
+        : undefined;
+  }
+}

@@ -1,0 +1,193 @@
+// `validate`: the local files and directories a kustomization file names must be in the tree, or
+// kustomize (and kustomize-controller) fails to build it, however valid every object is. Each
+// broken tree is also built with `kubectl kustomize` (when kubectl is installed), which must fail,
+// and the complete one must build.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runValidate } from '../../lib/cli/validate';
+import { isRemoteReference, kustomizationReferences } from '../../lib/tree/kustomize-refs';
+
+const CM = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: web\ndata:\n  a: b\n`;
+const PATCH = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: web\ndata:\n  c: d\n';
+
+function writeTree(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kz-refs-'));
+  for (const [f, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f), text);
+  }
+  return dir;
+}
+
+async function validate(dir: string): Promise<[number, string[]]> {
+  const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
+  const code = await runValidate(['.'], {}, io);
+  const lines = io.stdout.mock.calls.map((c: string[]) => c[0]).join('').split('\n').filter((l: string) => l !== '');
+  return [code, lines];
+}
+
+const kubectl = (() => {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Whether `kubectl kustomize dir` builds (undefined without kubectl). */
+function kustomizeBuilds(dir: string): boolean | undefined {
+  if (!kubectl) return undefined;
+  try {
+    execFileSync('kubectl', ['kustomize', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Every field kustomize reads a local path from, each naming something the tree has.
+const COMPLETE: Record<string, string> = {
+  'apps/web/kustomization.yaml': [
+    'apiVersion: kustomize.config.k8s.io/v1beta1',
+    'kind: Kustomization',
+    'resources:',
+    '  - cm.yaml',
+    '  - sub',
+    '  - https://github.com/org/repo//deploy?ref=v1',
+    'components:',
+    '  - ../../components/labels',
+    'patches:',
+    '  - path: patch.yaml',
+    '  - patch: |-',
+    '      apiVersion: v1',
+    '      kind: ConfigMap',
+    '      metadata:',
+    '        name: web',
+    '        namespace: web',
+    'patchesStrategicMerge:',
+    '  - patch.yaml',
+    'configMapGenerator:',
+    '  - name: settings',
+    '    namespace: web',
+    '    files:',
+    '      - app.properties',
+    '      - other=more.properties',
+    '    envs:',
+    '      - web.env',
+  ].join('\n') + '\n',
+  'apps/web/cm.yaml': CM('web'),
+  'apps/web/patch.yaml': PATCH,
+  'apps/web/app.properties': 'a=b\n',
+  'apps/web/more.properties': 'c=d\n',
+  'apps/web/web.env': 'E=1\n',
+  'apps/web/sub/kustomization.yml': 'resources:\n  - cm.yaml\n',
+  'apps/web/sub/cm.yaml': CM('sub'),
+  'components/labels/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nlabels:\n  - pairs:\n      team: web\n',
+};
+
+describe('the local paths of a kustomization file', () => {
+  test('every field kustomize reads one from, with its target; remote and inline entries left out', () => {
+    const refs = kustomizationReferences({
+      resources: ['cm.yaml', 'sub', 'github.com/org/repo//deploy?ref=v1', 7],
+      bases: ['../base'],
+      components: ['../c', 'https://example.com/c.git'],
+      crds: ['crd.json'],
+      configurations: ['conf.yaml'],
+      patches: [{ path: 'p.yaml' }, { patch: 'inline' }],
+      patchesJson6902: [{ path: 'j.yaml', target: {} }],
+      replacements: [{ path: 'r.yaml' }],
+      patchesStrategicMerge: ['psm.yaml', 'apiVersion: v1\nkind: ConfigMap\n'],
+      configMapGenerator: [{ name: 'a', files: ['k=f.properties', 'g.properties'], envs: ['e.env'], env: 'old.env' }],
+      secretGenerator: [{ name: 'b', files: ['s.txt'] }],
+      transformers: ['t.yaml', 'apiVersion: builtin\nkind: LabelTransformer\n'],
+      generators: ['gen'],
+      validators: ['v.yaml'],
+      openapi: { path: 'schema.json' },
+    });
+    expect(refs.map((r) => [r.field, r.entry, r.path, r.target])).toEqual([
+      ['resources', 'cm.yaml', 'cm.yaml', 'file-or-kustomization'],
+      ['resources', 'sub', 'sub', 'file-or-kustomization'],
+      ['bases', '../base', '../base', 'file-or-kustomization'],
+      ['components', '../c', '../c', 'kustomization'],
+      ['crds', 'crd.json', 'crd.json', 'file'],
+      ['configurations', 'conf.yaml', 'conf.yaml', 'file'],
+      ['patches[0].path', 'p.yaml', 'p.yaml', 'file'],
+      ['patchesJson6902[0].path', 'j.yaml', 'j.yaml', 'file'],
+      ['replacements[0].path', 'r.yaml', 'r.yaml', 'file'],
+      ['patchesStrategicMerge', 'psm.yaml', 'psm.yaml', 'file'],
+      ['configMapGenerator[0].files', 'k=f.properties', 'f.properties', 'file'],
+      ['configMapGenerator[0].files', 'g.properties', 'g.properties', 'file'],
+      ['configMapGenerator[0].envs', 'e.env', 'e.env', 'file'],
+      ['configMapGenerator[0].env', 'old.env', 'old.env', 'file'],
+      ['secretGenerator[0].files', 's.txt', 's.txt', 'file'],
+      ['generators', 'gen', 'gen', 'file-or-directory'],
+      ['transformers', 't.yaml', 't.yaml', 'file-or-directory'],
+      ['validators', 'v.yaml', 'v.yaml', 'file-or-directory'],
+      ['openapi.path', 'schema.json', 'schema.json', 'file'],
+    ]);
+  });
+
+  test.each([
+    ['https://github.com/org/repo//deploy?ref=v1', true],
+    ['github.com/org/repo/deploy?ref=main', true],
+    ['git@github.com:org/repo.git//deploy', true],
+    ['git::https://example.com/repo.git', true],
+    ['ssh://git@example.com/org/repo.git', true],
+    ['oci://ghcr.io/org/manifests', true],
+    ['../base', false],
+    ['apps/web/cm.yaml', false],
+    ['github-apps/cm.yaml', false],
+  ])('%s is remote: %s', (entry, remote) => {
+    expect(isRemoteReference(entry)).toBe(remote);
+  });
+});
+
+describe('validate: what a kustomization file names must be in the tree', () => {
+  test('a tree with everything it names: no issue, and kustomize builds it', async () => {
+    const dir = writeTree(COMPLETE);
+    // The remote resource is kustomize's to fetch: the local build is checked without it.
+    const local = writeTree({ ...COMPLETE, 'apps/web/kustomization.yaml': COMPLETE['apps/web/kustomization.yaml'].replace('  - https://github.com/org/repo//deploy?ref=v1\n', '') });
+    expect(await validate(dir)).toEqual([0, ['validate: 3 documents in 3 files: no issues (validated by CRD schema: 0, by core schema: 3, by registered schema: 0; not validated: 0)']]);
+    expect(kustomizeBuilds(path.join(local, 'apps/web'))).toBe(kubectl ? true : undefined);
+  });
+
+  const WHERE = 'apps/web/kustomization.yaml#0';
+  test.each<[string, Record<string, string | undefined>, string]>([
+    ['a listed file', { 'apps/web/cm.yaml': undefined },
+      `${WHERE}: resources "cm.yaml": no such file or directory in the tree: kustomize build fails ("accumulating resources"), and so does every Flux Kustomization or Argo CD Application building it; add it, or remove the entry`],
+    ['a listed directory without its kustomization file', { 'apps/web/sub/kustomization.yml': undefined },
+      `${WHERE}: resources "sub": a directory without a kustomization file: kustomize build fails ("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization'"); add a kustomization.yaml listing its files, or list the files themselves`],
+    ['a component', { 'components/labels/kustomization.yaml': undefined },
+      `${WHERE}: components "../../components/labels": no such directory in the tree: kustomize build fails ("accumulating components"), and so does every Flux Kustomization or Argo CD Application building it; add it, or remove the entry`],
+    ['a patch file', { 'apps/web/patch.yaml': undefined },
+      `${WHERE}: patches[0].path "patch.yaml": no such file in the tree: kustomize build fails ("no such file or directory"), and so does every Flux Kustomization or Argo CD Application building it; add the file, or remove the entry`],
+    ['a generator file named with a key', { 'apps/web/more.properties': undefined },
+      `${WHERE}: configMapGenerator[0].files "other=more.properties": no such file in the tree: kustomize build fails ("no such file or directory"), and so does every Flux Kustomization or Argo CD Application building it; add the file, or remove the entry`],
+    ['an env file', { 'apps/web/web.env': undefined },
+      `${WHERE}: configMapGenerator[0].envs "web.env": no such file in the tree: kustomize build fails ("no such file or directory"), and so does every Flux Kustomization or Argo CD Application building it; add the file, or remove the entry`],
+  ])('%s missing: one line naming the file, the field and the entry; kustomize fails too', async (_, change, line) => {
+    const files: Record<string, string> = {};
+    for (const [f, text] of Object.entries({ ...COMPLETE, ...change })) if (text !== undefined) files[f] = text;
+    const dir = writeTree(files);
+    const [code, lines] = await validate(dir);
+    expect(code).toBe(1);
+    // The patch file is named twice (patches and patchesStrategicMerge): one line each.
+    expect(lines.filter((l) => !l.startsWith('validate: ') && !l.includes('patchesStrategicMerge'))).toEqual([line]);
+    const local = writeTree({ ...files, 'apps/web/kustomization.yaml': files['apps/web/kustomization.yaml'].replace('  - https://github.com/org/repo//deploy?ref=v1\n', '') });
+    expect(kustomizeBuilds(path.join(local, 'apps/web'))).toBe(kubectl ? false : undefined);
+  });
+
+  test('a path out of the tree is not checked (the tree may be part of a repo); a component that is a file is named as such', async () => {
+    const dir = writeTree({
+      'kustomization.yaml': 'resources:\n  - ../elsewhere/base\ncomponents:\n  - cm.yaml\n',
+      'cm.yaml': CM('root'),
+    });
+    expect(await validate(dir)).toEqual([1, [
+      'kustomization.yaml#0: components "cm.yaml": a file, not a directory with a kustomization file: kustomize build fails; name the component\'s directory',
+      'validate: 1 document in 1 file: 1 issue (validated by CRD schema: 0, by core schema: 1, by registered schema: 0; not validated: 0)',
+    ]]);
+  });
+});
