@@ -277,7 +277,7 @@ export class GitOpsApp extends App {
     const baseDir = options.baseDir !== undefined ? path.resolve(options.baseDir) : this.outdir;
     // One synth pass: the tree does not change while the pipeline reads it (core/synth-pass.ts).
     return withSynthPass(() => {
-      const { groups, pool } = this.collectForStaging(reporter);
+      const { groups, pool } = this.collectForStaging(reporter, true);
       return planRepos({ repos: this.repos, baseDir, ref: options.ref, render: this.renderInput(), allowDestroy: allow, pool }, groups, reporter);
     });
   }
@@ -430,15 +430,16 @@ export class GitOpsApp extends App {
   }
 
   /**
-   * Stage 1 for a write or `synth --check`, with the YAML pool of the stage after it started as
-   * soon as the objects are counted (its threads load while collect runs); the pool is
-   * terminated when collect fails.
+   * Stage 1 for a write, `synth --check` or plan, with the YAML pool of the stage after it started
+   * as soon as the objects are listed (its threads load while collect runs: see
+   * `startStagingPool`); the pool is terminated when collect fails. A plan's pool only validates:
+   * none without validation.
    */
-  private collectForStaging(reporter: StageReporter): { groups: FolderGroups; pool?: YamlFilePool } {
+  private collectForStaging(reporter: StageReporter, validatingOnly = false): { groups: FolderGroups; pool?: YamlFilePool } {
     let pool: YamlFilePool | undefined;
     try {
-      const groups = this.collect(reporter, (objects) => {
-        pool = startStagingPool(objects, this.renderInput().validator);
+      const groups = this.collect(reporter, validatingOnly && !this.validation ? undefined : (objects) => {
+        pool = startStagingPool(objects, this.validation);
       });
       return { groups, pool };
     } catch (e) {

@@ -293,8 +293,8 @@ export class YamlFilePool {
     const batch = this.batches[i];
     if (batch.length === 0) return;
     const { port, done } = this.workers[i];
-    // Backpressure: never queue more than a few batches per worker, so memory stays bounded
-    // when rendering is faster than writing.
+    // Backpressure: at most MAX_QUEUED_BATCHES batches per worker, so memory stays bounded when
+    // rendering is faster than writing.
     for (let queued = Atomics.load(done, 1); queued >= MAX_QUEUED_BATCHES; queued = Atomics.load(done, 1)) {
       Atomics.wait(done, 1, queued, 1000);
     }
@@ -311,6 +311,13 @@ export class YamlFilePool {
   }
 }
 
+/**
+ * Batches a worker may have queued before this thread waits for it (64 × {@link BATCH_SIZE}
+ * objects, as JSON text). Room for the render to run ahead of a busy worker and go on to the
+ * whole-app checks while the worker catches up: at 10,000 clusters (2 cores, one worker), 4
+ * batches kept this thread waiting about 0.5 s; 64 cost 50–80 MB more peak RSS (l2 and
+ * aks-cluster bench shapes, `npm run bench`).
+ */
 const MAX_QUEUED_BATCHES = 64;
 
 /** Items per batch posted to a worker (a batch may end only where a folder ends, see enqueue). */
@@ -392,8 +399,8 @@ export interface YamlPoolOptions {
   /**
    * Load the validation module on the workers now, for a validator given later with
    * {@link YamlFilePool.validateWith} (ignored with a `validator`); with a {@link PoolPreparation},
-   * also load and compile the schemas of the kinds to come, so that what the later validator
-   * shares with it is not compiled again.
+   * also load and compile the schemas of the kinds to come, so that those the later validator reads
+   * from the same schema files are not loaded and compiled again (see `Validator.fromPortable`).
    * @default false
    */
   readonly loadValidation?: boolean | PoolPreparation;
@@ -639,19 +646,19 @@ let portable = workerData.validation ? workerData.validation.validator : undefin
 // the later one shares its schemas (Validator.fromPortable's reuse).
 let prepared;
 if (workerData.validation) {
+  // Counted as validation time, as when the first folder loaded and compiled them.
+  const t0 = performance.now();
   const m = loadValidation();
   const prepare = workerData.validation.prepare;
   if (m && prepare) {
-    // Counted as validation time (schema compilation included, as without preparation).
-    const t0 = performance.now();
     try {
       prepared = m.Validator.fromPortable(prepare.validator);
       prepared.prepare(prepare.kinds);
     } catch {
       prepared = undefined;
     }
-    validationMs += performance.now() - t0;
   }
+  validationMs += performance.now() - t0;
 }
 const getValidator = () => {
   if (validator || noValidator) return validator;

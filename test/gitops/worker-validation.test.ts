@@ -194,14 +194,36 @@ describe('the whole-app checks run while the workers validate', () => {
 describe('a pool started ahead of its validator', () => {
   test('started only where a write would use workers; its threads are replaced when the count changed', () => {
     const objects = (n: number) => Array.from({ length: n }, () => ({ apiVersion: 'v1', kind: 'ConfigMap' }) as ApiObject);
-    expect(withThreads('0', () => startStagingPool(objects(5000)))).toBeUndefined();
-    const pool = withThreads('1', () => startStagingPool(objects(3), () => new Validator()))!;
+    expect(withThreads('0', () => startStagingPool(objects(5000), true))).toBeUndefined();
+    const pool = withThreads('1', () => startStagingPool(objects(3), true))!;
     try {
       expect(pool.threads).toBe(1);
       expect(pool.validates).toBe(false);
     } finally {
       pool.terminate();
     }
+  });
+
+  test("nothing of the app is read ahead: its CRDs load, and its validator is built, after its construct validations, as without workers", () => {
+    const dir = tmp();
+    const badCrd = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(badCrd, 'kind: [\n');
+    const outcome = (threads: string) => {
+      const app = new GitOpsApp({ outdir: path.join(dir, `out-${threads}`), printBaselineReport: false, crds: [badCrd], cdk8sConfig: false });
+      const f = new Repo(app, 'platform').folder('apps', { namespace: 'apps' });
+      const cm = new ApiObject(f, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { a: 'b' } });
+      cm.node.addValidation({ validate: () => ['a construct problem'] });
+      // A construct validation may still accept a kind unvalidated (the app is not validating yet).
+      cm.node.addValidation({ validate: () => (app.addUnvalidatedKind('example.com/Gadget', 'not installed here'), []) });
+      try {
+        withThreads(threads, () => app.synth());
+      } catch (e) {
+        return e instanceof SynthError ? ['SynthError', ...e.problems] : ['Error', (e as Error).message];
+      }
+      return ['no error'];
+    };
+    expect(outcome('0')).toEqual(['SynthError', 'platform/apps/cm: a construct problem']);
+    expect(outcome('1')).toEqual(outcome('0'));
   });
 
   test('the validator is given before any file, once', () => {

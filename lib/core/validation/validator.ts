@@ -205,7 +205,9 @@ export class Validator {
   /**
    * Loads and compiles the schemas of these kinds now (a kind without a schema, or whose schema
    * does not compile, is left for validation to report), so that validating their objects later
-   * costs only the validation: a YAML pool's worker does it while the app is still being collected.
+   * (with this validator, or with one rebuilt with it as `reuse` of {@link fromPortable}, for the
+   * schemas read from the same files) costs only the validation: a YAML pool's worker does it
+   * with the bundled schemas while the app is still being collected.
    */
   prepare(kinds: Iterable<{ readonly apiVersion: string; readonly kind: string }>): void {
     if (!this.enabled) return;

@@ -9,7 +9,7 @@ import { baselineStateFile, readBaselines } from '../../tree/baseline';
 import { isKustomizeConfig, readTreesAtRef, type TreeSnapshot } from '../../tree/read';
 import type { Repo } from '../repo';
 import { guard } from './guard';
-import { checkAppAhead, finishValidatingPool, render, validatingPoolOptions, withValidationProblems, type RenderedTree, type RenderInput } from './render';
+import { checkAppAhead, renderedProblems, finishValidatingPool, render, validatingPoolOptions, withValidationProblems, type RenderedTree, type RenderInput } from './render';
 import { isJsonExact, YamlFilePool } from '../yaml-pool';
 import { SynthError, StageReporter, type FolderGroups } from './types';
 import { emitFolder } from './render';
@@ -92,7 +92,7 @@ export function planRepos(input: PlanInput, groups: FolderGroups, reporter: Stag
       checker?.terminate();
       throw e;
     }
-  }, (r) => ({ objects: r.placed.length, files, repos: groups.repos.length, problems: r.problems.length }));
+  }, (r) => ({ objects: r.placed.length, files, repos: groups.repos.length, ...renderedProblems(r) }));
   // The whole-app checks run while the workers still validate (as in a synth).
   const problems = reporter.run('check', () => {
     try {

@@ -224,6 +224,15 @@ export function checkAppAhead(input: RenderInput, groups: FolderGroups, rendered
   };
 }
 
+/**
+ * The render stage's problem count: what the render found, validation included; left out when
+ * the YAML pool's workers still validate some folders (their problems are counted with the check
+ * stage's), rather than a count that would depend on the number of threads.
+ */
+export function renderedProblems(rendered: RenderOutcome): { problems?: number } {
+  return rendered.deferred.length === 0 ? { problems: rendered.problems.length } : {};
+}
+
 /** {@link render} then {@link checkApp}: every problem of the app. */
 export function renderAndCheck(input: RenderInput, groups: FolderGroups, visit: FolderVisitor): string[] {
   return checkApp(input, groups, render(input, groups, visit));

@@ -10,17 +10,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as v8 from 'v8';
 import type { ApiObject } from 'cdk8s';
-import type { Validator } from '../../core/validation/validator';
 import type { TreeObject } from '../../safety/plan';
 import { protectionReasons } from '../../safety/protection';
 import { baselineStateFile, mayBeInGit, readBaselines, saveBaseline, type Baseline } from '../../tree/baseline';
 import { isKustomizeConfig } from '../../tree/read';
 import type { Repo } from '../repo';
 import { conflictMessage, MANIFEST_FILE, TreeChanges, TreeWriter } from '../writer';
-import { isJsonExact, YamlFilePool } from '../yaml-pool';
+import { isJsonExact, YamlFilePool, type PoolPreparation } from '../yaml-pool';
 import { unusedAllowWarning } from '../../safety/guard';
 import { guard } from './guard';
-import { checkAppAhead, emitFolder, finishValidatingPool, render, validatingPoolOptions, withValidationProblems, type RenderInput } from './render';
+import { checkAppAhead, renderedProblems, emitFolder, finishValidatingPool, render, validatingPoolOptions, withValidationProblems, type RenderInput } from './render';
 import { SynthError, StageReporter, type FolderGroups } from './types';
 
 /**
@@ -80,20 +79,32 @@ export interface WriteInput {
 }
 
 /**
- * Starts the YAML pool a write or `synth --check` of the app's `objects` stages them with, ahead
- * of the stage (undefined when such a write stages them on this thread): its worker threads load
- * the YAML emitter and, with the app's `validator`, the validation module and the schemas of the
- * objects' kinds while the collect stage runs (the validator the stage gives them later shares
- * those schemas: on a 10,000-cluster app, about half a second the render stage would otherwise
- * wait for). Give it to {@link writeRepos} or {@link checkRepos} (`pool`), or terminate it.
+ * Starts the YAML pool a write, `synth --check` or plan of the app's `objects` uses, ahead of the
+ * stage (undefined when it would work on this thread): its worker threads load the YAML emitter
+ * and, with `validation`, the validation module and the bundled schemas of the objects' kinds,
+ * compiled, while the collect stage runs. The validator the stage gives them later (the app's,
+ * with its own CRDs) shares what it takes from the same bundled files (see
+ * `Validator.fromPortable`): on a 10,000-cluster app, about half a second the render stage would
+ * otherwise wait for. Nothing of the app is read here (its schemas are loaded, and its validator
+ * built, after its construct validations, as without a pool). Give it to {@link writeRepos},
+ * {@link checkRepos} or `planRepos` (`pool`), or terminate it.
  */
-export function startStagingPool(objects: readonly ApiObject[], validator?: () => Validator): YamlFilePool | undefined {
+export function startStagingPool(objects: readonly ApiObject[], validation: boolean): YamlFilePool | undefined {
   const threads = YamlFilePool.threadsFor(objects.length);
   if (threads === 0) return undefined;
-  if (!validator) return new YamlFilePool(threads);
-  const kinds = new Map<string, { apiVersion: string; kind: string }>();
-  for (const o of objects) kinds.set(`${o.apiVersion}\u0000${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
-  return new YamlFilePool(threads, { loadValidation: { validator: validator().toPortable(), kinds: [...kinds.values()] } });
+  if (!validation) return new YamlFilePool(threads);
+  let prepare: PoolPreparation | undefined;
+  try {
+    // Loaded here, not with this module: apps that switch validation off never load ajv and CEL.
+    const { Validator, SchemaRegistry } = require('../../core/validation') as typeof import('../../core/validation');
+    const kinds = new Map<string, { apiVersion: string; kind: string }>();
+    for (const o of objects) kinds.set(`${o.apiVersion}\u0000${o.kind}`, { apiVersion: o.apiVersion, kind: o.kind });
+    prepare = { validator: new Validator({ registry: SchemaRegistry.default() }).toPortable(), kinds: [...kinds.values()] };
+  } catch {
+    // No bundled schemas here: the workers load the validation module only (validation then reports it).
+    prepare = undefined;
+  }
+  return new YamlFilePool(threads, { loadValidation: prepare ?? true });
 }
 
 /** What changed in each repo directory. */
@@ -159,8 +170,8 @@ interface StagedRepos {
 function stageRepos(input: Pick<WriteInput, 'repos' | 'repoDir' | 'render' | 'pool'>, groups: FolderGroups, reporter: StageReporter, writerOptions: (dir: string) => ConstructorParameters<typeof TreeWriter>[2], forGuard: boolean): StagedRepos {
   // The worker threads that write the objects also validate them (this thread goes on rendering):
   // each folder's objects together, with the app's validator rebuilt there. A pool started ahead
-  // for another number of threads (the collect stage placed fewer objects than it counted) is
-  // replaced, so that the output never depends on it.
+  // is taken over when it has the threads this write would start (collect placed every object it
+  // counted, or failed), else replaced.
   const threads = YamlFilePool.threadsFor(groups.objectCount);
   let ahead = input.pool;
   if (ahead && ahead.threads !== threads) {
@@ -218,7 +229,7 @@ function stageRepos(input: Pick<WriteInput, 'repos' | 'repoDir' | 'render' | 'po
         }
         return onWorker;
       });
-    }, (r) => ({ objects: r.placed.length, files, repos: groups.repos.length, problems: r.problems.length }));
+    }, (r) => ({ objects: r.placed.length, files, repos: groups.repos.length, ...renderedProblems(r) }));
     // The whole-app checks run while the workers still write and validate what they were handed;
     // the stage ends once they have staged every file and their problems are in.
     const problems = reporter.run('check', () => checkAppAhead(input.render, groups, rendered)(withValidationProblems(rendered, finishValidatingPool(pool, validator))), (p) => ({ problems: p.length }));
