@@ -312,13 +312,13 @@ export class YamlFilePool {
 }
 
 /**
- * Batches a worker may have queued before this thread waits for it (64 × {@link BATCH_SIZE}
- * objects, as JSON text). Room for the render to run ahead of a busy worker and go on to the
- * whole-app checks while the worker catches up: at 10,000 clusters (2 cores, one worker), 4
- * batches kept this thread waiting about 0.5 s; 64 cost 50–80 MB more peak RSS (l2 and
- * aks-cluster bench shapes, `npm run bench`).
+ * Batches a worker may have queued before this thread waits for it (16 × {@link BATCH_SIZE}
+ * objects, as JSON text): room for the render to run ahead of a busy worker and go on to the
+ * whole-app checks while the worker catches up. At 10,000 clusters (l2 bench shape, 2 cores, one
+ * worker) the synth took 5.16–5.18 s with 4, 5.02–5.03 s with 16, 4.95–5.07 s with 64, with the
+ * same peak RSS (730–745 MB).
  */
-const MAX_QUEUED_BATCHES = 64;
+const MAX_QUEUED_BATCHES = 16;
 
 /** Items per batch posted to a worker (a batch may end only where a folder ends, see enqueue). */
 const BATCH_SIZE = 256;
