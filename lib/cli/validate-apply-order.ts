@@ -12,7 +12,7 @@ import { isKustomizeConfig } from '../tree/read';
 import { kustomizationReferences, pathKindOnDisk, referenceProblem, type PathKind } from '../tree/kustomize-refs';
 import { ApplyOrderObject, applyOrderProblems, ApplyOrderRepo, Preinstalled, PreinstalledSet } from '../gitops/apply-order';
 import type { KubeObject } from '../gitops/layout';
-import { SOURCE_IGNORE_FILE, type SourceIgnoreFile } from '../core/source-ignore';
+import { SOURCE_IGNORE_FILE, sourceControllerFilter, type SourceIgnoreFile } from '../core/source-ignore';
 
 /** `--preinstalled` values: preset names (`flux`, `crossplane`, ...) or API group patterns. */
 export function preinstalledSets(values: readonly string[]): PreinstalledSet[] {
@@ -86,14 +86,17 @@ export function applyOrderLines(
     const kustomizationFileNames = new Map<string, string>();
     const shownPrefix = joinPrefix(p);
     const listed = listings.get(dir) ? { yaml: listings.get(dir)!, sourceIgnores: sourceIgnores.get(dir) ?? [] } : listTreeFiles(dir);
-    const kustomizationDocs: Array<{ dir: string; doc: unknown; where: string }> = [];
+    const kustomizationDocs: Array<{ dir: string; rel: string; doc: unknown; where: string }> = [];
     const yamlFiles = new Set<string>();
+    // Directories holding a kustomization file by its name (what kustomize looks for).
+    const kustomizedDirs = new Set<string>();
     for (const f of listed.yaml) {
       // listTreeFiles joins names onto `dir`: the rest is the path inside it.
       const inside = f.slice(dir.endsWith(path.sep) ? dir.length : dir.length + 1);
       const rel = path.sep === '/' ? inside : inside.split(path.sep).join('/');
       const shown = shownPrefix + inside;
       yamlFiles.add(rel);
+      if (isKustomizeConfig(rel)) kustomizedDirs.add(path.posix.dirname(rel));
       const docs = parsed.get(f) ?? parseYamlDocuments(fs.readFileSync(f, 'utf8')).map((doc) => doc.value);
       docs.forEach((doc, i) => {
         if (doc === undefined) return; // reported by the schema validation
@@ -102,7 +105,8 @@ export function applyOrderLines(
         const kustomizationFile = isKustomizeConfig(rel);
         if (!obj || typeof obj !== 'object' || (!kustomizationFile && (typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string'))) return;
         if (kustomizationFile || (obj.apiVersion as string).startsWith('kustomize.config.k8s.io/')) {
-          kustomizationDocs.push({ dir: path.posix.dirname(rel), doc: obj, where: `${shown}#${i}` });
+          // kustomize reads the first document of a file by its name, nothing else.
+          if (kustomizationFile && i === 0) kustomizationDocs.push({ dir: path.posix.dirname(rel), rel, doc: obj, where: `${shown}#${i}` });
           const resources = (obj as { resources?: unknown }).resources;
           kustomizations.set(path.posix.dirname(rel), Array.isArray(resources) ? resources.filter((r): r is string => typeof r === 'string') : []);
           kustomizationFileNames.set(path.posix.dirname(rel), path.posix.basename(rel));
@@ -118,10 +122,14 @@ export function applyOrderLines(
     // up on disk.
     const kindOf = (rel: string): PathKind => {
       if (yamlFiles.has(rel) && !isKustomizeConfig(rel)) return 'file';
-      if (kustomizations.has(rel === '' ? '.' : rel)) return 'kustomization';
+      if (kustomizedDirs.has(rel === '' ? '.' : rel)) return 'kustomization';
       return pathKindOnDisk(rel === '' ? dir : path.join(dir, ...rel.split('/')));
     };
-    for (const { dir: d, doc, where } of kustomizationDocs) {
+    // A kustomization file the tree's own .sourceignore files leave out is in none of its artifacts:
+    // no Flux build reads it (as validate does not validate such a file).
+    const ownIgnore = listed.sourceIgnores.length > 0 ? sourceControllerFilter(undefined, listed.sourceIgnores) : undefined;
+    for (const { dir: d, rel, doc, where } of kustomizationDocs) {
+      if (ownIgnore?.excludedBy(rel)?.origin.endsWith(SOURCE_IGNORE_FILE)) continue;
       for (const ref of kustomizationReferences(doc)) {
         const problem = referenceProblem(d === '.' ? '' : d, ref, kindOf);
         if (problem) references.push({ source: where, message: `${where}: ${problem}` });

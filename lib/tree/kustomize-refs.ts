@@ -6,20 +6,26 @@
  * `bases`) and `components` name files or directories holding a kustomization file, or remote
  * targets; `crds`, `configurations`, the `path` of `patches`, `patchesJson6902` and
  * `replacements`, `patchesStrategicMerge` entries that are not inline patches, the generators'
- * `files` (`[key=]path`), `envs` and `env`, `generators`, `transformers` and `validators` entries
- * that are not inline configurations, and `openapi.path` name local files. Checked against
+ * `files` (`[key=]path`), `envs` and `env`, and `openapi.path` name local files; `generators`,
+ * `transformers` and `validators` entries that are neither inline configurations nor remote are
+ * read as resources are. Only the first document of a file named kustomization.yaml or
+ * kustomization.yml is read, as kustomize does. Checked against
  * `kubectl kustomize` (kustomize v5.5.0): each missing one fails the build ("accumulating
  * resources", "evalsymlink failure ... no such file or directory", "unable to find one of
  * 'kustomization.yaml', 'kustomization.yml' or 'Kustomization'").
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as YAML from 'yaml';
 
 /** The names kustomize looks for in a directory (konfig.RecognizedKustomizationFileNames). */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
-/** What a reference must be: a file, a directory with a kustomization file, or either. */
-export type ReferenceTarget = 'file' | 'kustomization' | 'file-or-kustomization' | 'file-or-directory';
+/**
+ * What a reference must be: a file, a directory with a kustomization file, or either; `refused`:
+ * an entry kustomize refuses whatever the tree holds ({@link KustomizationReference.refused} says why).
+ */
+export type ReferenceTarget = 'file' | 'kustomization' | 'file-or-kustomization' | 'refused';
 
 /** One local path a kustomization file names. */
 export interface KustomizationReference {
@@ -30,6 +36,8 @@ export interface KustomizationReference {
   /** The path it names, relative to the kustomization file's directory. */
   readonly path: string;
   readonly target: ReferenceTarget;
+  /** Why kustomize refuses the entry (target `refused`). */
+  readonly refused?: string;
 }
 
 /**
@@ -37,12 +45,26 @@ export interface KustomizationReference {
  * repo spec like `github.com/org/repo//dir?ref=v1`, `git@host:org/repo`): not a path of the tree.
  */
 export function isRemoteReference(entry: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^git(::|@)/.test(entry) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry) || entry.includes('?ref=') || entry.includes('?version=') || /[^/:]\/\/[^/]/.test(entry);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^git(::|@)/.test(entry) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry)) return true;
+  if (entry.includes('?ref=') || entry.includes('?version=')) return true;
+  // `host/org/repo//dir`: a repo's sub-directory, when the first segment is a host name (kustomize
+  // reads `sub//f` as a local path first, and fails).
+  const first = entry.split('/')[0];
+  return entry.includes('//') && first !== '.' && first !== '..' && /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/i.test(first);
 }
 
-/** An entry kustomize reads as inline YAML rather than a path (a patch or a plugin configuration). */
+/**
+ * An entry kustomize reads as inline YAML rather than a path (a patch or a plugin configuration):
+ * one that parses to a mapping, on one line too (`{"apiVersion": ...}`).
+ */
 function isInline(entry: string): boolean {
-  return entry.includes('\n');
+  if (entry.includes('\n')) return true;
+  try {
+    const docs = YAML.parseAllDocuments(entry);
+    return docs.some((d) => YAML.isMap(d.contents) || (YAML.isSeq(d.contents) && d.contents.items.some((i) => YAML.isMap(i))));
+  } catch {
+    return false;
+  }
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -54,13 +76,21 @@ export function kustomizationReferences(doc: unknown): KustomizationReference[] 
   const k = doc as Record<string, unknown>;
   const out: KustomizationReference[] = [];
   const add = (field: string, entry: string, target: ReferenceTarget, p = entry) => {
+    // An absolute path is not the tree's (kustomize-controller refuses it, out of the artifact).
     if (path.posix.isAbsolute(p)) return;
     out.push({ field, entry, path: p, target });
   };
+  const refuse = (field: string, entry: string, why: string) => out.push({ field, entry, path: entry, target: 'refused', refused: why });
   for (const field of ['resources', 'bases'] as const) {
-    for (const e of list(k[field])) if (str(e) && !isRemoteReference(e as string)) add(field, e as string, 'file-or-kustomization');
+    for (const e of list(k[field])) {
+      if (e === '') refuse(field, '', 'an empty entry ("new root cannot be empty")');
+      else if (str(e) && !isRemoteReference(e as string)) add(field, e as string, 'file-or-kustomization');
+    }
   }
-  for (const e of list(k.components)) if (str(e) && !isRemoteReference(e as string)) add('components', e as string, 'kustomization');
+  for (const e of list(k.components)) {
+    if (str(e) && path.posix.isAbsolute(e as string)) refuse('components', e as string, 'an absolute path ("cannot be absolute")');
+    else if (str(e) && !isRemoteReference(e as string)) add('components', e as string, 'kustomization');
+  }
   for (const field of ['crds', 'configurations'] as const) for (const e of list(k[field])) if (str(e)) add(field, e as string, 'file');
   for (const field of ['patches', 'patchesJson6902', 'replacements'] as const) {
     list(k[field]).forEach((p, i) => {
@@ -73,14 +103,22 @@ export function kustomizationReferences(doc: unknown): KustomizationReference[] 
     list(k[field]).forEach((g, i) => {
       if (!g || typeof g !== 'object') return;
       const gen = g as Record<string, unknown>;
-      // `[key=]path`: the key is what follows in the ConfigMap; the file is after the first "=".
-      for (const e of list(gen.files)) if (str(e)) add(`${field}[${i}].files`, e as string, 'file', (e as string).includes('=') ? (e as string).slice((e as string).indexOf('=') + 1) : (e as string));
+      // `[key=]path`: the key is what follows in the ConfigMap; the file is after the "=" (one at most).
+      for (const e of list(gen.files)) {
+        if (!str(e)) continue;
+        const parts = (e as string).split('=');
+        if (parts.length > 2) refuse(`${field}[${i}].files`, e as string, 'more than one "=" ("key=path" takes one)');
+        else add(`${field}[${i}].files`, e as string, 'file', parts[parts.length - 1]);
+      }
       for (const e of list(gen.envs)) if (str(e)) add(`${field}[${i}].envs`, e as string, 'file');
       const env = str(gen.env);
       if (env) add(`${field}[${i}].env`, env, 'file');
     });
   }
-  for (const field of ['generators', 'transformers', 'validators'] as const) for (const e of list(k[field])) if (str(e) && !isInline(e as string)) add(field, e as string, 'file-or-directory');
+  // A path of these is read as a resource is: a file, or a directory with a kustomization file.
+  for (const field of ['generators', 'transformers', 'validators'] as const) {
+    for (const e of list(k[field])) if (str(e) && !isInline(e as string) && !isRemoteReference(e as string)) add(field, e as string, 'file-or-kustomization');
+  }
   const openapi = str((k.openapi as Record<string, unknown> | null | undefined)?.path);
   if (openapi && k.openapi && typeof k.openapi === 'object') add('openapi.path', openapi, 'file');
   return out;
@@ -116,10 +154,11 @@ export function pathKindOnDisk(file: string): PathKind {
  * @param kindOf what is at a path relative to the tree root
  */
 export function referenceProblem(dir: string, ref: KustomizationReference, kindOf: (rel: string) => PathKind): string | undefined {
+  const what = `${ref.field} "${ref.entry}"`;
+  if (ref.target === 'refused') return `${what}: ${ref.refused}: kustomize build fails, and so does every Flux Kustomization or Argo CD Application building it; fix or remove the entry`;
   const rel = path.posix.normalize(path.posix.join(dir === '' ? '.' : dir, ref.path));
   if (rel === '..' || rel.startsWith('../')) return undefined;
   const at = kindOf(rel === '.' ? '' : rel);
-  const what = `${ref.field} "${ref.entry}"`;
   switch (ref.target) {
     case 'file':
       if (at === 'file') return undefined;
@@ -133,9 +172,5 @@ export function referenceProblem(dir: string, ref: KustomizationReference, kindO
       return at === undefined
         ? `${what}: no such ${ref.target === 'kustomization' ? 'directory' : 'file or directory'} in the tree: kustomize build fails ("accumulating ${ref.target === 'kustomization' ? 'components' : 'resources'}"), and so does every Flux Kustomization or Argo CD Application building it; add it, or remove the entry`
         : `${what}: a directory without a kustomization file: kustomize build fails ("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization'"); add a kustomization.yaml listing its files, or list the files themselves`;
-    case 'file-or-directory':
-      return at === undefined
-        ? `${what}: no such file or directory in the tree: kustomize build fails, and so does every Flux Kustomization or Argo CD Application building it; add it, or remove the entry`
-        : undefined;
   }
 }

@@ -102,8 +102,8 @@ describe('the local paths of a kustomization file', () => {
       patchesStrategicMerge: ['psm.yaml', 'apiVersion: v1\nkind: ConfigMap\n'],
       configMapGenerator: [{ name: 'a', files: ['k=f.properties', 'g.properties'], envs: ['e.env'], env: 'old.env' }],
       secretGenerator: [{ name: 'b', files: ['s.txt'] }],
-      transformers: ['t.yaml', 'apiVersion: builtin\nkind: LabelTransformer\n'],
-      generators: ['gen'],
+      transformers: ['t.yaml', 'apiVersion: builtin\nkind: LabelTransformer\n', '{apiVersion: builtin, kind: NamespaceTransformer, metadata: {name: ns}}', 'https://example.com/t.yaml'],
+      generators: ['gen', 'github.com/org/repo//gen?ref=v1'],
       validators: ['v.yaml'],
       openapi: { path: 'schema.json' },
     });
@@ -123,14 +123,33 @@ describe('the local paths of a kustomization file', () => {
       ['configMapGenerator[0].envs', 'e.env', 'e.env', 'file'],
       ['configMapGenerator[0].env', 'old.env', 'old.env', 'file'],
       ['secretGenerator[0].files', 's.txt', 's.txt', 'file'],
-      ['generators', 'gen', 'gen', 'file-or-directory'],
-      ['transformers', 't.yaml', 't.yaml', 'file-or-directory'],
-      ['validators', 'v.yaml', 'v.yaml', 'file-or-directory'],
+      ['generators', 'gen', 'gen', 'file-or-kustomization'],
+      ['transformers', 't.yaml', 't.yaml', 'file-or-kustomization'],
+      ['validators', 'v.yaml', 'v.yaml', 'file-or-kustomization'],
       ['openapi.path', 'schema.json', 'schema.json', 'file'],
     ]);
   });
 
+  test('one-line inline patches; entries kustomize refuses whatever the tree holds', () => {
+    const refs = kustomizationReferences({
+      resources: ['', 'cm.yaml'],
+      components: ['/abs/component'],
+      patchesStrategicMerge: ['{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"data":{"y":"2"}}', 'patch.yaml'],
+      secretGenerator: [{ name: 's', files: ['k=a=b'] }],
+    });
+    expect(refs.map((r) => [r.field, r.entry, r.target, r.refused])).toEqual([
+      ['resources', '', 'refused', 'an empty entry ("new root cannot be empty")'],
+      ['resources', 'cm.yaml', 'file-or-kustomization', undefined],
+      ['components', '/abs/component', 'refused', 'an absolute path ("cannot be absolute")'],
+      ['patchesStrategicMerge', 'patch.yaml', 'file', undefined],
+      ['secretGenerator[0].files', 'k=a=b', 'refused', 'more than one "=" ("key=path" takes one)'],
+    ]);
+  });
+
   test.each([
+    ['sub//f', false],
+    ['./sub//f', false],
+    ['git.example.com/org/repo//deploy', true],
     ['https://github.com/org/repo//deploy?ref=v1', true],
     ['github.com/org/repo/deploy?ref=main', true],
     ['git@github.com:org/repo.git//deploy', true],
@@ -178,6 +197,36 @@ describe('validate: what a kustomization file names must be in the tree', () => 
     expect(lines.filter((l) => !l.startsWith('validate: ') && !l.includes('patchesStrategicMerge'))).toEqual([line]);
     const local = writeTree({ ...files, 'apps/web/kustomization.yaml': files['apps/web/kustomization.yaml'].replace('  - https://github.com/org/repo//deploy?ref=v1\n', '') });
     expect(kustomizeBuilds(path.join(local, 'apps/web'))).toBe(kubectl ? false : undefined);
+  });
+
+  test('only the first document of a file named kustomization.yaml is read, and a directory is kustomized by that name only (as kustomize)', async () => {
+    const dir = writeTree({
+      'kustomization.yaml': 'resources:\n  - cm.yaml\ncomponents:\n  - comp\ngenerators:\n  - gen\n---\nresources:\n  - second-document.yaml\n',
+      'cm.yaml': CM('root'),
+      // A Component, but in a file kustomize does not look for.
+      'comp/component.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n',
+      // A generator configuration in a directory without kustomization file.
+      'gen/generator.yaml': 'apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata:\n  name: g\nliterals:\n  - a=b\n',
+      // A kustomization in a file kustomize never reads by itself.
+      'notes.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - nothere.yaml\n',
+    });
+    const [code, lines] = await validate(dir);
+    expect(code).toBe(1);
+    expect(lines.filter((l) => l.startsWith('kustomization.yaml#'))).toEqual([
+      'kustomization.yaml#0: components "comp": a directory without a kustomization file: kustomize build fails ("unable to find one of \'kustomization.yaml\', \'kustomization.yml\' or \'Kustomization\'"); add a kustomization.yaml listing its files, or list the files themselves',
+      'kustomization.yaml#0: generators "gen": a directory without a kustomization file: kustomize build fails ("unable to find one of \'kustomization.yaml\', \'kustomization.yml\' or \'Kustomization\'"); add a kustomization.yaml listing its files, or list the files themselves',
+    ]);
+    expect(lines.some((l) => l.includes('nothere.yaml') || l.includes('second-document.yaml'))).toBe(false);
+    expect(kustomizeBuilds(dir)).toBe(kubectl ? false : undefined);
+  });
+
+  test('a kustomization file the tree\'s own .sourceignore leaves out is in no artifact: not checked', async () => {
+    const dir = writeTree({
+      '.sourceignore': 'scratch/\n',
+      'scratch/kustomization.yaml': 'resources:\n  - missing.yaml\n',
+      'apps/cm.yaml': CM('apps'),
+    });
+    expect(await validate(dir)).toEqual([0, ['validate: 1 document in 1 file: no issues (validated by CRD schema: 0, by core schema: 1, by registered schema: 0; not validated: 0)']]);
   });
 
   test('a path out of the tree is not checked (the tree may be part of a repo); a component that is a file is named as such', async () => {
