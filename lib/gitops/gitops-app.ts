@@ -278,7 +278,7 @@ export class GitOpsApp extends App {
     // One synth pass: the tree does not change while the pipeline reads it (core/synth-pass.ts).
     return withSynthPass(() => {
       const { groups, pool } = this.collectForStaging(reporter, true);
-      return planRepos({ repos: this.repos, baseDir, ref: options.ref, render: this.renderInput(), allowDestroy: allow, pool }, groups, reporter);
+      return withPool(pool, () => planRepos({ repos: this.repos, baseDir, ref: options.ref, render: this.renderInput(), allowDestroy: allow, pool }, groups, reporter));
     });
   }
 
@@ -297,7 +297,7 @@ export class GitOpsApp extends App {
     const baseDir = options.baseDir !== undefined ? path.resolve(options.baseDir) : this.outdir;
     return withSynthPass(() => {
       const { groups, pool } = this.collectForStaging(reporter);
-      const checks = checkRepos({ repos: this.repos, repoDir: (r) => path.resolve(baseDir, r.dir), render: this.renderInput(), pool }, groups, reporter);
+      const checks = withPool(pool, () => checkRepos({ repos: this.repos, repoDir: (r) => path.resolve(baseDir, r.dir), render: this.renderInput(), pool }, groups, reporter));
       return outputCheck(checks, baseDir);
     });
   }
@@ -385,23 +385,20 @@ export class GitOpsApp extends App {
       const sessionIds = session?.allowDestroy ?? [];
       const hold = session?.holdWrites && ((APPS_IN_SESSION.get(session) ?? 0) >= 2 || sessionIds.length > 0) ? session.holdWrites : undefined;
       // A second synth of this app: its previous write goes first (it holds the same locks).
-      try {
+      const repos = withPool(pool, () => {
         this.heldCommit?.();
-      } catch (e) {
-        pool?.terminate();
-        throw e;
-      }
-      this.heldCommit = undefined;
-      const repos = writeRepos({
-        repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow, onUnusedAllows, pool,
-        holdWrites: hold ? (commit, abort) => {
-          this.heldCommit = commit;
-          hold(commit, abort);
-        } : undefined,
-        onAllowNames: session?.onAllowNames && sessionIds.length > 0
-          ? (named) => session.onAllowNames!(Object.fromEntries([...named]), this.repos.map((r) => this.repoDir(r)))
-          : undefined,
-      }, groups, reporter);
+        this.heldCommit = undefined;
+        return writeRepos({
+          repos: this.repos, outdir: this.outdir, repoDir: (r) => this.repoDir(r), render: this.renderInput(), allowDestroy: allow, onUnusedAllows, pool,
+          holdWrites: hold ? (commit, abort) => {
+            this.heldCommit = commit;
+            hold(commit, abort);
+          } : undefined,
+          onAllowNames: session?.onAllowNames && sessionIds.length > 0
+            ? (named) => session.onAllowNames!(Object.fromEntries([...named]), this.repos.map((r) => this.repoDir(r)))
+            : undefined,
+        }, groups, reporter);
+      });
       return { repos, optOuts: groups.optOuts };
     });
   }
@@ -457,6 +454,20 @@ export class GitOpsApp extends App {
         ? () => (this.validator ??= new (require('../core/validation/validator') as typeof import('../core/validation/validator')).Validator({ registry: this.schemas, allowUnvalidated: this.allowUnvalidated, generateName: 'refuse' }))
         : undefined,
     };
+  }
+}
+
+/**
+ * `fn()`, which takes `pool` over; terminates it when `fn` throws before it did (building the
+ * validator, a held commit), so no worker thread outlives a failed synth. Harmless once the stage
+ * has ended it.
+ */
+function withPool<T>(pool: YamlFilePool | undefined, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    pool?.terminate();
+    throw e;
   }
 }
 

@@ -207,7 +207,7 @@ describe('a pool started ahead of its validator', () => {
   test("nothing of the app is read ahead: its CRDs load, and its validator is built, after its construct validations, as without workers", () => {
     const dir = tmp();
     const badCrd = path.join(dir, 'bad.yaml');
-    fs.writeFileSync(badCrd, 'kind: [\n');
+    fs.writeFileSync(badCrd, 'kind: CustomResourceDefinition\nspec: [unclosed\n');
     const outcome = (threads: string) => {
       const app = new GitOpsApp({ outdir: path.join(dir, `out-${threads}`), printBaselineReport: false, crds: [badCrd], cdk8sConfig: false });
       const f = new Repo(app, 'platform').folder('apps', { namespace: 'apps' });
@@ -224,6 +224,20 @@ describe('a pool started ahead of its validator', () => {
     };
     expect(outcome('0')).toEqual(['SynthError', 'platform/apps/cm: a construct problem']);
     expect(outcome('1')).toEqual(outcome('0'));
+    // Without the construct problem, the app's CRDs fail to load when its validator is built, at
+    // render: the same error with a pool started ahead (which is then terminated).
+    const unreadable = (threads: string) => {
+      const app = new GitOpsApp({ outdir: path.join(dir, `unreadable-${threads}`), printBaselineReport: false, crds: [badCrd], cdk8sConfig: false });
+      new ApiObject(new Repo(app, 'platform').folder('apps', { namespace: 'apps' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { a: 'b' } });
+      try {
+        withThreads(threads, () => app.synth());
+      } catch (e) {
+        return (e as Error).message.replace(dir, '<dir>');
+      }
+      return 'no error';
+    };
+    expect(unreadable('0')).toMatch(/^GitOpsApp: cannot load CRDs/);
+    expect(unreadable('1')).toBe(unreadable('0'));
   });
 
   test('the validator is given before any file, once', () => {
