@@ -116,7 +116,9 @@ export function applyOrderLines(
         objects.push({ file: rel, obj: obj.metadata ? obj : { ...obj, metadata: {} }, where: `${shown}#${i}` });
       });
     }
-    repos.push({ name: p, objects, kustomizations, kustomizationFileNames, sourceIgnoreFiles: listed.sourceIgnores });
+    // Filled below, before the model reads it: the files each kustomization file names.
+    const namedFiles = new Map<string, string[]>();
+    repos.push({ name: p, objects, kustomizations, kustomizationFileNames, sourceIgnoreFiles: listed.sourceIgnores, namedFiles });
     // The local files and directories each kustomization file names, which a build needs: known
     // from the listing (its YAML files, its directories with a kustomization file), else looked
     // up on disk.
@@ -133,6 +135,11 @@ export function applyOrderLines(
       for (const ref of kustomizationReferences(doc)) {
         const problem = referenceProblem(d === '.' ? '' : d, ref, kindOf);
         if (problem) references.push({ source: where, message: `${where}: ${problem}` });
+        // A file it names and the tree has: the apply-order model checks that the source keeps it.
+        else if (ref.target === 'file') {
+          const named = path.posix.normalize(path.posix.join(d, ref.path));
+          if (named !== '..' && !named.startsWith('../')) namedFiles.set(d, [...(namedFiles.get(d) ?? []), named]);
+        }
       }
     }
   }

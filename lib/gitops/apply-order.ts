@@ -203,6 +203,13 @@ export interface ApplyOrderRepo {
    */
   readonly sourceIgnoreFiles?: readonly SourceIgnoreFile[];
   /**
+   * The other files each folder's kustomization file names, as repo paths (keyed as
+   * {@link kustomizations}): patch files, generator files, CRDs... (see `lib/tree/kustomize-refs.ts`);
+   * a build of the folder needs them in its source's artifact too.
+   * @default - none
+   */
+  readonly namedFiles?: ReadonlyMap<string, readonly string[]>;
+  /**
    * The bound on the objects a Flux Kustomization builds from this repo.
    * @default - the input's `maxObjectsPerBuild`
    */
@@ -830,11 +837,12 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
 type IgnoredOutcome = NeededRole | 'missing' | 'empty';
 
 /**
- * What a file is to a build: a file a kustomization file lists (`listed`); the kustomization file
- * of the path itself (`own`), of a directory another one lists (`listed-dir`), or of one Flux's
- * generated kustomization.yaml lists (`scanned-dir`).
+ * What a file is to a build: a file a kustomization file lists (`listed`) or names otherwise (a
+ * patch, a generator file: `named`); the kustomization file of the path itself (`own`), of a
+ * directory another one lists (`listed-dir`), or of one Flux's generated kustomization.yaml lists
+ * (`scanned-dir`).
  */
-type NeededRole = 'listed' | 'own' | 'listed-dir' | 'scanned-dir';
+type NeededRole = 'listed' | 'named' | 'own' | 'listed-dir' | 'scanned-dir';
 
 /** The pattern leaving a file out, the source (or generator) it belongs to, and whether it hits an artifact's name. */
 interface LeftOut {
@@ -864,6 +872,7 @@ function ignoredProblems(ignored: ReadonlyMap<ApplyOrderObject, IgnoredFiles>): 
     const all = files.size > 1 || kss.size > 1 ? `; ${files.size} file${s(files.size)} left out in all, read by ${kss.size} Kustomization${s(kss.size)} through this ${generator ? 'generator' : 'source'}` : '';
     const what: Record<NeededRole, string> = {
       listed: 'kustomize-controller fails: the kustomization file listing it finds no such resource',
+      named: 'kustomize-controller fails: the kustomization file naming it (a patch, a generator\'s file, a CRD...) finds no such file',
       own: 'Flux generates a kustomization.yaml from what is left instead of the one written, and applies (and prunes to) that build',
       'listed-dir': 'kustomize-controller fails: the kustomization file listing its directory finds no kustomization file there',
       'scanned-dir': "Flux's generated kustomization.yaml then lists that directory's other files instead of building its kustomization file",
@@ -907,8 +916,8 @@ function ignoredProblems(ignored: ReadonlyMap<ApplyOrderObject, IgnoredFiles>): 
 
 /**
  * The files of a repo a build of `dirs` cannot do without: each built directory's kustomization
- * file and the files it lists (a directory Flux generates a kustomization.yaml for lists what it
- * finds: none of its files is needed).
+ * file, the files it lists and the other files it names (a directory Flux generates a
+ * kustomization.yaml for lists what it finds: none of its files is needed).
  */
 function buildFiles(files: RepoFiles, dirs: ReadonlyArray<BuiltDirectory<string>>, repo: ApplyOrderRepo, path: string): Array<{ file: string; role: NeededRole }> {
   const out: Array<{ file: string; role: NeededRole }> = [];
@@ -917,6 +926,7 @@ function buildFiles(files: RepoFiles, dirs: ReadonlyArray<BuiltDirectory<string>
     if (generated) return;
     out.push({ file: kustomizationFileOf(repo, dir), role: !top ? 'listed-dir' : dir === p ? 'own' : 'scanned-dir' });
     for (const file of files.listedFiles(dir)) out.push({ file, role: 'listed' });
+    for (const file of repo.namedFiles?.get(dir === '' ? '.' : dir) ?? []) out.push({ file, role: 'named' });
   });
   return out;
 }

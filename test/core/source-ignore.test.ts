@@ -325,6 +325,35 @@ spec:
     expect(two).toContain('and Kustomization flux-system/ci builds it (path "./ci"; 1 file left out in all, read by 2 Kustomizations through this source): ');
   });
 
+  test("a file a kustomization file names otherwise (a generator's file, a patch) is needed too", async () => {
+    // Flux's default exclusions leave *.png out: the generator's file is in the tree, not in the artifact.
+    const [code, text] = await validateTree({
+      'clusters/mgmt/sync.yaml': [GIT(), KS('web', './apps/web')].join('---\n'),
+      'apps/web/kustomization.yaml': 'resources:\n  - cm.yaml\nconfigMapGenerator:\n  - name: branding\n    namespace: flux-system\n    files:\n      - logo.png\n',
+      'apps/web/cm.yaml': CM('web'),
+      'apps/web/logo.png': 'not really a picture\n',
+    });
+    expect(code).toBe(1);
+    expect(text).toContain(
+      'clusters/mgmt/sync.yaml#0: GitRepository flux-system/mgmt: Flux\'s default exclusion "*.png" (applied when there are no ignore patterns: no spec.ignore, no .sourceignore in the repo) leaves "apps/web/logo.png" out of the artifact ' +
+        `${WHY}and Kustomization flux-system/web builds it (path "./apps/web"): kustomize-controller fails: the kustomization file naming it (a patch, a generator's file, a CRD...) finds no such file; ` +
+        'rename the file or its folder, or set spec.ignore (any pattern there replaces the default exclusions; the VCS ones stay)\n',
+    );
+    // A .sourceignore leaving out a patch file; one re-including it: no problem.
+    const tree = (sourceIgnore: string) => ({
+      'clusters/mgmt/sync.yaml': [GIT(), KS('web', './apps/web')].join('---\n'),
+      '.sourceignore': sourceIgnore,
+      'apps/web/kustomization.yaml': 'resources:\n  - cm.yaml\npatches:\n  - path: patches/replicas.yaml\n',
+      'apps/web/cm.yaml': CM('web'),
+      'apps/web/patches/replicas.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: flux-system\ndata:\n  c: d\n',
+    });
+    const [, patched] = await validateTree(tree('patches/\n'));
+    expect(patched).toContain('GitRepository flux-system/mgmt: the pattern "patches/" of .sourceignore leaves "apps/web/patches/replicas.yaml" out of the artifact ');
+    expect(patched).toContain("kustomize-controller fails: the kustomization file naming it (a patch, a generator's file, a CRD...) finds no such file");
+    const [okCode, ok] = await validateTree(tree('patches/\n!apps/web/patches/\n'));
+    expect([okCode, ok]).toEqual([0, expect.stringContaining(': no issues (')]);
+  });
+
   test('a .sourceignore of the tree: its patterns, scoped to its folder, and no default exclusions', async () => {
     const [code, text] = await validateTree({
       'clusters/mgmt/sync.yaml': [GIT(), KS('ci', './ci')].join('---\n'),
