@@ -76,7 +76,7 @@ export function kustomizationReferences(doc: unknown): KustomizationReference[] 
   const k = doc as Record<string, unknown>;
   const out: KustomizationReference[] = [];
   const add = (field: string, entry: string, target: ReferenceTarget, p = entry) => {
-    // An absolute path is not the tree's (kustomize-controller refuses it, out of the artifact).
+    // An absolute path is not checked: it does not name a path of the tree as validated.
     if (path.posix.isAbsolute(p)) return;
     out.push({ field, entry, path: p, target });
   };
