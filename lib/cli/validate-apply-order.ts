@@ -30,6 +30,18 @@ export function preinstalledSets(values: readonly string[]): PreinstalledSet[] {
 const YAML_FILE = /\.ya?ml$/i;
 
 /**
+ * Whether the tree's own `.sourceignore` files (see {@link listTreeFiles}) leave the file `rel`
+ * (`/`-separated, relative to the tree) out: then it is in none of the tree's artifacts (unless a
+ * GitRepository's spec.ignore re-includes it), so `validate` neither validates it as a manifest nor
+ * checks it as a kustomization file. Undefined when the tree has no `.sourceignore`.
+ */
+export function leftOutByTreeSourceIgnore(sourceIgnores: readonly SourceIgnoreFile[]): ((rel: string) => boolean) | undefined {
+  if (sourceIgnores.length === 0) return undefined;
+  const filter = sourceControllerFilter(undefined, sourceIgnores);
+  return (rel) => filter.excludedBy(rel)?.origin.endsWith(SOURCE_IGNORE_FILE) === true;
+}
+
+/**
  * The YAML files of a directory, as `listFiles` lists them (absolute when `dir` is; not below
  * dot-directories and node_modules), and its `.sourceignore` files, read (their directory relative
  * to `dir`, `/`-separated), in dot-directories too: source-controller reads one in every directory
@@ -129,16 +141,20 @@ export function applyOrderLines(
     };
     // A kustomization file the tree's own .sourceignore files leave out is in none of its artifacts:
     // no Flux build reads it (as validate does not validate such a file).
-    const ownIgnore = listed.sourceIgnores.length > 0 ? sourceControllerFilter(undefined, listed.sourceIgnores) : undefined;
+    const leftOut = leftOutByTreeSourceIgnore(listed.sourceIgnores);
     for (const { dir: d, rel, doc, where } of kustomizationDocs) {
-      if (ownIgnore?.excludedBy(rel)?.origin.endsWith(SOURCE_IGNORE_FILE)) continue;
+      if (leftOut?.(rel)) continue;
       for (const ref of kustomizationReferences(doc)) {
         const problem = referenceProblem(d === '.' ? '' : d, ref, kindOf);
         if (problem) references.push({ source: where, message: `${where}: ${problem}` });
         // A file it names and the tree has: the apply-order model checks that the source keeps it.
         else if (ref.target === 'file') {
           const named = path.posix.normalize(path.posix.join(d, ref.path));
-          if (named !== '..' && !named.startsWith('../')) namedFiles.set(d, [...(namedFiles.get(d) ?? []), named]);
+          if (named !== '..' && !named.startsWith('../')) {
+            const list = namedFiles.get(d);
+            if (list) list.push(named);
+            else namedFiles.set(d, [named]);
+          }
         }
       }
     }

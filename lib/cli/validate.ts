@@ -22,8 +22,8 @@ import { readYamlFiles, type ReadYamlFile } from './read-yaml-files';
 import { rgdInstanceKindSchema, rgdProducedObjects } from '../kro/schema';
 import { CliError, type CliContext, type CliIO } from './context';
 import { ProgressRenderer } from './progress';
-import { applyOrderLines, listTreeFiles } from './validate-apply-order';
-import { ignorePatternProblems, SOURCE_IGNORE_FILE, sourceControllerFilter, type SourceIgnoreFile } from '../core/source-ignore';
+import { applyOrderLines, leftOutByTreeSourceIgnore, listTreeFiles } from './validate-apply-order';
+import { ignorePatternProblems, SOURCE_IGNORE_FILE, type SourceIgnoreFile } from '../core/source-ignore';
 import { DEFAULT_MAX_OBJECTS_PER_BUILD } from '../gitops/build-bound';
 
 export interface ValidateCommandOptions {
@@ -111,12 +111,12 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
       // What the tree's own .sourceignore files leave out is in no artifact of it (unless a
       // GitRepository's spec.ignore re-includes it): not validated as a manifest (Helm values, CI
       // files...); the apply-order check still sees it.
-      const ownIgnore = ignores.length > 0 ? sourceControllerFilter(undefined, ignores) : undefined;
+      const leftOutByOwn = leftOutByTreeSourceIgnore(ignores);
       for (const f of listed) {
         // listTreeFiles joins names onto `abs`: the rest is the path inside it.
         const rel = f.slice(abs.endsWith(path.sep) ? abs.length : abs.length + 1);
         const kustomization = SKIPPED_FILES.has(rel.slice(rel.lastIndexOf(path.sep) + 1).toLowerCase());
-        if (!kustomization && ownIgnore?.excludedBy(rel.split(path.sep).join('/'))?.origin.endsWith(SOURCE_IGNORE_FILE)) {
+        if (!kustomization && leftOutByOwn?.(rel.split(path.sep).join('/'))) {
           leftOut++;
           continue;
         }

@@ -17,9 +17,9 @@ import { createYamlEmitter } from './yaml-emit';
  * the next folders). {@link finish} blocks until every file is written,
  * so the library's `synth()` stays synchronous like cdk8s'. Small outputs are written inline.
  *
- * With a `validator` ({@link YamlPoolOptions}), the workers also validate the objects written
- * with a `check` (see {@link write}): each folder's objects together, on one worker, with a
- * validator rebuilt from {@link Validator.toPortable} (the validation module loaded in the worker).
+ * Given a validator ({@link validateWith}), the workers also validate the objects written with a
+ * `check` (see {@link write}): each folder's objects together, on one worker, with a validator
+ * rebuilt from {@link Validator.toPortable} (the validation module loaded in the worker).
  * Their problems, by folder, are {@link validationProblems} once {@link finish} has returned.
  */
 export class YamlFilePool {
@@ -55,16 +55,14 @@ export class YamlFilePool {
 
   /**
    * @param threads worker threads to use; 0 writes inline. The threads start now, and load what
-   * they need (the YAML emitter; the validation module with a validator or `loadValidation`)
-   * while this thread goes on.
+   * they need (the YAML emitter; with `loadValidation`, the validation module) while this thread
+   * goes on.
    */
   public constructor(threads: number, options: YamlPoolOptions = {}) {
-    const loads = threads > 0 && (options.validator || options.loadValidation) ? validationModule() : undefined;
+    const loads = threads > 0 && options.loadValidation ? validationModule() : undefined;
     this.loads = loads;
-    this.validator = loads ? options.validator : undefined;
-    this.fallback = options.fallback;
-    const prepare = loads && !options.validator && typeof options.loadValidation === 'object' ? options.loadValidation : undefined;
-    const validation = loads ? { validator: this.validator, prepare, ...loads } : undefined;
+    const prepare = typeof options.loadValidation === 'object' ? options.loadValidation : undefined;
+    const validation = loads ? { prepare, ...loads } : undefined;
     for (let i = 0; i < threads; i++) {
       const { port1, port2 } = new MessageChannel();
       // [0]: set to 1 when the worker has finished; [1]: batches posted but not yet written.
@@ -114,12 +112,13 @@ export class YamlFilePool {
   }
 
   /**
-   * Gives the workers their validator (see {@link YamlPoolOptions.validator}) when the pool was
-   * started ahead of it (`loadValidation`, so that the threads load while this thread still works
-   * out what the validator needs: the app's own CRDs). Only before anything is written; ignored
-   * without workers, or when their validation module is not a file here.
+   * Gives the workers their validator: they validate the objects written with a `check` (see
+   * {@link write}). The pool may have been started before the validator could be built
+   * (`loadValidation`: the threads load while this thread still works out what it needs, the
+   * app's own CRDs). Only before anything is written; ignored without workers, or when their
+   * validation module is not a file here or was not loaded (`loadValidation`).
    */
-  public validateWith(options: Pick<YamlPoolOptions, 'validator' | 'fallback'>): void {
+  public validateWith(options: PoolValidation): void {
     if (this.started) throw new Error('YamlFilePool.validateWith: too late, files were handed to the workers already');
     if (this.validator) throw new Error('YamlFilePool.validateWith: the pool has a validator already');
     this.fallback = options.fallback;
@@ -391,19 +390,23 @@ export function isJsonExact(v: unknown, depth = 0): boolean {
 /** Options of a {@link YamlFilePool}. */
 export interface YamlPoolOptions {
   /**
+   * Load the validation module on the workers now, for the validator given with
+   * {@link YamlFilePool.validateWith}; with a {@link PoolPreparation}, also load and compile the
+   * schemas of the kinds to come, so that those the validator reads from the same schema files are
+   * not loaded and compiled again (see `Validator.fromPortable`).
+   * @default false - the workers cannot validate
+   */
+  readonly loadValidation?: boolean | PoolPreparation;
+}
+
+/** The validator of a pool's workers (see {@link YamlFilePool.validateWith}). */
+export interface PoolValidation {
+  /**
    * Validate the objects written with a `check` on the worker threads, with this validator
    * ({@link Validator.toPortable}); ignored without workers.
    * @default - the pool does not validate
    */
   readonly validator?: PortableValidator;
-  /**
-   * Load the validation module on the workers now, for a validator given later with
-   * {@link YamlFilePool.validateWith} (ignored with a `validator`); with a {@link PoolPreparation},
-   * also load and compile the schemas of the kinds to come, so that those the later validator reads
-   * from the same schema files are not loaded and compiled again (see `Validator.fromPortable`).
-   * @default false
-   */
-  readonly loadValidation?: boolean | PoolPreparation;
   /**
    * The validator for the folders a worker could not validate (its validation module did not
    * load): they are validated on this thread when the pool finishes.
@@ -628,7 +631,7 @@ let noValidator = false;
 let pending = -1;
 let pendingInputs = [];
 // The validation module is loaded as the worker starts (before the first objects arrive); the
-// portable validator comes with workerData or, for a pool started ahead, as the first message.
+// portable validator comes as the first message (YamlFilePool.validateWith).
 let validationModule;
 const loadValidation = () => {
   if (validationModule || noValidator) return validationModule;
@@ -641,7 +644,7 @@ const loadValidation = () => {
   }
   return validationModule;
 };
-let portable = workerData.validation ? workerData.validation.validator : undefined;
+let portable;
 // A pool started ahead of its validator: a validator like it compiles the kinds to come now, and
 // the later one shares its schemas (Validator.fromPortable's reuse).
 let prepared;

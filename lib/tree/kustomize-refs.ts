@@ -147,6 +147,9 @@ export function pathKindOnDisk(file: string): PathKind {
   return 'directory';
 }
 
+/** Who fails with kustomize (kustomize-controller and Argo CD's repo server build with it). */
+const BUILDERS = ', and so does every Flux Kustomization or Argo CD Application building it';
+
 /**
  * Why `ref` breaks the build of the kustomization file in `dir` (`/`-separated, relative to the
  * tree root, `''` the root), or undefined when the tree has what it names. A path out of the tree
@@ -155,7 +158,7 @@ export function pathKindOnDisk(file: string): PathKind {
  */
 export function referenceProblem(dir: string, ref: KustomizationReference, kindOf: (rel: string) => PathKind): string | undefined {
   const what = `${ref.field} "${ref.entry}"`;
-  if (ref.target === 'refused') return `${what}: ${ref.refused}: kustomize build fails, and so does every Flux Kustomization or Argo CD Application building it; fix or remove the entry`;
+  if (ref.target === 'refused') return `${what}: ${ref.refused}: kustomize build fails${BUILDERS}; fix or remove the entry`;
   const rel = path.posix.normalize(path.posix.join(dir === '' ? '.' : dir, ref.path));
   if (rel === '..' || rel.startsWith('../')) return undefined;
   const at = kindOf(rel === '.' ? '' : rel);
@@ -163,14 +166,14 @@ export function referenceProblem(dir: string, ref: KustomizationReference, kindO
     case 'file':
       if (at === 'file') return undefined;
       return at === undefined
-        ? `${what}: no such file in the tree: kustomize build fails ("no such file or directory"), and so does every Flux Kustomization or Argo CD Application building it; add the file, or remove the entry`
+        ? `${what}: no such file in the tree: kustomize build fails ("no such file or directory")${BUILDERS}; add the file, or remove the entry`
         : `${what}: a directory, not a file: kustomize build fails; name a file, or remove the entry`;
     case 'kustomization':
     case 'file-or-kustomization':
       if (at === 'kustomization' || (at === 'file' && ref.target === 'file-or-kustomization')) return undefined;
       if (at === 'file') return `${what}: a file, not a directory with a kustomization file: kustomize build fails; name the component's directory`;
       return at === undefined
-        ? `${what}: no such ${ref.target === 'kustomization' ? 'directory' : 'file or directory'} in the tree: kustomize build fails ("accumulating ${ref.target === 'kustomization' ? 'components' : 'resources'}"), and so does every Flux Kustomization or Argo CD Application building it; add it, or remove the entry`
+        ? `${what}: no such ${ref.target === 'kustomization' ? 'directory' : 'file or directory'} in the tree: kustomize build fails ("accumulating ${ref.target === 'kustomization' ? 'components' : 'resources'}")${BUILDERS}; add it, or remove the entry`
         : `${what}: a directory without a kustomization file: kustomize build fails ("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization'"); add a kustomization.yaml listing its files, or list the files themselves`;
   }
 }

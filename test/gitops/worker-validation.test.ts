@@ -321,7 +321,8 @@ describe('YamlFilePool validation', () => {
   test("a folder's objects are validated together, with a CRD among them defining its kind", () => {
     const dir = tmp();
     const validator = new Validator({ generateName: 'refuse', allowUnvalidated: ['apiextensions.k8s.io/CustomResourceDefinition'] });
-    const pool = new YamlFilePool(2, { validator: validator.toPortable(), fallback: () => validator });
+    const pool = new YamlFilePool(2, { loadValidation: true });
+    pool.validateWith({ validator: validator.toPortable(), fallback: () => validator });
     expect(pool.validates).toBe(true);
     const objects = [
       { ...WIDGET_CRD, metadata: { name: 'widgets.example.com' } },
@@ -348,7 +349,8 @@ describe('YamlFilePool validation', () => {
     // A portable validator the worker cannot rebuild.
     const broken = { ...validator.toPortable(), registry: { kinds: null } } as unknown as ReturnType<Validator['toPortable']>;
     let fallbacks = 0;
-    const pool = new YamlFilePool(1, { validator: broken, fallback: () => (fallbacks++, validator) });
+    const pool = new YamlFilePool(1, { loadValidation: true });
+    pool.validateWith({ validator: broken, fallback: () => (fallbacks++, validator) });
     pool.write(path.join(dir, 'a.yaml'), deployment('a'), undefined, { folder: 0, path: 'a' });
     pool.write(path.join(dir, 'b.yaml'), deployment('b'), undefined, { folder: 1, path: 'b' });
     pool.finish();
@@ -362,7 +364,8 @@ describe('YamlFilePool validation', () => {
   });
 
   test('without workers, a check is ignored: the caller validates', () => {
-    const pool = new YamlFilePool(0, { validator: new Validator().toPortable() });
+    const pool = new YamlFilePool(0, { loadValidation: true });
+    pool.validateWith({ validator: new Validator().toPortable() });
     expect(pool.validates).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ import { baselineStateFile, readBaselines } from '../../tree/baseline';
 import { isKustomizeConfig, readTreesAtRef, type TreeSnapshot } from '../../tree/read';
 import type { Repo } from '../repo';
 import { guard } from './guard';
-import { checkAppAhead, renderedProblems, finishValidatingPool, render, validatingPoolOptions, withValidationProblems, type RenderedTree, type RenderInput } from './render';
+import { checkAppAhead, renderedProblems, finishValidatingPool, render, takeOverPool, withValidationProblems, type RenderedTree, type RenderInput } from './render';
 import { isJsonExact, YamlFilePool } from '../yaml-pool';
 import { SynthError, StageReporter, type FolderGroups } from './types';
 import { emitFolder } from './render';
@@ -44,16 +44,9 @@ export function planRepos(input: PlanInput, groups: FolderGroups, reporter: Stag
   // Large apps: the objects are validated on worker threads while this thread renders (as in a synth).
   const threads = YamlFilePool.threadsFor(groups.objectCount);
   const validator = threads > 0 ? input.render.validator?.() : undefined;
-  // A pool started ahead (see startStagingPool) for the same threads, else one started here.
-  let pool: YamlFilePool | undefined = input.pool;
-  if (pool && (pool.threads !== threads || !validator)) {
-    pool.terminate();
-    pool = undefined;
-  }
-  if (validator) {
-    pool ??= new YamlFilePool(threads, { loadValidation: true });
-    pool.validateWith(validatingPoolOptions(validator));
-  }
+  // Its workers only validate: none without a validator.
+  if (!validator) input.pool?.terminate();
+  let pool: YamlFilePool | undefined = validator ? takeOverPool(input.pool, threads, validator) : undefined;
   if (pool && !pool.validates) {
     pool.terminate();
     pool = undefined;

@@ -22,7 +22,7 @@ import { needsOverlayCheck, overlayProblems } from '../overlay-check';
 import type { Repo } from '../repo';
 import { renderApiObject } from '../safe-keys';
 import { withFastToJson } from '../to-json';
-import type { YamlFilePool, YamlPoolOptions } from '../yaml-pool';
+import { YamlFilePool, type PoolValidation } from '../yaml-pool';
 import { unresolvedReferences } from './check';
 import { SynthError, type FolderGroups, type PlacedObject, type PlacedWorkloadRef, type RepoSink } from './types';
 
@@ -137,8 +137,24 @@ function renderAll(input: RenderInput, groups: FolderGroups, visit: FolderVisito
   return { problems, present, workloadRefs, placed: placedAll, kustomizations, deferred };
 }
 
+/**
+ * The YAML pool of a stage of `threads` threads whose workers validate with `validator` (none:
+ * they do not validate): the pool started ahead (see `startStagingPool`) when it has those
+ * threads, else a new one (the one started ahead is then terminated), given the validator.
+ */
+export function takeOverPool(ahead: YamlFilePool | undefined, threads: number, validator: Validator | undefined): YamlFilePool {
+  let pool = ahead;
+  if (pool && pool.threads !== threads) {
+    pool.terminate();
+    pool = undefined;
+  }
+  pool ??= new YamlFilePool(threads, { loadValidation: validator !== undefined });
+  pool.validateWith(validatingPoolOptions(validator));
+  return pool;
+}
+
 /** Options of a YAML pool whose workers validate with `validator` (a copy of it), and fall back on it. */
-export function validatingPoolOptions(validator: Validator | undefined): YamlPoolOptions {
+export function validatingPoolOptions(validator: Validator | undefined): PoolValidation {
   return validator ? { validator: validator.toPortable(), fallback: () => validator } : {};
 }
 

@@ -19,7 +19,7 @@ import { conflictMessage, MANIFEST_FILE, TreeChanges, TreeWriter } from '../writ
 import { isJsonExact, YamlFilePool, type PoolPreparation } from '../yaml-pool';
 import { unusedAllowWarning } from '../../safety/guard';
 import { guard } from './guard';
-import { checkAppAhead, renderedProblems, emitFolder, finishValidatingPool, render, validatingPoolOptions, withValidationProblems, type RenderInput } from './render';
+import { checkAppAhead, renderedProblems, emitFolder, finishValidatingPool, render, takeOverPool, withValidationProblems, type RenderInput } from './render';
 import { SynthError, StageReporter, type FolderGroups } from './types';
 
 /**
@@ -173,14 +173,8 @@ function stageRepos(input: Pick<WriteInput, 'repos' | 'repoDir' | 'render' | 'po
   // is taken over when it has the threads this write would start (collect placed every object it
   // counted, or failed), else replaced.
   const threads = YamlFilePool.threadsFor(groups.objectCount);
-  let ahead = input.pool;
-  if (ahead && ahead.threads !== threads) {
-    ahead.terminate();
-    ahead = undefined;
-  }
   const validator = threads > 0 ? input.render.validator?.() : undefined;
-  const pool = ahead ?? new YamlFilePool(threads, { loadValidation: validator !== undefined });
-  pool.validateWith(validatingPoolOptions(validator));
+  const pool = takeOverPool(input.pool, threads, validator);
   const writers = new Map<Repo, TreeWriter>();
   const abortAll = () => {
     for (const w of writers.values()) w.abort();
