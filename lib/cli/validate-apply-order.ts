@@ -43,7 +43,8 @@ export function leftOutByTreeSourceIgnore(sourceIgnores: readonly SourceIgnoreFi
 
 /**
  * The YAML files of a directory, as `listFiles` lists them (absolute when `dir` is; not below
- * dot-directories and node_modules), and its `.sourceignore` files, read (their directory relative
+ * dot-directories and node_modules) with the kustomization files named `Kustomization` (no
+ * extension: kustomize reads that name too), and its `.sourceignore` files, read (their directory relative
  * to `dir`, `/`-separated), in dot-directories too: source-controller reads one in every directory
  * but `.git` (sourceignore `LoadIgnorePatterns`), and any of them turns Flux's default exclusions
  * off. Not below node_modules, which a GitOps tree does not hold (walking one would cost more than
@@ -61,7 +62,7 @@ export function listTreeFiles(dir: string): { yaml: string[]; sourceIgnores: Sou
         walk(p, p + path.sep, rel === '' ? e.name : `${rel}/${e.name}`, dotted || e.name.startsWith('.'));
       } else if (e.isFile()) {
         if (e.name === SOURCE_IGNORE_FILE) sourceIgnores.push({ dir: rel, text: fs.readFileSync(p, 'utf8') });
-        else if (!dotted && YAML_FILE.test(e.name)) yaml.push(p);
+        else if (!dotted && (YAML_FILE.test(e.name) || e.name === 'Kustomization')) yaml.push(p);
       }
     }
   };
@@ -102,13 +103,21 @@ export function applyOrderLines(
     const yamlFiles = new Set<string>();
     // Directories holding a kustomization file by its name (what kustomize looks for).
     const kustomizedDirs = new Set<string>();
+    // Directory → the kustomization files it holds by name.
+    const byName = new Map<string, Array<{ rel: string; shown: string }>>();
     for (const f of listed.yaml) {
       // listTreeFiles joins names onto `dir`: the rest is the path inside it.
       const inside = f.slice(dir.endsWith(path.sep) ? dir.length : dir.length + 1);
       const rel = path.sep === '/' ? inside : inside.split(path.sep).join('/');
       const shown = shownPrefix + inside;
       yamlFiles.add(rel);
-      if (isKustomizeConfig(rel)) kustomizedDirs.add(path.posix.dirname(rel));
+      if (isKustomizeConfig(rel)) {
+        const d = path.posix.dirname(rel);
+        kustomizedDirs.add(d);
+        const names = byName.get(d);
+        if (names) names.push({ rel, shown });
+        else byName.set(d, [{ rel, shown }]);
+      }
       const docs = parsed.get(f) ?? parseYamlDocuments(fs.readFileSync(f, 'utf8')).map((doc) => doc.value);
       docs.forEach((doc, i) => {
         if (doc === undefined) return; // reported by the schema validation
@@ -142,6 +151,19 @@ export function applyOrderLines(
     // A kustomization file the tree's own .sourceignore files leave out is in none of its artifacts:
     // no Flux build reads it (as validate does not validate such a file).
     const leftOut = leftOutByTreeSourceIgnore(listed.sourceIgnores);
+    // kustomize reads exactly one kustomization file per directory: with two of its names, it fails
+    // ("Found multiple kustomization files under: <dir>", loadKustFile), and so does every build
+    // that includes the directory.
+    for (const inDir of byName.values()) {
+      const kept = inDir.filter((f) => !leftOut?.(f.rel));
+      if (kept.length < 2) continue;
+      const where = `${kept[0].shown}#0`;
+      const others = kept.slice(1).map((f) => path.posix.basename(f.rel));
+      references.push({
+        source: where,
+        message: `${where}: its directory also holds ${others.join(' and ')}: kustomize fails on a directory with more than one kustomization file ("Found multiple kustomization files"), and so does every Flux build that includes it; keep one (move what the others hold into it)`,
+      });
+    }
     for (const { dir: d, rel, doc, where } of kustomizationDocs) {
       if (leftOut?.(rel)) continue;
       for (const ref of kustomizationReferences(doc)) {

@@ -46,7 +46,10 @@ export interface ValidateCommandOptions {
   readonly progress?: boolean;
 }
 
+// The kustomization files, read for the checks but not validated as manifests: kustomize's names
+// (`Kustomization` exactly; the two YAML names in any case, as before).
 const SKIPPED_FILES = new Set(['kustomization.yaml', 'kustomization.yml']);
+const isKustomizationFileName = (name: string) => name === 'Kustomization' || SKIPPED_FILES.has(name.toLowerCase());
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -115,7 +118,7 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
       for (const f of listed) {
         // listTreeFiles joins names onto `abs`: the rest is the path inside it.
         const rel = f.slice(abs.endsWith(path.sep) ? abs.length : abs.length + 1);
-        const kustomization = SKIPPED_FILES.has(rel.slice(rel.lastIndexOf(path.sep) + 1).toLowerCase());
+        const kustomization = isKustomizationFileName(rel.slice(rel.lastIndexOf(path.sep) + 1));
         if (!kustomization && leftOutByOwn?.(rel.split(path.sep).join('/'))) {
           leftOut++;
           continue;
@@ -133,7 +136,8 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
       absolute.push(abs);
     }
   }
-  if (files.length === 0) throw new CliError(`no YAML files found in: ${paths.join(', ')}`);
+  // A tree of kustomization files only (remote bases, say) still has what they name checked.
+  if (files.length === 0 && kustomizationFiles.length === 0) throw new CliError(`no YAML files found in: ${paths.join(', ')}`);
 
   const inputs: ValidationInput[] = [];
   let documents = 0;

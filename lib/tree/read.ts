@@ -430,9 +430,13 @@ export function objectsOfDocuments(file: string, docs: readonly ParsedYamlDocume
   return out;
 }
 
-/** Whether a file of a tree is a kustomize configuration file rather than a Kubernetes object. */
+/**
+ * Whether a file of a tree is a kustomize configuration file rather than a Kubernetes object: one
+ * of the names kustomize reads in a directory (`kustomization.yaml`, `kustomization.yml`,
+ * `Kustomization`; `konfig.RecognizedKustomizationFileNames`).
+ */
 export function isKustomizeConfig(file: string): boolean {
-  return /(^|\/)kustomization\.ya?ml$/.test(file);
+  return /(^|\/)(?:kustomization\.ya?ml|Kustomization)$/.test(file);
 }
 
 const HEAD = /^apiVersion: ([^\s"']+)\nkind: ([^\s"']+)\nmetadata:\n {2}name: ([^\s"']+)\n(?: {2}namespace: ([^\s"']+)\n)?/;

@@ -21,9 +21,9 @@ function writeTree(files: Record<string, string>): string {
   return dir;
 }
 
-async function validate(dir: string): Promise<[number, string[]]> {
+async function validate(dir: string, opts: Parameters<typeof runValidate>[1] = {}): Promise<[number, string[]]> {
   const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
-  const code = await runValidate(['.'], {}, io);
+  const code = await runValidate(['.'], opts, io);
   const lines = io.stdout.mock.calls.map((c: string[]) => c[0]).join('').split('\n').filter((l: string) => l !== '');
   return [code, lines];
 }
@@ -227,6 +227,83 @@ describe('validate: what a kustomization file names must be in the tree', () => 
       'apps/cm.yaml': CM('apps'),
     });
     expect(await validate(dir)).toEqual([0, ['validate: 1 document in 1 file: no issues (validated by CRD schema: 0, by core schema: 1, by registered schema: 0; not validated: 0)']]);
+  });
+
+  test('a file named Kustomization (no extension) is a kustomization file, as kustomize reads it', async () => {
+    const dir = writeTree({
+      'apps/Kustomization': 'resources:\n  - cm.yaml\n  - sub\n  - missing.yaml\n',
+      'apps/cm.yaml': CM('apps'),
+      // A directory kustomized by that name: a resource kustomize can build.
+      'apps/sub/Kustomization': 'resources:\n  - cm.yaml\n',
+      'apps/sub/cm.yaml': CM('sub'),
+    });
+    expect(await validate(dir)).toEqual([1, [
+      'apps/Kustomization#0: resources "missing.yaml": no such file or directory in the tree: kustomize build fails ("accumulating resources"), and so does every Flux Kustomization or Argo CD Application building it; add it, or remove the entry',
+      'validate: 2 documents in 2 files: 1 issue (validated by CRD schema: 0, by core schema: 2, by registered schema: 0; not validated: 0)',
+    ]]);
+    expect(kustomizeBuilds(path.join(dir, 'apps'))).toBe(kubectl ? false : undefined);
+    fs.writeFileSync(path.join(dir, 'apps/Kustomization'), 'resources:\n  - cm.yaml\n  - sub\n');
+    expect((await validate(dir))[0]).toBe(0);
+    expect(kustomizeBuilds(path.join(dir, 'apps'))).toBe(kubectl ? true : undefined);
+  });
+
+  test('a Flux Kustomization whose path holds a file named Kustomization applies what it lists, not every file', async () => {
+    const dir = writeTree({
+      'clusters/mgmt/sync.yaml': [
+        'apiVersion: source.toolkit.fluxcd.io/v1', 'kind: GitRepository', 'metadata:', '  name: platform', '  namespace: flux-system',
+        'spec:', '  interval: 10m', '  url: https://example.com/org/platform.git', '  ref:', '    branch: main', '---',
+        'apiVersion: kustomize.toolkit.fluxcd.io/v1', 'kind: Kustomization', 'metadata:', '  name: apps', '  namespace: flux-system',
+        'spec:', '  interval: 10m', '  path: ./apps', '  prune: true', '  sourceRef:', '    kind: GitRepository', '    name: platform',
+      ].join('\n') + '\n',
+      'apps/Kustomization': 'resources:\n  - ns.yaml\n  - cm.yaml\n',
+      'apps/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n',
+      'apps/cm.yaml': CM('apps'),
+      // Not listed: Flux does not apply it (were there no kustomization file, it would, and its CRD is nowhere).
+      'apps/extra.yaml': 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: c\n  namespace: web\nspec:\n  secretName: c\n  issuerRef:\n    name: i\n',
+    });
+    const opts = { preinstalled: ['flux'], allowUnvalidated: ['cert-manager.io/Certificate'] };
+    expect(await validate(dir, opts)).toEqual([0, ['validate: 5 documents in 4 files: no issues (validated by CRD schema: 2, by core schema: 2, by registered schema: 0; not validated: 1 (cert-manager.io/v1/Certificate))']]);
+    fs.renameSync(path.join(dir, 'apps/Kustomization'), path.join(dir, 'apps/kustomization.txt'));
+    const [code, lines] = await validate(dir, opts);
+    expect(code).toBe(1);
+    expect(lines[0]).toMatch(/^apps\/extra\.yaml#0: Certificate web\/c in Kustomization flux-system\/apps: its kind Certificate \(cert-manager\.io\) is not built in/);
+  });
+
+  test('a directory with two kustomization files: one line, at the first; kustomize fails on it', async () => {
+    const dir = writeTree({
+      'apps/kustomization.yaml': 'resources:\n  - cm.yaml\n',
+      'apps/kustomization.yml': 'resources:\n  - cm.yaml\n',
+      'apps/Kustomization': 'resources:\n  - cm.yaml\n',
+      'apps/cm.yaml': CM('apps'),
+      'other/kustomization.yaml': 'resources:\n  - cm.yaml\n',
+      'other/cm.yaml': CM('other'),
+    });
+    expect(await validate(dir)).toEqual([1, [
+      'apps/Kustomization#0: its directory also holds kustomization.yaml and kustomization.yml: kustomize fails on a directory with more than one kustomization file ("Found multiple kustomization files"), and so does every Flux build that includes it; keep one (move what the others hold into it)',
+      'validate: 2 documents in 2 files: 1 issue (validated by CRD schema: 0, by core schema: 2, by registered schema: 0; not validated: 0)',
+    ]]);
+    expect(kustomizeBuilds(path.join(dir, 'apps'))).toBe(kubectl ? false : undefined);
+    // One left out of the artifact by the tree's .sourceignore: Flux reads the other only.
+    fs.rmSync(path.join(dir, 'apps/Kustomization'));
+    fs.writeFileSync(path.join(dir, '.sourceignore'), 'apps/kustomization.yml\n');
+    expect((await validate(dir))[0]).toBe(0);
+    fs.rmSync(path.join(dir, '.sourceignore'));
+    expect(await validate(dir)).toEqual([1, [
+      'apps/kustomization.yaml#0: its directory also holds kustomization.yml: kustomize fails on a directory with more than one kustomization file ("Found multiple kustomization files"), and so does every Flux build that includes it; keep one (move what the others hold into it)',
+      'validate: 2 documents in 2 files: 1 issue (validated by CRD schema: 0, by core schema: 2, by registered schema: 0; not validated: 0)',
+    ]]);
+    expect(kustomizeBuilds(path.join(dir, 'apps'))).toBe(kubectl ? false : undefined);
+  });
+
+  test('a tree of kustomization files only is checked too', async () => {
+    const dir = writeTree({
+      'clusters/prod/kustomization.yaml': 'resources:\n  - https://github.com/org/platform//deploy?ref=v1\n  - ../../base\n',
+      'base/kustomization.yaml': 'resources:\n  - app.yaml\n',
+    });
+    expect(await validate(dir)).toEqual([1, [
+      'base/kustomization.yaml#0: resources "app.yaml": no such file or directory in the tree: kustomize build fails ("accumulating resources"), and so does every Flux Kustomization or Argo CD Application building it; add it, or remove the entry',
+      'validate: 0 documents in 0 files: 1 issue (validated by CRD schema: 0, by core schema: 0, by registered schema: 0; not validated: 0)',
+    ]]);
   });
 
   test('a path out of the tree is not checked (the tree may be part of a repo); a component that is a file is named as such', async () => {
