@@ -284,6 +284,16 @@ export class TreeWriter {
         else conflicts.push(rel);
       }
     }
+    // A kustomization.yml or Kustomization of the repo beside a kustomization.yaml of the tree: kustomize
+    // reads one kustomization file per directory and fails on the folder, and so does every Flux
+    // build that includes it. One the library wrote and no longer writes is deleted by the commit.
+    for (const rel of [...this.pool.kustomizationSiblingsIn(this.staging)].sort()) {
+      if (owned.has(rel) && !this.files.has(rel)) continue;
+      problems.push(
+        `${path.join(this.targetDir, rel)}: synth writes kustomization.yaml beside it, and kustomize fails on a directory with more than one kustomization file ("Found multiple kustomization files"), ` +
+          `so would every Flux build of the folder: move its entries into the app (Folder.addResource; { userOwned: true } for files you keep in the repo yourself) and delete it`,
+      );
+    }
     const deleted: string[] = [];
     for (const rel of [...owned].sort()) {
       if (this.files.has(rel)) continue;

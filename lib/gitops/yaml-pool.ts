@@ -41,6 +41,8 @@ export class YamlFilePool {
   private readonly same = new Map<string, Set<string>>();
   /** Per staging directory (trees with `blobIds`): each file's git blob id. */
   private readonly ids = new Map<string, Map<string, string>>();
+  /** Per staging directory: the other kustomization files beside a `kustomization.yaml` in its target. */
+  private readonly siblings = new Map<string, Set<string>>();
   /** Records the files written inline (see {@link createBaselineRecorder}), when any is recorded. */
   private recorder?: BaselineRecorder;
   private unrecorded = false;
@@ -72,7 +74,7 @@ export class YamlFilePool {
         workerData: {
           port: port2, done, yamlPath: require.resolve('yaml'), options: YAML_OPTIONS,
           emitter: FAST_YAML ? createYamlEmitter.toString() : undefined,
-          recorder: createBaselineRecorder.toString(), partName: baselinePartName(`w${i}`), sameBytes: sameBytes.toString(), gitBlobId: gitBlobId.toString(),
+          recorder: createBaselineRecorder.toString(), partName: baselinePartName(`w${i}`), sameBytes: sameBytes.toString(), kustomizationSiblings: kustomizationSiblings.toString(), gitBlobId: gitBlobId.toString(),
           validation,
         },
         transferList: [port2],
@@ -192,11 +194,28 @@ export class YamlFilePool {
     return this.ids.get(dir) ?? new Map();
   }
 
+  /**
+   * The files `kustomization.yml` and `Kustomization` found in the target of the staged tree `dir`
+   * beside a `kustomization.yaml` of the tree (see {@link kustomizationSiblings}; paths relative to
+   * `dir`); complete once {@link finish} has returned.
+   */
+  public kustomizationSiblingsIn(dir: string): ReadonlySet<string> {
+    return this.siblings.get(dir) ?? new Set();
+  }
+
+  private addSiblings(dir: string, rels: readonly string[]): void {
+    if (rels.length === 0) return;
+    let set = this.siblings.get(dir);
+    if (!set) this.siblings.set(dir, (set = new Set()));
+    for (const r of rels) set.add(r);
+  }
+
   private writeNow(file: string, content: string, tree?: StagedTree): void {
     const rel = tree ? file.slice(tree.dir.length + 1) : '';
     // Encoded once for the blob id, the comparison and the write.
     const bytes = Buffer.from(content, 'utf8');
     if (tree?.blobIds) this.addIds(tree.dir, [rel, gitBlobId(crypto, bytes)]);
+    if (tree?.target) this.addSiblings(tree.dir, kustomizationSiblings(fs, path, tree.target, rel));
     if (tree?.target && sameBytes(fs, path.join(tree.target, rel), bytes)) this.addSame(tree.dir, [rel]);
     else if (!tree?.compareOnly) {
       this.mkdir(path.dirname(file));
@@ -252,6 +271,7 @@ export class YamlFilePool {
       const msg = receiveMessageOnPort(w.port)?.message as WorkerReport | undefined;
       if (msg?.unrecorded) this.unrecorded = true;
       for (const [dir, rels] of Object.entries(msg?.same ?? {})) this.addSame(dir, rels);
+      for (const [dir, rels] of Object.entries(msg?.siblings ?? {})) this.addSiblings(dir, rels);
       for (const [dir, pairs] of Object.entries(msg?.ids ?? {})) this.addIds(dir, pairs);
       for (const [folder, problems] of Object.entries(msg?.problems ?? {})) this.problemsByFolder.set(Number(folder), problems);
       for (const [folder, inputs] of Object.entries(msg?.unvalidated ?? {})) unvalidated.push([Number(folder), inputs]);
@@ -345,6 +365,8 @@ interface WorkerReport {
   readonly path?: string;
   readonly unrecorded?: boolean;
   readonly same?: Record<string, string[]>;
+  /** Per staged tree: the other kustomization files found beside a kustomization.yaml in its target. */
+  readonly siblings?: Record<string, string[]>;
   readonly ids?: Record<string, string[]>;
   /** Validation problems by folder (folders with problems only). */
   readonly problems?: Record<string, string[]>;
@@ -483,6 +505,30 @@ export function gitBlobId(cryptoMod: typeof crypto, bytes: Buffer): string {
 }
 
 /**
+ * The other kustomization files beside `rel` (a tree path ending in `kustomization.yaml`) in the
+ * directory `target` the tree is committed to: `kustomization.yml` and `Kustomization`, as tree
+ * paths, when they are files there (links followed, as kustomize reads them). kustomize reads one
+ * kustomization file per directory and fails on a directory with more ("Found multiple
+ * kustomization files"). Self-contained, so that the pool's worker threads rebuild it from its
+ * source text.
+ */
+export function kustomizationSiblings(fsMod: typeof fs, pathMod: typeof path, target: string, rel: string): string[] {
+  if (rel !== 'kustomization.yaml' && !rel.endsWith('/kustomization.yaml')) return [];
+  const dir = rel.slice(0, rel.length - 'kustomization.yaml'.length);
+  const found: string[] = [];
+  for (const name of ['kustomization.yml', 'Kustomization']) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fsMod.statSync(pathMod.join(target, dir + name), { throwIfNoEntry: false });
+    } catch {
+      st = undefined; // not a directory on the way, say
+    }
+    if (st?.isFile()) found.push(dir + name);
+  }
+  return found;
+}
+
+/**
  * Whether the file `file` is a regular file (not a symbolic link: it is opened with `O_NOFOLLOW`
  * where the platform has it, see {@link FOLLOWS_NO_LINKS}) holding exactly `want`; a file of
  * another size is not read. Self-contained, so that the pool's worker threads rebuild it from its
@@ -615,6 +661,9 @@ const record = (file, recordFrom, text) => {
 // Files whose target already has the same bytes are not staged: their paths, per staged tree.
 const same = {};
 const sameBytes = new Function('__name', 'return (' + workerData.sameBytes + ')')((f) => f);
+// Other kustomization files beside a kustomization.yaml in the target, per staged tree.
+const siblings = {};
+const kustomizationSiblings = new Function('__name', 'return (' + workerData.kustomizationSiblings + ')')((f) => f);
 // Git blob ids of the files of trees that ask for them, per staged tree: [rel, id, rel, id...].
 const ids = {};
 const gitBlobId = new Function('__name', 'return (' + workerData.gitBlobId + ')')((f) => f);
@@ -707,7 +756,7 @@ port.on('message', (msg) => {
       unrecorded = true;
     }
     if (!error) validatePending();
-    port.postMessage(error ? error : { ok: true, unrecorded, same, ids, problems, unvalidated, validationMs });
+    port.postMessage(error ? error : { ok: true, unrecorded, same, siblings, ids, problems, unvalidated, validationMs });
     Atomics.store(done, 0, 1);
     Atomics.notify(done, 0);
     return;
@@ -730,6 +779,13 @@ port.on('message', (msg) => {
         if (blobId) {
           const tree = file.slice(0, relFrom - 1);
           (ids[tree] || (ids[tree] = [])).push(file.slice(relFrom), gitBlobId(crypto, bytes));
+        }
+        if (target) {
+          const found = kustomizationSiblings(fs, path, target, file.slice(relFrom));
+          if (found.length > 0) {
+            const tree = file.slice(0, relFrom - 1);
+            (siblings[tree] || (siblings[tree] = [])).push(...found);
+          }
         }
         if (target && sameBytes(fs, path.join(target, file.slice(relFrom)), bytes)) {
           const tree = file.slice(0, relFrom - 1);

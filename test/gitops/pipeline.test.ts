@@ -146,6 +146,46 @@ test.each(['0', '2'])('with %s worker threads, the recorded baseline copy equals
   }
 });
 
+test.each(['0', '2'])('with %s worker threads, a kustomization.yml or Kustomization of the repo beside a folder\'s kustomization.yaml stops the synth (kustomize fails on the folder)', (threads) => {
+  const root = tmp();
+  const out = path.join(root, 'out');
+  const prev = { state: process.env.CDK8S_PLATFORM_STATE_DIR, threads: process.env.CDK8S_PLATFORM_THREADS };
+  process.env.CDK8S_PLATFORM_STATE_DIR = path.join(root, 'state');
+  process.env.CDK8S_PLATFORM_THREADS = threads;
+  const app = () => {
+    const a = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false });
+    const repo = new Repo(a, 'platform');
+    for (let i = 0; i < 300; i++) {
+      const f = repo.folder(`fleet/c${i}`, { namespace: 'fleet' });
+      new ApiObject(f, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `settings-${i}` }, data: { text: `${i}:${'x'.repeat(4000)}` } } as any);
+    }
+    return a;
+  };
+  try {
+    app().synth();
+    const dir = path.join(out, 'platform');
+    fs.writeFileSync(path.join(dir, 'fleet/c3/kustomization.yml'), 'resources:\n  - old.yaml\n');
+    fs.writeFileSync(path.join(dir, 'fleet/c5/Kustomization'), 'resources:\n  - old.yaml\n');
+    // A directory of that name is no kustomization file.
+    fs.mkdirSync(path.join(dir, 'fleet/c6/Kustomization'));
+    const before = fs.readFileSync(path.join(dir, 'fleet/c3/kustomization.yaml'), 'utf8');
+    const fix = 'move its entries into the app (Folder.addResource; { userOwned: true } for files you keep in the repo yourself) and delete it';
+    const why = 'synth writes kustomization.yaml beside it, and kustomize fails on a directory with more than one kustomization file ("Found multiple kustomization files"), so would every Flux build of the folder';
+    expect(() => app().synth()).toThrow(
+      `${path.join(dir, 'fleet/c3/kustomization.yml')}: ${why}: ${fix}\n  ${path.join(dir, 'fleet/c5/Kustomization')}: ${why}: ${fix}`,
+    );
+    expect(fs.readFileSync(path.join(dir, 'fleet/c3/kustomization.yaml'), 'utf8')).toBe(before);
+    fs.rmSync(path.join(dir, 'fleet/c3/kustomization.yml'));
+    fs.rmSync(path.join(dir, 'fleet/c5/Kustomization'));
+    expect(app().synthesize().repos[0].changes).toEqual({ created: [], updated: [], deleted: [], conflicts: [] });
+  } finally {
+    for (const [k, v] of [['CDK8S_PLATFORM_STATE_DIR', prev.state], ['CDK8S_PLATFORM_THREADS', prev.threads]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+});
+
 /** A staging directory and a target holding `a/one.yaml` with the bytes the pool writes for `{ kind: 'ConfigMap', data: { k: 'v' } }`. */
 function stagedTreeFixture(): { root: string; staging: string; target: string } {
   const root = tmp();
