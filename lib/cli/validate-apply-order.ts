@@ -9,7 +9,7 @@ import { CliError } from './context';
 import { parseYamlDocuments } from '../core/yaml-read';
 import { joinPrefix } from '../core/validation/registry';
 import { isKustomizeConfig } from '../tree/read';
-import { kustomizationReferences, pathKindOnDisk, referenceProblem, type PathKind } from '../tree/kustomize-refs';
+import { KUSTOMIZATION_FILE_NAMES, kustomizationReferences, pathKindOnDisk, referenceProblem, type PathKind } from '../tree/kustomize-refs';
 import { ApplyOrderObject, applyOrderProblems, ApplyOrderRepo, Preinstalled, PreinstalledSet } from '../gitops/apply-order';
 import type { KubeObject } from '../gitops/layout';
 import { SOURCE_IGNORE_FILE, sourceControllerFilter, type SourceIgnoreFile } from '../core/source-ignore';
@@ -28,6 +28,8 @@ export function preinstalledSets(values: readonly string[]): PreinstalledSet[] {
 }
 
 const YAML_FILE = /\.ya?ml$/i;
+/** kustomize's kustomization file names, lower case (see KUSTOMIZATION_FILE_NAMES). */
+const KUSTOMIZATION_NAMES_ANY_CASE = new Set(KUSTOMIZATION_FILE_NAMES.map((n) => n.toLowerCase()));
 
 /**
  * Whether the tree's own `.sourceignore` files (see {@link listTreeFiles}) leave the file `rel`
@@ -105,12 +107,16 @@ export function applyOrderLines(
     const kustomizedDirs = new Set<string>();
     // Directory → the kustomization files it holds by name.
     const byName = new Map<string, Array<{ rel: string; shown: string }>>();
+    // Files named like a kustomization file in another case (`Kustomization.yaml`).
+    const misnamed: Array<{ rel: string; shown: string }> = [];
     for (const f of listed.yaml) {
       // listTreeFiles joins names onto `dir`: the rest is the path inside it.
       const inside = f.slice(dir.endsWith(path.sep) ? dir.length : dir.length + 1);
       const rel = path.sep === '/' ? inside : inside.split(path.sep).join('/');
       const shown = shownPrefix + inside;
       yamlFiles.add(rel);
+      const base = rel.slice(rel.lastIndexOf('/') + 1);
+      if (!isKustomizeConfig(rel) && KUSTOMIZATION_NAMES_ANY_CASE.has(base.toLowerCase())) misnamed.push({ rel, shown });
       if (isKustomizeConfig(rel)) {
         const d = path.posix.dirname(rel);
         kustomizedDirs.add(d);
@@ -154,6 +160,17 @@ export function applyOrderLines(
     // kustomize reads exactly one kustomization file per directory: with two of its names, it fails
     // ("Found multiple kustomization files under: <dir>", loadKustFile), and so does every build
     // that includes the directory.
+    // kustomize opens its three names exactly: on a case-insensitive file system (macOS, Windows)
+    // `Kustomization.yaml` is found as `kustomization.yaml`, on Linux, where kustomize-controller
+    // runs, it is not.
+    for (const { rel, shown } of misnamed) {
+      if (leftOut?.(rel)) continue;
+      const where = `${shown}#0`;
+      references.push({
+        source: where,
+        message: `${where}: not a kustomization file to kustomize on Linux, where kustomize-controller runs: it reads kustomization.yaml, kustomization.yml or Kustomization, in that case (a case-insensitive file system, as on macOS, finds this one, Flux does not); rename it`,
+      });
+    }
     for (const inDir of byName.values()) {
       const kept = inDir.filter((f) => !leftOut?.(f.rel));
       if (kept.length < 2) continue;

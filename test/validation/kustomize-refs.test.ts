@@ -295,6 +295,23 @@ describe('validate: what a kustomization file names must be in the tree', () => 
     expect(kustomizeBuilds(path.join(dir, 'apps'))).toBe(kubectl ? false : undefined);
   });
 
+  test('a kustomization file named in another case (Kustomization.yaml) is one line: kustomize on Linux does not read it', async () => {
+    const dir = writeTree({
+      'apps/Kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cm.yaml\n',
+      'apps/cm.yaml': CM('apps'),
+    });
+    expect(await validate(dir)).toEqual([1, [
+      'apps/Kustomization.yaml#0: not a kustomization file to kustomize on Linux, where kustomize-controller runs: it reads kustomization.yaml, kustomization.yml or Kustomization, in that case (a case-insensitive file system, as on macOS, finds this one, Flux does not); rename it',
+      'validate: 1 document in 1 file: 1 issue (validated by CRD schema: 0, by core schema: 1, by registered schema: 0; not validated: 0)',
+    ]]);
+    // On this (case-sensitive) file system, kustomize finds no kustomization file.
+    const caseSensitive = !fs.existsSync(path.join(dir, 'apps/kustomization.yaml'));
+    if (caseSensitive) expect(kustomizeBuilds(path.join(dir, 'apps'))).toBe(kubectl ? false : undefined);
+    fs.renameSync(path.join(dir, 'apps/Kustomization.yaml'), path.join(dir, 'apps/kustomization.yaml'));
+    expect((await validate(dir))[0]).toBe(0);
+    expect(kustomizeBuilds(path.join(dir, 'apps'))).toBe(kubectl ? true : undefined);
+  });
+
   test('a tree of kustomization files only is checked too', async () => {
     const dir = writeTree({
       'clusters/prod/kustomization.yaml': 'resources:\n  - https://github.com/org/platform//deploy?ref=v1\n  - ../../base\n',
