@@ -9,7 +9,7 @@ import { CliError } from './context';
 import { parseYamlDocuments } from '../core/yaml-read';
 import { joinPrefix } from '../core/validation/registry';
 import { isKustomizeConfig } from '../tree/read';
-import { KUSTOMIZATION_FILE_NAMES, kustomizationReferences, pathKindOnDisk, referenceProblem, type PathKind } from '../tree/kustomize-refs';
+import { isKustomizeComponent, KUSTOMIZATION_FILE_NAMES, kustomizationReferences, pathKindOnDisk, referenceProblem, type PathKind } from '../tree/kustomize-refs';
 import { ApplyOrderObject, applyOrderProblems, ApplyOrderRepo, Preinstalled, PreinstalledSet } from '../gitops/apply-order';
 import type { KubeObject } from '../gitops/layout';
 import { SOURCE_IGNORE_FILE, sourceControllerFilter, type SourceIgnoreFile } from '../core/source-ignore';
@@ -149,9 +149,12 @@ export function applyOrderLines(
     // The local files and directories each kustomization file names, which a build needs: known
     // from the listing (its YAML files, its directories with a kustomization file), else looked
     // up on disk.
+    // Directories whose kustomization file is a kustomize Component (its first document's kind).
+    const componentDirs = new Set(kustomizationDocs.filter((k) => isKustomizeComponent(k.doc)).map((k) => k.dir));
     const kindOf = (rel: string): PathKind => {
       if (yamlFiles.has(rel) && !isKustomizeConfig(rel)) return 'file';
-      if (kustomizedDirs.has(rel === '' ? '.' : rel)) return 'kustomization';
+      const d = rel === '' ? '.' : rel;
+      if (kustomizedDirs.has(d)) return componentDirs.has(d) ? 'component' : 'kustomization';
       return pathKindOnDisk(rel === '' ? dir : path.join(dir, ...rel.split('/')));
     };
     // A kustomization file the tree's own .sourceignore files leave out is in none of its artifacts:

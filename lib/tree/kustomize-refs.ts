@@ -124,8 +124,20 @@ export function kustomizationReferences(doc: unknown): KustomizationReference[] 
   return out;
 }
 
-/** What is at a path of the tree. */
-export type PathKind = 'file' | 'kustomization' | 'directory' | undefined;
+/**
+ * What is at a path of the tree: a file, a directory with a kustomization file (`component` when
+ * that file's `kind` is `Component`), a directory without one, or nothing.
+ */
+export type PathKind = 'file' | 'kustomization' | 'component' | 'directory' | undefined;
+
+/**
+ * Whether a kustomization file's document is a kustomize Component (`kind: Component`): kustomize
+ * takes only those in `components`, and refuses them in `resources` (`accumulateDirectory`:
+ * "expected kind 'Component'", "expected kind != 'Component'").
+ */
+export function isKustomizeComponent(doc: unknown): boolean {
+  return typeof doc === 'object' && doc !== null && (doc as { kind?: unknown }).kind === 'Component';
+}
 
 /** What is at `file` on disk (links followed, as kustomize does): a file, a directory with or without a kustomization file, or nothing. */
 export function pathKindOnDisk(file: string): PathKind {
@@ -138,11 +150,20 @@ export function pathKindOnDisk(file: string): PathKind {
   if (st.isFile()) return 'file';
   if (!st.isDirectory()) return undefined;
   for (const name of KUSTOMIZATION_FILE_NAMES) {
+    let text: string;
     try {
-      if (fs.statSync(path.join(file, name)).isFile()) return 'kustomization';
+      if (!fs.statSync(path.join(file, name)).isFile()) continue;
+      text = fs.readFileSync(path.join(file, name), 'utf8');
     } catch {
-      // not this name
+      continue; // not this name
     }
+    let doc: unknown;
+    try {
+      doc = YAML.parseAllDocuments(text)[0]?.toJS();
+    } catch {
+      doc = undefined; // kustomize reports it when it reads the file
+    }
+    return isKustomizeComponent(doc) ? 'component' : 'kustomization';
   }
   return 'directory';
 }
@@ -170,7 +191,14 @@ export function referenceProblem(dir: string, ref: KustomizationReference, kindO
         : `${what}: a directory, not a file: kustomize build fails; name a file, or remove the entry`;
     case 'kustomization':
     case 'file-or-kustomization':
-      if (at === 'kustomization' || (at === 'file' && ref.target === 'file-or-kustomization')) return undefined;
+      // A components entry names a Component; any other a Kustomization (kustomize's accumulateDirectory).
+      if (at === 'component' && ref.target === 'file-or-kustomization') {
+        return `${what}: a directory whose kustomization file is a Component (kind: Component): kustomize build fails ("expected kind != 'Component'")${BUILDERS}; list it under components`;
+      }
+      if (at === 'kustomization' && ref.target === 'kustomization') {
+        return `${what}: a directory whose kustomization file is not a Component: kustomize build fails ("expected kind 'Component'")${BUILDERS}; give that file apiVersion: kustomize.config.k8s.io/v1alpha1 and kind: Component, or list it under resources`;
+      }
+      if (at === 'kustomization' || at === 'component' || (at === 'file' && ref.target === 'file-or-kustomization')) return undefined;
       if (at === 'file') return `${what}: a file, not a directory with a kustomization file: kustomize build fails; name the component's directory`;
       return at === undefined
         ? `${what}: no such ${ref.target === 'kustomization' ? 'directory' : 'file or directory'} in the tree: kustomize build fails ("accumulating ${ref.target === 'kustomization' ? 'components' : 'resources'}")${BUILDERS}; add it, or remove the entry`

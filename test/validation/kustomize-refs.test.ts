@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runValidate } from '../../lib/cli/validate';
-import { isRemoteReference, kustomizationReferences } from '../../lib/tree/kustomize-refs';
+import { isRemoteReference, kustomizationReferences, pathKindOnDisk } from '../../lib/tree/kustomize-refs';
 
 const CM = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: web\ndata:\n  a: b\n`;
 const PATCH = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: web\ndata:\n  c: d\n';
@@ -164,6 +164,16 @@ describe('the local paths of a kustomization file', () => {
   });
 });
 
+test('what is at a path on disk: a file, a directory with a kustomization file (a Component by its kind), a directory, nothing', () => {
+  const dir = writeTree({
+    'f.yaml': CM('f'),
+    'k/Kustomization': 'resources: []\n',
+    'c/kustomization.yml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n',
+    'd/x.txt': 'x\n',
+  });
+  expect(['f.yaml', 'k', 'c', 'd', 'nothing'].map((p) => pathKindOnDisk(path.join(dir, p)))).toEqual(['file', 'kustomization', 'component', 'directory', undefined]);
+});
+
 describe('validate: what a kustomization file names must be in the tree', () => {
   test('a tree with everything it names: no issue, and kustomize builds it', async () => {
     const dir = writeTree(COMPLETE);
@@ -175,19 +185,23 @@ describe('validate: what a kustomization file names must be in the tree', () => 
 
   const WHERE = 'apps/web/kustomization.yaml#0';
   test.each<[string, Record<string, string | undefined>, string]>([
-    ['a listed file', { 'apps/web/cm.yaml': undefined },
+    ['a listed file missing', { 'apps/web/cm.yaml': undefined },
       `${WHERE}: resources "cm.yaml": no such file or directory in the tree: kustomize build fails ("accumulating resources"), and so does every Flux Kustomization or Argo CD Application building it; add it, or remove the entry`],
-    ['a listed directory without its kustomization file', { 'apps/web/sub/kustomization.yml': undefined },
+    ['a listed directory without its kustomization file missing', { 'apps/web/sub/kustomization.yml': undefined },
       `${WHERE}: resources "sub": a directory without a kustomization file: kustomize build fails ("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization'"); add a kustomization.yaml listing its files, or list the files themselves`],
-    ['a component', { 'components/labels/kustomization.yaml': undefined },
+    ['a component missing', { 'components/labels/kustomization.yaml': undefined },
       `${WHERE}: components "../../components/labels": no such directory in the tree: kustomize build fails ("accumulating components"), and so does every Flux Kustomization or Argo CD Application building it; add it, or remove the entry`],
-    ['a patch file', { 'apps/web/patch.yaml': undefined },
+    ['a patch file missing', { 'apps/web/patch.yaml': undefined },
       `${WHERE}: patches[0].path "patch.yaml": no such file in the tree: kustomize build fails ("no such file or directory"), and so does every Flux Kustomization or Argo CD Application building it; add the file, or remove the entry`],
-    ['a generator file named with a key', { 'apps/web/more.properties': undefined },
+    ['a generator file named with a key missing', { 'apps/web/more.properties': undefined },
       `${WHERE}: configMapGenerator[0].files "other=more.properties": no such file in the tree: kustomize build fails ("no such file or directory"), and so does every Flux Kustomization or Argo CD Application building it; add the file, or remove the entry`],
-    ['an env file', { 'apps/web/web.env': undefined },
+    ['an env file missing', { 'apps/web/web.env': undefined },
       `${WHERE}: configMapGenerator[0].envs "web.env": no such file in the tree: kustomize build fails ("no such file or directory"), and so does every Flux Kustomization or Argo CD Application building it; add the file, or remove the entry`],
-  ])('%s missing: one line naming the file, the field and the entry; kustomize fails too', async (_, change, line) => {
+    ['a component that is not one (kind: Kustomization)', { 'components/labels/kustomization.yaml': 'labels:\n  - pairs:\n      team: web\n' },
+      `${WHERE}: components "../../components/labels": a directory whose kustomization file is not a Component: kustomize build fails ("expected kind 'Component'"), and so does every Flux Kustomization or Argo CD Application building it; give that file apiVersion: kustomize.config.k8s.io/v1alpha1 and kind: Component, or list it under resources`],
+    ['a listed directory that is a Component', { 'apps/web/sub/kustomization.yml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - cm.yaml\n' },
+      `${WHERE}: resources "sub": a directory whose kustomization file is a Component (kind: Component): kustomize build fails ("expected kind != 'Component'"), and so does every Flux Kustomization or Argo CD Application building it; list it under components`],
+  ])('%s: one line naming the file, the field and the entry; kustomize fails too', async (_, change, line) => {
     const files: Record<string, string> = {};
     for (const [f, text] of Object.entries({ ...COMPLETE, ...change })) if (text !== undefined) files[f] = text;
     const dir = writeTree(files);
