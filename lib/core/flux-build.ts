@@ -149,3 +149,17 @@ export function artifactGitSources(generator: { readonly metadata?: { readonly n
   }
   return out;
 }
+
+/**
+ * Whether kustomize-controller takes `component` as an entry of a Kustomization's
+ * `spec.components`: a local path, relative to the Kustomization's path. It refuses anything else
+ * before building ("component path '<c>' must be local and relative": fluxcd/pkg `kustomize`
+ * `IsLocalRelativePath`, after kustomize's remote target prefixes), whatever `--no-remote-bases`.
+ */
+export function isLocalRelativeComponent(component: string): boolean {
+  for (const p of ['git::', 'gh:', 'ssh://', 'https://', 'http://', 'git@', 'github.com:', 'github.com/']) {
+    if (p.length < component.length && component.slice(0, p.length).toLowerCase() === p) return false;
+  }
+  const lower = component.toLowerCase();
+  return !component.startsWith('/') && !(lower.startsWith('file://') ? lower.slice('file://'.length) : lower).startsWith('/');
+}

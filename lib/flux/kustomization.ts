@@ -5,6 +5,7 @@ import * as l1 from '../../imports/flux/kustomize.toolkit.fluxcd.io';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
 import { stableJson } from '../core/stable-json';
+import { isLocalRelativeComponent } from '../core/flux-build';
 import { RemovalPolicy } from '../core/removal-policy';
 import { ResourceImportProps } from '../core/resource';
 import { ISecretSource } from '../core/secret';
@@ -287,6 +288,9 @@ export class Kustomization extends FluxResource implements IKustomization {
     }
     for (const c of props.components ?? []) {
       if (c.startsWith('/')) throw propError(this, 'components', `"${c}" must be relative to the path`);
+      if (!isLocalRelativeComponent(c)) {
+        throw propError(this, 'components', `"${c}" must be a local path relative to the path: kustomize-controller refuses a remote component ("component path must be local and relative"); vendor it into the repo and name its directory`);
+      }
     }
 
     const sameNs = (ns: string | undefined) => (ns === undefined || ns === namespace ? {} : { namespace: ns });

@@ -31,7 +31,7 @@ import type { KubeObject } from './layout';
 import { isClusterScoped } from '../core/kinds';
 import { groupOf } from '../core/validation/metadata';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
-import { artifactGitSources, builtDirectories, fluxBuildPath, withoutDroppedDirectories, type BuildTree, type BuiltDirectory } from '../core/flux-build';
+import { artifactGitSources, builtDirectories, fluxBuildPath, isLocalRelativeComponent, withoutDroppedDirectories, type BuildTree, type BuiltDirectory } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
 import { deletedByPatches } from './patch-targets';
 import type { Repo } from './repo';
@@ -539,8 +539,17 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     if (!index) indexes.set(r, (index = repoFiles(r, byFile.get(r)!)));
     return index;
   };
+  // Components kustomize-controller refuses before building anything (not a local relative path).
+  const componentProblems: ApplyOrderProblem[] = [];
   for (const o of ksObjects) {
     const spec = (o.obj.spec ?? {}) as Record<string, any>;
+    (Array.isArray(spec.components) ? spec.components : []).forEach((c: unknown, i: number) => {
+      if (typeof c !== 'string' || isLocalRelativeComponent(c)) return;
+      componentProblems.push({
+        where: o.where,
+        message: `${describe(o.obj)}: spec.components[${i}] "${c}": kustomize-controller refuses a component that is not a local path relative to spec.path ("component path must be local and relative"), so the Kustomization applies nothing; vendor it into the repo and name its directory`,
+      });
+    });
     const sourceRef = spec.sourceRef ?? {};
     const ref = sourceRef.kind === 'ExternalArtifact'
       ? artifactRepos.get(`${sourceRef.namespace ?? o.obj.metadata.namespace}/${sourceRef.name}`)
@@ -826,7 +835,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   for (const { index, more } of missingKinds.values()) {
     if (more > 0) problems[index] = { ...problems[index], message: `${problems[index].message} (so do ${more} more object${more > 1 ? 's' : ''} of this kind on that cluster)` };
   }
-  const unique = [...new Map([...tooLarge, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
+  const unique = [...new Map([...componentProblems, ...tooLarge, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 

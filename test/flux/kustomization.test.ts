@@ -94,6 +94,13 @@ describe('Kustomization', () => {
     expect(() => new Kustomization(folder, 'e', { name: 'e', source, path: './x', prune: true, patches: [{ patch: [{ op: 'remove', path: '/a' }] }] })).toThrow(
       'platform/clusters--mgmt/e: prop "patches[0].target": is required for JSON 6902 operations',
     );
+    // Components: local paths relative to the path, as kustomize-controller takes them (fluxcd/pkg IsLocalRelativePath).
+    for (const [i, c] of ['https://github.com/contoso/components//monitoring', 'github.com/contoso/components/monitoring', 'git@github.com:contoso/components', 'ssh://git@example.com/c', 'GIT::https://e.com/c', 'file:///abs/c'].entries()) {
+      expect(() => new Kustomization(folder, `f${i}`, { name: `f${i}`, source, path: './x', prune: true, components: [c] })).toThrow(
+        `platform/clusters--mgmt/f${i}: prop "components": "${c}" must be a local path relative to the path: kustomize-controller refuses a remote component ("component path must be local and relative"); vendor it into the repo and name its directory`,
+      );
+    }
+    new Kustomization(folder, 'g', { name: 'g', source, path: './x', prune: true, components: ['../components/monitoring', 'gitlab.com/contoso/c', 'file://components/x', 'git'] });
   });
 
   test('dependency cycles are errors', () => {

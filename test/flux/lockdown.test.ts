@@ -167,10 +167,11 @@ test('remote bases (a Kustomization component by URL) are reported under the loc
     'platform/infrastructure: addResource("https://github.com/contoso/bases/raw/main/ingress.yaml"): must be a "/"-separated path relative to the folder (no absolute paths or URLs)',
   );
   Kustomization.forFolder(entry, 'infra', infra, {
-    name: 'infra', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller', components: ['github.com/contoso/components/monitoring'],
+    // (kustomize-controller itself refuses github.com/..., https://...: see the Kustomization's props.)
+    name: 'infra', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller', components: ['gitlab.com/contoso/components/monitoring'],
   });
   expect(Testing.synthProblems(app)).toEqual([
-    `${BOOT}: lockdown: platform/clusters--mgmt/infra: Kustomization flux-system/infra: spec.components[0]: "github.com/contoso/components/monitoring" is a remote base, ` +
+    `${BOOT}: lockdown: platform/clusters--mgmt/infra: Kustomization flux-system/infra: spec.components[0]: "gitlab.com/contoso/components/monitoring" is a remote base, ` +
       'which --no-remote-bases=true refuses; vendor the files into the repo (or an OCIRepository) and refer to them by path',
   ]);
 });

@@ -173,6 +173,21 @@ describe('apply order at synth', () => {
     expect(problems(app)).toEqual([]);
   });
 
+  test('a Kustomization object with a remote component: kustomize-controller refuses it, at synth (L1, raw) and in validate', async () => {
+    const { app, entry } = setup();
+    const spec = { interval: '10m', path: './apps', prune: true, sourceRef: { kind: 'GitRepository', name: 'mgmt' }, components: ['../components/ok', 'https://github.com/contoso/components//monitoring'] };
+    raw(entry, 'raw-ks', 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'apps', { spec });
+    const line = (where: string) =>
+      `${where}: Kustomization flux-system/apps: spec.components[1] "https://github.com/contoso/components//monitoring": kustomize-controller refuses a component that is not a local path relative to spec.path ` +
+      '("component path must be local and relative"), so the Kustomization applies nothing; vendor it into the repo and name its directory';
+    expect(problems(app)).toEqual([line('mgmt/clusters--mgmt/raw-ks')]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-comp-'));
+    fs.writeFileSync(path.join(dir, 'ks.yaml'), `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec: ${JSON.stringify(spec)}\n`);
+    const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
+    expect(await runValidate(['.'], {}, io)).toBe(1);
+    expect(io.stdout.mock.calls.map((c: string[]) => c[0])).toEqual([`${line('ks.yaml#0')}\n`, expect.stringMatching(/^validate: 1 document in 1 file: 1 issue/)]);
+  });
+
   test('a CRD in the same build is fine (Flux applies CRDs first)', () => {
     const { app, repo, ks } = setup(false);
     const f = repo.folder('crd');
