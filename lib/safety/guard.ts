@@ -663,6 +663,35 @@ function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>
 }
 
 /**
+ * What a Flux Kustomization's spec does to the identity of the objects it applies: kustomize-
+ * controller sets `spec.targetNamespace`, `spec.namePrefix` and `spec.nameSuffix` on the
+ * kustomization it builds (fluxcd/pkg `kustomize` `GenerateManifest`), so changing one renames
+ * every object of the build, and the prune deletes the objects under their old names.
+ */
+interface IdentTransform {
+  readonly targetNamespace?: string;
+  readonly namePrefix?: string;
+  readonly nameSuffix?: string;
+}
+
+/** The {@link IdentTransform} of a Flux Kustomization's spec (what is not a non-empty string is not set). */
+function identTransform(spec: unknown): IdentTransform {
+  const s = (spec ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  return { targetNamespace: str(s.targetNamespace), namePrefix: str(s.namePrefix), nameSuffix: str(s.nameSuffix) };
+}
+
+/**
+ * The kinds kustomize's prefix/suffix transformer leaves their names to: Namespace,
+ * CustomResourceDefinition and APIService (kustomize `prefixSuffixFieldSpecsToSkip`; checked with
+ * `kubectl kustomize`).
+ */
+function keepsNameUnderAffix(i: Ident): boolean {
+  const group = groupOf(i.apiVersion);
+  return (group === '' && i.kind === 'Namespace') || (group === 'apiextensions.k8s.io' && i.kind === 'CustomResourceDefinition') || (group === 'apiregistration.k8s.io' && i.kind === 'APIService');
+}
+
+/**
  * What `kustomize build` of `dir` in a repo yields (lib/core/flux-build.ts: without a
  * kustomization.yaml, Flux's generated one), as identity key → file (no remote resources). With
  * `recurse` false, a directory without a kustomization.yaml yields only the files directly in it
@@ -670,13 +699,15 @@ function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>
  * leaves out of its artifact, which Flux's generated kustomization.yaml does not list (a
  * kustomization.yaml listing one fails the build: the apply-order check refuses that at synth).
  */
-function build(r: GuardRepo, side: Side, dir: string, targetNamespace: string | undefined, recurse = true, leftOut?: (file: string) => unknown): Map<string, Built> {
+function build(r: GuardRepo, side: Side, dir: string, transform: IdentTransform, recurse = true, leftOut?: (file: string) => unknown): Map<string, Built> {
   const out = new Map<string, Built>();
   const ids = side.ids(r);
   const st = sideTree(ids, side.kfiles(r));
+  const { targetNamespace, namePrefix = '', nameSuffix = '' } = transform;
   const add = (file: string) => {
     for (const i of ids.get(file) ?? []) {
-      const ident = targetNamespace && !isClusterScoped(i.apiVersion, i.kind) ? { ...i, namespace: targetNamespace } : i;
+      let ident: Ident = targetNamespace && !isClusterScoped(i.apiVersion, i.kind) ? { ...i, namespace: targetNamespace } : i;
+      if ((namePrefix !== '' || nameSuffix !== '') && !keepsNameUnderAffix(i)) ident = { ...ident, name: `${namePrefix}${i.name}${nameSuffix}` };
       out.set(identKey(ident), { file, ident, raw: i });
     }
   };
@@ -757,11 +788,11 @@ const SOURCE_FILTERS = new Map<string, ReturnType<typeof sourceControllerFilter>
 
 /** What a Kustomization applies: its source repo's build of `spec.path`. */
 function applied(k: FluxKustomization, repos: readonly GuardRepo[], side: Side): Map<string, Built & { repo: GuardRepo }> {
-  const spec = (k.obj.spec ?? {}) as { path?: string; targetNamespace?: string };
+  const spec = (k.obj.spec ?? {}) as { path?: string };
   const src = sourceRepo(k, repos, side);
   const out = new Map<string, Built & { repo: GuardRepo }>();
   if (!src) return out;
-  for (const [key, v] of build(src, side, spec.path ?? './', spec.targetNamespace, true, sourceFilterOf(k, repos, side))) out.set(key, { ...v, repo: src });
+  for (const [key, v] of build(src, side, spec.path ?? './', identTransform(k.obj.spec), true, sourceFilterOf(k, repos, side))) out.set(key, { ...v, repo: src });
   return out;
 }
 
@@ -863,7 +894,7 @@ function retainedHydrationLeftovers(repos: readonly GuardRepo[], flux: FluxSides
     const left = src.leftovers?.(dir) ?? [];
     if (left.length === 0) continue;
     // What the path still builds (the library's files: user files are taken to build nothing of it).
-    const still = build(src, s.next, spec.path ?? './', (spec as { targetNamespace?: string }).targetNamespace);
+    const still = build(src, s.next, spec.path ?? './', identTransform(spec));
     const pruned = [...applied(k, repos, s.old)]
       .filter(([key, v]) => !still.has(key) && !pruneDisabled(olds(v.repo).objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name)))
       .map(([, v]) => objectInfo({ file: v.file, ...v.ident }).id);
@@ -989,7 +1020,9 @@ function fluxPrunes(
           ? `${describeK(k)} is removed`
           : ignored
             ? `${describeK(kNew)} no longer applies it: its source leaves ${v.file} out of the artifact (${describeExclusion(ignored)})`
-            : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
+            : renamedIn(after, v)
+              ? `${describeK(kNew)} applies it under another identity, ${identText(renamedIn(after, v)!)} (spec.targetNamespace, namePrefix or nameSuffix changed), so it prunes this one`
+              : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
       out.push({
         repo: v.repo.name,
         change: {
@@ -1000,6 +1033,18 @@ function fluxPrunes(
     }
   }
   return out;
+}
+
+/** The identity under which `after` (a Kustomization's build) applies the object `v` of the old build: from the same file, as written, under another identity. */
+function renamedIn(after: ReadonlyMap<string, Built>, v: Built): Ident | undefined {
+  const raw = identKey(v.raw);
+  for (const a of after.values()) if (a.file === v.file && identKey(a.raw) === raw) return a.ident;
+  return undefined;
+}
+
+/** `Kind/namespace/name` (`Kind/name` when cluster-scoped). */
+function identText(i: Ident): string {
+  return `${i.kind}/${i.namespace ? `${i.namespace}/` : ''}${i.name}`;
 }
 
 /** An Argo CD Application of one side of the app. */
@@ -1037,7 +1082,7 @@ function deployed(a: ArgoApplication, repos: readonly GuardRepo[], side: Side): 
     if (!src || typeof src.repoURL !== 'string' || typeof src.path !== 'string') continue;
     const repo = sourceIndex(repos, side).repoByUrl.get(normalizeRepoUrl(src.repoURL));
     if (!repo) continue;
-    for (const [key, v] of build(repo, side, src.path, undefined, src.directory?.recurse === true)) out.set(key, { ...v, repo });
+    for (const [key, v] of build(repo, side, src.path, {}, src.directory?.recurse === true)) out.set(key, { ...v, repo });
   }
   return out;
 }

@@ -177,6 +177,8 @@ interface FluxOptions {
   /** Annotations of the server. */
   readonly dbAnnotations?: Record<string, string>;
   readonly allow?: string[];
+  /** Set on the apps Kustomization's spec (what kustomize-controller renames the build's objects with). */
+  readonly appsSpec?: { namePrefix?: string; nameSuffix?: string; targetNamespace?: string };
 }
 
 function fluxApp(out: string, o: FluxOptions = {}): GitOpsApp {
@@ -193,7 +195,10 @@ function fluxApp(out: string, o: FluxOptions = {}): GitOpsApp {
   const db = repo.folder(o.dbFolder ?? 'apps/db', { namespace: 'team' });
   unretained(new ApiObject(db, 'db', { ...SERVER, metadata: { ...SERVER.metadata, annotations: o.dbAnnotations } }));
   const folders: Record<string, typeof apps> = { apps, other, infra };
-  if (o.appsK ?? true) Kustomization.forFolder(mgmt, 'apps', folders[o.appsPath ?? 'apps'], { name: 'apps', source, prune: true });
+  if (o.appsK ?? true) {
+    const k = Kustomization.forFolder(mgmt, 'apps', folders[o.appsPath ?? 'apps'], { name: 'apps', source, prune: true });
+    for (const [field, value] of Object.entries(o.appsSpec ?? {})) k.apiObject.addJsonPatch(JsonPatch.add(`/spec/${field}`, value));
+  }
   Kustomization.forFolder(mgmt, 'infra', infra, { name: 'infra', source, prune: true });
   return app;
 }
@@ -251,6 +256,21 @@ describe('Flux-aware protection', () => {
     expect(problems(() => fluxApp(out, { appsPath: 'other' }).synth())).toEqual([
       pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it (its build of ./other lacks it)`),
     ]);
+  });
+
+  test.each([
+    [{ namePrefix: 'v2-' }, 'FlexibleServer/team/v2-orders'],
+    [{ nameSuffix: '-eu' }, 'FlexibleServer/team/orders-eu'],
+    [{ targetNamespace: 'data' }, 'FlexibleServer/data/orders'],
+  ])('renaming what a Kustomization applies (%j) is a protected prune of the old names; unchanged, it is not', (appsSpec, renamed) => {
+    const out = tmp();
+    fluxApp(out).synth();
+    expect(problems(() => fluxApp(out, { appsSpec }).synth())).toEqual([
+      pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} applies it under another identity, ${renamed} (spec.targetNamespace, namePrefix or nameSuffix changed), so it prunes this one`),
+    ]);
+    fluxApp(out, { appsSpec, allow: ['platform::FlexibleServer/team/orders'] }).synth();
+    // Synthesized with it: the next synth, unchanged, prunes nothing.
+    fluxApp(out, { appsSpec }).synth();
   });
 
   test('narrowing a Kustomization (includeSubfolders: false) is refused', () => {
