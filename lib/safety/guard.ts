@@ -1075,14 +1075,19 @@ function applicationsOf(repos: readonly GuardRepo[], side: Side, scopeOf: Map<Gu
 
 /** What an Application deploys from the app's repos: each Git source's build of its `path`. */
 function deployed(a: ArgoApplication, repos: readonly GuardRepo[], side: Side): Map<string, Built & { repo: GuardRepo }> {
-  type Source = { repoURL?: unknown; path?: unknown; directory?: { recurse?: unknown } };
+  type Source = { repoURL?: unknown; path?: unknown; directory?: { recurse?: unknown }; kustomize?: { namePrefix?: unknown; nameSuffix?: unknown; namespace?: unknown } };
   const spec = (a.obj.spec ?? {}) as { source?: Source; sources?: Source[] };
   const out = new Map<string, Built & { repo: GuardRepo }>();
   for (const src of [spec.source, ...(Array.isArray(spec.sources) ? spec.sources : [])]) {
     if (!src || typeof src.repoURL !== 'string' || typeof src.path !== 'string') continue;
     const repo = sourceIndex(repos, side).repoByUrl.get(normalizeRepoUrl(src.repoURL));
     if (!repo) continue;
-    for (const [key, v] of build(repo, side, src.path, {}, src.directory?.recurse === true)) out.set(key, { ...v, repo });
+    // A kustomize application (a kustomization file at the path): Argo CD sets the source's
+    // kustomize namePrefix, nameSuffix and namespace on it (kustomize edit), renaming what it deploys.
+    const kustomized = sideTree(side.ids(repo), side.kfiles(repo)).tree.isKustomized(fluxBuildPath(src.path));
+    const k = kustomized ? src.kustomize : undefined;
+    const transform = identTransform({ targetNamespace: k?.namespace, namePrefix: k?.namePrefix, nameSuffix: k?.nameSuffix });
+    for (const [key, v] of build(repo, side, src.path, transform, src.directory?.recurse === true)) out.set(key, { ...v, repo });
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { handWrittenCluster } from '../support/clusters';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { parse } from 'yaml';
 import { GitOpsApp, planTrees, Repo, RemovalPolicy, applyRemovalPolicy, retainMarkers, protectionReasons } from '../../lib';
 import { formatPlan } from '../../lib/safety/plan';
@@ -328,7 +328,7 @@ describe('the destroy guard and Argo CD prune', () => {
   // A protected object moved from one Application's folder to another's: the Application that
   // lost it prunes it if it syncs first (automated prune), which the library turns on once its
   // folder holds no protected object.
-  const build = (dir: string, opts: { moved: boolean; retain?: boolean; allow?: string[]; prune?: boolean }) => {
+  const build = (dir: string, opts: { moved: boolean; retain?: boolean; allow?: string[]; prune?: boolean; namePrefix?: string }) => {
     const app = new GitOpsApp({ outdir: dir, printBaselineReport: false, validation: false, allowDestroy: opts.allow });
     const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
     const mgmt = repo.folder('clusters/mgmt');
@@ -339,10 +339,25 @@ describe('the destroy guard and Argo CD prune', () => {
     const db = new ApiObject(opts.moved ? data2 : data, 'db', { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'db', namespace: 'data' } });
     // RETAIN writes Prune=false; DESTROY leaves the object to Argo CD's prune (a raw stateful object is retained by default).
     applyRemovalPolicy(db, opts.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
-    new Application(mgmt, 'data', { name: 'data', project, source: data, ...(opts.prune !== undefined ? { prune: opts.prune } : {}) });
+    const a = new Application(mgmt, 'data', { name: 'data', project, source: data, ...(opts.prune !== undefined ? { prune: opts.prune } : {}) });
+    if (opts.namePrefix) a.apiObject.addJsonPatch(JsonPatch.add('/spec/source/kustomize', { namePrefix: opts.namePrefix }));
     if (opts.moved) new Application(mgmt, 'data2', { name: 'data2', project, source: data2 });
     return app;
   };
+
+  test('a kustomize namePrefix on the Application renames what it deploys: a protected prune of the old names', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'argocd-prefix-'));
+    try {
+      // Automated prune on (the library leaves it off while the folder holds a protected object).
+      build(dir, { moved: false, prune: true }).synth();
+      const plan = build(dir, { moved: false, prune: true, namePrefix: 'v2-' }).plan();
+      expect(plan.blocked.map((c) => [c.action, c.pruner, c.object.id])).toEqual([['prune', 'argocd', 'Cluster/data/db']]);
+      build(dir, { moved: false, prune: true, namePrefix: 'v2-', allow: ['platform::Cluster/data/db'] }).synth();
+      expect(build(dir, { moved: false, prune: true, namePrefix: 'v2-' }).plan().blocked).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   test('moving a protected object to another Application is refused while the one that lost it prunes; the allow, prune: false or Prune=false let it through', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'argocd-move-'));
