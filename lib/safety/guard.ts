@@ -570,7 +570,7 @@ function sourceRepo(k: FluxKustomization, repos: readonly GuardRepo[], side: Sid
 const KUSTOMIZATIONS = new Map<string, { resources?: unknown; components?: unknown } | null>();
 
 /** A parsed kustomization.yaml (memoized by content: builds of many Kustomizations share folders). */
-function parseKustomization(text: string): { resources?: unknown; components?: unknown } | null {
+function parseKustomization(text: string): { resources?: unknown; components?: unknown; kind?: unknown; namespace?: unknown; namePrefix?: unknown; nameSuffix?: unknown } | null {
   let doc = KUSTOMIZATIONS.get(text);
   if (doc === undefined) {
     try {
@@ -612,6 +612,12 @@ interface SideTree {
   listedFiles(dir: string): readonly string[];
   /** The kustomization file of a directory that has one. */
   kustomizationFile(dir: string): string | undefined;
+  /**
+   * What the kustomization file of a directory renames what it builds with (its `namespace`,
+   * `namePrefix`, `nameSuffix`); none for a Component's (which renames the build including it:
+   * not modelled) or a directory without one.
+   */
+  affixOf(dir: string): IdentTransform;
 }
 
 const SIDE_TREES = new WeakMap<Map<string, Ident[]>, SideTree>();
@@ -630,12 +636,12 @@ function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>
   for (const f of kfiles.keys()) if (!kfileOf.has(dirOf(f)) || f.endsWith('.yaml')) kfileOf.set(dirOf(f), f);
   const dirs = new Set<string>([...filesIn.keys(), ...kfileOf.keys()]);
   const sorted = [...dirs].sort();
-  const listed = new Map<string, { dirs: string[]; files: string[] }>();
+  const listed = new Map<string, { dirs: string[]; files: string[]; affix: IdentTransform }>();
   const listOf = (d: string) => {
     let l = listed.get(d);
     if (!l) {
-      l = { dirs: [], files: [] };
       const doc = kfileOf.has(d) ? parseKustomization(kfiles.get(kfileOf.get(d)!)!) : null;
+      l = { dirs: [], files: [], affix: doc && doc.kind !== 'Component' ? identTransform({ targetNamespace: doc.namespace, namePrefix: doc.namePrefix, nameSuffix: doc.nameSuffix }) : NO_TRANSFORM };
       for (const e of [...(Array.isArray(doc?.resources) ? doc!.resources : []), ...(Array.isArray(doc?.components) ? doc!.components : [])]) {
         if (typeof e !== 'string' || e.includes('://') || e.startsWith('/')) continue;
         const target = fluxBuildPath(d ? `${d}/${e}` : e);
@@ -657,6 +663,7 @@ function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>
     filesIn,
     listedFiles: (d) => listOf(d).files,
     kustomizationFile: (d) => kfileOf.get(d),
+    affixOf: (d) => (kfileOf.has(d) ? listOf(d).affix : NO_TRANSFORM),
   };
   SIDE_TREES.set(ids, st);
   return st;
@@ -672,6 +679,25 @@ interface IdentTransform {
   readonly targetNamespace?: string;
   readonly namePrefix?: string;
   readonly nameSuffix?: string;
+}
+
+const NO_TRANSFORM: IdentTransform = {};
+
+/**
+ * `i` as kustomize builds it through `layers` (innermost first): each layer's prefix and suffix
+ * around the name (not for the kinds kustomize leaves their names to), the outermost namespace
+ * set (namespaced kinds only).
+ */
+function renamed(i: Ident, layers: readonly IdentTransform[]): Ident {
+  let name = i.name;
+  let namespace = i.namespace;
+  const affixed = !keepsNameUnderAffix(i);
+  const namespaced = !isClusterScoped(i.apiVersion, i.kind);
+  for (const l of layers) {
+    if (affixed && (l.namePrefix !== undefined || l.nameSuffix !== undefined)) name = `${l.namePrefix ?? ''}${name}${l.nameSuffix ?? ''}`;
+    if (namespaced && l.targetNamespace !== undefined) namespace = l.targetNamespace;
+  }
+  return name === i.name && namespace === i.namespace ? i : { ...i, name, namespace };
 }
 
 /** The {@link IdentTransform} of a Flux Kustomization's spec (what is not a non-empty string is not set). */
@@ -703,25 +729,42 @@ function build(r: GuardRepo, side: Side, dir: string, transform: IdentTransform,
   const out = new Map<string, Built>();
   const ids = side.ids(r);
   const st = sideTree(ids, side.kfiles(r));
-  const { targetNamespace, namePrefix = '', nameSuffix = '' } = transform;
-  const add = (file: string) => {
+  const add = (file: string, layers: readonly IdentTransform[]) => {
+    const renames = layers.some((l) => l.namePrefix !== undefined || l.nameSuffix !== undefined || l.targetNamespace !== undefined);
     for (const i of ids.get(file) ?? []) {
-      let ident: Ident = targetNamespace && !isClusterScoped(i.apiVersion, i.kind) ? { ...i, namespace: targetNamespace } : i;
-      if ((namePrefix !== '' || nameSuffix !== '') && !keepsNameUnderAffix(i)) ident = { ...ident, name: `${namePrefix}${i.name}${nameSuffix}` };
+      const ident = renames ? renamed(i, layers) : i;
       out.set(identKey(ident), { file, ident, raw: i });
     }
   };
+  const p = fluxBuildPath(dir);
   const dirs = builtDirectories(st.tree, dir);
   if (!recurse && dirs.length > 0 && dirs[0].generated) {
-    for (const f of st.filesIn.get(fluxBuildPath(dir)) ?? []) add(f);
+    for (const f of st.filesIn.get(p) ?? []) add(f, [transform]);
     return out;
   }
+  // What renames the objects of each directory, innermost first: the kustomization files from
+  // its own to the one at the path, whose fields the Kustomization's spec replaces where it sets
+  // them (kustomize-controller writes them into it); where Flux generates the kustomization.yaml at
+  // the path, the spec's fields rename all, last.
+  const parentOf = new Map<string, string>();
+  for (const b of dirs) if (b.parent !== undefined) parentOf.set(b.dir, b.parent);
+  const atPath = dirs.length > 0 && !dirs[0].generated && dirs[0].dir === p;
+  const layersOf = (d: string): IdentTransform[] => {
+    const layers: IdentTransform[] = [];
+    for (let x: string | undefined = d; x !== undefined; x = parentOf.get(x)) {
+      const own = st.affixOf(x);
+      layers.push(atPath && x === p ? { targetNamespace: transform.targetNamespace ?? own.targetNamespace, namePrefix: transform.namePrefix ?? own.namePrefix, nameSuffix: transform.nameSuffix ?? own.nameSuffix } : own);
+    }
+    if (!atPath) layers.push(transform);
+    return layers;
+  };
   // Where Flux generates the kustomization.yaml, a directory the source leaves out entirely is not built.
   for (const b of leftOut ? withoutDroppedDirectories(st.tree, st, dirs, leftOut) : dirs) {
     if (b.generated) {
-      for (const f of st.filesIn.get(b.dir) ?? []) if (!leftOut?.(f)) add(f);
+      for (const f of st.filesIn.get(b.dir) ?? []) if (!leftOut?.(f)) add(f, [transform]);
     } else {
-      for (const f of st.listedFiles(b.dir)) add(f);
+      const layers = layersOf(b.dir);
+      for (const f of st.listedFiles(b.dir)) add(f, layers);
     }
   }
   return out;
@@ -1021,7 +1064,7 @@ function fluxPrunes(
           : ignored
             ? `${describeK(kNew)} no longer applies it: its source leaves ${v.file} out of the artifact (${describeExclusion(ignored)})`
             : renamedIn(after, v)
-              ? `${describeK(kNew)} applies it under another identity, ${identText(renamedIn(after, v)!)} (spec.targetNamespace, namePrefix or nameSuffix changed), so it prunes this one`
+              ? `${describeK(kNew)} applies it as ${identText(renamedIn(after, v)!)} instead of ${identText(v.ident)} (a namespace, namePrefix or nameSuffix of the Kustomization or of a kustomization.yaml of its build changed), and prunes ${identText(v.ident)}`
               : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
       out.push({
         repo: v.repo.name,

@@ -266,11 +266,45 @@ describe('Flux-aware protection', () => {
     const out = tmp();
     fluxApp(out).synth();
     expect(problems(() => fluxApp(out, { appsSpec }).synth())).toEqual([
-      pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} applies it under another identity, ${renamed} (spec.targetNamespace, namePrefix or nameSuffix changed), so it prunes this one`),
+      pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} applies it as ${renamed} instead of FlexibleServer/team/orders (a namespace, namePrefix or nameSuffix of the Kustomization or of a kustomization.yaml of its build changed), and prunes FlexibleServer/team/orders`),
     ]);
     fluxApp(out, { appsSpec, allow: ['platform::FlexibleServer/team/orders'] }).synth();
     // Synthesized with it: the next synth, unchanged, prunes nothing.
     fluxApp(out, { appsSpec }).synth();
+  });
+
+  test('an overlay that renames its base (namePrefix, nameSuffix, namespace) renames what the Kustomization applies; its spec replaces the overlay\'s own', () => {
+    const overlayApp = (out: string, o: { namePrefix?: string; nameSuffix?: string; namespace?: string; spec?: Record<string, string>; allow?: string[] }) => {
+      const app = newApp(out, o.allow);
+      const repo = new Repo(app, 'platform');
+      const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
+      const source = GitRepository.fromName(mgmt, 'source', { name: 'flux-system', namespace: 'flux-system' });
+      const base = repo.folder('platform/base', { namespace: 'team' });
+      unretained(new ApiObject(base, 'db', SERVER));
+      // A Namespace keeps its name under a prefix (kustomize), so no prune of it.
+      new ApiObject(base, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+      const prod = repo.overlay('platform/overlays/prod', { base, namePrefix: o.namePrefix, nameSuffix: o.nameSuffix, namespace: o.namespace });
+      const k = Kustomization.forFolder(mgmt, 'platform', prod, { name: 'platform', source, prune: true });
+      for (const [field, value] of Object.entries(o.spec ?? {})) k.apiObject.addJsonPatch(JsonPatch.add(`/spec/${field}`, value));
+      return app;
+    };
+    const out = tmp();
+    overlayApp(out, { namePrefix: 'a-' }).synth();
+    const K = 'Kustomization/flux-system/platform (platform/clusters/mgmt/kustomization-platform.yaml)';
+    const refused = (now: string, before = 'FlexibleServer/team/a-orders') =>
+      `platform/platform--base/db (platform/platform/base/flexibleserver-orders.yaml): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ` +
+      `${K} applies it as ${now} instead of ${before} (a namespace, namePrefix or nameSuffix of the Kustomization or of a kustomization.yaml of its build changed), and prunes ${before}, ` +
+      `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('platform::FlexibleServer/team/orders')}` +
+      '; to move it to another Kustomization without deleting it, give Kustomization/flux-system/platform prune: false for this change ' +
+      'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)';
+    expect(problems(() => overlayApp(out, { namePrefix: 'b-' }).synth())).toEqual([refused('FlexibleServer/team/b-orders')]);
+    expect(problems(() => overlayApp(out, { namePrefix: 'a-', nameSuffix: '-eu' }).synth())).toEqual([refused('FlexibleServer/team/a-orders-eu')]);
+    expect(problems(() => overlayApp(out, { namePrefix: 'a-', namespace: 'data' }).synth())).toEqual([refused('FlexibleServer/data/a-orders')]);
+    // The Kustomization's spec.namePrefix replaces the overlay's (kustomize-controller sets it on that kustomization file).
+    expect(problems(() => overlayApp(out, { namePrefix: 'a-', spec: { namePrefix: 'x-' } }).synth())).toEqual([refused('FlexibleServer/team/x-orders')]);
+    overlayApp(out, { namePrefix: 'b-', allow: ['platform::FlexibleServer/team/orders'] }).synth();
+    // The same prefix again: nothing renamed.
+    overlayApp(out, { namePrefix: 'b-' }).synth();
   });
 
   test('narrowing a Kustomization (includeSubfolders: false) is refused', () => {
