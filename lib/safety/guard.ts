@@ -10,6 +10,8 @@ import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
 import { artifactGitSources, builtDirectories, fluxBuildPath, withoutDroppedDirectories, type BuildTree } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter } from '../core/source-ignore';
+import { deletedByPatches } from '../gitops/patch-targets';
+import type { KubeObject } from '../gitops/layout';
 import { classDefaults, clusterClassKey, clusterTransition, isTopologyCluster, type ClassDefaults } from './cluster-transitions';
 
 /**
@@ -831,11 +833,17 @@ const SOURCE_FILTERS = new Map<string, ReturnType<typeof sourceControllerFilter>
 
 /** What a Kustomization applies: its source repo's build of `spec.path`. */
 function applied(k: FluxKustomization, repos: readonly GuardRepo[], side: Side): Map<string, Built & { repo: GuardRepo }> {
-  const spec = (k.obj.spec ?? {}) as { path?: string };
+  const spec = (k.obj.spec ?? {}) as { path?: string; patches?: unknown };
   const src = sourceRepo(k, repos, side);
   const out = new Map<string, Built & { repo: GuardRepo }>();
   if (!src) return out;
-  for (const [key, v] of build(src, side, spec.path ?? './', identTransform(k.obj.spec), true, sourceFilterOf(k, repos, side))) out.set(key, { ...v, repo: src });
+  // Objects its `$patch: delete` patches drop are not applied (and pruned once applied): matched
+  // on the object as written, as the apply-order model matches them (lib/gitops/patch-targets.ts).
+  const deleted = deletedByPatches(spec.patches);
+  for (const [key, v] of build(src, side, spec.path ?? './', identTransform(k.obj.spec), true, sourceFilterOf(k, repos, side))) {
+    if (deleted && droppedBy(deleted, src, v, side)) continue;
+    out.set(key, { ...v, repo: src });
+  }
   return out;
 }
 
@@ -1043,6 +1051,10 @@ function fluxPrunes(
     return reason ? [reason] : [];
   };
   const ctx = pruneContext(repos, olds, held, scopeOf, composite, hydrating);
+  const droppedByPatchOf = (k: FluxKustomization, v: Built & { repo: GuardRepo }) => {
+    const deleted = deletedByPatches((k.obj.spec as { patches?: unknown } | undefined)?.patches);
+    return deleted !== undefined && s.next.ids(v.repo).has(v.file) && droppedBy(deleted, v.repo, v, s.next);
+  };
   const out: Array<{ repo: string; change: ObjectChange }> = [];
   const allowed = allowMatcher(allow);
   for (const [key, k] of oldKs) {
@@ -1063,7 +1075,9 @@ function fluxPrunes(
           ? `${describeK(k)} is removed`
           : ignored
             ? `${describeK(kNew)} no longer applies it: its source leaves ${v.file} out of the artifact (${describeExclusion(ignored)})`
-            : renamedIn(after, v)
+            : droppedByPatchOf(kNew, v)
+              ? `${describeK(kNew)} no longer applies it: a $patch: delete entry of its spec.patches drops it from the build`
+              : renamedIn(after, v)
               ? `${describeK(kNew)} applies it as ${identText(renamedIn(after, v)!)} instead of ${identText(v.ident)} (a namespace, namePrefix or nameSuffix of the Kustomization or of a kustomization.yaml of its build changed), and prunes ${identText(v.ident)}`
               : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
       out.push({
@@ -1076,6 +1090,18 @@ function fluxPrunes(
     }
   }
   return out;
+}
+
+/**
+ * Whether `deleted` (a Kustomization's `$patch: delete` patches) drops the object `v` of repo `r`
+ * from its build: matched on the object as written; where the guard keeps only its identity (a
+ * synth keeps whole objects of a few kinds only), on that, so a target by label or annotation
+ * selector matches it only where the object is kept.
+ */
+function droppedBy(deleted: (o: KubeObject) => boolean, r: GuardRepo, v: Built, side: Side): boolean {
+  const obj = side.objects(r, v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name && (o.metadata?.namespace ?? undefined) === (v.raw.namespace ?? undefined));
+  const { apiVersion, kind, name, namespace } = v.raw;
+  return deleted((obj ?? { apiVersion, kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}) } }) as unknown as KubeObject);
 }
 
 /** The identity under which `after` (a Kustomization's build) applies the object `v` of the old build: from the same file, as written, under another identity. */

@@ -178,7 +178,7 @@ interface FluxOptions {
   readonly dbAnnotations?: Record<string, string>;
   readonly allow?: string[];
   /** Set on the apps Kustomization's spec (what kustomize-controller renames the build's objects with). */
-  readonly appsSpec?: { namePrefix?: string; nameSuffix?: string; targetNamespace?: string };
+  readonly appsSpec?: Record<string, unknown>;
 }
 
 function fluxApp(out: string, o: FluxOptions = {}): GitOpsApp {
@@ -271,6 +271,18 @@ describe('Flux-aware protection', () => {
     fluxApp(out, { appsSpec, allow: ['platform::FlexibleServer/team/orders'] }).synth();
     // Synthesized with it: the next synth, unchanged, prunes nothing.
     fluxApp(out, { appsSpec }).synth();
+  });
+
+  test('a $patch: delete patch on the Kustomization dropping a protected object is a protected prune', () => {
+    const out = tmp();
+    fluxApp(out).synth();
+    const drop = (name: string) => ({ patches: [{ patch: `$patch: delete\napiVersion: dbforpostgresql.azure.com/v1api20240801\nkind: FlexibleServer\nmetadata:\n  name: ${name}\n  namespace: team\n` }] });
+    expect(problems(() => fluxApp(out, { appsSpec: drop('orders') }).synth())).toEqual([
+      pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it: a $patch: delete entry of its spec.patches drops it from the build`),
+    ]);
+    // One that drops another object (by target too) leaves it alone.
+    fluxApp(out, { appsSpec: drop('other') }).synth();
+    fluxApp(out, { appsSpec: { patches: [{ patch: '$patch: delete\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n', target: { kind: 'ConfigMap' } }] } }).synth();
   });
 
   test('an overlay that renames its base (namePrefix, nameSuffix, namespace) renames what the Kustomization applies; its spec replaces the overlay\'s own', () => {
