@@ -1094,15 +1094,14 @@ function fluxPrunes(
 
 /**
  * Whether `deleted` (a Kustomization's `$patch: delete` patches) drops the object `v` of repo `r`
- * from its build: matched on the object as written; where a synth keeps only its identity (it
- * keeps whole objects of a few kinds), on that with the labels and annotations it keeps of a
- * protected object (those of an unprotected one are not needed: its prune is not refused).
+ * from its build: matched on the object as written; where the guard keeps only its identity (a
+ * synth keeps whole objects of a few kinds only), on that, so a target by label or annotation
+ * selector matches it only where the object is kept.
  */
 function droppedBy(deleted: (o: KubeObject) => boolean, r: GuardRepo, v: Built, side: Side): boolean {
   const obj = side.objects(r, v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name && (o.metadata?.namespace ?? undefined) === (v.raw.namespace ?? undefined));
-  if (obj) return deleted(obj as unknown as KubeObject);
-  const { apiVersion, kind, name, namespace, labels, annotations } = v.raw as Ident & { labels?: Record<string, string>; annotations?: Record<string, string> };
-  return deleted({ apiVersion, kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}), ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) } } as KubeObject);
+  const { apiVersion, kind, name, namespace } = v.raw;
+  return deleted((obj ?? { apiVersion, kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}) } }) as unknown as KubeObject);
 }
 
 /** The identity under which `after` (a Kustomization's build) applies the object `v` of the old build: from the same file, as written, under another identity. */

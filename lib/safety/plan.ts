@@ -155,10 +155,6 @@ export interface TreeObject {
   readonly obj?: PlainObject;
   /** For new objects without `obj`: whether the object itself is protected. */
   readonly isProtected?: boolean;
-  /** For protected new objects without `obj`: their labels (what a `$patch: delete` target may select by). */
-  readonly labels?: Record<string, string>;
-  /** For protected new objects without `obj`: their annotations (see {@link labels}). */
-  readonly annotations?: Record<string, string>;
 }
 
 /** A {@link TreeObject} for a plain object found in `file`. */

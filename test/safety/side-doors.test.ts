@@ -176,8 +176,6 @@ interface FluxOptions {
   readonly dbFolder?: string;
   /** Annotations of the server. */
   readonly dbAnnotations?: Record<string, string>;
-  /** Labels of the server. */
-  readonly dbLabels?: Record<string, string>;
   readonly allow?: string[];
   /** Set on the apps Kustomization's spec (what kustomize-controller renames the build's objects with). */
   readonly appsSpec?: Record<string, unknown>;
@@ -195,7 +193,7 @@ function fluxApp(out: string, o: FluxOptions = {}): GitOpsApp {
   const infra = repo.folder('infra', { namespace: 'team' });
   new ApiObject(infra, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'infra' }, data: { a: '1' } } as any);
   const db = repo.folder(o.dbFolder ?? 'apps/db', { namespace: 'team' });
-  unretained(new ApiObject(db, 'db', { ...SERVER, metadata: { ...SERVER.metadata, annotations: o.dbAnnotations, labels: o.dbLabels } }));
+  unretained(new ApiObject(db, 'db', { ...SERVER, metadata: { ...SERVER.metadata, annotations: o.dbAnnotations } }));
   const folders: Record<string, typeof apps> = { apps, other, infra };
   if (o.appsK ?? true) {
     const k = Kustomization.forFolder(mgmt, 'apps', folders[o.appsPath ?? 'apps'], { name: 'apps', source, prune: true });
@@ -282,16 +280,8 @@ describe('Flux-aware protection', () => {
     expect(problems(() => fluxApp(out, { appsSpec: drop('orders') }).synth())).toEqual([
       pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it: a $patch: delete entry of its spec.patches drops it from the build`),
     ]);
-    // By a target's label selector (a synth keeps a protected object's labels), in synth and in plan.
-    const byLabel = { patches: [{ patch: '$patch: delete\napiVersion: v1\nkind: Any\nmetadata:\n  name: any\n', target: { kind: 'FlexibleServer', labelSelector: 'tier=db' } }] };
-    const labelled = tmp();
-    fluxApp(labelled, { dbLabels: { tier: 'db' } }).synth();
-    const refusedByLabel = problems(() => fluxApp(labelled, { dbLabels: { tier: 'db' }, appsSpec: byLabel }).synth());
-    expect(refusedByLabel).toEqual([pruned('apps/db/flexibleserver-orders.yaml', `${K_APPS} no longer applies it: a $patch: delete entry of its spec.patches drops it from the build`)]);
-    expect(fluxApp(labelled, { dbLabels: { tier: 'db' }, appsSpec: byLabel }).plan().blocked.map((b) => blockedMessage(b, b.dir))).toEqual(refusedByLabel);
     // One that drops another object (by target too) leaves it alone.
     fluxApp(out, { appsSpec: drop('other') }).synth();
-    fluxApp(labelled, { dbLabels: { tier: 'web' }, appsSpec: byLabel }).synth();
     fluxApp(out, { appsSpec: { patches: [{ patch: '$patch: delete\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n', target: { kind: 'ConfigMap' } }] } }).synth();
   });
 

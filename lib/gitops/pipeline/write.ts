@@ -218,12 +218,8 @@ function stageRepos(input: Pick<WriteInput, 'repos' | 'repoDir' | 'render' | 'po
           const { apiVersion, kind, metadata } = p.obj;
           const base = { file: p.file, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath: p.constructPath };
           // The guard reads whole objects only of the kinds below; every other object is kept as its
-          // identity and whether it is protected (a protected one with its labels and annotations,
-          // which a Kustomization's `$patch: delete` target may select it by), so the tree is not
-          // held in memory twice.
-          if (GUARD_READS_KINDS.has(kind)) list.push({ ...base, obj: p.obj });
-          else if (protectionReasons(p.obj).length === 0) list.push({ ...base, isProtected: false });
-          else list.push({ ...base, isProtected: true, labels: metadata.labels as Record<string, string> | undefined, annotations: metadata.annotations as Record<string, string> | undefined });
+          // identity and whether it is protected, so the tree is not held in memory twice.
+          list.push(GUARD_READS_KINDS.has(kind) ? { ...base, obj: p.obj } : { ...base, isProtected: protectionReasons(p.obj).length > 0 });
         }
         return onWorker;
       });
