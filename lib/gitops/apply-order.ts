@@ -33,7 +33,7 @@ import { groupOf } from '../core/validation/metadata';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
 import { artifactGitSources, builtDirectories, fluxBuildPath, isLocalRelativeComponent, withoutDroppedDirectories, type BuildTree, type BuiltDirectory } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
-import { deletedByPatches } from './patch-targets';
+import { deletedByPatches } from '../core/patch-targets';
 import type { Repo } from './repo';
 
 /** A set of API groups (and Namespaces) a cluster has before any Kustomization applies. */

@@ -10,7 +10,7 @@ import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
 import { artifactGitSources, builtDirectories, fluxBuildPath, withoutDroppedDirectories, type BuildTree } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter } from '../core/source-ignore';
-import { deletedByPatches } from '../gitops/patch-targets';
+import { deletedByPatches } from '../core/patch-targets';
 import type { KubeObject } from '../gitops/layout';
 import { classDefaults, clusterClassKey, clusterTransition, isTopologyCluster, type ClassDefaults } from './cluster-transitions';
 
@@ -838,7 +838,7 @@ function applied(k: FluxKustomization, repos: readonly GuardRepo[], side: Side):
   const out = new Map<string, Built & { repo: GuardRepo }>();
   if (!src) return out;
   // Objects its `$patch: delete` patches drop are not applied (and pruned once applied): matched
-  // on the object as written, as the apply-order model matches them (lib/gitops/patch-targets.ts).
+  // on the object as written, as the apply-order model matches them (lib/core/patch-targets.ts).
   const deleted = deletedByPatches(spec.patches);
   for (const [key, v] of build(src, side, spec.path ?? './', identTransform(k.obj.spec), true, sourceFilterOf(k, repos, side))) {
     if (deleted && droppedBy(deleted, src, v, side)) continue;

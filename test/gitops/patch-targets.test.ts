@@ -1,6 +1,6 @@
 // The `$patch: delete` patches of a Flux Kustomization, matched as kustomize matches patch targets
-// (lib/gitops/patch-targets.ts): what the apply-order model leaves out of a build.
-import { deletedByPatches, parseLabelSelector } from '../../lib/gitops/patch-targets';
+// (lib/core/patch-targets.ts): what the apply-order model leaves out of a build.
+import { deletedByPatches, parseLabelSelector } from '../../lib/core/patch-targets';
 
 const obj = (apiVersion: string, kind: string, name: string, labels?: Record<string, string>, annotations?: Record<string, string>, namespace = 'flux-system') =>
   ({ apiVersion, kind, metadata: { name, namespace, ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) } });

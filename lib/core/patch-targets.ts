@@ -13,8 +13,8 @@
  * Kubernetes client, far more than this needs.
  */
 import { parseAllDocuments } from 'yaml';
-import { groupOf } from '../core/validation/metadata';
-import type { KubeObject } from './layout';
+import { groupOf } from './validation/metadata';
+import type { KubeObject } from '../gitops/layout';
 
 /** One requirement of a label selector. */
 interface Requirement {
