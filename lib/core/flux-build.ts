@@ -43,8 +43,6 @@ export interface BuiltDirectory<D> {
   readonly generated: boolean;
   /** True when the path itself yields it (not a directory another one's `kustomization.yaml` lists). */
   readonly top: boolean;
-  /** The directory whose `kustomization.yaml` lists it (its first, as kustomize accumulates it); undefined when {@link top}. */
-  readonly parent?: D;
 }
 
 /**
@@ -58,21 +56,21 @@ export function builtDirectories<D>(tree: BuildTree<D>, path: string): Array<Bui
   const p = fluxBuildPath(path);
   const out: Array<BuiltDirectory<D>> = [];
   const seen = new Set<D>();
-  const visit = (d: D, parent?: D) => {
+  const visit = (d: D, top: boolean) => {
     if (seen.has(d)) return;
     seen.add(d);
-    out.push(parent === undefined ? { dir: d, generated: false, top: true } : { dir: d, generated: false, top: false, parent });
-    for (const c of tree.listedDirs(d)) if (tree.isKustomized(c)) visit(c, d);
+    out.push({ dir: d, generated: false, top });
+    for (const c of tree.listedDirs(d)) if (tree.isKustomized(c)) visit(c, false);
   };
   const exact = tree.at(p);
   if (exact !== undefined && tree.isKustomized(exact)) {
-    visit(exact);
+    visit(exact, true);
     return out;
   }
   for (const d of tree.atOrBelow(p)) {
     const dp = tree.pathOf(d);
     if (dp !== p && shadowed(tree, p, dp)) continue;
-    if (dp !== p && tree.isKustomized(d)) visit(d);
+    if (dp !== p && tree.isKustomized(d)) visit(d, true);
     else if (!seen.has(d)) {
       seen.add(d);
       out.push({ dir: d, generated: true, top: true });

@@ -591,6 +591,8 @@ interface Built {
   readonly file: string;
   readonly ident: Ident;
   readonly raw: Ident;
+  /** What renamed it on its way into the build, innermost first (see `build`); none when nothing did. */
+  readonly layers?: readonly IdentTransform[];
 }
 
 const GIT_REPOSITORY_FILES = new WeakMap<Map<string, Ident[]>, Array<[string, Ident[]]>>();
@@ -688,16 +690,22 @@ const NO_TRANSFORM: IdentTransform = {};
 /**
  * `i` as kustomize builds it through `layers` (innermost first): each layer's prefix and suffix
  * around the name (not for the kinds kustomize leaves their names to), the outermost namespace
- * set (namespaced kinds only).
+ * set on namespaced kinds, and as the name of a (core) Namespace: kustomize's namespace
+ * transformer renames the Namespace objects of the build to it (`kubectl kustomize`: `namespace:
+ * nsx` over `Namespace ns1` yields `Namespace nsx`), so Flux's `spec.targetNamespace` does too.
  */
 function renamed(i: Ident, layers: readonly IdentTransform[]): Ident {
   let name = i.name;
   let namespace = i.namespace;
   const affixed = !keepsNameUnderAffix(i);
-  const namespaced = !isClusterScoped(i.apiVersion, i.kind);
+  const coreNamespace = i.kind === 'Namespace' && groupOf(i.apiVersion) === '';
+  const namespaced = !coreNamespace && !isClusterScoped(i.apiVersion, i.kind);
   for (const l of layers) {
     if (affixed && (l.namePrefix !== undefined || l.nameSuffix !== undefined)) name = `${l.namePrefix ?? ''}${name}${l.nameSuffix ?? ''}`;
-    if (namespaced && l.targetNamespace !== undefined) namespace = l.targetNamespace;
+    if (l.targetNamespace !== undefined) {
+      if (namespaced) namespace = l.targetNamespace;
+      else if (coreNamespace) name = l.targetNamespace;
+    }
   }
   return name === i.name && namespace === i.namespace ? i : { ...i, name, namespace };
 }
@@ -710,13 +718,13 @@ function identTransform(spec: unknown): IdentTransform {
 }
 
 /**
- * The kinds kustomize's prefix/suffix transformer leaves their names to: Namespace,
- * CustomResourceDefinition and APIService (kustomize `prefixSuffixFieldSpecsToSkip`; checked with
- * `kubectl kustomize`).
+ * The kinds kustomize's prefix/suffix transformer leaves their names to: any Namespace and
+ * CustomResourceDefinition kind, and apiregistration's APIService (checked with `kubectl
+ * kustomize` v5.5.0: an `example.com` Namespace keeps its name too, an `example.com` APIService
+ * does not).
  */
 function keepsNameUnderAffix(i: Ident): boolean {
-  const group = groupOf(i.apiVersion);
-  return (group === '' && i.kind === 'Namespace') || (group === 'apiextensions.k8s.io' && i.kind === 'CustomResourceDefinition') || (group === 'apiregistration.k8s.io' && i.kind === 'APIService');
+  return i.kind === 'Namespace' || i.kind === 'CustomResourceDefinition' || (i.kind === 'APIService' && groupOf(i.apiVersion) === 'apiregistration.k8s.io');
 }
 
 /**
@@ -735,7 +743,7 @@ function build(r: GuardRepo, side: Side, dir: string, transform: IdentTransform,
     const renames = layers.some((l) => l.namePrefix !== undefined || l.nameSuffix !== undefined || l.targetNamespace !== undefined);
     for (const i of ids.get(file) ?? []) {
       const ident = renames ? renamed(i, layers) : i;
-      out.set(identKey(ident), { file, ident, raw: i });
+      out.set(identKey(ident), renames ? { file, ident, raw: i, layers } : { file, ident, raw: i });
     }
   };
   const p = fluxBuildPath(dir);
@@ -744,29 +752,33 @@ function build(r: GuardRepo, side: Side, dir: string, transform: IdentTransform,
     for (const f of st.filesIn.get(p) ?? []) add(f, [transform]);
     return out;
   }
-  // What renames the objects of each directory, innermost first: the kustomization files from
-  // its own to the one at the path, whose fields the Kustomization's spec replaces where it sets
-  // them (kustomize-controller writes them into it); where Flux generates the kustomization.yaml at
-  // the path, the spec's fields rename all, last.
-  const parentOf = new Map<string, string>();
-  for (const b of dirs) if (b.parent !== undefined) parentOf.set(b.dir, b.parent);
-  const atPath = dirs.length > 0 && !dirs[0].generated && dirs[0].dir === p;
-  const layersOf = (d: string): IdentTransform[] => {
-    const layers: IdentTransform[] = [];
-    for (let x: string | undefined = d; x !== undefined; x = parentOf.get(x)) {
-      const own = st.affixOf(x);
-      layers.push(atPath && x === p ? { targetNamespace: transform.targetNamespace ?? own.targetNamespace, namePrefix: transform.namePrefix ?? own.namePrefix, nameSuffix: transform.nameSuffix ?? own.nameSuffix } : own);
-    }
-    if (!atPath) layers.push(transform);
-    return layers;
-  };
   // Where Flux generates the kustomization.yaml, a directory the source leaves out entirely is not built.
-  for (const b of leftOut ? withoutDroppedDirectories(st.tree, st, dirs, leftOut) : dirs) {
+  const kept = leftOut ? withoutDroppedDirectories(st.tree, st, dirs, leftOut) : dirs;
+  // What renames the objects of each directory, innermost first: the kustomization files from its
+  // own to the one at the path, along each way the build reaches it (kustomize builds a directory
+  // two overlays list twice, once through each), the one at the path with the Kustomization's spec
+  // fields where it sets them (kustomize-controller writes them into it); where Flux generates the
+  // kustomization.yaml at the path, the spec's fields rename all, last.
+  const keptDirs = new Set(kept.map((b) => b.dir));
+  const atPath = dirs.length > 0 && !dirs[0].generated && dirs[0].dir === p;
+  const visiting = new Set<string>();
+  const walk = (d: string, outer: readonly IdentTransform[]) => {
+    if (visiting.has(d)) return; // a cycle, which kustomize refuses
+    const own = st.affixOf(d);
+    const layer = atPath && d === p && outer.length === 0
+      ? { targetNamespace: transform.targetNamespace ?? own.targetNamespace, namePrefix: transform.namePrefix ?? own.namePrefix, nameSuffix: transform.nameSuffix ?? own.nameSuffix }
+      : own;
+    const layers = [layer, ...outer];
+    for (const f of st.listedFiles(d)) add(f, layers);
+    visiting.add(d);
+    for (const c of st.tree.listedDirs(d)) if (st.tree.isKustomized(c) && keptDirs.has(c)) walk(c, layers);
+    visiting.delete(d);
+  };
+  for (const b of kept) {
     if (b.generated) {
       for (const f of st.filesIn.get(b.dir) ?? []) if (!leftOut?.(f)) add(f, [transform]);
-    } else {
-      const layers = layersOf(b.dir);
-      for (const f of st.listedFiles(b.dir)) add(f, layers);
+    } else if (b.top) {
+      walk(b.dir, atPath ? [] : [transform]);
     }
   }
   return out;
@@ -1012,7 +1024,8 @@ function protectedPrune(v: Built & { repo: GuardRepo }, ikey: string, ctx: Prune
   const old = ctx.olds.get(v.repo)!;
   const obj = old.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name);
   if (!obj || keeps(obj)) return undefined;
-  const t = treeObject(v.file, { ...obj, metadata: { ...obj.metadata, namespace: v.ident.namespace } }, old.snapshot.constructPaths[v.file]);
+  // Named as Flux applied it (its namespace, name prefix and suffix: what the prune deletes).
+  const t = treeObject(v.file, { ...obj, metadata: { ...obj.metadata, namespace: v.ident.namespace, name: v.ident.name } }, old.snapshot.constructPaths[v.file]);
   const reasons = [...protectionReasons(t.obj!), ...ctx.composite(t.obj!), ...ctx.extra(obj, v.repo, v.file)];
   if (t.kind === 'Namespace' && groupOf(t.apiVersion) === '') {
     const inside = ctx.held().get(t.name);
@@ -1077,8 +1090,8 @@ function fluxPrunes(
             ? `${describeK(kNew)} no longer applies it: its source leaves ${v.file} out of the artifact (${describeExclusion(ignored)})`
             : droppedByPatchOf(kNew, v)
               ? `${describeK(kNew)} no longer applies it: a $patch: delete entry of its spec.patches drops it from the build`
-              : renamedIn(after, v)
-              ? `${describeK(kNew)} applies it as ${identText(renamedIn(after, v)!)} instead of ${identText(v.ident)} (a namespace, namePrefix or nameSuffix of the Kustomization or of a kustomization.yaml of its build changed), and prunes ${identText(v.ident)}`
+              : renamedIn(before, after, v)
+              ? `${describeK(kNew)} applies it as ${identText(renamedIn(before, after, v)!)} instead of ${identText(v.ident)} (a namespace, namePrefix or nameSuffix of the Kustomization or of a kustomization.yaml of its build changed), and prunes ${identText(v.ident)}`
               : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
       out.push({
         repo: v.repo.name,
@@ -1094,20 +1107,31 @@ function fluxPrunes(
 
 /**
  * Whether `deleted` (a Kustomization's `$patch: delete` patches) drops the object `v` of repo `r`
- * from its build: matched on the object as written; where the guard keeps only its identity (a
- * synth keeps whole objects of a few kinds only), on that, so a target by label or annotation
- * selector matches it only where the object is kept.
+ * from its build. kustomize matches a patch target against the ids a resource had on its way in:
+ * as written, and as each inner kustomization file renamed it (namespace, prefix, suffix); not as
+ * the root kustomization renames it, after its patches (checked with `kubectl kustomize`). Matched on the object as written; where the guard keeps only
+ * its identity (a synth keeps whole objects of a few kinds only), on that, so a target by label
+ * or annotation selector matches it only where the object is kept.
  */
 function droppedBy(deleted: (o: KubeObject) => boolean, r: GuardRepo, v: Built, side: Side): boolean {
   const obj = side.objects(r, v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name && (o.metadata?.namespace ?? undefined) === (v.raw.namespace ?? undefined));
   const { apiVersion, kind, name, namespace } = v.raw;
-  return deleted((obj ?? { apiVersion, kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}) } }) as unknown as KubeObject);
+  const written = (obj ?? { apiVersion, kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}) } }) as unknown as KubeObject;
+  if (deleted(written)) return true;
+  const layers = v.layers ?? [];
+  const ids: Ident[] = [];
+  for (let n = 1; n < layers.length; n++) ids.push(renamed(v.raw, layers.slice(0, n)));
+  return ids.some((i) => (i.name !== v.raw.name || i.namespace !== v.raw.namespace) && deleted({ ...written, metadata: { ...written.metadata, name: i.name, ...(i.namespace !== undefined ? { namespace: i.namespace } : {}) } } as KubeObject));
 }
 
-/** The identity under which `after` (a Kustomization's build) applies the object `v` of the old build: from the same file, as written, under another identity. */
-function renamedIn(after: ReadonlyMap<string, Built>, v: Built): Ident | undefined {
+/**
+ * The identity under which `after` (a Kustomization's build) applies the object `v` of the old
+ * build `before`: from the same file, as written, under an identity the old build did not have
+ * (not another copy of it, as a base two overlays list is built twice).
+ */
+function renamedIn(before: ReadonlyMap<string, Built>, after: ReadonlyMap<string, Built>, v: Built): Ident | undefined {
   const raw = identKey(v.raw);
-  for (const a of after.values()) if (a.file === v.file && identKey(a.raw) === raw) return a.ident;
+  for (const [key, a] of after) if (a.file === v.file && identKey(a.raw) === raw && !before.has(key)) return a.ident;
   return undefined;
 }
 

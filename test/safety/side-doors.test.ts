@@ -304,19 +304,59 @@ describe('Flux-aware protection', () => {
     overlayApp(out, { namePrefix: 'a-' }).synth();
     const K = 'Kustomization/flux-system/platform (platform/clusters/mgmt/kustomization-platform.yaml)';
     const refused = (now: string, before = 'FlexibleServer/team/a-orders') =>
-      `platform/platform--base/db (platform/platform/base/flexibleserver-orders.yaml): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ` +
+      // Named as Flux applied it: what its prune deletes.
+      `platform/platform--base/db (platform/platform/base/flexibleserver-orders.yaml): ${before} would be pruned by Flux although its file stays in Git: ` +
       `${K} applies it as ${now} instead of ${before} (a namespace, namePrefix or nameSuffix of the Kustomization or of a kustomization.yaml of its build changed), and prunes ${before}, ` +
-      `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('platform::FlexibleServer/team/orders')}` +
+      `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint(`platform::${before}`)}` +
       '; to move it to another Kustomization without deleting it, give Kustomization/flux-system/platform prune: false for this change ' +
       'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)';
     expect(problems(() => overlayApp(out, { namePrefix: 'b-' }).synth())).toEqual([refused('FlexibleServer/team/b-orders')]);
     expect(problems(() => overlayApp(out, { namePrefix: 'a-', nameSuffix: '-eu' }).synth())).toEqual([refused('FlexibleServer/team/a-orders-eu')]);
-    expect(problems(() => overlayApp(out, { namePrefix: 'a-', namespace: 'data' }).synth())).toEqual([refused('FlexibleServer/data/a-orders')]);
+    // A namespace also renames the Namespace object of the build to it (kustomize's namespace transformer): Flux prunes Namespace/team.
+    expect(problems(() => overlayApp(out, { namePrefix: 'a-', namespace: 'data' }).synth())).toEqual([
+      `platform/platform--base/ns (platform/platform/base/namespace-team.yaml): Namespace/team would be pruned by Flux although its file stays in Git: ${K} applies it as Namespace/data instead of Namespace/team ` +
+        '(a namespace, namePrefix or nameSuffix of the Kustomization or of a kustomization.yaml of its build changed), and prunes Namespace/team, ' +
+        'but it is protected: holds protected objects (deleting a Namespace deletes everything in it): FlexibleServer/team/orders. ' +
+        `${hint('platform::Namespace/team')}; to move it to another Kustomization without deleting it, give Kustomization/flux-system/platform prune: false for this change ` +
+        'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)',
+      refused('FlexibleServer/data/a-orders'),
+    ]);
     // The Kustomization's spec.namePrefix replaces the overlay's (kustomize-controller sets it on that kustomization file).
     expect(problems(() => overlayApp(out, { namePrefix: 'a-', spec: { namePrefix: 'x-' } }).synth())).toEqual([refused('FlexibleServer/team/x-orders')]);
-    overlayApp(out, { namePrefix: 'b-', allow: ['platform::FlexibleServer/team/orders'] }).synth();
+    overlayApp(out, { namePrefix: 'b-', allow: ['platform::FlexibleServer/team/a-orders'] }).synth();
     // The same prefix again: nothing renamed.
     overlayApp(out, { namePrefix: 'b-' }).synth();
+  });
+
+  test('a base two overlays list is built once through each (kustomize builds it twice): renaming one overlay\'s directory renames nothing', () => {
+    // envs/ lists overlays a (a-) and b (b-) of one base: the build holds a-orders and b-orders.
+    const diamondApp = (out: string, o: { first: string; dropB?: boolean; allow?: string[]; patches?: unknown[] }) => {
+      const app = newApp(out, o.allow);
+      const repo = new Repo(app, 'platform');
+      const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
+      const source = GitRepository.fromName(mgmt, 'source', { name: 'flux-system', namespace: 'flux-system' });
+      const base = repo.folder('platform/base', { namespace: 'team' });
+      unretained(new ApiObject(base, 'db', SERVER));
+      const envs = repo.folder('platform/envs', { namespace: 'team' });
+      envs.addResource(repo.overlay(`platform/envs/${o.first}`, { base, namePrefix: 'a-' }));
+      if (!o.dropB) envs.addResource(repo.overlay('platform/envs/b', { base, namePrefix: 'b-' }));
+      const k = Kustomization.forFolder(mgmt, 'platform', envs, { name: 'platform', source, prune: true });
+      if (o.patches) k.apiObject.addJsonPatch(JsonPatch.add('/spec/patches', o.patches));
+      return app;
+    };
+    const out = tmp();
+    diamondApp(out, { first: 'a' }).synth();
+    // A $patch: delete naming the copy by the name overlay a gave it (kustomize matches a target
+    // against the names a resource had on its way in): that copy is pruned.
+    const dropA = [{ patch: '$patch: delete\napiVersion: dbforpostgresql.azure.com/v1api20240801\nkind: FlexibleServer\nmetadata:\n  name: a-orders\n  namespace: team\n' }];
+    expect(problems(() => diamondApp(out, { first: 'a', patches: dropA }).synth())).toEqual([
+      expect.stringContaining('FlexibleServer/team/a-orders would be pruned by Flux although its file stays in Git: Kustomization/flux-system/platform (platform/clusters/mgmt/kustomization-platform.yaml) no longer applies it: a $patch: delete entry of its spec.patches drops it from the build'),
+    ]);
+    // The a- overlay moves to directory c: a-orders and b-orders still built.
+    diamondApp(out, { first: 'c' }).synth();
+    // Overlay b goes: b-orders is pruned (the base's second copy).
+    const [line] = problems(() => diamondApp(out, { first: 'c', dropB: true }).synth());
+    expect(line).toContain('FlexibleServer/team/b-orders would be pruned by Flux although its file stays in Git: Kustomization/flux-system/platform (platform/clusters/mgmt/kustomization-platform.yaml) no longer applies it (its build of ./platform/envs lacks it)');
   });
 
   test('narrowing a Kustomization (includeSubfolders: false) is refused', () => {
