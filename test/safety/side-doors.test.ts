@@ -214,6 +214,17 @@ const pruned = (file: string, by: string) =>
       'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)');
 const K_APPS = 'Kustomization/flux-system/apps (platform/clusters/mgmt/kustomization-apps.yaml)';
 
+/** A repo with a Flux entry folder (its source imported by name) and a base folder holding the (unretained) server. */
+function baseWithServer(out: string, allow?: string[]) {
+  const app = newApp(out, allow);
+  const repo = new Repo(app, 'platform');
+  const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
+  const source = GitRepository.fromName(mgmt, 'source', { name: 'flux-system', namespace: 'flux-system' });
+  const base = repo.folder('platform/base', { namespace: 'team' });
+  unretained(new ApiObject(base, 'db', SERVER));
+  return { app, repo, mgmt, source, base };
+}
+
 describe('Flux-aware protection', () => {
   test('removing the Kustomization that applies a protected object is refused; allowed by its scoped id', () => {
     const out = tmp();
@@ -287,12 +298,7 @@ describe('Flux-aware protection', () => {
 
   test('an overlay that renames its base (namePrefix, nameSuffix, namespace) renames what the Kustomization applies; its spec replaces the overlay\'s own', () => {
     const overlayApp = (out: string, o: { namePrefix?: string; nameSuffix?: string; namespace?: string; spec?: Record<string, string>; allow?: string[] }) => {
-      const app = newApp(out, o.allow);
-      const repo = new Repo(app, 'platform');
-      const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
-      const source = GitRepository.fromName(mgmt, 'source', { name: 'flux-system', namespace: 'flux-system' });
-      const base = repo.folder('platform/base', { namespace: 'team' });
-      unretained(new ApiObject(base, 'db', SERVER));
+      const { app, repo, mgmt, source, base } = baseWithServer(out, o.allow);
       // A Namespace keeps its name under a prefix (kustomize), so no prune of it.
       new ApiObject(base, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
       const prod = repo.overlay('platform/overlays/prod', { base, namePrefix: o.namePrefix, nameSuffix: o.nameSuffix, namespace: o.namespace });
@@ -331,12 +337,7 @@ describe('Flux-aware protection', () => {
   test('a base two overlays list is built once through each (kustomize builds it twice): renaming one overlay\'s directory renames nothing', () => {
     // envs/ lists overlays a (a-) and b (b-) of one base: the build holds a-orders and b-orders.
     const diamondApp = (out: string, o: { first: string; dropB?: boolean; allow?: string[]; patches?: unknown[] }) => {
-      const app = newApp(out, o.allow);
-      const repo = new Repo(app, 'platform');
-      const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
-      const source = GitRepository.fromName(mgmt, 'source', { name: 'flux-system', namespace: 'flux-system' });
-      const base = repo.folder('platform/base', { namespace: 'team' });
-      unretained(new ApiObject(base, 'db', SERVER));
+      const { app, repo, mgmt, source, base } = baseWithServer(out, o.allow);
       const envs = repo.folder('platform/envs', { namespace: 'team' });
       envs.addResource(repo.overlay(`platform/envs/${o.first}`, { base, namePrefix: 'a-' }));
       if (!o.dropB) envs.addResource(repo.overlay('platform/envs/b', { base, namePrefix: 'b-' }));
