@@ -569,10 +569,13 @@ function sourceRepo(k: FluxKustomization, repos: readonly GuardRepo[], side: Sid
   return strict && other ? undefined : k.repo;
 }
 
-const KUSTOMIZATIONS = new Map<string, { resources?: unknown; components?: unknown } | null>();
+/** What the guard reads of a kustomization.yaml. */
+type KustomizationDoc = { resources?: unknown; components?: unknown; kind?: unknown; namespace?: unknown; namePrefix?: unknown; nameSuffix?: unknown };
+
+const KUSTOMIZATIONS = new Map<string, KustomizationDoc | null>();
 
 /** A parsed kustomization.yaml (memoized by content: builds of many Kustomizations share folders). */
-function parseKustomization(text: string): { resources?: unknown; components?: unknown; kind?: unknown; namespace?: unknown; namePrefix?: unknown; nameSuffix?: unknown } | null {
+function parseKustomization(text: string): KustomizationDoc | null {
   let doc = KUSTOMIZATIONS.get(text);
   if (doc === undefined) {
     try {
@@ -850,7 +853,8 @@ function applied(k: FluxKustomization, repos: readonly GuardRepo[], side: Side):
   const out = new Map<string, Built & { repo: GuardRepo }>();
   if (!src) return out;
   // Objects its `$patch: delete` patches drop are not applied (and pruned once applied): matched
-  // on the object as written, as the apply-order model matches them (lib/core/patch-targets.ts).
+  // with the apply-order model's matcher (lib/core/patch-targets.ts) on the names kustomize
+  // matches targets against (see droppedBy).
   const deleted = deletedByPatches(spec.patches);
   for (const [key, v] of build(src, side, spec.path ?? './', identTransform(k.obj.spec), true, sourceFilterOf(k, repos, side))) {
     if (deleted && droppedBy(deleted, src, v, side)) continue;
