@@ -9,7 +9,7 @@ import { CliError } from './context';
 import { parseYamlDocuments } from '../core/yaml-read';
 import { joinPrefix } from '../core/validation/registry';
 import { isKustomizeConfig } from '../tree/read';
-import { isKustomizeComponent, KUSTOMIZATION_FILE_NAMES, kustomizationReferences, pathKindOnDisk, referenceProblem, type PathKind } from '../tree/kustomize-refs';
+import { isKustomizationNameAnyCase, isKustomizeComponent, kustomizationReferences, pathKindOnDisk, referenceProblem, type PathKind } from '../tree/kustomize-refs';
 import { ApplyOrderObject, applyOrderProblems, ApplyOrderRepo, Preinstalled, PreinstalledSet } from '../gitops/apply-order';
 import type { KubeObject } from '../gitops/layout';
 import { SOURCE_IGNORE_FILE, sourceControllerFilter, type SourceIgnoreFile } from '../core/source-ignore';
@@ -28,8 +28,6 @@ export function preinstalledSets(values: readonly string[]): PreinstalledSet[] {
 }
 
 const YAML_FILE = /\.ya?ml$/i;
-/** kustomize's kustomization file names, lower case (see KUSTOMIZATION_FILE_NAMES). */
-const KUSTOMIZATION_NAMES_ANY_CASE = new Set(KUSTOMIZATION_FILE_NAMES.map((n) => n.toLowerCase()));
 
 /**
  * Whether the tree's own `.sourceignore` files (see {@link listTreeFiles}) leave the file `rel`
@@ -116,7 +114,7 @@ export function applyOrderLines(
       const shown = shownPrefix + inside;
       yamlFiles.add(rel);
       const base = rel.slice(rel.lastIndexOf('/') + 1);
-      if (!isKustomizeConfig(rel) && KUSTOMIZATION_NAMES_ANY_CASE.has(base.toLowerCase())) misnamed.push({ rel, shown });
+      if (!isKustomizeConfig(rel) && isKustomizationNameAnyCase(base)) misnamed.push({ rel, shown });
       if (isKustomizeConfig(rel)) {
         const d = path.posix.dirname(rel);
         kustomizedDirs.add(d);

@@ -23,6 +23,7 @@ import { rgdInstanceKindSchema, rgdProducedObjects } from '../kro/schema';
 import { CliError, type CliContext, type CliIO } from './context';
 import { ProgressRenderer } from './progress';
 import { applyOrderLines, leftOutByTreeSourceIgnore, listTreeFiles } from './validate-apply-order';
+import { isKustomizationNameAnyCase } from '../tree/kustomize-refs';
 import { ignorePatternProblems, SOURCE_IGNORE_FILE, type SourceIgnoreFile } from '../core/source-ignore';
 import { DEFAULT_MAX_OBJECTS_PER_BUILD } from '../gitops/build-bound';
 
@@ -46,10 +47,6 @@ export interface ValidateCommandOptions {
   readonly progress?: boolean;
 }
 
-// The kustomization files, read for the checks but not validated as manifests: kustomize's names
-// (`Kustomization` exactly; the two YAML names in any case, as before).
-const SKIPPED_FILES = new Set(['kustomization.yaml', 'kustomization.yml']);
-const isKustomizationFileName = (name: string) => name === 'Kustomization' || SKIPPED_FILES.has(name.toLowerCase());
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -118,7 +115,8 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
       for (const f of listed) {
         // listTreeFiles joins names onto `abs`: the rest is the path inside it.
         const rel = f.slice(abs.endsWith(path.sep) ? abs.length : abs.length + 1);
-        const kustomization = isKustomizationFileName(rel.slice(rel.lastIndexOf(path.sep) + 1));
+        // Read for the checks, not validated as a manifest (one named in another case is reported there).
+        const kustomization = isKustomizationNameAnyCase(rel.slice(rel.lastIndexOf(path.sep) + 1));
         if (!kustomization && leftOutByOwn?.(rel.split(path.sep).join('/'))) {
           leftOut++;
           continue;

@@ -12,6 +12,8 @@
  * (securejoin), so `/apps` is `./apps`.
  */
 import * as posix from 'path/posix';
+import { isClusterScoped } from './kinds';
+import { groupOf } from './validation/metadata';
 
 /** A repo's directories as Flux builds them (the directories are `D`s: folders, or paths). */
 export interface BuildTree<D> {
@@ -162,4 +164,33 @@ export function isLocalRelativeComponent(component: string): boolean {
   }
   const lower = component.toLowerCase();
   return !component.startsWith('/') && !(lower.startsWith('file://') ? lower.slice('file://'.length) : lower).startsWith('/');
+}
+
+/**
+ * What a kustomization file renames the objects it builds with (`namespace`, `namePrefix`,
+ * `nameSuffix`); a Flux Kustomization's `spec.targetNamespace`, `namePrefix` and `nameSuffix`
+ * are written into the kustomization file at its path (fluxcd/pkg `kustomize` `GenerateManifest`).
+ */
+export interface KustomizeRename {
+  readonly namespace?: string;
+  readonly namePrefix?: string;
+  readonly nameSuffix?: string;
+}
+
+/**
+ * An object's identity once one kustomization renamed it, as kustomize does (each rule checked with
+ * `kubectl kustomize` v5.5.0): the prefix and suffix around the name, except for every Namespace
+ * and CustomResourceDefinition kind and apiregistration's APIService; the namespace on namespaced
+ * kinds, and as the name of a core Namespace (`namespace: nsx` over `Namespace ns1` yields
+ * `Namespace nsx`). One rule for the overlay checks at synth and the destroy guard.
+ */
+export function kustomizeRenamed<T extends { readonly apiVersion: string; readonly kind: string; readonly name: string; readonly namespace?: string }>(o: T, r: KustomizeRename): T {
+  let { name, namespace } = o;
+  const keepsName = o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition' || (o.kind === 'APIService' && groupOf(o.apiVersion) === 'apiregistration.k8s.io');
+  if (!keepsName && (r.namePrefix !== undefined || r.nameSuffix !== undefined)) name = `${r.namePrefix ?? ''}${name}${r.nameSuffix ?? ''}`;
+  if (r.namespace !== undefined) {
+    if (o.kind === 'Namespace' && groupOf(o.apiVersion) === '') name = r.namespace;
+    else if (!isClusterScoped(o.apiVersion, o.kind)) namespace = r.namespace;
+  }
+  return name === o.name && namespace === o.namespace ? o : { ...o, name, namespace };
 }

@@ -6,6 +6,7 @@ import { KubeObject, toYaml } from './layout';
 import { Repo } from './repo';
 import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
 import { isClusterScoped } from '../core/kinds';
+import { kustomizeRenamed } from '../core/flux-build';
 import { SchemaRegistry } from '../core/validation/registry';
 import { groupOf } from '../core/validation/metadata';
 
@@ -491,12 +492,13 @@ export class Overlay extends KustomizeLayer {
     return [...this.componentList];
   }
 
-  /** Renames an object the way this overlay's namespace/namePrefix/nameSuffix do. */
-  public transformIdentity(id: { name: string; namespace?: string }, clusterScoped: boolean): { name: string; namespace?: string } {
-    return {
-      name: `${this.namePrefix ?? ''}${id.name}${this.nameSuffix ?? ''}`,
-      namespace: clusterScoped ? undefined : this.namespace ?? id.namespace,
-    };
+  /**
+   * Renames an object the way this overlay's namespace/namePrefix/nameSuffix do, as kustomize does
+   * (Namespaces and CustomResourceDefinitions keep their names; a core Namespace takes the
+   * overlay's namespace as its name: `kustomizeRenamed` in lib/core/flux-build.ts).
+   */
+  public transformIdentity<T extends { readonly apiVersion: string; readonly kind: string; readonly name: string; readonly namespace?: string }>(id: T): T {
+    return kustomizeRenamed(id, { namespace: this.namespace, namePrefix: this.namePrefix, nameSuffix: this.nameSuffix });
   }
 
   /** @internal */

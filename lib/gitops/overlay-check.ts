@@ -10,7 +10,6 @@ import { Folder } from './folder';
 import { imageName, imagesOf, KustomizeComponent, Overlay } from './kustomize';
 import { KubeObject } from './layout';
 import { Repo } from './repo';
-import { isClusterScoped } from '../core/kinds';
 import { refKey } from '../core/references';
 import type { ValidationInput } from '../core/validation/types';
 import { groupOf } from '../core/validation/metadata';
@@ -143,8 +142,7 @@ export function overlayProblems(input: OverlayCheckInput): string[] {
 
 /** The object as the overlay outputs it: namespace, name prefix/suffix and labels applied. */
 function transformed(overlay: Overlay, obj: KubeObject): KubeObject {
-  const clusterScoped = isClusterScoped(obj.apiVersion, obj.kind);
-  const id = overlay.transformIdentity({ name: obj.metadata.name ?? '', namespace: obj.metadata.namespace }, clusterScoped);
+  const id = overlay.transformIdentity({ apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name ?? '', namespace: obj.metadata.namespace });
   const labels = { ...(obj.metadata.labels as Record<string, string> | undefined), ...overlay.labels };
   const metadata: KubeObject['metadata'] = { ...obj.metadata, name: id.name };
   if (id.namespace !== undefined) metadata.namespace = id.namespace;

@@ -3,12 +3,11 @@ import { parse } from 'yaml';
 import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectedByNamespace, removals, TreeObject, treeObject } from './plan';
 import { AllowId, allowMatcher, argoSyncOptions, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, keptByGitOps, scopedId } from './protection';
 import { isKustomizeConfig, listedFiles, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
-import { isClusterScoped } from '../core/kinds';
 import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
-import { artifactGitSources, builtDirectories, fluxBuildPath, withoutDroppedDirectories, type BuildTree } from '../core/flux-build';
+import { artifactGitSources, builtDirectories, fluxBuildPath, kustomizeRenamed, withoutDroppedDirectories, type BuildTree, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
 import type { KubeObject } from '../gitops/layout';
@@ -595,7 +594,7 @@ interface Built {
   readonly ident: Ident;
   readonly raw: Ident;
   /** What renamed it on its way into the build, innermost first (see `build`); none when nothing did. */
-  readonly layers?: readonly IdentTransform[];
+  readonly layers?: readonly KustomizeRename[];
 }
 
 const GIT_REPOSITORY_FILES = new WeakMap<Map<string, Ident[]>, Array<[string, Ident[]]>>();
@@ -624,7 +623,7 @@ interface SideTree {
    * `namePrefix`, `nameSuffix`); none for a Component's (which renames the build including it:
    * not modelled) or a directory without one.
    */
-  affixOf(dir: string): IdentTransform;
+  affixOf(dir: string): KustomizeRename;
 }
 
 const SIDE_TREES = new WeakMap<Map<string, Ident[]>, SideTree>();
@@ -643,12 +642,12 @@ function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>
   for (const f of kfiles.keys()) if (!kfileOf.has(dirOf(f)) || f.endsWith('.yaml')) kfileOf.set(dirOf(f), f);
   const dirs = new Set<string>([...filesIn.keys(), ...kfileOf.keys()]);
   const sorted = [...dirs].sort();
-  const listed = new Map<string, { dirs: string[]; files: string[]; affix: IdentTransform }>();
+  const listed = new Map<string, { dirs: string[]; files: string[]; affix: KustomizeRename }>();
   const listOf = (d: string) => {
     let l = listed.get(d);
     if (!l) {
       const doc = kfileOf.has(d) ? parseKustomization(kfiles.get(kfileOf.get(d)!)!) : null;
-      l = { dirs: [], files: [], affix: doc && doc.kind !== 'Component' ? identTransform({ targetNamespace: doc.namespace, namePrefix: doc.namePrefix, nameSuffix: doc.nameSuffix }) : NO_TRANSFORM };
+      l = { dirs: [], files: [], affix: doc && doc.kind !== 'Component' ? renameOf(doc.namespace, doc.namePrefix, doc.nameSuffix) : NO_TRANSFORM };
       for (const e of [...(Array.isArray(doc?.resources) ? doc!.resources : []), ...(Array.isArray(doc?.components) ? doc!.components : [])]) {
         if (typeof e !== 'string' || e.includes('://') || e.startsWith('/')) continue;
         const target = fluxBuildPath(d ? `${d}/${e}` : e);
@@ -676,58 +675,25 @@ function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>
   return st;
 }
 
-/**
- * What a Flux Kustomization's spec does to the identity of the objects it applies: kustomize-
- * controller sets `spec.targetNamespace`, `spec.namePrefix` and `spec.nameSuffix` on the
- * kustomization it builds (fluxcd/pkg `kustomize` `GenerateManifest`), so changing one renames
- * every object of the build, and the prune deletes the objects under their old names.
- */
-interface IdentTransform {
-  readonly targetNamespace?: string;
-  readonly namePrefix?: string;
-  readonly nameSuffix?: string;
+const NO_TRANSFORM: KustomizeRename = {};
+
+/** `i` as kustomize builds it through `layers` (innermost first; lib/core/flux-build.ts `kustomizeRenamed`). */
+function renamed(i: Ident, layers: readonly KustomizeRename[]): Ident {
+  let out = i;
+  for (const l of layers) out = kustomizeRenamed(out, l);
+  return out;
 }
 
-const NO_TRANSFORM: IdentTransform = {};
-
-/**
- * `i` as kustomize builds it through `layers` (innermost first): each layer's prefix and suffix
- * around the name (not for the kinds kustomize leaves their names to), the outermost namespace
- * set on namespaced kinds, and as the name of a (core) Namespace: kustomize's namespace
- * transformer renames the Namespace objects of the build to it (`kubectl kustomize`: `namespace:
- * nsx` over `Namespace ns1` yields `Namespace nsx`), so Flux's `spec.targetNamespace` does too.
- */
-function renamed(i: Ident, layers: readonly IdentTransform[]): Ident {
-  let name = i.name;
-  let namespace = i.namespace;
-  const affixed = !keepsNameUnderAffix(i);
-  const coreNamespace = i.kind === 'Namespace' && groupOf(i.apiVersion) === '';
-  const namespaced = !coreNamespace && !isClusterScoped(i.apiVersion, i.kind);
-  for (const l of layers) {
-    if (affixed && (l.namePrefix !== undefined || l.nameSuffix !== undefined)) name = `${l.namePrefix ?? ''}${name}${l.nameSuffix ?? ''}`;
-    if (l.targetNamespace !== undefined) {
-      if (namespaced) namespace = l.targetNamespace;
-      else if (coreNamespace) name = l.targetNamespace;
-    }
-  }
-  return name === i.name && namespace === i.namespace ? i : { ...i, name, namespace };
-}
-
-/** The {@link IdentTransform} of a Flux Kustomization's spec (what is not a non-empty string is not set). */
-function identTransform(spec: unknown): IdentTransform {
+/** The renaming of a Flux Kustomization's spec (`targetNamespace`, `namePrefix`, `nameSuffix`; what is not a non-empty string is not set). */
+function identTransform(spec: unknown): KustomizeRename {
   const s = (spec ?? {}) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  return { targetNamespace: str(s.targetNamespace), namePrefix: str(s.namePrefix), nameSuffix: str(s.nameSuffix) };
+  return renameOf(s.targetNamespace, s.namePrefix, s.nameSuffix);
 }
 
-/**
- * The kinds kustomize's prefix/suffix transformer leaves their names to: any Namespace and
- * CustomResourceDefinition kind, and apiregistration's APIService (checked with `kubectl
- * kustomize` v5.5.0: an `example.com` Namespace keeps its name too, an `example.com` APIService
- * does not).
- */
-function keepsNameUnderAffix(i: Ident): boolean {
-  return i.kind === 'Namespace' || i.kind === 'CustomResourceDefinition' || (i.kind === 'APIService' && groupOf(i.apiVersion) === 'apiregistration.k8s.io');
+/** A {@link KustomizeRename} of the fields that are non-empty strings. */
+function renameOf(namespace: unknown, namePrefix: unknown, nameSuffix: unknown): KustomizeRename {
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  return { namespace: str(namespace), namePrefix: str(namePrefix), nameSuffix: str(nameSuffix) };
 }
 
 /**
@@ -738,12 +704,12 @@ function keepsNameUnderAffix(i: Ident): boolean {
  * leaves out of its artifact, which Flux's generated kustomization.yaml does not list (a
  * kustomization.yaml listing one fails the build: the apply-order check refuses that at synth).
  */
-function build(r: GuardRepo, side: Side, dir: string, transform: IdentTransform, recurse = true, leftOut?: (file: string) => unknown): Map<string, Built> {
+function build(r: GuardRepo, side: Side, dir: string, transform: KustomizeRename, recurse = true, leftOut?: (file: string) => unknown): Map<string, Built> {
   const out = new Map<string, Built>();
   const ids = side.ids(r);
   const st = sideTree(ids, side.kfiles(r));
-  const add = (file: string, layers: readonly IdentTransform[]) => {
-    const renames = layers.some((l) => l.namePrefix !== undefined || l.nameSuffix !== undefined || l.targetNamespace !== undefined);
+  const add = (file: string, layers: readonly KustomizeRename[]) => {
+    const renames = layers.some((l) => l.namePrefix !== undefined || l.nameSuffix !== undefined || l.namespace !== undefined);
     for (const i of ids.get(file) ?? []) {
       const ident = renames ? renamed(i, layers) : i;
       out.set(identKey(ident), renames ? { file, ident, raw: i, layers } : { file, ident, raw: i });
@@ -765,11 +731,11 @@ function build(r: GuardRepo, side: Side, dir: string, transform: IdentTransform,
   const keptDirs = new Set(kept.map((b) => b.dir));
   const atPath = dirs.length > 0 && !dirs[0].generated && dirs[0].dir === p;
   const visiting = new Set<string>();
-  const walk = (d: string, outer: readonly IdentTransform[]) => {
+  const walk = (d: string, outer: readonly KustomizeRename[]) => {
     if (visiting.has(d)) return; // a cycle, which kustomize refuses
     const own = st.affixOf(d);
     const layer = atPath && d === p && outer.length === 0
-      ? { targetNamespace: transform.targetNamespace ?? own.targetNamespace, namePrefix: transform.namePrefix ?? own.namePrefix, nameSuffix: transform.nameSuffix ?? own.nameSuffix }
+      ? { namespace: transform.namespace ?? own.namespace, namePrefix: transform.namePrefix ?? own.namePrefix, nameSuffix: transform.nameSuffix ?? own.nameSuffix }
       : own;
     const layers = [layer, ...outer];
     for (const f of st.listedFiles(d)) add(f, layers);
@@ -1087,6 +1053,7 @@ function fluxPrunes(
       const { info, reasons } = pruned;
       // A file still in Git that the source now leaves out of its artifact: said so.
       const ignored = kNew && s.next.ids(v.repo).has(v.file) ? sourceFilterOf(kNew, repos, s.next)?.(v.file) : undefined;
+      const renamedTo = kNew && !ignored ? renamedIn(before, after, v) : undefined;
       const why =
         kNew === undefined
           ? `${describeK(k)} is removed`
@@ -1094,8 +1061,8 @@ function fluxPrunes(
             ? `${describeK(kNew)} no longer applies it: its source leaves ${v.file} out of the artifact (${describeExclusion(ignored)})`
             : droppedByPatchOf(kNew, v)
               ? `${describeK(kNew)} no longer applies it: a $patch: delete entry of its spec.patches drops it from the build`
-              : renamedIn(before, after, v)
-              ? `${describeK(kNew)} applies it as ${identText(renamedIn(before, after, v)!)} instead of ${identText(v.ident)} (a namespace, namePrefix or nameSuffix of the Kustomization or of a kustomization.yaml of its build changed), and prunes ${identText(v.ident)}`
+              : renamedTo
+              ? `${describeK(kNew)} applies it as ${identText(renamedTo)} instead of ${identText(v.ident)} (a namespace, namePrefix or nameSuffix of the Kustomization or of a kustomization.yaml of its build changed), and prunes ${identText(v.ident)}`
               : `${describeK(kNew)} no longer applies it (its build of ${String((kNew.obj.spec as { path?: unknown }).path)} lacks it)`;
       out.push({
         repo: v.repo.name,
@@ -1183,7 +1150,7 @@ function deployed(a: ArgoApplication, repos: readonly GuardRepo[], side: Side): 
     // kustomize namePrefix, nameSuffix and namespace on it (kustomize edit), renaming what it deploys.
     const kustomized = sideTree(side.ids(repo), side.kfiles(repo)).tree.isKustomized(fluxBuildPath(src.path));
     const k = kustomized ? src.kustomize : undefined;
-    const transform = identTransform({ targetNamespace: k?.namespace, namePrefix: k?.namePrefix, nameSuffix: k?.nameSuffix });
+    const transform = renameOf(k?.namespace, k?.namePrefix, k?.nameSuffix);
     for (const [key, v] of build(repo, side, src.path, transform, src.directory?.recurse === true)) out.set(key, { ...v, repo });
   }
   return out;

@@ -21,6 +21,17 @@ import * as YAML from 'yaml';
 /** The names kustomize looks for in a directory (konfig.RecognizedKustomizationFileNames). */
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
+const NAMES_ANY_CASE = new Set(KUSTOMIZATION_FILE_NAMES.map((n) => n.toLowerCase()));
+
+/**
+ * Whether a file name is one of kustomize's kustomization file names in any letter case
+ * (`Kustomization.yaml` too, which kustomize does not read on a case-sensitive file system:
+ * `isKustomizeConfig` is the exact names).
+ */
+export function isKustomizationNameAnyCase(name: string): boolean {
+  return NAMES_ANY_CASE.has(name.toLowerCase());
+}
+
 /**
  * What a reference must be: a file, a directory with a kustomization file, or either; `refused`:
  * an entry kustomize refuses whatever the tree holds ({@link KustomizationReference.refused} says why).

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { parseYamlDocuments, type ParsedYamlDocument } from '../core/yaml-read';
 import { listFiles } from '../core/validation/registry';
 import { MANIFEST_FILE, hasManifest, parseManifest, readManifest } from './manifest';
+import { KUSTOMIZATION_FILE_NAMES } from './kustomize-refs';
 
 /** A Kubernetes object as plain JSON (as read from a file or rendered by the app). */
 export interface PlainObject {
@@ -436,7 +437,7 @@ export function objectsOfDocuments(file: string, docs: readonly ParsedYamlDocume
  * `Kustomization`; `konfig.RecognizedKustomizationFileNames`).
  */
 export function isKustomizeConfig(file: string): boolean {
-  return /(^|\/)(?:kustomization\.ya?ml|Kustomization)$/.test(file);
+  return (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(file.slice(file.lastIndexOf('/') + 1));
 }
 
 const HEAD = /^apiVersion: ([^\s"']+)\nkind: ([^\s"']+)\nmetadata:\n {2}name: ([^\s"']+)\n(?: {2}namespace: ([^\s"']+)\n)?/;

@@ -1,7 +1,7 @@
 // What a Flux Kustomization applying a path builds (lib/core/flux-build.ts): the one model behind
 // the Kustomization construct's checks (RepoFolders.built) and the apply-order check of rendered
 // trees and trees on disk.
-import { builtDirectories, fluxBuildPath, type BuildTree } from '../../lib/core/flux-build';
+import { builtDirectories, fluxBuildPath, kustomizeRenamed, type BuildTree } from '../../lib/core/flux-build';
 
 /** A tree of directories: path → whether it holds a kustomization.yaml, and the directories it lists. */
 function tree(dirs: Record<string, { k?: boolean; lists?: string[] }>): BuildTree<string> {
@@ -48,4 +48,22 @@ test("without one, Flux's generated kustomization.yaml: the files below, a direc
   // The root ('' shown as " (generated)") and everything, apps-other included.
   expect(shown(t, '/')).toEqual([' (generated)', 'apps (generated)', 'apps-other (generated)', 'apps/a', 'apps/a/inner (listed)', 'apps/b (generated)', 'apps/b/c (generated)']);
   expect(shown(t, 'missing')).toEqual([]);
+});
+
+test('kustomizeRenamed: the names kustomize gives (each case checked with kubectl kustomize v5.5.0)', () => {
+  const r = { namespace: 'nsx', namePrefix: 'p-', nameSuffix: '-s' };
+  const id = (apiVersion: string, kind: string, name: string, namespace?: string) => ({ apiVersion, kind, name, ...(namespace ? { namespace } : {}) });
+  expect(kustomizeRenamed(id('v1', 'ConfigMap', 'c', 'orig'), r)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', name: 'p-c-s', namespace: 'nsx' });
+  // A core Namespace takes the namespace as its name, and no prefix.
+  expect(kustomizeRenamed(id('v1', 'Namespace', 'ns1'), r)).toEqual({ apiVersion: 'v1', kind: 'Namespace', name: 'nsx' });
+  // Any Namespace and CustomResourceDefinition kind keeps its name; another group's is namespaced.
+  expect(kustomizeRenamed(id('example.com/v1', 'Namespace', 'ns2'), r)).toEqual({ apiVersion: 'example.com/v1', kind: 'Namespace', name: 'ns2', namespace: 'nsx' });
+  expect(kustomizeRenamed(id('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'widgets.example.com'), r).name).toBe('widgets.example.com');
+  expect(kustomizeRenamed(id('example.com/v1', 'CustomResourceDefinition', 'crd2'), r)).toEqual({ apiVersion: 'example.com/v1', kind: 'CustomResourceDefinition', name: 'crd2', namespace: 'nsx' });
+  // apiregistration's APIService keeps its name, another group's does not; cluster-scoped kinds get no namespace.
+  expect(kustomizeRenamed(id('apiregistration.k8s.io/v1', 'APIService', 'v1.example.com'), r).name).toBe('v1.example.com');
+  expect(kustomizeRenamed(id('rbac.authorization.k8s.io/v1', 'ClusterRole', 'cr'), r)).toEqual({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'p-cr-s' });
+  // Nothing to rename: the same object.
+  const cm = id('v1', 'ConfigMap', 'c');
+  expect(kustomizeRenamed(cm, {})).toBe(cm);
 });
