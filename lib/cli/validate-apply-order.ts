@@ -113,9 +113,10 @@ export function applyOrderLines(
       const rel = path.sep === '/' ? inside : inside.split(path.sep).join('/');
       const shown = shownPrefix + inside;
       yamlFiles.add(rel);
-      const base = rel.slice(rel.lastIndexOf('/') + 1);
-      if (!isKustomizeConfig(rel) && isKustomizationNameAnyCase(base)) misnamed.push({ rel, shown });
-      if (isKustomizeConfig(rel)) {
+      // A kustomization file by its name (kustomize accepts one without apiVersion and kind), or by its kind (below).
+      const kustomizationFile = isKustomizeConfig(rel);
+      if (!kustomizationFile && isKustomizationNameAnyCase(rel.slice(rel.lastIndexOf('/') + 1))) misnamed.push({ rel, shown });
+      if (kustomizationFile) {
         const d = path.posix.dirname(rel);
         kustomizedDirs.add(d);
         const names = byName.get(d);
@@ -126,8 +127,6 @@ export function applyOrderLines(
       docs.forEach((doc, i) => {
         if (doc === undefined) return; // reported by the schema validation
         const obj = doc as KubeObject | null;
-        // A kustomization file by its name (kustomize accepts one without apiVersion and kind), or by its kind.
-        const kustomizationFile = isKustomizeConfig(rel);
         if (!obj || typeof obj !== 'object' || (!kustomizationFile && (typeof obj.kind !== 'string' || typeof obj.apiVersion !== 'string'))) return;
         if (kustomizationFile || (obj.apiVersion as string).startsWith('kustomize.config.k8s.io/')) {
           // kustomize reads the first document of a file by its name, nothing else.
