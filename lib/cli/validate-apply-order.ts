@@ -13,6 +13,7 @@ import { isKustomizationNameAnyCase, isKustomizeComponent, kustomizationReferenc
 import { ApplyOrderObject, applyOrderProblems, ApplyOrderRepo, Preinstalled, PreinstalledSet } from '../gitops/apply-order';
 import type { KubeObject } from '../gitops/layout';
 import { SOURCE_IGNORE_FILE, sourceControllerFilter, type SourceIgnoreFile } from '../core/source-ignore';
+import { renameOf, renames, type KustomizeRename } from '../core/flux-build';
 
 /** `--preinstalled` values: preset names (`flux`, `crossplane`, ...) or API group patterns. */
 export function preinstalledSets(values: readonly string[]): PreinstalledSet[] {
@@ -142,7 +143,15 @@ export function applyOrderLines(
     }
     // Filled below, before the model reads it: the files each kustomization file names.
     const namedFiles = new Map<string, string[]>();
-    repos.push({ name: p, objects, kustomizations, kustomizationFileNames, sourceIgnoreFiles: listed.sourceIgnores, namedFiles });
+    // What each kustomization file (not a Component's) renames what it builds with.
+    const renamesOf = new Map<string, KustomizeRename>();
+    for (const { dir: d, doc } of kustomizationDocs) {
+      if (isKustomizeComponent(doc)) continue;
+      const { namespace, namePrefix, nameSuffix } = doc as Record<string, unknown>;
+      const r = renameOf(namespace, namePrefix, nameSuffix);
+      if (renames(r)) renamesOf.set(d, r);
+    }
+    repos.push({ name: p, objects, kustomizations, kustomizationFileNames, sourceIgnoreFiles: listed.sourceIgnores, namedFiles, renames: renamesOf });
     // The local files and directories each kustomization file names, which a build needs: known
     // from the listing (its YAML files, its directories with a kustomization file), else looked
     // up on disk.

@@ -14,6 +14,7 @@
 import * as posix from 'path/posix';
 import { isClusterScoped } from './kinds';
 import { groupOf } from './validation/metadata';
+import type { KubeObject } from '../gitops/layout';
 
 /** A repo's directories as Flux builds them (the directories are `D`s: folders, or paths). */
 export interface BuildTree<D> {
@@ -193,4 +194,86 @@ export function kustomizeRenamed<T extends { readonly apiVersion: string; readon
     else if (!isClusterScoped(o.apiVersion, o.kind)) namespace = r.namespace;
   }
   return name === o.name && namespace === o.namespace ? o : { ...o, name, namespace };
+}
+
+/**
+ * What a Flux Kustomization's spec renames its build with: `targetNamespace`, `namePrefix`,
+ * `nameSuffix`, where each is a non-empty string (kustomize-controller writes only those).
+ */
+export function fluxSpecRename(spec: unknown): KustomizeRename {
+  const s = (spec ?? {}) as Record<string, unknown>;
+  return renameOf(s.targetNamespace, s.namePrefix, s.nameSuffix);
+}
+
+/** A {@link KustomizeRename} of the fields that are non-empty strings (a kustomization file's `namespace`, `namePrefix`, `nameSuffix`). */
+export function renameOf(namespace: unknown, namePrefix: unknown, nameSuffix: unknown): KustomizeRename {
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  return { namespace: str(namespace), namePrefix: str(namePrefix), nameSuffix: str(nameSuffix) };
+}
+
+/** Whether a rename changes anything. */
+export function renames(r: KustomizeRename): boolean {
+  return r.namespace !== undefined || r.namePrefix !== undefined || r.nameSuffix !== undefined;
+}
+
+/**
+ * What renames the objects of each directory of a build (`dirs`, a {@link builtDirectories}
+ * result, possibly without what the source drops), as chains of renames, innermost first, one per
+ * way the build reaches the directory (kustomize builds a directory two kustomization files list
+ * twice, once through each): the kustomization files from the directory's own (`affixOf`) to the
+ * one at the path. The Flux Kustomization's `spec.targetNamespace`, `namePrefix` and `nameSuffix`
+ * (`transform`) replace the fields of the kustomization file at the path, as kustomize-controller
+ * writes them into it; where Flux generates the kustomization.yaml at the path, they rename
+ * everything, last. A directory Flux's generated kustomization.yaml lists file by file has the one
+ * chain `[transform]`. Shared by the apply-order model and the destroy guard, so they cannot disagree.
+ */
+export function renameChains<D>(tree: BuildTree<D>, dirs: ReadonlyArray<BuiltDirectory<D>>, path: string, transform: KustomizeRename, affixOf: (dir: D) => KustomizeRename): Map<D, Array<readonly KustomizeRename[]>> {
+  const out = new Map<D, Array<readonly KustomizeRename[]>>();
+  const p = fluxBuildPath(path);
+  const kept = new Set(dirs.map((b) => b.dir));
+  const atPath = dirs.length > 0 && !dirs[0].generated && tree.pathOf(dirs[0].dir) === p;
+  const visiting = new Set<D>();
+  const walk = (d: D, outer: readonly KustomizeRename[]) => {
+    if (visiting.has(d)) return; // a cycle, which kustomize refuses
+    const own = affixOf(d);
+    const layer = atPath && outer.length === 0 && tree.pathOf(d) === p
+      ? { namespace: transform.namespace ?? own.namespace, namePrefix: transform.namePrefix ?? own.namePrefix, nameSuffix: transform.nameSuffix ?? own.nameSuffix }
+      : own;
+    const layers = [layer, ...outer];
+    const list = out.get(d);
+    if (list) list.push(layers);
+    else out.set(d, [layers]);
+    visiting.add(d);
+    for (const c of tree.listedDirs(d)) if (tree.isKustomized(c) && kept.has(c)) walk(c, layers);
+    visiting.delete(d);
+  };
+  for (const b of dirs) {
+    if (b.generated) out.set(b.dir, [[transform]]);
+    else if (b.top) walk(b.dir, atPath ? [] : [transform]);
+  }
+  return out;
+}
+
+/** An object's identity through a chain of renames (innermost first), as kustomize builds it. */
+export function renamedThrough<T extends { readonly apiVersion: string; readonly kind: string; readonly name: string; readonly namespace?: string }>(o: T, layers: readonly KustomizeRename[]): T {
+  let out = o;
+  for (const l of layers) out = kustomizeRenamed(out, l);
+  return out;
+}
+
+/**
+ * Whether a Flux Kustomization's `$patch: delete` patches (`deleted`, lib/core/patch-targets.ts)
+ * drop an object reaching the build through the renames `layers` (innermost first, the root
+ * kustomization's last; see {@link renameChains}). kustomize matches a patch target against the
+ * ids the resource had on its way in: as written, and as each inner kustomization file renamed it;
+ * not as the root kustomization renames it, after its patches (checked with `kubectl kustomize`).
+ */
+export function droppedByDeletePatches(deleted: (o: KubeObject) => boolean, written: KubeObject, layers: readonly KustomizeRename[]): boolean {
+  if (deleted(written)) return true;
+  const raw = { apiVersion: written.apiVersion, kind: written.kind, name: written.metadata.name ?? '', namespace: written.metadata.namespace };
+  for (let n = 1; n < layers.length; n++) {
+    const i = renamedThrough(raw, layers.slice(0, n));
+    if ((i.name !== raw.name || i.namespace !== raw.namespace) && deleted({ ...written, metadata: { ...written.metadata, name: i.name, ...(i.namespace !== undefined ? { namespace: i.namespace } : {}) } })) return true;
+  }
+  return false;
 }

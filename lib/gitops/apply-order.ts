@@ -28,12 +28,12 @@ import { withPrefix } from '../core/sorted';
 import * as posix from 'path/posix';
 import { IConstruct } from 'constructs';
 import type { KubeObject } from './layout';
-import { isClusterScoped } from '../core/kinds';
 import { groupOf } from '../core/validation/metadata';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
-import { artifactGitSources, builtDirectories, fluxBuildPath, isLocalRelativeComponent, withoutDroppedDirectories, type BuildTree, type BuiltDirectory } from '../core/flux-build';
+import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, isLocalRelativeComponent, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
+import { Overlay } from './kustomize';
 import type { Repo } from './repo';
 
 /** A set of API groups (and Namespaces) a cluster has before any Kustomization applies. */
@@ -191,6 +191,14 @@ export interface ApplyOrderRepo {
   /** Each folder's `kustomization.yaml` resources (folder path relative to the repo root, `.` for the root). */
   readonly kustomizations: ReadonlyMap<string, readonly string[]>;
   /**
+   * What each folder's kustomization file renames the objects it builds with (keyed as
+   * {@link kustomizations}), where it sets `namespace`, `namePrefix` or `nameSuffix`; not a
+   * Component's. The model applies them as kustomize does (`kustomizeRenamed` in
+   * lib/core/flux-build.ts): an overlay's `namespace` is where its base's objects are applied.
+   * @default - no kustomization file renames
+   */
+  readonly renames?: ReadonlyMap<string, KustomizeRename>;
+  /**
    * The name of each folder's kustomization file (keyed as {@link kustomizations}), where it is not
    * `kustomization.yaml`.
    * @default - `kustomization.yaml` in every folder
@@ -268,19 +276,43 @@ export function upjetAzureApiGroups(pkg: string): string[] | undefined {
   return m ? [`${m[1]}.azure.upbound.io`, `${m[1]}.azure.m.upbound.io`] : undefined;
 }
 
+/**
+ * An object of a build as the build applies it: renamed by the kustomization files and the
+ * Kustomization's spec on its way in (`origin`: the object as written, when they renamed it).
+ */
+type Applied = ApplyOrderObject & { readonly origin?: ApplyOrderObject };
+
+function originOf(a: Applied): ApplyOrderObject {
+  return a.origin ?? a;
+}
+
+/** `o` as applied through `layers` (innermost first); `o` itself when they rename nothing. */
+function appliedAs(o: ApplyOrderObject, layers: readonly KustomizeRename[]): Applied {
+  if (layers.length === 0) return o;
+  const { name, namespace } = o.obj.metadata;
+  const raw = { apiVersion: o.obj.apiVersion, kind: o.obj.kind, name: name ?? '', namespace };
+  const r = renamedThrough(raw, layers);
+  if (r === raw) return o;
+  const { namespace: _, ...metadata } = o.obj.metadata;
+  return { ...o, obj: { ...o.obj, metadata: { ...metadata, name: r.name, ...(r.namespace !== undefined ? { namespace: r.namespace } : {}) } }, origin: o };
+}
+
 /** A Flux Kustomization found in the trees. */
 interface FluxKs {
+  /** The object as written. */
   readonly o: ApplyOrderObject;
-  readonly id: string; // namespace/name
+  readonly id: string; // namespace/name, as applied
+  /** Its namespace as applied (the default of its dependsOn and health checks). */
+  readonly ns: string | undefined;
   readonly cluster: string; // the cluster it applies to
   readonly home: string; // the cluster it lives on
   readonly spec: Record<string, any>;
-  readonly build?: ApplyOrderObject[];
+  readonly build?: Applied[];
 }
 
 /** Something that makes a kind exist. */
 interface Establisher {
-  readonly o: ApplyOrderObject;
+  readonly o: Applied;
   readonly kinds: readonly string[]; // patterns
   /** Whether the kind exists as soon as the object is applied (a CRD). */
   readonly sync: boolean;
@@ -333,6 +365,10 @@ interface RepoFiles {
   readonly position: ReadonlyMap<string, number>;
   /** What a directory's kustomization.yaml lists, resolved once: the files of the tree it lists. */
   listedFiles(dir: string): readonly string[];
+  /** What a directory's kustomization file renames what it builds with. */
+  affixOf(dir: string): KustomizeRename;
+  /** Whether any kustomization file of the repo renames. */
+  readonly renaming: boolean;
 }
 
 function repoFiles(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>): RepoFiles {
@@ -374,31 +410,66 @@ function repoFiles(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>
     listedDirs: (d) => resolve(d).dirs,
     atOrBelow: (p) => (p === '' ? sorted : [...(dirs.has(p) ? [p] : []), ...withPrefix(sorted, `${p}/`, (d) => d)]),
   };
-  return { tree, filesIn, position, listedFiles: (d) => resolve(d).files };
+  const affixes = repo.renames;
+  return { tree, filesIn, position, listedFiles: (d) => resolve(d).files, affixOf: (d) => affixes?.get(key(d)) ?? NO_RENAME, renaming: [...(affixes?.values() ?? [])].some(renames) };
 }
 
+const NO_RENAME: KustomizeRename = {};
+
 /**
- * The objects of a build of the directories `dirs` (`builtDirectories`, lib/core/flux-build.ts): the files each built
- * directory's kustomization.yaml lists, or, for a directory Flux's generated kustomization.yaml
- * lists, its own files, but those the source leaves out of its artifact (`leftOut`: Flux generates
- * the kustomization.yaml from the files it finds); undefined when nothing is there.
+ * The objects of a build of the directories `dirs` (`builtDirectories`, lib/core/flux-build.ts),
+ * as the build applies them: the files each built directory's kustomization.yaml lists, or, for a
+ * directory Flux's generated kustomization.yaml lists, its own files, but those the source leaves
+ * out of its artifact (`leftOut`: Flux generates the kustomization.yaml from the files it finds);
+ * each renamed through its chains of kustomization files (`chains`, `renameChains`: once per
+ * distinct name a directory reached twice gets), without those the Kustomization's `$patch:
+ * delete` patches drop (`deleted`); undefined when nothing is there.
  */
-function buildOf(byFile: Map<string, ApplyOrderObject[]>, files: RepoFiles, dirs: ReadonlyArray<BuiltDirectory<string>>, leftOut?: (file: string) => unknown): ApplyOrderObject[] | undefined {
+function buildOf(
+  byFile: Map<string, ApplyOrderObject[]>, files: RepoFiles, dirs: ReadonlyArray<BuiltDirectory<string>>, leftOut: ((file: string) => unknown) | undefined,
+  chains: ReadonlyMap<string, ReadonlyArray<readonly KustomizeRename[]>> | undefined, deleted: ((o: KubeObject) => boolean) | undefined,
+): Applied[] | undefined {
   if (dirs.length === 0) return undefined;
-  const listedBy = (dir: string): ApplyOrderObject[] => {
-    const out: ApplyOrderObject[] = [];
-    for (const f of files.listedFiles(dir)) out.push(...byFile.get(f)!);
-    return out;
+  const NONE: ReadonlyArray<readonly KustomizeRename[]> = [[]];
+  const through = (objects: readonly ApplyOrderObject[], dir: string, out: Applied[]) => {
+    const list = chains?.get(dir) ?? NONE;
+    // A directory reached twice yields its objects twice only under two names (kustomize refuses
+    // the same id twice).
+    const seen = list.length > 1 ? new Set<string>() : undefined;
+    for (const layers of list) {
+      for (const o of objects) {
+        if (deleted && droppedByDeletePatches(deleted, o.obj, layers)) continue;
+        const a = appliedAs(o, layers);
+        if (seen) {
+          const key = `${files.position.get(o.file)}\u0000${a.obj.kind}\u0000${a.obj.metadata.namespace ?? ''}\u0000${a.obj.metadata.name ?? ''}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
+        out.push(a);
+      }
+    }
   };
-  if (!dirs[0].generated) return dirs.flatMap((d) => listedBy(d.dir));
+  const listedBy = (dir: string, out: Applied[]) => {
+    for (const f of files.listedFiles(dir)) through(byFile.get(f)!, dir, out);
+  };
+  if (!dirs[0].generated) {
+    const out: Applied[] = [];
+    for (const d of dirs) listedBy(d.dir, out);
+    return out;
+  }
   // Flux's generated kustomization.yaml: in the tree's order, each file of a directory it lists
   // file by file, and each directory it lists as such where its first file comes (what the
   // directory's own kustomization.yaml reaches follows it).
-  const units: Array<{ at: number; objects: ApplyOrderObject[] }> = [];
-  let current: { at: number; objects: ApplyOrderObject[] } | undefined;
+  const units: Array<{ at: number; objects: Applied[] }> = [];
+  let current: { at: number; objects: Applied[] } | undefined;
   for (const { dir, generated, top } of dirs) {
     if (generated) {
-      for (const file of files.filesIn.get(dir) ?? []) if (!leftOut?.(file)) units.push({ at: files.position.get(file)!, objects: byFile.get(file)! });
+      for (const file of files.filesIn.get(dir) ?? []) {
+        if (leftOut?.(file)) continue;
+        const objects: Applied[] = [];
+        through(byFile.get(file)!, dir, objects);
+        units.push({ at: files.position.get(file)!, objects });
+      }
       continue;
     }
     // A directory the generated kustomization.yaml lists is placed where its first file comes;
@@ -408,7 +479,7 @@ function buildOf(byFile: Map<string, ApplyOrderObject[]>, files: RepoFiles, dirs
       for (const d of files.tree.atOrBelow(dir)) for (const f of files.filesIn.get(d) ?? []) first = Math.min(first, files.position.get(f)!);
       units.push((current = { at: first, objects: [] }));
     }
-    current.objects.push(...listedBy(dir));
+    listedBy(dir, current.objects);
   }
   return units.sort((a, b) => a.at - b.at).flatMap((u) => u.objects);
 }
@@ -458,10 +529,10 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     if (!byName) gitRepoByName.set(namespace, (byName = new Map()));
     byName.set(name, [...(byName.get(name) ?? []), x]);
   }
-  const builds = new Map<ApplyOrderObject, ApplyOrderObject[] | undefined>();
+  const builds = new Map<ApplyOrderObject, Applied[] | undefined>();
   // Kustomizations building more objects than their source repo's bound (unless checked by their construct).
   const tooLarge: ApplyOrderProblem[] = [];
-  const checkBound = (o: ApplyOrderObject, r: ApplyOrderRepo, build: ApplyOrderObject[] | undefined) => {
+  const checkBound = (o: ApplyOrderObject, r: ApplyOrderRepo, build: Applied[] | undefined) => {
     const max = r.maxObjectsPerBuild ?? input.maxObjectsPerBuild ?? DEFAULT_MAX_OBJECTS_PER_BUILD;
     if (!build || build.length <= max || o.boundChecked) return;
     const { namespace, name } = o.obj.metadata;
@@ -566,6 +637,8 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     // Objects its `$patch: delete` patches drop are not in the build (Flux's sharding setup builds
     // flux-system again per shard without the Flux objects).
     const deleted = deletedByPatches(spec.patches);
+    // What its spec renames the build with (kustomize-controller writes it into the kustomization file at the path).
+    const transform = fluxSpecRename(spec);
     const via = sourceRef.kind === 'ExternalArtifact' ? (ref as Via) : undefined;
     // The directories built in each repo looked at, and what the source leaves out there (the
     // ignore check reads them again).
@@ -578,8 +651,8 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       const dirs = leftOut ? withoutDroppedDirectories(index.tree, { filesIn: index.filesIn, kustomizationFile: (d) => kustomizationFileOf(r, d) }, all, leftOut) : all;
       dirsIn.set(r, dirs);
       if (leftOut) leftOutIn.set(r, leftOut);
-      const b = buildOf(byFile.get(r)!, indexOf(r), dirs, leftOut);
-      return b && deleted ? b.filter((x) => !deleted(x.obj)) : b;
+      const chains = index.renaming || renames(transform) ? renameChains(index.tree, dirs, path, transform, index.affixOf) : undefined;
+      return buildOf(byFile.get(r)!, index, dirs, leftOut, chains, deleted);
     };
     // A source that is not in the trees fetches a repo we cannot see: its builds are not checked
     // for apply order. Its bound is checked in the Kustomization's own repo, as a Kustomization
@@ -614,27 +687,30 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // A Kustomization is applied to the cluster of the Kustomization whose build holds it (once per
   // such cluster); those in no other build live where their folder says ('' = the repo's cluster).
   const kss: FluxKs[] = [];
+  // (As the parent's build applies it: renamed there, it depends and is depended on by that name.)
   const seen = new Map<ApplyOrderObject, Set<string>>();
-  const add = (o: ApplyOrderObject, home: string) => {
+  const add = (a: Applied, home: string) => {
+    const o = originOf(a);
     const homes = seen.get(o) ?? new Set<string>();
     if (homes.has(home)) return;
     homes.add(home);
     seen.set(o, homes);
     const spec = (o.obj.spec ?? {}) as Record<string, any>;
     const secret = str(spec.kubeConfig?.secretRef?.name);
-    const k: FluxKs = { o, id: `${o.obj.metadata.namespace ?? ''}/${o.obj.metadata.name}`, home, cluster: secret ? secret.replace(/-kubeconfig$/, '') : home, spec, build: builds.get(o) };
+    const { name, namespace } = a.obj.metadata;
+    const k: FluxKs = { o, id: `${namespace ?? ''}/${name}`, ns: namespace, home, cluster: secret ? secret.replace(/-kubeconfig$/, '') : home, spec, build: builds.get(o) };
     kss.push(k);
-    for (const c of k.build ?? []) if (c !== o && ksSet.has(c)) add(c, k.cluster);
+    for (const c of k.build ?? []) if (originOf(c) !== o && ksSet.has(originOf(c))) add(c, k.cluster);
   };
   const inOtherBuild = new Set<ApplyOrderObject>();
-  for (const [owner, b] of builds) for (const c of b ?? []) if (c !== owner && ksSet.has(c)) inOtherBuild.add(c);
+  for (const [owner, b] of builds) for (const c of b ?? []) if (originOf(c) !== owner && ksSet.has(originOf(c))) inOtherBuild.add(originOf(c));
   for (const o of ksObjects) if (!inOtherBuild.has(o)) add(o, o.cluster ?? '');
 
   const byId = new Map<string, FluxKs[]>();
   for (const k of kss) byId.set(k.id, [...(byId.get(k.id) ?? []), k]);
   const depsOf = (k: FluxKs): FluxKs[] =>
     ((k.spec.dependsOn ?? []) as Array<{ name: string; namespace?: string }>).flatMap((d) => {
-      const cands = byId.get(`${d.namespace ?? k.o.obj.metadata.namespace}/${d.name}`) ?? [];
+      const cands = byId.get(`${d.namespace ?? k.ns}/${d.name}`) ?? [];
       const same = cands.filter((c) => c.home === k.home);
       return same.length > 0 ? same : cands;
     });
@@ -656,7 +732,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   const waitsFor = (e: FluxKs, o: KubeObject): boolean =>
     e.spec.wait === true ||
     ((e.spec.healthChecks ?? []) as Array<{ kind: string; name: string; namespace?: string }>).some(
-      (h) => h.kind === o.kind && h.name === o.metadata.name && (h.namespace ?? e.o.obj.metadata.namespace) === (o.metadata.namespace ?? e.o.obj.metadata.namespace),
+      (h) => h.kind === o.kind && h.name === o.metadata.name && (h.namespace ?? e.ns) === (o.metadata.namespace ?? e.ns),
     );
 
   // Establishers and Namespaces of each build.
@@ -713,7 +789,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // there when the child reconciles. Not their asynchronous establishers: the child starts while the
   // parent still waits for its health checks.
   const parentOf = new Map<KubeObject, FluxKs>();
-  for (const p of kss) for (const o of p.build ?? []) parentOf.set(o.obj, p);
+  for (const p of kss) for (const o of p.build ?? []) parentOf.set(originOf(o).obj, p);
   const ancestors = (k: FluxKs): FluxKs[] => {
     const out: FluxKs[] = [];
     for (let p = parentOf.get(k.o.obj); p && !out.includes(p) && p !== k; p = parentOf.get(p.o.obj)) out.push(p);
@@ -796,12 +872,11 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
         );
         continue;
       }
-      // The namespace.
-      const target = str(k.spec.targetNamespace);
-      const ns = target && !isClusterScoped(o.obj.apiVersion, kind) ? target : o.obj.metadata.namespace;
+      // The namespace, as applied (the build's kustomization files and the spec's targetNamespace renamed it).
+      const ns = o.obj.metadata.namespace;
       if (!ns || (isKind(o.obj, '', 'Namespace'))) continue;
       if (nsOf.get(k)!.has(ns) || BUILTIN_NAMESPACES.includes(ns)) continue;
-      if (sets.some((s) => (s.namespaces ?? []).includes(ns)) || (fluxRuns(k) && (ns === 'flux-system' || ns === k.o.obj.metadata.namespace))) continue;
+      if (sets.some((s) => (s.namespaces ?? []).includes(ns)) || (fluxRuns(k) && (ns === 'flux-system' || ns === k.ns))) continue;
       if ([...deps].some((d) => d.cluster === k.cluster && nsOf.get(d)?.has(ns))) continue;
       if (parents.some((p) => nsOf.get(p)?.has(ns))) continue;
       const ownRelease = helmNsOf.get(k)!.get(ns);
@@ -958,6 +1033,17 @@ function constructAt(root: IConstruct, path: string): IConstruct | undefined {
   return c;
 }
 
+/** What the overlays among `folders` rename what they build with (their namespace, namePrefix, nameSuffix), by folder path. */
+function overlayRenames(folders: readonly AppFolder[]): Map<string, KustomizeRename> | undefined {
+  let out: Map<string, KustomizeRename> | undefined;
+  for (const f of folders) {
+    if (!Overlay.isOverlay(f)) continue;
+    const r = { namespace: f.namespace, namePrefix: f.namePrefix, nameSuffix: f.nameSuffix };
+    if (renames(r)) (out ??= new Map()).set(f.path, r);
+  }
+  return out;
+}
+
 /** A folder of an app, as the app adapter needs it. */
 interface AppFolder extends IConstruct {
   readonly path: string;
@@ -992,10 +1078,11 @@ export function appApplyOrderProblems(
   }
   const input: ApplyOrderInput = {
     preinstalled: pre,
-    repos: repos.map(({ repo }) => ({
+    repos: repos.map(({ repo, folders }) => ({
       name: repo.dir,
       urls: repo.url ? [repo.url] : [],
       kustomizations: kustomizations.get(repo) ?? new Map(),
+      renames: overlayRenames(folders),
       objects: objectsOf.get(repo) ?? [],
       maxObjectsPerBuild: maxObjectsPerBuild(repo as Repo),
     })),

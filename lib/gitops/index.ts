@@ -6,5 +6,6 @@ export type { ImageOverride, KustomizeComponentProps, KustomizeLayerProps, Kusto
 export * from './layout';
 export * from './writer';
 export * from './apply-order';
+export type { KustomizeRename } from '../core/flux-build';
 export { DEFAULT_MAX_OBJECTS_PER_BUILD, maxObjectsPerBuild, setMaxObjectsPerBuild } from './build-bound';
 export * from './pipeline';

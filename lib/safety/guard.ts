@@ -7,7 +7,7 @@ import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
-import { artifactGitSources, builtDirectories, fluxBuildPath, kustomizeRenamed, withoutDroppedDirectories, type BuildTree, type KustomizeRename } from '../core/flux-build';
+import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecRename, renameChains, renamedThrough, renameOf, renames, withoutDroppedDirectories, type BuildTree, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
 import type { KubeObject } from '../gitops/layout';
@@ -677,25 +677,6 @@ function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>
 
 const NO_TRANSFORM: KustomizeRename = {};
 
-/** `i` as kustomize builds it through `layers` (innermost first; lib/core/flux-build.ts `kustomizeRenamed`). */
-function renamed(i: Ident, layers: readonly KustomizeRename[]): Ident {
-  let out = i;
-  for (const l of layers) out = kustomizeRenamed(out, l);
-  return out;
-}
-
-/** The renaming of a Flux Kustomization's spec (`targetNamespace`, `namePrefix`, `nameSuffix`; what is not a non-empty string is not set). */
-function identTransform(spec: unknown): KustomizeRename {
-  const s = (spec ?? {}) as Record<string, unknown>;
-  return renameOf(s.targetNamespace, s.namePrefix, s.nameSuffix);
-}
-
-/** A {@link KustomizeRename} of the fields that are non-empty strings. */
-function renameOf(namespace: unknown, namePrefix: unknown, nameSuffix: unknown): KustomizeRename {
-  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  return { namespace: str(namespace), namePrefix: str(namePrefix), nameSuffix: str(nameSuffix) };
-}
-
 /**
  * What `kustomize build` of `dir` in a repo yields (lib/core/flux-build.ts: without a
  * kustomization.yaml, Flux's generated one), as identity key → file (no remote resources). With
@@ -709,10 +690,10 @@ function build(r: GuardRepo, side: Side, dir: string, transform: KustomizeRename
   const ids = side.ids(r);
   const st = sideTree(ids, side.kfiles(r));
   const add = (file: string, layers: readonly KustomizeRename[]) => {
-    const renames = layers.some((l) => l.namePrefix !== undefined || l.nameSuffix !== undefined || l.namespace !== undefined);
+    const renaming = layers.some(renames);
     for (const i of ids.get(file) ?? []) {
-      const ident = renames ? renamed(i, layers) : i;
-      out.set(identKey(ident), renames ? { file, ident, raw: i, layers } : { file, ident, raw: i });
+      const ident = renaming ? renamedThrough(i, layers) : i;
+      out.set(identKey(ident), renaming ? { file, ident, raw: i, layers } : { file, ident, raw: i });
     }
   };
   const p = fluxBuildPath(dir);
@@ -723,31 +704,14 @@ function build(r: GuardRepo, side: Side, dir: string, transform: KustomizeRename
   }
   // Where Flux generates the kustomization.yaml, a directory the source leaves out entirely is not built.
   const kept = leftOut ? withoutDroppedDirectories(st.tree, st, dirs, leftOut) : dirs;
-  // What renames the objects of each directory, innermost first: the kustomization files from its
-  // own to the one at the path, along each way the build reaches it (kustomize builds a directory
-  // two overlays list twice, once through each), the one at the path with the Kustomization's spec
-  // fields where it sets them (kustomize-controller writes them into it); where Flux generates the
-  // kustomization.yaml at the path, the spec's fields rename all, last.
-  const keptDirs = new Set(kept.map((b) => b.dir));
-  const atPath = dirs.length > 0 && !dirs[0].generated && dirs[0].dir === p;
-  const visiting = new Set<string>();
-  const walk = (d: string, outer: readonly KustomizeRename[]) => {
-    if (visiting.has(d)) return; // a cycle, which kustomize refuses
-    const own = st.affixOf(d);
-    const layer = atPath && d === p && outer.length === 0
-      ? { namespace: transform.namespace ?? own.namespace, namePrefix: transform.namePrefix ?? own.namePrefix, nameSuffix: transform.nameSuffix ?? own.nameSuffix }
-      : own;
-    const layers = [layer, ...outer];
-    for (const f of st.listedFiles(d)) add(f, layers);
-    visiting.add(d);
-    for (const c of st.tree.listedDirs(d)) if (st.tree.isKustomized(c) && keptDirs.has(c)) walk(c, layers);
-    visiting.delete(d);
-  };
+  // What renames the objects of each directory, along each way the build reaches it
+  // (lib/core/flux-build.ts, shared with the apply-order model).
+  const chains = renameChains(st.tree, kept, dir, transform, st.affixOf);
   for (const b of kept) {
     if (b.generated) {
       for (const f of st.filesIn.get(b.dir) ?? []) if (!leftOut?.(f)) add(f, [transform]);
-    } else if (b.top) {
-      walk(b.dir, atPath ? [] : [transform]);
+    } else {
+      for (const layers of chains.get(b.dir) ?? []) for (const f of st.listedFiles(b.dir)) add(f, layers);
     }
   }
   return out;
@@ -822,7 +786,7 @@ function applied(k: FluxKustomization, repos: readonly GuardRepo[], side: Side):
   // with the apply-order model's matcher (lib/core/patch-targets.ts) on the names kustomize
   // matches targets against (see droppedBy).
   const deleted = deletedByPatches(spec.patches);
-  for (const [key, v] of build(src, side, spec.path ?? './', identTransform(k.obj.spec), true, sourceFilterOf(k, repos, side))) {
+  for (const [key, v] of build(src, side, spec.path ?? './', fluxSpecRename(k.obj.spec), true, sourceFilterOf(k, repos, side))) {
     if (deleted && droppedBy(deleted, src, v, side)) continue;
     out.set(key, { ...v, repo: src });
   }
@@ -927,7 +891,7 @@ function retainedHydrationLeftovers(repos: readonly GuardRepo[], flux: FluxSides
     const left = src.leftovers?.(dir) ?? [];
     if (left.length === 0) continue;
     // What the path still builds (the library's files: user files are taken to build nothing of it).
-    const still = build(src, s.next, spec.path ?? './', identTransform(spec));
+    const still = build(src, s.next, spec.path ?? './', fluxSpecRename(spec));
     const pruned = [...applied(k, repos, s.old)]
       .filter(([key, v]) => !still.has(key) && !pruneDisabled(olds(v.repo).objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name)))
       .map(([, v]) => objectInfo({ file: v.file, ...v.ident }).id);
@@ -1078,21 +1042,16 @@ function fluxPrunes(
 
 /**
  * Whether `deleted` (a Kustomization's `$patch: delete` patches) drops the object `v` of repo `r`
- * from its build. kustomize matches a patch target against the ids a resource had on its way in:
- * as written, and as each inner kustomization file renamed it (namespace, prefix, suffix); not as
- * the root kustomization renames it, after its patches (checked with `kubectl kustomize`). Matched on the object as written; where the guard keeps only
- * its identity (a synth keeps whole objects of a few kinds only), on that, so a target by label
+ * from its build, by the ids kustomize matches targets against (`droppedByDeletePatches` in
+ * lib/core/flux-build.ts, shared with the apply-order model). Matched on the object as written;
+ * where the guard keeps only its identity (a synth keeps whole objects of a few kinds only), on that, so a target by label
  * or annotation selector matches it only where the object is kept.
  */
 function droppedBy(deleted: (o: KubeObject) => boolean, r: GuardRepo, v: Built, side: Side): boolean {
   const obj = side.objects(r, v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name && (o.metadata?.namespace ?? undefined) === (v.raw.namespace ?? undefined));
   const { apiVersion, kind, name, namespace } = v.raw;
   const written = (obj ?? { apiVersion, kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}) } }) as unknown as KubeObject;
-  if (deleted(written)) return true;
-  const layers = v.layers ?? [];
-  const ids: Ident[] = [];
-  for (let n = 1; n < layers.length; n++) ids.push(renamed(v.raw, layers.slice(0, n)));
-  return ids.some((i) => (i.name !== v.raw.name || i.namespace !== v.raw.namespace) && deleted({ ...written, metadata: { ...written.metadata, name: i.name, ...(i.namespace !== undefined ? { namespace: i.namespace } : {}) } } as KubeObject));
+  return droppedByDeletePatches(deleted, written, v.layers ?? []);
 }
 
 /**

@@ -1,7 +1,8 @@
 // What a Flux Kustomization applying a path builds (lib/core/flux-build.ts): the one model behind
 // the Kustomization construct's checks (RepoFolders.built) and the apply-order check of rendered
 // trees and trees on disk.
-import { builtDirectories, fluxBuildPath, kustomizeRenamed, type BuildTree } from '../../lib/core/flux-build';
+import { builtDirectories, droppedByDeletePatches, fluxBuildPath, kustomizeRenamed, renameChains, renamedThrough, type BuildTree, type KustomizeRename } from '../../lib/core/flux-build';
+import { deletedByPatches } from '../../lib/core/patch-targets';
 
 /** A tree of directories: path → whether it holds a kustomization.yaml, and the directories it lists. */
 function tree(dirs: Record<string, { k?: boolean; lists?: string[] }>): BuildTree<string> {
@@ -66,4 +67,50 @@ test('kustomizeRenamed: the names kustomize gives (each case checked with kubect
   // Nothing to rename: the same object.
   const cm = id('v1', 'ConfigMap', 'c');
   expect(kustomizeRenamed(cm, {})).toBe(cm);
+});
+
+describe('what renames the objects of each built directory (renameChains), innermost first', () => {
+  const affixes: Record<string, KustomizeRename> = { 'apps/prod': { namePrefix: 'prod-' }, 'apps/a': { namespace: 'a' }, 'apps/b': { nameSuffix: '-b' } };
+  const affixOf = (d: string) => affixes[d] ?? {};
+  const chains = (t: BuildTree<string>, p: string, transform: KustomizeRename) =>
+    Object.fromEntries([...renameChains(t, builtDirectories(t, p), p, transform, affixOf)].map(([d, list]) => [d, list.map((layers) => layers.map((l) => JSON.stringify(l)).join(' < '))]));
+
+  test("at a kustomized path, the spec's fields replace the root file's, and rename last", () => {
+    const t = tree({ 'apps/prod': { k: true, lists: ['apps/base'] }, 'apps/base': { k: true } });
+    expect(chains(t, 'apps/prod', { namespace: 'team' })).toEqual({
+      'apps/prod': ['{"namespace":"team","namePrefix":"prod-"}'],
+      'apps/base': ['{} < {"namespace":"team","namePrefix":"prod-"}'],
+    });
+    // A spec prefix replaces the file's.
+    expect(chains(t, 'apps/prod', { namePrefix: 'x-' })['apps/prod']).toEqual(['{"namePrefix":"x-"}']);
+  });
+
+  test('a base two kustomization files list is built once through each', () => {
+    const t = tree({ apps: { k: true, lists: ['apps/a', 'apps/b'] }, 'apps/a': { k: true, lists: ['apps/base'] }, 'apps/b': { k: true, lists: ['apps/base'] }, 'apps/base': { k: true } });
+    expect(chains(t, 'apps', {})['apps/base']).toEqual(['{} < {"namespace":"a"} < {}', '{} < {"nameSuffix":"-b"} < {}']);
+  });
+
+  test("where Flux generates the kustomization.yaml, the spec's fields rename everything, last", () => {
+    const t = tree({ '': {}, apps: {}, 'apps/prod': { k: true, lists: ['apps/base'] }, 'apps/base': { k: true } });
+    expect(chains(t, '', { namespace: 'team' })).toEqual({
+      '': ['{"namespace":"team"}'],
+      apps: ['{"namespace":"team"}'],
+      'apps/prod': ['{"namePrefix":"prod-"} < {"namespace":"team"}'],
+      // Listed by apps/prod, and by Flux's generated file too (it lists every directory holding a
+      // kustomization.yaml that none above shadows): built twice, as prod-* and as written.
+      'apps/base': ['{} < {"namespace":"team"}', '{} < {"namePrefix":"prod-"} < {"namespace":"team"}'],
+    });
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', namespace: 'default' };
+    expect(renamedThrough(cm, [{}, { namePrefix: 'prod-' }, { namespace: 'team' }])).toEqual({ ...cm, name: 'prod-cm', namespace: 'team' });
+  });
+
+  test('a $patch: delete matches the names an object had on its way in, not the root\'s renaming (`kubectl kustomize`)', () => {
+    const deleted = deletedByPatches([{ patch: '$patch: delete\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-cm\n' }])!;
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } };
+    // Renamed prod-cm by an inner kustomization file: matched.
+    expect(droppedByDeletePatches(deleted, cm, [{}, { namePrefix: 'prod-' }, {}])).toBe(true);
+    // Renamed prod-cm only by the root's (the last layer), after its patches: not matched.
+    expect(droppedByDeletePatches(deleted, cm, [{}, { namePrefix: 'prod-' }])).toBe(false);
+    expect(droppedByDeletePatches(deleted, { ...cm, metadata: { name: 'prod-cm' } }, [])).toBe(true);
+  });
 });

@@ -477,3 +477,72 @@ describe('Preinstalled.CAPZ: the ASO kinds CAPZ starts its ASO with', () => {
     );
   });
 });
+
+describe('what a build renames: overlay namespace and affixes, the spec\'s targetNamespace (as kustomize builds it)', () => {
+  test("an overlay's namespace is where its base's objects are applied: its Namespace must exist", () => {
+    const build = (withNamespace: boolean) => {
+      const { app, repo, ks } = setup();
+      const base = repo.folder('apps/base');
+      raw(base, 'cm', 'v1', 'ConfigMap', 'settings', { data: { a: 'b' } });
+      // kustomize gives a Namespace of the build the overlay's namespace as its name (`kubectl kustomize`).
+      if (withNamespace) raw(base, 'ns', 'v1', 'Namespace', 'apps');
+      const overlay = repo.overlay('apps/team-a', { base, namespace: 'team-a' });
+      ks('team-a', overlay);
+      return app;
+    };
+    expect(problems(build(false))).toEqual([
+      'mgmt/apps--base/cm: ConfigMap team-a/settings in Kustomization flux-system/team-a: its Namespace "team-a" is not applied by this or any Kustomization it depends on, ' +
+        "and not declared pre-installed on the repo's cluster; add the Namespace to the build, or declare it with declarePreinstalled(folder, Preinstalled.of(...))",
+    ]);
+    expect(problems(build(true))).toEqual([]);
+  });
+
+  test("the spec's targetNamespace renames the build's Namespace too (no false problem)", () => {
+    const { app, repo, ks } = setup();
+    const apps = repo.folder('apps');
+    raw(apps, 'ns', 'v1', 'Namespace', 'apps');
+    raw(apps, 'cm', 'v1', 'ConfigMap', 'settings', { metadata: { name: 'settings', namespace: 'apps' }, data: { a: 'b' } });
+    ks('apps', apps, { targetNamespace: 'team-b' });
+    // Applied as Namespace team-b and ConfigMap team-b/settings: before, the model looked for a Namespace "team-b" it did not see.
+    expect(problems(app)).toEqual([]);
+  });
+
+  test('validate: a Kustomization an overlay renames depends and is depended on by its new name', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-rename-'));
+    const write = (f: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), text);
+    };
+    const ks = (name: string, p: string, extra = '') =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: mgmt\n${extra}`;
+    write('clusters/mgmt/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - sync.yaml\n  - ../../stages/prod\n');
+    // flux bootstrap's sync: the GitRepository and the Kustomization applying clusters/mgmt.
+    write('clusters/mgmt/sync.yaml', [
+      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/mgmt\n  ref:\n    branch: main\n',
+      ks('flux-system', './clusters/mgmt'),
+    ].join('---\n'));
+    // The stages: namespaces, then apps (dependsOn: namespaces); the prod overlay prefixes both.
+    write('stages/base/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - stages.yaml\n');
+    write('stages/base/stages.yaml', [ks('namespaces', './namespaces'), ks('apps', './apps', '  dependsOn:\n    - name: namespaces\n')].join('---\n'));
+    write('stages/prod/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamePrefix: prod-\nresources:\n  - ../base\n');
+    write('namespaces/ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n');
+    write('apps/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: team\ndata:\n  a: b\n');
+    const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
+    const run = async () => {
+      io.stdout.mockClear();
+      const code = await runValidate(['.'], {}, io);
+      return { code, text: io.stdout.mock.calls.map((c: string[]) => c[0]).join('') };
+    };
+    // Applied as prod-apps and prod-namespaces: prod-apps depends on "namespaces", which no Kustomization is.
+    let out = await run();
+    expect(out.code).toBe(1);
+    expect(out.text).toContain(
+      'apps/cm.yaml#0: ConfigMap team/settings in Kustomization flux-system/prod-apps: its Namespace "team" is applied by Kustomization flux-system/prod-namespaces, ' +
+        'but Kustomization flux-system/prod-apps does not depend on it; add Kustomization flux-system/prod-namespaces to the dependsOn of Kustomization flux-system/prod-apps\n',
+    );
+    write('stages/base/stages.yaml', [ks('namespaces', './namespaces'), ks('apps', './apps', '  dependsOn:\n    - name: prod-namespaces\n')].join('---\n'));
+    out = await run();
+    expect(out.text).not.toContain('Namespace "team"');
+    expect(out.code).toBe(0);
+  });
+});
