@@ -20,7 +20,7 @@ export function fleetTable(app: GitOpsApp): Repo {
   const mgmt = repo.folder('clusters/mgmt', { includeSubfolders: false });
   // `clusterctl init --infrastructure azure` installs Cluster API, CAPZ and ASO before Flux applies anything;
   // ADDITIONAL_ASO_CRDS=authorization.azure.com/RoleAssignment adds the kind of the clusters' kubeconfig access.
-  declarePreinstalled(mgmt, Preinstalled.CAPI, Preinstalled.capzWith(['authorization.azure.com/RoleAssignment']));
+  declarePreinstalled(mgmt, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.capzWith(['authorization.azure.com/RoleAssignment']));
   // Flux with two controller shards; the fleet's clusters are spread over them. The shard
   // controllers are built from the Flux install that `flux bootstrap` committed beside: list it.
   const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });

@@ -39,7 +39,7 @@ export function managementCluster(app: GitOpsApp): Repo {
 
   // `clusterctl init --infrastructure azure` installs Cluster API and CAPZ before Flux applies anything;
   // ADDITIONAL_ASO_CRDS=authorization.azure.com/RoleAssignment adds the kind of the clusters' kubeconfig access.
-  declarePreinstalled(mgmt, Preinstalled.CAPI, Preinstalled.capzWith(['authorization.azure.com/RoleAssignment']));
+  declarePreinstalled(mgmt, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.capzWith(['authorization.azure.com/RoleAssignment']));
   new kplus.Namespace(mgmt, 'fleet-namespace', { metadata: { name: NAMESPACE } });
   const charts = new HelmRepository(repo.folder('clusters/mgmt/sources', { namespace: NAMESPACE }), 'jetstack', {
     name: 'jetstack',

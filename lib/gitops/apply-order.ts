@@ -47,6 +47,13 @@ export interface PreinstalledSet {
   readonly kinds: readonly string[];
   /** Namespaces that exist. @default - none */
   readonly namespaces?: readonly string[];
+  /**
+   * Feature gates its controllers run with beyond their defaults, as their `--feature-gates` name
+   * them (`ClusterTopology`): the model knows the gates of Cluster API (see
+   * {@link Preinstalled.CAPI_CLUSTER_TOPOLOGY}).
+   * @default - none: each controller's defaults
+   */
+  readonly featureGates?: readonly string[];
 }
 
 /** An API group, `*.<group suffix>` or `<group>/<Kind>` (pre-installed sets, `installsCrds`). */
@@ -82,8 +89,22 @@ export class Preinstalled {
     kinds: ['apiextensions.crossplane.io', 'pkg.crossplane.io', 'ops.crossplane.io', 'protection.crossplane.io'],
     namespaces: ['crossplane-system'],
   };
-  /** Cluster API core, kubeadm bootstrap/control plane and addons (`clusterctl init`). */
+  /**
+   * Cluster API core, kubeadm bootstrap/control plane and addons (`clusterctl init`), with its
+   * default feature gates: ClusterTopology off, so CAPI's webhooks refuse every ClusterClass,
+   * KubeadmControlPlaneTemplate and Cluster with a `spec.topology` (a Fleet's, an
+   * `AksClusterClass`'s); for those, see {@link CAPI_CLUSTER_TOPOLOGY}.
+   */
   public static readonly CAPI: PreinstalledSet = { name: 'capi', kinds: ['cluster.x-k8s.io', '*.cluster.x-k8s.io'], namespaces: ['capi-system'] };
+  /**
+   * Cluster API installed with the ClusterTopology feature gate on (`CLUSTER_TOPOLOGY=true
+   * clusterctl init ...`, which sets `--feature-gates=ClusterTopology=true` on the core and kubeadm
+   * control plane controllers): what ClusterClasses and Clusters with a `spec.topology`
+   * (`AksClusterClass`, `TopologyCluster`, `Fleet`) need. The gate is alpha and off by default
+   * (Cluster API v1.14 `feature.ClusterTopology`), and CAPI's webhooks refuse those objects while
+   * it is off ("can be set only if the ClusterTopology feature flag is enabled"), in Flux's dry-run too.
+   */
+  public static readonly CAPI_CLUSTER_TOPOLOGY: PreinstalledSet = { name: 'capi-cluster-topology', kinds: ['cluster.x-k8s.io', '*.cluster.x-k8s.io'], namespaces: ['capi-system'], featureGates: ['ClusterTopology'] };
   /**
    * Cluster API Provider Azure (`clusterctl init --infrastructure azure`), with the ASO it bundles,
    * which serves only the ASO kinds CAPZ itself creates (its `--crd-pattern`, CAPZ
@@ -101,7 +122,7 @@ export class Preinstalled {
 
   /** Every named preset, by name. */
   public static presets(): Record<string, PreinstalledSet> {
-    const all = [Preinstalled.FLUX, Preinstalled.SOURCE_WATCHER, Preinstalled.CROSSPLANE, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.ASO, Preinstalled.KRO, Preinstalled.SEALED_SECRETS, Preinstalled.CERT_MANAGER];
+    const all = [Preinstalled.FLUX, Preinstalled.SOURCE_WATCHER, Preinstalled.CROSSPLANE, Preinstalled.CAPI, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.CAPZ, Preinstalled.ASO, Preinstalled.KRO, Preinstalled.SEALED_SECRETS, Preinstalled.CERT_MANAGER];
     return Object.fromEntries(all.map((s) => [s.name, s]));
   }
 
@@ -137,7 +158,7 @@ const PREINSTALLED_SYMBOL = Symbol.for('cdk8s-platform.preinstalled');
  * Kustomization is reconciled on.
  *
  * @example
- * declarePreinstalled(repo.folder('clusters/mgmt'), Preinstalled.CROSSPLANE, Preinstalled.CAPI);
+ * declarePreinstalled(repo.folder('clusters/mgmt'), Preinstalled.CROSSPLANE, Preinstalled.CAPI_CLUSTER_TOPOLOGY);
  */
 export function declarePreinstalled(scope: IConstruct, ...sets: PreinstalledSet[]): void {
   const holder = scope as unknown as { [PREINSTALLED_SYMBOL]?: PreinstalledSet[] };
@@ -343,6 +364,23 @@ function establishes(obj: KubeObject): Establisher['kinds'] | undefined {
     const a = (obj.metadata.annotations as Record<string, string> | undefined)?.[INSTALLS_CRDS_ANNOTATION];
     return a ? a.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : undefined;
   }
+  return undefined;
+}
+
+/**
+ * The Cluster API feature gate whose webhooks refuse `obj` while it is off: ClusterTopology for a
+ * ClusterClass, a KubeadmControlPlaneTemplate and a Cluster with a `spec.topology` (Cluster API
+ * v1.14: core/webhooks/admission/clusterclass.go and cluster.go `validateTopology`,
+ * controlplane/kubeadm/webhooks/admission/kubeadmcontrolplanetemplate.go).
+ */
+function featureGateOf(obj: KubeObject): string | undefined {
+  const group = groupOf(obj.apiVersion);
+  if (group === 'cluster.x-k8s.io') {
+    if (obj.kind === 'ClusterClass') return 'ClusterTopology';
+    const topology = (obj.spec as Record<string, unknown> | undefined)?.topology;
+    if (obj.kind === 'Cluster' && typeof topology === 'object' && topology !== null) return 'ClusterTopology';
+  }
+  if (group === 'controlplane.cluster.x-k8s.io' && obj.kind === 'KubeadmControlPlaneTemplate') return 'ClusterTopology';
   return undefined;
 }
 
@@ -798,6 +836,8 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
 
   const problems: ApplyOrderProblem[] = [];
   const missingKinds = new Map<string, { index: number; more: number }>();
+  // Objects a Cluster API feature gate that is off refuses, per cluster and gate.
+  const gated = new Map<string, { index: number; more: number }>();
   for (const k of kss) {
     if (!k.build) continue;
     const kName = `Kustomization ${k.id}`;
@@ -828,7 +868,29 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
           continue;
         }
       }
-      if (!kindOk && (sets.some((s) => s.kinds.some((p) => matchesKind(p, group, kind))) || (fluxRuns(k) && matchesKind(FLUX_KINDS, group, kind)))) kindOk = true;
+      if (!kindOk) {
+        const from = sets.filter((s) => s.kinds.some((p) => matchesKind(p, group, kind)));
+        if (from.length > 0 || (fluxRuns(k) && matchesKind(FLUX_KINDS, group, kind))) {
+          kindOk = true;
+          // Served by Cluster API declared with its default feature gates, which refuse it.
+          const gate = featureGateOf(o.obj);
+          if (gate && from.some((s) => s.name === Preinstalled.CAPI.name) && !from.some((s) => (s.featureGates ?? []).includes(gate))) {
+            // One line per cluster (a fleet's thousands of Clusters have one fix).
+            const gateKey = `${k.cluster}\u0000${gate}`;
+            const earlier = gated.get(gateKey);
+            if (earlier) earlier.more++;
+            else {
+              gated.set(gateKey, { index: problems.length, more: 0 });
+              problem(
+                `${what} would never apply: Cluster API's webhooks refuse a ${kind === 'Cluster' ? 'Cluster with a spec.topology' : kind} unless its ${gate} feature gate is on, and ${clusterText} declares Cluster API with its defaults ` +
+                  `(Preinstalled.CAPI: the gate is off), so Flux's dry-run of the whole build fails; install Cluster API with CLUSTER_TOPOLOGY=true (clusterctl init) ` +
+                  'and declare Preinstalled.CAPI_CLUSTER_TOPOLOGY instead of Preinstalled.CAPI (validate: --preinstalled capi-cluster-topology)',
+              );
+            }
+            continue;
+          }
+        }
+      }
       if (!kindOk) {
         const found = establishersOf(k.cluster, group, kind).filter(({ e }) => e !== k);
         if (found.length > 0) {
@@ -909,6 +971,9 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   }
   for (const { index, more } of missingKinds.values()) {
     if (more > 0) problems[index] = { ...problems[index], message: `${problems[index].message} (so do ${more} more object${more > 1 ? 's' : ''} of this kind on that cluster)` };
+  }
+  for (const { index, more } of gated.values()) {
+    if (more > 0) problems[index] = { ...problems[index], message: `${problems[index].message} (so do ${more} more object${more > 1 ? 's' : ''} on that cluster)` };
   }
   const unique = [...new Map([...componentProblems, ...tooLarge, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));

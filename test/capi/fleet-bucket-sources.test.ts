@@ -18,7 +18,7 @@ function fleetApp(outdir: string, extra: Partial<FleetProps> = {}) {
   const app = new GitOpsApp({ outdir, printBaselineReport: false });
   const repo = new Repo(app, 'fleet', { url: 'https://github.com/contoso/fleet' });
   const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false });
-  declarePreinstalled(app, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.of('namespaces', [], ['fleet-a', 'fleet-b']));
+  declarePreinstalled(app, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.CAPZ, Preinstalled.of('namespaces', [], ['fleet-a', 'fleet-b']));
   const source = GitRepository.fromName(mgmt, 'source', { name: 'flux-system', namespace: 'flux-system' });
   const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
     name: 'aks', namespace: 'fleet-a', location: 'westeurope', credentialFrom: 'aso-credential',

@@ -23,7 +23,7 @@ function fleetApp(outdir: string, edit: Edit = {}): GitOpsApp {
   const app = new GitOpsApp({ outdir, printBaselineReport: false, allowDestroy: edit.allowDestroy });
   const repo = new Repo(app, 'platform');
   const folder = repo.folder('clusters/mgmt', { namespace: 'fleet' });
-  declarePreinstalled(app, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.of('fleet-namespace', [], ['fleet']));
+  declarePreinstalled(app, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.CAPZ, Preinstalled.of('fleet-namespace', [], ['fleet']));
   const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
     name: 'aks', namespace: 'fleet', location: edit.classLocation ?? 'westeurope', nodePoolVariables: true, credentialFrom: 'aso-credential',
     machinePoolClasses: [

@@ -151,7 +151,7 @@ describe('the destroy guard and ASO RoleAssignments', () => {
     const appWith = (principalId: string) => {
       const app = new GitOpsApp({ outdir: out, printBaselineReport: false });
       const folder = new Repo(app, 'platform').folder('clusters/mgmt', { namespace: 'fleet' });
-      declarePreinstalled(app, Preinstalled.CAPI, Preinstalled.capzWith(['authorization.azure.com/RoleAssignment']), Preinstalled.of('fleet', [], ['fleet']));
+      declarePreinstalled(app, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.capzWith(['authorization.azure.com/RoleAssignment']), Preinstalled.of('fleet', [], ['fleet']));
       new AksCluster(folder, 'aks', {
         name: 'aks-dev', location: 'westeurope', kubernetesVersion: 'v1.33.2', credentialFrom: 'aso-credential', nodePools: [SYSTEM_POOL],
         kubeconfigAccess: { principalId, subscriptionId: SUB_A },

@@ -25,7 +25,7 @@ function lockedDownFleet(opts: { perNamespace?: boolean; management?: boolean; a
   const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
   fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
   const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry, shards: ['shard0', 'shard1'], lockdown: true, ...(artifacts ? { componentsExtra: ['source-watcher' as const] } : {}) });
-  declarePreinstalled(entry, Preinstalled.CAPI, Preinstalled.CAPZ);
+  declarePreinstalled(entry, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.CAPZ);
   // The clusters' namespaces, a source of each repo in each (with its own deploy key), and the
   // binding of the hydration account on every workload cluster of the namespace.
   const sources = repo.folder('clusters/mgmt/sources');

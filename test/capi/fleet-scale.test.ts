@@ -21,7 +21,7 @@ test('a 2,000-cluster Fleet: largest build within 1,000 objects, kustomize build
   // The bootstrap layout: the entry lists only its own files and flux-system/; the class and the
   // fleet's management folder have their own Kustomizations.
   const entry = repo.folder('clusters/mgmt', { includeSubfolders: false });
-  declarePreinstalled(entry, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.of('fleet-namespace', [], ['fleet']));
+  declarePreinstalled(entry, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.CAPZ, Preinstalled.of('fleet-namespace', [], ['fleet']));
   const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
   fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
   const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry, shards: ['shard0', 'shard1', 'shard2', 'shard3'] });

@@ -167,7 +167,7 @@ function fleetApp(outdir: string, extra: Partial<FleetProps> = {}, lockdown = fa
   const app = new GitOpsApp({ outdir, printBaselineReport: false });
   const repo = new Repo(app, 'fleet', { url: 'https://github.com/contoso/fleet' });
   const mgmt = repo.folder('clusters/mgmt', { includeSubfolders: false });
-  declarePreinstalled(mgmt, Preinstalled.CAPI, Preinstalled.CAPZ);
+  declarePreinstalled(mgmt, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.CAPZ);
   const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
   fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
   const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry: mgmt, componentsExtra: ['source-watcher'], lockdown });
@@ -275,7 +275,7 @@ describe('Fleet perClusterArtifacts', () => {
     fs.writeFileSync(path.join(apps, 'widget.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: apps\n');
     fs.appendFileSync(path.join(apps, 'kustomization.yaml'), '  - widget.yaml\n');
     const io = { cwd: out, stdout: jest.fn(), stderr: jest.fn() } as any;
-    const code = await runValidate(['fleet'], { preinstalled: ['capi', 'capz', 'source-watcher'], allowUnvalidated: ['example.com/Widget'] }, io);
+    const code = await runValidate(['fleet'], { preinstalled: ['capi-cluster-topology', 'capz', 'source-watcher'], allowUnvalidated: ['example.com/Widget'] }, io);
     const text = io.stdout.mock.calls.map((c: string[]) => c[0]).join('');
     expect([code, text]).toEqual([1, expect.stringContaining('fleet/apps/c0/widget.yaml#0: Widget apps/w in Kustomization fleet-a/c0-apps: its kind Widget (example.com) is not built in')]);
     expect(text).toContain(': 1 issue (');

@@ -234,7 +234,7 @@ describe('bundled examples and validate', () => {
   test('the examples have no apply-order problem (synth passed) and validate agrees', async () => {
     const io = { cwd: out, stdout: jest.fn(), stderr: jest.fn() } as any;
     // CAPZ's ASO serves the RoleAssignments of kubeconfigAccess only with ADDITIONAL_ASO_CRDS (capzWith in the app).
-    const pre = ['crossplane', 'kro', 'sealed-secrets', 'capi', 'capz', 'authorization.azure.com/RoleAssignment'];
+    const pre = ['crossplane', 'kro', 'sealed-secrets', 'capi-cluster-topology', 'capz', 'authorization.azure.com/RoleAssignment'];
     for (const dir of ['crossplane-aks', 'reference-app-crossplane', 'reference-app-kro', 'platform-gitops', 'platform']) {
       io.stdout.mockClear();
       const code = await runValidate([dir], { preinstalled: pre, allowUnvalidated: ['cert-manager.io/ClusterIssuer'] }, io);
@@ -246,7 +246,7 @@ describe('bundled examples and validate', () => {
     // Both trees have clusters/mgmt/{sources,classes,fleet} and Kustomizations flux-system/mgmt-*
     // whose source URL validate does not know: the build was dropped as ambiguous (151 issues).
     const io = { cwd: out, stdout: jest.fn(), stderr: jest.fn() } as any;
-    const pre = ['capi', 'capz', 'authorization.azure.com/RoleAssignment', 'source-watcher'];
+    const pre = ['capi-cluster-topology', 'capz', 'authorization.azure.com/RoleAssignment', 'source-watcher'];
     for (const dir of ['platform', 'fleet-table']) expect(fs.existsSync(path.join(out, dir, 'clusters/mgmt/sources'))).toBe(true);
     const code = await runValidate(['platform', 'fleet-table'], { preinstalled: pre }, io);
     const text = io.stdout.mock.calls.map((c: string[]) => c[0]).join('');
@@ -544,5 +544,52 @@ describe('what a build renames: overlay namespace and affixes, the spec\'s targe
     out = await run();
     expect(out.text).not.toContain('Namespace "team"');
     expect(out.code).toBe(0);
+  });
+});
+
+describe("Cluster API's ClusterTopology feature gate (off by default: its webhooks refuse ClusterClasses and topology Clusters)", () => {
+  const build = (...sets: Parameters<typeof declarePreinstalled>[1][]) => {
+    const { app, repo, entry, ks } = setup(false);
+    const fleet = repo.folder('fleet', { namespace: 'fleet' });
+    raw(fleet, 'class', 'cluster.x-k8s.io/v1beta2', 'ClusterClass', 'aks', { spec: {} });
+    raw(fleet, 'c1', 'cluster.x-k8s.io/v1beta2', 'Cluster', 'c1', { spec: { topology: { classRef: { name: 'aks' }, version: 'v1.33.2' } } });
+    raw(fleet, 'c2', 'cluster.x-k8s.io/v1beta2', 'Cluster', 'c2', { spec: { topology: { classRef: { name: 'aks' }, version: 'v1.33.2' } } });
+    // Without a topology: the gate does not matter.
+    raw(fleet, 'plain', 'cluster.x-k8s.io/v1beta2', 'Cluster', 'plain', { spec: { paused: true } });
+    raw(fleet, 'ns', 'v1', 'Namespace', 'fleet');
+    ks('fleet', fleet);
+    declarePreinstalled(entry, ...sets);
+    return app;
+  };
+
+  test('declared with its defaults (Preinstalled.CAPI): one line per cluster; with the gate on (CAPI_CLUSTER_TOPOLOGY): none', () => {
+    expect(problems(build(Preinstalled.CAPI))).toEqual([
+      "mgmt/fleet/c1: Cluster fleet/c1 in Kustomization flux-system/fleet would never apply: Cluster API's webhooks refuse a Cluster with a spec.topology unless its ClusterTopology feature gate is on, " +
+        "and the repo's cluster declares Cluster API with its defaults (Preinstalled.CAPI: the gate is off), so Flux's dry-run of the whole build fails; install Cluster API with CLUSTER_TOPOLOGY=true (clusterctl init) " +
+        'and declare Preinstalled.CAPI_CLUSTER_TOPOLOGY instead of Preinstalled.CAPI (validate: --preinstalled capi-cluster-topology) (so do 2 more objects on that cluster)',
+    ]);
+    expect(problems(build(Preinstalled.CAPI_CLUSTER_TOPOLOGY))).toEqual([]);
+    // Declared both ways (the gate on is what the cluster has): none.
+    expect(problems(build(Preinstalled.CAPI, Preinstalled.CAPI_CLUSTER_TOPOLOGY))).toEqual([]);
+    // A custom set serving the group says nothing of the gate: not checked.
+    expect(problems(build(Preinstalled.of('capi-operator', ['cluster.x-k8s.io'])))).toEqual([]);
+  });
+
+  test('validate: --preinstalled capi refuses them, capi-cluster-topology takes them', async () => {
+    const app = build(Preinstalled.CAPI_CLUSTER_TOPOLOGY);
+    app.synth();
+    const io = { cwd: app.outdir, stdout: jest.fn(), stderr: jest.fn() } as any;
+    // (The bare raw objects are not schema-valid: only the apply-order lines are looked at.)
+    const lines = async (preinstalled: string[]) => {
+      io.stdout.mockClear();
+      await runValidate(['mgmt'], { preinstalled }, io);
+      return io.stdout.mock.calls.map((c: string[]) => c[0]).join('').split('\n').filter((l: string) => l.includes("Cluster API's webhooks"));
+    };
+    expect(await lines(['capi'])).toEqual([
+      "mgmt/fleet/cluster-c1.yaml#0: Cluster fleet/c1 in Kustomization flux-system/fleet would never apply: Cluster API's webhooks refuse a Cluster with a spec.topology unless its ClusterTopology feature gate is on, " +
+        "and the repo's cluster declares Cluster API with its defaults (Preinstalled.CAPI: the gate is off), so Flux's dry-run of the whole build fails; install Cluster API with CLUSTER_TOPOLOGY=true (clusterctl init) " +
+        'and declare Preinstalled.CAPI_CLUSTER_TOPOLOGY instead of Preinstalled.CAPI (validate: --preinstalled capi-cluster-topology) (so do 2 more objects on that cluster)',
+    ]);
+    expect(await lines(['capi-cluster-topology'])).toEqual([]);
   });
 });

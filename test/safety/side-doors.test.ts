@@ -24,7 +24,7 @@ const RG = (name: string) => ({ apiVersion: 'resources.azure.com/v1api20200601',
 function newApp(out: string, allowDestroy?: string[]): GitOpsApp {
   const app = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false, allowDestroy });
   // The guard is under test, not the apply order: the fixtures' controllers and namespaces are there.
-  declarePreinstalled(app, Preinstalled.ASO, Preinstalled.CAPI, Preinstalled.CAPZ, Preinstalled.CROSSPLANE, Preinstalled.of('fixtures', ['platform.contoso.com'], ['team', 'fleet', 'apps', 'data']));
+  declarePreinstalled(app, Preinstalled.ASO, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.CAPZ, Preinstalled.CROSSPLANE, Preinstalled.of('fixtures', ['platform.contoso.com'], ['team', 'fleet', 'apps', 'data']));
   return app;
 }
 

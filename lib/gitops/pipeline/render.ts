@@ -274,10 +274,15 @@ export function renderToTrees(input: RenderInput, groups: FolderGroups): Map<Rep
 /** Kinds whose whole object the apply-order model reads (Flux objects and establishers). */
 const APPLY_ORDER_KINDS = new Set(['Kustomization', 'GitRepository', 'OCIRepository', 'ArtifactGenerator', 'HelmRelease', 'CustomResourceDefinition', 'Provider', 'Configuration', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Namespace']);
 
-/** An object's identity only (apiVersion, kind, name, namespace). */
+/**
+ * An object's identity only (apiVersion, kind, name, namespace); for a Cluster with a
+ * `spec.topology`, an empty one (the apply-order check reads whether it has one: Cluster API's
+ * ClusterTopology feature gate).
+ */
 function slimObject(obj: KubeObject): KubeObject {
   const { name, namespace } = obj.metadata;
-  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}) } } as KubeObject;
+  const topology = obj.kind === 'Cluster' && typeof (obj.spec as { topology?: unknown } | undefined)?.topology === 'object' && (obj.spec as { topology?: unknown }).topology !== null;
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}) }, ...(topology ? { spec: { topology: {} } } : {}) } as KubeObject;
 }
 
 /** Sends a folder's objects and its kustomization.yaml to a sink. */
