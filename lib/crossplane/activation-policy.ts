@@ -2,6 +2,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ManagedResourceActivationPolicy as ManagedResourceActivationPolicyL1 } from '../../imports/crossplane/apiextensions.crossplane.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { pluralOf } from '../core/kinds';
 import { isCrossplaneManagedGroup } from '../core/removal-policy';
 import { groupOf } from '../core/validation/metadata';
 import { Composition } from './composition';
@@ -22,13 +23,7 @@ export interface ManagedResourceActivationPolicyProps {
 
 const MRD = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 
-/** Kubernetes' default plural of a kind (as `kubectl` guesses it): `Policy` → `policies`, `Class` → `classes`. */
-export function pluralOf(kind: string): string {
-  const k = kind.toLowerCase();
-  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
-  if (/(s|x|z|ch|sh)$/.test(k)) return `${k}es`;
-  return `${k}s`;
-}
+export { pluralOf };
 
 /**
  * A ManagedResourceActivationPolicy (`apiextensions.crossplane.io/v1alpha1`): Crossplane v2

@@ -3,10 +3,12 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { recordOptOut } from '../core/baseline';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
+import { isClusterScoped, pluralOf, rulesAllow, type PolicyRule } from '../core/kinds';
+import { groupOf } from '../core/validation/metadata';
 import { addReference } from '../core/references';
 import { PlatformResource } from '../core/resource';
 import { ISecretSource } from '../core/secret';
-import { memoForSynthPass } from '../core/synth-pass';
+import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { checkRelativePath, FluxDuration, ISource } from './common';
@@ -472,18 +474,28 @@ export class Tenant extends Construct {
   }
 
   /**
-   * Synth-time checks, as the cluster would refuse them: the Service policy's CEL against the
-   * tenant's Services, Secrets the tenant may not write, and ASO credentials in the namespace.
+   * Synth-time checks, as the cluster would refuse them: what the tenant's ServiceAccount may not
+   * apply (see {@link rbacProblem}), the Service policy's CEL against the tenant's Services,
+   * Secrets the tenant may not write, and ASO credentials in the namespace.
    */
   private checkObjects(): string[] {
     const errors: string[] = [];
     const ns = this.namespace;
     const seen = new Set<IConstruct>();
     let namespaceObject: Record<string, any> | undefined;
+    const roles = this.knownRoleRules();
     for (const folder of this.appliedFolders()) {
       for (const c of folder.node.findAll()) {
-        if (!(c instanceof ApiObject) || seen.has(c) || c.apiVersion !== 'v1') continue;
+        if (!(c instanceof ApiObject) || seen.has(c)) continue;
         seen.add(c);
+        if (c.apiVersion !== 'v1' || c.kind !== 'Secret') {
+          const refused = this.rbacProblem(c, roles);
+          if (refused) {
+            errors.push(refused);
+            continue;
+          }
+        }
+        if (c.apiVersion !== 'v1') continue;
         if (c.kind === 'Service' && this.servicePolicy) {
           const json = c.toJson();
           // Flux's targetNamespace puts every object of the tenant in its namespace.
@@ -501,6 +513,60 @@ export class Tenant extends Construct {
     }
     if (!this.allowAsoCredential) errors.push(...this.asoCredentialsInNamespace());
     return errors;
+  }
+
+  /**
+   * What the ClusterRole the tenant's reconciler is bound to allows: the rules of each ClusterRole
+   * of the app with its name (a definition per cluster; none when the admins keep it outside the
+   * app, or it aggregates others, or it is one of Kubernetes' own: then unknown, undefined).
+   */
+  private knownRoleRules(): ReadonlyArray<readonly PolicyRule[]> | undefined {
+    if (BUILT_IN_ROLES.has(this.clusterRole)) return undefined;
+    const root = this.node.root;
+    const byName = memoForSynthPass(CLUSTER_ROLES_BY_NAME, root, () => {
+      const out = new Map<string, ApiObject[]>();
+      for (const c of allConstructs(root)) {
+        if (!(c instanceof ApiObject) || c.kind !== 'ClusterRole' || c.apiVersion !== 'rbac.authorization.k8s.io/v1') continue;
+        const list = out.get(c.name);
+        if (list) list.push(c);
+        else out.set(c.name, [c]);
+      }
+      return out;
+    });
+    const defs = byName.get(this.clusterRole) ?? [];
+    if (defs.length === 0) return undefined;
+    const rules: Array<readonly PolicyRule[]> = [];
+    for (const d of defs) {
+      const json = d.toJson() as { rules?: PolicyRule[]; aggregationRule?: unknown };
+      if (json.aggregationRule !== undefined) return undefined;
+      rules.push(json.rules ?? []);
+    }
+    return rules;
+  }
+
+  /**
+   * Why the tenant's reconciler may not apply `c`: kustomize-controller impersonates the tenant's
+   * ServiceAccount (`serviceAccountName`), which a RoleBinding binds to the tenant ClusterRole in
+   * the tenant namespace only. A cluster-scoped object is never granted by a RoleBinding; a
+   * namespaced one needs `create` and `patch` on its resource (server-side apply creates or patches
+   * it; its dry-run is authorized the same way). Refused, the dry-run of the whole build fails and
+   * nothing of the tenant's build applies. Namespaced objects are checked only where the app holds
+   * the ClusterRole (`roles`); the plural is the app's CRD's, else Kubernetes' default.
+   */
+  private rbacProblem(c: ApiObject, roles: ReadonlyArray<readonly PolicyRule[]> | undefined): string | undefined {
+    const ns = this.namespace;
+    const who = `Flux applies the tenant's objects as ServiceAccount ${ns}/${this.name}`;
+    const fix = 'nothing of the tenant\'s build applies (its dry-run fails); move it to a folder the platform applies';
+    if (isClusterScoped(c.apiVersion, c.kind)) {
+      return `${c.node.path}: ${c.kind}/${c.name}: ${who}, bound to ClusterRole "${this.clusterRole}" by a RoleBinding in namespace "${ns}", which grants nothing at the cluster scope, and a ${c.kind} is cluster-scoped: ${fix}`;
+    }
+    if (!roles) return undefined;
+    const group = groupOf(c.apiVersion);
+    const resource = crdPlurals(this.node.root).get(`${group}/${c.kind}`) ?? pluralOf(c.kind);
+    const missing = ['create', 'patch'].filter((verb) => !roles.some((rules) => rulesAllow(rules, verb, group, resource, c.name)));
+    if (missing.length === 0) return undefined;
+    return `${c.node.path}: ${c.kind}/${ns}/${c.name}: ${who}, bound to ClusterRole "${this.clusterRole}", which does not allow ${missing.join(' and ')} on ${group ? `${resource}.${group}` : resource} (server-side apply needs create and patch): ` +
+      `${fix}, or add a rule for it to ClusterRole "${this.clusterRole}"`;
   }
 
   /** Objects of the app that put an ASO credential in the tenant namespace. */
@@ -532,6 +598,24 @@ export class Tenant extends Construct {
     }
     return errors;
   }
+}
+
+/** Key of the app's ClusterRoles by name in a synth pass (see `knownRoleRules`). */
+const CLUSTER_ROLES_BY_NAME = Symbol('cluster roles by name');
+/** Key of the plurals the app's CRDs define, by `<group>/<Kind>`, in a synth pass. */
+const CRD_PLURALS = Symbol('crd plurals');
+
+/** The plurals the app's CustomResourceDefinitions define, by `<group>/<Kind>` (once per synth pass). */
+function crdPlurals(root: IConstruct): ReadonlyMap<string, string> {
+  return memoForSynthPass(CRD_PLURALS, root, () => {
+    const out = new Map<string, string>();
+    for (const c of allConstructs(root)) {
+      if (!(c instanceof ApiObject) || c.kind !== 'CustomResourceDefinition') continue;
+      const spec = (c.toJson() as { spec?: { group?: unknown; names?: { kind?: unknown; plural?: unknown } } }).spec;
+      if (typeof spec?.group === 'string' && typeof spec.names?.kind === 'string' && typeof spec.names.plural === 'string') out.set(`${spec.group}/${spec.names.kind}`, spec.names.plural);
+    }
+    return out;
+  });
 }
 
 /** Key of the app's ApiObjects by namespace in a synth pass (see `asoCredentialsInNamespace`). */

@@ -441,3 +441,50 @@ describe('Tenant Secrets', () => {
     expect(folder.node.tryFindChild('TenantClusterRole-cdk8s-platform-tenant')).toBeDefined();
   });
 });
+
+describe("what the tenant's ServiceAccount may apply (kustomize-controller impersonates it: RBAC refuses the rest, in the dry-run too)", () => {
+  const WHO = "Flux applies the tenant's objects as ServiceAccount team-a/team-a";
+  const NOTHING = "nothing of the tenant's build applies (its dry-run fails); move it to a folder the platform applies";
+
+  test('cluster-scoped objects: a RoleBinding grants nothing at the cluster scope, whatever the role', () => {
+    for (const clusterRole of [undefined, 'admin']) {
+      const { app, deploy } = teamFixture(clusterRole ? { clusterRole } : {});
+      new ApiObject(deploy, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a-extra' } });
+      new ApiObject(deploy, 'cr', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'team-a-reader' }, rules: [] });
+      const role = clusterRole ?? 'cdk8s-platform-tenant';
+      expect(Testing.synthProblems(app).filter((p) => p.includes(WHO))).toEqual([
+        `platform/clusters--mgmt/team-a: team-a/deploy/ns: Namespace/team-a-extra: ${WHO}, bound to ClusterRole "${role}" by a RoleBinding in namespace "team-a", which grants nothing at the cluster scope, and a Namespace is cluster-scoped: ${NOTHING}`,
+        `platform/clusters--mgmt/team-a: team-a/deploy/cr: ClusterRole/team-a-reader: ${WHO}, bound to ClusterRole "${role}" by a RoleBinding in namespace "team-a", which grants nothing at the cluster scope, and a ClusterRole is cluster-scoped: ${NOTHING}`,
+      ]);
+    }
+  });
+
+  test("namespaced objects are checked against the tenant ClusterRole's rules (create and patch, by the resource's plural)", () => {
+    const { app, deploy } = teamFixture();
+    new ApiObject(deploy, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: 'b' } });
+    new ApiObject(deploy, 'np', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-web' }, spec: { podSelector: {} } });
+    // Not granted by the default tenant role: RBAC objects (escalation) and Flux kinds.
+    new ApiObject(deploy, 'role', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'extra' }, rules: [] });
+    expect(Testing.synthProblems(app)).toEqual([
+      `platform/clusters--mgmt/team-a: team-a/deploy/role: Role/team-a/extra: ${WHO}, bound to ClusterRole "cdk8s-platform-tenant", which does not allow create and patch on roles.rbac.authorization.k8s.io ` +
+        `(server-side apply needs create and patch): ${NOTHING}, or add a rule for it to ClusterRole "cdk8s-platform-tenant"`,
+    ]);
+  });
+
+  test("a ClusterRole of the admins' own: its rules, with resourceNames; kept outside the app or aggregated: namespaced objects unchecked", () => {
+    const build = (role?: Record<string, unknown>) => {
+      const { app, deploy, folder } = teamFixture({ clusterRole: 'team-deployer' });
+      if (role) new ApiObject(folder, 'role', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'team-deployer' }, ...role });
+      new ApiObject(deploy, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: 'b' } });
+      new ApiObject(deploy, 'other', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' }, data: { a: 'b' } });
+      return Testing.synthProblems(app).filter((p) => p.includes(WHO));
+    };
+    expect(build({ rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['settings'], verbs: ['get', 'create', 'patch'] }]})).toEqual([
+      `platform/clusters--mgmt/team-a: team-a/deploy/other: ConfigMap/team-a/other: ${WHO}, bound to ClusterRole "team-deployer", which does not allow create and patch on configmaps ` +
+        `(server-side apply needs create and patch): ${NOTHING}, or add a rule for it to ClusterRole "team-deployer"`,
+    ]);
+    expect(build({ rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] })).toEqual([]);
+    expect(build({ aggregationRule: { clusterRoleSelectors: [{ matchLabels: { team: 'deployer' } }] } })).toEqual([]);
+    expect(build()).toEqual([]);
+  });
+});
