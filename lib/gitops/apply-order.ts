@@ -33,6 +33,7 @@ import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, 
 import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, isLocalRelativeComponent, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
+import { findCycle } from '../core/graph-path';
 import { Overlay } from './kustomize';
 import type { Repo } from './repo';
 
@@ -752,6 +753,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       const same = cands.filter((c) => c.home === k.home);
       return same.length > 0 ? same : cands;
     });
+  const cycles = dependencyCycles(kss, depsOf);
   const closure = new Map<FluxKs, Set<FluxKs>>();
   const dependsOn = (k: FluxKs): Set<FluxKs> => {
     let set = closure.get(k);
@@ -975,8 +977,40 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   for (const { index, more } of gated.values()) {
     if (more > 0) problems[index] = { ...problems[index], message: `${problems[index].message} (so do ${more} more object${more > 1 ? 's' : ''} on that cluster)` };
   }
-  const unique = [...new Map([...componentProblems, ...tooLarge, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
+  const unique = [...new Map([...componentProblems, ...tooLarge, ...cycles, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+}
+
+/**
+ * One problem per `dependsOn` cycle among the Kustomizations (disjoint cycles each; a cycle through
+ * those of another is reported once they are fixed): kustomize-controller reconciles a
+ * Kustomization only once every Kustomization it depends on is ready ("dependency '<ns>/<name>' is
+ * not ready"), so none of a cycle ever applies. The `Kustomization` construct refuses a cycle when
+ * it is made (`addDependsOn`); this finds those of L1 and raw objects, and of trees `validate` reads.
+ */
+function dependencyCycles(kss: readonly FluxKs[], depsOf: (k: FluxKs) => FluxKs[]): ApplyOrderProblem[] {
+  const key = new Map<FluxKs, string>(kss.map((k, i) => [k, String(i).padStart(9, '0')]));
+  const byKey = new Map<string, FluxKs>(kss.map((k) => [key.get(k)!, k]));
+  const graph = new Map<string, string[]>();
+  for (const k of kss) {
+    const deps = depsOf(k);
+    if (deps.length > 0) graph.set(key.get(k)!, deps.map((d) => key.get(d)!));
+  }
+  // Only nodes that depend on something can be on a cycle; each found cycle's nodes are left out
+  // of the next search.
+  const out: ApplyOrderProblem[] = [];
+  for (let cycle = findCycle(graph); cycle; cycle = findCycle(graph)) {
+    const ks = cycle.map((c) => byKey.get(c)!);
+    for (const c of cycle) graph.delete(c);
+    const first = ks[0];
+    const path = ks.map((k) => k.id).join(' -> ');
+    out.push({
+      where: first.o.where,
+      message: `Kustomization ${first.id}: its dependsOn closes a cycle (${path}): kustomize-controller reconciles a Kustomization only once every one it depends on is ready, ` +
+        'so none of them ever applies; remove one of these dependsOn',
+    });
+  }
+  return out;
 }
 
 /**

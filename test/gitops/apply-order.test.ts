@@ -593,3 +593,29 @@ describe("Cluster API's ClusterTopology feature gate (off by default: its webhoo
     expect(await lines(['capi-cluster-topology'])).toEqual([]);
   });
 });
+
+describe('dependsOn cycles (L1 and raw objects, and trees validate reads: the construct refuses them when made)', () => {
+  const ks = (name: string, deps: string[]) => ({
+    file: `clusters/mgmt/${name}.yaml`,
+    where: `clusters/mgmt/${name}.yaml#0`,
+    obj: {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, namespace: 'flux-system' },
+      spec: { interval: '10m', path: `./${name}`, prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' }, dependsOn: deps.map((d) => ({ name: d })) },
+    },
+  });
+  const cycles = (objects: ReturnType<typeof ks>[]) =>
+    applyOrderProblems({ repos: [{ name: 'mgmt', objects, kustomizations: new Map() }] }).filter((p) => p.message.includes('closes a cycle'));
+
+  test('each disjoint cycle is one line on its first Kustomization; a chain is not a cycle', () => {
+    const line = (where: string, path: string) => ({
+      where,
+      message: `Kustomization ${path.split(' -> ')[0]}: its dependsOn closes a cycle (${path}): kustomize-controller reconciles a Kustomization only once every one it depends on is ready, ` +
+        'so none of them ever applies; remove one of these dependsOn',
+    });
+    expect(cycles([ks('a', ['b']), ks('b', ['c']), ks('c', ['a']), ks('d', ['d']), ks('e', ['a']), ks('f', [])])).toEqual([
+      line('clusters/mgmt/a.yaml#0', 'flux-system/a -> flux-system/b -> flux-system/c -> flux-system/a'),
+      line('clusters/mgmt/d.yaml#0', 'flux-system/d -> flux-system/d'),
+    ]);
+    expect(cycles([ks('a', ['b']), ks('b', ['c']), ks('c', [])])).toEqual([]);
+  });
+});
