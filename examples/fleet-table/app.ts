@@ -18,7 +18,8 @@ export function fleetTable(app: GitOpsApp): Repo {
   const repo = new Repo(app, 'fleet-table', { url: 'https://github.com/contoso/fleet' });
   // The entry lists only its own files and flux-system/; each sub-folder has its own Kustomization.
   const mgmt = repo.folder('clusters/mgmt', { includeSubfolders: false });
-  // `clusterctl init --infrastructure azure` installs Cluster API, CAPZ and ASO before Flux applies anything;
+  // `CLUSTER_TOPOLOGY=true clusterctl init --infrastructure azure` installs Cluster API (with the
+  // ClusterTopology feature gate its ClusterClasses need), CAPZ and ASO before Flux applies anything;
   // ADDITIONAL_ASO_CRDS=authorization.azure.com/RoleAssignment adds the kind of the clusters' kubeconfig access.
   declarePreinstalled(mgmt, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.capzWith(['authorization.azure.com/RoleAssignment']));
   // Flux with two controller shards; the fleet's clusters are spread over them. The shard

@@ -37,7 +37,8 @@ export function managementCluster(app: GitOpsApp): Repo {
   const flux = new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry: mgmt });
   const source: ISource = flux.source;
 
-  // `clusterctl init --infrastructure azure` installs Cluster API and CAPZ before Flux applies anything;
+  // `CLUSTER_TOPOLOGY=true clusterctl init --infrastructure azure` installs Cluster API (with the
+  // ClusterTopology feature gate its ClusterClasses need) and CAPZ before Flux applies anything;
   // ADDITIONAL_ASO_CRDS=authorization.azure.com/RoleAssignment adds the kind of the clusters' kubeconfig access.
   declarePreinstalled(mgmt, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.capzWith(['authorization.azure.com/RoleAssignment']));
   new kplus.Namespace(mgmt, 'fleet-namespace', { metadata: { name: NAMESPACE } });

@@ -29,11 +29,12 @@ import * as posix from 'path/posix';
 import { IConstruct } from 'constructs';
 import type { KubeObject } from './layout';
 import { groupOf } from '../core/validation/metadata';
+import { isClusterScoped } from '../core/kinds';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
 import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, isLocalRelativeComponent, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
-import { findCycle } from '../core/graph-path';
+import { findPath } from '../core/graph-path';
 import { Overlay } from './kustomize';
 import type { Repo } from './repo';
 
@@ -660,12 +661,21 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
         message: `${describe(o.obj)}: spec.components[${i}] "${c}": kustomize-controller refuses a component that is not a local path relative to spec.path ("component path must be local and relative"), so the Kustomization applies nothing; vendor it into the repo and name its directory`,
       });
     });
+    builds.set(o, resolveBuild(o, o.obj.metadata.namespace));
+  }
+  /**
+   * The build of the Kustomization object `o` applied in namespace `kns` (its own, or the one a
+   * parent's build renames it into: its source is looked up there), with the bound and the ignore
+   * checks; undefined when its source or path is not in the trees.
+   */
+  function resolveBuild(o: ApplyOrderObject, kns: string | undefined): Applied[] | undefined {
+    const spec = (o.obj.spec ?? {}) as Record<string, any>;
     const sourceRef = spec.sourceRef ?? {};
     const ref = sourceRef.kind === 'ExternalArtifact'
-      ? artifactRepos.get(`${sourceRef.namespace ?? o.obj.metadata.namespace}/${sourceRef.name}`)
+      ? artifactRepos.get(`${sourceRef.namespace ?? kns}/${sourceRef.name}`)
       : sourceRef.kind === 'GitRepository' ? sourceRef : undefined;
-    if (!ref) continue;
-    const ns = ref.namespace ?? o.obj.metadata.namespace;
+    if (!ref) return undefined;
+    const ns = ref.namespace ?? kns;
     const sources = gitRepoByName.get(ns)?.get(ref.name) ?? [];
     // Several repos of an app may each have a flux-system GitRepository (one per management
     // cluster): the Kustomization's own repo's source first, then one on its cluster.
@@ -698,7 +708,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     // construct importing its source by name takes it (Flux's own flux-system source).
     if (!src) {
       if (own) checkBound(o, own, buildIn(own));
-      continue;
+      return undefined;
     }
     const url = str((src.o.obj.spec as Record<string, unknown> | undefined)?.url);
     const byUrl = url ? reposByUrl.get(normalizeRepoUrl(url)) ?? [] : [];
@@ -711,10 +721,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     // management repos with `clusters/mgmt/...`): the Kustomization's own tree then, as its source
     // is in it; with a URL, the one repo of that URL holding the path.
     const chosen = found.length === 1 ? found[0] : byUrl.length === 0 ? found.find((f) => f.r === own) : undefined;
-    if (chosen) {
-      builds.set(o, chosen.b);
-      checkIgnored(o, chosen.r, path, dirsIn.get(chosen.r)!, leftOutIn.get(chosen.r)!, via);
-    }
+    if (chosen) checkIgnored(o, chosen.r, path, dirsIn.get(chosen.r)!, leftOutIn.get(chosen.r)!, via);
     // The bound: in the repo of the source's URL; in a tree whose URL is unknown (`validate`), in
     // the Kustomization's own tree; a URL none of the app's repos has is another repo, not measured.
     if (byUrl.length > 0) {
@@ -722,22 +729,34 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     } else if (own && own.urls === undefined) {
       checkBound(o, own, buildIn(own));
     }
+    return chosen?.b;
   }
+  // The builds of Kustomization objects a parent's build applies in another namespace than theirs.
+  const renamedBuilds = new Map<ApplyOrderObject, Map<string | undefined, Applied[] | undefined>>();
+  const buildAt = (o: ApplyOrderObject, kns: string | undefined): Applied[] | undefined => {
+    if (kns === o.obj.metadata.namespace) return builds.get(o);
+    let byNs = renamedBuilds.get(o);
+    if (!byNs) renamedBuilds.set(o, (byNs = new Map()));
+    if (!byNs.has(kns)) byNs.set(kns, resolveBuild(o, kns));
+    return byNs.get(kns);
+  };
   // A Kustomization is applied to the cluster of the Kustomization whose build holds it (once per
   // such cluster); those in no other build live where their folder says ('' = the repo's cluster).
   const kss: FluxKs[] = [];
-  // (As the parent's build applies it: renamed there, it depends and is depended on by that name.)
+  // (As the parent's build applies it: renamed there, it depends and is depended on by that name,
+  // and its source is looked up in that namespace; a base two overlays rename is two of them.)
   const seen = new Map<ApplyOrderObject, Set<string>>();
   const add = (a: Applied, home: string) => {
     const o = originOf(a);
+    const { name, namespace } = a.obj.metadata;
+    const id = `${namespace ?? ''}/${name}`;
     const homes = seen.get(o) ?? new Set<string>();
-    if (homes.has(home)) return;
-    homes.add(home);
+    if (homes.has(`${home}\u0000${id}`)) return;
+    homes.add(`${home}\u0000${id}`);
     seen.set(o, homes);
     const spec = (o.obj.spec ?? {}) as Record<string, any>;
     const secret = str(spec.kubeConfig?.secretRef?.name);
-    const { name, namespace } = a.obj.metadata;
-    const k: FluxKs = { o, id: `${namespace ?? ''}/${name}`, ns: namespace, home, cluster: secret ? secret.replace(/-kubeconfig$/, '') : home, spec, build: builds.get(o) };
+    const k: FluxKs = { o, id, ns: namespace, home, cluster: secret ? secret.replace(/-kubeconfig$/, '') : home, spec, build: buildAt(o, namespace) };
     kss.push(k);
     for (const c of k.build ?? []) if (originOf(c) !== o && ksSet.has(originOf(c))) add(c, k.cluster);
   };
@@ -936,9 +955,11 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
         );
         continue;
       }
-      // The namespace, as applied (the build's kustomization files and the spec's targetNamespace renamed it).
+      // The namespace, as applied (the build's kustomization files and the spec's targetNamespace
+      // renamed it). A cluster-scoped object's is ignored: kustomize keeps a stray one, the API
+      // server drops it.
       const ns = o.obj.metadata.namespace;
-      if (!ns || (isKind(o.obj, '', 'Namespace'))) continue;
+      if (!ns || isKind(o.obj, '', 'Namespace') || isClusterScoped(o.obj.apiVersion, kind)) continue;
       if (nsOf.get(k)!.has(ns) || BUILTIN_NAMESPACES.includes(ns)) continue;
       if (sets.some((s) => (s.namespaces ?? []).includes(ns)) || (fluxRuns(k) && (ns === 'flux-system' || ns === k.ns))) continue;
       if ([...deps].some((d) => d.cluster === k.cluster && nsOf.get(d)?.has(ns))) continue;
@@ -982,35 +1003,79 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
 }
 
 /**
- * One problem per `dependsOn` cycle among the Kustomizations (disjoint cycles each; a cycle through
- * those of another is reported once they are fixed): kustomize-controller reconciles a
+ * One problem per `dependsOn` cycle among the Kustomizations: kustomize-controller reconciles a
  * Kustomization only once every Kustomization it depends on is ready ("dependency '<ns>/<name>' is
  * not ready"), so none of a cycle ever applies. The `Kustomization` construct refuses a cycle when
- * it is made (`addDependsOn`); this finds those of L1 and raw objects, and of trees `validate` reads.
+ * it is made (`addDependsOn`); this finds those of L1 and raw objects, and of trees `validate`
+ * reads. The cycles are the strongly connected components (Tarjan's algorithm, iterative: one pass
+ * over every Kustomization and dependsOn however many cycles there are); each is shown as one cycle
+ * through it, and the same cycle of the same names on several clusters (a template copied per
+ * cluster) is one line.
  */
 function dependencyCycles(kss: readonly FluxKs[], depsOf: (k: FluxKs) => FluxKs[]): ApplyOrderProblem[] {
-  const key = new Map<FluxKs, string>(kss.map((k, i) => [k, String(i).padStart(9, '0')]));
-  const byKey = new Map<string, FluxKs>(kss.map((k) => [key.get(k)!, k]));
-  const graph = new Map<string, string[]>();
-  for (const k of kss) {
-    const deps = depsOf(k);
-    if (deps.length > 0) graph.set(key.get(k)!, deps.map((d) => key.get(d)!));
+  const edges = new Map<FluxKs, FluxKs[]>(kss.map((k) => [k, depsOf(k)]));
+  const index = new Map<FluxKs, number>();
+  const low = new Map<FluxKs, number>();
+  const onStack = new Set<FluxKs>();
+  const stack: FluxKs[] = [];
+  const components: FluxKs[][] = [];
+  let next = 0;
+  for (const root of kss) {
+    if (index.has(root)) continue;
+    const frames: Array<{ k: FluxKs; i: number }> = [{ k: root, i: 0 }];
+    index.set(root, next);
+    low.set(root, next++);
+    stack.push(root);
+    onStack.add(root);
+    while (frames.length > 0) {
+      const f = frames[frames.length - 1];
+      const deps = edges.get(f.k)!;
+      if (f.i < deps.length) {
+        const d = deps[f.i++];
+        if (!index.has(d)) {
+          index.set(d, next);
+          low.set(d, next++);
+          stack.push(d);
+          onStack.add(d);
+          frames.push({ k: d, i: 0 });
+        } else if (onStack.has(d)) low.set(f.k, Math.min(low.get(f.k)!, index.get(d)!));
+        continue;
+      }
+      frames.pop();
+      if (frames.length > 0) {
+        const parent = frames[frames.length - 1].k;
+        low.set(parent, Math.min(low.get(parent)!, low.get(f.k)!));
+      }
+      if (low.get(f.k) === index.get(f.k)) {
+        const component: FluxKs[] = [];
+        let x: FluxKs;
+        do {
+          x = stack.pop()!;
+          onStack.delete(x);
+          component.push(x);
+        } while (x !== f.k);
+        if (component.length > 1 || edges.get(f.k)!.includes(f.k)) components.push(component);
+      }
+    }
   }
-  // Only nodes that depend on something can be on a cycle; each found cycle's nodes are left out
-  // of the next search.
-  const out: ApplyOrderProblem[] = [];
-  for (let cycle = findCycle(graph); cycle; cycle = findCycle(graph)) {
-    const ks = cycle.map((c) => byKey.get(c)!);
-    for (const c of cycle) graph.delete(c);
-    const first = ks[0];
-    const path = ks.map((k) => k.id).join(' -> ');
-    out.push({
-      where: first.o.where,
-      message: `Kustomization ${first.id}: its dependsOn closes a cycle (${path}): kustomize-controller reconciles a Kustomization only once every one it depends on is ready, ` +
-        'so none of them ever applies; remove one of these dependsOn',
-    });
+  // One cycle through each component, from its first Kustomization (in the input's order).
+  const order = new Map<FluxKs, number>(kss.map((k, i) => [k, i]));
+  const lines = new Map<string, { first: FluxKs; more: number }>();
+  for (const component of components) {
+    const members = new Set(component);
+    const first = component.reduce((a, b) => (order.get(a)! <= order.get(b)! ? a : b));
+    const start = edges.get(first)!.find((d) => members.has(d))!;
+    const back = findPath<FluxKs>(start, first, (k) => edges.get(k)!.filter((d) => members.has(d)))!;
+    const path = [first, ...back].map((k) => k.id).join(' -> ');
+    const seen = lines.get(path);
+    if (seen) seen.more++;
+    else lines.set(path, { first, more: 0 });
   }
-  return out;
+  return [...lines].map(([path, { first, more }]) => ({
+    where: first.o.where,
+    message: `Kustomization ${first.id}: its dependsOn closes a cycle (${path}): kustomize-controller reconciles a Kustomization only once every one it depends on is ready, ` +
+      `so none of them ever applies; remove one of these dependsOn${more > 0 ? ` (so does the same cycle on ${more} more cluster${more > 1 ? 's' : ''})` : ''}`,
+  }));
 }
 
 /**

@@ -617,5 +617,57 @@ describe('dependsOn cycles (L1 and raw objects, and trees validate reads: the co
       line('clusters/mgmt/d.yaml#0', 'flux-system/d -> flux-system/d'),
     ]);
     expect(cycles([ks('a', ['b']), ks('b', ['c']), ks('c', [])])).toEqual([]);
+    // The same cycle on two clusters (a template copied per cluster): one line.
+    const on = (cluster: string, o: ReturnType<typeof ks>) => ({ ...o, file: `clusters/${cluster}/${o.obj.metadata.name}.yaml`, where: `clusters/${cluster}/${o.obj.metadata.name}.yaml#0`, cluster });
+    const two = cycles(['c1', 'c2'].flatMap((c) => [on(c, ks('a', ['b'])), on(c, ks('b', ['a']))]));
+    expect(two.map((p) => p.where)).toEqual(['clusters/c1/a.yaml#0']);
+    expect(two[0].message).toMatch(/\(flux-system\/a -> flux-system\/b -> flux-system\/a\).*remove one of these dependsOn \(so does the same cycle on 1 more cluster\)$/);
+  });
+});
+
+describe('Kustomization objects a parent build renames (review cases)', () => {
+  const ks = (name: string, ns: string | undefined, path: string, src: string, extra: Record<string, unknown> = {}) => ({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, ...(ns ? { namespace: ns } : {}) },
+    spec: { interval: '10m', path, prune: true, sourceRef: { kind: 'GitRepository', name: src }, ...extra },
+  });
+  const git = (name: string, ns: string) => ({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name, namespace: ns }, spec: { url: 'https://example.com/mgmt' } });
+  const run = (objects: Array<{ file: string; where: string; obj: any }>, kustomizations: Array<[string, string[]]>, renames: Array<[string, Record<string, string>]>) =>
+    applyOrderProblems({ repos: [{ name: 'mgmt', urls: ['https://example.com/mgmt'], objects, kustomizations: new Map(kustomizations), renames: new Map(renames) }] }).map((p) => `${p.where} | ${p.message}`);
+
+  test('a base two overlays prefix is two Kustomizations (a-x and b-x), each depended on by its name', () => {
+    const objects: Array<{ file: string; where: string; obj: any }> = [
+      { file: 'clusters/mgmt/sync.yaml', where: 'sync#0', obj: git('mgmt', 'flux-system') },
+      { file: 'clusters/mgmt/sync.yaml', where: 'sync#1', obj: ks('flux-system', 'flux-system', './clusters/mgmt', 'mgmt') },
+      { file: 'clusters/mgmt/y.yaml', where: 'y#0', obj: ks('y', 'flux-system', './apps', 'mgmt', { dependsOn: [{ name: 'b-x' }] }) },
+      { file: 'base/ks.yaml', where: 'base/ks#0', obj: ks('x', 'flux-system', './crds', 'mgmt', { wait: true }) },
+      { file: 'crds/crd.yaml', where: 'crd#0', obj: { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced' } } },
+      { file: 'apps/w.yaml', where: 'w#0', obj: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'flux-system' } } },
+    ];
+    const kustomizations: Array<[string, string[]]> = [['clusters/mgmt', ['sync.yaml', 'y.yaml', '../../a', '../../b']], ['base', ['ks.yaml']], ['a', ['../base']], ['b', ['../base']]];
+    expect(run(objects, kustomizations, [['a', { namePrefix: 'a-' }], ['b', { namePrefix: 'b-' }]])).toEqual([]);
+    // Depending on the name as written: no Kustomization x is applied.
+    objects[2].obj.spec.dependsOn = [{ name: 'x' }];
+    expect(run(objects, kustomizations, [['a', { namePrefix: 'a-' }], ['b', { namePrefix: 'b-' }]])).toEqual([
+      'w#0 | Widget flux-system/w in Kustomization flux-system/y needs Widget (example.com), established by CustomResourceDefinition widgets.example.com in Kustomization flux-system/a-x, ' +
+        'but Kustomization flux-system/y does not depend on it; add Kustomization flux-system/a-x to the dependsOn of Kustomization flux-system/y',
+    ]);
+  });
+
+  test("its source is looked up in the namespace it is applied in; a cluster-scoped object's stray namespace is not a Namespace it needs", () => {
+    const objects = [
+      { file: 'clusters/mgmt/sync.yaml', where: 'sync#0', obj: git('mgmt', 'flux-system') },
+      { file: 'clusters/mgmt/sync.yaml', where: 'sync#1', obj: ks('flux-system', 'flux-system', './clusters/mgmt', 'mgmt') },
+      { file: 'clusters/mgmt/ns.yaml', where: 'ns#0', obj: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } } },
+      { file: 'clusters/mgmt/git.yaml', where: 'git#0', obj: git('repo', 'team-a') },
+      // Written without a namespace: the overlay applies it in team-a, where its source is.
+      { file: 'tenants/base/ks.yaml', where: 'base/ks#0', obj: ks('apps', undefined, './apps', 'repo') },
+      { file: 'apps/w.yaml', where: 'w#0', obj: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'team-a' } } },
+      // kustomize keeps the stray namespace; the API server drops it.
+      { file: 'apps/cr.yaml', where: 'cr#0', obj: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r', namespace: 'nowhere' } } },
+    ];
+    expect(run(objects, [['clusters/mgmt', ['sync.yaml', 'ns.yaml', 'git.yaml', '../../tenants/team-a']], ['tenants/base', ['ks.yaml']], ['tenants/team-a', ['../base']]], [['tenants/team-a', { namespace: 'team-a' }]])).toEqual([
+      "w#0 | Widget team-a/w in Kustomization team-a/apps: its kind Widget (example.com) is not built in, not defined by a CRD in the build, not established by any Kustomization applied to the repo's cluster, " +
+        'and not declared pre-installed there; add what installs it, or declare it with declarePreinstalled(folder, Preinstalled.<preset> | Preinstalled.of(...))',
+    ]);
   });
 });
