@@ -3,7 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { recordOptOut } from '../core/baseline';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
-import { isClusterScoped, pluralOf, rulesAllow, type PolicyRule } from '../core/kinds';
+import { isClusterScoped, pluralOf, rulesAllow } from '../core/kinds';
 import { groupOf } from '../core/validation/metadata';
 import { addReference } from '../core/references';
 import { PlatformResource } from '../core/resource';
@@ -17,6 +17,7 @@ import { Decryption, Kustomization } from './kustomization';
 import { foldersBuiltAt, sourceRepo } from './lockdown';
 import { Alert, NotificationProvider } from './notification';
 import { addTenantGuardrails, TenantLimitRange, TenantNetworkPolicy, TenantResourceQuota } from './tenant-guardrails';
+import { serviceAccountPermissions, type Permissions } from './tenant-rbac';
 import { checkTenantService, TENANT_POLICY_LABEL, TENANT_POLICY_VALUE, TENANT_SERVICE_POLICY, TenantServicePolicy } from './tenant-policy';
 
 /** The restricted ClusterRole tenants are bound to (in their namespace) by default. */
@@ -253,6 +254,13 @@ export interface TenantProps {
    * @default false
    */
   readonly allowAsoCredential?: boolean;
+  /**
+   * Check at synth what the tenant's ServiceAccount may apply (see {@link Tenant}): objects of the
+   * tenant's folders that the app's RoleBindings and ClusterRoleBindings of the ServiceAccount do
+   * not allow are refused. Turn it off when the admins grant it more outside the app.
+   * @default true
+   */
+  readonly checkPermissions?: boolean;
 }
 
 const GUID = { pattern: ENTRA_OBJECT_ID, description: 'an Entra ID object id: a lowercase GUID' } as const;
@@ -311,6 +319,7 @@ export class Tenant extends Construct {
   public readonly networkPolicy?: ApiObject;
   private readonly namespaceObject: ApiObject;
   private readonly allowAsoCredential: boolean;
+  private readonly checkPermissions: boolean;
 
   public constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
@@ -400,6 +409,7 @@ export class Tenant extends Construct {
     this.networkPolicy = guardrails.networkPolicy;
 
     this.allowAsoCredential = props.allowAsoCredential ?? false;
+    this.checkPermissions = props.checkPermissions ?? true;
     if (this.allowAsoCredential) recordOptOut(this, 'tenant.allowAsoCredential', 'true', 'Pods of the tenant can mount the ASO credential of its namespace');
     const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole };
     if (props.defineClusterRole ?? props.clusterRole === undefined) {
@@ -483,13 +493,14 @@ export class Tenant extends Construct {
     const ns = this.namespace;
     const seen = new Set<IConstruct>();
     let namespaceObject: Record<string, any> | undefined;
-    const roles = this.knownRoleRules();
-    for (const folder of this.appliedFolders()) {
+    const folders = this.appliedFolders();
+    const permissions = this.checkPermissions && folders.length > 0 ? serviceAccountPermissions(this.node.root, ns, this.name) : undefined;
+    for (const folder of folders) {
       for (const c of folder.node.findAll()) {
         if (!(c instanceof ApiObject) || seen.has(c)) continue;
         seen.add(c);
-        if (c.apiVersion !== 'v1' || c.kind !== 'Secret') {
-          const refused = this.rbacProblem(c, roles);
+        if (permissions && (c.apiVersion !== 'v1' || c.kind !== 'Secret')) {
+          const refused = this.rbacProblem(c, permissions);
           if (refused) {
             errors.push(refused);
             continue;
@@ -516,57 +527,36 @@ export class Tenant extends Construct {
   }
 
   /**
-   * What the ClusterRole the tenant's reconciler is bound to allows: the rules of each ClusterRole
-   * of the app with its name (a definition per cluster; none when the admins keep it outside the
-   * app, or it aggregates others, or it is one of Kubernetes' own: then unknown, undefined).
-   */
-  private knownRoleRules(): ReadonlyArray<readonly PolicyRule[]> | undefined {
-    if (BUILT_IN_ROLES.has(this.clusterRole)) return undefined;
-    const root = this.node.root;
-    const byName = memoForSynthPass(CLUSTER_ROLES_BY_NAME, root, () => {
-      const out = new Map<string, ApiObject[]>();
-      for (const c of allConstructs(root)) {
-        if (!(c instanceof ApiObject) || c.kind !== 'ClusterRole' || c.apiVersion !== 'rbac.authorization.k8s.io/v1') continue;
-        const list = out.get(c.name);
-        if (list) list.push(c);
-        else out.set(c.name, [c]);
-      }
-      return out;
-    });
-    const defs = byName.get(this.clusterRole) ?? [];
-    if (defs.length === 0) return undefined;
-    const rules: Array<readonly PolicyRule[]> = [];
-    for (const d of defs) {
-      const json = d.toJson() as { rules?: PolicyRule[]; aggregationRule?: unknown };
-      if (json.aggregationRule !== undefined) return undefined;
-      rules.push(json.rules ?? []);
-    }
-    return rules;
-  }
-
-  /**
    * Why the tenant's reconciler may not apply `c`: kustomize-controller impersonates the tenant's
-   * ServiceAccount (`serviceAccountName`), which a RoleBinding binds to the tenant ClusterRole in
-   * the tenant namespace only. A cluster-scoped object is never granted by a RoleBinding; a
-   * namespaced one needs `create` and `patch` on its resource (server-side apply creates or patches
-   * it; its dry-run is authorized the same way). Refused, the dry-run of the whole build fails and
-   * nothing of the tenant's build applies. Namespaced objects are checked only where the app holds
-   * the ClusterRole (`roles`); the plural is the app's CRD's, else Kubernetes' default.
+   * ServiceAccount (`serviceAccountName`), and RBAC decides object by object, in the server-side
+   * dry-run of the whole build first. A namespaced object needs `create` and `patch` on its
+   * resource (server-side apply creates or patches it) from the roles its RoleBindings in the
+   * tenant namespace and its ClusterRoleBindings grant; a cluster-scoped one from its
+   * ClusterRoleBindings only (a RoleBinding grants nothing at the cluster scope). A scope whose
+   * bound roles the app does not all hold is not checked (`serviceAccountPermissions`). The
+   * plural is the app's CRD's, else Kubernetes' default.
    */
-  private rbacProblem(c: ApiObject, roles: ReadonlyArray<readonly PolicyRule[]> | undefined): string | undefined {
+  private rbacProblem(c: ApiObject, permissions: Permissions): string | undefined {
     const ns = this.namespace;
-    const who = `Flux applies the tenant's objects as ServiceAccount ${ns}/${this.name}`;
-    const fix = 'nothing of the tenant\'s build applies (its dry-run fails); move it to a folder the platform applies';
-    if (isClusterScoped(c.apiVersion, c.kind)) {
-      return `${c.node.path}: ${c.kind}/${c.name}: ${who}, bound to ClusterRole "${this.clusterRole}" by a RoleBinding in namespace "${ns}", which grants nothing at the cluster scope, and a ${c.kind} is cluster-scoped: ${fix}`;
-    }
-    if (!roles) return undefined;
+    const clusterScoped = isClusterScoped(c.apiVersion, c.kind);
+    const rules = clusterScoped ? permissions.clusterScoped : permissions.namespaced;
+    if (!rules) return undefined;
     const group = groupOf(c.apiVersion);
     const resource = crdPlurals(this.node.root).get(`${group}/${c.kind}`) ?? pluralOf(c.kind);
-    const missing = ['create', 'patch'].filter((verb) => !roles.some((rules) => rulesAllow(rules, verb, group, resource, c.name)));
+    const missing = ['create', 'patch'].filter((verb) => !rulesAllow(rules, verb, group, resource, c.name));
     if (missing.length === 0) return undefined;
-    return `${c.node.path}: ${c.kind}/${ns}/${c.name}: ${who}, bound to ClusterRole "${this.clusterRole}", which does not allow ${missing.join(' and ')} on ${group ? `${resource}.${group}` : resource} (server-side apply needs create and patch): ` +
-      `${fix}, or add a rule for it to ClusterRole "${this.clusterRole}"`;
+    const who = `Flux applies the tenant's objects as ServiceAccount ${ns}/${this.name}`;
+    const roles = permissions.roles.length > 0 ? permissions.roles.join(', ') : 'none';
+    const on = `${missing.join(' and ')} on ${group ? `${resource}.${group}` : resource}`;
+    const fix = 'nothing of the tenant\'s build applies (its dry-run fails); move it to a folder the platform applies';
+    if (clusterScoped) {
+      return `${c.node.path}: ${c.kind}/${c.name}: ${who}, and a ${c.kind} is cluster-scoped: ` +
+        (permissions.clusterBound
+          ? `no ClusterRoleBinding of the app allows it ${on}: ${fix}`
+          : `its roles (${roles}) are bound by RoleBindings in namespace "${ns}", which grant nothing at the cluster scope: ${fix}`);
+    }
+    return `${c.node.path}: ${c.kind}/${ns}/${c.name}: ${who}, whose roles in the app (${roles}) do not allow ${on} (server-side apply needs create and patch): ` +
+      `${fix}, or grant it to the ServiceAccount (checkPermissions: false if it is granted outside the app)`;
   }
 
   /** Objects of the app that put an ASO credential in the tenant namespace. */
@@ -600,8 +590,6 @@ export class Tenant extends Construct {
   }
 }
 
-/** Key of the app's ClusterRoles by name in a synth pass (see `knownRoleRules`). */
-const CLUSTER_ROLES_BY_NAME = Symbol('cluster roles by name');
 /** Key of the plurals the app's CRDs define, by `<group>/<Kind>`, in a synth pass. */
 const CRD_PLURALS = Symbol('crd plurals');
 

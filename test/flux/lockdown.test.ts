@@ -190,9 +190,9 @@ test('a team repo of the app (same URL as the tenant source) is checked too', ()
     `${BOOT}: lockdown: team-a/deploy/api: HelmRelease team-a/api: spec.chart.spec.sourceRef: refers to flux-system/shared-charts, in another namespace, ` +
       'which --no-cross-namespace-refs=true refuses; create the source in namespace "team-a" (with its own secretRef there) and use it',
     // And the default tenant ClusterRole grants no Flux kinds (test/flux/tenants.test.ts, "what the tenant's ServiceAccount may apply").
-    'platform/tenants/teams/team-a: team-a/deploy/api/Resource: HelmRelease/team-a/api: Flux applies the tenant\'s objects as ServiceAccount team-a/team-a, bound to ClusterRole "cdk8s-platform-tenant", ' +
-      'which does not allow create and patch on helmreleases.helm.toolkit.fluxcd.io (server-side apply needs create and patch): nothing of the tenant\'s build applies (its dry-run fails); ' +
-      'move it to a folder the platform applies, or add a rule for it to ClusterRole "cdk8s-platform-tenant"',
+    'platform/tenants/teams/team-a: team-a/deploy/api/Resource: HelmRelease/team-a/api: Flux applies the tenant\'s objects as ServiceAccount team-a/team-a, whose roles in the app (ClusterRole "cdk8s-platform-tenant") ' +
+      'do not allow create and patch on helmreleases.helm.toolkit.fluxcd.io (server-side apply needs create and patch): nothing of the tenant\'s build applies (its dry-run fails); ' +
+      'move it to a folder the platform applies, or grant it to the ServiceAccount (checkPermissions: false if it is granted outside the app)',
   ]);
 });
 

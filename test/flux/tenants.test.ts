@@ -445,43 +445,77 @@ describe('Tenant Secrets', () => {
 describe("what the tenant's ServiceAccount may apply (kustomize-controller impersonates it: RBAC refuses the rest, in the dry-run too)", () => {
   const WHO = "Flux applies the tenant's objects as ServiceAccount team-a/team-a";
   const NOTHING = "nothing of the tenant's build applies (its dry-run fails); move it to a folder the platform applies";
+  const GRANT = 'or grant it to the ServiceAccount (checkPermissions: false if it is granted outside the app)';
+  const rbac = (scope: any, id: string, kind: string, body: Record<string, unknown>) => new ApiObject(scope, id, { apiVersion: 'rbac.authorization.k8s.io/v1', kind, ...body });
 
-  test('cluster-scoped objects: a RoleBinding grants nothing at the cluster scope, whatever the role', () => {
+  test('cluster-scoped objects: RoleBindings grant nothing at the cluster scope, whatever their role', () => {
     for (const clusterRole of [undefined, 'admin']) {
       const { app, deploy } = teamFixture(clusterRole ? { clusterRole } : {});
       new ApiObject(deploy, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a-extra' } });
-      new ApiObject(deploy, 'cr', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'team-a-reader' }, rules: [] });
+      rbac(deploy, 'cr', 'ClusterRole', { metadata: { name: 'team-a-reader' }, rules: [] });
       const role = clusterRole ?? 'cdk8s-platform-tenant';
+      const bound = `its roles (ClusterRole "${role}") are bound by RoleBindings in namespace "team-a", which grant nothing at the cluster scope`;
       expect(Testing.synthProblems(app).filter((p) => p.includes(WHO))).toEqual([
-        `platform/clusters--mgmt/team-a: team-a/deploy/ns: Namespace/team-a-extra: ${WHO}, bound to ClusterRole "${role}" by a RoleBinding in namespace "team-a", which grants nothing at the cluster scope, and a Namespace is cluster-scoped: ${NOTHING}`,
-        `platform/clusters--mgmt/team-a: team-a/deploy/cr: ClusterRole/team-a-reader: ${WHO}, bound to ClusterRole "${role}" by a RoleBinding in namespace "team-a", which grants nothing at the cluster scope, and a ClusterRole is cluster-scoped: ${NOTHING}`,
+        `platform/clusters--mgmt/team-a: team-a/deploy/ns: Namespace/team-a-extra: ${WHO}, and a Namespace is cluster-scoped: ${bound}: ${NOTHING}`,
+        `platform/clusters--mgmt/team-a: team-a/deploy/cr: ClusterRole/team-a-reader: ${WHO}, and a ClusterRole is cluster-scoped: ${bound}: ${NOTHING}`,
       ]);
     }
   });
 
-  test("namespaced objects are checked against the tenant ClusterRole's rules (create and patch, by the resource's plural)", () => {
+  test("namespaced objects are checked against the rules of the roles bound to it (create and patch, by the resource's plural)", () => {
     const { app, deploy } = teamFixture();
     new ApiObject(deploy, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: 'b' } });
     new ApiObject(deploy, 'np', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-web' }, spec: { podSelector: {} } });
     // Not granted by the default tenant role: RBAC objects (escalation) and Flux kinds.
-    new ApiObject(deploy, 'role', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'extra' }, rules: [] });
+    rbac(deploy, 'role', 'Role', { metadata: { name: 'extra' }, rules: [] });
     expect(Testing.synthProblems(app)).toEqual([
-      `platform/clusters--mgmt/team-a: team-a/deploy/role: Role/team-a/extra: ${WHO}, bound to ClusterRole "cdk8s-platform-tenant", which does not allow create and patch on roles.rbac.authorization.k8s.io ` +
-        `(server-side apply needs create and patch): ${NOTHING}, or add a rule for it to ClusterRole "cdk8s-platform-tenant"`,
+      `platform/clusters--mgmt/team-a: team-a/deploy/role: Role/team-a/extra: ${WHO}, whose roles in the app (ClusterRole "cdk8s-platform-tenant") do not allow create and patch on roles.rbac.authorization.k8s.io ` +
+        `(server-side apply needs create and patch): ${NOTHING}, ${GRANT}`,
     ]);
+  });
+
+  test("more bindings of the app for the ServiceAccount count (a platform Role and RoleBinding, a ClusterRoleBinding); checkPermissions: false for grants outside the app", () => {
+    const certificate = (deploy: any) => new ApiObject(deploy, 'cert', { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'web' }, spec: { secretName: 'web-tls', issuerRef: { name: 'letsencrypt' }, dnsNames: ['web.contoso.com'] } });
+    const subject = { kind: 'ServiceAccount', name: 'team-a', namespace: 'team-a' };
+    // Without the extra grant: refused.
+    let f = teamFixture();
+    certificate(f.deploy);
+    expect(Testing.synthProblems(f.app).filter((p) => p.includes(WHO))).toEqual([
+      `platform/clusters--mgmt/team-a: team-a/deploy/cert: Certificate/team-a/web: ${WHO}, whose roles in the app (ClusterRole "cdk8s-platform-tenant") do not allow create and patch on certificates.cert-manager.io ` +
+        `(server-side apply needs create and patch): ${NOTHING}, ${GRANT}`,
+    ]);
+    // A platform Role bound to it in the tenant namespace: allowed.
+    f = teamFixture();
+    rbac(f.folder, 'certs', 'Role', { metadata: { name: 'team-a-certs', namespace: 'team-a' }, rules: [{ apiGroups: ['cert-manager.io'], resources: ['certificates'], verbs: ['get', 'create', 'patch', 'delete'] }] });
+    rbac(f.folder, 'certs-binding', 'RoleBinding', { metadata: { name: 'team-a-certs', namespace: 'team-a' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'team-a-certs' }, subjects: [subject] });
+    certificate(f.deploy);
+    expect(Testing.synthProblems(f.app).filter((p) => p.includes(WHO))).toEqual([]);
+    // A ClusterRoleBinding to a ClusterRole the app holds also grants cluster-scoped objects.
+    f = teamFixture();
+    rbac(f.folder, 'ns-creator', 'ClusterRole', { metadata: { name: 'ns-creator' }, rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['create', 'patch'] }] });
+    rbac(f.folder, 'ns-creator-binding', 'ClusterRoleBinding', { metadata: { name: 'team-a-ns-creator' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ns-creator' }, subjects: [subject] });
+    new ApiObject(f.deploy, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a-extra' } });
+    new ApiObject(f.deploy, 'pc', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'team-a-high' }, value: 1000 });
+    expect(Testing.synthProblems(f.app).filter((p) => p.includes(WHO))).toEqual([
+      `platform/clusters--mgmt/team-a: team-a/deploy/pc: PriorityClass/team-a-high: ${WHO}, and a PriorityClass is cluster-scoped: no ClusterRoleBinding of the app allows it create and patch on priorityclasses.scheduling.k8s.io: ${NOTHING}`,
+    ]);
+    // Granted outside the app: turned off.
+    f = teamFixture({ checkPermissions: false });
+    certificate(f.deploy);
+    expect(Testing.synthProblems(f.app).filter((p) => p.includes(WHO))).toEqual([]);
   });
 
   test("a ClusterRole of the admins' own: its rules, with resourceNames; kept outside the app or aggregated: namespaced objects unchecked", () => {
     const build = (role?: Record<string, unknown>) => {
       const { app, deploy, folder } = teamFixture({ clusterRole: 'team-deployer' });
-      if (role) new ApiObject(folder, 'role', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'team-deployer' }, ...role });
+      if (role) rbac(folder, 'role', 'ClusterRole', { metadata: { name: 'team-deployer' }, ...role });
       new ApiObject(deploy, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: 'b' } });
       new ApiObject(deploy, 'other', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' }, data: { a: 'b' } });
       return Testing.synthProblems(app).filter((p) => p.includes(WHO));
     };
-    expect(build({ rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['settings'], verbs: ['get', 'create', 'patch'] }]})).toEqual([
-      `platform/clusters--mgmt/team-a: team-a/deploy/other: ConfigMap/team-a/other: ${WHO}, bound to ClusterRole "team-deployer", which does not allow create and patch on configmaps ` +
-        `(server-side apply needs create and patch): ${NOTHING}, or add a rule for it to ClusterRole "team-deployer"`,
+    expect(build({ rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['settings'], verbs: ['get', 'create', 'patch'] }] })).toEqual([
+      `platform/clusters--mgmt/team-a: team-a/deploy/other: ConfigMap/team-a/other: ${WHO}, whose roles in the app (ClusterRole "team-deployer") do not allow create and patch on configmaps ` +
+        `(server-side apply needs create and patch): ${NOTHING}, ${GRANT}`,
     ]);
     expect(build({ rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] })).toEqual([]);
     expect(build({ aggregationRule: { clusterRoleSelectors: [{ matchLabels: { team: 'deployer' } }] } })).toEqual([]);
