@@ -143,15 +143,19 @@ export function applyOrderLines(
     }
     // Filled below, before the model reads it: the files each kustomization file names.
     const namedFiles = new Map<string, string[]>();
-    // What each kustomization file (not a Component's) renames what it builds with.
+    // What each kustomization file renames what it builds with (a Component's: the build of the
+    // kustomization listing it), and the components each lists.
     const renamesOf = new Map<string, KustomizeRename>();
+    const componentRenames = new Map<string, KustomizeRename>();
+    const components = new Map<string, string[]>();
     for (const { dir: d, doc } of kustomizationDocs) {
-      if (isKustomizeComponent(doc)) continue;
-      const { namespace, namePrefix, nameSuffix } = doc as Record<string, unknown>;
+      const { namespace, namePrefix, nameSuffix, components: listedComponents } = doc as Record<string, unknown>;
       const r = renameOf(namespace, namePrefix, nameSuffix);
-      if (renames(r)) renamesOf.set(d, r);
+      if (renames(r)) (isKustomizeComponent(doc) ? componentRenames : renamesOf).set(d, r);
+      const entries = Array.isArray(listedComponents) ? listedComponents.filter((c): c is string => typeof c === 'string' && !c.includes('://') && !c.startsWith('/')) : [];
+      if (entries.length > 0) components.set(d, entries.map((c) => path.posix.normalize(path.posix.join(d, c))));
     }
-    repos.push({ name: p, objects, kustomizations, kustomizationFileNames, sourceIgnoreFiles: listed.sourceIgnores, namedFiles, renames: renamesOf });
+    repos.push({ name: p, objects, kustomizations, kustomizationFileNames, sourceIgnoreFiles: listed.sourceIgnores, namedFiles, renames: renamesOf, components, componentRenames });
     // The local files and directories each kustomization file names, which a build needs: known
     // from the listing (its YAML files, its directories with a kustomization file), else looked
     // up on disk.

@@ -216,6 +216,24 @@ export function renames(r: KustomizeRename): boolean {
   return r.namespace !== undefined || r.namePrefix !== undefined || r.nameSuffix !== undefined;
 }
 
+/** A kustomize Component a kustomization file lists: its directory in the tree (when it has one) and what its kustomization file renames. */
+export interface ComponentRename<D> {
+  readonly dir?: D;
+  readonly rename: KustomizeRename;
+}
+
+/** The components of a build, for {@link renameChains}. */
+export interface BuildComponents<D> {
+  /** The components a directory's kustomization file lists (`components:`), in order. */
+  of(dir: D): ReadonlyArray<ComponentRename<D>>;
+  /**
+   * The Flux Kustomization's `spec.components`, resolved from its path: kustomize-controller appends
+   * them to the components of the kustomization file at the path (fluxcd/pkg `kustomize`
+   * `GenerateManifest`), or of the one it generates there.
+   */
+  readonly spec?: ReadonlyArray<ComponentRename<D>>;
+}
+
 /**
  * What renames the objects of each directory of a build (`dirs`, a {@link builtDirectories}
  * result, possibly without what the source drops), as chains of renames, innermost first, one per
@@ -225,31 +243,50 @@ export function renames(r: KustomizeRename): boolean {
  * (`transform`) replace the fields of the kustomization file at the path, as kustomize-controller
  * writes them into it; where Flux generates the kustomization.yaml at the path, they rename
  * everything, last. A directory Flux's generated kustomization.yaml lists file by file has the one
- * chain `[transform]`. Shared by the apply-order model and the destroy guard, so they cannot disagree.
+ * chain `[transform]` (after the spec's components).
+ *
+ * kustomize runs a kustomization's components (`components`) on everything it has accumulated,
+ * after its resources and before its own fields, each component on what the previous ones and its
+ * own resources made (checked with `kubectl kustomize`): a Component's `namespace` / `namePrefix` /
+ * `nameSuffix` renames its including kustomization's resources (`affixOf` of a Component's
+ * directory is none: its rename comes in through `components`). Shared by the apply-order model and
+ * the destroy guard, so they cannot disagree.
  */
-export function renameChains<D>(tree: BuildTree<D>, dirs: ReadonlyArray<BuiltDirectory<D>>, path: string, transform: KustomizeRename, affixOf: (dir: D) => KustomizeRename): Map<D, Array<readonly KustomizeRename[]>> {
+export function renameChains<D>(
+  tree: BuildTree<D>, dirs: ReadonlyArray<BuiltDirectory<D>>, path: string, transform: KustomizeRename, affixOf: (dir: D) => KustomizeRename,
+  components?: BuildComponents<D>,
+): Map<D, Array<readonly KustomizeRename[]>> {
   const out = new Map<D, Array<readonly KustomizeRename[]>>();
   const p = fluxBuildPath(path);
   const kept = new Set(dirs.map((b) => b.dir));
   const atPath = dirs.length > 0 && !dirs[0].generated && tree.pathOf(dirs[0].dir) === p;
+  const specComponents = components?.spec ?? [];
   const visiting = new Set<D>();
   const walk = (d: D, outer: readonly KustomizeRename[]) => {
     if (visiting.has(d)) return; // a cycle, which kustomize refuses
     const own = affixOf(d);
-    const layer = atPath && outer.length === 0 && tree.pathOf(d) === p
+    const root = atPath && outer.length === 0 && tree.pathOf(d) === p;
+    const layer = root
       ? { namespace: transform.namespace ?? own.namespace, namePrefix: transform.namePrefix ?? own.namePrefix, nameSuffix: transform.nameSuffix ?? own.nameSuffix }
       : own;
-    const layers = [layer, ...outer];
+    const comps = [...(components?.of(d) ?? []), ...(root ? specComponents : [])];
+    const layers = [...comps.map((c) => c.rename), layer, ...outer];
     const list = out.get(d);
     if (list) list.push(layers);
     else out.set(d, [layers]);
     visiting.add(d);
-    for (const c of tree.listedDirs(d)) if (tree.isKustomized(c) && kept.has(c)) walk(c, layers);
+    for (const c of tree.listedDirs(d)) {
+      if (!tree.isKustomized(c) || !kept.has(c)) continue;
+      // A component's own resources: renamed by it and the components after it.
+      const i = comps.findIndex((x) => x.dir === c);
+      walk(c, i < 0 ? layers : layers.slice(i));
+    }
     visiting.delete(d);
   };
+  const generatedRoot = [...specComponents.map((c) => c.rename), transform];
   for (const b of dirs) {
-    if (b.generated) out.set(b.dir, [[transform]]);
-    else if (b.top) walk(b.dir, atPath ? [] : [transform]);
+    if (b.generated) out.set(b.dir, [generatedRoot]);
+    else if (b.top) walk(b.dir, atPath ? [] : generatedRoot);
   }
   return out;
 }

@@ -31,7 +31,7 @@ import type { KubeObject } from './layout';
 import { groupOf } from '../core/validation/metadata';
 import { isClusterScoped } from '../core/kinds';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
-import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, isLocalRelativeComponent, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type KustomizeRename } from '../core/flux-build';
+import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, isLocalRelativeComponent, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type ComponentRename, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
 import { findPath } from '../core/graph-path';
@@ -222,6 +222,21 @@ export interface ApplyOrderRepo {
    */
   readonly renames?: ReadonlyMap<string, KustomizeRename>;
   /**
+   * The components each folder's kustomization file lists (`components:`), as repo paths of their
+   * directories, in order (keyed as {@link kustomizations}): what they rename applies to the
+   * folder's build (see {@link componentRenames}).
+   * @default - none
+   */
+  readonly components?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * What each Component's kustomization file renames (its `namespace`, `namePrefix`,
+   * `nameSuffix`), by its directory (keyed as {@link kustomizations}): kustomize runs it on the
+   * build of the kustomization listing it (or of a Flux Kustomization's `spec.components`), before
+   * that kustomization's own fields.
+   * @default - none renames
+   */
+  readonly componentRenames?: ReadonlyMap<string, KustomizeRename>;
+  /**
    * The name of each folder's kustomization file (keyed as {@link kustomizations}), where it is not
    * `kustomization.yaml`.
    * @default - `kustomization.yaml` in every folder
@@ -409,6 +424,9 @@ interface RepoFiles {
   affixOf(dir: string): KustomizeRename;
   /** Whether any kustomization file of the repo renames. */
   readonly renaming: boolean;
+  /** The components a directory's kustomization file lists, and those at a path (a Flux spec's `components`). */
+  componentsOf(dir: string): ReadonlyArray<ComponentRename<string>>;
+  componentsAt(path: string, entries: readonly string[]): ReadonlyArray<ComponentRename<string>>;
 }
 
 function repoFiles(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>): RepoFiles {
@@ -451,7 +469,13 @@ function repoFiles(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>
     atOrBelow: (p) => (p === '' ? sorted : [...(dirs.has(p) ? [p] : []), ...withPrefix(sorted, `${p}/`, (d) => d)]),
   };
   const affixes = repo.renames;
-  return { tree, filesIn, position, listedFiles: (d) => resolve(d).files, affixOf: (d) => affixes?.get(key(d)) ?? NO_RENAME, renaming: [...(affixes?.values() ?? [])].some(renames) };
+  const componentAt = (p: string): ComponentRename<string> => ({ dir: dirs.has(p) ? p : undefined, rename: repo.componentRenames?.get(key(p)) ?? NO_RENAME });
+  return {
+    tree, filesIn, position, listedFiles: (d) => resolve(d).files, affixOf: (d) => affixes?.get(key(d)) ?? NO_RENAME,
+    renaming: [...(affixes?.values() ?? []), ...(repo.componentRenames?.values() ?? [])].some(renames),
+    componentsOf: (d) => (repo.components?.get(key(d)) ?? []).map((c) => componentAt(fluxBuildPath(c))),
+    componentsAt: (p, entries) => entries.map((e) => componentAt(fluxBuildPath(p ? `${p}/${e}` : e))),
+  };
 }
 
 const NO_RENAME: KustomizeRename = {};
@@ -688,6 +712,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const deleted = deletedByPatches(spec.patches);
     // What its spec renames the build with (kustomize-controller writes it into the kustomization file at the path).
     const transform = fluxSpecRename(spec);
+    const specComponents = (Array.isArray(spec.components) ? spec.components : []).filter((c: unknown): c is string => typeof c === 'string' && isLocalRelativeComponent(c));
     const via = sourceRef.kind === 'ExternalArtifact' ? (ref as Via) : undefined;
     // The directories built in each repo looked at, and what the source leaves out there (the
     // ignore check reads them again).
@@ -700,7 +725,9 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       const dirs = leftOut ? withoutDroppedDirectories(index.tree, { filesIn: index.filesIn, kustomizationFile: (d) => kustomizationFileOf(r, d) }, all, leftOut) : all;
       dirsIn.set(r, dirs);
       if (leftOut) leftOutIn.set(r, leftOut);
-      const chains = index.renaming || renames(transform) ? renameChains(index.tree, dirs, path, transform, index.affixOf) : undefined;
+      const chains = index.renaming || renames(transform)
+        ? renameChains(index.tree, dirs, path, transform, index.affixOf, { of: index.componentsOf, spec: index.componentsAt(fluxBuildPath(path), specComponents) })
+        : undefined;
       return buildOf(byFile.get(r)!, index, dirs, leftOut, chains, deleted);
     };
     // A source that is not in the trees fetches a repo we cannot see: its builds are not checked

@@ -7,7 +7,7 @@ import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
-import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecRename, renameChains, renamedThrough, renameOf, renames, withoutDroppedDirectories, type BuildTree, type KustomizeRename } from '../core/flux-build';
+import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecRename, isLocalRelativeComponent, renameChains, renamedThrough, renameOf, renames, withoutDroppedDirectories, type BuildTree, type ComponentRename, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
 import type { KubeObject } from '../gitops/layout';
@@ -620,10 +620,13 @@ interface SideTree {
   kustomizationFile(dir: string): string | undefined;
   /**
    * What the kustomization file of a directory renames what it builds with (its `namespace`,
-   * `namePrefix`, `nameSuffix`); none for a Component's (which renames the build including it:
-   * not modelled) or a directory without one.
+   * `namePrefix`, `nameSuffix`); none for a Component's (it renames the build including it: see
+   * {@link components}) or a directory without one.
    */
   affixOf(dir: string): KustomizeRename;
+  /** The components a directory's kustomization file lists, with what each renames; and those at a path (a Flux spec's `components`). */
+  componentsOf(dir: string): ReadonlyArray<ComponentRename<string>>;
+  componentsAt(path: string, entries: readonly string[]): ReadonlyArray<ComponentRename<string>>;
 }
 
 const SIDE_TREES = new WeakMap<Map<string, Ident[]>, SideTree>();
@@ -642,22 +645,27 @@ function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>
   for (const f of kfiles.keys()) if (!kfileOf.has(dirOf(f)) || f.endsWith('.yaml')) kfileOf.set(dirOf(f), f);
   const dirs = new Set<string>([...filesIn.keys(), ...kfileOf.keys()]);
   const sorted = [...dirs].sort();
-  const listed = new Map<string, { dirs: string[]; files: string[]; affix: KustomizeRename }>();
+  const listed = new Map<string, { dirs: string[]; files: string[]; affix: KustomizeRename; componentAffix: KustomizeRename; components: string[] }>();
   const listOf = (d: string) => {
     let l = listed.get(d);
     if (!l) {
       const doc = kfileOf.has(d) ? parseKustomization(kfiles.get(kfileOf.get(d)!)!) : null;
-      l = { dirs: [], files: [], affix: doc && doc.kind !== 'Component' ? renameOf(doc.namespace, doc.namePrefix, doc.nameSuffix) : NO_TRANSFORM };
-      for (const e of [...(Array.isArray(doc?.resources) ? doc!.resources : []), ...(Array.isArray(doc?.components) ? doc!.components : [])]) {
+      const affix = doc ? renameOf(doc.namespace, doc.namePrefix, doc.nameSuffix) : NO_TRANSFORM;
+      const component = doc?.kind === 'Component';
+      l = { dirs: [], files: [], affix: component ? NO_TRANSFORM : affix, componentAffix: component ? affix : NO_TRANSFORM, components: [] };
+      const components = Array.isArray(doc?.components) ? doc!.components : [];
+      for (const e of [...(Array.isArray(doc?.resources) ? doc!.resources : []), ...components]) {
         if (typeof e !== 'string' || e.includes('://') || e.startsWith('/')) continue;
         const target = fluxBuildPath(d ? `${d}/${e}` : e);
         if (ids.has(target)) l.files.push(target);
         else if (kfileOf.has(target)) l.dirs.push(target);
       }
+      for (const e of components) if (typeof e === 'string' && !e.includes('://') && !e.startsWith('/')) l.components.push(fluxBuildPath(d ? `${d}/${e}` : e));
       listed.set(d, l);
     }
     return l;
   };
+  const componentAt = (target: string): ComponentRename<string> => (kfileOf.has(target) ? { dir: target, rename: listOf(target).componentAffix } : { rename: NO_TRANSFORM });
   st = {
     tree: {
       at: (p) => (dirs.has(p) ? p : undefined),
@@ -670,12 +678,20 @@ function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>
     listedFiles: (d) => listOf(d).files,
     kustomizationFile: (d) => kfileOf.get(d),
     affixOf: (d) => (kfileOf.has(d) ? listOf(d).affix : NO_TRANSFORM),
+    componentsOf: (d) => (kfileOf.has(d) ? listOf(d).components.map(componentAt) : []),
+    componentsAt: (path, entries) => entries.map((e) => componentAt(fluxBuildPath(path ? `${path}/${e}` : e))),
   };
   SIDE_TREES.set(ids, st);
   return st;
 }
 
 const NO_TRANSFORM: KustomizeRename = {};
+
+/** A Flux Kustomization's `spec.components` (the local ones: kustomize-controller refuses the others). */
+function specComponentsOf(spec: unknown): string[] {
+  const c = (spec as { components?: unknown } | undefined)?.components;
+  return Array.isArray(c) ? c.filter((e): e is string => typeof e === 'string' && isLocalRelativeComponent(e)) : [];
+}
 
 /**
  * What `kustomize build` of `dir` in a repo yields (lib/core/flux-build.ts: without a
@@ -685,7 +701,7 @@ const NO_TRANSFORM: KustomizeRename = {};
  * leaves out of its artifact, which Flux's generated kustomization.yaml does not list (a
  * kustomization.yaml listing one fails the build: the apply-order check refuses that at synth).
  */
-function build(r: GuardRepo, side: Side, dir: string, transform: KustomizeRename, recurse = true, leftOut?: (file: string) => unknown): Map<string, Built> {
+function build(r: GuardRepo, side: Side, dir: string, transform: KustomizeRename, recurse = true, leftOut?: (file: string) => unknown, specComponents: readonly string[] = []): Map<string, Built> {
   const out = new Map<string, Built>();
   const ids = side.ids(r);
   const st = sideTree(ids, side.kfiles(r));
@@ -706,7 +722,7 @@ function build(r: GuardRepo, side: Side, dir: string, transform: KustomizeRename
   const kept = leftOut ? withoutDroppedDirectories(st.tree, st, dirs, leftOut) : dirs;
   // What renames the objects of each directory, along each way the build reaches it
   // (lib/core/flux-build.ts, shared with the apply-order model).
-  const chains = renameChains(st.tree, kept, dir, transform, st.affixOf);
+  const chains = renameChains(st.tree, kept, dir, transform, st.affixOf, { of: st.componentsOf, spec: st.componentsAt(p, specComponents) });
   for (const b of kept) {
     if (b.generated) {
       for (const f of st.filesIn.get(b.dir) ?? []) if (!leftOut?.(f)) add(f, [transform]);
@@ -786,7 +802,7 @@ function applied(k: FluxKustomization, repos: readonly GuardRepo[], side: Side):
   // with the apply-order model's matcher (lib/core/patch-targets.ts) on the names kustomize
   // matches targets against (see droppedBy).
   const deleted = deletedByPatches(spec.patches);
-  for (const [key, v] of build(src, side, spec.path ?? './', fluxSpecRename(k.obj.spec), true, sourceFilterOf(k, repos, side))) {
+  for (const [key, v] of build(src, side, spec.path ?? './', fluxSpecRename(k.obj.spec), true, sourceFilterOf(k, repos, side), specComponentsOf(k.obj.spec))) {
     if (deleted && droppedBy(deleted, src, v, side)) continue;
     out.set(key, { ...v, repo: src });
   }
@@ -891,7 +907,7 @@ function retainedHydrationLeftovers(repos: readonly GuardRepo[], flux: FluxSides
     const left = src.leftovers?.(dir) ?? [];
     if (left.length === 0) continue;
     // What the path still builds (the library's files: user files are taken to build nothing of it).
-    const still = build(src, s.next, spec.path ?? './', fluxSpecRename(spec));
+    const still = build(src, s.next, spec.path ?? './', fluxSpecRename(spec), true, undefined, specComponentsOf(spec));
     const pruned = [...applied(k, repos, s.old)]
       .filter(([key, v]) => !still.has(key) && !pruneDisabled(olds(v.repo).objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name)))
       .map(([, v]) => objectInfo({ file: v.file, ...v.ident }).id);

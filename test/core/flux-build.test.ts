@@ -104,6 +104,24 @@ describe('what renames the objects of each built directory (renameChains), inner
     expect(renamedThrough(cm, [{}, { namePrefix: 'prod-' }, { namespace: 'team' }])).toEqual({ ...cm, name: 'prod-cm', namespace: 'team' });
   });
 
+  test("components rename their including kustomization's build, in order, before its own fields; a component's own resources from it on (`kubectl kustomize`)", () => {
+    // ov: resources [../base], components [../comp, ../comp2], namePrefix o-; comp: namePrefix c-, namespace fromcomp; comp2: nameSuffix -two.
+    const t = tree({ ov: { k: true, lists: ['base', 'comp', 'comp2'] }, base: { k: true }, comp: { k: true }, comp2: { k: true } });
+    const comps: Record<string, KustomizeRename> = { comp: { namePrefix: 'c-', namespace: 'fromcomp' }, comp2: { nameSuffix: '-two' } };
+    const own: Record<string, KustomizeRename> = { ov: { namePrefix: 'o-' } };
+    const of = (d: string) => (d === 'ov' ? ['comp', 'comp2'].map((c) => ({ dir: c, rename: comps[c] })) : []);
+    const got = renameChains(t, builtDirectories(t, 'ov'), 'ov', {}, (d) => own[d] ?? {}, { of });
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', namespace: 'orig' };
+    // As kubectl kustomize builds it: o-c-cm-two in fromcomp, and the component's own compcm likewise.
+    expect(got.get('base')!.map((layers) => renamedThrough(cm, layers))).toEqual([{ ...cm, name: 'o-c-cm-two', namespace: 'fromcomp' }]);
+    expect(got.get('comp')!.map((layers) => renamedThrough({ ...cm, name: 'compcm' }, layers))).toEqual([{ ...cm, name: 'o-c-compcm-two', namespace: 'fromcomp' }]);
+    // comp2's own resources: not renamed by comp, which ran before them.
+    expect(got.get('comp2')!.map((layers) => renamedThrough({ ...cm, name: 'x' }, layers))).toEqual([{ ...cm, name: 'o-x-two' }]);
+    // A Flux spec's components come after the file's, before the spec's own fields.
+    const spec = renameChains(t, builtDirectories(t, 'ov'), 'ov', { namePrefix: 's-' }, (d) => own[d] ?? {}, { of: () => [], spec: [{ rename: { namePrefix: 'k-' } }] });
+    expect(spec.get('base')!.map((layers) => renamedThrough(cm, layers))).toEqual([{ ...cm, name: 's-k-cm' }]);
+  });
+
   test('a $patch: delete matches the names an object had on its way in, not the root\'s renaming (`kubectl kustomize`)', () => {
     const deleted = deletedByPatches([{ patch: '$patch: delete\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-cm\n' }])!;
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } };

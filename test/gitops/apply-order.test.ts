@@ -594,6 +594,32 @@ describe("Cluster API's ClusterTopology feature gate (off by default: its webhoo
   });
 });
 
+describe('kustomize Components rename the build including them (validate)', () => {
+  test("a component's namespace is where the build's objects are applied: its Namespace must exist", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-component-'));
+    const write = (f: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), text);
+    };
+    write('clusters/mgmt/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - sync.yaml\n');
+    write('clusters/mgmt/sync.yaml', [
+      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/mgmt\n  ref:\n    branch: main\n',
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps/prod\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: mgmt\n',
+    ].join('---\n'));
+    write('apps/base/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cm.yaml\n');
+    write('apps/base/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  a: b\n');
+    write('apps/prod/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\ncomponents:\n  - ../../components/team\n');
+    write('components/team/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nnamespace: team-x\n');
+    const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
+    expect(await runValidate(['.'], {}, io)).toBe(1);
+    // kubectl kustomize apps/prod applies ConfigMap team-x/settings (before, the model checked "default": built in).
+    expect(io.stdout.mock.calls.map((c: string[]) => c[0]).join('')).toContain(
+      'apps/base/cm.yaml#0: ConfigMap team-x/settings in Kustomization flux-system/apps: its Namespace "team-x" is not applied by this or any Kustomization it depends on, ' +
+        "and not declared pre-installed on the repo's cluster; add the Namespace to the build, or declare it with declarePreinstalled(folder, Preinstalled.of(...))\n",
+    );
+  });
+});
+
 describe('dependsOn cycles (L1 and raw objects, and trees validate reads: the construct refuses them when made)', () => {
   const ks = (name: string, deps: string[]) => ({
     file: `clusters/mgmt/${name}.yaml`,
