@@ -33,6 +33,18 @@ function problems(app: GitOpsApp): string[] {
   return [];
 }
 
+/** A new temporary directory, and a writer of files into it (creating their directories). */
+function treeDir(prefix: string): { dir: string; write: (file: string, text: string) => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return {
+    dir,
+    write: (f, text) => {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), text);
+    },
+  };
+}
+
 function addProvidedSecret(folder: Folder): void {
   addProvided(folder, { apiGroup: '', kind: 'Secret', name: 'dev-kubeconfig', namespace: 'flux-system' });
 }
@@ -254,11 +266,7 @@ describe('bundled examples and validate', () => {
   });
 
   test('validate on a tree reports the same problem as synth', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-tree-'));
-    const write = (f: string, text: string) => {
-      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-      fs.writeFileSync(path.join(dir, f), text);
-    };
+    const { dir, write } = treeDir('ao-tree-');
     write('clusters/mgmt/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - sync.yaml\n');
     write('clusters/mgmt/sync.yaml', [
       'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/mgmt\n  ref:\n    branch: main\n',
@@ -508,11 +516,7 @@ describe('what a build renames: overlay namespace and affixes, the spec\'s targe
   });
 
   test('validate: a Kustomization an overlay renames depends and is depended on by its new name', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-rename-'));
-    const write = (f: string, text: string) => {
-      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-      fs.writeFileSync(path.join(dir, f), text);
-    };
+    const { dir, write } = treeDir('ao-rename-');
     const ks = (name: string, p: string, extra = '') =>
       `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: mgmt\n${extra}`;
     write('clusters/mgmt/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - sync.yaml\n  - ../../stages/prod\n');
@@ -596,11 +600,7 @@ describe("Cluster API's ClusterTopology feature gate (off by default: its webhoo
 
 describe('kustomize Components rename the build including them (validate)', () => {
   test("a component's namespace is where the build's objects are applied: its Namespace must exist", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ao-component-'));
-    const write = (f: string, text: string) => {
-      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-      fs.writeFileSync(path.join(dir, f), text);
-    };
+    const { dir, write } = treeDir('ao-component-');
     write('clusters/mgmt/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - sync.yaml\n');
     write('clusters/mgmt/sync.yaml', [
       'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/mgmt\n  ref:\n    branch: main\n',
