@@ -132,8 +132,10 @@ export function applyOrderLines(
         if (kustomizationFile || (obj.apiVersion as string).startsWith('kustomize.config.k8s.io/')) {
           // kustomize reads the first document of a file by its name, nothing else.
           if (kustomizationFile && i === 0) kustomizationDocs.push({ dir: path.posix.dirname(rel), rel, doc: obj, where: `${shown}#${i}` });
-          const resources = (obj as { resources?: unknown }).resources;
-          kustomizations.set(path.posix.dirname(rel), Array.isArray(resources) ? resources.filter((r): r is string => typeof r === 'string') : []);
+          // What it builds: its resources, then its components (with their own resources).
+          const { resources, components: listedComponents } = obj as { resources?: unknown; components?: unknown };
+          const entries = [...(Array.isArray(resources) ? resources : []), ...(Array.isArray(listedComponents) ? listedComponents : [])];
+          kustomizations.set(path.posix.dirname(rel), entries.filter((r): r is string => typeof r === 'string'));
           kustomizationFileNames.set(path.posix.dirname(rel), path.posix.basename(rel));
           return;
         }

@@ -12,7 +12,7 @@ export * from './environment';
 export * from './flux-bootstrap';
 export * from './lockdown';
 export * from './tenant';
-export { serviceAccountPermissions, type Permissions } from './tenant-rbac';
+export { rbacClusterOf, serviceAccountPermissions, type Permissions } from './tenant-rbac';
 export * from './tenant-policy';
 export * from './tenant-guardrails';
 export * from './systems-sync';

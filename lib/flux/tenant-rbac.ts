@@ -3,14 +3,17 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { type PolicyRule } from '../core/kinds';
 import { allConstructs, memoForSynthPass } from '../core/synth-pass';
+import type { Folder } from '../gitops/folder';
+import { Repo } from '../gitops/repo';
+import { folderClusters, nearestFolder } from './placement';
 
 /** Kubernetes' `cluster-admin` ClusterRole, which the API server keeps (its rules are known). */
 const CLUSTER_ADMIN_RULES: readonly PolicyRule[] = [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }];
 
-/** A role of the app: its rules, or undefined when they are not known. */
-interface KnownRole {
-  /** The rules of every definition of it in the app (one per cluster, identical ones once); undefined: not known. */
+/** A role definition of the app: its rules (undefined: aggregated, filled in by the controller manager) and its folder. */
+interface RoleDef {
   readonly rules?: readonly PolicyRule[];
+  readonly folder?: Folder;
 }
 
 /** A RoleBinding or ClusterRoleBinding of the app. */
@@ -18,15 +21,14 @@ interface Binding {
   readonly kind: 'RoleBinding' | 'ClusterRoleBinding';
   readonly namespace?: string;
   readonly roleRef: { readonly kind: string; readonly name: string };
+  readonly folder?: Folder;
 }
 
-/** The app's RBAC objects, indexed once per synth pass. */
+/** The app's RBAC objects, indexed once per synth pass, by cluster (see {@link rbacClusterOf}). */
 interface RbacIndex {
-  /** ClusterRoles by name. */
-  readonly clusterRoles: ReadonlyMap<string, KnownRole>;
-  /** Roles by `<namespace>/<name>`. */
-  readonly roles: ReadonlyMap<string, KnownRole>;
-  /** Bindings by subject: `sa:<namespace>/<name>`, `user:<name>`, `group:<name>`. */
+  /** Role definitions by `<cluster>\u0000ClusterRole\u0000<name>` and `<cluster>\u0000Role\u0000<namespace>/<name>`. */
+  readonly roles: ReadonlyMap<string, readonly RoleDef[]>;
+  /** Bindings by `<cluster>\u0000<subject>`: `sa:<namespace>/<name>`, `user:<name>`, `group:<name>`. */
   readonly bySubject: ReadonlyMap<string, readonly Binding[]>;
 }
 
@@ -43,70 +45,97 @@ export interface Permissions {
 }
 
 const RBAC_INDEX = Symbol('rbac index');
+const CLUSTER_OF = Symbol('rbac cluster of');
+
+/**
+ * The cluster an object of a folder is applied to, as a key: the folder's cluster, else its repo's
+ * own cluster (one per repo). RBAC objects grant on their own cluster only.
+ */
+export function rbacClusterOf(root: IConstruct, folder: Folder | undefined): string {
+  if (!folder) return '';
+  const clusterOf = memoForSynthPass(CLUSTER_OF, root, () => folderClusters());
+  const cluster = clusterOf(folder);
+  return cluster !== '' ? `cluster:${cluster}` : `repo:${Repo.of(folder).node.path}`;
+}
 
 function rbacIndex(root: IConstruct): RbacIndex {
   return memoForSynthPass(RBAC_INDEX, root, () => {
-    const rulesByRole = new Map<string, { sets: Map<string, PolicyRule[]>; unknown: boolean }>();
+    const roles = new Map<string, RoleDef[]>();
     const bySubject = new Map<string, Binding[]>();
+    const push = <T>(m: Map<string, T[]>, key: string, v: T) => {
+      const list = m.get(key);
+      if (list) list.push(v);
+      else m.set(key, [v]);
+    };
     for (const c of allConstructs(root)) {
       if (!(c instanceof ApiObject) || c.apiVersion !== 'rbac.authorization.k8s.io/v1') continue;
+      if (c.kind !== 'ClusterRole' && c.kind !== 'Role' && c.kind !== 'RoleBinding' && c.kind !== 'ClusterRoleBinding') continue;
+      const folder = nearestFolder(c);
+      const cluster = rbacClusterOf(root, folder);
       if (c.kind === 'ClusterRole' || c.kind === 'Role') {
         const json = c.toJson() as { metadata?: { namespace?: string }; rules?: PolicyRule[]; aggregationRule?: unknown };
-        const key = c.kind === 'Role' ? `Role\u0000${json.metadata?.namespace ?? ''}/${c.name}` : `ClusterRole\u0000${c.name}`;
-        let entry = rulesByRole.get(key);
-        if (!entry) rulesByRole.set(key, (entry = { sets: new Map(), unknown: false }));
-        // An aggregated ClusterRole's rules are filled in by the controller manager.
-        if (json.aggregationRule !== undefined) entry.unknown = true;
-        else entry.sets.set(JSON.stringify(json.rules ?? []), json.rules ?? []);
-      } else if (c.kind === 'RoleBinding' || c.kind === 'ClusterRoleBinding') {
+        const key = c.kind === 'Role' ? `${cluster}\u0000Role\u0000${json.metadata?.namespace ?? ''}/${c.name}` : `${cluster}\u0000ClusterRole\u0000${c.name}`;
+        push(roles, key, { rules: json.aggregationRule !== undefined ? undefined : json.rules ?? [], folder });
+      } else {
         const json = c.toJson() as { metadata?: { namespace?: string }; roleRef?: { kind?: string; name?: string }; subjects?: Array<{ kind?: string; name?: string; namespace?: string }> };
         if (typeof json.roleRef?.kind !== 'string' || typeof json.roleRef.name !== 'string') continue;
-        const binding: Binding = { kind: c.kind, namespace: json.metadata?.namespace, roleRef: { kind: json.roleRef.kind, name: json.roleRef.name } };
+        const binding: Binding = { kind: c.kind, namespace: json.metadata?.namespace, roleRef: { kind: json.roleRef.kind, name: json.roleRef.name }, folder };
         for (const s of json.subjects ?? []) {
           const key = s.kind === 'ServiceAccount' ? `sa:${s.namespace ?? binding.namespace ?? ''}/${s.name}` : s.kind === 'User' ? `user:${s.name}` : s.kind === 'Group' ? `group:${s.name}` : undefined;
-          if (!key) continue;
-          const list = bySubject.get(key);
-          if (list) list.push(binding);
-          else bySubject.set(key, [binding]);
+          if (key) push(bySubject, `${cluster}\u0000${key}`, binding);
         }
       }
     }
-    const known = (prefix: string) => {
-      const out = new Map<string, KnownRole>();
-      for (const [key, { sets, unknown }] of rulesByRole) {
-        if (!key.startsWith(`${prefix}\u0000`)) continue;
-        out.set(key.slice(prefix.length + 1), unknown ? {} : { rules: [...sets.values()].flat() });
-      }
-      return out;
-    };
-    return { clusterRoles: known('ClusterRole'), roles: known('Role'), bySubject };
+    return { roles, bySubject };
   });
 }
 
 /**
- * What the ServiceAccount `<namespace>/<name>` (and kustomize-controller's `gotk:<namespace>:reconciler`
- * user, which Flux's tenant setup binds beside it) may do, from the RoleBindings in its namespace
- * and the ClusterRoleBindings of the app naming it (or a group it is in: `system:serviceaccounts`,
- * `system:serviceaccounts:<namespace>`, `system:authenticated`). A bound role the app does not
- * hold (kept outside the app), aggregates others, or is one of Kubernetes' own but `cluster-admin`
- * is not known: then the scope it grants is undefined.
+ * What the ServiceAccount `<namespace>/<name>` may do on the cluster `cluster` ({@link rbacClusterOf}),
+ * from the RoleBindings in its namespace and the ClusterRoleBindings of the app on that cluster
+ * naming it (as a ServiceAccount, as the user `system:serviceaccount:<namespace>:<name>`, or a
+ * group it is in: `system:serviceaccounts`, `system:serviceaccounts:<namespace>`,
+ * `system:authenticated`). RBAC objects in the folders `applies` lists are left out: the
+ * ServiceAccount would have to apply them itself, which RBAC refuses (it cannot grant itself what
+ * it lacks). A bound role the app does not hold there (kept outside the app), an aggregated one,
+ * or one of Kubernetes' own but `cluster-admin` is not known: then the scope it grants is undefined.
  */
-export function serviceAccountPermissions(root: IConstruct, namespace: string, name: string): Permissions {
+export function serviceAccountPermissions(root: IConstruct, namespace: string, name: string, cluster: string, applies: ReadonlySet<Folder> = new Set()): Permissions {
   const index = rbacIndex(root);
-  const keys = [`sa:${namespace}/${name}`, `user:gotk:${namespace}:reconciler`, 'group:system:serviceaccounts', `group:system:serviceaccounts:${namespace}`, 'group:system:authenticated'];
-  const bindings = keys.flatMap((k) => index.bySubject.get(k) ?? []).filter((b) => b.kind === 'ClusterRoleBinding' || b.namespace === namespace);
+  const subjects = [`sa:${namespace}/${name}`, `user:system:serviceaccount:${namespace}:${name}`, 'group:system:serviceaccounts', `group:system:serviceaccounts:${namespace}`, 'group:system:authenticated'];
+  const seen = new Set<string>();
+  const bindings: Binding[] = [];
+  for (const subject of subjects) {
+    for (const b of index.bySubject.get(`${cluster}\u0000${subject}`) ?? []) {
+      if ((b.folder && applies.has(b.folder)) || (b.kind === 'RoleBinding' && b.namespace !== namespace)) continue;
+      // The same role bound twice grants the same: once.
+      const key = `${b.kind}\u0000${b.roleRef.kind}\u0000${b.roleRef.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      bindings.push(b);
+    }
+  }
+  const roleRules = (b: Binding): readonly PolicyRule[] | undefined => {
+    if (b.roleRef.kind === 'ClusterRole' && b.roleRef.name === 'cluster-admin') return CLUSTER_ADMIN_RULES;
+    if (b.roleRef.kind === 'Role' && b.kind !== 'RoleBinding') return undefined;
+    const key = b.roleRef.kind === 'Role' ? `${cluster}\u0000Role\u0000${namespace}/${b.roleRef.name}` : `${cluster}\u0000ClusterRole\u0000${b.roleRef.name}`;
+    const defs = (index.roles.get(key) ?? []).filter((d) => !(d.folder && applies.has(d.folder)));
+    if (defs.length === 0 || defs.some((d) => d.rules === undefined)) return undefined;
+    return defs.flatMap((d) => d.rules!);
+  };
   const roles: string[] = [];
   let namespaced: PolicyRule[] | undefined = [];
   let clusterScoped: PolicyRule[] | undefined = [];
   for (const b of bindings) {
-    const role = b.roleRef.kind === 'Role'
-      ? (b.kind === 'RoleBinding' ? index.roles.get(`${namespace}/${b.roleRef.name}`) : undefined)
-      : b.roleRef.name === 'cluster-admin' ? { rules: CLUSTER_ADMIN_RULES } : index.clusterRoles.get(b.roleRef.name);
     const text = `${b.roleRef.kind} "${b.roleRef.name}"`;
     if (!roles.includes(text)) roles.push(text);
-    const rules = role?.rules;
-    if (namespaced) namespaced = rules ? [...namespaced, ...rules] : undefined;
-    if (b.kind === 'ClusterRoleBinding' && clusterScoped) clusterScoped = rules ? [...clusterScoped, ...rules] : undefined;
+    const rules = roleRules(b);
+    if (!rules) namespaced = undefined;
+    else namespaced?.push(...rules);
+    if (b.kind === 'ClusterRoleBinding') {
+      if (!rules) clusterScoped = undefined;
+      else clusterScoped?.push(...rules);
+    }
   }
   return { roles, namespaced, clusterScoped, clusterBound: bindings.some((b) => b.kind === 'ClusterRoleBinding') };
 }

@@ -17,7 +17,7 @@ import { Decryption, Kustomization } from './kustomization';
 import { foldersBuiltAt, sourceRepo } from './lockdown';
 import { Alert, NotificationProvider } from './notification';
 import { addTenantGuardrails, TenantLimitRange, TenantNetworkPolicy, TenantResourceQuota } from './tenant-guardrails';
-import { serviceAccountPermissions, type Permissions } from './tenant-rbac';
+import { rbacClusterOf, serviceAccountPermissions, type Permissions } from './tenant-rbac';
 import { checkTenantService, TENANT_POLICY_LABEL, TENANT_POLICY_VALUE, TENANT_SERVICE_POLICY, TenantServicePolicy } from './tenant-policy';
 
 /** The restricted ClusterRole tenants are bound to (in their namespace) by default. */
@@ -494,7 +494,10 @@ export class Tenant extends Construct {
     const seen = new Set<IConstruct>();
     let namespaceObject: Record<string, any> | undefined;
     const folders = this.appliedFolders();
-    const permissions = this.checkPermissions && folders.length > 0 ? serviceAccountPermissions(this.node.root, ns, this.name) : undefined;
+    // On the cluster the tenant's Kustomization runs on (its folder's); what its own folders hold does not count.
+    const permissions = this.checkPermissions && folders.length > 0
+      ? serviceAccountPermissions(this.node.root, ns, this.name, rbacClusterOf(this.node.root, Folder.of(this)), new Set(folders))
+      : undefined;
     for (const folder of folders) {
       for (const c of folder.node.findAll()) {
         if (!(c instanceof ApiObject) || seen.has(c)) continue;

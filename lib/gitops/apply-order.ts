@@ -211,7 +211,10 @@ export interface ApplyOrderRepo {
   readonly urls?: readonly string[];
   /** Every object of the tree. */
   readonly objects: readonly ApplyOrderObject[];
-  /** Each folder's `kustomization.yaml` resources (folder path relative to the repo root, `.` for the root). */
+  /**
+   * Each folder's `kustomization.yaml` resources, and its components (kustomize builds their own
+   * resources into it), by folder path relative to the repo root (`.` for the root).
+   */
   readonly kustomizations: ReadonlyMap<string, readonly string[]>;
   /**
    * What each folder's kustomization file renames the objects it builds with (keyed as
@@ -789,6 +792,23 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   };
   const inOtherBuild = new Set<ApplyOrderObject>();
   for (const [owner, b] of builds) for (const c of b ?? []) if (originOf(c) !== owner && ksSet.has(originOf(c))) inOtherBuild.add(originOf(c));
+  // Also those only the build of a Kustomization renamed into another namespace holds (its source
+  // is looked up there), reached from the others.
+  const explored = new Map<ApplyOrderObject, Set<string | undefined>>();
+  const explore = (a: Applied) => {
+    const o = originOf(a);
+    const ns = a.obj.metadata.namespace;
+    const done = explored.get(o) ?? new Set<string | undefined>();
+    if (done.has(ns)) return;
+    done.add(ns);
+    explored.set(o, done);
+    for (const c of buildAt(o, ns) ?? []) {
+      if (originOf(c) === o || !ksSet.has(originOf(c))) continue;
+      inOtherBuild.add(originOf(c));
+      explore(c);
+    }
+  };
+  for (const o of ksObjects) if (!inOtherBuild.has(o)) explore(o);
   for (const o of ksObjects) if (!inOtherBuild.has(o)) add(o, o.cluster ?? '');
 
   const byId = new Map<string, FluxKs[]>();

@@ -725,7 +725,9 @@ function build(r: GuardRepo, side: Side, dir: string, transform: KustomizeRename
   const chains = renameChains(st.tree, kept, dir, transform, st.affixOf, { of: st.componentsOf, spec: st.componentsAt(p, specComponents) });
   for (const b of kept) {
     if (b.generated) {
-      for (const f of st.filesIn.get(b.dir) ?? []) if (!leftOut?.(f)) add(f, [transform]);
+      // Flux's generated kustomization.yaml: the spec's components, then its fields.
+      const layers = chains.get(b.dir)?.[0] ?? [transform];
+      for (const f of st.filesIn.get(b.dir) ?? []) if (!leftOut?.(f)) add(f, layers);
     } else {
       for (const layers of chains.get(b.dir) ?? []) for (const f of st.listedFiles(b.dir)) add(f, layers);
     }

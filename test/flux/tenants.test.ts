@@ -499,6 +499,17 @@ describe("what the tenant's ServiceAccount may apply (kustomize-controller imper
     expect(Testing.synthProblems(f.app).filter((p) => p.includes(WHO))).toEqual([
       `platform/clusters--mgmt/team-a: team-a/deploy/pc: PriorityClass/team-a-high: ${WHO}, and a PriorityClass is cluster-scoped: no ClusterRoleBinding of the app allows it create and patch on priorityclasses.scheduling.k8s.io: ${NOTHING}`,
     ]);
+    // The tenant cannot grant itself anything: bindings in its own folders do not count (it would have to apply them).
+    f = teamFixture();
+    rbac(f.deploy, 'self', 'ClusterRoleBinding', { metadata: { name: 'team-a-self' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [subject] });
+    certificate(f.deploy);
+    expect(Testing.synthProblems(f.app).filter((p) => p.includes(WHO)).map((p) => p.split(': ')[2])).toEqual(['ClusterRoleBinding/team-a-self', 'Certificate/team-a/web']);
+    // Nor do bindings on another cluster (a folder of another cluster: its own API server).
+    f = teamFixture();
+    const other = f.repo.folder('clusters/other', { cluster: 'other' });
+    rbac(other, 'admin', 'ClusterRoleBinding', { metadata: { name: 'team-a-admin' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [subject] });
+    certificate(f.deploy);
+    expect(Testing.synthProblems(f.app).filter((p) => p.includes(WHO)).map((p) => p.split(': ')[2])).toEqual(['Certificate/team-a/web']);
     // Granted outside the app: turned off.
     f = teamFixture({ checkPermissions: false });
     certificate(f.deploy);

@@ -598,6 +598,34 @@ describe("Cluster API's ClusterTopology feature gate (off by default: its webhoo
   });
 });
 
+test('a Kustomization only a renamed parent build reaches is modelled there only (on the parent\'s remote cluster), not also where its file lies', () => {
+  const ks = (name: string, ns: string | undefined, p: string, src: string, extra: Record<string, unknown> = {}) => ({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, ...(ns ? { namespace: ns } : {}) },
+    spec: { interval: '10m', path: p, prune: true, sourceRef: { kind: 'GitRepository', name: src }, ...extra },
+  });
+  const git = (name: string, ns: string) => ({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name, namespace: ns }, spec: { url: 'https://example.com/mgmt' } });
+  const objects = [
+    { file: 'clusters/mgmt/sync.yaml', where: 'sync#0', obj: git('mgmt', 'flux-system') },
+    { file: 'clusters/mgmt/sync.yaml', where: 'sync#1', obj: ks('flux-system', 'flux-system', './clusters/mgmt', 'mgmt') },
+    { file: 'clusters/mgmt/ns.yaml', where: 'ns#0', obj: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } } },
+    { file: 'clusters/mgmt/git.yaml', where: 'git#0', obj: git('repo', 'team-a') },
+    // Written without a namespace (the overlay applies it in team-a, where its source is), applying to cluster w1.
+    { file: 'tenants/base/ks.yaml', where: 'base/ks#0', obj: ks('apps', undefined, './apps', 'repo', { kubeConfig: { secretRef: { name: 'w1-kubeconfig' } } }) },
+    { file: 'apps/child.yaml', where: 'child#0', obj: ks('child', 'team-a', './child', 'repo') },
+    { file: 'child/cm.yaml', where: 'cm#0', obj: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'only-on-w1' } } },
+  ];
+  const problems = applyOrderProblems({
+    preinstalled: [{ cluster: 'w1', set: Preinstalled.of('w1', ['*.toolkit.fluxcd.io'], ['only-on-w1', 'team-a']) }],
+    repos: [{
+      name: 'mgmt', urls: ['https://example.com/mgmt'], objects,
+      kustomizations: new Map([['clusters/mgmt', ['sync.yaml', 'ns.yaml', 'git.yaml', '../../tenants/team-a']], ['tenants/base', ['ks.yaml']], ['tenants/team-a', ['../base']]]),
+      renames: new Map([['tenants/team-a', { namespace: 'team-a' }]]),
+    }],
+  });
+  // Before: child was also modelled on the repo's own cluster, where "only-on-w1" is not declared.
+  expect(problems).toEqual([]);
+});
+
 describe('kustomize Components rename the build including them (validate)', () => {
   test("a component's namespace is where the build's objects are applied: its Namespace must exist", async () => {
     const { dir, write } = treeDir('ao-component-');
@@ -617,6 +645,11 @@ describe('kustomize Components rename the build including them (validate)', () =
       'apps/base/cm.yaml#0: ConfigMap team-x/settings in Kustomization flux-system/apps: its Namespace "team-x" is not applied by this or any Kustomization it depends on, ' +
         "and not declared pre-installed on the repo's cluster; add the Namespace to the build, or declare it with declarePreinstalled(folder, Preinstalled.of(...))\n",
     );
+    // The component's own resources are in the build (renamed by it): its Namespace team-x.
+    write('components/team/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nnamespace: team-x\nresources:\n  - ns.yaml\n');
+    write('components/team/ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-x\n');
+    io.stdout.mockClear();
+    expect(await runValidate(['.'], {}, io)).toBe(0);
   });
 });
 

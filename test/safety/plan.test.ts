@@ -401,15 +401,16 @@ test("the guard builds a Kustomization's path as Flux does: a sub-directory with
 
 test("the guard sees what a kustomize Component renames: a component's namePrefix changed prunes the old names (kubectl kustomize: components rename their including kustomization's build)", () => {
   const rg = (name: string) => `apiVersion: resources.azure.com/v1api20200601\nkind: ResourceGroup\nmetadata:\n  name: ${name}\n  namespace: team\nspec:\n  location: westeurope\n`;
-  const files = (prefix: string, via: 'file' | 'spec') => new Map(Object.entries({
-    'clusters/kustomization-apps.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  path: ./apps/prod\n  prune: true\n' +
-      `  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${via === 'spec' ? '  components:\n    - ../../components/prefix\n' : ''}`,
-    'apps/base/kustomization.yaml': 'resources:\n  - resourcegroup-rg.yaml\n',
+  // 'generated': spec.components on a path without a kustomization.yaml (Flux generates one and appends them).
+  const files = (prefix: string, via: 'file' | 'spec' | 'generated') => new Map(Object.entries({
+    'clusters/kustomization-apps.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  path: ${via === 'generated' ? './apps/base' : './apps/prod'}\n  prune: true\n` +
+      `  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${via === 'file' ? '' : `  components:\n    - ../../components/prefix\n`}`,
+    ...(via === 'generated' ? {} : { 'apps/base/kustomization.yaml': 'resources:\n  - resourcegroup-rg.yaml\n' }),
     'apps/base/resourcegroup-rg.yaml': rg('rg'),
     'apps/prod/kustomization.yaml': `resources:\n  - ../base\n${via === 'file' ? 'components:\n  - ../../components/prefix\n' : ''}`,
     'components/prefix/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nnamePrefix: ${prefix}\n`,
   }));
-  for (const via of ['file', 'spec'] as const) {
+  for (const via of ['file', 'spec', 'generated'] as const) {
     const result = guardApp([{ name: 'platform', dir: 'platform', old: { files: files('a-', via), constructPaths: {} }, next: nextTreeOfSnapshot({ files: files('b-', via), constructPaths: {} }), clusterOf: () => '' }], []);
     expect(result.changes.get('platform')!.filter((c) => c.action === 'prune').map((c) => [c.object.id, c.blocked])).toEqual([['ResourceGroup/team/a-rg', true]]);
   }
