@@ -53,9 +53,11 @@ export interface BuiltDirectory<D> {
  * `kustomization.yaml` at the path, that directory and what it lists (recursively); without one,
  * the directories at and below the path that no directory below the path with a
  * `kustomization.yaml` shadows, each directory holding one built as such. The directory at or
- * nearest below the path comes first. Empty when nothing is there.
+ * nearest below the path comes first; the directories of the Flux Kustomization's `spec.components`
+ * (`specComponents`, which kustomize-controller appends to the root kustomization) last, as listed
+ * ones. Empty when nothing is there.
  */
-export function builtDirectories<D>(tree: BuildTree<D>, path: string): Array<BuiltDirectory<D>> {
+export function builtDirectories<D>(tree: BuildTree<D>, path: string, specComponents: readonly D[] = []): Array<BuiltDirectory<D>> {
   const p = fluxBuildPath(path);
   const out: Array<BuiltDirectory<D>> = [];
   const seen = new Set<D>();
@@ -65,10 +67,16 @@ export function builtDirectories<D>(tree: BuildTree<D>, path: string): Array<Bui
     out.push({ dir: d, generated: false, top });
     for (const c of tree.listedDirs(d)) if (tree.isKustomized(c)) visit(c, false);
   };
+  // A Flux Kustomization's spec.components: appended to the root kustomization, so built with it
+  // (their own resources) wherever the path has something to build.
+  const withSpecComponents = () => {
+    if (out.length > 0) for (const c of specComponents) if (tree.isKustomized(c)) visit(c, false);
+    return out;
+  };
   const exact = tree.at(p);
   if (exact !== undefined && tree.isKustomized(exact)) {
     visit(exact, true);
-    return out;
+    return withSpecComponents();
   }
   for (const d of tree.atOrBelow(p)) {
     const dp = tree.pathOf(d);
@@ -79,7 +87,7 @@ export function builtDirectories<D>(tree: BuildTree<D>, path: string): Array<Bui
       out.push({ dir: d, generated: true, top: true });
     }
   }
-  return out;
+  return withSpecComponents();
 }
 
 /** Whether a directory strictly between `p` and `dp` (below `p`, above `dp`) holds a `kustomization.yaml`. */
@@ -275,7 +283,8 @@ export function renameChains<D>(
     if (list) list.push(layers);
     else out.set(d, [layers]);
     visiting.add(d);
-    for (const c of tree.listedDirs(d)) {
+    const children = root ? [...tree.listedDirs(d), ...specComponents.flatMap((c) => (c.dir === undefined ? [] : [c.dir]))] : tree.listedDirs(d);
+    for (const c of children) {
       if (!tree.isKustomized(c) || !kept.has(c)) continue;
       // A component's own resources: renamed by it and the components after it.
       const i = comps.findIndex((x) => x.dir === c);
@@ -288,6 +297,8 @@ export function renameChains<D>(
     if (b.generated) out.set(b.dir, [generatedRoot]);
     else if (b.top) walk(b.dir, atPath ? [] : generatedRoot);
   }
+  // Flux's generated kustomization.yaml: the spec's components' own resources, from each on.
+  if (!atPath) specComponents.forEach((c, i) => c.dir !== undefined && kept.has(c.dir) && walk(c.dir, generatedRoot.slice(i)));
   return out;
 }
 

@@ -4,16 +4,16 @@ import { IConstruct } from 'constructs';
 import { type PolicyRule } from '../core/kinds';
 import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import type { Folder } from '../gitops/folder';
-import { Repo } from '../gitops/repo';
 import { folderClusters, nearestFolder } from './placement';
 
 /** Kubernetes' `cluster-admin` ClusterRole, which the API server keeps (its rules are known). */
 const CLUSTER_ADMIN_RULES: readonly PolicyRule[] = [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }];
 
-/** A role definition of the app: its rules (undefined: aggregated, filled in by the controller manager) and its folder. */
+/** A role definition of the app: its rules (undefined: aggregated, filled in by the controller manager), its folder and cluster. */
 interface RoleDef {
   readonly rules?: readonly PolicyRule[];
   readonly folder?: Folder;
+  readonly cluster: string;
 }
 
 /** A RoleBinding or ClusterRoleBinding of the app. */
@@ -22,13 +22,14 @@ interface Binding {
   readonly namespace?: string;
   readonly roleRef: { readonly kind: string; readonly name: string };
   readonly folder?: Folder;
+  readonly cluster: string;
 }
 
-/** The app's RBAC objects, indexed once per synth pass, by cluster (see {@link rbacClusterOf}). */
+/** The app's RBAC objects, indexed once per synth pass. */
 interface RbacIndex {
-  /** Role definitions by `<cluster>\u0000ClusterRole\u0000<name>` and `<cluster>\u0000Role\u0000<namespace>/<name>`. */
+  /** Role definitions by `ClusterRole\u0000<name>` and `Role\u0000<namespace>/<name>`. */
   readonly roles: ReadonlyMap<string, readonly RoleDef[]>;
-  /** Bindings by `<cluster>\u0000<subject>`: `sa:<namespace>/<name>`, `user:<name>`, `group:<name>`. */
+  /** Bindings by subject: `sa:<namespace>/<name>`, `user:<name>`, `group:<name>`. */
   readonly bySubject: ReadonlyMap<string, readonly Binding[]>;
 }
 
@@ -48,14 +49,18 @@ const RBAC_INDEX = Symbol('rbac index');
 const CLUSTER_OF = Symbol('rbac cluster of');
 
 /**
- * The cluster an object of a folder is applied to, as a key: the folder's cluster, else its repo's
- * own cluster (one per repo). RBAC objects grant on their own cluster only.
+ * The cluster the objects of a folder are applied to, as far as the folder says: its `cluster`, or
+ * its nearest parent folder's; `''` when none names one (a shared folder some cluster's
+ * Kustomization applies: it may be any). RBAC objects grant on their own cluster only.
  */
 export function rbacClusterOf(root: IConstruct, folder: Folder | undefined): string {
   if (!folder) return '';
-  const clusterOf = memoForSynthPass(CLUSTER_OF, root, () => folderClusters());
-  const cluster = clusterOf(folder);
-  return cluster !== '' ? `cluster:${cluster}` : `repo:${Repo.of(folder).node.path}`;
+  return memoForSynthPass(CLUSTER_OF, root, () => folderClusters())(folder);
+}
+
+/** Whether objects of clusters `a` and `b` ({@link rbacClusterOf}) may be on the same cluster. */
+function sameCluster(a: string, b: string): boolean {
+  return a === '' || b === '' || a === b;
 }
 
 function rbacIndex(root: IConstruct): RbacIndex {
@@ -74,15 +79,15 @@ function rbacIndex(root: IConstruct): RbacIndex {
       const cluster = rbacClusterOf(root, folder);
       if (c.kind === 'ClusterRole' || c.kind === 'Role') {
         const json = c.toJson() as { metadata?: { namespace?: string }; rules?: PolicyRule[]; aggregationRule?: unknown };
-        const key = c.kind === 'Role' ? `${cluster}\u0000Role\u0000${json.metadata?.namespace ?? ''}/${c.name}` : `${cluster}\u0000ClusterRole\u0000${c.name}`;
-        push(roles, key, { rules: json.aggregationRule !== undefined ? undefined : json.rules ?? [], folder });
+        const key = c.kind === 'Role' ? `Role\u0000${json.metadata?.namespace ?? ''}/${c.name}` : `ClusterRole\u0000${c.name}`;
+        push(roles, key, { rules: json.aggregationRule !== undefined ? undefined : json.rules ?? [], folder, cluster });
       } else {
         const json = c.toJson() as { metadata?: { namespace?: string }; roleRef?: { kind?: string; name?: string }; subjects?: Array<{ kind?: string; name?: string; namespace?: string }> };
         if (typeof json.roleRef?.kind !== 'string' || typeof json.roleRef.name !== 'string') continue;
-        const binding: Binding = { kind: c.kind, namespace: json.metadata?.namespace, roleRef: { kind: json.roleRef.kind, name: json.roleRef.name }, folder };
+        const binding: Binding = { kind: c.kind, namespace: json.metadata?.namespace, roleRef: { kind: json.roleRef.kind, name: json.roleRef.name }, folder, cluster };
         for (const s of json.subjects ?? []) {
           const key = s.kind === 'ServiceAccount' ? `sa:${s.namespace ?? binding.namespace ?? ''}/${s.name}` : s.kind === 'User' ? `user:${s.name}` : s.kind === 'Group' ? `group:${s.name}` : undefined;
-          if (key) push(bySubject, `${cluster}\u0000${key}`, binding);
+          if (key) push(bySubject, key, binding);
         }
       }
     }
@@ -91,7 +96,8 @@ function rbacIndex(root: IConstruct): RbacIndex {
 }
 
 /**
- * What the ServiceAccount `<namespace>/<name>` may do on the cluster `cluster` ({@link rbacClusterOf}),
+ * What the ServiceAccount `<namespace>/<name>` may do on the cluster `cluster` ({@link rbacClusterOf}:
+ * the RBAC objects of folders naming another cluster are left out),
  * from the RoleBindings in its namespace and the ClusterRoleBindings of the app on that cluster
  * naming it (as a ServiceAccount, as the user `system:serviceaccount:<namespace>:<name>`, or a
  * group it is in: `system:serviceaccounts`, `system:serviceaccounts:<namespace>`,
@@ -106,8 +112,8 @@ export function serviceAccountPermissions(root: IConstruct, namespace: string, n
   const seen = new Set<string>();
   const bindings: Binding[] = [];
   for (const subject of subjects) {
-    for (const b of index.bySubject.get(`${cluster}\u0000${subject}`) ?? []) {
-      if ((b.folder && applies.has(b.folder)) || (b.kind === 'RoleBinding' && b.namespace !== namespace)) continue;
+    for (const b of index.bySubject.get(subject) ?? []) {
+      if (!sameCluster(b.cluster, cluster) || (b.folder && applies.has(b.folder)) || (b.kind === 'RoleBinding' && b.namespace !== namespace)) continue;
       // The same role bound twice grants the same: once.
       const key = `${b.kind}\u0000${b.roleRef.kind}\u0000${b.roleRef.name}`;
       if (seen.has(key)) continue;
@@ -118,8 +124,12 @@ export function serviceAccountPermissions(root: IConstruct, namespace: string, n
   const roleRules = (b: Binding): readonly PolicyRule[] | undefined => {
     if (b.roleRef.kind === 'ClusterRole' && b.roleRef.name === 'cluster-admin') return CLUSTER_ADMIN_RULES;
     if (b.roleRef.kind === 'Role' && b.kind !== 'RoleBinding') return undefined;
-    const key = b.roleRef.kind === 'Role' ? `${cluster}\u0000Role\u0000${namespace}/${b.roleRef.name}` : `${cluster}\u0000ClusterRole\u0000${b.roleRef.name}`;
-    const defs = (index.roles.get(key) ?? []).filter((d) => !(d.folder && applies.has(d.folder)));
+    const key = b.roleRef.kind === 'Role' ? `Role\u0000${namespace}/${b.roleRef.name}` : `ClusterRole\u0000${b.roleRef.name}`;
+    const all = (index.roles.get(key) ?? []).filter((d) => sameCluster(d.cluster, cluster) && sameCluster(d.cluster, b.cluster));
+    // Defined only in the tenant's own folders: it cannot create it (RBAC refuses a role granting
+    // more than its creator has), so the binding grants nothing.
+    const defs = all.filter((d) => !(d.folder && applies.has(d.folder)));
+    if (all.length > 0 && defs.length === 0) return [];
     if (defs.length === 0 || defs.some((d) => d.rules === undefined)) return undefined;
     return defs.flatMap((d) => d.rules!);
   };

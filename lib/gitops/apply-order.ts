@@ -724,12 +724,13 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const buildIn = (r: ApplyOrderRepo) => {
       const leftOut = src ? leftOutBy(src.o, r, via) : undefined;
       const index = indexOf(r);
-      const all = builtDirectories(index.tree, path);
+      const components = index.componentsAt(fluxBuildPath(path), specComponents);
+      const all = builtDirectories(index.tree, path, components.flatMap((c) => (c.dir === undefined ? [] : [c.dir])));
       const dirs = leftOut ? withoutDroppedDirectories(index.tree, { filesIn: index.filesIn, kustomizationFile: (d) => kustomizationFileOf(r, d) }, all, leftOut) : all;
       dirsIn.set(r, dirs);
       if (leftOut) leftOutIn.set(r, leftOut);
       const chains = index.renaming || renames(transform)
-        ? renameChains(index.tree, dirs, path, transform, index.affixOf, { of: index.componentsOf, spec: index.componentsAt(fluxBuildPath(path), specComponents) })
+        ? renameChains(index.tree, dirs, path, transform, index.affixOf, { of: index.componentsOf, spec: components })
         : undefined;
       return buildOf(byFile.get(r)!, index, dirs, leftOut, chains, deleted);
     };

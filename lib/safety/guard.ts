@@ -713,7 +713,8 @@ function build(r: GuardRepo, side: Side, dir: string, transform: KustomizeRename
     }
   };
   const p = fluxBuildPath(dir);
-  const dirs = builtDirectories(st.tree, dir);
+  const components = st.componentsAt(p, specComponents);
+  const dirs = builtDirectories(st.tree, dir, components.flatMap((c) => (c.dir === undefined ? [] : [c.dir])));
   if (!recurse && dirs.length > 0 && dirs[0].generated) {
     for (const f of st.filesIn.get(p) ?? []) add(f, [transform]);
     return out;
@@ -722,7 +723,7 @@ function build(r: GuardRepo, side: Side, dir: string, transform: KustomizeRename
   const kept = leftOut ? withoutDroppedDirectories(st.tree, st, dirs, leftOut) : dirs;
   // What renames the objects of each directory, along each way the build reaches it
   // (lib/core/flux-build.ts, shared with the apply-order model).
-  const chains = renameChains(st.tree, kept, dir, transform, st.affixOf, { of: st.componentsOf, spec: st.componentsAt(p, specComponents) });
+  const chains = renameChains(st.tree, kept, dir, transform, st.affixOf, { of: st.componentsOf, spec: components });
   for (const b of kept) {
     if (b.generated) {
       // Flux's generated kustomization.yaml: the spec's components, then its fields.

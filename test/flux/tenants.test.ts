@@ -504,12 +504,23 @@ describe("what the tenant's ServiceAccount may apply (kustomize-controller imper
     rbac(f.deploy, 'self', 'ClusterRoleBinding', { metadata: { name: 'team-a-self' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [subject] });
     certificate(f.deploy);
     expect(Testing.synthProblems(f.app).filter((p) => p.includes(WHO)).map((p) => p.split(': ')[2])).toEqual(['ClusterRoleBinding/team-a-self', 'Certificate/team-a/web']);
-    // Nor do bindings on another cluster (a folder of another cluster: its own API server).
+    // Nor do bindings of a folder naming another cluster (its own API server); a folder naming none
+    // may be applied by any cluster's Kustomization, so its bindings count.
+    for (const [cluster, refused] of [['other', ['Certificate/team-a/web']], [undefined, []]] as const) {
+      const app = Testing.app();
+      const platform = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+      new Tenant(platform.folder('clusters/mgmt', { cluster: 'mgmt' }), 'team-a', { name: 'team-a', repository: { url: 'https://github.com/contoso/team-a' }, path: './deploy' });
+      const grants = platform.folder(cluster ? `clusters/${cluster}` : 'rbac', cluster ? { cluster } : {});
+      rbac(grants, 'admin', 'ClusterRoleBinding', { metadata: { name: 'team-a-admin' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [subject] });
+      certificate(new Repo(app, 'team-a', { url: 'https://github.com/contoso/team-a' }).folder('deploy', { namespace: 'team-a' }));
+      expect([cluster, Testing.synthProblems(app).filter((p) => p.includes(WHO)).map((p) => p.split(': ')[2])]).toEqual([cluster, refused]);
+    }
+    // A Role only the tenant's own folder defines: it cannot create it, so a platform binding to it grants nothing.
     f = teamFixture();
-    const other = f.repo.folder('clusters/other', { cluster: 'other' });
-    rbac(other, 'admin', 'ClusterRoleBinding', { metadata: { name: 'team-a-admin' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [subject] });
+    rbac(f.deploy, 'extra', 'Role', { metadata: { name: 'extra' }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] });
+    rbac(f.folder, 'extra-binding', 'RoleBinding', { metadata: { name: 'team-a-extra', namespace: 'team-a' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extra' }, subjects: [subject] });
     certificate(f.deploy);
-    expect(Testing.synthProblems(f.app).filter((p) => p.includes(WHO)).map((p) => p.split(': ')[2])).toEqual(['Certificate/team-a/web']);
+    expect(Testing.synthProblems(f.app).filter((p) => p.includes(WHO)).map((p) => p.split(': ')[2])).toEqual(['Role/team-a/extra', 'Certificate/team-a/web']);
     // Granted outside the app: turned off.
     f = teamFixture({ checkPermissions: false });
     certificate(f.deploy);

@@ -650,6 +650,16 @@ describe('kustomize Components rename the build including them (validate)', () =
     write('components/team/ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-x\n');
     io.stdout.mockClear();
     expect(await runValidate(['.'], {}, io)).toBe(0);
+    // The same component named by the Flux Kustomization's spec.components (kustomize-controller
+    // appends it to the kustomization file at the path, or to the one it generates there).
+    write('apps/prod/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\n');
+    write('apps/plain/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  a: b\n');
+    for (const p of ['./apps/prod', './apps/plain']) {
+      write('clusters/mgmt/sync.yaml', fs.readFileSync(path.join(dir, 'clusters/mgmt/sync.yaml'), 'utf8').replace(/path: \S+\n( {2}components:\n {4}- \S+\n)?/, `path: ${p}\n  components:\n    - ../../components/team\n`));
+      io.stdout.mockClear();
+      const code = await runValidate(['.'], {}, io);
+      expect([p, code, code === 0 ? '' : io.stdout.mock.calls.map((c: string[]) => c[0]).join('')]).toEqual([p, 0, '']);
+    }
   });
 });
 

@@ -415,3 +415,20 @@ test("the guard sees what a kustomize Component renames: a component's namePrefi
     expect(result.changes.get('platform')!.filter((c) => c.action === 'prune').map((c) => [c.object.id, c.blocked])).toEqual([['ResourceGroup/team/a-rg', true]]);
   }
 });
+
+test("removing a Component's own resources is a prune, whether a kustomization file or the Flux spec's components names it (review 3)", () => {
+  const rg = (name: string) => `apiVersion: resources.azure.com/v1api20200601\nkind: ResourceGroup\nmetadata:\n  name: ${name}\n  namespace: team\nspec:\n  location: westeurope\n`;
+  for (const via of ['file', 'spec', 'generated'] as const) {
+    const files = (withComp: boolean) => new Map(Object.entries({
+      'clusters/kustomization-apps.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  path: ${via === 'generated' ? './apps/base' : './apps/prod'}\n  prune: true\n` +
+        `  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${via !== 'file' && withComp ? '  components:\n    - ../../components/extra\n' : ''}`,
+      ...(via === 'generated' ? {} : { 'apps/base/kustomization.yaml': 'resources:\n  - resourcegroup-rg.yaml\n' }),
+      'apps/base/resourcegroup-rg.yaml': rg('rg'),
+      'apps/prod/kustomization.yaml': `resources:\n  - ../base\n${via === 'file' && withComp ? 'components:\n  - ../../components/extra\n' : ''}`,
+      'components/extra/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - rg.yaml\n',
+      'components/extra/rg.yaml': rg('extra'),
+    }));
+    const result = guardApp([{ name: 'platform', dir: 'platform', old: { files: files(true), constructPaths: {} }, next: nextTreeOfSnapshot({ files: files(false), constructPaths: {} }), clusterOf: () => '' }], []);
+    expect([via, result.changes.get('platform')!.filter((c) => c.action === 'prune').map((c) => [c.object.id, c.blocked])]).toEqual([via, [['ResourceGroup/team/extra', true]]]);
+  }
+});
