@@ -236,7 +236,7 @@ export interface ApplyOrderRepo {
    * `nameSuffix`), by its directory (keyed as {@link kustomizations}): kustomize runs it on the
    * build of the kustomization listing it (or of a Flux Kustomization's `spec.components`), before
    * that kustomization's own fields.
-   * @default - none renames
+   * @default - no Component renames
    */
   readonly componentRenames?: ReadonlyMap<string, KustomizeRename>;
   /**
