@@ -621,7 +621,7 @@ interface SideTree {
   /**
    * What the kustomization file of a directory renames what it builds with (its `namespace`,
    * `namePrefix`, `nameSuffix`); none for a Component's (it renames the build including it: see
-   * {@link components}) or a directory without one.
+   * {@link componentsOf}) or a directory without one.
    */
   affixOf(dir: string): KustomizeRename;
   /** The components a directory's kustomization file lists, with what each renames; and those at a path (a Flux spec's `components`). */
