@@ -505,6 +505,17 @@ describe('what a build renames: overlay namespace and affixes, the spec\'s targe
     expect(problems(build(true))).toEqual([]);
   });
 
+  test("an overlay's KustomizeComponents are built with it: their objects count (a Namespace the base's objects need)", () => {
+    const { app, repo, ks } = setup();
+    const base = repo.folder('apps/base');
+    raw(base, 'cm', 'v1', 'ConfigMap', 'settings', { metadata: { name: 'settings', namespace: 'team-c' }, data: { a: 'b' } });
+    const component = repo.component('apps/components/team-c');
+    raw(component, 'ns', 'v1', 'Namespace', 'team-c');
+    ks('prod', repo.overlay('apps/prod', { base, components: [component] }));
+    // Before, the model left the component out of the build and asked for Namespace team-c.
+    expect(problems(app)).toEqual([]);
+  });
+
   test("the spec's targetNamespace renames the build's Namespace too (no false problem)", () => {
     const { app, repo, ks } = setup();
     const apps = repo.folder('apps');

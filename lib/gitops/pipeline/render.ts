@@ -17,6 +17,8 @@ import type { Validator } from '../../core/validation/validator';
 import { plaintextSecretAllowance, secretProblems } from '../../safety/secrets';
 import { appApplyOrderProblems } from '../apply-order';
 import type { Folder } from '../folder';
+import { Overlay } from '../kustomize';
+import * as posix from 'path/posix';
 import { canonicalize, fileNames, KubeObject, kustomizationFileYaml, toYaml } from '../layout';
 import { needsOverlayCheck, overlayProblems } from '../overlay-check';
 import type { Repo } from '../repo';
@@ -125,7 +127,10 @@ function renderAll(input: RenderInput, groups: FolderGroups, visit: FolderVisito
       for (const e of entries) placedAll.push(APPLY_ORDER_KINDS.has(e.obj.kind) ? e : { ...e, obj: slimObject(e.obj) });
       if (folder.kustomization) {
         if (!kustomizations.has(repo)) kustomizations.set(repo, new Map());
-        kustomizations.get(repo)!.set(folder.path, folderResources(folder, entries, groups.children));
+        // What kustomize builds of it: its resources, then an overlay's components (with their objects).
+        const built = folderResources(folder, entries, groups.children);
+        if (Overlay.isOverlay(folder)) for (const c of folder.components) built.push(posix.relative(folder.path, c.path));
+        kustomizations.get(repo)!.set(folder.path, built);
       }
       if (validatedByVisitor) deferred.push({ at: problems.length, folder: n });
       else if (validate) problems.push(...validate(entries.map((p) => ({ obj: p.obj, path: p.constructPath }))));
@@ -195,7 +200,7 @@ export interface RenderOutcome {
   readonly workloadRefs: PlacedWorkloadRef[];
   /** Every placed object (objects the apply-order check does not read: identity only). */
   readonly placed: PlacedObject[];
-  /** The resources of each folder's kustomization.yaml, per repo. */
+  /** The resources of each folder's kustomization.yaml, and an overlay's components, per repo. */
   readonly kustomizations: Map<Repo, Map<string, string[]>>;
   /**
    * The folders the visitor validated (by number), and where their problems go in `problems`:
