@@ -20,10 +20,17 @@ export function preinstalledSets(values: readonly string[]): PreinstalledSet[] {
   const presets = Preinstalled.presets();
   return values.map((v) => {
     if (presets[v]) return presets[v];
+    if (v.startsWith('aso:')) {
+      try {
+        return Preinstalled.asoWith(v.slice('aso:'.length));
+      } catch (e) {
+        throw new CliError(`--preinstalled ${v}: ${(e as Error).message.replace(/^Preinstalled\.asoWith: /, '')}`);
+      }
+    }
     try {
       return Preinstalled.of(v, [v]);
     } catch {
-      throw new CliError(`--preinstalled ${v}: not a preset (${Object.keys(presets).join(', ')}), an API group, "*.<suffix>" or "<group>/<Kind>"`);
+      throw new CliError(`--preinstalled ${v}: not a preset (${Object.keys(presets).join(', ')}), "aso:<crdPattern>", an API group, "*.<suffix>" or "<group>/<Kind>"`);
     }
   });
 }

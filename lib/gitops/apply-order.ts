@@ -113,7 +113,11 @@ export class Preinstalled {
    * `config/aso/kustomization.yaml`): for more, see {@link capzWith}.
    */
   public static readonly CAPZ: PreinstalledSet = { name: 'capz', kinds: ['infrastructure.cluster.x-k8s.io', ...CAPZ_ASO_KINDS], namespaces: ['capz-system'] };
-  /** Azure Service Operator v2 (every `*.azure.com` kind). */
+  /**
+   * Azure Service Operator v2 serving every `*.azure.com` kind: installed with `crdPattern: '*'`.
+   * ASO installs no CRD by default, only those its `crdPattern` names (ASO docs, "CRD management in
+   * ASO"): declare that pattern with {@link asoWith}.
+   */
   public static readonly ASO: PreinstalledSet = { name: 'aso', kinds: ['*.azure.com'], namespaces: ['azureserviceoperator-system'] };
   /** kro (its Helm chart): the ResourceGraphDefinition kind (instance kinds come from each RGD). */
   public static readonly KRO: PreinstalledSet = { name: 'kro', kinds: ['kro.run/ResourceGraphDefinition'], namespaces: ['kro-system'] };
@@ -139,6 +143,21 @@ export class Preinstalled {
       if (!KIND_PATTERN.test(k) || !/\.azure\.com(\/|$)/.test(k)) throw new Error(`Preinstalled.capzWith: "${additionalAsoCrds[i]}" must be an ASO kind as ADDITIONAL_ASO_CRDS lists it, "<group>.azure.com/<Kind>" or "<group>.azure.com/*"`);
     }
     return { name: `capz+${additionalAsoCrds.join(';')}`, kinds: [...Preinstalled.CAPZ.kinds, ...extra], namespaces: [...(Preinstalled.CAPZ.namespaces ?? [])] };
+  }
+
+  /**
+   * Azure Service Operator v2 installed with a `crdPattern` (the Helm value, or `--crd-pattern` of
+   * `asoctl export template` and of the manager): it serves only the kinds the pattern names, as
+   * ASO reads it: semicolon-separated, case-insensitive globs of `<group>/<Kind>` (`*`, `?`), e.g.
+   * `resources.azure.com/*;dbforpostgresql.azure.com/*` (validate: `--preinstalled aso:<crdPattern>`).
+   */
+  public static asoWith(crdPattern: string): PreinstalledSet {
+    const patterns = crdPattern.split(';').map((p) => p.trim()).filter((p) => p !== '');
+    for (const p of patterns) {
+      if (!/^[A-Za-z0-9.*?-]+\/[A-Za-z0-9*?]+$/.test(p)) throw new Error(`Preinstalled.asoWith: "${p}" must be a crdPattern entry as ASO takes it, "<group>/<Kind>" with * and ? globs (e.g. "resources.azure.com/*")`);
+    }
+    if (patterns.length === 0) throw new Error('Preinstalled.asoWith: the crdPattern names no kind (ASO then installs no CRD); name the kinds the app uses, e.g. "resources.azure.com/*"');
+    return { name: `aso+${patterns.join(';')}`, kinds: patterns, namespaces: [...(Preinstalled.ASO.namespaces ?? [])] };
   }
 
   /** A custom set: API groups / patterns / `group/Kind`s and Namespaces. */
@@ -297,9 +316,19 @@ const FLUX_KINDS = '*.toolkit.fluxcd.io';
 
 /** Whether `group`/`kind` matches a pattern of a {@link PreinstalledSet} (or of `installsCrds`). */
 export function matchesKind(pattern: string, group: string, kind: string): boolean {
-  const [g, k] = pattern.split('/');
-  if (k !== undefined && k !== kind) return false;
-  return g.startsWith('*.') ? group.endsWith(g.slice(1)) : g === group;
+  // `<group>/<Kind>`, as ASO matches a crdPattern entry (Preinstalled.asoWith): a case-insensitive
+  // glob (no two kinds of a group differ only in case).
+  if (pattern.includes('/')) return globOf(pattern).test(`${group}/${kind}`);
+  return pattern.startsWith('*.') ? group.endsWith(pattern.slice(1)) : pattern === group;
+}
+
+const GLOBS = new Map<string, RegExp>();
+
+/** A case-insensitive glob (`*`: any characters, `?`: one) as a regular expression, compiled once. */
+function globOf(pattern: string): RegExp {
+  let re = GLOBS.get(pattern);
+  if (!re) GLOBS.set(pattern, (re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i')));
+  return re;
 }
 
 /**
@@ -992,11 +1021,15 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
         missingKinds.set(missingKey, { index: problems.length, more: 0 });
         // An ASO kind on a cluster declared with CAPZ: its bundled ASO serves only the kinds CAPZ creates.
         const capz = group.endsWith('.azure.com') && sets.some((s) => s.name === Preinstalled.CAPZ.name || s.name.startsWith(`${Preinstalled.CAPZ.name}+`));
+        // An ASO kind on a cluster declared with ASO's crdPattern: ASO installs only the CRDs it names.
+        const aso = group.endsWith('.azure.com') && !capz ? sets.find((s) => s.name.startsWith(`${Preinstalled.ASO.name}+`)) : undefined;
         const watcher = Preinstalled.SOURCE_WATCHER.kinds.some((p) => matchesKind(p, group, kind));
         problem(
           `${what}: its kind ${kindText} is not built in, not defined by a CRD in the build, not established by any Kustomization applied to ${clusterText}, ` +
             (capz
               ? `and not among the ASO kinds CAPZ's bundled ASO serves; install CAPZ with ADDITIONAL_ASO_CRDS=${group}/${kind} and declare Preinstalled.capzWith(['${group}/${kind}']) (validate: --preinstalled ${group}/${kind})`
+              : aso
+                ? `and not in the crdPattern ASO is declared with ("${aso.kinds.join(';')}": ASO installs only the CRDs it names); add ${group}/${kind} (or ${group}/*) to ASO's crdPattern and to Preinstalled.asoWith(...)`
               : watcher
                 ? 'and source-watcher is not declared there; install it with flux bootstrap --components-extra=source-watcher (Flux 2.7 or later) and declare it with FluxBootstrap\'s componentsExtra: [\'source-watcher\'] (validate: --preinstalled source-watcher)'
                 : `and not declared pre-installed there; add what installs it, or declare it with declarePreinstalled(folder, Preinstalled.<preset> | Preinstalled.of(...))`),

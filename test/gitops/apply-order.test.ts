@@ -486,6 +486,53 @@ describe('Preinstalled.CAPZ: the ASO kinds CAPZ starts its ASO with', () => {
   });
 });
 
+describe("Preinstalled.asoWith: ASO installs only the CRDs its crdPattern names (none by default)", () => {
+  test('kinds outside the pattern are one line per kind and cluster naming the pattern; globs match as ASO matches them (case-insensitive, * and ?)', () => {
+    const build = (pattern: string) => {
+      const { app, repo, entry, ks } = setup(false);
+      const data = repo.folder('data', { namespace: 'data' });
+      raw(data, 'ns', 'v1', 'Namespace', 'data');
+      raw(data, 'rg', 'resources.azure.com/v1api20200601', 'ResourceGroup', 'rg');
+      raw(data, 'pg', 'dbforpostgresql.azure.com/v1api20250801', 'FlexibleServer', 'pg');
+      raw(data, 'db', 'dbforpostgresql.azure.com/v1api20250801', 'FlexibleServersDatabase', 'db');
+      ks('data', data);
+      declarePreinstalled(entry, Preinstalled.asoWith(pattern));
+      return problems(app);
+    };
+    expect(build('resources.azure.com/*')).toEqual([
+      'mgmt/data/db: FlexibleServersDatabase data/db in Kustomization flux-system/data: its kind FlexibleServersDatabase (dbforpostgresql.azure.com) is not built in, not defined by a CRD in the build, ' +
+        "not established by any Kustomization applied to the repo's cluster, and not in the crdPattern ASO is declared with (\"resources.azure.com/*\": ASO installs only the CRDs it names); " +
+        'add dbforpostgresql.azure.com/FlexibleServersDatabase (or dbforpostgresql.azure.com/*) to ASO\'s crdPattern and to Preinstalled.asoWith(...)',
+      'mgmt/data/pg: FlexibleServer data/pg in Kustomization flux-system/data: its kind FlexibleServer (dbforpostgresql.azure.com) is not built in, not defined by a CRD in the build, ' +
+        "not established by any Kustomization applied to the repo's cluster, and not in the crdPattern ASO is declared with (\"resources.azure.com/*\": ASO installs only the CRDs it names); " +
+        'add dbforpostgresql.azure.com/FlexibleServer (or dbforpostgresql.azure.com/*) to ASO\'s crdPattern and to Preinstalled.asoWith(...)',
+    ]);
+    expect(build('resources.azure.com/*;dbforpostgresql.azure.com/*')).toEqual([]);
+    expect(build(' RESOURCES.azure.com/resourcegroup ; dbforpostgresql.azure.com/FlexibleServer* ')).toEqual([]);
+    expect(build('resources.azure.com/*;dbforpostgresql.azure.com/FlexibleServe?')).toHaveLength(1);
+    expect(() => Preinstalled.asoWith('')).toThrow('Preinstalled.asoWith: the crdPattern names no kind (ASO then installs no CRD); name the kinds the app uses, e.g. "resources.azure.com/*"');
+    expect(() => Preinstalled.asoWith('resources.azure.com')).toThrow('Preinstalled.asoWith: "resources.azure.com" must be a crdPattern entry as ASO takes it, "<group>/<Kind>" with * and ? globs (e.g. "resources.azure.com/*")');
+  });
+
+  test('validate: --preinstalled aso:<crdPattern>', async () => {
+    const { dir, write } = treeDir('ao-aso-');
+    write('clusters/mgmt/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - sync.yaml\n');
+    write('clusters/mgmt/sync.yaml', [
+      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/mgmt\n  ref:\n    branch: main\n',
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: data\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./data\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: mgmt\n',
+    ].join('---\n'));
+    write('data/rg.yaml', 'apiVersion: resources.azure.com/v1api20200601\nkind: ResourceGroup\nmetadata:\n  name: rg\n  namespace: default\nspec:\n  location: westeurope\n');
+    const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
+    const lines = async (preinstalled: string[]) => {
+      io.stdout.mockClear();
+      const code = await runValidate(['.'], { preinstalled }, io);
+      return [code, io.stdout.mock.calls.map((c: string[]) => c[0]).join('').includes('not in the crdPattern ASO is declared with ("keyvault.azure.com/*"')];
+    };
+    expect(await lines(['aso:keyvault.azure.com/*'])).toEqual([1, true]);
+    expect(await lines(['aso:keyvault.azure.com/*;resources.azure.com/*'])).toEqual([0, false]);
+  });
+});
+
 describe('what a build renames: overlay namespace and affixes, the spec\'s targetNamespace (as kustomize builds it)', () => {
   test("an overlay's namespace is where its base's objects are applied: its Namespace must exist", () => {
     const build = (withNamespace: boolean) => {
