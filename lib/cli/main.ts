@@ -49,7 +49,7 @@ export const EXAMPLES: Record<string, ReadonlyArray<readonly [string, string]>> 
   validate: [
     ['cdk8s-platform validate dist', 'validate every YAML file under dist/ (schemas, CEL rules, references, apply order)'],
     ['cdk8s-platform validate manifests/ --crds crds/', 'also use the CRDs in crds/'],
-    ['cdk8s-platform validate dist --preinstalled flux --preinstalled capi', 'the clusters already run Flux and Cluster API'],
+    ['cdk8s-platform validate dist --preinstalled flux --preinstalled capi-cluster-topology', 'the clusters already run Flux and Cluster API (ClusterTopology on)'],
   ],
   plan: [
     ['cdk8s-platform plan', 'what a synth would create, change, delete and rename, compared with git HEAD'],

@@ -61,7 +61,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .option('--schemas <dir>', 'compact schema directory (default: the bundled imports/schemas)')
     .option('--no-schemas', 'do not use the bundled CRD schemas (built-in Kubernetes kinds, --crds and the CRDs/XRDs in the tree still apply)')
     .option('--no-cel', 'do not evaluate x-kubernetes-validations rules')
-    .option('--preinstalled <name>', 'apply order: a preset (flux, source-watcher, crossplane, capi, capz, aso, kro, sealed-secrets, cert-manager) or API group the clusters have before Flux applies anything (repeatable)', collect, [])
+    .option('--preinstalled <name>', 'apply order: a preset (flux, source-watcher, crossplane, capi, capi-cluster-topology, capz, aso, kro, sealed-secrets, cert-manager), aso:<crdPattern>, or API group the clusters have before Flux applies anything (repeatable)', collect, [])
     .option('--allow-unvalidated <group/Kind>', 'accept objects of this kind without a schema (repeatable; counted as not validated)', collect, [])
     .option('--max-objects-per-build <n>', 'the most objects one Flux Kustomization may build (its build time and inventory grow with it)', String(DEFAULT_MAX_OBJECTS_PER_BUILD))
     .option('--no-progress', 'no stage lines on stderr (default: shown when stderr is a terminal)')

@@ -269,10 +269,24 @@ class RepoLayout {
     return this.folders.built(path);
   }
 
-  /** What a Kustomization building `folders` (its {@link allBuilt}) builds, with its objects. */
+  /**
+   * What a Kustomization building `folders` (its {@link allBuilt}) builds, with its objects: also
+   * what each overlay among them builds from its base and components (with what they list), as
+   * kustomize does.
+   */
   public built(folders: readonly Folder[]): { folder: Folder; objects: number } | undefined {
+    if (folders.length === 0) return undefined;
     // Each folder once: kustomize refuses a resource listed twice, so a folder reached twice is one build.
-    return folders.length > 0 ? { folder: folders[0], objects: folders.reduce((n, f) => n + this.own.get(f)!, 0) } : undefined;
+    const seen = new Set<Folder>();
+    let objects = 0;
+    const visit = (f: Folder) => {
+      if (seen.has(f)) return;
+      seen.add(f);
+      objects += this.own.get(f) ?? 0;
+      if (Overlay.isOverlay(f)) for (const d of [f.base, ...f.components]) for (const b of [d, ...this.allBuilt(d.path)]) visit(b);
+    };
+    for (const f of folders) visit(f);
+    return { folder: folders[0], objects };
   }
 
   /** Those of `folders` (a Kustomization's {@link allBuilt}) holding objects, those {@link built} counts. */

@@ -147,17 +147,19 @@ export class Preinstalled {
 
   /**
    * Azure Service Operator v2 installed with a `crdPattern` (the Helm value, or `--crd-pattern` of
-   * `asoctl export template` and of the manager): it serves only the kinds the pattern names, as
-   * ASO reads it: semicolon-separated, case-insensitive globs of `<group>/<Kind>` (`*`, `?`), e.g.
+   * `asoctl export template` and of the manager): it installs only the CRDs the pattern names (a
+   * lower bound: it also keeps upgrading those already on the cluster), as ASO reads it:
+   * semicolon-separated, case-insensitive globs of `<group>/<Kind>` (`*`, `?`) over its own kinds, e.g.
    * `resources.azure.com/*;dbforpostgresql.azure.com/*` (validate: `--preinstalled aso:<crdPattern>`).
    */
   public static asoWith(crdPattern: string): PreinstalledSet {
-    const patterns = crdPattern.split(';').map((p) => p.trim()).filter((p) => p !== '');
+    const patterns = crdPattern.split(';').filter((p) => p !== '');
     for (const p of patterns) {
-      if (!/^[A-Za-z0-9.*?-]+\/[A-Za-z0-9*?]+$/.test(p)) throw new Error(`Preinstalled.asoWith: "${p}" must be a crdPattern entry as ASO takes it, "<group>/<Kind>" with * and ? globs (e.g. "resources.azure.com/*")`);
+      if (/\s/.test(p)) throw new Error(`Preinstalled.asoWith: "${p}": ASO does not trim crdPattern entries, so this one matches no CRD; remove the spaces`);
+      if (p !== '*' && !/^[A-Za-z0-9.*?-]+\/[A-Za-z0-9*?]+$/.test(p)) throw new Error(`Preinstalled.asoWith: "${p}" must be a crdPattern entry as ASO takes it, "<group>/<Kind>" with * and ? globs (e.g. "resources.azure.com/*")`);
     }
     if (patterns.length === 0) throw new Error('Preinstalled.asoWith: the crdPattern names no kind (ASO then installs no CRD); name the kinds the app uses, e.g. "resources.azure.com/*"');
-    return { name: `aso+${patterns.join(';')}`, kinds: patterns, namespaces: [...(Preinstalled.ASO.namespaces ?? [])] };
+    return { name: `aso+${patterns.join(';')}`, kinds: patterns.map((p) => `${ASO_GLOB}${p}`), namespaces: [...(Preinstalled.ASO.namespaces ?? [])] };
   }
 
   /** A custom set: API groups / patterns / `group/Kind`s and Namespaces. */
@@ -316,11 +318,16 @@ const FLUX_KINDS = '*.toolkit.fluxcd.io';
 
 /** Whether `group`/`kind` matches a pattern of a {@link PreinstalledSet} (or of `installsCrds`). */
 export function matchesKind(pattern: string, group: string, kind: string): boolean {
-  // `<group>/<Kind>`, as ASO matches a crdPattern entry (Preinstalled.asoWith): a case-insensitive
-  // glob (no two kinds of a group differ only in case).
-  if (pattern.includes('/')) return globOf(pattern).test(`${group}/${kind}`);
-  return pattern.startsWith('*.') ? group.endsWith(pattern.slice(1)) : pattern === group;
+  // An ASO crdPattern entry (Preinstalled.asoWith): a case-insensitive glob of `<group>/<Kind>`,
+  // over ASO's own kinds only.
+  if (pattern.startsWith(ASO_GLOB)) return group.endsWith('.azure.com') && globOf(pattern.slice(ASO_GLOB.length)).test(`${group}/${kind}`);
+  const [g, k] = pattern.split('/');
+  if (k !== undefined && k !== kind) return false;
+  return g.startsWith('*.') ? group.endsWith(g.slice(1)) : g === group;
 }
+
+/** The prefix of the kinds of a {@link Preinstalled.asoWith} set: ASO crdPattern entries. */
+const ASO_GLOB = 'aso-crd-pattern:';
 
 const GLOBS = new Map<string, RegExp>();
 
@@ -1029,7 +1036,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
             (capz
               ? `and not among the ASO kinds CAPZ's bundled ASO serves; install CAPZ with ADDITIONAL_ASO_CRDS=${group}/${kind} and declare Preinstalled.capzWith(['${group}/${kind}']) (validate: --preinstalled ${group}/${kind})`
               : aso
-                ? `and not in the crdPattern ASO is declared with ("${aso.kinds.join(';')}": ASO installs only the CRDs it names); add ${group}/${kind} (or ${group}/*) to ASO's crdPattern and to Preinstalled.asoWith(...)`
+                ? `and not in the crdPattern ASO is declared with ("${aso.kinds.map((p) => p.slice(ASO_GLOB.length)).join(';')}": ASO installs only the CRDs it names); add ${group}/${kind} (or ${group}/*) to ASO's crdPattern and to Preinstalled.asoWith(...)`
               : watcher
                 ? 'and source-watcher is not declared there; install it with flux bootstrap --components-extra=source-watcher (Flux 2.7 or later) and declare it with FluxBootstrap\'s componentsExtra: [\'source-watcher\'] (validate: --preinstalled source-watcher)'
                 : `and not declared pre-installed there; add what installs it, or declare it with declarePreinstalled(folder, Preinstalled.<preset> | Preinstalled.of(...))`),

@@ -74,6 +74,21 @@ describe('the build bound, for every Flux Kustomization', () => {
     expect(Testing.synthProblems(app)).toEqual([`${k.node.path}: Kustomization flux-system/apps builds 11 objects from ./apps (limit 10); ${FIX}`]);
   });
 
+  test("an overlay's build counts its base's and its components' objects, as kustomize builds them (review 4)", () => {
+    const app = Testing.app();
+    const repo = new Repo(app, 'platform');
+    setMaxObjectsPerBuild(repo, 5, app);
+    const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false });
+    const source = GitRepository.fromName(mgmt, 'source', { name: 'flux-system' });
+    const base = repo.folder('apps/base');
+    configMaps(base, 3, 'base');
+    const component = repo.component('apps/components/extra');
+    configMaps(component, 3, 'extra');
+    const k = Kustomization.forFolder(mgmt, 'prod', repo.overlay('apps/prod', { base, components: [component] }), { name: 'prod', source, prune: true });
+    expect(kustomizationBuildSizes(repo).map((b) => [b.kustomization.name, b.folder.path, b.objects])).toEqual([['prod', 'apps/prod', 6]]);
+    expect(Testing.synthProblems(app)).toEqual([`${k.node.path}: Kustomization flux-system/prod builds 6 objects from ./apps/prod (limit 5); ${FIX}`]);
+  });
+
   test('a tenant\'s Kustomization is measured in its team\'s repo (by URL), not in the repo holding it', () => {
     const app = Testing.app();
     const platform = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });

@@ -7,7 +7,7 @@ import { buildExamples } from '../../examples/main';
 import { addProvided, declarePreinstalled, Folder, GitOpsApp, Preinstalled, Repo, SynthError, upjetAzureApiGroups } from '../../lib';
 import { runValidate } from '../../lib/cli/validate';
 import { writeFluxInstalls } from '../support/flux-install';
-import { applyOrderProblems, INSTALLS_CRDS_ANNOTATION } from '../../lib/gitops/apply-order';
+import { applyOrderProblems, INSTALLS_CRDS_ANNOTATION, matchesKind } from '../../lib/gitops/apply-order';
 import { AzureClusterProviderConfig, AzureCredentials, CrossplaneAzureRuntime, CrossplaneProvider } from '../../lib/crossplane';
 import { GitRepository, HelmRelease, HelmRepository, Kustomization, KustomizationForFolderProps } from '../../lib/flux';
 
@@ -508,10 +508,22 @@ describe("Preinstalled.asoWith: ASO installs only the CRDs its crdPattern names 
         'add dbforpostgresql.azure.com/FlexibleServer (or dbforpostgresql.azure.com/*) to ASO\'s crdPattern and to Preinstalled.asoWith(...)',
     ]);
     expect(build('resources.azure.com/*;dbforpostgresql.azure.com/*')).toEqual([]);
-    expect(build(' RESOURCES.azure.com/resourcegroup ; dbforpostgresql.azure.com/FlexibleServer* ')).toEqual([]);
+    expect(build('RESOURCES.azure.com/resourcegroup;dbforpostgresql.azure.com/FlexibleServer*')).toEqual([]);
+    expect(build('*')).toEqual([]);
+    // Only ASO's own kinds: a crdPattern selects among ASO's CRDs.
+    expect(Preinstalled.asoWith('*/*').kinds.some((p) => matchesKind(p, 'cert-manager.io', 'Certificate'))).toBe(false);
+    expect(() => Preinstalled.asoWith('resources.azure.com/*; dbforpostgresql.azure.com/*')).toThrow(
+      'Preinstalled.asoWith: " dbforpostgresql.azure.com/*": ASO does not trim crdPattern entries, so this one matches no CRD; remove the spaces',
+    );
     expect(build('resources.azure.com/*;dbforpostgresql.azure.com/FlexibleServe?')).toHaveLength(1);
     expect(() => Preinstalled.asoWith('')).toThrow('Preinstalled.asoWith: the crdPattern names no kind (ASO then installs no CRD); name the kinds the app uses, e.g. "resources.azure.com/*"');
     expect(() => Preinstalled.asoWith('resources.azure.com')).toThrow('Preinstalled.asoWith: "resources.azure.com" must be a crdPattern entry as ASO takes it, "<group>/<Kind>" with * and ? globs (e.g. "resources.azure.com/*")');
+  });
+
+  test("other group/Kind patterns stay exact: a kind in the wrong case is established by nothing (the API server matches kinds case-sensitively)", () => {
+    expect(matchesKind('example.com/Widget', 'example.com', 'widget')).toBe(false);
+    expect(matchesKind('example.com/Widget', 'example.com', 'Widget')).toBe(true);
+    expect(Preinstalled.CAPZ.kinds.some((p) => matchesKind(p, 'containerservice.azure.com', 'managedcluster'))).toBe(false);
   });
 
   test('validate: --preinstalled aso:<crdPattern>', async () => {
