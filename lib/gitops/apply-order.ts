@@ -856,7 +856,9 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       const same = cands.filter((c) => c.home === k.home);
       return same.length > 0 ? same : cands;
     });
-  const cycles = dependencyCycles(kss, depsOf);
+  // Cycles through Kustomizations on one cluster only: kustomize-controller looks a dependency up
+  // in its own cluster, so one found only on another (depsOf's fallback) is "not found", no cycle.
+  const cycles = dependencyCycles(kss, (k) => depsOf(k).filter((d) => d.home === k.home));
   const closure = new Map<FluxKs, Set<FluxKs>>();
   const dependsOn = (k: FluxKs): Set<FluxKs> => {
     let set = closure.get(k);

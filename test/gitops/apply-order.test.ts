@@ -760,6 +760,8 @@ describe('dependsOn cycles (L1 and raw objects, and trees validate reads: the co
     const on = (cluster: string, o: ReturnType<typeof ks>) => ({ ...o, file: `clusters/${cluster}/${o.obj.metadata.name}.yaml`, where: `clusters/${cluster}/${o.obj.metadata.name}.yaml#0`, cluster });
     const two = cycles(['c1', 'c2'].flatMap((c) => [on(c, ks('a', ['b'])), on(c, ks('b', ['a']))]));
     expect(two.map((p) => p.where)).toEqual(['clusters/c1/a.yaml#0']);
+    // Each found only on the other cluster: "dependency not found" for both, no cycle.
+    expect(cycles([on('c1', ks('x', ['y'])), on('c2', ks('y', ['x']))])).toEqual([]);
     expect(two[0].message).toMatch(/\(flux-system\/a -> flux-system\/b -> flux-system\/a\).*remove one of these dependsOn \(so does the same cycle on 1 more cluster\)$/);
   });
 });
