@@ -213,6 +213,15 @@ export function fluxSpecRename(spec: unknown): KustomizeRename {
   return renameOf(s.targetNamespace, s.namePrefix, s.nameSuffix);
 }
 
+/**
+ * A Flux Kustomization's `spec.components` that kustomize-controller builds: the local relative
+ * ones (it refuses the others, see {@link isLocalRelativeComponent}).
+ */
+export function fluxSpecComponents(spec: unknown): string[] {
+  const c = (spec as { components?: unknown } | undefined)?.components;
+  return Array.isArray(c) ? c.filter((e): e is string => typeof e === 'string' && isLocalRelativeComponent(e)) : [];
+}
+
 /** A {@link KustomizeRename} of the fields that are non-empty strings (a kustomization file's `namespace`, `namePrefix`, `nameSuffix`). */
 export function renameOf(namespace: unknown, namePrefix: unknown, nameSuffix: unknown): KustomizeRename {
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);

@@ -31,7 +31,7 @@ import type { KubeObject } from './layout';
 import { groupOf } from '../core/validation/metadata';
 import { isClusterScoped } from '../core/kinds';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
-import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, isLocalRelativeComponent, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type ComponentRename, type KustomizeRename } from '../core/flux-build';
+import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, isLocalRelativeComponent, fluxSpecComponents, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type ComponentRename, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
 import { findPath } from '../core/graph-path';
@@ -751,7 +751,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const deleted = deletedByPatches(spec.patches);
     // What its spec renames the build with (kustomize-controller writes it into the kustomization file at the path).
     const transform = fluxSpecRename(spec);
-    const specComponents = (Array.isArray(spec.components) ? spec.components : []).filter((c: unknown): c is string => typeof c === 'string' && isLocalRelativeComponent(c));
+    const specComponents = fluxSpecComponents(spec);
     const via = sourceRef.kind === 'ExternalArtifact' ? (ref as Via) : undefined;
     // The directories built in each repo looked at, and what the source leaves out there (the
     // ignore check reads them again).
@@ -850,12 +850,20 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
 
   const byId = new Map<string, FluxKs[]>();
   for (const k of kss) byId.set(k.id, [...(byId.get(k.id) ?? []), k]);
-  const depsOf = (k: FluxKs): FluxKs[] =>
-    ((k.spec.dependsOn ?? []) as Array<{ name: string; namespace?: string }>).flatMap((d) => {
-      const cands = byId.get(`${d.namespace ?? k.ns}/${d.name}`) ?? [];
-      const same = cands.filter((c) => c.home === k.home);
-      return same.length > 0 ? same : cands;
-    });
+  // Each Kustomization's dependencies, found once (the cycle search and the closure read them).
+  const deps = new Map<FluxKs, FluxKs[]>();
+  const depsOf = (k: FluxKs): FluxKs[] => {
+    let list = deps.get(k);
+    if (!list) {
+      list = ((k.spec.dependsOn ?? []) as Array<{ name: string; namespace?: string }>).flatMap((d) => {
+        const cands = byId.get(`${d.namespace ?? k.ns}/${d.name}`) ?? [];
+        const same = cands.filter((c) => c.home === k.home);
+        return same.length > 0 ? same : cands;
+      });
+      deps.set(k, list);
+    }
+    return list;
+  };
   // Cycles through Kustomizations on one cluster only: kustomize-controller looks a dependency up
   // in its own cluster, so one found only on another (depsOf's fallback) is "not found", no cycle.
   const cycles = dependencyCycles(kss, (k) => depsOf(k).filter((d) => d.home === k.home));
@@ -942,9 +950,17 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   };
 
   const problems: ApplyOrderProblem[] = [];
-  const missingKinds = new Map<string, { index: number; more: number }>();
-  // Objects a Cluster API feature gate that is off refuses, per cluster and gate.
-  const gated = new Map<string, { index: number; more: number }>();
+  // Problems reported once per key (a kind nothing installs, per cluster; a Cluster API feature
+  // gate that is off, per cluster): a fleet's thousands of objects have one fix. The first line
+  // says how many more objects have it.
+  const grouped = new Map<string, { index: number; more: number; of: string }>();
+  /** Whether `key` was reported already (then counted on its line). */
+  const seenBefore = (key: string, of: string): boolean => {
+    const earlier = grouped.get(key);
+    if (earlier) earlier.more++;
+    else grouped.set(key, { index: problems.length, more: 0, of });
+    return earlier !== undefined;
+  };
   for (const k of kss) {
     if (!k.build) continue;
     const kName = `Kustomization ${k.id}`;
@@ -982,12 +998,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
           // Served by Cluster API declared with its default feature gates, which refuse it.
           const gate = featureGateOf(o.obj);
           if (gate && from.some((s) => s.name === Preinstalled.CAPI.name) && !from.some((s) => (s.featureGates ?? []).includes(gate))) {
-            // One line per cluster (a fleet's thousands of Clusters have one fix).
-            const gateKey = `${k.cluster}\u0000${gate}`;
-            const earlier = gated.get(gateKey);
-            if (earlier) earlier.more++;
-            else {
-              gated.set(gateKey, { index: problems.length, more: 0 });
+            if (!seenBefore(`gate\u0000${k.cluster}\u0000${gate}`, '')) {
               problem(
                 `${what} would never apply: Cluster API's webhooks refuse a ${kind === 'Cluster' ? 'Cluster with a spec.topology' : kind} unless its ${gate} feature gate is on, and ${clusterText} declares Cluster API with its defaults ` +
                   `(Preinstalled.CAPI: the gate is off), so Flux's dry-run of the whole build fails; install Cluster API with CLUSTER_TOPOLOGY=true (clusterctl init) ` +
@@ -1019,15 +1030,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
           }
           continue;
         }
-        // One line per kind and cluster (a fleet's thousands of objects of a kind nothing installs
-        // have one fix), naming how many more objects have it.
-        const missingKey = `${k.cluster}\u0000${group}\u0000${kind}`;
-        const earlier = missingKinds.get(missingKey);
-        if (earlier) {
-          earlier.more++;
-          continue;
-        }
-        missingKinds.set(missingKey, { index: problems.length, more: 0 });
+        if (seenBefore(`kind\u0000${k.cluster}\u0000${group}\u0000${kind}`, ' of this kind')) continue;
         // An ASO kind on a cluster declared with CAPZ: its bundled ASO serves only the kinds CAPZ creates.
         const capz = group.endsWith('.azure.com') && sets.some((s) => s.name === Preinstalled.CAPZ.name || s.name.startsWith(`${Preinstalled.CAPZ.name}+`));
         // An ASO kind on a cluster declared with ASO's crdPattern: ASO installs only the CRDs it names.
@@ -1082,11 +1085,8 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       );
     }
   }
-  for (const { index, more } of missingKinds.values()) {
-    if (more > 0) problems[index] = { ...problems[index], message: `${problems[index].message} (so do ${more} more object${more > 1 ? 's' : ''} of this kind on that cluster)` };
-  }
-  for (const { index, more } of gated.values()) {
-    if (more > 0) problems[index] = { ...problems[index], message: `${problems[index].message} (so do ${more} more object${more > 1 ? 's' : ''} on that cluster)` };
+  for (const { index, more, of } of grouped.values()) {
+    if (more > 0) problems[index] = { ...problems[index], message: `${problems[index].message} (so do ${more} more object${more > 1 ? 's' : ''}${of} on that cluster)` };
   }
   const unique = [...new Map([...componentProblems, ...tooLarge, ...cycles, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));

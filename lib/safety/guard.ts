@@ -7,7 +7,7 @@ import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
-import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecRename, isLocalRelativeComponent, renameChains, renamedThrough, renameOf, renames, withoutDroppedDirectories, type BuildTree, type ComponentRename, type KustomizeRename } from '../core/flux-build';
+import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecComponents, fluxSpecRename, renameChains, renamedThrough, renameOf, renames, withoutDroppedDirectories, type BuildTree, type ComponentRename, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
 import type { KubeObject } from '../gitops/layout';
@@ -687,11 +687,6 @@ function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>
 
 const NO_TRANSFORM: KustomizeRename = {};
 
-/** A Flux Kustomization's `spec.components` (the local ones: kustomize-controller refuses the others). */
-function specComponentsOf(spec: unknown): string[] {
-  const c = (spec as { components?: unknown } | undefined)?.components;
-  return Array.isArray(c) ? c.filter((e): e is string => typeof e === 'string' && isLocalRelativeComponent(e)) : [];
-}
 
 /**
  * What `kustomize build` of `dir` in a repo yields (lib/core/flux-build.ts: without a
@@ -805,7 +800,7 @@ function applied(k: FluxKustomization, repos: readonly GuardRepo[], side: Side):
   // with the apply-order model's matcher (lib/core/patch-targets.ts) on the names kustomize
   // matches targets against (see droppedBy).
   const deleted = deletedByPatches(spec.patches);
-  for (const [key, v] of build(src, side, spec.path ?? './', fluxSpecRename(k.obj.spec), true, sourceFilterOf(k, repos, side), specComponentsOf(k.obj.spec))) {
+  for (const [key, v] of build(src, side, spec.path ?? './', fluxSpecRename(k.obj.spec), true, sourceFilterOf(k, repos, side), fluxSpecComponents(k.obj.spec))) {
     if (deleted && droppedBy(deleted, src, v, side)) continue;
     out.set(key, { ...v, repo: src });
   }
@@ -910,7 +905,7 @@ function retainedHydrationLeftovers(repos: readonly GuardRepo[], flux: FluxSides
     const left = src.leftovers?.(dir) ?? [];
     if (left.length === 0) continue;
     // What the path still builds (the library's files: user files are taken to build nothing of it).
-    const still = build(src, s.next, spec.path ?? './', fluxSpecRename(spec), true, undefined, specComponentsOf(spec));
+    const still = build(src, s.next, spec.path ?? './', fluxSpecRename(spec), true, undefined, fluxSpecComponents(spec));
     const pruned = [...applied(k, repos, s.old)]
       .filter(([key, v]) => !still.has(key) && !pruneDisabled(olds(v.repo).objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name)))
       .map(([, v]) => objectInfo({ file: v.file, ...v.ident }).id);
