@@ -164,10 +164,9 @@ export function applyOrderLines(
       const entries = Array.isArray(listedComponents) ? listedComponents.filter((c): c is string => typeof c === 'string' && !c.includes('://') && !c.startsWith('/')) : [];
       if (entries.length > 0) components.set(d, entries.map((c) => path.posix.normalize(path.posix.join(d, c))));
     }
-    repos.push({ name: p, objects, kustomizations, kustomizationFileNames, sourceIgnoreFiles: listed.sourceIgnores, namedFiles, renames: renamesOf, components, componentRenames });
-    // The local files and directories each kustomization file names, which a build needs: known
-    // from the listing (its YAML files, its directories with a kustomization file), else looked
-    // up on disk.
+    // What is at a path of the tree (what each kustomization file names, a Flux Kustomization's
+    // path and components): known from the listing (its YAML files, its directories with a
+    // kustomization file), else looked up on disk.
     // Directories whose kustomization file is a kustomize Component (its first document's kind).
     const componentDirs = new Set(kustomizationDocs.filter((k) => isKustomizeComponent(k.doc)).map((k) => k.dir));
     const kindOf = (rel: string): PathKind => {
@@ -176,6 +175,7 @@ export function applyOrderLines(
       if (kustomizedDirs.has(d)) return componentDirs.has(d) ? 'component' : 'kustomization';
       return pathKindOnDisk(rel === '' ? dir : path.join(dir, ...rel.split('/')));
     };
+    repos.push({ name: p, objects, kustomizations, kustomizationFileNames, sourceIgnoreFiles: listed.sourceIgnores, namedFiles, renames: renamesOf, components, componentRenames, pathKind: kindOf });
     // A kustomization file the tree's own .sourceignore files leave out is in none of its artifacts:
     // no Flux build reads it (as validate does not validate such a file).
     const leftOut = leftOutByTreeSourceIgnore(listed.sourceIgnores);

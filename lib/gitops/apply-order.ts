@@ -221,6 +221,14 @@ export interface ApplyOrderObject {
   readonly boundChecked?: boolean;
 }
 
+/**
+ * What is at a path of a repo, files the model is not given included (see
+ * {@link ApplyOrderRepo.pathKind}): a file, a directory with a kustomization file (a kustomize
+ * Component's or another), a directory without one, something whose kind is not known (a file or
+ * directory the user keeps, declared by name), or nothing.
+ */
+export type RepoPathKind = 'file' | 'kustomization' | 'component' | 'directory' | 'other' | undefined;
+
 /** One repo tree. */
 export interface ApplyOrderRepo {
   /** Name shown in messages (the repo dir). */
@@ -279,6 +287,15 @@ export interface ApplyOrderRepo {
    * @default - none
    */
   readonly namedFiles?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * What is at a path of the repo (`/`-separated, `''` the root), every file of the repo included,
+   * not only the objects given (`validate`: the tree on disk; synth: what the app writes and the
+   * files it declares user-owned). With it, a Flux Kustomization of a GitRepository fetching this
+   * repo is checked to have its `spec.path` (kustomize-controller: "kustomization path not found")
+   * and its `spec.components`. Without it, the repo's files are not known whole: neither is checked.
+   * @default - not known
+   */
+  readonly pathKind?: (path: string) => RepoPathKind;
   /**
    * The bound on the objects a Flux Kustomization builds from this repo.
    * @default - the input's `maxObjectsPerBuild`
@@ -713,8 +730,16 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     if (!index) indexes.set(r, (index = repoFiles(r, byFile.get(r)!)));
     return index;
   };
-  // Components kustomize-controller refuses before building anything (not a local relative path).
+  // Components kustomize-controller refuses before building anything (not a local relative path),
+  // and those it finds no Component at.
   const componentProblems: ApplyOrderProblem[] = [];
+  const componentsChecked = new Set<ApplyOrderObject>();
+  // The trees each GitRepository's Kustomizations find their paths in: a tree whose URL is not
+  // known (`validate`) is the source's repo once one of them builds a path of it.
+  const sourceTrees = new Map<ApplyOrderObject, Set<ApplyOrderRepo>>();
+  // Kustomizations whose path is in none of the trees their source may fetch, checked once every
+  // build is known (see pathProblems).
+  const pathMisses = new Map<ApplyOrderObject, PathMiss>();
   for (const o of ksObjects) {
     const spec = (o.obj.spec ?? {}) as Record<string, any>;
     (Array.isArray(spec.components) ? spec.components : []).forEach((c: unknown, i: number) => {
@@ -789,6 +814,21 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     // is in it; with a URL, the one repo of that URL holding the path.
     const chosen = found.length === 1 ? found[0] : byUrl.length === 0 ? found.find((f) => f.r === own) : undefined;
     if (chosen) checkIgnored(o, chosen.r, path, dirsIn.get(chosen.r)!, leftOutIn.get(chosen.r)!, via);
+    // Where the path is (the source's repo, found), or is not (checked once every build is known).
+    if (chosen) {
+      let trees = sourceTrees.get(src.o);
+      if (!trees) sourceTrees.set(src.o, (trees = new Set()));
+      trees.add(chosen.r);
+      if (specComponents.length > 0 && !componentsChecked.has(o)) {
+        componentsChecked.add(o);
+        componentProblems.push(...specComponentProblems(o, chosen.r, path));
+      }
+    } else if (found.length === 0 && !pathMisses.has(o)) {
+      // Without a repo of its URL, only a source the trees name once (or all with one URL) is known
+      // to be the one whose other Kustomizations found their paths.
+      const known = byUrl.length > 0 || new Set(sources.map((x) => str((x.o.obj.spec as Record<string, unknown> | undefined)?.url))).size === 1;
+      if (known) pathMisses.set(o, { src: src.o, path, via, repos: byUrl.length > 0 ? byUrl : undefined });
+    }
     // The bound: in the repo of the source's URL; in a tree whose URL is unknown (`validate`), in
     // the Kustomization's own tree; a URL none of the app's repos has is another repo, not measured.
     if (byUrl.length > 0) {
@@ -1088,8 +1128,99 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   for (const { index, more, of } of grouped.values()) {
     if (more > 0) problems[index] = { ...problems[index], message: `${problems[index].message} (so do ${more} more object${more > 1 ? 's' : ''}${of} on that cluster)` };
   }
-  const unique = [...new Map([...componentProblems, ...tooLarge, ...cycles, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
+  const unique = [...new Map([...componentProblems, ...pathProblems(pathMisses, sourceTrees), ...tooLarge, ...cycles, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+}
+
+/** A Flux Kustomization whose path none of the trees its source may fetch holds (see {@link pathProblems}). */
+interface PathMiss {
+  /** Its GitRepository (an ExternalArtifact's: the one its generator copies from). */
+  readonly src: ApplyOrderObject;
+  readonly path: string;
+  readonly via?: { readonly artifact: string };
+  /** The repos of the source's URL; undefined when it names none (then the trees its other Kustomizations build from). */
+  readonly repos?: readonly ApplyOrderRepo[];
+}
+
+/**
+ * The problems of Flux Kustomizations whose `spec.path` is not in their source's repo:
+ * kustomize-controller stats the path in the artifact before building and stops there ("kustomization
+ * path not found: stat ...": kustomization_controller.go, fluxcd/kustomize-controller at 186fb3b),
+ * so nothing of the Kustomization applies. The source's repo is the app repo of its URL (synth), or
+ * the one tree in which its other Kustomizations find their paths (`validate`, trees without URLs:
+ * a tree that is a part of a repo, or a source fetching a repo not given, holds none of them);
+ * only a repo whose files are known whole ({@link ApplyOrderRepo.pathKind}: at synth, with the
+ * paths declared user-owned) is checked.
+ */
+function pathProblems(misses: ReadonlyMap<ApplyOrderObject, PathMiss>, sourceTrees: ReadonlyMap<ApplyOrderObject, ReadonlySet<ApplyOrderRepo>>): ApplyOrderProblem[] {
+  const out: ApplyOrderProblem[] = [];
+  for (const [o, miss] of misses) {
+    const shown = str((o.obj.spec as Record<string, unknown> | undefined)?.path) ?? miss.path;
+    const through = miss.via ? `, through ExternalArtifact ${miss.via.artifact}` : '';
+    const trees = miss.repos ?? (sourceTrees.get(miss.src)?.size === 1 ? [...sourceTrees.get(miss.src)!] : []);
+    if (trees.length === 0 || trees.some((r) => !r.pathKind)) continue;
+    const p = fluxBuildPath(miss.path);
+    const kinds = trees.map((r) => r.pathKind!(p));
+    if (p === '' || kinds.some((k) => k !== undefined && k !== 'file')) continue;
+    const app = trees.every((r) => r.urls !== undefined);
+    const file = kinds.indexOf('file');
+    if (file >= 0) {
+      // kustomize-controller finds no kustomization file below a file, generates one, and cannot write it there.
+      out.push({
+        where: o.where,
+        message: `${describe(o.obj)}: spec.path "${shown}" is a file of ${app ? 'repo' : 'tree'} ${trees[file].name}, not a directory: kustomize-controller builds a directory ` +
+          `(it generates "${p}/kustomization.yaml" and fails writing it), so the Kustomization applies nothing; give the file's directory`,
+      });
+      continue;
+    }
+    const where = app
+      ? `repo ${trees.map((r) => r.name).join(', ')} that ${describe(miss.src.obj)} fetches${through} has nothing there (the app writes nothing at or below "${p}" and declares no user-owned path there)`
+      : `tree ${trees[0].name}, where the other Kustomizations of ${describe(miss.src.obj)}${through} find their paths, has nothing there`;
+    const fix = app
+      ? `fix the path (Kustomization.forFolder takes it from a Folder the app writes), or, for a directory you keep in the repo yourself, declare it with addUserOwnedPath("${p}") on the Repo construct`
+      : 'fix the path, or add the directory';
+    out.push({
+      where: o.where,
+      message: `${describe(o.obj)}: spec.path "${shown}": ${where}: kustomize-controller fails before building ("kustomization path not found") and applies nothing; ${fix}`,
+    });
+  }
+  return out;
+}
+
+/**
+ * The problems of a Flux Kustomization's `spec.components` in the repo `r` its path is built
+ * from: kustomize-controller appends them to the kustomization file at the path (fluxcd/pkg
+ * `GenerateManifest`), and kustomize's build fails unless each is a directory whose kustomization
+ * file is a Component ("accumulating components": checked with `kubectl kustomize`). Entries
+ * kustomize-controller refuses before building (not local) are reported apart; an entry leaving
+ * the repo is not checked.
+ */
+function specComponentProblems(o: ApplyOrderObject, r: ApplyOrderRepo, path: string): ApplyOrderProblem[] {
+  const list = (o.obj.spec as { components?: unknown } | undefined)?.components;
+  if (!r.pathKind || !Array.isArray(list) || list.some((c) => typeof c !== 'string' || !isLocalRelativeComponent(c))) return [];
+  const base = fluxBuildPath(path);
+  const out: ApplyOrderProblem[] = [];
+  list.forEach((c: string, i) => {
+    const entry = c.toLowerCase().startsWith('file://') ? c.slice('file://'.length) : c;
+    const rel = posix.normalize(posix.join(base === '' ? '.' : base, entry));
+    if (rel === '..' || rel.startsWith('../')) return;
+    const at = r.pathKind!(rel === '.' ? '' : rel);
+    if (at === 'component' || at === 'other') return;
+    const why =
+      at === undefined
+        ? `no such directory in ${r.urls !== undefined ? 'repo' : 'tree'} ${r.name} ("${rel}")`
+        : at === 'file'
+          ? `"${rel}" is a file, not a directory with a kustomization file`
+          : at === 'directory'
+            ? `"${rel}" has no kustomization file ("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization'")`
+            : `the kustomization file of "${rel}" is not a Component ("expected kind 'Component'")`;
+    out.push({
+      where: o.where,
+      message: `${describe(o.obj)}: spec.components[${i}] "${c}": ${why}: kustomize-controller appends it to the build of spec.path and kustomize fails ("accumulating components"), so the Kustomization applies nothing; ` +
+        (at === 'kustomization' ? 'give that kustomization file kind: Component (apiVersion: kustomize.config.k8s.io/v1alpha1), or drop the entry' : 'name the directory of a kustomize Component, or drop the entry'),
+    });
+  });
+  return out;
 }
 
 /**
@@ -1298,9 +1429,57 @@ function overlayRenames(folders: readonly AppFolder[]): Map<string, KustomizeRen
   return out;
 }
 
-/** A folder of an app, as the app adapter needs it. */
+/** A folder of an app, as the app adapter needs it (a {@link Folder}). */
 interface AppFolder extends IConstruct {
   readonly path: string;
+  /** Whether it writes a kustomization file (see `Folder.kustomization`). @default false */
+  readonly kustomization?: boolean;
+  /** The kind of that file (`Component` for a kustomize Component). */
+  _kustomizationKind?(): { readonly kind: string };
+  /** Its `addResource` entries, repo-relative. @default - none */
+  readonly additionalResourceTargets?: ReadonlyArray<{ readonly resolved: string; readonly userOwned: boolean }>;
+}
+
+/**
+ * What is at a path of an app repo after the synth (see {@link ApplyOrderRepo.pathKind}): the files
+ * of its objects, the kustomization file of each folder that writes one, the files and directories
+ * its folders list as user-owned (`addResource(..., { userOwned: true })`) and those the repo
+ * declares user-owned (`Repo.addUserOwnedPath`: their kind is not known), and the directories above them. Built on the first call (only a Kustomization whose path has
+ * nothing of the app's objects, or that has components, asks).
+ */
+function appPathKind(folders: readonly AppFolder[], files: Iterable<string>, userOwned: readonly string[]): (path: string) => RepoPathKind {
+  let kinds: Map<string, RepoPathKind> | undefined;
+  const build = () => {
+    const m = new Map<string, RepoPathKind>();
+    const set = (p: string, kind: RepoPathKind) => {
+      if (m.get(p) === undefined || m.get(p) === 'directory') m.set(p, kind);
+      // The directories above it (a directory already known has its own above it).
+      for (let i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) {
+        const d = p.slice(0, i);
+        if (m.has(d)) break;
+        m.set(d, 'directory');
+      }
+    };
+    for (const f of files) set(f, 'file');
+    for (const f of folders) {
+      if (f.kustomization) {
+        set(f.path, f._kustomizationKind?.().kind === 'Component' ? 'component' : 'kustomization');
+        set(`${f.path}/kustomization.yaml`, 'file');
+      }
+      for (const r of f.additionalResourceTargets ?? []) if (r.userOwned) set(r.resolved, 'other');
+    }
+    for (const p of userOwned) set(p, 'other');
+    return m;
+  };
+  return (path) => {
+    if (path === '') return 'directory';
+    kinds ??= build();
+    const kind = kinds.get(path);
+    if (kind !== undefined) return kind;
+    // Below a user-owned directory: what the user keeps there is not known.
+    for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) if (kinds.get(path.slice(0, i)) === 'other') return 'other';
+    return undefined;
+  };
 }
 
 /**
@@ -1311,7 +1490,7 @@ interface AppFolder extends IConstruct {
  */
 export function appApplyOrderProblems(
   app: IConstruct,
-  repos: ReadonlyArray<{ readonly repo: IConstruct & { readonly dir: string; readonly url?: string }; readonly folders: readonly AppFolder[] }>,
+  repos: ReadonlyArray<{ readonly repo: IConstruct & { readonly dir: string; readonly url?: string; readonly userOwnedPaths?: readonly string[] }; readonly folders: readonly AppFolder[] }>,
   placed: ReadonlyArray<{ readonly obj: KubeObject; readonly constructPath: string; readonly repo: IConstruct; readonly folder: AppFolder; readonly file: string }>,
   kustomizations: ReadonlyMap<IConstruct, ReadonlyMap<string, readonly string[]>>,
   clusters: ReadonlyMap<AppFolder, string>,
@@ -1338,6 +1517,7 @@ export function appApplyOrderProblems(
       kustomizations: kustomizations.get(repo) ?? new Map(),
       renames: overlayRenames(folders),
       objects: objectsOf.get(repo) ?? [],
+      pathKind: appPathKind(folders, (objectsOf.get(repo) ?? []).map((o) => o.file), repo.userOwnedPaths ?? []),
       maxObjectsPerBuild: maxObjectsPerBuild(repo as Repo),
     })),
   };

@@ -26,6 +26,13 @@ export interface RepoProps {
    * @default 'main'
    */
   readonly branch?: string;
+
+  /**
+   * Directories and files of the repo that you keep yourself, which this library never writes
+   * nor deletes (see {@link Repo.addUserOwnedPath}), repo-relative (`apps/legacy`).
+   * @default - none
+   */
+  readonly userOwnedPaths?: string[];
 }
 
 const REPO_SYMBOL = Symbol.for('cdk8s-platform.Repo');
@@ -71,6 +78,45 @@ export class Repo extends Construct {
     this.dir = dir;
     this.url = props.url;
     this.branch = props.branch ?? 'main';
+    for (const p of props.userOwnedPaths ?? []) this.addUserOwnedPath(p);
+    this.node.addValidation({ validate: () => this.userOwnedProblems() });
+  }
+
+  private readonly userOwned: string[] = [];
+
+  /**
+   * Declares a directory (or file) of the repo that you keep yourself: this library never writes
+   * nor deletes it. Synth checks that every Flux Kustomization fetching this repo builds a path
+   * that exists in it, and that its `spec.components` name kustomize Components of it, because
+   * kustomize-controller fails on a missing one ("kustomization path not found"); a path you keep
+   * yourself is taken to be there. Refused when a folder of the app writes at or below it.
+   *
+   * @example
+   * platform.addUserOwnedPath('clusters/mgmt/flux-system'); // written by flux bootstrap
+   */
+  public addUserOwnedPath(path: string): void {
+    const where = `${displayPath(this)}: addUserOwnedPath("${path}")`;
+    if (typeof path !== 'string' || !path.split('/').every((s) => DIR_NAME.test(s) && s !== '.' && s !== '..')) {
+      throw new Error(`${where}: must be a "/"-separated path relative to the repo root, without "." or ".." segments (e.g. "apps/legacy")`);
+    }
+    if (!this.userOwned.includes(path)) this.userOwned.push(path);
+  }
+
+  /** The paths declared with {@link addUserOwnedPath}, sorted. */
+  public get userOwnedPaths(): readonly string[] {
+    return [...this.userOwned].sort();
+  }
+
+  /** A folder of the app writing at or below a path declared user-owned. */
+  private userOwnedProblems(): string[] {
+    const problems: string[] = [];
+    for (const p of this.userOwnedPaths) {
+      const writer = this.folders.find((f) => (f.path === p || f.path.startsWith(`${p}/`)) && (f.kustomization || f.node.children.some((c) => !Folder.isFolder(c))));
+      if (writer) {
+        problems.push(`addUserOwnedPath("${p}"): folder "${writer.path}" (${displayPath(writer)}) of the app writes there; a user-owned path holds only files you keep yourself: drop the declaration, or move the folder`);
+      }
+    }
+    return problems;
   }
 
   /** Props each folder was created with through {@link folder}. */

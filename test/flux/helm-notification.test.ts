@@ -81,6 +81,7 @@ describe('NotificationProvider and Alert', () => {
     new NotificationProvider(folder, 'gh', { name: 'github', type: 'github', address: 'https://github.com/contoso/platform', secretRef: 'gh-token' });
     const source = new GitRepository(folder, 'src', { name: 'platform', repo });
     const ks = new Kustomization(folder, 'ks', { name: 'apps', source, path: './apps', prune: true });
+    repo.addUserOwnedPath('apps');
     new Alert(folder, 'alert', {
       name: 'platform', provider, eventSeverity: 'error', eventSources: [ks, source, { kind: 'HelmRelease', name: '*', namespace: 'apps', matchLabels: { team: 'a' } }],
       exclusionList: ['.*upgrade.*has timed out.*'], summary: 'mgmt cluster',

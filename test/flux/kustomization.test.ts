@@ -25,6 +25,7 @@ describe('Kustomization', () => {
       serviceAccountName: 'deployer', targetNamespace: 'apps', decryption: { provider: 'sops', secretRef: 'sops-age' },
       deletionPolicy: 'Orphan', patches: [Patches.replicas('Deployment', 'web', 3)], components: ['../components/ha'], force: true, shardKey: 's1',
     });
+    repo.component('components/ha');
     apps.addSubstitute('region', 'westeurope');
     const out = Testing.render(app);
     expect(out['platform/clusters/mgmt/kustomization-apps.yaml'][0]).toEqual({
@@ -61,6 +62,7 @@ describe('Kustomization', () => {
     const source = new GitRepository(folder, 'src', { name: 'platform', repo });
     const other = Kustomization.forFolder(folder, 'other', repo.folder('x'), { name: 'other', namespace: 'apps', source, prune: true });
     const k = new Kustomization(folder, 'k', { name: 'k', namespace: 'apps', source, path: './y', prune: true, dependsOn: [other] });
+    repo.addUserOwnedPath('y');
     void k;
     const spec = Testing.render(app)['platform/clusters/mgmt/kustomization-k.yaml'][0].spec;
     expect(spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'platform', namespace: 'flux-system' });
@@ -70,6 +72,7 @@ describe('Kustomization', () => {
   test('validation errors', () => {
     const { repo, folder } = fixture();
     const source = new GitRepository(folder, 'src', { name: 'platform', repo });
+    repo.addUserOwnedPath('x');
     expect(() => new Kustomization(folder, 'a', { name: 'a', source, path: 'clusters/prod', prune: true })).toThrow(
       'platform/clusters--mgmt/a: prop "path": "clusters/prod" must be a path relative to the source root starting with "./" (e.g. "./clusters/prod"), without ".." segments',
     );
@@ -144,6 +147,7 @@ describe('RemoteClusterHydration', () => {
         { name: 'apps', folder: './apps/aks-dev', healthChecks: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo', namespace: 'podinfo' }] },
       ],
     });
+    repo.addUserOwnedPath('apps/aks-dev'); // a folder of the repo the app does not write
     expect(h.kustomizations.map((k) => k.name)).toEqual(['aks-dev-infrastructure', 'aks-dev-apps']);
     const out = Testing.render(app);
     expect(out['platform/clusters/fleet/kustomization-aks-dev-apps.yaml'][0]).toEqual({

@@ -107,6 +107,7 @@ describe('FluxBootstrap lockdown', () => {
     addProvided(infra, { apiGroup: '', kind: 'Secret', name: 'hook', namespace: 'infra' });
     new HelmRelease(infra, 'cm', { name: 'cert-manager', chart: { repository: charts, chart: 'cert-manager', version: 'v1.18.2' }, serviceAccountName: 'deployer' });
     new Kustomization(infra, 'late', { name: 'late', path: './x', source: flux.source, prune: true, serviceAccountName: 'deployer', dependsOn: [infraK] });
+    repo.addUserOwnedPath('x');
     const provider = new NotificationProvider(infra, 'teams', { name: 'teams', type: 'msteams', secretRef: 'hook' });
     new Alert(infra, 'alert', { name: 'infra', provider, eventSources: [infraK] });
     const where = (path: string, what: string) => `${BOOT}: lockdown: platform/${path}: ${what}`;
@@ -156,6 +157,7 @@ describe('FluxBootstrap lockdown', () => {
     const open = platform(false);
     Kustomization.forFolder(open.entry, 'infra', open.repo.folder('infrastructure', { namespace: 'infra' }), { name: 'infra', source: open.flux.source, prune: true });
     new Kustomization(open.repo.folder('infrastructure'), 'late', { name: 'late', path: './x', source: open.flux.source, prune: true });
+    open.repo.addUserOwnedPath('x');
     expect(Testing.synthProblems(open.app)).toEqual([]);
   });
 });

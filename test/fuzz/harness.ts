@@ -107,6 +107,9 @@ export function unclearProblem(problem: string, paths: Set<string>): string | un
   // An overlay's patched object, validated at synth (patch fields are user data checked against the
   // target's schema once merged): `<overlay> (patches[i] of <target>): <Kind>/<ns>/<name>: <field>: <rule>`.
   if (/^[^:()]+? \([^)]*patches\[\d+\] of [^)]+\): [A-Za-z]+\/\S+: [^:]+: /.test(problem) && !UNCLEAR_WORDS.test(rest)) return undefined;
+  // A Flux Kustomization whose path (or component) is not in the app repo its source fetches: what
+  // the repo holds is known only once the app is complete (the apply-order model's late check).
+  if (/^Kustomization \S+: spec\.(?:path|components\[\d+\]) "[^"]*"(?::| is a file)/.test(rest) && /kustomize-controller/.test(rest) && !UNCLEAR_WORDS.test(rest)) return undefined;
   if (/^[A-Za-z<][^:]*: .+?: /.test(rest)) return 'schema/CEL violation: the construct accepted props whose output is invalid';
   return 'unrecognized problem';
 }

@@ -186,7 +186,8 @@ describe('apply order at synth', () => {
   });
 
   test('a Kustomization object with a remote component: kustomize-controller refuses it, at synth (L1, raw) and in validate', async () => {
-    const { app, entry } = setup();
+    const { app, repo, entry } = setup();
+    repo.addUserOwnedPath('apps');
     const spec = { interval: '10m', path: './apps', prune: true, sourceRef: { kind: 'GitRepository', name: 'mgmt' }, components: ['../components/ok', 'https://github.com/contoso/components//monitoring'] };
     raw(entry, 'raw-ks', 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'apps', { spec });
     const line = (where: string) =>
@@ -810,5 +811,120 @@ describe('Kustomization objects a parent build renames (review cases)', () => {
       "w#0 | Widget team-a/w in Kustomization team-a/apps: its kind Widget (example.com) is not built in, not defined by a CRD in the build, not established by any Kustomization applied to the repo's cluster, " +
         'and not declared pre-installed there; add what installs it, or declare it with declarePreinstalled(folder, Preinstalled.<preset> | Preinstalled.of(...))',
     ]);
+  });
+});
+
+describe("a Flux Kustomization's path and components must be in the repo its source fetches (kustomize-controller: \"kustomization path not found\")", () => {
+  const missing = (where: string, name: string, path: string, p: string) =>
+    `${where}: Kustomization flux-system/${name}: spec.path "${path}": repo mgmt that GitRepository flux-system/mgmt fetches has nothing there (the app writes nothing at or below "${p}" and declares no user-owned path there): ` +
+    `kustomize-controller fails before building ("kustomization path not found") and applies nothing; fix the path (Kustomization.forFolder takes it from a Folder the app writes), ` +
+    `or, for a directory you keep in the repo yourself, declare it with addUserOwnedPath("${p}") on the Repo construct`;
+
+  test('at synth: a path the app writes nothing at (a typo, a folder without files) is a problem, unless declared user-owned', () => {
+    const { app, repo, entry, source, ks } = setup();
+    const typo = new Kustomization(entry, 'typo', { name: 'typo', source, path: './app', prune: true });
+    raw(repo.folder('apps'), 'cm', 'v1', 'ConfigMap', 'settings', { metadata: { name: 'settings', namespace: 'default' } });
+    // A folder without a kustomization.yaml and without objects: Git has no such directory.
+    ks('empty', repo.folder('apps/empty', { kustomization: false }));
+    expect(problems(app)).toEqual([
+      missing('mgmt/clusters--mgmt/empty/Resource', 'empty', './apps/empty', 'apps/empty'),
+      missing(`${typo.node.path}/Resource`, 'typo', './app', 'app'),
+    ]);
+    // Paths the user keeps: declared on the repo (any path below one too), or a file a folder lists as user-owned.
+    repo.addUserOwnedPath('app');
+    repo.folder('apps').addResource('empty/hand-written.yaml', { userOwned: true });
+    expect(problems(app)).toEqual([]);
+    // A parent directory of what the app writes exists; a path below a user-owned one may.
+    new Kustomization(entry, 'parent', { name: 'parent', source, path: './clusters', prune: true });
+    new Kustomization(entry, 'below', { name: 'below', source, path: './app/prod', prune: true });
+    expect(problems(app)).toEqual([]);
+  });
+
+  test('at synth: a path that is a file, and a source fetching a repo the app does not write (not checked)', () => {
+    const { app, repo, entry, source } = setup();
+    raw(repo.folder('apps'), 'cm', 'v1', 'ConfigMap', 'settings', { metadata: { name: 'settings', namespace: 'default' } });
+    const file = new Kustomization(entry, 'file', { name: 'file', source, path: './apps/kustomization.yaml', prune: true });
+    expect(problems(app)).toEqual([
+      `${file.node.path}/Resource: Kustomization flux-system/file: spec.path "./apps/kustomization.yaml" is a file of repo mgmt, not a directory: kustomize-controller builds a directory ` +
+        '(it generates "apps/kustomization.yaml/kustomization.yaml" and fails writing it), so the Kustomization applies nothing; give the file\'s directory',
+    ]);
+    file.node.scope!.node.tryRemoveChild(file.node.id);
+    const other = new GitRepository(entry, 'other', { name: 'other', url: 'https://example.com/elsewhere' });
+    new Kustomization(entry, 'elsewhere', { name: 'elsewhere', source: other, path: './anything', prune: true });
+    expect(problems(app)).toEqual([]);
+  });
+
+  test('at synth: spec.components must name kustomize Components of the repo', () => {
+    const { app, repo, entry, source } = setup();
+    const apps = repo.folder('apps');
+    raw(apps, 'cm', 'v1', 'ConfigMap', 'settings', { metadata: { name: 'settings', namespace: 'default' } });
+    const k = Kustomization.forFolder(entry, 'apps', apps, { name: 'apps', source, prune: true, components: ['../components/ha', '../components/plain'] });
+    repo.folder('components/plain');
+    const line = (i: number, c: string, why: string, fix = 'name the directory of a kustomize Component, or drop the entry') =>
+      `${k.node.path}/Resource: Kustomization flux-system/apps: spec.components[${i}] "${c}": ${why}: kustomize-controller appends it to the build of spec.path and kustomize fails ("accumulating components"), ` +
+      `so the Kustomization applies nothing; ${fix}`;
+    expect(problems(app)).toEqual([
+      line(0, '../components/ha', 'no such directory in repo mgmt ("components/ha")'),
+      line(1, '../components/plain', 'the kustomization file of "components/plain" is not a Component ("expected kind \'Component\'")',
+        'give that kustomization file kind: Component (apiVersion: kustomize.config.k8s.io/v1alpha1), or drop the entry'),
+    ]);
+    repo.component('components/ha');
+    repo.addUserOwnedPath('components/plain-kept');
+    const fixed = Kustomization.forFolder(entry, 'fixed', apps, { name: 'fixed', source, prune: true, components: ['../components/ha', '../components/plain-kept'] });
+    void fixed;
+    expect(problems(app).filter((p) => p.includes('Kustomization flux-system/fixed'))).toEqual([]);
+  });
+
+  test('addUserOwnedPath: a repo-relative path, where no folder of the app writes', () => {
+    const { app, repo } = setup();
+    for (const bad of ['', '/abs', '../up', 'a/../b', './a', 'a//b']) {
+      expect(() => repo.addUserOwnedPath(bad)).toThrow(`mgmt: addUserOwnedPath("${bad}"): must be a "/"-separated path relative to the repo root, without "." or ".." segments (e.g. "apps/legacy")`);
+    }
+    repo.addUserOwnedPath('clusters');
+    expect(repo.userOwnedPaths).toEqual(['clusters']);
+    expect(problems(app)).toEqual([
+      'mgmt: addUserOwnedPath("clusters"): folder "clusters/mgmt" (mgmt/clusters/mgmt) of the app writes there; a user-owned path holds only files you keep yourself: drop the declaration, or move the folder',
+    ]);
+    const other = new Repo(app, 'other', { url: 'https://example.com/other', userOwnedPaths: ['apps/legacy'] });
+    expect(other.userOwnedPaths).toEqual(['apps/legacy']);
+  });
+
+  test('validate: a path not in the tree where the source\'s other Kustomizations find theirs; components; a tree that is part of a repo', async () => {
+    const { dir, write } = treeDir('ao-path-');
+    const ks = (name: string, p: string, extra = '') =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: mgmt\n${extra}`;
+    write('clusters/mgmt/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - sync.yaml\n');
+    write('clusters/mgmt/sync.yaml', [
+      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/mgmt\n  ref:\n    branch: main\n',
+      ks('infra', './infrastructure', '  components:\n    - ../components/missing\n'),
+      ks('apps', './apps'),
+    ].join('---\n'));
+    write('infrastructure/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  a: b\n');
+    const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
+    const out = async (...paths: string[]) => {
+      io.stdout.mockClear();
+      const code = await runValidate(paths, {}, io);
+      return { code, lines: io.stdout.mock.calls.map((c: string[]) => c[0]).filter((l: string) => !l.startsWith('validate: ')) };
+    };
+    expect(await out('.')).toEqual({
+      code: 1,
+      lines: [
+        'clusters/mgmt/sync.yaml#1: Kustomization flux-system/infra: spec.components[0] "../components/missing": no such directory in tree . ("components/missing"): kustomize-controller appends it to the build of spec.path and kustomize fails ("accumulating components"), ' +
+          'so the Kustomization applies nothing; name the directory of a kustomize Component, or drop the entry\n',
+        'clusters/mgmt/sync.yaml#2: Kustomization flux-system/apps: spec.path "./apps": tree ., where the other Kustomizations of GitRepository flux-system/mgmt find their paths, has nothing there: ' +
+          'kustomize-controller fails before building ("kustomization path not found") and applies nothing; fix the path, or add the directory\n',
+      ],
+    });
+    // Any file keeps a directory in Git (Flux then builds an empty kustomization), and a Component fixes the other.
+    write('apps/README.md', 'docs only\n');
+    write('components/missing/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n');
+    expect(await out('.')).toEqual({ code: 0, lines: [] });
+    // A part of the repo: no Kustomization of the source finds its path in it, so none is reported.
+    fs.rmSync(path.join(dir, 'apps'), { recursive: true });
+    expect((await out('.')).lines).toHaveLength(1);
+    expect(await out('clusters')).toEqual({ code: 0, lines: [] });
+    // Two GitRepositories of that name fetching two URLs (another cluster's): which one is not known, so none is reported.
+    write('clusters/edge/sync.yaml', 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/edge\n  ref:\n    branch: main\n');
+    expect(await out('.')).toEqual({ code: 0, lines: [] });
   });
 });
