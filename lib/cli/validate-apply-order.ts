@@ -175,7 +175,17 @@ export function applyOrderLines(
       if (kustomizedDirs.has(d)) return componentDirs.has(d) ? 'component' : 'kustomization';
       return pathKindOnDisk(rel === '' ? dir : path.join(dir, ...rel.split('/')));
     };
-    repos.push({ name: p, objects, kustomizations, kustomizationFileNames, sourceIgnoreFiles: listed.sourceIgnores, namedFiles, renames: renamesOf, components, componentRenames, pathKind: kindOf });
+    // A Flux Kustomization's path and components as source-controller's artifact has them: it
+    // archives regular files and directories only (fluxcd/pkg artifact/storage Archive), not links.
+    const inArtifact = (rel: string): PathKind => {
+      try {
+        if (rel !== '' && fs.lstatSync(path.join(dir, ...rel.split('/'))).isSymbolicLink()) return undefined;
+      } catch {
+        return undefined;
+      }
+      return kindOf(rel);
+    };
+    repos.push({ name: p, objects, kustomizations, kustomizationFileNames, sourceIgnoreFiles: listed.sourceIgnores, namedFiles, renames: renamesOf, components, componentRenames, pathKind: inArtifact });
     // A kustomization file the tree's own .sourceignore files leave out is in none of its artifacts:
     // no Flux build reads it (as validate does not validate such a file).
     const leftOut = leftOutByTreeSourceIgnore(listed.sourceIgnores);

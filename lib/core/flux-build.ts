@@ -32,11 +32,11 @@ export interface BuildTree<D> {
 
 /**
  * A Flux `spec.path` as a repo-relative path: `./apps/`, `apps` and `/apps` are `apps`; `./`, `.`
- * and `/` are `''` (the root).
+ * and `/` are `''` (the root). `..` stops at the root, as kustomize-controller joins the path to the
+ * artifact (`securejoin.SecureJoin`): `../apps` is `apps`.
  */
 export function fluxBuildPath(path: string): string {
-  const n = posix.normalize(path.replace(/^\.\//, '').replace(/^\/+/, '')).replace(/\/+$/, '');
-  return n === '.' ? '' : n;
+  return posix.normalize(`/${path}`).slice(1).replace(/\/+$/, '');
 }
 
 /** One directory of a build: built from its `kustomization.yaml`, or (`generated`) its own files listed by Flux's generated one. */

@@ -271,7 +271,7 @@ function appSparseProblems(self: GitRepository): ReadonlyMap<GitRepository, stri
       const included = new Set(g.includePaths);
       for (const entry of g.sparseCheckoutDirectories) {
         const d = entry.slice(0, -1);
-        if (folders.has(d) || (included.size > 0 && isAtOrUnder(d, included))) continue;
+        if (folders.has(d) || (included.size > 0 && isAtOrUnder(d, included)) || g.repo.hasUserOwnedPath(d)) continue;
         const key = `${g.repo.node.id}\u0000${d}`;
         const m = missing.get(key);
         if (m) m.more++;
@@ -281,7 +281,7 @@ function appSparseProblems(self: GitRepository): ReadonlyMap<GitRepository, stri
     const out = new Map<GitRepository, string[]>();
     for (const { first, dir, more } of missing.values()) {
       const line = `GitRepository ${first.namespace}/${first.name}: sparseCheckout "${dir}/" is no folder of repo ${first.repo!.node.id}${more > 0 ? ` (so do ${more} more source${more > 1 ? 's' : ''})` : ''}: ` +
-        `source-controller fails a source whose sparse directory is missing at the fetched commit (validateSparseCheckoutPaths); create it (repo.folder('${dir}')) or drop it (a Fleet's bucketSources.include)`;
+        `source-controller fails a source whose sparse directory is missing at the fetched commit (validateSparseCheckoutPaths); create it (repo.folder('${dir}')), declare a directory you keep yourself (repo.addUserOwnedPath('${dir}')), or drop it (a Fleet's bucketSources.include)`;
       out.set(first, [...(out.get(first) ?? []), line]);
     }
     return out;

@@ -400,6 +400,12 @@ interface FluxKs {
   readonly ns: string | undefined;
   readonly cluster: string; // the cluster it applies to
   readonly home: string; // the cluster it lives on
+  /**
+   * The cluster it applies to, told apart across repos: its name, or, for the repo's own cluster
+   * (`''`), that of the repo its outermost parent Kustomization lives in (two repos' own clusters
+   * are two management clusters), in a tree `validate` reads also its directory.
+   */
+  readonly scope: string;
   readonly spec: Record<string, any>;
   readonly build?: Applied[];
 }
@@ -734,12 +740,20 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // and those it finds no Component at.
   const componentProblems: ApplyOrderProblem[] = [];
   const componentsChecked = new Set<ApplyOrderObject>();
-  // The trees each GitRepository's Kustomizations find their paths in: a tree whose URL is not
-  // known (`validate`) is the source's repo once one of them builds a path of it.
-  const sourceTrees = new Map<ApplyOrderObject, Set<ApplyOrderRepo>>();
+  // The trees known to be each GitRepository's repo: a tree whose URL is not known (`validate`)
+  // once one of its Kustomizations builds the source itself from it.
+  const sourceTrees = new Map<ApplyOrderObject, Map<ApplyOrderRepo, ApplyOrderObject>>();
   // Kustomizations whose path is in none of the trees their source may fetch, checked once every
   // build is known (see pathProblems).
   const pathMisses = new Map<ApplyOrderObject, PathMiss>();
+  // The repo each Kustomization's build was found in, and how: by its source's URL, or (a tree whose
+  // URL is not known) as the one tree holding its path.
+  const builtFrom = new Map<ApplyOrderObject, { src: ApplyOrderObject; r: ApplyOrderRepo; byUrl: boolean }>();
+  /** Whether the build of `o` is known to be from its source's repo (see `sourceTrees`). */
+  const knownBuild = (o: ApplyOrderObject) => {
+    const b = builtFrom.get(o);
+    return b !== undefined && (b.byUrl || sourceTrees.get(b.src)?.has(b.r) === true);
+  };
   for (const o of ksObjects) {
     const spec = (o.obj.spec ?? {}) as Record<string, any>;
     (Array.isArray(spec.components) ? spec.components : []).forEach((c: unknown, i: number) => {
@@ -815,13 +829,19 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const chosen = found.length === 1 ? found[0] : byUrl.length === 0 ? found.find((f) => f.r === own) : undefined;
     if (chosen) checkIgnored(o, chosen.r, path, dirsIn.get(chosen.r)!, leftOutIn.get(chosen.r)!, via);
     // Where the path is (the source's repo, found), or is not (checked once every build is known).
+    if (chosen && !builtFrom.has(o)) builtFrom.set(o, { src: src.o, r: chosen.r, byUrl: byUrl.length > 0 });
     if (chosen) {
-      let trees = sourceTrees.get(src.o);
-      if (!trees) sourceTrees.set(src.o, (trees = new Set()));
-      trees.add(chosen.r);
+      // A tree whose URL is not known is the source's repo when the build holds the source itself
+      // (flux-system's Kustomization applies its own GitRepository): a path found in a tree could
+      // be there by chance (`./`, `./apps` of another repo).
+      if (chosen.r.urls === undefined && chosen.b.some((a) => originOf(a) === src.o)) {
+        let trees = sourceTrees.get(src.o);
+        if (!trees) sourceTrees.set(src.o, (trees = new Map()));
+        if (!trees.has(chosen.r)) trees.set(chosen.r, o);
+      }
       if (specComponents.length > 0 && !componentsChecked.has(o)) {
         componentsChecked.add(o);
-        componentProblems.push(...specComponentProblems(o, chosen.r, path));
+        componentProblems.push(...specComponentProblems(o, chosen.r, path, src.o));
       }
     } else if (found.length === 0 && !pathMisses.has(o)) {
       // Without a repo of its URL, only a source the trees name once (or all with one URL) is known
@@ -853,7 +873,8 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // (As the parent's build applies it: renamed there, it depends and is depended on by that name,
   // and its source is looked up in that namespace; a base two overlays rename is two of them.)
   const seen = new Map<ApplyOrderObject, Set<string>>();
-  const add = (a: Applied, home: string) => {
+  const repoIndex = new Map(input.repos.map((r, i) => [r, i]));
+  const add = (a: Applied, home: string, homeScope: string) => {
     const o = originOf(a);
     const { name, namespace } = a.obj.metadata;
     const id = `${namespace ?? ''}/${name}`;
@@ -863,9 +884,10 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     seen.set(o, homes);
     const spec = (o.obj.spec ?? {}) as Record<string, any>;
     const secret = str(spec.kubeConfig?.secretRef?.name);
-    const k: FluxKs = { o, id, ns: namespace, home, cluster: secret ? secret.replace(/-kubeconfig$/, '') : home, spec, build: buildAt(o, namespace) };
+    const cluster = secret ? secret.replace(/-kubeconfig$/, '') : home;
+    const k: FluxKs = { o, id, ns: namespace, home, cluster, scope: cluster === '' ? homeScope : cluster, spec, build: buildAt(o, namespace) };
     kss.push(k);
-    for (const c of k.build ?? []) if (originOf(c) !== o && ksSet.has(originOf(c))) add(c, k.cluster);
+    for (const c of k.build ?? []) if (originOf(c) !== o && ksSet.has(originOf(c))) add(c, k.cluster, k.scope);
   };
   const inOtherBuild = new Set<ApplyOrderObject>();
   for (const [owner, b] of builds) for (const c of b ?? []) if (originOf(c) !== owner && ksSet.has(originOf(c))) inOtherBuild.add(originOf(c));
@@ -886,7 +908,11 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     }
   };
   for (const o of ksObjects) if (!inOtherBuild.has(o)) explore(o);
-  for (const o of ksObjects) if (!inOtherBuild.has(o)) add(o, o.cluster ?? '');
+  // The scope of the repo's own cluster: at synth, the repo's (its folders without a cluster are on
+  // it); in a tree `validate` reads (no clusters known), the directory of the outermost Kustomization
+  // (`clusters/dev/flux-system`, `clusters/prod/flux-system`: each bootstrapped on its cluster).
+  const rootScope = (o: ApplyOrderObject) => `\u0000${repoIndex.get(repoOf.get(o)!)}${o.cluster === undefined ? `\u0000${posix.dirname(o.file)}` : ''}`;
+  for (const o of ksObjects) if (!inOtherBuild.has(o)) add(o, o.cluster ?? '', rootScope(o));
 
   const byId = new Map<string, FluxKs[]>();
   for (const k of kss) byId.set(k.id, [...(byId.get(k.id) ?? []), k]);
@@ -907,6 +933,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // Cycles through Kustomizations on one cluster only: kustomize-controller looks a dependency up
   // in its own cluster, so one found only on another (depsOf's fallback) is "not found", no cycle.
   const cycles = dependencyCycles(kss, (k) => depsOf(k).filter((d) => d.home === k.home));
+  const shared = sharedObjects(kss.filter((k) => knownBuild(k.o)));
   const closure = new Map<FluxKs, Set<FluxKs>>();
   const dependsOn = (k: FluxKs): Set<FluxKs> => {
     let set = closure.get(k);
@@ -1128,8 +1155,58 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   for (const { index, more, of } of grouped.values()) {
     if (more > 0) problems[index] = { ...problems[index], message: `${problems[index].message} (so do ${more} more object${more > 1 ? 's' : ''}${of} on that cluster)` };
   }
-  const unique = [...new Map([...componentProblems, ...pathProblems(pathMisses, sourceTrees), ...tooLarge, ...cycles, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
+  const unique = [...new Map([...componentProblems, ...pathProblems(pathMisses, sourceTrees), ...tooLarge, ...cycles, ...shared, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+}
+
+/**
+ * One problem per pair of Flux Kustomizations (whose builds are known to come from their sources'
+ * repos: a tree whose URL is not known may hold a path of another repo's by chance) whose builds
+ * apply the same object (group, kind, namespace and name as applied) to the same cluster: two overlays of one base that rename nothing,
+ * a Namespace a kustomize Component gives two overlays, a folder two Kustomizations build. The
+ * object is in both inventories; kustomize-controller labels it with the name of whichever applied
+ * it last (`kustomize.toolkit.fluxcd.io/name`), and its garbage collection deletes only objects
+ * labelled with its own name (`deleteObjects`, Inclusions: the owner labels;
+ * fluxcd/kustomize-controller at 186fb3b): the one that stops applying it (or is deleted) deletes it
+ * if it applied it last, although the other still applies it, which then creates it again (a
+ * database: empty). Reported on the second Kustomization, with the first object and how many more.
+ */
+function sharedObjects(kss: readonly FluxKs[]): ApplyOrderProblem[] {
+  const first = new Map<string, FluxKs>();
+  const pairs = new Map<FluxKs, Map<FluxKs, { obj: KubeObject; more: number }>>();
+  for (const k of kss) {
+    if (!k.build) continue;
+    for (const a of k.build) {
+      const { apiVersion, kind, metadata } = a.obj;
+      const ns = isClusterScoped(apiVersion, kind) ? '' : metadata.namespace ?? '';
+      const key = `${k.scope}\u0000${groupOf(apiVersion)}\u0000${kind}\u0000${ns}\u0000${metadata.name ?? ''}`;
+      const other = first.get(key);
+      if (!other) {
+        first.set(key, k);
+        continue;
+      }
+      // The same Kustomization reached twice (through two parents' builds) is one.
+      if (other === k || (other.o === k.o && other.id === k.id)) continue;
+      let withK = pairs.get(k);
+      if (!withK) pairs.set(k, (withK = new Map()));
+      const pair = withK.get(other);
+      if (pair) pair.more++;
+      else withK.set(other, { obj: a.obj, more: 0 });
+    }
+  }
+  const out: ApplyOrderProblem[] = [];
+  for (const [k, withK] of pairs) {
+    for (const [other, { obj, more }] of withK) {
+      const on = k.cluster ? `cluster "${k.cluster}"` : "the repo's cluster";
+      out.push({
+        where: k.o.where,
+        message: `Kustomization ${k.id} applies ${describe(obj)}${more > 0 ? ` and ${more} more object${more > 1 ? 's' : ''}` : ''} that Kustomization ${other.id} (${other.o.where}) also applies to ${on}: ` +
+          'each is in both inventories, kustomize-controller labels it with whichever applied it last, and that one deletes it when it stops applying it although the other still applies it (and creates it anew on its next run: a stateful object comes back empty); ' +
+          'apply each object with one Kustomization: keep it in one build (a shared Namespace in a folder one of them builds), or rename it per build (an overlay\'s namePrefix or namespace)',
+      });
+    }
+  }
+  return out;
 }
 
 /** A Flux Kustomization whose path none of the trees its source may fetch holds (see {@link pathProblems}). */
@@ -1147,21 +1224,28 @@ interface PathMiss {
  * kustomize-controller stats the path in the artifact before building and stops there ("kustomization
  * path not found: stat ...": kustomization_controller.go, fluxcd/kustomize-controller at 186fb3b),
  * so nothing of the Kustomization applies. The source's repo is the app repo of its URL (synth), or
- * the one tree in which its other Kustomizations find their paths (`validate`, trees without URLs:
- * a tree that is a part of a repo, or a source fetching a repo not given, holds none of them);
+ * the one tree from which a Kustomization of the source builds the source itself (`validate`, trees
+ * without URLs: flux-system's Kustomization applies its own GitRepository; a tree that is a part of
+ * a repo, or a source fetching a repo not given, is not known to be its repo);
  * only a repo whose files are known whole ({@link ApplyOrderRepo.pathKind}: at synth, with the
  * paths declared user-owned) is checked.
  */
-function pathProblems(misses: ReadonlyMap<ApplyOrderObject, PathMiss>, sourceTrees: ReadonlyMap<ApplyOrderObject, ReadonlySet<ApplyOrderRepo>>): ApplyOrderProblem[] {
+function pathProblems(misses: ReadonlyMap<ApplyOrderObject, PathMiss>, sourceTrees: ReadonlyMap<ApplyOrderObject, ReadonlyMap<ApplyOrderRepo, ApplyOrderObject>>): ApplyOrderProblem[] {
   const out: ApplyOrderProblem[] = [];
   for (const [o, miss] of misses) {
     const shown = str((o.obj.spec as Record<string, unknown> | undefined)?.path) ?? miss.path;
     const through = miss.via ? `, through ExternalArtifact ${miss.via.artifact}` : '';
-    const trees = miss.repos ?? (sourceTrees.get(miss.src)?.size === 1 ? [...sourceTrees.get(miss.src)!] : []);
+    const known = sourceTrees.get(miss.src);
+    const trees = miss.repos ?? (known?.size === 1 ? [...known.keys()] : []);
     if (trees.length === 0 || trees.some((r) => !r.pathKind)) continue;
     const p = fluxBuildPath(miss.path);
-    const kinds = trees.map((r) => r.pathKind!(p));
-    if (p === '' || kinds.some((k) => k !== undefined && k !== 'file')) continue;
+    const kinds = trees.map((r) => kindIn(r, miss.src, p));
+    const at = kinds.findIndex((k) => k !== undefined && k !== 'file');
+    if (p === '' || at >= 0) {
+      // There, but nothing of it is known to build (files the user keeps, or no YAML): its components still must be.
+      out.push(...specComponentProblems(o, trees[Math.max(at, 0)], miss.path, miss.src));
+      continue;
+    }
     const app = trees.every((r) => r.urls !== undefined);
     const file = kinds.indexOf('file');
     if (file >= 0) {
@@ -1175,7 +1259,7 @@ function pathProblems(misses: ReadonlyMap<ApplyOrderObject, PathMiss>, sourceTre
     }
     const where = app
       ? `repo ${trees.map((r) => r.name).join(', ')} that ${describe(miss.src.obj)} fetches${through} has nothing there (the app writes nothing at or below "${p}" and declares no user-owned path there)`
-      : `tree ${trees[0].name}, where the other Kustomizations of ${describe(miss.src.obj)}${through} find their paths, has nothing there`;
+      : `tree ${trees[0].name}, from which ${describe(known!.get(trees[0])!.obj)} builds ${describe(miss.src.obj)} itself (so it is the repo the source fetches${through}), has nothing there`;
     const fix = app
       ? `fix the path (Kustomization.forFolder takes it from a Folder the app writes), or, for a directory you keep in the repo yourself, declare it with addUserOwnedPath("${p}") on the Repo construct`
       : 'fix the path, or add the directory';
@@ -1188,6 +1272,24 @@ function pathProblems(misses: ReadonlyMap<ApplyOrderObject, PathMiss>, sourceTre
 }
 
 /**
+ * What is at `path` of the artifact the GitRepository `src` makes of repo `r`: the repo's, but at or
+ * below the paths its `spec.include` copies other repositories to (`toPath`, else the included
+ * GitRepository's name), whose content is not known here.
+ */
+function kindIn(r: ApplyOrderRepo, src: ApplyOrderObject, path: string): RepoPathKind {
+  const include = (src.obj.spec as { include?: unknown } | undefined)?.include;
+  if (Array.isArray(include)) {
+    for (const i of include as Array<{ toPath?: unknown; repository?: { name?: unknown } }>) {
+      const to = typeof i?.toPath === 'string' ? i.toPath : typeof i?.repository?.name === 'string' ? i.repository.name : undefined;
+      if (to === undefined) continue;
+      const t = fluxBuildPath(to);
+      if (t === '' || path === t || path.startsWith(`${t}/`)) return 'other';
+    }
+  }
+  return r.pathKind!(path);
+}
+
+/**
  * The problems of a Flux Kustomization's `spec.components` in the repo `r` its path is built
  * from: kustomize-controller appends them to the kustomization file at the path (fluxcd/pkg
  * `GenerateManifest`), and kustomize's build fails unless each is a directory whose kustomization
@@ -1195,16 +1297,16 @@ function pathProblems(misses: ReadonlyMap<ApplyOrderObject, PathMiss>, sourceTre
  * kustomize-controller refuses before building (not local) are reported apart; an entry leaving
  * the repo is not checked.
  */
-function specComponentProblems(o: ApplyOrderObject, r: ApplyOrderRepo, path: string): ApplyOrderProblem[] {
+function specComponentProblems(o: ApplyOrderObject, r: ApplyOrderRepo, path: string, src: ApplyOrderObject): ApplyOrderProblem[] {
   const list = (o.obj.spec as { components?: unknown } | undefined)?.components;
   if (!r.pathKind || !Array.isArray(list) || list.some((c) => typeof c !== 'string' || !isLocalRelativeComponent(c))) return [];
   const base = fluxBuildPath(path);
   const out: ApplyOrderProblem[] = [];
   list.forEach((c: string, i) => {
     const entry = c.toLowerCase().startsWith('file://') ? c.slice('file://'.length) : c;
-    const rel = posix.normalize(posix.join(base === '' ? '.' : base, entry));
+    const rel = posix.normalize(posix.join(base === '' ? '.' : base, entry)).replace(/\/+$/, '');
     if (rel === '..' || rel.startsWith('../')) return;
-    const at = r.pathKind!(rel === '.' ? '' : rel);
+    const at = kindIn(r, src, rel === '.' ? '' : rel);
     if (at === 'component' || at === 'other') return;
     const why =
       at === undefined
@@ -1447,6 +1549,9 @@ interface AppFolder extends IConstruct {
  * declares user-owned (`Repo.addUserOwnedPath`: their kind is not known), and the directories above them. Built on the first call (only a Kustomization whose path has
  * nothing of the app's objects, or that has components, asks).
  */
+/** A kustomization file's name, as kustomize looks for it, at the end of a path. */
+const KUSTOMIZATION_NAME = /(?:^|\/)(?:kustomization\.yaml|kustomization\.yml|Kustomization)$/;
+
 function appPathKind(folders: readonly AppFolder[], files: Iterable<string>, userOwned: readonly string[]): (path: string) => RepoPathKind {
   let kinds: Map<string, RepoPathKind> | undefined;
   const build = () => {
@@ -1469,6 +1574,9 @@ function appPathKind(folders: readonly AppFolder[], files: Iterable<string>, use
       for (const r of f.additionalResourceTargets ?? []) if (r.userOwned) set(r.resolved, 'other');
     }
     for (const p of userOwned) set(p, 'other');
+    // A kustomization file the user keeps: its directory is theirs too (a kustomization or a Component).
+    for (const f of folders) for (const r of f.additionalResourceTargets ?? []) if (r.userOwned && KUSTOMIZATION_NAME.test(r.resolved)) set(posix.dirname(r.resolved), 'other');
+    for (const p of userOwned) if (KUSTOMIZATION_NAME.test(p)) set(posix.dirname(p), 'other');
     return m;
   };
   return (path) => {

@@ -180,7 +180,7 @@ function resourceProblems(folder: Folder, input: OverlayCheckInput, byPath: Read
       problems.push(`${where}: folder "${target.path}" is a kustomize Component, not a resource; include it with an overlay's components`);
     } else if (target && !target.kustomization) {
       problems.push(`${where}: folder "${target.path}" writes no kustomization.yaml (kustomization: false), so kustomize cannot build it; list its files instead`);
-    } else if (!writes) {
+    } else if (!writes && !input.repo.userOwnedPaths.some((p) => r.resolved === p || r.resolved.startsWith(`${p}/`))) {
       problems.push(
         `${where}: "${r.resolved}" is neither a file nor a folder the app writes in repo "${input.repo.dir}"; ` +
           `create it with the app, or declare a file you keep yourself with addResource("${r.entry}", { userOwned: true })`,

@@ -96,8 +96,8 @@ export class Repo extends Construct {
    */
   public addUserOwnedPath(path: string): void {
     const where = `${displayPath(this)}: addUserOwnedPath("${path}")`;
-    if (typeof path !== 'string' || !path.split('/').every((s) => DIR_NAME.test(s) && s !== '.' && s !== '..')) {
-      throw new Error(`${where}: must be a "/"-separated path relative to the repo root, without "." or ".." segments (e.g. "apps/legacy")`);
+    if (typeof path !== 'string' || /[\\\u0000]/.test(path) || !path.split('/').every((s) => s !== '' && s !== '.' && s !== '..')) {
+      throw new Error(`${where}: must be a "/"-separated path relative to the repo root, without empty, "." or ".." segments (e.g. "apps/legacy")`);
     }
     if (!this.userOwned.includes(path)) this.userOwned.push(path);
   }
@@ -105,6 +105,14 @@ export class Repo extends Construct {
   /** The paths declared with {@link addUserOwnedPath}, sorted. */
   public get userOwnedPaths(): readonly string[] {
     return [...this.userOwned].sort();
+  }
+
+  /**
+   * Whether the repo has `path` (repo-relative) through a path declared with
+   * {@link addUserOwnedPath}: the path itself, a path below it, or a directory above it.
+   */
+  public hasUserOwnedPath(path: string): boolean {
+    return this.userOwned.some((p) => p === path || path.startsWith(`${p}/`) || p.startsWith(`${path}/`));
   }
 
   /** A folder of the app writing at or below a path declared user-owned. */

@@ -124,7 +124,7 @@ describe('Fleet bucketSources', () => {
     // The GitRepositories' own check: one line for the bucket sources that share the include.
     expect(Testing.synthProblems(fleetApp('/tmp/unused', { bucketSources: { include: ['shared/typo'] } }).app)).toEqual([
       'fleet/clusters--mgmt--fleet--b1/Source-flux-system: GitRepository flux-system/fleet-b1: sparseCheckout "shared/typo/" is no folder of repo fleet (so do 1 more source): ' +
-        'source-controller fails a source whose sparse directory is missing at the fetched commit (validateSparseCheckoutPaths); create it (repo.folder(\'shared/typo\')) or drop it (a Fleet\'s bucketSources.include)',
+        'source-controller fails a source whose sparse directory is missing at the fetched commit (validateSparseCheckoutPaths); create it (repo.folder(\'shared/typo\')), declare a directory you keep yourself (repo.addUserOwnedPath(\'shared/typo\')), or drop it (a Fleet\'s bucketSources.include)',
     ]);
     // Any GitRepository of an app repo, not only a Fleet's.
     const plain = fleetApp('/tmp/unused', { bucketSources: undefined });

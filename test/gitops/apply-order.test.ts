@@ -403,14 +403,14 @@ test('a build without kustomization.yaml holds the files below its path only (fo
         o('apps/w.yaml', widget),
         o('apps/z/release.yaml', hr('zeta')),
         o('apps/a/release.yaml', hr('alpha')),
-        o('apps2/w.yaml', widget),
+        o('apps2/w.yaml', { ...widget, metadata: { ...widget.metadata, name: 'w2' } }),
       ],
     }],
   };
   expect(applyOrderProblems(input).map((p) => `${p.where}: ${p.message}`)).toEqual([
     'apps/w.yaml: Widget flux-system/w in Kustomization flux-system/apps would never apply: its kind Widget (example.com) is established by HelmRelease flux-system/zeta in the same build, ' +
       'and Flux dry-runs the whole build before applying any of it; move HelmRelease flux-system/zeta to another Kustomization that Kustomization flux-system/apps dependsOn, with wait: true',
-    'apps2/w.yaml: Widget flux-system/w in Kustomization flux-system/apps2 would never apply: its kind Widget (example.com) is established by HelmRelease flux-system/other in the same build, ' +
+    'apps2/w.yaml: Widget flux-system/w2 in Kustomization flux-system/apps2 would never apply: its kind Widget (example.com) is established by HelmRelease flux-system/other in the same build, ' +
       'and Flux dry-runs the whole build before applying any of it; move HelmRelease flux-system/other to another Kustomization that Kustomization flux-system/apps2 dependsOn, with wait: true',
   ]);
 });
@@ -437,11 +437,11 @@ test('a kind established by other builds: the first establisher on the cluster i
         o('est-1/release.yaml', hr('one')), o('est-2/release.yaml', hr('two')),
         // No helm-controller on the remote cluster: the CRD itself.
         o('est-dev/crd.yaml', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [] } }),
-        ...['none', 'dep-1', 'dep-2', 'dep-both', 'dev-none', 'dev-dep', 'dev-dep-mgmt'].map((n) => o(`${n}/w.yaml`, widget)),
+        ...['none', 'dep-1', 'dep-2', 'dep-both', 'dev-none', 'dev-dep', 'dev-dep-mgmt'].map((n) => o(`${n}/w.yaml`, { ...widget, metadata: { ...widget.metadata, name: n } })),
       ],
     }],
   };
-  const what = (n: string) => `${n}/w.yaml: Widget flux-system/w in Kustomization flux-system/${n} needs Widget (example.com), established by`;
+  const what = (n: string) => `${n}/w.yaml: Widget flux-system/${n} in Kustomization flux-system/${n} needs Widget (example.com), established by`;
   const crd = 'CustomResourceDefinition widgets.example.com in Kustomization flux-system/est-dev';
   expect(applyOrderProblems(input).map((p) => `${p.where}: ${p.message}`)).toEqual([
     `${what('dep-1')} HelmRelease flux-system/one in Kustomization flux-system/est-1, which does not wait for it; set wait: true on Kustomization flux-system/est-1 or health-check HelmRelease flux-system/one`,
@@ -786,10 +786,16 @@ describe('Kustomization objects a parent build renames (review cases)', () => {
       { file: 'apps/w.yaml', where: 'w#0', obj: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'flux-system' } } },
     ];
     const kustomizations: Array<[string, string[]]> = [['clusters/mgmt', ['sync.yaml', 'y.yaml', '../../a', '../../b']], ['base', ['ks.yaml']], ['a', ['../base']], ['b', ['../base']]];
-    expect(run(objects, kustomizations, [['a', { namePrefix: 'a-' }], ['b', { namePrefix: 'b-' }]])).toEqual([]);
+    // Both build ./crds: its CRD (a prefix leaves a CRD its name) is applied by both.
+    const shared = 'base/ks#0 | Kustomization flux-system/b-x applies CustomResourceDefinition widgets.example.com that Kustomization flux-system/a-x (base/ks#0) also applies to the repo\'s cluster: ' +
+      'each is in both inventories, kustomize-controller labels it with whichever applied it last, and that one deletes it when it stops applying it although the other still applies it ' +
+      '(and creates it anew on its next run: a stateful object comes back empty); apply each object with one Kustomization: keep it in one build (a shared Namespace in a folder one of them builds), ' +
+      'or rename it per build (an overlay\'s namePrefix or namespace)';
+    expect(run(objects, kustomizations, [['a', { namePrefix: 'a-' }], ['b', { namePrefix: 'b-' }]])).toEqual([shared]);
     // Depending on the name as written: no Kustomization x is applied.
     objects[2].obj.spec.dependsOn = [{ name: 'x' }];
     expect(run(objects, kustomizations, [['a', { namePrefix: 'a-' }], ['b', { namePrefix: 'b-' }]])).toEqual([
+      shared,
       'w#0 | Widget flux-system/w in Kustomization flux-system/y needs Widget (example.com), established by CustomResourceDefinition widgets.example.com in Kustomization flux-system/a-x, ' +
         'but Kustomization flux-system/y does not depend on it; add Kustomization flux-system/a-x to the dependsOn of Kustomization flux-system/y',
     ]);
@@ -870,7 +876,9 @@ describe("a Flux Kustomization's path and components must be in the repo its sou
     ]);
     repo.component('components/ha');
     repo.addUserOwnedPath('components/plain-kept');
-    const fixed = Kustomization.forFolder(entry, 'fixed', apps, { name: 'fixed', source, prune: true, components: ['../components/ha', '../components/plain-kept'] });
+    const other = repo.folder('other');
+    raw(other, 'cm', 'v1', 'ConfigMap', 'other', { metadata: { name: 'other', namespace: 'default' } });
+    const fixed = Kustomization.forFolder(entry, 'fixed', other, { name: 'fixed', source, prune: true, components: ['../components/ha', '../components/plain-kept'] });
     void fixed;
     expect(problems(app).filter((p) => p.includes('Kustomization flux-system/fixed'))).toEqual([]);
   });
@@ -878,8 +886,14 @@ describe("a Flux Kustomization's path and components must be in the repo its sou
   test('addUserOwnedPath: a repo-relative path, where no folder of the app writes', () => {
     const { app, repo } = setup();
     for (const bad of ['', '/abs', '../up', 'a/../b', './a', 'a//b']) {
-      expect(() => repo.addUserOwnedPath(bad)).toThrow(`mgmt: addUserOwnedPath("${bad}"): must be a "/"-separated path relative to the repo root, without "." or ".." segments (e.g. "apps/legacy")`);
+      expect(() => repo.addUserOwnedPath(bad)).toThrow(`mgmt: addUserOwnedPath("${bad}"): must be a "/"-separated path relative to the repo root, without empty, "." or ".." segments (e.g. "apps/legacy")`);
     }
+    // Names a Kustomization's path may hold, though no Folder may: the way out for them.
+    for (const ok of ['_shared/base', '.flux/x', 'My Apps/x']) repo.addUserOwnedPath(ok);
+    expect(repo.hasUserOwnedPath('.flux')).toBe(true);
+    expect(repo.hasUserOwnedPath('.flux/x/y')).toBe(true);
+    expect(repo.hasUserOwnedPath('.fluxx')).toBe(false);
+    (repo as unknown as { userOwned: string[] }).userOwned.length = 0;
     repo.addUserOwnedPath('clusters');
     expect(repo.userOwnedPaths).toEqual(['clusters']);
     expect(problems(app)).toEqual([
@@ -889,13 +903,45 @@ describe("a Flux Kustomization's path and components must be in the repo its sou
     expect(other.userOwnedPaths).toEqual(['apps/legacy']);
   });
 
-  test('validate: a path not in the tree where the source\'s other Kustomizations find theirs; components; a tree that is part of a repo', async () => {
+  test('review cases: ../ stops at the root, spec.include, trailing slashes, components of a user-owned path, sparse checkouts and addResource below a user-owned path', () => {
+    const { app, repo, entry, source } = setup();
+    const apps = repo.folder('apps');
+    raw(apps, 'cm', 'v1', 'ConfigMap', 'settings', { metadata: { name: 'settings', namespace: 'default' } });
+    // securejoin: ../apps is apps (a raw object: the construct refuses ".." segments).
+    raw(entry, 'up', 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'up', { metadata: { name: 'up', namespace: 'flux-system' }, spec: { interval: '10m', path: '../apps/', prune: true, sourceRef: { kind: 'GitRepository', name: 'mgmt' } } });
+    expect(problems(app).filter((p) => p.includes('spec.path'))).toEqual([]);
+    entry.node.tryRemoveChild('up');
+    // What spec.include copies into the artifact is not known: not reported.
+    const withInclude = new GitRepository(entry, 'with-include', { name: 'with-include', repo });
+    withInclude.addInclude({ repository: GitRepository.fromName(entry, 'shared', { name: 'shared', namespace: 'flux-system' }), toPath: 'vendor/shared' });
+    new Kustomization(entry, 'vendored', { name: 'vendored', source: withInclude, path: './vendor/shared/monitoring', prune: true, components: ['../components/x/'] });
+    // A trailing slash names the same Component; a user-owned path's components are checked too.
+    repo.component('components/ha');
+    repo.addUserOwnedPath('legacy');
+    const legacy = new Kustomization(entry, 'legacy', { name: 'legacy', source, path: './legacy', prune: true, components: ['../components/ha/', '../components/nope'] });
+    expect(problems(app)).toEqual([
+      `${legacy.node.path}/Resource: Kustomization flux-system/legacy: spec.components[1] "../components/nope": no such directory in repo mgmt ("components/nope"): kustomize-controller appends it to the build of spec.path ` +
+        'and kustomize fails ("accumulating components"), so the Kustomization applies nothing; name the directory of a kustomize Component, or drop the entry',
+    ]);
+    legacy.node.scope!.node.tryRemoveChild(legacy.node.id);
+    // A user-owned kustomization file makes its directory the user's (a Component, say).
+    repo.addUserOwnedPath('components/kept/kustomization.yaml');
+    Kustomization.forFolder(entry, 'kept', apps, { name: 'kept', source, prune: true, components: ['../components/kept'] });
+    // The sparse check and addResource take the user-owned paths too.
+    new GitRepository(entry, 'sparse', { name: 'sparse', repo, sparseCheckout: ['legacy', 'apps'] });
+    apps.addResource('../legacy/extra.yaml');
+    expect(problems(app).filter((p) => !p.includes('also applies'))).toEqual([]);
+  });
+
+  test('validate: a path not in the tree from which the source builds itself; components; a tree that is part of a repo', async () => {
     const { dir, write } = treeDir('ao-path-');
     const ks = (name: string, p: string, extra = '') =>
       `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: mgmt\n${extra}`;
     write('clusters/mgmt/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - sync.yaml\n');
     write('clusters/mgmt/sync.yaml', [
       'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/mgmt\n  ref:\n    branch: main\n',
+      // What flux bootstrap commits: the Kustomization applying this folder, the source included.
+      ks('flux-system', './clusters/mgmt'),
       ks('infra', './infrastructure', '  components:\n    - ../components/missing\n'),
       ks('apps', './apps'),
     ].join('---\n'));
@@ -909,9 +955,9 @@ describe("a Flux Kustomization's path and components must be in the repo its sou
     expect(await out('.')).toEqual({
       code: 1,
       lines: [
-        'clusters/mgmt/sync.yaml#1: Kustomization flux-system/infra: spec.components[0] "../components/missing": no such directory in tree . ("components/missing"): kustomize-controller appends it to the build of spec.path and kustomize fails ("accumulating components"), ' +
+        'clusters/mgmt/sync.yaml#2: Kustomization flux-system/infra: spec.components[0] "../components/missing": no such directory in tree . ("components/missing"): kustomize-controller appends it to the build of spec.path and kustomize fails ("accumulating components"), ' +
           'so the Kustomization applies nothing; name the directory of a kustomize Component, or drop the entry\n',
-        'clusters/mgmt/sync.yaml#2: Kustomization flux-system/apps: spec.path "./apps": tree ., where the other Kustomizations of GitRepository flux-system/mgmt find their paths, has nothing there: ' +
+        'clusters/mgmt/sync.yaml#3: Kustomization flux-system/apps: spec.path "./apps": tree ., from which Kustomization flux-system/flux-system builds GitRepository flux-system/mgmt itself (so it is the repo the source fetches), has nothing there: ' +
           'kustomize-controller fails before building ("kustomization path not found") and applies nothing; fix the path, or add the directory\n',
       ],
     });
@@ -923,8 +969,95 @@ describe("a Flux Kustomization's path and components must be in the repo its sou
     fs.rmSync(path.join(dir, 'apps'), { recursive: true });
     expect((await out('.')).lines).toHaveLength(1);
     expect(await out('clusters')).toEqual({ code: 0, lines: [] });
+    // A link is not in source-controller's artifact (it archives regular files and directories only).
+    fs.symlinkSync(path.join(dir, 'infrastructure'), path.join(dir, 'apps'));
+    expect((await out('.')).lines).toEqual([expect.stringContaining('spec.path "./apps": tree ., from which')]);
+    fs.rmSync(path.join(dir, 'apps'));
+    // A source fetching another repo, whose Kustomization builds "./" (there in every tree): not known to be this tree.
+    write('clusters/mgmt/team.yaml', [
+      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: team\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/team\n  ref:\n    branch: main\n',
+      ks('team-root', './').replace('name: mgmt', 'name: team'),
+      ks('team-deploy', './deploy').replace('name: mgmt', 'name: team'),
+    ].join('---\n'));
+    expect((await out('.')).lines.filter((l: string) => l.includes('team'))).toEqual([]);
     // Two GitRepositories of that name fetching two URLs (another cluster's): which one is not known, so none is reported.
     write('clusters/edge/sync.yaml', 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/edge\n  ref:\n    branch: main\n');
     expect(await out('.')).toEqual({ code: 0, lines: [] });
+  });
+});
+
+describe('an object two Kustomizations apply to one cluster (in both inventories: whichever applied it last prunes it)', () => {
+  const line = (where: string, k: string, obj: string, other: string, otherWhere: string, on = "the repo's cluster") =>
+    `${where}: Kustomization ${k} applies ${obj} that Kustomization ${other} (${otherWhere}) also applies to ${on}: ` +
+    'each is in both inventories, kustomize-controller labels it with whichever applied it last, and that one deletes it when it stops applying it although the other still applies it ' +
+    '(and creates it anew on its next run: a stateful object comes back empty); apply each object with one Kustomization: keep it in one build (a shared Namespace in a folder one of them builds), ' +
+    "or rename it per build (an overlay's namePrefix or namespace)";
+
+  test('at synth: two overlays of one base that rename nothing; a Namespace a Component gives two prefixed overlays; other clusters and other repos do not count', () => {
+    const { app, repo, ks } = setup();
+    const base = repo.folder('apps/base');
+    raw(base, 'cm', 'v1', 'ConfigMap', 'settings', { metadata: { name: 'settings', namespace: 'default' }, data: { a: 'b' } });
+    raw(base, 'cm2', 'v1', 'ConfigMap', 'more', { metadata: { name: 'more', namespace: 'default' }, data: { a: 'b' } });
+    ks('a', repo.overlay('apps/a', { base }));
+    ks('b', repo.overlay('apps/b', { base }));
+    expect(problems(app)).toEqual([line('mgmt/clusters--mgmt/b/Resource', 'flux-system/b', 'ConfigMap default/more and 1 more object', 'flux-system/a', 'mgmt/clusters--mgmt/a/Resource')]);
+
+    const two = setup();
+    const base2 = two.repo.folder('apps/base');
+    raw(base2, 'cm', 'v1', 'ConfigMap', 'settings', { metadata: { name: 'settings', namespace: 'default' }, data: { a: 'b' } });
+    const component = two.repo.component('components/ns');
+    raw(component, 'ns', 'v1', 'Namespace', 'shared');
+    two.ks('a', two.repo.overlay('apps/a', { base: base2, namePrefix: 'a-' }));
+    two.ks('b', two.repo.overlay('apps/b', { base: base2, namePrefix: 'b-' }));
+    // Prefixed: two ConfigMaps (a-settings, b-settings), no problem.
+    expect(problems(two.app)).toEqual([]);
+    two.ks('c', two.repo.overlay('apps/c', { base: base2, namePrefix: 'c-', components: [component] }));
+    two.ks('d', two.repo.overlay('apps/d', { base: base2, namePrefix: 'd-', components: [component] }));
+    // kustomize leaves a Namespace its name (checked with kubectl kustomize): both apply Namespace shared.
+    expect(problems(two.app)).toEqual([line('mgmt/clusters--mgmt/d/Resource', 'flux-system/d', 'Namespace shared', 'flux-system/c', 'mgmt/clusters--mgmt/c/Resource')]);
+
+    // The same folder applied by a Kustomization per cluster (kubeConfig): two clusters, no problem.
+    const three = setup();
+    const shared = three.repo.folder('apps/shared');
+    raw(shared, 'ns', 'v1', 'Namespace', 'shared');
+    for (const c of ['dev', 'prod']) {
+      addProvided(three.entry, { apiGroup: '', kind: 'Secret', name: `${c}-kubeconfig`, namespace: 'flux-system' });
+      three.ks(c, shared, { kubeConfig: { secret: `${c}-kubeconfig`, key: 'value' } });
+    }
+    declarePreinstalled(three.entry, Preinstalled.FLUX);
+    expect(problems(three.app)).toEqual([]);
+    // Each repo's own cluster is another (two management clusters): the same Namespace on both is no problem.
+    three.ks('local', shared);
+    const other = new Repo(three.app, 'other', { url: 'https://example.com/other' });
+    const otherEntry = other.folder('clusters/mgmt', { namespace: 'flux-system' });
+    const otherShared = other.folder('apps/shared');
+    raw(otherShared, 'ns', 'v1', 'Namespace', 'shared');
+    Kustomization.forFolder(otherEntry, 'local', otherShared, { name: 'local', source: new GitRepository(otherEntry, 'source', { name: 'other', repo: other }), prune: true });
+    expect(problems(three.app)).toEqual([]);
+  });
+
+  test('validate: two Kustomizations of one cluster directory building the same Namespace; cluster directories of one repo are apart', async () => {
+    const { dir, write } = treeDir('ao-shared-');
+    const ks = (name: string, p: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+    const git = 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/fleet\n  ref:\n    branch: main\n';
+    const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
+    for (const c of ['dev', 'prod']) {
+      write(`clusters/${c}/flux-system/sync.yaml`, [git, ks('flux-system', `./clusters/${c}`)].join('---\n'));
+      write(`clusters/${c}/apps.yaml`, ks('apps', './apps'));
+      write(`clusters/${c}/infra.yaml`, ks('infra', './infrastructure'));
+    }
+    write('apps/ns.yaml', ns('team-a'));
+    write('infrastructure/ns.yaml', ns('monitoring'));
+    const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
+    // Each cluster directory's Kustomizations apply the same folders: two clusters, no problem.
+    expect(await runValidate(['.'], {}, io)).toBe(0);
+    write('infrastructure/team.yaml', ns('team-a'));
+    io.stdout.mockClear();
+    expect(await runValidate(['.'], {}, io)).toBe(1);
+    expect(io.stdout.mock.calls.map((c: string[]) => c[0]).filter((l: string) => !l.startsWith('validate: '))).toEqual([
+      `${line('clusters/dev/infra.yaml#0', 'flux-system/infra', 'Namespace team-a', 'flux-system/apps', 'clusters/dev/apps.yaml#0')}\n`,
+      `${line('clusters/prod/infra.yaml#0', 'flux-system/infra', 'Namespace team-a', 'flux-system/apps', 'clusters/prod/apps.yaml#0')}\n`,
+    ]);
   });
 });
