@@ -177,12 +177,22 @@ export function applyOrderLines(
     };
     // A Flux Kustomization's path and components as source-controller's artifact has them: it
     // archives regular files and directories only (fluxcd/pkg artifact/storage Archive), not links.
-    const inArtifact = (rel: string): PathKind => {
-      try {
-        if (rel !== '' && fs.lstatSync(path.join(dir, ...rel.split('/'))).isSymbolicLink()) return undefined;
-      } catch {
-        return undefined;
+    const linked = new Map<string, boolean>();
+    const isLink = (rel: string): boolean => {
+      let v = linked.get(rel);
+      if (v === undefined) {
+        try {
+          v = fs.lstatSync(path.join(dir, ...rel.split('/'))).isSymbolicLink();
+        } catch {
+          v = false; // not there: kindOf says so
+        }
+        linked.set(rel, v);
       }
+      return v;
+    };
+    const inArtifact = (rel: string): PathKind => {
+      // The path and every directory above it.
+      for (let p = rel; p !== ''; p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '') if (isLink(p)) return undefined;
       return kindOf(rel);
     };
     repos.push({ name: p, objects, kustomizations, kustomizationFileNames, sourceIgnoreFiles: listed.sourceIgnores, namedFiles, renames: renamesOf, components, componentRenames, pathKind: inArtifact });

@@ -31,11 +31,20 @@ export interface BuildTree<D> {
 }
 
 /**
- * A Flux `spec.path` as a repo-relative path: `./apps/`, `apps` and `/apps` are `apps`; `./`, `.`
- * and `/` are `''` (the root). `..` stops at the root, as kustomize-controller joins the path to the
- * artifact (`securejoin.SecureJoin`): `../apps` is `apps`.
+ * A path of a build as a repo-relative path: `./apps/`, `apps` and `/apps` are `apps`; `./`, `.`
+ * and `/` are `''` (the root). A path leaving the root stays so (`../x`): kustomize, on
+ * kustomize-controller's secure file system, refuses an entry of a kustomization file outside it.
  */
 export function fluxBuildPath(path: string): string {
+  const n = posix.normalize(path.replace(/^\.\//, '').replace(/^\/+/, '')).replace(/\/+$/, '');
+  return n === '.' ? '' : n;
+}
+
+/**
+ * A Flux `spec.path` as a repo-relative path ({@link fluxBuildPath}), `..` stopping at the root as
+ * kustomize-controller joins the path to the artifact (`securejoin.SecureJoin`): `../apps` is `apps`.
+ */
+export function fluxSpecPath(path: string): string {
   return posix.normalize(`/${path}`).slice(1).replace(/\/+$/, '');
 }
 
@@ -58,7 +67,7 @@ export interface BuiltDirectory<D> {
  * ones. Empty when nothing is there.
  */
 export function builtDirectories<D>(tree: BuildTree<D>, path: string, specComponents: readonly D[] = []): Array<BuiltDirectory<D>> {
-  const p = fluxBuildPath(path);
+  const p = fluxSpecPath(path);
   const out: Array<BuiltDirectory<D>> = [];
   const seen = new Set<D>();
   const visit = (d: D, top: boolean) => {
@@ -274,7 +283,7 @@ export function renameChains<D>(
   components?: BuildComponents<D>,
 ): Map<D, Array<readonly KustomizeRename[]>> {
   const out = new Map<D, Array<readonly KustomizeRename[]>>();
-  const p = fluxBuildPath(path);
+  const p = fluxSpecPath(path);
   const kept = new Set(dirs.map((b) => b.dir));
   const atPath = dirs.length > 0 && !dirs[0].generated && tree.pathOf(dirs[0].dir) === p;
   const specComponents = components?.spec ?? [];

@@ -5,7 +5,7 @@ import { normalizeRepoUrl } from '../core/repo-url';
 import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { buildBoundMessage, maxObjectsPerBuild } from '../gitops/build-bound';
 import * as posix from 'path/posix';
-import { fluxBuildPath } from '../core/flux-build';
+import { fluxSpecPath } from '../core/flux-build';
 import { Folder } from '../gitops/folder';
 import { Overlay } from '../gitops/kustomize';
 import { Repo } from '../gitops/repo';
@@ -248,7 +248,7 @@ function readPaths(layout: RepoLayout, k: Kustomization, folders: readonly Folde
     for (const r of f.additionalResourceTargets) if (!r.folder && !REMOTE_RESOURCE.test(r.entry)) out.add(r.resolved);
   };
   for (const f of folders) visit(f);
-  const base = fluxBuildPath(k.path);
+  const base = fluxSpecPath(k.path);
   for (const c of k.components) out.add(posix.normalize(posix.join(base, c)).replace(/\/+$/, ''));
   return [...out];
 }

@@ -31,7 +31,7 @@ import type { KubeObject } from './layout';
 import { groupOf } from '../core/validation/metadata';
 import { isClusterScoped } from '../core/kinds';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
-import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, isLocalRelativeComponent, fluxSpecComponents, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type ComponentRename, type KustomizeRename } from '../core/flux-build';
+import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecPath, isLocalRelativeComponent, fluxSpecComponents, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type ComponentRename, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
 import { findPath } from '../core/graph-path';
@@ -401,9 +401,11 @@ interface FluxKs {
   readonly cluster: string; // the cluster it applies to
   readonly home: string; // the cluster it lives on
   /**
-   * The cluster it applies to, told apart across repos: its name, or, for the repo's own cluster
-   * (`''`), that of the repo its outermost parent Kustomization lives in (two repos' own clusters
-   * are two management clusters), in a tree `validate` reads also its directory.
+   * The cluster it applies to, told apart across repos: a folder's cluster by its name; the repo's
+   * own cluster (`''`) by the repo its outermost parent Kustomization lives in (two repos' own
+   * clusters are two management clusters), in a tree `validate` reads also by that Kustomization's
+   * directory; a remote cluster by the kubeConfig Secret (or ConfigMap) and the namespace and
+   * cluster it is read on.
    */
   readonly scope: string;
   readonly spec: Record<string, any>;
@@ -710,7 +712,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     // file left out is not built. Only a path with nothing to build is a problem: no directory
     // left (the path is not found), or only empty directories (an empty build, which prunes).
     if (dirs.length === 0 || !dirs[0].generated) return;
-    const p = fluxBuildPath(path);
+    const p = fluxSpecPath(path);
     const left: string[] = [];
     let first: LeftOut | undefined;
     // The directories at and below the path (and those between), tested as directories: a kept
@@ -799,7 +801,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const buildIn = (r: ApplyOrderRepo) => {
       const leftOut = src ? leftOutBy(src.o, r, via) : undefined;
       const index = indexOf(r);
-      const components = index.componentsAt(fluxBuildPath(path), specComponents);
+      const components = index.componentsAt(fluxSpecPath(path), specComponents);
       const all = builtDirectories(index.tree, path, components.flatMap((c) => (c.dir === undefined ? [] : [c.dir])));
       const dirs = leftOut ? withoutDroppedDirectories(index.tree, { filesIn: index.filesIn, kustomizationFile: (d) => kustomizationFileOf(r, d) }, all, leftOut) : all;
       dirsIn.set(r, dirs);
@@ -874,20 +876,28 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // and its source is looked up in that namespace; a base two overlays rename is two of them.)
   const seen = new Map<ApplyOrderObject, Set<string>>();
   const repoIndex = new Map(input.repos.map((r, i) => [r, i]));
-  const add = (a: Applied, home: string, homeScope: string) => {
+  // `here`: the scope of the cluster it lives on; `root`: the scope of its outermost parent's
+  // repo (and, in a tree, directory), which names a remote cluster together with the kubeConfig.
+  const add = (a: Applied, home: string, here: string, root: string) => {
     const o = originOf(a);
     const { name, namespace } = a.obj.metadata;
     const id = `${namespace ?? ''}/${name}`;
     const homes = seen.get(o) ?? new Set<string>();
-    if (homes.has(`${home}\u0000${id}`)) return;
-    homes.add(`${home}\u0000${id}`);
+    const key = `${home}\u0000${root}\u0000${id}`;
+    if (homes.has(key)) return;
+    homes.add(key);
     seen.set(o, homes);
     const spec = (o.obj.spec ?? {}) as Record<string, any>;
+    // A remote cluster: a kubeconfig Secret, or (Flux 2.6, secret-less workload identity) a ConfigMap.
     const secret = str(spec.kubeConfig?.secretRef?.name);
-    const cluster = secret ? secret.replace(/-kubeconfig$/, '') : home;
-    const k: FluxKs = { o, id, ns: namespace, home, cluster, scope: cluster === '' ? homeScope : cluster, spec, build: buildAt(o, namespace) };
+    const configMap = secret === undefined ? str(spec.kubeConfig?.configMapRef?.name) : undefined;
+    const ref = secret ?? configMap;
+    const cluster = ref !== undefined ? ref.replace(/-kubeconfig$/, '') : home;
+    // The Secret or ConfigMap is read in the Kustomization's namespace on the cluster it lives on.
+    const scope = ref !== undefined ? `${root}\u0000${home}\u0000${namespace ?? ''}\u0000${secret !== undefined ? 'Secret' : 'ConfigMap'}/${ref}` : here;
+    const k: FluxKs = { o, id, ns: namespace, home, cluster, scope, spec, build: buildAt(o, namespace) };
     kss.push(k);
-    for (const c of k.build ?? []) if (originOf(c) !== o && ksSet.has(originOf(c))) add(c, k.cluster, k.scope);
+    for (const c of k.build ?? []) if (originOf(c) !== o && ksSet.has(originOf(c))) add(c, k.cluster, k.scope, root);
   };
   const inOtherBuild = new Set<ApplyOrderObject>();
   for (const [owner, b] of builds) for (const c of b ?? []) if (originOf(c) !== owner && ksSet.has(originOf(c))) inOtherBuild.add(originOf(c));
@@ -912,7 +922,11 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // it); in a tree `validate` reads (no clusters known), the directory of the outermost Kustomization
   // (`clusters/dev/flux-system`, `clusters/prod/flux-system`: each bootstrapped on its cluster).
   const rootScope = (o: ApplyOrderObject) => `\u0000${repoIndex.get(repoOf.get(o)!)}${o.cluster === undefined ? `\u0000${posix.dirname(o.file)}` : ''}`;
-  for (const o of ksObjects) if (!inOtherBuild.has(o)) add(o, o.cluster ?? '', rootScope(o));
+  for (const o of ksObjects) {
+    if (inOtherBuild.has(o)) continue;
+    const root = rootScope(o);
+    add(o, o.cluster ?? '', o.cluster ? `\u0001${o.cluster}` : root, root);
+  }
 
   const byId = new Map<string, FluxKs[]>();
   for (const k of kss) byId.set(k.id, [...(byId.get(k.id) ?? []), k]);
@@ -1169,7 +1183,10 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
  * labelled with its own name (`deleteObjects`, Inclusions: the owner labels;
  * fluxcd/kustomize-controller at 186fb3b): the one that stops applying it (or is deleted) deletes it
  * if it applied it last, although the other still applies it, which then creates it again (a
- * database: empty). Reported on the second Kustomization, with the first object and how many more.
+ * database: empty). Not when neither ever deletes (no prune, no deleting deletionPolicy, or
+ * suspended), nor for an object kustomize-controller's garbage collection skips (annotated
+ * `prune: disabled`, `reconcile: disabled` or `ssa: Ignore`). Reported on the second Kustomization,
+ * with the first object and how many more.
  */
 function sharedObjects(kss: readonly FluxKs[]): ApplyOrderProblem[] {
   const first = new Map<string, FluxKs>();
@@ -1178,6 +1195,9 @@ function sharedObjects(kss: readonly FluxKs[]): ApplyOrderProblem[] {
     if (!k.build) continue;
     for (const a of k.build) {
       const { apiVersion, kind, metadata } = a.obj;
+      // Never deleted by kustomize-controller's garbage collection (its Exclusions).
+      const ann = metadata.annotations as Record<string, string> | undefined;
+      if (ann && (ann['kustomize.toolkit.fluxcd.io/prune'] === 'disabled' || ann['kustomize.toolkit.fluxcd.io/reconcile'] === 'disabled' || ann['kustomize.toolkit.fluxcd.io/ssa'] === 'Ignore')) continue;
       const ns = isClusterScoped(apiVersion, kind) ? '' : metadata.namespace ?? '';
       const key = `${k.scope}\u0000${groupOf(apiVersion)}\u0000${kind}\u0000${ns}\u0000${metadata.name ?? ''}`;
       const other = first.get(key);
@@ -1194,9 +1214,14 @@ function sharedObjects(kss: readonly FluxKs[]): ApplyOrderProblem[] {
       else withK.set(other, { obj: a.obj, more: 0 });
     }
   }
+  // Whether a Kustomization ever deletes what it applied: its garbage collection (`prune: true`), or
+  // its deletion (`deletionPolicy` Delete or WaitForTermination; MirrorPrune follows prune); never
+  // while suspended (`finalizerShouldDeleteResources`).
+  const deletes = (k: FluxKs) => k.spec.suspend !== true && (k.spec.prune === true || k.spec.deletionPolicy === 'Delete' || k.spec.deletionPolicy === 'WaitForTermination');
   const out: ApplyOrderProblem[] = [];
   for (const [k, withK] of pairs) {
     for (const [other, { obj, more }] of withK) {
+      if (!deletes(k) && !deletes(other)) continue;
       const on = k.cluster ? `cluster "${k.cluster}"` : "the repo's cluster";
       out.push({
         where: k.o.where,
@@ -1238,7 +1263,7 @@ function pathProblems(misses: ReadonlyMap<ApplyOrderObject, PathMiss>, sourceTre
     const known = sourceTrees.get(miss.src);
     const trees = miss.repos ?? (known?.size === 1 ? [...known.keys()] : []);
     if (trees.length === 0 || trees.some((r) => !r.pathKind)) continue;
-    const p = fluxBuildPath(miss.path);
+    const p = fluxSpecPath(miss.path);
     const kinds = trees.map((r) => kindIn(r, miss.src, p));
     const at = kinds.findIndex((k) => k !== undefined && k !== 'file');
     if (p === '' || at >= 0) {
@@ -1282,7 +1307,7 @@ function kindIn(r: ApplyOrderRepo, src: ApplyOrderObject, path: string): RepoPat
     for (const i of include as Array<{ toPath?: unknown; repository?: { name?: unknown } }>) {
       const to = typeof i?.toPath === 'string' ? i.toPath : typeof i?.repository?.name === 'string' ? i.repository.name : undefined;
       if (to === undefined) continue;
-      const t = fluxBuildPath(to);
+      const t = fluxSpecPath(to);
       if (t === '' || path === t || path.startsWith(`${t}/`)) return 'other';
     }
   }
@@ -1300,7 +1325,8 @@ function kindIn(r: ApplyOrderRepo, src: ApplyOrderObject, path: string): RepoPat
 function specComponentProblems(o: ApplyOrderObject, r: ApplyOrderRepo, path: string, src: ApplyOrderObject): ApplyOrderProblem[] {
   const list = (o.obj.spec as { components?: unknown } | undefined)?.components;
   if (!r.pathKind || !Array.isArray(list) || list.some((c) => typeof c !== 'string' || !isLocalRelativeComponent(c))) return [];
-  const base = fluxBuildPath(path);
+  const base = fluxSpecPath(path);
+  const ignoreMissing = (o.obj.spec as { ignoreMissingComponents?: unknown }).ignoreMissingComponents === true;
   const out: ApplyOrderProblem[] = [];
   list.forEach((c: string, i) => {
     const entry = c.toLowerCase().startsWith('file://') ? c.slice('file://'.length) : c;
@@ -1308,6 +1334,8 @@ function specComponentProblems(o: ApplyOrderObject, r: ApplyOrderRepo, path: str
     if (rel === '..' || rel.startsWith('../')) return;
     const at = kindIn(r, src, rel === '.' ? '' : rel);
     if (at === 'component' || at === 'other') return;
+    // fluxcd/pkg GenerateManifest drops the components it does not find, with this flag.
+    if (at === undefined && ignoreMissing) return;
     const why =
       at === undefined
         ? `no such directory in ${r.urls !== undefined ? 'repo' : 'tree'} ${r.name} ("${rel}")`
@@ -1492,7 +1520,7 @@ function ignoredProblems(ignored: ReadonlyMap<ApplyOrderObject, IgnoredFiles>): 
  */
 function buildFiles(files: RepoFiles, dirs: ReadonlyArray<BuiltDirectory<string>>, repo: ApplyOrderRepo, path: string): Array<{ file: string; role: NeededRole }> {
   const out: Array<{ file: string; role: NeededRole }> = [];
-  const p = fluxBuildPath(path);
+  const p = fluxSpecPath(path);
   dirs.forEach(({ dir, generated, top }) => {
     if (generated) return;
     out.push({ file: kustomizationFileOf(repo, dir), role: !top ? 'listed-dir' : dir === p ? 'own' : 'scanned-dir' });

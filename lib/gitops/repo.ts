@@ -82,29 +82,34 @@ export class Repo extends Construct {
     this.node.addValidation({ validate: () => this.userOwnedProblems() });
   }
 
-  private readonly userOwned: string[] = [];
+  private readonly userOwned = new Set<string>();
+  /** The declared paths sorted, and every directory above one (worked out once per change). */
+  private userOwnedIndex?: { readonly sorted: readonly string[]; readonly above: ReadonlySet<string> };
 
   /**
    * Declares a directory (or file) of the repo that you keep yourself: this library never writes
    * nor deletes it. Synth checks that every Flux Kustomization fetching this repo builds a path
    * that exists in it, and that its `spec.components` name kustomize Components of it, because
    * kustomize-controller fails on a missing one ("kustomization path not found"); a path you keep
-   * yourself is taken to be there. Refused when a folder of the app writes at or below it.
+   * yourself is taken to be there (so are the paths below it). Refused when a folder of the app
+   * writes at or below it.
    *
    * @example
-   * platform.addUserOwnedPath('clusters/mgmt/flux-system'); // written by flux bootstrap
+   * platform.addUserOwnedPath('apps/legacy'); // hand-written manifests a Kustomization builds
    */
   public addUserOwnedPath(path: string): void {
     const where = `${displayPath(this)}: addUserOwnedPath("${path}")`;
     if (typeof path !== 'string' || /[\\\u0000]/.test(path) || !path.split('/').every((s) => s !== '' && s !== '.' && s !== '..')) {
       throw new Error(`${where}: must be a "/"-separated path relative to the repo root, without empty, "." or ".." segments (e.g. "apps/legacy")`);
     }
-    if (!this.userOwned.includes(path)) this.userOwned.push(path);
+    if (this.userOwned.has(path)) return;
+    this.userOwned.add(path);
+    this.userOwnedIndex = undefined;
   }
 
   /** The paths declared with {@link addUserOwnedPath}, sorted. */
   public get userOwnedPaths(): readonly string[] {
-    return [...this.userOwned].sort();
+    return this.ownedIndex().sorted;
   }
 
   /**
@@ -112,19 +117,43 @@ export class Repo extends Construct {
    * {@link addUserOwnedPath}: the path itself, a path below it, or a directory above it.
    */
   public hasUserOwnedPath(path: string): boolean {
-    return this.userOwned.some((p) => p === path || path.startsWith(`${p}/`) || p.startsWith(`${path}/`));
+    return this.isUserOwned(path) || this.ownedIndex().above.has(path);
   }
 
-  /** A folder of the app writing at or below a path declared user-owned. */
+  /** Whether `path` is a path declared with {@link addUserOwnedPath}, or below one. @internal */
+  public isUserOwned(path: string): boolean {
+    if (this.userOwned.size === 0) return false;
+    for (let p = path; ; p = p.slice(0, p.lastIndexOf('/'))) {
+      if (this.userOwned.has(p)) return true;
+      if (!p.includes('/')) return false;
+    }
+  }
+
+  private ownedIndex(): { readonly sorted: readonly string[]; readonly above: ReadonlySet<string> } {
+    if (!this.userOwnedIndex) {
+      const above = new Set<string>();
+      for (const p of this.userOwned) for (let i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) above.add(p.slice(0, i));
+      this.userOwnedIndex = { sorted: Object.freeze([...this.userOwned].sort()), above };
+    }
+    return this.userOwnedIndex;
+  }
+
+  /** A folder of the app writing at or below a path declared user-owned (one pass over the folders). */
   private userOwnedProblems(): string[] {
-    const problems: string[] = [];
-    for (const p of this.userOwnedPaths) {
-      const writer = this.folders.find((f) => (f.path === p || f.path.startsWith(`${p}/`)) && (f.kustomization || f.node.children.some((c) => !Folder.isFolder(c))));
-      if (writer) {
-        problems.push(`addUserOwnedPath("${p}"): folder "${writer.path}" (${displayPath(writer)}) of the app writes there; a user-owned path holds only files you keep yourself: drop the declaration, or move the folder`);
+    if (this.userOwned.size === 0) return [];
+    const first = new Map<string, Folder>();
+    for (const f of this.folders) {
+      if (!(f.kustomization || f.node.children.some((c) => !Folder.isFolder(c)))) continue;
+      // The declared paths at or above the folder.
+      for (let p = f.path; ; p = p.slice(0, p.lastIndexOf('/'))) {
+        if (this.userOwned.has(p) && !first.has(p)) first.set(p, f);
+        if (!p.includes('/')) break;
       }
     }
-    return problems;
+    return this.userOwnedPaths.filter((p) => first.has(p)).map((p) => {
+      const writer = first.get(p)!;
+      return `addUserOwnedPath("${p}"): folder "${writer.path}" (${displayPath(writer)}) of the app writes there; a user-owned path holds only files you keep yourself: drop the declaration, or move the folder`;
+    });
   }
 
   /** Props each folder was created with through {@link folder}. */

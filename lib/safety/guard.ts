@@ -7,7 +7,7 @@ import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
 import { groupOf } from '../core/validation/metadata';
-import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecComponents, fluxSpecRename, renameChains, renamedThrough, renameOf, renames, withoutDroppedDirectories, type BuildTree, type ComponentRename, type KustomizeRename } from '../core/flux-build';
+import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecComponents, fluxSpecPath, fluxSpecRename, renameChains, renamedThrough, renameOf, renames, withoutDroppedDirectories, type BuildTree, type ComponentRename, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
 import type { KubeObject } from '../gitops/layout';
@@ -707,7 +707,7 @@ function build(r: GuardRepo, side: Side, dir: string, transform: KustomizeRename
       out.set(identKey(ident), renaming ? { file, ident, raw: i, layers } : { file, ident, raw: i });
     }
   };
-  const p = fluxBuildPath(dir);
+  const p = fluxSpecPath(dir);
   const components = st.componentsAt(p, specComponents);
   const dirs = builtDirectories(st.tree, dir, components.flatMap((c) => (c.dir === undefined ? [] : [c.dir])));
   if (!recurse && dirs.length > 0 && dirs[0].generated) {
@@ -901,7 +901,7 @@ function retainedHydrationLeftovers(repos: readonly GuardRepo[], flux: FluxSides
     // Only a path of an app repo is known (not an OCI artifact's, nor another app's repo's).
     const src = sourceRepo(k, repos, s.old, true);
     if (!src) continue;
-    const dir = fluxBuildPath(spec.path ?? './');
+    const dir = fluxSpecPath(spec.path ?? './');
     const left = src.leftovers?.(dir) ?? [];
     if (left.length === 0) continue;
     // What the path still builds (the library's files: user files are taken to build nothing of it).
@@ -1121,7 +1121,7 @@ function deployed(a: ArgoApplication, repos: readonly GuardRepo[], side: Side): 
     if (!repo) continue;
     // A kustomize application (a kustomization file at the path): Argo CD sets the source's
     // kustomize namePrefix, nameSuffix and namespace on it (kustomize edit), renaming what it deploys.
-    const kustomized = sideTree(side.ids(repo), side.kfiles(repo)).tree.isKustomized(fluxBuildPath(src.path));
+    const kustomized = sideTree(side.ids(repo), side.kfiles(repo)).tree.isKustomized(fluxSpecPath(src.path));
     const k = kustomized ? src.kustomize : undefined;
     const transform = renameOf(k?.namespace, k?.namePrefix, k?.nameSuffix);
     for (const [key, v] of build(repo, side, src.path, transform, src.directory?.recurse === true)) out.set(key, { ...v, repo });

@@ -889,11 +889,10 @@ describe("a Flux Kustomization's path and components must be in the repo its sou
       expect(() => repo.addUserOwnedPath(bad)).toThrow(`mgmt: addUserOwnedPath("${bad}"): must be a "/"-separated path relative to the repo root, without empty, "." or ".." segments (e.g. "apps/legacy")`);
     }
     // Names a Kustomization's path may hold, though no Folder may: the way out for them.
-    for (const ok of ['_shared/base', '.flux/x', 'My Apps/x']) repo.addUserOwnedPath(ok);
-    expect(repo.hasUserOwnedPath('.flux')).toBe(true);
-    expect(repo.hasUserOwnedPath('.flux/x/y')).toBe(true);
-    expect(repo.hasUserOwnedPath('.fluxx')).toBe(false);
-    (repo as unknown as { userOwned: string[] }).userOwned.length = 0;
+    const odd = new Repo(app, 'odd', { url: 'https://example.com/odd' });
+    for (const ok of ['_shared/base', '.flux/x', 'My Apps/x', '.flux/x']) odd.addUserOwnedPath(ok);
+    expect(odd.userOwnedPaths).toEqual(['.flux/x', 'My Apps/x', '_shared/base']);
+    expect([odd.hasUserOwnedPath('.flux'), odd.hasUserOwnedPath('.flux/x/y'), odd.hasUserOwnedPath('.fluxx'), odd.isUserOwned('.flux')]).toEqual([true, true, false, false]);
     repo.addUserOwnedPath('clusters');
     expect(repo.userOwnedPaths).toEqual(['clusters']);
     expect(problems(app)).toEqual([
@@ -930,6 +929,9 @@ describe("a Flux Kustomization's path and components must be in the repo its sou
     // The sparse check and addResource take the user-owned paths too.
     new GitRepository(entry, 'sparse', { name: 'sparse', repo, sparseCheckout: ['legacy', 'apps'] });
     apps.addResource('../legacy/extra.yaml');
+    // A directory whose kustomization file the user keeps is theirs.
+    repo.addUserOwnedPath('kept-dir/kustomization.yaml');
+    apps.addResource('../kept-dir');
     expect(problems(app).filter((p) => !p.includes('also applies'))).toEqual([]);
   });
 
@@ -1059,5 +1061,80 @@ describe('an object two Kustomizations apply to one cluster (in both inventories
       `${line('clusters/dev/infra.yaml#0', 'flux-system/infra', 'Namespace team-a', 'flux-system/apps', 'clusters/dev/apps.yaml#0')}\n`,
       `${line('clusters/prod/infra.yaml#0', 'flux-system/infra', 'Namespace team-a', 'flux-system/apps', 'clusters/prod/apps.yaml#0')}\n`,
     ]);
+  });
+});
+
+describe('objects two Kustomizations apply: which clusters, and when nothing is ever deleted (review cases)', () => {
+  const git = { file: 'clusters/mgmt/source.yaml', where: 'source#0', obj: { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'mgmt', namespace: 'flux-system' }, spec: { url: 'https://example.com/mgmt' } } };
+  const ks = (name: string, spec: Record<string, unknown>, ns = 'flux-system') => ({
+    file: `clusters/mgmt/${ns}-${name}.yaml`, where: `${ns}/${name}#0`,
+    obj: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, namespace: ns }, spec: { interval: '10m', path: './apps', prune: true, sourceRef: { kind: 'GitRepository', name: 'mgmt', namespace: 'flux-system' }, ...spec } },
+  });
+  const nsObj = (annotations?: Record<string, string>) => ({ file: 'apps/ns.yaml', where: 'ns#0', obj: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', ...(annotations ? { annotations } : {}) } } });
+  const shared = (objects: Array<{ file: string; where: string; obj: any }>) =>
+    applyOrderProblems({ repos: [{ name: 'mgmt', urls: ['https://example.com/mgmt'], objects: [git, ...objects], kustomizations: new Map() }], preinstalled: [{ cluster: '*', set: Preinstalled.FLUX }] })
+      .filter((p) => p.message.includes('also applies')).map((p) => p.where);
+
+  test('remote clusters: by the kubeConfig Secret or ConfigMap, and the namespace it is read in', () => {
+    expect(shared([ks('a', {}), ks('b', {}), nsObj()])).toEqual(['flux-system/b#0']);
+    // Flux 2.6 secret-less access: a ConfigMap names the remote cluster.
+    expect(shared([ks('a', { kubeConfig: { configMapRef: { name: 'aks-dev' } } }), ks('b', { kubeConfig: { configMapRef: { name: 'aks-prod' } } }), nsObj()])).toEqual([]);
+    expect(shared([ks('a', { kubeConfig: { configMapRef: { name: 'aks-dev' } } }), ks('b', { kubeConfig: { configMapRef: { name: 'aks-dev' } } }), nsObj()])).toEqual(['flux-system/b#0']);
+    // One Secret name in two namespaces: two clusters.
+    expect(shared([ks('a', { kubeConfig: { secretRef: { name: 'dev-1-kubeconfig' } } }, 'fleet-a'), ks('a', { kubeConfig: { secretRef: { name: 'dev-1-kubeconfig' } } }, 'fleet-b'), nsObj()])).toEqual([]);
+  });
+
+  test('not when neither ever deletes it, nor for an object garbage collection skips', () => {
+    expect(shared([ks('a', { prune: false }), ks('b', { prune: false }), nsObj()])).toEqual([]);
+    expect(shared([ks('a', { prune: false }), ks('b', { prune: false, deletionPolicy: 'Delete' }), nsObj()])).toEqual(['flux-system/b#0']);
+    expect(shared([ks('a', { suspend: true }), ks('b', { prune: false }), nsObj()])).toEqual([]);
+    expect(shared([ks('a', {}), ks('b', {}), nsObj({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' })])).toEqual([]);
+    expect(shared([ks('a', {}), ks('b', {}), nsObj({ 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' })])).toEqual(['flux-system/b#0']);
+  });
+
+  test('spec.ignoreMissingComponents drops a missing component (fluxcd/pkg GenerateManifest)', () => {
+    const { app, repo, entry, source } = setup();
+    const apps = repo.folder('apps');
+    raw(apps, 'cm', 'v1', 'ConfigMap', 'settings', { metadata: { name: 'settings', namespace: 'default' } });
+    raw(entry, 'ks', 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'apps', {
+      metadata: { name: 'apps', namespace: 'flux-system' },
+      spec: { interval: '10m', path: './apps', prune: true, sourceRef: { kind: 'GitRepository', name: source.name }, components: ['../components/optional'], ignoreMissingComponents: true },
+    });
+    expect(problems(app)).toEqual([]);
+  });
+
+  test('validate: cluster directories sharing one Kustomization file each apply it; an entry leaving the root is not clamped; a linked directory above the path', async () => {
+    const { dir, write } = treeDir('ao-shared2-');
+    const k = (name: string, p: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+    const git2 = 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/fleet\n  ref:\n    branch: main\n';
+    for (const c of ['dev', 'prod']) {
+      write(`clusters/${c}/flux-system/sync.yaml`, [git2, k('flux-system', `./clusters/${c}`)].join('---\n'));
+      write(`clusters/${c}/kustomization.yaml`, 'resources:\n  - flux-system/sync.yaml\n  - infra.yaml\n  - ../../shared/apps-ks.yaml\n');
+      write(`clusters/${c}/infra.yaml`, k('infra', './infrastructure'));
+    }
+    write('shared/apps-ks.yaml', k('apps', './apps'));
+    write('apps/ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n');
+    write('infrastructure/ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n');
+    const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
+    const lines = async () => {
+      io.stdout.mockClear();
+      await runValidate(['.'], {}, io);
+      return io.stdout.mock.calls.map((c: string[]) => c[0]).filter((l: string) => l.includes('also applies')).map((l: string) => l.slice(0, l.indexOf(': ')));
+    };
+    // On both clusters (before, the second cluster directory reached the shared file as the first).
+    expect(await lines()).toEqual(['shared/apps-ks.yaml#0', 'shared/apps-ks.yaml#0']);
+    // kustomize on kustomize-controller's secure file system refuses an entry out of the root: not ./apps.
+    fs.rmSync(path.join(dir, 'infrastructure/ns.yaml'));
+    write('infrastructure/kustomization.yaml', 'resources:\n  - ../../apps/ns.yaml\n');
+    expect(await lines()).toEqual([]);
+    // A path below a link: source-controller archives no link, so the directory is not there.
+    fs.symlinkSync(path.join(dir, 'apps'), path.join(dir, 'linked'));
+    write('clusters/dev/infra.yaml', k('infra', './linked/sub'));
+    fs.mkdirSync(path.join(dir, 'apps/sub'));
+    fs.writeFileSync(path.join(dir, 'apps/sub/cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: default\n');
+    io.stdout.mockClear();
+    await runValidate(['.'], {}, io);
+    expect(io.stdout.mock.calls.map((c: string[]) => c[0]).join('')).toContain('clusters/dev/infra.yaml#0: Kustomization flux-system/infra: spec.path "./linked/sub": tree ., from which');
   });
 });

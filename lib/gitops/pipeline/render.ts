@@ -280,15 +280,24 @@ export function renderToTrees(input: RenderInput, groups: FolderGroups): Map<Rep
 const APPLY_ORDER_KINDS = new Set(['Kustomization', 'GitRepository', 'OCIRepository', 'ArtifactGenerator', 'HelmRelease', 'CustomResourceDefinition', 'Provider', 'Configuration', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Namespace']);
 
 /**
- * An object's identity only (apiVersion, kind, name, namespace); for a Cluster with a
- * `spec.topology`, an empty one (the apply-order check reads whether it has one: Cluster API's
- * ClusterTopology feature gate).
+ * An object's identity only (apiVersion, kind, name, namespace) and kustomize-controller's prune
+ * exclusion annotations; for a Cluster with a `spec.topology`, an empty one (the apply-order check
+ * reads whether it has one: Cluster API's ClusterTopology feature gate).
  */
 function slimObject(obj: KubeObject): KubeObject {
   const { name, namespace } = obj.metadata;
+  const annotations = obj.metadata.annotations as Record<string, string> | undefined;
   const topology = obj.kind === 'Cluster' && typeof (obj.spec as { topology?: unknown } | undefined)?.topology === 'object' && (obj.spec as { topology?: unknown }).topology !== null;
-  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}) }, ...(topology ? { spec: { topology: {} } } : {}) } as KubeObject;
+  // kustomize-controller's prune exclusions (an object two Kustomizations apply is not deleted with them).
+  let kept: Record<string, string> | undefined;
+  if (annotations) for (const a of FLUX_PRUNE_EXCLUSIONS) if (annotations[a] !== undefined) (kept ??= {})[a] = annotations[a];
+  return {
+    apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}), ...(kept ? { annotations: kept } : {}) },
+    ...(topology ? { spec: { topology: {} } } : {}),
+  } as KubeObject;
 }
+
+const FLUX_PRUNE_EXCLUSIONS = ['kustomize.toolkit.fluxcd.io/prune', 'kustomize.toolkit.fluxcd.io/reconcile', 'kustomize.toolkit.fluxcd.io/ssa'];
 
 /** Sends a folder's objects and its kustomization.yaml to a sink. */
 export function emitFolder(sink: RepoSink, folder: Folder, entries: readonly PlacedObject[], children: Map<Folder, string[]>): void {
