@@ -53,6 +53,16 @@ function raw(folder: Folder, id: string, apiVersion: string, kind: string, name:
   return new ApiObject(folder, id, { apiVersion, kind, metadata: { name }, ...extra });
 }
 
+/** A Flux Kustomization of flux-system as a tree file holds it, building `path` of GitRepository `source`. */
+function ksYaml(name: string, path: string, source = 'mgmt', extra = ''): string {
+  return `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: ${source}\n${extra}`;
+}
+
+/** A GitRepository of flux-system as a tree file holds it. */
+function gitYaml(name: string, url: string): string {
+  return `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: ${url}\n  ref:\n    branch: main\n`;
+}
+
 describe('upjet-azure provider → API groups', () => {
   test.each([
     ['xpkg.crossplane.io/crossplane-contrib/provider-family-azure:v2.7.0', ['azure.upbound.io', 'azure.m.upbound.io']],
@@ -270,7 +280,7 @@ describe('bundled examples and validate', () => {
     const { dir, write } = treeDir('ao-tree-');
     write('clusters/mgmt/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - sync.yaml\n');
     write('clusters/mgmt/sync.yaml', [
-      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/mgmt\n  ref:\n    branch: main\n',
+      gitYaml('mgmt', 'https://example.com/mgmt'),
       'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: crossplane\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./crossplane/system\n  prune: true\n  wait: true\n  sourceRef:\n    kind: GitRepository\n    name: mgmt\n',
     ].join('---\n'));
     write('crossplane/system/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\n  - config.yaml\n');
@@ -531,7 +541,7 @@ describe("Preinstalled.asoWith: ASO installs only the CRDs its crdPattern names 
     const { dir, write } = treeDir('ao-aso-');
     write('clusters/mgmt/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - sync.yaml\n');
     write('clusters/mgmt/sync.yaml', [
-      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/mgmt\n  ref:\n    branch: main\n',
+      gitYaml('mgmt', 'https://example.com/mgmt'),
       'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: data\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./data\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: mgmt\n',
     ].join('---\n'));
     write('data/rg.yaml', 'apiVersion: resources.azure.com/v1api20200601\nkind: ResourceGroup\nmetadata:\n  name: rg\n  namespace: default\nspec:\n  location: westeurope\n');
@@ -588,12 +598,11 @@ describe('what a build renames: overlay namespace and affixes, the spec\'s targe
 
   test('validate: a Kustomization an overlay renames depends and is depended on by its new name', async () => {
     const { dir, write } = treeDir('ao-rename-');
-    const ks = (name: string, p: string, extra = '') =>
-      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: mgmt\n${extra}`;
+    const ks = (name: string, p: string, extra = '') => ksYaml(name, p, 'mgmt', extra);
     write('clusters/mgmt/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - sync.yaml\n  - ../../stages/prod\n');
     // flux bootstrap's sync: the GitRepository and the Kustomization applying clusters/mgmt.
     write('clusters/mgmt/sync.yaml', [
-      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/mgmt\n  ref:\n    branch: main\n',
+      gitYaml('mgmt', 'https://example.com/mgmt'),
       ks('flux-system', './clusters/mgmt'),
     ].join('---\n'));
     // The stages: namespaces, then apps (dependsOn: namespaces); the prod overlay prefixes both.
@@ -702,7 +711,7 @@ describe('kustomize Components rename the build including them (validate)', () =
     const { dir, write } = treeDir('ao-component-');
     write('clusters/mgmt/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - sync.yaml\n');
     write('clusters/mgmt/sync.yaml', [
-      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/mgmt\n  ref:\n    branch: main\n',
+      gitYaml('mgmt', 'https://example.com/mgmt'),
       'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps/prod\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: mgmt\n',
     ].join('---\n'));
     write('apps/base/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cm.yaml\n');
@@ -937,11 +946,10 @@ describe("a Flux Kustomization's path and components must be in the repo its sou
 
   test('validate: a path not in the tree from which the source builds itself; components; a tree that is part of a repo', async () => {
     const { dir, write } = treeDir('ao-path-');
-    const ks = (name: string, p: string, extra = '') =>
-      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: mgmt\n${extra}`;
+    const ks = (name: string, p: string, extra = '') => ksYaml(name, p, 'mgmt', extra);
     write('clusters/mgmt/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - sync.yaml\n');
     write('clusters/mgmt/sync.yaml', [
-      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/mgmt\n  ref:\n    branch: main\n',
+      gitYaml('mgmt', 'https://example.com/mgmt'),
       // What flux bootstrap commits: the Kustomization applying this folder, the source included.
       ks('flux-system', './clusters/mgmt'),
       ks('infra', './infrastructure', '  components:\n    - ../components/missing\n'),
@@ -977,13 +985,13 @@ describe("a Flux Kustomization's path and components must be in the repo its sou
     fs.rmSync(path.join(dir, 'apps'));
     // A source fetching another repo, whose Kustomization builds "./" (there in every tree): not known to be this tree.
     write('clusters/mgmt/team.yaml', [
-      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: team\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/team\n  ref:\n    branch: main\n',
+      gitYaml('team', 'https://example.com/team'),
       ks('team-root', './').replace('name: mgmt', 'name: team'),
       ks('team-deploy', './deploy').replace('name: mgmt', 'name: team'),
     ].join('---\n'));
     expect((await out('.')).lines.filter((l: string) => l.includes('team'))).toEqual([]);
     // Two GitRepositories of that name fetching two URLs (another cluster's): which one is not known, so none is reported.
-    write('clusters/edge/sync.yaml', 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: mgmt\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/edge\n  ref:\n    branch: main\n');
+    write('clusters/edge/sync.yaml', gitYaml('mgmt', 'https://example.com/edge'));
     expect(await out('.')).toEqual({ code: 0, lines: [] });
   });
 });
@@ -1040,9 +1048,8 @@ describe('an object two Kustomizations apply to one cluster (in both inventories
 
   test('validate: two Kustomizations of one cluster directory building the same Namespace; cluster directories of one repo are apart', async () => {
     const { dir, write } = treeDir('ao-shared-');
-    const ks = (name: string, p: string) =>
-      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
-    const git = 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/fleet\n  ref:\n    branch: main\n';
+    const ks = (name: string, p: string) => ksYaml(name, p, 'flux-system');
+    const git = gitYaml('flux-system', 'https://example.com/fleet');
     const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
     for (const c of ['dev', 'prod']) {
       write(`clusters/${c}/flux-system/sync.yaml`, [git, ks('flux-system', `./clusters/${c}`)].join('---\n'));
@@ -1105,9 +1112,8 @@ describe('objects two Kustomizations apply: which clusters, and when nothing is 
 
   test('validate: cluster directories sharing one Kustomization file each apply it; an entry leaving the root is not clamped; a linked directory above the path', async () => {
     const { dir, write } = treeDir('ao-shared2-');
-    const k = (name: string, p: string) =>
-      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
-    const git2 = 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: https://example.com/fleet\n  ref:\n    branch: main\n';
+    const k = (name: string, p: string) => ksYaml(name, p, 'flux-system');
+    const git2 = gitYaml('flux-system', 'https://example.com/fleet');
     for (const c of ['dev', 'prod']) {
       write(`clusters/${c}/flux-system/sync.yaml`, [git2, k('flux-system', `./clusters/${c}`)].join('---\n'));
       write(`clusters/${c}/kustomization.yaml`, 'resources:\n  - flux-system/sync.yaml\n  - infra.yaml\n  - ../../shared/apps-ks.yaml\n');
