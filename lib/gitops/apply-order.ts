@@ -401,11 +401,11 @@ interface FluxKs {
   readonly cluster: string; // the cluster it applies to
   readonly home: string; // the cluster it lives on
   /**
-   * The cluster it applies to, told apart across repos: a folder's cluster by its name; the repo's
-   * own cluster (`''`) by the repo its outermost parent Kustomization lives in (two repos' own
-   * clusters are two management clusters), in a tree `validate` reads also by that Kustomization's
-   * directory; a remote cluster by the kubeConfig Secret (or ConfigMap) and the namespace and
-   * cluster it is read on.
+   * The cluster it applies to, told apart across repos: a folder's (or a remote) cluster it lives
+   * on by its name; the repo's own cluster (`''`) by the repo its outermost parent Kustomization
+   * lives in (two repos' own clusters are two management clusters), in a tree `validate` reads also
+   * by that Kustomization's directory; the remote cluster it applies to by the kubeConfig Secret
+   * (or ConfigMap), its namespace and the cluster it is read on.
    */
   readonly scope: string;
   readonly spec: Record<string, any>;
@@ -876,14 +876,17 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // and its source is looked up in that namespace; a base two overlays rename is two of them.)
   const seen = new Map<ApplyOrderObject, Set<string>>();
   const repoIndex = new Map(input.repos.map((r, i) => [r, i]));
-  // `here`: the scope of the cluster it lives on; `root`: the scope of its outermost parent's
-  // repo (and, in a tree, directory), which names a remote cluster together with the kubeConfig.
-  const add = (a: Applied, home: string, here: string, root: string) => {
+  // `root`: the scope of its outermost parent's repo (and, in a tree, directory). The cluster it
+  // lives on is told apart by its name, or, for the repo's own cluster (''), by that root; a remote
+  // cluster by the kubeConfig Secret (or ConfigMap), its namespace and the cluster it is read on.
+  // (Each part is one of a bounded set: a cycle of Kustomizations through remote clusters ends.)
+  const add = (a: Applied, home: string, root: string) => {
     const o = originOf(a);
     const { name, namespace } = a.obj.metadata;
     const id = `${namespace ?? ''}/${name}`;
+    const homeId = home === '' ? root : `\u0001${home}`;
     const homes = seen.get(o) ?? new Set<string>();
-    const key = `${home}\u0000${root}\u0000${id}`;
+    const key = `${homeId}\u0000${id}`;
     if (homes.has(key)) return;
     homes.add(key);
     seen.set(o, homes);
@@ -893,11 +896,10 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const configMap = secret === undefined ? str(spec.kubeConfig?.configMapRef?.name) : undefined;
     const ref = secret ?? configMap;
     const cluster = ref !== undefined ? ref.replace(/-kubeconfig$/, '') : home;
-    // The Secret or ConfigMap is read in the Kustomization's namespace on the cluster it lives on.
-    const scope = ref !== undefined ? `${root}\u0000${home}\u0000${namespace ?? ''}\u0000${secret !== undefined ? 'Secret' : 'ConfigMap'}/${ref}` : here;
+    const scope = ref !== undefined ? `${homeId}\u0000${namespace ?? ''}\u0000${secret !== undefined ? 'Secret' : 'ConfigMap'}/${ref}` : homeId;
     const k: FluxKs = { o, id, ns: namespace, home, cluster, scope, spec, build: buildAt(o, namespace) };
     kss.push(k);
-    for (const c of k.build ?? []) if (originOf(c) !== o && ksSet.has(originOf(c))) add(c, k.cluster, k.scope, root);
+    for (const c of k.build ?? []) if (originOf(c) !== o && ksSet.has(originOf(c))) add(c, k.cluster, root);
   };
   const inOtherBuild = new Set<ApplyOrderObject>();
   for (const [owner, b] of builds) for (const c of b ?? []) if (originOf(c) !== owner && ksSet.has(originOf(c))) inOtherBuild.add(originOf(c));
@@ -922,11 +924,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // it); in a tree `validate` reads (no clusters known), the directory of the outermost Kustomization
   // (`clusters/dev/flux-system`, `clusters/prod/flux-system`: each bootstrapped on its cluster).
   const rootScope = (o: ApplyOrderObject) => `\u0000${repoIndex.get(repoOf.get(o)!)}${o.cluster === undefined ? `\u0000${posix.dirname(o.file)}` : ''}`;
-  for (const o of ksObjects) {
-    if (inOtherBuild.has(o)) continue;
-    const root = rootScope(o);
-    add(o, o.cluster ?? '', o.cluster ? `\u0001${o.cluster}` : root, root);
-  }
+  for (const o of ksObjects) if (!inOtherBuild.has(o)) add(o, o.cluster ?? '', rootScope(o));
 
   const byId = new Map<string, FluxKs[]>();
   for (const k of kss) byId.set(k.id, [...(byId.get(k.id) ?? []), k]);

@@ -1091,6 +1091,38 @@ describe('objects two Kustomizations apply: which clusters, and when nothing is 
     expect(shared([ks('a', { kubeConfig: { secretRef: { name: 'dev-1-kubeconfig' } } }, 'fleet-a'), ks('a', { kubeConfig: { secretRef: { name: 'dev-1-kubeconfig' } } }, 'fleet-b'), nsObj()])).toEqual([]);
   });
 
+  test('named clusters across repos; a Kustomization two roots reach is one; a cycle through remote clusters ends', () => {
+    const on = <T extends { obj: any }>(cluster: string, x: T, file: string) => ({ ...x, file, where: `${file}#0`, cluster });
+    const repoOf = (name: string, objects: Array<{ file: string; where: string; obj: any }>) => ({
+      name, urls: [`https://example.com/${name}`], kustomizations: new Map<string, string[]>(),
+      objects: [on('mgmt', { obj: { ...git.obj, metadata: { name, namespace: 'flux-system' }, spec: { url: `https://example.com/${name}` } } }, 'clusters/mgmt/source.yaml'), ...objects],
+    });
+    const k = (name: string, src: string, spec: Record<string, unknown> = {}) => ({ obj: { ...ks(name, spec).obj, spec: { ...ks(name, spec).obj.spec, sourceRef: { kind: 'GitRepository', name: src, namespace: 'flux-system' } } } });
+    const run = (repos: ReturnType<typeof repoOf>[]) => applyOrderProblems({ repos, preinstalled: [{ cluster: '*', set: Preinstalled.FLUX }] }).map((p) => `${p.where} | ${p.message.slice(0, 60)}`);
+    const remote = { kubeConfig: { secretRef: { name: 'x-kubeconfig' } } };
+    // Two repos' Kustomizations on the named cluster mgmt, through one Secret: one remote cluster.
+    expect(run([
+      repoOf('r1', [on('mgmt', k('a', 'r1', remote), 'clusters/mgmt/a.yaml'), on('mgmt', nsObj(), 'apps/ns.yaml')]),
+      repoOf('r2', [on('mgmt', k('b', 'r2', remote), 'clusters/mgmt/b.yaml'), on('mgmt', nsObj(), 'apps/ns.yaml')]),
+    ])).toEqual(['clusters/mgmt/b.yaml#0 | Kustomization flux-system/b applies Namespace team-a that Ku']);
+    // Kustomization k, reached from roots of two repos on mgmt, is one: its two objects of an unknown kind are one line, "1 more".
+    const widget = (n: string) => on('mgmt', { obj: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: n, namespace: 'default' } } }, `kapps/${n}.yaml`);
+    const child = on('mgmt', { obj: { ...k('k', 'r1').obj, spec: { ...k('k', 'r1').obj.spec, path: './kapps' } } }, 'apps/k.yaml');
+    const lines = applyOrderProblems({
+      repos: [
+        repoOf('r1', [on('mgmt', k('a', 'r1'), 'clusters/mgmt/a.yaml'), child, widget('w1'), widget('w2')]),
+        { ...repoOf('r2', [on('mgmt', k('b', 'r1'), 'clusters/mgmt/b.yaml')]), objects: [on('mgmt', { obj: { ...git.obj, metadata: { name: 'r1', namespace: 'flux-system' }, spec: { url: 'https://example.com/r1' } } }, 'clusters/mgmt/s1.yaml'), on('mgmt', k('b', 'r1'), 'clusters/mgmt/b.yaml')] },
+      ],
+      preinstalled: [{ cluster: '*', set: Preinstalled.FLUX }],
+    }).filter((p) => p.message.includes('Widget'));
+    expect(lines.map((p) => p.message.endsWith('(so do 1 more object of this kind on that cluster)'))).toEqual([true]);
+    // root -> a (remote x) -> b (remote x) -> a: the model ends.
+    const cycle = [on('mgmt', { obj: { ...k('root', 'r1').obj, spec: { ...k('root', 'r1').obj.spec, path: './a' } } }, 'clusters/mgmt/root.yaml'),
+      on('mgmt', { obj: { ...k('a', 'r1', remote).obj, spec: { ...k('a', 'r1', remote).obj.spec, path: './b' } } }, 'a/a.yaml'),
+      on('mgmt', { obj: { ...k('b', 'r1', remote).obj, spec: { ...k('b', 'r1', remote).obj.spec, path: './a' } } }, 'b/b.yaml')];
+    expect(run([repoOf('r1', cycle)])).toEqual([]);
+  });
+
   test('not when neither ever deletes it, nor for an object garbage collection skips', () => {
     expect(shared([ks('a', { prune: false }), ks('b', { prune: false }), nsObj()])).toEqual([]);
     expect(shared([ks('a', { prune: false }), ks('b', { prune: false, deletionPolicy: 'Delete' }), nsObj()])).toEqual(['flux-system/b#0']);
