@@ -846,8 +846,8 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
         componentProblems.push(...specComponentProblems(o, chosen.r, path, src.o));
       }
     } else if (found.length === 0 && !pathMisses.has(o)) {
-      // Without a repo of its URL, only a source the trees name once (or all with one URL) is known
-      // to be the one whose other Kustomizations found their paths.
+      // Without a repo of its URL, only a source the trees name once (or all with one URL) is the
+      // one whose tree is known (`sourceTrees`): two of one name may fetch two repos.
       const known = byUrl.length > 0 || new Set(sources.map((x) => str((x.o.obj.spec as Record<string, unknown> | undefined)?.url))).size === 1;
       if (known) pathMisses.set(o, { src: src.o, path, via, repos: byUrl.length > 0 ? byUrl : undefined });
     }
@@ -1238,7 +1238,7 @@ interface PathMiss {
   readonly src: ApplyOrderObject;
   readonly path: string;
   readonly via?: { readonly artifact: string };
-  /** The repos of the source's URL; undefined when it names none (then the trees its other Kustomizations build from). */
+  /** The repos of the source's URL; undefined when it names none (then the tree known to be the source's repo, see `sourceTrees`). */
   readonly repos?: readonly ApplyOrderRepo[];
 }
 
