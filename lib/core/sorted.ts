@@ -18,3 +18,9 @@ export function withPrefix<T>(sorted: readonly T[], prefix: string, key: (entry:
   for (let i = lo; i < sorted.length && key(sorted[i]).startsWith(prefix); i++) out.push(sorted[i]);
   return out;
 }
+
+/** Whether `path` (repo-relative, no trailing `/`) is one of `dirs` or below one. */
+export function isAtOrUnder(path: string, dirs: ReadonlySet<string>): boolean {
+  for (let d = path; d !== ''; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') if (dirs.has(d)) return true;
+  return false;
+}

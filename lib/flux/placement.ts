@@ -156,11 +156,7 @@ export function folderPaths(repo: Repo): ReadonlySet<string> {
 
 const FOLDER_PATHS = Symbol('folder paths');
 
-/** Whether `path` (repo-relative, no trailing `/`) is one of `dirs` or below one. */
-export function isAtOrUnder(path: string, dirs: ReadonlySet<string>): boolean {
-  for (let d = path; d !== ''; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') if (dirs.has(d)) return true;
-  return false;
-}
+export { isAtOrUnder } from '../core/sorted';
 
 /** The {@link RepoFolders} of each repo, worked out once per check (and per synth pass). */
 export class RepoIndex {

@@ -37,6 +37,7 @@ import { deletedByPatches } from '../core/patch-targets';
 import { findPath } from '../core/graph-path';
 import { Overlay } from './kustomize';
 import type { Repo } from './repo';
+import { isKustomizeConfig } from '../tree/read';
 
 /** A set of API groups (and Namespaces) a cluster has before any Kustomization applies. */
 export interface PreinstalledSet {
@@ -1575,10 +1576,7 @@ interface AppFolder extends IConstruct {
  * declares user-owned (`Repo.addUserOwnedPath`: their kind is not known), and the directories above them. Built on the first call (only a Kustomization whose path has
  * nothing of the app's objects, or that has components, asks).
  */
-/** A kustomization file's name, as kustomize looks for it, at the end of a path. */
-const KUSTOMIZATION_NAME = /(?:^|\/)(?:kustomization\.yaml|kustomization\.yml|Kustomization)$/;
-
-function appPathKind(folders: readonly AppFolder[], files: Iterable<string>, userOwned: readonly string[]): (path: string) => RepoPathKind {
+function appPathKind(folders: readonly AppFolder[], objects: readonly ApplyOrderObject[], userOwned: readonly string[]): (path: string) => RepoPathKind {
   let kinds: Map<string, RepoPathKind> | undefined;
   const build = () => {
     const m = new Map<string, RepoPathKind>();
@@ -1591,7 +1589,7 @@ function appPathKind(folders: readonly AppFolder[], files: Iterable<string>, use
         m.set(d, 'directory');
       }
     };
-    for (const f of files) set(f, 'file');
+    for (const o of objects) set(o.file, 'file');
     for (const f of folders) {
       if (f.kustomization) {
         set(f.path, f._kustomizationKind?.().kind === 'Component' ? 'component' : 'kustomization');
@@ -1601,8 +1599,8 @@ function appPathKind(folders: readonly AppFolder[], files: Iterable<string>, use
     }
     for (const p of userOwned) set(p, 'other');
     // A kustomization file the user keeps: its directory is theirs too (a kustomization or a Component).
-    for (const f of folders) for (const r of f.additionalResourceTargets ?? []) if (r.userOwned && KUSTOMIZATION_NAME.test(r.resolved)) set(posix.dirname(r.resolved), 'other');
-    for (const p of userOwned) if (KUSTOMIZATION_NAME.test(p)) set(posix.dirname(p), 'other');
+    for (const f of folders) for (const r of f.additionalResourceTargets ?? []) if (r.userOwned && isKustomizeConfig(r.resolved)) set(posix.dirname(r.resolved), 'other');
+    for (const p of userOwned) if (isKustomizeConfig(p)) set(posix.dirname(p), 'other');
     return m;
   };
   return (path) => {
@@ -1651,7 +1649,7 @@ export function appApplyOrderProblems(
       kustomizations: kustomizations.get(repo) ?? new Map(),
       renames: overlayRenames(folders),
       objects: objectsOf.get(repo) ?? [],
-      pathKind: appPathKind(folders, (objectsOf.get(repo) ?? []).map((o) => o.file), repo.userOwnedPaths ?? []),
+      pathKind: appPathKind(folders, objectsOf.get(repo) ?? [], repo.userOwnedPaths ?? []),
       maxObjectsPerBuild: maxObjectsPerBuild(repo as Repo),
     })),
   };

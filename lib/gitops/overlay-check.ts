@@ -5,6 +5,7 @@
  * the objects an overlay applies (its base's, patched and renamed) as present on the overlay's
  * cluster, so references to them resolve.
  */
+import { KUSTOMIZATION_FILE_NAMES } from '../tree/kustomize-refs';
 import { ApiObject } from 'cdk8s';
 import { Folder } from './folder';
 import { imageName, imagesOf, KustomizeComponent, Overlay } from './kustomize';
@@ -165,9 +166,6 @@ function imageProblems(layer: Overlay | KustomizeComponent, overlay: Overlay, sc
   return problems;
 }
 
-/** The names kustomize reads a kustomization file by: a directory whose one is user-owned is the user's. */
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-
 /** Problems of a folder's `addResource` targets. */
 function resourceProblems(folder: Folder, input: OverlayCheckInput, byPath: ReadonlyMap<string, Folder>): string[] {
   const problems: string[] = [];
@@ -183,7 +181,7 @@ function resourceProblems(folder: Folder, input: OverlayCheckInput, byPath: Read
       problems.push(`${where}: folder "${target.path}" is a kustomize Component, not a resource; include it with an overlay's components`);
     } else if (target && !target.kustomization) {
       problems.push(`${where}: folder "${target.path}" writes no kustomization.yaml (kustomization: false), so kustomize cannot build it; list its files instead`);
-    } else if (!writes && !input.repo.isUserOwned(r.resolved) && !KUSTOMIZATION_FILES.some((k) => input.repo.isUserOwned(`${r.resolved}/${k}`))) {
+    } else if (!writes && !input.repo.isUserOwned(r.resolved) && !KUSTOMIZATION_FILE_NAMES.some((k) => input.repo.isUserOwned(`${r.resolved}/${k}`))) {
       problems.push(
         `${where}: "${r.resolved}" is neither a file nor a folder the app writes in repo "${input.repo.dir}"; ` +
           `create it with the app, or declare a file you keep yourself with addResource("${r.entry}", { userOwned: true })`,

@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { displayPath, showConstructAs } from '../core/errors';
 import { stableJson } from '../core/stable-json';
+import { isAtOrUnder } from '../core/sorted';
 import { Folder, FolderProps } from './folder';
 import { KustomizeComponent, KustomizeComponentProps, Overlay, OverlayProps } from './kustomize';
 
@@ -122,11 +123,7 @@ export class Repo extends Construct {
 
   /** Whether `path` is a path declared with {@link addUserOwnedPath}, or below one. @internal */
   public isUserOwned(path: string): boolean {
-    if (this.userOwned.size === 0) return false;
-    for (let p = path; ; p = p.slice(0, p.lastIndexOf('/'))) {
-      if (this.userOwned.has(p)) return true;
-      if (!p.includes('/')) return false;
-    }
+    return this.userOwned.size > 0 && isAtOrUnder(path, this.userOwned);
   }
 
   private ownedIndex(): { readonly sorted: readonly string[]; readonly above: ReadonlySet<string> } {
