@@ -39,9 +39,12 @@ export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string
   const repo = new Repo(app, 'mgmt', { url: 'https://github.com/contoso/mgmt' });
   if (shape === 'l2') {
     const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
-    // The management cluster's Flux runs source-watcher (flux bootstrap --components-extra=source-watcher).
-    declarePreinstalled(mgmt, Preinstalled.SOURCE_WATCHER);
-    const source = GitRepository.fromName(mgmt, 'source', { name: 'fleet', namespace: 'flux-system' });
+    // The management cluster's Flux runs source-watcher (flux bootstrap --components-extra=source-watcher);
+    // clusterctl installed Cluster API (ClusterTopology on) and CAPZ; the fleet namespace is made with them.
+    declarePreinstalled(mgmt, Preinstalled.SOURCE_WATCHER, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.CAPZ, Preinstalled.of('fleet-namespace', [], ['fleet']));
+    // The source that fetches this repo exists (made with Flux): named with its repo, so synth
+    // checks the builds of the Kustomizations reading it (paths, shared objects).
+    const source = GitRepository.fromName(mgmt, 'source', { name: 'fleet', namespace: 'flux-system', repo });
     const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
       name: 'aks', namespace: 'fleet', location: 'westeurope', credentialFrom: 'aso-credential',
       apiServerAccess: { privateCluster: true },
@@ -72,7 +75,7 @@ export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string
     // here: about 600 per build at 2,000 teams), applied by the Kustomization `tenants` of the
     // cluster's entry.
     const entry = repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false });
-    const source = GitRepository.fromName(entry, 'source', { name: 'flux-system' });
+    const source = GitRepository.fromName(entry, 'source', { name: 'flux-system', repo });
     const folder = repo.folder('clusters/mgmt/tenants', { includeSubfolders: false });
     new SystemsSync(folder, 'systems', {
       teams: teams.map((name) => ({

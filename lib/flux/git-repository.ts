@@ -7,6 +7,7 @@ import { ignorePatternProblems } from '../core/source-ignore';
 import { memoForSynthPass } from '../core/synth-pass';
 import { addReference } from '../core/references';
 import { ResourceImportProps } from '../core/resource';
+import { recordImportedGitSource } from '../core/imported-sources';
 import { ISecretSource } from '../core/secret';
 import { Repo } from '../gitops/repo';
 import { applyFluxRemovalPolicy, exactlyOne, FluxDuration, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, fluxSecret, importFluxObject, ISource, optDuration, resolveIdentity, SOURCE_GROUP } from './common';
@@ -32,6 +33,27 @@ export interface GitInclude {
   readonly fromPath?: string;
   /** Path in this repo's artifact to copy to. @default - the included repo's name */
   readonly toPath?: string;
+}
+
+/** A Flux GitRepository: one of the app ({@link GitRepository}) or one imported by name. */
+export interface IGitRepository extends ISource {
+  /** The app repo it fetches, when known. */
+  readonly repo?: Repo;
+}
+
+/** Props of {@link GitRepository.fromName}. */
+export interface GitRepositoryImportProps extends ResourceImportProps {
+  /**
+   * The {@link Repo} of this app the existing GitRepository fetches (the `flux-system` source
+   * `flux bootstrap` made for the repo this app writes). Lets `Kustomization.forFolder` check that
+   * a folder belongs to it, counts the folders' objects for the build bound in that repo, and lets
+   * synth check the builds of every Kustomization reading it as Flux makes them: a `spec.path` or
+   * `spec.components` entry the repo lacks, an object two Kustomizations apply (see
+   * docs/apply-order.md). Its `spec.ignore` and `.sourceignore` handling are not known, so the
+   * checks of files left out of the artifact skip it.
+   * @default - not known: the checks that need the source's repo skip Kustomizations reading it
+   */
+  readonly repo?: Repo;
 }
 
 /** Props of a {@link GitRepository}. */
@@ -133,13 +155,24 @@ const COMMIT = /^[0-9a-f]{7,40}$/;
  * @example
  * const source = new GitRepository(folder, 'source', { name: 'podinfo', url: 'https://github.com/stefanprodan/podinfo', ref: { branch: 'master' } });
  */
-export class GitRepository extends FluxResource implements ISource {
+export class GitRepository extends FluxResource implements IGitRepository {
   /**
    * Imports an existing GitRepository (declared as provided, so references to it resolve).
-   * `namespace` defaults to the folder's.
+   * `namespace` defaults to the folder's. Give `repo` when it fetches a repo of this app.
+   *
+   * @example
+   * // `flux bootstrap` made flux-system for the repo this app writes.
+   * const source = GitRepository.fromName(entry, 'source', { name: 'flux-system', namespace: 'flux-system', repo });
    */
-  public static fromName(scope: Construct, id: string, props: ResourceImportProps): ISource {
-    return importSource(scope, id, 'GitRepository', props);
+  public static fromName(scope: Construct, id: string, props: GitRepositoryImportProps): IGitRepository {
+    const source = importSource(scope, id, 'GitRepository', props) as ISource & { repo?: Repo };
+    if (props.repo !== undefined) {
+      if (!Repo.isRepo(props.repo)) throw propError(source, 'repo', 'must be a Repo of this app (new Repo(app, ...))');
+      if (props.repo.node.root !== source.node.root) throw propError(source, 'repo', `repo "${props.repo.node.path}" is in another app`);
+      source.repo = props.repo;
+      recordImportedGitSource({ construct: source, name: source.name, namespace: source.namespace, repo: props.repo });
+    }
+    return source;
   }
 
   public override get kind(): 'GitRepository' {

@@ -35,6 +35,7 @@ import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuild
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
 import { findPath } from '../core/graph-path';
+import { importedGitSources } from '../core/imported-sources';
 import { Overlay } from './kustomize';
 import type { Repo } from './repo';
 import { isKustomizeConfig } from '../tree/read';
@@ -314,6 +315,35 @@ export interface ApplyOrderInput {
    * @default 1000
    */
   readonly maxObjectsPerBuild?: number;
+  /**
+   * GitRepositories that are not in the trees (imported by name) but are known to fetch one of
+   * them: the Kustomizations reading one are checked as if it were (paths, components, shared
+   * objects), except for the files its unknown `spec.ignore` would leave out.
+   * @default - none
+   */
+  readonly importedSources?: readonly ApplyOrderImportedSource[];
+}
+
+/** A GitRepository not in the trees that fetches one of them (see {@link ApplyOrderInput.importedSources}). */
+export interface ApplyOrderImportedSource {
+  /** `metadata.name`. */
+  readonly name: string;
+  /** `metadata.namespace`. */
+  readonly namespace: string;
+  /** The {@link ApplyOrderRepo.name} of the repo it fetches. */
+  readonly fetches: string;
+  /**
+   * The {@link ApplyOrderRepo.name} of the repo that declares it (whose Kustomizations read it first).
+   * @default - none
+   */
+  readonly declaredIn?: string;
+  /**
+   * The cluster it is on (as {@link ApplyOrderObject.cluster}).
+   * @default ''
+   */
+  readonly cluster?: string;
+  /** Where to point the user (the import's construct path). */
+  readonly where: string;
 }
 
 /** One object that would not apply. */
@@ -623,7 +653,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // Flux Kustomizations and GitRepositories with their repo.
   const byFile = new Map<ApplyOrderRepo, Map<string, ApplyOrderObject[]>>();
   const ksObjects: ApplyOrderObject[] = [];
-  const gitRepos: Array<{ repo: ApplyOrderRepo; o: ApplyOrderObject }> = [];
+  const gitRepos: Array<{ repo: ApplyOrderRepo | undefined; o: ApplyOrderObject }> = [];
   // The GitRepository each ExternalArtifact an ArtifactGenerator of the trees writes copies
   // directories of, with their paths (`@<alias>/<dir>/**` to `@artifact/<dir>/`): a Kustomization
   // building a path of the artifact builds that path of the repo (what the artifact leaves out is
@@ -646,6 +676,21 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       }
     }
     byFile.set(repo, m);
+  }
+
+  // GitRepositories imported by name with the repo they fetch: a stand-in object each, never applied.
+  const importedFetch = new Map<ApplyOrderObject, ApplyOrderRepo>();
+  for (const imp of input.importedSources ?? []) {
+    const fetched = input.repos.find((r) => r.name === imp.fetches);
+    if (!fetched) continue;
+    const o: ApplyOrderObject = {
+      file: '',
+      obj: { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: imp.name, namespace: imp.namespace } },
+      where: imp.where,
+      cluster: imp.cluster ?? '',
+    };
+    importedFetch.set(o, fetched);
+    gitRepos.push({ repo: imp.declaredIn === undefined ? undefined : input.repos.find((r) => r.name === imp.declaredIn), o });
   }
 
   // Every Flux Kustomization object, with the repo its GitRepository fetches and its build.
@@ -799,8 +844,10 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     // ignore check reads them again).
     const dirsIn = new Map<ApplyOrderRepo, Array<BuiltDirectory<string>>>();
     const leftOutIn = new Map<ApplyOrderRepo, ReturnType<typeof leftOutBy>>();
+    // An imported source's spec (ignore patterns) is not known: nothing is taken as left out.
+    const imported = src ? importedFetch.get(src.o) : undefined;
     const buildIn = (r: ApplyOrderRepo) => {
-      const leftOut = src ? leftOutBy(src.o, r, via) : undefined;
+      const leftOut = src && !imported ? leftOutBy(src.o, r, via) : undefined;
       const index = indexOf(r);
       const components = index.componentsAt(fluxSpecPath(path), specComponents);
       const all = builtDirectories(index.tree, path, components.flatMap((c) => (c.dir === undefined ? [] : [c.dir])));
@@ -820,7 +867,8 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       return undefined;
     }
     const url = str((src.o.obj.spec as Record<string, unknown> | undefined)?.url);
-    const byUrl = url ? reposByUrl.get(normalizeRepoUrl(url)) ?? [] : [];
+    // The repos its URL names (an imported source: the one it is declared to fetch).
+    const byUrl = imported ? [imported] : url ? reposByUrl.get(normalizeRepoUrl(url)) ?? [] : [];
     const repos = byUrl.length > 0 ? byUrl : input.repos.filter((r) => (r.urls ?? []).length === 0);
     const found = repos.flatMap((r) => {
       const b = buildIn(r);
@@ -830,7 +878,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     // management repos with `clusters/mgmt/...`): the Kustomization's own tree then, as its source
     // is in it; with a URL, the one repo of that URL holding the path.
     const chosen = found.length === 1 ? found[0] : byUrl.length === 0 ? found.find((f) => f.r === own) : undefined;
-    if (chosen) checkIgnored(o, chosen.r, path, dirsIn.get(chosen.r)!, leftOutIn.get(chosen.r)!, via);
+    if (chosen && !imported) checkIgnored(o, chosen.r, path, dirsIn.get(chosen.r)!, leftOutIn.get(chosen.r)!, via);
     // Where the path is (the source's repo, found), or is not (checked once every build is known).
     if (chosen && !builtFrom.has(o)) builtFrom.set(o, { src: src.o, r: chosen.r, byUrl: byUrl.length > 0 });
     if (chosen) {
@@ -1652,6 +1700,36 @@ export function appApplyOrderProblems(
       pathKind: appPathKind(folders, objectsOf.get(repo) ?? [], repo.userOwnedPaths ?? []),
       maxObjectsPerBuild: maxObjectsPerBuild(repo as Repo),
     })),
+    importedSources: appImportedSources(app, repos, clusters),
   };
   return applyOrderProblems(input).map((p) => `${p.where}: ${p.message}`);
+}
+
+/**
+ * The app's GitRepositories imported by name with the repo they fetch, for the model: on the
+ * cluster of the folder they are imported in (none outside a folder), declared by its repo.
+ */
+function appImportedSources(
+  app: IConstruct,
+  repos: ReadonlyArray<{ readonly repo: IConstruct & { readonly dir: string }; readonly folders: readonly AppFolder[] }>,
+  clusters: ReadonlyMap<AppFolder, string>,
+): ApplyOrderImportedSource[] {
+  const imported = importedGitSources(app.node.root);
+  if (imported.length === 0) return [];
+  const folderRepo = new Map<IConstruct, string>();
+  for (const { repo, folders } of repos) for (const f of folders) folderRepo.set(f as unknown as IConstruct, repo.dir);
+  const dirOf = new Map<IConstruct, string>(repos.map(({ repo }) => [repo, repo.dir]));
+  return imported.flatMap((imp) => {
+    const fetches = dirOf.get(imp.repo);
+    if (fetches === undefined) return [];
+    let folder: IConstruct | undefined = imp.construct.node.scope;
+    while (folder && !folderRepo.has(folder)) folder = folder.node.scope;
+    return [{
+      name: imp.name,
+      namespace: imp.namespace,
+      fetches,
+      where: imp.construct.node.path,
+      ...(folder ? { declaredIn: folderRepo.get(folder)!, cluster: clusters.get(folder as unknown as AppFolder) ?? '' } : {}),
+    }];
+  });
 }

@@ -1176,3 +1176,54 @@ describe('objects two Kustomizations apply: which clusters, and when nothing is 
     expect(io.stdout.mock.calls.map((c: string[]) => c[0]).join('')).toContain('clusters/dev/infra.yaml#0: Kustomization flux-system/infra: spec.path "./linked/sub": tree ., from which');
   });
 });
+
+describe('a GitRepository imported by name with the repo it fetches (flux bootstrap made flux-system): its Kustomizations are checked as its builds', () => {
+  function importSetup(withRepo: boolean) {
+    const app = new GitOpsApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'ao-import-')), printBaselineReport: false });
+    const repo = new Repo(app, 'mgmt', { url: 'https://example.com/mgmt' });
+    const entry = repo.folder('clusters/mgmt', { namespace: 'flux-system' });
+    const source = GitRepository.fromName(entry, 'source', { name: 'flux-system', ...(withRepo ? { repo } : {}) });
+    return { app, repo, entry, source };
+  }
+
+  test('a path the repo lacks is a problem once the import names the repo; unknown without it', () => {
+    for (const withRepo of [true, false]) {
+      const { app, repo, entry, source } = importSetup(withRepo);
+      expect(source.repo).toBe(withRepo ? repo : undefined);
+      raw(repo.folder('apps'), 'cm', 'v1', 'ConfigMap', 'settings', { metadata: { name: 'settings', namespace: 'default' } });
+      Kustomization.forFolder(entry, 'apps', repo.folder('apps'), { name: 'apps', source, prune: true });
+      const typo = new Kustomization(entry, 'typo', { name: 'typo', source, path: './app', prune: true });
+      expect(problems(app)).toEqual(withRepo ? [
+        `${typo.node.path}/Resource: Kustomization flux-system/typo: spec.path "./app": repo mgmt that GitRepository flux-system/flux-system fetches has nothing there (the app writes nothing at or below "app" and declares no user-owned path there): ` +
+          'kustomize-controller fails before building ("kustomization path not found") and applies nothing; fix the path (Kustomization.forFolder takes it from a Folder the app writes), ' +
+          'or, for a directory you keep in the repo yourself, declare it with addUserOwnedPath("app") on the Repo construct',
+      ] : []);
+    }
+  });
+
+  test('an object two of its Kustomizations apply', () => {
+    const { app, repo, entry, source } = importSetup(true);
+    const base = repo.folder('apps/base');
+    raw(base, 'cm', 'v1', 'ConfigMap', 'settings', { metadata: { name: 'settings', namespace: 'default' }, data: { a: 'b' } });
+    Kustomization.forFolder(entry, 'a', repo.overlay('apps/a', { base }), { name: 'a', source, prune: true });
+    Kustomization.forFolder(entry, 'b', repo.overlay('apps/b', { base }), { name: 'b', source, prune: true });
+    expect(problems(app)).toEqual([
+      'mgmt/clusters--mgmt/b/Resource: Kustomization flux-system/b applies ConfigMap default/settings that Kustomization flux-system/a (mgmt/clusters--mgmt/a/Resource) also applies to the repo\'s cluster: ' +
+        'each is in both inventories, kustomize-controller labels it with whichever applied it last, and that one deletes it when it stops applying it although the other still applies it ' +
+        '(and creates it anew on its next run: a stateful object comes back empty); apply each object with one Kustomization: keep it in one build (a shared Namespace in a folder one of them builds), ' +
+        "or rename it per build (an overlay's namePrefix or namespace)",
+    ]);
+  });
+
+  test('the repo is checked: a Repo of this app; forFolder refuses a folder of another repo', () => {
+    const { app, entry } = importSetup(false);
+    const other = new Repo(app, 'other', { url: 'https://example.com/other' });
+    expect(() => GitRepository.fromName(entry, 'bad', { name: 'x', repo: {} as Repo })).toThrow('mgmt/clusters--mgmt/bad: prop "repo": must be a Repo of this app (new Repo(app, ...))');
+    const elsewhere = new Repo(new GitOpsApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'ao-import-')), printBaselineReport: false }), 'mgmt');
+    expect(() => GitRepository.fromName(entry, 'far', { name: 'x', repo: elsewhere })).toThrow('mgmt/clusters--mgmt/far: prop "repo": repo "mgmt" is in another app');
+    const source = GitRepository.fromName(entry, 'source2', { name: 'flux-system', repo: other });
+    const mine = app.node.findChild('mgmt') as Repo;
+    expect(() => Kustomization.forFolder(entry, 'apps', mine.folder('apps'), { name: 'apps', source, prune: true }))
+      .toThrow('folder "apps" is in repo "mgmt", not in repo "other" fetched by source flux-system');
+  });
+});
