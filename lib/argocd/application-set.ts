@@ -153,7 +153,14 @@ export interface ApplicationSetTemplate {
   readonly selfHeal?: boolean;
   /** Sync options. @default - none */
   readonly syncOptions?: string[];
-  /** Delete what a generated Application deployed when it is deleted. @default true */
+  /**
+   * Delete what a generated Application deployed when it is deleted (the
+   * `resources-finalizer.argocd.argoproj.io` finalizer in the template). The applicationset-controller
+   * implements `preserveResourcesOnDeletion` only by not adding that finalizer, and keeps one the
+   * template sets (argo-cd `applicationset/utils`, "user-specified finalizer should overwrite
+   * preserveResourcesOnDeletion"), so it cannot be `true` while the resources are preserved.
+   * @default - false while `preserveResourcesOnDeletion` (the default), else true
+   */
   readonly cascadeDelete?: boolean;
   /** Labels of the generated Applications. @default - none */
   readonly labels?: Record<string, string>;
@@ -235,6 +242,12 @@ export class ApplicationSet extends PlatformResource {
     const deployed = () => [...new Set(folders.flatMap((f) => deployedFolders(f)))];
     this.node.addValidation({ validate: () => (deployed().forEach((f) => applySyncWaves(f)), []) });
     const automated = t.automated ?? true;
+    const preserve = props.preserveResourcesOnDeletion ?? true;
+    if (preserve && t.cascadeDelete === true) {
+      throw propError(this, 'template.cascadeDelete', 'cannot be true while preserveResourcesOnDeletion is (the default): the applicationset-controller keeps a finalizer the template sets, ' +
+        'so deleting a generated Application (the ApplicationSet, or a cluster leaving the generator) would delete what it deployed; set preserveResourcesOnDeletion: false to cascade');
+    }
+    const cascade = t.cascadeDelete ?? !preserve;
     (t.syncOptions ?? []).forEach((o, i) => {
       if (!/^[A-Za-z]+=[A-Za-z0-9.-]+$/.test(o)) throw propError(this, `template.syncOptions[${i}]`, `"${o}" must be Name=value (e.g. "CreateNamespace=true")`);
     });
@@ -250,13 +263,13 @@ export class ApplicationSet extends PlatformResource {
           goTemplate: true,
           goTemplateOptions: ['missingkey=error'],
           generators: props.generators.map((g) => g.render()),
-          syncPolicy: { preserveResourcesOnDeletion: props.preserveResourcesOnDeletion ?? true },
+          syncPolicy: { preserveResourcesOnDeletion: preserve },
           template: {
             metadata: {
               name: t.name,
               ...(t.labels ? { labels: t.labels } : {}),
               ...(Object.keys(annotations).length ? { annotations } : {}),
-              ...((t.cascadeDelete ?? true) ? { finalizers: [ARGOCD_CASCADE_FINALIZER] } : {}),
+              ...(cascade ? { finalizers: [ARGOCD_CASCADE_FINALIZER] } : {}),
             },
             spec: {
               project: t.project.name,

@@ -458,6 +458,24 @@ describe('ApplicationSet', () => {
     });
   });
 
+  test('preserveResourcesOnDeletion (the default) leaves the cascading finalizer out of the template: the controller keeps one the template sets', () => {
+    const { app, mgmt, project, repo, fleet } = fleetFixture();
+    const reg = new CapiClusterRegistration(mgmt, 'reg', { clusters: fleet.members.map((m) => m.cluster) });
+    const template = { name: `${CLUSTER_NAME}-apps`, project, repo, path: `apps/${CLUSTER_NAME}`, destination: { server: '{{.server}}' } };
+    new ApplicationSet(mgmt, 'kept', { name: 'kept', generators: [ClusterGenerator.registered(reg)], template });
+    new ApplicationSet(mgmt, 'cascading', { name: 'cascading', preserveResourcesOnDeletion: false, generators: [ClusterGenerator.registered(reg)], template });
+    new ApplicationSet(mgmt, 'opted-out', { name: 'opted-out', preserveResourcesOnDeletion: false, generators: [ClusterGenerator.registered(reg)], template: { ...template, cascadeDelete: false } });
+    const out = Testing.render(app);
+    const meta = (name: string) => out[`platform/clusters/mgmt/applicationset-${name}.yaml`][0].spec.template.metadata;
+    expect(meta('kept').finalizers).toBeUndefined();
+    expect(out['platform/clusters/mgmt/applicationset-kept.yaml'][0].spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
+    expect(meta('cascading').finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect(meta('opted-out').finalizers).toBeUndefined();
+    expect(Testing.errorOf(() => new ApplicationSet(mgmt, 'both', { name: 'both', generators: [ClusterGenerator.registered(reg)], template: { ...template, cascadeDelete: true } })))
+      .toBe('platform/clusters--mgmt/both: prop "template.cascadeDelete": cannot be true while preserveResourcesOnDeletion is (the default): the applicationset-controller keeps a finalizer the template sets, ' +
+        'so deleting a generated Application (the ApplicationSet, or a cluster leaving the generator) would delete what it deployed; set preserveResourcesOnDeletion: false to cascade');
+  });
+
   test('exact errors: a templated path that is not a folder, an unverifiable template, unknown label', () => {
     const { mgmt, project, repo, fleet } = fleetFixture();
     const reg = new CapiClusterRegistration(mgmt, 'reg', { clusters: fleet.members.map((m) => m.cluster) });
