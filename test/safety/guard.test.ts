@@ -75,7 +75,7 @@ describe('synth into an existing tree', () => {
     fleetApp(out, { cluster: 'dev-1' }).synth();
     expect(() => fleetApp(out, { cluster: 'dev-1', namespace: false }).synth()).toThrow(
       new SynthError([
-        `platform/clusters--fleet/ns (${F}/namespace-fleet.yaml): Namespace/fleet would be deleted, but it is protected: ` +
+        `platform/clusters--fleet/ns (${F}/namespace-fleet.yaml): Namespace/fleet would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); ` +
           'holds protected objects (deleting a Namespace deletes everything in it): Cluster/fleet/dev-1, ConfigMap/fleet/retained. ' +
           allowHint('Namespace/fleet'),
       ]),

@@ -144,6 +144,34 @@ describe('scoped allow ids', () => {
 });
 
 describe('Namespaces are checked against every repo of the app', () => {
+  test('a Namespace holding retained objects is retained too (in any repo): its deletion would take them along; a policy or marker of its own wins', () => {
+    const out = tmp();
+    const app = newApp(out);
+    const platform = new Repo(app, 'platform');
+    const namespaces = platform.folder('namespaces');
+    const ns = (name: string) => new ApiObject(namespaces, name, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    ns('team');
+    ns('data');
+    applyRemovalPolicy(ns('fleet'), RemovalPolicy.DESTROY);
+    ns('apps').metadata.addAnnotation('kustomize.toolkit.fluxcd.io/prune', 'enabled');
+    ns('empty');
+    // Retained: a raw stateful object (RETAIN by default), in another repo; DESTROY objects do not count.
+    new ApiObject(new Repo(app, 'team-a').folder('dbs', { namespace: 'team' }), 'db', SERVER);
+    unretained(new ApiObject(platform.folder('data', { namespace: 'data' }), 'rg', RG('rg-data')));
+    new ApiObject(platform.folder('fleet', { namespace: 'fleet' }), 'rg', RG('rg-fleet'));
+    new ApiObject(platform.folder('apps', { namespace: 'apps' }), 'rg', RG('rg-apps'));
+    const kept = new ApiObject(platform.folder('empty', { namespace: 'empty' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept' } });
+    kept.metadata.addAnnotation('argocd.argoproj.io/sync-options', 'Prune=false');
+    const rendered = Testing.render(app);
+    const annotations = (name: string) => rendered[`platform/namespaces/namespace-${name}.yaml`][0].metadata.annotations;
+    expect(annotations('team')).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(annotations('data')).toBeUndefined();
+    expect(annotations('fleet')).toBeUndefined();
+    expect(annotations('apps')).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'enabled' });
+    // Prune=false alone: Argo CD still deletes the object with its Application, so does a Namespace's deletion.
+    expect(annotations('empty')).toBeUndefined();
+  });
+
   test('deleting a Namespace whose protected objects live in another repo is refused', () => {
     const out = tmp();
     const build = (ns: boolean) => {
@@ -155,7 +183,7 @@ describe('Namespaces are checked against every repo of the app', () => {
     };
     build(true).synth();
     expect(problems(() => build(false).synth())).toEqual([
-      'platform/namespaces/team (platform/namespaces/namespace-team.yaml): Namespace/team would be deleted, but it is protected: ' +
+      'platform/namespaces/team (platform/namespaces/namespace-team.yaml): Namespace/team would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); ' +
         `holds protected objects (deleting a Namespace deletes everything in it): FlexibleServer/team/orders. ${hint('platform::Namespace/team')}`,
     ]);
   });

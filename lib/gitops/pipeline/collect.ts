@@ -8,7 +8,7 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { providedBy, referencesOf, type ObjectRef } from '../../core/references';
-import { retainStatefulByDefault } from '../../core/removal-policy';
+import { retainNamespacesOfRetained, retainStatefulByDefault } from '../../core/removal-policy';
 import { allConstructs } from '../../core/synth-pass';
 import type { SchemaRegistry } from '../../core/validation/registry';
 import { baselineEntries } from '../../safety/baseline-report';
@@ -51,6 +51,8 @@ export function collect(input: CollectInput): FolderGroups {
     retainStatefulByDefault(c);
     apiObjects.push(c);
   }
+  // A Namespace holding retained objects is retained too: its deletion would take them along.
+  retainNamespacesOfRetained(apiObjects);
   input.onObjects?.(apiObjects);
   const byFolder = new Map<Folder, ApiObject[]>();
   const references: FolderGroups['references'] = [];

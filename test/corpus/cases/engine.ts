@@ -68,8 +68,8 @@ export const ENGINE_CASES: CorpusCase[] = [
   },
   {
     id: 'engine-protected-namespace-deletion', title: 'Namespace removed while it holds a retained resource group', category: 'protected-deletions', stage: 'synth',
-    path: 'platform/apps/ns', prop: 'Namespace/apps', rule: 'would be deleted, but it is protected: holds protected objects',
-    message: 'platform/apps/ns (platform/apps/namespace-apps.yaml): Namespace/apps would be deleted, but it is protected: ' +
+    path: 'platform/apps/ns', prop: 'Namespace/apps', rule: 'would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected',
+    message: 'platform/apps/ns (platform/apps/namespace-apps.yaml): Namespace/apps would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); ' +
       'holds protected objects (deleting a Namespace deletes everything in it): ResourceGroup/apps/rg-files. ' +
       'To allow it, add \'platform::Namespace/apps\' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::Namespace/apps',
     before: (ctx) => {
