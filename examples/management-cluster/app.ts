@@ -185,6 +185,9 @@ function hydrate(repo: Repo, mgmtFolder: ReturnType<Repo['folder']>, cluster: IC
     releaseName: 'cert-manager',
     targetNamespace: 'cert-manager',
     createNamespace: true,
+    // The release is stored on the workload cluster, which has no "fleet" namespace: store it
+    // in the namespace the install creates.
+    storageNamespace: 'cert-manager',
     values: { crds: { enabled: true } },
     kubeConfig: cluster,
   });

@@ -98,6 +98,18 @@ export interface HelmReleaseProps extends FluxObjectProps {
   readonly targetNamespace?: string;
   /** Create the target namespace when installing. @default false */
   readonly createNamespace?: boolean;
+  /**
+   * Namespace of the Helm release storage (`spec.storageNamespace`): helm-controller stores the
+   * release there, on the cluster it installs to. Required with `kubeConfig` and a
+   * `targetNamespace` other than the HelmRelease's namespace: the storage then defaults to the
+   * HelmRelease's namespace on the remote cluster, which must exist there (`createNamespace`
+   * creates only the target namespace; helm-controller docs, "Remote clusters / Cluster-API").
+   * Give the target namespace for a new release. Changing it on an installed release makes
+   * helm-controller uninstall the release and install it again (`ReleaseTargetChanged`): to keep a
+   * release that works, give the HelmRelease's namespace.
+   * @default - the HelmRelease's namespace (Flux's default)
+   */
+  readonly storageNamespace?: string;
   /** Install settings. @default - 3 remediation retries */
   readonly install?: HelmInstallOptions;
   /** Upgrade settings. @default - 3 remediation retries, remediate the last failure */
@@ -195,6 +207,11 @@ export class HelmRelease extends FluxResource implements IHelmRelease {
     if (props.targetNamespace !== undefined) checkString(this, 'targetNamespace', props.targetNamespace, DNS_LABEL);
     let kubeConfig: FluxKubeConfigSecret | undefined;
     if (props.kubeConfig) kubeConfig = resolveKubeConfig(this, 'HelmRelease', props.kubeConfig, namespace);
+    if (props.storageNamespace !== undefined) checkString(this, 'storageNamespace', props.storageNamespace, DNS_LABEL);
+    else if (kubeConfig && props.targetNamespace !== undefined && props.targetNamespace !== namespace) {
+      throw propError(this, 'storageNamespace', `is required with kubeConfig and targetNamespace "${props.targetNamespace}": helm-controller stores the release in the HelmRelease's namespace "${namespace}" on the remote cluster, ` +
+        `which must exist there (createNamespace creates only the target namespace); give storageNamespace: '${props.targetNamespace}' for a new release, or '${namespace}' to keep one installed (changing it reinstalls the release)`);
+    }
     if (props.serviceAccountName !== undefined) {
       checkString(this, 'serviceAccountName', props.serviceAccountName, DNS_SUBDOMAIN);
       if (!kubeConfig) addReference(this, 'serviceAccountName', { apiGroup: '', kind: 'ServiceAccount', name: props.serviceAccountName, namespace });
@@ -235,6 +252,7 @@ export class HelmRelease extends FluxResource implements IHelmRelease {
           ...(chartRef ? { chartRef } : {}),
           ...(props.releaseName ? { releaseName: props.releaseName } : {}),
           ...(props.targetNamespace ? { targetNamespace: props.targetNamespace } : {}),
+          ...(props.storageNamespace ? { storageNamespace: props.storageNamespace } : {}),
           ...(timeout ? { timeout } : {}),
           install,
           upgrade,

@@ -62,6 +62,25 @@ describe('HelmRelease', () => {
     expect(() => a.addDependsOn(b)).toThrow('platform/clusters--mgmt/g: prop "dependsOn": dependency cycle: flux-system/g -> flux-system/h -> flux-system/g');
   });
 
+  test('a remote cluster (kubeConfig) with a targetNamespace: storageNamespace is required (the HelmRelease namespace is not on that cluster)', () => {
+    const { app, folder } = fixture();
+    addProvided(folder, { apiGroup: '', kind: 'Secret', name: 'dev-kubeconfig', namespace: 'flux-system' });
+    const oci = new OCIRepository(folder, 'oci', { name: 'cert-manager', url: 'oci://quay.io/jetstack/charts/cert-manager', ref: { semver: '1.x' } });
+    const kubeConfig = { secret: 'dev-kubeconfig', key: 'value' };
+    expect(Testing.errorOf(() => new HelmRelease(folder, 'a', { name: 'a', chartRef: oci, kubeConfig, targetNamespace: 'cert-manager', createNamespace: true })))
+      .toBe('platform/clusters--mgmt/a: prop "storageNamespace": is required with kubeConfig and targetNamespace "cert-manager": helm-controller stores the release in the HelmRelease\'s namespace "flux-system" on the remote cluster, ' +
+        "which must exist there (createNamespace creates only the target namespace); give storageNamespace: 'cert-manager' for a new release, or 'flux-system' to keep one installed (changing it reinstalls the release)");
+    expect(Testing.errorOf(() => new HelmRelease(folder, 'b', { name: 'b', chartRef: oci, storageNamespace: 'Cert_Manager' }))).toMatch(/^platform\/clusters--mgmt\/b: prop "storageNamespace": /);
+    new HelmRelease(folder, 'remote', { name: 'remote', chartRef: oci, kubeConfig, targetNamespace: 'cert-manager', createNamespace: true, storageNamespace: 'cert-manager' });
+    // Without a targetNamespace the release and its storage share the HelmRelease's namespace; this cluster's releases need nothing.
+    new HelmRelease(folder, 'same', { name: 'same', chartRef: oci, kubeConfig });
+    new HelmRelease(folder, 'local', { name: 'local', chartRef: oci, targetNamespace: 'cert-manager' });
+    const out = Testing.render(app);
+    expect(out['platform/clusters/mgmt/helmrelease-remote.yaml'][0].spec).toMatchObject({ targetNamespace: 'cert-manager', storageNamespace: 'cert-manager', kubeConfig: { secretRef: { name: 'dev-kubeconfig', key: 'value' } } });
+    expect(out['platform/clusters/mgmt/helmrelease-same.yaml'][0].spec.storageNamespace).toBeUndefined();
+    expect(out['platform/clusters/mgmt/helmrelease-local.yaml'][0].spec.storageNamespace).toBeUndefined();
+  });
+
   test('unresolved valuesFrom is a synth error', () => {
     const { app, folder } = fixture();
     const oci = new OCIRepository(folder, 'oci', { name: 'o', url: 'oci://e.com/c', ref: { tag: '1' } });
