@@ -103,7 +103,7 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
       common: [
         Patches.fromComposite('spec.location', 'spec.forProvider.location'),
         Patches.fromComposite('spec.environment', 'spec.forProvider.tags[environment]'),
-        Patches.fromComposite('metadata.name', 'spec.forProvider.tags[platform.contoso.com/cluster]'),
+        Patches.fromComposite('metadata.name', 'spec.forProvider.tags[platform-cluster]'),
       ],
     },
     resources: [

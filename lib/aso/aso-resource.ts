@@ -1,4 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
+import { AZURE_MAX_TAGS, azureTagNameProblem } from '../core/azure-tags';
 import { Construct, IConstruct } from 'constructs';
 import { checkString, propError, StringRule } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
@@ -341,9 +342,10 @@ export function subscriptionOfArmId(armId: string): string | undefined {
 export function checkTags(scope: IConstruct, tags: Record<string, string> | undefined): Record<string, string> | undefined {
   if (tags === undefined) return undefined;
   const keys = Object.keys(tags);
-  if (keys.length > 50) throw propError(scope, 'tags', `has ${keys.length} tags; Azure allows at most 50`);
+  if (keys.length > AZURE_MAX_TAGS) throw propError(scope, 'tags', `has ${keys.length} tags; Azure allows at most ${AZURE_MAX_TAGS}`);
   for (const k of keys) {
-    if (k.length === 0 || k.length > 512 || /[<>%&\\?/]/.test(k)) throw propError(scope, `tags.${k}`, 'tag names must be 1-512 characters without <, >, %, &, \\, ? or /');
+    const problem = azureTagNameProblem(k);
+    if (problem) throw propError(scope, `tags.${k}`, problem);
     if (typeof tags[k] !== 'string' || tags[k].length > 256) throw propError(scope, `tags.${k}`, 'tag values must be strings of at most 256 characters');
   }
   return Object.keys(tags).length ? Object.fromEntries(keys.sort().map((k) => [k, tags[k]])) : undefined;

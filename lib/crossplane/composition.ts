@@ -6,7 +6,8 @@ import { addReference, ObjectRef } from '../core/references';
 import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, removalPolicyAnnotations, removalPolicyOf, dropGitOpsEngineAnnotations } from '../core/removal-policy';
 import { SchemaRegistry } from '../core/validation';
 import { groupOf } from '../core/validation/metadata';
-import { checkFieldPath } from './field-path';
+import { checkFieldPath, parseFieldPath } from './field-path';
+import { azureTagNameProblem } from '../core/azure-tags';
 import { describeTypes, fits, JsonTypes, typeAfterTransforms, typeFix, typesAt } from './patch-types';
 import { ConnectionDetail, Patch, ReadinessCheck } from './patches';
 import { ObservedResource, PT_INPUT_API_VERSION, renderComposition, RenderResult } from './render';
@@ -242,6 +243,16 @@ export class PatchAndTransformStep {
     const policy = props.removalPolicy ?? fromBase.removalPolicy ?? (isStatefulKind(apiVersion, kind) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
     if (!Object.values(RemovalPolicy).includes(policy)) throw propError(c, `${prop}.removalPolicy`, `"${String(policy)}" is not a RemovalPolicy`);
     applyBasePolicy(base, policy);
+    if (isUpjetAzureGroup(groupOf(apiVersion))) {
+      for (const params of ['forProvider', 'initProvider']) {
+        const tags = ((base.spec as Record<string, unknown> | undefined)?.[params] as Record<string, unknown> | undefined)?.tags;
+        if (!tags || typeof tags !== 'object') continue;
+        for (const k of Object.keys(tags)) {
+          const problem = azureTagNameProblem(k);
+          if (problem) throw propError(c, `${prop}.base.spec.${params}.tags.${k}`, `${problem} (ARM refuses the resource, so it is never created)`);
+        }
+      }
+    }
 
     const where = `step "${this.step}": resource "${props.name}"`;
     const patches: Array<Patch & { from?: string }> = [];
@@ -271,6 +282,9 @@ export class PatchAndTransformStep {
     const c = this.composition;
     const out: Problem[] = [];
     const checkBase = (p: string, field: string, path: string, w = e.where) => {
+      const tag = field === 'toFieldPath' ? upjetAzureTagName(e.apiVersion, path) : undefined;
+      const tagProblem = tag === undefined ? undefined : azureTagNameProblem(tag);
+      if (tagProblem) out.push({ prop: p, rule: `${w}: toFieldPath "${path}" writes the Azure tag "${tag}" of ${e.kind}: ${tagProblem} (ARM refuses the resource, so it is never created)` });
       if (!kindSchema) return;
       const why = checkFieldPath(kindSchema, path);
       if (why) out.push({ prop: p, rule: `${w}: ${field} "${path}" is not in the schema of ${e.kind} (${e.apiVersion}): ${why}` });
@@ -668,4 +682,25 @@ export function applyBasePolicy(base: Record<string, any>, policy: RemovalPolicy
   if (Object.keys(annotations).length > 0) {
     base.metadata = { ...(base.metadata ?? {}), annotations: { ...(base.metadata?.annotations ?? {}), ...annotations } };
   }
+}
+
+/** Whether an API group is an upjet-azure provider's (`azure.upbound.io`, `<service>.azure.m.upbound.io`, ...). */
+function isUpjetAzureGroup(group: string): boolean {
+  return /(^|\.)azure(\.m)?\.upbound\.io$/.test(group);
+}
+
+/**
+ * The Azure tag a field path of an upjet-azure managed resource writes (`spec.forProvider.tags[<name>]`,
+ * `spec.initProvider.tags.<name>`), if it writes one.
+ */
+function upjetAzureTagName(apiVersion: string, path: string): string | undefined {
+  if (!isUpjetAzureGroup(groupOf(apiVersion))) return undefined;
+  let segments;
+  try {
+    segments = parseFieldPath(path);
+  } catch {
+    return undefined;
+  }
+  const names = segments.map((x) => ('field' in x ? x.field : undefined));
+  return names.length === 4 && names[0] === 'spec' && (names[1] === 'forProvider' || names[1] === 'initProvider') && names[2] === 'tags' ? names[3] : undefined;
 }

@@ -126,12 +126,25 @@ describe('Composition', () => {
       expect(() => composition.addPatchAndTransform({
         resources: [{
           name: 'cluster', base: aksBase, patches: [
-            Patches.fromComposite('metadata.name', 'spec.forProvider.tags[platform.contoso.com/owner]'),
+            Patches.fromComposite('metadata.name', 'spec.forProvider.tags[platform.contoso.com:owner]'),
             Patches.fromComposite('metadata.name', 'metadata.labels[example.org/app]'),
             Patches.fromComposite('spec.nodeCount', 'spec.forProvider.defaultNodePool.nodeCount'),
           ],
         }],
       })).not.toThrow();
+    });
+    test('an Azure tag name ARM refuses, written by a patch or in the base (a label-style key with "/")', () => {
+      const { composition } = setup();
+      expect(() => composition.addPatchAndTransform({ resources: [{ name: 'cluster', base: aksBase, patches: [Patches.fromComposite('metadata.name', 'spec.forProvider.tags[platform.contoso.com/owner]')] }] })).toThrow(
+        'r/apis/comp: prop "pipeline[0].resources[0].patches[0]": step "patch-and-transform": resource "cluster": toFieldPath "spec.forProvider.tags[platform.contoso.com/owner]" writes the Azure tag "platform.contoso.com/owner" of KubernetesCluster: ' +
+          'tag names must be 1-512 characters without <, >, %, &, \\, ? or / (ARM refuses the resource, so it is never created)',
+      );
+      const tagged = (scope: any) => new KubernetesCluster(scope, 'aks', {
+        spec: { forProvider: { identity: { type: 'SystemAssigned' }, defaultNodePool: { name: 'system', vmSize: 'Standard_D4s_v5' } }, initProvider: { tags: { 'a&b': 'x' } } },
+      });
+      expect(() => composition.addPatchAndTransform({ resources: [{ name: 'cluster', base: tagged }] })).toThrow(
+        'r/apis/comp: prop "pipeline[0].resources[0].base.spec.initProvider.tags.a&b": tag names must be 1-512 characters without <, >, %, &, \\, ? or / (ARM refuses the resource, so it is never created)',
+      );
     });
     test('a patch set typo names the patch set', () => {
       const { composition } = setup();

@@ -92,7 +92,7 @@ describe('crossplane-aks example', () => {
       expect(aks.spec.forProvider.location).toBe(xr.spec.location);
       expect(aks.spec.forProvider.kubernetesVersion).toBe('1.33');
       expect(aks.spec.forProvider.skuTier).toBe(env === 'dev' ? 'Free' : 'Standard');
-      expect(aks.spec.forProvider.tags).toEqual({ environment: env, 'platform.contoso.com/cluster': `aks-${env}` });
+      expect(aks.spec.forProvider.tags).toEqual({ environment: env, 'platform-cluster': `aks-${env}` });
       expect(aks.spec.managementPolicies).toEqual(['Observe', 'Create', 'Update', 'LateInitialize']);
       // The platform team's role assignment waits for the cluster's ARM id.
       expect(r.skippedResources.map((x) => x.name)).toEqual(['platform-team-cluster-user']);
