@@ -1,6 +1,6 @@
-import { JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkString, DNS_SUBDOMAIN } from '../core/errors';
+import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { FluxDuration, ISource } from '../flux/common';
 import { IKustomization, Kustomization } from '../flux/kustomization';
 import { Folder } from '../gitops/folder';
@@ -9,6 +9,8 @@ import { CrossplaneFunction } from './function';
 import { CrossplaneProvider } from './provider';
 import { AzureClusterProviderConfig, AzureCredentials } from './provider-config';
 import { DeploymentRuntimeConfig } from './runtime-config';
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Props of a {@link CrossplaneAzureRuntime}. */
 export interface CrossplaneAzureRuntimeProps {
@@ -32,8 +34,16 @@ export interface CrossplaneAzureRuntimeProps {
   readonly annotateTenant?: boolean;
   /** Name of the DeploymentRuntimeConfig. @default 'azure-workload-identity' */
   readonly runtimeConfigName?: string;
-  /** ServiceAccount the providers run as. @default 'provider-azure' */
+  /**
+   * The ServiceAccount the providers run as, created in `crossplaneNamespace` with the identity's
+   * client ID (federate the identity with `system:serviceaccount:<crossplaneNamespace>:<name>`).
+   * It is one account the runtime config names for every provider (`existingServiceAccountName`):
+   * Crossplane owns an account it makes from a template, one package at a time.
+   * @default 'provider-azure'
+   */
   readonly serviceAccountName?: string;
+  /** The namespace Crossplane runs in (the providers' pods and their ServiceAccount). @default 'crossplane-system' */
+  readonly crossplaneNamespace?: string;
   /** function-patch-and-transform version. @default 'v0.10.8' */
   readonly patchAndTransformVersion?: string;
   /** function-auto-ready version. @default 'v0.6.1' */
@@ -113,6 +123,8 @@ export function addCrossplaneHealthChecks(kustomization: Kustomization): void {
 export class CrossplaneAzureRuntime extends Construct {
   /** The providers' DeploymentRuntimeConfig. */
   public readonly runtimeConfig: DeploymentRuntimeConfig;
+  /** The providers' ServiceAccount (annotated for workload identity). */
+  public readonly serviceAccount: ApiObject;
   /** The providers, family first. */
   public readonly providers: CrossplaneProvider[];
   /** function-patch-and-transform and function-auto-ready. */
@@ -132,10 +144,27 @@ export class CrossplaneAzureRuntime extends Construct {
     const packages = new Folder(this, 'packages', { path: `${base}/packages` });
     const configs = new Folder(this, 'provider-configs', { path: `${base}/provider-configs` });
     this.stages = { packages, providerConfigs: configs };
+    const saName = checkString(this, 'serviceAccountName', props.serviceAccountName ?? 'provider-azure', DNS_SUBDOMAIN);
+    const crossplaneNamespace = checkString(this, 'crossplaneNamespace', props.crossplaneNamespace ?? 'crossplane-system', DNS_LABEL);
+    if (!UUID.test(props.clientId)) throw propError(this, 'clientId', `"${props.clientId}" is invalid: must be a client ID (a UUID)`);
+    if (props.annotateTenant && !UUID.test(props.tenantId)) throw propError(this, 'tenantId', `"${props.tenantId}" is invalid: must be a tenant ID (a UUID)`);
+    this.serviceAccount = new ApiObject(packages, 'service-account', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: {
+        name: saName,
+        namespace: crossplaneNamespace,
+        labels: { 'azure.workload.identity/use': 'true' },
+        annotations: {
+          'azure.workload.identity/client-id': props.clientId,
+          ...(props.annotateTenant ? { 'azure.workload.identity/tenant-id': props.tenantId } : {}),
+        },
+      },
+    });
     this.runtimeConfig = new DeploymentRuntimeConfig(packages, 'runtime-config', {
       name: props.runtimeConfigName ?? 'azure-workload-identity',
-      serviceAccountName: props.serviceAccountName ?? 'provider-azure',
-      workloadIdentity: { clientId: props.clientId, tenantId: props.annotateTenant ? props.tenantId : undefined },
+      existingServiceAccountName: saName,
+      podLabels: { 'azure.workload.identity/use': 'true' },
     });
     this.providers = ['family', ...props.services.filter((s) => s !== 'family')].map((service) =>
       CrossplaneProvider.upjetAzure(packages, `provider-${service}`, { service, runtimeConfig: this.runtimeConfig }),

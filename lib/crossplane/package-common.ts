@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
+import { DeploymentRuntimeConfig } from './runtime-config';
 
 /** Props shared by Crossplane packages ({@link CrossplaneProvider}, {@link CrossplaneFunction}). */
 export interface PackageProps {
@@ -40,6 +41,7 @@ export function packageSpec(scope: Construct, props: PackageProps): Record<strin
   if (/:latest$/.test(props.package)) throw propError(scope, 'package', `"${props.package}" uses the "latest" tag: pin a version or digest`);
   if (props.runtimeConfig) {
     addReference(scope, 'runtimeConfig', { apiGroup: 'pkg.crossplane.io', kind: 'DeploymentRuntimeConfig', name: props.runtimeConfig.name });
+    if (props.runtimeConfig instanceof DeploymentRuntimeConfig) props.runtimeConfig._addUser(scope);
   }
   return {
     package: props.package,

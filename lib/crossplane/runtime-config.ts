@@ -18,9 +18,24 @@ export interface DeploymentRuntimeConfigProps {
   /**
    * Name of the ServiceAccount Crossplane creates for the package's pods; give it a fixed name
    * when a federated credential refers to it (`system:serviceaccount:<crossplane ns>:<name>`).
+   * Crossplane makes each package revision the controller owner of the ServiceAccount it makes
+   * from this template, so only one package may use the runtime config: with several, their
+   * revisions take the ServiceAccount from each other forever (crossplane/crossplane#7769,
+   * #5961) and deleting one package deletes the account the others run as. Several packages
+   * share an account with `existingServiceAccountName`.
    * @default - Crossplane names it after the package revision
    */
   readonly serviceAccountName?: string;
+  /**
+   * An existing ServiceAccount in Crossplane's namespace the package's pods run as
+   * (`deploymentTemplate.spec.template.spec.serviceAccountName`): Crossplane then uses it without
+   * owning it and binds the package's RBAC to it (crossplane/crossplane#4925), so any number of
+   * packages may share it. Its annotations (workload identity's client ID) are the account's own:
+   * not with `serviceAccountName`, `serviceAccountAnnotations`, `serviceAccountLabels` or
+   * `workloadIdentity` (give the pods the label with `podLabels`).
+   * @default - Crossplane creates an account per package revision (from the template props)
+   */
+  readonly existingServiceAccountName?: string;
   /** Annotations of the ServiceAccount. @default - none */
   readonly serviceAccountAnnotations?: Record<string, string>;
   /** Labels of the ServiceAccount. @default - none */
@@ -52,11 +67,21 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  */
 export class DeploymentRuntimeConfig extends PlatformResource {
   public readonly apiObject: DeploymentRuntimeConfigL1;
+  /** The packages (Providers, Functions) using this runtime config, in the order they were made. */
+  private readonly users: Construct[] = [];
 
   public constructor(scope: Construct, id: string, props: DeploymentRuntimeConfigProps) {
     super(scope, id);
     const name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
     if (props.serviceAccountName !== undefined) checkString(this, 'serviceAccountName', props.serviceAccountName, DNS_SUBDOMAIN);
+    const existing = props.existingServiceAccountName;
+    if (existing !== undefined) {
+      checkString(this, 'existingServiceAccountName', existing, DNS_SUBDOMAIN);
+      const templated = (['serviceAccountName', 'serviceAccountAnnotations', 'serviceAccountLabels', 'workloadIdentity'] as const).filter((k) => props[k] !== undefined);
+      if (templated.length > 0) {
+        throw propError(this, 'existingServiceAccountName', `cannot be combined with ${templated.join(', ')}: Crossplane does not create or change an existing ServiceAccount; annotate it yourself (workload identity's client ID), and label the pods with podLabels`);
+      }
+    }
     const saAnnotations = { ...(props.serviceAccountAnnotations ?? {}) };
     const saLabels = { ...(props.serviceAccountLabels ?? {}) };
     const podLabels = { ...(props.podLabels ?? {}) };
@@ -74,16 +99,31 @@ export class DeploymentRuntimeConfig extends PlatformResource {
       annotations: Object.keys(saAnnotations).length ? saAnnotations : undefined,
       labels: Object.keys(saLabels).length ? saLabels : undefined,
     });
+    const podMeta = Object.keys(podLabels).length ? { metadata: { labels: podLabels } } : {};
     this.apiObject = new DeploymentRuntimeConfigL1(this, 'Resource', {
       metadata: { name },
       spec: {
         serviceAccountTemplate: Object.keys(saMeta).length ? { metadata: saMeta } : undefined,
         // `package-runtime` is the container Crossplane runs the package in.
-        deploymentTemplate: Object.keys(podLabels).length
-          ? { spec: { selector: {}, template: { metadata: { labels: podLabels }, spec: { containers: [{ name: 'package-runtime' }] } } } }
+        deploymentTemplate: Object.keys(podLabels).length || existing !== undefined
+          ? { spec: { selector: {}, template: { ...podMeta, spec: { containers: [{ name: 'package-runtime' }], ...(existing !== undefined ? { serviceAccountName: existing } : {}) } } } }
           : undefined,
       },
     });
+    if (props.serviceAccountName !== undefined) {
+      const sa = props.serviceAccountName;
+      this.node.addValidation({
+        validate: () => this.users.length <= 1 ? [] : [
+          `prop "serviceAccountName": ${this.users.length} packages use this runtime config (${this.users.map((u) => u.node.path).join(', ')}), and Crossplane makes each package revision the controller owner of ServiceAccount "${sa}" it makes from the template: ` +
+            'they take it from each other forever (crossplane/crossplane#7769) and deleting one deletes the account the others run as; create the ServiceAccount and give existingServiceAccountName instead, or one runtime config per package',
+        ],
+      });
+    }
+  }
+
+  /** Records a package using this runtime config (see {@link DeploymentRuntimeConfigProps.serviceAccountName}). @internal */
+  public _addUser(pkg: Construct): void {
+    this.users.push(pkg);
   }
 }
 

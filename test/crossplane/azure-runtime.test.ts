@@ -23,9 +23,16 @@ test('providers (family first) with workload identity, both functions, the defau
     ['provider-azure-storage', { name: 'azure-workload-identity' }],
     ['provider-family-azure', { name: 'azure-workload-identity' }],
   ]);
+  // One ServiceAccount the providers share, which Crossplane does not own (crossplane/crossplane#4925):
+  // from a template, each provider revision would take it from the others (#7769).
   const drc = byKind('DeploymentRuntimeConfig')[0];
-  expect(drc.spec.serviceAccountTemplate.metadata.name).toBe('provider-azure');
-  expect(drc.spec.serviceAccountTemplate.metadata.annotations).toEqual({ 'azure.workload.identity/client-id': CLIENT, 'azure.workload.identity/tenant-id': TENANT });
+  expect(drc.spec).toEqual({
+    deploymentTemplate: { spec: { selector: {}, template: { metadata: { labels: { 'azure.workload.identity/use': 'true' } }, spec: { containers: [{ name: 'package-runtime' }], serviceAccountName: 'provider-azure' } } } },
+  });
+  expect(byKind('ServiceAccount')).toEqual([{
+    apiVersion: 'v1', kind: 'ServiceAccount',
+    metadata: { name: 'provider-azure', namespace: 'crossplane-system', labels: { 'azure.workload.identity/use': 'true' }, annotations: { 'azure.workload.identity/client-id': CLIENT, 'azure.workload.identity/tenant-id': TENANT } },
+  }]);
   expect(byKind('Function')).toHaveLength(2);
   const cpc = byKind('ClusterProviderConfig')[0];
   expect(cpc.metadata.name).toBe('default');

@@ -41,7 +41,7 @@ describe('crossplane-aks example', () => {
       'crossplane/system/packages/deploymentruntimeconfig-azure-workload-identity.yaml',
       'crossplane/system/packages/function-function-auto-ready.yaml', 'crossplane/system/packages/function-function-patch-and-transform.yaml',
       'crossplane/system/packages/kustomization.yaml', 'crossplane/system/packages/managedresourceactivationpolicy-aks-platform.yaml',
-      'crossplane/system/packages/provider-provider-azure-authorization.yaml', 'crossplane/system/packages/provider-provider-azure-containerservice.yaml', 'crossplane/system/packages/provider-provider-family-azure.yaml',
+      'crossplane/system/packages/provider-provider-azure-authorization.yaml', 'crossplane/system/packages/provider-provider-azure-containerservice.yaml', 'crossplane/system/packages/provider-provider-family-azure.yaml', 'crossplane/system/packages/serviceaccount-provider-azure.yaml',
       'crossplane/system/provider-configs/clusterproviderconfig-default.yaml', 'crossplane/system/provider-configs/kustomization.yaml',
     ]);
     expect(files.get('crossplane/system/packages/managedresourceactivationpolicy-aks-platform.yaml')).toContain('activate:\n    - kubernetesclusters.containerservice.azure.m.upbound.io\n    - resourcegrouppolicyassignments.authorization.azure.m.upbound.io\n    - resourcegroups.azure.m.upbound.io\n    - roleassignments.authorization.azure.m.upbound.io\n');

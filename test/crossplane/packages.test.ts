@@ -160,3 +160,26 @@ describe('PlatformResource vocabulary', () => {
     expect(m.metadata.annotations).toEqual(p.metadata.annotations);
   });
 });
+
+test('a runtime config whose ServiceAccount Crossplane makes serves one package; an existing account serves many', () => {
+  const { app, folder } = setup();
+  const templated = new DeploymentRuntimeConfig(folder, 'rc', { name: 'wi', serviceAccountName: 'provider-azure', workloadIdentity: { clientId: CLIENT } });
+  CrossplaneProvider.upjetAzure(folder, 'family', { service: 'family', runtimeConfig: templated });
+  expect(Testing.synthProblems(app)).toEqual([]);
+  CrossplaneProvider.upjetAzure(folder, 'storage', { service: 'storage', runtimeConfig: templated });
+  expect(Testing.synthProblems(app)).toEqual([
+    'r/system/rc: prop "serviceAccountName": 2 packages use this runtime config (r/system/family, r/system/storage), and Crossplane makes each package revision the controller owner of ServiceAccount "provider-azure" it makes from the template: ' +
+      'they take it from each other forever (crossplane/crossplane#7769) and deleting one deletes the account the others run as; create the ServiceAccount and give existingServiceAccountName instead, or one runtime config per package',
+  ]);
+
+  const other = setup();
+  const shared = new DeploymentRuntimeConfig(other.folder, 'rc', { name: 'wi', existingServiceAccountName: 'provider-azure', podLabels: { 'azure.workload.identity/use': 'true' } });
+  CrossplaneProvider.upjetAzure(other.folder, 'family', { service: 'family', runtimeConfig: shared });
+  CrossplaneProvider.upjetAzure(other.folder, 'storage', { service: 'storage', runtimeConfig: shared });
+  expect(Testing.synthProblems(other.app)).toEqual([]);
+  expect(shared.apiObject.toJson().spec).toEqual({
+    deploymentTemplate: { spec: { selector: {}, template: { metadata: { labels: { 'azure.workload.identity/use': 'true' } }, spec: { containers: [{ name: 'package-runtime' }], serviceAccountName: 'provider-azure' } } } },
+  });
+  expect(Testing.errorOf(() => new DeploymentRuntimeConfig(other.folder, 'both', { name: 'both', existingServiceAccountName: 'sa', workloadIdentity: { clientId: CLIENT }, serviceAccountName: 'x' })))
+    .toBe('r/system/both: prop "existingServiceAccountName": cannot be combined with serviceAccountName, workloadIdentity: Crossplane does not create or change an existing ServiceAccount; annotate it yourself (workload identity\'s client ID), and label the pods with podLabels');
+});
