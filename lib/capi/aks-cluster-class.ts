@@ -61,9 +61,15 @@ export interface AksClusterClassProps extends Omit<AksClusterSettings, 'location
   /** Machine pool classes; at least one System pool. */
   readonly machinePoolClasses: AksMachinePoolClass[];
   /**
-   * Removal policy of the clusters' ResourceGroup and ManagedCluster (ASO reconcile policy in the
-   * templates). The removal of each cluster's CAPI `Cluster` is its `TopologyCluster`'s; that of the
-   * ClusterClass object itself is set with `applyRemovalPolicy`.
+   * Removal policy of the clusters' ResourceGroup, ManagedCluster and agent pools (ASO reconcile
+   * policy in the templates: `RETAIN` embeds them with `detach-on-delete`, so a deleted Cluster, or
+   * a machine pool leaving a cluster's topology, leaves them running in Azure, unmanaged). The
+   * removal of each cluster's CAPI `Cluster` is its `TopologyCluster`'s; that of the ClusterClass
+   * object itself is set with `applyRemovalPolicy`. CAPZ refuses to pause a cluster whose
+   * embedded resources carry a reconcile policy of their own other than `skip` (mutators `Pause`:
+   * Incompatible, a terminal error), so with `RETAIN` setting `spec.paused` and `clusterctl move`
+   * (which pauses the clusters and waits for CAPZ to drop `clusterctl.cluster.x-k8s.io/block-move`)
+   * fail: switch to `DESTROY` for the move (the Cluster objects stay retained by Flux), then back.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;

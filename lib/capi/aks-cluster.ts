@@ -112,7 +112,11 @@ export interface AksClusterProps extends AksClusterSettings {
    * app. `RETAIN`: Flux does not prune the CAPI Cluster, AzureASOManagedCluster,
    * AzureASOManagedControlPlane, nor the MachinePools and AzureASOManagedMachinePools of its node
    * pools, and the embedded ResourceGroup, ManagedCluster and agent pools carry ASO's
-   * `detach-on-delete`, so even a deleted CAPI cluster leaves AKS and its node pools running.
+   * `detach-on-delete`, so even a deleted CAPI cluster leaves AKS and its node pools running. CAPZ refuses to pause a cluster whose
+   * embedded resources carry a reconcile policy of their own other than `skip` (mutators `Pause`:
+   * Incompatible, a terminal error), so with `RETAIN` setting `spec.paused` and `clusterctl move`
+   * (which pauses the clusters and waits for CAPZ to drop `clusterctl.cluster.x-k8s.io/block-move`)
+   * fail: switch to `DESTROY` for the move (the Cluster objects stay retained by Flux), then back.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
+import { declarePreinstalled, GitOpsApp, Preinstalled, RemovalPolicy, Repo } from '../../lib';
 import { AksClusterClass, Fleet, FleetClusterSpec } from '../../lib/capi';
 import { SYSTEM_POOL } from './fixtures';
 
@@ -17,6 +17,7 @@ interface Edit {
   readonly autoscaled?: boolean;
   readonly allowDestroy?: string[];
   readonly classLocation?: string;
+  readonly classRemovalPolicy?: RemovalPolicy;
 }
 
 function fleetApp(outdir: string, edit: Edit = {}): GitOpsApp {
@@ -25,7 +26,7 @@ function fleetApp(outdir: string, edit: Edit = {}): GitOpsApp {
   const folder = repo.folder('clusters/mgmt', { namespace: 'fleet' });
   declarePreinstalled(app, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.CAPZ, Preinstalled.of('fleet-namespace', [], ['fleet']));
   const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
-    name: 'aks', namespace: 'fleet', location: edit.classLocation ?? 'westeurope', nodePoolVariables: true, credentialFrom: 'aso-credential',
+    name: 'aks', namespace: 'fleet', location: edit.classLocation ?? 'westeurope', nodePoolVariables: true, credentialFrom: 'aso-credential', removalPolicy: edit.classRemovalPolicy,
     machinePoolClasses: [
       { class: 'system', pool: SYSTEM_POOL },
       { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5', zones: ['1', '2'], ...(edit.autoscaled ?? true ? { autoscaling: { min: 1, max: 5 } } : {}) } },
@@ -135,9 +136,17 @@ describe('day-2 edits of a fleet the controllers refuse fail synth and plan, wit
     expect(plan.blocked).toEqual([]);
   });
 
-  test('a machine pool leaving a retained cluster\'s topology is a protected update (Cluster API deletes the MachinePool, CAPZ the AKS pool)', () => {
+  test('a machine pool leaving a retained cluster\'s topology is a protected update (Cluster API deletes the MachinePool; the AKS pool stays, detached, or goes with a DESTROY class)', () => {
     const plan = fleetApp(out, { rows: (rows) => row(rows, 'shop-1', { machinePools: [{ class: 'system', name: 'sys', replicas: 3 }], nodePools: undefined }) }).plan();
+    // The class retains (the default): its pool templates embed the agent pool with detach-on-delete.
     expect(plan.blocked.map((c) => [c.action, c.object.id, c.protection])).toEqual([[
+      'update', 'Cluster/fleet/shop-1', ['machine pool "wrk" leaves the topology (removed or renamed): Cluster API deletes its MachinePool and CAPZ its ASO agent pool, which the ClusterClass retains (reconcile-policy detach-on-delete), ' +
+        'so the AKS node pool keeps running with its nodes, no longer managed by Cluster API (delete it in Azure, az aks nodepool delete, once its workloads have moved)'],
+    ]]);
+    const destroying = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-day2-'));
+    fleetApp(destroying, { classRemovalPolicy: RemovalPolicy.DESTROY }).synth();
+    const gone = fleetApp(destroying, { classRemovalPolicy: RemovalPolicy.DESTROY, rows: (rows) => row(rows, 'shop-1', { machinePools: [{ class: 'system', name: 'sys', replicas: 3 }], nodePools: undefined }) }).plan();
+    expect(gone.blocked.map((c) => [c.action, c.object.id, c.protection])).toEqual([[
       'update', 'Cluster/fleet/shop-1', ['machine pool "wrk" leaves the topology (removed or renamed): Cluster API deletes its MachinePool and CAPZ the AKS node pool with its nodes'],
     ]]);
   });
