@@ -45,7 +45,7 @@ export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string
     // The source that fetches this repo exists (made with Flux): named with its repo, so synth
     // checks the builds of the Kustomizations reading it (paths, shared objects).
     const source = GitRepository.fromName(mgmt, 'source', { name: 'fleet', namespace: 'flux-system', repo });
-    const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
+    const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { kubeconfigAccess: { grantedOutside: 'AKS RBAC Cluster Admin on the subscription, given outside the app' },
       name: 'aks', namespace: 'fleet', location: 'westeurope', credentialFrom: 'aso-credential',
       apiServerAccess: { privateCluster: true },
       machinePoolClasses: [
@@ -97,7 +97,7 @@ export function buildApp(shape: Shape, clusters: number, opts: { outdir?: string
   names(clusters).forEach((name, i) => {
     const folder = repo.folder(`clusters/${name}`);
     if (shape === 'aks-cluster') {
-      new AksCluster(folder, 'cluster', {
+      new AksCluster(folder, 'cluster', { kubeconfigAccess: { grantedOutside: 'AKS RBAC Cluster Admin on the subscription, given outside the app' },
         name, namespace: 'fleet', location: LOCATIONS[i % 3], kubernetesVersion: 'v1.33.2', credentialFrom: 'aso-credential',
         nodePools: [
           { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' },

@@ -75,6 +75,10 @@ export function argocdPlatform(app: GitOpsApp): Repo {
     location: 'westeurope',
     credentialFrom: 'aso-credential',
     adminGroupObjectIds: ADMINS,
+    // Local accounts are disabled: CAPZ (and capi2argo, copying <cluster>-kubeconfig) reach each
+    // cluster as the ASO credential's identity, which this platform makes AKS RBAC Cluster Admin on
+    // its subscription outside the app.
+    kubeconfigAccess: { grantedOutside: 'AKS RBAC Cluster Admin on the subscription, granted with the subscription (outside the app)' },
     apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
     machinePoolClasses: [
       { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } },

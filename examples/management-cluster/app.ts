@@ -122,6 +122,8 @@ export function managementCluster(app: GitOpsApp): Repo {
     location: 'westeurope',
     credentialFrom: 'aso-credential',
     adminGroupObjectIds: ADMINS,
+    // Local accounts are disabled: CAPZ and Flux reach each cluster as the ASO credential's identity.
+    kubeconfigAccess: { principalId: ASO_IDENTITY, subscriptionId: SUBSCRIPTION },
     apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
     machinePoolClasses: [
       { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } },

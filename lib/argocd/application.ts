@@ -41,7 +41,7 @@ export interface ApplicationDestination {
 
 /** Retries of a failed sync (`syncPolicy.retry`). */
 export interface SyncRetry {
-  /** Attempts (a negative number: unlimited). @default 5 */
+  /** Attempts (a negative number: unlimited). @default 5; -1 for an Application whose folders install kinds at run time */
   readonly limit?: number;
   /** First backoff. @default '5s' */
   readonly backoff?: FluxDuration;
@@ -95,7 +95,13 @@ export interface ApplicationProps extends ArgoObjectProps {
    * @default true
    */
   readonly syncWaves?: boolean;
-  /** Retries of failed syncs; `false` for none. @default { limit: 5, backoff: '5s', factor: 2, maxBackoff: '3m' } */
+  /**
+   * Retries of failed syncs; `false` for none. A deployed folder that installs kinds at run time
+   * (CRDs, Crossplane packages) retries without limit by default: its first syncs fail until what
+   * it installs is healthy (a Crossplane Provider is Degraded while it unpacks), and after the last
+   * retry Argo CD no longer auto-syncs that revision.
+   * @default { limit: 5 (-1, unlimited, when the folders install kinds), backoff: '5s', factor: 2, maxBackoff: '3m' }
+   */
   readonly retry?: SyncRetry | false;
   /**
    * Delete what the Application deployed when it is deleted (finalizer
@@ -170,7 +176,8 @@ export class Application extends PlatformResource implements IApplication {
     for (const o of props.syncOptions ?? []) this.addSyncOption(o);
     if (props.createNamespace) this.addSyncOption('CreateNamespace=true');
     if (props.syncWave !== undefined && !Number.isInteger(props.syncWave)) throw propError(this, 'syncWave', `${props.syncWave} must be an integer`);
-    const retry = props.retry === false ? undefined : renderRetry(this, props.retry ?? {});
+    // Checked now; the limit's default is known once the deployed folders are (see `installs`).
+    if (props.retry !== false) renderRetry(this, props.retry ?? {});
     const annotations = {
       ...subscriptionAnnotations(this, 'subscriptions', props.subscriptions),
       ...(props.syncWave !== undefined ? { [SYNC_WAVE_ANNOTATION]: String(props.syncWave) } : {}),
@@ -195,6 +202,11 @@ export class Application extends PlatformResource implements IApplication {
       spec: Lazy.any({
         produce: (): l1.ApplicationSpec => {
           const options = [...this.options, ...(installs ? ['SkipDryRunOnMissingResource=true'] : [])];
+          // A build installing kinds at run time (CRDs, Crossplane packages) fails its first syncs by
+          // design: a wave's object is Degraded until its package is installed and healthy (Argo CD's
+          // pkg.crossplane.io health check), which fails the sync (gitops-engine sync_context); after
+          // the last retry, auto-sync skips the revision ("failed previous sync attempt").
+          const retry = props.retry === false ? undefined : renderRetry(this, props.retry ?? {}, installs ? -1 : 5);
           const syncPolicy: l1.ApplicationSpecSyncPolicy = {
             ...(automated ? { automated: { prune: props.prune ?? protectedObjects(folders()).length === 0, selfHeal: props.selfHeal ?? true } } : {}),
             ...(options.length ? { syncOptions: [...new Set(options)] } : {}),
@@ -245,8 +257,8 @@ export function renderSource(scope: Construct, prop: string, src: Folder | HelmC
   };
 }
 
-function renderRetry(scope: Construct, r: SyncRetry): l1.ApplicationSpecSyncPolicyRetry {
-  const limit = r.limit ?? 5;
+function renderRetry(scope: Construct, r: SyncRetry, defaultLimit = 5): l1.ApplicationSpecSyncPolicyRetry {
+  const limit = r.limit ?? defaultLimit;
   if (!Number.isInteger(limit)) throw propError(scope, 'retry.limit', `${limit} must be an integer`);
   const factor = r.factor ?? 2;
   if (!Number.isInteger(factor) || factor < 1) throw propError(scope, 'retry.factor', `${factor} must be an integer of at least 1`);

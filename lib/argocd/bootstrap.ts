@@ -51,8 +51,13 @@ export interface ArgoCdBootstrapProps {
  * itself (so it manages itself, like Flux's `flux-system` sync) and the platform's child
  * Applications (give them `syncWave` to order them, and install
  * {@link APPLICATION_HEALTH_CHECK} so waves wait for health). Argo CD itself is installed
- * outside (its Helm chart or manifests); `kubectl apply -f <entry>/application-root.yaml` once
- * starts the loop.
+ * outside (its Helm chart or manifests). Applying the root Application and its project once
+ * starts the loop: `kubectl apply -f <entry>/appproject-platform.yaml -f
+ * <entry>/application-root.yaml` (the default project; with `AppProject.default`, the root
+ * alone). The root alone never syncs: Argo CD does not compare or sync an Application whose
+ * project does not exist ("Application referencing project platform which does not exist",
+ * `processAppRefreshQueueItem` stops there), and the project is in the folder the root would
+ * apply.
  *
  * @example
  * const entry = repo.folder('clusters/mgmt/argocd', { namespace: 'argocd' });

@@ -23,7 +23,7 @@ import { ISecretSource, resolveSecret } from '../core/secret';
 import { compileJsonSchema, mapAjvErrors, toJsonSchema } from '../core/validation/schema';
 import { toYaml } from '../gitops/layout';
 import { resolveNamespace } from './capi-cluster';
-import { checkKubeconfigAccess } from './kubeconfig-access';
+import { checkGrantedOutside, checkKubeconfigAccess, isGrantedOutside, kubeconfigAccessMissing, type KubeconfigAccessGrantedOutside } from './kubeconfig-access';
 import { autoscaledPoolAnnotations, BOOTSTRAP_GROUP, INFRA_GROUP } from './constants';
 
 /** A machine pool class of an {@link AksClusterClass}: a node pool shape clusters instantiate. */
@@ -94,10 +94,13 @@ export interface AksClusterClassProps extends Omit<AksClusterSettings, 'location
    * {@link AksClassKubeconfigAccess}). With local accounts disabled and Azure RBAC on (the
    * defaults), `<cluster>-kubeconfig` holds an Entra ID token of the ASO credential's identity,
    * which has no rights on the cluster until it is given one: Cluster API (nodes, MachinePool
-   * status) and Flux hydration through that kubeconfig are then refused (403).
-   * @default - none: grant the role outside the app (or put the identity's group in `adminGroupObjectIds`)
+   * status) and Flux hydration through that kubeconfig are then refused (403). Required while
+   * local accounts are disabled: a grant, or `{ grantedOutside: '<where the role comes from>' }`
+   * when the identity has a role given outside the app (on the subscription; its group in
+   * `adminGroupObjectIds`, the only way without Azure RBAC).
+   * @default - none: a synth error while local accounts are disabled
    */
-  readonly kubeconfigAccess?: AksClassKubeconfigAccess;
+  readonly kubeconfigAccess?: AksClassKubeconfigAccess | KubeconfigAccessGrantedOutside;
 }
 
 /**
@@ -310,7 +313,13 @@ export class AksClusterClass extends PlatformResource {
     });
 
     this.credentialName = credential;
-    this.kubeconfigAccess = props.kubeconfigAccess !== undefined ? this.resolveKubeconfigAccess(props.kubeconfigAccess, disableLocal, props.azureRbac ?? true) : undefined;
+    const access = props.kubeconfigAccess;
+    if (isGrantedOutside(access)) checkGrantedOutside(this, 'kubeconfigAccess', access, disableLocal);
+    this.kubeconfigAccess = access !== undefined && !isGrantedOutside(access) ? this.resolveKubeconfigAccess(access, disableLocal, props.azureRbac ?? true) : undefined;
+    if (access === undefined && disableLocal) {
+      const azureRbac = props.azureRbac ?? true;
+      this.node.addValidation({ validate: () => [kubeconfigAccessMissing(azureRbac)] });
+    }
 
     // The same for every pool class.
     const poolAnnotations = embeddedAsoAnnotations(ManagedClustersAgentPool.GVK.apiVersion, credential, policy);

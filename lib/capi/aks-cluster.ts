@@ -22,7 +22,7 @@ import { addProvided, addReference, refOf } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
 import { ISecretSource, resolveSecret } from '../core/secret';
 import { CapiCluster, checkClusterName, resolveNamespace } from './capi-cluster';
-import { checkKubeconfigAccess } from './kubeconfig-access';
+import { checkGrantedOutside, checkKubeconfigAccess, isGrantedOutside, kubeconfigAccessMissing, type KubeconfigAccessGrantedOutside } from './kubeconfig-access';
 import { autoscaledPoolAnnotations, INFRA_GROUP } from './constants';
 
 /** The Azure resource group of an {@link AksCluster}. */
@@ -133,10 +133,13 @@ export interface AksClusterProps extends AksClusterSettings {
   readonly environment?: string;
   /**
    * Grant the identity of the cluster's ASO credential the AKS data-plane role it needs when local
-   * accounts are disabled (see {@link AksCluster.grantKubeconfigAccess}).
-   * @default - no role assignment: give that identity access yourself (e.g. its group in `adminGroupObjectIds`)
+   * accounts are disabled (see {@link AksCluster.grantKubeconfigAccess}). Required while local
+   * accounts are disabled (unless `grantKubeconfigAccess` is called): a grant, or
+   * `{ grantedOutside: '<where the role comes from>' }` when the identity has a role given outside
+   * the app (on the subscription; its group in `adminGroupObjectIds`).
+   * @default - none: a synth error while local accounts are disabled
    */
-  readonly kubeconfigAccess?: AksKubeconfigAccessProps;
+  readonly kubeconfigAccess?: AksKubeconfigAccessProps | KubeconfigAccessGrantedOutside;
 }
 
 /**
@@ -242,7 +245,13 @@ export class AksCluster extends CapiCluster implements IOidcIssuer {
     if (this.disableLocalAccounts) addProvided(this, { apiGroup: '', kind: 'Secret', name: this.userKubeconfigSecretName, namespace });
     if (oidcIssuer) addProvided(this, { apiGroup: '', kind: 'ConfigMap', name: `${name}-oidc`, namespace });
     for (const pool of props.nodePools) this.createNodePool(pool);
-    if (props.kubeconfigAccess) this.grantKubeconfigAccess(props.kubeconfigAccess);
+    const access = props.kubeconfigAccess;
+    if (isGrantedOutside(access)) checkGrantedOutside(this, 'kubeconfigAccess', access, this.disableLocalAccounts);
+    else if (access) this.grantKubeconfigAccess(access);
+    else if (this.disableLocalAccounts) {
+      const azureRbac = props.azureRbac ?? true;
+      this.node.addValidation({ validate: () => (this.grant ? [] : [kubeconfigAccessMissing(azureRbac)]) });
+    }
   }
 
   /**

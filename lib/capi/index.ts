@@ -11,3 +11,4 @@ export * from './topology-cluster';
 export * from './fleet';
 export * from './fleet-layout';
 export * from './fleet-table';
+export { type KubeconfigAccessGrantedOutside } from './kubeconfig-access';

@@ -28,3 +28,42 @@ export function checkKubeconfigAccess(scope: IConstruct, prop: string, access: K
   if (!AZURE_GUID.test(role)) throw propError(scope, `${prop}.roleDefinitionId`, `"${role}" is invalid: must be a role definition GUID (see AzureBuiltInRole)`);
   return { principalId: access.principalId.toLowerCase(), subscriptionId: access.subscriptionId.toLowerCase(), roleDefinitionId: role.toLowerCase() };
 }
+
+/**
+ * Declares that the identity CAPZ reaches an AKS cluster with already has a role on it, given
+ * outside the app: a role assignment at a wider scope (the subscription, by Terraform), or the
+ * identity in a group of `adminGroupObjectIds`. The alternative to a `kubeconfigAccess` grant.
+ */
+export interface KubeconfigAccessGrantedOutside {
+  /** Where the role comes from, for the reader (e.g. "AKS RBAC Cluster Admin on the subscription, by Terraform"). */
+  readonly grantedOutside: string;
+}
+
+/** Whether a `kubeconfigAccess` value is a {@link KubeconfigAccessGrantedOutside}. */
+export function isGrantedOutside(access: unknown): access is KubeconfigAccessGrantedOutside {
+  return typeof access === 'object' && access !== null && 'grantedOutside' in access;
+}
+
+/** Checks a {@link KubeconfigAccessGrantedOutside}: a non-empty reason, and local accounts disabled (else nothing is needed). */
+export function checkGrantedOutside(scope: IConstruct, prop: string, access: KubeconfigAccessGrantedOutside, disableLocal: boolean): void {
+  if (typeof access.grantedOutside !== 'string' || access.grantedOutside.trim().length === 0) {
+    throw propError(scope, `${prop}.grantedOutside`, 'must say where the identity\'s role on the cluster comes from (e.g. "AKS RBAC Cluster Admin on the subscription, by Terraform")');
+  }
+  if (!disableLocal) throw propError(scope, prop, 'is not needed: local accounts are enabled, so CAPZ writes the admin kubeconfig (set disableLocalAccounts: true, the secure default, to use Entra ID)');
+}
+
+/**
+ * The late problem of an AKS cluster (or class) with local accounts disabled whose kubeconfig
+ * identity nothing gives a role: CAPZ writes `<cluster>-kubeconfig` with an Entra ID token of the
+ * ASO credential's identity (`AzureASOManagedControlPlaneReconciler.reconcileKubeconfig`), and
+ * lists the workload cluster's Nodes with it for each machine pool (`AzureASOManagedMachinePool`
+ * reconciler); without a role, both and Flux's hydration through that kubeconfig are refused.
+ */
+export function kubeconfigAccessMissing(azureRbac: boolean): string {
+  const grant = azureRbac
+    ? 'give kubeconfigAccess: { principalId, subscriptionId } (an ASO RoleAssignment of AKS RBAC Cluster Admin per cluster), or '
+    : 'add a group containing the identity to adminGroupObjectIds and ';
+  return 'prop "kubeconfigAccess": is required: local accounts are disabled, so CAPZ writes <cluster>-kubeconfig with an Entra ID token of the ASO credential\'s identity, which has no rights on the cluster until given a role: ' +
+    'CAPZ cannot list the nodes (machine pools never get ready) and Flux hydration through that kubeconfig is refused (403); ' +
+    `${grant}declare where the role comes from with kubeconfigAccess: { grantedOutside: '...' }`;
+}

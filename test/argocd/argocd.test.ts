@@ -29,6 +29,7 @@ import { deployedFolders } from '../../lib/argocd/sync-waves';
 import { withSynthPass } from '../../lib/core/synth-pass';
 import { AksNodePoolMode } from '../../lib/aso/aks';
 import { Testing } from '../../lib/testing';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
 const UPSTREAM = path.join(__dirname, '../../../shared/crds/extras/examples/argo-cd/docs/operator-manual');
 const GROUP = '3d0c6a8e-51b2-4c9f-8e7a-6b5c4d3e2f1a';
@@ -43,7 +44,7 @@ function fixture() {
 
 function fleetFixture() {
   const { app, repo, mgmt, project } = fixture();
-  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'cls', {
+  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'cls', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
     name: 'aks', namespace: 'fleet', location: 'westeurope', credentialFrom: 'aso-credential',
     machinePoolClasses: [{ class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } }],
   });
@@ -259,6 +260,23 @@ describe('sync waves', () => {
     expect(out['platform/crossplane/provider-provider-family-azure.yaml'][0].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-2' });
     expect(out['platform/crossplane/clusterproviderconfig-default.yaml'][0].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-1' });
     expect(out['platform/clusters/mgmt/application-xp.yaml'][0].spec.syncPolicy.syncOptions).toEqual(['SkipDryRunOnMissingResource=true']);
+  });
+
+  test('an Application installing kinds retries without limit (a Provider is Degraded while it unpacks, failing the wave), unless told otherwise', () => {
+    const { app, repo, mgmt, project } = fixture();
+    const provider = (f: ReturnType<typeof repo.folder>, service: string) =>
+      new ApiObject(f, 'provider', { apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', metadata: { name: `provider-azure-${service}` }, spec: { package: `xpkg.crossplane.io/crossplane-contrib/provider-azure-${service}:v2.7.0` } });
+    provider(repo.folder('crossplane'), 'storage');
+    provider(repo.folder('crossplane-3'), 'network');
+    new ApiObject(repo.folder('plain'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'default' } });
+    new Application(mgmt, 'xp', { name: 'xp', project, source: repo.folder('crossplane') });
+    new Application(mgmt, 'xp3', { name: 'xp3', project, source: repo.folder('crossplane-3'), retry: { limit: 3 } });
+    new Application(mgmt, 'plain', { name: 'plain', project, source: repo.folder('plain') });
+    const out = Testing.render(app);
+    const retry = (name: string) => out[`platform/clusters/mgmt/application-${name}.yaml`][0].spec.syncPolicy.retry;
+    expect(retry('xp')).toEqual({ limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
+    expect(retry('xp3').limit).toBe(3);
+    expect(retry('plain').limit).toBe(5);
   });
 });
 

@@ -5,6 +5,7 @@ import { AksCluster, AksClusterProps } from '../../lib/capi';
 import { RemovalPolicy } from '../../lib/core/removal-policy';
 import { Testing } from '../../lib/testing';
 import { setup, SYSTEM_POOL } from './fixtures';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
 const BASE: AksClusterProps = {
   name: 'aks-dev',
@@ -16,7 +17,7 @@ const BASE: AksClusterProps = {
 
 function build(props: Partial<AksClusterProps> = {}) {
   const { app, folder } = setup();
-  const aks = new AksCluster(folder, 'aks', { ...BASE, ...props });
+  const aks = new AksCluster(folder, 'aks', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, ...BASE, ...props });
   return { app, folder, aks };
 }
 
@@ -171,7 +172,7 @@ describe('AksCluster', () => {
 
   test('secure defaults can each be turned off, and every opt-out is recorded', () => {
     const { app, aks } = build({
-      azureRbac: false, disableLocalAccounts: false, workloadIdentity: false, oidcIssuer: false,
+      kubeconfigAccess: undefined, azureRbac: false, disableLocalAccounts: false, workloadIdentity: false, oidcIssuer: false,
       upgradeChannel: AksUpgradeChannel.NONE, nodeOsUpgradeChannel: AksNodeOsUpgradeChannel.NONE, azurePolicy: false,
       skuTier: AksSkuTier.STANDARD, apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] }, tags: { team: 'a' },
     });

@@ -16,6 +16,7 @@ import { addProvided } from '../../lib/core/references';
 import { GitRepository } from '../../lib/flux';
 import { Testing } from '../../lib/testing';
 import { setup, SYSTEM_POOL } from './fixtures';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
 const GUID = '33333333-3333-3333-3333-333333333333';
 
@@ -30,7 +31,7 @@ function selfManaged(props: Partial<SelfManagedAzureClusterProps> = {}) {
 }
 
 function aksClass(folder: ReturnType<typeof setup>['folder'], location?: string) {
-  return new AksClusterClass(folder, 'class', {
+  return new AksClusterClass(folder, 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
     name: 'aks', location,
     apiServerAccess: { privateCluster: true },
     machinePoolClasses: [
@@ -159,7 +160,7 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
 
   test('class validation: at least one System pool class', () => {
     const { folder } = setup();
-    expect(Testing.errorOf(() => new AksClusterClass(folder, 'c', { name: 'c', machinePoolClasses: [{ class: 'w', pool: { name: 'w', vmSize: 'Standard_D4s_v5' } }] }))).toBe(
+    expect(Testing.errorOf(() => new AksClusterClass(folder, 'c', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, name: 'c', machinePoolClasses: [{ class: 'w', pool: { name: 'w', vmSize: 'Standard_D4s_v5' } }] }))).toBe(
       'platform/clusters--mgmt/c: prop "machinePoolClasses": must contain at least one System pool (mode: AksNodePoolMode.SYSTEM): AKS needs one for system pods',
     );
   });
@@ -167,10 +168,10 @@ describe('AksClusterClass, TopologyCluster, Fleet', () => {
   test('class validation: pool errors name machinePoolClasses[i].pool', () => {
     const { folder } = setup();
     const system = { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } };
-    expect(Testing.errorOf(() => new AksClusterClass(folder, 'c1', { name: 'c1', machinePoolClasses: [system, { class: 'w', pool: { name: 'Worker', vmSize: 'Standard_D4s_v5' } }] }))).toBe(
+    expect(Testing.errorOf(() => new AksClusterClass(folder, 'c1', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, name: 'c1', machinePoolClasses: [system, { class: 'w', pool: { name: 'Worker', vmSize: 'Standard_D4s_v5' } }] }))).toBe(
       'platform/clusters--mgmt/c1: prop "machinePoolClasses[1].pool.name": "Worker" is invalid: must be 1-12 lowercase letters and digits, starting with a letter (Linux pool)',
     );
-    expect(Testing.errorOf(() => new AksClusterClass(folder, 'c2', { name: 'c2', machinePoolClasses: [system, { class: 'w', pool: { ...system.pool, mode: undefined } }] }))).toBe(
+    expect(Testing.errorOf(() => new AksClusterClass(folder, 'c2', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, name: 'c2', machinePoolClasses: [system, { class: 'w', pool: { ...system.pool, mode: undefined } }] }))).toBe(
       'platform/clusters--mgmt/c2: prop "machinePoolClasses[1].pool.name": "system" is used by another node pool',
     );
   });

@@ -11,6 +11,7 @@ import { RemovalPolicy } from '../../lib/core/removal-policy';
 import { crdMirror, parseYaml } from '../validation/helpers';
 import { Testing } from '../../lib/testing';
 import { KObj, setup } from './fixtures';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
 const TEMPLATES = 'capz/examples/cluster-api-provider-azure/templates';
 const VARS: Record<string, string> = {
@@ -222,7 +223,7 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
 
   test('AksCluster ≡ cluster-template-aks-aso.yaml + documented secure defaults + v1beta2', () => {
     const { app, folder } = setup();
-    new AksCluster(folder, 'aks', {
+    new AksCluster(folder, 'aks', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
       name: VARS.CLUSTER_NAME,
       namespace: 'default',
       location: VARS.AZURE_LOCATION,
@@ -297,7 +298,7 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
 
   test('TopologyCluster ≡ cluster-template-aks-aso-topology.yaml + v1beta2', () => {
     const { app, folder } = setup();
-    new AksClusterClass(folder, 'class', {
+    new AksClusterClass(folder, 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
       name: VARS.CLUSTER_CLASS_NAME, namespace: 'default', location: VARS.AZURE_LOCATION,
       machinePoolClasses: [
         { class: 'default-system', pool: { name: 'pool0', mode: AksNodePoolMode.SYSTEM, vmSize: VARS.AZURE_NODE_MACHINE_TYPE } },
@@ -318,7 +319,7 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
   test('AksClusterClass ≡ cluster-template-aks-aso-clusterclass.yaml (patch templates rendered) + secure defaults + v1beta2', () => {
     const vars = { ...VARS, CLUSTER_NAME: VARS.CLUSTER_CLASS_NAME };
     const { app, folder } = setup();
-    new AksClusterClass(folder, 'class', {
+    new AksClusterClass(folder, 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
       name: VARS.CLUSTER_CLASS_NAME, namespace: 'default', location: VARS.AZURE_LOCATION, credentialFrom: VARS.ASO_CREDENTIAL_SECRET_NAME,
       machinePoolClasses: [
         { class: 'default-system', pool: { name: 'pool0', mode: AksNodePoolMode.SYSTEM, vmSize: VARS.AZURE_NODE_MACHINE_TYPE } },

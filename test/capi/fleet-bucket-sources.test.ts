@@ -13,6 +13,7 @@ import { AksClusterClass, Fleet, FleetProps } from '../../lib/capi';
 import { GitRepository } from '../../lib/flux';
 import { Testing } from '../../lib/testing';
 import { SYSTEM_POOL } from './fixtures';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
 function fleetApp(outdir: string, extra: Partial<FleetProps> = {}) {
   const app = new GitOpsApp({ outdir, printBaselineReport: false });
@@ -20,7 +21,7 @@ function fleetApp(outdir: string, extra: Partial<FleetProps> = {}) {
   const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false });
   declarePreinstalled(app, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.CAPZ, Preinstalled.of('namespaces', [], ['fleet-a', 'fleet-b']));
   const source = GitRepository.fromName(mgmt, 'source', { name: 'flux-system', namespace: 'flux-system' });
-  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
+  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
     name: 'aks', namespace: 'fleet-a', location: 'westeurope', credentialFrom: 'aso-credential',
     machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }],
   });
@@ -66,7 +67,7 @@ describe('Fleet bucketSources', () => {
     const app = new GitOpsApp({ outdir: '/tmp/unused-fleet-bucket-sources', printBaselineReport: false });
     const repo = new Repo(app, 'fleet', { url: 'https://github.com/contoso/fleet' });
     const mgmt = repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false });
-    const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { name: 'aks', namespace: 'fleet-a', location: 'westeurope', credentialFrom: 'aso-credential', machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] });
+    const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, name: 'aks', namespace: 'fleet-a', location: 'westeurope', credentialFrom: 'aso-credential', machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] });
     const perNs = new Map(['fleet-a', 'fleet-b'].map((ns) => [ns, new GitRepository(repo.folder(`clusters/mgmt/sources/${ns}`), 'src', { name: 'fleet', namespace: ns, url: 'ssh://git@github.com/contoso/fleet', ref: { branch: 'release' }, secretRef: 'fleet-ssh' })]));
     const managementSource = GitRepository.fromName(mgmt, 'mgmt-source', { name: 'flux-system', namespace: 'flux-system' });
     new Fleet(mgmt, 'fleet', {

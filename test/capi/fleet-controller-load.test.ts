@@ -13,11 +13,12 @@ import { FluxBootstrap, GitRepository } from '../../lib/flux';
 import { Testing } from '../../lib/testing';
 import { FLUX_INSTALL_YAML } from '../support/flux-install';
 import { setup, SYSTEM_POOL } from './fixtures';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
 describe('Fleet hydration settings', () => {
   test('interval, retryInterval, timeout and wait of every hydration Kustomization', () => {
     const { app, repo, folder } = setup();
-    const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { name: 'aks', namespace: 'fleet', location: 'westeurope', machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] });
+    const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, name: 'aks', namespace: 'fleet', location: 'westeurope', machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] });
     const source = GitRepository.fromName(folder, 'src', { name: 'flux-system', namespace: 'flux-system' });
     new Fleet(folder, 'fleet', {
       repo, clusterClass: cls, source, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'c1' }],

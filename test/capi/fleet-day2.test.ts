@@ -8,6 +8,7 @@ import * as path from 'path';
 import { declarePreinstalled, GitOpsApp, Preinstalled, RemovalPolicy, Repo } from '../../lib';
 import { AksClusterClass, Fleet, FleetClusterSpec } from '../../lib/capi';
 import { SYSTEM_POOL } from './fixtures';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
 const SUB_A = '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c';
 const SUB_B = '7c2d9e4f-1a3b-4c5d-8e9f-0a1b2c3d4e5f';
@@ -25,7 +26,7 @@ function fleetApp(outdir: string, edit: Edit = {}): GitOpsApp {
   const repo = new Repo(app, 'platform');
   const folder = repo.folder('clusters/mgmt', { namespace: 'fleet' });
   declarePreinstalled(app, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.CAPZ, Preinstalled.of('fleet-namespace', [], ['fleet']));
-  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
+  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
     name: 'aks', namespace: 'fleet', location: edit.classLocation ?? 'westeurope', nodePoolVariables: true, credentialFrom: 'aso-credential', removalPolicy: edit.classRemovalPolicy,
     machinePoolClasses: [
       { class: 'system', pool: SYSTEM_POOL },

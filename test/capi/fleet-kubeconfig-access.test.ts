@@ -144,6 +144,42 @@ describe('AksClusterClass kubeconfigAccess', () => {
   });
 });
 
+describe('kubeconfigAccess is required while local accounts are disabled (the default): a grant, or where the role comes from', () => {
+  const missing = (where: string, azureRbac = true) =>
+    `${where}: prop "kubeconfigAccess": is required: local accounts are disabled, so CAPZ writes <cluster>-kubeconfig with an Entra ID token of the ASO credential's identity, which has no rights on the cluster until given a role: ` +
+    'CAPZ cannot list the nodes (machine pools never get ready) and Flux hydration through that kubeconfig is refused (403); ' +
+    (azureRbac ? 'give kubeconfigAccess: { principalId, subscriptionId } (an ASO RoleAssignment of AKS RBAC Cluster Admin per cluster), or ' : 'add a group containing the identity to adminGroupObjectIds and ') +
+    "declare where the role comes from with kubeconfigAccess: { grantedOutside: '...' }";
+
+  test('AksClusterClass: unset is a synth error (also without Azure RBAC); grantedOutside renders nothing; local accounts on need nothing', () => {
+    const { app, repo } = setup();
+    const f = (i: number) => repo.folder(`clusters/mgmt/classes${i}`);
+    const at = (i: number) => CLASS.replace('classes', `classes${i}`);
+    cls(f(1), { kubeconfigAccess: undefined });
+    cls(f(2), { kubeconfigAccess: undefined, azureRbac: false });
+    cls(f(3), { kubeconfigAccess: { grantedOutside: 'AKS RBAC Cluster Admin on the subscription (Terraform)' } });
+    cls(f(4), { kubeconfigAccess: undefined, disableLocalAccounts: false });
+    expect(Testing.synthProblems(app)).toEqual([missing(at(1)), missing(at(2), false)]);
+    expect(Testing.errorOf(() => cls(f(5), { kubeconfigAccess: { grantedOutside: ' ' } }))).toBe(
+      `${at(5)}: prop "kubeconfigAccess.grantedOutside": must say where the identity's role on the cluster comes from (e.g. "AKS RBAC Cluster Admin on the subscription, by Terraform")`,
+    );
+    expect(Testing.errorOf(() => cls(f(6), { kubeconfigAccess: { grantedOutside: 'x' }, disableLocalAccounts: false }))).toBe(
+      `${at(6)}: prop "kubeconfigAccess": is not needed: local accounts are enabled, so CAPZ writes the admin kubeconfig (set disableLocalAccounts: true, the secure default, to use Entra ID)`,
+    );
+  });
+
+  test('AksCluster: unset is a synth error unless grantKubeconfigAccess is called later', () => {
+    const { app, folder } = setup();
+    const props = { location: 'westeurope', kubernetesVersion: 'v1.33.2', credentialFrom: 'aso-credential', nodePools: [SYSTEM_POOL] };
+    const none = new AksCluster(folder, 'none', { ...props, name: 'aks-none' });
+    const later = new AksCluster(folder, 'later', { ...props, name: 'aks-later' });
+    new AksCluster(folder, 'outside', { ...props, name: 'aks-outside', kubeconfigAccess: { grantedOutside: 'in admin group ops' } });
+    expect(Testing.synthProblems(app).filter((p) => p.includes('"kubeconfigAccess"'))).toEqual([missing(none.node.path), missing(later.node.path)]);
+    later.grantKubeconfigAccess({ principalId: PRINCIPAL, subscriptionId: SUB_A });
+    expect(Testing.synthProblems(app).filter((p) => p.includes('"kubeconfigAccess"'))).toEqual([missing(none.node.path)]);
+  });
+});
+
 describe('the destroy guard and ASO RoleAssignments', () => {
   test('another principal for a committed assignment is refused: Azure cannot change it in place, and ASO keeps its Azure name', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ra-guard-'));

@@ -12,6 +12,7 @@ import { AksClusterClass, ClusterResourceSet, Fleet } from '../../lib/capi';
 import { FluxBootstrap, GitRepository, Kustomization } from '../../lib/flux';
 import { Testing } from '../../lib/testing';
 import { SYSTEM_POOL } from './fixtures';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
 const NAMESPACES = ['fleet-a', 'fleet-b'];
 
@@ -45,7 +46,7 @@ function lockedDownFleet(opts: { perNamespace?: boolean; management?: boolean; a
     platformSource.set(ns, new GitRepository(sources, `platform-${ns}`, { name: 'platform', namespace: ns, repo: shared, secretRef: 'git-deploy-key' }));
   }
   const platform = Kustomization.forFolder(entry, 'sources', sources, { name: 'sources', source: flux.source, prune: true, serviceAccountName: 'kustomize-controller' });
-  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
+  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
     name: 'aks', namespace: 'fleet-a', location: 'westeurope', credentialFrom: 'aso-credential',
     machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }],
   });
@@ -161,7 +162,7 @@ test('with bucketSources and no source, the url comes from bucketSources or the 
   const app = Testing.app();
   const repo = new Repo(app, 'mgmt'); // no url
   const entry = repo.folder('clusters/mgmt', { namespace: 'flux-system', includeSubfolders: false });
-  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { name: 'aks', namespace: 'fleet-a', location: 'westeurope', machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] });
+  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, name: 'aks', namespace: 'fleet-a', location: 'westeurope', machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] });
   expect(Testing.errorOf(() => new Fleet(entry, 'fleet', {
     repo, clusterClass: cls, bucketSources: {}, managementSource: GitRepository.fromName(entry, 'src', { name: 'flux-system' }),
     defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'c1' }],

@@ -9,6 +9,7 @@ import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksClusterClass, Fleet, kustomizationBuildSizes } from '../../lib/capi';
 import { FluxBootstrap, Kustomization } from '../../lib/flux';
 import { FLUX_INSTALL, writeFluxInstalls } from '../support/flux-install';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-scale-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -25,7 +26,7 @@ test('a 2,000-cluster Fleet: largest build within 1,000 objects, kustomize build
   const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
   fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
   const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry, shards: ['shard0', 'shard1', 'shard2', 'shard3'] });
-  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
+  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
     name: 'aks', namespace: 'fleet', location: 'westeurope', credentialFrom: 'aso-credential',
     machinePoolClasses: [{ class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } }],
   });

@@ -12,12 +12,13 @@ import { GitRepository, Kustomization } from '../../lib/flux';
 import { Folder } from '../../lib/gitops/folder';
 import { Testing } from '../../lib/testing';
 import { setup, SYSTEM_POOL } from './fixtures';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
 const P = 'platform/clusters--mgmt';
 const SUB_A = '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c';
 
 function cls(folder: Folder, extra: Partial<ConstructorParameters<typeof AksClusterClass>[2]> = {}): AksClusterClass {
-  const c = new AksClusterClass(folder, 'class', {
+  const c = new AksClusterClass(folder, 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
     name: 'aks', namespace: 'fleet', location: 'westeurope', credentialFrom: 'aso-credential',
     machinePoolClasses: [
       { class: 'system', pool: SYSTEM_POOL },
@@ -364,7 +365,7 @@ test('a stage from another repo (shared per-environment overlays) before the clu
 
 test('node pools per row: the nodePool variable override of the pool, checked against the class', () => {
   const { app, repo, folder } = setup();
-  const c = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
+  const c = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
     name: 'aks', namespace: 'fleet', location: 'westeurope', nodePoolVariables: true,
     machinePoolClasses: [
       { class: 'system', pool: SYSTEM_POOL },

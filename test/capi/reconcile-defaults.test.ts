@@ -5,6 +5,7 @@ import { AksNodePoolMode, AksUpgradeChannel } from '../../lib/aso/aks';
 import { AksCluster, AksClusterClass, AksClusterProps, TopologyCluster } from '../../lib/capi';
 import { Testing } from '../../lib/testing';
 import { setup, SYSTEM_POOL } from './fixtures';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
 const SUB = '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c';
 const PRINCIPAL = '9D8C7B6A-5F4E-4D3C-8B2A-1F0E9D8C7B6A';
@@ -20,7 +21,7 @@ const BASE: AksClusterProps = {
 
 function build(props: Partial<AksClusterProps> = {}) {
   const { app, folder } = setup();
-  const aks = new AksCluster(folder, 'aks', { ...BASE, ...props });
+  const aks = new AksCluster(folder, 'aks', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, ...BASE, ...props });
   return { app, folder, aks };
 }
 
@@ -29,7 +30,7 @@ function upgradeProfile(objs: ReturnType<typeof Testing.objects>) {
 }
 
 function cls(folder: ReturnType<typeof setup>['folder'], upgradeChannel?: AksUpgradeChannel) {
-  return new AksClusterClass(folder, 'class', {
+  return new AksClusterClass(folder, 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
     name: 'aks', location: 'westeurope', apiServerAccess: { privateCluster: true }, upgradeChannel,
     machinePoolClasses: [
       { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } },

@@ -11,16 +11,17 @@ import { ExistingSecret, resolveSecret } from '../../lib/core/secret';
 import { GitRepository, RemoteClusterHydration } from '../../lib/flux';
 import { Testing } from '../../lib/testing';
 import { setup, SYSTEM_POOL } from './fixtures';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
 const P = 'platform/clusters--mgmt';
-const AKS = { name: 'aks-dev', location: 'westeurope', kubernetesVersion: 'v1.33.2', nodePools: [SYSTEM_POOL] };
+const AKS = { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, name: 'aks-dev', location: 'westeurope', kubernetesVersion: 'v1.33.2', nodePools: [SYSTEM_POOL] };
 const DETACH = 'serviceoperator.azure.com/reconcile-policy';
 
 describe('PlatformResource', () => {
   test('every CAPI L2 is a PlatformResource: apiObject, name, namespace, kind, toRef', () => {
     const { folder } = setup();
     const aks = new AksCluster(folder, 'aks', AKS);
-    const cls = new AksClusterClass(folder, 'cls', { name: 'aks-standard', location: 'westeurope', machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] });
+    const cls = new AksClusterClass(folder, 'cls', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, name: 'aks-standard', location: 'westeurope', machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] });
     const topo = new TopologyCluster(folder, 'topo', { name: 'shop-dev', clusterClass: cls, kubernetesVersion: 'v1.33.2' });
     const id = new AzureClusterIdentity(folder, 'id', { name: 'cluster-identity', clientId: '33333333-3333-3333-3333-333333333333', tenantId: '33333333-3333-3333-3333-333333333333' });
     const crs = new ClusterResourceSet(folder, 'crs', { name: 'calico', clusterSelector: { cni: 'calico' }, resources: [{ kind: 'ConfigMap', name: 'calico' }] });
@@ -101,7 +102,7 @@ describe('one Secret type: credentialFrom and the kubeconfig Secret', () => {
     const cred = ExistingSecret.fromName(repo.folder('other', { namespace: 'other' }), 'cred', { name: 'aso-credential' });
     expect(Testing.errorOf(() => new AksCluster(folder, 'aks', { ...AKS, credentialFrom: cred })))
       .toBe(`${P}/aks: prop "credentialFrom": Secret "aso-credential" (platform/other/cred) is in namespace "other", but it must be in namespace "fleet" (ASO reads Secrets from the resource's namespace)`);
-    expect(Testing.errorOf(() => new AksClusterClass(folder, 'cls', { name: 'c', location: 'westeurope', credentialFrom: cred, machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] })))
+    expect(Testing.errorOf(() => new AksClusterClass(folder, 'cls', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, name: 'c', location: 'westeurope', credentialFrom: cred, machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] })))
       .toBe(`${P}/cls: prop "credentialFrom": Secret "aso-credential" (platform/other/cred) is in namespace "other", but it must be in namespace "fleet" (ASO reads Secrets from the resource's namespace (the clusters' namespace))`);
   });
 
@@ -128,7 +129,7 @@ describe('one environment label', () => {
 
   test('Fleet rows: platform.cdk8s.io/environment, plus the plain environment label selectors were written against', () => {
     const { app, repo, folder } = setup();
-    const cls = new AksClusterClass(folder, 'cls', { name: 'aks', location: 'westeurope', machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] });
+    const cls = new AksClusterClass(folder, 'cls', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, name: 'aks', location: 'westeurope', machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] });
     new Fleet(folder, 'fleet', { repo, clusterClass: cls, defaults: { kubernetesVersion: 'v1.33.2' }, environments: { prod: {} }, clusters: [{ name: 'c1', environment: 'prod' }] });
     expect(Testing.find(app, 'Cluster', 'c1').metadata.labels).toEqual({ 'environment': 'prod', [ENVIRONMENT_LABEL]: 'prod' });
   });
@@ -139,7 +140,7 @@ describe('one environment label', () => {
     expect(Testing.errorOf(() => fleetClustersFromCsv('name,credentialFrom,credentialSecretName\nc1,a,b\n')))
       .toBe('CSV columns "credentialFrom" and "credentialSecretName" are the same column: keep "credentialFrom"');
     const { app, repo, folder } = setup();
-    const cls = new AksClusterClass(folder, 'cls', { name: 'aks', location: 'westeurope', perClusterCredential: true, machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] });
+    const cls = new AksClusterClass(folder, 'cls', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, name: 'aks', location: 'westeurope', perClusterCredential: true, machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }] });
     const cred = ExistingSecret.fromName(folder, 'cred', { name: 'aso-credential-b' });
     new Fleet(folder, 'fleet', { repo, clusterClass: cls, defaults: { kubernetesVersion: 'v1.33.2' }, clusters: [{ name: 'c1', credentialFrom: cred }] });
     expect(Testing.find(app, 'Cluster', 'c1').spec.topology.variables).toEqual([{ name: 'credentialSecretName', value: 'aso-credential-b' }]);

@@ -16,6 +16,7 @@ import { Testing } from '../../lib/testing';
 import { runValidate } from '../../lib/cli/validate';
 import { SYSTEM_POOL } from '../capi/fixtures';
 import { FLUX_INSTALL_WITH_SOURCE_WATCHER_YAML } from '../support/flux-install';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
 let kubectl = true;
 try {
@@ -172,7 +173,7 @@ function fleetApp(outdir: string, extra: Partial<FleetProps> = {}, lockdown = fa
   fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
   const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry: mgmt, componentsExtra: ['source-watcher'], lockdown });
   for (const ns of ['fleet-a', 'fleet-b']) new kplus.Namespace(mgmt, ns, { metadata: { name: ns } });
-  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
+  const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
     name: 'aks', namespace: 'fleet-a', location: 'westeurope', machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }],
   });
   const shared = repo.folder('shared/base');

@@ -16,6 +16,7 @@ import { tmp } from './helpers';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
 const hint = (id: string) => `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}`;
 const SERVER = { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServer', metadata: { name: 'orders' }, spec: {} };
@@ -718,7 +719,7 @@ describe('CAPZ node pools of a retained cluster', () => {
     const out = tmp();
     const build = (pools: string[]) => {
       const app = newApp(out);
-      new AksCluster(new Repo(app, 'platform').folder('clusters/mgmt/aks-dev', { namespace: 'fleet' }), 'aks', {
+      new AksCluster(new Repo(app, 'platform').folder('clusters/mgmt/aks-dev', { namespace: 'fleet' }), 'aks', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
         name: 'aks-dev', namespace: 'fleet', location: 'westeurope', kubernetesVersion: 'v1.33.2',
         nodePools: pools.map((name, i) => ({ name, mode: i === 0 ? AksNodePoolMode.SYSTEM : AksNodePoolMode.USER, vmSize: 'Standard_D4s_v5', count: 2 })),
       });

@@ -15,13 +15,14 @@ import {
 } from '../../../lib/capi';
 import { GitRepository } from '../../../lib/flux';
 import { CorpusCase, CorpusContext } from '../harness';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../../support/kubeconfig-access';
 
 const GUID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const UNRESOLVED = 'which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import';
 const SYSTEM: AksNodePoolProps = { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' };
 
 function aks(ctx: CorpusContext, props: Partial<AksClusterProps> = {}): AksCluster {
-  return new AksCluster(ctx.folder, 'aks', { name: 'aks-dev', location: 'westeurope', kubernetesVersion: 'v1.33.2', nodePools: [SYSTEM], ...props });
+  return new AksCluster(ctx.folder, 'aks', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, name: 'aks-dev', location: 'westeurope', kubernetesVersion: 'v1.33.2', nodePools: [SYSTEM], ...props });
 }
 
 function selfManaged(ctx: CorpusContext, props: Partial<SelfManagedAzureClusterProps> = {}): SelfManagedAzureCluster {
@@ -33,7 +34,7 @@ function selfManaged(ctx: CorpusContext, props: Partial<SelfManagedAzureClusterP
 }
 
 function aksClass(ctx: CorpusContext, location?: string): AksClusterClass {
-  return new AksClusterClass(ctx.folder, 'class', {
+  return new AksClusterClass(ctx.folder, 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
     name: 'aks', location, apiServerAccess: { privateCluster: true },
     machinePoolClasses: [{ class: 'system', pool: SYSTEM }, { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5' } }],
   });
@@ -105,7 +106,7 @@ export const CAPI_CASES: CorpusCase[] = [
   {
     id: 'capi-class-duplicate-pool-class', title: 'ClusterClass with two machine pool classes of one name', category: 'duplicates', stage: 'construct',
     path: 'platform/apps/class', prop: 'machinePoolClasses[1].class', rule: '"system" is used by another machine pool class',
-    build: (ctx) => new AksClusterClass(ctx.folder, 'class', {
+    build: (ctx) => new AksClusterClass(ctx.folder, 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
       name: 'aks', machinePoolClasses: [{ class: 'system', pool: SYSTEM }, { class: 'system', pool: { ...SYSTEM, name: 'system2' } }],
     }),
   },

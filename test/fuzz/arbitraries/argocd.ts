@@ -20,6 +20,7 @@ import { AksNodePoolMode } from '../../../lib/aso';
 import { AksCluster } from '../../../lib/capi';
 import { FuzzContext, FuzzTarget, target } from '../harness';
 import { dnsLabel, duration, DurationSpec, guid, k8sName, chance, oddString, opt, optDuration, smallInt, stringMap } from './common';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../../support/kubeconfig-access';
 
 const namespace = () => opt(fc.oneof({ weight: 6, arbitrary: fc.constantFrom('argocd', 'apps') }, { weight: 1, arbitrary: k8sName() }), 4);
 const labels = () => opt(fc.oneof({ weight: 4, arbitrary: stringMap(fc.constantFrom('team', 'env'), dnsLabel) }, { weight: 1, arbitrary: stringMap(fc.constantFrom('team', 'a b', 'x/'), oddString) }), 4);
@@ -100,7 +101,7 @@ function buildProject(ctx: FuzzContext, s: ProjectSpec): void {
 /** A small AKS cluster of the app (a CAPI Cluster object), in folder `clusters`. */
 function aksCluster(ctx: FuzzContext, name: string, id = name) {
   const folder = ctx.repo.node.tryFindChild('clusters') ? ctx.repo.folder('clusters') : ctx.repo.folder('clusters', { namespace: 'fleet' });
-  return new AksCluster(folder, id, {
+  return new AksCluster(folder, id, { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
     name, location: 'westeurope', kubernetesVersion: 'v1.33.2', credentialFrom: 'aso-credential',
     nodePools: [{ name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' }],
   });

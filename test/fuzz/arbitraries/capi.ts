@@ -20,6 +20,7 @@ import { GitRepository } from '../../../lib/flux';
 import { FuzzContext, FuzzTarget, target } from '../harness';
 import { k8sVersion, poolSpec } from './aso';
 import { cidr, dnsLabel, guid, k8sName, location, mostly, oddString, opt, smallInt, stringMap } from './common';
+import { KUBECONFIG_ACCESS_OUTSIDE } from '../../support/kubeconfig-access';
 
 const GUID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const SYSTEM: AksNodePoolProps = { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' };
@@ -106,7 +107,7 @@ export const CAPI_TARGETS: FuzzTarget[] = [
       const pools: AksNodePoolProps[] = [...(s.systemFirst ? [SYSTEM] : []), ...s.nodePools];
       const { nodePools, systemFirst, extraPool, useOidc, override, ...props } = s;
       void nodePools; void systemFirst;
-      const c = new AksCluster(ctx.folder, 'aks', { ...props, nodePools: pools });
+      const c = new AksCluster(ctx.folder, 'aks', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, ...props, nodePools: pools });
       if (extraPool) c.addNodePool(extraPool);
       if (override) c.addManagedClusterOverride(override.path, override.value);
       if (useOidc && c.exports.oidcIssuer) c.exports.oidcIssuer.use(ctx.folder, 'issuer');
@@ -145,7 +146,7 @@ export const CAPI_TARGETS: FuzzTarget[] = [
     name: 'AksClusterClass+TopologyCluster', family: 'capi', arbitrary: topologySpec,
     build: (ctx, s) => {
       const classes = [...(s.cls.systemClass ? [{ class: 'system', pool: SYSTEM }] : []), ...s.cls.machinePoolClasses];
-      const cls = new AksClusterClass(ctx.folder, 'class', { name: s.cls.name, location: s.cls.location, credentialFrom: s.cls.credentialFrom, machinePoolClasses: classes });
+      const cls = new AksClusterClass(ctx.folder, 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, name: s.cls.name, location: s.cls.location, credentialFrom: s.cls.credentialFrom, machinePoolClasses: classes });
       new TopologyCluster(ctx.folder, 'cluster', {
         name: s.name, clusterClass: s.byReference ? { name: cls.name } : cls, kubernetesVersion: s.kubernetesVersion,
         variables: s.variables, machinePools: s.machinePools, labels: s.labels,
@@ -155,7 +156,7 @@ export const CAPI_TARGETS: FuzzTarget[] = [
   target({
     name: 'Fleet', family: 'capi', arbitrary: fleetSpec,
     build: (ctx, s) => {
-      const cls = new AksClusterClass(ctx.repo.folder('clusters/mgmt/classes', { namespace: 'fleet' }), 'class', {
+      const cls = new AksClusterClass(ctx.repo.folder('clusters/mgmt/classes', { namespace: 'fleet' }), 'class', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
         name: 'aks', location: 'westeurope', apiServerAccess: { privateCluster: true },
         machinePoolClasses: [{ class: 'system', pool: SYSTEM }, { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5' } }],
       });
