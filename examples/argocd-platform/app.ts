@@ -30,8 +30,12 @@ const ADMINS = ['8f3c2a1e-0b7d-4c55-9a6e-2d1f0e9b7c31'];
 const GUID = '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c';
 /** Entra ID groups (object ids) of the teams. */
 const TEAM_GROUPS = { alpha: '3d0c6a8e-51b2-4c9f-8e7a-6b5c4d3e2f1a', beta: '7e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b' } as const;
-/** The capi2argo-cluster-operator chart (check the repository and pin the version you reviewed). */
-const CAPI2ARGO_CHART = { repoUrl: 'https://dntosas.github.io/capi2argo-cluster-operator/', chart: 'capi2argo-cluster-operator', version: '0.1.14' };
+/**
+ * The capi2argo-cluster-operator chart (check the repository and pin the version you reviewed):
+ * 0.2.1 or later copies the bearer token CAPZ writes for AKS clusters without local accounts
+ * (0.1.x requires a client certificate and registers none of them).
+ */
+const CAPI2ARGO_CHART = { repoUrl: 'https://dntosas.github.io/capi2argo-cluster-operator/', chart: 'capi2argo-cluster-operator', version: '1.5.0' };
 
 export function argocdPlatform(app: GitOpsApp): Repo {
   const repo = new Repo(app, 'argocd-platform', { url: ARGOCD_PLATFORM_URL });

@@ -42,7 +42,7 @@ export interface CapiClusterRegistrationProps {
  * [capi2argo-cluster-operator](https://github.com/dntosas/capi2argo-cluster-operator), which
  * you install in the management cluster (for example with an {@link Application} of its Helm
  * chart). The operator names the Secret `cluster-<name>` in Argo CD's namespace, sets `name` and
- * `server` from the kubeconfig, copies its client certificate (or token) into `config`, and
+ * `server` from the kubeconfig, copies its client certificate or bearer token into `config`, and
  * copies the Cluster labels marked `take-along-label.capi-to-argocd.<key>`.
  *
  * This construct marks each cluster's CAPI `Cluster`: it adds {@link CLUSTER_NAME_LABEL} and
@@ -50,9 +50,14 @@ export interface CapiClusterRegistrationProps {
  * generators can select the clusters and template their folders; and it records the clusters as
  * registered, so Applications may name them as destinations.
  *
- * Limitation: a kubeconfig whose user runs an exec plugin (kubelogin, e.g. AKS with local
- * accounts disabled) has no certificate or token to copy; such clusters need an Argo CD cluster
- * Secret with `execProviderConfig` or workload identity, written by other means.
+ * AKS with local accounts disabled: CAPZ writes `<cluster>-kubeconfig` with a bearer token of the
+ * ASO credential's identity (it replaces the kubelogin exec plugin and refreshes the token before
+ * it expires), which the operator copies from chart 0.2.1 on (re-read every `syncDuration`, 60s by
+ * default); chart 0.1.x requires a client certificate (`ValidateClusterTLSConfig`: "missing key
+ * on ArgoTLS config") and registers no such cluster. The identity needs a role on each cluster
+ * (`kubeconfigAccess` of the AKS cluster or class). A kubeconfig whose user runs an exec plugin
+ * has no certificate or token to copy: such clusters need an Argo CD cluster Secret with
+ * `execProviderConfig` or workload identity, written by other means.
  *
  * @example
  * const registration = new CapiClusterRegistration(mgmt, 'argocd-clusters', {
