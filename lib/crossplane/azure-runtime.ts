@@ -44,6 +44,14 @@ export interface CrossplaneAzureRuntimeProps {
   readonly serviceAccountName?: string;
   /** The namespace Crossplane runs in (the providers' pods and their ServiceAccount). @default 'crossplane-system' */
   readonly crossplaneNamespace?: string;
+  /**
+   * `storageUseAzureAD` of the `default` ClusterProviderConfig: the providers reach the Storage
+   * blob and queue data planes with Entra ID, as storage Accounts without shared keys require
+   * (see `AzureProviderConfigProps.storageUseAzureAD`); the identity then needs Storage Blob Data
+   * Contributor and Storage Queue Data Contributor on the accounts.
+   * @default - true when `services` includes `storage`
+   */
+  readonly storageUseAzureAD?: boolean;
   /** function-patch-and-transform version. @default 'v0.10.8' */
   readonly patchAndTransformVersion?: string;
   /** function-auto-ready version. @default 'v0.6.1' */
@@ -177,6 +185,7 @@ export class CrossplaneAzureRuntime extends Construct {
       credentials: AzureCredentials.oidcTokenFile(props.clientId),
       subscriptionId: props.subscriptionId,
       tenantId: props.tenantId,
+      storageUseAzureAD: props.storageUseAzureAD ?? props.services.includes('storage'),
     });
     this.activation = new ManagedResourceActivationPolicy(packages, 'activation', { name: props.activationPolicyName });
     if (props.flux) {

@@ -10,6 +10,8 @@ import { checkFieldPath, parseFieldPath } from './field-path';
 import { azureTagNameProblem } from '../core/azure-tags';
 import { describeTypes, fits, JsonTypes, typeAfterTransforms, typeFix, typesAt } from './patch-types';
 import { ConnectionDetail, Patch, ReadinessCheck } from './patches';
+import { AzureClusterProviderConfig } from './provider-config';
+import { Repo } from '../gitops/repo';
 import { ObservedResource, PT_INPUT_API_VERSION, renderComposition, RenderResult } from './render';
 import { applyDefaults, validateWithSchema } from './schema-validation';
 import { ICompositeResourceDefinition, XrdScope } from './xrd';
@@ -274,6 +276,11 @@ export class PatchAndTransformStep {
       if (first) throw propError(c, first.prop, first.rule);
     }
     c.recordProviderConfigRef(`${prop}.base.spec.providerConfigRef`, props.name, base, kindSchema);
+    if (kind === 'Account' && /^storage\.azure(\.m)?\.upbound\.io$/.test(groupOf(apiVersion)) &&
+      ['forProvider', 'initProvider'].some((k) => (base as Record<string, any>).spec?.[k]?.sharedAccessKeyEnabled === false)) {
+      const ref = (base as Record<string, any>).spec?.providerConfigRef ?? (kindSchema as Record<string, any> | undefined)?.properties?.spec?.properties?.providerConfigRef?.default;
+      if (ref?.kind === 'ClusterProviderConfig' && typeof ref.name === 'string') c._addKeylessStorage(`${prop}.base.spec.forProvider.sharedAccessKeyEnabled`, props.name, ref.name);
+    }
     this.resources.push(entry);
   }
 
@@ -414,6 +421,8 @@ export class Composition extends PlatformResource {
   public readonly apiObject: CompositionL1;
   private readonly steps: Step[] = [];
   private readonly namespacedProviderConfigs: NamespacedProviderConfigRef[] = [];
+  /** Composed storage Accounts without shared keys, with the ClusterProviderConfig they use. */
+  private readonly keylessStorage: Array<{ prop: string; resource: string; config: string }> = [];
 
   public constructor(scope: Construct, id: string, props: CompositionProps) {
     super(scope, id);
@@ -437,6 +446,35 @@ export class Composition extends PlatformResource {
     this.node.addValidation({
       validate: () => this.steps.flatMap((s) => (s instanceof PatchAndTransformStep ? s.validate() : [])).map((p) => `prop "${p.prop}": ${p.rule}`),
     });
+    this.node.addValidation({ validate: () => this.keylessStorageProblems() });
+  }
+
+  /**
+   * A storage Account composed with `sharedAccessKeyEnabled: false` through a ClusterProviderConfig
+   * of the app without `storageUseAzureAD`: azurerm reads the account's blob and queue service
+   * properties with a shared key and gets 403 KeyBasedAuthenticationNotPermitted
+   * (terraform-provider-azurerm#11460, #27752), so the Account never becomes ready. A config the
+   * app does not make (imported, or namespaced) is not known.
+   */
+  private keylessStorageProblems(): string[] {
+    if (this.keylessStorage.length === 0) return [];
+    // The configs of the composition's repo (each of its clusters may have its own "default").
+    const repo = Repo.of(this);
+    const configs = new Map<string, AzureClusterProviderConfig[]>();
+    for (const c of repo.node.findAll()) if (c instanceof AzureClusterProviderConfig) configs.set(c.name, [...(configs.get(c.name) ?? []), c]);
+    return this.keylessStorage.flatMap(({ prop, resource, config }) => {
+      const c = configs.get(config)?.find((x) => !x.storageUseAzureAD);
+      return c
+        ? [`prop "${prop}": resource "${resource}" composes a storage Account with sharedAccessKeyEnabled: false through ClusterProviderConfig ${config} (${c.node.path}), which does not set storageUseAzureAD: ` +
+          'the provider reads the account\'s blob and queue properties with a shared key, gets 403 KeyBasedAuthenticationNotPermitted, and the Account never becomes ready; ' +
+          'set storageUseAzureAD: true on the config (its identity then needs Storage Blob Data Contributor and Storage Queue Data Contributor on the accounts)']
+        : [];
+    });
+  }
+
+  /** @internal Records a composed storage Account without shared keys (see {@link keylessStorageProblems}). */
+  public _addKeylessStorage(prop: string, resource: string, config: string): void {
+    this.keylessStorage.push({ prop, resource, config });
   }
 
   /** Adds a function-patch-and-transform step. */

@@ -80,6 +80,17 @@ export interface AzureProviderConfigProps {
   readonly tenantId: string;
   /** Cloud environment (`AzurePublicCloud`, `AzureChinaCloud`, ...). @default - public cloud */
   readonly environment?: string;
+  /**
+   * Reach the Storage blob and queue data planes with Entra ID instead of the account's shared key
+   * (`storageUseAzureAD`, azurerm's `storage_use_azuread`). Required for storage Accounts with
+   * `sharedAccessKeyEnabled: false`: azurerm reads their blob and queue service properties with a
+   * shared key otherwise, gets 403 KeyBasedAuthenticationNotPermitted, and the Account never
+   * becomes ready (a Composition composing one through this config is a synth error). The
+   * provider's identity then needs data roles on the accounts (Storage Blob Data Contributor,
+   * Storage Queue Data Contributor).
+   * @default false (the provider's: shared keys)
+   */
+  readonly storageUseAzureAD?: boolean;
 }
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -111,6 +122,7 @@ function spec(scope: Construct, props: AzureProviderConfigProps, namespace: stri
     subscriptionId: props.subscriptionId,
     tenantId: props.tenantId,
     environment: props.environment,
+    ...(props.storageUseAzureAD ? { storageUseAzureAd: true } : {}),
   };
 }
 
@@ -139,9 +151,12 @@ export class AzureClusterProviderConfig extends PlatformResource implements IAzu
   }
 
   public readonly apiObject: ClusterProviderConfigL1;
+  /** Whether the provider reaches the Storage data planes with Entra ID ({@link AzureProviderConfigProps.storageUseAzureAD}). */
+  public readonly storageUseAzureAD: boolean;
 
   public constructor(scope: Construct, id: string, props: AzureProviderConfigProps) {
     super(scope, id);
+    this.storageUseAzureAD = props.storageUseAzureAD ?? false;
     if (props.namespace !== undefined) throw propError(this, 'namespace', 'a ClusterProviderConfig is cluster-scoped: leave namespace out (or use AzureProviderConfig)');
     const name = checkString(this, 'name', props.name ?? 'default', DNS_SUBDOMAIN);
     const s = spec(this, props, undefined) as any;

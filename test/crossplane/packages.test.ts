@@ -2,9 +2,10 @@ import { ApiObject } from 'cdk8s';
 import { ExistingSecret, Repo, RemovalPolicy } from '../../lib';
 import { Testing } from '../../lib/testing';
 import {
-  AzureClusterProviderConfig, AzureCredentials, AzureProviderConfig, CrossplaneFunction, CrossplaneProvider, DeploymentRuntimeConfig,
-  ManagedResourceActivationPolicy, pluralOf, RoleAssignment, Usage,
+  AzureClusterProviderConfig, AzureCredentials, AzureProviderConfig, CompositeResourceDefinition, Composition, CrossplaneFunction, CrossplaneProvider, DeploymentRuntimeConfig,
+  ManagedResourceActivationPolicy, pluralOf, RoleAssignment, Schema, Usage,
 } from '../../lib/crossplane';
+import { Account as StorageAccount } from '../../imports/crossplane/storage.azure.m.upbound.io';
 import { AzureBuiltInRole } from '../../lib/core/azure-roles';
 import { Construct } from 'constructs';
 
@@ -182,4 +183,29 @@ test('a runtime config whose ServiceAccount Crossplane makes serves one package;
   });
   expect(Testing.errorOf(() => new DeploymentRuntimeConfig(other.folder, 'both', { name: 'both', existingServiceAccountName: 'sa', workloadIdentity: { clientId: CLIENT }, serviceAccountName: 'x' })))
     .toBe('r/system/both: prop "existingServiceAccountName": cannot be combined with serviceAccountName, workloadIdentity: Crossplane does not create or change an existing ServiceAccount; annotate it yourself (workload identity\'s client ID), and label the pods with podLabels');
+});
+
+test('a composed storage Account without shared keys needs its ClusterProviderConfig to use Entra ID for the data planes (azurerm reads blob and queue properties)', () => {
+  const { app, folder } = setup();
+  const config = new AzureClusterProviderConfig(folder, 'default', { credentials: AzureCredentials.oidcTokenFile(CLIENT), subscriptionId: SUB, tenantId: TENANT });
+  expect(config.apiObject.toJson().spec.storageUseAzureAD).toBeUndefined();
+  const xrd = new CompositeResourceDefinition(folder, 'xrd', { group: 'platform.contoso.com', kind: 'XFiles', plural: 'xfiles', version: 'v1alpha1', spec: Schema.object({ size: Schema.string() }) });
+  const composition = new Composition(folder, 'comp', { xrd });
+  const account = (scope: any) => new StorageAccount(scope, 'account', {
+    spec: { forProvider: { accountReplicationType: 'LRS', accountTier: 'Standard', location: 'westeurope', resourceGroupName: 'rg', sharedAccessKeyEnabled: false } },
+  });
+  composition.addPatchAndTransform({ resources: [{ name: 'storage', base: account }] });
+  CrossplaneFunction.patchAndTransform(folder, 'fn', { version: 'v0.10.8' });
+  expect(Testing.synthProblems(app)).toEqual([
+    'r/system/comp: prop "pipeline[0].resources[0].base.spec.forProvider.sharedAccessKeyEnabled": resource "storage" composes a storage Account with sharedAccessKeyEnabled: false through ClusterProviderConfig default (r/system/default), which does not set storageUseAzureAD: ' +
+      "the provider reads the account's blob and queue properties with a shared key, gets 403 KeyBasedAuthenticationNotPermitted, and the Account never becomes ready; " +
+      'set storageUseAzureAD: true on the config (its identity then needs Storage Blob Data Contributor and Storage Queue Data Contributor on the accounts)',
+  ]);
+  const other = setup();
+  const keyless = new AzureClusterProviderConfig(other.folder, 'default', { credentials: AzureCredentials.oidcTokenFile(CLIENT), subscriptionId: SUB, tenantId: TENANT, storageUseAzureAD: true });
+  expect(keyless.apiObject.toJson().spec.storageUseAzureAD).toBe(true);
+  const xrd2 = new CompositeResourceDefinition(other.folder, 'xrd', { group: 'platform.contoso.com', kind: 'XFiles', plural: 'xfiles', version: 'v1alpha1', spec: Schema.object({ size: Schema.string() }) });
+  new Composition(other.folder, 'comp', { xrd: xrd2 }).addPatchAndTransform({ resources: [{ name: 'storage', base: account }] });
+  CrossplaneFunction.patchAndTransform(other.folder, 'fn', { version: 'v0.10.8' });
+  expect(Testing.synthProblems(other.app)).toEqual([]);
 });
