@@ -7,7 +7,7 @@
 // upjet-azure providers and functions, workload identity for the providers, the ProviderConfig and
 // the activation policy Crossplane v2 providers need.
 import * as kplus from 'cdk8s-plus-28';
-import { KubernetesCluster } from '../../imports/crossplane/containerservice.azure.m.upbound.io';
+import { KubernetesCluster, KubernetesClusterNodePool } from '../../imports/crossplane/containerservice.azure.m.upbound.io';
 import { ResourceGroup } from '../../imports/crossplane/azure.m.upbound.io';
 import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { AzureBuiltInRole } from '../../lib/core/azure-roles';
@@ -45,6 +45,8 @@ export const aksClusterSpec = Schema.object({
   kubernetesVersion: Schema.string({ pattern: '^1\\.[0-9]+(\\.[0-9]+)?$', default: '1.33', description: 'Kubernetes version (minor or patch).' }),
   nodeCount: Schema.integer({ minimum: 1, maximum: 20, default: 3, description: 'Nodes of the system pool.' }),
   vmSize: Schema.string({ default: 'Standard_D4s_v5', description: 'VM size of the system pool.' }),
+  workerCount: Schema.integer({ minimum: 1, maximum: 100, default: 2, description: 'Nodes of the user pool the workloads run on (the system pool takes only critical add-ons).' }),
+  workerVmSize: Schema.string({ default: 'Standard_D4s_v5', description: 'VM size of the user pool.' }),
 });
 
 /** What the example builds, for tests. */
@@ -105,6 +107,10 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
         Patches.fromComposite('spec.environment', 'spec.forProvider.tags[environment]'),
         Patches.fromComposite('metadata.name', 'spec.forProvider.tags[platform-cluster]'),
       ],
+      tags: [
+        Patches.fromComposite('spec.environment', 'spec.forProvider.tags[environment]'),
+        Patches.fromComposite('metadata.name', 'spec.forProvider.tags[platform-cluster]'),
+      ],
     },
     resources: [
       {
@@ -156,6 +162,19 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
           Patches.toComposite('status.atProvider.fqdn', 'status.fqdn'),
           Patches.toComposite('status.atProvider.oidcIssuerUrl', 'status.oidcIssuerUrl'),
           Patches.toComposite('status.atProvider.id', 'status.clusterId'),
+        ],
+      },
+      {
+        // The system pool runs only critical add-ons (onlyCriticalAddonsEnabled taints it
+        // CriticalAddonsOnly=true:NoSchedule): the workloads need a user pool.
+        name: 'user-pool',
+        base: (scope) => new KubernetesClusterNodePool(scope, 'user', {
+          spec: { forProvider: { kubernetesClusterIdSelector: { matchControllerRef: true }, mode: 'User', vmSize: 'Standard_D4s_v5', nodeCount: 2 } },
+        }),
+        patches: [
+          Patches.fromComposite('spec.workerCount', 'spec.forProvider.nodeCount'),
+          Patches.fromComposite('spec.workerVmSize', 'spec.forProvider.vmSize'),
+          Patches.patchSet('tags'),
         ],
       },
       {

@@ -22,7 +22,8 @@ import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { GitRepository, Kustomization } from '../../lib/flux';
 import { ResourceGraphDefinition, RgdInstance, Schema } from '../../lib/kro';
 import { SealedSecret } from '../../lib/sealing';
-import { placeholderCiphertext } from './aso';
+import { placeholderCiphertext, REFERENCE_APP_SUBSCRIPTION_ID } from './aso';
+import { AzureBuiltInRole } from '../../lib/core/azure-roles';
 import { flaskFrontend } from './flask';
 
 export const REFERENCE_APP_KRO_REPO_URL = 'https://github.com/contoso/reference-app-kro';
@@ -38,6 +39,7 @@ export const filesAppSpec = Schema.object({
   oidcIssuer: Schema.string({ required: true, description: 'OIDC issuer URL of the cluster the app runs on.' }),
   clusterEgressIp: Schema.string({ required: true, description: 'Outbound IP of the cluster, allowed through the PostgreSQL firewall.' }),
   serviceAccountName: Schema.string({ default: 'files-web', description: 'ServiceAccount the app runs as (federated to the identity).' }),
+  subscriptionId: Schema.string({ required: true, pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', description: 'Subscription of the credential (role definition ARM IDs contain it).' }),
   databaseName: Schema.string({ pattern: '^[a-z][a-z0-9_]{0,62}$', default: 'files' }),
   containerName: Schema.string({ pattern: '^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$', default: 'uploads' }),
   postgres: Schema.object({
@@ -130,6 +132,24 @@ export function buildReferenceAppKro(app: GitOpsApp): ReferenceAppKro {
     template: identity,
     set: { ...credential, 'metadata.name': `${name}-web`, 'spec.azureName': `id-${name}-web`, 'spec.location': rgd.spec('location') },
   });
+  // The app reaches its blobs as the identity (the account has no shared keys): Storage Blob Data
+  // Contributor on the account, to the identity's principal once ASO reports it.
+  rgd.addResource({
+    id: 'blobAccess',
+    template: {
+      apiVersion: 'authorization.azure.com/v1api20220401',
+      kind: 'RoleAssignment',
+      metadata: { name: 'placeholder' },
+      spec: { owner: { group: 'storage.azure.com', kind: 'StorageAccount', name: 'placeholder' }, principalId: 'placeholder', principalType: 'ServicePrincipal', roleDefinitionReference: { armId: 'placeholder' } },
+    },
+    set: {
+      ...credential,
+      'metadata.name': `${name}-blob-access`,
+      'spec.owner.name': rgd.ref(sa, 'metadata.name'),
+      'spec.principalId': rgd.ref(id, 'status.principalId'),
+      'spec.roleDefinitionReference.armId': `/subscriptions/${rgd.spec('subscriptionId')}/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRole.STORAGE_BLOB_DATA_CONTRIBUTOR}`,
+    },
+  });
   const federation = identity.federate('placeholder', { issuer: OIDC_ISSUER, serviceAccount: { name: 'placeholder', namespace: 'placeholder' } });
   rgd.addResource({
     id: 'federation',
@@ -178,6 +198,7 @@ export function buildReferenceAppKro(app: GitOpsApp): ReferenceAppKro {
       oidcIssuer: OIDC_ISSUER,
       serviceAccountName: 'files-web',
       clusterEgressIp: '20.50.10.10',
+      subscriptionId: REFERENCE_APP_SUBSCRIPTION_ID,
     },
   });
 

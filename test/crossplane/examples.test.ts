@@ -44,7 +44,7 @@ describe('crossplane-aks example', () => {
       'crossplane/system/packages/provider-provider-azure-authorization.yaml', 'crossplane/system/packages/provider-provider-azure-containerservice.yaml', 'crossplane/system/packages/provider-provider-family-azure.yaml', 'crossplane/system/packages/serviceaccount-provider-azure.yaml',
       'crossplane/system/provider-configs/clusterproviderconfig-default.yaml', 'crossplane/system/provider-configs/kustomization.yaml',
     ]);
-    expect(files.get('crossplane/system/packages/managedresourceactivationpolicy-aks-platform.yaml')).toContain('activate:\n    - kubernetesclusters.containerservice.azure.m.upbound.io\n    - resourcegrouppolicyassignments.authorization.azure.m.upbound.io\n    - resourcegroups.azure.m.upbound.io\n    - roleassignments.authorization.azure.m.upbound.io\n');
+    expect(files.get('crossplane/system/packages/managedresourceactivationpolicy-aks-platform.yaml')).toContain('activate:\n    - kubernetesclusternodepools.containerservice.azure.m.upbound.io\n    - kubernetesclusters.containerservice.azure.m.upbound.io\n    - resourcegrouppolicyassignments.authorization.azure.m.upbound.io\n    - resourcegroups.azure.m.upbound.io\n    - roleassignments.authorization.azure.m.upbound.io\n');
     expect(files.get('crossplane/system/packages/provider-provider-azure-authorization.yaml')).toContain('package: xpkg.crossplane.io/crossplane-contrib/provider-azure-authorization:v2.7.0\n');
     expect(files.get('crossplane/system/packages/provider-provider-azure-containerservice.yaml')).toContain('package: xpkg.crossplane.io/crossplane-contrib/provider-azure-containerservice:v2.7.0\n  runtimeConfigRef:\n    name: azure-workload-identity');
     expect(files.get('clusters/dev/xakscluster-aks-dev.yaml')).toBe([
@@ -64,7 +64,10 @@ describe('crossplane-aks example', () => {
       const xr = ex.instances[env].apiObject.toJson();
       const r = ex.composition.render(xr.spec, { name: xr.metadata.name, namespace: xr.metadata.namespace });
       expect(r.issues).toEqual([]);
-      expect(r.resources.map((x) => [x.name, (x.object as any).kind])).toEqual([['resource-group', 'ResourceGroup'], ['allowed-locations', 'ResourceGroupPolicyAssignment'], ['cluster', 'KubernetesCluster']]);
+      expect(r.resources.map((x) => [x.name, (x.object as any).kind])).toEqual([['resource-group', 'ResourceGroup'], ['allowed-locations', 'ResourceGroupPolicyAssignment'], ['cluster', 'KubernetesCluster'], ['user-pool', 'KubernetesClusterNodePool']]);
+      // The system pool takes only critical add-ons: the workloads run on the user pool.
+      expect((r.resources[2].object as any).spec.forProvider.defaultNodePool.onlyCriticalAddonsEnabled).toBe(true);
+      expect((r.resources[3].object as any).spec.forProvider).toMatchObject({ kubernetesClusterIdSelector: { matchControllerRef: true }, mode: 'User', nodeCount: 2, vmSize: 'Standard_D4s_v5' });
       // The built-in "Allowed locations" policy, assigned to the resource group of the same composite.
       expect(r.resources[1].object).toEqual({
         apiVersion: 'authorization.azure.m.upbound.io/v1beta1',

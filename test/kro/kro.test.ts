@@ -292,6 +292,15 @@ describe('reference app on kro', () => {
     const stateful = rgd.toJson().spec.resources.filter((r: any) => ['ResourceGroup', 'FlexibleServer', 'FlexibleServersDatabase', 'StorageAccount', 'StorageAccountsBlobServicesContainer'].includes(r.template.kind));
     expect(stateful.map((r: any) => r.template.metadata.annotations['serviceoperator.azure.com/reconcile-policy'])).toEqual(Array(5).fill('detach-on-delete'));
     expect(() => instance.exports.value('DB_PASSWORD')).toThrow('prop "exports.value": "DB_PASSWORD" is not exported by ResourceGraphDefinition filesapp.platform.contoso.com');
+    // The account has no shared keys: the app's identity gets a data role on it.
+    const storage = rgd.toJson().spec.resources.find((r: any) => r.id === 'storage');
+    expect(storage.template.spec.allowSharedKeyAccess).toBe(false);
+    expect(rgd.toJson().spec.resources.find((r: any) => r.id === 'blobAccess').template.spec).toEqual({
+      owner: { group: 'storage.azure.com', kind: 'StorageAccount', name: '${storage.metadata.name}' },
+      principalId: '${identity.status.principalId}',
+      principalType: 'ServicePrincipal',
+      roleDefinitionReference: { armId: '/subscriptions/${schema.spec.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe' },
+    });
   });
 });
 
