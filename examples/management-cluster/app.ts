@@ -9,7 +9,6 @@ import {
   AksCluster,
   AksClusterClass,
   AzureClusterIdentity,
-  ClusterResourceSet,
   Fleet,
   ICapiCluster,
   MachineHealthCheck,
@@ -107,13 +106,42 @@ export function managementCluster(app: GitOpsApp): Repo {
   new MachineHealthCheck(capz, 'health', { cluster: vm });
   hydrate(repo, capz, vm, source, charts, 1);
 
-  // Addons for clusters labelled cni=calico (the self-managed one brings no CNI of its own).
-  const addons = new ClusterResourceSet(repo.folder('clusters/mgmt/addons'), 'calico', {
-    name: 'calico',
+  // A self-managed cluster brings no CNI and runs the external cloud provider (kubelet
+  // cloud-provider: external): its nodes stay NotReady, tainted uninitialized, until both run.
+  // Installed by the management cluster's helm-controller as CAPZ documents them
+  // (docs/book/src/self-managed/addons.md): Calico's tigera-operator with CAPZ's values, and
+  // cloud-provider-azure, whose chart picks the controller versions for the cluster's Kubernetes.
+  const addonSources = repo.folder('clusters/mgmt/sources', { namespace: NAMESPACE });
+  const calicoCharts = new HelmRepository(addonSources, 'calico-charts', { name: 'projectcalico', url: 'https://docs.tigera.io/calico/charts' });
+  const ccmCharts = new HelmRepository(addonSources, 'ccm-charts', { name: 'cloud-provider-azure', url: 'https://raw.githubusercontent.com/kubernetes-sigs/cloud-provider-azure/master/helm/repo' });
+  new HelmRelease(capz, 'calico', {
+    name: 'capz-vm-calico',
     namespace: NAMESPACE,
-    clusterSelector: { cni: 'calico' },
+    chart: { repository: calicoCharts, chart: 'tigera-operator', version: 'v3.26.1' },
+    releaseName: 'calico',
+    targetNamespace: 'tigera-operator',
+    createNamespace: true,
+    storageNamespace: 'tigera-operator',
+    values: {
+      installation: {
+        cni: { type: 'Calico', ipam: { type: 'Calico' } },
+        calicoNetwork: { bgp: 'Disabled', mtu: 1350, ipPools: [{ cidr: '192.168.0.0/16', encapsulation: 'VXLAN' }] },
+        serviceCIDRs: ['10.96.0.0/12'],
+      },
+      tolerations: [{ effect: 'NoExecute', operator: 'Exists' }, { effect: 'NoSchedule', key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }],
+    },
+    kubeConfig: vm,
   });
-  addons.addManifests('calico-namespace', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'calico-system' } }]);
+  new HelmRelease(capz, 'cloud-provider', {
+    name: 'capz-vm-cloud-provider-azure',
+    namespace: NAMESPACE,
+    chart: { repository: ccmCharts, chart: 'cloud-provider-azure' },
+    releaseName: 'cloud-provider-azure-oot',
+    targetNamespace: 'kube-system',
+    storageNamespace: 'kube-system',
+    values: { infra: { clusterName: vm.clusterName }, cloudControllerManager: { clusterCIDR: '192.168.0.0/16' } },
+    kubeConfig: vm,
+  });
 
   // A fleet of 20 AKS clusters from one ClusterClass: each cluster is one small Cluster object.
   const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'aks-class', {
@@ -153,7 +181,6 @@ export function managementCluster(app: GitOpsApp): Repo {
     Kustomization.forFolder(mgmt, `mgmt-${name}`, repo.folder(`clusters/mgmt/${name}`), { name: `mgmt-${name}`, source, prune: true, dependsOn });
   const sources = sub('sources');
   const classes = sub('classes');
-  sub('addons');
   for (const name of ['aks-dev', 'aks-test', 'aks-prod', 'capz-vm']) sub(name, [sources]);
   sub('fleet', [classes, sources]);
   return repo;
