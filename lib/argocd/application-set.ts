@@ -158,7 +158,9 @@ export interface ApplicationSetTemplate {
    * `resources-finalizer.argocd.argoproj.io` finalizer in the template). The applicationset-controller
    * implements `preserveResourcesOnDeletion` only by not adding that finalizer, and keeps one the
    * template sets (argo-cd `applicationset/utils`, "user-specified finalizer should overwrite
-   * preserveResourcesOnDeletion"), so it cannot be `true` while the resources are preserved.
+   * preserveResourcesOnDeletion"), so it cannot be `true` while the resources are preserved; and
+   * it adds the finalizer to a template without finalizers when they are not preserved, so it
+   * cannot be `false` then. It follows `preserveResourcesOnDeletion`.
    * @default - false while `preserveResourcesOnDeletion` (the default), else true
    */
   readonly cascadeDelete?: boolean;
@@ -246,6 +248,10 @@ export class ApplicationSet extends PlatformResource {
     if (preserve && t.cascadeDelete === true) {
       throw propError(this, 'template.cascadeDelete', 'cannot be true while preserveResourcesOnDeletion is (the default): the applicationset-controller keeps a finalizer the template sets, ' +
         'so deleting a generated Application (the ApplicationSet, or a cluster leaving the generator) would delete what it deployed; set preserveResourcesOnDeletion: false to cascade');
+    }
+    if (!preserve && t.cascadeDelete === false) {
+      throw propError(this, 'template.cascadeDelete', 'cannot be false while preserveResourcesOnDeletion is false: the applicationset-controller adds the cascading finalizer to every generated Application whose template has none, ' +
+        'so deleting one would delete what it deployed anyway; keep preserveResourcesOnDeletion (the default) to keep the resources');
     }
     const cascade = t.cascadeDelete ?? !preserve;
     (t.syncOptions ?? []).forEach((o, i) => {

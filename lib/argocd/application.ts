@@ -12,7 +12,7 @@ import { FluxDuration } from '../flux/common';
 import { IAppProject } from './app-project';
 import { ArgoObjectProps, argoIdentity, argoImportProps, ARGOCD_API_VERSION, ARGOCD_GROUP, ClusterTarget, isKubeconfigCluster, renderCluster, subscriptionAnnotations, SYNC_WAVE_ANNOTATION } from './common';
 import { isRegistered } from './registration';
-import { applySyncWaves, deployedFolders, protectedObjects } from './sync-waves';
+import { applySyncWaves, deployedFolders, installsKinds, protectedObjects } from './sync-waves';
 
 /** An Argo CD Application: an {@link Application} of the app or an import ({@link Application.fromName}). */
 export interface IApplication extends IPlatformResource {}
@@ -188,6 +188,8 @@ export class Application extends PlatformResource implements IApplication {
     if (this.folder && (props.syncWaves ?? true)) {
       // Run when the app is validated (before anything renders), so late objects get their wave.
       this.node.addValidation({ validate: () => ((installs = folders().map((f) => applySyncWaves(f)).some((x) => x)), []) });
+    } else if (this.folder) {
+      this.node.addValidation({ validate: () => ((installs = folders().some((f) => installsKinds(f))), []) });
     }
     const automated = props.automated ?? true;
 

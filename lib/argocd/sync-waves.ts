@@ -96,6 +96,11 @@ export function protectedObjects(folders: readonly Folder[]): string[] {
   return out.sort();
 }
 
+/** Whether any ApiObject below `scope` installs kinds at run time (CRDs, Crossplane packages, ...). */
+export function installsKinds(scope: IConstruct): boolean {
+  return scope.node.findAll().some((c) => c instanceof ApiObject && installsKindsAtRuntime(c.apiVersion, c.kind));
+}
+
 /**
  * Gives every ApiObject below `scope` the sync wave of {@link syncWaveOf} (annotation
  * `argocd.argoproj.io/sync-wave`), unless it has one already. Applications do this for the

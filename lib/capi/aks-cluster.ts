@@ -186,6 +186,7 @@ export class AksCluster extends CapiCluster implements IOidcIssuer {
   /** Name of the ASO credential Secret (`credentialFrom`), if any. */
   private readonly credential?: string;
   private grant?: AsoRoleAssignment;
+  private grantedOutside = false;
   private exportOidc = false;
 
   public constructor(scope: Construct, id: string, props: AksClusterProps) {
@@ -246,7 +247,10 @@ export class AksCluster extends CapiCluster implements IOidcIssuer {
     if (oidcIssuer) addProvided(this, { apiGroup: '', kind: 'ConfigMap', name: `${name}-oidc`, namespace });
     for (const pool of props.nodePools) this.createNodePool(pool);
     const access = props.kubeconfigAccess;
-    if (isGrantedOutside(access)) checkGrantedOutside(this, 'kubeconfigAccess', access, this.disableLocalAccounts);
+    if (isGrantedOutside(access)) {
+      checkGrantedOutside(this, 'kubeconfigAccess', access, this.disableLocalAccounts);
+      this.grantedOutside = true;
+    }
     else if (access) this.grantKubeconfigAccess(access);
     else if (this.disableLocalAccounts) {
       const azureRbac = props.azureRbac ?? true;
@@ -271,6 +275,7 @@ export class AksCluster extends CapiCluster implements IOidcIssuer {
   public grantKubeconfigAccess(access: AksKubeconfigAccessProps): AsoRoleAssignment {
     const prop = 'kubeconfigAccess';
     if (this.grant) throw propError(this, prop, 'is already granted');
+    if (this.grantedOutside) throw propError(this, prop, 'is declared granted outside the app (grantedOutside): drop that declaration to grant it here');
     const ids = checkKubeconfigAccess(this, prop, access, this.disableLocalAccounts, this.props.azureRbac ?? true);
     const credential = access.credentialFrom !== undefined
       ? resolveSecret(this, `${prop}.credentialFrom`, access.credentialFrom, { namespace: this.namespace, why: ASO_READS }).name

@@ -95,7 +95,11 @@ export function applyRemovalPolicy(obj: ApiObject, policy: RemovalPolicy): void 
   if (!Object.values(RemovalPolicy).includes(policy)) {
     throw new Error(`${obj.node.path}: prop "removalPolicy": "${String(policy)}" is not a RemovalPolicy (RETAIN, DESTROY or SKIP)`);
   }
-  for (const [k, v] of Object.entries(removalPolicyAnnotations(policy, obj.apiVersion))) obj.metadata.addAnnotation(k, v);
+  for (const [k, v] of Object.entries(removalPolicyAnnotations(policy, obj.apiVersion))) {
+    // Argo CD sync options the object has besides Delete= / Prune= (ServerSideApply=true, ...) stay.
+    const others = k === ARGOCD_SYNC_OPTIONS_ANNOTATION ? syncOptions(annotationsOf(obj)[k]).filter((o) => !/^(Delete|Prune)=/.test(o)) : [];
+    obj.metadata.addAnnotation(k, others.length > 0 ? [...others, v].join(',') : v);
+  }
   if (isCrossplaneManagedGroup(groupOf(obj.apiVersion))) {
     obj.addJsonPatch(JsonPatch.add('/spec/managementPolicies', [...CROSSPLANE_MANAGEMENT_POLICIES[policy]]));
   }
@@ -128,52 +132,34 @@ export function retainStatefulByDefault(obj: ApiObject): boolean {
   return true;
 }
 
-/**
- * Gives each Namespace object (core v1) that nothing decided the removal of `RETAIN` when objects
- * of the app in a namespace of its name are retained by the GitOps engine (`RETAIN`, or Flux
- * `prune: disabled` / Argo CD `Delete=false` set by hand). Deleting a Namespace deletes everything
- * in it, whatever their annotations: Flux garbage-collecting it (its Kustomization deleted with
- * `prune: true`, kustomize-controller `finalize`) or Argo CD deleting it with its Application
- * would take the retained objects along (a CAPI Cluster deleted this way deletes its
- * infrastructure). A Namespace given a policy, or a marker, keeps it. Returns the Namespaces it
- * retained.
- */
-export function retainNamespacesOfRetained(objects: readonly ApiObject[]): ApiObject[] {
-  const held = new Set<string>();
-  const namespaces: ApiObject[] = [];
-  for (const o of objects) {
-    if (o.kind === 'Namespace' && o.apiVersion === 'v1') {
-      namespaces.push(o);
-      continue;
-    }
-    const ns = o.metadata.namespace;
-    if (ns === undefined || held.has(ns)) continue;
-    if (removalPolicyOf(o) === RemovalPolicy.RETAIN || hasRetainMarker(o)) held.add(ns);
-  }
-  const out: ApiObject[] = [];
-  for (const n of namespaces) {
-    if (!held.has(n.name) || removalPolicyOf(n) !== undefined || hasMarker(n)) continue;
-    applyRemovalPolicy(n, RemovalPolicy.RETAIN);
-    out.push(n);
-  }
-  return out;
-}
-
 /** The annotations of an ApiObject as its toJson renders them (cdk8s keeps them in a private map). */
 function annotationsOf(obj: ApiObject): Record<string, unknown> {
   return (obj.metadata as unknown as { annotations?: Record<string, unknown> }).annotations ?? {};
 }
 
-/** Whether the GitOps engines keep the object: Flux `prune: disabled`, Argo CD `Delete=false` (set in its props). */
-function hasRetainMarker(obj: ApiObject): boolean {
-  const a = annotationsOf(obj);
-  return a[FLUX_PRUNE_ANNOTATION] === 'disabled' || (typeof a[ARGOCD_SYNC_OPTIONS_ANNOTATION] === 'string' && (a[ARGOCD_SYNC_OPTIONS_ANNOTATION] as string).split(',').map((x) => x.trim()).includes('Delete=false'));
+/** The Argo CD sync options of an annotation value, trimmed, without empty entries. */
+function syncOptions(value: unknown): string[] {
+  return typeof value === 'string' ? value.split(',').map((x) => x.trim()).filter((x) => x.length > 0) : [];
 }
 
-/** Whether the object sets a GitOps engine marker itself (in its props, or by a JSON patch of its annotations). */
-function hasMarker(obj: ApiObject): boolean {
+/**
+ * Whether the GitOps engines keep `obj` when what applies it goes: `RETAIN`, or Flux
+ * `prune: disabled` / Argo CD `Delete=false` set on the object itself.
+ */
+export function retainedByGitOps(obj: ApiObject): boolean {
+  if (removalPolicyOf(obj) === RemovalPolicy.RETAIN) return true;
   const a = annotationsOf(obj);
-  if (a[FLUX_PRUNE_ANNOTATION] !== undefined || a[ARGOCD_SYNC_OPTIONS_ANNOTATION] !== undefined) return true;
+  return a[FLUX_PRUNE_ANNOTATION] === 'disabled' || syncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Delete=false');
+}
+
+/**
+ * Whether the object decides its own removal by the GitOps engines: a Flux `prune` annotation, or
+ * an Argo CD `Delete=` / `Prune=` sync option (other sync options, such as `ServerSideApply=true`,
+ * decide nothing), in its props or by a JSON patch of its annotations.
+ */
+export function hasGitOpsRemovalMarker(obj: ApiObject): boolean {
+  const a = annotationsOf(obj);
+  if (a[FLUX_PRUNE_ANNOTATION] !== undefined || syncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).some((o) => /^(Delete|Prune)=/.test(o))) return true;
   const patched = ((obj as unknown as { patches?: Array<{ operation?: { path?: unknown } }> }).patches ?? []).map((p) => String(p.operation?.path ?? ''));
   return patched.some((p) => p === '/metadata/annotations' || /^\/metadata\/annotations\/(kustomize\.toolkit\.fluxcd\.io~1prune|argocd\.argoproj\.io~1sync-options)$/.test(p));
 }

@@ -2,7 +2,7 @@ import * as posix from 'path/posix';
 import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as l1 from '../../imports/flux/source.toolkit.fluxcd.io';
-import { propError } from '../core/errors';
+import { PropError, propError } from '../core/errors';
 import { ignorePatternProblems } from '../core/source-ignore';
 import { memoForSynthPass } from '../core/synth-pass';
 import { addReference } from '../core/references';
@@ -165,10 +165,12 @@ export class GitRepository extends FluxResource implements IGitRepository {
    * const source = GitRepository.fromName(entry, 'source', { name: 'flux-system', namespace: 'flux-system', repo });
    */
   public static fromName(scope: Construct, id: string, props: GitRepositoryImportProps): IGitRepository {
+    // Checked before the import exists: a caller catching the error keeps no half-made import.
+    const where = `${scope.node.path ? `${scope.node.path}/` : ''}${id}`;
+    if (props.repo !== undefined && !Repo.isRepo(props.repo)) throw new PropError(where, 'repo', 'must be a Repo of this app (new Repo(app, ...))');
+    if (props.repo !== undefined && props.repo.node.root !== scope.node.root) throw new PropError(where, 'repo', `repo "${props.repo.node.path}" is in another app`);
     const source = importSource(scope, id, 'GitRepository', props) as ISource & { repo?: Repo };
     if (props.repo !== undefined) {
-      if (!Repo.isRepo(props.repo)) throw propError(source, 'repo', 'must be a Repo of this app (new Repo(app, ...))');
-      if (props.repo.node.root !== source.node.root) throw propError(source, 'repo', `repo "${props.repo.node.path}" is in another app`);
       source.repo = props.repo;
       recordImportedGitSource({ construct: source, name: source.name, namespace: source.namespace, repo: props.repo });
     }

@@ -826,11 +826,13 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
       : sourceRef.kind === 'GitRepository' ? sourceRef : undefined;
     if (!ref) return undefined;
     const ns = ref.namespace ?? kns;
-    const sources = gitRepoByName.get(ns)?.get(ref.name) ?? [];
+    const sameCluster = (x: { o: ApplyOrderObject }) => (x.o.cluster ?? '') === (o.cluster ?? '');
+    // An imported source (a stand-in, see `importedFetch`) is only on the cluster it is imported
+    // for: another cluster's import of the same name is not this Kustomization's source.
+    const sources = (gitRepoByName.get(ns)?.get(ref.name) ?? []).filter((x) => !importedFetch.has(x.o) || sameCluster(x));
     // Several repos of an app may each have a flux-system GitRepository (one per management
     // cluster): the Kustomization's own repo's source first, then one on its cluster.
     const own = repoOf.get(o);
-    const sameCluster = (x: { o: ApplyOrderObject }) => (x.o.cluster ?? '') === (o.cluster ?? '');
     const src = sources.find((x) => x.repo === own && sameCluster(x)) ?? sources.find((x) => x.repo === own) ?? sources.find(sameCluster) ?? sources[0];
     const path = str(spec.path) ?? '.';
     // Objects its `$patch: delete` patches drop are not in the build (Flux's sharding setup builds

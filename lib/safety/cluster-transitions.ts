@@ -22,8 +22,8 @@
  *   on a retained Cluster, a machine pool leaving the topology (removed or renamed): Cluster API's
  *   topology controller deletes its MachinePool (cluster-api `reconcileMachinePools`), and CAPZ
  *   its ASO agent pool (`ResourceReconciler.deleteResource`): ASO deletes the AKS node pool with
- *   its nodes, unless the ClusterClass embeds it with `detach-on-delete` (a retaining class), when
- *   the node pool keeps running in Azure, unmanaged.
+ *   its nodes, unless the ClusterClass embeds it with `detach-on-delete` (a retaining class) or
+ *   `skip` (an adopting one), when the node pool keeps running in Azure, unmanaged.
  *
  * Values a Cluster leaves unset are the ClusterClass's (given): the `location` variable's schema
  * default, and a pool's `nodePool` fields as the class's `node-pool-<class>` patches default them
@@ -40,8 +40,8 @@ export interface ClusterTransition {
 }
 
 const CAPI_GROUP = 'cluster.x-k8s.io';
-// In a value (`"...reconcile-policy":"detach-on-delete"`) or a template's YAML text (`...reconcile-policy: detach-on-delete`).
-const DETACH = /serviceoperator\.azure\.com\/reconcile-policy\\?"?\s*:\s*\\?"?detach-on-delete/;
+// In a value (`"...reconcile-policy":"detach-on-delete"`) or a template's YAML text (`...reconcile-policy: skip`).
+const KEEPS_IN_AZURE = /serviceoperator\.azure\.com\/reconcile-policy\\?"?\s*:\s*\\?"?(detach-on-delete|skip)\b/;
 
 /** Whether `o` is a Cluster API Cluster with a managed topology. */
 export function isTopologyCluster(o: { apiVersion: string; kind: string }): boolean {
@@ -62,12 +62,13 @@ const ZONES_DEFAULT = new RegExp(`dig "zones" \\(list((?: "[^"]*")*)\\) \\.${NOD
 /** What a ClusterClass gives a Cluster that sets nothing: its `location` default, and each pool class's `nodePool` defaults. */
 export interface ClassDefaults {
   readonly location?: string;
-  readonly pools: ReadonlyMap<string, { readonly vmSize?: string; readonly zones?: readonly string[]; readonly detach?: boolean }>;
+  /** Per pool class: `keeps`, the ASO reconcile policy its agent pool is embedded with when it keeps the AKS pool in Azure. */
+  readonly pools: ReadonlyMap<string, { readonly vmSize?: string; readonly zones?: readonly string[]; readonly keeps?: 'detach-on-delete' | 'skip' }>;
 }
 
 /** The defaults of a ClusterClass object (see {@link ClassDefaults}). */
 export function classDefaults(cc: PlainObject | undefined): ClassDefaults {
-  const pools = new Map<string, { vmSize?: string; zones?: string[]; detach?: boolean }>();
+  const pools = new Map<string, { vmSize?: string; zones?: string[]; keeps?: 'detach-on-delete' | 'skip' }>();
   if (!cc) return { pools };
   // A committed file may be edited by hand: lists that are not lists give nothing.
   const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]).filter((x) => x !== null && typeof x === 'object') : []);
@@ -75,11 +76,12 @@ export function classDefaults(cc: PlainObject | undefined): ClassDefaults {
   const location = list<{ name?: unknown; schema?: { openAPIV3Schema?: { default?: unknown } } }>(spec.variables).find((v) => v.name === LOCATION_VARIABLE)?.schema?.openAPIV3Schema?.default;
   for (const p of list<{ name?: unknown; definitions?: unknown }>(spec.patches)) {
     // A pool class whose AzureASOManagedMachinePool template embeds its agent pool with ASO's
-    // detach-on-delete (the class retains): deleting the ASO object leaves the AKS pool running.
+    // detach-on-delete (the class retains) or skip (adopts): deleting the ASO object leaves the AKS pool running.
     for (const d of list<{ selector?: { kind?: unknown; matchResources?: { machinePoolClass?: { names?: unknown } } }; jsonPatches?: unknown }>((p as { definitions?: unknown }).definitions)) {
-      if (d.selector?.kind !== 'AzureASOManagedMachinePoolTemplate' || !DETACH.test(JSON.stringify(d.jsonPatches ?? null))) continue;
-      const names = d.selector.matchResources?.machinePoolClass?.names;
-      for (const c of (Array.isArray(names) ? names : []).filter((n): n is string => typeof n === 'string')) pools.set(c, { ...(pools.get(c) ?? {}), detach: true });
+      const keeps = d.selector?.kind === 'AzureASOManagedMachinePoolTemplate' ? KEEPS_IN_AZURE.exec(JSON.stringify(d.jsonPatches ?? null))?.[1] as 'detach-on-delete' | 'skip' | undefined : undefined;
+      if (!keeps) continue;
+      const names = d.selector!.matchResources?.machinePoolClass?.names;
+      for (const c of (Array.isArray(names) ? names : []).filter((n): n is string => typeof n === 'string')) pools.set(c, { ...(pools.get(c) ?? {}), keeps });
     }
     if (typeof p.name !== 'string' || !p.name.startsWith(NODE_POOL_PATCH_PREFIX)) continue;
     for (const d of list<{ selector?: { matchResources?: { machinePoolClass?: { names?: unknown } } }; jsonPatches?: unknown }>(p.definitions)) {
@@ -167,9 +169,9 @@ export function clusterTransition(old: PlainObject, next: PlainObject, oldClass:
   if (keptByGitOps(old)) {
     for (const [name, p] of pools(a)) {
       if (after.has(name)) continue;
-      const detached = typeof p.class === 'string' && oldClass.pools.get(p.class)?.detach === true;
-      protection.push(detached
-        ? `machine pool "${name}" leaves the topology (removed or renamed): Cluster API deletes its MachinePool and CAPZ its ASO agent pool, which the ClusterClass retains (reconcile-policy detach-on-delete), ` +
+      const keeps = typeof p.class === 'string' ? oldClass.pools.get(p.class)?.keeps : undefined;
+      protection.push(keeps
+        ? `machine pool "${name}" leaves the topology (removed or renamed): Cluster API deletes its MachinePool and CAPZ its ASO agent pool, which the ClusterClass ${keeps === 'skip' ? 'adopts read-only' : 'retains'} (reconcile-policy ${keeps}), ` +
           'so the AKS node pool keeps running with its nodes, no longer managed by Cluster API (delete it in Azure, az aks nodepool delete, once its workloads have moved)'
         : `machine pool "${name}" leaves the topology (removed or renamed): Cluster API deletes its MachinePool and CAPZ the AKS node pool with its nodes`);
     }

@@ -272,11 +272,16 @@ describe('sync waves', () => {
     new Application(mgmt, 'xp', { name: 'xp', project, source: repo.folder('crossplane') });
     new Application(mgmt, 'xp3', { name: 'xp3', project, source: repo.folder('crossplane-3'), retry: { limit: 3 } });
     new Application(mgmt, 'plain', { name: 'plain', project, source: repo.folder('plain') });
+    provider(repo.folder('crossplane-no-waves'), 'compute');
+    new Application(mgmt, 'xp-no-waves', { name: 'xp-no-waves', project, source: repo.folder('crossplane-no-waves'), syncWaves: false });
     const out = Testing.render(app);
     const retry = (name: string) => out[`platform/clusters/mgmt/application-${name}.yaml`][0].spec.syncPolicy.retry;
     expect(retry('xp')).toEqual({ limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
     expect(retry('xp3').limit).toBe(3);
     expect(retry('plain').limit).toBe(5);
+    // Without waves too: the kinds are still installed during the sync.
+    expect(retry('xp-no-waves').limit).toBe(-1);
+    expect(out['platform/clusters/mgmt/application-xp-no-waves.yaml'][0].spec.syncPolicy.syncOptions).toEqual(['SkipDryRunOnMissingResource=true']);
   });
 });
 
@@ -482,16 +487,18 @@ describe('ApplicationSet', () => {
     const template = { name: `${CLUSTER_NAME}-apps`, project, repo, path: `apps/${CLUSTER_NAME}`, destination: { server: '{{.server}}' } };
     new ApplicationSet(mgmt, 'kept', { name: 'kept', generators: [ClusterGenerator.registered(reg)], template });
     new ApplicationSet(mgmt, 'cascading', { name: 'cascading', preserveResourcesOnDeletion: false, generators: [ClusterGenerator.registered(reg)], template });
-    new ApplicationSet(mgmt, 'opted-out', { name: 'opted-out', preserveResourcesOnDeletion: false, generators: [ClusterGenerator.registered(reg)], template: { ...template, cascadeDelete: false } });
     const out = Testing.render(app);
     const meta = (name: string) => out[`platform/clusters/mgmt/applicationset-${name}.yaml`][0].spec.template.metadata;
     expect(meta('kept').finalizers).toBeUndefined();
     expect(out['platform/clusters/mgmt/applicationset-kept.yaml'][0].spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
     expect(meta('cascading').finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
-    expect(meta('opted-out').finalizers).toBeUndefined();
     expect(Testing.errorOf(() => new ApplicationSet(mgmt, 'both', { name: 'both', generators: [ClusterGenerator.registered(reg)], template: { ...template, cascadeDelete: true } })))
       .toBe('platform/clusters--mgmt/both: prop "template.cascadeDelete": cannot be true while preserveResourcesOnDeletion is (the default): the applicationset-controller keeps a finalizer the template sets, ' +
         'so deleting a generated Application (the ApplicationSet, or a cluster leaving the generator) would delete what it deployed; set preserveResourcesOnDeletion: false to cascade');
+    // Without preservation the controller adds the finalizer to a template without one (applicationset/utils RenderTemplateParams).
+    expect(Testing.errorOf(() => new ApplicationSet(mgmt, 'opted-out', { name: 'opted-out', preserveResourcesOnDeletion: false, generators: [ClusterGenerator.registered(reg)], template: { ...template, cascadeDelete: false } })))
+      .toBe('platform/clusters--mgmt/opted-out: prop "template.cascadeDelete": cannot be false while preserveResourcesOnDeletion is false: the applicationset-controller adds the cascading finalizer to every generated Application whose template has none, ' +
+        'so deleting one would delete what it deployed anyway; keep preserveResourcesOnDeletion (the default) to keep the resources');
   });
 
   test('exact errors: a templated path that is not a folder, an unverifiable template, unknown label', () => {

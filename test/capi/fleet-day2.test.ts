@@ -144,6 +144,11 @@ describe('day-2 edits of a fleet the controllers refuse fail synth and plan, wit
       'update', 'Cluster/fleet/shop-1', ['machine pool "wrk" leaves the topology (removed or renamed): Cluster API deletes its MachinePool and CAPZ its ASO agent pool, which the ClusterClass retains (reconcile-policy detach-on-delete), ' +
         'so the AKS node pool keeps running with its nodes, no longer managed by Cluster API (delete it in Azure, az aks nodepool delete, once its workloads have moved)'],
     ]]);
+    const adopting = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-day2-'));
+    fleetApp(adopting, { classRemovalPolicy: RemovalPolicy.SKIP }).synth();
+    const adopted = fleetApp(adopting, { classRemovalPolicy: RemovalPolicy.SKIP, rows: (rows) => row(rows, 'shop-1', { machinePools: [{ class: 'system', name: 'sys', replicas: 3 }], nodePools: undefined }) }).plan();
+    expect(adopted.blocked.map((c) => c.protection)).toEqual([['machine pool "wrk" leaves the topology (removed or renamed): Cluster API deletes its MachinePool and CAPZ its ASO agent pool, which the ClusterClass adopts read-only (reconcile-policy skip), ' +
+      'so the AKS node pool keeps running with its nodes, no longer managed by Cluster API (delete it in Azure, az aks nodepool delete, once its workloads have moved)']]);
     const destroying = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-day2-'));
     fleetApp(destroying, { classRemovalPolicy: RemovalPolicy.DESTROY }).synth();
     const gone = fleetApp(destroying, { classRemovalPolicy: RemovalPolicy.DESTROY, rows: (rows) => row(rows, 'shop-1', { machinePools: [{ class: 'system', name: 'sys', replicas: 3 }], nodePools: undefined }) }).plan();

@@ -177,6 +177,10 @@ describe('kubeconfigAccess is required while local accounts are disabled (the de
     expect(Testing.synthProblems(app).filter((p) => p.includes('"kubeconfigAccess"'))).toEqual([missing(none.node.path), missing(later.node.path)]);
     later.grantKubeconfigAccess({ principalId: PRINCIPAL, subscriptionId: SUB_A });
     expect(Testing.synthProblems(app).filter((p) => p.includes('"kubeconfigAccess"'))).toEqual([missing(none.node.path)]);
+    const outside = folder.node.findChild('outside') as AksCluster;
+    expect(Testing.errorOf(() => outside.grantKubeconfigAccess({ principalId: PRINCIPAL, subscriptionId: SUB_A }))).toBe(
+      `${outside.node.path}: prop "kubeconfigAccess": is declared granted outside the app (grantedOutside): drop that declaration to grant it here`,
+    );
   });
 });
 

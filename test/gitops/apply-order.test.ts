@@ -1215,12 +1215,27 @@ describe('a GitRepository imported by name with the repo it fetches (flux bootst
     ]);
   });
 
+  test("another cluster's import of the same name is not this Kustomization's source (review case)", () => {
+    const app = new GitOpsApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'ao-import-')), printBaselineReport: false });
+    const mgmt = new Repo(app, 'mgmt', { url: 'https://example.com/mgmt' });
+    const fleet = new Repo(app, 'fleet', { url: 'https://example.com/fleet' });
+    const mentry = mgmt.folder('clusters/mgmt', { namespace: 'flux-system' });
+    const msrc = GitRepository.fromName(mentry, 'source', { name: 'flux-system' });
+    raw(mgmt.folder('apps'), 'cm', 'v1', 'ConfigMap', 'x', { metadata: { name: 'x', namespace: 'default' } });
+    Kustomization.forFolder(mentry, 'apps', mgmt.folder('apps'), { name: 'apps', source: msrc, prune: true });
+    GitRepository.fromName(fleet.folder('clusters/dev', { namespace: 'flux-system', cluster: 'dev' }), 'source', { name: 'flux-system', repo: fleet });
+    expect(problems(app)).toEqual([]);
+  });
+
   test('the repo is checked: a Repo of this app; forFolder refuses a folder of another repo', () => {
     const { app, entry } = importSetup(false);
     const other = new Repo(app, 'other', { url: 'https://example.com/other' });
     expect(() => GitRepository.fromName(entry, 'bad', { name: 'x', repo: {} as Repo })).toThrow('mgmt/clusters--mgmt/bad: prop "repo": must be a Repo of this app (new Repo(app, ...))');
     const elsewhere = new Repo(new GitOpsApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'ao-import-')), printBaselineReport: false }), 'mgmt');
     expect(() => GitRepository.fromName(entry, 'far', { name: 'x', repo: elsewhere })).toThrow('mgmt/clusters--mgmt/far: prop "repo": repo "mgmt" is in another app');
+    // Refused before the import is made: nothing half-made is left in the tree.
+    expect(entry.node.tryFindChild('bad')).toBeUndefined();
+    expect(entry.node.tryFindChild('far')).toBeUndefined();
     const source = GitRepository.fromName(entry, 'source2', { name: 'flux-system', repo: other });
     const mine = app.node.findChild('mgmt') as Repo;
     expect(() => Kustomization.forFolder(entry, 'apps', mine.folder('apps'), { name: 'apps', source, prune: true }))

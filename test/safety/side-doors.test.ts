@@ -173,6 +173,33 @@ describe('Namespaces are checked against every repo of the app', () => {
     expect(annotations('empty')).toBeUndefined();
   });
 
+  test('which objects make a Namespace retained: on its cluster, namespaced, through an Overlay\'s namespace; other sync options stay', () => {
+    const app = newApp(tmp());
+    const platform = new Repo(app, 'platform');
+    const namespaces = platform.folder('namespaces');
+    const ns = (name: string) => new ApiObject(namespaces, name, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    ns('remote');
+    ns('scoped');
+    ns('overlaid');
+    ns('ssa').metadata.addAnnotation('argocd.argoproj.io/sync-options', 'ServerSideApply=true');
+    // A retained object in a namespace of that name on another cluster.
+    new ApiObject(platform.folder('infrastructure/dev', { namespace: 'remote', cluster: 'dev' }), 'rg', RG('rg-remote'));
+    // A cluster-scoped object in a folder with that namespace.
+    applyRemovalPolicy(new ApiObject(platform.folder('rbac', { namespace: 'scoped' }), 'role', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' } }), RemovalPolicy.RETAIN);
+    // A retained object an Overlay applies in its namespace.
+    const base = platform.folder('apps/base', { namespace: 'base-ns' });
+    new ApiObject(base, 'rg', RG('rg-base'));
+    platform.overlay('apps/overlaid', { base, namespace: 'overlaid' });
+    new ApiObject(platform.folder('ssa-objects', { namespace: 'ssa' }), 'rg', RG('rg-ssa'));
+    declarePreinstalled(app, Preinstalled.of('more', [], ['remote', 'scoped', 'overlaid', 'ssa', 'base-ns']));
+    const rendered = Testing.render(app);
+    const annotations = (name: string) => rendered[`platform/namespaces/namespace-${name}.yaml`][0].metadata.annotations;
+    expect(annotations('remote')).toBeUndefined();
+    expect(annotations('scoped')).toBeUndefined();
+    expect(annotations('overlaid')).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(annotations('ssa')).toEqual({ 'argocd.argoproj.io/sync-options': 'ServerSideApply=true,Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+  });
+
   test('deleting a Namespace whose protected objects live in another repo is refused', () => {
     const out = tmp();
     const build = (ns: boolean) => {

@@ -8,13 +8,15 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { providedBy, referencesOf, type ObjectRef } from '../../core/references';
-import { retainNamespacesOfRetained, retainStatefulByDefault } from '../../core/removal-policy';
+import { applyRemovalPolicy, hasGitOpsRemovalMarker, RemovalPolicy, removalPolicyOf, retainedByGitOps, retainStatefulByDefault } from '../../core/removal-policy';
+import { isClusterScoped } from '../../core/kinds';
+import { Overlay } from '../kustomize';
 import { allConstructs } from '../../core/synth-pass';
 import type { SchemaRegistry } from '../../core/validation/registry';
 import { baselineEntries } from '../../safety/baseline-report';
 import { Folder } from '../folder';
 import { unlistedFolders } from '../overlay-check';
-import type { Repo } from '../repo';
+import { Repo } from '../repo';
 import { SynthError, type FolderGroups } from './types';
 
 /** Input of {@link collect}. */
@@ -51,8 +53,6 @@ export function collect(input: CollectInput): FolderGroups {
     retainStatefulByDefault(c);
     apiObjects.push(c);
   }
-  // A Namespace holding retained objects is retained too: its deletion would take them along.
-  retainNamespacesOfRetained(apiObjects);
   input.onObjects?.(apiObjects);
   const byFolder = new Map<Folder, ApiObject[]>();
   const references: FolderGroups['references'] = [];
@@ -160,7 +160,58 @@ export function collect(input: CollectInput): FolderGroups {
       }
     }
   }
+  // A Namespace holding retained objects is retained too: its deletion would take them along.
+  retainNamespacesHoldingRetained(byFolder, clusters);
   return { repos, byFolder, objectCount, children, childFolders, clusters, references, provided, optOuts: baselineEntries(constructs) };
+}
+
+/**
+ * Gives each Namespace object (core v1) that decides nothing of its own removal `RETAIN` when
+ * objects the GitOps engines keep ({@link retainedByGitOps}) are applied in a namespace of its name
+ * on its cluster, by their folder's namespace or an Overlay's `namespace` building their folder.
+ * Deleting a Namespace deletes everything in it whatever their annotations: Flux
+ * garbage-collecting it (its Kustomization deleted with `prune: true`) or Argo CD deleting it with
+ * its Application took them along (a CAPI Cluster deleted so deletes its infrastructure). Runs
+ * after the construct validations (late objects and policies count); cluster-scoped objects, which
+ * cdk8s gives their folder's namespace too, do not.
+ */
+function retainNamespacesHoldingRetained(byFolder: ReadonlyMap<Folder, readonly ApiObject[]>, clusters: ReadonlyMap<Folder, string>): void {
+  const held = new Set<string>();
+  const namespaces: Array<{ obj: ApiObject; cluster: string }> = [];
+  // Each folder holding a retained object, and the folders above it, by repo and path: an
+  // Overlay whose base is one of them applies it in the Overlay's namespace.
+  const holding = new Map<Repo, Set<string>>();
+  for (const [folder, objects] of byFolder) {
+    const cluster = clusters.get(folder) ?? '';
+    let any = false;
+    for (const o of objects) {
+      if (o.kind === 'Namespace' && o.apiVersion === 'v1') {
+        namespaces.push({ obj: o, cluster });
+        continue;
+      }
+      const ns = o.metadata.namespace;
+      if (ns === undefined || isClusterScoped(o.apiVersion, o.kind) || !retainedByGitOps(o)) continue;
+      held.add(`${cluster}\u0000${ns}`);
+      any = true;
+    }
+    if (!any) continue;
+    const repo = Repo.of(folder);
+    let paths = holding.get(repo);
+    if (!paths) holding.set(repo, (paths = new Set()));
+    for (let p = folder.path; p !== '.' && p !== ''; p = path.posix.dirname(p)) {
+      if (paths.has(p)) break;
+      paths.add(p);
+    }
+  }
+  if (namespaces.length === 0) return;
+  for (const folder of clusters.keys()) {
+    if (Overlay.isOverlay(folder) && folder.namespace !== undefined && holding.get(Repo.of(folder.base))?.has(folder.base.path)) {
+      held.add(`${clusters.get(folder) ?? ''}\u0000${folder.namespace}`);
+    }
+  }
+  for (const { obj, cluster } of namespaces) {
+    if (held.has(`${cluster}\u0000${obj.name}`) && removalPolicyOf(obj) === undefined && !hasGitOpsRemovalMarker(obj)) applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
+  }
 }
 
 /**
