@@ -145,7 +145,8 @@ describe('kubeconfig access with local accounts disabled', () => {
   });
 
   test('a credential allowed to write role assignments can be named; the grant is refused where it cannot work', () => {
-    const { app, aks } = build();
+    // Granted later (not declared granted outside).
+    const { app, aks } = build({ kubeconfigAccess: undefined });
     aks.grantKubeconfigAccess({ principalId: PRINCIPAL, subscriptionId: SUB, credentialFrom: 'aso-rbac-admin', principalType: 'Group' });
     const ra = Testing.find(Testing.objects(app), 'RoleAssignment', 'aks-dev-capz-kubeconfig-access');
     expect(ra.metadata.annotations!['serviceoperator.azure.com/credential-from']).toBe('aso-rbac-admin');
