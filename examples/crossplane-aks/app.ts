@@ -169,6 +169,8 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
         // CriticalAddonsOnly=true:NoSchedule): the workloads need a user pool.
         name: 'user-pool',
         base: (scope) => new KubernetesClusterNodePool(scope, 'user', {
+          // The pool's AKS name is its external name: lowercase letters and digits, at most 12.
+          metadata: { annotations: { 'crossplane.io/external-name': 'user' } },
           spec: { forProvider: { kubernetesClusterIdSelector: { matchControllerRef: true }, mode: 'User', vmSize: 'Standard_D4s_v5', nodeCount: 2 } },
         }),
         patches: [

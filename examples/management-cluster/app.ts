@@ -128,7 +128,12 @@ export function managementCluster(app: GitOpsApp): Repo {
         calicoNetwork: { bgp: 'Disabled', mtu: 1350, ipPools: [{ cidr: '192.168.0.0/16', encapsulation: 'VXLAN' }] },
         serviceCIDRs: ['10.96.0.0/12'],
       },
-      tolerations: [{ effect: 'NoExecute', operator: 'Exists' }, { effect: 'NoSchedule', key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }],
+      // CAPZ's tolerations (they replace the chart's): before the CNI runs every node is not-ready.
+      tolerations: [
+        { effect: 'NoExecute', operator: 'Exists' },
+        { effect: 'NoSchedule', key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' },
+        { effect: 'NoSchedule', key: 'node.kubernetes.io/not-ready', operator: 'Exists' },
+      ],
     },
     kubeConfig: vm,
   });

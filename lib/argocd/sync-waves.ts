@@ -90,7 +90,11 @@ export function protectedObjects(folders: readonly Folder[]): string[] {
   for (const f of folders) {
     for (const o of objectsOf(f)) {
       if (groupOf(o.apiVersion) === 'argoproj.io') continue;
-      if (protectionReasons(o.toJson()).length > 0) out.push(o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.name}` : `${o.kind}/${o.name}`);
+      const reasons = protectionReasons(o.toJson());
+      // A Namespace protected only by its retain markers (Prune=false among them, often given for
+      // what it holds) keeps itself: it does not turn pruning off for the rest of the Application.
+      if (o.kind === 'Namespace' && o.apiVersion === 'v1' && reasons.every((r) => r.startsWith('retained ('))) continue;
+      if (reasons.length > 0) out.push(o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.name}` : `${o.kind}/${o.name}`);
     }
   }
   return out.sort();

@@ -109,7 +109,7 @@ export function applyRemovalPolicy(obj: ApiObject, policy: RemovalPolicy): void 
 /**
  * Gives an ApiObject of a stateful kind ({@link isStatefulKind}) `RETAIN` when nothing decided its
  * removal: no {@link applyRemovalPolicy} call (the library's L2 constructs always make one) and
- * none of the markers on the object itself (Flux `prune`, Argo CD `sync-options`, ASO
+ * none of the markers on the object itself (Flux `prune`, Argo CD `Delete=` / `Prune=` sync options, ASO
  * `reconcile-policy` annotations, Crossplane `spec.managementPolicies`), in its props or set by a
  * JSON patch. So an L1 or raw object
  * of such a kind is retained by default, like its L2 counterpart; give it
@@ -119,9 +119,11 @@ export function retainStatefulByDefault(obj: ApiObject): boolean {
   if (removalPolicyOf(obj) !== undefined || !isStatefulKind(obj.apiVersion, obj.kind)) return false;
   // cdk8s keeps the annotations in a private map (no getter): read as its toJson would.
   const annotations = (obj.metadata as unknown as { annotations?: Record<string, unknown> }).annotations ?? {};
-  for (const key of [FLUX_PRUNE_ANNOTATION, ARGOCD_SYNC_OPTIONS_ANNOTATION, ASO_RECONCILE_POLICY_ANNOTATION]) {
+  for (const key of [FLUX_PRUNE_ANNOTATION, ASO_RECONCILE_POLICY_ANNOTATION]) {
     if (annotations[key] !== undefined) return false;
   }
+  // Only Argo CD's Delete= / Prune= options decide a removal (ServerSideApply=true decides nothing).
+  if (syncOptions(annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION]).some((o) => /^(Delete|Prune)=/.test(o))) return false;
   const spec = (obj as unknown as { props?: { spec?: { managementPolicies?: unknown } } }).props?.spec;
   if (spec?.managementPolicies !== undefined) return false;
   // Or set by a JSON patch of the object (`addJsonPatch`): cdk8s keeps its operations private.

@@ -174,6 +174,21 @@ describe('Application', () => {
     expect(Testing.render(b.app)['platform/clusters/mgmt/application-data.yaml'][0].spec.syncPolicy.automated.prune).toBe(true);
   });
 
+  test('a Namespace retained for what it holds does not turn pruning off for the Application deploying it (review case)', () => {
+    const { app, repo, mgmt, project } = fixture();
+    const namespaces = repo.folder('namespaces');
+    new ApiObject(namespaces, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    new ApiObject(namespaces, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'default' } });
+    const db = new ApiObject(repo.folder('dbs', { namespace: 'team' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept' } });
+    applyRemovalPolicy(db, RemovalPolicy.RETAIN);
+    new Application(mgmt, 'namespaces', { name: 'namespaces', project, source: namespaces });
+    new Application(mgmt, 'dbs', { name: 'dbs', project, source: repo.folder('dbs') });
+    const out = Testing.render(app);
+    expect(out['platform/namespaces/namespace-team.yaml'][0].metadata.annotations).toMatchObject({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false' });
+    expect(out['platform/clusters/mgmt/application-namespaces.yaml'][0].spec.syncPolicy.automated.prune).toBe(true);
+    expect(out['platform/clusters/mgmt/application-dbs.yaml'][0].spec.syncPolicy.automated.prune).toBe(false);
+  });
+
   test('every project referenced exists: a missing project fails the synth', () => {
     const { app, repo, mgmt } = fixture();
     new Application(mgmt, 'x', { name: 'x', project: { name: 'ghost', namespace: 'argocd' } as any, source: repo.folder('apps') });

@@ -200,6 +200,18 @@ describe('Namespaces are checked against every repo of the app', () => {
     expect(annotations('ssa')).toEqual({ 'argocd.argoproj.io/sync-options': 'ServerSideApply=true,Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
   });
 
+  test('a raw stateful object with sync options that decide no removal is still retained by default (review case)', () => {
+    const app = newApp(tmp());
+    const db = new ApiObject(new Repo(app, 'platform').folder('dbs', { namespace: 'team' }), 'db', SERVER);
+    db.metadata.addAnnotation('argocd.argoproj.io/sync-options', 'ServerSideApply=true');
+    const obj = Testing.render(app)['platform/dbs/flexibleserver-orders.yaml'][0];
+    expect(obj.metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-options': 'ServerSideApply=true,Delete=false,Prune=false',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+      'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete',
+    });
+  });
+
   test('deleting a Namespace whose protected objects live in another repo is refused', () => {
     const out = tmp();
     const build = (ns: boolean) => {
