@@ -19,6 +19,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SealedSecret } from '../../imports/extras/bitnami.com';
+import { declareSharedSealingKey } from '../../lib/sealing';
 import { addProvided, declarePreinstalled, ExportedValue, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import {
   Environment,
@@ -63,6 +64,9 @@ function sealedSecret(scope: Construct, id: string, name: string, namespace: str
 
 export function platformGitops(app: GitOpsApp): void {
   const repo = new Repo(app, 'platform-gitops', { url: PLATFORM_GITOPS_URL });
+  // dev, test and prod apply the same SealedSecrets: the platform team installs one sealing key on
+  // the three clusters' sealed-secrets (docs/sealing.md), else each could decrypt only its own.
+  declareSharedSealingKey(repo);
 
   // --- Platform components (shared base, applied by every cluster) ---------------------------
   const controllers = repo.folder('infrastructure/controllers', { namespace: 'flux-system' });
@@ -216,6 +220,7 @@ export function platformGitops(app: GitOpsApp): void {
   // --- The teams' own repos ---------------------------------------------------------------------
   for (const team of TEAMS) {
     const teamRepo = new Repo(app, `team-${team}`, { url: `https://github.com/contoso/team-${team}` });
+    declareSharedSealingKey(teamRepo); // its SealedSecrets reach the three clusters too
     const deploy = teamRepo.folder('deploy', { namespace: `team-${team}` });
     const labels = { 'app.kubernetes.io/name': `${team}-api`, 'app.kubernetes.io/part-of': `team-${team}` };
     const deployment = new kplus.Deployment(deploy, 'api', {

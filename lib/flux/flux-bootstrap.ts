@@ -46,11 +46,20 @@ export interface FluxBootstrapProps {
    * @default - the repo's branch, no environment label
    */
   readonly environment?: Environment;
-  /** Clone URL. @default - the repo's url */
+  /**
+   * Clone URL. It must match the credentials in `secretRef`: `flux bootstrap` writes an SSH deploy
+   * key (`identity`, `known_hosts`) unless run with `--token-auth`, and source-controller uses an
+   * SSH key only with an `ssh://` URL (with `https://` it reads `username`/`password` or
+   * `bearerToken`, and clones anonymously without them): give `ssh://git@<host>/<org>/<repo>`,
+   * or bootstrap with `--token-auth` for an https URL. (`flux bootstrap` applies this folder's
+   * kustomization.yaml, so this GitRepository, not its own gotk-sync.yaml, is what runs.)
+   * @default - the repo's url
+   */
   readonly url?: string;
   /**
    * Secret with the deploy key or token, in the Flux namespace: the name of a Secret created by
    * `flux bootstrap` (declared as provided), or an {@link ISecretSource} (e.g. a SealedSecret).
+   * Its keys must suit the URL's scheme (see `url`).
    * @default 'flux-system'
    */
   readonly secretRef?: ISecretSource | string;

@@ -149,8 +149,9 @@ export function lockdownProblems(entry: Folder, fluxNamespace: string, exempt: r
       cross('spec.sourceRef', spec.sourceRef, sourceFix);
       cross('spec.chart.spec.sourceRef', spec.chart?.spec?.sourceRef, sourceFix);
       cross('spec.chartRef', spec.chartRef, sourceFix);
-      (spec.dependsOn ?? []).forEach((d: { name: string; namespace?: string }, i: number) =>
-        cross(`spec.dependsOn[${i}]`, d, `move ${obj.kind === 'HelmRelease' ? 'the HelmReleases' : 'the Kustomizations'} into one namespace, or drop the dependency`));
+      // spec.dependsOn is not refused: kustomize-controller reads dependencies with its API reader
+      // and no access check (kustomization_controller.go `checkDependencies`), helm-controller only
+      // checks its chart and source references (internal/acl `AllowsAccessTo`).
       cross('spec.providerRef', spec.providerRef, `create the Provider in namespace "${ns}"`);
       // An ArtifactGenerator's sources (source-watcher with the lockdown's --no-cross-namespace-refs).
       if (obj.kind === 'ArtifactGenerator') (spec.sources ?? []).forEach((x: { name: string; namespace?: string }, i: number) => cross(`spec.sources[${i}]`, x, sourceFix));

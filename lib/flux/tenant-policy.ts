@@ -26,6 +26,28 @@ export const TENANT_SERVICE_VALIDATION = {
   reason: 'Forbidden',
 } as const;
 
+/**
+ * Every CEL validation of the {@link TenantServicePolicy}, in the order the API server reports
+ * them: the refused types ({@link TENANT_SERVICE_VALIDATION}); `spec.externalIPs`, with which a
+ * Service takes the traffic for any IP on every node, another tenant's or the platform's included
+ * (CVE-2020-8554, kubernetes/kubernetes#97076; AKS does not block it); and type `ExternalName`,
+ * which behind the shared ingress controller (that every tenant's NetworkPolicy lets in) reaches
+ * other namespaces' Services (CVE-2021-25740, kubernetes/kubernetes#103675).
+ */
+export const TENANT_SERVICE_VALIDATIONS: ReadonlyArray<{ readonly expression: string; readonly message: string; readonly messageExpression?: string; readonly reason: string }> = [
+  TENANT_SERVICE_VALIDATION,
+  {
+    expression: '!has(object.spec) || !has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0',
+    message: 'Services with spec.externalIPs are not allowed in tenant namespaces: they take the traffic for those IPs on every node (CVE-2020-8554); use ClusterIP and expose it through the shared ingress controller',
+    reason: 'Forbidden',
+  },
+  {
+    expression: "!has(object.spec) || !has(object.spec.type) || object.spec.type != 'ExternalName'",
+    message: 'Services of type ExternalName are not allowed in tenant namespaces: behind the shared ingress controller they reach other namespaces\' Services (CVE-2021-25740); use ClusterIP',
+    reason: 'Forbidden',
+  },
+];
+
 /** Props of a {@link TenantServicePolicy}. */
 export interface TenantServicePolicyProps {
   /** Name of the ValidatingAdmissionPolicy and of its binding. @default 'cdk8s-platform-tenant-services' */
@@ -34,7 +56,8 @@ export interface TenantServicePolicyProps {
 
 /**
  * A ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, CEL) and its binding refusing
- * Services of type LoadBalancer and NodePort in every namespace labelled
+ * Services of type LoadBalancer, NodePort and ExternalName, and Services with `externalIPs`
+ * ({@link TENANT_SERVICE_VALIDATIONS}), in every namespace labelled
  * `platform.cdk8s.io/tenant-policy: restricted` (what {@link Tenant} writes), with
  * `validationActions: [Deny]`. RBAC cannot look at a Service's type; this policy can, so tenants
  * may write Services. A refused apply fails the tenant's Flux Kustomization with the policy's
@@ -64,7 +87,7 @@ export class TenantServicePolicy extends PlatformResource {
         matchConstraints: {
           resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services'] }],
         },
-        validations: [{ ...TENANT_SERVICE_VALIDATION }],
+        validations: TENANT_SERVICE_VALIDATIONS.map((v) => ({ ...v })),
       },
     });
     this.binding = new ApiObject(this, 'Binding', {
@@ -117,7 +140,7 @@ export function tenantServiceVariables(req: TenantServiceRequest): Record<string
 }
 
 /**
- * Evaluates {@link TENANT_SERVICE_VALIDATION} against one Service with the CEL evaluator of the
+ * Evaluates {@link TENANT_SERVICE_VALIDATIONS} (the first failing one wins) against one Service with the CEL evaluator of the
  * schema validation, binding the variables a ValidatingAdmissionPolicy sees on the create Flux's
  * server-side apply turns into: `object` (the Service), `oldObject` (null: a create),
  * `request` (operation CREATE, kind, resource, name, namespace, userInfo.username, dryRun false),
@@ -129,10 +152,13 @@ export function checkTenantService(req: TenantServiceRequest): string | undefine
   // Loaded on first use, like the app's validation: apps without tenants never load CEL.
   const { evaluateCelExpression } = require('../core/validation/cel') as typeof import('../core/validation/cel');
   const vars = tenantServiceVariables(req);
-  const res = evaluateCelExpression(TENANT_SERVICE_VALIDATION.expression, vars);
-  if ('error' in res) return `the policy's expression could not be evaluated: ${res.error}`;
-  if (typeof res.value !== 'boolean') return 'the policy\'s expression did not evaluate to a bool';
-  if (res.value) return undefined;
-  const msg = evaluateCelExpression(TENANT_SERVICE_VALIDATION.messageExpression, vars);
-  return 'value' in msg && typeof msg.value === 'string' ? msg.value : TENANT_SERVICE_VALIDATION.message;
+  for (const v of TENANT_SERVICE_VALIDATIONS) {
+    const res = evaluateCelExpression(v.expression, vars);
+    if ('error' in res) return `the policy's expression could not be evaluated: ${res.error}`;
+    if (typeof res.value !== 'boolean') return 'the policy\'s expression did not evaluate to a bool';
+    if (res.value) continue;
+    const msg = v.messageExpression !== undefined ? evaluateCelExpression(v.messageExpression, vars) : undefined;
+    return msg && 'value' in msg && typeof msg.value === 'string' ? msg.value : v.message;
+  }
+  return undefined;
 }

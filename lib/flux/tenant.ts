@@ -43,8 +43,9 @@ const RO = ['get', 'list', 'watch'];
  *   grants get/create/update/patch/delete on exactly those names, all that Flux's server-side
  *   apply needs. Secrets from SealedSecrets are written by the sealed-secrets controller.
  * - No RBAC objects (Roles, RoleBindings: privilege escalation); ResourceQuotas and LimitRanges
- *   read-only (a team sees why a pod is refused); no Namespaces or any cluster-scoped kind; no Flux
- *   objects (nested Kustomizations would run with the controller's identity unless
+ *   read-only (a team sees why a pod is refused); no Namespaces or any cluster-scoped kind; Flux
+ *   objects read-only (the team's sync, source and alert status, `flux get` in its namespace;
+ *   writing them would let nested Kustomizations run with the controller's identity unless
  *   kustomize-controller runs with `--default-service-account`).
  * - Workloads, config, Services, autoscaling, disruption budgets, network policies (additive: a
  *   team can open its own pods, never another namespace's), Ingresses (through the shared ingress
@@ -64,6 +65,11 @@ export function tenantRoleRules(options: { readonly allowServices?: boolean } = 
     { apiGroups: ['bitnami.com'], resources: ['sealedsecrets'], verbs: RW },
     { apiGroups: ['keda.sh'], resources: ['scaledjobs', 'scaledobjects', 'triggerauthentications'], verbs: RW },
     { apiGroups: ['monitoring.coreos.com'], resources: ['podmonitors', 'prometheusrules', 'servicemonitors'], verbs: RW },
+    // Why the team's sync fails: read, never write.
+    { apiGroups: ['kustomize.toolkit.fluxcd.io'], resources: ['kustomizations'], verbs: RO },
+    { apiGroups: ['source.toolkit.fluxcd.io'], resources: ['gitrepositories', 'helmrepositories', 'ocirepositories'], verbs: RO },
+    { apiGroups: ['helm.toolkit.fluxcd.io'], resources: ['helmreleases'], verbs: RO },
+    { apiGroups: ['notification.toolkit.fluxcd.io'], resources: ['alerts', 'providers'], verbs: RO },
   ];
 }
 

@@ -36,6 +36,7 @@ import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclus
 import { deletedByPatches } from '../core/patch-targets';
 import { findPath } from '../core/graph-path';
 import { importedGitSources } from '../core/imported-sources';
+import { isSharedSealingKeyScope } from '../core/shared-sealing-key';
 import { Overlay } from './kustomize';
 import type { Repo } from './repo';
 import { isKustomizeConfig } from '../tree/read';
@@ -322,6 +323,14 @@ export interface ApplyOrderInput {
    * @default - none
    */
   readonly importedSources?: readonly ApplyOrderImportedSource[];
+  /**
+   * Whether a SealedSecret (bitnami.com) of the trees is declared sealed with a key its clusters
+   * share: given, a SealedSecret that Kustomizations apply to two or more clusters without it is a
+   * problem (see {@link sealedAcrossClusters}); not given (`validate`: what the clusters share is
+   * not in the trees), that check does not run.
+   * @default - the check does not run
+   */
+  readonly sharedSealingKey?: (o: ApplyOrderObject) => boolean;
 }
 
 /** A GitRepository not in the trees that fetches one of them (see {@link ApplyOrderInput.importedSources}). */
@@ -997,6 +1006,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // in its own cluster, so one found only on another (depsOf's fallback) is "not found", no cycle.
   const cycles = dependencyCycles(kss, (k) => depsOf(k).filter((d) => d.home === k.home));
   const shared = sharedObjects(kss.filter((k) => knownBuild(k.o)));
+  const sealed = input.sharedSealingKey ? sealedAcrossClusters(kss.filter((k) => knownBuild(k.o)), input.sharedSealingKey) : [];
   const closure = new Map<FluxKs, Set<FluxKs>>();
   const dependsOn = (k: FluxKs): Set<FluxKs> => {
     let set = closure.get(k);
@@ -1218,7 +1228,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   for (const { index, more, of } of grouped.values()) {
     if (more > 0) problems[index] = { ...problems[index], message: `${problems[index].message} (so do ${more} more object${more > 1 ? 's' : ''}${of} on that cluster)` };
   }
-  const unique = [...new Map([...componentProblems, ...pathProblems(pathMisses, sourceTrees), ...tooLarge, ...cycles, ...shared, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
+  const unique = [...new Map([...componentProblems, ...pathProblems(pathMisses, sourceTrees), ...tooLarge, ...cycles, ...shared, ...sealed, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
@@ -1279,6 +1289,38 @@ function sharedObjects(kss: readonly FluxKs[]): ApplyOrderProblem[] {
           'apply each object with one Kustomization: keep it in one build (a shared Namespace in a folder one of them builds), or rename it per build (an overlay\'s namePrefix or namespace)',
       });
     }
+  }
+  return out;
+}
+
+/**
+ * SealedSecrets (bitnami.com) that Kustomizations apply to two or more clusters, unless declared
+ * sealed with a key those clusters share: each sealed-secrets controller generates its own key pair
+ * when first deployed (bitnami-labs/sealed-secrets, "Bring your own certificates"), so only the
+ * cluster whose certificate sealed the ciphertext can decrypt it; on the others no Secret is ever
+ * written, and what reads it (a HelmRelease's valuesFrom, a GitRepository's secretRef) fails. One
+ * problem per SealedSecret, naming the clusters.
+ */
+function sealedAcrossClusters(kss: readonly FluxKs[], shared: (o: ApplyOrderObject) => boolean): ApplyOrderProblem[] {
+  const clusters = new Map<ApplyOrderObject, Map<string, string>>();
+  for (const k of kss) {
+    for (const a of k.build ?? []) {
+      if (a.obj.kind !== 'SealedSecret' || groupOf(a.obj.apiVersion) !== 'bitnami.com') continue;
+      const origin = originOf(a);
+      let byScope = clusters.get(origin);
+      if (!byScope) clusters.set(origin, (byScope = new Map()));
+      if (!byScope.has(k.scope)) byScope.set(k.scope, k.cluster ? `"${k.cluster}"` : "the repo's cluster");
+    }
+  }
+  const out: ApplyOrderProblem[] = [];
+  for (const [o, byScope] of clusters) {
+    if (byScope.size < 2 || shared(o)) continue;
+    const names = [...new Set(byScope.values())];
+    out.push({
+      where: o.where,
+      message: `${describe(o.obj)} is applied to ${byScope.size} clusters (${names.join(', ')}), but each sealed-secrets controller makes its own key pair, so only the cluster whose certificate sealed it can decrypt it and the others never get the Secret; ` +
+        'seal it per cluster (a SealedSecret in a folder of each cluster, sealed with that cluster\'s certificate), or install one sealing key on all of them and declare it (sharedSealingKey: true)',
+    });
   }
   return out;
 }
@@ -1703,6 +1745,14 @@ export function appApplyOrderProblems(
       maxObjectsPerBuild: maxObjectsPerBuild(repo as Repo),
     })),
     importedSources: appImportedSources(app, repos, clusters),
+    // A SealedSecret construct's declaration (its `sharedSealingKey`), or a scope's above it
+    // (`declareSharedSealingKey`), found from its object's path.
+    sharedSealingKey: (o) => {
+      for (let c = constructAt(app, o.where); c; c = c.node.scope) {
+        if ((c as { readonly sharedSealingKey?: unknown }).sharedSealingKey === true || isSharedSealingKeyScope(c)) return true;
+      }
+      return false;
+    },
   };
   return applyOrderProblems(input).map((p) => `${p.where}: ${p.message}`);
 }

@@ -3,3 +3,4 @@
 export * from './crypto';
 export * from './seal';
 export * from './sealed-secret';
+export { declareSharedSealingKey } from '../core/shared-sealing-key';

@@ -17,6 +17,16 @@ export interface SealedSecretProps {
    */
   readonly sealed: SealedSecretDocument;
   /**
+   * Whether the clusters this SealedSecret is applied to share one sealing key (the platform team
+   * installed the same key pair, labelled `sealedsecrets.bitnami.com/sealed-secrets-key: active`,
+   * on each: sealed-secrets "Bring your own certificates"). Each controller otherwise makes its own
+   * key pair, so a SealedSecret that Flux Kustomizations apply to two or more clusters is a synth
+   * error without this (or `declareSharedSealingKey` on a scope above it): only the cluster whose
+   * certificate sealed it can decrypt it.
+   * @default false
+   */
+  readonly sharedSealingKey?: boolean;
+  /**
    * Namespace of the SealedSecret and of the Secret it produces. A strict or namespace-wide sealed
    * object is bound to the namespace it was sealed for, so this can only repeat that namespace;
    * a cluster-wide one can go to any namespace.
@@ -53,6 +63,16 @@ export interface SealedSecretEncryptedDataProps {
    * @default - none
    */
   readonly secretLabels?: Record<string, string>;
+  /**
+   * Whether the clusters this SealedSecret is applied to share one sealing key (the platform team
+   * installed the same key pair, labelled `sealedsecrets.bitnami.com/sealed-secrets-key: active`,
+   * on each: sealed-secrets "Bring your own certificates"). Each controller otherwise makes its own
+   * key pair, so a SealedSecret that Flux Kustomizations apply to two or more clusters is a synth
+   * error without this (or `declareSharedSealingKey` on a scope above it): only the cluster whose
+   * certificate sealed it can decrypt it.
+   * @default false
+   */
+  readonly sharedSealingKey?: boolean;
 }
 
 /** Props of {@link SealedSecret.fromFile}. */
@@ -62,6 +82,11 @@ export interface SealedSecretFileProps {
    * @default - as {@link SealedSecretProps.namespace}
    */
   readonly namespace?: string;
+  /**
+   * See {@link SealedSecretProps.sharedSealingKey}.
+   * @default false
+   */
+  readonly sharedSealingKey?: boolean;
 }
 
 /**
@@ -116,13 +141,15 @@ export class SealedSecret extends PlatformResource implements ISecretSource {
     if (docs.length !== 1) {
       throw new PropError(`${scope.node.path}/${id}`, 'file', `${file} holds ${docs.length} documents; it must hold exactly one SealedSecret`);
     }
-    return new SealedSecret(scope, id, { sealed: docs[0].value as SealedSecretDocument, namespace: props.namespace });
+    return new SealedSecret(scope, id, { sealed: docs[0].value as SealedSecretDocument, namespace: props.namespace, sharedSealingKey: props.sharedSealingKey });
   }
 
   public readonly secretName: string;
   public readonly secretNamespace: string;
   /** The SealedSecret object. */
   public readonly apiObject: SealedSecretObject;
+  /** Whether its clusters share one sealing key ({@link SealedSecretProps.sharedSealingKey}). */
+  public readonly sharedSealingKey: boolean;
 
   /**
    * @param props a sealed object ({@link SealedSecretProps}), or its ciphertext
@@ -130,6 +157,7 @@ export class SealedSecret extends PlatformResource implements ISecretSource {
    */
   public constructor(scope: Construct, id: string, props: SealedSecretProps | SealedSecretEncryptedDataProps) {
     super(scope, id);
+    this.sharedSealingKey = props?.sharedSealingKey ?? false;
     if (props !== null && typeof props === 'object' && 'encryptedData' in props && !('sealed' in props)) {
       const built = fromCiphertext(this, props);
       this.secretName = built.name;

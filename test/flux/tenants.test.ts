@@ -52,6 +52,14 @@ describe('TenantServicePolicy', () => {
           message: 'Services of type LoadBalancer or NodePort are not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller',
           messageExpression: "'Service type ' + object.spec.type + ' is not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller'",
           reason: 'Forbidden',
+        }, {
+          expression: '!has(object.spec) || !has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0',
+          message: 'Services with spec.externalIPs are not allowed in tenant namespaces: they take the traffic for those IPs on every node (CVE-2020-8554); use ClusterIP and expose it through the shared ingress controller',
+          reason: 'Forbidden',
+        }, {
+          expression: "!has(object.spec) || !has(object.spec.type) || object.spec.type != 'ExternalName'",
+          message: "Services of type ExternalName are not allowed in tenant namespaces: behind the shared ingress controller they reach other namespaces' Services (CVE-2021-25740); use ClusterIP",
+          reason: 'Forbidden',
         }],
       },
     });
@@ -67,14 +75,22 @@ describe('TenantServicePolicy', () => {
     });
   });
 
-  test('the CEL expression: LoadBalancer and NodePort refused, ClusterIP, ExternalName and no type allowed', () => {
+  test('the CEL expressions: LoadBalancer, NodePort, ExternalName and externalIPs refused; ClusterIP, no type and empty externalIPs allowed', () => {
     const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } };
     const check = (spec?: Record<string, unknown>) =>
       checkTenantService({ object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'a' }, ...(spec ? { spec } : {}) }, namespaceObject: ns, username: 'system:serviceaccount:a:a' });
     expect(check({ type: 'LoadBalancer' })).toBe('Service type LoadBalancer is not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller');
     expect(check({ type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] })).toBe('Service type NodePort is not allowed in tenant namespaces: use ClusterIP and expose it through the shared ingress controller');
     expect(check({ type: 'ClusterIP', ports: [{ port: 80 }] })).toBeUndefined();
-    expect(check({ type: 'ExternalName', externalName: 'db.example.com' })).toBeUndefined();
+    // CVE-2021-25740: the shared ingress controller follows an ExternalName into other namespaces.
+    expect(check({ type: 'ExternalName', externalName: 'web.team-b.svc.cluster.local' })).toBe(
+      "Services of type ExternalName are not allowed in tenant namespaces: behind the shared ingress controller they reach other namespaces' Services (CVE-2021-25740); use ClusterIP",
+    );
+    // CVE-2020-8554: externalIPs take another IP's traffic on every node.
+    expect(check({ type: 'ClusterIP', ports: [{ port: 80 }], externalIPs: ['10.0.0.10'] })).toBe(
+      'Services with spec.externalIPs are not allowed in tenant namespaces: they take the traffic for those IPs on every node (CVE-2020-8554); use ClusterIP and expose it through the shared ingress controller',
+    );
+    expect(check({ type: 'ClusterIP', ports: [{ port: 80 }], externalIPs: [] })).toBeUndefined();
     expect(check({ ports: [{ port: 80 }] })).toBeUndefined();
     expect(check()).toBeUndefined();
   });
@@ -333,6 +349,13 @@ describe('Tenant Secrets', () => {
     // Neither the reconciler nor the group gets any other role.
     expect(Object.values(out).flat().filter((o) => o.kind === 'Role')).toEqual([]);
     expect(Object.values(out).flat().filter((o) => o.kind === 'RoleBinding').map((o) => o.roleRef.name)).toEqual(['cdk8s-platform-tenant', 'cdk8s-platform-tenant']);
+  });
+
+  test('the tenant role reads the team\'s Flux objects (why a sync fails) but cannot write any', () => {
+    const verbs = (group: string, resource: string) => tenantRoleRules().filter((r) => r.apiGroups.includes(group) && r.resources.includes(resource)).flatMap((r) => r.verbs);
+    for (const [group, resource] of [['kustomize.toolkit.fluxcd.io', 'kustomizations'], ['source.toolkit.fluxcd.io', 'gitrepositories'], ['notification.toolkit.fluxcd.io', 'alerts'], ['notification.toolkit.fluxcd.io', 'providers'], ['helm.toolkit.fluxcd.io', 'helmreleases']]) {
+      expect(verbs(group, resource)).toEqual(['get', 'list', 'watch']);
+    }
   });
 
   test('the tenant role reads but cannot write its quota and limit range', () => {

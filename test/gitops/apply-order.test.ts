@@ -10,6 +10,7 @@ import { writeFluxInstalls } from '../support/flux-install';
 import { applyOrderProblems, INSTALLS_CRDS_ANNOTATION, matchesKind } from '../../lib/gitops/apply-order';
 import { AzureClusterProviderConfig, AzureCredentials, CrossplaneAzureRuntime, CrossplaneProvider } from '../../lib/crossplane';
 import { GitRepository, HelmRelease, HelmRepository, Kustomization, KustomizationForFolderProps } from '../../lib/flux';
+import { declareSharedSealingKey, SealedSecret } from '../../lib/sealing';
 
 const ID = '00000000-0000-0000-0000-00000000000a';
 
@@ -1240,5 +1241,43 @@ describe('a GitRepository imported by name with the repo it fetches (flux bootst
     const mine = app.node.findChild('mgmt') as Repo;
     expect(() => Kustomization.forFolder(entry, 'apps', mine.folder('apps'), { name: 'apps', source, prune: true }))
       .toThrow('folder "apps" is in repo "mgmt", not in repo "other" fetched by source flux-system');
+  });
+});
+
+describe('a SealedSecret applied to several clusters needs a sealing key they share (each sealed-secrets controller makes its own)', () => {
+  const CIPHERTEXT = 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq'.repeat(4);
+  function twoClusters(clusters: string[]) {
+    const app = new GitOpsApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'ao-sealed-')), printBaselineReport: false });
+    const repo = new Repo(app, 'platform', { url: 'https://example.com/platform' });
+    const secrets = repo.folder('infrastructure/secrets', { namespace: 'apps' });
+    declarePreinstalled(app, Preinstalled.SEALED_SECRETS, Preinstalled.of('apps', [], ['apps']));
+    for (const c of clusters) {
+      const entry = repo.folder(`clusters/${c}`, { cluster: c, namespace: 'flux-system' });
+      const source = new GitRepository(entry, 'source', { name: 'platform', repo });
+      Kustomization.forFolder(entry, 'secrets', secrets, { name: 'secrets', source, prune: true });
+    }
+    return { app, repo, secrets };
+  }
+  const line = (where: string, clusters: string) =>
+    `${where}: SealedSecret apps/db is applied to 2 clusters (${clusters}), but each sealed-secrets controller makes its own key pair, so only the cluster whose certificate sealed it can decrypt it and the others never get the Secret; ` +
+    "seal it per cluster (a SealedSecret in a folder of each cluster, sealed with that cluster's certificate), or install one sealing key on all of them and declare it (sharedSealingKey: true)";
+
+  test('two clusters: a problem, unless the SealedSecret or a scope above it declares the shared key; one cluster: none', () => {
+    const two = twoClusters(['dev', 'prod']);
+    const sealed = SealedSecret.fromEncryptedData(two.secrets, 'db', { name: 'db', encryptedData: { password: CIPHERTEXT } });
+    expect(problems(two.app)).toEqual([line(`${sealed.node.path}/Resource`, '"dev", "prod"')]);
+
+    const declared = twoClusters(['dev', 'prod']);
+    SealedSecret.fromEncryptedData(declared.secrets, 'db', { name: 'db', encryptedData: { password: CIPHERTEXT }, sharedSealingKey: true });
+    expect(problems(declared.app)).toEqual([]);
+
+    const scoped = twoClusters(['dev', 'prod']);
+    declareSharedSealingKey(scoped.repo);
+    SealedSecret.fromEncryptedData(scoped.secrets, 'db', { name: 'db', encryptedData: { password: CIPHERTEXT } });
+    expect(problems(scoped.app)).toEqual([]);
+
+    const one = twoClusters(['dev']);
+    SealedSecret.fromEncryptedData(one.secrets, 'db', { name: 'db', encryptedData: { password: CIPHERTEXT } });
+    expect(problems(one.app)).toEqual([]);
   });
 });
