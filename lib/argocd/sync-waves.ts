@@ -5,7 +5,7 @@ import { withPrefix } from '../core/sorted';
 import { memoForSynthPass } from '../core/synth-pass';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
-import { protectionReasons } from '../safety/protection';
+import { argoSyncOptions, protectionReasons } from '../safety/protection';
 import { SYNC_WAVE_ANNOTATION } from './common';
 
 /**
@@ -90,10 +90,12 @@ export function protectedObjects(folders: readonly Folder[]): string[] {
   for (const f of folders) {
     for (const o of objectsOf(f)) {
       if (groupOf(o.apiVersion) === 'argoproj.io') continue;
-      const reasons = protectionReasons(o.toJson());
-      // A Namespace protected only by its retain markers (Prune=false among them, often given for
-      // what it holds) keeps itself: it does not turn pruning off for the rest of the Application.
-      if (o.kind === 'Namespace' && o.apiVersion === 'v1' && reasons.every((r) => r.startsWith('retained ('))) continue;
+      const json = o.toJson();
+      const reasons = protectionReasons(json);
+      // A Namespace protected only by its retain markers, Argo CD's Prune=false among them (often
+      // given for what it holds), keeps itself: it does not turn pruning off for the rest of the
+      // Application. Flux's prune: disabled or Delete=false alone do not stop Argo CD's prune.
+      if (o.kind === 'Namespace' && o.apiVersion === 'v1' && reasons.every((r) => r.startsWith('retained (')) && argoSyncOptions(json).has('Prune=false')) continue;
       if (reasons.length > 0) out.push(o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.name}` : `${o.kind}/${o.name}`);
     }
   }

@@ -48,6 +48,9 @@ export const TENANT_SERVICE_VALIDATIONS: ReadonlyArray<{ readonly expression: st
   },
 ];
 
+/** The field each of {@link TENANT_SERVICE_VALIDATIONS} is about, for synth's messages. */
+const TENANT_SERVICE_FIELDS: readonly string[] = ['spec.type', 'spec.externalIPs', 'spec.type'];
+
 /** Props of a {@link TenantServicePolicy}. */
 export interface TenantServicePolicyProps {
   /** Name of the ValidatingAdmissionPolicy and of its binding. @default 'cdk8s-platform-tenant-services' */
@@ -149,16 +152,22 @@ export function tenantServiceVariables(req: TenantServiceRequest): Record<string
  * Returns undefined when the Service is allowed, else the refusal message.
  */
 export function checkTenantService(req: TenantServiceRequest): string | undefined {
+  return tenantServiceRefusal(req)?.message;
+}
+
+/** As {@link checkTenantService}, with the field the refusing validation is about (`spec.type`, `spec.externalIPs`). */
+export function tenantServiceRefusal(req: TenantServiceRequest): { readonly field: string; readonly message: string } | undefined {
   // Loaded on first use, like the app's validation: apps without tenants never load CEL.
   const { evaluateCelExpression } = require('../core/validation/cel') as typeof import('../core/validation/cel');
   const vars = tenantServiceVariables(req);
-  for (const v of TENANT_SERVICE_VALIDATIONS) {
+  for (const [i, v] of TENANT_SERVICE_VALIDATIONS.entries()) {
+    const field = TENANT_SERVICE_FIELDS[i];
     const res = evaluateCelExpression(v.expression, vars);
-    if ('error' in res) return `the policy's expression could not be evaluated: ${res.error}`;
-    if (typeof res.value !== 'boolean') return 'the policy\'s expression did not evaluate to a bool';
+    if ('error' in res) return { field, message: `the policy's expression could not be evaluated: ${res.error}` };
+    if (typeof res.value !== 'boolean') return { field, message: 'the policy\'s expression did not evaluate to a bool' };
     if (res.value) continue;
     const msg = v.messageExpression !== undefined ? evaluateCelExpression(v.messageExpression, vars) : undefined;
-    return msg && 'value' in msg && typeof msg.value === 'string' ? msg.value : v.message;
+    return { field, message: msg && 'value' in msg && typeof msg.value === 'string' ? msg.value : v.message };
   }
   return undefined;
 }

@@ -18,7 +18,7 @@ import { foldersBuiltAt, sourceRepo } from './lockdown';
 import { Alert, NotificationProvider } from './notification';
 import { addTenantGuardrails, TenantLimitRange, TenantNetworkPolicy, TenantResourceQuota } from './tenant-guardrails';
 import { rbacClusterOf, serviceAccountPermissions, type Permissions } from './tenant-rbac';
-import { checkTenantService, TENANT_POLICY_LABEL, TENANT_POLICY_VALUE, TENANT_SERVICE_POLICY, TenantServicePolicy } from './tenant-policy';
+import { tenantServiceRefusal, TENANT_POLICY_LABEL, TENANT_POLICY_VALUE, TENANT_SERVICE_POLICY, TenantServicePolicy } from './tenant-policy';
 
 /** The restricted ClusterRole tenants are bound to (in their namespace) by default. */
 export const TENANT_CLUSTER_ROLE = 'cdk8s-platform-tenant';
@@ -521,8 +521,8 @@ export class Tenant extends Construct {
           // Flux's targetNamespace puts every object of the tenant in its namespace.
           const object = { ...json, metadata: { ...json.metadata, namespace: ns } };
           namespaceObject ??= this.namespaceObject.toJson();
-          const refusal = checkTenantService({ object, namespaceObject: namespaceObject!, username: `system:serviceaccount:${ns}:${this.name}` });
-          if (refusal) errors.push(`${c.node.path}: Service/${ns}/${c.name}: spec.type: refused by ValidatingAdmissionPolicy "${TENANT_SERVICE_POLICY}": ${refusal}`);
+          const refusal = tenantServiceRefusal({ object, namespaceObject: namespaceObject!, username: `system:serviceaccount:${ns}:${this.name}` });
+          if (refusal) errors.push(`${c.node.path}: Service/${ns}/${c.name}: ${refusal.field}: refused by ValidatingAdmissionPolicy "${TENANT_SERVICE_POLICY}": ${refusal.message}`);
         } else if (c.kind === 'Secret' && !this.secretNames.includes(c.name)) {
           errors.push(
             `${c.node.path}: Secret/${ns}/${c.name}: metadata.name: Flux applies the tenant's objects as ServiceAccount ${ns}/${this.name}, ` +

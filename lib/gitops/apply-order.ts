@@ -1303,10 +1303,18 @@ function sharedObjects(kss: readonly FluxKs[]): ApplyOrderProblem[] {
  */
 function sealedAcrossClusters(kss: readonly FluxKs[], shared: (o: ApplyOrderObject) => boolean): ApplyOrderProblem[] {
   const clusters = new Map<ApplyOrderObject, Map<string, string>>();
+  // What a Kustomization's spec.patches do to a SealedSecret (its ciphertext per cluster) is not
+  // modelled: those the patches of a Kustomization may reach are left out.
+  const patched = new Set<ApplyOrderObject>();
+  for (const k of kss) {
+    if (!Array.isArray(k.spec.patches) || k.spec.patches.length === 0) continue;
+    for (const a of k.build ?? []) if (a.obj.kind === 'SealedSecret') patched.add(originOf(a));
+  }
   for (const k of kss) {
     for (const a of k.build ?? []) {
       if (a.obj.kind !== 'SealedSecret' || groupOf(a.obj.apiVersion) !== 'bitnami.com') continue;
       const origin = originOf(a);
+      if (patched.has(origin)) continue;
       let byScope = clusters.get(origin);
       if (!byScope) clusters.set(origin, (byScope = new Map()));
       if (!byScope.has(k.scope)) byScope.set(k.scope, k.cluster ? `"${k.cluster}"` : "the repo's cluster");
@@ -1314,11 +1322,12 @@ function sealedAcrossClusters(kss: readonly FluxKs[], shared: (o: ApplyOrderObje
   }
   const out: ApplyOrderProblem[] = [];
   for (const [o, byScope] of clusters) {
-    if (byScope.size < 2 || shared(o)) continue;
+    // Clusters told apart by name (one cluster reached two ways, a folder's and a kubeConfig's, is one).
     const names = [...new Set(byScope.values())];
+    if (names.length < 2 || shared(o)) continue;
     out.push({
       where: o.where,
-      message: `${describe(o.obj)} is applied to ${byScope.size} clusters (${names.join(', ')}), but each sealed-secrets controller makes its own key pair, so only the cluster whose certificate sealed it can decrypt it and the others never get the Secret; ` +
+      message: `${describe(o.obj)} is applied to ${names.length} clusters (${names.join(', ')}), but each sealed-secrets controller makes its own key pair, so only the cluster whose certificate sealed it can decrypt it and the others never get the Secret; ` +
         'seal it per cluster (a SealedSecret in a folder of each cluster, sealed with that cluster\'s certificate), or install one sealing key on all of them and declare it (sharedSealingKey: true)',
     });
   }
@@ -1733,6 +1742,18 @@ export function appApplyOrderProblems(
     if (list) list.push(o);
     else objectsOf.set(p.repo, [o]);
   }
+  // The bases of Overlays that patch (themselves or through their Components), per repo dir; and
+  // each object's repo dir (for the SealedSecret check).
+  const patchedBases = new Map<string, string[]>();
+  const repoDirOf = new Map<ApplyOrderObject, string>();
+  for (const { repo, folders } of repos) {
+    for (const f of folders) {
+      if (!Overlay.isOverlay(f)) continue;
+      if (f.patches.length === 0 && !f.components.some((c) => c.patches.length > 0)) continue;
+      patchedBases.set(repo.dir, [...(patchedBases.get(repo.dir) ?? []), f.base.path]);
+    }
+    for (const o of objectsOf.get(repo) ?? []) repoDirOf.set(o, repo.dir);
+  }
   const input: ApplyOrderInput = {
     preinstalled: pre,
     repos: repos.map(({ repo, folders }) => ({
@@ -1751,7 +1772,10 @@ export function appApplyOrderProblems(
       for (let c = constructAt(app, o.where); c; c = c.node.scope) {
         if ((c as { readonly sharedSealingKey?: unknown }).sharedSealingKey === true || isSharedSealingKeyScope(c)) return true;
       }
-      return false;
+      // Below the base of an Overlay with patches (its own, or its Components'): what they do to
+      // the ciphertext per cluster is not modelled, so it counts as declared.
+      const dir = posix.dirname(o.file);
+      return patchedBases.get(repoDirOf.get(o) ?? '')?.some((b) => dir === b || dir.startsWith(`${b}/`)) === true;
     },
   };
   return applyOrderProblems(input).map((p) => `${p.where}: ${p.message}`);

@@ -187,6 +187,13 @@ describe('Application', () => {
     expect(out['platform/namespaces/namespace-team.yaml'][0].metadata.annotations).toMatchObject({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false' });
     expect(out['platform/clusters/mgmt/application-namespaces.yaml'][0].spec.syncPolicy.automated.prune).toBe(true);
     expect(out['platform/clusters/mgmt/application-dbs.yaml'][0].spec.syncPolicy.automated.prune).toBe(false);
+
+    // A Namespace kept only by Flux's prune: disabled (or Delete=false) is not kept by Argo CD's prune: it stays protected.
+    const other = fixture();
+    const ns = new ApiObject(other.repo.folder('namespaces'), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    ns.metadata.addAnnotation('kustomize.toolkit.fluxcd.io/prune', 'disabled');
+    new Application(other.mgmt, 'namespaces', { name: 'namespaces', project: other.project, source: other.repo.folder('namespaces') });
+    expect(Testing.render(other.app)['platform/clusters/mgmt/application-namespaces.yaml'][0].spec.syncPolicy.automated.prune).toBe(false);
   });
 
   test('every project referenced exists: a missing project fails the synth', () => {

@@ -242,6 +242,15 @@ describe('Tenant Services at synth', () => {
     expect(Testing.synthProblems(app)).toEqual([]);
   });
 
+  test('a Service with externalIPs is refused naming that field', () => {
+    const { app, deploy } = teamFixture();
+    new ApiObject(deploy, 'web', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }], externalIPs: ['10.0.0.10'] } });
+    expect(Testing.synthProblems(app)).toEqual([
+      'platform/clusters--mgmt/team-a: team-a/deploy/web: Service/team-a/web: spec.externalIPs: refused by ValidatingAdmissionPolicy "cdk8s-platform-tenant-services": ' +
+        'Services with spec.externalIPs are not allowed in tenant namespaces: they take the traffic for those IPs on every node (CVE-2020-8554); use ClusterIP and expose it through the shared ingress controller',
+    ]);
+  });
+
   test('sub-folders listed by the applied folder are checked; other folders and repos are not', () => {
     const { app, teamRepo, deploy } = teamFixture();
     void deploy;

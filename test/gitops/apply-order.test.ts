@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { buildExamples } from '../../examples/main';
-import { addProvided, declarePreinstalled, Folder, GitOpsApp, Preinstalled, Repo, SynthError, upjetAzureApiGroups } from '../../lib';
+import { addProvided, declarePreinstalled, Folder, GitOpsApp, KustomizePatch, Preinstalled, Repo, SynthError, upjetAzureApiGroups } from '../../lib';
 import { runValidate } from '../../lib/cli/validate';
 import { writeFluxInstalls } from '../support/flux-install';
 import { applyOrderProblems, INSTALLS_CRDS_ANNOTATION, matchesKind } from '../../lib/gitops/apply-order';
@@ -1279,5 +1279,20 @@ describe('a SealedSecret applied to several clusters needs a sealing key they sh
     const one = twoClusters(['dev']);
     SealedSecret.fromEncryptedData(one.secrets, 'db', { name: 'db', encryptedData: { password: CIPHERTEXT } });
     expect(problems(one.app)).toEqual([]);
+  });
+
+  test('overlays that patch it per cluster are not reported (review case)', () => {
+    const app = new GitOpsApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'ao-sealed-')), printBaselineReport: false });
+    const repo = new Repo(app, 'platform', { url: 'https://example.com/platform' });
+    declarePreinstalled(app, Preinstalled.SEALED_SECRETS, Preinstalled.of('apps', [], ['apps']));
+    const base = repo.folder('secrets/base', { namespace: 'apps' });
+    const sealed = SealedSecret.fromEncryptedData(base, 'db', { name: 'db', encryptedData: { password: CIPHERTEXT } });
+    for (const c of ['dev', 'prod']) {
+      // Each cluster's overlay carries the ciphertext sealed with its own certificate.
+      const overlay = repo.overlay(`secrets/${c}`, { base, patches: [KustomizePatch.strategicMerge(sealed.apiObject, { spec: { encryptedData: { password: CIPHERTEXT.replace('A', c === 'dev' ? 'B' : 'C') } } })] });
+      const entry = repo.folder(`clusters/${c}`, { cluster: c, namespace: 'flux-system' });
+      Kustomization.forFolder(entry, 'secrets', overlay, { name: 'secrets', source: new GitRepository(entry, 'source', { name: 'platform', repo }), prune: true });
+    }
+    expect(problems(app)).toEqual([]);
   });
 });
