@@ -2,6 +2,9 @@ import type { IConstruct } from 'constructs';
 import { AZURE_GUID, AzureBuiltInRole } from '../core/azure-roles';
 import { propError } from '../core/errors';
 
+/** Why `kubeconfigAccess` is refused with local accounts enabled. */
+const NOT_NEEDED = 'is not needed: local accounts are enabled, so CAPZ writes the admin kubeconfig (set disableLocalAccounts: true, the secure default, to use Entra ID)';
+
 /** What `AksCluster` and `AksClusterClass` `kubeconfigAccess` have in common. */
 export interface KubeconfigAccessIds {
   readonly principalId: string;
@@ -17,7 +20,7 @@ export interface KubeconfigAccessIds {
  */
 export function checkKubeconfigAccess(scope: IConstruct, prop: string, access: KubeconfigAccessIds, disableLocal: boolean, azureRbac: boolean): Required<KubeconfigAccessIds> {
   if (!disableLocal) {
-    throw propError(scope, prop, 'is not needed: local accounts are enabled, so CAPZ writes the admin kubeconfig (set disableLocalAccounts: true, the secure default, to use Entra ID)');
+    throw propError(scope, prop, NOT_NEEDED);
   }
   if (!azureRbac) {
     throw propError(scope, prop, 'cannot authorize Kubernetes calls: Azure RBAC is off (azureRbac: false), so add a group containing the identity to adminGroupObjectIds instead');
@@ -49,7 +52,7 @@ export function checkGrantedOutside(scope: IConstruct, prop: string, access: Kub
   if (typeof access.grantedOutside !== 'string' || access.grantedOutside.trim().length === 0) {
     throw propError(scope, `${prop}.grantedOutside`, 'must say where the identity\'s role on the cluster comes from (e.g. "AKS RBAC Cluster Admin on the subscription, by Terraform")');
   }
-  if (!disableLocal) throw propError(scope, prop, 'is not needed: local accounts are enabled, so CAPZ writes the admin kubeconfig (set disableLocalAccounts: true, the secure default, to use Entra ID)');
+  if (!disableLocal) throw propError(scope, prop, NOT_NEEDED);
 }
 
 /**

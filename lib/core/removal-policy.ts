@@ -97,7 +97,7 @@ export function applyRemovalPolicy(obj: ApiObject, policy: RemovalPolicy): void 
   }
   for (const [k, v] of Object.entries(removalPolicyAnnotations(policy, obj.apiVersion))) {
     // Argo CD sync options the object has besides Delete= / Prune= (ServerSideApply=true, ...) stay.
-    const others = k === ARGOCD_SYNC_OPTIONS_ANNOTATION ? syncOptions(annotationsOf(obj)[k]).filter((o) => !/^(Delete|Prune)=/.test(o)) : [];
+    const others = k === ARGOCD_SYNC_OPTIONS_ANNOTATION ? parseSyncOptions(annotationsOf(obj)[k]).filter((o) => !/^(Delete|Prune)=/.test(o)) : [];
     obj.metadata.addAnnotation(k, others.length > 0 ? [...others, v].join(',') : v);
   }
   if (isCrossplaneManagedGroup(groupOf(obj.apiVersion))) {
@@ -117,18 +117,11 @@ export function applyRemovalPolicy(obj: ApiObject, policy: RemovalPolicy): void 
  */
 export function retainStatefulByDefault(obj: ApiObject): boolean {
   if (removalPolicyOf(obj) !== undefined || !isStatefulKind(obj.apiVersion, obj.kind)) return false;
-  // cdk8s keeps the annotations in a private map (no getter): read as its toJson would.
-  const annotations = (obj.metadata as unknown as { annotations?: Record<string, unknown> }).annotations ?? {};
-  for (const key of [FLUX_PRUNE_ANNOTATION, ASO_RECONCILE_POLICY_ANNOTATION]) {
-    if (annotations[key] !== undefined) return false;
-  }
-  // Only Argo CD's Delete= / Prune= options decide a removal (ServerSideApply=true decides nothing).
-  if (syncOptions(annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION]).some((o) => /^(Delete|Prune)=/.test(o))) return false;
+  // The GitOps engines' markers (Flux prune, Argo CD Delete= / Prune=), ASO's reconcile policy.
+  if (hasGitOpsRemovalMarker(obj) || annotationsOf(obj)[ASO_RECONCILE_POLICY_ANNOTATION] !== undefined) return false;
   const spec = (obj as unknown as { props?: { spec?: { managementPolicies?: unknown } } }).props?.spec;
   if (spec?.managementPolicies !== undefined) return false;
-  // Or set by a JSON patch of the object (`addJsonPatch`): cdk8s keeps its operations private.
-  const patched = ((obj as unknown as { patches?: Array<{ operation?: { path?: unknown } }> }).patches ?? []).map((p) => String(p.operation?.path ?? ''));
-  if (patched.some((p) => p === '/spec/managementPolicies' || p === '/metadata/annotations' || /^\/metadata\/annotations\/(kustomize\.toolkit\.fluxcd\.io~1prune|argocd\.argoproj\.io~1sync-options|serviceoperator\.azure\.com~1reconcile-policy)$/.test(p))) return false;
+  if (patchedPaths(obj).some((p) => p === '/spec/managementPolicies' || p === '/metadata/annotations/serviceoperator.azure.com~1reconcile-policy')) return false;
   if (isCrossplaneManagedGroup(groupOf(obj.apiVersion)) && (spec === undefined || typeof spec !== 'object')) return false;
   applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
   return true;
@@ -139,8 +132,13 @@ function annotationsOf(obj: ApiObject): Record<string, unknown> {
   return (obj.metadata as unknown as { annotations?: Record<string, unknown> }).annotations ?? {};
 }
 
-/** The Argo CD sync options of an annotation value, trimmed, without empty entries. */
-function syncOptions(value: unknown): string[] {
+/** The paths of an ApiObject's JSON patches (`addJsonPatch`; cdk8s keeps its operations private). */
+function patchedPaths(obj: ApiObject): string[] {
+  return ((obj as unknown as { patches?: Array<{ operation?: { path?: unknown } }> }).patches ?? []).map((p) => String(p.operation?.path ?? ''));
+}
+
+/** The Argo CD sync options of an annotation value (`argocd.argoproj.io/sync-options`), trimmed, without empty entries. */
+export function parseSyncOptions(value: unknown): string[] {
   return typeof value === 'string' ? value.split(',').map((x) => x.trim()).filter((x) => x.length > 0) : [];
 }
 
@@ -151,7 +149,7 @@ function syncOptions(value: unknown): string[] {
 export function retainedByGitOps(obj: ApiObject): boolean {
   if (removalPolicyOf(obj) === RemovalPolicy.RETAIN) return true;
   const a = annotationsOf(obj);
-  return a[FLUX_PRUNE_ANNOTATION] === 'disabled' || syncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Delete=false');
+  return a[FLUX_PRUNE_ANNOTATION] === 'disabled' || parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Delete=false');
 }
 
 /**
@@ -161,9 +159,8 @@ export function retainedByGitOps(obj: ApiObject): boolean {
  */
 export function hasGitOpsRemovalMarker(obj: ApiObject): boolean {
   const a = annotationsOf(obj);
-  if (a[FLUX_PRUNE_ANNOTATION] !== undefined || syncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).some((o) => /^(Delete|Prune)=/.test(o))) return true;
-  const patched = ((obj as unknown as { patches?: Array<{ operation?: { path?: unknown } }> }).patches ?? []).map((p) => String(p.operation?.path ?? ''));
-  return patched.some((p) => p === '/metadata/annotations' || /^\/metadata\/annotations\/(kustomize\.toolkit\.fluxcd\.io~1prune|argocd\.argoproj\.io~1sync-options)$/.test(p));
+  if (a[FLUX_PRUNE_ANNOTATION] !== undefined || parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).some((o) => /^(Delete|Prune)=/.test(o))) return true;
+  return patchedPaths(obj).some((p) => p === '/metadata/annotations' || /^\/metadata\/annotations\/(kustomize\.toolkit\.fluxcd\.io~1prune|argocd\.argoproj\.io~1sync-options)$/.test(p));
 }
 
 /** The removal policy applied to a construct with {@link applyRemovalPolicy}, if any. */

@@ -1,4 +1,5 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import { AZURE_GUID } from '../core/azure-roles';
 import { Construct } from 'constructs';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { FluxDuration, ISource } from '../flux/common';
@@ -9,8 +10,6 @@ import { CrossplaneFunction } from './function';
 import { CrossplaneProvider } from './provider';
 import { AzureClusterProviderConfig, AzureCredentials } from './provider-config';
 import { DeploymentRuntimeConfig } from './runtime-config';
-
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** Props of a {@link CrossplaneAzureRuntime}. */
 export interface CrossplaneAzureRuntimeProps {
@@ -154,8 +153,8 @@ export class CrossplaneAzureRuntime extends Construct {
     this.stages = { packages, providerConfigs: configs };
     const saName = checkString(this, 'serviceAccountName', props.serviceAccountName ?? 'provider-azure', DNS_SUBDOMAIN);
     const crossplaneNamespace = checkString(this, 'crossplaneNamespace', props.crossplaneNamespace ?? 'crossplane-system', DNS_LABEL);
-    if (!UUID.test(props.clientId)) throw propError(this, 'clientId', `"${props.clientId}" is invalid: must be a client ID (a UUID)`);
-    if (props.annotateTenant && !UUID.test(props.tenantId)) throw propError(this, 'tenantId', `"${props.tenantId}" is invalid: must be a tenant ID (a UUID)`);
+    if (!AZURE_GUID.test(props.clientId)) throw propError(this, 'clientId', `"${props.clientId}" is invalid: must be a client ID (a UUID)`);
+    if (props.annotateTenant && !AZURE_GUID.test(props.tenantId)) throw propError(this, 'tenantId', `"${props.tenantId}" is invalid: must be a tenant ID (a UUID)`);
     this.serviceAccount = new ApiObject(packages, 'service-account', {
       apiVersion: 'v1',
       kind: 'ServiceAccount',

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { AZURE_GUID } from '../core/azure-roles';
 import {
   ClusterProviderConfig as ClusterProviderConfigL1,
   ClusterProviderConfigSpecCredentialsSource,
@@ -93,8 +94,6 @@ export interface AzureProviderConfigProps {
   readonly storageUseAzureAD?: boolean;
 }
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
 /**
  * The spec of a (Cluster)ProviderConfig. `namespace`: that of a namespaced ProviderConfig, where
  * upjet-azure reads its Secret (`enrichLocalSecretRefs` sets `secretRef.namespace` to the managed
@@ -102,10 +101,10 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  */
 function spec(scope: Construct, props: AzureProviderConfigProps, namespace: string | undefined): Record<string, unknown> {
   if (!(props.credentials instanceof AzureCredentials)) throw propError(scope, 'credentials', 'must be AzureCredentials.userAssignedManagedIdentity(), .oidcTokenFile() or .fromSecret()');
-  checkString(scope, 'subscriptionId', props.subscriptionId, { pattern: UUID, description: 'a subscription ID (a UUID)' });
-  checkString(scope, 'tenantId', props.tenantId, { pattern: UUID, description: 'a tenant ID (a UUID)' });
+  checkString(scope, 'subscriptionId', props.subscriptionId, { pattern: AZURE_GUID, description: 'a subscription ID (a UUID)' });
+  checkString(scope, 'tenantId', props.tenantId, { pattern: AZURE_GUID, description: 'a tenant ID (a UUID)' });
   const c = props.credentials;
-  if (c.specFields.clientId !== undefined && !UUID.test(c.specFields.clientId)) {
+  if (c.specFields.clientId !== undefined && !AZURE_GUID.test(c.specFields.clientId)) {
     throw propError(scope, 'credentials', `client ID "${c.specFields.clientId}" is invalid: must be a UUID`);
   }
   let secretRef: { name: string; namespace: string; key: string } | undefined;

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { AZURE_GUID } from '../core/azure-roles';
 import { DeploymentRuntimeConfig as DeploymentRuntimeConfigL1 } from '../../imports/crossplane/pkg.crossplane.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { PlatformResource } from '../core/resource';
@@ -51,8 +52,6 @@ export interface DeploymentRuntimeConfigProps {
   readonly workloadIdentity?: WorkloadIdentityProps;
 }
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
 /**
  * A DeploymentRuntimeConfig (`pkg.crossplane.io/v1beta1`): how Crossplane runs a provider's or
  * function's pods — ServiceAccount annotations/labels and pod labels, e.g. for Azure Workload
@@ -87,8 +86,8 @@ export class DeploymentRuntimeConfig extends PlatformResource {
     const podLabels = { ...(props.podLabels ?? {}) };
     const wi = props.workloadIdentity;
     if (wi) {
-      if (!UUID.test(wi.clientId)) throw propError(this, 'workloadIdentity.clientId', `"${wi.clientId}" is invalid: must be a client ID (a UUID)`);
-      if (wi.tenantId !== undefined && !UUID.test(wi.tenantId)) throw propError(this, 'workloadIdentity.tenantId', `"${wi.tenantId}" is invalid: must be a tenant ID (a UUID)`);
+      if (!AZURE_GUID.test(wi.clientId)) throw propError(this, 'workloadIdentity.clientId', `"${wi.clientId}" is invalid: must be a client ID (a UUID)`);
+      if (wi.tenantId !== undefined && !AZURE_GUID.test(wi.tenantId)) throw propError(this, 'workloadIdentity.tenantId', `"${wi.tenantId}" is invalid: must be a tenant ID (a UUID)`);
       saAnnotations['azure.workload.identity/client-id'] = wi.clientId;
       if (wi.tenantId) saAnnotations['azure.workload.identity/tenant-id'] = wi.tenantId;
       saLabels['azure.workload.identity/use'] = 'true';

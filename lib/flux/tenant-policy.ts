@@ -26,6 +26,20 @@ export const TENANT_SERVICE_VALIDATION = {
   reason: 'Forbidden',
 } as const;
 
+/** The validations of the {@link TenantServicePolicy}, each with the field it is about (for synth's messages). */
+const VALIDATIONS_WITH_FIELDS: ReadonlyArray<{ readonly field: string; readonly validation: { readonly expression: string; readonly message: string; readonly messageExpression?: string; readonly reason: string } }> = [
+  { field: 'spec.type', validation: TENANT_SERVICE_VALIDATION },
+  { field: 'spec.externalIPs', validation: {
+    expression: '!has(object.spec) || !has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0',
+    message: 'Services with spec.externalIPs are not allowed in tenant namespaces: they take the traffic for those IPs on every node (CVE-2020-8554); use ClusterIP and expose it through the shared ingress controller',
+    reason: 'Forbidden',
+  } },
+  { field: 'spec.type', validation: {
+    expression: "!has(object.spec) || !has(object.spec.type) || object.spec.type != 'ExternalName'",
+    message: 'Services of type ExternalName are not allowed in tenant namespaces: behind the shared ingress controller they reach other namespaces\' Services (CVE-2021-25740); use ClusterIP',
+    reason: 'Forbidden',
+  } },
+];
 /**
  * Every CEL validation of the {@link TenantServicePolicy}, in the order the API server reports
  * them: the refused types ({@link TENANT_SERVICE_VALIDATION}); `spec.externalIPs`, with which a
@@ -34,22 +48,7 @@ export const TENANT_SERVICE_VALIDATION = {
  * which behind the shared ingress controller (that every tenant's NetworkPolicy lets in) reaches
  * other namespaces' Services (CVE-2021-25740, kubernetes/kubernetes#103675).
  */
-export const TENANT_SERVICE_VALIDATIONS: ReadonlyArray<{ readonly expression: string; readonly message: string; readonly messageExpression?: string; readonly reason: string }> = [
-  TENANT_SERVICE_VALIDATION,
-  {
-    expression: '!has(object.spec) || !has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0',
-    message: 'Services with spec.externalIPs are not allowed in tenant namespaces: they take the traffic for those IPs on every node (CVE-2020-8554); use ClusterIP and expose it through the shared ingress controller',
-    reason: 'Forbidden',
-  },
-  {
-    expression: "!has(object.spec) || !has(object.spec.type) || object.spec.type != 'ExternalName'",
-    message: 'Services of type ExternalName are not allowed in tenant namespaces: behind the shared ingress controller they reach other namespaces\' Services (CVE-2021-25740); use ClusterIP',
-    reason: 'Forbidden',
-  },
-];
-
-/** The field each of {@link TENANT_SERVICE_VALIDATIONS} is about, for synth's messages. */
-const TENANT_SERVICE_FIELDS: readonly string[] = ['spec.type', 'spec.externalIPs', 'spec.type'];
+export const TENANT_SERVICE_VALIDATIONS = VALIDATIONS_WITH_FIELDS.map((v) => v.validation);
 
 /** Props of a {@link TenantServicePolicy}. */
 export interface TenantServicePolicyProps {
@@ -160,8 +159,7 @@ export function tenantServiceRefusal(req: TenantServiceRequest): { readonly fiel
   // Loaded on first use, like the app's validation: apps without tenants never load CEL.
   const { evaluateCelExpression } = require('../core/validation/cel') as typeof import('../core/validation/cel');
   const vars = tenantServiceVariables(req);
-  for (const [i, v] of TENANT_SERVICE_VALIDATIONS.entries()) {
-    const field = TENANT_SERVICE_FIELDS[i];
+  for (const { field, validation: v } of VALIDATIONS_WITH_FIELDS) {
     const res = evaluateCelExpression(v.expression, vars);
     if ('error' in res) return { field, message: `the policy's expression could not be evaluated: ${res.error}` };
     if (typeof res.value !== 'boolean') return { field, message: 'the policy\'s expression did not evaluate to a bool' };

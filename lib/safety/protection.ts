@@ -1,4 +1,4 @@
-import { ARGOCD_SYNC_OPTIONS_ANNOTATION, ASO_RECONCILE_POLICY_ANNOTATION, FLUX_PRUNE_ANNOTATION, isStatefulKind } from '../core/removal-policy';
+import { ARGOCD_SYNC_OPTIONS_ANNOTATION, ASO_RECONCILE_POLICY_ANNOTATION, FLUX_PRUNE_ANNOTATION, isStatefulKind, parseSyncOptions } from '../core/removal-policy';
 import { groupOf } from '../core/validation/metadata';
 import type { PlainObject } from '../tree/read';
 
@@ -74,8 +74,7 @@ export function keptByGitOps(obj: PlainObject): boolean {
 }
 
 export function argoSyncOptions(obj: PlainObject): Set<string> {
-  const raw = obj.metadata?.annotations?.[ARGOCD_SYNC_OPTIONS_ANNOTATION];
-  return new Set(typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : []);
+  return new Set(parseSyncOptions(obj.metadata?.annotations?.[ARGOCD_SYNC_OPTIONS_ANNOTATION]));
 }
 
 /** The finalizer that makes deleting an Argo CD Application delete every resource it deployed. */
