@@ -1,7 +1,7 @@
 import { relative } from 'path';
 import { parse } from 'yaml';
 import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectedByNamespace, removals, TreeObject, treeObject } from './plan';
-import { AllowId, allowMatcher, argoSyncOptions, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, keptByGitOps, scopedId } from './protection';
+import { AllowId, allowMatcher, argoSyncOptions, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, keptByGitOps, retainMarkers, scopedId } from './protection';
 import { isKustomizeConfig, listedFiles, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
@@ -322,6 +322,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
   const clusters = topologyClusterChanges(repos, olds, allowIds, scopeOf, options.originOf);
   clusters.refused.push(...roleAssignmentChanges(repos, olds, scopeOf, options.originOf));
   for (const p of clusters.changes) changes.get(p.repo)!.push(p.change);
+  for (const p of namespaceRetentionLosses(repos, olds, changes, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
   const all = [...changes.values()].flat();
   return { changes, problems: [...clusters.refused, ...retainedHydrationLeftovers(repos, flux, (r) => olds.get(r)!), ...ambiguityProblems(ambiguous, all)], unusedAllows: unusedAllows(allowIds, all), named: namedByText };
 }
@@ -1255,6 +1256,60 @@ function compositionEntryChanges(
     const t = treeObject(n.file, n.obj, n.r.old.constructPaths[n.file]);
     const info: ObjectInfo = { ...objectInfo(t), repo: n.r.name, cluster: scopeOf.get(n.r)!(n.file) };
     out.push({ repo: n.r.name, change: { action: 'update', object: info, protection: reasons, blocked: allowed(info).length === 0 } });
+  }
+  return out;
+}
+
+/**
+ * Namespaces that stop being retained in the change that leaves retained objects of theirs on the
+ * cluster out of Git. Removing a retained object from Git (or renaming it) orphans it: Flux and
+ * Argo CD leave it on the cluster, in its namespace. The Namespace object is retained while Git
+ * holds a retained object in it (collect gives it `RETAIN`, or the app did); once the last one is
+ * gone from Git, its markers go, and a later removal of the Namespace passes every check while
+ * deleting the Namespace deletes the orphans with it (a CAPI Cluster, a database). So a Namespace
+ * (core v1, same cluster scope: the cluster's name, or the repo for its own cluster '') whose
+ * committed version is kept by GitOps ({@link keptByGitOps}) and whose new version is not, in a
+ * change that deletes or renames a retained object in it, is a protected `update`, blocked unless
+ * allowed by the Namespace's id; `RemovalPolicy.RETAIN` on the Namespace keeps it retained.
+ */
+function namespaceRetentionLosses(
+  repos: readonly GuardRepo[],
+  olds: Map<GuardRepo, OldTree>,
+  changes: ReadonlyMap<string, readonly ObjectChange[]>,
+  allow: readonly AllowId[],
+  scopeOf: Map<GuardRepo, (file: string) => string>,
+): Array<{ repo: string; change: ObjectChange }> {
+  const key = (repo: string, cluster: string, namespace: string) => `${cluster === '' ? `${repo}\u0000` : `\u0001${cluster}`}\u0000${namespace}`;
+  const orphaned = new Map<string, string[]>();
+  for (const [repo, list] of changes) {
+    for (const c of list) {
+      if (!c.retained || (c.action !== 'delete' && c.action !== 'rename')) continue;
+      const old = c.action === 'rename' ? c.previous! : c.object;
+      if (old.namespace === undefined) continue;
+      const k = key(old.repo ?? repo, old.cluster ?? '', old.namespace);
+      const ids = orphaned.get(k) ?? [];
+      ids.push(old.id);
+      orphaned.set(k, ids);
+    }
+  }
+  if (orphaned.size === 0) return [];
+  const allowed = allowMatcher(allow);
+  const out: Array<{ repo: string; change: ObjectChange }> = [];
+  for (const r of repos) {
+    for (const n of r.next.objects) {
+      if (n.kind !== 'Namespace' || groupOf(n.apiVersion) !== '' || !n.obj || keptByGitOps(n.obj) || r.next.unchanged?.has(n.file)) continue;
+      const cluster = scopeOf.get(r)!(n.file);
+      const ids = orphaned.get(key(r.name, cluster, n.name));
+      if (!ids) continue;
+      const before = olds.get(r)!.snapshot.files.has(n.file) ? olds.get(r)!.objects(n.file).find((o) => o.kind === 'Namespace' && (o.metadata?.name ?? '') === n.name) : undefined;
+      if (!before || !keptByGitOps(before)) continue;
+      const shown = ids.sort().slice(0, 5).join(', ') + (ids.length > 5 ? `, and ${ids.length - 5} more` : '');
+      const info: ObjectInfo = { ...objectInfo(n), repo: r.name, cluster };
+      const reason =
+        `this change removes ${shown} from Git, which stays on the cluster in this namespace (retained), while the Namespace drops its retain markers (${retainMarkers(before).join('; ')}): ` +
+        'deleting the Namespace later deletes what it holds; give the Namespace RemovalPolicy.RETAIN to keep it retained';
+      out.push({ repo: r.name, change: { action: 'update', object: info, protection: [reason], blocked: allowed(info).length === 0 } });
+    }
   }
   return out;
 }

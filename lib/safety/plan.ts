@@ -556,7 +556,9 @@ export function blockedMessage(change: ObjectChange, repoDir: string): string {
       : change.action === 'prune'
         ? `would be pruned by ${argo ? 'Argo CD' : 'Flux'} although its file stays in Git: ${change.prunedBy}`
         : change.action === 'update'
-          ? 'would change so that what it manages is deleted or scaled down'
+          ? change.object.kind === 'Namespace' && change.object.apiVersion === 'v1'
+            ? 'would no longer be retained'
+            : 'would change so that what it manages is deleted or scaled down'
           : change.retained
             ? 'would be removed from Git (it is retained: it stays on the cluster, no longer managed)'
             : 'would be deleted';

@@ -42,8 +42,8 @@ async function plan(args: string[], cwd: string): Promise<{ status: number; stdo
   return { status: ctx.exitCode, stdout, stderr };
 }
 
-function synth(out: string, app: string, cwd: string, allow?: string) {
-  const args = [BIN, 'synth', '--no-progress', '--out', out, '--app', app, ...(allow ? ['--allow-destroy', allow] : [])];
+function synth(out: string, app: string, cwd: string, ...allow: string[]) {
+  const args = [BIN, 'synth', '--no-progress', '--out', out, '--app', app, ...allow.flatMap((a) => ['--allow-destroy', a])];
   return spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
 }
 
@@ -109,9 +109,14 @@ test('plan: exit 0 without changes, 1 with changes, 3 when a protected object wo
   const message =
     "platform/fleet/dev (platform/fleet/cluster-dev-1.yaml): Cluster/fleet/dev-1 would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false). To allow it, add 'platform::Cluster/fleet/dev-1' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::Cluster/fleet/dev-1";
   expect(blocked.stdout).toContain(`  - Cluster/fleet/dev-1  fleet/cluster-dev-1.yaml  [platform/fleet/dev]\n      BLOCKED: protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false)\n`);
-  // The Namespace loses the retain markers it had for the Cluster in it (an update).
-  expect(blocked.stdout).toContain(`plan: 0 to create, 1 to update, 1 to delete, 0 to rename; 1 protected deletion(s) not allowed\nerror: ${message}\n`);
-  const allowed = await plan(['--out', out, '--app', gone, '--allow-destroy', 'Cluster/fleet/dev-1'], work);
+  // The Namespace would lose the retain markers it had for the Cluster in it (an update), while the
+  // Cluster, out of Git, stays in it: refused too.
+  const nsMessage =
+    "platform/fleet/ns (platform/fleet/namespace-fleet.yaml): Namespace/fleet would no longer be retained, but it is protected: this change removes Cluster/fleet/dev-1 from Git, which stays on the cluster in this namespace (retained), " +
+    'while the Namespace drops its retain markers (kustomize.toolkit.fluxcd.io/prune: disabled; argocd.argoproj.io/sync-options: Delete=false,Prune=false): deleting the Namespace later deletes what it holds; ' +
+    "give the Namespace RemovalPolicy.RETAIN to keep it retained. To allow it, add 'platform::Namespace/fleet' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::Namespace/fleet";
+  expect(blocked.stdout).toContain(`plan: 0 to create, 1 to update, 1 to delete, 0 to rename; 2 protected deletion(s) not allowed\nerror: ${message}\nerror: ${nsMessage}\n`);
+  const allowed = await plan(['--out', out, '--app', gone, '--allow-destroy', 'Cluster/fleet/dev-1', '--allow-destroy', 'Namespace/fleet'], work);
   expect(allowed.status).toBe(1);
   expect(allowed.stdout).toContain('      allowed: protected: stateful kind cluster.x-k8s.io/Cluster; retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false)\n');
 
@@ -120,7 +125,9 @@ test('plan: exit 0 without changes, 1 with changes, 3 when a protected object wo
   expect(refused.status).toBe(1);
   expect(refused.stderr).toContain(message);
   expect(fs.existsSync(path.join(out, 'platform/fleet/cluster-dev-1.yaml'))).toBe(true);
-  expect(synth(out, gone, work, 'Cluster/fleet/dev-1').status).toBe(0);
+  expect(refused.stderr).toContain(nsMessage);
+  expect(synth(out, gone, work, 'Cluster/fleet/dev-1').stderr).toContain(nsMessage);
+  expect(synth(out, gone, work, 'Cluster/fleet/dev-1', 'Namespace/fleet').status).toBe(0);
   expect(fs.existsSync(path.join(out, 'platform/fleet/cluster-dev-1.yaml'))).toBe(false);
 });
 

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
-import { GitOpsApp, MANIFEST_FILE, readManifest, Repo, SynthError, withSynthSession } from '../../lib';
+import { applyRemovalPolicy, GitOpsApp, MANIFEST_FILE, readManifest, RemovalPolicy, Repo, SynthError, withSynthSession } from '../../lib';
 import { allowMatcher, checkAllowDestroy, parseAllowIds, protectionReasons, retainMarkers } from '../../lib/safety';
 import { tree } from '../support/tree';
 import { fleetApp, tmp } from './helpers';
@@ -84,6 +84,47 @@ describe('synth into an existing tree', () => {
     const out2 = tmp();
     fleetApp(out2, { retained: false }).synth();
     expect(fleetApp(out2, { retained: false, namespace: false }).synthesize().repos[0].changes.deleted).toEqual(['clusters/fleet/namespace-fleet.yaml']);
+  });
+
+  test('a Namespace does not lose its retention in the change that orphans its last retained object', () => {
+    // The ConfigMap is retained (RETAIN), so collect retains the Namespace that holds it.
+    const out = tmp();
+    fleetApp(out, {}).synth();
+    expect(fs.readFileSync(path.join(out, F, 'namespace-fleet.yaml'), 'utf8')).toContain('kustomize.toolkit.fluxcd.io/prune: disabled');
+    // Removing the ConfigMap from Git (allowed) leaves it on the cluster, in the Namespace, which would
+    // drop its markers: a later removal of the Namespace would then delete the ConfigMap with it.
+    const nsMessage =
+      `platform/clusters--fleet/ns (${F}/namespace-fleet.yaml): Namespace/fleet would no longer be retained, but it is protected: ` +
+      'this change removes ConfigMap/fleet/retained from Git, which stays on the cluster in this namespace (retained), while the Namespace drops its retain markers ' +
+      '(kustomize.toolkit.fluxcd.io/prune: disabled; argocd.argoproj.io/sync-options: Delete=false,Prune=false): deleting the Namespace later deletes what it holds; ' +
+      `give the Namespace RemovalPolicy.RETAIN to keep it retained. ${allowHint('Namespace/fleet')}`;
+    expect(() => fleetApp(out, { retained: false, allowDestroy: ['ConfigMap/fleet/retained'] }).synth()).toThrow(new SynthError([nsMessage]));
+    // Not allowed either: both refusals at once.
+    let error: SynthError | undefined;
+    try {
+      fleetApp(out, { retained: false }).synth();
+    } catch (e) {
+      error = e as SynthError;
+    }
+    expect(error!.problems.map((p) => p.split(' would')[0])).toEqual([
+      `platform/clusters--fleet/retained (${F}/configmap-retained.yaml): ConfigMap/fleet/retained`,
+      `platform/clusters--fleet/ns (${F}/namespace-fleet.yaml): Namespace/fleet`,
+    ]);
+    // RETAIN on the Namespace keeps it retained: the change goes through.
+    const kept = fleetApp(out, { retained: false, allowDestroy: ['ConfigMap/fleet/retained'] });
+    applyRemovalPolicy(kept.node.findAll().find((c) => c instanceof ApiObject && c.kind === 'Namespace') as ApiObject, RemovalPolicy.RETAIN);
+    expect(kept.synthesize().repos[0].changes.deleted).toEqual(['clusters/fleet/configmap-retained.yaml']);
+    expect(fs.readFileSync(path.join(out, F, 'namespace-fleet.yaml'), 'utf8')).toContain('kustomize.toolkit.fluxcd.io/prune: disabled');
+
+    // Or the Namespace's allow id lets it drop them, explicitly.
+    const out2 = tmp();
+    fleetApp(out2, {}).synth();
+    fleetApp(out2, { retained: false, allowDestroy: ['ConfigMap/fleet/retained', 'Namespace/fleet'] }).synth();
+    expect(fs.readFileSync(path.join(out2, F, 'namespace-fleet.yaml'), 'utf8')).not.toContain('prune: disabled');
+    // A Namespace that keeps a retained object keeps its markers: no refusal (the Cluster stays).
+    const out3 = tmp();
+    fleetApp(out3, { cluster: 'dev-1' }).synth();
+    fleetApp(out3, { cluster: 'dev-1', retained: false, allowDestroy: ['ConfigMap/fleet/retained'] }).synth();
   });
 
   test('every blocked object of every repo is reported at once; the synth session allows (cdk8s-platform synth --allow-destroy)', () => {
