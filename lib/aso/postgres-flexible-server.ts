@@ -90,7 +90,14 @@ export interface PostgresFlexibleServerProps extends AsoResourceProps {
    */
   readonly storageSizeGB?: number;
   /**
-   * Grow storage automatically when it fills up.
+   * Grow storage automatically when it fills up (Azure moves the disk to the next size).
+   *
+   * ASO sends `storageSizeGB` unchanged on every reconcile, and Azure refuses a size below the
+   * disk's (`UpsertServerManagementOperationDowngradeDiskSizeUnsupported`: "Requested data Disk size
+   * ... cannot be less than current size"). So once Azure has grown the disk, the server's ASO
+   * object is `Ready=False` and no other change of its spec applies until `storageSizeGB` is raised
+   * to the live size (`status.storage.storageSizeGB`) in Git. Nothing is deleted or shrunk; watch for
+   * the condition (or alert on it) and commit the new size.
    * @default true
    */
   readonly storageAutoGrow?: boolean;

@@ -82,7 +82,10 @@ export interface GrantOptions {
   readonly subscriptionId?: string;
   /**
    * `metadata.name` of the ASO object. ASO derives the assignment's Azure name (a GUID) from the
-   * owner, the namespace and this name, so renaming it replaces the assignment.
+   * owner (an owner by ARM ID does not count), the namespace and this name, so renaming it replaces
+   * the assignment. The derivation knows neither the subscription nor the management cluster:
+   * two management clusters of one Entra tenant writing the same namespace and name derive the same
+   * GUID, and Azure refuses the second assignment; give one of them another name or `azureName`.
    * @default - `<scope kubernetes name>-<principal name>-<role>`
    */
   readonly kubernetesName?: string;
@@ -120,8 +123,9 @@ export interface RoleAssignmentProps extends AsoResourceProps, GrantOptions {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * Azure name of the assignment (a GUID), to adopt an existing assignment.
-   * @default - derived by ASO (a stable GUID from the owner, namespace and `metadata.name`)
+   * Azure name of the assignment (a GUID), to adopt an existing assignment, or to keep two
+   * management clusters of one tenant apart (see `kubernetesName`).
+   * @default - derived by ASO (a stable UUIDv5 of the owner — not an ARM ID owner —, the namespace and `metadata.name`)
    */
   readonly azureName?: string;
 }
@@ -147,8 +151,11 @@ const ROLE_DEFINITION_ARM_ID = /^\/subscriptions\/([0-9a-f]{8}(?:-[0-9a-f]{4}){3
  *   `/subscriptions/<subscription>/providers/Microsoft.Authorization/roleDefinitions/<role>`:
  *   the subscription comes from `subscriptionId`, else the scope's (an owner ARM ID, or the
  *   `subscriptionId` of the credential or AsoCredentialScope); without one it is an error.
- * - Azure name: not set; ASO derives a stable GUID from the owner, the namespace and
- *   `metadata.name` (`operatorSpec.namingConvention: stable`).
+ * - Azure name: not set; ASO derives a stable GUID from the owner (an ARM ID owner does not
+ *   count), the namespace and `metadata.name` (`operatorSpec.namingConvention: stable`;
+ *   azure-service-operator v2/api/authorization/.../webhook/role_assignment_defaults.go,
+ *   `MakeUniqueOwnerScopedStringLegacy`). Neither the subscription nor the management cluster is
+ *   in it: see `kubernetesName` for two management clusters of one tenant.
  *
  * Removal: `DESTROY` by default (removing the assignment from the app revokes the access).
  *
