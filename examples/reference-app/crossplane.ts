@@ -40,6 +40,25 @@ export { SUBSCRIPTION_ID as REFERENCE_APP_SUBSCRIPTION_ID };
 /** The regions the app may run in (the XRD's enum and the resource group's policy). */
 const APP_LOCATIONS = ['westeurope', 'northeurope', 'swedencentral'] as const;
 
+/**
+ * The platform's network for PostgreSQL, per region (made by the platform team, outside this repo):
+ * a subnet of the region's AKS virtual network delegated to `Microsoft.DBforPostgreSQL/flexibleServers`,
+ * and one private DNS zone linked to every such network. Each composed server is VNet-integrated in
+ * its region's subnet (a server and its subnet share the region): public access stays off and the
+ * Flask pods reach the server's FQDN through the zone (Azure requires the zone with a delegated
+ * subnet, and its name to end in `.postgres.database.azure.com`).
+ */
+const POSTGRES_SUBNET_IDS: Record<(typeof APP_LOCATIONS)[number], string> = {
+  westeurope: postgresSubnet('weu'),
+  northeurope: postgresSubnet('neu'),
+  swedencentral: postgresSubnet('sdc'),
+};
+const POSTGRES_DNS_ZONE_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-dns-prod/providers/Microsoft.Network/privateDnsZones/prod.private.postgres.database.azure.com`;
+
+function postgresSubnet(region: string): string {
+  return `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-aks-prod-${region}/providers/Microsoft.Network/virtualNetworks/vnet-aks-prod-${region}/subnets/snet-postgres`;
+}
+
 /** The spec of the XApp API. */
 export const appSpec = Schema.object({
   location: Schema.string({ required: true, enum: APP_LOCATIONS, description: 'Azure region.' }),
@@ -137,7 +156,10 @@ export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrosspl
               administratorLogin: 'pgadmin',
               autoGeneratePassword: true,
               administratorPasswordSecretRef: { name: 'set-by-patch', key: 'password' },
+              // VNet integration: without it (public access off, no private endpoint) nothing reaches the server.
               publicNetworkAccessEnabled: false,
+              delegatedSubnetId: POSTGRES_SUBNET_IDS.westeurope,
+              privateDnsZoneId: POSTGRES_DNS_ZONE_ID,
               geoRedundantBackupEnabled: false,
               backupRetentionDays: 14,
             },
@@ -146,6 +168,7 @@ export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrosspl
         }),
         patches: [
           Patches.patchSet('located'),
+          Patches.fromComposite('spec.location', 'spec.forProvider.delegatedSubnetId', { transforms: [Transforms.map(POSTGRES_SUBNET_IDS)] }),
           Patches.fromComposite('metadata.name', 'spec.forProvider.administratorPasswordSecretRef.name', { transforms: [Transforms.format('%s-pg-admin')] }),
           Patches.fromComposite('metadata.name', 'spec.writeConnectionSecretToRef.name', { transforms: [Transforms.format('%s-pg')] }),
           Patches.fromComposite('spec.postgres.version', 'spec.forProvider.version'),

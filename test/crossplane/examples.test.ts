@@ -163,6 +163,13 @@ describe('reference-app-crossplane example', () => {
     });
     const pg = r.resources[2].object as any;
     expect(pg.spec.forProvider).toMatchObject({ version: '16', skuName: 'B_Standard_B1ms', storageMb: 32768, publicNetworkAccessEnabled: false, administratorPasswordSecretRef: { name: 'reference-app-pg-admin', key: 'password' } });
+    // Public access off: the server is VNet-integrated in its region's delegated subnet, with the platform's private DNS zone.
+    const net = (region: string) => `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-aks-prod-${region}/providers/Microsoft.Network/virtualNetworks/vnet-aks-prod-${region}/subnets/snet-postgres`;
+    expect(pg.spec.forProvider.delegatedSubnetId).toBe(net('weu'));
+    expect(pg.spec.forProvider.privateDnsZoneId).toBe('/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-dns-prod/providers/Microsoft.Network/privateDnsZones/prod.private.postgres.database.azure.com');
+    const north = ex.composition.render({ ...xr.spec, location: 'northeurope' }, { name: 'reference-app', namespace: 'reference-app' });
+    expect(north.issues).toEqual([]);
+    expect((north.resources.find((x) => x.name === 'postgres')!.object as any).spec.forProvider).toMatchObject({ location: 'northeurope', delegatedSubnetId: net('neu') });
     expect((r.resources[4].object as any).spec.forProvider.sharedAccessKeyEnabled).toBe(false);
     const secret = r.resources[6].object as any;
     expect(secret.metadata).toEqual({ name: 'reference-app-connection', namespace: 'reference-app' });
