@@ -12,7 +12,7 @@ import { FluxDuration } from '../flux/common';
 import { IAppProject } from './app-project';
 import { ArgoObjectProps, argoIdentity, argoImportProps, ARGOCD_API_VERSION, ARGOCD_GROUP, ClusterTarget, isKubeconfigCluster, renderCluster, subscriptionAnnotations, SYNC_WAVE_ANNOTATION } from './common';
 import { isRegistered } from './registration';
-import { applySyncWaves, deployedFolders, installsKinds, protectedObjects } from './sync-waves';
+import { applySyncWaves, deployedFolders, earlyProvisioningProblems, installsKinds, protectedObjects } from './sync-waves';
 
 /** An Argo CD Application: an {@link Application} of the app or an import ({@link Application.fromName}). */
 export interface IApplication extends IPlatformResource {}
@@ -190,6 +190,15 @@ export class Application extends PlatformResource implements IApplication {
       this.node.addValidation({ validate: () => ((installs = folders().map((f) => applySyncWaves(f)).some((x) => x)), []) });
     } else if (this.folder) {
       this.node.addValidation({ validate: () => ((installs = folders().some((f) => installsKinds(f))), []) });
+    }
+    if (this.folder) {
+      // After the waves above (same construct, validated in order): a sync that waits for provisioning.
+      this.node.addValidation({
+        validate: () => earlyProvisioningProblems(folders(), (o) => {
+          const child = o.node.scope;
+          return child instanceof Application && child !== this && child.folder ? deployedFolders(child.folder) : undefined;
+        }),
+      });
     }
     const automated = props.automated ?? true;
 

@@ -127,3 +127,96 @@ export function applySyncWaves(scope: IConstruct): boolean {
 
 /** Key of a repo's folders in a synth pass (see {@link deployedFolders}). */
 const REPO_FOLDERS = Symbol('repo folders');
+
+/** Argo CD's annotation that leaves an object's health out of its Application's health (controller/health.go). */
+export const IGNORE_HEALTHCHECK_ANNOTATION = 'argocd.argoproj.io/ignore-healthcheck';
+
+/** Crossplane provider kinds the `_.upbound.io` health check calls healthy without conditions. */
+const UPBOUND_CONFIG_KINDS = new Set(['ProviderConfig', 'ClusterProviderConfig', 'ProviderConfigUsage']);
+const CAPI_PROVISIONED_KINDS = new Set(['Cluster', 'MachineDeployment', 'MachinePool', 'Machine']);
+
+/**
+ * Whether Argo CD's built-in health check keeps objects of the kind Progressing until the
+ * infrastructure they stand for is provisioned (minutes; for ever when it cannot be): Cluster API
+ * Clusters, MachineDeployments, MachinePools and Machines (argo-cd
+ * `resource_customizations/cluster.x-k8s.io/<Kind>/health.lua`: Progressing until `Provisioned`,
+ * or replicas ready) and upjet-azure managed resources (`resource_customizations/_.upbound.io/_/health.lua`:
+ * Progressing until `Ready`), not their provider configs.
+ */
+export function waitsForProvisioning(apiVersion: string, kind: string): boolean {
+  const group = groupOf(apiVersion);
+  if (group === 'cluster.x-k8s.io') return CAPI_PROVISIONED_KINDS.has(kind);
+  return group.endsWith('.upbound.io') && !UPBOUND_CONFIG_KINDS.has(kind);
+}
+
+/** An object's Argo CD sync wave (its `argocd.argoproj.io/sync-wave` annotation; 0 without one). */
+function waveOf(o: ApiObject): number {
+  const w = Number(o.metadata.toJson().annotations?.[SYNC_WAVE_ANNOTATION] ?? 0);
+  return Number.isFinite(w) ? w : 0;
+}
+
+function idOf(o: ApiObject): string {
+  return o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.name}` : `${o.kind}/${o.name}`;
+}
+
+function shortList(ids: readonly string[]): string {
+  return ids.slice(0, 3).join(', ') + (ids.length > 3 ? `, and ${ids.length - 3} more` : '');
+}
+
+/**
+ * Objects of the folders an Application deploys that make each of its syncs wait for
+ * infrastructure to be provisioned: in a sync with several waves, gitops-engine applies a wave and
+ * waits for its objects to be Healthy before the next (`sync_context.go`: the running tasks of a
+ * multi-step sync), while the last wave's objects are not waited for ("successful EVEN if those
+ * objects subsequently degrade"). An object of a kind that {@link waitsForProvisioning} in an
+ * earlier wave holds the sync until it is provisioned, and one that never provisions holds it for
+ * good (the controller's sync timeout is 0, none): no later revision of the Application syncs. So
+ * does a child Application (an app of apps, with {@link APPLICATION_HEALTH_CHECK}) in an earlier
+ * wave whose own folders hold such objects: its health is theirs, unless they carry
+ * {@link IGNORE_HEALTHCHECK_ANNOTATION}. One line per wave and kind of problem.
+ *
+ * `childFolders` gives the folders a child Application construct deploys (undefined: not one).
+ */
+export function earlyProvisioningProblems(folders: readonly Folder[], childFolders: (o: ApiObject) => readonly Folder[] | undefined): string[] {
+  const objects = folders.flatMap((f) => objectsOf(f));
+  if (objects.length === 0) return [];
+  let last = -Infinity;
+  for (const o of objects) last = Math.max(last, waveOf(o));
+  const direct = new Map<number, string[]>();
+  const children = new Map<number, Array<{ id: string; waits: string[] }>>();
+  for (const o of objects) {
+    const wave = waveOf(o);
+    if (wave >= last) continue;
+    if (waitsForProvisioning(o.apiVersion, o.kind)) {
+      const list = direct.get(wave) ?? [];
+      list.push(idOf(o));
+      direct.set(wave, list);
+      continue;
+    }
+    const sub = childFolders(o);
+    if (!sub) continue;
+    const waits = sub.flatMap((f) => objectsOf(f)).filter((c) => waitsForProvisioning(c.apiVersion, c.kind) && c.metadata.toJson().annotations?.[IGNORE_HEALTHCHECK_ANNOTATION] !== 'true').map(idOf);
+    if (waits.length === 0) continue;
+    const list = children.get(wave) ?? [];
+    list.push({ id: idOf(o), waits: waits.sort() });
+    children.set(wave, list);
+  }
+  const why =
+    `Argo CD waits for each wave's objects to be Healthy before the next (gitops-engine sync_context.go), so every sync waits for provisioning, and one that never ends holds this Application for good (no later revision syncs)`;
+  const out: string[] = [];
+  for (const [wave, ids] of [...direct].sort(([a], [b]) => a - b)) {
+    out.push(
+      `${shortList(ids.sort())} (sync wave ${wave}) ${ids.length === 1 ? 'is' : 'are'} in an earlier wave than the sync's last (${last}) and ${ids.length === 1 ? 'stays' : 'stay'} Progressing until provisioned (Argo CD's built-in health check): ${why}; ` +
+        `give ${ids.length === 1 ? 'it' : 'them'} the last wave, or deploy the later waves' objects with another Application`,
+    );
+  }
+  for (const [wave, apps] of [...children].sort(([a], [b]) => a - b)) {
+    for (const { id, waits } of apps.sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      out.push(
+        `${id} (sync wave ${wave}) is in an earlier wave than the sync's last (${last}), and its health (APPLICATION_HEALTH_CHECK) is that of ${shortList(waits)}, Progressing until provisioned: ${why}; ` +
+          `give it the last wave, or annotate those objects ${IGNORE_HEALTHCHECK_ANNOTATION}: "true" so its health leaves them out`,
+      );
+    }
+  }
+  return out;
+}

@@ -307,6 +307,60 @@ describe('sync waves', () => {
   });
 });
 
+describe('syncs that wait for provisioning', () => {
+  const WHY =
+    "Argo CD waits for each wave's objects to be Healthy before the next (gitops-engine sync_context.go), so every sync waits for provisioning, and one that never ends holds this Application for good (no later revision syncs)";
+
+  test("CAPI Clusters in the sync's last wave are not waited for; in an earlier wave they are, and the synth fails", () => {
+    // The root deploys the Fleet's Clusters (wave 0) and a child Application at wave -1: Clusters last, fine.
+    const ok = fleetFixture();
+    new Application(ok.mgmt, 'root', { name: 'root', project: ok.project, source: ok.mgmt });
+    new Application(ok.mgmt, 'web', { name: 'web', project: ok.project, source: ok.repo.folder('web'), syncWave: -1 });
+    new ApiObject(ok.repo.folder('web'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'apps' } });
+    expect(Testing.synthProblems(ok.app)).toEqual([]);
+
+    // A child Application in a later wave (1) makes the Clusters' wave an earlier one.
+    const late = fleetFixture();
+    new Application(late.mgmt, 'root', { name: 'root', project: late.project, source: late.mgmt });
+    new Application(late.mgmt, 'web', { name: 'web', project: late.project, source: late.repo.folder('web'), syncWave: 1 });
+    new ApiObject(late.repo.folder('web'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'apps' } });
+    expect(Testing.synthProblems(late.app)).toEqual([
+      "platform/clusters--mgmt/root: Cluster/fleet/c-dev, Cluster/fleet/c-prod (sync wave 0) are in an earlier wave than the sync's last (1) and stay Progressing until provisioned (Argo CD's built-in health check): " +
+        `${WHY}; give them the last wave, or deploy the later waves' objects with another Application`,
+    ]);
+  });
+
+  test('an upjet managed resource in an earlier wave; its ProviderConfig is not one (healthy without conditions)', () => {
+    const { app, repo, mgmt, project } = fixture();
+    const xp = repo.folder('xp');
+    new ApiObject(xp, 'pc', { apiVersion: 'azure.m.upbound.io/v1beta1', kind: 'ClusterProviderConfig', metadata: { name: 'default' }, spec: { credentials: { source: 'UserAssignedManagedIdentity' } } });
+    new ApiObject(xp, 'rg', { apiVersion: 'azure.m.upbound.io/v1beta1', kind: 'ResourceGroup', metadata: { name: 'rg-a', namespace: 'apps', annotations: { 'argocd.argoproj.io/sync-wave': '1' } }, spec: { forProvider: { location: 'westeurope' } } });
+    new ApiObject(xp, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after', namespace: 'apps', annotations: { 'argocd.argoproj.io/sync-wave': '2' } } });
+    new Application(mgmt, 'xp', { name: 'xp', project, source: xp });
+    expect(Testing.synthProblems(app)).toEqual([
+      "platform/clusters--mgmt/xp: ResourceGroup/apps/rg-a (sync wave 1) is in an earlier wave than the sync's last (2) and stays Progressing until provisioned (Argo CD's built-in health check): " +
+        `${WHY}; give it the last wave, or deploy the later waves' objects with another Application`,
+    ]);
+  });
+
+  test('a child Application in an earlier wave whose health is its Clusters\' (app of apps); ignore-healthcheck on them lets it through', () => {
+    const build = (ignore: boolean) => {
+      const { app, repo, mgmt, project, fleet } = fleetFixture();
+      const root = repo.folder('root');
+      new Application(root, 'root', { name: 'root', project, source: root });
+      new Application(root, 'fleet', { name: 'fleet', project, source: mgmt, syncWave: -1 });
+      new ApiObject(root, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after', namespace: 'apps' } });
+      if (ignore) for (const m of fleet.members) m.cluster.apiObject.metadata.addAnnotation('argocd.argoproj.io/ignore-healthcheck', 'true');
+      return app;
+    };
+    expect(Testing.synthProblems(build(false))).toEqual([
+      "platform/root/root: Application/argocd/fleet (sync wave -1) is in an earlier wave than the sync's last (0), and its health (APPLICATION_HEALTH_CHECK) is that of Cluster/fleet/c-dev, Cluster/fleet/c-prod, Progressing until provisioned: " +
+        `${WHY}; give it the last wave, or annotate those objects argocd.argoproj.io/ignore-healthcheck: "true" so its health leaves them out`,
+    ]);
+    expect(Testing.synthProblems(build(true))).toEqual([]);
+  });
+});
+
 describe('RemovalPolicy on Argo CD', () => {
   test('RETAIN renders Delete=false,Prune=false next to the Flux marker; retainMarkers reports it', () => {
     const { repo } = fixture();
