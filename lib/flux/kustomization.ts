@@ -242,6 +242,8 @@ export class Kustomization extends FluxResource implements IKustomization {
   public readonly serviceAccountName?: string;
   /** The kubeconfig Secret of the remote cluster, if any. */
   public readonly kubeConfig?: FluxKubeConfigSecret;
+  /** `spec.targetNamespace`: the namespace set on every namespaced object applied, if any. */
+  public readonly targetNamespace?: string;
   /** The L1 object. */
   public readonly apiObject: l1.Kustomization;
   private readonly deps: IKustomization[] = [];
@@ -249,7 +251,6 @@ export class Kustomization extends FluxResource implements IKustomization {
   private readonly patchList: KustomizationPatch[] = [];
   private readonly substitutions: Record<string, string> = {};
   private readonly substituteFromList: SubstituteFrom[] = [];
-  private readonly targetNamespaceProp?: string;
   private readonly componentsProp: readonly string[];
 
   public constructor(scope: Construct, id: string, props: KustomizationProps) {
@@ -279,7 +280,7 @@ export class Kustomization extends FluxResource implements IKustomization {
       if (!this.kubeConfig) addReference(this, 'serviceAccountName', { apiGroup: '', kind: 'ServiceAccount', name: props.serviceAccountName, namespace });
     }
     if (props.targetNamespace !== undefined) checkString(this, 'targetNamespace', props.targetNamespace, DNS_LABEL);
-    this.targetNamespaceProp = props.targetNamespace;
+    this.targetNamespace = props.targetNamespace;
     this.componentsProp = [...(props.components ?? [])];
     let decryptionSecret: string | undefined;
     if (props.decryption) {
@@ -370,7 +371,7 @@ export class Kustomization extends FluxResource implements IKustomization {
    */
   public _buildTransform(): string {
     return stableJson({
-      targetNamespace: this.targetNamespaceProp ?? null,
+      targetNamespace: this.targetNamespace ?? null,
       patches: this.patchList.map(renderPatch),
       components: this.componentsProp,
       substitute: sortKeys(this.substitutions),

@@ -200,6 +200,103 @@ describe('Namespaces are checked against every repo of the app', () => {
     expect(annotations('ssa')).toEqual({ 'argocd.argoproj.io/sync-options': 'ServerSideApply=true,Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
   });
 
+  test('a Flux Kustomization\'s targetNamespace: the retained objects of the folders it builds are held there (construct, raw object, through an Overlay); a policy or marker of its own wins', () => {
+    const app = newApp(tmp());
+    const platform = new Repo(app, 'platform');
+    const team = new Repo(app, 'team-a', { url: 'https://github.com/contoso/team-a.git' });
+    const mgmt = platform.folder('clusters/mgmt', { namespace: 'flux-system' });
+    const source = GitRepository.fromName(mgmt, 'source', { name: 'flux-system', namespace: 'flux-system' });
+    const namespaces = platform.folder('namespaces');
+    const ns = (name: string) => new ApiObject(namespaces, name, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    for (const name of ['data', 'quiet', 'scoped', 'overlaid-t', 'raw', 'patched', 'unbuilt']) ns(name);
+    applyRemovalPolicy(ns('explicit'), RemovalPolicy.DESTROY);
+    ns('marked').metadata.addAnnotation('kustomize.toolkit.fluxcd.io/prune', 'enabled');
+    const ks = (id: string, folder: ReturnType<Repo['folder']>, targetNamespace: string) =>
+      Kustomization.forFolder(mgmt, id, folder, { name: id, source, prune: true, targetNamespace });
+    // The retained server (raw stateful: RETAIN by default) is written without a namespace, in a
+    // sub-folder of the folder built: only the targetNamespace puts it in one.
+    const apps = platform.folder('apps');
+    new ApiObject(apps, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
+    new ApiObject(platform.folder('apps/db'), 'db', SERVER);
+    ks('apps', apps, 'data');
+    // Nothing retained in the build.
+    const web = platform.folder('web');
+    new ApiObject(web, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web' } });
+    ks('web', web, 'quiet');
+    // Only a cluster-scoped retained object.
+    const rbac = platform.folder('rbac');
+    applyRemovalPolicy(new ApiObject(rbac, 'role', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' } }), RemovalPolicy.RETAIN);
+    ks('rbac', rbac, 'scoped');
+    // An Overlay building a base that holds a retained object.
+    const base = platform.folder('bases/db');
+    new ApiObject(base, 'rg', RG('rg-base'));
+    ks('overlaid', platform.overlay('overlays/db', { base }), 'overlaid-t');
+    // Namespaces with a decision of their own.
+    const own = platform.folder('own');
+    new ApiObject(own, 'rg', RG('rg-own'));
+    ks('explicit', own, 'explicit');
+    const marked = platform.folder('marked');
+    new ApiObject(marked, 'rg', RG('rg-marked'));
+    ks('marked', marked, 'marked');
+    // A raw Kustomization whose raw GitRepository fetches another repo of the app (by its URL).
+    new ApiObject(team.folder('dbs'), 'rg', RG('rg-team'));
+    new ApiObject(mgmt, 'team-source', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'team-a' }, spec: { interval: '10m', url: 'ssh://git@github.com/contoso/team-a', ref: { branch: 'main' } } });
+    new ApiObject(mgmt, 'team-ks', {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'team-a' },
+      spec: { interval: '10m', path: './dbs', prune: true, sourceRef: { kind: 'GitRepository', name: 'team-a' }, targetNamespace: 'raw' },
+    });
+    // A targetNamespace set by a JSON patch of the construct's object.
+    const patched = platform.folder('patched');
+    new ApiObject(patched, 'rg', RG('rg-patched'));
+    Kustomization.forFolder(mgmt, 'patched', patched, { name: 'patched', source, prune: true }).apiObject.addJsonPatch(JsonPatch.add('/spec/targetNamespace', 'patched'));
+    // A retained object no Kustomization with a targetNamespace builds.
+    new ApiObject(platform.folder('unbuilt'), 'rg', RG('rg-unbuilt'));
+    declarePreinstalled(app, Preinstalled.of('more', [], ['quiet', 'scoped', 'overlaid-t', 'raw', 'patched', 'explicit', 'marked']));
+    const rendered = Testing.render(app);
+    const annotations = (name: string) => rendered[`platform/namespaces/namespace-${name}.yaml`][0].metadata.annotations;
+    const retained = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+    expect(annotations('data')).toEqual(retained);
+    expect(annotations('quiet')).toBeUndefined();
+    expect(annotations('scoped')).toBeUndefined();
+    expect(annotations('overlaid-t')).toEqual(retained);
+    expect(annotations('raw')).toEqual(retained);
+    expect(annotations('patched')).toEqual(retained);
+    expect(annotations('unbuilt')).toBeUndefined();
+    expect(annotations('explicit')).toBeUndefined();
+    expect(annotations('marked')).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'enabled' });
+    // The Kustomization object says where its build goes.
+    expect(rendered['platform/clusters/mgmt/kustomization-apps.yaml'][0].spec.targetNamespace).toBe('data');
+  });
+
+  test('a remote Kustomization\'s targetNamespace retains the Namespace of its target cluster only', () => {
+    const build = (remote: boolean) => {
+      const app = newApp(tmp());
+      const platform = new Repo(app, 'platform');
+      const mgmt = platform.folder('clusters/mgmt', { namespace: 'fleet' });
+      new ApiObject(mgmt, 'kubeconfig', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'edge-kubeconfig' } });
+      const source = GitRepository.fromName(mgmt, 'source', { name: 'flux-system', namespace: 'fleet' });
+      // The Namespace "data" on the management cluster and on the remote cluster edge.
+      new ApiObject(platform.folder('namespaces/mgmt'), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'data' } });
+      new ApiObject(platform.folder('namespaces/edge', { cluster: 'edge' }), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'data' } });
+      const workloads = platform.folder('workloads/edge', { cluster: 'edge' });
+      new ApiObject(workloads, 'db', SERVER);
+      Kustomization.forFolder(mgmt, 'edge', workloads, {
+        name: 'edge-apps', source, prune: true, targetNamespace: 'data',
+        ...(remote ? { kubeConfig: handWrittenCluster(mgmt, 'edge', 'fleet') } : {}),
+      });
+      const rendered = Testing.render(app);
+      return (cluster: string) => rendered[`platform/namespaces/${cluster}/namespace-data.yaml`][0].metadata.annotations;
+    };
+    const retained = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+    const remote = build(true);
+    expect(remote('edge')).toEqual(retained);
+    expect(remote('mgmt')).toBeUndefined();
+    // Applied by Flux on the management cluster itself: its Namespace there.
+    const local = build(false);
+    expect(local('mgmt')).toEqual(retained);
+    expect(local('edge')).toBeUndefined();
+  });
+
   test('a raw stateful object with sync options that decide no removal is still retained by default (review case)', () => {
     const app = newApp(tmp());
     const db = new ApiObject(new Repo(app, 'platform').folder('dbs', { namespace: 'team' }), 'db', SERVER);

@@ -10,6 +10,10 @@ import type { IConstruct } from 'constructs';
 import { providedBy, referencesOf, type ObjectRef } from '../../core/references';
 import { applyRemovalPolicy, hasGitOpsRemovalMarker, RemovalPolicy, removalPolicyOf, retainedByGitOps, retainStatefulByDefault } from '../../core/removal-policy';
 import { isClusterScoped } from '../../core/kinds';
+import { fluxSpecPath } from '../../core/flux-build';
+import { importedGitSources } from '../../core/imported-sources';
+import { normalizeRepoUrl } from '../../core/repo-url';
+import { RepoIndex } from '../../flux/placement';
 import { Overlay } from '../kustomize';
 import { allConstructs } from '../../core/synth-pass';
 import type { SchemaRegistry } from '../../core/validation/registry';
@@ -161,26 +165,33 @@ export function collect(input: CollectInput): FolderGroups {
     }
   }
   // A Namespace holding retained objects is retained too: its deletion would take them along.
-  retainNamespacesHoldingRetained(byFolder, clusters);
+  retainNamespacesHoldingRetained(input.root, input.repos, byFolder, clusters);
   return { repos, byFolder, objectCount, children, childFolders, clusters, references, provided, optOuts: baselineEntries(constructs) };
 }
 
 /**
  * Gives each Namespace object (core v1) that decides nothing of its own removal `RETAIN` when
  * objects the GitOps engines keep ({@link retainedByGitOps}) are applied in a namespace of its name
- * on its cluster, by their folder's namespace or an Overlay's `namespace` building their folder.
- * Deleting a Namespace deletes everything in it whatever their annotations: Flux
+ * on its cluster: by their folder's namespace, by an Overlay's `namespace` building their folder,
+ * or by the `spec.targetNamespace` of a Flux Kustomization building their folder (kustomize-controller
+ * sets it on every namespaced object of the build, whatever namespace it was written with), on that
+ * Kustomization's target cluster (its kubeConfig's remote cluster, `<cluster>-kubeconfig`, else its
+ * folder's). Deleting a Namespace deletes everything in it whatever their annotations: Flux
  * garbage-collecting it (its Kustomization deleted with `prune: true`) or Argo CD deleting it with
  * its Application took them along (a CAPI Cluster deleted so deletes its infrastructure). Runs
  * after the construct validations (late objects and policies count); cluster-scoped objects, which
  * cdk8s gives their folder's namespace too, do not.
  */
-function retainNamespacesHoldingRetained(byFolder: ReadonlyMap<Folder, readonly ApiObject[]>, clusters: ReadonlyMap<Folder, string>): void {
+function retainNamespacesHoldingRetained(root: IConstruct, repos: readonly Repo[], byFolder: ReadonlyMap<Folder, readonly ApiObject[]>, clusters: ReadonlyMap<Folder, string>): void {
   const held = new Set<string>();
   const namespaces: Array<{ obj: ApiObject; cluster: string }> = [];
   // Each folder holding a retained object, and the folders above it, by repo and path: an
   // Overlay whose base is one of them applies it in the Overlay's namespace.
   const holding = new Map<Repo, Set<string>>();
+  // The folders holding a retained namespaced object, whatever namespace it is written with (a
+  // Kustomization's targetNamespace replaces it), and the Flux objects that say where they go.
+  const retainedIn = new Set<Folder>();
+  const flux: FluxObjects = { kustomizations: [], gitRepositories: new Map() };
   for (const [folder, objects] of byFolder) {
     const cluster = clusters.get(folder) ?? '';
     let any = false;
@@ -189,8 +200,17 @@ function retainNamespacesHoldingRetained(byFolder: ReadonlyMap<Folder, readonly 
         namespaces.push({ obj: o, cluster });
         continue;
       }
+      if (o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) flux.kustomizations.push({ obj: o, folder, cluster });
+      else if (o.kind === 'GitRepository' && o.apiVersion.startsWith('source.toolkit.fluxcd.io/')) {
+        const key = `${o.metadata.namespace ?? ''}/${o.name}`;
+        const list = flux.gitRepositories.get(key);
+        if (list) list.push({ obj: o, cluster });
+        else flux.gitRepositories.set(key, [{ obj: o, cluster }]);
+      }
+      if (!retainedByGitOps(o) || isClusterScoped(o.apiVersion, o.kind)) continue;
+      retainedIn.add(folder);
       const ns = o.metadata.namespace;
-      if (ns === undefined || isClusterScoped(o.apiVersion, o.kind) || !retainedByGitOps(o)) continue;
+      if (ns === undefined) continue;
       held.add(`${cluster}\u0000${ns}`);
       any = true;
     }
@@ -209,9 +229,104 @@ function retainNamespacesHoldingRetained(byFolder: ReadonlyMap<Folder, readonly 
       held.add(`${clusters.get(folder) ?? ''}\u0000${folder.namespace}`);
     }
   }
+  if (retainedIn.size > 0 && flux.kustomizations.length > 0) heldByTargetNamespaces(root, repos, flux, retainedIn, held);
   for (const { obj, cluster } of namespaces) {
     if (held.has(`${cluster}\u0000${obj.name}`) && removalPolicyOf(obj) === undefined && !hasGitOpsRemovalMarker(obj)) applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
   }
+}
+
+/** The app's Flux Kustomization objects (with their folder's cluster) and GitRepository objects (by `<namespace>/<name>`). */
+interface FluxObjects {
+  readonly kustomizations: Array<{ readonly obj: ApiObject; readonly folder: Folder; readonly cluster: string }>;
+  readonly gitRepositories: Map<string, Array<{ readonly obj: ApiObject; readonly cluster: string }>>;
+}
+
+/**
+ * Adds to `held` (`<cluster>\0<namespace>`) the `spec.targetNamespace` of each Flux Kustomization
+ * (the library's construct, an L1 or a raw object) whose build includes a folder of `retainedIn`,
+ * on its target cluster: the cluster its kubeConfig names (`<cluster>-kubeconfig`, as the
+ * apply-order model reads it), else its folder's. What it builds is the pre-render Flux build model
+ * of the source repo's folders (`RepoFolders.built`, lib/flux/placement.ts, shared with the build
+ * bound and lib/core/flux-build.ts), an Overlay building its base and components, and the spec's
+ * `components`; the source's repo is found as the build bound finds it (the construct's source
+ * `repo`, else the app repo of its URL, else the Kustomization's own repo), and for an L1 or raw
+ * object through the app's GitRepository of its `sourceRef` (on its cluster first), an imported
+ * GitRepository declaring its repo, else its own repo. The apply-order model itself needs the
+ * rendered trees, and the retention must be decided before anything renders.
+ */
+function heldByTargetNamespaces(root: IConstruct, repos: readonly Repo[], flux: FluxObjects, retainedIn: ReadonlySet<Folder>, held: Set<string>): void {
+  const appRepos = new Set(repos);
+  let byUrl: Map<string, Repo> | undefined;
+  const repoOfUrl = (url: unknown): Repo | undefined => {
+    if (typeof url !== 'string') return undefined;
+    if (!byUrl) {
+      byUrl = new Map();
+      for (const r of repos) if (r.url !== undefined && !byUrl.has(normalizeRepoUrl(r.url))) byUrl.set(normalizeRepoUrl(r.url), r);
+    }
+    return byUrl.get(normalizeRepoUrl(url));
+  };
+  const sourceRepo = (k: FluxObjects['kustomizations'][number], spec: Record<string, any>): Repo | undefined => {
+    const own = Repo.of(k.folder);
+    const construct = k.obj.node.scope as (IConstruct & { readonly source?: { readonly repo?: Repo; readonly url?: unknown } }) | undefined;
+    if (construct && KUSTOMIZATION_SYMBOL in construct && construct.source) {
+      const src = construct.source;
+      return src.repo ?? (typeof src.url === 'string' ? repoOfUrl(src.url) : own);
+    }
+    const ref = (spec.sourceRef ?? {}) as Record<string, unknown>;
+    if (ref.kind !== 'GitRepository' || typeof ref.name !== 'string') return undefined;
+    const ns = typeof ref.namespace === 'string' ? ref.namespace : k.obj.metadata.namespace;
+    const found = flux.gitRepositories.get(`${ns ?? ''}/${ref.name}`) ?? [];
+    const git = found.find((g) => g.cluster === k.cluster) ?? found[0];
+    if (git) {
+      const repo = (git.obj.node.scope as { readonly repo?: unknown } | undefined)?.repo;
+      return Repo.isRepo(repo) ? repo : repoOfUrl(git.obj.toJson().spec?.url);
+    }
+    const imported = importedGitSources(root).find((i) => i.name === ref.name && i.namespace === ns);
+    return imported && Repo.isRepo(imported.repo) ? imported.repo : own;
+  };
+  const index = new RepoIndex();
+  const includesRetained = (repo: Repo, paths: readonly string[]): boolean => {
+    const folders = index.of(repo);
+    const seen = new Set<Folder>();
+    const visit = (f: Folder): boolean => {
+      if (seen.has(f)) return false;
+      seen.add(f);
+      if (retainedIn.has(f)) return true;
+      if (Overlay.isOverlay(f)) for (const d of [f.base, ...f.components]) for (const b of [d, ...folders.built(d.path)]) if (visit(b)) return true;
+      return false;
+    };
+    return paths.some((p) => folders.built(p).some(visit));
+  };
+  for (const k of flux.kustomizations) {
+    if (!mayHaveTargetNamespace(k.obj)) continue;
+    const spec = (k.obj.toJson().spec ?? {}) as Record<string, any>;
+    const target = spec.targetNamespace;
+    if (typeof target !== 'string' || target === '') continue;
+    const kubeConfig = spec.kubeConfig?.secretRef?.name ?? spec.kubeConfig?.configMapRef?.name;
+    const key = `${typeof kubeConfig === 'string' ? kubeConfig.replace(/-kubeconfig$/, '') : k.cluster}\u0000${target}`;
+    if (held.has(key)) continue;
+    const repo = sourceRepo(k, spec);
+    if (!repo || !appRepos.has(repo)) continue;
+    const p = typeof spec.path === 'string' ? spec.path : '';
+    const components = Array.isArray(spec.components) ? spec.components.filter((c: unknown): c is string => typeof c === 'string') : [];
+    if (includesRetained(repo, [p, ...components.map((c: string) => path.posix.join(fluxSpecPath(p) || '.', c))])) held.add(key);
+  }
+}
+
+const KUSTOMIZATION_SYMBOL = Symbol.for('cdk8s-platform.flux.Kustomization');
+
+/**
+ * Whether a Flux Kustomization object may have a `spec.targetNamespace`, told without rendering it
+ * (a fleet has thousands, rendering each cost 50 ms per 1,000): not when no JSON patch changes it
+ * and the library's construct holding it has no `targetNamespace`, or, for an L1 or raw object, its
+ * spec is a plain object without one.
+ */
+function mayHaveTargetNamespace(obj: ApiObject): boolean {
+  if (((obj as unknown as { patches?: unknown[] }).patches ?? []).length > 0) return true;
+  const construct = obj.node.scope;
+  if (construct && KUSTOMIZATION_SYMBOL in construct) return (construct as { readonly targetNamespace?: unknown }).targetNamespace !== undefined;
+  const spec = (obj as unknown as { props?: { spec?: unknown } }).props?.spec;
+  return !(typeof spec === 'object' && spec !== null && Object.getPrototypeOf(spec) === Object.prototype && (spec as { targetNamespace?: unknown }).targetNamespace === undefined);
 }
 
 /**
