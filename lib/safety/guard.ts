@@ -12,6 +12,7 @@ import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclus
 import { deletedByPatches } from '../core/patch-targets';
 import type { KubeObject } from '../gitops/layout';
 import { classDefaults, clusterClassKey, clusterTransition, isTopologyCluster, type ClassDefaults } from './cluster-transitions';
+import { asoTransition, classTemplateTransition, comparesAzureResource } from './aso-transitions';
 
 /**
  * The new output of one repo, as the guard sees it: every object with its file (and, when known,
@@ -321,6 +322,9 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
   for (const p of compositionEntryChanges(repos, flux.s, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
   const clusters = topologyClusterChanges(repos, olds, allowIds, scopeOf, options.originOf);
   clusters.refused.push(...roleAssignmentChanges(repos, olds, scopeOf, options.originOf));
+  const azure = azureResourceChanges(repos, olds, allowIds, scopeOf, options.originOf);
+  clusters.refused.push(...azure.refused);
+  for (const p of azure.changes) changes.get(p.repo)!.push(p.change);
   for (const p of clusters.changes) changes.get(p.repo)!.push(p.change);
   for (const p of namespaceRetentionLosses(repos, olds, changes, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
   const all = [...changes.values()].flat();
@@ -1406,6 +1410,63 @@ function topologyClusterChanges(
     }
   }
   return { refused, changes };
+}
+
+/**
+ * Azure resources changed in a way Azure or ASO refuse, or that scale down what they manage (see
+ * lib/safety/aso-transitions.ts): ASO objects, the CAPZ objects embedding them and Cluster API
+ * MachinePools, paired with the committed object of the same kind and identity on the same
+ * cluster. Files written with their committed bytes are not compared.
+ */
+function azureResourceChanges(
+  repos: readonly GuardRepo[],
+  olds: Map<GuardRepo, OldTree>,
+  allow: readonly AllowId[],
+  scopeOf: Map<GuardRepo, (file: string) => string>,
+  originOf?: (constructPath: string) => string | undefined,
+): { refused: string[]; changes: Array<{ repo: string; change: ObjectChange }> } {
+  const refused: string[] = [];
+  const changes: Array<{ repo: string; change: ObjectChange }> = [];
+  const key = (r: GuardRepo, file: string, o: PlainObject) => `${groupOf(o.apiVersion)}/${o.kind}\u0000${clusterIdentity(scopeOf, r, file, o)}`;
+  // ClusterClasses too: the resources their CAPZ templates embed (see `classTemplateTransition`).
+  const compared = (o: { apiVersion: string; kind: string }) => comparesAzureResource(o.apiVersion, o.kind) || isClusterClass(o);
+  const next = repos.flatMap((r) => r.next.objects.filter((n) => n.obj && compared(n) && !r.next.unchanged?.has(n.file)).map((n) => ({ r, n })));
+  if (next.length === 0) return { refused, changes };
+  // The committed objects of the files the new ones are written to, and of the other files that
+  // hold such kinds (an object moved to another file).
+  const before = new Map<string, PlainObject>();
+  for (const r of repos) {
+    const old = olds.get(r)!;
+    for (const [file, ids] of old.ids()) {
+      if (r.next.unchanged?.has(file) || !ids.some(compared)) continue;
+      for (const o of old.objects(file)) if (compared(o)) before.set(key(r, file, o), o);
+    }
+  }
+  const allowed = allowMatcher(allow);
+  for (const { r, n } of next) {
+    const o = before.get(key(r, n.file, n.obj!));
+    if (!o) continue;
+    const t = isClusterClass(n) ? classTemplateTransition(o, n.obj!, nodePoolFields(n.obj!)) : asoTransition(o, n.obj!);
+    const where = refusalSubject(r, n, originOf);
+    for (const x of t.refused) refused.push(`${where}: ${x}`);
+    if (t.protection.length === 0) continue;
+    const info: ObjectInfo = { ...objectInfo(n), repo: r.name, cluster: scopeOf.get(r)!(n.file) };
+    changes.push({ repo: r.name, change: { action: 'update', object: info, protection: t.protection, blocked: allowed(info).length === 0 } });
+  }
+  return { refused, changes };
+}
+
+function isClusterClass(o: { apiVersion: string; kind: string }): boolean {
+  return o.kind === 'ClusterClass' && groupOf(o.apiVersion) === 'cluster.x-k8s.io';
+}
+
+/** The agent pool fields a ClusterClass's `node-pool-<class>` patch sets per Cluster, by pool class (see `classDefaults`). */
+function nodePoolFields(cc: PlainObject): (poolClass: string) => ReadonlySet<string> {
+  const pools = classDefaults(cc).pools;
+  return (c) => {
+    const d = pools.get(c);
+    return new Set([...(d?.vmSize !== undefined ? ['vmSize'] : []), ...(d?.zones !== undefined ? ['availabilityZones'] : [])]);
+  };
 }
 
 /** An object's identity on its cluster (the cluster its file is applied to), for pairing old and new objects of one kind. */

@@ -558,7 +558,7 @@ export function blockedMessage(change: ObjectChange, repoDir: string): string {
         : change.action === 'update'
           ? change.object.kind === 'Namespace' && change.object.apiVersion === 'v1'
             ? 'would no longer be retained'
-            : 'would change so that what it manages is deleted or scaled down'
+            : 'would change so that what it manages is deleted, scaled down or changed for good'
           : change.retained
             ? 'would be removed from Git (it is retained: it stays on the cluster, no longer managed)'
             : 'would be deleted';

@@ -786,7 +786,7 @@ describe('Crossplane Compositions that stop composing a stateful entry', () => {
     build(out, all).synth();
     // Renamed (server → postgres) and removed (db): both stateful.
     expect(problems(() => build(out, [['postgres', 'FlexibleServer'], ['rule', 'FlexibleServerFirewallRule']]).synth())).toEqual([
-      'platform/crossplane/composition (platform/crossplane/composition-xpostgres.yaml): Composition/xpostgres would change so that what it manages is deleted or scaled down, but it is protected: ' +
+      'platform/crossplane/composition (platform/crossplane/composition-xpostgres.yaml): Composition/xpostgres would change so that what it manages is deleted, scaled down or changed for good, but it is protected: ' +
         `${reason('server', 'FlexibleServer')}; ${reason('db', 'FlexibleServerDatabase')}. ${hint('platform::Composition/xpostgres')}`,
     ]);
     // The plan shows it on the Composition's update, with its diff.

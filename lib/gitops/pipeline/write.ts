@@ -12,6 +12,7 @@ import * as v8 from 'v8';
 import type { ApiObject } from 'cdk8s';
 import type { TreeObject } from '../../safety/plan';
 import { protectionReasons } from '../../safety/protection';
+import { comparesAzureResource } from '../../safety/aso-transitions';
 import { baselineStateFile, mayBeInGit, readBaselines, saveBaseline, type Baseline } from '../../tree/baseline';
 import { isKustomizeConfig } from '../../tree/read';
 import type { Repo } from '../repo';
@@ -219,7 +220,7 @@ function stageRepos(input: Pick<WriteInput, 'repos' | 'repoDir' | 'render' | 'po
           const base = { file: p.file, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath: p.constructPath };
           // The guard reads whole objects only of the kinds below; every other object is kept as its
           // identity and whether it is protected, so the tree is not held in memory twice.
-          list.push(GUARD_READS_KINDS.has(kind) ? { ...base, obj: p.obj } : { ...base, isProtected: protectionReasons(p.obj).length > 0 });
+          list.push(GUARD_READS_KINDS.has(kind) || comparesAzureResource(apiVersion, kind) ? { ...base, obj: p.obj } : { ...base, isProtected: protectionReasons(p.obj).length > 0 });
         }
         return onWorker;
       });

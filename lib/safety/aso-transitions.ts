@@ -1,0 +1,309 @@
+/**
+ * Day-2 changes of Azure resources that Azure or Azure Service Operator refuse, or that delete or
+ * scale down what they manage, found by comparing a committed ASO object (or a resource CAPZ embeds
+ * in `spec.resources`) with the new one of the same identity (the destroy guard pairs them, see
+ * `guardApp`). ASO sends the whole spec with every reconcile (a PUT), so a change Azure refuses
+ * leaves the object `Ready=False` for good, and every later change of it fails too; a change ASO's
+ * own webhook refuses fails the server-side dry-run of the whole Flux Kustomization applying it
+ * (fluxcd/pkg `ssa` applies nothing of a build one of whose objects the API server refuses).
+ *
+ * - refused (synth fails; no allow id changes what the controllers do):
+ *   - `spec.azureName` or `spec.owner` changed: ASO's webhook refuses both (azure-service-operator
+ *     `v2/pkg/genruntime` admissions: "updating 'AzureName' is not allowed", "updating
+ *     'Owner.Name' is not allowed"); CAPZ then fails applying an embedded resource;
+ *   - an AKS managed cluster's `location` or `dnsPrefix`, or its OIDC issuer turned off (AKS: "You
+ *     can't disable OIDC issuer once enabled"), or its Kubernetes version (`kubernetesVersion`,
+ *     CAPZ `AzureASOManagedControlPlane.spec.version`, an agent pool's `orchestratorVersion`, a CAPI
+ *     MachinePool's `spec.template.spec.version`) decreased or raised by more than one minor
+ *     version (AKS upgrades one minor version at a time and never downgrades);
+ *   - an AKS agent pool's `vmSize`, `osDiskSizeGB`, `osDiskType`, `maxPods`, `availabilityZones`,
+ *     `vnetSubnetReference`, `podSubnetReference`, `osType` or `kubeletDiskType`: AKS cannot change
+ *     them on an existing node pool (learn.microsoft.com/azure/aks/manage-node-pools, the azurerm
+ *     provider's ForceNew node pool fields); the same in a ClusterClass's
+ *     `AzureASOManagedMachinePoolTemplate`, which Cluster API's topology controller applies to every
+ *     Cluster of the class in place;
+ *   - a PostgreSQL flexible server's `location`, `administratorLogin`, `backup.geoRedundantBackup`
+ *     (only chosen at creation) or VNet integration (`network.delegatedSubnetResourceReference`,
+ *     `network.privateDnsZoneArmResourceReference`: the networking mode is fixed at creation), its
+ *     `version` decreased, or `storage.storageSizeGB` decreased (Azure never shrinks a disk:
+ *     `UpsertServerManagementOperationDowngradeDiskSizeUnsupported`);
+ * - protected (allowed by the object's allow id, like a deletion):
+ *   - an agent pool scaled by AKS's autoscaler (`enableAutoScaling: true`) turning it off (an
+ *     AksCluster's pool too: CAPZ drops the MachinePool's `replicas-managed-by`): AKS scales the pool
+ *     to the fixed count;
+ *   - a PostgreSQL flexible server's major `version` raised: an in-place major version upgrade,
+ *     which stops the server and cannot be undone.
+ *
+ * A field a side leaves unset is not compared (Azure keeps what it has): only values both sides
+ * set, or a set value removed where removing it changes the resource (the OIDC issuer).
+ */
+import { parse } from 'yaml';
+import { groupOf } from '../core/validation/metadata';
+import type { PlainObject } from './protection';
+
+/** What a change of an Azure resource means: problems (refused), and protection reasons (allowed by its allow id). */
+export interface AsoTransition {
+  readonly refused: string[];
+  readonly protection: string[];
+}
+
+type Json = Record<string, unknown>;
+
+const CAPZ_GROUP = 'infrastructure.cluster.x-k8s.io';
+const CAPI_GROUP = 'cluster.x-k8s.io';
+
+/** The fields of an AKS agent pool AKS cannot change on an existing node pool. */
+const AGENT_POOL_IMMUTABLE = ['vmSize', 'osDiskSizeGB', 'osDiskType', 'maxPods', 'availabilityZones', 'vnetSubnetReference', 'podSubnetReference', 'osType', 'kubeletDiskType'] as const;
+
+/**
+ * Whether the guard compares objects of this kind (see {@link asoTransition}): ASO resources
+ * (`*.azure.com`, but RoleAssignments, which the guard compares on their own), the CAPZ kinds
+ * embedding them (`AzureASOManaged*` and their templates) and Cluster API MachinePools.
+ */
+export function comparesAzureResource(apiVersion: string, kind: string): boolean {
+  const group = groupOf(apiVersion);
+  if (group.endsWith('.azure.com')) return !(group === 'authorization.azure.com' && kind === 'RoleAssignment');
+  if (group === CAPZ_GROUP) return kind.startsWith('AzureASOManaged');
+  return group === CAPI_GROUP && kind === 'MachinePool';
+}
+
+/** The transition from the committed object `old` to `next` (same kind and identity). */
+export function asoTransition(old: PlainObject, next: PlainObject): AsoTransition {
+  const refused: string[] = [];
+  const protection: string[] = [];
+  const group = groupOf(next.apiVersion);
+  if (groupOf(old.apiVersion) !== group || old.kind !== next.kind) return { refused, protection };
+  if (group === CAPI_GROUP) {
+    machinePool(old, next, refused);
+  } else if (group === CAPZ_GROUP) {
+    if (next.kind === 'AzureASOManagedControlPlane') {
+      const v = versionChange('spec.version', (old.spec as Json | undefined)?.version, (next.spec as Json | undefined)?.version);
+      if (v) refused.push(v);
+    }
+    const template = next.kind.endsWith('Template');
+    const resourcesOf = (o: PlainObject): Json[] => {
+      const spec = (o.spec ?? {}) as Json;
+      const list = template ? ((spec.template as Json | undefined)?.spec as Json | undefined)?.resources : spec.resources;
+      return Array.isArray(list) ? (list as unknown[]).filter((x): x is Json => x !== null && typeof x === 'object' && !Array.isArray(x)) : [];
+    };
+    const key = (r: Json) => `${groupOf(String(r.apiVersion ?? ''))}/${String(r.kind ?? '')}/${String((r.metadata as Json | undefined)?.name ?? '')}`;
+    const before = new Map(resourcesOf(old).map((r) => [key(r), r]));
+    const base = template ? 'spec.template.spec.resources' : 'spec.resources';
+    for (const r of resourcesOf(next)) {
+      const o = before.get(key(r));
+      if (!o) continue;
+      const at = `${base}[kind=${String(r.kind)}]`;
+      const t = resourceTransition(o as PlainObject, r as PlainObject, at);
+      refused.push(...t.refused);
+      protection.push(...t.protection);
+    }
+    if (template && refused.length > 0) {
+      // Cluster API's topology controller applies a changed template to every Cluster of the class.
+      return { refused: refused.map((x) => `${x} (Cluster API applies the class's template to every Cluster of the class, in place)`), protection };
+    }
+  } else {
+    const t = resourceTransition(old, next, '');
+    refused.push(...t.refused);
+    protection.push(...t.protection);
+  }
+  return { refused, protection };
+}
+
+/**
+ * The transition of one ASO resource; `at` prefixes its field paths (an embedded resource's place);
+ * `skip`: fields not compared (set by another patch of a ClusterClass).
+ */
+function resourceTransition(old: PlainObject, next: PlainObject, at: string, skip: ReadonlySet<string> = new Set()): AsoTransition {
+  const refused: string[] = [];
+  const protection: string[] = [];
+  const a = (old.spec ?? {}) as Json;
+  const b = (next.spec ?? {}) as Json;
+  const field = (path: string) => (at ? `${at}.${path}` : path);
+  const replace = (what: string, step = '') => `create a new ${what} (another name)${step}, move what uses it, then remove this one`;
+
+  // Effective names: ASO's default Azure name is the object's name.
+  const name = (o: PlainObject, s: Json) => s.azureName ?? o.metadata?.name;
+  // Flux applies a standalone object (its refusal fails the dry-run of the whole build); CAPZ
+  // applies an embedded one (its CAPZ object stays in error).
+  const fails = at ? 'so CAPZ cannot apply it and its object stays in error' : 'so the server-side dry-run of everything applied with it fails';
+  if (name(old, a) !== undefined && name(next, b) !== undefined && name(old, a) !== name(next, b)) {
+    refused.push(`${field('spec.azureName')}: ${show(name(old, a))} → ${show(name(next, b))}: ASO's webhook refuses changing a resource's Azure name ("updating 'AzureName' is not allowed"), ` +
+      `${fails}; keep ${show(name(old, a))}, or ${replace(next.kind)}`);
+  }
+  if (a.owner !== undefined && b.owner !== undefined && JSON.stringify(a.owner) !== JSON.stringify(b.owner)) {
+    refused.push(`${field('spec.owner')}: ${show(a.owner)} → ${show(b.owner)}: ASO's webhook refuses changing a resource's owner ("updating 'Owner.Name' is not allowed"), ` +
+      `${fails}: a resource cannot move to another resource group or parent; keep the owner, or ${replace(next.kind)}`);
+  }
+  // Values a ClusterClass fills in per Cluster (`{{ .builtin.cluster.name }}`) are not compared.
+  const templated = (v: unknown) => JSON.stringify(v ?? null).includes('{{');
+  const changed = (path: string) => {
+    const [x, y] = [dig(a, path), dig(b, path)];
+    return x !== undefined && y !== undefined && !templated(x) && !templated(y) && JSON.stringify(normalize(path, x)) !== JSON.stringify(normalize(path, y)) ? [x, y] : undefined;
+  };
+  // An immutable field set where it was unset (Azure's default): refused by Azure unless it is the value the resource has.
+  const added = (path: string, what: string) => {
+    const [x, y] = [dig(a, path), dig(b, path)];
+    if (x === undefined && y !== undefined && !templated(y)) {
+      protection.push(`${field(`spec.${path}`)}: (unset) → ${show(y)}: the ${what}'s ${path} cannot change once created, so Azure refuses this unless ${show(y)} is the value it already has (its default)`);
+    }
+  };
+  const group = groupOf(next.apiVersion);
+  if (group === 'containerservice.azure.com' && next.kind === 'ManagedCluster') {
+    for (const path of ['location', 'dnsPrefix']) {
+      const c = changed(path);
+      if (c) refused.push(`${field(`spec.${path}`)}: ${show(c[0])} → ${show(c[1])}: AKS cannot change the ${path} of an existing cluster; keep ${show(c[0])}, or ${replace('cluster')}`);
+    }
+    if (dig(a, 'oidcIssuerProfile.enabled') === true && dig(b, 'oidcIssuerProfile.enabled') !== true) {
+      refused.push(`${field('spec.oidcIssuerProfile.enabled')}: true → ${show(dig(b, 'oidcIssuerProfile.enabled') ?? '(unset)')}: AKS cannot turn the OIDC issuer off once it is on ("You can't disable OIDC issuer once enabled"), ` +
+        'and workload identity depends on it; keep it on');
+    }
+    const v = versionChange(field('spec.kubernetesVersion'), a.kubernetesVersion, b.kubernetesVersion);
+    if (v) refused.push(v);
+  } else if (group === 'containerservice.azure.com' && next.kind === 'ManagedClustersAgentPool') {
+    for (const path of AGENT_POOL_IMMUTABLE) {
+      if (skip.has(path)) continue;
+      added(path, 'node pool');
+      const c = changed(path);
+      if (c) refused.push(`${field(`spec.${path}`)}: ${show(c[0])} → ${show(c[1])}: AKS cannot change the ${path} of an existing node pool; add a pool with the new value, move the workloads, then remove pool "${show(name(next, b))}"`);
+    }
+    const v = versionChange(field('spec.orchestratorVersion'), a.orchestratorVersion, b.orchestratorVersion);
+    if (v) refused.push(v);
+    if (a.enableAutoScaling === true && b.enableAutoScaling !== true && !skip.has('enableAutoScaling')) {
+      protection.push(`${field('spec.enableAutoScaling')}: the pool is scaled by AKS's autoscaler; turning it off makes AKS scale it to ${b.count === undefined ? 'its fixed count (CAPZ: its MachinePool\'s replicas)' : `${show(b.count)} node${b.count === 1 ? '' : 's'}`}`);
+    }
+  } else if (group === 'dbforpostgresql.azure.com' && next.kind === 'FlexibleServer') {
+    for (const path of ['location', 'administratorLogin', 'backup.geoRedundantBackup', 'network.delegatedSubnetResourceReference', 'network.privateDnsZoneArmResourceReference']) {
+      if (path.startsWith('backup.') || path.startsWith('network.')) added(path, 'server');
+      const c = changed(path);
+      if (c) refused.push(`${field(`spec.${path}`)}: ${show(c[0])} → ${show(c[1])}: a PostgreSQL flexible server's ${path} is chosen at creation and cannot change; keep ${show(c[0])}, or ${replace('server', ', restore a backup into it')}`);
+    }
+    const [x, y] = [Number(a.version), Number(b.version)];
+    if (Number.isFinite(x) && Number.isFinite(y) && a.version !== undefined && b.version !== undefined) {
+      if (y < x) refused.push(`${field('spec.version')}: ${show(a.version)} → ${show(b.version)}: PostgreSQL cannot be downgraded; keep ${show(a.version)}`);
+      else if (y > x) protection.push(`${field('spec.version')}: ${show(a.version)} → ${show(b.version)} is an in-place major version upgrade: the server stops during it, and it cannot be undone`);
+    }
+    const [s, t] = [dig(a, 'storage.storageSizeGB'), dig(b, 'storage.storageSizeGB')];
+    if (typeof s === 'number' && typeof t === 'number' && t < s) {
+      refused.push(`${field('spec.storage.storageSizeGB')}: ${s} → ${t}: Azure never shrinks a server's disk (UpsertServerManagementOperationDowngradeDiskSizeUnsupported); keep ${s} or more`);
+    }
+  }
+  return { refused, protection };
+}
+
+/**
+ * A CAPI MachinePool (an AksCluster's): its version. (Its replicas leaving AKS's autoscaler show in
+ * its agent pool's `enableAutoScaling`, which the library writes with it.)
+ */
+function machinePool(old: PlainObject, next: PlainObject, refused: string[]): void {
+  const version = (o: PlainObject) => (((o.spec as Json | undefined)?.template as Json | undefined)?.spec as Json | undefined)?.version;
+  const v = versionChange('spec.template.spec.version', version(old), version(next));
+  if (v) refused.push(v);
+}
+
+function dig(o: Json, path: string): unknown {
+  let v: unknown = o;
+  for (const k of path.split('.')) v = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json)[k] : undefined;
+  return v;
+}
+
+/** Zones are a set; ARM ids compare case-insensitively. */
+function normalize(path: string, v: unknown): unknown {
+  if (path === 'availabilityZones' && Array.isArray(v)) return v.map(String).sort();
+  if (typeof v === 'string' && v.startsWith('/subscriptions/')) return v.toLowerCase();
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Json).armId === 'string') return { ...(v as Json), armId: ((v as Json).armId as string).toLowerCase() };
+  return v;
+}
+
+/** `v1.33.2` / `1.33` → [1, 33, patch]; undefined for anything else. */
+function semver(v: unknown): [number, number, number] | undefined {
+  const m = typeof v === 'string' ? /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$/.exec(v) : null;
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+}
+
+/** A Kubernetes version change AKS refuses: a downgrade, or an upgrade skipping a minor version. */
+function versionChange(field: string, from: unknown, to: unknown): string | undefined {
+  const [a, b] = [semver(from), semver(to)];
+  if (!a || !b || from === to) return undefined;
+  const cmp = a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  if (cmp > 0) return `${field}: ${String(from)} → ${String(to)} is a downgrade, which AKS refuses; keep ${String(from)}`;
+  if (b[0] !== a[0] || b[1] - a[1] > 1) {
+    return `${field}: ${String(from)} → ${String(to)} skips a minor version, which AKS refuses (it upgrades one minor version at a time); set ${a[0]}.${a[1] + 1}.x first, let the upgrade finish, then ${String(to)}`;
+  }
+  return undefined;
+}
+
+/**
+ * Changes of the Azure resources a ClusterClass embeds in its CAPZ templates, through the patches
+ * replacing `/spec/template/spec` of an `AzureASOManaged*Template` (the library's AKS classes:
+ * `azureasomanagedmachinepool-<pool class>-spec`, `azureasomanagedcontrolplane-spec`): Cluster API's
+ * topology controller applies the patched template to every Cluster of the class in place
+ * (cluster-api `reconcile_state.go`), so what {@link asoTransition} refuses for one resource is
+ * refused for all of them. A pool whose embedded agent pool gets another name is replaced: CAPZ
+ * deletes the ASO object no longer in its spec (`ResourceReconciler`), and with it the AKS node pool
+ * of every Cluster, unless the class embeds it with `detach-on-delete` (it keeps running,
+ * unmanaged): protected. `nodePoolFields`: per pool class, the fields its `node-pool-<class>` patch
+ * sets per Cluster (compared per Cluster by the topology check, not here).
+ */
+export function classTemplateTransition(old: PlainObject, next: PlainObject, nodePoolFields: (poolClass: string) => ReadonlySet<string> = () => new Set()): AsoTransition {
+  const refused: string[] = [];
+  const protection: string[] = [];
+  const before = classTemplates(old);
+  for (const [key, t] of classTemplates(next)) {
+    const o = before.get(key);
+    if (!o) continue;
+    const where = `spec.patches[name="${t.name}"]`;
+    // A pool leaving AKS's autoscaler is compared per Cluster (its replicas), as are the node-pool patch's fields.
+    const skip = new Set(['enableAutoScaling', ...[...t.classes].flatMap((c) => [...nodePoolFields(c)])]);
+    for (const r of t.resources) {
+      const kind = String(r.kind ?? '');
+      const was = o.resources.find((x) => x.kind === r.kind && groupOf(String(x.apiVersion ?? '')) === groupOf(String(r.apiVersion ?? '')));
+      if (!was) continue;
+      const [m, n] = [(was.metadata as Json | undefined)?.name, (r.metadata as Json | undefined)?.name];
+      if (m !== n) {
+        const keeps = /reconcile-policy"?\s*:\s*"?(detach-on-delete|skip)/.test(JSON.stringify(was.metadata ?? {}));
+        protection.push(`${where}: the ${kind} is renamed (${show(m)} → ${show(n)}): CAPZ deletes the old one of every Cluster of the class and creates the new one, ` +
+          (keeps ? 'and the old AKS resource keeps running in Azure, no longer managed (reconcile-policy detach-on-delete): delete it in Azure once its workloads have moved' : 'deleting the AKS resource (a node pool with its nodes) of every Cluster of the class') +
+          '; to replace a pool, add a new machine pool class, move the workloads, then remove the old one');
+        continue;
+      }
+      const x = resourceTransition(was as PlainObject, r as PlainObject, `${where}: resources[kind=${kind}]`, skip);
+      refused.push(...x.refused.map((line) => `${line} (Cluster API applies the class's template to every Cluster of the class, in place)`));
+      protection.push(...x.protection);
+    }
+  }
+  return { refused, protection };
+}
+
+/**
+ * The resources each `/spec/template/spec` patch of a ClusterClass embeds in a CAPZ template, by
+ * the template kind and machine pool classes it selects (the patch's name follows the pool's).
+ */
+function classTemplates(cc: PlainObject): Map<string, { name: string; classes: Set<string>; resources: Json[] }> {
+  const out = new Map<string, { name: string; classes: Set<string>; resources: Json[] }>();
+  const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as unknown[]).filter((x): x is Json => x !== null && typeof x === 'object' && !Array.isArray(x)) : []);
+  for (const p of list((cc.spec as Json | undefined)?.patches)) {
+    if (typeof p.name !== 'string') continue;
+    for (const d of list(p.definitions)) {
+      const selector = (d.selector ?? {}) as Json;
+      if (typeof selector.kind !== 'string' || !selector.kind.startsWith('AzureASOManaged')) continue;
+      const names = ((selector.matchResources as Json | undefined)?.machinePoolClass as Json | undefined)?.names;
+      for (const j of list(d.jsonPatches)) {
+        const template = (j.valueFrom as Json | undefined)?.template;
+        if (j.path !== '/spec/template/spec' || typeof template !== 'string') continue;
+        let spec: unknown;
+        try {
+          spec = parse(template);
+        } catch {
+          continue; // a template YAML cannot parse as it is (Go template syntax outside strings): not compared
+        }
+        const classes = new Set(Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : []);
+        out.set(`${selector.kind}\u0000${[...classes].sort().join(',')}`, { name: p.name, classes, resources: list((spec as Json | null)?.resources) });
+      }
+    }
+  }
+  return out;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
