@@ -6,8 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
-import { PostgresFlexibleServer, PostgresTier, ResourceGroup } from '../../lib/aso';
-import { AksNodePool, AksNodePoolMode } from '../../lib/aso/aks';
+import { PostgresFlexibleServer, PostgresTier, type PostgresVersion, ResourceGroup } from '../../lib/aso';
+import { AksNodePoolMode, type AksNodePoolProps as AksNodePool } from '../../lib/aso/aks';
 import { AksCluster, AksClusterClass, Fleet } from '../../lib/capi';
 import { asoTransition, classTemplateTransition } from '../../lib/safety/aso-transitions';
 import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
@@ -99,7 +99,7 @@ describe('an AksCluster changed in a way AKS refuses', () => {
 });
 
 describe('a PostgreSQL flexible server changed in a way Azure refuses or cannot undo', () => {
-  const build = (outdir: string, pg: Partial<{ version: string; storageSizeGB: number; geoRedundantBackup: boolean; administratorLogin: string }> = {}, other = false, allowDestroy?: string[]) => {
+  const build = (outdir: string, pg: Partial<{ version: PostgresVersion; storageSizeGB: number; geoRedundantBackup: boolean; administratorLogin: string }> = {}, other = false, allowDestroy?: string[]) => {
     const app = new GitOpsApp({ outdir, printBaselineReport: false, allowDestroy });
     const folder = new Repo(app, 'platform').folder('azure', { namespace: 'azure' });
     const rg = new ResourceGroup(folder, 'rg', { name: 'rg-app', location: 'westeurope' });
@@ -129,7 +129,7 @@ describe('a PostgreSQL flexible server changed in a way Azure refuses or cannot 
       'spec.owner: {"name":"rg-app"} → {"name":"rg-app2"}: ASO\'s webhook refuses changing a resource\'s owner ("updating \'Owner.Name\' is not allowed"), so the server-side dry-run of everything applied with it fails: ' +
         'a resource cannot move to another resource group or parent; keep the owner, or create a new FlexibleServer (another name), move what uses it, then remove this one'],
   ])('%s is refused', (_what, pg, other, message) => {
-    expect(problems(() => build(out, pg, other).synth())).toEqual([`${PG}: ${message}`]);
+    expect(problems(() => build(out, pg as Parameters<typeof build>[1], other).synth())).toEqual([`${PG}: ${message}`]);
   });
 
   test('a major version upgrade is protected (it stops the server and cannot be undone); its allow id allows it', () => {
