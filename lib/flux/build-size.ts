@@ -2,6 +2,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { normalizeRepoUrl } from '../core/repo-url';
+import { isStatefulKind, retainedByGitOps } from '../core/removal-policy';
 import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { buildBoundMessage, maxObjectsPerBuild } from '../gitops/build-bound';
 import * as posix from 'path/posix';
@@ -72,7 +73,47 @@ export function ownBuildProblems(k: Kustomization): string[] {
   out.push(...(overlaps.get(k) ?? []));
   const outside = sparse.get(k);
   if (outside) out.push(outside);
+  if (k.force) {
+    const built = memoForSynthPass(BUILT_FOLDERS, k.node.root, () => appBuildInfo(k.node.root).built).get(k) ?? [];
+    const kept = forcedKeptObjects(k.node.root, built);
+    if (kept.length > 0) out.push(forceProblem(k, kept));
+  }
   return out;
+}
+
+/** Key of the folders each Kustomization builds, in a synth pass. */
+const BUILT_FOLDERS = Symbol('built folders');
+/** Key of the app's ApiObjects by folder, in a synth pass. */
+const OBJECTS_BY_FOLDER = Symbol('objects by folder');
+
+/** The stateful or retained objects (`Kind/namespace/name`, sorted) of `folders`. */
+function forcedKeptObjects(root: IConstruct, folders: readonly Folder[]): string[] {
+  const byFolder = memoForSynthPass(OBJECTS_BY_FOLDER, root, () => {
+    const m = new Map<Folder, ApiObject[]>();
+    for (const c of allConstructs(root)) {
+      if (!(c instanceof ApiObject)) continue;
+      const f = nearestFolder(c);
+      if (!f) continue;
+      const list = m.get(f);
+      if (list) list.push(c);
+      else m.set(f, [c]);
+    }
+    return m;
+  });
+  const out: string[] = [];
+  for (const f of folders) {
+    for (const o of byFolder.get(f) ?? []) {
+      if (isStatefulKind(o.apiVersion, o.kind) || retainedByGitOps(o)) out.push(o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.name}` : `${o.kind}/${o.name}`);
+    }
+  }
+  return out.sort();
+}
+
+function forceProblem(k: Kustomization, kept: readonly string[]): string {
+  const shown = kept.slice(0, 3).join(', ') + (kept.length > 3 ? `, and ${kept.length - 3} more` : '');
+  return `prop "force": Kustomization ${k.namespace}/${k.name} applies ${shown} (stateful or retained), and with force kustomize-controller deletes and recreates an object ` +
+    'whose update the API server refuses as invalid (HTTP 422: immutable fields, and any admission webhook\'s refusal, fluxcd/pkg ssa), whatever its prune annotation: ' +
+    'a CAPI Cluster whose change Cluster API\'s webhook refuses would be deleted with its AKS cluster; turn force off, or apply those objects with another Kustomization';
 }
 
 /**

@@ -183,7 +183,13 @@ export interface KustomizationProps extends FluxObjectProps {
   readonly patches?: KustomizationPatch[];
   /** Kustomize components, relative to `path`. @default - none */
   readonly components?: string[];
-  /** Recreate objects whose immutable fields changed. @default false */
+  /**
+   * Recreate objects the API server refuses to update. kustomize-controller deletes and recreates an
+   * object whose apply fails as invalid (HTTP 422): immutable fields, but also any admission webhook's
+   * refusal (fluxcd/pkg `ssa`). Synth refuses it on a build holding stateful kinds or retained objects
+   * (a CAPI Cluster refused by Cluster API's webhook would be deleted with its AKS cluster).
+   * @default false
+   */
   readonly force?: boolean;
   /** Suspend reconciliation. @default false */
   readonly suspend?: boolean;
@@ -244,6 +250,8 @@ export class Kustomization extends FluxResource implements IKustomization {
   public readonly kubeConfig?: FluxKubeConfigSecret;
   /** `spec.targetNamespace`: the namespace set on every namespaced object applied, if any. */
   public readonly targetNamespace?: string;
+  /** `spec.force`: objects the API server refuses to update are deleted and recreated. */
+  public readonly force: boolean;
   /** The L1 object. */
   public readonly apiObject: l1.Kustomization;
   private readonly deps: IKustomization[] = [];
@@ -281,6 +289,7 @@ export class Kustomization extends FluxResource implements IKustomization {
     }
     if (props.targetNamespace !== undefined) checkString(this, 'targetNamespace', props.targetNamespace, DNS_LABEL);
     this.targetNamespace = props.targetNamespace;
+    this.force = props.force ?? false;
     this.componentsProp = [...(props.components ?? [])];
     let decryptionSecret: string | undefined;
     if (props.decryption) {

@@ -1,6 +1,6 @@
 import { handWrittenCluster } from '../support/clusters';
 import { ApiObject } from 'cdk8s';
-import { addProvided, ExistingSecret, GitOpsApp, Repo } from '../../lib';
+import { addProvided, applyRemovalPolicy, ExistingSecret, GitOpsApp, RemovalPolicy, Repo } from '../../lib';
 import { importResource } from '../../lib/core/resource';
 import { GitRepository, HelmRelease, HelmRepository, IKustomization, ISource, Kustomization, Patches, RemoteClusterHydration } from '../../lib/flux';
 import { fixture } from './helpers';
@@ -129,6 +129,27 @@ describe('Kustomization', () => {
       msg('dependsOn[0]', 'Kustomization/flux-system/ghost (kustomize.toolkit.fluxcd.io)'),
       msg('serviceAccountName', 'ServiceAccount/flux-system/nobody'),
       msg('sourceRef', 'GitRepository/flux-system/nope (source.toolkit.fluxcd.io)'),
+    ]);
+  });
+});
+
+describe('Kustomization force', () => {
+  test('refused on a build holding stateful kinds or retained objects (a webhook refusal would delete and recreate them)', () => {
+    const { app, repo, folder } = fixture();
+    const source = new GitRepository(folder, 'src', { name: 'platform', repo });
+    const clusters = repo.folder('clusters/fleet', { namespace: 'fleet' });
+    new ApiObject(clusters, 'c', { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'aks-dev' }, spec: {} });
+    const kept = new ApiObject(repo.folder('clusters/fleet/settings', { namespace: 'fleet' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
+    applyRemovalPolicy(kept, RemovalPolicy.RETAIN);
+    Kustomization.forFolder(folder, 'fleet', clusters, { name: 'fleet', source, prune: true, force: true });
+    // A build of plain objects may force.
+    const web = repo.folder('apps/web', { namespace: 'web' });
+    new ApiObject(web, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web' } });
+    Kustomization.forFolder(folder, 'web', web, { name: 'web', source, prune: true, force: true });
+    expect(Testing.synthProblems(app)).toEqual([
+      'platform/clusters--mgmt/fleet: prop "force": Kustomization flux-system/fleet applies Cluster/fleet/aks-dev, ConfigMap/fleet/settings (stateful or retained), and with force kustomize-controller deletes and recreates an object ' +
+        "whose update the API server refuses as invalid (HTTP 422: immutable fields, and any admission webhook's refusal, fluxcd/pkg ssa), whatever its prune annotation: " +
+        "a CAPI Cluster whose change Cluster API's webhook refuses would be deleted with its AKS cluster; turn force off, or apply those objects with another Kustomization",
     ]);
   });
 });
