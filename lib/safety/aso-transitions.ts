@@ -32,7 +32,10 @@
  *     AksCluster's pool too: CAPZ drops the MachinePool's `replicas-managed-by`): AKS scales the pool
  *     to the fixed count;
  *   - a PostgreSQL flexible server's major `version` raised: an in-place major version upgrade,
- *     which stops the server and cannot be undone.
+ *     which stops the server and cannot be undone;
+ *   - an AKS cluster whose version AKS owned (`AzureASOManagedControlPlane` without `spec.version`)
+ *     getting one: a pin below what AKS upgraded it to is a downgrade AKS refuses;
+ *   - an immutable field set where Azure chose it: refused unless it is the value the resource has.
  *
  * A field a side leaves unset is not compared (Azure keeps what it has): only values both sides
  * set, or a set value removed where removing it changes the resource (the OIDC issuer).
@@ -77,8 +80,14 @@ export function asoTransition(old: PlainObject, next: PlainObject): AsoTransitio
     machinePool(old, next, refused);
   } else if (group === CAPZ_GROUP) {
     if (next.kind === 'AzureASOManagedControlPlane') {
-      const v = versionChange('spec.version', (old.spec as Json | undefined)?.version, (next.spec as Json | undefined)?.version);
+      const [from, to] = [(old.spec as Json | undefined)?.version, (next.spec as Json | undefined)?.version];
+      const v = versionChange('spec.version', from, to);
       if (v) refused.push(v);
+      // Unpinned, AKS upgraded the cluster itself (its upgrade channel): the pin may be below what it runs.
+      if (from === undefined && typeof to === 'string') {
+        protection.push(`spec.version: (unset) → ${to}: AKS has been upgrading this cluster itself (its upgrade channel), and a pin below the version it runs now is a downgrade AKS refuses ` +
+          '(the cluster stops reconciling); pin at least the version it runs (az aks show --query currentKubernetesVersion)');
+      }
     }
     const template = next.kind.endsWith('Template');
     const resourcesOf = (o: PlainObject): Json[] => {

@@ -40,7 +40,7 @@ function aksApp(outdir: string, e: AksEdit = {}): GitOpsApp {
   const repo = new Repo(app, 'platform');
   declarePreinstalled(app, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.CAPZ, Preinstalled.of('fleet-namespace', [], ['fleet']));
   new AksCluster(repo.folder('clusters/aks-dev'), 'cluster', {
-    name: 'aks-dev', namespace: 'fleet', location: e.location ?? 'westeurope', kubernetesVersion: e.version ?? 'v1.33.2', credentialFrom: 'aso-credential',
+    name: 'aks-dev', namespace: 'fleet', location: e.location ?? 'westeurope', kubernetesVersion: e.version === 'none' ? undefined : (e.version ?? 'v1.33.2'), credentialFrom: 'aso-credential',
     adminGroupObjectIds: ['8f3c2a1e-0b7d-4c55-9a6e-2d1f0e9b7c31'], kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE,
     ...(e.oidcIssuer !== undefined ? { oidcIssuer: e.oidcIssuer } : {}),
     ...(e.resourceGroup ? { resourceGroup: { name: e.resourceGroup } } : {}),
@@ -78,6 +78,19 @@ describe('an AksCluster changed in a way AKS refuses', () => {
       `platform/clusters--aks-dev/cluster/MachinePool-${p} (platform/clusters/aks-dev/machinepool-aks-dev-${p}.yaml): MachinePool fleet/aks-dev-${p}: spec.template.spec.version: v1.33.2 → v1.32.5 is a downgrade, which AKS refuses; keep v1.33.2`));
     // One minor up is an upgrade AKS does.
     expect(problems(() => aksApp(out, { version: 'v1.34.1' }).plan())).toEqual([]);
+  });
+
+  test('pinning the version of a cluster AKS upgraded itself is protected: the pin may be a downgrade', () => {
+    const unpinned = tmp();
+    const app = (version: string | undefined, allowDestroy?: string[]) => aksApp(unpinned, { version: version ?? 'none', allowDestroy });
+    app(undefined).synth();
+    expect(app('v1.33.2').plan().blocked.map((c) => [c.object.id, c.protection])).toEqual([
+      ['AzureASOManagedControlPlane/fleet/aks-dev', [
+        'spec.version: (unset) → v1.33.2: AKS has been upgrading this cluster itself (its upgrade channel), and a pin below the version it runs now is a downgrade AKS refuses ' +
+          '(the cluster stops reconciling); pin at least the version it runs (az aks show --query currentKubernetesVersion)',
+      ]],
+    ]);
+    expect(problems(() => app('v1.33.2', ['AzureASOManagedControlPlane/fleet/aks-dev']).plan())).toEqual([]);
   });
 
   test('another resource group name: ASO refuses the Azure name change CAPZ would apply', () => {
