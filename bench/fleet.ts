@@ -278,7 +278,8 @@ async function main(): Promise<void> {
     }
     if (opts.phases.has('resynth')) {
       const r = resynthPhase(libDir, opts);
-      Object.assign(report, { resynthMs: Math.round(r.ms), resynthChanged: r.changed });
+      // The process' peak so far: the library phase's, or the resynth's when higher (the guard's objects).
+      Object.assign(report, { resynthMs: Math.round(r.ms), resynthChanged: r.changed, resynthPeakRssMB: rssMB() });
       if (r.changed !== 0) notes.push(`synth of the unchanged app changed ${r.changed} files`);
       gc();
     }
