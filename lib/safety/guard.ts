@@ -1265,16 +1265,17 @@ function compositionEntryChanges(
 }
 
 /**
- * Namespaces that stop being retained in the change that leaves retained objects of theirs on the
- * cluster out of Git. Removing a retained object from Git (or renaming it) orphans it: Flux and
- * Argo CD leave it on the cluster, in its namespace. The Namespace object is retained while Git
- * holds a retained object in it (collect gives it `RETAIN`, or the app did); once the last one is
- * gone from Git, its markers go, and a later removal of the Namespace passes every check while
- * deleting the Namespace deletes the orphans with it (a CAPI Cluster, a database). So a Namespace
- * (core v1, same cluster scope: the cluster's name, or the repo for its own cluster '') whose
- * committed version is kept by GitOps ({@link keptByGitOps}) and whose new version is not, in a
- * change that deletes or renames a retained object in it, is a protected `update`, blocked unless
- * allowed by the Namespace's id; `RemovalPolicy.RETAIN` on the Namespace keeps it retained.
+ * Namespaces that stop being retained. Removing a retained object from Git (or renaming it)
+ * orphans it: Flux and Argo CD leave it on the cluster, in its namespace (the one its file names,
+ * or the one a Kustomization's `targetNamespace` or an Overlay's `namespace` gave it). The Namespace
+ * object is retained while Git holds a retained object in it (collect gives it `RETAIN`, or the app
+ * did); once the last one is gone from Git its markers go, and a later removal of the Namespace
+ * passes every check while deleting the Namespace deletes the orphans with it (a CAPI Cluster, a
+ * database). So a Namespace (core v1) whose committed version is kept by GitOps
+ * ({@link keptByGitOps}) and whose new version (same name and cluster scope: the cluster's name,
+ * or the repo for its own cluster '', in any file) is not, is a protected `update`, blocked unless
+ * allowed by the Namespace's id; `RemovalPolicy.RETAIN` on the Namespace keeps it retained. The
+ * retained objects this change removes from Git with the Namespace's name in their file are named.
  */
 function namespaceRetentionLosses(
   repos: readonly GuardRepo[],
@@ -1284,6 +1285,36 @@ function namespaceRetentionLosses(
   scopeOf: Map<GuardRepo, (file: string) => string>,
 ): Array<{ repo: string; change: ObjectChange }> {
   const key = (repo: string, cluster: string, namespace: string) => `${cluster === '' ? `${repo}\u0000` : `\u0001${cluster}`}\u0000${namespace}`;
+  const isNamespace = (o: { apiVersion: string; kind: string }) => o.kind === 'Namespace' && groupOf(o.apiVersion) === '';
+  // New Namespaces without retention, in files written with other bytes.
+  const candidates = repos.flatMap((r) => r.next.objects.filter((n) => isNamespace(n) && !r.next.unchanged?.has(n.file) && n.obj && !keptByGitOps(n.obj)).map((n) => ({ r, n })));
+  if (candidates.length === 0) return [];
+  // The committed Namespaces, by name and cluster scope (read only when one is not in the same
+  // file), and by repo and name alone (one whose folder the app no longer has: its cluster is unknown).
+  let committed: Map<string, PlainObject> | undefined;
+  const byRepoName = new Map<string, PlainObject[]>();
+  const committedNamespace = (r: GuardRepo, n: TreeObject, cluster: string): PlainObject | undefined => {
+    const old = olds.get(r)!;
+    const same = old.snapshot.files.has(n.file) ? old.objects(n.file).find((o) => isNamespace(o) && (o.metadata?.name ?? '') === n.name) : undefined;
+    if (same) return same;
+    if (!committed) {
+      committed = new Map();
+      for (const repo of repos) {
+        const o = olds.get(repo)!;
+        for (const [file, ids] of o.ids()) {
+          if (!ids.some(isNamespace)) continue;
+          for (const x of o.objects(file)) {
+            if (!isNamespace(x)) continue;
+            committed.set(key(repo.name, scopeOf.get(repo)!(file), x.metadata?.name ?? ''), x);
+            const k = `${repo.name}\u0000${x.metadata?.name ?? ''}`;
+            byRepoName.set(k, [...(byRepoName.get(k) ?? []), x]);
+          }
+        }
+      }
+    }
+    const candidates = byRepoName.get(`${r.name}\u0000${n.name}`) ?? [];
+    return committed.get(key(r.name, cluster, n.name)) ?? (candidates.length === 1 ? candidates[0] : undefined);
+  };
   const orphaned = new Map<string, string[]>();
   for (const [repo, list] of changes) {
     for (const c of list) {
@@ -1296,24 +1327,22 @@ function namespaceRetentionLosses(
       orphaned.set(k, ids);
     }
   }
-  if (orphaned.size === 0) return [];
   const allowed = allowMatcher(allow);
   const out: Array<{ repo: string; change: ObjectChange }> = [];
-  for (const r of repos) {
-    for (const n of r.next.objects) {
-      if (n.kind !== 'Namespace' || groupOf(n.apiVersion) !== '' || !n.obj || keptByGitOps(n.obj) || r.next.unchanged?.has(n.file)) continue;
-      const cluster = scopeOf.get(r)!(n.file);
-      const ids = orphaned.get(key(r.name, cluster, n.name));
-      if (!ids) continue;
-      const before = olds.get(r)!.snapshot.files.has(n.file) ? olds.get(r)!.objects(n.file).find((o) => o.kind === 'Namespace' && (o.metadata?.name ?? '') === n.name) : undefined;
-      if (!before || !keptByGitOps(before)) continue;
-      const shown = ids.sort().slice(0, 5).join(', ') + (ids.length > 5 ? `, and ${ids.length - 5} more` : '');
-      const info: ObjectInfo = { ...objectInfo(n), repo: r.name, cluster };
-      const reason =
-        `this change removes ${shown} from Git, which stays on the cluster in this namespace (retained), while the Namespace drops its retain markers (${retainMarkers(before).join('; ')}): ` +
-        'deleting the Namespace later deletes what it holds; give the Namespace RemovalPolicy.RETAIN to keep it retained';
-      out.push({ repo: r.name, change: { action: 'update', object: info, protection: [reason], blocked: allowed(info).length === 0 } });
-    }
+  for (const { r, n } of candidates) {
+    const cluster = scopeOf.get(r)!(n.file);
+    const before = committedNamespace(r, n, cluster);
+    if (!before || !keptByGitOps(before)) continue;
+    const ids = orphaned.get(key(r.name, cluster, n.name)) ?? [];
+    const shown = ids.sort().slice(0, 5).join(', ') + (ids.length > 5 ? `, and ${ids.length - 5} more` : '');
+    const info: ObjectInfo = { ...objectInfo(n), repo: r.name, cluster };
+    const markers = `the Namespace drops its retain markers (${retainMarkers(before).join('; ')})`;
+    const reason =
+      (ids.length > 0
+        ? `this change removes ${shown} from Git, which stays on the cluster in this namespace (retained), while ${markers}: `
+        : `${markers}, while retained objects removed from Git (by this change or an earlier one) may still be on the cluster in it: `) +
+      'deleting the Namespace later deletes what it holds; give the Namespace RemovalPolicy.RETAIN to keep it retained';
+    out.push({ repo: r.name, change: { action: 'update', object: info, protection: [reason], blocked: allowed(info).length === 0 } });
   }
   return out;
 }

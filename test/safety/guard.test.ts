@@ -127,6 +127,33 @@ describe('synth into an existing tree', () => {
     fleetApp(out3, { cluster: 'dev-1', retained: false, allowDestroy: ['ConfigMap/fleet/retained'] }).synth();
   });
 
+  test("a Namespace retained for what an Overlay puts in it, or moved to another file, keeps its retention too", () => {
+    const build = (o: { retained: boolean; nsFolder?: string; allowDestroy?: string[] }) => {
+      const app = new GitOpsApp({ outdir: out, validation: false, allowDestroy: o.allowDestroy, printBaselineReport: false });
+      const repo = new Repo(app, 'platform');
+      new ApiObject(repo.folder(o.nsFolder ?? 'namespaces'), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'data' } });
+      const base = repo.folder('apps/base');
+      if (o.retained) applyRemovalPolicy(new ApiObject(base, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept' } }), RemovalPolicy.RETAIN);
+      new ApiObject(base, 'plain', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' } });
+      repo.overlay('apps/data', { base, namespace: 'data' });
+      return app;
+    };
+    const out = tmp();
+    build({ retained: true }).synth();
+    expect(fs.readFileSync(path.join(out, 'platform/namespaces/namespace-data.yaml'), 'utf8')).toContain('kustomize.toolkit.fluxcd.io/prune: disabled');
+    const allow = ['ConfigMap/kept'];
+    // The ConfigMap's file names no namespace (the Overlay gives it one): the Namespace's reason is the general one.
+    const general = (folder: string) =>
+      `platform/${folder.replace(/\//g, '--')}/ns (platform/${folder}/namespace-data.yaml): Namespace/data would no longer be retained` +
+      ', but it is protected: the Namespace drops its retain markers ' +
+      '(kustomize.toolkit.fluxcd.io/prune: disabled; argocd.argoproj.io/sync-options: Delete=false,Prune=false), while retained objects removed from Git (by this change or an earlier one) may still be on the cluster in it: ' +
+      "deleting the Namespace later deletes what it holds; give the Namespace RemovalPolicy.RETAIN to keep it retained. To allow it, add 'platform::Namespace/data' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform::Namespace/data";
+    expect(() => build({ retained: false, allowDestroy: allow }).synth()).toThrow(new SynthError([general('namespaces')]));
+    // The Namespace moved to another folder (file) in the same change: still paired.
+    expect(() => build({ retained: false, allowDestroy: allow, nsFolder: 'core/namespaces' }).synth()).toThrow(new SynthError([general('core/namespaces')]));
+    build({ retained: false, allowDestroy: [...allow, 'Namespace/data'] }).synth();
+  });
+
   test('every blocked object of every repo is reported at once; the synth session allows (cdk8s-platform synth --allow-destroy)', () => {
     const out = tmp();
     fleetApp(out, { cluster: 'dev-1' }).synth();

@@ -190,13 +190,19 @@ describe('Namespaces are checked against every repo of the app', () => {
     const base = platform.folder('apps/base', { namespace: 'base-ns' });
     new ApiObject(base, 'rg', RG('rg-base'));
     platform.overlay('apps/overlaid', { base, namespace: 'overlaid' });
+    // The usual base: objects written without a namespace, the Overlay gives them theirs.
+    ns('overlaid-bare');
+    const bare = platform.folder('apps/bare-base');
+    new ApiObject(bare, 'rg', RG('rg-bare'));
+    platform.overlay('apps/overlaid-bare', { base: bare, namespace: 'overlaid-bare' });
     new ApiObject(platform.folder('ssa-objects', { namespace: 'ssa' }), 'rg', RG('rg-ssa'));
-    declarePreinstalled(app, Preinstalled.of('more', [], ['remote', 'scoped', 'overlaid', 'ssa', 'base-ns']));
+    declarePreinstalled(app, Preinstalled.of('more', [], ['remote', 'scoped', 'overlaid', 'overlaid-bare', 'ssa', 'base-ns']));
     const rendered = Testing.render(app);
     const annotations = (name: string) => rendered[`platform/namespaces/namespace-${name}.yaml`][0].metadata.annotations;
     expect(annotations('remote')).toBeUndefined();
     expect(annotations('scoped')).toBeUndefined();
     expect(annotations('overlaid')).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(annotations('overlaid-bare')).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     expect(annotations('ssa')).toEqual({ 'argocd.argoproj.io/sync-options': 'ServerSideApply=true,Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
   });
 

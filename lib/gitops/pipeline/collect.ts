@@ -209,10 +209,10 @@ function retainNamespacesHoldingRetained(root: IConstruct, repos: readonly Repo[
       }
       if (!retainedByGitOps(o) || isClusterScoped(o.apiVersion, o.kind)) continue;
       retainedIn.add(folder);
-      const ns = o.metadata.namespace;
-      if (ns === undefined) continue;
-      held.add(`${cluster}\u0000${ns}`);
+      // An Overlay's namespace holds it too, written with a namespace or without one.
       any = true;
+      const ns = o.metadata.namespace;
+      if (ns !== undefined) held.add(`${cluster}\u0000${ns}`);
     }
     if (!any) continue;
     const repo = Repo.of(folder);
