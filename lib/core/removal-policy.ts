@@ -127,6 +127,24 @@ export function retainStatefulByDefault(obj: ApiObject): boolean {
   return true;
 }
 
+/** Flux's per-object force annotation: kustomize-controller recreates the object as `spec.force` would. */
+export const FLUX_FORCE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/force';
+
+/** What Flux's force does (kustomize-controller `spec.force`, or an object's {@link FLUX_FORCE_ANNOTATION} `enabled`). */
+export const FORCE_RECREATES =
+  'with force kustomize-controller deletes and recreates an object whose apply the API server refuses as invalid or conflicting ' +
+  '(HTTP 422 or 409: immutable fields, and any admission webhook\'s refusal; fluxcd/pkg ssa IsImmutableError), whatever its prune annotation, ' +
+  'and deleting it deletes what it manages (a CAPI Cluster its AKS cluster, an ASO resource its Azure resource)';
+
+/**
+ * The problem of an object Flux would force-recreate although deleting it deletes what it manages:
+ * a stateful kind or a retained object annotated {@link FLUX_FORCE_ANNOTATION} `enabled`.
+ */
+export function forcedKeptProblem(obj: ApiObject): string | undefined {
+  if (annotationsOf(obj)[FLUX_FORCE_ANNOTATION] !== 'enabled' || !(isStatefulKind(obj.apiVersion, obj.kind) || retainedByGitOps(obj))) return undefined;
+  return `metadata.annotations.${FLUX_FORCE_ANNOTATION}: enabled on ${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.name} (stateful or retained): ${FORCE_RECREATES}; remove the annotation`;
+}
+
 /** The annotations of an ApiObject as its toJson renders them (cdk8s keeps them in a private map). */
 function annotationsOf(obj: ApiObject): Record<string, unknown> {
   return (obj.metadata as unknown as { annotations?: Record<string, unknown> }).annotations ?? {};

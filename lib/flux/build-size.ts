@@ -2,7 +2,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { normalizeRepoUrl } from '../core/repo-url';
-import { isStatefulKind, retainedByGitOps } from '../core/removal-policy';
+import { FORCE_RECREATES, isStatefulKind, retainedByGitOps } from '../core/removal-policy';
 import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { buildBoundMessage, maxObjectsPerBuild } from '../gitops/build-bound';
 import * as posix from 'path/posix';
@@ -111,10 +111,10 @@ function forcedKeptObjects(root: IConstruct, folders: readonly Folder[]): string
 
 function forceProblem(k: Kustomization, kept: readonly string[]): string {
   const shown = kept.slice(0, 3).join(', ') + (kept.length > 3 ? `, and ${kept.length - 3} more` : '');
-  return `prop "force": Kustomization ${k.namespace}/${k.name} applies ${shown} (stateful or retained), and with force kustomize-controller deletes and recreates an object ` +
-    'whose update the API server refuses as invalid (HTTP 422: immutable fields, and any admission webhook\'s refusal, fluxcd/pkg ssa), whatever its prune annotation: ' +
-    'a CAPI Cluster whose change Cluster API\'s webhook refuses would be deleted with its AKS cluster; turn force off, or apply those objects with another Kustomization';
+  return `prop "force": Kustomization ${k.namespace}/${k.name} applies ${shown} (stateful or retained), and ${FORCE_RECREATES}; ` +
+    'turn force off, or apply those objects with another Kustomization';
 }
+
 
 /**
  * Pairs of Kustomizations applying the same folder to the same cluster (the cluster of their own

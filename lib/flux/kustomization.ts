@@ -185,9 +185,11 @@ export interface KustomizationProps extends FluxObjectProps {
   readonly components?: string[];
   /**
    * Recreate objects the API server refuses to update. kustomize-controller deletes and recreates an
-   * object whose apply fails as invalid (HTTP 422): immutable fields, but also any admission webhook's
-   * refusal (fluxcd/pkg `ssa`). Synth refuses it on a build holding stateful kinds or retained objects
-   * (a CAPI Cluster refused by Cluster API's webhook would be deleted with its AKS cluster).
+   * object whose apply fails as invalid or conflicting (HTTP 422 or 409): immutable fields, but also
+   * any admission webhook's refusal (fluxcd/pkg `ssa` `IsImmutableError`). Synth refuses it on a build
+   * holding stateful kinds or retained objects (a CAPI Cluster refused by Cluster API's webhook would
+   * be deleted with its AKS cluster), as it refuses the per-object `kustomize.toolkit.fluxcd.io/force:
+   * enabled` on them.
    * @default false
    */
   readonly force?: boolean;

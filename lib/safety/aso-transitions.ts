@@ -139,9 +139,14 @@ function resourceTransition(old: PlainObject, next: PlainObject, at: string, ski
     refused.push(`${field('spec.azureName')}: ${show(name(old, a))} → ${show(name(next, b))}: ASO's webhook refuses changing a resource's Azure name ("updating 'AzureName' is not allowed"), ` +
       `${fails}; keep ${show(name(old, a))}, or ${replace(next.kind)}`);
   }
-  if (a.owner !== undefined && b.owner !== undefined && JSON.stringify(a.owner) !== JSON.stringify(b.owner)) {
-    refused.push(`${field('spec.owner')}: ${show(a.owner)} → ${show(b.owner)}: ASO's webhook refuses changing a resource's owner ("updating 'Owner.Name' is not allowed"), ` +
-      `${fails}: a resource cannot move to another resource group or parent; keep the owner, or ${replace(next.kind)}`);
+  if (a.owner !== undefined && b.owner !== undefined && JSON.stringify(normalize('owner', a.owner)) !== JSON.stringify(normalize('owner', b.owner))) {
+    // ASO's webhook compares the owner's name (ValidateWriteOnceProperties); an owner by ARM ID has none.
+    const named = (o: unknown) => (o !== null && typeof o === 'object' && typeof (o as Json).name === 'string' ? (o as Json).name : '');
+    refused.push(named(a.owner) !== named(b.owner)
+      ? `${field('spec.owner')}: ${show(a.owner)} → ${show(b.owner)}: ASO's webhook refuses changing a resource's owner ("updating 'Owner.Name' is not allowed"), ` +
+          `${fails}: a resource cannot move to another resource group or parent; keep the owner, or ${replace(next.kind)}`
+      : `${field('spec.owner')}: ${show(a.owner)} → ${show(b.owner)}: a resource cannot move to another parent: ASO would create a new one under the new owner and leave this one in Azure, ` +
+          `no longer managed; keep the owner, or ${replace(next.kind)}`);
   }
   // Values a ClusterClass fills in per Cluster (`{{ .builtin.cluster.name }}`) are not compared.
   const templated = (v: unknown) => JSON.stringify(v ?? null).includes('{{');
@@ -204,7 +209,11 @@ function resourceTransition(old: PlainObject, next: PlainObject, at: string, ski
  * its agent pool's `enableAutoScaling`, which the library writes with it.)
  */
 function machinePool(old: PlainObject, next: PlainObject, refused: string[]): void {
-  const version = (o: PlainObject) => (((o.spec as Json | undefined)?.template as Json | undefined)?.spec as Json | undefined)?.version;
+  const template = (o: PlainObject) => ((o.spec as Json | undefined)?.template as Json | undefined)?.spec as Json | undefined;
+  // Only AKS's pools: a self-managed pool's kubelets may trail the control plane and skip minor versions.
+  const infra = (template(next)?.infrastructureRef as Json | undefined)?.kind;
+  if (infra !== 'AzureASOManagedMachinePool' && infra !== 'AzureManagedMachinePool') return;
+  const version = (o: PlainObject) => template(o)?.version;
   const v = versionChange('spec.template.spec.version', version(old), version(next));
   if (v) refused.push(v);
 }
@@ -217,6 +226,10 @@ function dig(o: Json, path: string): unknown {
 
 /** Zones are a set; ARM ids compare case-insensitively. */
 function normalize(path: string, v: unknown): unknown {
+  if (path === 'owner' && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Json;
+    return { ...o, ...(typeof o.armId === 'string' ? { armId: o.armId.toLowerCase() } : {}) };
+  }
   if (path === 'availabilityZones' && Array.isArray(v)) return v.map(String).sort();
   if (typeof v === 'string' && v.startsWith('/subscriptions/')) return v.toLowerCase();
   if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Json).armId === 'string') return { ...(v as Json), armId: ((v as Json).armId as string).toLowerCase() };
@@ -236,7 +249,8 @@ function versionChange(field: string, from: unknown, to: unknown): string | unde
   const cmp = a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
   if (cmp > 0) return `${field}: ${String(from)} → ${String(to)} is a downgrade, which AKS refuses; keep ${String(from)}`;
   if (b[0] !== a[0] || b[1] - a[1] > 1) {
-    return `${field}: ${String(from)} → ${String(to)} skips a minor version, which AKS refuses (it upgrades one minor version at a time); set ${a[0]}.${a[1] + 1}.x first, let the upgrade finish, then ${String(to)}`;
+    const prefix = typeof from === 'string' && from.startsWith('v') ? 'v' : '';
+    return `${field}: ${String(from)} → ${String(to)} skips a minor version, which AKS refuses (it upgrades one minor version at a time); set ${prefix}${a[0]}.${a[1] + 1}.x first, let the upgrade finish, then ${String(to)}`;
   }
   return undefined;
 }

@@ -146,11 +146,25 @@ describe('Kustomization force', () => {
     const web = repo.folder('apps/web', { namespace: 'web' });
     new ApiObject(web, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web' } });
     Kustomization.forFolder(folder, 'web', web, { name: 'web', source, prune: true, force: true });
+    // The per-object annotation forces one object the same way, whatever its Kustomization says.
+    const dbs = repo.folder('apps/db', { namespace: 'web' });
+    Kustomization.forFolder(folder, 'db', dbs, { name: 'db', source, prune: true });
+    const db = new ApiObject(dbs, 'db', { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServer', metadata: { name: 'web-db' }, spec: {} });
+    db.metadata.addAnnotation('kustomize.toolkit.fluxcd.io/force', 'enabled');
+    const recreates =
+      'with force kustomize-controller deletes and recreates an object whose apply the API server refuses as invalid or conflicting ' +
+      "(HTTP 422 or 409: immutable fields, and any admission webhook's refusal; fluxcd/pkg ssa IsImmutableError), whatever its prune annotation, " +
+      'and deleting it deletes what it manages (a CAPI Cluster its AKS cluster, an ASO resource its Azure resource)';
+    const forced = [
+      `platform/clusters--mgmt/fleet: prop "force": Kustomization flux-system/fleet applies Cluster/fleet/aks-dev, ConfigMap/fleet/settings (stateful or retained), and ${recreates}; ` +
+        'turn force off, or apply those objects with another Kustomization',
+    ];
     expect(Testing.synthProblems(app)).toEqual([
-      'platform/clusters--mgmt/fleet: prop "force": Kustomization flux-system/fleet applies Cluster/fleet/aks-dev, ConfigMap/fleet/settings (stateful or retained), and with force kustomize-controller deletes and recreates an object ' +
-        "whose update the API server refuses as invalid (HTTP 422: immutable fields, and any admission webhook's refusal, fluxcd/pkg ssa), whatever its prune annotation: " +
-        "a CAPI Cluster whose change Cluster API's webhook refuses would be deleted with its AKS cluster; turn force off, or apply those objects with another Kustomization",
+      `platform/apps--db/db: metadata.annotations.kustomize.toolkit.fluxcd.io/force: enabled on FlexibleServer web/web-db (stateful or retained): ${recreates}; remove the annotation`,
+      ...forced,
     ]);
+    db.metadata.addAnnotation('kustomize.toolkit.fluxcd.io/force', 'disabled');
+    expect(Testing.synthProblems(app)).toEqual(forced);
   });
 });
 

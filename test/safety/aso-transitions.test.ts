@@ -222,6 +222,24 @@ describe('asoTransition', () => {
     expect(classTemplateTransition({ apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'ClusterClass', spec: {} }, { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'ClusterClass', spec: {} })).toEqual({ refused: [], protection: [] });
   });
 
+  test('owners: an ARM ID compares without case; another ARM ID passes ASO\'s webhook but would make a new resource', () => {
+    const rg = (armId: string) => ({ apiVersion: 'storage.azure.com/v1api20230101', kind: 'StorageAccount', metadata: { name: 'st' }, spec: { owner: { armId } } });
+    const id = '/subscriptions/0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c/resourceGroups/rg-app';
+    expect(asoTransition(rg(id), rg(id.replace('resourceGroups', 'resourcegroups')))).toEqual({ refused: [], protection: [] });
+    expect(asoTransition(rg(id), rg(`${id}2`)).refused).toEqual([
+      `spec.owner: {"armId":"${id}"} → {"armId":"${id}2"}: a resource cannot move to another parent: ASO would create a new one under the new owner and leave this one in Azure, ` +
+        'no longer managed; keep the owner, or create a new StorageAccount (another name), move what uses it, then remove this one',
+    ]);
+  });
+
+  test("a MachinePool's version is compared only for AKS's pools (self-managed kubelets may trail and skip minors)", () => {
+    const mp = (version: string, kind: string) => ({ apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'MachinePool', metadata: { name: 'p' }, spec: { template: { spec: { version, infrastructureRef: { kind } } } } });
+    expect(asoTransition(mp('v1.31.4', 'AzureMachinePool'), mp('v1.33.2', 'AzureMachinePool'))).toEqual({ refused: [], protection: [] });
+    expect(asoTransition(mp('v1.31.4', 'AzureASOManagedMachinePool'), mp('v1.33.2', 'AzureASOManagedMachinePool')).refused).toEqual([
+      'spec.template.spec.version: v1.31.4 → v1.33.2 skips a minor version, which AKS refuses (it upgrades one minor version at a time); set v1.32.x first, let the upgrade finish, then v1.33.2',
+    ]);
+  });
+
   test('another kind or group is not compared', () => {
     expect(asoTransition(pool({ vmSize: 'a' }), { ...pool({ vmSize: 'b' }), kind: 'ManagedCluster' })).toEqual({ refused: [], protection: [] });
   });

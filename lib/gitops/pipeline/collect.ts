@@ -8,7 +8,7 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { providedBy, referencesOf, type ObjectRef } from '../../core/references';
-import { applyRemovalPolicy, hasGitOpsRemovalMarker, RemovalPolicy, removalPolicyOf, retainedByGitOps, retainStatefulByDefault } from '../../core/removal-policy';
+import { applyRemovalPolicy, forcedKeptProblem, hasGitOpsRemovalMarker, RemovalPolicy, removalPolicyOf, retainedByGitOps, retainStatefulByDefault } from '../../core/removal-policy';
 import { isClusterScoped } from '../../core/kinds';
 import { fluxSpecPath } from '../../core/flux-build';
 import { importedGitSources } from '../../core/imported-sources';
@@ -56,6 +56,8 @@ export function collect(input: CollectInput): FolderGroups {
     if (!(c instanceof ApiObject)) continue;
     retainStatefulByDefault(c);
     apiObjects.push(c);
+    const forced = forcedKeptProblem(c);
+    if (forced) problems.push(`${c.node.path}: ${forced}`);
   }
   input.onObjects?.(apiObjects);
   const byFolder = new Map<Folder, ApiObject[]>();
