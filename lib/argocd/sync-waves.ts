@@ -164,29 +164,34 @@ function shortList(ids: readonly string[]): string {
 }
 
 /**
- * Objects of the folders an Application deploys that make each of its syncs wait for
- * infrastructure to be provisioned: in a sync with several waves, gitops-engine applies a wave and
- * waits for its objects to be Healthy before the next (`sync_context.go`: the running tasks of a
- * multi-step sync), while the last wave's objects are not waited for ("successful EVEN if those
- * objects subsequently degrade"). An object of a kind that {@link waitsForProvisioning} in an
- * earlier wave holds the sync until it is provisioned, and one that never provisions holds it for
- * good (the controller's sync timeout is 0, none): no later revision of the Application syncs. So
- * does a child Application (an app of apps, with {@link APPLICATION_HEALTH_CHECK}) in an earlier
- * wave whose own folders hold such objects: its health is theirs, unless they carry
- * {@link IGNORE_HEALTHCHECK_ANNOTATION}. One line per wave and kind of problem.
+ * Objects of the folders an Application deploys that make its syncs wait for infrastructure to be
+ * provisioned: a sync runs in steps (phase PreSync, Sync, PostSync of the hooks, then wave), and
+ * gitops-engine applies a step and waits for its objects to be Healthy before the next
+ * (`sync_context.go`: the running tasks of a multi-step sync), while the last step's objects are
+ * not waited for ("successful EVEN if those objects subsequently degrade"). An object of a kind
+ * that {@link waitsForProvisioning} in an earlier step (an earlier wave, or any wave when PostSync
+ * hooks follow) holds each sync that creates or changes it until it is provisioned, and one that
+ * never provisions holds it for good (the controller's sync timeout is 0, none): no later revision
+ * of the Application syncs. So does a child Application (an app of apps, with
+ * {@link APPLICATION_HEALTH_CHECK}) in an earlier step whose own folders hold such objects: its
+ * health is theirs, unless they carry {@link IGNORE_HEALTHCHECK_ANNOTATION}. One line per wave and
+ * kind of problem.
  *
  * `childFolders` gives the folders a child Application construct deploys (undefined: not one).
  */
 export function earlyProvisioningProblems(folders: readonly Folder[], childFolders: (o: ApiObject) => readonly Folder[] | undefined): string[] {
   const objects = folders.flatMap((f) => objectsOf(f));
   if (objects.length === 0) return [];
-  let last = -Infinity;
-  for (const o of objects) last = Math.max(last, waveOf(o));
+  // The sync's steps are (phase, wave), in order (gitops-engine: PreSync, Sync, PostSync hooks; the
+  // objects that are no hooks are in the Sync phase). The last step is not waited for.
+  let last: Step = { phase: SYNC_PHASE, wave: -Infinity };
+  for (const o of objects) for (const step of stepsOf(o)) if (after(step, last)) last = step;
   const direct = new Map<number, string[]>();
   const children = new Map<number, Array<{ id: string; waits: string[] }>>();
   for (const o of objects) {
+    if (hookPhases(o) !== undefined) continue;
     const wave = waveOf(o);
-    if (wave >= last) continue;
+    if (!after(last, { phase: SYNC_PHASE, wave })) continue;
     if (waitsForProvisioning(o.apiVersion, o.kind)) {
       const list = direct.get(wave) ?? [];
       list.push(idOf(o));
@@ -201,22 +206,61 @@ export function earlyProvisioningProblems(folders: readonly Folder[], childFolde
     list.push({ id: idOf(o), waits: waits.sort() });
     children.set(wave, list);
   }
+  const lastStep = last.phase === SYNC_PHASE ? `wave ${last.wave}` : `the ${PHASES[last.phase]} hooks of wave ${last.wave}`;
   const why =
-    `Argo CD waits for each wave's objects to be Healthy before the next (gitops-engine sync_context.go), so every sync waits for provisioning, and one that never ends holds this Application for good (no later revision syncs)`;
+    "Argo CD waits for each step's objects to be Healthy before the next (gitops-engine sync_context.go), so each sync that creates or changes them waits until they are provisioned, " +
+    'and one that never provisions holds this Application for good (no later revision syncs)';
   const out: string[] = [];
   for (const [wave, ids] of [...direct].sort(([a], [b]) => a - b)) {
     out.push(
-      `${shortList(ids.sort())} (sync wave ${wave}) ${ids.length === 1 ? 'is' : 'are'} in an earlier wave than the sync's last (${last}) and ${ids.length === 1 ? 'stays' : 'stay'} Progressing until provisioned (Argo CD's built-in health check): ${why}; ` +
-        `give ${ids.length === 1 ? 'it' : 'them'} the last wave, or deploy the later waves' objects with another Application`,
+      `${shortList(ids.sort())} (sync wave ${wave}) ${ids.length === 1 ? 'is' : 'are'} applied before the sync's last step (${lastStep}) and ${ids.length === 1 ? 'stays' : 'stay'} Progressing until provisioned (Argo CD's built-in health check): ${why}; ` +
+        (last.phase === SYNC_PHASE
+          ? `give ${ids.length === 1 ? 'it' : 'them'} the last wave, or deploy what comes after with another Application`
+          : `deploy ${ids.length === 1 ? 'it' : 'them'} with an Application without ${PHASES[last.phase]} hooks`),
     );
   }
   for (const [wave, apps] of [...children].sort(([a], [b]) => a - b)) {
     for (const { id, waits } of apps.sort((a, b) => (a.id < b.id ? -1 : 1))) {
       out.push(
-        `${id} (sync wave ${wave}) is in an earlier wave than the sync's last (${last}), and its health (APPLICATION_HEALTH_CHECK) is that of ${shortList(waits)}, Progressing until provisioned: ${why}; ` +
-          `give it the last wave, or annotate those objects ${IGNORE_HEALTHCHECK_ANNOTATION}: "true" so its health leaves them out`,
+        `${id} (sync wave ${wave}) is applied before the sync's last step (${lastStep}), and its health (APPLICATION_HEALTH_CHECK) is that of ${shortList(waits)}, Progressing until provisioned: ${why}; ` +
+          `${last.phase === SYNC_PHASE ? 'give it the last wave' : `deploy it with an Application without ${PHASES[last.phase]} hooks`}, or annotate those objects ${IGNORE_HEALTHCHECK_ANNOTATION}: "true" so its health leaves them out`,
       );
     }
   }
   return out;
+}
+
+/** One step of a sync: a phase (index in {@link PHASES}) and a wave. */
+interface Step {
+  readonly phase: number;
+  readonly wave: number;
+}
+
+/** The phases of a sync that run in order (gitops-engine `common.SyncPhase`); SyncFail, Skip and the delete hooks are not steps of a successful sync. */
+const PHASES = ['PreSync', 'Sync', 'PostSync'] as const;
+const SYNC_PHASE = 1;
+/** Helm hooks Argo CD runs as its own (argo-cd docs "Helm hooks"). */
+const HELM_HOOKS: Record<string, number> = { 'pre-install': 0, 'pre-upgrade': 0, 'post-install': 2, 'post-upgrade': 2 };
+
+function after(a: Step, b: Step): boolean {
+  return a.phase > b.phase || (a.phase === b.phase && a.wave > b.wave);
+}
+
+/** The phases of a hook (`argocd.argoproj.io/hook`, or a Helm hook), undefined for an object that is no hook. */
+function hookPhases(o: ApiObject): number[] | undefined {
+  const a = o.metadata.toJson().annotations ?? {};
+  const argo = a['argocd.argoproj.io/hook'];
+  const helm = a['helm.sh/hook'];
+  if (argo === undefined && helm === undefined) return undefined;
+  const out: number[] = [];
+  for (const h of String(argo ?? '').split(',').map((x) => x.trim())) if ((PHASES as readonly string[]).includes(h)) out.push(PHASES.indexOf(h as (typeof PHASES)[number]));
+  for (const h of String(helm ?? '').split(',').map((x) => x.trim())) if (h in HELM_HOOKS) out.push(HELM_HOOKS[h]);
+  return out;
+}
+
+/** The steps an object is applied in. */
+function stepsOf(o: ApiObject): Step[] {
+  const wave = waveOf(o);
+  const phases = hookPhases(o);
+  return (phases ?? [SYNC_PHASE]).map((phase) => ({ phase, wave }));
 }

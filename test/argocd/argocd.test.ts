@@ -309,7 +309,8 @@ describe('sync waves', () => {
 
 describe('syncs that wait for provisioning', () => {
   const WHY =
-    "Argo CD waits for each wave's objects to be Healthy before the next (gitops-engine sync_context.go), so every sync waits for provisioning, and one that never ends holds this Application for good (no later revision syncs)";
+    "Argo CD waits for each step's objects to be Healthy before the next (gitops-engine sync_context.go), so each sync that creates or changes them waits until they are provisioned, " +
+    'and one that never provisions holds this Application for good (no later revision syncs)';
 
   test("CAPI Clusters in the sync's last wave are not waited for; in an earlier wave they are, and the synth fails", () => {
     // The root deploys the Fleet's Clusters (wave 0) and a child Application at wave -1: Clusters last, fine.
@@ -325,8 +326,8 @@ describe('syncs that wait for provisioning', () => {
     new Application(late.mgmt, 'web', { name: 'web', project: late.project, source: late.repo.folder('web'), syncWave: 1 });
     new ApiObject(late.repo.folder('web'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'apps' } });
     expect(Testing.synthProblems(late.app)).toEqual([
-      "platform/clusters--mgmt/root: Cluster/fleet/c-dev, Cluster/fleet/c-prod (sync wave 0) are in an earlier wave than the sync's last (1) and stay Progressing until provisioned (Argo CD's built-in health check): " +
-        `${WHY}; give them the last wave, or deploy the later waves' objects with another Application`,
+      "platform/clusters--mgmt/root: Cluster/fleet/c-dev, Cluster/fleet/c-prod (sync wave 0) are applied before the sync's last step (wave 1) and stay Progressing until provisioned (Argo CD's built-in health check): " +
+        `${WHY}; give them the last wave, or deploy what comes after with another Application`,
     ]);
   });
 
@@ -338,8 +339,8 @@ describe('syncs that wait for provisioning', () => {
     new ApiObject(xp, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after', namespace: 'apps', annotations: { 'argocd.argoproj.io/sync-wave': '2' } } });
     new Application(mgmt, 'xp', { name: 'xp', project, source: xp });
     expect(Testing.synthProblems(app)).toEqual([
-      "platform/clusters--mgmt/xp: ResourceGroup/apps/rg-a (sync wave 1) is in an earlier wave than the sync's last (2) and stays Progressing until provisioned (Argo CD's built-in health check): " +
-        `${WHY}; give it the last wave, or deploy the later waves' objects with another Application`,
+      "platform/clusters--mgmt/xp: ResourceGroup/apps/rg-a (sync wave 1) is applied before the sync's last step (wave 2) and stays Progressing until provisioned (Argo CD's built-in health check): " +
+        `${WHY}; give it the last wave, or deploy what comes after with another Application`,
     ]);
   });
 
@@ -354,10 +355,25 @@ describe('syncs that wait for provisioning', () => {
       return app;
     };
     expect(Testing.synthProblems(build(false))).toEqual([
-      "platform/root/root: Application/argocd/fleet (sync wave -1) is in an earlier wave than the sync's last (0), and its health (APPLICATION_HEALTH_CHECK) is that of Cluster/fleet/c-dev, Cluster/fleet/c-prod, Progressing until provisioned: " +
+      "platform/root/root: Application/argocd/fleet (sync wave -1) is applied before the sync's last step (wave 0), and its health (APPLICATION_HEALTH_CHECK) is that of Cluster/fleet/c-dev, Cluster/fleet/c-prod, Progressing until provisioned: " +
         `${WHY}; give it the last wave, or annotate those objects argocd.argoproj.io/ignore-healthcheck: "true" so its health leaves them out`,
     ]);
     expect(Testing.synthProblems(build(true))).toEqual([]);
+  });
+
+  test('hooks: a PostSync hook makes the Sync phase wait, whatever its waves; a PreSync hook in a later wave does not', () => {
+    const build = (hook: string, wave: string) => {
+      const { app, repo, mgmt, project } = fleetFixture();
+      new Application(mgmt, 'root', { name: 'root', project, source: mgmt });
+      new ApiObject(mgmt, 'job', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'smoke', namespace: 'fleet', annotations: { 'argocd.argoproj.io/hook': hook, 'argocd.argoproj.io/sync-wave': wave } }, spec: {} });
+      void repo;
+      return app;
+    };
+    expect(Testing.synthProblems(build('PreSync', '5'))).toEqual([]);
+    expect(Testing.synthProblems(build('PostSync', '-3'))).toEqual([
+      "platform/clusters--mgmt/root: Cluster/fleet/c-dev, Cluster/fleet/c-prod (sync wave 0) are applied before the sync's last step (the PostSync hooks of wave -3) and stay Progressing until provisioned (Argo CD's built-in health check): " +
+        `${WHY}; deploy them with an Application without PostSync hooks`,
+    ]);
   });
 });
 
