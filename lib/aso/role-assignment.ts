@@ -82,10 +82,13 @@ export interface GrantOptions {
   readonly subscriptionId?: string;
   /**
    * `metadata.name` of the ASO object. ASO derives the assignment's Azure name (a GUID) from the
-   * owner (an owner by ARM ID does not count), the namespace and this name, so renaming it replaces
-   * the assignment. The derivation knows neither the subscription nor the management cluster:
-   * two management clusters of one Entra tenant writing the same namespace and name derive the same
-   * GUID, and Azure refuses the second assignment; give one of them another name or `azureName`.
+   * owner, the namespace and this name, so renaming it replaces the assignment. The derivation knows
+   * neither the subscription nor the management cluster (and, in ASO releases using
+   * `MakeUniqueOwnerScopedStringLegacy`, not an owner by ARM ID either): two management clusters of
+   * one Entra tenant writing the same namespace and name derive the same GUID. With another
+   * principal, role or scope Azure refuses the second (RoleAssignmentUpdateNotPermitted); with the
+   * same ones both share one assignment, and removing it from one cluster (DESTROY, the default)
+   * revokes it for the other. Give one of them another name or `azureName`.
    * @default - `<scope kubernetes name>-<principal name>-<role>`
    */
   readonly kubernetesName?: string;
@@ -125,7 +128,7 @@ export interface RoleAssignmentProps extends AsoResourceProps, GrantOptions {
   /**
    * Azure name of the assignment (a GUID), to adopt an existing assignment, or to keep two
    * management clusters of one tenant apart (see `kubernetesName`).
-   * @default - derived by ASO (a stable UUIDv5 of the owner — not an ARM ID owner —, the namespace and `metadata.name`)
+   * @default - derived by ASO (a stable UUIDv5 of the owner, the namespace and `metadata.name`)
    */
   readonly azureName?: string;
 }
@@ -151,11 +154,11 @@ const ROLE_DEFINITION_ARM_ID = /^\/subscriptions\/([0-9a-f]{8}(?:-[0-9a-f]{4}){3
  *   `/subscriptions/<subscription>/providers/Microsoft.Authorization/roleDefinitions/<role>`:
  *   the subscription comes from `subscriptionId`, else the scope's (an owner ARM ID, or the
  *   `subscriptionId` of the credential or AsoCredentialScope); without one it is an error.
- * - Azure name: not set; ASO derives a stable GUID from the owner (an ARM ID owner does not
- *   count), the namespace and `metadata.name` (`operatorSpec.namingConvention: stable`;
- *   azure-service-operator v2/api/authorization/.../webhook/role_assignment_defaults.go,
- *   `MakeUniqueOwnerScopedStringLegacy`). Neither the subscription nor the management cluster is
- *   in it: see `kubernetesName` for two management clusters of one tenant.
+ * - Azure name: not set; ASO derives a stable GUID from the owner, the namespace and
+ *   `metadata.name` (`operatorSpec.namingConvention: stable`; azure-service-operator
+ *   v2/api/authorization/.../webhook/role_assignment_defaults.go; releases using
+ *   `MakeUniqueOwnerScopedStringLegacy` leave an ARM ID owner out). Neither the subscription nor the
+ *   management cluster is in it: see `kubernetesName` for two management clusters of one tenant.
  *
  * Removal: `DESTROY` by default (removing the assignment from the app revokes the access).
  *
