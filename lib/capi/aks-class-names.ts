@@ -13,5 +13,8 @@ export const NODE_POOL_VARIABLE = 'nodePool';
 /** The prefix of the ClusterClass patches that set each pool class's node pool from `nodePool` (`dig "<field>" <default> .nodePool`). */
 export const NODE_POOL_PATCH_PREFIX = 'node-pool-';
 
+/** The ClusterClass variable naming a cluster's own ASO credential Secret (`perClusterCredential`). */
+export const CREDENTIAL_VARIABLE = 'credentialSecretName';
+
 /** The Cluster label naming the Azure subscription of a Fleet row. */
 export const SUBSCRIPTION_LABEL = 'azure-subscription';

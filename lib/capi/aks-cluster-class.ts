@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv';
-import { LOCATION_VARIABLE, NODE_POOL_PATCH_PREFIX, NODE_POOL_VARIABLE } from './aks-class-names';
+import { CREDENTIAL_VARIABLE, LOCATION_VARIABLE, NODE_POOL_PATCH_PREFIX, NODE_POOL_VARIABLE } from './aks-class-names';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ManagedCluster as AsoManagedCluster, ManagedClustersAgentPool } from '../../imports/aso/containerservice.azure.com';
@@ -201,7 +201,7 @@ export interface AksClusterClassPatch {
 }
 
 const BUILTIN_NAME = '{{ .builtin.cluster.name }}';
-const CREDENTIAL_VAR = 'credentialSecretName';
+const CREDENTIAL_VAR = CREDENTIAL_VARIABLE;
 
 /**
  * A Cluster API `ClusterClass` for AKS (CAPZ's `aks-aso-clusterclass` shape, v1beta2): the

@@ -16,7 +16,9 @@
  *   - a machine pool's `nodePool` override (the library's AKS classes) changing `vmSize` or
  *     `zones`: AKS cannot change either on an existing node pool
  *     (learn.microsoft.com/azure/aks/manage-node-pools, limitations);
- * - protected (allowed by the Cluster's allow id, like a deletion): a machine pool that AKS's
+ * - protected (allowed by the Cluster's allow id, like a deletion): another ASO credential
+ *   (`credentialSecretName`) when either side has no `azure-subscription` label (the guard cannot tell
+ *   whether it is for the same subscription); a machine pool that AKS's
  *   autoscaler scales (no `replicas`) getting `replicas`: CAPZ then turns the autoscaler off
  *   (its `replicas-managed-by` annotation is dropped) and AKS scales the pool to that count; and,
  *   on a retained Cluster, a machine pool leaving the topology (removed or renamed): Cluster API's
@@ -30,7 +32,7 @@
  * (`dig "vmSize" "<default>" .nodePool`, the library's AKS classes), so moving from the default to
  * an explicit other value (or back) is compared too.
  */
-import { LOCATION_VARIABLE, NODE_POOL_PATCH_PREFIX, NODE_POOL_VARIABLE, SUBSCRIPTION_LABEL } from '../capi/aks-class-names';
+import { CREDENTIAL_VARIABLE, LOCATION_VARIABLE, NODE_POOL_PATCH_PREFIX, NODE_POOL_VARIABLE, SUBSCRIPTION_LABEL } from '../capi/aks-class-names';
 import { keptByGitOps, type PlainObject } from './protection';
 
 /** What a change of a topology Cluster means: problems (refused), and protection reasons (allowed by its allow id). */
@@ -135,9 +137,16 @@ export function clusterTransition(old: PlainObject, next: PlainObject, oldClass:
   }
   const label = (o: PlainObject) => (o.metadata?.labels as Record<string, unknown> | undefined)?.[SUBSCRIPTION_LABEL];
   const subscription = [label(old), label(next)];
-  if (typeof subscription[0] === 'string' && typeof subscription[1] === 'string' && subscription[0].toLowerCase() !== subscription[1].toLowerCase()) {
+  const subscriptionChanged = typeof subscription[0] === 'string' && typeof subscription[1] === 'string' && subscription[0].toLowerCase() !== subscription[1].toLowerCase();
+  if (subscriptionChanged) {
     refused.push(`metadata.labels.${SUBSCRIPTION_LABEL}: ${subscription[0]} → ${subscription[1]}: a cluster cannot move to another subscription (ASO refuses resources whose subscription differs from their credential's, SubscriptionMismatch, and nothing moves); ` +
       'add a new cluster in that subscription, move the workloads, then remove this one');
+  }
+  // Another ASO credential: fine within one subscription; without the rows' subscriptions the guard cannot tell.
+  const credential = [variable(a, CREDENTIAL_VARIABLE), variable(b, CREDENTIAL_VARIABLE)];
+  if (typeof credential[0] === 'string' && typeof credential[1] === 'string' && credential[0] !== credential[1] && !subscriptionChanged && (typeof subscription[0] !== 'string' || typeof subscription[1] !== 'string')) {
+    protection.push(`spec.topology.variables[name="${CREDENTIAL_VARIABLE}"]: ${credential[0]} → ${credential[1]}: the cluster's Azure resources are reconciled with another ASO credential, and the row names no subscription: ` +
+      'if that credential is for another subscription, ASO refuses every resource of the cluster (SubscriptionMismatch); give the row its subscriptionId (the guard then compares it)');
   }
 
   const pools = (t: Topology) => new Map(list<MachinePoolTopology>(t.workers?.machinePools).filter((p) => typeof p.name === 'string').map((p) => [p.name as string, p]));

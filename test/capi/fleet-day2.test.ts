@@ -204,3 +204,37 @@ test('a retained cluster moved to another namespace is refused: the old Cluster 
     fs.rmSync(out, { recursive: true, force: true });
   }
 });
+
+test("another ASO credential for a row without a subscription is a protected update (it may be another subscription's); with the row's subscription on both sides it is plain", () => {
+  const build = (outdir: string, credentialFrom: string, subscriptionId?: string, allowDestroy?: string[]) => {
+    const app = new GitOpsApp({ outdir, printBaselineReport: false, allowDestroy });
+    const repo = new Repo(app, 'platform');
+    declarePreinstalled(app, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.CAPZ, Preinstalled.of('fleet-namespace', [], ['fleet']));
+    const cls = new AksClusterClass(repo.folder('clusters/mgmt/classes'), 'class', {
+      kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, name: 'aks', namespace: 'fleet', location: 'westeurope', perClusterCredential: true,
+      machinePoolClasses: [{ class: 'system', pool: SYSTEM_POOL }],
+    });
+    new Fleet(repo.folder('clusters/mgmt', { namespace: 'fleet' }), 'fleet', {
+      repo, clusterClass: cls, defaults: { kubernetesVersion: 'v1.33.2', machinePools: [{ class: 'system', name: 'sys', replicas: 3 }] },
+      clusters: [{ name: 'shop-1', credentialFrom, ...(subscriptionId ? { subscriptionId } : {}) }],
+    });
+    return app;
+  };
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-day2-'));
+  try {
+    build(out, 'cred-a').synth();
+    expect(build(out, 'cred-b').plan().blocked.map((c) => [c.object.id, c.protection])).toEqual([
+      ['Cluster/fleet/shop-1', [
+        'spec.topology.variables[name="credentialSecretName"]: cred-a → cred-b: the cluster\'s Azure resources are reconciled with another ASO credential, and the row names no subscription: ' +
+          'if that credential is for another subscription, ASO refuses every resource of the cluster (SubscriptionMismatch); give the row its subscriptionId (the guard then compares it)',
+      ]],
+    ]);
+    expect(problems(() => build(out, 'cred-b', undefined, ['Cluster/fleet/shop-1']).plan())).toEqual([]);
+    const out2 = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-day2-'));
+    build(out2, 'cred-a', SUB_A).synth();
+    expect(build(out2, 'cred-b', SUB_A).plan().blocked).toEqual([]);
+    fs.rmSync(out2, { recursive: true, force: true });
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
