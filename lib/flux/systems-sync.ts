@@ -91,7 +91,8 @@ export interface SystemsSyncProps {
    *
    * Moving existing tenants into buckets moves their objects to other Kustomizations: the one that
    * applied the folder prunes them (Namespaces included, with everything in them) unless it has
-   * `prune: false` for that change. The destroy guard refuses such a synth. Changing `count`,
+   * `prune: false`, given in a change of its own before the move (in the same change it may
+   * reconcile the new revision with its old spec). The destroy guard refuses such a synth. Changing `count`,
    * `shards` or `name` later moves teams between buckets, or removes buckets: see docs/tenants.md.
    * @default - no buckets: every tenant in the SystemsSync's folder
    */

@@ -1025,7 +1025,11 @@ function fluxPrunes(
   const allowed = allowMatcher(allow);
   for (const [key, k] of oldKs) {
     const kNew = newKs.get(key);
-    if (!kPrunes(kNew?.obj ?? k.obj, kNew === undefined)) continue;
+    // A Kustomization whose committed spec prunes may reconcile the new revision before its own new
+    // spec is applied (every Kustomization of a source is requeued on its new revision, ordered only
+    // by dependsOn: kustomize-controller kustomization_indexers.go): prune: false in the same change
+    // does not stop the prune.
+    if (kNew ? !kPrunes(kNew.obj, false) && !kPrunes(k.obj, false) : !kPrunes(k.obj, true)) continue;
     const before = applied(k, repos, s.old);
     if (before.size === 0) continue;
     const after = kNew ? applied(kNew, repos, s.next) : new Map();

@@ -58,7 +58,7 @@ export interface ObjectChange {
   readonly prunedBy?: string;
   /**
    * For `prune`: the Kustomization (or Argo CD Application) that prunes it (its id), and whether
-   * it is removed. When it stays (its build lacks the object), `prune: false` on it for that change
+   * it is removed. When it stays (its build lacks the object), `prune: false` on it, in a change before,
    * makes kustomize-controller only drop the object from its inventory (Argo CD: leave it out of
    * sync), so an object moved to another Kustomization (Application) is taken over instead of
    * deleted; when it is removed, `prune: false` in a change of its own first makes its deletion
@@ -578,8 +578,9 @@ export function blockedMessage(change: ObjectChange, repoDir: string): string {
           : stop.removed
             ? `; to move it to another Kustomization without deleting it, first give ${stop.kustomization} prune: false in a change of its own, ` +
               'and remove it in a later one, once Flux has applied the first (its deletion then orphans what it applied)'
-            : `; to move it to another Kustomization without deleting it, give ${stop.kustomization} prune: false for this change ` +
-              'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)')
+            : `; to move it to another Kustomization without deleting it, first give ${stop.kustomization} prune: false in a change of its own, ` +
+              'make this change in a later one, once Flux has applied the first (it then only drops the object from its inventory), and prune: true again after that ' +
+              '(in one change, it may reconcile the new revision with its old spec and prune)')
   );
 }
 

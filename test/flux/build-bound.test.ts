@@ -448,7 +448,7 @@ describe('SystemsSync buckets', () => {
     );
   });
 
-  test('moving tenants into buckets: refused while the tenants Kustomization prunes; prune: false for that change, then true again, passes', () => {
+  test('moving tenants into buckets: refused while the tenants Kustomization prunes, also with prune: false in the same change; prune: false first, then the move, then true again, passes', () => {
     const out = tmp();
     dirs.push(out);
     tenantsApp(3, { outdir: out }).app.synth();
@@ -458,9 +458,11 @@ describe('SystemsSync buckets', () => {
       'Kustomization/flux-system/tenants (platform/clusters/prod/kustomization-tenants.yaml) no longer applies it (its build of ./clusters/prod/tenants lacks it), but it is protected: ' +
       'a Namespace: deleting it deletes every object in it, also those other Kustomizations and repos apply there. ' +
       `To allow it, add 'platform:prod:Namespace/${t.name}' to the GitOpsApp prop allowDestroy or pass --allow-destroy platform:prod:Namespace/${t.name}; ` +
-      'to move it to another Kustomization without deleting it, give Kustomization/flux-system/tenants prune: false for this change and prune: true again in a later one, ' +
-      'once Flux has applied this one (it then only drops the object from its inventory)');
+      'to move it to another Kustomization without deleting it, first give Kustomization/flux-system/tenants prune: false in a change of its own, make this change in a later one, once Flux has applied the first (it then only drops the object from its inventory), and prune: true again after that (in one change, it may reconcile the new revision with its old spec and prune)');
     for (const line of ns) expect(problems).toContain(line);
+    // In one change, the Kustomization may reconcile the new revision with its committed prune: true.
+    expect(Testing.errorOf(() => tenantsApp(3, { outdir: out, buckets: { count: 2 }, tenantsPrune: false }).app.synth())).toContain(ns[0]);
+    tenantsApp(3, { outdir: out, tenantsPrune: false }).app.synth();
     tenantsApp(3, { outdir: out, buckets: { count: 2 }, tenantsPrune: false }).app.synth();
     tenantsApp(3, { outdir: out, buckets: { count: 2 } }).app.synth();
     expect(fs.existsSync(path.join(out, 'platform/clusters/prod/tenants', bucketOf('team-0', 2), 'team-0'))).toBe(true);

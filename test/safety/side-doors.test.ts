@@ -377,12 +377,11 @@ function fluxApp(out: string, o: FluxOptions = {}): GitOpsApp {
 const pruned = (file: string, by: string) =>
   `platform/${file.replace(/\/[^/]+$/, '').replace(/\//g, '--')}/db (platform/${file}): FlexibleServer/team/orders would be pruned by Flux although its file stays in Git: ${by}, ` +
   `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('platform::FlexibleServer/team/orders')}` +
-  // The way out without deleting: prune: false on the Kustomization (for this change when it stays; first when it goes).
+  // The way out without deleting: prune: false on the Kustomization, in a change of its own first.
   (by.endsWith(' is removed')
     ? '; to move it to another Kustomization without deleting it, first give Kustomization/flux-system/apps prune: false in a change of its own, ' +
       'and remove it in a later one, once Flux has applied the first (its deletion then orphans what it applied)'
-    : '; to move it to another Kustomization without deleting it, give Kustomization/flux-system/apps prune: false for this change ' +
-      'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)');
+    : '; to move it to another Kustomization without deleting it, first give Kustomization/flux-system/apps prune: false in a change of its own, make this change in a later one, once Flux has applied the first (it then only drops the object from its inventory), and prune: true again after that (in one change, it may reconcile the new revision with its old spec and prune)');
 const K_APPS = 'Kustomization/flux-system/apps (platform/clusters/mgmt/kustomization-apps.yaml)';
 
 /** A repo with a Flux entry folder (its source imported by name) and a base folder holding the (unretained) server. */
@@ -485,8 +484,7 @@ describe('Flux-aware protection', () => {
       `platform/platform--base/db (platform/platform/base/flexibleserver-orders.yaml): ${before} would be pruned by Flux although its file stays in Git: ` +
       `${K} applies it as ${now} instead of ${before} (a namespace, namePrefix or nameSuffix of the Kustomization or of a kustomization.yaml of its build changed), and prunes ${before}, ` +
       `but it is protected: stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint(`platform::${before}`)}` +
-      '; to move it to another Kustomization without deleting it, give Kustomization/flux-system/platform prune: false for this change ' +
-      'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)';
+      '; to move it to another Kustomization without deleting it, first give Kustomization/flux-system/platform prune: false in a change of its own, make this change in a later one, once Flux has applied the first (it then only drops the object from its inventory), and prune: true again after that (in one change, it may reconcile the new revision with its old spec and prune)';
     expect(problems(() => overlayApp(out, { namePrefix: 'b-' }).synth())).toEqual([refused('FlexibleServer/team/b-orders')]);
     expect(problems(() => overlayApp(out, { namePrefix: 'a-', nameSuffix: '-eu' }).synth())).toEqual([refused('FlexibleServer/team/a-orders-eu')]);
     // A namespace also renames the Namespace object of the build to it (kustomize's namespace transformer): Flux prunes Namespace/team.
@@ -494,8 +492,7 @@ describe('Flux-aware protection', () => {
       `platform/platform--base/ns (platform/platform/base/namespace-team.yaml): Namespace/team would be pruned by Flux although its file stays in Git: ${K} applies it as Namespace/data instead of Namespace/team ` +
         '(a namespace, namePrefix or nameSuffix of the Kustomization or of a kustomization.yaml of its build changed), and prunes Namespace/team, ' +
         'but it is protected: holds protected objects (deleting a Namespace deletes everything in it): FlexibleServer/team/orders. ' +
-        `${hint('platform::Namespace/team')}; to move it to another Kustomization without deleting it, give Kustomization/flux-system/platform prune: false for this change ` +
-        'and prune: true again in a later one, once Flux has applied this one (it then only drops the object from its inventory)',
+        `${hint('platform::Namespace/team')}; to move it to another Kustomization without deleting it, first give Kustomization/flux-system/platform prune: false in a change of its own, make this change in a later one, once Flux has applied the first (it then only drops the object from its inventory), and prune: true again after that (in one change, it may reconcile the new revision with its old spec and prune)`,
       refused('FlexibleServer/data/a-orders'),
     ]);
     // The Kustomization's spec.namePrefix replaces the overlay's (kustomize-controller sets it on that kustomization file).
