@@ -13,6 +13,7 @@ import { deletedByPatches } from '../core/patch-targets';
 import type { KubeObject } from '../gitops/layout';
 import { classDefaults, clusterClassKey, clusterTransition, isTopologyCluster, type ClassDefaults } from './cluster-transitions';
 import { asoTransition, classTemplateTransition, comparesAzureResource } from './aso-transitions';
+import { helmReleaseTransition, isHelmRelease } from './helm-transitions';
 
 /**
  * The new output of one repo, as the guard sees it: every object with its file (and, when known,
@@ -1447,9 +1448,10 @@ function topologyClusterChanges(
 
 /**
  * Azure resources changed in a way Azure or ASO refuse, or that scale down what they manage (see
- * lib/safety/aso-transitions.ts): ASO objects, the CAPZ objects embedding them and Cluster API
- * MachinePools, paired with the committed object of the same kind and identity on the same
- * cluster. Files written with their committed bytes are not compared.
+ * lib/safety/aso-transitions.ts): ASO objects, the CAPZ objects embedding them, Cluster API
+ * MachinePools and ClusterClasses; and Flux HelmReleases whose release would be reinstalled
+ * (lib/safety/helm-transitions.ts). Each is paired with the committed object of the same kind and
+ * identity on the same cluster. Files written with their committed bytes are not compared.
  */
 function azureResourceChanges(
   repos: readonly GuardRepo[],
@@ -1462,7 +1464,7 @@ function azureResourceChanges(
   const changes: Array<{ repo: string; change: ObjectChange }> = [];
   const key = (r: GuardRepo, file: string, o: PlainObject) => `${groupOf(o.apiVersion)}/${o.kind}\u0000${clusterIdentity(scopeOf, r, file, o)}`;
   // ClusterClasses too: the resources their CAPZ templates embed (see `classTemplateTransition`).
-  const compared = (o: { apiVersion: string; kind: string }) => comparesAzureResource(o.apiVersion, o.kind) || isClusterClass(o);
+  const compared = (o: { apiVersion: string; kind: string }) => comparesAzureResource(o.apiVersion, o.kind) || isClusterClass(o) || isHelmRelease(o);
   const next = repos.flatMap((r) => r.next.objects.filter((n) => n.obj && compared(n) && !r.next.unchanged?.has(n.file)).map((n) => ({ r, n })));
   if (next.length === 0) return { refused, changes };
   // The committed objects of the files the new ones are written to, and of the other files that
@@ -1479,7 +1481,11 @@ function azureResourceChanges(
   for (const { r, n } of next) {
     const o = before.get(key(r, n.file, n.obj!));
     if (!o) continue;
-    const t = isClusterClass(n) ? classTemplateTransition(o, n.obj!, nodePoolFields(n.obj!)) : asoTransition(o, n.obj!);
+    const t = isClusterClass(n)
+      ? classTemplateTransition(o, n.obj!, nodePoolFields(n.obj!))
+      : isHelmRelease(n)
+        ? { refused: [], protection: helmReleaseTransition(o, n.obj!) }
+        : asoTransition(o, n.obj!);
     const where = refusalSubject(r, n, originOf);
     for (const x of t.refused) refused.push(`${where}: ${x}`);
     if (t.protection.length === 0) continue;
