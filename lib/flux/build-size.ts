@@ -103,15 +103,20 @@ function forcedKeptObjects(root: IConstruct, folders: readonly Folder[]): string
   const out: string[] = [];
   for (const f of folders) {
     for (const o of byFolder.get(f) ?? []) {
-      if (isStatefulKind(o.apiVersion, o.kind) || retainedByGitOps(o)) out.push(o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.name}` : `${o.kind}/${o.name}`);
+      if (isStatefulKind(o.apiVersion, o.kind) || retainedByGitOps(o) || definesKind(o)) out.push(o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.name}` : `${o.kind}/${o.name}`);
     }
   }
   return out.sort();
 }
 
+/** A CustomResourceDefinition or Crossplane XRD: recreating it deletes every object of its kind. */
+function definesKind(o: ApiObject): boolean {
+  return (o.kind === 'CustomResourceDefinition' && o.apiVersion.startsWith('apiextensions.k8s.io/')) || (o.kind === 'CompositeResourceDefinition' && o.apiVersion.startsWith('apiextensions.crossplane.io/'));
+}
+
 function forceProblem(k: Kustomization, kept: readonly string[]): string {
   const shown = kept.slice(0, 3).join(', ') + (kept.length > 3 ? `, and ${kept.length - 3} more` : '');
-  return `prop "force": Kustomization ${k.namespace}/${k.name} applies ${shown} (stateful or retained), and ${FORCE_RECREATES}; ` +
+  return `prop "force": Kustomization ${k.namespace}/${k.name} applies ${shown} (stateful, retained, or defining a kind: deleting it deletes every object of the kind), and ${FORCE_RECREATES}; ` +
     'turn force off, or apply those objects with another Kustomization';
 }
 

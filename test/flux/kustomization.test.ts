@@ -156,7 +156,7 @@ describe('Kustomization force', () => {
       "(HTTP 422 or 409: immutable fields, and any admission webhook's refusal; fluxcd/pkg ssa IsImmutableError), whatever its prune annotation, " +
       'and deleting it deletes what it manages (a CAPI Cluster its AKS cluster, an ASO resource its Azure resource)';
     const forced = [
-      `platform/clusters--mgmt/fleet: prop "force": Kustomization flux-system/fleet applies Cluster/fleet/aks-dev, ConfigMap/fleet/settings (stateful or retained), and ${recreates}; ` +
+      `platform/clusters--mgmt/fleet: prop "force": Kustomization flux-system/fleet applies Cluster/fleet/aks-dev, ConfigMap/fleet/settings (stateful, retained, or defining a kind: deleting it deletes every object of the kind), and ${recreates}; ` +
         'turn force off, or apply those objects with another Kustomization',
     ];
     expect(Testing.synthProblems(app)).toEqual([

@@ -32,7 +32,7 @@ import { SynthError, StageReporter, type FolderGroups } from './types';
  * the controllers refuse, lib/safety/cluster-transitions.ts). Of the others it reads the identity
  * and whether the object is protected (protected objects hold their Namespace).
  */
-const GUARD_READS_KINDS = new Set(['Namespace', 'HelmRelease', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
+const GUARD_READS_KINDS = new Set(['Namespace', 'HelmRelease', 'CompositeResourceDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
 
 /** Input of {@link writeRepos}. */
 export interface WriteInput {
