@@ -324,7 +324,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
   for (const p of compositionEntryChanges(repos, flux.s, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
   const clusters = topologyClusterChanges(repos, olds, allowIds, scopeOf, options.originOf);
   clusters.refused.push(...roleAssignmentChanges(repos, olds, scopeOf, options.originOf));
-  const azure = azureResourceChanges(repos, olds, allowIds, scopeOf, options.originOf);
+  const azure = dayTwoChanges(repos, olds, allowIds, scopeOf, options.originOf);
   clusters.refused.push(...azure.refused);
   for (const p of azure.changes) changes.get(p.repo)!.push(p.change);
   for (const p of clusters.changes) changes.get(p.repo)!.push(p.change);
@@ -1448,14 +1448,14 @@ function topologyClusterChanges(
 }
 
 /**
- * Azure resources changed in a way Azure or ASO refuse, or that scale down what they manage (see
- * lib/safety/aso-transitions.ts): ASO objects, the CAPZ objects embedding them, Cluster API
+ * Day-2 changes the controllers refuse, or that delete, scale down or change for good what they
+ * manage: Azure resources (lib/safety/aso-transitions.ts): ASO objects, the CAPZ objects embedding them, Cluster API
  * MachinePools and ClusterClasses; Flux HelmReleases whose release would be reinstalled
  * (lib/safety/helm-transitions.ts); Crossplane definitions' immutable fields
  * (lib/safety/crossplane-transitions.ts). Each is paired with the committed object of the same kind and
  * identity on the same cluster. Files written with their committed bytes are not compared.
  */
-function azureResourceChanges(
+function dayTwoChanges(
   repos: readonly GuardRepo[],
   olds: Map<GuardRepo, OldTree>,
   allow: readonly AllowId[],

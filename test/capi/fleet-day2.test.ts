@@ -9,6 +9,7 @@ import { declarePreinstalled, GitOpsApp, Preinstalled, RemovalPolicy, Repo } fro
 import { AksClusterClass, Fleet, FleetClusterSpec } from '../../lib/capi';
 import { SYSTEM_POOL } from './fixtures';
 import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
+import { problems } from '../support/problems';
 
 const SUB_A = '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c';
 const SUB_B = '7c2d9e4f-1a3b-4c5d-8e9f-0a1b2c3d4e5f';
@@ -43,16 +44,6 @@ function fleetApp(outdir: string, edit: Edit = {}): GitOpsApp {
     clusters: edit.rows ? edit.rows(rows) : rows,
   });
   return app;
-}
-
-/** The lines of the SynthError `fn` throws. */
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    return ((e as { problems?: string[] }).problems ?? [String(e)]).slice();
-  }
-  return [];
 }
 
 const row = (rows: FleetClusterSpec[], name: string, change: Partial<FleetClusterSpec>) => rows.map((r) => (r.name === name ? { ...r, ...change } : r));

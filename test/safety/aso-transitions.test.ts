@@ -11,16 +11,7 @@ import { AksNodePoolMode, type AksNodePoolProps as AksNodePool } from '../../lib
 import { AksCluster, AksClusterClass, Fleet } from '../../lib/capi';
 import { asoTransition, classTemplateTransition } from '../../lib/safety/aso-transitions';
 import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
-
-/** The lines of the SynthError `fn` throws (none: it did not throw). */
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    return ((e as { problems?: string[] }).problems ?? [String(e)]).slice();
-  }
-  return [];
-}
+import { problems } from '../support/problems';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'aso-day2-'));
 const SYSTEM: AksNodePool = { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5', count: 2 };

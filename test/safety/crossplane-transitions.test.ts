@@ -5,15 +5,7 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { GitOpsApp, Repo } from '../../lib';
 import { crossplaneTransition } from '../../lib/safety/crossplane-transitions';
-
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    return ((e as { problems?: string[] }).problems ?? [String(e)]).slice();
-  }
-  return [];
-}
+import { problems } from '../support/problems';
 
 const xrd = (kind: string, scope = 'Namespaced') => ({
   apiVersion: 'apiextensions.crossplane.io/v2', kind: 'CompositeResourceDefinition', metadata: { name: 'xapps.apps.contoso.com' },
