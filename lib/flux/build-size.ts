@@ -120,7 +120,6 @@ function forceProblem(k: Kustomization, kept: readonly string[]): string {
     'turn force off, or apply those objects with another Kustomization';
 }
 
-
 /**
  * Pairs of Kustomizations applying the same folder to the same cluster (the cluster of their own
  * folder, or the remote cluster of their kubeConfig) with the same transform (target namespace,

@@ -58,9 +58,10 @@ export interface ObjectChange {
   readonly prunedBy?: string;
   /**
    * For `prune`: the Kustomization (or Argo CD Application) that prunes it (its id), and whether
-   * it is removed. When it stays (its build lacks the object), `prune: false` on it, in a change before,
-   * makes kustomize-controller only drop the object from its inventory (Argo CD: leave it out of
-   * sync), so an object moved to another Kustomization (Application) is taken over instead of
+   * it is removed. When it stays (its build lacks the object), `prune: false` on it (Flux: in a
+   * change of its own before, as it may reconcile the new revision with its old spec; Argo CD: for
+   * that change) makes kustomize-controller only drop the object from its inventory (Argo CD: leave
+   * it out of sync), so an object moved to another Kustomization (Application) is taken over instead of
    * deleted; when it is removed, `prune: false` in a change of its own first makes its deletion
    * orphan what it applied. `leftOut`: the object's file, when the prune comes from its source
    * leaving the file out of the artifact (a new `spec.ignore` pattern): re-including it keeps it.

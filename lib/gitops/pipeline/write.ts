@@ -29,8 +29,10 @@ import { SynthError, StageReporter, type FolderGroups } from './types';
  * from which repo, and what its source leaves out of the artifact),
  * Argo CD Applications (what each deploys, and whether it prunes), Crossplane Compositions (which
  * composite kinds compose stateful resources), Cluster API Clusters and ClusterClasses (day-2 edits
- * the controllers refuse, lib/safety/cluster-transitions.ts). Of the others it reads the identity
- * and whether the object is protected (protected objects hold their Namespace).
+ * the controllers refuse, lib/safety/cluster-transitions.ts), Namespaces (their retention),
+ * HelmReleases (a reinstall), CompositeResourceDefinitions (immutable fields), and, by group, the
+ * Azure resources of `comparesAzureResource` (lib/safety/aso-transitions.ts). Of the others it reads
+ * the identity and whether the object is protected (protected objects hold their Namespace).
  */
 const GUARD_READS_KINDS = new Set(['Namespace', 'HelmRelease', 'CompositeResourceDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
 
