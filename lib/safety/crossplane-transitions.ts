@@ -38,3 +38,10 @@ export function crossplaneTransition(old: PlainObject, next: PlainObject): strin
   }
   return out;
 }
+
+/** The Composition a composite resource names explicitly (`spec.crossplane.compositionRef`, v1 `spec.compositionRef`), if any. */
+export function compositionRefOf(o: PlainObject): string | undefined {
+  const spec = (o.spec ?? {}) as { crossplane?: { compositionRef?: { name?: unknown } }; compositionRef?: { name?: unknown } };
+  const name = spec.crossplane?.compositionRef?.name ?? spec.compositionRef?.name;
+  return typeof name === 'string' ? name : undefined;
+}

@@ -14,7 +14,7 @@ import type { KubeObject } from '../gitops/layout';
 import { classDefaults, clusterClassKey, clusterTransition, isTopologyCluster, type ClassDefaults } from './cluster-transitions';
 import { asoTransition, classTemplateTransition, comparesAzureResource } from './aso-transitions';
 import { helmReleaseTransition, isHelmRelease } from './helm-transitions';
-import { comparesCrossplaneDefinition, crossplaneTransition } from './crossplane-transitions';
+import { compositionRefOf, comparesCrossplaneDefinition, crossplaneTransition } from './crossplane-transitions';
 
 /**
  * The new output of one repo, as the guard sees it: every object with its file (and, when known,
@@ -322,6 +322,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
   for (const p of fluxPrunes(repos, olds, flux, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
   for (const p of argoPrunes(repos, olds, flux.s, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
   for (const p of compositionEntryChanges(repos, flux.s, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
+  for (const p of compositionSwitchChanges(repos, olds, flux.s, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
   const clusters = topologyClusterChanges(repos, olds, allowIds, scopeOf, options.originOf);
   clusters.refused.push(...roleAssignmentChanges(repos, olds, scopeOf, options.originOf));
   const azure = dayTwoChanges(repos, olds, allowIds, scopeOf, options.originOf);
@@ -1266,6 +1267,65 @@ function compositionEntryChanges(
     const t = treeObject(n.file, n.obj, n.r.old.constructPaths[n.file]);
     const info: ObjectInfo = { ...objectInfo(t), repo: n.r.name, cluster: scopeOf.get(n.r)!(n.file) };
     out.push({ repo: n.r.name, change: { action: 'update', object: info, protection: reasons, blocked: allowed(info).length === 0 } });
+  }
+  return out;
+}
+
+/**
+ * Composite resources (XRs) that name another Composition (`compositionRef`, paired with the
+ * committed XR of the same file and identity): Crossplane composes the XR with the new
+ * Composition and deletes the composed resources the new desired state lacks
+ * (`DeletingComposedResourceGarbageCollector`), so each stateful entry of the old Composition that
+ * the new one does not compose (by entry name, as the same kind) is deleted, or orphaned and no
+ * longer managed when its `managementPolicies` omit Delete. Each is an `update` of the XR,
+ * protected and blocked unless allowed by the XR's id. Compositions of either side are looked up
+ * by name on the XR's cluster; one the app lacks is not compared.
+ */
+function compositionSwitchChanges(
+  repos: readonly GuardRepo[],
+  olds: Map<GuardRepo, OldTree>,
+  s: { old: Side; next: Side },
+  allow: readonly AllowId[],
+  scopeOf: Map<GuardRepo, (file: string) => string>,
+): Array<{ repo: string; change: ObjectChange }> {
+  const switched: Array<{ r: GuardRepo; n: TreeObject; from: string; to: string }> = [];
+  for (const r of repos) {
+    for (const n of r.next.objects) {
+      if (!n.obj || r.next.unchanged?.has(n.file)) continue;
+      const to = compositionRefOf(n.obj);
+      if (to === undefined || !olds.get(r)!.snapshot.files.has(n.file)) continue;
+      const o = olds.get(r)!.objects(n.file).find((x) => x.kind === n.kind && groupOf(x.apiVersion) === groupOf(n.apiVersion) && (x.metadata?.name ?? '') === n.name);
+      const from = o ? compositionRefOf(o) : undefined;
+      if (from !== undefined && from !== to) switched.push({ r, n, from, to });
+    }
+  }
+  if (switched.length === 0) return [];
+  const compositions = (side: Side) => {
+    const out = new Map<string, PlainObject>();
+    for (const c of sideObjects(repos, side, isComposition)) out.set(`${scopeOf.get(c.r)!(c.file)}\u0000${c.obj.metadata?.name ?? ''}`, c.obj);
+    return out;
+  };
+  const [before, after] = [compositions(s.old), compositions(s.next)];
+  const allowed = allowMatcher(allow);
+  const out: Array<{ repo: string; change: ObjectChange }> = [];
+  for (const { r, n, from, to } of switched) {
+    const cluster = scopeOf.get(r)!(n.file);
+    const [a, b] = [before.get(`${cluster}\u0000${from}`), after.get(`${cluster}\u0000${to}`)];
+    if (!a || !b) continue;
+    const now = compositionEntries(b);
+    const reasons: string[] = [];
+    for (const [name, base] of compositionEntries(a)) {
+      if (typeof base.apiVersion !== 'string' || typeof base.kind !== 'string' || !isStatefulKind(base.apiVersion, base.kind)) continue;
+      const kept = now.get(name);
+      if (kept && kept.apiVersion !== undefined && groupOf(String(kept.apiVersion)) === groupOf(base.apiVersion) && kept.kind === base.kind) continue;
+      reasons.push(
+        `it switches from Composition ${from} to ${to}, which does not compose entry "${name}" (stateful ${groupOf(base.apiVersion)}/${base.kind}) as it was: Crossplane deletes that composed resource ` +
+          '(and its external resource, unless its managementPolicies omit Delete: then it is orphaned)',
+      );
+    }
+    if (reasons.length === 0) continue;
+    const info: ObjectInfo = { ...objectInfo(n), repo: r.name, cluster };
+    out.push({ repo: r.name, change: { action: 'update', object: info, protection: reasons, blocked: allowed(info).length === 0 } });
   }
   return out;
 }

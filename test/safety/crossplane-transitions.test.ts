@@ -42,3 +42,39 @@ test("a Composition's compositeTypeRef is immutable", () => {
   ]);
   expect(crossplaneTransition(c('apps.contoso.com/v1alpha1'), c('apps.contoso.com/v1alpha1'))).toEqual([]);
 });
+
+test("a composite resource switched to a Composition that lacks a stateful entry is protected: Crossplane deletes that composed resource; the XR's allow id allows it", () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-day2-'));
+  const composition = (name: string, entries: Array<{ name: string; kind: string; apiVersion: string }>) => ({
+    apiVersion: 'apiextensions.crossplane.io/v1', kind: 'Composition', metadata: { name },
+    spec: {
+      compositeTypeRef: { apiVersion: 'apps.contoso.com/v1alpha1', kind: 'XApp' }, mode: 'Pipeline',
+      pipeline: [{ step: 'pt', functionRef: { name: 'function-patch-and-transform' }, input: { apiVersion: 'pt.fn.crossplane.io/v1beta1', kind: 'Resources', resources: entries.map((e) => ({ name: e.name, base: { apiVersion: e.apiVersion, kind: e.kind } })) } }],
+    },
+  });
+  const build = (ref: string, allowDestroy?: string[]) => {
+    const app = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false, allowDestroy });
+    const repo = new Repo(app, 'platform');
+    const apis = repo.folder('apis');
+    new ApiObject(apis, 'full', composition('full', [{ name: 'db', apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServer' }, { name: 'rg', apiVersion: 'azure.m.upbound.io/v1beta1', kind: 'ResourceGroup' }]));
+    new ApiObject(apis, 'lite', composition('lite', [{ name: 'rg', apiVersion: 'azure.m.upbound.io/v1beta1', kind: 'ResourceGroup' }]));
+    new ApiObject(repo.folder('apps', { namespace: 'team' }), 'xr', { apiVersion: 'apps.contoso.com/v1alpha1', kind: 'XApp', metadata: { name: 'orders' }, spec: { crossplane: { compositionRef: { name: ref } } } });
+    return app;
+  };
+  try {
+    build('full').synth();
+    expect(build('lite').plan().blocked.map((c) => [c.object.id, c.protection])).toEqual([
+      ['XApp/team/orders', [
+        'it switches from Composition full to lite, which does not compose entry "db" (stateful dbforpostgresql.azure.m.upbound.io/FlexibleServer) as it was: Crossplane deletes that composed resource ' +
+          '(and its external resource, unless its managementPolicies omit Delete: then it is orphaned)',
+      ]],
+    ]);
+    // synth sees it too (it keeps composite resources naming a Composition whole).
+    expect(problems(() => build('lite').synth())).toEqual([expect.stringContaining('XApp/team/orders would change so that what it manages is deleted, scaled down or changed for good')]);
+    expect(problems(() => build('lite', ['XApp/team/orders']).synth())).toEqual([]);
+    // Back to the Composition that composes everything lite does: no entry lost.
+    expect(build('full').plan().blocked).toEqual([]);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});

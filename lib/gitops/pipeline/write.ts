@@ -13,6 +13,7 @@ import type { ApiObject } from 'cdk8s';
 import type { TreeObject } from '../../safety/plan';
 import { protectionReasons } from '../../safety/protection';
 import { comparesAzureResource } from '../../safety/aso-transitions';
+import { compositionRefOf } from '../../safety/crossplane-transitions';
 import { baselineStateFile, mayBeInGit, readBaselines, saveBaseline, type Baseline } from '../../tree/baseline';
 import { isKustomizeConfig } from '../../tree/read';
 import type { Repo } from '../repo';
@@ -31,7 +32,8 @@ import { SynthError, StageReporter, type FolderGroups } from './types';
  * composite kinds compose stateful resources), Cluster API Clusters and ClusterClasses (day-2 edits
  * the controllers refuse, lib/safety/cluster-transitions.ts), Namespaces (their retention),
  * HelmReleases (a reinstall), CompositeResourceDefinitions (immutable fields), and, by group, the
- * Azure resources of `comparesAzureResource` (lib/safety/aso-transitions.ts). Of the others it reads
+ * Azure resources of `comparesAzureResource` (lib/safety/aso-transitions.ts) and composite resources
+ * naming their Composition (a switch, lib/safety/crossplane-transitions.ts). Of the others it reads
  * the identity and whether the object is protected (protected objects hold their Namespace).
  */
 const GUARD_READS_KINDS = new Set(['Namespace', 'HelmRelease', 'CompositeResourceDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
@@ -222,7 +224,8 @@ function stageRepos(input: Pick<WriteInput, 'repos' | 'repoDir' | 'render' | 'po
           const base = { file: p.file, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath: p.constructPath };
           // The guard reads whole objects only of the kinds below; every other object is kept as its
           // identity and whether it is protected, so the tree is not held in memory twice.
-          list.push(GUARD_READS_KINDS.has(kind) || comparesAzureResource(apiVersion, kind) ? { ...base, obj: p.obj } : { ...base, isProtected: protectionReasons(p.obj).length > 0 });
+          const whole = GUARD_READS_KINDS.has(kind) || comparesAzureResource(apiVersion, kind) || compositionRefOf(p.obj) !== undefined;
+          list.push(whole ? { ...base, obj: p.obj } : { ...base, isProtected: protectionReasons(p.obj).length > 0 });
         }
         return onWorker;
       });
