@@ -14,7 +14,7 @@ import type { KubeObject } from '../gitops/layout';
 import { classDefaults, clusterClassKey, clusterTransition, isTopologyCluster, type ClassDefaults } from './cluster-transitions';
 import { asoTransition, classTemplateTransition, comparesAzureResource } from './aso-transitions';
 import { helmReleaseTransition, isHelmRelease } from './helm-transitions';
-import { compositionRefOf, comparesCrossplaneDefinition, crossplaneTransition } from './crossplane-transitions';
+import { compositionRefOf, comparesCrossplaneDefinition, crossplaneTransition, isResourceGraphDefinition, resourceGraphTransition } from './crossplane-transitions';
 
 /**
  * The new output of one repo, as the guard sees it: every object with its file (and, when known,
@@ -1511,8 +1511,8 @@ function topologyClusterChanges(
  * Day-2 changes the controllers refuse, or that delete, scale down or change for good what they
  * manage: Azure resources (lib/safety/aso-transitions.ts): ASO objects, the CAPZ objects embedding them, Cluster API
  * MachinePools and ClusterClasses; Flux HelmReleases whose release would be reinstalled
- * (lib/safety/helm-transitions.ts); Crossplane definitions' immutable fields
- * (lib/safety/crossplane-transitions.ts). Each is paired with the committed object of the same kind and
+ * (lib/safety/helm-transitions.ts); Crossplane definitions' immutable fields and kro graphs
+ * losing stateful resources (lib/safety/crossplane-transitions.ts). Each is paired with the committed object of the same kind and
  * identity on the same cluster. Files written with their committed bytes are not compared.
  */
 function dayTwoChanges(
@@ -1526,7 +1526,7 @@ function dayTwoChanges(
   const changes: Array<{ repo: string; change: ObjectChange }> = [];
   const key = (r: GuardRepo, file: string, o: PlainObject) => `${groupOf(o.apiVersion)}/${o.kind}\u0000${clusterIdentity(scopeOf, r, file, o)}`;
   // ClusterClasses too: the resources their CAPZ templates embed (see `classTemplateTransition`).
-  const compared = (o: { apiVersion: string; kind: string }) => comparesAzureResource(o.apiVersion, o.kind) || isClusterClass(o) || isHelmRelease(o) || comparesCrossplaneDefinition(o);
+  const compared = (o: { apiVersion: string; kind: string }) => comparesAzureResource(o.apiVersion, o.kind) || isClusterClass(o) || isHelmRelease(o) || comparesCrossplaneDefinition(o) || isResourceGraphDefinition(o);
   const next = repos.flatMap((r) => r.next.objects.filter((n) => n.obj && compared(n) && !r.next.unchanged?.has(n.file)).map((n) => ({ r, n })));
   if (next.length === 0) return { refused, changes };
   // The committed objects of the files the new ones are written to, and of the other files that
@@ -1549,7 +1549,9 @@ function dayTwoChanges(
         ? { refused: [], protection: helmReleaseTransition(o, n.obj!) }
         : comparesCrossplaneDefinition(n)
           ? { refused: crossplaneTransition(o, n.obj!), protection: [] }
-          : asoTransition(o, n.obj!);
+          : isResourceGraphDefinition(n)
+            ? { refused: [], protection: resourceGraphTransition(o, n.obj!, isStatefulKind) }
+            : asoTransition(o, n.obj!);
     const where = refusalSubject(r, n, originOf);
     for (const x of t.refused) refused.push(`${where}: ${x}`);
     if (t.protection.length === 0) continue;

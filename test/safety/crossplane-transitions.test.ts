@@ -78,3 +78,32 @@ test("a composite resource switched to a Composition that lacks a stateful entry
     fs.rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('a kro graph losing a stateful resource (removed, or given an includeWhen) is protected: kro prunes it from every instance', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kro-day2-'));
+  const server = { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServer', metadata: { name: '${schema.spec.name}' } };
+  const settings = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: '${schema.spec.name}' } };
+  const build = (resources: unknown[], allowDestroy?: string[]) => {
+    const app = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false, allowDestroy });
+    new ApiObject(new Repo(app, 'platform').folder('kro'), 'rgd', {
+      apiVersion: 'kro.run/v1alpha1', kind: 'ResourceGraphDefinition', metadata: { name: 'filesapp' },
+      spec: { schema: { apiVersion: 'v1alpha1', kind: 'FilesApp', spec: { name: 'string' } }, resources },
+    });
+    return app;
+  };
+  const reason = (change: string) =>
+    `resource "server" (stateful dbforpostgresql.azure.com/FlexibleServer) ${change}: kro prunes it from every instance (deleting its Azure resource too, unless it is retained); a renamed resource is a new, empty one`;
+  try {
+    build([{ id: 'server', template: server }, { id: 'settings', template: settings }]).synth();
+    const blocked = (resources: unknown[]) => build(resources).plan().blocked.map((c) => [c.object.id, c.protection]);
+    expect(blocked([{ id: 'settings', template: settings }])).toEqual([['ResourceGraphDefinition/filesapp', [reason('is no longer in the graph')]]]);
+    expect(blocked([{ id: 'server', template: server, includeWhen: ['${schema.spec.name != ""}'] }, { id: 'settings', template: settings }])).toEqual([
+      ['ResourceGraphDefinition/filesapp', [reason('gets an includeWhen: where it is false, kro no longer includes it')]],
+    ]);
+    // A plain resource may go; the allow id lets the stateful one go.
+    expect(blocked([{ id: 'server', template: server }])).toEqual([]);
+    expect(problems(() => build([{ id: 'settings', template: settings }], ['ResourceGraphDefinition/filesapp']).synth())).toEqual([]);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});

@@ -31,12 +31,13 @@ import { SynthError, StageReporter, type FolderGroups } from './types';
  * Argo CD Applications (what each deploys, and whether it prunes), Crossplane Compositions (which
  * composite kinds compose stateful resources), Cluster API Clusters and ClusterClasses (day-2 edits
  * the controllers refuse, lib/safety/cluster-transitions.ts), Namespaces (their retention),
- * HelmReleases (a reinstall), CompositeResourceDefinitions (immutable fields), and, by group, the
+ * HelmReleases (a reinstall), CompositeResourceDefinitions (immutable fields), kro
+ * ResourceGraphDefinitions (stateful resources leaving the graph), and, by group, the
  * Azure resources of `comparesAzureResource` (lib/safety/aso-transitions.ts) and composite resources
  * naming their Composition (a switch, lib/safety/crossplane-transitions.ts). Of the others it reads
  * the identity and whether the object is protected (protected objects hold their Namespace).
  */
-const GUARD_READS_KINDS = new Set(['Namespace', 'HelmRelease', 'CompositeResourceDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
+const GUARD_READS_KINDS = new Set(['Namespace', 'HelmRelease', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
 
 /** Input of {@link writeRepos}. */
 export interface WriteInput {
