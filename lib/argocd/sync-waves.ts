@@ -5,7 +5,8 @@ import { withPrefix } from '../core/sorted';
 import { memoForSynthPass } from '../core/synth-pass';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
-import { argoSyncOptions, protectionReasons } from '../safety/protection';
+import { argoSyncOptions, objectId, protectionReasons } from '../safety/protection';
+import { someOf } from '../core/list-text';
 import { SYNC_WAVE_ANNOTATION } from './common';
 
 /**
@@ -156,11 +157,7 @@ function waveOf(o: ApiObject): number {
 }
 
 function idOf(o: ApiObject): string {
-  return o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.name}` : `${o.kind}/${o.name}`;
-}
-
-function shortList(ids: readonly string[]): string {
-  return ids.slice(0, 3).join(', ') + (ids.length > 3 ? `, and ${ids.length - 3} more` : '');
+  return objectId({ kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } });
 }
 
 /**
@@ -213,7 +210,7 @@ export function earlyProvisioningProblems(folders: readonly Folder[], childFolde
   const out: string[] = [];
   for (const [wave, ids] of [...direct].sort(([a], [b]) => a - b)) {
     out.push(
-      `${shortList(ids.sort())} (sync wave ${wave}) ${ids.length === 1 ? 'is' : 'are'} applied before the sync's last step (${lastStep}) and ${ids.length === 1 ? 'stays' : 'stay'} Progressing until provisioned (Argo CD's built-in health check): ${why}; ` +
+      `${someOf(ids.sort(), 3)} (sync wave ${wave}) ${ids.length === 1 ? 'is' : 'are'} applied before the sync's last step (${lastStep}) and ${ids.length === 1 ? 'stays' : 'stay'} Progressing until provisioned (Argo CD's built-in health check): ${why}; ` +
         (last.phase === SYNC_PHASE
           ? `give ${ids.length === 1 ? 'it' : 'them'} the last wave, or deploy what comes after with another Application`
           : `deploy ${ids.length === 1 ? 'it' : 'them'} with an Application without ${PHASES[last.phase]} hooks`),
@@ -222,7 +219,7 @@ export function earlyProvisioningProblems(folders: readonly Folder[], childFolde
   for (const [wave, apps] of [...children].sort(([a], [b]) => a - b)) {
     for (const { id, waits } of apps.sort((a, b) => (a.id < b.id ? -1 : 1))) {
       out.push(
-        `${id} (sync wave ${wave}) is applied before the sync's last step (${lastStep}), and its health (APPLICATION_HEALTH_CHECK) is that of ${shortList(waits)}, Progressing until provisioned: ${why}; ` +
+        `${id} (sync wave ${wave}) is applied before the sync's last step (${lastStep}), and its health (APPLICATION_HEALTH_CHECK) is that of ${someOf(waits, 3)}, Progressing until provisioned: ${why}; ` +
           `${last.phase === SYNC_PHASE ? 'give it the last wave' : `deploy it with an Application without ${PHASES[last.phase]} hooks`}, or annotate those objects ${IGNORE_HEALTHCHECK_ANNOTATION}: "true" so its health leaves them out`,
       );
     }

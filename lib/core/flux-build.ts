@@ -41,6 +41,17 @@ export function fluxBuildPath(path: string): string {
 }
 
 /**
+ * The remote cluster a Flux Kustomization applies to, from its `spec.kubeConfig`: the name of its
+ * Secret (or, Flux 2.6, ConfigMap) without Cluster API's `-kubeconfig` suffix (`<cluster>-kubeconfig`);
+ * undefined when it has none (its own cluster).
+ */
+export function kubeConfigCluster(spec: { readonly kubeConfig?: unknown }): string | undefined {
+  const k = spec.kubeConfig as { secretRef?: { name?: unknown }; configMapRef?: { name?: unknown } } | undefined;
+  const ref = typeof k?.secretRef?.name === 'string' && k.secretRef.name !== '' ? k.secretRef.name : typeof k?.configMapRef?.name === 'string' && k.configMapRef.name !== '' ? k.configMapRef.name : undefined;
+  return ref?.replace(/-kubeconfig$/, '');
+}
+
+/**
  * A Flux `spec.path` as a repo-relative path ({@link fluxBuildPath}), `..` stopping at the root as
  * kustomize-controller joins the path to the artifact (`securejoin.SecureJoin`): `../apps` is `apps`.
  */

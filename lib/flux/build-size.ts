@@ -1,7 +1,7 @@
 // The size of what each Flux Kustomization builds, and the bound synth enforces on it.
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { normalizeRepoUrl } from '../core/repo-url';
+import { someOf } from '../core/list-text';
 import { FORCE_RECREATES, isStatefulKind, retainedByGitOps } from '../core/removal-policy';
 import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { buildBoundMessage, maxObjectsPerBuild } from '../gitops/build-bound';
@@ -115,8 +115,7 @@ function definesKind(o: ApiObject): boolean {
 }
 
 function forceProblem(k: Kustomization, kept: readonly string[]): string {
-  const shown = kept.slice(0, 3).join(', ') + (kept.length > 3 ? `, and ${kept.length - 3} more` : '');
-  return `prop "force": Kustomization ${k.namespace}/${k.name} applies ${shown} (stateful, retained, or defining a kind: deleting it deletes every object of the kind), and ${FORCE_RECREATES}; ` +
+  return `prop "force": Kustomization ${k.namespace}/${k.name} applies ${someOf(kept, 3)} (stateful, retained, or defining a kind: deleting it deletes every object of the kind), and ${FORCE_RECREATES}; ` +
     'turn force off, or apply those objects with another Kustomization';
 }
 
@@ -198,14 +197,6 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
       repos.add(c);
     }
   }
-  let urls: Map<string, Repo> | undefined;
-  const byUrl = () => {
-    if (!urls) {
-      urls = new Map();
-      for (const r of repos) if (r.url !== undefined && !urls.has(normalizeRepoUrl(r.url))) urls.set(normalizeRepoUrl(r.url), r);
-    }
-    return urls;
-  };
   const layouts = new Map<Repo, RepoLayout>();
   const layoutOf = (repo: Repo) => {
     let l = layouts.get(repo);
@@ -225,7 +216,7 @@ function appBuildInfo(root: IConstruct): AppBuildInfo {
     const src = k.source as { readonly repo?: Repo; readonly url?: unknown };
     // The source's repo: its `repo`, else the app repo of its URL (a tenant's team repo; none when
     // the repo is not in the app), else (an import by name) the Kustomization's own repo.
-    const sourceRepo = src.repo ?? (typeof src.url === 'string' ? byUrl().get(normalizeRepoUrl(src.url)) : repoOf(k));
+    const sourceRepo = src.repo ?? (typeof src.url === 'string' ? Repo.ofUrl(root, src.url) : repoOf(k));
     if (!sourceRepo || !repos.has(sourceRepo)) continue;
     const layout = layoutOf(sourceRepo);
     const folders = layout.allBuilt(k.path);
@@ -343,7 +334,8 @@ class RepoLayout {
 /** The key grouping the sparse problems of every generated artifact (see `appBuildInfo`). */
 const GENERATED_ARTIFACTS = {};
 
-function isKustomization(c: IConstruct): c is Kustomization {
+/** Whether a construct is the library's Flux {@link Kustomization} (by its symbol: no import of the class, which imports this module). */
+export function isKustomization(c: IConstruct): c is Kustomization {
   return typeof c === 'object' && c !== null && Symbol.for('cdk8s-platform.flux.Kustomization') in c;
 }
 

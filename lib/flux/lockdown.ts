@@ -1,7 +1,5 @@
 // Flux multi-tenancy lockdown and the bootstrap layout: what a cluster's Flux applies, and the
 // synth-time checks FluxBootstrap runs over it.
-import { normalizeRepoUrl } from '../core/repo-url';
-import { memoForSynthPass } from '../core/synth-pass';
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Folder } from '../gitops/folder';
@@ -55,25 +53,8 @@ const FLUX_GROUPS = [KUSTOMIZE_GROUP, HELM_GROUP, NOTIFICATION_GROUP, SOURCE_EXT
 export function sourceRepo(source: ISource, scope: IConstruct): Repo | undefined {
   const src = source as Partial<GitRepository>;
   if (src.repo) return src.repo;
-  if (typeof src.url !== 'string') return undefined;
-  const url = normalizeRepoUrl(src.url);
-  const root = scope.node.root;
-  // The app's repos by URL: built once per synth pass (every Tenant looks up its source; one
-  // scan of the app's repos each was quadratic with one repo per team), else on each call.
-  const byUrl = memoForSynthPass(REPOS_BY_URL, root, () => {
-    const out = new Map<string, Repo>();
-    for (const c of root.node.children) {
-      if (!Repo.isRepo(c) || c.url === undefined) continue;
-      const key = normalizeRepoUrl(c.url);
-      if (!out.has(key)) out.set(key, c);
-    }
-    return out;
-  });
-  return byUrl.get(url);
+  return typeof src.url === 'string' ? Repo.ofUrl(scope, src.url) : undefined;
 }
-
-/** Key of the app's repos by normalized URL in a synth pass (see {@link sourceRepo}). */
-const REPOS_BY_URL = Symbol('repos by URL');
 
 /**
  * The folders of `repo` a Flux Kustomization applying `path` builds (see `RepoFolders.built`):

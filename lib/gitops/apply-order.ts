@@ -31,7 +31,7 @@ import type { KubeObject } from './layout';
 import { groupOf } from '../core/validation/metadata';
 import { isClusterScoped } from '../core/kinds';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
-import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecPath, isLocalRelativeComponent, fluxSpecComponents, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type ComponentRename, type KustomizeRename } from '../core/flux-build';
+import { kubeConfigCluster, artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecPath, isLocalRelativeComponent, fluxSpecComponents, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type ComponentRename, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
 import { findPath } from '../core/graph-path';
@@ -955,7 +955,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const secret = str(spec.kubeConfig?.secretRef?.name);
     const configMap = secret === undefined ? str(spec.kubeConfig?.configMapRef?.name) : undefined;
     const ref = secret ?? configMap;
-    const cluster = ref !== undefined ? ref.replace(/-kubeconfig$/, '') : home;
+    const cluster = kubeConfigCluster(spec) ?? home;
     const scope = ref !== undefined ? `${homeId}\u0000${namespace ?? ''}\u0000${secret !== undefined ? 'Secret' : 'ConfigMap'}/${ref}` : homeId;
     const k: FluxKs = { o, id, ns: namespace, home, cluster, scope, spec, build: buildAt(o, namespace) };
     kss.push(k);

@@ -3,6 +3,7 @@ import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { displayPath, showConstructAs } from '../core/errors';
 import { stableJson } from '../core/stable-json';
 import { isAtOrUnder } from '../core/sorted';
+import { normalizeRepoUrl } from '../core/repo-url';
 import { Folder, FolderProps } from './folder';
 import { KustomizeComponent, KustomizeComponentProps, Overlay, OverlayProps } from './kustomize';
 
@@ -39,6 +40,9 @@ export interface RepoProps {
 const REPO_SYMBOL = Symbol.for('cdk8s-platform.Repo');
 const DIR_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/** Key of the app's repos by normalized URL in a synth pass (see {@link Repo.ofUrl}). */
+const REPOS_BY_URL = Symbol('repos by URL');
+
 /**
  * One Git repository written by a {@link GitOpsApp}: a tree of {@link Folder}s. An app may hold
  * several repos (the platform repo and one repo per team, say); one synth writes them all.
@@ -60,6 +64,25 @@ export class Repo extends Construct {
       if (Repo.isRepo(c)) return c;
     }
     throw new Error(`${construct.node.path}: is not inside a Repo`);
+  }
+
+  /**
+   * The Repo of the app whose `url` is `url` (compared normalized: scheme, `.git`, case of the
+   * host), the first one declared; undefined when none is. The app's repos by URL are indexed once
+   * per synth pass (one scan per lookup was quadratic with one repo per team).
+   */
+  public static ofUrl(scope: IConstruct, url: string): Repo | undefined {
+    const root = scope.node.root;
+    const byUrl = memoForSynthPass(REPOS_BY_URL, root, () => {
+      const out = new Map<string, Repo>();
+      for (const c of root.node.children) {
+        if (!Repo.isRepo(c) || c.url === undefined) continue;
+        const key = normalizeRepoUrl(c.url);
+        if (!out.has(key)) out.set(key, c);
+      }
+      return out;
+    });
+    return byUrl.get(normalizeRepoUrl(url));
   }
 
   /** Where the repo is written (relative to the app outdir, or absolute). */

@@ -42,6 +42,8 @@
  */
 import { parse } from 'yaml';
 import { groupOf } from '../core/validation/metadata';
+import { getFieldPath } from '../crossplane/field-path';
+import { versionSkew } from './cluster-transitions';
 import type { PlainObject } from './protection';
 
 /** What a change of an Azure resource means: problems (refused), and protection reasons (allowed by its allow id). */
@@ -151,12 +153,12 @@ function resourceTransition(old: PlainObject, next: PlainObject, at: string, ski
   // Values a ClusterClass fills in per Cluster (`{{ .builtin.cluster.name }}`) are not compared.
   const templated = (v: unknown) => JSON.stringify(v ?? null).includes('{{');
   const changed = (path: string) => {
-    const [x, y] = [dig(a, path), dig(b, path)];
+    const [x, y] = [getFieldPath(a, path), getFieldPath(b, path)];
     return x !== undefined && y !== undefined && !templated(x) && !templated(y) && JSON.stringify(normalize(path, x)) !== JSON.stringify(normalize(path, y)) ? [x, y] : undefined;
   };
   // An immutable field set where it was unset (Azure's default): refused by Azure unless it is the value the resource has.
   const added = (path: string, what: string) => {
-    const [x, y] = [dig(a, path), dig(b, path)];
+    const [x, y] = [getFieldPath(a, path), getFieldPath(b, path)];
     if (x === undefined && y !== undefined && !templated(y)) {
       protection.push(`${field(`spec.${path}`)}: (unset) → ${show(y)}: the ${what}'s ${path} cannot change once created, so Azure refuses this unless ${show(y)} is the value it already has (its default)`);
     }
@@ -167,8 +169,8 @@ function resourceTransition(old: PlainObject, next: PlainObject, at: string, ski
       const c = changed(path);
       if (c) refused.push(`${field(`spec.${path}`)}: ${show(c[0])} → ${show(c[1])}: AKS cannot change the ${path} of an existing cluster; keep ${show(c[0])}, or ${replace('cluster')}`);
     }
-    if (dig(a, 'oidcIssuerProfile.enabled') === true && dig(b, 'oidcIssuerProfile.enabled') !== true) {
-      refused.push(`${field('spec.oidcIssuerProfile.enabled')}: true → ${show(dig(b, 'oidcIssuerProfile.enabled') ?? '(unset)')}: AKS cannot turn the OIDC issuer off once it is on ("You can't disable OIDC issuer once enabled"), ` +
+    if (getFieldPath(a, 'oidcIssuerProfile.enabled') === true && getFieldPath(b, 'oidcIssuerProfile.enabled') !== true) {
+      refused.push(`${field('spec.oidcIssuerProfile.enabled')}: true → ${show(getFieldPath(b, 'oidcIssuerProfile.enabled') ?? '(unset)')}: AKS cannot turn the OIDC issuer off once it is on ("You can't disable OIDC issuer once enabled"), ` +
         'and workload identity depends on it; keep it on');
     }
     const v = versionChange(field('spec.kubernetesVersion'), a.kubernetesVersion, b.kubernetesVersion);
@@ -196,7 +198,7 @@ function resourceTransition(old: PlainObject, next: PlainObject, at: string, ski
       if (y < x) refused.push(`${field('spec.version')}: ${show(a.version)} → ${show(b.version)}: PostgreSQL cannot be downgraded; keep ${show(a.version)}`);
       else if (y > x) protection.push(`${field('spec.version')}: ${show(a.version)} → ${show(b.version)} is an in-place major version upgrade: the server stops during it, and it cannot be undone`);
     }
-    const [s, t] = [dig(a, 'storage.storageSizeGB'), dig(b, 'storage.storageSizeGB')];
+    const [s, t] = [getFieldPath(a, 'storage.storageSizeGB'), getFieldPath(b, 'storage.storageSizeGB')];
     if (typeof s === 'number' && typeof t === 'number' && t < s) {
       refused.push(`${field('spec.storage.storageSizeGB')}: ${s} → ${t}: Azure never shrinks a server's disk (UpsertServerManagementOperationDowngradeDiskSizeUnsupported); keep ${s} or more`);
     }
@@ -218,11 +220,6 @@ function machinePool(old: PlainObject, next: PlainObject, refused: string[]): vo
   if (v) refused.push(v);
 }
 
-function dig(o: Json, path: string): unknown {
-  let v: unknown = o;
-  for (const k of path.split('.')) v = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json)[k] : undefined;
-  return v;
-}
 
 /** Zones are a set; ARM ids compare case-insensitively. */
 function normalize(path: string, v: unknown): unknown {
@@ -236,23 +233,12 @@ function normalize(path: string, v: unknown): unknown {
   return v;
 }
 
-/** `v1.33.2` / `1.33` → [1, 33, patch]; undefined for anything else. */
-function semver(v: unknown): [number, number, number] | undefined {
-  const m = typeof v === 'string' ? /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$/.exec(v) : null;
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
-}
-
-/** A Kubernetes version change AKS refuses: a downgrade, or an upgrade skipping a minor version. */
+/** A Kubernetes version change AKS refuses (see `versionSkew`). */
 function versionChange(field: string, from: unknown, to: unknown): string | undefined {
-  const [a, b] = [semver(from), semver(to)];
-  if (!a || !b || from === to) return undefined;
-  const cmp = a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-  if (cmp > 0) return `${field}: ${String(from)} → ${String(to)} is a downgrade, which AKS refuses; keep ${String(from)}`;
-  if (b[0] !== a[0] || b[1] - a[1] > 1) {
-    const prefix = typeof from === 'string' && from.startsWith('v') ? 'v' : '';
-    return `${field}: ${String(from)} → ${String(to)} skips a minor version, which AKS refuses (it upgrades one minor version at a time); set ${prefix}${a[0]}.${a[1] + 1}.x first, let the upgrade finish, then ${String(to)}`;
-  }
-  return undefined;
+  const skew = versionSkew(from, to);
+  if (!skew) return undefined;
+  if ('downgrade' in skew) return `${field}: ${String(from)} → ${String(to)} is a downgrade, which AKS refuses; keep ${String(from)}`;
+  return `${field}: ${String(from)} → ${String(to)} skips a minor version, which AKS refuses (it upgrades one minor version at a time); set ${skew.next} first, let the upgrade finish, then ${String(to)}`;
 }
 
 /**
@@ -327,6 +313,7 @@ function classTemplates(cc: PlainObject): Map<string, { name: string; classes: S
   return out;
 }
 
-function show(v: unknown): string {
+/** A field value in a message: a string as is, anything else as JSON. */
+export function show(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }

@@ -188,21 +188,30 @@ export function clusterTransition(old: PlainObject, next: PlainObject, oldClass:
   return { refused, protection };
 }
 
-/** `v1.33.2` → [1, 33, 2]; undefined for anything else. */
+/** `v1.33.2` / `1.33` → [1, 33, patch]; undefined for anything else. */
 function semver(v: unknown): [number, number, number] | undefined {
-  const m = typeof v === 'string' ? /^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(v) : null;
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+  const m = typeof v === 'string' ? /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$/.exec(v) : null;
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+}
+
+/**
+ * A Kubernetes version change Cluster API's webhook and AKS refuse: a downgrade, or an upgrade that
+ * skips a minor version (`next`: the minor to set first, as `from` writes it, e.g. `v1.34.x`).
+ * Undefined for any other change, or versions that are not `[v]major.minor[.patch]`.
+ */
+export function versionSkew(from: unknown, to: unknown): { readonly downgrade: true } | { readonly next: string } | undefined {
+  const [a, b] = [semver(from), semver(to)];
+  if (!a || !b || from === to) return undefined;
+  if ((a[0] - b[0] || a[1] - b[1] || a[2] - b[2]) > 0) return { downgrade: true };
+  if (b[0] !== a[0] || b[1] - a[1] > 1) return { next: `${typeof from === 'string' && from.startsWith('v') ? 'v' : ''}${a[0]}.${a[1] + 1}.x` };
+  return undefined;
 }
 
 function versionChange(from: unknown, to: unknown): string | undefined {
-  const [a, b] = [semver(from), semver(to)];
-  if (!a || !b || from === to) return undefined;
+  const skew = versionSkew(from, to);
+  if (!skew) return undefined;
   const field = 'spec.topology.version';
-  const cmp = a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-  if (cmp > 0) return `${field}: ${String(from)} → ${String(to)} is a downgrade, which Cluster API's webhook refuses (version cannot be decreased); keep ${String(from)}`;
-  if (b[0] !== a[0] || b[1] - a[1] > 1) {
-    return `${field}: ${String(from)} → ${String(to)} skips a minor version, which Cluster API's webhook refuses (and AKS upgrades one minor version at a time); ` +
-      `set v${a[0]}.${a[1] + 1}.x first, let the upgrade finish, then ${String(to)}`;
-  }
-  return undefined;
+  if ('downgrade' in skew) return `${field}: ${String(from)} → ${String(to)} is a downgrade, which Cluster API's webhook refuses (version cannot be decreased); keep ${String(from)}`;
+  return `${field}: ${String(from)} → ${String(to)} skips a minor version, which Cluster API's webhook refuses (and AKS upgrades one minor version at a time); ` +
+    `set ${skew.next} first, let the upgrade finish, then ${String(to)}`;
 }

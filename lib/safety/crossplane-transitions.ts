@@ -11,6 +11,7 @@
  * that is the removal of the old one and a new one, not an update.)
  */
 import { groupOf } from '../core/validation/metadata';
+import { show } from './aso-transitions';
 import type { PlainObject } from './protection';
 
 type Json = Record<string, unknown>;
@@ -30,7 +31,6 @@ export function crossplaneTransition(old: PlainObject, next: PlainObject): strin
   const out: string[] = [];
   for (const f of fields) {
     if (a[f] === undefined || b[f] === undefined || JSON.stringify(a[f]) === JSON.stringify(b[f])) continue;
-    const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
     out.push(
       `spec.${f}: ${show(a[f])} → ${show(b[f])}: immutable (Crossplane's validation: self == oldSelf), so the API server refuses the update and the Kustomization applying it fails for good; ` +
         (next.kind === 'CompositeResourceDefinition'

@@ -6,6 +6,7 @@ import { isKustomizeConfig, listedFiles, objectsOfFile, quickIdentity, TreeSnaps
 import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
+import { someOf } from '../core/list-text';
 import { groupOf } from '../core/validation/metadata';
 import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecComponents, fluxSpecPath, fluxSpecRename, renameChains, renamedThrough, renameOf, renames, withoutDroppedDirectories, type BuildTree, type ComponentRename, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter } from '../core/source-ignore';
@@ -62,6 +63,27 @@ export interface GuardRepo {
    * @default - unknown (the directory is taken to be gone when the synth writes nothing there)
    */
   leftovers?(dir: string): readonly string[];
+}
+
+/**
+ * Kinds whose whole new object the guard reads (the others: their identity and whether they are
+ * protected, `TreeObject.isProtected`, so a synth does not hold the tree twice): Flux
+ * Kustomizations, GitRepositories and ArtifactGenerators (what a Kustomization builds and prunes,
+ * from which repo, and what its source leaves out of the artifact), Argo CD Applications (what each
+ * deploys, and whether it prunes), Crossplane Compositions (which composite kinds compose stateful
+ * resources), Cluster API Clusters and ClusterClasses (day-2 edits, lib/safety/cluster-transitions.ts),
+ * Namespaces (their retention), HelmReleases (a reinstall), CompositeResourceDefinitions (immutable
+ * fields), kro ResourceGraphDefinitions (stateful resources leaving the graph), RoleAssignments.
+ */
+const READS_KINDS = new Set(['Namespace', 'HelmRelease', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
+
+/**
+ * Whether the guard reads the whole new object (a synth keeps it whole while staging): the kinds of
+ * {@link READS_KINDS}, the Azure resources it compares (`comparesAzureResource`), and composite
+ * resources naming their Composition (a switch, `compositionRefOf`).
+ */
+export function guardReadsWhole(obj: PlainObject): boolean {
+  return READS_KINDS.has(obj.kind) || comparesAzureResource(obj.apiVersion, obj.kind) || compositionRefOf(obj) !== undefined;
 }
 
 /**
@@ -1400,7 +1422,7 @@ function namespaceRetentionLosses(
     const before = committedNamespace(r, n, cluster);
     if (!before || !keptByGitOps(before)) continue;
     const ids = orphaned.get(key(r.name, cluster, n.name)) ?? [];
-    const shown = ids.sort().slice(0, 5).join(', ') + (ids.length > 5 ? `, and ${ids.length - 5} more` : '');
+    const shown = someOf(ids.sort());
     const info: ObjectInfo = { ...objectInfo(n), repo: r.name, cluster };
     const markers = `the Namespace drops its retain markers (${retainMarkers(before).join('; ')})`;
     const reason =

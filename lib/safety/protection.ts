@@ -1,6 +1,7 @@
 import { ARGOCD_SYNC_OPTIONS_ANNOTATION, ASO_RECONCILE_POLICY_ANNOTATION, FLUX_PRUNE_ANNOTATION, isStatefulKind, parseSyncOptions } from '../core/removal-policy';
 import { groupOf } from '../core/validation/metadata';
 import type { PlainObject } from '../tree/read';
+import { someOf } from '../core/list-text';
 
 export type { PlainObject } from '../tree/read';
 
@@ -122,8 +123,7 @@ export const NAMESPACE_PRUNE_REASON = 'a Namespace: deleting it deletes every ob
 
 /** Object ids, deduplicated and sorted, the first five shown and the rest counted. */
 function shownIds(held: readonly string[]): string {
-  const list = [...new Set(held)].sort();
-  return list.slice(0, 5).join(', ') + (list.length > 5 ? `, and ${list.length - 5} more` : '');
+  return someOf([...new Set(held)].sort());
 }
 
 /** The API group of Flux Kustomizations. */

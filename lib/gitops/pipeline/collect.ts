@@ -10,9 +10,9 @@ import type { IConstruct } from 'constructs';
 import { providedBy, referencesOf, type ObjectRef } from '../../core/references';
 import { applyRemovalPolicy, forcedKeptProblem, hasGitOpsRemovalMarker, RemovalPolicy, removalPolicyOf, retainedByGitOps, retainStatefulByDefault } from '../../core/removal-policy';
 import { isClusterScoped } from '../../core/kinds';
-import { fluxSpecPath } from '../../core/flux-build';
+import { fluxSpecPath, kubeConfigCluster } from '../../core/flux-build';
+import { isKustomization } from '../../flux/build-size';
 import { importedGitSources } from '../../core/imported-sources';
-import { normalizeRepoUrl } from '../../core/repo-url';
 import { RepoIndex } from '../../flux/placement';
 import { Overlay } from '../kustomize';
 import { allConstructs } from '../../core/synth-pass';
@@ -258,20 +258,12 @@ interface FluxObjects {
  */
 function heldByTargetNamespaces(root: IConstruct, repos: readonly Repo[], flux: FluxObjects, retainedIn: ReadonlySet<Folder>, held: Set<string>): void {
   const appRepos = new Set(repos);
-  let byUrl: Map<string, Repo> | undefined;
-  const repoOfUrl = (url: unknown): Repo | undefined => {
-    if (typeof url !== 'string') return undefined;
-    if (!byUrl) {
-      byUrl = new Map();
-      for (const r of repos) if (r.url !== undefined && !byUrl.has(normalizeRepoUrl(r.url))) byUrl.set(normalizeRepoUrl(r.url), r);
-    }
-    return byUrl.get(normalizeRepoUrl(url));
-  };
+  const repoOfUrl = (url: unknown): Repo | undefined => (typeof url === 'string' ? Repo.ofUrl(root, url) : undefined);
   const sourceRepo = (k: FluxObjects['kustomizations'][number], spec: Record<string, any>): Repo | undefined => {
     const own = Repo.of(k.folder);
-    const construct = k.obj.node.scope as (IConstruct & { readonly source?: { readonly repo?: Repo; readonly url?: unknown } }) | undefined;
-    if (construct && KUSTOMIZATION_SYMBOL in construct && construct.source) {
-      const src = construct.source;
+    const construct = k.obj.node.scope;
+    if (construct && isKustomization(construct) && construct.source) {
+      const src = construct.source as { readonly repo?: Repo; readonly url?: unknown };
       return src.repo ?? (typeof src.url === 'string' ? repoOfUrl(src.url) : own);
     }
     const ref = (spec.sourceRef ?? {}) as Record<string, unknown>;
@@ -304,8 +296,7 @@ function heldByTargetNamespaces(root: IConstruct, repos: readonly Repo[], flux: 
     const spec = (k.obj.toJson().spec ?? {}) as Record<string, any>;
     const target = spec.targetNamespace;
     if (typeof target !== 'string' || target === '') continue;
-    const kubeConfig = spec.kubeConfig?.secretRef?.name ?? spec.kubeConfig?.configMapRef?.name;
-    const key = `${typeof kubeConfig === 'string' ? kubeConfig.replace(/-kubeconfig$/, '') : k.cluster}\u0000${target}`;
+    const key = `${kubeConfigCluster(spec) ?? k.cluster}\u0000${target}`;
     if (held.has(key)) continue;
     const repo = sourceRepo(k, spec);
     if (!repo || !appRepos.has(repo)) continue;
@@ -314,8 +305,6 @@ function heldByTargetNamespaces(root: IConstruct, repos: readonly Repo[], flux: 
     if (includesRetained(repo, [p, ...components.map((c: string) => path.posix.join(fluxSpecPath(p) || '.', c))])) held.add(key);
   }
 }
-
-const KUSTOMIZATION_SYMBOL = Symbol.for('cdk8s-platform.flux.Kustomization');
 
 /**
  * Whether a Flux Kustomization object may have a `spec.targetNamespace`, told without rendering it
@@ -326,7 +315,7 @@ const KUSTOMIZATION_SYMBOL = Symbol.for('cdk8s-platform.flux.Kustomization');
 function mayHaveTargetNamespace(obj: ApiObject): boolean {
   if (((obj as unknown as { patches?: unknown[] }).patches ?? []).length > 0) return true;
   const construct = obj.node.scope;
-  if (construct && KUSTOMIZATION_SYMBOL in construct) return (construct as { readonly targetNamespace?: unknown }).targetNamespace !== undefined;
+  if (construct && isKustomization(construct)) return construct.targetNamespace !== undefined;
   const spec = (obj as unknown as { props?: { spec?: unknown } }).props?.spec;
   return !(typeof spec === 'object' && spec !== null && Object.getPrototypeOf(spec) === Object.prototype && (spec as { targetNamespace?: unknown }).targetNamespace === undefined);
 }

@@ -12,32 +12,16 @@ import * as v8 from 'v8';
 import type { ApiObject } from 'cdk8s';
 import type { TreeObject } from '../../safety/plan';
 import { protectionReasons } from '../../safety/protection';
-import { comparesAzureResource } from '../../safety/aso-transitions';
-import { compositionRefOf } from '../../safety/crossplane-transitions';
 import { baselineStateFile, mayBeInGit, readBaselines, saveBaseline, type Baseline } from '../../tree/baseline';
 import { isKustomizeConfig } from '../../tree/read';
 import type { Repo } from '../repo';
 import { conflictMessage, MANIFEST_FILE, TreeChanges, TreeWriter } from '../writer';
 import { isJsonExact, YamlFilePool, type PoolPreparation } from '../yaml-pool';
-import { unusedAllowWarning } from '../../safety/guard';
+import { guardReadsWhole, unusedAllowWarning } from '../../safety/guard';
 import { guard } from './guard';
 import { checkAppAhead, renderedProblems, emitFolder, finishValidatingPool, render, takeOverPool, withValidationProblems, type RenderInput } from './render';
 import { SynthError, StageReporter, type FolderGroups } from './types';
 
-/**
- * Kinds whose whole new object the destroy guard reads when writing (lib/safety/guard.ts): Flux
- * Kustomizations, GitRepositories and ArtifactGenerators (what a Kustomization builds and prunes,
- * from which repo, and what its source leaves out of the artifact),
- * Argo CD Applications (what each deploys, and whether it prunes), Crossplane Compositions (which
- * composite kinds compose stateful resources), Cluster API Clusters and ClusterClasses (day-2 edits
- * the controllers refuse, lib/safety/cluster-transitions.ts), Namespaces (their retention),
- * HelmReleases (a reinstall), CompositeResourceDefinitions (immutable fields), kro
- * ResourceGraphDefinitions (stateful resources leaving the graph), and, by group, the
- * Azure resources of `comparesAzureResource` (lib/safety/aso-transitions.ts) and composite resources
- * naming their Composition (a switch, lib/safety/crossplane-transitions.ts). Of the others it reads
- * the identity and whether the object is protected (protected objects hold their Namespace).
- */
-const GUARD_READS_KINDS = new Set(['Namespace', 'HelmRelease', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
 
 /** Input of {@link writeRepos}. */
 export interface WriteInput {
@@ -225,8 +209,7 @@ function stageRepos(input: Pick<WriteInput, 'repos' | 'repoDir' | 'render' | 'po
           const base = { file: p.file, apiVersion, kind, namespace: metadata.namespace, name: metadata.name ?? '', constructPath: p.constructPath };
           // The guard reads whole objects only of the kinds below; every other object is kept as its
           // identity and whether it is protected, so the tree is not held in memory twice.
-          const whole = GUARD_READS_KINDS.has(kind) || comparesAzureResource(apiVersion, kind) || compositionRefOf(p.obj) !== undefined;
-          list.push(whole ? { ...base, obj: p.obj } : { ...base, isProtected: protectionReasons(p.obj).length > 0 });
+          list.push(guardReadsWhole(p.obj) ? { ...base, obj: p.obj } : { ...base, isProtected: protectionReasons(p.obj).length > 0 });
         }
         return onWorker;
       });
