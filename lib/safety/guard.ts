@@ -15,6 +15,7 @@ import type { KubeObject } from '../gitops/layout';
 import { classDefaults, clusterClassKey, clusterTransition, isTopologyCluster, type ClassDefaults } from './cluster-transitions';
 import { asoTransition, classTemplateTransition, comparesAzureResource } from './aso-transitions';
 import { helmReleaseTransition, isHelmRelease } from './helm-transitions';
+import { ComposedKinds, definesComposedKinds } from './composed';
 import { compositionRefOf, comparesCrossplaneDefinition, crossplaneTransition, isResourceGraphDefinition, resourceGraphTransition } from './crossplane-transitions';
 
 /**
@@ -319,15 +320,16 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
   // further comparison (a CI run of an unchanged 10,000-cluster app: 1.1 s).
   if (repos.every(writesCommittedTree)) return { changes: new Map(repos.map((r) => [r.name, []])), problems: ambiguityProblems(ambiguous, []), unusedAllows: allowIds.map((a) => a.text), named: namedByText };
 
+  // What composite, claim and kro instance kinds make (stateful resources deleted with them).
+  const composite = composedReasons(repos, olds);
   // Namespaces: protected objects in them in any repo of the app (old or new).
   let held: Map<string, string[]> | undefined;
   const heldAll = () =>
-    (held ??= protectedByNamespace(repos.flatMap((r) => [...olds.get(r)!.all(), ...r.next.objects])));
+    (held ??= protectedByNamespace(repos.flatMap((r) => [...olds.get(r)!.all(), ...r.next.objects]), composite));
 
   const changes = new Map<string, ObjectChange[]>();
   const flux = fluxKustomizations(repos, olds);
   const kustomizationReasons = fluxRemovalReasons(repos, olds, flux);
-  const composite = compositeReasons(repos, olds);
   for (const r of repos) {
     // The objects of files written unchanged pair with themselves first (same file, same
     // identity), so leaving them out changes no other pairing (as in `planTrees`).
@@ -338,7 +340,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
     const scope = (o: TreeObject) => ({ repo: r.name, cluster: scopeOf.get(r)!(o.file) });
     const extra = (o: TreeObject) => [...(kustomizationReasons.get(r)?.get(o.file) ?? []), ...(o.obj ? composite(o.obj) : [])];
     // Argo CD: a cascading Application deletes what it deployed from the old tree (see `removals`).
-    const list = removals(matched, allowIds, heldAll, scope, extra, () => olds.get(r)!.all());
+    const list = removals(matched, allowIds, heldAll, scope, extra, () => olds.get(r)!.all(), composite);
     changes.set(r.name, list);
   }
   for (const p of fluxPrunes(repos, olds, flux, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
@@ -1661,59 +1663,18 @@ function roleAssignmentChanges(
 }
 
 /**
- * Why deleting a Crossplane composite resource (XR) is dangerous: the Compositions of the app
- * (old or new, any repo) for its type — the one its `compositionRef` names, else every one for
- * the type (selector or default) — compose stateful kinds, and Crossplane deletes what an XR
- * composed when the XR is deleted (a composed resource whose `managementPolicies` omit `Delete`
- * is orphaned instead, but the XR's deletion still takes it out of management).
+ * What the app's composite, claim and kro instance kinds make (see {@link ComposedKinds}), from
+ * its Compositions, CompositeResourceDefinitions and ResourceGraphDefinitions, old or new, in any
+ * repo: why deleting an object deletes stateful resources through what it makes.
  */
-function compositeReasons(repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>): (obj: PlainObject) => string[] {
-  const byType = new Map<string, Array<{ name: string; stateful: string[] }>>();
-  const seen = new Set<string>();
-  const addComposition = (c: PlainObject) => {
-    if (c.kind !== 'Composition' || groupOf(c.apiVersion) !== CROSSPLANE_GROUP) return;
-    const spec = (c.spec ?? {}) as { compositeTypeRef?: { apiVersion?: string; kind?: string }; pipeline?: unknown; resources?: unknown };
-    const type = spec.compositeTypeRef;
-    if (!type?.apiVersion || !type.kind) return;
-    const name = c.metadata?.name ?? '';
-    const key = `${groupOf(type.apiVersion)}/${type.kind}`;
-    if (seen.has(`${key}\u0000${name}`)) return;
-    seen.add(`${key}\u0000${name}`);
-    const bases: unknown[] = [];
-    if (Array.isArray(spec.resources)) for (const r of spec.resources) bases.push((r as { base?: unknown })?.base);
-    if (Array.isArray(spec.pipeline)) {
-      for (const step of spec.pipeline) {
-        const resources = (step as { input?: { resources?: unknown } })?.input?.resources;
-        if (Array.isArray(resources)) for (const r of resources) bases.push((r as { base?: unknown })?.base);
-      }
-    }
-    const stateful = new Set<string>();
-    for (const b of bases) {
-      const base = b as { apiVersion?: unknown; kind?: unknown } | undefined;
-      if (typeof base?.apiVersion === 'string' && typeof base.kind === 'string' && isStatefulKind(base.apiVersion, base.kind)) stateful.add(`${groupOf(base.apiVersion)}/${base.kind}`);
-    }
-    const list = byType.get(key) ?? [];
-    list.push({ name, stateful: [...stateful].sort() });
-    byType.set(key, list);
-  };
+function composedReasons(repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>): (obj: PlainObject) => string[] {
+  const model = new ComposedKinds();
   for (const r of repos) {
-    for (const n of r.next.objects) if (n.obj) addComposition(n.obj);
+    for (const n of r.next.objects) if (n.obj) model.add(n.obj);
     const old = olds.get(r)!;
     for (const [file, ids] of old.ids()) {
-      if (ids.some((i) => i.kind === 'Composition' && groupOf(i.apiVersion) === CROSSPLANE_GROUP)) for (const c of old.objects(file)) addComposition(c);
+      if (ids.some(definesComposedKinds)) for (const c of old.objects(file)) model.add(c);
     }
   }
-  if (byType.size === 0) return () => [];
-  return (obj) => {
-    const compositions = byType.get(`${groupOf(obj.apiVersion)}/${obj.kind}`);
-    if (!compositions) return [];
-    const spec = (obj.spec ?? {}) as { crossplane?: { compositionRef?: { name?: string } }; compositionRef?: { name?: string } };
-    const ref = spec.crossplane?.compositionRef?.name ?? spec.compositionRef?.name;
-    const out: string[] = [];
-    for (const c of compositions) {
-      if ((ref !== undefined && c.name !== ref) || c.stateful.length === 0) continue;
-      out.push(`composite resource of Composition ${c.name}: deleting it deletes what the composition created, including stateful ${c.stateful.join(', ')}`);
-    }
-    return out;
-  };
+  return (obj) => model.reasons(obj);
 }

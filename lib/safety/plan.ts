@@ -1,3 +1,4 @@
+import { ComposedKinds, composedKindsOf } from './composed';
 import { AllowId, allowMatcher, applicationReason, cascadingApplicationPaths, deletedWithApplication, objectId, keptByGitOps, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
 import { EMPTY_TREE, objectsOfFile, quickIdentity, readTree, TreeSnapshot } from './tree';
 import { groupOf } from '../core/validation/metadata';
@@ -270,8 +271,9 @@ export function isAllowed(allow: readonly string[] | readonly AllowId[], o: Obje
  * `protectionReasons`; a Namespace is protected when `held` lists protected objects in it; an
  * Argo CD Application with the cascading finalizer is protected when the `deployed` objects of
  * the old tree under its source path include protected objects without `Delete=false`; `extra`
- * adds reasons, e.g. for Kustomizations hydrating a remote cluster) and whether each is blocked
- * (protected and not in `allow`). `held` is only called when a Namespace goes away, `deployed`
+ * adds reasons, e.g. for Kustomizations hydrating a remote cluster; `made` gives the reasons of an
+ * object that deletes stateful resources it made, for those the Application deletes) and whether
+ * each is blocked (protected and not in `allow`). `held` is only called when a Namespace goes away, `deployed`
  * only when a cascading Application does. `scope` gives the repo and cluster of an old object
  * (for scoped allow ids).
  */
@@ -282,6 +284,7 @@ export function removals(
   scope: (o: TreeObject) => { repo?: string; cluster?: string } = () => ({}),
   extra: (o: TreeObject) => string[] = () => [],
   deployed: () => readonly TreeObject[] = () => [],
+  made: (obj: PlainObject) => string[] = () => [],
 ): ObjectChange[] {
   const out: ObjectChange[] = [];
   let heldCache: Map<string, string[]> | undefined;
@@ -297,7 +300,7 @@ export function removals(
     if (paths.length > 0) {
       deployedCache ??= deployed();
       const under = (file: string) => paths.some((p) => p === '' || file.startsWith(`${p}/`));
-      const doomed = deployedCache.filter((d) => d.obj && under(d.file) && deletedWithApplication(d.obj)).map((d) => objectInfo(d).id);
+      const doomed = deployedCache.filter((d) => d.obj && under(d.file) && deletedWithApplication(d.obj, made)).map((d) => objectInfo(d).id);
       if (doomed.length > 0) reasons.push(applicationReason(doomed));
     }
     reasons.push(...extra(o));
@@ -319,12 +322,16 @@ export function removals(
   return out;
 }
 
-/** Protected objects by namespace (ids), among objects that are parsed or flagged. */
-export function protectedByNamespace(objects: Iterable<TreeObject>): Map<string, string[]> {
+/**
+ * Protected objects by namespace (ids), among objects that are parsed or flagged; `made` gives
+ * the reasons of an object that deletes stateful resources it made (a composite resource or kro
+ * instance, see `ComposedKinds`).
+ */
+export function protectedByNamespace(objects: Iterable<TreeObject>, made: (obj: PlainObject) => string[] = () => []): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const o of objects) {
     if (!o.namespace) continue;
-    const isProtected = o.obj ? protectionReasons(o.obj).length > 0 : o.isProtected === true;
+    const isProtected = o.obj ? protectionReasons(o.obj).length > 0 || made(o.obj).length > 0 : o.isProtected === true;
     if (!isProtected) continue;
     const list = out.get(o.namespace) ?? [];
     list.push(objectInfo(o).id);
@@ -447,7 +454,10 @@ export function planTrees(old: TreeSnapshot | string | undefined, next: TreeSnap
   } else {
     // Namespaces and cascading Applications look at the whole trees (parsed only then).
     const all = (tree: LazyTree) => tree.select(() => true);
-    changes.push(...removals(matched, options.allowDestroy ?? [], () => protectedByNamespace([...all(oldTree), ...all(newTree)]), undefined, undefined, () => all(oldTree)));
+    // What composite, claim and kro instance kinds make, from the definitions of both trees (read on first use).
+    let model: ComposedKinds | undefined;
+    const made = (obj: PlainObject) => (model ??= composedKindsOf([...all(oldTree), ...all(newTree)])).reasons(obj);
+    changes.push(...removals(matched, options.allowDestroy ?? [], () => protectedByNamespace([...all(oldTree), ...all(newTree)], made), undefined, (o) => (o.obj ? made(o.obj) : []), () => all(oldTree), made));
   }
   changes.sort((a, b) => cmp(a.object.file, b.object.file) || cmp(a.action, b.action) || cmp(a.object.id, b.object.id));
   return { dir: options.dir ?? '.', changes, files: { created: created.sort(), updated: updated.sort(), deleted: deleted.sort() } };

@@ -99,10 +99,11 @@ export function cascadingApplicationPaths(obj: PlainObject): string[] {
 
 /**
  * Whether Argo CD would delete `obj` when the Application that deployed it is deleted with the
- * cascading finalizer: protected ({@link protectionReasons}) and without `Delete=false`.
+ * cascading finalizer: protected ({@link protectionReasons}, or by what it made: `made`) and
+ * without `Delete=false`.
  */
-export function deletedWithApplication(obj: PlainObject): boolean {
-  return protectionReasons(obj).length > 0 && !argoSyncOptions(obj).has('Delete=false');
+export function deletedWithApplication(obj: PlainObject, made: (obj: PlainObject) => string[] = () => []): boolean {
+  return (protectionReasons(obj).length > 0 || made(obj).length > 0) && !argoSyncOptions(obj).has('Delete=false');
 }
 
 /** The reason a cascading Argo CD Application is protected: the protected objects it would delete (ids, sorted). */

@@ -1,0 +1,230 @@
+/**
+ * Kinds whose objects make a controller create other objects, and delete them with themselves:
+ * Crossplane composite resources (XRs) and claims, and kro instances. The destroy guard uses this
+ * to protect such an object when what it makes includes a stateful kind (`isStatefulKind`), and
+ * the definitions whose deletion deletes every object of such a kind:
+ *
+ * - **XR**: Crossplane deletes the composed resources of a deleted XR (they are owned by it; a
+ *   composed resource whose `managementPolicies` omit `Delete` orphans its external resource, but
+ *   is no longer managed).
+ * - **Claim** (legacy XRDs' `claimNames`): the claim reconciler deletes the bound XR when the claim
+ *   is deleted (crossplane `internal/controller/apiextensions/claim/reconciler.go`, "Successfully
+ *   deleted composite resource"), whatever `compositeDeletePolicy` says (it only picks background
+ *   or foreground deletion).
+ * - **kro instance**: kro deletes every resource of the instance's apply set, wave by wave, before
+ *   it removes its finalizer (kro `pkg/controller/instance/deletion.go`, `reconcileDeletion`).
+ * - **CompositeResourceDefinition**: its deletion makes Crossplane delete every XR of its kind
+ *   (`DeleteAllOf`, crossplane `internal/controller/apiextensions/definition/reconciler.go`) and
+ *   every claim (`offered` reconciler), then the CRD.
+ * - **CustomResourceDefinition**: its deletion deletes every object of its kind in the cluster.
+ *
+ * A kro ResourceGraphDefinition's deletion is not such a path: kro leaves the instance CRD (and so
+ * the instances) unless its controller runs with `--allow-crd-deletion` (off by default).
+ *
+ * What a kind makes is read from the Compositions (bases of `spec.resources` and of each pipeline
+ * step's `input.resources`, as function-patch-and-transform takes them) and kro graphs
+ * (`spec.resources[].template`; an `externalRef` is read, not created) the guard is given, and
+ * followed through kinds that are themselves composite, claim or instance kinds (a Composition
+ * composing another XR kind, a graph creating an XR).
+ */
+import { isStatefulKind } from '../core/removal-policy';
+import { groupOf } from '../core/validation/metadata';
+import type { PlainObject } from './protection';
+
+type Json = Record<string, unknown>;
+
+const CROSSPLANE_GROUP = 'apiextensions.crossplane.io';
+
+/** `group/Kind`. */
+function keyOf(apiVersion: string, kind: string): string {
+  return `${groupOf(apiVersion)}/${kind}`;
+}
+
+/** A Composition or kro graph: its name and the kinds it makes (`group/Kind`, sorted, unique). */
+interface Maker {
+  readonly name: string;
+  readonly makes: readonly string[];
+}
+
+/** The kinds (`apiVersion`, `kind`) of the object templates in `list` (`base` or `template` of each entry). */
+function kindsOf(list: unknown, field: 'base' | 'template', into: Set<string>): void {
+  if (!Array.isArray(list)) return;
+  for (const entry of list) {
+    const t = (entry as Json | null)?.[field] as Json | undefined;
+    if (t && typeof t.apiVersion === 'string' && typeof t.kind === 'string') into.add(keyOf(t.apiVersion, t.kind));
+  }
+}
+
+/** The definitions the guard reads to know what composite, claim and kro instance kinds make. */
+export function definesComposedKinds(o: { apiVersion: string; kind: string }): boolean {
+  const group = groupOf(o.apiVersion);
+  return ((o.kind === 'Composition' || o.kind === 'CompositeResourceDefinition') && group === CROSSPLANE_GROUP) || (o.kind === 'ResourceGraphDefinition' && group === 'kro.run');
+}
+
+/**
+ * What the composite, claim and kro instance kinds of an app make, from its Compositions,
+ * CompositeResourceDefinitions and ResourceGraphDefinitions (old and new: {@link add} each), and
+ * the protection reasons that follow ({@link reasons}).
+ */
+export class ComposedKinds {
+  /** Compositions by composite kind. */
+  private readonly compositions = new Map<string, Maker[]>();
+  /** kro graphs by instance kind. */
+  private readonly graphs = new Map<string, Maker[]>();
+  /** Claim kind → composite kind (legacy XRDs' `claimNames`). */
+  private readonly claims = new Map<string, string>();
+  /** Composite kind → its claim kind. */
+  private readonly claimOf = new Map<string, string>();
+  private readonly seen = new Set<string>();
+  private readonly statefulCache = new Map<string, string[]>();
+
+  /** Adds a Composition, CompositeResourceDefinition or ResourceGraphDefinition (others are ignored; each identity is read once). */
+  public add(o: PlainObject): void {
+    if (!definesComposedKinds(o)) return;
+    const name = o.metadata?.name ?? '';
+    const spec = (o.spec ?? {}) as Json;
+    const once = (key: string) => {
+      const id = `${o.kind}\u0000${key}\u0000${name}`;
+      if (this.seen.has(id)) return false;
+      this.seen.add(id);
+      this.statefulCache.clear();
+      return true;
+    };
+    if (o.kind === 'Composition') {
+      const type = spec.compositeTypeRef as { apiVersion?: unknown; kind?: unknown } | undefined;
+      if (typeof type?.apiVersion !== 'string' || typeof type.kind !== 'string') return;
+      const key = keyOf(type.apiVersion, type.kind);
+      if (!once(key)) return;
+      const makes = new Set<string>();
+      kindsOf(spec.resources, 'base', makes);
+      if (Array.isArray(spec.pipeline)) for (const step of spec.pipeline) kindsOf(((step as Json | null)?.input as Json | undefined)?.resources, 'base', makes);
+      push(this.compositions, key, { name, makes: [...makes].sort() });
+    } else if (o.kind === 'CompositeResourceDefinition') {
+      const group = spec.group;
+      const kind = (spec.names as Json | undefined)?.kind;
+      const claim = (spec.claimNames as Json | undefined)?.kind;
+      if (typeof group !== 'string' || typeof kind !== 'string' || typeof claim !== 'string') return;
+      const key = `${group}/${kind}`;
+      this.claims.set(`${group}/${claim}`, key);
+      this.claimOf.set(key, `${group}/${claim}`);
+      this.statefulCache.clear();
+    } else {
+      const schema = (spec.schema ?? {}) as Json;
+      if (typeof schema.kind !== 'string') return;
+      const key = `${typeof schema.group === 'string' ? schema.group : 'kro.run'}/${schema.kind}`;
+      if (!once(key)) return;
+      const makes = new Set<string>();
+      kindsOf(spec.resources, 'template', makes);
+      push(this.graphs, key, { name, makes: [...makes].sort() });
+    }
+  }
+
+  /** Whether objects of the kind make other objects this model knows of (composite, claim or kro instance kinds). */
+  public makesObjects(apiVersion: string, kind: string): boolean {
+    const key = keyOf(apiVersion, kind);
+    return this.compositions.has(key) || this.graphs.has(key) || this.claims.has(key);
+  }
+
+  /**
+   * The stateful kinds objects of kind `key` make, directly or through the composite, claim and
+   * instance kinds they make (`group/Kind`, or `group/Kind (through group/Kind)`), sorted; `only`
+   * restricts a composite kind to one Composition (an XR's `compositionRef`).
+   */
+  private statefulOf(key: string, only?: string, path: readonly string[] = []): string[] {
+    const cacheKey = `${key}\u0000${only ?? ''}`;
+    if (path.length === 0) {
+      const hit = this.statefulCache.get(cacheKey);
+      if (hit) return hit;
+    }
+    const out = new Set<string>();
+    const composite = this.claims.get(key) ?? key;
+    const makers = [...(this.compositions.get(composite) ?? []), ...(this.graphs.get(key) ?? [])].filter((m) => only === undefined || m.name === only);
+    for (const m of makers) {
+      for (const made of m.makes) {
+        const slash = made.indexOf('/');
+        if (isStatefulKind(`${made.slice(0, slash)}/v1`, made.slice(slash + 1))) out.add(made);
+        else if (!path.includes(made) && made !== key && (this.compositions.has(made) || this.graphs.has(made) || this.claims.has(made))) {
+          for (const s of this.statefulOf(made, undefined, [...path, key])) out.add(s.includes(' (through ') ? s : `${s} (through ${made})`);
+        }
+      }
+    }
+    const list = [...out].sort();
+    if (path.length === 0) this.statefulCache.set(cacheKey, list);
+    return list;
+  }
+
+  /** The stateful kinds each Composition of composite kind `key` makes (those making some), by name. */
+  private compositionsMaking(key: string, only?: string): Array<{ name: string; stateful: string[] }> {
+    return (this.compositions.get(key) ?? [])
+      .filter((c) => only === undefined || c.name === only)
+      .map((c) => ({ name: c.name, stateful: this.statefulOf(key, c.name) }))
+      .filter((c) => c.stateful.length > 0);
+  }
+
+  /**
+   * Why deleting `obj` deletes stateful resources through what it makes (empty: it does not, as
+   * far as the definitions given tell): an XR, a claim, a kro instance, a
+   * CompositeResourceDefinition or a CustomResourceDefinition of such a kind (or of a stateful kind).
+   */
+  public reasons(obj: PlainObject): string[] {
+    const group = groupOf(obj.apiVersion);
+    const spec = (obj.spec ?? {}) as Json;
+    if (obj.kind === 'CompositeResourceDefinition' && group === CROSSPLANE_GROUP) {
+      const kind = (spec.names as Json | undefined)?.kind;
+      if (typeof spec.group !== 'string' || typeof kind !== 'string') return [];
+      const key = `${spec.group}/${kind}`;
+      const stateful = this.statefulOf(key);
+      if (stateful.length === 0) return [];
+      const claim = this.claimOf.get(key);
+      return [
+        `defines composite kind ${key}${claim ? ` (claims ${claim})` : ''}, whose Compositions compose stateful ${stateful.join(', ')}: deleting it makes Crossplane delete every composite resource of the kind${claim ? ' and every claim' : ''}, and what they composed`,
+      ];
+    }
+    if (obj.kind === 'CustomResourceDefinition' && group === 'apiextensions.k8s.io') {
+      const kind = (spec.names as Json | undefined)?.kind;
+      if (typeof spec.group !== 'string' || typeof kind !== 'string') return [];
+      const key = `${spec.group}/${kind}`;
+      if (isStatefulKind(`${spec.group}/v1`, kind)) return [`defines stateful kind ${key}: deleting it deletes every ${kind} of the cluster`];
+      const stateful = this.statefulOf(key);
+      return stateful.length > 0 ? [`defines kind ${key}, whose objects make stateful ${stateful.join(', ')}: deleting it deletes every ${kind} of the cluster, and what they made`] : [];
+    }
+    const key = keyOf(obj.apiVersion, obj.kind);
+    const composite = this.claims.get(key);
+    if (composite !== undefined) {
+      // A claim names its Composition in spec.compositionRef (passed on to its XR).
+      const ref = (spec.compositionRef as Json | undefined)?.name;
+      return this.compositionsMaking(composite, typeof ref === 'string' ? ref : undefined).map(
+        (c) => `claim of composite kind ${composite}: deleting it makes Crossplane delete its composite resource, and what Composition ${c.name} composed, including stateful ${c.stateful.join(', ')}`,
+      );
+    }
+    const out: string[] = [];
+    if (this.compositions.has(key)) {
+      const ref = ((spec.crossplane as Json | undefined)?.compositionRef as Json | undefined)?.name ?? (spec.compositionRef as Json | undefined)?.name;
+      for (const c of this.compositionsMaking(key, typeof ref === 'string' ? ref : undefined)) {
+        out.push(`composite resource of Composition ${c.name}: deleting it deletes what the composition created, including stateful ${c.stateful.join(', ')}`);
+      }
+    }
+    for (const g of this.graphs.get(key) ?? []) {
+      const stateful = this.statefulOf(key, g.name);
+      if (stateful.length === 0) continue;
+      out.push(
+        `instance of ResourceGraphDefinition ${g.name}: deleting it makes kro delete every resource of its graph, including stateful ${stateful.join(', ')} ` +
+          '(an Azure resource too, unless its object is retained: ASO\'s detach-on-delete orphans it)',
+      );
+    }
+    return out;
+  }
+}
+
+/** A {@link ComposedKinds} of the definitions among `objects` (objects of other kinds are not parsed). */
+export function composedKindsOf(objects: Iterable<{ readonly apiVersion: string; readonly kind: string; readonly obj?: PlainObject }>): ComposedKinds {
+  const model = new ComposedKinds();
+  for (const o of objects) if (definesComposedKinds(o) && o.obj) model.add(o.obj);
+  return model;
+}
+
+function push<T>(m: Map<string, T[]>, key: string, value: T): void {
+  const list = m.get(key);
+  if (list) list.push(value);
+  else m.set(key, [value]);
+}

@@ -1,0 +1,194 @@
+// The destroy guard and what composite resources, claims and kro instances make: deleting one
+// (or its Namespace, or the definition of its kind) deletes the stateful resources it made.
+import { ApiObject } from 'cdk8s';
+import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
+import { ResourceGroup, StorageAccount } from '../../lib/aso';
+import { Claim, CompositeResource, CompositeResourceDefinition, Schema, XrdScope } from '../../lib/crossplane';
+import { ResourceGraphDefinition, RgdInstance, Schema as KroSchema } from '../../lib/kro';
+import { ComposedKinds } from '../../lib/safety/composed';
+import { problems } from '../support/problems';
+import { tmp } from './helpers';
+
+const hint = (id: string) => `To allow it, add '${id}' to the GitOpsApp prop allowDestroy or pass --allow-destroy ${id}`;
+
+function newApp(out: string, allowDestroy?: string[]): GitOpsApp {
+  const app = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false, allowDestroy });
+  declarePreinstalled(app, Preinstalled.ASO, Preinstalled.CROSSPLANE, Preinstalled.KRO, Preinstalled.of('fixtures', ['platform.contoso.com', 'kro.run'], ['team']));
+  return app;
+}
+
+const PG = 'dbforpostgresql.azure.m.upbound.io/v1beta1';
+
+/** An XRD `XDatabase` (legacy, with claim `Database`, or namespaced) and Composition `xdatabase` composing a FlexibleServer and a firewall rule. */
+function databaseApi(repo: Repo, legacy: boolean, o: { xrd?: boolean; composition?: boolean } = {}) {
+  const folder = repo.folder('apis');
+  const xrd = new CompositeResourceDefinition(folder, 'xrd', {
+    group: 'platform.contoso.com', kind: 'XDatabase', plural: 'xdatabases', version: 'v1alpha1', spec: Schema.object({ size: Schema.string() }),
+    ...(legacy ? { scope: XrdScope.LEGACY_CLUSTER, claimNames: { kind: 'Database', plural: 'databases' } } : {}),
+  });
+  if (o.xrd === false) folder.node.tryRemoveChild('xrd');
+  // A raw Composition: the guard is under test, not the Composition's checks.
+  const base = (kind: string) => ({ apiVersion: legacy ? PG.replace('.m.', '.') : PG, kind, spec: { forProvider: {} } });
+  new ApiObject(folder, 'composition', {
+    apiVersion: 'apiextensions.crossplane.io/v1', kind: 'Composition', metadata: { name: 'xdatabase' },
+    spec: {
+      compositeTypeRef: { apiVersion: 'platform.contoso.com/v1alpha1', kind: 'XDatabase' }, mode: 'Pipeline',
+      pipeline: [{ step: 'resources', functionRef: { name: 'function-patch-and-transform' }, input: { apiVersion: 'pt.fn.crossplane.io/v1beta1', kind: 'Resources', resources: [{ name: 'server', base: base('FlexibleServer') }, { name: 'rule', base: base('FlexibleServerFirewallRule') }] } }],
+    },
+  });
+  if (o.composition === false) folder.node.tryRemoveChild('composition');
+  return { xrd };
+}
+
+/** A kro graph `AppStorage` (resource group and storage account) in platform/kro. */
+function storageGraph(repo: Repo) {
+  const rgd = new ResourceGraphDefinition(repo.folder('platform/kro'), 'rgd', { kind: 'AppStorage', spec: KroSchema.object({ name: KroSchema.string({ required: true }) }) });
+  const rg = new ResourceGroup(rgd.templates, 'rg', { name: 'rg-placeholder', location: 'westeurope' });
+  rgd.addResource({ id: 'resourceGroup', template: rg, set: { 'metadata.name': `${rgd.spec('name')}-rg` } });
+  const sa = new StorageAccount(rgd.templates, 'sa', { name: 'stplaceholder', resourceGroup: rg });
+  rgd.addResource({ id: 'storage', template: sa, set: { 'metadata.name': `${rgd.spec('name')}st` } });
+  return rgd;
+}
+
+describe('claims', () => {
+  test('deleting a claim whose Composition composes a stateful kind is refused: Crossplane deletes its composite resource', () => {
+    const out = tmp();
+    const build = (claim: boolean) => {
+      const app = newApp(out);
+      const repo = new Repo(app, 'platform');
+      const { xrd } = databaseApi(repo, true);
+      const team = repo.folder('teams/a', { namespace: 'team' });
+      if (claim) new Claim(team, 'orders', { xrd, name: 'orders', spec: { size: 'small' }, compositionSelector: { db: 'pg' } });
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'platform/teams--a/orders/Resource (platform/teams/a/database-orders.yaml): Database/team/orders would be deleted, but it is protected: ' +
+        'claim of composite kind platform.contoso.com/XDatabase: deleting it makes Crossplane delete its composite resource, and what Composition xdatabase composed, ' +
+        `including stateful dbforpostgresql.azure.upbound.io/FlexibleServer. ${hint('platform::Database/team/orders')}`,
+    ]);
+  });
+});
+
+describe('CompositeResourceDefinitions and CustomResourceDefinitions', () => {
+  test('deleting an XRD whose Compositions compose a stateful kind is refused, also with its Composition; without such a Composition it is not', () => {
+    const out = tmp();
+    const build = (o: { xrd?: boolean; composition?: boolean }, allow?: string[]) => {
+      const app = newApp(out, allow);
+      databaseApi(new Repo(app, 'platform'), true, o);
+      return app;
+    };
+    build({}).synth();
+    const reason = 'defines composite kind platform.contoso.com/XDatabase (claims platform.contoso.com/Database), whose Compositions compose stateful dbforpostgresql.azure.upbound.io/FlexibleServer: ' +
+      'deleting it makes Crossplane delete every composite resource of the kind and every claim, and what they composed';
+    const id = 'platform::CompositeResourceDefinition/xdatabases.platform.contoso.com';
+    expect(problems(() => build({ xrd: false }).synth())).toEqual([
+      `platform/apis/xrd/Resource (platform/apis/compositeresourcedefinition-xdatabases.platform.contoso.com.yaml): CompositeResourceDefinition/xdatabases.platform.contoso.com would be deleted, but it is protected: ${reason}. ${hint(id)}`,
+    ]);
+    // The Composition goes too: the committed one still tells what the kind composed.
+    expect(problems(() => build({ xrd: false, composition: false }).synth())).toHaveLength(1);
+    build({ xrd: false, composition: false }, [id]).synth();
+    // Without a Composition composing a stateful kind, the XRD is not protected.
+    const other = tmp();
+    const bare = (xrd: boolean) => {
+      const app = newApp(other);
+      databaseApi(new Repo(app, 'platform'), true, { xrd, composition: false });
+      return app;
+    };
+    bare(true).synth();
+    expect(problems(() => bare(false).synth())).toEqual([]);
+  });
+
+  test('deleting a CustomResourceDefinition of a stateful kind is refused: every object of the kind goes with it', () => {
+    const out = tmp();
+    const build = (crd: boolean) => {
+      const app = newApp(out);
+      const folder = new Repo(app, 'platform').folder('crds');
+      const def = (name: string, group: string, kind: string) =>
+        new ApiObject(folder, name, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name }, spec: { group, names: { kind, plural: `${kind.toLowerCase()}s` }, scope: 'Namespaced', versions: [] } });
+      if (crd) def('flexibleservers.dbforpostgresql.azure.com', 'dbforpostgresql.azure.com', 'FlexibleServer');
+      def('widgets.example.com', 'example.com', 'Widget');
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'platform/crds/flexibleservers.dbforpostgresql.azure.com (platform/crds/customresourcedefinition-flexibleservers.dbforpostgresql.azure.com.yaml): ' +
+        'CustomResourceDefinition/flexibleservers.dbforpostgresql.azure.com would be deleted, but it is protected: ' +
+        'defines stateful kind dbforpostgresql.azure.com/FlexibleServer: deleting it deletes every FlexibleServer of the cluster. ' +
+        hint('platform::CustomResourceDefinition/flexibleservers.dbforpostgresql.azure.com'),
+    ]);
+  });
+});
+
+describe('namespaced composite resources and kro instances', () => {
+  test('a kro instance whose graph creates stateful kinds is protected, and so is its Namespace', () => {
+    const out = tmp();
+    const build = (o: { instance: boolean; namespace: boolean }) => {
+      const app = newApp(out);
+      const repo = new Repo(app, 'platform');
+      const rgd = storageGraph(repo);
+      const team = repo.folder('apps', { namespace: 'team' });
+      if (o.namespace) new ApiObject(repo.folder('platform/kro'), 'team', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+      if (o.instance) new RgdInstance(team, 'files', { rgd, name: 'files', spec: { name: 'files' } });
+      return app;
+    };
+    build({ instance: true, namespace: true }).synth();
+    const reason = 'instance of ResourceGraphDefinition appstorage.kro.run: deleting it makes kro delete every resource of its graph, including stateful resources.azure.com/ResourceGroup, storage.azure.com/StorageAccount ' +
+      '(an Azure resource too, unless its object is retained: ASO\'s detach-on-delete orphans it)';
+    expect(problems(() => build({ instance: false, namespace: true }).synth())).toEqual([
+      `platform/apps/files/Resource (platform/apps/appstorage-files.yaml): AppStorage/team/files would be deleted, but it is protected: ${reason}. ${hint('platform::AppStorage/team/files')}`,
+    ]);
+    expect(problems(() => build({ instance: true, namespace: false }).synth())).toEqual([
+      'platform/platform--kro/team (platform/platform/kro/namespace-team.yaml): Namespace/team would be deleted, but it is protected: ' +
+        `holds protected objects (deleting a Namespace deletes everything in it): AppStorage/team/files. ${hint('platform::Namespace/team')}`,
+    ]);
+  });
+
+  test('a namespaced composite resource protects its Namespace', () => {
+    const out = tmp();
+    const build = (namespace: boolean) => {
+      const app = newApp(out);
+      const repo = new Repo(app, 'platform');
+      const { xrd } = databaseApi(repo, false);
+      if (namespace) new ApiObject(repo.folder('apis'), 'team', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+      new CompositeResource(repo.folder('apps', { namespace: 'team' }), 'orders', { xrd, name: 'orders', spec: { size: 'small' }, compositionSelector: { db: 'pg' } });
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'platform/apis/team (platform/apis/namespace-team.yaml): Namespace/team would be deleted, but it is protected: ' +
+        `holds protected objects (deleting a Namespace deletes everything in it): XDatabase/team/orders. ${hint('platform::Namespace/team')}`,
+    ]);
+  });
+});
+
+describe('ComposedKinds', () => {
+  const composition = (name: string, type: string, bases: string[]) => ({
+    apiVersion: 'apiextensions.crossplane.io/v1', kind: 'Composition', metadata: { name },
+    spec: { compositeTypeRef: { apiVersion: `${type.split('/')[0]}/v1`, kind: type.split('/')[1] }, mode: 'Pipeline', pipeline: [{ step: 'p', functionRef: { name: 'f' }, input: { resources: bases.map((b, i) => ({ name: `r${i}`, base: { apiVersion: `${b.split('/')[0]}/v1`, kind: b.split('/')[1] } })) } }] },
+  });
+  const xr = (type: string, ref?: string) => ({ apiVersion: `${type.split('/')[0]}/v1`, kind: type.split('/')[1], metadata: { name: 'x', namespace: 'ns' }, spec: ref ? { crossplane: { compositionRef: { name: ref } } } : {} });
+
+  test('follows composite kinds composed by other Compositions and kro graphs, naming the kind it went through; cycles end', () => {
+    const model = new ComposedKinds();
+    model.add(composition('db', 'example.org/Database', ['dbforpostgresql.azure.com/FlexibleServer', 'v1/ConfigMap']));
+    model.add(composition('app', 'example.org/App', ['example.org/Database', 'apps/Deployment']));
+    model.add(composition('loop-a', 'example.org/A', ['example.org/B']));
+    model.add(composition('loop-b', 'example.org/B', ['example.org/A']));
+    model.add({ apiVersion: 'kro.run/v1alpha1', kind: 'ResourceGraphDefinition', metadata: { name: 'stack' }, spec: { schema: { kind: 'Stack' }, resources: [{ id: 'app', template: { apiVersion: 'example.org/v1', kind: 'App' } }, { id: 'vault', externalRef: { apiVersion: 'keyvault.azure.com/v1', kind: 'Vault' } }] } });
+    expect(model.reasons(xr('example.org/App'))).toEqual([
+      'composite resource of Composition app: deleting it deletes what the composition created, including stateful dbforpostgresql.azure.com/FlexibleServer (through example.org/Database)',
+    ]);
+    expect(model.reasons(xr('kro.run/Stack'))).toEqual([
+      'instance of ResourceGraphDefinition stack: deleting it makes kro delete every resource of its graph, including stateful dbforpostgresql.azure.com/FlexibleServer (through example.org/Database) ' +
+        '(an Azure resource too, unless its object is retained: ASO\'s detach-on-delete orphans it)',
+    ]);
+    expect(model.reasons(xr('example.org/A'))).toEqual([]);
+    // compositionRef picks one Composition; another one composing nothing stateful is no reason.
+    model.add(composition('db-cache', 'example.org/Database', ['cache.azure.com/Redis']));
+    expect(model.reasons(xr('example.org/Database', 'db-cache'))).toEqual([]);
+    expect(model.reasons(xr('example.org/Database'))).toHaveLength(1);
+    expect(model.makesObjects('example.org/v1', 'Database')).toBe(true);
+    expect(model.makesObjects('v1', 'ConfigMap')).toBe(false);
+  });
+});
