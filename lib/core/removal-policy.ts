@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { groupOf } from './validation/metadata';
+import { someOf } from './list-text';
 
 /**
  * What happens to the real thing (the Azure resource, the cluster, the database) when its object
@@ -135,6 +136,32 @@ export const FORCE_RECREATES =
   'with force kustomize-controller deletes and recreates an object whose apply the API server refuses as invalid or conflicting ' +
   '(HTTP 422 or 409: immutable fields, and any admission webhook\'s refusal; fluxcd/pkg ssa IsImmutableError), whatever its prune annotation, ' +
   'and deleting it deletes what it manages (a CAPI Cluster its AKS cluster, an ASO resource its Azure resource)';
+
+/** A CustomResourceDefinition or Crossplane XRD: deleting it deletes every object of its kind. */
+export function definesKind(o: { readonly apiVersion: string; readonly kind: string }): boolean {
+  return (o.kind === 'CustomResourceDefinition' && o.apiVersion.startsWith('apiextensions.k8s.io/')) || (o.kind === 'CompositeResourceDefinition' && o.apiVersion.startsWith('apiextensions.crossplane.io/'));
+}
+
+/**
+ * Whether a rendered object of a Flux build must not be force-recreated: a stateful kind, an
+ * object Flux or Argo CD keeps (`prune: disabled`, `Delete=false`), or one defining a kind
+ * ({@link definesKind}). The rendered-object counterpart of what `forcedBuildMessage` reports for
+ * the `Kustomization` construct.
+ */
+export function mustNotForce(o: { readonly apiVersion: string; readonly kind: string; readonly metadata?: { readonly [key: string]: unknown } }): boolean {
+  const a = (o.metadata?.annotations ?? {}) as Record<string, unknown>;
+  return isStatefulKind(o.apiVersion, o.kind) || definesKind(o) || a[FLUX_PRUNE_ANNOTATION] === 'disabled' || parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Delete=false');
+}
+
+/**
+ * The problem of a Flux Kustomization `id` (`namespace/name`) with `spec.force` whose build
+ * applies `kept` (`Kind/namespace/name`, the objects {@link mustNotForce} names), after `field`
+ * (`prop "force"` for the construct, `spec.force` for an object).
+ */
+export function forcedBuildMessage(field: string, id: string, kept: readonly string[]): string {
+  return `${field}: Kustomization ${id} applies ${someOf(kept, 3)} (stateful, retained, or defining a kind: deleting it deletes every object of the kind), and ${FORCE_RECREATES}; ` +
+    'turn force off, or apply those objects with another Kustomization';
+}
 
 /**
  * The problem of an object Flux would force-recreate although deleting it deletes what it manages:

@@ -1,8 +1,7 @@
 // The size of what each Flux Kustomization builds, and the bound synth enforces on it.
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { someOf } from '../core/list-text';
-import { FORCE_RECREATES, isStatefulKind, retainedByGitOps } from '../core/removal-policy';
+import { definesKind, forcedBuildMessage, isStatefulKind, retainedByGitOps } from '../core/removal-policy';
 import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { buildBoundMessage, maxObjectsPerBuild } from '../gitops/build-bound';
 import * as posix from 'path/posix';
@@ -76,7 +75,7 @@ export function ownBuildProblems(k: Kustomization): string[] {
   if (k.force) {
     const built = memoForSynthPass(BUILT_FOLDERS, k.node.root, () => appBuildInfo(k.node.root).built).get(k) ?? [];
     const kept = forcedKeptObjects(k.node.root, built);
-    if (kept.length > 0) out.push(forceProblem(k, kept));
+    if (kept.length > 0) out.push(forcedBuildMessage('prop "force"', `${k.namespace}/${k.name}`, kept));
   }
   return out;
 }
@@ -107,16 +106,6 @@ function forcedKeptObjects(root: IConstruct, folders: readonly Folder[]): string
     }
   }
   return out.sort();
-}
-
-/** A CustomResourceDefinition or Crossplane XRD: recreating it deletes every object of its kind. */
-function definesKind(o: ApiObject): boolean {
-  return (o.kind === 'CustomResourceDefinition' && o.apiVersion.startsWith('apiextensions.k8s.io/')) || (o.kind === 'CompositeResourceDefinition' && o.apiVersion.startsWith('apiextensions.crossplane.io/'));
-}
-
-function forceProblem(k: Kustomization, kept: readonly string[]): string {
-  return `prop "force": Kustomization ${k.namespace}/${k.name} applies ${someOf(kept, 3)} (stateful, retained, or defining a kind: deleting it deletes every object of the kind), and ${FORCE_RECREATES}; ` +
-    'turn force off, or apply those objects with another Kustomization';
 }
 
 /**

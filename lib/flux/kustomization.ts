@@ -189,7 +189,8 @@ export interface KustomizationProps extends FluxObjectProps {
    * any admission webhook's refusal (fluxcd/pkg `ssa` `IsImmutableError`). Synth refuses it on a build
    * holding stateful kinds or retained objects (a CAPI Cluster refused by Cluster API's webhook would
    * be deleted with its AKS cluster), as it refuses the per-object `kustomize.toolkit.fluxcd.io/force:
-   * enabled` on them.
+   * enabled` on them, and `spec.force` of an L1 or raw Kustomization object on its rendered build
+   * (also in `cdk8s-platform validate`).
    * @default false
    */
   readonly force?: boolean;

@@ -29,6 +29,7 @@ import * as posix from 'path/posix';
 import { IConstruct } from 'constructs';
 import type { KubeObject } from './layout';
 import { groupOf } from '../core/validation/metadata';
+import { forcedBuildMessage, mustNotForce } from '../core/removal-policy';
 import { isClusterScoped } from '../core/kinds';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
 import { kubeConfigCluster, artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecPath, isLocalRelativeComponent, fluxSpecComponents, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type ComponentRename, type KustomizeRename } from '../core/flux-build';
@@ -505,6 +506,12 @@ function featureGateOf(obj: KubeObject): string | undefined {
   return undefined;
 }
 
+/** `Kind/namespace/name` (`Kind/name` without a namespace). */
+function describeId(o: KubeObject): string {
+  const ns = o.metadata.namespace;
+  return `${o.kind}/${ns ? `${ns}/` : ''}${o.metadata.name ?? ''}`;
+}
+
 function describe(o: KubeObject): string {
   const ns = o.metadata.namespace;
   return `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata.name ?? ''}`;
@@ -715,11 +722,21 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   const builds = new Map<ApplyOrderObject, Applied[] | undefined>();
   // Kustomizations building more objects than their source repo's bound (unless checked by their construct).
   const tooLarge: ApplyOrderProblem[] = [];
+  // Kustomizations with spec.force applying what must not be recreated (unless checked by their construct).
+  const forced: ApplyOrderProblem[] = [];
+  const forceChecked = new Set<ApplyOrderObject>();
   const checkBound = (o: ApplyOrderObject, r: ApplyOrderRepo, build: Applied[] | undefined) => {
-    const max = r.maxObjectsPerBuild ?? input.maxObjectsPerBuild ?? DEFAULT_MAX_OBJECTS_PER_BUILD;
-    if (!build || build.length <= max || o.boundChecked) return;
+    if (!build || o.boundChecked) return;
     const { namespace, name } = o.obj.metadata;
-    tooLarge.push({ where: o.where, message: buildBoundMessage(`${namespace ? `${namespace}/` : ''}${name}`, str((o.obj.spec as Record<string, unknown> | undefined)?.path) ?? '.', build.length, max) });
+    const id = `${namespace ? `${namespace}/` : ''}${name}`;
+    if ((o.obj.spec as Record<string, unknown> | undefined)?.force === true && !forceChecked.has(o)) {
+      forceChecked.add(o);
+      const kept = [...new Set(build.filter((a) => mustNotForce(a.obj)).map((a) => describeId(a.obj)))].sort();
+      if (kept.length > 0) forced.push({ where: o.where, message: forcedBuildMessage('spec.force', id, kept) });
+    }
+    const max = r.maxObjectsPerBuild ?? input.maxObjectsPerBuild ?? DEFAULT_MAX_OBJECTS_PER_BUILD;
+    if (build.length <= max) return;
+    tooLarge.push({ where: o.where, message: buildBoundMessage(id, str((o.obj.spec as Record<string, unknown> | undefined)?.path) ?? '.', build.length, max) });
   };
   // The repos each (normalized) URL names, in input order: looked up per Kustomization instead of
   // normalizing every repo's URLs again for each (quadratic with one repo per team).
@@ -1228,7 +1245,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   for (const { index, more, of } of grouped.values()) {
     if (more > 0) problems[index] = { ...problems[index], message: `${problems[index].message} (so do ${more} more object${more > 1 ? 's' : ''}${of} on that cluster)` };
   }
-  const unique = [...new Map([...componentProblems, ...pathProblems(pathMisses, sourceTrees), ...tooLarge, ...cycles, ...shared, ...sealed, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
+  const unique = [...new Map([...componentProblems, ...pathProblems(pathMisses, sourceTrees), ...tooLarge, ...forced, ...cycles, ...shared, ...sealed, ...ignoredProblems(ignored), ...problems].map((p) => [`${p.where}\u0000${p.message}`, p])).values()];
   return unique.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 

@@ -166,6 +166,29 @@ describe('Kustomization force', () => {
     db.metadata.addAnnotation('kustomize.toolkit.fluxcd.io/force', 'disabled');
     expect(Testing.synthProblems(app)).toEqual(forced);
   });
+
+  test('an L1 or raw Kustomization with spec.force is checked on its rendered build, once', () => {
+    const { app, repo, folder } = fixture();
+    new GitRepository(folder, 'src', { name: 'platform', repo });
+    const clusters = repo.folder('clusters/fleet', { namespace: 'fleet' });
+    new ApiObject(clusters, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fleet' } });
+    applyRemovalPolicy(new ApiObject(clusters, 'kept', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept' } }), RemovalPolicy.RETAIN);
+    new ApiObject(clusters, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' } });
+    // A build of objects that may be recreated may force.
+    new ApiObject(repo.folder('clusters/rbac'), 'role', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'viewer' } });
+    const raw = (name: string, path: string) => new ApiObject(folder, name, {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, namespace: 'flux-system' },
+      spec: { interval: '10m', path, prune: true, force: true, sourceRef: { kind: 'GitRepository', name: 'platform' } },
+    });
+    raw('forced', './clusters/fleet');
+    raw('rbac', './clusters/rbac');
+    expect(Testing.synthProblems(app)).toEqual([
+      'platform/clusters--mgmt/forced: spec.force: Kustomization flux-system/forced applies ConfigMap/fleet/kept, Namespace/fleet (stateful, retained, or defining a kind: deleting it deletes every object of the kind), and ' +
+        'with force kustomize-controller deletes and recreates an object whose apply the API server refuses as invalid or conflicting ' +
+        "(HTTP 422 or 409: immutable fields, and any admission webhook's refusal; fluxcd/pkg ssa IsImmutableError), whatever its prune annotation, " +
+        'and deleting it deletes what it manages (a CAPI Cluster its AKS cluster, an ASO resource its Azure resource); turn force off, or apply those objects with another Kustomization',
+    ]);
+  });
 });
 
 describe('RemoteClusterHydration', () => {
