@@ -243,6 +243,11 @@ export const STATEFUL_KINDS: ReadonlySet<string> = new Set([
   'keyvault.azure.m.upbound.io/Vault',
 ]);
 
+/** The stateful kinds (`group/Kind`, sorted) of the API groups `inGroup` accepts. */
+export function statefulKindsOf(inGroup: (group: string) => boolean): string[] {
+  return [...STATEFUL_KINDS].filter((k) => inGroup(k.slice(0, k.lastIndexOf('/')))).sort();
+}
+
 /** Whether `<group>/<kind>` of an apiVersion/kind pair is in {@link STATEFUL_KINDS}. */
 export function isStatefulKind(apiVersion: string, kind: string): boolean {
   return STATEFUL_KINDS.has(`${groupOf(apiVersion)}/${kind}`);

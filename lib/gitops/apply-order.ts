@@ -30,6 +30,9 @@ import { IConstruct } from 'constructs';
 import type { KubeObject } from './layout';
 import { groupOf } from '../core/validation/metadata';
 import { forcedBuildMessage, mustNotForce } from '../core/removal-policy';
+import { upjetAzureApiGroups } from '../core/upjet-azure-groups';
+
+export { upjetAzureApiGroups } from '../core/upjet-azure-groups';
 import { isClusterScoped } from '../core/kinds';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
 import { kubeConfigCluster, artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecPath, isLocalRelativeComponent, fluxSpecComponents, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type ComponentRename, type KustomizeRename } from '../core/flux-build';
@@ -394,21 +397,6 @@ function globOf(pattern: string): RegExp {
   let re = GLOBS.get(pattern);
   if (!re) GLOBS.set(pattern, (re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i')));
   return re;
-}
-
-/**
- * The API groups an upjet-azure provider package establishes (crossplane-contrib/provider-upjet-azure:
- * the `config` sub-package is provider-family-azure and owns the `azure` groups — ProviderConfigs,
- * ResourceGroup, ... — every other sub-package `provider-azure-<service>` owns
- * `<service>.azure.upbound.io` (cluster-scoped) and `<service>.azure.m.upbound.io` (namespaced);
- * the monolith `provider-azure` owns all of them). Undefined for another package.
- */
-export function upjetAzureApiGroups(pkg: string): string[] | undefined {
-  const repo = pkg.replace(/[:@].*$/, '').split('/').pop() ?? '';
-  if (repo === 'provider-family-azure') return ['azure.upbound.io', 'azure.m.upbound.io'];
-  if (repo === 'provider-azure') return ['azure.upbound.io', 'azure.m.upbound.io', '*.azure.upbound.io', '*.azure.m.upbound.io'];
-  const m = /^provider-azure-([a-z0-9]+)$/.exec(repo);
-  return m ? [`${m[1]}.azure.upbound.io`, `${m[1]}.azure.m.upbound.io`] : undefined;
 }
 
 /**

@@ -17,6 +17,10 @@
  *   (`DeleteAllOf`, crossplane `internal/controller/apiextensions/definition/reconciler.go`) and
  *   every claim (`offered` reconciler), then the CRD.
  * - **CustomResourceDefinition**: its deletion deletes every object of its kind in the cluster.
+ * - **Provider** (an upjet-azure package, `upjetAzureApiGroups`) installing a stateful kind: its
+ *   deletion deletes its revisions, which own the kinds' CustomResourceDefinitions, and so every
+ *   managed resource of them (crossplane/crossplane#6001; #4251: stuck when the provider is gone
+ *   first; provider-upjet-gcp#541: deleted in the cloud while it still runs).
  *
  * A kro ResourceGraphDefinition's deletion is not such a path: kro leaves the instance CRD (and so
  * the instances) unless its controller runs with `--allow-crd-deletion` (off by default).
@@ -27,7 +31,9 @@
  * followed through kinds that are themselves composite, claim or instance kinds (a Composition
  * composing another XR kind, a graph creating an XR).
  */
-import { isStatefulKind } from '../core/removal-policy';
+import { someOf } from '../core/list-text';
+import { isStatefulKind, statefulKindsOf } from '../core/removal-policy';
+import { inApiGroups, upjetAzureApiGroups } from '../core/upjet-azure-groups';
 import { groupOf } from '../core/validation/metadata';
 import type { PlainObject } from './protection';
 
@@ -75,81 +81,84 @@ export class ComposedKinds {
   private readonly claims = new Map<string, string>();
   /** Composite kind → its claim kind. */
   private readonly claimOf = new Map<string, string>();
-  private readonly seen = new Set<string>();
+  /** Composite kind → the Composition its XRD enforces (`spec.enforcedCompositionRef`). */
+  private readonly enforced = new Map<string, string>();
   private readonly statefulCache = new Map<string, string[]>();
 
-  /** Adds a Composition, CompositeResourceDefinition or ResourceGraphDefinition (others are ignored; each identity is read once). */
+  /**
+   * Adds a Composition, CompositeResourceDefinition or ResourceGraphDefinition (others are
+   * ignored). Two of one name for one kind (the committed and the new one, or one per cluster or
+   * repo) count as one that makes what either makes.
+   */
   public add(o: PlainObject): void {
     if (!definesComposedKinds(o)) return;
     const name = o.metadata?.name ?? '';
     const spec = (o.spec ?? {}) as Json;
-    const once = (key: string) => {
-      const id = `${o.kind}\u0000${key}\u0000${name}`;
-      if (this.seen.has(id)) return false;
-      this.seen.add(id);
-      this.statefulCache.clear();
-      return true;
-    };
+    this.statefulCache.clear();
     if (o.kind === 'Composition') {
       const type = spec.compositeTypeRef as { apiVersion?: unknown; kind?: unknown } | undefined;
       if (typeof type?.apiVersion !== 'string' || typeof type.kind !== 'string') return;
-      const key = keyOf(type.apiVersion, type.kind);
-      if (!once(key)) return;
       const makes = new Set<string>();
       kindsOf(spec.resources, 'base', makes);
       if (Array.isArray(spec.pipeline)) for (const step of spec.pipeline) kindsOf(((step as Json | null)?.input as Json | undefined)?.resources, 'base', makes);
-      push(this.compositions, key, { name, makes: [...makes].sort() });
+      merge(this.compositions, keyOf(type.apiVersion, type.kind), name, makes);
     } else if (o.kind === 'CompositeResourceDefinition') {
       const group = spec.group;
       const kind = (spec.names as Json | undefined)?.kind;
-      const claim = (spec.claimNames as Json | undefined)?.kind;
-      if (typeof group !== 'string' || typeof kind !== 'string' || typeof claim !== 'string') return;
+      if (typeof group !== 'string' || typeof kind !== 'string') return;
       const key = `${group}/${kind}`;
+      const enforced = (spec.enforcedCompositionRef as Json | undefined)?.name;
+      if (typeof enforced === 'string') this.enforced.set(key, enforced);
+      const claim = (spec.claimNames as Json | undefined)?.kind;
+      if (typeof claim !== 'string') return;
       this.claims.set(`${group}/${claim}`, key);
       this.claimOf.set(key, `${group}/${claim}`);
-      this.statefulCache.clear();
     } else {
       const schema = (spec.schema ?? {}) as Json;
       if (typeof schema.kind !== 'string') return;
-      const key = `${typeof schema.group === 'string' ? schema.group : 'kro.run'}/${schema.kind}`;
-      if (!once(key)) return;
       const makes = new Set<string>();
       kindsOf(spec.resources, 'template', makes);
-      push(this.graphs, key, { name, makes: [...makes].sort() });
+      merge(this.graphs, `${typeof schema.group === 'string' ? schema.group : 'kro.run'}/${schema.kind}`, name, makes);
     }
   }
 
-  /** Whether objects of the kind make other objects this model knows of (composite, claim or kro instance kinds). */
-  public makesObjects(apiVersion: string, kind: string): boolean {
-    const key = keyOf(apiVersion, kind);
-    return this.compositions.has(key) || this.graphs.has(key) || this.claims.has(key);
+  /** The Compositions and graphs making objects of kind `key` (a claim kind's: its composite kind's). */
+  private makersOf(key: string): Maker[] {
+    return [...(this.compositions.get(this.claims.get(key) ?? key) ?? []), ...(this.graphs.get(key) ?? [])];
   }
 
   /**
    * The stateful kinds objects of kind `key` make, directly or through the composite, claim and
-   * instance kinds they make (`group/Kind`, or `group/Kind (through group/Kind)`), sorted; `only`
-   * restricts a composite kind to one Composition (an XR's `compositionRef`).
+   * instance kinds they make (`group/Kind`, or `group/Kind (through group/Kind)` naming the kind
+   * they make that leads to it), each once, sorted; `only` restricts the first step to one
+   * Composition or graph (an XR's `compositionRef`). A breadth-first walk: each kind is visited once.
    */
-  private statefulOf(key: string, only?: string, path: readonly string[] = []): string[] {
+  private statefulOf(key: string, only?: string): string[] {
     const cacheKey = `${key}\u0000${only ?? ''}`;
-    if (path.length === 0) {
-      const hit = this.statefulCache.get(cacheKey);
-      if (hit) return hit;
-    }
-    const out = new Set<string>();
-    const composite = this.claims.get(key) ?? key;
-    const makers = [...(this.compositions.get(composite) ?? []), ...(this.graphs.get(key) ?? [])].filter((m) => only === undefined || m.name === only);
-    for (const m of makers) {
-      for (const made of m.makes) {
-        const slash = made.indexOf('/');
-        if (isStatefulKind(`${made.slice(0, slash)}/v1`, made.slice(slash + 1))) out.add(made);
-        else if (!path.includes(made) && made !== key && (this.compositions.has(made) || this.graphs.has(made) || this.claims.has(made))) {
-          for (const s of this.statefulOf(made, undefined, [...path, key])) out.add(s.includes(' (through ') ? s : `${s} (through ${made})`);
+    const hit = this.statefulCache.get(cacheKey);
+    if (hit) return hit;
+    const direct = new Set<string>();
+    const through = new Map<string, string>();
+    const seen = new Set<string>([key]);
+    const queue: Array<{ kind: string; hop: string }> = [];
+    const visit = (makers: readonly Maker[], hop?: string) => {
+      for (const m of makers) {
+        for (const made of m.makes) {
+          const slash = made.indexOf('/');
+          if (isStatefulKind(`${made.slice(0, slash)}/v1`, made.slice(slash + 1))) {
+            if (hop === undefined) direct.add(made);
+            else if (!through.has(made)) through.set(made, hop);
+          } else if (!seen.has(made) && this.makersOf(made).length > 0) {
+            seen.add(made);
+            queue.push({ kind: made, hop: hop ?? made });
+          }
         }
       }
-    }
-    const list = [...out].sort();
-    if (path.length === 0) this.statefulCache.set(cacheKey, list);
+    };
+    visit(this.makersOf(key).filter((m) => only === undefined || m.name === only));
+    for (let i = 0; i < queue.length; i++) visit(this.makersOf(queue[i].kind), queue[i].hop);
+    const list = [...direct, ...[...through].filter(([s]) => !direct.has(s)).map(([s, hop]) => `${s} (through ${hop})`)].sort();
+    this.statefulCache.set(cacheKey, list);
     return list;
   }
 
@@ -188,18 +197,28 @@ export class ComposedKinds {
       const stateful = this.statefulOf(key);
       return stateful.length > 0 ? [`defines kind ${key}, whose objects make stateful ${stateful.join(', ')}: deleting it deletes every ${kind} of the cluster, and what they made`] : [];
     }
+    if (obj.kind === 'Provider' && group === 'pkg.crossplane.io') {
+      const groups = typeof spec.package === 'string' ? upjetAzureApiGroups(spec.package) : undefined;
+      const stateful = groups ? statefulKindsOf((g) => inApiGroups(g, groups)) : [];
+      return stateful.length > 0
+        ? [
+          `installs the kinds of ${groups!.join(', ')}, stateful ${someOf(stateful, 4)} among them: deleting it deletes its revisions and, through them, the kinds' CustomResourceDefinitions, ` +
+            'and every managed resource of them (deleted in Azure if the provider still runs, else stuck: crossplane/crossplane#6001, #4251); delete or retain those managed resources first, then the provider',
+        ]
+        : [];
+    }
     const key = keyOf(obj.apiVersion, obj.kind);
     const composite = this.claims.get(key);
     if (composite !== undefined) {
-      // A claim names its Composition in spec.compositionRef (passed on to its XR).
-      const ref = (spec.compositionRef as Json | undefined)?.name;
+      // A claim names its Composition in spec.compositionRef (passed on to its XR), unless its XRD enforces one.
+      const ref = this.enforced.get(composite) ?? (spec.compositionRef as Json | undefined)?.name;
       return this.compositionsMaking(composite, typeof ref === 'string' ? ref : undefined).map(
         (c) => `claim of composite kind ${composite}: deleting it makes Crossplane delete its composite resource, and what Composition ${c.name} composed, including stateful ${c.stateful.join(', ')}`,
       );
     }
     const out: string[] = [];
     if (this.compositions.has(key)) {
-      const ref = ((spec.crossplane as Json | undefined)?.compositionRef as Json | undefined)?.name ?? (spec.compositionRef as Json | undefined)?.name;
+      const ref = this.enforced.get(key) ?? ((spec.crossplane as Json | undefined)?.compositionRef as Json | undefined)?.name ?? (spec.compositionRef as Json | undefined)?.name;
       for (const c of this.compositionsMaking(key, typeof ref === 'string' ? ref : undefined)) {
         out.push(`composite resource of Composition ${c.name}: deleting it deletes what the composition created, including stateful ${c.stateful.join(', ')}`);
       }
@@ -223,8 +242,11 @@ export function composedKindsOf(objects: Iterable<{ readonly apiVersion: string;
   return model;
 }
 
-function push<T>(m: Map<string, T[]>, key: string, value: T): void {
-  const list = m.get(key);
-  if (list) list.push(value);
-  else m.set(key, [value]);
+/** Adds maker `name` of kind `key`, or what it makes to the one of that name. */
+function merge(m: Map<string, Maker[]>, key: string, name: string, makes: ReadonlySet<string>): void {
+  const list = m.get(key) ?? [];
+  const i = list.findIndex((x) => x.name === name);
+  if (i >= 0) list[i] = { name, makes: [...new Set([...list[i].makes, ...makes])].sort() };
+  else list.push({ name, makes: [...makes].sort() });
+  m.set(key, list);
 }

@@ -12,33 +12,133 @@
  */
 import { groupOf } from '../core/validation/metadata';
 import { show } from './aso-transitions';
+import { versionSkew } from './cluster-transitions';
 import type { PlainObject } from './protection';
 
 type Json = Record<string, unknown>;
 
 const CROSSPLANE_GROUP = 'apiextensions.crossplane.io';
+const PKG_GROUP = 'pkg.crossplane.io';
 
 /** Whether the guard compares objects of this kind (see {@link crossplaneTransition}). */
 export function comparesCrossplaneDefinition(o: { apiVersion: string; kind: string }): boolean {
-  return (o.kind === 'CompositeResourceDefinition' || o.kind === 'Composition') && groupOf(o.apiVersion) === CROSSPLANE_GROUP;
+  const group = groupOf(o.apiVersion);
+  return ((o.kind === 'CompositeResourceDefinition' || o.kind === 'Composition') && group === CROSSPLANE_GROUP) || (isPackageKind(o.kind) && group === PKG_GROUP);
 }
 
-/** The refusals of a change from `old` to `next` (same kind and identity). */
-export function crossplaneTransition(old: PlainObject, next: PlainObject): string[] {
+function isPackageKind(kind: string): boolean {
+  return kind === 'Provider' || kind === 'Function' || kind === 'Configuration';
+}
+
+/** What a change of a Crossplane definition or package means: refused, and protection reasons (allowed by its allow id). */
+export interface CrossplaneTransition {
+  readonly refused: string[];
+  readonly protection: string[];
+}
+
+/**
+ * The transition of a Crossplane definition or package from `old` to `next` (same kind and
+ * identity). `compositionsOf` gives the Compositions the new app has for a composite kind
+ * (`group/Kind`), with their `compositeTypeRef.apiVersion`:
+ *
+ * - immutable fields (refused): see the module comment; also an XRD's `enforcedCompositionRef`;
+ * - an XRD's versions: removing the referenceable version is refused: it is the storage version of
+ *   the CRD Crossplane generates (crossplane-runtime `xcrd` `Storage: vr.Referenceable`), so the
+ *   CRD's `status.storedVersions` lists it and the API server refuses Crossplane's CRD update ("must
+ *   appear in spec.versions"); Crossplane records an event and keeps the old CRD, ignoring every
+ *   later change of the XRD, and migrates no storage version of composite kinds (its
+ *   `crds_migrator.go` covers three core CRDs). Removing another version is protected (it may have
+ *   been the storage version of an earlier commit). A new referenceable version is protected when
+ *   Compositions of the app still compose the old one: Crossplane composes an XR only with a
+ *   Composition whose `compositeTypeRef.apiVersion` is the XR's (`composite/api.go`: "no compatible
+ *   Compositions found", "referenced composition is not compatible with this composite
+ *   resource"), and refused when none composes the new one;
+ * - a Provider, Function or Configuration package whose tag goes to a lower version: protected.
+ *   Crossplane does not check a direct downgrade; the running revision is deactivated at once, and
+ *   if the older package lacks a CRD version the CRD's `status.storedVersions` lists, its revision
+ *   never becomes healthy ("cannot establish control of object") and nothing reconciles the kinds.
+ */
+export function crossplaneTransition(old: PlainObject, next: PlainObject, compositionsOf: (kind: string) => ReadonlyArray<{ readonly name: string; readonly apiVersion: string }> = () => []): CrossplaneTransition {
   const a = (old.spec ?? {}) as Json;
   const b = (next.spec ?? {}) as Json;
-  const fields = next.kind === 'CompositeResourceDefinition' ? ['group', 'names', 'claimNames', 'scope'] : ['compositeTypeRef'];
-  const out: string[] = [];
+  const refused: string[] = [];
+  const protection: string[] = [];
+  if (isPackageKind(next.kind)) {
+    const [from, to] = [tagOf(a.package), tagOf(b.package)];
+    const skew = from !== undefined && to !== undefined && repositoryOf(a.package) === repositoryOf(b.package) ? versionSkew(from, to) : undefined;
+    if (skew && 'downgrade' in skew) {
+      protection.push(`spec.package: ${show(a.package)} → ${show(b.package)} is a downgrade: Crossplane deactivates the running revision at once and does not check it; ` +
+        'if the older package lacks a CRD version the cluster stores objects in (the CRD\'s status.storedVersions), its revision never becomes healthy ("cannot establish control of object") and nothing reconciles those kinds');
+    }
+    return { refused, protection };
+  }
+  const fields = next.kind === 'CompositeResourceDefinition' ? ['group', 'names', 'claimNames', 'scope', 'enforcedCompositionRef'] : ['compositeTypeRef'];
   for (const f of fields) {
     if (a[f] === undefined || b[f] === undefined || JSON.stringify(a[f]) === JSON.stringify(b[f])) continue;
-    out.push(
+    refused.push(
       `spec.${f}: ${show(a[f])} → ${show(b[f])}: immutable (Crossplane's validation: self == oldSelf), so the API server refuses the update and the Kustomization applying it fails for good; ` +
         (next.kind === 'CompositeResourceDefinition'
           ? 'keep it, or define a new CompositeResourceDefinition beside this one and move the composite resources to it'
           : 'keep it, or create a new Composition for the other composite type'),
     );
   }
-  return out;
+  if (next.kind === 'CompositeResourceDefinition') xrdVersions(a, b, compositionsOf, refused, protection);
+  return { refused, protection };
+}
+
+/** See {@link crossplaneTransition}: an XRD's versions. */
+function xrdVersions(a: Json, b: Json, compositionsOf: Parameters<typeof crossplaneTransition>[2] & {}, refused: string[], protection: string[]): void {
+  const versions = (s: Json) => (Array.isArray(s.versions) ? (s.versions as unknown[]).filter((v): v is Json => v !== null && typeof v === 'object' && typeof (v as Json).name === 'string') : []);
+  const [before, after] = [versions(a), versions(b)];
+  if (before.length === 0 || after.length === 0) return;
+  const names = new Set(after.map((v) => v.name as string));
+  const referenceable = (list: Json[]) => list.find((v) => v.referenceable === true)?.name as string | undefined;
+  const [was, now] = [referenceable(before), referenceable(after)];
+  const storage = 'the storage version of the CRD Crossplane generates for it';
+  const storedVersions = 'the CRD\'s status.storedVersions';
+  for (const v of before) {
+    const name = v.name as string;
+    if (names.has(name)) continue;
+    if (name === was) {
+      refused.push(`spec.versions: ${name} is removed while it is the referenceable version (${storage}): ${storedVersions} lists it, so the API server refuses Crossplane's CRD update ("must appear in spec.versions") ` +
+        'and Crossplane keeps the old CRD, ignoring every later change of this XRD; make another version referenceable first, rewrite the stored objects and trim ' +
+        `${storedVersions} to it (Crossplane migrates no composite kind), then remove ${name}`);
+    } else {
+      protection.push(`spec.versions: ${name} is removed: if it was ever the referenceable version (${storage}), ${storedVersions} may still list it, and the API server then refuses Crossplane's CRD update ` +
+        `("must appear in spec.versions"), so this XRD stops changing; check ${storedVersions} first`);
+    }
+  }
+  if (was === undefined || now === undefined || was === now || !names.has(was)) return;
+  const group = typeof b.group === 'string' ? b.group : '';
+  const kind = (b.names as Json | undefined)?.kind;
+  if (typeof kind !== 'string') return;
+  const compositions = compositionsOf(`${group}/${kind}`);
+  const stale = compositions.filter((c) => c.apiVersion === `${group}/${was}`).map((c) => c.name).sort();
+  const current = compositions.filter((c) => c.apiVersion === `${group}/${now}`);
+  const compatible = 'Crossplane composes a composite resource only with Compositions whose compositeTypeRef.apiVersion is the referenceable one';
+  if (compositions.length > 0 && current.length === 0) {
+    refused.push(`spec.versions: the referenceable version becomes ${now} (was ${was}), but no Composition of the app composes ${group}/${now}: ${compatible} ("no compatible Compositions found"), ` +
+      `so no composite resource of the kind composes any more; add Compositions for ${group}/${now} (compositeTypeRef is immutable: new ones, other names) in this change`);
+  } else if (stale.length > 0) {
+    protection.push(`spec.versions: the referenceable version becomes ${now} (was ${was}) while Compositions ${stale.join(', ')} compose ${group}/${was}: ${compatible}, ` +
+      'so a composite resource naming one of them fails ("referenced composition is not compatible with this composite resource"); point them at Compositions for the new version first');
+  }
+}
+
+/** The tag of a package reference (`registry/org/repo:v1.2.3`), not a digest. */
+function tagOf(pkg: unknown): string | undefined {
+  if (typeof pkg !== 'string' || pkg.includes('@')) return undefined;
+  const last = pkg.slice(pkg.lastIndexOf('/') + 1);
+  const i = last.indexOf(':');
+  return i >= 0 ? last.slice(i + 1) : undefined;
+}
+
+/** A package reference without its tag or digest. */
+function repositoryOf(pkg: unknown): string | undefined {
+  if (typeof pkg !== 'string') return undefined;
+  const slash = pkg.lastIndexOf('/');
+  const rest = pkg.slice(slash + 1).replace(/[:@].*$/, '');
+  return `${pkg.slice(0, slash + 1)}${rest}`;
 }
 
 /** The Composition a composite resource names explicitly (`spec.crossplane.compositionRef`, v1 `spec.compositionRef`), if any. */

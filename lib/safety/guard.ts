@@ -76,7 +76,7 @@ export interface GuardRepo {
  * Namespaces (their retention), HelmReleases (a reinstall), CompositeResourceDefinitions (immutable
  * fields), kro ResourceGraphDefinitions (stateful resources leaving the graph), RoleAssignments.
  */
-const READS_KINDS = new Set(['Namespace', 'HelmRelease', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
+const READS_KINDS = new Set(['Namespace', 'HelmRelease', 'Provider', 'Function', 'Configuration', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
 
 /**
  * Whether the guard reads the whole new object (a synth keeps it whole while staging): the kinds of
@@ -1564,6 +1564,7 @@ function dayTwoChanges(
     }
   }
   const allowed = allowMatcher(allow);
+  let compositions: ReturnType<typeof newCompositions> | undefined;
   for (const { r, n } of next) {
     const o = before.get(key(r, n.file, n.obj!));
     if (!o) continue;
@@ -1572,7 +1573,7 @@ function dayTwoChanges(
       : isHelmRelease(n)
         ? { refused: [], protection: helmReleaseTransition(o, n.obj!) }
         : comparesCrossplaneDefinition(n)
-          ? { refused: crossplaneTransition(o, n.obj!), protection: [] }
+          ? crossplaneTransition(o, n.obj!, (compositions ??= newCompositions(repos)).of)
           : isResourceGraphDefinition(n)
             ? { refused: [], protection: resourceGraphTransition(o, n.obj!, isStatefulKind) }
             : asoTransition(o, n.obj!);
@@ -1583,6 +1584,21 @@ function dayTwoChanges(
     changes.push({ repo: r.name, change: { action: 'update', object: info, protection: t.protection, blocked: allowed(info).length === 0 } });
   }
   return { refused, changes };
+}
+
+/** The new tree's Compositions by composite kind (`group/Kind`), with their `compositeTypeRef.apiVersion`. */
+function newCompositions(repos: readonly GuardRepo[]): { of: (kind: string) => Array<{ name: string; apiVersion: string }> } {
+  const byKind = new Map<string, Array<{ name: string; apiVersion: string }>>();
+  for (const r of repos) {
+    for (const n of r.next.objects) {
+      if (!n.obj || !isComposition(n)) continue;
+      const ref = ((n.obj.spec ?? {}) as { compositeTypeRef?: { apiVersion?: unknown; kind?: unknown } }).compositeTypeRef;
+      if (typeof ref?.apiVersion !== 'string' || typeof ref.kind !== 'string') continue;
+      const key = `${groupOf(ref.apiVersion)}/${ref.kind}`;
+      byKind.set(key, [...(byKind.get(key) ?? []), { name: n.name, apiVersion: ref.apiVersion }]);
+    }
+  }
+  return { of: (kind) => byKind.get(kind) ?? [] };
 }
 
 function isClusterClass(o: { apiVersion: string; kind: string }): boolean {

@@ -3,7 +3,7 @@
 import { ApiObject } from 'cdk8s';
 import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { ResourceGroup, StorageAccount } from '../../lib/aso';
-import { Claim, CompositeResource, CompositeResourceDefinition, Schema, XrdScope } from '../../lib/crossplane';
+import { Claim, CompositeResource, CompositeResourceDefinition, CrossplaneProvider, Schema, XrdScope } from '../../lib/crossplane';
 import { ResourceGraphDefinition, RgdInstance, Schema as KroSchema } from '../../lib/kro';
 import { ComposedKinds } from '../../lib/safety/composed';
 import { problems } from '../support/problems';
@@ -120,6 +120,27 @@ describe('CompositeResourceDefinitions and CustomResourceDefinitions', () => {
   });
 });
 
+describe('Crossplane providers', () => {
+  test('deleting an upjet-azure provider installing a stateful kind is refused: its CRDs, and every managed resource of them, go with it', () => {
+    const out = tmp();
+    const build = (pg: boolean) => {
+      const app = newApp(out);
+      const folder = new Repo(app, 'platform').folder('crossplane');
+      CrossplaneProvider.upjetAzure(folder, 'network', { service: 'network', version: 'v1.13.0' });
+      if (pg) CrossplaneProvider.upjetAzure(folder, 'pg', { service: 'dbforpostgresql', version: 'v1.13.0' });
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'platform/crossplane/pg/Resource (platform/crossplane/provider-provider-azure-dbforpostgresql.yaml): Provider/provider-azure-dbforpostgresql would be deleted, but it is protected: ' +
+        'installs the kinds of dbforpostgresql.azure.upbound.io, dbforpostgresql.azure.m.upbound.io, stateful dbforpostgresql.azure.m.upbound.io/FlexibleServer, dbforpostgresql.azure.m.upbound.io/FlexibleServerDatabase, ' +
+        'dbforpostgresql.azure.upbound.io/FlexibleServer, dbforpostgresql.azure.upbound.io/FlexibleServerDatabase among them: deleting it deletes its revisions and, through them, the kinds\' CustomResourceDefinitions, ' +
+        'and every managed resource of them (deleted in Azure if the provider still runs, else stuck: crossplane/crossplane#6001, #4251); delete or retain those managed resources first, then the provider. ' +
+        hint('platform::Provider/provider-azure-dbforpostgresql'),
+    ]);
+  });
+});
+
 describe('namespaced composite resources and kro instances', () => {
   test('a kro instance whose graph creates stateful kinds is protected, and so is its Namespace', () => {
     const out = tmp();
@@ -180,7 +201,7 @@ describe('ComposedKinds', () => {
       'composite resource of Composition app: deleting it deletes what the composition created, including stateful dbforpostgresql.azure.com/FlexibleServer (through example.org/Database)',
     ]);
     expect(model.reasons(xr('kro.run/Stack'))).toEqual([
-      'instance of ResourceGraphDefinition stack: deleting it makes kro delete every resource of its graph, including stateful dbforpostgresql.azure.com/FlexibleServer (through example.org/Database) ' +
+      'instance of ResourceGraphDefinition stack: deleting it makes kro delete every resource of its graph, including stateful dbforpostgresql.azure.com/FlexibleServer (through example.org/App) ' +
         '(an Azure resource too, unless its object is retained: ASO\'s detach-on-delete orphans it)',
     ]);
     expect(model.reasons(xr('example.org/A'))).toEqual([]);
@@ -188,7 +209,51 @@ describe('ComposedKinds', () => {
     model.add(composition('db-cache', 'example.org/Database', ['cache.azure.com/Redis']));
     expect(model.reasons(xr('example.org/Database', 'db-cache'))).toEqual([]);
     expect(model.reasons(xr('example.org/Database'))).toHaveLength(1);
-    expect(model.makesObjects('example.org/v1', 'Database')).toBe(true);
-    expect(model.makesObjects('v1', 'ConfigMap')).toBe(false);
+  });
+
+  test('"through" names the kind the object makes that leads to the stateful kind; a kind made directly is listed once, without it', () => {
+    const model = new ComposedKinds();
+    model.add(composition('db', 'example.org/Database', ['dbforpostgresql.azure.com/FlexibleServer']));
+    model.add(composition('app', 'example.org/App', ['example.org/Database']));
+    model.add(composition('stack', 'example.org/Stack', ['example.org/App', 'dbforpostgresql.azure.com/FlexibleServer', 'example.org/Files']));
+    model.add(composition('files', 'example.org/Files', ['storage.azure.com/StorageAccount']));
+    expect(model.reasons(xr('example.org/Stack'))).toEqual([
+      'composite resource of Composition stack: deleting it deletes what the composition created, including stateful dbforpostgresql.azure.com/FlexibleServer, storage.azure.com/StorageAccount (through example.org/Files)',
+    ]);
+  });
+
+  test('two Compositions of one name (committed and new, two clusters or repos) count as one making what either makes', () => {
+    const model = new ComposedKinds();
+    model.add(composition('xdatabase', 'example.org/Database', ['v1/ConfigMap']));
+    model.add(composition('xdatabase', 'example.org/Database', ['dbforpostgresql.azure.com/FlexibleServer']));
+    expect(model.reasons(xr('example.org/Database', 'xdatabase'))).toEqual([
+      'composite resource of Composition xdatabase: deleting it deletes what the composition created, including stateful dbforpostgresql.azure.com/FlexibleServer',
+    ]);
+  });
+
+  test("an XRD's enforcedCompositionRef wins over a claim's or composite resource's own compositionRef (Crossplane ignores theirs)", () => {
+    const model = new ComposedKinds();
+    model.add({ apiVersion: 'apiextensions.crossplane.io/v1', kind: 'CompositeResourceDefinition', metadata: { name: 'databases.example.org' }, spec: { group: 'example.org', names: { kind: 'Database' }, claimNames: { kind: 'DatabaseClaim' }, enforcedCompositionRef: { name: 'pg' } } });
+    model.add(composition('pg', 'example.org/Database', ['dbforpostgresql.azure.com/FlexibleServer']));
+    model.add(composition('cheap', 'example.org/Database', ['v1/ConfigMap']));
+    expect(model.reasons(xr('example.org/Database', 'cheap'))).toHaveLength(1);
+    expect(model.reasons({ apiVersion: 'example.org/v1', kind: 'DatabaseClaim', metadata: { name: 'c', namespace: 'ns' }, spec: { compositionRef: { name: 'cheap' } } })).toEqual([
+      'claim of composite kind example.org/Database: deleting it makes Crossplane delete its composite resource, and what Composition pg composed, including stateful dbforpostgresql.azure.com/FlexibleServer',
+    ]);
+  });
+
+  test('a deep graph of composite kinds is walked once per kind (breadth first), not once per path; the shortest way is named', () => {
+    const n = 60;
+    const model = new ComposedKinds();
+    // Each kind composes every later one; the last composes a server: 2^58 paths, 60 kinds.
+    for (let i = 0; i < n; i++) {
+      const later = Array.from({ length: n - i - 1 }, (_, j) => `example.org/K${i + j + 1}`);
+      model.add(composition(`c${i}`, `example.org/K${i}`, i === n - 1 ? ['dbforpostgresql.azure.com/FlexibleServer'] : later));
+    }
+    const started = Date.now();
+    expect(model.reasons(xr('example.org/K0'))).toEqual([
+      'composite resource of Composition c0: deleting it deletes what the composition created, including stateful dbforpostgresql.azure.com/FlexibleServer (through example.org/K59)',
+    ]);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
