@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeadmConfigTemplate } from '../../imports/capi/bootstrap.cluster.x-k8s.io';
@@ -132,6 +133,28 @@ function checkDiskSize(scope: Construct, prop: string, gb: number | undefined, m
 }
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/**
+ * The name of a machine template: `<base>-<first 8 hex digits of the SHA-256 of its spec>`. CAPZ's
+ * webhook refuses any change of an `AzureMachineTemplate`'s `spec.template.spec` ("AzureMachineTemplate
+ * spec.template.spec field is immutable. Please create new resource instead",
+ * cluster-api-provider-azure `internal/webhooks/azuremachinetemplate_webhook.go`), which would fail
+ * the server-side dry-run of the whole Flux Kustomization applying it; and a `KubeadmConfigTemplate`
+ * changed in place reaches only machines created later. Cluster API's way (book: "Updating Machine
+ * Infrastructure and Bootstrap Templates") is a new template and a reference to it, which rolls the
+ * machines: a name following the content does that. The template the previous content named is
+ * pruned with its file; Cluster API ignores a missing template of a MachineSet that is not its
+ * MachineDeployment's current one (cluster-api `machineset_controller.go`
+ * `reconcileExternalTemplateReference`).
+ */
+function templateName(base: string, spec: unknown): string {
+  return `${base}-${createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 8)}`;
+}
+
+/** The Secret CAPZ writes the cloud provider configuration of an AzureMachineTemplate to (docs/book self-managed/cloud-provider-config.md: "${RESOURCE}-azure-json"). */
+function azureJsonSecret(template: string): string {
+  return `${template}-azure-json`;
+}
 const LOCAL_HOSTNAME = '{{ ds.meta_data["local_hostname"] }}';
 
 /**
@@ -205,20 +228,18 @@ export class SelfManagedAzureCluster extends CapiCluster {
         subscriptionId: props.subscriptionId,
       },
     });
+    const cpMachine = {
+      dataDisks: [{ diskSizeGb: props.controlPlane.etcdDiskSizeGb ?? 256, lun: 0, nameSuffix: 'etcddisk' }],
+      identity: props.controlPlane.userAssignedIdentityProviderId ? ('UserAssigned' as never) : undefined,
+      osDisk: { diskSizeGb: props.controlPlane.osDiskSizeGb ?? 128, osType: 'Linux' },
+      sshPublicKey,
+      userAssignedIdentities: props.controlPlane.userAssignedIdentityProviderId ? [{ providerId: props.controlPlane.userAssignedIdentityProviderId }] : undefined,
+      vmSize: props.controlPlane.vmSize,
+    };
+    const cpTemplateName = templateName(cpName, cpMachine);
     const cpTemplate = new AzureMachineTemplate(this, 'ControlPlaneTemplate', {
-      metadata: { name: cpName, namespace },
-      spec: {
-        template: {
-          spec: {
-            dataDisks: [{ diskSizeGb: props.controlPlane.etcdDiskSizeGb ?? 256, lun: 0, nameSuffix: 'etcddisk' }],
-            identity: props.controlPlane.userAssignedIdentityProviderId ? ('UserAssigned' as never) : undefined,
-            osDisk: { diskSizeGb: props.controlPlane.osDiskSizeGb ?? 128, osType: 'Linux' },
-            sshPublicKey,
-            userAssignedIdentities: props.controlPlane.userAssignedIdentityProviderId ? [{ providerId: props.controlPlane.userAssignedIdentityProviderId }] : undefined,
-            vmSize: props.controlPlane.vmSize,
-          },
-        },
-      },
+      metadata: { name: cpTemplateName, namespace },
+      spec: { template: { spec: cpMachine } },
     });
     const externalCloud = [{ name: 'cloud-provider', value: 'external' }];
     this.controlPlane = new KubeadmControlPlane(this, 'ControlPlane', {
@@ -244,7 +265,7 @@ export class SelfManagedAzureCluster extends CapiCluster {
             partitions: [{ device: '/dev/disk/azure/scsi1/lun0', layout: true, overwrite: false, tableType: 'gpt' as never }],
           },
           files: [{
-            contentFrom: { secret: { key: 'control-plane-azure.json', name: `${cpName}-azure-json` } },
+            contentFrom: { secret: { key: 'control-plane-azure.json', name: azureJsonSecret(cpTemplateName) } },
             owner: 'root:root',
             path: '/etc/kubernetes/azure.json',
             permissions: '0644',
@@ -257,7 +278,7 @@ export class SelfManagedAzureCluster extends CapiCluster {
           mounts: [['LABEL=etcd_disk', '/var/lib/etcddisk']],
           verbosity: 10,
         },
-        machineTemplate: { spec: { infrastructureRef: { apiGroup: INFRA_GROUP, kind: 'AzureMachineTemplate', name: cpName } } },
+        machineTemplate: { spec: { infrastructureRef: { apiGroup: INFRA_GROUP, kind: 'AzureMachineTemplate', name: cpTemplateName } } },
         replicas: cpCount,
         version,
       },
@@ -271,25 +292,25 @@ export class SelfManagedAzureCluster extends CapiCluster {
 
     props.machineDeployments.forEach((md, i) => {
       const mdName = `${name}-${md.name}`;
+      const machine = { osDisk: { diskSizeGb: md.osDiskSizeGb ?? 128, osType: 'Linux' }, sshPublicKey, vmSize: md.vmSize };
+      const machineTemplate = templateName(mdName, machine);
       new AzureMachineTemplate(this, `MachineTemplate-${md.name}`, {
-        metadata: { name: mdName, namespace },
-        spec: { template: { spec: { osDisk: { diskSizeGb: md.osDiskSizeGb ?? 128, osType: 'Linux' }, sshPublicKey, vmSize: md.vmSize } } },
+        metadata: { name: machineTemplate, namespace },
+        spec: { template: { spec: machine } },
       });
+      const bootstrap = {
+        files: [{
+          contentFrom: { secret: { key: 'worker-node-azure.json', name: azureJsonSecret(machineTemplate) } },
+          owner: 'root:root',
+          path: '/etc/kubernetes/azure.json',
+          permissions: '0644',
+        }],
+        joinConfiguration: { nodeRegistration: { kubeletExtraArgs: externalCloud, name: LOCAL_HOSTNAME } },
+      };
+      const bootstrapTemplate = templateName(mdName, bootstrap);
       new KubeadmConfigTemplate(this, `KubeadmConfigTemplate-${md.name}`, {
-        metadata: { name: mdName, namespace },
-        spec: {
-          template: {
-            spec: {
-              files: [{
-                contentFrom: { secret: { key: 'worker-node-azure.json', name: `${mdName}-azure-json` } },
-                owner: 'root:root',
-                path: '/etc/kubernetes/azure.json',
-                permissions: '0644',
-              }],
-              joinConfiguration: { nodeRegistration: { kubeletExtraArgs: externalCloud, name: LOCAL_HOSTNAME } },
-            },
-          },
-        },
+        metadata: { name: bootstrapTemplate, namespace },
+        spec: { template: { spec: bootstrap } },
       });
       const labels = { [CLUSTER_NAME_LABEL]: name, 'cluster.x-k8s.io/deployment-name': mdName };
       new MachineDeployment(this, `MachineDeployment-${md.name}`, {
@@ -301,17 +322,17 @@ export class SelfManagedAzureCluster extends CapiCluster {
           template: {
             metadata: { labels },
             spec: {
-              bootstrap: { configRef: { apiGroup: BOOTSTRAP_GROUP, kind: 'KubeadmConfigTemplate', name: mdName } },
+              bootstrap: { configRef: { apiGroup: BOOTSTRAP_GROUP, kind: 'KubeadmConfigTemplate', name: bootstrapTemplate } },
               clusterName: name,
-              infrastructureRef: { apiGroup: INFRA_GROUP, kind: 'AzureMachineTemplate', name: mdName },
+              infrastructureRef: { apiGroup: INFRA_GROUP, kind: 'AzureMachineTemplate', name: machineTemplate },
               version,
             },
           },
         },
       });
       addReference(this, `machineDeployments[${i}].clusterName`, this.toRef());
-      addReference(this, `machineDeployments[${i}].bootstrap`, { apiGroup: BOOTSTRAP_GROUP, kind: 'KubeadmConfigTemplate', name: mdName, namespace });
-      addReference(this, `machineDeployments[${i}].infrastructureRef`, { apiGroup: INFRA_GROUP, kind: 'AzureMachineTemplate', name: mdName, namespace });
+      addReference(this, `machineDeployments[${i}].bootstrap`, { apiGroup: BOOTSTRAP_GROUP, kind: 'KubeadmConfigTemplate', name: bootstrapTemplate, namespace });
+      addReference(this, `machineDeployments[${i}].infrastructureRef`, { apiGroup: INFRA_GROUP, kind: 'AzureMachineTemplate', name: machineTemplate, namespace });
     });
   }
 }

@@ -48,9 +48,36 @@ describe('SelfManagedAzureCluster', () => {
     expect(Testing.find(objs, 'KubeadmControlPlane', 'vm-1-control-plane').spec.replicas).toBe(3);
     expect(Testing.find(objs, 'AzureCluster', 'vm-1').spec.identityRef).toEqual({ apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureClusterIdentity', name: 'cluster-identity' });
     expect(Testing.find(objs, 'MachineDeployment', 'vm-1-md-0').spec.template.spec.bootstrap).toEqual({
-      configRef: { apiGroup: 'bootstrap.cluster.x-k8s.io', kind: 'KubeadmConfigTemplate', name: 'vm-1-md-0' },
+      configRef: { apiGroup: 'bootstrap.cluster.x-k8s.io', kind: 'KubeadmConfigTemplate', name: expect.stringMatching(/^vm-1-md-0-[0-9a-f]{8}$/) },
     });
     expect([cluster.kubeconfigSecret.secretName, cluster.kubeconfigSecret.secretNamespace, cluster.kubeconfigSecret.key]).toEqual(['vm-1-kubeconfig', 'fleet', 'value']);
+  });
+
+  // CAPZ's webhook refuses changing an AzureMachineTemplate's spec.template.spec: a changed template
+  // is a new one (its name follows its content), which rolls the machines.
+  test('machine templates are named after their content: a change is a new template and a new reference, the same props the same names', () => {
+    const names = (props: Partial<SelfManagedAzureClusterProps> = {}) => {
+      const objs = Testing.objects(selfManaged(props).app);
+      const md = Testing.find(objs, 'MachineDeployment', 'vm-1-md-0').spec.template.spec;
+      const kcp = Testing.find(objs, 'KubeadmControlPlane', 'vm-1-control-plane').spec;
+      const templates = objs.filter((o: any) => o.kind === 'AzureMachineTemplate' || o.kind === 'KubeadmConfigTemplate').map((o: any) => `${o.kind}/${o.metadata.name}`).sort();
+      const bootstrap = Testing.find(objs, 'KubeadmConfigTemplate', md.bootstrap.configRef.name).spec.template.spec.files[0].contentFrom.secret.name;
+      return { md: [md.infrastructureRef.name, md.bootstrap.configRef.name], cp: kcp.machineTemplate.spec.infrastructureRef.name, cpSecret: kcp.kubeadmConfigSpec.files[0].contentFrom.secret.name, bootstrap, templates };
+    };
+    const a = names();
+    expect(a.md[0]).toMatch(/^vm-1-md-0-[0-9a-f]{8}$/);
+    expect(a.cp).toMatch(/^vm-1-control-plane-[0-9a-f]{8}$/);
+    // CAPZ writes the cloud provider configuration of a template to `<template>-azure-json`.
+    expect([a.cpSecret, a.bootstrap]).toEqual([`${a.cp}-azure-json`, `${a.md[0]}-azure-json`]);
+    expect(a.templates).toEqual([`AzureMachineTemplate/${a.cp}`, `AzureMachineTemplate/${a.md[0]}`, `KubeadmConfigTemplate/${a.md[1]}`].sort());
+    expect(names()).toEqual(a);
+    const resized = names({ machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D8s_v5' }] });
+    expect(resized.md[0]).not.toBe(a.md[0]);
+    // The bootstrap template names the new template's Secret: new too.
+    expect(resized.md[1]).not.toBe(a.md[1]);
+    expect(resized.cp).toBe(a.cp);
+    const cp = names({ controlPlane: { vmSize: 'Standard_D8s_v5' } });
+    expect([cp.cp === a.cp, cp.md[0] === a.md[0]]).toEqual([false, true]);
   });
 
   test.each([
