@@ -216,26 +216,3 @@ function versionChange(from: unknown, to: unknown): string | undefined {
     `set ${skew.next} first, let the upgrade finish, then ${String(to)}`;
 }
 
-/** A CAPZ `AzureMachineTemplate` (see {@link machineTemplateTransition}). */
-export function isAzureMachineTemplate(o: { apiVersion: string; kind: string }): boolean {
-  return o.kind === 'AzureMachineTemplate' && o.apiVersion.split('/')[0] === 'infrastructure.cluster.x-k8s.io';
-}
-
-/**
- * The refusal of a change of an `AzureMachineTemplate`'s `spec.template.spec` under the same name:
- * CAPZ's webhook refuses any ("AzureMachineTemplate spec.template.spec field is immutable. Please
- * create new resource instead", cluster-api-provider-azure `internal/webhooks/azuremachinetemplate_webhook.go`),
- * which fails the server-side dry-run of everything Flux applies with it. (`SelfManagedAzureCluster`
- * names its templates after their content, so its changes are new templates.)
- */
-export function machineTemplateTransition(old: PlainObject, next: PlainObject): string[] {
-  const spec = (o: PlainObject) => ((((o.spec ?? {}) as Record<string, unknown>).template ?? {}) as Record<string, unknown>).spec as Record<string, unknown> | undefined;
-  const [a, b] = [spec(old) ?? {}, spec(next) ?? {}];
-  const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
-  if (changed.length === 0) return [];
-  return [
-    `spec.template.spec: ${changed.join(', ')} changed: CAPZ's webhook refuses changing an AzureMachineTemplate ("AzureMachineTemplate spec.template.spec field is immutable. Please create new resource instead"), ` +
-      'so the server-side dry-run of everything applied with it fails; create a template of another name with the new spec and point the MachineDeployment or KubeadmControlPlane at it ' +
-      '(Cluster API then rolls the machines), then remove this one',
-  ];
-}

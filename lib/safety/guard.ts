@@ -12,7 +12,8 @@ import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuild
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
 import type { KubeObject } from '../gitops/layout';
-import { classDefaults, clusterClassKey, clusterTransition, isAzureMachineTemplate, isTopologyCluster, machineTemplateTransition, type ClassDefaults } from './cluster-transitions';
+import { classDefaults, clusterClassKey, clusterTransition, isTopologyCluster, type ClassDefaults } from './cluster-transitions';
+import { comparesSelfManaged, selfManagedTransition } from './self-managed-transitions';
 import { asoTransition, classTemplateTransition, comparesAzureResource } from './aso-transitions';
 import { helmReleaseTransition, isHelmRelease } from './helm-transitions';
 import { ComposedKinds, definesComposedKinds } from './composed';
@@ -75,9 +76,9 @@ export interface GuardRepo {
  * resources), Cluster API Clusters and ClusterClasses (day-2 edits, lib/safety/cluster-transitions.ts),
  * Namespaces (their retention), HelmReleases (a reinstall), CompositeResourceDefinitions (immutable
  * fields), kro ResourceGraphDefinitions (stateful resources leaving the graph), RoleAssignments,
- * Crossplane packages (a downgrade), CAPZ AzureMachineTemplates (immutable spec).
+ * Crossplane packages (a downgrade), the objects of self-managed clusters (lib/safety/self-managed-transitions.ts).
  */
-const READS_KINDS = new Set(['Namespace', 'HelmRelease', 'AzureMachineTemplate', 'Provider', 'Function', 'Configuration', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
+const READS_KINDS = new Set(['Namespace', 'HelmRelease', 'AzureMachineTemplate', 'AzureCluster', 'KubeadmControlPlane', 'MachineDeployment', 'Provider', 'Function', 'Configuration', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
 
 /**
  * Whether the guard reads the whole new object (a synth keeps it whole while staging): the kinds of
@@ -1552,7 +1553,7 @@ function dayTwoChanges(
   const key = (r: GuardRepo, file: string, o: PlainObject) => `${groupOf(o.apiVersion)}/${o.kind}\u0000${clusterIdentity(scopeOf, r, file, o)}`;
   // ClusterClasses too: the resources their CAPZ templates embed (see `classTemplateTransition`).
   const compared = (o: { apiVersion: string; kind: string }) =>
-    comparesAzureResource(o.apiVersion, o.kind) || isClusterClass(o) || isHelmRelease(o) || comparesCrossplaneDefinition(o) || isResourceGraphDefinition(o) || isAzureMachineTemplate(o);
+    comparesAzureResource(o.apiVersion, o.kind) || isClusterClass(o) || isHelmRelease(o) || comparesCrossplaneDefinition(o) || isResourceGraphDefinition(o) || comparesSelfManaged(o);
   const next = repos.flatMap((r) => r.next.objects.filter((n) => n.obj && compared(n) && !r.next.unchanged?.has(n.file)).map((n) => ({ r, n })));
   if (next.length === 0) return { refused, changes };
   // The committed objects of the files the new ones are written to, and of the other files that
@@ -1578,8 +1579,8 @@ function dayTwoChanges(
           ? crossplaneTransition(o, n.obj!, (compositions ??= newCompositions(repos)).of)
           : isResourceGraphDefinition(n)
             ? { refused: [], protection: resourceGraphTransition(o, n.obj!, isStatefulKind) }
-            : isAzureMachineTemplate(n)
-              ? { refused: machineTemplateTransition(o, n.obj!), protection: [] }
+            : comparesSelfManaged(n)
+              ? selfManagedTransition(o, n.obj!)
               : asoTransition(o, n.obj!);
     const where = refusalSubject(r, n, originOf);
     for (const x of t.refused) refused.push(`${where}: ${x}`);
