@@ -40,6 +40,7 @@
  * A field a side leaves unset is not compared (Azure keeps what it has): only values both sides
  * set, or a set value removed where removing it changes the resource (the OIDC issuer).
  */
+import { BlockList, isIP } from 'net';
 import { parse } from 'yaml';
 import { groupOf } from '../core/validation/metadata';
 import { getFieldPath } from '../crossplane/field-path';
@@ -58,7 +59,37 @@ const CAPZ_GROUP = 'infrastructure.cluster.x-k8s.io';
 const CAPI_GROUP = 'cluster.x-k8s.io';
 
 /** The fields of an AKS agent pool AKS cannot change on an existing node pool. */
-const AGENT_POOL_IMMUTABLE = ['vmSize', 'osDiskSizeGB', 'osDiskType', 'maxPods', 'availabilityZones', 'vnetSubnetReference', 'podSubnetReference', 'osType', 'kubeletDiskType'] as const;
+const AGENT_POOL_IMMUTABLE = ['vmSize', 'osDiskSizeGB', 'osDiskType', 'maxPods', 'availabilityZones', 'vnetSubnetReference', 'podSubnetReference', 'osType', 'kubeletDiskType',
+  'enableEncryptionAtHost', 'enableUltraSSD', 'enableNodePublicIP', 'nodePublicIPPrefixReference', 'scaleSetPriority', 'spotMaxPrice', 'scaleSetEvictionPolicy',
+  'gpuInstanceProfile', 'gpuProfile', 'kubeletConfig', 'linuxOSConfig', 'hostGroupReference'] as const;
+
+/** Why AKS cannot change an agent pool field, in its documentation's or API's words (where they say more than "immutable"). */
+const AGENT_POOL_WHY: Partial<Record<(typeof AGENT_POOL_IMMUTABLE)[number], string>> = {
+  enableEncryptionAtHost: 'host encryption "can only be set at cluster or node pool creation time"',
+  scaleSetPriority: 'AKS: "can\'t change ScaleSetPriority or SpotMaxPrice after creation"',
+  spotMaxPrice: 'AKS: "can\'t change ScaleSetPriority or SpotMaxPrice after creation"',
+  gpuProfile: 'the GPU driver installation is fixed at creation time',
+  kubeletConfig: 'AKS: CustomKubeletConfigOrCustomLinuxOSConfigCanNotBeChanged',
+  linuxOSConfig: 'AKS: CustomKubeletConfigOrCustomLinuxOSConfigCanNotBeChanged',
+  hostGroupReference: 'the API: the host group is "not allowed to changed once set"',
+};
+
+const CIDR_FIXED = 'AKS: "Changing the CIDR range is not supported. The cluster would have to be recreated."';
+
+/** The fields of an AKS managed cluster AKS cannot change on an existing cluster, and why in its documentation's or API's words. */
+const MANAGED_CLUSTER_IMMUTABLE: ReadonlyArray<readonly [string, string]> = [
+  ['location', ''],
+  ['dnsPrefix', ''],
+  ['fqdnSubdomain', 'the API: "This cannot be updated once the Managed Cluster has been created"'],
+  ['nodeResourceGroup', 'AKS FAQ: you can\'t "Change the node resource group name after you create the cluster"'],
+  ['diskEncryptionSetReference', 'AKS: OS disk encryption with customer-managed keys can "only be enabled when creating" the cluster'],
+  ['networkProfile.serviceCidr', CIDR_FIXED],
+  ['networkProfile.serviceCidrs', CIDR_FIXED],
+  ['networkProfile.dnsServiceIP', CIDR_FIXED],
+];
+
+/** Immutable managed cluster fields Azure chooses when they are unset: setting one later is refused unless it is Azure's value. */
+const MANAGED_CLUSTER_DEFAULTED = new Set(['nodeResourceGroup', 'networkProfile.serviceCidr', 'networkProfile.serviceCidrs', 'networkProfile.dnsServiceIP']);
 
 /**
  * Whether the guard compares objects of this kind (see {@link asoTransition}): ASO resources
@@ -165,9 +196,10 @@ function resourceTransition(old: PlainObject, next: PlainObject, at: string, ski
   };
   const group = groupOf(next.apiVersion);
   if (group === 'containerservice.azure.com' && next.kind === 'ManagedCluster') {
-    for (const path of ['location', 'dnsPrefix']) {
+    for (const [path, why] of MANAGED_CLUSTER_IMMUTABLE) {
+      if (MANAGED_CLUSTER_DEFAULTED.has(path)) added(path, 'cluster');
       const c = changed(path);
-      if (c) refused.push(`${field(`spec.${path}`)}: ${show(c[0])} → ${show(c[1])}: AKS cannot change the ${path} of an existing cluster; keep ${show(c[0])}, or ${replace('cluster')}`);
+      if (c) refused.push(`${field(`spec.${path}`)}: ${show(c[0])} → ${show(c[1])}: AKS cannot change the ${path} of an existing cluster${why ? ` (${why})` : ''}; keep ${show(c[0])}, or ${replace('cluster')}`);
     }
     if (getFieldPath(a, 'oidcIssuerProfile.enabled') === true && getFieldPath(b, 'oidcIssuerProfile.enabled') !== true) {
       refused.push(`${field('spec.oidcIssuerProfile.enabled')}: true → ${show(getFieldPath(b, 'oidcIssuerProfile.enabled') ?? '(unset)')}: AKS cannot turn the OIDC issuer off once it is on ("You can't disable OIDC issuer once enabled"), ` +
@@ -175,12 +207,25 @@ function resourceTransition(old: PlainObject, next: PlainObject, at: string, ski
     }
     const v = versionChange(field('spec.kubernetesVersion'), a.kubernetesVersion, b.kubernetesVersion);
     if (v) refused.push(v);
+    const values = (path: string) => {
+      const [x, y] = [getFieldPath(a, path), getFieldPath(b, path)];
+      return templated(x) || templated(y) ? undefined : [x, y];
+    };
+    managedClusterAccess({ a, b, field, changed, values, refused, protection, replace });
+    managedClusterNetwork({ a, b, field, changed, values, refused, protection, replace });
   } else if (group === 'containerservice.azure.com' && next.kind === 'ManagedClustersAgentPool') {
+    const newPool = `add a pool with the new value, move the workloads, then remove pool "${show(name(next, b))}"`;
     for (const path of AGENT_POOL_IMMUTABLE) {
       if (skip.has(path)) continue;
       added(path, 'node pool');
       const c = changed(path);
-      if (c) refused.push(`${field(`spec.${path}`)}: ${show(c[0])} → ${show(c[1])}: AKS cannot change the ${path} of an existing node pool; add a pool with the new value, move the workloads, then remove pool "${show(name(next, b))}"`);
+      const why = AGENT_POOL_WHY[path];
+      if (c) refused.push(`${field(`spec.${path}`)}: ${show(c[0])} → ${show(c[1])}: AKS cannot change the ${path} of an existing node pool${why ? ` (${why})` : ''}; ${newPool}`);
+    }
+    // Ubuntu ↔ AzureLinux is an in-place OS SKU migration; a Windows SKU is not.
+    const sku = changed('osSKU');
+    if (sku && !skip.has('osSKU') && sku.some((x) => String(x).startsWith('Windows'))) {
+      refused.push(`${field('spec.osSKU')}: ${show(sku[0])} → ${show(sku[1])}: AKS cannot change the OS SKU of an existing Windows node pool (Windows SKUs "aren't supported for node pool update"); ${newPool}`);
     }
     const v = versionChange(field('spec.orchestratorVersion'), a.orchestratorVersion, b.orchestratorVersion);
     if (v) refused.push(v);
@@ -204,6 +249,133 @@ function resourceTransition(old: PlainObject, next: PlainObject, at: string, ski
     }
   }
   return { refused, protection };
+}
+
+/** A managed cluster's specs and what its rules report (see `resourceTransition`). */
+interface ClusterChange {
+  readonly a: Json;
+  readonly b: Json;
+  readonly field: (path: string) => string;
+  readonly changed: (path: string) => unknown[] | undefined;
+  /** Both sides' values, set or not; undefined when a side's is filled in per Cluster (a ClusterClass's `{{ }}`). */
+  readonly values: (path: string) => unknown[] | undefined;
+  readonly refused: string[];
+  readonly protection: string[];
+  readonly replace: (what: string, step?: string) => string;
+}
+
+/** A value in a message, `(unset)` when a side leaves it unset. */
+const shown = (v: unknown) => show(v ?? '(unset)');
+
+/** A managed cluster's one-way identity and API server access changes. */
+function managedClusterAccess({ field, changed, values, refused, replace }: ClusterChange): void {
+  const [aad, aad2] = values('aadProfile.managed') ?? [];
+  if (aad === true && aad2 !== true) {
+    refused.push(`${field('spec.aadProfile.managed')}: true → ${shown(aad2)}: AKS cannot turn AKS-managed Microsoft Entra integration off once it is on ("can't be disabled after it's enabled"); keep it on`);
+  }
+  const [vnet, vnet2] = values('apiServerAccessProfile.enableVnetIntegration') ?? [];
+  if (vnet === true && vnet2 !== true) {
+    refused.push(`${field('spec.apiServerAccessProfile.enableVnetIntegration')}: true → ${shown(vnet2)}: AKS cannot turn API server VNet integration off once it is on (a one-way change: "can't disable"); keep it on`);
+  }
+  const zone = changed('apiServerAccessProfile.privateDNSZone');
+  if (zone && String(zone[0]).toLowerCase() !== String(zone[1]).toLowerCase() && String(zone[1]).toLowerCase() !== 'none') {
+    refused.push(`${field('spec.apiServerAccessProfile.privateDNSZone')}: ${show(zone[0])} → ${show(zone[1])}: AKS changes a private cluster's DNS zone only from a custom zone or system to none ` +
+      `(private-clusters: "only update from byo or system to none. No other combination"); keep ${show(zone[0])}, or set none, or ${replace('cluster')}`);
+  }
+  // Unset is AKS's default, a public API server.
+  const [priv, priv2] = values('apiServerAccessProfile.enablePrivateCluster') ?? [];
+  if (((priv === true && priv2 === false) || (priv !== true && priv2 === true)) && vnet2 !== true) {
+    refused.push(`${field('spec.apiServerAccessProfile.enablePrivateCluster')}: ${shown(priv)} → ${show(priv2)}: AKS makes an existing cluster's API server private or public only with API server VNet integration ` +
+      `(private-clusters), which apiServerAccessProfile.enableVnetIntegration does not turn on; keep ${show(priv ?? false)}, or set enableVnetIntegration: true with it (and its subnetReference; it cannot be turned off), or ${replace('cluster')}`);
+  }
+  // A managed identity is kept: its service principal profile says `msi`.
+  const [type] = values('identity.type') ?? [];
+  const [sp, sp2] = values('servicePrincipalProfile.clientId') ?? [];
+  const msi = (v: unknown) => v === undefined || String(v).toLowerCase() === 'msi';
+  if ((type === 'SystemAssigned' || type === 'UserAssigned') && msi(sp) && !msi(sp2)) {
+    refused.push(`${field('spec.servicePrincipalProfile.clientId')}: ${shown(sp)} → ${show(sp2)}: the cluster uses a managed identity (identity.type ${show(type)}), and AKS cannot move it back to a service principal ` +
+      `("can't switch back to using a service principal"); keep the managed identity (clientId msi), or ${replace('cluster')}`);
+  }
+}
+
+/** A managed cluster's network profile: what AKS migrates one way (protected), and what it never changes (refused). */
+function managedClusterNetwork({ field, changed, values, refused, protection, replace }: ClusterChange): void {
+  const f = (path: string) => field(`spec.networkProfile.${path}`);
+  const [mode, mode2] = values('networkProfile.networkPluginMode') ?? [];
+  const REIMAGE = 'reimages every node pool at once';
+  const OVERLAY = `the migration to Azure CNI Overlay ${REIMAGE} and is "one-way, irreversible"`;
+
+  // IPAM: AKS's only migration is to Azure CNI Overlay.
+  const plugin = changed('networkProfile.networkPlugin');
+  const migration = plugin !== undefined && plugin[0] === 'kubenet' && plugin[1] === 'azure' && mode2 === 'overlay';
+  if (migration) protection.push(`${f('networkPlugin')}: kubenet → azure: ${OVERLAY}`);
+  else if (plugin) {
+    refused.push(`${f('networkPlugin')}: ${show(plugin[0])} → ${show(plugin[1])}: AKS changes an existing cluster's network plugin only from kubenet to Azure CNI Overlay (azure with networkPluginMode overlay), ` +
+      `"a single, forward-only IPAM migration path"; keep ${show(plugin[0])}, or ${replace('cluster')}`);
+  }
+  if (mode === 'overlay' && mode2 !== 'overlay') {
+    refused.push(`${f('networkPluginMode')}: overlay → ${shown(mode2)}: AKS cannot take a cluster off Azure CNI Overlay (the migration to it is "one-way, irreversible"); keep overlay`);
+  } else if (mode === undefined && mode2 === 'overlay' && !plugin) {
+    protection.push(`${f('networkPluginMode')}: (unset) → overlay: ${OVERLAY}`);
+  }
+  const ipam = plugin !== undefined || mode !== mode2;
+
+  const [plane, plane2] = values('networkProfile.networkDataplane') ?? [];
+  if (plane === 'cilium' && plane2 !== 'cilium') {
+    refused.push(`${f('networkDataplane')}: cilium → ${shown(plane2)}: AKS cannot take a cluster off Azure CNI Powered by Cilium once it runs it; keep cilium`);
+  } else if (plane !== 'cilium' && plane2 === 'cilium' && ipam) {
+    refused.push(`${f('networkDataplane')}: ${shown(plane)} → cilium in the same change as the IPAM mode (networkPlugin, networkPluginMode): AKS updates the IPAM mode and the dataplane as separate operations; ` +
+      'change the IPAM mode first, let the update finish, then the dataplane');
+  } else if (plane !== 'cilium' && plane2 === 'cilium') {
+    protection.push(`${f('networkDataplane')}: ${shown(plane)} → cilium: the update to Azure CNI Powered by Cilium ${REIMAGE} and replaces the network policy engine with Cilium's; AKS cannot take it back`);
+  }
+
+  // Pod CIDRs: only grown, on Azure CNI Overlay (or chosen anew by the kubenet migration).
+  const growable = mode === 'overlay' && mode2 === 'overlay';
+  for (const path of ['podCidr', 'podCidrs']) {
+    const c = changed(`networkProfile.${path}`);
+    if (!c || migration) continue;
+    const list = (v: unknown) => (Array.isArray(v) ? v : [v]).map(String);
+    const [from, to] = [list(c[0]), list(c[1])];
+    if (growable && from.length === to.length && from.every((x, i) => cidrContains(to[i], x))) continue;
+    refused.push(`${f(path)}: ${show(c[0])} → ${show(c[1])}: AKS only grows the pod CIDR of an Azure CNI Overlay cluster, to a range containing the old one ` +
+      `("Shrinking or changing the pod CIDR isn't supported… must be a larger superset"); keep ${show(c[0])}${growable ? ', or a larger range containing it' : ''}`);
+  }
+
+  const sku = changed('networkProfile.loadBalancerSku');
+  if (sku && String(sku[0]).toLowerCase() !== String(sku[1]).toLowerCase()) {
+    if (String(sku[0]).toLowerCase() === 'standard') {
+      refused.push(`${f('loadBalancerSku')}: ${show(sku[0])} → ${show(sku[1])}: AKS cannot move a cluster back from the standard load balancer to basic ("roll back isn't allowed"); keep ${show(sku[0])}`);
+    } else if (String(sku[1]).toLowerCase() === 'standard') {
+      protection.push(`${f('loadBalancerSku')}: ${show(sku[0])} → ${show(sku[1])}: the upgrade to the standard load balancer has downtime and cannot be rolled back ("roll back isn't allowed")`);
+    }
+  }
+
+  const out = changed('networkProfile.outboundType');
+  if (out && out[0] === 'managedNATGateway' && out[1] === 'loadBalancer') {
+    refused.push(`${f('outboundType')}: managedNATGateway → loadBalancer: AKS does not migrate a cluster's egress from a managed NAT gateway to a load balancer ("Not Supported"); keep managedNATGateway, or ${replace('cluster')}`);
+  } else if (out) {
+    protection.push(`${f('outboundType')}: ${show(out[0])} → ${show(out[1])}: changing the egress type changes the cluster's outbound IP addresses (allow-lists of the old ones stop matching) and interrupts egress while AKS updates it`);
+  }
+}
+
+/**
+ * Whether the CIDR block `outer` contains the block `inner`: IPv4 or IPv6, false when either is
+ * not a block or their families differ. (lib/aso/cidr.ts is IPv4 only; Node's BlockList matches
+ * both families by prefix.)
+ */
+function cidrContains(outer: string, inner: string): boolean {
+  const parse = (text: string) => {
+    const m = /^([^/]+)\/(\d{1,3})$/.exec(text);
+    const family = m ? isIP(m[1]) : 0;
+    if (!m || family === 0 || Number(m[2]) > (family === 4 ? 32 : 128)) return undefined;
+    return { ip: m[1], prefix: Number(m[2]), family: family === 4 ? 'ipv4' as const : 'ipv6' as const };
+  };
+  const [o, i] = [parse(outer), parse(inner)];
+  if (!o || !i || o.family !== i.family || o.prefix > i.prefix) return false;
+  const list = new BlockList();
+  list.addSubnet(o.ip, o.prefix, o.family);
+  return list.check(i.ip, i.family);
 }
 
 /**
