@@ -11,15 +11,33 @@
  *   - `spec.azureName` or `spec.owner` changed: ASO's webhook refuses both (azure-service-operator
  *     `v2/pkg/genruntime` admissions: "updating 'AzureName' is not allowed", "updating
  *     'Owner.Name' is not allowed"); CAPZ then fails applying an embedded resource;
- *   - an AKS managed cluster's `location` or `dnsPrefix`, or its OIDC issuer turned off (AKS: "You
- *     can't disable OIDC issuer once enabled"), or its Kubernetes version (`kubernetesVersion`,
+ *   - an AKS managed cluster's `location`, `dnsPrefix`, `fqdnSubdomain`, `nodeResourceGroup`,
+ *     `diskEncryptionSetReference` or service range (`networkProfile.serviceCidr`, `serviceCidrs`,
+ *     `dnsServiceIP`: "Changing the CIDR range is not supported"), or its OIDC issuer, managed Entra
+ *     ID (`aadProfile.managed`) or API server VNet integration turned off (one-way: "You can't
+ *     disable OIDC issuer once enabled", "can't be disabled after it's enabled"), its private DNS
+ *     zone changed to anything but `none`, its API server made private or public without API
+ *     server VNet integration, its managed identity switched to a service principal
+ *     (`servicePrincipalProfile.clientId` other than `msi`);
+ *   - an AKS managed cluster's network (learn.microsoft.com/azure/aks/upgrade-aks-ipam-and-dataplane:
+ *     "a single, forward-only IPAM migration path"): a `networkPlugin` change other than kubenet →
+ *     azure with `networkPluginMode: overlay`, leaving overlay or the Cilium dataplane, the dataplane
+ *     changed with the IPAM mode, a pod CIDR (`podCidr`, `podCidrs`) changed other than grown to a
+ *     range containing it on overlay (or anew in the kubenet migration), the load balancer back to
+ *     basic, the egress type from managedNATGateway to loadBalancer;
+ *   - an AKS managed cluster's Kubernetes version (`kubernetesVersion`,
  *     CAPZ `AzureASOManagedControlPlane.spec.version`, an agent pool's `orchestratorVersion`, a CAPI
  *     MachinePool's `spec.template.spec.version`) decreased or raised by more than one minor
  *     version (AKS upgrades one minor version at a time and never downgrades);
  *   - an AKS agent pool's `vmSize`, `osDiskSizeGB`, `osDiskType`, `maxPods`, `availabilityZones`,
- *     `vnetSubnetReference`, `podSubnetReference`, `osType` or `kubeletDiskType`: AKS cannot change
- *     them on an existing node pool (learn.microsoft.com/azure/aks/manage-node-pools, the azurerm
- *     provider's ForceNew node pool fields); the same in a ClusterClass's
+ *     `vnetSubnetReference`, `podSubnetReference`, `osType`, `kubeletDiskType`,
+ *     `enableEncryptionAtHost`, `enableUltraSSD`, `enableNodePublicIP`,
+ *     `nodePublicIPPrefixReference`, `scaleSetPriority`, `spotMaxPrice`, `scaleSetEvictionPolicy`,
+ *     `gpuInstanceProfile`, `gpuProfile`, `kubeletConfig`, `linuxOSConfig` (AKS:
+ *     CustomKubeletConfigOrCustomLinuxOSConfigCanNotBeChanged) or `hostGroupReference`, or a Windows
+ *     `osSKU` (Ubuntu ↔ AzureLinux is migrated in place): AKS cannot change them on an existing node
+ *     pool (learn.microsoft.com/azure/aks/manage-node-pools, the azurerm provider's ForceNew node
+ *     pool fields); the same in a ClusterClass's
  *     `AzureASOManagedMachinePoolTemplate`, which Cluster API's topology controller applies to every
  *     Cluster of the class in place;
  *   - a PostgreSQL flexible server's `location`, `administratorLogin`, `backup.geoRedundantBackup`
@@ -35,10 +53,17 @@
  *     which stops the server and cannot be undone;
  *   - an AKS cluster whose version AKS owned (`AzureASOManagedControlPlane` without `spec.version`)
  *     getting one: a pin below what AKS upgraded it to is a downgrade AKS refuses;
- *   - an immutable field set where Azure chose it: refused unless it is the value the resource has.
+ *   - an AKS cluster's network migrated one way, every node pool reimaged at once: kubenet or the
+ *     node subnet to Azure CNI Overlay, the dataplane to Cilium (which replaces the network policy
+ *     engine); the load balancer from basic to standard (downtime, no roll back); another egress
+ *     type (`outboundType`: another egress IP, egress interrupted);
+ *   - an immutable field set where Azure chose it (an agent pool's, a managed cluster's node
+ *     resource group and service range): refused unless it is the value the resource has.
  *
  * A field a side leaves unset is not compared (Azure keeps what it has): only values both sides
- * set, or a set value removed where removing it changes the resource (the OIDC issuer).
+ * set, or a set value removed where removing it changes the resource (the OIDC issuer, managed
+ * Entra ID, API server VNet integration, overlay, Cilium), or an unset one set where setting it
+ * changes the resource (a private API server, overlay, Cilium).
  */
 import { BlockList, isIP } from 'net';
 import { parse } from 'yaml';
