@@ -21,8 +21,7 @@
  *     (`servicePrincipalProfile.clientId` other than `msi`);
  *   - an AKS managed cluster's network (learn.microsoft.com/azure/aks/upgrade-aks-ipam-and-dataplane:
  *     "a single, forward-only IPAM migration path"): a `networkPlugin` change other than kubenet →
- *     azure with `networkPluginMode: overlay`, leaving overlay or the Cilium dataplane, the dataplane
- *     changed with the IPAM mode, a pod CIDR (`podCidr`, `podCidrs`) changed other than grown to a
+ *     azure with `networkPluginMode: overlay`, leaving overlay or the Cilium dataplane, a pod CIDR (`podCidr`, `podCidrs`) changed other than grown to a
  *     range containing it on overlay (or anew in the kubenet migration), the load balancer back to
  *     basic, the egress type from managedNATGateway to loadBalancer;
  *   - an AKS managed cluster's Kubernetes version (`kubernetesVersion`,
@@ -343,14 +342,10 @@ function managedClusterNetwork({ field, changed, values, refused, protection, re
   } else if (mode === undefined && mode2 === 'overlay' && !plugin) {
     protection.push(`${f('networkPluginMode')}: (unset) → overlay: ${OVERLAY}`);
   }
-  const ipam = plugin !== undefined || mode !== mode2;
 
   const [plane, plane2] = values('networkProfile.networkDataplane') ?? [];
   if (plane === 'cilium' && plane2 !== 'cilium') {
     refused.push(`${f('networkDataplane')}: cilium → ${shown(plane2)}: AKS cannot take a cluster off Azure CNI Powered by Cilium once it runs it; keep cilium`);
-  } else if (plane !== 'cilium' && plane2 === 'cilium' && ipam) {
-    refused.push(`${f('networkDataplane')}: ${shown(plane)} → cilium in the same change as the IPAM mode (networkPlugin, networkPluginMode): AKS updates the IPAM mode and the dataplane as separate operations; ` +
-      'change the IPAM mode first, let the update finish, then the dataplane');
   } else if (plane !== 'cilium' && plane2 === 'cilium') {
     protection.push(`${f('networkDataplane')}: ${shown(plane)} → cilium: the update to Azure CNI Powered by Cilium ${REIMAGE} and replaces the network policy engine with Cilium's; AKS cannot take it back`);
   }

@@ -129,17 +129,18 @@ describe('a managed cluster: the network profile', () => {
     expect(asoTransition(net({ networkPluginMode: 'overlay' }), net({ networkPluginMode: '{{ .networkPluginMode }}' }))).toEqual(NONE);
   });
 
-  test('the dataplane: to Cilium is protected, from Cilium refused, and never with the IPAM mode', () => {
+  test('the dataplane: to Cilium is protected, also with the IPAM mode; from Cilium refused', () => {
     expect(asoTransition(net({ networkDataplane: 'azure' }), net({ networkDataplane: 'cilium' }))).toEqual({ refused: [], protection: [
       `spec.networkProfile.networkDataplane: azure → cilium: the update to Azure CNI Powered by Cilium ${REIMAGE} and replaces the network policy engine with Cilium's; AKS cannot take it back`,
     ] });
     expect(asoTransition(net({ networkDataplane: 'cilium' }), net({})).refused).toEqual([
       'spec.networkProfile.networkDataplane: cilium → (unset): AKS cannot take a cluster off Azure CNI Powered by Cilium once it runs it; keep cilium',
     ]);
-    expect(asoTransition(net({ networkPlugin: 'azure' }), net({ networkPlugin: 'azure', networkPluginMode: 'overlay', networkDataplane: 'cilium' })).refused).toEqual([
-      'spec.networkProfile.networkDataplane: (unset) → cilium in the same change as the IPAM mode (networkPlugin, networkPluginMode): AKS updates the IPAM mode and the dataplane as separate operations; ' +
-        'change the IPAM mode first, let the update finish, then the dataplane',
-    ]);
+    // AKS documents the IPAM mode and the dataplane updates as separate operations, not as refused together: both are protected.
+    expect(asoTransition(net({ networkPlugin: 'azure' }), net({ networkPlugin: 'azure', networkPluginMode: 'overlay', networkDataplane: 'cilium' }))).toEqual({ refused: [], protection: [
+      `spec.networkProfile.networkPluginMode: (unset) → overlay: the migration to Azure CNI Overlay ${REIMAGE} and is "one-way, irreversible"`,
+      `spec.networkProfile.networkDataplane: (unset) → cilium: the update to Azure CNI Powered by Cilium ${REIMAGE} and replaces the network policy engine with Cilium's; AKS cannot take it back`,
+    ] });
   });
 
   test('the pod CIDR: only grown to a range containing it, on overlay (IPv4 and IPv6), or anew in the kubenet migration', () => {
@@ -285,15 +286,15 @@ describe('an AksCluster changed in a way AKS refuses or migrates one way', () =>
   test("kubenet → Azure CNI Overlay is a protected update; the control plane's allow id allows it", () => {
     const kubenet = tmp();
     aksApp(kubenet, { network: { plugin: AksNetworkPlugin.KUBENET } }).synth();
-    // The library's default Cilium dataplane would change with the IPAM mode: refused; the azure dataplane first.
+    // The azure dataplane: only the IPAM migration.
     const overlay = { network: { plugin: AksNetworkPlugin.AZURE, dataplane: AksNetworkDataplane.AZURE } };
     expect(aksApp(kubenet, overlay).plan().blocked.map((c) => [c.object.id, c.protection])).toEqual([
       ['AzureASOManagedControlPlane/fleet/aks-dev', [`${MC}.networkProfile.networkPlugin: kubenet → azure: the migration to Azure CNI Overlay ${REIMAGE} and is "one-way, irreversible"`]],
     ]);
     expect(problems(() => aksApp(kubenet, overlay, ['AzureASOManagedControlPlane/fleet/aks-dev']).plan())).toEqual([]);
-    expect(problems(() => aksApp(kubenet).plan())).toEqual([
-      `${CP}: ${MC}.networkProfile.networkDataplane: (unset) → cilium in the same change as the IPAM mode (networkPlugin, networkPluginMode): ` +
-        'AKS updates the IPAM mode and the dataplane as separate operations; change the IPAM mode first, let the update finish, then the dataplane',
+    // The library's defaults (Overlay with Cilium): both migrations, protected.
+    expect(aksApp(kubenet).plan().blocked.map((c) => c.protection!.map((p) => p.split(':')[0]))).toEqual([
+      [`${MC}.networkProfile.networkPlugin`, `${MC}.networkProfile.networkDataplane`],
     ]);
     fs.rmSync(kubenet, { recursive: true, force: true });
   });
