@@ -1,3 +1,4 @@
+import { BlockList, isIP } from 'net';
 import { IConstruct } from 'constructs';
 import { propError } from '../core/errors';
 
@@ -78,4 +79,23 @@ export function contains(outer: CidrBlock, inner: CidrBlock): boolean {
 /** Whether an address (see {@link ipv4ToNumber}) lies inside a block. */
 export function containsAddress(outer: CidrBlock, ip: number): boolean {
   return outer.first <= ip && ip <= outer.last;
+}
+
+/**
+ * Whether the CIDR block `outer` contains the block `inner`, given as text: IPv4 or IPv6 (Node's
+ * `net.BlockList` matches both families by prefix; the blocks above are IPv4 only), false when
+ * either is not a block or their families differ.
+ */
+export function cidrTextContains(outer: string, inner: string): boolean {
+  const parse = (text: string) => {
+    const m = /^([^/]+)\/(\d{1,3})$/.exec(text);
+    const family = m ? isIP(m[1]) : 0;
+    if (!m || family === 0 || Number(m[2]) > (family === 4 ? 32 : 128)) return undefined;
+    return { ip: m[1], prefix: Number(m[2]), family: family === 4 ? 'ipv4' as const : 'ipv6' as const };
+  };
+  const [o, i] = [parse(outer), parse(inner)];
+  if (!o || !i || o.family !== i.family || o.prefix > i.prefix) return false;
+  const list = new BlockList();
+  list.addSubnet(o.ip, o.prefix, o.family);
+  return list.check(i.ip, i.family);
 }

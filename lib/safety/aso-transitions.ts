@@ -64,8 +64,8 @@
  * Entra ID, API server VNet integration, overlay, Cilium), or an unset one set where setting it
  * changes the resource (a private API server, overlay, Cilium).
  */
-import { BlockList, isIP } from 'net';
 import { parse } from 'yaml';
+import { cidrTextContains } from '../aso/cidr';
 import { groupOf } from '../core/validation/metadata';
 import { getFieldPath } from '../crossplane/field-path';
 import { versionSkew } from './cluster-transitions';
@@ -357,7 +357,7 @@ function managedClusterNetwork({ field, changed, values, refused, protection, re
     if (!c || migration) continue;
     const list = (v: unknown) => (Array.isArray(v) ? v : [v]).map(String);
     const [from, to] = [list(c[0]), list(c[1])];
-    if (growable && from.length === to.length && from.every((x, i) => cidrContains(to[i], x))) continue;
+    if (growable && from.length === to.length && from.every((x, i) => cidrTextContains(to[i], x))) continue;
     refused.push(`${f(path)}: ${show(c[0])} → ${show(c[1])}: AKS only grows the pod CIDR of an Azure CNI Overlay cluster, to a range containing the old one ` +
       `("Shrinking or changing the pod CIDR isn't supported… must be a larger superset"); keep ${show(c[0])}${growable ? ', or a larger range containing it' : ''}`);
   }
@@ -377,25 +377,6 @@ function managedClusterNetwork({ field, changed, values, refused, protection, re
   } else if (out) {
     protection.push(`${f('outboundType')}: ${show(out[0])} → ${show(out[1])}: changing the egress type changes the cluster's outbound IP addresses (allow-lists of the old ones stop matching) and interrupts egress while AKS updates it`);
   }
-}
-
-/**
- * Whether the CIDR block `outer` contains the block `inner`: IPv4 or IPv6, false when either is
- * not a block or their families differ. (lib/aso/cidr.ts is IPv4 only; Node's BlockList matches
- * both families by prefix.)
- */
-function cidrContains(outer: string, inner: string): boolean {
-  const parse = (text: string) => {
-    const m = /^([^/]+)\/(\d{1,3})$/.exec(text);
-    const family = m ? isIP(m[1]) : 0;
-    if (!m || family === 0 || Number(m[2]) > (family === 4 ? 32 : 128)) return undefined;
-    return { ip: m[1], prefix: Number(m[2]), family: family === 4 ? 'ipv4' as const : 'ipv6' as const };
-  };
-  const [o, i] = [parse(outer), parse(inner)];
-  if (!o || !i || o.family !== i.family || o.prefix > i.prefix) return false;
-  const list = new BlockList();
-  list.addSubnet(o.ip, o.prefix, o.family);
-  return list.check(i.ip, i.family);
 }
 
 /**
