@@ -164,12 +164,31 @@ export function forcedBuildMessage(field: string, id: string, kept: readonly str
 }
 
 /**
- * The problem of an object Flux would force-recreate although deleting it deletes what it manages:
- * a stateful kind or a retained object annotated {@link FLUX_FORCE_ANNOTATION} `enabled`.
+ * What Argo CD's `Force=true` sync option of an object does (argo-cd docs "Force Sync": "the
+ * resources will be synchronized using the 'kubectl delete/create' command"; gitops-engine
+ * `sync_context.go` passes it to `kubectl apply --force` and, with `Replace=true`, to `kubectl
+ * replace --force`).
  */
-export function forcedKeptProblem(obj: ApiObject): string | undefined {
-  if (annotationsOf(obj)[FLUX_FORCE_ANNOTATION] !== 'enabled' || !(isStatefulKind(obj.apiVersion, obj.kind) || retainedByGitOps(obj))) return undefined;
-  return `metadata.annotations.${FLUX_FORCE_ANNOTATION}: enabled on ${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.name} (stateful or retained): ${FORCE_RECREATES}; remove the annotation`;
+export const ARGOCD_FORCE_RECREATES =
+  'with Force=true Argo CD applies it with kubectl\'s --force, which deletes and recreates an object whose update conflicts (immutable fields), ' +
+  'and with Replace=true (on the object or its Application) deletes and creates it on every sync, ' +
+  'and deleting it deletes what it manages (a CAPI Cluster its AKS cluster, an ASO resource its Azure resource, a CRD every object of its kind)';
+
+/**
+ * The problems of an object a GitOps engine would force-recreate although deleting it deletes what
+ * it manages (a stateful kind, a retained object, or one defining a kind): Flux's
+ * {@link FLUX_FORCE_ANNOTATION} `enabled`, Argo CD's `Force=true` sync option.
+ */
+export function forcedKeptProblems(obj: ApiObject): string[] {
+  const a = annotationsOf(obj);
+  const flux = a[FLUX_FORCE_ANNOTATION] === 'enabled';
+  const argo = parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Force=true');
+  if ((!flux && !argo) || !(isStatefulKind(obj.apiVersion, obj.kind) || retainedByGitOps(obj) || definesKind(obj))) return [];
+  const what = `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.name} (stateful, retained, or defining a kind)`;
+  return [
+    ...(flux ? [`metadata.annotations.${FLUX_FORCE_ANNOTATION}: enabled on ${what}: ${FORCE_RECREATES}; remove the annotation`] : []),
+    ...(argo ? [`metadata.annotations.${ARGOCD_SYNC_OPTIONS_ANNOTATION}: Force=true on ${what}: ${ARGOCD_FORCE_RECREATES}; remove Force=true`] : []),
+  ];
 }
 
 /** The annotations of an ApiObject as its toJson renders them (cdk8s keeps them in a private map). */

@@ -390,6 +390,23 @@ describe('RemovalPolicy on Argo CD', () => {
     expect(d.toJson().metadata.annotations).toBeUndefined();
   });
 
+  test("Force=true on a stateful, retained or kind-defining object is a synth error: Argo CD would delete and recreate it (kubectl --force)", () => {
+    const { app, repo } = fixture();
+    const folder = repo.folder('apps/db', { namespace: 'apps' });
+    const force = (o: ApiObject, options: string) => o.metadata.addAnnotation('argocd.argoproj.io/sync-options', options);
+    force(new ApiObject(folder, 'db', { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServer', metadata: { name: 'orders' }, spec: { location: 'westeurope' } }), 'Force=true,Replace=true');
+    force(new ApiObject(repo.folder('crds'), 'crd', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }] } }), 'Force=true');
+    // A Job may be recreated on every sync, as Argo CD's docs show it.
+    force(new ApiObject(folder, 'job', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'contoso/migrate@sha256:' + 'a'.repeat(64) }] } } } }), 'Force=true,Replace=true');
+    const recreates = "with Force=true Argo CD applies it with kubectl's --force, which deletes and recreates an object whose update conflicts (immutable fields), " +
+      'and with Replace=true (on the object or its Application) deletes and creates it on every sync, ' +
+      'and deleting it deletes what it manages (a CAPI Cluster its AKS cluster, an ASO resource its Azure resource, a CRD every object of its kind); remove Force=true';
+    expect(Testing.synthProblems(app).filter((p) => p.includes('Force=true'))).toEqual([
+      `platform/apps--db/db: metadata.annotations.argocd.argoproj.io/sync-options: Force=true on FlexibleServer apps/orders (stateful, retained, or defining a kind): ${recreates}`,
+      `platform/crds/crd: metadata.annotations.argocd.argoproj.io/sync-options: Force=true on CustomResourceDefinition widgets.example.com (stateful, retained, or defining a kind): ${recreates}`,
+    ]);
+  });
+
   test('deleting a cascading Application that would delete protected objects is a protected deletion', () => {
     const app = (destroy: boolean) => ({
       'apps/db/cluster-db.yaml': `apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: db\n  namespace: fleet\n${destroy ? '' : '  annotations:\n    argocd.argoproj.io/sync-options: Delete=false,Prune=false\n'}`,

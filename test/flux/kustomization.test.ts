@@ -160,7 +160,7 @@ describe('Kustomization force', () => {
         'turn force off, or apply those objects with another Kustomization',
     ];
     expect(Testing.synthProblems(app)).toEqual([
-      `platform/apps--db/db: metadata.annotations.kustomize.toolkit.fluxcd.io/force: enabled on FlexibleServer web/web-db (stateful or retained): ${recreates}; remove the annotation`,
+      `platform/apps--db/db: metadata.annotations.kustomize.toolkit.fluxcd.io/force: enabled on FlexibleServer web/web-db (stateful, retained, or defining a kind): ${recreates}; remove the annotation`,
       ...forced,
     ]);
     db.metadata.addAnnotation('kustomize.toolkit.fluxcd.io/force', 'disabled');

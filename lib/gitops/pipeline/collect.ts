@@ -8,7 +8,7 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { providedBy, referencesOf, type ObjectRef } from '../../core/references';
-import { applyRemovalPolicy, forcedKeptProblem, hasGitOpsRemovalMarker, RemovalPolicy, removalPolicyOf, retainedByGitOps, retainStatefulByDefault } from '../../core/removal-policy';
+import { applyRemovalPolicy, forcedKeptProblems, hasGitOpsRemovalMarker, RemovalPolicy, removalPolicyOf, retainedByGitOps, retainStatefulByDefault } from '../../core/removal-policy';
 import { isClusterScoped } from '../../core/kinds';
 import { fluxSpecPath, kubeConfigCluster } from '../../core/flux-build';
 import { isKustomization } from '../../flux/build-size';
@@ -56,8 +56,7 @@ export function collect(input: CollectInput): FolderGroups {
     if (!(c instanceof ApiObject)) continue;
     retainStatefulByDefault(c);
     apiObjects.push(c);
-    const forced = forcedKeptProblem(c);
-    if (forced) problems.push(`${c.node.path}: ${forced}`);
+    for (const forced of forcedKeptProblems(c)) problems.push(`${c.node.path}: ${forced}`);
   }
   input.onObjects?.(apiObjects);
   const byFolder = new Map<Folder, ApiObject[]>();
