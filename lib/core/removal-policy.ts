@@ -170,8 +170,8 @@ export function forcedBuildMessage(field: string, id: string, kept: readonly str
  * replace --force`).
  */
 export const ARGOCD_FORCE_RECREATES =
-  'with Force=true Argo CD applies it with kubectl\'s --force, which deletes and recreates an object whose update conflicts (immutable fields), ' +
-  'and with Replace=true (on the object or its Application) deletes and creates it on every sync, ' +
+  'with Force=true Argo CD applies it with kubectl\'s --force, which deletes and recreates an object whose client-side apply conflicts (immutable fields; not with ServerSideApply=true), ' +
+  'and with Replace=true (on the object or its Application) deletes and creates it on every sync (CRDs and Namespaces are updated instead), ' +
   'and deleting it deletes what it manages (a CAPI Cluster its AKS cluster, an ASO resource its Azure resource, a CRD every object of its kind)';
 
 /**

@@ -1,5 +1,6 @@
 // Which API groups the upjet-azure Crossplane provider packages install (the apply-order model's
 // establishers, the destroy guard's provider removals).
+import { imageName } from './image-ref';
 
 /**
  * The API groups an upjet-azure provider package establishes (crossplane-contrib/provider-upjet-azure:
@@ -9,8 +10,7 @@
  * the monolith `provider-azure` owns all of them). Undefined for another package.
  */
 export function upjetAzureApiGroups(pkg: string): string[] | undefined {
-  // The last path segment without its tag or digest (a registry's port is before the path).
-  const repo = (pkg.split('/').pop() ?? '').replace(/[:@].*$/, '');
+  const repo = imageName(pkg).split('/').pop() ?? '';
   if (repo === 'provider-family-azure') return ['azure.upbound.io', 'azure.m.upbound.io'];
   if (repo === 'provider-azure') return ['azure.upbound.io', 'azure.m.upbound.io', '*.azure.upbound.io', '*.azure.m.upbound.io'];
   const m = /^provider-azure-([a-z0-9]+)$/.exec(repo);

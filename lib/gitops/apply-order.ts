@@ -31,6 +31,7 @@ import type { KubeObject } from './layout';
 import { groupOf } from '../core/validation/metadata';
 import { forcedBuildMessage, mustNotForce } from '../core/removal-policy';
 import { upjetAzureApiGroups } from '../core/upjet-azure-groups';
+import { objectId } from '../safety/protection';
 
 export { upjetAzureApiGroups } from '../core/upjet-azure-groups';
 import { isClusterScoped } from '../core/kinds';
@@ -494,12 +495,6 @@ function featureGateOf(obj: KubeObject): string | undefined {
   return undefined;
 }
 
-/** `Kind/namespace/name` (`Kind/name` without a namespace). */
-function describeId(o: KubeObject): string {
-  const ns = o.metadata.namespace;
-  return `${o.kind}/${ns ? `${ns}/` : ''}${o.metadata.name ?? ''}`;
-}
-
 function describe(o: KubeObject): string {
   const ns = o.metadata.namespace;
   return `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata.name ?? ''}`;
@@ -719,7 +714,7 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
     const id = `${namespace ? `${namespace}/` : ''}${name}`;
     if ((o.obj.spec as Record<string, unknown> | undefined)?.force === true && !forceChecked.has(o)) {
       forceChecked.add(o);
-      const kept = [...new Set(build.filter((a) => mustNotForce(a.obj)).map((a) => describeId(a.obj)))].sort();
+      const kept = [...new Set(build.filter((a) => mustNotForce(a.obj)).map((a) => objectId(a.obj)))].sort();
       if (kept.length > 0) forced.push({ where: o.where, message: forcedBuildMessage('spec.force', id, kept) });
     }
     const max = r.maxObjectsPerBuild ?? input.maxObjectsPerBuild ?? DEFAULT_MAX_OBJECTS_PER_BUILD;

@@ -283,13 +283,7 @@ export function imagesOf(obj: unknown, out: Set<string> = new Set()): Set<string
   return out;
 }
 
-/** The name of an image reference, without tag or digest. */
-export function imageName(ref: string): string {
-  const noDigest = ref.split('@')[0];
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  return colon > slash ? noDigest.slice(0, colon) : noDigest;
-}
+export { imageName } from '../core/image-ref';
 
 /** Props shared by overlays and components: what they change in the objects they build. */
 export interface KustomizeLayerProps extends FolderProps {

@@ -401,6 +401,8 @@ function normalize(path: string, v: unknown): unknown {
     return { ...o, ...(typeof o.armId === 'string' ? { armId: o.armId.toLowerCase() } : {}) };
   }
   if (path === 'availabilityZones' && Array.isArray(v)) return v.map(String).sort();
+  // Azure resource group names are case-insensitive.
+  if (path === 'nodeResourceGroup' && typeof v === 'string') return v.toLowerCase();
   if (typeof v === 'string' && v.startsWith('/subscriptions/')) return v.toLowerCase();
   if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Json).armId === 'string') return { ...(v as Json), armId: ((v as Json).armId as string).toLowerCase() };
   return v;

@@ -10,6 +10,7 @@
  * waits. (An XRD whose `spec.names.plural` or `spec.group` changes gets another name, `<plural>.<group>`:
  * that is the removal of the old one and a new one, not an update.)
  */
+import { imageName, imageTag } from '../core/image-ref';
 import { groupOf } from '../core/validation/metadata';
 import { show } from './aso-transitions';
 import { versionSkew } from './cluster-transitions';
@@ -43,7 +44,7 @@ export interface CrossplaneTransition {
  *
  * - immutable fields (refused): see the module comment; also an XRD's `enforcedCompositionRef`;
  * - an XRD's versions: removing the referenceable version is refused: it is the storage version of
- *   the CRD Crossplane generates (crossplane-runtime `xcrd` `Storage: vr.Referenceable`), so the
+ *   the CRD Crossplane generates (crossplane `pkg/xcrd/crd.go`: `Storage: vr.Referenceable`), so the
  *   CRD's `status.storedVersions` lists it and the API server refuses Crossplane's CRD update ("must
  *   appear in spec.versions"); Crossplane records an event and keeps the old CRD, ignoring every
  *   later change of the XRD, and migrates no storage version of composite kinds (its
@@ -64,8 +65,9 @@ export function crossplaneTransition(old: PlainObject, next: PlainObject, compos
   const refused: string[] = [];
   const protection: string[] = [];
   if (isPackageKind(next.kind)) {
-    const [from, to] = [tagOf(a.package), tagOf(b.package)];
-    const skew = from !== undefined && to !== undefined && repositoryOf(a.package) === repositoryOf(b.package) ? versionSkew(from, to) : undefined;
+    const [pkg, pkg2] = [a.package, b.package];
+    const [from, to] = typeof pkg === 'string' && typeof pkg2 === 'string' && imageName(pkg) === imageName(pkg2) ? [imageTag(pkg), imageTag(pkg2)] : [];
+    const skew = from !== undefined && to !== undefined ? versionSkew(from, to) : undefined;
     if (skew && 'downgrade' in skew) {
       protection.push(`spec.package: ${show(a.package)} → ${show(b.package)} is a downgrade: Crossplane deactivates the running revision at once and does not check it; ` +
         'if the older package lacks a CRD version the cluster stores objects in (the CRD\'s status.storedVersions), its revision never becomes healthy ("cannot establish control of object") and nothing reconciles those kinds');
@@ -125,21 +127,6 @@ function xrdVersions(a: Json, b: Json, compositionsOf: Parameters<typeof crosspl
   }
 }
 
-/** The tag of a package reference (`registry/org/repo:v1.2.3`), not a digest. */
-function tagOf(pkg: unknown): string | undefined {
-  if (typeof pkg !== 'string' || pkg.includes('@')) return undefined;
-  const last = pkg.slice(pkg.lastIndexOf('/') + 1);
-  const i = last.indexOf(':');
-  return i >= 0 ? last.slice(i + 1) : undefined;
-}
-
-/** A package reference without its tag or digest. */
-function repositoryOf(pkg: unknown): string | undefined {
-  if (typeof pkg !== 'string') return undefined;
-  const slash = pkg.lastIndexOf('/');
-  const rest = pkg.slice(slash + 1).replace(/[:@].*$/, '');
-  return `${pkg.slice(0, slash + 1)}${rest}`;
-}
 
 /** The Composition a composite resource names explicitly (`spec.crossplane.compositionRef`, v1 `spec.compositionRef`), if any. */
 export function compositionRefOf(o: PlainObject): string | undefined {

@@ -75,18 +75,19 @@ export interface GuardRepo {
  * deploys, and whether it prunes), Crossplane Compositions (which composite kinds compose stateful
  * resources), Cluster API Clusters and ClusterClasses (day-2 edits, lib/safety/cluster-transitions.ts),
  * Namespaces (their retention), HelmReleases (a reinstall), CompositeResourceDefinitions (immutable
- * fields), kro ResourceGraphDefinitions (stateful resources leaving the graph), RoleAssignments,
- * Crossplane packages (a downgrade), the objects of self-managed clusters (lib/safety/self-managed-transitions.ts).
+ * fields), kro ResourceGraphDefinitions (stateful resources leaving the graph), RoleAssignments.
  */
-const READS_KINDS = new Set(['Namespace', 'HelmRelease', 'AzureMachineTemplate', 'AzureCluster', 'KubeadmControlPlane', 'MachineDeployment', 'Provider', 'Function', 'Configuration', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
+const READS_KINDS = new Set(['Namespace', 'HelmRelease', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
 
 /**
  * Whether the guard reads the whole new object (a synth keeps it whole while staging): the kinds of
- * {@link READS_KINDS}, the Azure resources it compares (`comparesAzureResource`), and composite
- * resources naming their Composition (a switch, `compositionRefOf`).
+ * {@link READS_KINDS}, the Azure resources it compares (`comparesAzureResource`), composite
+ * resources naming their Composition (a switch, `compositionRefOf`), Crossplane definitions and
+ * packages (`comparesCrossplaneDefinition`), and the objects of self-managed clusters
+ * (`comparesSelfManaged`), by group and kind.
  */
 export function guardReadsWhole(obj: PlainObject): boolean {
-  return READS_KINDS.has(obj.kind) || comparesAzureResource(obj.apiVersion, obj.kind) || compositionRefOf(obj) !== undefined;
+  return READS_KINDS.has(obj.kind) || comparesAzureResource(obj.apiVersion, obj.kind) || compositionRefOf(obj) !== undefined || comparesCrossplaneDefinition(obj) || comparesSelfManaged(obj);
 }
 
 /**

@@ -15,23 +15,26 @@
  *     ASO object after it (`azure/services/virtualnetworks/spec.go`), so it creates a second VNet,
  *     and its subnets service deletes the managed subnets no longer in the spec (`<vnet>-<subnet>`,
  *     `azure/services/aso/service.go`): those the running machines are in;
- *   - a Cluster's `spec.clusterNetwork.pods.cidrBlocks`: accepted, but the kubeadm bootstrap
+ *   - a kubeadm Cluster's `spec.clusterNetwork.pods.cidrBlocks`: accepted, but the kubeadm bootstrap
  *     provider reads it only when kubeadm initialises the cluster, and KubeadmControlPlane never
  *     updates it: the running cluster keeps its pod CIDR;
- *   - a Cluster's `spec.topology` added or removed (cluster-api `core/webhooks/admission/cluster.go`:
- *     "cannot be removed from an existing Cluster", "classRef cannot be set on an existing Cluster");
+ *   - a Cluster's `spec.topology` added (without Cluster API's
+ *     `unsafe.topology.cluster.x-k8s.io/disable-update-class-name-check` annotation) or removed
+ *     (cluster-api `core/webhooks/admission/cluster.go`: "cannot be removed from an existing
+ *     Cluster", "classRef cannot be set on an existing Cluster");
  *   - a `KubeadmControlPlane`'s `spec.version` raised by two minors or more (its webhook's
- *     `validateVersion`: "cannot update Kubernetes version from ... to ...") or lowered (the webhook
- *     lets it through, but Kubernetes has no downgrade path: kubeadm refuses a control plane older
- *     than its etcd and API objects);
+ *     `validateVersion`: "cannot update Kubernetes version from ... to ...") or lowered by a minor
+ *     version (the webhook lets it through, but Kubernetes has no minor downgrade path);
  *   - a `MachineDeployment`'s `spec.clusterName` (`machinedeployment.go`: "field is immutable"), as
  *     when `<cluster>-<group>` of two clusters collide;
- * - protected (allowed by the object's id): an `AzureCluster`'s `identityRef`: CAPZ uses the new
+ * - protected (allowed by the object's id): a `KubeadmControlPlane`'s patch downgrade (rolled out to
+ *   every control-plane machine); an `AzureCluster`'s `identityRef`: CAPZ uses the new
  *   identity from then on, but running machines keep the old credentials in their azure.json until
  *   they are replaced, and the old identity keeps this cluster's finalizer (`EnsureClusterIdentity`
  *   adds it; only the AzureCluster's deletion removes it, and only from the current one).
  */
 import { groupOf } from '../core/validation/metadata';
+import { getFieldPath } from '../crossplane/field-path';
 import { show } from './aso-transitions';
 import { versionSkew } from './cluster-transitions';
 import type { PlainObject } from './protection';
@@ -60,7 +63,7 @@ export function selfManagedTransition(old: PlainObject, next: PlainObject): Self
   const protection: string[] = [];
   const a = (old.spec ?? {}) as Json;
   const b = (next.spec ?? {}) as Json;
-  const at = (o: Json, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Json)[k] : undefined), o);
+  const at = getFieldPath;
   const changed = (path: string) => {
     const [x, y] = [at(a, path), at(b, path)];
     return x !== undefined && y !== undefined && JSON.stringify(x) !== JSON.stringify(y) ? [x, y] as const : undefined;
@@ -95,13 +98,17 @@ export function selfManagedTransition(old: PlainObject, next: PlainObject): Self
     }
     case 'Cluster': {
       const [t, u] = [a.topology !== undefined, b.topology !== undefined];
-      if (t !== u) {
+      // Cluster API's escape hatch for adding a class (core/webhooks/admission/cluster.go).
+      const unsafe = next.metadata?.annotations?.['unsafe.topology.cluster.x-k8s.io/disable-update-class-name-check'] !== undefined;
+      if (t !== u && !(u && unsafe)) {
         refused.push(t
           ? `spec.topology: removed: Cluster API's webhook refuses removing the topology of an existing Cluster ("cannot be removed from an existing Cluster"), ${dryRun}; give the new cluster another name`
           : `spec.topology: added: Cluster API's webhook refuses a ClusterClass for an existing Cluster ("classRef cannot be set on an existing Cluster"), ${dryRun}; give the new cluster another name`);
         break;
       }
-      if (t) break; // topology Clusters: lib/safety/cluster-transitions.ts
+      if (t || u) break; // topology Clusters: lib/safety/cluster-transitions.ts
+      // Only kubeadm's: CAPZ copies an AKS cluster's pod CIDR to its managed cluster (aso-transitions compares that).
+      if (at(b, 'controlPlaneRef.kind') !== 'KubeadmControlPlane') break;
       const pods = changed('clusterNetwork.pods.cidrBlocks');
       if (pods) {
         refused.push(`spec.clusterNetwork.pods.cidrBlocks: ${show(pods[0])} → ${show(pods[1])}: Cluster API accepts it, but kubeadm reads the pod CIDR only when it creates the cluster, ` +
@@ -111,9 +118,12 @@ export function selfManagedTransition(old: PlainObject, next: PlainObject): Self
     }
     case 'KubeadmControlPlane': {
       const skew = versionSkew(a.version, b.version);
-      if (skew && 'downgrade' in skew) {
-        refused.push(`spec.version: ${String(a.version)} → ${String(b.version)} is a downgrade: KubeadmControlPlane's webhook lets it through, but Kubernetes has no downgrade path ` +
-          `(kubeadm and etcd do not go back a version) and Cluster API would roll the control plane onto it; keep ${String(a.version)}`);
+      const minor = (v: unknown) => (typeof v === 'string' ? /^v?(\d+\.\d+)/.exec(v)?.[1] : undefined);
+      if (skew && 'downgrade' in skew && minor(a.version) === minor(b.version)) {
+        protection.push(`spec.version: ${String(a.version)} → ${String(b.version)} is a patch downgrade: KubeadmControlPlane's webhook lets it through and Cluster API rolls every control-plane machine onto it`);
+      } else if (skew && 'downgrade' in skew) {
+        refused.push(`spec.version: ${String(a.version)} → ${String(b.version)} is a downgrade: KubeadmControlPlane's webhook lets it through, but Kubernetes has no minor version downgrade path ` +
+          `(kubeadm and etcd do not go back a minor version) and Cluster API would roll the control plane onto it; keep ${String(a.version)}`);
       } else if (skew) {
         refused.push(`spec.version: ${String(a.version)} → ${String(b.version)} skips a minor version, which KubeadmControlPlane's webhook refuses ("cannot update Kubernetes version from ${String(a.version)} to ${String(b.version)}"), ` +
           `${dryRun}; set ${skew.next} first, let the upgrade finish, then ${String(b.version)}`);

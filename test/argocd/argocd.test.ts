@@ -398,8 +398,8 @@ describe('RemovalPolicy on Argo CD', () => {
     force(new ApiObject(repo.folder('crds'), 'crd', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }] } }), 'Force=true');
     // A Job may be recreated on every sync, as Argo CD's docs show it.
     force(new ApiObject(folder, 'job', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'contoso/migrate@sha256:' + 'a'.repeat(64) }] } } } }), 'Force=true,Replace=true');
-    const recreates = "with Force=true Argo CD applies it with kubectl's --force, which deletes and recreates an object whose update conflicts (immutable fields), " +
-      'and with Replace=true (on the object or its Application) deletes and creates it on every sync, ' +
+    const recreates = "with Force=true Argo CD applies it with kubectl's --force, which deletes and recreates an object whose client-side apply conflicts (immutable fields; not with ServerSideApply=true), " +
+      'and with Replace=true (on the object or its Application) deletes and creates it on every sync (CRDs and Namespaces are updated instead), ' +
       'and deleting it deletes what it manages (a CAPI Cluster its AKS cluster, an ASO resource its Azure resource, a CRD every object of its kind); remove Force=true';
     expect(Testing.synthProblems(app).filter((p) => p.includes('Force=true'))).toEqual([
       `platform/apps--db/db: metadata.annotations.argocd.argoproj.io/sync-options: Force=true on FlexibleServer apps/orders (stateful, retained, or defining a kind): ${recreates}`,

@@ -53,6 +53,8 @@ describe('a managed cluster: fields AKS sets at creation only', () => {
     ] });
     const des = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/a';
     expect(refused({ diskEncryptionSetReference: { armId: des } }, { diskEncryptionSetReference: { armId: des.toUpperCase() } })).toEqual(NONE);
+    // Resource group names are case-insensitive in Azure.
+    expect(refused({ nodeResourceGroup: 'MC_a' }, { nodeResourceGroup: 'mc_A' })).toEqual(NONE);
   });
 });
 

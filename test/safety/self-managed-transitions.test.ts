@@ -5,6 +5,7 @@
 import { ApiObject } from 'cdk8s';
 import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { AzureClusterIdentity, SelfManagedAzureCluster } from '../../lib/capi';
+import { selfManagedTransition } from '../../lib/safety/self-managed-transitions';
 import { problems } from '../support/problems';
 import { tmp } from './helpers';
 
@@ -83,7 +84,7 @@ describe('SelfManagedAzureCluster props that cannot change on an existing cluste
     [{ vnetName: 'vnet-2' }, `${at('AzureCluster', 'azurecluster-vm-1.yaml', 'AzureCluster fleet/vm-1')}: spec.networkSpec.vnet.name: vm-1-vnet → vnet-2: CAPZ accepts it, but then creates a second virtual network and deletes the subnets of vm-1-vnet it manages, those the running machines are in (and their azure.json still names vm-1-vnet); keep vm-1-vnet`],
     [{ podCidr: '10.244.0.0/16' }, `${at('Cluster', 'cluster-vm-1.yaml', 'Cluster fleet/vm-1')}: spec.clusterNetwork.pods.cidrBlocks: ["192.168.0.0/16"] → ["10.244.0.0/16"]: Cluster API accepts it, but kubeadm reads the pod CIDR only when it creates the cluster, and KubeadmControlPlane never updates it: the running cluster keeps ["192.168.0.0/16"]; keep it, or create a new cluster`],
     [{ kubernetesVersion: 'v1.35.0' }, `${at('ControlPlane', 'kubeadmcontrolplane-vm-1-control-plane.yaml', 'KubeadmControlPlane fleet/vm-1-control-plane')}: spec.version: v1.33.1 → v1.35.0 skips a minor version, which KubeadmControlPlane's webhook refuses ("cannot update Kubernetes version from v1.33.1 to v1.35.0"), ${dryRun}; set v1.34.x first, let the upgrade finish, then v1.35.0`],
-    [{ kubernetesVersion: 'v1.32.5' }, `${at('ControlPlane', 'kubeadmcontrolplane-vm-1-control-plane.yaml', 'KubeadmControlPlane fleet/vm-1-control-plane')}: spec.version: v1.33.1 → v1.32.5 is a downgrade: KubeadmControlPlane's webhook lets it through, but Kubernetes has no downgrade path (kubeadm and etcd do not go back a version) and Cluster API would roll the control plane onto it; keep v1.33.1`],
+    [{ kubernetesVersion: 'v1.32.5' }, `${at('ControlPlane', 'kubeadmcontrolplane-vm-1-control-plane.yaml', 'KubeadmControlPlane fleet/vm-1-control-plane')}: spec.version: v1.33.1 → v1.32.5 is a downgrade: KubeadmControlPlane's webhook lets it through, but Kubernetes has no minor version downgrade path (kubeadm and etcd do not go back a minor version) and Cluster API would roll the control plane onto it; keep v1.33.1`],
   ])('refused %#: %j', (props, message) => {
     const out = tmp();
     build(out).synth();
@@ -105,6 +106,30 @@ describe('SelfManagedAzureCluster props that cannot change on an existing cluste
     expect(lines[0]).toContain('spec.identityRef: {"apiVersion":"infrastructure.cluster.x-k8s.io/v1beta1","kind":"AzureClusterIdentity","name":"cluster-identity"} → {"apiVersion":"infrastructure.cluster.x-k8s.io/v1beta1","kind":"AzureClusterIdentity","name":"other-identity"}: CAPZ uses the new identity');
     build(out, { identity: 'other' }, ['platform::AzureCluster/fleet/vm-1']).synth();
   });
+});
+
+test('a patch downgrade of a KubeadmControlPlane is protected, not refused; a topology added with Cluster API\'s escape hatch passes', () => {
+  const kcp = (version: string) => ({ apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlane', metadata: { name: 'c' }, spec: { version } });
+  expect(selfManagedTransition(kcp('v1.33.3'), kcp('v1.33.2'))).toEqual({
+    refused: [],
+    protection: ["spec.version: v1.33.3 → v1.33.2 is a patch downgrade: KubeadmControlPlane's webhook lets it through and Cluster API rolls every control-plane machine onto it"],
+  });
+  const cluster = (topology: boolean, annotations?: Record<string, string>) => ({
+    apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'c', annotations },
+    spec: topology ? { topology: { classRef: { name: 'aks' }, version: 'v1.33.1' } } : { controlPlaneRef: { kind: 'KubeadmControlPlane', name: 'c' } },
+  });
+  expect(selfManagedTransition(cluster(false), cluster(true)).refused).toHaveLength(1);
+  expect(selfManagedTransition(cluster(false), cluster(true, { 'unsafe.topology.cluster.x-k8s.io/disable-update-class-name-check': '' })).refused).toEqual([]);
+  expect(selfManagedTransition(cluster(true), cluster(false)).refused).toHaveLength(1);
+});
+
+test('the pod CIDR of an AKS cluster (its control plane is not kubeadm\'s) is not judged as kubeadm\'s: CAPZ copies it to the managed cluster', () => {
+  const cluster = (cidr: string, kind: string) => ({
+    apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'c' },
+    spec: { clusterNetwork: { pods: { cidrBlocks: [cidr] } }, controlPlaneRef: { kind, name: 'c' } },
+  });
+  expect(selfManagedTransition(cluster('10.244.0.0/16', 'AzureASOManagedControlPlane'), cluster('10.244.0.0/15', 'AzureASOManagedControlPlane')).refused).toEqual([]);
+  expect(selfManagedTransition(cluster('10.244.0.0/16', 'KubeadmControlPlane'), cluster('10.244.0.0/15', 'KubeadmControlPlane')).refused).toHaveLength(1);
 });
 
 test('a MachineDeployment moved to another cluster (two clusters\' <cluster>-<group> collide) is refused', () => {
