@@ -14,6 +14,7 @@ import { deletedByPatches } from '../core/patch-targets';
 import type { KubeObject } from '../gitops/layout';
 import { classDefaults, clusterClassKey, clusterTransition, isTopologyCluster, type ClassDefaults } from './cluster-transitions';
 import { comparesSelfManaged, selfManagedTransition } from './self-managed-transitions';
+import { resourceGraphSchemaTransition } from './kro-schema';
 import { asoTransition, classTemplateTransition, comparesAzureResource } from './aso-transitions';
 import { helmReleaseTransition, isHelmRelease } from './helm-transitions';
 import { ComposedKinds, definesComposedKinds } from './composed';
@@ -1579,7 +1580,7 @@ function dayTwoChanges(
         : comparesCrossplaneDefinition(n)
           ? crossplaneTransition(o, n.obj!, (compositions ??= newCompositions(repos)).of)
           : isResourceGraphDefinition(n)
-            ? { refused: [], protection: resourceGraphTransition(o, n.obj!, isStatefulKind) }
+            ? { refused: resourceGraphSchemaTransition(o, n.obj!), protection: resourceGraphTransition(o, n.obj!, isStatefulKind) }
             : comparesSelfManaged(n)
               ? selfManagedTransition(o, n.obj!)
               : asoTransition(o, n.obj!);
