@@ -7,6 +7,7 @@ import { PlatformResource } from '../core/resource';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { ARGOCD_CASCADE_FINALIZER } from '../safety/protection';
+import { renderGoTemplate, TemplateError } from '../safety/application-sets';
 import { IAppProject } from './app-project';
 import { renderSource } from './application';
 import { ArgoObjectProps, argoIdentity, ARGOCD_GROUP, subscriptionAnnotations } from './common';
@@ -180,31 +181,22 @@ export interface ApplicationSetProps extends ArgoObjectProps {
    * @default true
    */
   readonly preserveResourcesOnDeletion?: boolean;
+  /**
+   * What the applicationset-controller may do to the Applications it generated
+   * (`syncPolicy.applicationsSync`): `create-update` and `create-only` never delete one (not when
+   * a generator stops producing it, nor with the ApplicationSet: the controller then removes their
+   * owner references). Honored unless the controller runs with its own `--policy`.
+   * @default - not set: the controller's policy (`sync`: create, update and delete)
+   */
+  readonly applicationsSync?: 'create-only' | 'create-update' | 'create-delete' | 'sync';
 }
-
-/** Thrown by {@link renderTemplate} for expressions it cannot evaluate at synth. */
-class TemplateError extends Error {}
 
 /**
  * Renders the Go-template expressions this library can evaluate at synth: `{{.a.b}}` and
  * `{{index .a.b "key"}}`. Throws for a missing value or another expression.
  */
 export function renderTemplate(template: string, params: GeneratorParams): string {
-  return template.replace(/\{\{-?\s*(.*?)\s*-?\}\}/g, (_m, expr: string) => {
-    const lookup = (path: string): unknown => path.split('.').slice(1).reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), params);
-    let v: unknown;
-    const index = /^index\s+(\.[\w.]+)\s+"([^"]+)"$/.exec(expr);
-    if (index) {
-      const m = lookup(index[1]);
-      v = m && typeof m === 'object' ? (m as Record<string, unknown>)[index[2]] : undefined;
-    } else if (/^\.[\w.]+$/.test(expr)) {
-      v = lookup(expr);
-    } else {
-      throw new TemplateError(`{{${expr}}} cannot be evaluated at synth (use {{.key}} or {{index .map "key"}})`);
-    }
-    if (v === undefined || v === null || typeof v === 'object') throw new TemplateError(`{{${expr}}} has no value for parameters ${JSON.stringify(params)}`);
-    return String(v);
-  });
+  return renderGoTemplate(template, params);
 }
 
 /**
@@ -254,6 +246,9 @@ export class ApplicationSet extends PlatformResource {
         'so deleting one would delete what it deployed anyway; keep preserveResourcesOnDeletion (the default) to keep the resources');
     }
     const cascade = t.cascadeDelete ?? !preserve;
+    if (props.applicationsSync !== undefined && !['create-only', 'create-update', 'create-delete', 'sync'].includes(props.applicationsSync)) {
+      throw propError(this, 'applicationsSync', `"${String(props.applicationsSync)}" must be one of create-only, create-update, create-delete, sync`);
+    }
     (t.syncOptions ?? []).forEach((o, i) => {
       if (!/^[A-Za-z]+=[A-Za-z0-9.-]+$/.test(o)) throw propError(this, `template.syncOptions[${i}]`, `"${o}" must be Name=value (e.g. "CreateNamespace=true")`);
     });
@@ -269,7 +264,7 @@ export class ApplicationSet extends PlatformResource {
           goTemplate: true,
           goTemplateOptions: ['missingkey=error'],
           generators: props.generators.map((g) => g.render()),
-          syncPolicy: { preserveResourcesOnDeletion: preserve },
+          syncPolicy: { preserveResourcesOnDeletion: preserve, ...(props.applicationsSync ? { applicationsSync: props.applicationsSync as l1.ApplicationSetSpecSyncPolicyApplicationsSync } : {}) },
           template: {
             metadata: {
               name: t.name,

@@ -1,7 +1,7 @@
 import { relative } from 'path';
 import { parse } from 'yaml';
 import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectedByNamespace, removals, TreeObject, treeObject } from './plan';
-import { AllowId, allowMatcher, argoSyncOptions, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, keptByGitOps, retainMarkers, scopedId } from './protection';
+import { AllowId, allowMatcher, ARGOCD_CASCADE_FINALIZER, argoSyncOptions, deletedWithApplication, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, keptByGitOps, retainMarkers, scopedId } from './protection';
 import { isKustomizeConfig, listedFiles, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
@@ -18,6 +18,7 @@ import { resourceGraphSchemaTransition } from './kro-schema';
 import { asoTransition, classTemplateTransition, comparesAzureResource } from './aso-transitions';
 import { helmReleaseTransition, isHelmRelease } from './helm-transitions';
 import { ComposedKinds, definesComposedKinds } from './composed';
+import { applicationSetModel, isApplicationSet, type ApplicationSetModel } from './application-sets';
 import { compositionRefOf, comparesCrossplaneDefinition, crossplaneTransition, isResourceGraphDefinition, resourceGraphTransition } from './crossplane-transitions';
 
 /**
@@ -73,12 +74,12 @@ export interface GuardRepo {
  * protected, `TreeObject.isProtected`, so a synth does not hold the tree twice): Flux
  * Kustomizations, GitRepositories and ArtifactGenerators (what a Kustomization builds and prunes,
  * from which repo, and what its source leaves out of the artifact), Argo CD Applications (what each
- * deploys, and whether it prunes), Crossplane Compositions (which composite kinds compose stateful
+ * deploys, and whether it prunes) and ApplicationSets (the Applications they generate), Crossplane Compositions (which composite kinds compose stateful
  * resources), Cluster API Clusters and ClusterClasses (day-2 edits, lib/safety/cluster-transitions.ts),
  * Namespaces (their retention), HelmReleases (a reinstall), CompositeResourceDefinitions (immutable
  * fields), kro ResourceGraphDefinitions (stateful resources leaving the graph), RoleAssignments.
  */
-const READS_KINDS = new Set(['Namespace', 'HelmRelease', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
+const READS_KINDS = new Set(['Namespace', 'HelmRelease', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Kustomization', 'GitRepository', 'ArtifactGenerator', 'Application', 'ApplicationSet', 'Composition', 'Cluster', 'ClusterClass', 'RoleAssignment']);
 
 /**
  * Whether the guard reads the whole new object (a synth keeps it whole while staging): the kinds of
@@ -292,7 +293,11 @@ function unusedAllows(allow: readonly AllowId[], changes: readonly ObjectChange[
  * - Argo CD Applications with automated prune whose source no longer holds an object still in Git
  *   (moved to another Application's folder, or the source path changed): Argo CD deletes the
  *   resources it tracks that its desired state lacks, unless the object has the sync option
- *   `Prune=false`, and which of the two Applications syncs first is not ordered.
+ *   `Prune=false`, and which of the two Applications syncs first is not ordered (also the
+ *   Applications an ApplicationSet generates, where its YAML tells them);
+ * - Argo CD ApplicationSets whose generated Applications carry the cascading finalizer, removed
+ *   or no longer generating one of them: the applicationset-controller deletes those
+ *   Applications, which delete what they deployed (see {@link applicationSetChanges}).
  *
  * `allow` entries are `Kind/ns/name` (only when exactly one repo and cluster of the app has that
  * object; otherwise a problem listing the candidates) or scoped `<repo>:<cluster>:Kind/ns/name`.
@@ -334,6 +339,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
   const changes = new Map<string, ObjectChange[]>();
   const flux = fluxKustomizations(repos, olds);
   const kustomizationReasons = fluxRemovalReasons(repos, olds, flux);
+  const appSets = applicationSetChanges(repos, olds, flux.s, allowIds, scopeOf, composite);
   for (const r of repos) {
     // The objects of files written unchanged pair with themselves first (same file, same
     // identity), so leaving them out changes no other pairing (as in `planTrees`).
@@ -342,13 +348,18 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
     const old = oldObjects(olds.get(r)!, next, unchanged);
     const matched = matchObjects(old, next);
     const scope = (o: TreeObject) => ({ repo: r.name, cluster: scopeOf.get(r)!(o.file) });
-    const extra = (o: TreeObject) => [...(kustomizationReasons.get(r)?.get(o.file) ?? []), ...(o.obj ? composite(o.obj) : [])];
+    const extra = (o: TreeObject) => [
+      ...(kustomizationReasons.get(r)?.get(o.file) ?? []),
+      ...(o.obj ? composite(o.obj) : []),
+      ...(appSets.deleted.get(r)?.get(`${o.file}\u0000${identText(o)}`) ?? []),
+    ];
     // Argo CD: a cascading Application deletes what it deployed from the old tree (see `removals`).
     const list = removals(matched, allowIds, heldAll, scope, extra, () => olds.get(r)!.all(), composite);
     changes.set(r.name, list);
   }
   for (const p of fluxPrunes(repos, olds, flux, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
   for (const p of argoPrunes(repos, olds, flux.s, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
+  for (const p of appSets.changes) changes.get(p.repo)!.push(p.change);
   for (const p of compositionEntryChanges(repos, flux.s, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
   for (const p of compositionSwitchChanges(repos, olds, flux.s, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
   const clusters = topologyClusterChanges(repos, olds, allowIds, scopeOf, options.originOf);
@@ -1130,6 +1141,8 @@ interface ArgoApplication {
   readonly file: string;
   readonly obj: PlainObject;
   readonly id: string;
+  /** The ApplicationSet that generates it (its id), for an Application not in Git. */
+  readonly generatedBy?: string;
 }
 
 function isArgoApplication(o: { apiVersion: string; kind: string }): boolean {
@@ -1193,9 +1206,10 @@ function argoPrunes(
   scopeOf: Map<GuardRepo, (file: string) => string>,
   composite: (obj: PlainObject) => string[],
 ): Array<{ repo: string; change: ObjectChange }> {
-  const oldApps = applicationsOf(repos, s.old, scopeOf);
+  // With the Applications ApplicationSets generate (where their YAML tells them, on both sides).
+  const oldApps = new Map([...applicationsOf(repos, s.old, scopeOf), ...generatedApplicationsOf(repos, s.old, scopeOf)]);
   if (oldApps.size === 0) return [];
-  const newApps = applicationsOf(repos, s.next, scopeOf);
+  const newApps = new Map([...applicationsOf(repos, s.next, scopeOf), ...generatedApplicationsOf(repos, s.next, scopeOf)]);
   const ctx = pruneContext(repos, olds, held, scopeOf, composite);
   const out: Array<{ repo: string; change: ObjectChange }> = [];
   const allowed = allowMatcher(allow);
@@ -1217,8 +1231,11 @@ function argoPrunes(
           action: 'prune',
           pruner: 'argocd',
           object: info,
-          prunedBy: `${aNew.id} (${dir}${aNew.file}) no longer deploys it, and its automated sync prunes`,
-          pruneStoppable: { kustomization: aNew.id, removed: false },
+          prunedBy: aNew.generatedBy
+            ? `${aNew.id}, generated by ${aNew.generatedBy} (${dir}${aNew.file}), no longer deploys it, and its automated sync prunes`
+            : `${aNew.id} (${dir}${aNew.file}) no longer deploys it, and its automated sync prunes`,
+          // A generated Application's prune is set in its ApplicationSet's template.
+          pruneStoppable: { kustomization: aNew.generatedBy ?? aNew.id, removed: false },
           protection: reasons,
           blocked: allowed(info).length === 0,
         },
@@ -1226,6 +1243,170 @@ function argoPrunes(
     }
   }
   return out;
+}
+
+/** An Argo CD ApplicationSet of one side of the app, with what it generates. */
+interface ArgoApplicationSet {
+  readonly repo: GuardRepo;
+  readonly file: string;
+  readonly obj: PlainObject;
+  readonly id: string;
+  readonly model: ApplicationSetModel;
+}
+
+const DIRECTORIES = new WeakMap<Map<string, Ident[]>, string[]>();
+
+/** The directories of a repo on one side (every folder holding a file, and their parents; sorted). */
+function directoriesOfRepo(side: Side, r: GuardRepo): string[] {
+  const ids = side.ids(r);
+  let out = DIRECTORIES.get(ids);
+  if (out) return out;
+  const dirs = new Set<string>();
+  const add = (file: string) => {
+    for (let d = file.replace(/\/[^/]*$/, ''); d !== file && d !== '' && !dirs.has(d); file = d, d = d.replace(/\/[^/]*$/, '')) dirs.add(d);
+  };
+  for (const file of ids.keys()) add(file);
+  for (const file of side.kfiles(r).keys()) add(file);
+  DIRECTORIES.set(ids, (out = [...dirs].sort()));
+  return out;
+}
+
+const APPLICATION_SETS = new WeakMap<Side, Map<string, ArgoApplicationSet>>();
+
+/**
+ * The Argo CD ApplicationSets of one side, keyed like {@link applicationsOf} (the cluster of their
+ * file, namespace and name), each with its model: git directory generators over a repo of the app
+ * see that repo's directories on the same side.
+ */
+function applicationSetsOf(repos: readonly GuardRepo[], side: Side, scopeOf: Map<GuardRepo, (file: string) => string>): Map<string, ArgoApplicationSet> {
+  let out = APPLICATION_SETS.get(side);
+  if (out) return out;
+  out = new Map();
+  const byUrl = () => sourceIndex(repos, side).repoByUrl;
+  const directoriesOf = (url: string) => {
+    const repo = byUrl().get(normalizeRepoUrl(url));
+    return repo ? directoriesOfRepo(side, repo) : undefined;
+  };
+  for (const { r, file, obj } of sideObjects(repos, side, isApplicationSet)) {
+    const ns = obj.metadata?.namespace ?? '';
+    const name = obj.metadata?.name ?? '';
+    out.set(`${scopeOf.get(r)!(file)}\u0000${ns}/${name}`, { repo: r, file, obj, id: `ApplicationSet/${ns}/${name}`, model: applicationSetModel(obj, directoriesOf) });
+  }
+  APPLICATION_SETS.set(side, out);
+  return out;
+}
+
+/** The Applications the ApplicationSets of one side generate, where known, keyed like {@link applicationsOf}. */
+function generatedApplicationsOf(repos: readonly GuardRepo[], side: Side, scopeOf: Map<GuardRepo, (file: string) => string>): Map<string, ArgoApplication> {
+  const out = new Map<string, ArgoApplication>();
+  for (const [key, set] of applicationSetsOf(repos, side, scopeOf)) {
+    const scope = key.slice(0, key.indexOf('\u0000'));
+    const ns = set.obj.metadata?.namespace ?? '';
+    for (const g of set.model.generated ?? []) {
+      out.set(`${scope}\u0000${ns}/${g.name}`, { repo: set.repo, file: set.file, obj: g.obj, id: `Application/${ns}/${g.name}`, generatedBy: set.id });
+    }
+  }
+  return out;
+}
+
+/**
+ * The protected objects Argo CD deletes when an Application of the old side is deleted with the
+ * cascading finalizer: what it deployed (each Git source's build, as Argo CD names it), protected
+ * and without `Delete=false` (ids).
+ */
+function deletedWithDeployed(a: ArgoApplication, repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTree>, side: Side, composite: (obj: PlainObject) => string[]): string[] {
+  const out: string[] = [];
+  for (const v of deployed(a, repos, side).values()) {
+    const old = olds.get(v.repo)!;
+    const obj = old.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name && (o.metadata?.namespace ?? '') === (v.raw.namespace ?? ''));
+    if (!obj || !deletedWithApplication(obj, composite)) continue;
+    const t = treeObject(v.file, { ...obj, metadata: { ...obj.metadata, namespace: v.ident.namespace, name: v.ident.name } }, old.snapshot.constructPaths[v.file]);
+    out.push(objectInfo(t).id);
+  }
+  return out;
+}
+
+/** The Applications an old ApplicationSet may have generated when its generators are unknown: one per folder its template's paths may render to. */
+function possibleApplications(set: ArgoApplicationSet, repos: readonly GuardRepo[], side: Side): ArgoApplication[] {
+  const out: ArgoApplication[] = [];
+  for (const url of set.model.repoUrls) {
+    const repo = sourceIndex(repos, side).repoByUrl.get(normalizeRepoUrl(url));
+    if (!repo) continue;
+    for (const dir of directoriesOfRepo(side, repo)) {
+      if (!set.model.pathPatterns.some((p) => p.test(dir))) continue;
+      const obj: PlainObject = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: dir }, spec: { source: { repoURL: url, path: dir, directory: { recurse: true } } } };
+      out.push({ repo: set.repo, file: set.file, obj, id: `Application/${dir}`, generatedBy: set.id });
+    }
+  }
+  return out;
+}
+
+/**
+ * Argo CD ApplicationSets whose generated Applications carry the cascading finalizer
+ * (`resources-finalizer.argocd.argoproj.io`: the template's, or the one the controller adds while
+ * `preserveResourcesOnDeletion` is not true), and whose sync policy lets the controller delete
+ * Applications (not `applicationsSync: create-only` or `create-update`); see
+ * lib/safety/application-sets.ts for the controller's behaviour:
+ *
+ * - `deleted`: an ApplicationSet removed (or renamed): its Applications are deleted with it (owner
+ *   references) and delete the protected objects they deployed; the reason goes on its deletion
+ *   (by repo, then `file NUL Kind/ns/name`). When its generators are unknown, every folder its
+ *   template's paths may render to counts.
+ * - `changes`: an ApplicationSet that stays but no longer generates an Application it generated
+ *   (a list element or a directory removed, the name template changed): the controller deletes
+ *   that Application. Both sides' generated sets must be known. A protected `update` of the
+ *   ApplicationSet, blocked unless allowed by its id.
+ */
+function applicationSetChanges(
+  repos: readonly GuardRepo[],
+  olds: Map<GuardRepo, OldTree>,
+  s: { old: Side; next: Side },
+  allow: readonly AllowId[],
+  scopeOf: Map<GuardRepo, (file: string) => string>,
+  composite: (obj: PlainObject) => string[],
+): { deleted: Map<GuardRepo, Map<string, string[]>>; changes: Array<{ repo: string; change: ObjectChange }> } {
+  const deleted = new Map<GuardRepo, Map<string, string[]>>();
+  const changes: Array<{ repo: string; change: ObjectChange }> = [];
+  const before = applicationSetsOf(repos, s.old, scopeOf);
+  if (before.size === 0) return { deleted, changes };
+  const after = applicationSetsOf(repos, s.next, scopeOf);
+  const allowed = allowMatcher(allow);
+  const firstApplyHint = 'set preserveResourcesOnDeletion: true (no finalizer in the template) or applicationsSync: create-update in a change of its own first, so that the controller stops cascading';
+  for (const [key, o] of before) {
+    if (!o.model.cascades) continue;
+    const n = after.get(key);
+    if (!n) {
+      if (!o.model.deletesApplications) continue;
+      const apps = o.model.generated
+        ? o.model.generated.map((g): ArgoApplication => ({ repo: o.repo, file: o.file, obj: g.obj, id: `Application/${g.name}`, generatedBy: o.id }))
+        : possibleApplications(o, repos, s.old);
+      const doomed = [...new Set(apps.flatMap((a) => deletedWithDeployed(a, repos, olds, s.old, composite)))].sort();
+      if (doomed.length === 0) continue;
+      const reason = `Argo CD ApplicationSet whose Applications carry ${ARGOCD_CASCADE_FINALIZER}: deleting it deletes them (owner references), and they delete the protected objects they deployed (without Delete=false): ${someOf(doomed)}; ${firstApplyHint}`;
+      const byFile = deleted.get(o.repo) ?? new Map<string, string[]>();
+      const ident = { kind: o.obj.kind, name: o.obj.metadata?.name ?? '', namespace: o.obj.metadata?.namespace, apiVersion: o.obj.apiVersion };
+      byFile.set(`${o.file}\u0000${identText(ident)}`, [reason]);
+      deleted.set(o.repo, byFile);
+      continue;
+    }
+    if (!n.model.deletesApplications || !o.model.generated || !n.model.generated) continue;
+    const kept = new Set(n.model.generated.map((g) => g.name));
+    const reasons: string[] = [];
+    for (const g of o.model.generated) {
+      if (kept.has(g.name)) continue;
+      const doomed = [...new Set(deletedWithDeployed({ repo: o.repo, file: o.file, obj: g.obj, id: `Application/${g.name}`, generatedBy: o.id }, repos, olds, s.old, composite))].sort();
+      if (doomed.length === 0) continue;
+      reasons.push(
+        `no longer generates Application "${g.name}", which carries ${ARGOCD_CASCADE_FINALIZER}: the applicationset-controller deletes it, and it deletes the protected objects it deployed ` +
+          `(without Delete=false): ${someOf(doomed)}; ${firstApplyHint}`,
+      );
+    }
+    if (reasons.length === 0) continue;
+    const t = treeObject(n.file, n.obj, n.repo.old.constructPaths[n.file]);
+    const info: ObjectInfo = { ...objectInfo(t), repo: n.repo.name, cluster: scopeOf.get(n.repo)!(n.file) };
+    changes.push({ repo: n.repo.name, change: { action: 'update', object: info, protection: reasons, blocked: allowed(info).length === 0 } });
+  }
+  return { deleted, changes };
 }
 
 const CROSSPLANE_GROUP = 'apiextensions.crossplane.io';

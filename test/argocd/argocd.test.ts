@@ -652,6 +652,17 @@ describe('ApplicationSet', () => {
     // files/exclude of the git generator, scm/pull-request/matrix/merge/plugin generators,
     // strategy, preservedFields and ignoreApplicationDifferences are not modelled.
     expect(list.spec.syncPolicy.preserveResourcesOnDeletion).toBe(upstream.spec.syncPolicy.preserveResourcesOnDeletion);
+    // applicationsSync, as upstream sets it, when asked for.
+    new ApplicationSet(mgmt, 'create-only', {
+      name: 'create-only', applicationsSync: 'create-only',
+      generators: [ListGenerator.of(upstream.spec.generators[0].list.elements)],
+      template: { name: '{{.cluster}}-guestbook', project, repo, path: 'guestbook/{{.cluster}}', destination: { server: '{{.url}}' } },
+    });
+    expect(Testing.render(app)['platform/clusters/mgmt/applicationset-create-only.yaml'][0].spec.syncPolicy)
+      .toEqual({ preserveResourcesOnDeletion: true, applicationsSync: upstream.spec.syncPolicy.applicationsSync });
+    expect(Testing.errorOf(() => new ApplicationSet(mgmt, 'bad', { ...({ applicationsSync: 'delete-all' } as object), name: 'bad', generators: [ListGenerator.of([{ cluster: 'engineering-dev' }])],
+      template: { name: 'x', project, repo, path: 'guestbook/{{.cluster}}', destination: { name: 'in-cluster' } } })))
+      .toBe('platform/clusters--mgmt/bad: prop "applicationsSync": "delete-all" must be one of create-only, create-update, create-delete, sync');
     expect(Object.keys(upstream.spec).filter((k) => !(k in list.spec)).sort()).toEqual(['ignoreApplicationDifferences', 'preservedFields', 'strategy']);
   });
 
