@@ -26,10 +26,15 @@
  * the instances) unless its controller runs with `--allow-crd-deletion` (off by default).
  *
  * What a kind makes is read from the Compositions (bases of `spec.resources` and of each pipeline
- * step's `input.resources`, as function-patch-and-transform takes them) and kro graphs
- * (`spec.resources[].template`; an `externalRef` is read, not created) the guard is given, and
- * followed through kinds that are themselves composite, claim or instance kinds (a Composition
- * composing another XR kind, a graph creating an XR).
+ * step's `input.resources`, as function-patch-and-transform takes them; the `apiVersion` and
+ * `kind` pairs written in a step's inline sources, as function-go-templating, function-kcl or
+ * function-python take them) and kro graphs (`spec.resources[].template`; an `externalRef` is
+ * read, not created) the guard is given, and followed through kinds that are themselves composite,
+ * claim or instance kinds (a Composition composing another XR kind, a graph creating an XR). A
+ * pipeline step of which nothing can be read (a function without input, or whose sources are
+ * fetched from elsewhere), of a function not known to compose nothing (`NON_COMPOSING_FUNCTIONS`,
+ * by its package, else its name), counts as making something stateful the guard cannot read: the
+ * guard cannot tell, so the deletion needs an allow.
  */
 import { someOf } from '../core/list-text';
 import { isStatefulKind, statefulKindsOf } from '../core/removal-policy';
@@ -50,7 +55,47 @@ function keyOf(apiVersion: string, kind: string): string {
 interface Maker {
   readonly name: string;
   readonly makes: readonly string[];
+  /** Pipeline steps of which nothing can be read, with the name of their function (`functionRef.name`). */
+  readonly opaque?: ReadonlyArray<{ readonly step: string; readonly fn: string }>;
 }
+
+/**
+ * Composition functions that compose no resource of their own (they read, filter, order, tag or
+ * report on what other steps compose), by package name.
+ */
+export const NON_COMPOSING_FUNCTIONS: readonly string[] = [
+  'function-auto-ready', 'function-cel-filter', 'function-environment-configs', 'function-extra-resources',
+  'function-msgraph', 'function-sequencer', 'function-status-transformer', 'function-tag-manager',
+];
+
+/** Marks a made "kind" that stands for what an unreadable pipeline step composes. */
+const OPAQUE = '?';
+
+/**
+ * The `apiVersion` / `kind` pairs written in source text (a Go template's YAML, KCL, Python, CUE):
+ * each `apiVersion` value with the `kind` value nearest to it (within 400 characters).
+ */
+export function kindsInSource(text: string): Array<{ apiVersion: string; kind: string }> {
+  const versions = [...text.matchAll(/\bapiVersion["']?\s*[:=]\s*["']?((?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v[0-9][a-z0-9]*)\b/g)];
+  const kinds = [...text.matchAll(/\bkind["']?\s*[:=]\s*["']?([A-Z][A-Za-z0-9]*)\b/g)];
+  const out: Array<{ apiVersion: string; kind: string }> = [];
+  for (const v of versions) {
+    let best: RegExpMatchArray | undefined;
+    for (const k of kinds) if (Math.abs(k.index! - v.index!) <= 400 && (!best || Math.abs(k.index! - v.index!) < Math.abs(best.index! - v.index!))) best = k;
+    if (best) out.push({ apiVersion: v[1], kind: best[1] });
+  }
+  return out;
+}
+
+/** The string values of a step's input (its inline sources), depth first. */
+function stringsOf(v: unknown, into: string[]): void {
+  if (typeof v === 'string') into.push(v);
+  else if (Array.isArray(v)) for (const x of v) stringsOf(x, into);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) stringsOf(x, into);
+}
+
+/** Groups whose kinds a function's output names without them being composed (function-go-templating's meta objects). */
+const FUNCTION_META_GROUP = /(^|\.)fn\.crossplane\.io$/;
 
 /** The kinds (`apiVersion`, `kind`) of the object templates in `list` (`base` or `template` of each entry). */
 function kindsOf(list: unknown, field: 'base' | 'template', into: Set<string>): void {
@@ -64,7 +109,8 @@ function kindsOf(list: unknown, field: 'base' | 'template', into: Set<string>): 
 /** The definitions the guard reads to know what composite, claim and kro instance kinds make. */
 export function definesComposedKinds(o: { apiVersion: string; kind: string }): boolean {
   const group = groupOf(o.apiVersion);
-  return ((o.kind === 'Composition' || o.kind === 'CompositeResourceDefinition') && group === CROSSPLANE_GROUP) || (o.kind === 'ResourceGraphDefinition' && group === 'kro.run');
+  return ((o.kind === 'Composition' || o.kind === 'CompositeResourceDefinition') && group === CROSSPLANE_GROUP) || (o.kind === 'ResourceGraphDefinition' && group === 'kro.run') ||
+    (o.kind === 'Function' && group === 'pkg.crossplane.io');
 }
 
 /**
@@ -83,6 +129,8 @@ export class ComposedKinds {
   private readonly claimOf = new Map<string, string>();
   /** Composite kind → the Composition its XRD enforces (`spec.enforcedCompositionRef`). */
   private readonly enforced = new Map<string, string>();
+  /** Function packages by Function name (`pkg.crossplane.io` Functions of the app). */
+  private readonly functions = new Map<string, string>();
   private readonly statefulCache = new Map<string, string[]>();
 
   /**
@@ -95,13 +143,33 @@ export class ComposedKinds {
     const name = o.metadata?.name ?? '';
     const spec = (o.spec ?? {}) as Json;
     this.statefulCache.clear();
-    if (o.kind === 'Composition') {
+    if (o.kind === 'Function') {
+      if (typeof spec.package === 'string') this.functions.set(name, spec.package);
+    } else if (o.kind === 'Composition') {
       const type = spec.compositeTypeRef as { apiVersion?: unknown; kind?: unknown } | undefined;
       if (typeof type?.apiVersion !== 'string' || typeof type.kind !== 'string') return;
       const makes = new Set<string>();
+      const opaque: Array<{ step: string; fn: string }> = [];
       kindsOf(spec.resources, 'base', makes);
-      if (Array.isArray(spec.pipeline)) for (const step of spec.pipeline) kindsOf(((step as Json | null)?.input as Json | undefined)?.resources, 'base', makes);
-      merge(this.compositions, keyOf(type.apiVersion, type.kind), name, makes);
+      if (Array.isArray(spec.pipeline)) {
+        for (const step of spec.pipeline as Array<Json | null>) {
+          const input = step?.input as Json | undefined;
+          kindsOf(input?.resources, 'base', makes);
+          const sources: string[] = [];
+          stringsOf(input, sources);
+          let written = 0;
+          for (const text of sources) {
+            for (const k of kindsInSource(text)) {
+              if (FUNCTION_META_GROUP.test(groupOf(k.apiVersion))) continue;
+              makes.add(keyOf(k.apiVersion, k.kind));
+              written++;
+            }
+          }
+          const fn = (step?.functionRef as Json | undefined)?.name;
+          if (written === 0 && !Array.isArray(input?.resources)) opaque.push({ step: String(step?.step ?? ''), fn: typeof fn === 'string' ? fn : '' });
+        }
+      }
+      merge(this.compositions, keyOf(type.apiVersion, type.kind), name, makes, opaque);
     } else if (o.kind === 'CompositeResourceDefinition') {
       const group = spec.group;
       const kind = (spec.names as Json | undefined)?.kind;
@@ -143,6 +211,12 @@ export class ComposedKinds {
     const queue: Array<{ kind: string; hop: string }> = [];
     const visit = (makers: readonly Maker[], hop?: string) => {
       for (const m of makers) {
+        for (const o of m.opaque ?? []) {
+          if (this.composesNothing(o.fn)) continue;
+          const made = `${OPAQUE}step "${o.step}" of Composition ${m.name} (function ${o.fn || 'unnamed'})`;
+          if (hop === undefined) direct.add(made);
+          else if (!through.has(made)) through.set(made, hop);
+        }
         for (const made of m.makes) {
           const slash = made.indexOf('/');
           if (isStatefulKind(`${made.slice(0, slash)}/v1`, made.slice(slash + 1))) {
@@ -160,6 +234,14 @@ export class ComposedKinds {
     const list = [...direct, ...[...through].filter(([s]) => !direct.has(s)).map(([s, hop]) => `${s} (through ${hop})`)].sort();
     this.statefulCache.set(cacheKey, list);
     return list;
+  }
+
+  /** Whether a Function (by name) is known to compose nothing: its package's, else its own name, is one of {@link NON_COMPOSING_FUNCTIONS}. */
+  private composesNothing(fn: string): boolean {
+    const pkg = this.functions.get(fn);
+    const base = pkg ? pkg.replace(/[@:][^/]*$/, '').split('/').pop()! : fn;
+    // A Function installed as a dependency is named after its package path (crossplane-contrib-function-auto-ready).
+    return NON_COMPOSING_FUNCTIONS.some((f) => base === f || base.endsWith(`-${f}`));
   }
 
   /** The stateful kinds each Composition of composite kind `key` makes (those making some), by name. */
@@ -186,7 +268,7 @@ export class ComposedKinds {
       if (stateful.length === 0) return [];
       const claim = this.claimOf.get(key);
       return [
-        `defines composite kind ${key}${claim ? ` (claims ${claim})` : ''}, whose Compositions compose stateful ${stateful.join(', ')}: deleting it makes Crossplane delete every composite resource of the kind${claim ? ' and every claim' : ''}, and what they composed`,
+        `defines composite kind ${key}${claim ? ` (claims ${claim})` : ''}, whose Compositions compose ${madeText(stateful)}: deleting it makes Crossplane delete every composite resource of the kind${claim ? ' and every claim' : ''}, and what they composed`,
       ];
     }
     if (obj.kind === 'CustomResourceDefinition' && group === 'apiextensions.k8s.io') {
@@ -195,7 +277,7 @@ export class ComposedKinds {
       const key = `${spec.group}/${kind}`;
       if (isStatefulKind(`${spec.group}/v1`, kind)) return [`defines stateful kind ${key}: deleting it deletes every ${kind} of the cluster`];
       const stateful = this.statefulOf(key);
-      return stateful.length > 0 ? [`defines kind ${key}, whose objects make stateful ${stateful.join(', ')}: deleting it deletes every ${kind} of the cluster, and what they made`] : [];
+      return stateful.length > 0 ? [`defines kind ${key}, whose objects make ${madeText(stateful)}: deleting it deletes every ${kind} of the cluster, and what they made`] : [];
     }
     if (obj.kind === 'Provider' && group === 'pkg.crossplane.io') {
       const groups = typeof spec.package === 'string' ? upjetAzureApiGroups(spec.package) : undefined;
@@ -213,21 +295,21 @@ export class ComposedKinds {
       // A claim names its Composition in spec.compositionRef (passed on to its XR), unless its XRD enforces one.
       const ref = this.enforced.get(composite) ?? (spec.compositionRef as Json | undefined)?.name;
       return this.compositionsMaking(composite, typeof ref === 'string' ? ref : undefined).map(
-        (c) => `claim of composite kind ${composite}: deleting it makes Crossplane delete its composite resource, and what Composition ${c.name} composed, including stateful ${c.stateful.join(', ')}`,
+        (c) => `claim of composite kind ${composite}: deleting it makes Crossplane delete its composite resource, and what Composition ${c.name} composed, including ${madeText(c.stateful)}`,
       );
     }
     const out: string[] = [];
     if (this.compositions.has(key)) {
       const ref = this.enforced.get(key) ?? ((spec.crossplane as Json | undefined)?.compositionRef as Json | undefined)?.name ?? (spec.compositionRef as Json | undefined)?.name;
       for (const c of this.compositionsMaking(key, typeof ref === 'string' ? ref : undefined)) {
-        out.push(`composite resource of Composition ${c.name}: deleting it deletes what the composition created, including stateful ${c.stateful.join(', ')}`);
+        out.push(`composite resource of Composition ${c.name}: deleting it deletes what the composition created, including ${madeText(c.stateful)}`);
       }
     }
     for (const g of this.graphs.get(key) ?? []) {
       const stateful = this.statefulOf(key, g.name);
       if (stateful.length === 0) continue;
       out.push(
-        `instance of ResourceGraphDefinition ${g.name}: deleting it makes kro delete every resource of its graph, including stateful ${stateful.join(', ')} ` +
+        `instance of ResourceGraphDefinition ${g.name}: deleting it makes kro delete every resource of its graph, including ${madeText(stateful)} ` +
           '(an Azure resource too, unless its object is retained: ASO\'s detach-on-delete orphans it)',
       );
     }
@@ -242,11 +324,30 @@ export function composedKindsOf(objects: Iterable<{ readonly apiVersion: string;
   return model;
 }
 
+/**
+ * What a list of made kinds says (see `statefulOf`): `stateful A, B`, and what the steps it cannot
+ * read compose ("what step "x" of Composition c (function f) composes, which the guard cannot read").
+ */
+function madeText(list: readonly string[]): string {
+  const known = list.filter((s) => !s.startsWith(OPAQUE));
+  const opaque = list.filter((s) => s.startsWith(OPAQUE)).map((s) => s.slice(OPAQUE.length));
+  const parts: string[] = [];
+  if (known.length > 0) parts.push(`stateful ${known.join(', ')}`);
+  if (opaque.length > 0) {
+    parts.push(`what ${opaque.join(', ')} compose${opaque.length === 1 ? 's' : ''}, which the guard cannot read (it may be stateful: allow the deletion once you know it is not)`);
+  }
+  return parts.join(', and ');
+}
+
 /** Adds maker `name` of kind `key`, or what it makes to the one of that name. */
-function merge(m: Map<string, Maker[]>, key: string, name: string, makes: ReadonlySet<string>): void {
+function merge(m: Map<string, Maker[]>, key: string, name: string, makes: ReadonlySet<string>, opaque: ReadonlyArray<{ step: string; fn: string }> = []): void {
   const list = m.get(key) ?? [];
   const i = list.findIndex((x) => x.name === name);
-  if (i >= 0) list[i] = { name, makes: [...new Set([...list[i].makes, ...makes])].sort() };
-  else list.push({ name, makes: [...makes].sort() });
+  const steps = (a: Maker['opaque'] = []) => {
+    const all = [...a, ...opaque];
+    return all.filter((o, j) => all.findIndex((x) => x.step === o.step && x.fn === o.fn) === j);
+  };
+  if (i >= 0) list[i] = { name, makes: [...new Set([...list[i].makes, ...makes])].sort(), opaque: steps(list[i].opaque) };
+  else list.push({ name, makes: [...makes].sort(), opaque: steps() });
   m.set(key, list);
 }

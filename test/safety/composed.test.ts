@@ -3,9 +3,9 @@
 import { ApiObject } from 'cdk8s';
 import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { ResourceGroup, StorageAccount } from '../../lib/aso';
-import { Claim, CompositeResource, CompositeResourceDefinition, CrossplaneProvider, Schema, XrdScope } from '../../lib/crossplane';
+import { Claim, CompositeResource, CompositeResourceDefinition, Composition, CrossplaneFunction, CrossplaneProvider, Schema, XrdScope } from '../../lib/crossplane';
 import { ResourceGraphDefinition, RgdInstance, Schema as KroSchema } from '../../lib/kro';
-import { ComposedKinds } from '../../lib/safety/composed';
+import { ComposedKinds, kindsInSource } from '../../lib/safety/composed';
 import { problems } from '../support/problems';
 import { tmp } from './helpers';
 
@@ -183,6 +183,33 @@ describe('namespaced composite resources and kro instances', () => {
   });
 });
 
+describe('Compositions of functions the guard cannot read', () => {
+  test('deleting a composite resource whose Composition runs a function step with fetched sources is refused, naming the step', () => {
+    const out = tmp();
+    const build = (xr: boolean, allow?: string[]) => {
+      const app = newApp(out, allow);
+      const repo = new Repo(app, 'platform');
+      const folder = repo.folder('apis');
+      const xrd = new CompositeResourceDefinition(folder, 'xrd', { group: 'platform.contoso.com', kind: 'XCache', plural: 'xcaches', version: 'v1alpha1', spec: Schema.object({ size: Schema.string() }) });
+      const functions = repo.folder('crossplane/functions');
+      new CrossplaneFunction(functions, 'kcl-fn', { name: 'function-kcl', package: 'xpkg.crossplane.io/crossplane-contrib/function-kcl:v0.11.2' });
+      CrossplaneFunction.autoReady(functions, 'auto-ready', { version: 'v0.6.1' });
+      const composition = new Composition(folder, 'kcl', { xrd, name: 'xcache-kcl' });
+      composition.addFunctionStep({ step: 'render', function: 'function-kcl', input: { apiVersion: 'krm.kcl.dev/v1alpha1', kind: 'KCLInput', spec: { source: 'oci://ghcr.io/contoso/cache-kcl:v1' } } });
+      composition.addAutoReady();
+      if (xr) new CompositeResource(repo.folder('apps', { namespace: 'team' }), 'orders', { xrd, name: 'orders', spec: { size: 'small' } });
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'platform/apps/orders/Resource (platform/apps/xcache-orders.yaml): XCache/team/orders would be deleted, but it is protected: composite resource of Composition xcache-kcl: ' +
+        'deleting it deletes what the composition created, including what step "render" of Composition xcache-kcl (function function-kcl) composes, which the guard cannot read ' +
+        `(it may be stateful: allow the deletion once you know it is not). ${hint('platform:apps:XCache/team/orders')}`,
+    ]);
+    build(false, ['platform:apps:XCache/team/orders']).synth();
+  });
+});
+
 describe('ComposedKinds', () => {
   const composition = (name: string, type: string, bases: string[]) => ({
     apiVersion: 'apiextensions.crossplane.io/v1', kind: 'Composition', metadata: { name },
@@ -255,5 +282,88 @@ describe('ComposedKinds', () => {
       'composite resource of Composition c0: deleting it deletes what the composition created, including stateful dbforpostgresql.azure.com/FlexibleServer (through example.org/K59)',
     ]);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  describe('pipeline steps of other functions', () => {
+    const withSteps = (name: string, steps: unknown[]) => ({
+      apiVersion: 'apiextensions.crossplane.io/v1', kind: 'Composition', metadata: { name },
+      spec: { compositeTypeRef: { apiVersion: 'example.org/v1', kind: 'Database' }, mode: 'Pipeline', pipeline: steps },
+    });
+    const goTemplate = (template: string) => ({
+      step: 'render', functionRef: { name: 'function-go-templating' },
+      input: { apiVersion: 'gotemplating.fn.crossplane.io/v1beta1', kind: 'GoTemplate', source: 'Inline', inline: { template } },
+    });
+    const autoReady = { step: 'ready', functionRef: { name: 'function-auto-ready' } };
+
+    test('function-go-templating: the kinds its inline template writes (meta objects of the function left out)', () => {
+      const model = new ComposedKinds();
+      model.add(withSteps('pg', [goTemplate([
+        '{{ $xr := .observed.composite.resource }}',
+        '---',
+        'apiVersion: dbforpostgresql.azure.upbound.io/v1beta1',
+        'kind: FlexibleServer',
+        'metadata:',
+        '  annotations:',
+        '    {{ setResourceNameAnnotation "server" }}',
+        'spec:',
+        '  forProvider:',
+        '    location: {{ $xr.spec.location }}',
+        '---',
+        'apiVersion: meta.gotemplating.fn.crossplane.io/v1alpha1',
+        'kind: CompositeConnectionDetails',
+        'data: {}',
+      ].join('\n')), autoReady]));
+      expect(model.reasons(xr('example.org/Database'))).toEqual([
+        'composite resource of Composition pg: deleting it deletes what the composition created, including stateful dbforpostgresql.azure.upbound.io/FlexibleServer',
+      ]);
+    });
+
+    test('function-kcl and function-python sources: apiVersion and kind as the language writes them', () => {
+      const kcl = new ComposedKinds();
+      kcl.add(withSteps('kcl', [{ step: 'kcl', functionRef: { name: 'function-kcl' }, input: { apiVersion: 'krm.kcl.dev/v1alpha1', kind: 'KCLInput', spec: {
+        source: 'items = [{\n  apiVersion = "storage.azure.com/v1api20230101"\n  kind = "StorageAccount"\n  metadata.name = option("params").oxr.metadata.name\n}]\n',
+      } } }]));
+      expect(kcl.reasons(xr('example.org/Database'))).toEqual([
+        'composite resource of Composition kcl: deleting it deletes what the composition created, including stateful storage.azure.com/StorageAccount',
+      ]);
+      const py = new ComposedKinds();
+      py.add(withSteps('py', [{ step: 'py', functionRef: { name: 'function-python' }, input: { apiVersion: 'python.fn.crossplane.io/v1beta1', kind: 'Script',
+        script: 'def compose(req, rsp):\n    rsp.desired.resources["cm"].resource.update({"apiVersion": "v1", "kind": "ConfigMap"})\n' } }]));
+      expect(py.reasons(xr('example.org/Database'))).toEqual([]);
+    });
+
+    test('a step of which nothing can be read counts as composing something stateful, unless its function composes nothing', () => {
+      const model = new ComposedKinds();
+      // Sources fetched from an OCI artifact, and a function without input (a team's own, in Go).
+      model.add(withSteps('opaque', [
+        { step: 'kcl', functionRef: { name: 'function-kcl' }, input: { apiVersion: 'krm.kcl.dev/v1alpha1', kind: 'KCLInput', spec: { source: 'oci://ghcr.io/contoso/db-kcl:v1' } } },
+        { step: 'team', functionRef: { name: 'contoso-function-db' } },
+        autoReady,
+      ]));
+      const reasons = model.reasons(xr('example.org/Database'));
+      expect(reasons).toEqual([
+        'composite resource of Composition opaque: deleting it deletes what the composition created, including what step "kcl" of Composition opaque (function function-kcl), ' +
+          'step "team" of Composition opaque (function contoso-function-db) compose, which the guard cannot read (it may be stateful: allow the deletion once you know it is not)',
+      ]);
+      // Known not to compose: by the Function's package (a Configuration's dependency is named after its path), or by name.
+      const quiet = new ComposedKinds();
+      quiet.add({ apiVersion: 'pkg.crossplane.io/v1', kind: 'Function', metadata: { name: 'ready' }, spec: { package: 'xpkg.crossplane.io/crossplane-contrib/function-auto-ready:v0.6.1' } });
+      quiet.add(withSteps('quiet', [
+        { step: 'pt', functionRef: { name: 'function-patch-and-transform' }, input: { apiVersion: 'pt.fn.crossplane.io/v1beta1', kind: 'Resources', resources: [{ name: 'cm', base: { apiVersion: 'v1', kind: 'ConfigMap' } }] } },
+        { step: 'ready', functionRef: { name: 'ready' } },
+        { step: 'env', functionRef: { name: 'crossplane-contrib-function-environment-configs' }, input: { apiVersion: 'environmentconfigs.fn.crossplane.io/v1beta1', kind: 'Input', spec: { environmentConfigs: [{ type: 'Reference', ref: { name: 'eu' } }] } } },
+      ]));
+      expect(quiet.reasons(xr('example.org/Database'))).toEqual([]);
+      // An XRD of such a kind, and a claim, say the same.
+      model.add({ apiVersion: 'apiextensions.crossplane.io/v1', kind: 'CompositeResourceDefinition', metadata: { name: 'databases.example.org' }, spec: { group: 'example.org', names: { kind: 'Database' } } });
+      expect(model.reasons({ apiVersion: 'apiextensions.crossplane.io/v1', kind: 'CompositeResourceDefinition', metadata: { name: 'databases.example.org' }, spec: { group: 'example.org', names: { kind: 'Database' } } })[0])
+        .toContain('whose Compositions compose what step "kcl" of Composition opaque (function function-kcl), step "team" of Composition opaque (function contoso-function-db) compose, which the guard cannot read');
+    });
+
+    test('kindsInSource pairs each apiVersion with the nearest kind', () => {
+      expect(kindsInSource('apiVersion: v1\nkind: ConfigMap\n---\nkind: Secret\napiVersion: v1\n')).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap' }, { apiVersion: 'v1', kind: 'Secret' }]);
+      expect(kindsInSource('{"apiVersion": "storage.azure.com/v1api20230101", "kind": "StorageAccount"}')).toEqual([{ apiVersion: 'storage.azure.com/v1api20230101', kind: 'StorageAccount' }]);
+      expect(kindsInSource('apiVersion: {{ .observed.composite.resource.apiVersion }}\nkind: {{ .kind }}')).toEqual([]);
+    });
   });
 });
