@@ -1,6 +1,6 @@
 import { relative } from 'path';
 import { parse } from 'yaml';
-import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectedByNamespace, removals, TreeObject, treeObject } from './plan';
+import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectsNamespace, removals, TreeObject, treeObject, type HeldLookup } from './plan';
 import { AllowId, allowMatcher, ARGOCD_CASCADE_FINALIZER, argoSyncOptions, deletedWithApplication, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, keptByGitOps, retainMarkers, scopedId } from './protection';
 import { isKustomizeConfig, listedFiles, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { normalizeRepoUrl } from '../core/repo-url';
@@ -61,6 +61,14 @@ export interface GuardRepo {
   readonly next: GuardNextTree;
   /** The cluster the objects of a file are applied to ('' = the repo's own), from the app's folders. */
   clusterOf(file: string): string;
+  /**
+   * Whether {@link clusterOf} names the file's cluster (its folder is in the app and assigned to a
+   * named cluster) rather than standing in for it (a folder no longer in the app: its path). A
+   * Namespace going away on a known cluster is then not held by protected objects in a
+   * same-named namespace of another known cluster (a Fleet's per-cluster Namespaces).
+   * @default - never: a Namespace is held by the protected objects of its name anywhere in the app
+   */
+  clusterKnown?(file: string): boolean;
   /**
    * The files under a directory of the repo (repo-relative, `/`-separated) that are there after
    * the synth: on disk and written by the synth, or on disk and not the library's (user files).
@@ -331,10 +339,36 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
 
   // What composite, claim and kro instance kinds make (stateful resources deleted with them).
   const composite = composedReasons(repos, olds);
-  // Namespaces: protected objects in them in any repo of the app (old or new).
-  let held: Map<string, string[]> | undefined;
-  const heldAll = () =>
-    (held ??= protectedByNamespace(repos.flatMap((r) => [...olds.get(r)!.all(), ...r.next.objects]), composite));
+  // Namespaces: protected objects in them in any repo of the app (old or new), with their cluster
+  // where it is known (a named cluster of a folder of the app): a Namespace going away on one known
+  // cluster is not held by objects on another known cluster; unknown clusters match any.
+  const knownCluster = (r: GuardRepo, file: string): string | undefined => {
+    if (!r.clusterKnown?.(file)) return undefined;
+    const c = scopeOf.get(r)!(file);
+    return c === '' ? undefined : c;
+  };
+  let held: Map<string, Array<{ id: string; cluster?: string }>> | undefined;
+  const heldByNamespace = () => {
+    if (held) return held;
+    held = new Map();
+    for (const r of repos) {
+      for (const o of [...olds.get(r)!.all(), ...r.next.objects]) {
+        if (!o.namespace || !protectsNamespace(o, composite)) continue;
+        const list = held.get(o.namespace) ?? [];
+        list.push({ id: objectInfo(o).id, cluster: knownCluster(r, o.file) });
+        held.set(o.namespace, list);
+      }
+    }
+    return held;
+  };
+  const heldOn = (r?: GuardRepo): HeldLookup => ({
+    get: (ns, o) => {
+      const list = heldByNamespace().get(ns);
+      const c = r && o ? knownCluster(r, o.file) : undefined;
+      return list?.filter((e) => c === undefined || e.cluster === undefined || e.cluster === c).map((e) => e.id);
+    },
+  });
+  const heldAll = () => heldOn();
 
   const changes = new Map<string, ObjectChange[]>();
   const flux = fluxKustomizations(repos, olds);
@@ -354,7 +388,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
       ...(appSets.deleted.get(r)?.get(`${o.file}\u0000${identText(o)}`) ?? []),
     ];
     // Argo CD: a cascading Application deletes what it deployed from the old tree (see `removals`).
-    const list = removals(matched, allowIds, heldAll, scope, extra, () => olds.get(r)!.all(), composite);
+    const list = removals(matched, allowIds, () => heldOn(r), scope, extra, () => olds.get(r)!.all(), composite);
     changes.set(r.name, list);
   }
   for (const p of fluxPrunes(repos, olds, flux, heldAll, allowIds, scopeOf, composite)) changes.get(p.repo)!.push(p.change);
@@ -985,7 +1019,7 @@ function presentObjects(repos: readonly GuardRepo[], scopeOf: Map<GuardRepo, (fi
 interface PruneContext {
   readonly olds: Map<GuardRepo, OldTree>;
   readonly scopeOf: Map<GuardRepo, (file: string) => string>;
-  readonly held: () => Map<string, string[]>;
+  readonly held: () => HeldLookup;
   readonly composite: (obj: PlainObject) => string[];
   /** See {@link presentObjects}. */
   readonly present: Set<string>;
@@ -998,7 +1032,7 @@ interface PruneContext {
 function pruneContext(
   repos: readonly GuardRepo[],
   olds: Map<GuardRepo, OldTree>,
-  held: () => Map<string, string[]>,
+  held: () => HeldLookup,
   scopeOf: Map<GuardRepo, (file: string) => string>,
   composite: (obj: PlainObject) => string[],
   extra: (obj: PlainObject, r: GuardRepo, file: string) => string[] = () => [],
@@ -1041,7 +1075,7 @@ function fluxPrunes(
   repos: readonly GuardRepo[],
   olds: Map<GuardRepo, OldTree>,
   flux: FluxSides,
-  held: () => Map<string, string[]>,
+  held: () => HeldLookup,
   allow: readonly AllowId[],
   scopeOf: Map<GuardRepo, (file: string) => string>,
   composite: (obj: PlainObject) => string[],
@@ -1201,7 +1235,7 @@ function argoPrunes(
   repos: readonly GuardRepo[],
   olds: Map<GuardRepo, OldTree>,
   s: { old: Side; next: Side },
-  held: () => Map<string, string[]>,
+  held: () => HeldLookup,
   allow: readonly AllowId[],
   scopeOf: Map<GuardRepo, (file: string) => string>,
   composite: (obj: PlainObject) => string[],

@@ -280,20 +280,20 @@ export function isAllowed(allow: readonly string[] | readonly AllowId[], o: Obje
 export function removals(
   matched: Matched,
   allow: readonly string[] | readonly AllowId[],
-  held: () => Map<string, string[]>,
+  held: () => HeldLookup,
   scope: (o: TreeObject) => { repo?: string; cluster?: string } = () => ({}),
   extra: (o: TreeObject) => string[] = () => [],
   deployed: () => readonly TreeObject[] = () => [],
   made: (obj: PlainObject) => string[] = () => [],
 ): ObjectChange[] {
   const out: ObjectChange[] = [];
-  let heldCache: Map<string, string[]> | undefined;
+  let heldCache: HeldLookup | undefined;
   let deployedCache: readonly TreeObject[] | undefined;
   const protection = (o: TreeObject): string[] => {
     const reasons = o.obj ? protectionReasons(o.obj) : [];
     if (o.kind === 'Namespace' && groupOf(o.apiVersion) === '') {
       heldCache ??= held();
-      const inside = heldCache.get(o.name);
+      const inside = heldCache.get(o.name, o);
       if (inside && inside.length > 0) reasons.push(namespaceReason(inside));
     }
     const paths = o.obj ? cascadingApplicationPaths(o.obj) : [];
@@ -323,6 +323,20 @@ export function removals(
 }
 
 /**
+ * Protected objects by namespace, as {@link removals} looks them up for a Namespace that goes
+ * away (`o`: where the caller knows clusters, its file tells which cluster's objects count; a
+ * `Map` of ids by namespace counts every object of that namespace name).
+ */
+export interface HeldLookup {
+  get(namespace: string, o?: TreeObject): readonly string[] | undefined;
+}
+
+/** Whether an object (parsed or flagged) counts as protected for its Namespace; `made`: see {@link protectedByNamespace}. */
+export function protectsNamespace(o: TreeObject, made: (obj: PlainObject) => string[] = () => []): boolean {
+  return o.obj ? protectionReasons(o.obj).length > 0 || made(o.obj).length > 0 : o.isProtected === true;
+}
+
+/**
  * Protected objects by namespace (ids), among objects that are parsed or flagged; `made` gives
  * the reasons of an object that deletes stateful resources it made (a composite resource or kro
  * instance, see `ComposedKinds`).
@@ -331,8 +345,7 @@ export function protectedByNamespace(objects: Iterable<TreeObject>, made: (obj: 
   const out = new Map<string, string[]>();
   for (const o of objects) {
     if (!o.namespace) continue;
-    const isProtected = o.obj ? protectionReasons(o.obj).length > 0 || made(o.obj).length > 0 : o.isProtected === true;
-    if (!isProtected) continue;
+    if (!protectsNamespace(o, made)) continue;
     const list = out.get(o.namespace) ?? [];
     list.push(objectInfo(o).id);
     out.set(o.namespace, list);

@@ -86,6 +86,32 @@ describe('synth into an existing tree', () => {
     expect(fleetApp(out2, { retained: false, namespace: false }).synthesize().repos[0].changes.deleted).toEqual(['clusters/fleet/namespace-fleet.yaml']);
   });
 
+  test("a Namespace on one named cluster is not held by another named cluster's objects; unknown clusters (removed folders) still count", () => {
+    const out = tmp();
+    // Two workload clusters' folders with a Namespace "apps" each; only c2's holds a stateful object.
+    const build = (o: { c1Namespace?: boolean; c2Folder?: boolean } = {}) => {
+      const app = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false });
+      const repo = new Repo(app, 'platform');
+      const c1 = repo.folder('clusters/c1', { cluster: 'c1' });
+      new ApiObject(c1, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'apps' } });
+      if (o.c1Namespace !== false) new ApiObject(c1, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
+      if (o.c2Folder !== false) {
+        const c2 = repo.folder('clusters/c2', { cluster: 'c2' });
+        new ApiObject(c2, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
+        new ApiObject(c2, 'db', { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'db', namespace: 'apps' } });
+      }
+      return app;
+    };
+    build().synth();
+    // c1's Namespace goes: c2's Cluster is on another cluster.
+    expect(build({ c1Namespace: false }).plan().blocked).toEqual([]);
+    // c2's folder goes (its cluster no longer known): its Namespace and Cluster are protected, and
+    // c1's Namespace, going in the same change, may hold what the removed folder held.
+    const blocked = build({ c1Namespace: false, c2Folder: false }).plan().blocked;
+    expect(blocked.map((c) => `${c.object.cluster} ${c.object.id}`).sort()).toEqual(['c1 Namespace/apps', 'clusters/c2 Cluster/apps/db', 'clusters/c2 Namespace/apps']);
+    expect(blocked.find((c) => c.object.cluster === 'c1')!.protection).toEqual(['holds protected objects (deleting a Namespace deletes everything in it): Cluster/apps/db']);
+  });
+
   test('a Namespace does not lose its retention in the change that orphans its last retained object', () => {
     // The ConfigMap is retained (RETAIN), so collect retains the Namespace that holds it.
     const out = tmp();

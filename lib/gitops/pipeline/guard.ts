@@ -36,6 +36,10 @@ export function guardRepo(repo: Repo, groups: FolderGroups, old: TreeSnapshot, n
   };
   return {
     name: repo.node.id, dir: repo.dir, url: repo.url, old, next: next.textOf ? next : { ...next, textOf: yamlOfObjects(next.objects) }, clusterOf,
+    clusterKnown: (file: string) => {
+      const folder = folderOf(file);
+      return folder !== undefined && !!groups.clusters.get(folder);
+    },
     ...(root !== undefined ? { leftovers: (dir: string) => leftoverFiles(root, dir, old, next) } : {}),
   };
 }
