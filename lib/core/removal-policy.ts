@@ -233,11 +233,14 @@ export function removalPolicyOf(obj: IConstruct): RemovalPolicy | undefined {
 }
 
 /**
- * Kinds whose removal destroys state (`<group>/<Kind>`): clusters, resource groups, database
- * servers and databases, storage accounts and blob containers, key vaults, in each family. They get `RETAIN` by default and the plan refuses
- * to delete them unless allowed.
+ * Kinds whose removal destroys state (`<group>/<Kind>`, the core group empty): clusters, resource
+ * groups, database servers and databases, storage accounts and blob containers, key vaults, in
+ * each family, and PersistentVolumeClaims (a dynamically provisioned volume goes with its claim
+ * under the `Delete` reclaim policy, the default of AKS's built-in storage classes: learn.microsoft.com azure/aks/create-volume-azure-disk). They get `RETAIN` by
+ * default and the plan refuses to delete them unless allowed.
  */
 export const STATEFUL_KINDS: ReadonlySet<string> = new Set([
+  '/PersistentVolumeClaim',
   'cluster.x-k8s.io/Cluster',
   'resources.azure.com/ResourceGroup',
   'containerservice.azure.com/ManagedCluster',

@@ -332,7 +332,8 @@ function madeText(list: readonly string[]): string {
   const known = list.filter((s) => !s.startsWith(OPAQUE));
   const opaque = list.filter((s) => s.startsWith(OPAQUE)).map((s) => s.slice(OPAQUE.length));
   const parts: string[] = [];
-  if (known.length > 0) parts.push(`stateful ${known.join(', ')}`);
+  // Core kinds are keyed with an empty group (`/PersistentVolumeClaim`): shown without it.
+  if (known.length > 0) parts.push(`stateful ${known.map((k) => k.replace(/^\//, '')).join(', ')}`);
   if (opaque.length > 0) {
     parts.push(`what ${opaque.join(', ')} compose${opaque.length === 1 ? 's' : ''}, which the guard cannot read (it may be stateful: allow the deletion once you know it is not)`);
   }
