@@ -329,6 +329,18 @@ function globMatch(p: Pattern, pathIn: readonly string[], isDir: boolean): boole
 const NEVER: SegmentMatcher = () => false;
 
 /**
+ * Go's `path.Match` of a whole `/`-separated path (what Argo CD's git directory generator matches
+ * directories with): each pattern segment matches one path segment, as in {@link segmentMatcher}.
+ */
+export function goPathMatcher(pattern: string): (path: string) => boolean {
+  const segments = pattern.split('/').map(segmentMatcher);
+  return (path) => {
+    const parts = path.split('/');
+    return parts.length === segments.length && parts.every((p, i) => segments[i](p));
+  };
+}
+
+/**
  * A segment of a pattern as a matcher (Go's `filepath.Match`): a literal compared as a string,
  * `*.ext` as a suffix, the rest as a regular expression; a malformed one never matches.
  */

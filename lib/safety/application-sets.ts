@@ -21,6 +21,7 @@
  * cluster, matrix, merge, SCM, pull-request, plugin and git file generators, per-generator
  * templates and selectors, and `templatePatch` make the generated set unknown.
  */
+import { goPathMatcher } from '../core/source-ignore';
 import { ARGOCD_CASCADE_FINALIZER, PlainObject } from './protection';
 
 /** Thrown by {@link renderGoTemplate} for expressions it cannot evaluate at synth. */
@@ -67,38 +68,6 @@ function flatten(params: GeneratorParams, prefix = '', out: Record<string, strin
     else if (v !== undefined && v !== null && !Array.isArray(v)) out[key] = String(v);
   }
   return out;
-}
-
-/**
- * A regular expression for Go's `path.Match` pattern (what the git directory generator matches
- * directories with): `*` and `?` do not cross `/`, `[...]` with `^` negation, `\` escapes.
- * Hand-written on purpose: glob libraries (picomatch, minimatch) also expand braces, extglobs and
- * `**`, which `path.Match` does not. Undefined for a malformed pattern (Argo CD skips it).
- */
-export function goPathPattern(pattern: string): RegExp | undefined {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
-    else if (c === '\\') {
-      if (i + 1 >= pattern.length) return undefined;
-      out += escape(pattern[++i]);
-    } else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end < 0) return undefined;
-      let body = pattern.slice(i + 1, end);
-      const negated = body.startsWith('^');
-      if (negated) body = body.slice(1);
-      out += `[${negated ? '^/' : ''}${body.replace(/[\]\\]/g, (x) => `\\${x}`)}]`;
-      i = end;
-    } else out += escape(c);
-  }
-  return new RegExp(`^${out}$`);
-}
-
-function escape(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, (x) => `\\${x}`);
 }
 
 /** Argo CD's `utils.SanitizeName`: lower case, other characters than `a-z0-9-.` as `-`, trimmed of `-` and `.`. */
@@ -185,9 +154,9 @@ function generatorParams(g: unknown, directoriesOf: (repoURL: string) => readonl
     if (!dirs) return undefined;
     const items = git.directories.map((d) => {
       const { path, exclude } = (d ?? {}) as { path?: unknown; exclude?: unknown };
-      return { re: typeof path === 'string' ? goPathPattern(path) : undefined, exclude: exclude === true };
+      return { matches: typeof path === 'string' ? goPathMatcher(path) : () => false, exclude: exclude === true };
     });
-    const chosen = dirs.filter((dir) => items.some((i) => !i.exclude && i.re?.test(dir)) && !items.some((i) => i.exclude && i.re?.test(dir)));
+    const chosen = dirs.filter((dir) => items.some((i) => !i.exclude && i.matches(dir)) && !items.some((i) => i.exclude && i.matches(dir)));
     const prefix = typeof git.pathParamPrefix === 'string' && git.pathParamPrefix ? git.pathParamPrefix : '';
     return chosen.map((dir) => {
       const segments = dir.split('/');

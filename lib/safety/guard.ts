@@ -1279,6 +1279,15 @@ function argoPrunes(
   return out;
 }
 
+/** A protected `update` of a new object (in `file` of `r`), blocked unless `allowed` by its scoped id. */
+function protectedUpdate(
+  r: GuardRepo, file: string, obj: PlainObject, reasons: string[], allowed: ReturnType<typeof allowMatcher>, scopeOf: Map<GuardRepo, (file: string) => string>,
+): { repo: string; change: ObjectChange } {
+  const t = treeObject(file, obj, r.old.constructPaths[file]);
+  const info: ObjectInfo = { ...objectInfo(t), repo: r.name, cluster: scopeOf.get(r)!(file) };
+  return { repo: r.name, change: { action: 'update', object: info, protection: reasons, blocked: allowed(info).length === 0 } };
+}
+
 /** An Argo CD ApplicationSet of one side of the app, with what it generates. */
 interface ArgoApplicationSet {
   readonly repo: GuardRepo;
@@ -1436,9 +1445,7 @@ function applicationSetChanges(
       );
     }
     if (reasons.length === 0) continue;
-    const t = treeObject(n.file, n.obj, n.repo.old.constructPaths[n.file]);
-    const info: ObjectInfo = { ...objectInfo(t), repo: n.repo.name, cluster: scopeOf.get(n.repo)!(n.file) };
-    changes.push({ repo: n.repo.name, change: { action: 'update', object: info, protection: reasons, blocked: allowed(info).length === 0 } });
+    changes.push(protectedUpdate(n.repo, n.file, n.obj, reasons, allowed, scopeOf));
   }
   return { deleted, changes };
 }
@@ -1507,9 +1514,7 @@ function compositionEntryChanges(
       );
     }
     if (reasons.length === 0) continue;
-    const t = treeObject(n.file, n.obj, n.r.old.constructPaths[n.file]);
-    const info: ObjectInfo = { ...objectInfo(t), repo: n.r.name, cluster: scopeOf.get(n.r)!(n.file) };
-    out.push({ repo: n.r.name, change: { action: 'update', object: info, protection: reasons, blocked: allowed(info).length === 0 } });
+    out.push(protectedUpdate(n.r, n.file, n.obj, reasons, allowed, scopeOf));
   }
   return out;
 }

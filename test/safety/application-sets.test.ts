@@ -7,7 +7,8 @@ import { ApiObject } from 'cdk8s';
 import { stringify } from 'yaml';
 import { GitOpsApp, Repo, RemovalPolicy, applyRemovalPolicy } from '../../lib';
 import { AppProject, ApplicationSet, ListGenerator } from '../../lib/argocd';
-import { applicationSetModel, goPathPattern } from '../../lib/safety/application-sets';
+import { applicationSetModel } from '../../lib/safety/application-sets';
+import { goPathMatcher } from '../../lib/core/source-ignore';
 import { guardApp, nextTreeOfSnapshot } from '../../lib/safety/guard';
 
 const URL = 'https://github.com/contoso/platform';
@@ -132,16 +133,16 @@ describe('applicationSetModel: what an ApplicationSet generates, from its YAML',
       .toMatchObject({ generated: undefined, cascades: true });
   });
 
-  test('goPathPattern follows Go path.Match', () => {
-    const re = (p: string) => goPathPattern(p)!;
-    expect(re('apps/*').test('apps/dev')).toBe(true);
-    expect(re('apps/*').test('apps/dev/sub')).toBe(false);
-    expect(re('apps/?ev').test('apps/dev')).toBe(true);
-    expect(re('apps/[^p]*').test('apps/prod')).toBe(false);
-    expect(re('apps/[a-e]*').test('apps/dev')).toBe(true);
-    expect(re('apps/{a,b}').test('apps/a')).toBe(false); // no braces in path.Match
-    expect(re('a.b').test('axb')).toBe(false);
-    expect(goPathPattern('apps/[abc')).toBeUndefined();
+  test('git directories are matched as Go path.Match matches them (the shared Flux ignore matcher)', () => {
+    const m = (p: string) => goPathMatcher(p);
+    expect(m('apps/*')('apps/dev')).toBe(true);
+    expect(m('apps/*')('apps/dev/sub')).toBe(false);
+    expect(m('apps/?ev')('apps/dev')).toBe(true);
+    expect(m('apps/[^p]*')('apps/prod')).toBe(false);
+    expect(m('apps/[a-e]*')('apps/dev')).toBe(true);
+    expect(m('apps/{a,b}')('apps/a')).toBe(false); // no braces in path.Match
+    expect(m('a.b')('axb')).toBe(false);
+    expect(m('apps/[abc')('apps/a')).toBe(false); // malformed: never matches
   });
 });
 
