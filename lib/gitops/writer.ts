@@ -77,6 +77,8 @@ export class TreeWriter {
   private readonly compareOnly: boolean;
   private readonly files = new Set<string>();
   private readonly constructPaths = new Map<string, string>();
+  /** The folders' clusters recorded in the manifest ({@link setFolderClusters}); none unless set. */
+  private clusters: Readonly<Record<string, string>> | undefined;
   private done = false;
   /** Set when a failed roll-back leaves the journal for the next run. */
   private keepState = false;
@@ -149,6 +151,15 @@ export class TreeWriter {
     } catch (e) {
       throw new Error(this.describeError(e));
     }
+  }
+
+  /**
+   * Records the clusters of the tree's folders in the ownership manifest (`OwnershipManifest.clusters`,
+   * made with `folderClusterRecord`), so the next synth knows the cluster of a folder the app no
+   * longer has. Without it the manifest records none.
+   */
+  public setFolderClusters(clusters: Readonly<Record<string, string>>): void {
+    this.clusters = clusters;
   }
 
   /** Adds a file (path relative to the repo root, `/`-separated). */
@@ -315,7 +326,7 @@ export class TreeWriter {
   }
 
   /**
-   * Writes the baseline copy of the staged tree to `file` (`{"dir", "files", "constructPaths"}`,
+   * Writes the baseline copy of the staged tree to `file` (`{"dir", "files", "constructPaths", "clusters"}`,
    * read by `readBaseline`) from what was recorded while the files were written (constructed with
    * `recordBaseline`), without reading the tree back: the recorded parts are copied as they are
    * (so the members of `files` are in no particular order; `readBaseline` sorts them). Call it
@@ -344,7 +355,8 @@ export class TreeWriter {
         }
       }
       const paths = [...this.constructPaths].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      fs.writeSync(fd, `},"constructPaths":${JSON.stringify(Object.fromEntries(paths))}}\n`);
+      const clusters = this.clusters ? `,"clusters":${JSON.stringify(this.clusters)}` : '';
+      fs.writeSync(fd, `},"constructPaths":${JSON.stringify(Object.fromEntries(paths))}${clusters}}\n`);
     } finally {
       fs.closeSync(fd);
     }
@@ -412,7 +424,7 @@ export class TreeWriter {
   /** The ownership manifest of the staged tree, as written. */
   private manifestText(): string {
     const paths = [...this.constructPaths].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return manifestText(this.fileList, Object.fromEntries(paths));
+    return manifestText(this.fileList, Object.fromEntries(paths), this.clusters);
   }
 
   /** The journaled commit into an existing repo (see `journal.ts`). */

@@ -2,7 +2,7 @@ import { relative } from 'path';
 import { parse } from 'yaml';
 import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectsNamespace, removals, TreeObject, treeObject, type HeldLookup } from './plan';
 import { AllowId, allowMatcher, ARGOCD_CASCADE_FINALIZER, argoSyncOptions, deletedWithApplication, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, keptByGitOps, retainMarkers, scopedId } from './protection';
-import { isKustomizeConfig, listedFiles, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
+import { isKustomizeConfig, listedFiles, manifestClusterOf, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { normalizeRepoUrl } from '../core/repo-url';
 import { isStatefulKind } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
@@ -59,11 +59,15 @@ export interface GuardRepo {
   readonly old: TreeSnapshot;
   /** What the synth writes. */
   readonly next: GuardNextTree;
-  /** The cluster the objects of a file are applied to ('' = the repo's own), from the app's folders. */
+  /**
+   * The cluster the objects of a file are applied to ('' = the repo's own), from the app's folders;
+   * for a folder no longer in the app, the cluster the committed ownership manifest records for it
+   * (or, in a tree written before manifests recorded clusters, the folder's path stands for it).
+   */
   clusterOf(file: string): string;
   /**
-   * Whether {@link clusterOf} names the file's cluster (its folder is in the app and assigned to a
-   * named cluster) rather than standing in for it (a folder no longer in the app: its path). A
+   * Whether {@link clusterOf} names a named cluster of the file (its folder is assigned to one, in
+   * the app or in the committed manifest) rather than the repo's own or a stand-in (a folder's path). A
    * Namespace going away on a known cluster is then not held by protected objects in a
    * same-named namespace of another known cluster (a Fleet's per-cluster Namespaces).
    * @default - never: a Namespace is held by the protected objects of its name anywhere in the app
@@ -340,31 +344,42 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
   // What composite, claim and kro instance kinds make (stateful resources deleted with them).
   const composite = composedReasons(repos, olds);
   // Namespaces: protected objects in them in any repo of the app (old or new), with their cluster
-  // where it is known (a named cluster of a folder of the app): a Namespace going away on one known
-  // cluster is not held by objects on another known cluster; unknown clusters match any.
+  // where it is known (a named cluster of a folder of the app, or for old objects of the committed
+  // manifest): a Namespace going away on one known cluster is not held by objects on another known
+  // cluster; unknown clusters match any.
   const knownCluster = (r: GuardRepo, file: string): string | undefined => {
     if (!r.clusterKnown?.(file)) return undefined;
     const c = scopeOf.get(r)!(file);
     return c === '' ? undefined : c;
   };
+  // An old object's: the cluster its folder had (the folder may be assigned to another cluster in
+  // this change); in a tree written before manifests recorded clusters, its folder's now.
+  const knownOldCluster = (r: GuardRepo, file: string): string | undefined => {
+    if (!r.old.clusters) return knownCluster(r, file);
+    const c = manifestClusterOf(r.old.clusters, file);
+    return c === '' ? undefined : c;
+  };
   let held: Map<string, Array<{ id: string; cluster?: string }>> | undefined;
   const heldByNamespace = () => {
     if (held) return held;
-    held = new Map();
+    const found = new Map<string, Array<{ id: string; cluster?: string }>>();
+    const add = (o: TreeObject, cluster: string | undefined) => {
+      if (!o.namespace || !protectsNamespace(o, composite)) return;
+      const list = found.get(o.namespace) ?? [];
+      list.push({ id: objectInfo(o).id, cluster });
+      found.set(o.namespace, list);
+    };
     for (const r of repos) {
-      for (const o of [...olds.get(r)!.all(), ...r.next.objects]) {
-        if (!o.namespace || !protectsNamespace(o, composite)) continue;
-        const list = held.get(o.namespace) ?? [];
-        list.push({ id: objectInfo(o).id, cluster: knownCluster(r, o.file) });
-        held.set(o.namespace, list);
-      }
+      for (const o of olds.get(r)!.all()) add(o, knownOldCluster(r, o.file));
+      for (const o of r.next.objects) add(o, knownCluster(r, o.file));
     }
-    return held;
+    return (held = found);
   };
+  // `o`: a Namespace of the committed tree going away.
   const heldOn = (r?: GuardRepo): HeldLookup => ({
     get: (ns, o) => {
       const list = heldByNamespace().get(ns);
-      const c = r && o ? knownCluster(r, o.file) : undefined;
+      const c = r && o ? knownOldCluster(r, o.file) : undefined;
       return list?.filter((e) => c === undefined || e.cluster === undefined || e.cluster === c).map((e) => e.id);
     },
   });

@@ -142,7 +142,8 @@ const ALLOW_ID = new RegExp(`^(?:([A-Za-z0-9][-A-Za-z0-9_.]*):([a-z0-9]([-a-z0-9
  * The scoped id of an object: `<repo>:<cluster>:Kind/namespace/name`, where `repo` is the id of the
  * Repo construct and `cluster` the cluster of its folder (empty for the repo's own cluster, e.g.
  * `platform::Cluster/fleet/aks-dev`, `platform:aks-dev:ResourceGroup/team/rg-team`; when the
- * folder is no longer in the app, its path: `platform:clusters/aks-dev:ResourceGroup/team/rg-team`).
+ * folder is no longer in the app, the cluster the committed ownership manifest records for it, or
+ * in a tree written before manifests recorded clusters its path: `platform:clusters/aks-dev:ResourceGroup/team/rg-team`).
  */
 export function scopedId(repo: string, cluster: string, id: string): string {
   return `${repo}:${cluster}:${id}`;

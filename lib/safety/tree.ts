@@ -4,3 +4,4 @@ export { EMPTY_TREE, isKustomizeConfig, LazyFiles, listedFiles, objectsOfFile, q
 export type { KnownFiles, TreeSnapshot } from '../tree/read';
 export { baselineStateFile, gitHeadTree, readBaseline, saveBaseline } from '../tree/baseline';
 export type { Baseline, BaselineSource } from '../tree/baseline';
+export { manifestClusterOf } from '../tree/manifest';

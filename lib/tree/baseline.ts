@@ -107,11 +107,11 @@ function baselineOf({ dir, stateFile, known }: BaselineRequest, git: TreeSnapsho
   if (git) return { tree: git, source: 'git' };
   if (hasManifest(dir)) return { tree: readTree(dir, known), source: 'disk' };
   if (stateFile && fs.existsSync(stateFile)) {
-    const saved = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { dir?: string; files?: Record<string, string>; constructPaths?: Record<string, string> };
+    const saved = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { dir?: string; files?: Record<string, string>; constructPaths?: Record<string, string>; clusters?: Record<string, string> };
     if (saved.dir === path.resolve(dir) && saved.files) {
       // Sorted like the manifest lists them: the copy lists them in the order they were written.
       const files = Object.entries(saved.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return { tree: { files: new Map(files), constructPaths: saved.constructPaths ?? {} }, source: 'saved' };
+      return { tree: { files: new Map(files), constructPaths: saved.constructPaths ?? {}, ...(saved.clusters ? { clusters: saved.clusters } : {}) }, source: 'saved' };
     }
   }
   return { tree: EMPTY_TREE, source: 'none' };
@@ -142,7 +142,8 @@ export function saveBaseline(stateFile: string, dir: string): void {
         chunk = '';
       }
     }
-    fs.writeSync(fd, `${chunk}},"constructPaths":${JSON.stringify(manifest.constructPaths ?? {})}}\n`);
+    const clusters = manifest.clusters ? `,"clusters":${JSON.stringify(manifest.clusters)}` : '';
+    fs.writeSync(fd, `${chunk}},"constructPaths":${JSON.stringify(manifest.constructPaths ?? {})}${clusters}}\n`);
   } finally {
     fs.closeSync(fd);
   }

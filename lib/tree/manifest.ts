@@ -11,16 +11,24 @@ import { memoForSynthPass } from '../core/synth-pass';
 export const MANIFEST_FILE = '.cdk8s-platform.json';
 
 /**
- * Content of the ownership manifest: the files this library wrote, sorted, and the construct path
+ * Content of the ownership manifest: the files this library wrote, sorted, the construct path
  * of the ApiObject behind each object file (so the next run can tell a rename from a deletion;
- * see `planTrees`). `constructPaths` is left out when no file has one; manifests written before it
- * existed are read as having none.
+ * see `planTrees`), and the cluster of each folder (so the next run knows the cluster of a folder
+ * the app no longer has). `constructPaths` is left out when no file has one; manifests written
+ * before it existed are read as having none. `clusters` is written by every synth; manifests
+ * written before it existed (or by a bare `TreeWriter`) have none: their folders' clusters are unknown.
  */
 export interface OwnershipManifest {
   readonly generator: 'cdk8s-platform';
   readonly files: readonly string[];
   /** Object file → construct path of the ApiObject that produced it. */
   readonly constructPaths?: Readonly<Record<string, string>>;
+  /**
+   * Folder path → the cluster its objects are applied to ('' = the repo's own), for each folder
+   * whose cluster is not that of the nearest folder above it ('' above the top ones): see
+   * {@link manifestClusterOf}.
+   */
+  readonly clusters?: Readonly<Record<string, string>>;
 }
 
 /** Whether `dir` holds an ownership manifest (is the root of a repo tree written by this library). */
@@ -65,17 +73,64 @@ export function parseManifest(source: string, text: string): OwnershipManifest {
   }
   const m = parsed as Partial<OwnershipManifest>;
   const paths = m.constructPaths;
-  const pathsOk = paths === undefined || (typeof paths === 'object' && paths !== null && !Array.isArray(paths) && Object.values(paths).every((v) => typeof v === 'string'));
-  if (m === null || typeof m !== 'object' || m.generator !== 'cdk8s-platform' || !Array.isArray(m.files) || m.files.some((f) => typeof f !== 'string') || !pathsOk) {
+  const clusters = m?.clusters;
+  const stringRecord = (r: unknown) => r === undefined || (typeof r === 'object' && r !== null && !Array.isArray(r) && Object.values(r).every((v) => typeof v === 'string'));
+  if (m === null || typeof m !== 'object' || m.generator !== 'cdk8s-platform' || !Array.isArray(m.files) || m.files.some((f) => typeof f !== 'string') || !stringRecord(paths) || !stringRecord(clusters)) {
     throw new Error(`${source}: not a valid ownership manifest (expected {"generator":"cdk8s-platform","files":[...]})`);
   }
-  return paths ? { generator: 'cdk8s-platform', files: m.files, constructPaths: paths } : { generator: 'cdk8s-platform', files: m.files };
+  return { generator: 'cdk8s-platform', files: m.files, ...(paths ? { constructPaths: paths } : {}), ...(clusters ? { clusters } : {}) };
 }
 
-/** The manifest's bytes for a sorted file list and the construct paths of its object files. */
-export function manifestText(files: readonly string[], constructPaths: Readonly<Record<string, string>>): string {
-  const m: OwnershipManifest = Object.keys(constructPaths).length > 0
-    ? { generator: 'cdk8s-platform', files: [...files], constructPaths: { ...constructPaths } }
-    : { generator: 'cdk8s-platform', files: [...files] };
+/**
+ * The manifest's bytes for a sorted file list, the construct paths of its object files and, when
+ * given, its folders' clusters (see {@link OwnershipManifest.clusters}).
+ */
+export function manifestText(files: readonly string[], constructPaths: Readonly<Record<string, string>>, clusters?: Readonly<Record<string, string>>): string {
+  const m: OwnershipManifest = {
+    generator: 'cdk8s-platform',
+    files: [...files],
+    ...(Object.keys(constructPaths).length > 0 ? { constructPaths: { ...constructPaths } } : {}),
+    ...(clusters ? { clusters: sortedRecord(clusters) } : {}),
+  };
   return `${JSON.stringify(m, undefined, 2)}\n`;
+}
+
+/**
+ * A record with its keys in sorted order (JSON.stringify writes them in insertion order, but
+ * integer-like keys such as a folder "2024" first, ascending: the same bytes for the same folders either way).
+ */
+function sortedRecord(r: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * The `clusters` record of a manifest for the folders of a repo (their paths) and the cluster of
+ * each: only the folders whose cluster differs from that of the nearest folder above them by path
+ * ('' above the top ones), so a fleet's record has about one entry per cluster.
+ */
+export function folderClusterRecord(folders: Iterable<readonly [path: string, cluster: string]>): Record<string, string> {
+  const out = new Map<string, string>();
+  const lookup = (p: string) => out.get(p);
+  // Sorted by path, a folder comes after every folder above it.
+  for (const [p, cluster] of [...folders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (clusterOfPath(lookup, `${p}/x`) !== cluster) out.set(p, cluster);
+  }
+  // Own properties only (a folder may be named "constructor").
+  return Object.fromEntries(out);
+}
+
+/**
+ * The cluster of a file of a tree by its manifest's `clusters` record: that of the deepest folder
+ * of the record holding it, else '' (the repo's own cluster).
+ */
+export function manifestClusterOf(clusters: Readonly<Record<string, string>>, file: string): string {
+  return clusterOfPath((p) => (Object.hasOwn(clusters, p) ? clusters[p] : undefined), file);
+}
+
+function clusterOfPath(lookup: (folder: string) => string | undefined, file: string): string {
+  for (let i = file.lastIndexOf('/'); i > 0; i = file.lastIndexOf('/', i - 1)) {
+    const c = lookup(file.slice(0, i));
+    if (c !== undefined) return c;
+  }
+  return '';
 }

@@ -31,6 +31,12 @@ export interface TreeSnapshot {
   readonly files: ReadonlyMap<string, string>;
   /** Construct path of the object in each file, when known. */
   readonly constructPaths: Readonly<Record<string, string>>;
+  /**
+   * The clusters of its folders, as its ownership manifest records them (`OwnershipManifest.clusters`;
+   * read a file's with `manifestClusterOf`); undefined when the manifest records none (written
+   * before it did): the clusters of its folders are unknown.
+   */
+  readonly clusters?: Readonly<Record<string, string>>;
 }
 
 /** An empty tree (a repo that was never written). */
@@ -149,13 +155,14 @@ export function readTree(dir: string, known?: KnownFiles): TreeSnapshot {
   if (!hasManifest(dir)) return EMPTY_TREE;
   const manifest = readManifest(dir);
   const constructPaths = manifest.constructPaths ?? {};
-  if (!known) return { files: new Map(ownedFileTexts(dir, manifest.files)), constructPaths };
+  const clusters = manifest.clusters ? { clusters: manifest.clusters } : {};
+  if (!known) return { files: new Map(ownedFileTexts(dir, manifest.files)), constructPaths, ...clusters };
   const skipped = new Set<string>();
   const toRead = manifest.files.filter((f) => !(known(f) && skipped.add(f)));
   const texts = new Map(ownedFileTexts(dir, toRead));
   // Files read are listed in the manifest's order; a file that no longer exists is not listed.
   const order = manifest.files.filter((f) => skipped.has(f) || texts.has(f));
-  return { files: filesOf(order, texts, (files) => ownedFileTexts(dir, files)), constructPaths };
+  return { files: filesOf(order, texts, (files) => ownedFileTexts(dir, files)), constructPaths, ...clusters };
 }
 
 /**
@@ -330,13 +337,13 @@ function readAtTop(top: string, ref: string, members: ReadonlyArray<{ i: number;
     return false;
   });
   const manifests = catFiles(top, ref, withManifest.map((m) => `${m.base}${MANIFEST_FILE}`), listed);
-  const wanted = new Map<number, { base: string; files: string[]; toRead: string[]; constructPaths: Record<string, string> }>();
+  const wanted = new Map<number, { base: string; files: string[]; toRead: string[]; constructPaths: Readonly<Record<string, string>>; clusters?: Readonly<Record<string, string>> }>();
   for (const m of withManifest) {
     try {
       const manifest = parseManifest(`${ref}:${m.base}${MANIFEST_FILE}`, manifests.get(`${m.base}${MANIFEST_FILE}`)!);
       const files = manifest.files.filter((f) => listed.has(`${m.base}${f}`));
       const known = m.known;
-      wanted.set(m.i, { base: m.base, files, toRead: known ? files.filter((f) => !known(f, listed.get(`${m.base}${f}`))) : files, constructPaths: manifest.constructPaths ?? {} });
+      wanted.set(m.i, { base: m.base, files, toRead: known ? files.filter((f) => !known(f, listed.get(`${m.base}${f}`))) : files, constructPaths: manifest.constructPaths ?? {}, clusters: manifest.clusters });
     } catch (e) {
       out[m.i] = e instanceof Error ? e : new Error(String(e));
     }
@@ -349,7 +356,7 @@ function readAtTop(top: string, ref: string, members: ReadonlyArray<{ i: number;
       const more = catFiles(top, ref, files.map((f) => `${w.base}${f}`), listed);
       return files.map((f): [string, string] => [f, more.get(`${w.base}${f}`)!]);
     };
-    out[i] = { files: filesOf(w.files, read, load), constructPaths: w.constructPaths };
+    out[i] = { files: filesOf(w.files, read, load), constructPaths: w.constructPaths, ...(w.clusters ? { clusters: w.clusters } : {}) };
   }
 }
 

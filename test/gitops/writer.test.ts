@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MANIFEST_FILE, readManifest, TreeWriter } from '../../lib/gitops/writer';
+import { folderClusterRecord, manifestClusterOf, readBaseline, readTree, saveBaseline } from '../../lib/tree';
 import { tree } from '../support/tree';
 
 // renameSync can be made to fail on demand, to test the writer's rollback.
@@ -133,6 +134,35 @@ describe('TreeWriter', () => {
     fs.writeFileSync(path.join(target, MANIFEST_FILE), '{"generator":"cdk8s-platform","files":["a/namespace-a.yaml"]}');
     expect(readManifest(target)).toEqual({ generator: 'cdk8s-platform', files: ['a/namespace-a.yaml'] });
     fs.writeFileSync(path.join(target, MANIFEST_FILE), '{"generator":"cdk8s-platform","files":[],"constructPaths":{"a":1}}');
+    expect(() => readManifest(target)).toThrow(/not a valid ownership manifest/);
+  });
+
+  test('the manifest records the clusters of the folders (one entry per cluster root), read back with the tree and kept in the baseline copy', () => {
+    const record = folderClusterRecord([
+      ['clusters/mgmt', ''], ['apps/a', 'a'], ['apps/a/sub', 'a'], ['apps/a/other', 'b'], ['apps/a/other/own', ''], ['constructor', 'c'], ['2024', 'y'],
+    ]);
+    expect(record).toEqual({ 'apps/a': 'a', 'apps/a/other': 'b', 'apps/a/other/own': '', constructor: 'c', '2024': 'y' });
+    expect(['apps/a/sub/x.yaml', 'apps/a/other/x.yaml', 'apps/a/other/own/x.yaml', 'clusters/mgmt/x.yaml', 'x.yaml', 'constructor/x.yaml', 'toString/x.yaml', '2024/x.yaml'].map((f) => manifestClusterOf(record, f)))
+      .toEqual(['a', 'b', '', '', '', 'c', '', 'y']);
+    const target = path.join(tmp(), 'repo');
+    const w = new TreeWriter(target, undefined, { recordBaseline: true });
+    w.setFolderClusters(record);
+    w.addObject('apps/a/namespace-a.yaml', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } }, 'platform/apps/a/ns');
+    const copy = path.join(tmp(), 'copy.json');
+    expect(w.writeBaselineCopy(copy)).toBe(true);
+    w.commit();
+    const text = fs.readFileSync(path.join(target, MANIFEST_FILE), 'utf8');
+    // Sorted (integer-like keys first, as JSON.stringify writes them), the same bytes every time.
+    expect(text).toContain('"clusters": {\n    "2024": "y",\n    "apps/a": "a",\n    "apps/a/other": "b",\n    "apps/a/other/own": "",\n    "constructor": "c"\n  }\n}\n');
+    expect(readManifest(target).clusters).toEqual(record);
+    expect(readTree(target).clusters).toEqual(record);
+    expect(JSON.parse(fs.readFileSync(copy, 'utf8')).clusters).toEqual(record);
+    const state = path.join(tmp(), 'state.json');
+    saveBaseline(state, target);
+    fs.rmSync(target, { recursive: true });
+    expect(readBaseline(target, state).tree.clusters).toEqual(record);
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, MANIFEST_FILE), '{"generator":"cdk8s-platform","files":[],"clusters":{"a":1}}');
     expect(() => readManifest(target)).toThrow(/not a valid ownership manifest/);
   });
 

@@ -204,9 +204,9 @@ describe('Compositions of functions the guard cannot read', () => {
     expect(problems(() => build(false).synth())).toEqual([
       'platform/apps/orders/Resource (platform/apps/xcache-orders.yaml): XCache/team/orders would be deleted, but it is protected: composite resource of Composition xcache-kcl: ' +
         'deleting it deletes what the composition created, including what step "render" of Composition xcache-kcl (function function-kcl) composes, which the guard cannot read ' +
-        `(it may be stateful: allow the deletion once you know it is not). ${hint('platform:apps:XCache/team/orders')}`,
+        `(it may be stateful: allow the deletion once you know it is not). ${hint('platform::XCache/team/orders')}`,
     ]);
-    build(false, ['platform:apps:XCache/team/orders']).synth();
+    build(false, ['platform::XCache/team/orders']).synth();
   });
 });
 

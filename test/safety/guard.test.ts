@@ -86,7 +86,7 @@ describe('synth into an existing tree', () => {
     expect(fleetApp(out2, { retained: false, namespace: false }).synthesize().repos[0].changes.deleted).toEqual(['clusters/fleet/namespace-fleet.yaml']);
   });
 
-  test("a Namespace on one named cluster is not held by another named cluster's objects; unknown clusters (removed folders) still count", () => {
+  test("a Namespace on one named cluster is not held by another named cluster's objects, also when its folder is removed (the manifest records its cluster); unknown clusters still count", () => {
     const out = tmp();
     // Two workload clusters' folders with a Namespace "apps" each; only c2's holds a stateful object.
     const build = (o: { c1Namespace?: boolean; c2Folder?: boolean } = {}) => {
@@ -105,11 +105,39 @@ describe('synth into an existing tree', () => {
     build().synth();
     // c1's Namespace goes: c2's Cluster is on another cluster.
     expect(build({ c1Namespace: false }).plan().blocked).toEqual([]);
-    // c2's folder goes (its cluster no longer known): its Namespace and Cluster are protected, and
-    // c1's Namespace, going in the same change, may hold what the removed folder held.
-    const blocked = build({ c1Namespace: false, c2Folder: false }).plan().blocked;
+    // The manifest records the folders' clusters (one entry per cluster root).
+    const manifestFile = path.join(out, 'platform', MANIFEST_FILE);
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    expect(manifest.clusters).toEqual({ 'clusters/c1': 'c1', 'clusters/c2': 'c2' });
+    // c2's folder goes (its cluster known from the manifest): its Namespace and Cluster are
+    // protected; c1's Namespace, going in the same change, holds nothing of c1.
+    let blocked = build({ c1Namespace: false, c2Folder: false }).plan().blocked;
+    expect(blocked.map((c) => `${c.object.cluster} ${c.object.id}`).sort()).toEqual(['c2 Cluster/apps/db', 'c2 Namespace/apps']);
+    // A tree written before manifests recorded clusters: the removed folder's cluster is unknown
+    // (its path stands for it) and its objects count for every cluster.
+    delete manifest.clusters;
+    fs.writeFileSync(manifestFile, `${JSON.stringify(manifest, undefined, 2)}\n`);
+    blocked = build({ c1Namespace: false, c2Folder: false }).plan().blocked;
     expect(blocked.map((c) => `${c.object.cluster} ${c.object.id}`).sort()).toEqual(['c1 Namespace/apps', 'clusters/c2 Cluster/apps/db', 'clusters/c2 Namespace/apps']);
     expect(blocked.find((c) => c.object.cluster === 'c1')!.protection).toEqual(['holds protected objects (deleting a Namespace deletes everything in it): Cluster/apps/db']);
+  });
+
+  test('a Namespace going away is held by the objects its cluster had, also when their folder is assigned to another cluster in the same change', () => {
+    const out = tmp();
+    const build = (o: { namespace: boolean; dbCluster: string }) => {
+      const app = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false });
+      const repo = new Repo(app, 'platform');
+      if (o.namespace) new ApiObject(repo.folder('namespaces/c2', { cluster: 'c2' }), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
+      new ApiObject(repo.folder('apps/db', { cluster: o.dbCluster }), 'db', { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'db', namespace: 'apps' } });
+      return app;
+    };
+    build({ namespace: true, dbCluster: 'c2' }).synth();
+    // c2's Namespace goes while the folder of its Cluster moves to c3: on c2, the Namespace still held it.
+    const blocked = build({ namespace: false, dbCluster: 'c3' }).plan().blocked;
+    expect(blocked.map((c) => `${c.object.cluster} ${c.object.id}: ${(c.protection ?? []).join('; ')}`)).toEqual([
+      'c2 Namespace/apps: retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); ' +
+        'holds protected objects (deleting a Namespace deletes everything in it): Cluster/apps/db',
+    ]);
   });
 
   test('a Namespace does not lose its retention in the change that orphans its last retained object', () => {

@@ -132,12 +132,26 @@ describe('scoped allow ids', () => {
     expect(result.repos[0].changes.deleted).toEqual(['clusters/aks-dev/resourcegroup-rg-team.yaml']);
   });
 
-  test('a folder no longer in the app: its path stands for the unknown cluster in the scoped id', () => {
+  test('a folder no longer in the app keeps the scoped id it had (the manifest records its cluster); in a tree written before that, its path stands for the cluster', () => {
     const out = tmp();
     build(out, {}).synth();
-    const app = newApp(out);
-    new ApiObject(new Repo(app, 'platform').folder('clusters/aks-prod', { cluster: 'aks-prod', namespace: 'team' }), 'rg', RG('rg-team'));
-    expect(problems(() => app.synth())).toEqual([
+    const without = (allow?: string[]) => {
+      const app = newApp(out, allow);
+      new ApiObject(new Repo(app, 'platform').folder('clusters/aks-prod', { cluster: 'aks-prod', namespace: 'team' }), 'rg', RG('rg-team'));
+      return app;
+    };
+    expect(problems(() => without().synth())).toEqual([
+      'platform/clusters--aks-dev/rg (platform/clusters/aks-dev/resourcegroup-rg-team.yaml): ResourceGroup/team/rg-team would be deleted, but it is protected: ' +
+        `stateful kind resources.azure.com/ResourceGroup. ${hint('platform:aks-dev:ResourceGroup/team/rg-team')}`,
+    ]);
+    // The id it had before the change allows it.
+    const manifestFile = path.join(out, 'platform', '.cdk8s-platform.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    expect(without(['platform:aks-dev:ResourceGroup/team/rg-team']).plan().blocked).toEqual([]);
+    // Written before manifests recorded clusters.
+    delete manifest.clusters;
+    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+    expect(problems(() => without().synth())).toEqual([
       'platform/clusters--aks-dev/rg (platform/clusters/aks-dev/resourcegroup-rg-team.yaml): ResourceGroup/team/rg-team would be deleted, but it is protected: ' +
         `stateful kind resources.azure.com/ResourceGroup. ${hint('platform:clusters/aks-dev:ResourceGroup/team/rg-team')}`,
     ]);

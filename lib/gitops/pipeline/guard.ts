@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { toYaml } from '../layout';
 import { originOf } from '../../core/origin';
+import { manifestClusterOf } from '../../tree/manifest';
 import { guardApp, unusedAllowWarning, type GuardNextTree, type GuardOptions, type GuardRepo, type GuardResult } from '../../safety/guard';
 import type { TreeSnapshot } from '../../tree/read';
 import type { Folder } from '../folder';
@@ -28,17 +29,21 @@ export function guardRepo(repo: Repo, groups: FolderGroups, old: TreeSnapshot, n
     }
     return undefined;
   };
-  // A file of a folder that is no longer in the app: its cluster is unknown, so its folder path
-  // stands for it (allow ids stay unambiguous).
+  // A file of a folder that is no longer in the app: the cluster its folder had, as the committed
+  // manifest records it; unknown in a tree written before manifests recorded clusters, so its
+  // folder path stands for it (allow ids stay unambiguous).
+  const recorded = old.clusters;
   const clusterOf = (file: string): string => {
     const folder = folderOf(file);
-    return folder ? groups.clusters.get(folder) ?? '' : file.replace(/\/[^/]*$/, '');
+    if (folder) return groups.clusters.get(folder) ?? '';
+    return recorded ? manifestClusterOf(recorded, file) : file.replace(/\/[^/]*$/, '');
   };
   return {
     name: repo.node.id, dir: repo.dir, url: repo.url, old, next: next.textOf ? next : { ...next, textOf: yamlOfObjects(next.objects) }, clusterOf,
     clusterKnown: (file: string) => {
       const folder = folderOf(file);
-      return folder !== undefined && !!groups.clusters.get(folder);
+      if (folder) return !!groups.clusters.get(folder);
+      return recorded !== undefined && manifestClusterOf(recorded, file) !== '';
     },
     ...(root !== undefined ? { leftovers: (dir: string) => leftoverFiles(root, dir, old, next) } : {}),
   };

@@ -13,6 +13,7 @@ import type { ApiObject } from 'cdk8s';
 import type { TreeObject } from '../../safety/plan';
 import { protectionReasons } from '../../safety/protection';
 import { baselineStateFile, mayBeInGit, readBaselines, saveBaseline, type Baseline } from '../../tree/baseline';
+import { folderClusterRecord } from '../../tree/manifest';
 import { isKustomizeConfig } from '../../tree/read';
 import type { Repo } from '../repo';
 import { conflictMessage, MANIFEST_FILE, TreeChanges, TreeWriter } from '../writer';
@@ -170,9 +171,13 @@ function stageRepos(input: Pick<WriteInput, 'repos' | 'repoDir' | 'render' | 'po
     for (const w of writers.values()) w.abort();
   };
   try {
+    const foldersOf = new Map(groups.repos.map((r) => [r.repo, r.folders]));
     for (const repo of input.repos) {
       const dir = input.repoDir(repo);
-      writers.set(repo, new TreeWriter(dir, pool, writerOptions(dir)));
+      const w = new TreeWriter(dir, pool, writerOptions(dir));
+      writers.set(repo, w);
+      // The clusters of its folders, for the guard of a later synth that no longer has some of them.
+      w.setFolderClusters(folderClusterRecord((foldersOf.get(repo) ?? []).map((f) => [f.path, groups.clusters.get(f) ?? ''])));
     }
   } catch (e) {
     pool.terminate();
