@@ -185,7 +185,10 @@ export interface ApplicationSetProps extends ArgoObjectProps {
    * What the applicationset-controller may do to the Applications it generated
    * (`syncPolicy.applicationsSync`): `create-update` and `create-only` never delete one (not when
    * a generator stops producing it, nor with the ApplicationSet: the controller then removes their
-   * owner references). Honored unless the controller runs with its own `--policy`.
+   * owner references while the ApplicationSet's deletion waits on `resources-finalizer.argocd.argoproj.io`,
+   * which the construct adds to it for these two; without it the garbage collector would delete
+   * them with it). `create-only` and `create-delete` never update an Application, so one keeps the
+   * finalizers it was created with. Honored unless the controller runs with its own `--policy`.
    * @default - not set: the controller's policy (`sync`: create, update and delete)
    */
   readonly applicationsSync?: 'create-only' | 'create-update' | 'create-delete' | 'sync';
@@ -258,6 +261,8 @@ export class ApplicationSet extends PlatformResource {
         name,
         namespace,
         ...(props.labels ? { labels: props.labels } : {}),
+        // The controller removes the Applications' owner references on deletion only while this finalizer holds it.
+        ...(props.applicationsSync === 'create-only' || props.applicationsSync === 'create-update' ? { finalizers: [ARGOCD_CASCADE_FINALIZER] } : {}),
       },
       spec: Lazy.any({
         produce: (): l1.ApplicationSetSpec => ({

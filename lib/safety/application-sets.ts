@@ -8,7 +8,13 @@
  *   `create-only` or `create-update`, honored unless the controller's own `--policy` is set:
  *   `utils.DefaultPolicy`, `--enable-policy-override` defaults to true without it);
  * - when the ApplicationSet is deleted, its Applications go with it (their owner reference),
- *   unless that policy does not allow deletion (`removeOwnerReferencesOnDeleteAppSet`);
+ *   unless that policy does not allow deletion and the ApplicationSet carries
+ *   `resources-finalizer.argocd.argoproj.io`: the controller removes their owner references
+ *   (`removeOwnerReferencesOnDeleteAppSet`) only in the branch where the ApplicationSet has a
+ *   deletion timestamp, which a finalizer keeps long enough; without one the garbage collector
+ *   deletes them with it (argo-cd#12172);
+ * - never updates an existing Application under `create-only` or `create-delete`
+ *   (`createInCluster`): it keeps the finalizers it was created with;
  * - gives each Application the template's finalizers, and `resources-finalizer.argocd.argoproj.io`
  *   when the template has none and `syncPolicy.preserveResourcesOnDeletion` is not true
  *   (`applicationset/utils`, "user-specified finalizer should overwrite
@@ -17,9 +23,12 @@
  *   destination, a cluster Argo CD no longer knows, drops it: `removeFinalizerOnInvalidDestination`).
  *
  * Parameters are known at synth for list generators (`elements`) and git directory generators
- * over a repo of the app (`path.Match` patterns against its directories, `exclude` honored);
- * cluster, matrix, merge, SCM, pull-request, plugin and git file generators, per-generator
- * templates and selectors, and `templatePatch` make the generated set unknown.
+ * over a repo of the app (`path.Match` patterns against its directories, `exclude` honored; the
+ * parameters of `applicationset/generators/git.go` `pathParams`, nested for Go templates, flat for
+ * fasttemplate, under `pathParamPrefix`); cluster, matrix, merge, SCM, pull-request, plugin and git
+ * file generators, per-generator templates (`list.template`, `git.template`) and selectors, and
+ * `templatePatch` make the generated set unknown, as does a name, source `repoURL` or `path` that
+ * does not render. Other template fields that do not render are kept as written.
  */
 import { goPathMatcher } from '../core/source-ignore';
 import { ARGOCD_CASCADE_FINALIZER, PlainObject } from './protection';
@@ -60,16 +69,6 @@ function renderFlat(template: string, params: Record<string, string>): string {
   });
 }
 
-/** Flat parameters (`a.b` keys, string values) of a nested parameter set, as Argo CD's non-Go templates see them. */
-function flatten(params: GeneratorParams, prefix = '', out: Record<string, string> = {}): Record<string, string> {
-  for (const [k, v] of Object.entries(params)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === 'object' && !Array.isArray(v)) flatten(v as GeneratorParams, key, out);
-    else if (v !== undefined && v !== null && !Array.isArray(v)) out[key] = String(v);
-  }
-  return out;
-}
-
 /** Argo CD's `utils.SanitizeName`: lower case, other characters than `a-z0-9-.` as `-`, trimmed of `-` and `.`. */
 function sanitizeName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9-.]/g, '-').replace(/^[-.]+|[-.]+$/g, '');
@@ -81,7 +80,7 @@ export interface GeneratedApplication {
   readonly obj: PlainObject;
 }
 
-/** What an ApplicationSet generates and what deleting its Applications does. */
+/** What an ApplicationSet generates and what deleting it, or its Applications, does. */
 export interface ApplicationSetModel {
   /** The Applications it generates, when every generator's parameters are known; undefined otherwise. */
   readonly generated: readonly GeneratedApplication[] | undefined;
@@ -90,12 +89,26 @@ export interface ApplicationSetModel {
    * unknown: the folders the generated Applications may deploy.
    */
   readonly pathPatterns: readonly RegExp[];
-  /** The template's source repo URLs (as written; templated ones left out). */
-  readonly repoUrls: readonly string[];
-  /** Whether its Applications carry the cascading finalizer (deleting one deletes what it deployed). */
+  /** The template's source repo URLs (as written); undefined when one is templated (any repo). */
+  readonly repoUrls: readonly string[] | undefined;
+  /**
+   * Whether its Applications (may) carry the cascading finalizer, so that deleting one deletes
+   * what it deployed: the template gives it, or the controller adds it; also whenever the sync
+   * policy does not let the controller update Applications (`create-only`, `create-delete`): they
+   * keep the finalizers they were created with, which the committed template no longer tells.
+   */
   readonly cascades: boolean;
-  /** Whether the controller deletes its Applications (removed from the generated set, or with it). */
-  readonly deletesApplications: boolean;
+  /** Whether cascading is only assumed: the sync policy keeps the Applications' finalizers as created. */
+  readonly finalizersAsCreated: boolean;
+  /** Whether the controller deletes an Application its generators no longer produce (the sync policy allows deletion). */
+  readonly prunesApplications: boolean;
+  /**
+   * Whether deleting the ApplicationSet deletes its Applications: the sync policy allows deletion,
+   * or the ApplicationSet lacks `resources-finalizer.argocd.argoproj.io` (the controller removes
+   * their owner references only while the ApplicationSet's deletion waits on that finalizer;
+   * without it, the garbage collector deletes them with it, whatever the policy).
+   */
+  readonly deletedWithIt: boolean;
 }
 
 type Source = { repoURL?: unknown; path?: unknown };
@@ -119,35 +132,63 @@ export function applicationSetModel(appset: PlainObject, directoriesOf: (repoURL
   const patch = typeof spec.templatePatch === 'string' ? spec.templatePatch : '';
   const preserve = spec.syncPolicy?.preserveResourcesOnDeletion === true;
   const given = finalizers.length > 0 ? finalizers : preserve ? [] : [ARGOCD_CASCADE_FINALIZER];
-  const cascades = given.some((f) => f.startsWith(ARGOCD_CASCADE_FINALIZER)) || patch.includes(ARGOCD_CASCADE_FINALIZER);
-  const deletesApplications = spec.syncPolicy?.applicationsSync !== 'create-only' && spec.syncPolicy?.applicationsSync !== 'create-update';
+  // utils.DefaultPolicy: "sync" unless applicationsSync says otherwise (the controller's own --policy assumed unset).
+  const policy = typeof spec.syncPolicy?.applicationsSync === 'string' ? spec.syncPolicy.applicationsSync : 'sync';
+  const prunesApplications = policy !== 'create-only' && policy !== 'create-update';
+  const finalizersAsCreated = policy === 'create-only' || policy === 'create-delete';
+  const cascades = finalizersAsCreated || given.some((f) => f.startsWith(ARGOCD_CASCADE_FINALIZER)) || patch.includes(ARGOCD_CASCADE_FINALIZER);
+  const ownFinalizers = Array.isArray(appset.metadata?.finalizers) ? appset.metadata!.finalizers : [];
+  const deletedWithIt = prunesApplications || !ownFinalizers.includes(ARGOCD_CASCADE_FINALIZER);
   const sources = [template.spec?.source, ...(Array.isArray(template.spec?.sources) ? template.spec!.sources : [])].filter((s): s is Source => !!s && typeof s === 'object');
   const pathPatterns = sources.flatMap((s) => {
     if (typeof s.path !== 'string') return [];
-    const parts = s.path.replace(/^\.?\/+|\/+$/g, '').split(/\{\{.*?\}\}/);
+    const parts = s.path.replace(/^\.\/*$|^\.?\/+|\/+$/g, '').split(/\{\{.*?\}\}/);
     return [new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, (x) => `\\${x}`)).join('.+')}$`)];
   });
-  const repoUrls = sources.flatMap((s) => (typeof s.repoURL === 'string' && !s.repoURL.includes('{{') ? [s.repoURL] : []));
+  const urls = sources.map((s) => s.repoURL);
+  const repoUrls = urls.every((u): u is string => typeof u === 'string' && !u.includes('{{')) ? urls : undefined;
   const goTemplate = spec.goTemplate === true;
   const generated = patch ? undefined : generate(spec.generators, goTemplate, template, appset, given, directoriesOf);
-  return { generated, pathPatterns, repoUrls, cascades, deletesApplications };
+  return { generated, pathPatterns, repoUrls, cascades, finalizersAsCreated, prunesApplications, deletedWithIt };
 }
 
-/** The parameter sets of one generator, when known from the YAML. */
-function generatorParams(g: unknown, directoriesOf: (repoURL: string) => readonly string[] | undefined): GeneratorParams[] | undefined {
+/** The parameter sets of one generator, when known from the YAML (flat `a.b` names for fasttemplate, nested for Go templates). */
+function generatorParams(g: unknown, goTemplate: boolean, directoriesOf: (repoURL: string) => readonly string[] | undefined): GeneratorParams[] | undefined {
   if (!g || typeof g !== 'object') return undefined;
   const gen = g as Record<string, unknown>;
-  // A generator's own template or a post-selector changes what it produces beyond its parameters.
-  if (gen.template !== undefined || gen.selector !== undefined) return undefined;
+  // A post-selector changes what it produces beyond its parameters.
+  if (gen.selector !== undefined) return undefined;
   const kinds = Object.keys(gen).filter((k) => k !== 'values');
   if (kinds.length !== 1) return undefined;
+  const body = gen[kinds[0]];
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  // A generator's own template (merged over spec.template) changes the Applications beyond its parameters.
+  const own = (body as { template?: unknown }).template;
+  if (own !== undefined && own !== null && (typeof own !== 'object' || Object.keys(own).length > 0)) return undefined;
   if (kinds[0] === 'list') {
-    const list = gen.list as { elements?: unknown; elementsYaml?: unknown };
+    const list = body as { elements?: unknown; elementsYaml?: unknown };
     if (list.elementsYaml !== undefined || !Array.isArray(list.elements)) return undefined;
-    return list.elements.filter((e): e is GeneratorParams => !!e && typeof e === 'object' && !Array.isArray(e));
+    const elements = list.elements.filter((e): e is GeneratorParams => !!e && typeof e === 'object' && !Array.isArray(e));
+    if (goTemplate) return elements;
+    // fasttemplate: string values only (the list generator fails on others), "values" a map of strings.
+    const flat: GeneratorParams[] = [];
+    for (const e of elements) {
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(e)) {
+        if (k === 'values' && v && typeof v === 'object' && !Array.isArray(v)) {
+          for (const [vk, vv] of Object.entries(v)) {
+            if (typeof vv !== 'string') return undefined;
+            out[`values.${vk}`] = vv;
+          }
+        } else if (typeof v === 'string') out[k] = v;
+        else return undefined;
+      }
+      flat.push(out);
+    }
+    return flat;
   }
   if (kinds[0] === 'git') {
-    const git = gen.git as { repoURL?: unknown; directories?: unknown; files?: unknown; pathParamPrefix?: unknown; values?: unknown };
+    const git = body as { repoURL?: unknown; directories?: unknown; files?: unknown; pathParamPrefix?: unknown; values?: unknown };
     if (git.files !== undefined || !Array.isArray(git.directories) || typeof git.repoURL !== 'string') return undefined;
     if (git.values !== undefined) return undefined;
     const dirs = directoriesOf(git.repoURL);
@@ -158,17 +199,26 @@ function generatorParams(g: unknown, directoriesOf: (repoURL: string) => readonl
     });
     const chosen = dirs.filter((dir) => items.some((i) => !i.exclude && i.matches(dir)) && !items.some((i) => i.exclude && i.matches(dir)));
     const prefix = typeof git.pathParamPrefix === 'string' && git.pathParamPrefix ? git.pathParamPrefix : '';
+    // The git generator's parameters (applicationset/generators/git.go, pathParams).
     return chosen.map((dir) => {
       const segments = dir.split('/');
       const basename = segments[segments.length - 1];
-      const path = { path: dir, basename, basenameNormalized: sanitizeName(basename), segments };
-      return prefix ? { [prefix]: { path } } : { path };
+      if (goTemplate) {
+        const path = { path: dir, basename, basenameNormalized: sanitizeName(basename), segments };
+        return prefix ? { [prefix]: { path } } : { path };
+      }
+      const name = prefix ? `${prefix}.path` : 'path';
+      const flat: Record<string, string> = { [name]: dir, [`${name}.basename`]: basename, [`${name}.basenameNormalized`]: sanitizeName(basename) };
+      segments.forEach((s, i) => {
+        if (s) flat[`${name}[${i}]`] = s;
+      });
+      return flat;
     });
   }
   return undefined;
 }
 
-/** The Applications the generators produce, or undefined when a parameter set or a template expression is unknown. */
+/** The Applications the generators produce, or undefined when a parameter set, or the name or a source's repo or path, is unknown. */
 function generate(
   generators: unknown,
   goTemplate: boolean,
@@ -180,36 +230,36 @@ function generate(
   if (!Array.isArray(generators) || generators.length === 0) return undefined;
   const sets: GeneratorParams[] = [];
   for (const g of generators) {
-    const params = generatorParams(g, directoriesOf);
+    const params = generatorParams(g, goTemplate, directoriesOf);
     if (!params) return undefined;
     sets.push(...params);
   }
   const out = new Map<string, GeneratedApplication>();
   for (const params of sets) {
-    let render: (s: string) => string;
-    if (goTemplate) {
-      render = (s) => renderGoTemplate(s, params);
-    } else {
-      const flat = flatten(params);
-      // The git generator's flat names: path, path.basename, path[0], ... (not path.path).
-      const path = (params.path as { path?: string; segments?: string[] } | undefined);
-      if (path && typeof path.path === 'string') {
-        flat.path = path.path;
-        path.segments?.forEach((s, i) => (flat[`path[${i}]`] = s));
+    const render = goTemplate ? (s: string) => renderGoTemplate(s, params) : (s: string) => renderFlat(s, params as Record<string, string>);
+    // The fields the guard reads must render; any other field is kept as written when it does not
+    // (a template escape in Helm values says nothing about what the Application deploys).
+    const known = (s: string): string | undefined => {
+      try {
+        const r = render(s);
+        return r.includes('{{') ? undefined : r;
+      } catch (e) {
+        if (e instanceof TemplateError) return undefined;
+        throw e;
       }
-      render = (s) => renderFlat(s, flat);
+    };
+    const loose = (v: unknown): unknown => (typeof v === 'string' ? known(v) ?? v : Array.isArray(v) ? v.map(loose) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, loose(x)])) : v);
+    const name = typeof template.metadata?.name === 'string' ? known(template.metadata.name) : undefined;
+    if (!name) return undefined;
+    const spec = loose(template.spec ?? {}) as { source?: Source; sources?: Source[] };
+    const raw = template.spec ?? {};
+    const rawSources = [raw.source, ...(Array.isArray(raw.sources) ? raw.sources : [])];
+    for (const s of rawSources) {
+      if (!s || typeof s !== 'object') continue;
+      for (const field of ['repoURL', 'path'] as const) {
+        if (typeof s[field] === 'string' && known(s[field] as string) === undefined) return undefined;
+      }
     }
-    const deep = (v: unknown): unknown => (typeof v === 'string' ? render(v) : Array.isArray(v) ? v.map(deep) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)])) : v);
-    let name: string;
-    let spec: unknown;
-    try {
-      name = typeof template.metadata?.name === 'string' ? render(template.metadata.name) : '';
-      spec = deep(template.spec ?? {});
-    } catch (e) {
-      if (e instanceof TemplateError) return undefined;
-      throw e;
-    }
-    if (!name || name.includes('{{')) return undefined;
     out.set(name, {
       name,
       obj: {

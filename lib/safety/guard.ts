@@ -1384,36 +1384,47 @@ function deletedWithDeployed(a: ArgoApplication, repos: readonly GuardRepo[], ol
   return out;
 }
 
-/** The Applications an old ApplicationSet may have generated when its generators are unknown: one per folder its template's paths may render to. */
+/**
+ * The Applications an old ApplicationSet may have generated when its generators are unknown: one
+ * per folder (the root included) its template's paths may render to, in the repos its template
+ * names (any repo of the app when one is templated).
+ */
 function possibleApplications(set: ArgoApplicationSet, repos: readonly GuardRepo[], side: Side): ArgoApplication[] {
   const out: ArgoApplication[] = [];
-  for (const url of set.model.repoUrls) {
-    const repo = sourceIndex(repos, side).repoByUrl.get(normalizeRepoUrl(url));
-    if (!repo) continue;
-    for (const dir of directoriesOfRepo(side, repo)) {
+  const index = sourceIndex(repos, side);
+  const targets = set.model.repoUrls
+    ? set.model.repoUrls.flatMap((url) => {
+      const repo = index.repoByUrl.get(normalizeRepoUrl(url));
+      return repo ? [{ url, repo }] : [];
+    })
+    : [...index.repoByUrl].map(([url, repo]) => ({ url, repo }));
+  for (const { url, repo } of targets) {
+    for (const dir of ['', ...directoriesOfRepo(side, repo)]) {
       if (!set.model.pathPatterns.some((p) => p.test(dir))) continue;
-      const obj: PlainObject = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: dir }, spec: { source: { repoURL: url, path: dir, directory: { recurse: true } } } };
-      out.push({ repo: set.repo, file: set.file, obj, id: `Application/${dir}`, generatedBy: set.id });
+      const obj: PlainObject = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: dir || '.' }, spec: { source: { repoURL: url, path: dir || '.', directory: { recurse: true } } } };
+      out.push({ repo: set.repo, file: set.file, obj, id: `Application/${dir || '.'}`, generatedBy: set.id });
     }
   }
   return out;
 }
 
 /**
- * Argo CD ApplicationSets whose generated Applications carry the cascading finalizer
- * (`resources-finalizer.argocd.argoproj.io`: the template's, or the one the controller adds while
- * `preserveResourcesOnDeletion` is not true), and whose sync policy lets the controller delete
- * Applications (not `applicationsSync: create-only` or `create-update`); see
- * lib/safety/application-sets.ts for the controller's behaviour:
+ * Argo CD ApplicationSets whose generated Applications (may) carry the cascading finalizer
+ * (`resources-finalizer.argocd.argoproj.io`: the template's, the one the controller adds while
+ * `preserveResourcesOnDeletion` is not true, or the one they were created with under a sync policy
+ * that does not update them); see lib/safety/application-sets.ts for the controller's behaviour:
  *
- * - `deleted`: an ApplicationSet removed (or renamed): its Applications are deleted with it (owner
- *   references) and delete the protected objects they deployed; the reason goes on its deletion
- *   (by repo, then `file NUL Kind/ns/name`). When its generators are unknown, every folder its
- *   template's paths may render to counts.
- * - `changes`: an ApplicationSet that stays but no longer generates an Application it generated
- *   (a list element or a directory removed, the name template changed): the controller deletes
- *   that Application. Both sides' generated sets must be known. A protected `update` of the
- *   ApplicationSet, blocked unless allowed by its id.
+ * - `deleted`: an ApplicationSet removed (or renamed) whose Applications go with it (its sync
+ *   policy allows deletion, or it lacks the finalizer that makes the controller drop their owner
+ *   references first): they delete the protected objects they deployed; the reason goes on its
+ *   deletion (by repo, then `file NUL Kind/ns/name`). When its generators are unknown, every folder
+ *   its template's paths may render to counts.
+ * - `changes`: an ApplicationSet that stays, whose sync policy allows deletion, but no longer
+ *   generates an Application it generated (a list element or a directory removed, the name
+ *   template changed): the controller deletes that Application. When the new generated set is
+ *   unknown (other generators, a templatePatch) while the old one was known and the generators or
+ *   the name template changed, each old Application counts as possibly deleted. A protected
+ *   `update` of the ApplicationSet, blocked unless allowed by its id.
  */
 function applicationSetChanges(
   repos: readonly GuardRepo[],
@@ -1429,40 +1440,71 @@ function applicationSetChanges(
   if (before.size === 0) return { deleted, changes };
   const after = applicationSetsOf(repos, s.next, scopeOf);
   const allowed = allowMatcher(allow);
-  const firstApplyHint = 'set preserveResourcesOnDeletion: true (no finalizer in the template) or applicationsSync: create-update in a change of its own first, so that the controller stops cascading';
+  const carries = (o: ArgoApplicationSet, one: boolean) => (o.model.finalizersAsCreated
+    ? `may carry ${ARGOCD_CASCADE_FINALIZER} (applicationsSync ${String((o.obj.spec as { syncPolicy?: { applicationsSync?: unknown } } | undefined)?.syncPolicy?.applicationsSync)} keeps the finalizers ${one ? 'it was' : 'they were'} created with)`
+    : `${one ? 'carries' : 'carry'} ${ARGOCD_CASCADE_FINALIZER}`);
+  const hint = (o: ArgoApplicationSet, deletion: boolean) => {
+    if (deletion && !o.model.prunesApplications) return `add ${ARGOCD_CASCADE_FINALIZER} to the ApplicationSet's metadata.finalizers in a change of its own first, so that the controller removes the Applications' owner references before it goes`;
+    if (o.model.finalizersAsCreated) return 'remove the finalizer from those Applications first (the controller does not update them under this policy), or allow it';
+    const stop = deletion ? `applicationsSync: create-update with ${ARGOCD_CASCADE_FINALIZER} in the ApplicationSet's own metadata.finalizers` : 'applicationsSync: create-update';
+    return `set preserveResourcesOnDeletion: true (no finalizer in the template), or ${stop}, in a change of its own first, so that the controller stops cascading`;
+  };
+  const generatedApp = (o: ArgoApplicationSet, g: { name: string; obj: PlainObject }): ArgoApplication => ({ repo: o.repo, file: o.file, obj: g.obj, id: `Application/${g.name}`, generatedBy: o.id });
   for (const [key, o] of before) {
     if (!o.model.cascades) continue;
     const n = after.get(key);
     if (!n) {
-      if (!o.model.deletesApplications) continue;
-      const apps = o.model.generated
-        ? o.model.generated.map((g): ArgoApplication => ({ repo: o.repo, file: o.file, obj: g.obj, id: `Application/${g.name}`, generatedBy: o.id }))
-        : possibleApplications(o, repos, s.old);
+      if (!o.model.deletedWithIt) continue;
+      const apps = o.model.generated ? o.model.generated.map((g) => generatedApp(o, g)) : possibleApplications(o, repos, s.old);
       const doomed = [...new Set(apps.flatMap((a) => deletedWithDeployed(a, repos, olds, s.old, composite)))].sort();
       if (doomed.length === 0) continue;
-      const reason = `Argo CD ApplicationSet whose Applications carry ${ARGOCD_CASCADE_FINALIZER}: deleting it deletes them (owner references), and they delete the protected objects they deployed (without Delete=false): ${someOf(doomed)}; ${firstApplyHint}`;
+      const how = o.model.prunesApplications
+        ? 'deleting it deletes them (owner references)'
+        : `deleting it deletes them (owner references: without ${ARGOCD_CASCADE_FINALIZER} in its own metadata.finalizers, the controller cannot remove them first, whatever applicationsSync says)`;
+      const reason = `Argo CD ApplicationSet whose Applications ${carries(o, false)}: ${how}, and they delete the protected objects they deployed (without Delete=false): ${someOf(doomed)}; ${hint(o, true)}`;
       const byFile = deleted.get(o.repo) ?? new Map<string, string[]>();
       const ident = { kind: o.obj.kind, name: o.obj.metadata?.name ?? '', namespace: o.obj.metadata?.namespace, apiVersion: o.obj.apiVersion };
       byFile.set(`${o.file}\u0000${identText(ident)}`, [reason]);
       deleted.set(o.repo, byFile);
       continue;
     }
-    if (!n.model.deletesApplications || !o.model.generated || !n.model.generated) continue;
-    const kept = new Set(n.model.generated.map((g) => g.name));
+    if (!n.model.prunesApplications || !o.model.generated) continue;
     const reasons: string[] = [];
-    for (const g of o.model.generated) {
-      if (kept.has(g.name)) continue;
-      const doomed = [...new Set(deletedWithDeployed({ repo: o.repo, file: o.file, obj: g.obj, id: `Application/${g.name}`, generatedBy: o.id }, repos, olds, s.old, composite))].sort();
-      if (doomed.length === 0) continue;
-      reasons.push(
-        `no longer generates Application "${g.name}", which carries ${ARGOCD_CASCADE_FINALIZER}: the applicationset-controller deletes it, and it deletes the protected objects it deployed ` +
-          `(without Delete=false): ${someOf(doomed)}; ${firstApplyHint}`,
-      );
+    if (n.model.generated) {
+      const kept = new Set(n.model.generated.map((g) => g.name));
+      for (const g of o.model.generated) {
+        if (kept.has(g.name)) continue;
+        const doomed = [...new Set(deletedWithDeployed(generatedApp(o, g), repos, olds, s.old, composite))].sort();
+        if (doomed.length === 0) continue;
+        reasons.push(
+          `no longer generates Application "${g.name}", which ${carries(o, true)}: the applicationset-controller deletes it, and it deletes the protected objects it deployed ` +
+            `(without Delete=false): ${someOf(doomed)}; ${hint(o, false)}`,
+        );
+      }
+    } else if (generatorsChanged(o.obj, n.obj)) {
+      // What it generates now cannot be worked out: each Application it generated may be gone.
+      const doomed = [...new Set(o.model.generated.flatMap((g) => deletedWithDeployed(generatedApp(o, g), repos, olds, s.old, composite)))].sort();
+      if (doomed.length > 0) {
+        reasons.push(
+          `its generators or Application name template changed, and what it generates now cannot be worked out from the YAML (cluster, matrix or other generators, a per-generator template, templatePatch, or template expressions the guard cannot evaluate): ` +
+            `the applicationset-controller deletes each Application it no longer generates, which ${carries(o, true)}, and deletes the protected objects it deployed (without Delete=false): ${someOf(doomed)}; ` +
+            'allow it once you know which Applications stay',
+        );
+      }
     }
     if (reasons.length === 0) continue;
     changes.push(protectedUpdate(n.repo, n.file, n.obj, reasons, allowed, scopeOf));
   }
   return { deleted, changes };
+}
+
+/** Whether an ApplicationSet's generators, template name or templatePatch differ between two versions. */
+function generatorsChanged(a: PlainObject, b: PlainObject): boolean {
+  const parts = (o: PlainObject) => {
+    const spec = (o.spec ?? {}) as { generators?: unknown; goTemplate?: unknown; templatePatch?: unknown; template?: { metadata?: { name?: unknown } } };
+    return JSON.stringify([spec.generators ?? null, spec.goTemplate ?? null, spec.templatePatch ?? null, spec.template?.metadata?.name ?? null]);
+  };
+  return parts(a) !== parts(b);
 }
 
 const CROSSPLANE_GROUP = 'apiextensions.crossplane.io';

@@ -658,8 +658,13 @@ describe('ApplicationSet', () => {
       generators: [ListGenerator.of(upstream.spec.generators[0].list.elements)],
       template: { name: '{{.cluster}}-guestbook', project, repo, path: 'guestbook/{{.cluster}}', destination: { server: '{{.url}}' } },
     });
-    expect(Testing.render(app)['platform/clusters/mgmt/applicationset-create-only.yaml'][0].spec.syncPolicy)
-      .toEqual({ preserveResourcesOnDeletion: true, applicationsSync: upstream.spec.syncPolicy.applicationsSync });
+    const createOnly = Testing.render(app)['platform/clusters/mgmt/applicationset-create-only.yaml'][0];
+    expect(createOnly.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true, applicationsSync: upstream.spec.syncPolicy.applicationsSync });
+    // The finalizer under which the controller removes the Applications' owner references when the
+    // ApplicationSet is deleted (applicationset_controller.go, removeOwnerReferencesOnDeleteAppSet);
+    // not with policies that let it delete them.
+    expect(createOnly.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect(list.metadata.finalizers).toBeUndefined();
     expect(Testing.errorOf(() => new ApplicationSet(mgmt, 'bad', { ...({ applicationsSync: 'delete-all' } as object), name: 'bad', generators: [ListGenerator.of([{ cluster: 'engineering-dev' }])],
       template: { name: 'x', project, repo, path: 'guestbook/{{.cluster}}', destination: { name: 'in-cluster' } } })))
       .toBe('platform/clusters--mgmt/bad: prop "applicationsSync": "delete-all" must be one of create-only, create-update, create-delete, sync');

@@ -23,6 +23,11 @@ interface SetOptions {
   readonly path?: string;
   readonly name?: string;
   readonly prune?: boolean;
+  /** The ApplicationSet's own metadata.finalizers. */
+  readonly ownFinalizers?: string[];
+  /** Extra fields of the template's spec.source. */
+  readonly source?: Record<string, unknown>;
+  readonly repoURL?: string;
 }
 
 function appset(o: SetOptions = {}): Record<string, unknown> {
@@ -30,7 +35,7 @@ function appset(o: SetOptions = {}): Record<string, unknown> {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'ApplicationSet',
-    metadata: { name: 'envs', namespace: 'argocd' },
+    metadata: { name: 'envs', namespace: 'argocd', ...(o.ownFinalizers ? { finalizers: o.ownFinalizers } : {}) },
     spec: {
       goTemplate: go,
       generators: o.generators ?? [{ list: { elements: o.elements ?? [{ env: 'dev' }, { env: 'prod' }] } }],
@@ -42,7 +47,7 @@ function appset(o: SetOptions = {}): Record<string, unknown> {
         metadata: { name: o.name ?? (go ? 'apps-{{.env}}' : 'apps-{{env}}'), ...(o.finalizers ? { finalizers: o.finalizers } : {}) },
         spec: {
           project: 'default',
-          source: { repoURL: URL, targetRevision: 'main', path: o.path ?? (go ? 'apps/{{.env}}' : 'apps/{{env}}') },
+          source: { repoURL: o.repoURL ?? URL, targetRevision: 'main', path: o.path ?? (go ? 'apps/{{.env}}' : 'apps/{{env}}'), ...o.source },
           destination: { server: 'https://kubernetes.default.svc' },
           ...(o.prune ? { syncPolicy: { automated: { prune: true } } } : {}),
         },
@@ -91,8 +96,7 @@ describe('applicationSetModel: what an ApplicationSet generates, from its YAML',
       metadata: { name: 'apps-prod', namespace: 'argocd', finalizers: ['resources-finalizer.argocd.argoproj.io'] },
       spec: { project: 'default', source: { repoURL: URL, targetRevision: 'main', path: 'apps/prod' }, destination: { server: 'https://kubernetes.default.svc' } },
     });
-    expect(m.cascades).toBe(true);
-    expect(m.deletesApplications).toBe(true);
+    expect(m).toMatchObject({ cascades: true, prunesApplications: true, deletedWithIt: true, finalizersAsCreated: false });
   });
 
   test('fasttemplate (goTemplate: false) renders the flat parameter names', () => {
@@ -107,9 +111,50 @@ describe('applicationSetModel: what an ApplicationSet generates, from its YAML',
     expect(of(appset({ preserve: true })).cascades).toBe(false);
     expect(of(appset({ preserve: true, finalizers: ['resources-finalizer.argocd.argoproj.io/background'] })).cascades).toBe(true);
     expect(of(appset({ preserve: false, finalizers: ['example.com/other'] })).cascades).toBe(false);
-    expect(of(appset({ applicationsSync: 'create-update' })).deletesApplications).toBe(false);
-    expect(of(appset({ applicationsSync: 'create-only' })).deletesApplications).toBe(false);
-    expect(of(appset({ applicationsSync: 'create-delete' })).deletesApplications).toBe(true);
+  });
+
+  test('the sync policy: what the controller deletes, and which finalizers the Applications keep', () => {
+    const F = 'resources-finalizer.argocd.argoproj.io';
+    const pick = (m: ReturnType<typeof of>) => [m.prunesApplications, m.deletedWithIt, m.cascades, m.finalizersAsCreated];
+    // create-update: no pruning; deleted with the ApplicationSet unless its own finalizer lets the controller drop the owner references first.
+    expect(pick(of(appset({ applicationsSync: 'create-update' })))).toEqual([false, true, true, false]);
+    expect(pick(of(appset({ applicationsSync: 'create-update', ownFinalizers: [F] })))).toEqual([false, false, true, false]);
+    expect(pick(of(appset({ applicationsSync: 'create-update', preserve: true, ownFinalizers: [F] })))).toEqual([false, false, false, false]);
+    // create-only and create-delete never update an Application: the finalizers it was created with stay, whatever the template says now.
+    expect(pick(of(appset({ applicationsSync: 'create-only', preserve: true, ownFinalizers: [F] })))).toEqual([false, false, true, true]);
+    expect(pick(of(appset({ applicationsSync: 'create-delete', preserve: true })))).toEqual([true, true, true, true]);
+    // The finalizer on the ApplicationSet does not stop the default policy.
+    expect(pick(of(appset({ ownFinalizers: [F] })))).toEqual([true, true, true, false]);
+  });
+
+  test('per-generator templates, null generator bodies and unknown repo URLs', () => {
+    expect(of(appset({ generators: [{ list: { elements: [{ env: 'dev' }], template: { metadata: {}, spec: { source: { path: 'other/{{.env}}' } } } } }] })).generated).toBeUndefined();
+    expect(of(appset({ generators: [{ git: { repoURL: URL, directories: [{ path: 'apps/*' }], template: { metadata: { name: 'x' } } } }] })).generated).toBeUndefined();
+    // An empty one changes nothing.
+    expect(of(appset({ generators: [{ list: { elements: [{ env: 'dev' }], template: { metadata: {}, spec: {} } } }] })).generated).toBeUndefined();
+    expect(of(appset({ generators: [{ list: { elements: [{ env: 'dev' }], template: {} } }] })).generated!.map((g) => g.name)).toEqual(['apps-dev']);
+    expect(of(appset({ generators: [{ list: null }] })).generated).toBeUndefined();
+    expect(of(appset({ generators: [{ git: null }] })).generated).toBeUndefined();
+    expect(of(appset({ repoURL: '{{.repo}}' })).repoUrls).toBeUndefined();
+    expect(of(appset({ path: '.' })).pathPatterns.map(String)).toEqual(['/^$/']);
+  });
+
+  test('fasttemplate: git parameters under a pathParamPrefix, string list values only', () => {
+    const git = of(appset({ goTemplate: false, generators: [{ git: { repoURL: URL, directories: [{ path: 'apps/*' }], pathParamPrefix: 'p' } }], name: '{{p.path.basename}}', path: '{{p.path}}' }));
+    expect(git.generated!.map((g) => [g.name, (g.obj.spec as { source: { path: string } }).source.path])).toEqual([['dev', 'apps/dev'], ['prod', 'apps/prod']]);
+    const segments = of(appset({ goTemplate: false, generators: [{ git: { repoURL: URL, directories: [{ path: 'apps/*' }] } }], name: '{{path[0]}}-{{path[1]}}', path: '{{path}}' }));
+    expect(segments.generated!.map((g) => g.name)).toEqual(['apps-dev', 'apps-prod']);
+    // A name or path left with a key fasttemplate does not know is unknown (Argo CD would keep the text).
+    expect(of(appset({ goTemplate: false, generators: [{ git: { repoURL: URL, directories: [{ path: 'apps/*' }] } }], name: '{{path.basename}}', path: '{{path.path}}' })).generated).toBeUndefined();
+    // Non-string values fail the list generator in fasttemplate mode; values is a map of strings.
+    expect(of(appset({ goTemplate: false, generators: [{ list: { elements: [{ env: 'dev', size: 3 }] } }] })).generated).toBeUndefined();
+    expect(of(appset({ goTemplate: false, generators: [{ list: { elements: [{ env: 'dev', values: { tier: 'gold' } }] } }], name: 'apps-{{env}}-{{values.tier}}' })).generated!.map((g) => g.name)).toEqual(['apps-dev-gold']);
+  });
+
+  test('fields the guard does not read may keep template expressions it cannot evaluate', () => {
+    const m = of(appset({ source: { helm: { values: 'x: {{ "{{" }}' } } }));
+    expect(m.generated!.map((g) => g.name)).toEqual(['apps-dev', 'apps-prod']);
+    expect((m.generated![0].obj.spec as { source: { helm: { values: string } } }).source.helm.values).toBe('x: {{ "{{" }}');
   });
 
   test('git directory generators match the repo directories with path.Match, excludes win', () => {
@@ -152,17 +197,57 @@ describe('the destroy guard and ApplicationSets', () => {
     expect(changes.map((c) => [c.action, c.object.id, c.blocked])).toEqual([['delete', 'ApplicationSet/argocd/envs', true]]);
     expect(changes[0].protection).toEqual([
       'Argo CD ApplicationSet whose Applications carry resources-finalizer.argocd.argoproj.io: deleting it deletes them (owner references), and they delete the protected objects ' +
-        'they deployed (without Delete=false): Cluster/fleet/dev, Cluster/fleet/prod; set preserveResourcesOnDeletion: true (no finalizer in the template) or ' +
-        'applicationsSync: create-update in a change of its own first, so that the controller stops cascading',
+        'they deployed (without Delete=false): Cluster/fleet/dev, Cluster/fleet/prod; set preserveResourcesOnDeletion: true (no finalizer in the template), or ' +
+        'applicationsSync: create-update with resources-finalizer.argocd.argoproj.io in the ApplicationSet\'s own metadata.finalizers, in a change of its own first, so that the controller stops cascading',
     ]);
     expect(guard(tree(appset({ preserve: false })), tree(undefined), ['platform::ApplicationSet/argocd/envs']).map((c) => c.blocked)).toEqual([false]);
   });
 
   test('no protection when the Applications do not cascade, the controller may not delete them, or the objects carry Delete=false', () => {
     expect(guard(tree(appset({ preserve: true })), tree(undefined))).toEqual([]);
-    expect(guard(tree(appset({ applicationsSync: 'create-update' })), tree(undefined))).toEqual([]);
+    expect(guard(tree(appset({ applicationsSync: 'create-update', ownFinalizers: ['resources-finalizer.argocd.argoproj.io'] })), tree(undefined))).toEqual([]);
     const keep = { 'apps/dev/cluster-dev.yaml': cluster('dev', { deleteFalse: true }), 'apps/prod/cluster-prod.yaml': cluster('prod', { deleteFalse: true }) };
     expect(guard(tree(appset(), keep), tree(undefined, keep))).toEqual([]);
+  });
+
+  test('applicationsSync create-update without the ApplicationSet\'s own finalizer: its Applications are garbage-collected with it', () => {
+    const changes = guard(tree(appset({ applicationsSync: 'create-update' })), tree(undefined));
+    expect(changes.map((c) => [c.action, c.object.id, c.blocked])).toEqual([['delete', 'ApplicationSet/argocd/envs', true]]);
+    expect(changes[0].protection).toEqual([
+      'Argo CD ApplicationSet whose Applications carry resources-finalizer.argocd.argoproj.io: deleting it deletes them (owner references: without resources-finalizer.argocd.argoproj.io in its own ' +
+        'metadata.finalizers, the controller cannot remove them first, whatever applicationsSync says), and they delete the protected objects they deployed (without Delete=false): ' +
+        'Cluster/fleet/dev, Cluster/fleet/prod; add resources-finalizer.argocd.argoproj.io to the ApplicationSet\'s metadata.finalizers in a change of its own first, so that the controller ' +
+        'removes the Applications\' owner references before it goes',
+    ]);
+    // A shrink is not pruned under create-update, finalizer or not.
+    expect(guard(tree(appset({ applicationsSync: 'create-update' })), tree(appset({ applicationsSync: 'create-update', elements: [{ env: 'dev' }] })))).toEqual([]);
+  });
+
+  test('create-delete keeps the finalizers the Applications were created with: preserving resources now does not stop the cascade', () => {
+    const changes = guard(tree(appset({ applicationsSync: 'create-delete', preserve: true })), tree(appset({ applicationsSync: 'create-delete', preserve: true, elements: [{ env: 'dev' }] })));
+    expect(changes.map((c) => c.protection)).toEqual([[
+      'no longer generates Application "apps-prod", which may carry resources-finalizer.argocd.argoproj.io (applicationsSync create-delete keeps the finalizers it was created with): ' +
+        'the applicationset-controller deletes it, and it deletes the protected objects it deployed (without Delete=false): Cluster/fleet/prod; ' +
+        'remove the finalizer from those Applications first (the controller does not update them under this policy), or allow it',
+    ]]);
+  });
+
+  test('a set whose generators become unknown: each Application it generated may be deleted', () => {
+    const unknown = appset({ generators: [{ clusters: { selector: { matchLabels: { env: 'prod' } } } }], path: 'apps/{{.name}}', name: 'apps-{{.name}}' });
+    const changes = guard(tree(appset()), tree(unknown));
+    expect(changes.map((c) => [c.action, c.object.id, c.blocked])).toEqual([['update', 'ApplicationSet/argocd/envs', true]]);
+    expect(changes[0].protection![0]).toMatch(/^its generators or Application name template changed, and what it generates now cannot be worked out from the YAML .*: Cluster\/fleet\/dev, Cluster\/fleet\/prod; allow it once you know which Applications stay$/);
+    // A templatePatch too.
+    expect(guard(tree(appset()), tree({ ...appset(), spec: { ...(appset().spec as object), templatePatch: 'metadata: {}\n' } }))).toHaveLength(1);
+    // Unknown on both sides: not compared; the generators unchanged: nothing.
+    expect(guard(tree(unknown), tree({ ...unknown, metadata: { name: 'envs', namespace: 'argocd', labels: { a: 'b' } } }))).toEqual([]);
+  });
+
+  test('a removed set with a templated repo URL counts every repo of the app; a root path the whole repo', () => {
+    const set = appset({ generators: [{ clusters: {} }], repoURL: '{{.metadata.annotations.repo}}', path: 'apps/{{.name}}' });
+    expect(guard(tree(set), tree(undefined))[0].protection![0]).toContain('(without Delete=false): Cluster/fleet/dev, Cluster/fleet/prod;');
+    const root = appset({ generators: [{ clusters: {} }], path: '.' });
+    expect(guard(tree(root), tree(undefined))[0].protection![0]).toContain('(without Delete=false): Cluster/fleet/dev, Cluster/fleet/prod;');
   });
 
   test('an ApplicationSet that no longer generates an Application: a protected update, per removed Application', () => {
@@ -170,7 +255,7 @@ describe('the destroy guard and ApplicationSets', () => {
     expect(changes.map((c) => [c.action, c.object.id, c.blocked])).toEqual([['update', 'ApplicationSet/argocd/envs', true]]);
     expect(changes[0].protection).toEqual([
       'no longer generates Application "apps-prod", which carries resources-finalizer.argocd.argoproj.io: the applicationset-controller deletes it, and it deletes the protected objects ' +
-        'it deployed (without Delete=false): Cluster/fleet/prod; set preserveResourcesOnDeletion: true (no finalizer in the template) or applicationsSync: create-update ' +
+        'it deployed (without Delete=false): Cluster/fleet/prod; set preserveResourcesOnDeletion: true (no finalizer in the template), or applicationsSync: create-update, ' +
         'in a change of its own first, so that the controller stops cascading',
     ]);
     // Renaming the generated Applications deletes every old one.
