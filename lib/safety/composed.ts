@@ -73,18 +73,41 @@ const OPAQUE = '?';
 
 /**
  * The `apiVersion` / `kind` pairs written in source text (a Go template's YAML, KCL, Python, CUE):
- * each `apiVersion` value with the `kind` value nearest to it (within 400 characters).
+ * in each YAML document (`---`-separated), each literal `apiVersion` value with the literal `kind`
+ * value nearest to it (within 400 characters). Documents of a function's meta objects
+ * (`*.fn.crossplane.io`, `*.krm.kcl.dev`: ExtraResources requirements, composite status, context)
+ * are left out with the kinds they name. `dynamic` is true when an `apiVersion` or `kind` value
+ * is not a literal (a template expression or a variable): what the source composes is then not
+ * known from its text.
  */
-export function kindsInSource(text: string): Array<{ apiVersion: string; kind: string }> {
-  const versions = [...text.matchAll(/\bapiVersion["']?\s*[:=]\s*["']?((?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v[0-9][a-z0-9]*)\b/g)];
-  const kinds = [...text.matchAll(/\bkind["']?\s*[:=]\s*["']?([A-Z][A-Za-z0-9]*)\b/g)];
-  const out: Array<{ apiVersion: string; kind: string }> = [];
-  for (const v of versions) {
-    let best: RegExpMatchArray | undefined;
-    for (const k of kinds) if (Math.abs(k.index! - v.index!) <= 400 && (!best || Math.abs(k.index! - v.index!) < Math.abs(best.index! - v.index!))) best = k;
-    if (best) out.push({ apiVersion: v[1], kind: best[1] });
+export function readSource(text: string): { kinds: Array<{ apiVersion: string; kind: string }>; dynamic: boolean } {
+  const kinds: Array<{ apiVersion: string; kind: string }> = [];
+  let dynamic = false;
+  for (const doc of text.split(/^---[ \t]*$/m)) {
+    const versions = [...doc.matchAll(/\bapiVersion["']?\s*[:=]\s*["']?((?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v[0-9][a-z0-9]*)\b/g)];
+    const literalKinds = [...doc.matchAll(/\bkind["']?\s*[:=]\s*["']?([A-Z][A-Za-z0-9]*)\b/g)];
+    if (versions.some((v) => FUNCTION_META_GROUP.test(groupOf(v[1])))) continue;
+    // An apiVersion / kind whose value is not a literal (a template expression, a variable) makes
+    // the text say nothing sure; the composite's own (`.observed.composite.resource.kind`, KCL's
+    // `oxr`), written to set its status, composes nothing.
+    for (const m of doc.matchAll(/\b(?:apiVersion|kind)["']?[ \t]*(?::=|[:=])[ \t]*([^\n,}]*)/g)) {
+      const value = m[1].trim();
+      if (value === '' || /^["']?(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v[0-9][a-z0-9]*\b|^["']?[A-Z][A-Za-z0-9]*\b/.test(value)) continue;
+      if (/observed\.composite|\boxr\b|\bdxr\b/.test(value)) continue;
+      dynamic = true;
+    }
+    for (const v of versions) {
+      let best: RegExpMatchArray | undefined;
+      for (const k of literalKinds) if (Math.abs(k.index! - v.index!) <= 400 && (!best || Math.abs(k.index! - v.index!) < Math.abs(best.index! - v.index!))) best = k;
+      if (best) kinds.push({ apiVersion: v[1], kind: best[1] });
+    }
   }
-  return out;
+  return { kinds, dynamic };
+}
+
+/** The `apiVersion` / `kind` pairs written in source text: {@link readSource}'s `kinds`. */
+export function kindsInSource(text: string): Array<{ apiVersion: string; kind: string }> {
+  return readSource(text).kinds;
 }
 
 /** The string values of a step's input (its inline sources), depth first. */
@@ -94,8 +117,11 @@ function stringsOf(v: unknown, into: string[]): void {
   else if (v && typeof v === 'object') for (const x of Object.values(v)) stringsOf(x, into);
 }
 
-/** Groups whose kinds a function's output names without them being composed (function-go-templating's meta objects). */
-const FUNCTION_META_GROUP = /(^|\.)fn\.crossplane\.io$/;
+/**
+ * Groups whose kinds a function's output names without them being composed: the meta objects of
+ * function-go-templating (`meta.gotemplating.fn.crossplane.io`) and function-kcl (`meta.krm.kcl.dev`).
+ */
+const FUNCTION_META_GROUP = /(^|\.)(fn\.crossplane\.io|krm\.kcl\.dev)$/;
 
 /** The kinds (`apiVersion`, `kind`) of the object templates in `list` (`base` or `template` of each entry). */
 function kindsOf(list: unknown, field: 'base' | 'template', into: Set<string>): void {
@@ -158,15 +184,18 @@ export class ComposedKinds {
           const sources: string[] = [];
           stringsOf(input, sources);
           let written = 0;
+          let dynamic = false;
           for (const text of sources) {
-            for (const k of kindsInSource(text)) {
-              if (FUNCTION_META_GROUP.test(groupOf(k.apiVersion))) continue;
+            const read = readSource(text);
+            dynamic ||= read.dynamic;
+            for (const k of read.kinds) {
               makes.add(keyOf(k.apiVersion, k.kind));
               written++;
             }
           }
           const fn = (step?.functionRef as Json | undefined)?.name;
-          if (written === 0 && !Array.isArray(input?.resources)) opaque.push({ step: String(step?.step ?? ''), fn: typeof fn === 'string' ? fn : '' });
+          // Nothing read, or kinds built at run time: the step may compose anything.
+          if ((written === 0 || dynamic) && !Array.isArray(input?.resources)) opaque.push({ step: String(step?.step ?? ''), fn: typeof fn === 'string' ? fn : '' });
         }
       }
       merge(this.compositions, keyOf(type.apiVersion, type.kind), name, makes, opaque);

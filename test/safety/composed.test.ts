@@ -5,7 +5,7 @@ import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { ResourceGroup, StorageAccount } from '../../lib/aso';
 import { Claim, CompositeResource, CompositeResourceDefinition, Composition, CrossplaneFunction, CrossplaneProvider, Schema, XrdScope } from '../../lib/crossplane';
 import { ResourceGraphDefinition, RgdInstance, Schema as KroSchema } from '../../lib/kro';
-import { ComposedKinds, kindsInSource } from '../../lib/safety/composed';
+import { ComposedKinds, kindsInSource, readSource } from '../../lib/safety/composed';
 import { problems } from '../support/problems';
 import { tmp } from './helpers';
 
@@ -364,6 +364,36 @@ describe('ComposedKinds', () => {
       expect(kindsInSource('apiVersion: v1\nkind: ConfigMap\n---\nkind: Secret\napiVersion: v1\n')).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap' }, { apiVersion: 'v1', kind: 'Secret' }]);
       expect(kindsInSource('{"apiVersion": "storage.azure.com/v1api20230101", "kind": "StorageAccount"}')).toEqual([{ apiVersion: 'storage.azure.com/v1api20230101', kind: 'StorageAccount' }]);
       expect(kindsInSource('apiVersion: {{ .observed.composite.resource.apiVersion }}\nkind: {{ .kind }}')).toEqual([]);
+    });
+
+    test('readSource: pairs within one YAML document, meta objects left out, kinds built at run time make the source dynamic', () => {
+      // A templated kind does not borrow the next document's.
+      expect(readSource('apiVersion: dbforpostgresql.azure.com/v1api20240801\nkind: {{ $kind }}\n---\napiVersion: v1\nkind: ConfigMap\n'))
+        .toEqual({ kinds: [{ apiVersion: 'v1', kind: 'ConfigMap' }], dynamic: true });
+      // The composite's own status document composes nothing and says nothing dynamic.
+      expect(readSource('apiVersion: {{ .observed.composite.resource.apiVersion }}\nkind: {{ .observed.composite.resource.kind }}\nstatus: {}\n')).toEqual({ kinds: [], dynamic: false });
+      // ExtraResources requirements (go-templating) and KCL meta objects only read.
+      expect(readSource('apiVersion: meta.gotemplating.fn.crossplane.io/v1alpha1\nkind: ExtraResources\nrequirements:\n  db:\n    apiVersion: dbforpostgresql.azure.com/v1api20240801\n    kind: FlexibleServer\n'))
+        .toEqual({ kinds: [], dynamic: false });
+      expect(readSource('{"apiVersion": "meta.krm.kcl.dev/v1alpha1", "kind": "ExtraResources", "requirements": {}}')).toEqual({ kinds: [], dynamic: false });
+      // KCL and Python with variables.
+      expect(readSource('items = [{apiVersion = "storage.azure.com/v1api20230101", kind = "StorageAccount"}]')).toEqual({ kinds: [{ apiVersion: 'storage.azure.com/v1api20230101', kind: 'StorageAccount' }], dynamic: false });
+      expect(readSource('resource = {"apiVersion": api, "kind": kind}')).toEqual({ kinds: [], dynamic: true });
+    });
+
+    test('a function step whose source builds a kind at run time may compose anything', () => {
+      const model = new ComposedKinds();
+      model.add({
+        apiVersion: 'apiextensions.crossplane.io/v1', kind: 'Composition', metadata: { name: 'templated' },
+        spec: {
+          compositeTypeRef: { apiVersion: 'example.org/v1', kind: 'Cache' }, mode: 'Pipeline',
+          pipeline: [{ step: 'render', functionRef: { name: 'function-go-templating' }, input: { apiVersion: 'gotemplating.fn.crossplane.io/v1beta1', kind: 'GoTemplate', source: 'Inline', inline: { template: '{{ $kind := .observed.composite.resource.spec.kind }}\napiVersion: cache.azure.com/v1api20230801\nkind: {{ $kind }}\n---\napiVersion: v1\nkind: ConfigMap\n' } } }],
+        },
+      });
+      expect(model.reasons({ apiVersion: 'example.org/v1', kind: 'Cache', metadata: { name: 'c', namespace: 'team' } })).toEqual([
+        'composite resource of Composition templated: deleting it deletes what the composition created, including what step "render" of Composition templated (function function-go-templating) composes, ' +
+          'which the guard cannot read (it may be stateful: allow the deletion once you know it is not)',
+      ]);
     });
   });
 });
