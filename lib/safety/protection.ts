@@ -59,6 +59,15 @@ export function protectionReasons(obj: PlainObject): string[] {
       }
     }
   }
+  // The StatefulSet controller deletes the PersistentVolumeClaims of its volumeClaimTemplates after
+  // the StatefulSet (persistentVolumeClaimRetentionPolicy, StatefulSetAutoDeletePVC: GA in 1.32;
+  // kubernetes.io/docs/concepts/workloads/controllers/statefulset, "PersistentVolumeClaim retention").
+  if (obj.kind === 'StatefulSet' && group === 'apps') {
+    const spec = (obj.spec ?? {}) as { volumeClaimTemplates?: unknown; persistentVolumeClaimRetentionPolicy?: { whenDeleted?: unknown } };
+    if (Array.isArray(spec.volumeClaimTemplates) && spec.volumeClaimTemplates.length > 0 && spec.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete') {
+      out.push('deletes the PersistentVolumeClaims of its volumeClaimTemplates with it (persistentVolumeClaimRetentionPolicy.whenDeleted: Delete)');
+    }
+  }
   for (const m of retainMarkers(obj)) out.push(`retained (${m})`);
   return out;
 }

@@ -337,4 +337,30 @@ describe('protection', () => {
     expect(retainMarkers({ apiVersion: 'storage.azure.com/v1api20230101', kind: 'StorageAccount', metadata: { annotations: { 'serviceoperator.azure.com/reconcile-policy': 'manage' } } })).toEqual([]);
     expect(protectionReasons({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })).toEqual([]);
   });
+
+  test('a StatefulSet that deletes its volume claims with it (persistentVolumeClaimRetentionPolicy.whenDeleted: Delete)', () => {
+    const sts = (whenDeleted?: string, templates = true) => ({
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'apps' },
+      spec: { ...(templates ? { volumeClaimTemplates: [{ metadata: { name: 'data' } }] } : {}), ...(whenDeleted ? { persistentVolumeClaimRetentionPolicy: { whenDeleted } } : {}) },
+    });
+    expect(protectionReasons(sts('Delete'))).toEqual(['deletes the PersistentVolumeClaims of its volumeClaimTemplates with it (persistentVolumeClaimRetentionPolicy.whenDeleted: Delete)']);
+    // Retain is the default; no templates, no claims.
+    expect(protectionReasons(sts('Retain'))).toEqual([]);
+    expect(protectionReasons(sts())).toEqual([]);
+    expect(protectionReasons(sts('Delete', false))).toEqual([]);
+    // Removing it is refused, and it holds its Namespace.
+    const out = tmp();
+    const build = (o: { sts: boolean; ns: boolean }) => {
+      const app = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false });
+      const apps = new Repo(app, 'platform').folder('apps');
+      if (o.ns) new ApiObject(apps, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
+      if (o.sts) new ApiObject(apps, 'db', sts('Delete'));
+      return app;
+    };
+    build({ sts: true, ns: true }).synth();
+    expect(build({ sts: false, ns: true }).plan().blocked.map((c) => c.object.id)).toEqual(['StatefulSet/apps/db']);
+    expect(build({ sts: true, ns: false }).plan().blocked.map((c) => `${c.object.id}: ${(c.protection ?? []).join('; ')}`)).toEqual([
+      'Namespace/apps: holds protected objects (deleting a Namespace deletes everything in it): StatefulSet/apps/db',
+    ]);
+  });
 });
