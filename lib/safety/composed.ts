@@ -110,8 +110,42 @@ export function kindsInSource(text: string): Array<{ apiVersion: string; kind: s
   return readSource(text).kinds;
 }
 
+/** The annotations naming a composed resource in function-go-templating and function-kcl output. */
+const RESOURCE_NAME_ANNOTATION = /(?:gotemplating\.fn\.crossplane\.io|krm\.kcl\.dev)\/composition-resource-name["']?[ \t]*[:=][ \t]*([^\n,}]*)/g;
+
+/**
+ * The composed resources a function step's source names (function-go-templating's
+ * `gotemplating.fn.crossplane.io/composition-resource-name`, function-kcl's
+ * `krm.kcl.dev/composition-resource-name` annotations): name → the `apiVersion` and `kind` nearest
+ * to it in its YAML document (Crossplane keeps a composed resource by that name, and deletes the
+ * ones of a composite resource the desired state no longer names). `dynamic` is true when a name
+ * is not a literal (a template expression or a variable).
+ */
+export function namedEntriesInSource(text: string): { entries: Map<string, { apiVersion: string; kind: string }>; dynamic: boolean } {
+  const entries = new Map<string, { apiVersion: string; kind: string }>();
+  let dynamic = false;
+  for (const doc of text.split(/^---[ \t]*$/m)) {
+    const names = [...doc.matchAll(RESOURCE_NAME_ANNOTATION)];
+    if (names.length === 0) continue;
+    const versions = [...doc.matchAll(/\bapiVersion["']?\s*[:=]\s*["']?((?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v[0-9][a-z0-9]*)\b/g)];
+    const kinds = [...doc.matchAll(/\bkind["']?\s*[:=]\s*["']?([A-Z][A-Za-z0-9]*)\b/g)];
+    const nearest = (list: RegExpMatchArray[], at: number) => list.reduce<RegExpMatchArray | undefined>((best, m) => (!best || Math.abs(m.index! - at) < Math.abs(best.index! - at) ? m : best), undefined);
+    for (const m of names) {
+      const value = /^["']?([a-z0-9]([-a-z0-9.]*[a-z0-9])?)["']?\s*$/.exec(m[1].trim());
+      if (!value) {
+        dynamic = true;
+        continue;
+      }
+      const v = nearest(versions, m.index!);
+      const k = nearest(kinds, m.index!);
+      if (v && k) entries.set(value[1], { apiVersion: v[1], kind: k[1] });
+    }
+  }
+  return { entries, dynamic };
+}
+
 /** The string values of a step's input (its inline sources), depth first. */
-function stringsOf(v: unknown, into: string[]): void {
+export function stringsOf(v: unknown, into: string[]): void {
   if (typeof v === 'string') into.push(v);
   else if (Array.isArray(v)) for (const x of v) stringsOf(x, into);
   else if (v && typeof v === 'object') for (const x of Object.values(v)) stringsOf(x, into);

@@ -17,7 +17,7 @@ import { comparesSelfManaged, selfManagedTransition } from './self-managed-trans
 import { resourceGraphSchemaTransition } from './kro-schema';
 import { asoTransition, classTemplateTransition, comparesAzureResource } from './aso-transitions';
 import { helmReleaseTransition, isHelmRelease } from './helm-transitions';
-import { ComposedKinds, definesComposedKinds } from './composed';
+import { ComposedKinds, definesComposedKinds, namedEntriesInSource, stringsOf } from './composed';
 import { applicationSetModel, isApplicationSet, type ApplicationSetModel } from './application-sets';
 import { compositionRefOf, comparesCrossplaneDefinition, crossplaneTransition, isResourceGraphDefinition, resourceGraphTransition } from './crossplane-transitions';
 
@@ -1509,11 +1509,24 @@ function generatorsChanged(a: PlainObject, b: PlainObject): boolean {
 
 const CROSSPLANE_GROUP = 'apiextensions.crossplane.io';
 
-/** The composed resource entries of a Composition (legacy `spec.resources`, or each pipeline step's `input.resources`), by name, with their base. */
-function compositionEntries(c: PlainObject): Map<string, { apiVersion?: unknown; kind?: unknown; spec?: { managementPolicies?: unknown } }> {
+/**
+ * The composed resource entries of a Composition, by name, with their base: legacy
+ * `spec.resources`, each pipeline step's `input.resources` (function-patch-and-transform), and the
+ * resources a step's inline source names (function-go-templating, function-kcl: see
+ * `namedEntriesInSource`). `dynamic`: a source names resources with expressions the guard cannot
+ * evaluate, so an entry missing from `entries` may still be composed.
+ */
+function compositionEntries(c: PlainObject): { entries: Map<string, { apiVersion?: unknown; kind?: unknown; spec?: { managementPolicies?: unknown } }>; dynamic: boolean } {
   const spec = (c.spec ?? {}) as { pipeline?: unknown; resources?: unknown };
   const lists: unknown[] = [spec.resources];
-  if (Array.isArray(spec.pipeline)) for (const step of spec.pipeline) lists.push((step as { input?: { resources?: unknown } })?.input?.resources);
+  const sources: string[] = [];
+  if (Array.isArray(spec.pipeline)) {
+    for (const step of spec.pipeline) {
+      const input = (step as { input?: { resources?: unknown } } | null)?.input;
+      if (Array.isArray(input?.resources)) lists.push(input!.resources);
+      else stringsOf(input, sources);
+    }
+  }
   const out = new Map<string, { apiVersion?: unknown; kind?: unknown }>();
   for (const list of lists) {
     if (!Array.isArray(list)) continue;
@@ -1522,7 +1535,13 @@ function compositionEntries(c: PlainObject): Map<string, { apiVersion?: unknown;
       if (typeof name === 'string' && base && typeof base === 'object') out.set(name, base as { apiVersion?: unknown; kind?: unknown });
     }
   }
-  return out;
+  let dynamic = false;
+  for (const text of sources) {
+    const named = namedEntriesInSource(text);
+    dynamic ||= named.dynamic;
+    for (const [name, base] of named.entries) if (!out.has(name)) out.set(name, base);
+  }
+  return { entries: out, dynamic };
 }
 
 function isComposition(o: { apiVersion: string; kind: string }): boolean {
@@ -1560,13 +1579,14 @@ function compositionEntryChanges(
     if (!n) continue; // a removed Composition: its composite resources are what the guard protects
     const now = compositionEntries(n.obj);
     const reasons: string[] = [];
-    for (const [name, base] of compositionEntries(o.obj)) {
+    for (const [name, base] of compositionEntries(o.obj).entries) {
       if (typeof base.apiVersion !== 'string' || typeof base.kind !== 'string' || !isStatefulKind(base.apiVersion, base.kind)) continue;
-      const kept = now.get(name);
+      const kept = now.entries.get(name);
       if (kept && kept.apiVersion !== undefined && groupOf(String(kept.apiVersion)) === groupOf(base.apiVersion) && kept.kind === base.kind) continue;
       const what = `${groupOf(base.apiVersion)}/${base.kind}`;
+      const gone = now.dynamic ? 'may no longer be composed (the Composition names resources with expressions the guard cannot evaluate)' : 'no longer composed';
       reasons.push(
-        `entry "${name}" (stateful ${what}) is ${kept ? `now ${groupOf(String(kept.apiVersion ?? ''))}/${String(kept.kind ?? '')}` : 'no longer composed'}: Crossplane deletes that composed resource of every composite resource of this Composition ` +
+        `entry "${name}" (stateful ${what}) is ${kept ? `now ${groupOf(String(kept.apiVersion ?? ''))}/${String(kept.kind ?? '')}` : gone}: Crossplane deletes that composed resource of every composite resource of this Composition ` +
           '(and its external resource, unless its managementPolicies omit Delete: then it is orphaned); a renamed entry is a new, empty resource',
       );
     }
@@ -1617,9 +1637,9 @@ function compositionSwitchChanges(
     const cluster = scopeOf.get(r)!(n.file);
     const [a, b] = [before.get(`${cluster}\u0000${from}`), after.get(`${cluster}\u0000${to}`)];
     if (!a || !b) continue;
-    const now = compositionEntries(b);
+    const now = compositionEntries(b).entries;
     const reasons: string[] = [];
-    for (const [name, base] of compositionEntries(a)) {
+    for (const [name, base] of compositionEntries(a).entries) {
       if (typeof base.apiVersion !== 'string' || typeof base.kind !== 'string' || !isStatefulKind(base.apiVersion, base.kind)) continue;
       const kept = now.get(name);
       if (kept && kept.apiVersion !== undefined && groupOf(String(kept.apiVersion)) === groupOf(base.apiVersion) && kept.kind === base.kind) continue;

@@ -5,7 +5,7 @@ import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { ResourceGroup, StorageAccount } from '../../lib/aso';
 import { Claim, CompositeResource, CompositeResourceDefinition, Composition, CrossplaneFunction, CrossplaneProvider, Schema, XrdScope } from '../../lib/crossplane';
 import { ResourceGraphDefinition, RgdInstance, Schema as KroSchema } from '../../lib/kro';
-import { ComposedKinds, kindsInSource, readSource } from '../../lib/safety/composed';
+import { ComposedKinds, kindsInSource, namedEntriesInSource, readSource } from '../../lib/safety/composed';
 import { problems } from '../support/problems';
 import { tmp } from './helpers';
 
@@ -207,6 +207,54 @@ describe('Compositions of functions the guard cannot read', () => {
         `(it may be stateful: allow the deletion once you know it is not). ${hint('platform::XCache/team/orders')}`,
     ]);
     build(false, ['platform::XCache/team/orders']).synth();
+  });
+});
+
+describe('Composition entries named in function sources', () => {
+  /** A Composition `xcache` whose go-templating step renders `docs` (YAML documents). */
+  const build = (out: string, docs: string[], allow?: string[]) => {
+    const app = newApp(out, allow);
+    const repo = new Repo(app, 'platform');
+    new ApiObject(repo.folder('apis'), 'composition', {
+      apiVersion: 'apiextensions.crossplane.io/v1', kind: 'Composition', metadata: { name: 'xcache' },
+      spec: {
+        compositeTypeRef: { apiVersion: 'platform.contoso.com/v1alpha1', kind: 'XCache' }, mode: 'Pipeline',
+        pipeline: [{ step: 'render', functionRef: { name: 'function-go-templating' }, input: { apiVersion: 'gotemplating.fn.crossplane.io/v1beta1', kind: 'GoTemplate', source: 'Inline', inline: { template: docs.join('---\n') } } }],
+      },
+    });
+    return app;
+  };
+  const doc = (name: string, apiVersion: string, kind: string) =>
+    `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  annotations:\n    gotemplating.fn.crossplane.io/composition-resource-name: ${name}\nspec: {}\n`;
+  const server = doc('server', 'dbforpostgresql.azure.m.upbound.io/v1beta1', 'FlexibleServer');
+  const settings = doc('settings', 'v1', 'ConfigMap');
+
+  test('a go-templating Composition that no longer renders a stateful resource is a protected update; renaming one too', () => {
+    const out = tmp();
+    build(out, [server, settings]).synth();
+    const reason = (what: string) => `entry "server" (stateful dbforpostgresql.azure.m.upbound.io/FlexibleServer) is ${what}: Crossplane deletes that composed resource of every composite resource of this Composition ` +
+      '(and its external resource, unless its managementPolicies omit Delete: then it is orphaned); a renamed entry is a new, empty resource';
+    let blocked = build(out, [settings]).plan().blocked;
+    expect(blocked.map((c) => [c.action, c.object.id, c.protection])).toEqual([['update', 'Composition/xcache', [reason('no longer composed')]]]);
+    blocked = build(out, [doc('db', 'dbforpostgresql.azure.m.upbound.io/v1beta1', 'FlexibleServer'), settings]).plan().blocked;
+    expect(blocked.map((c) => c.protection)).toEqual([[reason('no longer composed')]]);
+    // Names built at run time: it may still be composed.
+    blocked = build(out, [doc('{{ $name }}', 'dbforpostgresql.azure.m.upbound.io/v1beta1', 'FlexibleServer'), settings]).plan().blocked;
+    expect(blocked.map((c) => c.protection)).toEqual([[reason('may no longer be composed (the Composition names resources with expressions the guard cannot evaluate)')]]);
+    // Dropping a stateless one, or reordering: nothing.
+    expect(build(out, [server]).plan().blocked).toEqual([]);
+    expect(build(out, [settings, server]).plan().blocked).toEqual([]);
+    build(out, [settings], ['platform::Composition/xcache']).synth();
+  });
+
+  test('namedEntriesInSource: go-templating and KCL annotations, paired with their document\'s kind', () => {
+    expect([...namedEntriesInSource(`${server}---\n${settings}`).entries]).toEqual([
+      ['server', { apiVersion: 'dbforpostgresql.azure.m.upbound.io/v1beta1', kind: 'FlexibleServer' }],
+      ['settings', { apiVersion: 'v1', kind: 'ConfigMap' }],
+    ]);
+    const kcl = 'items = [{\n  apiVersion = "storage.azure.com/v1api20230101"\n  kind = "StorageAccount"\n  metadata.annotations = {"krm.kcl.dev/composition-resource-name" = "account"}\n}]';
+    expect(namedEntriesInSource(kcl)).toEqual({ entries: new Map([['account', { apiVersion: 'storage.azure.com/v1api20230101', kind: 'StorageAccount' }]]), dynamic: false });
+    expect(namedEntriesInSource('metadata:\n  annotations:\n    gotemplating.fn.crossplane.io/composition-resource-name: "{{ .name }}"\napiVersion: v1\nkind: ConfigMap\n').dynamic).toBe(true);
   });
 });
 
