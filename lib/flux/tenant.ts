@@ -2,6 +2,7 @@ import { ENTRA_OBJECT_ID } from '../core/azure-roles';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { recordOptOut } from '../core/baseline';
+import { FLUX_FORCE_ANNOTATION } from '../core/removal-policy';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { isClusterScoped, pluralOf, rulesAllow } from '../core/kinds';
 import { groupOf } from '../core/validation/metadata';
@@ -169,6 +170,9 @@ export interface TenantProps {
    * ClusterRole the tenant's ServiceAccount is bound to, in its namespace. Passing
    * `cluster-admin` is possible but recorded as an opt-out of the secure baseline. A role this
    * construct emits (`defineClusterRole`) must be a DNS subdomain; an existing one may contain ":".
+   * It can be changed later: the API server refuses changing a RoleBinding's `roleRef`, so the
+   * binding is annotated `kustomize.toolkit.fluxcd.io/force: enabled` and Flux deletes and
+   * recreates it (the tenant's reconciler lacks its permissions for that moment).
    * @default 'cdk8s-platform-tenant' (see {@link tenantRoleRules})
    */
   readonly clusterRole?: string;
@@ -202,7 +206,7 @@ export interface TenantProps {
    * admin-controlled role Flux applies with: people can do by hand what their repo can do, and no
    * more; in particular they cannot read Secrets. `view` is read-only (and also hides Secrets);
    * `edit` and `admin` read every Secret of the namespace (ASO and Git credentials) and are
-   * recorded as opt-outs of the secure baseline.
+   * recorded as opt-outs of the secure baseline. It can be changed later, like `clusterRole`.
    * @default - the tenant's `clusterRole`
    */
   readonly groupClusterRole?: string;
@@ -349,10 +353,13 @@ export class Tenant extends Construct {
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: `gotk:${ns}:reconciler` },
       { kind: 'ServiceAccount', name: this.name, namespace: ns },
     ];
+    // The roles of these bindings come from props: a later change of roleRef, which the API server
+    // refuses, makes kustomize-controller recreate the binding instead of failing the whole build.
+    const recreatedOnRoleChange = { [FLUX_FORCE_ANNOTATION]: 'enabled' };
     const binding = new ApiObject(this, 'RoleBinding', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
-      metadata: { name: `${this.name}-reconciler`, namespace: ns, labels },
+      metadata: { name: `${this.name}-reconciler`, namespace: ns, labels, annotations: recreatedOnRoleChange },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole },
       subjects: reconciler,
     });
@@ -387,7 +394,7 @@ export class Tenant extends Construct {
       this.groupBinding = new ApiObject(this, 'GroupRoleBinding', {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
-        metadata: { name: `${this.name}-members`, namespace: ns, labels },
+        metadata: { name: `${this.name}-members`, namespace: ns, labels, annotations: recreatedOnRoleChange },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: groupRole },
         subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }],
       });

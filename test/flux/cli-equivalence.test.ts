@@ -146,9 +146,12 @@ subjects:
     expect({ ...out[`${p}namespace-apps.yaml`][0], metadata: { ...out[`${p}namespace-apps.yaml`][0].metadata, labels } }).toEqual(cli[0]);
     expect(out[`${p}serviceaccount-dev-team.yaml`][0]).toEqual(cli[1]);
     const binding = out[`${p}rolebinding-dev-team-reconciler.yaml`][0];
-    // The deliberate difference: the restricted tenant role instead of cluster-admin.
+    // The deliberate differences: the restricted tenant role instead of cluster-admin, and Flux's
+    // force annotation (the API server refuses changing roleRef: a changed role recreates the binding).
     expect(binding.roleRef.name).toBe('cdk8s-platform-tenant');
-    expect({ ...binding, roleRef: { ...binding.roleRef, name: 'cluster-admin' } }).toEqual(cli[2]);
+    const { annotations, ...metadata } = binding.metadata;
+    expect(annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/force': 'enabled' });
+    expect({ ...binding, metadata, roleRef: { ...binding.roleRef, name: 'cluster-admin' } }).toEqual(cli[2]);
   });
 
   test('flux bootstrap gotk-sync.yaml', () => {

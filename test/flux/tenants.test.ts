@@ -319,7 +319,7 @@ describe('Tenant Entra ID group', () => {
     expect(out[`${P}rolebinding-team-a-members.yaml`][0]).toEqual({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
-      metadata: { name: 'team-a-members', namespace: 'team-a', labels: LABELS },
+      metadata: { name: 'team-a-members', namespace: 'team-a', labels: LABELS, annotations: { 'kustomize.toolkit.fluxcd.io/force': 'enabled' } },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cdk8s-platform-tenant' },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: GROUP }],
     });
