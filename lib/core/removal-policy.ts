@@ -148,9 +148,20 @@ export function definesKind(o: { readonly apiVersion: string; readonly kind: str
  * ({@link definesKind}). The rendered-object counterpart of what `forcedBuildMessage` reports for
  * the `Kustomization` construct.
  */
-export function mustNotForce(o: { readonly apiVersion: string; readonly kind: string; readonly metadata?: { readonly [key: string]: unknown } }): boolean {
+export function mustNotForce(o: { readonly apiVersion: string; readonly kind: string; readonly metadata?: { readonly [key: string]: unknown }; readonly spec?: unknown }): boolean {
   const a = (o.metadata?.annotations ?? {}) as Record<string, unknown>;
-  return isStatefulKind(o.apiVersion, o.kind) || definesKind(o) || a[FLUX_PRUNE_ANNOTATION] === 'disabled' || parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Delete=false');
+  return isStatefulKind(o.apiVersion, o.kind) || definesKind(o) || deletesClaimsWithIt(o) || a[FLUX_PRUNE_ANNOTATION] === 'disabled' || parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Delete=false');
+}
+
+/**
+ * Whether `o` is a StatefulSet whose controller deletes the PersistentVolumeClaims of its
+ * `volumeClaimTemplates` after it (`persistentVolumeClaimRetentionPolicy.whenDeleted: Delete`;
+ * kubernetes.io/docs/concepts/workloads/controllers/statefulset, "PersistentVolumeClaim retention").
+ */
+export function deletesClaimsWithIt(o: { readonly apiVersion: string; readonly kind: string; readonly spec?: unknown }): boolean {
+  if (o.kind !== 'StatefulSet' || groupOf(o.apiVersion) !== 'apps') return false;
+  const spec = (o.spec ?? {}) as { volumeClaimTemplates?: unknown; persistentVolumeClaimRetentionPolicy?: { whenDeleted?: unknown } };
+  return Array.isArray(spec.volumeClaimTemplates) && spec.volumeClaimTemplates.length > 0 && spec.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
 }
 
 /**
@@ -159,7 +170,7 @@ export function mustNotForce(o: { readonly apiVersion: string; readonly kind: st
  * (`prop "force"` for the construct, `spec.force` for an object).
  */
 export function forcedBuildMessage(field: string, id: string, kept: readonly string[]): string {
-  return `${field}: Kustomization ${id} applies ${someOf(kept, 3)} (stateful, retained, or defining a kind: deleting it deletes every object of the kind), and ${FORCE_RECREATES}; ` +
+  return `${field}: Kustomization ${id} applies ${someOf(kept, 3)} (stateful, retained, defining a kind: deleting it deletes every object of the kind, or a StatefulSet deleting its volume claims with it), and ${FORCE_RECREATES}; ` +
     'turn force off, or apply those objects with another Kustomization';
 }
 
@@ -183,8 +194,10 @@ export function forcedKeptProblems(obj: ApiObject): string[] {
   const a = annotationsOf(obj);
   const flux = a[FLUX_FORCE_ANNOTATION] === 'enabled';
   const argo = parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Force=true');
-  if ((!flux && !argo) || !(isStatefulKind(obj.apiVersion, obj.kind) || retainedByGitOps(obj) || definesKind(obj))) return [];
-  const what = `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.name} (stateful, retained, or defining a kind)`;
+  if (!flux && !argo) return [];
+  const claims = obj.kind === 'StatefulSet' && deletesClaimsWithIt(obj.toJson() as { apiVersion: string; kind: string; spec?: unknown });
+  if (!(isStatefulKind(obj.apiVersion, obj.kind) || retainedByGitOps(obj) || definesKind(obj) || claims)) return [];
+  const what = `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.name} (${claims ? 'deleting the PersistentVolumeClaims of its volumeClaimTemplates with it: persistentVolumeClaimRetentionPolicy.whenDeleted: Delete' : 'stateful, retained, or defining a kind'})`;
   return [
     ...(flux ? [`metadata.annotations.${FLUX_FORCE_ANNOTATION}: enabled on ${what}: ${FORCE_RECREATES}; remove the annotation`] : []),
     ...(argo ? [`metadata.annotations.${ARGOCD_SYNC_OPTIONS_ANNOTATION}: Force=true on ${what}: ${ARGOCD_FORCE_RECREATES}; remove Force=true`] : []),

@@ -14,6 +14,7 @@ import { deletedByPatches } from '../core/patch-targets';
 import type { KubeObject } from '../gitops/layout';
 import { classDefaults, clusterClassKey, clusterTransition, isTopologyCluster, type ClassDefaults } from './cluster-transitions';
 import { comparesSelfManaged, selfManagedTransition } from './self-managed-transitions';
+import { comparesCoreKind, coreReadsWhole, coreTransition } from './core-transitions';
 import { resourceGraphSchemaTransition } from './kro-schema';
 import { asoTransition, classTemplateTransition, comparesAzureResource } from './aso-transitions';
 import { helmReleaseTransition, isHelmRelease } from './helm-transitions';
@@ -97,11 +98,12 @@ const READS_KINDS = new Set(['Namespace', 'HelmRelease', 'CompositeResourceDefin
  * Whether the guard reads the whole new object (a synth keeps it whole while staging): the kinds of
  * {@link READS_KINDS}, the Azure resources it compares (`comparesAzureResource`), composite
  * resources naming their Composition (a switch, `compositionRefOf`), Crossplane definitions and
- * packages (`comparesCrossplaneDefinition`), and the objects of self-managed clusters
- * (`comparesSelfManaged`), by group and kind.
+ * packages (`comparesCrossplaneDefinition`), the objects of self-managed clusters
+ * (`comparesSelfManaged`), by group and kind, and the built-in objects whose day-2 changes the API
+ * server refuses (`coreReadsWhole`, lib/safety/core-transitions.ts).
  */
 export function guardReadsWhole(obj: PlainObject): boolean {
-  return READS_KINDS.has(obj.kind) || comparesAzureResource(obj.apiVersion, obj.kind) || compositionRefOf(obj) !== undefined || comparesCrossplaneDefinition(obj) || comparesSelfManaged(obj);
+  return READS_KINDS.has(obj.kind) || comparesAzureResource(obj.apiVersion, obj.kind) || compositionRefOf(obj) !== undefined || comparesCrossplaneDefinition(obj) || comparesSelfManaged(obj) || coreReadsWhole(obj);
 }
 
 /**
@@ -413,7 +415,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
   for (const p of compositionSwitchChanges(repos, olds, flux.s, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
   const clusters = topologyClusterChanges(repos, olds, allowIds, scopeOf, options.originOf);
   clusters.refused.push(...roleAssignmentChanges(repos, olds, scopeOf, options.originOf));
-  const azure = dayTwoChanges(repos, olds, allowIds, scopeOf, options.originOf);
+  const azure = dayTwoChanges(repos, olds, flux.s, allowIds, scopeOf, options.originOf);
   clusters.refused.push(...azure.refused);
   for (const p of azure.changes) changes.get(p.repo)!.push(p.change);
   for (const p of clusters.changes) changes.get(p.repo)!.push(p.change);
@@ -1837,12 +1839,16 @@ function topologyClusterChanges(
  * manage: Azure resources (lib/safety/aso-transitions.ts): ASO objects, the CAPZ objects embedding them, Cluster API
  * MachinePools and ClusterClasses; Flux HelmReleases whose release would be reinstalled
  * (lib/safety/helm-transitions.ts); Crossplane definitions' immutable fields and kro graphs
- * losing stateful resources (lib/safety/crossplane-transitions.ts). Each is paired with the committed object of the same kind and
- * identity on the same cluster. Files written with their committed bytes are not compared.
+ * losing stateful resources (lib/safety/crossplane-transitions.ts); built-in objects whose update
+ * the API server refuses (immutable fields) or that delete volume claims (lib/safety/core-transitions.ts),
+ * but those a Kustomization with `spec.force: true` applies (recreated instead). Each is paired with
+ * the committed object of the same kind and identity on the same cluster. Files written with their
+ * committed bytes are not compared.
  */
 function dayTwoChanges(
   repos: readonly GuardRepo[],
   olds: Map<GuardRepo, OldTree>,
+  s: { old: Side; next: Side },
   allow: readonly AllowId[],
   scopeOf: Map<GuardRepo, (file: string) => string>,
   originOf?: (constructPath: string) => string | undefined,
@@ -1852,19 +1858,35 @@ function dayTwoChanges(
   const key = (r: GuardRepo, file: string, o: PlainObject) => `${groupOf(o.apiVersion)}/${o.kind}\u0000${clusterIdentity(scopeOf, r, file, o)}`;
   // ClusterClasses too: the resources their CAPZ templates embed (see `classTemplateTransition`).
   const compared = (o: { apiVersion: string; kind: string }) =>
-    comparesAzureResource(o.apiVersion, o.kind) || isClusterClass(o) || isHelmRelease(o) || comparesCrossplaneDefinition(o) || isResourceGraphDefinition(o) || comparesSelfManaged(o);
+    comparesAzureResource(o.apiVersion, o.kind) || isClusterClass(o) || isHelmRelease(o) || comparesCrossplaneDefinition(o) || isResourceGraphDefinition(o) || comparesSelfManaged(o) || comparesCoreKind(o);
   const next = repos.flatMap((r) => r.next.objects.filter((n) => n.obj && compared(n) && !r.next.unchanged?.has(n.file)).map((n) => ({ r, n })));
   if (next.length === 0) return { refused, changes };
   // The committed objects of the files the new ones are written to, and of the other files that
-  // hold such kinds (an object moved to another file).
+  // hold such an object (one moved to another file): only files naming one of the new objects'
+  // identities are parsed.
+  const ident = (o: { apiVersion: string; kind: string; name?: string; namespace?: string }) => `${groupOf(o.apiVersion)}/${o.kind}\u0000${o.namespace ?? ''}/${o.name ?? ''}`;
+  const wanted = new Set(next.map(({ n }) => ident(n)));
   const before = new Map<string, PlainObject>();
   for (const r of repos) {
     const old = olds.get(r)!;
     for (const [file, ids] of old.ids()) {
-      if (r.next.unchanged?.has(file) || !ids.some(compared)) continue;
+      if (r.next.unchanged?.has(file) || !ids.some((i) => compared(i) && wanted.has(ident(i)))) continue;
       for (const o of old.objects(file)) if (compared(o)) before.set(key(r, file, o), o);
     }
   }
+  // The files a Kustomization with spec.force applies: kustomize-controller recreates their
+  // objects when the API server refuses an update (built only when a built-in object is refused).
+  let forced: Set<string> | undefined;
+  const forcedFile = (r: GuardRepo, file: string) => {
+    if (!forced) {
+      forced = new Set();
+      for (const k of kustomizationsOf(repos, s.next).values()) {
+        if ((k.obj.spec as { force?: unknown } | undefined)?.force !== true) continue;
+        for (const v of applied(k, repos, s.next).values()) forced.add(`${v.repo.name}\u0000${v.file}`);
+      }
+    }
+    return forced.has(`${r.name}\u0000${file}`);
+  };
   const allowed = allowMatcher(allow);
   let compositions: ReturnType<typeof newCompositions> | undefined;
   for (const { r, n } of next) {
@@ -1880,9 +1902,11 @@ function dayTwoChanges(
             ? { refused: resourceGraphSchemaTransition(o, n.obj!), protection: resourceGraphTransition(o, n.obj!, isStatefulKind) }
             : comparesSelfManaged(n)
               ? selfManagedTransition(o, n.obj!)
-              : asoTransition(o, n.obj!);
+              : comparesCoreKind(n)
+                ? coreTransition(o, n.obj!)
+                : asoTransition(o, n.obj!);
     const where = refusalSubject(r, n, originOf);
-    for (const x of t.refused) refused.push(`${where}: ${x}`);
+    if (!(comparesCoreKind(n) && t.refused.length > 0 && forcedFile(r, n.file))) for (const x of t.refused) refused.push(`${where}: ${x}`);
     if (t.protection.length === 0) continue;
     const info: ObjectInfo = { ...objectInfo(n), repo: r.name, cluster: scopeOf.get(r)!(n.file) };
     changes.push({ repo: r.name, change: { action: 'update', object: info, protection: t.protection, blocked: allowed(info).length === 0 } });

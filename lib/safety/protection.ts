@@ -1,4 +1,4 @@
-import { ARGOCD_SYNC_OPTIONS_ANNOTATION, ASO_RECONCILE_POLICY_ANNOTATION, FLUX_PRUNE_ANNOTATION, isStatefulKind, parseSyncOptions } from '../core/removal-policy';
+import { ARGOCD_SYNC_OPTIONS_ANNOTATION, ASO_RECONCILE_POLICY_ANNOTATION, deletesClaimsWithIt, FLUX_PRUNE_ANNOTATION, isStatefulKind, parseSyncOptions } from '../core/removal-policy';
 import { groupOf } from '../core/validation/metadata';
 import type { PlainObject } from '../tree/read';
 import { someOf } from '../core/list-text';
@@ -62,12 +62,7 @@ export function protectionReasons(obj: PlainObject): string[] {
   // The StatefulSet controller deletes the PersistentVolumeClaims of its volumeClaimTemplates after
   // the StatefulSet (persistentVolumeClaimRetentionPolicy, StatefulSetAutoDeletePVC: GA in 1.32;
   // kubernetes.io/docs/concepts/workloads/controllers/statefulset, "PersistentVolumeClaim retention").
-  if (obj.kind === 'StatefulSet' && group === 'apps') {
-    const spec = (obj.spec ?? {}) as { volumeClaimTemplates?: unknown; persistentVolumeClaimRetentionPolicy?: { whenDeleted?: unknown } };
-    if (Array.isArray(spec.volumeClaimTemplates) && spec.volumeClaimTemplates.length > 0 && spec.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete') {
-      out.push('deletes the PersistentVolumeClaims of its volumeClaimTemplates with it (persistentVolumeClaimRetentionPolicy.whenDeleted: Delete)');
-    }
-  }
+  if (deletesClaimsWithIt(obj)) out.push('deletes the PersistentVolumeClaims of its volumeClaimTemplates with it (persistentVolumeClaimRetentionPolicy.whenDeleted: Delete)');
   for (const m of retainMarkers(obj)) out.push(`retained (${m})`);
   return out;
 }

@@ -156,7 +156,7 @@ describe('Kustomization force', () => {
       "(HTTP 422 or 409: immutable fields, and any admission webhook's refusal; fluxcd/pkg ssa IsImmutableError), whatever its prune annotation, " +
       'and deleting it deletes what it manages (a CAPI Cluster its AKS cluster, an ASO resource its Azure resource)';
     const forced = [
-      `platform/clusters--mgmt/fleet: prop "force": Kustomization flux-system/fleet applies Cluster/fleet/aks-dev, ConfigMap/fleet/settings (stateful, retained, or defining a kind: deleting it deletes every object of the kind), and ${recreates}; ` +
+      `platform/clusters--mgmt/fleet: prop "force": Kustomization flux-system/fleet applies Cluster/fleet/aks-dev, ConfigMap/fleet/settings (stateful, retained, defining a kind: deleting it deletes every object of the kind, or a StatefulSet deleting its volume claims with it), and ${recreates}; ` +
         'turn force off, or apply those objects with another Kustomization',
     ];
     expect(Testing.synthProblems(app)).toEqual([
@@ -183,7 +183,7 @@ describe('Kustomization force', () => {
     raw('forced', './clusters/fleet');
     raw('rbac', './clusters/rbac');
     expect(Testing.synthProblems(app)).toEqual([
-      'platform/clusters--mgmt/forced: spec.force: Kustomization flux-system/forced applies ConfigMap/fleet/kept, Namespace/fleet (stateful, retained, or defining a kind: deleting it deletes every object of the kind), and ' +
+      'platform/clusters--mgmt/forced: spec.force: Kustomization flux-system/forced applies ConfigMap/fleet/kept, Namespace/fleet (stateful, retained, defining a kind: deleting it deletes every object of the kind, or a StatefulSet deleting its volume claims with it), and ' +
         'with force kustomize-controller deletes and recreates an object whose apply the API server refuses as invalid or conflicting ' +
         "(HTTP 422 or 409: immutable fields, and any admission webhook's refusal; fluxcd/pkg ssa IsImmutableError), whatever its prune annotation, " +
         'and deleting it deletes what it manages (a CAPI Cluster its AKS cluster, an ASO resource its Azure resource); turn force off, or apply those objects with another Kustomization',

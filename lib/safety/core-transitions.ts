@@ -1,0 +1,352 @@
+/**
+ * Day-2 changes of built-in Kubernetes objects that the API server refuses, or that delete data,
+ * found by comparing the committed object with the new one of the same kind and identity (the
+ * destroy guard pairs them, see `guardApp`). A refusal is an HTTP 422 (Invalid): kustomize-controller
+ * server-side dry-runs every object of a build first and applies none of them when one fails
+ * (fluxcd/pkg `ssa` `ApplyAll`), and Argo CD's sync dry-runs every resource of the Application before
+ * applying any, so one refused object stops every other change of its Kustomization or Application
+ * until Git changes again. Read against Kubernetes 1.34 (`pkg/apis/{apps,batch,core,rbac,storage}/validation`):
+ *
+ * - refused (synth fails):
+ *   - a Deployment's, ReplicaSet's or DaemonSet's `spec.selector` (apps/v1: "field is immutable";
+ *     kubernetes.io/docs/concepts/workloads/controllers/deployment, "Label selector updates");
+ *   - a StatefulSet's spec other than `replicas`, `ordinals`, `template`, `updateStrategy`,
+ *     `persistentVolumeClaimRetentionPolicy` and `minReadySeconds` (`ValidateStatefulSetUpdate`:
+ *     "updates to statefulset spec for fields other than ... are forbidden"): its `selector`,
+ *     `serviceName`, `podManagementPolicy`, `revisionHistoryLimit` and, the usual one, its
+ *     `volumeClaimTemplates` (a bigger disk asked for in the template);
+ *   - a Job's `template`, `selector`, `completions` (but for an elastic Indexed Job, `completions`
+ *     equal to `parallelism`), `completionMode`, `podFailurePolicy`, `backoffLimitPerIndex`,
+ *     `managedBy` (`ValidateJobSpecUpdate`); not a Job with `ttlSecondsAfterFinished`, which may
+ *     be gone when the change is applied;
+ *   - a RoleBinding's or ClusterRoleBinding's `roleRef` ("cannot change roleRef");
+ *   - a PersistentVolumeClaim's spec other than `resources.requests` and
+ *     `volumeAttributesClassName` ("spec is immutable after creation except resources.requests and
+ *     volumeAttributesClassName for bound claims"), or its requested storage decreased (below the
+ *     capacity it was given: "field can not be less than status.capacity");
+ *   - a ConfigMap's or Secret's `data` / `binaryData` / `stringData` when it was `immutable: true`,
+ *     or `immutable` turned off ("field is immutable when `immutable` is set"); a Secret's `type`;
+ *   - a Service's `spec.clusterIP` set to another address ("field is immutable");
+ *   - a StorageClass's `provisioner`, `parameters`, `reclaimPolicy` or `volumeBindingMode`
+ *     ("updates to parameters are forbidden", ...);
+ * - protected (allowed by the StatefulSet's allow id, like a deletion): a StatefulSet with
+ *   `volumeClaimTemplates` and `persistentVolumeClaimRetentionPolicy.whenScaled: Delete` whose
+ *   ordinals shrink (`replicas` lowered, `ordinals.start` moved): the StatefulSet controller deletes
+ *   the PersistentVolumeClaims of the ordinals it removes (kubernetes.io/docs/concepts/workloads/
+ *   controllers/statefulset, "PersistentVolumeClaim retention").
+ *
+ * Values are compared as the API server does (`apiequality.Semantic.DeepEqual`: empty and missing
+ * maps and lists are equal, quantities by value), with the defaults it fills in for the compared
+ * fields (a StatefulSet's `podManagementPolicy: OrderedReady`, `revisionHistoryLimit: 10`, a claim's
+ * `volumeMode: Filesystem`, a StorageClass's `reclaimPolicy: Delete`). A field the server may have
+ * filled in itself (a Job's generated selector, a claim's default StorageClass and bound volume, a
+ * Service's allocated cluster IP) is compared only when the committed object set it.
+ *
+ * Not refused: an object the engine recreates ({@link recreatedWhenRefused}) or does not update
+ * ({@link notUpdated}); the guard also leaves out the objects a Kustomization with `spec.force:
+ * true` applies.
+ */
+import { ARGOCD_SYNC_OPTIONS_ANNOTATION, FLUX_FORCE_ANNOTATION, parseSyncOptions } from '../core/removal-policy';
+import { parseQuantity } from '../core/validation/cel-k8s';
+import { groupOf } from '../core/validation/metadata';
+import { show } from './aso-transitions';
+import type { PlainObject } from './protection';
+
+type Json = Record<string, unknown>;
+
+const SELECTOR_KINDS = new Set(['apps/Deployment', 'apps/ReplicaSet', 'apps/DaemonSet']);
+const CORE_KINDS = new Set([
+  ...SELECTOR_KINDS,
+  'apps/StatefulSet',
+  'batch/Job',
+  'rbac.authorization.k8s.io/RoleBinding',
+  'rbac.authorization.k8s.io/ClusterRoleBinding',
+  '/PersistentVolumeClaim',
+  '/ConfigMap',
+  '/Secret',
+  '/Service',
+  'storage.k8s.io/StorageClass',
+]);
+
+/** Whether the guard compares `o` as a built-in object (see the module comment), by group and kind. */
+export function comparesCoreKind(o: { apiVersion: string; kind: string }): boolean {
+  return CORE_KINDS.has(`${groupOf(o.apiVersion)}/${o.kind}`);
+}
+
+/**
+ * Whether the guard needs the whole new object `o` of a kind {@link comparesCoreKind} names: all
+ * but Services, which it needs only when they set `spec.clusterIP` (a Service that leaves it out
+ * keeps the address it was given: the API server copies it on update).
+ */
+export function coreReadsWhole(o: PlainObject): boolean {
+  if (!comparesCoreKind(o)) return false;
+  if (o.kind === 'Service') return typeof (o.spec as Json | undefined)?.clusterIP === 'string';
+  return true;
+}
+
+/** What a change of a built-in object means: refused, and protection reasons (allowed by its allow id). */
+export interface CoreTransition {
+  readonly refused: string[];
+  readonly protection: string[];
+}
+
+const FLUX_SSA_ANNOTATION = 'kustomize.toolkit.fluxcd.io/ssa';
+const FLUX_RECONCILE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/reconcile';
+
+/**
+ * Whether Flux leaves the existing object as it is: `kustomize.toolkit.fluxcd.io/ssa: IfNotPresent`
+ * or `Ignore` on the new object, `reconcile: disabled` on either (fluxcd/pkg `ssa`
+ * `shouldSkipApply` matches the desired and the in-cluster object).
+ */
+export function notUpdated(old: PlainObject, next: PlainObject): boolean {
+  const a = (old.metadata?.annotations ?? {}) as Json;
+  const b = (next.metadata?.annotations ?? {}) as Json;
+  if (b[FLUX_SSA_ANNOTATION] === 'IfNotPresent' || b[FLUX_SSA_ANNOTATION] === 'Ignore') return true;
+  return a[FLUX_RECONCILE_ANNOTATION] === 'disabled' || b[FLUX_RECONCILE_ANNOTATION] === 'disabled';
+}
+
+/**
+ * Whether the GitOps engine deletes and recreates the object when the API server refuses its
+ * update: Flux's `kustomize.toolkit.fluxcd.io/force: enabled` on the new or the committed object
+ * (fluxcd/pkg `ssa` `shouldForceApply` matches the desired and the in-cluster object); Argo CD's
+ * `Force=true` sync option (`kubectl apply --force`).
+ */
+export function recreatedWhenRefused(old: PlainObject, next: PlainObject): boolean {
+  const a = (old.metadata?.annotations ?? {}) as Json;
+  const b = (next.metadata?.annotations ?? {}) as Json;
+  if (a[FLUX_FORCE_ANNOTATION] === 'enabled' || b[FLUX_FORCE_ANNOTATION] === 'enabled') return true;
+  return parseSyncOptions(b[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Force=true');
+}
+
+/**
+ * A value as `apiequality.Semantic.DeepEqual` compares it: keys sorted, empty maps and lists and
+ * nulls dropped (equal to missing), quantity strings of `quantities` paths by value.
+ */
+function canon(v: unknown, quantityKeys?: ReadonlySet<string>, key?: string): unknown {
+  if (Array.isArray(v)) {
+    const items = v.map((x) => canon(x, quantityKeys));
+    return items.length === 0 ? undefined : items;
+  }
+  if (v && typeof v === 'object') {
+    const out: Json = {};
+    for (const k of Object.keys(v).sort()) {
+      const c = canon((v as Json)[k], quantityKeys, k);
+      if (c !== undefined) out[k] = c;
+    }
+    return Object.keys(out).length === 0 ? undefined : out;
+  }
+  if (v === null) return undefined;
+  if (typeof v === 'string' && key !== undefined && quantityKeys?.has(key)) {
+    const q = parseQuantity(v);
+    return q ? `${q.n}/${q.d}` : v;
+  }
+  return v;
+}
+
+/** Quantities inside `resources.requests` / `limits` of a claim. */
+const QUANTITY_KEYS = new Set(['storage']);
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canon(a, QUANTITY_KEYS)) === JSON.stringify(canon(b, QUANTITY_KEYS));
+}
+
+const DRY_RUN =
+  'so the server-side dry-run of everything applied with it fails (kustomize-controller applies none of its Kustomization\'s objects, Argo CD syncs none of its Application\'s) until Git changes again';
+
+/** The other fix for an object that may be recreated: let the engine recreate it. */
+function recreate(kind: string): string {
+  return `let the GitOps engine delete and recreate the ${kind}: annotate it ${FLUX_FORCE_ANNOTATION}: enabled (Argo CD: ${ARGOCD_SYNC_OPTIONS_ANNOTATION}: Force=true)`;
+}
+
+/** The transition from the committed `old` to `next` (same kind and identity). See the module comment. */
+export function coreTransition(old: PlainObject, next: PlainObject): CoreTransition {
+  const refused: string[] = [];
+  const protection: string[] = [];
+  const kind = next.kind;
+  const a = (old.spec ?? {}) as Json;
+  const b = (next.spec ?? {}) as Json;
+  const key = `${groupOf(next.apiVersion)}/${kind}`;
+  if (notUpdated(old, next)) return { refused, protection };
+  if (key === 'apps/StatefulSet') protection.push(...scaleDownReasons(old, next));
+  if (recreatedWhenRefused(old, next)) return { refused, protection };
+  if (SELECTOR_KINDS.has(key)) {
+    if (a.selector !== undefined && !same(a.selector, b.selector)) {
+      refused.push(`spec.selector: ${show(a.selector)} → ${show(b.selector ?? null)}: the API server refuses changing a ${kind}'s selector (apps/v1: "field is immutable"), ${DRY_RUN}; ` +
+        `keep the selector (the Pod template may get more labels without it), or ${recreate(kind)}`);
+    }
+  } else if (key === 'apps/StatefulSet') {
+    const changed = statefulSetFields(a, b);
+    if (changed.length > 0) {
+      refused.push(`spec.${changed.join(', spec.')} changed: the API server refuses it ("updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', ` +
+        `'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"), ${DRY_RUN}; ` +
+        (changed.some((f) => f.startsWith('volumeClaimTemplates'))
+          ? 'keep the claim templates (to grow the volumes, raise spec.resources.requests.storage of each existing claim, <template>-<statefulset>-<ordinal>), or ' +
+            `recreate the StatefulSet keeping its claims (persistentVolumeClaimRetentionPolicy.whenDeleted: Retain, the default) with ${FLUX_FORCE_ANNOTATION}: enabled (Argo CD: Force=true): ` +
+            'the new templates then make only the claims of new ordinals'
+          : `keep those fields, or ${recreate(kind)}`));
+    }
+  } else if (key === 'batch/Job') {
+    if (a.ttlSecondsAfterFinished === undefined) {
+      const changed = jobFields(a, b);
+      if (changed.length > 0) {
+        refused.push(`spec.${changed.join(', spec.')} changed: the API server refuses changing a Job's ${changed.length === 1 ? 'field' : 'fields'} ("field is immutable"), ${DRY_RUN}; ` +
+          `give the Job a new name (a new run), or ${recreate(kind)}`);
+      }
+    }
+  } else if (key === 'rbac.authorization.k8s.io/RoleBinding' || key === 'rbac.authorization.k8s.io/ClusterRoleBinding') {
+    const [x, y] = [(old as Json).roleRef, (next as Json).roleRef];
+    if (x !== undefined && !same(x, y)) {
+      refused.push(`roleRef: ${show(x)} → ${show(y ?? null)}: the API server refuses changing a binding's role ("cannot change roleRef"), ${DRY_RUN}; ` +
+        `bind the new role under a new name (the old binding is pruned), or ${recreate(kind)}`);
+    }
+  } else if (key === '/PersistentVolumeClaim') {
+    refused.push(...claimRefusals(a, b));
+  } else if (key === '/ConfigMap' || key === '/Secret') {
+    refused.push(...immutableDataRefusals(old as Json, next as Json));
+  } else if (key === '/Service') {
+    const [x, y] = [a.clusterIP, b.clusterIP];
+    if (typeof x === 'string' && x !== '' && typeof y === 'string' && y !== '' && x !== y && b.type !== 'ExternalName') {
+      refused.push(`spec.clusterIP: ${x} → ${y}: the API server refuses changing a Service's cluster IP ("field is immutable"), ${DRY_RUN}; keep ${x}, or ${recreate(kind)}`);
+    }
+  } else if (key === 'storage.k8s.io/StorageClass') {
+    const defaults: Json = { reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' };
+    const changed = ['provisioner', 'parameters', 'reclaimPolicy', 'volumeBindingMode'].filter((f) => !same((old as Json)[f] ?? defaults[f], (next as Json)[f] ?? defaults[f]));
+    if (changed.length > 0) {
+      refused.push(`${changed.join(', ')} changed: the API server refuses it ("updates to ${changed[0]} are forbidden"), ${DRY_RUN}; ` +
+        `keep ${changed.length === 1 ? 'it' : 'them'} and make a StorageClass of another name for new volumes (existing volumes keep the class they were made with)`);
+    }
+  }
+  return { refused, protection };
+}
+
+/** The StatefulSet spec fields outside the updatable ones that differ (defaults filled in), claim templates by index. */
+function statefulSetFields(a: Json, b: Json): string[] {
+  const mutable = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds']);
+  const defaults: Json = { podManagementPolicy: 'OrderedReady', revisionHistoryLimit: 10 };
+  const out: string[] = [];
+  for (const f of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+    if (mutable.has(f)) continue;
+    if (f === 'volumeClaimTemplates') {
+      const [x, y] = [claimTemplates(a.volumeClaimTemplates), claimTemplates(b.volumeClaimTemplates)];
+      if (x.length !== y.length) out.push(`volumeClaimTemplates (${x.length} → ${y.length} templates)`);
+      else x.forEach((t, i) => { if (!same(t, y[i])) out.push(`volumeClaimTemplates[${i}]${claimTemplateChange(t, y[i])}`); });
+      continue;
+    }
+    if (!same(a[f] ?? defaults[f], b[f] ?? defaults[f])) out.push(f);
+  }
+  return out;
+}
+
+/** The claim templates as the API server keeps them: metadata name, labels and annotations, the spec with `volumeMode: Filesystem`. */
+function claimTemplates(v: unknown): Json[] {
+  if (!Array.isArray(v)) return [];
+  return v.map((t) => {
+    const o = (t && typeof t === 'object' ? t : {}) as Json;
+    const m = (o.metadata ?? {}) as Json;
+    const spec = { ...((o.spec ?? {}) as Json) };
+    spec.volumeMode ??= 'Filesystem';
+    return { metadata: { name: m.name, labels: m.labels, annotations: m.annotations }, spec };
+  });
+}
+
+/** ` (<what>)` for the usual claim template changes: the requested storage, the class. */
+function claimTemplateChange(x: Json, y: Json): string {
+  const storage = (t: Json) => (((t.spec as Json).resources as Json | undefined)?.requests as Json | undefined)?.storage;
+  const parts: string[] = [];
+  if (!same(storage(x), storage(y))) parts.push(`storage ${show(storage(x) ?? null)} → ${show(storage(y) ?? null)}`);
+  const cls = (t: Json) => (t.spec as Json).storageClassName;
+  if (!same(cls(x), cls(y))) parts.push(`storageClassName ${show(cls(x) ?? null)} → ${show(cls(y) ?? null)}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+/** The Job spec fields `ValidateJobSpecUpdate` keeps immutable that differ. */
+function jobFields(a: Json, b: Json): string[] {
+  const out: string[] = [];
+  if (!same(a.template, b.template)) out.push('template');
+  if (a.selector !== undefined && !same(a.selector, b.selector)) out.push('selector');
+  const mode = (s: Json) => s.completionMode ?? 'NonIndexed';
+  if (mode(a) !== mode(b)) out.push('completionMode');
+  const elastic = mode(b) === 'Indexed' && b.completions !== undefined && b.completions === b.parallelism;
+  if (!elastic && !same(a.completions, b.completions)) out.push('completions');
+  for (const f of ['podFailurePolicy', 'backoffLimitPerIndex', 'managedBy']) if (!same(a[f], b[f])) out.push(f);
+  return out;
+}
+
+/** A PersistentVolumeClaim's refused changes (see the module comment). */
+function claimRefusals(a: Json, b: Json): string[] {
+  const out: string[] = [];
+  const storage = (s: Json) => ((s.resources as Json | undefined)?.requests as Json | undefined)?.storage;
+  const [x, y] = [storage(a), storage(b)];
+  const [qx, qy] = [typeof x === 'string' ? parseQuantity(x) : undefined, typeof y === 'string' ? parseQuantity(y) : undefined];
+  if (qx && qy && qy.n * qx.d < qx.n * qy.d) {
+    out.push(`spec.resources.requests.storage: ${x} → ${y}: the API server refuses shrinking a claim below the capacity it was given ("field can not be less than status.capacity"), ${DRY_RUN}; ` +
+      `keep ${x} (a volume never shrinks; to use less, make a new claim under another name and copy the data)`);
+  }
+  // The spec but resources.requests and volumeAttributesClassName; what the server may have filled
+  // in (the default class, the bound volume) only where the committed claim set it.
+  const rest = (s: Json) => {
+    const r: Json = { ...s };
+    delete r.volumeAttributesClassName;
+    const res = { ...((r.resources ?? {}) as Json) };
+    delete res.requests;
+    r.resources = res;
+    r.volumeMode ??= 'Filesystem';
+    for (const f of ['storageClassName', 'volumeName']) if (a[f] === undefined) delete r[f];
+    return r;
+  };
+  const [ra, rb] = [rest(a), rest(b)];
+  const changed = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].filter((f) => !same(ra[f], rb[f])).sort();
+  if (changed.length > 0) {
+    out.push(`spec.${changed.join(', spec.')} changed: the API server refuses it ("spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"), ${DRY_RUN}; ` +
+      'keep the claim as it is, or make a new claim under another name and copy the data');
+  }
+  return out;
+}
+
+/** A ConfigMap's or Secret's refused changes when the committed one was `immutable: true`; a Secret's `type`. */
+function immutableDataRefusals(old: Json, next: Json): string[] {
+  const out: string[] = [];
+  if (next.kind === 'Secret' && (old.type ?? 'Opaque') !== (next.type ?? 'Opaque')) {
+    out.push(`type: ${show(old.type ?? 'Opaque')} → ${show(next.type ?? 'Opaque')}: the API server refuses changing a Secret's type ("field is immutable"), ${DRY_RUN}; keep the type, or ${recreate('Secret')}`);
+  }
+  if (old.immutable !== true) return out;
+  const fields: string[] = [];
+  if (next.immutable !== true) fields.push('immutable');
+  // A Secret's stringData is written into data.
+  const data = (o: Json) => next.kind === 'Secret' ? { ...((o.data ?? {}) as Json), ...((o.stringData ?? {}) as Json) } : o.data;
+  if (!same(data(old), data(next))) fields.push(next.kind === 'Secret' ? 'data (with stringData)' : 'data');
+  if (!same(old.binaryData, next.binaryData)) fields.push('binaryData');
+  if (fields.length > 0) {
+    out.push(`${fields.join(', ')} changed: the ${next.kind} is immutable: true, and the API server refuses changing it ("field is immutable when \`immutable\` is set"), ${DRY_RUN}; ` +
+      `write the new data under a new name (kustomize's ${next.kind === 'Secret' ? 'secretGenerator' : 'configMapGenerator'} adds a content hash) and point its users at it, or ${recreate(String(next.kind))}`);
+  }
+  return out;
+}
+
+/**
+ * The protection reasons of a StatefulSet whose ordinals shrink while it deletes the claims of the
+ * ordinals it removes (`whenScaled: Delete`, with claim templates). Both `replicas` must be written:
+ * without one, who sets it (a HorizontalPodAutoscaler) is not in Git.
+ */
+function scaleDownReasons(old: PlainObject, next: PlainObject): string[] {
+  const a = (old.spec ?? {}) as Json;
+  const b = (next.spec ?? {}) as Json;
+  const policy = (b.persistentVolumeClaimRetentionPolicy ?? {}) as Json;
+  const templates = claimTemplates(b.volumeClaimTemplates);
+  if (policy.whenScaled !== 'Delete' || templates.length === 0) return [];
+  if (typeof a.replicas !== 'number' || typeof b.replicas !== 'number') return [];
+  const start = (s: Json) => {
+    const v = (s.ordinals as Json | undefined)?.start;
+    return typeof v === 'number' ? v : 0;
+  };
+  const [s0, s1] = [start(a), start(b)];
+  const removed: number[] = [];
+  for (let i = s0; i < s0 + a.replicas; i++) if (i < s1 || i >= s1 + b.replicas) removed.push(i);
+  if (removed.length === 0) return [];
+  const ordinals = removed.length <= 3 ? removed.join(', ') : `${removed[0]}–${removed[removed.length - 1]}`;
+  const names = templates.map((t) => `${String((t.metadata as Json).name)}-${next.metadata?.name ?? ''}-<ordinal>`).join(', ');
+  return [
+    `scales from ordinals ${s0}–${s0 + a.replicas - 1} to ${b.replicas === 0 ? 'none' : `${s1}–${s1 + b.replicas - 1}`} with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: ` +
+      `the StatefulSet controller deletes the PersistentVolumeClaims of ordinals ${ordinals} (${names}), and their data`,
+  ];
+}
