@@ -172,7 +172,9 @@ export interface TenantProps {
    * construct emits (`defineClusterRole`) must be a DNS subdomain; an existing one may contain ":".
    * It can be changed later: the API server refuses changing a RoleBinding's `roleRef`, so the
    * binding is annotated `kustomize.toolkit.fluxcd.io/force: enabled` and Flux deletes and
-   * recreates it (the tenant's reconciler lacks its permissions for that moment).
+   * recreates it (the tenant's reconciler lacks its permissions for that moment; longer if another
+   * object of the same build is refused: Flux deletes the binding while dry-running and recreates
+   * it only when the build applies).
    * @default 'cdk8s-platform-tenant' (see {@link tenantRoleRules})
    */
   readonly clusterRole?: string;

@@ -1,46 +1,54 @@
 /**
  * Day-2 changes of built-in Kubernetes objects that the API server refuses, or that delete data,
  * found by comparing the committed object with the new one of the same kind and identity (the
- * destroy guard pairs them, see `guardApp`). A refusal is an HTTP 422 (Invalid): kustomize-controller
- * server-side dry-runs every object of a build first and applies none of them when one fails
- * (fluxcd/pkg `ssa` `ApplyAll`), and Argo CD's sync dry-runs every resource of the Application before
- * applying any, so one refused object stops every other change of its Kustomization or Application
- * until Git changes again. Read against Kubernetes 1.34 (`pkg/apis/{apps,batch,core,rbac,storage}/validation`):
+ * destroy guard pairs them, see `guardApp`). A refusal is an HTTP 422 (Invalid). kustomize-controller
+ * applies a build in stages (CRDs, Namespaces and ClusterRoles; classes; the rest), server-side
+ * dry-running each stage whole first, and applies nothing of the stage holding a refused object nor
+ * of the later ones (fluxcd/pkg `ssa` `ApplyAllStaged`, `ApplyAll`); Argo CD's dry-run is
+ * client-side and does not see immutable fields, so its sync fails at the object's wave (gitops-engine
+ * `sync_context.go`). Either way the build stays stuck until Git changes again. Read against
+ * Kubernetes 1.34 (`pkg/apis/{apps,batch,core,rbac,storage}/validation`, the `v1` defaults):
  *
  * - refused (synth fails):
  *   - a Deployment's, ReplicaSet's or DaemonSet's `spec.selector` (apps/v1: "field is immutable";
  *     kubernetes.io/docs/concepts/workloads/controllers/deployment, "Label selector updates");
  *   - a StatefulSet's spec other than `replicas`, `ordinals`, `template`, `updateStrategy`,
- *     `persistentVolumeClaimRetentionPolicy` and `minReadySeconds` (`ValidateStatefulSetUpdate`:
- *     "updates to statefulset spec for fields other than ... are forbidden"): its `selector`,
- *     `serviceName`, `podManagementPolicy`, `revisionHistoryLimit` and, the usual one, its
- *     `volumeClaimTemplates` (a bigger disk asked for in the template);
- *   - a Job's `template`, `selector`, `completions` (but for an elastic Indexed Job, `completions`
- *     equal to `parallelism`), `completionMode`, `podFailurePolicy`, `backoffLimitPerIndex`,
- *     `managedBy` (`ValidateJobSpecUpdate`); not a Job with `ttlSecondsAfterFinished`, which may
- *     be gone when the change is applied;
+ *     `revisionHistoryLimit`, `persistentVolumeClaimRetentionPolicy` and `minReadySeconds`
+ *     (`ValidateStatefulSetUpdate`): its `selector`, `serviceName`, `podManagementPolicy` and, the
+ *     usual one, its `volumeClaimTemplates` (a bigger disk asked for in the template; KEP-4650,
+ *     updatable templates, is not in 1.34);
+ *   - a Job's `template` (but the scheduling directives of a suspended Job), `selector`,
+ *     `completions` (but an elastic Indexed Job's, equal to `parallelism`), `completionMode`,
+ *     `podFailurePolicy`, `successPolicy`, `backoffLimitPerIndex`, `managedBy`
+ *     (`ValidateJobSpecUpdate`); not a Job with `ttlSecondsAfterFinished`, which may be gone when
+ *     the change is applied;
  *   - a RoleBinding's or ClusterRoleBinding's `roleRef` ("cannot change roleRef");
  *   - a PersistentVolumeClaim's spec other than `resources.requests` and
  *     `volumeAttributesClassName` ("spec is immutable after creation except resources.requests and
- *     volumeAttributesClassName for bound claims"), or its requested storage decreased (below the
- *     capacity it was given: "field can not be less than status.capacity");
+ *     volumeAttributesClassName for bound claims"), or its `volumeAttributesClassName` removed;
  *   - a ConfigMap's or Secret's `data` / `binaryData` / `stringData` when it was `immutable: true`,
  *     or `immutable` turned off ("field is immutable when `immutable` is set"); a Secret's `type`;
- *   - a Service's `spec.clusterIP` set to another address ("field is immutable");
+ *   - a Service's `spec.clusterIP` set to another address, or to `None` where one was allocated
+ *     ("may not change once set");
  *   - a StorageClass's `provisioner`, `parameters`, `reclaimPolicy` or `volumeBindingMode`
- *     ("updates to parameters are forbidden", ...);
- * - protected (allowed by the StatefulSet's allow id, like a deletion): a StatefulSet with
- *   `volumeClaimTemplates` and `persistentVolumeClaimRetentionPolicy.whenScaled: Delete` whose
- *   ordinals shrink (`replicas` lowered, `ordinals.start` moved): the StatefulSet controller deletes
- *   the PersistentVolumeClaims of the ordinals it removes (kubernetes.io/docs/concepts/workloads/
- *   controllers/statefulset, "PersistentVolumeClaim retention").
+ *     ("updates to parameters are forbidden.", ...);
+ * - protected (allowed by the object's allow id, like a deletion):
+ *   - a StatefulSet with `volumeClaimTemplates` and `persistentVolumeClaimRetentionPolicy.whenScaled:
+ *     Delete` whose ordinals shrink (`replicas` lowered or removed from Git, `ordinals.start` moved):
+ *     the StatefulSet controller deletes the PersistentVolumeClaims of the ordinals it removes
+ *     (kubernetes.io/docs/concepts/workloads/controllers/statefulset, "PersistentVolumeClaim retention");
+ *   - a PersistentVolumeClaim requesting less storage: refused unless it undoes an expansion that
+ *     failed (RecoverVolumeExpansionFailure: allowed above the claim's capacity, which Git does not
+ *     hold).
  *
- * Values are compared as the API server does (`apiequality.Semantic.DeepEqual`: empty and missing
- * maps and lists are equal, quantities by value), with the defaults it fills in for the compared
- * fields (a StatefulSet's `podManagementPolicy: OrderedReady`, `revisionHistoryLimit: 10`, a claim's
- * `volumeMode: Filesystem`, a StorageClass's `reclaimPolicy: Delete`). A field the server may have
- * filled in itself (a Job's generated selector, a claim's default StorageClass and bound volume, a
- * Service's allocated cluster IP) is compared only when the committed object set it.
+ * Values are compared as the API server compares the decoded objects (`apiequality.Semantic`:
+ * empty and missing maps and lists equal, quantities by value), leaning towards "equal" where a
+ * field's type is not modelled (see `canon`), with the defaults it fills in for the compared fields
+ * (a StatefulSet's `podManagementPolicy: OrderedReady`, a claim's `volumeMode: Filesystem`, a Job's
+ * `completions`, a binding's `roleRef.apiGroup`, a StorageClass's `reclaimPolicy: Delete` and
+ * `volumeBindingMode: Immediate`). A field the server may have filled in itself (a Job's generated
+ * selector, a claim's default StorageClass and bound volume, a Service's allocated cluster IP) is
+ * compared only when the committed object set it.
  *
  * Not refused: an object the engine recreates ({@link recreatedWhenRefused}) or does not update
  * ({@link notUpdated}); the guard also leaves out the objects a Kustomization with `spec.force:
@@ -94,64 +102,73 @@ const FLUX_SSA_ANNOTATION = 'kustomize.toolkit.fluxcd.io/ssa';
 const FLUX_RECONCILE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/reconcile';
 
 /**
- * Whether Flux leaves the existing object as it is: `kustomize.toolkit.fluxcd.io/ssa: IfNotPresent`
- * or `Ignore` on the new object, `reconcile: disabled` on either (fluxcd/pkg `ssa`
- * `shouldSkipApply` matches the desired and the in-cluster object).
+ * Whether a Flux marker `key: value` is on the object, as a label or an annotation, its value in
+ * any case (fluxcd/pkg `ssa/utils` `AnyInMetadata`).
+ */
+function fluxMarker(o: PlainObject, key: string, value: string): boolean {
+  const m = (o.metadata ?? {}) as { labels?: Json; annotations?: Json };
+  return [m.labels?.[key], m.annotations?.[key]].some((v) => typeof v === 'string' && v.toLowerCase() === value);
+}
+
+/**
+ * Whether Flux leaves the existing object as it is (fluxcd/pkg `ssa` `shouldSkipApply`, with
+ * kustomize-controller's selectors): `kustomize.toolkit.fluxcd.io/reconcile: disabled` or `ssa:
+ * Ignore` on the new or the committed (in-cluster) object, `ssa: IfNotPresent` on the new one.
  */
 export function notUpdated(old: PlainObject, next: PlainObject): boolean {
-  const a = (old.metadata?.annotations ?? {}) as Json;
-  const b = (next.metadata?.annotations ?? {}) as Json;
-  if (b[FLUX_SSA_ANNOTATION] === 'IfNotPresent' || b[FLUX_SSA_ANNOTATION] === 'Ignore') return true;
-  return a[FLUX_RECONCILE_ANNOTATION] === 'disabled' || b[FLUX_RECONCILE_ANNOTATION] === 'disabled';
+  return [old, next].some((o) => fluxMarker(o, FLUX_RECONCILE_ANNOTATION, 'disabled') || fluxMarker(o, FLUX_SSA_ANNOTATION, 'ignore')) ||
+    fluxMarker(next, FLUX_SSA_ANNOTATION, 'ifnotpresent');
 }
 
 /**
  * Whether the GitOps engine deletes and recreates the object when the API server refuses its
  * update: Flux's `kustomize.toolkit.fluxcd.io/force: enabled` on the new or the committed object
- * (fluxcd/pkg `ssa` `shouldForceApply` matches the desired and the in-cluster object); Argo CD's
- * `Force=true` sync option (`kubectl apply --force`).
+ * (fluxcd/pkg `ssa` `shouldForceApply`); Argo CD's `Force=true` sync option with client-side apply
+ * (kubectl's `--force` deletes and recreates an object whose apply is refused; with
+ * `ServerSideApply=true` kubectl refuses `--force` and nothing is recreated; gitops-engine
+ * `resource_ops.go`).
  */
 export function recreatedWhenRefused(old: PlainObject, next: PlainObject): boolean {
-  const a = (old.metadata?.annotations ?? {}) as Json;
-  const b = (next.metadata?.annotations ?? {}) as Json;
-  if (a[FLUX_FORCE_ANNOTATION] === 'enabled' || b[FLUX_FORCE_ANNOTATION] === 'enabled') return true;
-  return parseSyncOptions(b[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Force=true');
+  if (fluxMarker(old, FLUX_FORCE_ANNOTATION, 'enabled') || fluxMarker(next, FLUX_FORCE_ANNOTATION, 'enabled')) return true;
+  const options = parseSyncOptions(((next.metadata?.annotations ?? {}) as Json)[ARGOCD_SYNC_OPTIONS_ANNOTATION]);
+  return options.includes('Force=true') && !options.includes('ServerSideApply=true');
 }
 
 /**
- * A value as `apiequality.Semantic.DeepEqual` compares it: keys sorted, empty maps and lists and
- * nulls dropped (equal to missing), quantity strings of `quantities` paths by value.
+ * A value as `apiequality.Semantic.DeepEqual` compares the decoded objects, leaning towards "equal"
+ * where the typed field is unknown (a refusal that is wrong stops a synth; one missed only fails
+ * the apply): keys sorted; empty maps and lists, nulls, `""` and `false` dropped (equal to missing,
+ * as the zero values of non-pointer fields are); the values of `requests`, `limits` and `capacity`
+ * maps compared as quantities.
  */
-function canon(v: unknown, quantityKeys?: ReadonlySet<string>, key?: string): unknown {
+function canon(v: unknown, quantities = false): unknown {
   if (Array.isArray(v)) {
-    const items = v.map((x) => canon(x, quantityKeys));
+    const items = v.map((x) => canon(x));
     return items.length === 0 ? undefined : items;
   }
   if (v && typeof v === 'object') {
     const out: Json = {};
     for (const k of Object.keys(v).sort()) {
-      const c = canon((v as Json)[k], quantityKeys, k);
+      const c = canon((v as Json)[k], quantities || k === 'requests' || k === 'limits' || k === 'capacity');
       if (c !== undefined) out[k] = c;
     }
     return Object.keys(out).length === 0 ? undefined : out;
   }
-  if (v === null) return undefined;
-  if (typeof v === 'string' && key !== undefined && quantityKeys?.has(key)) {
-    const q = parseQuantity(v);
+  if (v === null || v === '' || v === false) return undefined;
+  if (quantities && (typeof v === 'string' || typeof v === 'number')) {
+    const q = parseQuantity(String(v));
     return q ? `${q.n}/${q.d}` : v;
   }
   return v;
 }
 
-/** Quantities inside `resources.requests` / `limits` of a claim. */
-const QUANTITY_KEYS = new Set(['storage']);
-
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canon(a, QUANTITY_KEYS)) === JSON.stringify(canon(b, QUANTITY_KEYS));
+  return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 }
 
 const DRY_RUN =
-  'so the server-side dry-run of everything applied with it fails (kustomize-controller applies none of its Kustomization\'s objects, Argo CD syncs none of its Application\'s) until Git changes again';
+  'so applying it fails until Git changes again: kustomize-controller server-side dry-runs each apply stage (CRDs and Namespaces, classes, then the rest) whole ' +
+  'and applies nothing of that stage or the later ones (fluxcd/pkg ssa ApplyAllStaged), an Argo CD sync fails at that object\'s wave';
 
 /** The other fix for an object that may be recreated: let the engine recreate it. */
 function recreate(kind: string): string {
@@ -178,7 +195,7 @@ export function coreTransition(old: PlainObject, next: PlainObject): CoreTransit
     const changed = statefulSetFields(a, b);
     if (changed.length > 0) {
       refused.push(`spec.${changed.join(', spec.')} changed: the API server refuses it ("updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', ` +
-        `'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"), ${DRY_RUN}; ` +
+        `'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"), ${DRY_RUN}; ` +
         (changed.some((f) => f.startsWith('volumeClaimTemplates'))
           ? 'keep the claim templates (to grow the volumes, raise spec.resources.requests.storage of each existing claim, <template>-<statefulset>-<ordinal>), or ' +
             `recreate the StatefulSet keeping its claims (persistentVolumeClaimRetentionPolicy.whenDeleted: Retain, the default) with ${FLUX_FORCE_ANNOTATION}: enabled (Argo CD: Force=true): ` +
@@ -194,25 +211,33 @@ export function coreTransition(old: PlainObject, next: PlainObject): CoreTransit
       }
     }
   } else if (key === 'rbac.authorization.k8s.io/RoleBinding' || key === 'rbac.authorization.k8s.io/ClusterRoleBinding') {
-    const [x, y] = [(old as Json).roleRef, (next as Json).roleRef];
+    // SetDefaults_RoleBinding: an empty roleRef.apiGroup is rbac.authorization.k8s.io.
+    const ref = (v: unknown) => (v && typeof v === 'object' ? { ...(v as Json), apiGroup: (v as Json).apiGroup || 'rbac.authorization.k8s.io' } : v);
+    const [x, y] = [ref((old as Json).roleRef), ref((next as Json).roleRef)];
     if (x !== undefined && !same(x, y)) {
       refused.push(`roleRef: ${show(x)} → ${show(y ?? null)}: the API server refuses changing a binding's role ("cannot change roleRef"), ${DRY_RUN}; ` +
         `bind the new role under a new name (the old binding is pruned), or ${recreate(kind)}`);
     }
   } else if (key === '/PersistentVolumeClaim') {
-    refused.push(...claimRefusals(a, b));
+    const t = claimTransition(a, b);
+    refused.push(...t.refused);
+    protection.push(...t.protection);
   } else if (key === '/ConfigMap' || key === '/Secret') {
     refused.push(...immutableDataRefusals(old as Json, next as Json));
   } else if (key === '/Service') {
+    // An address once set stays (validateUpgradeDowngradeClusterIPs); one left out keeps what it
+    // was given; a Service that had none was given an address, never None.
     const [x, y] = [a.clusterIP, b.clusterIP];
-    if (typeof x === 'string' && x !== '' && typeof y === 'string' && y !== '' && x !== y && b.type !== 'ExternalName') {
-      refused.push(`spec.clusterIP: ${x} → ${y}: the API server refuses changing a Service's cluster IP ("field is immutable"), ${DRY_RUN}; keep ${x}, or ${recreate(kind)}`);
+    const was = typeof x === 'string' && x !== '' ? x : undefined;
+    if (typeof y === 'string' && y !== '' && b.type !== 'ExternalName' && a.type !== 'ExternalName' && (was !== undefined ? was !== y : y === 'None')) {
+      refused.push(`spec.clusterIP: ${was ?? '(allocated)'} → ${y}: the API server refuses changing a Service's cluster IP ("may not change once set"), ${DRY_RUN}; ` +
+        `keep ${was ?? 'it out'}, or ${recreate(kind)}`);
     }
   } else if (key === 'storage.k8s.io/StorageClass') {
     const defaults: Json = { reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' };
     const changed = ['provisioner', 'parameters', 'reclaimPolicy', 'volumeBindingMode'].filter((f) => !same((old as Json)[f] ?? defaults[f], (next as Json)[f] ?? defaults[f]));
     if (changed.length > 0) {
-      refused.push(`${changed.join(', ')} changed: the API server refuses it ("updates to ${changed[0]} are forbidden"), ${DRY_RUN}; ` +
+      refused.push(`${changed.join(', ')} changed: the API server refuses it (${changed[0] === 'volumeBindingMode' ? '"field is immutable"' : `"updates to ${changed[0]} are forbidden."`}), ${DRY_RUN}; ` +
         `keep ${changed.length === 1 ? 'it' : 'them'} and make a StorageClass of another name for new volumes (existing volumes keep the class they were made with)`);
     }
   }
@@ -221,8 +246,8 @@ export function coreTransition(old: PlainObject, next: PlainObject): CoreTransit
 
 /** The StatefulSet spec fields outside the updatable ones that differ (defaults filled in), claim templates by index. */
 function statefulSetFields(a: Json, b: Json): string[] {
-  const mutable = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds']);
-  const defaults: Json = { podManagementPolicy: 'OrderedReady', revisionHistoryLimit: 10 };
+  const mutable = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds']);
+  const defaults: Json = { podManagementPolicy: 'OrderedReady' };
   const out: string[] = [];
   for (const f of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
     if (mutable.has(f)) continue;
@@ -253,34 +278,58 @@ function claimTemplates(v: unknown): Json[] {
 function claimTemplateChange(x: Json, y: Json): string {
   const storage = (t: Json) => (((t.spec as Json).resources as Json | undefined)?.requests as Json | undefined)?.storage;
   const parts: string[] = [];
-  if (!same(storage(x), storage(y))) parts.push(`storage ${show(storage(x) ?? null)} → ${show(storage(y) ?? null)}`);
+  if (!same({ requests: { storage: storage(x) } }, { requests: { storage: storage(y) } })) parts.push(`storage ${show(storage(x) ?? null)} → ${show(storage(y) ?? null)}`);
   const cls = (t: Json) => (t.spec as Json).storageClassName;
   if (!same(cls(x), cls(y))) parts.push(`storageClassName ${show(cls(x) ?? null)} → ${show(cls(y) ?? null)}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
-/** The Job spec fields `ValidateJobSpecUpdate` keeps immutable that differ. */
+/**
+ * The Job spec fields `ValidateJobSpecUpdate` keeps immutable that differ, with `SetDefaults_Job`'s
+ * `completions` and `parallelism` (1 each when neither is set). A suspended Job's template may
+ * change its labels, annotations, node selector, tolerations, node affinity and scheduling gates
+ * (`AllowMutableSchedulingDirectives`: the committed Job suspended, so not started, assumed).
+ */
 function jobFields(a: Json, b: Json): string[] {
   const out: string[] = [];
-  if (!same(a.template, b.template)) out.push('template');
+  const template = (s: Json) => {
+    if (a.suspend !== true) return s.template;
+    const t = (s.template ?? {}) as Json;
+    const spec = { ...((t.spec ?? {}) as Json) };
+    for (const f of ['nodeSelector', 'tolerations', 'schedulingGates']) delete spec[f];
+    if (spec.affinity && typeof spec.affinity === 'object') {
+      const { nodeAffinity: _n, ...rest } = spec.affinity as Json;
+      spec.affinity = rest;
+    }
+    return { spec };
+  };
+  if (!same(template(a), template(b))) out.push('template');
   if (a.selector !== undefined && !same(a.selector, b.selector)) out.push('selector');
   const mode = (s: Json) => s.completionMode ?? 'NonIndexed';
   if (mode(a) !== mode(b)) out.push('completionMode');
-  const elastic = mode(b) === 'Indexed' && b.completions !== undefined && b.completions === b.parallelism;
-  if (!elastic && !same(a.completions, b.completions)) out.push('completions');
-  for (const f of ['podFailurePolicy', 'backoffLimitPerIndex', 'managedBy']) if (!same(a[f], b[f])) out.push(f);
+  const completions = (s: Json) => s.completions ?? (s.parallelism === undefined ? 1 : undefined);
+  const elastic = mode(b) === 'Indexed' && completions(b) !== undefined && completions(b) === (b.parallelism ?? 1);
+  if (!elastic && !same(completions(a), completions(b))) out.push('completions');
+  for (const f of ['podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'managedBy']) if (!same(a[f], b[f])) out.push(f);
   return out;
 }
 
-/** A PersistentVolumeClaim's refused changes (see the module comment). */
-function claimRefusals(a: Json, b: Json): string[] {
+/** A PersistentVolumeClaim's refused and protected changes (see the module comment). */
+function claimTransition(a: Json, b: Json): { refused: string[]; protection: string[] } {
   const out: string[] = [];
+  const protection: string[] = [];
   const storage = (s: Json) => ((s.resources as Json | undefined)?.requests as Json | undefined)?.storage;
   const [x, y] = [storage(a), storage(b)];
-  const [qx, qy] = [typeof x === 'string' ? parseQuantity(x) : undefined, typeof y === 'string' ? parseQuantity(y) : undefined];
+  const [qx, qy] = [x !== undefined ? parseQuantity(String(x)) : undefined, y !== undefined ? parseQuantity(String(y)) : undefined];
   if (qx && qy && qy.n * qx.d < qx.n * qy.d) {
-    out.push(`spec.resources.requests.storage: ${x} → ${y}: the API server refuses shrinking a claim below the capacity it was given ("field can not be less than status.capacity"), ${DRY_RUN}; ` +
-      `keep ${x} (a volume never shrinks; to use less, make a new claim under another name and copy the data)`);
+    // Refused unless above the capacity the claim has (a failed expansion being undone,
+    // RecoverVolumeExpansionFailure, GA in 1.34): the guard cannot see status.capacity.
+    protection.push(`requests less storage (${x} → ${y}): the API server refuses it unless the claim's capacity is below ${y} (undoing an expansion that failed; ` +
+      '"field can not be less than status.capacity"), and a refused update stops the apply of everything in its stage; a volume never shrinks (to use less, make a new claim and copy the data)');
+  }
+  const vac = (s: Json) => (typeof s.volumeAttributesClassName === 'string' && s.volumeAttributesClassName !== '' ? s.volumeAttributesClassName : undefined);
+  if (vac(a) !== undefined && vac(b) === undefined) {
+    out.push(`spec.volumeAttributesClassName: ${vac(a)} → (none): the API server refuses removing it ("update from non-nil value to nil is forbidden"), ${DRY_RUN}; keep it, or name another class`);
   }
   // The spec but resources.requests and volumeAttributesClassName; what the server may have filled
   // in (the default class, the bound volume) only where the committed claim set it.
@@ -300,7 +349,7 @@ function claimRefusals(a: Json, b: Json): string[] {
     out.push(`spec.${changed.join(', spec.')} changed: the API server refuses it ("spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"), ${DRY_RUN}; ` +
       'keep the claim as it is, or make a new claim under another name and copy the data');
   }
-  return out;
+  return { refused: out, protection };
 }
 
 /** A ConfigMap's or Secret's refused changes when the committed one was `immutable: true`; a Secret's `type`. */
@@ -313,7 +362,9 @@ function immutableDataRefusals(old: Json, next: Json): string[] {
   const fields: string[] = [];
   if (next.immutable !== true) fields.push('immutable');
   // A Secret's stringData is written into data.
-  const data = (o: Json) => next.kind === 'Secret' ? { ...((o.data ?? {}) as Json), ...((o.stringData ?? {}) as Json) } : o.data;
+  const data = (o: Json) => next.kind === 'Secret'
+    ? { ...((o.data ?? {}) as Json), ...Object.fromEntries(Object.entries((o.stringData ?? {}) as Json).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')])) }
+    : o.data;
   if (!same(data(old), data(next))) fields.push(next.kind === 'Secret' ? 'data (with stringData)' : 'data');
   if (!same(old.binaryData, next.binaryData)) fields.push('binaryData');
   if (fields.length > 0) {
@@ -325,8 +376,10 @@ function immutableDataRefusals(old: Json, next: Json): string[] {
 
 /**
  * The protection reasons of a StatefulSet whose ordinals shrink while it deletes the claims of the
- * ordinals it removes (`whenScaled: Delete`, with claim templates). Both `replicas` must be written:
- * without one, who sets it (a HorizontalPodAutoscaler) is not in Git.
+ * ordinals it removes (`whenScaled: Delete`, with claim templates). `replicas` removed from Git is
+ * taken as 1: Flux and Argo CD drop a field Git no longer has, and the API server defaults it to 1
+ * (unless a HorizontalPodAutoscaler also manages it, which the message says). The committed one
+ * must be written (else who sets it is not in Git).
  */
 function scaleDownReasons(old: PlainObject, next: PlainObject): string[] {
   const a = (old.spec ?? {}) as Json;
@@ -334,19 +387,22 @@ function scaleDownReasons(old: PlainObject, next: PlainObject): string[] {
   const policy = (b.persistentVolumeClaimRetentionPolicy ?? {}) as Json;
   const templates = claimTemplates(b.volumeClaimTemplates);
   if (policy.whenScaled !== 'Delete' || templates.length === 0) return [];
-  if (typeof a.replicas !== 'number' || typeof b.replicas !== 'number') return [];
+  if (typeof a.replicas !== 'number' || (b.replicas !== undefined && typeof b.replicas !== 'number')) return [];
+  const dropped = b.replicas === undefined;
+  const replicas = typeof b.replicas === 'number' ? b.replicas : 1;
   const start = (s: Json) => {
     const v = (s.ordinals as Json | undefined)?.start;
     return typeof v === 'number' ? v : 0;
   };
   const [s0, s1] = [start(a), start(b)];
   const removed: number[] = [];
-  for (let i = s0; i < s0 + a.replicas; i++) if (i < s1 || i >= s1 + b.replicas) removed.push(i);
+  for (let i = s0; i < s0 + a.replicas; i++) if (i < s1 || i >= s1 + replicas) removed.push(i);
   if (removed.length === 0) return [];
   const ordinals = removed.length <= 3 ? removed.join(', ') : `${removed[0]}–${removed[removed.length - 1]}`;
   const names = templates.map((t) => `${String((t.metadata as Json).name)}-${next.metadata?.name ?? ''}-<ordinal>`).join(', ');
   return [
-    `scales from ordinals ${s0}–${s0 + a.replicas - 1} to ${b.replicas === 0 ? 'none' : `${s1}–${s1 + b.replicas - 1}`} with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: ` +
+    `scales from ordinals ${s0}–${s0 + a.replicas - 1} to ${replicas === 0 ? 'none' : `${s1}–${s1 + replicas - 1}`}` +
+      `${dropped ? ' (replicas removed from Git: the API server defaults it to 1, unless a HorizontalPodAutoscaler manages it)' : ''} with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: ` +
       `the StatefulSet controller deletes the PersistentVolumeClaims of ordinals ${ordinals} (${names}), and their data`,
   ];
 }

@@ -11,7 +11,8 @@ import { tmp } from './helpers';
 type Json = Record<string, unknown>;
 
 const DRY_RUN =
-  "so the server-side dry-run of everything applied with it fails (kustomize-controller applies none of its Kustomization's objects, Argo CD syncs none of its Application's) until Git changes again";
+  'so applying it fails until Git changes again: kustomize-controller server-side dry-runs each apply stage (CRDs and Namespaces, classes, then the rest) whole ' +
+  "and applies nothing of that stage or the later ones (fluxcd/pkg ssa ApplyAllStaged), an Argo CD sync fails at that object's wave";
 const RECREATE = (kind: string) =>
   `let the GitOps engine delete and recreate the ${kind}: annotate it kustomize.toolkit.fluxcd.io/force: enabled (Argo CD: argocd.argoproj.io/sync-options: Force=true)`;
 
@@ -96,7 +97,7 @@ describe('built-in objects whose update the API server refuses', () => {
     ((((bigger.spec as Json).volumeClaimTemplates as Json[])[0].spec as Json).resources as Json).requests = { storage: '20Gi' };
     expect(day2({ db: statefulSet({}) }, { db: bigger })).toEqual([
       'platform/apps/db (platform/apps/statefulset-db.yaml): StatefulSet web/db: spec.volumeClaimTemplates[0] (storage 10Gi → 20Gi) changed: the API server refuses it ' +
-        '("updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'updateStrategy\', \'persistentVolumeClaimRetentionPolicy\' and \'minReadySeconds\' are forbidden"), ' +
+        '("updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'updateStrategy\', \'revisionHistoryLimit\', \'persistentVolumeClaimRetentionPolicy\' and \'minReadySeconds\' are forbidden"), ' +
         `${DRY_RUN}; keep the claim templates (to grow the volumes, raise spec.resources.requests.storage of each existing claim, <template>-<statefulset>-<ordinal>), or ` +
         'recreate the StatefulSet keeping its claims (persistentVolumeClaimRetentionPolicy.whenDeleted: Retain, the default) with kustomize.toolkit.fluxcd.io/force: enabled (Argo CD: Force=true): ' +
         'the new templates then make only the claims of new ordinals',
@@ -104,13 +105,13 @@ describe('built-in objects whose update the API server refuses', () => {
   });
 
   test('StatefulSet: defaults written out, the same quantity, or the updatable fields are no refusal; serviceName and podManagementPolicy are', () => {
-    const same = statefulSet({ podManagementPolicy: 'OrderedReady', revisionHistoryLimit: 10, replicas: 5, minReadySeconds: 10, updateStrategy: { type: 'OnDelete' } });
+    const same = statefulSet({ podManagementPolicy: 'OrderedReady', revisionHistoryLimit: 3, replicas: 5, minReadySeconds: 10, updateStrategy: { type: 'OnDelete' } });
     (((same.spec as Json).volumeClaimTemplates as Json[])[0].spec as Json).resources = { requests: { storage: '10240Mi' } };
     (((same.spec as Json).volumeClaimTemplates as Json[])[0].spec as Json).volumeMode = 'Filesystem';
     expect(day2({ db: statefulSet({}) }, { db: same })).toEqual([]);
     expect(day2({ db: statefulSet({}) }, { db: statefulSet({ serviceName: 'db-headless', podManagementPolicy: 'Parallel' }) })).toEqual([
       'platform/apps/db (platform/apps/statefulset-db.yaml): StatefulSet web/db: spec.podManagementPolicy, spec.serviceName changed: the API server refuses it ' +
-        '("updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'updateStrategy\', \'persistentVolumeClaimRetentionPolicy\' and \'minReadySeconds\' are forbidden"), ' +
+        '("updates to statefulset spec for fields other than \'replicas\', \'ordinals\', \'template\', \'updateStrategy\', \'revisionHistoryLimit\', \'persistentVolumeClaimRetentionPolicy\' and \'minReadySeconds\' are forbidden"), ' +
         `${DRY_RUN}; keep those fields, or ${RECREATE('StatefulSet')}`,
     ]);
   });
@@ -165,10 +166,19 @@ describe('built-in objects whose update the API server refuses', () => {
     const size = (storage: string, spec: Json = {}) => claim({ ...spec, resources: { requests: { storage } } });
     expect(day2({ pvc: claim({}) }, { pvc: size('20Gi') })).toEqual([]);
     expect(day2({ pvc: claim({}) }, { pvc: claim({ storageClassName: 'managed-csi-premium' }) })).toEqual([]);
-    expect(day2({ pvc: claim({}) }, { pvc: size('5Gi') })).toEqual([
-      'platform/apps/pvc (platform/apps/persistentvolumeclaim-data.yaml): PersistentVolumeClaim web/data: spec.resources.requests.storage: 10Gi → 5Gi: ' +
-        `the API server refuses shrinking a claim below the capacity it was given ("field can not be less than status.capacity"), ${DRY_RUN}; ` +
-        'keep 10Gi (a volume never shrinks; to use less, make a new claim under another name and copy the data)',
+    // Less storage: refused by the API server unless it undoes a failed expansion (capacity below
+    // the new request), which Git does not show: a protected update.
+    const out = tmp('core-day2-');
+    build(out, { pvc: claim({}) }).synth();
+    expect(build(out, { pvc: size('5Gi') }).plan().blocked.map((c) => [c.action, c.object.id, c.protection])).toEqual([[
+      'update', 'PersistentVolumeClaim/web/data',
+      ['requests less storage (10Gi → 5Gi): the API server refuses it unless the claim\'s capacity is below 5Gi (undoing an expansion that failed; "field can not be less than status.capacity"), ' +
+        'and a refused update stops the apply of everything in its stage; a volume never shrinks (to use less, make a new claim and copy the data)'],
+    ]]);
+    expect(build(out, { pvc: size('5Gi') }, ['PersistentVolumeClaim/web/data']).plan().blocked).toEqual([]);
+    expect(day2({ pvc: claim({ volumeAttributesClassName: 'fast' }) }, { pvc: claim({}) })).toEqual([
+      'platform/apps/pvc (platform/apps/persistentvolumeclaim-data.yaml): PersistentVolumeClaim web/data: spec.volumeAttributesClassName: fast → (none): ' +
+        `the API server refuses removing it ("update from non-nil value to nil is forbidden"), ${DRY_RUN}; keep it, or name another class`,
     ]);
     expect(day2({ pvc: claim({ storageClassName: 'managed-csi' }) }, { pvc: claim({ storageClassName: 'managed-csi-premium' }) })).toEqual([
       'platform/apps/pvc (platform/apps/persistentvolumeclaim-data.yaml): PersistentVolumeClaim web/data: spec.storageClassName changed: ' +
@@ -189,8 +199,14 @@ describe('built-in objects whose update the API server refuses', () => {
 
     const svc = (clusterIP: string): Json => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { clusterIP, ports: [{ port: 80 }] } });
     expect(day2({ svc: svc('10.0.0.10') }, { svc: svc('10.0.0.11') })).toEqual([
-      `platform/apps/svc (platform/apps/service-web.yaml): Service web/web: spec.clusterIP: 10.0.0.10 → 10.0.0.11: the API server refuses changing a Service's cluster IP ("field is immutable"), ${DRY_RUN}; ` +
+      `platform/apps/svc (platform/apps/service-web.yaml): Service web/web: spec.clusterIP: 10.0.0.10 → 10.0.0.11: the API server refuses changing a Service's cluster IP ("may not change once set"), ${DRY_RUN}; ` +
         `keep 10.0.0.10, or ${RECREATE('Service')}`,
+    ]);
+    // Made headless where an address was allocated.
+    const { clusterIP: _ip, ...allocated } = svc('x').spec as Json;
+    expect(day2({ svc: { ...svc('x'), spec: allocated } }, { svc: svc('None') })).toEqual([
+      `platform/apps/svc (platform/apps/service-web.yaml): Service web/web: spec.clusterIP: (allocated) → None: the API server refuses changing a Service's cluster IP ("may not change once set"), ${DRY_RUN}; ` +
+        `keep it out, or ${RECREATE('Service')}`,
     ]);
 
     const sc = (skuName: string, reclaimPolicy?: string): Json => ({
@@ -198,7 +214,7 @@ describe('built-in objects whose update the API server refuses', () => {
     });
     expect(day2({ sc: sc('Premium_LRS') }, { sc: sc('Premium_LRS', 'Delete') })).toEqual([]);
     expect(day2({ sc: sc('Premium_LRS') }, { sc: sc('PremiumV2_LRS', 'Retain') })).toEqual([
-      'platform/apps/sc (platform/apps/storageclass-premium.yaml): StorageClass premium: parameters, reclaimPolicy changed: the API server refuses it ("updates to parameters are forbidden"), ' +
+      'platform/apps/sc (platform/apps/storageclass-premium.yaml): StorageClass premium: parameters, reclaimPolicy changed: the API server refuses it ("updates to parameters are forbidden."), ' +
         `${DRY_RUN}; keep them and make a StorageClass of another name for new volumes (existing volumes keep the class they were made with)`,
     ]);
   });
@@ -223,8 +239,16 @@ describe('a StatefulSet scaled down while it deletes the claims of removed ordin
     build(out, { db: statefulSet({ ...policy, replicas: 3 }) }).synth();
     expect(build(out, { db: statefulSet({ ...policy, replicas: 4 }) }).plan().blocked).toEqual([]);
     expect(build(out, { db: statefulSet({ replicas: 1 }) }).plan().blocked).toEqual([]);
+  });
+
+  test('replicas removed from Git: defaulted to 1 by the API server (unless an autoscaler manages it), protected', () => {
+    const out = tmp('core-day2-');
+    build(out, { db: statefulSet({ ...policy, replicas: 3 }) }).synth();
     const { replicas: _r, ...noReplicas } = statefulSet({ ...policy }).spec as Json;
-    expect(build(out, { db: { ...statefulSet({}), spec: noReplicas } }).plan().blocked).toEqual([]);
+    expect(build(out, { db: { ...statefulSet({}), spec: noReplicas } }).plan().blocked.map((c) => c.protection)).toEqual([[
+      'scales from ordinals 0–2 to 0–0 (replicas removed from Git: the API server defaults it to 1, unless a HorizontalPodAutoscaler manages it) with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: ' +
+        'the StatefulSet controller deletes the PersistentVolumeClaims of ordinals 1, 2 (data-db-<ordinal>), and their data',
+    ]]);
   });
 
   test('ordinals.start moved: the ordinals left behind lose their claims', () => {
@@ -245,4 +269,40 @@ test("Flux's force on a StatefulSet that deletes its claims with it (whenDeleted
       "(HTTP 422 or 409: immutable fields, and any admission webhook's refusal; fluxcd/pkg ssa IsImmutableError), whatever its prune annotation, " +
       'and deleting it deletes what it manages (a CAPI Cluster its AKS cluster, an ASO resource its Azure resource); remove the annotation',
   ]);
+});
+
+describe('compared as the API server compares them (review findings)', () => {
+  const t = (a: Json, b: Json) => coreTransition(a as never, b as never);
+  const job = (spec: Json, template: Json = {}): Json => ({
+    apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' },
+    spec: { ...spec, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'm:1', resources: { requests: { cpu: '0.5' } } }], ...template } } },
+  });
+
+  test("Job: completions written out as its default, a CPU quantity written otherwise, a suspended Job's scheduling directives: accepted; successPolicy: refused", () => {
+    expect(t(job({}), job({ completions: 1, parallelism: 1 })).refused).toEqual([]);
+    const milli = job({});
+    (((((milli.spec as Json).template as Json).spec as Json).containers as Json[])[0].resources as Json) = { requests: { cpu: '500m' } };
+    expect(t(job({}), milli).refused).toEqual([]);
+    expect(t(job({ suspend: true }), job({ suspend: false }, { nodeSelector: { pool: 'batch' }, tolerations: [{ key: 'batch', operator: 'Exists' }] })).refused).toEqual([]);
+    expect(t(job({}), job({}, { nodeSelector: { pool: 'batch' } })).refused).toHaveLength(1);
+    expect(t(job({}), job({ successPolicy: { rules: [{ succeededCount: 1 }] } })).refused[0]).toMatch(/^spec\.successPolicy changed: /);
+  });
+
+  test("a roleRef with its default apiGroup written out is the same role", () => {
+    const rb = (roleRef: Json): Json => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'b' }, roleRef });
+    expect(t(rb({ kind: 'ClusterRole', name: 'view' }), rb({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' })).refused).toEqual([]);
+  });
+
+  test("Flux's markers as labels or in another case count; Argo CD's Force=true with ServerSideApply=true recreates nothing", () => {
+    const d = (selector: string, metadata: Json = {}): Json => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', ...metadata }, spec: { selector: { matchLabels: { app: selector } } } });
+    expect(t(d('a'), d('b', { labels: { 'kustomize.toolkit.fluxcd.io/force': 'Enabled' } })).refused).toEqual([]);
+    expect(t(d('a', { annotations: { 'kustomize.toolkit.fluxcd.io/ssa': 'Ignore' } }), d('b')).refused).toEqual([]);
+    expect(t(d('a'), d('b', { annotations: { 'argocd.argoproj.io/sync-options': 'Force=true,ServerSideApply=true' } })).refused).toHaveLength(1);
+  });
+
+  test("a Secret's value moved from data to stringData is the same data", () => {
+    const secret = (fields: Json): Json => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, immutable: true, ...fields });
+    expect(t(secret({ data: { token: Buffer.from('abc').toString('base64') } }), secret({ stringData: { token: 'abc' } })).refused).toEqual([]);
+    expect(t(secret({ data: { token: Buffer.from('abc').toString('base64') } }), secret({ stringData: { token: 'abd' } })).refused).toHaveLength(1);
+  });
 });
