@@ -125,8 +125,8 @@ export function notUpdated(old: PlainObject, next: PlainObject): boolean {
  * update: Flux's `kustomize.toolkit.fluxcd.io/force: enabled` on the new or the committed object
  * (fluxcd/pkg `ssa` `shouldForceApply`); Argo CD's `Force=true` sync option with client-side apply
  * (kubectl's `--force` deletes and recreates an object whose apply is refused; with
- * `ServerSideApply=true` kubectl refuses `--force` and nothing is recreated; gitops-engine
- * `resource_ops.go`).
+ * `ServerSideApply=true` nothing is recreated: kubectl refused `--force` with `--server-side`, and
+ * since argo-cd#29626, argo-cd#29624, Argo CD no longer passes it; gitops-engine `resource_ops.go`).
  */
 export function recreatedWhenRefused(old: PlainObject, next: PlainObject): boolean {
   if (fluxMarker(old, FLUX_FORCE_ANNOTATION, 'enabled') || fluxMarker(next, FLUX_FORCE_ANNOTATION, 'enabled')) return true;

@@ -7,7 +7,10 @@
  * `KindUnready` and its new graph's controller is never started (`controller_reconcile.go`): every
  * change of it waits, for good.
  *
- * Breaking, as kro's `compare`: another version name; a property removed; a type changed; a pattern
+ * Refused whatever the annotation: `spec.schema.apiVersion` or `group` changed (the RGD CRD's
+ * `self == oldSelf` rules: the API server refuses the update).
+ *
+ * Breaking, as kro's `compare`: a property removed; a type changed; a pattern
  * added or changed; a minimum, maximum, minLength, maxLength, minItems or maxItems added or
  * tightened; a required property added without a default; an existing property made required; the
  * default of a required property removed; an enum value removed; an array's items schema removed.
@@ -73,11 +76,22 @@ export function breakingSchemaChanges(old: JsonSchema | undefined, next: JsonSch
  * when `next` allows breaking changes, or when a schema cannot be read (custom types).
  */
 export function resourceGraphSchemaTransition(old: PlainObject, next: PlainObject): string[] {
-  if (next.metadata?.annotations?.[KRO_ALLOW_BREAKING_CHANGES] === 'true') return [];
   const schema = (o: PlainObject) => (((o.spec ?? {}) as Json).schema ?? {}) as Json;
   const [a, b] = [schema(old), schema(next)];
+  // The ResourceGraphDefinition CRD's own rules (`self == oldSelf` on spec.schema.apiVersion and
+  // spec.schema.group, default kro.run): the API server refuses the update, whatever kro's annotation.
+  const immutable: string[] = [];
+  if (typeof a.apiVersion === 'string' && typeof b.apiVersion === 'string' && a.apiVersion !== b.apiVersion) immutable.push(`apiVersion ${a.apiVersion} → ${b.apiVersion} ("apiVersion is immutable")`);
+  const group = (s: Json) => (typeof s.group === 'string' ? s.group : 'kro.run');
+  if (group(a) !== group(b)) immutable.push(`group ${group(a)} → ${group(b)} ("group is immutable")`);
+  if (immutable.length > 0) {
+    return [
+      `spec.schema: ${immutable.join(', ')}: the ResourceGraphDefinition CRD's validation (self == oldSelf) makes the API server refuse the update, so the server-side dry-run of everything applied with it fails; ` +
+        'keep them, or make a ResourceGraphDefinition of another name for the new API (and move the instances to it)',
+    ];
+  }
+  if (next.metadata?.annotations?.[KRO_ALLOW_BREAKING_CHANGES] === 'true') return [];
   const changes: string[] = [];
-  if (typeof a.apiVersion === 'string' && typeof b.apiVersion === 'string' && a.apiVersion !== b.apiVersion) changes.push(`version: ${a.apiVersion} → ${b.apiVersion}`);
   try {
     changes.push(...breakingSchemaChanges(simpleSchemaToJsonSchema(a.spec ?? {}), simpleSchemaToJsonSchema(b.spec ?? {})).map((c) => `spec${c}`));
   } catch {

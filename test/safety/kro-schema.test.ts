@@ -53,7 +53,12 @@ describe('a ResourceGraphDefinition whose instance schema breaks', () => {
         'so this ResourceGraphDefinition stays KindUnready and none of its changes apply; make them compatible (new fields optional or with a default, enums widened, constraints relaxed, the version kept), ' +
         'or annotate it kro.run/allow-breaking-changes: "true" once every instance fits the new schema',
     ]);
-    expect(problems(() => build(out, base, { apiVersion: 'v1beta1' }).synth())[0]).toContain('(version: v1alpha1 → v1beta1)');
+    // The RGD CRD's own rules: refused whatever kro's annotation.
+    const immutable = 'platform/platform--kro/rgd/Resource (platform/platform/kro/resourcegraphdefinition-appstorage.kro.run.yaml): ResourceGraphDefinition appstorage.kro.run: ' +
+      'spec.schema: apiVersion v1alpha1 → v1beta1 ("apiVersion is immutable"): the ResourceGraphDefinition CRD\'s validation (self == oldSelf) makes the API server refuse the update, ' +
+      'so the server-side dry-run of everything applied with it fails; keep them, or make a ResourceGraphDefinition of another name for the new API (and move the instances to it)';
+    expect(problems(() => build(out, base, { apiVersion: 'v1beta1' }).synth())).toEqual([immutable]);
+    expect(problems(() => build(out, base, { apiVersion: 'v1beta1', allow: true }).synth())).toEqual([immutable]);
     build(out, { ...base, owner: Schema.string({ default: 'platform' }), size: Schema.string({ enum: ['s', 'm', 'l', 'xl'], default: 's' }) }).synth();
     build(out, { name: Schema.string({ required: true }) }, { allow: true }).synth();
   });
@@ -61,5 +66,11 @@ describe('a ResourceGraphDefinition whose instance schema breaks', () => {
   test('a schema this library cannot read (custom types) is left to kro', () => {
     const rgd = (spec: unknown) => ({ apiVersion: 'kro.run/v1alpha1', kind: 'ResourceGraphDefinition', metadata: { name: 'x' }, spec: { schema: { apiVersion: 'v1alpha1', kind: 'X', spec } } });
     expect(resourceGraphSchemaTransition(rgd({ a: 'MyType' }), rgd({}))).toEqual([]);
+  });
+
+  test('the group (kro.run when left out) is immutable too', () => {
+    const rgd = (group?: string) => ({ apiVersion: 'kro.run/v1alpha1', kind: 'ResourceGraphDefinition', metadata: { name: 'x' }, spec: { schema: { apiVersion: 'v1alpha1', kind: 'X', ...(group ? { group } : {}) } } });
+    expect(resourceGraphSchemaTransition(rgd(), rgd('kro.run'))).toEqual([]);
+    expect(resourceGraphSchemaTransition(rgd(), rgd('platform.contoso.com'))[0]).toMatch(/^spec\.schema: group kro\.run → platform\.contoso\.com \("group is immutable"\): /);
   });
 });
