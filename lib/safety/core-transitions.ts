@@ -26,6 +26,8 @@
  *   - a PersistentVolumeClaim's spec other than `resources.requests` and
  *     `volumeAttributesClassName` ("spec is immutable after creation except resources.requests and
  *     volumeAttributesClassName for bound claims"), or its `volumeAttributesClassName` removed;
+ *   - a statically provisioned PersistentVolume's volume source (`azureDisk`, `azureFile`, `csi`,
+ *     ...), `volumeMode` or `nodeAffinity` once set (`ValidatePersistentVolumeUpdate`);
  *   - a ConfigMap's or Secret's `data` / `binaryData` / `stringData` when it was `immutable: true`,
  *     or `immutable` turned off ("field is immutable when `immutable` is set"); a Secret's `type`;
  *   - a Service's `spec.clusterIP` set to another address, or to `None` where one was allocated
@@ -70,6 +72,7 @@ const CORE_KINDS = new Set([
   'rbac.authorization.k8s.io/RoleBinding',
   'rbac.authorization.k8s.io/ClusterRoleBinding',
   '/PersistentVolumeClaim',
+  '/PersistentVolume',
   '/ConfigMap',
   '/Secret',
   '/Service',
@@ -222,6 +225,8 @@ export function coreTransition(old: PlainObject, next: PlainObject): CoreTransit
     const t = claimTransition(a, b);
     refused.push(...t.refused);
     protection.push(...t.protection);
+  } else if (key === '/PersistentVolume') {
+    refused.push(...volumeRefusals(a, b));
   } else if (key === '/ConfigMap' || key === '/Secret') {
     refused.push(...immutableDataRefusals(old as Json, next as Json));
   } else if (key === '/Service') {
@@ -350,6 +355,41 @@ function claimTransition(a: Json, b: Json): { refused: string[]; protection: str
       'keep the claim as it is, or make a new claim under another name and copy the data');
   }
   return { refused: out, protection };
+}
+
+/** The fields of a PersistentVolumeSource (core/v1): which volume the PersistentVolume is. */
+const VOLUME_SOURCES = [
+  'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'csi', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk', 'glusterfs', 'hostPath',
+  'iscsi', 'local', 'nfs', 'photonPersistentDisk', 'portworxVolume', 'quobyte', 'rbd', 'scaleIO', 'storageos', 'vsphereVolume',
+];
+
+/**
+ * A statically provisioned PersistentVolume's refused changes (`ValidatePersistentVolumeUpdate`):
+ * its volume source ("spec.persistentvolumesource is immutable after creation"; a CSI volume may
+ * get a `controllerExpandSecretRef` it had not), its `volumeMode` (default Filesystem), and its
+ * `nodeAffinity` once set.
+ */
+function volumeRefusals(a: Json, b: Json): string[] {
+  const source = (s: Json, other: Json) => {
+    const out: Json = {};
+    for (const f of VOLUME_SOURCES) if (s[f] !== undefined) out[f] = s[f];
+    const csi = out.csi as Json | undefined;
+    const otherCsi = other.csi as Json | undefined;
+    if (csi && s === b && otherCsi && otherCsi.controllerExpandSecretRef === undefined) {
+      const { controllerExpandSecretRef: _r, ...rest } = csi;
+      out.csi = rest;
+    }
+    return out;
+  };
+  const changed: string[] = [];
+  if (!same(source(a, b), source(b, a))) changed.push('the volume source');
+  if ((a.volumeMode ?? 'Filesystem') !== (b.volumeMode ?? 'Filesystem')) changed.push('volumeMode');
+  if (a.nodeAffinity !== undefined && !same(a.nodeAffinity, b.nodeAffinity)) changed.push('nodeAffinity');
+  if (changed.length === 0) return [];
+  return [
+    `spec: ${changed.join(', ')} changed: the API server refuses it ("spec.persistentvolumesource is immutable after creation", "field is immutable"), ${DRY_RUN}; ` +
+      'keep the volume as it is, or write a PersistentVolume of another name for the new volume and bind a new claim to it',
+  ];
 }
 
 /** A ConfigMap's or Secret's refused changes when the committed one was `immutable: true`; a Secret's `type`. */

@@ -306,3 +306,16 @@ describe('compared as the API server compares them (review findings)', () => {
     expect(t(secret({ data: { token: Buffer.from('abc').toString('base64') } }), secret({ stringData: { token: 'abd' } })).refused).toHaveLength(1);
   });
 });
+
+test("a static PersistentVolume's volume source: refused; a CSI expand secret added, its capacity, or volumeMode written out: accepted", () => {
+  const pv = (csi: Json, spec: Json = {}): Json => ({
+    apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'shared-files' },
+    spec: { capacity: { storage: '100Gi' }, accessModes: ['ReadWriteMany'], persistentVolumeReclaimPolicy: 'Retain', storageClassName: 'azurefile-csi', csi: { driver: 'file.csi.azure.com', volumeHandle: 'rg#sa#share', ...csi }, ...spec },
+  });
+  expect(day2({ pv: pv({}) }, { pv: pv({ controllerExpandSecretRef: { name: 'azure-secret', namespace: 'kube-system' } }, { capacity: { storage: '200Gi' }, volumeMode: 'Filesystem' }) })).toEqual([]);
+  expect(day2({ pv: pv({}) }, { pv: pv({ volumeHandle: 'rg#sa#other-share' }) })).toEqual([
+    'platform/apps/pv (platform/apps/persistentvolume-shared-files.yaml): PersistentVolume shared-files: spec: the volume source changed: ' +
+      `the API server refuses it ("spec.persistentvolumesource is immutable after creation", "field is immutable"), ${DRY_RUN}; ` +
+      'keep the volume as it is, or write a PersistentVolume of another name for the new volume and bind a new claim to it',
+  ]);
+});
