@@ -131,6 +131,22 @@ export function retainStatefulByDefault(obj: ApiObject): boolean {
 /** Flux's per-object force annotation: kustomize-controller recreates the object as `spec.force` would. */
 export const FLUX_FORCE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/force';
 
+/** Flux's per-object apply mode: `Ignore` (never applied) or `IfNotPresent` (created, never updated). */
+export const FLUX_SSA_ANNOTATION = 'kustomize.toolkit.fluxcd.io/ssa';
+
+/** Flux's per-object switch: `disabled` leaves the object alone (not applied, not pruned). */
+export const FLUX_RECONCILE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/reconcile';
+
+/**
+ * Whether Flux's marker `key: value` is on an object, as a label or an annotation, the value in any
+ * case (fluxcd/pkg `ssa/utils` `AnyInMetadata`: `strings.EqualFold`; kustomize-controller's apply
+ * selectors: force, ssa, reconcile).
+ */
+export function hasFluxMarker(o: { readonly metadata?: { readonly [key: string]: unknown } }, key: string, value: string): boolean {
+  const m = (o.metadata ?? {}) as { labels?: Record<string, unknown>; annotations?: Record<string, unknown> };
+  return [m.labels?.[key], m.annotations?.[key]].some((v) => typeof v === 'string' && v.toLowerCase() === value.toLowerCase());
+}
+
 /** What Flux's force does (kustomize-controller `spec.force`, or an object's {@link FLUX_FORCE_ANNOTATION} `enabled`). */
 export const FORCE_RECREATES =
   'with force kustomize-controller deletes and recreates an object whose apply the API server refuses as invalid or conflicting ' +

@@ -56,7 +56,7 @@
  * ({@link notUpdated}); the guard also leaves out the objects a Kustomization with `spec.force:
  * true` applies.
  */
-import { ARGOCD_SYNC_OPTIONS_ANNOTATION, FLUX_FORCE_ANNOTATION, parseSyncOptions } from '../core/removal-policy';
+import { ARGOCD_SYNC_OPTIONS_ANNOTATION, FLUX_FORCE_ANNOTATION, FLUX_RECONCILE_ANNOTATION, FLUX_SSA_ANNOTATION, hasFluxMarker, parseSyncOptions } from '../core/removal-policy';
 import { parseQuantity } from '../core/validation/cel-k8s';
 import { groupOf } from '../core/validation/metadata';
 import { show } from './aso-transitions';
@@ -101,26 +101,14 @@ export interface CoreTransition {
   readonly protection: string[];
 }
 
-const FLUX_SSA_ANNOTATION = 'kustomize.toolkit.fluxcd.io/ssa';
-const FLUX_RECONCILE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/reconcile';
-
-/**
- * Whether a Flux marker `key: value` is on the object, as a label or an annotation, its value in
- * any case (fluxcd/pkg `ssa/utils` `AnyInMetadata`).
- */
-function fluxMarker(o: PlainObject, key: string, value: string): boolean {
-  const m = (o.metadata ?? {}) as { labels?: Json; annotations?: Json };
-  return [m.labels?.[key], m.annotations?.[key]].some((v) => typeof v === 'string' && v.toLowerCase() === value);
-}
-
 /**
  * Whether Flux leaves the existing object as it is (fluxcd/pkg `ssa` `shouldSkipApply`, with
  * kustomize-controller's selectors): `kustomize.toolkit.fluxcd.io/reconcile: disabled` or `ssa:
  * Ignore` on the new or the committed (in-cluster) object, `ssa: IfNotPresent` on the new one.
  */
 export function notUpdated(old: PlainObject, next: PlainObject): boolean {
-  return [old, next].some((o) => fluxMarker(o, FLUX_RECONCILE_ANNOTATION, 'disabled') || fluxMarker(o, FLUX_SSA_ANNOTATION, 'ignore')) ||
-    fluxMarker(next, FLUX_SSA_ANNOTATION, 'ifnotpresent');
+  return [old, next].some((o) => hasFluxMarker(o, FLUX_RECONCILE_ANNOTATION, 'disabled') || hasFluxMarker(o, FLUX_SSA_ANNOTATION, 'ignore')) ||
+    hasFluxMarker(next, FLUX_SSA_ANNOTATION, 'ifnotpresent');
 }
 
 /**
@@ -132,7 +120,7 @@ export function notUpdated(old: PlainObject, next: PlainObject): boolean {
  * since argo-cd#29626, argo-cd#29624, Argo CD no longer passes it; gitops-engine `resource_ops.go`).
  */
 export function recreatedWhenRefused(old: PlainObject, next: PlainObject): boolean {
-  if (fluxMarker(old, FLUX_FORCE_ANNOTATION, 'enabled') || fluxMarker(next, FLUX_FORCE_ANNOTATION, 'enabled')) return true;
+  if (hasFluxMarker(old, FLUX_FORCE_ANNOTATION, 'enabled') || hasFluxMarker(next, FLUX_FORCE_ANNOTATION, 'enabled')) return true;
   const options = parseSyncOptions(((next.metadata?.annotations ?? {}) as Json)[ARGOCD_SYNC_OPTIONS_ANNOTATION]);
   return options.includes('Force=true') && !options.includes('ServerSideApply=true');
 }
