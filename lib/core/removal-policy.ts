@@ -147,6 +147,21 @@ export function hasFluxMarker(o: { readonly metadata?: { readonly [key: string]:
   return [m.labels?.[key], m.annotations?.[key]].some((v) => typeof v === 'string' && v.toLowerCase() === value.toLowerCase());
 }
 
+/**
+ * Whether kustomize-controller's garbage collection leaves the object on the cluster when it goes
+ * from the build or its Kustomization is deleted: `prune: disabled` or `reconcile: disabled`, as a
+ * label or an annotation, in any case (kustomize-controller `prune`/`finalize`: the
+ * `ssa.DeleteOptions` Exclusions, matched by fluxcd/pkg `ssa/utils` `AnyInMetadata`).
+ */
+export function keptByFluxPrune(o: { readonly metadata?: { readonly [key: string]: unknown } }): boolean {
+  return hasFluxMarker(o, FLUX_PRUNE_ANNOTATION, 'disabled') || hasFluxMarker(o, FLUX_RECONCILE_ANNOTATION, 'disabled');
+}
+
+/** {@link hasFluxMarker} on a construct's metadata (its labels and annotations as set so far). */
+function constructHasFluxMarker(obj: ApiObject, key: string, value: string): boolean {
+  return hasFluxMarker({ metadata: { labels: labelsOf(obj), annotations: annotationsOf(obj) } }, key, value);
+}
+
 /** What Flux's force does (kustomize-controller `spec.force`, or an object's {@link FLUX_FORCE_ANNOTATION} `enabled`). */
 export const FORCE_RECREATES =
   'with force kustomize-controller deletes and recreates an object whose apply the API server refuses as invalid or conflicting ' +
@@ -166,7 +181,7 @@ export function definesKind(o: { readonly apiVersion: string; readonly kind: str
  */
 export function mustNotForce(o: { readonly apiVersion: string; readonly kind: string; readonly metadata?: { readonly [key: string]: unknown }; readonly spec?: unknown }): boolean {
   const a = (o.metadata?.annotations ?? {}) as Record<string, unknown>;
-  return isStatefulKind(o.apiVersion, o.kind) || definesKind(o) || deletesClaimsWithIt(o) || a[FLUX_PRUNE_ANNOTATION] === 'disabled' || parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Delete=false');
+  return isStatefulKind(o.apiVersion, o.kind) || definesKind(o) || deletesClaimsWithIt(o) || keptByFluxPrune(o) || parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Delete=false');
 }
 
 /**
@@ -208,14 +223,18 @@ export const ARGOCD_FORCE_RECREATES =
  */
 export function forcedKeptProblems(obj: ApiObject): string[] {
   const a = annotationsOf(obj);
-  const flux = a[FLUX_FORCE_ANNOTATION] === 'enabled';
+  const flux = constructHasFluxMarker(obj, FLUX_FORCE_ANNOTATION, 'enabled');
+  // Where kustomize-controller reads it (fluxcd/pkg AnyInMetadata): the annotation, else the label.
+  const forceAt = typeof a[FLUX_FORCE_ANNOTATION] === 'string' && (a[FLUX_FORCE_ANNOTATION] as string).toLowerCase() === 'enabled'
+    ? `metadata.annotations.${FLUX_FORCE_ANNOTATION}: ${a[FLUX_FORCE_ANNOTATION] as string}`
+    : `metadata.labels.${FLUX_FORCE_ANNOTATION}: ${String(labelsOf(obj)[FLUX_FORCE_ANNOTATION])}`;
   const argo = parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Force=true');
   if (!flux && !argo) return [];
   const claims = obj.kind === 'StatefulSet' && deletesClaimsWithIt(obj.toJson() as { apiVersion: string; kind: string; spec?: unknown });
   if (!(isStatefulKind(obj.apiVersion, obj.kind) || retainedByGitOps(obj) || definesKind(obj) || claims)) return [];
   const what = `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.name} (${claims ? 'deleting the PersistentVolumeClaims of its volumeClaimTemplates with it: persistentVolumeClaimRetentionPolicy.whenDeleted: Delete' : 'stateful, retained, or defining a kind'})`;
   return [
-    ...(flux ? [`metadata.annotations.${FLUX_FORCE_ANNOTATION}: enabled on ${what}: ${FORCE_RECREATES}; remove the annotation`] : []),
+    ...(flux ? [`${forceAt} on ${what}: ${FORCE_RECREATES}; remove the ${forceAt.startsWith('metadata.labels') ? 'label' : 'annotation'}`] : []),
     ...(argo ? [`metadata.annotations.${ARGOCD_SYNC_OPTIONS_ANNOTATION}: Force=true on ${what}: ${ARGOCD_FORCE_RECREATES}; remove Force=true`] : []),
   ];
 }
@@ -223,6 +242,10 @@ export function forcedKeptProblems(obj: ApiObject): string[] {
 /** The annotations of an ApiObject as its toJson renders them (cdk8s keeps them in a private map). */
 function annotationsOf(obj: ApiObject): Record<string, unknown> {
   return (obj.metadata as unknown as { annotations?: Record<string, unknown> }).annotations ?? {};
+}
+
+function labelsOf(obj: ApiObject): Record<string, unknown> {
+  return (obj.metadata as unknown as { labels?: Record<string, unknown> }).labels ?? {};
 }
 
 /** The paths of an ApiObject's JSON patches (`addJsonPatch`; cdk8s keeps its operations private). */
@@ -237,12 +260,14 @@ export function parseSyncOptions(value: unknown): string[] {
 
 /**
  * Whether the GitOps engines keep `obj` when what applies it goes: `RETAIN`, or Flux
- * `prune: disabled` / Argo CD `Delete=false` set on the object itself.
+ * `prune: disabled` / `reconcile: disabled` ({@link keptByFluxPrune}: a label or an annotation)
+ * / Argo CD `Delete=false` set on the object itself.
  */
 export function retainedByGitOps(obj: ApiObject): boolean {
   if (removalPolicyOf(obj) === RemovalPolicy.RETAIN) return true;
   const a = annotationsOf(obj);
-  return a[FLUX_PRUNE_ANNOTATION] === 'disabled' || parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Delete=false');
+  return constructHasFluxMarker(obj, FLUX_PRUNE_ANNOTATION, 'disabled') || constructHasFluxMarker(obj, FLUX_RECONCILE_ANNOTATION, 'disabled') ||
+    parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Delete=false');
 }
 
 /**
@@ -252,7 +277,7 @@ export function retainedByGitOps(obj: ApiObject): boolean {
  */
 export function hasGitOpsRemovalMarker(obj: ApiObject): boolean {
   const a = annotationsOf(obj);
-  if (a[FLUX_PRUNE_ANNOTATION] !== undefined || parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).some((o) => /^(Delete|Prune)=/.test(o))) return true;
+  if (a[FLUX_PRUNE_ANNOTATION] !== undefined || labelsOf(obj)[FLUX_PRUNE_ANNOTATION] !== undefined || parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).some((o) => /^(Delete|Prune)=/.test(o))) return true;
   return patchedPaths(obj).some((p) => p === '/metadata/annotations' || /^\/metadata\/annotations\/(kustomize\.toolkit\.fluxcd\.io~1prune|argocd\.argoproj\.io~1sync-options)$/.test(p));
 }
 

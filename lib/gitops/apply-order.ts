@@ -29,7 +29,7 @@ import * as posix from 'path/posix';
 import { IConstruct } from 'constructs';
 import type { KubeObject } from './layout';
 import { groupOf } from '../core/validation/metadata';
-import { forcedBuildMessage, mustNotForce } from '../core/removal-policy';
+import { FLUX_SSA_ANNOTATION, forcedBuildMessage, hasFluxMarker, keptByFluxPrune, mustNotForce } from '../core/removal-policy';
 import { upjetAzureApiGroups } from '../core/upjet-azure-groups';
 import { objectId } from '../safety/protection';
 
@@ -1243,8 +1243,9 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
  * fluxcd/kustomize-controller at 186fb3b): the one that stops applying it (or is deleted) deletes it
  * if it applied it last, although the other still applies it, which then creates it again (a
  * database: empty). Not when neither ever deletes (no prune, no deleting deletionPolicy, or
- * suspended), nor for an object kustomize-controller's garbage collection skips (annotated
- * `prune: disabled`, `reconcile: disabled` or `ssa: Ignore`). Reported on the second Kustomization,
+ * suspended), nor for an object kustomize-controller's garbage collection skips (marked
+ * `prune: disabled`, `reconcile: disabled` or `ssa: Ignore`, as a label or an annotation, any case:
+ * fluxcd/pkg `AnyInMetadata`). Reported on the second Kustomization,
  * with the first object and how many more.
  */
 function sharedObjects(kss: readonly FluxKs[]): ApplyOrderProblem[] {
@@ -1255,8 +1256,7 @@ function sharedObjects(kss: readonly FluxKs[]): ApplyOrderProblem[] {
     for (const a of k.build) {
       const { apiVersion, kind, metadata } = a.obj;
       // Never deleted by kustomize-controller's garbage collection (its Exclusions).
-      const ann = metadata.annotations as Record<string, string> | undefined;
-      if (ann && (ann['kustomize.toolkit.fluxcd.io/prune'] === 'disabled' || ann['kustomize.toolkit.fluxcd.io/reconcile'] === 'disabled' || ann['kustomize.toolkit.fluxcd.io/ssa'] === 'Ignore')) continue;
+      if ((metadata.annotations || metadata.labels) && (keptByFluxPrune(a.obj) || hasFluxMarker(a.obj, FLUX_SSA_ANNOTATION, 'ignore'))) continue;
       const ns = isClusterScoped(apiVersion, kind) ? '' : metadata.namespace ?? '';
       const key = `${k.scope}\u0000${groupOf(apiVersion)}\u0000${kind}\u0000${ns}\u0000${metadata.name ?? ''}`;
       const other = first.get(key);

@@ -4,7 +4,7 @@ import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, prot
 import { AllowId, allowMatcher, ARGOCD_CASCADE_FINALIZER, argoSyncOptions, deletedWithApplication, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, keptByGitOps, retainMarkers, scopedId } from './protection';
 import { isKustomizeConfig, listedFiles, manifestClusterOf, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { normalizeRepoUrl } from '../core/repo-url';
-import { isStatefulKind } from '../core/removal-policy';
+import { isStatefulKind, keptByFluxPrune } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
 import { someOf } from '../core/list-text';
 import { groupOf } from '../core/validation/metadata';
@@ -920,10 +920,9 @@ function describeK(k: FluxKustomization): string {
   return `${k.id} (${dir}${k.file})`;
 }
 
-/** Whether kustomize-controller's prune leaves the object alone (annotated prune: disabled or reconcile: disabled). */
+/** Whether kustomize-controller's prune leaves the object alone (prune: disabled or reconcile: disabled, a label or an annotation, any case). */
 function pruneDisabled(obj: PlainObject | undefined): boolean {
-  const annotations = (obj?.metadata?.annotations ?? {}) as Record<string, unknown>;
-  return annotations[`${FLUX_KUSTOMIZE_GROUP}/prune`] === 'disabled' || annotations[`${FLUX_KUSTOMIZE_GROUP}/reconcile`] === 'disabled';
+  return obj !== undefined && keptByFluxPrune(obj);
 }
 
 /** Both sides of the app and their Flux Kustomizations (found once for the removal reasons and the prunes). */

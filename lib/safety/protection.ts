@@ -1,4 +1,4 @@
-import { ARGOCD_SYNC_OPTIONS_ANNOTATION, ASO_RECONCILE_POLICY_ANNOTATION, deletesClaimsWithIt, FLUX_PRUNE_ANNOTATION, isStatefulKind, parseSyncOptions } from '../core/removal-policy';
+import { ARGOCD_SYNC_OPTIONS_ANNOTATION, ASO_RECONCILE_POLICY_ANNOTATION, deletesClaimsWithIt, FLUX_PRUNE_ANNOTATION, FLUX_RECONCILE_ANNOTATION, hasFluxMarker, isStatefulKind, keptByFluxPrune, parseSyncOptions } from '../core/removal-policy';
 import { groupOf } from '../core/validation/metadata';
 import type { PlainObject } from '../tree/read';
 import { someOf } from '../core/list-text';
@@ -19,7 +19,8 @@ export function objectId(obj: { readonly kind: string; readonly metadata?: { rea
 /**
  * The markers that ask for an object's real resource to be kept when the object is removed from
  * Git (what `applyRemovalPolicy(obj, RemovalPolicy.RETAIN)` writes), as found on the object:
- * Flux `kustomize.toolkit.fluxcd.io/prune: disabled`, Argo CD
+ * Flux `kustomize.toolkit.fluxcd.io/prune: disabled` or `kustomize.toolkit.fluxcd.io/reconcile:
+ * disabled` (a label or an annotation, any case: what kustomize-controller's prune skips), Argo CD
  * `argocd.argoproj.io/sync-options` with `Prune=false` or `Delete=false`, ASO
  * `serviceoperator.azure.com/reconcile-policy: detach-on-delete`, and Crossplane
  * `spec.managementPolicies` without `Delete` or `*`. Each marker is described in words.
@@ -27,7 +28,9 @@ export function objectId(obj: { readonly kind: string; readonly metadata?: { rea
 export function retainMarkers(obj: PlainObject): string[] {
   const out: string[] = [];
   const annotations = obj.metadata?.annotations ?? {};
-  if (annotations[FLUX_PRUNE_ANNOTATION] === 'disabled') out.push(`${FLUX_PRUNE_ANNOTATION}: disabled`);
+  for (const key of [FLUX_PRUNE_ANNOTATION, FLUX_RECONCILE_ANNOTATION]) {
+    if (hasFluxMarker(obj, key, 'disabled')) out.push(disabledFluxMarker(obj, key));
+  }
   const argo = argoSyncOptions(obj);
   if (argo.has('Prune=false') || argo.has('Delete=false')) out.push(`${ARGOCD_SYNC_OPTIONS_ANNOTATION}: ${annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION]}`);
   if (annotations[ASO_RECONCILE_POLICY_ANNOTATION] === 'detach-on-delete') out.push(`${ASO_RECONCILE_POLICY_ANNOTATION}: detach-on-delete`);
@@ -69,13 +72,21 @@ export function protectionReasons(obj: PlainObject): string[] {
 
 /** The Argo CD sync options set on an object (`argocd.argoproj.io/sync-options`, comma-separated, trimmed). */
 /**
- * Whether Flux or Argo CD leaves the object on the cluster when its file goes (annotated
- * `kustomize.toolkit.fluxcd.io/prune: disabled`, or Argo CD's `Prune=false` / `Delete=false`):
+ * Whether Flux or Argo CD leaves the object on the cluster when its file goes (marked
+ * `kustomize.toolkit.fluxcd.io/prune: disabled` or `reconcile: disabled`, see `keptByFluxPrune`,
+ * or Argo CD's `Prune=false` / `Delete=false`):
  * removing it from Git orphans it instead of deleting it.
  */
 export function keptByGitOps(obj: PlainObject): boolean {
   const argo = argoSyncOptions(obj);
-  return obj.metadata?.annotations?.[FLUX_PRUNE_ANNOTATION] === 'disabled' || argo.has('Prune=false') || argo.has('Delete=false');
+  return keptByFluxPrune(obj) || argo.has('Prune=false') || argo.has('Delete=false');
+}
+
+/** Flux's marker `key: disabled` as written on the object: its annotation, else its label (`label <key>: <value>`). */
+function disabledFluxMarker(obj: PlainObject, key: string): string {
+  const m = obj.metadata as { labels?: Record<string, unknown>; annotations?: Record<string, unknown> } | undefined;
+  const a = m?.annotations?.[key];
+  return typeof a === 'string' && a.toLowerCase() === 'disabled' ? `${key}: ${a}` : `label ${key}: ${String(m?.labels?.[key])}`;
 }
 
 export function argoSyncOptions(obj: PlainObject): Set<string> {

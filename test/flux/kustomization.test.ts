@@ -165,6 +165,12 @@ describe('Kustomization force', () => {
     ]);
     db.metadata.addAnnotation('kustomize.toolkit.fluxcd.io/force', 'disabled');
     expect(Testing.synthProblems(app)).toEqual(forced);
+    // As a label, in any case: kustomize-controller's force selector matches labels and annotations (fluxcd/pkg AnyInMetadata).
+    db.metadata.addLabel('kustomize.toolkit.fluxcd.io/force', 'Enabled');
+    expect(Testing.synthProblems(app)).toEqual([
+      `platform/apps--db/db: metadata.labels.kustomize.toolkit.fluxcd.io/force: Enabled on FlexibleServer web/web-db (stateful, retained, or defining a kind): ${recreates}; remove the label`,
+      ...forced,
+    ]);
   });
 
   test('an L1 or raw Kustomization with spec.force is checked on its rendered build, once', () => {

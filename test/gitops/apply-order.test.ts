@@ -1130,6 +1130,12 @@ describe('objects two Kustomizations apply: which clusters, and when nothing is 
     expect(shared([ks('a', { suspend: true }), ks('b', { prune: false }), nsObj()])).toEqual([]);
     expect(shared([ks('a', {}), ks('b', {}), nsObj({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' })])).toEqual([]);
     expect(shared([ks('a', {}), ks('b', {}), nsObj({ 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' })])).toEqual(['flux-system/b#0']);
+    // As labels, in any case (fluxcd/pkg ssa/utils AnyInMetadata: labels or annotations, strings.EqualFold).
+    const labelled = (labels: Record<string, string>) => ({ ...nsObj(), obj: { ...nsObj().obj, metadata: { ...nsObj().obj.metadata, labels } } });
+    expect(shared([ks('a', {}), ks('b', {}), labelled({ 'kustomize.toolkit.fluxcd.io/prune': 'Disabled' })])).toEqual([]);
+    expect(shared([ks('a', {}), ks('b', {}), labelled({ 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' })])).toEqual([]);
+    expect(shared([ks('a', {}), ks('b', {}), nsObj({ 'kustomize.toolkit.fluxcd.io/ssa': 'ignore' })])).toEqual([]);
+    expect(shared([ks('a', {}), ks('b', {}), labelled({ 'kustomize.toolkit.fluxcd.io/prune': 'enabled' })])).toEqual(['flux-system/b#0']);
   });
 
   test('spec.ignoreMissingComponents drops a missing component (fluxcd/pkg GenerateManifest)', () => {
@@ -1214,6 +1220,15 @@ describe('a GitRepository imported by name with the repo it fetches (flux bootst
         '(and creates it anew on its next run: a stateful object comes back empty); apply each object with one Kustomization: keep it in one build (a shared Namespace in a folder one of them builds), ' +
         "or rename it per build (an overlay's namePrefix or namespace)",
     ]);
+  });
+
+  test('an object two of its Kustomizations apply, labelled prune: disabled: garbage collection skips it (the label reaches the check)', () => {
+    const { app, repo, entry, source } = importSetup(true);
+    const base = repo.folder('apps/base');
+    raw(base, 'cm', 'v1', 'ConfigMap', 'settings', { metadata: { name: 'settings', namespace: 'default', labels: { 'kustomize.toolkit.fluxcd.io/prune': 'Disabled' } }, data: { a: 'b' } });
+    Kustomization.forFolder(entry, 'a', repo.overlay('apps/a', { base }), { name: 'a', source, prune: true });
+    Kustomization.forFolder(entry, 'b', repo.overlay('apps/b', { base }), { name: 'b', source, prune: true });
+    expect(problems(app)).toEqual([]);
   });
 
   test("another cluster's import of the same name is not this Kustomization's source (review case)", () => {

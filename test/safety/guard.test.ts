@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { applyRemovalPolicy, GitOpsApp, MANIFEST_FILE, readManifest, RemovalPolicy, Repo, SynthError, withSynthSession } from '../../lib';
-import { allowMatcher, checkAllowDestroy, parseAllowIds, protectionReasons, retainMarkers } from '../../lib/safety';
+import { allowMatcher, checkAllowDestroy, keptByGitOps, parseAllowIds, protectionReasons, retainMarkers } from '../../lib/safety';
 import { tree } from '../support/tree';
 import { fleetApp, tmp } from './helpers';
 
@@ -336,6 +336,20 @@ describe('protection', () => {
     expect(retainMarkers({ apiVersion: 'azure.m.upbound.io/v1beta1', kind: 'ResourceGroup', spec: { managementPolicies: ['*'] } })).toEqual([]);
     expect(retainMarkers({ apiVersion: 'storage.azure.com/v1api20230101', kind: 'StorageAccount', metadata: { annotations: { 'serviceoperator.azure.com/reconcile-policy': 'manage' } } })).toEqual([]);
     expect(protectionReasons({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })).toEqual([]);
+  });
+
+  test("Flux's prune exclusions as kustomize-controller matches them: prune or reconcile disabled, a label or an annotation, any case", () => {
+    const cm = (metadata: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', ...metadata } });
+    expect(retainMarkers(cm({ labels: { 'kustomize.toolkit.fluxcd.io/prune': 'Disabled' } }))).toEqual(['label kustomize.toolkit.fluxcd.io/prune: Disabled']);
+    expect(retainMarkers(cm({ annotations: { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } }))).toEqual(['kustomize.toolkit.fluxcd.io/reconcile: disabled']);
+    expect(retainMarkers(cm({ annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'DISABLED' }, labels: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } })))
+      .toEqual(['kustomize.toolkit.fluxcd.io/prune: DISABLED']);
+    // Another value in the annotation, disabled in the label: the label is what Flux reads.
+    expect(retainMarkers(cm({ annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'enabled' }, labels: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } })))
+      .toEqual(['label kustomize.toolkit.fluxcd.io/prune: disabled']);
+    expect(keptByGitOps(cm({ labels: { 'kustomize.toolkit.fluxcd.io/reconcile': 'DISABLED' } }))).toBe(true);
+    expect(keptByGitOps(cm({ labels: { 'kustomize.toolkit.fluxcd.io/prune': 'enabled' } }))).toBe(false);
+    expect(protectionReasons(cm({ labels: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } }))).toEqual(['retained (label kustomize.toolkit.fluxcd.io/prune: disabled)']);
   });
 
   test('a StatefulSet that deletes its volume claims with it (persistentVolumeClaimRetentionPolicy.whenDeleted: Delete)', () => {

@@ -27,6 +27,7 @@ import { withFastToJson } from '../to-json';
 import { YamlFilePool, type PoolValidation } from '../yaml-pool';
 import { unresolvedReferences } from './check';
 import { SynthError, type FolderGroups, type PlacedObject, type PlacedWorkloadRef, type RepoSink } from './types';
+import { FLUX_PRUNE_ANNOTATION, FLUX_RECONCILE_ANNOTATION, FLUX_SSA_ANNOTATION } from '../../core/removal-policy';
 
 /** Input of the render and check stages. */
 export interface RenderInput {
@@ -281,23 +282,27 @@ const APPLY_ORDER_KINDS = new Set(['Kustomization', 'GitRepository', 'OCIReposit
 
 /**
  * An object's identity only (apiVersion, kind, name, namespace) and kustomize-controller's prune
- * exclusion annotations; for a Cluster with a `spec.topology`, an empty one (the apply-order check
+ * exclusion labels and annotations; for a Cluster with a `spec.topology`, an empty one (the apply-order check
  * reads whether it has one: Cluster API's ClusterTopology feature gate).
  */
 function slimObject(obj: KubeObject): KubeObject {
   const { name, namespace } = obj.metadata;
   const annotations = obj.metadata.annotations as Record<string, string> | undefined;
+  const labels = obj.metadata.labels as Record<string, string> | undefined;
   const topology = obj.kind === 'Cluster' && typeof (obj.spec as { topology?: unknown } | undefined)?.topology === 'object' && (obj.spec as { topology?: unknown }).topology !== null;
-  // kustomize-controller's prune exclusions (an object two Kustomizations apply is not deleted with them).
+  // kustomize-controller's prune exclusions, labels or annotations (an object two Kustomizations apply is not deleted with them).
   let kept: Record<string, string> | undefined;
+  let keptLabels: Record<string, string> | undefined;
   if (annotations) for (const a of FLUX_PRUNE_EXCLUSIONS) if (annotations[a] !== undefined) (kept ??= {})[a] = annotations[a];
+  if (labels) for (const a of FLUX_PRUNE_EXCLUSIONS) if (labels[a] !== undefined) (keptLabels ??= {})[a] = labels[a];
   return {
-    apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}), ...(kept ? { annotations: kept } : {}) },
+    apiVersion: obj.apiVersion, kind: obj.kind,
+    metadata: { name, ...(namespace !== undefined ? { namespace } : {}), ...(keptLabels ? { labels: keptLabels } : {}), ...(kept ? { annotations: kept } : {}) },
     ...(topology ? { spec: { topology: {} } } : {}),
   } as KubeObject;
 }
 
-const FLUX_PRUNE_EXCLUSIONS = ['kustomize.toolkit.fluxcd.io/prune', 'kustomize.toolkit.fluxcd.io/reconcile', 'kustomize.toolkit.fluxcd.io/ssa'];
+const FLUX_PRUNE_EXCLUSIONS = [FLUX_PRUNE_ANNOTATION, FLUX_RECONCILE_ANNOTATION, FLUX_SSA_ANNOTATION];
 
 /** Sends a folder's objects and its kustomization.yaml to a sink. */
 export function emitFolder(sink: RepoSink, folder: Folder, entries: readonly PlacedObject[], children: Map<Folder, string[]>): void {
