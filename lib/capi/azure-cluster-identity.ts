@@ -35,7 +35,8 @@ export interface AllowedNamespaces {
    */
   readonly all?: boolean;
   /**
-   * These namespaces.
+   * These namespaces. The identity's own namespace is allowed only if listed: CAPZ adds nothing
+   * (`IsClusterNamespaceAllowed`).
    * @default - none
    */
   readonly list?: string[];
@@ -71,7 +72,9 @@ export interface AzureClusterIdentityProps {
    */
   readonly clientSecret?: SecretReference;
   /**
-   * Namespaces whose clusters may use this identity.
+   * Namespaces whose clusters may use this identity. CAPZ allows none when the field is absent
+   * (`IsClusterNamespaceAllowed`: "If this object is nil, no namespaces will be allowed"), so the
+   * default is written out: `allowedNamespaces: { list: [<the identity's namespace>] }`.
    * @default - only the identity's own namespace
    */
   readonly allowedNamespaces?: AllowedNamespaces;
@@ -85,16 +88,17 @@ const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  * referenced. Usable from its own namespace only unless `allowedNamespaces` says otherwise.
  *
  * @example
- * // Workload identity (no secret); clusters of namespace team-a may use it too
+ * // Workload identity (no secret); clusters of its namespace (fleet) and of team-a may use it
  * const identity = new AzureClusterIdentity(folder, 'identity', {
  *   name: 'cluster-identity',
  *   clientId: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a', tenantId: '11111111-2222-3333-4444-555555555555',
- *   allowedNamespaces: { list: ['team-a'] },
+ *   allowedNamespaces: { list: ['fleet', 'team-a'] },
  * });
  */
 export class AzureClusterIdentity extends PlatformResource {
   /** The AzureClusterIdentity. */
   public readonly apiObject: ApiObject;
+  private readonly allowed: AllowedNamespaces;
 
   public constructor(scope: Construct, id: string, props: AzureClusterIdentityProps) {
     super(scope, id);
@@ -113,7 +117,11 @@ export class AzureClusterIdentity extends PlatformResource {
     const allowed = props.allowedNamespaces;
     if (allowed?.all && (allowed.list?.length || allowed.matchLabels)) throw propError(this, 'allowedNamespaces', 'set either all, or list / matchLabels');
     (allowed?.list ?? []).forEach((ns, i) => checkString(this, `allowedNamespaces.list[${i}]`, ns, DNS_LABEL));
+    if (allowed && !allowed.all && !allowed.list?.length && !Object.keys(allowed.matchLabels ?? {}).length) {
+      throw propError(this, 'allowedNamespaces', 'names no namespace: CAPZ reads an empty allowedNamespaces as every namespace; set all, list or matchLabels, or leave it unset for the identity\'s own namespace');
+    }
     if (allowed?.all) recordOptOut(this, 'capz.identity.allowedNamespaces', 'all namespaces');
+    this.allowed = allowed ?? { list: [namespace] };
     const secret = props.clientSecret ? { name: checkString(this, 'clientSecret.name', props.clientSecret.name, DNS_SUBDOMAIN), namespace: props.clientSecret.namespace ?? namespace } : undefined;
 
     this.apiObject = new L1AzureClusterIdentity(this, 'Resource', {
@@ -123,14 +131,24 @@ export class AzureClusterIdentity extends PlatformResource {
         clientId: props.clientId,
         tenantId: props.tenantId,
         clientSecret: secret,
+        // Absent, CAPZ allows no namespace at all (azure/scope/identity.go IsClusterNamespaceAllowed).
         allowedNamespaces: allowed
           ? allowed.all
             ? {}
             : { list: allowed.list?.length ? [...allowed.list] : undefined, selector: allowed.matchLabels ? { matchLabels: { ...allowed.matchLabels } } : undefined }
-          : undefined,
+          : { list: [namespace] },
       },
     });
     if (secret) addReference(this, 'clientSecret', { apiGroup: '', kind: 'Secret', ...secret });
+  }
+
+  /**
+   * Whether clusters of `namespace` may use this identity (CAPZ `IsClusterNamespaceAllowed`):
+   * `undefined` when a label selector decides (the Namespace's labels are on the cluster).
+   */
+  public allowsNamespace(namespace: string): boolean | undefined {
+    if (this.allowed.all || this.allowed.list?.includes(namespace)) return true;
+    return this.allowed.matchLabels ? undefined : false;
   }
 
   /** Namespace of the identity. */

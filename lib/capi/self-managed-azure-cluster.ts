@@ -183,6 +183,12 @@ export class SelfManagedAzureCluster extends CapiCluster {
     const version = checkKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion);
     if (!/^[a-z][a-z0-9]*$/.test(props.location ?? '')) throw propError(this, 'location', `"${props.location}" is invalid: must be an Azure region name such as westeurope`);
     if (!GUID.test(props.subscriptionId ?? '')) throw propError(this, 'subscriptionId', `"${props.subscriptionId}" is invalid: must be a GUID`);
+    // CAPZ refuses an identity whose allowedNamespaces leave the cluster's namespace out: the
+    // AzureCluster stays NamespaceNotAllowedByIdentity and nothing is created in Azure.
+    if (props.identity.allowsNamespace(namespace) === false) {
+      throw propError(this, 'identity', `AzureClusterIdentity ${props.identity.namespace}/${props.identity.name} does not allow namespace ${namespace} (its allowedNamespaces), ` +
+        'so CAPZ refuses it for this cluster (NamespaceNotAllowedByIdentity) and creates nothing; add the namespace to its allowedNamespaces.list');
+    }
     const cpCount = props.controlPlane.count ?? 3;
     if (!Number.isInteger(cpCount) || cpCount < 1 || cpCount % 2 === 0) {
       throw propError(this, 'controlPlane.count', `${cpCount} is invalid: must be an odd number (1, 3, 5...) so etcd keeps quorum`);

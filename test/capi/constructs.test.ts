@@ -99,8 +99,35 @@ describe('AzureClusterIdentity', () => {
   test('workload identity by default, own namespace only', () => {
     const { app, folder } = setup();
     const id = new AzureClusterIdentity(folder, 'id', { name: 'wi', clientId: GUID, tenantId: GUID });
-    expect(Testing.find(Testing.objects(app), 'AzureClusterIdentity', 'wi').spec).toEqual({ type: 'WorkloadIdentity', clientID: GUID, tenantID: GUID });
+    // Written out: CAPZ allows no namespace when allowedNamespaces is absent (IsClusterNamespaceAllowed).
+    expect(Testing.find(Testing.objects(app), 'AzureClusterIdentity', 'wi').spec).toEqual({ type: 'WorkloadIdentity', clientID: GUID, tenantID: GUID, allowedNamespaces: { list: ['fleet'] } });
     expect(optOutsOf(id)).toEqual([]);
+    expect([id.allowsNamespace('fleet'), id.allowsNamespace('team-a')]).toEqual([true, false]);
+  });
+
+  test('an empty allowedNamespaces (every namespace to CAPZ) is refused; a selector decides on the cluster', () => {
+    const { folder } = setup();
+    expect(Testing.errorOf(() => new AzureClusterIdentity(folder, 'empty', { name: 'e', clientId: GUID, tenantId: GUID, allowedNamespaces: { list: [] } }))).toBe(
+      'platform/clusters--mgmt/empty: prop "allowedNamespaces": names no namespace: CAPZ reads an empty allowedNamespaces as every namespace; set all, list or matchLabels, ' +
+        "or leave it unset for the identity's own namespace",
+    );
+    const byLabel = new AzureClusterIdentity(folder, 'labels', { name: 'l', clientId: GUID, tenantId: GUID, allowedNamespaces: { matchLabels: { capz: 'allowed' } } });
+    expect(byLabel.allowsNamespace('fleet')).toBeUndefined();
+    expect(new AzureClusterIdentity(folder, 'all', { name: 'a', clientId: GUID, tenantId: GUID, allowedNamespaces: { all: true } }).allowsNamespace('x')).toBe(true);
+  });
+
+  test("a self-managed cluster in a namespace its identity does not allow fails at construction (CAPZ: NamespaceNotAllowedByIdentity)", () => {
+    const s = setup();
+    const identity = new AzureClusterIdentity(s.folder, 'identity', { name: 'cluster-identity', clientId: GUID, tenantId: GUID, allowedNamespaces: { list: ['team-a'] } });
+    const props = {
+      name: 'vm-1', location: 'westeurope', kubernetesVersion: 'v1.33.1', subscriptionId: GUID, identity,
+      controlPlane: { vmSize: 'Standard_D4s_v5' }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }],
+    };
+    expect(Testing.errorOf(() => new SelfManagedAzureCluster(s.folder, 'vm', props))).toBe(
+      'platform/clusters--mgmt/vm: prop "identity": AzureClusterIdentity fleet/cluster-identity does not allow namespace fleet (its allowedNamespaces), ' +
+        'so CAPZ refuses it for this cluster (NamespaceNotAllowedByIdentity) and creates nothing; add the namespace to its allowedNamespaces.list',
+    );
+    expect(() => new SelfManagedAzureCluster(s.folder, 'vm2', { ...props, name: 'vm-2', namespace: 'team-a' })).not.toThrow();
   });
 
   test('service principal: secret by reference (checked at synth), allowed namespaces', () => {
