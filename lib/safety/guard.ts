@@ -80,6 +80,15 @@ export interface GuardRepo {
    * @default - unknown (the directory is taken to be gone when the synth writes nothing there)
    */
   leftovers?(dir: string): readonly string[];
+  /**
+   * The text of a file of the repo that is not the library's and stays where it is after the
+   * synth (a user file a kustomization.yaml lists with `addResource(..., { userOwned: true })`:
+   * the Flux install `flux bootstrap` commits as `gotk-components.yaml`); undefined when there is
+   * no such file. Its objects are in the builds that list it, before and after the change, so a
+   * build that stops listing it prunes them although the file stays.
+   * @default - unknown (user files are in no build)
+   */
+  userFile?(file: string): string | undefined;
 }
 
 /**
@@ -125,6 +134,33 @@ interface Ident {
 
 function identKey(o: Ident): string {
   return `${groupOf(o.apiVersion)}\u0000${o.kind}\u0000${o.namespace ?? ''}\u0000${o.name}`;
+}
+
+const USER_FILES = new WeakMap<GuardRepo, Map<string, { idents: Ident[]; objects: PlainObject[] } | null>>();
+
+/**
+ * The objects of a user file of the repo ({@link GuardRepo.userFile}), read once; undefined when
+ * the file is the library's, is not there, or does not parse (then it fails the build itself).
+ */
+function userObjects(r: GuardRepo, file: string): { idents: Ident[]; objects: PlainObject[] } | undefined {
+  if (!r.userFile) return undefined;
+  let cache = USER_FILES.get(r);
+  if (!cache) USER_FILES.set(r, (cache = new Map()));
+  let found = cache.get(file);
+  if (found === undefined) {
+    const text = r.userFile(file);
+    found = null;
+    if (text !== undefined) {
+      try {
+        const objects = objectsOfFile(file, text);
+        found = { objects, idents: objects.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata?.name ?? '', ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}) })) };
+      } catch {
+        found = null;
+      }
+    }
+    cache.set(file, found);
+  }
+  return found ?? undefined;
 }
 
 /** The old tree of one repo, parsed only where needed. */
@@ -318,10 +354,11 @@ function unusedAllows(allow: readonly AllowId[], changes: readonly ObjectChange[
  */
 export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], options: GuardOptions = {}): GuardResult {
   const allowIds = parseAllowIds(allow);
+  const unlisted = unlistedFluxInstalls(repos);
   // Nothing committed anywhere (a first synth, or `synth --check` into a temporary directory):
   // nothing can be deleted, renamed or pruned; only unscoped allow ids need the new objects.
   if (repos.every((r) => isEmpty(r.old.files)) && allowIds.every((a) => a.repo !== undefined)) {
-    return { changes: new Map(repos.map((r) => [r.name, []])), problems: [], unusedAllows: allowIds.map((a) => a.text), named: new Map() };
+    return { changes: new Map(repos.map((r) => [r.name, []])), problems: unlisted, unusedAllows: allowIds.map((a) => a.text), named: new Map() };
   }
   const olds = new Map(repos.map((r) => [r, new OldTree(r.old, r.next)]));
   const scopeOf = new Map<GuardRepo, (file: string) => string>();
@@ -421,7 +458,42 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
   for (const p of clusters.changes) changes.get(p.repo)!.push(p.change);
   for (const p of namespaceRetentionLosses(repos, olds, changes, allowIds, scopeOf)) changes.get(p.repo)!.push(p.change);
   const all = [...changes.values()].flat();
-  return { changes, problems: [...clusters.refused, ...retainedHydrationLeftovers(repos, flux, (r) => olds.get(r)!), ...ambiguityProblems(ambiguous, all)], unusedAllows: unusedAllows(allowIds, all), named: namedByText };
+  return { changes, problems: [...unlisted, ...clusters.refused, ...retainedHydrationLeftovers(repos, flux, (r) => olds.get(r)!), ...ambiguityProblems(ambiguous, all)], unusedAllows: unusedAllows(allowIds, all), named: namedByText };
+}
+
+/** The file `flux bootstrap` commits the Flux install to, next to its sync (`gotk-sync.yaml`). */
+const FLUX_INSTALL_FILE = 'gotk-components.yaml';
+
+/**
+ * The folders of a GitRepository the synth writes (a Flux sync: `FluxBootstrap`) that hold the Flux
+ * install `flux bootstrap` committed (`gotk-components.yaml`, a user file) without listing it in the
+ * kustomization.yaml the synth writes there: the Kustomization applying the folder builds it no
+ * more, so if Flux applied it (flux bootstrap did), Flux prunes itself: its controllers, and its
+ * CRDs with every Flux object of the cluster. Found also where nothing was committed by the
+ * library yet (adopting a bootstrapped repo: its own kustomization.yaml moved away).
+ */
+function unlistedFluxInstalls(repos: readonly GuardRepo[]): string[] {
+  const out: string[] = [];
+  for (const r of repos) {
+    if (!r.userFile) continue;
+    const dirs = new Set<string>();
+    for (const n of r.next.objects) if (n.kind === 'GitRepository' && groupOf(n.apiVersion) === 'source.toolkit.fluxcd.io') dirs.add(n.file.includes('/') ? n.file.slice(0, n.file.lastIndexOf('/')) : '');
+    for (const dir of [...dirs].sort()) {
+      const file = dir ? `${dir}/${FLUX_INSTALL_FILE}` : FLUX_INSTALL_FILE;
+      const kfile = dir ? `${dir}/kustomization.yaml` : 'kustomization.yaml';
+      const ktext = r.next.kustomizeFiles.get(kfile);
+      if (ktext === undefined || r.userFile(file) === undefined) continue;
+      const resources = parseKustomization(ktext)?.resources;
+      if (Array.isArray(resources) && resources.some((e) => typeof e === 'string' && fluxBuildPath(dir ? `${dir}/${e}` : e) === file)) continue;
+      const shown = r.dir && r.dir !== '.' ? `${r.dir.replace(/\/+$/, '')}/${file}` : file;
+      out.push(
+        `${shown}: the Flux install (flux bootstrap commits it here) is not listed by ${kfile}, which the synth writes: the Kustomization applying this folder ` +
+          'builds it no more, and if Flux applied it, prunes Flux itself (its controllers, its CRDs with every Flux object of the cluster); ' +
+          `list it with repo.folder('${dir}').addResource('${FLUX_INSTALL_FILE}', { userOwned: true }), or move the file away if Flux is installed another way`,
+      );
+    }
+  }
+  return out;
 }
 
 /**
@@ -729,7 +801,7 @@ interface SideTree {
 
 const SIDE_TREES = new WeakMap<Map<string, Ident[]>, SideTree>();
 
-function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>): SideTree {
+function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>, user: (file: string) => unknown = () => undefined): SideTree {
   let st = SIDE_TREES.get(ids);
   if (st) return st;
   const dirOf = (f: string) => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '');
@@ -757,6 +829,8 @@ function sideTree(ids: Map<string, Ident[]>, kfiles: ReadonlyMap<string, string>
         const target = fluxBuildPath(d ? `${d}/${e}` : e);
         if (ids.has(target)) l.files.push(target);
         else if (kfileOf.has(target)) l.dirs.push(target);
+        // A file the library does not write that stays (the Flux install flux bootstrap commits).
+        else if (user(target)) l.files.push(target);
       }
       for (const e of components) if (typeof e === 'string' && !e.includes('://') && !e.startsWith('/')) l.components.push(fluxBuildPath(d ? `${d}/${e}` : e));
       listed.set(d, l);
@@ -797,10 +871,10 @@ const NO_TRANSFORM: KustomizeRename = {};
 function build(r: GuardRepo, side: Side, dir: string, transform: KustomizeRename, recurse = true, leftOut?: (file: string) => unknown, specComponents: readonly string[] = []): Map<string, Built> {
   const out = new Map<string, Built>();
   const ids = side.ids(r);
-  const st = sideTree(ids, side.kfiles(r));
+  const st = sideTree(ids, side.kfiles(r), (file) => userObjects(r, file));
   const add = (file: string, layers: readonly KustomizeRename[]) => {
     const renaming = layers.some(renames);
-    for (const i of ids.get(file) ?? []) {
+    for (const i of ids.get(file) ?? userObjects(r, file)?.idents ?? []) {
       const ident = renaming ? renamedThrough(i, layers) : i;
       out.set(identKey(ident), renaming ? { file, ident, raw: i, layers } : { file, ident, raw: i });
     }
@@ -1065,9 +1139,11 @@ function pruneContext(
  * tenant's workloads).
  */
 function protectedPrune(v: Built & { repo: GuardRepo }, ikey: string, ctx: PruneContext, keeps: (obj: PlainObject) => boolean): { info: ObjectInfo; reasons: string[] } | undefined {
-  if (!ctx.present.has(`${ctx.scopeOf.get(v.repo)!(v.file)}\u0000${identKey(v.raw)}`)) return undefined;
+  // A user file's objects stay in Git with it (the library never deletes a user file).
+  const user = userObjects(v.repo, v.file);
+  if (!user && !ctx.present.has(`${ctx.scopeOf.get(v.repo)!(v.file)}\u0000${identKey(v.raw)}`)) return undefined;
   const old = ctx.olds.get(v.repo)!;
-  const obj = old.objects(v.file).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name);
+  const obj = (user?.objects ?? old.objects(v.file)).find((o) => o.kind === v.raw.kind && (o.metadata?.name ?? '') === v.raw.name);
   if (!obj || keeps(obj)) return undefined;
   // Named as Flux applied it (its namespace, name prefix and suffix: what the prune deletes).
   const t = treeObject(v.file, { ...obj, metadata: { ...obj.metadata, namespace: v.ident.namespace, name: v.ident.name } }, old.snapshot.constructPaths[v.file]);
@@ -1147,7 +1223,7 @@ function fluxPrunes(
         repo: v.repo.name,
         change: {
           action: 'prune', object: info, prunedBy: why, protection: reasons, blocked: allowed(info).length === 0,
-          pruneStoppable: { kustomization: (kNew ?? k).id, removed: kNew === undefined, ...(ignored ? { leftOut: v.file } : {}) },
+          pruneStoppable: { kustomization: (kNew ?? k).id, removed: kNew === undefined, ...(ignored ? { leftOut: v.file } : {}), ...(kNew && !ignored && userObjects(v.repo, v.file) ? { userFile: v.file } : {}) },
         },
       });
     }
@@ -1224,7 +1300,7 @@ function deployed(a: ArgoApplication, repos: readonly GuardRepo[], side: Side): 
     if (!repo) continue;
     // A kustomize application (a kustomization file at the path): Argo CD sets the source's
     // kustomize namePrefix, nameSuffix and namespace on it (kustomize edit), renaming what it deploys.
-    const kustomized = sideTree(side.ids(repo), side.kfiles(repo)).tree.isKustomized(fluxSpecPath(src.path));
+    const kustomized = sideTree(side.ids(repo), side.kfiles(repo), (file) => userObjects(repo, file)).tree.isKustomized(fluxSpecPath(src.path));
     const k = kustomized ? src.kustomize : undefined;
     const transform = renameOf(k?.namespace, k?.namePrefix, k?.nameSuffix);
     for (const [key, v] of build(repo, side, src.path, transform, src.directory?.recurse === true)) out.set(key, { ...v, repo });
@@ -2019,5 +2095,29 @@ function composedReasons(repos: readonly GuardRepo[], olds: Map<GuardRepo, OldTr
       if (ids.some(definesComposedKinds)) for (const c of old.objects(file)) model.add(c);
     }
   }
-  return (obj) => model.reasons(obj);
+  // The kinds the app still applies (built when a CustomResourceDefinition goes): deleting a CRD
+  // deletes every object of its kind (their finalizers run: a Flux Kustomization's prunes what it
+  // applied, an ASO resource's deletes it in Azure).
+  let inUse: Map<string, string[]> | undefined;
+  const usedKind = (obj: PlainObject): string[] => {
+    if (obj.kind !== 'CustomResourceDefinition' || groupOf(obj.apiVersion) !== 'apiextensions.k8s.io') return [];
+    const spec = (obj.spec ?? {}) as { group?: unknown; names?: { kind?: unknown } };
+    if (typeof spec.group !== 'string' || typeof spec.names?.kind !== 'string') return [];
+    if (!inUse) {
+      inUse = new Map();
+      for (const r of repos) {
+        for (const n of r.next.objects) {
+          const key = `${groupOf(n.apiVersion)}/${n.kind}`;
+          const list = inUse.get(key);
+          if (list) list.push(objectInfo(n).id);
+          else inUse.set(key, [objectInfo(n).id]);
+        }
+      }
+    }
+    const users = inUse.get(`${spec.group}/${spec.names.kind}`);
+    if (!users) return [];
+    const shown = users.slice(0, 3).join(', ') + (users.length > 3 ? `, and ${users.length - 3} more` : '');
+    return [`defines kind ${spec.group}/${spec.names.kind}, of which the app still applies ${users.length} object(s) (${shown}): deleting it deletes every ${spec.names.kind} of the cluster, and what their finalizers delete with them`];
+  };
+  return (obj) => [...model.reasons(obj), ...usedKind(obj)];
 }

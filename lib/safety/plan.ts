@@ -67,7 +67,7 @@ export interface ObjectChange {
    * orphan what it applied. `leftOut`: the object's file, when the prune comes from its source
    * leaving the file out of the artifact (a new `spec.ignore` pattern): re-including it keeps it.
    */
-  readonly pruneStoppable?: { readonly kustomization: string; readonly removed: boolean; readonly leftOut?: string };
+  readonly pruneStoppable?: { readonly kustomization: string; readonly removed: boolean; readonly leftOut?: string; readonly userFile?: string };
   /** The object after the change (the old object for `delete`). */
   readonly object: ObjectInfo;
   /** The object before the change (`update`, `rename`). */
@@ -596,6 +596,9 @@ export function blockedMessage(change: ObjectChange, repoDir: string): string {
       : argo
         ? `; to move it to another Application without deleting it, give ${stop.kustomization} prune: false for this change ` +
           'and prune: true again in a later one, once Argo CD has synced the other Application (it then tracks the object), or give the object the sync option Prune=false (RemovalPolicy.RETAIN)'
+        : stop.userFile !== undefined
+          ? `; its file is not the library's and stays: to keep it in the build, list it again in its folder's kustomization.yaml ` +
+            `(Folder.addResource('${stop.userFile.slice(stop.userFile.lastIndexOf('/') + 1)}', { userOwned: true }) on folder ${stop.userFile.includes('/') ? stop.userFile.slice(0, stop.userFile.lastIndexOf('/')) : '.'})`
         : stop.leftOut !== undefined
           ? `; to keep it, re-include its file with a later "!" pattern in the source's spec.ignore ("!/${stop.leftOut}", and its folder's kustomization file if that is left out too), ` +
             'or retain the object (RemovalPolicy.RETAIN: Flux does not prune it)'

@@ -9,7 +9,7 @@ import { applyRemovalPolicy, declarePreinstalled, GitOpsApp, Preinstalled, Remov
 import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksCluster } from '../../lib/capi';
 import { CompositeResourceDefinition, Composition, Schema } from '../../lib/crossplane';
-import { ArtifactGenerator, GitRepository, Kustomization, OCIRepository, RemoteClusterHydration } from '../../lib/flux';
+import { ArtifactGenerator, FluxBootstrap, GitRepository, Kustomization, OCIRepository, RemoteClusterHydration } from '../../lib/flux';
 import { blockedMessage, formatPlan } from '../../lib/safety';
 import { Testing } from '../../lib/testing';
 import { tmp } from './helpers';
@@ -602,6 +602,122 @@ describe('Flux-aware protection', () => {
     const retain = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
     fluxApp(out, { dbAnnotations: retain }).synth();
     fluxApp(out, { dbAnnotations: retain, appsK: false }).synth();
+  });
+
+  /**
+   * The Flux install `flux bootstrap` committed (gotk-components.yaml: its Namespace, a CRD, a
+   * controller), a user file the bootstrap folder lists (`list`) or not, next to the library's sync.
+   */
+  const GOTK = [
+    'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n',
+    'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: kustomizations.kustomize.toolkit.fluxcd.io\nspec:\n  group: kustomize.toolkit.fluxcd.io\n' +
+      '  names:\n    kind: Kustomization\n    plural: kustomizations\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n',
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: kustomize-controller\n  namespace: flux-system\nspec: {}\n',
+  ].join('---\n');
+  const unlisted = [
+    'platform/clusters/mgmt/flux-system/gotk-components.yaml: the Flux install (flux bootstrap commits it here) is not listed by clusters/mgmt/flux-system/kustomization.yaml, which the synth writes: ' +
+      'the Kustomization applying this folder builds it no more, and if Flux applied it, prunes Flux itself (its controllers, its CRDs with every Flux object of the cluster); ' +
+      "list it with repo.folder('clusters/mgmt/flux-system').addResource('gotk-components.yaml', { userOwned: true }), or move the file away if Flux is installed another way",
+  ];
+  const bootstrapApp = (out: string, o: { list: boolean; allow?: string[] }) => {
+    const app = newApp(out, o.allow);
+    const repo = new Repo(app, 'platform', { url: 'https://example.com/platform' });
+    const entry = repo.folder('clusters/mgmt', { includeSubfolders: false });
+    const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
+    if (o.list) fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
+    const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry });
+    const apps = repo.folder('apps', { namespace: 'apps' });
+    new ApiObject(apps, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: 'b' } });
+    Kustomization.forFolder(entry, 'apps', apps, { name: 'apps', source: flux.source, prune: true });
+    return app;
+  };
+
+  test('a kustomization.yaml that stops listing a user file (the Flux install flux bootstrap committed) prunes its objects although the file stays: refused', () => {
+    const out = tmp();
+    fs.mkdirSync(path.join(out, 'platform/clusters/mgmt/flux-system'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'platform/clusters/mgmt/flux-system/gotk-components.yaml'), GOTK);
+    bootstrapApp(out, { list: true }).synth();
+    const sync = 'Kustomization/flux-system/flux-system (platform/clusters/mgmt/flux-system/kustomization-flux-system.yaml)';
+    const at = 'platform/clusters/mgmt/flux-system/gotk-components.yaml';
+    const keep = "; its file is not the library's and stays: to keep it in the build, list it again in its folder's kustomization.yaml " +
+      "(Folder.addResource('gotk-components.yaml', { userOwned: true }) on folder clusters/mgmt/flux-system)";
+    const pruned = `would be pruned by Flux although its file stays in Git: ${sync} no longer applies it (its build of ./clusters/mgmt lacks it), but it is protected: `;
+    expect(problems(() => bootstrapApp(out, { list: false }).synth())).toEqual([
+      ...unlisted,
+      `${at}: Namespace/flux-system ${pruned}a Namespace: deleting it deletes every object in it, also those other Kustomizations and repos apply there. ` +
+        `${hint('platform::Namespace/flux-system')}${keep}`,
+      `${at}: CustomResourceDefinition/kustomizations.kustomize.toolkit.fluxcd.io ${pruned}` +
+        'defines kind kustomize.toolkit.fluxcd.io/Kustomization, of which the app still applies 2 object(s) (Kustomization/flux-system/apps, Kustomization/flux-system/flux-system): ' +
+        'deleting it deletes every Kustomization of the cluster, and what their finalizers delete with them. ' +
+        `${hint('platform::CustomResourceDefinition/kustomizations.kustomize.toolkit.fluxcd.io')}${keep}`,
+    ]);
+    // The file stays; listed again, nothing is pruned.
+    expect(fs.readFileSync(path.join(out, 'platform/clusters/mgmt/flux-system/gotk-components.yaml'), 'utf8')).toBe(GOTK);
+    bootstrapApp(out, { list: true }).synth();
+  });
+
+  test('any user file a folder stops listing: its objects are pruned although it stays (a hand-written database)', () => {
+    const out = tmp();
+    const build = (list: boolean) => {
+      const app = newApp(out);
+      const repo = new Repo(app, 'platform', { url: 'https://example.com/platform' });
+      const entry = repo.folder('clusters/mgmt');
+      const source = new GitRepository(entry, 'source', { name: 'platform', repo });
+      const data = repo.folder('data', { namespace: 'data' });
+      new ApiObject(data, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
+      if (list) data.addResource('legacy-db.yaml', { userOwned: true });
+      Kustomization.forFolder(entry, 'data', data, { name: 'data', source, prune: true });
+      return app;
+    };
+    fs.mkdirSync(path.join(out, 'platform/data'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'platform/data/legacy-db.yaml'), 'apiVersion: dbforpostgresql.azure.com/v1api20240801\nkind: FlexibleServer\nmetadata:\n  name: legacy\n  namespace: data\nspec: {}\n');
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'platform/data/legacy-db.yaml: FlexibleServer/data/legacy would be pruned by Flux although its file stays in Git: ' +
+        'Kustomization/flux-system/data (platform/clusters/mgmt/kustomization-data.yaml) no longer applies it (its build of ./data lacks it), but it is protected: ' +
+        `stateful kind dbforpostgresql.azure.com/FlexibleServer. ${hint('platform::FlexibleServer/data/legacy')}; its file is not the library's and stays: ` +
+        "to keep it in the build, list it again in its folder's kustomization.yaml (Folder.addResource('legacy-db.yaml', { userOwned: true }) on folder data)",
+    ]);
+  });
+
+  test('adopting a bootstrapped repo: the Flux install in the sync folder must be listed, also on the first synth', () => {
+    const out = tmp();
+    fs.mkdirSync(path.join(out, 'platform/clusters/mgmt/flux-system'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'platform/clusters/mgmt/flux-system/gotk-components.yaml'), GOTK);
+    expect(problems(() => bootstrapApp(out, { list: false }).synth())).toEqual(unlisted);
+    expect(fs.readdirSync(path.join(out, 'platform/clusters/mgmt/flux-system'))).toEqual(['gotk-components.yaml']);
+    expect(problems(() => bootstrapApp(out, { list: false }).plan())).toEqual(unlisted);
+    bootstrapApp(out, { list: true }).synth();
+    expect(fs.readFileSync(path.join(out, 'platform/clusters/mgmt/flux-system/kustomization.yaml'), 'utf8')).toContain('  - gotk-components.yaml\n');
+  });
+
+  test('removing a CustomResourceDefinition of a kind the app still applies is refused', () => {
+    const out = tmp();
+    const build = (crd: boolean) => {
+      const app = newApp(out);
+      const repo = new Repo(app, 'platform');
+      const f = repo.folder('crds');
+      if (crd) {
+        new ApiObject(f, 'crd', {
+          apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+          spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true }] },
+        });
+      }
+      new ApiObject(repo.folder('apps', { namespace: 'apps' }), 'w', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
+      return app;
+    };
+    build(true).synth();
+    expect(problems(() => build(false).synth())).toEqual([
+      'platform/crds/crd (platform/crds/customresourcedefinition-widgets.example.com.yaml): CustomResourceDefinition/widgets.example.com would be deleted, but it is protected: ' +
+        'defines kind example.com/Widget, of which the app still applies 1 object(s) (Widget/apps/w): deleting it deletes every Widget of the cluster, and what their finalizers delete with them. ' +
+        hint('platform::CustomResourceDefinition/widgets.example.com'),
+    ]);
+    // Its objects gone too, the CRD may go.
+    expect(() => {
+      const app = newApp(out);
+      new Repo(app, 'platform').folder('apps', { namespace: 'apps' });
+      app.synth();
+    }).not.toThrow();
   });
 
   /** A Deployment in the aks-dev workloads folder, applied (hydrate) by a remote-cluster Kustomization or not. */

@@ -45,7 +45,28 @@ export function guardRepo(repo: Repo, groups: FolderGroups, old: TreeSnapshot, n
       if (folder) return !!groups.clusters.get(folder);
       return recorded !== undefined && manifestClusterOf(recorded, file) !== '';
     },
-    ...(root !== undefined ? { leftovers: (dir: string) => leftoverFiles(root, dir, old, next) } : {}),
+    ...(root !== undefined ? { leftovers: (dir: string) => leftoverFiles(root, dir, old, next), userFile: userFileReader(root, old, next) } : {}),
+  };
+}
+
+/**
+ * The text of a file on disk under `root` that the library does not own (not in the committed
+ * tree's owned files, not written by this synth) and therefore leaves in place: a regular file,
+ * read without following a link; undefined otherwise.
+ */
+function userFileReader(root: string, old: TreeSnapshot, next: GuardNextTree): (file: string) => string | undefined {
+  let written: Set<string> | undefined;
+  return (file) => {
+    if (old.files.has(file) || next.kustomizeFiles.has(file) || !/\.(ya?ml|json)$/.test(file)) return undefined;
+    if (!written) written = new Set(next.objects.map((o) => o.file));
+    if (written.has(file)) return undefined;
+    const abs = path.join(root, file);
+    try {
+      if (!fs.lstatSync(abs).isFile()) return undefined;
+      return fs.readFileSync(abs, 'utf8');
+    } catch {
+      return undefined;
+    }
   };
 }
 
