@@ -11,6 +11,7 @@ import { FlexibleServer, FlexibleServerDatabase } from '../../imports/crossplane
 import { Account, Container } from '../../imports/crossplane/storage.azure.m.upbound.io';
 import { declarePreinstalled, GitOpsApp, Preinstalled, RemovalPolicy, Repo } from '../../lib';
 import { GitRepository, Kustomization } from '../../lib/flux';
+import { FLEXIBLE_SERVER_STORAGE_SIZES_GB } from '../../lib/aso';
 import {
   AzureResourceGroupRef,
   BuiltInPolicy,
@@ -73,7 +74,7 @@ export const appSpec = Schema.object({
   postgres: Schema.object({
     version: Schema.string({ enum: ['15', '16', '17'], default: '16' }),
     skuName: Schema.string({ default: 'B_Standard_B1ms' }),
-    storageGb: Schema.integer({ minimum: 32, maximum: 16384, default: 32 }),
+    storageGb: Schema.integer({ enum: FLEXIBLE_SERVER_STORAGE_SIZES_GB, default: 32 }),
   }, { default: {} }),
 });
 

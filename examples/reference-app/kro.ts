@@ -17,7 +17,7 @@
 import { ExistingSecret, secretEnvValue } from '../../lib';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AsoCredential, PostgresFlexibleServer, ResourceGroup, StorageAccount, UserAssignedIdentity } from '../../lib/aso';
+import { AsoCredential, FLEXIBLE_SERVER_STORAGE_SIZES_GB, PostgresFlexibleServer, ResourceGroup, StorageAccount, UserAssignedIdentity } from '../../lib/aso';
 import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { GitRepository, Kustomization } from '../../lib/flux';
 import { ResourceGraphDefinition, RgdInstance, Schema } from '../../lib/kro';
@@ -44,7 +44,7 @@ export const filesAppSpec = Schema.object({
   containerName: Schema.string({ pattern: '^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])$', default: 'uploads' }),
   postgres: Schema.object({
     skuName: Schema.string({ default: 'Standard_B2s' }),
-    storageSizeGB: Schema.integer({ minimum: 32, maximum: 16384, default: 64 }),
+    storageSizeGB: Schema.integer({ enum: FLEXIBLE_SERVER_STORAGE_SIZES_GB, default: 64 }),
   }),
 });
 

@@ -181,7 +181,13 @@ export interface PostgresFlexibleServerExports {
 
 const RESERVED_LOGINS = new Set(['azure_superuser', 'azure_pg_admin', 'admin', 'administrator', 'root', 'guest', 'public']);
 const SKU = /^Standard_[A-Za-z][A-Za-z0-9_]*$/;
-const STORAGE_SIZES = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
+/**
+ * The storage sizes (GiB) Azure offers a PostgreSQL flexible server; any other size is refused by
+ * Azure (the upjet-azure FlexibleServer `storageMb` lists the same sizes in MiB). For the schemas
+ * of platform APIs that pass a size on (a Crossplane XRD, a kro graph): `enum`.
+ */
+export const FLEXIBLE_SERVER_STORAGE_SIZES_GB: readonly number[] = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
+const STORAGE_SIZES = FLEXIBLE_SERVER_STORAGE_SIZES_GB;
 
 /** A PostgreSQL flexible server (a {@link PostgresFlexibleServer} construct, or an import). */
 export interface IPostgresFlexibleServer extends IAsoResource {}
