@@ -9,7 +9,7 @@ import { Repo } from '../gitops/repo';
 import { ARGOCD_CASCADE_FINALIZER } from '../safety/protection';
 import { renderGoTemplate, TemplateError } from '../safety/application-sets';
 import { IAppProject } from './app-project';
-import { renderSource } from './application';
+import { renderRetry, renderSource, type SyncRetry } from './application';
 import { ArgoObjectProps, argoIdentity, ARGOCD_GROUP, subscriptionAnnotations } from './common';
 import { CAPI2ARGO_OWNED_LABEL, CapiClusterRegistration, CLUSTER_NAME_LABEL } from './registration';
 import { applySyncWaves, deployedFolders, protectedObjects } from './sync-waves';
@@ -155,6 +155,15 @@ export interface ApplicationSetTemplate {
   /** Sync options. @default - none */
   readonly syncOptions?: string[];
   /**
+   * Retries of a generated Application's failed syncs (`syncPolicy.retry`), as an
+   * {@link Application}'s; `false` for none. Without retries, a sync that fails once (a cluster's
+   * API server not ready yet right after it is registered) is not retried, and auto-sync skips
+   * that revision until Git changes ("failed previous sync attempt": argo-cd
+   * `controller/appcontroller.go` `autoSync`).
+   * @default { limit: 5 (-1, unlimited, when the generated folders install kinds), backoff: '5s', factor: 2, maxBackoff: '3m' }
+   */
+  readonly retry?: SyncRetry | false;
+  /**
    * Delete what a generated Application deployed when it is deleted (the
    * `resources-finalizer.argocd.argoproj.io` finalizer in the template). The applicationset-controller
    * implements `preserveResourcesOnDeletion` only by not adding that finalizer, and keeps one the
@@ -237,7 +246,10 @@ export class ApplicationSet extends PlatformResource {
     const annotations = subscriptionAnnotations(this, 'subscriptions', props.subscriptions);
     // Worked out late: sub-folders and objects may be added after the ApplicationSet.
     const deployed = () => [...new Set(folders.flatMap((f) => deployedFolders(f)))];
-    this.node.addValidation({ validate: () => (deployed().forEach((f) => applySyncWaves(f)), []) });
+    // Whether a generated folder installs kinds at run time (CRDs, Crossplane packages): its first syncs fail by design.
+    let installs = false;
+    this.node.addValidation({ validate: () => ((installs = deployed().map((f) => applySyncWaves(f)).some((x) => x)), []) });
+    if (t.retry !== false) renderRetry(this, t.retry ?? {}, 5, 'template.retry');
     const automated = t.automated ?? true;
     const preserve = props.preserveResourcesOnDeletion ?? true;
     if (preserve && t.cascadeDelete === true) {
@@ -281,11 +293,12 @@ export class ApplicationSet extends PlatformResource {
               project: t.project.name,
               source: { repoUrl: probe.repoUrl, targetRevision: probe.targetRevision, path: t.path },
               destination: { ...t.destination },
-              ...(automated || t.syncOptions?.length
+              ...(automated || t.syncOptions?.length || t.retry !== false
                 ? {
                   syncPolicy: {
                     ...(automated ? { automated: { prune: t.prune ?? protectedObjects(deployed()).length === 0, selfHeal: t.selfHeal ?? true } } : {}),
                     ...(t.syncOptions?.length ? { syncOptions: [...t.syncOptions] } : {}),
+                    ...(t.retry !== false ? { retry: renderRetry(this, t.retry ?? {}, installs ? -1 : 5, 'template.retry') } : {}),
                   },
                 }
                 : {}),

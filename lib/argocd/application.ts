@@ -268,17 +268,18 @@ export function renderSource(scope: Construct, prop: string, src: Folder | HelmC
   };
 }
 
-function renderRetry(scope: Construct, r: SyncRetry, defaultLimit = 5): l1.ApplicationSpecSyncPolicyRetry {
+/** @internal `syncPolicy.retry` of an Application or an ApplicationSet's template, checked. */
+export function renderRetry(scope: Construct, r: SyncRetry, defaultLimit = 5, prop = 'retry'): l1.ApplicationSpecSyncPolicyRetry {
   const limit = r.limit ?? defaultLimit;
-  if (!Number.isInteger(limit)) throw propError(scope, 'retry.limit', `${limit} must be an integer`);
+  if (!Number.isInteger(limit)) throw propError(scope, `${prop}.limit`, `${limit} must be an integer`);
   const factor = r.factor ?? 2;
-  if (!Number.isInteger(factor) || factor < 1) throw propError(scope, 'retry.factor', `${factor} must be an integer of at least 1`);
+  if (!Number.isInteger(factor) || factor < 1) throw propError(scope, `${prop}.factor`, `${factor} must be an integer of at least 1`);
   return {
     limit,
     backoff: {
-      duration: goDuration(scope, 'retry.backoff', r.backoff ?? '5s'),
+      duration: goDuration(scope, `${prop}.backoff`, r.backoff ?? '5s'),
       factor,
-      maxDuration: goDuration(scope, 'retry.maxBackoff', r.maxBackoff ?? '3m'),
+      maxDuration: goDuration(scope, `${prop}.maxBackoff`, r.maxBackoff ?? '3m'),
     },
   };
 }

@@ -590,6 +590,22 @@ describe('ApplicationSet', () => {
     });
   });
 
+  test("generated Applications retry failed syncs like an Application's (argo-cd autoSync skips a revision whose sync failed); false for none", () => {
+    const { app, mgmt, project, repo, fleet } = fleetFixture();
+    const reg = new CapiClusterRegistration(mgmt, 'reg', { clusters: fleet.members.map((m) => m.cluster) });
+    const template = { name: `${CLUSTER_NAME}-apps`, project, repo, path: `apps/${CLUSTER_NAME}`, destination: { server: '{{.server}}' } };
+    new ApplicationSet(mgmt, 'default', { name: 'default', generators: [ClusterGenerator.registered(reg)], template });
+    new ApplicationSet(mgmt, 'custom', { name: 'custom', generators: [ClusterGenerator.registered(reg)], template: { ...template, retry: { limit: 10, maxBackoff: '10m' } } });
+    new ApplicationSet(mgmt, 'none', { name: 'none', generators: [ClusterGenerator.registered(reg)], template: { ...template, automated: false, retry: false } });
+    const out = Testing.render(app);
+    const policy = (name: string) => out[`platform/clusters/mgmt/applicationset-${name}.yaml`][0].spec.template.spec.syncPolicy;
+    expect(policy('default').retry).toEqual({ limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
+    expect(policy('custom').retry).toEqual({ limit: 10, backoff: { duration: '5s', factor: 2, maxDuration: '10m' } });
+    expect(policy('none')).toBeUndefined();
+    expect(Testing.errorOf(() => new ApplicationSet(mgmt, 'bad', { name: 'bad', generators: [ClusterGenerator.registered(reg)], template: { ...template, retry: { factor: 0 } } })))
+      .toBe('platform/clusters--mgmt/bad: prop "template.retry.factor": 0 must be an integer of at least 1');
+  });
+
   test('preserveResourcesOnDeletion (the default) leaves the cascading finalizer out of the template: the controller keeps one the template sets', () => {
     const { app, mgmt, project, repo, fleet } = fleetFixture();
     const reg = new CapiClusterRegistration(mgmt, 'reg', { clusters: fleet.members.map((m) => m.cluster) });
