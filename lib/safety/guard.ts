@@ -1,6 +1,6 @@
 import { relative } from 'path';
 import { parse } from 'yaml';
-import { matchObjects, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectsNamespace, removals, TreeObject, treeObject, type HeldLookup } from './plan';
+import { matchObjects, namespaceHolderId, ObjectChange, ObjectInfo, objectInfo, objectsOfTree, protectsNamespace, removals, TreeObject, treeObject, type HeldLookup } from './plan';
 import { AllowId, allowMatcher, ARGOCD_CASCADE_FINALIZER, argoSyncOptions, deletedWithApplication, FLUX_KUSTOMIZE_GROUP, NAMESPACE_PRUNE_REASON, namespaceReason, parseAllowIds, PlainObject, protectionReasons, keptByGitOps, retainMarkers, scopedId } from './protection';
 import { isKustomizeConfig, listedFiles, manifestClusterOf, objectsOfFile, quickIdentity, TreeSnapshot } from './tree';
 import { normalizeRepoUrl } from '../core/repo-url';
@@ -405,7 +405,7 @@ export function guardApp(repos: readonly GuardRepo[], allow: readonly string[], 
     const add = (o: TreeObject, cluster: string | undefined) => {
       if (!o.namespace || !protectsNamespace(o, composite)) return;
       const list = found.get(o.namespace) ?? [];
-      list.push({ id: objectInfo(o).id, cluster });
+      list.push({ id: namespaceHolderId(o, composite), cluster });
       found.set(o.namespace, list);
     };
     for (const r of repos) {

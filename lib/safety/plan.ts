@@ -333,7 +333,26 @@ export interface HeldLookup {
 
 /** Whether an object (parsed or flagged) counts as protected for its Namespace; `made`: see {@link protectedByNamespace}. */
 export function protectsNamespace(o: TreeObject, made: (obj: PlainObject) => string[] = () => []): boolean {
-  return o.obj ? protectionReasons(o.obj).length > 0 || made(o.obj).length > 0 : o.isProtected === true;
+  return o.obj ? protectionReasons(o.obj).length > 0 || made(o.obj).length > 0 || holdsClaims(o.obj) : o.isProtected === true;
+}
+
+/**
+ * Whether `obj` is a StatefulSet with `volumeClaimTemplates`: the claims its controller creates
+ * live in its namespace, outside Git, and go with the Namespace (the namespace controller deletes
+ * every object in it, and a dynamically provisioned volume with its claim under the `Delete`
+ * reclaim policy), whatever the StatefulSet's retention policy, which only says what deleting the
+ * StatefulSet itself does.
+ */
+export function holdsClaims(obj: PlainObject): boolean {
+  if (obj.kind !== 'StatefulSet' || !obj.apiVersion.startsWith('apps/')) return false;
+  const templates = (obj.spec as { volumeClaimTemplates?: unknown } | undefined)?.volumeClaimTemplates;
+  return Array.isArray(templates) && templates.length > 0;
+}
+
+/** How an object holding its Namespace is named in messages: its id, and for a StatefulSet only holding it by its claims, `(its volume claims)`. */
+export function namespaceHolderId(o: TreeObject, made: (obj: PlainObject) => string[] = () => []): string {
+  const id = objectInfo(o).id;
+  return o.obj && holdsClaims(o.obj) && protectionReasons(o.obj).length === 0 && made(o.obj).length === 0 ? `${id} (its volume claims)` : id;
 }
 
 /**
@@ -347,7 +366,7 @@ export function protectedByNamespace(objects: Iterable<TreeObject>, made: (obj: 
     if (!o.namespace) continue;
     if (!protectsNamespace(o, made)) continue;
     const list = out.get(o.namespace) ?? [];
-    list.push(objectInfo(o).id);
+    list.push(namespaceHolderId(o, made));
     out.set(o.namespace, list);
   }
   return out;

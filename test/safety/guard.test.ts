@@ -86,6 +86,40 @@ describe('synth into an existing tree', () => {
     expect(fleetApp(out2, { retained: false, namespace: false }).synthesize().repos[0].changes.deleted).toEqual(['clusters/fleet/namespace-fleet.yaml']);
   });
 
+  test('a Namespace holding a StatefulSet with volume claim templates is protected: its claims go with the Namespace, whatever the retention policy', () => {
+    const out = tmp();
+    const build = (o: { namespace: boolean; templates: boolean }) => {
+      const app = new GitOpsApp({ outdir: out, validation: false, printBaselineReport: false });
+      const data = new Repo(app, 'platform').folder('apps/data', { namespace: 'data' });
+      if (o.namespace) new ApiObject(data, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'data' } });
+      new ApiObject(data, 'db', {
+        apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' },
+        spec: { serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres:16' }] } },
+          ...(o.templates ? { volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } }] } : {}) },
+      } as any);
+      return app;
+    };
+    build({ namespace: true, templates: true }).synth();
+    expect(() => build({ namespace: false, templates: true }).synth()).toThrow(
+      new SynthError([
+        'platform/apps--data/ns (platform/apps/data/namespace-data.yaml): Namespace/data would be deleted, but it is protected: ' +
+          'holds protected objects (deleting a Namespace deletes everything in it): StatefulSet/data/db (its volume claims). ' +
+          allowHint('Namespace/data'),
+      ]),
+    );
+    // Without claim templates the StatefulSet holds nothing of its own there.
+    const other = tmp();
+    const b2 = (ns: boolean) => {
+      const app = new GitOpsApp({ outdir: other, validation: false, printBaselineReport: false });
+      const data = new Repo(app, 'platform').folder('apps/data', { namespace: 'data' });
+      if (ns) new ApiObject(data, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'data' } });
+      new ApiObject(data, 'db', { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec: { serviceName: 'db' } } as any);
+      return app;
+    };
+    b2(true).synth();
+    expect(b2(false).synthesize().repos[0].changes.deleted).toEqual(['apps/data/namespace-data.yaml']);
+  });
+
   test("a Namespace on one named cluster is not held by another named cluster's objects, also when its folder is removed (the manifest records its cluster); unknown clusters still count", () => {
     const out = tmp();
     // Two workload clusters' folders with a Namespace "apps" each; only c2's holds a stateful object.
