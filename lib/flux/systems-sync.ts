@@ -5,10 +5,10 @@ import { Folder } from '../gitops/folder';
 import { folderId, Repo } from '../gitops/repo';
 import { Kustomization, KustomizationForFolderProps } from './kustomization';
 import { Tenant, TENANT_CLUSTER_ROLE, TenantClusterRole, TenantProps } from './tenant';
-import { TenantServicePolicy } from './tenant-policy';
+import { TenantGuardrailPolicy, TenantServicePolicy } from './tenant-policy';
 
 /** One team of a {@link SystemsSync}: a tenant without the shared settings. */
-export type TeamSpec = Omit<TenantProps, 'defineClusterRole' | 'clusterRole' | 'defineServicePolicy'> & {
+export type TeamSpec = Omit<TenantProps, 'defineClusterRole' | 'clusterRole' | 'defineServicePolicy' | 'defineGuardrailPolicy'> & {
   /** ClusterRole for this team. @default - the SystemsSync's clusterRole */
   readonly clusterRole?: string;
 };
@@ -72,6 +72,13 @@ export interface SystemsSyncProps {
    */
   readonly defineServicePolicy?: boolean;
   /**
+   * Emit the {@link TenantGuardrailPolicy} (once, for every team): tenants cannot change or
+   * delete their default-deny NetworkPolicy. Set false when another folder of the same cluster
+   * emits it, or to emit your own (another `platformNamespaces`).
+   * @default true unless every team switches `networkPolicy` off
+   */
+  readonly defineGuardrailPolicy?: boolean;
+  /**
    * Number of Flux controller shards (`shard0`...`shard<N-1>`, see `FluxBootstrap`'s `shards`):
    * each team whose spec sets no `shardKey` gets `shard<hash(name) % N>`, a key that does not
    * change when other teams are added or removed, on its GitRepository and Kustomization (the
@@ -123,6 +130,8 @@ export class SystemsSync extends Construct {
   public readonly clusterRole?: TenantClusterRole;
   /** The Service policy emitted, if any. */
   public readonly servicePolicy?: TenantServicePolicy;
+  /** The TenantGuardrailPolicy, when emitted. */
+  public readonly guardrailPolicy?: TenantGuardrailPolicy;
   /** The bucket Kustomizations (one per bucket holding teams, by bucket), when `buckets` is set. */
   public readonly bucketKustomizations: Kustomization[] = [];
 
@@ -136,6 +145,9 @@ export class SystemsSync extends Construct {
     if (props.defineServicePolicy ?? props.teams.some((t) => t.servicePolicy !== false)) {
       this.servicePolicy = new TenantServicePolicy(this, 'ServicePolicy');
     }
+    if (props.defineGuardrailPolicy ?? props.teams.some((t) => t.networkPolicy !== false)) {
+      this.guardrailPolicy = new TenantGuardrailPolicy(this, 'GuardrailPolicy');
+    }
     const shards = checkCount(this, 'shards', props.shards, 1000);
     const placeTeam = props.buckets ? this.bucketLayout(props.buckets) : () => this;
     const names = new Set<string>();
@@ -148,7 +160,7 @@ export class SystemsSync extends Construct {
       if (shardKey !== undefined && props.buckets) {
         checkString(this, `teams[${i}].shardKey`, shardKey, { ...DNS_LABEL, description: 'a shard key: a DNS label such as "shard1" (with buckets, it names the bucket folders and Kustomizations)' });
       }
-      const tenant = new Tenant(placeTeam(team, shardKey), team.name, { ...team, shardKey, clusterRole: team.clusterRole ?? role, defineClusterRole: false, defineServicePolicy: false });
+      const tenant = new Tenant(placeTeam(team, shardKey), team.name, { ...team, shardKey, clusterRole: team.clusterRole ?? role, defineClusterRole: false, defineServicePolicy: false, defineGuardrailPolicy: false });
       this.tenants.push(tenant);
     });
     this.bucketKustomizations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -1,6 +1,7 @@
 import { isQuantity } from '../core/validation/quantity';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { TENANT_GUARDRAIL_LABEL, TENANT_GUARDRAIL_VALUE } from './tenant-policy';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
 
 /**
@@ -90,7 +91,9 @@ export interface TenantGuardrailObjects {
  * LimitRange and a default-deny NetworkPolicy (ingress and egress) that allows traffic within the
  * namespace and DNS to the cluster DNS (UDP and TCP 53). Tenants cannot write ResourceQuotas or
  * LimitRanges (the tenant role has no verbs on them); NetworkPolicies are additive, so a tenant
- * can open its own pods further, never another namespace's.
+ * can open its own pods further, never another namespace's; the default-deny itself is labelled
+ * `platform.cdk8s.io/guardrail: tenant`, which the {@link TenantGuardrailPolicy} keeps tenants
+ * from changing or deleting.
  */
 export function addTenantGuardrails(scope: Construct, props: TenantGuardrailsProps): TenantGuardrailObjects {
   const { name, namespace, labels } = props;
@@ -136,7 +139,8 @@ export function addTenantGuardrails(scope: Construct, props: TenantGuardrailsPro
     networkPolicy = new ApiObject(scope, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: meta('default-deny'),
+      // Labelled for the TenantGuardrailPolicy: tenants may write NetworkPolicies, not this one.
+      metadata: { ...meta('default-deny'), labels: { ...labels, [TENANT_GUARDRAIL_LABEL]: TENANT_GUARDRAIL_VALUE } },
       spec: {
         podSelector: {},
         policyTypes: ['Ingress', 'Egress'],

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkString, DNS_SUBDOMAIN } from '../core/errors';
+import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
 import { PlatformResource } from '../core/resource';
 
@@ -168,4 +168,101 @@ export function tenantServiceRefusal(req: TenantServiceRequest): { readonly fiel
     return { field, message: msg && 'value' in msg && typeof msg.value === 'string' ? msg.value : v.message };
   }
   return undefined;
+}
+
+/**
+ * The label on the objects the platform puts in a tenant namespace that tenants must not change
+ * (the default-deny NetworkPolicy: the tenant role may write NetworkPolicies, so that a team can
+ * open its own pods, and RBAC cannot exclude one object by name); value {@link TENANT_GUARDRAIL_VALUE}.
+ */
+export const TENANT_GUARDRAIL_LABEL = 'platform.cdk8s.io/guardrail';
+/** The value of {@link TENANT_GUARDRAIL_LABEL}. */
+export const TENANT_GUARDRAIL_VALUE = 'tenant';
+/** Name of the ValidatingAdmissionPolicy (and its binding) keeping tenants from changing their guardrails. */
+export const TENANT_GUARDRAIL_POLICY = 'cdk8s-platform-tenant-guardrails';
+
+/** Props of a {@link TenantGuardrailPolicy}. */
+export interface TenantGuardrailPolicyProps {
+  /** Name of the ValidatingAdmissionPolicy and of its binding. @default 'cdk8s-platform-tenant-guardrails' */
+  readonly name?: string;
+  /**
+   * The namespaces whose ServiceAccounts may still change and delete the guardrails: where the
+   * platform's Kustomization applying the tenants runs (kustomize-controller, or the account it
+   * impersonates). `kube-system`'s accounts (the namespace controller deleting a namespace's
+   * objects, the garbage collector) and `system:masters` always may.
+   * @default ['flux-system']
+   */
+  readonly platformNamespaces?: string[];
+}
+
+/**
+ * The CEL validation of a {@link TenantGuardrailPolicy} for the given platform namespaces: true
+ * (allowed) for the platform's ServiceAccounts, `kube-system`'s, `system:kube-controller-manager`
+ * and `system:masters`.
+ */
+export function tenantGuardrailValidation(platformNamespaces: readonly string[]): { readonly expression: string; readonly message: string; readonly reason: string } {
+  const prefixes = ['kube-system', ...platformNamespaces].map((ns) => `request.userInfo.username.startsWith('system:serviceaccount:${ns}:')`);
+  return {
+    expression: [...prefixes, "request.userInfo.username == 'system:kube-controller-manager'", "(has(request.userInfo.groups) && 'system:masters' in request.userInfo.groups)"].join(' || '),
+    message: `this object is a guardrail the platform puts in tenant namespaces (label ${TENANT_GUARDRAIL_LABEL}: ${TENANT_GUARDRAIL_VALUE}): only the platform changes or deletes it, through its repo`,
+    reason: 'Forbidden',
+  };
+}
+
+/**
+ * A ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, CEL) and its binding refusing to
+ * update or delete a NetworkPolicy labelled `platform.cdk8s.io/guardrail: tenant` (the tenant's
+ * default-deny, which {@link Tenant} labels so) to anyone but the platform
+ * ({@link TenantGuardrailPolicyProps.platformNamespaces}, `kube-system`, `system:masters`), with
+ * `validationActions: [Deny]`. The tenant role lets a team write NetworkPolicies (they are
+ * additive: a team can only open its own pods), and RBAC cannot leave out one object by name, so
+ * without it the team's ServiceAccount or members could delete the default-deny and open the
+ * namespace until the platform's next reconcile. Emit it once per cluster: {@link SystemsSync}
+ * does, and {@link Tenant} does in its folder unless told otherwise.
+ *
+ * @example
+ * new TenantGuardrailPolicy(repo.folder('clusters/prod/policies'), 'tenant-guardrails', { platformNamespaces: ['flux-system'] });
+ */
+export class TenantGuardrailPolicy extends PlatformResource {
+  /** The ValidatingAdmissionPolicy. */
+  public readonly apiObject: ApiObject;
+  /** The ValidatingAdmissionPolicyBinding. */
+  public readonly binding: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: TenantGuardrailPolicyProps = {}) {
+    super(scope, id);
+    const name = checkString(this, 'name', props.name ?? TENANT_GUARDRAIL_POLICY, DNS_SUBDOMAIN);
+    const platform = props.platformNamespaces ?? ['flux-system'];
+    if (platform.length === 0) throw propError(this, 'platformNamespaces', 'must name the namespace the platform applies the tenants from (its changes to the guardrails would be refused)');
+    platform.forEach((ns, i) => checkString(this, `platformNamespaces[${i}]`, ns, DNS_LABEL));
+    this.apiObject = new ApiObject(this, 'Policy', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: ['UPDATE', 'DELETE'], resources: ['networkpolicies'] }],
+        },
+        // The object as it is (oldObject: on DELETE object is null), so removing the label is refused too.
+        matchConditions: [{
+          name: 'tenant-guardrail',
+          expression: `has(oldObject.metadata.labels) && '${TENANT_GUARDRAIL_LABEL}' in oldObject.metadata.labels && oldObject.metadata.labels['${TENANT_GUARDRAIL_LABEL}'] == '${TENANT_GUARDRAIL_VALUE}'`,
+        }],
+        validations: [{ ...tenantGuardrailValidation(platform) }],
+      },
+    });
+    this.binding = new ApiObject(this, 'Binding', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name },
+      spec: { policyName: name, validationActions: ['Deny'] },
+    });
+    addReference(this.binding, 'policyName', { apiGroup: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy', name });
+  }
+
+  /** Always undefined: a ValidatingAdmissionPolicy is cluster-scoped. */
+  public override get namespace(): string | undefined {
+    return undefined;
+  }
 }

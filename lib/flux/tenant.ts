@@ -19,7 +19,7 @@ import { foldersBuiltAt, sourceRepo } from './lockdown';
 import { Alert, NotificationProvider } from './notification';
 import { addTenantGuardrails, TenantLimitRange, TenantNetworkPolicy, TenantResourceQuota } from './tenant-guardrails';
 import { rbacClusterOf, serviceAccountPermissions, type Permissions } from './tenant-rbac';
-import { tenantServiceRefusal, TENANT_POLICY_LABEL, TENANT_POLICY_VALUE, TENANT_SERVICE_POLICY, TenantServicePolicy } from './tenant-policy';
+import { tenantServiceRefusal, TENANT_GUARDRAIL_POLICY, TENANT_POLICY_LABEL, TENANT_POLICY_VALUE, TENANT_SERVICE_POLICY, TenantGuardrailPolicy, TenantServicePolicy } from './tenant-policy';
 
 /** The restricted ClusterRole tenants are bound to (in their namespace) by default. */
 export const TENANT_CLUSTER_ROLE = 'cdk8s-platform-tenant';
@@ -49,7 +49,8 @@ const RO = ['get', 'list', 'watch'];
  *   writing them would let nested Kustomizations run with the controller's identity unless
  *   kustomize-controller runs with `--default-service-account`).
  * - Workloads, config, Services, autoscaling, disruption budgets, network policies (additive: a
- *   team can open its own pods, never another namespace's), Ingresses (through the shared ingress
+ *   team can open its own pods, never another namespace's; the platform's default-deny is kept
+ *   from the team by the {@link TenantGuardrailPolicy}, as RBAC cannot leave one object out), Ingresses (through the shared ingress
  *   controller), SealedSecrets, KEDA scalers and Prometheus monitors.
  */
 export function tenantRoleRules(options: { readonly allowServices?: boolean } = {}): Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> {
@@ -241,6 +242,14 @@ export interface TenantProps {
    * @default true when `servicePolicy` is on
    */
   readonly defineServicePolicy?: boolean;
+  /**
+   * Emit the {@link TenantGuardrailPolicy} in this folder (once per folder), which keeps the
+   * tenant from changing or deleting its default-deny NetworkPolicy (it may write NetworkPolicies,
+   * and RBAC cannot leave one out by name). Set false when another folder of the same cluster
+   * already emits it, or to emit your own (another `platformNamespaces`).
+   * @default true when `networkPolicy` is on
+   */
+  readonly defineGuardrailPolicy?: boolean;
   /**
    * The namespace's ResourceQuota, or false for none (recorded as an opt-out).
    * @default - DEFAULT_TENANT_QUOTA
@@ -443,6 +452,13 @@ export class Tenant extends Construct {
       const folder = Folder.of(this);
       if (!findInFolder(folder, 'TenantServicePolicy', (c): c is TenantServicePolicy => c instanceof TenantServicePolicy)) {
         rememberInFolder(folder, 'TenantServicePolicy', new TenantServicePolicy(folder, `TenantServicePolicy-${TENANT_SERVICE_POLICY}`));
+      }
+    }
+
+    if (this.networkPolicy && (props.defineGuardrailPolicy ?? true)) {
+      const folder = Folder.of(this);
+      if (!findInFolder(folder, 'TenantGuardrailPolicy', (c): c is TenantGuardrailPolicy => c instanceof TenantGuardrailPolicy)) {
+        rememberInFolder(folder, 'TenantGuardrailPolicy', new TenantGuardrailPolicy(folder, `TenantGuardrailPolicy-${TENANT_GUARDRAIL_POLICY}`));
       }
     }
 

@@ -315,13 +315,13 @@ const bucketOf = (team: string, count: number) => `b${String(stableHash(`bucket:
 describe('SystemsSync buckets', () => {
   test('120 teams in one folder exceed the bound; in 8 buckets each Kustomization builds about an eighth', () => {
     const flat = tenantsApp(120);
-    expect(Testing.synthProblems(flat.app)).toEqual([`${flat.k.node.path}: Kustomization flux-system/tenants builds 1203 objects from ./clusters/prod/tenants (limit 1000); ${FIX}`]);
+    expect(Testing.synthProblems(flat.app)).toEqual([`${flat.k.node.path}: Kustomization flux-system/tenants builds 1205 objects from ./clusters/prod/tenants (limit 1000); ${FIX}`]);
 
     const { app, repo, sync, k } = tenantsApp(120, { buckets: { count: 8 } });
     expect(Testing.synthProblems(app)).toEqual([]);
     const sizes = new Map(kustomizationBuildSizes(repo).map((b) => [b.kustomization.name, b.objects]));
-    // The tenants folder: the ClusterRole, the Service policy and its binding, and the 8 bucket Kustomizations.
-    expect(sizes.get(k.name)).toBe(11);
+    // The tenants folder: the ClusterRole, the Service and guardrail policies and their bindings, and the 8 bucket Kustomizations.
+    expect(sizes.get(k.name)).toBe(13);
     const buckets = sync.bucketKustomizations.map((b) => b.name);
     expect(buckets).toEqual(['tenants-b0', 'tenants-b1', 'tenants-b2', 'tenants-b3', 'tenants-b4', 'tenants-b5', 'tenants-b6', 'tenants-b7']);
     // Each tenant is 10 objects here (namespace, ServiceAccount, RoleBinding, quota, limit range, network policy, GitRepository, Kustomization, Provider, Alert).
@@ -348,7 +348,9 @@ describe('SystemsSync buckets', () => {
       'resources:',
       '  - clusterrole-cdk8s-platform-tenant.yaml',
       ...sync.bucketKustomizations.map((b) => `  - kustomization-${b.name}.yaml`),
+      '  - validatingadmissionpolicy-cdk8s-platform-tenant-guardrails.yaml',
       '  - validatingadmissionpolicy-cdk8s-platform-tenant-services.yaml',
+      '  - validatingadmissionpolicybinding-cdk8s-platform-tenant-guardrails.yaml',
       '  - validatingadmissionpolicybinding-cdk8s-platform-tenant-services.yaml',
       '',
     ].join('\n'));

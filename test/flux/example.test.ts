@@ -43,8 +43,8 @@ describe('examples/platform-gitops', () => {
       expect(np.spec.ingress[0].from.map((f: any) => f.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] ?? 'same namespace')).toEqual(['same namespace', 'ingress-nginx', 'monitoring']);
       expect(np.spec.egress[1].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
     }
-    expect(inTenants('ValidatingAdmissionPolicy').map((p) => p.metadata.name)).toEqual(['cdk8s-platform-tenant-services']);
-    expect(inTenants('ValidatingAdmissionPolicyBinding').map((b) => [b.spec.policyName, b.spec.validationActions])).toEqual([['cdk8s-platform-tenant-services', ['Deny']]]);
+    expect(inTenants('ValidatingAdmissionPolicy').map((p) => p.metadata.name)).toEqual(['cdk8s-platform-tenant-guardrails', 'cdk8s-platform-tenant-services']);
+    expect(inTenants('ValidatingAdmissionPolicyBinding').map((b) => [b.spec.policyName, b.spec.validationActions])).toEqual([['cdk8s-platform-tenant-guardrails', ['Deny']], ['cdk8s-platform-tenant-services', ['Deny']]]);
     expect(parse(out.get('team-beta')!.get('deploy/service-beta-api.yaml')!).spec.type).toBe('ClusterIP');
     // Branch per environment, infra controllers -> configs -> tenants.
     const prod = parse(out.get('platform-gitops')!.get('clusters/prod/flux-system/gitrepository-flux-system.yaml')!);

@@ -12,6 +12,7 @@ import {
   TENANT_SECRET_VERBS,
   TENANT_SERVICE_VALIDATION,
   TenantServicePolicy,
+  TenantGuardrailPolicy,
   tenantRoleRules,
   tenantServiceVariables,
 } from '../../lib/flux';
@@ -146,7 +147,7 @@ describe('Tenant guardrails', () => {
     expect(out[`${P}networkpolicy-team-a-default-deny.yaml`][0]).toEqual({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: 'team-a-default-deny', namespace: 'team-a', labels: LABELS },
+      metadata: { name: 'team-a-default-deny', namespace: 'team-a', labels: { ...LABELS, 'platform.cdk8s.io/guardrail': 'tenant' } },
       spec: {
         podSelector: {},
         policyTypes: ['Ingress', 'Egress'],
@@ -300,15 +301,49 @@ describe('Tenant Services at synth', () => {
     ]);
     b.node.tryRemoveChild('apps');
     const out = Testing.render(app);
-    expect(Object.values(out).flat().filter((o) => o.kind === 'ValidatingAdmissionPolicy').map((o) => o.metadata.name)).toEqual(['cdk8s-platform-tenant-services']);
-    expect(Object.values(out).flat().filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding').map((o) => o.metadata.name)).toEqual(['cdk8s-platform-tenant-services']);
+    expect(Object.values(out).flat().filter((o) => o.kind === 'ValidatingAdmissionPolicy').map((o) => o.metadata.name)).toEqual(['cdk8s-platform-tenant-guardrails', 'cdk8s-platform-tenant-services']);
+    expect(Object.values(out).flat().filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding').map((o) => o.metadata.name)).toEqual(['cdk8s-platform-tenant-guardrails', 'cdk8s-platform-tenant-services']);
     expect(Object.values(out).flat().filter((o) => o.kind === 'ResourceQuota').map((o) => o.metadata.namespace)).toEqual(['team-a', 'team-b', 'team-c']);
     // A Tenant added to the same folder reuses the SystemsSync's policy and ClusterRole.
     new Tenant(folder, 'team-d', { name: 'team-d', repository: { url: 'https://github.com/contoso/team-d' } });
-    expect(Testing.objects(app).filter((o) => ['ValidatingAdmissionPolicy', 'ClusterRole'].includes(o.kind)).map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ValidatingAdmissionPolicy']);
+    expect(Testing.objects(app).filter((o) => ['ValidatingAdmissionPolicy', 'ClusterRole'].includes(o.kind)).map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicy']);
     const none = fixture({});
-    new SystemsSync(none.folder, 'systems', { defineServicePolicy: false, teams: [{ name: 'x', repository: { url: 'https://e.com/x' } }] });
+    new SystemsSync(none.folder, 'systems', { defineServicePolicy: false, defineGuardrailPolicy: false, teams: [{ name: 'x', repository: { url: 'https://e.com/x' } }] });
     expect(Testing.objects(none.app).filter((o) => o.kind === 'ValidatingAdmissionPolicy')).toEqual([]);
+  });
+});
+
+describe('TenantGuardrailPolicy', () => {
+  test("refuses updating or deleting a tenant's labelled default-deny to anyone but the platform, kube-system and system:masters", () => {
+    const { app, folder } = fixture({});
+    new TenantGuardrailPolicy(folder, 'guardrails', { platformNamespaces: ['flux-system', 'platform'] });
+    const out = Testing.render(app);
+    const policy = out[`${P}validatingadmissionpolicy-cdk8s-platform-tenant-guardrails.yaml`][0];
+    expect(policy.spec.matchConstraints).toEqual({ resourceRules: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: ['UPDATE', 'DELETE'], resources: ['networkpolicies'] }] });
+    expect(out[`${P}validatingadmissionpolicybinding-cdk8s-platform-tenant-guardrails.yaml`][0].spec).toEqual({ policyName: 'cdk8s-platform-tenant-guardrails', validationActions: ['Deny'] });
+    // The CEL as the API server evaluates it, for a DELETE (object null, oldObject the policy).
+    const old = { metadata: { name: 'team-a-default-deny', namespace: 'team-a', labels: { 'toolkit.fluxcd.io/tenant': 'team-a', 'platform.cdk8s.io/guardrail': 'tenant' } } };
+    const vars = (username: string, groups?: string[], oldObject: unknown = old) => ({ object: null, oldObject, params: null, request: { operation: 'DELETE', namespace: 'team-a', userInfo: { username, ...(groups ? { groups } : {}) } } });
+    const value = (expression: string, v: ReturnType<typeof vars>) => {
+      const r = evaluateCelExpression(expression, v);
+      return 'error' in r ? r.error : r.value;
+    };
+    const matches = (v: ReturnType<typeof vars>) => value(policy.spec.matchConditions[0].expression, v);
+    const allowed = (v: ReturnType<typeof vars>) => value(policy.spec.validations[0].expression, v);
+    expect(matches(vars('x'))).toBe(true);
+    expect(matches(vars('x', undefined, { metadata: { name: 'own', labels: { app: 'web' } } }))).toBe(false);
+    expect(matches(vars('x', undefined, { metadata: { name: 'own' } }))).toBe(false);
+    expect(allowed(vars('system:serviceaccount:team-a:team-a'))).toBe(false);
+    expect(allowed(vars('alice@contoso.com', ['5f1c8a9e-3b2d-4c6e-9f0a-1b2c3d4e5f60']))).toBe(false);
+    expect(allowed(vars('system:serviceaccount:flux-system:kustomize-controller'))).toBe(true);
+    expect(allowed(vars('system:serviceaccount:platform:deployer'))).toBe(true);
+    expect(allowed(vars('system:serviceaccount:kube-system:namespace-controller'))).toBe(true);
+    expect(allowed(vars('admin', ['system:masters', 'system:authenticated']))).toBe(true);
+    expect(policy.spec.validations[0].message).toBe(
+      'this object is a guardrail the platform puts in tenant namespaces (label platform.cdk8s.io/guardrail: tenant): only the platform changes or deletes it, through its repo',
+    );
+    expect(Testing.errorOf(() => new TenantGuardrailPolicy(folder, 'none', { name: 'x', platformNamespaces: [] })))
+      .toBe('platform/clusters--mgmt/none: prop "platformNamespaces": must name the namespace the platform applies the tenants from (its changes to the guardrails would be refused)');
   });
 });
 
@@ -453,8 +488,8 @@ describe('Tenant Secrets', () => {
   test('many tenants in one folder: one ClusterRole and one policy; each tenant sees the ASO credentials of its own namespace, also after the app changed', () => {
     const { app, folder } = fixture({});
     const tenants = Array.from({ length: 30 }, (_, i) => new Tenant(folder, `team-${i}`, { name: `team-${i}`, repository: { url: `https://github.com/contoso/team-${i}` } }));
-    const kinds = folder.node.children.filter((c) => c instanceof ApiObject || c.constructor.name.startsWith('TenantClusterRole') || c.constructor.name.startsWith('TenantServicePolicy')).map((c) => c.node.id);
-    expect(kinds).toEqual(['TenantClusterRole-cdk8s-platform-tenant', 'TenantServicePolicy-cdk8s-platform-tenant-services']);
+    const kinds = folder.node.children.filter((c) => c instanceof ApiObject || c.constructor.name.startsWith('TenantClusterRole') || c.constructor.name.startsWith('TenantServicePolicy') || c.constructor.name.startsWith('TenantGuardrailPolicy')).map((c) => c.node.id);
+    expect(kinds).toEqual(['TenantClusterRole-cdk8s-platform-tenant', 'TenantServicePolicy-cdk8s-platform-tenant-services', 'TenantGuardrailPolicy-cdk8s-platform-tenant-guardrails']);
     const cred = (i: number) => new ApiObject(folder, `cred-${i}`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aso-credential', namespace: `team-${i}` } });
     const asoProblems = () => Testing.synthProblems(app).filter((p) => p.includes('namespace-scoped ASO credential')).map((p) => p.slice(0, p.indexOf(': metadata.name')));
     cred(3);
