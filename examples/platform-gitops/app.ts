@@ -32,6 +32,7 @@ import {
   Patches,
   SystemsSync,
 } from '../../lib/flux';
+import { placeholderCiphertext } from '../reference-app/aso';
 import { platformComponents } from './components';
 
 export const PLATFORM_GITOPS_URL = 'https://github.com/contoso/platform-gitops';
@@ -46,15 +47,14 @@ export const TEAM_GROUPS: Record<(typeof TEAMS)[number], string> = {
 /** The ServiceAccount platform HelmReleases run as under the Flux lockdown. */
 const HELM_ADMIN = 'helm-controller';
 
-/** Placeholder ciphertext: a real repo holds `kubeseal` output (never plaintext). */
-const SEALED = 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq';
 
 /** A SealedSecret, and the Secret the sealed-secrets controller writes from it (declared as provided). */
 function sealedSecret(scope: Construct, id: string, name: string, namespace: string, keys: string[]): SealedSecret {
   const sealed = new SealedSecret(scope, id, {
     metadata: { name, namespace },
     spec: {
-      encryptedData: Object.fromEntries(keys.map((k) => [k, SEALED])),
+      // Placeholders of kubeseal's output shape: a real repo holds `kubeseal` output (never plaintext).
+      encryptedData: Object.fromEntries(keys.map((k) => [k, placeholderCiphertext(`${namespace}/${name}/${k}`)])),
       template: { metadata: { name, namespace } },
     },
   });

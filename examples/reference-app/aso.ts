@@ -49,13 +49,15 @@ const CLUSTER_VNET_ID = `/subscriptions/${REFERENCE_APP_SUBSCRIPTION_ID}/resourc
 const ENDPOINTS_SUBNET_ID = `${CLUSTER_VNET_ID}/subnets/snet-private-endpoints`;
 
 /**
- * Stand-in for kubeseal output (deterministic base64 of the right length). Replace each value by
- * `echo -n <value> | kubeseal --raw --namespace files --name <secret> --from-file=/dev/stdin`.
+ * Stand-in for kubeseal output, deterministic, of its shape (a 2-byte length 512, a 512-byte RSA
+ * block, a 48-byte AES-GCM value: what the synth's secret scan checks; the controller cannot
+ * decrypt it). Replace each value by
+ * `echo -n <value> | kubeseal --raw --namespace <namespace> --name <secret> --from-file=/dev/stdin`.
  */
 export function placeholderCiphertext(label: string): string {
-  let out = Buffer.alloc(0);
-  for (let i = 0; out.length < 512; i++) out = Buffer.concat([out, createHash('sha256').update(`${label}/${i}`).digest()]);
-  return out.toString('base64');
+  let out = Buffer.from([0x02, 0x00]);
+  for (let i = 0; out.length < 2 + 512 + 48; i++) out = Buffer.concat([out, createHash('sha256').update(`${label}/${i}`).digest()]);
+  return out.subarray(0, 2 + 512 + 48).toString('base64');
 }
 
 /** Adds the ASO variant of the reference app (repo dir `reference-app`) to `app`. */

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PlainObject, objectId } from './protection';
 import { recordOptOut } from '../core/baseline';
+import { ciphertextFlaw } from '../core/sealed-ciphertext';
 import { groupOf } from '../core/validation/metadata';
 
 const ALLOW = Symbol.for('cdk8s-platform.PlaintextSecretAllowed');
@@ -314,6 +315,22 @@ export function secretProblems(obj: PlainObject, constructPath: string, allowedR
         'use a SealedSecret or a SOPS-encrypted Secret, or reference a Secret created outside Git; ' +
         'if this is deliberate, call allowPlaintextSecret(secret, reason)',
     );
+  }
+  // A SealedSecret whose values the controller cannot decrypt: a placeholder, a value cut short,
+  // or a value in the clear (bitnami-labs/sealed-secrets pkg/crypto HybridDecrypt).
+  if (isKind(obj, 'SealedSecret') && groupOf(String(obj.apiVersion)) === 'bitnami.com') {
+    const encrypted = (obj.spec as { encryptedData?: unknown } | undefined)?.encryptedData;
+    if (encrypted && typeof encrypted === 'object') {
+      for (const k of Object.keys(encrypted).sort()) {
+        const flaw = ciphertextFlaw((encrypted as Record<string, unknown>)[k]);
+        if (flaw === undefined) continue;
+        problems.push(
+          `${constructPath}: ${id}: ${fieldPath('spec.encryptedData', k)}: not sealed-secrets ciphertext (${flaw}; kubeseal writes base64 of a 2-byte length, ` +
+            'the RSA-OAEP session key of that length and the AES-GCM value): the controller cannot decrypt it ("no key could decrypt secret") and never writes the Secret; ' +
+            'seal the value with kubeseal or sealSecret, and if it is a value in the clear, rotate it: it is in Git',
+        );
+      }
+    }
   }
   const skip = new Set(plaintext ? fields : []);
   for (const f of credentials) {

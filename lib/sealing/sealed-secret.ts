@@ -7,6 +7,7 @@ import { checkString, DNS_LABEL, DNS_SUBDOMAIN, PropError, propError } from '../
 import { addProvided } from '../core/references';
 import { PlatformResource, scopeNamespace } from '../core/resource';
 import { scopeOfAnnotations, withScopeAnnotations } from './crypto';
+import { ciphertextFlaw, isSealedCiphertext } from '../core/sealed-ciphertext';
 import { parseDocuments, SealedSecretDocument } from './seal';
 
 /** Props of a {@link SealedSecret}. */
@@ -180,7 +181,7 @@ export class SealedSecret extends PlatformResource implements ISecretSource {
     const keys = Object.keys(encrypted).sort();
     if (keys.length === 0) throw propError(this, 'sealed.spec.encryptedData', 'must hold at least one sealed value');
     for (const k of keys) {
-      if (!isCiphertext(encrypted[k])) {
+      if (!isSealedCiphertext(encrypted[k])) {
         throw propError(this, `sealed.spec.encryptedData.${k}`, 'is not sealed-secrets ciphertext (base64 of: 2-byte length, RSA-OAEP session key, AES-GCM value); never put a plaintext value here');
       }
     }
@@ -228,9 +229,6 @@ export class SealedSecret extends PlatformResource implements ISecretSource {
 
 const NAMESPACE_REQUIRED = 'is required: set it, or create the construct in a Folder with a namespace';
 
-/** Ciphertext as kubeseal writes it: base64, and long (an RSA-OAEP-wrapped session key alone is 512 bytes). */
-const CIPHERTEXT = /^[A-Za-z0-9+/]{64,}={0,2}$/;
-
 /** The SealedSecret object of {@link SealedSecret.fromEncryptedData}. */
 function fromCiphertext(self: SealedSecret, props: SealedSecretEncryptedDataProps): { name: string; namespace: string; apiObject: SealedSecretObject } {
   const name = checkString(self, 'name', props.name, DNS_SUBDOMAIN);
@@ -240,8 +238,10 @@ function fromCiphertext(self: SealedSecret, props: SealedSecretEncryptedDataProp
   const keys = Object.keys(props.encryptedData ?? {}).sort();
   if (keys.length === 0) throw propError(self, 'encryptedData', 'must hold at least one key (kubeseal output)');
   for (const k of keys) {
-    if (!CIPHERTEXT.test(props.encryptedData[k])) {
-      throw propError(self, `encryptedData.${k}`, 'is not SealedSecret ciphertext (base64, at least 64 characters, as written by kubeseal); never put a plaintext value here');
+    const flaw = ciphertextFlaw(props.encryptedData[k]);
+    if (flaw !== undefined) {
+      throw propError(self, `encryptedData.${k}`, `is not SealedSecret ciphertext (${flaw}; kubeseal writes base64 of a 2-byte length, the RSA-OAEP session key and the AES-GCM value): ` +
+        'the controller could not decrypt it; never put a plaintext value here');
     }
   }
   const apiObject = new SealedSecretObject(self, 'Resource', {
@@ -261,11 +261,3 @@ function nonEmpty(m: Record<string, string>): Record<string, string> | undefined
   return Object.keys(m).length > 0 ? m : undefined;
 }
 
-/** Whether `v` is base64 of HybridEncrypt output: a 2-byte length, an RSA ciphertext of at least 2048 bits, a GCM tag. */
-function isCiphertext(v: unknown): boolean {
-  if (typeof v !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(v) || v.length % 4 !== 0) return false;
-  const bytes = Buffer.from(v, 'base64');
-  if (bytes.length < 2) return false;
-  const rsaLen = bytes.readUInt16BE(0);
-  return rsaLen >= 256 && bytes.length >= 2 + rsaLen + 16;
-}

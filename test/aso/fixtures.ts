@@ -1,6 +1,7 @@
 // Domain fixtures of the ASO tests (generic helpers come from the public `Testing`).
 import { Folder, GitOpsApp, Repo, Testing } from '../../lib';
 import { ExportedValue, IOidcIssuer } from '../../lib/core';
+import { SEALED_CIPHERTEXT } from '../support/ciphertext';
 
 /** A fresh app (`Testing.app()`) with one repo and a folder `azure` (namespace `apps` unless given; `null` for none). */
 export function setup(namespace: string | null = 'apps'): { app: GitOpsApp; repo: Repo; folder: Folder } {
@@ -24,7 +25,7 @@ export function fakeCluster(name: string, namespace: string, url?: string): IOid
 }
 
 /** A string that passes the SealedSecret ciphertext check (`SealedSecret.fromEncryptedData`). */
-export const CIPHER = 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq'.repeat(4);
+export const CIPHER = SEALED_CIPHERTEXT;
 
 /** The synth error of a server without firewall rules, private endpoint or delegated subnet. */
 export const UNREACHABLE_PG = (path: string): string =>

@@ -304,7 +304,7 @@ describe('credentials and tenancy', () => {
       'platform/azure/c1: prop "encryptedData": is missing AZURE_TENANT_ID, AZURE_CLIENT_ID (an ASO credential needs AZURE_SUBSCRIPTION_ID, AZURE_TENANT_ID, AZURE_CLIENT_ID)',
     );
     expect(() => new AsoCredential(folder, 'c2', { encryptedData: { ...creds, AZURE_CLIENT_SECRET: 'my-plain-secret' } })).toThrow(
-      'platform/azure/c2: prop "encryptedData.AZURE_CLIENT_SECRET": is not SealedSecret ciphertext (base64, at least 64 characters, as written by kubeseal); never put a plaintext value here',
+      'platform/azure/c2: prop "encryptedData.AZURE_CLIENT_SECRET": is not SealedSecret ciphertext (not base64; kubeseal writes base64 of a 2-byte length, the RSA-OAEP session key and the AES-GCM value): the controller could not decrypt it; never put a plaintext value here',
     );
     const other = new AsoCredential(folder, 'c3', { namespace: 'elsewhere', encryptedData: creds });
     expect(() => new ResourceGroup(folder, 'rg', { name: 'rg', location: 'westeurope', credentialFrom: other })).toThrow(

@@ -18,6 +18,7 @@ import {
 } from '../../lib/flux';
 import { fixture } from './helpers';
 import { Testing } from '../../lib/testing';
+import { SEALED_CIPHERTEXT } from '../support/ciphertext';
 
 const GROUP = '5f1c8a9e-3b2d-4c6e-9f0a-1b2c3d4e5f60';
 const P = 'platform/clusters/mgmt/';
@@ -468,7 +469,7 @@ describe('Tenant Secrets', () => {
   test('an ASO credential in the tenant namespace fails synth unless allowed (an opt-out)', () => {
     const fix = 'any Pod of the tenant can mount it and act in Azure as its identity; keep ASO resources and their credential in a platform namespace (or use ASO\'s global credential in the operator namespace), or set allowAsoCredential on platform/clusters--mgmt/team-a';
     const { app, folder } = teamFixture();
-    new ApiObject(folder, 'cred', { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'aso-credential', namespace: 'team-a' }, spec: { encryptedData: { AZURE_CLIENT_ID: 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq' } } });
+    new ApiObject(folder, 'cred', { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'aso-credential', namespace: 'team-a' }, spec: { encryptedData: { AZURE_CLIENT_ID: SEALED_CIPHERTEXT } } });
     new ApiObject(folder, 'rg', {
       apiVersion: 'resources.azure.com/v1api20200601',
       kind: 'ResourceGroup',

@@ -11,6 +11,7 @@ import { applyOrderProblems, INSTALLS_CRDS_ANNOTATION, matchesKind } from '../..
 import { AzureClusterProviderConfig, AzureCredentials, CrossplaneAzureRuntime, CrossplaneProvider } from '../../lib/crossplane';
 import { GitRepository, HelmRelease, HelmRepository, Kustomization, KustomizationForFolderProps } from '../../lib/flux';
 import { declareSharedSealingKey, SealedSecret } from '../../lib/sealing';
+import { SEALED_CIPHERTEXT } from '../support/ciphertext';
 
 const ID = '00000000-0000-0000-0000-00000000000a';
 
@@ -1260,7 +1261,7 @@ describe('a GitRepository imported by name with the repo it fetches (flux bootst
 });
 
 describe('a SealedSecret applied to several clusters needs a sealing key they share (each sealed-secrets controller makes its own)', () => {
-  const CIPHERTEXT = 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq'.repeat(4);
+  const CIPHERTEXT = SEALED_CIPHERTEXT;
   function twoClusters(clusters: string[]) {
     const app = new GitOpsApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'ao-sealed-')), printBaselineReport: false });
     const repo = new Repo(app, 'platform', { url: 'https://example.com/platform' });

@@ -130,6 +130,8 @@ describe('plaintext Secrets and credentials are found in one walk, as by the two
     ],
     "a SealedSecret hiding a Secret object in spec.encryptedData": [
       "p: SealedSecret/ns/ss: plaintext Secret in Git (spec.encryptedData.inner.data.pw): anyone who can read the repo can read it; use a SealedSecret or a SOPS-encrypted Secret, or reference a Secret created outside Git; if this is deliberate, call allowPlaintextSecret(secret, reason)",
+      "p: SealedSecret/ns/ss: spec.encryptedData.inner: not sealed-secrets ciphertext (not a string; kubeseal writes base64 of a 2-byte length, the RSA-OAEP session key of that length and the AES-GCM value): the controller cannot decrypt it (\"no key could decrypt secret\") and never writes the Secret; seal the value with kubeseal or sealSecret, and if it is a value in the clear, rotate it: it is in Git",
+      "p: SealedSecret/ns/ss: spec.encryptedData.password: not sealed-secrets ciphertext (not base64; kubeseal writes base64 of a 2-byte length, the RSA-OAEP session key of that length and the AES-GCM value): the controller cannot decrypt it (\"no key could decrypt secret\") and never writes the Secret; seal the value with kubeseal or sealSecret, and if it is a value in the clear, rotate it: it is in Git",
       "p: SealedSecret/ns/ss: spec.template.data.password: looks like a literal value of the credential-named field password; keep credentials out of Git: reference a Secret (SealedSecret, SOPS) instead, or call allowPlaintextSecret(obj, reason) if it is not a real credential"
     ],
     "sops at the root hides what is under it, not elsewhere": [

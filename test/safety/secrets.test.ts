@@ -5,6 +5,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Folder, GitOpsApp, Repo, SynthError } from '../../lib';
 import { allowPlaintextSecret, scanCredentials, secretProblems } from '../../lib/safety';
 import { tmp } from './helpers';
+import { SEALED_CIPHERTEXT } from '../support/ciphertext';
+import { problems as problemsOf } from '../support/problems';
 
 function folder(): Folder {
   const app = new GitOpsApp({ outdir: tmp(), printBaselineReport: false });
@@ -40,7 +42,7 @@ describe('plaintext Secrets', () => {
       apiVersion: 'bitnami.com/v1alpha1',
       kind: 'SealedSecret',
       metadata: { name: 'sealed' },
-      spec: { encryptedData: { password: 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq' }, template: { metadata: { name: 'sealed' } } },
+      spec: { encryptedData: { password: SEALED_CIPHERTEXT }, template: { metadata: { name: 'sealed' } } },
     } as any);
     new ApiObject(f, 'sops', {
       apiVersion: 'v1',
@@ -50,6 +52,24 @@ describe('plaintext Secrets', () => {
       sops: { age: [{ recipient: 'age1xyz', enc: '-----BEGIN AGE ENCRYPTED FILE-----' }], mac: 'ENC[AES256_GCM,data:x]', version: '3.9.0' },
     } as any);
     expect(() => appOf(f).renderToMemory()).not.toThrow();
+  });
+
+  test('a SealedSecret whose values the controller cannot decrypt fails: a placeholder, a value cut short, a value in the clear', () => {
+    const f = folder();
+    const cut = SEALED_CIPHERTEXT.slice(0, 400);
+    new ApiObject(f, 'sealed', {
+      apiVersion: 'bitnami.com/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name: 'sealed', namespace: 'apps' },
+      spec: { encryptedData: { a: 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq', b: cut, c: 'hunter2', d: SEALED_CIPHERTEXT }, template: { metadata: { name: 'sealed' } } },
+    } as any);
+    const tail = '; kubeseal writes base64 of a 2-byte length, the RSA-OAEP session key of that length and the AES-GCM value): the controller cannot decrypt it ("no key could decrypt secret") and never writes the Secret; ' +
+      'seal the value with kubeseal or sealSecret, and if it is a value in the clear, rotate it: it is in Git';
+    expect(problemsOf(() => appOf(f).renderToMemory())).toEqual([
+      `platform/apps/sealed: SealedSecret/apps/sealed: spec.encryptedData.a: not sealed-secrets ciphertext (24 bytes, fewer than the 2 + 512 + 16 its first two announce (cut short?)${tail}`,
+      `platform/apps/sealed: SealedSecret/apps/sealed: spec.encryptedData.b: not sealed-secrets ciphertext (300 bytes, fewer than the 2 + 512 + 16 its first two announce (cut short?)${tail}`,
+      `platform/apps/sealed: SealedSecret/apps/sealed: spec.encryptedData.c: not sealed-secrets ciphertext (not base64${tail}`,
+    ]);
   });
 });
 

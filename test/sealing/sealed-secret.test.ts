@@ -6,6 +6,7 @@ import { PlatformResource, Repo, Testing } from '../../lib';
 import { AsoCredential, PostgresFlexibleServer, ResourceGroup } from '../../lib/aso';
 import { PlaintextSecret, SealedSecret, SealedSecretDocument, sealSecret, sealedSecretYaml, SealingScope } from '../../lib/sealing';
 import { KeyPair, keyPair, tmpDir, unseal, withoutCiphertext } from './fixtures';
+import { SEALED_CIPHERTEXT } from '../support/ciphertext';
 
 let dir: string;
 let kp: KeyPair;
@@ -128,7 +129,7 @@ test('fromFile errors name the file', () => {
 });
 
 describe('fromEncryptedData: a SealedSecret given by its ciphertext (kubeseal --raw output per key)', () => {
-  const CIPHER = 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq'.repeat(4);
+  const CIPHER = SEALED_CIPHERTEXT;
 
   test('renders the strict-scope object, keys sorted; a PlatformResource and an ISecretSource (AsoCredential is one)', () => {
     const { app, folder } = setup('files');
@@ -153,7 +154,7 @@ describe('fromEncryptedData: a SealedSecret given by its ciphertext (kubeseal --
   test('only ciphertext, at least one key, a namespace', () => {
     const { folder } = setup('files');
     expect(Testing.errorOf(() => SealedSecret.fromEncryptedData(folder, 'a', { name: 'x', encryptedData: { password: 'hunter2' } }))).toBe(
-      'platform/apps/a: prop "encryptedData.password": is not SealedSecret ciphertext (base64, at least 64 characters, as written by kubeseal); never put a plaintext value here',
+      'platform/apps/a: prop "encryptedData.password": is not SealedSecret ciphertext (not base64; kubeseal writes base64 of a 2-byte length, the RSA-OAEP session key and the AES-GCM value): the controller could not decrypt it; never put a plaintext value here',
     );
     expect(Testing.errorOf(() => SealedSecret.fromEncryptedData(folder, 'b', { name: 'x', encryptedData: {} }))).toBe(
       'platform/apps/b: prop "encryptedData": must hold at least one key (kubeseal output)',

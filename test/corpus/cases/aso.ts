@@ -23,10 +23,11 @@ import {
   VirtualNetwork,
 } from '../../../lib/aso';
 import { CorpusCase, CorpusContext } from '../harness';
+import { SEALED_CIPHERTEXT } from '../../support/ciphertext';
 
 const UNRESOLVED = 'which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import';
 /** A string that passes the SealedSecret ciphertext check. */
-const CIPHER = 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq'.repeat(4);
+const CIPHER = SEALED_CIPHERTEXT;
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
 function rg(ctx: CorpusContext, props: Partial<ConstructorParameters<typeof ResourceGroup>[2]> = {}): ResourceGroup {
@@ -320,7 +321,7 @@ export const ASO_CASES: CorpusCase[] = [
   {
     id: 'aso-credential-plaintext', title: 'ASO credential with a plaintext value instead of kubeseal output', category: 'inline-secrets', stage: 'construct',
     path: 'platform/apps/cred', prop: 'encryptedData.AZURE_CLIENT_SECRET',
-    rule: 'is not SealedSecret ciphertext (base64, at least 64 characters, as written by kubeseal); never put a plaintext value here',
+    rule: 'is not SealedSecret ciphertext (not base64; kubeseal writes base64 of a 2-byte length, the RSA-OAEP session key and the AES-GCM value): the controller could not decrypt it; never put a plaintext value here',
     build: (ctx) => new AsoCredential(ctx.folder, 'cred', {
       encryptedData: { AZURE_SUBSCRIPTION_ID: CIPHER, AZURE_TENANT_ID: CIPHER, AZURE_CLIENT_ID: CIPHER, AZURE_CLIENT_SECRET: 'p@ssw0rd!' },
     }),

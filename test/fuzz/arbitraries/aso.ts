@@ -45,8 +45,9 @@ import {
 } from '../../../lib/aso';
 import { FuzzContext, FuzzTarget, target } from '../harness';
 import { chance, cidr, dnsLabel, guid, ipv4, k8sName, location, mostly, oddString, opt, smallInt, stringMap } from './common';
+import { SEALED_CIPHERTEXT } from '../../support/ciphertext';
 
-const CIPHER = 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq'.repeat(4);
+const CIPHER = SEALED_CIPHERTEXT;
 const SUB = '00000000-0000-0000-0000-000000000000';
 const GUID_A = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
