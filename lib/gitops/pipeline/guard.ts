@@ -57,12 +57,15 @@ export function guardRepo(repo: Repo, groups: FolderGroups, old: TreeSnapshot, n
 function userFileReader(root: string, old: TreeSnapshot, next: GuardNextTree): (file: string) => string | undefined {
   let written: Set<string> | undefined;
   return (file) => {
+    // Only files inside the repo (a kustomization entry may climb out of it: kustomize-controller refuses that).
+    if (file.startsWith('/') || file === '..' || file.startsWith('../')) return undefined;
     if (old.files.has(file) || next.kustomizeFiles.has(file) || !/\.(ya?ml|json)$/.test(file)) return undefined;
     if (!written) written = new Set(next.objects.map((o) => o.file));
     if (written.has(file)) return undefined;
     const abs = path.join(root, file);
     try {
-      if (!fs.lstatSync(abs).isFile()) return undefined;
+      // No link on the way (source-controller archives none): the file's real path is where it is.
+      if (!fs.lstatSync(abs).isFile() || fs.realpathSync(abs) !== path.join(fs.realpathSync(root), file)) return undefined;
       return fs.readFileSync(abs, 'utf8');
     } catch {
       return undefined;
