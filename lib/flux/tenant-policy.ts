@@ -50,6 +50,37 @@ const VALIDATIONS_WITH_FIELDS: ReadonlyArray<{ readonly field: string; readonly 
  */
 export const TENANT_SERVICE_VALIDATIONS = VALIDATIONS_WITH_FIELDS.map((v) => v.validation);
 
+/**
+ * A ValidatingAdmissionPolicy and its binding of the same name (cluster-scoped), the binding
+ * referring to the policy: what {@link TenantServicePolicy} and {@link TenantGuardrailPolicy} share.
+ */
+export abstract class AdmissionPolicyPair extends PlatformResource {
+  /** The ValidatingAdmissionPolicy. */
+  public readonly apiObject: ApiObject;
+  /** The ValidatingAdmissionPolicyBinding. */
+  public readonly binding: ApiObject;
+
+  /** `specs` is called once the name is checked (it may check more props first). */
+  protected constructor(scope: Construct, id: string, name: string, specs: () => { policy: Record<string, unknown>; binding: Record<string, unknown> }) {
+    super(scope, id);
+    checkString(this, 'name', name, DNS_SUBDOMAIN);
+    const spec = specs.call(this);
+    this.apiObject = new ApiObject(this, 'Policy', { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name }, spec: spec.policy });
+    this.binding = new ApiObject(this, 'Binding', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name },
+      spec: { policyName: name, ...spec.binding },
+    });
+    addReference(this.binding, 'policyName', { apiGroup: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy', name });
+  }
+
+  /** Always undefined: a ValidatingAdmissionPolicy is cluster-scoped. */
+  public override get namespace(): string | undefined {
+    return undefined;
+  }
+}
+
 /** Props of a {@link TenantServicePolicy}. */
 export interface TenantServicePolicyProps {
   /** Name of the ValidatingAdmissionPolicy and of its binding. @default 'cdk8s-platform-tenant-services' */
@@ -71,43 +102,18 @@ export interface TenantServicePolicyProps {
  * new TenantServicePolicy(repo.folder('clusters/prod/policies'), 'tenant-services');
  * new Tenant(folder, 'team-alpha', { name: 'team-alpha', repository: { url: 'https://github.com/contoso/team-alpha' }, defineServicePolicy: false });
  */
-export class TenantServicePolicy extends PlatformResource {
-  /** The ValidatingAdmissionPolicy. */
-  public readonly apiObject: ApiObject;
-  /** The ValidatingAdmissionPolicyBinding. */
-  public readonly binding: ApiObject;
-
+export class TenantServicePolicy extends AdmissionPolicyPair {
   public constructor(scope: Construct, id: string, props: TenantServicePolicyProps = {}) {
-    super(scope, id);
-    const name = checkString(this, 'name', props.name ?? TENANT_SERVICE_POLICY, DNS_SUBDOMAIN);
-    this.apiObject = new ApiObject(this, 'Policy', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name },
-      spec: {
+    super(scope, id, props.name ?? TENANT_SERVICE_POLICY, () => ({
+      policy: {
         failurePolicy: 'Fail',
         matchConstraints: {
           resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['services'] }],
         },
         validations: TENANT_SERVICE_VALIDATIONS.map((v) => ({ ...v })),
       },
-    });
-    this.binding = new ApiObject(this, 'Binding', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name },
-      spec: {
-        policyName: name,
-        validationActions: ['Deny'],
-        matchResources: { namespaceSelector: { matchLabels: { [TENANT_POLICY_LABEL]: TENANT_POLICY_VALUE } } },
-      },
-    });
-    addReference(this.binding, 'policyName', { apiGroup: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy', name });
-  }
-
-  /** Always undefined: a ValidatingAdmissionPolicy is cluster-scoped. */
-  public override get namespace(): string | undefined {
-    return undefined;
+      binding: { validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { [TENANT_POLICY_LABEL]: TENANT_POLICY_VALUE } } } },
+    }));
   }
 }
 
@@ -223,46 +229,27 @@ export function tenantGuardrailValidation(platformNamespaces: readonly string[])
  * @example
  * new TenantGuardrailPolicy(repo.folder('clusters/prod/policies'), 'tenant-guardrails', { platformNamespaces: ['flux-system'] });
  */
-export class TenantGuardrailPolicy extends PlatformResource {
-  /** The ValidatingAdmissionPolicy. */
-  public readonly apiObject: ApiObject;
-  /** The ValidatingAdmissionPolicyBinding. */
-  public readonly binding: ApiObject;
-
+export class TenantGuardrailPolicy extends AdmissionPolicyPair {
   public constructor(scope: Construct, id: string, props: TenantGuardrailPolicyProps = {}) {
-    super(scope, id);
-    const name = checkString(this, 'name', props.name ?? TENANT_GUARDRAIL_POLICY, DNS_SUBDOMAIN);
-    const platform = props.platformNamespaces ?? ['flux-system'];
-    if (platform.length === 0) throw propError(this, 'platformNamespaces', 'must name the namespace the platform applies the tenants from (its changes to the guardrails would be refused)');
-    platform.forEach((ns, i) => checkString(this, `platformNamespaces[${i}]`, ns, DNS_LABEL));
-    this.apiObject = new ApiObject(this, 'Policy', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: ['UPDATE', 'DELETE'], resources: ['networkpolicies'] }],
+    super(scope, id, props.name ?? TENANT_GUARDRAIL_POLICY, function (this: TenantGuardrailPolicy) {
+      const platform = props.platformNamespaces ?? ['flux-system'];
+      if (platform.length === 0) throw propError(this, 'platformNamespaces', 'must name the namespace the platform applies the tenants from (its changes to the guardrails would be refused)');
+      platform.forEach((ns, i) => checkString(this, `platformNamespaces[${i}]`, ns, DNS_LABEL));
+      return {
+        policy: {
+          failurePolicy: 'Fail',
+          matchConstraints: {
+            resourceRules: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: ['UPDATE', 'DELETE'], resources: ['networkpolicies'] }],
+          },
+          // The object as it is (oldObject: on DELETE object is null), so removing the label is refused too.
+          matchConditions: [{
+            name: 'tenant-guardrail',
+            expression: `has(oldObject.metadata.labels) && '${TENANT_GUARDRAIL_LABEL}' in oldObject.metadata.labels && oldObject.metadata.labels['${TENANT_GUARDRAIL_LABEL}'] == '${TENANT_GUARDRAIL_VALUE}'`,
+          }],
+          validations: [{ ...tenantGuardrailValidation(platform) }],
         },
-        // The object as it is (oldObject: on DELETE object is null), so removing the label is refused too.
-        matchConditions: [{
-          name: 'tenant-guardrail',
-          expression: `has(oldObject.metadata.labels) && '${TENANT_GUARDRAIL_LABEL}' in oldObject.metadata.labels && oldObject.metadata.labels['${TENANT_GUARDRAIL_LABEL}'] == '${TENANT_GUARDRAIL_VALUE}'`,
-        }],
-        validations: [{ ...tenantGuardrailValidation(platform) }],
-      },
+        binding: { validationActions: ['Deny'] },
+      };
     });
-    this.binding = new ApiObject(this, 'Binding', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name },
-      spec: { policyName: name, validationActions: ['Deny'] },
-    });
-    addReference(this.binding, 'policyName', { apiGroup: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy', name });
-  }
-
-  /** Always undefined: a ValidatingAdmissionPolicy is cluster-scoped. */
-  public override get namespace(): string | undefined {
-    return undefined;
   }
 }
