@@ -53,6 +53,21 @@ export const TENANT_SERVICE_VALIDATIONS = VALIDATIONS_WITH_FIELDS.map((v) => v.v
 /**
  * A ValidatingAdmissionPolicy and its binding of the same name (cluster-scoped), the binding
  * referring to the policy: what {@link TenantServicePolicy} and {@link TenantGuardrailPolicy} share.
+ * Subclass it for a policy of your own.
+ *
+ * @example
+ * class RefuseHostPath extends AdmissionPolicyPair {
+ *   public constructor(scope: Construct, id: string) {
+ *     super(scope, id, 'refuse-host-path', () => ({
+ *       policy: {
+ *         failurePolicy: 'Fail',
+ *         matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }] },
+ *         validations: [{ expression: '!has(object.spec.volumes) || object.spec.volumes.all(v, !has(v.hostPath))', message: 'hostPath volumes are not allowed' }],
+ *       },
+ *       binding: { validationActions: ['Deny'] },
+ *     }));
+ *   }
+ * }
  */
 export abstract class AdmissionPolicyPair extends PlatformResource {
   /** The ValidatingAdmissionPolicy. */
