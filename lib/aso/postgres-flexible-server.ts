@@ -187,7 +187,6 @@ const SKU = /^Standard_[A-Za-z][A-Za-z0-9_]*$/;
  * of platform APIs that pass a size on (a Crossplane XRD, a kro graph): `enum`.
  */
 export const FLEXIBLE_SERVER_STORAGE_SIZES_GB: readonly number[] = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
-const STORAGE_SIZES = FLEXIBLE_SERVER_STORAGE_SIZES_GB;
 
 /** A PostgreSQL flexible server (a {@link PostgresFlexibleServer} construct, or an import). */
 export interface IPostgresFlexibleServer extends IAsoResource {}
@@ -259,7 +258,7 @@ export class PostgresFlexibleServer extends AsoResource implements IPostgresFlex
     const expectedTier = family === 'B' ? PostgresTier.BURSTABLE : family === 'E' ? PostgresTier.MEMORY_OPTIMIZED : family === 'D' ? PostgresTier.GENERAL_PURPOSE : undefined;
     if (expectedTier && expectedTier !== tier) throw propError(this, 'tier', `"${tier}" does not match SKU "${skuName}" (tier ${expectedTier})`);
     const storageSizeGB = props.storageSizeGB ?? 32;
-    if (!STORAGE_SIZES.includes(storageSizeGB)) throw propError(this, 'storageSizeGB', `${storageSizeGB} is not a storage size of flexible servers (${STORAGE_SIZES.join(', ')})`);
+    if (!FLEXIBLE_SERVER_STORAGE_SIZES_GB.includes(storageSizeGB)) throw propError(this, 'storageSizeGB', `${storageSizeGB} is not a storage size of flexible servers (${FLEXIBLE_SERVER_STORAGE_SIZES_GB.join(', ')})`);
     const backupRetentionDays = props.backupRetentionDays ?? 7;
     if (!Number.isInteger(backupRetentionDays) || backupRetentionDays < 7 || backupRetentionDays > 35) {
       throw propError(this, 'backupRetentionDays', `${backupRetentionDays} must be a whole number of days between 7 and 35`);

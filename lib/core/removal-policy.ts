@@ -144,7 +144,19 @@ export const FLUX_RECONCILE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/reconcile'
  */
 export function hasFluxMarker(o: { readonly metadata?: { readonly [key: string]: unknown } }, key: string, value: string): boolean {
   const m = (o.metadata ?? {}) as { labels?: Record<string, unknown>; annotations?: Record<string, unknown> };
-  return [m.labels?.[key], m.annotations?.[key]].some((v) => typeof v === 'string' && v.toLowerCase() === value.toLowerCase());
+  return fluxMarkerAt(m.labels, m.annotations, key, value) !== undefined;
+}
+
+/**
+ * Where Flux's marker `key: value` is ({@link hasFluxMarker}): in the annotations (looked at
+ * first) or the labels, with the value as written; undefined when neither holds it.
+ */
+export function fluxMarkerAt(labels: unknown, annotations: unknown, key: string, value: string): { readonly in: 'annotations' | 'labels'; readonly value: string } | undefined {
+  for (const [where, m] of [['annotations', annotations], ['labels', labels]] as const) {
+    const v = (m as Record<string, unknown> | undefined)?.[key];
+    if (typeof v === 'string' && v.toLowerCase() === value.toLowerCase()) return { in: where, value: v };
+  }
+  return undefined;
 }
 
 /**
@@ -159,7 +171,7 @@ export function keptByFluxPrune(o: { readonly metadata?: { readonly [key: string
 
 /** {@link hasFluxMarker} on a construct's metadata (its labels and annotations as set so far). */
 function constructHasFluxMarker(obj: ApiObject, key: string, value: string): boolean {
-  return hasFluxMarker({ metadata: { labels: labelsOf(obj), annotations: annotationsOf(obj) } }, key, value);
+  return fluxMarkerAt(labelsOf(obj), annotationsOf(obj), key, value) !== undefined;
 }
 
 /** What Flux's force does (kustomize-controller `spec.force`, or an object's {@link FLUX_FORCE_ANNOTATION} `enabled`). */
@@ -190,9 +202,17 @@ export function mustNotForce(o: { readonly apiVersion: string; readonly kind: st
  * kubernetes.io/docs/concepts/workloads/controllers/statefulset, "PersistentVolumeClaim retention").
  */
 export function deletesClaimsWithIt(o: { readonly apiVersion: string; readonly kind: string; readonly spec?: unknown }): boolean {
+  return hasClaimTemplates(o) && (o.spec as { persistentVolumeClaimRetentionPolicy?: { whenDeleted?: unknown } }).persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
+}
+
+/**
+ * Whether `o` is a StatefulSet with `volumeClaimTemplates`: its controller makes claims in its
+ * namespace that are not in Git (they go with the Namespace, whatever the retention policy).
+ */
+export function hasClaimTemplates(o: { readonly apiVersion: string; readonly kind: string; readonly spec?: unknown }): boolean {
   if (o.kind !== 'StatefulSet' || groupOf(o.apiVersion) !== 'apps') return false;
-  const spec = (o.spec ?? {}) as { volumeClaimTemplates?: unknown; persistentVolumeClaimRetentionPolicy?: { whenDeleted?: unknown } };
-  return Array.isArray(spec.volumeClaimTemplates) && spec.volumeClaimTemplates.length > 0 && spec.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
+  const templates = (o.spec as { volumeClaimTemplates?: unknown } | undefined)?.volumeClaimTemplates;
+  return Array.isArray(templates) && templates.length > 0;
 }
 
 /**
@@ -223,18 +243,15 @@ export const ARGOCD_FORCE_RECREATES =
  */
 export function forcedKeptProblems(obj: ApiObject): string[] {
   const a = annotationsOf(obj);
-  const flux = constructHasFluxMarker(obj, FLUX_FORCE_ANNOTATION, 'enabled');
   // Where kustomize-controller reads it (fluxcd/pkg AnyInMetadata): the annotation, else the label.
-  const forceAt = typeof a[FLUX_FORCE_ANNOTATION] === 'string' && (a[FLUX_FORCE_ANNOTATION] as string).toLowerCase() === 'enabled'
-    ? `metadata.annotations.${FLUX_FORCE_ANNOTATION}: ${a[FLUX_FORCE_ANNOTATION] as string}`
-    : `metadata.labels.${FLUX_FORCE_ANNOTATION}: ${String(labelsOf(obj)[FLUX_FORCE_ANNOTATION])}`;
+  const flux = fluxMarkerAt(labelsOf(obj), a, FLUX_FORCE_ANNOTATION, 'enabled');
   const argo = parseSyncOptions(a[ARGOCD_SYNC_OPTIONS_ANNOTATION]).includes('Force=true');
   if (!flux && !argo) return [];
   const claims = obj.kind === 'StatefulSet' && deletesClaimsWithIt(obj.toJson() as { apiVersion: string; kind: string; spec?: unknown });
   if (!(isStatefulKind(obj.apiVersion, obj.kind) || retainedByGitOps(obj) || definesKind(obj) || claims)) return [];
   const what = `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.name} (${claims ? 'deleting the PersistentVolumeClaims of its volumeClaimTemplates with it: persistentVolumeClaimRetentionPolicy.whenDeleted: Delete' : 'stateful, retained, or defining a kind'})`;
   return [
-    ...(flux ? [`${forceAt} on ${what}: ${FORCE_RECREATES}; remove the ${forceAt.startsWith('metadata.labels') ? 'label' : 'annotation'}`] : []),
+    ...(flux ? [`metadata.${flux.in}.${FLUX_FORCE_ANNOTATION}: ${flux.value} on ${what}: ${FORCE_RECREATES}; remove the ${flux.in === 'labels' ? 'label' : 'annotation'}`] : []),
     ...(argo ? [`metadata.annotations.${ARGOCD_SYNC_OPTIONS_ANNOTATION}: Force=true on ${what}: ${ARGOCD_FORCE_RECREATES}; remove Force=true`] : []),
   ];
 }

@@ -2,6 +2,7 @@ import { ComposedKinds, composedKindsOf } from './composed';
 import { AllowId, allowMatcher, applicationReason, cascadingApplicationPaths, deletedWithApplication, objectId, keptByGitOps, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
 import { EMPTY_TREE, objectsOfFile, quickIdentity, readTree, TreeSnapshot } from './tree';
 import { groupOf } from '../core/validation/metadata';
+import { hasClaimTemplates } from '../core/removal-policy';
 import { displayConstructPaths } from '../core/errors';
 
 /** An object in a plan: where it is and what produced it. */
@@ -333,26 +334,13 @@ export interface HeldLookup {
 
 /** Whether an object (parsed or flagged) counts as protected for its Namespace; `made`: see {@link protectedByNamespace}. */
 export function protectsNamespace(o: TreeObject, made: (obj: PlainObject) => string[] = () => []): boolean {
-  return o.obj ? protectionReasons(o.obj).length > 0 || made(o.obj).length > 0 || holdsClaims(o.obj) : o.isProtected === true;
-}
-
-/**
- * Whether `obj` is a StatefulSet with `volumeClaimTemplates`: the claims its controller creates
- * live in its namespace, outside Git, and go with the Namespace (the namespace controller deletes
- * every object in it, and a dynamically provisioned volume with its claim under the `Delete`
- * reclaim policy), whatever the StatefulSet's retention policy, which only says what deleting the
- * StatefulSet itself does.
- */
-export function holdsClaims(obj: PlainObject): boolean {
-  if (obj.kind !== 'StatefulSet' || !obj.apiVersion.startsWith('apps/')) return false;
-  const templates = (obj.spec as { volumeClaimTemplates?: unknown } | undefined)?.volumeClaimTemplates;
-  return Array.isArray(templates) && templates.length > 0;
+  return o.obj ? protectionReasons(o.obj).length > 0 || made(o.obj).length > 0 || hasClaimTemplates(o.obj) : o.isProtected === true;
 }
 
 /** How an object holding its Namespace is named in messages: its id, and for a StatefulSet only holding it by its claims, `(its volume claims)`. */
 export function namespaceHolderId(o: TreeObject, made: (obj: PlainObject) => string[] = () => []): string {
   const id = objectInfo(o).id;
-  return o.obj && holdsClaims(o.obj) && protectionReasons(o.obj).length === 0 && made(o.obj).length === 0 ? `${id} (its volume claims)` : id;
+  return o.obj && hasClaimTemplates(o.obj) && protectionReasons(o.obj).length === 0 && made(o.obj).length === 0 ? `${id} (its volume claims)` : id;
 }
 
 /**

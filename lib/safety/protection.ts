@@ -1,4 +1,4 @@
-import { ARGOCD_SYNC_OPTIONS_ANNOTATION, ASO_RECONCILE_POLICY_ANNOTATION, deletesClaimsWithIt, FLUX_PRUNE_ANNOTATION, FLUX_RECONCILE_ANNOTATION, hasFluxMarker, isStatefulKind, keptByFluxPrune, parseSyncOptions } from '../core/removal-policy';
+import { ARGOCD_SYNC_OPTIONS_ANNOTATION, ASO_RECONCILE_POLICY_ANNOTATION, deletesClaimsWithIt, FLUX_PRUNE_ANNOTATION, FLUX_RECONCILE_ANNOTATION, fluxMarkerAt, isStatefulKind, keptByFluxPrune, parseSyncOptions } from '../core/removal-policy';
 import { groupOf } from '../core/validation/metadata';
 import type { PlainObject } from '../tree/read';
 import { someOf } from '../core/list-text';
@@ -29,7 +29,8 @@ export function retainMarkers(obj: PlainObject): string[] {
   const out: string[] = [];
   const annotations = obj.metadata?.annotations ?? {};
   for (const key of [FLUX_PRUNE_ANNOTATION, FLUX_RECONCILE_ANNOTATION]) {
-    if (hasFluxMarker(obj, key, 'disabled')) out.push(disabledFluxMarker(obj, key));
+    const at = fluxMarkerAt(obj.metadata?.labels, annotations, key, 'disabled');
+    if (at) out.push(`${at.in === 'labels' ? 'label ' : ''}${key}: ${at.value}`);
   }
   const argo = argoSyncOptions(obj);
   if (argo.has('Prune=false') || argo.has('Delete=false')) out.push(`${ARGOCD_SYNC_OPTIONS_ANNOTATION}: ${annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION]}`);
@@ -82,12 +83,6 @@ export function keptByGitOps(obj: PlainObject): boolean {
   return keptByFluxPrune(obj) || argo.has('Prune=false') || argo.has('Delete=false');
 }
 
-/** Flux's marker `key: disabled` as written on the object: its annotation, else its label (`label <key>: <value>`). */
-function disabledFluxMarker(obj: PlainObject, key: string): string {
-  const m = obj.metadata as { labels?: Record<string, unknown>; annotations?: Record<string, unknown> } | undefined;
-  const a = m?.annotations?.[key];
-  return typeof a === 'string' && a.toLowerCase() === 'disabled' ? `${key}: ${a}` : `label ${key}: ${String(m?.labels?.[key])}`;
-}
 
 export function argoSyncOptions(obj: PlainObject): Set<string> {
   return new Set(parseSyncOptions(obj.metadata?.annotations?.[ARGOCD_SYNC_OPTIONS_ANNOTATION]));

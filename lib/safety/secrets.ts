@@ -318,7 +318,7 @@ export function secretProblems(obj: PlainObject, constructPath: string, allowedR
   }
   // A SealedSecret whose values the controller cannot decrypt: a placeholder, a value cut short,
   // or a value in the clear (bitnami-labs/sealed-secrets pkg/crypto HybridDecrypt).
-  if (isKind(obj, 'SealedSecret') && groupOf(String(obj.apiVersion)) === 'bitnami.com') {
+  if (typeof obj.apiVersion === 'string' && obj.apiVersion.startsWith('bitnami.com/') && isKind(obj, 'SealedSecret')) {
     const encrypted = (obj.spec as { encryptedData?: unknown } | undefined)?.encryptedData;
     if (encrypted && typeof encrypted === 'object') {
       for (const k of Object.keys(encrypted).sort()) {

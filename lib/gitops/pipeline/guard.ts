@@ -10,7 +10,7 @@ import { toYaml } from '../layout';
 import { originOf } from '../../core/origin';
 import { manifestClusterOf } from '../../tree/manifest';
 import { guardApp, unusedAllowWarning, type GuardNextTree, type GuardOptions, type GuardRepo, type GuardResult } from '../../safety/guard';
-import type { TreeSnapshot } from '../../tree/read';
+import { ownedFileTexts, type TreeSnapshot } from '../../tree/read';
 import type { Folder } from '../folder';
 import type { Repo } from '../repo';
 import type { FolderGroups } from './types';
@@ -51,25 +51,17 @@ export function guardRepo(repo: Repo, groups: FolderGroups, old: TreeSnapshot, n
 
 /**
  * The text of a file on disk under `root` that the library does not own (not in the committed
- * tree's owned files, not written by this synth) and therefore leaves in place: a regular file,
- * read without following a link; undefined otherwise.
+ * tree's owned files, not written by this synth) and therefore leaves in place, read as owned
+ * files are (`ownedFileTexts`: inside the repo, regular, no link on the way); undefined otherwise.
  */
 function userFileReader(root: string, old: TreeSnapshot, next: GuardNextTree): (file: string) => string | undefined {
   let written: Set<string> | undefined;
   return (file) => {
-    // Only files inside the repo (a kustomization entry may climb out of it: kustomize-controller refuses that).
-    if (file.startsWith('/') || file === '..' || file.startsWith('../')) return undefined;
     if (old.files.has(file) || next.kustomizeFiles.has(file) || !/\.(ya?ml|json)$/.test(file)) return undefined;
     if (!written) written = new Set(next.objects.map((o) => o.file));
     if (written.has(file)) return undefined;
-    const abs = path.join(root, file);
-    try {
-      // No link on the way (source-controller archives none): the file's real path is where it is.
-      if (!fs.lstatSync(abs).isFile() || fs.realpathSync(abs) !== path.join(fs.realpathSync(root), file)) return undefined;
-      return fs.readFileSync(abs, 'utf8');
-    } catch {
-      return undefined;
-    }
+    for (const [, text] of ownedFileTexts(root, [file])) return text;
+    return undefined;
   };
 }
 
