@@ -345,3 +345,69 @@ export function statefulKindsOf(inGroup: (group: string) => boolean): string[] {
 export function isStatefulKind(apiVersion: string, kind: string): boolean {
   return STATEFUL_KINDS.has(`${groupOf(apiVersion)}/${kind}`);
 }
+
+/** A Secret a controller reads (see {@link secretsNeededBy}). */
+export interface NeededSecret {
+  /** Its namespace. */
+  readonly namespace: string;
+  /** Its name. */
+  readonly name: string;
+}
+
+/** ASO's annotation naming the credential Secret of a resource (in the resource's namespace). */
+const ASO_CREDENTIAL_FROM = 'serviceoperator.azure.com/credential-from';
+/** The credential ASO reads for a resource without {@link ASO_CREDENTIAL_FROM}, in the resource's namespace (before its global credential). */
+const ASO_NAMESPACE_CREDENTIAL = 'aso-credential';
+
+/**
+ * The Secrets (namespace and name) a controller needs to reconcile, or to delete, what `obj`
+ * manages, read from its props before rendering:
+ * - an ASO resource (`*.azure.com`): its credential, the Secret named by
+ *   `serviceoperator.azure.com/credential-from`, else its namespace's `aso-credential`. ASO reads it
+ *   on every reconcile, the delete included (Azure/azure-service-operator v2
+ *   `internal/identity/credential_provider.go` `GetCredential`; `GenericReconciler.delete` keeps
+ *   the finalizer until Azure says the resource is gone), so a credential pruned with the
+ *   resources leaves them Terminating and their Azure resources in place;
+ * - a retained ASO resource (kept by the GitOps engines: it stays in the cluster and ASO keeps
+ *   reconciling it): the Secrets its spec references (`{ name, key }`, genruntime
+ *   `SecretReference`, e.g. an administrator password), `operatorSpec` (what ASO writes) left out;
+ * - a CAPZ `AzureClusterIdentity`: `spec.clientSecret` (CAPZ reads it to reconcile and delete
+ *   every cluster using the identity);
+ * - a Crossplane `ProviderConfig` / `ClusterProviderConfig`: `spec.credentials.secretRef` (the
+ *   provider reads it to observe and delete every managed resource using the config).
+ */
+export function secretsNeededBy(obj: ApiObject): NeededSecret[] {
+  const group = groupOf(obj.apiVersion);
+  const ns = obj.metadata.namespace ?? '';
+  const spec = (obj as unknown as { props?: { spec?: unknown } }).props?.spec;
+  if (group.endsWith('.azure.com')) {
+    const from = annotationsOf(obj)[ASO_CREDENTIAL_FROM];
+    const out: NeededSecret[] = [{ namespace: ns, name: typeof from === 'string' ? from : ASO_NAMESPACE_CREDENTIAL }];
+    if (!retainedByGitOps(obj)) return out;
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) {
+        for (const x of v) walk(x);
+        return;
+      }
+      if (!isPlainObject(v)) return;
+      if (typeof v.name === 'string' && typeof v.key === 'string' && Object.keys(v).length === 2) {
+        out.push({ namespace: ns, name: v.name });
+        return;
+      }
+      for (const [k, x] of Object.entries(v)) if (k !== 'operatorSpec') walk(x);
+    };
+    walk(spec);
+    return out;
+  }
+  if (!isPlainObject(spec)) return [];
+  const ref = (r: unknown): NeededSecret[] => (isPlainObject(r) && typeof r.name === 'string' ? [{ namespace: typeof r.namespace === 'string' ? r.namespace : ns, name: r.name }] : []);
+  if (group === 'infrastructure.cluster.x-k8s.io' && obj.kind === 'AzureClusterIdentity') return ref(spec.clientSecret);
+  if (/ProviderConfig$/.test(obj.kind) && isPlainObject(spec.credentials)) return ref(spec.credentials.secretRef);
+  return [];
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}

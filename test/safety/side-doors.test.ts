@@ -6,7 +6,9 @@ import { handWrittenCluster } from '../support/clusters';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { applyRemovalPolicy, declarePreinstalled, GitOpsApp, Preinstalled, RemovalPolicy, Repo, SynthError } from '../../lib';
+import { AsoCredential } from '../../lib/aso';
 import { AksNodePoolMode } from '../../lib/aso/aks';
+import { SEALED_CIPHERTEXT } from '../support/ciphertext';
 import { AksCluster } from '../../lib/capi';
 import { CompositeResourceDefinition, Composition, Schema } from '../../lib/crossplane';
 import { ArtifactGenerator, FluxBootstrap, GitRepository, Kustomization, OCIRepository, RemoteClusterHydration } from '../../lib/flux';
@@ -218,6 +220,55 @@ describe('Namespaces are checked against every repo of the app', () => {
     expect(annotations('overlaid')).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     expect(annotations('overlaid-bare')).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     expect(annotations('ssa')).toEqual({ 'argocd.argoproj.io/sync-options': 'ServerSideApply=true,Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+  });
+
+  test('a Secret a controller needs to delete or reconcile what it manages is retained: ASO credentials (credential-from, else the namespace\'s aso-credential), Secrets a retained ASO resource reads, CAPZ and Crossplane credentials; on its cluster; a policy or marker of its own wins', () => {
+    const app = newApp(tmp());
+    const platform = new Repo(app, 'platform');
+    const data = platform.folder('data', { namespace: 'data' });
+    const credential = new AsoCredential(data, 'credential', {
+      name: 'aso-credential-data',
+      encryptedData: { AZURE_SUBSCRIPTION_ID: SEALED_CIPHERTEXT, AZURE_TENANT_ID: SEALED_CIPHERTEXT, AZURE_CLIENT_ID: SEALED_CIPHERTEXT, USE_WORKLOAD_IDENTITY_AUTH: SEALED_CIPHERTEXT },
+    });
+    // A resource ASO deletes (DESTROY) still needs its credential to delete it.
+    const rg = unretained(new ApiObject(data, 'rg', RG('rg-data')));
+    rg.metadata.addAnnotation('serviceoperator.azure.com/credential-from', credential.secretName);
+    // Without credential-from, ASO reads the namespace's aso-credential.
+    const other = platform.folder('other', { namespace: 'other' });
+    unretained(new ApiObject(other, 'rg', RG('rg-other')));
+    const secret = (folder: Construct, name: string, namespace?: string) =>
+      new ApiObject(folder, `secret-${name}-${namespace ?? ''}`, { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'Opaque' });
+    secret(other, 'aso-credential');
+    // A retained server reads its administrator password on every reconcile; a DESTROY one's is not kept.
+    new ApiObject(data, 'db', { ...SERVER, spec: { administratorLoginPassword: { name: 'db-admin', key: 'password' }, operatorSpec: { secrets: { fqdn: { name: 'db-exports', key: 'fqdn' } } } } });
+    secret(data, 'db-admin');
+    secret(data, 'db-exports');
+    unretained(new ApiObject(other, 'db', { ...SERVER, spec: { administratorLoginPassword: { name: 'other-admin', key: 'password' } } }));
+    secret(other, 'other-admin');
+    // CAPZ's identity secret and a Crossplane ProviderConfig's credentials, in the namespaces they name.
+    const system = platform.folder('system', { namespace: 'capz-system' });
+    new ApiObject(system, 'identity', { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureClusterIdentity', metadata: { name: 'sp' }, spec: { type: 'ServicePrincipal', clientSecret: { name: 'sp-secret', namespace: 'capz-system' } } });
+    secret(system, 'sp-secret');
+    new ApiObject(system, 'pc', { apiVersion: 'azure.upbound.io/v1beta1', kind: 'ProviderConfig', metadata: { name: 'default' }, spec: { credentials: { source: 'Secret', secretRef: { name: 'azure-creds', namespace: 'crossplane-system', key: 'credentials' } } } });
+    secret(platform.folder('crossplane', { namespace: 'crossplane-system' }), 'azure-creds');
+    // The same names on another cluster, and a Secret with a policy of its own.
+    secret(platform.folder('remote', { namespace: 'data', cluster: 'dev' }), 'aso-credential-data');
+    const explicit = platform.folder('explicit', { namespace: 'explicit' });
+    applyRemovalPolicy(secret(explicit, 'aso-credential'), RemovalPolicy.DESTROY);
+    unretained(new ApiObject(explicit, 'rg', RG('rg-explicit')));
+    declarePreinstalled(app, Preinstalled.of('more', [], ['other', 'explicit', 'capz-system', 'crossplane-system']));
+    const rendered = Testing.render(app);
+    const annotations = (file: string) => rendered[file][0].metadata.annotations;
+    const RETAINED = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+    expect(annotations('platform/data/sealedsecret-aso-credential-data.yaml')).toEqual(RETAINED);
+    expect(annotations('platform/other/secret-aso-credential.yaml')).toEqual(RETAINED);
+    expect(annotations('platform/data/secret-db-admin.yaml')).toEqual(RETAINED);
+    expect(annotations('platform/data/secret-db-exports.yaml')).toBeUndefined();
+    expect(annotations('platform/other/secret-other-admin.yaml')).toBeUndefined();
+    expect(annotations('platform/system/secret-sp-secret.yaml')).toEqual(RETAINED);
+    expect(annotations('platform/crossplane/secret-azure-creds.yaml')).toEqual(RETAINED);
+    expect(annotations('platform/remote/secret-aso-credential-data.yaml')).toBeUndefined();
+    expect(annotations('platform/explicit/secret-aso-credential.yaml')).toBeUndefined();
   });
 
   test('a Flux Kustomization\'s targetNamespace: the retained objects of the folders it builds are held there (construct, raw object, through an Overlay); a policy or marker of its own wins', () => {

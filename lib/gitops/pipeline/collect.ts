@@ -8,7 +8,7 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { providedBy, referencesOf, type ObjectRef } from '../../core/references';
-import { applyRemovalPolicy, forcedKeptProblems, hasGitOpsRemovalMarker, RemovalPolicy, removalPolicyOf, retainedByGitOps, retainStatefulByDefault } from '../../core/removal-policy';
+import { applyRemovalPolicy, forcedKeptProblems, hasGitOpsRemovalMarker, RemovalPolicy, removalPolicyOf, retainedByGitOps, retainStatefulByDefault, secretsNeededBy } from '../../core/removal-policy';
 import { isClusterScoped } from '../../core/kinds';
 import { fluxSpecPath, kubeConfigCluster } from '../../core/flux-build';
 import { isKustomization } from '../../flux/build-size';
@@ -165,9 +165,41 @@ export function collect(input: CollectInput): FolderGroups {
       }
     }
   }
+  // A Secret a controller needs to reconcile or delete what it manages is retained (before the
+  // Namespaces: a retained Secret holds its namespace too).
+  retainSecretsControllersNeed(byFolder, clusters);
   // A Namespace holding retained objects is retained too: its deletion would take them along.
   retainNamespacesHoldingRetained(input.root, input.repos, byFolder, clusters);
   return { repos, byFolder, objectCount, children, childFolders, clusters, references, provided, optOuts: baselineEntries(constructs) };
+}
+
+/**
+ * Gives each Secret (core v1) and SealedSecret (its Secret is the controller's child) that decides
+ * nothing of its own removal `RETAIN` when a controller needs it to reconcile, or to delete, what
+ * an object of the app manages on the same cluster ({@link secretsNeededBy}: an ASO resource's
+ * credential, the Secrets a retained ASO resource reads, a CAPZ identity's or a Crossplane
+ * ProviderConfig's credential). Flux prunes what leaves a build in one pass without waiting for
+ * finalizers (fluxcd/pkg `ssa` `DeleteAll`), and Argo CD deletes an Application's resources
+ * together: the credential went with the resources it was needed to delete, which then stayed
+ * Terminating with their cloud resources in place. Matched by the namespace and name they are
+ * written with.
+ */
+function retainSecretsControllersNeed(byFolder: ReadonlyMap<Folder, readonly ApiObject[]>, clusters: ReadonlyMap<Folder, string>): void {
+  const needed = new Set<string>();
+  const secrets: Array<{ obj: ApiObject; key: string }> = [];
+  for (const [folder, objects] of byFolder) {
+    const cluster = clusters.get(folder) ?? '';
+    for (const o of objects) {
+      if ((o.kind === 'Secret' && o.apiVersion === 'v1') || (o.kind === 'SealedSecret' && o.apiVersion.startsWith('bitnami.com/'))) {
+        secrets.push({ obj: o, key: `${cluster}\u0000${o.metadata.namespace ?? ''}\u0000${o.name}` });
+        continue;
+      }
+      for (const s of secretsNeededBy(o)) needed.add(`${cluster}\u0000${s.namespace}\u0000${s.name}`);
+    }
+  }
+  for (const { obj, key } of secrets) {
+    if (needed.has(key) && removalPolicyOf(obj) === undefined && !hasGitOpsRemovalMarker(obj)) applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
+  }
 }
 
 /**
