@@ -41,7 +41,9 @@ export interface ProjectRole {
   readonly groups: string[];
   /**
    * What the role may do: `admin` (every action on the project's Applications), `sync` (get and
-   * sync), `read-only` (get).
+   * sync), `read-only` (get). Each also reads the logs of the Applications' pods (`logs, get`:
+   * Argo CD 3.0 enforces it as a resource of its own, which `applications, *` does not cover;
+   * argo-cd docs/operator-manual/upgrading/2.14-3.0.md).
    * @default 'read-only'
    */
   readonly access?: ProjectAccess;
@@ -204,7 +206,7 @@ export class AppProject extends PlatformResource implements IAppProject {
       name: r.name,
       ...(r.description ? { description: r.description } : {}),
       groups: [...r.groups],
-      policies: actions.map((a) => `p, ${subject}, applications, ${a}, ${object}, allow`),
+      policies: [...actions.map((a) => `p, ${subject}, applications, ${a}, ${object}, allow`), `p, ${subject}, logs, get, ${object}, allow`],
     };
   }
 }

@@ -148,7 +148,7 @@ export interface ApplicationSetTemplate {
   readonly destination: { readonly name?: string; readonly server?: string; readonly namespace?: string };
   /** Automated sync. @default true */
   readonly automated?: boolean;
-  /** Prune. @default - true unless a generated folder holds protected objects */
+  /** Prune. @default - true unless a generated folder holds protected objects without the sync option `Prune=false` (`RETAIN` objects keep themselves) */
   readonly prune?: boolean;
   /** Self-heal. @default true */
   readonly selfHeal?: boolean;

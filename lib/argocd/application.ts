@@ -12,7 +12,8 @@ import { FluxDuration } from '../flux/common';
 import { IAppProject } from './app-project';
 import { ArgoObjectProps, argoIdentity, argoImportProps, ARGOCD_API_VERSION, ARGOCD_GROUP, ClusterTarget, isKubeconfigCluster, renderCluster, subscriptionAnnotations, SYNC_WAVE_ANNOTATION } from './common';
 import { isRegistered } from './registration';
-import { applySyncWaves, deployedFolders, earlyProvisioningProblems, installsKinds, protectedObjects } from './sync-waves';
+import { applySyncWaves, deployedFolders, earlyProvisioningProblems, installsKinds, objectsOf, protectedObjects } from './sync-waves';
+import { groupOf } from '../core/validation/metadata';
 
 /** An Argo CD Application: an {@link Application} of the app or an import ({@link Application.fromName}). */
 export interface IApplication extends IPlatformResource {}
@@ -71,7 +72,9 @@ export interface ApplicationProps extends ArgoObjectProps {
   readonly automated?: boolean;
   /**
    * Delete objects removed from Git (automated sync only).
-   * @default - true, except for folders holding protected objects (stateful kinds, RETAIN): false
+   * @default - true, except for folders holding protected objects that Argo CD's prune would delete
+   * (stateful kinds without the sync option `Prune=false`, e.g. with `DESTROY`; `RETAIN` objects
+   * carry `Prune=false` and keep themselves): false
    */
   readonly prune?: boolean;
   /**
@@ -107,8 +110,13 @@ export interface ApplicationProps extends ArgoObjectProps {
    * Delete what the Application deployed when it is deleted (finalizer
    * `resources-finalizer.argocd.argoproj.io`). Objects with `RemovalPolicy.RETAIN` carry
    * `Delete=false` and are kept; the synth's destroy guard refuses to delete an Application that
-   * would delete other protected objects.
-   * @default true
+   * would delete other protected objects. An Application that deploys itself or its own AppProject
+   * (an app of apps managing itself, `ArgoCdBootstrap`'s root) cannot finish a cascading delete:
+   * Argo CD stops while any object it deployed is being deleted (its own object is), and the
+   * project waits for every Application using it (argo-cd `controller/appcontroller.go`
+   * `finalizeApplicationDeletion`, `finalizeProjectDeletion`; argoproj/argo-cd#1329) — it stays
+   * Terminating, and what a first pass deleted (the highest waves first) is gone.
+   * @default - true, except for an Application that deploys itself or its AppProject: false
    */
   readonly cascadeDelete?: boolean;
 }
@@ -120,7 +128,8 @@ const GIT_URL = /^(https?:\/\/|ssh:\/\/|git@)\S+$/;
 /**
  * An Argo CD `Application`: deploys a folder of a synthesized repo (or a Helm chart) to a
  * cluster, within a project. Safe by default: objects removed from Git are pruned only when the
- * deployed folders hold no protected object, establishers get earlier sync waves than the kinds
+ * deployed folders hold no protected object Argo CD's prune would delete (`RETAIN` objects keep
+ * themselves with `Prune=false`), establishers get earlier sync waves than the kinds
  * they install, failed syncs are retried, and the project and destination cluster must exist in
  * the app.
  *
@@ -200,6 +209,17 @@ export class Application extends PlatformResource implements IApplication {
         }),
       });
     }
+    if (props.cascadeDelete === undefined) {
+      // Worked out late (the folders' Applications and projects may be added after this one).
+      let decided = false;
+      this.node.addValidation({
+        validate: () => {
+          if (!decided && !this.deploysItself()) this.apiObject.metadata.addFinalizers(ARGOCD_CASCADE_FINALIZER);
+          decided = true;
+          return [];
+        },
+      });
+    }
     const automated = props.automated ?? true;
 
     this.apiObject = new l1.Application(this, 'Resource', {
@@ -208,7 +228,7 @@ export class Application extends PlatformResource implements IApplication {
         namespace,
         ...(props.labels ? { labels: props.labels } : {}),
         ...(Object.keys(annotations).length ? { annotations: Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : 1))) } : {}),
-        ...((props.cascadeDelete ?? true) ? { finalizers: [ARGOCD_CASCADE_FINALIZER] } : {}),
+        ...(props.cascadeDelete === true ? { finalizers: [ARGOCD_CASCADE_FINALIZER] } : {}),
       },
       spec: Lazy.any({
         produce: (): l1.ApplicationSpec => {
@@ -234,9 +254,20 @@ export class Application extends PlatformResource implements IApplication {
     });
   }
 
-  /** The protected objects (ids) in the folders this Application deploys. */
+  /** The protected objects (ids) in the folders this Application deploys that its prune would delete (without `Prune=false`). */
   public get protectedObjects(): string[] {
     return this.folder ? protectedObjects(deployedFolders(this.folder)) : [];
+  }
+
+  /** Whether the folders this Application deploys hold its own object or its AppProject (by name and namespace). */
+  private deploysItself(): boolean {
+    if (!this.folder) return false;
+    const own = this.apiObject;
+    const project = this.project;
+    return deployedFolders(this.folder).some((f) => objectsOf(f).some((o) =>
+      groupOf(o.apiVersion) === ARGOCD_GROUP &&
+      ((o.kind === 'Application' && o.name === own.name && o.metadata.namespace === own.metadata.namespace) ||
+        (o.kind === 'AppProject' && o.name === project.name && o.metadata.namespace === project.namespace))));
   }
 
   /** Adds a sync option (`Name=value`). */

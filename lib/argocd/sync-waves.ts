@@ -83,7 +83,8 @@ export function objectsOf(folder: Folder): ApiObject[] {
 }
 
 /**
- * Ids (`Kind/namespace/name`) of the protected objects (`protectionReasons`) of the folders.
+ * Ids (`Kind/namespace/name`) of the protected objects (`protectionReasons`) of the folders that
+ * Argo CD's prune would delete: objects with the sync option `Prune=false` keep themselves, and
  * Argo CD's own objects are skipped (they are never protected, and an app of apps deploys itself).
  */
 export function protectedObjects(folders: readonly Folder[]): string[] {
@@ -92,12 +93,13 @@ export function protectedObjects(folders: readonly Folder[]): string[] {
     for (const o of objectsOf(f)) {
       if (groupOf(o.apiVersion) === 'argoproj.io') continue;
       const json = o.toJson();
-      const reasons = protectionReasons(json);
-      // A Namespace protected only by its retain markers, Argo CD's Prune=false among them (often
-      // given for what it holds), keeps itself: it does not turn pruning off for the rest of the
-      // Application. Flux's prune: disabled or Delete=false alone do not stop Argo CD's prune.
-      if (o.kind === 'Namespace' && o.apiVersion === 'v1' && reasons.every((r) => r.startsWith('retained (')) && argoSyncOptions(json).has('Prune=false')) continue;
-      if (reasons.length > 0) out.push(o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.name}` : `${o.kind}/${o.name}`);
+      // An object with Argo CD's Prune=false keeps itself: a pruning sync skips it ("pruning
+      // disabled", docs/user-guide/sync-options.md "No Prune Resources"), so it does not turn
+      // pruning off for the rest of the Application (a team removed from the app kept its
+      // AppProject, role and Applications). Flux's prune: disabled or Delete=false alone do not
+      // stop Argo CD's prune.
+      if (argoSyncOptions(json).has('Prune=false')) continue;
+      if (protectionReasons(json).length > 0) out.push(o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.name}` : `${o.kind}/${o.name}`);
     }
   }
   return out.sort();

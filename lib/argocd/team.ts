@@ -43,7 +43,9 @@ export interface TeamCluster {
   readonly cluster?: ClusterTarget;
   /**
    * A platform folder applied to that cluster where the team's Namespace is created (so the
-   * team project needs no cluster-scoped permission). Without it, the team's Application creates
+   * team project needs no cluster-scoped permission). The team's Application then retries
+   * without limit: its first syncs fail until the platform's Application has created the
+   * namespace. Without it, the team's Application creates
    * the namespace (`CreateNamespace=true`) and the project may create that one Namespace by name.
    * @default - created by the team's Application
    */
@@ -151,6 +153,11 @@ export class TeamProject extends Construct {
         source: props.source,
         destination: { cluster: c.cluster, namespace: ns },
         createNamespace: !c.namespaceFolder,
+        // The namespace comes from another Application, and Argo CD orders nothing across
+        // Applications: a new team's first syncs fail ("namespace not found") until the platform's
+        // Application has synced it (its next poll: up to 3 minutes), and after the last retry
+        // auto-sync skips the team's revision for good (argo-cd docs user-guide/auto_sync.md).
+        ...(c.namespaceFolder ? { retry: { limit: -1 } } : {}),
         subscriptions,
       }));
     });

@@ -71,7 +71,6 @@ export function protectionReasons(obj: PlainObject): string[] {
   return out;
 }
 
-/** The Argo CD sync options set on an object (`argocd.argoproj.io/sync-options`, comma-separated, trimmed). */
 /**
  * Whether Flux or Argo CD leaves the object on the cluster when its file goes (marked
  * `kustomize.toolkit.fluxcd.io/prune: disabled` or `reconcile: disabled`, see `keptByFluxPrune`,
@@ -83,7 +82,7 @@ export function keptByGitOps(obj: PlainObject): boolean {
   return keptByFluxPrune(obj) || argo.has('Prune=false') || argo.has('Delete=false');
 }
 
-
+/** The Argo CD sync options set on an object (`argocd.argoproj.io/sync-options`, comma-separated, trimmed). */
 export function argoSyncOptions(obj: PlainObject): Set<string> {
   return new Set(parseSyncOptions(obj.metadata?.annotations?.[ARGOCD_SYNC_OPTIONS_ANNOTATION]));
 }

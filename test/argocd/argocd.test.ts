@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { parse } from 'yaml';
-import { GitOpsApp, planTrees, Repo, RemovalPolicy, applyRemovalPolicy, retainMarkers, protectionReasons } from '../../lib';
+import { Folder, GitOpsApp, planTrees, Repo, RemovalPolicy, applyRemovalPolicy, retainMarkers, protectionReasons } from '../../lib';
 import { formatPlan } from '../../lib/safety/plan';
 import { guardApp, nextTreeOfSnapshot } from '../../lib/safety/guard';
 import {
@@ -77,7 +77,7 @@ describe('AppProject', () => {
       clusterResourceWhitelist: [],
       destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'team-alpha' }, { name: 'aks-dev', namespace: 'team-alpha' }],
       namespaceResourceBlacklist: [{ group: '', kind: 'ResourceQuota' }],
-      roles: [{ name: 'team', groups: [GROUP], policies: ['p, proj:team-alpha:team, applications, get, team-alpha/*, allow', 'p, proj:team-alpha:team, applications, sync, team-alpha/*, allow'] }],
+      roles: [{ name: 'team', groups: [GROUP], policies: ['p, proj:team-alpha:team, applications, get, team-alpha/*, allow', 'p, proj:team-alpha:team, applications, sync, team-alpha/*, allow', 'p, proj:team-alpha:team, logs, get, team-alpha/*, allow'] }],
       sourceRepos: ['https://github.com/contoso/charts', 'https://github.com/contoso/platform'],
     });
   });
@@ -127,7 +127,9 @@ describe('AppProject', () => {
     for (const k of ['description', 'sourceRepos', 'clusterResourceWhitelist', 'clusterResourceBlacklist', 'namespaceResourceBlacklist', 'namespaceResourceWhitelist', 'sourceNamespaces']) {
       expect([k, ours.spec[k]]).toEqual([k, upstream.spec[k]]);
     }
-    expect(ours.spec.roles[0]).toEqual({ ...upstream.spec.roles[0] });
+    // Upstream's role predates Argo CD 3.0's logs RBAC: ours also grants reading the pods' logs.
+    const role = upstream.spec.roles[0];
+    expect(ours.spec.roles[0]).toEqual({ ...role, policies: [...role.policies, 'p, proj:my-project:read-only, logs, get, my-project/*, allow'] });
     // Differences: destinations name the cluster by server only (upstream sets server and name);
     // orphanedResources, syncWindows, permitOnlyProjectScopedClusters, sourceIntegrity and JWT
     // roles are not modelled.
@@ -157,24 +159,34 @@ describe('Application', () => {
     });
   });
 
-  test('prune is off by default for folders holding protected objects (and their sub-folders)', () => {
+  test('prune is off by default for folders holding protected objects (and their sub-folders) that Argo CD\'s prune would delete', () => {
+    const claim = (folder: Folder, name: string) =>
+      new ApiObject(folder, name, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: 'apps' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
     const { app, repo, mgmt, project } = fixture();
     const data = repo.folder('data');
-    const db = new ApiObject(repo.folder('data/db'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept', namespace: 'apps' } });
-    applyRemovalPolicy(db, RemovalPolicy.RETAIN);
+    // A stateful object its removal policy lets go (DESTROY: no Prune=false): Argo CD's prune would delete it.
+    applyRemovalPolicy(claim(repo.folder('data/db'), 'scratch'), RemovalPolicy.DESTROY);
+    // A RETAIN object keeps itself (Prune=false): a pruning sync skips it.
+    claim(data, 'kept');
     const a = new Application(mgmt, 'data', { name: 'data', project, source: data });
     const out = Testing.render(app);
+    expect(out['platform/data/persistentvolumeclaim-kept.yaml'][0].metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe('Delete=false,Prune=false');
     expect(out['platform/clusters/mgmt/application-data.yaml'][0].spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
-    expect(a.protectedObjects).toEqual(['ConfigMap/apps/kept']);
+    expect(a.protectedObjects).toEqual(['PersistentVolumeClaim/apps/scratch']);
     // The explicit choice wins.
     const b = fixture();
-    const kept = new ApiObject(b.repo.folder('data'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept', namespace: 'apps' } });
-    applyRemovalPolicy(kept, RemovalPolicy.RETAIN);
+    applyRemovalPolicy(claim(b.repo.folder('data'), 'scratch'), RemovalPolicy.DESTROY);
     new Application(b.mgmt, 'data', { name: 'data', project: b.project, source: b.repo.folder('data'), prune: true });
     expect(Testing.render(b.app)['platform/clusters/mgmt/application-data.yaml'][0].spec.syncPolicy.automated.prune).toBe(true);
+    // Only objects that keep themselves: pruning stays on (a team removed from the app is pruned).
+    const c = fixture();
+    claim(c.repo.folder('data'), 'kept');
+    const retainedOnly = new Application(c.mgmt, 'data', { name: 'data', project: c.project, source: c.repo.folder('data') });
+    expect(Testing.render(c.app)['platform/clusters/mgmt/application-data.yaml'][0].spec.syncPolicy.automated.prune).toBe(true);
+    expect(retainedOnly.protectedObjects).toEqual([]);
   });
 
-  test('a Namespace retained for what it holds does not turn pruning off for the Application deploying it (review case)', () => {
+  test('a Namespace retained for what it holds does not turn pruning off for the Application deploying it, nor does what it holds (review cases)', () => {
     const { app, repo, mgmt, project } = fixture();
     const namespaces = repo.folder('namespaces');
     new ApiObject(namespaces, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
@@ -186,7 +198,8 @@ describe('Application', () => {
     const out = Testing.render(app);
     expect(out['platform/namespaces/namespace-team.yaml'][0].metadata.annotations).toMatchObject({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false' });
     expect(out['platform/clusters/mgmt/application-namespaces.yaml'][0].spec.syncPolicy.automated.prune).toBe(true);
-    expect(out['platform/clusters/mgmt/application-dbs.yaml'][0].spec.syncPolicy.automated.prune).toBe(false);
+    // The retained ConfigMap keeps itself (Prune=false) too.
+    expect(out['platform/clusters/mgmt/application-dbs.yaml'][0].spec.syncPolicy.automated.prune).toBe(true);
 
     // A Namespace kept only by Flux's prune: disabled (or Delete=false) is not kept by Argo CD's prune: it stays protected.
     const other = fixture();
@@ -720,7 +733,7 @@ describe('TeamProject', () => {
     expect(proj.spec.sourceRepos).toEqual(['https://github.com/contoso/team-alpha']);
     expect(proj.spec.destinations).toEqual([{ name: 'c-dev', namespace: 'team-alpha' }]);
     expect(proj.spec.clusterResourceWhitelist).toEqual([]);
-    expect(proj.spec.roles).toEqual([{ name: 'team', description: `Members of Entra group ${GROUP}`, groups: [GROUP], policies: ['p, proj:team-alpha:team, applications, get, team-alpha/*, allow', 'p, proj:team-alpha:team, applications, sync, team-alpha/*, allow'] }]);
+    expect(proj.spec.roles).toEqual([{ name: 'team', description: `Members of Entra group ${GROUP}`, groups: [GROUP], policies: ['p, proj:team-alpha:team, applications, get, team-alpha/*, allow', 'p, proj:team-alpha:team, applications, sync, team-alpha/*, allow', 'p, proj:team-alpha:team, logs, get, team-alpha/*, allow'] }]);
     expect(proj.spec.namespaceResourceWhitelist).not.toContainEqual({ group: '', kind: 'Service' });
     // Like the Flux tenant role: no core Secrets (SealedSecrets only).
     expect(proj.spec.namespaceResourceWhitelist).not.toContainEqual({ group: '', kind: 'Secret' });
@@ -732,6 +745,8 @@ describe('TeamProject', () => {
     });
     expect(appObj.spec.destination).toEqual({ name: 'c-dev', namespace: 'team-alpha' });
     expect(appObj.spec.source).toEqual({ repoURL: 'https://github.com/contoso/team-alpha', path: 'deploy', targetRevision: 'main' });
+    // Its namespace comes from the platform's Application (not ordered with this one): retried without limit.
+    expect(appObj.spec.syncPolicy.retry).toEqual({ limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
     expect(out['platform/infrastructure/c-dev/namespace-team-alpha.yaml'][0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-alpha', labels: { 'platform.cdk8s.io/team': 'team-alpha', 'platform.cdk8s.io/tenant-policy': 'restricted' } } });
     // The webhook URL is referenced from argocd-notifications-secret, never written.
     expect(teamsServiceConfig(['team-alpha'])).toEqual({ 'service.teams': 'recipientUrls:\n  team-alpha: $team-alpha-teams-url\n' });
@@ -743,6 +758,7 @@ describe('TeamProject', () => {
     const out = Testing.render(app);
     expect(out['platform/clusters/mgmt/appproject-team-beta.yaml'][0].spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'team-beta' }]);
     expect(out['platform/clusters/mgmt/application-team-beta.yaml'][0].spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true']);
+    expect(out['platform/clusters/mgmt/application-team-beta.yaml'][0].spec.syncPolicy.retry.limit).toBe(5);
   });
 
   test('exact errors', () => {
@@ -768,6 +784,32 @@ describe('ArgoCdBootstrap', () => {
     expect(out['platform/clusters/mgmt/appproject-platform.yaml'][0].spec.sourceRepos).toEqual(['https://github.com/contoso/platform']);
     expect(Testing.errorOf(() => new ArgoCdBootstrap(repo.folder('other'), 'b', { entry })))
       .toBe('platform/other/b: prop "entry": the bootstrap must be created in its entry folder "clusters/mgmt" (so the root Application manages itself)');
+  });
+
+  test('an Application deploying itself or its own AppProject does not cascade by default (its deletion would never finish); others do; an explicit choice wins', () => {
+    const app = Testing.app();
+    const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+    const entry = repo.folder('clusters/mgmt');
+    new ArgoCdBootstrap(entry, 'boot', { entry });
+    // An Application in the entry folder deploying another folder; one deploying the folder of its own project.
+    const projects = repo.folder('projects');
+    const teams = new AppProject(projects, 'teams', { name: 'teams', sourceRepos: [repo], destinations: [{ namespace: '*' }] });
+    new Application(entry, 'apps', { name: 'apps', project: teams, source: repo.folder('apps') });
+    new Application(entry, 'projects', { name: 'projects', project: teams, source: projects });
+    // A project added after the Application, in a sub-folder the deployed folder's kustomization.yaml lists.
+    const lateProjects = repo.folder('late');
+    new Application(entry, 'late', { name: 'late', project: AppProject.fromName(entry, 'late-ref', { name: 'late' }), source: lateProjects });
+    new Application(entry, 'forced', { name: 'forced', project: teams, source: projects, cascadeDelete: true });
+    new AppProject(repo.folder('late/projects'), 'late', { name: 'late', sourceRepos: [repo], destinations: [{ namespace: '*' }] });
+    const out = Testing.render(app);
+    const finalizers = (name: string) => out[`platform/clusters/mgmt/application-${name}.yaml`][0].metadata.finalizers;
+    expect(finalizers('root')).toBeUndefined();
+    expect(finalizers('apps')).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect(finalizers('projects')).toBeUndefined();
+    expect(finalizers('forced')).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect(finalizers('late')).toBeUndefined();
+    // Rendered again (a second validation): one finalizer.
+    expect(Testing.render(app)['platform/clusters/mgmt/application-apps.yaml'][0].metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
   });
 });
 

@@ -79,8 +79,11 @@ describe('examples/argocd-platform', () => {
     expect(objects.filter((o) => o.obj.kind === 'Secret')).toEqual([]);
     const clusters = objects.filter((o) => o.obj.kind === 'Cluster');
     expect(clusters.map((c) => c.obj.metadata.annotations['argocd.argoproj.io/sync-options'])).toEqual(Array(4).fill('Delete=false,Prune=false'));
-    // The root Application deploys the fleet's Clusters: it does not prune.
-    expect(of('Application').find((a) => a.obj.metadata.name === 'root')!.obj.spec.syncPolicy.automated.prune).toBe(false);
+    // The root Application deploys the fleet's Clusters, which keep themselves (Prune=false): it
+    // prunes the rest (a team removed from the app loses its AppProject and Applications).
+    expect(of('Application').find((a) => a.obj.metadata.name === 'root')!.obj.spec.syncPolicy.automated.prune).toBe(true);
+    // It deploys itself and its project: no cascading finalizer (its deletion would never finish).
+    expect(of('Application').find((a) => a.obj.metadata.name === 'root')!.obj.metadata.finalizers).toBeUndefined();
   });
 
   test('the argocd-platform folders build with kubectl kustomize', () => {
