@@ -49,7 +49,12 @@ test('fromFile: the sealed file rendered as is (validated at synth), still decry
   expect(withoutCiphertext(out)).toEqual({
     apiVersion: 'bitnami.com/v1alpha1',
     kind: 'SealedSecret',
-    metadata: { name: 'db-admin', namespace: 'files' },
+    // the retained server reads its password from this Secret: pruning its SealedSecret would garbage-collect it
+    metadata: {
+      name: 'db-admin',
+      namespace: 'files',
+      annotations: { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+    },
     spec: {
       encryptedData: { password: '<sealed>', username: '<sealed>' },
       template: { metadata: { labels: { team: 'a' }, name: 'db-admin', namespace: 'files' }, type: 'Opaque' },
