@@ -59,7 +59,10 @@ describe('bundled examples', () => {
   test('the management cluster hydrates each workload cluster through its kubeconfig secret', () => {
     const files = tree(out1);
     const ks = parseAllDocuments(files['platform/clusters/mgmt/aks-prod/kustomization-aks-prod-apps.yaml'])[0].toJS();
+    // retained with its retained cluster: deleted by hand, it leaves the cluster's workloads
+    expect(ks.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     expect(ks.spec).toEqual({
+      deletionPolicy: 'Orphan',
       dependsOn: [{ name: 'aks-prod-infrastructure' }],
       interval: '10m',
       kubeConfig: { secretRef: { key: 'value', name: 'aks-prod-kubeconfig' } },

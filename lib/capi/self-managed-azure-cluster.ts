@@ -106,8 +106,8 @@ export interface SelfManagedAzureClusterProps {
    */
   readonly serviceAccountIssuer?: string;
   /**
-   * What happens to the cluster when removed from the app (Flux prune of the Cluster, AzureCluster
-   * and KubeadmControlPlane).
+   * What happens to the cluster when removed from the app (Flux prune of the Cluster, AzureCluster,
+   * KubeadmControlPlane and worker MachineDeployments).
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -319,7 +319,7 @@ export class SelfManagedAzureCluster extends CapiCluster {
         spec: { template: { spec: bootstrap } },
       });
       const labels = { [CLUSTER_NAME_LABEL]: name, 'cluster.x-k8s.io/deployment-name': mdName };
-      new MachineDeployment(this, `MachineDeployment-${md.name}`, {
+      const deployment = new MachineDeployment(this, `MachineDeployment-${md.name}`, {
         metadata: { name: mdName, namespace },
         spec: {
           clusterName: name,
@@ -336,6 +336,10 @@ export class SelfManagedAzureCluster extends CapiCluster {
           },
         },
       });
+      // Its worker machines (VMs and their disks) go with it: under the cluster's policy. Its
+      // templates are not (content-named: a retained one would stay behind at each change); a
+      // retained MachineDeployment whose templates are gone keeps its machines.
+      this.coverRemoval(this.removalPolicy, deployment);
       addReference(this, `machineDeployments[${i}].clusterName`, this.toRef());
       addReference(this, `machineDeployments[${i}].bootstrap`, { apiGroup: BOOTSTRAP_GROUP, kind: 'KubeadmConfigTemplate', name: bootstrapTemplate, namespace });
       addReference(this, `machineDeployments[${i}].infrastructureRef`, { apiGroup: INFRA_GROUP, kind: 'AzureMachineTemplate', name: machineTemplate, namespace });

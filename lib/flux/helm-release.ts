@@ -168,6 +168,8 @@ export class HelmRelease extends FluxResource implements IHelmRelease {
 
   /** The L1 object. */
   public readonly apiObject: l1.HelmRelease;
+  /** The kubeconfig Secret of the remote cluster it installs to, if any. */
+  public readonly kubeConfig?: FluxKubeConfigSecret;
   private readonly deps: IHelmRelease[] = [];
   private readonly valuesFromList: ValuesReference[] = [];
 
@@ -205,8 +207,8 @@ export class HelmRelease extends FluxResource implements IHelmRelease {
     }
     if (props.releaseName !== undefined) checkString(this, 'releaseName', props.releaseName, { ...DNS_SUBDOMAIN, max: 53, description: 'a Helm release name (lowercase letters, digits, "-" and ".", at most 53 characters)' });
     if (props.targetNamespace !== undefined) checkString(this, 'targetNamespace', props.targetNamespace, DNS_LABEL);
-    let kubeConfig: FluxKubeConfigSecret | undefined;
-    if (props.kubeConfig) kubeConfig = resolveKubeConfig(this, 'HelmRelease', props.kubeConfig, namespace);
+    const kubeConfig = props.kubeConfig ? resolveKubeConfig(this, 'HelmRelease', props.kubeConfig, namespace) : undefined;
+    this.kubeConfig = kubeConfig;
     if (props.storageNamespace !== undefined) checkString(this, 'storageNamespace', props.storageNamespace, DNS_LABEL);
     else if (kubeConfig && props.targetNamespace !== undefined && props.targetNamespace !== namespace) {
       throw propError(this, 'storageNamespace', `is required with kubeConfig and targetNamespace "${props.targetNamespace}": helm-controller stores the release in the HelmRelease's namespace "${namespace}" on the remote cluster, ` +

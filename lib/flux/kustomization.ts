@@ -6,7 +6,7 @@ import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors
 import { addReference } from '../core/references';
 import { stableJson } from '../core/stable-json';
 import { isLocalRelativeComponent } from '../core/flux-build';
-import { RemovalPolicy } from '../core/removal-policy';
+import { RemovalPolicy, removalPolicyOf } from '../core/removal-policy';
 import { ResourceImportProps } from '../core/resource';
 import { ISecretSource } from '../core/secret';
 import { markBuildBoundChecked } from '../gitops/build-bound';
@@ -177,7 +177,12 @@ export interface KustomizationProps extends FluxObjectProps {
   readonly kubeConfig?: FluxKubeConfig;
   /** SOPS decryption. @default - none */
   readonly decryption?: Decryption;
-  /** What happens to applied objects when the Kustomization is deleted. @default - 'MirrorPrune' (Flux: follow `prune`) */
+  /**
+   * What happens to applied objects when the Kustomization is deleted.
+   * @default - 'Orphan' for a Kustomization with a `kubeConfig` that is retained (`RETAIN`: as it
+   * is when the cluster it applies to is, see `GitOpsApp`), so deleting it by hand once it has
+   * left the app does not empty the cluster; else 'MirrorPrune' (Flux: follow `prune`)
+   */
   readonly deletionPolicy?: 'MirrorPrune' | 'Delete' | 'WaitForTermination' | 'Orphan';
   /** Patches applied after the build. @default - none */
   readonly patches?: KustomizationPatch[];
@@ -326,7 +331,9 @@ export class Kustomization extends FluxResource implements IKustomization {
           ...(props.decryption
             ? { decryption: { provider: l1.KustomizationSpecDecryptionProvider.SOPS, ...(decryptionSecret ? { secretRef: { name: decryptionSecret } } : {}) } }
             : {}),
-          ...(props.deletionPolicy ? { deletionPolicy: props.deletionPolicy as l1.KustomizationSpecDeletionPolicy } : {}),
+          ...(props.deletionPolicy
+            ? { deletionPolicy: props.deletionPolicy as l1.KustomizationSpecDeletionPolicy }
+            : this.kubeConfig && removalPolicyOf(this.apiObject) === RemovalPolicy.RETAIN ? { deletionPolicy: l1.KustomizationSpecDeletionPolicy.ORPHAN } : {}),
           ...(this.patchList.length ? { patches: this.patchList.map(renderPatch) } : {}),
           ...(props.components?.length ? { components: [...props.components] } : {}),
           ...(Object.keys(this.substitutions).length || this.substituteFromList.length

@@ -293,7 +293,7 @@ describe('equivalence with CAPZ clusterctl flavors', () => {
     // the flavor's names.
     const byFlavorName = JSON.parse(JSON.stringify(Testing.objects(app)).replace(/(dev-aks-(?:control-plane|md-0))-[0-9a-f]{8}\b/g, '$1'));
     const result = compare(flavor('cluster-template.yaml').map(upgradeToV1beta2), byFlavorName, [
-      ...['Cluster/dev-aks', 'AzureCluster/dev-aks', 'KubeadmControlPlane/dev-aks-control-plane'].map((k) => ({ path: `${k}:metadata.annotations`, kind: 'added' as const, reason: RETAIN })),
+      ...['Cluster/dev-aks', 'AzureCluster/dev-aks', 'KubeadmControlPlane/dev-aks-control-plane', 'MachineDeployment/dev-aks-md-0'].map((k) => ({ path: `${k}:metadata.annotations`, kind: 'added' as const, reason: RETAIN })),
       { path: 'MachineDeployment/dev-aks-md-0:spec.selector.matchLabels', kind: 'changed', reason: 'v1beta2: explicit selector (the labels CAPI defaults) instead of matchLabels: null' },
       { path: 'MachineDeployment/dev-aks-md-0:spec.template.metadata', kind: 'added', reason: 'v1beta2: template labels matching the explicit selector' },
     ]);

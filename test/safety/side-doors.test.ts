@@ -9,9 +9,9 @@ import { applyRemovalPolicy, declarePreinstalled, GitOpsApp, Preinstalled, Remov
 import { AsoCredential } from '../../lib/aso';
 import { AksNodePoolMode } from '../../lib/aso/aks';
 import { SEALED_CIPHERTEXT } from '../support/ciphertext';
-import { AksCluster } from '../../lib/capi';
+import { AksCluster, CapiCluster } from '../../lib/capi';
 import { CompositeResourceDefinition, Composition, Schema } from '../../lib/crossplane';
-import { ArtifactGenerator, FluxBootstrap, GitRepository, Kustomization, OCIRepository, RemoteClusterHydration } from '../../lib/flux';
+import { ArtifactGenerator, FluxBootstrap, GitRepository, HelmRelease, HelmRepository, Kustomization, OCIRepository, RemoteClusterHydration } from '../../lib/flux';
 import { blockedMessage, formatPlan } from '../../lib/safety';
 import { Testing } from '../../lib/testing';
 import { tmp } from './helpers';
@@ -269,6 +269,48 @@ describe('Namespaces are checked against every repo of the app', () => {
     expect(annotations('platform/crossplane/secret-azure-creds.yaml')).toEqual(RETAINED);
     expect(annotations('platform/remote/secret-aso-credential-data.yaml')).toBeUndefined();
     expect(annotations('platform/explicit/secret-aso-credential.yaml')).toBeUndefined();
+  });
+
+  test('what applies to a retained CAPI cluster through its kubeconfig is retained with it (Kustomizations default to deletionPolicy Orphan); not for a DESTROY cluster, another namespace or cluster; a policy of its own wins', () => {
+    const app = newApp(tmp());
+    const repo = new Repo(app, 'platform', { url: 'https://example.com/platform' });
+    repo.addUserOwnedPath('apps');
+    const mgmt = repo.folder('clusters/mgmt', { namespace: 'fleet' });
+    const source = new GitRepository(mgmt, 'source', { name: 'platform', repo });
+    const charts = new HelmRepository(mgmt, 'charts', { name: 'charts', url: 'https://charts.example.com' });
+    const capi = (name: string) => new ApiObject(mgmt, `cluster-${name}`, { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name }, spec: {} });
+    capi('kept');
+    applyRemovalPolicy(capi('gone'), RemovalPolicy.DESTROY);
+    const hydrate = (id: string, cluster: string, namespace = 'fleet', props: Record<string, unknown> = {}) =>
+      new Kustomization(mgmt, id, {
+        name: id, namespace, source, path: './apps', prune: true, ...props,
+        // in another namespace: a cluster of the same name owned elsewhere
+        kubeConfig: namespace === 'fleet' ? handWrittenCluster(mgmt, cluster, namespace) : CapiCluster.fromName(mgmt, `${id}-cluster`, { name: cluster, namespace }),
+      });
+    hydrate('kept-apps', 'kept');
+    hydrate('kept-mirror', 'kept', 'fleet', { deletionPolicy: 'MirrorPrune' });
+    hydrate('kept-destroy', 'kept', 'fleet', { removalPolicy: RemovalPolicy.DESTROY });
+    hydrate('gone-apps', 'gone');
+    hydrate('elsewhere', 'kept', 'other');
+    new HelmRelease(mgmt, 'cni', { name: 'kept-cni', chart: { repository: charts, chart: 'cni' }, kubeConfig: handWrittenCluster(mgmt, 'kept', 'fleet') });
+    // A raw Kustomization naming the Secret; the same cluster name on another management cluster.
+    new ApiObject(mgmt, 'raw', { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'raw' }, spec: { interval: '10m', path: './apps', prune: true, sourceRef: { kind: 'GitRepository', name: 'platform' }, kubeConfig: { secretRef: { name: 'kept-kubeconfig', key: 'value' } } } });
+    new ApiObject(repo.folder('clusters/other', { namespace: 'fleet', cluster: 'other' }), 'raw', { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'raw' }, spec: { interval: '10m', path: './apps', prune: true, sourceRef: { kind: 'GitRepository', name: 'platform' }, kubeConfig: { secretRef: { name: 'kept-kubeconfig', key: 'value' } } } });
+    declarePreinstalled(app, Preinstalled.FLUX, Preinstalled.of('more', [], ['other']));
+    const rendered = Testing.render(app);
+    const doc = (file: string) => rendered[`platform/clusters/${file}`][0];
+    const RETAINED = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+    expect(doc('mgmt/kustomization-kept-apps.yaml').metadata.annotations).toEqual(RETAINED);
+    expect(doc('mgmt/kustomization-kept-apps.yaml').spec.deletionPolicy).toBe('Orphan');
+    expect(doc('mgmt/kustomization-kept-mirror.yaml').metadata.annotations).toEqual(RETAINED);
+    expect(doc('mgmt/kustomization-kept-mirror.yaml').spec.deletionPolicy).toBe('MirrorPrune');
+    expect(doc('mgmt/kustomization-kept-destroy.yaml').metadata.annotations).toBeUndefined();
+    expect(doc('mgmt/kustomization-kept-destroy.yaml').spec.deletionPolicy).toBeUndefined();
+    expect(doc('mgmt/kustomization-gone-apps.yaml').metadata.annotations).toBeUndefined();
+    expect(doc('mgmt/kustomization-elsewhere.yaml').metadata.annotations).toBeUndefined();
+    expect(doc('mgmt/helmrelease-kept-cni.yaml').metadata.annotations).toEqual(RETAINED);
+    expect(doc('mgmt/kustomization-raw.yaml').metadata.annotations).toEqual(RETAINED);
+    expect(doc('other/kustomization-raw.yaml').metadata.annotations).toBeUndefined();
   });
 
   test('a Flux Kustomization\'s targetNamespace: the retained objects of the folders it builds are held there (construct, raw object, through an Overlay); a policy or marker of its own wins', () => {

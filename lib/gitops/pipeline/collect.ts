@@ -168,6 +168,8 @@ export function collect(input: CollectInput): FolderGroups {
   // A Secret a controller needs to reconcile or delete what it manages is retained (before the
   // Namespaces: a retained Secret holds its namespace too).
   retainSecretsControllersNeed(byFolder, clusters);
+  // What applies to a retained cluster through its kubeconfig is retained with it.
+  retainRemoteAppliersOfRetainedClusters(byFolder, clusters);
   // A Namespace holding retained objects is retained too: its deletion would take them along.
   retainNamespacesHoldingRetained(input.root, input.repos, byFolder, clusters);
   return { repos, byFolder, objectCount, children, childFolders, clusters, references, provided, optOuts: baselineEntries(constructs) };
@@ -200,6 +202,50 @@ function retainSecretsControllersNeed(byFolder: ReadonlyMap<Folder, readonly Api
   for (const { obj, key } of secrets) {
     if (needed.has(key) && removalPolicyOf(obj) === undefined && !hasGitOpsRemovalMarker(obj)) applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
   }
+}
+
+/**
+ * Gives each Flux Kustomization and HelmRelease (the library's constructs, L1 and raw objects) that
+ * decides nothing of its own removal `RETAIN` when it applies to a CAPI cluster of the app that is
+ * retained ({@link retainedByGitOps}), through the cluster's kubeconfig Secret
+ * (`spec.kubeConfig.secretRef`, `<cluster>-kubeconfig` in the cluster's namespace, on the same
+ * management cluster). Removing such a cluster from the app keeps it running, but the
+ * Kustomizations hydrating it were pruned: their finalizer deletes what they applied on it (its
+ * workloads, their claims and disks: kustomize-controller `finalizerShouldDeleteResources`), and
+ * helm-controller uninstalls a deleted HelmRelease's release (its CNI, its cloud provider). A
+ * retained L2 Kustomization with a `kubeConfig` also defaults to `deletionPolicy: Orphan`.
+ */
+function retainRemoteAppliersOfRetainedClusters(byFolder: ReadonlyMap<Folder, readonly ApiObject[]>, clusters: ReadonlyMap<Folder, string>): void {
+  const retained = new Set<string>();
+  const appliers: Array<{ obj: ApiObject; key: string }> = [];
+  for (const [folder, objects] of byFolder) {
+    const cluster = clusters.get(folder) ?? '';
+    for (const o of objects) {
+      const ns = o.metadata.namespace ?? '';
+      if (o.kind === 'Cluster' && o.apiVersion.startsWith('cluster.x-k8s.io/')) {
+        if (retainedByGitOps(o)) retained.add(`${cluster}\u0000${ns}\u0000${o.name}-kubeconfig`);
+        continue;
+      }
+      const flux = (o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) || (o.kind === 'HelmRelease' && o.apiVersion.startsWith('helm.toolkit.fluxcd.io/'));
+      if (!flux || removalPolicyOf(o) !== undefined || hasGitOpsRemovalMarker(o)) continue;
+      const secret = kubeConfigSecretOf(o);
+      if (secret !== undefined) appliers.push({ obj: o, key: `${cluster}\u0000${ns}\u0000${secret}` });
+    }
+  }
+  for (const { obj, key } of appliers) if (retained.has(key)) applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
+}
+
+/**
+ * The name of the kubeconfig Secret a Flux Kustomization or HelmRelease object applies with, read
+ * without rendering it: the library's construct holding it (`kubeConfig`), else its props' plain
+ * `spec.kubeConfig.secretRef.name`.
+ */
+function kubeConfigSecretOf(o: ApiObject): string | undefined {
+  const construct = o.node.scope as { readonly apiObject?: unknown; readonly kubeConfig?: { readonly name?: unknown } } | undefined;
+  if (construct?.apiObject === o) return typeof construct.kubeConfig?.name === 'string' ? construct.kubeConfig.name : undefined;
+  const spec = (o as unknown as { props?: { spec?: { kubeConfig?: { secretRef?: { name?: unknown } } } } }).props?.spec;
+  const name = spec && typeof spec === 'object' ? spec.kubeConfig?.secretRef?.name : undefined;
+  return typeof name === 'string' ? name : undefined;
 }
 
 /**
