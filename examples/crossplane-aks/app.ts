@@ -118,7 +118,9 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
         base: (scope) => new ResourceGroup(scope, 'rg', { spec: { forProvider: { location: 'westeurope' } } }),
         patches: [
           Patches.patchSet('common'),
-          Patches.fromComposite('metadata.name', 'metadata.annotations[crossplane.io/external-name]', { transforms: [Transforms.format('rg-%s')] }),
+          // Resource group names are unique in the subscription: the namespace too, or two teams'
+          // composites of the same name would share (and delete) one group.
+          Patches.combineFromComposite(['metadata.namespace', 'metadata.name'], 'rg-%s-%s', 'metadata.annotations[crossplane.io/external-name]'),
         ],
       },
       {
@@ -147,7 +149,9 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
               roleBasedAccessControlEnabled: true,
               automaticUpgradeChannel: 'patch',
               skuTier: 'Standard',
-              defaultNodePool: { name: 'system', vmSize: 'Standard_D4s_v5', nodeCount: 3, onlyCriticalAddonsEnabled: true },
+              // vmSize is patched from the composite: azurerm resizes the default pool by cycling it
+              // through a temporary pool, and refuses to without its name.
+              defaultNodePool: { name: 'system', vmSize: 'Standard_D4s_v5', nodeCount: 3, onlyCriticalAddonsEnabled: true, temporaryNameForRotation: 'systemtmp' },
             },
           },
         }),

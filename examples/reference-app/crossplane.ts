@@ -169,6 +169,9 @@ export function buildReferenceAppCrossplane(app: GitOpsApp): ReferenceAppCrosspl
         }),
         patches: [
           Patches.patchSet('located'),
+          // The server is retained: named from the composite, a recreated XApp finds it again
+          // (server names are global DNS names: the namespace too).
+          Patches.combineFromComposite(['metadata.namespace', 'metadata.name'], 'pg-%s-%s', 'metadata.annotations[crossplane.io/external-name]'),
           Patches.fromComposite('spec.location', 'spec.forProvider.delegatedSubnetId', { transforms: [Transforms.map(POSTGRES_SUBNET_IDS)] }),
           Patches.fromComposite('metadata.name', 'spec.forProvider.administratorPasswordSecretRef.name', { transforms: [Transforms.format('%s-pg-admin')] }),
           Patches.fromComposite('metadata.name', 'spec.writeConnectionSecretToRef.name', { transforms: [Transforms.format('%s-pg')] }),

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ManagedClustersAgentPool } from '../../imports/aso/containerservice.azure.com';
 import { checkString, DNS_SUBDOMAIN } from '../core/errors';
 import { addReference } from '../core/references';
-import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
+import { applyRemovalPolicy, RemovalPolicy, removalPolicyOf } from '../core/removal-policy';
 import { PlatformResource } from '../core/resource';
 import { ISecretSource } from '../core/secret';
 import { ASO_CREDENTIAL_FROM_ANNOTATION } from './aks/embedded';
@@ -34,9 +34,13 @@ export interface AgentPoolProps extends AksNodePoolProps {
    */
   readonly credentialFrom?: ISecretSource | string;
   /**
-   * What happens to the Azure node pool when this object is removed. Node pools hold no state, so
-   * removing one deletes its VMs by default.
-   * @default RemovalPolicy.DESTROY
+   * What happens to the Azure node pool when this object is removed (Flux prune, ASO
+   * reconcile-policy). The pool is part of its cluster: removing a retained cluster from the app
+   * with its pools keeps the cluster, and pools deleted with it would drain and delete the nodes
+   * running its workloads. So it follows the cluster, as the pools of `AksCluster` and the node
+   * pools of a Crossplane composition do; to delete one pool of a kept cluster, set
+   * `RemovalPolicy.DESTROY` (one synth) before removing it.
+   * @default - the cluster's removal policy (RemovalPolicy.RETAIN unless the cluster sets another)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -71,7 +75,7 @@ export class AgentPool extends PlatformResource {
       // another (AKS refuses a pool without a subnet there, see node-pool.ts `vnetSubnetId`).
       spec: agentPoolSpec(props, { ownerName: props.cluster.name, includeCount: true, orchestratorVersion: version?.slice(1), defaultSubnetId: props.cluster.vnetSubnetId }),
     });
-    applyRemovalPolicy(this.apiObject, props.removalPolicy ?? RemovalPolicy.DESTROY);
+    applyRemovalPolicy(this.apiObject, props.removalPolicy ?? removalPolicyOf(props.cluster.apiObject) ?? RemovalPolicy.RETAIN);
     addReference(this, 'cluster', { apiGroup: 'containerservice.azure.com', kind: 'ManagedCluster', name: props.cluster.name, namespace: props.cluster.namespace });
   }
 }

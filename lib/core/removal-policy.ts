@@ -336,6 +336,23 @@ export const STATEFUL_KINDS: ReadonlySet<string> = new Set([
   'keyvault.azure.m.upbound.io/Vault',
 ]);
 
+/**
+ * Kinds (`<group>/<Kind>`) that are part of a stateful parent (`<group>/<Kind>` of the parent):
+ * node pools, whose deletion drains and deletes the nodes running the cluster's workloads (and
+ * their local state) although the cluster is kept. Where the parent is retained, so are they,
+ * unless they decide otherwise.
+ */
+export const STATEFUL_PARENT_KINDS: ReadonlyMap<string, string> = new Map([
+  ['containerservice.azure.com/ManagedClustersAgentPool', 'containerservice.azure.com/ManagedCluster'],
+  ['containerservice.azure.upbound.io/KubernetesClusterNodePool', 'containerservice.azure.upbound.io/KubernetesCluster'],
+  ['containerservice.azure.m.upbound.io/KubernetesClusterNodePool', 'containerservice.azure.m.upbound.io/KubernetesCluster'],
+]);
+
+/** The stateful parent kind (`<group>/<Kind>`) of an apiVersion/kind pair, if it is part of one ({@link STATEFUL_PARENT_KINDS}). */
+export function statefulParentKind(apiVersion: string, kind: string): string | undefined {
+  return STATEFUL_PARENT_KINDS.get(`${groupOf(apiVersion)}/${kind}`);
+}
+
 /** The stateful kinds (`group/Kind`, sorted) of the API groups `inGroup` accepts. */
 export function statefulKindsOf(inGroup: (group: string) => boolean): string[] {
   return [...STATEFUL_KINDS].filter((k) => inGroup(k.slice(0, k.lastIndexOf('/')))).sort();

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Composition as CompositionL1, CompositionSpecMode } from '../../imports/crossplane/apiextensions.crossplane.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference, ObjectRef } from '../core/references';
-import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, removalPolicyAnnotations, removalPolicyOf, dropGitOpsEngineAnnotations } from '../core/removal-policy';
+import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, statefulParentKind, removalPolicyAnnotations, removalPolicyOf, dropGitOpsEngineAnnotations } from '../core/removal-policy';
 import { SchemaRegistry } from '../core/validation';
 import { groupOf } from '../core/validation/metadata';
 import { checkFieldPath, parseFieldPath } from './field-path';
@@ -47,7 +47,10 @@ export interface ComposedResourceProps {
    * What happens to the real resource when the composite is deleted: for Crossplane managed
    * resources (`*.upbound.io`) the base gets the matching `spec.managementPolicies`; for ASO
    * resources, ASO's reconcile-policy annotation.
-   * @default - the `removalPolicy` of a base construct that has one (e.g. a `RoleAssignment`), else RemovalPolicy.RETAIN for stateful kinds (`isStatefulKind`), else RemovalPolicy.DESTROY
+   * A retained stateful Azure resource needs a stable Azure name: patch
+   * `metadata.annotations[crossplane.io/external-name]` (ASO: `spec.azureName`) from the composite
+   * (checked at synth).
+   * @default - the `removalPolicy` of a base construct that has one (e.g. a `RoleAssignment`), else RemovalPolicy.RETAIN for stateful kinds (`isStatefulKind`) and for the node pools of a retained cluster of the composition (`STATEFUL_PARENT_KINDS`: deleted with the composite, they would drain the kept cluster's workloads), else RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -132,6 +135,8 @@ export interface CompositionRenderOptions {
 
 interface Step {
   readonly index: number;
+  /** A step of another function (`addFunctionStep`). */
+  readonly generic?: boolean;
   render(): Record<string, unknown>;
 }
 
@@ -150,6 +155,55 @@ interface Problem {
   readonly rule: string;
 }
 
+/** `crossplane.io/external-name`: the Azure name of a Crossplane managed resource. */
+const EXTERNAL_NAME = 'crossplane.io/external-name';
+
+/** Stateful kinds whose Azure names are unique in the subscription (resource groups) or globally (DNS names). */
+const SHARED_NAME_SCOPE = /^(ResourceGroup|FlexibleServer|Account|StorageAccount|Vault)$/;
+
+/**
+ * Fields of an upjet-azure KubernetesCluster's `defaultNodePool` that azurerm changes by cycling
+ * the pool (a temporary system pool, the old one deleted, a new one made), which it refuses
+ * without `temporaryNameForRotation` (terraform-provider-azurerm `kubernetes_cluster_resource.go`
+ * `cycleNodePoolProperties`: "`temporary_name_for_rotation` must be specified when updating any
+ * of the following properties"). References and selectors of the IDs count as the IDs.
+ */
+const CYCLED_DEFAULT_POOL_FIELDS = /^(hostEncryptionEnabled|nodePublicIpEnabled|fipsEnabled|kubeletConfig|kubeletDiskType|linuxOsConfig|maxPods|onlyCriticalAddonsEnabled|osDiskSizeGb|osDiskType|osSku|podSubnetId(Ref|Selector)?|snapshotId|ultraSsdEnabled|vnetSubnetId(Ref|Selector)?|vmSize|zones)$/;
+
+/**
+ * Patches of a composed upjet-azure KubernetesCluster writing a default node pool field that is
+ * changed by cycling the pool ({@link CYCLED_DEFAULT_POOL_FIELDS}) while the base sets no
+ * `temporaryNameForRotation`: the first change of the composite's value leaves the managed
+ * resource failing every reconcile, and the cluster is never changed.
+ */
+function defaultPoolRotationProblems(e: ComposedEntry): Problem[] {
+  if (e.kind !== 'KubernetesCluster' || !/^containerservice\.azure(\.m)?\.upbound\.io$/.test(groupOf(e.apiVersion))) return [];
+  const pathOf = (p: Patch): string[] | undefined => {
+    const to = p.json.toFieldPath;
+    if (typeof to !== 'string' || !['FromCompositeFieldPath', 'CombineFromComposite', 'FromEnvironmentFieldPath'].includes(p.type)) return undefined;
+    try {
+      return parseFieldPath(to).map((seg) => ('field' in seg ? seg.field : '*'));
+    } catch {
+      return undefined; // reported by the path checks
+    }
+  };
+  const named = typeof e.base.spec?.forProvider?.defaultNodePool?.temporaryNameForRotation === 'string' ||
+    e.patches.some((p) => pathOf(p)?.join('.') === 'spec.forProvider.defaultNodePool.temporaryNameForRotation');
+  if (named) return [];
+  const out: Problem[] = [];
+  e.patches.forEach((p, j) => {
+    const path = pathOf(p);
+    if (!path || path.length < 4 || path.slice(0, 3).join('.') !== 'spec.forProvider.defaultNodePool' || !CYCLED_DEFAULT_POOL_FIELDS.test(path[3])) return;
+    out.push({
+      prop: `${e.prop}.patches[${j}]`,
+      rule: `${p.from ? `${e.where}: ${p.from}` : e.where}: patch ${j} (${p.type}) writes ${String(p.json.toFieldPath)}, which the provider changes by cycling the default node pool and refuses to change without a temporary pool name ` +
+        '("temporary_name_for_rotation must be specified"): the composite\'s change never reaches the cluster and its managed resource fails every reconcile; ' +
+        'set spec.forProvider.defaultNodePool.temporaryNameForRotation in the base (a node pool name: lowercase letters and digits, at most 12, e.g. "systemtmp")',
+    });
+  });
+  return out;
+}
+
 /** A composed resource as the step keeps it. */
 interface ComposedEntry {
   readonly name: string;
@@ -163,6 +217,10 @@ interface ComposedEntry {
   readonly patches: ReadonlyArray<Patch & { readonly from?: string }>;
   readonly apiVersion: string;
   readonly kind: string;
+  /** The removal policy applied to the base. */
+  policy: RemovalPolicy;
+  /** Whether {@link policy} is a default (neither the props' nor the base construct's). */
+  readonly defaultPolicy: boolean;
 }
 
 class BaseChart extends Chart {
@@ -214,6 +272,11 @@ export class PatchAndTransformStep {
     for (const r of props.resources ?? []) this.addResource(r);
   }
 
+  /** @internal The resources added so far. */
+  public get _entries(): readonly ComposedEntry[] {
+    return this.resources;
+  }
+
   /** Names of the resources added so far. */
   public get resourceNames(): string[] {
     return this.resources.map((r) => r.name);
@@ -242,9 +305,24 @@ export class PatchAndTransformStep {
     const base = resolveBase(c, `${prop}.base`, props.base, fromBase);
     const apiVersion = String(base.apiVersion);
     const kind = String(base.kind);
-    const policy = props.removalPolicy ?? fromBase.removalPolicy ?? (isStatefulKind(apiVersion, kind) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+    const defaultPolicy = props.removalPolicy === undefined && fromBase.removalPolicy === undefined;
+    // A node pool of a retained cluster of the composition is retained with it (its deletion
+    // drains and deletes the nodes running the cluster's workloads); the other way round below.
+    const parent = statefulParentKind(apiVersion, kind);
+    const composed = [...c._composedEntries(), ...this.resources];
+    const retainedParent = parent !== undefined && composed.some((e) => `${groupOf(e.apiVersion)}/${e.kind}` === parent && e.policy === RemovalPolicy.RETAIN);
+    const policy = props.removalPolicy ?? fromBase.removalPolicy ?? (isStatefulKind(apiVersion, kind) || retainedParent ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
     if (!Object.values(RemovalPolicy).includes(policy)) throw propError(c, `${prop}.removalPolicy`, `"${String(policy)}" is not a RemovalPolicy`);
     applyBasePolicy(base, policy);
+    if (policy === RemovalPolicy.RETAIN) {
+      const self = `${groupOf(apiVersion)}/${kind}`;
+      for (const e of composed) {
+        if (e.defaultPolicy && e.policy !== RemovalPolicy.RETAIN && statefulParentKind(e.apiVersion, e.kind) === self) {
+          applyBasePolicy(e.base, RemovalPolicy.RETAIN);
+          e.policy = RemovalPolicy.RETAIN;
+        }
+      }
+    }
     if (isUpjetAzureGroup(groupOf(apiVersion))) {
       for (const params of ['forProvider', 'initProvider']) {
         const tags = ((base.spec as Record<string, unknown> | undefined)?.[params] as Record<string, unknown> | undefined)?.tags;
@@ -265,7 +343,7 @@ export class PatchAndTransformStep {
         patches.push(...set.map((sp) => ({ ...sp, from: `patch set "${String(p.json.patchSetName)}"` })));
       } else patches.push(p);
     }
-    const entry: ComposedEntry = { name: props.name, base, props, prop, where, patches, apiVersion, kind };
+    const entry: ComposedEntry = { name: props.name, base, props, prop, where, patches, apiVersion, kind, policy, defaultPolicy };
     const kindSchema = SchemaRegistry.default().get(apiVersion, kind)?.schema;
     if (kindSchema) {
       const [first] = this.pathProblems(entry, kindSchema);
@@ -363,8 +441,75 @@ export class PatchAndTransformStep {
         const problem = patchTypeProblem(p, c.xrd, e, kindSchema);
         if (problem) out.push({ prop: `${e.prop}.patches[${j}]`, rule: `${p.from ? `${e.where}: ${p.from}` : e.where}: patch ${j} (${p.type}): ${problem}` });
       });
+      const naming = this.azureNameProblem(e);
+      if (naming) out.push({ prop: `${e.prop}.patches`, rule: `${e.where}: ${naming}` });
+      out.push(...defaultPoolRotationProblems(e));
     }
     return out;
+  }
+
+  /**
+   * What is wrong with how a composed stateful Azure resource (`isStatefulKind`, upjet-azure or
+   * ASO) is named in Azure (`crossplane.io/external-name`, ASO `spec.azureName`), if anything:
+   * - retained but not named by the composition: the name is the managed resource's, which
+   *   Crossplane generates for each composite (`<composite>-<random>`; crossplane-runtime's
+   *   `NameAsExternalName` makes it the external name), so a recreated composite (a claim or
+   *   composite deleted and applied again, a restore) creates a second, empty resource beside
+   *   the retained one (crossplane/function-external-namer exists for this);
+   * - of a kind whose Azure name is unique in the subscription or globally (resource groups,
+   *   database servers, storage accounts, key vaults): named the same for every composite (a
+   *   constant), or, for namespaced composites, from `metadata.name` only: composites of the same
+   *   name in two namespaces then manage one Azure resource (the second adopts the first's;
+   *   deleting either deletes it for both).
+   * A function step after this one may name the resources: then the first is not known.
+   */
+  private azureNameProblem(e: ComposedEntry): string | undefined {
+    if (!isStatefulKind(e.apiVersion, e.kind)) return undefined;
+    const group = groupOf(e.apiVersion);
+    const aso = group.endsWith('.azure.com');
+    if (!aso && !isCrossplaneManagedGroup(group)) return undefined;
+    const field = aso ? 'spec.azureName' : `metadata.annotations[${EXTERNAL_NAME}]`;
+    const target = JSON.stringify(aso ? ['spec', 'azureName'] : ['metadata', 'annotations', EXTERNAL_NAME]);
+    const setters = e.patches.filter((p) => {
+      const to = p.json.toFieldPath;
+      if (typeof to !== 'string' || !['FromCompositeFieldPath', 'CombineFromComposite', 'FromEnvironmentFieldPath'].includes(p.type)) return false;
+      try {
+        return JSON.stringify(parseFieldPath(to).map((seg) => ('field' in seg ? seg.field : seg))) === target;
+      } catch {
+        return false; // reported by the path checks
+      }
+    });
+    const inBase = aso ? e.base.spec?.azureName : e.base.metadata?.annotations?.[EXTERNAL_NAME];
+    const shared = SHARED_NAME_SCOPE.test(e.kind);
+    const namespaced = this.composition.xrd.scope === XrdScope.NAMESPACED;
+    const combine = aso ? "Patches.combineFromComposite(['metadata.namespace', 'metadata.name'], '<prefix>-%s-%s', 'spec.azureName')"
+      : `Patches.combineFromComposite(['metadata.namespace', 'metadata.name'], '<prefix>-%s-%s', 'metadata.annotations[${EXTERNAL_NAME}]')`;
+    const fromName = aso ? "Patches.fromComposite('metadata.name', 'spec.azureName', { transforms: [Transforms.format('<prefix>-%s')] })"
+      : `Patches.fromComposite('metadata.name', 'metadata.annotations[${EXTERNAL_NAME}]', { transforms: [Transforms.format('<prefix>-%s')] })`;
+    const fix = namespaced ? combine : fromName;
+    if (setters.length === 0) {
+      if (typeof inBase === 'string' && inBase !== '') {
+        return shared
+          ? `${e.kind} is named "${inBase}" in Azure for every composite (${field} in the base): every composite manages the same one, and deleting one deletes it for all; name it from the composite with a patch, e.g. ${fix}`
+          : undefined;
+      }
+      if (e.policy !== RemovalPolicy.RETAIN || this.composition._hasFunctionStepAfter(this.index)) return undefined;
+      return `${e.kind} is retained but its Azure name is not set by the composition (${field}): it is the name Crossplane generates for each composite's managed resource, so a recreated composite creates a second, empty ${e.kind} beside the retained one; ` +
+        `name it from the composite with a patch, e.g. ${fix}`;
+    }
+    const sources = setters.flatMap((p) => (p.type === 'FromEnvironmentFieldPath' ? ['environment'] : sourcePaths(p)));
+    const fromNameOnly = sources.length > 0 && sources.every((src) => src === 'metadata.name');
+    if (fromNameOnly && this.composition.xrd.claim !== undefined && e.policy === RemovalPolicy.RETAIN) {
+      // Crossplane names a claim's composite `<claim>-<random>` (generateName) each time it binds one.
+      return `${e.kind} is retained but its Azure name (${field}) comes from the composite's metadata.name only, which Crossplane generates for each claim (<claim name>-<random>): a recreated claim creates a second, empty ${e.kind} beside the retained one; ` +
+        `name it from the claim, e.g. Patches.combineFromComposite(['metadata.labels[crossplane.io/claim-namespace]', 'metadata.labels[crossplane.io/claim-name]'], '<prefix>-%s-%s', '${field}')`;
+    }
+    if (!shared || !namespaced) return undefined;
+    if (fromNameOnly) {
+      return `${e.kind}'s Azure name (${field}) comes from the composite's metadata.name only, and the composites are namespaced: composites of the same name in two namespaces manage one ${e.kind} (the second adopts the first's, deleting either deletes it for both); ` +
+        `include the namespace, e.g. ${combine}`;
+    }
+    return undefined;
   }
 
   /** @internal */
@@ -508,6 +653,7 @@ export class Composition extends PlatformResource {
     const input = props.input ? JSON.parse(JSON.stringify(props.input)) : undefined;
     this.addStep({
       index,
+      generic: true,
       render: () => ({ step: props.step, functionRef: { name: fn }, ...(input ? { input } : {}), ...(credentials ? { credentials } : {}) }),
     }, props.step);
   }
@@ -523,6 +669,16 @@ export class Composition extends PlatformResource {
     if (this.stepNameList.includes(name)) throw propError(this, `pipeline[${step.index}].step`, `step "${name}" is already defined`);
     this.stepNameList.push(name);
     this.steps.push(step);
+  }
+
+  /** @internal The resources composed by the patch-and-transform steps added so far. */
+  public _composedEntries(): ComposedEntry[] {
+    return this.steps.flatMap((s) => (s instanceof PatchAndTransformStep ? [...s._entries] : []));
+  }
+
+  /** @internal Whether a step of another function (`addFunctionStep`) comes after step `index`: it may change the composed resources. */
+  public _hasFunctionStepAfter(index: number): boolean {
+    return this.steps.some((s) => s.index > index && s.generic === true);
   }
 
   /** Every resource name composed by patch-and-transform steps. */

@@ -48,6 +48,18 @@ describe('AsoResource is a PlatformResource', () => {
     expect(pool).toBeInstanceOf(PlatformResource);
     expect([pool.name, pool.namespace, pool.kind]).toEqual(['pool-apps', 'apps', 'ManagedClustersAgentPool']);
   });
+
+  test('an AgentPool follows its cluster\'s removal policy (deleted with a kept cluster, it would drain its workloads); its own wins', () => {
+    const { folder } = setup();
+    const kept = new ManagedCluster(folder, 'kept', { name: 'aks-kept', location: 'westeurope', resourceGroupName: 'rg', nodePools: [SYSTEM_POOL] });
+    const gone = new ManagedCluster(folder, 'gone', { name: 'aks-gone', location: 'westeurope', resourceGroupName: 'rg', nodePools: [SYSTEM_POOL], removalPolicy: RemovalPolicy.DESTROY });
+    const pool = (id: string, cluster: ManagedCluster, removalPolicy?: RemovalPolicy) => new AgentPool(folder, id, { cluster, name: 'apps', vmSize: 'Standard_D4s_v5', kubernetesName: id, removalPolicy });
+    const keptApps = pool('kept-apps', kept);
+    expect(removalPolicyOf(keptApps.apiObject)).toBe(RemovalPolicy.RETAIN);
+    expect(keptApps.apiObject.toJson().metadata.annotations).toEqual({ 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete', 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false' });
+    expect(removalPolicyOf(pool('gone-apps', gone).apiObject)).toBe(RemovalPolicy.DESTROY);
+    expect(removalPolicyOf(pool('kept-gpu', kept, RemovalPolicy.DESTROY).apiObject)).toBe(RemovalPolicy.DESTROY);
+  });
 });
 
 describe('AsoCredentialScope: one default-namespace rule', () => {

@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { KubernetesCluster } from '../../imports/crossplane/containerservice.azure.m.upbound.io';
+import { KubernetesCluster, KubernetesClusterNodePool } from '../../imports/crossplane/containerservice.azure.m.upbound.io';
 import { ResourceGroup } from '../../imports/crossplane/azure.m.upbound.io';
 import { RemovalPolicy, Repo } from '../../lib';
 import {
   CompositeResource, CompositeResourceDefinition, Composition, ConnectionDetails, Patches, ReadinessChecks,
-  renderComposition, Schema, Transforms, sprintf,
+  renderComposition, Schema, Transforms, sprintf, XrdScope,
 } from '../../lib/crossplane';
 import { crdMirror } from '../validation/helpers';
 import { Testing } from '../../lib/testing';
@@ -106,6 +106,94 @@ describe('Composition', () => {
     const bases = composition.toJson().spec.pipeline[0].input.resources.map((r: any) => r.base);
     expect(bases[0]).toEqual({ apiVersion: 'azure.m.upbound.io/v1beta1', kind: 'ResourceGroup', spec: { forProvider: { location: 'westeurope' }, managementPolicies: ['*'] } });
     expect(bases[1].spec.managementPolicies).toEqual(['Observe']);
+  });
+
+  test('a node pool of a retained cluster is retained with it (its deletion would drain and delete the nodes), whichever is added first and in a later step; a policy of its own wins; not without a retained cluster', () => {
+    const pool = (name: string) => KubernetesClusterNodePool.manifest({ metadata: { annotations: { 'crossplane.io/external-name': name } }, spec: { forProvider: { vmSize: 'Standard_D4s_v5', kubernetesClusterIdSelector: { matchControllerRef: true } } } });
+    const policies = (composition: Composition) => composition.toJson().spec.pipeline.flatMap((st: any) => st.input.resources.map((r: any) => [r.name, r.base.spec.managementPolicies]));
+    const RETAIN = ['Observe', 'Create', 'Update', 'LateInitialize'];
+    const { composition } = setup();
+    const step = composition.addPatchAndTransform({ step: 'first' });
+    step.addResource({ name: 'before', base: pool('before') });
+    step.addResource({ name: 'own', base: pool('own'), removalPolicy: RemovalPolicy.DESTROY });
+    step.addResource({ name: 'cluster', base: aksBase });
+    step.addResource({ name: 'after', base: pool('after') });
+    composition.addPatchAndTransform({ step: 'second', resources: [{ name: 'later', base: pool('later') }] });
+    expect(policies(composition)).toEqual([['before', RETAIN], ['own', ['*']], ['cluster', RETAIN], ['after', RETAIN], ['later', RETAIN]]);
+
+    const other = setup().composition;
+    other.addPatchAndTransform({ resources: [{ name: 'cluster', base: aksBase, removalPolicy: RemovalPolicy.DESTROY }, { name: 'pool', base: pool('pool') }] });
+    expect(policies(other)).toEqual([['cluster', ['*']], ['pool', ['*']]]);
+  });
+
+  test('the Azure name of a composed stateful resource: set for a retained one, not the same for every composite, with the namespace for namespaced composites; a later function step may name it', () => {
+    const EXT = 'metadata.annotations[crossplane.io/external-name]';
+    const rg = () => ResourceGroup.manifest({ spec: { forProvider: { location: 'westeurope' } } });
+    const { app, composition } = setup();
+    composition.addPatchAndTransform({
+      resources: [
+        { name: 'unnamed', base: aksBase },
+        { name: 'unnamed-destroyed', base: aksBase, removalPolicy: RemovalPolicy.DESTROY },
+        { name: 'constant', base: ResourceGroup.manifest({ metadata: { annotations: { 'crossplane.io/external-name': 'rg-shared' } }, spec: { forProvider: { location: 'westeurope' } } }) },
+        { name: 'by-name', base: rg(), patches: [Patches.fromComposite('metadata.name', EXT, { transforms: [Transforms.format('rg-%s')] })] },
+        { name: 'by-namespace-and-name', base: rg(), patches: [Patches.combineFromComposite(['metadata.namespace', 'metadata.name'], 'rg-%s-%s', EXT)] },
+        { name: 'cluster-by-name', base: aksBase, patches: [Patches.fromComposite('metadata.name', EXT)] },
+      ],
+    });
+    const fix = 'Patches.combineFromComposite([\'metadata.namespace\', \'metadata.name\'], \'<prefix>-%s-%s\', \'metadata.annotations[crossplane.io/external-name]\')';
+    expect(Testing.synthProblems(app).filter((p) => p.includes('Azure name') || p.includes('in Azure'))).toEqual([
+      `r/apis/comp: prop "pipeline[0].resources[0].patches": step "patch-and-transform": resource "unnamed": KubernetesCluster is retained but its Azure name is not set by the composition (metadata.annotations[crossplane.io/external-name]): it is the name Crossplane generates for each composite's managed resource, so a recreated composite creates a second, empty KubernetesCluster beside the retained one; name it from the composite with a patch, e.g. ${fix}`,
+      `r/apis/comp: prop "pipeline[0].resources[2].patches": step "patch-and-transform": resource "constant": ResourceGroup is named "rg-shared" in Azure for every composite (metadata.annotations[crossplane.io/external-name] in the base): every composite manages the same one, and deleting one deletes it for all; name it from the composite with a patch, e.g. ${fix}`,
+      `r/apis/comp: prop "pipeline[0].resources[3].patches": step "patch-and-transform": resource "by-name": ResourceGroup's Azure name (metadata.annotations[crossplane.io/external-name]) comes from the composite's metadata.name only, and the composites are namespaced: composites of the same name in two namespaces manage one ResourceGroup (the second adopts the first's, deleting either deletes it for both); include the namespace, e.g. ${fix}`,
+    ]);
+
+    // cluster-scoped composites: metadata.name is unique; a function step after may name the resources
+    const app2 = Testing.app();
+    const folder = new Repo(app2, 'r').folder('apis');
+    const xrd = new CompositeResourceDefinition(folder, 'xrd', { group: 'platform.contoso.com', kind: 'XCluster', plural: 'xclusters', version: 'v1alpha1', spec, status, scope: XrdScope.CLUSTER });
+    const clusterScoped = new Composition(folder, 'comp', { xrd });
+    clusterScoped.addPatchAndTransform({ resources: [{ name: 'by-name', base: rg(), patches: [Patches.fromComposite('metadata.name', EXT, { transforms: [Transforms.format('rg-%s')] })] }, { name: 'unnamed', base: aksBase }] });
+    clusterScoped.addFunctionStep({ step: 'name', function: 'function-external-namer' });
+    expect(Testing.synthProblems(app2).filter((p) => p.includes('Azure name') || p.includes('in Azure'))).toEqual([]);
+
+    // legacy composites with claims: Crossplane names the composite <claim>-<random>
+    const app3 = Testing.app();
+    const legacyFolder = new Repo(app3, 'r').folder('apis');
+    const legacyXrd = new CompositeResourceDefinition(legacyFolder, 'xrd', {
+      group: 'platform.contoso.com', kind: 'XCluster', plural: 'xclusters', version: 'v1alpha1', spec, status, scope: XrdScope.LEGACY_CLUSTER, claimNames: { kind: 'Cluster', plural: 'clusters' },
+    });
+    const legacy = new Composition(legacyFolder, 'comp', { xrd: legacyXrd });
+    legacy.addPatchAndTransform({
+      resources: [
+        { name: 'by-name', base: aksBase, patches: [Patches.fromComposite('metadata.name', EXT)] },
+        { name: 'by-claim', base: aksBase, patches: [Patches.combineFromComposite(['metadata.labels[crossplane.io/claim-namespace]', 'metadata.labels[crossplane.io/claim-name]'], 'aks-%s-%s', EXT)] },
+      ],
+    });
+    expect(Testing.synthProblems(app3).filter((p) => p.includes('Azure name'))).toEqual([
+      'r/apis/comp: prop "pipeline[0].resources[0].patches": step "patch-and-transform": resource "by-name": KubernetesCluster is retained but its Azure name (metadata.annotations[crossplane.io/external-name]) comes from the composite\'s metadata.name only, ' +
+        'which Crossplane generates for each claim (<claim name>-<random>): a recreated claim creates a second, empty KubernetesCluster beside the retained one; ' +
+        'name it from the claim, e.g. Patches.combineFromComposite([\'metadata.labels[crossplane.io/claim-namespace]\', \'metadata.labels[crossplane.io/claim-name]\'], \'<prefix>-%s-%s\', \'metadata.annotations[crossplane.io/external-name]\')',
+    ]);
+  });
+
+  test('a patched default node pool field azurerm changes by cycling the pool needs temporaryNameForRotation in the base (or patched); other fields do not', () => {
+    const EXT = Patches.fromComposite('metadata.name', 'metadata.annotations[crossplane.io/external-name]');
+    const rotationProblems = (base: any, patches: any[]) => {
+      const { app, composition } = setup();
+      composition.addPatchAndTransform({ resources: [{ name: 'cluster', base, patches: [EXT, ...patches] }] });
+      return Testing.synthProblems(app).filter((p) => p.includes('cycling'));
+    };
+    const vmSize = Patches.fromComposite('spec.location', 'spec.forProvider.defaultNodePool.vmSize');
+    const zones = Patches.fromComposite('spec.location', 'spec.forProvider.defaultNodePool.zones[0]');
+    expect(rotationProblems(aksBase, [vmSize, Patches.fromComposite('spec.nodeCount', 'spec.forProvider.defaultNodePool.nodeCount'), zones])).toEqual([1, 3].map((j) =>
+      `r/apis/comp: prop "pipeline[0].resources[0].patches[${j}]": step "patch-and-transform": resource "cluster": patch ${j} (FromCompositeFieldPath) writes ${j === 1 ? 'spec.forProvider.defaultNodePool.vmSize' : 'spec.forProvider.defaultNodePool.zones[0]'}, ` +
+      'which the provider changes by cycling the default node pool and refuses to change without a temporary pool name ("temporary_name_for_rotation must be specified"): ' +
+      'the composite\'s change never reaches the cluster and its managed resource fails every reconcile; set spec.forProvider.defaultNodePool.temporaryNameForRotation in the base (a node pool name: lowercase letters and digits, at most 12, e.g. "systemtmp")'));
+    const rotating = (scope: any) => new KubernetesCluster(scope, 'aks', {
+      spec: { forProvider: { identity: { type: 'SystemAssigned' }, defaultNodePool: { name: 'system', vmSize: 'Standard_D4s_v5', temporaryNameForRotation: 'systemtmp' } } },
+    });
+    expect(rotationProblems(rotating, [vmSize, zones])).toEqual([]);
+    expect(rotationProblems(aksBase, [vmSize, Patches.fromComposite('metadata.name', 'spec.forProvider.defaultNodePool.temporaryNameForRotation', { transforms: [Transforms.format('t%.5s')] })])).toEqual([]);
   });
 
   describe('path checks name the composition, the resource and the path', () => {
@@ -250,7 +338,7 @@ describe('render', () => {
 describe('composite resources and claims', () => {
   test('typed, validated against the XRD, references checked', () => {
     const { folder, xrd, composition, app } = setup();
-    composition.addPatchAndTransform({ resources: [{ name: 'rg', base: (s) => new ResourceGroup(s, 'rg', { spec: { forProvider: { location: 'westeurope' }, providerConfigRef: { kind: 'ProviderConfig', name: 'team' } } }) }] });
+    composition.addPatchAndTransform({ resources: [{ name: 'rg', base: (s) => new ResourceGroup(s, 'rg', { spec: { forProvider: { location: 'westeurope' }, providerConfigRef: { kind: 'ProviderConfig', name: 'team' } } }), patches: [Patches.combineFromComposite(['metadata.namespace', 'metadata.name'], 'rg-%s-%s', 'metadata.annotations[crossplane.io/external-name]')] }] });
     const ns = new Repo(app, 'apps').folder('team', { namespace: 'team-a' });
     const xr = new CompositeResource(ns, 'xr', { xrd, composition, name: 'one', spec: { location: 'westeurope' } });
     expect(xr.apiObject.toJson()).toEqual({ apiVersion: 'platform.contoso.com/v1alpha1', kind: 'XCluster', metadata: { name: 'one', namespace: 'team-a' }, spec: { location: 'westeurope', crossplane: { compositionRef: { name: 'xclusters.platform.contoso.com' } } } });

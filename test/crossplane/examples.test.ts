@@ -99,13 +99,13 @@ describe('crossplane-aks example', () => {
       expect(aks.spec.managementPolicies).toEqual(['Observe', 'Create', 'Update', 'LateInitialize']);
       // The platform team's role assignment waits for the cluster's ARM id.
       expect(r.skippedResources.map((x) => x.name)).toEqual(['platform-team-cluster-user']);
-      expect((r.resources[0].object as any).metadata.annotations['crossplane.io/external-name']).toBe(`rg-aks-${env}`);
+      expect((r.resources[0].object as any).metadata.annotations['crossplane.io/external-name']).toBe(`rg-aks-${env}-aks-${env}`); // <namespace>-<name>
     }
   });
 
   test('once the cluster exists, the platform team may list its user credential', () => {
     const xr = ex.instances.dev.apiObject.toJson();
-    const clusterId = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-aks-dev/providers/Microsoft.ContainerService/managedClusters/aks-dev';
+    const clusterId = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-aks-dev-aks-dev/providers/Microsoft.ContainerService/managedClusters/aks-dev';
     const first = ex.composition.render(xr.spec, { name: 'aks-dev', namespace: 'aks-dev', observed: { cluster: { resource: { status: { atProvider: { id: clusterId } } } } } });
     expect((first.composite as any).status.clusterId).toBe(clusterId);
     const next = renderComposition(ex.composition.toJson(), { ...first.composite, status: { clusterId } });

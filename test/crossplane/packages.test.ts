@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { ExistingSecret, Repo, RemovalPolicy } from '../../lib';
 import { Testing } from '../../lib/testing';
 import {
-  AzureClusterProviderConfig, AzureCredentials, AzureProviderConfig, CompositeResourceDefinition, Composition, CrossplaneFunction, CrossplaneProvider, DeploymentRuntimeConfig,
+  AzureClusterProviderConfig, AzureCredentials, AzureProviderConfig, CompositeResourceDefinition, Composition, CrossplaneFunction, Patches, CrossplaneProvider, DeploymentRuntimeConfig,
   ManagedResourceActivationPolicy, pluralOf, RoleAssignment, Schema, Usage,
 } from '../../lib/crossplane';
 import { Account as StorageAccount } from '../../imports/crossplane/storage.azure.m.upbound.io';
@@ -194,7 +194,8 @@ test('a composed storage Account without shared keys needs its ClusterProviderCo
   const account = (scope: any) => new StorageAccount(scope, 'account', {
     spec: { forProvider: { accountReplicationType: 'LRS', accountTier: 'Standard', location: 'westeurope', resourceGroupName: 'rg', sharedAccessKeyEnabled: false } },
   });
-  composition.addPatchAndTransform({ resources: [{ name: 'storage', base: account }] });
+  const named = [Patches.combineFromComposite(['metadata.namespace', 'metadata.name'], 'st%s%s', 'metadata.annotations[crossplane.io/external-name]')];
+  composition.addPatchAndTransform({ resources: [{ name: 'storage', base: account, patches: named }] });
   CrossplaneFunction.patchAndTransform(folder, 'fn', { version: 'v0.10.8' });
   expect(Testing.synthProblems(app)).toEqual([
     'r/system/comp: prop "pipeline[0].resources[0].base.spec.forProvider.sharedAccessKeyEnabled": resource "storage" composes a storage Account with sharedAccessKeyEnabled: false through ClusterProviderConfig default (r/system/default), which does not set storageUseAzureAD: ' +
@@ -205,7 +206,7 @@ test('a composed storage Account without shared keys needs its ClusterProviderCo
   const keyless = new AzureClusterProviderConfig(other.folder, 'default', { credentials: AzureCredentials.oidcTokenFile(CLIENT), subscriptionId: SUB, tenantId: TENANT, storageUseAzureAD: true });
   expect(keyless.apiObject.toJson().spec.storageUseAzureAD).toBe(true);
   const xrd2 = new CompositeResourceDefinition(other.folder, 'xrd', { group: 'platform.contoso.com', kind: 'XFiles', plural: 'xfiles', version: 'v1alpha1', spec: Schema.object({ size: Schema.string() }) });
-  new Composition(other.folder, 'comp', { xrd: xrd2 }).addPatchAndTransform({ resources: [{ name: 'storage', base: account }] });
+  new Composition(other.folder, 'comp', { xrd: xrd2 }).addPatchAndTransform({ resources: [{ name: 'storage', base: account, patches: named }] });
   CrossplaneFunction.patchAndTransform(other.folder, 'fn', { version: 'v0.10.8' });
   expect(Testing.synthProblems(other.app)).toEqual([]);
 });

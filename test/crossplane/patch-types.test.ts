@@ -35,7 +35,8 @@ const aksBase = (scope: any) => new KubernetesCluster(scope, 'aks', {
 /** The synth problems of a composition with one `cluster` resource patched with `patches`. */
 function problems(patches: Patch[], base: any = aksBase): string[] {
   const { app, composition } = setup();
-  composition.addPatchAndTransform({ resources: [{ name: 'cluster', base, patches }] });
+  // The retained cluster is named from the composite (the Azure name check is tested elsewhere).
+  composition.addPatchAndTransform({ resources: [{ name: 'cluster', base, patches: [...patches, Patches.fromComposite('metadata.name', 'metadata.annotations[crossplane.io/external-name]')] }] });
   // References to the function and provider config are checked elsewhere.
   return Testing.synthProblems(app).filter((p) => !p.includes('which is not an object of the app'));
 }

@@ -2,7 +2,7 @@
 // namespace, toRef), fromName imports, connection Secrets as exports (ISecretSource / ExportedValue).
 import { KubernetesCluster } from '../../imports/crossplane/containerservice.azure.m.upbound.io';
 import { ExistingSecret, Repo } from '../../lib';
-import { AzureClusterProviderConfig, AzureCredentials, AzureProviderConfig, CrossplaneFunction, Claim, CompositeResource, CompositeResourceDefinition, Composition, ConnectionDetails, Schema, XrdScope } from '../../lib/crossplane';
+import { AzureClusterProviderConfig, AzureCredentials, AzureProviderConfig, CrossplaneFunction, Claim, CompositeResource, CompositeResourceDefinition, Composition, ConnectionDetails, Patches, Schema, XrdScope } from '../../lib/crossplane';
 import { Testing } from '../../lib/testing';
 
 const spec = Schema.object({ location: Schema.string({ required: true }) });
@@ -20,6 +20,7 @@ function setup(scope = XrdScope.NAMESPACED) {
     resources: [{
       name: 'cluster',
       base: (s: any) => new KubernetesCluster(s, 'aks', { spec: { forProvider: { identity: { type: 'SystemAssigned' }, defaultNodePool: { name: 'system', vmSize: 'Standard_D4s_v5' } } } }),
+      patches: [Patches.fromComposite('metadata.name', 'metadata.annotations[crossplane.io/external-name]')],
       connectionDetails: [ConnectionDetails.fromFieldPath('host', 'status.atProvider.fqdn')],
     }],
   });

@@ -20,11 +20,13 @@ const spec = Schema.object({
 const aksBase = (scope: any) => new KubernetesCluster(scope, 'aks', { spec: { forProvider: { location: 'westeurope', identity: { type: 'SystemAssigned' }, defaultNodePool: { name: 'system', vmSize: 'Standard_D4s_v5' } } } });
 
 /** A composition with everything it refers to (function, provider config), composing one resource `cluster` patched with `patches`. */
-function composition(ctx: CorpusContext, patches: ReturnType<typeof Patches.fromComposite>[], base: ComposedBase = aksBase): void {
+function composition(ctx: CorpusContext, patches: ReturnType<typeof Patches.fromComposite>[], base: ComposedBase = aksBase, named = true): void {
   CrossplaneFunction.patchAndTransform(ctx.folder, 'fn-pt', { version: 'v0.10.8' });
   new AzureClusterProviderConfig(ctx.folder, 'pc', { credentials: AzureCredentials.oidcTokenFile(GUID), subscriptionId: GUID, tenantId: GUID });
   const xrd = new CompositeResourceDefinition(ctx.folder, 'xrd', { group: 'platform.contoso.com', kind: 'XCluster', plural: 'xclusters', version: 'v1alpha1', spec });
-  new Composition(ctx.folder, 'comp', { xrd }).addPatchAndTransform({ resources: [{ name: 'cluster', base, patches }] });
+  // the retained cluster is named from the composite (its Azure name is checked)
+  const name = named ? [Patches.fromComposite('metadata.name', 'metadata.annotations[crossplane.io/external-name]')] : [];
+  new Composition(ctx.folder, 'comp', { xrd }).addPatchAndTransform({ resources: [{ name: 'cluster', base, patches: [...patches, ...name] }] });
 }
 
 export const CROSSPLANE_AUTHORIZATION_CASES: CorpusCase[] = [
@@ -71,6 +73,13 @@ export const CROSSPLANE_AUTHORIZATION_CASES: CorpusCase[] = [
     path: 'platform/apps/comp', prop: 'pipeline[0].resources[0].patches[0]',
     rule: 'step "patch-and-transform": resource "cluster": patch 0 (FromCompositeFieldPath): transform 0 (math): a math transform needs integer or number input, got string',
     build: (ctx) => composition(ctx, [Patches.fromComposite('spec.location', 'spec.forProvider.defaultNodePool.maxCount', { transforms: [Transforms.multiply(2)] })]),
+  },
+  {
+    id: 'crossplane-retained-without-azure-name', title: 'retained composed cluster whose Azure name the composition leaves to Crossplane', category: 'combinations', stage: 'synth',
+    path: 'platform/apps/comp', prop: 'pipeline[0].resources[0].patches',
+    rule: 'step "patch-and-transform": resource "cluster": KubernetesCluster is retained but its Azure name is not set by the composition (metadata.annotations[crossplane.io/external-name]): it is the name Crossplane generates for each composite\'s managed resource, ' +
+      'so a recreated composite creates a second, empty KubernetesCluster beside the retained one; name it from the composite with a patch, e.g. Patches.combineFromComposite([\'metadata.namespace\', \'metadata.name\'], \'<prefix>-%s-%s\', \'metadata.annotations[crossplane.io/external-name]\')',
+    build: (ctx) => composition(ctx, [Patches.fromComposite('spec.location', 'spec.forProvider.location')], aksBase, false),
   },
   {
     id: 'crossplane-base-without-schema', title: 'composed base of a kind with no schema (not registered)', category: 'missing-references', stage: 'synth',
