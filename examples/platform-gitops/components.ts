@@ -22,24 +22,53 @@ const bases = new WeakMap<Repo, PlatformBase>();
 
 const EXPORTER_LABELS = { 'app.kubernetes.io/name': 'blackbox-exporter', 'app.kubernetes.io/part-of': 'platform' };
 
+/**
+ * Where the clusters' private DNS zones are, and the managed identity external-dns writes them as
+ * (workload identity: federated with the `external-dns` ServiceAccount, "Private DNS Zone
+ * Contributor" on the zones' resource group). Placeholders: replace with yours.
+ */
+const DNS_AZURE = {
+  tenantId: '00000000-0000-0000-0000-0000000000aa',
+  subscriptionId: '00000000-0000-0000-0000-000000000001',
+  resourceGroup: 'rg-platform-dns',
+  clientId: '00000000-0000-0000-0000-0000000000d5',
+};
+
 /** The base and the HA component, created once per repo. */
 function platformBase(repo: Repo): PlatformBase {
   const existing = bases.get(repo);
   if (existing) return existing;
   const base = repo.folder('platform/base');
   const dnsRepo = new HelmRepository(base, 'external-dns-repo', { name: 'external-dns', namespace: 'flux-system', url: 'https://kubernetes-sigs.github.io/external-dns' });
+  // external-dns' Azure providers read /etc/kubernetes/azure.json (--azure-config-file): without
+  // it the pod exits at start. With workload identity the file holds no secret (a ConfigMap), and
+  // the Namespace is the base's, so the ConfigMap is applied before the release needs it.
+  new ApiObject(base, 'external-dns-namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'external-dns' } });
+  new ApiObject(base, 'external-dns-azure', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'external-dns-azure', namespace: 'external-dns' },
+    data: {
+      'azure.json': JSON.stringify({ tenantId: DNS_AZURE.tenantId, subscriptionId: DNS_AZURE.subscriptionId, resourceGroup: DNS_AZURE.resourceGroup, useWorkloadIdentityExtension: true }, null, 2),
+    },
+  });
   const externalDns = new HelmRelease(base, 'external-dns', {
     name: 'external-dns',
     namespace: 'flux-system',
     chart: { repository: dnsRepo, chart: 'external-dns', version: '1.x' },
     targetNamespace: 'external-dns',
-    createNamespace: true,
     serviceAccountName: 'helm-controller', // Flux is locked down: platform HelmReleases run as helm-controller
     values: {
       provider: { name: 'azure-private-dns' },
       policy: 'upsert-only',
       domainFilters: ['dev.contoso.internal'],
       txtOwnerId: 'dev',
+      // Workload identity: the webhook injects the token into pods labelled so, for the client id
+      // the ServiceAccount names.
+      serviceAccount: { annotations: { 'azure.workload.identity/client-id': DNS_AZURE.clientId } },
+      podLabels: { 'azure.workload.identity/use': 'true' },
+      extraVolumes: [{ name: 'azure-config-file', configMap: { name: 'external-dns-azure' } }],
+      extraVolumeMounts: [{ name: 'azure-config-file', mountPath: '/etc/kubernetes', readOnly: true }],
     },
   });
   // cert-manager's CRDs are not bundled with the library: its ClusterIssuer is accepted
