@@ -115,6 +115,24 @@ test('the app runs as the main module: `if (require.main === module) app.synth()
   fs.rmSync(work, { recursive: true, force: true });
 });
 
+test('the summary says where the app wrote: an app with its own outdir is not reported as writing --out', () => {
+  fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
+  const work = fs.mkdtempSync(path.join(ROOT, '.tmp', 'cli-outdir-'));
+  fs.writeFileSync(
+    path.join(work, 'main.ts'),
+    `import { ApiObject } from 'cdk8s';\nimport { GitOpsApp, Repo } from ${JSON.stringify(path.join(ROOT, 'lib'))};\n` +
+      `const app = new GitOpsApp({ outdir: 'own', printBaselineReport: false });\n` +
+      `new ApiObject(new Repo(app, 'platform').folder('apps'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'own' } });\napp.synth();\n`,
+  );
+  const app = `node ${JSON.stringify(require.resolve('tsx/cli', { paths: [ROOT] }))} main.ts`;
+  const r = run(['synth', '--out', 'out', '--app', app], work);
+  expect([r.status, r.stderr]).toEqual([0, '']);
+  expect(r.stdout).toMatch(/^synth: wrote own\/platform \(where the app puts its repos, not --out \S+out\): 2 files, 1 object in 1 repo, 2 changed \([0-9.]+s\)\n$/);
+  expect(fs.existsSync(path.join(work, 'own', 'platform', 'apps', 'configmap-own.yaml'))).toBe(true);
+  expect(fs.existsSync(path.join(work, 'out'))).toBe(false);
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
 test('--allow-destroy and plan need an app command that names the app file', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-synth-'));
   const r = run(['synth', '--app', 'npm run synth', '--allow-destroy', 'Namespace/x'], work);

@@ -145,6 +145,21 @@ async function runSynthApp(app: string, outdir: string, io: CliIO, progress: boo
   }
 }
 
+/**
+ * Where the app wrote: `out`, and the repo directories outside it (an app's own `outdir`, a repo's
+ * absolute `dir`), so the summary never names a directory the app did not write to.
+ */
+function writtenWhere(stages: ProgressRenderer, out: string): string {
+  const base = path.resolve(out);
+  const outside = [...new Set(stages.stages.flatMap((e) => (e.stage === 'write' && e.state === 'end' ? e.dirs ?? [] : [])))]
+    .filter((d) => { const rel = path.relative(base, d); return rel.startsWith('..') || path.isAbsolute(rel); })
+    .sort();
+  if (outside.length === 0) return out;
+  const inside = stages.stages.some((e) => e.stage === 'write' && e.state === 'end' && (e.dirs ?? []).some((d) => !outside.includes(d)));
+  const list = outside.map((d) => path.relative(process.cwd(), d) || '.').join(', ');
+  return inside ? `${out} and ${list} (repos the app puts outside --out)` : `${list} (where the app puts its repos, not --out ${out})`;
+}
+
 /** `: 659 files, 3,112 objects in 10 repos, 4 changed (8.1s)` from the app's render and write stages, or ''. */
 function stageSummary(stages: ProgressRenderer, started: number, changed = true): string {
   // Summed over the app file's GitOpsApps (each renders and writes its own repos).
@@ -191,7 +206,7 @@ export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): P
     io.stderr(`cdk8s-platform: synth failed ("${app}" exited with ${status ?? 'a signal'}); ${state}\n`);
     return 1;
   }
-  io.stdout(`synth: wrote ${out}${stageSummary(stages, started)}\n`);
+  io.stdout(`synth: wrote ${writtenWhere(stages, out)}${stageSummary(stages, started)}\n`);
   // An --allow-destroy id that no app of the app file used (each app reports its own).
   if (unusedAllows.length > 0) {
     for (const id of unusedAllows[0].filter((i) => unusedAllows.every((u) => u.includes(i)))) io.stderr(`cdk8s-platform: warning: ${unusedAllowWarning(id)}\n`);

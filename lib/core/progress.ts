@@ -29,6 +29,8 @@ export interface StageEvent {
   readonly counts?: StageCounts;
   /** Milliseconds the stage took (on `end`). */
   readonly ms?: number;
+  /** The directories the stage wrote (on the `end` of `write`: each repo's, absolute). */
+  readonly dirs?: readonly string[];
 }
 
 /** Receives progress events. */

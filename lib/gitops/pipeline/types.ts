@@ -71,8 +71,11 @@ export interface RepoSink {
 export class StageReporter {
   public constructor(private readonly listener?: ProgressListener) {}
 
-  /** Runs `fn` as stage `stage`: a start event, then an end event with the counts `counts` reads from its result. */
-  public run<T>(stage: SynthStage, fn: () => T, counts?: (result: T) => StageCounts): T {
+  /**
+   * Runs `fn` as stage `stage`: a start event, then an end event with the counts `counts` reads
+   * from its result (and the directories `dirs` reads, for a stage that writes).
+   */
+  public run<T>(stage: SynthStage, fn: () => T, counts?: (result: T) => StageCounts, dirs?: (result: T) => readonly string[]): T {
     if (!this.listener) return fn();
     this.listener({ stage, state: 'start' });
     const t0 = performance.now();
@@ -83,7 +86,8 @@ export class StageReporter {
       if (e instanceof SynthError) this.listener({ stage, state: 'end', ms: Math.round(performance.now() - t0), counts: { problems: e.problems.length } });
       throw e;
     }
-    this.listener({ stage, state: 'end', ms: Math.round(performance.now() - t0), counts: counts?.(result) });
+    const written = dirs?.(result);
+    this.listener({ stage, state: 'end', ms: Math.round(performance.now() - t0), counts: counts?.(result), ...(written ? { dirs: written } : {}) });
     return result;
   }
 }

@@ -436,7 +436,8 @@ function commitRepos(
       } finally {
         abortAll(); // releases the locks of repos not committed after a failure
       }
-    }, () => ({ repos: repos.length, files: repos.reduce((n, r) => n + r.changes.created.length + r.changes.updated.length, 0), changed: repos.reduce((n, r) => n + r.changes.created.length + r.changes.updated.length + r.changes.deleted.length, 0) }));
+    }, () => ({ repos: repos.length, files: repos.reduce((n, r) => n + r.changes.created.length + r.changes.updated.length, 0), changed: repos.reduce((n, r) => n + r.changes.created.length + r.changes.updated.length + r.changes.deleted.length, 0) }),
+    () => repos.map((r) => path.resolve(r.dir)));
   } catch (e) {
     for (const tmp of copies.values()) fs.rmSync(tmp, { force: true });
     throw e;
