@@ -187,19 +187,29 @@ export function collect(input: CollectInput): FolderGroups {
  * written with.
  */
 function retainSecretsControllersNeed(byFolder: ReadonlyMap<Folder, readonly ApiObject[]>, clusters: ReadonlyMap<Folder, string>): void {
+  retainWhereNeeded(byFolder, clusters, (o) =>
+    (o.kind === 'Secret' && o.apiVersion === 'v1') || (o.kind === 'SealedSecret' && o.apiVersion.startsWith('bitnami.com/'))
+      ? { candidate: `${o.metadata.namespace ?? ''}\u0000${o.name}` }
+      : { needs: secretsNeededBy(o).map((s) => `${s.namespace}\u0000${s.name}`) });
+}
+
+/**
+ * Gives `RETAIN` to each candidate object that decides nothing of its own removal and whose key
+ * another object on its cluster needs: `visit` tells, per object, the keys it needs or the key it
+ * is a candidate under (namespace and name, as the objects are written).
+ */
+function retainWhereNeeded(byFolder: ReadonlyMap<Folder, readonly ApiObject[]>, clusters: ReadonlyMap<Folder, string>, visit: (o: ApiObject) => { readonly needs?: readonly string[]; readonly candidate?: string }): void {
   const needed = new Set<string>();
-  const secrets: Array<{ obj: ApiObject; key: string }> = [];
+  const candidates: Array<{ obj: ApiObject; key: string }> = [];
   for (const [folder, objects] of byFolder) {
     const cluster = clusters.get(folder) ?? '';
     for (const o of objects) {
-      if ((o.kind === 'Secret' && o.apiVersion === 'v1') || (o.kind === 'SealedSecret' && o.apiVersion.startsWith('bitnami.com/'))) {
-        secrets.push({ obj: o, key: `${cluster}\u0000${o.metadata.namespace ?? ''}\u0000${o.name}` });
-        continue;
-      }
-      for (const s of secretsNeededBy(o)) needed.add(`${cluster}\u0000${s.namespace}\u0000${s.name}`);
+      const { needs, candidate } = visit(o);
+      for (const k of needs ?? []) needed.add(`${cluster}\u0000${k}`);
+      if (candidate !== undefined) candidates.push({ obj: o, key: `${cluster}\u0000${candidate}` });
     }
   }
-  for (const { obj, key } of secrets) {
+  for (const { obj, key } of candidates) {
     if (needed.has(key) && removalPolicyOf(obj) === undefined && !hasGitOpsRemovalMarker(obj)) applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
   }
 }
@@ -216,23 +226,13 @@ function retainSecretsControllersNeed(byFolder: ReadonlyMap<Folder, readonly Api
  * retained L2 Kustomization with a `kubeConfig` also defaults to `deletionPolicy: Orphan`.
  */
 function retainRemoteAppliersOfRetainedClusters(byFolder: ReadonlyMap<Folder, readonly ApiObject[]>, clusters: ReadonlyMap<Folder, string>): void {
-  const retained = new Set<string>();
-  const appliers: Array<{ obj: ApiObject; key: string }> = [];
-  for (const [folder, objects] of byFolder) {
-    const cluster = clusters.get(folder) ?? '';
-    for (const o of objects) {
-      const ns = o.metadata.namespace ?? '';
-      if (o.kind === 'Cluster' && o.apiVersion.startsWith('cluster.x-k8s.io/')) {
-        if (retainedByGitOps(o)) retained.add(`${cluster}\u0000${ns}\u0000${o.name}-kubeconfig`);
-        continue;
-      }
-      const flux = (o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) || (o.kind === 'HelmRelease' && o.apiVersion.startsWith('helm.toolkit.fluxcd.io/'));
-      if (!flux || removalPolicyOf(o) !== undefined || hasGitOpsRemovalMarker(o)) continue;
-      const secret = kubeConfigSecretOf(o);
-      if (secret !== undefined) appliers.push({ obj: o, key: `${cluster}\u0000${ns}\u0000${secret}` });
-    }
-  }
-  for (const { obj, key } of appliers) if (retained.has(key)) applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
+  retainWhereNeeded(byFolder, clusters, (o) => {
+    const ns = o.metadata.namespace ?? '';
+    if (o.kind === 'Cluster' && o.apiVersion.startsWith('cluster.x-k8s.io/')) return retainedByGitOps(o) ? { needs: [`${ns}\u0000${o.name}-kubeconfig`] } : {};
+    const flux = (o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) || (o.kind === 'HelmRelease' && o.apiVersion.startsWith('helm.toolkit.fluxcd.io/'));
+    const secret = flux ? kubeConfigSecretOf(o) : undefined;
+    return secret !== undefined ? { candidate: `${ns}\u0000${secret}` } : {};
+  });
 }
 
 /**
