@@ -178,21 +178,12 @@ const CYCLED_DEFAULT_POOL_FIELDS = /^(hostEncryptionEnabled|nodePublicIpEnabled|
  */
 function defaultPoolRotationProblems(e: ComposedEntry): Problem[] {
   if (e.kind !== 'KubernetesCluster' || !/^containerservice\.azure(\.m)?\.upbound\.io$/.test(groupOf(e.apiVersion))) return [];
-  const pathOf = (p: Patch): string[] | undefined => {
-    const to = p.json.toFieldPath;
-    if (typeof to !== 'string' || !['FromCompositeFieldPath', 'CombineFromComposite', 'FromEnvironmentFieldPath'].includes(p.type)) return undefined;
-    try {
-      return parseFieldPath(to).map((seg) => ('field' in seg ? seg.field : '*'));
-    } catch {
-      return undefined; // reported by the path checks
-    }
-  };
   const named = typeof e.base.spec?.forProvider?.defaultNodePool?.temporaryNameForRotation === 'string' ||
-    e.patches.some((p) => pathOf(p)?.join('.') === 'spec.forProvider.defaultNodePool.temporaryNameForRotation');
+    e.patches.some((p) => baseFieldWritten(p)?.join('.') === 'spec.forProvider.defaultNodePool.temporaryNameForRotation');
   if (named) return [];
   const out: Problem[] = [];
   e.patches.forEach((p, j) => {
-    const path = pathOf(p);
+    const path = baseFieldWritten(p);
     if (!path || path.length < 4 || path.slice(0, 3).join('.') !== 'spec.forProvider.defaultNodePool' || !CYCLED_DEFAULT_POOL_FIELDS.test(path[3])) return;
     out.push({
       prop: `${e.prop}.patches[${j}]`,
@@ -202,6 +193,21 @@ function defaultPoolRotationProblems(e: ComposedEntry): Problem[] {
     });
   });
   return out;
+}
+
+/**
+ * The base field a patch writes, as path segments (`metadata.annotations[a/b]` is
+ * `['metadata', 'annotations', 'a/b']`, an index or wildcard `*`), or undefined for a patch that
+ * writes the composite or the environment, or a path that does not parse (the path checks report it).
+ */
+function baseFieldWritten(p: Patch): string[] | undefined {
+  const to = p.json.toFieldPath;
+  if (typeof to !== 'string' || !['FromCompositeFieldPath', 'CombineFromComposite', 'FromEnvironmentFieldPath'].includes(p.type)) return undefined;
+  try {
+    return parseFieldPath(to).map((seg) => ('field' in seg ? seg.field : '*'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A composed resource as the step keeps it. */
@@ -470,15 +476,7 @@ export class PatchAndTransformStep {
     if (!aso && !isCrossplaneManagedGroup(group)) return undefined;
     const field = aso ? 'spec.azureName' : `metadata.annotations[${EXTERNAL_NAME}]`;
     const target = JSON.stringify(aso ? ['spec', 'azureName'] : ['metadata', 'annotations', EXTERNAL_NAME]);
-    const setters = e.patches.filter((p) => {
-      const to = p.json.toFieldPath;
-      if (typeof to !== 'string' || !['FromCompositeFieldPath', 'CombineFromComposite', 'FromEnvironmentFieldPath'].includes(p.type)) return false;
-      try {
-        return JSON.stringify(parseFieldPath(to).map((seg) => ('field' in seg ? seg.field : seg))) === target;
-      } catch {
-        return false; // reported by the path checks
-      }
-    });
+    const setters = e.patches.filter((p) => JSON.stringify(baseFieldWritten(p)) === target);
     const inBase = aso ? e.base.spec?.azureName : e.base.metadata?.annotations?.[EXTERNAL_NAME];
     const shared = SHARED_NAME_SCOPE.test(e.kind);
     const namespaced = this.composition.xrd.scope === XrdScope.NAMESPACED;
