@@ -363,8 +363,11 @@ export class AksClusterClass extends PlatformResource {
     const workers = props.machinePoolClasses.map((c) => {
       const templateName = `${name}-${c.pool.name}`;
       new AzureAsoManagedMachinePoolTemplate(this, `PoolTemplate-${c.class}`, { metadata: { name: templateName, namespace }, spec: { template: { spec: {} } } });
-      // AKS nodes do not use kubeadm, but v1beta2 MachinePool classes need a bootstrap template and
-      // its spec must not be empty: `format: cloud-config` is the default, i.e. a no-op.
+      // AKS joins its nodes itself, but v1beta2 MachinePool classes need a bootstrap template whose
+      // spec is not empty (`format: cloud-config`, the default), as in CAPZ's AKS ClusterClass
+      // flavor (test/capi/equivalence.test.ts). The KubeadmConfig CABPK makes from it never reaches
+      // a node (AKS pools take no bootstrap data); without a kubeadm control plane its join data
+      // may never be generated. CAPZ's own AKS ClusterClass flavor runs the same way.
       new KubeadmConfigTemplate(this, `BootstrapTemplate-${c.class}`, {
         metadata: { name: templateName, namespace },
         spec: { template: { spec: { format: KubeadmConfigTemplateSpecTemplateSpecFormat.CLOUD_HYPHEN_CONFIG } } },
