@@ -1,9 +1,9 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { AZURE_GUID } from '../core/azure-roles';
 import { Construct } from 'constructs';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { FluxDuration, ISource } from '../flux/common';
-import { IKustomization, Kustomization } from '../flux/kustomization';
+import { HealthCheckExpr, IKustomization, Kustomization } from '../flux/kustomization';
 import { Folder } from '../gitops/folder';
 import { ManagedResourceActivationPolicy } from './activation-policy';
 import { CrossplaneFunction } from './function';
@@ -84,7 +84,7 @@ export interface CrossplaneRuntimeFlux {
  * knows neither a package's `Installed`/`Healthy` conditions nor an XRD's `Established`, so
  * `wait: true` alone would report them ready before their kinds exist.
  */
-export const CROSSPLANE_HEALTH_CHECK_EXPRS = [
+export const CROSSPLANE_HEALTH_CHECK_EXPRS: readonly HealthCheckExpr[] = [
   ...['Provider', 'Function', 'Configuration'].map((kind) => ({
     apiVersion: 'pkg.crossplane.io/v1',
     kind,
@@ -99,7 +99,7 @@ export const CROSSPLANE_HEALTH_CHECK_EXPRS = [
 
 /** Adds {@link CROSSPLANE_HEALTH_CHECK_EXPRS} to a Kustomization (`spec.healthCheckExprs`). */
 export function addCrossplaneHealthChecks(kustomization: Kustomization): void {
-  kustomization.apiObject.addJsonPatch(JsonPatch.add('/spec/healthCheckExprs', CROSSPLANE_HEALTH_CHECK_EXPRS));
+  kustomization.addHealthCheckExprs(...CROSSPLANE_HEALTH_CHECK_EXPRS);
 }
 
 /**

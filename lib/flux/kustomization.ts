@@ -39,6 +39,25 @@ const FLUX_API_VERSIONS: Record<string, string> = {
  */
 export type HealthCheckTarget = ApiObject | IFluxObject | ObjectReference;
 
+/**
+ * How kustomize-controller decides the health of the objects of a kind (`spec.healthCheckExprs`):
+ * CEL expressions over the object, for kinds kstatus cannot read (kstatus knows only the
+ * `Reconciling` and `Stalled` conditions; an object of another kind without them is healthy as
+ * soon as it exists).
+ */
+export interface HealthCheckExpr {
+  /** apiVersion of the kind (`group/version`). */
+  readonly apiVersion: string;
+  /** The kind. */
+  readonly kind: string;
+  /** True when the object is healthy. */
+  readonly current: string;
+  /** True when it failed (the Kustomization fails without waiting for its timeout). @default - none */
+  readonly failed?: string;
+  /** True while it progresses. @default - none (not current and not failed) */
+  readonly inProgress?: string;
+}
+
 /** Target of a patch (`spec.patches[].target`); every field narrows the selection. */
 export interface PatchTarget {
   /** API group. @default - any */
@@ -156,6 +175,12 @@ export interface KustomizationProps extends FluxObjectProps {
   readonly dependsOn?: IKustomization[];
   /** Objects to health-check (when not waiting for all). @default - none */
   readonly healthChecks?: HealthCheckTarget[];
+  /**
+   * How to tell the health of kinds kstatus cannot read (`spec.healthCheckExprs`), e.g.
+   * `CROSSPLANE_HEALTH_CHECK_EXPRS`, `kroHealthCheckExprs(...)`. One per kind.
+   * @default - none
+   */
+  readonly healthCheckExprs?: HealthCheckExpr[];
   /** Variables substituted in the built manifests (`${VAR}`). @default - none */
   readonly substitute?: Record<string, string>;
   /** ConfigMaps/Secrets variables are substituted from. @default - none */
@@ -264,6 +289,7 @@ export class Kustomization extends FluxResource implements IKustomization {
   public readonly apiObject: l1.Kustomization;
   private readonly deps: IKustomization[] = [];
   private readonly checks: HealthCheckTarget[] = [];
+  private readonly checkExprs: HealthCheckExpr[] = [];
   private readonly patchList: KustomizationPatch[] = [];
   private readonly substitutions: Record<string, string> = {};
   private readonly substituteFromList: SubstituteFrom[] = [];
@@ -325,6 +351,7 @@ export class Kustomization extends FluxResource implements IKustomization {
           ...(props.wait !== undefined ? { wait: props.wait } : {}),
           ...(this.deps.length ? { dependsOn: this.deps.map((d) => ({ name: d.name, ...sameNs(d.namespace) })) } : {}),
           ...(this.checks.length ? { healthChecks: this.checks.map((h) => this.renderHealthCheck(h)) } : {}),
+          ...(this.checkExprs.length ? { healthCheckExprs: this.checkExprs.map((e) => ({ ...e })) } : {}),
           ...(this.serviceAccountName ? { serviceAccountName: this.serviceAccountName } : {}),
           ...(props.targetNamespace ? { targetNamespace: props.targetNamespace } : {}),
           ...(this.kubeConfig ? { kubeConfig: { secretRef: { name: this.kubeConfig.name, key: this.kubeConfig.key } } } : {}),
@@ -361,6 +388,7 @@ export class Kustomization extends FluxResource implements IKustomization {
     markBuildBoundChecked(this.apiObject);
     for (const d of props.dependsOn ?? []) this.addDependsOn(d);
     for (const h of props.healthChecks ?? []) this.addHealthCheck(h);
+    this.addHealthCheckExprs(...(props.healthCheckExprs ?? []));
     for (const p of props.patches ?? []) this.addPatch(p);
     for (const [k, v] of Object.entries(props.substitute ?? {})) this.addSubstitute(k, v);
     for (const s of props.substituteFrom ?? []) this.addSubstituteFrom(s);
@@ -413,6 +441,25 @@ export class Kustomization extends FluxResource implements IKustomization {
     const prop = `healthChecks[${this.checks.length}]`;
     if (!target || !target.kind || !target.name) throw propError(this, prop, 'must be an ApiObject, a Flux construct or { apiVersion, kind, name }');
     this.checks.push(target);
+  }
+
+  /**
+   * Adds CEL health checks of kinds (`spec.healthCheckExprs`). The same expressions for a kind
+   * already checked are ignored (helpers may add them twice); other ones are an error.
+   */
+  public addHealthCheckExprs(...exprs: HealthCheckExpr[]): void {
+    for (const e of exprs) {
+      const prop = `healthCheckExprs[${this.checkExprs.length}]`;
+      if (!e || typeof e.apiVersion !== 'string' || !e.apiVersion.includes('/') || typeof e.kind !== 'string' || !e.kind || typeof e.current !== 'string' || !e.current.trim()) {
+        throw propError(this, prop, 'must be { apiVersion: "<group>/<version>", kind, current } (CEL expressions: current, and optionally failed and inProgress)');
+      }
+      const same = this.checkExprs.find((x) => x.apiVersion === e.apiVersion && x.kind === e.kind);
+      if (same) {
+        if (same.current === e.current && same.failed === e.failed && same.inProgress === e.inProgress) continue;
+        throw propError(this, prop, `${e.kind} (${e.apiVersion}) already has health check expressions; Flux takes one entry per kind`);
+      }
+      this.checkExprs.push({ apiVersion: e.apiVersion, kind: e.kind, current: e.current, ...(e.failed ? { failed: e.failed } : {}), ...(e.inProgress ? { inProgress: e.inProgress } : {}) });
+    }
   }
 
   /** Adds a patch. */

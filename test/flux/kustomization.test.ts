@@ -133,6 +133,24 @@ describe('Kustomization', () => {
   });
 });
 
+describe('Kustomization healthCheckExprs', () => {
+  test('rendered one per kind, added by prop or later; the same expressions again are ignored, other ones for a kind and malformed entries are errors', () => {
+    const { app, repo, folder } = fixture();
+    const source = new GitRepository(folder, 'src', { name: 'platform', repo });
+    const pkg = { apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider', current: "status.conditions.exists(e, e.type == 'Healthy' && e.status == 'True')" };
+    const ks = Kustomization.forFolder(folder, 'apis', repo.folder('apis'), { name: 'apis', source, prune: true, wait: true, healthCheckExprs: [pkg] });
+    ks.addHealthCheckExprs({ apiVersion: 'example.org/v1', kind: 'Widget', current: 'status.phase == "Ready"', failed: 'status.phase == "Failed"' }, pkg);
+    expect(Testing.render(app)['platform/clusters/mgmt/kustomization-apis.yaml'][0].spec.healthCheckExprs).toEqual([
+      pkg,
+      { apiVersion: 'example.org/v1', kind: 'Widget', current: 'status.phase == "Ready"', failed: 'status.phase == "Failed"' },
+    ]);
+    expect(Testing.errorOf(() => ks.addHealthCheckExprs({ ...pkg, current: 'true' })))
+      .toBe('platform/clusters--mgmt/apis: prop "healthCheckExprs[2]": Provider (pkg.crossplane.io/v1) already has health check expressions; Flux takes one entry per kind');
+    expect(Testing.errorOf(() => ks.addHealthCheckExprs({ apiVersion: 'v1', kind: 'ConfigMap', current: '' })))
+      .toBe('platform/clusters--mgmt/apis: prop "healthCheckExprs[2]": must be { apiVersion: "<group>/<version>", kind, current } (CEL expressions: current, and optionally failed and inProgress)');
+  });
+});
+
 describe('Kustomization force', () => {
   test('refused on a build holding stateful kinds or retained objects (a webhook refusal would delete and recreate them)', () => {
     const { app, repo, folder } = fixture();
