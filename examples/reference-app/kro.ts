@@ -13,14 +13,15 @@
 // instance cannot be applied in the same Flux build (the dry-run would fail: no such kind). The
 // `files-azure` Kustomization `dependsOn` `kro-apis`, which waits for the RGD to be Ready (kro
 // sets its Ready condition once the CRD is established); `files-web` waits for the instance to
-// be Ready (every resource ready, exports ConfigMap written).
+// be Ready (every resource ready, exports ConfigMap written). kstatus reads neither Ready
+// condition: both Kustomizations check it with CEL (`kroHealthCheckExprs`).
 import { ExistingSecret, secretEnvValue } from '../../lib';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AsoCredential, FLEXIBLE_SERVER_STORAGE_SIZES_GB, PostgresFlexibleServer, ResourceGroup, StorageAccount, UserAssignedIdentity } from '../../lib/aso';
 import { declarePreinstalled, GitOpsApp, Preinstalled, Repo } from '../../lib';
 import { GitRepository, Kustomization } from '../../lib/flux';
-import { ResourceGraphDefinition, RgdInstance, Schema } from '../../lib/kro';
+import { kroHealthCheckExprs, ResourceGraphDefinition, RgdInstance, Schema } from '../../lib/kro';
 import { SealedSecret } from '../../lib/sealing';
 import { placeholderCiphertext, REFERENCE_APP_SUBSCRIPTION_ID } from './aso';
 import { AzureBuiltInRole } from '../../lib/core/azure-roles';
@@ -218,13 +219,16 @@ export function buildReferenceAppKro(app: GitOpsApp): ReferenceAppKro {
   const source = new GitRepository(entry, 'source', { name: 'reference-app-kro', repo });
   const kroApis = Kustomization.forFolder(entry, 'kro-apis', apis, {
     name: 'kro-apis', source, prune: true, interval: '1h', timeout: '5m',
-    // The RGD is Ready once kro has accepted it and its instance CRD is established.
+    // The RGD is Ready once kro has accepted it and its instance CRD is established. kstatus does
+    // not read kro's Ready condition: the CEL check does.
     wait: true,
+    healthCheckExprs: kroHealthCheckExprs(),
   });
   const filesAzure = Kustomization.forFolder(entry, 'files-azure', azure, {
     name: 'files-azure', source, prune: true, interval: '10m', timeout: '30m', dependsOn: [kroApis],
     // Ready when kro reports every resource of the graph ready (Azure provisioning takes minutes).
     wait: true,
+    healthCheckExprs: kroHealthCheckExprs(rgd),
   });
   Kustomization.forFolder(entry, 'files-web', web, { name: 'files-web', source, prune: true, interval: '10m', timeout: '5m', dependsOn: [filesAzure], wait: true });
   return { repo, rgd, instance };

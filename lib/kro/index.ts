@@ -3,3 +3,4 @@ export * from './schema';
 export * from './expressions';
 export * from './rgd';
 export * from './instance';
+export * from './health';

@@ -285,6 +285,13 @@ describe('reference app on kro', () => {
     const azure = read('clusters/app/kustomization-files-azure.yaml');
     expect(azure.spec).toMatchObject({ path: './apps/files/azure', dependsOn: [{ name: 'kro-apis' }], wait: true });
     expect(read('clusters/app/kustomization-kro-apis.yaml').spec).toMatchObject({ path: './platform/kro', wait: true });
+    // kstatus reads neither kro Ready condition: CEL checks it, for the RGD and for the instance
+    const READY = "status.conditions.exists(e, e.type == 'Ready' && e.status == 'True')";
+    expect(read('clusters/app/kustomization-kro-apis.yaml').spec.healthCheckExprs).toEqual([{ apiVersion: 'kro.run/v1alpha1', kind: 'ResourceGraphDefinition', current: READY }]);
+    expect(azure.spec.healthCheckExprs).toEqual([
+      { apiVersion: 'kro.run/v1alpha1', kind: 'ResourceGraphDefinition', current: READY },
+      { apiVersion: 'platform.contoso.com/v1alpha1', kind: 'FilesApp', current: READY },
+    ]);
     expect(read('clusters/app/kustomization-files-web.yaml').spec).toMatchObject({ dependsOn: [{ name: 'files-azure' }] });
     expect(read('apps/files/azure/filesapp-files.yaml')).toEqual(instance.apiObject.toJson());
     const env = read('apps/files/web/deployment-files-web.yaml').spec.template.spec.containers[0].env;
