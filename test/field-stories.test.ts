@@ -117,7 +117,8 @@ describe('Argo CD and KRO (#18)', () => {
   });
 
   test('KRO: a ResourceGraphDefinition over ASO resources and an instance of its kind', () => {
-    const rgds = of('kro.run/', 'ResourceGraphDefinition');
+    // the RGD objects themselves (not the kind's entries in Kustomization healthCheckExprs)
+    const rgds = of('kro.run/', 'ResourceGraphDefinition').filter((r) => r.at === '');
     expect(rgds.length).toBeGreaterThan(0);
     // kro serves the instance kind as <spec.schema.group (default kro.run)>/<spec.schema.apiVersion>.
     const instanceTypes = rgds.map((r) => `${r.obj.spec.schema.group ?? 'kro.run'}/${r.obj.spec.schema.apiVersion}/${r.obj.spec.schema.kind}`);
