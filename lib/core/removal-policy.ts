@@ -117,15 +117,25 @@ export function applyRemovalPolicy(obj: ApiObject, policy: RemovalPolicy): void 
  * `applyRemovalPolicy(obj, RemovalPolicy.DESTROY)` to opt out. Returns whether it did.
  */
 export function retainStatefulByDefault(obj: ApiObject): boolean {
-  if (removalPolicyOf(obj) !== undefined || !isStatefulKind(obj.apiVersion, obj.kind)) return false;
-  // The GitOps engines' markers (Flux prune, Argo CD Delete= / Prune=), ASO's reconcile policy.
-  if (hasGitOpsRemovalMarker(obj) || annotationsOf(obj)[ASO_RECONCILE_POLICY_ANNOTATION] !== undefined) return false;
-  const spec = (obj as unknown as { props?: { spec?: { managementPolicies?: unknown } } }).props?.spec;
-  if (spec?.managementPolicies !== undefined) return false;
-  if (patchedPaths(obj).some((p) => p === '/spec/managementPolicies' || p === '/metadata/annotations/serviceoperator.azure.com~1reconcile-policy')) return false;
-  if (isCrossplaneManagedGroup(groupOf(obj.apiVersion)) && (spec === undefined || typeof spec !== 'object')) return false;
+  if (!isStatefulKind(obj.apiVersion, obj.kind) || decidesOwnRemoval(obj)) return false;
   applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
   return true;
+}
+
+/**
+ * Whether something decided the object's removal: an {@link applyRemovalPolicy} call, or a marker
+ * on the object itself (Flux `prune`, Argo CD `Delete=` / `Prune=` sync options, ASO
+ * `reconcile-policy`, Crossplane `spec.managementPolicies`), in its props or set by a JSON patch.
+ * An upjet object whose spec is not plain data (a Lazy) counts as deciding (it cannot be patched).
+ */
+export function decidesOwnRemoval(obj: ApiObject): boolean {
+  if (removalPolicyOf(obj) !== undefined) return true;
+  // The GitOps engines' markers (Flux prune, Argo CD Delete= / Prune=), ASO's reconcile policy.
+  if (hasGitOpsRemovalMarker(obj) || annotationsOf(obj)[ASO_RECONCILE_POLICY_ANNOTATION] !== undefined) return true;
+  const spec = (obj as unknown as { props?: { spec?: { managementPolicies?: unknown } } }).props?.spec;
+  if (spec?.managementPolicies !== undefined) return true;
+  if (patchedPaths(obj).some((p) => p === '/spec/managementPolicies' || p === '/metadata/annotations/serviceoperator.azure.com~1reconcile-policy')) return true;
+  return isCrossplaneManagedGroup(groupOf(obj.apiVersion)) && (spec === undefined || typeof spec !== 'object');
 }
 
 /** Flux's per-object force annotation: kustomize-controller recreates the object as `spec.force` would. */
@@ -351,6 +361,31 @@ export const STATEFUL_PARENT_KINDS: ReadonlyMap<string, string> = new Map([
 /** The stateful parent kind (`<group>/<Kind>`) of an apiVersion/kind pair, if it is part of one ({@link STATEFUL_PARENT_KINDS}). */
 export function statefulParentKind(apiVersion: string, kind: string): string | undefined {
   return STATEFUL_PARENT_KINDS.get(`${groupOf(apiVersion)}/${kind}`);
+}
+
+const STATEFUL_PARENTS: ReadonlySet<string> = new Set(STATEFUL_PARENT_KINDS.values());
+
+/** Whether `<group>/<kind>` is the parent kind of parts in {@link STATEFUL_PARENT_KINDS} (a cluster of node pools). */
+export function isStatefulParentKind(groupKind: string): boolean {
+  return STATEFUL_PARENTS.has(groupKind);
+}
+
+/**
+ * The stateful parent an object of the app names, read from its props without rendering it
+ * (`<group>/<Kind>`, namespace, name): an ASO agent pool's `spec.owner` (in its namespace), an
+ * upjet node pool's `spec.forProvider.kubernetesClusterIdRef` (in its namespace for the
+ * namespaced `.m` group). Undefined for other kinds, or a parent named otherwise (an ARM id).
+ */
+export function statefulParentOf(obj: ApiObject): { readonly kind: string; readonly namespace: string; readonly name: string } | undefined {
+  const kind = statefulParentKind(obj.apiVersion, obj.kind);
+  if (kind === undefined) return undefined;
+  const spec = (obj as unknown as { props?: { spec?: Record<string, any> } }).props?.spec;
+  if (!spec || typeof spec !== 'object') return undefined;
+  const group = groupOf(obj.apiVersion);
+  const name = group.endsWith('.azure.com') ? spec.owner?.name : spec.forProvider?.kubernetesClusterIdRef?.name;
+  if (typeof name !== 'string' || name === '') return undefined;
+  const namespaced = group.endsWith('.azure.com') || group.endsWith('.m.upbound.io');
+  return { kind, namespace: namespaced ? obj.metadata.namespace ?? '' : '', name };
 }
 
 /** The stateful kinds (`group/Kind`, sorted) of the API groups `inGroup` accepts. */

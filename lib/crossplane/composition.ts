@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Composition as CompositionL1, CompositionSpecMode } from '../../imports/crossplane/apiextensions.crossplane.io';
 import { checkString, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference, ObjectRef } from '../core/references';
-import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, RemovalPolicy, statefulParentKind, removalPolicyAnnotations, removalPolicyOf, dropGitOpsEngineAnnotations } from '../core/removal-policy';
+import { CROSSPLANE_MANAGEMENT_POLICIES, isCrossplaneManagedGroup, isStatefulKind, isStatefulParentKind, RemovalPolicy, statefulParentKind, removalPolicyAnnotations, removalPolicyOf, dropGitOpsEngineAnnotations } from '../core/removal-policy';
 import { SchemaRegistry } from '../core/validation';
 import { groupOf } from '../core/validation/metadata';
 import { checkFieldPath, parseFieldPath } from './field-path';
@@ -315,14 +315,14 @@ export class PatchAndTransformStep {
     // A node pool of a retained cluster of the composition is retained with it (its deletion
     // drains and deletes the nodes running the cluster's workloads); the other way round below.
     const parent = statefulParentKind(apiVersion, kind);
-    const composed = [...c._composedEntries(), ...this.resources];
-    const retainedParent = parent !== undefined && composed.some((e) => `${groupOf(e.apiVersion)}/${e.kind}` === parent && e.policy === RemovalPolicy.RETAIN);
+    const composed = () => [...c._composedEntries(), ...this.resources];
+    const retainedParent = parent !== undefined && composed().some((e) => `${groupOf(e.apiVersion)}/${e.kind}` === parent && e.policy === RemovalPolicy.RETAIN);
     const policy = props.removalPolicy ?? fromBase.removalPolicy ?? (isStatefulKind(apiVersion, kind) || retainedParent ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
     if (!Object.values(RemovalPolicy).includes(policy)) throw propError(c, `${prop}.removalPolicy`, `"${String(policy)}" is not a RemovalPolicy`);
     applyBasePolicy(base, policy);
-    if (policy === RemovalPolicy.RETAIN) {
-      const self = `${groupOf(apiVersion)}/${kind}`;
-      for (const e of composed) {
+    const self = `${groupOf(apiVersion)}/${kind}`;
+    if (policy === RemovalPolicy.RETAIN && isStatefulParentKind(self)) {
+      for (const e of composed()) {
         if (e.defaultPolicy && e.policy !== RemovalPolicy.RETAIN && statefulParentKind(e.apiVersion, e.kind) === self) {
           applyBasePolicy(e.base, RemovalPolicy.RETAIN);
           e.policy = RemovalPolicy.RETAIN;

@@ -271,6 +271,34 @@ describe('Namespaces are checked against every repo of the app', () => {
     expect(annotations('platform/explicit/secret-aso-credential.yaml')).toBeUndefined();
   });
 
+  test('an L1 or raw node pool of a retained cluster is retained with it (ASO owner, upjet kubernetesClusterIdRef); not of a DESTROY cluster or one of another namespace; a decision of its own wins', () => {
+    const app = newApp(tmp());
+    const platform = new Repo(app, 'platform');
+    const apps = platform.folder('apps', { namespace: 'apps' });
+    const data = platform.folder('data', { namespace: 'data' });
+    const aks = (folder: Construct, name: string) => new ApiObject(folder, `aks-${name}`, { apiVersion: 'containerservice.azure.com/v1api20250801', kind: 'ManagedCluster', metadata: { name }, spec: { location: 'westeurope' } });
+    const pool = (folder: Construct, name: string, owner: string) => new ApiObject(folder, `pool-${name}`, { apiVersion: 'containerservice.azure.com/v1api20250801', kind: 'ManagedClustersAgentPool', metadata: { name }, spec: { owner: { name: owner }, vmSize: 'Standard_D4s_v5' } });
+    aks(apps, 'kept');
+    unretained(aks(apps, 'gone'));
+    pool(apps, 'kept-user', 'kept');
+    pool(apps, 'gone-user', 'gone');
+    pool(data, 'elsewhere', 'kept');
+    applyRemovalPolicy(pool(apps, 'kept-gpu', 'kept'), RemovalPolicy.DESTROY);
+    pool(apps, 'kept-manage', 'kept').metadata.addAnnotation('serviceoperator.azure.com/reconcile-policy', 'manage');
+    new ApiObject(apps, 'xaks', { apiVersion: 'containerservice.azure.m.upbound.io/v1beta1', kind: 'KubernetesCluster', metadata: { name: 'xkept' }, spec: { forProvider: { location: 'westeurope' } } });
+    new ApiObject(apps, 'xpool', { apiVersion: 'containerservice.azure.m.upbound.io/v1beta1', kind: 'KubernetesClusterNodePool', metadata: { name: 'xuser' }, spec: { forProvider: { vmSize: 'Standard_D4s_v5', kubernetesClusterIdRef: { name: 'xkept' } } } });
+    const rendered = Testing.render(app);
+    const doc = (file: string) => rendered[`platform/${file}`][0];
+    const RETAINED = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+    expect(doc('apps/managedclustersagentpool-kept-user.yaml').metadata.annotations).toEqual({ ...RETAINED, 'serviceoperator.azure.com/reconcile-policy': 'detach-on-delete' });
+    expect(doc('apps/managedclustersagentpool-gone-user.yaml').metadata.annotations).toBeUndefined();
+    expect(doc('data/managedclustersagentpool-elsewhere.yaml').metadata.annotations).toBeUndefined();
+    expect(doc('apps/managedclustersagentpool-kept-gpu.yaml').metadata.annotations).toEqual({ 'serviceoperator.azure.com/reconcile-policy': 'manage' });
+    expect(doc('apps/managedclustersagentpool-kept-manage.yaml').metadata.annotations).toEqual({ 'serviceoperator.azure.com/reconcile-policy': 'manage' });
+    expect(doc('apps/kubernetesclusternodepool-xuser.yaml').metadata.annotations).toEqual(RETAINED);
+    expect(doc('apps/kubernetesclusternodepool-xuser.yaml').spec.managementPolicies).toEqual(['Observe', 'Create', 'Update', 'LateInitialize']);
+  });
+
   test('what applies to a retained CAPI cluster through its kubeconfig is retained with it (Kustomizations default to deletionPolicy Orphan); not for a DESTROY cluster, another namespace or cluster; a policy of its own wins', () => {
     const app = newApp(tmp());
     const repo = new Repo(app, 'platform', { url: 'https://example.com/platform' });

@@ -8,7 +8,8 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { providedBy, referencesOf, type ObjectRef } from '../../core/references';
-import { applyRemovalPolicy, forcedKeptProblems, hasGitOpsRemovalMarker, RemovalPolicy, removalPolicyOf, retainedByGitOps, retainStatefulByDefault, secretsNeededBy } from '../../core/removal-policy';
+import { applyRemovalPolicy, decidesOwnRemoval, forcedKeptProblems, RemovalPolicy, retainedByGitOps, retainStatefulByDefault, secretsNeededBy, statefulParentOf, isStatefulParentKind } from '../../core/removal-policy';
+import { groupOf } from '../../core/validation/metadata';
 import { isClusterScoped } from '../../core/kinds';
 import { fluxSpecPath, kubeConfigCluster } from '../../core/flux-build';
 import { isKustomization } from '../../flux/build-size';
@@ -168,8 +169,9 @@ export function collect(input: CollectInput): FolderGroups {
   // A Secret a controller needs to reconcile or delete what it manages is retained (before the
   // Namespaces: a retained Secret holds its namespace too).
   retainSecretsControllersNeed(byFolder, clusters);
-  // What applies to a retained cluster through its kubeconfig is retained with it.
+  // What applies to a retained cluster through its kubeconfig is retained with it, and its node pools.
   retainRemoteAppliersOfRetainedClusters(byFolder, clusters);
+  retainPartsOfRetainedParents(byFolder, clusters);
   // A Namespace holding retained objects is retained too: its deletion would take them along.
   retainNamespacesHoldingRetained(input.root, input.repos, byFolder, clusters);
   return { repos, byFolder, objectCount, children, childFolders, clusters, references, provided, optOuts: baselineEntries(constructs) };
@@ -210,8 +212,24 @@ function retainWhereNeeded(byFolder: ReadonlyMap<Folder, readonly ApiObject[]>, 
     }
   }
   for (const { obj, key } of candidates) {
-    if (needed.has(key) && removalPolicyOf(obj) === undefined && !hasGitOpsRemovalMarker(obj)) applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
+    if (needed.has(key) && !decidesOwnRemoval(obj)) applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
   }
+}
+
+/**
+ * Gives each part of a stateful parent ({@link statefulParentOf}: an L1 or raw node pool) that
+ * decides nothing of its own removal `RETAIN` when its parent, on the same cluster, is retained
+ * ({@link retainedByGitOps}): removing a retained AKS cluster from the app with its pools keeps the
+ * cluster, and the pools deleted with it drain and delete the nodes running its workloads. The
+ * library's constructs decide it themselves (`AgentPool`, `AksCluster`; Composition bases).
+ */
+function retainPartsOfRetainedParents(byFolder: ReadonlyMap<Folder, readonly ApiObject[]>, clusters: ReadonlyMap<Folder, string>): void {
+  retainWhereNeeded(byFolder, clusters, (o) => {
+    const parent = statefulParentOf(o);
+    if (parent) return { candidate: `${parent.kind}\u0000${parent.namespace}\u0000${parent.name}` };
+    const group = groupOf(o.apiVersion);
+    return isStatefulParentKind(`${group}/${o.kind}`) && retainedByGitOps(o) ? { needs: [`${group}/${o.kind}\u0000${o.metadata.namespace ?? ''}\u0000${o.name}`] } : {};
+  });
 }
 
 /**
@@ -310,7 +328,7 @@ function retainNamespacesHoldingRetained(root: IConstruct, repos: readonly Repo[
   }
   if (retainedIn.size > 0 && flux.kustomizations.length > 0) heldByTargetNamespaces(root, repos, flux, retainedIn, held);
   for (const { obj, cluster } of namespaces) {
-    if (held.has(`${cluster}\u0000${obj.name}`) && removalPolicyOf(obj) === undefined && !hasGitOpsRemovalMarker(obj)) applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
+    if (held.has(`${cluster}\u0000${obj.name}`) && !decidesOwnRemoval(obj)) applyRemovalPolicy(obj, RemovalPolicy.RETAIN);
   }
 }
 
