@@ -60,16 +60,20 @@ export function argocdPlatform(app: GitOpsApp): Repo {
     subscriptionId: GUID,
     tenantId: GUID,
   });
-  new Application(entry, 'crossplane', { name: 'crossplane-azure', project: platform, source: crossplane, syncWave: -1 });
+  // No sync wave for child Applications here: nothing in the root's later waves needs them, and
+  // with Application health checks a child's wave would hold the root's whole sync until the
+  // Provider is healthy (it is Degraded while it unpacks).
+  new Application(entry, 'crossplane', { name: 'crossplane-azure', project: platform, source: crossplane });
 
   // --- capi2argo-cluster-operator: Argo CD cluster Secrets from CAPI kubeconfig Secrets -------
   new Application(entry, 'capi2argo', {
     name: 'capi2argo-cluster-operator',
     project: platform,
-    source: { ...CAPI2ARGO_CHART, values: { argoCDNamespace: 'argocd' } },
+    // Only the fleet's kubeconfig Secrets: the operator names Argo CD clusters from the kubeconfig,
+    // so a Cluster in any other namespace could take over or shadow a fleet cluster's entry.
+    source: { ...CAPI2ARGO_CHART, values: { argoCDNamespace: 'argocd', allowedNamespaces: FLEET_NAMESPACE } },
     destination: { namespace: 'capi2argo-system' },
     createNamespace: true,
-    syncWave: -1,
   });
 
   // --- The fleet ------------------------------------------------------------------------------

@@ -141,7 +141,12 @@ export function platformGitops(app: GitOpsApp): void {
     install: { crds: 'Create' },
     upgrade: { crds: 'CreateReplace' },
     installsCrds: ['monitoring.coreos.com'],
-    values: { prometheus: { prometheusSpec: { retention: '7d' } }, grafana: { enabled: true } },
+    // Teams write PodMonitors in their namespaces (the tenant role has no ServiceMonitors): a
+    // team's monitor selects its own namespace only.
+    values: {
+      prometheus: { prometheusSpec: { retention: '7d', ignoreNamespaceSelectors: true } },
+      grafana: { enabled: true },
+    },
   });
   const kedaRepo = new HelmRepository(controllers, 'keda-repo', { name: 'kedacore', url: 'https://kedacore.github.io/charts' });
   new HelmRelease(controllers, 'keda', {

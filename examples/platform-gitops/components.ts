@@ -84,7 +84,9 @@ function platformBase(repo: Repo): PlatformBase {
         email: 'platform@contoso.com',
         server: 'https://acme-staging-v02.api.letsencrypt.org/directory',
         privateKeySecretRef: { name: 'letsencrypt-account-key' },
-        solvers: [{ http01: { ingress: { ingressClassName: 'nginx' } } }],
+        // ClusterIP: the default solver Service is a NodePort, which tenant namespaces refuse
+        // (TenantServicePolicy, quota), so tenants' certificates would never issue.
+        solvers: [{ http01: { ingress: { ingressClassName: 'nginx', serviceType: 'ClusterIP' } } }],
       },
     },
   });

@@ -9,7 +9,7 @@ import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { ARGOCD_CASCADE_FINALIZER } from '../safety/protection';
 import { FluxDuration } from '../flux/common';
-import { IAppProject } from './app-project';
+import { AppProject, IAppProject } from './app-project';
 import { ArgoObjectProps, argoIdentity, argoImportProps, ARGOCD_API_VERSION, ARGOCD_GROUP, ClusterTarget, isKubeconfigCluster, renderCluster, subscriptionAnnotations, SYNC_WAVE_ANNOTATION } from './common';
 import { isRegistered } from './registration';
 import { applySyncWaves, deployedFolders, earlyProvisioningProblems, installsKinds, objectsOf, protectedObjects } from './sync-waves';
@@ -50,6 +50,15 @@ export interface SyncRetry {
   readonly factor?: number;
   /** Longest backoff. @default '3m' */
   readonly maxBackoff?: FluxDuration;
+  /**
+   * Retry with the newest revision instead of the one that failed (`refresh`, Argo CD 3.2+).
+   * Without it a sync that can never succeed is retried on its own revision, and auto-sync starts
+   * nothing while that operation runs, so with unlimited retries the commit that fixes it is
+   * never deployed (argoproj/argo-cd#11494; `controller/appcontroller.go` keeps the operation's
+   * revision unless `Retry.Refresh`).
+   * @default true when the limit is negative (unlimited), else false
+   */
+  readonly refresh?: boolean;
 }
 
 /** Props of an {@link Application}. */
@@ -86,6 +95,13 @@ export interface ApplicationProps extends ArgoObjectProps {
   readonly syncOptions?: string[];
   /** Create the destination namespace (`CreateNamespace=true`). @default false */
   readonly createNamespace?: boolean;
+  /**
+   * Labels and annotations of the namespace `createNamespace` creates
+   * (`syncPolicy.managedNamespaceMetadata`: Argo CD sets them on the namespace it creates and
+   * keeps them there). Only with `createNamespace`.
+   * @default - none
+   */
+  readonly managedNamespaceMetadata?: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
   /**
    * The Application's own sync wave (`argocd.argoproj.io/sync-wave`), when an app of apps
    * deploys it.
@@ -184,7 +200,29 @@ export class Application extends PlatformResource implements IApplication {
     }
     for (const o of props.syncOptions ?? []) this.addSyncOption(o);
     if (props.createNamespace) this.addSyncOption('CreateNamespace=true');
+    const nsMetadata = props.managedNamespaceMetadata;
+    if (nsMetadata && !props.createNamespace) throw propError(this, 'managedNamespaceMetadata', 'is set without createNamespace: Argo CD only sets it on a namespace it creates (CreateNamespace=true)');
+    const sortedRecord = (r: Record<string, string> | undefined) => (r && Object.keys(r).length > 0 ? Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))) : undefined);
+    const managedNamespaceMetadata = nsMetadata && (nsMetadata.labels || nsMetadata.annotations)
+      ? { ...(sortedRecord(nsMetadata.labels) ? { labels: sortedRecord(nsMetadata.labels) } : {}), ...(sortedRecord(nsMetadata.annotations) ? { annotations: sortedRecord(nsMetadata.annotations) } : {}) }
+      : undefined;
     if (props.syncWave !== undefined && !Number.isInteger(props.syncWave)) throw propError(this, 'syncWave', `${props.syncWave} must be an integer`);
+    if (props.syncWave !== undefined && props.syncWave < 0 && props.project instanceof AppProject) {
+      // A project synced after its Application: the Application is invalid (health Unknown) until
+      // its project exists or allows it, and with Application health checks the parent waits on
+      // it for ever, before the later wave that would fix the project (argo-cd
+      // controller/appcontroller.go refreshAppConditions; gitops-engine sync_context.go). So the
+      // project goes no later than its earliest Application's wave.
+      const project = props.project;
+      const wave = props.syncWave;
+      this.node.addValidation({
+        validate: () => {
+          const current = Number(project.apiObject.metadata.toJson().annotations?.[SYNC_WAVE_ANNOTATION] ?? 0);
+          if (!(current <= wave)) project.apiObject.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(wave));
+          return [];
+        },
+      });
+    }
     // Checked now; the limit's default is known once the deployed folders are (see `installs`).
     if (props.retry !== false) renderRetry(this, props.retry ?? {});
     const annotations = {
@@ -241,6 +279,7 @@ export class Application extends PlatformResource implements IApplication {
           const syncPolicy: l1.ApplicationSpecSyncPolicy = {
             ...(automated ? { automated: { prune: props.prune ?? protectedObjects(folders()).length === 0, selfHeal: props.selfHeal ?? true } } : {}),
             ...(options.length ? { syncOptions: [...new Set(options)] } : {}),
+            ...(managedNamespaceMetadata && Object.keys(managedNamespaceMetadata).length > 0 ? { managedNamespaceMetadata } : {}),
             ...(retry ? { retry } : {}),
           };
           return {
@@ -305,6 +344,7 @@ export function renderRetry(scope: Construct, r: SyncRetry, defaultLimit = 5, pr
   if (!Number.isInteger(limit)) throw propError(scope, `${prop}.limit`, `${limit} must be an integer`);
   const factor = r.factor ?? 2;
   if (!Number.isInteger(factor) || factor < 1) throw propError(scope, `${prop}.factor`, `${factor} must be an integer of at least 1`);
+  const refresh = r.refresh ?? limit < 0;
   return {
     limit,
     backoff: {
@@ -312,5 +352,6 @@ export function renderRetry(scope: Construct, r: SyncRetry, defaultLimit = 5, pr
       factor,
       maxDuration: goDuration(scope, `${prop}.maxBackoff`, r.maxBackoff ?? '3m'),
     },
+    ...(refresh ? { refresh: true } : {}),
   };
 }

@@ -1,7 +1,9 @@
 import { ENTRA_OBJECT_ID } from '../core/azure-roles';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { recordOptOut } from '../core/baseline';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
+import { POD_SECURITY_AUDIT_LABEL, POD_SECURITY_ENFORCE_LABEL, POD_SECURITY_WARN_LABEL, PodSecurityLevel } from '../core/pod-security';
 import { TENANT_POLICY_LABEL, TENANT_POLICY_VALUE } from '../flux/tenant-policy';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
@@ -32,7 +34,7 @@ export function teamNamespaceResources(options: { readonly allowServices?: boole
     ['networking.k8s.io', 'Ingress'], ['networking.k8s.io', 'NetworkPolicy'],
     ['bitnami.com', 'SealedSecret'],
     ['keda.sh', 'ScaledJob'], ['keda.sh', 'ScaledObject'], ['keda.sh', 'TriggerAuthentication'],
-    ['monitoring.coreos.com', 'PodMonitor'], ['monitoring.coreos.com', 'PrometheusRule'], ['monitoring.coreos.com', 'ServiceMonitor'],
+    ['monitoring.coreos.com', 'PodMonitor'], ['monitoring.coreos.com', 'PrometheusRule'],
   ];
   return kinds.map(([group, kind]) => ({ group, kind }));
 }
@@ -79,6 +81,15 @@ export interface TeamProjectProps {
   readonly allowServices?: boolean;
   /** Namespace of Argo CD. @default 'argocd' */
   readonly argoCdNamespace?: string;
+  /**
+   * The Pod Security Standards level enforced in the team's namespace (label
+   * `pod-security.kubernetes.io/enforce`; `warn` and `audit` are `restricted`), as on a Flux
+   * `Tenant`: without it the namespace gets the cluster's default, `privileged` on AKS, and a
+   * team that may create Deployments can run privileged pods with the host's namespaces.
+   * `privileged` is recorded as an opt-out of the secure baseline.
+   * @default 'baseline'
+   */
+  readonly podSecurity?: PodSecurityLevel;
 }
 
 
@@ -121,6 +132,18 @@ export class TeamProject extends Construct {
       ? (props.alertTriggers ?? ['on-sync-failed', 'on-health-degraded']).map((trigger) => ({ trigger, service: 'teams', recipients: [props.teamsChannel!] }))
       : [];
     const createsNamespace = clusters.some((c) => !c.namespaceFolder);
+    const podSecurity = props.podSecurity ?? 'baseline';
+    if (!['privileged', 'baseline', 'restricted'].includes(podSecurity)) throw propError(this, 'podSecurity', `must be privileged, baseline or restricted (got "${podSecurity}")`);
+    if (podSecurity === 'privileged') recordOptOut(this, 'team.podSecurity', 'privileged', 'the team can run privileged pods with the host\'s namespaces and filesystem');
+    // The same labels on the Namespace whoever creates it: the platform's folder, or the team's
+    // Application (managedNamespaceMetadata), so the Service policy and Pod Security apply either way.
+    const namespaceLabels = {
+      [POD_SECURITY_AUDIT_LABEL]: 'restricted',
+      [POD_SECURITY_ENFORCE_LABEL]: podSecurity,
+      [POD_SECURITY_WARN_LABEL]: 'restricted',
+      [TEAM_LABEL]: this.name,
+      [TENANT_POLICY_LABEL]: TENANT_POLICY_VALUE,
+    };
     this.project = new AppProject(this, 'Project', {
       name: this.name,
       namespace: props.argoCdNamespace,
@@ -142,7 +165,7 @@ export class TeamProject extends Construct {
       if (c.namespaceFolder) {
         const id = `TeamNamespace-${ns}`;
         if (!c.namespaceFolder.node.tryFindChild(id)) {
-          new ApiObject(c.namespaceFolder, id, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { [TEAM_LABEL]: this.name, [TENANT_POLICY_LABEL]: TENANT_POLICY_VALUE } } });
+          new ApiObject(c.namespaceFolder, id, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: namespaceLabels } });
         }
       }
       this.applications.push(new Application(this, `App-${clusterName}`, {
@@ -153,6 +176,7 @@ export class TeamProject extends Construct {
         source: props.source,
         destination: { cluster: c.cluster, namespace: ns },
         createNamespace: !c.namespaceFolder,
+        ...(c.namespaceFolder ? {} : { managedNamespaceMetadata: { labels: namespaceLabels } }),
         // The namespace comes from another Application, and Argo CD orders nothing across
         // Applications: a new team's first syncs fail ("namespace not found") until the platform's
         // Application has synced it (its next poll: up to 3 minutes), and after the last retry

@@ -12,4 +12,5 @@ export * from './resource';
 export * from './secret';
 export * from './environment';
 export * from './progress';
+export * from './pod-security';
 export { usePlus, resolvePlus, SUPPORTED_PLUS_LINES, type ResolvedPlus } from './plus';

@@ -3,6 +3,9 @@ import { Construct } from 'constructs';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
 import { PlatformResource } from '../core/resource';
+import { allConstructs } from '../core/synth-pass';
+import { nearestFolder } from './placement';
+import { rbacClusterOf, sameCluster } from './tenant-rbac';
 
 /**
  * The label {@link Tenant} writes on its namespace (value {@link TENANT_POLICY_VALUE}) and the
@@ -129,7 +132,36 @@ export class TenantServicePolicy extends AdmissionPolicyPair {
       },
       binding: { validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { [TENANT_POLICY_LABEL]: TENANT_POLICY_VALUE } } } },
     }));
+    this.node.addValidation({ validate: () => nodePortSolverProblems(this) });
   }
+}
+
+/**
+ * ACME ClusterIssuers of the policy's cluster whose HTTP-01 ingress solver leaves `serviceType`
+ * unset: cert-manager then creates the solver's Service as a NodePort in the namespace of the
+ * Certificate (cert-manager `pkg/issuer/acme/http/service.go` `buildService`; API: "If unset,
+ * defaults to NodePort"), which the policy refuses in tenant namespaces, so a tenant's
+ * certificate never issues.
+ */
+function nodePortSolverProblems(policy: TenantServicePolicy): string[] {
+  const root = policy.node.root;
+  const cluster = rbacClusterOf(root, nearestFolder(policy));
+  const problems: string[] = [];
+  for (const c of allConstructs(root)) {
+    if (!(c instanceof ApiObject) || c.kind !== 'ClusterIssuer' || !c.apiVersion.startsWith('cert-manager.io/')) continue;
+    if (!sameCluster(cluster, rbacClusterOf(root, nearestFolder(c)))) continue;
+    const solvers = (c.toJson().spec?.acme?.solvers ?? []) as Array<Record<string, any>>;
+    solvers.forEach((s, i) => {
+      const ingress = s?.http01?.ingress;
+      if (ingress && ingress.serviceType !== 'ClusterIP') {
+        problems.push(
+          `${c.node.path}: ClusterIssuer/${c.name}: spec.acme.solvers[${i}].http01.ingress.serviceType: ${ingress.serviceType === undefined ? 'unset, so cert-manager creates' : `${ingress.serviceType} makes cert-manager create`} ` +
+            `the HTTP-01 solver Service as a NodePort in the Certificate's namespace, which this ValidatingAdmissionPolicy ("${policy.name}") refuses in tenant namespaces, so a tenant's certificate never issues; set serviceType: ClusterIP`,
+        );
+      }
+    });
+  }
+  return problems;
 }
 
 /** What synth binds when it evaluates the policy's CEL against a tenant's Service (see {@link checkTenantService}). */

@@ -59,7 +59,7 @@ export function rbacClusterOf(root: IConstruct, folder: Folder | undefined): str
 }
 
 /** Whether objects of clusters `a` and `b` ({@link rbacClusterOf}) may be on the same cluster. */
-function sameCluster(a: string, b: string): boolean {
+export function sameCluster(a: string, b: string): boolean {
   return a === '' || b === '' || a === b;
 }
 

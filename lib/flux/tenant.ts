@@ -2,6 +2,7 @@ import { ENTRA_OBJECT_ID } from '../core/azure-roles';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { recordOptOut } from '../core/baseline';
+import { POD_SECURITY_AUDIT_LABEL, POD_SECURITY_ENFORCE_LABEL, POD_SECURITY_WARN_LABEL, PodSecurityLevel, podSecurityViolations, podTemplatePath } from '../core/pod-security';
 import { FLUX_FORCE_ANNOTATION } from '../core/removal-policy';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { isClusterScoped, pluralOf, rulesAllow } from '../core/kinds';
@@ -51,7 +52,13 @@ const RO = ['get', 'list', 'watch'];
  * - Workloads, config, Services, autoscaling, disruption budgets, network policies (additive: a
  *   team can open its own pods, never another namespace's; the platform's default-deny is kept
  *   from the team by the {@link TenantGuardrailPolicy}, as RBAC cannot leave one object out), Ingresses (through the shared ingress
- *   controller), SealedSecrets, KEDA scalers and Prometheus monitors.
+ *   controller), SealedSecrets, KEDA scalers, PodMonitors and PrometheusRules.
+ * - **No ServiceMonitors.** A ServiceMonitor endpoint may name a `bearerTokenFile`, which the
+ *   shared Prometheus reads from its own filesystem and sends to the target: a team pointing one at
+ *   its own pod receives Prometheus's ServiceAccount token, which reads every pod of the cluster
+ *   (prometheus-operator API, `arbitraryFSAccessThroughSMs`). PodMonitor endpoints have no file
+ *   fields. Grant ServiceMonitors with a ClusterRole of your own once the Prometheus denies
+ *   arbitrary filesystem access (`arbitraryFSAccessThroughSMs: { deny: true }`).
  */
 export function tenantRoleRules(options: { readonly allowServices?: boolean } = {}): Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> {
   const services = options.allowServices ?? true;
@@ -59,6 +66,8 @@ export function tenantRoleRules(options: { readonly allowServices?: boolean } = 
     { apiGroups: [''], resources: ['configmaps', 'persistentvolumeclaims', 'serviceaccounts', ...(services ? ['services'] : [])], verbs: RW },
     { apiGroups: [''], resources: ['events', 'limitranges', 'pods', 'pods/log', 'resourcequotas', ...(services ? [] : ['services'])], verbs: RO },
     { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: RW },
+    // `kubectl scale` writes the scale subresource, which RBAC authorizes on its own.
+    { apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['get', 'update', 'patch'] },
     { apiGroups: ['apps'], resources: ['replicasets'], verbs: RO },
     { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: RW },
     { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: RW },
@@ -66,7 +75,7 @@ export function tenantRoleRules(options: { readonly allowServices?: boolean } = 
     { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: RW },
     { apiGroups: ['bitnami.com'], resources: ['sealedsecrets'], verbs: RW },
     { apiGroups: ['keda.sh'], resources: ['scaledjobs', 'scaledobjects', 'triggerauthentications'], verbs: RW },
-    { apiGroups: ['monitoring.coreos.com'], resources: ['podmonitors', 'prometheusrules', 'servicemonitors'], verbs: RW },
+    { apiGroups: ['monitoring.coreos.com'], resources: ['podmonitors', 'prometheusrules'], verbs: RW },
     // Why the team's sync fails: read, never write.
     { apiGroups: ['kustomize.toolkit.fluxcd.io'], resources: ['kustomizations'], verbs: RO },
     { apiGroups: ['source.toolkit.fluxcd.io'], resources: ['gitrepositories', 'helmrepositories', 'ocirepositories'], verbs: RO },
@@ -237,6 +246,19 @@ export interface TenantProps {
    */
   readonly servicePolicy?: boolean;
   /**
+   * The Pod Security Standards level Pod Security Admission enforces in the namespace (label
+   * `pod-security.kubernetes.io/enforce`); `warn` and `audit` are `restricted`, so the team sees
+   * on every apply what the strictest level would refuse. Without it a namespace gets the
+   * cluster's default, `privileged` on AKS: a team that may create Deployments could then run a
+   * privileged pod with the host's namespaces and root filesystem, and so act as the node (and
+   * every pod on it, the Flux controllers included). Synth checks the pod templates of the
+   * tenant's folders against it (the API server admits a Deployment that breaks it, with a
+   * warning, and its ReplicaSet then creates no Pod). `privileged` is recorded as an opt-out of
+   * the secure baseline.
+   * @default 'baseline'
+   */
+  readonly podSecurity?: PodSecurityLevel;
+  /**
    * Emit the {@link TenantServicePolicy} in this folder (once per folder). Set false when another
    * folder of the same cluster already emits it.
    * @default true when `servicePolicy` is on
@@ -332,6 +354,8 @@ export class Tenant extends Construct {
   public readonly secretNames: readonly string[];
   /** Whether the namespace carries the Service policy label. */
   public readonly servicePolicy: boolean;
+  /** The Pod Security Standards level enforced in the namespace. */
+  public readonly podSecurity: PodSecurityLevel;
   /** The namespace's ResourceQuota, unless switched off. */
   public readonly resourceQuota?: ApiObject;
   /** The namespace's LimitRange, unless switched off. */
@@ -354,10 +378,18 @@ export class Tenant extends Construct {
     this.servicePolicy = props.servicePolicy ?? true;
     if (!this.servicePolicy) recordOptOut(this, 'tenant.servicePolicy', 'false', 'LoadBalancer and NodePort Services are not refused in the namespace');
 
+    this.podSecurity = props.podSecurity ?? 'baseline';
+    if (!['privileged', 'baseline', 'restricted'].includes(this.podSecurity)) throw propError(this, 'podSecurity', `must be privileged, baseline or restricted (got "${this.podSecurity}")`);
+    if (this.podSecurity === 'privileged') recordOptOut(this, 'tenant.podSecurity', 'privileged', 'the team can run privileged pods with the host\'s namespaces and filesystem');
+    const podSecurityLabels = {
+      [POD_SECURITY_ENFORCE_LABEL]: this.podSecurity,
+      [POD_SECURITY_WARN_LABEL]: 'restricted',
+      [POD_SECURITY_AUDIT_LABEL]: 'restricted',
+    };
     this.namespaceObject = new ApiObject(this, 'Namespace', {
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name: ns, labels: { ...labels, ...(this.servicePolicy ? { [TENANT_POLICY_LABEL]: TENANT_POLICY_VALUE } : {}) } },
+      metadata: { name: ns, labels: { ...labels, ...podSecurityLabels, ...(this.servicePolicy ? { [TENANT_POLICY_LABEL]: TENANT_POLICY_VALUE } : {}) } },
     });
     new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: this.name, namespace: ns, labels } });
     const reconciler = [
@@ -540,6 +572,7 @@ export class Tenant extends Construct {
             continue;
           }
         }
+        if (podTemplatePath(c.apiVersion, c.kind) !== undefined) errors.push(...this.podSecurityProblems(c));
         if (c.apiVersion !== 'v1') continue;
         if (c.kind === 'Service' && this.servicePolicy) {
           const json = c.toJson();
@@ -591,6 +624,21 @@ export class Tenant extends Construct {
     }
     return `${c.node.path}: ${c.kind}/${ns}/${c.name}: ${who}, whose roles in the app (${roles}) do not allow ${on} (server-side apply needs create and patch): ` +
       `${fix}, or grant it to the ServiceAccount (checkPermissions: false if it is granted outside the app)`;
+  }
+
+  /**
+   * What Pod Security Admission refuses of `c`'s pod template at the namespace's enforced level: a
+   * Pod is refused on apply; a workload applies (with a warning) and its controller creates no Pod.
+   */
+  private podSecurityProblems(c: ApiObject): string[] {
+    const found = podSecurityViolations(c.toJson(), this.podSecurity);
+    if (found.length === 0) return [];
+    const ns = this.namespace;
+    const effect = c.kind === 'Pod'
+      ? 'the API server refuses the Pod, and the tenant\'s whole build with it'
+      : `the ${c.kind} applies with a warning, and its Pods are refused`;
+    return found.map((v) => `${c.node.path}: ${c.kind}/${ns}/${c.name}: ${v.field}: ${v.message}: namespace "${ns}" enforces Pod Security "${this.podSecurity}" (${POD_SECURITY_ENFORCE_LABEL}), so ${effect}; ` +
+      `change the pod spec, or set podSecurity on the tenant (${this.node.path})`);
   }
 
   /** Objects of the app that put an ASO credential in the tenant namespace. */

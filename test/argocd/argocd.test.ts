@@ -311,12 +311,31 @@ describe('sync waves', () => {
     new Application(mgmt, 'xp-no-waves', { name: 'xp-no-waves', project, source: repo.folder('crossplane-no-waves'), syncWaves: false });
     const out = Testing.render(app);
     const retry = (name: string) => out[`platform/clusters/mgmt/application-${name}.yaml`][0].spec.syncPolicy.retry;
-    expect(retry('xp')).toEqual({ limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
-    expect(retry('xp3').limit).toBe(3);
+    // Unlimited retries take the newest revision (refresh), so a fix commit is deployed.
+    expect(retry('xp')).toEqual({ limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' }, refresh: true });
+    expect(retry('xp3')).toEqual({ limit: 3, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
     expect(retry('plain').limit).toBe(5);
     // Without waves too: the kinds are still installed during the sync.
     expect(retry('xp-no-waves').limit).toBe(-1);
     expect(out['platform/clusters/mgmt/application-xp-no-waves.yaml'][0].spec.syncPolicy.syncOptions).toEqual(['SkipDryRunOnMissingResource=true']);
+  });
+});
+
+describe('projects and the waves of their Applications', () => {
+  test('a project is synced no later than its earliest Application (an Application before its project is invalid, and the parent waits on it)', () => {
+    const { app, repo, mgmt, project } = fixture();
+    new Application(mgmt, 'root', { name: 'root', project, source: mgmt });
+    for (const [name, wave] of [['a', -1], ['b', -3], ['c', 2]] as const) {
+      new Application(mgmt, name, { name, project, source: repo.folder(name), syncWave: wave });
+      new ApiObject(repo.folder(name), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'apps' } });
+    }
+    const out = Testing.render(app);
+    expect(out['platform/clusters/mgmt/appproject-apps.yaml'][0].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-3' });
+    // Applications at wave 0 or later leave the project at Argo CD's wave 0.
+    const later = fixture();
+    new Application(later.mgmt, 'c', { name: 'c', project: later.project, source: later.repo.folder('c'), syncWave: 2 });
+    new ApiObject(later.repo.folder('c'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'apps' } });
+    expect(Testing.render(later.app)['platform/clusters/mgmt/appproject-apps.yaml'][0].metadata.annotations).toBeUndefined();
   });
 });
 
@@ -746,8 +765,15 @@ describe('TeamProject', () => {
     expect(appObj.spec.destination).toEqual({ name: 'c-dev', namespace: 'team-alpha' });
     expect(appObj.spec.source).toEqual({ repoURL: 'https://github.com/contoso/team-alpha', path: 'deploy', targetRevision: 'main' });
     // Its namespace comes from the platform's Application (not ordered with this one): retried without limit.
-    expect(appObj.spec.syncPolicy.retry).toEqual({ limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
-    expect(out['platform/infrastructure/c-dev/namespace-team-alpha.yaml'][0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-alpha', labels: { 'platform.cdk8s.io/team': 'team-alpha', 'platform.cdk8s.io/tenant-policy': 'restricted' } } });
+    expect(appObj.spec.syncPolicy.retry).toEqual({ limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' }, refresh: true });
+    const NS_LABELS = {
+      'platform.cdk8s.io/team': 'team-alpha',
+      'platform.cdk8s.io/tenant-policy': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/warn': 'restricted',
+    };
+    expect(out['platform/infrastructure/c-dev/namespace-team-alpha.yaml'][0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-alpha', labels: NS_LABELS } });
     // The webhook URL is referenced from argocd-notifications-secret, never written.
     expect(teamsServiceConfig(['team-alpha'])).toEqual({ 'service.teams': 'recipientUrls:\n  team-alpha: $team-alpha-teams-url\n' });
   });
@@ -758,6 +784,17 @@ describe('TeamProject', () => {
     const out = Testing.render(app);
     expect(out['platform/clusters/mgmt/appproject-team-beta.yaml'][0].spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'team-beta' }]);
     expect(out['platform/clusters/mgmt/application-team-beta.yaml'][0].spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true']);
+    // The namespace Argo CD creates carries the same labels as one a platform folder creates:
+    // the Service policy's and Pod Security's.
+    expect(out['platform/clusters/mgmt/application-team-beta.yaml'][0].spec.syncPolicy.managedNamespaceMetadata).toEqual({
+      labels: {
+        'platform.cdk8s.io/team': 'team-beta',
+        'platform.cdk8s.io/tenant-policy': 'restricted',
+        'pod-security.kubernetes.io/audit': 'restricted',
+        'pod-security.kubernetes.io/enforce': 'baseline',
+        'pod-security.kubernetes.io/warn': 'restricted',
+      },
+    });
     expect(out['platform/clusters/mgmt/application-team-beta.yaml'][0].spec.syncPolicy.retry.limit).toBe(5);
   });
 

@@ -2,7 +2,7 @@
 // the team's Entra ID group, quota / limit range / default-deny network policy, and Secrets the
 // tenant identity cannot read.
 import { ApiObject } from 'cdk8s';
-import { addProvided, optOutsOf, Repo } from '../../lib';
+import { addProvided, GitOpsApp, optOutsOf, Repo } from '../../lib';
 import { evaluateCelExpression } from '../../lib/core/validation/cel';
 import {
   checkTenantService,
@@ -23,6 +23,7 @@ import { SEALED_CIPHERTEXT } from '../support/ciphertext';
 const GROUP = '5f1c8a9e-3b2d-4c6e-9f0a-1b2c3d4e5f60';
 const P = 'platform/clusters/mgmt/';
 const LABELS = { 'toolkit.fluxcd.io/tenant': 'team-a' };
+const POD_SECURITY = { 'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' };
 
 /** A tenant `team-a` in the platform repo and the team's own repo (same URL) with a `deploy` folder. */
 function teamFixture(tenantProps: Partial<ConstructorParameters<typeof Tenant>[2]> = {}) {
@@ -127,7 +128,7 @@ describe('Tenant guardrails', () => {
   test('defaults: labelled namespace, quota, limit range, default-deny network policy, the policy in the folder', () => {
     const { app, tenant } = teamFixture();
     const out = Testing.render(app);
-    expect(out[`${P}namespace-team-a.yaml`][0].metadata.labels).toEqual({ ...LABELS, 'platform.cdk8s.io/tenant-policy': 'restricted' });
+    expect(out[`${P}namespace-team-a.yaml`][0].metadata.labels).toEqual({ ...LABELS, ...POD_SECURITY, 'platform.cdk8s.io/tenant-policy': 'restricted' });
     expect(out[`${P}resourcequota-team-a-quota.yaml`][0]).toEqual({
       apiVersion: 'v1',
       kind: 'ResourceQuota',
@@ -203,12 +204,13 @@ describe('Tenant guardrails', () => {
   });
 
   test('each piece can be switched off, recorded as an opt-out of the secure baseline', () => {
-    const { app, tenant } = teamFixture({ resourceQuota: false, limitRange: false, networkPolicy: false, servicePolicy: false });
+    const { app, tenant } = teamFixture({ resourceQuota: false, limitRange: false, networkPolicy: false, servicePolicy: false, podSecurity: 'privileged' });
     const out = Testing.render(app);
     expect(Object.values(out).flat().filter((o) => ['ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(o.kind))).toEqual([]);
-    expect(out[`${P}namespace-team-a.yaml`][0].metadata.labels).toEqual(LABELS);
+    expect(out[`${P}namespace-team-a.yaml`][0].metadata.labels).toEqual({ ...LABELS, ...POD_SECURITY, 'pod-security.kubernetes.io/enforce': 'privileged' });
     expect(optOutsOf(tenant)).toEqual([
       { path: 'platform/clusters/mgmt/team-a', setting: 'tenant.servicePolicy', value: 'false', reason: 'LoadBalancer and NodePort Services are not refused in the namespace' },
+      { path: 'platform/clusters/mgmt/team-a', setting: 'tenant.podSecurity', value: 'privileged', reason: 'the team can run privileged pods with the host\'s namespaces and filesystem' },
       { path: 'platform/clusters/mgmt/team-a', setting: 'tenant.resourceQuota', value: 'false', reason: undefined },
       { path: 'platform/clusters/mgmt/team-a', setting: 'tenant.limitRange', value: 'false', reason: undefined },
       { path: 'platform/clusters/mgmt/team-a', setting: 'tenant.networkPolicy', value: 'false', reason: undefined },
@@ -224,6 +226,95 @@ describe('Tenant guardrails', () => {
     );
     expect(t('b', { dnsPodLabels: {} })).toThrow(
       'platform/clusters--mgmt/b: prop "networkPolicy.dnsPodLabels": must select the DNS pods (an empty selector would allow port 53 to every pod of the DNS namespace)',
+    );
+  });
+});
+
+describe('ACME solvers and the Service policy', () => {
+  const issuer = (scope: object, ingress: Record<string, unknown>) => (GitOpsApp.of(scope as any).addUnvalidatedKind('cert-manager.io/ClusterIssuer', "cert-manager's CRDs are not bundled"), new ApiObject(scope as any, 'letsencrypt', {
+    apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt' },
+    spec: { acme: { server: 'https://acme-v02.api.letsencrypt.org/directory', privateKeySecretRef: { name: 'k' }, solvers: [{ dns01: { azureDNS: {} } }, { http01: { ingress } }] } },
+  }));
+
+  test('a ClusterIssuer whose HTTP-01 solver makes a NodePort Service fails synth where tenants are refused NodePorts; ClusterIP passes', () => {
+    const { app, folder } = teamFixture();
+    issuer(folder, { ingressClassName: 'nginx' });
+    expect(Testing.synthProblems(app)).toEqual([
+      'platform/clusters--mgmt/TenantServicePolicy-cdk8s-platform-tenant-services: platform/clusters--mgmt/letsencrypt: ClusterIssuer/letsencrypt: spec.acme.solvers[1].http01.ingress.serviceType: unset, so cert-manager creates the HTTP-01 solver Service as a NodePort in the Certificate\'s namespace, ' +
+        'which this ValidatingAdmissionPolicy ("cdk8s-platform-tenant-services") refuses in tenant namespaces, so a tenant\'s certificate never issues; set serviceType: ClusterIP',
+    ]);
+    const ok = teamFixture();
+    issuer(ok.folder, { ingressClassName: 'nginx', serviceType: 'ClusterIP' });
+    expect(Testing.synthProblems(ok.app)).toEqual([]);
+    // Without the policy (servicePolicy off), nothing to refuse it.
+    const off = teamFixture({ servicePolicy: false });
+    issuer(off.folder, { ingressClassName: 'nginx' });
+    expect(Testing.synthProblems(off.app)).toEqual([]);
+  });
+});
+
+describe('Tenant Pod Security at synth', () => {
+  const deployment = (scope: object, name: string, pod: Record<string, unknown>) =>
+    new ApiObject(scope as any, name, {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
+      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: pod } },
+    });
+  const fix = 'change the pod spec, or set podSecurity on the tenant (platform/clusters--mgmt/team-a)';
+
+  test('pod templates of the tenant\'s folders are checked against the enforced level: baseline by default', () => {
+    const { app, deploy } = teamFixture();
+    deployment(deploy, 'web', { containers: [{ name: 'web', image: 'nginx:1.27' }] });
+    expect(Testing.synthProblems(app)).toEqual([]);
+    deployment(deploy, 'node-shell', {
+      hostPID: true,
+      volumes: [{ name: 'root', hostPath: { path: '/' } }],
+      containers: [{ name: 'sh', image: 'busybox:1.36', securityContext: { privileged: true, capabilities: { add: ['SYS_ADMIN', 'NET_BIND_SERVICE'] } }, ports: [{ containerPort: 22, hostPort: 2222 }] }],
+    });
+    const p = 'platform/clusters--mgmt/team-a: team-a/deploy/node-shell: Deployment/team-a/node-shell: spec.template.spec.';
+    const tail = ': namespace "team-a" enforces Pod Security "baseline" (pod-security.kubernetes.io/enforce), so the Deployment applies with a warning, and its Pods are refused; ' + fix;
+    expect(Testing.synthProblems(app)).toEqual([
+      `${p}hostPID: sharing the host's namespaces is not allowed (baseline: Host Namespaces)${tail}`,
+      `${p}volumes[0].hostPath: hostPath volumes are not allowed (baseline: HostPath Volumes)${tail}`,
+      `${p}containers[0].securityContext.privileged: privileged containers are not allowed (baseline: Privileged Containers)${tail}`,
+      `${p}containers[0].securityContext.capabilities.add[0]: adding capability SYS_ADMIN is not allowed (baseline: Capabilities)${tail}`,
+      `${p}containers[0].ports[0].hostPort: host ports are not allowed (baseline: Host Ports)${tail}`,
+    ]);
+  });
+
+  test('restricted also asks for non-root, no privilege escalation, seccomp and dropped capabilities; a Pod is refused on apply', () => {
+    const { app, deploy } = teamFixture({ podSecurity: 'restricted', checkPermissions: false });
+    new ApiObject(deploy, 'debug', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug' }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } });
+    deployment(deploy, 'web', {
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{ name: 'web', image: 'nginx:1.27', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } } }],
+      volumes: [{ name: 'cache', emptyDir: {} }],
+    });
+    const p = 'platform/clusters--mgmt/team-a: team-a/deploy/debug: Pod/team-a/debug: spec.containers[0].securityContext.';
+    const tail = ': namespace "team-a" enforces Pod Security "restricted" (pod-security.kubernetes.io/enforce), so the API server refuses the Pod, and the tenant\'s whole build with it; ' + fix;
+    expect(Testing.synthProblems(app)).toEqual([
+      `${p}allowPrivilegeEscalation: must be false (restricted: Privilege Escalation)${tail}`,
+      `${p}runAsNonRoot: must be true, here or in spec.securityContext (restricted: Running as Non-root)${tail}`,
+      `${p}seccompProfile.type: must be RuntimeDefault or Localhost, here or in spec.securityContext (restricted: Seccomp)${tail}`,
+      `${p}capabilities.drop: must include ALL (restricted: Capabilities)${tail}`,
+    ]);
+    deploy.node.tryRemoveChild('debug');
+    const out = Testing.render(app);
+    expect(out[`${P}namespace-team-a.yaml`][0].metadata?.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  test('a CronJob\'s pod template is checked at its own path; podSecurity is checked', () => {
+    const { app, deploy } = teamFixture();
+    new ApiObject(deploy, 'backup', {
+      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'backup' },
+      spec: { schedule: '@daily', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', hostNetwork: true, containers: [{ name: 'b', image: 'busybox:1.36' }] } } } } },
+    });
+    expect(Testing.synthProblems(app)).toEqual([
+      'platform/clusters--mgmt/team-a: team-a/deploy/backup: CronJob/team-a/backup: spec.jobTemplate.spec.template.spec.hostNetwork: sharing the host\'s namespaces is not allowed (baseline: Host Namespaces): ' +
+        'namespace "team-a" enforces Pod Security "baseline" (pod-security.kubernetes.io/enforce), so the CronJob applies with a warning, and its Pods are refused; ' + fix,
+    ]);
+    const { folder } = fixture({});
+    expect(() => new Tenant(folder, 'x', { name: 'x', repository: { url: 'https://e.com/x' }, podSecurity: 'strict' as any })).toThrow(
+      'platform/clusters--mgmt/x: prop "podSecurity": must be privileged, baseline or restricted (got "strict")',
     );
   });
 });
