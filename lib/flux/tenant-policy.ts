@@ -264,13 +264,18 @@ export function tenantGuardrailValidation(platformNamespaces: readonly string[])
 
 /**
  * A ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, CEL) and its binding refusing to
- * update or delete a NetworkPolicy labelled `platform.cdk8s.io/guardrail: tenant` (the tenant's
- * default-deny, which {@link Tenant} labels so) to anyone but the platform
+ * update or delete a NetworkPolicy, ServiceAccount or SealedSecret labelled
+ * `platform.cdk8s.io/guardrail: tenant` (the tenant's default-deny, its reconciler
+ * ServiceAccount and the SealedSecrets of its Git and webhook credentials, which {@link Tenant}
+ * labels so: the tenant role may write all three kinds) to anyone but the platform
  * ({@link TenantGuardrailPolicyProps.platformNamespaces}, `kube-system`, `system:masters`), with
  * `validationActions: [Deny]`. The tenant role lets a team write NetworkPolicies (they are
- * additive: a team can only open its own pods), and RBAC cannot leave out one object by name, so
- * without it the team's ServiceAccount or members could delete the default-deny and open the
- * namespace until the platform's next reconcile. Emit it once per cluster: {@link SystemsSync}
+ * additive: a team can only open its own pods), ServiceAccounts and SealedSecrets, and RBAC cannot
+ * leave out one object by name, so without it the team's ServiceAccount or members could delete
+ * the default-deny and open the namespace, delete the reconciler's account (its sync, and the
+ * prune when the tenant is removed, then fail: kustomize-controller cannot impersonate it), or
+ * delete its Git or webhook credential (the sealed-secrets controller deletes the Secret with
+ * it, and the alert about the broken sync is never sent), until the platform's next reconcile. Emit it once per cluster: {@link SystemsSync}
  * does, and {@link Tenant} does in its folder unless told otherwise.
  *
  * @example
@@ -286,7 +291,13 @@ export class TenantGuardrailPolicy extends AdmissionPolicyPair {
         policy: {
           failurePolicy: 'Fail',
           matchConstraints: {
-            resourceRules: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: ['UPDATE', 'DELETE'], resources: ['networkpolicies'] }],
+            resourceRules: [
+              { apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: ['UPDATE', 'DELETE'], resources: ['networkpolicies'] },
+              // The tenant's reconciler account, and the platform's SealedSecrets there (Git and
+              // webhook credentials); their status subresource (the sealed-secrets controller) is not matched.
+              { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE', 'DELETE'], resources: ['serviceaccounts'] },
+              { apiGroups: ['bitnami.com'], apiVersions: ['v1alpha1'], operations: ['UPDATE', 'DELETE'], resources: ['sealedsecrets'] },
+            ],
           },
           // The object as it is (oldObject: on DELETE object is null), so removing the label is refused too.
           matchConditions: [{

@@ -20,7 +20,7 @@ import { foldersBuiltAt, sourceRepo } from './lockdown';
 import { Alert, NotificationProvider } from './notification';
 import { addTenantGuardrails, TenantLimitRange, TenantNetworkPolicy, TenantResourceQuota } from './tenant-guardrails';
 import { rbacClusterOf, serviceAccountPermissions, type Permissions } from './tenant-rbac';
-import { tenantServiceRefusal, TENANT_GUARDRAIL_POLICY, TENANT_POLICY_LABEL, TENANT_POLICY_VALUE, TENANT_SERVICE_POLICY, TenantGuardrailPolicy, TenantServicePolicy } from './tenant-policy';
+import { tenantServiceRefusal, TENANT_GUARDRAIL_LABEL, TENANT_GUARDRAIL_VALUE, TENANT_GUARDRAIL_POLICY, TENANT_POLICY_LABEL, TENANT_POLICY_VALUE, TENANT_SERVICE_POLICY, TenantGuardrailPolicy, TenantServicePolicy } from './tenant-policy';
 
 /** The restricted ClusterRole tenants are bound to (in their namespace) by default. */
 export const TENANT_CLUSTER_ROLE = 'cdk8s-platform-tenant';
@@ -266,8 +266,9 @@ export interface TenantProps {
   readonly defineServicePolicy?: boolean;
   /**
    * Emit the {@link TenantGuardrailPolicy} in this folder (once per folder), which keeps the
-   * tenant from changing or deleting its default-deny NetworkPolicy (it may write NetworkPolicies,
-   * and RBAC cannot leave one out by name). Set false when another folder of the same cluster
+   * tenant from changing or deleting its default-deny NetworkPolicy, its reconciler's
+   * ServiceAccount and the app's SealedSecrets of its Git and webhook credentials (it may write
+   * those kinds, and RBAC cannot leave one object out by name). Set false when another folder of the same cluster
    * already emits it, or to emit your own (another `platformNamespaces`).
    * @default true when `networkPolicy` is on
    */
@@ -391,7 +392,8 @@ export class Tenant extends Construct {
       kind: 'Namespace',
       metadata: { name: ns, labels: { ...labels, ...podSecurityLabels, ...(this.servicePolicy ? { [TENANT_POLICY_LABEL]: TENANT_POLICY_VALUE } : {}) } },
     });
-    new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: this.name, namespace: ns, labels } });
+    // A guardrail: the tenant role may write ServiceAccounts, and deleting this one stops the sync.
+    new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: this.name, namespace: ns, labels: { ...labels, [TENANT_GUARDRAIL_LABEL]: TENANT_GUARDRAIL_VALUE } } });
     const reconciler = [
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: `gotk:${ns}:reconciler` },
       { kind: 'ServiceAccount', name: this.name, namespace: ns },
@@ -532,7 +534,37 @@ export class Tenant extends Construct {
         exclusionList: props.alert.exclusionList,
       });
     }
-    this.node.addValidation({ validate: () => this.checkObjects() });
+    const credentials = [
+      'kind' in props.repository ? undefined : props.repository.secretRef,
+      props.alert?.secretRef,
+    ].flatMap((r) => (r === undefined ? [] : [typeof r === 'string' ? r : r.secretName]));
+    this.node.addValidation({ validate: () => (this.guardCredentials(credentials), this.checkObjects()) });
+  }
+
+  /**
+   * Labels the SealedSecrets of the app that make the tenant's Git and webhook credentials in its
+   * namespace (outside the tenant's own folders) as guardrails, so the {@link TenantGuardrailPolicy}
+   * keeps the team from deleting them: the tenant role may write SealedSecrets, and the
+   * sealed-secrets controller deletes the Secret with its SealedSecret.
+   */
+  private guardCredentials(names: readonly string[]): void {
+    if (names.length === 0) return;
+    // Indexed once per synth pass: a SystemsSync of thousands of teams would walk the app per team.
+    const byName = memoForSynthPass(SEALED_SECRETS_BY_NAME, this.node.root, () => {
+      const m = new Map<string, ApiObject[]>();
+      for (const c of allConstructs(this.node.root)) {
+        if (!(c instanceof ApiObject) || c.kind !== 'SealedSecret' || groupOf(c.apiVersion) !== 'bitnami.com') continue;
+        const key = `${c.metadata.namespace ?? ''}/${c.name}`;
+        const list = m.get(key);
+        if (list) list.push(c);
+        else m.set(key, [c]);
+      }
+      return m;
+    });
+    const found = names.flatMap((n) => byName.get(`${this.namespace}/${n}`) ?? []);
+    if (found.length === 0) return;
+    const own = new Set(this.appliedFolders());
+    for (const c of found) if (!own.has(Folder.of(c))) c.metadata.addLabel(TENANT_GUARDRAIL_LABEL, TENANT_GUARDRAIL_VALUE);
   }
 
   /**
@@ -688,6 +720,8 @@ function crdPlurals(root: IConstruct): ReadonlyMap<string, string> {
   });
 }
 
+/** Key of the app's SealedSecrets by `namespace/name` in a synth pass (see `guardCredentials`). */
+const SEALED_SECRETS_BY_NAME = Symbol('sealed secrets by name');
 /** Key of the app's ApiObjects by namespace in a synth pass (see `asoCredentialsInNamespace`). */
 const OBJECTS_BY_NAMESPACE = Symbol('objects by namespace');
 

@@ -2,7 +2,7 @@
 // the team's Entra ID group, quota / limit range / default-deny network policy, and Secrets the
 // tenant identity cannot read.
 import { ApiObject } from 'cdk8s';
-import { addProvided, GitOpsApp, optOutsOf, Repo } from '../../lib';
+import { addProvided, declarePreinstalled, GitOpsApp, optOutsOf, Preinstalled, Repo } from '../../lib';
 import { evaluateCelExpression } from '../../lib/core/validation/cel';
 import {
   checkTenantService,
@@ -411,7 +411,11 @@ describe('TenantGuardrailPolicy', () => {
     new TenantGuardrailPolicy(folder, 'guardrails', { platformNamespaces: ['flux-system', 'platform'] });
     const out = Testing.render(app);
     const policy = out[`${P}validatingadmissionpolicy-cdk8s-platform-tenant-guardrails.yaml`][0];
-    expect(policy.spec.matchConstraints).toEqual({ resourceRules: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: ['UPDATE', 'DELETE'], resources: ['networkpolicies'] }] });
+    expect(policy.spec.matchConstraints).toEqual({ resourceRules: [
+      { apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: ['UPDATE', 'DELETE'], resources: ['networkpolicies'] },
+      { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE', 'DELETE'], resources: ['serviceaccounts'] },
+      { apiGroups: ['bitnami.com'], apiVersions: ['v1alpha1'], operations: ['UPDATE', 'DELETE'], resources: ['sealedsecrets'] },
+    ] });
     expect(out[`${P}validatingadmissionpolicybinding-cdk8s-platform-tenant-guardrails.yaml`][0].spec).toEqual({ policyName: 'cdk8s-platform-tenant-guardrails', validationActions: ['Deny'] });
     // The CEL as the API server evaluates it, for a DELETE (object null, oldObject the policy).
     const old = { metadata: { name: 'team-a-default-deny', namespace: 'team-a', labels: { 'toolkit.fluxcd.io/tenant': 'team-a', 'platform.cdk8s.io/guardrail': 'tenant' } } };
@@ -436,6 +440,29 @@ describe('TenantGuardrailPolicy', () => {
     );
     expect(Testing.errorOf(() => new TenantGuardrailPolicy(folder, 'none', { name: 'x', platformNamespaces: [] })))
       .toBe('platform/clusters--mgmt/none: prop "platformNamespaces": must name the namespace the platform applies the tenants from (its changes to the guardrails would be refused)');
+  });
+
+  test("the tenant's reconciler account and the platform's SealedSecrets of its credentials are labelled guardrails; the team's own SealedSecrets are not", () => {
+    const { app, folder, deploy } = teamFixture({
+      repository: { url: 'https://github.com/contoso/team-a', secretRef: 'git-credentials' },
+      alert: { secretRef: 'msteams-webhook' },
+    });
+    const sealed = (scope: object, id: string, name: string) => new ApiObject(scope as any, id, {
+      apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name, namespace: 'team-a' },
+      spec: { encryptedData: { password: SEALED_CIPHERTEXT }, template: { metadata: { name, namespace: 'team-a' } } },
+    });
+    sealed(folder, 'git', 'git-credentials');
+    sealed(folder, 'hook', 'msteams-webhook');
+    sealed(folder, 'other', 'unrelated');
+    sealed(deploy, 'own', 'msteams-webhook');
+    declarePreinstalled(app, Preinstalled.SEALED_SECRETS);
+    const out = Testing.render(app);
+    const GUARD = { 'platform.cdk8s.io/guardrail': 'tenant' };
+    expect(out[`${P}serviceaccount-team-a.yaml`][0].metadata.labels).toEqual({ ...LABELS, ...GUARD });
+    expect(out[`${P}sealedsecret-git-credentials.yaml`][0].metadata.labels).toEqual(GUARD);
+    expect(out[`${P}sealedsecret-msteams-webhook.yaml`][0].metadata.labels).toEqual(GUARD);
+    expect(out[`${P}sealedsecret-unrelated.yaml`][0].metadata.labels).toBeUndefined();
+    expect(out['team-a/deploy/sealedsecret-msteams-webhook.yaml'][0].metadata.labels).toBeUndefined();
   });
 });
 
