@@ -33,6 +33,10 @@ export const REFERENCE_APP_CROSSPLANE_REPO_URL = 'https://github.com/contoso/ref
 const SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000001';
 const TENANT_ID = '00000000-0000-0000-0000-000000000002';
 const PROVIDER_CLIENT_ID = '00000000-0000-0000-0000-000000000003';
+// The app's user-assigned managed identity is the app team's, made outside this repo (unlike the
+// ASO and kro variants, which create it): a prerequisite is its federated credential for issuer =
+// the cluster's OIDC issuer and subject `system:serviceaccount:reference-app:reference-app`, or
+// Entra refuses the workload identity token exchange (AADSTS70021) and every blob call fails.
 const APP_CLIENT_ID = '00000000-0000-0000-0000-000000000004';
 /** Placeholder (not a secret): the object (principal) id of the app's managed identity. */
 export const APP_PRINCIPAL_ID = '00000000-0000-0000-0000-000000000005';

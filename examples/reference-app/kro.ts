@@ -74,6 +74,11 @@ export function buildReferenceAppKro(app: GitOpsApp): ReferenceAppKro {
     spec: filesAppSpec,
   });
   const name = rgd.instance('metadata.name');
+  // Azure names of subscription-wide or global resources (resource group, PostgreSQL server: a DNS
+  // name, identity, federated credential) carry the instance's namespace too: FilesApp is
+  // namespaced, and two teams' instances of one name would otherwise share (ASO adopts) and
+  // delete each other's resources.
+  const azureBase = `${rgd.instance('metadata.namespace')}-${name}`;
   const credential = { 'metadata.annotations[serviceoperator.azure.com/credential-from]': rgd.spec('credentialSecret') };
   // Templates are the library's ASO constructs, created outside the app (placeholder names are
   // replaced by expressions); owner references between them become `${<id>.metadata.name}`.
@@ -82,7 +87,7 @@ export function buildReferenceAppKro(app: GitOpsApp): ReferenceAppKro {
   rgd.addResource({
     id: 'resourceGroup',
     template: rg,
-    set: { ...credential, 'metadata.name': `${name}-rg`, 'spec.azureName': `rg-${name}`, 'spec.location': rgd.spec('location') },
+    set: { ...credential, 'metadata.name': `${name}-rg`, 'spec.azureName': `rg-${azureBase}`, 'spec.location': rgd.spec('location') },
   });
   const server = new PostgresFlexibleServer(t, 'pg', {
     name: 'placeholder',
@@ -103,7 +108,7 @@ export function buildReferenceAppKro(app: GitOpsApp): ReferenceAppKro {
     set: {
       ...credential,
       'metadata.name': `${name}-pg`,
-      'spec.azureName': `pg-${name}`,
+      'spec.azureName': `pg-${azureBase}`,
       'spec.location': rgd.spec('location'),
       'spec.sku.name': rgd.spec('postgres.skuName'),
       'spec.storage.storageSizeGB': rgd.spec('postgres.storageSizeGB'),
@@ -131,7 +136,7 @@ export function buildReferenceAppKro(app: GitOpsApp): ReferenceAppKro {
   const id = rgd.addResource({
     id: 'identity',
     template: identity,
-    set: { ...credential, 'metadata.name': `${name}-web`, 'spec.azureName': `id-${name}-web`, 'spec.location': rgd.spec('location') },
+    set: { ...credential, 'metadata.name': `${name}-web`, 'spec.azureName': `id-${azureBase}-web`, 'spec.location': rgd.spec('location') },
   });
   // The app reaches its blobs as the identity (the account has no shared keys): Storage Blob Data
   // Contributor on the account, to the identity's principal once ASO reports it.
@@ -158,7 +163,7 @@ export function buildReferenceAppKro(app: GitOpsApp): ReferenceAppKro {
     set: {
       ...credential,
       'metadata.name': `${name}-web`,
-      'spec.azureName': `${name}-web`,
+      'spec.azureName': `${azureBase}-web`,
       'spec.issuer': rgd.spec('oidcIssuer'),
       'spec.subject': `system:serviceaccount:${rgd.instance('metadata.namespace')}:${rgd.spec('serviceAccountName')}`,
     },

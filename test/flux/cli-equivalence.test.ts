@@ -99,7 +99,7 @@ spec:
     expect(normalize({ ...ours, spec })).toEqual(normalize({ ...cli, spec: { ...cli.spec, chart: { spec: cliChartSpec } } }));
   });
 
-  test('flux create tenant dev-team --with-namespace=apps: same objects, but never bound to cluster-admin, namespace labelled for the Service policy', () => {
+  test('flux create tenant dev-team --with-namespace=apps: same objects, but never bound to cluster-admin, namespace labelled for the Service policy and Pod Security', () => {
     const cli = docs(`
 ---
 apiVersion: v1
@@ -140,11 +140,20 @@ subjects:
     new Tenant(folder, 't', { name: 'dev-team', namespace: 'apps', repository: { url: 'https://github.com/contoso/dev-team' } });
     const out = Testing.render(app);
     const p = 'platform/clusters/mgmt/';
-    // A deliberate difference: the label the tenant Service policy selects namespaces by.
-    const { 'platform.cdk8s.io/tenant-policy': policyLabel, ...labels } = out[`${p}namespace-apps.yaml`][0].metadata.labels!;
-    expect(policyLabel).toBe('restricted');
+    // Deliberate differences: the label the tenant Service policy selects namespaces by, and Pod Security.
+    const {
+      'platform.cdk8s.io/tenant-policy': policyLabel,
+      'pod-security.kubernetes.io/enforce': enforce,
+      'pod-security.kubernetes.io/warn': warn,
+      'pod-security.kubernetes.io/audit': audit,
+      ...labels
+    } = out[`${p}namespace-apps.yaml`][0].metadata.labels!;
+    expect([policyLabel, enforce, warn, audit]).toEqual(['restricted', 'baseline', 'restricted', 'restricted']);
     expect({ ...out[`${p}namespace-apps.yaml`][0], metadata: { ...out[`${p}namespace-apps.yaml`][0].metadata, labels } }).toEqual(cli[0]);
-    expect(out[`${p}serviceaccount-dev-team.yaml`][0]).toEqual(cli[1]);
+    // And the guardrail label on the reconciler's account (the tenant may write ServiceAccounts).
+    const { 'platform.cdk8s.io/guardrail': guardrail, ...saLabels } = out[`${p}serviceaccount-dev-team.yaml`][0].metadata.labels!;
+    expect(guardrail).toBe('tenant');
+    expect({ ...out[`${p}serviceaccount-dev-team.yaml`][0], metadata: { ...out[`${p}serviceaccount-dev-team.yaml`][0].metadata, labels: saLabels } }).toEqual(cli[1]);
     const binding = out[`${p}rolebinding-dev-team-reconciler.yaml`][0];
     // The deliberate differences: the restricted tenant role instead of cluster-admin, and Flux's
     // force annotation (the API server refuses changing roleRef: a changed role recreates the binding).

@@ -66,7 +66,10 @@ describe('Tenant', () => {
     const out = Testing.render(app);
     const p = 'platform/clusters/mgmt/';
     expect(out[`${p}namespace-team-a.yaml`][0]).toEqual({
-      apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'toolkit.fluxcd.io/tenant': 'team-a', 'platform.cdk8s.io/tenant-policy': 'restricted' } },
+      apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: {
+        'toolkit.fluxcd.io/tenant': 'team-a', 'platform.cdk8s.io/tenant-policy': 'restricted',
+        'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted',
+      } },
     });
     expect(out[`${p}rolebinding-team-a-reconciler.yaml`][0].roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cdk8s-platform-tenant' });
     expect(out[`${p}clusterrole-cdk8s-platform-tenant.yaml`][0].rules).toEqual(tenantRoleRules());
