@@ -21,7 +21,7 @@ import { ExportedValue } from '../core/exported-value';
 import { addProvided, addReference, refOf } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
 import { ISecretSource, resolveSecret } from '../core/secret';
-import { CapiCluster, checkClusterName, resolveNamespace } from './capi-cluster';
+import { AksAzureLocation, CapiCluster, checkClusterName, resolveNamespace } from './capi-cluster';
 import { checkGrantedOutside, checkKubeconfigAccess, isGrantedOutside, kubeconfigAccessMissing, type KubeconfigAccessGrantedOutside } from './kubeconfig-access';
 import { autoscaledPoolAnnotations, INFRA_GROUP } from './constants';
 
@@ -186,6 +186,7 @@ export class AksCluster extends CapiCluster implements IOidcIssuer {
   /** Name of the ASO credential Secret (`credentialFrom`), if any. */
   private readonly credential?: string;
   private grant?: AsoRoleAssignment;
+  private grantSubscription?: string;
   private grantedOutside = false;
   private exportOidc = false;
 
@@ -292,7 +293,15 @@ export class AksCluster extends CapiCluster implements IOidcIssuer {
       },
     });
     this.coverRemoval(this.removalPolicy, this.grant);
+    this.grantSubscription = ids.subscriptionId;
     return this.grant;
+  }
+
+  /** Where the cluster's AKS cluster is in Azure, when its subscription is known (from `kubeconfigAccess`). */
+  public override get azureLocation(): AksAzureLocation | undefined {
+    return this.grantSubscription === undefined
+      ? undefined
+      : { subscriptionId: this.grantSubscription.toLowerCase(), resourceGroup: this.resourceGroupName.toLowerCase(), clusterName: this.clusterName.toLowerCase() };
   }
 
   /** Node pools of the cluster (props and added ones). */

@@ -7,6 +7,7 @@ import { ExportedValue } from '../core/exported-value';
 import { ObjectRef } from '../core/references';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
 import { ImportedResource, IPlatformResource, PlatformResource, ResourceImportProps } from '../core/resource';
+import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { Folder } from '../gitops/folder';
 import { CAPI_GROUP, CLUSTER_API_VERSION } from './constants';
 
@@ -75,6 +76,17 @@ export abstract class CapiCluster extends PlatformResource implements ICapiClust
     super(scope, id);
     if (environment !== undefined) checkString(this, 'environment', environment, ENVIRONMENT_VALUE);
     this.environment = environment;
+    this.node.addValidation({ validate: () => sharedAksClusterProblems(this) });
+  }
+
+  /**
+   * Where the cluster's AKS cluster is in Azure, when the app knows its subscription: the
+   * subscription, resource group and AKS cluster name (lowercase: Azure compares them without
+   * case). Undefined for clusters that are not AKS, or whose subscription only their ASO
+   * credential knows.
+   */
+  public get azureLocation(): AksAzureLocation | undefined {
+    return undefined;
   }
 
   /** The cluster name (the CAPI `Cluster` name). */
@@ -134,6 +146,51 @@ export abstract class CapiCluster extends PlatformResource implements ICapiClust
       applyRemovalPolicy(obj, policy);
     }
   }
+}
+
+/** Where a cluster's AKS cluster is in Azure ({@link CapiCluster.azureLocation}). */
+export interface AksAzureLocation {
+  /** The subscription id, lowercase. */
+  readonly subscriptionId: string;
+  /** The resource group name, lowercase. */
+  readonly resourceGroup: string;
+  /** The AKS cluster name, lowercase. */
+  readonly clusterName: string;
+}
+
+const SHARED_AKS = Symbol('aks clusters by azure location');
+
+/**
+ * Two clusters of the app naming one AKS cluster in Azure (same subscription, resource group and
+ * name; in two namespaces, Fleets or management repos). ASO adopts an Azure resource that exists
+ * (ASO docs, "Adoption"), so both Clusters' control planes would manage one AKS cluster and its
+ * pools, fighting over version and counts, and deleting either (a DESTROY cluster) would delete it.
+ * Reported by every cluster but the first of a location.
+ */
+function sharedAksClusterProblems(self: CapiCluster): string[] {
+  const byLocation = memoForSynthPass(SHARED_AKS, self.node.root, () => {
+    const m = new Map<string, CapiCluster[]>();
+    for (const c of allConstructs(self.node.root)) {
+      if (!(c instanceof CapiCluster)) continue;
+      const at = c.azureLocation;
+      if (!at) continue;
+      const key = `${at.subscriptionId}/${at.resourceGroup}/${at.clusterName}`;
+      const list = m.get(key);
+      if (list) list.push(c);
+      else m.set(key, [c]);
+    }
+    return m;
+  });
+  const at = self.azureLocation;
+  if (!at) return [];
+  const list = byLocation.get(`${at.subscriptionId}/${at.resourceGroup}/${at.clusterName}`) ?? [];
+  if (list.length < 2 || list[0] === self) return [];
+  const first = list[0];
+  return [
+    `${self.apiObject.kind}/${self.namespace}/${self.name}: AKS cluster "${at.clusterName}" in resource group "${at.resourceGroup}" of subscription ${at.subscriptionId} is also ` +
+      `the AKS cluster of ${first.apiObject.kind}/${first.namespace}/${first.name} (${first.node.path}): ASO adopts an existing Azure resource, so both Clusters would manage one AKS cluster ` +
+      '(fighting over its version, pools and counts), and deleting either would delete it; give one another name or resource group',
+  ];
 }
 
 /** A CAPI `Cluster` owned elsewhere ({@link CapiCluster.fromName}). */

@@ -10,7 +10,7 @@ import { addReference } from '../core/references';
 import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
 import { stableHash } from '../core/stable-hash';
 import { AksClusterClass } from './aks-cluster-class';
-import { CapiCluster, checkClusterName, resolveNamespace } from './capi-cluster';
+import { AksAzureLocation, CapiCluster, checkClusterName, resolveNamespace } from './capi-cluster';
 import { CAPI_GROUP } from './constants';
 
 /** A machine pool of a topology cluster. */
@@ -105,6 +105,12 @@ export class TopologyCluster extends CapiCluster {
    * `kubeconfigAccess` (see `AksClassKubeconfigAccess`).
    */
   public readonly kubeconfigAccess?: ApiObject;
+  private readonly location?: AksAzureLocation;
+
+  /** Where the cluster's AKS cluster is in Azure, when its subscription is known (`subscriptionId`, or the class's `kubeconfigAccess`). */
+  public override get azureLocation(): AksAzureLocation | undefined {
+    return this.location;
+  }
 
   public constructor(scope: Construct, id: string, props: TopologyClusterProps) {
     super(scope, id, props.environment);
@@ -174,6 +180,11 @@ export class TopologyCluster extends CapiCluster {
     this.coverRemoval(props.removalPolicy ?? RemovalPolicy.RETAIN, this.apiObject);
     addReference(this, 'clusterClass', { apiGroup: CAPI_GROUP, kind: 'ClusterClass', name: className, namespace: classNamespace });
     this.initCluster();
+    // An AksClusterClass names the resource group and the AKS cluster after the Cluster.
+    const subscription = props.subscriptionId ?? aksClass?.kubeconfigAccess?.subscriptionId;
+    if (aksClass && subscription !== undefined) {
+      this.location = { subscriptionId: subscription.toLowerCase(), resourceGroup: name.toLowerCase(), clusterName: name.toLowerCase() };
+    }
     const access = aksClass?.kubeconfigAccess;
     if (access) {
       // The cluster's credential: the class's kubeconfigAccess one, else the cluster's own.

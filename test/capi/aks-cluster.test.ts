@@ -295,3 +295,25 @@ describe('AksCluster validation (exact messages with construct path and prop)', 
     expect(Testing.errorOf(() => aks.addManagedClusterOverride('', 'Standard'))).toBe(`${P}: prop "addManagedClusterOverride.path": "" ${rule}`);
   });
 });
+
+describe('AksCluster location in Azure', () => {
+  const SUB = '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c';
+  const access = { principalId: '5f1c8a9e-3b2d-4c6e-9f0a-1b2c3d4e5f60', subscriptionId: SUB };
+
+  test('two clusters of one name, resource group and subscription in two namespaces fail synth; another resource group passes', () => {
+    const { app, folder } = setup();
+    new AksCluster(folder, 'a', { ...BASE, namespace: 'team-a', kubeconfigAccess: access });
+    const b = new AksCluster(folder, 'b', { ...BASE, namespace: 'team-b', kubeconfigAccess: { ...access, subscriptionId: SUB.toUpperCase() } });
+    expect(b.azureLocation).toEqual({ subscriptionId: SUB, resourceGroup: 'aks-dev', clusterName: 'aks-dev' });
+    expect(Testing.synthProblems(app).filter((p) => p.includes('AKS cluster "'))).toEqual([
+      `platform/clusters--mgmt/b: Cluster/team-b/aks-dev: AKS cluster "aks-dev" in resource group "aks-dev" of subscription ${SUB} is also the AKS cluster of Cluster/team-a/aks-dev (platform/clusters--mgmt/a): ` +
+        'ASO adopts an existing Azure resource, so both Clusters would manage one AKS cluster (fighting over its version, pools and counts), and deleting either would delete it; give one another name or resource group',
+    ]);
+    const ok = setup();
+    new AksCluster(ok.folder, 'a', { ...BASE, namespace: 'team-a', kubeconfigAccess: access });
+    new AksCluster(ok.folder, 'b', { ...BASE, namespace: 'team-b', kubeconfigAccess: access, resourceGroup: { name: 'rg-team-b' } });
+    expect(Testing.synthProblems(ok.app).filter((p) => p.includes('AKS cluster "'))).toEqual([]);
+    // Without a known subscription (granted outside the app), nothing to compare.
+    expect(build().aks.azureLocation).toBeUndefined();
+  });
+});

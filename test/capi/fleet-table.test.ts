@@ -4,7 +4,7 @@ import { JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import { fleetTable } from '../../examples/fleet-table/app';
-import { GitOpsApp, RemovalPolicy, SynthError } from '../../lib';
+import { GitOpsApp, RemovalPolicy, Repo, SynthError } from '../../lib';
 import { synthFailureLines } from '../../lib/gitops/pipeline/report';
 import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksClusterClass, csvRecords, Fleet, FleetClusterSpec, fleetClustersFromCsv, kustomizationBuildSizes, parseCsv, stableHash } from '../../lib/capi';
@@ -270,6 +270,22 @@ describe('Fleet rows', () => {
     expect(Testing.synthProblems(app).filter((p) => p.includes('resource groups'))).toEqual([
       `${P}/eu: subscription ${SUB_A} would hold 1200 resource groups (two per AKS cluster: its own and the node resource group AKS creates) across 2 Fleets: ` +
         `${P}/eu (300 clusters), ${P}/us (300 clusters); Azure allows 980 per subscription: put some of the clusters in another subscription`,
+    ]);
+  });
+
+  test('one AKS cluster for two Clusters of the app (same subscription, resource group and name, two namespaces or Fleets) fails synth', () => {
+    const { app, repo, folder } = setup();
+    const c = cls(repo.folder('clusters/mgmt/classes'));
+    new Fleet(folder, 'a', { repo, clusterClass: c, defaults: { kubernetesVersion: 'v1.33.2', namespace: 'team-a', subscriptionId: SUB_A }, clusters: [{ name: 'shop' }, { name: 'other' }] });
+    // Fleet b in another management repo of the app, with the same class.
+    const repoB = new Repo(app, 'platform-b', { url: 'https://github.com/contoso/platform-b' });
+    new Fleet(repoB.folder('clusters/mgmt'), 'b', {
+      repo: repoB, clusterClass: c,
+      defaults: { kubernetesVersion: 'v1.33.2', namespace: 'team-b' }, clusters: [{ name: 'shop', subscriptionId: SUB_A.toUpperCase() }, { name: 'cart', subscriptionId: SUB_A }],
+    });
+    expect(Testing.synthProblems(app).filter((p) => p.includes('AKS cluster "'))).toEqual([
+      `platform-b/clusters--mgmt--fleet--shop/Cluster: Cluster/team-b/shop: AKS cluster "shop" in resource group "shop" of subscription ${SUB_A} is also the AKS cluster of Cluster/team-a/shop (platform/clusters--mgmt--fleet--shop/Cluster): ` +
+        'ASO adopts an existing Azure resource, so both Clusters would manage one AKS cluster (fighting over its version, pools and counts), and deleting either would delete it; give one another name or resource group',
     ]);
   });
 
