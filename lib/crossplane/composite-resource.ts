@@ -3,8 +3,10 @@ import { Construct } from 'constructs';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { addProvided, addReference } from '../core/references';
+import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
 import { PlatformResource } from '../core/resource';
 import { ISecretSource } from '../core/secret';
+import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { Composition } from './composition';
 import { InferSchema, ObjectField } from './schema';
 import { validateWithSchema } from './schema-validation';
@@ -67,6 +69,17 @@ export interface CompositionChoice {
   readonly composition?: Composition;
   /** Labels of the composition to select (`compositionSelector.matchLabels`). @default - none */
   readonly compositionSelector?: Record<string, string>;
+  /**
+   * What happens when the instance is removed from the app: RETAIN keeps it on the cluster (Flux
+   * `prune: disabled`, Argo CD `Prune=false`), so its composed resources stay managed and its
+   * connection Secrets (a generated administrator password) stay; DESTROY lets GitOps delete it,
+   * and Crossplane then deletes its composed resources (those a composition retains are orphaned
+   * in Azure, unmanaged, with their credentials gone).
+   * @default RemovalPolicy.RETAIN when its composition (`composition`, else any composition of the
+   * XRD in the app) retains a stateful resource (`Composition.retainsStatefulResources`), else
+   * RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
   /** Whether new composition revisions are picked up automatically. @default 'Automatic' */
   readonly compositionUpdatePolicy?: 'Automatic' | 'Manual';
 }
@@ -147,6 +160,7 @@ export class CompositeResource<S extends ObjectField<any, any> = ObjectField<any
     if (issues.length > 0) throw propError(this, 'spec', `does not match the schema of ${props.xrd.compositeKind} (${props.xrd.compositeApiVersion}): ${issues.join('; ')}`);
 
     addReference(this, 'xrd', { apiGroup: 'apiextensions.crossplane.io', kind: 'CompositeResourceDefinition', name: props.xrd.name });
+    defaultRemovalPolicy(this, props);
     if (props.composition) {
       for (const ref of props.composition.providerConfigRefs) {
         if (!this.namespace) continue;
@@ -225,12 +239,47 @@ export class Claim<S extends ObjectField<any, any> = ObjectField<any, any>> exte
     const issues = validateWithSchema(props.xrd.claimSchema()!, props.xrd.claim.apiVersion, props.xrd.claim.kind, 'Namespaced', this.apiObject.toJson());
     if (issues.length > 0) throw propError(this, 'spec', `does not match the schema of ${props.xrd.claim.kind} (${props.xrd.claim.apiVersion}): ${issues.join('; ')}`);
     addReference(this, 'xrd', { apiGroup: 'apiextensions.crossplane.io', kind: 'CompositeResourceDefinition', name: props.xrd.name });
+    defaultRemovalPolicy(this, props);
   }
 
   /** The claim's namespace. */
   public override get namespace(): string {
     return this.apiObject.metadata.namespace!;
   }
+}
+
+const COMPOSITIONS_BY_XRD = Symbol('compositions by xrd');
+
+/**
+ * Applies `removalPolicy`, else RETAIN once the compositions are known (at validation, before
+ * synth retains what retained objects need: a Namespace holding it is then retained too) when the
+ * instance's composition, or any composition of its XRD in the app when it names none, retains a
+ * stateful resource. Deleting the instance would delete its managed resources (the retained ones
+ * orphaned in Azure) and the connection Secrets in its namespace (a generated password).
+ */
+function defaultRemovalPolicy(self: CompositeResource | Claim, props: CompositionChoice & { readonly xrd: CompositeResourceDefinition<any> }): void {
+  if (props.removalPolicy !== undefined) {
+    applyRemovalPolicy(self.apiObject, props.removalPolicy);
+    return;
+  }
+  self.node.addValidation({
+    validate: () => {
+      const candidates = props.composition
+        ? [props.composition]
+        : memoForSynthPass(COMPOSITIONS_BY_XRD, self.node.root, () => {
+          const m = new Map<string, Composition[]>();
+          for (const c of allConstructs(self.node.root)) {
+            if (!(c instanceof Composition)) continue;
+            const list = m.get(c.xrd.name);
+            if (list) list.push(c);
+            else m.set(c.xrd.name, [c]);
+          }
+          return m;
+        }).get(props.xrd.name) ?? [];
+      if (candidates.some((c) => c.retainsStatefulResources())) applyRemovalPolicy(self.apiObject, RemovalPolicy.RETAIN);
+      return [];
+    },
+  });
 }
 
 function compositionFields(scope: Construct, props: CompositionChoice, xrd: CompositeResourceDefinition<any>): Record<string, unknown> {

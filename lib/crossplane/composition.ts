@@ -674,6 +674,15 @@ export class Composition extends PlatformResource {
     return this.steps.flatMap((s) => (s instanceof PatchAndTransformStep ? [...s._entries] : []));
   }
 
+  /**
+   * Whether the composition keeps a stateful resource when its composite is deleted (a composed
+   * resource of a stateful kind, `isStatefulKind`, with RemovalPolicy.RETAIN): its composites are
+   * then retained by default too (see {@link CompositionChoice.removalPolicy}).
+   */
+  public retainsStatefulResources(): boolean {
+    return this._composedEntries().some((e) => e.policy === RemovalPolicy.RETAIN && isStatefulKind(e.apiVersion, e.kind));
+  }
+
   /** @internal Whether a step of another function (`addFunctionStep`) comes after step `index`: it may change the composed resources. */
   public _hasFunctionStepAfter(index: number): boolean {
     return this.steps.some((s) => s.index > index && s.generic === true);

@@ -336,6 +336,38 @@ describe('render', () => {
 });
 
 describe('composite resources and claims', () => {
+  test('an instance is retained when its composition keeps a stateful resource; removalPolicy decides otherwise', () => {
+    const EXT = 'metadata.annotations[crossplane.io/external-name]';
+    const RETAINED = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+    const make = (rgPolicy: RemovalPolicy | undefined) => {
+      const { app, xrd, composition } = setup();
+      composition.addPatchAndTransform({ resources: [{
+        name: 'rg', removalPolicy: rgPolicy,
+        base: (s) => new ResourceGroup(s, 'rg', { spec: { forProvider: { location: 'westeurope' } } }),
+        patches: [Patches.combineFromComposite(['metadata.namespace', 'metadata.name'], 'rg-%s-%s', EXT)],
+      }] });
+      const ns = new Repo(app, 'apps').folder('team', { namespace: 'team-a' });
+      return { app, xrd, composition, ns };
+    };
+    // A resource group is stateful: retained by the composition, so the instance is retained too
+    // (also without naming its composition: any composition of the XRD in the app counts).
+    const kept = make(undefined);
+    expect(kept.composition.retainsStatefulResources()).toBe(true);
+    const named = new CompositeResource(kept.ns, 'named', { xrd: kept.xrd, composition: kept.composition, name: 'one', spec: { location: 'westeurope' } });
+    const selected = new CompositeResource(kept.ns, 'selected', { xrd: kept.xrd, name: 'two', spec: { location: 'westeurope' } });
+    const destroyed = new CompositeResource(kept.ns, 'destroyed', { xrd: kept.xrd, name: 'three', spec: { location: 'westeurope' }, removalPolicy: RemovalPolicy.DESTROY });
+    Testing.synthProblems(kept.app);
+    expect(named.apiObject.toJson().metadata.annotations).toEqual(RETAINED);
+    expect(selected.apiObject.toJson().metadata.annotations).toEqual(RETAINED);
+    expect(destroyed.apiObject.toJson().metadata.annotations).toBeUndefined();
+    // A composition that deletes everything with the composite: the instance is not retained.
+    const gone = make(RemovalPolicy.DESTROY);
+    expect(gone.composition.retainsStatefulResources()).toBe(false);
+    const xr = new CompositeResource(gone.ns, 'xr', { xrd: gone.xrd, composition: gone.composition, name: 'one', spec: { location: 'westeurope' } });
+    Testing.synthProblems(gone.app);
+    expect(xr.apiObject.toJson().metadata.annotations).toBeUndefined();
+  });
+
   test('typed, validated against the XRD, references checked', () => {
     const { folder, xrd, composition, app } = setup();
     composition.addPatchAndTransform({ resources: [{ name: 'rg', base: (s) => new ResourceGroup(s, 'rg', { spec: { forProvider: { location: 'westeurope' }, providerConfigRef: { kind: 'ProviderConfig', name: 'team' } } }), patches: [Patches.combineFromComposite(['metadata.namespace', 'metadata.name'], 'rg-%s-%s', 'metadata.annotations[crossplane.io/external-name]')] }] });

@@ -48,7 +48,9 @@ describe('crossplane-aks example', () => {
     expect(files.get('crossplane/system/packages/provider-provider-azure-authorization.yaml')).toContain('package: xpkg.crossplane.io/crossplane-contrib/provider-azure-authorization:v2.7.0\n');
     expect(files.get('crossplane/system/packages/provider-provider-azure-containerservice.yaml')).toContain('package: xpkg.crossplane.io/crossplane-contrib/provider-azure-containerservice:v2.7.0\n  runtimeConfigRef:\n    name: azure-workload-identity');
     expect(files.get('clusters/dev/xakscluster-aks-dev.yaml')).toBe([
-      'apiVersion: platform.contoso.com/v1alpha1', 'kind: XAksCluster', 'metadata:', '  name: aks-dev', '  namespace: aks-dev', 'spec:',
+      // Retained: its composition keeps the AKS cluster (a stateful kind), so the composite is kept too.
+      'apiVersion: platform.contoso.com/v1alpha1', 'kind: XAksCluster', 'metadata:', '  name: aks-dev', '  namespace: aks-dev',
+      '  annotations:', '    argocd.argoproj.io/sync-options: Delete=false,Prune=false', '    kustomize.toolkit.fluxcd.io/prune: disabled', 'spec:',
       '  crossplane:', '    compositionRef:', '      name: xaksclusters.platform.contoso.com', '  environment: dev', '  location: westeurope', '  nodeCount: 2', '',
     ].join('\n'));
     expect(files.get('crossplane/system/provider-configs/clusterproviderconfig-default.yaml')).toContain('spec:\n  clientID: 00000000-0000-0000-0000-000000000003\n  credentials:\n    source: OIDCTokenFile\n  subscriptionID: 00000000-0000-0000-0000-000000000001\n  tenantID: 00000000-0000-0000-0000-000000000002\n');
