@@ -61,21 +61,31 @@ export function argoImportProps(props: ResourceImportProps): ResourceImportProps
 /**
  * A notification subscription: Argo CD notifications send the `trigger`'s message to each
  * recipient of `service` (annotation `notifications.argoproj.io/subscribe.<trigger>.<service>:
- * <recipient>;<recipient>`). For Microsoft Teams the recipient is a channel name of the `teams`
- * service's `recipientUrls` in `argocd-notifications-cm`, whose webhook URL is a key of the
- * `argocd-notifications-secret` (see {@link teamsServiceConfig}): never a URL in Git.
+ * <recipient>;<recipient>`). For Microsoft Teams the recipient is a channel name of the
+ * `teams-workflows` service's `recipientUrls` in `argocd-notifications-cm`, whose webhook URL is a
+ * key of the `argocd-notifications-secret` (see {@link teamsServiceConfig}): never a URL in Git.
+ *
+ * Argo CD ships no triggers: `on-sync-failed`, `on-health-degraded` and the others are Argo CD's
+ * notifications catalog (`notifications_catalog/install.yaml`, or the Helm chart's
+ * `notifications.triggers` / `notifications.templates`), which the installation must apply, or
+ * nothing is ever sent.
  */
 export interface Subscription {
   /** Trigger name from the notifications catalog or `argocd-notifications-cm` (e.g. `on-sync-failed`, `on-health-degraded`). */
   readonly trigger: string;
-  /** Notification service. @default 'teams' */
+  /**
+   * Notification service. `teams-workflows` (Argo CD 3.3+) posts to a Teams Workflows (Power
+   * Automate) webhook; the `teams` service's Office 365 connector webhooks were retired on
+   * 2026-03-31.
+   * @default 'teams-workflows'
+   */
   readonly service?: string;
   /** Recipients: Teams channel names of the service's `recipientUrls` (never webhook URLs). */
   readonly recipients: string[];
 }
 
 const TRIGGER = { max: 63, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, description: 'a trigger name (lowercase letters, digits and "-", e.g. "on-sync-failed")' };
-const SERVICE = { max: 63, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, description: 'a notification service name (lowercase letters, digits and "-", e.g. "teams")' };
+const SERVICE = { max: 63, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, description: 'a notification service name (lowercase letters, digits and "-", e.g. "teams-workflows")' };
 const RECIPIENT = { min: 1, max: 253, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, description: 'a recipient name (letters, digits, ".", "_" and "-"): the channel name configured in argocd-notifications-cm, not a URL' };
 
 /** Checks subscriptions and renders their annotations (sorted by key). */
@@ -83,7 +93,7 @@ export function subscriptionAnnotations(scope: IConstruct, prop: string, subs: r
   const out: Record<string, string> = {};
   (subs ?? []).forEach((s, i) => {
     checkString(scope, `${prop}[${i}].trigger`, s.trigger, TRIGGER);
-    const service = checkString(scope, `${prop}[${i}].service`, s.service ?? 'teams', SERVICE);
+    const service = checkString(scope, `${prop}[${i}].service`, s.service ?? TEAMS_SERVICE, SERVICE);
     if (!s.recipients || s.recipients.length === 0) throw propError(scope, `${prop}[${i}].recipients`, 'must list at least one recipient');
     s.recipients.forEach((r, j) => checkString(scope, `${prop}[${i}].recipients[${j}]`, r, RECIPIENT));
     const key = `${SUBSCRIBE_PREFIX}.${s.trigger}.${service}`;
@@ -93,22 +103,27 @@ export function subscriptionAnnotations(scope: IConstruct, prop: string, subs: r
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
+/** The notification service subscriptions use by default: Microsoft Teams Workflows. */
+export const TEAMS_SERVICE = 'teams-workflows';
+
 /**
- * The `service.teams` entry of `argocd-notifications-cm` for the given channels: each channel's
- * webhook URL is read from the key `<channel>-teams-url` of the `argocd-notifications-secret`
- * (`$<key>` references), so no URL is ever written to Git. Put the result under `data` of the
- * ConfigMap your Argo CD installation manages (Helm `notifications.notifiers`).
+ * The `service.teams-workflows` entry of `argocd-notifications-cm` for the given channels (Argo CD
+ * 3.3+; the URLs are Teams Workflows webhooks, `https://api.powerautomate.com/...` or
+ * `https://api.powerplatform.com/...`): each channel's webhook URL is read from the key
+ * `<channel>-teams-url` of the `argocd-notifications-secret` (`$<key>` references), so no URL is
+ * ever written to Git. Put the result under `data` of the ConfigMap your Argo CD installation
+ * manages (Helm `notifications.notifiers`), with the catalog's triggers and templates.
  *
  * @example
  * teamsServiceConfig(['team-alpha']);
- * // { 'service.teams': 'recipientUrls:\n  team-alpha: $team-alpha-teams-url\n' }
+ * // { 'service.teams-workflows': 'recipientUrls:\n  team-alpha: $team-alpha-teams-url\n' }
  */
 export function teamsServiceConfig(channels: readonly string[]): Record<string, string> {
   const sorted = [...new Set(channels)].sort();
   for (const c of sorted) {
     if (!RECIPIENT.pattern.test(c)) throw new Error(`teamsServiceConfig: "${c}" is invalid: must be ${RECIPIENT.description}`);
   }
-  return { 'service.teams': `recipientUrls:\n${sorted.map((c) => `  ${c}: $${c}-teams-url\n`).join('')}` };
+  return { [`service.${TEAMS_SERVICE}`]: `recipientUrls:\n${sorted.map((c) => `  ${c}: $${c}-teams-url\n`).join('')}` };
 }
 
 /** Where an Application deploys: a registered cluster, by construct or by Argo CD name or server URL. */

@@ -9,7 +9,7 @@ import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
 import { AppProject, ProjectAccess } from './app-project';
 import { Application } from './application';
-import { ClusterTarget, GroupKind, isKubeconfigCluster, Subscription } from './common';
+import { ClusterTarget, GroupKind, isKubeconfigCluster, Subscription, TEAMS_SERVICE } from './common';
 
 /** The label put on a team's namespaces. */
 export const TEAM_LABEL = 'platform.cdk8s.io/team';
@@ -69,7 +69,7 @@ export interface TeamProjectProps {
   /** What the team's group may do with its Applications. @default 'sync' */
   readonly access?: ProjectAccess;
   /**
-   * The team's Teams channel: Applications and the project subscribe it (service `teams`) to
+   * The team's Teams channel: Applications and the project subscribe it (service `teams-workflows`) to
    * `alertTriggers`. The channel's webhook URL lives in the `argocd-notifications-secret` (key
    * `<channel>-teams-url`, see `teamsServiceConfig`), never in Git.
    * @default - no alerts
@@ -129,7 +129,7 @@ export class TeamProject extends Construct {
     const clusters = props.clusters ?? [{}];
     if (clusters.length === 0) throw propError(this, 'clusters', 'must list at least one cluster');
     const subscriptions: Subscription[] = props.teamsChannel
-      ? (props.alertTriggers ?? ['on-sync-failed', 'on-health-degraded']).map((trigger) => ({ trigger, service: 'teams', recipients: [props.teamsChannel!] }))
+      ? (props.alertTriggers ?? ['on-sync-failed', 'on-health-degraded']).map((trigger) => ({ trigger, service: TEAMS_SERVICE, recipients: [props.teamsChannel!] }))
       : [];
     const createsNamespace = clusters.some((c) => !c.namespaceFolder);
     const podSecurity = props.podSecurity ?? 'baseline';

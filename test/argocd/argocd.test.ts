@@ -70,7 +70,7 @@ describe('AppProject', () => {
     const obj = Testing.render(app)['platform/clusters/mgmt/appproject-team-alpha.yaml'][0];
     expect(obj.metadata).toEqual({
       name: 'team-alpha', namespace: 'argocd',
-      annotations: { 'notifications.argoproj.io/subscribe.on-sync-failed.teams': 'team-alpha' },
+      annotations: { 'notifications.argoproj.io/subscribe.on-sync-failed.teams-workflows': 'team-alpha' },
       finalizers: ['resources-finalizer.argocd.argoproj.io'],
     });
     expect(obj.spec).toEqual({
@@ -759,8 +759,8 @@ describe('TeamProject', () => {
     expect(proj.spec.namespaceResourceWhitelist).toContainEqual({ group: 'bitnami.com', kind: 'SealedSecret' });
     const appObj = out['platform/clusters/mgmt/application-team-alpha.yaml'][0];
     expect(appObj.metadata.annotations).toEqual({
-      'notifications.argoproj.io/subscribe.on-health-degraded.teams': 'team-alpha',
-      'notifications.argoproj.io/subscribe.on-sync-failed.teams': 'team-alpha',
+      'notifications.argoproj.io/subscribe.on-health-degraded.teams-workflows': 'team-alpha',
+      'notifications.argoproj.io/subscribe.on-sync-failed.teams-workflows': 'team-alpha',
     });
     expect(appObj.spec.destination).toEqual({ name: 'c-dev', namespace: 'team-alpha' });
     expect(appObj.spec.source).toEqual({ repoURL: 'https://github.com/contoso/team-alpha', path: 'deploy', targetRevision: 'main' });
@@ -775,7 +775,7 @@ describe('TeamProject', () => {
     };
     expect(out['platform/infrastructure/c-dev/namespace-team-alpha.yaml'][0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-alpha', labels: NS_LABELS } });
     // The webhook URL is referenced from argocd-notifications-secret, never written.
-    expect(teamsServiceConfig(['team-alpha'])).toEqual({ 'service.teams': 'recipientUrls:\n  team-alpha: $team-alpha-teams-url\n' });
+    expect(teamsServiceConfig(['team-alpha'])).toEqual({ 'service.teams-workflows': 'recipientUrls:\n  team-alpha: $team-alpha-teams-url\n' });
   });
 
   test('without a namespace folder, the Application creates the namespace and the project may create only that one', () => {
