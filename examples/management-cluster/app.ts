@@ -114,6 +114,18 @@ export function managementCluster(app: GitOpsApp): Repo {
   const addonSources = repo.folder('clusters/mgmt/sources', { namespace: NAMESPACE });
   const calicoCharts = new HelmRepository(addonSources, 'calico-charts', { name: 'projectcalico', url: 'https://docs.tigera.io/calico/charts' });
   const ccmCharts = new HelmRepository(addonSources, 'ccm-charts', { name: 'cloud-provider-azure', url: 'https://raw.githubusercontent.com/kubernetes-sigs/cloud-provider-azure/master/helm/repo' });
+  // The cloud provider first: the nodes keep the uninitialized taint until it runs, and Calico
+  // (CAPZ's tolerations) does not tolerate it. Remote installs retry without limit meanwhile.
+  const ccm = new HelmRelease(capz, 'cloud-provider', {
+    name: 'capz-vm-cloud-provider-azure',
+    namespace: NAMESPACE,
+    chart: { repository: ccmCharts, chart: 'cloud-provider-azure' },
+    releaseName: 'cloud-provider-azure-oot',
+    targetNamespace: 'kube-system',
+    storageNamespace: 'kube-system',
+    values: { infra: { clusterName: vm.clusterName }, cloudControllerManager: { clusterCIDR: '192.168.0.0/16' } },
+    kubeConfig: vm,
+  });
   new HelmRelease(capz, 'calico', {
     name: 'capz-vm-calico',
     namespace: NAMESPACE,
@@ -136,16 +148,7 @@ export function managementCluster(app: GitOpsApp): Repo {
       ],
     },
     kubeConfig: vm,
-  });
-  new HelmRelease(capz, 'cloud-provider', {
-    name: 'capz-vm-cloud-provider-azure',
-    namespace: NAMESPACE,
-    chart: { repository: ccmCharts, chart: 'cloud-provider-azure' },
-    releaseName: 'cloud-provider-azure-oot',
-    targetNamespace: 'kube-system',
-    storageNamespace: 'kube-system',
-    values: { infra: { clusterName: vm.clusterName }, cloudControllerManager: { clusterCIDR: '192.168.0.0/16' } },
-    kubeConfig: vm,
+    dependsOn: [ccm],
   });
 
   // A fleet of 20 AKS clusters from one ClusterClass: each cluster is one small Cluster object.

@@ -48,7 +48,14 @@ export interface ValuesReference {
 
 /** Install settings. */
 export interface HelmInstallOptions {
-  /** Remediation retries after a failed install (uninstall, then retry). @default 3 */
+  /**
+   * Remediation retries after a failed install (uninstall, then retry; -1: without limit). A
+   * release installed on a remote cluster (`kubeConfig`) retries without limit by default: the
+   * cluster may still be coming up (no CNI, nodes tainted until the cloud provider runs), and
+   * after its last retry helm-controller marks the release stalled and stops until its spec
+   * changes (helm-controller docs, HelmRelease "Install remediation").
+   * @default 3; -1 with `kubeConfig`
+   */
   readonly remediationRetries?: number;
   /** CRD policy: `Skip`, `Create` or `CreateReplace`. @default 'Create' (Flux's default) */
   readonly crds?: 'Skip' | 'Create' | 'CreateReplace';
@@ -218,15 +225,15 @@ export class HelmRelease extends FluxResource implements IHelmRelease {
       checkString(this, 'serviceAccountName', props.serviceAccountName, DNS_SUBDOMAIN);
       if (!kubeConfig) addReference(this, 'serviceAccountName', { apiGroup: '', kind: 'ServiceAccount', name: props.serviceAccountName, namespace });
     }
-    const retries = (prop: string, n: number | undefined) => {
-      const v = n ?? 3;
+    const retries = (prop: string, n: number | undefined, byDefault = 3) => {
+      const v = n ?? byDefault;
       if (!Number.isInteger(v) || v < -1) throw propError(this, prop, `must be an integer >= -1 (-1 retries forever), got ${v}`);
       return v;
     };
     const inst = props.install ?? {};
     const up = props.upgrade ?? {};
     const install: l1.HelmReleaseSpecInstall = {
-      remediation: { retries: retries('install.remediationRetries', inst.remediationRetries) },
+      remediation: { retries: retries('install.remediationRetries', inst.remediationRetries, kubeConfig ? -1 : 3) },
       ...(props.createNamespace ? { createNamespace: true } : {}),
       ...(inst.crds ? { crds: inst.crds as l1.HelmReleaseSpecInstallCrds } : {}),
       ...(inst.timeout !== undefined ? { timeout: optDuration(this, 'install.timeout', inst.timeout) } : {}),

@@ -79,6 +79,9 @@ describe('HelmRelease', () => {
     expect(out['platform/clusters/mgmt/helmrelease-remote.yaml'][0].spec).toMatchObject({ targetNamespace: 'cert-manager', storageNamespace: 'cert-manager', kubeConfig: { secretRef: { name: 'dev-kubeconfig', key: 'value' } } });
     expect(out['platform/clusters/mgmt/helmrelease-same.yaml'][0].spec.storageNamespace).toBeUndefined();
     expect(out['platform/clusters/mgmt/helmrelease-local.yaml'][0].spec.storageNamespace).toBeUndefined();
+    // A remote install retries without limit (the cluster may still be coming up); a local one 3 times.
+    expect(out['platform/clusters/mgmt/helmrelease-remote.yaml'][0].spec.install.remediation).toEqual({ retries: -1 });
+    expect(out['platform/clusters/mgmt/helmrelease-local.yaml'][0].spec.install.remediation).toEqual({ retries: 3 });
   });
 
   test('unresolved valuesFrom is a synth error', () => {
