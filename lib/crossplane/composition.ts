@@ -159,7 +159,8 @@ interface Problem {
 const EXTERNAL_NAME = 'crossplane.io/external-name';
 
 /** Stateful kinds whose Azure names are unique in the subscription (resource groups) or globally (DNS names). */
-const SHARED_NAME_SCOPE = /^(ResourceGroup|FlexibleServer|Account|StorageAccount|Vault)$/;
+/** Stateful Azure kinds whose Azure name is unique in the subscription or globally (also read by kro graphs). */
+export const SHARED_NAME_SCOPE = /^(ResourceGroup|FlexibleServer|Account|StorageAccount|Vault)$/;
 
 /**
  * Fields of an upjet-azure KubernetesCluster's `defaultNodePool` that azurerm changes by cycling

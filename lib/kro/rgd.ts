@@ -8,7 +8,7 @@ import { importResource, IPlatformResource, PlatformResource, ResourceImportProp
 import { dropGitOpsEngineAnnotations, isStatefulKind, RemovalPolicy } from '../core/removal-policy';
 import { registerKindSchema, SchemaRegistry } from '../core/validation';
 import { groupOf } from '../core/validation/metadata';
-import { applyBasePolicy, ComposedBase, resolveBase } from '../crossplane/composition';
+import { applyBasePolicy, ComposedBase, resolveBase, SHARED_NAME_SCOPE } from '../crossplane/composition';
 import { parseFieldPath, setFieldPath } from '../crossplane/field-path';
 import { analyzeExpression, findExpressions, resolvePath, Selection, typeFits, typeName } from './expressions';
 import { InferSchema, instanceSpecSchema, JsonSchema, KRO_INSTANCE_STATUS, ObjectField, SimpleSchema, toSimpleSchema } from './schema';
@@ -112,6 +112,44 @@ const TEMPLATE_NAMESPACE = 'kro-instance-namespace';
 const CORE_SCHEMAS: Record<string, JsonSchema> = {
   'v1/ConfigMap': { type: 'object', properties: { data: { type: 'object', additionalProperties: { type: 'string' } }, binaryData: { type: 'object', additionalProperties: { type: 'string' } }, immutable: { type: 'boolean' } } },
 };
+
+/**
+ * What is wrong with the Azure name of a stateful ASO resource of a graph whose Azure name is
+ * unique in the subscription or globally (resource groups, PostgreSQL servers, storage accounts,
+ * key vaults), if anything: the same for every instance (a constant), or from the instance's
+ * `metadata.name` only, while kro instances are namespaced. Instances of one name in two
+ * namespaces then manage one Azure resource: ASO adopts an existing one (ASO docs, "Adoption"),
+ * each writes its spec over the other's, and deleting either deletes it for both.
+ */
+function azureNameProblem(template: Record<string, any>): string | undefined {
+  const kind = String(template.kind);
+  const apiVersion = String(template.apiVersion);
+  if (!groupOf(apiVersion).endsWith('.azure.com') || !isStatefulKind(apiVersion, kind) || !SHARED_NAME_SCOPE.test(kind)) return undefined;
+  const field = template.spec?.azureName !== undefined ? 'spec.azureName' : 'metadata.name';
+  const value = field === 'spec.azureName' ? template.spec.azureName : template.metadata?.name;
+  if (typeof value !== 'string') return undefined;
+  const fix = 'include the namespace, e.g. "<prefix>-${schema.metadata.namespace}-${schema.metadata.name}", or take the name from an instance field';
+  let occurrences;
+  try {
+    occurrences = findExpressions(value);
+  } catch {
+    return undefined; // reported by the expression checks
+  }
+  if (occurrences.length === 0) {
+    return `${field}: ${kind} is named "${value}" in Azure for every instance: every instance manages the same one (ASO adopts it), and deleting one deletes it for all; ${fix}`;
+  }
+  const selections = occurrences.flatMap((o) => {
+    try {
+      return analyzeExpression(o.expression).selections;
+    } catch {
+      return [];
+    }
+  });
+  const fromNameOnly = selections.length > 0 && selections.every((x) => x.root === 'schema' && x.path.join('.') === 'metadata.name');
+  if (!fromNameOnly) return undefined;
+  return `${field}: ${kind}'s Azure name comes from the instance's metadata.name only, and kro instances are namespaced: instances of one name in two namespaces manage one ${kind} ` +
+    `(ASO adopts it, each overwrites the other's spec, and deleting either deletes it for both); ${fix}`;
+}
 
 interface AddedResource {
   readonly props: RgdResourceProps;
@@ -383,6 +421,11 @@ export class ResourceGraphDefinition<S extends ObjectField<any, any> = ObjectFie
     const ids = new Map(this.resources.map((r) => [r.props.id, r]));
     const deps = new Map<string, Set<string>>();
     const head = `ResourceGraphDefinition "${this.name}"`;
+
+    for (const r of this.resources) {
+      const naming = azureNameProblem(r.template);
+      if (naming) problems.push(`${head}: resource "${r.props.id}": ${naming}`);
+    }
 
     /** Checks one expression; returns the resource ids it reads. */
     const checkExpr = (where: string, expression: string, allowed: (root: string) => string | undefined): { roots: string[]; type?: string; ok: boolean } => {

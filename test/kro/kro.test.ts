@@ -96,6 +96,7 @@ describe('resources and expressions', () => {
       id: 'storage',
       template: sa,
       set: {
+        'metadata.name': `${rgd.spec('name')}st`,
         'spec.location': '${schema.spec.locaton}',
         'spec.minimumTlsVersion': '${schema.spec.replicas}',
         'spec.accessTier': '${network.status.id}',
@@ -133,12 +134,32 @@ describe('resources and expressions', () => {
     ]);
   });
 
+  test('a stateful Azure resource whose name is unique in the subscription or globally is named from more than the instance name', () => {
+    const { folder } = setup();
+    const { rgd, sa } = storageRgd(folder);
+    rgd.addResource({ id: 'storage', template: sa });
+    const name = rgd.instance('metadata.name');
+    const kinds = [['constant', 'stfiles'], ['name', `st${name}`], ['namespace', `st${rgd.instance('metadata.namespace')}${name}`], ['field', rgd.spec('name')]];
+    for (const [id, value] of kinds) {
+      const extra = new StorageAccount(rgd.templates, `sa-${id}`, { name: 'stplaceholder', resourceGroup: new ResourceGroup(rgd.templates, `rg-${id}`, { name: 'placeholder', location: 'westeurope' }) });
+      rgd.addResource({ id: `st${id[0].toUpperCase()}${id.slice(1)}`, template: extra, set: { 'spec.azureName': value } });
+    }
+    const fix = 'include the namespace, e.g. "<prefix>-${schema.metadata.namespace}-${schema.metadata.name}", or take the name from an instance field';
+    expect(rgd.check().filter((p) => p.includes('in Azure') || p.includes("Azure name"))).toEqual([
+      `ResourceGraphDefinition "appstorage.kro.run": resource "storage": metadata.name: StorageAccount is named "stplaceholder" in Azure for every instance: every instance manages the same one (ASO adopts it), and deleting one deletes it for all; ${fix}`,
+      `ResourceGraphDefinition "appstorage.kro.run": resource "stConstant": spec.azureName: StorageAccount is named "stfiles" in Azure for every instance: every instance manages the same one (ASO adopts it), and deleting one deletes it for all; ${fix}`,
+      'ResourceGraphDefinition "appstorage.kro.run": resource "stName": spec.azureName: StorageAccount\'s Azure name comes from the instance\'s metadata.name only, and kro instances are namespaced: instances of one name in two namespaces manage one StorageAccount ' +
+        `(ASO adopts it, each overwrites the other's spec, and deleting either deletes it for both); ${fix}`,
+    ]);
+  });
+
   test('readyWhen reads only the resource and must be a condition; includeWhen is checked too', () => {
     const { folder } = setup();
     const { rgd, sa } = storageRgd(folder);
     rgd.addResource({
       id: 'storage',
       template: sa,
+      set: { 'metadata.name': `${rgd.spec('name')}st` },
       readyWhen: ['${storage.status.provisioningState == "Succeeded"}', '${resourceGroup.status.id != ""}', '${storage.status.primaryEndpoints.blob}', 'storage.status.id'],
       includeWhen: ['${schema.spec.replicas > 1}', '${schema.spec.name}'],
     });
