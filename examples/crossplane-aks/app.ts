@@ -147,6 +147,12 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
               oidcIssuerEnabled: true,
               workloadIdentityEnabled: true,
               roleBasedAccessControlEnabled: true,
+              // Entra ID with Azure RBAC, no local accounts: `az aks get-credentials` gives a
+              // kubeconfig that logs each person in (kubelogin), authorized by the AKS RBAC roles
+              // below; with local accounts on, the Cluster User role would hand out the static
+              // cluster credential instead.
+              azureActiveDirectoryRoleBasedAccessControl: { azureRbacEnabled: true, tenantId: AZURE_TENANT_ID },
+              localAccountDisabled: true,
               automaticUpgradeChannel: 'patch',
               skuTier: 'Standard',
               // vmSize is patched from the composite: azurerm resizes the default pool by cycling it
@@ -193,6 +199,18 @@ export function buildCrossplaneAks(app: GitOpsApp): CrossplaneAks {
           principalId: PLATFORM_TEAM_GROUP_ID,
           principalType: 'Group',
           description: 'Platform team: list the cluster user credential',
+        }),
+        patches: [Patches.fromComposite('status.clusterId', 'spec.forProvider.scope', { fromFieldPath: 'Required' })],
+      },
+      {
+        // What the platform team may do in the cluster (Azure RBAC for Kubernetes authorization).
+        name: 'platform-team-rbac-admin',
+        base: (scope) => new RoleAssignment(scope, 'rbac-admin', {
+          role: AzureBuiltInRole.AKS_RBAC_CLUSTER_ADMIN,
+          subscriptionId: AZURE_SUBSCRIPTION_ID,
+          principalId: PLATFORM_TEAM_GROUP_ID,
+          principalType: 'Group',
+          description: 'Platform team: Kubernetes cluster admin through Azure RBAC',
         }),
         patches: [Patches.fromComposite('status.clusterId', 'spec.forProvider.scope', { fromFieldPath: 'Required' })],
       },

@@ -100,7 +100,9 @@ describe('crossplane-aks example', () => {
       expect(aks.spec.forProvider.tags).toEqual({ environment: env, 'platform-cluster': `aks-${env}` });
       expect(aks.spec.managementPolicies).toEqual(['Observe', 'Create', 'Update', 'LateInitialize']);
       // The platform team's role assignment waits for the cluster's ARM id.
-      expect(r.skippedResources.map((x) => x.name)).toEqual(['platform-team-cluster-user']);
+      expect(r.skippedResources.map((x) => x.name)).toEqual(['platform-team-cluster-user', 'platform-team-rbac-admin']);
+      // Entra ID with Azure RBAC and no local accounts: the Cluster User role lists a per-person login, not a static credential.
+      expect(aks.spec.forProvider).toMatchObject({ azureActiveDirectoryRoleBasedAccessControl: { azureRbacEnabled: true, tenantId: '00000000-0000-0000-0000-000000000002' }, localAccountDisabled: true });
       expect((r.resources[0].object as any).metadata.annotations['crossplane.io/external-name']).toBe(`rg-aks-${env}-aks-${env}`); // <namespace>-<name>
     }
   });
@@ -120,6 +122,8 @@ describe('crossplane-aks example', () => {
       roleDefinitionId: `/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRole.AKS_CLUSTER_USER}`,
       scope: clusterId,
     });
+    expect((next.resources.find((x) => x.name === 'platform-team-rbac-admin')!.object as any).spec.forProvider.roleDefinitionId)
+      .toBe(`/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRole.AKS_RBAC_CLUSTER_ADMIN}`);
   });
 
   test('a misspelt patch path fails with composition, resource and path', () => {
