@@ -23,12 +23,13 @@ describe('bundled examples', () => {
   beforeAll(() => {
     buildExamples(out1).synth();
     buildExamples(out2).synth();
-    // What flux bootstrap commits beside the sharded bootstrap's objects (a user-owned file the
-    // folder lists: the shard controllers are built from it).
-    for (const out of [out1, out2]) expect(writeFluxInstalls(out)).toEqual([
+    // What flux bootstrap commits beside each bootstrap's objects (a user-owned file every
+    // FluxBootstrap folder lists: flux bootstrap applies the folder's kustomization.yaml).
+    for (const out of [out1, out2]) expect(writeFluxInstalls(out).sort()).toEqual([
       'fleet-table/clusters/mgmt/flux-system/gotk-components.yaml',
+      'platform/clusters/mgmt/flux-system/gotk-components.yaml',
       ...['dev', 'prod', 'test'].map((env) => `platform-gitops/clusters/${env}/flux-system/gotk-components.yaml`),
-    ]);
+    ].sort());
   });
 
   test('synthesize to byte-identical trees', () => {

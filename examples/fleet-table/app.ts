@@ -23,9 +23,8 @@ export function fleetTable(app: GitOpsApp): Repo {
   // ADDITIONAL_ASO_CRDS=authorization.azure.com/RoleAssignment adds the kind of the clusters' kubeconfig access.
   declarePreinstalled(mgmt, Preinstalled.CAPI_CLUSTER_TOPOLOGY, Preinstalled.capzWith(['authorization.azure.com/RoleAssignment']));
   // Flux with two controller shards; the fleet's clusters are spread over them. The shard
-  // controllers are built from the Flux install that `flux bootstrap` committed beside: list it.
+  // controllers are built from the Flux install that `flux bootstrap` commits beside (the folder lists it).
   const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
-  fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
   const flux = new FluxBootstrap(fluxFolder, 'flux', {
     repo,
     entry: mgmt,

@@ -201,9 +201,8 @@ export function platformGitops(app: GitOpsApp): void {
     declarePreinstalled(entry, Preinstalled.SEALED_SECRETS);
     // Multi-tenant clusters: Flux locked down (no cross-namespace refs, no remote bases, default
     // ServiceAccount `default`); the platform's own Kustomizations run as kustomize-controller.
-    // The Flux install `flux bootstrap` commits (the controllers the lockdown patches), listed by the folder.
+    // The folder lists the Flux install `flux bootstrap` commits (the controllers the lockdown patches).
     const fluxFolder = repo.folder(`clusters/${env.name}/flux-system`);
-    fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
     const { source } = new FluxBootstrap(fluxFolder, 'flux', { repo, entry, environment: env, lockdown: true });
     const admin = 'kustomize-controller';
     const infraControllers = Kustomization.forFolder(entry, 'infra-controllers', controllers, {

@@ -9,6 +9,7 @@ import { CliError } from './context';
 import { parseYamlDocuments } from '../core/yaml-read';
 import { joinPrefix } from '../core/validation/registry';
 import { isKustomizeConfig } from '../tree/read';
+import { MANIFEST_FILE, readManifest } from '../tree/manifest';
 import { isKustomizationNameAnyCase, isKustomizeComponent, kustomizationReferences, pathKindOnDisk, referenceProblem, type PathKind } from '../tree/kustomize-refs';
 import { ApplyOrderObject, applyOrderProblems, ApplyOrderRepo, Preinstalled, PreinstalledSet } from '../gitops/apply-order';
 import type { KubeObject } from '../gitops/layout';
@@ -96,6 +97,7 @@ export function applyOrderLines(
   paths: readonly string[], preinstalled: readonly string[], resolve: (p: string) => string,
   parsed: ParsedFiles = new Map(), listings: ReadonlyMap<string, readonly string[]> = new Map(), maxObjectsPerBuild?: number,
   sourceIgnores: ReadonlyMap<string, readonly SourceIgnoreFile[]> = new Map(),
+  pending: string[] = [],
 ): Array<{ source: string; message: string }> {
   const repos: ApplyOrderRepo[] = [];
   const references: Array<{ source: string; message: string }> = [];
@@ -223,10 +225,31 @@ export function applyOrderLines(
         message: `${where}: its directory also holds ${others.join(' and ')}: kustomize fails on a directory with more than one kustomization file ("Found multiple kustomization files"), and so does every Flux build that includes it; keep one (move what the others hold into it)`,
       });
     }
+    // The files the app declared the user's, by the ownership manifest of the repo tree holding a
+    // directory (the nearest one above it): one the tree lacks is not committed yet (the
+    // gotk-components.yaml flux bootstrap commits), not a mistake of the tree.
+    const userOwnedAt = new Map<string, { root: string; files: ReadonlySet<string> } | null>();
+    const userOwnedOf = (d: string): { root: string; files: ReadonlySet<string> } | null => {
+      const key = d === '.' ? '' : d;
+      let v = userOwnedAt.get(key);
+      if (v !== undefined) return v;
+      if (fs.existsSync(path.join(dir, ...key.split('/').filter(Boolean), MANIFEST_FILE))) {
+        const m = readManifest(path.join(dir, ...key.split('/').filter(Boolean)));
+        v = { root: key, files: new Set(m.userOwned ?? []) };
+      } else v = key === '' ? null : userOwnedOf(path.posix.dirname(key));
+      userOwnedAt.set(key, v);
+      return v;
+    };
     for (const { dir: d, rel, doc, where } of kustomizationDocs) {
       if (leftOut?.(rel)) continue;
       for (const ref of kustomizationReferences(doc)) {
         const problem = referenceProblem(d === '.' ? '' : d, ref, kindOf);
+        const named = path.posix.normalize(path.posix.join(d, ref.path));
+        const owner = problem && (ref.target === 'file' || ref.target === 'file-or-kustomization') && kindOf(named) === undefined ? userOwnedOf(d) : null;
+        if (owner && owner.files.has(owner.root === '' ? named : named.slice(owner.root.length + 1))) {
+          pending.push(`${shownPrefix}${named}: listed by ${where.replace(/#0$/, '')} as the user's (the app does not write it) and not in the tree yet: kustomize builds of that folder fail until it is committed (flux bootstrap commits gotk-components.yaml)`);
+          continue;
+        }
         if (problem) references.push({ source: where, message: `${where}: ${problem}` });
         // A file it names and the tree has: the apply-order model checks that the source keeps it.
         else if (ref.target === 'file') {

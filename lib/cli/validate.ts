@@ -140,6 +140,8 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   const inputs: ValidationInput[] = [];
   let documents = 0;
   const lines: Array<{ source: string; message: string }> = [];
+  /** Files the app declared the user's and the tree lacks yet (see applyOrderLines): notes, not issues. */
+  const pending: string[] = [];
   // Each file is parsed once: the apply-order check reads the same documents.
   const parsed = new Map<string, unknown[]>();
   await progress.stageAsync('read', async () => readAll(await readYamlFiles([...absolute, ...kustomizationFiles])), () => ({ files: files.length, objects: documents }));
@@ -222,13 +224,14 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
     }
     for (const { shown, text } of sourceIgnoreShown) for (const problem of ignorePatternProblems(text)) lines.push({ source: shown, message: `${shown}: ${problem}` });
     // --- apply order of the Flux Kustomizations in directory arguments (lib/cli/validate-apply-order.ts) ---
-    lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve, parsed, listings, opts.maxObjectsPerBuild, sourceIgnores));
+    lines.push(...applyOrderLines(paths, opts.preinstalled ?? [], resolve, parsed, listings, opts.maxObjectsPerBuild, sourceIgnores, pending));
     // --- end apply order ---
   }, () => ({ objects: inputs.length, problems: lines.length - before }));
   progress.clear();
   lines.sort((a, b) => naturalCompare(a.source, b.source) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 
   for (const l of lines) io.stdout(`${l.message}\n`);
+  for (const p of pending.sort()) io.stderr(`validate: note: ${p}\n`);
   const docs = `${documents} document${documents === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}${leftOut > 0 ? ` (and ${leftOut} left out by .sourceignore)` : ''}`;
   const counts =
     `validated by CRD schema: ${coverage.crd}, by core schema: ${coverage.core}, by registered schema: ${coverage.registered}; ` +

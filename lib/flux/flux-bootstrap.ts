@@ -63,6 +63,20 @@ export interface FluxBootstrapProps {
    * @default 'flux-system'
    */
   readonly secretRef?: ISecretSource | string;
+  /**
+   * How Flux's controllers get on the cluster. `bootstrap`: `flux bootstrap` commits them as
+   * `gotk-components.yaml` in this folder, and the folder's `kustomization.yaml` lists it (user-owned:
+   * synth never writes it). Listing it matters twice: `flux bootstrap` applies an existing
+   * `kustomization.yaml` of the folder instead of the install (flux2
+   * `pkg/bootstrap/bootstrap_plain_git.go`), so without it no CRD is installed and the bootstrap
+   * fails ("no matches for kind"); and the `flux-system` Kustomization, which prunes, would delete
+   * the controllers, CRDs and namespace it no longer builds. `external`: Flux is installed another
+   * way (the AKS Flux extension, the Flux Operator, a Helm chart) and the folder holds only the
+   * sync; `lockdown`, `shards` and `controllerArgs`, which patch the install, then need it listed
+   * by hand.
+   * @default 'bootstrap'
+   */
+  readonly install?: 'bootstrap' | 'external';
   /** Source fetch interval. @default '1m' */
   readonly sourceInterval?: FluxDuration;
   /**
@@ -125,7 +139,7 @@ export interface FluxBootstrapProps {
    * controllers with `--watch-label-selector=!sharding.fluxcd.io/key`. Objects labelled
    * `sharding.fluxcd.io/key: <shard>` (the `shardKey` prop; a Fleet's `shards`) are then reconciled
    * by their shard only. The shard controllers are built from this folder's `gotk-components.yaml`
-   * (which `flux bootstrap` commits): list it with `folder.addResource('gotk-components.yaml')`.
+   * (which `flux bootstrap` commits; listed by default, see `install`).
    * With `lockdown`, the shard Kustomizations run as `kustomize-controller` too and patch their
    * controllers with the same lockdown flags. Synth refuses Flux objects of the app whose shard key
    * no FluxBootstrap of the app runs (nothing would reconcile them).
@@ -140,8 +154,8 @@ export interface FluxBootstrapProps {
  * (the cluster's repo and branch) and the `flux-system` Kustomization applying the cluster's entry
  * folder with prune. Create it in the cluster's `flux-system` folder (a sub-folder of the entry
  * folder, so the sync manages itself). The bootstrap Secret is created by `flux bootstrap` and is
- * declared as provided. `gotk-components.yaml` (the controllers) is not written: add it with
- * `folder.addResource('gotk-components.yaml', { userOwned: true })` when you commit it yourself.
+ * declared as provided. `gotk-components.yaml` (the controllers) is never written: the folder's
+ * `kustomization.yaml` lists it as user-owned, as `flux bootstrap` commits it (see `install`).
  *
  * Layout rule (checked at synth): the entry folder's kustomization.yaml lists only its own files
  * (the cluster's Kustomizations, namespaces, sources) and this bootstrap's folder; any other
@@ -213,6 +227,9 @@ export class FluxBootstrap extends Construct {
     // controllers too, not only the sync; the shard builds of the folder inherit them. Without a
     // kustomization.yaml, on the sync (Flux generates the kustomization.yaml).
     const bootstrapFolder = Folder.of(this);
+    const install = props.install ?? 'bootstrap';
+    if (install !== 'bootstrap' && install !== 'external') throw propError(this, 'install', `must be "bootstrap" or "external" (got "${String(install)}")`);
+    if (install === 'bootstrap' && bootstrapFolder.kustomization) bootstrapFolder.addResource(FLUX_INSTALL_FILE, { userOwned: true });
     const lockdownInFile = this.lockdown && bootstrapFolder.kustomization;
     if (lockdownInFile) for (const p of FLUX_LOCKDOWN_PATCHES) bootstrapFolder._addFilePatch({ ...renderPatch(p) });
     const argPatches = controllerArgPatches(this, props.controllerArgs);
@@ -269,6 +286,9 @@ export class FluxBootstrap extends Construct {
  * parent folder by path, as synth places it); of no cluster, against the shards of every bootstrap;
  * of a cluster no FluxBootstrap of the app runs on, not at all (its Flux is bootstrapped elsewhere).
  */
+/** The file `flux bootstrap` commits the Flux install as (the controllers, CRDs and namespace). */
+export const FLUX_INSTALL_FILE = 'gotk-components.yaml';
+
 /** The controllers Flux's sharding setup patches (and builds again per shard) from the Flux install. */
 const SHARDED_CONTROLLERS = ['source-controller', 'kustomize-controller', 'helm-controller'];
 

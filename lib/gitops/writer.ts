@@ -79,6 +79,7 @@ export class TreeWriter {
   private readonly constructPaths = new Map<string, string>();
   /** The folders' clusters recorded in the manifest ({@link setFolderClusters}); none unless set. */
   private clusters: Readonly<Record<string, string>> | undefined;
+  private userOwned: readonly string[] = [];
   private done = false;
   /** Set when a failed roll-back leaves the journal for the next run. */
   private keepState = false;
@@ -160,6 +161,14 @@ export class TreeWriter {
    */
   public setFolderClusters(clusters: Readonly<Record<string, string>>): void {
     this.clusters = clusters;
+  }
+
+  /**
+   * Records the files the tree's kustomization files list as the user's (`OwnershipManifest.userOwned`),
+   * so `validate` knows one the tree lacks is not committed yet.
+   */
+  public setUserOwned(paths: readonly string[]): void {
+    this.userOwned = [...paths];
   }
 
   /** Adds a file (path relative to the repo root, `/`-separated). */
@@ -424,7 +433,7 @@ export class TreeWriter {
   /** The ownership manifest of the staged tree, as written. */
   private manifestText(): string {
     const paths = [...this.constructPaths].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return manifestText(this.fileList, Object.fromEntries(paths), this.clusters);
+    return manifestText(this.fileList, Object.fromEntries(paths), this.clusters, this.userOwned);
   }
 
   /** The journaled commit into an existing repo (see `journal.ts`). */

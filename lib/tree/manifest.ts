@@ -29,6 +29,13 @@ export interface OwnershipManifest {
    * {@link manifestClusterOf}.
    */
   readonly clusters?: Readonly<Record<string, string>>;
+  /**
+   * Repo-relative paths of the files the app's kustomization files list as the user's
+   * (`Folder.addResource(path, { userOwned: true })`, e.g. the `gotk-components.yaml` that
+   * `flux bootstrap` commits): `validate` reports one the tree lacks as not committed yet, not as
+   * an issue. Left out when there are none.
+   */
+  readonly userOwned?: readonly string[];
 }
 
 /** Whether `dir` holds an ownership manifest (is the root of a repo tree written by this library). */
@@ -75,22 +82,25 @@ export function parseManifest(source: string, text: string): OwnershipManifest {
   const paths = m.constructPaths;
   const clusters = m?.clusters;
   const stringRecord = (r: unknown) => r === undefined || (typeof r === 'object' && r !== null && !Array.isArray(r) && Object.values(r).every((v) => typeof v === 'string'));
-  if (m === null || typeof m !== 'object' || m.generator !== 'cdk8s-platform' || !Array.isArray(m.files) || m.files.some((f) => typeof f !== 'string') || !stringRecord(paths) || !stringRecord(clusters)) {
+  const userOwned = m?.userOwned;
+  const stringList = (l: unknown) => l === undefined || (Array.isArray(l) && l.every((f) => typeof f === 'string'));
+  if (m === null || typeof m !== 'object' || m.generator !== 'cdk8s-platform' || !Array.isArray(m.files) || m.files.some((f) => typeof f !== 'string') || !stringRecord(paths) || !stringRecord(clusters) || !stringList(userOwned)) {
     throw new Error(`${source}: not a valid ownership manifest (expected {"generator":"cdk8s-platform","files":[...]})`);
   }
-  return { generator: 'cdk8s-platform', files: m.files, ...(paths ? { constructPaths: paths } : {}), ...(clusters ? { clusters } : {}) };
+  return { generator: 'cdk8s-platform', files: m.files, ...(paths ? { constructPaths: paths } : {}), ...(clusters ? { clusters } : {}), ...(userOwned ? { userOwned } : {}) };
 }
 
 /**
  * The manifest's bytes for a sorted file list, the construct paths of its object files and, when
  * given, its folders' clusters (see {@link OwnershipManifest.clusters}).
  */
-export function manifestText(files: readonly string[], constructPaths: Readonly<Record<string, string>>, clusters?: Readonly<Record<string, string>>): string {
+export function manifestText(files: readonly string[], constructPaths: Readonly<Record<string, string>>, clusters?: Readonly<Record<string, string>>, userOwned: readonly string[] = []): string {
   const m: OwnershipManifest = {
     generator: 'cdk8s-platform',
     files: [...files],
     ...(Object.keys(constructPaths).length > 0 ? { constructPaths: { ...constructPaths } } : {}),
     ...(clusters ? { clusters: sortedRecord(clusters) } : {}),
+    ...(userOwned.length > 0 ? { userOwned: [...new Set(userOwned)].sort() } : {}),
   };
   return `${JSON.stringify(m, undefined, 2)}\n`;
 }

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { GitOpsApp } from '../../lib';
 import { managementCluster } from '../../examples/management-cluster/app';
+import { writeFluxInstalls } from '../support/flux-install';
 
 describe('examples/management-cluster', () => {
   let files: Map<string, string>;
@@ -57,6 +58,8 @@ describe('examples/management-cluster', () => {
         fs.mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
         fs.writeFileSync(path.join(dir, file), text);
       }
+      // What flux bootstrap commits beside the bootstrap's objects (the folder lists it).
+      expect(writeFluxInstalls(dir)).toEqual(['clusters/mgmt/flux-system/gotk-components.yaml']);
       const folders = [...files.keys()].filter((f) => f.endsWith('/kustomization.yaml')).map((f) => path.dirname(f));
       expect(folders.length).toBeGreaterThan(60);
       // The management entry folder includes every sub-folder: build it once, and the workload folders.

@@ -73,7 +73,7 @@ describe('FluxBootstrap controllerArgs', () => {
     );
     const app = new GitOpsApp({ outdir: '/tmp/unused-controller-args', printBaselineReport: false });
     const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
-    new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry: repo.folder('clusters/mgmt', { includeSubfolders: false }), controllerArgs: { 'kustomize-controller': ['--concurrent=40'] } });
+    new FluxBootstrap(repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' }), 'flux', { repo, entry: repo.folder('clusters/mgmt', { includeSubfolders: false }), controllerArgs: { 'kustomize-controller': ['--concurrent=40'] }, install: 'external' });
     expect(Testing.errorOf(() => Testing.objects(app))).toContain(
       'prop "controllerArgs": the arguments patch the controllers of the Flux install in folder "clusters/mgmt/flux-system" (its gotk-components.yaml, which flux bootstrap commits), but the folder lists none',
     );

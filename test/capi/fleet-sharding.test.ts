@@ -17,7 +17,8 @@ function bootstrap(shards?: string[], lockdown?: boolean, install = true) {
   const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
   // The Flux install flux bootstrap committed, which the shard controllers are built from.
   if (install) fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
-  const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry: repo.folder('clusters/mgmt', { includeSubfolders: false }), shards, lockdown });
+  // Without it listed: Flux installed another way (install: 'external'), so nothing lists it.
+  const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry: repo.folder('clusters/mgmt', { includeSubfolders: false }), shards, lockdown, install: install ? 'bootstrap' : 'external' });
   return { app, flux, fluxFolder };
 }
 

@@ -348,3 +348,25 @@ describe('validate: what a kustomization file names must be in the tree', () => 
     ]]);
   });
 });
+
+describe('files the app declared the user\'s (ownership manifest userOwned)', () => {
+  test('one the tree lacks yet is a note on stderr, not an issue; not declared, it is an issue', async () => {
+    const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - gotk-components.yaml\n  - configmap-a.yaml\n';
+    const files = {
+      'platform/clusters/mgmt/flux-system/kustomization.yaml': kustomization,
+      'platform/clusters/mgmt/flux-system/configmap-a.yaml': CM('a'),
+    };
+    const manifest = (userOwned?: string[]) => JSON.stringify({ generator: 'cdk8s-platform', files: Object.keys(files).map((f) => f.slice('platform/'.length)), ...(userOwned ? { userOwned } : {}) });
+    const dir = writeTree({ ...files, 'platform/.cdk8s-platform.json': manifest(['clusters/mgmt/flux-system/gotk-components.yaml']) });
+    const io = { cwd: dir, stdout: jest.fn(), stderr: jest.fn() } as any;
+    expect(await runValidate(['.'], { progress: false }, io)).toBe(0);
+    expect(io.stderr.mock.calls.map((c: string[]) => c[0]).join('')).toBe(
+      'validate: note: platform/clusters/mgmt/flux-system/gotk-components.yaml: listed by platform/clusters/mgmt/flux-system/kustomization.yaml as the user\'s (the app does not write it) and not in the tree yet: ' +
+        'kustomize builds of that folder fail until it is committed (flux bootstrap commits gotk-components.yaml)\n',
+    );
+    const undeclared = writeTree({ ...files, 'platform/.cdk8s-platform.json': manifest() });
+    const [code, lines] = await validate(undeclared);
+    expect(code).toBe(1);
+    expect(lines[0]).toBe('platform/clusters/mgmt/flux-system/kustomization.yaml#0: resources "gotk-components.yaml": no such file or directory in the tree: kustomize build fails ("accumulating resources"), and so does every Flux Kustomization or Argo CD Application building it; add it, or remove the entry');
+  });
+});

@@ -178,6 +178,7 @@ function stageRepos(input: Pick<WriteInput, 'repos' | 'repoDir' | 'render' | 'po
       writers.set(repo, w);
       // The clusters of its folders, for the guard of a later synth that no longer has some of them.
       w.setFolderClusters(folderClusterRecord((foldersOf.get(repo) ?? []).map((f) => [f.path, groups.clusters.get(f) ?? ''])));
+      w.setUserOwned((foldersOf.get(repo) ?? []).flatMap((f) => f.additionalResourceTargets.filter((r) => r.userOwned).map((r) => r.resolved)));
     }
   } catch (e) {
     pool.terminate();
