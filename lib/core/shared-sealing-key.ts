@@ -12,6 +12,9 @@ const SHARED = new WeakSet<IConstruct>();
  * cluster applying them has: the platform team installed the same sealed-secrets key pair on each
  * (labelled `sealedsecrets.bitnami.com/sealed-secrets-key: active`; sealed-secrets "Bring your own
  * certificates"). Without it, a SealedSecret applied to two or more clusters is a synth error.
+ * Run those controllers with key renewal off (`--key-renew-period=0`) and seal with the shared
+ * pair's own certificate: a renewed key makes `kubeseal --fetch-cert` return a per-cluster
+ * certificate again (docs/sealing.md).
  */
 export function declareSharedSealingKey(scope: IConstruct): void {
   SHARED.add(scope);

@@ -6,7 +6,7 @@ import { addReference } from '../core/references';
 import { ResourceImportProps } from '../core/resource';
 import { INSTALLS_CRDS_ANNOTATION, KIND_PATTERN } from '../gitops/apply-order';
 import {
-  addFluxDependency, applyFluxRemovalPolicy, exactlyOne, FluxDuration, FluxKubeConfig, FluxKubeConfigSecret, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, HELM_GROUP, IFluxObject, importFluxObject,
+  addFluxDependency, applyFluxRemovalPolicy, SHARD_LABEL, exactlyOne, FluxDuration, FluxKubeConfig, FluxKubeConfigSecret, fluxMetadata, FluxObjectProps, fluxRef, FluxResource, HELM_GROUP, IFluxObject, importFluxObject,
   ISource, optDuration, resolveIdentity, resolveKubeConfig,
 } from './common';
 import { IHelmRepository } from './helm-repository';
@@ -198,7 +198,23 @@ export class HelmRelease extends FluxResource implements IHelmRelease {
       if (!c.chart) throw propError(this, 'chart.chart', 'is required (the chart name, or its path in a GitRepository)');
       if (kind !== 'HelmRepository' && c.version !== undefined) throw propError(this, 'chart.version', `only applies to charts from a HelmRepository (the ${kind} revision decides)`);
       addReference(this, 'chart.repository', fluxRef(c.repository));
+      // helm-controller copies only `spec.chart.metadata.labels` onto the HelmChart it creates:
+      // sharded, the chart must carry the shard key too, or the main source-controller gets it and
+      // cannot see the shard's repository (Flux docs, "Flux controllers sharding").
+      // A repository of the app (an import's labels are not known).
+      const repoMetadata = (c.repository as { apiObject?: { metadata?: { getLabel?: (k: string) => string | undefined } } }).apiObject?.metadata;
+      this.node.addValidation({
+        validate: () => {
+          if (!repoMetadata?.getLabel || kind !== 'HelmRepository') return [];
+          const theirs = repoMetadata.getLabel(SHARD_LABEL);
+          const ours = props.shardKey;
+          if ((theirs ?? '') === (ours ?? '')) return [];
+          return [`prop "chart.repository": ${kind} ${c.repository.namespace}/${c.repository.name} has shard key ${theirs ? `"${theirs}"` : 'none'} and this HelmRelease ${ours ? `"${ours}"` : 'none'}: ` +
+            `its HelmChart is reconciled by the source-controller of the HelmRelease's shard, which does not watch a repository of another shard, so the chart is never fetched; give both the same shardKey`];
+        },
+      });
       chart = {
+        ...(props.shardKey ? { metadata: { labels: { [SHARD_LABEL]: props.shardKey } } } : {}),
         spec: {
           chart: c.chart,
           ...(c.version ? { version: c.version } : {}),

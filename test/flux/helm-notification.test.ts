@@ -145,3 +145,23 @@ describe('NotificationProvider and Alert', () => {
     );
   });
 });
+
+describe('a sharded HelmRelease and its chart', () => {
+  test('the chart carries the shard key (helm-controller copies spec.chart.metadata.labels onto the HelmChart); a repository of another shard fails synth', () => {
+    const { app, folder } = fixture();
+    const repo = new HelmRepository(folder, 'repo', { name: 'podinfo', url: 'https://stefanprodan.github.io/podinfo', shardKey: 'shard1' });
+    new HelmRelease(folder, 'ok', { name: 'ok', chart: { repository: repo, chart: 'podinfo', version: '6.9.2' }, shardKey: 'shard1' });
+    expect(Testing.synthProblems(app).filter((p) => p.includes('shard key'))).toEqual([]);
+    new HelmRelease(folder, 'unsharded', { name: 'unsharded', chart: { repository: repo, chart: 'podinfo', version: '6.9.2' } });
+    expect(Testing.synthProblems(app).filter((p) => p.includes('shard key'))).toEqual([
+      'platform/clusters--mgmt/unsharded: prop "chart.repository": HelmRepository flux-system/podinfo has shard key "shard1" and this HelmRelease none: ' +
+        'its HelmChart is reconciled by the source-controller of the HelmRelease\'s shard, which does not watch a repository of another shard, so the chart is never fetched; give both the same shardKey',
+    ]);
+    folder.node.tryRemoveChild('unsharded');
+    const out = Testing.render(app);
+    expect(out['platform/clusters/mgmt/helmrelease-ok.yaml'][0].spec.chart).toEqual({
+      metadata: { labels: { 'sharding.fluxcd.io/key': 'shard1' } },
+      spec: { chart: 'podinfo', version: '6.9.2', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } },
+    });
+  });
+});
