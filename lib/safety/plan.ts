@@ -268,6 +268,13 @@ export function isAllowed(allow: readonly string[] | readonly AllowId[], o: Obje
 }
 
 /**
+ * Why renaming a Namespace is protected even with nothing protected in it: Kubernetes cannot
+ * rename one, so the old Namespace is deleted, and with it every object in it, also those other
+ * Kustomizations and repos apply there (a tenant's workloads), and a new, empty one is created.
+ */
+export const NAMESPACE_RENAME_REASON = 'a Namespace renamed: Kubernetes cannot rename one, so the old Namespace is deleted with every object in it, also those other Kustomizations and repos apply there, and a new, empty one is created';
+
+/**
  * The deletions and renames among matched objects, with their protection (see
  * `protectionReasons`; a Namespace is protected when `held` lists protected objects in it; an
  * Argo CD Application with the cascading finalizer is protected when the `deployed` objects of
@@ -310,15 +317,17 @@ export function removals(
   const scoped = (o: TreeObject): ObjectInfo => ({ ...objectInfo(o), ...scope(o) });
   // The allow list parsed and indexed once (see `allowMatcher`), not tested entry by entry per object.
   const allowed = allowMatcher(allow.length > 0 && typeof allow[0] === 'string' ? parseAllowIds(allow as string[]) : (allow as AllowId[]));
-  const entry = (o: TreeObject, change: Omit<ObjectChange, 'protection' | 'blocked'>): ObjectChange => {
-    const reasons = protection(o);
+  const entry = (o: TreeObject, change: Omit<ObjectChange, 'protection' | 'blocked'>, more: readonly string[] = []): ObjectChange => {
+    const reasons = [...protection(o), ...more];
     if (reasons.length === 0) return change;
     return { ...change, ...(o.obj && keptByGitOps(o.obj) ? { retained: true } : {}), protection: reasons, blocked: allowed(scoped(o)).length === 0 };
   };
   for (const o of matched.deleted) out.push(entry(o, { action: 'delete', object: scoped(o) }));
   for (const [o, n] of matched.renamed) {
     const diff = o.obj && n.obj ? diffObjects(o.obj, n.obj) : undefined;
-    out.push(entry(o, { action: 'rename', object: { ...objectInfo(n), ...scope(n) }, previous: scoped(o), ...(diff ? { diff } : {}) }));
+    // Kubernetes cannot rename a Namespace: the old one is deleted with all it holds, whoever applied it.
+    const more = o.kind === 'Namespace' && groupOf(o.apiVersion) === '' && o.name !== n.name ? [NAMESPACE_RENAME_REASON] : [];
+    out.push(entry(o, { action: 'rename', object: { ...objectInfo(n), ...scope(n) }, previous: scoped(o), ...(diff ? { diff } : {}) }, more));
   }
   return out;
 }

@@ -745,8 +745,8 @@ describe('Flux-aware protection', () => {
     const repo = new Repo(app, 'platform', { url: 'https://example.com/platform' });
     const entry = repo.folder('clusters/mgmt', { includeSubfolders: false });
     const fluxFolder = repo.folder('clusters/mgmt/flux-system', { namespace: 'flux-system' });
-    if (o.list) fluxFolder.addResource('gotk-components.yaml', { userOwned: true });
-    const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry });
+    // Listed by default (install: 'bootstrap'); not with install: 'external' (Flux installed another way).
+    const flux = new FluxBootstrap(fluxFolder, 'flux', { repo, entry, install: o.list ? 'bootstrap' : 'external' });
     const apps = repo.folder('apps', { namespace: 'apps' });
     new ApiObject(apps, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: 'b' } });
     Kustomization.forFolder(entry, 'apps', apps, { name: 'apps', source: flux.source, prune: true });
@@ -1213,5 +1213,23 @@ describe('a source that leaves a file out of its artifact', () => {
         '; to keep it, re-include its file with a later "!" pattern in the source\'s spec.ignore ("!/data/flexibleserver-orders.yaml", and its folder\'s kustomization file if that is left out too), ' +
         'or retain the object (RemovalPolicy.RETAIN: Flux does not prune it)',
     ]);
+  });
+});
+
+describe('a Namespace renamed (same construct, another name)', () => {
+  test('is protected like a deletion: Kubernetes cannot rename it, so the old one goes with all it holds', () => {
+    const out = tmp();
+    const build = (name: string, allow?: string[]) => {
+      const app = newApp(out, allow);
+      new ApiObject(new Repo(app, 'platform').folder('tenants'), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      return app;
+    };
+    build('team-a').synth();
+    const [problem] = problems(() => build('team-alpha').synth());
+    expect(problem).toContain('Namespace/team-a');
+    expect(problem).toContain('a Namespace renamed: Kubernetes cannot rename one, so the old Namespace is deleted with every object in it, also those other Kustomizations and repos apply there, and a new, empty one is created');
+    expect(problem).toContain(hint('platform::Namespace/team-a'));
+    build('team-alpha', ['platform::Namespace/team-a']).synth();
+    expect(fs.readdirSync(path.join(out, 'platform/tenants')).sort()).toEqual(['kustomization.yaml', 'namespace-team-alpha.yaml']);
   });
 });
