@@ -1006,7 +1006,10 @@ export function applyOrderProblems(input: ApplyOrderInput): ApplyOrderProblem[] 
   // in its own cluster, so one found only on another (depsOf's fallback) is "not found", no cycle.
   const cycles = dependencyCycles(kss, (k) => depsOf(k).filter((d) => d.home === k.home));
   const shared = sharedObjects(kss.filter((k) => knownBuild(k.o)));
-  const sealed = input.sharedSealingKey ? sealedAcrossClusters(kss.filter((k) => knownBuild(k.o)), input.sharedSealingKey) : [];
+  const sealed = [
+    ...(input.sharedSealingKey ? sealedAcrossClusters(kss.filter((k) => knownBuild(k.o)), input.sharedSealingKey) : []),
+    ...sealedRenamed(kss),
+  ];
   const closure = new Map<FluxKs, Set<FluxKs>>();
   const dependsOn = (k: FluxKs): Set<FluxKs> => {
     let set = closure.get(k);
@@ -1330,6 +1333,40 @@ function sealedAcrossClusters(kss: readonly FluxKs[], shared: (o: ApplyOrderObje
       message: `${describe(o.obj)} is applied to ${names.length} clusters (${names.join(', ')}), but each sealed-secrets controller makes its own key pair, so only the cluster whose certificate sealed it can decrypt it and the others never get the Secret; ` +
         'seal it per cluster (a SealedSecret in a folder of each cluster, sealed with that cluster\'s certificate), or install one sealing key on all of them and declare it (sharedSealingKey: true)',
     });
+  }
+  return out;
+}
+
+/**
+ * SealedSecrets (bitnami.com) a build applies under another namespace or name than written (a
+ * Kustomization's `targetNamespace`, a `namespace`, `namePrefix` or `nameSuffix` of a
+ * kustomization file of its build) although their scope binds the ciphertext to them: the
+ * controller derives the decryption label from the object's own namespace and name (strict:
+ * both; namespace-wide: the namespace; cluster-wide: neither; sealed-secrets
+ * `pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go` `EncryptionLabel`), so it cannot
+ * decrypt it and never writes the Secret. One problem per SealedSecret and build.
+ */
+function sealedRenamed(kss: readonly FluxKs[]): ApplyOrderProblem[] {
+  const out: ApplyOrderProblem[] = [];
+  for (const k of kss) {
+    for (const a of k.build ?? []) {
+      if (a.obj.kind !== 'SealedSecret' || groupOf(a.obj.apiVersion) !== 'bitnami.com' || a.origin === undefined) continue;
+      const annotations = (a.origin.obj.metadata.annotations ?? {}) as Record<string, string>;
+      const scope = annotations['sealedsecrets.bitnami.com/cluster-wide'] === 'true' ? 'cluster-wide' : annotations['sealedsecrets.bitnami.com/namespace-wide'] === 'true' ? 'namespace-wide' : 'strict';
+      if (scope === 'cluster-wide') continue;
+      const before = { namespace: a.origin.obj.metadata.namespace, name: a.origin.obj.metadata.name };
+      const after = { namespace: a.obj.metadata.namespace, name: a.obj.metadata.name };
+      // Written without a namespace, what it was sealed for is not known: only its name is compared.
+      const moved = before.namespace !== undefined && before.namespace !== after.namespace;
+      if (!moved && (scope === 'namespace-wide' || before.name === after.name)) continue;
+      const was = scope === 'strict' ? `${before.namespace ? `${before.namespace}/` : ''}${before.name}` : `namespace ${before.namespace}`;
+      out.push({
+        where: a.origin.where,
+        message: `${describe(a.origin.obj)} is sealed ${scope} (for ${was}), but Kustomization ${k.id} applies it as ` +
+          `${after.namespace ? `${after.namespace}/` : ''}${after.name} (a targetNamespace, namespace, namePrefix or nameSuffix of its build): the sealed-secrets controller decrypts with the applied object's ${scope === 'strict' ? 'namespace and name' : 'namespace'}, so it never writes the Secret; ` +
+          'seal it for the name and namespace it is applied as, or seal it cluster-wide',
+      });
+    }
   }
   return out;
 }

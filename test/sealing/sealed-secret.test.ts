@@ -170,3 +170,31 @@ describe('fromEncryptedData: a SealedSecret given by its ciphertext (kubeseal --
     );
   });
 });
+
+describe('a SealedSecret applied under another namespace or name', () => {
+  const { GitRepository, Kustomization } = require('../../lib/flux') as typeof import('../../lib/flux');
+  const { declarePreinstalled, Preinstalled } = require('../../lib') as typeof import('../../lib');
+  const build = (sealed: Record<string, unknown>, ks: { targetNamespace?: string }) => {
+    const app = Testing.app();
+    const repo = new Repo(app, 'platform', { url: 'https://github.com/contoso/platform' });
+    const entry = repo.folder('clusters/mgmt');
+    declarePreinstalled(app, Preinstalled.SEALED_SECRETS, Preinstalled.of('ns', [], ['apps', 'team-a']));
+    const source = new GitRepository(entry, 'source', { name: 'platform', repo });
+    const apps = repo.folder('apps');
+    new (require('cdk8s').ApiObject)(apps, 'ss', { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', ...sealed });
+    Kustomization.forFolder(entry, 'apps', apps, { name: 'apps', source, prune: true, ...ks });
+    return Testing.synthProblems(app).filter((p) => p.includes('is sealed'));
+  };
+  const meta = (annotations?: Record<string, string>) => ({ metadata: { name: 'db', namespace: 'apps', ...(annotations ? { annotations } : {}) }, spec: { encryptedData: { password: SEALED_CIPHERTEXT }, template: { metadata: { name: 'db', namespace: 'apps' } } } });
+
+  test('strict and namespace-wide ciphertexts bound to another namespace fail synth; cluster-wide or the same namespace pass', () => {
+    expect(build(meta(), { targetNamespace: 'team-a' })).toEqual([
+      'platform/apps/ss: SealedSecret apps/db is sealed strict (for apps/db), but Kustomization flux-system/apps applies it as team-a/db (a targetNamespace, namespace, namePrefix or nameSuffix of its build): ' +
+        "the sealed-secrets controller decrypts with the applied object's namespace and name, so it never writes the Secret; seal it for the name and namespace it is applied as, or seal it cluster-wide",
+    ]);
+    expect(build(meta({ 'sealedsecrets.bitnami.com/namespace-wide': 'true' }), { targetNamespace: 'team-a' })).toHaveLength(1);
+    expect(build(meta({ 'sealedsecrets.bitnami.com/cluster-wide': 'true' }), { targetNamespace: 'team-a' })).toEqual([]);
+    expect(build(meta(), { targetNamespace: 'apps' })).toEqual([]);
+    expect(build(meta(), {})).toEqual([]);
+  });
+});
