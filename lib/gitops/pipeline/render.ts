@@ -281,8 +281,8 @@ export function renderToTrees(input: RenderInput, groups: FolderGroups): Map<Rep
 const APPLY_ORDER_KINDS = new Set(['Kustomization', 'GitRepository', 'OCIRepository', 'ArtifactGenerator', 'HelmRelease', 'CustomResourceDefinition', 'Provider', 'Configuration', 'CompositeResourceDefinition', 'ResourceGraphDefinition', 'Namespace']);
 
 /**
- * An object's identity only (apiVersion, kind, name, namespace) and kustomize-controller's prune
- * exclusion labels and annotations; for a Cluster with a `spec.topology`, an empty one (the apply-order check
+ * An object's identity only (apiVersion, kind, name, namespace), kustomize-controller's prune
+ * exclusion labels and annotations and a SealedSecret's scope annotations; for a Cluster with a `spec.topology`, an empty one (the apply-order check
  * reads whether it has one: Cluster API's ClusterTopology feature gate).
  */
 function slimObject(obj: KubeObject): KubeObject {
@@ -293,7 +293,7 @@ function slimObject(obj: KubeObject): KubeObject {
   // kustomize-controller's prune exclusions, labels or annotations (an object two Kustomizations apply is not deleted with them).
   let kept: Record<string, string> | undefined;
   let keptLabels: Record<string, string> | undefined;
-  if (annotations) for (const a of FLUX_PRUNE_EXCLUSIONS) if (annotations[a] !== undefined) (kept ??= {})[a] = annotations[a];
+  if (annotations) for (const a of KEPT_ANNOTATIONS) if (annotations[a] !== undefined) (kept ??= {})[a] = annotations[a];
   if (labels) for (const a of FLUX_PRUNE_EXCLUSIONS) if (labels[a] !== undefined) (keptLabels ??= {})[a] = labels[a];
   return {
     apiVersion: obj.apiVersion, kind: obj.kind,
@@ -303,6 +303,8 @@ function slimObject(obj: KubeObject): KubeObject {
 }
 
 const FLUX_PRUNE_EXCLUSIONS = [FLUX_PRUNE_ANNOTATION, FLUX_RECONCILE_ANNOTATION, FLUX_SSA_ANNOTATION];
+/** The annotations kept: the prune exclusions and a SealedSecret's scope (what its ciphertext is bound to). */
+const KEPT_ANNOTATIONS = [...FLUX_PRUNE_EXCLUSIONS, 'sealedsecrets.bitnami.com/cluster-wide', 'sealedsecrets.bitnami.com/namespace-wide'];
 
 /** Sends a folder's objects and its kustomization.yaml to a sink. */
 export function emitFolder(sink: RepoSink, folder: Folder, entries: readonly PlacedObject[], children: Map<Folder, string[]>): void {
