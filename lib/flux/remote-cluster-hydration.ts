@@ -68,7 +68,8 @@ export interface RemoteClusterHydrationProps {
    * What happens to the objects applied to the remote cluster when a Kustomization is deleted
    * (`spec.deletionPolicy`). `Orphan` leaves them, for a retained cluster whose Kustomizations
    * may be deleted by hand once their row or stage is gone.
-   * @default - Flux's `MirrorPrune` (deleted when the stage prunes)
+   * @default - `Orphan` when the cluster is retained (the default: removing the cluster from the
+   * app must not delete its workloads), else Flux's `MirrorPrune` (deleted when the stage prunes)
    */
   readonly deletionPolicy?: 'MirrorPrune' | 'Delete' | 'WaitForTermination' | 'Orphan';
 }
