@@ -1,9 +1,8 @@
 import { ENTRA_OBJECT_ID } from '../core/azure-roles';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { recordOptOut } from '../core/baseline';
 import { checkString, DNS_LABEL, propError } from '../core/errors';
-import { POD_SECURITY_AUDIT_LABEL, POD_SECURITY_ENFORCE_LABEL, POD_SECURITY_WARN_LABEL, PodSecurityLevel } from '../core/pod-security';
+import { podSecurityNamespaceLabels, PodSecurityLevel } from '../core/pod-security';
 import { TENANT_POLICY_LABEL, TENANT_POLICY_VALUE } from '../flux/tenant-policy';
 import { Folder } from '../gitops/folder';
 import { Repo } from '../gitops/repo';
@@ -132,15 +131,10 @@ export class TeamProject extends Construct {
       ? (props.alertTriggers ?? ['on-sync-failed', 'on-health-degraded']).map((trigger) => ({ trigger, service: TEAMS_SERVICE, recipients: [props.teamsChannel!] }))
       : [];
     const createsNamespace = clusters.some((c) => !c.namespaceFolder);
-    const podSecurity = props.podSecurity ?? 'baseline';
-    if (!['privileged', 'baseline', 'restricted'].includes(podSecurity)) throw propError(this, 'podSecurity', `must be privileged, baseline or restricted (got "${podSecurity}")`);
-    if (podSecurity === 'privileged') recordOptOut(this, 'team.podSecurity', 'privileged', 'the team can run privileged pods with the host\'s namespaces and filesystem');
     // The same labels on the Namespace whoever creates it: the platform's folder, or the team's
     // Application (managedNamespaceMetadata), so the Service policy and Pod Security apply either way.
     const namespaceLabels = {
-      [POD_SECURITY_AUDIT_LABEL]: 'restricted',
-      [POD_SECURITY_ENFORCE_LABEL]: podSecurity,
-      [POD_SECURITY_WARN_LABEL]: 'restricted',
+      ...podSecurityNamespaceLabels(this, 'team.podSecurity', props.podSecurity ?? 'baseline'),
       [TEAM_LABEL]: this.name,
       [TENANT_POLICY_LABEL]: TENANT_POLICY_VALUE,
     };

@@ -13,6 +13,10 @@
  * apply succeeds and nothing runs.
  */
 
+import type { IConstruct } from 'constructs';
+import { recordOptOut } from './baseline';
+import { propError } from './errors';
+
 /** A Pod Security Standards level. */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
@@ -22,6 +26,17 @@ export const POD_SECURITY_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 export const POD_SECURITY_WARN_LABEL = 'pod-security.kubernetes.io/warn';
 /** The namespace label Pod Security Admission audits (in the API server's audit log). */
 export const POD_SECURITY_AUDIT_LABEL = 'pod-security.kubernetes.io/audit';
+
+/**
+ * The Pod Security labels of a team's namespace (Flux `Tenant`, Argo CD `TeamProject`): `level`
+ * enforced, `restricted` warned about and audited. Checks the level; `privileged` is recorded as an
+ * opt-out of the secure baseline under `setting`.
+ */
+export function podSecurityNamespaceLabels(scope: IConstruct, setting: string, level: PodSecurityLevel): Record<string, string> {
+  if (!['privileged', 'baseline', 'restricted'].includes(level)) throw propError(scope, 'podSecurity', `must be privileged, baseline or restricted (got "${String(level)}")`);
+  if (level === 'privileged') recordOptOut(scope, setting, 'privileged', 'the team can run privileged pods with the host\'s namespaces and filesystem');
+  return { [POD_SECURITY_AUDIT_LABEL]: 'restricted', [POD_SECURITY_ENFORCE_LABEL]: level, [POD_SECURITY_WARN_LABEL]: 'restricted' };
+}
 
 /** One violation: the field (relative to the object) and what the standard says. */
 export interface PodSecurityViolation {

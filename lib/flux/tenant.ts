@@ -2,7 +2,7 @@ import { ENTRA_OBJECT_ID } from '../core/azure-roles';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { recordOptOut } from '../core/baseline';
-import { POD_SECURITY_AUDIT_LABEL, POD_SECURITY_ENFORCE_LABEL, POD_SECURITY_WARN_LABEL, PodSecurityLevel, podSecurityViolations, podTemplatePath } from '../core/pod-security';
+import { POD_SECURITY_ENFORCE_LABEL, podSecurityNamespaceLabels, PodSecurityLevel, podSecurityViolations, podTemplatePath } from '../core/pod-security';
 import { FLUX_FORCE_ANNOTATION } from '../core/removal-policy';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { isClusterScoped, pluralOf, rulesAllow } from '../core/kinds';
@@ -380,13 +380,7 @@ export class Tenant extends Construct {
     if (!this.servicePolicy) recordOptOut(this, 'tenant.servicePolicy', 'false', 'LoadBalancer and NodePort Services are not refused in the namespace');
 
     this.podSecurity = props.podSecurity ?? 'baseline';
-    if (!['privileged', 'baseline', 'restricted'].includes(this.podSecurity)) throw propError(this, 'podSecurity', `must be privileged, baseline or restricted (got "${this.podSecurity}")`);
-    if (this.podSecurity === 'privileged') recordOptOut(this, 'tenant.podSecurity', 'privileged', 'the team can run privileged pods with the host\'s namespaces and filesystem');
-    const podSecurityLabels = {
-      [POD_SECURITY_ENFORCE_LABEL]: this.podSecurity,
-      [POD_SECURITY_WARN_LABEL]: 'restricted',
-      [POD_SECURITY_AUDIT_LABEL]: 'restricted',
-    };
+    const podSecurityLabels = podSecurityNamespaceLabels(this, 'tenant.podSecurity', this.podSecurity);
     this.namespaceObject = new ApiObject(this, 'Namespace', {
       apiVersion: 'v1',
       kind: 'Namespace',
