@@ -81,7 +81,7 @@ export interface PostgresFlexibleServerProps extends AsoResourceProps {
   readonly skuName?: string;
   /**
    * Compute tier (must match the SKU family: B = Burstable, D = GeneralPurpose, E = MemoryOptimized).
-   * @default PostgresTier.BURSTABLE
+   * @default - the tier of the SKU's family (PostgresTier.BURSTABLE for the default SKU)
    */
   readonly tier?: PostgresTier;
   /**
@@ -252,11 +252,12 @@ export class PostgresFlexibleServer extends AsoResource implements IPostgresFlex
       throw propError(this, 'version', `"${this.version}" is not a PostgreSQL version of this API (11-16)`);
     }
     const skuName = checkString(this, 'skuName', props.skuName ?? 'Standard_B1ms', { pattern: SKU, description: 'a compute SKU such as "Standard_B1ms" or "Standard_D2ds_v5"' });
-    const tier = props.tier ?? PostgresTier.BURSTABLE;
-    if (!Object.values(PostgresTier).includes(tier)) throw propError(this, 'tier', `"${tier}" is not a PostgresTier`);
     const family = /^Standard_([A-Z])/.exec(skuName)?.[1];
     const expectedTier = family === 'B' ? PostgresTier.BURSTABLE : family === 'E' ? PostgresTier.MEMORY_OPTIMIZED : family === 'D' ? PostgresTier.GENERAL_PURPOSE : undefined;
-    if (expectedTier && expectedTier !== tier) throw propError(this, 'tier', `"${tier}" does not match SKU "${skuName}" (tier ${expectedTier})`);
+    // Unset, the tier is the SKU family's (there is only one that fits).
+    const tier = props.tier ?? expectedTier ?? PostgresTier.BURSTABLE;
+    if (!Object.values(PostgresTier).includes(tier)) throw propError(this, 'tier', `"${tier}" is not a PostgresTier`);
+    if (expectedTier && expectedTier !== tier) throw propError(this, 'tier', `"${tier}" does not match SKU "${skuName}" (tier ${expectedTier}); set tier to ${expectedTier}, or leave it out`);
     const storageSizeGB = props.storageSizeGB ?? 32;
     if (!FLEXIBLE_SERVER_STORAGE_SIZES_GB.includes(storageSizeGB)) throw propError(this, 'storageSizeGB', `${storageSizeGB} is not a storage size of flexible servers (${FLEXIBLE_SERVER_STORAGE_SIZES_GB.join(', ')})`);
     const backupRetentionDays = props.backupRetentionDays ?? 7;

@@ -162,9 +162,20 @@ describe('PostgresFlexibleServer', () => {
     expect(Testing.find(objs, 'FlexibleServer', 'existing-pg').spec.administratorLoginPassword).toEqual({ name: 'managed-elsewhere', key: 'pw' });
   });
 
+  test('without a tier, the SKU family gives it (D: GeneralPurpose, E: MemoryOptimized)', () => {
+    const { app, folder, rg, pw } = baseline();
+    for (const [name, skuName] of [['d-pg', 'Standard_D2ds_v5'], ['e-pg', 'Standard_E2ds_v5']]) {
+      new PostgresFlexibleServer(folder, name, { name, resourceGroup: rg, skuName, administratorLogin: 'appadmin', administratorPassword: { secret: pw, key: 'password' } })
+        .firewallRule('office', { startIpAddress: '203.0.113.10' });
+    }
+    const objs = Testing.objects(app);
+    expect(Testing.find(objs, 'FlexibleServer', 'd-pg').spec.sku).toEqual({ name: 'Standard_D2ds_v5', tier: 'GeneralPurpose' });
+    expect(Testing.find(objs, 'FlexibleServer', 'e-pg').spec.sku).toEqual({ name: 'Standard_E2ds_v5', tier: 'MemoryOptimized' });
+  });
+
   test.each([
     ['Ab', 'name', `"Ab" is invalid: must be ${AzureNames.postgresServer.description}`, {}],
-    ['app-pg', 'tier', '"GeneralPurpose" does not match SKU "Standard_B1ms" (tier Burstable)', { tier: PostgresTier.GENERAL_PURPOSE }],
+    ['app-pg', 'tier', '"GeneralPurpose" does not match SKU "Standard_B1ms" (tier Burstable); set tier to Burstable, or leave it out', { tier: PostgresTier.GENERAL_PURPOSE }],
     ['app-pg', 'highAvailability', 'ZoneRedundant is not available in the Burstable tier; use GeneralPurpose or MemoryOptimized', { highAvailability: PostgresHighAvailability.ZONE_REDUNDANT }],
     ['app-pg', 'storageSizeGB', '100 is not a storage size of flexible servers (32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767)', { storageSizeGB: 100 }],
     ['app-pg', 'backupRetentionDays', '3 must be a whole number of days between 7 and 35', { backupRetentionDays: 3 }],

@@ -239,7 +239,7 @@ export const ASO_CASES: CorpusCase[] = [
   },
   {
     id: 'aso-postgres-tier-sku-mismatch', title: 'tier that does not match the SKU', category: 'combinations', stage: 'construct',
-    path: 'platform/apps/pg', prop: 'tier', rule: '"GeneralPurpose" does not match SKU "Standard_B2s" (tier Burstable)',
+    path: 'platform/apps/pg', prop: 'tier', rule: '"GeneralPurpose" does not match SKU "Standard_B2s" (tier Burstable); set tier to Burstable, or leave it out',
     build: (ctx) => pg(ctx, { skuName: 'Standard_B2s', tier: PostgresTier.GENERAL_PURPOSE }),
   },
   {
