@@ -239,6 +239,11 @@ export class AksClusterClass extends PlatformResource {
    */
   public readonly dnsPrefixIsClusterName: boolean;
   /**
+   * Whether each cluster's ASO ManagedCluster exports the Entra user kubeconfig as
+   * `<cluster>-user-kubeconfig` (local accounts disabled, the default).
+   */
+  public readonly exportsUserKubeconfig: boolean;
+  /**
    * Why a cluster of this class cannot be named `name` (undefined: it can): with the cluster name as
    * the AKS `dnsPrefix`, at most 54 characters (AKS: "1-54 letters, digits and -").
    */
@@ -301,6 +306,7 @@ export class AksClusterClass extends PlatformResource {
     const rg = AsoResourceGroup.manifest({ metadata: { name: BUILTIN_NAME, ...(rgAnnotations ? { annotations: rgAnnotations } : {}) }, spec: { location } });
     const mcAnnotations = embeddedAsoAnnotations(AsoManagedCluster.GVK.apiVersion, credential, policy);
     const disableLocal = (props.entraId ?? true) && (props.disableLocalAccounts ?? true);
+    this.exportsUserKubeconfig = disableLocal;
     const mc = AsoManagedCluster.manifest({
       metadata: { name: BUILTIN_NAME, ...(mcAnnotations ? { annotations: mcAnnotations } : {}) },
       spec: managedClusterSpec({ ...props, location }, {

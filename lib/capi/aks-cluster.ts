@@ -297,6 +297,11 @@ export class AksCluster extends CapiCluster implements IOidcIssuer {
     return this.grant;
   }
 
+  /** ASO's export of the Entra user kubeconfig (`<name>-user-kubeconfig`), without local accounts. */
+  public override get exportedSecretNames(): readonly string[] {
+    return this.disableLocalAccounts ? [this.userKubeconfigSecretName] : [];
+  }
+
   /** Where the cluster's AKS cluster is in Azure, when its subscription is known (from `kubeconfigAccess`). */
   public override get azureLocation(): AksAzureLocation | undefined {
     return this.grantSubscription === undefined

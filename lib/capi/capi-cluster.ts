@@ -89,6 +89,16 @@ export abstract class CapiCluster extends PlatformResource implements ICapiClust
     return undefined;
   }
 
+  /**
+   * Secrets the cluster's controllers write in its namespace besides Cluster API's
+   * `<name>-kubeconfig` (ASO's `<name>-user-kubeconfig` export of an AKS cluster without local
+   * accounts). Another cluster of the namespace whose kubeconfig Secret has one of these names
+   * would share it with this one.
+   */
+  public get exportedSecretNames(): readonly string[] {
+    return [];
+  }
+
   /** The cluster name (the CAPI `Cluster` name). */
   public get clusterName(): string {
     return this.name;
@@ -168,6 +178,37 @@ const SHARED_AKS = Symbol('aks clusters by azure location');
  * Reported by every cluster but the first of a location.
  */
 function sharedAksClusterProblems(self: CapiCluster): string[] {
+  return [...sameAksProblems(self), ...kubeconfigSecretProblems(self)];
+}
+
+const EXPORTED_SECRETS = Symbol('secrets clusters export');
+
+/**
+ * A cluster whose Cluster API kubeconfig Secret (`<name>-kubeconfig`) has the name of a Secret
+ * another cluster of its namespace exports (`<other>-user-kubeconfig` for a cluster named
+ * `<other>-user`): CAPZ and ASO would write one Secret, each overwriting the other's kubeconfig,
+ * and Flux and CAPZ would reach whichever cluster wrote last.
+ */
+function kubeconfigSecretProblems(self: CapiCluster): string[] {
+  const exported = memoForSynthPass(EXPORTED_SECRETS, self.node.root, () => {
+    const m = new Map<string, CapiCluster>();
+    for (const c of allConstructs(self.node.root)) {
+      // A cluster whose constructor threw (a test catching it) has no Cluster object.
+      if (!(c instanceof CapiCluster) || !c.apiObject) continue;
+      for (const n of c.exportedSecretNames) if (!m.has(`${c.namespace}/${n}`)) m.set(`${c.namespace}/${n}`, c);
+    }
+    return m;
+  });
+  if (!self.apiObject) return [];
+  const other = exported.get(`${self.namespace}/${self.name}-kubeconfig`);
+  if (!other || other === self) return [];
+  return [
+    `${self.apiObject.kind}/${self.namespace}/${self.name}: its kubeconfig Secret ${self.name}-kubeconfig is also the Secret ASO exports the user kubeconfig of ${other.apiObject.kind}/${other.namespace}/${other.name} to (${other.node.path}): ` +
+      'CAPZ and ASO would each overwrite the other\'s kubeconfig in it, and Flux and CAPZ would reach whichever cluster wrote last; rename this cluster (a name not ending in "-user"), or put it in another namespace',
+  ];
+}
+
+function sameAksProblems(self: CapiCluster): string[] {
   const byLocation = memoForSynthPass(SHARED_AKS, self.node.root, () => {
     const m = new Map<string, CapiCluster[]>();
     for (const c of allConstructs(self.node.root)) {

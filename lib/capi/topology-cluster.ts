@@ -106,6 +106,12 @@ export class TopologyCluster extends CapiCluster {
    */
   public readonly kubeconfigAccess?: ApiObject;
   private readonly location?: AksAzureLocation;
+  private readonly userKubeconfig: boolean;
+
+  /** ASO's export of the Entra user kubeconfig (`<name>-user-kubeconfig`) when the class disables local accounts. */
+  public override get exportedSecretNames(): readonly string[] {
+    return this.userKubeconfig ? [`${this.name}-user-kubeconfig`] : [];
+  }
 
   /** Where the cluster's AKS cluster is in Azure, when its subscription is known (`subscriptionId`, or the class's `kubeconfigAccess`). */
   public override get azureLocation(): AksAzureLocation | undefined {
@@ -180,6 +186,7 @@ export class TopologyCluster extends CapiCluster {
     this.coverRemoval(props.removalPolicy ?? RemovalPolicy.RETAIN, this.apiObject);
     addReference(this, 'clusterClass', { apiGroup: CAPI_GROUP, kind: 'ClusterClass', name: className, namespace: classNamespace });
     this.initCluster();
+    this.userKubeconfig = aksClass?.exportsUserKubeconfig ?? false;
     // An AksClusterClass names the resource group and the AKS cluster after the Cluster.
     const subscription = props.subscriptionId ?? aksClass?.kubeconfigAccess?.subscriptionId;
     if (aksClass && subscription !== undefined) {

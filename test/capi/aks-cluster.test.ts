@@ -317,3 +317,16 @@ describe('AksCluster location in Azure', () => {
     expect(build().aks.azureLocation).toBeUndefined();
   });
 });
+
+describe('kubeconfig Secrets of two clusters of a namespace', () => {
+  test('a cluster named <x>-user beside an AKS cluster <x> without local accounts shares the Secret ASO exports: synth fails; another namespace passes', () => {
+    const { app, folder } = setup();
+    new AksCluster(folder, 'shop', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, ...BASE, name: 'shop', namespace: 'team-a' });
+    new AksCluster(folder, 'shop-user', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, ...BASE, name: 'shop-user', namespace: 'team-a' });
+    new AksCluster(folder, 'other', { kubeconfigAccess: KUBECONFIG_ACCESS_OUTSIDE, ...BASE, name: 'shop-user', namespace: 'team-b' });
+    expect(Testing.synthProblems(app).filter((p) => p.includes('kubeconfig Secret'))).toEqual([
+      'platform/clusters--mgmt/shop-user: Cluster/team-a/shop-user: its kubeconfig Secret shop-user-kubeconfig is also the Secret ASO exports the user kubeconfig of Cluster/team-a/shop to (platform/clusters--mgmt/shop): ' +
+        'CAPZ and ASO would each overwrite the other\'s kubeconfig in it, and Flux and CAPZ would reach whichever cluster wrote last; rename this cluster (a name not ending in "-user"), or put it in another namespace',
+    ]);
+  });
+});
