@@ -289,6 +289,8 @@ export class FluxBootstrap extends Construct {
 /** The file `flux bootstrap` commits the Flux install as (the controllers, CRDs and namespace). */
 export const FLUX_INSTALL_FILE = 'gotk-components.yaml';
 
+/** The label of every object of Flux's install (flux2 manifests/install: its kustomization's labels). */
+const FLUX_PART_OF = 'app.kubernetes.io/part-of';
 /** The controllers Flux's sharding setup patches (and builds again per shard) from the Flux install. */
 const SHARDED_CONTROLLERS = ['source-controller', 'kustomize-controller', 'helm-controller'];
 
@@ -301,9 +303,10 @@ const SHARDED_CONTROLLERS = ['source-controller', 'kustomize-controller', 'helm-
  * would silently do nothing.
  */
 /** Whether the folder holds the Flux install: lists its `gotk-components.yaml`, or has one of `controllers`' Deployments. */
-function holdsFluxInstall(folder: Folder, namespace: string, controllers: readonly string[]): boolean {
+function holdsFluxInstall(folder: Folder, namespace: string, controllers: readonly string[], partOfFlux = false): boolean {
   if (folder.additionalResources.includes('gotk-components.yaml')) return true;
-  return folder.node.findAll().some((c) => c instanceof ApiObject && c.kind === 'Deployment' && controllers.includes(c.name) && (c.metadata.namespace ?? namespace) === namespace);
+  return folder.node.findAll().some((c) => c instanceof ApiObject && c.kind === 'Deployment' && controllers.includes(c.name) && (c.metadata.namespace ?? namespace) === namespace &&
+    (!partOfFlux || c.metadata.getLabel(FLUX_PART_OF) === 'flux'));
 }
 
 /**
@@ -348,11 +351,14 @@ function controllerArgPatches(scope: FluxBootstrap, args: FluxBootstrapProps['co
 }
 
 function shardInstallProblems(folder: Folder, namespace: string): string[] {
-  if (holdsFluxInstall(folder, namespace, SHARDED_CONTROLLERS)) return [];
+  // The shard builds keep only the objects of Flux's install, all labelled part-of=flux: controllers
+  // the app writes itself need the label too.
+  if (holdsFluxInstall(folder, namespace, SHARDED_CONTROLLERS, true)) return [];
   return [
     `prop "shards": the shard controllers are built from the Flux install in folder "${folder.path}" (its gotk-components.yaml, which flux bootstrap commits), ` +
       'but the folder lists none, so no shard controller would run and the main controllers would not skip sharded objects; ' +
-      `list it with repo.folder('${folder.path}').addResource('gotk-components.yaml', { userOwned: true })`,
+      `list it with repo.folder('${folder.path}').addResource('gotk-components.yaml', { userOwned: true }), ` +
+      `or label the controller Deployments the app writes there ${FLUX_PART_OF}: flux, as Flux's install does`,
   ];
 }
 
@@ -426,7 +432,6 @@ function appShardProblems(root: IConstruct): { first?: FluxBootstrap; problems: 
 }
 
 // --- Flux controller sharding (fleet task) ---
-const SHARD_CONTROLLERS = ['source-controller', 'kustomize-controller', 'helm-controller'];
 const DELETE_ALL = 'apiVersion: v1\nkind: all\nmetadata:\n  name: all\n$patch: delete\n';
 
 /** The shard Kustomizations and the main controllers' patch of Flux's sharding guide. */
@@ -438,7 +443,7 @@ function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization,
   });
   const folder = Folder.of(scope);
   sync.addPatch({
-    target: { kind: 'Deployment', name: `(${SHARD_CONTROLLERS.join('|')})`, annotationSelector: '!sharding.fluxcd.io/role' },
+    target: { kind: 'Deployment', name: `(${SHARDED_CONTROLLERS.join('|')})`, annotationSelector: '!sharding.fluxcd.io/role' },
     patch: [{ op: 'add', path: '/spec/template/spec/containers/0/args/0', value: `--watch-label-selector=!${SHARD_LABEL}` }],
   });
   return shards.map((shard) => {
@@ -459,8 +464,12 @@ function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization,
         { target: { labelSelector: 'app.kubernetes.io/component=source-watcher' }, patch: DELETE_ALL },
         // The folder's own Flux objects (the sync, the shard Kustomizations) are not the shard's.
         { target: { group: '(source|kustomize|helm|notification|image).toolkit.fluxcd.io' }, patch: DELETE_ALL },
+        // Nor is anything else of the folder but Flux's install (all of it labelled part-of=flux):
+        // a SealedSecret of the Git credentials, say, would be applied again with the shard's
+        // nameSuffix, which a strict seal does not decrypt under, and pruned with the shard.
+        { target: { labelSelector: `${FLUX_PART_OF}!=flux` }, patch: DELETE_ALL },
         { target: { kind: 'Service', name: 'source-controller' }, patch: [{ op: 'replace', path: '/spec/selector/app', value: `source-controller-${shard}` }] },
-        ...SHARD_CONTROLLERS.map((c) => ({
+        ...SHARDED_CONTROLLERS.map((c) => ({
           target: { kind: 'Deployment', name: c },
           patch: [
             { op: 'replace' as const, path: '/spec/selector/matchLabels/app', value: `${c}-${shard}` },
@@ -469,7 +478,7 @@ function fluxShards(scope: FluxBootstrap, shards: string[], sync: Kustomization,
           ],
         })),
         {
-          target: { kind: 'Deployment', name: `(${SHARD_CONTROLLERS.join('|')})` },
+          target: { kind: 'Deployment', name: `(${SHARDED_CONTROLLERS.join('|')})` },
           patch: [{ op: 'add', path: '/spec/template/spec/containers/0/args/-', value: `--watch-label-selector=${SHARD_LABEL}=${shard}` }],
         },
         // Under the lockdown the shard's controllers get the same flags as the main ones: the

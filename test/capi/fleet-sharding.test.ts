@@ -7,6 +7,9 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { ApiObject } from 'cdk8s';
 import { GitOpsApp, Repo, SynthError } from '../../lib';
 import { FluxBootstrap, GitRepository, Kustomization } from '../../lib/flux';
+import { declarePreinstalled, Preinstalled } from '../../lib/gitops';
+import { SealedSecret } from '../../lib/sealing';
+import { SEALED_CIPHERTEXT } from '../support/ciphertext';
 import type { Folder } from '../../lib/gitops/folder';
 import { Testing } from '../../lib/testing';
 import { FLUX_INSTALL_YAML } from '../support/flux-install';
@@ -60,6 +63,8 @@ test('main controllers exclude sharded objects; one Kustomization per shard buil
     // source-watcher (componentsExtra) stays in the main install only.
     { labelSelector: 'app.kubernetes.io/component=source-watcher' },
     { group: '(source|kustomize|helm|notification|image).toolkit.fluxcd.io' },
+    // Anything else of the folder but Flux's install (a SealedSecret of the Git credentials, say).
+    { labelSelector: 'app.kubernetes.io/part-of!=flux' },
   ]);
   expect(patches[patches.length - 1]).toEqual({
     patch: '- op: add\n  path: /spec/template/spec/containers/0/args/-\n  value: --watch-label-selector=sharding.fluxcd.io/key=shard1\n',
@@ -74,12 +79,18 @@ test('shards need the Flux install in the folder: gotk-components.yaml listed, o
   expect(Testing.synthProblems(bootstrap(['shard1'], false, false).app)).toEqual([
     'platform/clusters--mgmt--flux-system/flux: prop "shards": the shard controllers are built from the Flux install in folder "clusters/mgmt/flux-system" ' +
       "(its gotk-components.yaml, which flux bootstrap commits), but the folder lists none, so no shard controller would run and the main controllers would not skip sharded objects; " +
-      "list it with repo.folder('clusters/mgmt/flux-system').addResource('gotk-components.yaml', { userOwned: true })",
+      "list it with repo.folder('clusters/mgmt/flux-system').addResource('gotk-components.yaml', { userOwned: true }), " +
+      "or label the controller Deployments the app writes there app.kubernetes.io/part-of: flux, as Flux's install does",
   ]);
   expect(Testing.synthProblems(bootstrap(undefined, false, false).app)).toEqual([]);
-  const written = bootstrap(['shard1'], false, false);
-  new ApiObject(written.fluxFolder, 'kc', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kustomize-controller' }, spec: { selector: { matchLabels: { app: 'kc' } }, template: { metadata: { labels: { app: 'kc' } }, spec: { containers: [{ name: 'manager', image: 'ghcr.io/fluxcd/kustomize-controller:v1.6.0' }] } } } });
-  expect(Testing.synthProblems(written.app).filter((p) => p.includes('prop "shards"'))).toEqual([]);
+  // Controllers the app writes itself: the shard builds keep only what is labelled part of Flux's install.
+  const controller = (labels?: Record<string, string>) => {
+    const written = bootstrap(['shard1'], false, false);
+    new ApiObject(written.fluxFolder, 'kc', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kustomize-controller', labels }, spec: { selector: { matchLabels: { app: 'kc' } }, template: { metadata: { labels: { app: 'kc' } }, spec: { containers: [{ name: 'manager', image: 'ghcr.io/fluxcd/kustomize-controller:v1.6.0' }] } } } });
+    return Testing.synthProblems(written.app).filter((p) => p.includes('prop "shards"'));
+  };
+  expect(controller({ 'app.kubernetes.io/part-of': 'flux' })).toEqual([]);
+  expect(controller()).toHaveLength(1);
 });
 
 test('the apply-order check still runs with shards: each shard Kustomization builds flux-system without the Flux objects its patches delete', () => {
@@ -148,6 +159,39 @@ describe('shards under the multi-tenancy lockdown', () => {
     // What flux bootstrap applies (the folder's kustomization.yaml alone): locked down too.
     expect(fluxBuild({}, filePatches).get('kustomize-controller')).toEqual(expect.arrayContaining(LOCKDOWN));
     expect(mainArgs.get('kustomize-controller')).toEqual(expect.arrayContaining([...LOCKDOWN, '--watch-label-selector=!sharding.fluxcd.io/key']));
+  });
+
+  test('a shard build holds only the shard controllers: a SealedSecret of the Git credentials in the folder stays with the main sync', () => {
+    const { app, fluxFolder } = bootstrap(['shard1']);
+    declarePreinstalled(app, Preinstalled.SEALED_SECRETS);
+    const sealed = new SealedSecret(fluxFolder, 'git', {
+      sealed: { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'git-credentials', namespace: 'flux-system' }, spec: { encryptedData: { password: SEALED_CIPHERTEXT }, template: { metadata: { name: 'git-credentials', namespace: 'flux-system' } } } },
+    });
+    new GitRepository(fluxFolder, 'infra', { name: 'infra', url: 'https://github.com/contoso/infra', secretRef: sealed });
+    // Before, the shard applied it again as git-credentials-shard1, which a strict seal does not decrypt under.
+    expect(Testing.synthProblems(app)).toEqual([]);
+    const shard = Testing.find(Testing.objects(app), 'Kustomization', 'flux-system-shard1');
+    if (!kubectl) {
+      process.stderr.write('kubectl not found: the shard build is not checked\n');
+      return;
+    }
+    // The folder as Flux checks it out, with the Kustomization's patches and nameSuffix added to its
+    // kustomization.yaml (kustomize-controller's generator does that).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shard-build-'));
+    const prefix = 'platform/clusters/mgmt/flux-system/';
+    for (const [file, docs] of Object.entries(Testing.render(app))) {
+      if (!file.startsWith(prefix) || file.endsWith('/kustomization.yaml')) continue;
+      fs.writeFileSync(path.join(dir, file.slice(prefix.length)), docs.map((d) => stringify(d)).join('---\n'));
+    }
+    const own = Testing.render(app)[`${prefix}kustomization.yaml`][0] as unknown as { resources: string[] };
+    fs.writeFileSync(path.join(dir, 'gotk-components.yaml'), FLUX_INSTALL_YAML);
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), stringify({ ...own, patches: shard.spec.patches, nameSuffix: shard.spec.nameSuffix }));
+    expect(own.resources).toEqual(expect.arrayContaining(['gotk-components.yaml', 'sealedsecret-git-credentials.yaml', 'gitrepository-infra.yaml']));
+    const built = parseAllDocuments(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' })).map((d) => d.toJS());
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(built.map((d) => `${d.kind} ${d.metadata.name}`).sort()).toEqual([
+      'Deployment helm-controller-shard1', 'Deployment kustomize-controller-shard1', 'Deployment source-controller-shard1', 'Service source-controller-shard1',
+    ]);
   });
 
   test('without the lockdown the shard Kustomizations are as before', () => {
