@@ -3,10 +3,9 @@ import { Construct } from 'constructs';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
 import { addProvided, addReference } from '../core/references';
-import { applyRemovalPolicy, RemovalPolicy } from '../core/removal-policy';
+import { applyRemovalPolicy, type RemovalPolicy } from '../core/removal-policy';
 import { PlatformResource } from '../core/resource';
 import { ISecretSource } from '../core/secret';
-import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { Composition } from './composition';
 import { InferSchema, ObjectField } from './schema';
 import { validateWithSchema } from './schema-validation';
@@ -76,7 +75,8 @@ export interface CompositionChoice {
    * and Crossplane then deletes its composed resources (those a composition retains are orphaned
    * in Azure, unmanaged, with their credentials gone).
    * @default RemovalPolicy.RETAIN when its composition (`composition`, else any composition of the
-   * XRD in the app) retains a stateful resource (`Composition.retainsStatefulResources`), else
+   * XRD in the app) composes a stateful resource it does not explicitly delete (a base other than
+   * RemovalPolicy.DESTROY; synth decides, as for composites written as L1 or raw objects), else
    * RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -248,38 +248,13 @@ export class Claim<S extends ObjectField<any, any> = ObjectField<any, any>> exte
   }
 }
 
-const COMPOSITIONS_BY_XRD = Symbol('compositions by xrd');
-
 /**
- * Applies `removalPolicy`, else RETAIN once the compositions are known (at validation, before
- * synth retains what retained objects need: a Namespace holding it is then retained too) when the
- * instance's composition, or any composition of its XRD in the app when it names none, retains a
- * stateful resource. Deleting the instance would delete its managed resources (the retained ones
- * orphaned in Azure) and the connection Secrets in its namespace (a generated password).
+ * Applies `removalPolicy`. Without one, synth's collect stage retains the instance when what its
+ * compositions compose keeps a stateful resource (`retainComposites`), as it does for composites
+ * and claims written as L1 or raw objects, and kro instances.
  */
-function defaultRemovalPolicy(self: CompositeResource | Claim, props: CompositionChoice & { readonly xrd: CompositeResourceDefinition<any> }): void {
-  if (props.removalPolicy !== undefined) {
-    applyRemovalPolicy(self.apiObject, props.removalPolicy);
-    return;
-  }
-  self.node.addValidation({
-    validate: () => {
-      const candidates = props.composition
-        ? [props.composition]
-        : memoForSynthPass(COMPOSITIONS_BY_XRD, self.node.root, () => {
-          const m = new Map<string, Composition[]>();
-          for (const c of allConstructs(self.node.root)) {
-            if (!(c instanceof Composition)) continue;
-            const list = m.get(c.xrd.name);
-            if (list) list.push(c);
-            else m.set(c.xrd.name, [c]);
-          }
-          return m;
-        }).get(props.xrd.name) ?? [];
-      if (candidates.some((c) => c.retainsStatefulResources())) applyRemovalPolicy(self.apiObject, RemovalPolicy.RETAIN);
-      return [];
-    },
-  });
+function defaultRemovalPolicy(self: CompositeResource | Claim, props: CompositionChoice): void {
+  if (props.removalPolicy !== undefined) applyRemovalPolicy(self.apiObject, props.removalPolicy);
 }
 
 function compositionFields(scope: Construct, props: CompositionChoice, xrd: CompositeResourceDefinition<any>): Record<string, unknown> {

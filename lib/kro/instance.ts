@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkLabels, checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { ExportedValue } from '../core/exported-value';
+import { applyRemovalPolicy, type RemovalPolicy } from '../core/removal-policy';
 import { addProvided, addReference } from '../core/references';
 import { PlatformResource, scopeNamespace } from '../core/resource';
 import { validateWithSchema } from '../crossplane/schema-validation';
@@ -29,6 +30,15 @@ export interface RgdInstanceProps<S extends ObjectField<any, any>> {
   readonly spec: InferSchema<S>;
   /** Labels. @default - none */
   readonly labels?: Record<string, string>;
+  /**
+   * What happens when the instance is removed from the app: RETAIN keeps it on the cluster (Flux
+   * `prune: disabled`, Argo CD `Prune=false`); DESTROY lets GitOps delete it, and kro then deletes
+   * every resource of its graph (an ASO resource with `detach-on-delete` stays in Azure, unmanaged).
+   * @default RemovalPolicy.RETAIN when the graph creates a stateful resource it does not explicitly
+   * delete (ASO `reconcile-policy: manage`, Crossplane `managementPolicies` with `Delete`; synth
+   * decides, as for instances written as raw objects), else RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -75,6 +85,7 @@ export class RgdInstance<S extends ObjectField<any, any> = ObjectField<any, any>
     const issues = validateWithSchema(rgd.instanceJsonSchema, rgd.instanceApiVersion, rgd.instanceKind, rgd.scope, obj);
     if (issues.length > 0) throw propError(this, 'spec', `does not match the schema of ${rgd.instanceKind} (ResourceGraphDefinition ${rgd.name}): ${issues.join('; ')}`);
     this.apiObject = new ApiObject(this, 'Resource', obj);
+    if (props.removalPolicy !== undefined) applyRemovalPolicy(this.apiObject, props.removalPolicy);
     addReference(this, 'rgd', { apiGroup: 'kro.run', kind: 'ResourceGraphDefinition', name: rgd.name });
   }
 

@@ -55,6 +55,11 @@ function keyOf(apiVersion: string, kind: string): string {
 interface Maker {
   readonly name: string;
   readonly makes: readonly string[];
+  /**
+   * The made kinds every readable base or template of which explicitly deletes its resource with
+   * the maker's object ({@link explicitlyDeletes}): a decision the default retention respects.
+   */
+  readonly deletes?: readonly string[];
   /** Pipeline steps of which nothing can be read, with the name of their function (`functionRef.name`). */
   readonly opaque?: ReadonlyArray<{ readonly step: string; readonly fn: string }>;
 }
@@ -157,13 +162,33 @@ export function stringsOf(v: unknown, into: string[]): void {
  */
 const FUNCTION_META_GROUP = /(^|\.)(fn\.crossplane\.io|krm\.kcl\.dev)$/;
 
-/** The kinds (`apiVersion`, `kind`) of the object templates in `list` (`base` or `template` of each entry). */
-function kindsOf(list: unknown, field: 'base' | 'template', into: Set<string>): void {
+/**
+ * The kinds (`apiVersion`, `kind`) of the object templates in `list` (`base` or `template` of each
+ * entry); with `deletes`, each kind mapped to whether every template of it so far explicitly
+ * deletes its resource ({@link explicitlyDeletes}).
+ */
+function kindsOf(list: unknown, field: 'base' | 'template', into: Set<string>, deletes?: Map<string, boolean>): void {
   if (!Array.isArray(list)) return;
   for (const entry of list) {
     const t = (entry as Json | null)?.[field] as Json | undefined;
-    if (t && typeof t.apiVersion === 'string' && typeof t.kind === 'string') into.add(keyOf(t.apiVersion, t.kind));
+    if (!t || typeof t.apiVersion !== 'string' || typeof t.kind !== 'string') continue;
+    const key = keyOf(t.apiVersion, t.kind);
+    into.add(key);
+    deletes?.set(key, (deletes.get(key) ?? true) && explicitlyDeletes(t));
   }
+}
+
+/**
+ * Whether a composed object's template says, in so many words, that its resource goes with it:
+ * Crossplane `spec.managementPolicies` with `Delete` or `*` (a RemovalPolicy.DESTROY base), or
+ * ASO's `serviceoperator.azure.com/reconcile-policy: manage`. Left out, the controllers delete it
+ * too, but nobody decided that.
+ */
+function explicitlyDeletes(t: Json): boolean {
+  const policies = (t.spec as Json | undefined)?.managementPolicies;
+  if (Array.isArray(policies)) return policies.includes('*') || policies.includes('Delete');
+  const annotations = ((t.metadata as Json | undefined)?.annotations ?? {}) as Json;
+  return annotations['serviceoperator.azure.com/reconcile-policy'] === 'manage';
 }
 
 /** The definitions the guard reads to know what composite, claim and kro instance kinds make. */
@@ -209,12 +234,13 @@ export class ComposedKinds {
       const type = spec.compositeTypeRef as { apiVersion?: unknown; kind?: unknown } | undefined;
       if (typeof type?.apiVersion !== 'string' || typeof type.kind !== 'string') return;
       const makes = new Set<string>();
+      const deletes = new Map<string, boolean>();
       const opaque: Array<{ step: string; fn: string }> = [];
-      kindsOf(spec.resources, 'base', makes);
+      kindsOf(spec.resources, 'base', makes, deletes);
       if (Array.isArray(spec.pipeline)) {
         for (const step of spec.pipeline as Array<Json | null>) {
           const input = step?.input as Json | undefined;
-          kindsOf(input?.resources, 'base', makes);
+          kindsOf(input?.resources, 'base', makes, deletes);
           const sources: string[] = [];
           stringsOf(input, sources);
           let written = 0;
@@ -223,7 +249,9 @@ export class ComposedKinds {
             const read = readSource(text);
             dynamic ||= read.dynamic;
             for (const k of read.kinds) {
-              makes.add(keyOf(k.apiVersion, k.kind));
+              const key = keyOf(k.apiVersion, k.kind);
+              makes.add(key);
+              deletes.set(key, false); // a template's text: what it decides is not read
               written++;
             }
           }
@@ -232,7 +260,7 @@ export class ComposedKinds {
           if ((written === 0 || dynamic) && !Array.isArray(input?.resources)) opaque.push({ step: String(step?.step ?? ''), fn: typeof fn === 'string' ? fn : '' });
         }
       }
-      merge(this.compositions, keyOf(type.apiVersion, type.kind), name, makes, opaque);
+      merge(this.compositions, keyOf(type.apiVersion, type.kind), name, makes, opaque, deletes);
     } else if (o.kind === 'CompositeResourceDefinition') {
       const group = spec.group;
       const kind = (spec.names as Json | undefined)?.kind;
@@ -248,8 +276,9 @@ export class ComposedKinds {
       const schema = (spec.schema ?? {}) as Json;
       if (typeof schema.kind !== 'string') return;
       const makes = new Set<string>();
-      kindsOf(spec.resources, 'template', makes);
-      merge(this.graphs, `${typeof schema.group === 'string' ? schema.group : 'kro.run'}/${schema.kind}`, name, makes);
+      const deletes = new Map<string, boolean>();
+      kindsOf(spec.resources, 'template', makes, deletes);
+      merge(this.graphs, `${typeof schema.group === 'string' ? schema.group : 'kro.run'}/${schema.kind}`, name, makes, [], deletes);
     }
   }
 
@@ -264,8 +293,8 @@ export class ComposedKinds {
    * they make that leads to it), each once, sorted; `only` restricts the first step to one
    * Composition or graph (an XR's `compositionRef`). A breadth-first walk: each kind is visited once.
    */
-  private statefulOf(key: string, only?: string): string[] {
-    const cacheKey = `${key}\u0000${only ?? ''}`;
+  private statefulOf(key: string, only?: string, kept = false): string[] {
+    const cacheKey = `${key}\u0000${only ?? ''}\u0000${kept ? 'kept' : ''}`;
     const hit = this.statefulCache.get(cacheKey);
     if (hit) return hit;
     const direct = new Set<string>();
@@ -281,6 +310,8 @@ export class ComposedKinds {
           else if (!through.has(made)) through.set(made, hop);
         }
         for (const made of m.makes) {
+          // Kept only: not what the maker explicitly deletes with its object.
+          if (kept && m.deletes?.includes(made)) continue;
           const slash = made.indexOf('/');
           if (isStatefulKind(`${made.slice(0, slash)}/v1`, made.slice(slash + 1))) {
             if (hop === undefined) direct.add(made);
@@ -378,6 +409,33 @@ export class ComposedKinds {
     }
     return out;
   }
+
+  /** Whether objects of this kind make others: a composite, claim or kro instance kind of the definitions given. */
+  public makesObjects(apiVersion: string, kind: string): boolean {
+    const key = keyOf(apiVersion, kind);
+    return this.compositions.has(key) || this.claims.has(key) || this.graphs.has(key);
+  }
+
+  /**
+   * The stateful kinds that deleting `obj` (an XR, a claim or a kro instance) would delete, or
+   * leave unmanaged, through what its Compositions or graph made, leaving out the kinds they
+   * explicitly delete with it (a RemovalPolicy.DESTROY base: `managementPolicies` with `Delete`,
+   * ASO `reconcile-policy: manage`); what a pipeline step composes that cannot be read counts.
+   * Empty for other objects. Synth retains such an object by default (`retainComposites`).
+   */
+  public keptThrough(obj: PlainObject): string[] {
+    const key = keyOf(obj.apiVersion, obj.kind);
+    const spec = (obj.spec ?? {}) as Json;
+    const out = new Set<string>();
+    const composite = this.claims.get(key) ?? (this.compositions.has(key) ? key : undefined);
+    if (composite !== undefined) {
+      // A claim names its Composition in spec.compositionRef; an XR in spec.crossplane (v2) or spec; an XRD may enforce one.
+      const ref = this.enforced.get(composite) ?? ((spec.crossplane as Json | undefined)?.compositionRef as Json | undefined)?.name ?? (spec.compositionRef as Json | undefined)?.name;
+      for (const s of this.statefulOf(composite, typeof ref === 'string' ? ref : undefined, true)) out.add(s);
+    }
+    for (const g of this.graphs.get(key) ?? []) for (const s of this.statefulOf(key, g.name, true)) out.add(s);
+    return [...out].sort();
+  }
 }
 
 /** A {@link ComposedKinds} of the definitions among `objects` (objects of other kinds are not parsed). */
@@ -404,14 +462,19 @@ function madeText(list: readonly string[]): string {
 }
 
 /** Adds maker `name` of kind `key`, or what it makes to the one of that name. */
-function merge(m: Map<string, Maker[]>, key: string, name: string, makes: ReadonlySet<string>, opaque: ReadonlyArray<{ step: string; fn: string }> = []): void {
+function merge(m: Map<string, Maker[]>, key: string, name: string, makes: ReadonlySet<string>, opaque: ReadonlyArray<{ step: string; fn: string }> = [], deletes: ReadonlyMap<string, boolean> = new Map()): void {
   const list = m.get(key) ?? [];
   const i = list.findIndex((x) => x.name === name);
   const steps = (a: Maker['opaque'] = []) => {
     const all = [...a, ...opaque];
     return all.filter((o, j) => all.findIndex((x) => x.step === o.step && x.fn === o.fn) === j);
   };
-  if (i >= 0) list[i] = { name, makes: [...new Set([...list[i].makes, ...makes])].sort(), opaque: steps(list[i].opaque) };
-  else list.push({ name, makes: [...makes].sort(), opaque: steps() });
+  if (i >= 0) {
+    // The two (committed and new, or one per cluster) delete a kind only when each making it does.
+    const before = list[i];
+    const all = [...new Set([...before.makes, ...makes])].sort();
+    const deleted = all.filter((k) => (!before.makes.includes(k) || (before.deletes ?? []).includes(k)) && (!makes.has(k) || deletes.get(k) === true));
+    list[i] = { name, makes: all, opaque: steps(before.opaque), deletes: deleted };
+  } else list.push({ name, makes: [...makes].sort(), opaque: steps(), deletes: [...makes].filter((k) => deletes.get(k) === true).sort() });
   m.set(key, list);
 }

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { Repo, SchemaRegistry, validateObjects } from '../../lib';
+import { RemovalPolicy, Repo, SchemaRegistry, validateObjects } from '../../lib';
 import { Testing } from '../../lib/testing';
 import { ResourceGroup, StorageAccount } from '../../lib/aso';
 import { findExpressions, InstanceScope, instanceSpecSchema, ResourceGraphDefinition, RgdInstance, Schema, simpleSchemaToJsonSchema, toSimpleSchema } from '../../lib/kro';
@@ -210,6 +210,19 @@ describe('instances', () => {
     expect(validateObjects([{ obj: { ...ok.apiObject.toJson(), spec: { name: 'f', replicas: 0 } } }])).toEqual([
       '#0: AppStorage/team/files: spec.replicas: must be >= 1',
     ]);
+  });
+});
+
+describe('instance removal', () => {
+  test('retained by default when the graph creates a stateful resource it keeps; removalPolicy decides otherwise', () => {
+    const { app, folder, apps } = setup();
+    const { rgd } = storageRgd(folder);
+    new RgdInstance(apps, 'kept', { rgd, name: 'kept', spec: { name: 'kept' } });
+    new RgdInstance(apps, 'gone', { rgd, name: 'gone', spec: { name: 'gone' }, removalPolicy: RemovalPolicy.DESTROY });
+    const objects = Testing.objects(app);
+    // kro deletes every resource of a deleted instance: the resource group's ASO object with it (detached: unmanaged in Azure).
+    expect(Testing.find(objects, 'AppStorage', 'kept').metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(Testing.find(objects, 'AppStorage', 'gone').metadata.annotations).toBeUndefined();
   });
 });
 

@@ -63,8 +63,9 @@ describe('claims', () => {
     };
     build(true).synth();
     expect(problems(() => build(false).synth())).toEqual([
-      'platform/teams--a/orders/Resource (platform/teams/a/database-orders.yaml): Database/team/orders would be deleted, but it is protected: ' +
-        'claim of composite kind platform.contoso.com/XDatabase: deleting it makes Crossplane delete its composite resource, and what Composition xdatabase composed, ' +
+      // Retained by default (synth's retainComposites): removed from Git, it stays on the cluster.
+      'platform/teams--a/orders/Resource (platform/teams/a/database-orders.yaml): Database/team/orders would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ' +
+        'retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); claim of composite kind platform.contoso.com/XDatabase: deleting it makes Crossplane delete its composite resource, and what Composition xdatabase composed, ' +
         `including stateful dbforpostgresql.azure.upbound.io/FlexibleServer. ${hint('platform::Database/team/orders')}`,
     ]);
   });
@@ -156,12 +157,17 @@ describe('namespaced composite resources and kro instances', () => {
     build({ instance: true, namespace: true }).synth();
     const reason = 'instance of ResourceGraphDefinition appstorage.kro.run: deleting it makes kro delete every resource of its graph, including stateful resources.azure.com/ResourceGroup, storage.azure.com/StorageAccount ' +
       '(an Azure resource too, unless its object is retained: ASO\'s detach-on-delete orphans it)';
+    // The instance is retained by default (synth's retainComposites), and its Namespace with it: removed
+    // from Git, the instance stays on the cluster, and the Namespace must stay retained for it.
     expect(problems(() => build({ instance: false, namespace: true }).synth())).toEqual([
-      `platform/apps/files/Resource (platform/apps/appstorage-files.yaml): AppStorage/team/files would be deleted, but it is protected: ${reason}. ${hint('platform::AppStorage/team/files')}`,
+      `platform/apps/files/Resource (platform/apps/appstorage-files.yaml): AppStorage/team/files would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); ${reason}. ${hint('platform::AppStorage/team/files')}`,
+      'platform/platform--kro/team (platform/platform/kro/namespace-team.yaml): Namespace/team would no longer be retained, but it is protected: this change removes AppStorage/team/files from Git, ' +
+        'which stays on the cluster in this namespace (retained), while the Namespace drops its retain markers (kustomize.toolkit.fluxcd.io/prune: disabled; argocd.argoproj.io/sync-options: Delete=false,Prune=false): ' +
+        `deleting the Namespace later deletes what it holds; give the Namespace RemovalPolicy.RETAIN to keep it retained. ${hint('platform::Namespace/team')}`,
     ]);
     expect(problems(() => build({ instance: true, namespace: false }).synth())).toEqual([
-      'platform/platform--kro/team (platform/platform/kro/namespace-team.yaml): Namespace/team would be deleted, but it is protected: ' +
-        `holds protected objects (deleting a Namespace deletes everything in it): AppStorage/team/files. ${hint('platform::Namespace/team')}`,
+      'platform/platform--kro/team (platform/platform/kro/namespace-team.yaml): Namespace/team would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ' +
+        `retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); holds protected objects (deleting a Namespace deletes everything in it): AppStorage/team/files. ${hint('platform::Namespace/team')}`,
     ]);
   });
 
@@ -177,8 +183,9 @@ describe('namespaced composite resources and kro instances', () => {
     };
     build(true).synth();
     expect(problems(() => build(false).synth())).toEqual([
-      'platform/apis/team (platform/apis/namespace-team.yaml): Namespace/team would be deleted, but it is protected: ' +
-        `holds protected objects (deleting a Namespace deletes everything in it): XDatabase/team/orders. ${hint('platform::Namespace/team')}`,
+      // Retained with the composite it holds (synth's retainComposites).
+      'platform/apis/team (platform/apis/namespace-team.yaml): Namespace/team would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ' +
+        `retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); holds protected objects (deleting a Namespace deletes everything in it): XDatabase/team/orders. ${hint('platform::Namespace/team')}`,
     ]);
   });
 });
@@ -202,7 +209,9 @@ describe('Compositions of functions the guard cannot read', () => {
     };
     build(true).synth();
     expect(problems(() => build(false).synth())).toEqual([
-      'platform/apps/orders/Resource (platform/apps/xcache-orders.yaml): XCache/team/orders would be deleted, but it is protected: composite resource of Composition xcache-kcl: ' +
+      // Retained by default: what the step composes cannot be read, so it may be stateful.
+      'platform/apps/orders/Resource (platform/apps/xcache-orders.yaml): XCache/team/orders would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ' +
+        'retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); composite resource of Composition xcache-kcl: ' +
         'deleting it deletes what the composition created, including what step "render" of Composition xcache-kcl (function function-kcl) composes, which the guard cannot read ' +
         `(it may be stateful: allow the deletion once you know it is not). ${hint('platform::XCache/team/orders')}`,
     ]);

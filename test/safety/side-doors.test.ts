@@ -1016,8 +1016,9 @@ describe('Crossplane composite resources', () => {
     };
     build(true).synth();
     expect(problems(() => build(false).synth())).toEqual([
-      'platform/teams--a/db (platform/teams/a/postgres-orders.yaml): Postgres/team-a/orders would be deleted, but it is protected: ' +
-        'composite resource of Composition xpostgres: deleting it deletes what the composition created, including stateful ' +
+      // Retained by default (synth's retainComposites): removed from Git, it stays on the cluster.
+      'platform/teams--a/db (platform/teams/a/postgres-orders.yaml): Postgres/team-a/orders would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ' +
+        'retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); composite resource of Composition xpostgres: deleting it deletes what the composition created, including stateful ' +
         'dbforpostgresql.azure.m.upbound.io/FlexibleServer, dbforpostgresql.azure.m.upbound.io/FlexibleServerDatabase. ' +
         hint('platform::Postgres/team-a/orders'),
     ]);

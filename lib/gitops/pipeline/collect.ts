@@ -19,6 +19,7 @@ import { Overlay } from '../kustomize';
 import { allConstructs } from '../../core/synth-pass';
 import type { SchemaRegistry } from '../../core/validation/registry';
 import { baselineEntries } from '../../safety/baseline-report';
+import { ComposedKinds, definesComposedKinds } from '../../safety/composed';
 import { Folder } from '../folder';
 import { unlistedFolders } from '../overlay-check';
 import { Repo } from '../repo';
@@ -166,6 +167,8 @@ export function collect(input: CollectInput): FolderGroups {
       }
     }
   }
+  // A composite, claim or kro instance keeping stateful resources through what it made is retained.
+  retainComposites(byFolder);
   // A Secret a controller needs to reconcile or delete what it manages is retained (before the
   // Namespaces: a retained Secret holds its namespace too).
   retainSecretsControllersNeed(byFolder, clusters);
@@ -175,6 +178,31 @@ export function collect(input: CollectInput): FolderGroups {
   // A Namespace holding retained objects is retained too: its deletion would take them along.
   retainNamespacesHoldingRetained(input.root, input.repos, byFolder, clusters);
   return { repos, byFolder, objectCount, children, childFolders, clusters, references, provided, optOuts: baselineEntries(constructs) };
+}
+
+/**
+ * Gives each Crossplane composite resource and claim, and each kro instance (the library's
+ * constructs, L1 and raw objects alike) that decides nothing of its own removal `RETAIN` when what
+ * its Compositions or graph make includes a stateful kind they do not explicitly delete with it
+ * (`ComposedKinds.keptThrough`, from the app's Compositions, XRDs, graphs and Functions, as the
+ * destroy guard reads them). Crossplane deletes the composed resources of a deleted composite
+ * (a claim's composite with it) and kro every resource of a deleted instance: what a retained base
+ * keeps in Azure is then no longer managed, and the connection Secrets and namespace objects it
+ * wrote (a generated admin password) are gone. Before the Namespaces: a retained composite holds
+ * its namespace too. Definitions and composite objects only are rendered here.
+ */
+function retainComposites(byFolder: ReadonlyMap<Folder, readonly ApiObject[]>): void {
+  let model: ComposedKinds | undefined;
+  for (const objects of byFolder.values()) {
+    for (const o of objects) if (definesComposedKinds(o)) (model ??= new ComposedKinds()).add(o.toJson());
+  }
+  if (!model) return;
+  for (const objects of byFolder.values()) {
+    for (const o of objects) {
+      if (!model.makesObjects(o.apiVersion, o.kind) || decidesOwnRemoval(o)) continue;
+      if (model.keptThrough(o.toJson()).length > 0) applyRemovalPolicy(o, RemovalPolicy.RETAIN);
+    }
+  }
 }
 
 /**
