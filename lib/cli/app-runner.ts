@@ -14,7 +14,7 @@ import Module from 'module';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { StageEvent } from '../core/progress';
-import { reportSynthFailure, synthFailureLines } from '../gitops/pipeline/report';
+import { isUserError, reportSynthFailure, synthFailureLines } from '../gitops/pipeline/report';
 import { SynthError } from '../gitops/pipeline/types';
 import { crossAppAllowProblems, type AllowingApp } from '../safety/guard';
 import { withSynthSession, type SynthSession } from '../gitops/pipeline/session';
@@ -31,6 +31,8 @@ export interface RunnerSession {
   readonly allowDestroy?: readonly string[];
   /** Send stage events. */
   readonly progress?: boolean;
+  /** Print the stack of an error that is not a synth problem (the CLI's `--verbose`). */
+  readonly verbose?: boolean;
 }
 
 /** A message from the runner to the CLI. */
@@ -40,9 +42,13 @@ export type RunnerMessage =
   | { readonly type: 'unused-allows'; readonly ids: readonly string[] }
   | { readonly type: 'progress'; readonly event: StageEvent };
 
+/** The session's `verbose`, for the failure handler (the app's `process.argv` replaces the runner's). */
+let verboseErrors = false;
+
 async function main(): Promise<void> {
   const [json, file, ...args] = process.argv.slice(2);
   const s = JSON.parse(json) as RunnerSession;
+  verboseErrors = s.verbose === true;
   const sent: Array<Promise<void>> = [];
   const held: Array<{ commit: () => void; abort: () => void }> = [];
   // What the session's allow ids name in each app (apps synthesized with them: their writes are held).
@@ -126,5 +132,14 @@ main().then(
     // Let the IPC channel flush, then end (an app may leave handles open, like `node app.js` would not).
     if (process.connected) process.disconnect();
   },
-  (e) => reportSynthFailure(e),
+  (e) => {
+    // An error that is not a synth problem or a bad prop (a TypeError in the app, a bug): its
+    // message, and where it was thrown with --verbose.
+    if (!isUserError(e) && e instanceof Error && e.stack) {
+      process.stderr.write(synthFailureLines(e));
+      process.stderr.write(verboseErrors ? `${e.stack}\n` : 'cdk8s-platform: (not a synth problem: an error thrown by the app or the library; run with --verbose for its stack trace)\n');
+      process.exit(1);
+    }
+    reportSynthFailure(e);
+  },
 );

@@ -19,6 +19,8 @@ export interface CliContext {
   readonly io: CliIO;
   /** Exit code main() returns when the action completes without throwing (default 0). */
   exitCode: number;
+  /** `--verbose`: stack traces on errors, the app's too (default false). */
+  readonly verbose?: boolean;
 }
 
 export type CommandRegistrar = (program: Command, ctx: CliContext) => void;

@@ -118,7 +118,8 @@ function version(): string {
 
 /** Runs the CLI. `argv` is process.argv-shaped: [node, script, ...args]. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  const ctx: CliContext = { io, exitCode: 0 };
+  const verbose = argv.includes('--verbose');
+  const ctx: CliContext = { io, exitCode: 0, verbose };
   const program = new Command('cdk8s-platform')
     .description('cdk8s constructs for GitOps platforms on Azure (Cluster API + CAPZ, ASO, Crossplane, Flux)')
     .version(version(), '--version', 'print the version')
@@ -135,7 +136,6 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   program.addHelpText('after', `\nRun "cdk8s-platform <command> --help" for a command's options and examples.\n`);
 
-  const verbose = argv.includes('--verbose');
   try {
     await program.parseAsync(argv, { from: 'node' });
   } catch (e) {

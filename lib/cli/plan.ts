@@ -41,6 +41,8 @@ export interface PlanCommandOptions {
   readonly allowDestroy?: readonly string[];
   /** Print the plan as JSON. */
   readonly json?: boolean;
+  /** Print the stack trace of an error the app throws that is not a synth problem (`--verbose`). @default false */
+  readonly verbose?: boolean;
   /** Receives the stage events of the app's plans (collect, render, check, read, guard, plan). */
   readonly onStage?: ProgressListener;
   /** Show the stage lines on stderr. Default: when stderr is a terminal (`CliIO.stderrIsTTY`). */
@@ -67,7 +69,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option('--no-progress', 'no stage lines on stderr (default: shown when stderr is a terminal)')
     .action(async (opts: PlanCommandOptions & { progress: boolean }) => {
       // commander sets progress: true unless --no-progress; undefined means "when stderr is a TTY".
-      ctx.exitCode = await runPlan({ ...opts, progress: opts.progress === false ? false : undefined }, ctx.io);
+      ctx.exitCode = await runPlan({ ...opts, progress: opts.progress === false ? false : undefined, verbose: ctx.verbose }, ctx.io);
     });
 }
 
@@ -91,7 +93,7 @@ export async function runPlan(opts: PlanCommandOptions, io: CliIO): Promise<numb
       renderer.clear();
       io.stderr(d);
     };
-    const { done } = runApp({ app, outdir: path.join(tmp, 'out'), session: { mode: 'plan', planBase: out, appOutdir: path.join(tmp, 'out'), ref: opts.ref || undefined, allowDestroy: allow }, stdout: passThrough, stderr: passThrough, progress: onStage }, io);
+    const { done } = runApp({ app, outdir: path.join(tmp, 'out'), session: { mode: 'plan', planBase: out, appOutdir: path.join(tmp, 'out'), ref: opts.ref || undefined, allowDestroy: allow, verbose: opts.verbose }, stdout: passThrough, stderr: passThrough, progress: onStage }, io);
     const run = await done;
     renderer.clear();
     if (run.status !== 0) {

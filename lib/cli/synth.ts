@@ -50,6 +50,8 @@ export interface SynthCommandOptions {
    * synth session; the GitOpsApp refuses other protected deletions).
    */
   readonly allowDestroy?: readonly string[];
+  /** Print the stack trace of an error the app throws that is not a synth problem (`--verbose`). @default false */
+  readonly verbose?: boolean;
   /** Receives the stage events of the app's synths (collect, render, check, guard, write). */
   readonly onStage?: ProgressListener;
 }
@@ -74,7 +76,7 @@ export function registerSynth(program: Command, ctx: CliContext): void {
     .option('--allow-destroy <repo:cluster:Kind/ns/name>', 'allow deleting, renaming or pruning this protected object (repeatable; Kind/ns/name when only one repo and cluster has it)', (v: string, prev: string[]) => [...prev, v], [])
     .action(async (raw: SynthCommandOptions) => {
       // commander sets progress: true unless --no-progress; undefined means "when stderr is a TTY".
-      const opts = { ...raw, progress: raw.progress === false ? false : undefined };
+      const opts = { ...raw, progress: raw.progress === false ? false : undefined, verbose: ctx.verbose };
       ctx.exitCode = opts.check ? await runSynthCheck(opts, ctx.io) : await runSynthStreaming(opts, ctx.io);
     });
 }
@@ -189,7 +191,7 @@ export async function runSynthStreaming(opts: SynthCommandOptions, io: CliIO): P
   // The ids go to every GitOpsApp of the app file; the runner holds their writes and refuses, before
   // committing any, an id that names objects in two of them (lib/cli/app-runner.ts).
   const allowDestroy = allowDestroyIds(opts.allowDestroy);
-  const { status, stages, unusedAllows } = await runSynthApp(app, out, io, wantsProgress(opts, io), { mode: 'write', allowDestroy }, opts.onStage);
+  const { status, stages, unusedAllows } = await runSynthApp(app, out, io, wantsProgress(opts, io), { mode: 'write', allowDestroy, verbose: opts.verbose }, opts.onStage);
   if (status !== 0) {
     // A killed app may have stopped in the middle of moving files in: complete or roll back now.
     const recovered = recoverInterrupted(out);
@@ -297,7 +299,7 @@ export async function runSynthCheck(opts: SynthCommandOptions, io: CliIO): Promi
   try {
     fs.mkdirSync(produced);
     const started = Date.now();
-    const { status, stages, checks } = await runSynthApp(app, produced, io, wantsProgress(opts, io), { mode: 'check', checkBase: out, appOutdir: produced, allowDestroy: allowDestroyIds(opts.allowDestroy) }, opts.onStage, 'synth --check');
+    const { status, stages, checks } = await runSynthApp(app, produced, io, wantsProgress(opts, io), { mode: 'check', checkBase: out, appOutdir: produced, allowDestroy: allowDestroyIds(opts.allowDestroy), verbose: opts.verbose }, opts.onStage, 'synth --check');
     if (status !== 0) {
       io.stderr(`cdk8s-platform: synth --check failed ("${app}" exited with ${status ?? 'a signal'})\n`);
       return 1;

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { packageSpec } from '../../lib/cli/init';
-import { ROOT, cli, workDir } from './helpers';
+import { ROOT, TSX, cli, workDir } from './helpers';
 
 test('--help lists the commands, and each command has its own --help', () => {
   const top = cli(['--help'], ROOT);
@@ -37,6 +37,32 @@ test('errors are one line; --verbose adds the stack trace', () => {
   expect(missing.status).toBe(2);
   expect(missing.stderr).toBe('cdk8s-platform: missing required argument \'paths\' (see "cdk8s-platform validate --help")\n');
   expect(cli(['graph', '--bogus'], work).stderr).toBe('cdk8s-platform: unknown option \'--bogus\' (see "cdk8s-platform graph --help")\n');
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('an error in the app that is not a synth problem: its message and a hint; --verbose adds where it was thrown', () => {
+  const work = workDir('cli-app-error');
+  fs.writeFileSync(path.join(work, 'app.ts'), [
+    "import { GitOpsApp } from '../../lib';",
+    'const app = new GitOpsApp();',
+    'const settings: { region?: { name: string } } = {};',
+    'console.log(settings.region!.name);',
+    'app.synth();',
+    '',
+  ].join('\n'));
+  const message = "cdk8s-platform: Cannot read properties of undefined (reading 'name')\n";
+  const r = cli(['synth', '--app', `${process.execPath} ${TSX} app.ts`, '--out', 'out'], work);
+  expect(r.status).toBe(1);
+  expect(r.stderr).toBe(
+    message +
+      'cdk8s-platform: (not a synth problem: an error thrown by the app or the library; run with --verbose for its stack trace)\n' +
+      `cdk8s-platform: synth failed ("${process.execPath} ${TSX} app.ts" exited with 1); ${path.join(work, 'out')} is unchanged\n`,
+  );
+  for (const args of [['--verbose', 'synth'], ['plan', '--verbose']]) {
+    const v = cli([...args, '--app', `${process.execPath} ${TSX} app.ts`, '--out', 'out'], work);
+    expect(v.stderr.startsWith(`${message}TypeError: Cannot read properties of undefined (reading 'name')\n    at `)).toBe(true);
+    expect(v.stderr).toContain(`${path.join(work, 'app.ts')}:4:`);
+  }
   fs.rmSync(work, { recursive: true, force: true });
 });
 
