@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { checkString, DNS_LABEL, DNS_SUBDOMAIN, propError } from '../core/errors';
 import { addReference } from '../core/references';
 import { PlatformResource } from '../core/resource';
-import { allConstructs } from '../core/synth-pass';
+import { allConstructs, memoForSynthPass } from '../core/synth-pass';
 import { nearestFolder } from './placement';
 import { rbacClusterOf, sameCluster } from './tenant-rbac';
 
@@ -147,21 +147,36 @@ function nodePortSolverProblems(policy: TenantServicePolicy): string[] {
   const root = policy.node.root;
   const cluster = rbacClusterOf(root, nearestFolder(policy));
   const problems: string[] = [];
-  for (const c of allConstructs(root)) {
-    if (!(c instanceof ApiObject) || c.kind !== 'ClusterIssuer' || !c.apiVersion.startsWith('cert-manager.io/')) continue;
-    if (!sameCluster(cluster, rbacClusterOf(root, nearestFolder(c)))) continue;
-    const solvers = (c.toJson().spec?.acme?.solvers ?? []) as Array<Record<string, any>>;
-    solvers.forEach((s, i) => {
-      const ingress = s?.http01?.ingress;
-      if (ingress && ingress.serviceType !== 'ClusterIP') {
-        problems.push(
-          `${c.node.path}: ClusterIssuer/${c.name}: spec.acme.solvers[${i}].http01.ingress.serviceType: ${ingress.serviceType === undefined ? 'unset, so cert-manager creates' : `${ingress.serviceType} makes cert-manager create`} ` +
-            `the HTTP-01 solver Service as a NodePort in the Certificate's namespace, which this ValidatingAdmissionPolicy ("${policy.name}") refuses in tenant namespaces, so a tenant's certificate never issues; set serviceType: ClusterIP`,
-        );
-      }
-    });
+  for (const issuer of memoForSynthPass(NODE_PORT_SOLVERS, root, () => nodePortSolvers(root))) {
+    if (!sameCluster(cluster, issuer.cluster)) continue;
+    for (const { index, serviceType } of issuer.solvers) {
+      problems.push(
+        `${issuer.obj.node.path}: ClusterIssuer/${issuer.obj.name}: spec.acme.solvers[${index}].http01.ingress.serviceType: ${serviceType === undefined ? 'unset, so cert-manager creates' : `${serviceType} makes cert-manager create`} ` +
+          `the HTTP-01 solver Service as a NodePort in the Certificate's namespace, which this ValidatingAdmissionPolicy ("${policy.name}") refuses in tenant namespaces, so a tenant's certificate never issues; set serviceType: ClusterIP`,
+      );
+    }
   }
   return problems;
+}
+
+const NODE_PORT_SOLVERS = Symbol('ClusterIssuers with NodePort HTTP-01 solvers');
+
+/**
+ * The app's cert-manager ClusterIssuers with an HTTP-01 ingress solver whose `serviceType` is not
+ * ClusterIP, with their cluster: found once per synth pass (a Tenant emits a policy per folder, and
+ * each walking the app was quadratic in the tenant folders).
+ */
+function nodePortSolvers(root: IConstruct): Array<{ obj: ApiObject; cluster: ReturnType<typeof rbacClusterOf>; solvers: Array<{ index: number; serviceType?: string }> }> {
+  const out: ReturnType<typeof nodePortSolvers> = [];
+  for (const c of allConstructs(root)) {
+    if (!(c instanceof ApiObject) || c.kind !== 'ClusterIssuer' || !c.apiVersion.startsWith('cert-manager.io/')) continue;
+    const solvers = ((c.toJson().spec?.acme?.solvers ?? []) as Array<Record<string, any>>)
+      .map((s, index) => ({ index, ingress: s?.http01?.ingress }))
+      .filter((s) => s.ingress && s.ingress.serviceType !== 'ClusterIP')
+      .map((s) => ({ index: s.index, serviceType: s.ingress.serviceType as string | undefined }));
+    if (solvers.length > 0) out.push({ obj: c, cluster: rbacClusterOf(root, nearestFolder(c)), solvers });
+  }
+  return out;
 }
 
 /** What synth binds when it evaluates the policy's CEL against a tenant's Service (see {@link checkTenantService}). */
