@@ -12,7 +12,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
-import { buildGraph, findRepoDirs, graphSection, isSummarized, mermaidTooLarge, objectsOfTreeFile, toMermaid, treeFiles, updateReadme, type MermaidOptions, type RepoTree, type TreeObject } from '../graph';
+import { addKustomizationFile, buildGraph, findRepoDirs, graphSection, isSummarized, mermaidTooLarge, objectsOfTreeFile, toMermaid, treeFiles, updateReadme, type MermaidOptions, type RepoTree, type TreeObject } from '../graph';
+import { isKustomizeConfig } from '../tree/read';
 import { readYamlFiles } from './read-yaml-files';
 import { CliError, type CliContext, type CliIO } from './context';
 import { ProgressRenderer } from './progress';
@@ -111,11 +112,13 @@ export async function readTreesInParallel(root: string): Promise<RepoTree[]> {
   let i = 0;
   return repos.map((r) => {
     const objects: TreeObject[] = [];
+    const kustomizations = new Map<string, readonly string[]>();
     for (const file of r.files) {
       const got = read[i++];
       if (got.readError !== undefined) throw new Error(got.readError);
-      objects.push(...objectsOfTreeFile(r.dir, file, got.docs));
+      if (isKustomizeConfig(file)) addKustomizationFile(kustomizations, file, got.docs);
+      else objects.push(...objectsOfTreeFile(r.dir, file, got.docs));
     }
-    return { name: r.name, dir: r.dir, objects };
+    return { name: r.name, dir: r.dir, objects, kustomizations };
   });
 }

@@ -13,6 +13,9 @@
  * the cluster it belongs to or applies to (node pools, control planes, the Kustomizations that
  * apply to a cluster through `kubeConfig`, and the folders those apply); else its folder's name.
  */
+import * as posix from 'path/posix';
+import { builtDirectories, fluxBuildPath, type BuildTree } from '../core/flux-build';
+import { withPrefix } from '../core/sorted';
 import { environmentOf } from './environment';
 import { groupOf, type RepoTree, type TreeObject } from './tree';
 
@@ -252,14 +255,14 @@ export function buildGraph(tree: RepoTree): PlatformGraph {
       d = i < 0 ? '' : d.slice(0, i);
     }
   }
+  const built = builtObjects(tree, folderObjects, objectsBelow);
   /** The folder a Kustomization's `path` names: in this tree when it has objects at or below it, else outside. */
   const folderNode = (raw: string, src: Record<string, any> | undefined): string => {
     const p = raw.replace(/^\.?\/+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
     const key = `folder|${p}`;
-    const objects = objectsBelow.get(p);
-    if (objects !== undefined) {
-      const own = folderObjects.get(p) ?? 0;
-      const count = `${objects} object${objects === 1 ? '' : 's'}${own === objects ? '' : ' with its sub-folders'}`;
+    if (objectsBelow.has(p)) {
+      const { objects, subFolders } = built(p);
+      const count = `${objects} object${objects === 1 ? '' : 's'}${subFolders ? ' with its sub-folders' : ''}`;
       return addNode({ key, category: 'folder', lines: [`folder ${p === '' ? '.' : p}/`, count] });
     }
     // Not in this tree: in another repo (the source's), or a folder with no objects yet.
@@ -501,4 +504,52 @@ function podReferences(pod: Record<string, any>): Array<{ kind: 'Secret' | 'Conf
     }
   }
   return out;
+}
+
+/**
+ * How many objects a Flux Kustomization of a path builds (and whether some come from directories
+ * below it), as kustomize-controller builds it (`builtDirectories`, lib/core/flux-build.ts, the
+ * model the apply-order check and the destroy guard share): what the path's kustomization file
+ * lists, recursively, or, without one, every file below the path (Flux generates the
+ * kustomization file). A sub-folder the kustomization file does not list is not counted. Without
+ * the tree's kustomization files (a tree made by hand), every object at or below the path.
+ */
+function builtObjects(tree: RepoTree, folderObjects: ReadonlyMap<string, number>, objectsBelow: ReadonlyMap<string, number>): (path: string) => { objects: number; subFolders: boolean } {
+  const kustomizations = tree.kustomizations;
+  if (!kustomizations) return (p) => ({ objects: objectsBelow.get(p) ?? 0, subFolders: (objectsBelow.get(p) ?? 0) !== (folderObjects.get(p) ?? 0) });
+  const fileObjects = new Map<string, number>();
+  for (const o of tree.objects) fileObjects.set(o.file, (fileObjects.get(o.file) ?? 0) + 1);
+  const dirSet = new Set([...folderObjects.keys(), ...kustomizations.keys()]);
+  const dirs = [...dirSet].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const resolved = new Map<string, { dirs: string[]; files: string[] }>();
+  const resolve = (d: string) => {
+    let r = resolved.get(d);
+    if (!r) {
+      r = { dirs: [], files: [] };
+      for (const entry of kustomizations.get(d) ?? []) {
+        const target = fluxBuildPath(posix.join(d === '' ? '.' : d, entry));
+        if (kustomizations.has(target)) r.dirs.push(target);
+        else if (fileObjects.has(target)) r.files.push(target);
+      }
+      resolved.set(d, r);
+    }
+    return r;
+  };
+  const buildTree: BuildTree<string> = {
+    at: (p) => (dirSet.has(p) ? p : undefined),
+    pathOf: (d) => d,
+    isKustomized: (d) => kustomizations.has(d),
+    listedDirs: (d) => resolve(d).dirs,
+    atOrBelow: (p) => (p === '' ? dirs : [...(dirSet.has(p) ? [p] : []), ...withPrefix(dirs, `${p}/`, (d) => d)]),
+  };
+  return (p) => {
+    let objects = 0;
+    let subFolders = false;
+    for (const d of builtDirectories(buildTree, p)) {
+      const n = d.generated ? folderObjects.get(d.dir) ?? 0 : resolve(d.dir).files.reduce((sum, f) => sum + fileObjects.get(f)!, 0);
+      objects += n;
+      if (n > 0 && d.dir !== fluxBuildPath(p)) subFolders = true;
+    }
+    return { objects, subFolders };
+  };
 }

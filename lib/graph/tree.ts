@@ -6,7 +6,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { naturalCompare } from '../core/validation';
 import type { ParsedYamlDocument } from '../core/yaml-read';
-import { findRepoDirs as findRepos, listYamlFiles, objectsOfDocuments, objectsOfFile } from '../tree/read';
+import { kustomizationReferences } from '../tree/kustomize-refs';
+import { parseYamlDocuments } from '../core/yaml-read';
+import { findRepoDirs as findRepos, isKustomizeConfig, listYamlFiles, objectsOfDocuments, objectsOfFile } from '../tree/read';
 
 /** One Kubernetes object read from a tree. */
 export interface TreeObject {
@@ -30,6 +32,22 @@ export interface RepoTree {
   readonly dir: string;
   /** Objects, sorted by file then document order. */
   readonly objects: TreeObject[];
+  /**
+   * The local `resources`, `bases` and `components` entries of each directory's kustomization file
+   * (`''` the root), as written: what a Flux Kustomization of that directory builds. Undefined when
+   * the tree's kustomization files were not read (the graph then counts every object below a path).
+   */
+  readonly kustomizations?: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Adds a kustomization file's entries to `into` (see {@link RepoTree.kustomizations}); kustomize
+ * reads the file's first document only.
+ */
+export function addKustomizationFile(into: Map<string, readonly string[]>, file: string, docs: readonly ParsedYamlDocument[]): void {
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+  const entries = kustomizationReferences(docs[0]?.value).filter((r) => r.field === 'resources' || r.field === 'bases' || r.field === 'components').map((r) => r.path);
+  into.set(dir, entries);
 }
 
 /** The `apiVersion` group (`''` for core). */
@@ -81,8 +99,13 @@ export function objectsOfTreeFile(dir: string, file: string, content: string | r
 /** Reads every object of every *.yaml / *.yml file of one tree (Kustomize's own kustomization files skipped). */
 export function readTree(name: string, dir: string): RepoTree {
   const objects: TreeObject[] = [];
-  for (const file of treeFiles(dir)) objects.push(...objectsOfTreeFile(dir, file, fs.readFileSync(path.join(dir, file), 'utf8')));
-  return { name, dir, objects };
+  const kustomizations = new Map<string, readonly string[]>();
+  for (const file of treeFiles(dir)) {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    if (isKustomizeConfig(file)) addKustomizationFile(kustomizations, file, parseYamlDocuments(text));
+    else objects.push(...objectsOfTreeFile(dir, file, text));
+  }
+  return { name, dir, objects, kustomizations };
 }
 
 /** {@link findRepoDirs} + {@link readTree}. */

@@ -413,6 +413,49 @@ test('a Kustomization\'s folder counts the objects at and below its path, at fol
   expect(lines('a/b/c/d')).toEqual(['folder a/b/c/d/', 'no files in this tree (GitRepository flux-system)']);
 });
 
+test('a folder with a kustomization file counts what it lists, as Flux builds it: not the sub-folders it leaves out', () => {
+  const dir = workDir('graph-listed');
+  const cm = (name: string) => yamlFile([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'apps' } }]);
+  const k = (name: string, p: string) => ({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, namespace: 'flux-system' }, spec: { path: p, sourceRef: { kind: 'GitRepository', name: 'flux-system' } } });
+  writeFiles(dir, {
+    'flux/ks.yaml': yamlFile([k('apps', './apps'), k('unlisted', './apps/unlisted'), k('plain', './plain')]),
+    'apps/kustomization.yaml': stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['one.yaml', 'team-a', '../shared/two.yaml'] }),
+    'apps/one.yaml': cm('one'),
+    'apps/stray.yaml': cm('stray'),
+    // Listed: its own kustomization file lists its two files.
+    'apps/team-a/kustomization.yaml': stringify({ resources: ['a.yaml', 'b.yaml'] }),
+    'apps/team-a/a.yaml': cm('a'),
+    'apps/team-a/b.yaml': cm('b'),
+    // Not listed by apps/kustomization.yaml: another Kustomization builds it.
+    'apps/unlisted/kustomization.yaml': stringify({ resources: ['x.yaml'] }),
+    'apps/unlisted/x.yaml': cm('x'),
+    'shared/two.yaml': cm('two'),
+    // No kustomization file: Flux generates one with every file below.
+    'plain/p.yaml': cm('p'),
+    'plain/sub/q.yaml': cm('q'),
+  });
+  const graph = buildGraph(readTrees(dir)[0]);
+  const lines = (p: string) => graph.nodes.find((n) => n.key === `folder|${p}`)!.lines;
+  // one.yaml, team-a's two, ../shared/two.yaml; not stray.yaml nor unlisted/.
+  expect(lines('apps')).toEqual(['folder apps/', '4 objects with its sub-folders']);
+  expect(lines('apps/unlisted')).toEqual(['folder apps/unlisted/', '1 object']);
+  expect(lines('plain')).toEqual(['folder plain/', '2 objects with its sub-folders']);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('readTreesInParallel reads the kustomization files as readTrees does', async () => {
+  const dir = workDir('graph-parallel-kustomizations');
+  writeFiles(dir, {
+    'apps/kustomization.yaml': stringify({ resources: ['one.yaml', 'team-a', 'https://github.com/contoso/x//base?ref=v1'] }),
+    'apps/one.yaml': yamlFile([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'one' } }]),
+    'kustomization.yaml': stringify({ resources: ['apps'], components: ['../c'] }),
+  });
+  const expected = new Map([['apps', ['one.yaml', 'team-a']], ['', ['apps', '../c']]]);
+  expect((await readTreesInParallel(dir))[0].kustomizations).toEqual(expected);
+  expect(readTrees(dir)[0].kustomizations).toEqual(expected);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('graph without a tree is a usage error', () => {
   const dir = workDir('graph-none');
   const r = cli(['graph', 'nowhere'], dir);
