@@ -68,11 +68,11 @@ test('synth --check: up to date, then missing / changed / stale files listed, no
   expect(edited.status).toBe(1);
   expect(edited.stdout).toContain('synth --check: 1 file in gitops differs from what the app produces:\n  changed  platform/apps/configmap-a.yaml\n');
 
-  // An app that fails is exit 1 with its own message (one line, no stack), as for synth.
+  // An app that fails is exit 1 with its own message (no stack: a hint says how to see it), as for synth.
   const bad = app(work, 'bad', `throw new Error('boom');`);
   const failed = cli(['synth', '--check', '--out', 'gitops', '--app', bad], work);
   expect(failed.status).toBe(1);
-  expect(failed.stderr).toMatch(/^cdk8s-platform: boom\ncdk8s-platform: synth --check failed \(/);
+  expect(failed.stderr).toMatch(/^cdk8s-platform: boom\ncdk8s-platform: \(not a synth problem: an error thrown by the app or the library; run with --verbose for its stack trace\)\ncdk8s-platform: synth --check failed \(/);
   expect(failed.stderr).toContain('cdk8s-platform: synth --check failed (');
   fs.rmSync(work, { recursive: true, force: true });
 });
