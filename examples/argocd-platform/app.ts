@@ -27,6 +27,8 @@ import { AzureClusterProviderConfig, AzureCredentials, CrossplaneProvider } from
 export const ARGOCD_PLATFORM_URL = 'https://github.com/contoso/argocd-platform';
 const FLEET_NAMESPACE = 'fleet';
 const ADMINS = ['8f3c2a1e-0b7d-4c55-9a6e-2d1f0e9b7c31'];
+/** The management cluster's outbound public IP (its NAT gateway's), authorized on every cluster's API server. */
+const MANAGEMENT_EGRESS = '198.51.100.10';
 const GUID = '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c';
 /** Entra ID groups (object ids) of the teams. */
 const TEAM_GROUPS = { alpha: '3d0c6a8e-51b2-4c9f-8e7a-6b5c4d3e2f1a', beta: '7e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b' } as const;
@@ -87,7 +89,8 @@ export function argocdPlatform(app: GitOpsApp): Repo {
     // cluster as the ASO credential's identity, which this platform makes AKS RBAC Cluster Admin on
     // its subscription outside the app.
     kubeconfigAccess: { grantedOutside: 'AKS RBAC Cluster Admin on the subscription, granted with the subscription (outside the app)' },
-    apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
+    // The office range, and the management cluster's outbound IP (Cluster API and Flux reach the API server from there).
+    apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'], managementIpRanges: [MANAGEMENT_EGRESS] },
     machinePoolClasses: [
       { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } },
       { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5' } },

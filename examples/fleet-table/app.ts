@@ -13,6 +13,8 @@ import { AksClusterClass, Fleet, fleetClustersFromCsv } from '../../lib/capi';
 import { FluxBootstrap, GitRepository, Kustomization } from '../../lib/flux';
 
 const ADMINS = ['8f3c2a1e-0b7d-4c55-9a6e-2d1f0e9b7c31'];
+/** The management cluster's outbound public IP (its NAT gateway's), authorized on every cluster's API server. */
+const MANAGEMENT_EGRESS = '198.51.100.10';
 
 export function fleetTable(app: GitOpsApp): Repo {
   const repo = new Repo(app, 'fleet-table', { url: 'https://github.com/contoso/fleet' });
@@ -42,7 +44,8 @@ export function fleetTable(app: GitOpsApp): Repo {
     perClusterCredential: true,
     nodePoolVariables: true,
     adminGroupObjectIds: ADMINS,
-    apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
+    // The office range, and the management cluster's outbound IP (Cluster API and Flux reach the API server from there).
+    apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'], managementIpRanges: [MANAGEMENT_EGRESS] },
     // CAPZ reaches each cluster as the identity of the cluster's ASO credential (one identity, a
     // credential Secret per subscription): "AKS RBAC Cluster Admin" for it on every cluster, its
     // role definition under each row's subscription.

@@ -18,6 +18,8 @@ import { FluxBootstrap, HelmRelease, HelmRepository, ISource, Kustomization, Rem
 
 export const REPO_URL = 'https://github.com/contoso/platform';
 const NAMESPACE = 'fleet';
+/** The management cluster's outbound public IP (its NAT gateway's), authorized on every cluster's API server. */
+const MANAGEMENT_EGRESS = '198.51.100.10';
 const VERSION = 'v1.33.2';
 const ADMINS = ['8f3c2a1e-0b7d-4c55-9a6e-2d1f0e9b7c31'];
 const SUBSCRIPTION = '0b1e5c3a-7f6d-4e2b-9c8a-1d2e3f4a5b6c';
@@ -63,7 +65,8 @@ export function managementCluster(app: GitOpsApp): Repo {
       credentialFrom: 'aso-credential',
       skuTier: tier,
       adminGroupObjectIds: ADMINS,
-      apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
+      // The office range, and the management cluster's outbound IP (Cluster API and Flux reach the API server from there).
+      apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'], managementIpRanges: [MANAGEMENT_EGRESS] },
       network: { podCidr: '10.244.0.0/16', serviceCidr: '10.0.0.0/16', dnsServiceIp: '10.0.0.10' },
       labels: { environment: env },
       environment: env,
@@ -160,7 +163,8 @@ export function managementCluster(app: GitOpsApp): Repo {
     adminGroupObjectIds: ADMINS,
     // Local accounts are disabled: CAPZ and Flux reach each cluster as the ASO credential's identity.
     kubeconfigAccess: { principalId: ASO_IDENTITY, subscriptionId: SUBSCRIPTION },
-    apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] },
+    // The office range, and the management cluster's outbound IP (Cluster API and Flux reach the API server from there).
+    apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'], managementIpRanges: [MANAGEMENT_EGRESS] },
     machinePoolClasses: [
       { class: 'system', pool: { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' } },
       { class: 'worker', pool: { name: 'worker', vmSize: 'Standard_D4s_v5' } },

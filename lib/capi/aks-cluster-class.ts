@@ -278,6 +278,7 @@ export class AksClusterClass extends PlatformResource {
       pinnedVersion: 'the topology version',
       pinnedBy: 'CAPZ (spec.version, from each Cluster\'s spec.topology.version)',
       versionProp: 'the TopologyCluster\'s kubernetesVersion',
+      clusterApi: true,
     };
     const network = validateAksSettings(this, { ...props, location: props.location ?? 'westeurope' }, owner);
     if (!props.machinePoolClasses || props.machinePoolClasses.length === 0) throw propError(this, 'machinePoolClasses', 'must list at least one machine pool class, one of them a System pool');

@@ -201,6 +201,7 @@ export class AksCluster extends CapiCluster implements IOidcIssuer {
       pinnedBy: 'CAPZ (AzureASOManagedControlPlane spec.version)',
       versionProp: 'kubernetesVersion',
       canUnpin: true,
+      clusterApi: true,
     };
     this.network = validateAksSettings(this, props, this.versionOwner);
     validateNodePools(this, 'nodePools', props.nodePools);

@@ -174,7 +174,7 @@ describe('AksCluster', () => {
     const { app, aks } = build({
       kubeconfigAccess: undefined, azureRbac: false, disableLocalAccounts: false, workloadIdentity: false, oidcIssuer: false,
       upgradeChannel: AksUpgradeChannel.NONE, nodeOsUpgradeChannel: AksNodeOsUpgradeChannel.NONE, azurePolicy: false,
-      skuTier: AksSkuTier.STANDARD, apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'] }, tags: { team: 'a' },
+      skuTier: AksSkuTier.STANDARD, apiServerAccess: { authorizedIpRanges: ['203.0.113.0/24'], managementIpRanges: ['198.51.100.7'] }, tags: { team: 'a' },
     });
     const mc = managedCluster(Testing.objects(app));
     expect(mc.spec.aadProfile).toEqual({ managed: true, enableAzureRBAC: false });
@@ -185,7 +185,8 @@ describe('AksCluster', () => {
     expect(mc.spec.addonProfiles).toBeUndefined();
     expect(mc.spec.autoUpgradeProfile).toEqual({ upgradeChannel: 'none', nodeOSUpgradeChannel: 'None' });
     expect(mc.spec.sku).toEqual({ tier: 'Standard' });
-    expect(mc.spec.apiServerAccessProfile).toEqual({ authorizedIPRanges: ['203.0.113.0/24'] });
+    // The management cluster's outbound address is authorized too (Cluster API and Flux connect from there).
+    expect(mc.spec.apiServerAccessProfile).toEqual({ authorizedIPRanges: ['203.0.113.0/24', '198.51.100.7'] });
     expect(mc.spec.tags).toEqual({ team: 'a' });
     expect(aks.exports.oidcIssuer).toBeUndefined();
     expect(optOutsOf(aks).map((o) => `${o.setting}=${o.value}`)).toEqual([
@@ -272,6 +273,14 @@ describe('AksCluster validation (exact messages with construct path and prop)', 
     ['local accounts off without Entra ID', { entraId: false, disableLocalAccounts: true }, `${P}: prop "disableLocalAccounts": disabling local accounts requires entraId: true (nobody could sign in)`],
     ['workload identity without OIDC', { oidcIssuer: false, workloadIdentity: true }, `${P}: prop "workloadIdentity": workload identity requires oidcIssuer: true`],
     ['private cluster with IP ranges', { apiServerAccess: { privateCluster: true, authorizedIpRanges: ['1.2.3.0/24'] } }, `${P}: prop "apiServerAccess": set either authorizedIpRanges or privateCluster, not both (a private API server has no public endpoint to restrict)`],
+    ['authorized ranges without the management cluster\'s', { apiServerAccess: { authorizedIpRanges: ['1.2.3.0/24'] } },
+      `${P}: prop "apiServerAccess.managementIpRanges": is required with authorizedIpRanges: Cluster API reads the cluster through its API server (node references, machine pool readiness) and Flux hydrates it from the management cluster, ` +
+        'which AKS refuses unless its outbound addresses are authorized (the cluster never becomes ready: kubernetes-sigs/cluster-api-provider-azure#3375); list the management cluster\'s outbound public IPs (its NAT gateway\'s or load balancer\'s)'],
+    ['management ranges without authorized ranges', { apiServerAccess: { managementIpRanges: ['1.2.3.4'] } },
+      `${P}: prop "apiServerAccess.managementIpRanges": is added to authorizedIpRanges, which are not set (the API server is reachable from anywhere): set authorizedIpRanges too, or leave managementIpRanges out`],
+    ['management ranges of a private cluster', { apiServerAccess: { privateCluster: true, managementIpRanges: ['1.2.3.4'] } },
+      `${P}: prop "apiServerAccess.managementIpRanges": a private API server has no public endpoint: the management cluster reaches it through a peered VNet and a private DNS zone link; leave managementIpRanges out`],
+    ['management range prefix with host bits', { apiServerAccess: { authorizedIpRanges: ['1.2.3.0/24'], managementIpRanges: ['1.2.3.4/24'] } }, `${P}: prop "apiServerAccess.managementIpRanges[0]": "1.2.3.4/24" is invalid: must be an IPv4 address or CIDR without host bits`],
     ['bad name', { name: 'AKS_Dev' }, `${P}: prop "name": "AKS_Dev" is invalid: must be a DNS label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)`],
     ['invalid label', { labels: { team: ':' } }, `${P}: prop "labels.team": invalid label value ":": must be empty or consist of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`],
     ['CIDR prefix with a leading zero', { network: { serviceCidr: '10.0.0.0/08', dnsServiceIp: '10.0.0.10' } }, `${P}: prop "network.serviceCidr": "10.0.0.0/08" is invalid: must be an IPv4 CIDR without host bits, e.g. 10.0.0.0/16`],

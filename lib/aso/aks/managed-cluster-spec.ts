@@ -70,6 +70,12 @@ export interface VersionOwnership {
   readonly versionProp?: string;
   /** Whether the version may be left unset (so AKS owns it), offered as a fix. @default false */
   readonly canUnpin?: boolean;
+  /**
+   * Whether Cluster API manages the cluster: its controllers reach the API server from the
+   * management cluster (`apiServerAccess.managementIpRanges` is then required with authorized IP
+   * ranges). @default false
+   */
+  readonly clusterApi?: boolean;
 }
 
 /** Upgrade channels that change the Kubernetes version. */
@@ -132,12 +138,26 @@ export function validateAksSettings(scope: IConstruct, s: AksClusterSettings, ow
   if (s.azurePolicy === false) recordOptOut(scope, 'aks.addonProfiles.azurepolicy.enabled', 'false');
 
   const access = s.apiServerAccess;
-  for (const [i, r] of (access?.authorizedIpRanges ?? []).entries()) {
-    const ok = tryParseCidr(r) !== undefined || ipv4ToNumber(r) !== undefined;
-    if (!ok) throw propError(scope, `apiServerAccess.authorizedIpRanges[${i}]`, `"${r}" is invalid: must be an IPv4 address or CIDR without host bits`);
+  for (const field of ['authorizedIpRanges', 'managementIpRanges'] as const) {
+    for (const [i, r] of (access?.[field] ?? []).entries()) {
+      const ok = tryParseCidr(r) !== undefined || ipv4ToNumber(r) !== undefined;
+      if (!ok) throw propError(scope, `apiServerAccess.${field}[${i}]`, `"${r}" is invalid: must be an IPv4 address or CIDR without host bits`);
+    }
   }
   if (access?.privateCluster && access.authorizedIpRanges?.length) {
     throw propError(scope, 'apiServerAccess', 'set either authorizedIpRanges or privateCluster, not both (a private API server has no public endpoint to restrict)');
+  }
+  if (access?.managementIpRanges?.length && !access.authorizedIpRanges?.length) {
+    throw propError(scope, 'apiServerAccess.managementIpRanges',
+      access.privateCluster
+        ? 'a private API server has no public endpoint: the management cluster reaches it through a peered VNet and a private DNS zone link; leave managementIpRanges out'
+        : 'is added to authorizedIpRanges, which are not set (the API server is reachable from anywhere): set authorizedIpRanges too, or leave managementIpRanges out');
+  }
+  if (owner?.clusterApi && access?.authorizedIpRanges?.length && !access.managementIpRanges?.length) {
+    throw propError(scope, 'apiServerAccess.managementIpRanges',
+      'is required with authorizedIpRanges: Cluster API reads the cluster through its API server (node references, machine pool readiness) and Flux hydrates it from the management cluster, ' +
+        'which AKS refuses unless its outbound addresses are authorized (the cluster never becomes ready: kubernetes-sigs/cluster-api-provider-azure#3375); ' +
+        'list the management cluster\'s outbound public IPs (its NAT gateway\'s or load balancer\'s)');
   }
   if (!access?.privateCluster && !access?.authorizedIpRanges?.length) recordOptOut(scope, 'aks.apiServerAccessProfile', 'public API server reachable from any IP');
 
@@ -251,7 +271,7 @@ export function managedClusterSpec(s: AksClusterSettings, opts: ManagedClusterSp
     apiServerAccessProfile: access?.privateCluster
       ? { enablePrivateCluster: true }
       : access?.authorizedIpRanges?.length
-        ? { authorizedIpRanges: [...access.authorizedIpRanges] }
+        ? { authorizedIpRanges: [...new Set([...access.authorizedIpRanges, ...(access.managementIpRanges ?? [])])] }
         : undefined,
     tags: s.tags && Object.keys(s.tags).length > 0 ? { ...s.tags } : undefined,
     operatorSpec: opts.operatorSpec,

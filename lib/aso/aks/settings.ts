@@ -138,6 +138,16 @@ export interface AksApiServerAccessProps {
    */
   readonly authorizedIpRanges?: string[];
   /**
+   * The public addresses the management cluster reaches the API server from (its outbound IPs: its
+   * NAT gateway's, or its load balancer's outbound IPs), added to `authorizedIpRanges`. Cluster
+   * API's controllers read each workload cluster through its API server (node references and
+   * machine pool readiness) and Flux hydrates it from there: left out, AKS refuses them and the
+   * cluster never becomes ready (kubernetes-sigs/cluster-api-provider-azure#3375). Required with
+   * `authorizedIpRanges` on a cluster Cluster API manages (`AksCluster`, `AksClusterClass`).
+   * @default - none; with authorizedIpRanges on a Cluster API cluster, an error
+   */
+  readonly managementIpRanges?: string[];
+  /**
    * Make the API server private (reachable from the VNet only).
    * @default false
    */

@@ -190,7 +190,7 @@ const clusterSpec = fc.record({
   entraId: opt(fc.boolean(), 3), azureRbac: opt(fc.boolean(), 3), adminGroupObjectIds: opt(fc.array(guid(), { maxLength: 2 }), 3), tenantId: opt(guid(), 4),
   disableLocalAccounts: opt(fc.boolean(), 3), oidcIssuer: opt(fc.boolean(), 3), workloadIdentity: opt(fc.boolean(), 3),
   upgradeChannel: opt(enumOf(AksUpgradeChannel), 3), nodeOsUpgradeChannel: opt(enumOf(AksNodeOsUpgradeChannel), 3), azurePolicy: opt(fc.boolean(), 3),
-  apiServerAccess: opt(fc.record({ authorizedIpRanges: opt(fc.array(fc.oneof(cidr(), ipv4()), { maxLength: 2 })), privateCluster: opt(fc.boolean()) }), 3),
+  apiServerAccess: opt(fc.record({ authorizedIpRanges: opt(fc.array(fc.oneof(cidr(), ipv4()), { maxLength: 2 })), managementIpRanges: opt(fc.array(ipv4(), { maxLength: 1 })), privateCluster: opt(fc.boolean()) }), 3),
   tags: tags(), nodePools: fc.array(poolSpec, { maxLength: 3 }), systemFirst: mostly(80), credentialFrom: opt(k8sName(), 4), removalPolicy: removalPolicy(),
   useOidc: mostly(30),
 });

@@ -45,7 +45,7 @@ const aksClusterSpec = fc.record({
   nodePools: fc.array(poolSpec, { maxLength: 2 }), systemFirst: mostly(85), extraPool: opt(poolSpec, 4),
   network: opt(fc.record({ plugin: opt(enumOf(AksNetworkPlugin), 4), policy: opt(enumOf(AksNetworkPolicy), 4), podCidr: opt(cidr(), 3), serviceCidr: opt(cidr(), 3), dnsServiceIp: opt(fc.constantFrom('10.0.0.10', '10.96.0.10', 'x'), 3) }), 3),
   entraId: opt(fc.boolean(), 4), azureRbac: opt(fc.boolean(), 4), disableLocalAccounts: opt(fc.boolean(), 4), oidcIssuer: opt(fc.boolean(), 4), workloadIdentity: opt(fc.boolean(), 4),
-  apiServerAccess: opt(fc.record({ authorizedIpRanges: opt(fc.array(cidr(), { maxLength: 2 })), privateCluster: opt(fc.boolean()) }), 3),
+  apiServerAccess: opt(fc.record({ authorizedIpRanges: opt(fc.array(cidr(), { maxLength: 2 })), managementIpRanges: opt(fc.array(cidr(), { maxLength: 1 })), privateCluster: opt(fc.boolean()) }), 3),
   removalPolicy: opt(enumOf(RemovalPolicy), 3), labels: labels(), environment: opt(fc.oneof(dnsLabel, oddString), 4), useOidc: mostly(30),
   // Escape hatch: values are the caller's responsibility (validated at synth); only the path is fuzzed.
   override: opt(fc.constantFrom({ path: 'spec.sku.tier', value: 'Standard' }, { path: 'spec.tags.team', value: 'shop' }, { path: 'spec..x', value: 'x' }, { path: '', value: 'x' }), 5),
