@@ -315,8 +315,9 @@ export function removalPolicyOf(obj: IConstruct): RemovalPolicy | undefined {
 
 /**
  * Kinds whose removal destroys state (`<group>/<Kind>`, the core group empty): clusters, resource
- * groups, database servers and databases, storage accounts and blob containers, key vaults, in
- * each family, and PersistentVolumeClaims (a dynamically provisioned volume goes with its claim
+ * groups, database servers and databases (PostgreSQL, MySQL, SQL, Cosmos DB, Redis), storage
+ * accounts with their containers, file shares, queues and tables, disks and snapshots, key vaults
+ * and container registries, in each family (ASO, upjet-azure), and PersistentVolumeClaims (a dynamically provisioned volume goes with its claim
  * under the `Delete` reclaim policy, the default of AKS's built-in storage classes: learn.microsoft.com azure/aks/create-volume-azure-disk). They get `RETAIN` by
  * default and the plan refuses to delete them unless allowed.
  */
@@ -344,6 +345,30 @@ export const STATEFUL_KINDS: ReadonlySet<string> = new Set([
   'storage.azure.m.upbound.io/Container',
   'keyvault.azure.upbound.io/Vault',
   'keyvault.azure.m.upbound.io/Vault',
+  // Other data stores: file shares, queues and tables of a storage account, disks and snapshots,
+  // SQL, MySQL, Cosmos DB and Redis, container registries (their images), in each family.
+  ...[
+    'storage.azure.com/StorageAccountsFileServicesShare', 'storage.azure.com/StorageAccountsQueueServicesQueue', 'storage.azure.com/StorageAccountsTableServicesTable',
+    'compute.azure.com/Disk', 'compute.azure.com/Snapshot',
+    'sql.azure.com/Server', 'sql.azure.com/ServersDatabase',
+    'dbformysql.azure.com/FlexibleServer', 'dbformysql.azure.com/FlexibleServersDatabase',
+    'documentdb.azure.com/DatabaseAccount', 'documentdb.azure.com/SqlDatabase', 'documentdb.azure.com/MongodbDatabase',
+    'cache.azure.com/Redis',
+    'containerregistry.azure.com/Registry',
+  ],
+  ...[
+    'storage/Share', 'storage/Queue', 'storage/Table', 'storage/DataLakeGen2FileSystem',
+    'compute/ManagedDisk', 'compute/Snapshot',
+    'sql/MSSQLServer', 'sql/MSSQLDatabase',
+    'dbformysql/FlexibleServer', 'dbformysql/FlexibleDatabase',
+    'cosmosdb/Account', 'cosmosdb/SQLDatabase', 'cosmosdb/MongoDatabase',
+    'cache/RedisCache',
+    'containerregistry/Registry',
+  ].flatMap((k) => {
+    const [service, kind] = k.split('/');
+    // upjet-azure: the cluster-scoped group and its namespaced (.m) twin.
+    return [`${service}.azure.upbound.io/${kind}`, `${service}.azure.m.upbound.io/${kind}`];
+  }),
 ]);
 
 /**

@@ -290,8 +290,8 @@ describe('ComposedKinds', () => {
     ]);
     expect(model.reasons(xr('example.org/A'))).toEqual([]);
     // compositionRef picks one Composition; another one composing nothing stateful is no reason.
-    model.add(composition('db-cache', 'example.org/Database', ['cache.azure.com/Redis']));
-    expect(model.reasons(xr('example.org/Database', 'db-cache'))).toEqual([]);
+    model.add(composition('db-identity', 'example.org/Database', ['managedidentity.azure.com/UserAssignedIdentity']));
+    expect(model.reasons(xr('example.org/Database', 'db-identity'))).toEqual([]);
     expect(model.reasons(xr('example.org/Database'))).toHaveLength(1);
   });
 
