@@ -51,3 +51,22 @@ export function helmReleaseTransition(old: PlainObject, next: PlainObject): stri
       'a StatefulSet of the new release gets new, empty volumes); keep the release where it is',
   ];
 }
+
+/**
+ * The protection reasons of a HelmRelease renamed (its `metadata.name` or namespace changed): Flux
+ * prunes the old object, and helm-controller uninstalls a deleted HelmRelease's release unless it
+ * is suspended (`reconcileDelete` → `reconcileReleaseDeletion`, helmrelease_controller.go), while
+ * the new object installs it again: the same loss as {@link helmReleaseTransition}, whether or not
+ * the release's name changes with it (an unchanged `releaseName` is uninstalled under the new
+ * object too).
+ */
+export function helmReleaseRename(old: PlainObject, next: PlainObject): string[] {
+  if ((old.spec as Json | undefined)?.suspend === true) return [];
+  const [a, b] = [target(old), target(next)];
+  return [
+    `renamed, the HelmRelease is a new object: Flux prunes ${old.metadata?.namespace ?? ''}/${old.metadata?.name ?? ''}, and helm-controller uninstalls its release ${a.namespace}/${a.name} ` +
+      `(a deleted HelmRelease's release is uninstalled unless it is suspended) while the new one installs ${b.namespace}/${b.name}: ` +
+      'the uninstall deletes every object of the release (the PersistentVolumeClaims and CustomResourceDefinitions its chart templates, with every object of those kinds; ' +
+      'a StatefulSet of the new release gets new, empty volumes); keep its name and namespace, or suspend it (spec.suspend: true) in an earlier commit, so that its deletion leaves the release installed',
+  ];
+}

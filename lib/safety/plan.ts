@@ -1,4 +1,5 @@
 import { ComposedKinds, composedKindsOf } from './composed';
+import { helmReleaseRename, isHelmRelease } from './helm-transitions';
 import { AllowId, allowMatcher, applicationReason, cascadingApplicationPaths, deletedWithApplication, objectId, keptByGitOps, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
 import { EMPTY_TREE, objectsOfFile, quickIdentity, readTree, TreeSnapshot } from './tree';
 import { groupOf } from '../core/validation/metadata';
@@ -326,7 +327,9 @@ export function removals(
   for (const [o, n] of matched.renamed) {
     const diff = o.obj && n.obj ? diffObjects(o.obj, n.obj) : undefined;
     // Kubernetes cannot rename a Namespace: the old one is deleted with all it holds, whoever applied it.
-    const more = o.kind === 'Namespace' && groupOf(o.apiVersion) === '' && o.name !== n.name ? [NAMESPACE_RENAME_REASON] : [];
+    const more = o.kind === 'Namespace' && groupOf(o.apiVersion) === '' && o.name !== n.name
+      ? [NAMESPACE_RENAME_REASON]
+      : isHelmRelease(o) && o.obj && n.obj && (o.name !== n.name || o.namespace !== n.namespace) ? helmReleaseRename(o.obj, n.obj) : [];
     out.push(entry(o, { action: 'rename', object: { ...objectInfo(n), ...scope(n) }, previous: scoped(o), ...(diff ? { diff } : {}) }, more));
   }
   return out;

@@ -5,9 +5,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { GitOpsApp, Repo } from '../../lib';
 import { HelmRelease, HelmRepository } from '../../lib/flux';
-import { helmReleaseTransition } from '../../lib/safety/helm-transitions';
+import { helmReleaseRename, helmReleaseTransition } from '../../lib/safety/helm-transitions';
 
 interface Edit {
+  readonly name?: string;
+  readonly namespace?: string;
   readonly releaseName?: string;
   readonly targetNamespace?: string;
   readonly chart?: string;
@@ -17,10 +19,10 @@ interface Edit {
 
 function app(outdir: string, e: Edit = {}): GitOpsApp {
   const a = new GitOpsApp({ outdir, validation: false, printBaselineReport: false, allowDestroy: e.allowDestroy });
-  const folder = new Repo(a, 'platform').folder('infrastructure', { namespace: 'flux-system' });
+  const folder = new Repo(a, 'platform').folder('infrastructure', { namespace: e.namespace ?? 'flux-system' });
   const repository = new HelmRepository(folder, 'bitnami', { name: 'bitnami', url: 'https://charts.bitnami.com/bitnami' });
   new HelmRelease(folder, 'db', {
-    name: 'orders-db', chart: { repository, chart: e.chart ?? 'postgresql', version: '16.0.0' },
+    name: e.name ?? 'orders-db', chart: { repository, chart: e.chart ?? 'postgresql', version: '16.0.0' },
     ...(e.releaseName ? { releaseName: e.releaseName } : {}), ...(e.targetNamespace ? { targetNamespace: e.targetNamespace } : {}), ...(e.values ? { values: e.values } : {}),
   });
   return a;
@@ -43,6 +45,29 @@ describe('a HelmRelease whose release would be reinstalled', () => {
   ])('%s is a protected update, allowed by its id', (_what, edit, message) => {
     expect(app(out, edit).plan().blocked.map((c) => [c.action, c.object.id, c.protection])).toEqual([['update', 'HelmRelease/flux-system/orders-db', [message]]]);
     expect(app(out, { ...edit, allowDestroy: ['HelmRelease/flux-system/orders-db'] }).plan().blocked).toEqual([]);
+  });
+
+  test.each([
+    ['renamed', { name: 'orders-postgres' }, 'HelmRelease/flux-system/orders-postgres', 'flux-system/orders-postgres'],
+    ['moved to another namespace', { namespace: 'data' }, 'HelmRelease/data/orders-db', 'data/orders-db'],
+    // The release keeps its name, but the old object's deletion uninstalls it all the same.
+    ['renamed with its release name kept', { name: 'orders-postgres', releaseName: 'orders-db' }, 'HelmRelease/flux-system/orders-postgres', 'flux-system/orders-db'],
+  ])('%s, the HelmRelease is a protected rename: the old one\'s deletion uninstalls its release', (_what, edit, id, installs) => {
+    expect(app(out, edit).plan().blocked.map((c) => [c.action, c.previous?.id, c.object.id, c.protection])).toEqual([[
+      'rename', 'HelmRelease/flux-system/orders-db', id, [
+        'renamed, the HelmRelease is a new object: Flux prunes flux-system/orders-db, and helm-controller uninstalls its release flux-system/orders-db ' +
+          `(a deleted HelmRelease's release is uninstalled unless it is suspended) while the new one installs ${installs}: ` +
+          'the uninstall deletes every object of the release (the PersistentVolumeClaims and CustomResourceDefinitions its chart templates, with every object of those kinds; ' +
+          'a StatefulSet of the new release gets new, empty volumes); keep its name and namespace, or suspend it (spec.suspend: true) in an earlier commit, so that its deletion leaves the release installed',
+      ],
+    ]]);
+    expect(app(out, { ...edit, allowDestroy: ['HelmRelease/flux-system/orders-db'] }).plan().blocked).toEqual([]);
+  });
+
+  test('a suspended HelmRelease renamed leaves its release installed: no protection', () => {
+    const hr = (name: string, suspend: boolean) => ({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name, namespace: 'ns' }, spec: { suspend } });
+    expect(helmReleaseRename(hr('a', true), hr('b', false))).toEqual([]);
+    expect(helmReleaseRename(hr('a', false), hr('b', false))).toHaveLength(1);
   });
 
   test('new values are an upgrade, not a reinstall', () => {
