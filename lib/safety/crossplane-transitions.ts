@@ -135,6 +135,12 @@ export function compositionRefOf(o: PlainObject): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
+/** A kro template's `metadata.namespace`/`metadata.name` as written (expressions included). */
+function shownName(r: { name?: unknown; namespace?: unknown }): string {
+  const str = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+  return `${r.namespace !== undefined ? `${str(r.namespace)}/` : ''}${str(r.name)}`;
+}
+
 /** Whether `o` is a kro ResourceGraphDefinition. */
 export function isResourceGraphDefinition(o: { apiVersion: string; kind: string }): boolean {
   return o.kind === 'ResourceGraphDefinition' && groupOf(o.apiVersion) === 'kro.run';
@@ -143,7 +149,8 @@ export function isResourceGraphDefinition(o: { apiVersion: string; kind: string 
 /**
  * The protection reasons of a kro ResourceGraphDefinition's change from `old` to `next` (same
  * identity): a resource whose template is of a stateful kind (`isStateful`) removed from the graph,
- * made another kind, or given an `includeWhen` it did not have. kro applies each instance's resources
+ * made another kind, given another name or namespace (another object: the old one is pruned), or
+ * given an `includeWhen` it did not have, or another one. kro applies each instance's resources
  * as an apply set and prunes what the graph no longer includes (kro `pkg/controller/instance`,
  * `applyset`: that is how `includeWhen` false works), so that resource of every instance is deleted
  * (its Azure resource too, unless it is retained: ASO's `detach-on-delete` orphans it).
@@ -151,11 +158,12 @@ export function isResourceGraphDefinition(o: { apiVersion: string; kind: string 
 export function resourceGraphTransition(old: PlainObject, next: PlainObject, isStateful: (apiVersion: string, kind: string) => boolean): string[] {
   const resources = (o: PlainObject) => {
     const list = ((o.spec ?? {}) as Json).resources;
-    const out = new Map<string, { apiVersion?: unknown; kind?: unknown; includeWhen?: unknown }>();
+    const out = new Map<string, { apiVersion?: unknown; kind?: unknown; includeWhen?: unknown; name?: unknown; namespace?: unknown }>();
     for (const r of Array.isArray(list) ? list : []) {
       if (r === null || typeof r !== 'object' || typeof (r as Json).id !== 'string') continue;
       const t = ((r as Json).template ?? {}) as Json;
-      out.set((r as Json).id as string, { apiVersion: t.apiVersion, kind: t.kind, includeWhen: (r as Json).includeWhen });
+      const meta = (t.metadata ?? {}) as Json;
+      out.set((r as Json).id as string, { apiVersion: t.apiVersion, kind: t.kind, includeWhen: (r as Json).includeWhen, name: meta.name, namespace: meta.namespace });
     }
     return out;
   };
@@ -171,7 +179,11 @@ export function resourceGraphTransition(old: PlainObject, next: PlainObject, isS
         ? `is now ${groupOf(String(n.apiVersion ?? ''))}/${String(n.kind ?? '')}`
         : r.includeWhen === undefined && n.includeWhen !== undefined
           ? 'gets an includeWhen: where it is false, kro no longer includes it'
-          : undefined;
+          : n.includeWhen !== undefined && JSON.stringify(r.includeWhen) !== JSON.stringify(n.includeWhen)
+            ? `gets another includeWhen (${JSON.stringify(r.includeWhen)} → ${JSON.stringify(n.includeWhen)}): where the new one is false, kro no longer includes it`
+            : JSON.stringify(r.name) !== JSON.stringify(n.name) || JSON.stringify(r.namespace) !== JSON.stringify(n.namespace)
+              ? `is named otherwise (${shownName(r)} → ${shownName(n)}), a new object`
+              : undefined;
     if (change) out.push(`${what} ${change}: kro prunes it from every instance (deleting its Azure resource too, unless it is retained); a renamed resource is a new, empty one`);
   }
   return out;

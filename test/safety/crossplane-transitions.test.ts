@@ -151,7 +151,7 @@ test("a composite resource switched to a Composition that lacks a stateful entry
   }
 });
 
-test('a kro graph losing a stateful resource (removed, or given an includeWhen) is protected: kro prunes it from every instance', () => {
+test('a kro graph losing a stateful resource (removed, renamed, or given an includeWhen or another one) is protected: kro prunes it from every instance', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kro-day2-'));
   const server = { apiVersion: 'dbforpostgresql.azure.com/v1api20240801', kind: 'FlexibleServer', metadata: { name: '${schema.spec.name}' } };
   const settings = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: '${schema.spec.name}' } };
@@ -172,7 +172,22 @@ test('a kro graph losing a stateful resource (removed, or given an includeWhen) 
     expect(blocked([{ id: 'server', template: server, includeWhen: ['${schema.spec.name != ""}'] }, { id: 'settings', template: settings }])).toEqual([
       ['ResourceGraphDefinition/filesapp', [reason('gets an includeWhen: where it is false, kro no longer includes it')]],
     ]);
+    // Another includeWhen, or another name: the old object is pruned all the same.
+    expect(blocked([{ id: 'server', template: server, includeWhen: ['${schema.spec.db}'] }, { id: 'settings', template: settings }])).toEqual([
+      ['ResourceGraphDefinition/filesapp', [reason('gets an includeWhen: where it is false, kro no longer includes it')]],
+    ]);
+    build([{ id: 'server', template: server, includeWhen: ['${schema.spec.db}'] }, { id: 'settings', template: settings }], ['ResourceGraphDefinition/filesapp']).synth();
+    expect(blocked([{ id: 'server', template: server, includeWhen: ['${schema.spec.database.enabled}'] }, { id: 'settings', template: settings }])).toEqual([
+      ['ResourceGraphDefinition/filesapp', [reason('gets another includeWhen (["${schema.spec.db}"] → ["${schema.spec.database.enabled}"]): where the new one is false, kro no longer includes it')]],
+    ]);
+    const renamed = { ...server, metadata: { name: '${schema.spec.name}-pg' } };
+    expect(blocked([{ id: 'server', template: renamed, includeWhen: ['${schema.spec.db}'] }, { id: 'settings', template: settings }])).toEqual([
+      ['ResourceGraphDefinition/filesapp', [reason('is named otherwise (${schema.spec.name} → ${schema.spec.name}-pg), a new object')]],
+    ]);
+    // The same includeWhen and name: nothing is pruned.
+    expect(blocked([{ id: 'server', template: server, includeWhen: ['${schema.spec.db}'] }, { id: 'settings', template: settings }])).toEqual([]);
     // A plain resource may go; the allow id lets the stateful one go.
+    build([{ id: 'server', template: server }, { id: 'settings', template: settings }], ['ResourceGraphDefinition/filesapp']).synth();
     expect(blocked([{ id: 'server', template: server }])).toEqual([]);
     expect(problems(() => build([{ id: 'settings', template: settings }], ['ResourceGraphDefinition/filesapp']).synth())).toEqual([]);
   } finally {
