@@ -8,6 +8,7 @@ import { isStatefulKind, keptByFluxPrune } from '../core/removal-policy';
 import { withPrefix } from '../core/sorted';
 import { someOf } from '../core/list-text';
 import { groupOf } from '../core/validation/metadata';
+import { isClusterScoped } from '../core/kinds';
 import { artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecComponents, fluxSpecPath, fluxSpecRename, renameChains, renamedThrough, renameOf, renames, withoutDroppedDirectories, type BuildTree, type ComponentRename, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
@@ -1289,10 +1290,15 @@ function applicationsOf(repos: readonly GuardRepo[], side: Side, scopeOf: Map<Gu
   return out;
 }
 
-/** What an Application deploys from the app's repos: each Git source's build of its `path`. */
+/**
+ * What an Application deploys from the app's repos: each Git source's build of its `path`, the
+ * namespaced objects without a namespace in its `destination.namespace` (Argo CD applies them
+ * there: a changed destination namespace deploys them anew, and prunes them from the old one).
+ */
 function deployed(a: ArgoApplication, repos: readonly GuardRepo[], side: Side): Map<string, Built & { repo: GuardRepo }> {
   type Source = { repoURL?: unknown; path?: unknown; directory?: { recurse?: unknown }; kustomize?: { namePrefix?: unknown; nameSuffix?: unknown; namespace?: unknown } };
-  const spec = (a.obj.spec ?? {}) as { source?: Source; sources?: Source[] };
+  const spec = (a.obj.spec ?? {}) as { source?: Source; sources?: Source[]; destination?: { namespace?: unknown } };
+  const destination = typeof spec.destination?.namespace === 'string' && spec.destination.namespace !== '' ? spec.destination.namespace : undefined;
   const out = new Map<string, Built & { repo: GuardRepo }>();
   for (const src of [spec.source, ...(Array.isArray(spec.sources) ? spec.sources : [])]) {
     if (!src || typeof src.repoURL !== 'string' || typeof src.path !== 'string') continue;
@@ -1303,7 +1309,12 @@ function deployed(a: ArgoApplication, repos: readonly GuardRepo[], side: Side): 
     const kustomized = sideTree(side.ids(repo), side.kfiles(repo), (file) => userObjects(repo, file)).tree.isKustomized(fluxSpecPath(src.path));
     const k = kustomized ? src.kustomize : undefined;
     const transform = renameOf(k?.namespace, k?.namePrefix, k?.nameSuffix);
-    for (const [key, v] of build(repo, side, src.path, transform, src.directory?.recurse === true)) out.set(key, { ...v, repo });
+    for (const [key, v] of build(repo, side, src.path, transform, src.directory?.recurse === true)) {
+      if (destination !== undefined && !v.ident.namespace && !isClusterScoped(v.ident.apiVersion, v.ident.kind)) {
+        const ident = { ...v.ident, namespace: destination };
+        out.set(identKey(ident), { ...v, ident, repo });
+      } else out.set(key, { ...v, repo });
+    }
   }
   return out;
 }

@@ -523,6 +523,33 @@ describe('the destroy guard and Argo CD prune', () => {
     }
   });
 
+  test('another destination namespace moves what the folder holds without a namespace: a protected prune of it in the old namespace', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'argocd-destination-'));
+    const app = (namespace: string, allow?: string[]) => {
+      const a = new GitOpsApp({ outdir: dir, printBaselineReport: false, validation: false, allowDestroy: allow });
+      const repo = new Repo(a, 'platform', { url: 'https://github.com/contoso/platform' });
+      const mgmt = repo.folder('clusters/mgmt');
+      const project = new AppProject(mgmt, 'p', { name: 'p', sourceRepos: [repo], destinations: [{ namespace: 'team-a' }, { namespace: 'team-b' }] });
+      // No namespace of their own: Argo CD applies them in the destination namespace.
+      const data = repo.folder('apps/data');
+      applyRemovalPolicy(new ApiObject(data, 'pvc', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'scratch' }, spec: {} }), RemovalPolicy.DESTROY);
+      new ApiObject(data, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
+      new Application(mgmt, 'data', { name: 'data', project, source: data, destination: { namespace }, prune: true });
+      return a;
+    };
+    try {
+      app('team-a').synth();
+      expect(app('team-b').plan().blocked.map((c) => [c.action, c.pruner, c.object.id, c.protection])).toEqual([
+        ['prune', 'argocd', 'PersistentVolumeClaim/team-a/scratch', ['stateful kind PersistentVolumeClaim']],
+      ]);
+      expect(app('team-b', ['platform::PersistentVolumeClaim/team-a/scratch']).plan().blocked).toEqual([]);
+      // The same destination: nothing moves.
+      expect(app('team-a').plan().blocked).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('moving a protected object to another Application is refused while the one that lost it prunes; the allow, prune: false or Prune=false let it through', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'argocd-move-'));
     try {
