@@ -117,9 +117,13 @@ export function managementCluster(app: GitOpsApp): Repo {
   const addonSources = repo.folder('clusters/mgmt/sources', { namespace: NAMESPACE });
   const calicoCharts = new HelmRepository(addonSources, 'calico-charts', { name: 'projectcalico', url: 'https://docs.tigera.io/calico/charts' });
   const ccmCharts = new HelmRepository(addonSources, 'ccm-charts', { name: 'cloud-provider-azure', url: 'https://raw.githubusercontent.com/kubernetes-sigs/cloud-provider-azure/master/helm/repo' });
-  // The cloud provider first: the nodes keep the uninitialized taint until it runs, and Calico
-  // (CAPZ's tolerations) does not tolerate it. Remote installs retry without limit meanwhile.
-  const ccm = new HelmRelease(capz, 'cloud-provider', {
+  // Both at once, as CAPZ installs them, neither waiting for the other: each needs the other to
+  // become ready. The cloud provider initializes the nodes (the uninitialized taint, which Calico's
+  // operator does not tolerate with CAPZ's tolerations), and Calico makes them Ready (the
+  // cloud-controller-manager Deployment does not tolerate not-ready). A dependsOn either way
+  // deadlocks: helm-controller would not install the second until the first is Ready (its install
+  // waits for its Deployments). Remote installs retry without limit meanwhile.
+  new HelmRelease(capz, 'cloud-provider', {
     name: 'capz-vm-cloud-provider-azure',
     namespace: NAMESPACE,
     chart: { repository: ccmCharts, chart: 'cloud-provider-azure' },
@@ -151,7 +155,6 @@ export function managementCluster(app: GitOpsApp): Repo {
       ],
     },
     kubeConfig: vm,
-    dependsOn: [ccm],
   });
 
   // A fleet of 20 AKS clusters from one ClusterClass: each cluster is one small Cluster object.
