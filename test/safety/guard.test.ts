@@ -102,7 +102,9 @@ describe('synth into an existing tree', () => {
     build({ namespace: true, templates: true }).synth();
     expect(() => build({ namespace: false, templates: true }).synth()).toThrow(
       new SynthError([
-        'platform/apps--data/ns (platform/apps/data/namespace-data.yaml): Namespace/data would be deleted, but it is protected: ' +
+        // Retained for the claims (synth's retainNamespacesHoldingRetained): removed from Git, it stays.
+        'platform/apps--data/ns (platform/apps/data/namespace-data.yaml): Namespace/data would be removed from Git (it is retained: it stays on the cluster, no longer managed), but it is protected: ' +
+          'retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); ' +
           'holds protected objects (deleting a Namespace deletes everything in it): StatefulSet/data/db (its volume claims). ' +
           allowHint('Namespace/data'),
       ]),
@@ -213,6 +215,32 @@ describe('synth into an existing tree', () => {
     const out3 = tmp();
     fleetApp(out3, { cluster: 'dev-1' }).synth();
     fleetApp(out3, { cluster: 'dev-1', retained: false, allowDestroy: ['ConfigMap/fleet/retained'] }).synth();
+  });
+
+  test('a StatefulSet with claim templates holds its Namespace: retained, so its removal (the claims stay) does not leave the Namespace to take them later', () => {
+    const out = tmp();
+    const build = (o: { sts: boolean; namespace?: boolean; allowDestroy?: string[] }) => {
+      const app = new GitOpsApp({ outdir: out, validation: false, allowDestroy: o.allowDestroy, printBaselineReport: false });
+      const folder = new Repo(app, 'platform').folder('apps', { namespace: 'team' });
+      if (o.namespace ?? true) new ApiObject(folder, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+      if (o.sts) {
+        new ApiObject(folder, 'pg', { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'pg' }, spec: {
+          serviceName: 'pg', selector: { matchLabels: { app: 'pg' } }, template: { metadata: { labels: { app: 'pg' } }, spec: { containers: [{ name: 'pg', image: 'postgres:16' }] } },
+          volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } }],
+        } });
+      }
+      return app;
+    };
+    build({ sts: true }).synth();
+    // Its claims (data-pg-0, ...) are not in Git: the Namespace is retained for them.
+    expect(fs.readFileSync(path.join(out, 'platform/apps/namespace-team.yaml'), 'utf8')).toContain('kustomize.toolkit.fluxcd.io/prune: disabled');
+    // Removing the StatefulSet (whenDeleted: Retain, the default) leaves its claims: the Namespace keeps its retention.
+    expect(build({ sts: false }).plan().blocked.map((c) => [c.action, c.object.id])).toEqual([['update', 'Namespace/team']]);
+    const kept = build({ sts: false });
+    applyRemovalPolicy(kept.node.findAll().find((c) => c instanceof ApiObject && c.kind === 'Namespace') as ApiObject, RemovalPolicy.RETAIN);
+    kept.synth();
+    // The later removal of the Namespace, which would delete the claims, is refused.
+    expect(build({ sts: false, namespace: false }).plan().blocked.map((c) => [c.action, c.object.id])).toEqual([['delete', 'Namespace/team']]);
   });
 
   test("a Namespace retained for what an Overlay puts in it, or moved to another file, keeps its retention too", () => {
@@ -406,9 +434,11 @@ describe('protection', () => {
       return app;
     };
     build({ sts: true, ns: true }).synth();
-    expect(build({ sts: false, ns: true }).plan().blocked.map((c) => c.object.id)).toEqual(['StatefulSet/apps/db']);
+    // The Namespace is retained for its claims: it would lose its retention too.
+    expect(build({ sts: false, ns: true }).plan().blocked.map((c) => c.object.id)).toEqual(['Namespace/apps', 'StatefulSet/apps/db']);
     expect(build({ sts: true, ns: false }).plan().blocked.map((c) => `${c.object.id}: ${(c.protection ?? []).join('; ')}`)).toEqual([
-      'Namespace/apps: holds protected objects (deleting a Namespace deletes everything in it): StatefulSet/apps/db',
+      'Namespace/apps: retained (kustomize.toolkit.fluxcd.io/prune: disabled); retained (argocd.argoproj.io/sync-options: Delete=false,Prune=false); ' +
+        'holds protected objects (deleting a Namespace deletes everything in it): StatefulSet/apps/db',
     ]);
   });
 });

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { providedBy, referencesOf, type ObjectRef } from '../../core/references';
-import { applyRemovalPolicy, decidesOwnRemoval, forcedKeptProblems, RemovalPolicy, retainedByGitOps, retainStatefulByDefault, secretsNeededBy, statefulParentOf, isStatefulParentKind } from '../../core/removal-policy';
+import { applyRemovalPolicy, decidesOwnRemoval, forcedKeptProblems, hasClaimTemplates, RemovalPolicy, retainedByGitOps, retainStatefulByDefault, secretsNeededBy, statefulParentOf, isStatefulParentKind } from '../../core/removal-policy';
 import { groupOf } from '../../core/validation/metadata';
 import { isClusterScoped } from '../../core/kinds';
 import { fluxSpecPath, kubeConfigCluster } from '../../core/flux-build';
@@ -332,7 +332,10 @@ function retainNamespacesHoldingRetained(root: IConstruct, repos: readonly Repo[
         if (list) list.push({ obj: o, cluster });
         else flux.gitRepositories.set(key, [{ obj: o, cluster }]);
       }
-      if (!retainedByGitOps(o) || isClusterScoped(o.apiVersion, o.kind)) continue;
+      // A StatefulSet with claim templates holds its namespace too: its claims are not in Git, and
+      // go with the Namespace whatever the StatefulSet's retention policy (also once it is gone).
+      const holds = retainedByGitOps(o) || (o.kind === 'StatefulSet' && o.apiVersion === 'apps/v1' && hasClaimTemplates(o.toJson()));
+      if (!holds || isClusterScoped(o.apiVersion, o.kind)) continue;
       retainedIn.add(folder);
       // An Overlay's namespace holds it too, written with a namespace or without one.
       any = true;
