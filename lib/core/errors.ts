@@ -105,6 +105,24 @@ export function displayPath(construct: IConstruct): string {
 }
 
 /**
+ * The message of constructs' duplicate-id error (`There is already a Construct with name 'cm' in
+ * Folder [clusters--mgmt]`: its scope's class and id only) as a user error: the scope's path as
+ * written, when one registered construct has that id (a folder: `platform/clusters/mgmt`), and the
+ * fix. Undefined for other messages.
+ */
+export function duplicateIdMessage(message: string): string | undefined {
+  const m = /^There is already a Construct with name '([^']*)' in (\S+)(?: \[([^\]]*)\])?$/.exec(message.trim());
+  if (!m) return undefined;
+  const [, id, type, scopeId] = m;
+  let scope = scopeId === undefined ? `the ${type}` : `${type} ${scopeId}`;
+  if (scopeId !== undefined) {
+    const shown = [...SHOWN_PATHS].filter(([raw]) => raw === scopeId || raw.endsWith(`/${scopeId}`)).map(([, display]) => display);
+    if (shown.length === 1) scope = shown[0];
+  }
+  return `${scope}: already holds a construct with id "${id}"; give each construct in one scope its own id`;
+}
+
+/**
  * `text` with every construct path of a registered construct (see {@link showConstructAs})
  * rewritten as the user wrote it: `platform/clusters--mgmt/db: ...` → `platform/clusters/mgmt/db: ...`.
  * For printing messages built from `node.path`.

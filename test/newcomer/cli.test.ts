@@ -1,5 +1,6 @@
 // The CLI's surface: every command has --help, errors are one line without a stack trace unless
 // --verbose, `init` usage errors.
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { packageSpec } from '../../lib/cli/init';
@@ -63,6 +64,28 @@ test('an error in the app that is not a synth problem: its message and a hint; -
     expect(v.stderr.startsWith(`${message}TypeError: Cannot read properties of undefined (reading 'name')\n    at `)).toBe(true);
     expect(v.stderr).toContain(`${path.join(work, 'app.ts')}:4:`);
   }
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('two constructs with one id in a folder: one line naming the folder as written, no stack hint', () => {
+  const work = workDir('cli-duplicate-id');
+  fs.writeFileSync(path.join(work, 'app.ts'), [
+    "import { ApiObject } from 'cdk8s';",
+    "import { GitOpsApp, Repo } from '../../lib';",
+    'const app = new GitOpsApp();',
+    "const folder = new Repo(app, 'platform').folder('clusters/mgmt');",
+    "new ApiObject(folder, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });",
+    "new ApiObject(folder, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });",
+    'app.synth();',
+    '',
+  ].join('\n'));
+  const line = 'cdk8s-platform: platform/clusters/mgmt: already holds a construct with id "cm"; give each construct in one scope its own id\n';
+  const r = cli(['synth', '--app', `${process.execPath} ${TSX} app.ts`, '--out', 'out'], work);
+  expect(r.status).toBe(1);
+  expect(r.stderr).toBe(`${line}cdk8s-platform: synth failed ("${process.execPath} ${TSX} app.ts" exited with 1); ${path.join(work, 'out')} is unchanged\n`);
+  // Run directly (npx tsx app.ts), the same line.
+  const direct = spawnSync(process.execPath, [TSX, 'app.ts'], { cwd: work, encoding: 'utf8' });
+  expect([direct.status, direct.stderr]).toEqual([1, line]);
   fs.rmSync(work, { recursive: true, force: true });
 });
 

@@ -3,7 +3,7 @@
  * stack frames. Used by `GitOpsApp.synth()` (when its SynthError is not caught, e.g. under
  * `npx cdk8s synth`) and by the CLI's app runner.
  */
-import { displayConstructPaths, PropError } from '../../core/errors';
+import { displayConstructPaths, duplicateIdMessage, PropError } from '../../core/errors';
 import { SynthError } from './types';
 
 /** Whether `e` is a SynthError of any copy of the library. */
@@ -16,12 +16,15 @@ export function synthFailureLines(e: unknown): string {
   // Construct paths are shown with folders as the user wrote them (`clusters/mgmt`, not `clusters--mgmt`).
   if (isSynthError(e)) return e.problems.map((p) => `cdk8s-platform: ${displayConstructPaths(p)}\n`).join('');
   const message = e instanceof Error ? e.message : String(e);
-  return `cdk8s-platform: ${displayConstructPaths(message)}\n`;
+  return `cdk8s-platform: ${duplicateIdMessage(message) ?? displayConstructPaths(message)}\n`;
 }
 
-/** Whether `e` is an error in the user's app the library reports itself: a synth problem or a bad prop. */
+/**
+ * Whether `e` is an error in the user's app the library reports itself: a synth problem, a bad
+ * prop, or two constructs with one id in a scope (constructs' own error, see `duplicateIdMessage`).
+ */
 export function isUserError(e: unknown): boolean {
-  return isSynthError(e) || e instanceof PropError || (e instanceof Error && e.name === 'PropError');
+  return isSynthError(e) || e instanceof PropError || (e instanceof Error && (e.name === 'PropError' || duplicateIdMessage(e.message) !== undefined));
 }
 
 /** Writes {@link synthFailureLines} to stderr and exits with status 1. */
