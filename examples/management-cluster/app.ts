@@ -103,7 +103,12 @@ export function managementCluster(app: GitOpsApp): Repo {
     subscriptionId: SUBSCRIPTION,
     identity,
     labels: { environment: 'test', cni: 'calico' },
-    controlPlane: { count: 3, vmSize: 'Standard_D4s_v5' },
+    // The cloud provider's identity on the control plane VMs (with rights on the cluster's
+    // resource group): the workload identity CAPZ uses has no secret to give it.
+    controlPlane: {
+      count: 3, vmSize: 'Standard_D4s_v5',
+      userAssignedIdentityProviderId: `azure:///subscriptions/${SUBSCRIPTION}/resourceGroups/rg-platform-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/capz-vm-cloud-provider`,
+    },
     machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5', count: 3 }],
   });
   new MachineHealthCheck(capz, 'health', { cluster: vm });

@@ -98,13 +98,15 @@ const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 export class AzureClusterIdentity extends PlatformResource {
   /** The AzureClusterIdentity. */
   public readonly apiObject: ApiObject;
+  /** How CAPZ authenticates with it. */
+  public readonly type: AzureClusterIdentityType;
   private readonly allowed: AllowedNamespaces;
 
   public constructor(scope: Construct, id: string, props: AzureClusterIdentityProps) {
     super(scope, id);
     const name = checkString(this, 'name', props.name, DNS_SUBDOMAIN);
     const namespace = resolveNamespace(this, props.namespace);
-    const type = props.type ?? AzureClusterIdentityType.WORKLOAD_IDENTITY;
+    const type = (this.type = props.type ?? AzureClusterIdentityType.WORKLOAD_IDENTITY);
     if (!GUID.test(props.clientId ?? '')) throw propError(this, 'clientId', `"${props.clientId}" is invalid: must be a GUID`);
     if (!GUID.test(props.tenantId ?? '')) throw propError(this, 'tenantId', `"${props.tenantId}" is invalid: must be a GUID`);
     if (type === AzureClusterIdentityType.SERVICE_PRINCIPAL && !props.clientSecret) {

@@ -10,7 +10,7 @@ import { checkKubernetesVersion } from '../aso/aks/managed-cluster-spec';
 import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
 import { addReference } from '../core/references';
 import { RemovalPolicy } from '../core/removal-policy';
-import { AzureClusterIdentity } from './azure-cluster-identity';
+import { AzureClusterIdentity, AzureClusterIdentityType } from './azure-cluster-identity';
 import { CapiCluster, checkClusterName, resolveNamespace } from './capi-cluster';
 import { BOOTSTRAP_GROUP, CLUSTER_NAME_LABEL, CONTROLPLANE_GROUP, INFRA_GROUP } from './constants';
 
@@ -35,8 +35,13 @@ export interface SelfManagedControlPlaneProps {
   readonly etcdDiskSizeGb?: number;
   /**
    * Provider ID of the user-assigned identity the cloud provider runs as
-   * (`azure:///subscriptions/.../userAssignedIdentities/<name>`).
-   * @default - none (the VMs get no user-assigned identity)
+   * (`azure:///subscriptions/.../userAssignedIdentities/<name>`), with rights on the cluster's
+   * resource group. Required with a `WorkloadIdentity` AzureClusterIdentity: CAPZ writes the cloud
+   * provider's `azure.json` from the cluster's identity otherwise, and a workload identity has no
+   * client secret to put there (`GetCloudProviderSecret`, controllers/helpers.go), so
+   * cloud-provider-azure cannot authenticate and the nodes stay uninitialized (CAPZ book,
+   * topics/workload-identity.md: a user-assigned identity on every AzureMachineTemplate).
+   * @default - none (the VMs get no user-assigned identity; an error with a WorkloadIdentity identity)
    */
   readonly userAssignedIdentityProviderId?: string;
 }
@@ -57,6 +62,13 @@ export interface SelfManagedMachineDeploymentProps {
    * @default 128
    */
   readonly osDiskSizeGb?: number;
+  /**
+   * Provider ID of a user-assigned identity for the workers' VMs (their `azure.json`). The cloud
+   * controller manager runs on the control plane; the cloud node manager on the workers reads
+   * the node from the instance metadata, as in CAPZ's default flavor, whose workers have none.
+   * @default - none
+   */
+  readonly userAssignedIdentityProviderId?: string;
 }
 
 /** Props of a {@link SelfManagedAzureCluster}. */
@@ -132,6 +144,15 @@ function checkDiskSize(scope: Construct, prop: string, gb: number | undefined, m
   if (gb !== undefined && (!Number.isInteger(gb) || gb < 1 || gb > max)) throw propError(scope, prop, `${gb} is invalid: must be an integer from 1 to ${max} (GB)`);
 }
 
+/** A user-assigned identity's provider ID, as CAPZ takes it (`azure:///subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`). */
+const IDENTITY_PROVIDER_ID = /^azure:\/\/\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w._()]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[-\w]+$/i;
+
+function checkIdentityProviderId(scope: Construct, prop: string, id: string): void {
+  if (typeof id !== 'string' || !IDENTITY_PROVIDER_ID.test(id)) {
+    throw propError(scope, prop, `"${id}" is invalid: must be a user-assigned identity's provider ID, azure:///subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`);
+  }
+}
+
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /**
@@ -189,6 +210,14 @@ export class SelfManagedAzureCluster extends CapiCluster {
       throw propError(this, 'identity', `AzureClusterIdentity ${props.identity.namespace}/${props.identity.name} does not allow namespace ${namespace} (its allowedNamespaces), ` +
         'so CAPZ refuses it for this cluster (NamespaceNotAllowedByIdentity) and creates nothing; add the namespace to its allowedNamespaces.list');
     }
+    const vmIdentity = props.controlPlane.userAssignedIdentityProviderId;
+    if (vmIdentity !== undefined) checkIdentityProviderId(this, 'controlPlane.userAssignedIdentityProviderId', vmIdentity);
+    if (vmIdentity === undefined && props.identity.type === AzureClusterIdentityType.WORKLOAD_IDENTITY) {
+      throw propError(this, 'controlPlane.userAssignedIdentityProviderId',
+        `is required with the WorkloadIdentity AzureClusterIdentity ${props.identity.namespace}/${props.identity.name}: CAPZ writes the cloud provider's azure.json from the cluster's identity unless the VMs have one of their own, ` +
+          'and a workload identity has no client secret to put there (controllers/helpers.go GetCloudProviderSecret), so cloud-provider-azure cannot authenticate and the nodes stay uninitialized; ' +
+          'give the VMs a user-assigned identity with rights on the resource group (azure:///subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)');
+    }
     const cpCount = props.controlPlane.count ?? 3;
     if (!Number.isInteger(cpCount) || cpCount < 1 || cpCount % 2 === 0) {
       throw propError(this, 'controlPlane.count', `${cpCount} is invalid: must be an odd number (1, 3, 5...) so etcd keeps quorum`);
@@ -205,6 +234,7 @@ export class SelfManagedAzureCluster extends CapiCluster {
       mdNames.add(md.name);
       checkDiskSize(this, `machineDeployments[${i}].osDiskSizeGb`, md.osDiskSizeGb, MAX_OS_DISK_GB);
       if (md.count !== undefined && (!Number.isInteger(md.count) || md.count < 0)) throw propError(this, `machineDeployments[${i}].count`, `${md.count} is invalid: must be a non-negative integer`);
+      if (md.userAssignedIdentityProviderId !== undefined) checkIdentityProviderId(this, `machineDeployments[${i}].userAssignedIdentityProviderId`, md.userAssignedIdentityProviderId);
     });
     checkLabels(this, 'labels', props.labels);
     const sshPublicKey = props.sshPublicKey ?? '';
@@ -298,7 +328,14 @@ export class SelfManagedAzureCluster extends CapiCluster {
 
     props.machineDeployments.forEach((md, i) => {
       const mdName = `${name}-${md.name}`;
-      const machine = { osDisk: { diskSizeGb: md.osDiskSizeGb ?? 128, osType: 'Linux' }, sshPublicKey, vmSize: md.vmSize };
+      const mdIdentity = md.userAssignedIdentityProviderId;
+      const machine = {
+        identity: mdIdentity ? ('UserAssigned' as never) : undefined,
+        osDisk: { diskSizeGb: md.osDiskSizeGb ?? 128, osType: 'Linux' },
+        sshPublicKey,
+        userAssignedIdentities: mdIdentity ? [{ providerId: mdIdentity }] : undefined,
+        vmSize: md.vmSize,
+      };
       const machineTemplate = templateName(mdName, machine);
       new AzureMachineTemplate(this, `MachineTemplate-${md.name}`, {
         metadata: { name: machineTemplate, namespace },

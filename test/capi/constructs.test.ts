@@ -18,6 +18,9 @@ import { Testing } from '../../lib/testing';
 import { setup, SYSTEM_POOL } from './fixtures';
 import { KUBECONFIG_ACCESS_OUTSIDE } from '../support/kubeconfig-access';
 
+/** The control plane VMs' user-assigned identity (the cloud provider's, with a WorkloadIdentity AzureClusterIdentity). */
+const VM_IDENTITY = 'azure:///subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/cloud-provider';
+
 const GUID = '33333333-3333-3333-3333-333333333333';
 
 function selfManaged(props: Partial<SelfManagedAzureClusterProps> = {}) {
@@ -25,7 +28,7 @@ function selfManaged(props: Partial<SelfManagedAzureClusterProps> = {}) {
   const identity = new AzureClusterIdentity(s.folder, 'identity', { name: 'cluster-identity', clientId: GUID, tenantId: GUID });
   const cluster = new SelfManagedAzureCluster(s.folder, 'vm', {
     name: 'vm-1', location: 'westeurope', kubernetesVersion: 'v1.33.1', subscriptionId: GUID, identity,
-    controlPlane: { vmSize: 'Standard_D4s_v5' }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }], ...props,
+    controlPlane: { vmSize: 'Standard_D4s_v5', userAssignedIdentityProviderId: VM_IDENTITY }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }], ...props,
   });
   return { ...s, identity, cluster };
 }
@@ -76,20 +79,43 @@ describe('SelfManagedAzureCluster', () => {
     // The bootstrap template names the new template's Secret: new too.
     expect(resized.md[1]).not.toBe(a.md[1]);
     expect(resized.cp).toBe(a.cp);
-    const cp = names({ controlPlane: { vmSize: 'Standard_D8s_v5' } });
+    const cp = names({ controlPlane: { vmSize: 'Standard_D8s_v5', userAssignedIdentityProviderId: VM_IDENTITY } });
     expect([cp.cp === a.cp, cp.md[0] === a.md[0]]).toEqual([false, true]);
   });
 
+  test('the control plane VMs carry the cloud provider\'s identity; workers one only when given', () => {
+    const objs = Testing.objects(selfManaged({ machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }, { name: 'md-1', vmSize: 'Standard_D4s_v5', userAssignedIdentityProviderId: VM_IDENTITY }] }).app);
+    const spec = (prefix: string) => objs.find((o: any) => o.kind === 'AzureMachineTemplate' && o.metadata.name.startsWith(prefix))!.spec.template.spec;
+    expect([spec('vm-1-control-plane-').identity, spec('vm-1-control-plane-').userAssignedIdentities]).toEqual(['UserAssigned', [{ providerID: VM_IDENTITY }]]);
+    expect([spec('vm-1-md-0-').identity, spec('vm-1-md-0-').userAssignedIdentities]).toEqual([undefined, undefined]);
+    expect([spec('vm-1-md-1-').identity, spec('vm-1-md-1-').userAssignedIdentities]).toEqual(['UserAssigned', [{ providerID: VM_IDENTITY }]]);
+    // A ServicePrincipal identity's secret goes into azure.json: no VM identity needed.
+    const s = setup();
+    const sp = new AzureClusterIdentity(s.folder, 'sp', { name: 'sp', clientId: GUID, tenantId: GUID, type: AzureClusterIdentityType.SERVICE_PRINCIPAL, clientSecret: { name: 'sp-secret' } });
+    expect(() => new SelfManagedAzureCluster(s.folder, 'vm', {
+      name: 'vm-2', location: 'westeurope', kubernetesVersion: 'v1.33.1', subscriptionId: GUID, identity: sp,
+      controlPlane: { vmSize: 'Standard_D4s_v5' }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }],
+    })).not.toThrow();
+  });
+
   test.each([
-    [{ controlPlane: { vmSize: 'Standard_D4s_v5', count: 2 } }, 'platform/clusters--mgmt/vm: prop "controlPlane.count": 2 is invalid: must be an odd number (1, 3, 5...) so etcd keeps quorum'],
+    [{ controlPlane: { vmSize: 'Standard_D4s_v5', userAssignedIdentityProviderId: VM_IDENTITY, count: 2 } }, 'platform/clusters--mgmt/vm: prop "controlPlane.count": 2 is invalid: must be an odd number (1, 3, 5...) so etcd keeps quorum'],
     [{ kubernetesVersion: 'latest' }, 'platform/clusters--mgmt/vm: prop "kubernetesVersion": "latest" is invalid: must be v<major>.<minor>.<patch>, e.g. v1.33.2'],
     [{ machineDeployments: [] }, 'platform/clusters--mgmt/vm: prop "machineDeployments": must list at least one worker MachineDeployment'],
     [{ subscriptionId: 'sub' }, 'platform/clusters--mgmt/vm: prop "subscriptionId": "sub" is invalid: must be a GUID'],
     [{ labels: { team: ':' } }, 'platform/clusters--mgmt/vm: prop "labels.team": invalid label value ":": must be empty or consist of alphanumerics, \'-\', \'_\' or \'.\', starting and ending with an alphanumeric'],
-    [{ controlPlane: { vmSize: 'Standard_D4s_v5', etcdDiskSizeGb: 1.5 } }, 'platform/clusters--mgmt/vm: prop "controlPlane.etcdDiskSizeGb": 1.5 is invalid: must be an integer from 1 to 32767 (GB)'],
-    [{ controlPlane: { vmSize: 'Standard_D4s_v5', osDiskSizeGb: 0 } }, 'platform/clusters--mgmt/vm: prop "controlPlane.osDiskSizeGb": 0 is invalid: must be an integer from 1 to 4095 (GB)'],
+    [{ controlPlane: { vmSize: 'Standard_D4s_v5', userAssignedIdentityProviderId: VM_IDENTITY, etcdDiskSizeGb: 1.5 } }, 'platform/clusters--mgmt/vm: prop "controlPlane.etcdDiskSizeGb": 1.5 is invalid: must be an integer from 1 to 32767 (GB)'],
+    [{ controlPlane: { vmSize: 'Standard_D4s_v5', userAssignedIdentityProviderId: VM_IDENTITY, osDiskSizeGb: 0 } }, 'platform/clusters--mgmt/vm: prop "controlPlane.osDiskSizeGb": 0 is invalid: must be an integer from 1 to 4095 (GB)'],
     [{ machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5', osDiskSizeGb: 5000 }] }, 'platform/clusters--mgmt/vm: prop "machineDeployments[0].osDiskSizeGb": 5000 is invalid: must be an integer from 1 to 4095 (GB)'],
     [{ machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }, { name: 'md-0', vmSize: 'Standard_D8s_v5' }] }, 'platform/clusters--mgmt/vm: prop "machineDeployments[1].name": "md-0" is used by another machine deployment'],
+    // A workload identity has no secret for the cloud provider's azure.json: the VMs need an identity of their own.
+    [{ controlPlane: { vmSize: 'Standard_D4s_v5' } },
+      'platform/clusters--mgmt/vm: prop "controlPlane.userAssignedIdentityProviderId": is required with the WorkloadIdentity AzureClusterIdentity fleet/cluster-identity: ' +
+        "CAPZ writes the cloud provider's azure.json from the cluster's identity unless the VMs have one of their own, and a workload identity has no client secret to put there " +
+        '(controllers/helpers.go GetCloudProviderSecret), so cloud-provider-azure cannot authenticate and the nodes stay uninitialized; give the VMs a user-assigned identity with rights on the resource group ' +
+        '(azure:///subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)'],
+    [{ controlPlane: { vmSize: 'Standard_D4s_v5', userAssignedIdentityProviderId: 'cloud-provider' } },
+      'platform/clusters--mgmt/vm: prop "controlPlane.userAssignedIdentityProviderId": "cloud-provider" is invalid: must be a user-assigned identity\'s provider ID, azure:///subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>'],
   ])('validation %#', (props, message) => {
     expect(Testing.errorOf(() => selfManaged(props as Partial<SelfManagedAzureClusterProps>))).toBe(message);
   });
@@ -121,7 +147,7 @@ describe('AzureClusterIdentity', () => {
     const identity = new AzureClusterIdentity(s.folder, 'identity', { name: 'cluster-identity', clientId: GUID, tenantId: GUID, allowedNamespaces: { list: ['team-a'] } });
     const props = {
       name: 'vm-1', location: 'westeurope', kubernetesVersion: 'v1.33.1', subscriptionId: GUID, identity,
-      controlPlane: { vmSize: 'Standard_D4s_v5' }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }],
+      controlPlane: { vmSize: 'Standard_D4s_v5', userAssignedIdentityProviderId: VM_IDENTITY }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }],
     };
     expect(Testing.errorOf(() => new SelfManagedAzureCluster(s.folder, 'vm', props))).toBe(
       'platform/clusters--mgmt/vm: prop "identity": AzureClusterIdentity fleet/cluster-identity does not allow namespace fleet (its allowedNamespaces), ' +

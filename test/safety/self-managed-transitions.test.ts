@@ -9,6 +9,9 @@ import { selfManagedTransition } from '../../lib/safety/self-managed-transitions
 import { problems } from '../support/problems';
 import { tmp } from './helpers';
 
+/** The control plane VMs' user-assigned identity (the cloud provider's, with a WorkloadIdentity AzureClusterIdentity). */
+const VM_IDENTITY = 'azure:///subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/cloud-provider';
+
 const GUID = '00000000-0000-0000-0000-000000000001';
 
 function newApp(out: string): GitOpsApp {
@@ -44,7 +47,7 @@ test("SelfManagedAzureCluster: a new VM size is a new template (the old one prun
     const identity = new AzureClusterIdentity(folder, 'identity', { name: 'cluster-identity', clientId: GUID, tenantId: GUID });
     new SelfManagedAzureCluster(folder, 'vm', {
       name: 'vm-1', location: 'westeurope', kubernetesVersion: 'v1.33.1', subscriptionId: GUID, identity,
-      controlPlane: { vmSize: 'Standard_D4s_v5' }, machineDeployments: [{ name: 'md-0', vmSize }],
+      controlPlane: { vmSize: 'Standard_D4s_v5', userAssignedIdentityProviderId: VM_IDENTITY }, machineDeployments: [{ name: 'md-0', vmSize }],
     });
     return app;
   };
@@ -69,7 +72,7 @@ describe('SelfManagedAzureCluster props that cannot change on an existing cluste
     const other = new AzureClusterIdentity(folder, 'other', { name: 'other-identity', clientId: GUID, tenantId: GUID });
     new SelfManagedAzureCluster(folder, 'vm', {
       name: 'vm-1', location: 'westeurope', kubernetesVersion: 'v1.33.1', subscriptionId: GUID, identity,
-      controlPlane: { vmSize: 'Standard_D4s_v5' }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }],
+      controlPlane: { vmSize: 'Standard_D4s_v5', userAssignedIdentityProviderId: VM_IDENTITY }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }],
       ...(props.identity === 'other' ? { ...props, identity: other } : props),
     });
     return app;
@@ -94,7 +97,7 @@ describe('SelfManagedAzureCluster props that cannot change on an existing cluste
   test('one minor version up, a VM size, counts: accepted (Cluster API rolls the machines)', () => {
     const out = tmp();
     build(out).synth();
-    build(out, { kubernetesVersion: 'v1.34.2', controlPlane: { vmSize: 'Standard_D8s_v5', count: 5 }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D8s_v5', count: 4 }] }).synth();
+    build(out, { kubernetesVersion: 'v1.34.2', controlPlane: { vmSize: 'Standard_D8s_v5', count: 5, userAssignedIdentityProviderId: VM_IDENTITY }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D8s_v5', count: 4 }] }).synth();
   });
 
   test('another cluster identity is protected: the running machines keep the old credentials, the old identity keeps the finalizer', () => {

@@ -17,6 +17,9 @@ import { GitRepository } from '../../../lib/flux';
 import { CorpusCase, CorpusContext } from '../harness';
 import { KUBECONFIG_ACCESS_OUTSIDE } from '../../support/kubeconfig-access';
 
+/** The control plane VMs' user-assigned identity (the cloud provider's, with a WorkloadIdentity AzureClusterIdentity). */
+const VM_IDENTITY = 'azure:///subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/cloud-provider';
+
 const GUID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const UNRESOLVED = 'which is not an object of the app; create it, or declare an existing one with the kind\'s fromName(...) import';
 const SYSTEM: AksNodePoolProps = { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' };
@@ -29,7 +32,7 @@ function selfManaged(ctx: CorpusContext, props: Partial<SelfManagedAzureClusterP
   const identity = new AzureClusterIdentity(ctx.folder, 'identity', { name: 'cluster-identity', clientId: GUID, tenantId: GUID });
   return new SelfManagedAzureCluster(ctx.folder, 'vm', {
     name: 'vm-1', location: 'westeurope', kubernetesVersion: 'v1.33.1', subscriptionId: GUID, identity,
-    controlPlane: { vmSize: 'Standard_D4s_v5' }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }], ...props,
+    controlPlane: { vmSize: 'Standard_D4s_v5', userAssignedIdentityProviderId: VM_IDENTITY }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }], ...props,
   });
 }
 
@@ -64,7 +67,7 @@ export const CAPI_CASES: CorpusCase[] = [
   {
     id: 'capi-self-managed-even-control-plane', title: 'two control-plane machines (etcd needs an odd count)', category: 'counts', stage: 'construct',
     path: 'platform/apps/vm', prop: 'controlPlane.count', rule: '2 is invalid: must be an odd number (1, 3, 5...) so etcd keeps quorum',
-    build: (ctx) => selfManaged(ctx, { controlPlane: { vmSize: 'Standard_D4s_v5', count: 2 } }),
+    build: (ctx) => selfManaged(ctx, { controlPlane: { vmSize: 'Standard_D4s_v5', userAssignedIdentityProviderId: VM_IDENTITY, count: 2 } }),
   },
   {
     id: 'capi-self-managed-subscription-not-guid', title: 'subscription id that is not a GUID', category: 'names', stage: 'construct',

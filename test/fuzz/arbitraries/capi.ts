@@ -22,6 +22,9 @@ import { k8sVersion, poolSpec } from './aso';
 import { cidr, dnsLabel, guid, k8sName, location, mostly, oddString, opt, smallInt, stringMap } from './common';
 import { KUBECONFIG_ACCESS_OUTSIDE } from '../../support/kubeconfig-access';
 
+/** The control plane VMs' user-assigned identity (the cloud provider's, with a WorkloadIdentity AzureClusterIdentity). */
+const VM_IDENTITY = 'azure:///subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/cloud-provider';
+
 const GUID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const SYSTEM: AksNodePoolProps = { name: 'system', mode: AksNodePoolMode.SYSTEM, vmSize: 'Standard_D4s_v5' };
 const enumOf = <T extends string>(e: Record<string, T>) => fc.constantFrom(...Object.values(e));
@@ -35,7 +38,7 @@ function identity(ctx: FuzzContext): AzureClusterIdentity {
 function selfManaged(ctx: FuzzContext): SelfManagedAzureCluster {
   return new SelfManagedAzureCluster(ctx.folder, 'vm', {
     name: 'vm-1', location: 'westeurope', kubernetesVersion: 'v1.33.1', subscriptionId: GUID, identity: identity(ctx),
-    controlPlane: { vmSize: 'Standard_D4s_v5' }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }],
+    controlPlane: { vmSize: 'Standard_D4s_v5', userAssignedIdentityProviderId: VM_IDENTITY }, machineDeployments: [{ name: 'md-0', vmSize: 'Standard_D4s_v5' }],
   });
 }
 
@@ -54,7 +57,7 @@ const aksClusterSpec = fc.record({
 const selfManagedSpec = fc.record({
   name: k8sName(), namespace: namespace(), location: location(), kubernetesVersion: k8sVersion(), subscriptionId: guid(),
   resourceGroup: opt(fc.oneof(dnsLabel, fc.constantFrom('RG_Prod', 'rg.')), 4), vnetName: opt(fc.oneof(dnsLabel, oddString), 4), podCidr: opt(cidr(), 3),
-  controlPlane: fc.record({ count: opt(smallInt(1, 7), 2), vmSize: fc.constantFrom('Standard_D4s_v5', 'Standard_B2s', ''), osDiskSizeGb: opt(smallInt(30, 2048), 3), etcdDiskSizeGb: opt(smallInt(8, 256), 3) }),
+  controlPlane: fc.record({ count: opt(smallInt(1, 7), 2), vmSize: fc.constantFrom('Standard_D4s_v5', 'Standard_B2s', ''), osDiskSizeGb: opt(smallInt(30, 2048), 3), etcdDiskSizeGb: opt(smallInt(8, 256), 3), userAssignedIdentityProviderId: fc.constantFrom(VM_IDENTITY, VM_IDENTITY, VM_IDENTITY, 'not-an-id') }),
   machineDeployments: fc.array(fc.record({ name: k8sName(), vmSize: fc.constantFrom('Standard_D4s_v5', ''), count: opt(smallInt(0, 10), 2), osDiskSizeGb: opt(smallInt(30, 2048), 3) }), { maxLength: 3 }),
   sshPublicKey: opt(fc.constantFrom('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl user@host', 'not a key', ''), 3),
   serviceAccountIssuer: opt(fc.constantFrom('https://oidc.example.com', 'http://x', ''), 4), removalPolicy: opt(enumOf(RemovalPolicy), 3), labels: labels(),
