@@ -73,9 +73,14 @@ export function referenceAppAso(app: GitOpsApp): void {
     encryptedData: Object.fromEntries(
       ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'USE_WORKLOAD_IDENTITY_AUTH'].map((k) => [k, placeholderCiphertext(`aso-credential-files/${k}`)]),
     ),
-    // Role assignments name role definitions by ARM ID, which contains the subscription. (The
-    // credential's identity needs Microsoft.Authorization/roleAssignments/write on the resource
-    // group, e.g. "Role Based Access Control Administrator", to create them.)
+    // Role assignments name role definitions by ARM ID, which contains the subscription. The
+    // credential's identity needs, besides creating the resource group in the subscription:
+    // Microsoft.Authorization/roleAssignments/write on the resource group (e.g. "Role Based Access
+    // Control Administrator") for the role assignments, and, on the AKS cluster's network in its
+    // own resource group, Microsoft.Network/virtualNetworks/subnets/join/action on the subnet (the
+    // private endpoints) and Microsoft.Network/virtualNetworks/join/action on the VNet (the private
+    // DNS zone links), e.g. "Network Contributor" on both; without them Azure answers
+    // LinkedAuthorizationFailed and ASO keeps retrying (learn.microsoft.com azure/private-link/rbac-permissions).
     subscriptionId: REFERENCE_APP_SUBSCRIPTION_ID,
   });
   const team = new AsoCredentialScope(azure, 'Files', { namespace: NAMESPACE, credential });
