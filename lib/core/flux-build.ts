@@ -52,6 +52,22 @@ export function kubeConfigCluster(spec: { readonly kubeConfig?: unknown }): stri
 }
 
 /**
+ * What a kustomization file of directory `dir` (`''` the root) lists, as kustomize builds it: the
+ * directories of the tree holding a kustomization file (`isKustomized`: built as such) and the
+ * files of the tree (`isFile`), repo paths, in the file's order; remote and missing entries left
+ * out. One reading for the apply-order model and `graph`.
+ */
+export function listedEntries(dir: string, entries: readonly string[], isKustomized: (path: string) => boolean, isFile: (path: string) => boolean): { dirs: string[]; files: string[] } {
+  const out: { dirs: string[]; files: string[] } = { dirs: [], files: [] };
+  for (const entry of entries) {
+    const p = fluxBuildPath(posix.join(dir === '' ? '.' : dir, entry));
+    if (isKustomized(p)) out.dirs.push(p);
+    else if (isFile(p)) out.files.push(p);
+  }
+  return out;
+}
+
+/**
  * A Flux `spec.path` as a repo-relative path ({@link fluxBuildPath}), `..` stopping at the root as
  * kustomize-controller joins the path to the artifact (`securejoin.SecureJoin`): `../apps` is `apps`.
  */

@@ -36,7 +36,7 @@ import { objectId } from '../safety/protection';
 export { upjetAzureApiGroups } from '../core/upjet-azure-groups';
 import { isClusterScoped } from '../core/kinds';
 import { buildBoundMessage, DEFAULT_MAX_OBJECTS_PER_BUILD, isBuildBoundChecked, maxObjectsPerBuild } from './build-bound';
-import { kubeConfigCluster, artifactGitSources, builtDirectories, droppedByDeletePatches, fluxBuildPath, fluxSpecPath, isLocalRelativeComponent, fluxSpecComponents, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type ComponentRename, type KustomizeRename } from '../core/flux-build';
+import { kubeConfigCluster, artifactGitSources, builtDirectories, listedEntries, droppedByDeletePatches, fluxBuildPath, fluxSpecPath, isLocalRelativeComponent, fluxSpecComponents, fluxSpecRename, renameChains, renamedThrough, renames, withoutDroppedDirectories, type BuildTree, type BuiltDirectory, type ComponentRename, type KustomizeRename } from '../core/flux-build';
 import { artifactLeftOut, describeExclusion, sourceControllerFilter, type Exclusion, type SourceFilter, type SourceIgnoreFile } from '../core/source-ignore';
 import { deletedByPatches } from '../core/patch-targets';
 import { findPath } from '../core/graph-path';
@@ -544,15 +544,7 @@ function repoFiles(repo: ApplyOrderRepo, byFile: Map<string, ApplyOrderObject[]>
   const resolved = new Map<string, { dirs: string[]; files: string[] }>();
   const resolve = (d: string) => {
     let r = resolved.get(d);
-    if (!r) {
-      r = { dirs: [], files: [] };
-      for (const entry of repo.kustomizations.get(key(d)) ?? []) {
-        const p = fluxBuildPath(posix.join(key(d), entry));
-        if (repo.kustomizations.has(key(p))) r.dirs.push(p);
-        else if (byFile.has(p)) r.files.push(p);
-      }
-      resolved.set(d, r);
-    }
+    if (!r) resolved.set(d, (r = listedEntries(d, repo.kustomizations.get(key(d)) ?? [], (p) => repo.kustomizations.has(key(p)), (p) => byFile.has(p))));
     return r;
   };
   const tree: BuildTree<string> = {

@@ -13,8 +13,7 @@
  * the cluster it belongs to or applies to (node pools, control planes, the Kustomizations that
  * apply to a cluster through `kubeConfig`, and the folders those apply); else its folder's name.
  */
-import * as posix from 'path/posix';
-import { builtDirectories, fluxBuildPath, type BuildTree } from '../core/flux-build';
+import { builtDirectories, fluxBuildPath, listedEntries, type BuildTree } from '../core/flux-build';
 import { withPrefix } from '../core/sorted';
 import { environmentOf } from './environment';
 import { groupOf, type RepoTree, type TreeObject } from './tree';
@@ -524,15 +523,7 @@ function builtObjects(tree: RepoTree, folderObjects: ReadonlyMap<string, number>
   const resolved = new Map<string, { dirs: string[]; files: string[] }>();
   const resolve = (d: string) => {
     let r = resolved.get(d);
-    if (!r) {
-      r = { dirs: [], files: [] };
-      for (const entry of kustomizations.get(d) ?? []) {
-        const target = fluxBuildPath(posix.join(d === '' ? '.' : d, entry));
-        if (kustomizations.has(target)) r.dirs.push(target);
-        else if (fileObjects.has(target)) r.files.push(target);
-      }
-      resolved.set(d, r);
-    }
+    if (!r) resolved.set(d, (r = listedEntries(d, kustomizations.get(d) ?? [], (p) => kustomizations.has(p), (p) => fileObjects.has(p))));
     return r;
   };
   const buildTree: BuildTree<string> = {
