@@ -41,26 +41,34 @@ test('errors are one line; --verbose adds the stack trace', () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
+/** A fresh work directory holding `app.ts` of `lines` (importing the library from the project). */
+function appDir(prefix: string, lines: string[]): string {
+  const work = workDir(prefix);
+  fs.writeFileSync(path.join(work, 'app.ts'), [...lines, ''].join('\n'));
+  return work;
+}
+
+/** The app command of {@link appDir}'s app, for --app. */
+const APP = `${process.execPath} ${TSX} app.ts`;
+
 test('an error in the app that is not a synth problem: its message and a hint; --verbose adds where it was thrown', () => {
-  const work = workDir('cli-app-error');
-  fs.writeFileSync(path.join(work, 'app.ts'), [
+  const work = appDir('cli-app-error', [
     "import { GitOpsApp } from '../../lib';",
     'const app = new GitOpsApp();',
     'const settings: { region?: { name: string } } = {};',
     'console.log(settings.region!.name);',
     'app.synth();',
-    '',
-  ].join('\n'));
+  ]);
   const message = "cdk8s-platform: Cannot read properties of undefined (reading 'name')\n";
-  const r = cli(['synth', '--app', `${process.execPath} ${TSX} app.ts`, '--out', 'out'], work);
+  const r = cli(['synth', '--app', APP, '--out', 'out'], work);
   expect(r.status).toBe(1);
   expect(r.stderr).toBe(
     message +
       'cdk8s-platform: (not a synth problem: an error thrown by the app or the library; run with --verbose for its stack trace)\n' +
-      `cdk8s-platform: synth failed ("${process.execPath} ${TSX} app.ts" exited with 1); ${path.join(work, 'out')} is unchanged\n`,
+      `cdk8s-platform: synth failed ("${APP}" exited with 1); ${path.join(work, 'out')} is unchanged\n`,
   );
   for (const args of [['--verbose', 'synth'], ['plan', '--verbose']]) {
-    const v = cli([...args, '--app', `${process.execPath} ${TSX} app.ts`, '--out', 'out'], work);
+    const v = cli([...args, '--app', APP, '--out', 'out'], work);
     expect(v.stderr.startsWith(`${message}TypeError: Cannot read properties of undefined (reading 'name')\n    at `)).toBe(true);
     expect(v.stderr).toContain(`${path.join(work, 'app.ts')}:4:`);
   }
@@ -68,8 +76,7 @@ test('an error in the app that is not a synth problem: its message and a hint; -
 });
 
 test('two constructs with one id in a folder: one line naming the folder as written, no stack hint', () => {
-  const work = workDir('cli-duplicate-id');
-  fs.writeFileSync(path.join(work, 'app.ts'), [
+  const work = appDir('cli-duplicate-id', [
     "import { ApiObject } from 'cdk8s';",
     "import { GitOpsApp, Repo } from '../../lib';",
     'const app = new GitOpsApp();',
@@ -77,12 +84,11 @@ test('two constructs with one id in a folder: one line naming the folder as writ
     "new ApiObject(folder, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });",
     "new ApiObject(folder, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });",
     'app.synth();',
-    '',
-  ].join('\n'));
+  ]);
   const line = 'cdk8s-platform: platform/clusters/mgmt: already holds a construct with id "cm"; give each construct in one scope its own id\n';
-  const r = cli(['synth', '--app', `${process.execPath} ${TSX} app.ts`, '--out', 'out'], work);
+  const r = cli(['synth', '--app', APP, '--out', 'out'], work);
   expect(r.status).toBe(1);
-  expect(r.stderr).toBe(`${line}cdk8s-platform: synth failed ("${process.execPath} ${TSX} app.ts" exited with 1); ${path.join(work, 'out')} is unchanged\n`);
+  expect(r.stderr).toBe(`${line}cdk8s-platform: synth failed ("${APP}" exited with 1); ${path.join(work, 'out')} is unchanged\n`);
   // Run directly (npx tsx app.ts), the same line.
   const direct = spawnSync(process.execPath, [TSX, 'app.ts'], { cwd: work, encoding: 'utf8' });
   expect([direct.status, direct.stderr]).toEqual([1, line]);
