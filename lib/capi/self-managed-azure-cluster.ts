@@ -39,8 +39,8 @@ export interface SelfManagedControlPlaneProps {
    * resource group. Required with a `WorkloadIdentity` AzureClusterIdentity: CAPZ writes the cloud
    * provider's `azure.json` from the cluster's identity otherwise, and a workload identity has no
    * client secret to put there (`GetCloudProviderSecret`, controllers/helpers.go), so
-   * cloud-provider-azure cannot authenticate and the nodes stay uninitialized (CAPZ book,
-   * topics/workload-identity.md: a user-assigned identity on every AzureMachineTemplate).
+   * cloud-provider-azure cannot authenticate and the nodes stay uninitialized (CAPZ's default
+   * flavor gives the control plane's AzureMachineTemplate a user-assigned identity).
    * @default - none (the VMs get no user-assigned identity; an error with a WorkloadIdentity identity)
    */
   readonly userAssignedIdentityProviderId?: string;
