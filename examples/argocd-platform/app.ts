@@ -22,7 +22,7 @@ import {
 } from '../../lib/argocd';
 import { AksNodePoolMode } from '../../lib/aso/aks';
 import { AksClusterClass, Fleet } from '../../lib/capi';
-import { AzureClusterProviderConfig, AzureCredentials, CrossplaneProvider } from '../../lib/crossplane';
+import { AzureClusterProviderConfig, AzureCredentials, CrossplaneProvider, DeploymentRuntimeConfig } from '../../lib/crossplane';
 
 export const ARGOCD_PLATFORM_URL = 'https://github.com/contoso/argocd-platform';
 const FLEET_NAMESPACE = 'fleet';
@@ -56,9 +56,13 @@ export function argocdPlatform(app: GitOpsApp): Repo {
 
   // --- Crossplane provider before its ProviderConfig (sync waves) ----------------------------
   const crossplane = repo.folder('platform/crossplane');
-  CrossplaneProvider.upjetAzure(crossplane, 'family', { service: 'family' });
+  // The provider runs as a ServiceAccount of its own with workload identity (the identity has a
+  // federated credential for system:serviceaccount:crossplane-system:provider-azure), not as the
+  // nodes' managed identity, which every pod on those nodes could use.
+  const runtime = new DeploymentRuntimeConfig(crossplane, 'runtime', { name: 'azure-workload-identity', serviceAccountName: 'provider-azure', workloadIdentity: { clientId: GUID } });
+  CrossplaneProvider.upjetAzure(crossplane, 'family', { service: 'family', runtimeConfig: runtime });
   new AzureClusterProviderConfig(crossplane, 'default', {
-    credentials: AzureCredentials.userAssignedManagedIdentity(GUID),
+    credentials: AzureCredentials.oidcTokenFile(GUID),
     subscriptionId: GUID,
     tenantId: GUID,
   });
