@@ -1,6 +1,7 @@
 import { ComposedKinds, composedKindsOf } from './composed';
 import { helmReleaseRename, isHelmRelease } from './helm-transitions';
 import { AllowId, allowMatcher, applicationReason, cascadingApplicationPaths, deletedWithApplication, objectId, keptByGitOps, namespaceReason, parseAllowIds, PlainObject, protectionReasons, scopedId } from './protection';
+import { MANIFEST_FILE } from '../tree/manifest';
 import { EMPTY_TREE, objectsOfFile, quickIdentity, readTree, TreeSnapshot } from './tree';
 import { groupOf } from '../core/validation/metadata';
 import { hasClaimTemplates } from '../core/removal-policy';
@@ -100,6 +101,12 @@ export interface RepoPlan {
   readonly changes: ObjectChange[];
   /** File-level changes (object files and `kustomization.yaml` files). */
   readonly files: { readonly created: string[]; readonly updated: string[]; readonly deleted: string[] };
+  /**
+   * Files written with their committed bytes whose construct path changes (a construct id
+   * renamed): only the ownership manifest (`.cdk8s-platform.json`) changes for them, which synth
+   * rewrites and `synth --check` reports. @default 0
+   */
+  readonly movedConstructs?: number;
 }
 
 /** What a synth would change, per repo. */
@@ -492,7 +499,13 @@ export function planTrees(old: TreeSnapshot | string | undefined, next: TreeSnap
     changes.push(...removals(matched, options.allowDestroy ?? [], () => protectedByNamespace([...all(oldTree), ...all(newTree)], made), undefined, (o) => (o.obj ? made(o.obj) : []), () => all(oldTree), made));
   }
   changes.sort((a, b) => cmp(a.object.file, b.object.file) || cmp(a.action, b.action) || cmp(a.object.id, b.object.id));
-  return { dir: options.dir ?? '.', changes, files: { created: created.sort(), updated: updated.sort(), deleted: deleted.sort() } };
+  // Same bytes under another construct path: the ownership manifest changes (as synth --check sees).
+  let movedConstructs = 0;
+  for (const file of unchanged) {
+    const [was, now] = [before.constructPaths[file], next.constructPaths[file]];
+    if (was !== undefined && now !== undefined && was !== now) movedConstructs++;
+  }
+  return { dir: options.dir ?? '.', changes, files: { created: created.sort(), updated: updated.sort(), deleted: deleted.sort() }, ...(movedConstructs > 0 ? { movedConstructs } : {}) };
 }
 
 /**
@@ -511,7 +524,7 @@ export function combinePlans(repos: readonly RepoPlan[], warnings: readonly stri
   const sorted = [...repos].sort((a, b) => cmp(a.dir, b.dir));
   return {
     repos: sorted,
-    changed: sorted.some((r) => r.files.created.length + r.files.updated.length + r.files.deleted.length > 0),
+    changed: sorted.some((r) => r.files.created.length + r.files.updated.length + r.files.deleted.length + (r.movedConstructs ?? 0) > 0),
     blocked: sorted.flatMap((r) => r.changes.filter((c) => c.blocked).map((c) => ({ ...c, dir: r.dir }))),
     ...(warnings.length > 0 ? { warnings: [...warnings] } : {}),
   };
@@ -643,8 +656,11 @@ export function formatPlan(plan: Plan): string {
       ...repo.files.updated.map((f) => `~ ${f}`),
       ...repo.files.deleted.map((f) => `- ${f}`),
     ].filter((l) => /(^|\/)kustomization\.ya?ml$/.test(l));
+    const manifest = repo.movedConstructs
+      ? `~ ${MANIFEST_FILE} (${repo.movedConstructs} file${repo.movedConstructs === 1 ? '' : 's'} under another construct path: a construct id changed; no object changes with ${repo.movedConstructs === 1 ? 'it' : 'them'})`
+      : undefined;
     if (repo.changes.length === 0 && other.length === 0) {
-      lines.push(`${repo.dir}: no changes`);
+      lines.push(manifest ? `${repo.dir}:\n  ${manifest}` : `${repo.dir}: no changes`);
       continue;
     }
     lines.push(`${repo.dir}:`);
@@ -668,6 +684,7 @@ export function formatPlan(plan: Plan): string {
       }
     }
     for (const l of other) lines.push(`  ${l}`);
+    if (manifest) lines.push(`  ${manifest}`);
   }
   const summary =
     `plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete, ${counts.rename} to rename` +

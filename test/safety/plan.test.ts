@@ -154,6 +154,23 @@ describe('GitOpsApp.plan', () => {
     expect(fs.readFileSync(path.join(out, 'platform/clusters/fleet/configmap-plain.yaml'), 'utf8')).toContain('a: "1"');
   });
 
+  test('a construct id renamed: only the ownership manifest changes, which plan lists (and counts as a change, as synth --check does)', () => {
+    const out = tmp();
+    const app = (id: string) => {
+      const a = new GitOpsApp({ outdir: out, printBaselineReport: false, validation: false });
+      new ApiObject(new Repo(a, 'r').folder('f'), id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'x' } });
+      return a;
+    };
+    app('c').synth();
+    const plan = app('settings').plan();
+    expect([plan.changed, plan.repos[0].changes, plan.repos[0].files, plan.repos[0].movedConstructs]).toEqual([true, [], { created: [], updated: [], deleted: [] }, 1]);
+    expect(formatPlan(plan)).toBe(
+      'r:\n  ~ .cdk8s-platform.json (1 file under another construct path: a construct id changed; no object changes with it)\n' +
+        'plan: 0 to create, 0 to update, 0 to delete, 0 to rename\n',
+    );
+    expect(app('c').plan().changed).toBe(false);
+  });
+
   test('a repo that was never written: everything is created', () => {
     const app = new GitOpsApp({ outdir: tmp(), printBaselineReport: false });
     new ApiObject(new Repo(app, 'r').folder('f'), 'c', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } });
