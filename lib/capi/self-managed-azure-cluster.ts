@@ -6,6 +6,7 @@ import { Cluster, MachineDeployment } from '../../imports/capi/cluster.x-k8s.io'
 import { KubeadmControlPlane } from '../../imports/capi/controlplane.cluster.x-k8s.io';
 import { AzureCluster, AzureMachineTemplate } from '../../imports/capz/infrastructure.cluster.x-k8s.io';
 import { tryParseCidr } from '../aso/cidr';
+import { ARM_RESOURCE_ID } from '../aso/naming';
 import { checkKubernetesVersion } from '../aso/aks/managed-cluster-spec';
 import { checkLabels, checkString, DNS_LABEL, propError } from '../core/errors';
 import { addReference } from '../core/references';
@@ -144,11 +145,13 @@ function checkDiskSize(scope: Construct, prop: string, gb: number | undefined, m
   if (gb !== undefined && (!Number.isInteger(gb) || gb < 1 || gb > max)) throw propError(scope, prop, `${gb} is invalid: must be an integer from 1 to ${max} (GB)`);
 }
 
-/** A user-assigned identity's provider ID, as CAPZ takes it (`azure:///subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`). */
-const IDENTITY_PROVIDER_ID = /^azure:\/\/\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w._()]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[-\w]+$/i;
-
+/**
+ * Checks a user-assigned identity's provider ID, as CAPZ takes it: `azure://` and the identity's
+ * ARM ID (`/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`).
+ */
 function checkIdentityProviderId(scope: Construct, prop: string, id: string): void {
-  if (typeof id !== 'string' || !IDENTITY_PROVIDER_ID.test(id)) {
+  const armId = typeof id === 'string' && id.startsWith('azure://') ? id.slice('azure://'.length) : '';
+  if (!ARM_RESOURCE_ID.test(armId) || !/\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(armId)) {
     throw propError(scope, prop, `"${id}" is invalid: must be a user-assigned identity's provider ID, azure:///subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`);
   }
 }

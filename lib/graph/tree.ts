@@ -5,9 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { naturalCompare } from '../core/validation';
-import type { ParsedYamlDocument } from '../core/yaml-read';
+import { parseYamlDocuments, type ParsedYamlDocument } from '../core/yaml-read';
 import { kustomizationReferences } from '../tree/kustomize-refs';
-import { parseYamlDocuments } from '../core/yaml-read';
 import { findRepoDirs as findRepos, isKustomizeConfig, listYamlFiles, objectsOfDocuments, objectsOfFile } from '../tree/read';
 
 /** One Kubernetes object read from a tree. */

@@ -37,7 +37,7 @@
  * guard cannot tell, so the deletion needs an allow.
  */
 import { someOf } from '../core/list-text';
-import { isStatefulKind, statefulKindsOf } from '../core/removal-policy';
+import { ASO_RECONCILE_POLICY, ASO_RECONCILE_POLICY_ANNOTATION, isStatefulKind, RemovalPolicy, statefulKindsOf } from '../core/removal-policy';
 import { inApiGroups, upjetAzureApiGroups } from '../core/upjet-azure-groups';
 import { groupOf } from '../core/validation/metadata';
 import type { PlainObject } from './protection';
@@ -188,7 +188,7 @@ function explicitlyDeletes(t: Json): boolean {
   const policies = (t.spec as Json | undefined)?.managementPolicies;
   if (Array.isArray(policies)) return policies.includes('*') || policies.includes('Delete');
   const annotations = ((t.metadata as Json | undefined)?.annotations ?? {}) as Json;
-  return annotations['serviceoperator.azure.com/reconcile-policy'] === 'manage';
+  return annotations[ASO_RECONCILE_POLICY_ANNOTATION] === ASO_RECONCILE_POLICY[RemovalPolicy.DESTROY];
 }
 
 /** The definitions the guard reads to know what composite, claim and kro instance kinds make. */
@@ -387,15 +387,13 @@ export class ComposedKinds {
     const composite = this.claims.get(key);
     if (composite !== undefined) {
       // A claim names its Composition in spec.compositionRef (passed on to its XR), unless its XRD enforces one.
-      const ref = this.enforced.get(composite) ?? (spec.compositionRef as Json | undefined)?.name;
-      return this.compositionsMaking(composite, typeof ref === 'string' ? ref : undefined).map(
+      return this.compositionsMaking(composite, this.compositionNamed(composite, spec)).map(
         (c) => `claim of composite kind ${composite}: deleting it makes Crossplane delete its composite resource, and what Composition ${c.name} composed, including ${madeText(c.stateful)}`,
       );
     }
     const out: string[] = [];
     if (this.compositions.has(key)) {
-      const ref = this.enforced.get(key) ?? ((spec.crossplane as Json | undefined)?.compositionRef as Json | undefined)?.name ?? (spec.compositionRef as Json | undefined)?.name;
-      for (const c of this.compositionsMaking(key, typeof ref === 'string' ? ref : undefined)) {
+      for (const c of this.compositionsMaking(key, this.compositionNamed(key, spec))) {
         out.push(`composite resource of Composition ${c.name}: deleting it deletes what the composition created, including ${madeText(c.stateful)}`);
       }
     }
@@ -408,6 +406,16 @@ export class ComposedKinds {
       );
     }
     return out;
+  }
+
+  /**
+   * The Composition an XR or claim of composite kind `composite` is made by, when one is named:
+   * the one its XRD enforces (`spec.enforcedCompositionRef`), else its own `compositionRef`
+   * (an XR's `spec.crossplane.compositionRef` in v2, `spec.compositionRef` for v1 XRs and claims).
+   */
+  private compositionNamed(composite: string, spec: Json): string | undefined {
+    const ref = this.enforced.get(composite) ?? ((spec.crossplane as Json | undefined)?.compositionRef as Json | undefined)?.name ?? (spec.compositionRef as Json | undefined)?.name;
+    return typeof ref === 'string' ? ref : undefined;
   }
 
   /** Whether objects of this kind make others: a composite, claim or kro instance kind of the definitions given. */
@@ -429,9 +437,7 @@ export class ComposedKinds {
     const out = new Set<string>();
     const composite = this.claims.get(key) ?? (this.compositions.has(key) ? key : undefined);
     if (composite !== undefined) {
-      // A claim names its Composition in spec.compositionRef; an XR in spec.crossplane (v2) or spec; an XRD may enforce one.
-      const ref = this.enforced.get(composite) ?? ((spec.crossplane as Json | undefined)?.compositionRef as Json | undefined)?.name ?? (spec.compositionRef as Json | undefined)?.name;
-      for (const s of this.statefulOf(composite, typeof ref === 'string' ? ref : undefined, true)) out.add(s);
+      for (const s of this.statefulOf(composite, this.compositionNamed(composite, spec), true)) out.add(s);
     }
     for (const g of this.graphs.get(key) ?? []) for (const s of this.statefulOf(key, g.name, true)) out.add(s);
     return [...out].sort();
